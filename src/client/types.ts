@@ -1,0 +1,137 @@
+import type { ReadableAtom } from 'nanostores';
+import type {
+  Broadcast,
+  ConversationId,
+  ConversationSummary,
+  Elem,
+  ErrorBody,
+  Message,
+  SendOptions,
+} from '../protocol/index.js';
+
+/** `connecting` until the socket opens and the session is ready; `offline` while it retries. */
+export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline' | 'closed';
+/** `syncing` from session start until the server's `sync.done`; `synced` afterwards. */
+export type SyncState = 'idle' | 'syncing' | 'synced';
+
+export type MessageStatus = 'sending' | 'sent' | 'failed';
+
+/**
+ * A message as the client holds it: a committed one (`status: 'sent'`, with `id` and `seq`) or a
+ * local one from the outbox (`sending` or `failed`, `seq` 0, `id` empty until acked).
+ */
+export interface ChatMessage extends Message {
+  status: MessageStatus;
+  /** Why a failed message failed (stable code and a human message). */
+  error?: ErrorBody;
+  /** Device-local data (never sent). */
+  localCustomData?: string;
+  /** True for messages this user sent. */
+  isSelf: boolean;
+}
+
+export interface Conversation extends ConversationSummary {}
+
+export interface Profile {
+  id: string;
+  name?: string;
+  avatar?: string;
+}
+
+/** Everything the client persists on the device. IndexedDB in browsers, memory elsewhere. */
+export interface ClientStorage {
+  /** Outbox entries of this user, oldest first. */
+  loadOutbox(): Promise<OutboxEntry[]>;
+  putOutbox(entry: OutboxEntry): Promise<void>;
+  deleteOutbox(clientMsgId: string): Promise<void>;
+  /** Committed messages cache, and the per-conversation contiguous window it holds. */
+  loadState(): Promise<PersistedState | undefined>;
+  saveState(state: PersistedState): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OutboxEntry {
+  clientMsgId: string;
+  conversationId: ConversationId;
+  elem?: Elem;
+  options: SendOptions;
+  forward?: { conversationId: ConversationId; messageIds: string[]; merge?: { title: string } };
+  localCustomData?: string;
+  createdAt: number;
+  /** `pending` is retried automatically when online; `rejected` waits for the user. */
+  state: 'pending' | 'rejected';
+  error?: ErrorBody;
+}
+
+export interface PersistedState {
+  userId: string;
+  conversations: Conversation[];
+  /** Per conversation: messages held (ascending seq) and the contiguous window [fromSeq, toSeq]. */
+  threads: Record<string, { fromSeq: number; toSeq: number; messages: Message[] }>;
+}
+
+export interface ChatClientOptions {
+  /** WebSocket URL of the server, e.g. `ws://localhost:8787/ws`. */
+  url: string;
+  /** A fixed token; or use `getToken`, called before every (re)connect. */
+  token?: string;
+  getToken?: () => string | Promise<string>;
+  /** Injectable platform: WebSocket constructor (the `ws` package in Node). */
+  WebSocket?: unknown;
+  /** Where the outbox and cache live. Default: IndexedDB when available, else memory. */
+  storage?: ClientStorage | ((userId: string) => ClientStorage);
+  /** Ms to wait for an ack before a send is shown failed (it is still retried when online). */
+  ackTimeoutMs?: number;
+  /** Stable device id; default: generated and kept in storage. */
+  deviceId?: string;
+}
+
+/** The headless SDK. No globals: create as many as you like on one page. */
+export interface ChatClient extends EventTarget {
+  readonly $connection: ReadableAtom<ConnectionState>;
+  readonly $sync: ReadableAtom<SyncState>;
+  /** The logged-in user, once the session is ready. */
+  readonly $me: ReadableAtom<Profile | undefined>;
+  /** Conversations, most recent activity first. */
+  readonly $conversations: ReadableAtom<Conversation[]>;
+  /** Users this user blocked. */
+  readonly $blocked: ReadableAtom<string[]>;
+  /** Broadcasts received and not withdrawn, newest first. */
+  readonly $broadcasts: ReadableAtom<Broadcast[]>;
+  /** Messages of one conversation: committed ones by seq, then local pending/failed ones. Same store for the same id. */
+  messages(conversationId: ConversationId): ReadableAtom<ChatMessage[]>;
+  /** Whether older messages than those held can still be loaded. */
+  hasOlder(conversationId: ConversationId): ReadableAtom<boolean>;
+
+  /** Queues a message (persisted in the outbox) and resolves with it once the server acked it. Rejects with a ChatError when it fails; the message then stays, failed, in the thread. */
+  send(conversationId: ConversationId, content: Elem | string, options?: SendOptions & { localCustomData?: string }): Promise<ChatMessage>;
+  /** Sends a failed message again with the same clientMsgId (never duplicates). */
+  resend(clientMsgId: string): Promise<ChatMessage>;
+  /** Removes a failed message from the outbox and the thread instead of resending it. */
+  discard(clientMsgId: string): Promise<void>;
+  /** Loads older messages (local cache first, then server). Resolves with whether more remain. */
+  loadOlder(conversationId: ConversationId, limit?: number): Promise<boolean>;
+  /** Marks everything in the conversation read (up to its last seq). */
+  markRead(conversationId: ConversationId): void;
+  block(userId: string): Promise<void>;
+  unblock(userId: string): Promise<void>;
+  /** Closes the socket and storage. The client cannot be reused. */
+  close(): Promise<void>;
+}
+
+/** Events a ChatClient dispatches (all `CustomEvent`s): */
+export interface ChatClientEventMap {
+  /** A committed message from the server, in seq order per conversation, once per device. */
+  message: CustomEvent<ChatMessage>;
+  /** The session finished its initial catch-up (SPEC §2 `OnRefresh`). */
+  synced: CustomEvent<void>;
+  /** A broadcast arrived. */
+  broadcast: CustomEvent<Broadcast>;
+  /** A send failed (it stays in the thread with a resend control). */
+  'send-failed': CustomEvent<ChatMessage>;
+}
+
+/** Stable key of a message across its local and committed lives. */
+export function messageKey(m: Pick<Message, 'sender' | 'clientMsgId'>): string {
+  return `${m.sender}/${m.clientMsgId}`;
+}

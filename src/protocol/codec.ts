@@ -1,0 +1,58 @@
+import * as v from 'valibot';
+import { ChatError } from './errors.js';
+import { LIMITS } from './limits.js';
+import { ClientFrameSchema, ServerFrameSchema, type ClientFrame, type ServerFrame } from './frames.js';
+
+type Result<T> = { ok: true; frame: T } | { ok: false; error: ChatError };
+
+function decode<T>(schema: v.GenericSchema<unknown, T>, raw: string): Result<T> {
+  // Size is checked on the string before JSON.parse so a huge frame costs nothing to refuse.
+  if (raw.length > LIMITS.frameBytes) return { ok: false, error: new ChatError('FRAME_TOO_LARGE') };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: new ChatError('BAD_FRAME', 'The frame is not valid JSON.') };
+  }
+  const result = v.safeParse(schema, json);
+  if (result.success) return { ok: true, frame: result.output };
+  return { ok: false, error: new ChatError(errorNameFor(result.issues), describeIssues(result.issues)) };
+}
+
+/** Oversize content is a content error (MESSAGE_TOO_LARGE / FILE_TOO_LARGE), not a malformed frame. */
+function errorNameFor(issues: readonly v.BaseIssue<unknown>[]): 'BAD_FRAME' | 'MESSAGE_TOO_LARGE' | 'FILE_TOO_LARGE' {
+  for (const issue of flatten(issues)) {
+    if (issue.message === 'FILE_TOO_LARGE') return 'FILE_TOO_LARGE';
+    if (issue.message.startsWith('longer than')) return 'MESSAGE_TOO_LARGE';
+  }
+  return 'BAD_FRAME';
+}
+
+function* flatten(issues: readonly v.BaseIssue<unknown>[]): Generator<v.BaseIssue<unknown>> {
+  for (const issue of issues) {
+    yield issue;
+    if (issue.issues) yield* flatten(issue.issues);
+  }
+}
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  const first = issues[0];
+  if (!first) return 'The frame does not match the protocol.';
+  const path = first.path?.map((p) => String(p.key)).join('.') ?? '';
+  const what = first.message === 'FILE_TOO_LARGE' ? 'file is too large' : first.message;
+  return `Invalid frame${path ? ` at ${path}` : ''}: ${what}.`;
+}
+
+/** Parses and validates a frame a client sent. Never throws. */
+export function decodeClientFrame(raw: string): Result<ClientFrame> {
+  return decode(ClientFrameSchema as v.GenericSchema<unknown, ClientFrame>, raw);
+}
+
+/** Parses and validates a frame a server sent. Never throws. */
+export function decodeServerFrame(raw: string): Result<ServerFrame> {
+  return decode(ServerFrameSchema as v.GenericSchema<unknown, ServerFrame>, raw);
+}
+
+export function encodeFrame(frame: ClientFrame | ServerFrame): string {
+  return JSON.stringify(frame);
+}

@@ -1,0 +1,192 @@
+import * as v from 'valibot';
+import { LIMITS } from './limits.js';
+import { maxBytes, UrlSchema } from './fields.js';
+import type { Message } from './message.js';
+import { MessageSchema } from './message.js';
+
+const Dimension = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000));
+const Seconds = v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 3600));
+const Mime = v.pipe(v.string(), v.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'invalid mime type'), v.maxLength(128));
+const size = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max, 'FILE_TOO_LARGE'));
+const Short = maxBytes(LIMITS.shortTextBytes);
+
+export const TextElemSchema = v.object({
+  type: v.literal('text'),
+  text: v.pipe(maxBytes(LIMITS.textBytes), v.minLength(1)),
+});
+
+export const FaceElemSchema = v.object({
+  type: v.literal('face'),
+  /** Index into a developer-defined sticker/emoji set. */
+  index: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /** The emoji itself, or a sticker key the host page understands. */
+  data: Short,
+});
+
+export const LocationElemSchema = v.object({
+  type: v.literal('location'),
+  description: Short,
+  latitude: v.pipe(v.number(), v.minValue(-90), v.maxValue(90)),
+  longitude: v.pipe(v.number(), v.minValue(-180), v.maxValue(180)),
+});
+
+const ThumbSchema = v.object({ url: UrlSchema, width: Dimension, height: Dimension });
+
+export const ImageElemSchema = v.object({
+  type: v.literal('image'),
+  url: UrlSchema,
+  width: Dimension,
+  height: Dimension,
+  size: size(LIMITS.imageBytes),
+  mime: Mime,
+  thumbnail: v.optional(ThumbSchema),
+});
+
+export const SoundElemSchema = v.object({
+  type: v.literal('sound'),
+  url: UrlSchema,
+  size: size(LIMITS.soundBytes),
+  duration: Seconds,
+  mime: v.optional(Mime),
+});
+
+export const VideoElemSchema = v.object({
+  type: v.literal('video'),
+  url: UrlSchema,
+  size: size(LIMITS.videoBytes),
+  duration: Seconds,
+  mime: Mime,
+  snapshot: v.optional(ThumbSchema),
+});
+
+export const FileElemSchema = v.object({
+  type: v.literal('file'),
+  url: UrlSchema,
+  name: v.pipe(Short, v.minLength(1)),
+  size: size(LIMITS.fileBytes),
+  mime: Mime,
+});
+
+export const CustomElemSchema = v.object({
+  type: v.literal('custom'),
+  /** Picks the renderer the host page registered (`client.registerRenderer(customType, …)`). */
+  customType: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]{1,64}$/))),
+  data: maxBytes(LIMITS.customBytes),
+  /** Shown where no renderer is registered, and in conversation previews. */
+  description: v.optional(Short),
+  extension: v.optional(Short),
+});
+
+/** Built-in notification kinds; `custom` carries host-defined `data`. */
+export const SYSTEM_EVENTS = [
+  'group-created',
+  'member-joined',
+  'member-left',
+  'member-removed',
+  'group-renamed',
+  'custom',
+] as const;
+
+export const SystemElemSchema = v.object({
+  type: v.literal('system'),
+  event: v.picklist(SYSTEM_EVENTS),
+  /** Human text, already worded by whoever sent it. */
+  text: v.pipe(Short, v.minLength(1)),
+  operator: v.optional(v.string()),
+  targets: v.optional(v.array(v.string())),
+  data: v.optional(maxBytes(LIMITS.customBytes)),
+});
+
+export const CallElemSchema = v.object({
+  type: v.literal('call'),
+  media: v.picklist(['audio', 'video']),
+  action: v.picklist(['started', 'ended', 'missed', 'declined', 'cancelled']),
+  duration: v.optional(Seconds),
+});
+
+// The merger elem embeds whole messages; the message schema embeds elems. `lazy` on both
+// sides of the import cycle keeps either module from touching the other while it loads.
+
+export const MergerElemSchema = v.object({
+  type: v.literal('merger'),
+  title: v.pipe(Short, v.minLength(1)),
+  abstractList: v.pipe(v.array(Short), v.maxLength(10)),
+  messages: v.pipe(
+    v.array(v.lazy(() => MessageSchema)),
+    v.minLength(1),
+    v.maxLength(LIMITS.mergerMessages),
+  ),
+});
+
+export type TextElem = v.InferOutput<typeof TextElemSchema>;
+export type FaceElem = v.InferOutput<typeof FaceElemSchema>;
+export type LocationElem = v.InferOutput<typeof LocationElemSchema>;
+export type ImageElem = v.InferOutput<typeof ImageElemSchema>;
+export type SoundElem = v.InferOutput<typeof SoundElemSchema>;
+export type VideoElem = v.InferOutput<typeof VideoElemSchema>;
+export type FileElem = v.InferOutput<typeof FileElemSchema>;
+export type CustomElem = v.InferOutput<typeof CustomElemSchema>;
+export type SystemElem = v.InferOutput<typeof SystemElemSchema>;
+export type CallElem = v.InferOutput<typeof CallElemSchema>;
+export interface MergerElem {
+  type: 'merger';
+  title: string;
+  /** A few preview lines ("bob: hi"). */
+  abstractList: string[];
+  /** Snapshots of the forwarded messages, in their original order. */
+  messages: Message[];
+}
+
+export type Elem =
+  | TextElem
+  | FaceElem
+  | LocationElem
+  | ImageElem
+  | SoundElem
+  | VideoElem
+  | FileElem
+  | CustomElem
+  | SystemElem
+  | CallElem
+  | MergerElem;
+
+export type ElemType = Elem['type'];
+
+export const ElemSchema: v.GenericSchema<Elem> = v.variant('type', [
+  TextElemSchema,
+  FaceElemSchema,
+  LocationElemSchema,
+  ImageElemSchema,
+  SoundElemSchema,
+  VideoElemSchema,
+  FileElemSchema,
+  CustomElemSchema,
+  SystemElemSchema,
+  CallElemSchema,
+  MergerElemSchema,
+]) as v.GenericSchema<Elem>;
+
+/** Elems a client may send itself; system notifications come only from admins over REST. */
+export const USER_ELEM_TYPES: ReadonlySet<ElemType> = new Set([
+  'text', 'face', 'location', 'image', 'sound', 'video', 'file', 'custom', 'call', 'merger',
+]);
+
+/** Elems that can never be forwarded (SPEC §4). */
+export const UNFORWARDABLE_ELEM_TYPES: ReadonlySet<ElemType> = new Set(['system', 'call']);
+
+/** One line of plain text describing an elem, for previews, merger abstracts and notifications. */
+export function describeElem(elem: Elem): string {
+  switch (elem.type) {
+    case 'text': return elem.text;
+    case 'face': return elem.data || '[sticker]';
+    case 'location': return `[location] ${elem.description}`;
+    case 'image': return '[image]';
+    case 'sound': return '[voice]';
+    case 'video': return '[video]';
+    case 'file': return `[file] ${elem.name}`;
+    case 'custom': return elem.description ?? '[custom]';
+    case 'system': return elem.text;
+    case 'call': return `[${elem.media} call]`;
+    case 'merger': return `[chat history] ${elem.title}`;
+  }
+}

@@ -1,0 +1,242 @@
+import * as v from 'valibot';
+import { ElemSchema } from './elems.js';
+import { maxBytes } from './fields.js';
+import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
+import { LIMITS } from './limits.js';
+import { ConversationSummarySchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
+import { ERRORS, type ErrorName } from './errors.js';
+
+/*
+ * Frames are JSON objects with a `type` of the form `noun.verb`. Requests that expect an answer
+ * carry a `reqId` (any short string the client picks); the answer echoes it. A send is answered
+ * by `message.ack` or `message.error`, correlated by `clientMsgId`.
+ *
+ * Session: the first client frame is `session.open`. The server answers `session.ready`, then
+ * `sync.conversations`, then for every conversation where the client's cursor is behind either
+ * `sync.messages` batches (covering exactly the gap) or `sync.gap` (too far behind: page it
+ * with `history.fetch`), then `sync.done`. Live frames may interleave with the replay; clients
+ * order everything by `seq`.
+ */
+
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+const ReqId = v.pipe(v.string(), v.maxLength(64));
+
+// ---------------------------------------------------------------- client -> server
+
+export const SessionOpenSchema = v.object({
+  type: v.literal('session.open'),
+  protocol: v.number(),
+  token: v.pipe(v.string(), v.maxLength(8192)),
+  /** Stable per device (browser profile); lets the server tell devices of one user apart. */
+  deviceId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  /** Highest contiguous seq held per conversation. Conversations left out replay from the read position. */
+  cursors: v.optional(v.record(ConversationIdSchema, Seq)),
+});
+
+export const ForwardSourceSchema = v.object({
+  conversationId: ConversationIdSchema,
+  /** Ids of the messages to forward, in the order to show them. */
+  messageIds: v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.minLength(1), v.maxLength(LIMITS.mergerMessages)),
+  /** Forward as one merged message with this title; otherwise exactly one id is allowed. */
+  merge: v.optional(v.object({ title: v.pipe(maxBytes(LIMITS.shortTextBytes), v.minLength(1)) })),
+});
+export type ForwardSource = v.InferOutput<typeof ForwardSourceSchema>;
+
+export const MessageSendSchema = v.pipe(
+  v.object({
+    ...SendOptionsSchema.entries,
+    type: v.literal('message.send'),
+    clientMsgId: ClientMsgIdSchema,
+    conversationId: ConversationIdSchema,
+    /** The content; absent when `forward` names existing messages instead. */
+    elem: v.optional(ElemSchema),
+    forward: v.optional(ForwardSourceSchema),
+  }),
+  v.check((f) => (f.elem === undefined) !== (f.forward === undefined), 'exactly one of elem and forward'),
+);
+
+export const ConversationReadSchema = v.object({
+  type: v.literal('conversation.read'),
+  reqId: v.optional(ReqId),
+  conversationId: ConversationIdSchema,
+  /** Everything up to and including this seq is read. */
+  seq: Seq,
+});
+
+export const HistoryFetchSchema = v.object({
+  type: v.literal('history.fetch'),
+  reqId: ReqId,
+  conversationId: ConversationIdSchema,
+  /** Page older messages: seq < before (newest of them first in the page order below). */
+  before: v.optional(Seq),
+  /** Fill a gap: seq > after. */
+  after: v.optional(Seq),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.historyPage))),
+});
+
+export const BlocklistChangeSchema = v.object({
+  type: v.picklist(['blocklist.add', 'blocklist.remove']),
+  reqId: v.optional(ReqId),
+  userId: UserIdSchema,
+});
+
+export const PingSchema = v.object({ type: v.literal('ping'), reqId: v.optional(ReqId) });
+
+export const ClientFrameSchema = v.variant('type', [
+  SessionOpenSchema,
+  MessageSendSchema,
+  ConversationReadSchema,
+  HistoryFetchSchema,
+  BlocklistChangeSchema,
+  PingSchema,
+]);
+export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
+export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
+export type MessageSendFrame = v.InferOutput<typeof MessageSendSchema>;
+export type ConversationReadFrame = v.InferOutput<typeof ConversationReadSchema>;
+export type HistoryFetchFrame = v.InferOutput<typeof HistoryFetchSchema>;
+export type BlocklistChangeFrame = v.InferOutput<typeof BlocklistChangeSchema>;
+
+// ---------------------------------------------------------------- server -> client
+
+const ErrorFields = {
+  code: v.number(),
+  name: v.picklist(Object.keys(ERRORS) as [ErrorName, ...ErrorName[]]),
+  message: v.string(),
+  retryAfterMs: v.optional(v.number()),
+};
+
+export const SessionReadySchema = v.object({
+  type: v.literal('session.ready'),
+  protocol: v.number(),
+  user: v.object({ id: UserIdSchema, ...ProfileSchema.entries }),
+  serverTime: v.number(),
+  /** Users this user has blocked. */
+  blocked: v.optional(v.array(UserIdSchema)),
+});
+
+export const SyncConversationsSchema = v.object({
+  type: v.literal('sync.conversations'),
+  items: v.array(ConversationSummarySchema),
+});
+
+/** A replay or history batch that covers the seq range [fromSeq, toSeq] completely: seqs in the range that are not in `messages` are not visible to this user (targeted at someone else, deleted). */
+const RangeFields = {
+  conversationId: ConversationIdSchema,
+  fromSeq: Seq,
+  toSeq: Seq,
+  messages: v.array(MessageSchema),
+};
+
+export const SyncMessagesSchema = v.object({ type: v.literal('sync.messages'), ...RangeFields });
+
+export const SyncGapSchema = v.object({
+  type: v.literal('sync.gap'),
+  conversationId: ConversationIdSchema,
+  /** The client's cursor. */
+  afterSeq: Seq,
+  /** The conversation's current last seq. */
+  lastSeq: Seq,
+});
+
+export const SyncDoneSchema = v.object({ type: v.literal('sync.done') });
+
+export const MessageAckSchema = v.object({
+  type: v.literal('message.ack'),
+  clientMsgId: ClientMsgIdSchema,
+  conversationId: ConversationIdSchema,
+  id: v.string(),
+  seq: Seq,
+  time: v.number(),
+  /** This clientMsgId was already committed; these are the original values. */
+  duplicate: v.optional(v.boolean()),
+});
+
+export const MessageErrorSchema = v.object({
+  type: v.literal('message.error'),
+  clientMsgId: ClientMsgIdSchema,
+  conversationId: ConversationIdSchema,
+  ...ErrorFields,
+});
+
+export const MessageNewSchema = v.object({ type: v.literal('message.new'), message: MessageSchema });
+
+/** This user's read position changed (from one of their devices). */
+export const ConversationReadStateSchema = v.object({
+  type: v.literal('conversation.read'),
+  conversationId: ConversationIdSchema,
+  readSeq: Seq,
+});
+
+/** Another member read up to `seq` (p2p "peer has read"; group receipts). */
+export const ReceiptReadSchema = v.object({
+  type: v.literal('receipt.read'),
+  conversationId: ConversationIdSchema,
+  userId: UserIdSchema,
+  seq: Seq,
+});
+
+export const ConversationUpdatedSchema = v.object({
+  type: v.literal('conversation.updated'),
+  conversation: ConversationSummarySchema,
+});
+
+export const ConversationRemovedSchema = v.object({
+  type: v.literal('conversation.removed'),
+  conversationId: ConversationIdSchema,
+});
+
+export const HistoryPageSchema = v.object({
+  type: v.literal('history.page'),
+  reqId: ReqId,
+  ...RangeFields,
+  /** Older messages exist before `fromSeq`. */
+  hasMore: v.boolean(),
+});
+
+export const BroadcastSchema = v.object({
+  id: v.string(),
+  from: v.optional(v.string()),
+  content: v.pipe(v.string(), v.maxLength(LIMITS.broadcastChars)),
+  time: v.number(),
+  expiresAt: v.optional(v.number()),
+});
+export type Broadcast = v.InferOutput<typeof BroadcastSchema>;
+
+export const BroadcastNewSchema = v.object({ type: v.literal('broadcast.new'), broadcast: BroadcastSchema });
+export const BroadcastRemovedSchema = v.object({ type: v.literal('broadcast.removed'), id: v.string() });
+
+export const BlocklistStateSchema = v.object({
+  type: v.literal('blocklist.updated'),
+  blocked: v.array(UserIdSchema),
+});
+
+export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });
+export const PongSchema = v.object({ type: v.literal('pong'), reqId: v.optional(ReqId), serverTime: v.number() });
+export const ErrorFrameSchema = v.object({ type: v.literal('error'), reqId: v.optional(ReqId), ...ErrorFields });
+
+export const ServerFrameSchema = v.variant('type', [
+  SessionReadySchema,
+  SyncConversationsSchema,
+  SyncMessagesSchema,
+  SyncGapSchema,
+  SyncDoneSchema,
+  MessageAckSchema,
+  MessageErrorSchema,
+  MessageNewSchema,
+  ConversationReadStateSchema,
+  ReceiptReadSchema,
+  ConversationUpdatedSchema,
+  ConversationRemovedSchema,
+  HistoryPageSchema,
+  BroadcastNewSchema,
+  BroadcastRemovedSchema,
+  BlocklistStateSchema,
+  OkSchema,
+  PongSchema,
+  ErrorFrameSchema,
+]);
+export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
+export type ServerFrameType = ServerFrame['type'];
+export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;
+export type ClientFrameOf<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;

@@ -1,0 +1,60 @@
+const KB = 1024;
+const MB = 1024 * KB;
+
+/**
+ * Hard limits shared by client and server. The client checks them before it sends or
+ * uploads (so the user hears about it at once); the server enforces them again.
+ */
+export const LIMITS = {
+  /** UTF-8 bytes of a text message body. */
+  textBytes: 8 * KB,
+  /** UTF-8 bytes of a custom message's `data`. */
+  customBytes: 8 * KB,
+  /** UTF-8 bytes of short descriptive strings (descriptions, titles, names). */
+  shortTextBytes: 1 * KB,
+  /** UTF-8 bytes of `cloudCustomData`. */
+  cloudCustomDataBytes: 8 * KB,
+  imageBytes: 28 * MB,
+  soundBytes: 28 * MB,
+  videoBytes: 100 * MB,
+  fileBytes: 100 * MB,
+  /** Largest WebSocket frame either side accepts; larger ones are refused before parsing. */
+  frameBytes: 256 * KB,
+  /** Largest page of history one request returns. */
+  historyPage: 200,
+  /** Messages in one replay batch frame (`sync.messages`). */
+  replayBatch: 500,
+  /** Messages a merged forward may carry. */
+  mergerMessages: 100,
+  /** Entries of `groupAtUserList`. */
+  groupAtUsers: 100,
+  /** Characters of a broadcast's content. */
+  broadcastChars: 4096,
+  /** Default per-user send rate limit (configurable on the server). */
+  sendsPerMinute: 300,
+  /** Default broadcast limits per app (configurable on the server). */
+  broadcastsPerMinute: 10,
+  broadcastsPerDay: 1000,
+  /** Offline broadcasts kept; older ones are dropped. */
+  offlineBroadcastsKept: 100,
+  /** Default lifetime of an offline broadcast. */
+  broadcastTtlSeconds: 7 * 24 * 3600,
+} as const;
+
+/** UTF-8 byte length of a string without allocating (works in every JS runtime). */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const next = s.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
