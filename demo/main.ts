@@ -1,0 +1,171 @@
+/**
+ * The Natter demo: logs in as `?user=<id>` (default alice) through the server's dev token
+ * route and wires the elements together. `?server=https://host:port` points it at another
+ * server; by default it uses the origin that served it.
+ */
+import '../src/elements/define.js';
+import { createChatClient } from '../src/client/index.js';
+import type { ChatClient, ConnectionState, SyncState } from '../src/client/types.js';
+import { isConversationId, parseConversationId, p2pConversation, ID_PATTERN, type ConversationId } from '../src/protocol/ids.js';
+import { initials, hueOf } from '../src/elements/format.js';
+
+const DEMO_USERS = ['alice', 'bob', 'carol'];
+
+const params = new URLSearchParams(location.search);
+const userId = params.get('user')?.trim() || 'alice';
+const endpoints = serverEndpoints(params.get('server'));
+
+const $ = <T extends Element>(selector: string) => document.querySelector<T>(selector)!;
+const session = $<HTMLElementTagNameMap['chat-session']>('#session');
+const list = $<HTMLElementTagNameMap['conversation-list']>('#list');
+const thread = $<HTMLElementTagNameMap['chat-thread']>('#thread');
+const composer = $<HTMLElementTagNameMap['message-composer']>('#composer');
+const app = $<HTMLElement>('#app');
+const title = $<HTMLElement>('#title');
+const problem = $<HTMLElement>('#problem');
+
+/** `?server=` may be an http(s) or ws(s) base URL; the token route and socket hang off it. */
+function serverEndpoints(server: string | null): { http: string; ws: string } {
+  const base = new URL(server || location.origin, location.href);
+  if (base.protocol === 'ws:') base.protocol = 'http:';
+  if (base.protocol === 'wss:') base.protocol = 'https:';
+  const path = base.pathname.replace(/\/ws\/?$/, '').replace(/\/$/, '');
+  const http = `${base.origin}${path}`;
+  const ws = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${path}/ws`;
+  return { http, ws };
+}
+
+async function fetchToken(): Promise<string> {
+  const res = await fetch(`${endpoints.http}/v1/dev/token?user=${encodeURIComponent(userId)}`);
+  if (!res.ok) throw new Error(`the token route answered ${res.status} ${res.statusText}`);
+  const body = (await res.json()) as { userId: string; token: string };
+  return body.token;
+}
+
+function showProblem(text: string): void {
+  problem.textContent = text;
+  problem.hidden = false;
+}
+
+function renderSwitchLinks(): void {
+  const links = $<HTMLElement>('#switch-links');
+  const others = DEMO_USERS.filter((u) => u !== userId);
+  if (!DEMO_USERS.includes(userId)) others.unshift('alice');
+  links.replaceChildren(
+    ...others.map((u) => {
+      const a = document.createElement('a');
+      const next = new URLSearchParams(params);
+      next.set('user', u);
+      a.href = `?${next}${location.hash}`;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      a.textContent = u;
+      return a;
+    }),
+  );
+}
+
+const CONNECTION_TEXT: Record<ConnectionState, string> = {
+  idle: 'Not connected',
+  connecting: 'Connecting…',
+  online: 'Online',
+  offline: 'Offline, retrying…',
+  closed: 'Disconnected',
+};
+
+function renderState(connection: ConnectionState, sync: SyncState): void {
+  const state = $<HTMLElement>('#state');
+  state.dataset.state = connection;
+  const syncing = connection === 'online' && sync === 'syncing' ? ' · syncing' : '';
+  $<HTMLElement>('#state-text').textContent = CONNECTION_TEXT[connection] + syncing;
+}
+
+function openConversation(id: ConversationId, { focus = true } = {}): void {
+  list.selected = id;
+  thread.conversation = id;
+  composer.conversation = id;
+  app.dataset.view = 'thread';
+  if (location.hash.slice(1) !== id) history.replaceState(null, '', `${location.search}#${id}`);
+  renderTitle(client);
+  if (focus) composer.focus();
+}
+
+function renderTitle(c: ChatClient): void {
+  const id = thread.conversation;
+  if (!isConversationId(id)) {
+    title.textContent = 'Pick a conversation';
+    return;
+  }
+  const summary = c.$conversations.get().find((s) => s.id === id);
+  const { type, target } = parseConversationId(id);
+  title.textContent = summary?.name || (type === 'group' ? `# ${target}` : target);
+}
+
+function wire(c: ChatClient): void {
+  session.client = c;
+  document.title = `${userId} · Natter demo`;
+  const meName = $<HTMLElement>('#me-name');
+  const meAvatar = $<HTMLElement>('#me-avatar');
+  const showMe = (name: string, id: string) => {
+    meName.textContent = name === id ? id : `${name} (${id})`;
+    meAvatar.textContent = initials(name);
+    meAvatar.style.setProperty('--hue', String(hueOf(id)));
+  };
+  showMe(userId, userId);
+  c.$me.subscribe((me) => me && showMe(me.name || me.id, me.id));
+  c.$connection.subscribe((connection) => renderState(connection, c.$sync.get()));
+  c.$sync.subscribe((sync) => renderState(c.$connection.get(), sync));
+  c.$conversations.subscribe(() => renderTitle(c));
+
+  list.addEventListener('conversation-select', (e) => openConversation(e.detail.conversationId));
+  $<HTMLButtonElement>('#back').addEventListener('click', () => {
+    app.dataset.view = 'list';
+    list.focus();
+  });
+  $<HTMLFormElement>('#new-chat').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $<HTMLInputElement>('#peer');
+    const peer = input.value.trim();
+    if (!ID_PATTERN.test(peer)) return;
+    if (peer === userId) {
+      input.setCustomValidity('That is you. Pick someone else.');
+      input.reportValidity();
+      return;
+    }
+    input.value = '';
+    openConversation(p2pConversation(peer));
+  });
+  $<HTMLInputElement>('#peer').addEventListener('input', (e) => (e.target as HTMLInputElement).setCustomValidity(''));
+
+  const fromHash = decodeURIComponent(location.hash.slice(1));
+  if (isConversationId(fromHash)) openConversation(fromHash, { focus: false });
+  else app.dataset.view = 'list';
+}
+
+function setupTheme(): void {
+  const select = $<HTMLSelectElement>('#theme');
+  const apply = (theme: string) => {
+    session.theme = theme === 'light' || theme === 'dark' ? theme : '';
+    if (theme) document.documentElement.dataset.theme = theme;
+    else delete document.documentElement.dataset.theme;
+  };
+  select.value = localStorage.getItem('natter-demo-theme') ?? '';
+  apply(select.value);
+  select.addEventListener('change', () => {
+    localStorage.setItem('natter-demo-theme', select.value);
+    apply(select.value);
+  });
+}
+
+renderSwitchLinks();
+setupTheme();
+
+const client = createChatClient({ url: endpoints.ws, getToken: fetchToken });
+wire(client);
+// Check the server early so a missing one is explained instead of spinning forever.
+fetchToken().catch((err: unknown) => {
+  showProblem(
+    `Could not log in as "${userId}" at ${endpoints.http}: ${err instanceof Error ? err.message : String(err)}. ` +
+      'Start the server (npm start) and open the demo from it, or pass ?server=<url>.',
+  );
+});

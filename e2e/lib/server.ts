@@ -1,0 +1,43 @@
+/**
+ * Runs the server exactly as `npm start` does (the built `dist/server/main.js`, serving the
+ * built demo) on a free loopback port with a throwaway data directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForHttp, stop } from '../../bench/lib/spawn.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export interface RunningServer {
+  url: string;
+  adminKey: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startBuiltServer(env: Record<string, string> = {}): Promise<RunningServer> {
+  const main = join(ROOT, 'dist/server/main.js');
+  if (!existsSync(main) || !existsSync(join(ROOT, 'dist/demo/index.html'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm run test:e2e does)');
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'natter-e2e-'));
+  const adminKey = 'e2e-admin-key';
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_ADMIN_KEY: adminKey, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`);
+  return {
+    url,
+    adminKey,
+    child,
+    async stop() {
+      await stop(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { LitElement, html } from 'lit';
+import { property } from 'lit/decorators.js';
+import { provide } from '@lit/context';
+import { createChatClient } from '../client/index.js';
+import type { ChatClient } from '../client/types.js';
+import { chatClientContext } from './context.js';
+import { styles } from './chat-session.styles.js';
+
+/**
+ * @summary Provides one chat client to every Natter element inside it.
+ * @tag chat-session
+ *
+ * @slot - The chat UI: `<conversation-list>`, `<chat-thread>`, `<message-composer>` …
+ *
+ * @cssproperty [--chat-color-scheme=light dark] - Colour scheme of the elements inside; set by `theme`.
+ *
+ * Either set `client` to a client you created, or give `server` and `token` and the session
+ * creates one (and closes it when the session leaves the page).
+ */
+export class ChatSession extends LitElement {
+  static override styles = styles;
+
+  /** The client the elements inside use. Set it, or let `server` + `token` create one. */
+  @provide({ context: chatClientContext })
+  @property({ attribute: false })
+  accessor client: ChatClient | undefined = undefined;
+
+  /** WebSocket URL of the server (`wss://chat.example.com/ws`), used with `token`. */
+  @property() accessor server = '';
+
+  /** The user's token, signed by the host site's backend, used with `server`. */
+  @property() accessor token = '';
+
+  /** `light` or `dark` forces a colour scheme; empty follows the user's preference. */
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+
+  /** The client this element created itself (and so must close), and from what. */
+  #ownClient: ChatClient | undefined;
+  #ownClientFor = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#ensureClient();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Moving the element (remove + insert in one task) must not drop the connection.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#closeOwnClient();
+    });
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('server') || changed.has('token')) {
+      if (this.#ownClient && this.#ownClientFor !== this.#wanted()) this.#closeOwnClient();
+      this.#ensureClient();
+    }
+  }
+
+  #ensureClient(): void {
+    if (this.client || !this.isConnected || !this.server || !this.token) return;
+    this.#ownClient = createChatClient({ url: this.server, token: this.token });
+    this.#ownClientFor = this.#wanted();
+    this.client = this.#ownClient;
+  }
+
+  #wanted(): string {
+    return `${this.server}\n${this.token}`;
+  }
+
+  #closeOwnClient(): void {
+    const own = this.#ownClient;
+    if (!own) return;
+    this.#ownClient = undefined;
+    if (this.client === own) this.client = undefined;
+    void own.close();
+  }
+
+  override render() {
+    return html`<slot></slot>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-session': ChatSession;
+  }
+}

@@ -1,0 +1,263 @@
+import { css } from 'lit';
+import { sharedStyles } from './styles/shared.styles.js';
+
+export const styles = [
+  sharedStyles,
+  css`
+    :host {
+      --_gap: var(--chat-thread-gap, 0.5rem);
+      --_padding: var(--chat-thread-padding, 1rem);
+      --_bubble-max: var(--chat-thread-bubble-max-width, min(75%, 42rem));
+      --_self-bg: var(--chat-thread-self-color, var(--_accent));
+      --_self-fg: var(--chat-thread-self-text-color, var(--_on-accent));
+      --_other-bg: var(--chat-thread-other-color, var(--_surface-raised));
+      --_avatar-size: var(--chat-avatar-size, 2rem);
+      display: flex;
+      flex-direction: column;
+      position: relative;
+      min-height: 0;
+      background: var(--_surface);
+    }
+
+    [part~='log'] {
+      flex: 1;
+      min-height: 0;
+      overflow-y: auto;
+      overscroll-behavior: contain;
+      display: flex;
+      flex-direction: column;
+    }
+
+    /* margin-top: auto keeps a short thread at the bottom, as chat apps do. */
+    .content {
+      display: flex;
+      flex-direction: column;
+      margin-top: auto;
+      padding: var(--_padding);
+    }
+
+    [part~='log']:focus-visible {
+      outline-offset: -2px;
+    }
+
+    .note {
+      margin: auto 0;
+      padding: 2rem 1rem;
+      text-align: center;
+      color: var(--_muted);
+      font-size: 0.875rem;
+    }
+
+    [part~='load-older-button'],
+    [part~='jump-button'] {
+      align-self: center;
+      margin-block: 0 var(--_gap);
+      padding: 0.375rem 0.875rem;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: var(--_surface);
+      color: var(--_muted);
+      font-size: 0.8125rem;
+      cursor: pointer;
+    }
+
+    [part~='load-older-button']:hover,
+    [part~='jump-button']:hover {
+      color: var(--_text);
+      background: var(--_hover);
+    }
+
+    [part~='load-older-button'][aria-busy='true'] {
+      cursor: progress;
+    }
+
+    .beginning {
+      align-self: center;
+      margin: 0 0 var(--_gap);
+      color: var(--_muted);
+      font-size: 0.75rem;
+    }
+
+    [part~='jump-button'] {
+      position: absolute;
+      bottom: 0.75rem;
+      left: 50%;
+      translate: -50% 0;
+      margin: 0;
+      color: var(--_on-accent);
+      background: var(--_accent);
+      border-color: transparent;
+      box-shadow: 0 2px 8px rgb(0 0 0 / 0.2);
+    }
+
+    [part~='day'] {
+      align-self: center;
+      margin-block: calc(var(--_gap) * 2) var(--_gap);
+      padding: 0.125rem 0.625rem;
+      border-radius: 999px;
+      background: var(--_surface-raised);
+      color: var(--_muted);
+      font-size: 0.75rem;
+    }
+
+    [part~='message'] {
+      display: flex;
+      align-items: flex-start;
+      gap: 0.5rem;
+      margin-top: var(--_gap);
+    }
+
+    [part~='message'].continued {
+      margin-top: 2px;
+    }
+
+    [part~='message'].self {
+      flex-direction: row-reverse;
+    }
+
+    [part~='avatar'],
+    .avatar-space {
+      flex: none;
+      width: var(--_avatar-size);
+      height: var(--_avatar-size);
+    }
+
+    [part~='avatar'] {
+      display: grid;
+      place-items: center;
+      border-radius: 50%;
+      object-fit: cover;
+      font-size: 0.75rem;
+      font-weight: 600;
+      color: #fff;
+      background: hsl(var(--_hue, 240) 45% 52%);
+    }
+
+    .body {
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+      max-width: var(--_bubble-max);
+      min-width: 0;
+    }
+
+    .self .body {
+      align-items: flex-end;
+    }
+
+    [part~='sender'] {
+      margin: 0 0 2px 0.75rem;
+      font-size: 0.75rem;
+      font-weight: 600;
+      color: var(--_muted);
+    }
+
+    [part~='bubble'] {
+      padding: 0.5rem 0.75rem;
+      border-radius: var(--_radius);
+      background: var(--_other-bg);
+      color: var(--_text);
+      line-height: 1.4;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+
+    .self [part~='bubble'] {
+      background: var(--_self-bg);
+      color: var(--_self-fg);
+    }
+
+    .other:not(.continued) [part~='bubble'] {
+      border-top-left-radius: 4px;
+    }
+
+    .self:not(.continued) [part~='bubble'] {
+      border-top-right-radius: 4px;
+    }
+
+    .sending [part~='bubble'] {
+      opacity: 0.7;
+    }
+
+    .failed [part~='bubble'] {
+      outline: 1px solid var(--_danger);
+      outline-offset: 1px;
+    }
+
+    .fallback {
+      font-style: italic;
+    }
+
+    [part~='bubble'] a {
+      color: inherit;
+      text-decoration: underline;
+      text-underline-offset: 2px;
+    }
+
+    .meta {
+      display: flex;
+      gap: 0.375rem;
+      margin: 2px 0.25rem 0;
+      font-size: 0.6875rem;
+      color: var(--_muted);
+    }
+
+    .meta:empty {
+      display: none;
+    }
+
+    [part~='status'].read {
+      color: var(--_accent);
+    }
+
+    [part~='failure'] {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      justify-content: flex-end;
+      gap: 0.25rem 0.5rem;
+      margin-top: 0.25rem;
+      font-size: 0.8125rem;
+    }
+
+    [part~='error'] {
+      color: var(--_danger);
+    }
+
+    [part~='resend-button'],
+    [part~='discard-button'] {
+      padding: 0.125rem 0.625rem;
+      border-radius: 999px;
+      border: 1px solid currentColor;
+      background: transparent;
+      cursor: pointer;
+      font-size: 0.8125rem;
+    }
+
+    [part~='resend-button'] {
+      color: var(--_accent);
+    }
+
+    [part~='discard-button'] {
+      color: var(--_muted);
+    }
+
+    [part~='resend-button']:hover,
+    [part~='discard-button']:hover {
+      background: var(--_hover);
+    }
+
+    [part~='message'].system {
+      justify-content: center;
+    }
+
+    .system [part~='bubble'] {
+      padding: 0.25rem 0.75rem;
+      border-radius: 999px;
+      background: transparent;
+      color: var(--_muted);
+      font-size: 0.8125rem;
+      text-align: center;
+    }
+  `,
+];

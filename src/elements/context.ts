@@ -1,0 +1,9 @@
+import { createContext } from '@lit/context';
+import type { ChatClient } from '../client/types.js';
+
+/**
+ * The chat client that `<chat-session>` provides to every Natter element inside it.
+ * The key is a registered symbol so that two copies of this module (two bundles on one page)
+ * still find each other's session.
+ */
+export const chatClientContext = createContext<ChatClient | undefined>(Symbol.for('natter.chat-client'));

@@ -1,0 +1,117 @@
+import { css } from 'lit';
+import { sharedStyles } from './styles/shared.styles.js';
+
+export const styles = [
+  sharedStyles,
+  css`
+    :host {
+      --_item-padding: var(--chat-conversation-list-item-padding, 0.625rem 0.75rem);
+      --_gap: var(--chat-conversation-list-gap, 2px);
+      --_avatar-size: var(--chat-avatar-size, 2.5rem);
+      --_selected: var(--chat-conversation-list-selected-color, color-mix(in srgb, var(--_accent) 14%, transparent));
+      display: block;
+      overflow-y: auto;
+      background: var(--_surface);
+    }
+
+    [role='listbox'] {
+      display: flex;
+      flex-direction: column;
+      gap: var(--_gap);
+      margin: 0;
+      padding: 0.375rem;
+      list-style: none;
+    }
+
+    [part~='item'] {
+      display: grid;
+      grid-template-columns: var(--_avatar-size) 1fr auto;
+      grid-template-rows: auto auto;
+      column-gap: 0.75rem;
+      align-items: center;
+      padding: var(--_item-padding);
+      border-radius: calc(var(--_radius) - 4px);
+      cursor: pointer;
+      user-select: none;
+      transition: background-color 120ms ease;
+    }
+
+    [part~='item']:hover {
+      background: var(--_hover);
+    }
+
+    [part~='item'][aria-selected='true'] {
+      background: var(--_selected);
+    }
+
+    [part~='item']:focus-visible {
+      outline-offset: -2px;
+    }
+
+    [part~='avatar'] {
+      grid-row: 1 / span 2;
+      display: grid;
+      place-items: center;
+      width: var(--_avatar-size);
+      height: var(--_avatar-size);
+      border-radius: 50%;
+      object-fit: cover;
+      font-size: 0.875rem;
+      font-weight: 600;
+      color: #fff;
+      background: hsl(var(--_hue, 240) 45% 52%);
+    }
+
+    .name,
+    .preview {
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+
+    .name {
+      font-weight: 600;
+    }
+
+    .mention {
+      color: var(--_accent);
+    }
+
+    .time {
+      font-size: 0.75rem;
+      color: var(--_muted);
+      justify-self: end;
+    }
+
+    .preview {
+      font-size: 0.875rem;
+      color: var(--_muted);
+    }
+
+    .unread .preview {
+      color: var(--_text);
+    }
+
+    [part~='unread-badge'] {
+      justify-self: end;
+      min-width: 1.25rem;
+      height: 1.25rem;
+      padding: 0 0.375rem;
+      border-radius: 999px;
+      font-size: 0.75rem;
+      font-weight: 700;
+      line-height: 1.25rem;
+      text-align: center;
+      color: var(--_on-accent);
+      background: var(--_accent);
+    }
+
+    .empty {
+      padding: 1.5rem 1rem;
+      text-align: center;
+      color: var(--_muted);
+      font-size: 0.875rem;
+    }
+  `,
+];

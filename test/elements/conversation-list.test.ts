@@ -1,0 +1,74 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/elements/define.js';
+import type { ChatClient } from '../../src/client/types.js';
+import type { ConversationList } from '../../src/elements/conversation-list.js';
+import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+
+describe('conversation-list', () => {
+  let aliceId: string;
+  let alice: ChatClient;
+
+  beforeEach(async () => {
+    aliceId = uniqueUser('alice');
+    alice = await connect(aliceId, 'Alice');
+  });
+
+  afterEach(closeClients);
+
+  it('shows each conversation with a preview and an unread badge', async () => {
+    const bobId = uniqueUser('bob');
+    const bob = await connect(bobId, 'Bob');
+    await bob.send(`p2p:${aliceId}`, 'first');
+    await bob.send(`p2p:${aliceId}`, 'second <b>bold</b>');
+    const el = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
+
+    await waitUntil(() => part(el, 'unread-badge')?.textContent === '2', 'the badge should count two unread');
+    const item = part(el, 'item')!;
+    expect(item.getAttribute('role')).to.equal('option');
+    expect(item.textContent).to.contain('second <b>bold</b>');
+    expect(item.querySelector('b')).to.equal(null);
+    expect(part(el, 'unread-badge')!.getAttribute('aria-label')).to.equal('2 unread');
+  });
+
+  it('fires conversation-select on Enter and moves between items with the arrow keys', async () => {
+    const bobId = uniqueUser('bob');
+    const carolId = uniqueUser('carol');
+    const bob = await connect(bobId, 'Bob');
+    const carol = await connect(carolId, 'Carol');
+    await bob.send(`p2p:${aliceId}`, 'from bob');
+    await carol.send(`p2p:${aliceId}`, 'from carol');
+    const el = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
+    await waitUntil(() => parts(el, 'item').length === 2, 'both conversations should be listed');
+
+    // Most recent first: carol, then bob.
+    const [first, second] = parts(el, 'item');
+    expect(first.tabIndex).to.equal(0);
+    expect(second.tabIndex).to.equal(-1);
+    first.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(second);
+
+    const picked = oneEvent(el, 'conversation-select');
+    await sendKeys({ press: 'Enter' });
+    const event = await picked;
+    expect(event.detail.conversationId).to.equal(`p2p:${bobId}`);
+    expect(event.composed && event.bubbles).to.equal(true);
+    await el.updateComplete;
+    expect(el.selected).to.equal(`p2p:${bobId}`);
+    expect(second.getAttribute('aria-selected')).to.equal('true');
+  });
+
+  it('keeps the selection when conversation-select is cancelled', async () => {
+    const bobId = uniqueUser('bob');
+    const bob = await connect(bobId, 'Bob');
+    await bob.send(`p2p:${aliceId}`, 'hello');
+    const el = await fixture<ConversationList>(html`<conversation-list .client=${alice} selected="p2p:someone"></conversation-list>`);
+    await waitUntil(() => part(el, 'item'), 'the conversation should be listed');
+    el.addEventListener('conversation-select', (e) => e.preventDefault());
+    part(el, 'item')!.click();
+    await el.updateComplete;
+    expect(el.selected).to.equal('p2p:someone');
+  });
+});

@@ -1,0 +1,41 @@
+import { waitUntil } from '@open-wc/testing';
+import { createChatClient } from '../../src/client/index.js';
+import type { ChatClient } from '../../src/client/types.js';
+
+const open: ChatClient[] = [];
+
+/** A user id no other test uses (the server lives for the whole run). */
+export function uniqueUser(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Fetches a token from the test runner's route (see web-test-runner.config.mjs). */
+export async function tokenFor(userId: string, name?: string): Promise<{ token: string; url: string }> {
+  const query = new URLSearchParams({ user: userId, ...(name ? { name } : {}) });
+  const res = await fetch(`/__natter/token?${query}`);
+  if (!res.ok) throw new Error(`token route: ${res.status}`);
+  return (await res.json()) as { token: string; url: string };
+}
+
+/** A real client logged in to the real server, synced. Closed by `closeClients()`. */
+export async function connect(userId: string, name?: string): Promise<ChatClient> {
+  const { token, url } = await tokenFor(userId, name);
+  const client = createChatClient({ url, token });
+  open.push(client);
+  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 5000 });
+  return client;
+}
+
+export async function closeClients(): Promise<void> {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+}
+
+/** First element in `el`'s shadow root whose `part` has `name`. */
+export function part<T extends Element = HTMLElement>(el: Element, name: string): T | null {
+  return el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+}
+
+/** Every element in `el`'s shadow root whose `part` has `name`. */
+export function parts<T extends Element = HTMLElement>(el: Element, name: string): T[] {
+  return [...el.shadowRoot!.querySelectorAll<T>(`[part~="${name}"]`)];
+}

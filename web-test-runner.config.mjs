@@ -1,0 +1,74 @@
+// Element tests run in real Chromium against the real Natter server and client: the server
+// starts with the test runner (127.0.0.1, a free port, a temporary data dir) and the test
+// pages get tokens from a same-origin route, `/__natter/token?user=<id>[&name=<name>]`.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { tsImport } from 'tsx/esm/api';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Starts a Natter server for the run and mints user tokens for the test pages. */
+function natterServer() {
+  const secret = `wtr-${crypto.randomUUID()}`;
+  const key = new TextEncoder().encode(secret);
+  let server;
+  let dataDir;
+  let wsUrl;
+  let signUserToken;
+  return {
+    name: 'natter-server',
+    async serverStart() {
+      // The server is TypeScript; tsx loads it without a build step or a `--import` flag.
+      const natter = await tsImport('./src/server/index.ts', import.meta.url);
+      signUserToken = natter.signUserToken;
+      dataDir = await mkdtemp(join(tmpdir(), 'natter-wtr-'));
+      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}` });
+      const { url } = await server.listen(0, '127.0.0.1');
+      wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
+    },
+    async serverStop() {
+      await server?.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+    async serve(context) {
+      if (context.path !== '/__natter/token') return undefined;
+      const userId = String(context.query.user ?? '');
+      const name = context.query.name ? String(context.query.name) : undefined;
+      const token = await signUserToken(key, userId, { now: Date.now(), ttlSeconds: 3600, profile: name ? { name } : {} });
+      return { body: JSON.stringify({ userId, token, url: wsUrl }), type: 'json', headers: { 'cache-control': 'no-store' } };
+    },
+  };
+}
+
+// nanostores reads `process.env.NODE_ENV`, which bundlers replace and browsers lack.
+const testRunnerHtml = (testFramework) => `<!doctype html>
+<html>
+  <head><script>window.process = { env: { NODE_ENV: 'development' } };</script></head>
+  <body><script type="module" src="${testFramework}"></script></body>
+</html>`;
+
+export default {
+  files: ['test/elements/**/*.test.ts'],
+  nodeResolve: true,
+  testRunnerHtml,
+  concurrency: 1,
+  testFramework: { config: { timeout: 10_000 } },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), natterServer()],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    }),
+  ],
+};
