@@ -1,0 +1,48 @@
+import type { ErrorBody, Message, ServerFrame } from '../../protocol/index.js';
+import type { ConversationKey } from './types.js';
+
+/**
+ * What nodes tell each other. Every node receives every event (its own too) and delivers it to
+ * the sockets it holds. Events are plain JSON so a networked bus (Redis) can carry them as is.
+ */
+export type BusEvent =
+  | {
+      kind: 'message';
+      key: ConversationKey;
+      /** As the sender sees it; rewritten per recipient for p2p. */
+      message: Message;
+      /** Users whose devices get `message.new`. */
+      recipients: string[];
+      /** Connection that sent it: it got the ack and does not also get `message.new`. */
+      origin?: string;
+    }
+  | {
+      kind: 'frame';
+      /** Users whose devices get `frame`. */
+      users: string[];
+      frame: ServerFrame;
+      /** Connection to skip (it got its own answer). */
+      except?: string;
+    }
+  | {
+      /** Close every connection of the user (deleted). */
+      kind: 'kick';
+      userId: string;
+      error: ErrorBody;
+    };
+
+export type BusHandler = (event: BusEvent) => void;
+
+/**
+ * Fan-out between server nodes. Every adapter passes test/server/bus/bus-contract.ts:
+ * a subscriber receives every event published after it subscribed, once, in publish order
+ * per publisher.
+ */
+export interface Bus {
+  publish(event: BusEvent): Promise<void>;
+  /** Resolves once the subscription is live; the result unsubscribes. */
+  subscribe(handler: BusHandler): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export type BusFactory = () => Bus | Promise<Bus>;

@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ChatError,
+  PROTOCOL_VERSION,
+  type ClientFrame,
+  type BlocklistChangeFrame,
+  type ClientFrameOf,
+  type ErrorBody,
+  type Message,
+  type ServerFrame,
+} from '../../protocol/index.js';
+import { verifyUserToken } from './auth.js';
+import type { Bus, BusEvent } from './bus.js';
+import { CommitBatcher } from './commit-batcher.js';
+import { ConnectionRegistry, type Connection } from './connection.js';
+import { keyOf, parseKey } from './conversation-key.js';
+import { deliverLocally } from './delivery.js';
+import { fetchHistory } from './history.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { prepareSend, type SendRequest } from './send-message.js';
+import type { Store } from './store.js';
+import { asSeenBy } from './summaries.js';
+import { replaySession } from './sync.js';
+import type { Clock, MessageDraft } from './types.js';
+
+export interface ChatCoreDeps {
+  store: Store;
+  bus: Bus;
+  rateLimiter: RateLimiter;
+  clock: Clock;
+  /** HS256 key of user tokens. */
+  secret: Uint8Array;
+  friendsOnly: boolean;
+  blockedSenderSeesError: boolean;
+  replayLimit: number;
+  logger?: Logger;
+}
+
+export interface SendOutcome {
+  /** As the sender sees it. */
+  message: Message;
+  duplicate: boolean;
+}
+
+/**
+ * The chat logic of one server node: sessions, sends, reads, history and fan-out. It talks to
+ * storage and other nodes only through `Store` and `Bus`, and to clients only through
+ * `Connection`, so it holds no socket and no SQL.
+ */
+export class ChatCore {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly clock: Clock;
+  readonly secret: Uint8Array;
+  readonly registry = new ConnectionRegistry();
+  readonly #deps: ChatCoreDeps;
+  readonly #log: Logger;
+  readonly #batcher: CommitBatcher;
+  #unsubscribe?: () => Promise<void>;
+  /** Group member lists read during this event-loop turn: one read per group per batch. */
+  #membersMemo = new Map<string, Promise<string[]>>();
+
+  constructor(deps: ChatCoreDeps) {
+    this.#deps = deps;
+    this.store = deps.store;
+    this.bus = deps.bus;
+    this.clock = deps.clock;
+    this.secret = deps.secret;
+    this.#log = deps.logger ?? silentLogger;
+    this.#batcher = new CommitBatcher(deps.store);
+  }
+
+  async start(): Promise<void> {
+    this.#unsubscribe = await this.bus.subscribe((event) => deliverLocally(event, this.registry));
+  }
+
+  /** Waits for pending commits, then stops listening to the bus. */
+  async stop(): Promise<void> {
+    await this.#batcher.drain();
+    await this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  disconnect(conn: Connection): void {
+    if (conn.session) this.registry.remove(conn.session.userId, conn);
+  }
+
+  /** Publishes to every node; a bus failure is logged, never reported as a failed send. */
+  async publish(event: BusEvent): Promise<void> {
+    try {
+      await this.bus.publish(event);
+    } catch (err) {
+      this.#log.error({ err, kind: event.kind }, 'bus publish failed');
+    }
+  }
+
+  /** Sends `frame` to every device of `users` on every node. */
+  notify(users: string[], frame: ServerFrame, except?: string): Promise<void> {
+    return this.publish(except === undefined ? { kind: 'frame', users, frame } : { kind: 'frame', users, frame, except });
+  }
+
+  /** Handles one validated client frame. Errors are answered on the connection, never thrown. */
+  async handleFrame(conn: Connection, frame: ClientFrame): Promise<void> {
+    try {
+      if (frame.type === 'session.open') return await this.#open(conn, frame);
+      if (conn.opening) await conn.opening.catch(() => undefined);
+      if (!conn.session) throw new ChatError('UNAUTHENTICATED');
+      switch (frame.type) {
+        case 'message.send': return await this.#send(conn, frame);
+        case 'conversation.read': return await this.#read(conn, frame);
+        case 'history.fetch': return await this.#history(conn, frame);
+        case 'blocklist.add':
+        case 'blocklist.remove': return await this.#blocklist(conn, frame);
+        case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
+      }
+    } catch (err) {
+      const error = this.#toChatError(err);
+      if (frame.type === 'message.send') {
+        send(conn, { type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...error.toJSON() });
+      } else {
+        send(conn, errorFrame(error.toJSON(), 'reqId' in frame ? frame.reqId : undefined));
+      }
+    }
+  }
+
+  /**
+   * Checks, commits and fans out one message. `onCommitted` runs right after the commit and
+   * before fan-out (the gateway acks there). `order` keeps one connection's sends in order.
+   */
+  async sendMessage(
+    req: SendRequest,
+    opts: { admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void },
+  ): Promise<SendOutcome> {
+    const conn = opts.origin;
+    let release = (): void => {};
+    const prev = conn?.sendChain;
+    if (conn) conn.sendChain = new Promise<void>((r) => (release = r));
+    let draft: MessageDraft;
+    let committing;
+    try {
+      await prev;
+      if (!opts.admin) {
+        const decision = await this.#deps.rateLimiter.consume(`send:${req.sender}`, this.clock());
+        if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
+      }
+      const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
+      const prepared = await prepareSend(this.store, req, policy, { newId: randomUUID, now: this.clock() });
+      draft = prepared.draft;
+      if (prepared.onlineOnly) {
+        // Never stored: seq 0, delivered to whoever is connected now.
+        const outcome = { message: draft.message, duplicate: false };
+        opts.onCommitted?.(outcome);
+        await this.#fanOut(draft, draft.message, conn?.id);
+        return outcome;
+      }
+      committing = this.#batcher.submit(draft);
+    } finally {
+      release();
+    }
+    let result;
+    try {
+      result = await committing;
+    } catch (err) {
+      this.#log.error({ err }, 'commit failed');
+      throw new ChatError('UNAVAILABLE', undefined, { cause: err });
+    }
+    if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
+    const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
+    opts.onCommitted?.(outcome);
+    if (!outcome.duplicate) await this.#fanOut(draft, result.message, conn?.id);
+    return outcome;
+  }
+
+  async #fanOut(draft: MessageDraft, message: Message, origin: string | undefined): Promise<void> {
+    const parsed = parseKey(draft.key);
+    let recipients = draft.visibleTo ?? (parsed.type === 'p2p' ? parsed.users : await this.#members(parsed.groupId));
+    if (draft.visibleTo && parsed.type === 'group') recipients = [...new Set(draft.visibleTo)];
+    const event: BusEvent = { kind: 'message', key: draft.key, message, recipients };
+    if (origin !== undefined) event.origin = origin;
+    await this.publish(event);
+  }
+
+  /** Drops the member list read this turn (membership just changed). */
+  forgetMembers(groupId: string): void {
+    this.#membersMemo.delete(groupId);
+  }
+
+  #members(groupId: string): Promise<string[]> {
+    let members = this.#membersMemo.get(groupId);
+    if (!members) {
+      if (this.#membersMemo.size === 0) setImmediate(() => this.#membersMemo.clear());
+      members = this.store.listGroupMembers(groupId);
+      this.#membersMemo.set(groupId, members);
+    }
+    return members;
+  }
+
+  /**
+   * Authenticates and replays. A refused open (bad token, other protocol) is answered with an
+   * `error` frame and leaves the socket open, so the client can retry with a fresh token
+   * instead of reconnecting; the gateway closes sockets that never authenticate.
+   */
+  async #open(conn: Connection, frame: ClientFrameOf<'session.open'>): Promise<void> {
+    if (conn.session || conn.opening) throw new ChatError('BAD_REQUEST', 'The session is already open.');
+    let done = (): void => {};
+    conn.opening = new Promise<void>((r) => (done = r));
+    try {
+      if (frame.protocol !== PROTOCOL_VERSION) {
+        throw new ChatError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}, not ${frame.protocol}.`);
+      }
+      const claims = await verifyUserToken(frame.token, this.secret, this.clock());
+      let user = await this.store.getUser(claims.userId);
+      if (user?.deleted) throw new ChatError('USER_DELETED');
+      // First login creates the user: the host site's backend vouched for them by signing.
+      const changed = !user || Object.entries(claims.profile).some(([k, v]) => user![k as 'name' | 'avatar'] !== v);
+      if (changed) user = await this.store.putUser(claims.userId, claims.profile, this.clock());
+      const userId = claims.userId;
+      conn.session = { userId, profile: { ...(user!.name !== undefined && { name: user!.name }), ...(user!.avatar !== undefined && { avatar: user!.avatar }) } };
+      if (frame.deviceId !== undefined) conn.session.deviceId = frame.deviceId;
+      const blocked = await this.store.listBlocked(userId);
+      send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked });
+      // Live delivery starts before the replay is read, so nothing committed meanwhile is lost.
+      this.registry.add(userId, conn);
+    } finally {
+      conn.opening = undefined;
+      done();
+    }
+    await replaySession(this.store, conn.session.userId, frame.cursors ?? {}, this.#deps.replayLimit, (f) => send(conn, f));
+  }
+
+  async #send(conn: Connection, frame: ClientFrameOf<'message.send'>): Promise<void> {
+    const session = conn.session!;
+    const { type: _t, clientMsgId, conversationId, elem, forward, ...options } = frame;
+    const req: SendRequest = { sender: session.userId, senderProfile: session.profile, conversationId, clientMsgId, options };
+    if (elem) req.elem = elem;
+    if (forward) req.forward = forward;
+    await this.sendMessage(req, {
+      admin: false,
+      origin: conn,
+      onCommitted: ({ message, duplicate }) =>
+        send(conn, { type: 'message.ack', clientMsgId, conversationId, id: message.id, seq: message.seq, time: message.time, ...(duplicate && { duplicate }) }),
+    });
+  }
+
+  async #read(conn: Connection, frame: ClientFrameOf<'conversation.read'>): Promise<void> {
+    const userId = conn.session!.userId;
+    const { key, type, target } = keyOf(userId, frame.conversationId);
+    const state = await this.store.getConversation(userId, key);
+    if (!state && type === 'group') throw new ChatError('NOT_MEMBER');
+    // A 1:1 chat with nothing visible yet has nothing to read.
+    if (!state) return void (frame.reqId !== undefined && send(conn, { type: 'ok', reqId: frame.reqId }));
+    const readSeq = await this.store.markRead(userId, key, frame.seq);
+    if (frame.reqId !== undefined) send(conn, { type: 'ok', reqId: frame.reqId });
+    if (readSeq <= state.readSeq) return;
+    await this.notify([userId], { type: 'conversation.read', conversationId: frame.conversationId, readSeq }, conn.id);
+    if (type === 'p2p') {
+      await this.notify([target], { type: 'receipt.read', conversationId: `p2p:${userId}`, userId, seq: readSeq });
+    }
+  }
+
+  async #history(conn: Connection, frame: ClientFrameOf<'history.fetch'>): Promise<void> {
+    const page = await fetchHistory(this.store, conn.session!.userId, frame);
+    send(conn, { type: 'history.page', reqId: frame.reqId, ...page });
+  }
+
+  async #blocklist(conn: Connection, frame: BlocklistChangeFrame): Promise<void> {
+    const userId = conn.session!.userId;
+    await this.setBlocked(userId, frame.userId, frame.type === 'blocklist.add');
+    if (frame.reqId !== undefined) send(conn, { type: 'ok', reqId: frame.reqId });
+  }
+
+  /** Blocks or unblocks, then tells every device of `owner` the new list. */
+  async setBlocked(owner: string, other: string, blocked: boolean): Promise<void> {
+    if (owner === other) throw new ChatError('SELF_CONVERSATION', 'You cannot block yourself.');
+    const user = await this.store.getUser(other);
+    if (blocked && (!user || user.deleted)) throw new ChatError('USER_UNKNOWN');
+    await this.store.setBlocked(owner, other, blocked);
+    await this.notify([owner], { type: 'blocklist.updated', blocked: await this.store.listBlocked(owner) });
+  }
+
+  #toChatError(err: unknown): ChatError {
+    if (err instanceof ChatError) return err;
+    this.#log.error({ err }, 'frame handler failed');
+    return new ChatError('INTERNAL');
+  }
+}
+
+function send(conn: Connection, frame: ServerFrame): void {
+  conn.send(JSON.stringify(frame));
+}
+
+export function errorFrame(error: ErrorBody, reqId?: string): ServerFrame {
+  return reqId === undefined ? { type: 'error', ...error } : { type: 'error', reqId, ...error };
+}

@@ -1,0 +1,56 @@
+import type { Profile } from './types.js';
+
+/** The session of an authenticated connection. */
+export interface Session {
+  userId: string;
+  deviceId?: string;
+  /** Profile snapshot stamped on this user's messages. */
+  profile: Profile;
+}
+
+/**
+ * One client connection as the core sees it: something that takes serialised frames. The
+ * WebSocket gateway implements it; tests and the browser demo can too. No socket types here.
+ */
+export interface Connection {
+  /** Unique across the cluster (a UUID): bus events name the origin connection by it. */
+  readonly id: string;
+  send(data: string): void;
+  close(code: number, reason: string): void;
+  /** Set by the core once `session.open` succeeds. */
+  session?: Session;
+  /** Set while `session.open` is being answered; later frames wait for it. */
+  opening?: Promise<void>;
+  /** Keeps one connection's sends in order through the async checks before commit. */
+  sendChain?: Promise<unknown>;
+}
+
+/** The connections this node holds, by user. */
+export class ConnectionRegistry {
+  readonly #byUser = new Map<string, Set<Connection>>();
+
+  add(userId: string, conn: Connection): void {
+    let set = this.#byUser.get(userId);
+    if (!set) this.#byUser.set(userId, (set = new Set()));
+    set.add(conn);
+  }
+
+  remove(userId: string, conn: Connection): void {
+    const set = this.#byUser.get(userId);
+    if (!set) return;
+    set.delete(conn);
+    if (set.size === 0) this.#byUser.delete(userId);
+  }
+
+  of(userId: string): ReadonlySet<Connection> | undefined {
+    return this.#byUser.get(userId);
+  }
+
+  isOnline(userId: string): boolean {
+    return this.#byUser.has(userId);
+  }
+
+  *all(): Iterable<Connection> {
+    for (const set of this.#byUser.values()) yield* set;
+  }
+}

@@ -1,0 +1,51 @@
+import type { ConversationId } from '../../protocol/index.js';
+import type { BusEvent } from './bus.js';
+import type { ConnectionRegistry } from './connection.js';
+import { parseKey, viewOf } from './conversation-key.js';
+
+/**
+ * Delivers a bus event to the connections of this node. Each distinct view of a message is
+ * serialised once: a group message once for all members, a p2p message once per side,
+ * never once per socket.
+ */
+export function deliverLocally(event: BusEvent, registry: ConnectionRegistry): void {
+  switch (event.kind) {
+    case 'message': {
+      const isGroup = parseKey(event.key).type === 'group';
+      const views = new Map<ConversationId, string>();
+      for (const user of event.recipients) {
+        const conns = registry.of(user);
+        if (!conns) continue;
+        const view = isGroup ? event.message.conversationId : viewOf(event.key, user);
+        let data = views.get(view);
+        if (data === undefined) {
+          const message = view === event.message.conversationId ? event.message : { ...event.message, conversationId: view };
+          data = `{"type":"message.new","message":${JSON.stringify(message)}}`;
+          views.set(view, data);
+        }
+        for (const conn of conns) if (conn.id !== event.origin) conn.send(data);
+      }
+      return;
+    }
+    case 'frame': {
+      let data: string | undefined;
+      for (const user of event.users) {
+        const conns = registry.of(user);
+        if (!conns) continue;
+        data ??= JSON.stringify(event.frame);
+        for (const conn of conns) if (conn.id !== event.except) conn.send(data);
+      }
+      return;
+    }
+    case 'kick': {
+      const conns = registry.of(event.userId);
+      if (!conns) return;
+      const data = JSON.stringify({ type: 'error', ...event.error });
+      for (const conn of [...conns]) {
+        conn.send(data);
+        conn.close(4401, event.error.name);
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+/** The answer of a rate limiter: allowed, or refused with the time until the window resets. */
+export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Counts events per key in fixed windows. Async so a shared (Redis) limiter fits the same shape
+ * and every node of a cluster counts against one budget.
+ */
+export interface RateLimiter {
+  consume(key: string, now: number): Promise<RateDecision>;
+  close?(): Promise<void>;
+}
+
+/**
+ * In-memory fixed-window limiter: a window opens at the first event of a key and lasts
+ * `windowMs`; up to `limit` events pass in it. Windows are dropped lazily when they end.
+ */
+export function createMemoryRateLimiter(limit: number, windowMs = 60_000): RateLimiter {
+  const windows = new Map<string, { start: number; count: number }>();
+  let lastSweep = 0;
+  return {
+    async consume(key, now) {
+      // Sweep at most once per window so an idle server does not keep every key forever.
+      if (now - lastSweep > windowMs) {
+        for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);
+        lastSweep = now;
+      }
+      let w = windows.get(key);
+      if (!w || now - w.start >= windowMs) {
+        w = { start: now, count: 0 };
+        windows.set(key, w);
+      }
+      if (w.count >= limit) return { ok: false, retryAfterMs: Math.max(1, w.start + windowMs - now) };
+      w.count++;
+      return { ok: true };
+    },
+  };
+}

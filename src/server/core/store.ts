@@ -1,0 +1,81 @@
+import type { Message } from '../../protocol/index.js';
+import type {
+  CommitOutcome,
+  ConversationKey,
+  ConversationState,
+  GroupRecord,
+  MessageDraft,
+  Profile,
+  RangeQuery,
+  UnreadState,
+  UserRecord,
+} from './types.js';
+
+/**
+ * Everything the chat core needs from storage. Every method is async so that a networked
+ * store (PostgreSQL) fits the same shape as the embedded SQLite one. Implementations must keep
+ * no state a second server node would need: all of it lives in the database.
+ *
+ * Every adapter passes test/server/store/store-contract.ts.
+ */
+export interface Store {
+  /** Resolves when the store can answer; rejects if it cannot (health checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // ------------------------------------------------------------- users
+  getUser(id: string): Promise<UserRecord | undefined>;
+  /** Creates the user, or updates the given profile fields; brings a deleted user back. */
+  putUser(id: string, profile: Profile, now: number): Promise<UserRecord>;
+  /** Marks the user deleted and drops their group memberships, friendships and blocks. */
+  deleteUser(id: string): Promise<boolean>;
+
+  // ------------------------------------------------------------- relations
+  /** Friendship is mutual: one call sets both directions. */
+  setFriends(a: string, b: string, friends: boolean): Promise<void>;
+  areFriends(a: string, b: string): Promise<boolean>;
+  setBlocked(owner: string, other: string, blocked: boolean): Promise<void>;
+  /** Whether `owner` has blocked `other`. */
+  isBlocked(owner: string, other: string): Promise<boolean>;
+  listBlocked(owner: string): Promise<string[]>;
+
+  // ------------------------------------------------------------- groups
+  /** Creates the group, its conversation and memberships. Throws ChatError GROUP_EXISTS. */
+  createGroup(group: GroupRecord, members: string[]): Promise<void>;
+  getGroup(id: string): Promise<GroupRecord | undefined>;
+  /** Adds a member reading from the current last seq. False when already a member. */
+  addGroupMember(groupId: string, userId: string): Promise<boolean>;
+  removeGroupMember(groupId: string, userId: string): Promise<boolean>;
+  listGroupMembers(groupId: string): Promise<string[]>;
+  isGroupMember(groupId: string, userId: string): Promise<boolean>;
+
+  // ------------------------------------------------------------- messages
+  /**
+   * Commits drafts in one transaction, in order: each gets the next seq of its conversation
+   * (so seqs are gapless), unless (sender, clientMsgId) was already committed. A p2p commit
+   * gives every user who can see the message a membership row. All or nothing: on failure it
+   * rejects and nothing of the batch is stored.
+   */
+  commitMessages(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
+  /** A message by id, with who may see it (undefined = every member). */
+  findMessage(key: ConversationKey, id: string): Promise<{ message: Message; visibleTo?: string[] } | undefined>;
+  /** Messages of a seq range that `viewer` may see, ascending by seq. */
+  readRange(key: ConversationKey, viewer: string, query: RangeQuery): Promise<Message[]>;
+  /** Whether `viewer` can see any message with seq < `beforeSeq`. */
+  hasVisibleBefore(key: ConversationKey, viewer: string, beforeSeq: number): Promise<boolean>;
+
+  // ------------------------------------------------------------- per-user conversation state
+  /** Every conversation `userId` is a member of. */
+  listConversations(userId: string): Promise<ConversationState[]>;
+  /** One conversation of `userId`; undefined when not a member. */
+  getConversation(userId: string, key: ConversationKey): Promise<ConversationState | undefined>;
+  /** Raises the read position (never lowers it, never past lastSeq). Returns the stored value. */
+  markRead(userId: string, key: ConversationKey, seq: number): Promise<number>;
+  /** Unread count from others after `readSeq`, honouring isExcludedFromUnreadCount and visibility. */
+  unreadState(key: ConversationKey, userId: string, readSeq: number): Promise<UnreadState>;
+  /** Newest message visible to `userId` that is not isExcludedFromLastMessage. */
+  lastMessage(key: ConversationKey, userId: string): Promise<Message | undefined>;
+}
+
+/** A store, or a function making one (called once by createChatServer). */
+export type StoreFactory = () => Store | Promise<Store>;

@@ -1,0 +1,46 @@
+import type { ConversationSummary, Message } from '../../protocol/index.js';
+import { viewOf } from './conversation-key.js';
+import type { Store } from './store.js';
+import type { ConversationState } from './types.js';
+
+/** A message as `viewer` sees it: p2p ids name the other side. */
+export function asSeenBy(message: Message, key: string, viewer: string): Message {
+  const id = viewOf(key, viewer);
+  return id === message.conversationId ? message : { ...message, conversationId: id };
+}
+
+/**
+ * The summary of one conversation for one user. Unread and last message are computed at read
+ * time from the message index rather than kept as per-member counters bumped on every send:
+ * sends are the hot path, listing conversations is not.
+ */
+export async function summarize(store: Store, userId: string, state: ConversationState): Promise<ConversationSummary> {
+  const id = viewOf(state.key, userId);
+  const [unread, last] = await Promise.all([
+    store.unreadState(state.key, userId, state.readSeq),
+    store.lastMessage(state.key, userId),
+  ]);
+  const summary: ConversationSummary = {
+    id,
+    type: state.type,
+    lastSeq: state.lastSeq,
+    readSeq: state.readSeq,
+    unread: unread.unread,
+  };
+  if (unread.mentioned) summary.mentioned = true;
+  if (last) summary.lastMessage = asSeenBy(last, state.key, userId);
+  if (state.type === 'group') {
+    const [group, members] = await Promise.all([store.getGroup(state.target), store.listGroupMembers(state.target)]);
+    if (group) {
+      summary.name = group.name;
+      if (group.avatar) summary.avatar = group.avatar;
+    }
+    summary.memberCount = members.length;
+  } else {
+    summary.peerReadSeq = state.peerReadSeq ?? 0;
+    const peer = await store.getUser(state.target);
+    summary.name = peer?.name ?? state.target;
+    if (peer?.avatar) summary.avatar = peer.avatar;
+  }
+  return summary;
+}

@@ -1,0 +1,78 @@
+import type { ConversationType, Message } from '../../protocol/index.js';
+
+/** Milliseconds since the epoch. Injected so tests can move time (rate limits, token expiry). */
+export type Clock = () => number;
+
+/** Editable profile fields of a user. */
+export interface Profile {
+  name?: string;
+  avatar?: string;
+}
+
+export interface UserRecord extends Profile {
+  id: string;
+  /** Deleted users keep their row (a tombstone) so their tokens stay refused. */
+  deleted: boolean;
+  createdAt: number;
+}
+
+export interface GroupRecord {
+  id: string;
+  name: string;
+  avatar?: string;
+  createdAt: number;
+}
+
+/**
+ * Storage key of a conversation. A group is stored as `group:<id>` (the id both sides see);
+ * a 1:1 chat is stored once as `p2p:<a>|<b>` with a < b and shown to each side as `p2p:<peer>`.
+ */
+export type ConversationKey = string;
+
+/** A message ready to commit: everything but its `seq`, which the store assigns. */
+export interface MessageDraft {
+  key: ConversationKey;
+  type: ConversationType;
+  /** Users who may see it; absent means every member. Targeted and blocked messages use it. */
+  visibleTo?: string[];
+  /** `conversationId` is as the sender sees it; `seq` is ignored and assigned at commit. */
+  message: Message;
+}
+
+/**
+ * What happened to one draft of a batch. `duplicate` carries the originally committed message
+ * (same sender and clientMsgId); `conflict` means that clientMsgId went to another conversation.
+ */
+export type CommitOutcome =
+  | { status: 'committed'; message: Message }
+  | { status: 'duplicate'; message: Message }
+  | { status: 'conflict' };
+
+/** One conversation as one member's row: read position and the conversation's last seq. */
+export interface ConversationState {
+  key: ConversationKey;
+  type: ConversationType;
+  /** Group id, or the peer's user id. */
+  target: string;
+  lastSeq: number;
+  readSeq: number;
+  /** p2p: the peer's read position (0 if the peer has no row yet). */
+  peerReadSeq?: number;
+}
+
+/** A seq range read of one conversation, seen by one user. */
+export interface RangeQuery {
+  /** Exclusive lower bound. */
+  afterSeq: number;
+  /** Inclusive upper bound. */
+  toSeq: number;
+  limit: number;
+  /** `asc`: the oldest `limit` of the range; `desc`: the newest. Results are always ascending. */
+  take: 'oldest' | 'newest';
+}
+
+export interface UnreadState {
+  unread: number;
+  /** The user (or @all) is mentioned in an unread message. */
+  mentioned: boolean;
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createMemoryBus } from './bus/memory-bus.js';
+import { AdminApi } from './core/admin.js';
+import type { Bus } from './core/bus.js';
+import { ChatCore } from './core/chat-core.js';
+import type { Logger } from './core/logger.js';
+import { createMemoryRateLimiter } from './core/rate-limiter.js';
+import type { Store } from './core/store.js';
+import { buildHttpApp } from './http/http-app.js';
+import { resolveOptions, type ChatServerOptions } from './options.js';
+import { createSqliteStore } from './store/sqlite-store.js';
+import { attachGateway, type Gateway } from './ws/gateway.js';
+
+export interface ChatServer {
+  /** Starts listening (port 0 picks a free one). Resolves with where it listens. */
+  listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Graceful shutdown: stop accepting, close sockets (1001), drain commits, close bus and store. */
+  close(): Promise<void>;
+  readonly core: ChatCore;
+  readonly admin: AdminApi;
+  readonly http: FastifyInstance;
+  readonly store: Store;
+  readonly bus: Bus;
+  /** True when dev routes are on. */
+  readonly dev: boolean;
+}
+
+/**
+ * Builds a Natter server from options (see ChatServerOptions for every default). Throws a
+ * TypeError for an impossible combination before opening anything.
+ */
+export async function createChatServer(input: ChatServerOptions): Promise<ChatServer> {
+  const o = resolveOptions(input);
+  const store = await make(o.store, () => createSqliteStore(join(o.dataDir!, 'natter.db')));
+  const bus = await make(o.bus, createMemoryBus);
+  const secret = new TextEncoder().encode(o.secret ?? randomBytes(32).toString('base64url'));
+  const rateLimiter = o.rateLimiter ?? createMemoryRateLimiter(o.sendsPerMinute);
+
+  let http: FastifyInstance | undefined;
+  // The core logs through fastify's logger, which exists only once the app is built.
+  const logger: Logger = {
+    info: (obj, msg) => http?.log.info(obj as object, msg),
+    warn: (obj, msg) => http?.log.warn(obj as object, msg),
+    error: (obj, msg) => http?.log.error(obj as object, msg),
+  };
+  const core = new ChatCore({
+    store, bus, rateLimiter, clock: o.clock, secret, logger,
+    friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
+  });
+  const admin = new AdminApi(core);
+  http = await buildHttpApp(core, admin, {
+    adminKey: o.adminKey,
+    dev: o.dev,
+    allowedOrigins: o.allowedOrigins ?? (o.dev ? '*' : []),
+    staticDir: o.staticDir,
+    httpLogger: o.logger,
+    logger,
+  });
+  await core.start();
+  let gateway: Gateway | undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    core, admin, http, store, bus, dev: o.dev,
+    async listen(port = 0, host = '127.0.0.1') {
+      gateway ??= attachGateway(http.server, core, {
+        path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
+        maxBufferedBytes: o.maxBufferedBytes, authTimeoutMs: o.authTimeoutMs, logger,
+      });
+      await http.listen({ port, host });
+      const address = http.server.address();
+      const actual = typeof address === 'object' && address ? address.port : port;
+      const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+      return { port: actual, url: `http://${shown}:${actual}` };
+    },
+    close() {
+      closing ??= (async () => {
+        // Stop accepting first, so no new socket or request arrives while draining.
+        const stopped = http.close();
+        await gateway?.close();
+        await stopped;
+        await core.stop();
+        await bus.close();
+        await rateLimiter.close?.();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function make<T extends object>(given: T | (() => T | Promise<T>) | undefined, fallback: () => T): Promise<T> {
+  if (given === undefined) return fallback();
+  return typeof given === 'function' ? (given as () => T | Promise<T>)() : given;
+}

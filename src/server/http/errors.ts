@@ -1,0 +1,31 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ChatError, type ErrorName } from '../../protocol/index.js';
+import type { Logger } from '../core/logger.js';
+
+/** Fastify's own errors (bad JSON, body too large, …) by status, in our error table's terms. */
+function fromFastify(err: FastifyError): ChatError {
+  const status = err.statusCode ?? 500;
+  const name: ErrorName = status === 413 ? 'FRAME_TOO_LARGE' : status === 404 ? 'NOT_FOUND' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL';
+  return new ChatError(name, status < 500 ? err.message : undefined, { cause: err });
+}
+
+/**
+ * The one place where errors become HTTP answers: `{code, name, message}` with the status the
+ * error table gives. Anything that is not a ChatError is logged and answered as INTERNAL.
+ */
+export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
+  app.setErrorHandler((err: FastifyError | ChatError, _req, reply) => {
+    let error: ChatError;
+    if (err instanceof ChatError) error = err;
+    else {
+      error = fromFastify(err as FastifyError);
+      if (error.status >= 500) logger.error({ err }, 'request failed');
+    }
+    if (error.retryAfterMs !== undefined) void reply.header('retry-after', Math.ceil(error.retryAfterMs / 1000));
+    return reply.status(error.status).send(error.toJSON());
+  });
+  app.setNotFoundHandler((_req, reply) => {
+    const error = new ChatError('NOT_FOUND');
+    return reply.status(error.status).send(error.toJSON());
+  });
+}

@@ -1,0 +1,53 @@
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AdminApi } from '../core/admin.js';
+import type { ChatCore } from '../core/chat-core.js';
+import type { Logger } from '../core/logger.js';
+import { requireAdmin } from './admin-guard.js';
+import { devRoutes } from './dev-routes.js';
+import { installErrorHandling } from './errors.js';
+import { groupsRoutes } from './groups-routes.js';
+import { messagesRoutes } from './messages-routes.js';
+import { usersRoutes } from './users-routes.js';
+
+export interface HttpAppOptions {
+  adminKey: string | undefined;
+  dev: boolean;
+  /** Origins allowed by CORS: `*` for any, a list, or none (same-origin only). */
+  allowedOrigins: '*' | string[];
+  staticDir: string | undefined;
+  /** Fastify's logger setting: false, true, or pino options. */
+  httpLogger: boolean | object;
+  logger: Logger;
+}
+
+/** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
+export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: HttpAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.httpLogger, bodyLimit: 1024 * 1024 });
+  installErrorHandling(app, options.logger);
+  const origins = options.allowedOrigins;
+  if (origins === '*' || origins.length > 0) {
+    await app.register(cors, { origin: origins === '*' ? true : origins, methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] });
+  }
+
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await core.store.ping();
+      return { ok: true, store: 'ok' };
+    } catch {
+      return reply.status(503).send({ ok: false, store: 'unavailable' });
+    }
+  });
+
+  await app.register(async (scope) => {
+    scope.addHook('preHandler', requireAdmin(options.adminKey));
+    usersRoutes(scope, admin);
+    groupsRoutes(scope, admin);
+    messagesRoutes(scope, admin);
+  });
+
+  if (options.dev) devRoutes(app, core, admin);
+  if (options.staticDir) await app.register(fastifyStatic, { root: options.staticDir, prefix: '/' });
+  return app;
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import * as v from 'valibot';
+import { ConversationIdSchema, LIMITS, ProfileSchema, UserIdSchema } from '../../protocol/index.js';
+import type { AdminApi } from '../core/admin.js';
+import { parse, QueryInt } from './validate.js';
+
+const UserParams = v.object({ id: UserIdSchema });
+const PairParams = v.object({ id: UserIdSchema, other: UserIdSchema });
+const HistoryParams = v.object({ id: UserIdSchema, conversationId: ConversationIdSchema });
+const HistoryQuery = v.object({ before: QueryInt, limit: QueryInt });
+const TokenBody = v.object({
+  userId: UserIdSchema,
+  ttlSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366 * 24 * 3600))),
+});
+
+/** Users, profiles, tokens, friends, blocklists and per-user views (admin key, see app.ts). */
+export function usersRoutes(app: FastifyInstance, admin: AdminApi): void {
+  app.put('/v1/users/:id', async (req) => {
+    const { id } = parse(UserParams, req.params);
+    const user = await admin.putUser(id, parse(ProfileSchema, req.body ?? {}));
+    return { id: user.id, ...(user.name !== undefined && { name: user.name }), ...(user.avatar !== undefined && { avatar: user.avatar }) };
+  });
+
+  app.delete('/v1/users/:id', async (req, reply) => {
+    await admin.deleteUser(parse(UserParams, req.params).id);
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/tokens', async (req) => {
+    const body = parse(TokenBody, req.body);
+    return { token: await admin.issueToken(body.userId, body.ttlSeconds) };
+  });
+
+  for (const [path, setter] of [
+    ['friends', (a: string, b: string, on: boolean) => admin.setFriends(a, b, on)],
+    ['blocklist', (a: string, b: string, on: boolean) => admin.setBlocked(a, b, on)],
+  ] as const) {
+    app.put(`/v1/users/:id/${path}/:other`, async (req, reply) => {
+      const { id, other } = parse(PairParams, req.params);
+      await setter(id, other, true);
+      return reply.status(204).send();
+    });
+    app.delete(`/v1/users/:id/${path}/:other`, async (req, reply) => {
+      const { id, other } = parse(PairParams, req.params);
+      await setter(id, other, false);
+      return reply.status(204).send();
+    });
+  }
+
+  app.get('/v1/users/:id/conversations', async (req) => {
+    return { items: await admin.conversations(parse(UserParams, req.params).id) };
+  });
+
+  app.get('/v1/users/:id/conversations/:conversationId/messages', async (req) => {
+    const { id, conversationId } = parse(HistoryParams, req.params);
+    const { before, limit } = parse(HistoryQuery, req.query);
+    return admin.history(id, conversationId, before, limit === undefined ? undefined : Math.min(Math.max(limit, 1), LIMITS.historyPage));
+  });
+}

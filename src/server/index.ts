@@ -1,0 +1,15 @@
+export { createChatServer, type ChatServer } from './create-chat-server.js';
+export { DEFAULTS, type ChatServerOptions } from './options.js';
+export { ChatCore, type ChatCoreDeps, type SendOutcome } from './core/chat-core.js';
+export { AdminApi, type AdminSend } from './core/admin.js';
+export type { Store, StoreFactory } from './core/store.js';
+export type { Bus, BusEvent, BusFactory, BusHandler } from './core/bus.js';
+export type { Connection, Session } from './core/connection.js';
+export type { RateLimiter, RateDecision } from './core/rate-limiter.js';
+export { createMemoryRateLimiter } from './core/rate-limiter.js';
+export type { Logger } from './core/logger.js';
+export type * from './core/types.js';
+export { signUserToken, verifyUserToken, SYSTEM_USER } from './core/auth.js';
+export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
+export { createMemoryStore } from './store/memory-store.js';
+export { createMemoryBus } from './bus/memory-bus.js';

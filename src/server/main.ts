@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `natter-server`: the chat server with embedded defaults (SQLite in NATTER_DATA_DIR,
+ * in-process fan-out). Environment:
+ *   PORT (8787), HOST (127.0.0.1; set 0.0.0.0 to accept other machines),
+ *   NATTER_DATA_DIR (./data), NATTER_SECRET (unset = dev mode), NATTER_ADMIN_KEY,
+ *   NATTER_FRIENDS_ONLY (1/true), NATTER_SEND_RATE_PER_MINUTE (300),
+ *   NATTER_BLOCKED_SENDER_SEES_ERROR (1/true), NATTER_REPLAY_LIMIT (10000),
+ *   NATTER_ALLOWED_ORIGINS (comma list or *; default * in dev mode, none otherwise),
+ *   NATTER_LOG (1/true for request logs).
+ * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
+ * the group `demo`, and serves GET /v1/dev/token?user=<id>.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createChatServer } from './create-chat-server.js';
+import { persistentSecret, seedDemo } from './dev-mode.js';
+
+const env = process.env;
+const flag = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
+const int = (name: string, v: string | undefined) => {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new TypeError(`${name} must be a positive integer, not "${v}".`);
+  return n;
+};
+
+async function main(): Promise<void> {
+  const dataDir = resolve(env['NATTER_DATA_DIR'] ?? './data');
+  const dev = !env['NATTER_SECRET'];
+  const secret = env['NATTER_SECRET'] || persistentSecret(dataDir, 'dev-secret');
+  const adminKey = env['NATTER_ADMIN_KEY'] || (dev ? persistentSecret(dataDir, 'dev-admin-key') : undefined);
+  const origins = env['NATTER_ALLOWED_ORIGINS'];
+  // The built demo sits beside the compiled server: <package>/dist/demo next to dist/server.
+  const demoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/demo');
+  const fromDist = resolve(dirname(fileURLToPath(import.meta.url)), '../demo');
+  const staticDir = [fromDist, demoDir].find((d) => existsSync(d));
+
+  const server = await createChatServer({
+    dataDir,
+    secret,
+    adminKey,
+    dev,
+    friendsOnly: flag(env['NATTER_FRIENDS_ONLY']),
+    blockedSenderSeesError: flag(env['NATTER_BLOCKED_SENDER_SEES_ERROR']),
+    sendsPerMinute: int('NATTER_SEND_RATE_PER_MINUTE', env['NATTER_SEND_RATE_PER_MINUTE']),
+    replayLimit: int('NATTER_REPLAY_LIMIT', env['NATTER_REPLAY_LIMIT']),
+    allowedOrigins: origins === undefined ? undefined : origins.trim() === '*' ? '*' : origins.split(',').map((s) => s.trim()).filter(Boolean),
+    staticDir,
+    logger: flag(env['NATTER_LOG']),
+  });
+  if (dev) await seedDemo(server.admin, server.store);
+
+  const { url } = await server.listen(int('PORT', env['PORT']) ?? 8787, env['HOST'] || '127.0.0.1');
+  console.log(`natter-server listening on ${url} (WebSocket ${url.replace(/^http/, 'ws')}/ws)`);
+  if (dev) {
+    console.log('Dev mode (NATTER_SECRET unset): tokens at GET /v1/dev/token?user=<id>');
+    if (!env['NATTER_ADMIN_KEY']) console.log(`Admin key (kept in ${dataDir}/dev-admin-key): ${adminKey}`);
+  }
+  if (staticDir) console.log(`Serving the demo from ${staticDir}`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import { existsSync, statSync } from 'node:fs';
+import type { BusFactory, Bus } from './core/bus.js';
+import type { Logger } from './core/logger.js';
+import type { RateLimiter } from './core/rate-limiter.js';
+import type { Store, StoreFactory } from './core/store.js';
+import type { Clock } from './core/types.js';
+
+export interface ChatServerOptions {
+  /** Directory of the SQLite file (`natter.db`). Needed unless `store` is given. */
+  dataDir?: string;
+  /** HS256 secret shared with the host site's backend. Required unless `dev` (then random). */
+  secret?: string;
+  /** Admin key for the REST API. Without it every admin route answers ADMIN_REQUIRED. */
+  adminKey?: string;
+  /** A Store, or a factory; default: SQLite in `dataDir`. */
+  store?: Store | StoreFactory;
+  /** A Bus, or a factory; default: the in-process bus. */
+  bus?: Bus | BusFactory;
+  /** Send rate limiter; default: in memory, `sendsPerMinute` per user. */
+  rateLimiter?: RateLimiter;
+  /** Time source, ms since the epoch. Default `Date.now`. */
+  clock?: Clock;
+  /** Sends per user per minute (fixed window from the first send). Default 300. */
+  sendsPerMinute?: number;
+  /** Only friends may message each other 1:1. Default false. */
+  friendsOnly?: boolean;
+  /** A blocked sender gets BLOCKED instead of an apparent success. Default false (as Tencent). */
+  blockedSenderSeesError?: boolean;
+  /** Most messages replayed per conversation at session open before answering `sync.gap`. Default 10000. */
+  replayLimit?: number;
+  /** Serve this directory (the built demo) at `/`. */
+  staticDir?: string;
+  /** Dev mode: `GET /v1/dev/token` hands out tokens; a random secret is used if none is given. */
+  dev?: boolean;
+  /** CORS origins: `*`, a list, or `[]` for none. Default `*` in dev mode, none otherwise. */
+  allowedOrigins?: '*' | string[];
+  /** Fastify logger setting (false, true or pino options). Default false. */
+  logger?: boolean | object;
+  /** WebSocket path. Default `/ws`. */
+  wsPath?: string;
+  /** Heartbeat interval; a socket silent for a whole interval is dropped. Default 30000. */
+  pingIntervalMs?: number;
+  /** Unsent bytes after which a socket counts as a slow consumer and is dropped. Default 8 MiB. */
+  maxBufferedBytes?: number;
+  /** Hard cap of an inbound WebSocket frame; bigger ones close the socket (1009). Default 1 MiB. */
+  maxPayload?: number;
+  /** Time a connection has to open a session. Default 10000. */
+  authTimeoutMs?: number;
+}
+
+export const DEFAULTS = {
+  sendsPerMinute: 300,
+  friendsOnly: false,
+  blockedSenderSeesError: false,
+  replayLimit: 10_000,
+  dev: false,
+  logger: false as boolean | object,
+  wsPath: '/ws',
+  pingIntervalMs: 30_000,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  maxPayload: 1024 * 1024,
+  authTimeoutMs: 10_000,
+  clock: Date.now as Clock,
+} satisfies Partial<ChatServerOptions>;
+
+export type ResolvedOptions = Omit<ChatServerOptions, keyof typeof DEFAULTS> & typeof DEFAULTS;
+
+const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+
+/** Applies defaults and refuses impossible combinations before anything starts (TypeError). */
+export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
+  const o = { ...DEFAULTS, ...stripUndefined(input) } as ResolvedOptions;
+  if (!o.store && !o.dataDir) throw new TypeError('createChatServer: give `dataDir` (for SQLite) or a `store`.');
+  if (!o.secret && !o.dev) throw new TypeError('createChatServer: `secret` is required outside dev mode.');
+  if (o.secret !== undefined && o.secret.length < 16) throw new TypeError('createChatServer: `secret` must be at least 16 characters.');
+  if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');
+  if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
+  for (const k of ['sendsPerMinute', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs'] as const) {
+    if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
+  }
+  if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
+  if (!o.wsPath.startsWith('/')) throw new TypeError('createChatServer: `wsPath` must start with `/`.');
+  if (o.staticDir !== undefined && !(existsSync(o.staticDir) && statSync(o.staticDir).isDirectory())) {
+    throw new TypeError(`createChatServer: \`staticDir\` ${o.staticDir} is not a directory.`);
+  }
+  return o;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export type { Logger };

@@ -1,0 +1,191 @@
+import { ChatError, type Message } from '../../protocol/index.js';
+import { groupKey, parseKey } from '../core/conversation-key.js';
+import type { Store } from '../core/store.js';
+import type { CommitOutcome, ConversationState, GroupRecord, MessageDraft, UserRecord } from '../core/types.js';
+
+interface StoredRow {
+  message: Message;
+  visibleTo?: string[];
+}
+
+interface Conversation {
+  lastSeq: number;
+  /** Index = seq - 1; seqs are gapless so an array is the whole index. */
+  rows: StoredRow[];
+  /** user -> readSeq */
+  members: Map<string, number>;
+}
+
+/**
+ * A store that keeps everything in memory and loses it on exit: for tests and the browser demo.
+ * It has no Node dependencies and behaves as the SQLite store (same contract suite).
+ */
+export function createMemoryStore(): Store {
+  const users = new Map<string, UserRecord>();
+  const friends = new Set<string>();
+  const blocks = new Map<string, Set<string>>();
+  const groups = new Map<string, GroupRecord>();
+  const conversations = new Map<string, Conversation>();
+  const idempotency = new Map<string, { key: string; message: Message }>();
+  const pair = (a: string, b: string) => `${a}\n${b}`;
+  const conv = (key: string) => {
+    let c = conversations.get(key);
+    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map() }));
+    return c;
+  };
+  const visible = (row: StoredRow, viewer: string) => !row.visibleTo || row.visibleTo.includes(viewer);
+  const clone = <T>(x: T): T => structuredClone(x);
+  const state = (userId: string, key: string, c: Conversation): ConversationState => {
+    const parsed = parseKey(key);
+    const readSeq = c.members.get(userId) ?? 0;
+    if (parsed.type === 'group') return { key, type: 'group', target: parsed.groupId, lastSeq: c.lastSeq, readSeq };
+    const peer = parsed.users[0] === userId ? parsed.users[1] : parsed.users[0];
+    return { key, type: 'p2p', target: peer, lastSeq: c.lastSeq, readSeq, peerReadSeq: c.members.get(peer) ?? 0 };
+  };
+
+  const commitOne = (d: MessageDraft, staged: Map<string, { key: string; message: Message }>): CommitOutcome => {
+    const id = pair(d.message.sender, d.message.clientMsgId);
+    const existing = staged.get(id) ?? idempotency.get(id);
+    if (existing) {
+      return existing.key === d.key ? { status: 'duplicate', message: clone(existing.message) } : { status: 'conflict' };
+    }
+    const c = conv(d.key);
+    const message: Message = { ...clone(d.message), seq: c.lastSeq + 1 };
+    c.lastSeq++;
+    const row: StoredRow = { message };
+    if (d.visibleTo) row.visibleTo = [...d.visibleTo];
+    c.rows.push(row);
+    const parsed = parseKey(d.key);
+    if (parsed.type === 'p2p') {
+      for (const u of parsed.users) if (!c.members.has(u) && visible(row, u)) c.members.set(u, 0);
+    }
+    staged.set(id, { key: d.key, message });
+    return { status: 'committed', message: clone(message) };
+  };
+
+  return {
+    async ping() {},
+    async close() {},
+    async getUser(id) {
+      const u = users.get(id);
+      return u && { ...u };
+    },
+    async putUser(id, profile, now) {
+      const u = users.get(id) ?? { id, deleted: false, createdAt: now };
+      if (profile.name !== undefined) u.name = profile.name;
+      if (profile.avatar !== undefined) u.avatar = profile.avatar;
+      u.deleted = false;
+      users.set(id, u);
+      return { ...u };
+    },
+    async deleteUser(id) {
+      const u = users.get(id);
+      if (!u || u.deleted) return false;
+      u.deleted = true;
+      for (const [key, c] of conversations) if (key.startsWith('group:')) c.members.delete(id);
+      for (const f of [...friends]) if (f.startsWith(`${id}\n`) || f.endsWith(`\n${id}`)) friends.delete(f);
+      blocks.delete(id);
+      return true;
+    },
+    async setFriends(a, b, on) {
+      for (const f of [pair(a, b), pair(b, a)]) on ? friends.add(f) : friends.delete(f);
+    },
+    async areFriends(a, b) {
+      return friends.has(pair(a, b));
+    },
+    async setBlocked(owner, other, on) {
+      let set = blocks.get(owner);
+      if (!set) blocks.set(owner, (set = new Set()));
+      on ? set.add(other) : set.delete(other);
+    },
+    async isBlocked(owner, other) {
+      return blocks.get(owner)?.has(other) ?? false;
+    },
+    async listBlocked(owner) {
+      return [...(blocks.get(owner) ?? [])].sort();
+    },
+    async createGroup(group, members) {
+      if (groups.has(group.id)) throw new ChatError('GROUP_EXISTS');
+      groups.set(group.id, { ...group });
+      const c = conv(groupKey(group.id));
+      for (const u of members) if (!c.members.has(u)) c.members.set(u, 0);
+    },
+    async getGroup(id) {
+      const g = groups.get(id);
+      return g && { ...g };
+    },
+    async addGroupMember(groupId, userId) {
+      const c = conv(groupKey(groupId));
+      if (c.members.has(userId)) return false;
+      c.members.set(userId, c.lastSeq);
+      return true;
+    },
+    async removeGroupMember(groupId, userId) {
+      return conversations.get(groupKey(groupId))?.members.delete(userId) ?? false;
+    },
+    async listGroupMembers(groupId) {
+      return [...(conversations.get(groupKey(groupId))?.members.keys() ?? [])].sort();
+    },
+    async isGroupMember(groupId, userId) {
+      return conversations.get(groupKey(groupId))?.members.has(userId) ?? false;
+    },
+    async commitMessages(drafts) {
+      // Nothing in a batch can fail half-way here, so applying drafts in order is the transaction;
+      // `staged` lets a later draft of the batch see an earlier one as its duplicate.
+      const staged = new Map<string, { key: string; message: Message }>();
+      const outcomes = drafts.map((d) => commitOne(d, staged));
+      for (const [id, entry] of staged) idempotency.set(id, entry);
+      return outcomes;
+    },
+    async findMessage(key, id) {
+      const row = conversations.get(key)?.rows.find((r) => r.message.id === id);
+      if (!row) return undefined;
+      return row.visibleTo ? { message: clone(row.message), visibleTo: [...row.visibleTo] } : { message: clone(row.message) };
+    },
+    async readRange(key, viewer, { afterSeq, toSeq, limit, take }) {
+      const rows = conversations.get(key)?.rows.slice(Math.max(0, afterSeq), Math.max(0, toSeq)) ?? [];
+      const seen = rows.filter((r) => visible(r, viewer)).map((r) => clone(r.message));
+      return take === 'oldest' ? seen.slice(0, limit) : seen.slice(Math.max(0, seen.length - limit));
+    },
+    async hasVisibleBefore(key, viewer, beforeSeq) {
+      const rows = conversations.get(key)?.rows.slice(0, Math.max(0, beforeSeq - 1)) ?? [];
+      return rows.some((r) => visible(r, viewer));
+    },
+    async listConversations(userId) {
+      const out: ConversationState[] = [];
+      for (const [key, c] of conversations) if (c.members.has(userId)) out.push(state(userId, key, c));
+      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    async getConversation(userId, key) {
+      const c = conversations.get(key);
+      return c?.members.has(userId) ? state(userId, key, c) : undefined;
+    },
+    async markRead(userId, key, seq) {
+      const c = conversations.get(key);
+      const current = c?.members.get(userId);
+      if (!c || current === undefined) return 0;
+      const next = Math.max(current, Math.min(seq, c.lastSeq));
+      c.members.set(userId, next);
+      return next;
+    },
+    async unreadState(key, viewer, readSeq) {
+      let unread = 0;
+      let mentioned = false;
+      for (const r of conversations.get(key)?.rows.slice(readSeq) ?? []) {
+        const m = r.message;
+        if (m.sender === viewer || m.isExcludedFromUnreadCount || !visible(r, viewer)) continue;
+        unread++;
+        if (m.groupAtUserList?.some((u) => u === viewer || u === '@all')) mentioned = true;
+      }
+      return { unread, mentioned };
+    },
+    async lastMessage(key, viewer) {
+      const rows = conversations.get(key)?.rows ?? [];
+      for (let i = rows.length - 1; i >= 0; i--) {
+        const r = rows[i]!;
+        if (!r.message.isExcludedFromLastMessage && visible(r, viewer)) return clone(r.message);
+      }
+      return undefined;
+    },
+  };
+}

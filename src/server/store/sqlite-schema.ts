@@ -1,0 +1,58 @@
+/**
+ * The SQLite schema. Messages are keyed by (conversation, seq) so replay and history are range
+ * scans of the primary key; (sender, client_msg_id) is unique, which is the idempotency check.
+ * A 1:1 chat is one conversation row (`p2p:<a>|<b>`, a < b) with a membership per side.
+ * vis1/vis2 restrict who sees a message (sender only when blocked; sender and receiver when
+ * targeted); NULL means every member. mentions is `,id,id,` so instr() finds a whole id.
+ */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY,
+  name TEXT,
+  avatar TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS friends (
+  a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS blocks (
+  owner TEXT NOT NULL, other TEXT NOT NULL, PRIMARY KEY (owner, other)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS groups (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  avatar TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conversations (
+  key TEXT PRIMARY KEY,
+  last_seq INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS memberships (
+  user_id TEXT NOT NULL,
+  conv_key TEXT NOT NULL,
+  read_seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, conv_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS memberships_by_conv ON memberships (conv_key, user_id);
+CREATE TABLE IF NOT EXISTS messages (
+  conv_key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  client_msg_id TEXT NOT NULL,
+  vis1 TEXT,
+  vis2 TEXT,
+  excl_unread INTEGER NOT NULL DEFAULT 0,
+  excl_last INTEGER NOT NULL DEFAULT 0,
+  mentions TEXT,
+  body TEXT NOT NULL,
+  PRIMARY KEY (conv_key, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency ON messages (sender, client_msg_id);
+CREATE INDEX IF NOT EXISTS messages_by_id ON messages (conv_key, id);
+`;
+
+/** Visibility of a message row to the user bound as :viewer. */
+export const VISIBLE = `(vis1 IS NULL OR vis1 = :viewer OR vis2 = :viewer)`;

@@ -1,0 +1,259 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ChatError, type Message } from '../../protocol/index.js';
+import { groupKey, parseKey } from '../core/conversation-key.js';
+import type { Store } from '../core/store.js';
+import type { CommitOutcome, ConversationState, GroupRecord, MessageDraft, UserRecord } from '../core/types.js';
+import { SCHEMA, VISIBLE } from './sqlite-schema.js';
+
+export interface SqliteStoreOptions {
+  /**
+   * `full` (default) fsyncs the WAL at every commit, so an ack survives power loss; `normal`
+   * survives process crashes only. Batched commits keep `full` affordable.
+   */
+  durability?: 'full' | 'normal';
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * The embedded store: one SQLite file in WAL mode through better-sqlite3. Its calls are
+ * synchronous underneath; they are wrapped in promises to fit the `Store` shape.
+ */
+export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('foreign_keys = OFF');
+  db.exec(SCHEMA);
+
+  const q = {
+    getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
+    insertUser: db.prepare('INSERT INTO users (id, name, avatar, deleted, created_at) VALUES (?, ?, ?, 0, ?)'),
+    updateUser: db.prepare('UPDATE users SET name = coalesce(?, name), avatar = coalesce(?, avatar), deleted = 0 WHERE id = ?'),
+    deleteUser: db.prepare('UPDATE users SET deleted = 1 WHERE id = ? AND deleted = 0'),
+    dropGroupMemberships: db.prepare(`DELETE FROM memberships WHERE user_id = ? AND conv_key LIKE 'group:%'`),
+    dropFriends: db.prepare('DELETE FROM friends WHERE a = ? OR b = ?'),
+    dropBlocks: db.prepare('DELETE FROM blocks WHERE owner = ?'),
+    addFriend: db.prepare('INSERT OR IGNORE INTO friends (a, b) VALUES (?, ?)'),
+    removeFriend: db.prepare('DELETE FROM friends WHERE a = ? AND b = ?'),
+    areFriends: db.prepare('SELECT 1 FROM friends WHERE a = ? AND b = ?'),
+    addBlock: db.prepare('INSERT OR IGNORE INTO blocks (owner, other) VALUES (?, ?)'),
+    removeBlock: db.prepare('DELETE FROM blocks WHERE owner = ? AND other = ?'),
+    isBlocked: db.prepare('SELECT 1 FROM blocks WHERE owner = ? AND other = ?'),
+    listBlocked: db.prepare('SELECT other FROM blocks WHERE owner = ? ORDER BY other').pluck(),
+    getGroup: db.prepare('SELECT * FROM groups WHERE id = ?'),
+    insertGroup: db.prepare('INSERT INTO groups (id, name, avatar, created_at) VALUES (?, ?, ?, ?)'),
+    ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
+    lastSeq: db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck(),
+    nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
+    join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, ?)'),
+    leave: db.prepare('DELETE FROM memberships WHERE user_id = ? AND conv_key = ?'),
+    members: db.prepare('SELECT user_id FROM memberships WHERE conv_key = ? ORDER BY user_id').pluck(),
+    isMember: db.prepare('SELECT 1 FROM memberships WHERE user_id = ? AND conv_key = ?'),
+    byClientMsgId: db.prepare('SELECT conv_key, body FROM messages WHERE sender = ? AND client_msg_id = ?'),
+    insertMessage: db.prepare(
+      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    findMessage: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
+    rangeOldest: db.prepare(
+      `SELECT body FROM messages WHERE conv_key = :key AND seq > :after AND seq <= :to AND ${VISIBLE} ORDER BY seq LIMIT :limit`,
+    ).pluck(),
+    rangeNewest: db.prepare(
+      `SELECT body FROM messages WHERE conv_key = :key AND seq > :after AND seq <= :to AND ${VISIBLE} ORDER BY seq DESC LIMIT :limit`,
+    ).pluck(),
+    visibleBefore: db.prepare(`SELECT 1 FROM messages WHERE conv_key = :key AND seq < :before AND ${VISIBLE} LIMIT 1`),
+    conversations: db.prepare(
+      `SELECT m.conv_key AS key, m.read_seq AS readSeq, c.last_seq AS lastSeq FROM memberships m
+       JOIN conversations c ON c.key = m.conv_key WHERE m.user_id = ? ORDER BY c.key`,
+    ),
+    conversation: db.prepare(
+      `SELECT m.conv_key AS key, m.read_seq AS readSeq, c.last_seq AS lastSeq FROM memberships m
+       JOIN conversations c ON c.key = m.conv_key WHERE m.user_id = ? AND m.conv_key = ?`,
+    ),
+    readSeq: db.prepare('SELECT read_seq FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
+    markRead: db.prepare(
+      `UPDATE memberships SET read_seq = max(read_seq, min(?, (SELECT last_seq FROM conversations WHERE key = ?)))
+       WHERE user_id = ? AND conv_key = ? RETURNING read_seq`,
+    ).pluck(),
+    unread: db.prepare(
+      `SELECT count(*) AS unread, coalesce(max(instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions, ',@all,') > 0), 0) AS mentioned
+       FROM messages WHERE conv_key = :key AND seq > :read AND sender <> :viewer AND excl_unread = 0 AND ${VISIBLE}`,
+    ),
+    lastMessage: db.prepare(
+      `SELECT body FROM messages WHERE conv_key = :key AND excl_last = 0 AND ${VISIBLE} ORDER BY seq DESC LIMIT 1`,
+    ).pluck(),
+  };
+
+  const toUser = (r: Row): UserRecord => {
+    const u: UserRecord = { id: r['id'] as string, deleted: r['deleted'] === 1, createdAt: r['created_at'] as number };
+    if (r['name'] != null) u.name = r['name'] as string;
+    if (r['avatar'] != null) u.avatar = r['avatar'] as string;
+    return u;
+  };
+
+  const state = (userId: string, r: Row): ConversationState => {
+    const key = r['key'] as string;
+    const parsed = parseKey(key);
+    if (parsed.type === 'group') {
+      return { key, type: 'group', target: parsed.groupId, lastSeq: r['lastSeq'] as number, readSeq: r['readSeq'] as number };
+    }
+    const peer = parsed.users[0] === userId ? parsed.users[1] : parsed.users[0];
+    const peerReadSeq = (q.readSeq.get(peer, key) as number | undefined) ?? 0;
+    return { key, type: 'p2p', target: peer, lastSeq: r['lastSeq'] as number, readSeq: r['readSeq'] as number, peerReadSeq };
+  };
+
+  const commitOne = (d: MessageDraft): CommitOutcome => {
+    const m = d.message;
+    const existing = q.byClientMsgId.get(m.sender, m.clientMsgId) as Row | undefined;
+    if (existing) {
+      if (existing['conv_key'] !== d.key) return { status: 'conflict' };
+      return { status: 'duplicate', message: JSON.parse(existing['body'] as string) as Message };
+    }
+    q.ensureConversation.run(d.key);
+    const seq = q.nextSeq.get(d.key) as number;
+    const message: Message = { ...m, seq };
+    const mentions = m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null;
+    q.insertMessage.run(
+      d.key, seq, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
+      m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0, mentions, JSON.stringify(message),
+    );
+    const parsed = parseKey(d.key);
+    if (parsed.type === 'p2p') {
+      for (const u of parsed.users) if (!d.visibleTo || d.visibleTo.includes(u)) q.join.run(u, d.key, 0);
+    }
+    return { status: 'committed', message };
+  };
+
+  const commitBatch = db.transaction((drafts: MessageDraft[]) => drafts.map(commitOne));
+  const createGroup = db.transaction((g: GroupRecord, members: string[]) => {
+    if (q.getGroup.get(g.id)) throw new ChatError('GROUP_EXISTS');
+    q.insertGroup.run(g.id, g.name, g.avatar ?? null, g.createdAt);
+    const key = groupKey(g.id);
+    q.ensureConversation.run(key);
+    for (const u of members) q.join.run(u, key, 0);
+  });
+  const addMember = db.transaction((groupId: string, userId: string) => {
+    const key = groupKey(groupId);
+    // A new member starts with everything before the join already read.
+    return q.join.run(userId, key, (q.lastSeq.get(key) as number | undefined) ?? 0).changes > 0;
+  });
+  const deleteUser = db.transaction((id: string) => {
+    if (q.deleteUser.run(id).changes === 0) return false;
+    q.dropGroupMemberships.run(id);
+    q.dropFriends.run(id, id);
+    q.dropBlocks.run(id);
+    return true;
+  });
+  const setFriends = db.transaction((a: string, b: string, on: boolean) => {
+    const stmt = on ? q.addFriend : q.removeFriend;
+    stmt.run(a, b);
+    stmt.run(b, a);
+  });
+  const putUser = db.transaction((id: string, name: string | null, avatar: string | null, now: number) => {
+    if (q.updateUser.run(name, avatar, id).changes === 0) q.insertUser.run(id, name, avatar, now);
+    return toUser(q.getUser.get(id) as Row);
+  });
+
+  const parse = (body: unknown) => JSON.parse(body as string) as Message;
+  let closed = false;
+
+  return {
+    async ping() {
+      if (closed) throw new Error('store closed');
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+    async getUser(id) {
+      const r = q.getUser.get(id) as Row | undefined;
+      return r && toUser(r);
+    },
+    async putUser(id, profile, now) {
+      return putUser(id, profile.name ?? null, profile.avatar ?? null, now);
+    },
+    async deleteUser(id) {
+      return deleteUser(id);
+    },
+    async setFriends(a, b, friends) {
+      setFriends(a, b, friends);
+    },
+    async areFriends(a, b) {
+      return q.areFriends.get(a, b) !== undefined;
+    },
+    async setBlocked(owner, other, blocked) {
+      (blocked ? q.addBlock : q.removeBlock).run(owner, other);
+    },
+    async isBlocked(owner, other) {
+      return q.isBlocked.get(owner, other) !== undefined;
+    },
+    async listBlocked(owner) {
+      return q.listBlocked.all(owner) as string[];
+    },
+    async createGroup(group, members) {
+      createGroup(group, members);
+    },
+    async getGroup(id) {
+      const r = q.getGroup.get(id) as Row | undefined;
+      if (!r) return undefined;
+      const g: GroupRecord = { id: r['id'] as string, name: r['name'] as string, createdAt: r['created_at'] as number };
+      if (r['avatar'] != null) g.avatar = r['avatar'] as string;
+      return g;
+    },
+    async addGroupMember(groupId, userId) {
+      return addMember(groupId, userId);
+    },
+    async removeGroupMember(groupId, userId) {
+      return q.leave.run(userId, groupKey(groupId)).changes > 0;
+    },
+    async listGroupMembers(groupId) {
+      return q.members.all(groupKey(groupId)) as string[];
+    },
+    async isGroupMember(groupId, userId) {
+      return q.isMember.get(userId, groupKey(groupId)) !== undefined;
+    },
+    async commitMessages(drafts) {
+      if (closed) throw new Error('store closed');
+      return commitBatch(drafts);
+    },
+    async findMessage(key, id) {
+      const r = q.findMessage.get(key, id) as Row | undefined;
+      if (!r) return undefined;
+      const found: { message: Message; visibleTo?: string[] } = { message: parse(r['body']) };
+      if (r['vis1'] != null) found.visibleTo = [r['vis1'] as string, ...(r['vis2'] != null ? [r['vis2'] as string] : [])];
+      return found;
+    },
+    async readRange(key, viewer, { afterSeq, toSeq, limit, take }) {
+      const params = { key, viewer, after: afterSeq, to: toSeq, limit };
+      if (take === 'oldest') return (q.rangeOldest.all(params) as string[]).map(parse);
+      return (q.rangeNewest.all(params) as string[]).map(parse).reverse();
+    },
+    async hasVisibleBefore(key, viewer, beforeSeq) {
+      return q.visibleBefore.get({ key, viewer, before: beforeSeq }) !== undefined;
+    },
+    async listConversations(userId) {
+      return (q.conversations.all(userId) as Row[]).map((r) => state(userId, r));
+    },
+    async getConversation(userId, key) {
+      const r = q.conversation.get(userId, key) as Row | undefined;
+      return r && state(userId, r);
+    },
+    async markRead(userId, key, seq) {
+      return (q.markRead.get(seq, key, userId, key) as number | undefined) ?? 0;
+    },
+    async unreadState(key, viewer, readSeq) {
+      const r = q.unread.get({ key, viewer, read: readSeq }) as Row;
+      return { unread: r['unread'] as number, mentioned: r['mentioned'] === 1 };
+    },
+    async lastMessage(key, viewer) {
+      const body = q.lastMessage.get({ key, viewer });
+      return body === undefined ? undefined : parse(body);
+    },
+  };
+}

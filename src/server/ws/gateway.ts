@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import {
+  ChatError,
+  ClientMsgIdSchema,
+  ConversationIdSchema,
+  decodeClientFrame,
+  LIMITS,
+} from '../../protocol/index.js';
+import * as v from 'valibot';
+import { errorFrame, type ChatCore } from '../core/chat-core.js';
+import type { Connection } from '../core/connection.js';
+import type { Logger } from '../core/logger.js';
+
+export interface GatewayOptions {
+  path: string;
+  /** Frames above this are closed by ws with 1009; between LIMITS.frameBytes and this they get FRAME_TOO_LARGE. */
+  maxPayload: number;
+  pingIntervalMs: number;
+  /** A socket whose unsent backlog exceeds this is a slow consumer and is dropped. */
+  maxBufferedBytes: number;
+  /** A connection that has not opened a session by then is closed. */
+  authTimeoutMs: number;
+  logger: Logger;
+}
+
+export interface Gateway {
+  /** Closes every socket with 1001 (going away) and stops the heartbeat. */
+  close(): Promise<void>;
+  readonly connections: number;
+}
+
+interface Socket extends WebSocket {
+  alive?: boolean;
+}
+
+/**
+ * The WebSocket edge: it accepts upgrades on one path of the HTTP server, turns bytes into
+ * validated frames for the core and keeps sockets healthy (heartbeat, backpressure). It knows
+ * nothing of chat rules.
+ */
+export function attachGateway(server: Server, core: ChatCore, options: GatewayOptions): Gateway {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false });
+  let closing = false;
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== options.path || closing) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws as Socket));
+  };
+  server.on('upgrade', onUpgrade);
+
+  function onConnection(ws: Socket): void {
+    ws.alive = true;
+    const conn: Connection = {
+      id: randomUUID(),
+      send(data) {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        ws.send(data);
+        // Buffering without bound for a client that does not read would exhaust memory;
+        // the client reconnects and resumes from its cursor instead.
+        if (ws.bufferedAmount > options.maxBufferedBytes) {
+          options.logger.warn({ conn: conn.id }, 'slow consumer dropped');
+          ws.terminate();
+        }
+      },
+      close(code, reason) {
+        ws.close(code, reason);
+      },
+    };
+    const authTimer = setTimeout(() => {
+      if (!conn.session) ws.close(4401, 'UNAUTHENTICATED');
+    }, options.authTimeoutMs);
+    authTimer.unref();
+
+    ws.on('pong', () => (ws.alive = true));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      ws.alive = true;
+      const raw = toText(data);
+      if (isBinary || raw === undefined) {
+        conn.send(JSON.stringify(errorFrame(new ChatError('BAD_FRAME', 'Frames are JSON text.').toJSON())));
+        return;
+      }
+      const decoded = decodeClientFrame(raw);
+      if (!decoded.ok) {
+        conn.send(refusal(raw, decoded.error));
+        return;
+      }
+      void core.handleFrame(conn, decoded.frame);
+    });
+    ws.on('close', () => {
+      clearTimeout(authTimer);
+      core.disconnect(conn);
+    });
+    ws.on('error', (err) => options.logger.warn({ err, conn: conn.id }, 'socket error'));
+  }
+
+  // A socket that missed a whole interval of pings is gone without a close (network cut).
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients as Set<Socket>) {
+      if (!ws.alive) {
+        ws.terminate();
+        continue;
+      }
+      ws.alive = false;
+      ws.ping();
+    }
+  }, options.pingIntervalMs);
+  heartbeat.unref();
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async close() {
+      closing = true;
+      clearInterval(heartbeat);
+      server.off('upgrade', onUpgrade);
+      const closed = [...wss.clients].map(
+        (ws) => new Promise<void>((resolve) => {
+          ws.once('close', () => resolve());
+          ws.close(1001, 'SHUTTING_DOWN');
+          // A peer that does not answer the close handshake is cut.
+          setTimeout(() => ws.terminate(), 2000).unref();
+        }),
+      );
+      await Promise.all(closed);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function toText(data: RawData): string | undefined {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+const SendAddress = v.object({ type: v.literal('message.send'), clientMsgId: ClientMsgIdSchema, conversationId: ConversationIdSchema });
+const ReqAddress = v.object({ reqId: v.pipe(v.string(), v.maxLength(64)) });
+
+/**
+ * The answer to a frame that failed validation. A send the client can still identify (by
+ * clientMsgId) gets `message.error`, so the client marks that message failed; anything else
+ * gets `error`, with the reqId when one can be read.
+ */
+function refusal(raw: string, error: ChatError): string {
+  let json: unknown;
+  // Only frames the ws cap let through reach here, so parsing an oversize one is bounded.
+  if (raw.length <= LIMITS.frameBytes * 4) {
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+  }
+  const send = v.safeParse(SendAddress, json);
+  if (send.success) {
+    const { clientMsgId, conversationId } = send.output;
+    return JSON.stringify({ type: 'message.error', clientMsgId, conversationId, ...error.toJSON() });
+  }
+  const req = v.safeParse(ReqAddress, json);
+  return JSON.stringify(errorFrame(error.toJSON(), req.success ? req.output.reqId : undefined));
+}

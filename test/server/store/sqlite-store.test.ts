@@ -1,0 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { storeContract } from './store-contract.js';
+
+storeContract('sqlite (file, WAL)', async () => createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-store-')), 'natter.db')));

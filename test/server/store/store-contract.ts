@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ChatError, type ConversationId, type Message } from '../../../src/protocol/index.js';
+import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
+import type { Store } from '../../../src/server/core/store.js';
+import type { MessageDraft } from '../../../src/server/core/types.js';
+
+let n = 0;
+/** A draft of a text message from `sender` in `key`, as `sender` names the conversation. */
+export function draft(key: string, sender: string, over: Partial<Message> = {}, visibleTo?: string[]): MessageDraft {
+  const type = key.startsWith('group:') ? 'group' : 'p2p';
+  const conversationId = (type === 'group' ? key : `p2p:${key.slice(4).split('|').find((u) => u !== sender)}`) as ConversationId;
+  const d: MessageDraft = {
+    key,
+    type,
+    message: {
+      id: `id-${++n}`, conversationId, seq: 0, clientMsgId: `client-${n}-msg`, sender, senderProfile: {},
+      time: 1000 + n, elem: { type: 'text', text: `m${n}` }, ...over,
+    },
+  };
+  if (visibleTo) d.visibleTo = visibleTo;
+  return d;
+}
+
+/**
+ * The behaviour every Store adapter must have. Run it with a name and a factory that returns
+ * a fresh, empty store each call.
+ */
+export function storeContract(name: string, factory: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    before(async () => {
+      store = await factory();
+    });
+    after(async () => {
+      await store.close();
+    });
+
+    it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
+      await store.putUser('u1', { name: 'One', avatar: '/a.png' }, 5);
+      const updated = await store.putUser('u1', { name: 'Uno' }, 6);
+      assert.deepEqual(updated, { id: 'u1', name: 'Uno', avatar: '/a.png', deleted: false, createdAt: 5 });
+      assert.equal(await store.getUser('nobody'), undefined);
+    });
+
+    it('deletes a user as a tombstone, drops their group memberships, and putUser brings them back', async () => {
+      await store.putUser('d1', {}, 1);
+      await store.createGroup({ id: 'gd', name: 'G', createdAt: 1 }, ['d1', 'u1']);
+      assert.equal(await store.deleteUser('d1'), true);
+      assert.equal((await store.getUser('d1'))?.deleted, true);
+      assert.equal(await store.deleteUser('d1'), false);
+      assert.deepEqual(await store.listGroupMembers('gd'), ['u1']);
+      assert.equal((await store.putUser('d1', {}, 2)).deleted, false);
+    });
+
+    it('keeps friendship mutual and blocking one-directional', async () => {
+      await store.setFriends('fa', 'fb', true);
+      assert.equal(await store.areFriends('fb', 'fa'), true);
+      await store.setFriends('fb', 'fa', false);
+      assert.equal(await store.areFriends('fa', 'fb'), false);
+      await store.setBlocked('fa', 'fc', true);
+      await store.setBlocked('fa', 'fb', true);
+      assert.equal(await store.isBlocked('fa', 'fc'), true);
+      assert.equal(await store.isBlocked('fc', 'fa'), false);
+      assert.deepEqual(await store.listBlocked('fa'), ['fb', 'fc']);
+      await store.setBlocked('fa', 'fc', false);
+      assert.deepEqual(await store.listBlocked('fa'), ['fb']);
+    });
+
+    it('refuses a second group with the same id with GROUP_EXISTS', async () => {
+      await store.createGroup({ id: 'g1', name: 'First', createdAt: 1 }, ['a', 'b']);
+      await assert.rejects(store.createGroup({ id: 'g1', name: 'Again', createdAt: 2 }, []), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_EXISTS');
+      assert.deepEqual(await store.getGroup('g1'), { id: 'g1', name: 'First', createdAt: 1 });
+      assert.deepEqual(await store.listGroupMembers('g1'), ['a', 'b']);
+    });
+
+    it('adds a member once, reading from the current last seq, and removes them', async () => {
+      await store.createGroup({ id: 'g2', name: 'G2', createdAt: 1 }, ['a']);
+      await store.commitMessages([draft(groupKey('g2'), 'a'), draft(groupKey('g2'), 'a')]);
+      assert.equal(await store.addGroupMember('g2', 'c'), true);
+      assert.equal(await store.addGroupMember('g2', 'c'), false);
+      assert.equal((await store.getConversation('c', groupKey('g2')))?.readSeq, 2);
+      assert.equal(await store.isGroupMember('g2', 'c'), true);
+      assert.equal(await store.removeGroupMember('g2', 'c'), true);
+      assert.equal(await store.removeGroupMember('g2', 'c'), false);
+      assert.equal(await store.getConversation('c', groupKey('g2')), undefined);
+    });
+
+    it('assigns gapless seqs per conversation in batch order', async () => {
+      await store.createGroup({ id: 'g3', name: 'G3', createdAt: 1 }, ['a', 'b']);
+      const k = groupKey('g3');
+      const p = p2pKey('a', 'b');
+      const out = await store.commitMessages([draft(k, 'a'), draft(p, 'a'), draft(k, 'b'), draft(p, 'b'), draft(k, 'a')]);
+      assert.deepEqual(out.map((o) => (o.status === 'conflict' ? -1 : o.message.seq)), [1, 1, 2, 2, 3]);
+      const more = await store.commitMessages([draft(k, 'b')]);
+      assert.equal(more[0]!.status === 'committed' && more[0]!.message.seq, 4);
+      assert.equal((await store.getConversation('a', k))?.lastSeq, 4);
+    });
+
+    it('returns the original message for a repeated (sender, clientMsgId), in the same batch or later, without a new seq', async () => {
+      await store.createGroup({ id: 'g4', name: 'G4', createdAt: 1 }, ['a', 'b']);
+      const k = groupKey('g4');
+      const first = draft(k, 'a', { clientMsgId: 'same-client-id' });
+      const again = draft(k, 'a', { clientMsgId: 'same-client-id' });
+      const out = await store.commitMessages([first, again]);
+      assert.equal(out[0]!.status, 'committed');
+      const dup = out[1]!;
+      assert.equal(dup.status === 'duplicate' && dup.message.id, first.message.id);
+      const later = await store.commitMessages([draft(k, 'a', { clientMsgId: 'same-client-id' })]);
+      assert.equal(later[0]!.status === 'duplicate' && later[0]!.message.seq, 1);
+      assert.equal((await store.getConversation('a', k))?.lastSeq, 1);
+      // Another sender may use the same clientMsgId.
+      const other = await store.commitMessages([draft(k, 'b', { clientMsgId: 'same-client-id' })]);
+      assert.equal(other[0]!.status, 'committed');
+    });
+
+    it('reports a clientMsgId reused for another conversation as a conflict', async () => {
+      await store.createGroup({ id: 'g5', name: 'G5', createdAt: 1 }, ['a']);
+      await store.commitMessages([draft(groupKey('g5'), 'a', { clientMsgId: 'reused-id-1' })]);
+      const out = await store.commitMessages([draft(p2pKey('a', 'z'), 'a', { clientMsgId: 'reused-id-1' })]);
+      assert.deepEqual(out, [{ status: 'conflict' }]);
+    });
+
+    it('gives both sides of a p2p chat a membership, but a sender-only message only the sender', async () => {
+      const k = p2pKey('pa', 'pb');
+      await store.commitMessages([draft(k, 'pa', {}, ['pa'])]);
+      assert.ok(await store.getConversation('pa', k));
+      assert.equal(await store.getConversation('pb', k), undefined);
+      await store.commitMessages([draft(k, 'pa')]);
+      const pb = await store.getConversation('pb', k);
+      assert.deepEqual(pb, { key: k, type: 'p2p', target: 'pa', lastSeq: 2, readSeq: 0, peerReadSeq: 0 });
+    });
+
+    it('reads a range of visible messages in ascending order, oldest or newest first', async () => {
+      const k = p2pKey('ra', 'rb');
+      await store.commitMessages([
+        draft(k, 'ra'), draft(k, 'ra', {}, ['ra']), draft(k, 'rb'), draft(k, 'ra'), draft(k, 'rb'),
+      ]);
+      const seqs = (ms: Message[]) => ms.map((m) => m.seq);
+      assert.deepEqual(seqs(await store.readRange(k, 'rb', { afterSeq: 0, toSeq: 5, limit: 10, take: 'oldest' })), [1, 3, 4, 5]);
+      assert.deepEqual(seqs(await store.readRange(k, 'ra', { afterSeq: 0, toSeq: 5, limit: 2, take: 'oldest' })), [1, 2]);
+      assert.deepEqual(seqs(await store.readRange(k, 'rb', { afterSeq: 1, toSeq: 4, limit: 2, take: 'newest' })), [3, 4]);
+      assert.equal(await store.hasVisibleBefore(k, 'rb', 3), true);
+      assert.equal(await store.hasVisibleBefore(k, 'rb', 1), false);
+      const found = await store.findMessage(k, (await store.readRange(k, 'ra', { afterSeq: 1, toSeq: 2, limit: 1, take: 'oldest' }))[0]!.id);
+      assert.deepEqual(found?.visibleTo, ['ra']);
+    });
+
+    it('raises the read position only, never past the last seq, and only for members', async () => {
+      const k = p2pKey('ma', 'mb');
+      await store.commitMessages([draft(k, 'ma'), draft(k, 'ma'), draft(k, 'ma')]);
+      assert.equal(await store.markRead('mb', k, 2), 2);
+      assert.equal(await store.markRead('mb', k, 1), 2);
+      assert.equal(await store.markRead('mb', k, 99), 3);
+      assert.equal(await store.markRead('stranger', k, 2), 0);
+      assert.equal((await store.getConversation('ma', k))?.peerReadSeq, 3);
+    });
+
+    it('counts unread messages from others after the read position, honouring exclusions, visibility and mentions', async () => {
+      await store.createGroup({ id: 'g6', name: 'G6', createdAt: 1 }, ['a', 'b', 'c']);
+      const k = groupKey('g6');
+      await store.commitMessages([
+        draft(k, 'a'),
+        draft(k, 'b'),
+        draft(k, 'a', { isExcludedFromUnreadCount: true }),
+        draft(k, 'a', {}, ['a', 'c']),
+        draft(k, 'a', { groupAtUserList: ['b_x'] }),
+      ]);
+      assert.deepEqual(await store.unreadState(k, 'b', 0), { unread: 2, mentioned: false });
+      assert.deepEqual(await store.unreadState(k, 'c', 1), { unread: 3, mentioned: false });
+      await store.commitMessages([draft(k, 'a', { groupAtUserList: ['b'] })]);
+      assert.deepEqual(await store.unreadState(k, 'b', 5), { unread: 1, mentioned: true });
+      await store.commitMessages([draft(k, 'c', { groupAtUserList: ['@all'] })]);
+      assert.deepEqual(await store.unreadState(k, 'a', 6), { unread: 1, mentioned: true });
+    });
+
+    it('gives the newest visible message not excluded from the last message', async () => {
+      const k = p2pKey('la', 'lb');
+      const [first] = await store.commitMessages([draft(k, 'la'), draft(k, 'la', { isExcludedFromLastMessage: true }), draft(k, 'la', {}, ['la'])]);
+      assert.equal((await store.lastMessage(k, 'lb'))?.id, first!.status === 'committed' ? first!.message.id : '');
+      assert.equal((await store.lastMessage(k, 'la'))?.seq, 3);
+    });
+
+    it('lists every conversation of a user with its state', async () => {
+      await store.createGroup({ id: 'g7', name: 'G7', createdAt: 1 }, ['ca']);
+      await store.commitMessages([draft(p2pKey('ca', 'cb'), 'cb')]);
+      const list = await store.listConversations('ca');
+      assert.deepEqual(list.map((c) => [c.key, c.type, c.target, c.lastSeq]).sort(), [
+        [groupKey('g7'), 'group', 'g7', 0],
+        [p2pKey('ca', 'cb'), 'p2p', 'cb', 1],
+      ]);
+    });
+
+    it('answers ping while open', async () => {
+      await store.ping();
+    });
+  });
+}
