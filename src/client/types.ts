@@ -5,6 +5,7 @@ import type {
   ConversationSummary,
   Elem,
   ErrorBody,
+  ForwardSource,
   Message,
   SendOptions,
 } from '../protocol/index.js';
@@ -61,10 +62,14 @@ export interface OutboxEntry {
   /** `pending` is retried automatically when online; `rejected` waits for the user. */
   state: 'pending' | 'rejected';
   error?: ErrorBody;
+  /** The user who wrote it, once known; entries of another user are never sent. */
+  userId?: string;
 }
 
 export interface PersistedState {
   userId: string;
+  /** This device's stable id (sent in `session.open`). */
+  deviceId?: string;
   conversations: Conversation[];
   /** Per conversation: messages held (ascending seq) and the contiguous window [fromSeq, toSeq]. */
   threads: Record<string, { fromSeq: number; toSeq: number; messages: Message[] }>;
@@ -84,11 +89,35 @@ export interface ChatClientOptions {
   ackTimeoutMs?: number;
   /** Stable device id; default: generated and kept in storage. */
   deviceId?: string;
+  /**
+   * Names this user's device storage before the session says who the user is (the outbox must
+   * be read before connecting). Default: the `sub` claim of the token (read, not verified).
+   */
+  storageKey?: string;
+  /** Reconnect backoff; a random share of it is waited on every retry (jitter). */
+  backoff?: BackoffOptions;
+  /** Ms between pings while online (default 25 000); silence for two intervals reconnects. */
+  pingIntervalMs?: number;
+  /** Ms to wait for the answer to a request (history, blocklist); default 15 000. */
+  requestTimeoutMs?: number;
+  /** Messages kept per conversation in the device cache (default 200). */
+  cacheLimit?: number;
+}
+
+export interface BackoffOptions {
+  /** Base delay before a retry, ms (default 1000). */
+  minDelayMs?: number;
+  /** Ceiling of the delay, ms (default 30 000). */
+  maxDelayMs?: number;
+  /** Growth per consecutive failure (default 1.5). */
+  growFactor?: number;
 }
 
 /** The headless SDK. No globals: create as many as you like on one page. */
 export interface ChatClient extends EventTarget {
   readonly $connection: ReadableAtom<ConnectionState>;
+  /** Why the connection is `closed` when the client did not ask for it (token refused with a fixed token, protocol mismatch). */
+  readonly $error: ReadableAtom<ErrorBody | undefined>;
   readonly $sync: ReadableAtom<SyncState>;
   /** The logged-in user, once the session is ready. */
   readonly $me: ReadableAtom<Profile | undefined>;
@@ -105,6 +134,15 @@ export interface ChatClient extends EventTarget {
 
   /** Queues a message (persisted in the outbox) and resolves with it once the server acked it. Rejects with a ChatError when it fails; the message then stays, failed, in the thread. */
   send(conversationId: ConversationId, content: Elem | string, options?: SendOptions & { localCustomData?: string }): Promise<ChatMessage>;
+  /**
+   * Forwards existing messages to each target conversation (SPEC §4), one outbox entry per target.
+   * Resolves with one result per target, in order; system notifications and call events are refused (NOT_FORWARDABLE).
+   */
+  forward(
+    targets: ConversationId[],
+    source: ForwardSource,
+    options?: SendOptions & { localCustomData?: string },
+  ): Promise<PromiseSettledResult<ChatMessage>[]>;
   /** Sends a failed message again with the same clientMsgId (never duplicates). */
   resend(clientMsgId: string): Promise<ChatMessage>;
   /** Removes a failed message from the outbox and the thread instead of resending it. */

@@ -1,0 +1,425 @@
+import { atom } from 'nanostores';
+import {
+  ChatError,
+  decodeClientFrame,
+  encodeFrame,
+  UNFORWARDABLE_ELEM_TYPES,
+  type Broadcast,
+  type ClientFrame,
+  type ConversationId,
+  type Elem,
+  type Message,
+  type SendOptions,
+  type ServerFrame,
+} from '../protocol/index.js';
+import { createConnection } from './connection.js';
+import { createConversationList } from './conversation-list.js';
+import { createClientMsgId, createDeviceId, tokenSubject } from './identity.js';
+import { ackedMessage, localToChat } from './local-message.js';
+import { createOutbox } from './outbox.js';
+import { createPersister } from './persister.js';
+import { createRequests } from './requests.js';
+import { createDeferredStorage, resolveStorage } from './storage-default.js';
+import { createSyncEngine } from './sync-engine.js';
+import { createThreadStore } from './thread-store.js';
+import { trimWindow } from './thread-window.js';
+import type { ChatClient, ChatClientOptions, ChatMessage, ClientStorage, OutboxEntry, PersistedState, Profile, SyncState } from './types.js';
+
+type LocalOptions = SendOptions & { localCustomData?: string };
+
+/**
+ * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
+ * any number of clients can live on one page (or in one Node process).
+ */
+export function createChatClient(options: ChatClientOptions): ChatClient {
+  if (!options.url) throw new TypeError('createChatClient: `url` is required.');
+  if (options.token === undefined && options.getToken === undefined) {
+    throw new TypeError('createChatClient: give `token` or `getToken`.');
+  }
+  const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+  const cacheLimit = options.cacheLimit ?? 200;
+
+  const target = new EventTarget();
+  const emit = <T>(type: string, detail: T) => target.dispatchEvent(new CustomEvent(type, { detail }));
+  const $sync = atom<SyncState>('idle');
+  const $me = atom<Profile | undefined>(undefined);
+  const $blocked = atom<string[]>([]);
+  const $broadcasts = atom<Broadcast[]>([]);
+
+  let closed = false;
+  /** Who we believe the user is before `session.ready` (token claim or cache). */
+  let knownUserId: string | undefined;
+  let deviceId = options.deviceId ?? '';
+  let prefetchedToken: string | undefined;
+  let lastCreatedAt = 0;
+  const pendingReads = new Map<ConversationId, number>();
+  const ephemeral = new Map<string, { resolve(m: ChatMessage): void; reject(e: ChatError): void; message: ChatMessage }>();
+
+  // ------------------------------------------------------------------ storage (chosen async)
+  let resolveStorageReady!: (s: ClientStorage) => void;
+  const storageReady = new Promise<ClientStorage>((resolve) => (resolveStorageReady = resolve));
+  const storage = createDeferredStorage(storageReady);
+
+  // ------------------------------------------------------------------ parts
+  const myId = () => $me.get()?.id ?? knownUserId;
+  const meProfile = (): Profile | undefined => $me.get() ?? (knownUserId ? { id: knownUserId } : undefined);
+  const findMessage = (conversationId: ConversationId, id: string) => threads.get(conversationId)?.messages.find((m) => m.id === id);
+
+  const chatCache = new WeakMap<Message, ChatMessage>();
+  const toChat = (m: Message): ChatMessage => {
+    const isSelf = m.sender === myId();
+    let chat = chatCache.get(m);
+    if (!chat || chat.isSelf !== isSelf) {
+      chat = { ...m, status: 'sent', isSelf };
+      chatCache.set(m, chat);
+    }
+    return chat;
+  };
+
+  const conversations = createConversationList();
+  const threads = createThreadStore({
+    toChat,
+    local: (id) => outbox.entries(id).map((l) => localToChat(l, meProfile(), findMessage)),
+    initialShown: 50,
+    hasAny: (id) => (conversations.get(id)?.lastSeq ?? 0) > 0,
+  });
+  const connection = createConnection({
+    url: options.url,
+    WebSocket: options.WebSocket,
+    fixedToken: options.getToken === undefined,
+    getToken: async () => {
+      if (prefetchedToken !== undefined) {
+        const token = prefetchedToken;
+        prefetchedToken = undefined;
+        return token;
+      }
+      return options.getToken ? options.getToken() : options.token!;
+    },
+    get deviceId() {
+      return deviceId;
+    },
+    cursors: () => threads.cursors(),
+    onFrame: (frame) => handleFrame(frame),
+    onDown: () => sessionEnded(),
+    pingIntervalMs: options.pingIntervalMs ?? 25_000,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
+  const send = (frame: ClientFrame) => connection.send(frame);
+  const requests = createRequests(send, options.requestTimeoutMs ?? 15_000);
+  const outbox = createOutbox({
+    storage,
+    ackTimeoutMs,
+    get lockName() {
+      return `natter-outbox:${myId() ?? 'default'}`;
+    },
+    transmit: (frame) => void send(frame),
+    onChange: (id) => {
+      threads.touch(id);
+      threads.publish();
+    },
+    onFailed: (local) => emit('send-failed', localToChat(local, meProfile(), findMessage)),
+  });
+  const engine = createSyncEngine({
+    threads,
+    conversations,
+    requests,
+    myId,
+    pageSize: 50,
+    settleOwn: (m) => outbox.settle(m.clientMsgId, toChat(m)) !== undefined,
+    onMessage: (m) => emit('message', toChat(m)),
+    onAsyncChange: () => publish(),
+  });
+  const persister = createPersister(storage, snapshot, 500);
+
+  function snapshot(): PersistedState {
+    const state: PersistedState = { userId: myId() ?? '', deviceId, conversations: conversations.all(), threads: {} };
+    for (const id of threads.ids()) state.threads[id] = trimWindow(threads.get(id)!, cacheLimit);
+    return state;
+  }
+
+  function publish(): void {
+    threads.publish();
+    conversations.publish();
+    persister.schedule();
+  }
+
+  // ------------------------------------------------------------------ startup
+  const started = (async () => {
+    let key = options.storageKey ?? tokenSubject(options.token);
+    const needsKey = !(options.storage && typeof options.storage === 'object');
+    if (key === undefined && options.getToken && needsKey) {
+      try {
+        prefetchedToken = await options.getToken();
+        key = tokenSubject(prefetchedToken);
+      } catch {
+        // The connection will ask again, with backoff.
+      }
+    }
+    knownUserId = tokenSubject(options.token ?? prefetchedToken);
+    const chosen = resolveStorage(options.storage, key);
+    resolveStorageReady(chosen);
+    let state: PersistedState | undefined;
+    try {
+      state = await chosen.loadState();
+    } catch (error) {
+      console.warn('[natter] could not read the message cache:', error);
+    }
+    if (state && (knownUserId === undefined || !state.userId || state.userId === knownUserId)) {
+      knownUserId ??= state.userId || undefined;
+      for (const c of state.conversations) conversations.upsert(c);
+      threads.restore(state.threads);
+    }
+    deviceId ||= state?.deviceId || createDeviceId();
+    await outbox.restore();
+    publish();
+    if (!closed) connection.start();
+  })();
+  started.catch((error: unknown) => console.warn('[natter] client start failed:', error));
+
+  // ------------------------------------------------------------------ frames
+  function handleFrame(frame: ServerFrame): void {
+    if (engine.handle(frame)) {
+      if (frame.type === 'sync.done') {
+        $sync.set('synced');
+        emit('synced', undefined);
+      }
+      publish();
+      return;
+    }
+    switch (frame.type) {
+      case 'session.ready':
+        return sessionReady(frame);
+      case 'message.ack':
+        return onAck(frame);
+      case 'message.error': {
+        const body = { code: frame.code, name: frame.name, message: frame.message, ...(frame.retryAfterMs !== undefined ? { retryAfterMs: frame.retryAfterMs } : {}) };
+        const quick = ephemeral.get(frame.clientMsgId);
+        if (quick) {
+          ephemeral.delete(frame.clientMsgId);
+          quick.reject(ChatError.from(body));
+        } else outbox.fail(frame.clientMsgId, body);
+        return;
+      }
+      case 'conversation.read':
+        conversations.applyRead(frame.conversationId, frame.readSeq, (seq) => unreadAbove(frame.conversationId, seq));
+        break;
+      case 'receipt.read':
+        conversations.applyReceipt(frame.conversationId, frame.userId, frame.seq);
+        break;
+      case 'conversation.updated':
+        conversations.upsert(frame.conversation);
+        threads.touch(frame.conversation.id);
+        break;
+      case 'conversation.removed':
+        conversations.remove(frame.conversationId);
+        threads.delete(frame.conversationId);
+        break;
+      case 'broadcast.new':
+        addBroadcast(frame.broadcast);
+        return;
+      case 'broadcast.removed':
+        $broadcasts.set($broadcasts.get().filter((b) => b.id !== frame.id));
+        return;
+      case 'blocklist.updated':
+        $blocked.set(frame.blocked);
+        return;
+      case 'ok':
+      case 'history.page':
+        requests.resolve(frame);
+        return;
+      case 'error':
+        if (!requests.resolve(frame)) console.warn(`[natter] server error ${frame.name}: ${frame.message}`);
+        return;
+      default:
+        return;
+    }
+    publish();
+  }
+
+  function sessionReady(frame: Extract<ServerFrame, { type: 'session.ready' }>): void {
+    const { id, name, avatar } = frame.user;
+    if (knownUserId !== undefined && knownUserId !== id) {
+      // The cache belonged to someone else (shared storage, token without `sub`): drop it.
+      for (const c of conversations.all()) conversations.remove(c.id);
+      for (const t of threads.ids()) threads.delete(t);
+    }
+    knownUserId = id;
+    const me: Profile = { id };
+    if (name !== undefined) me.name = name;
+    if (avatar !== undefined) me.avatar = avatar;
+    $me.set(me);
+    $blocked.set(frame.blocked ?? []);
+    engine.sessionStarted();
+    $sync.set('syncing');
+    threads.touchAll();
+    publish();
+    outbox.setReady(true, id);
+    for (const [conversationId, seq] of pendingReads) send({ type: 'conversation.read', conversationId, seq });
+    pendingReads.clear();
+  }
+
+  function sessionEnded(): void {
+    outbox.setReady(false);
+    requests.rejectAll(new ChatError('TIMEOUT', 'The connection was lost.'));
+    for (const [id, quick] of ephemeral) {
+      ephemeral.delete(id);
+      quick.reject(new ChatError('TIMEOUT', 'The connection was lost.'));
+    }
+    $sync.set('idle');
+  }
+
+  function onAck(frame: Extract<ServerFrame, { type: 'message.ack' }>): void {
+    const quick = ephemeral.get(frame.clientMsgId);
+    if (quick) {
+      ephemeral.delete(frame.clientMsgId);
+      quick.resolve({ ...quick.message, id: frame.id, time: frame.time, status: 'sent' });
+      return;
+    }
+    const local = outbox.get(frame.clientMsgId);
+    if (!local) return; // already settled (by a replay of the committed message, or another tab)
+    const { entry } = local;
+    const message = ackedMessage(entry, frame, meProfile(), findMessage);
+    outbox.settle(entry.clientMsgId, toChat(message));
+    if (frame.seq === 0) return;
+    // A forward's content is written by the server: fetch it rather than guess it.
+    if (entry.forward) engine.expectSeq(entry.conversationId, frame.seq, entry.clientMsgId);
+    else engine.commitOwn(message);
+    publish();
+  }
+
+  function unreadAbove(id: ConversationId, seq: number): number {
+    const me = myId();
+    let n = 0;
+    for (const m of threads.get(id)?.messages ?? []) {
+      if (m.seq > seq && m.sender !== me && !m.isExcludedFromUnreadCount) n++;
+    }
+    return n;
+  }
+
+  function addBroadcast(b: Broadcast): void {
+    const list = $broadcasts.get();
+    if (list.some((x) => x.id === b.id)) return;
+    if (b.expiresAt !== undefined && b.expiresAt < Date.now()) return;
+    $broadcasts.set([b, ...list].sort((x, y) => y.time - x.time));
+    emit('broadcast', b);
+  }
+
+  // ------------------------------------------------------------------ actions
+  function newEntry(conversationId: ConversationId, opts: LocalOptions | undefined): OutboxEntry {
+    const { localCustomData, ...sendOptions } = opts ?? {};
+    lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
+    const entry: OutboxEntry = { clientMsgId: createClientMsgId(), conversationId, options: sendOptions, createdAt: lastCreatedAt, state: 'pending' };
+    const user = myId();
+    if (user !== undefined) entry.userId = user;
+    if (localCustomData !== undefined) entry.localCustomData = localCustomData;
+    return entry;
+  }
+
+  /** Validates the frame an entry will send, so an invalid message never enters the outbox. */
+  function check(entry: OutboxEntry): void {
+    const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem, forward: entry.forward };
+    const result = decodeClientFrame(encodeFrame(frame as ClientFrame));
+    if (!result.ok) throw result.error;
+  }
+
+  async function queue(entry: OutboxEntry): Promise<ChatMessage> {
+    check(entry);
+    await started;
+    if (closed) throw new ChatError('CANCELLED', 'The client was closed.');
+    conversations.ensure(entry.conversationId);
+    conversations.publish();
+    if (entry.options.onlineUserOnly) return sendEphemeral(entry);
+    return outbox.add<ChatMessage>(entry);
+  }
+
+  /** Online-only messages (typing indicators) skip the outbox: never stored, never retried. */
+  function sendEphemeral(entry: OutboxEntry): Promise<ChatMessage> {
+    const message = localToChat({ entry, status: 'sending' }, meProfile(), findMessage);
+    return new Promise((resolve, reject) => {
+      const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem } as ClientFrame;
+      if (!send(frame)) return reject(new ChatError('TIMEOUT', 'Not connected.'));
+      ephemeral.set(entry.clientMsgId, { resolve, reject, message });
+    });
+  }
+
+  const client = Object.assign(target, {
+    $connection: connection.$state,
+    $error: connection.$error,
+    $sync,
+    $me,
+    $conversations: conversations.$conversations,
+    $blocked,
+    $broadcasts,
+    messages: (id: ConversationId) => threads.messages(id),
+    hasOlder: (id: ConversationId) => threads.hasOlder(id),
+
+    send(conversationId: ConversationId, content: Elem | string, opts?: LocalOptions): Promise<ChatMessage> {
+      const entry = newEntry(conversationId, opts);
+      entry.elem = typeof content === 'string' ? { type: 'text', text: content } : content;
+      return queue(entry);
+    },
+
+    async forward(targets: ConversationId[], source: Parameters<ChatClient['forward']>[1], opts?: LocalOptions) {
+      const held = source.messageIds.map((id) => findMessage(source.conversationId, id));
+      if (held.some((m) => m && UNFORWARDABLE_ELEM_TYPES.has(m.elem.type))) {
+        return targets.map((): PromiseSettledResult<ChatMessage> => ({ status: 'rejected', reason: new ChatError('NOT_FORWARDABLE') }));
+      }
+      return Promise.allSettled(
+        targets.map((conversationId) => {
+          const entry = newEntry(conversationId, opts);
+          entry.forward = structuredClone(source);
+          return queue(entry);
+        }),
+      );
+    },
+
+    async resend(clientMsgId: string): Promise<ChatMessage> {
+      await started;
+      return outbox.resend<ChatMessage>(clientMsgId);
+    },
+
+    async discard(clientMsgId: string): Promise<void> {
+      await started;
+      await outbox.discard(clientMsgId);
+    },
+
+    async loadOlder(conversationId: ConversationId, limit = 30): Promise<boolean> {
+      await started;
+      return engine.loadOlder(conversationId, limit);
+    },
+
+    markRead(conversationId: ConversationId): void {
+      const c = conversations.get(conversationId);
+      const seq = threads.get(conversationId)?.toSeq ?? c?.lastSeq ?? 0;
+      if (seq <= 0) return;
+      const needed = !c || seq > c.readSeq;
+      conversations.applyRead(conversationId, seq, () => 0);
+      publish();
+      if (!needed) return;
+      if (!send({ type: 'conversation.read', conversationId, seq })) pendingReads.set(conversationId, seq);
+    },
+
+    async block(userId: string): Promise<void> {
+      await requests.request({ type: 'blocklist.add', userId });
+      if (!$blocked.get().includes(userId)) $blocked.set([...$blocked.get(), userId]);
+    },
+
+    async unblock(userId: string): Promise<void> {
+      await requests.request({ type: 'blocklist.remove', userId });
+      $blocked.set($blocked.get().filter((u) => u !== userId));
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      connection.close();
+      outbox.close();
+      requests.rejectAll(new ChatError('CANCELLED', 'The client was closed.'));
+      await started.catch(() => undefined);
+      if (myId() !== undefined) await persister.flush();
+      persister.cancel();
+      await storage.close();
+    },
+  });
+  return client as ChatClient;
+}

@@ -1,0 +1,128 @@
+import { atom, type ReadableAtom } from 'nanostores';
+import { AT_ALL, parseConversationId, type ConversationId, type ConversationSummary, type Message } from '../protocol/index.js';
+import type { Conversation } from './types.js';
+
+/**
+ * The conversation list: server summaries kept live by the messages and read positions that
+ * arrive afterwards. Changes are collected and published once per handled frame (`publish`), so
+ * a replay of 500 messages sorts the list once, not 500 times. Conversation objects are replaced,
+ * never mutated, so a renderer can compare by identity.
+ */
+export interface ConversationList {
+  /** Most recent activity first. */
+  readonly $conversations: ReadableAtom<Conversation[]>;
+  get(id: ConversationId): Conversation | undefined;
+  /** `sync.conversations`: the server's view replaces ours where it is at least as recent. */
+  setAll(items: readonly ConversationSummary[]): void;
+  /** `conversation.updated`. */
+  upsert(summary: ConversationSummary): void;
+  remove(id: ConversationId): void;
+  /** A conversation this client writes to before the server listed it. */
+  ensure(id: ConversationId): Conversation;
+  /** A message became committed: last seq, last message, unread count, mention. */
+  applyMessage(message: Message, myId: string | undefined): void;
+  /** This user read up to `seq`; `unreadAbove` counts held unread messages above a seq. */
+  applyRead(id: ConversationId, seq: number, unreadAbove: (seq: number) => number): void;
+  /** `receipt.read`: the peer of a p2p conversation read up to `seq`. */
+  applyReceipt(id: ConversationId, userId: string, seq: number): void;
+  /** Publishes the collected changes to `$conversations`. */
+  publish(): void;
+  /** Everything, for persisting. */
+  all(): Conversation[];
+}
+
+export function createConversationList(initial: readonly Conversation[] = []): ConversationList {
+  const byId = new Map<ConversationId, Conversation>(initial.map((c) => [c.id, c]));
+  const $conversations = atom<Conversation[]>([]);
+  let dirty = true;
+
+  const put = (c: Conversation) => {
+    byId.set(c.id, c);
+    dirty = true;
+  };
+
+  const list: ConversationList = {
+    $conversations,
+    get: (id) => byId.get(id),
+    all: () => [...byId.values()],
+
+    setAll(items) {
+      for (const item of items) list.upsert(item);
+    },
+
+    upsert(summary) {
+      const local = byId.get(summary.id);
+      if (!local || summary.lastSeq >= local.lastSeq) {
+        const next: Conversation = { ...summary };
+        // Keep read positions that only moved forward locally (a read not yet confirmed).
+        if (local && local.readSeq > next.readSeq) {
+          next.readSeq = local.readSeq;
+          next.unread = Math.min(next.unread, local.unread);
+        }
+        if (local && (local.peerReadSeq ?? 0) > (next.peerReadSeq ?? 0)) next.peerReadSeq = local.peerReadSeq;
+        put(next);
+      } else {
+        // Our copy already saw newer messages: take only the descriptive fields.
+        put({ ...local, name: summary.name, avatar: summary.avatar, memberCount: summary.memberCount });
+      }
+    },
+
+    remove(id) {
+      if (byId.delete(id)) dirty = true;
+    },
+
+    ensure(id) {
+      const existing = byId.get(id);
+      if (existing) return existing;
+      const created: Conversation = { id, type: parseConversationId(id).type, lastSeq: 0, readSeq: 0, unread: 0 };
+      put(created);
+      return created;
+    },
+
+    applyMessage(message, myId) {
+      const c = list.ensure(message.conversationId);
+      if (message.seq <= c.lastSeq) return;
+      const next: Conversation = { ...c, lastSeq: message.seq };
+      if (!message.isExcludedFromLastMessage) next.lastMessage = message;
+      const fromOther = message.sender !== myId;
+      if (fromOther && !message.isExcludedFromUnreadCount && message.seq > c.readSeq) {
+        next.unread = c.unread + 1;
+        const at = message.groupAtUserList;
+        if (at && (at.includes(AT_ALL) || (myId !== undefined && at.includes(myId)))) next.mentioned = true;
+      }
+      put(next);
+    },
+
+    applyRead(id, seq, unreadAbove) {
+      const c = byId.get(id);
+      if (!c || seq <= c.readSeq) {
+        if (c && c.unread > 0 && seq >= c.lastSeq) put({ ...c, unread: 0, mentioned: false });
+        return;
+      }
+      const unread = seq >= c.lastSeq ? 0 : Math.min(c.unread, unreadAbove(seq));
+      put({ ...c, readSeq: seq, unread, mentioned: unread > 0 ? c.mentioned : false });
+    },
+
+    applyReceipt(id, userId, seq) {
+      const c = byId.get(id);
+      if (!c || c.type !== 'p2p' || parseConversationId(id).target !== userId) return;
+      if (seq > (c.peerReadSeq ?? 0)) put({ ...c, peerReadSeq: seq });
+    },
+
+    publish() {
+      if (!dirty) return;
+      dirty = false;
+      $conversations.set([...byId.values()].sort(byActivity));
+    },
+  };
+  list.publish();
+  return list;
+}
+
+function byActivity(a: Conversation, b: Conversation): number {
+  const ta = a.lastMessage?.time ?? 0;
+  const tb = b.lastMessage?.time ?? 0;
+  if (ta !== tb) return tb - ta;
+  if (a.lastSeq !== b.lastSeq) return b.lastSeq - a.lastSeq;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

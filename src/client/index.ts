@@ -1,0 +1,21 @@
+export { createChatClient } from './chat-client.js';
+export { createMemoryStorage } from './storage-memory.js';
+export { createIdbStorage } from './storage-idb.js';
+export { resolveStorage } from './storage-default.js';
+export { createClientMsgId, createDeviceId, tokenSubject } from './identity.js';
+export { messageKey } from './types.js';
+export type {
+  BackoffOptions,
+  ChatClient,
+  ChatClientEventMap,
+  ChatClientOptions,
+  ChatMessage,
+  ClientStorage,
+  ConnectionState,
+  Conversation,
+  MessageStatus,
+  OutboxEntry,
+  PersistedState,
+  Profile,
+  SyncState,
+} from './types.js';

@@ -1,0 +1,287 @@
+import { ChatError, isTransient, type ConversationId, type ErrorBody, type MessageSendFrame } from '../protocol/index.js';
+import { withOutboxLock } from './outbox-lock.js';
+import type { ClientStorage, OutboxEntry } from './types.js';
+
+/** How an outbox entry shows in its thread. */
+export interface LocalEntry {
+  entry: OutboxEntry;
+  status: 'sending' | 'failed';
+  error?: ErrorBody;
+}
+
+export interface OutboxOptions {
+  storage: ClientStorage;
+  ackTimeoutMs: number;
+  /** Name of the Web Lock that lets one client (tab) at a time flush this outbox. */
+  lockName: string;
+  /** Writes a `message.send` frame to the open session. */
+  transmit(frame: MessageSendFrame): void;
+  /** The local entries of a conversation changed. */
+  onChange(conversationId: ConversationId): void;
+  /** An entry failed (timeout or error); it stays in the thread. */
+  onFailed(local: LocalEntry): void;
+}
+
+export interface Outbox {
+  /** Loads entries persisted by an earlier page (or another tab). */
+  restore(): Promise<void>;
+  /** Persists and queues a new entry; resolves with `settle`'s value, rejects with a ChatError. */
+  add<T>(entry: OutboxEntry): Promise<T>;
+  /** The session is ready (sends allowed) or gone. Ready triggers `flush`. */
+  setReady(ready: boolean, userId?: string): void;
+  /** Resends every pending entry not in flight, in creation order. Resolves when all settled. */
+  flush(): Promise<void>;
+  /** The server committed this clientMsgId (ack, or our own message seen in a replay). */
+  settle(clientMsgId: string, value: unknown): OutboxEntry | undefined;
+  /** The server refused a send. */
+  fail(clientMsgId: string, error: ErrorBody): void;
+  resend<T>(clientMsgId: string): Promise<T>;
+  discard(clientMsgId: string): Promise<void>;
+  get(clientMsgId: string): LocalEntry | undefined;
+  /** Entries of one conversation, oldest first. */
+  entries(conversationId: ConversationId): LocalEntry[];
+  /** Stops timers and rejects waiting sends with CANCELLED; entries stay persisted for the next start. */
+  close(): void;
+}
+
+interface Tracked extends LocalEntry {
+  inFlight: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+  waiters: { resolve(value: unknown): void; reject(error: ChatError): void }[];
+}
+
+/**
+ * The outbox state machine (SPEC §3). Persisted state: `pending` (retried automatically on every
+ * session start) or `rejected` (waits for `resend`). Shown status: `sending`, or `failed` after
+ * an error or when no ack came within `ackTimeoutMs` (a timed-out entry stays `pending`, so it
+ * is still sent once when the connection returns; the clientMsgId makes any resend idempotent).
+ */
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { storage, ackTimeoutMs } = options;
+  const tracked = new Map<string, Tracked>();
+  /** Settled or discarded here: a flush that read storage before the delete landed must not revive them. */
+  const finished = new Set<string>();
+  let ready = false;
+  let userId: string | undefined;
+  let flushing = false;
+  let closed = false;
+
+  const ordered = () => [...tracked.values()].sort((a, b) => a.entry.createdAt - b.entry.createdAt);
+
+  function track(entry: OutboxEntry): Tracked {
+    const t: Tracked = {
+      entry,
+      status: entry.state === 'rejected' ? 'failed' : 'sending',
+      inFlight: false,
+      waiters: [],
+    };
+    if (entry.error) t.error = entry.error;
+    tracked.set(entry.clientMsgId, t);
+    if (entry.state === 'pending') startTimer(t);
+    return t;
+  }
+
+  function startTimer(t: Tracked): void {
+    clearTimeout(t.timer);
+    if (closed) return;
+    t.timer = setTimeout(() => {
+      t.timer = undefined;
+      if (tracked.get(t.entry.clientMsgId) !== t) return;
+      markFailed(t, new ChatError('TIMEOUT'));
+    }, ackTimeoutMs);
+  }
+
+  function markFailed(t: Tracked, error: ChatError): void {
+    clearTimeout(t.timer);
+    t.timer = undefined;
+    t.status = 'failed';
+    t.error = error.toJSON();
+    const waiters = t.waiters.splice(0);
+    for (const w of waiters) w.reject(error);
+    options.onChange(t.entry.conversationId);
+    options.onFailed(t);
+  }
+
+  function waitFor<T>(t: Tracked): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      t.waiters.push({ resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  function canTransmit(t: Tracked): boolean {
+    if (!ready || t.inFlight || t.entry.state !== 'pending') return false;
+    return t.entry.userId === undefined || userId === undefined || t.entry.userId === userId;
+  }
+
+  function transmit(t: Tracked): void {
+    if (!canTransmit(t)) return;
+    const { entry } = t;
+    if (entry.userId === undefined && userId !== undefined) {
+      entry.userId = userId;
+      void storage.putOutbox(entry).catch(warn);
+    }
+    t.inFlight = true;
+    if (t.status === 'failed') {
+      t.status = 'sending';
+      delete t.error;
+      startTimer(t);
+      options.onChange(entry.conversationId);
+    }
+    const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId } as MessageSendFrame;
+    if (entry.elem) frame.elem = entry.elem;
+    if (entry.forward) frame.forward = entry.forward;
+    options.transmit(frame);
+  }
+
+  /** Resolves once the entry is acked, refused or timed out (never rejects). */
+  function settled(t: Tracked): Promise<void> {
+    if (!tracked.has(t.entry.clientMsgId) || !t.inFlight) return Promise.resolve();
+    return waitFor(t).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  async function flushLocked(): Promise<void> {
+    // Other tabs may have sent (and deleted) entries or added new ones since we last looked.
+    const stored = await storage.loadOutbox();
+    const storedIds = new Set(stored.map((e) => e.clientMsgId));
+    for (const t of [...tracked.values()]) {
+      if (!storedIds.has(t.entry.clientMsgId) && !t.inFlight && t.entry.state === 'pending') {
+        clearTimeout(t.timer);
+        tracked.delete(t.entry.clientMsgId);
+        options.onChange(t.entry.conversationId);
+      }
+    }
+    for (const entry of stored) {
+      if (!tracked.has(entry.clientMsgId) && !finished.has(entry.clientMsgId)) {
+        track(entry);
+        options.onChange(entry.conversationId);
+      }
+    }
+    const sent: Tracked[] = [];
+    for (const t of ordered()) {
+      if (!canTransmit(t)) continue;
+      transmit(t);
+      sent.push(t);
+    }
+    await Promise.all(sent.map(settled));
+  }
+
+  return {
+    async restore() {
+      for (const entry of await storage.loadOutbox()) {
+        if (!tracked.has(entry.clientMsgId) && !finished.has(entry.clientMsgId)) track(entry);
+        options.onChange(entry.conversationId);
+      }
+    },
+
+    async add<T>(entry: OutboxEntry): Promise<T> {
+      await storage.putOutbox(entry);
+      // A flush running meanwhile may have found it in storage already.
+      const t = tracked.get(entry.clientMsgId) ?? track(entry);
+      const result = waitFor<T>(t);
+      options.onChange(entry.conversationId);
+      // While a flush runs, it sends new entries after the older ones (creation order).
+      if (!flushing) transmit(t);
+      return result;
+    },
+
+    setReady(next, user) {
+      ready = next;
+      if (user !== undefined) userId = user;
+      if (!next) for (const t of tracked.values()) t.inFlight = false;
+      else void this.flush().catch(warn);
+    },
+
+    async flush() {
+      if (!ready || closed) return;
+      await withOutboxLock(options.lockName, async () => {
+        if (!ready || closed) return;
+        flushing = true;
+        try {
+          await flushLocked();
+        } finally {
+          flushing = false;
+        }
+        // Entries added while the flush ran and not sent by it.
+        for (const t of ordered()) transmit(t);
+      });
+    },
+
+    settle(clientMsgId, value) {
+      const t = tracked.get(clientMsgId);
+      if (!t) return undefined;
+      clearTimeout(t.timer);
+      tracked.delete(clientMsgId);
+      finished.add(clientMsgId);
+      void storage.deleteOutbox(clientMsgId).catch(warn);
+      for (const w of t.waiters.splice(0)) w.resolve(value);
+      options.onChange(t.entry.conversationId);
+      return t.entry;
+    },
+
+    fail(clientMsgId, error) {
+      const t = tracked.get(clientMsgId);
+      if (!t) return;
+      t.inFlight = false;
+      if (!isTransient(error.name)) {
+        t.entry.state = 'rejected';
+        t.entry.error = error;
+        void storage.putOutbox(t.entry).catch(warn);
+      }
+      markFailed(t, ChatError.from(error));
+    },
+
+    async resend<T>(clientMsgId: string): Promise<T> {
+      const t = tracked.get(clientMsgId);
+      if (!t) throw new ChatError('MESSAGE_UNKNOWN', 'There is no such message in the outbox.');
+      const result = waitFor<T>(t);
+      if (t.inFlight && t.status === 'sending') return result;
+      t.entry.state = 'pending';
+      delete t.entry.error;
+      await storage.putOutbox(t.entry);
+      t.status = 'sending';
+      delete t.error;
+      startTimer(t);
+      options.onChange(t.entry.conversationId);
+      t.inFlight = false;
+      transmit(t);
+      return result;
+    },
+
+    async discard(clientMsgId) {
+      const t = tracked.get(clientMsgId);
+      if (!t) return;
+      if (t.status !== 'failed') throw new ChatError('BAD_REQUEST', 'Only a failed message can be discarded.');
+      clearTimeout(t.timer);
+      tracked.delete(clientMsgId);
+      finished.add(clientMsgId);
+      await storage.deleteOutbox(clientMsgId);
+      for (const w of t.waiters.splice(0)) w.reject(new ChatError('CANCELLED'));
+      options.onChange(t.entry.conversationId);
+    },
+
+    get(clientMsgId) {
+      return tracked.get(clientMsgId);
+    },
+
+    entries(conversationId) {
+      return ordered().filter((t) => t.entry.conversationId === conversationId);
+    },
+
+    close() {
+      closed = true;
+      ready = false;
+      for (const t of tracked.values()) {
+        clearTimeout(t.timer);
+        // Frees a flush waiting on these (and its lock); the entries stay persisted.
+        for (const w of t.waiters.splice(0)) w.reject(new ChatError('CANCELLED', 'The client was closed.'));
+      }
+    },
+  };
+}
+
+function warn(error: unknown): void {
+  console.warn('[natter] outbox storage failed:', error);
+}

@@ -1,0 +1,204 @@
+import { LIMITS, type ConversationId, type Message, type ServerFrame, type ServerFrameOf } from '../protocol/index.js';
+import type { ConversationList } from './conversation-list.js';
+import type { Requests } from './requests.js';
+import type { ThreadStore } from './thread-store.js';
+import { addMessage, addRange, hasGap, resetWindow, type ThreadWindow, type WindowChange } from './thread-window.js';
+
+type Page = ServerFrameOf<'history.page'>;
+
+export interface SyncEngineOptions {
+  threads: ThreadStore;
+  conversations: ConversationList;
+  requests: Requests;
+  myId(): string | undefined;
+  /** Settles the outbox entry of an own message (true when this device sent it). */
+  settleOwn(message: Message): boolean;
+  /** A committed message from someone else or an own other device, once, in seq order. */
+  onMessage(message: Message): void;
+  /** Stores changed outside a frame handler (an answered fetch): publish and persist. */
+  onAsyncChange(): void;
+  /** Page size of `history.fetch` for a `sync.gap` reset. */
+  pageSize: number;
+}
+
+export interface SyncEngine {
+  readonly synced: boolean;
+  /** A session became ready: the replay starts. */
+  sessionStarted(): void;
+  /** Handles sync, message and conversation frames. Returns false for frames it does not own. */
+  handle(frame: ServerFrame): boolean;
+  /** An own send from this device was acked: place it at its seq. */
+  commitOwn(message: Message): void;
+  /** An own forward from this device was acked at `seq`; the server wrote its content, so fetch it. */
+  expectSeq(conversationId: ConversationId, seq: number, clientMsgId: string): void;
+  loadOlder(conversationId: ConversationId, limit: number): Promise<boolean>;
+}
+
+/**
+ * Applies the server's replay, live messages and fetched pages to the thread windows, so every
+ * committed message is reported once and in seq order (ARCHITECTURE.md, data flow step 5).
+ * Gaps found after `sync.done` are fetched (`history.fetch {after}`); during the replay they are
+ * not, because the replay itself is filling them.
+ */
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const { threads, conversations, requests } = options;
+  let synced = false;
+  /** Live messages of conversations not yet placed, held until their replay or `sync.done`. */
+  const unplaced = new Map<ConversationId, Message[]>();
+  const filling = new Set<ConversationId>();
+  const resetting = new Set<ConversationId>();
+  /** clientMsgIds this device sent and had acked: their commit raises no `message` event. */
+  const ownSent = new Set<string>();
+
+  function commit(id: ConversationId, change: WindowChange): void {
+    if (change.committed.length > 0 || change.buffered) threads.touch(id);
+    const me = options.myId();
+    for (const m of change.committed) {
+      conversations.applyMessage(m, me);
+      if (m.sender === me && ownSent.delete(m.clientMsgId)) continue;
+      if (m.sender === me && options.settleOwn(m)) continue;
+      options.onMessage(m);
+    }
+  }
+
+  function place(id: ConversationId, afterSeq: number): ThreadWindow {
+    const w = threads.ensure(id, afterSeq);
+    const waiting = unplaced.get(id);
+    if (waiting) {
+      unplaced.delete(id);
+      for (const m of waiting) commit(id, addMessage(w, m));
+    }
+    return w;
+  }
+
+  /** Fetches what follows the window; `force` when no buffered message marks the gap. */
+  function fillGap(id: ConversationId, force = false): void {
+    const w = threads.get(id);
+    if (!w || filling.has(id) || resetting.has(id)) return;
+    if (!force && (!synced || !hasGap(w))) return;
+    filling.add(id);
+    const from = w.toSeq;
+    requests
+      .request<Page>({ type: 'history.fetch', conversationId: id, after: from, limit: LIMITS.historyPage })
+      .then((page) => {
+        filling.delete(id);
+        const current = threads.get(id);
+        if (!current) return;
+        commit(id, addRange(current, page.fromSeq, page.toSeq, page.messages));
+        options.onAsyncChange();
+        if (current.toSeq > from) fillGap(id);
+      })
+      .catch(() => filling.delete(id));
+  }
+
+  function resetFromLatest(id: ConversationId): void {
+    resetting.add(id);
+    requests
+      .request<Page>({ type: 'history.fetch', conversationId: id, limit: options.pageSize })
+      .then((page) => {
+        resetting.delete(id);
+        const w = threads.get(id) ?? place(id, page.fromSeq - 1);
+        commit(id, resetWindow(w, page.fromSeq, page.toSeq, page.messages, page.hasMore));
+        options.onAsyncChange();
+        fillGap(id);
+      })
+      .catch(() => resetting.delete(id));
+  }
+
+  function onLive(message: Message): void {
+    const id = message.conversationId;
+    let w = threads.get(id);
+    if (!w) {
+      if (!synced) {
+        // Its replay may still come: the replay range, not this message, positions the window.
+        const list = unplaced.get(id) ?? [];
+        list.push(message);
+        unplaced.set(id, list);
+        return;
+      }
+      w = place(id, message.seq - 1);
+    }
+    const change = addMessage(w, message);
+    commit(id, change);
+    if (change.buffered) fillGap(id);
+  }
+
+  return {
+    get synced() {
+      return synced;
+    },
+
+    sessionStarted() {
+      synced = false;
+      filling.clear();
+      resetting.clear();
+    },
+
+    handle(frame) {
+      switch (frame.type) {
+        case 'sync.conversations':
+          for (const item of frame.items) {
+            const w = threads.get(item.id);
+            // The server holds less than we do (its data was reset): our window is stale.
+            if (w && w.toSeq > item.lastSeq) threads.delete(item.id);
+            threads.touch(item.id);
+          }
+          conversations.setAll(frame.items);
+          return true;
+        case 'sync.messages': {
+          const w = threads.get(frame.conversationId) ?? place(frame.conversationId, frame.fromSeq - 1);
+          commit(frame.conversationId, addRange(w, frame.fromSeq, frame.toSeq, frame.messages));
+          return true;
+        }
+        case 'sync.gap':
+          resetFromLatest(frame.conversationId);
+          return true;
+        case 'sync.done':
+          synced = true;
+          for (const [id, list] of [...unplaced]) place(id, list[0].seq - 1);
+          for (const id of threads.ids()) fillGap(id);
+          return true;
+        case 'message.new':
+          if (frame.message.seq === 0) options.onMessage(frame.message); // online-only: no seq, no thread
+          else onLive(frame.message);
+          return true;
+        default:
+          return false;
+      }
+    },
+
+    commitOwn(message) {
+      ownSent.add(message.clientMsgId);
+      onLive(message);
+    },
+
+    expectSeq(id, seq, clientMsgId) {
+      const w = threads.get(id) ?? place(id, seq - 1);
+      if (seq <= w.toSeq) return;
+      ownSent.add(clientMsgId);
+      fillGap(id, true);
+    },
+
+    async loadOlder(id, limit) {
+      if (threads.revealOlder(id, limit) > 0) {
+        threads.publish();
+        return threads.hasOlder(id).get();
+      }
+      const w = threads.get(id);
+      if (w && !w.hasOlder) return false;
+      const page = await requests.request<Page>({
+        type: 'history.fetch',
+        conversationId: id,
+        ...(w ? { before: w.fromSeq } : {}),
+        limit: Math.min(limit, LIMITS.historyPage),
+      });
+      // Without a window, the page defines one; its messages are history, not news.
+      const target = threads.get(id) ?? threads.ensure(id, page.toSeq);
+      addRange(target, page.fromSeq, page.toSeq, page.messages, page.hasMore);
+      if (page.toSeq < page.fromSeq) target.hasOlder = page.hasMore;
+      threads.touch(id);
+      options.onAsyncChange();
+      return threads.hasOlder(id).get();
+    },
+  };
+}

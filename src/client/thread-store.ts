@@ -1,0 +1,159 @@
+import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
+import type { ConversationId, Message } from '../protocol/index.js';
+import { createWindow, cursorOf, restoreWindow, type ThreadWindow } from './thread-window.js';
+import type { ChatMessage, PersistedState } from './types.js';
+
+export interface ThreadStoreOptions {
+  /** Committed message -> what the thread shows. */
+  toChat(message: Message): ChatMessage;
+  /** Local (outbox) messages of a conversation, oldest first. */
+  local(conversationId: ConversationId): ChatMessage[];
+  /** Messages of a restored thread shown at once; older cached ones come with `revealOlder`. */
+  initialShown: number;
+  /** Whether a conversation without a window has messages on the server (from its summary). */
+  hasAny(conversationId: ConversationId): boolean;
+}
+
+/**
+ * The windows of all conversations and the per-conversation stores derived from them. Stores are
+ * memoized per conversation id (the same store for the same id, created on first use) and
+ * recomputed once per handled frame for the conversations that changed (`touch` + `publish`).
+ */
+export interface ThreadStore {
+  get(id: ConversationId): ThreadWindow | undefined;
+  /** The window of `id`, created empty right after `afterSeq` when missing. */
+  ensure(id: ConversationId, afterSeq: number): ThreadWindow;
+  replace(id: ConversationId, w: ThreadWindow): void;
+  delete(id: ConversationId): void;
+  ids(): ConversationId[];
+  cursors(): Record<string, number>;
+  messages(id: ConversationId): ReadableAtom<ChatMessage[]>;
+  hasOlder(id: ConversationId): ReadableAtom<boolean>;
+  /** Shows up to `count` more cached messages; returns how many it revealed. */
+  revealOlder(id: ConversationId, count: number): number;
+  /** Shows everything the window holds (after a server page). */
+  revealAll(id: ConversationId): void;
+  touch(id: ConversationId): void;
+  touchAll(): void;
+  publish(): void;
+  restore(threads: PersistedState['threads']): void;
+}
+
+export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
+  const windows = new Map<ConversationId, ThreadWindow>();
+  /** Lowest seq shown: cached messages below it wait for `loadOlder`. */
+  const shownFrom = new Map<ConversationId, number>();
+  const messageAtoms = new Map<ConversationId, WritableAtom<ChatMessage[]>>();
+  const olderAtoms = new Map<ConversationId, WritableAtom<boolean>>();
+  const dirty = new Set<ConversationId>();
+
+  const hiddenCount = (id: ConversationId) => {
+    const w = windows.get(id);
+    const from = shownFrom.get(id);
+    if (!w || from === undefined) return 0;
+    let n = 0;
+    for (const m of w.messages) if (m.seq < from) n++;
+    else break;
+    return n;
+  };
+
+  const computeMessages = (id: ConversationId): ChatMessage[] => {
+    const w = windows.get(id);
+    const from = shownFrom.get(id) ?? 0;
+    const committed: ChatMessage[] = [];
+    if (w) {
+      for (const m of w.messages) if (m.seq >= from) committed.push(options.toChat(m));
+      // Buffered messages are committed too, only their predecessors are still unknown: showing
+      // them avoids an own acked message vanishing until the gap is filled.
+      for (const m of w.buffer) committed.push(options.toChat(m));
+    }
+    return [...committed, ...options.local(id)];
+  };
+
+  const computeOlder = (id: ConversationId) => hiddenCount(id) > 0 || (windows.get(id)?.hasOlder ?? options.hasAny(id));
+
+  const store: ThreadStore = {
+    get: (id) => windows.get(id),
+    ensure(id, afterSeq) {
+      let w = windows.get(id);
+      if (!w) {
+        w = createWindow(afterSeq);
+        windows.set(id, w);
+        dirty.add(id);
+      }
+      return w;
+    },
+    replace(id, w) {
+      windows.set(id, w);
+      shownFrom.delete(id);
+      dirty.add(id);
+    },
+    delete(id) {
+      windows.delete(id);
+      shownFrom.delete(id);
+      dirty.add(id);
+    },
+    ids: () => [...windows.keys()],
+    cursors() {
+      const out: Record<string, number> = {};
+      for (const [id, w] of windows) if (cursorOf(w) > 0) out[id] = cursorOf(w);
+      return out;
+    },
+    messages(id) {
+      let a = messageAtoms.get(id);
+      if (!a) {
+        a = atom(computeMessages(id));
+        messageAtoms.set(id, a);
+      }
+      return a;
+    },
+    hasOlder(id) {
+      let a = olderAtoms.get(id);
+      if (!a) {
+        a = atom(computeOlder(id));
+        olderAtoms.set(id, a);
+      }
+      return a;
+    },
+    revealOlder(id, count) {
+      const w = windows.get(id);
+      const from = shownFrom.get(id);
+      if (!w || from === undefined) return 0;
+      const hidden = w.messages.filter((m) => m.seq < from);
+      if (hidden.length === 0) return 0;
+      const revealed = hidden.slice(Math.max(0, hidden.length - count));
+      if (revealed.length === hidden.length) shownFrom.delete(id);
+      else shownFrom.set(id, revealed[0].seq);
+      dirty.add(id);
+      return revealed.length;
+    },
+    revealAll(id) {
+      shownFrom.delete(id);
+      dirty.add(id);
+    },
+    touch: (id) => void dirty.add(id),
+    touchAll() {
+      for (const id of messageAtoms.keys()) dirty.add(id);
+      for (const id of windows.keys()) dirty.add(id);
+    },
+    publish() {
+      for (const id of dirty) {
+        messageAtoms.get(id)?.set(computeMessages(id));
+        olderAtoms.get(id)?.set(computeOlder(id));
+      }
+      dirty.clear();
+    },
+    restore(threads) {
+      for (const [key, t] of Object.entries(threads)) {
+        const id = key as ConversationId;
+        const w = restoreWindow(t.fromSeq, t.toSeq, t.messages);
+        windows.set(id, w);
+        if (w.messages.length > options.initialShown) {
+          shownFrom.set(id, w.messages[w.messages.length - options.initialShown].seq);
+        }
+        dirty.add(id);
+      }
+    },
+  };
+  return store;
+}

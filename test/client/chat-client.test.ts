@@ -1,0 +1,281 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ChatError } from '../../src/protocol/index.js';
+import { createMemoryStorage, type ChatClient, type ChatMessage } from '../../src/client/index.js';
+import { connectClient, createNetwork, startServer, synced, until, type TestServer } from './real-server.js';
+
+let srv: TestServer;
+const clients: ChatClient[] = [];
+let n = 0;
+/** Fresh user ids per test, so tests never see each other's conversations. */
+const uid = (name: string) => `${name}${++n}`;
+
+function track(client: ChatClient): ChatClient {
+  clients.push(client);
+  return client;
+}
+
+function received(client: ChatClient): ChatMessage[] {
+  const list: ChatMessage[] = [];
+  client.addEventListener('message', (e) => list.push((e as CustomEvent<ChatMessage>).detail));
+  return list;
+}
+
+before(async () => {
+  srv = await startServer();
+});
+
+after(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await srv.stop();
+});
+
+describe('chat client against the real server', () => {
+  test('two users chat 1:1: the recipient gets the message once, the sender sees it sent', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const alice = track(connectClient(srv, await srv.token(a)));
+    const bob = track(connectClient(srv, await srv.token(b)));
+    const inbox = received(bob);
+    await Promise.all([synced(alice), synced(bob)]);
+
+    const sent = await alice.send(`p2p:${b}`, 'hi bob');
+    assert.equal(sent.status, 'sent');
+    assert.equal(sent.seq, 1);
+    await until(() => inbox.length === 1, 'bob receives');
+    assert.equal(inbox[0].elem.type === 'text' && inbox[0].elem.text, 'hi bob');
+    assert.equal(inbox[0].conversationId, `p2p:${a}`);
+    assert.equal(inbox[0].isSelf, false);
+    assert.deepEqual(alice.messages(`p2p:${b}`).get().map((m) => [m.seq, m.status]), [[1, 'sent']]);
+    await until(() => bob.$conversations.get().find((c) => c.id === `p2p:${a}`)?.unread === 1, 'bob unread 1');
+  });
+
+  test('a group message reaches every other member once, in seq order', async () => {
+    const [a, b, c] = [uid('alice'), uid('bob'), uid('carol')];
+    const group = uid('team');
+    await Promise.all([a, b, c].map((u) => srv.token(u)));
+    const res = await srv.admin('POST', '/v1/groups', { id: group, name: 'Team', members: [a, b, c] });
+    assert.equal(res.status, 201);
+    const alice = track(connectClient(srv, await srv.token(a)));
+    const bob = track(connectClient(srv, await srv.token(b)));
+    const carol = track(connectClient(srv, await srv.token(c)));
+    const [bobInbox, carolInbox] = [received(bob), received(carol)];
+    await Promise.all([synced(alice), synced(bob), synced(carol)]);
+
+    // Creating the group committed a system notification at seq 1, replayed to everyone.
+    await until(() => carolInbox.length === 1 && bobInbox.length === 1, 'replayed group-created');
+    await alice.send(`group:${group}`, 'one');
+    await bob.send(`group:${group}`, 'two');
+    await until(() => carolInbox.length === 3, 'carol receives both');
+    assert.deepEqual(carolInbox.map((m) => m.seq), [1, 2, 3]);
+    assert.deepEqual(carolInbox.slice(1).map((m) => m.sender), [a, b]);
+    assert.deepEqual(bobInbox.slice(1).map((m) => m.sender), [a]);
+    await until(() => alice.messages(`group:${group}`).get().length === 3, 'alice sees all');
+    assert.deepEqual(alice.messages(`group:${group}`).get().map((m) => m.isSelf), [false, true, false]);
+  });
+
+  test('a send whose ack was lost is re-sent after reconnecting and never duplicates', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const net = createNetwork();
+    const alice = track(connectClient(srv, await srv.token(a), { network: net }));
+    const bob = track(connectClient(srv, await srv.token(b)));
+    const inbox = received(bob);
+    await Promise.all([synced(alice), synced(bob)]);
+
+    let dropped = 0;
+    net.dropInbound = (data) => {
+      if (!data.includes('"message.ack"')) return false;
+      dropped++;
+      queueMicrotask(() => net.cut()); // the connection dies right after the commit
+      return true;
+    };
+    const sent = alice.send(`p2p:${b}`, 'exactly once');
+    await until(() => dropped === 1, 'ack dropped');
+    net.dropInbound = () => false;
+    const message = await sent;
+    assert.equal(message.seq, 1);
+    await until(() => inbox.length === 1, 'bob receives');
+    await synced(alice);
+    assert.equal(alice.messages(`p2p:${b}`).get().length, 1);
+    const history = await (await srv.admin('GET', `/v1/users/${b}/conversations/p2p:${a}/messages`)).json() as { messages: unknown[] };
+    assert.equal(history.messages.length, 1);
+    assert.equal(inbox.length, 1);
+  });
+
+  test('a message written offline is shown as sending and delivered once when the connection returns', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const net = createNetwork();
+    const alice = track(connectClient(srv, await srv.token(a), { network: net, ackTimeoutMs: 60_000 }));
+    const bob = track(connectClient(srv, await srv.token(b)));
+    const inbox = received(bob);
+    await Promise.all([synced(alice), synced(bob)]);
+
+    net.offline = true;
+    net.cut();
+    await until(() => alice.$connection.get() === 'offline', 'alice offline');
+    const sent = alice.send(`p2p:${b}`, 'written offline');
+    await until(() => alice.messages(`p2p:${b}`).get().length === 1, 'shown');
+    assert.equal(alice.messages(`p2p:${b}`).get()[0].status, 'sending');
+
+    net.offline = false;
+    const message = await sent;
+    assert.equal(message.status, 'sent');
+    await until(() => inbox.length === 1, 'bob receives');
+    await synced(alice);
+    assert.deepEqual(alice.messages(`p2p:${b}`).get().map((m) => m.status), ['sent']);
+    assert.equal(inbox.length, 1);
+  });
+
+  test('after a reload, a pending message from the persisted outbox is sent once', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const storage = createMemoryStorage();
+    const net = createNetwork();
+    net.offline = true;
+    const tokenA = await srv.token(a);
+    const first = connectClient(srv, tokenA, { network: net, storage, ackTimeoutMs: 60_000 });
+    const pending = first.send(`p2p:${b}`, 'before reload').catch((e: unknown) => e);
+    await until(() => first.messages(`p2p:${b}`).get().length === 1, 'queued');
+    await first.close();
+    assert.equal(((await pending) as ChatError).name, 'CANCELLED');
+    assert.equal((await storage.loadOutbox()).length, 1);
+
+    const bob = track(connectClient(srv, await srv.token(b)));
+    const inbox = received(bob);
+    await synced(bob);
+    net.offline = false;
+    const second = track(connectClient(srv, tokenA, { network: net, storage }));
+    await until(() => second.messages(`p2p:${b}`).get()[0]?.status === 'sending', 'restored as sending');
+    await until(() => inbox.length === 1, 'bob receives');
+    await until(() => second.messages(`p2p:${b}`).get()[0]?.status === 'sent', 'sent after reload');
+    await synced(second);
+    assert.equal(second.messages(`p2p:${b}`).get().length, 1);
+    assert.equal(inbox.length, 1);
+    await until(() => true);
+    assert.equal((await storage.loadOutbox()).length, 0);
+  });
+
+  test('markRead on one device clears unread on the other and tells the peer', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const tokenA = await srv.token(a);
+    const phone = track(connectClient(srv, tokenA));
+    const laptop = track(connectClient(srv, tokenA));
+    const bob = track(connectClient(srv, await srv.token(b)));
+    await Promise.all([synced(phone), synced(laptop), synced(bob)]);
+
+    await bob.send(`p2p:${a}`, 'one');
+    await bob.send(`p2p:${a}`, 'two');
+    const unread = (c: ChatClient) => c.$conversations.get().find((x) => x.id === `p2p:${b}`)?.unread;
+    await until(() => unread(phone) === 2 && unread(laptop) === 2, 'both devices unread 2');
+
+    phone.markRead(`p2p:${b}`);
+    assert.equal(unread(phone), 0);
+    await until(() => unread(laptop) === 0, 'laptop unread 0');
+    await until(() => bob.$conversations.get().find((x) => x.id === `p2p:${a}`)?.peerReadSeq === 2, 'bob sees read receipt');
+  });
+
+  test("an own message from another device raises a message event, one from this device does not", async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const tokenA = await srv.token(a);
+    await srv.token(b);
+    const phone = track(connectClient(srv, tokenA));
+    const laptop = track(connectClient(srv, tokenA));
+    const [phoneEvents, laptopEvents] = [received(phone), received(laptop)];
+    await Promise.all([synced(phone), synced(laptop)]);
+    await phone.send(`p2p:${b}`, 'from phone');
+    await until(() => laptopEvents.length === 1, 'laptop event');
+    assert.equal(laptopEvents[0].isSelf, true);
+    assert.equal(phoneEvents.length, 0);
+  });
+
+  test('messages missed while offline are replayed in order and reported once', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const net = createNetwork();
+    const alice = track(connectClient(srv, await srv.token(a), { network: net }));
+    const bob = track(connectClient(srv, await srv.token(b)));
+    const inbox = received(alice);
+    await Promise.all([synced(alice), synced(bob)]);
+    await bob.send(`p2p:${a}`, 'm1');
+    await until(() => inbox.length === 1, 'first');
+    net.offline = true;
+    net.cut();
+    await until(() => alice.$connection.get() === 'offline', 'offline');
+    for (const text of ['m2', 'm3', 'm4']) await bob.send(`p2p:${a}`, text);
+    net.offline = false;
+    await until(() => inbox.length === 4, 'replayed');
+    await synced(alice);
+    assert.deepEqual(inbox.map((m) => m.seq), [1, 2, 3, 4]);
+    assert.deepEqual(alice.messages(`p2p:${b}`).get().map((m) => m.seq), [1, 2, 3, 4]);
+  });
+
+  test('block and unblock update $blocked', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    await srv.token(b);
+    const alice = track(connectClient(srv, await srv.token(a)));
+    await synced(alice);
+    await alice.block(b);
+    assert.deepEqual(alice.$blocked.get(), [b]);
+    await alice.unblock(b);
+    assert.deepEqual(alice.$blocked.get(), []);
+  });
+
+  test('loadOlder pages history from the server and reports when none remain', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const tokenA = await srv.token(a);
+    const bob = track(connectClient(srv, await srv.token(b)));
+    await synced(bob);
+    for (let i = 1; i <= 5; i++) await bob.send(`p2p:${a}`, `m${i}`);
+    const alice = track(connectClient(srv, tokenA));
+    await synced(alice);
+    // Unlisted conversations replay only unread/recent messages; mark read and start fresh.
+    alice.markRead(`p2p:${b}`);
+    const fresh = track(connectClient(srv, tokenA));
+    await synced(fresh);
+    assert.equal(fresh.messages(`p2p:${b}`).get().length, 0);
+    assert.equal(fresh.hasOlder(`p2p:${b}`).get(), true);
+    assert.equal(await fresh.loadOlder(`p2p:${b}`, 3), true);
+    assert.deepEqual(fresh.messages(`p2p:${b}`).get().map((m) => m.seq), [3, 4, 5]);
+    assert.equal(await fresh.loadOlder(`p2p:${b}`, 3), false);
+    assert.deepEqual(fresh.messages(`p2p:${b}`).get().map((m) => m.seq), [1, 2, 3, 4, 5]);
+    assert.equal(fresh.hasOlder(`p2p:${b}`).get(), false);
+  });
+
+  test('a refused fixed token closes the client with the error instead of retrying', async () => {
+    const client = track(connectClient(srv, 'not-a-token'));
+    await until(() => client.$connection.get() === 'closed', 'closed');
+    assert.equal(client.$error.get()?.name, 'TOKEN_INVALID');
+  });
+
+  test('getToken is called before every connect, so a refreshed token is used', async () => {
+    const a = uid('alice');
+    const net = createNetwork();
+    let calls = 0;
+    const client = track(
+      connectClient(srv, '', {
+        network: net,
+        token: undefined,
+        storageKey: a,
+        getToken: async () => {
+          calls++;
+          return srv.token(a);
+        },
+      }),
+    );
+    await synced(client);
+    const before = calls;
+    net.cut();
+    await until(() => calls > before && client.$sync.get() === 'synced', 'reconnected with a new token');
+  });
+
+  test('a send refused by the server fails with its reason and can be discarded', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const alice = track(connectClient(srv, await srv.token(a)));
+    await synced(alice);
+    await assert.rejects(alice.send(`p2p:${a}`, 'to myself'), (e: ChatError) => e.name === 'SELF_CONVERSATION');
+    const failed = alice.messages(`p2p:${a}`).get();
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0].status, 'failed');
+    assert.equal(failed[0].error?.name, 'SELF_CONVERSATION');
+    await alice.discard(failed[0].clientMsgId);
+    assert.equal(alice.messages(`p2p:${a}`).get().length, 0);
+    void b;
+  });
+});
