@@ -2,14 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createMemoryBus } from './bus/memory-bus.js';
+import { createRedisBus } from './bus/redis-bus.js';
+import { createRedisRateLimiter } from './bus/redis-rate-limiter.js';
 import { AdminApi } from './core/admin.js';
 import type { Bus } from './core/bus.js';
 import { ChatCore } from './core/chat-core.js';
 import type { Logger } from './core/logger.js';
-import { createMemoryRateLimiter } from './core/rate-limiter.js';
+import { createMemoryRateLimiter, type RateLimiter } from './core/rate-limiter.js';
 import type { Store } from './core/store.js';
 import { buildHttpApp } from './http/http-app.js';
 import { resolveOptions, type ChatServerOptions } from './options.js';
+import { createPostgresStore } from './store/postgres-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
 
@@ -33,11 +36,6 @@ export interface ChatServer {
  */
 export async function createChatServer(input: ChatServerOptions): Promise<ChatServer> {
   const o = resolveOptions(input);
-  const store = await make(o.store, () => createSqliteStore(join(o.dataDir!, 'natter.db')));
-  const bus = await make(o.bus, createMemoryBus);
-  const secret = new TextEncoder().encode(o.secret ?? randomBytes(32).toString('base64url'));
-  const rateLimiter = o.rateLimiter ?? createMemoryRateLimiter(o.sendsPerMinute);
-
   let http: FastifyInstance | undefined;
   // The core logs through fastify's logger, which exists only once the app is built.
   const logger: Logger = {
@@ -45,6 +43,26 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     warn: (obj, msg) => http?.log.warn(obj as object, msg),
     error: (obj, msg) => http?.log.error(obj as object, msg),
   };
+  const { databaseUrl, redisUrl, redisPrefix: prefix } = o;
+  const store = await make(o.store, () =>
+    databaseUrl ? createPostgresStore({ connectionString: databaseUrl, logger }) : createSqliteStore(join(o.dataDir!, 'natter.db')),
+  );
+  // Whatever opened already is closed again if a later adapter cannot start.
+  const opened: { close(): Promise<void> }[] = [store];
+  let bus: Bus;
+  let rateLimiter: RateLimiter;
+  try {
+    bus = await make(o.bus, () => (redisUrl ? createRedisBus({ url: redisUrl, prefix, logger }) : createMemoryBus()));
+    opened.push(bus);
+    rateLimiter = o.rateLimiter ?? (redisUrl
+      ? await createRedisRateLimiter({ url: redisUrl, prefix, limit: o.sendsPerMinute, logger })
+      : createMemoryRateLimiter(o.sendsPerMinute));
+  } catch (err) {
+    for (const r of opened.reverse()) await r.close().catch(() => undefined);
+    throw err;
+  }
+  const secret = new TextEncoder().encode(o.secret ?? randomBytes(32).toString('base64url'));
+
   const core = new ChatCore({
     store, bus, rateLimiter, clock: o.clock, secret, logger,
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,

@@ -13,3 +13,6 @@ export { signUserToken, verifyUserToken, SYSTEM_USER } from './core/auth.js';
 export { createSqliteStore, type SqliteStoreOptions } from './store/sqlite-store.js';
 export { createMemoryStore } from './store/memory-store.js';
 export { createMemoryBus } from './bus/memory-bus.js';
+export { createPostgresStore, type PostgresStoreOptions } from './store/postgres-store.js';
+export { createRedisBus, type RedisBusOptions } from './bus/redis-bus.js';
+export { createRedisRateLimiter, type RedisRateLimiterOptions } from './bus/redis-rate-limiter.js';

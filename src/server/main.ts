@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
  * `natter-server`: the chat server with embedded defaults (SQLite in NATTER_DATA_DIR,
- * in-process fan-out). Environment:
+ * in-process fan-out), or a cluster node with PostgreSQL and Redis. Environment:
  *   PORT (8787), HOST (127.0.0.1; set 0.0.0.0 to accept other machines),
  *   NATTER_DATA_DIR (./data), NATTER_SECRET (unset = dev mode), NATTER_ADMIN_KEY,
  *   NATTER_FRIENDS_ONLY (1/true), NATTER_SEND_RATE_PER_MINUTE (300),
  *   NATTER_BLOCKED_SENDER_SEES_ERROR (1/true), NATTER_REPLAY_LIMIT (10000),
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default * in dev mode, none otherwise),
- *   NATTER_LOG (1/true for request logs).
+ *   NATTER_LOG (1/true for request logs),
+ *   NATTER_DATABASE_URL (postgres://…; store in PostgreSQL instead of SQLite),
+ *   NATTER_REDIS_URL (redis://…; fan-out and rate limits shared by every node),
+ *   NATTER_REDIS_PREFIX (natter:; one per deployment sharing a Redis).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -39,6 +42,9 @@ async function main(): Promise<void> {
 
   const server = await createChatServer({
     dataDir,
+    databaseUrl: env['NATTER_DATABASE_URL'] || undefined,
+    redisUrl: env['NATTER_REDIS_URL'] || undefined,
+    redisPrefix: env['NATTER_REDIS_PREFIX'] || undefined,
     secret,
     adminKey,
     dev,

@@ -6,17 +6,23 @@ import type { Store, StoreFactory } from './core/store.js';
 import type { Clock } from './core/types.js';
 
 export interface ChatServerOptions {
-  /** Directory of the SQLite file (`natter.db`). Needed unless `store` is given. */
+  /** Directory of the SQLite file (`natter.db`). Needed unless `store` or `databaseUrl` is given. */
   dataDir?: string;
+  /** PostgreSQL URL (`postgres://…`): store in PostgreSQL instead of SQLite, for several nodes. */
+  databaseUrl?: string;
+  /** Redis URL (`redis://…`): fan out over Redis and share rate limits between nodes. */
+  redisUrl?: string;
+  /** Prefix of Natter's Redis channel and keys, one per deployment sharing a Redis. Default `natter:`. */
+  redisPrefix?: string;
   /** HS256 secret shared with the host site's backend. Required unless `dev` (then random). */
   secret?: string;
   /** Admin key for the REST API. Without it every admin route answers ADMIN_REQUIRED. */
   adminKey?: string;
-  /** A Store, or a factory; default: SQLite in `dataDir`. */
+  /** A Store, or a factory; default: PostgreSQL at `databaseUrl`, else SQLite in `dataDir`. */
   store?: Store | StoreFactory;
-  /** A Bus, or a factory; default: the in-process bus. */
+  /** A Bus, or a factory; default: Redis at `redisUrl`, else the in-process bus. */
   bus?: Bus | BusFactory;
-  /** Send rate limiter; default: in memory, `sendsPerMinute` per user. */
+  /** Send rate limiter; default: `sendsPerMinute` per user, counted in Redis at `redisUrl`, else in memory. */
   rateLimiter?: RateLimiter;
   /** Time source, ms since the epoch. Default `Date.now`. */
   clock?: Clock;
@@ -70,7 +76,11 @@ const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
 /** Applies defaults and refuses impossible combinations before anything starts (TypeError). */
 export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   const o = { ...DEFAULTS, ...stripUndefined(input) } as ResolvedOptions;
-  if (!o.store && !o.dataDir) throw new TypeError('createChatServer: give `dataDir` (for SQLite) or a `store`.');
+  if (!o.store && !o.dataDir && !o.databaseUrl) throw new TypeError('createChatServer: give `dataDir` (for SQLite), `databaseUrl` or a `store`.');
+  if (o.store && o.databaseUrl) throw new TypeError('createChatServer: give `store` or `databaseUrl`, not both.');
+  if (o.bus && o.redisUrl) throw new TypeError('createChatServer: give `bus` or `redisUrl`, not both.');
+  if (o.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(o.databaseUrl)) throw new TypeError('createChatServer: `databaseUrl` must be a postgres:// URL.');
+  if (o.redisUrl !== undefined && !/^rediss?:\/\//.test(o.redisUrl)) throw new TypeError('createChatServer: `redisUrl` must be a redis:// URL.');
   if (!o.secret && !o.dev) throw new TypeError('createChatServer: `secret` is required outside dev mode.');
   if (o.secret !== undefined && o.secret.length < 16) throw new TypeError('createChatServer: `secret` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');

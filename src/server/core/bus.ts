@@ -42,6 +42,8 @@ export interface Bus {
   publish(event: BusEvent): Promise<void>;
   /** Resolves once the subscription is live; the result unsubscribes. */
   subscribe(handler: BusHandler): Promise<() => Promise<void>>;
+  /** Resolves when the bus can carry events; rejects if not (health checks). Absent: always up. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
 

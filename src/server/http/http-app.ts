@@ -31,13 +31,11 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     await app.register(cors, { origin: origins === '*' ? true : origins, methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] });
   }
 
+  // 503 unless both answer, so a load balancer takes a node out when it cannot commit or fan out.
   app.get('/healthz', async (_req, reply) => {
-    try {
-      await core.store.ping();
-      return { ok: true, store: 'ok' };
-    } catch {
-      return reply.status(503).send({ ok: false, store: 'unavailable' });
-    }
+    const [store, bus] = await Promise.all([probe(() => core.store.ping()), probe(() => core.bus.ping?.())]);
+    const ok = store === 'ok' && bus === 'ok';
+    return reply.status(ok ? 200 : 503).send({ ok, store, bus });
   });
 
   await app.register(async (scope) => {
@@ -50,4 +48,18 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
   if (options.dev) devRoutes(app, core, admin);
   if (options.staticDir) await app.register(fastifyStatic, { root: options.staticDir, prefix: '/' });
   return app;
+}
+
+/** 'ok' if `check` resolves within 2 s (a dead network peer can hang far longer), else 'unavailable'. */
+async function probe(check: () => Promise<void> | undefined): Promise<'ok' | 'unavailable'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 2000)));
+  try {
+    await Promise.race([check(), late]);
+    return 'ok';
+  } catch {
+    return 'unavailable';
+  } finally {
+    clearTimeout(timer);
+  }
 }

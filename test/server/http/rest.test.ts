@@ -22,7 +22,7 @@ describe('REST API', () => {
 
   it('answers /healthz without auth', async () => {
     const res = await t.rest('GET', '/healthz', undefined, null);
-    assert.deepEqual([res.status, res.body], [200, { ok: true, store: 'ok' }]);
+    assert.deepEqual([res.status, res.body], [200, { ok: true, store: 'ok', bus: 'ok' }]);
   });
 
   it('answers unknown paths with 404 NOT_FOUND and invalid bodies with 400 BAD_REQUEST', async () => {

@@ -1,0 +1,116 @@
+import type { PoolClient } from 'pg';
+
+/**
+ * One step of the PostgreSQL schema. Steps are applied in version order, each in its own
+ * transaction together with its row in `natter_migrations`, so a crash mid-step leaves nothing
+ * half done. Released steps are never edited: a change is a new step. Steps only add (tables,
+ * columns, indexes), so a node still running the previous release keeps working during a
+ * rolling upgrade.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The same model as sqlite-schema.ts. Ids use the "C" collation so ORDER BY is byte order, as
+ * in SQLite, whatever the database locale. `visible_to` NULL means every member; `mentions` is
+ * an array so `= ANY()` finds a whole id. bigint columns are read back as numbers (see the
+ * type parser in postgres-store.ts); seqs and epoch milliseconds stay far below 2^53.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE users (
+  id text COLLATE "C" PRIMARY KEY,
+  name text,
+  avatar text,
+  deleted boolean NOT NULL DEFAULT false,
+  created_at bigint NOT NULL
+);
+CREATE TABLE friends (a text COLLATE "C" NOT NULL, b text COLLATE "C" NOT NULL, PRIMARY KEY (a, b));
+CREATE TABLE blocks (owner text COLLATE "C" NOT NULL, other text COLLATE "C" NOT NULL, PRIMARY KEY (owner, other));
+CREATE TABLE groups (
+  id text COLLATE "C" PRIMARY KEY,
+  name text NOT NULL,
+  avatar text,
+  created_at bigint NOT NULL
+);
+CREATE TABLE conversations (
+  key text COLLATE "C" PRIMARY KEY,
+  last_seq bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE memberships (
+  user_id text COLLATE "C" NOT NULL,
+  conv_key text COLLATE "C" NOT NULL,
+  read_seq bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, conv_key)
+);
+CREATE INDEX memberships_by_conv ON memberships (conv_key, user_id);
+CREATE TABLE messages (
+  conv_key text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL,
+  id text NOT NULL,
+  sender text COLLATE "C" NOT NULL,
+  client_msg_id text NOT NULL,
+  visible_to text[],
+  excl_unread boolean NOT NULL DEFAULT false,
+  excl_last boolean NOT NULL DEFAULT false,
+  mentions text[],
+  body text NOT NULL,
+  PRIMARY KEY (conv_key, seq)
+);
+CREATE UNIQUE INDEX messages_idempotency ON messages (sender, client_msg_id);
+CREATE INDEX messages_by_id ON messages (conv_key, id);
+`,
+  },
+];
+
+/** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */
+export const visibleTo = (viewer: string) => `(visible_to IS NULL OR ${viewer} = ANY(visible_to))`;
+
+/**
+ * Brings the schema up to date. Every node runs this at start; a session advisory lock makes
+ * concurrent starts take turns, so each step runs once and the others then find it applied
+ * (CREATE ... IF NOT EXISTS alone races in PostgreSQL: two creators can both fail or collide).
+ * The lock is per schema, so deployments in other schemas of one database do not wait.
+ */
+export async function migrate(client: PoolClient, schema: string | undefined): Promise<number[]> {
+  const lockKey = `natter.migrations:${schema ?? ''}`;
+  await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
+  const applied: number[] = [];
+  try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS natter_migrations (
+         version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM natter_migrations');
+    const done = new Set(rows.map((r) => r.version));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO natter_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw new Error(`PostgreSQL migration ${m.version} (${m.name}) failed: ${(err as Error).message}`, { cause: err });
+      }
+      applied.push(m.version);
+    }
+  } finally {
+    // The caller destroys this connection afterwards, which frees the lock even if this fails.
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+  }
+  return applied;
+}
+
+/** A schema name as an SQL identifier (it cannot be a bind parameter). */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,262 @@
+import type { CustomTypesConfig, Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg';
+import { ChatError, type Message } from '../../protocol/index.js';
+import { groupKey, parseKey } from '../core/conversation-key.js';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { Store } from '../core/store.js';
+import type { ConversationState, GroupRecord, UserRecord } from '../core/types.js';
+import { commitBatch } from './postgres-commit.js';
+import { migrate, quoteIdent, visibleTo } from './postgres-schema.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/database`; libpq parameters such as `?options=-c search_path=x` pass through. */
+  connectionString: string;
+  /** Keep Natter's tables in this schema (created if missing); default: the search_path's first. */
+  schema?: string;
+  /** Most connections this node opens. Default 10. */
+  poolSize?: number;
+  /** Receives errors of idle connections (the pool replaces them). */
+  logger?: Logger;
+}
+
+/** PostgreSQL error codes worth one more try of a whole transaction. */
+const RETRYABLE = new Set(['23505', '40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The Store of a cluster: every node opens its own pool on one PostgreSQL database. `pg` is
+ * imported here only, so installs that keep the SQLite default never load it. Migrations run
+ * before the store is returned; a database that cannot be reached rejects the factory.
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pg = (await import('pg')).default;
+  const log = options.logger ?? silentLogger;
+  const config: PoolConfig = {
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    // Without it a send would wait forever for a connection to an unreachable server.
+    connectionTimeoutMillis: 5000,
+    // count(*), seqs and epoch milliseconds come back as int8; below 2^53 a number is exact.
+    // Per pool, not pg.types.setTypeParser: that would change every other pg user in the process.
+    types: { getTypeParser: ((oid, format) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as CustomTypesConfig['getTypeParser'] },
+  };
+  if (options.schema) config.options = `-c search_path=${quoteIdent(options.schema)}`;
+  const pool: Pool = new pg.Pool(config);
+  // An idle connection that dies emits here; without a listener it would crash the process.
+  pool.on('error', (err) => log.error({ err }, 'postgres: idle connection failed'));
+
+  const first = await pool.connect().catch(async (err: unknown) => {
+    await pool.end();
+    throw new Error(`PostgreSQL at ${redact(options.connectionString)} is unreachable: ${(err as Error).message}`, { cause: err });
+  });
+  try {
+    await migrate(first, options.schema);
+  } catch (err) {
+    first.release(true);
+    await pool.end();
+    throw err;
+  }
+  // Destroyed rather than pooled: it held the advisory lock and any session state of it ends here.
+  first.release(true);
+
+  let closed = false;
+  const q = async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
+  const one = async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => (await q<R>(sql, params))[0];
+
+  /** Runs `work` in one transaction, again from the start when PostgreSQL asks for a retry. */
+  async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        broken = await client.query('ROLLBACK').then(() => undefined, (e: unknown) => e);
+        const code = (err as { code?: string }).code;
+        if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE.has(code)) throw err;
+      } finally {
+        // A connection whose ROLLBACK failed is in an unknown state: destroy it, never reuse it.
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    }
+  }
+
+  const toUser = (r: Row): UserRecord => {
+    const u: UserRecord = { id: r.id, deleted: r.deleted, createdAt: r.created_at };
+    if (r.name != null) u.name = r.name;
+    if (r.avatar != null) u.avatar = r.avatar;
+    return u;
+  };
+
+  const state = (userId: string, r: Row): ConversationState => {
+    const parsed = parseKey(r.key);
+    if (parsed.type === 'group') return { key: r.key, type: 'group', target: parsed.groupId, lastSeq: r.last_seq, readSeq: r.read_seq };
+    const peer = parsed.users[0] === userId ? parsed.users[1] : parsed.users[0];
+    return { key: r.key, type: 'p2p', target: peer, lastSeq: r.last_seq, readSeq: r.read_seq, peerReadSeq: r.peer_read_seq ?? 0 };
+  };
+
+  // The peer's read position joins in for p2p rows only (a group has many other members).
+  const CONVERSATIONS = `SELECT m.conv_key AS key, m.read_seq, c.last_seq, p.read_seq AS peer_read_seq
+    FROM memberships m JOIN conversations c ON c.key = m.conv_key
+    LEFT JOIN memberships p ON m.conv_key LIKE 'p2p:%' AND p.conv_key = m.conv_key AND p.user_id <> m.user_id
+    WHERE m.user_id = $1`;
+  const parse = (body: string) => JSON.parse(body) as Message;
+
+  return {
+    async ping() {
+      if (closed) throw new Error('store closed');
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+    async getUser(id) {
+      const r = await one<Row>('SELECT * FROM users WHERE id = $1', [id]);
+      return r && toUser(r);
+    },
+    async putUser(id, profile, now) {
+      const r = await one<Row>(
+        `INSERT INTO users (id, name, avatar, deleted, created_at) VALUES ($1, $2, $3, false, $4)
+         ON CONFLICT (id) DO UPDATE SET name = coalesce(EXCLUDED.name, users.name),
+           avatar = coalesce(EXCLUDED.avatar, users.avatar), deleted = false
+         RETURNING *`,
+        [id, profile.name ?? null, profile.avatar ?? null, now],
+      );
+      return toUser(r!);
+    },
+    async deleteUser(id) {
+      return transaction(async (c) => {
+        const res = await c.query('UPDATE users SET deleted = true WHERE id = $1 AND NOT deleted', [id]);
+        if (res.rowCount === 0) return false;
+        await c.query(`DELETE FROM memberships WHERE user_id = $1 AND conv_key LIKE 'group:%'`, [id]);
+        await c.query('DELETE FROM friends WHERE a = $1 OR b = $1', [id]);
+        await c.query('DELETE FROM blocks WHERE owner = $1', [id]);
+        return true;
+      });
+    },
+    async setFriends(a, b, friends) {
+      // Both directions in one statement, so a crash never leaves a one-sided friendship.
+      if (friends) await q('INSERT INTO friends (a, b) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING', [a, b]);
+      else await q('DELETE FROM friends WHERE (a, b) IN (($1, $2), ($2, $1))', [a, b]);
+    },
+    async areFriends(a, b) {
+      return (await one('SELECT 1 FROM friends WHERE a = $1 AND b = $2', [a, b])) !== undefined;
+    },
+    async setBlocked(owner, other, blocked) {
+      if (blocked) await q('INSERT INTO blocks (owner, other) VALUES ($1, $2) ON CONFLICT DO NOTHING', [owner, other]);
+      else await q('DELETE FROM blocks WHERE owner = $1 AND other = $2', [owner, other]);
+    },
+    async isBlocked(owner, other) {
+      return (await one('SELECT 1 FROM blocks WHERE owner = $1 AND other = $2', [owner, other])) !== undefined;
+    },
+    async listBlocked(owner) {
+      return (await q<{ other: string }>('SELECT other FROM blocks WHERE owner = $1 ORDER BY other', [owner])).map((r) => r.other);
+    },
+    async createGroup(g, members) {
+      await transaction(async (c) => {
+        const created = await c.query('INSERT INTO groups (id, name, avatar, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+          g.id, g.name, g.avatar ?? null, g.createdAt,
+        ]);
+        if (created.rowCount === 0) throw new ChatError('GROUP_EXISTS');
+        const key = groupKey(g.id);
+        await c.query('INSERT INTO conversations (key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
+        await c.query('INSERT INTO memberships (user_id, conv_key) SELECT u, $2 FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING', [members, key]);
+      });
+    },
+    async getGroup(id) {
+      const r = await one<Row>('SELECT * FROM groups WHERE id = $1', [id]);
+      if (!r) return undefined;
+      const g: GroupRecord = { id: r.id, name: r.name, createdAt: r.created_at };
+      if (r.avatar != null) g.avatar = r.avatar;
+      return g;
+    },
+    async addGroupMember(groupId, userId) {
+      const key = groupKey(groupId);
+      // A new member starts with everything before the join already read.
+      const rows = await q(
+        `INSERT INTO memberships (user_id, conv_key, read_seq)
+         SELECT $1, $2, coalesce((SELECT last_seq FROM conversations WHERE key = $2), 0)
+         ON CONFLICT DO NOTHING RETURNING 1`,
+        [userId, key],
+      );
+      return rows.length > 0;
+    },
+    async removeGroupMember(groupId, userId) {
+      return (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId)])).length > 0;
+    },
+    async listGroupMembers(groupId) {
+      const rows = await q<{ user_id: string }>('SELECT user_id FROM memberships WHERE conv_key = $1 ORDER BY user_id', [groupKey(groupId)]);
+      return rows.map((r) => r.user_id);
+    },
+    async isGroupMember(groupId, userId) {
+      return (await one('SELECT 1 FROM memberships WHERE user_id = $1 AND conv_key = $2', [userId, groupKey(groupId)])) !== undefined;
+    },
+    async commitMessages(drafts) {
+      if (closed) throw new Error('store closed');
+      if (drafts.length === 0) return [];
+      return transaction((c) => commitBatch(c, drafts));
+    },
+    async findMessage(key, id) {
+      const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);
+      if (!r) return undefined;
+      const found: { message: Message; visibleTo?: string[] } = { message: parse(r.body) };
+      if (r.visible_to != null) found.visibleTo = r.visible_to;
+      return found;
+    },
+    async readRange(key, viewer, { afterSeq, toSeq, limit, take }) {
+      const rows = await q<{ body: string }>(
+        `SELECT body FROM messages WHERE conv_key = $1 AND seq > $3 AND seq <= $4 AND ${visibleTo('$2')}
+         ORDER BY seq ${take === 'oldest' ? 'ASC' : 'DESC'} LIMIT $5`,
+        [key, viewer, afterSeq, toSeq, limit],
+      );
+      const messages = rows.map((r) => parse(r.body));
+      return take === 'oldest' ? messages : messages.reverse();
+    },
+    async hasVisibleBefore(key, viewer, beforeSeq) {
+      return (await one(`SELECT 1 FROM messages WHERE conv_key = $1 AND seq < $3 AND ${visibleTo('$2')} LIMIT 1`, [key, viewer, beforeSeq])) !== undefined;
+    },
+    async listConversations(userId) {
+      return (await q<Row>(`${CONVERSATIONS} ORDER BY m.conv_key`, [userId])).map((r) => state(userId, r));
+    },
+    async getConversation(userId, key) {
+      const r = await one<Row>(`${CONVERSATIONS} AND m.conv_key = $2`, [userId, key]);
+      return r && state(userId, r);
+    },
+    async markRead(userId, key, seq) {
+      const r = await one<{ read_seq: number }>(
+        `UPDATE memberships SET read_seq = greatest(read_seq, least($3::bigint, (SELECT last_seq FROM conversations WHERE key = $2)))
+         WHERE user_id = $1 AND conv_key = $2 RETURNING read_seq`,
+        [userId, key, seq],
+      );
+      return r?.read_seq ?? 0;
+    },
+    async unreadState(key, viewer, readSeq) {
+      const r = await one<{ unread: number; mentioned: boolean }>(
+        `SELECT count(*) AS unread, coalesce(bool_or($2 = ANY(mentions) OR '@all' = ANY(mentions)), false) AS mentioned
+         FROM messages WHERE conv_key = $1 AND seq > $3 AND sender <> $2 AND NOT excl_unread AND ${visibleTo('$2')}`,
+        [key, viewer, readSeq],
+      );
+      return { unread: r!.unread, mentioned: r!.mentioned };
+    },
+    async lastMessage(key, viewer) {
+      const r = await one<{ body: string }>(
+        `SELECT body FROM messages WHERE conv_key = $1 AND NOT excl_last AND ${visibleTo('$2')} ORDER BY seq DESC LIMIT 1`,
+        [key, viewer],
+      );
+      return r && parse(r.body);
+    },
+  };
+}
+
+// Rows are read by column name; the SQL above is what types them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>;
+
+/** The connection string without its password, for error messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
+}

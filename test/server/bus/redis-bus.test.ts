@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import type { BusEvent } from '../../../src/server/core/bus.js';
+import { createRedisBus } from '../../../src/server/bus/redis-bus.js';
+import { REDIS_URL, requireRedis, uniqueName } from '../helpers/services.js';
+import { busContract } from './bus-contract.js';
+
+await requireRedis();
+
+// A random prefix is one channel: both nodes of a contract run share it, and no other run does.
+busContract('redis', async () => {
+  const prefix = `${uniqueName('natter_test')}:`;
+  return () => createRedisBus({ url: REDIS_URL, prefix });
+});
+
+describe('Redis bus', () => {
+  it('keeps deployments with different prefixes apart', async () => {
+    const mine = await createRedisBus({ url: REDIS_URL, prefix: `${uniqueName('natter_test')}:` });
+    const theirs = await createRedisBus({ url: REDIS_URL, prefix: `${uniqueName('natter_test')}:` });
+    const got: BusEvent[] = [];
+    await mine.subscribe((e) => got.push(e));
+    await theirs.publish({ kind: 'kick', userId: 'theirs', error: { code: 1, name: 'X', message: 'x' } as never });
+    const marker: BusEvent = { kind: 'kick', userId: 'mine', error: { code: 1, name: 'X', message: 'x' } as never };
+    await mine.publish(marker);
+    // Redis delivers in order on the one subscriber connection: once ours arrived, theirs would have.
+    const end = Date.now() + 3000;
+    while (got.length === 0 && Date.now() < end) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(got.map((e) => (e.kind === 'kick' ? e.userId : '')), ['mine']);
+    await mine.close();
+    await theirs.close();
+  });
+
+  it('answers ping while connected and refuses after close', async () => {
+    const bus = await createRedisBus({ url: REDIS_URL, prefix: `${uniqueName('natter_test')}:` });
+    await bus.ping!();
+    await bus.close();
+    await assert.rejects(bus.ping!(), /closed/);
+  });
+
+  it('reconnects and resubscribes after Redis drops its connections, and logs the outage and the recovery', async () => {
+    const prefix = `${uniqueName('natter_test')}:`;
+    const logged: string[] = [];
+    const logger = { info: (_: unknown, m?: string) => logged.push(`info ${m}`), warn() {}, error: (_: unknown, m?: string) => logged.push(`error ${m}`) };
+    const nodeA = await createRedisBus({ url: REDIS_URL, prefix });
+    const nodeB = await createRedisBus({ url: REDIS_URL, prefix, logger });
+    const got: BusEvent[] = [];
+    await nodeB.subscribe((e) => got.push(e));
+    // Kill only node B's connections, found by the name that carries this run's prefix.
+    const admin = new Redis(REDIS_URL);
+    const clients = (await admin.client('LIST')) as string;
+    const ids = clients.split('\n').filter((l) => l.includes(` name=${prefix}bus-`)).map((l) => /id=(\d+)/.exec(l)![1]!);
+    assert.equal(ids.length, 4, 'two connections per node');
+    for (const id of ids) await admin.client('KILL', 'ID', id);
+    await admin.quit();
+    // Publish until node B hears again: it must come back by itself.
+    const end = Date.now() + 5000;
+    for (let i = 0; got.length === 0; i++) {
+      if (Date.now() > end) assert.fail('node B did not receive events again after the drop');
+      await nodeA.publish({ kind: 'frame', users: [`u${i}`], frame: { type: 'sync.done' } });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await nodeB.ping!();
+    assert.ok(logged.includes('error redis: connection lost, reconnecting'), logged.join('; '));
+    assert.ok(logged.includes('info redis: reconnected'), logged.join('; '));
+    await nodeA.close();
+    await nodeB.close();
+  });
+
+  it('fails to start with a clear message when Redis is unreachable', async () => {
+    await assert.rejects(createRedisBus({ url: 'redis://127.0.0.1:1' }), /Redis at .* is unreachable/);
+  });
+});

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createRedisRateLimiter } from '../../../src/server/bus/redis-rate-limiter.js';
+import { rateLimiterContract } from '../core/rate-limiter-contract.js';
+import { dropRedisKeys, REDIS_URL, requireRedis, uniqueName } from '../helpers/services.js';
+
+await requireRedis();
+
+// Each limiter gets its own prefix (a fresh, empty limiter); all are removed at the end.
+const prefixes: string[] = [];
+const prefix = () => {
+  const p = `${uniqueName('natter_test')}:`;
+  prefixes.push(p);
+  return p;
+};
+after(async () => {
+  for (const p of prefixes) await dropRedisKeys(p);
+});
+
+rateLimiterContract('redis', (limit, windowMs) => createRedisRateLimiter({ url: REDIS_URL, limit, windowMs, prefix: prefix() }));
+
+describe('Redis rate limiter across nodes', () => {
+  it('counts every node against one budget', async () => {
+    const shared = prefix();
+    const [a, b] = await Promise.all([0, 1].map(() => createRedisRateLimiter({ url: REDIS_URL, limit: 4, windowMs: 60_000, prefix: shared })));
+    const results = [];
+    for (let i = 0; i < 6; i++) results.push(await (i % 2 === 0 ? a! : b!).consume('send:alice', 1000 + i));
+    assert.deepEqual(results.map((r) => r.ok), [true, true, true, true, false, false]);
+    await a!.close!();
+    await b!.close!();
+  });
+
+  it('fails to start with a clear message when Redis is unreachable', async () => {
+    await assert.rejects(createRedisRateLimiter({ url: 'redis://127.0.0.1:1', limit: 1 }), /Redis at .* is unreachable/);
+  });
+});

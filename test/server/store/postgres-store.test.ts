@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
+import type { Store } from '../../../src/server/core/store.js';
+import type { CommitOutcome } from '../../../src/server/core/types.js';
+import { MIGRATIONS } from '../../../src/server/store/postgres-schema.js';
+import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
+import { freshSchema, POSTGRES_URL, requirePostgres, uniqueName } from '../helpers/services.js';
+import { draft, storeContract } from './store-contract.js';
+
+await requirePostgres();
+
+// Every contract run gets its own schema, dropped when the file is done.
+const schemas: { drop(): Promise<void> }[] = [];
+after(async () => {
+  for (const s of schemas) await s.drop();
+});
+async function schemaUrl(): Promise<{ schema: string; url: string }> {
+  const s = await freshSchema();
+  schemas.push(s);
+  return s;
+}
+
+storeContract('postgres', async () => createPostgresStore({ connectionString: (await schemaUrl()).url }));
+
+const seqOf = (o: CommitOutcome) => (o.status === 'conflict' ? -1 : o.message.seq);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+describe('PostgreSQL store across nodes', () => {
+  let url: string;
+  let nodeA: Store;
+  let nodeB: Store;
+  before(async () => {
+    ({ url } = await schemaUrl());
+    [nodeA, nodeB] = await Promise.all([createPostgresStore({ connectionString: url }), createPostgresStore({ connectionString: url })]);
+  });
+  after(async () => {
+    await nodeA.close();
+    await nodeB.close();
+  });
+
+  it('runs each migration once when several nodes start at the same time, and again finds nothing to do', async () => {
+    const schema = uniqueName('natter_test');
+    schemas.push({ drop: () => dropSchema(schema) });
+    const stores = await Promise.all(range(5).map(() => createPostgresStore({ connectionString: POSTGRES_URL, schema })));
+    const late = await createPostgresStore({ connectionString: POSTGRES_URL, schema });
+    for (const s of [...stores, late]) await s.close();
+    const c = new pg.Client({ connectionString: POSTGRES_URL });
+    await c.connect();
+    const { rows } = await c.query(`SELECT version FROM ${schema}.natter_migrations ORDER BY version`);
+    await c.end();
+    assert.deepEqual(rows.map((r) => r.version), MIGRATIONS.map((m) => m.version));
+  });
+
+  it('gives gapless seqs when two nodes commit batches into the same conversations at once', async () => {
+    await nodeA.createGroup({ id: 'race', name: 'Race', createdAt: 1 }, ['a', 'b']);
+    const g = groupKey('race');
+    const p = p2pKey('a', 'b');
+    // Batches name the two conversations in opposite orders on the two nodes: a node that locked
+    // conversations in batch order would deadlock here.
+    const batches = range(20).map((i) => {
+      const node = i % 2 === 0 ? nodeA : nodeB;
+      const keys = i % 2 === 0 ? [g, p, g] : [p, g, p];
+      return node.commitMessages(keys.map((k) => draft(k, i % 2 === 0 ? 'a' : 'b')));
+    });
+    const outcomes = (await Promise.all(batches)).flat();
+    assert.ok(outcomes.every((o) => o.status === 'committed'));
+    const stored = async (key: string) => (await nodeA.readRange(key, 'a', { afterSeq: 0, toSeq: 1000, limit: 1000, take: 'oldest' })).map((m) => m.seq);
+    assert.deepEqual(await stored(g), range(30));
+    assert.deepEqual(await stored(p), range(30));
+    assert.equal((await nodeB.getConversation('b', p))?.lastSeq, 30);
+    // Within one batch, seqs rise in batch order.
+    assert.deepEqual((await nodeB.commitMessages([draft(g, 'b'), draft(p, 'b'), draft(g, 'b')])).map(seqOf), [31, 31, 32]);
+  });
+
+  it('commits a (sender, clientMsgId) sent to two nodes at once exactly once; the other node answers duplicate', async () => {
+    const k = p2pKey('da', 'db');
+    for (let i = 0; i < 10; i++) {
+      const clientMsgId = `twice-${i}-client`;
+      const [a, b] = await Promise.all([
+        nodeA.commitMessages([draft(k, 'da', { clientMsgId })]),
+        nodeB.commitMessages([draft(k, 'da', { clientMsgId })]),
+      ]);
+      const statuses = [a[0]!.status, b[0]!.status].sort();
+      assert.deepEqual(statuses, ['committed', 'duplicate']);
+      assert.equal(seqOf(a[0]!), seqOf(b[0]!));
+      assert.equal(seqOf(a[0]!), i + 1);
+    }
+    assert.equal((await nodeA.getConversation('da', k))?.lastSeq, 10);
+  });
+
+  it('fails to start with a clear message when PostgreSQL is unreachable', async () => {
+    await assert.rejects(createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }), /PostgreSQL at .* is unreachable/);
+  });
+});
+
+async function dropSchema(schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: POSTGRES_URL });
+  await c.connect();
+  await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await c.end();
+}
