@@ -34,7 +34,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 export async function startNatter(): Promise<Target> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-bench-'));
-  const adminKey = 'bench-admin-key';
+  const adminKey = 'bench-admin-key-0123456789';
   const child = spawnTs(join(ROOT, 'src/server/main.ts'), {
     PORT: String(port),
     HOST: '127.0.0.1',

@@ -24,13 +24,17 @@ export async function startBuiltServer(env: Record<string, string> = {}): Promis
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-e2e-'));
-  const adminKey = 'e2e-admin-key';
+  const adminKey = 'e2e-admin-key-0123456789';
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_ADMIN_KEY: adminKey, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/healthz`);
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code} before it was healthy`))),
+  );
+  exited.catch(() => {});
+  await Promise.race([waitForHttp(`${url}/healthz`), exited]);
   return {
     url,
     adminKey,

@@ -315,15 +315,21 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     return entry;
   }
 
-  /** Validates the frame an entry will send, so an invalid message never enters the outbox. */
+  /**
+   * Validates the frame an entry will send. An invalid one is never transmitted: it enters the
+   * outbox already rejected, so the thread shows it failed with its reason (SPEC §3).
+   */
   function check(entry: OutboxEntry): void {
     const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem, forward: entry.forward };
     const result = decodeClientFrame(encodeFrame(frame as ClientFrame));
-    if (!result.ok) throw result.error;
+    if (result.ok) return;
+    entry.state = 'rejected';
+    entry.error = result.error.toJSON();
   }
 
   async function queue(entry: OutboxEntry): Promise<ChatMessage> {
     check(entry);
+    if (entry.state === 'rejected' && entry.options.onlineUserOnly) throw ChatError.from(entry.error!);
     await started;
     if (closed) throw new ChatError('CANCELLED', 'The client was closed.');
     conversations.ensure(entry.conversationId);

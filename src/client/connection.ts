@@ -156,15 +156,23 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (ready) socket?.send(encodeFrame({ type: 'ping' }));
   }
 
+  // The browser knows about a lost network long before a ping times out; an open socket may
+  // linger half-dead after it (Chromium keeps it), so drop it and let the backoff retry.
   const onBrowserOnline = () => {
     if (!open && !closed) socket?.reconnect();
+  };
+  const onBrowserOffline = () => {
+    if (open && !closed) socket?.reconnect();
   };
 
   function shutdown(): void {
     if (closed) return;
     closed = true;
     clearInterval(watchdog);
-    if (typeof window !== 'undefined') window.removeEventListener?.('online', onBrowserOnline);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener?.('online', onBrowserOnline);
+      window.removeEventListener?.('offline', onBrowserOffline);
+    }
     socket?.close(1000, 'client closed');
     $state.set('closed');
   }
@@ -188,7 +196,10 @@ export function createConnection(options: ConnectionOptions): Connection {
       socket.addEventListener('close', onClose);
       socket.addEventListener('error', onError);
       watchdog = setInterval(tick, options.pingIntervalMs);
-      if (typeof window !== 'undefined') window.addEventListener?.('online', onBrowserOnline);
+      if (typeof window !== 'undefined') {
+        window.addEventListener?.('online', onBrowserOnline);
+        window.addEventListener?.('offline', onBrowserOffline);
+      }
     },
     send(frame) {
       if (!ready || !socket) return false;

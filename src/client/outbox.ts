@@ -180,8 +180,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       await storage.putOutbox(entry);
       // A flush running meanwhile may have found it in storage already.
       const t = tracked.get(entry.clientMsgId) ?? track(entry);
-      const result = waitFor<T>(t);
       options.onChange(entry.conversationId);
+      // Refused before it was sent (e.g. too large): it stays in the thread, failed, with its reason.
+      if (entry.state === 'rejected') throw ChatError.from(entry.error ?? new ChatError('BAD_REQUEST').toJSON());
+      const result = waitFor<T>(t);
       // While a flush runs, it sends new entries after the older ones (creation order).
       if (!flushing) transmit(t);
       return result;

@@ -16,7 +16,9 @@ function decode<T>(schema: v.GenericSchema<unknown, T>, raw: string): Result<T> 
   }
   const result = v.safeParse(schema, json);
   if (result.success) return { ok: true, frame: result.output };
-  return { ok: false, error: new ChatError(errorNameFor(result.issues), describeIssues(result.issues)) };
+  const name = errorNameFor(result.issues);
+  // Content limits get the table's human sentence; shape errors say where the frame is wrong.
+  return { ok: false, error: new ChatError(name, name === 'BAD_FRAME' ? describeIssues(result.issues) : undefined) };
 }
 
 /** Oversize content is a content error (MESSAGE_TOO_LARGE / FILE_TOO_LARGE), not a malformed frame. */

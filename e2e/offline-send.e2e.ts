@@ -1,0 +1,75 @@
+/**
+ * Whole product: the built server (as `npm start` runs it) and the built demo in two Chromium
+ * contexts, alice and bob. Bob goes offline, writes a message, comes back: alice gets it once.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, until } from './lib/browser.js';
+import { startBuiltServer, type RunningServer } from './lib/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  server = await startBuiltServer();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openAs(user: string, conversation: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${user}] page error:`, e));
+  await page.goto(`${server.url}/?user=${user}#${conversation}`);
+  await page.locator('#state[data-state="online"]').waitFor();
+  return { context, page };
+}
+
+/** Texts of the bubbles in the open thread (Playwright's CSS engine pierces shadow roots). */
+async function bubbles(page: Page): Promise<string[]> {
+  return page.locator('chat-thread [part~="bubble"]').allInnerTexts();
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  const input = page.locator('message-composer [part~="input"]');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+test('bob writes while offline and alice receives the message exactly once when he is back', async () => {
+  const alice = await openAs('alice', 'p2p:bob');
+  const bob = await openAs('bob', 'p2p:alice');
+
+  await send(alice.page, 'hello bob');
+  await until(async () => (await bubbles(bob.page)).some((t) => t.includes('hello bob')), 'bob to see hello bob');
+
+  await bob.context.setOffline(true);
+  await until(async () => (await bob.page.locator('#state').getAttribute('data-state')) !== 'online', 'bob to notice he is offline');
+  await send(bob.page, 'sent while offline');
+  // The message is in bob's thread at once, not yet confirmed.
+  await until(async () => (await bubbles(bob.page)).some((t) => t.includes('sent while offline')), 'bob to see his pending message');
+  assert.equal((await bubbles(alice.page)).filter((t) => t.includes('sent while offline')).length, 0);
+
+  await bob.context.setOffline(false);
+  await until(
+    async () => (await bubbles(alice.page)).filter((t) => t.includes('sent while offline')).length === 1,
+    'alice to receive the offline message',
+    20_000,
+  );
+  // Exactly once: the server holds one copy, and alice's thread shows one after bob's client settled.
+  await until(async () => (await bob.page.locator('chat-thread [part~="message"][part~="sent"], chat-thread [part~="message"][part~="read"]').count()) >= 2, 'bob to see his message confirmed', 20_000);
+  const res = await fetch(`${server.url}/v1/users/alice/conversations/p2p:bob/messages?limit=50`, {
+    headers: { authorization: `Bearer ${server.adminKey}` },
+  });
+  const body = (await res.json()) as { messages: { elem: { text?: string } }[] };
+  assert.equal(body.messages.filter((m) => m.elem.text === 'sent while offline').length, 1);
+  assert.equal((await bubbles(alice.page)).filter((t) => t.includes('sent while offline')).length, 1);
+
+  await alice.context.close();
+  await bob.context.close();
+});
