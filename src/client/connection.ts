@@ -62,6 +62,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   let closed = false;
   let warned = false;
   let lastFrameAt = 0;
+  /** The browser just came back online: skip the backoff wait once. */
+  let retryNow = false;
   let watchdog: ReturnType<typeof setInterval> | undefined;
 
   const setDown = () => $state.set(closed ? 'closed' : everOnline ? 'offline' : 'connecting');
@@ -69,10 +71,11 @@ export function createConnection(options: ConnectionOptions): Connection {
   // partysocket calls this before every attempt: wait a random share of the backoff (so a
   // server restart is not hit by every client at once), then fetch a token (so refresh works).
   const urlProvider = async (): Promise<string> => {
-    if (attempts++ > 0) {
+    if (attempts++ > 0 && !retryNow) {
       const ceiling = Math.min(maxDelayMs, minDelayMs * growFactor ** failures);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }
+    retryNow = false;
     try {
       token = await options.getToken();
     } catch (error) {
@@ -159,7 +162,10 @@ export function createConnection(options: ConnectionOptions): Connection {
   // The browser knows about a lost network long before a ping times out; an open socket may
   // linger half-dead after it (Chromium keeps it), so drop it and let the backoff retry.
   const onBrowserOnline = () => {
-    if (!open && !closed) socket?.reconnect();
+    if (open || closed) return;
+    failures = 0;
+    retryNow = true;
+    socket?.reconnect();
   };
   const onBrowserOffline = () => {
     if (open && !closed) socket?.reconnect();
