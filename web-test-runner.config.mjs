@@ -8,15 +8,8 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { tsImport } from 'tsx/esm/api';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// One list of Chromium flags for every browser we launch (see RECIPES: Debian's Chromium).
+const { CHROMIUM_ARGS, CHROMIUM_PATH } = await tsImport('./e2e/lib/browser.ts', import.meta.url);
 
 /** Starts a Natter server for the run and mints user tokens for the test pages. */
 function natterServer() {
@@ -68,7 +61,7 @@ export default {
   browsers: [
     playwrightLauncher({
       product: 'chromium',
-      launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+      launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     }),
   ],
 };
