@@ -73,3 +73,12 @@ test('bob writes while offline and alice receives the message exactly once when 
   await alice.context.close();
   await bob.context.close();
 });
+
+test('a fresh device (new browser profile) shows the history of a conversation it never saw', async () => {
+  const device = await openAs('alice', 'p2p:bob');
+  await until(async () => {
+    const texts = await bubbles(device.page);
+    return texts.some((t) => t.includes('hello bob')) && texts.some((t) => t.includes('sent while offline'));
+  }, 'the earlier messages to load on the new device');
+  await device.context.close();
+});
