@@ -1,4 +1,5 @@
-import type { Bus, BusEvent, BusHandler } from '../core/bus.js';
+import type { Bus, BusEvent } from '../core/bus.js';
+import { createSubscribers } from './subscribers.js';
 
 /**
  * The in-process bus of a single node. Events are delivered synchronously, in publish order,
@@ -6,30 +7,17 @@ import type { Bus, BusEvent, BusHandler } from '../core/bus.js';
  * (a networked bus would hand each node its own parsed copy).
  */
 export function createMemoryBus(): Bus {
-  const handlers = new Set<BusHandler>();
+  const subscribers = createSubscribers();
   let closed = false;
   return {
     async publish(event: BusEvent) {
       if (closed) throw new Error('bus closed');
-      for (const handler of handlers) {
-        try {
-          handler(event);
-        } catch {
-          // One failing subscriber must not keep the event from the others; they log their own.
-        }
-      }
+      subscribers.deliver(event);
     },
-    async subscribe(handler) {
-      // Wrap so subscribing the same function twice gives two independent subscriptions.
-      const h: BusHandler = (e) => handler(e);
-      handlers.add(h);
-      return async () => {
-        handlers.delete(h);
-      };
-    },
+    subscribe: subscribers.subscribe,
     async close() {
       closed = true;
-      handlers.clear();
+      subscribers.clear();
     },
   };
 }

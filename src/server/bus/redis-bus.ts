@@ -1,4 +1,5 @@
-import type { Bus, BusEvent, BusHandler } from '../core/bus.js';
+import type { Bus, BusEvent } from '../core/bus.js';
+import { createSubscribers } from './subscribers.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { closeRedis, connectRedis } from './redis-connection.js';
 
@@ -31,7 +32,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     await closeRedis(pub);
     throw err;
   });
-  const handlers = new Set<BusHandler>();
+  const subscribers = createSubscribers();
   let closed = false;
 
   sub.on('message', (from: string, text: string) => {
@@ -43,13 +44,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       log.error({ err }, 'redis bus: dropped an event that is not JSON');
       return;
     }
-    for (const handler of handlers) {
-      try {
-        handler(event);
-      } catch {
-        // One failing subscriber must not keep the event from the others; they log their own.
-      }
-    }
+    subscribers.deliver(event);
   });
   // Subscribed once for the node's lifetime, so subscribe() below is live as soon as it returns.
   await sub.subscribe(channel);
@@ -59,14 +54,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (closed) throw new Error('bus closed');
       await pub.publish(channel, JSON.stringify(event));
     },
-    async subscribe(handler) {
-      // Wrap so subscribing the same function twice gives two independent subscriptions.
-      const h: BusHandler = (e) => handler(e);
-      handlers.add(h);
-      return async () => {
-        handlers.delete(h);
-      };
-    },
+    subscribe: subscribers.subscribe,
     async ping() {
       if (closed) throw new Error('bus closed');
       // A subscriber that is reconnecting misses events even while publishing still works.
@@ -76,7 +64,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     async close() {
       if (closed) return;
       closed = true;
-      handlers.clear();
+      subscribers.clear();
       await Promise.all([closeRedis(sub), closeRedis(pub)]);
     },
   };
