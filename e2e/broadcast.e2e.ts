@@ -1,0 +1,75 @@
+/**
+ * Whole product: a broadcast sent over REST reaches alice's open demo page within a second; she
+ * dismisses it and reloads, and it stays dismissed; bob, who logs in later, sees it.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './lib/browser.js';
+import { startBuiltServer, type RunningServer } from './lib/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  server = await startBuiltServer();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openAs(user: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[${user}] page error:`, e));
+  await page.goto(`${server.url}/?user=${user}#p2p:${user === 'alice' ? 'bob' : 'alice'}`);
+  await page.locator('#state[data-state="online"]').waitFor();
+  return { context, page };
+}
+
+async function broadcast(body: object): Promise<{ id: string }> {
+  const res = await fetch(`${server.url}/v1/broadcasts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 201);
+  return (await res.json()) as { id: string };
+}
+
+const content = (page: Page) => page.locator('broadcast-banner [part~="content"]');
+
+test('a broadcast reaches an open page within a second, stays dismissed after a reload, and reaches a later login', async () => {
+  const alice = await openAs('alice');
+
+  const started = Date.now();
+  await broadcast({ content: 'Maintenance at 22:00 UTC', from: 'Ops', offline: true });
+  await content(alice.page).filter({ hasText: 'Maintenance at 22:00 UTC' }).waitFor({ timeout: 1000 });
+  const latencyMs = Date.now() - started;
+  assert.ok(latencyMs < 1000, `shown after ${latencyMs} ms`);
+  assert.equal(await alice.page.locator('broadcast-banner [part~="sender"]').innerText(), 'Ops');
+
+  await alice.page.locator('broadcast-banner [part~="dismiss-button"]').click();
+  await content(alice.page).waitFor({ state: 'detached' });
+  // A second one she keeps: after the reload it shows (so the banner is there and restored) alone.
+  await broadcast({ content: 'New release is out', from: 'Product', offline: true });
+  await content(alice.page).filter({ hasText: 'New release is out' }).waitFor();
+
+  await alice.page.reload();
+  await alice.page.locator('#state[data-state="online"]').waitFor();
+  await content(alice.page).filter({ hasText: 'New release is out' }).waitFor();
+  assert.equal(await alice.page.locator('broadcast-banner [part~="pager"]').count(), 0);
+  assert.deepEqual(await content(alice.page).allInnerTexts(), ['New release is out']);
+
+  const bob = await openAs('bob');
+  await content(bob.page).filter({ hasText: 'New release is out' }).waitFor();
+  assert.equal(await bob.page.locator('broadcast-banner [part~="count"]').innerText(), '1 of 2');
+  await bob.page.locator('broadcast-banner [part~="next-button"]').click();
+  await content(bob.page).filter({ hasText: 'Maintenance at 22:00 UTC' }).waitFor();
+
+  await alice.context.close();
+  await bob.context.close();
+});
