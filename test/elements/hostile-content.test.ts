@@ -1,0 +1,191 @@
+/**
+ * Hostile content in real Chromium: an XSS and layout corpus sent through the real server as
+ * message text, as sender names (token claims) and as custom message data and description,
+ * rendered by every element that shows them (chat-thread, conversation-list). Nothing executes,
+ * no element is injected, bidi overrides stay isolated, and a very long word does not widen the
+ * thread. Broadcast text joins when the banner lands; file names when uploads do.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/elements/define.js';
+import type { ChatClient } from '../../src/client/types.js';
+import type { ChatThread } from '../../src/elements/chat-thread.js';
+import type { ConversationList } from '../../src/elements/conversation-list.js';
+import { closeClients, connect, parts, uniqueUser } from './helpers.js';
+
+declare global {
+  interface Window {
+    __natterXss?: number;
+  }
+}
+
+const FLAG = 'window.__natterXss=1';
+const LONG_WORD = 'W'.repeat(4000);
+const CORPUS = [
+  `<script>${FLAG}</script>`,
+  `<img src=x onerror="${FLAG}">`,
+  `<svg onload="${FLAG}"><circle r=10 /></svg>`,
+  `<svg><script>${FLAG}</script></svg>`,
+  `<a href="javascript:${FLAG}">click</a>`,
+  `javascript:${FLAG}`,
+  `<iframe srcdoc="<script>parent.${FLAG}</script>"></iframe>`,
+  `"><img src=x onerror=${FLAG}>`,
+  `'><svg/onload=${FLAG}>`,
+  `<details open ontoggle="${FLAG}">`,
+  `<style>*{display:none}</style><b>bold`,
+  `<math><mtext><table><mglyph><style><img src=x onerror=${FLAG}>`,
+  `<!--<img src=x onerror=${FLAG}>-->`,
+  `<div style="position:fixed;inset:0;background:red">overlay</div>`,
+  '${alert(1)} {{constructor.constructor("' + FLAG + '")()}}',
+  `[x](javascript:${FLAG}) data:text/html,<script>${FLAG}</script>`,
+  'evil\u202Egnp.exe (right-to-left override, never closed)',
+  '\u2067isolate opened, never closed',
+  'zero\u200Bwidth\u200Djoiner\uFEFFbom\u2060and\u00ADshy',
+  `https://example.com/${'a'.repeat(300)}`,
+  LONG_WORD,
+];
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
+/** Elements no payload may create inside our shadow roots. */
+const FORBIDDEN = 'script, img, svg, iframe, object, embed, style, link, meta, form, input, details, math, video, audio, base';
+
+/** Fires when a broken image of the page's own origin has failed: any injected one would have too. */
+function imageBarrier(): Promise<void> {
+  return new Promise((resolve) => {
+    const img = new Image();
+    img.onerror = () => resolve();
+    img.src = `/x-barrier-${Math.random()}`;
+  });
+}
+
+/** Every shadow root inside `el` (ours nest: thread → menus, dialogs). */
+function shadowRoots(el: Element): ShadowRoot[] {
+  const roots: ShadowRoot[] = [];
+  const visit = (root: ShadowRoot) => {
+    roots.push(root);
+    for (const child of root.querySelectorAll('*')) if (child.shadowRoot) visit(child.shadowRoot);
+  };
+  if (el.shadowRoot) visit(el.shadowRoot);
+  return roots;
+}
+
+/** Asserts no injected element, no inline handler, no script URL in any of `el`'s shadow roots. */
+function expectInert(el: Element, baseline: Map<string, number>): void {
+  for (const root of shadowRoots(el)) {
+    for (const node of root.querySelectorAll('*')) {
+      for (const attr of node.getAttributeNames()) {
+        expect(attr.startsWith('on'), `${node.localName}[${attr}]`).to.equal(false);
+        expect(/^\s*(javascript|data|vbscript):/i.test(node.getAttribute(attr)!), `${node.localName}[${attr}]`).to.equal(false);
+      }
+    }
+    for (const tag of FORBIDDEN.split(', ')) {
+      const count = root.querySelectorAll(tag).length;
+      expect(count, `<${tag}> in ${root.host.localName}`).to.be.at.most(baseline.get(tag) ?? 0);
+    }
+  }
+}
+
+function census(el: Element): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const root of shadowRoots(el)) {
+    for (const tag of FORBIDDEN.split(', ')) counts.set(tag, (counts.get(tag) ?? 0) + root.querySelectorAll(tag).length);
+  }
+  return counts;
+}
+
+function isolates(el: Element): boolean {
+  const style = getComputedStyle(el);
+  return el.localName === 'bdi' || ['isolate', 'isolate-override', 'plaintext'].includes(style.unicodeBidi) || style.display !== 'inline';
+}
+
+/**
+ * A bidi control can only reorder text that shares its isolation scope. Every text node that
+ * holds one must sit in a scope (a <bdi>, `unicode-bidi: isolate`, or a block) holding nothing else.
+ */
+function expectBidiIsolated(el: Element): number {
+  let checked = 0;
+  for (const root of shadowRoots(el)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!BIDI.test(node.nodeValue ?? '')) continue;
+      // Screen-reader-only copies are clipped to a pixel: nothing visible can be reordered.
+      if (node.parentElement!.getBoundingClientRect().width <= 1) continue;
+      let scope: Element = node.parentElement!;
+      while (!isolates(scope) && scope.parentElement) scope = scope.parentElement;
+      expect(isolates(scope), `"${node.nodeValue}" is not isolated`).to.equal(true);
+      expect(scope.textContent!.trim(), `<${scope.localName} part="${scope.getAttribute('part')}"> shares its bidi scope`).to.equal(node.nodeValue!.trim());
+      checked++;
+    }
+  }
+  return checked;
+}
+
+describe('hostile content', () => {
+  let viewerId: string;
+  let viewer: ChatClient;
+  const tally = { payloads: CORPUS.length, messages: 0, names: 0, bidiChecked: 0 };
+
+  before(() => {
+    window.__natterXss = undefined;
+  });
+  after(() => console.log(`# hostile content: ${tally.payloads} payloads, ${tally.messages} messages and ${tally.names} names rendered, ${tally.bidiChecked} bidi scopes checked`));
+
+  beforeEach(async () => {
+    viewerId = uniqueUser('viewer');
+    viewer = await connect(viewerId, 'Viewer');
+  });
+  afterEach(closeClients);
+
+  it('renders every payload as inert text in the thread: as text, as custom data and description, and as the sender name', async () => {
+    // One sender per payload, named with it (the name comes from the token's claims).
+    const senders: string[] = [];
+    for (const payload of CORPUS) {
+      const id = uniqueUser('x');
+      const sender = await connect(id, payload.slice(0, 1000));
+      senders.push(id);
+      await sender.send(`p2p:${viewerId}`, payload);
+      await sender.send(`p2p:${viewerId}`, { type: 'custom', data: payload, description: payload.slice(0, 1000) });
+      tally.messages += 2;
+      tally.names++;
+    }
+    for (const [i, id] of senders.entries()) {
+      const el = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 360px; display: flex" .client=${viewer} conversation=${`p2p:${id}`}></chat-thread>`);
+      const baseline = census(el);
+      await waitUntil(() => parts(el, 'bubble').length === 2, `both messages of payload ${i} should show`, { timeout: 5000 });
+      await el.updateComplete;
+      await imageBarrier();
+      expect(window.__natterXss, `payload ${i} executed`).to.equal(undefined);
+      expectInert(el, baseline);
+      const [textBubble, customBubble] = parts(el, 'bubble');
+      expect(textBubble!.textContent!.trim()).to.equal(CORPUS[i]!.trim());
+      expect(customBubble!.textContent!.trim()).to.equal(CORPUS[i]!.slice(0, 1000).trim());
+      expect(parts(el, 'sender')[0]?.textContent?.trim()).to.equal(CORPUS[i]!.slice(0, 1000).trim());
+      tally.bidiChecked += expectBidiIsolated(el);
+      // No payload widens the thread: the log never scrolls sideways and bubbles stay inside it.
+      const log = parts(el, 'log')[0]!;
+      expect(log.scrollWidth, `payload ${i} widens the thread`).to.be.at.most(log.clientWidth + 1);
+      for (const bubble of parts(el, 'bubble')) {
+        expect(bubble.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
+      }
+    }
+  });
+
+  it('renders every payload as inert, isolated text in the conversation list: names and previews', async () => {
+    const groupless: string[] = [];
+    for (const payload of CORPUS) {
+      const id = uniqueUser('y');
+      const sender = await connect(id, payload.slice(0, 1000));
+      await sender.send(`p2p:${viewerId}`, payload);
+      groupless.push(id);
+      tally.names++;
+    }
+    const el = await fixture<ConversationList>(html`<conversation-list style="width: 320px; display: block" .client=${viewer}></conversation-list>`);
+    await waitUntil(() => parts(el, 'item').length === CORPUS.length, 'every conversation should be listed', { timeout: 10_000 });
+    await el.updateComplete;
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(el, new Map());
+    tally.bidiChecked += expectBidiIsolated(el);
+    const list = parts(el, 'list')[0]!;
+    expect(list.scrollWidth, 'a payload widens the list').to.be.at.most(list.clientWidth + 1);
+    for (const item of parts(el, 'item')) expect(item.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Token attacks beyond test/server/ws/auth.test.ts (expired, other key, alg:none, garbage,
+ * deleted user): a tampered payload, algorithm substitution, missing or reserved subjects,
+ * not-yet-valid tokens; and token refresh through `getToken` across reconnects, with the real
+ * client SDK, losing nothing.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import type { ChatMessage } from '../../../src/client/index.js';
+import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
+import { connectClient, createNetwork, startServer as startClientServer, synced, until } from '../../client/real-server.js';
+import { SECRET, startServer, type TestServer } from '../helpers/test-server.js';
+
+const key = new TextEncoder().encode(SECRET);
+const counts = { tokensTried: 0, messagesChecked: 0, reconnects: 0 };
+after(() => console.log(`# authentication: ${counts.tokensTried} hostile tokens tried, ${counts.reconnects} refreshing reconnects, ${counts.messagesChecked} messages checked`));
+
+describe('hostile tokens', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer();
+  });
+  after(() => t.stop());
+
+  async function refusal(token: string): Promise<string> {
+    counts.tokensTried++;
+    const s = await t.connect();
+    s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token });
+    const first = await s.nextOf(['error', 'session.ready']);
+    s.close();
+    return first.type === 'error' ? first.name : 'ACCEPTED';
+  }
+
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+  it('refuses a token whose payload was changed after signing (another sub) with TOKEN_INVALID', async () => {
+    const [header, , signature] = (await t.token('mallory')).split('.');
+    const forged = `${header}.${b64({ sub: 'alice', iat: Math.floor(Date.now() / 1000) })}.${signature}`;
+    assert.equal(await refusal(forged), 'TOKEN_INVALID');
+  });
+
+  it('refuses a token signed with the right secret but another algorithm (HS512, HS384) with TOKEN_INVALID', async () => {
+    for (const alg of ['HS512', 'HS384']) {
+      const token = await new SignJWT({}).setProtectedHeader({ alg }).setSubject('alice').setIssuedAt().sign(key);
+      assert.equal(await refusal(token), 'TOKEN_INVALID', alg);
+    }
+  });
+
+  it('refuses a header claiming alg "none" with a valid-looking signature part, and one claiming RS256', async () => {
+    const payload = b64({ sub: 'alice' });
+    assert.equal(await refusal(`${b64({ alg: 'none', typ: 'JWT' })}.${payload}.AAAA`), 'TOKEN_INVALID');
+    assert.equal(await refusal(`${b64({ alg: 'RS256', typ: 'JWT' })}.${payload}.AAAA`), 'TOKEN_INVALID');
+  });
+
+  it('refuses validly signed tokens without a sub, with the reserved sub "system", or with an invalid user id', async () => {
+    const sign = (sub?: string) => {
+      const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+      if (sub !== undefined) jwt.setSubject(sub);
+      return jwt.sign(key);
+    };
+    for (const sub of [undefined, 'system', '', '../admin', 'a b', 'x'.repeat(65), '<script>']) {
+      assert.equal(await refusal(await sign(sub)), 'TOKEN_INVALID', String(sub));
+    }
+  });
+
+  it('refuses a token that is not valid yet (nbf in the future) and an empty token', async () => {
+    const early = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setNotBefore('1h').sign(key);
+    assert.equal(await refusal(early), 'TOKEN_INVALID');
+    assert.equal(await refusal(''), 'TOKEN_INVALID');
+  });
+
+  it('refuses a token longer than 8 KiB as a bad frame, without verifying it', async () => {
+    assert.equal(await refusal('a'.repeat(8193)), 'BAD_FRAME');
+  });
+});
+
+describe('token refresh with getToken', () => {
+  it('reconnects past expired tokens by asking getToken again, and loses or duplicates no message either way', { timeout: 60_000 }, async () => {
+    let offset = 0;
+    const srv = await startClientServer({ clock: () => Date.now() + offset });
+    const net = createNetwork();
+    let calls = 0;
+    let serveStale = false;
+    let stale = '';
+    const alice = connectClient(srv, '', {
+      network: net,
+      token: undefined,
+      // A backend whose cache hands out one stale token after the outage, then a fresh one.
+      getToken: async () => {
+        calls++;
+        if (serveStale) {
+          serveStale = false;
+          return stale;
+        }
+        return (stale = await srv.token('alice', 60));
+      },
+    });
+    const bob = connectClient(srv, await srv.token('bob', 3600));
+    const inbox: ChatMessage[] = [];
+    alice.addEventListener('message', (e) => inbox.push((e as CustomEvent<ChatMessage>).detail));
+    try {
+      await Promise.all([synced(alice), synced(bob)]);
+      const sends: Promise<unknown>[] = [];
+      for (let round = 0; round < 3; round++) {
+        const before = calls;
+        net.offline = true;
+        net.cut();
+        await until(() => alice.$connection.get() !== 'online', 'alice offline');
+        // Time passes beyond the token's life while alice is away; both sides keep writing.
+        offset += 120_000;
+        for (let i = 0; i < 5; i++) {
+          sends.push(bob.send('p2p:alice', `bob ${round}.${i}`));
+          sends.push(alice.send('p2p:bob', `alice ${round}.${i}`));
+        }
+        serveStale = true;
+        net.offline = false;
+        await until(() => calls >= before + 2 && alice.$sync.get() === 'synced' && alice.$connection.get() === 'online', 'alice back with a fresh token', 20_000);
+        counts.reconnects++;
+      }
+      await Promise.all(sends);
+      await until(() => inbox.filter((m) => !m.isSelf).length >= 15, 'every message from bob', 20_000);
+      const fromBob = inbox.filter((m) => !m.isSelf).map((m) => m.elem.type === 'text' && m.elem.text);
+      assert.deepEqual(fromBob, [0, 1, 2].flatMap((r) => [0, 1, 2, 3, 4].map((i) => `bob ${r}.${i}`)));
+      const thread = alice.messages('p2p:bob').get();
+      assert.deepEqual(thread.map((m) => m.seq), Array.from({ length: 30 }, (_, i) => i + 1), 'every seq once, in order');
+      assert.ok(thread.every((m) => m.status === 'sent'));
+      const stored = (await (await srv.admin('GET', '/v1/users/alice/conversations/p2p:bob/messages?limit=200')).json()) as { messages: unknown[] };
+      assert.equal(stored.messages.length, 30, 'the server holds each send once');
+      counts.messagesChecked += thread.length + stored.messages.length;
+      assert.equal(alice.$error.get(), undefined);
+    } finally {
+      await Promise.all([alice.close(), bob.close()]);
+      await srv.stop();
+    }
+  });
+});

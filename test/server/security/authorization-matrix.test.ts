@@ -1,0 +1,296 @@
+/**
+ * Authorisation matrix: for every client frame type and every REST route, what an outsider
+ * (a user who is not a member) may do to a conversation. Both tables are checked against what
+ * the code registers (the frame variant, fastify's route tree), so a new frame type or route
+ * fails this file until its row is added. File fetch joins the table when uploads land.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ClientFrameSchema, PROTOCOL_VERSION, type ErrorName } from '../../../src/protocol/index.js';
+import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import type { TestSocket } from '../helpers/ws-client.js';
+
+const counts = { frameChecks: 0, restChecks: 0 };
+after(() => console.log(`# authorization matrix: ${counts.frameChecks} frame checks, ${counts.restChecks} REST checks`));
+
+/** The `type` values of every client frame, read from the schema itself. */
+function clientFrameTypes(): string[] {
+  const types: string[] = [];
+  for (const option of ClientFrameSchema.options) {
+    const schema = ('entries' in option ? option : (option as { pipe: [{ entries: object }] }).pipe[0]) as { entries: { type: { literal?: string; options?: string[] } } };
+    const t = schema.entries.type;
+    if (t.literal !== undefined) types.push(t.literal);
+    else types.push(...(t.options ?? []));
+  }
+  return types.sort();
+}
+
+/** `METHOD /path` for every route fastify registered (from printRoutes' tree). */
+function registeredRoutes(t: TestServer): string[] {
+  const tree = t.server.http.printRoutes({ commonPrefix: false });
+  const stack: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+) \(([^)]+)\)$/.exec(line.replace(/\u00a0/g, ' '));
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    const path = stack.join('');
+    for (const method of m[3]!.split(',').map((s) => s.trim())) {
+      // HEAD mirrors GET and OPTIONS is the CORS preflight: neither runs a handler of ours.
+      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push(`${method} ${path}`);
+    }
+  }
+  return routes.sort();
+}
+
+type Outsider = { alice: TestSocket; bob: TestSocket; carol: TestSocket; groupMsgId: string; bobCarolMsgId: string };
+
+/**
+ * What each client frame type lets an outsider (alice) do to `group:g` (bob and carol) and to
+ * bob↔carol. `check` throws unless the attempt is refused and nothing leaks.
+ */
+const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: Outsider) => Promise<void> }> = {
+  'session.open': {
+    scope: 'read another conversation through the replay, whatever cursors it claims',
+    async check(t) {
+      const s = await t.connect();
+      s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('alice'), cursors: { 'group:g': 0, 'p2p:carol': 0 } });
+      const frames = await s.until('sync.done');
+      const convs = frames.find((f) => f.type === 'sync.conversations');
+      assert.ok(convs && convs.type === 'sync.conversations' && !convs.items.some((c) => c.id === 'group:g'));
+      const leaked = frames.filter((f) => (f.type === 'sync.messages' || f.type === 'sync.gap') && f.conversationId === 'group:g');
+      assert.deepEqual(leaked, []);
+      const texts = frames.flatMap((f) => (f.type === 'sync.messages' ? f.messages : [])).map((m) => m.elem.type === 'text' && m.elem.text);
+      assert.ok(!texts.includes('for the group') && !texts.includes('bob to carol'));
+      s.close();
+    },
+  },
+  'message.send': {
+    scope: 'send into, and forward out of, a conversation',
+    async check(t, o) {
+      await refused(o.alice, { conversationId: 'group:g', elem: text('let me in') }, ['NOT_MEMBER']);
+      await refused(o.alice, { conversationId: 'p2p:bob', forward: { conversationId: 'group:g', messageIds: [o.groupMsgId] } }, ['NOT_MEMBER']);
+      // A bob↔carol message id named through alice's own chat with bob is not found.
+      await refused(o.alice, { conversationId: 'p2p:bob', forward: { conversationId: 'p2p:bob', messageIds: [o.bobCarolMsgId] } }, ['MESSAGE_UNKNOWN']);
+      await refused(o.alice, { conversationId: 'p2p:bob', forward: { conversationId: 'p2p:bob', messageIds: [o.groupMsgId] } }, ['MESSAGE_UNKNOWN']);
+      await refused(o.alice, { conversationId: 'p2p:carol', forward: { conversationId: 'group:g', messageIds: [o.groupMsgId], merge: { title: 'x' } } }, ['NOT_MEMBER']);
+    },
+  },
+  'conversation.read': {
+    scope: 'mark read (and so send a read receipt)',
+    async check(_t, o) {
+      o.alice.send({ type: 'conversation.read', reqId: 'r1', conversationId: 'group:g', seq: 1 });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'r1')).name, 'NOT_MEMBER');
+      counts.frameChecks++;
+      await o.bob.roundTrip();
+      assert.equal(o.bob.pending('receipt.read').length, 0);
+    },
+  },
+  'history.fetch': {
+    scope: 'page history and fill gaps',
+    async check(_t, o) {
+      for (const extra of [{}, { before: 100 }, { after: 0 }, { after: 0, limit: 200 }]) {
+        const reqId = cmid();
+        o.alice.send({ type: 'history.fetch', reqId, conversationId: 'group:g', ...extra });
+        assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, 'NOT_MEMBER', JSON.stringify(extra));
+        counts.frameChecks++;
+      }
+      // alice's p2p:carol is alice↔carol: bob↔carol's messages are not in it.
+      o.alice.send({ type: 'history.fetch', reqId: 'h-carol', conversationId: 'p2p:carol', after: 0 });
+      assert.deepEqual((await o.alice.next('history.page', (f) => f.reqId === 'h-carol')).messages, []);
+      counts.frameChecks++;
+    },
+  },
+  'blocklist.add': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
+  'blocklist.remove': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
+  ping: { scope: 'none' },
+};
+
+async function ownBlocklistOnly(_t: TestServer, o: Outsider): Promise<void> {
+  o.alice.send({ type: 'blocklist.add', reqId: 'b1', userId: 'bob' });
+  await o.alice.next('ok', (f) => f.reqId === 'b1');
+  o.alice.send({ type: 'blocklist.remove', reqId: 'b2', userId: 'bob' });
+  await o.alice.next('ok', (f) => f.reqId === 'b2');
+  await o.bob.roundTrip();
+  assert.equal(o.bob.pending('blocklist.updated').length, 0);
+  counts.frameChecks += 2;
+}
+
+async function refused(s: TestSocket, fields: Record<string, unknown>, names: ErrorName[]): Promise<void> {
+  const clientMsgId = cmid();
+  s.send({ type: 'message.send', clientMsgId, ...fields });
+  const answer = await s.nextOf(['message.ack', 'message.error']);
+  assert.equal(answer.type, 'message.error', `accepted: ${JSON.stringify(fields)}`);
+  assert.ok(answer.type === 'message.error' && answer.clientMsgId === clientMsgId && names.includes(answer.name), `${JSON.stringify(fields)} -> ${answer.type === 'message.error' && answer.name}`);
+  counts.frameChecks++;
+}
+
+/**
+ * Every REST route and who may call it. `admin` routes refuse a user token, a wrong key and
+ * no key alike (403 ADMIN_REQUIRED), so no REST route lets a user act on a conversation.
+ */
+const REST_MATRIX: Record<string, { access: 'admin' | 'public'; sample: string; why?: string }> = {
+  'GET /healthz': { access: 'public', sample: '/healthz', why: 'load balancer probe, no data' },
+  'GET /v1/dev/token': { access: 'public', sample: '/v1/dev/token?user=alice', why: 'dev mode only (absent in production: see the last test)' },
+  'GET /metrics': { access: 'admin', sample: '/metrics' },
+  'PUT /v1/users/:id': { access: 'admin', sample: '/v1/users/alice' },
+  'DELETE /v1/users/:id': { access: 'admin', sample: '/v1/users/carol' },
+  'PUT /v1/users/:id/friends/:other': { access: 'admin', sample: '/v1/users/alice/friends/bob' },
+  'DELETE /v1/users/:id/friends/:other': { access: 'admin', sample: '/v1/users/alice/friends/bob' },
+  'PUT /v1/users/:id/blocklist/:other': { access: 'admin', sample: '/v1/users/bob/blocklist/alice' },
+  'DELETE /v1/users/:id/blocklist/:other': { access: 'admin', sample: '/v1/users/bob/blocklist/alice' },
+  'GET /v1/users/:id/conversations': { access: 'admin', sample: '/v1/users/bob/conversations' },
+  'GET /v1/users/:id/conversations/:conversationId/messages': { access: 'admin', sample: '/v1/users/bob/conversations/group:g/messages' },
+  'POST /v1/tokens': { access: 'admin', sample: '/v1/tokens' },
+  'POST /v1/groups': { access: 'admin', sample: '/v1/groups' },
+  'PUT /v1/groups/:id/members/:userId': { access: 'admin', sample: '/v1/groups/g/members/alice' },
+  'DELETE /v1/groups/:id/members/:userId': { access: 'admin', sample: '/v1/groups/g/members/bob' },
+  'POST /v1/messages': { access: 'admin', sample: '/v1/messages' },
+  'POST /v1/broadcasts': { access: 'admin', sample: '/v1/broadcasts' },
+  'GET /v1/broadcasts': { access: 'admin', sample: '/v1/broadcasts' },
+  'DELETE /v1/broadcasts/:id': { access: 'admin', sample: '/v1/broadcasts/any-id' },
+};
+
+describe('authorisation matrix', () => {
+  let t: TestServer;
+  let o: Outsider;
+  before(async () => {
+    t = await startServer({ dev: true });
+    await createUsers(t, 'alice', 'bob', 'carol');
+    await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['bob', 'carol'] });
+    const bob = await t.login('bob');
+    const carol = await t.login('carol');
+    bob.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'group:g', elem: text('for the group') });
+    const groupAck = await bob.next('message.ack');
+    bob.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:carol', elem: text('bob to carol') });
+    const p2pAck = await bob.next('message.ack');
+    bob.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:alice', elem: text('bob to alice') });
+    await bob.next('message.ack');
+    const alice = await t.login('alice');
+    o = { alice, bob, carol, groupMsgId: groupAck.id, bobCarolMsgId: p2pAck.id };
+  });
+  after(() => t.stop());
+
+  it('has a row for every client frame type in ClientFrameSchema', () => {
+    assert.deepEqual(Object.keys(FRAME_MATRIX).sort(), clientFrameTypes(), 'add the new frame type to FRAME_MATRIX with its check');
+  });
+
+  for (const [type, row] of Object.entries(FRAME_MATRIX)) {
+    if (!row.check) continue;
+    it(`${type}: an outsider cannot ${row.scope}`, async () => {
+      await row.check!(t, o);
+    });
+  }
+
+  it('delivers nothing of a conversation live to an outsider', async () => {
+    const clientMsgId = cmid();
+    o.bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:g', elem: text('live') });
+    await o.carol.next('message.new', (f) => f.message.clientMsgId === clientMsgId);
+    await o.alice.roundTrip();
+    assert.equal(o.alice.received.filter((f) => f.type === 'message.new' && f.message.conversationId === 'group:g').length, 0);
+    counts.frameChecks++;
+  });
+
+  it('has a row for every REST route fastify registered', () => {
+    assert.deepEqual(Object.keys(REST_MATRIX).sort(), registeredRoutes(t), 'add the new route to REST_MATRIX');
+  });
+
+  it('refuses every admin route to a user token, a wrong key and no key with 403 ADMIN_REQUIRED', async () => {
+    const userToken = await t.token('alice');
+    for (const [route, row] of Object.entries(REST_MATRIX)) {
+      if (row.access !== 'admin') continue;
+      const method = route.split(' ')[0]!;
+      const body = method === 'POST' || method === 'PUT' ? {} : undefined;
+      for (const key of [userToken, 'wrong-key-wrong-key-wrong', null]) {
+        const res = await t.rest(method, row.sample, body, key);
+        assert.deepEqual([res.status, res.body?.name], [403, 'ADMIN_REQUIRED'], `${route} with ${key === userToken ? 'a user token' : key ?? 'no key'}`);
+        counts.restChecks++;
+      }
+    }
+  });
+
+  it('refuses, over REST too, a history page of a group as seen by a non-member (NOT_MEMBER)', async () => {
+    const res = await t.rest('GET', '/v1/users/alice/conversations/group:g/messages');
+    assert.deepEqual([res.status, res.body.name], [403, 'NOT_MEMBER']);
+    counts.restChecks++;
+  });
+
+  it('locks a removed member out of sending, reading, history and live delivery', async () => {
+    assert.deepEqual((await t.rest('DELETE', '/v1/groups/g/members/carol', undefined, ADMIN_KEY)).body, { removed: true });
+    await o.carol.next('conversation.removed');
+    await refused(o.carol, { conversationId: 'group:g', elem: text('still here?') }, ['NOT_MEMBER']);
+    o.carol.send({ type: 'history.fetch', reqId: 'rm', conversationId: 'group:g', after: 0 });
+    assert.equal((await o.carol.next('error', (f) => f.reqId === 'rm')).name, 'NOT_MEMBER');
+    o.carol.send({ type: 'conversation.read', reqId: 'rm2', conversationId: 'group:g', seq: 1 });
+    assert.equal((await o.carol.next('error', (f) => f.reqId === 'rm2')).name, 'NOT_MEMBER');
+    const clientMsgId = cmid();
+    o.bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:g', elem: text('after carol left') });
+    await o.bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+    await o.carol.roundTrip();
+    assert.ok(!o.carol.received.some((f) => f.type === 'message.new' && f.message.clientMsgId === clientMsgId));
+    counts.frameChecks += 4;
+  });
+
+  it('has no dev token route outside dev mode', async () => {
+    const prod = await startServer();
+    try {
+      assert.ok(!registeredRoutes(prod).includes('GET /v1/dev/token'));
+      assert.equal((await prod.rest('GET', '/v1/dev/token?user=alice', undefined, null)).status, 404);
+      counts.restChecks++;
+    } finally {
+      await prod.stop();
+    }
+  });
+});
+
+describe('blocked users and friends-only', () => {
+  it('never gives the blocker a blocked sender\'s p2p message: not live, not in the replay, not in history', async () => {
+    const t = await startServer();
+    try {
+      await createUsers(t, 'alice', 'bob');
+      assert.equal((await t.rest('PUT', '/v1/users/bob/blocklist/alice')).status, 204);
+      const bob = await t.login('bob');
+      const alice = await t.login('alice');
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const clientMsgId = cmid();
+        ids.push(clientMsgId);
+        alice.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:bob', elem: text(`blocked ${i}`) });
+        await alice.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+      }
+      await bob.roundTrip();
+      assert.equal(bob.pending('message.new').length, 0);
+      const again = await t.connect();
+      again.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('bob'), cursors: { 'p2p:alice': 0 } });
+      const replay = await again.until('sync.done');
+      const seen = replay.flatMap((f) => (f.type === 'sync.messages' ? f.messages : [])).filter((m) => ids.includes(m.clientMsgId ?? ''));
+      assert.deepEqual(seen, []);
+      again.send({ type: 'history.fetch', reqId: 'h', conversationId: 'p2p:alice', after: 0 });
+      assert.deepEqual((await again.next('history.page')).messages, []);
+      counts.frameChecks += ids.length * 3;
+      for (const s of [alice, bob, again]) s.close();
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('holds friends-only for sends and forwards, and again once a friendship ends', async () => {
+    const t = await startServer({ friendsOnly: true });
+    try {
+      await createUsers(t, 'alice', 'bob', 'carol');
+      await t.rest('PUT', '/v1/users/alice/friends/bob');
+      const alice = await t.login('alice');
+      alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:bob', elem: text('hi friend') });
+      const ack = await alice.next('message.ack');
+      await refused(alice, { conversationId: 'p2p:carol', elem: text('hi stranger') }, ['NOT_FRIENDS']);
+      await refused(alice, { conversationId: 'p2p:carol', forward: { conversationId: 'p2p:bob', messageIds: [ack.id] } }, ['NOT_FRIENDS']);
+      assert.equal((await t.rest('DELETE', '/v1/users/alice/friends/bob')).status, 204);
+      await refused(alice, { conversationId: 'p2p:bob', elem: text('still friends?') }, ['NOT_FRIENDS']);
+      alice.close();
+    } finally {
+      await t.stop();
+    }
+  });
+});

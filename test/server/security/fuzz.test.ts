@@ -1,0 +1,274 @@
+/**
+ * Protocol fuzzing against a running server: FUZZ_FRAMES (100,000) random and mutated frames
+ * and FUZZ_REST (5,000) REST bodies, deterministic for FUZZ_SEED. The server never crashes,
+ * answers every frame that fails validation with an error (and nothing else), keeps each
+ * connection usable, never sends a frame that breaks the protocol, answers every bad REST body
+ * with a 4xx `{code, name, message}`, and its heap stays flat. Replay a failure with the seed.
+ */
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { WebSocket } from 'ws';
+import { decodeClientFrame, decodeServerFrame, ERRORS, PROTOCOL_VERSION, type ErrorName } from '../../../src/protocol/index.js';
+import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { closeCodeIn, frameHeader, maskedFrame, rawUpgrade } from '../helpers/raw-ws.js';
+import { fuzzInputs, type FuzzInput } from './fuzz-inputs.js';
+
+const SEED = Number(process.env['FUZZ_SEED'] ?? 20261122);
+const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 100_000);
+const REST_BODIES = Number(process.env['FUZZ_REST'] ?? 5_000);
+const CHUNK = 10_000;
+const BATCH = 500;
+/** The errors a frame that fails validation gets (codec.ts); core refusals have other names. */
+const DECODE_ERRORS = new Set<ErrorName>(['BAD_FRAME', 'FRAME_TOO_LARGE', 'MESSAGE_TOO_LARGE', 'FILE_TOO_LARGE']);
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function heapAfterGc(): number {
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * A lean client that only counts (a queue of 100,000 frames would itself be the leak), checks
+ * every server frame against the protocol, and awaits pongs as barriers.
+ */
+class CountingSocket {
+  decodeErrors = 0;
+  otherErrors = 0;
+  answers = 0;
+  malformed: string[] = [];
+  closed: number | undefined;
+  #pongs = new Map<string, () => void>();
+  #barrier = 0;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.answers++;
+      const decoded = decodeServerFrame(data.toString());
+      if (!decoded.ok) return void (this.malformed.length < 5 && this.malformed.push(data.toString().slice(0, 200)));
+      const f = decoded.frame;
+      if (f.type === 'error' && f.reqId?.startsWith('barrier-')) {
+        // the barrier's own answer on an unauthenticated socket
+      } else if (f.type === 'error' || f.type === 'message.error') {
+        if (DECODE_ERRORS.has(f.name)) this.decodeErrors++;
+        else this.otherErrors++;
+      }
+      // Before authentication a ping is answered UNAUTHENTICATED: still proof it was read.
+      if ((f.type === 'pong' || f.type === 'error') && f.reqId !== undefined) this.#pongs.get(f.reqId)?.();
+    });
+    ws.on('close', (code) => (this.closed = code));
+  }
+
+  static async open(url: string, token?: string): Promise<CountingSocket> {
+    const ws = new WebSocket(url);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const s = new CountingSocket(ws);
+    if (token !== undefined) {
+      const ready = new Promise<void>((resolve) => ws.on('message', (d) => String(d).includes('"sync.done"') && resolve()));
+      ws.send(JSON.stringify({ type: 'session.open', protocol: PROTOCOL_VERSION, token }));
+      await ready;
+    }
+    return s;
+  }
+
+  send(input: FuzzInput): void {
+    this.ws.send(input.data, { binary: input.binary });
+  }
+
+  /** Everything sent before has been read by the server once the pong arrives (frames are ordered). */
+  async barrier(ms = 30_000): Promise<void> {
+    const reqId = `barrier-${this.#barrier++}`;
+    const answered = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no pong for ${reqId} (socket closed: ${this.closed})`)), ms);
+      this.#pongs.set(reqId, () => {
+        clearTimeout(timer);
+        this.#pongs.delete(reqId);
+        resolve();
+      });
+    });
+    this.ws.send(JSON.stringify({ type: 'ping', reqId }));
+    await answered;
+  }
+}
+
+describe('protocol fuzzing', () => {
+  let t: TestServer;
+  const tally = { frames: 0, invalid: 0, valid: 0, preAuth: 0, binary: 0, rest: 0, rest4xx: 0, rest2xx: 0 };
+  before(async () => {
+    t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000 });
+    await createUsers(t, 'alice', 'bob', 'carol');
+    await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
+  });
+  after(async () => {
+    console.log(
+      `# fuzz (seed ${SEED}): ${tally.frames} frames tried (${tally.invalid} invalid, ${tally.valid} valid after mutation, ` +
+        `${tally.preAuth} before authentication, ${tally.binary} binary); ${tally.rest} REST bodies (${tally.rest4xx} 4xx, ${tally.rest2xx} 2xx)`,
+    );
+    await t.stop();
+  });
+
+  it(`answers each of ${FRAMES} fuzzed frames that fail validation with exactly one error, keeps every connection working, and keeps its heap flat`, { timeout: 240_000 }, async () => {
+    const token = await t.token('alice');
+    // Invalid frames on one socket and the ones that pass validation on another, so each
+    // socket's answers can be counted exactly; every tenth frame goes to an unauthenticated one.
+    const invalidSocket = await CountingSocket.open(t.wsUrl, token);
+    const validSocket = await CountingSocket.open(t.wsUrl, token);
+    const anonymous = await CountingSocket.open(t.wsUrl);
+    const sent = { invalid: 0, anonymousInvalid: 0 };
+    let heapBefore = 0;
+    const rssBefore = process.memoryUsage().rss;
+    const started = Date.now();
+
+    for (let chunk = 0; tally.frames < FRAMES; chunk++) {
+      const inputs = fuzzInputs(token, SEED + chunk, Math.min(CHUNK, FRAMES - tally.frames));
+      for (let i = 0; i < inputs.length; i += BATCH) {
+        for (const input of inputs.slice(i, i + BATCH)) {
+          tally.frames++;
+          if (input.binary) tally.binary++;
+          const valid = !input.binary && decodeClientFrame(input.data).ok;
+          if (valid) tally.valid++;
+          else tally.invalid++;
+          if (tally.frames % 10 === 0) {
+            tally.preAuth++;
+            anonymous.send(input);
+            if (!valid) sent.anonymousInvalid++;
+          } else if (valid) validSocket.send(input);
+          else {
+            invalidSocket.send(input);
+            sent.invalid++;
+          }
+        }
+        await Promise.all([invalidSocket.barrier(), validSocket.barrier(), anonymous.barrier()]);
+        // Refusals are sent as the frame is read, so by the pong every one has arrived.
+        assert.equal(invalidSocket.decodeErrors, sent.invalid, 'one validation error per invalid frame');
+        assert.equal(invalidSocket.otherErrors, 0, 'invalid frames get validation errors only');
+        assert.ok(anonymous.decodeErrors >= sent.anonymousInvalid);
+      }
+      // The first chunk warms caches, JIT and SQLite; growth is measured from there.
+      if (chunk === 0) heapBefore = heapAfterGc();
+    }
+    const heapAfter = heapAfterGc();
+    const rssAfter = process.memoryUsage().rss;
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      `# fuzz: ${tally.frames} frames in ${seconds.toFixed(1)} s; answers: invalid socket ${invalidSocket.answers}, valid socket ${validSocket.answers} ` +
+        `(${validSocket.otherErrors} refusals), anonymous ${anonymous.answers}; heap ${(heapBefore / 1048576).toFixed(1)} -> ${(heapAfter / 1048576).toFixed(1)} MiB, ` +
+        `RSS ${(rssBefore / 1048576).toFixed(0)} -> ${(rssAfter / 1048576).toFixed(0)} MiB`,
+    );
+
+    for (const s of [invalidSocket, validSocket, anonymous]) {
+      assert.deepEqual(s.malformed, [], 'the server sent frames that break the protocol');
+      assert.equal(s.closed, undefined, 'a fuzzed frame closed the connection');
+    }
+    assert.ok(heapAfter - heapBefore < 24 * 1024 * 1024, `heap grew ${((heapAfter - heapBefore) / 1048576).toFixed(1)} MiB`);
+    // Both authenticated sockets still take a send: acked, or RATE_LIMITED once the fuzzed sends spent the budget.
+    for (const s of [invalidSocket, validSocket]) {
+      const clientMsgId = cmid();
+      const answer = new Promise<string>((resolve) =>
+        s.ws.on('message', (d) => {
+          const f = JSON.parse(String(d)) as { type: string; clientMsgId?: string; name?: string };
+          if (f.clientMsgId === clientMsgId) resolve(f.type === 'message.ack' ? 'ack' : String(f.name));
+        }),
+      );
+      s.ws.send(JSON.stringify({ type: 'message.send', clientMsgId, conversationId: 'p2p:carol', elem: text('after the storm') }));
+      assert.ok(['ack', 'RATE_LIMITED'].includes(await answer));
+      s.ws.close();
+    }
+    anonymous.ws.close();
+    assert.equal((await t.rest('GET', '/healthz', undefined, null)).status, 200);
+  });
+
+  it('closes a socket that sends invalid UTF-8 in a text frame with 1007, and stays up', async () => {
+    const { socket, read } = await rawUpgrade(t.wsUrl);
+    socket.write(maskedFrame(1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])));
+    await until(() => closeCodeIn(read()) !== undefined, 'a close frame');
+    assert.equal(closeCodeIn(read()), 1007);
+    socket.destroy();
+    tally.frames++;
+    tally.invalid++;
+    assert.equal((await t.rest('GET', '/healthz', undefined, null)).status, 200);
+  });
+
+  it('closes a socket whose frame header announces more than the hard cap with 1009 before any payload arrives', async () => {
+    const { socket, read } = await rawUpgrade(t.wsUrl);
+    const before = process.memoryUsage().rss;
+    // 2 GiB announced, a handful of bytes sent: the refusal cannot have waited for the payload.
+    socket.write(Buffer.concat([frameHeader(1, 2 ** 31), Buffer.from('{"type":')]));
+    await until(() => closeCodeIn(read()) !== undefined, 'a close frame');
+    assert.equal(closeCodeIn(read()), 1009);
+    assert.ok(process.memoryUsage().rss - before < 64 * 1024 * 1024);
+    socket.destroy();
+    tally.frames++;
+    tally.invalid++;
+    const s = await t.login('bob');
+    await s.roundTrip();
+    s.close();
+  });
+
+  it(`answers each of ${REST_BODIES} fuzzed REST bodies with 2xx or a 4xx {code, name, message}, never 5xx`, { timeout: 120_000 }, async () => {
+    const routes: [string, (p: string) => string, unknown][] = [
+      ['POST', () => '/v1/messages', { from: 'alice', to: 'bob', elem: { type: 'text', text: 'hi' }, clientMsgId: 'restfuzz0001' }],
+      ['POST', () => '/v1/groups', { id: 'fz', name: 'Fuzz', members: ['alice'] }],
+      ['POST', () => '/v1/tokens', { userId: 'alice', ttlSeconds: 60 }],
+      ['PUT', (p) => `/v1/users/${p}`, { name: 'Alice', avatar: 'https://x.example/a.png' }],
+      ['PUT', (p) => `/v1/groups/g/members/${p}`, undefined],
+      ['GET', (p) => `/v1/users/alice/conversations/${p}/messages?before=${p}&limit=${p}`, undefined],
+      ['PUT', (p) => `/v1/users/alice/blocklist/${p}`, undefined],
+    ];
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
+      fc.tuple(fc.nat({ max: 2 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.anything({ maxDepth: 2 })).map(([i, key, value]) => {
+        const base = { ...(routes[i]![2] as object) } as Record<string, unknown>;
+        const keys = Object.keys(base);
+        base[keys[key.length % keys.length] ?? key] = value;
+        return JSON.stringify(base) ?? '{}';
+      }),
+      fc.tuple(fc.nat({ max: 2 }), fc.nat()).map(([i, cut]) => {
+        const json = JSON.stringify(routes[i]![2]);
+        return json.slice(0, cut % json.length);
+      }),
+      fc.constantFrom('[' .repeat(5000), '{"a":'.repeat(3000), '', 'null', '"\ud800"', '{"__proto__":{"admin":true}}'),
+    );
+    const param = fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('alice', '..', '%2e%2e', 'p2p:bob', 'group:g', '-1', '1e999', 'a'.repeat(300)));
+    const cases = fc.sample(fc.tuple(fc.nat({ max: routes.length - 1 }), body, param, fc.boolean()), { seed: SEED, numRuns: REST_BODIES });
+    const problems: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < cases.length) {
+        const [r, payload, p, asJson] = cases[next++]!;
+        const [method, path] = [routes[r]![0], routes[r]![1](encodeURIComponent(p))];
+        const res = await fetch(t.url + path, {
+          method,
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': asJson ? 'application/json' : 'text/plain' },
+          ...(method !== 'GET' && { body: payload }),
+        });
+        const raw = await res.text();
+        tally.rest++;
+        if (res.status >= 500) problems.push(`${method} ${path} -> ${res.status} ${raw.slice(0, 200)}`);
+        else if (res.status >= 400) {
+          tally.rest4xx++;
+          const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
+          const entry = ERRORS[json.name];
+          if (!entry || entry.code !== json.code || typeof json.message !== 'string' || entry.status !== res.status) {
+            problems.push(`${method} ${path} -> ${res.status} ${raw.slice(0, 200)}`);
+          }
+        } else tally.rest2xx++;
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    assert.deepEqual(problems.slice(0, 10), []);
+    assert.equal((await t.rest('GET', '/healthz', undefined, null)).status, 200);
+  });
+});
+
+async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
