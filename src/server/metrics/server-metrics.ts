@@ -1,0 +1,108 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CoreMetrics } from '../core/metrics.js';
+
+export interface MetricsSources {
+  /** Open WebSockets of this node (authenticated or not). */
+  connections(): number;
+  /** Connections with an open session. */
+  sessions(): number;
+  /** Resolve when the store / bus answers; reject when not (probed at each scrape). */
+  pingStore(): Promise<void>;
+  pingBus(): Promise<void>;
+}
+
+export interface ServerMetrics {
+  /** This server's own registry: two servers in one process never share a metric. */
+  readonly registry: Registry;
+  /** What the core reports into. */
+  readonly core: CoreMetrics;
+}
+
+/** Scrapes must answer even when a dependency hangs: a probe gives up after this. */
+const PROBE_TIMEOUT_MS = 2000;
+
+/**
+ * The Prometheus metrics of one server node (`GET /metrics`), on a registry of its own plus
+ * prom-client's default process metrics. Names follow Prometheus conventions: `_total`
+ * counters, `_seconds` histograms, base units.
+ */
+export function createServerMetrics(sources: MetricsSources): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  new Gauge({
+    name: 'natter_connections', help: 'Open WebSocket connections on this node.', registers,
+    collect() { this.set(sources.connections()); },
+  });
+  new Gauge({
+    name: 'natter_sessions', help: 'Connections with an open session on this node.', registers,
+    collect() { this.set(sources.sessions()); },
+  });
+  const messages = new Counter({
+    name: 'natter_messages_total', help: 'Sends acknowledged by this node (rate() gives messages/s), by outcome.',
+    labelNames: ['outcome'] as const, registers,
+  });
+  const ackLatency = new Histogram({
+    name: 'natter_ack_latency_seconds', help: 'From a send reaching the core to its ack (after the commit), committed and duplicate sends.',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+  });
+  const refused = new Counter({
+    name: 'natter_send_errors_total', help: 'Sends refused, by error name (UNAVAILABLE: nothing committed, the client resends).',
+    labelNames: ['error'] as const, registers,
+  });
+  const busErrors = new Counter({
+    name: 'natter_bus_errors_total', help: 'Bus failures: publish (an event was not sent), gap (the subscription was cut and events were missed), ping.',
+    labelNames: ['operation'] as const, registers,
+  });
+  const storeErrors = new Counter({
+    name: 'natter_store_errors_total', help: 'Store failures: commit, read (before a commit), ping.',
+    labelNames: ['operation'] as const, registers,
+  });
+  const resynced = new Counter({
+    name: 'natter_resync_connections_total', help: 'Connections closed (1012) so their clients resync after the bus missed events.', registers,
+  });
+  // Pre-set the label values, so a dashboard sees zeros rather than absent series.
+  for (const op of ['publish', 'gap', 'ping']) busErrors.inc({ operation: op }, 0);
+  for (const op of ['commit', 'read', 'ping']) storeErrors.inc({ operation: op }, 0);
+  for (const outcome of ['committed', 'duplicate', 'online-only']) messages.inc({ outcome }, 0);
+
+  const up = (name: string, help: string, ping: () => Promise<void>, errors: Counter<'operation'>) =>
+    new Gauge({
+      name, help, registers,
+      async collect() {
+        const ok = await probe(ping);
+        if (!ok) errors.inc({ operation: 'ping' });
+        this.set(ok ? 1 : 0);
+      },
+    });
+  up('natter_store_up', '1 when the store answered a ping during this scrape.', sources.pingStore, storeErrors);
+  up('natter_bus_up', '1 when the bus answered a ping during this scrape.', sources.pingBus, busErrors);
+
+  return {
+    registry,
+    core: {
+      acked(seconds, outcome) {
+        messages.inc({ outcome });
+        if (outcome !== 'online-only') ackLatency.observe(seconds);
+      },
+      refused: (error) => refused.inc({ error }),
+      busError: (operation) => busErrors.inc({ operation }),
+      storeError: (operation) => storeErrors.inc({ operation }),
+      resynced: (n) => resynced.inc(n),
+    },
+  };
+}
+
+async function probe(check: () => Promise<void>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS)));
+  try {
+    await Promise.race([check(), late]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * Failover: 3 natter-server processes over the real PostgreSQL (a fresh schema) and Redis (a
+ * random prefix) behind a real nginx (round robin, no sticky sessions). 50 devices of the real
+ * client SDK send 1:1 and group messages continuously for 30 s while one node at a time is
+ * killed with SIGKILL and restarted. Every device must end holding every acked message of its
+ * conversations exactly once, in seq order, and PostgreSQL must hold each send exactly once.
+ *
+ *   CLUSTER_RUN_MS (30000), CLUSTER_KILL_EVERY_MS (6000) and CLUSTER_SETTLE_MS (90000, the
+ *   deadline for every device to hold everything once sending stopped) tune the run.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { createChatClient, createMemoryStorage, type ChatClient, type ChatMessage } from '../../src/client/index.js';
+import type { ConversationId } from '../../src/protocol/index.js';
+import { signUserToken } from '../../src/server/core/auth.js';
+import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../server/helpers/services.js';
+import { requireNginx, startLocalCluster, type LocalCluster } from './lib/local-cluster.js';
+
+await requirePostgres();
+await requireRedis();
+requireNginx();
+
+const SECRET = 'cluster-secret-0123456789abcdef';
+const ADMIN_KEY = 'cluster-admin-key-0123456789';
+const USERS = 25;
+const DEVICES_PER_USER = 2;
+const GROUP_SIZE = 5;
+const RUN_MS = Number(process.env['CLUSTER_RUN_MS'] ?? 30_000);
+const KILL_EVERY_MS = Number(process.env['CLUSTER_KILL_EVERY_MS'] ?? 6_000);
+
+const user = (i: number) => `u${String(i).padStart(2, '0')}`;
+const groupOf = (i: number) => Math.floor(i / GROUP_SIZE);
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('3 nodes behind nginx: 50 devices keep every acked message exactly once in seq order while nodes are SIGKILLed and restarted', { timeout: 300_000 }, async () => {
+  const db = await freshSchema();
+  const redisPrefix = `${uniqueName('natter_test')}:`;
+  let cluster: LocalCluster | undefined;
+  const devices: { user: string; index: number; client: ChatClient; events: Map<string, number[]> }[] = [];
+  try {
+    cluster = await startLocalCluster({
+      nodes: 3,
+      env: {
+        NATTER_SECRET: SECRET, NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url, NATTER_REDIS_URL: REDIS_URL,
+        NATTER_REDIS_PREFIX: redisPrefix, NATTER_SEND_RATE_PER_MINUTE: '1000000',
+      },
+    });
+    const lb = cluster;
+    const rest = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(lb.url + path, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      assert.ok(res.ok, `${method} ${path} -> ${res.status}`);
+      return res.json() as Promise<unknown>;
+    };
+    for (let i = 0; i < USERS; i++) await rest('PUT', `/v1/users/${user(i)}`, { name: user(i) });
+    for (let g = 0; g * GROUP_SIZE < USERS; g++) {
+      const members = Array.from({ length: GROUP_SIZE }, (_, k) => user(g * GROUP_SIZE + k));
+      await rest('POST', '/v1/groups', { id: `g${g}`, name: `Group ${g}`, members });
+    }
+
+    const secret = new TextEncoder().encode(SECRET);
+    for (let i = 0; i < USERS; i++) {
+      for (let d = 0; d < DEVICES_PER_USER; d++) {
+        const client = createChatClient({
+          url: lb.wsUrl,
+          getToken: () => signUserToken(secret, user(i), { now: Date.now() }),
+          WebSocket,
+          storage: createMemoryStorage(),
+          backoff: { minDelayMs: 100, maxDelayMs: 2000 },
+        });
+        const events = new Map<string, number[]>();
+        client.addEventListener('message', (e) => {
+          const m = (e as CustomEvent<ChatMessage>).detail;
+          if (m.seq > 0) (events.get(m.conversationId) ?? events.set(m.conversationId, []).get(m.conversationId)!).push(m.seq);
+        });
+        devices.push({ user: user(i), index: i, client, events });
+      }
+    }
+    await until(() => devices.every((d) => d.client.$sync.get() === 'synced'), 'every device to sync', 60_000);
+    // Round robin without stickiness spreads the devices over all three nodes.
+    const perNode = await Promise.all(lb.nodes.map((n) => sessions(n.url)));
+    assert.ok(perNode.every((n) => n > 0), `sessions per node: ${perNode.join('/')}`);
+
+    // Senders: every device, continuously, to its group or a peer of its group.
+    const sent = new Map<string, string>(); // clientMsgId -> canonical conversation
+    const canonical = (me: string, id: ConversationId) => (id.startsWith('group:') ? id : `p2p:${[me, id.slice(4)].sort().join('|')}`);
+    let acked = 0;
+    let sending = true;
+    const senders = devices.map(async (device, di) => {
+      const peers = Array.from({ length: GROUP_SIZE }, (_, k) => user(groupOf(device.index) * GROUP_SIZE + k)).filter((u) => u !== device.user);
+      for (let i = 0; sending; i++) {
+        const to: ConversationId = Math.random() < 0.5 ? `group:g${groupOf(device.index)}` : `p2p:${peers[Math.floor(Math.random() * peers.length)]}`;
+        const text = `d${di} m${i}`;
+        // Failures stay in the outbox and are sent again on reconnect; the end state is checked.
+        device.client.send(to, text).then(() => acked++, () => undefined);
+        const find = () => device.client.messages(to).get().find((m) => m.elem.type === 'text' && m.elem.text === text);
+        await until(() => find() !== undefined, 'a send to show in its thread', 10_000);
+        sent.set(find()!.clientMsgId, canonical(device.user, to));
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 400));
+      }
+    });
+
+    // Chaos: one node at a time, SIGKILL then restart, until the run is over.
+    let kills = 0;
+    const started = Date.now();
+    for (let n = 0; Date.now() - started + KILL_EVERY_MS <= RUN_MS; n = (n + 1) % lb.nodes.length) {
+      await new Promise((r) => setTimeout(r, Math.max(0, started + (kills + 1) * KILL_EVERY_MS - Date.now())));
+      await lb.nodes[n]!.kill();
+      kills++;
+      await lb.nodes[n]!.start();
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, started + RUN_MS - Date.now())));
+    sending = false;
+    await Promise.all(senders);
+    const runSeconds = (Date.now() - started) / 1000;
+    assert.ok(kills >= 3, `only ${kills} kills`);
+
+    // Settle: every send acked (outboxes empty), every device holding every message.
+    await until(() => devices.every((d) => allOwnSent(d.client)), 'every send to be acknowledged', 90_000);
+    const expected = new Map<string, Set<string>>();
+    for (const [cmid, conv] of sent) (expected.get(conv) ?? expected.set(conv, new Set()).get(conv)!).add(cmid);
+    const viewsOf = (d: (typeof devices)[number]): ConversationId[] => {
+      const peers = Array.from({ length: GROUP_SIZE }, (_, k) => user(groupOf(d.index) * GROUP_SIZE + k)).filter((u) => u !== d.user);
+      return [`group:g${groupOf(d.index)}`, ...peers.map((p) => `p2p:${p}` as ConversationId)];
+    };
+    const want = (d: (typeof devices)[number], id: ConversationId) => expected.get(canonical(d.user, id)) ?? new Set<string>();
+    await until(
+      () => devices.every((d) => viewsOf(d).every((id) => committed(d.client, id).length === want(d, id).size)),
+      'every device to hold every message',
+      Number(process.env['CLUSTER_SETTLE_MS'] ?? 90_000),
+    ).catch((err: unknown) => {
+      for (const [i, d] of devices.entries()) {
+        for (const id of viewsOf(d)) {
+          const have = committed(d.client, id).length;
+          if (have !== want(d, id).size) {
+            const seqs = committed(d.client, id).map((m) => m.seq);
+            const all = d.client.messages(id).get();
+            const missing = [...want(d, id)].filter((cm) => !all.some((m) => m.clientMsgId === cm)).length;
+            console.error(`device ${i} (${d.user}) ${id}: holds ${have}/${want(d, id).size}, ${d.client.$connection.get()}/${d.client.$sync.get()}, seqs ${ranges(seqs)}, statuses ${[...new Set(all.map((m) => m.status))]}, absent ${missing}`);
+          }
+        }
+      }
+      throw err;
+    });
+
+    for (const d of devices) {
+      for (const id of viewsOf(d)) {
+        const msgs = committed(d.client, id);
+        const seqs = msgs.map((m) => m.seq);
+        assert.deepEqual(new Set(msgs.map((m) => m.clientMsgId)), want(d, id), `${d.user} ${id}: exactly the sent messages`);
+        assert.equal(new Set(seqs).size, seqs.length, `${d.user} ${id}: no duplicate seq`);
+        // Nothing is hidden, so seqs are gapless (a group starts after its creation notice).
+        const first = id.startsWith('group:') ? 2 : 1;
+        assert.deepEqual(seqs, seqs.map((_, i) => i + first), `${d.user} ${id}: gapless, in seq order`);
+        const ev = d.events.get(id) ?? [];
+        assert.deepEqual(ev, [...ev].sort((a, b) => a - b), `${d.user} ${id}: message events in seq order`);
+        assert.equal(new Set(ev).size, ev.length, `${d.user} ${id}: each message event once`);
+      }
+    }
+
+    // PostgreSQL holds each send exactly once.
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const { rows } = await c.query<{ client_msg_id: string; n: string }>(
+      `SELECT client_msg_id, count(*) AS n FROM messages WHERE sender <> 'system' GROUP BY sender, client_msg_id`,
+    );
+    await c.end();
+    assert.equal(rows.length, sent.size, 'every send stored');
+    assert.ok(rows.every((r) => Number(r.n) === 1 && sent.has(r.client_msg_id)), 'each send stored once, and nothing else');
+
+    console.log(
+      `cluster failover: ${devices.length} clients (${USERS} users x ${DEVICES_PER_USER} devices) over 3 nodes behind nginx, ` +
+        `sessions per node at start ${perNode.join('/')}; ${sent.size} messages sent in ${runSeconds.toFixed(1)} s, ` +
+        `${acked} acked on first try, all ${sent.size} acked in the end; ${kills} SIGKILLs with restart; every device checked`,
+    );
+  } finally {
+    await Promise.all(devices.map((d) => d.client.close()));
+    await cluster?.stop();
+    await db.drop();
+    await dropRedisKeys(redisPrefix);
+  }
+});
+
+async function sessions(nodeUrl: string): Promise<number> {
+  const body = await fetch(`${nodeUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.text());
+  return Number(/^natter_sessions (\d+)/m.exec(body)?.[1] ?? NaN);
+}
+
+/** Committed user messages (the group's creation notice is left out). */
+function committed(client: ChatClient, id: ConversationId): ChatMessage[] {
+  return client.messages(id).get().filter((m) => m.status === 'sent' && m.elem.type !== 'system');
+}
+
+function allOwnSent(client: ChatClient): boolean {
+  return client.$conversations.get().every((c) => client.messages(c.id).get().every((m) => m.status === 'sent'));
+}
+
+function ranges(seqs: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < seqs.length; i++) {
+    let j = i;
+    while (j + 1 < seqs.length && seqs[j + 1] === seqs[j]! + 1) j++;
+    out.push(i === j ? `${seqs[i]}` : `${seqs[i]}-${seqs[j]}`);
+    i = j;
+  }
+  return out.join(',');
+}
