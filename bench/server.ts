@@ -1,29 +1,42 @@
 /**
- * Server benchmark: N clients on loopback in rooms of G, each sending text at a fixed offered
- * rate, stepped up. Same workload against Natter and the Socket.IO peers, in one run.
- * Reports delivered messages/s, p50/p99 send-to-ack and send-to-delivery latency, server CPU
- * and RSS, and this load generator's own CPU (when it nears 100 % the generator is the limit).
+ * Server benchmark: a mixed workload on loopback. C clients in groups of G, each user also in a
+ * 1:1 conversation with a neighbour; sends alternate between the group and the 1:1 (`--p2p`
+ * share). A fixed offered send rate is stepped up until delivery stops following. The same load
+ * runs against Natter and the Socket.IO peers in one run, from `--workers` generator processes.
+ * Reports delivered messages/s, p50/p99 send-to-ack and send-to-delivery, server CPU and RSS,
+ * and the generators' own CPU: a generator near 100 % of a core, or sending below the offered
+ * rate, marks the step "generator-bound" (the server was not the limit).
  *
- *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000 --seconds 5
+ *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ROOT } from './lib/bundle.js';
+import type { LoadClient } from './lib/load-worker.js';
+import { pool, startNatterServer } from './lib/natter-server.js';
+import { startSocketIoServer } from './lib/socketio-peer.js';
 import { cpuSeconds, fmt, percentile, rssMiB, table } from './lib/stats.js';
-import { startNatter, startSocketIo, type BenchClient, type Target } from './lib/targets.js';
 
 const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: '200' },
     group: { type: 'string', default: '10' },
-    rates: { type: 'string', default: '1000,2000,4000,8000,16000' },
+    p2p: { type: 'string', default: '0.5' },
+    rates: { type: 'string', default: '1000,2000,4000,8000,16000,32000' },
     seconds: { type: 'string', default: '5' },
+    workers: { type: 'string', default: '2' },
     targets: { type: 'string', default: 'natter,socketio,socketio-mem' },
+    smoke: { type: 'boolean', default: false },
   },
 });
-const CLIENTS = Number(values.clients);
+const CLIENTS = values.smoke ? 20 : Number(values.clients);
 const GROUP = Number(values.group);
-const RATES = values.rates!.split(',').map(Number);
-const SECONDS = Number(values.seconds);
-const TICK_MS = 10;
+const P2P = Number(values.p2p);
+const RATES = values.smoke ? [200] : values.rates!.split(',').map(Number);
+const SECONDS = values.smoke ? 1 : Number(values.seconds);
+const WORKERS = values.smoke ? 1 : Number(values.workers);
+const DRAIN_MS = 3000;
 
 interface StepResult {
   target: string;
@@ -37,99 +50,105 @@ interface StepResult {
   delP99: number;
   serverCpu: number;
   serverRss: number;
+  /** Busiest generator process, % of one core. */
   genCpu: number;
+  generatorBound: boolean;
+}
+
+interface Target {
+  name: string;
+  kind: 'natter' | 'socketio';
+  url: string;
+  pid: number;
+  clients: LoadClient[];
+  stop(): Promise<void>;
+}
+
+const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
+// Neighbours pair up 1:1 (u0–u1, u2–u3, …); groups are consecutive runs of GROUP users.
+const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
+
+async function natterTarget(): Promise<Target> {
+  const server = await startNatterServer();
+  await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
+  for (let r = 0; r * GROUP < CLIENTS; r++) {
+    await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
+  }
+  const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
+  return { name: 'natter', kind: 'natter', url: server.wsUrl, pid: server.pid, clients, stop: () => server.stop() };
+}
+
+async function socketIoTarget(persist: boolean): Promise<Target> {
+  const server = await startSocketIoServer({ persist });
+  const name = persist ? 'socket.io + sqlite' : 'socket.io (no persistence)';
+  return { name, kind: 'socketio', url: server.url, pid: server.pid, clients: users.map((_, i) => spec(i)), stop: () => server.stop() };
+}
+
+function ask<T>(child: ChildProcess, msg: object, answer: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: { type: string }) => {
+      if (m.type !== answer) return;
+      child.off('message', on);
+      resolve(m as T);
+    };
+    child.on('message', on);
+    child.send(msg);
+  });
 }
 
 async function runTarget(target: Target): Promise<StepResult[]> {
-  const rooms: string[][] = [];
-  for (let i = 0; i < CLIENTS; i++) (rooms[Math.floor(i / GROUP)] ??= []).push(`u${i}`);
-  await target.prepare(rooms);
-
-  const sentAt = new Map<string, number>();
-  let acks: number[] = [];
-  let deliveries: number[] = [];
-  let delivered = 0;
-  const clients: BenchClient[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    clients.push(
-      await target.connect(`u${i}`, Math.floor(i / GROUP), {
-        onAck(id) {
-          const t = sentAt.get(id);
-          if (t !== undefined) acks.push(performance.now() - t);
-        },
-        onDeliver(id) {
-          const t = sentAt.get(id);
-          delivered++;
-          if (t !== undefined) deliveries.push(performance.now() - t);
-        },
-      }),
-    );
-  }
-
+  const workers = Array.from({ length: WORKERS }, () =>
+    fork(join(ROOT, 'bench/lib/load-worker.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   const results: StepResult[] = [];
-  let seq = 0;
-  for (const rate of RATES) {
-    acks = [];
-    deliveries = [];
-    delivered = 0;
-    sentAt.clear();
-    let sent = 0;
-    const cpu0 = cpuSeconds(target.pid);
-    const gen0 = process.cpuUsage();
-    const start = performance.now();
-    // Send on a fixed schedule: at each tick, catch up to rate * elapsed (spread over clients).
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const elapsed = (performance.now() - start) / 1000;
-        const due = Math.min(rate * SECONDS, Math.floor(rate * elapsed));
-        while (sent < due) {
-          const id = `b${(seq++).toString(36).padStart(8, '0')}`;
-          sentAt.set(id, performance.now());
-          clients[sent % CLIENTS]!.send(id);
-          sent++;
-        }
-        if (elapsed >= SECONDS) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, TICK_MS);
-    });
-    const sendWindow = (performance.now() - start) / 1000;
-    const expected = sent * (GROUP - 1);
-    // Drain: wait (bounded) for the deliveries still in flight.
-    const drainDeadline = performance.now() + 3000;
-    while (delivered < expected && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
-    const elapsed = (performance.now() - start) / 1000;
-    const gen = process.cpuUsage(gen0);
-    acks.sort((a, b) => a - b);
-    deliveries.sort((a, b) => a - b);
-    results.push({
-      target: target.name,
-      offered: rate,
-      sentPerSec: sent / sendWindow,
-      deliveredPerSec: delivered / elapsed,
-      deliveredRatio: delivered / expected,
-      ackP50: percentile(acks, 50),
-      ackP99: percentile(acks, 99),
-      delP50: percentile(deliveries, 50),
-      delP99: percentile(deliveries, 99),
-      serverCpu: ((cpuSeconds(target.pid) - cpu0) / elapsed) * 100,
-      serverRss: rssMiB(target.pid),
-      genCpu: ((gen.user + gen.system) / 1e6 / elapsed) * 100,
-    });
-    const r = results.at(-1)!;
-    console.error(`${target.name} @ ${rate}/s: delivered ${(r.deliveredRatio * 100).toFixed(1)}%, ack p99 ${fmt(r.ackP99)} ms`);
-    // A step that lost the offered rate badly is the last one worth running.
-    if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
+  try {
+    await Promise.all(workers.map((w, i) => ask(w, { type: 'connect', kind: target.kind, url: target.url, clients: target.clients.filter((_, j) => j % WORKERS === i) }, 'connected')));
+    for (const [step, rate] of RATES.entries()) {
+      const cpu0 = cpuSeconds(target.pid);
+      const start = performance.now();
+      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds: SECONDS, p2pShare: P2P, group: GROUP }, 'sent')));
+      const sendWindow = Math.max(...sentAnswers.map((a) => a.window));
+      // Drain: wait (bounded) for the deliveries still in flight.
+      const deadline = performance.now() + DRAIN_MS;
+      for (;;) {
+        const p = await Promise.all(workers.map((w) => ask<{ delivered: number; expected: number }>(w, { type: 'progress' }, 'progress')));
+        if (p.reduce((n, x) => n + x.delivered, 0) >= p.reduce((n, x) => n + x.expected, 0) || performance.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const elapsed = (performance.now() - start) / 1000;
+      const serverCpu = ((cpuSeconds(target.pid) - cpu0) / elapsed) * 100;
+      const reports = await Promise.all(
+        workers.map((w) => ask<{ sent: number; delivered: number; expected: number; acks: Float64Array; deliveries: Float64Array; cpuPercent: number }>(w, { type: 'report' }, 'report')),
+      );
+      const merge = (arrays: Float64Array[]) => arrays.flatMap((a) => Array.from(a)).sort((a, b) => a - b);
+      const acks = merge(reports.map((r) => r.acks));
+      const deliveries = merge(reports.map((r) => r.deliveries));
+      const sent = reports.reduce((n, r) => n + r.sent, 0);
+      const delivered = reports.reduce((n, r) => n + r.delivered, 0);
+      const expected = reports.reduce((n, r) => n + r.expected, 0);
+      const genCpu = Math.max(...reports.map((r) => r.cpuPercent));
+      const sentPerSec = sent / sendWindow;
+      const r: StepResult = {
+        target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
+        ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
+        serverCpu, serverRss: rssMiB(target.pid), genCpu,
+        generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
+      };
+      results.push(r);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(serverCpu, 0)} %, generator CPU ${fmt(genCpu, 0)} %`);
+      // A step that lost the offered rate badly is the last one worth running.
+      if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
+    }
+  } finally {
+    for (const w of workers) w.kill();
   }
-  for (const c of clients) c.close();
   return results;
 }
 
 const starters: Record<string, () => Promise<Target>> = {
-  natter: startNatter,
-  socketio: () => startSocketIo(true),
-  'socketio-mem': () => startSocketIo(false),
+  natter: natterTarget,
+  socketio: () => socketIoTarget(true),
+  'socketio-mem': () => socketIoTarget(false),
 };
 
 const all: StepResult[] = [];
@@ -146,13 +165,18 @@ for (const name of values.targets!.split(',')) {
 const keptUp = (name: string) =>
   Math.max(0, ...all.filter((r) => r.target === name && r.deliveredRatio >= 0.95 && r.ackP99 < 1000).map((r) => r.offered));
 
-console.log(`\nServer benchmark: ${CLIENTS} clients in rooms of ${GROUP}, ${SECONDS} s per step, loopback\n`);
+const fanout = P2P * 1 + (1 - P2P) * (GROUP - 1);
+console.log(
+  `\nServer benchmark: ${CLIENTS} clients in groups of ${GROUP}, each also in a 1:1 pair; ${fmt(P2P * 100, 0)} % of sends 1:1 ` +
+    `(${fmt(fanout)} deliveries per send on average); ${SECONDS} s per step; ${WORKERS} generator process(es); loopback\n`,
+);
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server RSS MiB', 'generator CPU %'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'limit'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
       fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0),
+      r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
     ]),
   ),
 );
@@ -161,5 +185,6 @@ console.log('\nHighest offered rate kept up (≥ 95 % delivered, p99 ack < 1 s):
 for (const name of new Set(all.map((r) => r.target))) {
   const k = keptUp(name);
   const ratio = name === 'natter' || k === 0 ? '' : ` (natter: ${fmt(natter / k)}×)`;
-  console.log(`- ${name}: ${k} msg/s${ratio}`);
+  const bound = all.some((r) => r.target === name && r.offered > k && r.generatorBound) ? '; the generator was the limit above it' : '';
+  console.log(`- ${name}: ${k} msg/s${ratio}${bound}`);
 }

@@ -1,0 +1,82 @@
+/**
+ * Starts the real `natter-server` entry point as a child process for a benchmark, with an admin
+ * helper and locally signed user tokens (what a host site's backend does with NATTER_SECRET).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { ROOT } from './bundle.js';
+import { freePort, spawnTs, stop, waitForHttp } from './spawn.js';
+
+export interface NatterServer {
+  port: number;
+  pid: number;
+  url: string;
+  wsUrl: string;
+  admin(method: string, path: string, body?: unknown): Promise<Record<string, unknown>>;
+  token(userId: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+
+export async function startNatterServer(env: Record<string, string> = {}): Promise<NatterServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'natter-bench-'));
+  const child = spawnTs(join(ROOT, 'src/server/main.ts'), {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NATTER_DATA_DIR: dataDir,
+    NATTER_SECRET: SECRET,
+    NATTER_ADMIN_KEY: ADMIN_KEY,
+    // Rate limiting stays on (it is evaluated per send) but high enough for the load.
+    NATTER_SEND_RATE_PER_MINUTE: '100000000',
+    // Every benchmark client comes from 127.0.0.1.
+    NATTER_MAX_CONNECTIONS_PER_IP: '1000000',
+    ...env,
+  });
+  child.stdout!.resume();
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, 60_000);
+  const key = new TextEncoder().encode(SECRET);
+  return {
+    port,
+    pid: child.pid!,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    async admin(method, path, body) {
+      const res = await fetch(url + path, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return res.status === 204 ? {} : (res.json() as Promise<Record<string, unknown>>);
+    },
+    token: (userId) =>
+      new SignJWT({ name: userId })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(userId)
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(key),
+    async stop() {
+      await stop(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `fn` over `items` with at most `concurrency` in flight. */
+export async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
