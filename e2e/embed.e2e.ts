@@ -1,0 +1,193 @@
+/**
+ * Embedding, against the built server: the script-tag file `dist/cdn/natter.js` on another
+ * site's page that knows nothing about Natter (its only script, served from a path of that
+ * site's choosing; the token comes from that site's backend, which knows the visitor by a
+ * cookie), and the built examples (`/examples/plain.html`, `react.html`, `vue.html`).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, until } from './lib/browser.js';
+import { startBuiltServer, type RunningServer } from './lib/server.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+let server: RunningServer;
+let browser: Browser;
+let host: Awaited<ReturnType<typeof startHostSite>>;
+
+before(async () => {
+  server = await startBuiltServer();
+  browser = await launchChromium();
+  host = await startHostSite();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+  await server?.stop();
+});
+
+async function admin<T>(method: string, path: string, body?: object): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function newPage(width = 1000): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 760 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  return page;
+}
+
+/**
+ * Another site: its own origin (a second loopback port), a page whose one script is the CDN file
+ * at a path of its choosing, and a token route of its own that knows the visitor by a cookie and
+ * asks the Natter dev token route on the server side, as a host site's backend would.
+ */
+async function startHostSite(): Promise<{ url: string; close(): Promise<void> }> {
+  const socketUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
+  const site = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://host');
+    if (url.pathname === '/assets/vendor/natter@0.1.0/natter.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(ROOT, 'dist/cdn/natter.js')));
+    } else if (url.pathname === '/shop') {
+      const user = url.searchParams.get('user') ?? 'guest';
+      res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': `shop-session=${user}; Path=/; HttpOnly` }).end(
+        `<!doctype html><html lang="en"><head><title>A shop</title></head><body><h1>A shop</h1>
+        <script src="/assets/vendor/natter@0.1.0/natter.js" data-server="${socketUrl}" data-token-url="/chat-token"
+          data-conversation="group:demo" data-position="bottom-left"></script></body></html>`,
+      );
+    } else if (url.pathname === '/chat-token') {
+      const user = /shop-session=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
+      if (!user) return void res.writeHead(401).end();
+      const dev = await fetch(`${server.url}/v1/dev/token?user=${user}`);
+      res.writeHead(dev.status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(await dev.text());
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const { port } = site.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => site.close(() => resolve())) };
+}
+
+async function openHostPage(page: Page, user: string): Promise<void> {
+  await page.goto(`${host.url}/shop?user=${user}`);
+}
+
+const synced = (page: Page) =>
+  page.waitForFunction(() => document.querySelector('chat-widget')?.client?.$sync.get() === 'synced', undefined, { timeout: 15_000 });
+
+test('the script tag alone mounts a widget that shows unread, opens, sends, closes on Esc and remembers its state', async () => {
+  const page = await newPage();
+  await openHostPage(page, 'emma');
+  assert.equal(await page.evaluate(() => document.scripts.length), 1, 'the page has no other script');
+  assert.equal(await page.locator('chat-widget').getAttribute('position'), 'bottom-left');
+  const launcher = page.locator('chat-widget [part~="launcher"]');
+  assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('chat-widget [part~="panel"]').isVisible(), false);
+  await synced(page);
+
+  // A message that arrives while the panel is closed shows on the launcher's badge.
+  const badge = page.locator('chat-widget [part~="badge"]');
+  const before = (await badge.count()) ? Number(await badge.innerText()) : 0;
+  await admin('POST', '/v1/messages', { from: 'alice', groupId: 'demo', elem: { type: 'text', text: 'Welcome, Emma!' } });
+  await until(async () => (await badge.count()) && Number(await badge.innerText()) === before + 1, 'the unread badge to count the new message');
+
+  await launcher.click();
+  assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+  await page.locator('chat-widget chat-thread [part~="bubble"]', { hasText: 'Welcome, Emma!' }).waitFor();
+  const input = page.locator('chat-widget message-composer [part~="input"]');
+  await until(() => input.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), 'focus to move into the composer');
+  await input.fill('Hello from the shop page');
+  await input.press('Enter');
+  await until(async () => {
+    const history = await admin<{ messages: Array<{ elem: { text?: string }; sender: string }> }>('GET', '/v1/users/alice/conversations/group:demo/messages?limit=20');
+    return history.messages.some((m) => m.sender === 'emma' && m.elem.text === 'Hello from the shop page');
+  }, 'the message to be stored and visible to alice');
+
+  await input.press('Escape');
+  await page.locator('chat-widget [part~="panel"]').waitFor({ state: 'hidden' });
+  assert.equal(await page.evaluate(() => document.querySelector('chat-widget')!.shadowRoot!.activeElement?.getAttribute('part')), 'launcher');
+
+  // Closed stays closed across a reload; open stays open.
+  await page.reload();
+  await page.locator('chat-widget [part~="launcher"]').waitFor();
+  assert.equal(await page.locator('chat-widget [part~="panel"]').isVisible(), false);
+  await page.locator('chat-widget [part~="launcher"]').click();
+  await page.reload();
+  await page.locator('chat-widget [part~="panel"]').waitFor({ state: 'visible' });
+  await page.context().close();
+});
+
+test('on a 320px-wide screen the open panel fills the viewport', async () => {
+  const page = await newPage(320);
+  // Reduced motion also means the panel is in place at once (no rise animation to wait for).
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await openHostPage(page, 'fay');
+  await page.locator('chat-widget [part~="launcher"]').click();
+  const box = await page.locator('chat-widget [part~="panel"]').boundingBox();
+  assert.deepEqual(box && [box.x, box.y, box.width, box.height], [0, 0, 320, 760]);
+  await page.context().close();
+});
+
+test('examples/plain.html: the script tag on a static page connects and opens the demo group', async () => {
+  const page = await newPage();
+  await page.goto(`${server.url}/examples/plain.html`);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('script').length), 1);
+  await synced(page);
+  await page.locator('chat-widget [part~="launcher"]').click();
+  await page.locator('chat-widget message-composer [part~="input"]').fill('plain page says hi');
+  await page.locator('chat-widget message-composer [part~="send-button"]').click();
+  await page.locator('chat-widget chat-thread [part~="message"][part~="self"]', { hasText: 'plain page says hi' }).waitFor();
+  await page.context().close();
+});
+
+test('loading the script a second time (a second copy of Natter) registers nothing twice and throws nothing', async () => {
+  const page = await newPage();
+  const errors: Error[] = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${server.url}/examples/plain.html`);
+  await page.locator('chat-widget [part~="launcher"]').waitFor();
+  await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const again = Object.assign(document.createElement('script'), { src: '../cdn/natter.js?copy=2', onload: resolve, onerror: reject });
+        document.head.append(again);
+      }),
+  );
+  assert.deepEqual(errors, []);
+  assert.equal(await page.evaluate(() => document.querySelectorAll('chat-widget').length), 1, 'a script tag without data-server mounts nothing');
+  await page.context().close();
+});
+
+for (const framework of ['react', 'vue'] as const) {
+  test(`examples/${framework}.html: the elements render, send, and their events reach ${framework} state`, async () => {
+    const user = `${framework}-tester`;
+    const page = await newPage();
+    await page.goto(`${server.url}/examples/${framework}.html?user=${user}`);
+    const input = page.locator('message-composer [part~="input"]');
+    await input.fill(`sent from ${framework}`);
+    await input.press('Enter');
+    // Acked by the server: the own message leaves `sending`.
+    await page.locator('chat-thread [part~="message"][part~="self"]:not([part~="sending"]):not([part~="failed"])', { hasText: `sent from ${framework}` }).waitFor();
+
+    // A new 1:1 conversation shows up in the list; picking it changes the framework's state.
+    await admin('POST', '/v1/messages', { from: 'bob', to: user, elem: { type: 'text', text: `hi ${framework}` } });
+    await page.locator('conversation-list [part~="item"][data-id="p2p:bob"]').click();
+    await page.locator('[data-testid="selected"]', { hasText: 'p2p:bob' }).waitFor();
+    await page.locator('chat-thread [part~="bubble"]', { hasText: `hi ${framework}` }).waitFor();
+    await page.context().close();
+  });
+}

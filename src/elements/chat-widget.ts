@@ -1,0 +1,263 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { consume } from '@lit/context';
+import { property, query, state } from 'lit/decorators.js';
+import type { ChatClient, Conversation } from '../client/types.js';
+import { parseConversationId, isConversationId } from '../protocol/ids.js';
+import { chatClientContext } from './context.js';
+import { StoreController } from './controllers/store-controller.js';
+import type { ConversationSelectEvent } from './events/conversation-select.js';
+import { resolveLocale } from './i18n/locale.js';
+import { widgetStrings } from './i18n/widget.js';
+import { createWidgetClient } from './widget/widget-client.js';
+import { styles } from './chat-widget.styles.js';
+
+const STORAGE_PREFIX = 'natter:widget-open:';
+
+/**
+ * @summary A launcher bubble with an unread badge that opens a chat panel: conversations, thread, composer and broadcasts.
+ * @tag chat-widget
+ *
+ * @csspart launcher - The round button that opens and closes the panel.
+ * @csspart badge - Total unread messages, on the launcher.
+ * @csspart panel - The chat panel (a non-modal dialog).
+ * @csspart header - Top bar of the panel: back button, title, close button.
+ * @csspart title - The panel's title (the open conversation on narrow panels).
+ * @csspart back-button - Goes from the thread back to the conversation list on narrow panels.
+ * @csspart close-button - Closes the panel.
+ * @csspart broadcast-banner - The inner `<broadcast-banner>`.
+ * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
+ * @csspart thread - The inner `<chat-thread>`; its `message`, `self`, `other`, `bubble` and `resend-button` are exported as they are.
+ * @csspart composer - The inner `<message-composer>`; its `input` and `send-button` are exported as they are.
+ *
+ * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
+ * @cssproperty [--chat-widget-height=600px] - Height of the panel (capped by the viewport).
+ * @cssproperty [--chat-widget-offset-x=1.25rem] - Distance of launcher and panel from the left or right edge.
+ * @cssproperty [--chat-widget-offset-y=1.25rem] - Distance of launcher and panel from the bottom edge.
+ * @cssproperty [--chat-widget-launcher-size=3.5rem] - Diameter of the launcher.
+ * @cssproperty [--chat-widget-z-index=2147483000] - Stacking level over the host page.
+ *
+ * Give it `server` and `token` (or `token-url`) and it connects by itself, or put it inside a
+ * `<chat-session>`. Open or closed is remembered per widget `id` in localStorage. Esc closes the
+ * panel and puts focus back on the launcher. A panel at least 600px wide shows list and thread side
+ * by side; a narrower one switches between them (with a back button). Below 480px of viewport
+ * the panel is full-screen.
+ */
+export class ChatWidget extends LitElement {
+  static override styles = styles;
+
+  #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
+
+  /** Whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) accessor open = false;
+
+  /** WebSocket URL of the server (`wss://chat.example.com/ws`; `https://…` and `/ws` are mapped to it). */
+  @property() accessor server = '';
+
+  /** The user's token, signed by the host site's backend. */
+  @property() accessor token = '';
+
+  /** URL answering the user's token (text or JSON `{token}`), fetched with cookies before every connect. */
+  @property({ attribute: 'token-url' }) accessor tokenUrl = '';
+
+  /** Conversation to open in the panel, `p2p:<user>` or `group:<id>`; empty starts on the list. */
+  @property() accessor conversation = '';
+
+  /** `light` or `dark` forces a colour scheme; empty follows the user's preference. */
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+
+  /** Corner of the viewport: `bottom-right` (default) or `bottom-left`. */
+  @property({ reflect: true }) accessor position: 'bottom-right' | 'bottom-left' = 'bottom-right';
+
+  /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
+  @property() accessor label = '';
+
+  /** The client: from the nearest `<chat-session>`, or set it, or the one `server` + `token`/`token-url` created. */
+  @consume({ context: chatClientContext, subscribe: true })
+  @property({ attribute: false })
+  accessor client: ChatClient | undefined = undefined;
+
+  /** The conversation shown in the thread. */
+  @state() private accessor selected = '';
+  /** What a narrow panel shows; a wide one shows both. */
+  @state() private accessor view: 'list' | 'thread' = 'list';
+
+  @query('[part~="launcher"]') private accessor launcher!: HTMLButtonElement | null;
+
+  /** The client this element created itself (and so must close), and from what. */
+  #ownClient: ChatClient | undefined;
+  #ownClientFor = '';
+
+  get #storageKey(): string {
+    return STORAGE_PREFIX + (this.id || 'default');
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const stored = readStorage(this.#storageKey);
+    if (stored !== undefined) this.open = stored === 'open';
+    this.#ensureClient();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Moving the element (remove + insert in one task) must not drop the connection.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#closeOwnClient();
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('server') || changed.has('token') || changed.has('tokenUrl')) {
+      if (this.#ownClient && this.#ownClientFor !== this.#wanted()) this.#closeOwnClient();
+      this.#ensureClient();
+    }
+    if (changed.has('conversation') && isConversationId(this.conversation)) {
+      this.selected = this.conversation;
+      this.view = 'thread';
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // The first render only reflects what was set or restored; later changes are remembered.
+    if (changed.has('open') && changed.get('open') !== undefined) writeStorage(this.#storageKey, this.open ? 'open' : 'closed');
+  }
+
+  #ensureClient(): void {
+    if (this.client || !this.isConnected) return;
+    this.#ownClient = createWidgetClient({ server: this.server, token: this.token, tokenUrl: this.tokenUrl });
+    this.#ownClientFor = this.#wanted();
+    this.client = this.#ownClient;
+  }
+
+  #wanted(): string {
+    return `${this.server}\n${this.token}\n${this.tokenUrl}`;
+  }
+
+  #closeOwnClient(): void {
+    const own = this.#ownClient;
+    if (!own) return;
+    this.#ownClient = undefined;
+    if (this.client === own) this.client = undefined;
+    void own.close();
+  }
+
+  private onLauncherClick = () => {
+    if (this.open) this.hide();
+    else void this.show();
+  };
+
+  private onPanelKeydown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    // A modal dialog inside (the thread's forward dialog) handles its own Esc.
+    if (e.composedPath().some((n) => n instanceof HTMLDialogElement && n.open)) return;
+    e.preventDefault();
+    this.hide();
+  };
+
+  private onSelect = (e: ConversationSelectEvent) => {
+    this.selected = e.detail.conversationId;
+    this.view = 'thread';
+    void this.#focusInside();
+  };
+
+  private onBack = () => {
+    this.view = 'list';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('conversation-list')?.focus());
+  };
+
+  async #focusInside(): Promise<void> {
+    await this.updateComplete;
+    const target =
+      this.view === 'thread' && this.selected
+        ? this.renderRoot.querySelector<HTMLElement>('message-composer')
+        : this.renderRoot.querySelector<HTMLElement>('conversation-list');
+    target?.focus();
+  }
+
+  /** Opens the panel and moves focus into it (the composer of the open conversation, else the list). */
+  async show(): Promise<void> {
+    this.open = true;
+    await this.#focusInside();
+  }
+
+  /** Closes the panel; focus goes back to the launcher. */
+  hide(): void {
+    this.open = false;
+    this.launcher?.focus();
+  }
+
+  override render() {
+    const t = widgetStrings(resolveLocale(this));
+    const title = this.label || t.title;
+    const conversations = this.#conversations.value;
+    const unread = conversations.reduce((sum, c) => sum + c.unread, 0);
+    const current = conversations.find((c) => c.id === this.selected);
+    const threadTitle = this.selected ? current?.name || parseConversationId(this.selected as Conversation['id']).target : '';
+    const inThread = this.view === 'thread' && !!this.selected;
+    return html`
+      <button
+        part="launcher"
+        type="button"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="panel"
+        aria-label=${unread > 0 ? `${t.open}, ${t.unread(unread)}` : t.open}
+        @click=${this.onLauncherClick}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" /></svg>
+        ${unread > 0 ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
+      </button>
+      <section part="panel" id="panel" role="dialog" aria-labelledby="title" ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
+        <header part="header">
+          ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
+          <h2 part="title" id="title">
+            <span class="title-wide">${title}</span>
+            <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
+          </h2>
+          <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
+        </header>
+        <chat-session .client=${this.client}>
+          <broadcast-banner part="broadcast-banner"></broadcast-banner>
+          <div class="body" data-view=${inThread ? 'thread' : 'list'}>
+            <conversation-list
+              part="conversation-list"
+              exportparts="item:conversation-item, unread-badge:conversation-unread-badge"
+              label=${t.conversations}
+              .selected=${this.selected}
+              @conversation-select=${this.onSelect}
+            ></conversation-list>
+            <div class="thread-pane">
+              ${this.selected
+                ? html`
+                    <chat-thread part="thread" exportparts="message, self, other, bubble, resend-button" conversation=${this.selected} label=${t.messages}></chat-thread>
+                    <message-composer part="composer" exportparts="input, send-button" conversation=${this.selected} placeholder=${t.placeholder}></message-composer>
+                  `
+                : html`<p class="pick">${t.pick}</p>`}
+            </div>
+          </div>
+        </chat-session>
+      </section>
+    `;
+  }
+}
+
+function readStorage(key: string): string | undefined {
+  try {
+    return globalThis.localStorage?.getItem(key) ?? undefined;
+  } catch {
+    return undefined; // Storage can be blocked (third-party frames, privacy modes): then nothing is remembered.
+  }
+}
+
+function writeStorage(key: string, value: string): void {
+  try {
+    globalThis.localStorage?.setItem(key, value);
+  } catch {
+    // See readStorage.
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-widget': ChatWidget;
+  }
+}
