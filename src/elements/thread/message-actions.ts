@@ -1,0 +1,120 @@
+import type { ReactiveControllerHost } from 'lit';
+import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
+import type { MenuItem } from './message-menu.js';
+
+interface ActionsHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+interface ActionsDeps {
+  client(): ChatClient | undefined;
+  /** The thread's messages, oldest first. */
+  messages(): readonly ChatMessage[];
+  forward(messageIds: string[], options?: { merge?: boolean }): Promise<boolean>;
+}
+
+/**
+ * What a thread's messages offer beyond reading: the action menu of one message (Forward,
+ * Select; Resend, Delete when failed), multi-select, merged forwards opened in place.
+ */
+export class MessageActions {
+  /** Key of the message whose action menu is open. */
+  menuFor = '';
+  /** Multi-select mode, and the ids picked in it. */
+  selecting = false;
+  selected: string[] = [];
+  /** Keys of merged forwards opened in place. */
+  expanded: ReadonlySet<string> = new Set();
+
+  readonly #host: ActionsHost;
+  readonly #deps: ActionsDeps;
+
+  constructor(host: ActionsHost, deps: ActionsDeps) {
+    this.#host = host;
+    this.#deps = deps;
+  }
+
+  /** Another conversation is shown: nothing stays open or picked. */
+  reset(): void {
+    this.menuFor = '';
+    this.selecting = false;
+    this.selected = [];
+  }
+
+  #set(change: () => void): void {
+    change();
+    this.#host.requestUpdate();
+  }
+
+  resend(m: ChatMessage): void {
+    // The outcome shows in the thread (the message turns sent, or failed again).
+    this.#deps.client()?.resend(m.clientMsgId).catch(() => {});
+  }
+
+  discard(m: ChatMessage): void {
+    this.#deps.client()?.discard(m.clientMsgId).catch(() => {});
+  }
+
+  toggleMenu(key: string): void {
+    this.#set(() => (this.menuFor = this.menuFor === key ? '' : key));
+    if (this.menuFor) {
+      void this.#host.updateComplete.then(() => this.#host.renderRoot.querySelector<HTMLElement>('[part~="menu"] [role="menuitem"]')?.focus());
+    }
+  }
+
+  closeMenu(focusButton: boolean): void {
+    const key = this.menuFor;
+    this.#set(() => (this.menuFor = ''));
+    if (focusButton) void this.#host.updateComplete.then(() => this.#menuButton(key)?.focus());
+  }
+
+  #menuButton(key: string): HTMLElement | null {
+    return this.#host.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"] [part~="actions-button"]`);
+  }
+
+  pick(m: ChatMessage, item: MenuItem['id']): void {
+    const key = messageKey(m);
+    // Focus goes back to the message's menu button first, so the dialog returns it there.
+    this.closeMenu(false);
+    this.#menuButton(key)?.focus();
+    if (item === 'forward') void this.#deps.forward([m.id]);
+    else if (item === 'select') {
+      this.#set(() => {
+        this.selecting = true;
+        this.selected = [m.id];
+      });
+    } else if (item === 'resend') this.resend(m);
+    else this.discard(m);
+  }
+
+  onMenuFocusOut = (e: FocusEvent): void => {
+    const next = e.relatedTarget as Node | null;
+    if (next && (e.currentTarget as Element).contains(next)) return;
+    // Clicking an item blurs nothing outside; a focus move out of the menu closes it.
+    if (this.menuFor) this.#set(() => (this.menuFor = ''));
+  };
+
+  toggleSelected(id: string): void {
+    this.#set(() => (this.selected = this.selected.includes(id) ? this.selected.filter((x) => x !== id) : [...this.selected, id]));
+  }
+
+  toggleExpanded(key: string): void {
+    const next = new Set(this.expanded);
+    if (!next.delete(key)) next.add(key);
+    this.#set(() => (this.expanded = next));
+  }
+
+  forwardSelected(merge: boolean): void {
+    // In thread order, whatever order they were picked in.
+    const order = this.#deps.messages().map((m) => m.id);
+    const ids = [...this.selected].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    if (ids.length === 0) return;
+    void this.#deps.forward(ids, { merge }).then((opened) => {
+      if (opened) this.#set(() => this.reset());
+    });
+  }
+
+  cancelSelection(): void {
+    this.#set(() => this.reset());
+  }
+}

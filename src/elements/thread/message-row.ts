@@ -1,0 +1,110 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import { messageKey, type ChatMessage } from '../../client/types.js';
+import { describeElem } from '../../protocol/elems.js';
+import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
+import { errorText } from '../i18n/errors.js';
+import type { Locale } from '../i18n/locale.js';
+import type { UiStrings } from '../i18n/ui.js';
+import { isForwardable, renderElem, renderForwardedFrom } from './elem-content.js';
+import type { MessageActions } from './message-actions.js';
+import { menuItemsFor, onMenuKeydown, renderMessageMenu } from './message-menu.js';
+
+/** Consecutive messages of one sender closer than this are grouped under one name. */
+const RUN_GAP_MS = 5 * 60_000;
+
+/** What a row needs from its thread: state shared by all rows, and the thread's actions. */
+export interface RowContext {
+  t: UiStrings;
+  locale: Locale;
+  peerReadSeq: number;
+  actions: MessageActions;
+}
+
+/**
+ * One row of the virtual list: the day heading when the day changes, and the message. The row
+ * (`data-row`, its message key) is the unit the list measures and windows.
+ */
+export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | undefined): TemplateResult {
+  const key = messageKey(m);
+  const time = m.time || Date.now();
+  const newDay = !prev || !sameDay(prev.time || Date.now(), time);
+  const day = newDay ? html`<div part="day" role="separator">${formatDay(time)}</div>` : nothing;
+  if (m.elem.type === 'system') {
+    return html`<div class="row" data-row=${key}>
+      ${day}
+      <div part="message system" class="system" data-key=${key}>
+        <div part="bubble">${m.elem.text}</div>
+      </div>
+    </div>`;
+  }
+  const self = m.isSelf;
+  const continued =
+    !newDay && prev !== undefined && prev.sender === m.sender && prev.elem.type !== 'system' && time - (prev.time || time) < RUN_GAP_MS;
+  const name = m.senderProfile.name || m.sender;
+  const side = self ? 'self' : 'other';
+  const { t, actions } = ctx;
+  const selectable = actions.selecting && isForwardable(m);
+  return html`<div class="row" data-row=${key}>
+    ${day}
+    <div part="message ${side} ${m.status}" class="${side} ${m.status}${continued ? ' continued' : ''}" data-key=${key}>
+      ${selectable
+        ? html`<input
+            part="select-checkbox"
+            type="checkbox"
+            aria-label=${t.selectMessage}
+            .checked=${actions.selected.includes(m.id)}
+            @change=${() => actions.toggleSelected(m.id)}
+          />`
+        : nothing}
+      ${self ? nothing : continued ? html`<span class="avatar-space"></span>` : renderAvatar(m, name)}
+      <div class="body">
+        ${!self && !continued ? html`<span part="sender">${name}</span>` : nothing}
+        ${self ? nothing : html`<span class="visually-hidden">${name}:</span>`}
+        <div part="bubble">${renderForwardedFrom(m, t)}${renderElem(m, t, actions.expanded.has(key), () => actions.toggleExpanded(key))}</div>
+        <div class="meta">
+          ${m.time ? html`<time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time)}</time>` : nothing}
+          ${self ? renderStatus(m, ctx.peerReadSeq) : nothing}
+          ${renderMessageMenu({
+            label: t.actions,
+            open: actions.menuFor === key,
+            items: menuItemsFor(m, t),
+            onToggle: () => actions.toggleMenu(key),
+            onPick: (item) => actions.pick(m, item),
+            onKeydown: (e) => onMenuKeydown(e, (focusButton) => actions.closeMenu(focusButton)),
+            onFocusOut: actions.onMenuFocusOut,
+          })}
+        </div>
+        ${m.status === 'failed' ? renderFailure(ctx, m) : nothing}
+      </div>
+    </div>
+  </div>`;
+}
+
+/** What the live region says about an arriving message: who, and what (text or a description). */
+export function announcementOf(m: ChatMessage): string {
+  const what = m.elem.type === 'text' || m.elem.type === 'system' ? m.elem.text : describeElem(m.elem);
+  return m.elem.type === 'system' ? what : `${m.senderProfile.name || m.sender}: ${what}`;
+}
+
+function renderAvatar(m: ChatMessage, name: string) {
+  const avatar = m.senderProfile.avatar;
+  return avatar
+    ? html`<img part="avatar" src=${avatar} alt="" />`
+    : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.sender)) })}>${initials(name)}</span>`;
+}
+
+function renderStatus(m: ChatMessage, peerReadSeq: number) {
+  if (m.status === 'sending') return html`<span part="status sending">Sending…</span>`;
+  if (m.status === 'failed') return html`<span part="status failed">Not sent</span>`;
+  const read = m.seq > 0 && m.seq <= peerReadSeq;
+  return read ? html`<span part="status read" class="read">Read</span>` : html`<span part="status sent">Sent</span>`;
+}
+
+function renderFailure(ctx: RowContext, m: ChatMessage) {
+  return html`<div part="failure" role="group" aria-label="Message not sent">
+    <span part="error">${errorText(m.error, ctx.locale, m.retryAt)}</span>
+    <button part="resend-button" @click=${() => ctx.actions.resend(m)}>Resend</button>
+    <button part="discard-button" @click=${() => ctx.actions.discard(m)}>Discard</button>
+  </div>`;
+}

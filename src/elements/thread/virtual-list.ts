@@ -1,0 +1,272 @@
+/**
+ * Windowing for `<chat-thread>`: of N rows only those near the viewport exist in the DOM, between
+ * two spacers that stand in for the rest.
+ *
+ * Why not @lit-labs/virtualizer: its flow layout caches measured sizes by index, so prepending
+ * older messages shifts every cached size onto the wrong row and the view jumps; it has no end
+ * anchoring (only a one-off `pin`, released on the first scroll, that does not follow appends),
+ * and it owns the scroll position asynchronously, which fights the corrections a chat needs.
+ * Here heights are cached by message key, and the scroll position is kept by an anchor: a row
+ * on screen and its distance from the viewport top, restored after every change above it
+ * (older messages loaded, a row measured or resized). At the bottom the list is pinned instead.
+ */
+
+/** Distance of a row's top from the scroller's viewport top (px). */
+export interface Anchor {
+  key: string;
+  delta: number;
+}
+
+export interface VirtualListOptions {
+  /** The scrolling element, the element holding the rows, and the two spacers (all in the host's shadow root). */
+  elements(): { scroller: HTMLElement; rows: HTMLElement; before: HTMLElement; after: HTMLElement } | undefined;
+  /** A row wants rendering (the window moved) or re-measuring. */
+  requestUpdate(): void;
+  /** The list moved the scroll position itself (not the user). */
+  onProgrammaticScroll(top: number): void;
+  /** Px rendered beyond each edge of the viewport. */
+  overscan?: number;
+  /** Most rows ever rendered at once (keeps the DOM bounded even for tiny rows). */
+  maxRows?: number;
+  /** Fewest rows rendered, whatever their height. */
+  minRows?: number;
+}
+
+const ROW_SELECTOR = ':scope > [data-row]';
+
+export class VirtualList {
+  /** Index of the first rendered row and one past the last. */
+  start = 0;
+  end = 0;
+  /** At the bottom: new rows and resizes keep the newest row in view. */
+  pinned = true;
+
+  readonly #options: VirtualListOptions;
+  readonly #overscan: number;
+  readonly #maxRows: number;
+  readonly #minRows: number;
+  #keys: readonly string[] = [];
+  #index = new Map<string, number>();
+  readonly #heights = new Map<string, number>();
+  #measuredSum = 0;
+  #offsets = new Float64Array(1);
+  /** Where to put a row after the next render (`scrollToKey`); wins over the anchor. */
+  #target: Anchor | undefined;
+  #anchor: Anchor | undefined;
+  /** Top of the rows element in scroll coordinates, as last seen. */
+  #rowsTop = 0;
+  #resize: ResizeObserver | undefined;
+  readonly #observed = new Set<Element>();
+  /** Re-renders asked by `settle` in a row without a scroll or a data change: a guard against loops. */
+  #chained = 0;
+
+  constructor(options: VirtualListOptions) {
+    this.#options = options;
+    this.#overscan = options.overscan ?? 360;
+    this.#maxRows = options.maxRows ?? 100;
+    this.#minRows = Math.min(this.#maxRows, options.minRows ?? 16);
+  }
+
+  get keys(): readonly string[] {
+    return this.#keys;
+  }
+
+  indexOf(key: string): number {
+    return this.#index.get(key) ?? -1;
+  }
+
+  connect(): void {
+    this.#resize ??= new ResizeObserver(() => this.settle());
+  }
+
+  disconnect(): void {
+    this.#resize?.disconnect();
+    this.#resize = undefined;
+    this.#observed.clear();
+  }
+
+  /** Forgets positions (another conversation is shown); heights stay cached by key. */
+  reset(): void {
+    this.pinned = true;
+    this.#target = undefined;
+    this.#anchor = undefined;
+  }
+
+  /**
+   * Before a render: takes the rows' keys (oldest first) and decides which to render. The DOM is
+   * still the previous render's, so the anchor is read from it now.
+   */
+  prepare(keys: readonly string[]): void {
+    if (!this.pinned && !this.#target) this.#anchor = this.#readAnchor() ?? this.#anchor;
+    if (keys !== this.#keys) {
+      // The old first row may gain or lose its day heading and name: measure it again.
+      const oldFirst = this.#keys[0];
+      if (oldFirst !== undefined && keys[0] !== oldFirst) this.#forget(oldFirst);
+      this.#keys = keys;
+      this.#index = new Map(keys.map((k, i) => [k, i]));
+      this.#computeOffsets();
+      this.#chained = 0;
+    }
+    [this.start, this.end] = this.#rangeFor(this.#desiredTop());
+  }
+
+  /** Scrolls so the row of `key` sits `delta` px below the viewport top, after the next render. */
+  scrollToKey(key: string, delta: number): boolean {
+    if (!this.#index.has(key)) return false;
+    this.pinned = false;
+    this.#target = { key, delta };
+    this.#chained = 0;
+    this.#options.requestUpdate();
+    return true;
+  }
+
+  /**
+   * After a render (and on resizes): measures the rendered rows, sizes the spacers, restores the
+   * anchor (or the bottom), and asks for another render when the window no longer covers the view.
+   */
+  settle(): void {
+    const els = this.#options.elements();
+    if (!els) return;
+    const { scroller, rows, before, after } = els;
+    const rowEls = [...rows.querySelectorAll<HTMLElement>(ROW_SELECTOR)];
+    let changed = false;
+    for (const el of rowEls) {
+      const key = el.dataset.row!;
+      const h = el.getBoundingClientRect().height;
+      const old = this.#heights.get(key);
+      if (old !== undefined && Math.abs(old - h) < 0.5) continue;
+      this.#measuredSum += h - (old ?? 0);
+      this.#heights.set(key, h);
+      changed = true;
+    }
+    if (changed) this.#computeOffsets();
+    before.style.height = `${this.#offsets[this.start]}px`;
+    after.style.height = `${this.#offsets[this.#keys.length] - this.#offsets[this.end]}px`;
+    this.#observe(rowEls, scroller);
+
+    const view = scroller.getBoundingClientRect();
+    const place = this.#target ?? (this.pinned ? undefined : this.#anchor);
+    if (this.pinned) {
+      this.#scrollTo(scroller, scroller.scrollHeight);
+    } else if (place) {
+      const el = rowEls.find((r) => r.dataset.row === place.key);
+      if (el) this.#scrollTo(scroller, scroller.scrollTop + el.getBoundingClientRect().top - view.top - place.delta);
+      this.#target = undefined;
+    }
+    this.#rowsTop = rows.getBoundingClientRect().top - view.top + scroller.scrollTop;
+    if (!this.pinned) this.#anchor = this.#readAnchor() ?? this.#anchor;
+
+    const [start, end] = this.#rangeFor(this.pinned ? this.#desiredTop() : this.#viewTop());
+    if ((start !== this.start || end !== this.end) && this.#chained++ < 8) this.#options.requestUpdate();
+  }
+
+  /** On scroll: notes the anchor and re-renders when the window must move. */
+  onScroll(): void {
+    this.#chained = 0;
+    if (!this.pinned) this.#anchor = this.#readAnchor() ?? this.#anchor;
+    const [start, end] = this.#rangeFor(this.#viewTop());
+    if (start !== this.start || end !== this.end) this.#options.requestUpdate();
+  }
+
+  #forget(key: string): void {
+    const h = this.#heights.get(key);
+    if (h === undefined) return;
+    this.#measuredSum -= h;
+    this.#heights.delete(key);
+  }
+
+  #estimate(): number {
+    return this.#heights.size > 0 ? this.#measuredSum / this.#heights.size : 64;
+  }
+
+  #computeOffsets(): void {
+    const n = this.#keys.length;
+    const estimate = this.#estimate();
+    const offsets = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + (this.#heights.get(this.#keys[i]) ?? estimate);
+    this.#offsets = offsets;
+  }
+
+  /** Top of the viewport in row coordinates, as the scroller stands now. */
+  #viewTop(): number {
+    const els = this.#options.elements();
+    return els ? els.scroller.scrollTop - this.#rowsTop : 0;
+  }
+
+  #viewHeight(): number {
+    return this.#options.elements()?.scroller.clientHeight || 720;
+  }
+
+  /** Top of the viewport in row coordinates once this render is placed. */
+  #desiredTop(): number {
+    if (this.pinned) return this.#offsets[this.#keys.length] - this.#viewHeight();
+    const place = this.#target ?? this.#anchor;
+    const i = place ? this.#index.get(place.key) : undefined;
+    return i !== undefined ? this.#offsets[i] - place!.delta : this.#viewTop();
+  }
+
+  /** The rows overlapping [top - overscan, top + view + overscan], as [start, end). */
+  #rangeFor(top: number): [number, number] {
+    const n = this.#keys.length;
+    const bottom = top + this.#viewHeight() + this.#overscan;
+    let start = this.#rowAt(top - this.#overscan);
+    let end = Math.min(n, this.#rowAt(bottom) + 1);
+    if (end - start > this.#maxRows) {
+      if (this.pinned) start = end - this.#maxRows;
+      else end = start + this.#maxRows;
+    }
+    // A few tall rows still come with their neighbours (a short thread renders whole).
+    const missing = this.#minRows - (end - start);
+    if (missing > 0) {
+      end = Math.min(n, end + Math.floor(missing / 2));
+      start -= this.#minRows - (end - start);
+    }
+    start = Math.max(0, start);
+    return [start, Math.max(start, end)];
+  }
+
+  /** Index of the row at `y` (row coordinates), clamped to the rows. */
+  #rowAt(y: number): number {
+    const offsets = this.#offsets;
+    let lo = 0;
+    let hi = this.#keys.length - 1;
+    if (hi < 0) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offsets[mid] <= y) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The first rendered row still visible at the viewport top, and how far below the top it starts. */
+  #readAnchor(): Anchor | undefined {
+    const els = this.#options.elements();
+    if (!els) return undefined;
+    const view = els.scroller.getBoundingClientRect();
+    for (const el of els.rows.querySelectorAll<HTMLElement>(ROW_SELECTOR)) {
+      const r = el.getBoundingClientRect();
+      if (r.bottom <= view.top) continue;
+      if (r.top >= view.bottom) return undefined;
+      return { key: el.dataset.row!, delta: r.top - view.top };
+    }
+    return undefined;
+  }
+
+  #scrollTo(scroller: HTMLElement, top: number): void {
+    scroller.scrollTop = top;
+    this.#options.onProgrammaticScroll(scroller.scrollTop);
+  }
+
+  /** Watches the rendered rows (content that grows: images, fonts, an opened merged forward) and the viewport. */
+  #observe(rowEls: HTMLElement[], scroller: HTMLElement): void {
+    const ro = this.#resize;
+    if (!ro) return;
+    const now = new Set<Element>(rowEls);
+    now.add(scroller);
+    for (const el of this.#observed) if (!now.has(el)) ro.unobserve(el);
+    for (const el of now) if (!this.#observed.has(el)) ro.observe(el);
+    this.#observed.clear();
+    for (const el of now) this.#observed.add(el);
+  }
+}

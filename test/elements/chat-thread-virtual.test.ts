@@ -1,0 +1,191 @@
+/**
+ * `<chat-thread>` on long histories (thousands of messages seeded through the server's admin
+ * send, see web-test-runner.config.mjs): only rows near the viewport exist, it opens at the
+ * newest, keeps its place when older pages load, and jumps to unread messages and mentions.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/elements/define.js';
+import { createChatClient, createMemoryStorage } from '../../src/client/index.js';
+import type { ChatClient } from '../../src/client/types.js';
+import type { ChatThread } from '../../src/elements/chat-thread.js';
+import { closeClients, connect, part, parts, tokenFor, uniqueUser } from './helpers.js';
+
+/** Sends `count` texts `<prefix><i>` from `from` to `to` through the admin API. */
+async function seed(from: string, to: string, count: number, options: { prefix?: string; mention?: number[] } = {}): Promise<void> {
+  const q = new URLSearchParams({ from, to, count: String(count), prefix: options.prefix ?? '#', mention: (options.mention ?? []).join(',') });
+  const res = await fetch(`/__natter/seed?${q}`);
+  if (!res.ok) throw new Error(`seed route: ${res.status}`);
+}
+
+/** A fresh device of `userId` (memory storage): the server gives it the newest page, older ones on demand. */
+async function freshDevice(userId: string): Promise<ChatClient> {
+  const { token, url } = await tokenFor(userId);
+  const client = createChatClient({ url, token, storage: createMemoryStorage() });
+  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 10_000 });
+  return client;
+}
+
+const log = (el: ChatThread) => part(el, 'log')!;
+
+/** Whether the bubble reading exactly `text` is rendered and inside the log's viewport. */
+function onScreen(el: ChatThread, text: string): boolean {
+  const bubble = parts(el, 'bubble').find((b) => b.textContent!.trim() === text);
+  if (!bubble) return false;
+  const r = bubble.getBoundingClientRect();
+  const v = log(el).getBoundingClientRect();
+  return r.bottom > v.top && r.top < v.bottom;
+}
+
+const atBottom = (el: ChatThread) => log(el).scrollHeight - log(el).scrollTop - log(el).clientHeight < 2;
+
+/** Pages the whole history in through the element's public `loadOlder()`. */
+async function loadAll(el: ChatThread, client: ChatClient, conversation: `p2p:${string}`): Promise<void> {
+  while (client.hasOlder(conversation).get()) await el.loadOlder();
+  await el.updateComplete;
+}
+
+describe('chat-thread on a long history', function () {
+  (this as { timeout(ms: number): void }).timeout(120_000);
+  let aliceId: string;
+  let bobId: string;
+  let alice: ChatClient;
+
+  beforeEach(async () => {
+    aliceId = uniqueUser('alice');
+    bobId = uniqueUser('bob');
+    // Both users exist once they have connected; the history is written while they are away.
+    await connect(bobId, 'Bob');
+    await connect(aliceId, 'Alice');
+    await closeClients();
+  });
+
+  afterEach(async () => {
+    await alice?.close();
+    await closeClients();
+  });
+
+  function thread(client: ChatClient, conversation: string): Promise<ChatThread> {
+    return fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${client} conversation=${conversation}></chat-thread>`);
+  }
+
+  it('opens at the newest of 10,000 messages and keeps fewer than 200 message rows in the DOM', async () => {
+    await seed(bobId, aliceId, 10_000);
+    alice = await freshDevice(aliceId);
+    const el = await thread(alice, `p2p:${bobId}`);
+    await waitUntil(() => onScreen(el, '#9999'), 'the newest message should be on screen', { timeout: 10_000 });
+    expect(atBottom(el)).to.equal(true);
+
+    await loadAll(el, alice, `p2p:${bobId}`);
+    expect(alice.messages(`p2p:${bobId}`).get()).to.have.length(10_000);
+    expect(parts(el, 'message').length).to.be.below(200);
+    expect(atBottom(el), 'loading older pages at the bottom stays there').to.equal(true);
+
+    log(el).scrollTop = 0;
+    await waitUntil(() => onScreen(el, '#0'), 'the oldest message should show at the top', { timeout: 10_000 });
+    expect(parts(el, 'message').length).to.be.below(200);
+  });
+
+  it('keeps the message in view where it was when older messages load above', async () => {
+    await seed(bobId, aliceId, 600);
+    alice = await freshDevice(aliceId);
+    const el = await thread(alice, `p2p:${bobId}`);
+    await waitUntil(() => onScreen(el, '#599'), 'the newest message should be on screen');
+    // Scroll up a little: the thread leaves the bottom, a message sits at the top of the view.
+    const scrolled = new Promise((r) => log(el).addEventListener('scroll', r, { once: true }));
+    log(el).scrollTop -= 300;
+    await scrolled;
+    await el.updateComplete;
+    expect(atBottom(el)).to.equal(false);
+    const view = log(el).getBoundingClientRect();
+    const anchor = parts(el, 'bubble').find((b) => b.getBoundingClientRect().top >= view.top)!;
+    const text = anchor.textContent!.trim();
+    const before = anchor.getBoundingClientRect().top;
+
+    const held = alice.messages(`p2p:${bobId}`).get().length;
+    await el.loadOlder();
+    await waitUntil(() => alice.messages(`p2p:${bobId}`).get().length > held, 'older messages should arrive');
+    await el.updateComplete;
+    const same = parts(el, 'bubble').find((b) => b.textContent!.trim() === text)!;
+    expect(same, `${text} should still be rendered`).to.not.equal(undefined);
+    expect(Math.abs(same.getBoundingClientRect().top - before)).to.be.below(2);
+  });
+
+  it('shows the new-messages pill when a message arrives while scrolled up, and goes down to it', async () => {
+    await seed(bobId, aliceId, 300);
+    alice = await freshDevice(aliceId);
+    const el = await thread(alice, `p2p:${bobId}`);
+    await waitUntil(() => onScreen(el, '#299'), 'the newest message should be on screen');
+    log(el).scrollTop -= 600;
+    await waitUntil(() => !onScreen(el, '#299'), 'the newest message should scroll away');
+
+    const bob = await connect(bobId, 'Bob');
+    await bob.send(`p2p:${aliceId}`, 'are you there?');
+    await waitUntil(() => part(el, 'jump-button'), 'the pill should show');
+    expect(onScreen(el, 'are you there?')).to.equal(false);
+
+    part<HTMLButtonElement>(el, 'jump-button')!.click();
+    await waitUntil(() => onScreen(el, 'are you there?'), 'the new message should be on screen');
+    await waitUntil(() => !part(el, 'jump-button'), 'the pill should go');
+    expect(atBottom(el)).to.equal(true);
+  });
+
+  it('announces an arriving message in a polite live region while the rows stay silent', async () => {
+    alice = await freshDevice(aliceId);
+    const el = await thread(alice, `p2p:${bobId}`);
+    const bob = await connect(bobId, 'Bob');
+    await bob.send(`p2p:${aliceId}`, 'hello there');
+    await waitUntil(() => log(el).textContent!.includes('Bob: hello there'), 'the message should be announced');
+    expect(log(el).getAttribute('aria-live')).to.equal('polite');
+    const announcer = [...log(el).querySelectorAll('.visually-hidden')].find((n) => n.textContent!.includes('Bob: hello there'))!;
+    expect(announcer.closest('[aria-live="off"]')).to.equal(null);
+    expect(part(el, 'message')!.closest('[aria-live="off"]')).to.not.equal(null);
+  });
+
+  it('jumps to the first unread message, loading older pages to reach it', async () => {
+    await seed(bobId, aliceId, 2_000, { prefix: 'read ' });
+    const reader = await connect(aliceId);
+    await waitUntil(() => reader.$conversations.get().some((c) => c.id === `p2p:${bobId}` && c.lastSeq >= 2_000), 'alice should see the history');
+    reader.markRead(`p2p:${bobId}`);
+    await waitUntil(() => reader.$conversations.get().find((c) => c.id === `p2p:${bobId}`)?.unread === 0, 'alice should have read it');
+    await closeClients();
+    await seed(bobId, aliceId, 700, { prefix: 'unread ' });
+
+    alice = await freshDevice(aliceId);
+    const el = await thread(alice, `p2p:${bobId}`);
+    await waitUntil(() => onScreen(el, 'unread 699'), 'the newest message should be on screen');
+    expect(await el.jumpToFirstUnread()).to.equal(true);
+    await waitUntil(() => onScreen(el, 'unread 0'), 'the first unread message should be on screen');
+    expect(onScreen(el, 'unread 699')).to.equal(false);
+  });
+
+  it('jumps to the unread message that mentions the user', async () => {
+    await seed(bobId, aliceId, 900, { mention: [250] });
+    alice = await freshDevice(aliceId);
+    const el = await thread(alice, `p2p:${bobId}`);
+    await waitUntil(() => onScreen(el, '#899'), 'the newest message should be on screen');
+    expect(await el.jumpToMention()).to.equal(true);
+    await waitUntil(() => onScreen(el, '#250'), 'the mention should be on screen');
+  });
+
+  it('scrolls to a message by id, paging it in', async () => {
+    await seed(bobId, aliceId, 500);
+    alice = await freshDevice(aliceId);
+    const el = await thread(alice, `p2p:${bobId}`);
+    await waitUntil(() => onScreen(el, '#499'), 'the newest message should be on screen');
+    const reader = await connect(aliceId);
+    const id = await findId(reader, `p2p:${bobId}`, '#10');
+    expect(await el.scrollToMessage(id)).to.equal(true);
+    await waitUntil(() => onScreen(el, '#10'), 'the message should be on screen');
+  });
+});
+
+/** The server id of the message reading `text`, paging the reader's history until it is held. */
+async function findId(client: ChatClient, conversation: `p2p:${string}`, text: string): Promise<string> {
+  let more = true;
+  for (;;) {
+    const m = client.messages(conversation).get().find((x) => x.elem.type === 'text' && x.elem.text === text);
+    if (m) return m.id;
+    if (!more) throw new Error(`${text} not found`);
+    more = await client.loadOlder(conversation, 200);
+  }
+}
