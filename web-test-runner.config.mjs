@@ -26,7 +26,8 @@ function natterServer() {
       const natter = await tsImport('./src/server/index.ts', import.meta.url);
       signUserToken = natter.signUserToken;
       dataDir = await mkdtemp(join(tmpdir(), 'natter-wtr-'));
-      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}` });
+      // The test pages come from the runner's own origin, not the chat server's.
+      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000 });
       const { url } = await server.listen(0, '127.0.0.1');
       wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
     },
@@ -35,6 +36,32 @@ function natterServer() {
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
     async serve(context) {
+      // Admin broadcasts for element tests: `?content=&from=&offline=1`, or `?withdraw=<id>`.
+      if (context.path === '/__natter/broadcast') {
+        const q = context.query;
+        const headers = { 'cache-control': 'no-store' };
+        if (q.withdraw) {
+          await server.core.broadcasts.withdraw(String(q.withdraw));
+          return { body: '{}', type: 'json', headers };
+        }
+        const b = await server.core.broadcasts.send({ content: String(q.content ?? ''), offline: q.offline === '1', ...(q.from ? { from: String(q.from) } : {}) });
+        return { body: JSON.stringify(b), type: 'json', headers };
+      }
+      // Long histories for element tests: `?from=&to=&count=[&prefix=][&mention=<i>,<j>]` sends
+      // `count` texts `<prefix><i>` from one existing user to another (admin send), in order of
+      // `i`, `to` @mentioned in the listed ones.
+      if (context.path === '/__natter/seed') {
+        const q = context.query;
+        const count = Number(q.count ?? 0);
+        const mention = new Set(String(q.mention ?? '').split(',').filter(Boolean).map(Number));
+        const send = (i) => server.admin.send({
+          from: String(q.from), to: String(q.to), elem: { type: 'text', text: `${q.prefix ?? '#'}${i}` },
+          options: mention.has(i) ? { groupAtUserList: [String(q.to)] } : {},
+        });
+        // In batches: the store commits a batch per event-loop turn.
+        for (let i = 0; i < count; i += 500) await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, k) => send(i + k)));
+        return { body: JSON.stringify({ count }), type: 'json', headers: { 'cache-control': 'no-store' } };
+      }
       if (context.path !== '/__natter/token') return undefined;
       const userId = String(context.query.user ?? '');
       const name = context.query.name ? String(context.query.name) : undefined;

@@ -12,6 +12,8 @@ import { initials, hueOf } from '../src/elements/format.js';
 const DEMO_USERS = ['alice', 'bob', 'carol'];
 
 const params = new URLSearchParams(location.search);
+// `?lang=zh-CN` shows the elements' Simplified Chinese strings (they follow the nearest `lang`).
+if (params.get('lang')) document.documentElement.lang = params.get('lang')!;
 const userId = params.get('user')?.trim() || 'alice';
 const endpoints = serverEndpoints(params.get('server'));
 
@@ -160,7 +162,8 @@ function setupTheme(): void {
 renderSwitchLinks();
 setupTheme();
 
-const client = createChatClient({ url: endpoints.ws, getToken: fetchToken });
+// storageKey: the outbox must be found before a token can be fetched (a reload while offline).
+const client = createChatClient({ url: endpoints.ws, getToken: fetchToken, storageKey: userId });
 wire(client);
 // Check the server early so a missing one is explained instead of spinning forever.
 fetchToken().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import {
   ChatError,
   decodeClientFrame,
   encodeFrame,
+  LIMITS,
   UNFORWARDABLE_ELEM_TYPES,
   type Broadcast,
   type ClientFrame,
@@ -133,6 +134,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   function snapshot(): PersistedState {
     const state: PersistedState = { userId: myId() ?? '', deviceId, conversations: conversations.all(), threads: {} };
+    // The server sends a broadcast to a device once: kept here, it survives a reload.
+    if ($broadcasts.get().length > 0) state.broadcasts = $broadcasts.get();
     for (const id of threads.ids()) state.threads[id] = trimWindow(threads.get(id)!, cacheLimit);
     return state;
   }
@@ -168,6 +171,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       knownUserId ??= state.userId || undefined;
       for (const c of state.conversations) conversations.upsert(c);
       threads.restore(state.threads);
+      $broadcasts.set((state.broadcasts ?? []).filter((b) => b.expiresAt === undefined || b.expiresAt > Date.now()));
     }
     deviceId ||= state?.deviceId || createDeviceId();
     await outbox.restore();
@@ -219,6 +223,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         return;
       case 'broadcast.removed':
         $broadcasts.set($broadcasts.get().filter((b) => b.id !== frame.id));
+        persister.schedule();
         return;
       case 'blocklist.updated':
         $blocked.set(frame.blocked);
@@ -300,7 +305,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     const list = $broadcasts.get();
     if (list.some((x) => x.id === b.id)) return;
     if (b.expiresAt !== undefined && b.expiresAt < Date.now()) return;
-    $broadcasts.set([b, ...list].sort((x, y) => y.time - x.time));
+    // As many as the server keeps offline; older ones are of no interest to a banner.
+    $broadcasts.set([b, ...list].sort((x, y) => y.time - x.time).slice(0, LIMITS.offlineBroadcastsKept));
+    persister.schedule();
     emit('broadcast', b);
   }
 
@@ -374,7 +381,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         targets.map((conversationId) => {
           const entry = newEntry(conversationId, opts);
           entry.forward = structuredClone(source);
-          return queue(entry);
+          // Name the entry left failed in the target's thread, so a caller can resend it.
+          return queue(entry).catch((error: unknown) => {
+            if (error instanceof ChatError && outbox.get(entry.clientMsgId)) Object.assign(error, { clientMsgId: entry.clientMsgId });
+            throw error;
+          });
         }),
       );
     },

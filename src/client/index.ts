@@ -13,6 +13,7 @@ export type {
   ClientStorage,
   ConnectionState,
   Conversation,
+  ForwardFailure,
   MessageStatus,
   OutboxEntry,
   PersistedState,

@@ -22,6 +22,7 @@ export function localToChat(local: LocalEntry, me: Profile | undefined, find: Fi
     isSelf: true,
   };
   if (local.error) chat.error = local.error;
+  if (local.error && entry.retryAt !== undefined) chat.retryAt = entry.retryAt;
   if (entry.localCustomData !== undefined) chat.localCustomData = entry.localCustomData;
   return chat;
 }

@@ -230,6 +230,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (!isTransient(error.name)) {
         t.entry.state = 'rejected';
         t.entry.error = error;
+        // An absolute time, so "try again at …" stays true however late the thread shows it.
+        if (error.retryAfterMs !== undefined) t.entry.retryAt = Date.now() + error.retryAfterMs;
         void storage.putOutbox(t.entry).catch(warn);
       }
       markFailed(t, ChatError.from(error));
@@ -242,6 +244,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (t.inFlight && t.status === 'sending') return result;
       t.entry.state = 'pending';
       delete t.entry.error;
+      delete t.entry.retryAt;
       await storage.putOutbox(t.entry);
       t.status = 'sending';
       delete t.error;

@@ -49,6 +49,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const resetting = new Set<ConversationId>();
   /** clientMsgIds this device sent and had acked: their commit raises no `message` event. */
   const ownSent = new Set<string>();
+  /**
+   * Where each window ended when the session opened (what `session.open` told the server).
+   * Live messages may arrive before `sync.conversations` (the server subscribes the connection
+   * before it reads the summaries), so only this, not the window now, says whether we hold
+   * more than the server.
+   */
+  let heldAtOpen = new Map<ConversationId, number>();
+  /** Conversations named in this session's `sync.conversations`. */
+  let listed = new Set<ConversationId>();
+
+  /**
+   * Where the window of a conversation first seen live starts. A 1:1 chat the summary did not
+   * list began after it, so all of it is news: from seq 1, and a gap fetch brings whatever an
+   * earlier message that was overtaken in flight (e.g. our own ack behind the peer's reply, or
+   * messages relayed by different nodes). A group joined meanwhile starts at the message that
+   * announced us; what came before the join is history.
+   */
+  const startOf = (id: ConversationId, seq: number) => (id.startsWith('p2p:') && !listed.has(id) ? 0 : seq - 1);
 
   function commit(id: ConversationId, change: WindowChange): void {
     if (change.committed.length > 0 || change.buffered) threads.touch(id);
@@ -116,7 +134,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         unplaced.set(id, list);
         return;
       }
-      w = place(id, message.seq - 1);
+      w = place(id, startOf(id, message.seq));
     }
     const change = addMessage(w, message);
     commit(id, change);
@@ -130,6 +148,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
     sessionStarted() {
       synced = false;
+      heldAtOpen = new Map(threads.ids().map((id) => [id, threads.get(id)!.toSeq]));
       filling.clear();
       resetting.clear();
     },
@@ -137,10 +156,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     handle(frame) {
       switch (frame.type) {
         case 'sync.conversations':
+          listed = new Set(frame.items.map((item) => item.id));
           for (const item of frame.items) {
-            const w = threads.get(item.id);
-            // The server holds less than we do (its data was reset): our window is stale.
-            if (w && w.toSeq > item.lastSeq) threads.delete(item.id);
+            const held = heldAtOpen.get(item.id);
+            // The server holds less than we did (its data was reset): our window is stale.
+            if (held !== undefined && held > item.lastSeq && threads.get(item.id)) threads.delete(item.id);
             threads.touch(item.id);
           }
           conversations.setAll(frame.items);
@@ -155,7 +175,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           return true;
         case 'sync.done':
           synced = true;
-          for (const [id, list] of [...unplaced]) place(id, list[0].seq - 1);
+          for (const [id, list] of [...unplaced]) place(id, startOf(id, list[0].seq));
           for (const id of threads.ids()) fillGap(id);
           return true;
         case 'message.new':

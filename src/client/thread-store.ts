@@ -57,17 +57,35 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
     return n;
   };
 
+  /**
+   * Per conversation, the shown committed messages as last converted. A window only grows at its
+   * ends (or is replaced), so while its first and last converted messages still sit that far
+   * apart, the run between is reused: paging in 10,000 messages converts each once, instead of
+   * the whole thread again on every page.
+   */
+  const lastShown = new Map<ConversationId, { first: Message; last: Message; chats: ChatMessage[] }>();
+
+  const shownChats = (id: ConversationId, msgs: Message[], from: number): ChatMessage[] => {
+    const start = firstAtOrAbove(msgs, from);
+    const prev = lastShown.get(id);
+    const j = prev ? firstAtOrAbove(msgs, prev.first.seq) : -1;
+    const k = j + (prev?.chats.length ?? 0);
+    const chats =
+      prev && j >= start && k <= msgs.length && msgs[j] === prev.first && msgs[k - 1] === prev.last
+        ? msgs.slice(start, j).map(options.toChat).concat(prev.chats, msgs.slice(k).map(options.toChat))
+        : msgs.slice(start).map(options.toChat);
+    if (chats.length > 0) lastShown.set(id, { first: msgs[start], last: msgs[msgs.length - 1], chats });
+    else lastShown.delete(id);
+    return chats;
+  };
+
   const computeMessages = (id: ConversationId): ChatMessage[] => {
     const w = windows.get(id);
-    const from = shownFrom.get(id) ?? 0;
-    const committed: ChatMessage[] = [];
-    if (w) {
-      for (const m of w.messages) if (m.seq >= from) committed.push(options.toChat(m));
-      // Buffered messages are committed too, only their predecessors are still unknown: showing
-      // them avoids an own acked message vanishing until the gap is filled.
-      for (const m of w.buffer) committed.push(options.toChat(m));
-    }
-    return [...committed, ...options.local(id)];
+    if (!w) return options.local(id);
+    const committed = shownChats(id, w.messages, shownFrom.get(id) ?? 0);
+    // Buffered messages are committed too, only their predecessors are still unknown: showing
+    // them avoids an own acked message vanishing until the gap is filled.
+    return committed.concat(w.buffer.map(options.toChat), options.local(id));
   };
 
   const computeOlder = (id: ConversationId) => hiddenCount(id) > 0 || (windows.get(id)?.hasOlder ?? options.hasAny(id));
@@ -85,11 +103,13 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
     },
     replace(id, w) {
       windows.set(id, w);
+      lastShown.delete(id);
       shownFrom.delete(id);
       dirty.add(id);
     },
     delete(id) {
       windows.delete(id);
+      lastShown.delete(id);
       shownFrom.delete(id);
       dirty.add(id);
     },
@@ -133,6 +153,8 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
     },
     touch: (id) => void dirty.add(id),
     touchAll() {
+      // What a message converts to may have changed (who "self" is): convert all again.
+      lastShown.clear();
       for (const id of messageAtoms.keys()) dirty.add(id);
       for (const id of windows.keys()) dirty.add(id);
     },
@@ -148,6 +170,7 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
         const id = key as ConversationId;
         const w = restoreWindow(t.fromSeq, t.toSeq, t.messages);
         windows.set(id, w);
+        lastShown.delete(id);
         if (w.messages.length > options.initialShown) {
           shownFrom.set(id, w.messages[w.messages.length - options.initialShown].seq);
         }
@@ -156,4 +179,16 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
     },
   };
   return store;
+}
+
+/** Index of the first message with seq >= `seq` (messages ascend by seq). */
+function firstAtOrAbove(msgs: readonly Message[], seq: number): number {
+  let lo = 0;
+  let hi = msgs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (msgs[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,5 +1,6 @@
 import type { ReadableAtom } from 'nanostores';
 import type {
+  ChatError,
   Broadcast,
   ConversationId,
   ConversationSummary,
@@ -25,6 +26,8 @@ export interface ChatMessage extends Message {
   status: MessageStatus;
   /** Why a failed message failed (stable code and a human message). */
   error?: ErrorBody;
+  /** A rate-limited send: when a resend can succeed (ms since the epoch, this device's clock). */
+  retryAt?: number;
   /** Device-local data (never sent). */
   localCustomData?: string;
   /** True for messages this user sent. */
@@ -62,6 +65,8 @@ export interface OutboxEntry {
   /** `pending` is retried automatically when online; `rejected` waits for the user. */
   state: 'pending' | 'rejected';
   error?: ErrorBody;
+  /** Set with a RATE_LIMITED error: when a resend can succeed. */
+  retryAt?: number;
   /** The user who wrote it, once known; entries of another user are never sent. */
   userId?: string;
 }
@@ -73,6 +78,8 @@ export interface PersistedState {
   conversations: Conversation[];
   /** Per conversation: messages held (ascending seq) and the contiguous window [fromSeq, toSeq]. */
   threads: Record<string, { fromSeq: number; toSeq: number; messages: Message[] }>;
+  /** Broadcasts received and not withdrawn, newest first (the server sends each to a device once). */
+  broadcasts?: Broadcast[];
 }
 
 export interface ChatClientOptions {
@@ -137,6 +144,8 @@ export interface ChatClient extends EventTarget {
   /**
    * Forwards existing messages to each target conversation (SPEC §4), one outbox entry per target.
    * Resolves with one result per target, in order; system notifications and call events are refused (NOT_FORWARDABLE).
+   * A rejected result's reason is a {@link ForwardFailure}: its `clientMsgId` names the entry left failed in the
+   * target's thread (for `resend`), absent when nothing was queued.
    */
   forward(
     targets: ConversationId[],
@@ -156,6 +165,9 @@ export interface ChatClient extends EventTarget {
   /** Closes the socket and storage. The client cannot be reused. */
   close(): Promise<void>;
 }
+
+/** Why one target of a `forward` failed; `clientMsgId` is set when an outbox entry was queued (resend it). */
+export type ForwardFailure = ChatError & { clientMsgId?: string };
 
 /** Events a ChatClient dispatches (all `CustomEvent`s): */
 export interface ChatClientEventMap {

@@ -1,5 +1,6 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles/shared.styles.js';
+import { threadActionsStyles } from './thread/thread-actions.styles.js';
 
 export const styles = [
   sharedStyles,
@@ -24,8 +25,21 @@ export const styles = [
       min-height: 0;
       overflow-y: auto;
       overscroll-behavior: contain;
+      /* The virtual list keeps the view still itself (anchor row, or the bottom). */
+      overflow-anchor: none;
       display: flex;
       flex-direction: column;
+    }
+
+    /* The rendered window of rows between two spacers standing in for the rest. */
+    .rows,
+    .row {
+      display: flex;
+      flex-direction: column;
+    }
+
+    .spacer {
+      flex: none;
     }
 
     /* margin-top: auto keeps a short thread at the bottom, as chat apps do. */
@@ -145,6 +159,18 @@ export const styles = [
       align-items: flex-end;
     }
 
+    /* User-supplied text is bidi-isolated: an override character cannot reorder what follows. */
+    [part~='sender'],
+    [part~='bubble'] {
+      unicode-bidi: isolate;
+    }
+
+    /* A name is user-supplied too: one long word must not widen the thread. */
+    [part~='sender'] {
+      max-width: 100%;
+      overflow-wrap: anywhere;
+    }
+
     [part~='sender'] {
       margin: 0 0 2px 0.75rem;
       font-size: 0.75rem;
@@ -260,4 +286,5 @@ export const styles = [
       text-align: center;
     }
   `,
+  threadActionsStyles,
 ];

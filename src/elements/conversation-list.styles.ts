@@ -72,6 +72,7 @@ export const styles = [
 
     .name {
       font-weight: 600;
+      unicode-bidi: isolate;
     }
 
     .mention {

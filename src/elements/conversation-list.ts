@@ -123,8 +123,9 @@ export class ConversationList extends LitElement {
     const name = c.name || target;
     const last = c.lastMessage;
     const me = this.#me.value?.id;
-    const who = !last ? '' : last.sender === me ? 'You: ' : type === 'group' ? `${last.senderProfile.name ?? last.sender}: ` : '';
-    const preview = last ? who + describeElem(last.elem) : '';
+    // Names and text are isolated (<bdi>), so a right-to-left override in one cannot reorder the other.
+    const who = !last ? '' : last.sender === me ? 'You: ' : type === 'group' ? html`<bdi>${last.senderProfile.name ?? last.sender}</bdi>: ` : '';
+    const preview = last ? html`${who}<bdi>${describeElem(last.elem)}</bdi>` : '';
     const unread = c.unread > 0;
     return html`
       <div

@@ -16,6 +16,7 @@ export const ERRORS = {
   TOKEN_EXPIRED: { code: 2002, status: 401, message: 'The token has expired.' },
   ADMIN_REQUIRED: { code: 2003, status: 403, message: 'This needs the admin key.' },
   USER_DELETED: { code: 2004, status: 401, message: 'This user no longer exists.' },
+  ORIGIN_NOT_ALLOWED: { code: 2005, status: 403, message: 'This site is not allowed to use this chat server.' },
 
   NOT_MEMBER: { code: 3000, status: 403, message: 'You are not a member of this conversation.' },
   NOT_FRIENDS: { code: 3001, status: 403, message: 'You can only message friends.' },

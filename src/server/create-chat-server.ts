@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import { createMemoryBus } from './bus/memory-bus.js';
 import { createRedisBus } from './bus/redis-bus.js';
 import { createRedisRateLimiter } from './bus/redis-rate-limiter.js';
@@ -11,6 +12,8 @@ import type { Logger } from './core/logger.js';
 import { createMemoryRateLimiter, type RateLimiter } from './core/rate-limiter.js';
 import type { Store } from './core/store.js';
 import { buildHttpApp } from './http/http-app.js';
+import { metricsRoutes } from './http/metrics-routes.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
 import { resolveOptions, type ChatServerOptions } from './options.js';
 import { createPostgresStore } from './store/postgres-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
@@ -26,6 +29,8 @@ export interface ChatServer {
   readonly http: FastifyInstance;
   readonly store: Store;
   readonly bus: Bus;
+  /** This server's Prometheus registry (served at `GET /metrics`). */
+  readonly metrics: Registry;
   /** True when dev routes are on. */
   readonly dev: boolean;
 }
@@ -55,37 +60,49 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     bus = await make(o.bus, () => (redisUrl ? createRedisBus({ url: redisUrl, prefix, logger }) : createMemoryBus()));
     opened.push(bus);
     rateLimiter = o.rateLimiter ?? (redisUrl
-      ? await createRedisRateLimiter({ url: redisUrl, prefix, limit: o.sendsPerMinute, logger })
-      : createMemoryRateLimiter(o.sendsPerMinute));
+      ? await createRedisRateLimiter({ url: redisUrl, prefix, limit: o.sendsPerMinute, windowMs: o.sendRateWindowMs, logger })
+      : createMemoryRateLimiter(o.sendsPerMinute, o.sendRateWindowMs));
   } catch (err) {
     for (const r of opened.reverse()) await r.close().catch(() => undefined);
     throw err;
   }
   const secret = new TextEncoder().encode(o.secret ?? randomBytes(32).toString('base64url'));
+  // Sources are read at scrape time only, by which point `core` and `gateway` exist.
+  const metrics = createServerMetrics({
+    connections: () => gateway?.connections ?? 0,
+    sessions: () => [...core.registry.all()].length,
+    pingStore: () => store.ping(),
+    pingBus: async () => bus.ping?.(),
+  });
 
   const core = new ChatCore({
-    store, bus, rateLimiter, clock: o.clock, secret, logger,
+    store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
+    maxConnectionsPerUser: o.maxConnectionsPerUser,
+    broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
   });
   const admin = new AdminApi(core);
+  const allowedOrigins = o.allowedOrigins ?? (o.dev ? '*' : []);
   http = await buildHttpApp(core, admin, {
     adminKey: o.adminKey,
     dev: o.dev,
-    allowedOrigins: o.allowedOrigins ?? (o.dev ? '*' : []),
+    allowedOrigins,
     staticDir: o.staticDir,
     httpLogger: o.logger,
     logger,
   });
+  metricsRoutes(http, { registry: metrics.registry, adminKey: o.adminKey, metricsKey: o.metricsKey });
   await core.start();
   let gateway: Gateway | undefined;
   let closing: Promise<void> | undefined;
 
   return {
-    core, admin, http, store, bus, dev: o.dev,
+    core, admin, http, store, bus, metrics: metrics.registry, dev: o.dev,
     async listen(port = 0, host = '127.0.0.1') {
       gateway ??= attachGateway(http.server, core, {
         path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
         maxBufferedBytes: o.maxBufferedBytes, authTimeoutMs: o.authTimeoutMs, logger,
+        allowedOrigins, maxConnectionsPerIp: o.maxConnectionsPerIp,
       });
       await http.listen({ port, host });
       const address = http.server.address();

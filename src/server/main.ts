@@ -5,12 +5,16 @@
  *   PORT (8787), HOST (127.0.0.1; set 0.0.0.0 to accept other machines),
  *   NATTER_DATA_DIR (./data), NATTER_SECRET (unset = dev mode), NATTER_ADMIN_KEY,
  *   NATTER_FRIENDS_ONLY (1/true), NATTER_SEND_RATE_PER_MINUTE (300),
+ *   NATTER_SEND_RATE_WINDOW_MS (60000; the window that rate counts in),
  *   NATTER_BLOCKED_SENDER_SEES_ERROR (1/true), NATTER_REPLAY_LIMIT (10000),
+ *   NATTER_BROADCASTS_PER_MINUTE (10), NATTER_BROADCASTS_PER_DAY (1000),
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default * in dev mode, none otherwise),
  *   NATTER_LOG (1/true for request logs),
+ *   NATTER_MAX_CONNECTIONS_PER_USER (32), NATTER_MAX_CONNECTIONS_PER_IP (1024),
  *   NATTER_DATABASE_URL (postgres://…; store in PostgreSQL instead of SQLite),
  *   NATTER_REDIS_URL (redis://…; fan-out and rate limits shared by every node),
- *   NATTER_REDIS_PREFIX (natter:; one per deployment sharing a Redis).
+ *   NATTER_REDIS_PREFIX (natter:; one per deployment sharing a Redis),
+ *   NATTER_METRICS_KEY (Bearer key for GET /metrics; the admin key works too).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -47,11 +51,17 @@ async function main(): Promise<void> {
     redisPrefix: env['NATTER_REDIS_PREFIX'] || undefined,
     secret,
     adminKey,
+    metricsKey: env['NATTER_METRICS_KEY'] || undefined,
     dev,
     friendsOnly: flag(env['NATTER_FRIENDS_ONLY']),
     blockedSenderSeesError: flag(env['NATTER_BLOCKED_SENDER_SEES_ERROR']),
     sendsPerMinute: int('NATTER_SEND_RATE_PER_MINUTE', env['NATTER_SEND_RATE_PER_MINUTE']),
+    sendRateWindowMs: int('NATTER_SEND_RATE_WINDOW_MS', env['NATTER_SEND_RATE_WINDOW_MS']),
     replayLimit: int('NATTER_REPLAY_LIMIT', env['NATTER_REPLAY_LIMIT']),
+    broadcastsPerMinute: int('NATTER_BROADCASTS_PER_MINUTE', env['NATTER_BROADCASTS_PER_MINUTE']),
+    broadcastsPerDay: int('NATTER_BROADCASTS_PER_DAY', env['NATTER_BROADCASTS_PER_DAY']),
+    maxConnectionsPerUser: int('NATTER_MAX_CONNECTIONS_PER_USER', env['NATTER_MAX_CONNECTIONS_PER_USER']),
+    maxConnectionsPerIp: int('NATTER_MAX_CONNECTIONS_PER_IP', env['NATTER_MAX_CONNECTIONS_PER_IP']),
     allowedOrigins: origins === undefined ? undefined : origins.trim() === '*' ? '*' : origins.split(',').map((s) => s.trim()).filter(Boolean),
     staticDir,
     logger: flag(env['NATTER_LOG']),

@@ -18,6 +18,8 @@ export interface ChatServerOptions {
   secret?: string;
   /** Admin key for the REST API. Without it every admin route answers ADMIN_REQUIRED. */
   adminKey?: string;
+  /** Key for `GET /metrics` only (the admin key works too), so Prometheus never holds the admin key. */
+  metricsKey?: string;
   /** A Store, or a factory; default: PostgreSQL at `databaseUrl`, else SQLite in `dataDir`. */
   store?: Store | StoreFactory;
   /** A Bus, or a factory; default: Redis at `redisUrl`, else the in-process bus. */
@@ -28,6 +30,12 @@ export interface ChatServerOptions {
   clock?: Clock;
   /** Sends per user per minute (fixed window from the first send). Default 300. */
   sendsPerMinute?: number;
+  /** Length of that rate-limit window in ms (`sendsPerMinute` sends per window). Default 60000; shorter for tests. */
+  sendRateWindowMs?: number;
+  /** Broadcasts per minute for the whole app (any 60 s, counted in the store). Default 10. */
+  broadcastsPerMinute?: number;
+  /** Broadcasts per day for the whole app (any 24 h, counted in the store). Default 1000. */
+  broadcastsPerDay?: number;
   /** Only friends may message each other 1:1. Default false. */
   friendsOnly?: boolean;
   /** A blocked sender gets BLOCKED instead of an apparent success. Default false (as Tencent). */
@@ -52,10 +60,17 @@ export interface ChatServerOptions {
   maxPayload?: number;
   /** Time a connection has to open a session. Default 10000. */
   authTimeoutMs?: number;
+  /** Open sessions per user on this node; one more is refused with TOO_MANY_CONNECTIONS (close 4429). Default 32. */
+  maxConnectionsPerUser?: number;
+  /** Open WebSockets per client IP on this node; one more upgrade is answered 429. Default 1024. */
+  maxConnectionsPerIp?: number;
 }
 
 export const DEFAULTS = {
   sendsPerMinute: 300,
+  sendRateWindowMs: 60_000,
+  broadcastsPerMinute: 10,
+  broadcastsPerDay: 1000,
   friendsOnly: false,
   blockedSenderSeesError: false,
   replayLimit: 10_000,
@@ -66,6 +81,8 @@ export const DEFAULTS = {
   maxBufferedBytes: 8 * 1024 * 1024,
   maxPayload: 1024 * 1024,
   authTimeoutMs: 10_000,
+  maxConnectionsPerUser: 32,
+  maxConnectionsPerIp: 1024,
   clock: Date.now as Clock,
 } satisfies Partial<ChatServerOptions>;
 
@@ -85,7 +102,8 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.secret !== undefined && o.secret.length < 16) throw new TypeError('createChatServer: `secret` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
-  for (const k of ['sendsPerMinute', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs'] as const) {
+  if (o.metricsKey !== undefined && o.metricsKey.length < 16) throw new TypeError('createChatServer: `metricsKey` must be at least 16 characters.');
+  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');

@@ -166,6 +166,24 @@ describe('outbox', () => {
     outbox.close();
   });
 
+  test('RATE_LIMITED records when a resend can succeed, persisted with the entry; resend clears it', async () => {
+    const { sent, storage, outbox } = setup();
+    outbox.setReady(true, 'alice');
+    const e = entry();
+    const p = outbox.add(e).catch(() => undefined);
+    await waitUntil(() => sent.length === 1);
+    const before = Date.now();
+    outbox.fail(e.clientMsgId, errorBody('RATE_LIMITED', 1500));
+    await p;
+    const retryAt = outbox.get(e.clientMsgId)!.entry.retryAt!;
+    assert.ok(retryAt >= before + 1500 && retryAt <= Date.now() + 1500, `retryAt ${retryAt}`);
+    await waitUntil(async () => (await storage.loadOutbox())[0]?.retryAt === retryAt);
+    void outbox.resend(e.clientMsgId).catch(() => undefined);
+    await waitUntil(() => sent.length === 2);
+    assert.equal(outbox.get(e.clientMsgId)!.entry.retryAt, undefined);
+    outbox.close();
+  });
+
   test('a transient error keeps the entry pending for the next session', async () => {
     const { sent, outbox } = setup();
     outbox.setReady(true, 'alice');

@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
+import { errorText } from '../../src/elements/i18n/errors.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
 describe('chat-thread', () => {
@@ -82,11 +83,32 @@ describe('chat-thread', () => {
 
     await waitUntil(() => part(el, 'resend-button'), 'the failed message should offer a resend');
     expect(part(el, 'message')!.part.contains('failed')).to.equal(true);
-    expect(part(el, 'error')!.textContent).to.equal((failure as Error).message);
+    expect(part(el, 'error')!.textContent).to.equal(errorText({ name: 'USER_UNKNOWN' }, 'en'));
     expect(part(el, 'status')!.textContent).to.match(/not sent/i);
 
     part<HTMLButtonElement>(el, 'discard-button')!.click();
     await waitUntil(() => parts(el, 'message').length === 0, 'discard should remove the message');
+  });
+
+  it('says why a send failed in the language of the nearest lang attribute', async () => {
+    const stranger = uniqueUser('nobody');
+    const wrapper = await fixture<HTMLElement>(html`<div lang="zh-CN"><chat-thread style="height: 400px" .client=${alice} conversation=${`p2p:${stranger}`}></chat-thread></div>`);
+    const el = wrapper.querySelector('chat-thread')!;
+    await alice.send(`p2p:${stranger}`, '有人吗').catch(() => {});
+    await waitUntil(() => part(el, 'error'), 'the failure should show');
+    expect(part(el, 'error')!.textContent).to.equal('该用户不存在。');
+  });
+
+  it('offers Resend and Delete in a failed message’s menu; Delete removes it', async () => {
+    const stranger = uniqueUser('nobody');
+    const el = await thread(alice, `p2p:${stranger}`);
+    await alice.send(`p2p:${stranger}`, 'anyone?').catch(() => {});
+    await waitUntil(() => part(el, 'actions-button'), 'the failed message should have a menu');
+    part<HTMLButtonElement>(el, 'actions-button')!.click();
+    await waitUntil(() => part(el, 'menu'), 'the menu should open');
+    expect(parts(el, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['Resend', 'Delete']);
+    part<HTMLButtonElement>(el, 'delete')!.click();
+    await waitUntil(() => parts(el, 'message').length === 0, 'Delete should remove the message');
   });
 
   it('marks an oversize text failed with the size reason', async () => {
@@ -95,7 +117,7 @@ describe('chat-thread', () => {
     await waitUntil(() => part(el, 'resend-button'), 'the oversize message should show as failed');
     const message = alice.messages(`p2p:${bobId}`).get()[0];
     expect(message.error?.name).to.equal('MESSAGE_TOO_LARGE');
-    expect(part(el, 'error')!.textContent).to.equal(message.error!.message);
+    expect(part(el, 'error')!.textContent).to.equal('The message is too long to send.');
   });
 
   it('marks messages read when the peer’s thread shows them, and says so to the sender', async () => {

@@ -19,8 +19,8 @@ export interface RedisBusOptions {
  * Publishing and subscribing use separate connections because a subscribed Redis connection
  * can run no other command. One publishing connection keeps this node's events in publish
  * order (Redis delivers a connection's messages in order). Pub/sub is at most once: an event
- * published while a node is cut off does not reach it; its clients catch up by seq when they
- * see a gap or reconnect.
+ * published while a node's subscriber is cut off does not reach it, so once the subscription is
+ * live again the bus reports the gap (`onGap`) and the node makes its clients resync.
  */
 export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   const log = options.logger ?? silentLogger;
@@ -49,6 +49,21 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   // Subscribed once for the node's lifetime, so subscribe() below is live as soon as it returns.
   await sub.subscribe(channel);
 
+  // Every later 'ready' is a reconnect: whatever was published meanwhile is gone (pub/sub keeps
+  // nothing). ioredis resubscribes on its own; subscribing again and awaiting the reply tells us
+  // when the subscription is live, and only then may the node's clients resync.
+  const gapListeners = new Set<() => void>();
+  sub.on('ready', () => {
+    sub.subscribe(channel).then(
+      () => {
+        if (closed) return;
+        log.warn({ listeners: gapListeners.size }, 'redis bus: subscription restored; events published meanwhile were missed');
+        for (const listener of gapListeners) listener();
+      },
+      (err: unknown) => log.error({ err }, 'redis bus: resubscribe failed'),
+    );
+  });
+
   return {
     async publish(event) {
       if (closed) throw new Error('bus closed');
@@ -61,10 +76,15 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (sub.status !== 'ready' || pub.status !== 'ready') throw new Error(`redis bus: pub ${pub.status}, sub ${sub.status}`);
       await pub.ping();
     },
+    onGap(listener) {
+      gapListeners.add(listener);
+      return () => gapListeners.delete(listener);
+    },
     async close() {
       if (closed) return;
       closed = true;
       subscribers.clear();
+      gapListeners.clear();
       await Promise.all([closeRedis(sub), closeRedis(pub)]);
     },
   };

@@ -25,6 +25,13 @@ export type BusEvent =
       except?: string;
     }
   | {
+      /** A broadcast frame for every session of every user (`broadcast.new` / `broadcast.removed`). */
+      kind: 'broadcast';
+      frame: Extract<ServerFrame, { type: 'broadcast.new' | 'broadcast.removed' }>;
+      /** An offline broadcast's store seq: nodes record that their devices received it live. */
+      seq?: number;
+    }
+  | {
       /** Close every connection of the user (deleted). */
       kind: 'kick';
       userId: string;
@@ -44,6 +51,12 @@ export interface Bus {
   subscribe(handler: BusHandler): Promise<() => Promise<void>>;
   /** Resolves when the bus can carry events; rejects if not (health checks). Absent: always up. */
   ping?(): Promise<void>;
+  /**
+   * Calls `listener` each time this node's subscription was interrupted and is live again:
+   * events published meanwhile never arrived here. Returns the unsubscribe. Absent: the
+   * bus never loses events (in-process).
+   */
+  onGap?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ChatError,
+  LIMITS,
   PROTOCOL_VERSION,
   type ClientFrame,
   type BlocklistChangeFrame,
@@ -14,9 +15,11 @@ import type { Bus, BusEvent } from './bus.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { ConnectionRegistry, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
+import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
 import { deliverLocally } from './delivery.js';
 import { fetchHistory } from './history.js';
 import { silentLogger, type Logger } from './logger.js';
+import { noMetrics, type CoreMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { prepareSend, type SendRequest } from './send-message.js';
 import type { Store } from './store.js';
@@ -34,7 +37,12 @@ export interface ChatCoreDeps {
   friendsOnly: boolean;
   blockedSenderSeesError: boolean;
   replayLimit: number;
+  /** Open sessions per user on this node; more are refused with TOO_MANY_CONNECTIONS. Unlimited if absent. */
+  maxConnectionsPerUser?: number;
   logger?: Logger;
+  metrics?: CoreMetrics;
+  /** Broadcasts per minute and per day for the whole app. Default LIMITS.broadcastsPerMinute / PerDay. */
+  broadcastLimits?: BroadcastLimits;
 }
 
 export interface SendOutcome {
@@ -54,10 +62,15 @@ export class ChatCore {
   readonly clock: Clock;
   readonly secret: Uint8Array;
   readonly registry = new ConnectionRegistry();
+  readonly broadcasts: Broadcasts;
   readonly #deps: ChatCoreDeps;
   readonly #log: Logger;
   readonly #batcher: CommitBatcher;
+  readonly #metrics: CoreMetrics;
   #unsubscribe?: () => Promise<void>;
+  #offGap?: () => void;
+  /** Ids of the messages this node published lately, so a resend here is not published twice. */
+  readonly #published = new RecentIds(10_000);
   /** Group member lists read during this event-loop turn: one read per group per batch. */
   #membersMemo = new Map<string, Promise<string[]>>();
 
@@ -69,15 +82,39 @@ export class ChatCore {
     this.secret = deps.secret;
     this.#log = deps.logger ?? silentLogger;
     this.#batcher = new CommitBatcher(deps.store);
+    this.broadcasts = new Broadcasts({
+      store: deps.store, clock: deps.clock, registry: this.registry, logger: this.#log,
+      publish: (event) => this.publish(event),
+      limits: deps.broadcastLimits ?? { perMinute: LIMITS.broadcastsPerMinute, perDay: LIMITS.broadcastsPerDay },
+    });
+    this.#metrics = deps.metrics ?? noMetrics;
   }
 
   async start(): Promise<void> {
-    this.#unsubscribe = await this.bus.subscribe((event) => deliverLocally(event, this.registry));
+    this.#unsubscribe = await this.bus.subscribe((event) =>
+      event.kind === 'broadcast' ? this.broadcasts.deliverLocally(event) : deliverLocally(event, this.registry),
+    );
+    this.#offGap = this.bus.onGap?.(() => this.#resync());
+  }
+
+  /**
+   * The bus lost events meant for this node's clients (its subscription was cut). Closing their
+   * sockets with 1012 (service restart) makes each client reconnect, to any node, and resume
+   * from its cursors, so the replay covers exactly what the bus dropped. Called only once the
+   * subscription is live again, so nothing published after the replay is read can be missed.
+   */
+  #resync(): void {
+    const conns = [...this.registry.all()];
+    this.#metrics.busError('gap');
+    this.#metrics.resynced(conns.length);
+    this.#log.warn({ connections: conns.length }, 'bus lost events: closing sessions so clients resync');
+    for (const conn of conns) conn.close(1012, 'RESYNC');
   }
 
   /** Waits for pending commits, then stops listening to the bus. */
   async stop(): Promise<void> {
     await this.#batcher.drain();
+    this.#offGap?.();
     await this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }
@@ -91,6 +128,7 @@ export class ChatCore {
     try {
       await this.bus.publish(event);
     } catch (err) {
+      this.#metrics.busError('publish');
       this.#log.error({ err, kind: event.kind }, 'bus publish failed');
     }
   }
@@ -117,6 +155,7 @@ export class ChatCore {
     } catch (err) {
       const error = this.#toChatError(err);
       if (frame.type === 'message.send') {
+        this.#metrics.refused(error.name);
         send(conn, { type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...error.toJSON() });
       } else {
         send(conn, errorFrame(error.toJSON(), 'reqId' in frame ? frame.reqId : undefined));
@@ -132,6 +171,7 @@ export class ChatCore {
     req: SendRequest,
     opts: { admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void },
   ): Promise<SendOutcome> {
+    const started = performance.now();
     const conn = opts.origin;
     let release = (): void => {};
     const prev = conn?.sendChain;
@@ -151,10 +191,17 @@ export class ChatCore {
         // Never stored: seq 0, delivered to whoever is connected now.
         const outcome = { message: draft.message, duplicate: false };
         opts.onCommitted?.(outcome);
+        this.#metrics.acked((performance.now() - started) / 1000, 'online-only');
         await this.#fanOut(draft, draft.message, conn?.id);
         return outcome;
       }
       committing = this.#batcher.submit(draft);
+    } catch (err) {
+      // A store read that failed before the commit: nothing was stored, so the client may resend.
+      if (err instanceof ChatError) throw err;
+      this.#metrics.storeError('read');
+      this.#log.error({ err }, 'send failed before commit');
+      throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     } finally {
       release();
     }
@@ -162,23 +209,52 @@ export class ChatCore {
     try {
       result = await committing;
     } catch (err) {
+      this.#metrics.storeError('commit');
       this.#log.error({ err }, 'commit failed');
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
     const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
+    // Recipients are read first, so the ack and the publish leave in one synchronous step: a node
+    // killed after its commit has either acked and published, or done neither (then the client
+    // resends, and the duplicate is published again; clients drop what they hold, by seq).
+    let event: BusEvent | undefined;
+    try {
+      // A duplicate this node published itself needs nothing more; one committed by a node
+      // that may have died before publishing (the resend came here) is published again.
+      if (!outcome.duplicate) event = await this.#messageEvent(draft, result.message, conn?.id);
+      else if (!this.#published.has(result.message.id)) event = await this.#messageEvent(await this.#storedDraft(draft, result.message), result.message, conn?.id);
+    } catch (err) {
+      this.#log.error({ err }, 'reading recipients failed after commit; they catch up by seq');
+    }
     opts.onCommitted?.(outcome);
-    if (!outcome.duplicate) await this.#fanOut(draft, result.message, conn?.id);
+    this.#metrics.acked((performance.now() - started) / 1000, outcome.duplicate ? 'duplicate' : 'committed');
+    if (event) {
+      this.#published.add(result.message.id);
+      await this.publish(event);
+    }
     return outcome;
   }
 
+  /** A committed message's draft with its stored visibility (a resend's checks may differ now). */
+  async #storedDraft(draft: MessageDraft, message: Message): Promise<MessageDraft> {
+    const found = await this.store.findMessage(draft.key, message.id);
+    const stored: MessageDraft = { key: draft.key, type: draft.type, message };
+    if (found?.visibleTo) stored.visibleTo = found.visibleTo;
+    return stored;
+  }
+
   async #fanOut(draft: MessageDraft, message: Message, origin: string | undefined): Promise<void> {
+    await this.publish(await this.#messageEvent(draft, message, origin));
+  }
+
+  async #messageEvent(draft: MessageDraft, message: Message, origin: string | undefined): Promise<BusEvent> {
     const parsed = parseKey(draft.key);
     let recipients = draft.visibleTo ?? (parsed.type === 'p2p' ? parsed.users : await this.#members(parsed.groupId));
     if (draft.visibleTo && parsed.type === 'group') recipients = [...new Set(draft.visibleTo)];
     const event: BusEvent = { kind: 'message', key: draft.key, message, recipients };
     if (origin !== undefined) event.origin = origin;
-    await this.publish(event);
+    return event;
   }
 
   /** Drops the member list read this turn (membership just changed). */
@@ -212,6 +288,13 @@ export class ChatCore {
       const claims = await verifyUserToken(frame.token, this.secret, this.clock());
       let user = await this.store.getUser(claims.userId);
       if (user?.deleted) throw new ChatError('USER_DELETED');
+      const limit = this.#deps.maxConnectionsPerUser;
+      if (limit !== undefined && (this.registry.of(claims.userId)?.size ?? 0) >= limit) {
+        // Closed, not left open for a retry: the client backs off and reconnects later.
+        send(conn, errorFrame(new ChatError('TOO_MANY_CONNECTIONS', `At most ${limit} connections per user.`).toJSON()));
+        conn.close(4429, 'TOO_MANY_CONNECTIONS');
+        return;
+      }
       // First login creates the user: the host site's backend vouched for them by signing.
       const changed = !user || Object.entries(claims.profile).some(([k, v]) => user![k as 'name' | 'avatar'] !== v);
       if (changed) user = await this.store.putUser(claims.userId, claims.profile, this.clock());
@@ -226,6 +309,8 @@ export class ChatCore {
       conn.opening = undefined;
       done();
     }
+    // Before the replay, so `sync.done` also means the stored broadcasts have arrived.
+    await this.broadcasts.deliverStored(conn);
     await replaySession(this.store, conn.session.userId, frame.cursors ?? {}, this.#deps.replayLimit, (f) => send(conn, f));
   }
 
@@ -283,6 +368,22 @@ export class ChatCore {
     if (err instanceof ChatError) return err;
     this.#log.error({ err }, 'frame handler failed');
     return new ChatError('INTERNAL');
+  }
+}
+
+/** A set that forgets its oldest entries past `capacity`. */
+class RecentIds {
+  readonly #ids = new Set<string>();
+  readonly #capacity: number;
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+  add(id: string): void {
+    this.#ids.add(id);
+    if (this.#ids.size > this.#capacity) this.#ids.delete(this.#ids.values().next().value!);
   }
 }
 

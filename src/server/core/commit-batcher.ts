@@ -10,13 +10,17 @@ interface Pending {
 /**
  * Collects the drafts submitted during one event-loop turn and commits them in one store
  * transaction: one fsync for many messages is what makes durable acks cheap. Batches commit
- * one after another, so a later batch never gets lower seqs than an earlier one.
+ * one after another, so a later batch never gets lower seqs than an earlier one. While a
+ * commit runs, new drafts wait and go together in the next one (group commit): with a store
+ * whose commit takes several network round trips (PostgreSQL), batches of one turn each would
+ * queue up behind each other and cap throughput at one turn's sends per commit.
  */
 export class CommitBatcher {
   readonly #store: Store;
   readonly #maxBatch: number;
   #pending: Pending[] = [];
   #scheduled = false;
+  #committing = false;
   #tail: Promise<void> = Promise.resolve();
 
   constructor(store: Store, maxBatch = 1000) {
@@ -38,7 +42,7 @@ export class CommitBatcher {
 
   /** Resolves when everything submitted so far has committed or failed. */
   async drain(): Promise<void> {
-    while (this.#pending.length > 0 || this.#scheduled) {
+    while (this.#pending.length > 0 || this.#scheduled || this.#committing) {
       if (this.#scheduled) {
         this.#scheduled = false;
         this.#flush();
@@ -50,10 +54,18 @@ export class CommitBatcher {
 
   #flush(): void {
     this.#scheduled = false;
-    while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0, this.#maxBatch);
-      this.#tail = this.#tail.then(() => this.#commit(batch));
-    }
+    // A running commit takes what gathered meanwhile when it ends.
+    if (!this.#committing) this.#next();
+  }
+
+  #next(): void {
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending.splice(0, this.#maxBatch);
+    this.#committing = true;
+    this.#tail = this.#commit(batch).finally(() => {
+      this.#committing = false;
+      this.#next();
+    });
   }
 
   async #commit(batch: Pending[]): Promise<void> {

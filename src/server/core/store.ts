@@ -1,4 +1,5 @@
 import type { Message } from '../../protocol/index.js';
+import type { BroadcastStore } from './broadcast-store.js';
 import type {
   CommitOutcome,
   ConversationKey,
@@ -18,7 +19,7 @@ import type {
  *
  * Every adapter passes test/server/store/store-contract.ts.
  */
-export interface Store {
+export interface Store extends BroadcastStore {
   /** Resolves when the store can answer; rejects if it cannot (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

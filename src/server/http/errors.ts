@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ChatError, type ErrorName } from '../../protocol/index.js';
 import type { Logger } from '../core/logger.js';
 
@@ -7,6 +7,15 @@ function fromFastify(err: FastifyError): ChatError {
   const status = err.statusCode ?? 500;
   const name: ErrorName = status === 413 ? 'FRAME_TOO_LARGE' : status === 404 ? 'NOT_FOUND' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL';
   return new ChatError(name, status < 500 ? err.message : undefined, { cause: err });
+}
+
+/**
+ * Errors fastify's router raises before any handler or hook (a path parameter over
+ * `maxParamLength`, a malformed URL): without this they leave in fastify's own shape.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  const error = new ChatError('BAD_REQUEST', err.message);
+  void reply.status(error.status).send(error.toJSON());
 }
 
 /**

@@ -4,9 +4,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AdminApi } from '../core/admin.js';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Logger } from '../core/logger.js';
+import { originAllowed } from '../origin-policy.js';
+import { ChatError } from '../../protocol/index.js';
 import { requireAdmin } from './admin-guard.js';
+import { broadcastsRoutes } from './broadcasts-routes.js';
 import { devRoutes } from './dev-routes.js';
-import { installErrorHandling } from './errors.js';
+import { frameworkErrors, installErrorHandling } from './errors.js';
 import { groupsRoutes } from './groups-routes.js';
 import { messagesRoutes } from './messages-routes.js';
 import { usersRoutes } from './users-routes.js';
@@ -24,9 +27,13 @@ export interface HttpAppOptions {
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
 export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: HttpAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.httpLogger, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: options.httpLogger, bodyLimit: 1024 * 1024, frameworkErrors });
   installErrorHandling(app, options.logger);
   const origins = options.allowedOrigins;
+  // CORS only stops a foreign page reading answers; this stops the request from running at all.
+  app.addHook('onRequest', async (req) => {
+    if (!originAllowed(req.headers, origins)) throw new ChatError('ORIGIN_NOT_ALLOWED');
+  });
   if (origins === '*' || origins.length > 0) {
     await app.register(cors, { origin: origins === '*' ? true : origins, methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] });
   }
@@ -43,6 +50,7 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     usersRoutes(scope, admin);
     groupsRoutes(scope, admin);
     messagesRoutes(scope, admin);
+    broadcastsRoutes(scope, core.broadcasts);
   });
 
   if (options.dev) devRoutes(app, core, admin);

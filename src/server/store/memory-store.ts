@@ -2,6 +2,7 @@ import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
 import type { CommitOutcome, ConversationState, GroupRecord, MessageDraft, UserRecord } from '../core/types.js';
+import { createMemoryBroadcasts } from './memory-broadcasts.js';
 
 interface StoredRow {
   message: Message;
@@ -64,6 +65,7 @@ export function createMemoryStore(): Store {
   };
 
   return {
+    ...createMemoryBroadcasts(),
     async ping() {},
     async close() {},
     async getUser(id) {

@@ -67,6 +67,36 @@ CREATE UNIQUE INDEX messages_idempotency ON messages (sender, client_msg_id);
 CREATE INDEX messages_by_id ON messages (conv_key, id);
 `,
   },
+  {
+    // Same model as sqlite-broadcasts.ts. The one broadcast_counter row is also the lock that
+    // makes quota checks of concurrent nodes take turns.
+    version: 2,
+    name: 'broadcasts',
+    sql: `
+CREATE TABLE broadcasts (
+  seq bigint PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  sender text,
+  content text NOT NULL,
+  time bigint NOT NULL,
+  expires_at bigint,
+  offline boolean NOT NULL,
+  withdrawn boolean NOT NULL DEFAULT false
+);
+CREATE TABLE broadcast_counter (id integer PRIMARY KEY CHECK (id = 1), last_seq bigint NOT NULL);
+INSERT INTO broadcast_counter (id, last_seq) VALUES (1, 0);
+CREATE TABLE broadcast_sends (time bigint NOT NULL);
+CREATE INDEX broadcast_sends_by_time ON broadcast_sends (time);
+CREATE TABLE broadcast_cursors (
+  user_id text COLLATE "C" NOT NULL,
+  device_id text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (user_id, device_id)
+);
+CREATE INDEX broadcast_cursors_by_time ON broadcast_cursors (updated_at);
+`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

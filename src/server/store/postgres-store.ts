@@ -4,6 +4,7 @@ import { groupKey, parseKey } from '../core/conversation-key.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import type { ConversationState, GroupRecord, UserRecord } from '../core/types.js';
+import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { commitBatch } from './postgres-commit.js';
 import { migrate, quoteIdent, visibleTo } from './postgres-schema.js';
 
@@ -105,6 +106,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const parse = (body: string) => JSON.parse(body) as Message;
 
   return {
+    ...createPostgresBroadcasts({ query: q, transaction }),
     async ping() {
       if (closed) throw new Error('store closed');
       await pool.query('SELECT 1');

@@ -5,6 +5,7 @@ import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
 import type { CommitOutcome, ConversationState, GroupRecord, MessageDraft, UserRecord } from '../core/types.js';
+import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { SCHEMA, VISIBLE } from './sqlite-schema.js';
 
 export interface SqliteStoreOptions {
@@ -162,6 +163,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   let closed = false;
 
   return {
+    ...createSqliteBroadcasts(db),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();

@@ -13,6 +13,8 @@ import * as v from 'valibot';
 import { errorFrame, type ChatCore } from '../core/chat-core.js';
 import type { Connection } from '../core/connection.js';
 import type { Logger } from '../core/logger.js';
+import { originAllowed } from '../origin-policy.js';
+import { ConnectionCounter } from './connection-limits.js';
 
 export interface GatewayOptions {
   path: string;
@@ -23,6 +25,10 @@ export interface GatewayOptions {
   maxBufferedBytes: number;
   /** A connection that has not opened a session by then is closed. */
   authTimeoutMs: number;
+  /** Browser origins allowed to open a socket (see origin-policy.ts); others get 403 before the upgrade. */
+  allowedOrigins: '*' | readonly string[];
+  /** Open sockets per client IP; past it the upgrade is answered 429 TOO_MANY_CONNECTIONS. */
+  maxConnectionsPerIp: number;
   logger: Logger;
 }
 
@@ -31,6 +37,9 @@ export interface Gateway {
   close(): Promise<void>;
   readonly connections: number;
 }
+
+/** Longest shutdown waits for frames already being handled. */
+const DRAIN_MS = 10_000;
 
 interface Socket extends WebSocket {
   alive?: boolean;
@@ -44,6 +53,9 @@ interface Socket extends WebSocket {
 export function attachGateway(server: Server, core: ChatCore, options: GatewayOptions): Gateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false });
   let closing = false;
+  const perIp = new ConnectionCounter(options.maxConnectionsPerIp);
+  /** Frames being handled; shutdown waits for them so every committed send is acked first. */
+  const inFlight = new Set<Promise<void>>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -51,6 +63,12 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    // Refused before the upgrade, so a foreign page or a flood costs no socket state.
+    if (!originAllowed(req.headers, options.allowedOrigins)) return refuseUpgrade(socket, new ChatError('ORIGIN_NOT_ALLOWED'));
+    const ip = req.socket.remoteAddress ?? '';
+    if (!perIp.tryAcquire(ip)) return refuseUpgrade(socket, new ChatError('TOO_MANY_CONNECTIONS', 'Too many connections from this address.'));
+    // The TCP socket closes both after a WebSocket's life and after a handshake ws rejected.
+    socket.once('close', () => perIp.release(ip));
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws as Socket));
   };
   server.on('upgrade', onUpgrade);
@@ -91,7 +109,14 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         conn.send(refusal(raw, decoded.error));
         return;
       }
-      void core.handleFrame(conn, decoded.frame);
+      if (closing) {
+        // Nothing new is started while draining: the client resends after reconnecting.
+        conn.send(refusal(raw, new ChatError('SHUTTING_DOWN')));
+        return;
+      }
+      const handled = core.handleFrame(conn, decoded.frame);
+      inFlight.add(handled);
+      void handled.finally(() => inFlight.delete(handled));
     });
     ws.on('close', () => {
       clearTimeout(authTimer);
@@ -121,6 +146,13 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       closing = true;
       clearInterval(heartbeat);
       server.off('upgrade', onUpgrade);
+      // Sends already taken are committed and acked before their sockets close, so a client
+      // never holds an unacked message the server stored (it would resend it as a duplicate).
+      // Bounded: a store that hangs must not keep the process from exiting.
+      const deadline = Date.now() + DRAIN_MS;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, deadline - Date.now()).unref())]);
+      }
       const closed = [...wss.clients].map(
         (ws) => new Promise<void>((resolve) => {
           ws.once('close', () => resolve());
@@ -133,6 +165,16 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** An HTTP answer on a socket that asked to upgrade: the error body as JSON, then close. */
+function refuseUpgrade(socket: Duplex, error: ChatError): void {
+  const body = JSON.stringify(error.toJSON());
+  const reason = error.status === 403 ? 'Forbidden' : 'Too Many Requests';
+  socket.end(
+    `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 function toText(data: RawData): string | undefined {

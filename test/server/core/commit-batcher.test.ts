@@ -47,3 +47,31 @@ describe('CommitBatcher', () => {
     assert.equal(done, true);
   });
 });
+
+describe('CommitBatcher with a slow store', () => {
+  it('gathers the drafts submitted while a commit runs into the next commit (group commit), seqs in order', async () => {
+    const store = createMemoryStore();
+    const calls: number[] = [];
+    const commit = store.commitMessages.bind(store);
+    let release!: () => void;
+    let gate = new Promise<void>((r) => (release = r));
+    store.commitMessages = async (drafts) => {
+      calls.push(drafts.length);
+      await gate;
+      return commit(drafts);
+    };
+    const batcher = new CommitBatcher(store);
+    const first = batcher.submit(draft(groupKey('g'), 'a'));
+    // Later turns, while the first commit is still running.
+    const later: Promise<unknown>[] = [];
+    for (let turn = 0; turn < 3; turn++) {
+      await new Promise((r) => setImmediate(r));
+      for (let i = 0; i < 4; i++) later.push(batcher.submit(draft(groupKey('g'), 'a')));
+    }
+    gate = Promise.resolve();
+    release();
+    const outcomes = await Promise.all([first, ...later]);
+    assert.deepEqual(calls, [1, 12]);
+    assert.deepEqual(outcomes.map((o) => (o as { message: { seq: number } }).message.seq), Array.from({ length: 13 }, (_, i) => i + 1));
+  });
+});

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
+import { createChatClient, createMemoryStorage } from '../../../src/client/index.js';
 import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
-import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 
 await requirePostgres();
 await requireRedis();
@@ -80,12 +83,69 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
     for (const s of [alice, bob, ...watchers]) s.close();
   });
 
+  it('delivers an onlineUserOnly message to members connected on the other node, and stores nothing', async () => {
+    const alice = await nodeA.login('alice');
+    const aliceOtherDevice = await nodeB.login('alice');
+    const bob = await nodeB.login('bob');
+    const carol = await nodeA.login('carol');
+    const clientMsgId = cmid();
+    alice.send({ type: 'message.send', clientMsgId, conversationId: 'group:team', elem: { type: 'custom', data: 'typing' }, onlineUserOnly: true });
+    assert.equal((await alice.next('message.ack', (f) => f.clientMsgId === clientMsgId)).seq, 0);
+    for (const s of [bob, carol, aliceOtherDevice]) {
+      const got = await s.next('message.new', (f) => f.message.clientMsgId === clientMsgId);
+      assert.deepEqual([got.message.seq, got.message.sender, got.message.conversationId], [0, 'alice', 'group:team']);
+    }
+    const page = await nodeB.rest('GET', '/v1/users/bob/conversations/group:team/messages?limit=50');
+    assert.ok(!page.body.messages.some((m: { clientMsgId: string }) => m.clientMsgId === clientMsgId), 'never stored');
+    for (const s of [alice, aliceOtherDevice, bob, carol]) s.close();
+  });
+
+  it('makes clients resync when their node\'s bus subscription was cut, so events published meanwhile still arrive', async () => {
+    const closeCodes: number[] = [];
+    class RecordingWebSocket extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        this.on('close', (code) => closeCodes.push(code));
+      }
+    }
+    const bob = createChatClient({
+      url: nodeB.wsUrl, getToken: () => nodeB.token('bob'), WebSocket: RecordingWebSocket,
+      storage: createMemoryStorage(), backoff: { minDelayMs: 20, maxDelayMs: 200 },
+    });
+    await until(() => bob.$sync.get() === 'synced', 'bob to sync');
+    const holds = (clientMsgId: string) => bob.messages('p2p:alice').get().some((m) => m.clientMsgId === clientMsgId);
+    const before = cmid();
+    await nodeA.rest('POST', '/v1/messages', { from: 'alice', to: 'bob', elem: text('before the cut'), clientMsgId: before });
+    await until(() => holds(before), 'live delivery before the cut');
+
+    // Cut every bus subscriber of this deployment (both nodes'), then publish at once: Redis
+    // drops the event for the cut subscribers, and ioredis needs ~100 ms to reconnect.
+    const admin = new Redis(REDIS_URL);
+    const list = (await admin.client('LIST')) as string;
+    const subs = list.split('\n').filter((l) => l.includes(` name=${redisPrefix}bus-sub`)).map((l) => /id=(\d+)/.exec(l)![1]!);
+    assert.equal(subs.length, 2, 'one subscriber per node');
+    for (const id of subs) await admin.client('KILL', 'ID', id);
+    await admin.quit();
+    const during = cmid();
+    const sent = await nodeA.rest('POST', '/v1/messages', { from: 'alice', to: 'bob', elem: text('during the cut'), clientMsgId: during });
+    assert.equal(sent.status, 200, 'the send commits while the bus is cut');
+
+    // Nothing else is sent: only the resync can bring the message to bob.
+    await until(() => holds(during), 'the message published during the cut to reach bob', 10_000);
+    assert.ok(closeCodes.includes(1012), `bob's socket was closed with 1012 to resync (codes: ${closeCodes.join(',')})`);
+    const seqs = bob.messages('p2p:alice').get().map((m) => m.seq);
+    assert.deepEqual(seqs, [...new Set(seqs)].sort((x, y) => x - y), 'once each, in seq order');
+    const metrics = (await fetch(`${nodeB.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.text()));
+    assert.match(metrics, /^natter_bus_errors_total\{operation="gap"\} [1-9]/m);
+    assert.match(metrics, /^natter_resync_connections_total [1-9]/m);
+    await bob.close();
+  });
+
   it('counts sends in Redis, where every node reads the same budget', async () => {
     // The wiring is what is tested here; the shared budget itself is in redis-rate-limiter.test.ts.
     const alice = await nodeA.login('alice');
     alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:bob', elem: text('counted') });
     await alice.next('message.ack');
-    const { Redis } = await import('ioredis');
     const redis = new Redis(REDIS_URL);
     const count = Number(await redis.hget(`${redisPrefix}rate:send:alice`, 'count'));
     await redis.quit();
@@ -93,3 +153,11 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
     alice.close();
   });
 });
+
+async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChatError, type ConversationId, type Message } from '../../../src/protocol/index.js';
 import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
+import type { BroadcastQuota, BroadcastRecord } from '../../../src/server/core/broadcast-store.js';
 import type { Store } from '../../../src/server/core/store.js';
 import type { MessageDraft } from '../../../src/server/core/types.js';
 
@@ -193,6 +194,82 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
 
     it('answers ping while open', async () => {
       await store.ping();
+    });
+  });
+
+  broadcastContract(name, factory);
+}
+
+const T0 = 1_800_000_000_000;
+const quota = (now: number, over: Partial<BroadcastQuota> = {}): BroadcastQuota => ({ now, perMinute: 3, perDay: 5, keep: 100, ...over });
+const bc = (id: string, time: number, over: Partial<BroadcastRecord> = {}) => ({ id, content: `c-${id}`, time, offline: true, expiresAt: time + 3_600_000, ...over });
+
+/** Broadcast storage, quota and per-device cursors; each test on a fresh store (the quota is per app). */
+function broadcastContract(name: string, factory: () => Promise<Store>): void {
+  describe(`Store contract: ${name}: broadcasts`, () => {
+    const stores: Store[] = [];
+    const fresh = async () => {
+      const s = await factory();
+      stores.push(s);
+      return s;
+    };
+    after(async () => {
+      for (const s of stores) await s.close();
+    });
+
+    it('admits perMinute broadcasts in any 60 s, then names the minute window and when its oldest leaves it', async () => {
+      const store = await fresh();
+      const seqs = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await store.addBroadcast(bc(`m${i}`, T0 + i * 10), quota(T0 + i * 10));
+        assert.ok(r.ok);
+        seqs.push(r.seq);
+      }
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+      assert.deepEqual(await store.addBroadcast(bc('m3', T0 + 59_000), quota(T0 + 59_000)), { ok: false, window: 'minute', max: 3, resetAt: T0 + 60_000 });
+      assert.equal((await store.addBroadcast(bc('m4', T0 + 60_000), quota(T0 + 60_000))).ok, true);
+      assert.equal((await store.listBroadcasts(T0 + 60_000)).length, 4);
+    });
+
+    it('admits perDay broadcasts in any 24 h, counting withdrawn ones', async () => {
+      const store = await fresh();
+      for (let i = 0; i < 5; i++) assert.ok((await store.addBroadcast(bc(`d${i}`, T0 + i * 61_000), quota(T0 + i * 61_000))).ok);
+      assert.equal(await store.withdrawBroadcast('d0'), true);
+      const now = T0 + 10 * 61_000;
+      assert.deepEqual(await store.addBroadcast(bc('d5', now), quota(now)), { ok: false, window: 'day', max: 5, resetAt: T0 + 86_400_000 });
+    });
+
+    it('keeps the newest `keep` of each kind and drops expired offline ones', async () => {
+      const store = await fresh();
+      const q = (now: number) => quota(now, { perMinute: 100, perDay: 100, keep: 2 });
+      await store.addBroadcast(bc('short', T0, { expiresAt: T0 + 5 }), q(T0));
+      for (const id of ['o1', 'o2', 'o3']) await store.addBroadcast(bc(id, T0 + 1), q(T0 + 1));
+      for (const id of ['n1', 'n2', 'n3']) await store.addBroadcast(bc(id, T0 + 2, { offline: false, expiresAt: undefined }), q(T0 + 2));
+      const listed = await store.listBroadcasts(T0 + 10);
+      assert.deepEqual(listed.map((b) => b.id), ['n3', 'n2', 'o3', 'o2']);
+      assert.deepEqual(listed[3], { seq: listed[3]!.seq, id: 'o2', content: 'c-o2', time: T0 + 1, offline: true, expiresAt: T0 + 1 + 3_600_000 });
+    });
+
+    it('gives each device the valid offline broadcasts above its cursor once, and withdrawals after it', async () => {
+      const store = await fresh();
+      const a = { userId: 'u', deviceId: 'a' };
+      const b = { userId: 'u', deviceId: 'b' };
+      await store.addBroadcast(bc('x', T0), quota(T0));
+      await store.addBroadcast(bc('online', T0, { offline: false, expiresAt: undefined }), quota(T0));
+      const y = await store.addBroadcast(bc('y', T0 + 1, { expiresAt: T0 + 100 }), quota(T0 + 1));
+      assert.deepEqual((await store.takeBroadcasts(a, T0 + 2)).added.map((r) => r.id), ['x', 'y']);
+      assert.deepEqual(await store.takeBroadcasts(a, T0 + 2), { added: [], withdrawn: [] });
+      // Past y's expiry, a new device gets x only.
+      assert.deepEqual((await store.takeBroadcasts(b, T0 + 100)).added.map((r) => r.id), ['x']);
+
+      const z = await store.addBroadcast(bc('z', T0 + 3), quota(T0 + 61_000));
+      assert.ok(z.ok && y.ok);
+      await store.markBroadcastsReceived([a, a], z.seq, T0 + 61_000);
+      assert.equal(await store.withdrawBroadcast('x'), true);
+      assert.equal(await store.withdrawBroadcast('x'), false);
+      assert.deepEqual(await store.takeBroadcasts(a, T0 + 61_001), { added: [], withdrawn: ['x'] });
+      assert.deepEqual(await store.takeBroadcasts(b, T0 + 61_001), { added: [{ seq: z.seq, id: 'z', content: 'c-z', time: T0 + 3, offline: true, expiresAt: T0 + 3 + 3_600_000 }], withdrawn: ['x'] });
+      assert.deepEqual((await store.listBroadcasts(T0 + 61_001)).map((r) => r.id), ['z', 'online']);
     });
   });
 }
