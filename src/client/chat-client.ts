@@ -307,7 +307,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (b.expiresAt !== undefined && b.expiresAt < Date.now()) return;
     // As many as the server keeps offline; older ones are of no interest to a banner.
     $broadcasts.set([b, ...list].sort((x, y) => y.time - x.time).slice(0, LIMITS.offlineBroadcastsKept));
+    // The server delivers a broadcast to a device once: save it now, not after the debounce,
+    // so a reload right after it arrived cannot lose it.
     persister.schedule();
+    void persister.flush();
     emit('broadcast', b);
   }
 
