@@ -126,6 +126,9 @@ test('(1b) two tabs of one user share the outbox and only one of them sends an e
 
   await until(async () => (await history(server, 'bob', 'p2p:alice')).some((m) => m.elem.text === 'two tabs, one send'), 'the message to be stored', 30_000);
   for (const page of [first, second]) {
+    // Look at each tab as its user would: a background tab does not lay out its virtualized
+    // thread (no animation frames), so its DOM holds no rows until it is shown.
+    await page.bringToFront();
     await until(async () => /^(Sent|Read)$/.test((await row(page, 'two tabs, one send').locator('[part~="status"]').allInnerTexts()).join()), 'both tabs to show it sent', 45_000).catch(async (e) => {
       for (const [i, p] of [first, second].entries()) {
         console.error(`two-tab diagnostics, tab ${i}: rows=${await row(p, 'two tabs, one send').count()} status=${JSON.stringify(await row(p, 'two tabs, one send').locator('[part~="status"]').allInnerTexts())} state=${await p.locator('#state').getAttribute('data-state')} bubbles=${JSON.stringify((await p.locator('chat-thread [part~="bubble"]').allInnerTexts()).slice(-4))} parts=${JSON.stringify(await row(p, 'two tabs, one send').evaluateAll((els) => els.map((el) => el.getAttribute('part'))))}`);
