@@ -2,23 +2,18 @@
  * Whole product: a broadcast sent over REST reaches alice's open demo page within a second; she
  * dismisses it and reloads, and it stays dismissed; bob, who logs in later, sees it.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './lib/browser.js';
-import { startBuiltServer, type RunningServer } from './lib/server.js';
+import type { RunningServer } from './lib/server.js';
+import { useBuiltProduct } from './lib/product.js';
 
 let server: RunningServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startBuiltServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useBuiltProduct((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function openAs(user: string): Promise<{ context: BrowserContext; page: Page }> {

@@ -4,15 +4,16 @@
  * site's choosing; the token comes from that site's backend, which knows the visitor by a
  * cookie), and the built examples (`/examples/plain.html`, `react.html`, `vue.html`).
  */
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, until } from './lib/browser.js';
-import { startBuiltServer, type RunningServer } from './lib/server.js';
+import { until } from './lib/browser.js';
+import type { RunningServer } from './lib/server.js';
+import { useBuiltProduct } from './lib/product.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -20,16 +21,13 @@ let server: RunningServer;
 let browser: Browser;
 let host: Awaited<ReturnType<typeof startHostSite>>;
 
-before(async () => {
-  server = await startBuiltServer();
-  browser = await launchChromium();
+useBuiltProduct(async (s, b) => {
+  server = s;
+  browser = b;
   host = await startHostSite();
 });
-
 after(async () => {
-  await browser?.close();
   await host?.close();
-  await server?.stop();
 });
 
 async function admin<T>(method: string, path: string, body?: object): Promise<T> {

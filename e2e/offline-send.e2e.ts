@@ -2,23 +2,19 @@
  * Whole product: the built server (as `npm start` runs it) and the built demo in two Chromium
  * contexts, alice and bob. Bob goes offline, writes a message, comes back: alice gets it once.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, until } from './lib/browser.js';
-import { startBuiltServer, type RunningServer } from './lib/server.js';
+import { until } from './lib/browser.js';
+import type { RunningServer } from './lib/server.js';
+import { useBuiltProduct } from './lib/product.js';
 
 let server: RunningServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startBuiltServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useBuiltProduct((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function openAs(user: string, conversation: string): Promise<{ context: BrowserContext; page: Page }> {

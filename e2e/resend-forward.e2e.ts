@@ -4,26 +4,22 @@
  * rate-limited send shows why and resends after the window; forwarding to several targets,
  * refusal of system notifications, and a merged forward the recipient opens.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchChromium, until } from './lib/browser.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, until } from './lib/browser.js';
 import { startBuiltServer, type RunningServer } from './lib/server.js';
+import { useBuiltProduct } from './lib/product.js';
 
 let server: RunningServer;
 let browser: Browser;
 
-before(async () => {
-  server = await startBuiltServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useBuiltProduct((s, b) => {
+  server = s;
+  browser = b;
 });
 
 interface Opened {
