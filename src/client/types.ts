@@ -2,6 +2,7 @@ import type { ReadableAtom } from 'nanostores';
 import type {
   ChatError,
   Broadcast,
+  CustomElem,
   ConversationId,
   ConversationSummary,
   Elem,
@@ -164,7 +165,65 @@ export interface ChatClient extends EventTarget {
   unblock(userId: string): Promise<void>;
   /** Closes the socket and storage. The client cannot be reused. */
   close(): Promise<void>;
+  // --- Rich messages (issue #5) -------------------------------------------------------------
+
+  /**
+   * Sends a file as an image, sound, video or file message. The size is checked before anything
+   * is queued (rejects with FILE_TOO_LARGE); the Blob is kept in the outbox (survives a reload),
+   * the message shows at once with a local preview, uploads with progress (`$uploads`), then is
+   * sent with the server's URL. A failed or cancelled upload leaves the message failed; `resend`
+   * uploads again.
+   */
+  sendFile(
+    conversationId: ConversationId,
+    file: Blob,
+    options?: SendOptions & { localCustomData?: string; kind?: FileKind; name?: string },
+  ): Promise<ChatMessage>;
+  /** Uploads in flight, by clientMsgId. */
+  readonly $uploads: ReadableAtom<Record<string, UploadProgress>>;
+  /** Aborts an upload; the message becomes failed with UPLOAD_CANCELLED (resend or discard it). */
+  cancelUpload(clientMsgId: string): void;
+  /** A stored file URL made fetchable by this user (adds the file-access ticket to Natter file URLs). */
+  fileUrl(url: string): string;
+
+  /** Tells the others in the conversation that this user is typing (throttled; online-only, never stored). */
+  sendTyping(conversationId: ConversationId): void;
+  /** Users (not me) typing in the conversation now; entries expire by themselves. */
+  typing(conversationId: ConversationId): ReadableAtom<string[]>;
+  /** Members of the conversation with their read positions, once loaded (`loadMembers`); kept live. */
+  members(conversationId: ConversationId): ReadableAtom<Member[] | undefined>;
+  /** Fetches the members of the conversation (names for @mentions, read positions for receipts). */
+  loadMembers(conversationId: ConversationId): Promise<Member[]>;
+  /** Who of the other members has read `message` (needs `loadMembers` first; undefined until then). */
+  readers(conversationId: ConversationId, message: ChatMessage): { read: Member[]; unread: Member[] } | undefined;
+
+  /** Renders custom elems of `customType` in the elements; returns a function that unregisters it. */
+  registerRenderer(customType: string, renderer: CustomRenderer): () => void;
+  /** The renderer registered for `customType`, if any. */
+  renderer(customType: string): CustomRenderer | undefined;
 }
+
+export type FileKind = 'image' | 'sound' | 'video' | 'file';
+
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** A member of a conversation as the client sees it. */
+export interface Member {
+  id: string;
+  name?: string;
+  avatar?: string;
+  /** Highest seq this member has read. */
+  readSeq: number;
+}
+
+/**
+ * Draws a custom elem: a function returning something Lit can render (a template, a Node or a
+ * string), or the tag name of a custom element that receives `elem` and `message` properties.
+ */
+export type CustomRenderer = ((elem: CustomElem, message: ChatMessage) => unknown) | string;
 
 /** Why one target of a `forward` failed; `clientMsgId` is set when an outbox entry was queued (resend it). */
 export type ForwardFailure = ChatError & { clientMsgId?: string };
