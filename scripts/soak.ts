@@ -1,12 +1,14 @@
 /**
- * Soak test (not in CI): `npm run soak -- --minutes 10 [--clients 40]`.
+ * Soak test (not in CI): `npm run soak -- --minutes 10 [--clients 40] [--warmup 1]`.
  *
  * Runs the real server (src/server/main.ts under tsx, embedded SQLite, in a temp data dir) as a
- * child process, and for N minutes drives clients that join, send, leave cleanly, and drop
- * without a close (socket destroyed). Samples the server's RSS and open file descriptors
- * (/proc/<pid>/status, /proc/<pid>/fd) at start, every 30 s, and after every client has gone,
- * then prints a table. Memory and descriptors should return to about the baseline once the
- * clients are gone; the script fails (exit 1) if descriptors do not, or any ack was lost.
+ * child process, and drives clients that join, send, leave cleanly, and drop without a close
+ * (socket destroyed): first a warm-up (JIT, SQLite page cache, allocator arenas reach their
+ * working size), then N minutes of soak. The baseline is taken when the warm-up's clients have
+ * all gone; the end sample when the soak's have. Each sample reads RSS and open descriptors from
+ * /proc and, through the inspector (NODE_OPTIONS=--inspect on loopback), forces a full GC and
+ * reads the V8 heap, so "back to baseline" compares live memory, not garbage not yet collected.
+ * Fails (exit 1) if descriptors or the heap do not return to the baseline, or any ack was lost.
  */
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,15 +20,20 @@ import { PROTOCOL_VERSION } from '../src/protocol/index.js';
 import { signUserToken } from '../src/server/core/auth.js';
 import { freePort, spawnTs, stop, waitForLine } from '../bench/lib/spawn.js';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, clients: { type: 'string', default: '40' } } });
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '10' }, clients: { type: 'string', default: '40' }, warmup: { type: 'string', default: '1' } },
+});
 const MINUTES = Number(values.minutes);
+const WARMUP_MINUTES = Number(values.warmup);
 const CLIENTS = Number(values.clients);
 const SECRET = 'soak-secret-0123456789abcdef';
 const KEY = new TextEncoder().encode(SECRET);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'natter-soak-'));
 const port = await freePort();
+const inspectPort = await freePort();
 const server = spawnTs(new URL('../src/server/main.ts', import.meta.url).pathname, {
+  NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
   PORT: String(port), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: SECRET,
   NATTER_ADMIN_KEY: 'soak-admin-key-0123456789', NATTER_SEND_RATE_PER_MINUTE: '100000',
 });
@@ -34,11 +41,62 @@ await waitForLine(server, /listening on/, 60_000);
 const wsUrl = `ws://127.0.0.1:${port}/ws`;
 const pid = server.pid!;
 
-function sample(phase: string) {
+const inspector = await connectInspector(inspectPort);
+
+/** The server's V8 inspector: a CDP session over its WebSocket, for GC and memory readings. */
+async function connectInspector(port: number) {
+  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const ws = new WebSocket(target!.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  ws.on('message', (data) => {
+    const m = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (m.id !== undefined) pending.get(m.id)?.(m.result);
+  });
+  const call = (method: string, params: object = {}) =>
+    new Promise<unknown>((resolve) => {
+      pending.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  return {
+    /** Full GC, then `process.memoryUsage()` of the server. */
+    async memory(): Promise<{ heapUsed: number; external: number }> {
+      await call('HeapProfiler.collectGarbage');
+      const r = (await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
+      return JSON.parse(r.result.value);
+    },
+    close: () => ws.close(),
+  };
+}
+
+interface Sample {
+  phase: string;
+  minute: string;
+  rssMiB: string;
+  heapMiB: string;
+  externalMiB: string;
+  fds: number;
+  open: number;
+  sent: number;
+  acked: number;
+  joins: number;
+  leaves: number;
+  drops: number;
+}
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+async function sample(phase: string, gc = false): Promise<Sample> {
+  const heap = gc ? await inspector.memory() : undefined;
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const fds = readdirSync(`/proc/${pid}/fd`).length;
-  return { phase, minute: ((Date.now() - started) / 60_000).toFixed(1), rssMiB: (rssKiB / 1024).toFixed(1), fds, open: live.size, sent, acked, joins, leaves, drops };
+  return {
+    phase, minute: ((Date.now() - started) / 60_000).toFixed(1), rssMiB: (rssKiB / 1024).toFixed(1),
+    heapMiB: heap ? mib(heap.heapUsed) : '', externalMiB: heap ? mib(heap.external) : '',
+    fds, open: live.size, sent, acked, joins, leaves, drops,
+  };
 }
 
 const live = new Set<WebSocket>();
@@ -123,34 +181,50 @@ for (let i = 0; i < CLIENTS; i++) {
 }
 
 const started = Date.now();
-const samples = [sample('start')];
-const deadline = started + MINUTES * 60_000;
-const sampler = setInterval(() => samples.push(sample('during')), 30_000);
-const workers = Array.from({ length: CLIENTS }, async (_, i) => {
-  while (Date.now() < deadline) {
-    await session(`user${i}`, `user${(i + 1) % CLIENTS}`).catch(() => undefined);
+const samples: Sample[] = [await sample('start', true)];
+
+/** Runs every client until `deadline`, then waits for the server to see every socket gone. */
+async function load(minutes: number, phase: string): Promise<Sample> {
+  const deadline = Date.now() + minutes * 60_000;
+  const sampler = setInterval(() => void sample(phase).then((s) => samples.push(s)), 30_000);
+  await Promise.all(Array.from({ length: CLIENTS }, async (_, i) => {
+    while (Date.now() < deadline) await session(`user${i}`, `user${(i + 1) % CLIENTS}`).catch(() => undefined);
+  }));
+  clearInterval(sampler);
+  // Destroyed sockets: TCP RST arrives at once on loopback, the heartbeat catches the rest.
+  const settle = Date.now() + 15_000;
+  let s = await sample(`after ${phase}`);
+  while (s.fds > samples[0]!.fds + 2 && Date.now() < settle) {
+    await new Promise((r) => setTimeout(r, 500));
+    s = await sample(`after ${phase}`);
   }
-});
-await Promise.all(workers);
-clearInterval(sampler);
-// Give the server a moment to notice destroyed sockets (TCP RST arrives at once on loopback).
-const settle = Date.now() + 10_000;
-let after = sample('after');
-while (after.fds > samples[0]!.fds + 2 && Date.now() < settle) {
-  await new Promise((r) => setTimeout(r, 500));
-  after = sample('after');
+  await new Promise((r) => setTimeout(r, 2000));
+  s = await sample(`after ${phase}`, true);
+  samples.push(s);
+  return s;
 }
-samples.push(after);
+
+const baseline = await load(WARMUP_MINUTES, 'warm-up');
+const after = await load(MINUTES, 'soak');
+inspector.close();
 await stop(server);
 rmSync(dataDir, { recursive: true, force: true });
 
-console.log(`\nSoak: ${MINUTES} min, ${CLIENTS} concurrent clients, server pid ${pid}\n`);
-console.log('| phase | minute | RSS MiB | open fds | open sockets | sent | acked | joins | leaves | drops |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const s of samples) console.log(`| ${s.phase} | ${s.minute} | ${s.rssMiB} | ${s.fds} | ${s.open} | ${s.sent} | ${s.acked} | ${s.joins} | ${s.leaves} | ${s.drops} |`);
+console.log(`\nSoak: ${WARMUP_MINUTES} min warm-up + ${MINUTES} min, ${CLIENTS} concurrent clients, server pid ${pid}\n`);
+console.log('| phase | minute | RSS MiB | heap MiB (after GC) | external MiB | open fds | open sockets | sent | acked | joins | leaves | drops |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const s of samples) {
+  console.log(`| ${s.phase} | ${s.minute} | ${s.rssMiB} | ${s.heapMiB} | ${s.externalMiB} | ${s.fds} | ${s.open} | ${s.sent} | ${s.acked} | ${s.joins} | ${s.leaves} | ${s.drops} |`);
+}
 const peak = Math.max(...samples.map((s) => Number(s.rssMiB)));
-console.log(`\npeak RSS ${peak} MiB; fds start ${samples[0]!.fds}, after ${after.fds}; unacked at the end: ${unacked.size}`);
+const heapGrowth = Number(after.heapMiB) - Number(baseline.heapMiB);
+console.log(`\npeak RSS ${peak} MiB; baseline (after warm-up) RSS ${baseline.rssMiB} MiB, heap ${baseline.heapMiB} MiB, fds ${baseline.fds};`);
+console.log(`after the soak RSS ${after.rssMiB} MiB, heap ${after.heapMiB} MiB (${heapGrowth >= 0 ? '+' : ''}${heapGrowth.toFixed(1)}), fds ${after.fds}; unacked at the end: ${unacked.size}`);
 for (const [what, n] of problems) console.log(`problem: ${what} × ${n}`);
-const ok = after.fds <= samples[0]!.fds + 2 && unacked.size === 0 && problems.size === 0;
-console.log(ok ? 'OK: descriptors back to baseline, every send acked' : 'FAIL: descriptors leaked or sends unacked');
+// Live heap within 10 % (+1 MiB of noise) of the warm baseline: anything kept per message,
+// per connection or per session would grow with the soak's tens of thousands of each.
+const heapOk = Number(after.heapMiB) <= Number(baseline.heapMiB) * 1.1 + 1;
+const fdsOk = after.fds <= baseline.fds + 2;
+const ok = heapOk && fdsOk && unacked.size === 0 && problems.size === 0;
+console.log(ok ? 'OK: heap and descriptors back to baseline, every send acked' : `FAIL:${heapOk ? '' : ' heap grew'}${fdsOk ? '' : ' descriptors leaked'}${unacked.size || problems.size ? ' sends unacked or refused' : ''}`);
 process.exit(ok ? 0 : 1);
