@@ -83,6 +83,9 @@ const demo: UserConfig = {
     __VUE_PROD_DEVTOOLS__: 'false',
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
   },
+  // The in-browser server (`src/local/worker.ts`, the server core with a memory store), started by
+  // `demo/main.ts` as `new SharedWorker(new URL(…))`: its own module chunk in dist/demo/assets.
+  worker: { format: 'es' },
   build: {
     outDir: '../dist/demo',
     emptyOutDir: true,
@@ -101,6 +104,8 @@ const demo: UserConfig = {
     // The dev server proxies the chat server so the demo keeps its same-origin URLs.
     proxy: {
       '/v1': process.env.NATTER_SERVER ?? 'http://127.0.0.1:8787',
+      // The demo asks /healthz whether a server is there (else it runs the in-browser one).
+      '/healthz': process.env.NATTER_SERVER ?? 'http://127.0.0.1:8787',
       '/ws': { target: process.env.NATTER_SERVER ?? 'http://127.0.0.1:8787', ws: true },
     },
   },

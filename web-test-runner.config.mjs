@@ -47,6 +47,32 @@ function natterServer() {
         const b = await server.core.broadcasts.send({ content: String(q.content ?? ''), offline: q.offline === '1', ...(q.from ? { from: String(q.from) } : {}) });
         return { body: JSON.stringify(b), type: 'json', headers };
       }
+      // Groups for element tests: `?id=<groupId>&members=<a>,<b>[&name=]` creates one (admin).
+      if (context.path === '/__natter/group') {
+        const q = context.query;
+        const members = String(q.members ?? '').split(',').filter(Boolean);
+        await server.admin.createGroup({ id: String(q.id), name: String(q.name ?? q.id), members });
+        return { body: JSON.stringify({ conversationId: `group:${q.id}` }), type: 'json', headers: { 'cache-control': 'no-store' } };
+      }
+      // A picture of any size for media elems in element tests: `/__natter/picture.svg?w=&h=&hue=`.
+      if (context.path === '/__natter/picture.svg') {
+        const w = Number(context.query.w ?? 320) || 320;
+        const h = Number(context.query.h ?? 240) || 240;
+        const hue = Number(context.query.hue ?? 210) || 0;
+        const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><defs><linearGradient id="g" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue} 70% 60%)"/><stop offset="1" stop-color="hsl(${hue + 60} 70% 40%)"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/><circle cx="${w * 0.7}" cy="${h * 0.35}" r="${Math.min(w, h) * 0.12}" fill="#fff8"/><path d="M0 ${h} L${w * 0.35} ${h * 0.45} L${w * 0.6} ${h * 0.75} L${w * 0.75} ${h * 0.6} L${w} ${h} Z" fill="#0004"/></svg>`;
+        return { body: svg, type: 'image/svg+xml', headers: { 'cache-control': 'no-store' } };
+      }
+      // Any message for element tests: `?json=<{from, to | groupId, elem, options?}>` sends it as
+      // an admin would (any elem type, system notifications, any send option); answers the outcome.
+      if (context.path === '/__natter/send') {
+        const headers = { 'cache-control': 'no-store' };
+        try {
+          const outcome = await server.admin.send(JSON.parse(String(context.query.json ?? '{}')));
+          return { body: JSON.stringify(outcome), type: 'json', headers };
+        } catch (error) {
+          return { status: 400, body: JSON.stringify({ error: String(error?.name ?? error), message: String(error?.message ?? '') }), type: 'json', headers };
+        }
+      }
       // Long histories for element tests: `?from=&to=&count=[&prefix=][&mention=<i>,<j>]` sends
       // `count` texts `<prefix><i>` from one existing user to another (admin send), in order of
       // `i`, `to` @mentioned in the listed ones.

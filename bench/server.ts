@@ -8,6 +8,7 @@
  * rate, marks the step "generator-bound" (the server was not the limit).
  *
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
+ *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     targets: { type: 'string', default: 'natter,socketio,socketio-mem' },
     smoke: { type: 'boolean', default: false },
+    /** Writes a V8 CPU profile of the Natter server process into this directory. */
+    'cpu-prof': { type: 'string' },
   },
 });
 const CLIENTS = values.smoke ? 20 : Number(values.clients);
@@ -69,7 +72,8 @@ const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
 const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
 
 async function natterTarget(): Promise<Target> {
-  const server = await startNatterServer();
+  const prof = values['cpu-prof'];
+  const server = await startNatterServer({}, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
   for (let r = 0; r * GROUP < CLIENTS; r++) {
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });

@@ -1,10 +1,16 @@
 /**
- * The Natter demo: logs in as `?user=<id>` (default alice) through the server's dev token
- * route and wires the elements together. `?server=https://host:port` points it at another
- * server; by default it uses the origin that served it.
+ * The Natter demo: logs in as `?user=<id>` (default alice) through a dev-mode server's token
+ * route and wires the elements together. Which server (shown in the header):
+ * - `?server=https://host:port`: that server;
+ * - `?server=local`: the in-browser server;
+ * - neither: the origin that served the page when it is a Natter server (its `/healthz` answers
+ *   Natter's JSON), else the in-browser server, so the static build works from any CDN.
+ * The in-browser server is the real server core with a memory store, in a SharedWorker shared by
+ * this origin's tabs (two tabs chat as two users), or, without SharedWorker, inside this page.
  */
 import '../src/elements/define.js';
-import { createChatClient } from '../src/client/index.js';
+import { createChatClient, createMemoryStorage } from '../src/client/index.js';
+import { connectLocalServer, type LocalServerConnection, type LocalServerMode } from '../src/local/client.js';
 import type { ChatClient, ConnectionState, SyncState } from '../src/client/types.js';
 import { isConversationId, parseConversationId, p2pConversation, ID_PATTERN, type ConversationId } from '../src/protocol/ids.js';
 import { initials, hueOf } from '../src/elements/format.js';
@@ -15,7 +21,9 @@ const params = new URLSearchParams(location.search);
 // `?lang=zh-CN` shows the elements' Simplified Chinese strings (they follow the nearest `lang`).
 if (params.get('lang')) document.documentElement.lang = params.get('lang')!;
 const userId = params.get('user')?.trim() || 'alice';
-const endpoints = serverEndpoints(params.get('server'));
+const serverParam = params.get('server')?.trim() || '';
+const endpoints = serverEndpoints(serverParam === 'local' ? null : serverParam);
+let client: ChatClient;
 
 const $ = <T extends Element>(selector: string) => document.querySelector<T>(selector)!;
 const session = $<HTMLElementTagNameMap['chat-session']>('#session');
@@ -42,6 +50,35 @@ async function fetchToken(): Promise<string> {
   if (!res.ok) throw new Error(`the token route answered ${res.status} ${res.statusText}`);
   const body = (await res.json()) as { userId: string; token: string };
   return body.token;
+}
+
+/** Is the origin that served the page a Natter server? Its `/healthz` says so (even a 503 one). */
+async function sameOriginServer(): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/healthz', location.origin), { cache: 'no-store', signal: AbortSignal.timeout(3000) });
+    if (!(res.headers.get('content-type') ?? '').includes('application/json')) return false;
+    const body = (await res.json()) as { ok?: unknown; store?: unknown };
+    return typeof body.ok === 'boolean' && typeof body.store === 'string';
+  } catch {
+    return false;
+  }
+}
+
+const MODE_TEXT: Record<LocalServerMode, string> = {
+  'shared-worker': 'In-browser server (shared by this browser’s tabs)',
+  'in-page': 'In-browser server (this tab only)',
+};
+
+function renderMode(mode: 'server' | LocalServerMode): void {
+  const el = $<HTMLElement>('#mode');
+  el.dataset.mode = mode;
+  if (mode === 'server') {
+    el.textContent = `Server: ${new URL(endpoints.http).host}`;
+    el.title = endpoints.ws;
+  } else {
+    el.textContent = MODE_TEXT[mode];
+    el.title = 'No server: the Natter server core runs in this browser, with its messages in memory.';
+  }
 }
 
 function showProblem(text: string): void {
@@ -162,13 +199,35 @@ function setupTheme(): void {
 renderSwitchLinks();
 setupTheme();
 
-// storageKey: the outbox must be found before a token can be fetched (a reload while offline).
-const client = createChatClient({ url: endpoints.ws, getToken: fetchToken, storageKey: userId });
-wire(client);
-// Check the server early so a missing one is explained instead of spinning forever.
-fetchToken().catch((err: unknown) => {
-  showProblem(
-    `Could not log in as "${userId}" at ${endpoints.http}: ${err instanceof Error ? err.message : String(err)}. ` +
-      'Start the server (npm start) and open the demo from it, or pass ?server=<url>.',
-  );
-});
+const useLocal = serverParam === 'local' || (!serverParam && !(await sameOriginServer()));
+if (useLocal) {
+  let local: LocalServerConnection | undefined;
+  try {
+    local = await connectLocalServer({
+      sharedWorker: () => new SharedWorker(new URL('../src/local/worker.ts', import.meta.url), { type: 'module', name: 'natter-local' }),
+    });
+  } catch (err) {
+    showProblem(`Could not start the in-browser server: ${err instanceof Error ? err.message : String(err)}.`);
+  }
+  if (local) {
+    renderMode(local.mode);
+    const server = local;
+    // Memory storage: the in-browser server forgets everything when its last tab closes, so a
+    // cache kept on the device would claim messages (seqs) the next one never sent.
+    client = createChatClient({ url: server.url, WebSocket: server.WebSocket, getToken: () => server.token(userId), storage: createMemoryStorage(), storageKey: userId });
+    wire(client);
+    server.token(userId).catch((err: unknown) => showProblem(`Could not log in as "${userId}": ${err instanceof Error ? err.message : String(err)}.`));
+  }
+} else {
+  renderMode('server');
+  // storageKey: the outbox must be found before a token can be fetched (a reload while offline).
+  client = createChatClient({ url: endpoints.ws, getToken: fetchToken, storageKey: userId });
+  wire(client);
+  // Check the server early so a missing one is explained instead of spinning forever.
+  fetchToken().catch((err: unknown) => {
+    showProblem(
+      `Could not log in as "${userId}" at ${endpoints.http}: ${err instanceof Error ? err.message : String(err)}. ` +
+        'Start the server (npm start) and open the demo from it, or pass ?server=<url>, or ?server=local for the in-browser server.',
+    );
+  });
+}

@@ -9,7 +9,7 @@
  * want to mount a widget themselves).
  */
 import './elements/define.js';
-import type { ChatWidget } from './elements/chat-widget.js';
+import { WIDGET_POSITIONS, type ChatWidget, type WidgetPosition } from './elements/chat-widget.js';
 
 export interface MountOptions {
   /** WebSocket URL of the server; `https://…` or a page-relative `/ws` also work. */
@@ -20,7 +20,8 @@ export interface MountOptions {
   theme?: 'light' | 'dark' | '';
   /** Language of the widget (`en`, `zh-CN`); default: the page's. */
   locale?: string;
-  position?: 'bottom-right' | 'bottom-left';
+  /** Corner of the launcher; `bottom-end` (default) and `bottom-start` follow the page's direction. */
+  position?: WidgetPosition;
   /** Names the widget's remembered open/closed state. */
   id?: string;
 }
@@ -46,7 +47,7 @@ export function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
 export function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions | undefined {
   const data = (script as HTMLScriptElement | null)?.dataset;
   if (!data?.server) return undefined;
-  const position = data.position === 'bottom-left' ? 'bottom-left' : 'bottom-right';
+  const position = WIDGET_POSITIONS.find((p) => p === data.position);
   const theme = data.theme === 'light' || data.theme === 'dark' ? data.theme : '';
   return {
     server: data.server,
@@ -56,7 +57,7 @@ export function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountO
     ...(data.locale ? { locale: data.locale } : {}),
     ...(data.id ? { id: data.id } : {}),
     theme,
-    position,
+    ...(position ? { position } : {}),
   };
 }
 

@@ -22,7 +22,11 @@ export interface NatterServer {
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 
-export async function startNatterServer(env: Record<string, string> = {}): Promise<NatterServer> {
+/**
+ * `env` adds to (or overrides) the server's environment; `nodeArgs` go to its node process
+ * (e.g. `--cpu-prof --cpu-prof-dir=…` to profile the server under load).
+ */
+export async function startNatterServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<NatterServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-bench-'));
   const child = spawnTs(join(ROOT, 'src/server/main.ts'), {
@@ -36,7 +40,7 @@ export async function startNatterServer(env: Record<string, string> = {}): Promi
     // Every benchmark client comes from 127.0.0.1.
     NATTER_MAX_CONNECTIONS_PER_IP: '1000000',
     ...env,
-  });
+  }, nodeArgs);
   child.stdout!.resume();
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/healthz`, 60_000);

@@ -14,8 +14,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a TypeScript entry point under tsx as a child process. */
-export function spawnTs(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], {
+export function spawnTs(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

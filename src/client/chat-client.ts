@@ -17,14 +17,19 @@ import { createConnection } from './connection.js';
 import { createConversationList } from './conversation-list.js';
 import { createClientMsgId, createDeviceId, tokenSubject } from './identity.js';
 import { ackedMessage, localToChat } from './local-message.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox, type LocalEntry } from './outbox.js';
 import { createPersister } from './persister.js';
 import { createRequests } from './requests.js';
+import { createMemberDirectory } from './members.js';
+import { createTypingTracker, isTypingSignal, typingElem } from './typing.js';
+import { createRenderers } from './renderers.js';
+import { probeMedia } from './media-probe.js';
+import { apiBaseOf, createUploads, fileKindOf, fileLimit, uploadedElem } from './upload.js';
 import { createDeferredStorage, resolveStorage } from './storage-default.js';
 import { createSyncEngine } from './sync-engine.js';
 import { createThreadStore } from './thread-store.js';
 import { trimWindow } from './thread-window.js';
-import type { ChatClient, ChatClientOptions, ChatMessage, ClientStorage, OutboxEntry, PersistedState, Profile, SyncState } from './types.js';
+import type { ChatClient, ChatClientOptions, ChatMessage, ClientStorage, FileKind, OutboxEntry, PersistedState, Profile, SyncState } from './types.js';
 
 type LocalOptions = SendOptions & { localCustomData?: string };
 
@@ -80,7 +85,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const conversations = createConversationList();
   const threads = createThreadStore({
     toChat,
-    local: (id) => outbox.entries(id).map((l) => localToChat(l, meProfile(), findMessage)),
+    local: (id) => outbox.entries(id).map((l) => localView(l)),
     initialShown: 50,
     hasAny: (id) => (conversations.get(id)?.lastSeq ?? 0) > 0,
   });
@@ -94,7 +99,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         prefetchedToken = undefined;
         return token;
       }
-      return options.getToken ? options.getToken() : options.token!;
+      return (lastToken = await (options.getToken ? options.getToken() : options.token!));
     },
     get deviceId() {
       return deviceId;
@@ -118,7 +123,15 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       threads.touch(id);
       threads.publish();
     },
-    onFailed: (local) => emit('send-failed', localToChat(local, meProfile(), findMessage)),
+    onFailed: (local) => emit('send-failed', localView(local)),
+    upload: async (entry) => {
+      const elem = await uploads.run(entry);
+      // The elem must pass the protocol as any send would (e.g. a name too long for a file elem).
+      const probe: OutboxEntry = { ...entry, elem };
+      check(probe);
+      if (probe.state === 'rejected') throw ChatError.from(probe.error!);
+      return elem;
+    },
   });
   const engine = createSyncEngine({
     threads,
@@ -127,10 +140,36 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     myId,
     pageSize: 50,
     settleOwn: (m) => outbox.settle(m.clientMsgId, toChat(m)) !== undefined,
-    onMessage: (m) => emit('message', toChat(m)),
+    onMessage: (m) => onCommitted(m),
     onAsyncChange: () => publish(),
   });
   const persister = createPersister(storage, snapshot, 500);
+  let lastToken: string | undefined;
+  const uploads = createUploads({
+    apiBase: options.apiUrl?.replace(/\/$/, '') ?? apiBaseOf(options.url),
+    token: async (fresh) => {
+      if (!fresh && lastToken !== undefined) return lastToken;
+      return (lastToken = await (options.getToken ? options.getToken() : options.token!));
+    },
+  });
+
+  /** How an outbox entry shows: a file not uploaded yet shows from its Blob (a `blob:` URL). */
+  function localView(local: LocalEntry): ChatMessage {
+    const chat = localToChat(local, meProfile(), findMessage);
+    const { entry } = local;
+    if (!entry.upload || entry.elem) return chat;
+    const { blob, mime } = entry.upload;
+    return { ...chat, elem: uploadedElem(entry.upload, { url: uploads.previewUrl(entry) ?? '', size: blob.size, mime }) };
+  }
+  const members = createMemberDirectory(requests);
+  const typing = createTypingTracker();
+
+  /** A message from someone else (or seq 0 online-only): it ends their typing, may change membership. */
+  function onCommitted(m: Message): void {
+    typing.clear(m.conversationId, m.sender);
+    if (m.elem.type === 'system' && m.elem.event.startsWith('member-')) members.refresh(m.conversationId);
+    emit('message', toChat(m));
+  }
 
   function snapshot(): PersistedState {
     const state: PersistedState = { userId: myId() ?? '', deviceId, conversations: conversations.all(), threads: {} };
@@ -182,6 +221,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   // ------------------------------------------------------------------ frames
   function handleFrame(frame: ServerFrame): void {
+    if (frame.type === 'message.new' && isTypingSignal(frame.message)) {
+      if (frame.message.sender !== myId()) typing.signal(frame.message.conversationId, frame.message.sender);
+      return;
+    }
     if (engine.handle(frame)) {
       if (frame.type === 'sync.done') {
         $sync.set('synced');
@@ -205,10 +248,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         return;
       }
       case 'conversation.read':
+        members.applyRead(frame.conversationId, myId() ?? '', frame.readSeq);
         conversations.applyRead(frame.conversationId, frame.readSeq, (seq) => unreadAbove(frame.conversationId, seq));
         break;
       case 'receipt.read':
         conversations.applyReceipt(frame.conversationId, frame.userId, frame.seq);
+        members.applyRead(frame.conversationId, frame.userId, frame.seq);
         break;
       case 'conversation.updated':
         conversations.upsert(frame.conversation);
@@ -229,6 +274,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         $blocked.set(frame.blocked);
         return;
       case 'ok':
+      case 'members':
       case 'history.page':
         requests.resolve(frame);
         return;
@@ -258,7 +304,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $sync.set('syncing');
     threads.touchAll();
     publish();
+    uploads.setTicket(frame.fileTicket);
     outbox.setReady(true, id);
+    // Receipts sent while this device was away are not replayed: read positions are fetched again.
+    members.refreshLoaded();
     for (const [conversationId, seq] of pendingReads) send({ type: 'conversation.read', conversationId, seq });
     pendingReads.clear();
   }
@@ -285,6 +334,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     const { entry } = local;
     const message = ackedMessage(entry, frame, meProfile(), findMessage);
     outbox.settle(entry.clientMsgId, toChat(message));
+    uploads.release(entry.clientMsgId);
     if (frame.seq === 0) return;
     // A forward's content is written by the server: fetch it rather than guess it.
     if (entry.forward) engine.expectSeq(entry.conversationId, frame.seq, entry.clientMsgId);
@@ -368,6 +418,37 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $broadcasts,
     messages: (id: ConversationId) => threads.messages(id),
     hasOlder: (id: ConversationId) => threads.hasOlder(id),
+    ...createRenderers(target),
+    $uploads: uploads.$uploads,
+
+    async sendFile(conversationId: ConversationId, file: Blob, opts: LocalOptions & { kind?: FileKind; name?: string } = {}): Promise<ChatMessage> {
+      const { kind: givenKind, name: givenName, ...rest } = opts;
+      const mime = file.type.split(';')[0]!.trim().toLowerCase() || 'application/octet-stream';
+      let kind = givenKind ?? fileKindOf(mime);
+      // Before anything is queued or read: the user hears at once, nothing is left behind.
+      if (file.size > fileLimit(kind)) throw new ChatError('FILE_TOO_LARGE', `The file is larger than ${fileLimit(kind)} bytes.`);
+      const info = await probeMedia(file, kind);
+      // An "image" the browser cannot decode (HEIC, a broken file) is still sent, as a file.
+      if (info.decoded === false && givenKind === undefined) kind = 'file';
+      const named = givenName ?? (file as Partial<File>).name;
+      const entry = newEntry(conversationId, rest);
+      entry.upload = { blob: file, name: named || `${kind}.${mime.split('/')[1]!.replace(/[^a-z0-9]/g, '') || 'bin'}`, mime, kind };
+      if (info.width !== undefined) entry.upload.width = info.width;
+      if (info.height !== undefined) entry.upload.height = info.height;
+      if (info.duration !== undefined) entry.upload.duration = info.duration;
+      if (info.snapshot) entry.upload.snapshot = info.snapshot;
+      await started;
+      if (closed) throw new ChatError('CANCELLED', 'The client was closed.');
+      conversations.ensure(conversationId);
+      conversations.publish();
+      return outbox.add<ChatMessage>(entry);
+    },
+
+    cancelUpload(clientMsgId: string): void {
+      uploads.cancel(clientMsgId);
+    },
+
+    fileUrl: (url: string) => uploads.fileUrl(url),
 
     send(conversationId: ConversationId, content: Elem | string, opts?: LocalOptions): Promise<ChatMessage> {
       const entry = newEntry(conversationId, opts);
@@ -401,6 +482,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     async discard(clientMsgId: string): Promise<void> {
       await started;
       await outbox.discard(clientMsgId);
+      uploads.release(clientMsgId);
     },
 
     async loadOlder(conversationId: ConversationId, limit = 30): Promise<boolean> {
@@ -414,10 +496,28 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       if (seq <= 0) return;
       const needed = !c || seq > c.readSeq;
       conversations.applyRead(conversationId, seq, () => 0);
+      members.applyRead(conversationId, myId() ?? '', seq);
       publish();
       if (!needed) return;
       if (!send({ type: 'conversation.read', conversationId, seq })) pendingReads.set(conversationId, seq);
     },
+
+    sendTyping(conversationId: ConversationId): void {
+      // Never queued nor retried: a signal that cannot go out now is worthless later.
+      if (closed || connection.$state.get() !== 'online' || !typing.maySend(conversationId)) return;
+      send({
+        type: 'message.send', clientMsgId: createClientMsgId(), conversationId, elem: typingElem(),
+        onlineUserOnly: true, isExcludedFromUnreadCount: true, isExcludedFromLastMessage: true,
+      });
+    },
+
+    typing: (conversationId: ConversationId) => typing.typing(conversationId),
+    members: (conversationId: ConversationId) => members.members(conversationId),
+    async loadMembers(conversationId: ConversationId) {
+      await started;
+      return members.load(conversationId);
+    },
+    readers: (conversationId: ConversationId, message: ChatMessage) => members.readers(conversationId, message),
 
     async block(userId: string): Promise<void> {
       await requests.request({ type: 'blocklist.add', userId });
@@ -434,6 +534,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       closed = true;
       connection.close();
       outbox.close();
+      uploads.close();
+      typing.close();
       requests.rejectAll(new ChatError('CANCELLED', 'The client was closed.'));
       await started.catch(() => undefined);
       if (myId() !== undefined) await persister.flush();

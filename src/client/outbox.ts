@@ -1,4 +1,4 @@
-import { ChatError, isTransient, type ConversationId, type ErrorBody, type MessageSendFrame } from '../protocol/index.js';
+import { ChatError, isTransient, type ConversationId, type Elem, type ErrorBody, type MessageSendFrame } from '../protocol/index.js';
 import { withOutboxLock } from './outbox-lock.js';
 import type { ClientStorage, OutboxEntry } from './types.js';
 
@@ -20,6 +20,11 @@ export interface OutboxOptions {
   onChange(conversationId: ConversationId): void;
   /** An entry failed (timeout or error); it stays in the thread. */
   onFailed(local: LocalEntry): void;
+  /**
+   * Uploads a file entry's file (`entry.upload`) and resolves with the elem to send; rejects with
+   * a ChatError. Called instead of sending while the entry has no elem; the entry is then sent.
+   */
+  upload?(entry: OutboxEntry): Promise<Elem>;
 }
 
 export interface Outbox {
@@ -46,6 +51,8 @@ export interface Outbox {
 
 interface Tracked extends LocalEntry {
   inFlight: boolean;
+  /** Its file is being uploaded (no ack timer runs meanwhile: a large file takes longer). */
+  uploading?: boolean;
   timer?: ReturnType<typeof setTimeout>;
   waiters: { resolve(value: unknown): void; reject(error: ChatError): void }[];
 }
@@ -67,6 +74,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let closed = false;
 
   const ordered = () => [...tracked.values()].sort((a, b) => a.entry.createdAt - b.entry.createdAt);
+  /** A file entry whose file is not uploaded yet: it is uploaded, not sent. */
+  const awaitingUpload = (entry: OutboxEntry) => entry.upload !== undefined && entry.elem === undefined;
 
   function track(entry: OutboxEntry): Tracked {
     const t: Tracked = {
@@ -77,7 +86,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     };
     if (entry.error) t.error = entry.error;
     tracked.set(entry.clientMsgId, t);
-    if (entry.state === 'pending') startTimer(t);
+    if (entry.state === 'pending' && !awaitingUpload(entry)) startTimer(t);
     return t;
   }
 
@@ -109,7 +118,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   function canTransmit(t: Tracked): boolean {
-    if (!ready || t.inFlight || t.entry.state !== 'pending') return false;
+    if (!ready || t.inFlight || t.uploading || t.entry.state !== 'pending') return false;
     return t.entry.userId === undefined || userId === undefined || t.entry.userId === userId;
   }
 
@@ -120,6 +129,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       entry.userId = userId;
       void storage.putOutbox(entry).catch(warn);
     }
+    if (awaitingUpload(entry)) return upload(t);
     t.inFlight = true;
     if (t.status === 'failed') {
       t.status = 'sending';
@@ -131,6 +141,41 @@ export function createOutbox(options: OutboxOptions): Outbox {
     if (entry.elem) frame.elem = entry.elem;
     if (entry.forward) frame.forward = entry.forward;
     options.transmit(frame);
+  }
+
+  /** Uploads the entry's file, then sends it; a failed upload fails the entry (resend uploads again). */
+  function upload(t: Tracked): void {
+    const { entry } = t;
+    const id = entry.clientMsgId;
+    t.uploading = true;
+    t.inFlight = true;
+    clearTimeout(t.timer);
+    if (t.status === 'failed') {
+      t.status = 'sending';
+      delete t.error;
+      options.onChange(entry.conversationId);
+    }
+    const run = options.upload ? options.upload(entry) : Promise.reject(new ChatError('UPLOAD_FAILED', 'This client cannot upload.'));
+    run.then(
+      async (elem) => {
+        t.uploading = false;
+        t.inFlight = false;
+        // Closed (a reload): the entry stays persisted without its elem and is uploaded again.
+        if (closed || tracked.get(id) !== t) return;
+        entry.elem = elem;
+        // Persisted before it is sent, so a reload from here on sends without uploading again.
+        await storage.putOutbox(entry).catch(warn);
+        startTimer(t);
+        options.onChange(entry.conversationId);
+        transmit(t);
+      },
+      (error: unknown) => {
+        t.uploading = false;
+        t.inFlight = false;
+        if (closed || tracked.get(id) !== t) return;
+        api.fail(id, (error instanceof ChatError ? error : new ChatError('UPLOAD_FAILED', undefined, { cause: error })).toJSON());
+      },
+    );
   }
 
   /** Resolves once the entry is acked, refused or timed out (never rejects). */
@@ -168,7 +213,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     await Promise.all(sent.map(settled));
   }
 
-  return {
+  const api: Outbox = {
     async restore() {
       for (const entry of await storage.loadOutbox()) {
         if (!tracked.has(entry.clientMsgId) && !finished.has(entry.clientMsgId)) track(entry);
@@ -248,7 +293,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       await storage.putOutbox(t.entry);
       t.status = 'sending';
       delete t.error;
-      startTimer(t);
+      if (!awaitingUpload(t.entry)) startTimer(t);
       options.onChange(t.entry.conversationId);
       t.inFlight = false;
       transmit(t);
@@ -285,6 +330,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
     },
   };
+  return api;
 }
 
 function warn(error: unknown): void {

@@ -1,7 +1,7 @@
 import { ChatError, type ClientFrame, type ServerFrame } from '../protocol/index.js';
 
 /** Frames that answer a request by echoing its `reqId`. */
-export type ReplyFrame = Extract<ServerFrame, { type: 'ok' | 'error' | 'history.page' }>;
+export type ReplyFrame = Extract<ServerFrame, { type: 'ok' | 'error' | 'history.page' | 'members' }>;
 
 type WithoutReqId<T> = T extends unknown ? Omit<T, 'reqId'> : never;
 /** Client frames that carry a reqId, without it (the requests module assigns it). */

@@ -70,6 +70,24 @@ export interface OutboxEntry {
   retryAt?: number;
   /** The user who wrote it, once known; entries of another user are never sent. */
   userId?: string;
+  /**
+   * A file message (`sendFile`): the file itself (IndexedDB keeps Blobs, so it survives a
+   * reload) and what was probed of it. `elem` is set, and `url` recorded, once it is uploaded;
+   * until then the entry is uploaded instead of sent.
+   */
+  upload?: {
+    blob: Blob;
+    name: string;
+    mime: string;
+    kind: FileKind;
+    width?: number;
+    height?: number;
+    duration?: number;
+    /** A video's poster frame, uploaded before the video. */
+    snapshot?: { blob?: Blob; width: number; height: number; url?: string };
+    /** The server URL once uploaded (a resend then sends without uploading again). */
+    url?: string;
+  };
 }
 
 export interface PersistedState {
@@ -89,7 +107,11 @@ export interface ChatClientOptions {
   /** A fixed token; or use `getToken`, called before every (re)connect. */
   token?: string;
   getToken?: () => string | Promise<string>;
-  /** Injectable platform: WebSocket constructor (the `ws` package in Node). */
+  /**
+   * Injectable platform: WebSocket constructor (the `ws` package in Node), or any WebSocket-like
+   * class (`new (url)`, `readyState`, `send`, `close`, open/message/close/error events), e.g.
+   * the MessagePort transport of the in-browser server (`src/local/client.ts`).
+   */
   WebSocket?: unknown;
   /** Where the outbox and cache live. Default: IndexedDB when available, else memory. */
   storage?: ClientStorage | ((userId: string) => ClientStorage);
@@ -110,6 +132,8 @@ export interface ChatClientOptions {
   requestTimeoutMs?: number;
   /** Messages kept per conversation in the device cache (default 200). */
   cacheLimit?: number;
+  /** HTTP base of the server for uploads and files; default: derived from `url` (`wss://host/ws` → `https://host`). */
+  apiUrl?: string;
 }
 
 export interface BackoffOptions {

@@ -39,7 +39,7 @@ export const styles = [
       grid-area: icon;
       width: 1.25rem;
       height: 1.25rem;
-      margin-top: 0.0625rem;
+      margin-block-start: 0.0625rem;
       fill: var(--_accent);
     }
 
@@ -113,6 +113,12 @@ export const styles = [
       grid-area: dismiss;
     }
 
+    /* ‹ and › point along the line: mirrored in right-to-left text. */
+    [part~='previous-button']:dir(rtl),
+    [part~='next-button']:dir(rtl) {
+      transform: scaleX(-1);
+    }
+
     [part~='dismiss-button'] svg {
       width: 1.125rem;
       height: 1.125rem;
@@ -130,7 +136,7 @@ export const styles = [
 
       [part~='pager'] {
         justify-self: start;
-        margin-left: -0.375rem;
+        margin-inline-start: -0.375rem;
       }
     }
 

@@ -1,6 +1,7 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles/shared.styles.js';
 import { threadActionsStyles } from './thread/thread-actions.styles.js';
+import { threadElemsStyles } from './thread/elems.styles.js';
 
 export const styles = [
   sharedStyles,
@@ -287,4 +288,5 @@ export const styles = [
     }
   `,
   threadActionsStyles,
+  threadElemsStyles,
 ];

@@ -1,35 +1,41 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
-import { property, query, state } from 'lit/decorators.js';
+import { property, query } from 'lit/decorators.js';
 import { ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { messageKey, type ChatClient, type ChatMessage, type Conversation } from '../client/types.js';
 import { isConversationId, type ConversationId } from '../protocol/ids.js';
 import { LIMITS } from '../protocol/limits.js';
-import { chatClientContext } from './context.js';
+import { chatClientContext, chatStickersContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { resolveLocale } from './i18n/locale.js';
 import { uiStrings } from './i18n/ui.js';
 import { MessageActions } from './thread/message-actions.js';
-import { announcementOf, renderRow, type RowContext } from './thread/message-row.js';
-import { findById, firstAfter, mentions, type JumpTarget } from './thread/jump.js';
+import { announcementOf, renderRow } from './thread/message-row.js';
+import { findById, firstAfter, jumpTo, mentions, type JumpTarget } from './thread/jump.js';
+import { OlderLoader } from './thread/older-loader.js';
+import { ReadMarker } from './thread/read-marker.js';
+import { rowContext } from './thread/row-context.js';
 import { mergeTitle, renderSelectionBar } from './thread/selection-bar.js';
+import { ThreadExtras } from './thread/thread-extras.js';
+import { renderTypingRow } from './thread/typing-row.js';
 import { VirtualList } from './thread/virtual-list.js';
 import { styles } from './chat-thread.styles.js';
 
 /** How close to the bottom (px) still counts as "at the bottom". */
 const BOTTOM_SLACK = 32;
-/** Messages asked for per `loadOlder()`. */
-const OLDER_PAGE = 100;
 
 /**
  * @summary Shows a conversation's messages, newest at the bottom.
  *
  * The log is virtualized: only the rows near the viewport exist in the DOM, so it stays smooth
  * with tens of thousands of messages. It opens at the newest message, stays there while new ones
- * arrive, and keeps the messages in view still when older ones load above.
+ * arrive, and keeps the messages in view still when older ones load above. Every elem type has
+ * its own look (pictures sized before they load, native audio/video players, file and location
+ * cards, stickers, host-page renderers for custom types); own uploads show progress and a cancel
+ * button; who is typing shows under the last message; own messages show read receipts.
  *
  * @tag chat-thread
  *
@@ -61,6 +67,39 @@ const OLDER_PAGE = 100;
  * @csspart merger-messages - The original messages of an opened merged forward.
  * @csspart merger-open-button - Shows or hides the original messages of a merged forward.
  * @csspart forward-dialog - The built-in `<forward-dialog>` (its parts are exported as `forward-dialog-<part>`, e.g. `forward-dialog-confirm-button`).
+ * @csspart link - A link in message text (http, https and mailto only).
+ * @csspart mention - An `@name` token in the text of a message that @mentions someone.
+ * @csspart mentioned - Added to `message` when the message @mentions the user (or @all).
+ * @csspart image-link - Link around an image preview; opens the full image in a new tab.
+ * @csspart image - An image preview (width and height known before it loads).
+ * @csspart audio - The audio player of a voice message.
+ * @csspart video - The video player (the snapshot is its poster).
+ * @csspart duration - Length of a voice message or video.
+ * @csspart file - A file card; holds `file-icon`, `file-name`, `file-size` and `download-link`.
+ * @csspart file-icon - The extension badge of a file card.
+ * @csspart file-name - Name of a file.
+ * @csspart file-size - Size of a file, in the reader's locale.
+ * @csspart download-link - Downloads a file.
+ * @csspart location - A location card linking to OpenStreetMap; holds `location-icon`, `location-description`, `location-coordinates`.
+ * @csspart location-icon - The pin of a location card.
+ * @csspart location-description - Description of a location.
+ * @csspart location-coordinates - Latitude and longitude of a location.
+ * @csspart emoji - A face message's emoji, shown large.
+ * @csspart sticker - A face message drawn as a sticker from `stickers`.
+ * @csspart sticker-fallback - A face message whose sticker is unknown.
+ * @csspart custom - Box around what a registered custom renderer drew.
+ * @csspart custom-fallback - Description of a custom message without a renderer.
+ * @csspart call - A call event.
+ * @csspart upload - Progress and cancel button of an own file message while it uploads.
+ * @csspart progress - The upload progress bar (`role="progressbar"`); its fill is `progress-bar`.
+ * @csspart progress-bar - The filled share of `progress`.
+ * @csspart cancel-upload-button - Cancels an upload (the message turns failed, to resend or discard).
+ * @csspart typing - The row under the last message saying who is typing (a polite live region).
+ * @csspart receipts-button - "Read by n of m" of an own group message that asked for receipts (also `status`); opens `receipts`.
+ * @csspart receipts - Who read an own group message and who did not (`readers-list`, `unread-list`, each of `reader`).
+ * @csspart readers-list - Members who read the message.
+ * @csspart unread-list - Members who have not read it yet.
+ * @csspart reader - One member in `readers-list` or `unread-list`.
  *
  * @fires {ForwardRequestEvent} forward-request - The user asked to forward messages; cancel it to replace the built-in dialog.
  *
@@ -71,6 +110,14 @@ const OLDER_PAGE = 100;
  * @cssproperty [--chat-thread-self-text-color=var(--chat-color-on-accent)] - Text of own bubbles.
  * @cssproperty [--chat-thread-other-color=var(--chat-color-surface-raised)] - Background of others' bubbles.
  * @cssproperty [--chat-avatar-size=2rem] - Size of avatars.
+ * @cssproperty [--chat-thread-media-max-width=16rem] - Widest an image or video preview is shown (aspect ratio kept).
+ * @cssproperty [--chat-thread-media-max-height=20rem] - Tallest an image or video preview is shown (aspect ratio kept).
+ * @cssproperty [--chat-thread-sticker-size=7.5rem] - Size of stickers.
+ * @cssproperty [--chat-thread-emoji-size=3rem] - Font size of a face message's emoji.
+ * @cssproperty [--chat-thread-card-color=color-mix(in srgb, currentColor 8%, transparent)] - Background of file and location cards.
+ * @cssproperty [--chat-thread-mention-color=color-mix(in srgb, var(--chat-color-accent) 12%, transparent)] - Background of a message that @mentions the user.
+ * @cssproperty [--chat-thread-mention-text-color=var(--chat-color-accent)] - Colour of `@name` tokens in others' messages.
+ * @cssproperty [--chat-thread-progress-color=currentColor] - Fill of the upload progress bar.
  */
 export class ChatThread extends LitElement {
   static override styles = styles;
@@ -85,13 +132,15 @@ export class ChatThread extends LitElement {
   /** Accessible name of the message log. */
   @property() accessor label = 'Messages';
 
+  /** Stickers, `{ [key]: imageUrl }`, for face messages; from the nearest `<chat-session>`, or set it directly. */
+  @consume({ context: chatStickersContext, subscribe: true })
+  @property({ attribute: false })
+  accessor stickers: Readonly<Record<string, string>> | undefined = undefined;
+
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
   @property({ attribute: false })
   accessor client: ChatClient | undefined = undefined;
-
-  @state() private accessor loadingOlder = false;
-  @state() private accessor visible = false;
 
   @query('forward-dialog') private accessor forwardDialog!: ForwardDialog | null;
 
@@ -124,11 +173,19 @@ export class ChatThread extends LitElement {
     onProgrammaticScroll: (top) => (this.#lastScrollTop = top),
   });
   #shownConversation = '';
-  #markedRead = '';
-  #olderObserver: IntersectionObserver | undefined;
-  #olderButton: Element | undefined;
-  #observedOlderButton: Element | undefined;
-  #visibilityObserver: IntersectionObserver | undefined;
+  #older = new OlderLoader(this, {
+    client: () => this.client,
+    target: () => this.#target,
+    hasOlder: () => this.#hasOlder.value,
+    log: () => this.log,
+  });
+  #reads = new ReadMarker(this, {
+    client: () => this.client,
+    target: () => this.#target,
+    atBottom: () => this.#atBottom,
+    conversations: () => this.#conversations.value,
+  });
+  #extras = new ThreadExtras(this, { client: () => this.client, target: () => this.#target });
 
   get #atBottom(): boolean {
     return this.#list.pinned;
@@ -140,11 +197,6 @@ export class ChatThread extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.addEventListener('visibilitychange', this.onVisibilityChange);
-    this.#visibilityObserver = new IntersectionObserver((entries) => {
-      this.visible = entries.some((e) => e.isIntersecting);
-    });
-    this.#visibilityObserver.observe(this);
     // Rows and the viewport change size after render (fonts, images, the page's layout): the
     // list re-measures, and keeps the bottom or the row in view where it was.
     this.#list.connect();
@@ -153,12 +205,7 @@ export class ChatThread extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('visibilitychange', this.onVisibilityChange);
-    this.#visibilityObserver?.disconnect();
     this.#list.disconnect();
-    this.#olderObserver?.disconnect();
-    this.#olderObserver = undefined;
-    this.#observedOlderButton = undefined;
   }
 
   protected override update(changed: PropertyValues): void {
@@ -203,9 +250,6 @@ export class ChatThread extends LitElement {
     this.#lastKey = this.#keys.at(-1) ?? '';
     // Synced with nothing here and nothing older: whatever comes next is news.
     this.#knownEmpty = this.#keys.length === 0 && !this.#hasOlder.value && this.client?.$sync.get() === 'synced';
-    this.#observeOlderButton();
-    // markRead updates the stores we render from: let this update finish first.
-    queueMicrotask(() => this.#markReadIfSeen());
   }
 
   private onScroll = () => {
@@ -227,18 +271,12 @@ export class ChatThread extends LitElement {
       this.#unseen = false;
       this.requestUpdate();
     }
-    this.#markReadIfSeen();
+    this.#reads.check();
   };
-
-  private onVisibilityChange = () => this.#markReadIfSeen();
 
   private onLoadOlderClick = () => void this.loadOlder();
 
   private onJumpClick = () => this.scrollToBottom();
-
-  private onOlderButton = (el: Element | undefined) => {
-    this.#olderButton = el;
-  };
 
   private get log(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('[part~="log"]');
@@ -246,33 +284,6 @@ export class ChatThread extends LitElement {
 
   get #target(): ConversationId | undefined {
     return isConversationId(this.conversation) ? this.conversation : undefined;
-  }
-
-  /** Auto-loads older messages when the "Load older" button scrolls into view. */
-  #observeOlderButton(): void {
-    const el = this.#olderButton;
-    if (el === this.#observedOlderButton) return;
-    this.#olderObserver?.disconnect();
-    this.#observedOlderButton = el;
-    if (!el || !this.log) return;
-    if (this.#olderObserver?.root !== this.log) this.#olderObserver = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) void this.loadOlder();
-      },
-      { root: this.log, rootMargin: '200px 0px 0px 0px' },
-    );
-    this.#olderObserver.observe(el);
-  }
-
-  #markReadIfSeen(): void {
-    const target = this.#target;
-    if (!target || !this.client || !this.visible || !this.#atBottom || document.visibilityState !== 'visible') return;
-    const summary = this.#conversations.value.find((c) => c.id === target);
-    if (!summary || (summary.unread === 0 && summary.readSeq >= summary.lastSeq)) return;
-    const mark = `${target}@${summary.lastSeq}`;
-    if (mark === this.#markedRead) return;
-    this.#markedRead = mark;
-    this.client.markRead(target);
   }
 
   /**
@@ -292,17 +303,8 @@ export class ChatThread extends LitElement {
   }
 
   /** Loads the page of messages before the oldest one shown. Resolves when it arrived. */
-  async loadOlder(): Promise<void> {
-    const target = this.#target;
-    if (!target || !this.client || this.loadingOlder || !this.#hasOlder.value) return;
-    this.loadingOlder = true;
-    try {
-      await this.client.loadOlder(target, OLDER_PAGE);
-    } catch {
-      // Shown as the button staying there; the user can try again.
-    } finally {
-      this.loadingOlder = false;
-    }
+  loadOlder(): Promise<void> {
+    return this.#older.load();
   }
 
   /** Scrolls to the newest message. */
@@ -341,23 +343,19 @@ export class ChatThread extends LitElement {
   }
 
   /** Loads older pages until `pick` is sure of its message, then scrolls it into view (a third down the log). */
-  async #jump(pick: (messages: readonly ChatMessage[]) => JumpTarget): Promise<boolean> {
-    if (!this.#target || !this.client) return false;
-    let { found, complete } = pick(this.#messages.value);
-    while (!complete && this.#hasOlder.value) {
-      const held = this.#messages.value.length;
-      await this.loadOlder();
-      await this.updateComplete;
-      // Nothing arrived (offline, an error): settle for what is held.
-      if (this.#messages.value.length === held) break;
-      ({ found, complete } = pick(this.#messages.value));
-    }
-    if (!found) return false;
-    await this.updateComplete;
-    if (!this.#list.scrollToKey(messageKey(found), (this.log?.clientHeight ?? 0) / 3)) return false;
-    this.#unseen = false;
-    await this.updateComplete;
-    return true;
+  #jump(pick: (messages: readonly ChatMessage[]) => JumpTarget): Promise<boolean> {
+    if (!this.#target || !this.client) return Promise.resolve(false);
+    return jumpTo(pick, {
+      messages: () => this.#messages.value,
+      hasOlder: () => this.#hasOlder.value,
+      loadOlder: () => this.loadOlder(),
+      rendered: () => this.updateComplete,
+      scrollTo: (found) => {
+        const ok = this.#list.scrollToKey(messageKey(found), (this.log?.clientHeight ?? 0) / 3);
+        if (ok) this.#unseen = false;
+        return ok;
+      },
+    });
   }
 
   override render() {
@@ -369,7 +367,7 @@ export class ChatThread extends LitElement {
     const locale = resolveLocale(this);
     const t = uiStrings(locale);
     const actions = this.#actions;
-    const ctx: RowContext = { t, locale, peerReadSeq: summary?.peerReadSeq ?? 0, actions };
+    const ctx = rowContext({ client: this.client, target: this.#target, t, locale, summary, actions, extras: this.#extras, stickers: this.stickers });
     const { start, end } = this.#list;
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
@@ -380,11 +378,11 @@ export class ChatThread extends LitElement {
         ${this.#hasOlder.value
           ? html`<button
               part="load-older-button"
-              aria-busy=${this.loadingOlder ? 'true' : 'false'}
+              aria-busy=${this.#older.loading ? 'true' : 'false'}
               @click=${this.onLoadOlderClick}
-              ${ref(this.onOlderButton)}
+              ${ref(this.#older.onButton)}
             >
-              ${this.loadingOlder ? 'Loading…' : 'Load older messages'}
+              ${this.#older.loading ? 'Loading…' : 'Load older messages'}
             </button>`
           : messages.length > 0
             ? html`<p class="beginning">This is the beginning of the conversation.</p>`
@@ -394,6 +392,7 @@ export class ChatThread extends LitElement {
             ${repeat(messages.slice(start, end), (_m, i) => this.#keys[start + i]!, (m, i) => renderRow(ctx, m, messages[start + i - 1]))}
             <div class="spacer after"></div>
           </div>
+          ${renderTypingRow(t, this.#extras.typing.map((id) => this.#extras.nameOf(id, messages, summary?.name)))}
         </div>
       </div>
       ${this.#unseen ? html`<button part="jump-button" @click=${this.onJumpClick}>New messages ↓</button>` : nothing}

@@ -11,7 +11,9 @@ export const styles = [
       --_y: var(--chat-widget-offset-y, 1.25rem);
       --_launcher: var(--chat-widget-launcher-size, 3.5rem);
       position: fixed;
-      inset: auto var(--_x) var(--_y) auto;
+      /* Logical by default: the bottom corner at the end of the line (right in LTR, left in RTL). */
+      inset-block: auto var(--_y);
+      inset-inline: auto var(--_x);
       z-index: var(--chat-widget-z-index, 2147483000);
       display: block;
       /* The host page's font size and line height must not leak in. */
@@ -19,8 +21,19 @@ export const styles = [
       line-height: 1.4;
     }
 
+    :host([position='bottom-start']) {
+      inset-inline: var(--_x) auto;
+    }
+
+    /* The physical corners stay put whatever the page's direction. */
+    :host([position='bottom-right']) {
+      inset-inline: auto;
+      right: var(--_x);
+    }
+
     :host([position='bottom-left']) {
-      inset: auto auto var(--_y) var(--_x);
+      inset-inline: auto;
+      left: var(--_x);
     }
 
     /* The scheme is handed down as a custom property: it crosses every shadow root below. */
@@ -79,7 +92,7 @@ export const styles = [
     [part~='panel'] {
       position: absolute;
       bottom: calc(var(--_launcher) + 0.75rem);
-      right: 0;
+      inset-inline-end: 0;
       display: flex;
       flex-direction: column;
       width: min(var(--_width), calc(100vw - 2 * var(--_x)));
@@ -93,8 +106,17 @@ export const styles = [
       animation: rise 0.18s ease-out;
     }
 
+    :host([position='bottom-start']) [part~='panel'] {
+      inset-inline: 0 auto;
+    }
+
+    :host([position='bottom-right']) [part~='panel'] {
+      inset-inline: auto;
+      right: 0;
+    }
+
     :host([position='bottom-left']) [part~='panel'] {
-      right: auto;
+      inset-inline: auto;
       left: 0;
     }
 
@@ -147,6 +169,11 @@ export const styles = [
       font-size: 1.5rem;
       line-height: 1;
       cursor: pointer;
+    }
+
+    /* The back arrow points to where the list is: the start of the line. */
+    [part~='back-button']:dir(rtl) {
+      transform: scaleX(-1);
     }
 
     [part~='back-button']:hover,

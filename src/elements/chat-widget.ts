@@ -13,6 +13,11 @@ import { styles } from './chat-widget.styles.js';
 
 const STORAGE_PREFIX = 'natter:widget-open:';
 
+/** Where `<chat-widget>` sits: logical corners follow the page's direction, physical ones do not. */
+/** Launcher corners: `bottom-end`/`bottom-start` follow the page's direction, the others are physical. */
+export const WIDGET_POSITIONS = ['bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'] as const;
+export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
+
 /**
  * @summary A launcher bubble with an unread badge that opens a chat panel: conversations, thread, composer and broadcasts.
  * @tag chat-widget
@@ -31,7 +36,7 @@ const STORAGE_PREFIX = 'natter:widget-open:';
  *
  * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
  * @cssproperty [--chat-widget-height=600px] - Height of the panel (capped by the viewport).
- * @cssproperty [--chat-widget-offset-x=1.25rem] - Distance of launcher and panel from the left or right edge.
+ * @cssproperty [--chat-widget-offset-x=1.25rem] - Distance of launcher and panel from the side edge (left or right).
  * @cssproperty [--chat-widget-offset-y=1.25rem] - Distance of launcher and panel from the bottom edge.
  * @cssproperty [--chat-widget-launcher-size=3.5rem] - Diameter of the launcher.
  * @cssproperty [--chat-widget-z-index=2147483000] - Stacking level over the host page.
@@ -65,8 +70,12 @@ export class ChatWidget extends LitElement {
   /** `light` or `dark` forces a colour scheme; empty follows the user's preference. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
 
-  /** Corner of the viewport: `bottom-right` (default) or `bottom-left`. */
-  @property({ reflect: true }) accessor position: 'bottom-right' | 'bottom-left' = 'bottom-right';
+  /**
+   * Corner of the viewport. `bottom-end` (default) and `bottom-start` follow the page's direction
+   * (`bottom-end` is bottom right in left-to-right pages, bottom left in right-to-left ones);
+   * `bottom-right` and `bottom-left` stay put whatever the direction.
+   */
+  @property({ reflect: true }) accessor position: WidgetPosition = 'bottom-end';
 
   /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
   @property() accessor label = '';

@@ -7,3 +7,9 @@ import type { ChatClient } from '../client/types.js';
  * still find each other's session.
  */
 export const chatClientContext = createContext<ChatClient | undefined>(Symbol.for('natter.chat-client'));
+
+/**
+ * Developer-defined stickers (`{ [key]: imageUrl }`) that `<chat-session stickers>` provides:
+ * the thread draws a face elem whose `data` is a key as that image, the composer offers them.
+ */
+export const chatStickersContext = createContext<Readonly<Record<string, string>> | undefined>(Symbol.for('natter.stickers'));

@@ -59,7 +59,8 @@ export const styles = [
       font-size: 0.875rem;
       font-weight: 600;
       color: #fff;
-      background: hsl(var(--_hue, 240) 45% 52%);
+      /* A fixed OKLCH lightness keeps white initials at 5:1 or better on every hue. */
+      background: oklch(0.5 0.1 var(--_hue, 265));
     }
 
     .name,

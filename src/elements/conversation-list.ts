@@ -19,7 +19,7 @@ import { styles } from './conversation-list.styles.js';
  * @slot empty - Shown when there are no conversations yet.
  *
  * @csspart list - The listbox.
- * @csspart item - One conversation (an option of the listbox).
+ * @csspart item - One conversation (an option of the listbox); also `selected` for the selected one.
  * @csspart avatar - The conversation's picture or initials.
  * @csspart unread-badge - Number of unread messages.
  *

@@ -229,7 +229,7 @@ export class ForwardDialog extends LitElement {
         @input=${this.onSearchInput}
         @keydown=${this.onSearchKeydown}
       />
-      <ul part="targets" role="group" aria-label=${t.targetsLabel} @keydown=${this.onListKeydown}>
+      <ul part="targets" aria-label=${t.targetsLabel} @keydown=${this.onListKeydown}>
         ${repeat(
           targets,
           (target) => target.id,

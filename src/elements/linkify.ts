@@ -1,14 +1,14 @@
 /** A run of plain text, or a link that is safe to put in an `href`. */
 export type TextPart = { text: string; href?: undefined } | { text: string; href: string };
 
-// Candidate links: an http(s) URL up to whitespace or a character that cannot end one.
-const URL_CANDIDATE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+// Candidate links: an http(s) or mailto URL up to whitespace or a character that cannot end one.
+const URL_CANDIDATE = /\b(?:https?:\/\/|mailto:)[^\s<>"'`]+/gi;
 // Punctuation that usually closes the sentence rather than the URL.
 const TRAILING = /[.,;:!?)\]}'"]+$/;
 
 /**
- * Splits message text into plain runs and links. Only `http:` and `https:` URLs become
- * links (never `javascript:`, `data:` …); everything else stays text, which the caller
+ * Splits message text into plain runs and links. Only `http:`, `https:` and `mailto:` URLs
+ * become links (never `javascript:`, `data:` …); everything else stays text, which the caller
  * renders as text, never as HTML.
  */
 export function linkify(text: string): TextPart[] {
@@ -34,10 +34,11 @@ export function linkify(text: string): TextPart[] {
   return parts;
 }
 
-/** The normalised URL if it parses as http(s), else undefined. */
+/** The normalised URL if it parses as http(s) or mailto (with an address), else undefined. */
 export function safeHref(raw: string): string | undefined {
   try {
     const url = new URL(raw);
+    if (url.protocol === 'mailto:') return /^[^@\s]+@[^@\s]+/.test(decodeURIComponent(url.pathname)) ? url.href : undefined;
     return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
   } catch {
     return undefined;

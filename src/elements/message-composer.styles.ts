@@ -8,6 +8,9 @@ export const styles = [
       --_padding: var(--chat-message-composer-padding, 0.75rem);
       --_max-height: var(--chat-message-composer-max-height, 10rem);
       --_input-bg: var(--chat-message-composer-input-color, var(--_surface-raised));
+      --_popover-width: var(--chat-message-composer-popover-width, 20rem);
+      --_emoji-size: var(--chat-message-composer-emoji-size, 1.375rem);
+      position: relative;
       display: block;
       padding: var(--_padding);
       background: var(--_surface);
@@ -53,6 +56,41 @@ export const styles = [
       border-color: var(--_danger);
     }
 
+    [part~='attach-button'],
+    [part~='emoji-button'] {
+      flex: none;
+      display: grid;
+      place-items: center;
+      width: 2.5rem;
+      height: 2.5rem;
+      padding: 0;
+      border: 0;
+      border-radius: 50%;
+      background: transparent;
+      color: var(--_muted);
+      cursor: pointer;
+    }
+
+    [part~='attach-button']:not(:disabled):hover,
+    [part~='emoji-button']:not(:disabled):hover,
+    [part~='emoji-button'][aria-expanded='true'] {
+      background: var(--_hover);
+      color: var(--_text);
+    }
+
+    [part~='attach-button']:disabled,
+    [part~='emoji-button']:disabled {
+      opacity: 0.4;
+      cursor: default;
+    }
+
+    [part~='attach-button'] svg,
+    [part~='emoji-button'] svg {
+      width: 1.375rem;
+      height: 1.375rem;
+      fill: currentColor;
+    }
+
     [part~='send-button'] {
       flex: none;
       display: grid;
@@ -89,8 +127,205 @@ export const styles = [
       color: var(--_muted);
     }
 
-    [part~='hint'][data-error] {
+    [part~='hint'][data-error],
+    [part~='file-error'] {
       color: var(--_danger);
+    }
+
+    [part~='file-error'] {
+      margin: 0.375rem 0.875rem 0;
+      font-size: 0.75rem;
+    }
+
+    [part~='drop-zone'] {
+      position: absolute;
+      inset: 0.25rem;
+      z-index: 2;
+      display: grid;
+      place-items: center;
+      border: 2px dashed var(--_accent);
+      border-radius: var(--_radius);
+      background: color-mix(in srgb, var(--_surface) 88%, var(--_accent));
+      color: var(--_accent);
+      font-weight: 600;
+      pointer-events: none;
+    }
+
+    /* Popovers open upwards from the composer, over the thread. */
+    [part~='emoji-picker'],
+    [part~='mentions'] {
+      position: absolute;
+      bottom: calc(100% - 0.25rem);
+      inset-inline-start: var(--_padding);
+      z-index: 3;
+      width: min(var(--_popover-width), calc(100% - 2 * var(--_padding)));
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_surface);
+      box-shadow: 0 8px 24px rgb(0 0 0 / 0.16);
+    }
+
+    [part~='emoji-picker'] {
+      display: flex;
+      flex-direction: column;
+      gap: 0.375rem;
+      padding: 0.5rem;
+    }
+
+    [part~='emoji-search'] {
+      width: 100%;
+      padding: 0.375rem 0.625rem;
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) - 4px);
+      background: var(--_input-bg);
+      color: var(--_text);
+      font: inherit;
+    }
+
+    [part~='emoji-search']:focus-visible {
+      outline: none;
+      border-color: var(--_accent);
+      box-shadow: 0 0 0 1px var(--_accent);
+    }
+
+    [part~='emoji-tabs'] {
+      display: flex;
+      gap: 0.125rem;
+      overflow-x: auto;
+      border-bottom: 1px solid var(--_border);
+      padding-bottom: 0.25rem;
+    }
+
+    [part~='emoji-tab'] {
+      flex: 1 0 auto;
+      min-width: 2rem;
+      height: 2rem;
+      padding: 0;
+      border: 0;
+      border-radius: calc(var(--_radius) - 6px);
+      background: transparent;
+      font-size: 1.125rem;
+      line-height: 1;
+      cursor: pointer;
+      opacity: 0.6;
+    }
+
+    [part~='emoji-tab']:hover {
+      background: var(--_hover);
+      opacity: 1;
+    }
+
+    [part~='emoji-tab'][aria-selected='true'] {
+      opacity: 1;
+      box-shadow: inset 0 -2px 0 var(--_accent);
+    }
+
+    [part~='emoji-tab'] img {
+      width: 1.25rem;
+      height: 1.25rem;
+      object-fit: contain;
+      vertical-align: middle;
+    }
+
+    [part~='emoji-grid'] {
+      display: grid;
+      grid-template-columns: repeat(var(--_columns, 8), 1fr);
+      gap: 0.125rem;
+      max-height: 13.5rem;
+      overflow-y: auto;
+      overscroll-behavior: contain;
+      border-radius: calc(var(--_radius) - 6px);
+    }
+
+    [part~='emoji-grid']:focus-visible {
+      outline: none;
+    }
+
+    [part~='emoji'],
+    [part~='sticker'] {
+      display: grid;
+      place-items: center;
+      aspect-ratio: 1;
+      border-radius: calc(var(--_radius) - 6px);
+      cursor: pointer;
+      user-select: none;
+    }
+
+    [part~='emoji'] {
+      font-size: var(--_emoji-size);
+      line-height: 1;
+    }
+
+    [part~='sticker'] img {
+      width: 85%;
+      height: 85%;
+      object-fit: contain;
+    }
+
+    [part~='emoji']:hover,
+    [part~='sticker']:hover,
+    [part~='emoji'][part~='active'],
+    [part~='sticker'][part~='active'] {
+      background: var(--_hover);
+    }
+
+    /* The grid keeps focus; its active option carries the visible focus ring. */
+    [part~='emoji-grid']:focus-visible [part~='active'] {
+      outline: var(--_focus-ring);
+      outline-offset: -2px;
+    }
+
+    [part~='emoji-status'] {
+      margin: 0;
+      padding: 1rem 0.5rem;
+      color: var(--_muted);
+      font-size: 0.875rem;
+      text-align: center;
+    }
+
+    [part~='mentions'] {
+      max-height: 15rem;
+      overflow-y: auto;
+      padding: 0.25rem;
+    }
+
+    [part~='mention'] {
+      display: flex;
+      align-items: baseline;
+      gap: 0.5rem;
+      padding: 0.4375rem 0.625rem;
+      border-radius: calc(var(--_radius) - 6px);
+      cursor: pointer;
+    }
+
+    [part~='mention']:hover {
+      background: var(--_hover);
+    }
+
+    /* Focus stays in the text area: the active suggestion shows it. */
+    [part~='mention'][part~='active'] {
+      background: var(--_hover);
+      outline: var(--_focus-ring);
+      outline-offset: -2px;
+    }
+
+    .mention-label {
+      font-weight: 600;
+      overflow-wrap: anywhere;
+    }
+
+    .mention-detail {
+      color: var(--_muted);
+      font-size: 0.8125rem;
+      overflow-wrap: anywhere;
+    }
+
+    @media (forced-colors: active) {
+      [part~='emoji'][part~='active'],
+      [part~='sticker'][part~='active'],
+      [part~='mention'][part~='active'] {
+        outline: 2px solid Highlight;
+      }
     }
   `,
 ];

@@ -4,30 +4,66 @@ import { property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../client/types.js';
 import { isConversationId } from '../protocol/ids.js';
 import { LIMITS, utf8Length } from '../protocol/limits.js';
+import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
+import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
+import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
+import { mentionedIds, type Mention } from './composer/mention-suggest.js';
 import { chatClientContext } from './context.js';
 import { MessageSendEvent } from './events/message-send.js';
+import { composerStrings, type ComposerStrings } from './i18n/composer.js';
+import { resolveLocale, type Locale } from './i18n/locale.js';
 import { styles } from './message-composer.styles.js';
+
+export type { Sticker } from './composer/emoji-picker.js';
 
 /** Show the byte counter once a draft uses this share of the limit. */
 const COUNTER_FROM = 0.9;
 const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content');
 
+interface Draft {
+  text: string;
+  /** Mentions picked from the list while writing it. */
+  mentions: Mention[];
+}
+
 /**
- * @summary Writes and sends text messages to one conversation.
+ * @summary Writes and sends messages to one conversation: text with emoji and @mentions, files, stickers.
  * @tag message-composer
  *
  * @csspart input - The text area.
  * @csspart send-button - Sends the draft.
  * @csspart hint - Size counter, or why the draft cannot be sent.
+ * @csspart attach-button - Opens the file picker.
+ * @csspart file-input - The (hidden) file input behind `attach-button`.
+ * @csspart drop-zone - Shown over the composer while files are dragged onto it.
+ * @csspart file-error - Why a file was not sent (too large), until the next input.
+ * @csspart emoji-button - Opens the emoji and sticker picker.
+ * @csspart emoji-picker - The picker popover (a non-modal dialog).
+ * @csspart emoji-search - The picker's search field.
+ * @csspart emoji-tabs - The category tabs.
+ * @csspart emoji-tab - One category tab (also `selected`).
+ * @csspart emoji-grid - The grid (listbox) of emoji or stickers.
+ * @csspart emoji - One emoji (also `active`).
+ * @csspart sticker - One sticker (also `active`).
+ * @csspart emoji-status - Loading, failure or "no match" line of the picker.
+ * @csspart mentions - The @mention suggestion list.
+ * @csspart mention - One suggestion (also `active`).
  *
  * @cssproperty [--chat-message-composer-padding=0.75rem] - Padding around the composer.
  * @cssproperty [--chat-message-composer-max-height=10rem] - Tallest the text area grows.
  * @cssproperty [--chat-message-composer-input-color=var(--chat-color-surface-raised)] - Background of the text area.
+ * @cssproperty [--chat-message-composer-popover-width=20rem] - Width of the emoji picker and the mention list.
+ * @cssproperty [--chat-message-composer-emoji-size=1.375rem] - Size of an emoji in the picker.
  *
  * @fires {MessageSendEvent} message-send - A text is about to be sent (cancelable).
  *
  * Enter sends, Shift+Enter starts a new line. The draft of each conversation is kept while
- * the composer switches between them.
+ * the composer switches between them. Files come from the attach button, a drop onto the
+ * composer or a paste, and are sent with `client.sendFile` (one message each); a file over its
+ * limit (images and audio 28 MB, video and other files 100 MB) is refused at once with a
+ * message. In a group, typing `@` lists the members (`@all` first): arrows choose, Enter or Tab
+ * inserts `@Name`, Escape closes; the message carries the ids still named in its text as
+ * `groupAtUserList`. While the user types, the others see it (`client.sendTyping`).
  */
 export class MessageComposer extends LitElement {
   static override styles = styles;
@@ -35,11 +71,17 @@ export class MessageComposer extends LitElement {
   /** Conversation to send to, `p2p:<user>` or `group:<id>`. */
   @property() accessor conversation = '';
 
-  /** Placeholder of the text area. */
-  @property() accessor placeholder = 'Write a message…';
+  /** Placeholder of the text area; default: "Write a message…" in the element's language. */
+  @property() accessor placeholder = '';
 
   /** Turns the composer off (the host page decides when). */
   @property({ type: Boolean, reflect: true }) accessor disabled = false;
+
+  /** File types the attach button offers (the file input's `accept`, e.g. `image/*`); default: any. */
+  @property() accessor accept = '';
+
+  /** Stickers offered in the emoji picker, `{key, url, label}`; one is sent as a face elem `{type: 'face', index, data: key}`. */
+  @property({ attribute: false }) accessor stickers: Sticker[] = [];
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -47,15 +89,48 @@ export class MessageComposer extends LitElement {
   accessor client: ChatClient | undefined = undefined;
 
   @state() private accessor draft = '';
+  @state() private accessor fileError = '';
+  @state() private accessor dragging = false;
 
-  #drafts = new Map<string, string>();
+  #drafts = new Map<string, Draft>();
+  #mentions: Mention[] = [];
+  #dragDepth = 0;
+
+  #emoji = new EmojiPicker(this, {
+    stickers: () => this.stickers,
+    insertEmoji: (char) => this.#insert(char),
+    sendSticker: (index) => this.#sendSticker(index),
+    focusInput: () => this.focus(),
+  });
+
+  #mentionList = new MentionList(this, {
+    client: () => this.client,
+    conversation: () => this.conversation,
+    insertMention: (start, end, mention) => {
+      this.#mentions.push(mention);
+      this.#insert(`@${mention.label} `, start, end);
+    },
+  });
+
+  constructor() {
+    super();
+    this.addEventListener('dragenter', this.onDragEnter);
+    this.addEventListener('dragover', this.onDragOver);
+    this.addEventListener('dragleave', this.onDragLeave);
+    this.addEventListener('drop', this.onDrop);
+  }
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('conversation')) {
       const previous = changed.get('conversation');
-      if (previous) this.#drafts.set(previous, this.draft);
-      this.draft = this.#drafts.get(this.conversation) ?? '';
+      if (previous) this.#drafts.set(previous, { text: this.draft, mentions: this.#mentions });
+      const next = this.#drafts.get(this.conversation);
+      this.draft = next?.text ?? '';
+      this.#mentions = next?.mentions ?? [];
       this.#drafts.delete(this.conversation);
+      this.fileError = '';
+      this.#mentionList.reset();
+      this.#emoji.close(false);
     }
   }
 
@@ -64,14 +139,43 @@ export class MessageComposer extends LitElement {
   }
 
   private onInput = (e: InputEvent) => {
-    this.draft = (e.target as HTMLTextAreaElement).value;
+    const input = e.target as HTMLTextAreaElement;
+    this.draft = input.value;
+    this.fileError = '';
+    this.#mentionList.sync(input);
+    if (this.draft.trim() && this.client && isConversationId(this.conversation)) this.client.sendTyping(this.conversation);
+  };
+
+  private onCaret = (e: Event) => {
+    this.#mentionList.sync(e.target as HTMLTextAreaElement);
   };
 
   private onKeyDown = (e: KeyboardEvent) => {
+    if (this.#mentionList.keydown(e, this.#strings())) {
+      // Escape too: an enclosing widget must not close its panel while the list is dismissed.
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    }
     // Enter while an IME composes picks a candidate; it must not send.
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
     e.preventDefault();
     this.send();
+  };
+
+  private onKeyUp = (e: KeyboardEvent) => {
+    // The caret moved: an `@name` may have come under it, or left it.
+    if (/^(Arrow|Home$|End$|Page)/.test(e.key)) this.onCaret(e);
+  };
+
+  private onPaste = (e: ClipboardEvent) => {
+    const data = e.clipboardData;
+    // Office and other rich-text apps put a picture of the copied text beside it: paste the text.
+    if (!data || data.types.includes('text/rtf')) return;
+    const files = filesOf(data);
+    if (files.length === 0) return;
+    e.preventDefault();
+    this.#sendFiles(files);
   };
 
   private onSubmit = (e: SubmitEvent) => {
@@ -79,18 +183,64 @@ export class MessageComposer extends LitElement {
     this.send();
   };
 
+  private onAttachClick = () => {
+    this.renderRoot.querySelector<HTMLInputElement>('[part~="file-input"]')?.click();
+  };
+
+  private onFilesPicked = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    // Cleared so that picking the same file again fires `change` again.
+    input.value = '';
+    this.#sendFiles(files);
+    this.focus();
+  };
+
+  private onDragEnter = (e: DragEvent) => {
+    if (!dragHasFiles(e.dataTransfer) || !this.#canAttach) return;
+    e.preventDefault();
+    this.#dragDepth++;
+    this.dragging = true;
+  };
+
+  private onDragOver = (e: DragEvent) => {
+    if (!dragHasFiles(e.dataTransfer) || !this.#canAttach) return;
+    // Without this the browser refuses the drop (and may open the file instead).
+    e.preventDefault();
+    e.dataTransfer!.dropEffect = 'copy';
+    this.dragging = true;
+  };
+
+  private onDragLeave = () => {
+    // Entering a child fires enter on it before leave on the parent: count, do not flicker.
+    this.#dragDepth = Math.max(0, this.#dragDepth - 1);
+    if (this.#dragDepth === 0) this.dragging = false;
+  };
+
+  private onDrop = (e: DragEvent) => {
+    this.#dragDepth = 0;
+    this.dragging = false;
+    const files = filesOf(e.dataTransfer);
+    if (files.length === 0 || !this.#canAttach) return;
+    e.preventDefault();
+    this.#sendFiles(files);
+    this.focus();
+  };
+
+  #strings(): ComposerStrings {
+    return composerStrings(resolveLocale(this));
+  }
+
   get #bytes(): number {
     return utf8Length(this.draft);
   }
 
+  get #canAttach(): boolean {
+    return !this.disabled && !!this.client && isConversationId(this.conversation);
+  }
+
   get #canSend(): boolean {
-    return (
-      !this.disabled &&
-      !!this.client &&
-      isConversationId(this.conversation) &&
-      this.draft.trim().length > 0 &&
-      this.#bytes <= LIMITS.textBytes
-    );
+    return this.#canAttach && this.draft.trim().length > 0 && this.#bytes <= LIMITS.textBytes;
   }
 
   get #input(): HTMLTextAreaElement | null {
@@ -104,6 +254,45 @@ export class MessageComposer extends LitElement {
     input.style.height = `${input.scrollHeight}px`;
   }
 
+  /** Puts `text` in place of `[start, end)` of the draft (default: the selection) and the caret after it. */
+  #insert(text: string, start?: number, end?: number): void {
+    const input = this.#input;
+    if (!input) return;
+    const from = start ?? input.selectionStart;
+    const to = end ?? input.selectionEnd;
+    input.focus();
+    input.setRangeText(text, from, to, 'end');
+    this.draft = input.value;
+    this.#mentionList.sync(input);
+  }
+
+  #sendFiles(files: File[]): void {
+    if (!this.#canAttach || !isConversationId(this.conversation)) return;
+    const locale = resolveLocale(this);
+    const errors: string[] = [];
+    const tooLarge = (file: File) => this.#strings().fileTooLarge(file.name || file.type, formatBytes(file.size, locale), formatBytes(limitOf(file), locale));
+    for (const file of files) {
+      // Checked here as well as in the client, so the refusal is shown before anything happens.
+      if (isTooLarge(file)) {
+        errors.push(tooLarge(file));
+        continue;
+      }
+      const options = file.name ? { name: file.name } : {};
+      this.client!.sendFile(this.conversation, file, options).catch((error: unknown) => {
+        // Other failures leave the message failed in the thread, with its reason and Resend.
+        if ((error as { name?: unknown } | null)?.name === 'FILE_TOO_LARGE') this.fileError = [this.fileError, tooLarge(file)].filter(Boolean).join(' ');
+      });
+    }
+    this.fileError = errors.join(' ');
+  }
+
+  #sendSticker(index: number): void {
+    const sticker = this.stickers[index];
+    if (!sticker || !this.#canAttach || !isConversationId(this.conversation)) return;
+    this.client!.send(this.conversation, { type: 'face', index, data: sticker.key }).catch(() => {});
+    this.focus();
+  }
+
   /**
    * Sends the draft and clears it at once. The message shows in `<chat-thread>` as sending;
    * if it fails it stays there with the reason and a resend control. Returns whether it sent.
@@ -113,9 +302,12 @@ export class MessageComposer extends LitElement {
     const text = this.draft.trim();
     const event = new MessageSendEvent(this.conversation, text);
     if (!this.dispatchEvent(event)) return false;
+    const atUsers = this.conversation.startsWith('group:') ? mentionedIds(text, this.#mentions) : [];
     // Failures are shown in the thread, so the promise needs no handling here.
-    this.client!.send(this.conversation, text).catch(() => {});
+    this.client!.send(this.conversation, text, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
     this.draft = '';
+    this.#mentions = [];
+    this.#mentionList.reset();
     this.#input?.focus();
     return true;
   }
@@ -128,37 +320,77 @@ export class MessageComposer extends LitElement {
   }
 
   override render() {
+    const locale = resolveLocale(this);
+    const t = composerStrings(locale);
     const bytes = this.#bytes;
     const tooLong = bytes > LIMITS.textBytes;
     const nearLimit = bytes >= LIMITS.textBytes * COUNTER_FROM;
-    const disabled = this.disabled || !this.client || !isConversationId(this.conversation);
+    const disabled = !this.#canAttach;
+    const mentionsOpen = this.#mentionList.open;
+    const activeMention = mentionsOpen ? this.#mentionList.activeDescendant(t) : undefined;
+    const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
+      ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
+      ${this.#emoji.render(t, locale)} ${this.#mentionList.render(t)}
       <form @submit=${this.onSubmit}>
+        <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z" />
+          </svg>
+        </button>
+        <input part="file-input" type="file" multiple hidden tabindex="-1" accept=${this.accept || nothing} @change=${this.onFilesPicked} />
+        <button
+          part="emoji-button"
+          type="button"
+          aria-label=${t.emoji}
+          title=${t.emoji}
+          aria-haspopup="dialog"
+          aria-expanded=${this.#emoji.open ? 'true' : 'false'}
+          aria-controls=${this.#emoji.open ? EMOJI_PICKER_ID : nothing}
+          ?disabled=${disabled}
+          @click=${() => this.#emoji.toggle()}
+        >
+          <svg viewBox="0 0 24 24" aria-hidden="true">
+            <path
+              d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5a5.5 5.5 0 0 0 5.1-3.5H6.9a5.5 5.5 0 0 0 5.1 3.5z"
+            />
+          </svg>
+        </button>
         <textarea
           part="input"
           rows="1"
-          aria-label="Message"
+          aria-label=${t.input}
           aria-invalid=${tooLong ? 'true' : 'false'}
-          aria-describedby="hint"
-          placeholder=${this.placeholder}
+          aria-describedby=${describedBy || nothing}
+          aria-autocomplete=${this.conversation.startsWith('group:') ? 'list' : nothing}
+          aria-controls=${activeMention ? MENTIONS_ID : nothing}
+          aria-activedescendant=${activeMention ?? nothing}
+          placeholder=${this.placeholder || t.placeholder}
           enterkeyhint="send"
           .value=${this.draft}
           ?disabled=${disabled}
           @input=${this.onInput}
           @keydown=${this.onKeyDown}
+          @keyup=${this.onKeyUp}
+          @click=${this.onCaret}
+          @paste=${this.onPaste}
+          @blur=${() => this.#mentionList.reset()}
         ></textarea>
-        <button part="send-button" type="submit" aria-label="Send" title="Send" ?disabled=${!this.#canSend}>
+        <button part="send-button" type="submit" aria-label=${t.send} title=${t.send} ?disabled=${!this.#canSend}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
       </form>
-      ${nearLimit
-        ? html`<p id="hint" part="hint" role=${tooLong ? 'alert' : nothing} ?data-error=${tooLong}>
-            ${tooLong
-              ? `This message is too long to send: ${bytes.toLocaleString()} of ${LIMITS.textBytes.toLocaleString()} bytes. Shorten it or split it up.`
-              : `${bytes.toLocaleString()} / ${LIMITS.textBytes.toLocaleString()} bytes`}
-          </p>`
-        : nothing}
+      <span class="visually-hidden" role="status">${mentionsOpen ? (this.#mentionList.loading ? t.mentionLoading : t.suggestions(this.#mentionList.options(t).length)) : ''}</span>
+      ${this.fileError ? html`<p id="file-error" part="file-error" role="alert">${this.fileError}</p>` : nothing}
+      ${nearLimit ? this.#renderHint(t, locale, bytes, tooLong) : nothing}
     `;
+  }
+
+  #renderHint(t: ComposerStrings, locale: Locale, bytes: number, tooLong: boolean) {
+    const n = (x: number) => x.toLocaleString(locale);
+    return html`<p id="hint" part="hint" role=${tooLong ? 'alert' : nothing} ?data-error=${tooLong}>
+      ${tooLong ? t.tooLong(n(bytes), n(LIMITS.textBytes)) : t.counter(n(bytes), n(LIMITS.textBytes))}
+    </p>`;
   }
 }
 

@@ -25,12 +25,14 @@ export const ERRORS = {
   GROUP_UNKNOWN: { code: 3004, status: 404, message: 'There is no such group.' },
   GROUP_EXISTS: { code: 3005, status: 409, message: 'A group with this id already exists.' },
   SELF_CONVERSATION: { code: 3006, status: 400, message: 'You cannot start a conversation with yourself.' },
+  FILE_FORBIDDEN: { code: 3007, status: 403, message: 'You may not use this file.' },
 
   MESSAGE_TOO_LARGE: { code: 4000, status: 413, message: 'The message is too large.' },
   FILE_TOO_LARGE: { code: 4001, status: 413, message: 'The file is too large.' },
   NOT_FORWARDABLE: { code: 4002, status: 422, message: 'System notifications and call events cannot be forwarded.' },
   MESSAGE_UNKNOWN: { code: 4003, status: 404, message: 'There is no such message, or you cannot see it.' },
   CLIENT_MSG_ID_REUSED: { code: 4004, status: 409, message: 'This clientMsgId was already used for another conversation.' },
+  FILE_NOT_FOUND: { code: 4005, status: 404, message: 'There is no such file.' },
 
   RATE_LIMITED: { code: 5000, status: 429, message: 'You are sending too fast. Try again shortly.' },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416, message: 'The broadcast limit is reached. Try again after it resets.' },
@@ -39,6 +41,7 @@ export const ERRORS = {
   TIMEOUT: { code: 6000, status: 504, message: 'No connection: the message was not confirmed in time.' },
   UPLOAD_FAILED: { code: 6001, status: 502, message: 'The attachment could not be uploaded.' },
   CANCELLED: { code: 6002, status: 499, message: 'Cancelled.' },
+  UPLOAD_CANCELLED: { code: 6003, status: 499, message: 'The upload was cancelled.' },
 
   INTERNAL: { code: 9000, status: 500, message: 'Something went wrong on the server.' },
   UNAVAILABLE: { code: 9001, status: 503, message: 'The server cannot store messages right now. Try again.' },

@@ -82,6 +82,13 @@ export const BlocklistChangeSchema = v.object({
 
 export const PingSchema = v.object({ type: v.literal('ping'), reqId: v.optional(ReqId) });
 
+/** Asks for the members of a conversation with their read positions; answered by `members`. */
+export const MembersFetchSchema = v.object({
+  type: v.literal('members.fetch'),
+  reqId: ReqId,
+  conversationId: ConversationIdSchema,
+});
+
 export const ClientFrameSchema = v.variant('type', [
   SessionOpenSchema,
   MessageSendSchema,
@@ -89,6 +96,7 @@ export const ClientFrameSchema = v.variant('type', [
   HistoryFetchSchema,
   BlocklistChangeSchema,
   PingSchema,
+  MembersFetchSchema,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
@@ -96,6 +104,7 @@ export type MessageSendFrame = v.InferOutput<typeof MessageSendSchema>;
 export type ConversationReadFrame = v.InferOutput<typeof ConversationReadSchema>;
 export type HistoryFetchFrame = v.InferOutput<typeof HistoryFetchSchema>;
 export type BlocklistChangeFrame = v.InferOutput<typeof BlocklistChangeSchema>;
+export type MembersFetchFrame = v.InferOutput<typeof MembersFetchSchema>;
 
 // ---------------------------------------------------------------- server -> client
 
@@ -113,6 +122,8 @@ export const SessionReadySchema = v.object({
   serverTime: v.number(),
   /** Users this user has blocked. */
   blocked: v.optional(v.array(UserIdSchema)),
+  /** Capability to fetch files (`GET /v1/files/…?ticket=`); refresh with `GET /v1/files/ticket` before `expiresAt`. */
+  fileTicket: v.optional(v.object({ ticket: v.pipe(v.string(), v.maxLength(2048)), expiresAt: v.number() })),
 });
 
 export const SyncConversationsSchema = v.object({
@@ -194,6 +205,22 @@ export const HistoryPageSchema = v.object({
   hasMore: v.boolean(),
 });
 
+/** One member of a conversation: profile and the highest seq they have read. */
+export const MemberSchema = v.object({
+  id: UserIdSchema,
+  ...ProfileSchema.entries,
+  readSeq: Seq,
+});
+export type MemberInfo = v.InferOutput<typeof MemberSchema>;
+
+/** The answer to `members.fetch`: every member (a p2p chat: both sides), sorted by id. */
+export const MembersSchema = v.object({
+  type: v.literal('members'),
+  reqId: ReqId,
+  conversationId: ConversationIdSchema,
+  members: v.array(MemberSchema),
+});
+
 export const BroadcastSchema = v.object({
   id: v.string(),
   from: v.optional(v.string()),
@@ -229,6 +256,7 @@ export const ServerFrameSchema = v.variant('type', [
   ConversationUpdatedSchema,
   ConversationRemovedSchema,
   HistoryPageSchema,
+  MembersSchema,
   BroadcastNewSchema,
   BroadcastRemovedSchema,
   BlocklistStateSchema,

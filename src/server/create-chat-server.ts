@@ -3,21 +3,32 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createMemoryBus } from './bus/memory-bus.js';
+import { createMemoryPresence } from './bus/memory-presence.js';
 import { createRedisBus } from './bus/redis-bus.js';
+import { createRedisPresence } from './bus/redis-presence.js';
 import { createRedisRateLimiter } from './bus/redis-rate-limiter.js';
 import { AdminApi } from './core/admin.js';
 import type { Bus } from './core/bus.js';
 import { ChatCore } from './core/chat-core.js';
 import type { Logger } from './core/logger.js';
+import type { Presence } from './core/presence.js';
 import { createMemoryRateLimiter, type RateLimiter } from './core/rate-limiter.js';
 import type { Store } from './core/store.js';
 import { buildHttpApp } from './http/http-app.js';
 import { metricsRoutes } from './http/metrics-routes.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { resolveOptions, type ChatServerOptions } from './options.js';
+import { compileProxyTrust } from './proxy-trust.js';
 import { createPostgresStore } from './store/postgres-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
+import { createDiskFileStorage } from './uploads/disk-file-storage.js';
+import { FileAccess } from './uploads/file-access.js';
+import type { FileIndex } from './uploads/file-index.js';
+import { createMemoryFileIndex } from './uploads/memory-file-index.js';
+import { createMemoryFileStorage } from './uploads/memory-file-storage.js';
+import { createPostgresFileIndex } from './uploads/postgres-file-index.js';
+import { createSqliteFileIndex } from './uploads/sqlite-file-index.js';
 
 export interface ChatServer {
   /** Starts listening (port 0 picks a free one). Resolves with where it listens. */
@@ -56,12 +67,23 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const opened: { close(): Promise<void> }[] = [store];
   let bus: Bus;
   let rateLimiter: RateLimiter;
+  let fileIndex: FileIndex;
+  // Presence is kept only for the push hook, the one thing that needs it.
+  let presence: Presence | undefined;
   try {
     bus = await make(o.bus, () => (redisUrl ? createRedisBus({ url: redisUrl, prefix, logger }) : createMemoryBus()));
     opened.push(bus);
+    fileIndex = typeof o.fileIndex === 'function' ? await o.fileIndex() : o.fileIndex ?? (databaseUrl
+      ? await createPostgresFileIndex({ connectionString: databaseUrl, logger })
+      : o.dataDir ? createSqliteFileIndex(join(o.dataDir, 'files.db')) : createMemoryFileIndex());
+    opened.push(fileIndex);
     rateLimiter = o.rateLimiter ?? (redisUrl
       ? await createRedisRateLimiter({ url: redisUrl, prefix, limit: o.sendsPerMinute, windowMs: o.sendRateWindowMs, logger })
       : createMemoryRateLimiter(o.sendsPerMinute, o.sendRateWindowMs));
+    if (o.onOfflineMessage) {
+      presence = redisUrl ? await createRedisPresence({ url: redisUrl, prefix, logger }) : createMemoryPresence();
+      opened.push(presence);
+    }
   } catch (err) {
     for (const r of opened.reverse()) await r.close().catch(() => undefined);
     throw err;
@@ -75,14 +97,20 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     pingBus: async () => bus.ping?.(),
   });
 
+  const files = new FileAccess(store, fileIndex);
+  const uploadDir = o.uploadDir ?? (o.dataDir ? join(o.dataDir, 'uploads') : undefined);
+  const fileStorage = o.fileStorage ?? (uploadDir ? createDiskFileStorage(uploadDir) : createMemoryFileStorage());
   const core = new ChatCore({
+    files,
     store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
+    ...(presence && { presence, onOfflineMessage: o.onOfflineMessage }),
   });
   const admin = new AdminApi(core);
   const allowedOrigins = o.allowedOrigins ?? (o.dev ? '*' : []);
+  const trustProxy = o.trustProxy === undefined ? undefined : compileProxyTrust(o.trustProxy);
   http = await buildHttpApp(core, admin, {
     adminKey: o.adminKey,
     dev: o.dev,
@@ -90,6 +118,8 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     staticDir: o.staticDir,
     httpLogger: o.logger,
     logger,
+    trustProxy,
+    uploads: { core, storage: fileStorage, index: fileIndex, access: files },
   });
   metricsRoutes(http, { registry: metrics.registry, adminKey: o.adminKey, metricsKey: o.metricsKey });
   await core.start();
@@ -102,7 +132,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
       gateway ??= attachGateway(http.server, core, {
         path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
         maxBufferedBytes: o.maxBufferedBytes, authTimeoutMs: o.authTimeoutMs, logger,
-        allowedOrigins, maxConnectionsPerIp: o.maxConnectionsPerIp,
+        allowedOrigins, maxConnectionsPerIp: o.maxConnectionsPerIp, trustProxy,
       });
       await http.listen({ port, host });
       const address = http.server.address();
@@ -117,8 +147,10 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         await gateway?.close();
         await stopped;
         await core.stop();
+        await presence?.close();
         await bus.close();
         await rateLimiter.close?.();
+        await fileIndex.close();
         await store.close();
       })();
       return closing;

@@ -11,10 +11,13 @@
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default * in dev mode, none otherwise),
  *   NATTER_LOG (1/true for request logs),
  *   NATTER_MAX_CONNECTIONS_PER_USER (32), NATTER_MAX_CONNECTIONS_PER_IP (1024),
+ *   NATTER_TRUST_PROXY (hop count or comma list of proxy addresses/CIDRs/loopback whose
+ *   X-Forwarded-For names the client; unset = none),
  *   NATTER_DATABASE_URL (postgres://…; store in PostgreSQL instead of SQLite),
  *   NATTER_REDIS_URL (redis://…; fan-out and rate limits shared by every node),
  *   NATTER_REDIS_PREFIX (natter:; one per deployment sharing a Redis),
- *   NATTER_METRICS_KEY (Bearer key for GET /metrics; the admin key works too).
+ *   NATTER_METRICS_KEY (Bearer key for GET /metrics; the admin key works too),
+ *   NATTER_UPLOAD_DIR (<NATTER_DATA_DIR>/uploads; uploaded files).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -22,7 +25,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChatServer } from './create-chat-server.js';
-import { persistentSecret, seedDemo } from './dev-mode.js';
+import { seedDemo } from './core/demo.js';
+import { persistentSecret } from './dev-mode.js';
 
 const env = process.env;
 const flag = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
@@ -32,6 +36,10 @@ const int = (name: string, v: string | undefined) => {
   if (!Number.isInteger(n) || n <= 0) throw new TypeError(`${name} must be a positive integer, not "${v}".`);
   return n;
 };
+
+/** NATTER_TRUST_PROXY: a hop count, or a comma list of addresses, CIDR ranges and named ranges. */
+const proxyTrust = (v: string | undefined) =>
+  v === undefined || v.trim() === '' ? undefined : /^\d+$/.test(v.trim()) ? Number(v) : v.split(',').map((s) => s.trim()).filter(Boolean);
 
 async function main(): Promise<void> {
   const dataDir = resolve(env['NATTER_DATA_DIR'] ?? './data');
@@ -62,8 +70,10 @@ async function main(): Promise<void> {
     broadcastsPerDay: int('NATTER_BROADCASTS_PER_DAY', env['NATTER_BROADCASTS_PER_DAY']),
     maxConnectionsPerUser: int('NATTER_MAX_CONNECTIONS_PER_USER', env['NATTER_MAX_CONNECTIONS_PER_USER']),
     maxConnectionsPerIp: int('NATTER_MAX_CONNECTIONS_PER_IP', env['NATTER_MAX_CONNECTIONS_PER_IP']),
+    trustProxy: proxyTrust(env['NATTER_TRUST_PROXY']),
     allowedOrigins: origins === undefined ? undefined : origins.trim() === '*' ? '*' : origins.split(',').map((s) => s.trim()).filter(Boolean),
     staticDir,
+    uploadDir: env['NATTER_UPLOAD_DIR'] ? resolve(env['NATTER_UPLOAD_DIR']) : undefined,
     logger: flag(env['NATTER_LOG']),
   });
   if (dev) await seedDemo(server.admin, server.store);

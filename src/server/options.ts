@@ -1,9 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import type { BusFactory, Bus } from './core/bus.js';
 import type { Logger } from './core/logger.js';
+import type { OfflineMessageHandler } from './core/offline-push.js';
 import type { RateLimiter } from './core/rate-limiter.js';
 import type { Store, StoreFactory } from './core/store.js';
 import type { Clock } from './core/types.js';
+import { compileProxyTrust, type ProxyTrustSetting } from './proxy-trust.js';
+import type { FileIndex, FileIndexFactory } from './uploads/file-index.js';
+import type { FileStorage } from './uploads/file-storage.js';
 
 export interface ChatServerOptions {
   /** Directory of the SQLite file (`natter.db`). Needed unless `store` or `databaseUrl` is given. */
@@ -44,6 +48,12 @@ export interface ChatServerOptions {
   replayLimit?: number;
   /** Serve this directory (the built demo) at `/`. */
   staticDir?: string;
+  /** Directory of uploaded files (disk FileStorage). Default `<dataDir>/uploads`; in memory without `dataDir`. */
+  uploadDir?: string;
+  /** Where uploaded bytes live instead of `uploadDir` (an object store adapter). */
+  fileStorage?: FileStorage;
+  /** File metadata and references; default: PostgreSQL with `databaseUrl`, else `<dataDir>/files.db`, else memory. */
+  fileIndex?: FileIndex | FileIndexFactory;
   /** Dev mode: `GET /v1/dev/token` hands out tokens; a random secret is used if none is given. */
   dev?: boolean;
   /** CORS origins: `*`, a list, or `[]` for none. Default `*` in dev mode, none otherwise. */
@@ -64,6 +74,20 @@ export interface ChatServerOptions {
   maxConnectionsPerUser?: number;
   /** Open WebSockets per client IP on this node; one more upgrade is answered 429. Default 1024. */
   maxConnectionsPerIp?: number;
+  /**
+   * Proxies trusted to name the client in `X-Forwarded-For`: a hop count, or addresses, CIDR
+   * ranges and `loopback` / `linklocal` / `uniquelocal` (fastify's `trustProxy` meaning). The
+   * per-IP limit, REST's `request.ip` and the logs then use the client's address; a header from
+   * any other peer is ignored. Default: none (the TCP peer is the client).
+   */
+  trustProxy?: ProxyTrustSetting;
+  /**
+   * Push hook: called once per committed message (not online-only ones) with the recipients, never
+   * the sender, who have no live session on any node, and the message's `offlinePushInfo`. Presence
+   * is shared over Redis with `redisUrl`, else it is this node's (a custom `bus` gets node-local
+   * presence). Runs after the ack, off the send path; a throw or rejection is logged.
+   */
+  onOfflineMessage?: OfflineMessageHandler;
 }
 
 export const DEFAULTS = {
@@ -107,6 +131,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
+  if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);
   if (!o.wsPath.startsWith('/')) throw new TypeError('createChatServer: `wsPath` must start with `/`.');
   if (o.staticDir !== undefined && !(existsSync(o.staticDir) && statSync(o.staticDir).isDirectory())) {
     throw new TypeError(`createChatServer: \`staticDir\` ${o.staticDir} is not a directory.`);

@@ -1,16 +1,19 @@
 /**
  * Hostile content in real Chromium: an XSS and layout corpus sent through the real server as
- * message text, as sender names (token claims) and as custom message data and description,
- * rendered by every element that shows them (chat-thread, conversation-list). Nothing executes,
- * no element is injected, bidi overrides stay isolated, and a very long word does not widen the
- * thread. Broadcast text joins when the banner lands; file names when uploads do.
+ * message text, as sender names (token claims, also shown in the typing row), as custom message
+ * data (through a registered renderer) and description, as file names, location descriptions and
+ * sticker keys, rendered by every element that shows them (chat-thread, conversation-list).
+ * Nothing executes, no element is injected, bidi overrides stay isolated, and a very long word
+ * does not widen the thread. Broadcast text joins when the banner lands.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
+import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
-import { closeClients, connect, parts, uniqueUser } from './helpers.js';
+import type { Elem } from '../../src/protocol/elems.js';
+import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
 declare global {
   interface Window {
@@ -164,6 +167,59 @@ describe('hostile content', () => {
       expect(log.scrollWidth, `payload ${i} widens the thread`).to.be.at.most(log.clientWidth + 1);
       for (const bubble of parts(el, 'bubble')) {
         expect(bubble.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
+      }
+    }
+  });
+
+  it('renders every payload as inert text in rich messages: file names, location descriptions, sticker keys, custom data, typing names', async function () {
+    this.timeout(60_000);
+    const sticker = `${location.origin}/__natter/picture.svg?w=64&h=64`;
+    viewer.registerRenderer('echo', (elem) => elem.data);
+    for (const [i, payload] of CORPUS.entries()) {
+      const short = payload.slice(0, 900);
+      const id = uniqueUser('r');
+      const sender = await connect(id, short);
+      const elems: Elem[] = [
+        { type: 'file', url: 'https://files.example/f', name: short, size: 2048, mime: 'application/octet-stream' },
+        { type: 'location', description: short, latitude: 1.5, longitude: -2.25 },
+        { type: 'face', index: 0, data: short },
+        { type: 'face', index: 1, data: `★${short}` },
+        { type: 'custom', customType: 'echo', data: payload, description: short },
+      ];
+      for (const elem of elems) await sender.send(`p2p:${viewerId}`, elem);
+      tally.messages += elems.length;
+      tally.names++;
+      // One key is unknown (shown as text), the other maps to a picture: its `alt` carries the key.
+      const stickers = { [`★${short}`]: sticker };
+      const session = await fixture<ChatSession>(
+        html`<chat-session .client=${viewer} .stickers=${stickers}
+          ><chat-thread style="height: 700px; width: 360px; display: flex" conversation=${`p2p:${id}`}></chat-thread
+        ></chat-session>`,
+      );
+      const el = session.querySelector('chat-thread')!;
+      const baseline = census(el);
+      await waitUntil(() => parts(el, 'bubble').length === elems.length, `the rich messages of payload ${i} should show`, { timeout: 5000 });
+      sender.sendTyping(`p2p:${viewerId}`);
+      await waitUntil(() => part(el, 'typing')!.textContent!.trim() !== '', `the typing row of payload ${i} should show`);
+      await el.updateComplete;
+      await imageBarrier();
+      expect(window.__natterXss, `payload ${i} executed`).to.equal(undefined);
+      // The one sticker picture is ours (the session's stickers), with the payload only as `alt`.
+      expectInert(el, new Map([...baseline, ['img', (baseline.get('img') ?? 0) + 1]]));
+      const img = part<HTMLImageElement>(el, 'sticker')!;
+      expect(img.getAttribute('src')).to.equal(viewer.fileUrl(sticker));
+      expect(img.alt).to.equal(`Sticker ★${short}`);
+      expect(part(el, 'file-name')!.textContent).to.equal(short);
+      expect(part(el, 'download-link')!.getAttribute('download')).to.not.match(/[<>:"/\\|?*]/);
+      expect(part(el, 'location-description')!.textContent).to.equal(short);
+      expect(part(el, 'sticker-fallback')!.textContent).to.equal(`[Sticker] ${short}`);
+      expect(part(el, 'custom')!.textContent).to.equal(payload);
+      expect(part(el, 'typing')!.textContent!.trim()).to.equal(`${short} is typing…`);
+      tally.bidiChecked += expectBidiIsolated(el);
+      const log = parts(el, 'log')[0]!;
+      expect(log.scrollWidth, `payload ${i} widens the thread`).to.be.at.most(log.clientWidth + 1);
+      for (const bubble of parts(el, 'bubble')) {
+        expect(bubble.getBoundingClientRect().right, `a bubble of payload ${i} overflows`).to.be.at.most(el.getBoundingClientRect().right + 1);
       }
     }
   });

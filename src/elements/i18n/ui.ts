@@ -1,5 +1,9 @@
 import type { Locale } from './locale.js';
 
+type CallAction = 'started' | 'ended' | 'missed' | 'declined' | 'cancelled';
+const CALL_EN: Record<CallAction, string> = { started: 'started', ended: 'ended', missed: 'missed', declined: 'declined', cancelled: 'cancelled' };
+const CALL_ZH: Record<CallAction, string> = { started: '已开始', ended: '已结束', missed: '未接听', declined: '已拒绝', cancelled: '已取消' };
+
 /** Labels of the message actions, multi-select and `<forward-dialog>`, per locale. */
 const en = {
   actions: 'Message actions',
@@ -35,6 +39,30 @@ const en = {
   sent: 'Forwarded',
   failed: 'Not forwarded',
   resultsLabel: 'Results',
+  // <chat-thread>: rich messages, uploads, typing, receipts (issue #5)
+  image: 'Image',
+  openImage: 'Open the full image',
+  voiceMessage: (duration: string) => `Voice message, ${duration}`,
+  videoMessage: (duration: string) => `Video, ${duration}`,
+  download: 'Download',
+  fileLabel: (name: string, size: string) => `File ${name}, ${size}`,
+  location: 'Location',
+  openMap: 'Open in OpenStreetMap',
+  sticker: 'Sticker',
+  customMessage: '[custom message]',
+  call: (media: 'audio' | 'video', action: CallAction, duration?: string) =>
+    `${media === 'video' ? 'Video' : 'Voice'} call ${CALL_EN[action]}${duration ? ` · ${duration}` : ''}`,
+  uploading: (percent: number) => `Uploading ${percent}%`,
+  cancelUpload: 'Cancel upload',
+  typing: (names: string[]) => (names.length === 1 ? `${names[0]} is typing…` : `${names.length} people are typing…`),
+  statusSent: 'Sent',
+  statusRead: 'Read',
+  statusFailed: 'Not sent',
+  readBy: (read: number, total: number) => `Read by ${read} of ${total}`,
+  readList: 'Read',
+  unreadList: 'Not read yet',
+  readersLabel: 'Who has read this message',
+  mentionsYou: 'Mentions you',
 };
 
 export type UiStrings = typeof en;
@@ -73,6 +101,28 @@ const zhCN: UiStrings = {
   sent: '已转发',
   failed: '转发失败',
   resultsLabel: '结果',
+  image: '图片',
+  openImage: '查看原图',
+  voiceMessage: (duration) => `语音消息，${duration}`,
+  videoMessage: (duration) => `视频，${duration}`,
+  download: '下载',
+  fileLabel: (name, size) => `文件 ${name}，${size}`,
+  location: '位置',
+  openMap: '在 OpenStreetMap 中打开',
+  sticker: '表情',
+  customMessage: '[自定义消息]',
+  call: (media, action, duration) => `${media === 'video' ? '视频' : '语音'}通话${CALL_ZH[action]}${duration ? ` · ${duration}` : ''}`,
+  uploading: (percent) => `正在上传 ${percent}%`,
+  cancelUpload: '取消上传',
+  typing: (names) => (names.length === 1 ? `${names[0]} 正在输入…` : `${names.length} 人正在输入…`),
+  statusSent: '已发送',
+  statusRead: '已读',
+  statusFailed: '未发送',
+  readBy: (read, total) => `${total} 人中 ${read} 人已读`,
+  readList: '已读',
+  unreadList: '未读',
+  readersLabel: '已读成员',
+  mentionsYou: '有人@我',
 };
 
 export function uiStrings(locale: Locale): UiStrings {

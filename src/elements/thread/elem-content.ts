@@ -1,10 +1,20 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../client/types.js';
-import { describeElem, type MergerElem } from '../../protocol/elems.js';
+import { describeElem } from '../../protocol/elems.js';
 import type { Message } from '../../protocol/message.js';
-import { formatTime } from '../format.js';
 import type { UiStrings } from '../i18n/ui.js';
-import { linkify } from '../linkify.js';
+import { renderCall } from './elems/call.js';
+import type { ElemContext } from './elems/context.js';
+import { renderCustom } from './elems/custom.js';
+import { renderFace } from './elems/face.js';
+import { renderFile } from './elems/file.js';
+import { renderImage } from './elems/image.js';
+import { renderLocation } from './elems/location.js';
+import { renderSound, renderVideo } from './elems/media.js';
+import { renderMerger } from './elems/merger.js';
+import { renderText } from './elems/text.js';
+
+export type { ElemContext } from './elems/context.js';
 
 /** The "Forwarded from …" line of a forwarded message. */
 export function renderForwardedFrom(m: Message, t: UiStrings): TemplateResult | typeof nothing {
@@ -13,47 +23,40 @@ export function renderForwardedFrom(m: Message, t: UiStrings): TemplateResult | 
   return html`<div part="forwarded-from">${t.forwardedFrom(from.senderName || from.sender)}</div>`;
 }
 
-/** What a bubble shows: text with safe links, a merged forward, or a one-line description. */
-export function renderElem(
-  m: Message,
-  t: UiStrings,
-  expanded: boolean,
-  onToggle: () => void,
-): TemplateResult | TemplateResult[] | (string | TemplateResult)[] {
-  if (m.elem.type === 'text') {
-    return linkify(m.elem.text).map((part) =>
-      part.href ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>` : part.text,
-    );
+/**
+ * What a bubble shows for each elem type. Anything that cannot be drawn safely (a media URL
+ * that is not http(s)) shows the elem's one-line description instead.
+ */
+export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, onToggle: () => void): unknown {
+  const elem = m.elem;
+  switch (elem.type) {
+    case 'text':
+      return renderText(elem.text, ctx.mentionNames(m));
+    case 'image':
+      return renderImage(elem, ctx) ?? fallback(m);
+    case 'sound':
+      return renderSound(elem, ctx) ?? fallback(m);
+    case 'video':
+      return renderVideo(elem, ctx) ?? fallback(m);
+    case 'file':
+      return renderFile(elem, ctx);
+    case 'location':
+      return renderLocation(elem, ctx);
+    case 'face':
+      return renderFace(elem, ctx);
+    case 'custom':
+      return renderCustom(elem, m, ctx);
+    case 'call':
+      return renderCall(elem, ctx);
+    case 'merger':
+      return renderMerger(elem, ctx.t, expanded, onToggle);
+    default:
+      return fallback(m);
   }
-  if (m.elem.type === 'merger') return renderMerger(m.elem, t, expanded, onToggle);
-  return html`<span class="fallback">${describeElem(m.elem)}</span>`;
 }
 
-/**
- * A merged forward: its title and abstract lines, and a disclosure that shows the original
- * messages in place (each with its sender and time; nested mergers stay summarised).
- */
-function renderMerger(elem: MergerElem, t: UiStrings, expanded: boolean, onToggle: () => void): TemplateResult {
-  return html`<div part="merger">
-    <strong part="merger-title">${elem.title}</strong>
-    <span class="merger-count">${t.chatHistory(elem.messages.length)}</span>
-    ${expanded
-      ? html`<ol part="merger-messages">
-          ${elem.messages.map(
-            (inner) => html`<li>
-              <span class="merger-sender">${inner.senderProfile.name || inner.sender}</span>
-              <time datetime=${new Date(inner.time).toISOString()}>${formatTime(inner.time)}</time>
-              <div class="merger-text">${inner.elem.type === 'text' ? inner.elem.text : describeElem(inner.elem)}</div>
-            </li>`,
-          )}
-        </ol>`
-      : html`<ul class="merger-abstract">
-          ${elem.abstractList.map((line) => html`<li>${line}</li>`)}
-        </ul>`}
-    <button part="merger-open-button" type="button" aria-expanded=${expanded ? 'true' : 'false'} @click=${onToggle}>
-      ${expanded ? t.hideMessages : t.showMessages}
-    </button>
-  </div>`;
+function fallback(m: Message): TemplateResult {
+  return html`<span class="fallback">${describeElem(m.elem)}</span>`;
 }
 
 /** Whether a message can be offered for forwarding (committed, not a notification or call). */

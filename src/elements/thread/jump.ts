@@ -30,3 +30,32 @@ export function firstAfter(messages: readonly ChatMessage[], readSeq: number, ma
 export function findById(messages: readonly ChatMessage[], id: string): ChatMessage | undefined {
   return messages.find((m) => m.id === id) ?? messages.find((m) => m.clientMsgId === id);
 }
+
+/** What a jump needs from its thread. */
+export interface JumpDeps {
+  messages(): readonly ChatMessage[];
+  hasOlder(): boolean;
+  loadOlder(): Promise<void>;
+  /** Resolves once the thread rendered what it holds. */
+  rendered(): Promise<unknown>;
+  /** Scrolls the message into view after the next render; false when it is not held. */
+  scrollTo(found: ChatMessage): boolean;
+}
+
+/** Loads older pages until `pick` is sure of its message, then scrolls it into view. Resolves with whether it did. */
+export async function jumpTo(pick: (messages: readonly ChatMessage[]) => JumpTarget, deps: JumpDeps): Promise<boolean> {
+  let { found, complete } = pick(deps.messages());
+  while (!complete && deps.hasOlder()) {
+    const held = deps.messages().length;
+    await deps.loadOlder();
+    await deps.rendered();
+    // Nothing arrived (offline, an error): settle for what is held.
+    if (deps.messages().length === held) break;
+    ({ found, complete } = pick(deps.messages()));
+  }
+  if (!found) return false;
+  await deps.rendered();
+  if (!deps.scrollTo(found)) return false;
+  await deps.rendered();
+  return true;
+}

@@ -25,6 +25,8 @@ export class MessageActions {
   selected: string[] = [];
   /** Keys of merged forwards opened in place. */
   expanded: ReadonlySet<string> = new Set();
+  /** Key of the own group message whose reader list is open. */
+  receiptsFor = '';
 
   readonly #host: ActionsHost;
   readonly #deps: ActionsDeps;
@@ -39,6 +41,7 @@ export class MessageActions {
     this.menuFor = '';
     this.selecting = false;
     this.selected = [];
+    this.receiptsFor = '';
   }
 
   #set(change: () => void): void {
@@ -93,6 +96,19 @@ export class MessageActions {
     // Clicking an item blurs nothing outside; a focus move out of the menu closes it.
     if (this.menuFor) this.#set(() => (this.menuFor = ''));
   };
+
+  /** Opens or closes the list of who read a message. */
+  toggleReceipts(key: string): void {
+    this.#set(() => (this.receiptsFor = this.receiptsFor === key ? '' : key));
+  }
+
+  /** Closes the reader list (Escape) and gives focus back to its button. */
+  closeReceipts(key: string): void {
+    this.#set(() => (this.receiptsFor = ''));
+    void this.#host.updateComplete.then(() =>
+      this.#host.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"] [part~="receipts-button"]`)?.focus(),
+    );
+  }
 
   toggleSelected(id: string): void {
     this.#set(() => (this.selected = this.selected.includes(id) ? this.selected.filter((x) => x !== id) : [...this.selected, id]));

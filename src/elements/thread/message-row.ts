@@ -1,14 +1,17 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
-import { messageKey, type ChatMessage } from '../../client/types.js';
+import { messageKey, type ChatMessage, type UploadProgress } from '../../client/types.js';
 import { describeElem } from '../../protocol/elems.js';
 import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
 import { errorText } from '../i18n/errors.js';
 import type { Locale } from '../i18n/locale.js';
 import type { UiStrings } from '../i18n/ui.js';
-import { isForwardable, renderElem, renderForwardedFrom } from './elem-content.js';
+import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
+import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
 import { menuItemsFor, onMenuKeydown, renderMessageMenu } from './message-menu.js';
+import { renderReaderList, renderReceipt, type ReceiptContext } from './receipts.js';
+import { renderUploadProgress } from './upload-progress.js';
 
 /** Consecutive messages of one sender closer than this are grouped under one name. */
 const RUN_GAP_MS = 5 * 60_000;
@@ -17,8 +20,18 @@ const RUN_GAP_MS = 5 * 60_000;
 export interface RowContext {
   t: UiStrings;
   locale: Locale;
-  peerReadSeq: number;
   actions: MessageActions;
+  /** How elems are drawn (file URLs, custom renderers, stickers, mention names). */
+  elems: ElemContext;
+  /** Read state of own messages. */
+  receipts: ReceiptContext;
+  /** A group conversation (receipts are "Read by n of m"), not p2p. */
+  group: boolean;
+  /** The user's id: messages that @mention it are highlighted. */
+  me: string | undefined;
+  /** Uploads in flight by clientMsgId (`client.$uploads`), and how to cancel one. */
+  uploads: Readonly<Record<string, UploadProgress>>;
+  cancelUpload(clientMsgId: string): void;
 }
 
 /**
@@ -45,9 +58,15 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
   const side = self ? 'self' : 'other';
   const { t, actions } = ctx;
   const selectable = actions.selecting && isForwardable(m);
+  const mentioned = mentions(m, ctx.me);
+  const upload = self && m.status === 'sending' ? ctx.uploads[m.clientMsgId] : undefined;
   return html`<div class="row" data-row=${key}>
     ${day}
-    <div part="message ${side} ${m.status}" class="${side} ${m.status}${continued ? ' continued' : ''}" data-key=${key}>
+    <div
+      part="message ${side} ${m.status}${mentioned ? ' mentioned' : ''}"
+      class="${side} ${m.status}${continued ? ' continued' : ''}${mentioned ? ' mentioned' : ''}"
+      data-key=${key}
+    >
       ${selectable
         ? html`<input
             part="select-checkbox"
@@ -61,10 +80,13 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
       <div class="body">
         ${!self && !continued ? html`<span part="sender">${name}</span>` : nothing}
         ${self ? nothing : html`<span class="visually-hidden">${name}:</span>`}
-        <div part="bubble">${renderForwardedFrom(m, t)}${renderElem(m, t, actions.expanded.has(key), () => actions.toggleExpanded(key))}</div>
+        ${mentioned ? html`<span class="visually-hidden">${t.mentionsYou}</span>` : nothing}
+        <div part="bubble" class="bubble kind-${m.elem.type}">${renderForwardedFrom(m, t)}${renderElem(m, ctx.elems, actions.expanded.has(key), () =>
+          actions.toggleExpanded(key),
+        )}${renderUploadProgress(t, upload, () => ctx.cancelUpload(m.clientMsgId))}</div>
         <div class="meta">
           ${m.time ? html`<time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time)}</time>` : nothing}
-          ${self ? renderStatus(m, ctx.peerReadSeq) : nothing}
+          ${self ? renderReceipt(ctx.receipts, m, key, ctx.group) : nothing}
           ${renderMessageMenu({
             label: t.actions,
             open: actions.menuFor === key,
@@ -75,6 +97,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
             onFocusOut: actions.onMenuFocusOut,
           })}
         </div>
+        ${self && ctx.group ? renderReaderList(ctx.receipts, m, key) : nothing}
         ${m.status === 'failed' ? renderFailure(ctx, m) : nothing}
       </div>
     </div>
@@ -92,13 +115,6 @@ function renderAvatar(m: ChatMessage, name: string) {
   return avatar
     ? html`<img part="avatar" src=${avatar} alt="" />`
     : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.sender)) })}>${initials(name)}</span>`;
-}
-
-function renderStatus(m: ChatMessage, peerReadSeq: number) {
-  if (m.status === 'sending') return html`<span part="status sending">Sending…</span>`;
-  if (m.status === 'failed') return html`<span part="status failed">Not sent</span>`;
-  const read = m.seq > 0 && m.seq <= peerReadSeq;
-  return read ? html`<span part="status read" class="read">Read</span>` : html`<span part="status sent">Sent</span>`;
 }
 
 function renderFailure(ctx: RowContext, m: ChatMessage) {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   ChatError,
   groupConversation,
@@ -117,7 +116,7 @@ export class AdminApi {
     }
     const conversationId: ConversationId = input.to !== undefined ? `p2p:${input.to}` : groupConversation(input.groupId!);
     return this.#core.sendMessage(
-      { sender: from, senderProfile: profile, conversationId, clientMsgId: input.clientMsgId ?? randomUUID(), elem: input.elem, options: input.options ?? {} },
+      { sender: from, senderProfile: profile, conversationId, clientMsgId: input.clientMsgId ?? globalThis.crypto.randomUUID(), elem: input.elem, options: input.options ?? {} },
       { admin: true },
     );
   }

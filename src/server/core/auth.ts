@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import * as v from 'valibot';
 import { ChatError, ID_PATTERN, ProfileSchema } from '../../protocol/index.js';
@@ -55,7 +54,11 @@ export async function signUserToken(
 /** Constant-time comparison of a presented admin key with the configured one. */
 export function adminKeyMatches(presented: string | undefined, adminKey: string | undefined): boolean {
   if (!presented || !adminKey) return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(adminKey);
-  return a.length === b.length && timingSafeEqual(a, b);
+  // Web-standard (no node:crypto), so the core also runs in a browser: compare every byte.
+  const a = new TextEncoder().encode(presented);
+  const b = new TextEncoder().encode(adminKey);
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
 }

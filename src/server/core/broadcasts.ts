@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ChatError, LIMITS, type Broadcast, type ErrorBody, type ServerFrame } from '../../protocol/index.js';
 import type { BroadcastRecord, BroadcastWindow, DeviceRef } from './broadcast-store.js';
 import type { BusEvent } from './bus.js';
@@ -76,7 +75,7 @@ export class Broadcasts {
   async send(input: BroadcastInput): Promise<Broadcast> {
     const now = this.#d.clock();
     const offline = input.offline ?? false;
-    const broadcast: Broadcast = { id: randomUUID(), content: input.content, time: now };
+    const broadcast: Broadcast = { id: globalThis.crypto.randomUUID(), content: input.content, time: now };
     if (input.from !== undefined) broadcast.from = input.from;
     if (offline) broadcast.expiresAt = now + (input.ttlSeconds ?? LIMITS.broadcastTtlSeconds) * 1000;
     const { perMinute, perDay } = this.#d.limits;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   ChatError,
   LIMITS,
@@ -18,14 +17,20 @@ import { keyOf, parseKey } from './conversation-key.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
 import { deliverLocally } from './delivery.js';
 import { fetchHistory } from './history.js';
+import { fetchMembers } from './members.js';
+import { createOfflineNotifier, type OfflineMessageHandler } from './offline-push.js';
+import type { Presence } from './presence.js';
 import { silentLogger, type Logger } from './logger.js';
 import { noMetrics, type CoreMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { newMessageId } from './message-id.js';
 import { prepareSend, type SendRequest } from './send-message.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 import { replaySession } from './sync.js';
 import type { Clock, MessageDraft } from './types.js';
+import type { FileReferences } from '../uploads/file-access.js';
+import { issueFileTicket } from '../uploads/file-tickets.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -43,6 +48,12 @@ export interface ChatCoreDeps {
   metrics?: CoreMetrics;
   /** Broadcasts per minute and per day for the whole app. Default LIMITS.broadcastsPerMinute / PerDay. */
   broadcastLimits?: BroadcastLimits;
+  /** Cluster-wide presence: sessions are reported to it; `onOfflineMessage` asks it. */
+  presence?: Presence;
+  /** Called once per committed message with its recipients who are offline everywhere (needs `presence`). */
+  onOfflineMessage?: OfflineMessageHandler;
+  /** Checks and records the uploaded files a message references (FILE_FORBIDDEN); none when absent. */
+  files?: FileReferences;
 }
 
 export interface SendOutcome {
@@ -73,6 +84,9 @@ export class ChatCore {
   readonly #published = new RecentIds(10_000);
   /** Group member lists read during this event-loop turn: one read per group per batch. */
   #membersMemo = new Map<string, Promise<string[]>>();
+  /** Connections closed before their session open finished: never registered. */
+  readonly #gone = new WeakSet<Connection>();
+  readonly #notifyOffline?: ReturnType<typeof createOfflineNotifier>;
 
   constructor(deps: ChatCoreDeps) {
     this.#deps = deps;
@@ -88,6 +102,7 @@ export class ChatCore {
       limits: deps.broadcastLimits ?? { perMinute: LIMITS.broadcastsPerMinute, perDay: LIMITS.broadcastsPerDay },
     });
     this.#metrics = deps.metrics ?? noMetrics;
+    if (deps.presence && deps.onOfflineMessage) this.#notifyOffline = createOfflineNotifier(deps.presence, deps.onOfflineMessage, this.#log);
   }
 
   async start(): Promise<void> {
@@ -120,7 +135,13 @@ export class ChatCore {
   }
 
   disconnect(conn: Connection): void {
-    if (conn.session) this.registry.remove(conn.session.userId, conn);
+    this.#gone.add(conn);
+    if (!conn.session) return;
+    const { userId } = conn.session;
+    this.registry.remove(userId, conn);
+    if (!this.registry.isOnline(userId)) {
+      this.#deps.presence?.offline(userId).catch((err: unknown) => this.#log.error({ err }, 'presence: offline failed'));
+    }
   }
 
   /** Publishes to every node; a bus failure is logged, never reported as a failed send. */
@@ -150,6 +171,7 @@ export class ChatCore {
         case 'history.fetch': return await this.#history(conn, frame);
         case 'blocklist.add':
         case 'blocklist.remove': return await this.#blocklist(conn, frame);
+        case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, conversationId: frame.conversationId, members: await fetchMembers(this.store, conn.session.userId, frame.conversationId) });
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
@@ -164,8 +186,10 @@ export class ChatCore {
   }
 
   /**
-   * Checks, commits and fans out one message. `onCommitted` runs right after the commit and
-   * before fan-out (the gateway acks there). `order` keeps one connection's sends in order.
+   * Checks, commits and fans out one message. `onCommitted` runs once the message is committed
+   * and published on the bus (the gateway acks there), so an ack implies both. A publish that
+   * fails after the commit is refused with UNAVAILABLE; the resend (a duplicate) publishes it.
+   * `sendChain` keeps one connection's sends in order.
    */
   async sendMessage(
     req: SendRequest,
@@ -185,14 +209,16 @@ export class ChatCore {
         if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
       }
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
-      const prepared = await prepareSend(this.store, req, policy, { newId: randomUUID, now: this.clock() });
+      const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
       draft = prepared.draft;
+      // Recorded before the commit: a reference grants access only once its message exists.
+      await this.#deps.files?.reference(draft, req.sender, { admin: opts.admin, record: !prepared.onlineOnly });
       if (prepared.onlineOnly) {
         // Never stored: seq 0, delivered to whoever is connected now.
         const outcome = { message: draft.message, duplicate: false };
+        await this.#fanOut(draft, draft.message, conn?.id);
         opts.onCommitted?.(outcome);
         this.#metrics.acked((performance.now() - started) / 1000, 'online-only');
-        await this.#fanOut(draft, draft.message, conn?.id);
         return outcome;
       }
       committing = this.#batcher.submit(draft);
@@ -215,24 +241,26 @@ export class ChatCore {
     }
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
     const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
-    // Recipients are read first, so the ack and the publish leave in one synchronous step: a node
-    // killed after its commit has either acked and published, or done neither (then the client
-    // resends, and the duplicate is published again; clients drop what they hold, by seq).
-    let event: BusEvent | undefined;
-    try {
-      // A duplicate this node published itself needs nothing more; one committed by a node
-      // that may have died before publishing (the resend came here) is published again.
-      if (!outcome.duplicate) event = await this.#messageEvent(draft, result.message, conn?.id);
-      else if (!this.#published.has(result.message.id)) event = await this.#messageEvent(await this.#storedDraft(draft, result.message), result.message, conn?.id);
-    } catch (err) {
-      this.#log.error({ err }, 'reading recipients failed after commit; they catch up by seq');
+    // Published before the ack: an ack means the bus has the message, so a node killed between
+    // its commit and its publish has not acked either; the client resends (same clientMsgId),
+    // and whichever node takes the duplicate publishes it again (clients drop what they hold, by
+    // seq). A duplicate this node published itself needs nothing more.
+    if (!outcome.duplicate || !this.#published.has(result.message.id)) {
+      let event: BusEvent;
+      try {
+        const stored = outcome.duplicate ? await this.#storedDraft(draft, result.message) : draft;
+        event = await this.#messageEvent(stored, result.message, conn?.id);
+        await this.bus.publish(event);
+      } catch (err) {
+        this.#metrics.busError('publish');
+        this.#log.error({ err }, 'publish after commit failed: not acked, the resend publishes it');
+        throw new ChatError('UNAVAILABLE', 'The message is stored but could not be delivered yet: resend it.', { cause: err });
+      }
+      this.#published.add(result.message.id);
+      if (this.#notifyOffline && event.kind === 'message') this.#notifyOffline(event);
     }
     opts.onCommitted?.(outcome);
     this.#metrics.acked((performance.now() - started) / 1000, outcome.duplicate ? 'duplicate' : 'committed');
-    if (event) {
-      this.#published.add(result.message.id);
-      await this.publish(event);
-    }
     return outcome;
   }
 
@@ -302,9 +330,13 @@ export class ChatCore {
       conn.session = { userId, profile: { ...(user!.name !== undefined && { name: user!.name }), ...(user!.avatar !== undefined && { avatar: user!.avatar }) } };
       if (frame.deviceId !== undefined) conn.session.deviceId = frame.deviceId;
       const blocked = await this.store.listBlocked(userId);
-      send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked });
+      const fileTicket = this.#deps.files ? await issueFileTicket(this.secret, userId, this.clock()) : undefined;
+      send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked, ...(fileTicket && { fileTicket }) });
       // Live delivery starts before the replay is read, so nothing committed meanwhile is lost.
+      if (this.#gone.has(conn)) return;
       this.registry.add(userId, conn);
+      // Before `sync.done`: once a client is synced, every node counts it online.
+      await this.#deps.presence?.online(userId).catch((err: unknown) => this.#log.error({ err }, 'presence: online failed'));
     } finally {
       conn.opening = undefined;
       done();
@@ -341,6 +373,10 @@ export class ChatCore {
     await this.notify([userId], { type: 'conversation.read', conversationId: frame.conversationId, readSeq }, conn.id);
     if (type === 'p2p') {
       await this.notify([target], { type: 'receipt.read', conversationId: `p2p:${userId}`, userId, seq: readSeq });
+    } else {
+      // Group receipts go only to whoever asked for one in the range just read, never to every member.
+      const senders = await this.store.receiptSenders(key, userId, state.readSeq, readSeq);
+      if (senders.length > 0) await this.notify(senders, { type: 'receipt.read', conversationId: frame.conversationId, userId, seq: readSeq });
     }
   }
 

@@ -5,6 +5,7 @@ import type {
   ConversationKey,
   ConversationState,
   GroupRecord,
+  MemberRecord,
   MessageDraft,
   Profile,
   RangeQuery,
@@ -76,6 +77,18 @@ export interface Store extends BroadcastStore {
   unreadState(key: ConversationKey, userId: string, readSeq: number): Promise<UnreadState>;
   /** Newest message visible to `userId` that is not isExcludedFromLastMessage. */
   lastMessage(key: ConversationKey, userId: string): Promise<Message | undefined>;
+
+  // ------------------------------------------------------------- members and receipts
+  /**
+   * Every member row of the conversation with its read position and the user's current profile,
+   * ordered by user id. A p2p chat has a row per side once a message visible to that side exists.
+   */
+  listMembers(key: ConversationKey): Promise<MemberRecord[]>;
+  /**
+   * Distinct senders, other than `reader`, of `needReadReceipt` messages with seq in
+   * (afterSeq, toSeq] that `reader` can see, ordered by id: whom a read of that range concerns.
+   */
+  receiptSenders(key: ConversationKey, reader: string, afterSeq: number, toSeq: number): Promise<string[]>;
 }
 
 /** A store, or a function making one (called once by createChatServer). */

@@ -71,6 +71,12 @@ export interface RangeQuery {
   take: 'oldest' | 'newest';
 }
 
+/** One member of a conversation: read position and current profile (absent fields: no user row or unset). */
+export interface MemberRecord extends Profile {
+  userId: string;
+  readSeq: number;
+}
+
 export interface UnreadState {
   unread: number;
   /** The user (or @all) is mentioned in an unread message. */

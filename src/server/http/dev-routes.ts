@@ -3,10 +3,9 @@ import * as v from 'valibot';
 import { UserIdSchema } from '../../protocol/index.js';
 import type { AdminApi } from '../core/admin.js';
 import type { ChatCore } from '../core/chat-core.js';
+import { issueDevToken } from '../core/demo.js';
 import { parse } from './validate.js';
 
-/** The group every dev-mode user joins, so the demo has someone to talk to. */
-export const DEMO_GROUP = 'demo';
 
 const DevQuery = v.object({ user: UserIdSchema });
 
@@ -17,10 +16,6 @@ const DevQuery = v.object({ user: UserIdSchema });
 export function devRoutes(app: FastifyInstance, core: ChatCore, admin: AdminApi): void {
   app.get('/v1/dev/token', async (req) => {
     const { user: userId } = parse(DevQuery, req.query);
-    const token = await admin.issueToken(userId);
-    if ((await core.store.getGroup(DEMO_GROUP)) && !(await core.store.isGroupMember(DEMO_GROUP, userId))) {
-      await admin.addMember(DEMO_GROUP, userId);
-    }
-    return { userId, token };
+    return issueDevToken(admin, core.store, userId);
   });
 }

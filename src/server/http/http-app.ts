@@ -5,6 +5,7 @@ import type { AdminApi } from '../core/admin.js';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Logger } from '../core/logger.js';
 import { originAllowed } from '../origin-policy.js';
+import type { ProxyTrust } from '../proxy-trust.js';
 import { ChatError } from '../../protocol/index.js';
 import { requireAdmin } from './admin-guard.js';
 import { broadcastsRoutes } from './broadcasts-routes.js';
@@ -13,6 +14,9 @@ import { frameworkErrors, installErrorHandling } from './errors.js';
 import { groupsRoutes } from './groups-routes.js';
 import { messagesRoutes } from './messages-routes.js';
 import { usersRoutes } from './users-routes.js';
+import { filesRoutes } from './files-routes.js';
+import { uploadsRoutes } from './uploads-routes.js';
+import type { Uploads } from '../uploads/uploads.js';
 
 export interface HttpAppOptions {
   adminKey: string | undefined;
@@ -23,11 +27,15 @@ export interface HttpAppOptions {
   /** Fastify's logger setting: false, true, or pino options. */
   httpLogger: boolean | object;
   logger: Logger;
+  /** Proxies whose `X-Forwarded-For` names the client (`request.ip`, logs); see proxy-trust.ts. */
+  trustProxy?: ProxyTrust;
+  /** File uploads and downloads (`POST /v1/uploads`, `GET /v1/files/…`, user tokens and file tickets). */
+  uploads?: Uploads;
 }
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
 export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: HttpAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.httpLogger, bodyLimit: 1024 * 1024, frameworkErrors });
+  const app = Fastify({ logger: options.httpLogger, bodyLimit: 1024 * 1024, frameworkErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
   installErrorHandling(app, options.logger);
   const origins = options.allowedOrigins;
   // CORS only stops a foreign page reading answers; this stops the request from running at all.
@@ -52,6 +60,13 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     messagesRoutes(scope, admin);
     broadcastsRoutes(scope, core.broadcasts);
   });
+
+  if (options.uploads) {
+    const uploads = options.uploads;
+    // Its own scope: the upload route reads raw bodies, with none of the JSON parsers.
+    await app.register(async (scope) => uploadsRoutes(scope, uploads));
+    filesRoutes(app, uploads);
+  }
 
   if (options.dev) devRoutes(app, core, admin);
   if (options.staticDir) await app.register(fastifyStatic, { root: options.staticDir, prefix: '/' });

@@ -1,7 +1,7 @@
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
-import type { CommitOutcome, ConversationState, GroupRecord, MessageDraft, UserRecord } from '../core/types.js';
+import type { CommitOutcome, ConversationState, GroupRecord, MemberRecord, MessageDraft, UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 
 interface StoredRow {
@@ -188,6 +188,24 @@ export function createMemoryStore(): Store {
         if (!r.message.isExcludedFromLastMessage && visible(r, viewer)) return clone(r.message);
       }
       return undefined;
+    },
+    async listMembers(key) {
+      const c = conversations.get(key);
+      if (!c) return [];
+      return [...c.members.keys()].sort().map((userId) => {
+        const m: MemberRecord = { userId, readSeq: c.members.get(userId)! };
+        const u = users.get(userId);
+        if (u?.name !== undefined) m.name = u.name;
+        if (u?.avatar !== undefined) m.avatar = u.avatar;
+        return m;
+      });
+    },
+    async receiptSenders(key, reader, afterSeq, toSeq) {
+      const senders = new Set<string>();
+      for (const r of conversations.get(key)?.rows.slice(Math.max(0, afterSeq), Math.max(0, toSeq)) ?? []) {
+        if (r.message.needReadReceipt && r.message.sender !== reader && visible(r, reader)) senders.add(r.message.sender);
+      }
+      return [...senders].sort();
     },
   };
 }

@@ -3,7 +3,7 @@ import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
-import type { ConversationState, GroupRecord, UserRecord } from '../core/types.js';
+import type { ConversationState, GroupRecord, MemberRecord, UserRecord } from '../core/types.js';
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { commitBatch } from './postgres-commit.js';
 import { migrate, quoteIdent, visibleTo } from './postgres-schema.js';
@@ -250,6 +250,29 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         [key, viewer],
       );
       return r && parse(r.body);
+    },
+    async listMembers(key) {
+      const rows = await q<Row>(
+        `SELECT m.user_id, m.read_seq, u.name, u.avatar FROM memberships m
+         LEFT JOIN users u ON u.id = m.user_id WHERE m.conv_key = $1 ORDER BY m.user_id`,
+        [key],
+      );
+      return rows.map((r) => {
+        const m: MemberRecord = { userId: r.user_id, readSeq: r.read_seq };
+        if (r.name != null) m.name = r.name;
+        if (r.avatar != null) m.avatar = r.avatar;
+        return m;
+      });
+    },
+    async receiptSenders(key, reader, afterSeq, toSeq) {
+      if (toSeq <= afterSeq) return [];
+      // A range scan of the primary key; the flag lives in the body only (no column to migrate).
+      const rows = await q<{ sender: string }>(
+        `SELECT DISTINCT sender FROM messages WHERE conv_key = $1 AND seq > $3 AND seq <= $4 AND sender <> $2
+         AND ${visibleTo('$2')} AND (body::jsonb ->> 'needReadReceipt') = 'true' ORDER BY sender`,
+        [key, reader, afterSeq, toSeq],
+      );
+      return rows.map((r) => r.sender);
     },
   };
 }

@@ -4,6 +4,7 @@
  * A 1:1 chat is one conversation row (`p2p:<a>|<b>`, a < b) with a membership per side.
  * vis1/vis2 restrict who sees a message (sender only when blocked; sender and receiver when
  * targeted); NULL means every member. mentions is `,id,id,` so instr() finds a whole id.
+ * Each index a commit touches costs a WAL page per distinct leaf it writes: keep them few.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
@@ -51,7 +52,10 @@ CREATE TABLE IF NOT EXISTS messages (
   PRIMARY KEY (conv_key, seq)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency ON messages (sender, client_msg_id);
-CREATE INDEX IF NOT EXISTS messages_by_id ON messages (conv_key, id);
+-- By id alone: message ids are time-ordered (UUIDv7), so new entries append at the index's
+-- right edge (one page per commit); (conv_key, id) put each on its conversation's own page.
+DROP INDEX IF EXISTS messages_by_id;
+CREATE INDEX IF NOT EXISTS messages_id ON messages (id);
 `;
 
 /** Visibility of a message row to the user bound as :viewer. */

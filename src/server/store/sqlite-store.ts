@@ -4,8 +4,9 @@ import Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
-import type { CommitOutcome, ConversationState, GroupRecord, MessageDraft, UserRecord } from '../core/types.js';
+import type { CommitOutcome, ConversationState, GroupRecord, MemberRecord, MessageDraft, UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
+import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { SCHEMA, VISIBLE } from './sqlite-schema.js';
 
 export interface SqliteStoreOptions {
@@ -29,6 +30,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = OFF');
   db.exec(SCHEMA);
+  // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this connection is the backstop.
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
+  if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
 
   const q = {
     getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
@@ -86,6 +90,15 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ),
     lastMessage: db.prepare(
       `SELECT body FROM messages WHERE conv_key = :key AND excl_last = 0 AND ${VISIBLE} ORDER BY seq DESC LIMIT 1`,
+    ).pluck(),
+    listMembers: db.prepare(
+      `SELECT m.user_id AS userId, m.read_seq AS readSeq, u.name AS name, u.avatar AS avatar FROM memberships m
+       LEFT JOIN users u ON u.id = m.user_id WHERE m.conv_key = ? ORDER BY m.user_id`,
+    ),
+    // A range scan of the primary key; the flag lives in the body only (no column to migrate).
+    receiptSenders: db.prepare(
+      `SELECT DISTINCT sender FROM messages WHERE conv_key = :key AND seq > :after AND seq <= :to
+       AND sender <> :viewer AND ${VISIBLE} AND json_extract(body, '$.needReadReceipt') = 1 ORDER BY sender`,
     ).pluck(),
   };
 
@@ -171,6 +184,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       db.close();
     },
     async getUser(id) {
@@ -256,6 +270,18 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async lastMessage(key, viewer) {
       const body = q.lastMessage.get({ key, viewer });
       return body === undefined ? undefined : parse(body);
+    },
+    async listMembers(key) {
+      return (q.listMembers.all(key) as Row[]).map((r) => {
+        const m: MemberRecord = { userId: r['userId'] as string, readSeq: r['readSeq'] as number };
+        if (r['name'] != null) m.name = r['name'] as string;
+        if (r['avatar'] != null) m.avatar = r['avatar'] as string;
+        return m;
+      });
+    },
+    async receiptSenders(key, reader, afterSeq, toSeq) {
+      if (toSeq <= afterSeq) return [];
+      return q.receiptSenders.all({ key, viewer: reader, after: afterSeq, to: toSeq }) as string[];
     },
   };
 }

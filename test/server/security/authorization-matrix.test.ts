@@ -2,7 +2,8 @@
  * Authorisation matrix: for every client frame type and every REST route, what an outsider
  * (a user who is not a member) may do to a conversation. Both tables are checked against what
  * the code registers (the frame variant, fastify's route tree), so a new frame type or route
- * fails this file until its row is added. File fetch joins the table when uploads land.
+ * fails this file until its row is added. `user` routes (uploads, files) take a user token or a
+ * file ticket and are checked against conversation membership in the file-access tests below.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -105,6 +106,23 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
   },
   'blocklist.add': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'blocklist.remove': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
+  'members.fetch': {
+    scope: "list a conversation's members and read positions",
+    async check(_t, o) {
+      for (const conversationId of ['group:g', 'group:does-not-exist']) {
+        const reqId = cmid();
+        o.alice.send({ type: 'members.fetch', reqId, conversationId });
+        assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, 'NOT_MEMBER', conversationId);
+        counts.frameChecks++;
+      }
+      // alice's p2p:carol is alice↔carol: it names alice and carol only, never bob↔carol's positions.
+      o.alice.send({ type: 'members.fetch', reqId: 'm-carol', conversationId: 'p2p:carol' });
+      const answer = await o.alice.next('members', (f) => f.reqId === 'm-carol');
+      assert.deepEqual(answer.members.map((m) => [m.id, m.readSeq]), [['alice', 0], ['carol', 0]]);
+      assert.equal(o.alice.pending('members').length, 0);
+      counts.frameChecks++;
+    },
+  },
   ping: { scope: 'none' },
 };
 
@@ -131,7 +149,7 @@ async function refused(s: TestSocket, fields: Record<string, unknown>, names: Er
  * Every REST route and who may call it. `admin` routes refuse a user token, a wrong key and
  * no key alike (403 ADMIN_REQUIRED), so no REST route lets a user act on a conversation.
  */
-const REST_MATRIX: Record<string, { access: 'admin' | 'public'; sample: string; why?: string }> = {
+const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample: string; why?: string }> = {
   'GET /healthz': { access: 'public', sample: '/healthz', why: 'load balancer probe, no data' },
   'GET /v1/dev/token': { access: 'public', sample: '/v1/dev/token?user=alice', why: 'dev mode only (absent in production: see the last test)' },
   'GET /metrics': { access: 'admin', sample: '/metrics' },
@@ -151,6 +169,9 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public'; sample: string; 
   'POST /v1/broadcasts': { access: 'admin', sample: '/v1/broadcasts' },
   'GET /v1/broadcasts': { access: 'admin', sample: '/v1/broadcasts' },
   'DELETE /v1/broadcasts/:id': { access: 'admin', sample: '/v1/broadcasts/any-id' },
+  'POST /v1/uploads': { access: 'user', sample: '/v1/uploads?conversationId=group:g', why: 'members of the conversation only (see "file access")' },
+  'GET /v1/files/ticket': { access: 'user', sample: '/v1/files/ticket', why: "a ticket for the caller's own files" },
+  'GET /v1/files/:id/:name': { access: 'user', sample: '/v1/files/00000000-0000-4000-8000-000000000000/x', why: 'uploader and members of a conversation carrying it (see "file access")' },
 };
 
 describe('authorisation matrix', () => {
@@ -243,6 +264,74 @@ describe('authorisation matrix', () => {
       await prod.stop();
     }
   });
+});
+
+describe('file access', () => {
+  const PNG = Buffer.from('89504e470d0a1a0a', 'hex');
+  let t: TestServer;
+  let bob: TestSocket;
+  let alice: TestSocket;
+  before(async () => {
+    t = await startServer();
+    await createUsers(t, 'alice', 'bob', 'carol', 'dave');
+    await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['bob', 'carol'] });
+    [alice, bob] = await Promise.all([t.login('alice'), t.login('bob')]);
+  });
+  after(() => t.stop());
+
+  const upload = async (user: string, conversationId: string) => {
+    const res = await fetch(`${t.url}/v1/uploads?conversationId=${conversationId}&name=a.png`, {
+      method: 'POST', headers: { authorization: `Bearer ${await t.token(user)}`, 'content-type': 'image/png' }, body: PNG,
+    });
+    return { status: res.status, body: (await res.json()) as { url: string; name?: string; size: number } };
+  };
+  const fetchAs = async (user: string, url: string) => {
+    const ticket = await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${await t.token(user)}` } });
+    const res = await fetch(`${url}?ticket=${((await ticket.json()) as { ticket: string }).ticket}`);
+    counts.restChecks++;
+    return [res.status, res.ok ? 'ok' : ((await res.json()) as { name: string }).name];
+  };
+  const image = (f: { url: string; size: number }) => ({ type: 'image', url: f.url, width: 1, height: 1, size: f.size, mime: 'image/png' });
+
+  it('a non-member cannot upload into a conversation (403 NOT_MEMBER)', async () => {
+    const res = await upload('alice', 'group:g');
+    assert.deepEqual([res.status, res.body.name], [403, 'NOT_MEMBER']);
+    counts.restChecks++;
+  });
+
+  it('a non-member cannot fetch a file shared in a conversation; its members and uploader can', async () => {
+    const f = (await upload('bob', 'group:g')).body;
+    assert.equal((await send(bob, { conversationId: 'group:g', elem: image(f) })).type, 'message.ack');
+    assert.deepEqual(await fetchAs('bob', f.url), [200, 'ok']);
+    assert.deepEqual(await fetchAs('carol', f.url), [200, 'ok']);
+    assert.deepEqual(await fetchAs('alice', f.url), [403, 'FILE_FORBIDDEN']);
+  });
+
+  it("a user cannot reference another's file they cannot fetch (FILE_FORBIDDEN), not even in a merger", async () => {
+    const f = (await upload('bob', 'group:g')).body;
+    assert.equal((await send(bob, { conversationId: 'group:g', elem: image(f) })).type, 'message.ack');
+    assert.deepEqual(await send(alice, { conversationId: 'p2p:dave', elem: image(f) }), { type: 'message.error', name: 'FILE_FORBIDDEN' });
+    const merger = { type: 'merger', title: 't', abstractList: [], messages: [{ id: 'x', conversationId: 'group:g', seq: 1, clientMsgId: 'cm00000001', sender: 'bob', senderProfile: {}, time: 1, elem: image(f) }] };
+    assert.deepEqual(await send(alice, { conversationId: 'p2p:dave', elem: merger }), { type: 'message.error', name: 'FILE_FORBIDDEN' });
+    assert.deepEqual(await fetchAs('dave', f.url), [403, 'FILE_FORBIDDEN']);
+    counts.frameChecks += 2;
+  });
+
+  it("a forwarded file becomes fetchable by the target conversation's members", async () => {
+    const f = (await upload('bob', 'group:g')).body;
+    const sent = await send(bob, { conversationId: 'group:g', elem: image(f) });
+    assert.deepEqual(await fetchAs('dave', f.url), [403, 'FILE_FORBIDDEN']);
+    assert.equal((await send(bob, { conversationId: 'p2p:dave', forward: { conversationId: 'group:g', messageIds: [sent.id!] } })).type, 'message.ack');
+    assert.deepEqual(await fetchAs('dave', f.url), [200, 'ok']);
+    assert.deepEqual(await fetchAs('alice', f.url), [403, 'FILE_FORBIDDEN']);
+  });
+
+  async function send(s: TestSocket, frame: Record<string, unknown>): Promise<{ type: string; name?: string; id?: string }> {
+    const clientMsgId = cmid();
+    s.send({ type: 'message.send', clientMsgId, ...frame });
+    const answer = await s.nextOf(['message.ack', 'message.error']);
+    return answer.type === 'message.ack' ? { type: answer.type, id: answer.id } : { type: answer.type, name: answer.name };
+  }
 });
 
 describe('blocked users and friends-only', () => {

@@ -27,10 +27,11 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'blocklist.add', reqId: 'b', userId: 'carol' },
     { type: 'blocklist.remove', reqId: 'b', userId: 'carol' },
     { type: 'ping', reqId: 'p' },
+    { type: 'members.fetch', reqId: 'm', conversationId: 'group:g' },
   ];
 }
 
-const TYPES = ['session.open', 'message.send', 'conversation.read', 'history.fetch', 'blocklist.add', 'blocklist.remove', 'ping', 'message.ack', 'sync.done', '', 'PING', 'message.send '];
+const TYPES = ['session.open', 'message.send', 'conversation.read', 'history.fetch', 'blocklist.add', 'blocklist.remove', 'ping', 'members.fetch', 'message.ack', 'sync.done', '', 'PING', 'message.send '];
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 const nasty = fc.constantFrom('\u0000', '\u202e', '\u2066', '\u200b', '\ufeff', '\uffff', '<script>', '%00', '../../', '${x}', 'a'.repeat(70), 'p2p:', 'group:', 'p2p:bob\n');

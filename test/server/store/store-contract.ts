@@ -192,6 +192,46 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       ]);
     });
 
+    it('lists the members of a conversation with their read positions and current profiles', async () => {
+      await store.putUser('mm1', { name: 'Emm', avatar: '/m.png' }, 1);
+      await store.createGroup({ id: 'g8', name: 'G8', createdAt: 1 }, ['mm2', 'mm1']);
+      const k = groupKey('g8');
+      await store.commitMessages([draft(k, 'mm1'), draft(k, 'mm2')]);
+      await store.markRead('mm2', k, 1);
+      await store.addGroupMember('g8', 'mm3');
+      assert.deepEqual(await store.listMembers(k), [
+        { userId: 'mm1', readSeq: 0, name: 'Emm', avatar: '/m.png' },
+        { userId: 'mm2', readSeq: 1 },
+        { userId: 'mm3', readSeq: 2 },
+      ]);
+      await store.removeGroupMember('g8', 'mm3');
+      assert.deepEqual((await store.listMembers(k)).map((m) => m.userId), ['mm1', 'mm2']);
+      const p = p2pKey('mm1', 'mm4');
+      await store.commitMessages([draft(p, 'mm4')]);
+      await store.markRead('mm1', p, 1);
+      assert.deepEqual(await store.listMembers(p), [{ userId: 'mm1', readSeq: 1, name: 'Emm', avatar: '/m.png' }, { userId: 'mm4', readSeq: 0 }]);
+      assert.deepEqual(await store.listMembers(groupKey('nowhere')), []);
+    });
+
+    it('names the senders of needReadReceipt messages a read range covers, not the reader, only what the reader sees', async () => {
+      await store.createGroup({ id: 'g9', name: 'G9', createdAt: 1 }, ['ra', 'rb', 'rc', 'rd']);
+      const k = groupKey('g9');
+      await store.commitMessages([
+        draft(k, 'ra', { needReadReceipt: true }), // 1
+        draft(k, 'rb'), // 2: no receipt asked
+        draft(k, 'rc', { needReadReceipt: true }), // 3
+        draft(k, 'rd', { needReadReceipt: true }, ['rd', 'rc']), // 4: targeted at rc
+        draft(k, 'ra', { needReadReceipt: true }), // 5
+        draft(k, 'rb', { needReadReceipt: false, elem: { type: 'merger', title: 't', abstractList: [], messages: [{ ...draft(k, 'rb').message, needReadReceipt: true }] } }), // 6
+      ]);
+      assert.deepEqual(await store.receiptSenders(k, 'rb', 0, 6), ['ra', 'rc']);
+      assert.deepEqual(await store.receiptSenders(k, 'rb', 1, 2), []);
+      assert.deepEqual(await store.receiptSenders(k, 'rc', 0, 6), ['ra', 'rd']);
+      assert.deepEqual(await store.receiptSenders(k, 'ra', 0, 6), ['rc']);
+      assert.deepEqual(await store.receiptSenders(k, 'rb', 3, 3), []);
+      assert.deepEqual(await store.receiptSenders(k, 'rb', 4, 5), ['ra']);
+    });
+
     it('answers ping while open', async () => {
       await store.ping();
     });

@@ -1,0 +1,346 @@
+import { css } from 'lit';
+
+/**
+ * Rich messages in `<chat-thread>`: media sized before they load, cards, stickers, custom
+ * renderers, upload progress, the typing row, read receipts and @mentions.
+ */
+export const threadElemsStyles = css`
+  :host {
+    --_media-max-w: var(--chat-thread-media-max-width, 16rem);
+    --_media-max-h: var(--chat-thread-media-max-height, 20rem);
+    --_sticker: var(--chat-thread-sticker-size, 7.5rem);
+    --_emoji: var(--chat-thread-emoji-size, 3rem);
+    --_card-bg: var(--chat-thread-card-color, color-mix(in srgb, currentColor 8%, transparent));
+    --_mention-bg: var(--chat-thread-mention-color, color-mix(in srgb, var(--_accent) 12%, transparent));
+    --_mention-fg: var(--chat-thread-mention-text-color, var(--_accent));
+    --_progress: var(--chat-thread-progress-color, currentColor);
+  }
+
+  /* Only text keeps its line breaks; the other kinds are laid out by their own markup. */
+  .bubble:not(.kind-text) {
+    white-space: normal;
+  }
+
+  .bubble .fallback {
+    white-space: pre-wrap;
+  }
+
+  .bubble.kind-image,
+  .bubble.kind-video {
+    padding: 0.25rem;
+  }
+
+  .bubble.kind-face {
+    padding: 0;
+    background: transparent !important;
+  }
+
+  /*
+   * Pictures: the width is the smallest of the box, the height cap times the aspect ratio and
+   * the picture's own width, the height follows the ratio (from --_w/--_h and the width/height
+   * attributes). Known before a byte loads, so the row never changes height.
+   */
+  .media {
+    display: block;
+    width: min(var(--_media-max-w), calc(var(--_media-max-h) * var(--_w) / var(--_h)), calc(var(--_w) * 1px));
+    max-width: 100%;
+    height: auto;
+    aspect-ratio: var(--_w) / var(--_h);
+    border-radius: calc(var(--_radius) - 4px);
+    object-fit: cover;
+    background: var(--_card-bg);
+  }
+
+  .media-link {
+    display: block;
+    border-radius: calc(var(--_radius) - 4px);
+  }
+
+  .audio-player,
+  .video-player {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    max-width: 100%;
+  }
+
+  [part~='audio'] {
+    display: block;
+    width: 18rem;
+    max-width: 100%;
+    height: 2.5rem;
+  }
+
+  [part~='duration'] {
+    font-size: 0.75rem;
+    opacity: 0.8;
+    font-variant-numeric: tabular-nums;
+  }
+
+  .video-player [part~='duration'] {
+    padding-inline: 0.25rem;
+  }
+
+  /* File and location cards. */
+  .card {
+    display: flex;
+    align-items: center;
+    gap: 0.625rem;
+    min-width: min(14rem, 100%);
+    max-width: 100%;
+    padding: 0.25rem 0;
+    color: inherit;
+    text-decoration: none;
+  }
+
+  [part~='bubble'] a.card,
+  [part~='bubble'] [part~='download-link'] {
+    text-decoration: none;
+  }
+
+  [part~='bubble'] a.card:hover .card-title {
+    text-decoration: underline;
+  }
+
+  .card-icon {
+    flex: none;
+    display: grid;
+    place-items: center;
+    width: 2.5rem;
+    height: 2.5rem;
+    border-radius: 0.5rem;
+    background: var(--_card-bg);
+    font-size: 0.6875rem;
+    font-weight: 700;
+    letter-spacing: 0.02em;
+  }
+
+  [part~='location-icon'] {
+    font-size: 1.25rem;
+  }
+
+  .card-text {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    flex: 1;
+  }
+
+  .card-title {
+    font-weight: 600;
+    overflow-wrap: anywhere;
+    unicode-bidi: isolate;
+  }
+
+  .card-detail {
+    font-size: 0.75rem;
+    opacity: 0.8;
+  }
+
+  [part~='download-link'] {
+    flex: none;
+    padding: 0.25rem 0.625rem;
+    border: 1px solid currentColor;
+    border-radius: 999px;
+    color: inherit;
+    font-size: 0.8125rem;
+    text-decoration: none;
+  }
+
+  [part~='download-link']:hover {
+    background: var(--_card-bg);
+  }
+
+  [part~='emoji'] {
+    display: block;
+    font-size: var(--_emoji);
+    line-height: 1.15;
+  }
+
+  [part~='sticker'] {
+    display: block;
+    width: var(--_sticker);
+    height: var(--_sticker);
+    object-fit: contain;
+  }
+
+  .bubble.kind-face [part~='sticker-fallback'] {
+    display: block;
+    padding: 0.5rem 0.75rem;
+  }
+
+  [part~='custom'] {
+    max-width: 100%;
+    overflow-wrap: anywhere;
+  }
+
+  [part~='call'].missed,
+  [part~='call'].declined {
+    color: var(--_danger);
+  }
+
+  .self [part~='call'] {
+    color: inherit;
+  }
+
+  /* Upload progress on a sending file message. */
+  [part~='upload'] {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    margin-top: 0.375rem;
+  }
+
+  [part~='progress'] {
+    flex: 1;
+    min-width: 6rem;
+    height: 0.25rem;
+    border-radius: 999px;
+    background: color-mix(in srgb, var(--_progress) 25%, transparent);
+    overflow: hidden;
+  }
+
+  [part~='progress-bar'] {
+    height: 100%;
+    width: 100%;
+    background: var(--_progress);
+    transform-origin: left;
+    transform: scaleX(var(--_progress-value, 0));
+    transition: transform 0.2s ease-out;
+  }
+
+  [part~='cancel-upload-button'] {
+    flex: none;
+    display: grid;
+    place-items: center;
+    width: 1.5rem;
+    height: 1.5rem;
+    padding: 0;
+    border: 1px solid currentColor;
+    border-radius: 50%;
+    background: transparent;
+    font-size: 0.75rem;
+    line-height: 1;
+    cursor: pointer;
+  }
+
+  /* The typing row: present while empty (a live region), a line tall when someone types. */
+  [part~='typing'] {
+    display: flex;
+    align-items: center;
+    gap: 0.375rem;
+    min-height: 0;
+    margin-top: var(--_gap);
+    padding-inline: calc(var(--_avatar-size) + 0.5rem);
+    color: var(--_muted);
+    font-size: 0.8125rem;
+    font-style: italic;
+  }
+
+  [part~='typing'].idle {
+    margin: 0;
+  }
+
+  .typing-text {
+    overflow-wrap: anywhere;
+    unicode-bidi: isolate;
+  }
+
+  .typing-dots {
+    display: inline-flex;
+    gap: 2px;
+  }
+
+  .typing-dots span {
+    width: 4px;
+    height: 4px;
+    border-radius: 50%;
+    background: currentColor;
+    animation: typing-dot 1.2s infinite ease-in-out;
+  }
+
+  .typing-dots span:nth-child(2) {
+    animation-delay: 0.2s;
+  }
+
+  .typing-dots span:nth-child(3) {
+    animation-delay: 0.4s;
+  }
+
+  @keyframes typing-dot {
+    0%,
+    60%,
+    100% {
+      opacity: 0.3;
+    }
+    30% {
+      opacity: 1;
+    }
+  }
+
+  /* Read receipts. */
+  [part~='receipts-button'] {
+    padding: 0;
+    border: 0;
+    background: none;
+    color: inherit;
+    font-size: inherit;
+    text-decoration: underline dotted;
+    text-underline-offset: 2px;
+    cursor: pointer;
+  }
+
+  [part~='receipts-button'].read {
+    color: var(--_accent);
+  }
+
+  [part~='receipts'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 1.25rem;
+    margin-top: 0.25rem;
+    padding: 0.5rem 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: 0.5rem;
+    background: var(--_surface);
+    font-size: 0.8125rem;
+    max-width: 100%;
+  }
+
+  .receipts-heading {
+    font-weight: 600;
+    color: var(--_muted);
+    font-size: 0.75rem;
+  }
+
+  [part~='readers-list'],
+  [part~='unread-list'] {
+    margin: 0.125rem 0 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  [part~='reader'] {
+    overflow-wrap: anywhere;
+    unicode-bidi: isolate;
+  }
+
+  /* @mentions. */
+  [part~='message'].mentioned {
+    background: var(--_mention-bg);
+    box-shadow: inset 3px 0 0 var(--_mention-fg);
+    border-radius: 4px var(--_radius) var(--_radius) 4px;
+    padding-block: 0.25rem;
+  }
+
+  [part~='mention'] {
+    font-weight: 600;
+    color: var(--_mention-fg);
+  }
+
+  .self [part~='mention'] {
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
+`;

@@ -1,0 +1,66 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ChatClient, Conversation } from '../../client/types.js';
+import type { ConversationId } from '../../protocol/ids.js';
+
+interface ReadMarkerDeps {
+  client(): ChatClient | undefined;
+  target(): ConversationId | undefined;
+  /** Whether the thread shows its newest message. */
+  atBottom(): boolean;
+  conversations(): readonly Conversation[];
+}
+
+/**
+ * Marks the shown conversation read when the user can see its newest message: the thread is on
+ * screen, the page is visible and the log is at the bottom. Once per last seq.
+ */
+export class ReadMarker implements ReactiveController {
+  /** Whether the thread intersects the viewport. */
+  visible = false;
+
+  readonly #host: ReactiveControllerHost & Element;
+  readonly #deps: ReadMarkerDeps;
+  #marked = '';
+  #observer: IntersectionObserver | undefined;
+
+  constructor(host: ReactiveControllerHost & Element, deps: ReadMarkerDeps) {
+    this.#host = host;
+    this.#deps = deps;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    document.addEventListener('visibilitychange', this.check);
+    this.#observer = new IntersectionObserver((entries) => {
+      const visible = entries.some((e) => e.isIntersecting);
+      if (visible === this.visible) return;
+      this.visible = visible;
+      this.#host.requestUpdate();
+    });
+    this.#observer.observe(this.#host);
+  }
+
+  hostDisconnected(): void {
+    document.removeEventListener('visibilitychange', this.check);
+    this.#observer?.disconnect();
+    this.#observer = undefined;
+  }
+
+  hostUpdated(): void {
+    // markRead updates the stores the host renders from: let this update finish first.
+    queueMicrotask(this.check);
+  }
+
+  /** Marks the conversation read if the user sees its newest message and it has unread ones. */
+  check = (): void => {
+    const target = this.#deps.target();
+    const client = this.#deps.client();
+    if (!target || !client || !this.visible || !this.#deps.atBottom() || document.visibilityState !== 'visible') return;
+    const summary = this.#deps.conversations().find((c) => c.id === target);
+    if (!summary || (summary.unread === 0 && summary.readSeq >= summary.lastSeq)) return;
+    const mark = `${target}@${summary.lastSeq}`;
+    if (mark === this.#marked) return;
+    this.#marked = mark;
+    client.markRead(target);
+  };
+}

@@ -1,0 +1,70 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ChatMessage, Member } from '../../client/types.js';
+import type { UiStrings } from '../i18n/ui.js';
+
+/** What a row needs to show an own message's delivery and read state. */
+export interface ReceiptContext {
+  t: UiStrings;
+  /** Highest seq the peer of a p2p conversation has read. */
+  peerReadSeq: number;
+  /** Group readers of an own message (`client.readers`), undefined until members are loaded. */
+  readers(m: ChatMessage): { read: Member[]; unread: Member[] } | undefined;
+  /** Key of the message whose reader list is open, and how to open or close one. */
+  openFor: string;
+  toggle(key: string): void;
+  close(key: string): void;
+}
+
+/**
+ * Status of an own message: sending, not sent, or sent — then, in a p2p conversation, "Read"
+ * once the peer read it, and for a group message that asked for receipts "Read by n of m", a
+ * button that lists who read it and who did not.
+ */
+export function renderReceipt(ctx: ReceiptContext, m: ChatMessage, key: string, group: boolean): TemplateResult {
+  const { t } = ctx;
+  if (m.status === 'sending') return html`<span part="status sending">${t.sending}</span>`;
+  if (m.status === 'failed') return html`<span part="status failed">${t.statusFailed}</span>`;
+  if (group) {
+    const readers = m.needReadReceipt ? ctx.readers(m) : undefined;
+    if (!readers) return html`<span part="status sent">${t.statusSent}</span>`;
+    const total = readers.read.length + readers.unread.length;
+    const open = ctx.openFor === key;
+    const all = total > 0 && readers.unread.length === 0;
+    return html`<button
+      part="status receipts-button${all ? ' read' : ''}"
+      class="receipts-button${all ? ' read' : ''}"
+      type="button"
+      aria-expanded=${open ? 'true' : 'false'}
+      aria-controls="receipts-${key}"
+      @click=${() => ctx.toggle(key)}
+    >
+      ${t.readBy(readers.read.length, total)}
+    </button>`;
+  }
+  const read = m.seq > 0 && m.seq <= ctx.peerReadSeq;
+  return read ? html`<span part="status read" class="read">${t.statusRead}</span>` : html`<span part="status sent">${t.statusSent}</span>`;
+}
+
+/** The open list of readers of an own group message (under its meta line). */
+export function renderReaderList(ctx: ReceiptContext, m: ChatMessage, key: string): TemplateResult | typeof nothing {
+  if (ctx.openFor !== key) return nothing;
+  const readers = ctx.readers(m);
+  if (!readers) return nothing;
+  const { t } = ctx;
+  const item = (member: Member) => html`<li part="reader">${member.name || member.id}</li>`;
+  const onKeydown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.stopPropagation();
+    ctx.close(key);
+  };
+  return html`<div part="receipts" class="receipts" id="receipts-${key}" role="group" aria-label=${t.readersLabel} tabindex="-1" @keydown=${onKeydown}>
+    <div class="receipts-section">
+      <span class="receipts-heading">${t.readList} · ${readers.read.length}</span>
+      <ul part="readers-list">${readers.read.map(item)}</ul>
+    </div>
+    <div class="receipts-section">
+      <span class="receipts-heading">${t.unreadList} · ${readers.unread.length}</span>
+      <ul part="unread-list">${readers.unread.map(item)}</ul>
+    </div>
+  </div>`;
+}

@@ -1,0 +1,52 @@
+import type { ChatClient, Conversation } from '../../client/types.js';
+import type { ConversationId } from '../../protocol/ids.js';
+import type { Locale } from '../i18n/locale.js';
+import type { UiStrings } from '../i18n/ui.js';
+import type { MessageActions } from './message-actions.js';
+import type { RowContext } from './message-row.js';
+import type { ThreadExtras } from './thread-extras.js';
+
+/** What the thread knows when it renders, from which every row's context is built. */
+export interface RowContextInput {
+  client: ChatClient | undefined;
+  target: ConversationId;
+  t: UiStrings;
+  locale: Locale;
+  summary: Conversation | undefined;
+  actions: MessageActions;
+  extras: ThreadExtras;
+  stickers: Readonly<Record<string, string>> | undefined;
+}
+
+/** The state and callbacks shared by the rows of one render. */
+export function rowContext({ client, target, t, locale, summary, actions, extras, stickers }: RowContextInput): RowContext {
+  // The peer's read position: from the conversation, or the member list when that is newer.
+  const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
+  const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
+  return {
+    t,
+    locale,
+    actions,
+    group: target.startsWith('group:'),
+    me: extras.me?.id,
+    uploads: extras.uploads,
+    cancelUpload: (id) => client?.cancelUpload(id),
+    elems: {
+      t,
+      locale,
+      // Guarded: a client made elsewhere (a stand-in, an older build) may lack the rich-message API.
+      fileUrl: (url) => client?.fileUrl?.(url) ?? url,
+      renderer: (type) => client?.renderer?.(type),
+      stickers,
+      mentionNames: extras.mentionNames,
+    },
+    receipts: {
+      t,
+      peerReadSeq,
+      readers: (m) => (extras.members ? client?.readers?.(target, m) : undefined),
+      openFor: actions.receiptsFor,
+      toggle: (key) => actions.toggleReceipts(key),
+      close: (key) => actions.closeReceipts(key),
+    },
+  };
+}

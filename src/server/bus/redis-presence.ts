@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { silentLogger, type Logger } from '../core/logger.js';
+import type { Presence } from '../core/presence.js';
+import { closeRedis, connectRedis } from './redis-connection.js';
+
+export interface RedisPresenceOptions {
+  url: string;
+  /** Prefix of every Redis name, one per deployment. Default `natter:`. */
+  prefix?: string;
+  /** How long a node's entry outlives its last refresh (a node that died stops refreshing). Default 30 000 ms. */
+  ttlMs?: number;
+  logger?: Logger;
+}
+
+/** Largest number of users one pipeline asks about. */
+const CHUNK = 1000;
+
+/**
+ * Cluster-wide presence in Redis: one sorted set per user, `<prefix>presence:<userId>`, whose
+ * members are the ids of the nodes holding a session of that user, scored with when the entry
+ * expires. A node refreshes its entries every ttl/3, so those of a node that died (no close, no
+ * refresh) stop counting after `ttlMs`, and the key itself expires when nobody refreshes it.
+ * A lookup counts unexpired entries per user, all users of one lookup in one pipeline. Scores
+ * use the nodes' clocks, which only need to agree to well within the ttl.
+ *
+ * Commands of one node go out on one connection in call order, so a user's `offline` issued
+ * before a reconnect's `online` is applied before it.
+ */
+export async function createRedisPresence(options: RedisPresenceOptions): Promise<Presence> {
+  const log = options.logger ?? silentLogger;
+  const prefix = options.prefix ?? 'natter:';
+  const ttlMs = options.ttlMs ?? 30_000;
+  const node = randomUUID();
+  const redis = await connectRedis(options.url, `${prefix}presence`, log);
+  const key = (userId: string) => `${prefix}presence:${userId}`;
+  const local = new Set<string>();
+  let closed = false;
+
+  const refresh = async (users: Iterable<string>) => {
+    const expires = Date.now() + ttlMs;
+    const pipe = redis.pipeline();
+    let n = 0;
+    for (const u of users) {
+      pipe.zadd(key(u), expires, node).pexpire(key(u), ttlMs);
+      n++;
+    }
+    if (n > 0) await pipe.exec();
+  };
+  const timer = setInterval(() => {
+    refresh(local).catch((err: unknown) => log.error({ err }, 'redis presence: refresh failed'));
+  }, Math.max(1, Math.floor(ttlMs / 3)));
+  timer.unref();
+
+  return {
+    async online(userId) {
+      if (closed) return;
+      local.add(userId);
+      await refresh([userId]);
+    },
+    async offline(userId) {
+      if (closed || !local.delete(userId)) return;
+      await redis.zrem(key(userId), node);
+    },
+    async offlineAmong(userIds) {
+      const offline: string[] = [];
+      for (let i = 0; i < userIds.length; i += CHUNK) {
+        const chunk = userIds.slice(i, i + CHUNK);
+        const now = Date.now();
+        const pipe = redis.pipeline();
+        for (const u of chunk) pipe.zcount(key(u), `(${now}`, '+inf');
+        const results = (await pipe.exec()) ?? [];
+        chunk.forEach((u, j) => {
+          const [err, count] = results[j] ?? [new Error('no reply')];
+          if (err) throw err;
+          if (count === 0) offline.push(u);
+        });
+      }
+      return offline;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      try {
+        const pipe = redis.pipeline();
+        for (const u of local) pipe.zrem(key(u), node);
+        if (local.size > 0) await pipe.exec();
+      } catch (err) {
+        log.error({ err }, 'redis presence: could not withdraw this node (its entries expire by themselves)');
+      }
+      local.clear();
+      await closeRedis(redis);
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { AdminApi } from './admin.js';
+import type { Store } from './store.js';
+
+/**
+ * Dev-mode demo data, shared by the Node server (`src/server/dev-mode.ts`, `/v1/dev/token`) and
+ * the in-browser server (`src/local/`): no Node imports here.
+ */
+
+/** The group every dev-mode user joins, so the demo has someone to talk to. */
+export const DEMO_GROUP = 'demo';
+
+export const DEMO_USERS = [
+  ['alice', 'Alice'],
+  ['bob', 'Bob'],
+  ['carol', 'Carol'],
+] as const;
+
+/** Seeds alice, bob and carol (friends of each other) and the group `demo`; safe to rerun. */
+export async function seedDemo(admin: AdminApi, store: Store): Promise<void> {
+  for (const [id, name] of DEMO_USERS) {
+    const user = await store.getUser(id);
+    if (!user || user.deleted) await admin.putUser(id, { name });
+  }
+  for (const [a] of DEMO_USERS) for (const [b] of DEMO_USERS) if (a < b) await admin.setFriends(a, b, true);
+  if (!(await store.getGroup(DEMO_GROUP))) {
+    await admin.createGroup({ id: DEMO_GROUP, name: 'Demo group', members: DEMO_USERS.map(([id]) => id) });
+  }
+}
+
+/** A dev token for anyone, and a seat in the demo group (what `/v1/dev/token` answers). */
+export async function issueDevToken(admin: AdminApi, store: Store, userId: string): Promise<{ userId: string; token: string }> {
+  const token = await admin.issueToken(userId);
+  if ((await store.getGroup(DEMO_GROUP)) && !(await store.isGroupMember(DEMO_GROUP, userId))) {
+    await admin.addMember(DEMO_GROUP, userId);
+  }
+  return { userId, token };
+}

@@ -1,0 +1,28 @@
+import { ChatError, type ConversationId, type MemberInfo } from '../../protocol/index.js';
+import { keyOf } from './conversation-key.js';
+import type { Store } from './store.js';
+
+/**
+ * The members of a conversation as `userId` may see them: a group's members (refused with
+ * NOT_MEMBER for anyone else), or both sides of a 1:1 chat (a side without a row yet has read
+ * nothing). Profiles are the users' current ones; `readSeq` is what each has read.
+ */
+export async function fetchMembers(store: Store, userId: string, conversationId: ConversationId): Promise<MemberInfo[]> {
+  const { key, type, target } = keyOf(userId, conversationId);
+  if (type === 'group') {
+    const rows = await store.listMembers(key);
+    if (!rows.some((r) => r.userId === userId)) throw new ChatError('NOT_MEMBER');
+    return rows.map(({ userId: id, ...rest }) => ({ id, ...rest }));
+  }
+  const [rows, peer, me] = await Promise.all([store.listMembers(key), store.getUser(target), store.getUser(userId)]);
+  if (!peer || peer.deleted) throw new ChatError('USER_UNKNOWN');
+  const sides = [userId, target].sort();
+  return sides.map((id) => {
+    const row = rows.find((r) => r.userId === id);
+    const user = id === userId ? me : peer;
+    const member: MemberInfo = { id, readSeq: row?.readSeq ?? 0 };
+    if (user?.name !== undefined) member.name = user.name;
+    if (user?.avatar !== undefined) member.avatar = user.avatar;
+    return member;
+  });
+}

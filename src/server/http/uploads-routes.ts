@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import * as v from 'valibot';
+import { ChatError, ConversationIdSchema, LIMITS } from '../../protocol/index.js';
+import { maxBytes } from '../../protocol/fields.js';
+import { kindOfMime, normalizeMime, sizeLimit } from '../uploads/file-kinds.js';
+import { publicOrigin, requestUser, type Uploads } from '../uploads/uploads.js';
+import { parse } from './validate.js';
+
+const UploadQuery = v.object({
+  conversationId: ConversationIdSchema,
+  name: v.optional(v.pipe(maxBytes(LIMITS.shortTextBytes), v.minLength(1))),
+  /** Which limit applies; default from the Content-Type (image/*, audio/*, video/*, else file). */
+  kind: v.optional(v.picklist(['image', 'sound', 'video', 'file'])),
+});
+
+/** Length of the encoded file name in the URL path (fastify's `maxParamLength`); the full name is in the metadata. */
+const URL_NAME_LENGTH = 100;
+
+/**
+ * `POST /v1/uploads?conversationId=&name=[&kind=]`: the raw file bytes as the body (not
+ * multipart), `Content-Type` = the file's type, `Authorization: Bearer <user token>`. The body
+ * streams to the FileStorage; a declared length over the limit is refused before a byte is
+ * read, and a body that grows past it (chunked, or lying about its length) is cut off there:
+ * 413 FILE_TOO_LARGE, the connection closed, nothing kept. Must be registered in its own
+ * scope: it replaces the JSON parser with one that leaves the body unread.
+ */
+export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Promise<void> {
+  app.removeAllContentTypeParsers();
+  // Leaves the stream alone: the handler reads it (after auth and the size check).
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null));
+
+  app.post('/v1/uploads', async (req, reply) => {
+    const userId = await requestUser(uploads.core, req);
+    const query = parse(UploadQuery, req.query);
+    const key = await uploads.access.uploadTarget(userId, query.conversationId);
+    const mime = normalizeMime(req.headers['content-type']);
+    const limit = sizeLimit(query.kind ?? kindOfMime(mime));
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > limit) {
+      // The client may still be sending: close rather than read the rest.
+      void reply.header('connection', 'close');
+      throw new ChatError('FILE_TOO_LARGE', `The file is larger than ${limit} bytes.`);
+    }
+    const name = cleanName(query.name ?? 'file');
+    const id = randomUUID();
+    let size: number;
+    try {
+      size = await uploads.storage.put(id, limited(req.raw, limit));
+    } catch (err) {
+      void reply.header('connection', 'close');
+      if (err instanceof ChatError) throw err;
+      throw new ChatError('UPLOAD_FAILED', undefined, { cause: err });
+    }
+    try {
+      await uploads.index.putFile({ id, uploader: userId, key, name, mime, size, createdAt: uploads.core.clock() });
+    } catch (err) {
+      await uploads.storage.delete(id).catch(() => undefined);
+      throw err;
+    }
+    const url = `${publicOrigin(req)}/v1/files/${id}/${urlName(name)}`;
+    return reply.status(201).send({ url, id, size, mime, name });
+  });
+}
+
+/**
+ * The request body, counted: past `limit` bytes it stops reading (the request is paused, never
+ * drained) and fails the stream with FILE_TOO_LARGE; a client that goes away fails it with
+ * UPLOAD_FAILED.
+ */
+function limited(raw: IncomingMessage, limit: number): PassThrough {
+  const body = new PassThrough();
+  let seen = 0;
+  const stop = (error: ChatError) => {
+    raw.off('data', onData);
+    raw.off('end', onEnd);
+    raw.pause();
+    body.destroy(error);
+  };
+  const onData = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limit) return stop(new ChatError('FILE_TOO_LARGE', `The file is larger than ${limit} bytes.`));
+    if (!body.write(chunk)) {
+      raw.pause();
+      body.once('drain', () => raw.resume());
+    }
+  };
+  const onEnd = () => body.end();
+  raw.on('data', onData);
+  raw.on('end', onEnd);
+  raw.on('close', () => {
+    if (!raw.complete && !body.destroyed) stop(new ChatError('UPLOAD_FAILED', 'The upload was interrupted.'));
+  });
+  raw.on('error', () => stop(new ChatError('UPLOAD_FAILED', 'The upload was interrupted.')));
+  return body;
+}
+
+/** A file name without path separators or control characters. */
+function cleanName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim();
+  return clean === '' ? 'file' : clean;
+}
+
+/** The name as a URL path segment, shortened from the front (the extension stays) to fit. */
+function urlName(name: string): string {
+  const chars = [...name];
+  let encoded = encodeURIComponent(name);
+  while (encoded.length > URL_NAME_LENGTH) encoded = encodeURIComponent(chars.splice(0, 1) && chars.join(''));
+  return encoded || 'file';
+}

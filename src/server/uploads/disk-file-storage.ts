@@ -1,0 +1,50 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ChatError } from '../../protocol/index.js';
+import type { ByteRange, FileStorage } from './file-storage.js';
+
+const KEY = /^[A-Za-z0-9-]{8,64}$/;
+
+/**
+ * Files on local disk under `dir` (`NATTER_UPLOAD_DIR`), fanned out by the key's first two
+ * characters so no directory grows huge. A file is written to a temporary name and renamed
+ * when complete, so a reader never sees half an upload and a failed one leaves nothing.
+ * Nodes of a cluster need a shared directory (or an object-store `FileStorage`).
+ */
+export function createDiskFileStorage(dir: string): FileStorage {
+  const pathOf = (key: string) => {
+    // Keys are made by the server; refusing anything else keeps a bug from escaping `dir`.
+    if (!KEY.test(key)) throw new ChatError('FILE_NOT_FOUND');
+    return join(dir, key.slice(0, 2), key);
+  };
+  return {
+    async put(key, body) {
+      const path = pathOf(key);
+      const temp = `${path}.${process.pid}.${Date.now()}.part`;
+      await mkdir(join(dir, key.slice(0, 2)), { recursive: true });
+      try {
+        await pipeline(body, createWriteStream(temp, { flags: 'wx' }));
+        await rename(temp, path);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+      return (await stat(path)).size;
+    },
+    async get(key, range?: ByteRange) {
+      const path = pathOf(key);
+      try {
+        await stat(path);
+      } catch {
+        throw new ChatError('FILE_NOT_FOUND');
+      }
+      return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+    },
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { ConversationKey } from '../core/types.js';
+
+/** An uploaded file as the server remembers it (the bytes live in `FileStorage` under `id`). */
+export interface FileRecord {
+  /** Random, server-made; also the storage key and part of the URL. */
+  id: string;
+  /** Who uploaded it: may always fetch and share it. */
+  uploader: string;
+  /** Conversation it was uploaded for (where the uploader was a member). */
+  key: ConversationKey;
+  name: string;
+  mime: string;
+  size: number;
+  createdAt: number;
+}
+
+/** A committed (or committing) message that carries a file: its members may fetch it. */
+export interface FileRef {
+  fileId: string;
+  key: ConversationKey;
+  messageId: string;
+}
+
+/**
+ * File metadata and who references each file, kept apart from the message store so uploads
+ * need no change to it. Adapters: memory, SQLite (own tables in its own database file),
+ * PostgreSQL (own tables, created under an advisory lock). All pass
+ * test/server/uploads/file-index.test.ts.
+ */
+export interface FileIndex {
+  putFile(file: FileRecord): Promise<void>;
+  getFile(id: string): Promise<FileRecord | undefined>;
+  /** Files among `ids` that exist, by id (unknown ids are left out). */
+  getFiles(ids: string[]): Promise<Map<string, FileRecord>>;
+  /** Records references; one already recorded is ignored. */
+  addRefs(refs: FileRef[]): Promise<void>;
+  /** References of a file, oldest first, at most `limit`. */
+  listRefs(fileId: string, limit: number): Promise<FileRef[]>;
+  close(): Promise<void>;
+}
+
+/** A file index, or a function making one (called once by createChatServer). */
+export type FileIndexFactory = () => FileIndex | Promise<FileIndex>;

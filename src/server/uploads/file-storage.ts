@@ -1,0 +1,25 @@
+import type { Readable } from 'node:stream';
+
+/** An inclusive byte range of a stored file (`Range: bytes=start-end`). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where uploaded bytes live. Keys are server-made ids (never user input). The disk adapter
+ * (`createDiskFileStorage`) is the default; an object store (S3, GCS) fits the same shape:
+ * a streamed put, a ranged get, a delete. Metadata (name, type, size, owner) is kept apart,
+ * in the `FileIndex`.
+ */
+export interface FileStorage {
+  /**
+   * Stores the whole stream under `key` and resolves with its byte count. If the stream fails
+   * (too large, client gone) it rejects with that error and leaves nothing behind.
+   */
+  put(key: string, body: Readable): Promise<number>;
+  /** The bytes of `key` (a range of them when given); rejects FILE_NOT_FOUND when absent. */
+  get(key: string, range?: ByteRange): Promise<Readable>;
+  /** Removes `key`; no error when it is absent. */
+  delete(key: string): Promise<void>;
+}

@@ -1,0 +1,112 @@
+import type { CustomTypesConfig, Pool, PoolConfig } from 'pg';
+import { silentLogger, type Logger } from '../core/logger.js';
+import { quoteIdent } from '../store/postgres-schema.js';
+import type { FileIndex, FileRecord } from './file-index.js';
+
+export interface PostgresFileIndexOptions {
+  /** The store's database URL (libpq parameters such as `?options=-c search_path=x` pass through). */
+  connectionString: string;
+  /** Keep the tables in this schema (as the store's `schema` option). */
+  schema?: string;
+  /** Most connections this index opens. Default 4. */
+  poolSize?: number;
+  logger?: Logger;
+}
+
+// Only adds, never alters: a node of the previous release keeps working beside a newer one.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS natter_files (
+  id text COLLATE "C" PRIMARY KEY,
+  uploader text COLLATE "C" NOT NULL,
+  conv_key text COLLATE "C" NOT NULL,
+  name text NOT NULL,
+  mime text NOT NULL,
+  size bigint NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS natter_file_refs (
+  file_id text COLLATE "C" NOT NULL,
+  conv_key text COLLATE "C" NOT NULL,
+  message_id text COLLATE "C" NOT NULL,
+  added bigserial,
+  PRIMARY KEY (file_id, conv_key, message_id)
+);
+`;
+
+type Row = { id: string; uploader: string; conv_key: string; name: string; mime: string; size: number; created_at: number };
+const toRecord = (r: Row): FileRecord => ({ id: r.id, uploader: r.uploader, key: r.conv_key, name: r.name, mime: r.mime, size: r.size, createdAt: r.created_at });
+
+/**
+ * File metadata in PostgreSQL, beside the store's tables (same database, own tables). Every
+ * node creates them at start inside a transaction holding an advisory lock, so concurrent
+ * starts take turns instead of colliding on `CREATE TABLE IF NOT EXISTS`.
+ */
+export async function createPostgresFileIndex(options: PostgresFileIndexOptions): Promise<FileIndex> {
+  const pg = (await import('pg')).default;
+  const log = options.logger ?? silentLogger;
+  const config: PoolConfig = {
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 4,
+    connectionTimeoutMillis: 5000,
+    types: { getTypeParser: ((oid, format) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as CustomTypesConfig['getTypeParser'] },
+  };
+  if (options.schema) config.options = `-c search_path=${quoteIdent(options.schema)}`;
+  const pool: Pool = new pg.Pool(config);
+  pool.on('error', (err) => log.error({ err }, 'postgres file index: idle connection failed'));
+  const client = await pool.connect().catch(async (err: unknown) => {
+    await pool.end();
+    throw err;
+  });
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`natter.files:${options.schema ?? ''}`]);
+    if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
+    await client.query(SCHEMA);
+    await client.query('COMMIT');
+    client.release();
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(true);
+    await pool.end();
+    throw err;
+  }
+  const rows = async <R extends object>(sql: string, params: unknown[]) => (await pool.query<R & import('pg').QueryResultRow>(sql, params)).rows;
+
+  return {
+    async putFile(f) {
+      await rows(
+        `INSERT INTO natter_files (id, uploader, conv_key, name, mime, size, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO UPDATE SET uploader = $2, conv_key = $3, name = $4, mime = $5, size = $6, created_at = $7`,
+        [f.id, f.uploader, f.key, f.name, f.mime, f.size, f.createdAt],
+      );
+    },
+    async getFile(id) {
+      const [row] = await rows<Row>('SELECT * FROM natter_files WHERE id = $1', [id]);
+      return row && toRecord(row);
+    },
+    async getFiles(ids) {
+      const found = new Map<string, FileRecord>();
+      if (ids.length === 0) return found;
+      for (const row of await rows<Row>('SELECT * FROM natter_files WHERE id = ANY($1::text[])', [[...new Set(ids)]])) found.set(row.id, toRecord(row));
+      return found;
+    },
+    async addRefs(refs) {
+      if (refs.length === 0) return;
+      await rows(
+        `INSERT INTO natter_file_refs (file_id, conv_key, message_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+        [refs.map((r) => r.fileId), refs.map((r) => r.key), refs.map((r) => r.messageId)],
+      );
+    },
+    async listRefs(fileId, limit) {
+      const found = await rows<{ file_id: string; conv_key: string; message_id: string }>(
+        'SELECT file_id, conv_key, message_id FROM natter_file_refs WHERE file_id = $1 ORDER BY added LIMIT $2',
+        [fileId, limit],
+      );
+      return found.map((r) => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id }));
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { FileIndex, FileRecord, FileRef } from './file-index.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS files (
+  id TEXT PRIMARY KEY,
+  uploader TEXT NOT NULL,
+  conv_key TEXT NOT NULL,
+  name TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS file_refs (
+  file_id TEXT NOT NULL,
+  conv_key TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (file_id, conv_key, message_id)
+);
+`;
+
+type Row = { id: string; uploader: string; conv_key: string; name: string; mime: string; size: number; created_at: number };
+
+const toRecord = (r: Row): FileRecord => ({ id: r.id, uploader: r.uploader, key: r.conv_key, name: r.name, mime: r.mime, size: r.size, createdAt: r.created_at });
+
+/**
+ * File metadata in its own SQLite file (`files.db` beside `natter.db`), so uploads never
+ * contend with the message commits for the write lock. WAL, `synchronous=FULL` like the store:
+ * a reference recorded before an ack survives a crash.
+ */
+export function createSqliteFileIndex(file: string): FileIndex {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const q = {
+    put: db.prepare('INSERT OR REPLACE INTO files (id, uploader, conv_key, name, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    get: db.prepare<[string], Row>('SELECT * FROM files WHERE id = ?'),
+    addRef: db.prepare('INSERT OR IGNORE INTO file_refs (file_id, conv_key, message_id) VALUES (?, ?, ?)'),
+    refs: db.prepare<[string, number], { file_id: string; conv_key: string; message_id: string }>(
+      'SELECT file_id, conv_key, message_id FROM file_refs WHERE file_id = ? ORDER BY rowid LIMIT ?',
+    ),
+  };
+  const addRefs = db.transaction((refs: FileRef[]) => {
+    for (const r of refs) q.addRef.run(r.fileId, r.key, r.messageId);
+  });
+  return {
+    async putFile(f) {
+      q.put.run(f.id, f.uploader, f.key, f.name, f.mime, f.size, f.createdAt);
+    },
+    async getFile(id) {
+      const row = q.get.get(id);
+      return row && toRecord(row);
+    },
+    async getFiles(ids) {
+      const found = new Map<string, FileRecord>();
+      for (const id of new Set(ids)) {
+        const row = q.get.get(id);
+        if (row) found.set(id, toRecord(row));
+      }
+      return found;
+    },
+    async addRefs(refs) {
+      if (refs.length > 0) addRefs(refs);
+    },
+    async listRefs(fileId, limit) {
+      return q.refs.all(fileId, limit).map((r) => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id }));
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// Helpers for the accessibility, theming, keyboard and RTL suites: axe-core loaded into the test
+// page from node_modules (the dev server serves it as a plain file), the focused element across
+// shadow roots, and admin broadcasts through the test runner's route.
+import type { AxeResults, ImpactValue, RunOptions } from 'axe-core';
+import type { Broadcast } from '../../src/protocol/frames.js';
+
+interface Axe {
+  run(context: Element | Document, options: RunOptions): Promise<AxeResults>;
+}
+
+let loading: Promise<Axe> | undefined;
+
+/** axe-core's browser build, as a classic script (it registers `window.axe`). */
+export function loadAxe(): Promise<Axe> {
+  loading ??= new Promise<Axe>((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/node_modules/axe-core/axe.min.js';
+    script.onload = () => resolve((window as unknown as { axe: Axe }).axe);
+    script.onerror = () => reject(new Error('axe-core could not be loaded from /node_modules/axe-core/axe.min.js'));
+    document.head.append(script);
+  });
+  return loading;
+}
+
+/**
+ * Rules about the whole page, not a component: the host page owns its landmarks, its `<main>`
+ * and its `<h1>`. Everything else in WCAG 2.x A/AA and axe's best practices runs.
+ */
+const PAGE_LEVEL_RULES = ['region', 'landmark-one-main', 'page-has-heading-one', 'bypass'];
+
+export interface Violation {
+  id: string;
+  impact: ImpactValue | undefined;
+  help: string;
+  /** One line per offending node: its selector path (through shadow roots) and axe's summary. */
+  nodes: string[];
+}
+
+/**
+ * axe-core's violations inside `context` (shadow roots included), shortened for a readable diff:
+ * every WCAG 2.x A/AA rule and best practice, or only the given `rules`.
+ */
+export async function axeViolations(context: Element, rules?: string[]): Promise<Violation[]> {
+  const axe = await loadAxe();
+  const results = await axe.run(context, {
+    ...(rules
+      ? { runOnly: { type: 'rule', values: rules } }
+      : {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+          rules: Object.fromEntries(PAGE_LEVEL_RULES.map((id) => [id, { enabled: false }])),
+        }),
+    resultTypes: ['violations'],
+  });
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`),
+  }));
+}
+
+/** The element focused now, looking into shadow roots. */
+export function focused(): Element | null {
+  let el = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return el;
+}
+
+/** Sends a broadcast through the real server's admin API (see web-test-runner.config.mjs). */
+export async function broadcast(content: string, from?: string): Promise<Broadcast> {
+  const query = new URLSearchParams({ content, ...(from ? { from } : {}) });
+  const res = await fetch(`/__natter/broadcast?${query}`);
+  if (!res.ok) throw new Error(`broadcast route: ${res.status}`);
+  return (await res.json()) as Broadcast;
+}
+
+/** Waits for two animation frames: styles and layout of the last change are applied. */
+export function nextFrames(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
+}

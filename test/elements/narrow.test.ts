@@ -1,0 +1,129 @@
+// Narrow screens: at 320 px wide (the smallest phones) the widget and a session of list, thread,
+// composer and banner fit the viewport: no horizontal scrollbar on the page or in any element,
+// even with long unbreakable names and words.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { setViewport } from '@web/test-runner-commands';
+import '../../src/elements/define.js';
+import type { ChatClient } from '../../src/client/types.js';
+import type { ChatThread } from '../../src/elements/chat-thread.js';
+import type { ChatWidget } from '../../src/elements/chat-widget.js';
+import { broadcast, nextFrames } from './a11y-helpers.js';
+import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+
+const WIDTH = 320;
+
+/** Every element in the shadow roots under `root`, recursively. */
+function shadowElements(root: Element): Element[] {
+  const inside = root.shadowRoot ? [...root.shadowRoot.querySelectorAll('*')] : [];
+  const light = [...root.querySelectorAll('*')];
+  return [...inside, ...[...inside, ...light].flatMap((el) => (el.shadowRoot ? shadowElements(el) : []))];
+}
+
+/** The nearest ancestor (across shadow roots) that clips its content sideways. */
+function clipper(el: Element): Element | null {
+  for (let node = el.parentElement ?? ((el.getRootNode() as ShadowRoot).host ?? null); node; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host ?? null)) {
+    if (getComputedStyle(node).overflowX !== 'visible') return node;
+  }
+  return null;
+}
+
+/** What overflows sideways: the page, a scroll container, or a visible (unclipped) box past the viewport. */
+function horizontalOverflow(root: Element): string[] {
+  const found: string[] = [];
+  const page = document.scrollingElement!;
+  if (page.scrollWidth > page.clientWidth) found.push(`page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth}`);
+  for (const el of [root, ...shadowElements(root)]) {
+    const s = getComputedStyle(el);
+    const name = `${(el.getRootNode() as ShadowRoot).host?.localName ?? ''} ${el.localName}[${el.getAttribute('part') ?? el.className}]`;
+    if (['auto', 'scroll'].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1) found.push(`${name} scrolls sideways: ${el.scrollWidth} > ${el.clientWidth}`);
+    const r = el.getBoundingClientRect();
+    const visible = r.width > 1 && r.height > 1 && s.visibility !== 'hidden';
+    const past = (box: DOMRect) => box.left < -1 || box.right > WIDTH + 1;
+    const clip = clipper(el);
+    if (visible && past(r) && (!clip || past(clip.getBoundingClientRect()))) found.push(`${name} spans ${Math.round(r.left)}…${Math.round(r.right)}`);
+  }
+  return found;
+}
+
+describe('narrow layout (320 px)', function () {
+  this.timeout(20_000);
+
+  let aliceId: string;
+  let bobId: string;
+  let alice: ChatClient;
+  const longWord = 'Supercalifragilistic'.repeat(12);
+
+  before(async () => {
+    await setViewport({ width: WIDTH, height: 640 });
+    aliceId = uniqueUser('alice');
+    bobId = uniqueUser('bob');
+    const bob = await connect(bobId, `Bob ${'Longname'.repeat(8)}`);
+    alice = await connect(aliceId, 'Alice');
+    await bob.send(`p2p:${aliceId}`, `a long word: ${longWord}`);
+    await alice.send(`p2p:${bobId}`, `and a link https://example.com/${'path/'.repeat(30)}`);
+    await alice.send(`p2p:${bobId}`, 'x'.repeat(9000)).catch(() => {}); // fails: reason, Resend, Discard
+    await broadcast(`Narrow announcement ${longWord}`, 'Ops');
+    await broadcast('Second narrow announcement', 'Ops');
+    await waitUntil(() => alice.$broadcasts.get().length >= 2, 'alice should have the broadcasts');
+  });
+
+  after(async () => {
+    await setViewport({ width: 800, height: 600 });
+    await closeClients();
+    localStorage.clear();
+  });
+
+  it('chat-widget: closed, open on the list, and open on a thread', async () => {
+    const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice}></chat-widget>`);
+    const launcher = part(widget, 'launcher')!.getBoundingClientRect();
+    expect(launcher.right).to.be.at.most(WIDTH);
+    expect(horizontalOverflow(widget)).to.deep.equal([]);
+
+    await widget.show();
+    await waitUntil(() => parts(widget.shadowRoot!.querySelector('conversation-list')!, 'item').length === 1, 'the list should show');
+    await nextFrames();
+    const panel = part(widget, 'panel')!.getBoundingClientRect();
+    expect([panel.left, panel.width]).to.deep.equal([0, WIDTH]);
+    expect(horizontalOverflow(widget)).to.deep.equal([]);
+
+    part(widget.shadowRoot!.querySelector('conversation-list')!, 'item')!.click();
+    const thread = await waitUntil(() => widget.shadowRoot!.querySelector<ChatThread>('chat-thread'), 'the thread should open').then(() => widget.shadowRoot!.querySelector<ChatThread>('chat-thread')!);
+    await waitUntil(() => parts(thread, 'bubble').length === 3 && part(thread, 'resend-button'), 'the thread should show its messages');
+    await nextFrames();
+    expect(horizontalOverflow(widget)).to.deep.equal([]);
+    // The composer and the header's buttons are all on screen.
+    const composer = widget.shadowRoot!.querySelector('message-composer')!;
+    expect(part(composer, 'input')!.getBoundingClientRect().width).to.be.above(120);
+    expect(part(widget, 'close-button')!.getBoundingClientRect().right).to.be.at.most(WIDTH);
+    widget.hide();
+  });
+
+  it('chat-session: banner, list, thread and composer stacked', async () => {
+    const session = await fixture<HTMLElement>(html`
+      <chat-session .client=${alice}>
+        <broadcast-banner></broadcast-banner>
+        <conversation-list selected=${`p2p:${bobId}`}></conversation-list>
+        <chat-thread style="height: 360px" conversation=${`p2p:${bobId}`}></chat-thread>
+        <message-composer conversation=${`p2p:${bobId}`}></message-composer>
+      </chat-session>
+    `);
+    const thread = session.querySelector<ChatThread>('chat-thread')!;
+    await waitUntil(() => parts(thread, 'bubble').length === 3 && part(thread, 'resend-button'), 'the thread should show its messages');
+    await waitUntil(() => part(session.querySelector('broadcast-banner')!, 'pager'), 'the banner should show');
+    await nextFrames();
+    expect(horizontalOverflow(session)).to.deep.equal([]);
+  });
+
+  it('forward-dialog fits the viewport', async () => {
+    const session = await fixture<HTMLElement>(html`<chat-session .client=${alice}><forward-dialog></forward-dialog></chat-session>`);
+    const dialog = session.querySelector('forward-dialog')!;
+    const id = alice.messages(`p2p:${bobId}`).get().find((m) => m.status === 'sent' || m.seq)!.id;
+    await dialog.show({ conversationId: `p2p:${bobId}`, messageIds: [id], merge: false });
+    await nextFrames();
+    const box = part(dialog, 'dialog')!.getBoundingClientRect();
+    expect(box.left).to.be.at.least(0);
+    expect(box.right).to.be.at.most(WIDTH);
+    expect(horizontalOverflow(session)).to.deep.equal([]);
+    dialog.close();
+  });
+});

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { createRedisPresence } from '../../../src/server/bus/redis-presence.js';
+import { dropRedisKeys, REDIS_URL, requireRedis, uniqueName } from '../helpers/services.js';
+import { presenceContract } from './presence-contract.js';
+
+await requireRedis();
+
+const prefixes: string[] = [];
+const fresh = () => {
+  const prefix = `${uniqueName('natter_test')}:`;
+  prefixes.push(prefix);
+  return prefix;
+};
+after(async () => {
+  for (const p of prefixes) await dropRedisKeys(p);
+});
+
+// Nodes of one contract run share a prefix; no other run does.
+presenceContract('redis', async () => {
+  const prefix = fresh();
+  return () => createRedisPresence({ url: REDIS_URL, prefix });
+}, true);
+
+describe('Redis presence', () => {
+  it("stops counting a node's entries once they expire (a node that died refreshes nothing)", async () => {
+    const prefix = fresh();
+    const node = await createRedisPresence({ url: REDIS_URL, prefix, ttlMs: 60_000 });
+    const redis = new Redis(REDIS_URL);
+    // An entry left by a node that died 10 s after its last refresh.
+    await redis.zadd(`${prefix}presence:ghost`, Date.now() - 10_000, 'dead-node');
+    await node.online('alive');
+    assert.deepEqual(await node.offlineAmong(['ghost', 'alive']), ['ghost']);
+    const ttl = await redis.pttl(`${prefix}presence:alive`);
+    assert.ok(ttl > 50_000 && ttl <= 60_000, `key expires by itself (${ttl} ms)`);
+    redis.disconnect();
+    await node.close();
+  });
+
+  it('refreshes its entries before they expire', async () => {
+    const prefix = fresh();
+    const node = await createRedisPresence({ url: REDIS_URL, prefix, ttlMs: 300 });
+    await node.online('steady');
+    await new Promise((r) => setTimeout(r, 900));
+    assert.deepEqual(await node.offlineAmong(['steady']), []);
+    await node.close();
+  });
+});
