@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { createChatClient } from '../client/index.js';
 import type { ChatClient } from '../client/types.js';
-import { chatClientContext, chatStickersContext } from './context.js';
+import { chatClientContext, chatStickersContext, type StickerSet } from './context.js';
 import { styles } from './chat-session.styles.js';
 
 /**
@@ -31,10 +31,10 @@ export class ChatSession extends LitElement {
   /** The user's token, signed by the host site's backend, used with `server`. */
   @property() accessor token = '';
 
-  /** Stickers of the host page, `{ [key]: imageUrl }`: shown for face messages with that key, offered by the composer. */
+  /** Stickers of the host page, `{ [key]: imageUrl }` or `[{ key, url, label? }]`: the thread draws face messages with a key as its image. */
   @provide({ context: chatStickersContext })
   @property({ attribute: false })
-  accessor stickers: Readonly<Record<string, string>> | undefined = undefined;
+  accessor stickers: StickerSet | undefined = undefined;
 
   /** `light` or `dark` forces a colour scheme; empty follows the user's preference. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';

@@ -145,7 +145,8 @@ export const styles = [
       font-size: 0.75rem;
       font-weight: 600;
       color: #fff;
-      background: hsl(var(--_hue, 240) 45% 52%);
+      /* Dark enough for white initials (4.5:1) at every hue, yellow included. */
+      background: hsl(var(--_hue, 240) 45% 32%);
     }
 
     .body {
@@ -243,7 +244,8 @@ export const styles = [
       align-items: center;
       justify-content: flex-end;
       gap: 0.25rem 0.5rem;
-      margin-top: 0.25rem;
+      /* Leaves the small menu button above its 24px of clear space (WCAG 2.5.8). */
+      margin-top: 0.5rem;
       font-size: 0.8125rem;
     }
 

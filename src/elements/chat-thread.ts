@@ -6,7 +6,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { messageKey, type ChatClient, type ChatMessage, type Conversation } from '../client/types.js';
 import { isConversationId, type ConversationId } from '../protocol/ids.js';
 import { LIMITS } from '../protocol/limits.js';
-import { chatClientContext, chatStickersContext } from './context.js';
+import { chatClientContext, chatStickersContext, type StickerSet } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
 import type { ForwardDialog } from './forward-dialog.js';
@@ -132,10 +132,10 @@ export class ChatThread extends LitElement {
   /** Accessible name of the message log. */
   @property() accessor label = 'Messages';
 
-  /** Stickers, `{ [key]: imageUrl }`, for face messages; from the nearest `<chat-session>`, or set it directly. */
+  /** Stickers for face messages, `{ [key]: imageUrl }` or `[{ key, url, label? }]`; from the nearest `<chat-session>`, or set it directly. */
   @consume({ context: chatStickersContext, subscribe: true })
   @property({ attribute: false })
-  accessor stickers: Readonly<Record<string, string>> | undefined = undefined;
+  accessor stickers: StickerSet | undefined = undefined;
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })

@@ -9,7 +9,11 @@ import type { ChatClient } from '../client/types.js';
 export const chatClientContext = createContext<ChatClient | undefined>(Symbol.for('natter.chat-client'));
 
 /**
- * Developer-defined stickers (`{ [key]: imageUrl }`) that `<chat-session stickers>` provides:
- * the thread draws a face elem whose `data` is a key as that image, the composer offers them.
+ * Developer-defined stickers: `{ [key]: imageUrl }`, or a list of `{ key, url, label? }` (the
+ * form `<message-composer stickers>` takes). A face elem whose `data` is a key is drawn as its
+ * image.
  */
-export const chatStickersContext = createContext<Readonly<Record<string, string>> | undefined>(Symbol.for('natter.stickers'));
+export type StickerSet = Readonly<Record<string, string>> | readonly { key: string; url: string; label?: string }[];
+
+/** The stickers that `<chat-session stickers>` provides to the elements inside it. */
+export const chatStickersContext = createContext<StickerSet | undefined>(Symbol.for('natter.stickers'));

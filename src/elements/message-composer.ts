@@ -300,9 +300,8 @@ export class MessageComposer extends LitElement {
   send(): boolean {
     if (!this.#canSend || !isConversationId(this.conversation)) return false;
     const text = this.draft.trim();
-    const event = new MessageSendEvent(this.conversation, text);
-    if (!this.dispatchEvent(event)) return false;
     const atUsers = this.conversation.startsWith('group:') ? mentionedIds(text, this.#mentions) : [];
+    if (!this.dispatchEvent(new MessageSendEvent(this.conversation, text, atUsers))) return false;
     // Failures are shown in the thread, so the promise needs no handling here.
     this.client!.send(this.conversation, text, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
     this.draft = '';

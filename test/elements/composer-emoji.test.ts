@@ -161,6 +161,19 @@ describe('message-composer emoji picker', () => {
     expect(focused()).to.equal(part(el, 'input'));
   });
 
+  it('mirrors ArrowLeft and ArrowRight in right-to-left text', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div dir="rtl"><message-composer .client=${alice} conversation="p2p:${bob}"></message-composer></div>`);
+    const el = wrapper.querySelector('message-composer')!;
+    part<HTMLButtonElement>(el, 'emoji-button')!.click();
+    await waitUntil(() => parts(el, 'emoji').length > 0 && focused() === part(el, 'emoji-search'), 'the picker should open');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'ArrowLeft' });
+    await sendKeys({ press: 'ArrowLeft' });
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(partAll(el, 'emoji', 'active')!.id).to.equal('emoji-1');
+  });
+
   it('speaks Chinese under lang="zh-CN"', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div lang="zh-CN"><message-composer .client=${alice} conversation="p2p:${bob}"></message-composer></div>`);
     const el = wrapper.querySelector('message-composer')!;

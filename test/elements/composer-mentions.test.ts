@@ -61,6 +61,8 @@ describe('message-composer @mentions', () => {
     expect(input.hasAttribute('aria-activedescendant')).to.equal(false);
 
     await sendKeys({ type: 'look' });
+    let detail: unknown;
+    el.addEventListener('message-send', (e) => (detail = e.detail), { once: true });
     const received = new Promise<ChatMessage>((resolve) =>
       bob.addEventListener('message', (e) => {
         const m = (e as CustomEvent<ChatMessage>).detail;
@@ -71,6 +73,7 @@ describe('message-composer @mentions', () => {
     const message = await received;
     expect(message.elem).to.deep.equal({ type: 'text', text: 'hi @Bob look' });
     expect(message.groupAtUserList).to.deep.equal([bobId]);
+    expect(detail).to.deep.equal({ conversationId: group, text: 'hi @Bob look', groupAtUserList: [bobId] });
   });
 
   it('moves with the arrow keys, inserts with Tab, and offers @all', async () => {

@@ -11,6 +11,7 @@ import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { CustomElem, Elem } from '../../src/protocol/elems.js';
 import type { SendOptions } from '../../src/protocol/message.js';
+import { axeViolations } from './a11y-helpers.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
 /** Sends any elem as `from` (admin send: no friendship needed), to a user or a group. */
@@ -176,6 +177,11 @@ describe('chat-thread elems', () => {
     expect(img.getAttribute('src')).to.equal(alice.fileUrl(sticker));
     expect(img.getAttribute('referrerpolicy')).to.equal('no-referrer');
     expect(part(el, 'sticker-fallback')!.textContent).to.equal('[Sticker] not-a-sticker');
+
+    // The composer's form works too (`[{ key, url, label }]`), and a new set reaches the thread.
+    session.stickers = [{ key: 'not-a-sticker', url: picture(96, 96, 300), label: 'Party parrot' }];
+    await waitUntil(() => part<HTMLImageElement>(el, 'sticker')?.alt === 'Party parrot', 'the new sticker set should apply');
+    expect(part(el, 'sticker-fallback')!.textContent).to.equal('[Sticker] cat-wave');
   });
 
   it('draws custom elems with a registered function or element, and falls back to the description', async () => {
@@ -268,5 +274,40 @@ describe('chat-thread elems', () => {
     expect(parts(el, 'mention').map((m) => m.textContent)).to.deep.equal(['@Alice', '@all']);
     expect(mine!.querySelector('[part~="bubble"]')!.textContent).to.equal('@Alice can you check? cc email@example.com');
     expect(mine!.textContent).to.contain('Mentions you');
+  });
+
+  it('passes axe with every elem type, in light and dark', async function () {
+    this.timeout(30_000);
+    const groupId = uniqueUser('g');
+    await fetch(`/__natter/group?id=${groupId}&members=${aliceId},${bobId}&name=Team`);
+    const group = `group:${groupId}` as const;
+    const elems: Elem[] = [
+      { type: 'text', text: '@Alice see https://example.com' },
+      { type: 'image', url: picture(800, 600), width: 800, height: 600, size: 1, mime: 'image/svg+xml' },
+      { type: 'sound', url: 'https://media.example/a.ogg', size: 1, duration: 12 },
+      { type: 'video', url: 'https://media.example/v.mp4', size: 1, duration: 30, mime: 'video/mp4', snapshot: { url: picture(320, 180), width: 320, height: 180 } },
+      { type: 'file', url: 'https://files.example/a.pdf', name: 'a.pdf', size: 1234, mime: 'application/pdf' },
+      { type: 'location', description: 'Office', latitude: 1, longitude: 2 },
+      { type: 'face', index: 0, data: '👍' },
+      { type: 'face', index: 1, data: 'wave' },
+      { type: 'custom', customType: 'nope', data: '', description: 'A card' },
+      { type: 'call', media: 'audio', action: 'missed' },
+    ];
+    for (const elem of elems) await adminSend({ from: bobId, groupId, elem, options: { groupAtUserList: [aliceId] } });
+    await alice.send(group, 'read this', { needReadReceipt: true });
+    for (const theme of ['light', 'dark'] as const) {
+      const session = await fixture<ChatSession>(
+        html`<chat-session theme=${theme} .client=${alice} .stickers=${{ wave: picture(64, 64) }}
+          ><chat-thread style="height: 2400px; display: flex" conversation=${group}></chat-thread
+        ></chat-session>`,
+      );
+      const el = session.querySelector('chat-thread')!;
+      await waitUntil(() => parts(el, 'message').length === elems.length + 2, `every message should show (${theme})`, { timeout: 5000 });
+      await waitUntil(() => part(el, 'receipts-button'), 'the receipt should show', { timeout: 5000 });
+      part<HTMLButtonElement>(el, 'receipts-button')!.click();
+      await waitUntil(() => part(el, 'receipts'), 'the reader list should open');
+      const violations = await axeViolations(session);
+      expect(violations, `${theme}: ${JSON.stringify(violations, null, 2)}`).to.deep.equal([]);
+    }
   });
 });

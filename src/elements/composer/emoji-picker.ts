@@ -201,10 +201,17 @@ export class EmojiPicker implements ReactiveController {
     }
   };
 
+  /** +1 for ArrowRight, -1 for ArrowLeft, mirrored in right-to-left text. */
+  #step(key: string): number {
+    const step = key === 'ArrowRight' ? 1 : key === 'ArrowLeft' ? -1 : 0;
+    const root = this.#root();
+    return root && getComputedStyle(root).direction === 'rtl' ? -step : step;
+  }
+
   #onTabKeydown = (e: KeyboardEvent) => {
     const tabs = this.#tabs();
     const i = tabs.indexOf(this.#currentTab());
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    const next = { ArrowRight: i + this.#step(e.key), ArrowLeft: i + this.#step(e.key), Home: 0, End: tabs.length - 1 }[e.key];
     if (next === undefined) return;
     e.preventDefault();
     this.#selectTab(tabs[(next + tabs.length) % tabs.length]!, true);
@@ -226,8 +233,8 @@ export class EmojiPicker implements ReactiveController {
       return;
     }
     const moves: Record<string, number> = {
-      ArrowRight: active + 1,
-      ArrowLeft: active - 1,
+      ArrowRight: active + this.#step(e.key),
+      ArrowLeft: active + this.#step(e.key),
       ArrowDown: active + cols,
       ArrowUp: active - cols,
       Home: 0,

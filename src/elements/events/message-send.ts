@@ -6,11 +6,12 @@ import type { ConversationId } from '../../protocol/ids.js';
  */
 export class MessageSendEvent extends Event {
   static readonly eventName = 'message-send';
-  readonly detail: { conversationId: ConversationId; text: string };
+  /** `groupAtUserList`: the ids @mentioned in a group message (absent when none). */
+  readonly detail: { conversationId: ConversationId; text: string; groupAtUserList?: string[] };
 
-  constructor(conversationId: ConversationId, text: string) {
+  constructor(conversationId: ConversationId, text: string, groupAtUserList?: string[]) {
     super(MessageSendEvent.eventName, { bubbles: true, composed: true, cancelable: true });
-    this.detail = { conversationId, text };
+    this.detail = { conversationId, text, ...(groupAtUserList?.length ? { groupAtUserList } : {}) };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ChatClient, Conversation } from '../../client/types.js';
 import type { ConversationId } from '../../protocol/ids.js';
+import type { StickerSet } from '../context.js';
 import type { Locale } from '../i18n/locale.js';
 import type { UiStrings } from '../i18n/ui.js';
 import type { MessageActions } from './message-actions.js';
@@ -15,7 +16,7 @@ export interface RowContextInput {
   summary: Conversation | undefined;
   actions: MessageActions;
   extras: ThreadExtras;
-  stickers: Readonly<Record<string, string>> | undefined;
+  stickers: StickerSet | undefined;
 }
 
 /** The state and callbacks shared by the rows of one render. */

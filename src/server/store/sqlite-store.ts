@@ -127,8 +127,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       if (existing['conv_key'] !== d.key) return { status: 'conflict' };
       return { status: 'duplicate', message: JSON.parse(existing['body'] as string) as Message };
     }
-    q.ensureConversation.run(d.key);
-    const seq = q.nextSeq.get(d.key) as number;
+    // The conversation row exists but for a 1:1 chat's first message: one statement, not two.
+    let seq = q.nextSeq.get(d.key) as number | undefined;
+    if (seq === undefined) {
+      q.ensureConversation.run(d.key);
+      seq = q.nextSeq.get(d.key) as number;
+    }
     const message: Message = { ...m, seq };
     const mentions = m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null;
     q.insertMessage.run(

@@ -1,4 +1,5 @@
 import type { ChatMessage, CustomRenderer } from '../../../client/types.js';
+import type { StickerSet } from '../../context.js';
 import type { Locale } from '../../i18n/locale.js';
 import type { UiStrings } from '../../i18n/ui.js';
 
@@ -11,7 +12,7 @@ export interface ElemContext {
   /** The host page's renderer for a custom type (`client.renderer`). */
   renderer(customType: string): CustomRenderer | undefined;
   /** Developer-defined stickers: face elem `data` key → image URL. */
-  stickers: Readonly<Record<string, string>> | undefined;
+  stickers: StickerSet | undefined;
   /** The `@name` tokens a message's text may hold for the users it @mentions. */
   mentionNames(m: ChatMessage): readonly string[];
 }
