@@ -73,6 +73,8 @@ export const styles = [
 
     [part~='sender'] {
       font-weight: 600;
+      min-width: 0;
+      overflow-wrap: anywhere;
     }
 
     [part~='pager'] {

@@ -4,11 +4,13 @@
  * data (through a registered renderer) and description, as file names, location descriptions and
  * sticker keys, rendered by every element that shows them (chat-thread, conversation-list).
  * Nothing executes, no element is injected, bidi overrides stay isolated, and a very long word
- * does not widen the thread. Broadcast text joins when the banner lands.
+ * does not widen the thread. Broadcasts (text and sender label) go through the real admin API to
+ * `<broadcast-banner>`.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
+import type { BroadcastBanner } from '../../src/elements/broadcast-banner.js';
 import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
@@ -124,12 +126,12 @@ function expectBidiIsolated(el: Element): number {
 describe('hostile content', () => {
   let viewerId: string;
   let viewer: ChatClient;
-  const tally = { payloads: CORPUS.length, messages: 0, names: 0, bidiChecked: 0 };
+  const tally = { payloads: CORPUS.length, messages: 0, names: 0, broadcasts: 0, bidiChecked: 0 };
 
   before(() => {
     window.__natterXss = undefined;
   });
-  after(() => console.log(`# hostile content: ${tally.payloads} payloads, ${tally.messages} messages and ${tally.names} names rendered, ${tally.bidiChecked} bidi scopes checked`));
+  after(() => console.log(`# hostile content: ${tally.payloads} payloads, ${tally.messages} messages and ${tally.names} names and ${tally.broadcasts} broadcasts rendered, ${tally.bidiChecked} bidi scopes checked`));
 
   beforeEach(async () => {
     viewerId = uniqueUser('viewer');
@@ -221,6 +223,32 @@ describe('hostile content', () => {
       for (const bubble of parts(el, 'bubble')) {
         expect(bubble.getBoundingClientRect().right, `a bubble of payload ${i} overflows`).to.be.at.most(el.getBoundingClientRect().right + 1);
       }
+    }
+  });
+
+  it('renders every payload as inert, isolated text in the broadcast banner: content and sender', async function () {
+    this.timeout(60_000);
+    const el = await fixture<BroadcastBanner>(html`<broadcast-banner style="width: 320px; display: block" .client=${viewer}></broadcast-banner>`);
+    // Two harmless broadcasts first: the banner's own icons (megaphone, pager) are the baseline.
+    for (const n of [1, 2]) await fetch(`/__natter/broadcast?content=baseline-${n}`);
+    await waitUntil(() => part(el, 'content')?.textContent?.trim() === 'baseline-2', 'the baseline broadcasts should show');
+    await el.updateComplete;
+    const baseline = census(el);
+    for (const [i, payload] of CORPUS.entries()) {
+      const content = payload.slice(0, 2000);
+      const query = new URLSearchParams({ content, from: payload.slice(0, 60) });
+      const res = await fetch(`/__natter/broadcast?${query}`);
+      expect(res.ok, `broadcast ${i} refused: ${res.status}`).to.equal(true);
+      await waitUntil(() => part(el, 'content')?.textContent?.trim() === content.trim(), `broadcast ${i} should show`, { timeout: 5000 });
+      await el.updateComplete;
+      await imageBarrier();
+      expect(window.__natterXss, `broadcast ${i} executed`).to.equal(undefined);
+      expectInert(el, baseline);
+      tally.bidiChecked += expectBidiIsolated(el);
+      expect(el.scrollWidth, `broadcast ${i} widens the banner`).to.be.at.most(el.clientWidth + 1);
+      const banner = part(el, 'broadcast')!;
+      expect(banner.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
+      tally.broadcasts++;
     }
   });
 
