@@ -7,10 +7,13 @@ import type {
   ConversationSummary,
   Elem,
   ErrorBody,
+  FileKind,
   ForwardSource,
   Message,
   SendOptions,
 } from '../protocol/index.js';
+
+export type { FileKind };
 
 /** `connecting` until the socket opens and the session is ready; `offline` while it retries. */
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline' | 'closed';
@@ -227,7 +230,6 @@ export interface ChatClient extends EventTarget {
   renderer(customType: string): CustomRenderer | undefined;
 }
 
-export type FileKind = 'image' | 'sound' | 'video' | 'file';
 
 export interface UploadProgress {
   loaded: number;

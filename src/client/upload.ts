@@ -2,6 +2,8 @@ import { atom, type ReadableAtom } from 'nanostores';
 import { ChatError, LIMITS, type ConversationId, type Elem, type ErrorBody } from '../protocol/index.js';
 import type { FileKind, OutboxEntry, UploadProgress } from './types.js';
 
+export { fileKindOf, fileLimit } from '../protocol/index.js';
+
 /** What `POST /v1/uploads` answers. */
 export interface UploadResult {
   url: string;
@@ -13,19 +15,6 @@ export interface UploadResult {
 
 /** The file an outbox entry still has to upload (kept in the outbox with its Blob, so it survives a reload). */
 export type PendingUpload = NonNullable<OutboxEntry['upload']>;
-
-/** The kind a mime type defaults to. */
-export function fileKindOf(mime: string): FileKind {
-  if (mime.startsWith('image/')) return 'image';
-  if (mime.startsWith('audio/')) return 'sound';
-  if (mime.startsWith('video/')) return 'video';
-  return 'file';
-}
-
-/** Largest file of a kind (SPEC §1), checked before anything is queued and again by the server. */
-export function fileLimit(kind: FileKind): number {
-  return { image: LIMITS.imageBytes, sound: LIMITS.soundBytes, video: LIMITS.videoBytes, file: LIMITS.fileBytes }[kind];
-}
 
 /**
  * The HTTP base of the server behind a WebSocket URL: `wss://chat.example.com/ws` →

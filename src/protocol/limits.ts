@@ -58,3 +58,19 @@ export function utf8Length(s: string): number {
   }
   return bytes;
 }
+
+/** What an uploaded file is sent as: the elem type that carries it. */
+export type FileKind = 'image' | 'sound' | 'video' | 'file';
+
+/** The kind a mime type defaults to. */
+export function fileKindOf(mime: string): FileKind {
+  if (mime.startsWith('image/')) return 'image';
+  if (mime.startsWith('audio/')) return 'sound';
+  if (mime.startsWith('video/')) return 'video';
+  return 'file';
+}
+
+/** Largest file of a kind (SPEC §1: image and sound 28 MB, video and file 100 MB). */
+export function fileLimit(kind: FileKind): number {
+  return { image: LIMITS.imageBytes, sound: LIMITS.soundBytes, video: LIMITS.videoBytes, file: LIMITS.fileBytes }[kind];
+}

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { ChatError, ConversationIdSchema, LIMITS } from '../../protocol/index.js';
 import { maxBytes } from '../../protocol/fields.js';
-import { kindOfMime, normalizeMime, sizeLimit } from '../uploads/file-kinds.js';
+import { fileKindOf, fileLimit } from '../../protocol/index.js';
+import { normalizeMime } from '../uploads/file-kinds.js';
 import { publicOrigin, requestUser, type Uploads } from '../uploads/uploads.js';
 import { parse } from './validate.js';
 
@@ -37,7 +38,7 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
     const query = parse(UploadQuery, req.query);
     const key = await uploads.access.uploadTarget(userId, query.conversationId);
     const mime = normalizeMime(req.headers['content-type']);
-    const limit = sizeLimit(query.kind ?? kindOfMime(mime));
+    const limit = fileLimit(query.kind ?? fileKindOf(mime));
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > limit) {
       // The client may still be sending: close rather than read the rest.

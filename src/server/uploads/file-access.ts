@@ -3,7 +3,8 @@ import { keyOf } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
 import type { ConversationKey, MessageDraft } from '../core/types.js';
 import type { FileIndex, FileRecord } from './file-index.js';
-import { FILE_ELEM_KINDS, sizeLimit } from './file-kinds.js';
+import { fileLimit } from '../../protocol/index.js';
+import { FILE_ELEM_KINDS } from './file-kinds.js';
 
 /** References of one file looked at per access check (a file forwarded more often than this is still readable through its newest). */
 const REFS_CHECKED = 1000;
@@ -120,7 +121,7 @@ export class FileAccess implements FileReferences {
     const files = await this.#index.getFiles([...ids.keys()]);
     for (const [id, file] of files) {
       const kind = FILE_ELEM_KINDS[ids.get(id)!];
-      if (kind && file.size > sizeLimit(kind)) throw new ChatError('FILE_TOO_LARGE');
+      if (kind && file.size > fileLimit(kind)) throw new ChatError('FILE_TOO_LARGE');
       if (!options.admin && !(await this.#canRead(sender, file))) throw new ChatError('FILE_FORBIDDEN');
     }
     if (options.record) {

@@ -1,24 +1,4 @@
-import { LIMITS, type ElemType } from '../../protocol/index.js';
-
-export type FileKind = 'image' | 'sound' | 'video' | 'file';
-
-/** The kind a mime type defaults to. */
-export function kindOfMime(mime: string): FileKind {
-  if (mime.startsWith('image/')) return 'image';
-  if (mime.startsWith('audio/')) return 'sound';
-  if (mime.startsWith('video/')) return 'video';
-  return 'file';
-}
-
-/** Largest upload of a kind (SPEC §1: image and sound 28 MB, video and file 100 MB). */
-export function sizeLimit(kind: FileKind): number {
-  switch (kind) {
-    case 'image': return LIMITS.imageBytes;
-    case 'sound': return LIMITS.soundBytes;
-    case 'video': return LIMITS.videoBytes;
-    case 'file': return LIMITS.fileBytes;
-  }
-}
+import type { ElemType, FileKind } from '../../protocol/index.js';
 
 /** The elem types that carry an uploaded file, and their kind. */
 export const FILE_ELEM_KINDS: Partial<Record<ElemType, FileKind>> = { image: 'image', sound: 'sound', video: 'video', file: 'file' };
