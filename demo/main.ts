@@ -12,6 +12,7 @@ import '../src/elements/define.js';
 import { createChatClient, createMemoryStorage } from '../src/client/index.js';
 import { connectLocalServer, type LocalServerConnection, type LocalServerMode } from '../src/local/client.js';
 import type { ChatClient, ConnectionState, SyncState } from '../src/client/types.js';
+import type { CustomElem } from '../src/protocol/elems.js';
 import { isConversationId, parseConversationId, p2pConversation, ID_PATTERN, type ConversationId } from '../src/protocol/ids.js';
 import { initials, hueOf } from '../src/elements/format.js';
 
@@ -140,8 +141,47 @@ function renderTitle(c: ChatClient): void {
   title.textContent = summary?.name || (type === 'group' ? `# ${target}` : target);
 }
 
+/** Developer-defined stickers (sent as face elems `{data: key}`), files in `demo/public/stickers/`. */
+const STICKERS = [
+  { key: 'wave', label: 'Waving smiley' },
+  { key: 'thanks', label: 'Thank-you heart' },
+  { key: 'party', label: 'Party popper' },
+].map((s) => ({ ...s, url: new URL(`stickers/${s.key}.svg`, document.baseURI).href }));
+
+/**
+ * The demo's renderer for custom elems of type `poll` (`data`: JSON `{question, options: [{label,
+ * votes}]}`), showing how a host page draws its own message types; other custom types fall back
+ * to their description.
+ */
+function renderPoll(elem: CustomElem): Node {
+  const { question, options } = JSON.parse(elem.data) as { question: string; options: { label: string; votes: number }[] };
+  const total = options.reduce((n, o) => n + o.votes, 0) || 1;
+  const box = document.createElement('div');
+  box.style.cssText = 'display:grid;gap:.35rem;min-width:12rem';
+  const head = document.createElement('strong');
+  head.textContent = `📊 ${question}`;
+  box.append(head);
+  for (const o of options) {
+    const line = document.createElement('div');
+    const share = Math.round((o.votes / total) * 100);
+    line.style.cssText = `display:flex;justify-content:space-between;gap:1rem;padding:.15rem .4rem;border-radius:.3rem;background:linear-gradient(to right, color-mix(in srgb, currentColor 18%, transparent) ${share}%, transparent ${share}%)`;
+    const label = document.createElement('span');
+    label.textContent = o.label;
+    const count = document.createElement('span');
+    count.textContent = `${share}%`;
+    line.append(label, count);
+    box.append(line);
+  }
+  return box;
+}
+
 function wire(c: ChatClient): void {
   session.client = c;
+  session.stickers = STICKERS;
+  c.registerRenderer('poll', renderPoll);
+  // For experiments in the console and the whole-product tests (e.g. send options the composer
+  // has no control for: `natterDemo.client.send('group:demo', 'hi', {needReadReceipt: true})`).
+  Object.assign(window, { natterDemo: { client: c } });
   document.title = `${userId} · Natter demo`;
   const meName = $<HTMLElement>('#me-name');
   const meAvatar = $<HTMLElement>('#me-avatar');

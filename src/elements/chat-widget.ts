@@ -8,12 +8,12 @@ import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
 import { resolveLocale } from './i18n/locale.js';
 import { widgetStrings } from './i18n/widget.js';
+import { loadPanel, panelDefined, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
 import { styles } from './chat-widget.styles.js';
 
 const STORAGE_PREFIX = 'natter:widget-open:';
 
-/** Where `<chat-widget>` sits: logical corners follow the page's direction, physical ones do not. */
 /** Launcher corners: `bottom-end`/`bottom-start` follow the page's direction, the others are physical. */
 export const WIDGET_POSITIONS = ['bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'] as const;
 export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
@@ -46,6 +46,12 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * panel and puts focus back on the launcher. A panel at least 600px wide shows list and thread side
  * by side; a narrower one switches between them (with a back button). Below 480px of viewport
  * the panel is full-screen.
+ *
+ * The panel's elements (`<chat-session>`, `<conversation-list>`, `<chat-thread>`,
+ * `<message-composer>`, `<broadcast-banner>`, `<forward-dialog>`) are registered by the widget
+ * itself when they are not yet: it loads them (`import()`) when it first opens, when the page
+ * is idle after the launcher shows, or as soon as the launcher is pointed at or focused. With
+ * `natter/define` they are there from the start.
  */
 export class ChatWidget extends LitElement {
   static override styles = styles;
@@ -89,6 +95,8 @@ export class ChatWidget extends LitElement {
   @state() private accessor selected = '';
   /** What a narrow panel shows; a wide one shows both. */
   @state() private accessor view: 'list' | 'thread' = 'list';
+  /** Whether the panel's elements are registered (else the panel is `aria-busy` until they are). */
+  @state() private accessor panelReady = panelDefined();
 
   @query('[part~="launcher"]') private accessor launcher!: HTMLButtonElement | null;
 
@@ -126,9 +134,24 @@ export class ChatWidget extends LitElement {
     }
   }
 
+  protected override firstUpdated(): void {
+    // The launcher is on screen: fetch the panel while nobody waits for it.
+    if (!this.panelReady) whenIdle(() => void this.#loadPanel());
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('open') && this.open) void this.#loadPanel();
     // The first render only reflects what was set or restored; later changes are remembered.
     if (changed.has('open') && changed.get('open') !== undefined) writeStorage(this.#storageKey, this.open ? 'open' : 'closed');
+  }
+
+  /** Loads and registers the panel's elements; resolves false when they could not be loaded (offline). */
+  #loadPanel(): Promise<boolean> {
+    if (this.panelReady) return Promise.resolve(true);
+    return loadPanel().then(
+      () => (this.panelReady = true),
+      () => false,
+    );
   }
 
   #ensureClient(): void {
@@ -149,6 +172,9 @@ export class ChatWidget extends LitElement {
     if (this.client === own) this.client = undefined;
     void own.close();
   }
+
+  /** Pointing at or focusing the launcher fetches the panel before the click. */
+  private onLauncherIntent = () => void this.#loadPanel();
 
   private onLauncherClick = () => {
     if (this.open) this.hide();
@@ -186,6 +212,7 @@ export class ChatWidget extends LitElement {
   /** Opens the panel and moves focus into it (the composer of the open conversation, else the list). */
   async show(): Promise<void> {
     this.open = true;
+    await this.#loadPanel();
     await this.#focusInside();
   }
 
@@ -211,11 +238,13 @@ export class ChatWidget extends LitElement {
         aria-controls="panel"
         aria-label=${unread > 0 ? `${t.open}, ${t.unread(unread)}` : t.open}
         @click=${this.onLauncherClick}
+        @pointerenter=${this.onLauncherIntent}
+        @focus=${this.onLauncherIntent}
       >
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" /></svg>
         ${unread > 0 ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
       </button>
-      <section part="panel" id="panel" role="dialog" aria-labelledby="title" ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
+      <section part="panel" id="panel" role="dialog" aria-labelledby="title" aria-busy=${this.panelReady ? 'false' : 'true'} ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
         <header part="header">
           ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
           <h2 part="title" id="title">

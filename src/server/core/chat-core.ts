@@ -407,19 +407,28 @@ export class ChatCore {
   }
 }
 
-/** A set that forgets its oldest entries past `capacity`. */
+/**
+ * A set that forgets its oldest entries past `capacity`. The order lives in a ring, not in the
+ * Set: `values().next()` on a Set that keeps deleting its first entries walks over the deleted
+ * slots each time (it was 3 % of the server's CPU under load).
+ */
 class RecentIds {
   readonly #ids = new Set<string>();
-  readonly #capacity: number;
+  readonly #ring: (string | undefined)[];
+  #next = 0;
   constructor(capacity: number) {
-    this.#capacity = capacity;
+    this.#ring = new Array<string | undefined>(capacity);
   }
   has(id: string): boolean {
     return this.#ids.has(id);
   }
   add(id: string): void {
+    if (this.#ids.has(id)) return;
+    const oldest = this.#ring[this.#next];
+    if (oldest !== undefined) this.#ids.delete(oldest);
+    this.#ring[this.#next] = id;
+    this.#next = (this.#next + 1) % this.#ring.length;
     this.#ids.add(id);
-    if (this.#ids.size > this.#capacity) this.#ids.delete(this.#ids.values().next().value!);
   }
 }
 
