@@ -1,8 +1,5 @@
-import * as v from 'valibot';
 import {
   ChatError,
-  ClientMsgIdSchema,
-  ConversationIdSchema,
   decodeClientFrame,
   LIMITS,
   utf8Length,
@@ -10,6 +7,7 @@ import {
 import { errorFrame, type ChatCore } from '../server/core/chat-core.js';
 import type { Connection } from '../server/core/connection.js';
 import type { SocketSignal } from './wire.js';
+import { refusal } from '../server/core/refusal.js';
 
 export interface PortGatewayOptions {
   /** A connection that has not opened a session by then is closed 4401 (as the WebSocket gateway). */
@@ -117,30 +115,4 @@ export function createPortGateway(core: ChatCore, options: PortGatewayOptions): 
       for (const conn of [...open]) conn.close(1001, 'SHUTTING_DOWN');
     },
   };
-}
-
-const SendAddress = v.object({ type: v.literal('message.send'), clientMsgId: ClientMsgIdSchema, conversationId: ConversationIdSchema });
-const ReqAddress = v.object({ reqId: v.pipe(v.string(), v.maxLength(64)) });
-
-/**
- * The answer to a frame that failed validation, exactly as the WebSocket gateway gives it
- * (`refusal` in `src/server/ws/gateway.ts`, which cannot be imported here: it loads `ws`): a send
- * the client can still identify gets `message.error`, anything else `error` with its reqId.
- */
-function refusal(raw: string, error: ChatError): string {
-  let json: unknown;
-  if (raw.length <= LIMITS.frameBytes * 4) {
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = undefined;
-    }
-  }
-  const send = v.safeParse(SendAddress, json);
-  if (send.success) {
-    const { clientMsgId, conversationId } = send.output;
-    return JSON.stringify({ type: 'message.error', clientMsgId, conversationId, ...error.toJSON() });
-  }
-  const req = v.safeParse(ReqAddress, json);
-  return JSON.stringify(errorFrame(error.toJSON(), req.success ? req.output.reqId : undefined));
 }

@@ -4,18 +4,16 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
   ChatError,
-  ClientMsgIdSchema,
-  ConversationIdSchema,
   decodeClientFrame,
   LIMITS,
 } from '../../protocol/index.js';
-import * as v from 'valibot';
 import { errorFrame, type ChatCore } from '../core/chat-core.js';
 import type { Connection } from '../core/connection.js';
 import type { Logger } from '../core/logger.js';
 import { originAllowed } from '../origin-policy.js';
 import { clientAddress, type ProxyTrust } from '../proxy-trust.js';
 import { ConnectionCounter } from './connection-limits.js';
+import { refusal } from '../core/refusal.js';
 
 export interface GatewayOptions {
   path: string;
@@ -244,31 +242,4 @@ function toText(data: RawData): string | undefined {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
-}
-
-const SendAddress = v.object({ type: v.literal('message.send'), clientMsgId: ClientMsgIdSchema, conversationId: ConversationIdSchema });
-const ReqAddress = v.object({ reqId: v.pipe(v.string(), v.maxLength(64)) });
-
-/**
- * The answer to a frame that failed validation. A send the client can still identify (by
- * clientMsgId) gets `message.error`, so the client marks that message failed; anything else
- * gets `error`, with the reqId when one can be read.
- */
-function refusal(raw: string, error: ChatError): string {
-  let json: unknown;
-  // Only frames the ws cap let through reach here, so parsing an oversize one is bounded.
-  if (raw.length <= LIMITS.frameBytes * 4) {
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = undefined;
-    }
-  }
-  const send = v.safeParse(SendAddress, json);
-  if (send.success) {
-    const { clientMsgId, conversationId } = send.output;
-    return JSON.stringify({ type: 'message.error', clientMsgId, conversationId, ...error.toJSON() });
-  }
-  const req = v.safeParse(ReqAddress, json);
-  return JSON.stringify(errorFrame(error.toJSON(), req.success ? req.output.reqId : undefined));
 }
