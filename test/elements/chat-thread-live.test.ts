@@ -4,9 +4,11 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
+import { createChatClient } from '../../src/client/chat-client.js';
+import { createMemoryStorage } from '../../src/client/storage-memory.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { closeClients, connect, part, parts, tokenFor, uniqueUser } from './helpers.js';
 
 function thread(client: ChatClient, conversation: string, lang = 'en'): Promise<ChatThread> {
   return fixture<HTMLElement>(
@@ -192,6 +194,32 @@ describe('chat-thread live state', () => {
       part(el, 'receipts')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
       await waitUntil(() => !part(el, 'receipts'), 'Escape should close the list');
       expect(el.shadowRoot!.activeElement).to.equal(button());
+    });
+
+    it('counts readers in a group thread opened before the session is up (a deep link)', async () => {
+      const [aliceId, bobId] = [uniqueUser('alice'), uniqueUser('bob')];
+      const bob = await connect(bobId, 'Bob');
+      const alice = await connect(aliceId, 'Alice');
+      const groupId = uniqueUser('g');
+      await fetch(`/__natter/group?id=${groupId}&members=${aliceId},${bobId}&name=Team`);
+      const group = `group:${groupId}` as const;
+      await waitUntil(() => alice.$conversations.get().some((c) => c.id === group), 'the group should reach alice');
+      await alice.send(group, 'please read', { needReadReceipt: true });
+
+      // A fresh page: the thread renders at once, while the client is still connecting.
+      const { url, token } = await tokenFor(aliceId, 'Alice');
+      const fresh = createChatClient({ url, token, storage: createMemoryStorage() });
+      try {
+        expect(fresh.$connection.get()).to.not.equal('online');
+        const el = await thread(fresh, group);
+        const button = () => part<HTMLButtonElement>(el, 'receipts-button');
+        await waitUntil(() => button()?.textContent?.trim() === 'Read by 0 of 1', 'the members should load once online', { timeout: 8000 });
+        await waitUntil(() => (bob.$conversations.get().find((c) => c.id === group)?.lastSeq ?? 0) >= 2, 'bob should hold the message');
+        bob.markRead(group);
+        await waitUntil(() => button()?.textContent?.trim() === 'Read by 1 of 1', 'bob read it');
+      } finally {
+        await fresh.close();
+      }
     });
   });
 });

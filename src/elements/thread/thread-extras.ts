@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ChatClient, ChatMessage, Member, Profile, UploadProgress } from '../../client/types.js';
+import type { ChatClient, ChatMessage, ConnectionState, Member, Profile, UploadProgress } from '../../client/types.js';
 import { AT_ALL, type ConversationId } from '../../protocol/ids.js';
 import { StoreController } from '../controllers/store-controller.js';
 
@@ -8,7 +8,7 @@ interface ExtrasDeps {
   target(): ConversationId | undefined;
 }
 
-/** Ms before a failed member load may be tried again (on the next render). */
+/** Ms before a failed member load is tried again. */
 const MEMBERS_RETRY_MS = 5000;
 const NO_UPLOADS: Record<string, UploadProgress> = {};
 
@@ -24,6 +24,8 @@ export class ThreadExtras implements ReactiveController {
   readonly #members: StoreController<Member[] | undefined>;
   readonly #uploads: StoreController<Record<string, UploadProgress>>;
   readonly #me: StoreController<Profile | undefined>;
+  /** Members load once the session is up: a thread opened from a link renders before that. */
+  readonly #connection: StoreController<ConnectionState>;
   /** Conversations whose members were asked for, per client. */
   readonly #asked = new WeakMap<ChatClient, Set<string>>();
   #listeningTo: ChatClient | undefined;
@@ -38,6 +40,7 @@ export class ThreadExtras implements ReactiveController {
     this.#members = new StoreController(host, () => { const id = target(); return id ? client()?.members?.(id) : undefined; }, undefined);
     this.#uploads = new StoreController(host, () => client()?.$uploads, NO_UPLOADS);
     this.#me = new StoreController(host, () => client()?.$me, undefined);
+    this.#connection = new StoreController(host, () => client()?.$connection, 'idle');
     host.addController(this);
   }
 
@@ -119,10 +122,16 @@ export class ThreadExtras implements ReactiveController {
     const client = this.#deps.client();
     const id = this.#deps.target();
     if (!client || !id || !id.startsWith('group:') || typeof client.loadMembers !== 'function') return;
+    if (this.#connection.value !== 'online') return;
     let asked = this.#asked.get(client);
     if (!asked) this.#asked.set(client, (asked = new Set()));
     if (asked.has(id) || this.#members.value !== undefined) return;
     asked.add(id);
-    client.loadMembers(id).catch(() => setTimeout(() => asked.delete(id), MEMBERS_RETRY_MS));
+    client.loadMembers(id).catch(() =>
+      setTimeout(() => {
+        asked.delete(id);
+        this.#host.requestUpdate();
+      }, MEMBERS_RETRY_MS),
+    );
   }
 }
