@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
@@ -7,18 +7,67 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
  * Vite 8 (rolldown/oxc) keeps standard decorators (`@property() accessor x`) as they are, and
  * browsers cannot run them yet. esbuild lowers them; this runs it first on our TypeScript
  * files that use decorators and leaves everything else to Vite.
+ *
+ * esbuild's `transform` writes its helpers (`__decorateElement`, `__privateGet` …) into every file
+ * it lowers, one copy per element. They are the same text each time, so each file imports them
+ * from one shared module instead (a file whose helpers differ from it keeps its own copy).
  */
 export function lowerDecorators(): Plugin {
+  const HELPERS = '\0natter:decorator-helpers';
+  let shared: Promise<Map<string, string>> | undefined;
+  // One class that makes esbuild write every helper its decorator lowering uses.
+  const everyHelper = () =>
+    (shared ??= transform(
+      `const d = (..._: unknown[]) => undefined as any;
+      @d class A extends Object {
+        @d accessor a = 1; @d static accessor b = 2; @d accessor #c = 3; @d f = 1; @d #pf = 2; @d static sf = 3;
+        @d m() {} @d #pm() {} @d static sm() {} @d get g() { return 1; } @d set g(_v) {} @d get #pg() { return 1; } @d set #pg(_v) {}
+        #x = 1; static #y = 2; static z = 3; w = () => this.#x; get #r() { return 1; } set #r(_v) {}
+        #q() { return #x in this; } n() { this.#x++; }
+        t() { return [this.#q(), this.#r, (this.#r = 2), A.#y, super.toString(), this.#c, this.#pg, this.#pm()]; }
+      }`,
+      { loader: 'ts', target: 'es2022' },
+    ).then((out) => helperPreamble(out.code).helpers));
   return {
     name: 'natter:lower-decorators',
     enforce: 'pre',
+    resolveId: (id) => (id === HELPERS ? id : null),
+    async load(id) {
+      if (id !== HELPERS) return null;
+      const helpers = await everyHelper();
+      return `${[...helpers.values()].join('\n')}\nexport { ${[...helpers.keys()].join(', ')} };\n`;
+    },
     async transform(code, id) {
       const file = id.split('?')[0];
       if (!file.endsWith('.ts') || file.includes('/node_modules/') || !/^\s*@\w/m.test(code)) return null;
       const out = await transform(code, { loader: 'ts', target: 'es2022', sourcemap: true, sourcefile: file });
-      return { code: out.code, map: out.map };
+      const own = helperPreamble(out.code);
+      const helpers = await everyHelper();
+      if (own.helpers.size === 0 || [...own.helpers].some(([name, text]) => helpers.get(name) !== text)) return { code: out.code, map: out.map };
+      // The import takes the helpers' place, padded to the same number of lines so the map still fits.
+      const use = `import { ${[...own.helpers.keys()].join(', ')} } from '${HELPERS}';${'\n'.repeat(own.lines)}`;
+      return { code: use + out.code.split('\n').slice(own.lines).join('\n'), map: out.map };
     },
   };
+}
+
+/**
+ * The helper declarations esbuild puts at the top of its output (`var __name = …;`, possibly over
+ * several lines, continuation lines indented or starting with `}`): by name, and how many lines.
+ */
+function helperPreamble(code: string): { helpers: Map<string, string>; lines: number } {
+  const helpers = new Map<string, string>();
+  const lines = code.split('\n');
+  let name = '';
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    const start = /^var (__\w+) = /.exec(line);
+    if (start) helpers.set((name = start[1]!), line);
+    else if (name && /^[\s}]/.test(line)) helpers.set(name, `${helpers.get(name)}\n${line}`);
+    else break;
+  }
+  return { helpers, lines: i };
 }
 
 /**
@@ -50,21 +99,23 @@ export function minifyCssLiterals(): Plugin {
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
- * Puts the script-tag file (built first, by `--mode cdn`) beside the demo as `cdn/natter.js`, so
- * the server that serves the demo serves it too and `examples/plain.html` can load it.
+ * Puts the script-tag files (built first, by `--mode cdn`: `natter.js` and its chunks) beside the
+ * demo under `cdn/`, so the server that serves the demo serves them too and
+ * `examples/plain.html` can load them.
  */
 function copyCdnBundle(): Plugin {
-  const file = here('./dist/cdn/natter.js');
+  const dir = here('./dist/cdn');
   return {
     name: 'natter:copy-cdn-bundle',
     apply: 'build',
     generateBundle() {
-      if (!existsSync(file)) {
+      if (!existsSync(`${dir}/natter.js`)) {
         this.warn('dist/cdn/natter.js is missing (run `vite build --mode cdn` first); examples/plain.html will not load it');
         return;
       }
-      this.emitFile({ type: 'asset', fileName: 'cdn/natter.js', source: readFileSync(file) });
-      if (existsSync(`${file}.map`)) this.emitFile({ type: 'asset', fileName: 'cdn/natter.js.map', source: readFileSync(`${file}.map`) });
+      for (const name of readdirSync(dir)) {
+        if (/\.js(\.map)?$/.test(name)) this.emitFile({ type: 'asset', fileName: `cdn/${name}`, source: readFileSync(`${dir}/${name}`) });
+      }
     },
   };
 }
@@ -111,13 +162,70 @@ const demo: UserConfig = {
   },
 };
 
+/** Stands for the core chunk's file name in `src/embed.ts` until the build knows it. */
+const CORE_FILE = '__NATTER_CORE_FILE__';
+
 /**
- * The script-tag file `dist/cdn/natter.js` (`vite build --mode cdn`): `src/embed.ts` and
- * everything it imports in one classic script (IIFE, global `Natter`), so it runs from a plain
- * `<script src>` on any page and any path, and reads `document.currentScript`.
+ * Turns the `natter` entry (`src/embed.ts`) into a classic script: the build emits it as an ES
+ * chunk, which is a valid script only while it imports and exports nothing statically (checked
+ * here), wrapped in a function so that its top-level names stay its own (a second copy on the
+ * page must not collide), and told the hashed name of the core chunk it imports.
+ */
+function classicLoader(): Plugin {
+  return {
+    name: 'natter:classic-loader',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const loader = bundle['natter.js'];
+      const core = Object.values(bundle).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'natter-core');
+      if (loader?.type !== 'chunk' || !core) return this.error('natter.js or the natter-core chunk is missing');
+      if (loader.imports.length || loader.exports.length || loader.dynamicImports.length || /\bimport\.meta\b/.test(loader.code)) {
+        return this.error(`natter.js must not import, export or use import.meta (it is a classic script): imports ${loader.imports.join(', ')}; exports ${loader.exports.join(', ')}`);
+      }
+      if (loader.code.split(CORE_FILE).length !== 2) return this.error(`natter.js must name ${CORE_FILE} exactly once`);
+      // The wrapper's head gets a line of its own, and the source map (an asset by now, or still
+      // the chunk's map) moves down one line with the code.
+      const mapComment = /\n*(\/\/# sourceMappingURL=\S+)\s*$/.exec(loader.code);
+      const body = mapComment ? loader.code.slice(0, mapComment.index) : loader.code;
+      loader.code = `(()=>{"use strict";\n${body.replace(CORE_FILE, `./${core.fileName}`)}\n})();\n${mapComment?.[1] ?? ''}`;
+      const mapAsset = bundle['natter.js.map'];
+      if (mapAsset?.type === 'asset') {
+        const map = JSON.parse(String(mapAsset.source)) as { mappings: string };
+        mapAsset.source = JSON.stringify({ ...map, mappings: `;${map.mappings}` });
+      } else if (loader.map) loader.map.mappings = `;${loader.map.mappings}`;
+    },
+  };
+}
+
+type ModuleInfoOf = (id: string) => { importedIds: readonly string[] } | null;
+const reachable = new Map<string, Set<string>>();
+
+/** The modules `entry` imports statically, directly or through others (itself included); worked out once per build. */
+function reachableFrom(entry: string, info: ModuleInfoOf): Set<string> {
+  let found = reachable.get(entry);
+  if (found) return found;
+  found = new Set<string>();
+  const todo = [entry];
+  for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+    if (found.has(id)) continue;
+    found.add(id);
+    todo.push(...(info(id)?.importedIds ?? []));
+  }
+  reachable.set(entry, found);
+  return found;
+}
+
+/**
+ * The script-tag files in `dist/cdn/` (`vite build --mode cdn`): `natter.js`, the classic script a
+ * page includes (`src/embed.ts`, see `classicLoader`), and the ES module chunks it imports from
+ * beside itself: `natter-core-<hash>.js` (`src/cdn/core.ts`: `<chat-widget>`'s closed state and
+ * the client) and the chunks that one imports later (`natter-panel-<hash>.js`: the panel's
+ * elements; `natter-emoji-data-<hash>.js`). Chunk names carry a content hash, so a CDN may cache
+ * them forever; `natter.js` names the current core. `.vite/manifest.json` lists the chunks and
+ * what each imports (the size benchmark reads it).
  */
 const cdn: UserConfig = {
-  plugins: [lowerDecorators(), minifyCssLiterals()],
+  plugins: [lowerDecorators(), minifyCssLiterals(), classicLoader()],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
@@ -127,11 +235,24 @@ const cdn: UserConfig = {
     target: 'es2022',
     sourcemap: true,
     minify: true,
-    lib: {
-      entry: here('./src/embed.ts'),
-      name: 'Natter',
-      formats: ['iife'],
-      fileName: () => 'natter.js',
+    manifest: true,
+    // No preload helper: the core chunk holds everything the launcher needs, and a lazy chunk
+    // imports only what is already loaded.
+    modulePreload: false,
+    rollupOptions: {
+      input: { natter: here('./src/embed.ts'), 'natter-core': here('./src/cdn/core.ts') },
+      // The core entry may export more than src/cdn/core.ts (what the lazy chunks import from it).
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        format: 'es',
+        entryFileNames: (chunk) => (chunk.name === 'natter' ? 'natter.js' : '[name]-[hash].js'),
+        chunkFileNames: 'natter-[name]-[hash].js',
+        // Everything the core entry imports statically goes into it: one request for the
+        // launcher, none that waits on another (the lazy chunks import from it).
+        manualChunks(id, { getModuleInfo }) {
+          return reachableFrom(here('./src/cdn/core.ts'), getModuleInfo).has(id) ? 'natter-core' : null;
+        },
+      },
     },
   },
 };

@@ -1,12 +1,14 @@
 /**
  * Embedding, against the built server: the script-tag file `dist/cdn/natter.js` on another
  * site's page that knows nothing about Natter (its only script, served from a path of that
- * site's choosing; the token comes from that site's backend, which knows the visitor by a
- * cookie), and the built examples (`/examples/plain.html`, `react.html`, `vue.html`).
+ * site's choosing, or from a CDN on another origin; the token comes from that site's backend,
+ * which knows the visitor by a cookie), and the built examples (`/examples/plain.html`,
+ * `react.html`, `vue.html`). The script loads its chunks from beside itself: first the widget's
+ * closed state, then the panel's elements.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -20,15 +22,60 @@ const ROOT = new URL('..', import.meta.url).pathname;
 let server: RunningServer;
 let browser: Browser;
 let host: Awaited<ReturnType<typeof startHostSite>>;
+let cdn: Awaited<ReturnType<typeof startCdn>>;
 
 useBuiltProduct(async (s, b) => {
   server = s;
   browser = b;
+  cdn = await startCdn();
   host = await startHostSite();
 });
 after(async () => {
   await host?.close();
+  await cdn?.close();
 });
+
+const CDN_DIR = join(ROOT, 'dist/cdn');
+/** The files of the script-tag build (`natter.js` and its chunks); nothing else is served from it. */
+const cdnFile = (name: string) => (/^natter[\w.-]*\.js$/.test(name) && readdirSync(CDN_DIR).includes(name) ? readFileSync(join(CDN_DIR, name)) : undefined);
+const CDN_PATH = '/npm/natter@0.1.0/dist/cdn/';
+
+/**
+ * A CDN on an origin of its own: the build's files under a nested, versioned path, with the CORS
+ * header public CDNs send (the chunks are ES modules, fetched in CORS mode). It logs every
+ * request, and can hold back the files a pattern names until the test lets them through.
+ */
+async function startCdn() {
+  const requests: string[] = [];
+  const held: Array<{ pattern: RegExp; gate: Promise<void> }> = [];
+  const site = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://cdn').pathname;
+    requests.push(path);
+    const name = path.startsWith(CDN_PATH) ? path.slice(CDN_PATH.length) : '';
+    const body = cdnFile(name);
+    if (!body) return void res.writeHead(404, { 'access-control-allow-origin': '*' }).end();
+    for (const h of held) if (h.pattern.test(name)) await h.gate;
+    res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' }).end(body);
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const { port } = site.address() as AddressInfo;
+  return {
+    // `localhost`, where the page is on `127.0.0.1`: another origin on the same loopback server.
+    url: `http://localhost:${port}${CDN_PATH}`,
+    requests,
+    /** Holds back the files `pattern` names; call the result to let them (and those waiting) through. */
+    hold(pattern: RegExp): () => void {
+      let release!: () => void;
+      const entry = { pattern, gate: new Promise<void>((resolve) => (release = resolve)) };
+      held.push(entry);
+      return () => {
+        held.splice(held.indexOf(entry), 1);
+        release();
+      };
+    },
+    close: () => new Promise<void>((resolve) => site.close(() => resolve())),
+  };
+}
 
 async function admin<T>(method: string, path: string, body?: object): Promise<T> {
   const res = await fetch(`${server.url}${path}`, {
@@ -57,14 +104,22 @@ async function startHostSite(): Promise<{ url: string; close(): Promise<void> }>
   const socketUrl = `${server.url.replace(/^http/, 'ws')}/ws`;
   const site = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://host');
-    if (url.pathname === '/assets/vendor/natter@0.1.0/natter.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(join(ROOT, 'dist/cdn/natter.js')));
+    const vendored = url.pathname.startsWith('/assets/vendor/natter@0.1.0/') && cdnFile(url.pathname.slice('/assets/vendor/natter@0.1.0/'.length));
+    if (vendored) {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(vendored);
     } else if (url.pathname === '/shop') {
       const user = url.searchParams.get('user') ?? 'guest';
       res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': `shop-session=${user}; Path=/; HttpOnly` }).end(
         `<!doctype html><html lang="en"><head><title>A shop</title></head><body><h1>A shop</h1>
         <script src="/assets/vendor/natter@0.1.0/natter.js" data-server="${socketUrl}" data-token-url="/chat-token"
           data-conversation="group:demo" data-position="bottom-left"></script></body></html>`,
+      );
+    } else if (url.pathname === '/cdn-shop') {
+      // The same page with the script from the CDN's origin.
+      const user = url.searchParams.get('user') ?? 'guest';
+      res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': `shop-session=${user}; Path=/; HttpOnly` }).end(
+        `<!doctype html><html lang="en"><head><title>A shop</title></head><body><h1>A shop</h1>
+        <script src="${cdn.url}natter.js" data-server="${socketUrl}" data-token-url="/chat-token" data-conversation="group:demo"></script></body></html>`,
       );
     } else if (url.pathname === '/chat-token') {
       const user = /shop-session=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
@@ -137,6 +192,83 @@ test('on a 320px-wide screen the open panel fills the viewport', async () => {
   await page.locator('chat-widget [part~="launcher"]').click();
   const box = await page.locator('chat-widget [part~="panel"]').boundingBox();
   assert.deepEqual(box && [box.x, box.y, box.width, box.height], [0, 0, 320, 760]);
+  await page.context().close();
+});
+
+test('from a CDN on another origin: the launcher comes first and the panel after it, both from beside the script; the panel opens at once and fills in', async () => {
+  const release = cdn.hold(/^natter-panel-/);
+  const seen = cdn.requests.length;
+  const page = await newPage();
+  try {
+    await page.goto(`${host.url}/cdn-shop?user=gus`);
+    const launcher = page.locator('chat-widget [part~="launcher"]');
+    await launcher.waitFor();
+    await synced(page);
+
+    // The closed widget works without the panel's chunk: the badge counts a new message.
+    assert.equal(await page.evaluate(() => !!customElements.get('chat-thread')), false, 'the panel is held back');
+    const badge = page.locator('chat-widget [part~="badge"]');
+    const before = (await badge.count()) ? Number(await badge.innerText()) : 0;
+    await admin('POST', '/v1/messages', { from: 'alice', groupId: 'demo', elem: { type: 'text', text: 'Welcome, Gus!' } });
+    await until(async () => (await badge.count()) && Number(await badge.innerText()) === before + 1, 'the unread badge to count the new message');
+
+    // Opening does not wait for the chunk: the panel shows at once, busy until its elements arrive.
+    await launcher.click();
+    const panel = page.locator('chat-widget [part~="panel"]');
+    assert.equal(await panel.isVisible(), true);
+    assert.equal(await panel.getAttribute('aria-busy'), 'true');
+    release();
+    await page.locator('chat-widget chat-thread [part~="bubble"]', { hasText: 'Welcome, Gus!' }).waitFor();
+    assert.equal(await panel.getAttribute('aria-busy'), 'false');
+    const input = page.locator('chat-widget message-composer [part~="input"]');
+    await until(() => input.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), 'focus to move into the composer');
+    await input.fill('Hello from a CDN-loaded widget');
+    await input.press('Enter');
+    await until(async () => {
+      const history = await admin<{ messages: Array<{ elem: { text?: string }; sender: string }> }>('GET', '/v1/users/alice/conversations/group:demo/messages?limit=20');
+      return history.messages.some((m) => m.sender === 'gus' && m.elem.text === 'Hello from a CDN-loaded widget');
+    }, 'the message to be stored and visible to alice');
+
+    // Every file came from the script's own directory on the CDN: the script, then the core.
+    const requested = cdn.requests.slice(seen);
+    assert.ok(requested.every((p) => p.startsWith(CDN_PATH)), requested.join(', '));
+    const names = requested.map((p) => p.slice(CDN_PATH.length));
+    assert.equal(names[0], 'natter.js');
+    assert.match(names[1] ?? '', /^natter-core-[\w-]+\.js$/);
+    assert.ok(names.some((n) => /^natter-panel-[\w-]+\.js$/.test(n)), names.join(', '));
+  } finally {
+    release();
+    await page.context().close();
+  }
+});
+
+test('once the page has loaded, the widget works offline: the panel and the emoji list came while the page was idle', async () => {
+  const seen = cdn.requests.length;
+  const page = await newPage();
+  await page.goto(`${host.url}/cdn-shop?user=hana`);
+  await synced(page);
+  // Nobody opened the widget: the panel and what it loads on demand were fetched on idle.
+  await page.waitForFunction(() => !!customElements.get('message-composer') && !!customElements.get('chat-thread'));
+  await until(() => cdn.requests.slice(seen).some((p) => /\/natter-emoji-data-[\w-]+\.js$/.test(p)), 'the emoji list to be fetched');
+
+  await page.context().setOffline(true);
+  await page.waitForFunction(() => document.querySelector('chat-widget')?.client?.$connection.get() !== 'online');
+  await page.locator('chat-widget [part~="launcher"]').click();
+  await page.locator('chat-widget chat-thread [part~="bubble"]').first().waitFor();
+  const composer = page.locator('chat-widget message-composer');
+  await composer.locator('[part~="emoji-button"]').click();
+  await composer.locator('[part~="emoji"]').first().waitFor();
+  await composer.locator('[part~="emoji-button"]').click();
+  const input = composer.locator('[part~="input"]');
+  await input.fill('written offline in the widget');
+  await input.press('Enter');
+  await page.locator('chat-widget chat-thread [part~="message"][part~="self"]', { hasText: 'written offline in the widget' }).waitFor();
+
+  await page.context().setOffline(false);
+  await until(async () => {
+    const history = await admin<{ messages: Array<{ elem: { text?: string }; sender: string }> }>('GET', '/v1/users/alice/conversations/group:demo/messages?limit=20');
+    return history.messages.some((m) => m.sender === 'hana' && m.elem.text === 'written offline in the widget');
+  }, 'the message written offline to be delivered when the network is back', 20_000);
   await page.context().close();
 });
 

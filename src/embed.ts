@@ -1,15 +1,17 @@
 /**
- * The script-tag entry, built into `dist/cdn/natter.js` (one classic script, no imports, so it
- * can be served from any path of any CDN). It registers every element; when its own `<script>`
- * tag names a server it also mounts a `<chat-widget>`:
+ * The script-tag file, `dist/cdn/natter.js`: a small classic script that a page includes with
+ * `<script src="…/natter.js" data-server="wss://chat.example.com/ws" data-token-url="/chat-token">`
+ * from any path of any CDN. It reads its own `<script>` tag (`document.currentScript`, only set
+ * while it first runs), puts a `<chat-widget>` on the page at once and imports the rest as ES
+ * module chunks that sit next to it (resolved against its own URL): first the widget's closed
+ * state (`./cdn/core.ts`: launcher, unread badge, the client), then, when the widget opens or the
+ * page is idle, the panel's elements. Without `data-server` it mounts nothing and registers every
+ * element.
  *
- *   <script src="…/natter.js" data-server="wss://chat.example.com/ws" data-token-url="/chat-token"></script>
- *
- * The build exposes this module as the global `Natter` (`Natter.mount({...})` for pages that
- * want to mount a widget themselves).
+ * It imports nothing at run time but its chunks (type imports only), so the build can emit it as
+ * a classic script; the build replaces `CORE_FILE` with the core chunk's file name.
  */
-import './elements/define.js';
-import { WIDGET_POSITIONS, type ChatWidget, type WidgetPosition } from './elements/chat-widget.js';
+import type { ChatWidget, WidgetPosition } from './elements/chat-widget.js';
 
 export interface MountOptions {
   /** WebSocket URL of the server; `https://…` or a page-relative `/ws` also work. */
@@ -26,8 +28,36 @@ export interface MountOptions {
   id?: string;
 }
 
+/** What the script tag exposes as `window.Natter`. */
+export interface NatterGlobal {
+  /** Appends a configured `<chat-widget>` to the page (or `parent`) and returns it; it upgrades when its chunk is in. */
+  mount(options: MountOptions, parent?: HTMLElement): ChatWidget;
+  /** Reads the `data-*` attributes of a script tag; undefined when it names no server. */
+  optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions | undefined;
+  /** The widget mounted from the script tag's attributes, if any. */
+  widget: ChatWidget | undefined;
+  /** Settles when the elements this script registers at once are registered (`<chat-widget>`, or all without `data-server`). */
+  ready: Promise<void>;
+  /** Registers every element, loading what is not loaded yet. */
+  defineAll(): Promise<void>;
+}
+
+/** The core chunk's exports (`./cdn/core.ts`). */
+interface Core {
+  defineAll(): Promise<void>;
+}
+
+/** Replaced by the build with `./natter-core-<hash>.js`. */
+const CORE_FILE = '__NATTER_CORE_FILE__';
+
+// The same list as `WIDGET_POSITIONS` in chat-widget.ts, which this file must not import (it would
+// bring Lit into the one file that has to be small); the type keeps them in step.
+const POSITIONS: readonly WidgetPosition[] = ['bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'];
+
 /** Appends a configured `<chat-widget>` to the page's body (once the body exists) and returns it. */
-export function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
+function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
+  // Until its chunk registers the tag this is a plain element; the properties set now are taken
+  // over when it upgrades (Lit keeps properties set before the upgrade).
   const widget = document.createElement('chat-widget');
   widget.id = options.id || 'natter-widget';
   widget.server = options.server;
@@ -44,10 +74,10 @@ export function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
 }
 
 /** Reads the `data-*` attributes of the script tag; undefined when it names no server. */
-export function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions | undefined {
+function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions | undefined {
   const data = (script as HTMLScriptElement | null)?.dataset;
   if (!data?.server) return undefined;
-  const position = WIDGET_POSITIONS.find((p) => p === data.position);
+  const position = POSITIONS.find((p) => p === data.position);
   const theme = data.theme === 'light' || data.theme === 'dark' ? data.theme : '';
   return {
     server: data.server,
@@ -62,7 +92,25 @@ export function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountO
 }
 
 // `currentScript` is only set while a classic script runs for the first time: read it now.
-const fromScript = optionsFromScript(document.currentScript);
+const script = document.currentScript as HTMLScriptElement | null;
+const fromScript = optionsFromScript(script);
+// The chunks sit next to this file, wherever it is served from (a classic script's own `import()`
+// would resolve against it too; an absolute URL leaves no doubt in any browser).
+const core = import(/* @vite-ignore */ new URL(CORE_FILE, script?.src || document.baseURI).href) as Promise<Core>;
+const widget = fromScript ? mount(fromScript) : undefined;
+const defineAll = () => core.then((m) => m.defineAll());
 
-/** The widget mounted from the script tag's attributes, if any. */
-export const widget: ChatWidget | undefined = fromScript ? mount(fromScript) : undefined;
+declare global {
+  interface Window {
+    Natter?: NatterGlobal;
+  }
+}
+
+// A second copy of the script (registering nothing twice) keeps the first copy's widget.
+window.Natter = {
+  mount,
+  optionsFromScript,
+  widget: widget ?? window.Natter?.widget,
+  ready: widget ? core.then(() => undefined) : defineAll(),
+  defineAll,
+};

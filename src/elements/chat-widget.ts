@@ -6,7 +6,7 @@ import { parseConversationId, isConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
-import { resolveLocale } from './i18n/locale.js';
+import { LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
@@ -57,6 +57,7 @@ export class ChatWidget extends LitElement {
   static override styles = styles;
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
+  #locale = new LocaleController(this);
 
   /** Whether the panel is open. */
   @property({ type: Boolean, reflect: true }) accessor open = false;
@@ -223,7 +224,7 @@ export class ChatWidget extends LitElement {
   }
 
   override render() {
-    const t = widgetStrings(resolveLocale(this));
+    const t = widgetStrings();
     const title = this.label || t.title;
     const conversations = this.#conversations.value;
     const unread = conversations.reduce((sum, c) => sum + c.unread, 0);
@@ -236,7 +237,7 @@ export class ChatWidget extends LitElement {
         type="button"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="panel"
-        aria-label=${unread > 0 ? `${t.open}, ${t.unread(unread)}` : t.open}
+        aria-label=${unread > 0 ? t.openWithUnread(unread) : t.open}
         @click=${this.onLauncherClick}
         @pointerenter=${this.onLauncherIntent}
         @focus=${this.onLauncherIntent}

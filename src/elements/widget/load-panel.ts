@@ -1,0 +1,34 @@
+/**
+ * Loads the elements of `<chat-widget>`'s panel once per page (see `./panel.ts`), and what the
+ * panel loads on demand after that, when the page is idle.
+ */
+let panel: Promise<void> | undefined;
+
+/** The tags `./panel.ts` registers; kept here so that asking costs no download. */
+const PANEL_TAGS = ['chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'broadcast-banner', 'forward-dialog'];
+
+/** Whether every element of the panel is registered already (by `natter/define`, or a load before). */
+export function panelDefined(): boolean {
+  return PANEL_TAGS.every((tag) => customElements.get(tag));
+}
+
+/** Registers the panel's elements, loading them first if needed; a failed load is tried again next time. */
+export function loadPanel(): Promise<void> {
+  panel ??= import('./panel.js').then(
+    (m) => {
+      m.definePanel();
+      whenIdle(() => void m.prefetchPanelExtras().catch(() => undefined));
+    },
+    (error: unknown) => {
+      panel = undefined;
+      throw error;
+    },
+  );
+  return panel;
+}
+
+/** Runs `task` when the page is idle, and at the latest after `timeout` ms. */
+export function whenIdle(task: () => void, timeout = 2000): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout });
+  else setTimeout(task, Math.min(timeout, 200));
+}

@@ -1,0 +1,35 @@
+/**
+ * What `<chat-widget>`'s open panel is made of: every element but the widget itself. The
+ * widget loads this module when it first opens, or before that when the page is idle or the
+ * launcher is pointed at or focused, so its closed state (launcher and unread badge) does not
+ * wait for the rest. In the script-tag build this is its own chunk.
+ */
+import { BroadcastBanner } from '../broadcast-banner.js';
+import { ChatSession } from '../chat-session.js';
+import { ChatThread } from '../chat-thread.js';
+import { ConversationList } from '../conversation-list.js';
+import { ForwardDialog } from '../forward-dialog.js';
+import { MessageComposer } from '../message-composer.js';
+import { defineElements } from './define-elements.js';
+
+export const panelElements = {
+  'chat-session': ChatSession,
+  'conversation-list': ConversationList,
+  'chat-thread': ChatThread,
+  'message-composer': MessageComposer,
+  'broadcast-banner': BroadcastBanner,
+  'forward-dialog': ForwardDialog,
+} as const satisfies Record<string, CustomElementConstructor>;
+
+/** Registers the panel's elements (a tag already registered is left alone). */
+export function definePanel(): void {
+  defineElements(panelElements);
+}
+
+/**
+ * Fetches what the panel loads only on demand (the composer's emoji list), so that a page that
+ * goes offline after loading still has it.
+ */
+export async function prefetchPanelExtras(): Promise<void> {
+  await import('../composer/emoji-data.js');
+}
