@@ -4,6 +4,7 @@ import {
   decodeClientFrame,
   encodeFrame,
   LIMITS,
+  parseConversationId,
   UNFORWARDABLE_ELEM_TYPES,
   type Broadcast,
   type ClientFrame,
@@ -387,6 +388,22 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     entry.error = result.error.toJSON();
   }
 
+  /** A p2p conversation this user starts has no name until the server lists it: ask for the peer's. */
+  function learnPeerName(id: ConversationId): void {
+    const c = conversations.get(id);
+    if (!c || c.type !== 'p2p' || c.name !== undefined || connection.$state.get() !== 'online') return;
+    const peerId = parseConversationId(id).target;
+    members.load(id).then(
+      (list) => {
+        const peer = list.find((m) => m.id === peerId);
+        if (!peer) return;
+        conversations.applyPeerProfile(id, peer);
+        conversations.publish();
+      },
+      () => undefined, // offline or refused: the next session's conversation list names it
+    );
+  }
+
   async function queue(entry: OutboxEntry): Promise<ChatMessage> {
     check(entry);
     if (entry.state === 'rejected' && entry.options.onlineUserOnly) throw ChatError.from(entry.error!);
@@ -394,6 +411,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (closed) throw new ChatError('CANCELLED', 'The client was closed.');
     conversations.ensure(entry.conversationId);
     conversations.publish();
+    learnPeerName(entry.conversationId);
     if (entry.options.onlineUserOnly) return sendEphemeral(entry);
     return outbox.add<ChatMessage>(entry);
   }
@@ -441,6 +459,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       if (closed) throw new ChatError('CANCELLED', 'The client was closed.');
       conversations.ensure(conversationId);
       conversations.publish();
+      learnPeerName(conversationId);
       return outbox.add<ChatMessage>(entry);
     },
 

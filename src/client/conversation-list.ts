@@ -23,6 +23,8 @@ export interface ConversationList {
   applyMessage(message: Message, myId: string | undefined): void;
   /** This user read up to `seq`; `unreadAbove` counts held unread messages above a seq. */
   applyRead(id: ConversationId, seq: number, unreadAbove: (seq: number) => number): void;
+  /** The peer of a p2p conversation that has no name yet (a new one): its name and avatar. */
+  applyPeerProfile(id: ConversationId, profile: { name?: string; avatar?: string }): void;
   /** `receipt.read`: the peer of a p2p conversation read up to `seq`. */
   applyReceipt(id: ConversationId, userId: string, seq: number): void;
   /** Publishes the collected changes to `$conversations`. */
@@ -85,6 +87,11 @@ export function createConversationList(initial: readonly Conversation[] = []): C
       const next: Conversation = { ...c, lastSeq: message.seq };
       if (!message.isExcludedFromLastMessage) next.lastMessage = message;
       const fromOther = message.sender !== myId;
+      // A p2p conversation the server has not described yet is named after the peer who wrote.
+      if (c.type === 'p2p' && next.name === undefined && fromOther && message.senderProfile?.name) {
+        next.name = message.senderProfile.name;
+        if (message.senderProfile.avatar) next.avatar = message.senderProfile.avatar;
+      }
       if (fromOther && !message.isExcludedFromUnreadCount && message.seq > c.readSeq) {
         next.unread = c.unread + 1;
         const at = message.groupAtUserList;
@@ -101,6 +108,12 @@ export function createConversationList(initial: readonly Conversation[] = []): C
       }
       const unread = seq >= c.lastSeq ? 0 : Math.min(c.unread, unreadAbove(seq));
       put({ ...c, readSeq: seq, unread, mentioned: unread > 0 ? c.mentioned : false });
+    },
+
+    applyPeerProfile(id, profile) {
+      const c = byId.get(id);
+      if (!c || c.type !== 'p2p' || c.name !== undefined || !profile.name) return;
+      put({ ...c, name: profile.name, ...(profile.avatar ? { avatar: profile.avatar } : {}) });
     },
 
     applyReceipt(id, userId, seq) {

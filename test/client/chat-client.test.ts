@@ -49,6 +49,20 @@ describe('chat client against the real server', () => {
     await until(() => bob.$conversations.get().find((c) => c.id === `p2p:${a}`)?.unread === 1, 'bob unread 1');
   });
 
+  test('a new 1:1 conversation is named after the peer on both sides at once, not by its id', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    for (const [id, name] of [[a, 'Alice'], [b, 'Bob']]) assert.equal((await srv.admin('PUT', `/v1/users/${id}`, { name })).ok, true);
+    const alice = track(connectClient(srv, await srv.token(a)));
+    const bob = track(connectClient(srv, await srv.token(b)));
+    await Promise.all([synced(alice), synced(bob)]);
+    assert.equal(alice.$conversations.get().length, 0);
+
+    await alice.send(`p2p:${b}`, 'hi bob');
+    // The sender learns the peer's name from the member list, the recipient from the message.
+    await until(() => alice.$conversations.get().find((c) => c.id === `p2p:${b}`)?.name === 'Bob', 'alice sees "Bob"');
+    await until(() => bob.$conversations.get().find((c) => c.id === `p2p:${a}`)?.name === 'Alice', 'bob sees "Alice"');
+  });
+
   test('a group message reaches every other member once, in seq order', async () => {
     const [a, b, c] = [uid('alice'), uid('bob'), uid('carol')];
     const group = uid('team');
