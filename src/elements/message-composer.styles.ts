@@ -44,6 +44,10 @@ export const styles = [
 
     [part~='input']::placeholder {
       color: var(--_muted);
+      /* One line at any width: an empty composer must not grow taller on a narrow screen. */
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
 
     [part~='input']:focus-visible {

@@ -94,6 +94,13 @@ describe('narrow layout (320 px)', function () {
     // The composer and the header's buttons are all on screen.
     const composer = widget.shadowRoot!.querySelector('message-composer')!;
     expect(part(composer, 'input')!.getBoundingClientRect().width).to.be.above(120);
+    // An empty composer keeps one line: its placeholder does not wrap and make it taller.
+    const input = part<HTMLTextAreaElement>(composer, 'input')!;
+    expect(input.value).to.equal('');
+    const lineHeight = parseFloat(getComputedStyle(input).lineHeight);
+    const { paddingTop, paddingBottom, borderTopWidth, borderBottomWidth } = getComputedStyle(input);
+    const chrome = [paddingTop, paddingBottom, borderTopWidth, borderBottomWidth].reduce((sum, v) => sum + parseFloat(v), 0);
+    expect(input.getBoundingClientRect().height, 'the empty composer is one line tall').to.be.below(chrome + lineHeight * 1.5);
     expect(part(widget, 'close-button')!.getBoundingClientRect().right).to.be.at.most(WIDTH);
     widget.hide();
   });

@@ -5,14 +5,13 @@ import type { ElemContext } from './context.js';
 import { mediaBox } from './image.js';
 import { safeMediaUrl } from './safe-url.js';
 
-/** A voice message or audio file: the browser's own player (metadata only until played) and its length. */
+/** A voice message or audio file: the browser's own player (metadata only until played; it shows the length). */
 export function renderSound(elem: SoundElem, ctx: ElemContext): TemplateResult | undefined {
   const src = safeMediaUrl(ctx.fileUrl(elem.url));
   if (!src) return undefined;
   const duration = formatDuration(elem.duration);
   return html`<div class="audio-player">
     <audio part="audio" controls preload="metadata" src=${src} aria-label=${ctx.t.voiceMessage(duration)}></audio>
-    <span part="duration">${duration}</span>
   </div>`;
 }
 
