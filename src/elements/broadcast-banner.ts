@@ -7,7 +7,10 @@ import { dismissalKey, loadDismissed, saveDismissed } from './broadcast-dismissa
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import { BroadcastDismissEvent } from './events/broadcast-dismiss.js';
-import { formatShortTime } from './format.js';
+import { formatDateTime, formatShortTime } from './format.js';
+import { bannerStrings } from './i18n/banner.js';
+import { LocaleController } from './i18n/localize.js';
+import { uiStrings } from './i18n/ui.js';
 import { linkify } from './linkify.js';
 import { styles } from './broadcast-banner.styles.js';
 
@@ -44,12 +47,13 @@ export class BroadcastBanner extends LitElement {
 
   #broadcasts = new StoreController<Broadcast[]>(this, () => this.client?.$broadcasts, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
+  #locale = new LocaleController(this);
 
-  /** Accessible name of the banner. */
-  @property() accessor label = 'Announcements';
+  /** Accessible name of the banner; empty uses "Announcements" in the element's language. */
+  @property() accessor label = '';
 
-  /** Name shown for broadcasts sent without a `from`. */
-  @property({ attribute: 'default-sender' }) accessor defaultSender = 'Announcement';
+  /** Name shown for broadcasts sent without a `from`; empty uses "Announcement" in the element's language. */
+  @property({ attribute: 'default-sender' }) accessor defaultSender = '';
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -58,8 +62,8 @@ export class BroadcastBanner extends LitElement {
 
   /** Id of the shown broadcast; the newest when unset or gone. */
   @state() private accessor currentId = '';
-  /** Text of the polite live region. */
-  @state() private accessor announcement = '';
+  /** Text of the polite live region (made at render time, so it is in the active locale). */
+  @state() private accessor announcement: () => string = () => '';
 
   #dismissed = new Set<string>();
   #dismissedFor: string | undefined;
@@ -90,7 +94,7 @@ export class BroadcastBanner extends LitElement {
     if (newest && newest.time > this.#newestTime) {
       this.#newestTime = newest.time;
       this.currentId = '';
-      this.announcement = this.#describe(newest);
+      this.announcement = () => this.#describe(newest);
     }
     super.update(changed);
   }
@@ -127,7 +131,8 @@ export class BroadcastBanner extends LitElement {
     if (!shown || list.length < 2) return;
     const next = list[(shown.index + delta + list.length) % list.length]!;
     this.currentId = next.id;
-    this.announcement = `${(shown.index + delta + list.length) % list.length + 1} of ${list.length}. ${this.#describe(next)}`;
+    const page = ((shown.index + delta + list.length) % list.length) + 1;
+    this.announcement = () => bannerStrings().paged(page, list.length, this.#describe(next));
   }
 
   #visible(): Broadcast[] {
@@ -142,41 +147,46 @@ export class BroadcastBanner extends LitElement {
     return broadcast && { broadcast, index };
   }
 
+  #sender(b: Broadcast): string {
+    return b.from ?? (this.defaultSender || bannerStrings().defaultSender);
+  }
+
   #describe(b: Broadcast): string {
-    return `${b.from ?? this.defaultSender}: ${b.content}`;
+    return uiStrings().said(this.#sender(b), b.content);
   }
 
   override render() {
     const list = this.#visible();
     const shown = this.#shown(list);
     return html`
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement()}</div>
       ${shown ? this.#renderBroadcast(shown.broadcast, shown.index, list.length) : nothing}
     `;
   }
 
   #renderBroadcast(b: Broadcast, index: number, total: number) {
+    const t = bannerStrings();
     return html`
-      <section part="broadcast" aria-label=${this.label} data-id=${b.id}>
+      <section part="broadcast" aria-label=${this.label || t.label} data-id=${b.id}>
         <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">
           <path d="M3 10v4a1 1 0 0 0 1 1h2l5 4V5L6 9H4a1 1 0 0 0-1 1zm13.5 2A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z" />
         </svg>
         <div class="body">
           <p part="content">${linkify(b.content).map((p) => (p.href ? html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>` : p.text))}</p>
           <p part="meta">
-            <span part="sender">${b.from ?? this.defaultSender}</span>
+            <span part="sender">${this.#sender(b)}</span>
             <span aria-hidden="true">·</span>
-            <time part="time" datetime=${new Date(b.time).toISOString()} title=${new Date(b.time).toLocaleString()}>${formatShortTime(b.time)}</time>
+            <time part="time" datetime=${new Date(b.time).toISOString()} title=${formatDateTime(b.time)}>${formatShortTime(b.time)}</time>
           </p>
         </div>
         ${total > 1
-          ? html`<div part="pager" role="group" aria-label="Browse announcements">
-              <button part="previous-button" type="button" aria-label="Newer announcement" @click=${this.onPrevious}>‹</button>
-              <span part="count" aria-label="Announcement ${index + 1} of ${total}">${index + 1} of ${total}</span>
-              <button part="next-button" type="button" aria-label="Older announcement" @click=${this.onNext}>›</button>
+          ? html`<div part="pager" role="group" aria-label=${t.browse}>
+              <button part="previous-button" type="button" aria-label=${t.newer} @click=${this.onPrevious}>‹</button>
+              <span part="count" aria-label=${t.countLabel(index + 1, total)}>${t.count(index + 1, total)}</span>
+              <button part="next-button" type="button" aria-label=${t.older} @click=${this.onNext}>›</button>
             </div>`
           : nothing}
-        <button part="dismiss-button" type="button" aria-label="Dismiss announcement" @click=${this.onDismiss}>
+        <button part="dismiss-button" type="button" aria-label=${t.dismiss} @click=${this.onDismiss}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" /></svg>
         </button>
       </section>

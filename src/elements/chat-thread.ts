@@ -10,7 +10,7 @@ import { chatClientContext, chatStickersContext, type StickerSet } from './conte
 import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
 import type { ForwardDialog } from './forward-dialog.js';
-import { resolveLocale } from './i18n/locale.js';
+import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { MessageActions } from './thread/message-actions.js';
 import { announcementOf, renderRow } from './thread/message-row.js';
@@ -125,12 +125,13 @@ export class ChatThread extends LitElement {
   #messages = new StoreController<ChatMessage[]>(this, () => this.#target && this.client?.messages(this.#target), []);
   #hasOlder = new StoreController<boolean>(this, () => this.#target && this.client?.hasOlder(this.#target), false);
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
+  #locale = new LocaleController(this);
 
   /** Conversation to show, `p2p:<user>` or `group:<id>`. */
   @property() accessor conversation = '';
 
-  /** Accessible name of the message log. */
-  @property() accessor label = 'Messages';
+  /** Accessible name of the message log; empty uses "Messages" in the element's language. */
+  @property() accessor label = '';
 
   /** Stickers for face messages, `{ [key]: imageUrl }` or `[{ key, url, label? }]`; from the nearest `<chat-session>`, or set it directly. */
   @consume({ context: chatStickersContext, subscribe: true })
@@ -156,8 +157,8 @@ export class ChatThread extends LitElement {
   /** Keys of the shown messages, recomputed when the store's array changes. */
   #keys: string[] = [];
   #keysOf: ChatMessage[] | undefined;
-  /** What the live region said lately (rows come and go as the log scrolls, so they stay silent). */
-  #announcements: { key: string; text: string }[] = [];
+  /** Messages the live region announced lately (rows come and go as the log scrolls, so they stay silent); said in the active locale. */
+  #announcements: { key: string; message: ChatMessage }[] = [];
   /** The conversation's read position when it was opened: where "first unread" starts. */
   #unreadFrom: number | undefined;
   #list = new VirtualList({
@@ -236,7 +237,7 @@ export class ChatThread extends LitElement {
       // Sending a message brings the thread back to the bottom, where it shows.
       if (own) this.#atBottom = true;
       if (news.length > 0 && !this.#atBottom) this.#unseen = true;
-      if (news.length > 0) this.#announcements = [...this.#announcements, ...news.map((m) => ({ key: messageKey(m), text: announcementOf(m) }))].slice(-3);
+      if (news.length > 0) this.#announcements = [...this.#announcements, ...news.map((m) => ({ key: messageKey(m), message: m }))].slice(-3);
     }
     this.#unreadFrom ??= this.#conversations.value.find((c) => c.id === this.conversation)?.readSeq;
     this.#list.prepare(keys);
@@ -297,7 +298,7 @@ export class ChatThread extends LitElement {
     const request = new ForwardRequestEvent({ conversationId, messageIds: [...messageIds], merge });
     if (!this.dispatchEvent(request)) return true;
     await this.updateComplete;
-    const title = mergeTitle(uiStrings(resolveLocale(this)), this.#messages.value, messageIds);
+    const title = mergeTitle(uiStrings(), this.#messages.value, messageIds);
     await this.forwardDialog?.show({ conversationId, messageIds: merge ? messageIds.slice(0, LIMITS.mergerMessages) : messageIds, merge, title });
     return true;
   }
@@ -359,21 +360,20 @@ export class ChatThread extends LitElement {
   }
 
   override render() {
+    const t = uiStrings();
     if (!this.#target) {
-      return html`<slot name="empty"><p class="note">Choose a conversation to start chatting.</p></slot>`;
+      return html`<slot name="empty"><p class="note">${t.chooseConversation}</p></slot>`;
     }
     const messages = this.#messages.value;
     const summary = this.#conversations.value.find((c) => c.id === this.conversation);
-    const locale = resolveLocale(this);
-    const t = uiStrings(locale);
     const actions = this.#actions;
-    const ctx = rowContext({ client: this.client, target: this.#target, t, locale, summary, actions, extras: this.#extras, stickers: this.stickers });
+    const ctx = rowContext({ client: this.client, target: this.#target, t, summary, actions, extras: this.#extras, stickers: this.stickers });
     const { start, end } = this.#list;
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
-      <div part="log" role="log" aria-live="polite" aria-label=${this.label} tabindex="0" @scroll=${this.onScroll}>
-        <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${a.text}</p>`)}</div>
+      <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll}>
+        <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${announcementOf(a.message)}</p>`)}</div>
         <div class="content">
         ${this.#hasOlder.value
           ? html`<button
@@ -382,11 +382,11 @@ export class ChatThread extends LitElement {
               @click=${this.onLoadOlderClick}
               ${ref(this.#older.onButton)}
             >
-              ${this.#older.loading ? 'Loading…' : 'Load older messages'}
+              ${this.#older.loading ? t.loading : t.loadOlder}
             </button>`
           : messages.length > 0
-            ? html`<p class="beginning">This is the beginning of the conversation.</p>`
-            : html`<p class="note">No messages yet. Say hello!</p>`}
+            ? html`<p class="beginning">${t.beginning}</p>`
+            : html`<p class="note">${t.noMessages}</p>`}
           <div class="rows" aria-live="off">
             <div class="spacer before"></div>
             ${repeat(messages.slice(start, end), (_m, i) => this.#keys[start + i]!, (m, i) => renderRow(ctx, m, messages[start + i - 1]))}
@@ -395,7 +395,7 @@ export class ChatThread extends LitElement {
           ${renderTypingRow(t, this.#extras.typing.map((id) => this.#extras.nameOf(id, messages, summary?.name)))}
         </div>
       </div>
-      ${this.#unseen ? html`<button part="jump-button" @click=${this.onJumpClick}>New messages ↓</button>` : nothing}
+      ${this.#unseen ? html`<button part="jump-button" @click=${this.onJumpClick}>${t.newMessages}</button>` : nothing}
       ${actions.selecting
         ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })
         : nothing}

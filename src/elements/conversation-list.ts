@@ -4,12 +4,15 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ChatClient, Conversation, Profile } from '../client/types.js';
-import { describeElem } from '../protocol/elems.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ConversationSelectEvent } from './events/conversation-select.js';
 import { formatShortTime, hueOf, initials } from './format.js';
+import { describeElemText } from './i18n/elems.js';
+import { listStrings } from './i18n/list.js';
+import { formatNumber, LocaleController } from './i18n/localize.js';
+import { uiStrings } from './i18n/ui.js';
 import { styles } from './conversation-list.styles.js';
 
 /**
@@ -35,12 +38,13 @@ export class ConversationList extends LitElement {
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
+  #locale = new LocaleController(this);
 
   /** The highlighted conversation. Set by the user's pick unless the event is cancelled. */
   @property({ reflect: true }) accessor selected = '';
 
-  /** Accessible name of the list. */
-  @property() accessor label = 'Conversations';
+  /** Accessible name of the list; empty uses "Conversations" in the element's language. */
+  @property() accessor label = '';
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -106,13 +110,14 @@ export class ConversationList extends LitElement {
 
   override render() {
     const items = this.#conversations.value;
+    const t = listStrings();
     if (items.length === 0) {
-      return html`<slot name="empty"><p class="empty">No conversations yet.</p></slot>`;
+      return html`<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
     }
     const ids = items.map((c) => c.id as string);
     const tabStop = [this.focusId, this.selected].find((id) => ids.includes(id)) ?? ids[0];
     return html`
-      <div part="list" role="listbox" aria-label=${this.label} @click=${this.onClick} @keydown=${this.onKeyDown}>
+      <div part="list" role="listbox" aria-label=${this.label || t.label} @click=${this.onClick} @keydown=${this.onKeyDown}>
         ${repeat(items, (c) => c.id, (c) => this.#renderItem(c, c.id === tabStop))}
       </div>
     `;
@@ -123,9 +128,11 @@ export class ConversationList extends LitElement {
     const name = c.name || target;
     const last = c.lastMessage;
     const me = this.#me.value?.id;
+    const t = listStrings();
     // Names and text are isolated (<bdi>), so a right-to-left override in one cannot reorder the other.
-    const who = !last ? '' : last.sender === me ? 'You: ' : type === 'group' ? html`<bdi>${last.senderProfile.name ?? last.sender}</bdi>: ` : '';
-    const preview = last ? html`${who}<bdi>${describeElem(last.elem)}</bdi>` : '';
+    const who = !last ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
+    const what = last ? describeElemText(last.elem) : '';
+    const preview = !last ? '' : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
     const unread = c.unread > 0;
     return html`
       <div
@@ -139,11 +146,11 @@ export class ConversationList extends LitElement {
         ${c.avatar
           ? html`<img part="avatar" src=${c.avatar} alt="" />`
           : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(target)) })}>${initials(name)}</span>`}
-        <span class="name">${name}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">, mentions you</span>` : nothing}</span>
+        <span class="name">${name}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
         <span class="time">${last ? html`<time datetime=${new Date(last.time).toISOString()}>${formatShortTime(last.time)}</time>` : nothing}</span>
         <span class="preview">${preview}</span>
         ${unread
-          ? html`<span part="unread-badge" aria-label="${c.unread} unread">${c.unread > 99 ? '99+' : c.unread}</span>`
+          ? html`<span part="unread-badge" aria-label=${t.unread(c.unread)}>${c.unread > 99 ? `${formatNumber(99)}+` : formatNumber(c.unread)}</span>`
           : nothing}
       </div>
     `;

@@ -1,9 +1,30 @@
-/** Small display helpers shared by the elements. Locale-aware through `Intl`. */
+/**
+ * Small display helpers shared by the elements. Dates, times and numbers are formatted through
+ * `Intl` in the formatting locale (`formatLocale()`: the page's or the browser's language, or the
+ * one `setLocale()` set), so they follow the user's conventions and change with the locale.
+ */
+import { formatLocale } from './i18n/localize.js';
+import { uiStrings } from './i18n/ui.js';
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
-const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const longDateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' });
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** A cached `Intl.DateTimeFormat` of the formatting locale (building one costs more than using it). */
+function dateTimeFormat(name: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const locale = formatLocale();
+  const key = `${locale}/${name}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    formats.set(key, format);
+  }
+  return format;
+}
+
+const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+const WEEKDAY: Intl.DateTimeFormatOptions = { weekday: 'short' };
+const DATE: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric' };
+const LONG_DATE: Intl.DateTimeFormatOptions = { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' };
+const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'short' };
 
 function startOfDay(time: number): number {
   const d = new Date(time);
@@ -11,25 +32,30 @@ function startOfDay(time: number): number {
   return d.getTime();
 }
 
-/** Clock time of a message, e.g. `14:05`. */
+/** Clock time of a message, e.g. `14:05` or `2:05 PM`. */
 export function formatTime(time: number): string {
-  return timeFormat.format(time);
+  return dateTimeFormat('time', TIME).format(time);
 }
 
 /** Compact time for a list: clock time today, weekday this week, else the date. */
 export function formatShortTime(time: number, now = Date.now()): string {
   const days = Math.round((startOfDay(now) - startOfDay(time)) / 86_400_000);
-  if (days <= 0) return timeFormat.format(time);
-  if (days < 7) return weekdayFormat.format(time);
-  return dateFormat.format(time);
+  if (days <= 0) return dateTimeFormat('time', TIME).format(time);
+  if (days < 7) return dateTimeFormat('weekday', WEEKDAY).format(time);
+  return dateTimeFormat('date', DATE).format(time);
 }
 
-/** Heading of a day in a thread. */
+/** Date and time in full, for a tooltip: `Monday, 3 March 2025 at 14:05`. */
+export function formatDateTime(time: number): string {
+  return dateTimeFormat('date-time', DATE_TIME).format(time);
+}
+
+/** Heading of a day in a thread: Today, Yesterday, else the full date. */
 export function formatDay(time: number, now = Date.now()): string {
   const days = Math.round((startOfDay(now) - startOfDay(time)) / 86_400_000);
-  if (days === 0) return 'Today';
-  if (days === 1) return 'Yesterday';
-  return longDateFormat.format(time);
+  if (days === 0) return uiStrings().today;
+  if (days === 1) return uiStrings().yesterday;
+  return dateTimeFormat('long-date', LONG_DATE).format(time);
 }
 
 /** Whether two times fall on the same local day. */
@@ -67,8 +93,8 @@ export function formatDuration(seconds: number): string {
 const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
 const sizeFormats = new Map<string, Intl.NumberFormat>();
 
-/** A file size for people, in the locale's digits and unit names: `512 B`, `1.5 MB`, `1,5 Mo`. */
-export function formatFileSize(bytes: number, locale: string): string {
+/** A file size for people, in the locale's digits and unit names: `512 B`, `1.5 MB`, `1,5 Mo` (default: the formatting locale). */
+export function formatFileSize(bytes: number, locale = formatLocale()): string {
   let value = Math.max(0, Number.isFinite(bytes) ? bytes : 0);
   let unit = 0;
   while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
@@ -84,10 +110,8 @@ export function formatFileSize(bytes: number, locale: string): string {
   return format.format(value);
 }
 
-/** Latitude and longitude for people, e.g. `48.85840° N, 2.29450° E`. */
+/** Latitude and longitude for people, e.g. `48.85840° N, 2.29450° E`, `北纬 48.85840°，东经 2.29450°`. */
 export function formatCoordinates(latitude: number, longitude: number): string {
-  const lat = `${Math.abs(latitude).toFixed(5)}° ${latitude < 0 ? 'S' : 'N'}`;
-  const lon = `${Math.abs(longitude).toFixed(5)}° ${longitude < 0 ? 'W' : 'E'}`;
-  return `${lat}, ${lon}`;
+  return uiStrings().coordinates(latitude, longitude);
 }
 

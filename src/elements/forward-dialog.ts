@@ -3,15 +3,15 @@ import { consume } from '@lit/context';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient, ChatMessage } from '../client/types.js';
-import { describeElem } from '../protocol/elems.js';
 import type { ConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { MessageForwardedEvent } from './events/message-forwarded.js';
 import { resendTarget, runForward, type ForwardRequest, type TargetProgress } from './forward/forward-run.js';
 import { forwardTargets, type ForwardTarget } from './forward/forward-targets.js';
+import { describeElemText } from './i18n/elems.js';
 import { errorText } from './i18n/errors.js';
-import { resolveLocale } from './i18n/locale.js';
-import { uiStrings } from './i18n/ui.js';
+import { LocaleController } from './i18n/localize.js';
+import { uiStrings, type UiStrings } from './i18n/ui.js';
 import { styles } from './forward-dialog.styles.js';
 
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]):not([tabindex="-1"]), textarea:not([disabled])';
@@ -47,6 +47,8 @@ const FOCUSABLE = 'button:not([disabled]), input:not([disabled]):not([tabindex="
  */
 export class ForwardDialog extends LitElement {
   static override styles = styles;
+
+  #locale = new LocaleController(this);
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -191,31 +193,31 @@ export class ForwardDialog extends LitElement {
   }
 
   override render() {
-    const t = uiStrings(resolveLocale(this));
+    const t = uiStrings();
     return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.onCancel} @keydown=${this.onDialogKeydown}>
       ${this.open && this.request ? this.#renderBody(t) : nothing}
     </dialog>`;
   }
 
-  #renderBody(t: ReturnType<typeof uiStrings>) {
+  #renderBody(t: UiStrings) {
     return html`<h2 part="title" id="title">${t.dialogTitle}</h2>
       ${this.#renderPreview(t)} ${this.results ? this.#renderResults(t) : this.#renderPicker(t)}`;
   }
 
-  #renderPreview(t: ReturnType<typeof uiStrings>) {
+  #renderPreview(t: UiStrings) {
     const request = this.request!;
     const held = this.client?.messages(request.conversationId).get() ?? [];
     const messages = request.messageIds.map((id) => held.find((m) => m.id === id)).filter((m): m is ChatMessage => !!m);
     return html`<section part="preview" aria-label=${t.previewLabel}>
       ${request.merge ? html`<p class="merged">${t.merged(request.messageIds.length)}</p>` : nothing}
       <ul>
-        ${messages.slice(0, 5).map((m) => html`<li><strong>${m.senderProfile.name || m.sender}:</strong> ${describeElem(m.elem)}</li>`)}
+        ${messages.slice(0, 5).map((m) => html`<li><strong><bdi>${m.senderProfile.name || m.sender}</bdi>${t.saidSeparator}</strong><bdi>${describeElemText(m.elem)}</bdi></li>`)}
         ${messages.length > 5 ? html`<li class="more">…</li>` : nothing}
       </ul>
     </section>`;
   }
 
-  #renderPicker(t: ReturnType<typeof uiStrings>) {
+  #renderPicker(t: UiStrings) {
     const targets = this.client ? forwardTargets(this.client, this.queryText) : [];
     const active = Math.min(this.active, Math.max(0, targets.length - 1));
     return html`<input
@@ -265,8 +267,7 @@ export class ForwardDialog extends LitElement {
       </div>`;
   }
 
-  #renderResults(t: ReturnType<typeof uiStrings>) {
-    const locale = resolveLocale(this);
+  #renderResults(t: UiStrings) {
     const results = [...this.results!];
     return html`<ul part="results" aria-label=${t.resultsLabel} aria-live="polite">
         ${results.map(([target, p]) => {
@@ -274,7 +275,7 @@ export class ForwardDialog extends LitElement {
           return html`<li part="result ${p.status}">
             <span class="label">${label}</span>
             <span class="state">${p.status === 'sending' ? t.sending : p.status === 'sent' ? t.sent : t.failed}</span>
-            ${p.status === 'failed' ? html`<span part="error">${errorText(p.error, locale, p.retryAt)}</span>` : nothing}
+            ${p.status === 'failed' ? html`<span part="error">${errorText(p.error, p.retryAt)}</span>` : nothing}
             ${p.status === 'failed' && p.failedIds.length > 0
               ? html`<button part="resend-button" type="button" @click=${() => void this.#resend(target, p)}>${t.resend}</button>`
               : nothing}

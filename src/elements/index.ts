@@ -13,5 +13,6 @@ export { ForwardRequestEvent } from './events/forward-request.js';
 export { MessageForwardedEvent, type ForwardTargetResult } from './events/message-forwarded.js';
 export { errorText } from './i18n/errors.js';
 export { resolveLocale, type Locale } from './i18n/locale.js';
+export { getLocale, localeReady, setLocale } from './i18n/localize.js';
 export { StoreController } from './controllers/store-controller.js';
 export { chatClientContext } from './context.js';

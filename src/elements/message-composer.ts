@@ -11,7 +11,7 @@ import { mentionedIds, type Mention } from './composer/mention-suggest.js';
 import { chatClientContext } from './context.js';
 import { MessageSendEvent } from './events/message-send.js';
 import { composerStrings, type ComposerStrings } from './i18n/composer.js';
-import { resolveLocale, type Locale } from './i18n/locale.js';
+import { formatLocale, formatNumber, LocaleController } from './i18n/localize.js';
 import { styles } from './message-composer.styles.js';
 
 export type { Sticker } from './composer/emoji-picker.js';
@@ -67,6 +67,8 @@ interface Draft {
  */
 export class MessageComposer extends LitElement {
   static override styles = styles;
+
+  #locale = new LocaleController(this);
 
   /** Conversation to send to, `p2p:<user>` or `group:<id>`. */
   @property() accessor conversation = '';
@@ -228,7 +230,7 @@ export class MessageComposer extends LitElement {
   };
 
   #strings(): ComposerStrings {
-    return composerStrings(resolveLocale(this));
+    return composerStrings();
   }
 
   get #bytes(): number {
@@ -268,7 +270,7 @@ export class MessageComposer extends LitElement {
 
   #sendFiles(files: File[]): void {
     if (!this.#canAttach || !isConversationId(this.conversation)) return;
-    const locale = resolveLocale(this);
+    const locale = formatLocale();
     const errors: string[] = [];
     const tooLarge = (file: File) => this.#strings().fileTooLarge(file.name || file.type, formatBytes(file.size, locale), formatBytes(limitOf(file), locale));
     for (const file of files) {
@@ -319,8 +321,7 @@ export class MessageComposer extends LitElement {
   }
 
   override render() {
-    const locale = resolveLocale(this);
-    const t = composerStrings(locale);
+    const t = composerStrings();
     const bytes = this.#bytes;
     const tooLong = bytes > LIMITS.textBytes;
     const nearLimit = bytes >= LIMITS.textBytes * COUNTER_FROM;
@@ -330,7 +331,7 @@ export class MessageComposer extends LitElement {
     const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
       ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
-      ${this.#emoji.render(t, locale)} ${this.#mentionList.render(t)}
+      ${this.#emoji.render(t)} ${this.#mentionList.render(t)}
       <form @submit=${this.onSubmit}>
         <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
           <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -381,12 +382,12 @@ export class MessageComposer extends LitElement {
       </form>
       <span class="visually-hidden" role="status">${mentionsOpen ? (this.#mentionList.loading ? t.mentionLoading : t.suggestions(this.#mentionList.options(t).length)) : ''}</span>
       ${this.fileError ? html`<p id="file-error" part="file-error" role="alert">${this.fileError}</p>` : nothing}
-      ${nearLimit ? this.#renderHint(t, locale, bytes, tooLong) : nothing}
+      ${nearLimit ? this.#renderHint(t, bytes, tooLong) : nothing}
     `;
   }
 
-  #renderHint(t: ComposerStrings, locale: Locale, bytes: number, tooLong: boolean) {
-    const n = (x: number) => x.toLocaleString(locale);
+  #renderHint(t: ComposerStrings, bytes: number, tooLong: boolean) {
+    const n = (x: number) => formatNumber(x);
     return html`<p id="hint" part="hint" role=${tooLong ? 'alert' : nothing} ?data-error=${tooLong}>
       ${tooLong ? t.tooLong(n(bytes), n(LIMITS.textBytes)) : t.counter(n(bytes), n(LIMITS.textBytes))}
     </p>`;

@@ -3,6 +3,7 @@ import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { errorText } from '../../src/elements/i18n/errors.js';
+import { localeReady } from '../../src/elements/i18n/localize.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
 describe('chat-thread', () => {
@@ -83,7 +84,7 @@ describe('chat-thread', () => {
 
     await waitUntil(() => part(el, 'resend-button'), 'the failed message should offer a resend');
     expect(part(el, 'message')!.part.contains('failed')).to.equal(true);
-    expect(part(el, 'error')!.textContent).to.equal(errorText({ name: 'USER_UNKNOWN' }, 'en'));
+    expect(part(el, 'error')!.textContent).to.equal(errorText({ name: 'USER_UNKNOWN' }));
     expect(part(el, 'status')!.textContent).to.match(/not sent/i);
 
     part<HTMLButtonElement>(el, 'discard-button')!.click();
@@ -94,6 +95,7 @@ describe('chat-thread', () => {
     const stranger = uniqueUser('nobody');
     const wrapper = await fixture<HTMLElement>(html`<div lang="zh-CN"><chat-thread style="height: 400px" .client=${alice} conversation=${`p2p:${stranger}`}></chat-thread></div>`);
     const el = wrapper.querySelector('chat-thread')!;
+    await localeReady();
     await alice.send(`p2p:${stranger}`, '有人吗').catch(() => {});
     await waitUntil(() => part(el, 'error'), 'the failure should show');
     expect(part(el, 'error')!.textContent).to.equal('该用户不存在。');

@@ -2,6 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
+import { localeReady } from '../../src/elements/i18n/localize.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
@@ -177,6 +178,7 @@ describe('message-composer emoji picker', () => {
   it('speaks Chinese under lang="zh-CN"', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div lang="zh-CN"><message-composer .client=${alice} conversation="p2p:${bob}"></message-composer></div>`);
     const el = wrapper.querySelector('message-composer')!;
+    await localeReady();
     await el.updateComplete;
     expect(part(el, 'emoji-button')!.getAttribute('aria-label')).to.equal('表情和贴纸');
     expect(part<HTMLTextAreaElement>(el, 'input')!.placeholder).to.equal('输入消息…');

@@ -1,6 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
 import type { ChatClient, ChatMessage } from '../../src/client/types.js';
+import { localeReady } from '../../src/elements/i18n/localize.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import { LIMITS } from '../../src/protocol/limits.js';
 import { closeClients, connect, part, uniqueUser } from './helpers.js';
@@ -163,6 +164,7 @@ describe('message-composer files', () => {
   it('says it in Chinese under lang="zh-CN"', async () => {
     const wrapper = await fixture<HTMLDivElement>(html`<div lang="zh-CN"><message-composer .client=${alice} conversation="p2p:${bobId}"></message-composer></div>`);
     const el = wrapper.querySelector('message-composer')!;
+    await localeReady();
     await el.updateComplete;
     const video = new File([new Uint8Array(LIMITS.videoBytes + 1)], '视频.mp4', { type: 'video/mp4' });
     part(el, 'input')!.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer(video), bubbles: true, composed: true, cancelable: true }));

@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ComposerStrings } from '../i18n/composer.js';
-import type { Locale } from '../i18n/locale.js';
+import { getLocale } from '../i18n/localize.js';
 import type { Emoji, EmojiCategory } from './emoji-data.js';
 
 /** A developer-defined sticker: sent as a face elem `{type: 'face', index, data: key}`. */
@@ -256,7 +256,7 @@ export class EmojiPicker implements ReactiveController {
   };
 
   /** The popover, or nothing while closed. */
-  render(t: ComposerStrings, locale: Locale) {
+  render(t: ComposerStrings) {
     if (!this.#open) return nothing;
     const tab = this.#currentTab();
     const stickers = this.#delegate.stickers();
@@ -284,7 +284,7 @@ export class EmojiPicker implements ReactiveController {
         ? html`<div part="emoji-tabs" role="tablist" aria-label=${t.emojiCategories} @keydown=${this.#onTabKeydown}>
             ${this.#tabs().map((id) => {
               const selected = id === tab;
-              const label = id === STICKERS ? t.stickers : (t.categories[id] ?? id);
+              const label = id === STICKERS ? t.stickers : (t.category(id) ?? id);
               const icon = id === STICKERS ? html`<img src=${stickers[0]!.url} alt="" />` : this.#data!.find((c) => c.id === id)!.emoji[0]!.char;
               return html`<button
                 type="button"
@@ -302,13 +302,14 @@ export class EmojiPicker implements ReactiveController {
             })}
           </div>`
         : nothing}
-      <div id="emoji-panel" role="tabpanel" aria-label=${this.#query ? t.emojiResults : tab === STICKERS ? t.stickers : (t.categories[tab] ?? t.emoji)}>
-        ${this.#renderGrid(t, locale)}
+      <div id="emoji-panel" role="tabpanel" aria-label=${this.#query ? t.emojiResults : tab === STICKERS ? t.stickers : (t.category(tab) ?? t.emoji)}>
+        ${this.#renderGrid(t)}
       </div>
     </div>`;
   }
 
-  #renderGrid(t: ComposerStrings, locale: Locale) {
+  #renderGrid(t: ComposerStrings) {
+    const english = getLocale() === 'en';
     const sticker = this.#currentTab() === STICKERS && !this.#query;
     if (!sticker && !this.#data) {
       return this.#failed
@@ -322,7 +323,7 @@ export class EmojiPicker implements ReactiveController {
       part="emoji-grid"
       role="listbox"
       tabindex="0"
-      aria-label=${this.#query ? t.emojiResults : sticker ? t.stickers : (t.categories[this.#currentTab()] ?? t.emoji)}
+      aria-label=${this.#query ? t.emojiResults : sticker ? t.stickers : (t.category(this.#currentTab()) ?? t.emoji)}
       aria-activedescendant=${optionId(active)}
       style="--_columns: ${this.#columns()}"
       @keydown=${this.#onGridKeydown}
@@ -347,8 +348,8 @@ export class EmojiPicker implements ReactiveController {
           part=${current ? 'emoji active' : 'emoji'}
           role="option"
           aria-selected=${current ? 'true' : 'false'}
-          aria-label=${locale === 'en' ? item.emoji.name : nothing}
-          title=${locale === 'en' ? item.emoji.name : nothing}
+          aria-label=${english ? item.emoji.name : nothing}
+          title=${english ? item.emoji.name : nothing}
           @click=${() => this.#pick(item)}
         >
           ${item.emoji.char}

@@ -2,13 +2,14 @@ import type { ChatClient, ForwardFailure } from '../../client/types.js';
 import { UNFORWARDABLE_ELEM_TYPES } from '../../protocol/elems.js';
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { ConversationId } from '../../protocol/ids.js';
+import { uiStrings } from '../i18n/ui.js';
 
 /** What the dialog forwards: messages of one conversation, one by one or merged. */
 export interface ForwardRequest {
   conversationId: ConversationId;
   messageIds: string[];
   merge: boolean;
-  /** Title of the merged message. */
+  /** Title of the merged message; default: "Chat history" in the active locale. */
   title?: string;
 }
 
@@ -42,7 +43,7 @@ export async function runForward(
   // client.forward creates its outbox entries before its first await: calling it, then send,
   // without awaiting in between keeps the note after the forwards.
   const batches = merge
-    ? [client.forward(targets, { conversationId, messageIds, merge: { title: request.title ?? 'Chat history' } })]
+    ? [client.forward(targets, { conversationId, messageIds, merge: { title: request.title ?? uiStrings().historyTitle } })]
     : messageIds.map((id) => client.forward(targets, { conversationId, messageIds: [id] }));
   const notes = note.trim() && !refused ? targets.map((t) => client.send(t, note.trim()).then(() => undefined)) : [];
 

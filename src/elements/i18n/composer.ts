@@ -1,74 +1,57 @@
-import type { Locale } from './locale.js';
+import { msg, str } from '@lit/localize';
+import { formatNumber, pluralOf } from './localize.js';
 
-/** Labels of `<message-composer>`, its emoji picker and its @mention list, per locale. */
-const en = {
-  input: 'Message',
-  placeholder: 'Write a message…',
-  send: 'Send',
-  tooLong: (bytes: string, limit: string) => `This message is too long to send: ${bytes} of ${limit} bytes. Shorten it or split it up.`,
-  counter: (bytes: string, limit: string) => `${bytes} / ${limit} bytes`,
-  attach: 'Attach files',
-  dropFiles: 'Drop files to send them',
-  fileTooLarge: (name: string, size: string, limit: string) => `“${name}” is too large to send (${size}; the limit for this kind of file is ${limit}).`,
-  emoji: 'Emoji and stickers',
-  emojiSearch: 'Search emoji',
-  emojiCategories: 'Categories',
-  emojiResults: 'Search results',
-  emojiNone: 'No emoji match.',
-  emojiLoading: 'Loading emoji…',
-  emojiFailed: 'The emoji could not be loaded.',
-  stickers: 'Stickers',
-  categories: {
-    smileys: 'Smileys',
-    people: 'People and gestures',
-    nature: 'Animals and nature',
-    food: 'Food and drink',
-    activities: 'Activities and travel',
-    objects: 'Objects',
-    symbols: 'Symbols',
-  } as Record<string, string>,
-  mentions: 'Mention someone',
-  mentionAll: 'all',
-  mentionAllHint: 'Everyone in this group',
-  mentionLoading: 'Loading members…',
-  suggestions: (n: number) => (n === 1 ? '1 suggestion. Arrow keys to choose, Enter to insert.' : `${n} suggestions. Arrow keys to choose, Enter to insert.`),
+/** Names of the emoji picker's category tabs, by category id (`emoji-data.ts`). */
+const CATEGORIES: Record<string, () => string> = {
+  smileys: () => msg('Smileys', { id: 'composer.category.smileys' }),
+  people: () => msg('People and gestures', { id: 'composer.category.people' }),
+  nature: () => msg('Animals and nature', { id: 'composer.category.nature' }),
+  food: () => msg('Food and drink', { id: 'composer.category.food' }),
+  activities: () => msg('Activities and travel', { id: 'composer.category.activities' }),
+  objects: () => msg('Objects', { id: 'composer.category.objects' }),
+  symbols: () => msg('Symbols', { id: 'composer.category.symbols' }),
 };
 
-export type ComposerStrings = typeof en;
-
-const zhCN: ComposerStrings = {
-  input: '消息',
-  placeholder: '输入消息…',
-  send: '发送',
-  tooLong: (bytes, limit) => `消息过长，无法发送：${bytes} / ${limit} 字节。请缩短或分开发送。`,
-  counter: (bytes, limit) => `${bytes} / ${limit} 字节`,
-  attach: '添加文件',
-  dropFiles: '松开即可发送文件',
-  fileTooLarge: (name, size, limit) => `“${name}”过大，无法发送（${size}；此类文件上限为 ${limit}）。`,
-  emoji: '表情和贴纸',
-  emojiSearch: '搜索表情',
-  emojiCategories: '分类',
-  emojiResults: '搜索结果',
-  emojiNone: '没有匹配的表情。',
-  emojiLoading: '正在加载表情…',
-  emojiFailed: '表情加载失败。',
-  stickers: '贴纸',
-  categories: {
-    smileys: '笑脸',
-    people: '人物和手势',
-    nature: '动物和自然',
-    food: '食物和饮料',
-    activities: '活动和旅行',
-    objects: '物品',
-    symbols: '符号',
+/**
+ * Labels of `<message-composer>`, its emoji picker and its @mention list, in the active locale
+ * (every property is read when it is used).
+ */
+const composer = {
+  get input() { return msg('Message', { id: 'composer.input' }); },
+  get placeholder() { return msg('Write a message…', { id: 'composer.placeholder' }); },
+  get send() { return msg('Send', { id: 'composer.send' }); },
+  tooLong: (bytes: string, limit: string) =>
+    msg(str`This message is too long to send: ${bytes} of ${limit} bytes. Shorten it or split it up.`, { id: 'composer.tooLong' }),
+  counter: (bytes: string, limit: string) => msg(str`${bytes} / ${limit} bytes`, { id: 'composer.counter' }),
+  get attach() { return msg('Attach files', { id: 'composer.attach' }); },
+  get dropFiles() { return msg('Drop files to send them', { id: 'composer.dropFiles' }); },
+  fileTooLarge: (name: string, size: string, limit: string) =>
+    msg(str`“${name}” is too large to send (${size}; the limit for this kind of file is ${limit}).`, { id: 'composer.fileTooLarge' }),
+  get emoji() { return msg('Emoji and stickers', { id: 'composer.emoji' }); },
+  get emojiSearch() { return msg('Search emoji', { id: 'composer.emojiSearch' }); },
+  get emojiCategories() { return msg('Categories', { id: 'composer.emojiCategories' }); },
+  get emojiResults() { return msg('Search results', { id: 'composer.emojiResults' }); },
+  get emojiNone() { return msg('No emoji match.', { id: 'composer.emojiNone' }); },
+  get emojiLoading() { return msg('Loading emoji…', { id: 'composer.emojiLoading' }); },
+  get emojiFailed() { return msg('The emoji could not be loaded.', { id: 'composer.emojiFailed' }); },
+  get stickers() { return msg('Stickers', { id: 'composer.stickers' }); },
+  /** Name of an emoji category tab; undefined for an unknown id. */
+  category: (id: string): string | undefined => CATEGORIES[id]?.(),
+  get mentions() { return msg('Mention someone', { id: 'composer.mentions' }); },
+  get mentionAll() { return msg('all', { id: 'composer.mentionAll' }); },
+  get mentionAllHint() { return msg('Everyone in this group', { id: 'composer.mentionAllHint' }); },
+  get mentionLoading() { return msg('Loading members…', { id: 'composer.mentionLoading' }); },
+  suggestions: (n: number) => {
+    const count = formatNumber(n);
+    return pluralOf(n) === 'one'
+      ? msg(str`${count} suggestion. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.one' })
+      : msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.other' });
   },
-  mentions: '提及成员',
-  mentionAll: '所有人',
-  mentionAllHint: '群里的每个人',
-  mentionLoading: '正在加载成员…',
-  suggestions: (n) => `${n} 个建议。用方向键选择，按 Enter 插入。`,
 };
 
-export function composerStrings(locale: Locale): ComposerStrings {
-  return locale === 'zh-CN' ? zhCN : en;
+export type ComposerStrings = typeof composer;
+
+/** The composer's labels, in the active locale. */
+export function composerStrings(): ComposerStrings {
+  return composer;
 }

@@ -1,82 +1,49 @@
+import { msg, str } from '@lit/localize';
 import type { ErrorBody, ErrorName } from '../../protocol/errors.js';
-import type { Locale } from './locale.js';
+import { formatLocale } from './localize.js';
 
 /**
- * Why a message could not be sent or forwarded, as a sentence a person understands, per locale.
- * The protocol's own `message` is English and written for developers; the thread shows these.
+ * Why a message could not be sent or forwarded, as a sentence a person understands, in the
+ * active locale. The protocol's own `message` is English and written for developers; the
+ * thread shows these.
  */
-type Catalogue = Partial<Record<ErrorName, string>> & { fallback: string; retryAt: (time: string) => string };
-
-const en: Catalogue = {
-  fallback: 'The message could not be sent.',
-  retryAt: (time) => `You are sending too fast. Try again at ${time}.`,
-  TIMEOUT: 'No connection: the message was not confirmed in time. It is sent when you are back online.',
-  UNAVAILABLE: 'The server could not store the message. Try again.',
-  SHUTTING_DOWN: 'The server is restarting. The message is sent when it is back.',
-  INTERNAL: 'Something went wrong on the server. Try again.',
-  UPLOAD_FAILED: 'The attachment could not be uploaded.',
-  RATE_LIMITED: 'You are sending too fast. Wait a moment, then try again.',
-  BLOCKED: 'This person does not accept your messages.',
-  NOT_FRIENDS: 'You can only message people who are your friends.',
-  MESSAGE_TOO_LARGE: 'The message is too long to send.',
-  FILE_TOO_LARGE: 'The file is too large to send.',
-  FILE_FORBIDDEN: 'You may not share this file here.',
-  FILE_NOT_FOUND: 'The file is no longer available.',
-  UPLOAD_CANCELLED: 'The upload was cancelled.',
-  NOT_MEMBER: 'You are not a member of this conversation.',
-  USER_UNKNOWN: 'There is no user with this id.',
-  GROUP_UNKNOWN: 'This group does not exist.',
-  SELF_CONVERSATION: 'You cannot send messages to yourself.',
-  NOT_FORWARDABLE: 'System notifications and call events cannot be forwarded.',
-  MESSAGE_UNKNOWN: 'The original message is no longer available to you.',
-  CLIENT_MSG_ID_REUSED: 'This message was already sent to another conversation.',
-  BAD_FRAME: 'The message is not valid and cannot be sent.',
-  BAD_REQUEST: 'The message is not valid and cannot be sent.',
-  ADMIN_REQUIRED: 'Only the server may send this kind of message.',
-  CANCELLED: 'Sending was cancelled.',
+const SENTENCES: Partial<Record<ErrorName, () => string>> = {
+  TIMEOUT: () => msg('No connection: the message was not confirmed in time. It is sent when you are back online.', { id: 'error.TIMEOUT' }),
+  UNAVAILABLE: () => msg('The server could not store the message. Try again.', { id: 'error.UNAVAILABLE' }),
+  SHUTTING_DOWN: () => msg('The server is restarting. The message is sent when it is back.', { id: 'error.SHUTTING_DOWN' }),
+  INTERNAL: () => msg('Something went wrong on the server. Try again.', { id: 'error.INTERNAL' }),
+  UPLOAD_FAILED: () => msg('The attachment could not be uploaded.', { id: 'error.UPLOAD_FAILED' }),
+  RATE_LIMITED: () => msg('You are sending too fast. Wait a moment, then try again.', { id: 'error.RATE_LIMITED' }),
+  BLOCKED: () => msg('This person does not accept your messages.', { id: 'error.BLOCKED' }),
+  NOT_FRIENDS: () => msg('You can only message people who are your friends.', { id: 'error.NOT_FRIENDS' }),
+  MESSAGE_TOO_LARGE: () => msg('The message is too long to send.', { id: 'error.MESSAGE_TOO_LARGE' }),
+  FILE_TOO_LARGE: () => msg('The file is too large to send.', { id: 'error.FILE_TOO_LARGE' }),
+  FILE_FORBIDDEN: () => msg('You may not share this file here.', { id: 'error.FILE_FORBIDDEN' }),
+  FILE_NOT_FOUND: () => msg('The file is no longer available.', { id: 'error.FILE_NOT_FOUND' }),
+  UPLOAD_CANCELLED: () => msg('The upload was cancelled.', { id: 'error.UPLOAD_CANCELLED' }),
+  NOT_MEMBER: () => msg('You are not a member of this conversation.', { id: 'error.NOT_MEMBER' }),
+  USER_UNKNOWN: () => msg('There is no user with this id.', { id: 'error.USER_UNKNOWN' }),
+  GROUP_UNKNOWN: () => msg('This group does not exist.', { id: 'error.GROUP_UNKNOWN' }),
+  SELF_CONVERSATION: () => msg('You cannot send messages to yourself.', { id: 'error.SELF_CONVERSATION' }),
+  NOT_FORWARDABLE: () => msg('System notifications and call events cannot be forwarded.', { id: 'error.NOT_FORWARDABLE' }),
+  MESSAGE_UNKNOWN: () => msg('The original message is no longer available to you.', { id: 'error.MESSAGE_UNKNOWN' }),
+  CLIENT_MSG_ID_REUSED: () => msg('This message was already sent to another conversation.', { id: 'error.CLIENT_MSG_ID_REUSED' }),
+  BAD_FRAME: () => msg('The message is not valid and cannot be sent.', { id: 'error.BAD_FRAME' }),
+  BAD_REQUEST: () => msg('The message is not valid and cannot be sent.', { id: 'error.BAD_REQUEST' }),
+  ADMIN_REQUIRED: () => msg('Only the server may send this kind of message.', { id: 'error.ADMIN_REQUIRED' }),
+  CANCELLED: () => msg('Sending was cancelled.', { id: 'error.CANCELLED' }),
 };
-
-const zhCN: Catalogue = {
-  fallback: '消息发送失败。',
-  retryAt: (time) => `发送过于频繁，请在 ${time} 后重试。`,
-  TIMEOUT: '网络未连接：消息未能及时确认。恢复联网后将自动发送。',
-  UNAVAILABLE: '服务器暂时无法保存消息，请重试。',
-  SHUTTING_DOWN: '服务器正在重启，恢复后将自动发送。',
-  INTERNAL: '服务器出错了，请重试。',
-  UPLOAD_FAILED: '附件上传失败。',
-  RATE_LIMITED: '发送过于频繁，请稍后再试。',
-  BLOCKED: '对方拒收了你的消息。',
-  NOT_FRIENDS: '只能给好友发送消息。',
-  MESSAGE_TOO_LARGE: '消息过长，无法发送。',
-  FILE_TOO_LARGE: '文件过大，无法发送。',
-  FILE_FORBIDDEN: '你无权在此分享该文件。',
-  FILE_NOT_FOUND: '该文件已不存在。',
-  UPLOAD_CANCELLED: '已取消上传。',
-  NOT_MEMBER: '你不是该会话的成员。',
-  USER_UNKNOWN: '该用户不存在。',
-  GROUP_UNKNOWN: '该群组不存在。',
-  SELF_CONVERSATION: '不能给自己发送消息。',
-  NOT_FORWARDABLE: '系统通知和通话记录不能转发。',
-  MESSAGE_UNKNOWN: '原消息已无法查看。',
-  CLIENT_MSG_ID_REUSED: '该消息已发送到其他会话。',
-  BAD_FRAME: '消息无效，无法发送。',
-  BAD_REQUEST: '消息无效，无法发送。',
-  ADMIN_REQUIRED: '此类消息只能由服务器发送。',
-  CANCELLED: '已取消发送。',
-};
-
-const CATALOGUES: Record<Locale, Catalogue> = { en, 'zh-CN': zhCN };
 
 /**
- * The sentence for a failure. A rate-limited one says when to retry (`retryAt`, ms since the
- * epoch, as the client records it); a code without a sentence gets the generic one.
+ * The sentence for a failure, in the active locale. A rate-limited one says when to retry
+ * (`retryAt`, ms since the epoch, as the client records it, shown as a clock time of the
+ * formatting locale); a code without a sentence gets the generic one.
  */
-export function errorText(error: Pick<ErrorBody, 'name'> | undefined, locale: Locale, retryAt?: number): string {
-  const c = CATALOGUES[locale];
-  if (!error) return c.fallback;
-  if (error.name === 'RATE_LIMITED' && retryAt !== undefined) {
-    const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(retryAt);
-    return c.retryAt(time);
+export function errorText(error: Pick<ErrorBody, 'name'> | undefined, retryAt?: number): string {
+  if (error?.name === 'RATE_LIMITED' && retryAt !== undefined) {
+    const time = new Intl.DateTimeFormat(formatLocale(), { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(retryAt);
+    return msg(str`You are sending too fast. Try again at ${time}.`, { id: 'error.retryAt' });
   }
-  return c[error.name] ?? c.fallback;
+  const sentence = error ? SENTENCES[error.name] : undefined;
+  return sentence ? sentence() : msg('The message could not be sent.', { id: 'error.fallback' });
 }

@@ -1,130 +1,157 @@
-import type { Locale } from './locale.js';
+import { msg, str } from '@lit/localize';
+import { formatNumber, pluralOf } from './localize.js';
 
 type CallAction = 'started' | 'ended' | 'missed' | 'declined' | 'cancelled';
-const CALL_EN: Record<CallAction, string> = { started: 'started', ended: 'ended', missed: 'missed', declined: 'declined', cancelled: 'cancelled' };
-const CALL_ZH: Record<CallAction, string> = { started: '已开始', ended: '已结束', missed: '未接听', declined: '已拒绝', cancelled: '已取消' };
 
-/** Labels of the message actions, multi-select and `<forward-dialog>`, per locale. */
-const en = {
-  actions: 'Message actions',
-  forward: 'Forward',
-  select: 'Select',
-  resend: 'Resend',
-  delete: 'Delete',
-  forwardedFrom: (name: string) => `Forwarded from ${name}`,
-  selectMessage: 'Select message',
-  selected: (n: number) => (n === 1 ? '1 message selected' : `${n} messages selected`),
-  forwardEach: 'Forward one by one',
-  forwardMerged: 'Forward as one message',
-  cancel: 'Cancel',
-  chatHistory: (n: number) => `Chat history · ${n} messages`,
-  showMessages: 'Show messages',
-  hideMessages: 'Hide messages',
-  mergeTitle: (names: string) => `Chat history of ${names}`,
-  dialogTitle: 'Forward',
-  searchLabel: 'Search conversations and people',
-  searchPlaceholder: 'Search, or type a user id',
-  targetsLabel: 'Send to',
-  noTargets: 'Nothing matches. Type a user id to send to someone new.',
-  userId: (id: string) => `User “${id}”`,
-  person: 'Person',
-  group: 'Group',
-  noteLabel: 'Add a note (optional)',
-  confirm: (n: number) => (n <= 1 ? 'Forward' : `Forward to ${n}`),
-  close: 'Close',
-  done: 'Done',
-  previewLabel: 'Forwarding',
-  merged: (n: number) => `${n} messages as one chat history`,
-  sending: 'Sending…',
-  sent: 'Forwarded',
-  failed: 'Not forwarded',
-  resultsLabel: 'Results',
-  // <chat-thread>: rich messages, uploads, typing, receipts (issue #5)
-  image: 'Image',
-  openImage: 'Open the full image',
-  voiceMessage: (duration: string) => `Voice message, ${duration}`,
-  videoMessage: (duration: string) => `Video, ${duration}`,
-  download: 'Download',
-  fileLabel: (name: string, size: string) => `File ${name}, ${size}`,
-  location: 'Location',
-  openMap: 'Open in OpenStreetMap',
-  sticker: 'Sticker',
-  customMessage: '[custom message]',
-  call: (media: 'audio' | 'video', action: CallAction, duration?: string) =>
-    `${media === 'video' ? 'Video' : 'Voice'} call ${CALL_EN[action]}${duration ? ` · ${duration}` : ''}`,
-  uploading: (percent: number) => `Uploading ${percent}%`,
-  cancelUpload: 'Cancel upload',
-  typing: (names: string[]) => (names.length === 1 ? `${names[0]} is typing…` : `${names.length} people are typing…`),
-  statusSent: 'Sent',
-  statusRead: 'Read',
-  statusFailed: 'Not sent',
-  readBy: (read: number, total: number) => `Read by ${read} of ${total}`,
-  readList: 'Read',
-  unreadList: 'Not read yet',
-  readersLabel: 'Who has read this message',
-  mentionsYou: 'Mentions you',
+/** A call event's sentence, by media and outcome (whole sentences: word order differs between languages). */
+const CALLS: Record<'audio' | 'video', Record<CallAction, () => string>> = {
+  audio: {
+    started: () => msg('Voice call started', { id: 'ui.call.audio.started' }),
+    ended: () => msg('Voice call ended', { id: 'ui.call.audio.ended' }),
+    missed: () => msg('Voice call missed', { id: 'ui.call.audio.missed' }),
+    declined: () => msg('Voice call declined', { id: 'ui.call.audio.declined' }),
+    cancelled: () => msg('Voice call cancelled', { id: 'ui.call.audio.cancelled' }),
+  },
+  video: {
+    started: () => msg('Video call started', { id: 'ui.call.video.started' }),
+    ended: () => msg('Video call ended', { id: 'ui.call.video.ended' }),
+    missed: () => msg('Video call missed', { id: 'ui.call.video.missed' }),
+    declined: () => msg('Video call declined', { id: 'ui.call.video.declined' }),
+    cancelled: () => msg('Video call cancelled', { id: 'ui.call.video.cancelled' }),
+  },
 };
 
-export type UiStrings = typeof en;
-
-const zhCN: UiStrings = {
-  actions: '消息操作',
-  forward: '转发',
-  select: '多选',
-  resend: '重发',
-  delete: '删除',
-  forwardedFrom: (name) => `转发自 ${name}`,
-  selectMessage: '选择消息',
-  selected: (n) => `已选择 ${n} 条消息`,
-  forwardEach: '逐条转发',
-  forwardMerged: '合并转发',
-  cancel: '取消',
-  chatHistory: (n) => `聊天记录 · ${n} 条`,
-  showMessages: '查看消息',
-  hideMessages: '收起消息',
-  mergeTitle: (names) => `${names}的聊天记录`,
-  dialogTitle: '转发',
-  searchLabel: '搜索会话和联系人',
-  searchPlaceholder: '搜索，或输入用户 ID',
-  targetsLabel: '发送给',
-  noTargets: '没有匹配项。输入用户 ID 可发送给新的联系人。',
-  userId: (id) => `用户“${id}”`,
-  person: '联系人',
-  group: '群组',
-  noteLabel: '附言（可选）',
-  confirm: (n) => (n <= 1 ? '转发' : `转发给 ${n} 个会话`),
-  close: '关闭',
-  done: '完成',
-  previewLabel: '转发内容',
-  merged: (n) => `${n} 条消息合并为一条聊天记录`,
-  sending: '发送中…',
-  sent: '已转发',
-  failed: '转发失败',
-  resultsLabel: '结果',
-  image: '图片',
-  openImage: '查看原图',
-  voiceMessage: (duration) => `语音消息，${duration}`,
-  videoMessage: (duration) => `视频，${duration}`,
-  download: '下载',
-  fileLabel: (name, size) => `文件 ${name}，${size}`,
-  location: '位置',
-  openMap: '在 OpenStreetMap 中打开',
-  sticker: '表情',
-  customMessage: '[自定义消息]',
-  call: (media, action, duration) => `${media === 'video' ? '视频' : '语音'}通话${CALL_ZH[action]}${duration ? ` · ${duration}` : ''}`,
-  uploading: (percent) => `正在上传 ${percent}%`,
-  cancelUpload: '取消上传',
-  typing: (names) => (names.length === 1 ? `${names[0]} 正在输入…` : `${names.length} 人正在输入…`),
-  statusSent: '已发送',
-  statusRead: '已读',
-  statusFailed: '未发送',
-  readBy: (read, total) => `${total} 人中 ${read} 人已读`,
-  readList: '已读',
-  unreadList: '未读',
-  readersLabel: '已读成员',
-  mentionsYou: '有人@我',
+/**
+ * Labels of `<chat-thread>` (messages, actions, multi-select, rich messages, receipts) and of
+ * `<forward-dialog>`, in the active locale: every property is read when it is used, so one
+ * object serves every locale.
+ */
+const ui = {
+  // The thread around the messages
+  get messages() { return msg('Messages', { id: 'ui.messages' }); },
+  get chooseConversation() { return msg('Choose a conversation to start chatting.', { id: 'ui.chooseConversation' }); },
+  get loading() { return msg('Loading…', { id: 'ui.loading' }); },
+  get loadOlder() { return msg('Load older messages', { id: 'ui.loadOlder' }); },
+  get beginning() { return msg('This is the beginning of the conversation.', { id: 'ui.beginning' }); },
+  get noMessages() { return msg('No messages yet. Say hello!', { id: 'ui.noMessages' }); },
+  get newMessages() { return msg('New messages ↓', { id: 'ui.newMessages' }); },
+  get today() { return msg('Today', { id: 'ui.today' }); },
+  get yesterday() { return msg('Yesterday', { id: 'ui.yesterday' }); },
+  /** What the live region says of an arriving message, and a preview line: "Bob: hi". */
+  said: (name: string, what: string) => msg(str`${name}: ${what}`, { id: 'ui.said' }),
+  /** Between a name and what it said where each is its own element: ": " (Chinese "："). */
+  get saidSeparator() { return msg(': ', { id: 'ui.saidSeparator' }); },
+  get notSent() { return msg('Message not sent', { id: 'ui.notSent' }); },
+  get discard() { return msg('Discard', { id: 'ui.discard' }); },
+  // Message actions and multi-select
+  get actions() { return msg('Message actions', { id: 'ui.actions' }); },
+  get forward() { return msg('Forward', { id: 'ui.forward' }); },
+  get select() { return msg('Select', { id: 'ui.select' }); },
+  get resend() { return msg('Resend', { id: 'ui.resend' }); },
+  get delete() { return msg('Delete', { id: 'ui.delete' }); },
+  forwardedFrom: (name: string) => msg(str`Forwarded from ${name}`, { id: 'ui.forwardedFrom' }),
+  get selectMessage() { return msg('Select message', { id: 'ui.selectMessage' }); },
+  selected: (n: number) => {
+    const count = formatNumber(n);
+    return pluralOf(n) === 'one'
+      ? msg(str`${count} message selected`, { id: 'ui.selected.one' })
+      : msg(str`${count} messages selected`, { id: 'ui.selected.other' });
+  },
+  get forwardEach() { return msg('Forward one by one', { id: 'ui.forwardEach' }); },
+  get forwardMerged() { return msg('Forward as one message', { id: 'ui.forwardMerged' }); },
+  get cancel() { return msg('Cancel', { id: 'ui.cancel' }); },
+  chatHistory: (n: number) => {
+    const count = formatNumber(n);
+    return pluralOf(n) === 'one'
+      ? msg(str`Chat history · ${count} message`, { id: 'ui.chatHistory.one' })
+      : msg(str`Chat history · ${count} messages`, { id: 'ui.chatHistory.other' });
+  },
+  get showMessages() { return msg('Show messages', { id: 'ui.showMessages' }); },
+  get hideMessages() { return msg('Hide messages', { id: 'ui.hideMessages' }); },
+  mergeTitle: (names: string) => msg(str`Chat history of ${names}`, { id: 'ui.mergeTitle' }),
+  /** Title of a merged forward whose senders are unknown. */
+  get historyTitle() { return msg('Chat history', { id: 'ui.historyTitle' }); },
+  /** How names are listed in a merge title: "Bob, Alice". */
+  get nameSeparator() { return msg(', ', { id: 'ui.nameSeparator' }); },
+  // <forward-dialog>
+  get dialogTitle() { return msg('Forward', { id: 'ui.dialogTitle' }); },
+  get searchLabel() { return msg('Search conversations and people', { id: 'ui.searchLabel' }); },
+  get searchPlaceholder() { return msg('Search, or type a user id', { id: 'ui.searchPlaceholder' }); },
+  get targetsLabel() { return msg('Send to', { id: 'ui.targetsLabel' }); },
+  get noTargets() { return msg('Nothing matches. Type a user id to send to someone new.', { id: 'ui.noTargets' }); },
+  userId: (id: string) => msg(str`User “${id}”`, { id: 'ui.userId' }),
+  get person() { return msg('Person', { id: 'ui.person' }); },
+  get group() { return msg('Group', { id: 'ui.group' }); },
+  get noteLabel() { return msg('Add a note (optional)', { id: 'ui.noteLabel' }); },
+  confirm: (n: number) => {
+    if (n <= 1) return msg('Forward', { id: 'ui.confirm.one' });
+    const count = formatNumber(n);
+    return msg(str`Forward to ${count}`, { id: 'ui.confirm.other' });
+  },
+  get close() { return msg('Close', { id: 'ui.close' }); },
+  get done() { return msg('Done', { id: 'ui.done' }); },
+  get previewLabel() { return msg('Forwarding', { id: 'ui.previewLabel' }); },
+  merged: (n: number) => {
+    const count = formatNumber(n);
+    return msg(str`${count} messages as one chat history`, { id: 'ui.merged' });
+  },
+  get sending() { return msg('Sending…', { id: 'ui.sending' }); },
+  get sent() { return msg('Forwarded', { id: 'ui.sent' }); },
+  get failed() { return msg('Not forwarded', { id: 'ui.failed' }); },
+  get resultsLabel() { return msg('Results', { id: 'ui.resultsLabel' }); },
+  // Rich messages, uploads, typing, receipts
+  get image() { return msg('Image', { id: 'ui.image' }); },
+  get openImage() { return msg('Open the full image', { id: 'ui.openImage' }); },
+  voiceMessage: (duration: string) => msg(str`Voice message, ${duration}`, { id: 'ui.voiceMessage' }),
+  videoMessage: (duration: string) => msg(str`Video, ${duration}`, { id: 'ui.videoMessage' }),
+  get download() { return msg('Download', { id: 'ui.download' }); },
+  fileLabel: (name: string, size: string) => msg(str`File ${name}, ${size}`, { id: 'ui.fileLabel' }),
+  /** Badge of a file card whose name has no extension. */
+  get fileBadge() { return msg('FILE', { id: 'ui.fileBadge' }); },
+  get location() { return msg('Location', { id: 'ui.location' }); },
+  get openMap() { return msg('Open in OpenStreetMap', { id: 'ui.openMap' }); },
+  /** Latitude and longitude: `48.85840° N, 2.29450° E`. */
+  coordinates: (latitude: number, longitude: number) => {
+    const deg = (x: number) => formatNumber(Math.abs(x), { minimumFractionDigits: 5, maximumFractionDigits: 5 });
+    const latitudeDegrees = deg(latitude);
+    const lat = latitude < 0 ? msg(str`${latitudeDegrees}° S`, { id: 'ui.latitude.south' }) : msg(str`${latitudeDegrees}° N`, { id: 'ui.latitude.north' });
+    const longitudeDegrees = deg(longitude);
+    const lon = longitude < 0 ? msg(str`${longitudeDegrees}° W`, { id: 'ui.longitude.west' }) : msg(str`${longitudeDegrees}° E`, { id: 'ui.longitude.east' });
+    return msg(str`${lat}, ${lon}`, { id: 'ui.coordinates' });
+  },
+  get sticker() { return msg('Sticker', { id: 'ui.sticker' }); },
+  get customMessage() { return msg('[custom message]', { id: 'ui.customMessage' }); },
+  call: (media: 'audio' | 'video', action: CallAction, duration?: string) => {
+    const text = CALLS[media === 'video' ? 'video' : 'audio'][action]();
+    return duration ? `${text} · ${duration}` : text;
+  },
+  uploading: (percent: number) => {
+    const share = formatNumber(percent / 100, { style: 'percent' });
+    return msg(str`Uploading ${share}`, { id: 'ui.uploading' });
+  },
+  get cancelUpload() { return msg('Cancel upload', { id: 'ui.cancelUpload' }); },
+  typing: (names: string[]) => {
+    const [name] = names;
+    if (names.length === 1) return msg(str`${name} is typing…`, { id: 'ui.typing.one' });
+    const count = formatNumber(names.length);
+    return msg(str`${count} people are typing…`, { id: 'ui.typing.many' });
+  },
+  get statusSent() { return msg('Sent', { id: 'ui.statusSent' }); },
+  get statusRead() { return msg('Read', { id: 'ui.statusRead' }); },
+  get statusFailed() { return msg('Not sent', { id: 'ui.statusFailed' }); },
+  readBy: (read: number, total: number) => {
+    const [readers, members] = [formatNumber(read), formatNumber(total)];
+    return msg(str`Read by ${readers} of ${members}`, { id: 'ui.readBy' });
+  },
+  get readList() { return msg('Read', { id: 'ui.readList' }); },
+  get unreadList() { return msg('Not read yet', { id: 'ui.unreadList' }); },
+  get readersLabel() { return msg('Who has read this message', { id: 'ui.readersLabel' }); },
+  get mentionsYou() { return msg('Mentions you', { id: 'ui.mentionsYou' }); },
 };
 
-export function uiStrings(locale: Locale): UiStrings {
-  return locale === 'zh-CN' ? zhCN : en;
+export type UiStrings = typeof ui;
+
+/** The labels of the thread and the forward dialog, in the active locale. */
+export function uiStrings(): UiStrings {
+  return ui;
 }

@@ -1,32 +1,35 @@
-import type { Locale } from './locale.js';
+import { msg, str } from '@lit/localize';
+import { formatNumber, pluralOf } from './localize.js';
 
-/** Labels of `<chat-widget>`, per locale. */
-const en = {
-  title: 'Chat',
-  open: 'Open chat',
-  unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
-  close: 'Close chat',
-  back: 'Back to conversations',
-  conversations: 'Conversations',
-  messages: 'Messages',
-  placeholder: 'Write a message…',
-  pick: 'Pick a conversation',
+const open = () => msg('Open chat', { id: 'widget.open' });
+const unread = (n: number) => {
+  const count = formatNumber(n);
+  return pluralOf(n) === 'one'
+    ? msg(str`${count} unread message`, { id: 'widget.unread.one' })
+    : msg(str`${count} unread messages`, { id: 'widget.unread.other' });
 };
 
-export type WidgetStrings = typeof en;
-
-const zhCN: WidgetStrings = {
-  title: '聊天',
-  open: '打开聊天',
-  unread: (n) => `${n} 条未读消息`,
-  close: '关闭聊天',
-  back: '返回会话列表',
-  conversations: '会话',
-  messages: '消息',
-  placeholder: '输入消息…',
-  pick: '选择一个会话',
+/** Labels of `<chat-widget>`, in the active locale (every property is read when it is used). */
+const widget = {
+  get title() { return msg('Chat', { id: 'widget.title' }); },
+  get open() { return open(); },
+  unread,
+  /** The launcher's name with unread messages: "Open chat, 3 unread messages". */
+  openWithUnread: (n: number) => {
+    const [action, count] = [open(), unread(n)];
+    return msg(str`${action}, ${count}`, { id: 'widget.openWithUnread' });
+  },
+  get close() { return msg('Close chat', { id: 'widget.close' }); },
+  get back() { return msg('Back to conversations', { id: 'widget.back' }); },
+  get conversations() { return msg('Conversations', { id: 'widget.conversations' }); },
+  get messages() { return msg('Messages', { id: 'widget.messages' }); },
+  get placeholder() { return msg('Write a message…', { id: 'widget.placeholder' }); },
+  get pick() { return msg('Pick a conversation', { id: 'widget.pick' }); },
 };
 
-export function widgetStrings(locale: Locale): WidgetStrings {
-  return locale === 'zh-CN' ? zhCN : en;
+export type WidgetStrings = typeof widget;
+
+/** The widget's labels, in the active locale. */
+export function widgetStrings(): WidgetStrings {
+  return widget;
 }

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../client/types.js';
-import { describeElem } from '../../protocol/elems.js';
 import type { Message } from '../../protocol/message.js';
+import { describeElemText } from '../i18n/elems.js';
 import type { UiStrings } from '../i18n/ui.js';
 import { renderCall } from './elems/call.js';
 import type { ElemContext } from './elems/context.js';
@@ -56,7 +56,7 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
 }
 
 function fallback(m: Message): TemplateResult {
-  return html`<span class="fallback">${describeElem(m.elem)}</span>`;
+  return html`<span class="fallback">${describeElemText(m.elem)}</span>`;
 }
 
 /** Whether a message can be offered for forwarding (committed, not a notification or call). */

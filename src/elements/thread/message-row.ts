@@ -1,11 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import { messageKey, type ChatMessage, type UploadProgress } from '../../client/types.js';
-import { describeElem } from '../../protocol/elems.js';
 import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
+import { describeElemText } from '../i18n/elems.js';
 import { errorText } from '../i18n/errors.js';
-import type { Locale } from '../i18n/locale.js';
-import type { UiStrings } from '../i18n/ui.js';
+import { uiStrings, type UiStrings } from '../i18n/ui.js';
 import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
 import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
@@ -19,7 +18,6 @@ const RUN_GAP_MS = 5 * 60_000;
 /** What a row needs from its thread: state shared by all rows, and the thread's actions. */
 export interface RowContext {
   t: UiStrings;
-  locale: Locale;
   actions: MessageActions;
   /** How elems are drawn (file URLs, custom renderers, stickers, mention names). */
   elems: ElemContext;
@@ -104,10 +102,10 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
   </div>`;
 }
 
-/** What the live region says about an arriving message: who, and what (text or a description). */
+/** What the live region says about an arriving message, in the active locale: who, and what (text or a description). */
 export function announcementOf(m: ChatMessage): string {
-  const what = m.elem.type === 'text' || m.elem.type === 'system' ? m.elem.text : describeElem(m.elem);
-  return m.elem.type === 'system' ? what : `${m.senderProfile.name || m.sender}: ${what}`;
+  const what = describeElemText(m.elem);
+  return m.elem.type === 'system' ? what : uiStrings().said(m.senderProfile.name || m.sender, what);
 }
 
 function renderAvatar(m: ChatMessage, name: string) {
@@ -118,9 +116,10 @@ function renderAvatar(m: ChatMessage, name: string) {
 }
 
 function renderFailure(ctx: RowContext, m: ChatMessage) {
-  return html`<div part="failure" role="group" aria-label="Message not sent">
-    <span part="error">${errorText(m.error, ctx.locale, m.retryAt)}</span>
-    <button part="resend-button" @click=${() => ctx.actions.resend(m)}>Resend</button>
-    <button part="discard-button" @click=${() => ctx.actions.discard(m)}>Discard</button>
+  const { t } = ctx;
+  return html`<div part="failure" role="group" aria-label=${t.notSent}>
+    <span part="error">${errorText(m.error, m.retryAt)}</span>
+    <button part="resend-button" @click=${() => ctx.actions.resend(m)}>${t.resend}</button>
+    <button part="discard-button" @click=${() => ctx.actions.discard(m)}>${t.discard}</button>
   </div>`;
 }

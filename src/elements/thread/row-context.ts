@@ -1,7 +1,6 @@
 import type { ChatClient, Conversation } from '../../client/types.js';
 import type { ConversationId } from '../../protocol/ids.js';
 import type { StickerSet } from '../context.js';
-import type { Locale } from '../i18n/locale.js';
 import type { UiStrings } from '../i18n/ui.js';
 import type { MessageActions } from './message-actions.js';
 import type { RowContext } from './message-row.js';
@@ -12,7 +11,6 @@ export interface RowContextInput {
   client: ChatClient | undefined;
   target: ConversationId;
   t: UiStrings;
-  locale: Locale;
   summary: Conversation | undefined;
   actions: MessageActions;
   extras: ThreadExtras;
@@ -20,13 +18,12 @@ export interface RowContextInput {
 }
 
 /** The state and callbacks shared by the rows of one render. */
-export function rowContext({ client, target, t, locale, summary, actions, extras, stickers }: RowContextInput): RowContext {
+export function rowContext({ client, target, t, summary, actions, extras, stickers }: RowContextInput): RowContext {
   // The peer's read position: from the conversation, or the member list when that is newer.
   const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
   const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
   return {
     t,
-    locale,
     actions,
     group: target.startsWith('group:'),
     me: extras.me?.id,
@@ -34,7 +31,6 @@ export function rowContext({ client, target, t, locale, summary, actions, extras
     cancelUpload: (id) => client?.cancelUpload(id),
     elems: {
       t,
-      locale,
       // Guarded: a client made elsewhere (a stand-in, an older build) may lack the rich-message API.
       fileUrl: (url) => client?.fileUrl?.(url) ?? url,
       renderer: (type) => client?.renderer?.(type),

@@ -19,5 +19,5 @@ export function mergeTitle(t: UiStrings, held: ChatMessage[], ids: string[]): st
     const m = held.find((x) => x.id === id);
     if (m) names.add(m.senderProfile.name || m.sender);
   }
-  return t.mergeTitle([...names].join(', ')).slice(0, 120);
+  return t.mergeTitle([...names].join(t.nameSeparator)).slice(0, 120);
 }

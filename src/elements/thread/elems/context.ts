@@ -1,12 +1,10 @@
 import type { ChatMessage, CustomRenderer } from '../../../client/types.js';
 import type { StickerSet } from '../../context.js';
-import type { Locale } from '../../i18n/locale.js';
 import type { UiStrings } from '../../i18n/ui.js';
 
 /** What drawing one elem needs from its thread (all elem renderers share it). */
 export interface ElemContext {
   t: UiStrings;
-  locale: Locale;
   /** A stored file URL made fetchable by this user (`client.fileUrl`). */
   fileUrl(url: string): string;
   /** The host page's renderer for a custom type (`client.renderer`). */

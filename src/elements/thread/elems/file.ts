@@ -4,10 +4,10 @@ import { formatFileSize } from '../../format.js';
 import type { ElemContext } from './context.js';
 import { safeMediaUrl } from './safe-url.js';
 
-/** Up to four letters of the name's extension, for the card's icon (`PDF`, `ZIP`); else `FILE`. */
-export function extensionLabel(name: string): string {
+/** Up to four letters of the name's extension, for the card's icon (`PDF`, `ZIP`); else `fallback` (the localized "FILE"). */
+export function extensionLabel(name: string, fallback = 'FILE'): string {
   const ext = /\.([\p{L}\p{N}]{1,4})$/u.exec(name)?.[1];
-  return ext ? ext.toUpperCase() : 'FILE';
+  return ext ? ext.toUpperCase() : fallback;
 }
 
 /**
@@ -23,9 +23,9 @@ export function downloadName(name: string): string {
 export function renderFile(elem: FileElem, ctx: ElemContext): TemplateResult {
   // The local preview of an own file not uploaded yet is nothing to download.
   const href = elem.url.startsWith('blob:') ? undefined : safeMediaUrl(ctx.fileUrl(elem.url));
-  const size = formatFileSize(elem.size, ctx.locale);
+  const size = formatFileSize(elem.size);
   return html`<div part="file" class="card" role="group" aria-label=${ctx.t.fileLabel(elem.name, size)}>
-    <span part="file-icon" class="card-icon" aria-hidden="true">${extensionLabel(elem.name)}</span>
+    <span part="file-icon" class="card-icon" aria-hidden="true">${extensionLabel(elem.name, ctx.t.fileBadge)}</span>
     <span class="card-text">
       <span part="file-name" class="card-title">${elem.name}</span>
       <span part="file-size" class="card-detail">${size}</span>

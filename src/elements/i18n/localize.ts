@@ -1,0 +1,171 @@
+/**
+ * The elements' strings go through @lit/localize in runtime mode: `msg()` answers in the active
+ * locale, English is built in, and each translation is a module of its own
+ * (`./locales/<locale>.js`, generated from `xliff/` by `npm run localize:build`) that is fetched
+ * the first time its locale is used. The active locale is page-global: every Natter element on a
+ * page speaks the same language.
+ *
+ * Which one: the language `setLocale()` set, else the nearest `lang` attribute of the element
+ * that connected (or whose `lang` changed) last, else the browser's. Dates, times and numbers
+ * follow the same tag through `Intl` (`formatLocale()`).
+ */
+import { configureLocalization, LOCALE_STATUS_EVENT, type LocaleModule } from '@lit/localize';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { sourceLocale, targetLocales } from './locale-codes.js';
+import { browserLang, formatTagOf, langOf, toLocale, type Locale } from './locale.js';
+
+/**
+ * One loader per translated locale. Static specifiers (not `./locales/${l}.js`) so every bundler
+ * (Vite, Rollup, esbuild, webpack) makes each its own chunk, also from a pre-bundled dependency.
+ */
+const LOADERS: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
+  'zh-CN': () => import('./locales/zh-CN.js'),
+};
+
+/** Fired on `window` when only the formatting locale changed (`en-US` → `en-GB`): the strings stayed. */
+const FORMAT_EVENT = 'natter-format-locale';
+
+type Runtime = ReturnType<typeof configureLocalization>;
+/** Configured on first use, so importing the elements has no side effect. Null: another copy of @lit/localize was configured by the page. */
+let runtime: Runtime | null | undefined;
+/** The language `setLocale()` chose; empty while the elements follow `lang` attributes. */
+let chosen = '';
+/** The formatting tag per catalogue, as last requested. */
+const formatTags = new Map<Locale, string>();
+let ready: Promise<void> = Promise.resolve();
+
+function configured(): Runtime | null {
+  if (runtime !== undefined) return runtime;
+  try {
+    runtime = configureLocalization({ sourceLocale, targetLocales, loadLocale: (locale) => LOADERS[locale as keyof typeof LOADERS]() });
+  } catch (error) {
+    // The page configured @lit/localize for itself (one configuration per copy of the library).
+    console.warn('[natter] @lit/localize is configured by the page already; the elements follow its locale.', error);
+    runtime = null;
+  }
+  return runtime;
+}
+
+/** Switches the catalogue (loading it if needed) and the formatting locale to those of a language tag. */
+function request(tag: string): Promise<void> {
+  const locale = toLocale(tag);
+  const format = formatTagOf(tag);
+  const rt = configured();
+  const formatChanged = formatTags.get(locale) !== format;
+  formatTags.set(locale, format);
+  if (!rt) return ready;
+  ready = rt.setLocale(locale);
+  if (formatChanged && rt.getLocale() === locale) window.dispatchEvent(new Event(FORMAT_EVENT));
+  return ready;
+}
+
+/** The catalogue the elements speak now (`en` until a translation has loaded). */
+export function getLocale(): Locale {
+  const active = runtime?.getLocale();
+  return active === 'zh-CN' ? 'zh-CN' : 'en';
+}
+
+/** The BCP 47 locale dates, times and numbers are formatted in now (`en-US`, `en-GB`, `zh-CN` …). */
+export function formatLocale(): string {
+  const locale = getLocale();
+  return formatTags.get(locale) ?? locale;
+}
+
+/**
+ * Sets the language of every Natter element on the page (`en`, `zh-CN`, or any tag: Chinese
+ * ones get Simplified Chinese, others English strings with their own date and number formats),
+ * over any `lang` attribute. An empty string goes back to following `lang` attributes. Resolves
+ * once the strings are loaded and the elements re-render.
+ */
+export function setLocale(tag: string): Promise<void> {
+  chosen = tag.trim();
+  return chosen ? request(chosen) : followLang();
+}
+
+/** Resolves once the locale requested last is loaded (at once when nothing is loading). */
+export function localeReady(): Promise<void> {
+  return ready;
+}
+
+/** Intl plural category of `n` in the active catalogue (`one`/`other` in English, always `other` in Chinese). */
+export function pluralOf(n: number): Intl.LDMLPluralRule {
+  return new Intl.PluralRules(getLocale()).select(n);
+}
+
+/** A number in the digits and grouping of the formatting locale. */
+export function formatNumber(n: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(formatLocale(), options).format(n);
+}
+
+// Elements that speak: they pick the locale up when they connect and re-render when it changes.
+const hosts = new Set<HTMLElement>();
+let observer: MutationObserver | undefined;
+
+/** Follows the `lang` of the element that connected last (or of the page when none is connected). */
+function followLang(from?: Element): Promise<void> {
+  if (chosen) return ready;
+  const el = from ?? [...hosts].at(-1) ?? document.documentElement;
+  return request(langOf(el) ?? browserLang());
+}
+
+/** Whether `node` is `ancestor` or inside it, across shadow roots. */
+function composedContains(ancestor: Node, node: Node): boolean {
+  for (let n: Node | null = node; n; n = n.parentNode ?? (n instanceof ShadowRoot ? n.host : null)) {
+    if (n === ancestor) return true;
+  }
+  return false;
+}
+
+/** A `lang` attribute changed in the document: the elements under it follow. */
+function onLangMutation(records: MutationRecord[]): void {
+  for (const record of records) {
+    const host = [...hosts].reverse().find((h) => composedContains(record.target, h));
+    if (host) {
+      void followLang(host);
+      return;
+    }
+  }
+}
+
+/**
+ * Makes an element speak the page's locale: on connect it requests the locale of its `lang`
+ * (unless `setLocale()` chose one), and it re-renders when the locale (strings or formats)
+ * changes, as `updateWhenLocaleChanges()` of @lit/localize does. A `lang` attribute changed
+ * later anywhere in the document above a connected element is followed too.
+ */
+export class LocaleController implements ReactiveController {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+
+  constructor(host: ReactiveControllerHost & HTMLElement) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    hosts.delete(this.#host);
+    hosts.add(this.#host);
+    window.addEventListener(LOCALE_STATUS_EVENT, this.#onStatus);
+    window.addEventListener(FORMAT_EVENT, this.#onFormat);
+    void followLang(this.#host);
+    if (!observer) {
+      observer = new MutationObserver(onLangMutation);
+      observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+    }
+  }
+
+  hostDisconnected(): void {
+    hosts.delete(this.#host);
+    window.removeEventListener(LOCALE_STATUS_EVENT, this.#onStatus);
+    window.removeEventListener(FORMAT_EVENT, this.#onFormat);
+    if (hosts.size === 0) {
+      observer?.disconnect();
+      observer = undefined;
+    }
+  }
+
+  #onStatus = (e: WindowEventMap[typeof LOCALE_STATUS_EVENT]) => {
+    if (e.detail.status === 'ready') this.#host.requestUpdate();
+  };
+
+  #onFormat = () => this.#host.requestUpdate();
+}
