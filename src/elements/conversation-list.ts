@@ -130,7 +130,8 @@ export class ConversationList extends LitElement {
     const me = this.#me.value?.id;
     const t = listStrings();
     // Names and text are isolated (<bdi>), so a right-to-left override in one cannot reorder the other.
-    const who = !last ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
+    // A system notification speaks for itself: no "system:" before it.
+    const who = !last || last.elem.type === 'system' ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
     const what = last ? describeElemText(last.elem) : '';
     const preview = !last ? '' : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
     const unread = c.unread > 0;

@@ -94,6 +94,10 @@ export const SystemElemSchema = v.object({
   text: v.pipe(Short, v.minLength(1)),
   operator: v.optional(v.string()),
   targets: v.optional(v.array(v.string())),
+  /** Display names of `targets` when it was sent, in the same order (for wording it in any language). */
+  targetNames: v.optional(v.pipe(v.array(Short), v.maxLength(100))),
+  /** The group's name when it was sent (created, renamed). */
+  groupName: v.optional(Short),
   data: v.optional(maxBytes(LIMITS.customBytes)),
 });
 

@@ -122,6 +122,29 @@ describe('i18n', () => {
   });
 
   describe('every element, in both locales', () => {
+    it('system notifications, worded in the reader\'s language from the names they carry', async () => {
+      const groupId = uniqueUser('g');
+      await fetch(`/__natter/group?id=${groupId}&members=${aliceId},${bobId}&name=Team`);
+      const group = `group:${groupId}` as const;
+      const joined: Elem = { type: 'system', event: 'member-joined', text: 'carol joined the group.', targets: [carolId], targetNames: ['卡罗尔'] };
+      const res = await fetch(`/__natter/send?json=${encodeURIComponent(JSON.stringify({ from: 'system', groupId, elem: joined }))}`);
+      expect(res.ok).to.equal(true);
+      await waitUntil(() => alice.messages(group).get().length === 2, 'both notifications should reach alice');
+      const notes = (el: Element) => parts(el, 'system').map((n) => n.textContent!.trim());
+
+      const en = await inLang<ChatThread>('en', html`<chat-thread .client=${alice} conversation=${group}></chat-thread>`, 'chat-thread');
+      await waitUntil(() => notes(en).length === 2, 'both notifications should show');
+      expect(notes(en)).to.deep.equal(['Group "Team" was created.', '卡罗尔 joined the group.']);
+      const list = await inLang<ConversationList>('en', html`<conversation-list .client=${alice}></conversation-list>`, 'conversation-list');
+      await waitUntil(() => parts(list, 'item').length > 0, 'the group should be listed');
+      // A notification is its own preview, with no "system:" before it.
+      expect(list.shadowRoot!.querySelector('.preview')!.textContent!.trim()).to.equal('卡罗尔 joined the group.');
+
+      await setLocale('zh-CN');
+      await en.updateComplete;
+      expect(notes(en)).to.deep.equal(['群聊“Team”已创建。', '卡罗尔 加入了群聊。']);
+    });
+
     it('an empty conversation list', async () => {
       const nobody = await connect(uniqueUser('nobody'), '无名');
       const en = await inLang<ConversationList>('en', html`<conversation-list .client=${nobody}></conversation-list>`, 'conversation-list');

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import { messageKey, type ChatMessage, type UploadProgress } from '../../client/types.js';
 import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
-import { describeElemText } from '../i18n/elems.js';
+import { describeElemText, systemText } from '../i18n/elems.js';
 import { errorText } from '../i18n/errors.js';
 import { uiStrings, type UiStrings } from '../i18n/ui.js';
 import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
@@ -45,7 +45,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
     return html`<div class="row" data-row=${key}>
       ${day}
       <div part="message system" class="system" data-key=${key}>
-        <div part="bubble">${m.elem.text}</div>
+        <div part="bubble">${systemText(m.elem)}</div>
       </div>
     </div>`;
   }

@@ -77,7 +77,7 @@ export class AdminApi {
     const record = { id: group.id, name: group.name, createdAt: this.#core.clock(), ...(group.avatar !== undefined && { avatar: group.avatar }) };
     await this.#core.store.createGroup(record, members);
     await Promise.all(members.map((m) => this.#announce(m, group.id)));
-    await this.#system(group.id, { type: 'system', event: 'group-created', text: `Group "${group.name}" was created.`, targets: members });
+    await this.#system(group.id, { type: 'system', event: 'group-created', text: `Group "${group.name}" was created.`, targets: members, groupName: group.name });
   }
 
   /** Adds a member; false (and nothing posted) when they already were one. */
@@ -86,7 +86,7 @@ export class AdminApi {
     const user = await this.#existing(userId);
     if (!(await this.#core.store.addGroupMember(groupId, userId))) return false;
     this.#core.forgetMembers(groupId);
-    await this.#system(groupId, { type: 'system', event: 'member-joined', text: `${user.name ?? userId} joined the group.`, targets: [userId] });
+    await this.#system(groupId, { type: 'system', event: 'member-joined', text: `${user.name ?? userId} joined the group.`, targets: [userId], targetNames: [user.name ?? userId] });
     await this.#announce(userId, groupId);
     return true;
   }
@@ -97,7 +97,7 @@ export class AdminApi {
     if (!(await this.#core.store.removeGroupMember(groupId, userId))) return false;
     this.#core.forgetMembers(groupId);
     await this.#core.notify([userId], { type: 'conversation.removed', conversationId: groupConversation(groupId) });
-    await this.#system(groupId, { type: 'system', event: 'member-removed', text: `${user.name ?? userId} was removed from the group.`, targets: [userId] });
+    await this.#system(groupId, { type: 'system', event: 'member-removed', text: `${user.name ?? userId} was removed from the group.`, targets: [userId], targetNames: [user.name ?? userId] });
     return true;
   }
 
