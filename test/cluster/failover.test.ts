@@ -112,10 +112,12 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
       }
     });
 
-    // Chaos: one node at a time, SIGKILL then restart, until the run is over.
+    // Chaos: one node at a time, SIGKILL then restart, until the run is over — and at least once
+    // per node: on a loaded machine a restart can take most of an interval, so the run stretches
+    // past RUN_MS rather than kill fewer nodes.
     let kills = 0;
     const started = Date.now();
-    for (let n = 0; Date.now() - started + KILL_EVERY_MS <= RUN_MS; n = (n + 1) % lb.nodes.length) {
+    for (let n = 0; kills < lb.nodes.length || Date.now() - started + KILL_EVERY_MS <= RUN_MS; n = (n + 1) % lb.nodes.length) {
       await new Promise((r) => setTimeout(r, Math.max(0, started + (kills + 1) * KILL_EVERY_MS - Date.now())));
       await lb.nodes[n]!.kill();
       kills++;
@@ -125,7 +127,7 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     sending = false;
     await Promise.all(senders);
     const runSeconds = (Date.now() - started) / 1000;
-    assert.ok(kills >= 3, `only ${kills} kills`);
+    assert.ok(kills >= lb.nodes.length, `only ${kills} kills`);
 
     // Settle: every send acked (outboxes empty), every device holding every message.
     await until(() => devices.every((d) => allOwnSent(d.client)), 'every send to be acknowledged', 90_000);
