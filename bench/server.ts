@@ -9,6 +9,8 @@
  *
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
  *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server)
+ *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline /tmp/old   (A/B: /tmp/old is
+ *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -31,6 +33,8 @@ const { values } = parseArgs({
     smoke: { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the Natter server process into this directory. */
     'cpu-prof': { type: 'string' },
+    /** Root of another checkout: target `baseline` runs its server, for alternating A/B runs. */
+    baseline: { type: 'string' },
   },
 });
 const CLIENTS = values.smoke ? 20 : Number(values.clients);
@@ -76,15 +80,15 @@ const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
 // Neighbours pair up 1:1 (u0–u1, u2–u3, …); groups are consecutive runs of GROUP users.
 const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
 
-async function natterTarget(): Promise<Target> {
+async function natterTarget(root?: string): Promise<Target> {
   const prof = values['cpu-prof'];
-  const server = await startNatterServer({}, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []);
+  const server = await startNatterServer({}, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [], root);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
   for (let r = 0; r * GROUP < CLIENTS; r++) {
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  return { name: 'natter', kind: 'natter', url: server.wsUrl, pid: server.pid, clients, stop: () => server.stop() };
+  return { name: root ? 'natter (baseline)' : 'natter', kind: 'natter', url: server.wsUrl, pid: server.pid, clients, stop: () => server.stop() };
 }
 
 async function socketIoTarget(persist: boolean): Promise<Target> {
@@ -156,7 +160,8 @@ async function runTarget(target: Target): Promise<StepResult[]> {
 }
 
 const starters: Record<string, () => Promise<Target>> = {
-  natter: natterTarget,
+  natter: () => natterTarget(),
+  baseline: () => natterTarget(values.baseline ?? ROOT),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),
 };

@@ -24,12 +24,13 @@ const ADMIN_KEY = 'bench-admin-key-0123456789';
 
 /**
  * `env` adds to (or overrides) the server's environment; `nodeArgs` go to its node process
- * (e.g. `--cpu-prof --cpu-prof-dir=…` to profile the server under load).
+ * (e.g. `--cpu-prof --cpu-prof-dir=…` to profile the server under load); `root` is the checkout
+ * whose `src/server/main.ts` runs (another copy of the repository, to compare two versions).
  */
-export async function startNatterServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<NatterServer> {
+export async function startNatterServer(env: Record<string, string> = {}, nodeArgs: string[] = [], root = ROOT): Promise<NatterServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-bench-'));
-  const child = spawnTs(join(ROOT, 'src/server/main.ts'), {
+  const child = spawnTs(join(root, 'src/server/main.ts'), {
     PORT: String(port),
     HOST: '127.0.0.1',
     NATTER_DATA_DIR: dataDir,

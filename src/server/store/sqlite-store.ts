@@ -8,6 +8,7 @@ import type { CommitOutcome, ConversationState, GroupRecord, MemberRecord, Messa
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { SCHEMA, VISIBLE } from './sqlite-schema.js';
+import { startSqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -19,9 +20,13 @@ export interface SqliteStoreOptions {
 
 type Row = Record<string, unknown>;
 
+/** Permission facts held in memory at most; past it they are all forgotten (and read again). */
+const FACTS_MAX = 100_000;
+
 /**
- * The embedded store: one SQLite file in WAL mode through better-sqlite3. Its calls are
- * synchronous underneath; they are wrapped in promises to fit the `Store` shape.
+ * The embedded store: one SQLite file in WAL mode through better-sqlite3. Message commits run
+ * on a writer thread (sqlite-writer.ts); every other call is synchronous underneath, wrapped in
+ * a promise to fit the `Store` shape. One process per file: it keeps permission facts in memory.
  */
 export function createSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -33,6 +38,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this connection is the backstop.
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  // Messages commit on a worker thread (sqlite-writer.ts): the WAL fsync no longer stalls the
+  // event loop. This connection reads, and writes the rest (waiting for the lock if need be).
+  const writer = file === ':memory:' ? undefined : startSqliteWriter(file, {
+    synchronous: options.durability === 'normal' ? 'NORMAL' : 'FULL',
+    autocheckpoint: BACKSTOP_PAGES,
+  });
 
   const q = {
     getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
@@ -147,6 +158,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   };
 
   const commitBatch = db.transaction((drafts: MessageDraft[]) => drafts.map(commitOne));
+  // IMMEDIATE from here on: with the writer thread committing meanwhile, a transaction that
+  // reads before it writes must hold the write lock from its start (else SQLITE_BUSY_SNAPSHOT).
   const createGroup = db.transaction((g: GroupRecord, members: string[]) => {
     if (q.getGroup.get(g.id)) throw new ChatError('GROUP_EXISTS');
     q.insertGroup.run(g.id, g.name, g.avatar ?? null, g.createdAt);
@@ -176,8 +189,56 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     return toUser(q.getUser.get(id) as Row);
   });
 
+  // One snapshot for a member row and its peer's read position.
+  const listConversations = db.transaction((userId: string) => (q.conversations.all(userId) as Row[]).map((r) => state(userId, r)));
+  const getConversation = db.transaction((userId: string, key: string) => {
+    const r = q.conversation.get(userId, key) as Row | undefined;
+    return r && state(userId, r);
+  });
+
   const parse = (body: unknown) => JSON.parse(body as string) as Message;
   let closed = false;
+
+  // The facts a send checks (user, group, group membership, block, friendship) are kept in
+  // memory: they were a fifth of the event loop's time under load (each read is a fresh WAL
+  // read transaction). Only this connection writes them (the writer thread commits messages and
+  // 1:1 memberships), and every such write below forgets them all, synchronously, so a read
+  // never answers from before a write. One process per database file (a cluster uses PostgreSQL).
+  const facts = new Map<string, unknown>();
+  const fact = <T>(key: string, read: () => T): T => {
+    if (facts.has(key)) return facts.get(key) as T;
+    const value = read();
+    if (facts.size >= FACTS_MAX) facts.clear();
+    facts.set(key, value);
+    return value;
+  };
+  const changing = <A extends unknown[], R>(write: (...args: A) => R) => (...args: A): R => {
+    try {
+      return write(...args);
+    } finally {
+      facts.clear();
+    }
+  };
+  const readUser = (id: string) => {
+    const r = q.getUser.get(id) as Row | undefined;
+    return r && toUser(r);
+  };
+  const readGroup = (id: string) => {
+    const r = q.getGroup.get(id) as Row | undefined;
+    if (!r) return undefined;
+    const g: GroupRecord = { id: r['id'] as string, name: r['name'] as string, createdAt: r['created_at'] as number };
+    if (r['avatar'] != null) g.avatar = r['avatar'] as string;
+    return g;
+  };
+  const write = {
+    putUser: changing(putUser.immediate),
+    deleteUser: changing(deleteUser.immediate),
+    setFriends: changing(setFriends.immediate),
+    setBlocked: changing((owner: string, other: string, blocked: boolean) => (blocked ? q.addBlock : q.removeBlock).run(owner, other)),
+    createGroup: changing(createGroup.immediate),
+    addMember: changing(addMember.immediate),
+    removeMember: changing((groupId: string, userId: string) => q.leave.run(userId, groupKey(groupId)).changes > 0),
+  };
 
   return {
     ...createSqliteBroadcasts(db),
@@ -188,59 +249,57 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async close() {
       if (closed) return;
       closed = true;
+      await writer?.stop();
       await checkpointer?.stop();
       db.close();
     },
     async getUser(id) {
-      const r = q.getUser.get(id) as Row | undefined;
-      return r && toUser(r);
+      const u = fact(`u\0${id}`, () => readUser(id));
+      return u && { ...u };
     },
     async putUser(id, profile, now) {
-      return putUser(id, profile.name ?? null, profile.avatar ?? null, now);
+      return write.putUser(id, profile.name ?? null, profile.avatar ?? null, now);
     },
     async deleteUser(id) {
-      return deleteUser(id);
+      return write.deleteUser(id);
     },
     async setFriends(a, b, friends) {
-      setFriends(a, b, friends);
+      write.setFriends(a, b, friends);
     },
     async areFriends(a, b) {
-      return q.areFriends.get(a, b) !== undefined;
+      return fact(`f\0${a}\0${b}`, () => q.areFriends.get(a, b) !== undefined);
     },
     async setBlocked(owner, other, blocked) {
-      (blocked ? q.addBlock : q.removeBlock).run(owner, other);
+      write.setBlocked(owner, other, blocked);
     },
     async isBlocked(owner, other) {
-      return q.isBlocked.get(owner, other) !== undefined;
+      return fact(`b\0${owner}\0${other}`, () => q.isBlocked.get(owner, other) !== undefined);
     },
     async listBlocked(owner) {
       return q.listBlocked.all(owner) as string[];
     },
     async createGroup(group, members) {
-      createGroup(group, members);
+      write.createGroup(group, members);
     },
     async getGroup(id) {
-      const r = q.getGroup.get(id) as Row | undefined;
-      if (!r) return undefined;
-      const g: GroupRecord = { id: r['id'] as string, name: r['name'] as string, createdAt: r['created_at'] as number };
-      if (r['avatar'] != null) g.avatar = r['avatar'] as string;
-      return g;
+      const g = fact(`g\0${id}`, () => readGroup(id));
+      return g && { ...g };
     },
     async addGroupMember(groupId, userId) {
-      return addMember(groupId, userId);
+      return write.addMember(groupId, userId);
     },
     async removeGroupMember(groupId, userId) {
-      return q.leave.run(userId, groupKey(groupId)).changes > 0;
+      return write.removeMember(groupId, userId);
     },
     async listGroupMembers(groupId) {
       return q.members.all(groupKey(groupId)) as string[];
     },
     async isGroupMember(groupId, userId) {
-      return q.isMember.get(userId, groupKey(groupId)) !== undefined;
+      return fact(`m\0${groupId}\0${userId}`, () => q.isMember.get(userId, groupKey(groupId)) !== undefined);
     },
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
-      return commitBatch(drafts);
+      return writer ? writer.commit(drafts) : commitBatch(drafts);
     },
     async findMessage(key, id) {
       const r = q.findMessage.get(key, id) as Row | undefined;
@@ -258,11 +317,10 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       return q.visibleBefore.get({ key, viewer, before: beforeSeq }) !== undefined;
     },
     async listConversations(userId) {
-      return (q.conversations.all(userId) as Row[]).map((r) => state(userId, r));
+      return listConversations(userId);
     },
     async getConversation(userId, key) {
-      const r = q.conversation.get(userId, key) as Row | undefined;
-      return r && state(userId, r);
+      return getConversation(userId, key);
     },
     async markRead(userId, key, seq) {
       return (q.markRead.get(seq, key, userId, key) as number | undefined) ?? 0;

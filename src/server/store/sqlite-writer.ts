@@ -1,0 +1,190 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Message } from '../../protocol/index.js';
+import { parseKey } from '../core/conversation-key.js';
+import type { CommitOutcome, MessageDraft } from '../core/types.js';
+
+/**
+ * Commits messages from a worker thread with its own connection, so the event loop keeps
+ * serving while SQLite writes the WAL and fsyncs it (`synchronous = FULL`: a few milliseconds
+ * per commit that used to block every socket of the node).
+ *
+ * Why this is safe:
+ * - Durable before visible. In WAL mode a commit becomes visible to other connections when the
+ *   writer updates the WAL index, which SQLite does after the WAL fsync. The main connection
+ *   reads in autocommit (one snapshot per statement), so it sees a message only once it is
+ *   durable, and sees every message whose commit has resolved (the sender's ack, a duplicate's
+ *   lookup, the replay read after it).
+ * - Sequencing and idempotency are decided inside the worker's one transaction per batch, the
+ *   same statements as before; batches come one after another (CommitBatcher) and the worker
+ *   handles its messages in order.
+ * - The main connection's own writes (users, groups, read positions, broadcasts) wait for the
+ *   write lock (busy timeout) and use IMMEDIATE transactions where they read before writing.
+ *
+ * A worker that dies fails the commits in flight (their senders resend: idempotent) and the
+ * next commit starts a new one.
+ */
+export interface SqliteWriter {
+  commit(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
+  /** Finishes what was posted, then closes the worker's connection. */
+  stop(): Promise<void>;
+}
+
+export interface SqliteWriterOptions {
+  synchronous: 'FULL' | 'NORMAL';
+  /** WAL pages after which the writer checkpoints itself (the checkpointer does most of it). */
+  autocheckpoint: number;
+}
+
+/**
+ * One draft as posted to the worker: [key, message, vis1, vis2, exclUnread, exclLast, mentions,
+ * users who get a membership]. The worker sets the seq and serialises the body.
+ */
+type WireDraft = [string, Message, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null];
+/** Per draft: the seq committed (number), the stored body of a duplicate (string), or a conflict (null). */
+type WireOutcome = number | string | null;
+
+interface Reply {
+  id: number;
+  outcomes?: WireOutcome[];
+  error?: string;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('synchronous = ' + workerData.synchronous);
+db.pragma('wal_autocheckpoint = ' + workerData.autocheckpoint);
+db.pragma('foreign_keys = OFF');
+const q = {
+  byClientMsgId: db.prepare('SELECT conv_key, body FROM messages WHERE sender = ? AND client_msg_id = ?'),
+  nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
+  ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
+  insertMessage: db.prepare(
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+  join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
+};
+const commitOne = (d) => {
+  const key = d[0], m = d[1];
+  const existing = q.byClientMsgId.get(m.sender, m.clientMsgId);
+  if (existing) return existing.conv_key === key ? existing.body : null;
+  let seq = q.nextSeq.get(key);
+  if (seq === undefined) {
+    q.ensureConversation.run(key);
+    seq = q.nextSeq.get(key);
+  }
+  m.seq = seq;
+  q.insertMessage.run(key, seq, m.id, m.sender, m.clientMsgId, d[2], d[3], d[4], d[5], d[6], JSON.stringify(m));
+  if (d[7]) for (const u of d[7]) q.join.run(u, key);
+  return seq;
+};
+// IMMEDIATE: it reads before it writes, and the main connection may hold the write lock.
+const commitBatch = db.transaction((drafts) => drafts.map(commitOne)).immediate;
+parentPort.on('message', (m) => {
+  if (m === 'stop') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  let reply;
+  try {
+    reply = { id: m.id, outcomes: commitBatch(m.drafts) };
+  } catch (err) {
+    reply = { id: m.id, error: String((err && err.message) || err) };
+  }
+  parentPort.postMessage(reply);
+});
+`;
+
+/** The draft as the worker needs it; the same columns the main-thread commit wrote. */
+function toWire(d: MessageDraft): WireDraft {
+  const m = d.message;
+  const parsed = parseKey(d.key);
+  const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
+  return [
+    d.key, m, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
+    m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
+    m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
+  ];
+}
+
+function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
+  if (typeof o === 'number') return { status: 'committed', message: { ...d.message, seq: o } };
+  if (typeof o === 'string') return { status: 'duplicate', message: JSON.parse(o) as Message };
+  return { status: 'conflict' };
+}
+
+/** Starts the writer for `file`, an existing WAL-mode database with the schema in place. */
+export function startSqliteWriter(file: string, options: SqliteWriterOptions): SqliteWriter {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const pending = new Map<number, { drafts: MessageDraft[]; resolve(o: CommitOutcome[]): void; reject(e: unknown): void }>();
+  let nextId = 1;
+  let worker: Worker | undefined;
+  let exited: Promise<void> = Promise.resolve();
+  let stopping: Promise<void> | undefined;
+
+  const start = (): Worker => {
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, ...options } });
+    // Holds the process up only while a commit is in flight.
+    w.unref();
+    w.on('message', (r: Reply) => {
+      const p = pending.get(r.id);
+      if (!p) return;
+      pending.delete(r.id);
+      if (pending.size === 0) w.unref();
+      if (r.error !== undefined) p.reject(new Error(`sqlite commit failed: ${r.error}`));
+      else p.resolve(p.drafts.map((d, i) => fromWire(d, r.outcomes![i]!)));
+    });
+    w.on('error', () => undefined);
+    exited = new Promise<void>((resolve) =>
+      w.once('exit', (code) => {
+        if (worker === w) worker = undefined;
+        // Whatever was in flight has an unknown outcome: the senders resend (same clientMsgId).
+        for (const [id, p] of pending) {
+          pending.delete(id);
+          p.reject(new Error(`sqlite writer exited (${code})`));
+        }
+        resolve();
+      }),
+    );
+    return w;
+  };
+
+  return {
+    commit(drafts) {
+      if (stopping) return Promise.reject(new Error('store closed'));
+      if (drafts.length === 0) return Promise.resolve([]);
+      worker ??= start();
+      const w = worker;
+      const id = nextId++;
+      return new Promise<CommitOutcome[]>((resolve, reject) => {
+        const wire = drafts.map(toWire);
+        pending.set(id, { drafts, resolve, reject });
+        w.ref();
+        try {
+          w.postMessage({ id, drafts: wire });
+        } catch (err) {
+          // Not cloneable: nothing was posted, so nothing of the batch is stored.
+          pending.delete(id);
+          if (pending.size === 0) w.unref();
+          reject(err);
+        }
+      });
+    },
+    stop() {
+      stopping ??= (async () => {
+        const w = worker;
+        if (!w) return;
+        // Posted after every commit, so those finish first.
+        w.postMessage('stop');
+        w.ref();
+        const timer = setTimeout(() => void w.terminate(), 10_000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
+import type { Store } from '../../../src/server/core/store.js';
+import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { draft } from './store-contract.js';
+
+/** The SQLite store commits messages on a worker thread; the main connection reads and writes the rest. */
+describe('sqlite store: commits on the writer thread', () => {
+  let file: string;
+  let store: Store;
+  before(async () => {
+    file = join(mkdtempSync(join(tmpdir(), 'natter-writer-')), 'natter.db');
+    store = createSqliteStore(file);
+    await store.createGroup({ id: 'w', name: 'W', createdAt: 1 }, ['a', 'b']);
+  });
+  after(async () => {
+    await store.close();
+  });
+
+  it('reads see a batch as soon as its commit resolves (the ack, a duplicate, the replay)', async () => {
+    const k = groupKey('w');
+    const [out] = await store.commitMessages([draft(k, 'a')]);
+    assert.equal(out!.status, 'committed');
+    const m = (out as { message: { id: string; seq: number } }).message;
+    assert.equal((await store.findMessage(k, m.id))?.message.seq, m.seq);
+    assert.equal((await store.getConversation('b', k))?.lastSeq, m.seq);
+    assert.deepEqual((await store.readRange(k, 'b', { afterSeq: 0, toSeq: m.seq, limit: 10, take: 'oldest' })).map((x) => x.seq), [m.seq]);
+    assert.deepEqual(await store.unreadState(k, 'b', 0), { unread: m.seq, mentioned: false });
+  });
+
+  it('keeps seqs gapless and idempotency exact with batches in flight together and main-thread writes between them', async () => {
+    const k = groupKey('w');
+    const p = p2pKey('a', 'c');
+    const before = (await store.getConversation('a', k))!.lastSeq;
+    const resend = draft(k, 'b', { clientMsgId: 'writer-resend' });
+    const batches: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      batches.push(store.commitMessages([draft(k, 'a'), draft(p, 'a'), { ...resend, message: { ...resend.message, id: `resend-${i}` } }]));
+      // Writes of the main connection while the writer holds the lock: they wait, never fail.
+      batches.push(store.addGroupMember('w', `late${i}`));
+      batches.push(store.markRead('a', k, before + i));
+      batches.push(store.putUser(`u${i}`, { name: `U${i}` }, i));
+    }
+    await Promise.all(batches);
+    const after = (await store.getConversation('a', k))!;
+    // 20 of a's messages and one of b's (the other 19 are duplicates of it).
+    assert.equal(after.lastSeq, before + 21);
+    const seqs = (await store.readRange(k, 'a', { afterSeq: before, toSeq: after.lastSeq, limit: 100, take: 'oldest' })).map((m) => m.seq);
+    assert.deepEqual(seqs, Array.from({ length: 21 }, (_, i) => before + 1 + i));
+    assert.equal((await store.getConversation('c', p))?.lastSeq, 20);
+    assert.equal((await store.listGroupMembers('w')).length, 22);
+  });
+
+  it('answers a duplicate with the stored message and a reused id in another conversation with a conflict', async () => {
+    const k = groupKey('w');
+    const first = draft(k, 'a', { clientMsgId: 'writer-dup' });
+    const [a] = await store.commitMessages([first]);
+    const [again, conflict] = await store.commitMessages([
+      { ...first, message: { ...first.message, id: 'other-id' } },
+      draft(p2pKey('a', 'b'), 'a', { clientMsgId: 'writer-dup' }),
+    ]);
+    assert.equal(again!.status, 'duplicate');
+    assert.deepEqual((again as { message: unknown }).message, (a as { message: unknown }).message);
+    assert.equal(conflict!.status, 'conflict');
+  });
+
+  it('close waits for the commits in flight; another connection then finds them all', async () => {
+    const k = groupKey('w');
+    const pending = Array.from({ length: 10 }, () => store.commitMessages([draft(k, 'b')]));
+    const closed = store.close();
+    const outs = (await Promise.all(pending)).flat();
+    await closed;
+    assert.ok(outs.every((o) => o.status === 'committed'));
+    const db = new Database(file, { readonly: true });
+    const last = db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck().get(k);
+    const count = db.prepare('SELECT count(*) FROM messages WHERE conv_key = ?').pluck().get(k);
+    db.close();
+    assert.equal(last, count);
+    await assert.rejects(store.commitMessages([draft(k, 'b')]));
+  });
+});
+
+/** Users, groups, memberships, blocks and friendships are answered from memory until a write. */
+describe('sqlite store: permission facts held in memory', () => {
+  let store: Store;
+  before(() => {
+    store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-facts-')), 'natter.db'));
+  });
+  after(async () => {
+    await store.close();
+  });
+
+  it('answers every check after a write with the write in effect', async () => {
+    assert.equal(await store.getGroup('f'), undefined);
+    assert.equal(await store.isGroupMember('f', 'a'), false);
+    await store.createGroup({ id: 'f', name: 'F', createdAt: 1 }, ['a']);
+    assert.equal((await store.getGroup('f'))?.name, 'F');
+    assert.equal(await store.isGroupMember('f', 'a'), true);
+    assert.equal(await store.isGroupMember('f', 'b'), false);
+    await store.addGroupMember('f', 'b');
+    assert.equal(await store.isGroupMember('f', 'b'), true);
+    await store.removeGroupMember('f', 'a');
+    assert.equal(await store.isGroupMember('f', 'a'), false);
+
+    assert.equal(await store.getUser('b'), undefined);
+    await store.putUser('b', { name: 'B' }, 1);
+    assert.equal((await store.getUser('b'))?.name, 'B');
+    await store.deleteUser('b');
+    assert.equal((await store.getUser('b'))?.deleted, true);
+    assert.equal(await store.isGroupMember('f', 'b'), false, 'a deleted user leaves their groups');
+
+    assert.equal(await store.isBlocked('a', 'c'), false);
+    await store.setBlocked('a', 'c', true);
+    assert.equal(await store.isBlocked('a', 'c'), true);
+    await store.setBlocked('a', 'c', false);
+    assert.equal(await store.isBlocked('a', 'c'), false);
+
+    assert.equal(await store.areFriends('a', 'c'), false);
+    await store.setFriends('c', 'a', true);
+    assert.equal(await store.areFriends('a', 'c'), true);
+  });
+
+  it('hands out copies: a caller changing a record changes nothing stored', async () => {
+    await store.putUser('d', { name: 'D' }, 1);
+    const u = (await store.getUser('d'))!;
+    u.name = 'changed';
+    assert.equal((await store.getUser('d'))?.name, 'D');
+    const g = (await store.getGroup('f'))!;
+    g.name = 'changed';
+    assert.equal((await store.getGroup('f'))?.name, 'F');
+  });
+});
+
+describe('sqlite store: a batch the writer cannot take', () => {
+  it('rejects it whole, stores none of it, and the next batch commits', async () => {
+    const store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-reject-')), 'natter.db'));
+    try {
+      await store.createGroup({ id: 'r', name: 'R', createdAt: 1 }, ['a']);
+      const k = groupKey('r');
+      const bad = draft(k, 'a');
+      (bad.message as unknown as Record<string, unknown>)['cloudCustomData'] = () => 'not data';
+      await assert.rejects(store.commitMessages([draft(k, 'a'), bad]));
+      // A row SQLite refuses (no sender: NOT NULL) fails the whole transaction: all or nothing.
+      const noSender = draft(k, 'a');
+      delete (noSender.message as Partial<typeof noSender.message>).sender;
+      await assert.rejects(store.commitMessages([draft(k, 'a'), noSender]), /sqlite commit failed/);
+      assert.equal((await store.getConversation('a', k))?.lastSeq ?? 0, 0);
+      const [ok] = await store.commitMessages([draft(k, 'a')]);
+      assert.equal(ok!.status, 'committed');
+      assert.equal((ok as { message: { seq: number } }).message.seq, 1);
+    } finally {
+      await store.close();
+    }
+  });
+});
