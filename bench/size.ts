@@ -11,8 +11,9 @@
  *   (a) script tag, first paint: natter.js + the core chunk and what it imports statically:
  *       everything fetched before the launcher and its unread badge show. The panel's chunk
  *       follows when the page is idle (or the launcher is pointed at), before anyone opens it.
- *   (b) script tag, everything: every file of the build (panel, emoji list, every locale):
- *       what a visitor who opens the widget downloads, at most.
+ *   (b) script tag, everything: every file of the build (panel, emoji list, the upload code a
+ *       page loads the first time it sends a file, every locale): what a visitor who opens the
+ *       widget downloads, at most.
  *   (c) natter/define: the package entry bundled as an app would (one ESM file with lit,
  *       nanostores, partysocket, valibot …).
  *
@@ -36,8 +37,8 @@ const KiB = 1024;
  */
 const LIMITS = {
   firstPaint: { bytes: 40 * KiB, kind: 'budget (the 40 KB target)' },
-  everything: { bytes: 78 * KiB, kind: 'ratchet' },
-  define: { bytes: 83 * KiB, kind: 'ratchet' },
+  everything: { bytes: 79.5 * KiB, kind: 'ratchet' },
+  define: { bytes: 84 * KiB, kind: 'ratchet' },
 } as const;
 const TARGET_BYTES = 40 * KiB;
 
@@ -106,7 +107,7 @@ try {
   });
   rows.push({
     name: '(b) script tag, everything',
-    what: `(a) + ${later.join(' + ')}: panel (fetched on idle), emoji list, every locale's strings (${all.length} files)`,
+    what: `(a) + ${later.join(' + ')}: panel (fetched on idle), emoji list, upload code (when a file is sent), every locale's strings (${all.length} files)`,
     limit: LIMITS.everything,
     ...sum(all.map(read)),
   });

@@ -1,14 +1,9 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import ReconnectingWebSocket from 'partysocket/ws';
-import {
-  decodeServerFrame,
-  encodeFrame,
-  PROTOCOL_VERSION,
-  type ClientFrame,
-  type ErrorBody,
-  type ErrorName,
-  type ServerFrame,
-} from '../protocol/index.js';
+import { decodeServerFrame, encodeFrame } from '../protocol/codec.js';
+import type { ErrorBody, ErrorName } from '../protocol/error-codes.js';
+import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { BackoffOptions, ConnectionState } from './types.js';
 
 export interface ConnectionOptions {

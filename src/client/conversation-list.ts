@@ -1,5 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import { AT_ALL, parseConversationId, type ConversationId, type ConversationSummary, type Message } from '../protocol/index.js';
+import { AT_ALL, parseConversationId, type ConversationId } from '../protocol/ids.js';
+import type { ConversationSummary, Message } from '../protocol/message.js';
 import type { Conversation } from './types.js';
 
 /**

@@ -1,9 +1,50 @@
-import { describeElem, type Elem, type Message, type ServerFrameOf } from '../protocol/index.js';
+import { describeElem, type Elem } from '../protocol/elems.js';
+import type { ServerFrameOf } from '../protocol/frames.js';
+import type { Message } from '../protocol/message.js';
+import { uploadedElem } from './files.js';
 import type { LocalEntry } from './outbox.js';
 import type { ChatMessage, OutboxEntry, Profile } from './types.js';
 
 /** Looks up a held committed message by conversation and id (to preview forwards). */
 export type FindMessage = (conversationId: OutboxEntry['conversationId'], id: string) => Message | undefined;
+
+/** How the messages of one client show in its threads. */
+export interface MessageViews {
+  /** A committed message (the same object for the same message while who I am stays the same). */
+  committed(message: Message): ChatMessage;
+  /** An outbox entry; a file not uploaded yet shows from its Blob (a `blob:` URL). */
+  local(local: LocalEntry): ChatMessage;
+}
+
+export interface MessageViewsOptions {
+  myId(): string | undefined;
+  me(): Profile | undefined;
+  find: FindMessage;
+  /** A `blob:` URL for an entry's file not uploaded yet. */
+  previewUrl(entry: OutboxEntry): string | undefined;
+}
+
+export function createMessageViews(options: MessageViewsOptions): MessageViews {
+  const cache = new WeakMap<Message, ChatMessage>();
+  return {
+    committed(m) {
+      const isSelf = m.sender === options.myId();
+      let chat = cache.get(m);
+      if (!chat || chat.isSelf !== isSelf) {
+        chat = { ...m, status: 'sent', isSelf };
+        cache.set(m, chat);
+      }
+      return chat;
+    },
+    local(local) {
+      const chat = localToChat(local, options.me(), options.find);
+      const { entry } = local;
+      if (!entry.upload || entry.elem) return chat;
+      const { blob, mime } = entry.upload;
+      return { ...chat, elem: uploadedElem(entry.upload, { url: options.previewUrl(entry) ?? '', size: blob.size, mime }) };
+    },
+  };
+}
 
 /** The message a pending or failed outbox entry shows as. */
 export function localToChat(local: LocalEntry, me: Profile | undefined, find: FindMessage): ChatMessage {

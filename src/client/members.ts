@@ -1,5 +1,7 @@
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
-import type { ConversationId, Message, ServerFrameOf } from '../protocol/index.js';
+import type { ServerFrameOf } from '../protocol/frames.js';
+import type { ConversationId } from '../protocol/ids.js';
+import type { Message } from '../protocol/message.js';
 import type { Requests } from './requests.js';
 import type { Member } from './types.js';
 

@@ -1,4 +1,7 @@
-import { ChatError, isTransient, type ConversationId, type Elem, type ErrorBody, type MessageSendFrame } from '../protocol/index.js';
+import type { Elem } from '../protocol/elems.js';
+import { ChatError, isTransient, type ErrorBody } from '../protocol/error-codes.js';
+import type { MessageSendFrame } from '../protocol/frames.js';
+import type { ConversationId } from '../protocol/ids.js';
 import { withOutboxLock } from './outbox-lock.js';
 import type { ClientStorage, OutboxEntry } from './types.js';
 

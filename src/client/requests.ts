@@ -1,4 +1,5 @@
-import { ChatError, type ClientFrame, type ServerFrame } from '../protocol/index.js';
+import { ChatError } from '../protocol/error-codes.js';
+import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 
 /** Frames that answer a request by echoing its `reqId`. */
 export type ReplyFrame = Extract<ServerFrame, { type: 'ok' | 'error' | 'history.page' | 'members' }>;

@@ -1,4 +1,7 @@
-import { LIMITS, type ConversationId, type Message, type ServerFrame, type ServerFrameOf } from '../protocol/index.js';
+import type { ServerFrame, ServerFrameOf } from '../protocol/frames.js';
+import type { ConversationId } from '../protocol/ids.js';
+import { LIMITS } from '../protocol/limits.js';
+import type { Message } from '../protocol/message.js';
 import type { ConversationList } from './conversation-list.js';
 import type { Requests } from './requests.js';
 import type { ThreadStore } from './thread-store.js';

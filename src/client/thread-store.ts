@@ -1,6 +1,7 @@
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
-import type { ConversationId, Message } from '../protocol/index.js';
-import { createWindow, cursorOf, restoreWindow, type ThreadWindow } from './thread-window.js';
+import type { ConversationId } from '../protocol/ids.js';
+import type { Message } from '../protocol/message.js';
+import { createWindow, cursorOf, restoreWindow, trimWindow, type ThreadWindow } from './thread-window.js';
 import type { ChatMessage, PersistedState } from './types.js';
 
 export interface ThreadStoreOptions {
@@ -37,6 +38,8 @@ export interface ThreadStore {
   touchAll(): void;
   publish(): void;
   restore(threads: PersistedState['threads']): void;
+  /** The latest `limit` messages of every window, for the device cache. */
+  snapshot(limit: number): PersistedState['threads'];
 }
 
 export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
@@ -119,22 +122,8 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
       for (const [id, w] of windows) if (cursorOf(w) > 0) out[id] = cursorOf(w);
       return out;
     },
-    messages(id) {
-      let a = messageAtoms.get(id);
-      if (!a) {
-        a = atom(computeMessages(id));
-        messageAtoms.set(id, a);
-      }
-      return a;
-    },
-    hasOlder(id) {
-      let a = olderAtoms.get(id);
-      if (!a) {
-        a = atom(computeOlder(id));
-        olderAtoms.set(id, a);
-      }
-      return a;
-    },
+    messages: (id) => memoized(messageAtoms, id, computeMessages),
+    hasOlder: (id) => memoized(olderAtoms, id, computeOlder),
     revealOlder(id, count) {
       const w = windows.get(id);
       const from = shownFrom.get(id);
@@ -177,7 +166,19 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
         dirty.add(id);
       }
     },
+    snapshot(limit) {
+      const out: PersistedState['threads'] = {};
+      for (const [id, w] of windows) out[id] = trimWindow(w, limit);
+      return out;
+    },
   };
+  return store;
+}
+
+/** The store of `id` in `stores`, created from `compute` on first use. */
+function memoized<T>(stores: Map<ConversationId, WritableAtom<T>>, id: ConversationId, compute: (id: ConversationId) => T): WritableAtom<T> {
+  let store = stores.get(id);
+  if (!store) stores.set(id, (store = atom(compute(id))));
   return store;
 }
 

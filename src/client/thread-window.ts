@@ -1,4 +1,4 @@
-import type { Message } from '../protocol/index.js';
+import type { Message } from '../protocol/message.js';
 
 /**
  * The ordering core: what one device holds of one conversation.
@@ -150,4 +150,13 @@ function drain(w: ThreadWindow): Message[] {
 
 function bySeq(a: Message, b: Message): number {
   return a.seq - b.seq;
+}
+
+/** How many messages of others above `seq` the window holds that count as unread. */
+export function unreadAbove(w: ThreadWindow | undefined, seq: number, me: string | undefined): number {
+  let n = 0;
+  for (const m of w?.messages ?? []) {
+    if (m.seq > seq && m.sender !== me && !m.isExcludedFromUnreadCount) n++;
+  }
+  return n;
 }

@@ -1,17 +1,10 @@
 import type { ReadableAtom } from 'nanostores';
-import type {
-  ChatError,
-  Broadcast,
-  CustomElem,
-  ConversationId,
-  ConversationSummary,
-  Elem,
-  ErrorBody,
-  FileKind,
-  ForwardSource,
-  Message,
-  SendOptions,
-} from '../protocol/index.js';
+import type { CustomElem, Elem } from '../protocol/elems.js';
+import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
+import type { Broadcast, ForwardSource } from '../protocol/frames.js';
+import type { ConversationId } from '../protocol/ids.js';
+import type { FileKind } from '../protocol/limits.js';
+import type { ConversationSummary, Message, SendOptions } from '../protocol/message.js';
 
 export type { FileKind };
 

@@ -1,5 +1,9 @@
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
-import type { ConversationId, CustomElem, Message } from '../protocol/index.js';
+import type { CustomElem } from '../protocol/elems.js';
+import type { MessageSendFrame } from '../protocol/frames.js';
+import type { ConversationId } from '../protocol/ids.js';
+import type { Message } from '../protocol/message.js';
+import { createClientMsgId } from './identity.js';
 
 /** `customType` of the online-only custom elem that says "I am typing". */
 export const TYPING_CUSTOM_TYPE = 'natter.typing';
@@ -11,6 +15,14 @@ export const TYPING_EXPIRY_MS = 6000;
 /** The elem a typing signal carries. */
 export function typingElem(): CustomElem {
   return { type: 'custom', customType: TYPING_CUSTOM_TYPE, data: '' };
+}
+
+/** One typing signal: online-only, and left out of unread counts and last messages. */
+export function typingFrame(conversationId: ConversationId): MessageSendFrame {
+  return {
+    type: 'message.send', clientMsgId: createClientMsgId(), conversationId, elem: typingElem(),
+    onlineUserOnly: true, isExcludedFromUnreadCount: true, isExcludedFromLastMessage: true,
+  };
 }
 
 /** Whether a delivered message is a typing signal (online-only, never in a thread). */

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ChatError } from './errors.js';
+import { ChatError } from './error-codes.js';
 import { LIMITS } from './limits.js';
 import { ClientFrameSchema, ServerFrameSchema, type ClientFrame, type ServerFrame } from './frames.js';
 

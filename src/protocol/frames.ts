@@ -4,7 +4,7 @@ import { maxBytes } from './fields.js';
 import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
 import { ConversationSummarySchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
-import { ERRORS, type ErrorName } from './errors.js';
+import { ERROR_CODES, type ErrorName } from './error-codes.js';
 
 /*
  * Frames are JSON objects with a `type` of the form `noun.verb`. Requests that expect an answer
@@ -110,7 +110,7 @@ export type MembersFetchFrame = v.InferOutput<typeof MembersFetchSchema>;
 
 const ErrorFields = {
   code: v.number(),
-  name: v.picklist(Object.keys(ERRORS) as [ErrorName, ...ErrorName[]]),
+  name: v.picklist(Object.keys(ERROR_CODES) as [ErrorName, ...ErrorName[]]),
   message: v.string(),
   retryAfterMs: v.optional(v.number()),
 };

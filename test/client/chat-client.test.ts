@@ -1,40 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ChatError } from '../../src/protocol/index.js';
-import { createMemoryStorage, type ChatClient, type ChatMessage } from '../../src/client/index.js';
-import { connectClient, createNetwork, startServer, synced, until, type TestServer } from './real-server.js';
+import { createMemoryStorage, type ChatClient } from '../../src/client/index.js';
+import { connectClient, createNetwork, received, synced, until, useTestServer } from './real-server.js';
 
-let srv: TestServer;
-const clients: ChatClient[] = [];
-let n = 0;
-/** Fresh user ids per test, so tests never see each other's conversations. */
-const uid = (name: string) => `${name}${++n}`;
-
-function track(client: ChatClient): ChatClient {
-  clients.push(client);
-  return client;
-}
-
-function received(client: ChatClient): ChatMessage[] {
-  const list: ChatMessage[] = [];
-  client.addEventListener('message', (e) => list.push((e as CustomEvent<ChatMessage>).detail));
-  return list;
-}
-
-before(async () => {
-  srv = await startServer();
-});
-
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await srv.stop();
-});
+const ctx = useTestServer();
+const { uid, connect, track, group } = ctx;
 
 describe('chat client against the real server', () => {
   test('two users chat 1:1: the recipient gets the message once, the sender sees it sent', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const alice = track(connectClient(srv, await srv.token(a)));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const alice = await connect(a);
+    const bob = await connect(b);
     const inbox = received(bob);
     await Promise.all([synced(alice), synced(bob)]);
 
@@ -51,9 +28,9 @@ describe('chat client against the real server', () => {
 
   test('a new 1:1 conversation is named after the peer on both sides at once, not by its id', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    for (const [id, name] of [[a, 'Alice'], [b, 'Bob']]) assert.equal((await srv.admin('PUT', `/v1/users/${id}`, { name })).ok, true);
-    const alice = track(connectClient(srv, await srv.token(a)));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    for (const [id, name] of [[a, 'Alice'], [b, 'Bob']]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, { name })).ok, true);
+    const alice = await connect(a);
+    const bob = await connect(b);
     await Promise.all([synced(alice), synced(bob)]);
     assert.equal(alice.$conversations.get().length, 0);
 
@@ -65,33 +42,30 @@ describe('chat client against the real server', () => {
 
   test('a group message reaches every other member once, in seq order', async () => {
     const [a, b, c] = [uid('alice'), uid('bob'), uid('carol')];
-    const group = uid('team');
-    await Promise.all([a, b, c].map((u) => srv.token(u)));
-    const res = await srv.admin('POST', '/v1/groups', { id: group, name: 'Team', members: [a, b, c] });
-    assert.equal(res.status, 201);
-    const alice = track(connectClient(srv, await srv.token(a)));
-    const bob = track(connectClient(srv, await srv.token(b)));
-    const carol = track(connectClient(srv, await srv.token(c)));
+    const team = await group([a, b, c], 'Team');
+    const alice = await connect(a);
+    const bob = await connect(b);
+    const carol = await connect(c);
     const [bobInbox, carolInbox] = [received(bob), received(carol)];
     await Promise.all([synced(alice), synced(bob), synced(carol)]);
 
     // Creating the group committed a system notification at seq 1, replayed to everyone.
     await until(() => carolInbox.length === 1 && bobInbox.length === 1, 'replayed group-created');
-    await alice.send(`group:${group}`, 'one');
-    await bob.send(`group:${group}`, 'two');
+    await alice.send(team, 'one');
+    await bob.send(team, 'two');
     await until(() => carolInbox.length === 3, 'carol receives both');
     assert.deepEqual(carolInbox.map((m) => m.seq), [1, 2, 3]);
     assert.deepEqual(carolInbox.slice(1).map((m) => m.sender), [a, b]);
     assert.deepEqual(bobInbox.slice(1).map((m) => m.sender), [a]);
-    await until(() => alice.messages(`group:${group}`).get().length === 3, 'alice sees all');
-    assert.deepEqual(alice.messages(`group:${group}`).get().map((m) => m.isSelf), [false, true, false]);
+    await until(() => alice.messages(team).get().length === 3, 'alice sees all');
+    assert.deepEqual(alice.messages(team).get().map((m) => m.isSelf), [false, true, false]);
   });
 
   test('a send whose ack was lost is re-sent after reconnecting and never duplicates', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
     const net = createNetwork();
-    const alice = track(connectClient(srv, await srv.token(a), { network: net }));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const alice = await connect(a, { network: net });
+    const bob = await connect(b);
     const inbox = received(bob);
     await Promise.all([synced(alice), synced(bob)]);
 
@@ -110,7 +84,7 @@ describe('chat client against the real server', () => {
     await until(() => inbox.length === 1, 'bob receives');
     await synced(alice);
     assert.equal(alice.messages(`p2p:${b}`).get().length, 1);
-    const history = await (await srv.admin('GET', `/v1/users/${b}/conversations/p2p:${a}/messages`)).json() as { messages: unknown[] };
+    const history = await (await ctx.srv.admin('GET', `/v1/users/${b}/conversations/p2p:${a}/messages`)).json() as { messages: unknown[] };
     assert.equal(history.messages.length, 1);
     assert.equal(inbox.length, 1);
   });
@@ -118,8 +92,8 @@ describe('chat client against the real server', () => {
   test('a message written offline is shown as sending and delivered once when the connection returns', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
     const net = createNetwork();
-    const alice = track(connectClient(srv, await srv.token(a), { network: net, ackTimeoutMs: 60_000 }));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const alice = await connect(a, { network: net, ackTimeoutMs: 60_000 });
+    const bob = await connect(b);
     const inbox = received(bob);
     await Promise.all([synced(alice), synced(bob)]);
 
@@ -144,19 +118,19 @@ describe('chat client against the real server', () => {
     const storage = createMemoryStorage();
     const net = createNetwork();
     net.offline = true;
-    const tokenA = await srv.token(a);
-    const first = connectClient(srv, tokenA, { network: net, storage, ackTimeoutMs: 60_000 });
+    const tokenA = await ctx.srv.token(a);
+    const first = connectClient(ctx.srv, tokenA, { network: net, storage, ackTimeoutMs: 60_000 });
     const pending = first.send(`p2p:${b}`, 'before reload').catch((e: unknown) => e);
     await until(() => first.messages(`p2p:${b}`).get().length === 1, 'queued');
     await first.close();
     assert.equal(((await pending) as ChatError).name, 'CANCELLED');
     assert.equal((await storage.loadOutbox()).length, 1);
 
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const bob = await connect(b);
     const inbox = received(bob);
     await synced(bob);
     net.offline = false;
-    const second = track(connectClient(srv, tokenA, { network: net, storage }));
+    const second = track(connectClient(ctx.srv, tokenA, { network: net, storage }));
     await until(() => second.messages(`p2p:${b}`).get()[0]?.status === 'sending', 'restored as sending');
     await until(() => inbox.length === 1, 'bob receives');
     await until(() => second.messages(`p2p:${b}`).get()[0]?.status === 'sent', 'sent after reload');
@@ -169,10 +143,10 @@ describe('chat client against the real server', () => {
 
   test('markRead on one device clears unread on the other and tells the peer', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const tokenA = await srv.token(a);
-    const phone = track(connectClient(srv, tokenA));
-    const laptop = track(connectClient(srv, tokenA));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const tokenA = await ctx.srv.token(a);
+    const phone = track(connectClient(ctx.srv, tokenA));
+    const laptop = track(connectClient(ctx.srv, tokenA));
+    const bob = await connect(b);
     await Promise.all([synced(phone), synced(laptop), synced(bob)]);
 
     await bob.send(`p2p:${a}`, 'one');
@@ -188,10 +162,10 @@ describe('chat client against the real server', () => {
 
   test("an own message from another device raises a message event, one from this device does not", async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const tokenA = await srv.token(a);
-    await srv.token(b);
-    const phone = track(connectClient(srv, tokenA));
-    const laptop = track(connectClient(srv, tokenA));
+    const tokenA = await ctx.srv.token(a);
+    await ctx.srv.token(b);
+    const phone = track(connectClient(ctx.srv, tokenA));
+    const laptop = track(connectClient(ctx.srv, tokenA));
     const [phoneEvents, laptopEvents] = [received(phone), received(laptop)];
     await Promise.all([synced(phone), synced(laptop)]);
     await phone.send(`p2p:${b}`, 'from phone');
@@ -203,8 +177,8 @@ describe('chat client against the real server', () => {
   test('messages missed while offline are replayed in order and reported once', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
     const net = createNetwork();
-    const alice = track(connectClient(srv, await srv.token(a), { network: net }));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const alice = await connect(a, { network: net });
+    const bob = await connect(b);
     const inbox = received(alice);
     await Promise.all([synced(alice), synced(bob)]);
     await bob.send(`p2p:${a}`, 'm1');
@@ -222,8 +196,8 @@ describe('chat client against the real server', () => {
 
   test('block and unblock update $blocked', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    await srv.token(b);
-    const alice = track(connectClient(srv, await srv.token(a)));
+    await ctx.srv.token(b);
+    const alice = await connect(a);
     await synced(alice);
     await alice.block(b);
     assert.deepEqual(alice.$blocked.get(), [b]);
@@ -233,15 +207,15 @@ describe('chat client against the real server', () => {
 
   test('loadOlder pages history from the server and reports when none remain', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const tokenA = await srv.token(a);
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const tokenA = await ctx.srv.token(a);
+    const bob = await connect(b);
     await synced(bob);
     for (let i = 1; i <= 5; i++) await bob.send(`p2p:${a}`, `m${i}`);
-    const alice = track(connectClient(srv, tokenA));
+    const alice = track(connectClient(ctx.srv, tokenA));
     await synced(alice);
     // Unlisted conversations replay only unread/recent messages; mark read and start fresh.
     alice.markRead(`p2p:${b}`);
-    const fresh = track(connectClient(srv, tokenA));
+    const fresh = track(connectClient(ctx.srv, tokenA));
     await synced(fresh);
     assert.equal(fresh.messages(`p2p:${b}`).get().length, 0);
     assert.equal(fresh.hasOlder(`p2p:${b}`).get(), true);
@@ -253,7 +227,7 @@ describe('chat client against the real server', () => {
   });
 
   test('a refused fixed token closes the client with the error instead of retrying', async () => {
-    const client = track(connectClient(srv, 'not-a-token'));
+    const client = track(connectClient(ctx.srv, 'not-a-token'));
     await until(() => client.$connection.get() === 'closed', 'closed');
     assert.equal(client.$error.get()?.name, 'TOKEN_INVALID');
   });
@@ -263,13 +237,13 @@ describe('chat client against the real server', () => {
     const net = createNetwork();
     let calls = 0;
     const client = track(
-      connectClient(srv, '', {
+      connectClient(ctx.srv, '', {
         network: net,
         token: undefined,
         storageKey: a,
         getToken: async () => {
           calls++;
-          return srv.token(a);
+          return ctx.srv.token(a);
         },
       }),
     );
@@ -281,7 +255,7 @@ describe('chat client against the real server', () => {
 
   test('a send refused by the server fails with its reason and can be discarded', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const alice = track(connectClient(srv, await srv.token(a)));
+    const alice = await connect(a);
     await synced(alice);
     await assert.rejects(alice.send(`p2p:${a}`, 'to myself'), (e: ChatError) => e.name === 'SELF_CONVERSATION');
     const failed = alice.messages(`p2p:${a}`).get();

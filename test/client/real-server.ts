@@ -1,8 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import WS from 'ws';
-import { createChatClient, createMemoryStorage, type ChatClient, type ChatClientOptions } from '../../src/client/index.js';
+import { createChatClient, createMemoryStorage, type ChatClient, type ChatClientOptions, type ChatMessage } from '../../src/client/index.js';
+import type { ConversationId } from '../../src/protocol/ids.js';
 import { createChatServer, type ChatServer, type ChatServerOptions } from '../../src/server/index.js';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -94,12 +96,11 @@ export function createNetwork(): TestNetwork {
   return net;
 }
 
+/** Options of a test client: any client option, and the network it goes through. */
+export type TestClientOptions = Partial<ChatClientOptions> & { network?: TestNetwork };
+
 /** A client of the test server: fast reconnects, memory storage unless given. */
-export function connectClient(
-  srv: TestServer,
-  token: string,
-  options: Partial<ChatClientOptions> & { network?: TestNetwork } = {},
-): ChatClient {
+export function connectClient(srv: TestServer, token: string, options: TestClientOptions = {}): ChatClient {
   const { network, ...rest } = options;
   return createChatClient({
     url: srv.wsUrl,
@@ -122,4 +123,76 @@ export async function until(predicate: () => boolean, what = 'condition', timeou
 
 export function synced(client: ChatClient, what = 'sync'): Promise<void> {
   return until(() => client.$sync.get() === 'synced', what);
+}
+
+/** Every `message` event of `client` from now on, in order. */
+export function received(client: ChatClient): ChatMessage[] {
+  return collect<ChatMessage>(client, 'message');
+}
+
+/** The detail of every `type` event of `client` from now on, in order. */
+export function collect<T>(client: ChatClient, type: string): T[] {
+  const list: T[] = [];
+  client.addEventListener(type, (e) => list.push((e as CustomEvent<T>).detail));
+  return list;
+}
+
+/** What the tests of a file share: one real server, the clients they opened, fresh user ids. */
+export interface ClientTestContext {
+  /** The server, from the file's `before` hook on. */
+  readonly srv: TestServer;
+  /** A fresh user id per call (`alice1`, `alice2` …), so tests never see each other's conversations. */
+  uid(name: string): string;
+  /** Closes `client` once the file's tests are done. */
+  track<C extends ChatClient>(client: C): C;
+  /** A client of `userId` (a token is minted for it, which also creates the user), closed after the file. */
+  connect(userId: string, options?: TestClientOptions): Promise<ChatClient>;
+  /** A group of `members` (created as users first); its conversation id. */
+  group(members: string[], name?: string): Promise<ConversationId>;
+  /** Runs `fn` after the file's tests, before its clients close (e.g. to close raw sockets). */
+  cleanup(fn: () => unknown): void;
+}
+
+/**
+ * Starts the real server for the calling test file (`before`) and stops it after its tests
+ * (`after`), once every client the tests opened through the context is closed.
+ */
+export function useTestServer(options: Partial<ChatServerOptions> = {}): ClientTestContext {
+  let srv: TestServer | undefined;
+  const clients: ChatClient[] = [];
+  const cleanups: Array<() => unknown> = [];
+  let n = 0;
+  before(async () => {
+    srv = await startServer(options);
+  });
+  after(async () => {
+    for (const fn of cleanups) await fn();
+    await Promise.all(clients.map((c) => c.close()));
+    await srv?.stop();
+  });
+  const context: ClientTestContext = {
+    get srv() {
+      if (!srv) throw new Error('the test server starts in the before hook');
+      return srv;
+    },
+    uid: (name) => `${name}${++n}`,
+    track(client) {
+      clients.push(client);
+      return client;
+    },
+    async connect(userId, clientOptions) {
+      return context.track(connectClient(context.srv, await context.srv.token(userId), clientOptions));
+    },
+    async group(members, name) {
+      const id = context.uid('g');
+      await Promise.all(members.map((u) => context.srv.token(u)));
+      const res = await context.srv.admin('POST', '/v1/groups', { id, name: name ?? `Group ${id}`, members });
+      if (res.status !== 201) throw new Error(`group ${id}: HTTP ${res.status} ${await res.text()}`);
+      return `group:${id}`;
+    },
+    cleanup(fn) {
+      cleanups.push(fn);
+    },
+  };
+  return context;
 }

@@ -1,28 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { ChatClient, ChatMessage } from '../../src/client/index.js';
-import { connectClient, createNetwork, startServer, synced, until, type TestServer } from './real-server.js';
+import { test } from 'node:test';
+import { createNetwork, received, synced, until, useTestServer } from './real-server.js';
 
-let srv: TestServer;
-const clients: ChatClient[] = [];
-
-before(async () => {
-  // Replays of more than 2 messages are refused with sync.gap.
-  srv = await startServer({ replayLimit: 2 });
-});
-
-after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await srv.stop();
-});
+// Replays of more than 2 messages are refused with sync.gap.
+const ctx = useTestServer({ replayLimit: 2 });
 
 test('sync.gap: the client resets to the latest page, reports only those, and the skipped ones stay reachable', async () => {
   const net = createNetwork();
-  const alice = connectClient(srv, await srv.token('alice'), { network: net });
-  const bob = connectClient(srv, await srv.token('bob'));
-  clients.push(alice, bob);
-  const inbox: ChatMessage[] = [];
-  alice.addEventListener('message', (e) => inbox.push((e as CustomEvent<ChatMessage>).detail));
+  const alice = await ctx.connect('alice', { network: net });
+  const bob = await ctx.connect('bob');
+  const inbox = received(alice);
   await Promise.all([synced(alice), synced(bob)]);
   await bob.send('p2p:alice', 'm1');
   await until(() => inbox.length === 1, 'first message');

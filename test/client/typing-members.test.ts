@@ -4,62 +4,32 @@
  * ending it, and `loadMembers` / `members` / `readers` kept live by read receipts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { PROTOCOL_VERSION, type ConversationId } from '../../src/protocol/index.js';
-import type { ChatClient, ChatMessage } from '../../src/client/index.js';
+import { describe, test } from 'node:test';
+import { PROTOCOL_VERSION } from '../../src/protocol/index.js';
+import type { ChatClient } from '../../src/client/index.js';
 import { TYPING_CUSTOM_TYPE, TYPING_EXPIRY_MS } from '../../src/client/typing.js';
 import { TestSocket } from '../server/helpers/ws-client.js';
-import { connectClient, startServer, synced, until, type TestServer } from './real-server.js';
+import { received, synced, until, useTestServer } from './real-server.js';
 
-let srv: TestServer;
-const clients: ChatClient[] = [];
+const ctx = useTestServer();
+const { uid, connect, group } = ctx;
 const sockets: TestSocket[] = [];
-let n = 0;
-const uid = (name: string) => `${name}${++n}`;
-
-function track(client: ChatClient): ChatClient {
-  clients.push(client);
-  return client;
-}
-
-function received(client: ChatClient): ChatMessage[] {
-  const list: ChatMessage[] = [];
-  client.addEventListener('message', (e) => list.push((e as CustomEvent<ChatMessage>).detail));
-  return list;
-}
+ctx.cleanup(() => sockets.forEach((s) => s.close()));
 
 /** A raw socket of `userId`, to see exactly which frames the server sends. */
 async function rawSession(userId: string): Promise<TestSocket> {
-  const s = await TestSocket.connect(srv.wsUrl);
+  const s = await TestSocket.connect(ctx.srv.wsUrl);
   sockets.push(s);
-  s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await srv.token(userId) });
+  s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await ctx.srv.token(userId) });
   await s.next('sync.done');
   return s;
 }
 
-async function group(members: string[]): Promise<ConversationId> {
-  const id = uid('g');
-  await Promise.all(members.map((u) => srv.token(u)));
-  const res = await srv.admin('POST', '/v1/groups', { id, name: `Group ${id}`, members });
-  assert.equal(res.status, 201);
-  return `group:${id}`;
-}
-
-before(async () => {
-  srv = await startServer();
-});
-
-after(async () => {
-  for (const s of sockets) s.close();
-  await Promise.all(clients.map((c) => c.close()));
-  await srv.stop();
-});
-
 describe('typing indicator', () => {
   test('sendTyping sends one online-only typing signal per 3 s per conversation; it is never stored nor shown in a thread', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const alice = track(connectClient(srv, await srv.token(a)));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const alice = await connect(a);
+    const bob = await connect(b);
     const bobRaw = await rawSession(b);
     const inbox = received(bob);
     await Promise.all([synced(alice), synced(bob)]);
@@ -88,15 +58,15 @@ describe('typing indicator', () => {
     alice.sendTyping(`p2p:${c}`);
     assert.equal((await carolRaw.next('message.new')).message.seq, 0);
     // History never has it.
-    const page = await srv.admin('GET', `/v1/users/${b}/conversations/p2p:${a}/messages`);
+    const page = await ctx.srv.admin('GET', `/v1/users/${b}/conversations/p2p:${a}/messages`);
     assert.deepEqual(((await page.json()) as { messages: { seq: number }[] }).messages.map((m) => m.seq), [1]);
   });
 
   test("the other client's typing store shows the typist and expires 6 s after the last signal", async () => {
     const [a, b] = [uid('alice'), uid('bob')];
     const id = await group([a, b]);
-    const alice = track(connectClient(srv, await srv.token(a)));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const alice = await connect(a);
+    const bob = await connect(b);
     await Promise.all([synced(alice), synced(bob)]);
     assert.deepEqual(bob.typing(id).get(), []);
     alice.sendTyping(id);
@@ -112,8 +82,8 @@ describe('typing indicator', () => {
   test('a real message from the typist ends the indicator at once', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
     const id = await group([a, b]);
-    const alice = track(connectClient(srv, await srv.token(a)));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const alice = await connect(a);
+    const bob = await connect(b);
     await Promise.all([synced(alice), synced(bob)]);
     alice.sendTyping(id);
     await until(() => bob.typing(id).get().includes(a), 'bob sees typing');
@@ -128,9 +98,9 @@ describe('members and readers', () => {
   test('loadMembers fills members(); readers() rises live as members read a needReadReceipt message', async () => {
     const [a, b, c] = [uid('alice'), uid('bob'), uid('carol')];
     const id = await group([a, b, c]);
-    const alice = track(connectClient(srv, await srv.token(a)));
-    const bob = track(connectClient(srv, await srv.token(b)));
-    const carol = track(connectClient(srv, await srv.token(c)));
+    const alice = await connect(a);
+    const bob = await connect(b);
+    const carol = await connect(c);
     await Promise.all([synced(alice), synced(bob), synced(carol)]);
 
     const message = await alice.send(id, 'please read', { needReadReceipt: true });
@@ -159,8 +129,8 @@ describe('members and readers', () => {
 
   test('p2p: members are me and the peer; readers() turns read when the peer reads', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const alice = track(connectClient(srv, await srv.token(a)));
-    const bob = track(connectClient(srv, await srv.token(b)));
+    const alice = await connect(a);
+    const bob = await connect(b);
     await Promise.all([synced(alice), synced(bob)]);
     const message = await alice.send(`p2p:${b}`, 'seen?');
     const list = await alice.loadMembers(`p2p:${b}`);
@@ -174,7 +144,7 @@ describe('members and readers', () => {
   test('loadMembers of a group one is not in rejects with NOT_MEMBER', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
     const id = await group([b]);
-    const alice = track(connectClient(srv, await srv.token(a)));
+    const alice = await connect(a);
     await synced(alice);
     await assert.rejects(alice.loadMembers(id), (e: unknown) => (e as { name?: string }).name === 'NOT_MEMBER');
     assert.equal(alice.members(id).get(), undefined);

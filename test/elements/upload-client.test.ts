@@ -62,9 +62,16 @@ describe('client uploads (sendFile) against the real server', () => {
     const progress: number[] = [];
     client.$uploads.listen((u) => Object.values(u).forEach((p) => progress.push(p.loaded)));
     const image = await png(40, 30);
+    // The message as it is first shown (a poll could come after the upload already replaced the preview).
+    const shown = new Promise<ChatMessage>((resolve) => {
+      const off = client.messages(`p2p:${bob}`).listen((list) => {
+        if (list.length === 0) return;
+        queueMicrotask(() => off());
+        resolve(list[0]!);
+      });
+    });
     const sending = client.sendFile(`p2p:${bob}`, image);
-    await waitUntil(() => client.messages(`p2p:${bob}`).get().length === 1, 'the message shows at once');
-    const local = client.messages(`p2p:${bob}`).get()[0]!;
+    const local = await shown;
     expect(local.status).to.equal('sending');
     const preview = local.elem as ImageElem;
     expect([preview.type, preview.width, preview.height, preview.size, preview.mime]).to.deep.equal(['image', 40, 30, image.size, 'image/png']);

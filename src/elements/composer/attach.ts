@@ -1,4 +1,4 @@
-import { fileKindOf, fileLimit } from '../../protocol/index.js';
+import { fileKindOf, fileLimit } from '../../protocol/limits.js';
 
 /** The largest size this file may have, by the kind `client.sendFile` makes of its mime type. */
 export function limitOf(file: Blob): number {

@@ -1,0 +1,222 @@
+import { atom, type ReadableAtom } from 'nanostores';
+import type { Elem } from '../protocol/elems.js';
+import { ChatError } from '../protocol/error-codes.js';
+import { fileKindOf, fileLimit } from '../protocol/limits.js';
+import type { FileKind, OutboxEntry, UploadProgress } from './types.js';
+
+/** The lazily loaded half of file sending (`./upload.ts`): probing and the HTTP upload. */
+type Transfer = typeof import('./upload.js');
+
+/** The file an outbox entry still has to upload (kept in the outbox with its Blob, so it survives a reload). */
+export type PendingUpload = NonNullable<OutboxEntry['upload']>;
+
+/**
+ * The HTTP base of the server behind a WebSocket URL: `wss://chat.example.com/ws` →
+ * `https://chat.example.com`, keeping any path prefix before the last segment
+ * (`wss://x.com/chat/ws` → `https://x.com/chat`). Page-relative URLs resolve against the page.
+ */
+export function apiBaseOf(wsUrl: string): string {
+  const base = typeof location !== 'undefined' ? location.href : 'http://localhost/';
+  const u = new URL(wsUrl, base);
+  u.protocol = u.protocol === 'wss:' || u.protocol === 'https:' ? 'https:' : 'http:';
+  u.pathname = u.pathname.replace(/\/[^/]*$/, '');
+  u.search = '';
+  u.hash = '';
+  return u.href.replace(/\/$/, '');
+}
+
+/** The elem a file is sent as once uploaded (or shows as before, with a `blob:` URL). */
+export function uploadedElem(upload: PendingUpload, result: { url: string; size: number; mime: string }): Elem {
+  const { url, size, mime } = result;
+  switch (upload.kind) {
+    case 'image':
+      return { type: 'image', url, size, mime, width: upload.width ?? 0, height: upload.height ?? 0 };
+    case 'sound':
+      return { type: 'sound', url, size, mime, duration: upload.duration ?? 0 };
+    case 'video': {
+      const elem: Elem = { type: 'video', url, size, mime, duration: upload.duration ?? 0 };
+      if (upload.snapshot?.url) elem.snapshot = { url: upload.snapshot.url, width: upload.snapshot.width, height: upload.snapshot.height };
+      return elem;
+    }
+    case 'file':
+      return { type: 'file', url, size, mime, name: upload.name };
+  }
+}
+
+/** The name a file is sent under: the one given, else its own, else `<kind>.<subtype>`. */
+export function fileNameOf(file: Blob, kind: FileKind, mime: string, given?: string): string {
+  const named = given ?? (file as Partial<File>).name;
+  return named || `${kind}.${mime.split('/')[1]!.replace(/[^a-z0-9]/g, '') || 'bin'}`;
+}
+
+export interface UploadsOptions {
+  /** `http(s)://host[/prefix]` of the REST API. */
+  apiBase: string;
+  /** The user token the session uses (for `Authorization: Bearer`); `fresh` asks for a new one. */
+  token(fresh: boolean): Promise<string>;
+}
+
+export interface Uploads {
+  readonly $uploads: ReadableAtom<Record<string, UploadProgress>>;
+  /**
+   * What `sendFile` queues for `file`: its type and kind, and what probing it found (size,
+   * duration, a video's first frame). Rejects with FILE_TOO_LARGE before reading anything.
+   */
+  prepare(file: Blob, given: { kind?: FileKind; name?: string }): Promise<PendingUpload>;
+  /** Uploads the entry's file (and a video's snapshot) and resolves with the elem to send. Rejects with a ChatError. */
+  run(entry: OutboxEntry): Promise<Elem>;
+  /** Aborts the entry's upload: its `run` rejects with UPLOAD_CANCELLED. False when none runs. */
+  cancel(clientMsgId: string): boolean;
+  /** Aborts every upload (the client closes); entries stay in the outbox for the next start. */
+  abortAll(): void;
+  /** A `blob:` URL showing the entry's file before it is uploaded (one per entry, freed by `release`). */
+  previewUrl(entry: OutboxEntry): string | undefined;
+  release(clientMsgId: string): void;
+  /** The current file ticket (from `session.ready`, refreshed before it expires). */
+  setTicket(ticket: { ticket: string; expiresAt: number } | undefined): void;
+  /** A stored file URL with this user's ticket when it points at our `/v1/files/`. */
+  fileUrl(url: string): string;
+  close(): void;
+}
+
+/**
+ * Files for one client: what every page needs at once (upload progress, cancellation, the
+ * `blob:` previews of files not uploaded yet, the file ticket that makes `/v1/files/` URLs
+ * fetchable) is here; probing a file and uploading it (`./upload.ts`) is imported the first
+ * time a file is sent or a file entry of the outbox is uploaded, so a page that only chats never
+ * downloads it (the script tag's build makes it a chunk of its own).
+ */
+export function createUploads(options: UploadsOptions): Uploads {
+  const $uploads = atom<Record<string, UploadProgress>>({});
+  const running = new Map<string, AbortController>();
+  const previews = new Map<string, { blob: Blob; url: string }>();
+  const filesPath = `${new URL(options.apiBase).pathname.replace(/\/$/, '')}/v1/files/`;
+  const apiOrigin = new URL(options.apiBase).origin;
+  let ticket: { ticket: string; expiresAt: number } | undefined;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  let transfer: Promise<Transfer> | undefined;
+
+  /** The upload code; a failed load (offline) is tried again next time. */
+  const loadTransfer = () =>
+    (transfer ??= import('./upload.js').catch((error: unknown) => {
+      transfer = undefined;
+      throw new ChatError('UPLOAD_FAILED', 'The upload code could not be loaded.', { cause: error });
+    }));
+
+  const progress = (id: string, p: UploadProgress | undefined) => {
+    const next = { ...$uploads.get() };
+    if (p) next[id] = p;
+    else delete next[id];
+    $uploads.set(next);
+  };
+
+  async function refresh(): Promise<void> {
+    refreshTimer = undefined;
+    if (closed) return;
+    try {
+      const res = await fetch(`${options.apiBase}/v1/files/ticket`, { headers: { authorization: `Bearer ${await options.token(false)}` } });
+      if (res.ok) return uploads.setTicket((await res.json()) as { ticket: string; expiresAt: number });
+    } catch {
+      // Offline: the next session.ready brings a new ticket.
+    }
+  }
+
+  const uploads: Uploads = {
+    $uploads,
+
+    async prepare(file, given) {
+      const mime = file.type.split(';')[0]!.trim().toLowerCase() || 'application/octet-stream';
+      const kind = given.kind ?? fileKindOf(mime);
+      // Before anything is queued or read: the user hears at once, nothing is left behind.
+      if (file.size > fileLimit(kind)) throw new ChatError('FILE_TOO_LARGE', `The file is larger than ${fileLimit(kind)} bytes.`);
+      // Offline before the upload code was ever loaded: queued unprobed (shown without its size),
+      // uploaded once the connection, and the code, are back.
+      const code = await loadTransfer().catch(() => undefined);
+      if (!code) return { blob: file, name: fileNameOf(file, kind, mime, given.name), mime, kind };
+      return code.describeFile(file, mime, kind, given);
+    },
+
+    async run(entry) {
+      const upload = entry.upload;
+      if (!upload) throw new ChatError('BAD_REQUEST', 'This message has no file to upload.');
+      const id = entry.clientMsgId;
+      const controller = new AbortController();
+      running.set(id, controller);
+      const snapshot = upload.kind === 'video' && upload.snapshot && !upload.snapshot.url ? upload.snapshot : undefined;
+      const total = upload.blob.size + (snapshot?.blob?.size ?? 0);
+      // Shown (and cancellable) at once, while the upload code may still be loading.
+      progress(id, { loaded: 0, total });
+      try {
+        const code = await loadTransfer();
+        return await code.uploadFile(entry, upload, {
+          apiBase: options.apiBase,
+          token: options.token,
+          signal: controller.signal,
+          onProgress: (loaded) => progress(id, { loaded, total }),
+        });
+      } finally {
+        running.delete(id);
+        progress(id, undefined);
+      }
+    },
+
+    cancel(clientMsgId) {
+      const controller = running.get(clientMsgId);
+      controller?.abort(new ChatError('UPLOAD_CANCELLED'));
+      return controller !== undefined;
+    },
+
+    abortAll() {
+      for (const controller of running.values()) controller.abort(new ChatError('CANCELLED', 'The client was closed.'));
+    },
+
+    previewUrl(entry) {
+      const blob = entry.upload?.blob;
+      if (!blob || typeof URL.createObjectURL !== 'function') return undefined;
+      const known = previews.get(entry.clientMsgId);
+      if (known?.blob === blob) return known.url;
+      if (known) URL.revokeObjectURL(known.url);
+      const url = URL.createObjectURL(blob);
+      previews.set(entry.clientMsgId, { blob, url });
+      return url;
+    },
+
+    release(clientMsgId) {
+      const known = previews.get(clientMsgId);
+      if (known) URL.revokeObjectURL(known.url);
+      previews.delete(clientMsgId);
+    },
+
+    setTicket(next) {
+      ticket = next;
+      clearTimeout(refreshTimer);
+      refreshTimer = undefined;
+      if (!next || closed) return;
+      // At half its life, so any URL handed out stays good for a while after.
+      const delay = Math.max(1000, (next.expiresAt - Date.now()) / 2);
+      refreshTimer = setTimeout(() => void refresh(), Math.min(delay, 2 ** 31 - 1));
+    },
+
+    fileUrl(url) {
+      if (!ticket) return url;
+      let u: URL;
+      try {
+        u = new URL(url);
+      } catch {
+        return url;
+      }
+      if (u.origin !== apiOrigin || !u.pathname.startsWith(filesPath) || u.searchParams.has('ticket')) return url;
+      u.searchParams.set('ticket', ticket.ticket);
+      return u.href;
+    },
+
+    close() {
+      closed = true;
+      clearTimeout(refreshTimer);
+      uploads.abortAll();
+      for (const id of [...previews.keys()]) uploads.release(id);
+    },
+  };
+  return uploads;
+}

@@ -1,0 +1,199 @@
+import { decodeClientFrame, encodeFrame } from '../protocol/codec.js';
+import { UNFORWARDABLE_ELEM_TYPES, type Elem } from '../protocol/elems.js';
+import { ChatError } from '../protocol/error-codes.js';
+import type { ClientFrame, ForwardSource, ServerFrameOf } from '../protocol/frames.js';
+import { parseConversationId, type ConversationId } from '../protocol/ids.js';
+import type { Message, SendOptions } from '../protocol/message.js';
+import type { ConversationList } from './conversation-list.js';
+import type { Uploads } from './files.js';
+import { createClientMsgId } from './identity.js';
+import { ackedMessage, localToChat, type FindMessage } from './local-message.js';
+import type { MemberDirectory } from './members.js';
+import type { Outbox } from './outbox.js';
+import type { ChatMessage, FileKind, OutboxEntry, Profile } from './types.js';
+
+/** Send options plus the device-local data an entry may carry. */
+export type LocalOptions = SendOptions & { localCustomData?: string };
+
+export interface SenderOptions {
+  outbox: Outbox;
+  uploads: Pick<Uploads, 'prepare' | 'run' | 'release'>;
+  conversations: ConversationList;
+  members: MemberDirectory;
+  /** Writes a frame to the ready session; false when there is none (nothing is buffered). */
+  send(frame: ClientFrame): boolean;
+  online(): boolean;
+  /** Settles once the client has read its device storage: nothing is queued before. */
+  started: Promise<unknown>;
+  closed(): boolean;
+  myId(): string | undefined;
+  me(): Profile | undefined;
+  find: FindMessage;
+  /** A committed message as its thread shows it. */
+  committed(message: Message): ChatMessage;
+}
+
+/** What this user sends: `send`, `sendFile` and `forward` of {@link ChatClient}, and the answers to them. */
+export interface Sender {
+  send(conversationId: ConversationId, content: Elem | string, options?: LocalOptions): Promise<ChatMessage>;
+  sendFile(conversationId: ConversationId, file: Blob, options?: LocalOptions & { kind?: FileKind; name?: string }): Promise<ChatMessage>;
+  forward(targets: ConversationId[], source: ForwardSource, options?: LocalOptions): Promise<PromiseSettledResult<ChatMessage>[]>;
+  /** Uploads a file entry's file (the outbox's `upload`) and resolves with the elem, refused like any send if invalid. */
+  upload(entry: OutboxEntry): Promise<Elem>;
+  /**
+   * `message.ack`: settles the send it answers. For an outbox entry not settled yet (by a replay
+   * of the committed message, or another tab), the entry and the message it became.
+   */
+  acked(frame: ServerFrameOf<'message.ack'>): { entry: OutboxEntry; message: Message } | undefined;
+  /** `message.error`: fails the online-only send or the outbox entry it answers. */
+  refused(frame: ServerFrameOf<'message.error'>): void;
+  /** The session ended: online-only sends still waiting for their answer fail (TIMEOUT). */
+  sessionEnded(): void;
+}
+
+/**
+ * Turns sends into outbox entries (or, online-only ones, into frames that skip the outbox),
+ * validated before anything is transmitted: an invalid entry enters the outbox already rejected,
+ * so the thread shows it failed with its reason (SPEC §3).
+ */
+export function createSender(options: SenderOptions): Sender {
+  const { outbox, conversations } = options;
+  const ephemeral = new Map<string, { resolve(m: ChatMessage): void; reject(e: ChatError): void; message: ChatMessage }>();
+  let lastCreatedAt = 0;
+
+  function newEntry(conversationId: ConversationId, opts: LocalOptions | undefined): OutboxEntry {
+    const { localCustomData, ...sendOptions } = opts ?? {};
+    lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
+    const entry: OutboxEntry = { clientMsgId: createClientMsgId(), conversationId, options: sendOptions, createdAt: lastCreatedAt, state: 'pending' };
+    const user = options.myId();
+    if (user !== undefined) entry.userId = user;
+    if (localCustomData !== undefined) entry.localCustomData = localCustomData;
+    return entry;
+  }
+
+  /** Validates the frame an entry will send; an invalid one is marked rejected with its reason. */
+  function check(entry: OutboxEntry): void {
+    const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem, forward: entry.forward };
+    const result = decodeClientFrame(encodeFrame(frame as ClientFrame));
+    if (result.ok) return;
+    entry.state = 'rejected';
+    entry.error = result.error.toJSON();
+  }
+
+  /** A p2p conversation this user starts has no name until the server lists it: ask for the peer's. */
+  function learnPeerName(id: ConversationId): void {
+    const c = conversations.get(id);
+    if (!c || c.type !== 'p2p' || c.name !== undefined || !options.online()) return;
+    const peerId = parseConversationId(id).target;
+    options.members.load(id).then(
+      (list) => {
+        const peer = list.find((m) => m.id === peerId);
+        if (!peer) return;
+        conversations.applyPeerProfile(id, peer);
+        conversations.publish();
+      },
+      () => undefined, // offline or refused: the next session's conversation list names it
+    );
+  }
+
+  /** Waits until the client has started, then lists the conversation (a new one gets its peer's name). */
+  async function admit(conversationId: ConversationId): Promise<void> {
+    await options.started;
+    if (options.closed()) throw new ChatError('CANCELLED', 'The client was closed.');
+    conversations.ensure(conversationId);
+    conversations.publish();
+    learnPeerName(conversationId);
+  }
+
+  async function queue(entry: OutboxEntry): Promise<ChatMessage> {
+    check(entry);
+    if (entry.state === 'rejected' && entry.options.onlineUserOnly) throw ChatError.from(entry.error!);
+    await admit(entry.conversationId);
+    if (entry.options.onlineUserOnly) return sendEphemeral(entry);
+    return outbox.add<ChatMessage>(entry);
+  }
+
+  /** Online-only messages (typing indicators) skip the outbox: never stored, never retried. */
+  function sendEphemeral(entry: OutboxEntry): Promise<ChatMessage> {
+    const message = localToChat({ entry, status: 'sending' }, options.me(), options.find);
+    return new Promise((resolve, reject) => {
+      const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem } as ClientFrame;
+      if (!options.send(frame)) return reject(new ChatError('TIMEOUT', 'Not connected.'));
+      ephemeral.set(entry.clientMsgId, { resolve, reject, message });
+    });
+  }
+
+  return {
+    send(conversationId, content, opts) {
+      const entry = newEntry(conversationId, opts);
+      entry.elem = typeof content === 'string' ? { type: 'text', text: content } : content;
+      return queue(entry);
+    },
+
+    async sendFile(conversationId, file, opts = {}) {
+      const { kind, name, ...rest } = opts;
+      const upload = await options.uploads.prepare(file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }) });
+      const entry = newEntry(conversationId, rest);
+      entry.upload = upload;
+      await admit(conversationId);
+      return outbox.add<ChatMessage>(entry);
+    },
+
+    async forward(targets, source, opts) {
+      const held = source.messageIds.map((id) => options.find(source.conversationId, id));
+      if (held.some((m) => m && UNFORWARDABLE_ELEM_TYPES.has(m.elem.type))) {
+        return targets.map((): PromiseSettledResult<ChatMessage> => ({ status: 'rejected', reason: new ChatError('NOT_FORWARDABLE') }));
+      }
+      return Promise.allSettled(
+        targets.map((conversationId) => {
+          const entry = newEntry(conversationId, opts);
+          entry.forward = structuredClone(source);
+          // Name the entry left failed in the target's thread, so a caller can resend it.
+          return queue(entry).catch((error: unknown) => {
+            if (error instanceof ChatError && outbox.get(entry.clientMsgId)) Object.assign(error, { clientMsgId: entry.clientMsgId });
+            throw error;
+          });
+        }),
+      );
+    },
+
+    async upload(entry) {
+      const elem = await options.uploads.run(entry);
+      // The elem must pass the protocol as any send would (e.g. a name too long for a file elem).
+      const probe: OutboxEntry = { ...entry, elem };
+      check(probe);
+      if (probe.state === 'rejected') throw ChatError.from(probe.error!);
+      return elem;
+    },
+
+    acked(frame) {
+      const quick = ephemeral.get(frame.clientMsgId);
+      if (quick) {
+        ephemeral.delete(frame.clientMsgId);
+        quick.resolve({ ...quick.message, id: frame.id, time: frame.time, status: 'sent' });
+        return undefined;
+      }
+      const entry = outbox.get(frame.clientMsgId)?.entry;
+      if (!entry) return undefined;
+      const message = ackedMessage(entry, frame, options.me(), options.find);
+      outbox.settle(entry.clientMsgId, options.committed(message));
+      options.uploads.release(entry.clientMsgId);
+      return { entry, message };
+    },
+
+    refused(frame) {
+      const body = { code: frame.code, name: frame.name, message: frame.message, ...(frame.retryAfterMs !== undefined ? { retryAfterMs: frame.retryAfterMs } : {}) };
+      const quick = ephemeral.get(frame.clientMsgId);
+      if (!quick) return outbox.fail(frame.clientMsgId, body);
+      ephemeral.delete(frame.clientMsgId);
+      quick.reject(ChatError.from(body));
+    },
+
+    sessionEnded() {
+      for (const [id, quick] of ephemeral) {
+        ephemeral.delete(id);
+        quick.reject(new ChatError('TIMEOUT', 'The connection was lost.'));
+      }
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * What a page downloads for the client: probing and uploading files is a chunk of its own,
+ * imported the first time a file is sent (or a file of the outbox is uploaded), so a page that
+ * only chats never loads it. Bundled here as an app's bundler would, with code splitting.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { build } from 'esbuild';
+
+const root = new URL('../..', import.meta.url).pathname;
+const LAZY = ['src/client/upload.ts', 'src/client/media-probe.ts'];
+
+test('the upload and media-probe code is split from the client and loaded only on demand', async () => {
+  const out = await build({
+    entryPoints: { client: `${root}src/client/index.ts` },
+    absWorkingDir: root,
+    bundle: true,
+    splitting: true,
+    outdir: '/virtual',
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'browser',
+    minify: true,
+    logLevel: 'error',
+  });
+  const outputs = out.metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => outputs[path]!.entryPoint === 'src/client/index.ts')!;
+  // What the page loads at once: the entry and every chunk it imports statically, transitively.
+  const eager = new Set<string>();
+  for (let todo = [entry], path = todo.pop(); path !== undefined; path = todo.pop()) {
+    if (eager.has(path)) continue;
+    eager.add(path);
+    todo.push(...outputs[path]!.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path));
+  }
+  const inputsOf = (paths: Iterable<string>) => new Set([...paths].flatMap((path) => Object.keys(outputs[path]!.inputs)));
+  const loadedAtOnce = inputsOf(eager);
+  assert.deepEqual(LAZY.filter((file) => loadedAtOnce.has(file)), [], 'not in what the client loads at once');
+  const onDemand = inputsOf([...eager].flatMap((path) => outputs[path]!.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path)));
+  for (const file of LAZY) assert.ok(onDemand.has(file), `${file} in a dynamically imported chunk`);
+});
