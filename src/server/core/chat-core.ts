@@ -205,7 +205,10 @@ export class ChatCore {
     try {
       await prev;
       if (!opts.admin) {
-        const decision = await this.#deps.rateLimiter.consume(`send:${req.sender}`, this.clock());
+        // Online-only sends (typing signals) have a budget of their own: they must never use up
+        // the one for messages, or typing a message could leave too little to send it.
+        const bucket = req.options.onlineUserOnly === true ? 'online' : 'send';
+        const decision = await this.#deps.rateLimiter.consume(`${bucket}:${req.sender}`, this.clock());
         if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
       }
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };

@@ -73,6 +73,27 @@ describe('permissions', () => {
     await t.stop();
   });
 
+  it('counts online-only sends (typing signals) apart from messages: typing never uses up the budget for sending', async () => {
+    const t = await startServer({ sendsPerMinute: 2 });
+    await createUsers(t, 'alice', 'bob');
+    const alice = await t.login('alice');
+    const typing = (id: string) =>
+      alice.send({ type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'custom', customType: 'natter.typing', data: '' }, onlineUserOnly: true });
+    typing(cmid());
+    typing(cmid());
+    for (let i = 0; i < 2; i++) assert.equal((await alice.next('message.ack')).seq, 0);
+    // Both messages still go through after two typing signals…
+    for (const body of ['one', 'two']) alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:bob', elem: text(body) });
+    assert.deepEqual([(await alice.next('message.ack')).seq, (await alice.next('message.ack')).seq], [1, 2]);
+    // …and each budget is still enforced on its own.
+    alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:bob', elem: text('three') });
+    assert.equal((await alice.next('message.error')).name, 'RATE_LIMITED');
+    typing(cmid());
+    assert.equal((await alice.next('message.error')).name, 'RATE_LIMITED');
+    alice.close();
+    await t.stop();
+  });
+
   it('refuses group sends from non-members, sends to unknown users, to oneself, and system elems from clients', async () => {
     const t = await startServer();
     await createUsers(t, 'alice', 'bob');
