@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { openDemo } from './lib/demo.js';
 import type { RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
@@ -16,14 +17,7 @@ useBuiltProduct((s, b) => {
   browser = b;
 });
 
-async function openAs(user: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${user}] page error:`, e));
-  await page.goto(`${server.url}/?user=${user}#p2p:${user === 'alice' ? 'bob' : 'alice'}`);
-  await page.locator('#state[data-state="online"]').waitFor();
-  return { context, page };
-}
+const openAs = (user: string) => openDemo(browser, server.url, user, `p2p:${user === 'alice' ? 'bob' : 'alice'}`);
 
 async function broadcast(body: object): Promise<{ id: string }> {
   const res = await fetch(`${server.url}/v1/broadcasts`, {

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, until } from './lib/browser.js';
+import { bubbles, openDemoTab, send } from './lib/demo.js';
 import { startBuiltServer } from './lib/server.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -52,24 +53,7 @@ after(async () => {
   await new Promise((resolve) => site?.close(resolve));
 });
 
-async function openTab(context: BrowserContext, user: string, conversation: string): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${user}] page error:`, e));
-  await page.goto(`${url}/?user=${user}#${conversation}`);
-  await page.locator('#state[data-state="online"]').waitFor();
-  return page;
-}
-
-/** Texts of the bubbles in the open thread (Playwright's CSS engine pierces shadow roots). */
-async function bubbles(page: Page): Promise<string[]> {
-  return page.locator('chat-thread [part~="bubble"]').allInnerTexts();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const input = page.locator('message-composer [part~="input"]');
-  await input.fill(text);
-  await input.press('Enter');
-}
+const openTab = (context: BrowserContext, user: string, conversation: string) => openDemoTab(context, url, user, conversation);
 
 const count = async (page: Page, text: string) => (await bubbles(page)).filter((t) => t.includes(text)).length;
 

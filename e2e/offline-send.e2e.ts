@@ -4,8 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { until } from './lib/browser.js';
+import { bubbles, openDemo, send } from './lib/demo.js';
 import type { RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
@@ -17,25 +18,7 @@ useBuiltProduct((s, b) => {
   browser = b;
 });
 
-async function openAs(user: string, conversation: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${user}] page error:`, e));
-  await page.goto(`${server.url}/?user=${user}#${conversation}`);
-  await page.locator('#state[data-state="online"]').waitFor();
-  return { context, page };
-}
-
-/** Texts of the bubbles in the open thread (Playwright's CSS engine pierces shadow roots). */
-async function bubbles(page: Page): Promise<string[]> {
-  return page.locator('chat-thread [part~="bubble"]').allInnerTexts();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const input = page.locator('message-composer [part~="input"]');
-  await input.fill(text);
-  await input.press('Enter');
-}
+const openAs = (user: string, conversation: string) => openDemo(browser, server.url, user, conversation);
 
 test('bob writes while offline and alice receives the message exactly once when he is back', async () => {
   const alice = await openAs('alice', 'p2p:bob');

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, until } from './lib/browser.js';
+import { bubbles, openDemo, send } from './lib/demo.js';
 import { startBuiltServer, type RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
@@ -22,27 +23,7 @@ useBuiltProduct((s, b) => {
   browser = b;
 });
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-}
-
-async function openAs(srv: RunningServer, user: string, conversation: string, context?: BrowserContext): Promise<Opened> {
-  const ctx = context ?? (await browser.newContext({ viewport: { width: 1100, height: 800 } }));
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.error(`[${user}] page error:`, e));
-  await page.goto(`${srv.url}/?user=${user}#${conversation}`);
-  await page.locator('#state[data-state="online"]').waitFor();
-  return { context: ctx, page };
-}
-
-const bubbles = (page: Page) => page.locator('chat-thread [part~="bubble"]').allInnerTexts();
-
-async function send(page: Page, text: string): Promise<void> {
-  const input = page.locator('message-composer [part~="input"]');
-  await input.fill(text);
-  await input.press('Enter');
-}
+const openAs = (srv: RunningServer, user: string, conversation: string, context?: BrowserContext) => openDemo(browser, srv.url, user, conversation, context);
 
 async function admin<T>(srv: RunningServer, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${srv.url}${path}`, {

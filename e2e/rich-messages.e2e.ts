@@ -7,8 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { until } from './lib/browser.js';
+import { openDemo } from './lib/demo.js';
 import type { RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 import { noisyPng } from './lib/png.js';
@@ -21,19 +22,7 @@ useBuiltProduct((s, b) => {
   browser = b;
 });
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-}
-
-async function openAs(user: string, conversation: string): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error(`[${user}] page error:`, e));
-  await page.goto(`${server.url}/?user=${user}#${conversation}`);
-  await page.locator('#state[data-state="online"]').waitFor();
-  return { context, page };
-}
+const openAs = (user: string, conversation: string) => openDemo(browser, server.url, user, conversation);
 
 type Stored = { sender: string; needReadReceipt?: boolean; elem: { type: string; text?: string; url?: string; width?: number; height?: number; size?: number; mime?: string } };
 async function history(user: string, conversation: string): Promise<Stored[]> {

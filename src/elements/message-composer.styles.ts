@@ -60,8 +60,10 @@ export const styles = [
       border-color: var(--_danger);
     }
 
+    /* The round buttons: attach and emoji are quiet icons, send is filled with the accent. */
     [part~='attach-button'],
-    [part~='emoji-button'] {
+    [part~='emoji-button'],
+    [part~='send-button'] {
       flex: none;
       display: grid;
       place-items: center;
@@ -70,9 +72,13 @@ export const styles = [
       padding: 0;
       border: 0;
       border-radius: 50%;
+      cursor: pointer;
+    }
+
+    [part~='attach-button'],
+    [part~='emoji-button'] {
       background: transparent;
       color: var(--_muted);
-      cursor: pointer;
     }
 
     [part~='attach-button']:not(:disabled):hover,
@@ -96,17 +102,8 @@ export const styles = [
     }
 
     [part~='send-button'] {
-      flex: none;
-      display: grid;
-      place-items: center;
-      width: 2.5rem;
-      height: 2.5rem;
-      padding: 0;
-      border: 0;
-      border-radius: 50%;
       background: var(--_accent);
       color: var(--_on-accent);
-      cursor: pointer;
       transition: opacity 120ms ease, transform 120ms ease;
     }
 

@@ -2,7 +2,9 @@
 // page from node_modules (the dev server serves it as a plain file), the focused element across
 // shadow roots, and admin broadcasts through the test runner's route.
 import type { AxeResults, ImpactValue, RunOptions } from 'axe-core';
+import { waitUntil } from '@open-wc/testing';
 import type { Broadcast } from '../../src/protocol/frames.js';
+import { connectTrio, type Trio } from './helpers.js';
 
 interface Axe {
   run(context: Element | Document, options: RunOptions): Promise<AxeResults>;
@@ -72,6 +74,37 @@ export async function broadcast(content: string, from?: string): Promise<Broadca
   const res = await fetch(`/__natter/broadcast?${query}`);
   if (!res.ok) throw new Error(`broadcast route: ${res.status}`);
   return (await res.json()) as Broadcast;
+}
+
+/** The texts `seedInbox` writes: Bob's name and message, Alice's answer, Carol's unread message. */
+export interface InboxTexts {
+  bobName: string;
+  fromBob: string;
+  toBob: string;
+  fromCarol: string;
+  /** Sent last, as [content, from], and waited for until Alice has them all. */
+  broadcasts: [content: string, from: string][];
+}
+
+/** Alice and her contacts after `seedInbox`, and the id of Bob's message to her. */
+export interface Inbox extends Trio {
+  messageId: string;
+}
+
+/**
+ * Fresh Alice, Bob and Carol with Alice's inbox filled: Bob writes to her and she answers, Carol's
+ * message stays unread, `more` runs (e.g. a failed send), then the broadcasts reach her.
+ */
+export async function seedInbox(texts: InboxTexts, more?: (users: Trio) => Promise<unknown>): Promise<Inbox> {
+  const users = await connectTrio(texts.bobName);
+  const { aliceId, bobId, alice, bob, carol } = users;
+  const messageId = (await bob.send(`p2p:${aliceId}`, texts.fromBob)).id;
+  await alice.send(`p2p:${bobId}`, texts.toBob);
+  await carol.send(`p2p:${aliceId}`, texts.fromCarol);
+  await more?.(users);
+  for (const [content, from] of texts.broadcasts) await broadcast(content, from);
+  await waitUntil(() => alice.$broadcasts.get().length >= texts.broadcasts.length, 'alice should have the broadcasts');
+  return { ...users, messageId };
 }
 
 /** Waits for two animation frames: styles and layout of the last change are applied. */

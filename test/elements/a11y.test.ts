@@ -4,13 +4,12 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
-import type { ChatClient } from '../../src/client/types.js';
 import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import type { ForwardDialog } from '../../src/elements/forward-dialog.js';
-import { axeViolations, broadcast, nextFrames } from './a11y-helpers.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { axeViolations, nextFrames, seedInbox, type Inbox } from './a11y-helpers.js';
+import { closeClients, part, parts, uniqueUser } from './helpers.js';
 
 /** How a colour scheme is chosen: the `theme` attribute, or the user's preference with no attribute. */
 interface Variant {
@@ -48,25 +47,23 @@ describe('accessibility (axe-core)', function () {
   // axe walks every shadow root and computes contrast per text node: seconds, not milliseconds.
   this.timeout(30_000);
 
-  let aliceId: string;
-  let bobId: string;
-  let carolId: string;
-  let alice: ChatClient;
-  let messageId: string;
+  let { aliceId, bobId, carolId, alice, messageId } = {} as Inbox;
 
   before(async () => {
-    [aliceId, bobId, carolId] = [uniqueUser('alice'), uniqueUser('bob'), uniqueUser('carol')];
-    const bob = await connect(bobId, 'Bob Builder');
-    const carol = await connect(carolId, 'Carol');
-    alice = await connect(aliceId, 'Alice');
-    messageId = (await bob.send(`p2p:${aliceId}`, 'Hi Alice, see https://example.com/plan')).id;
-    await alice.send(`p2p:${bobId}`, 'Thanks, looking now');
-    await carol.send(`p2p:${aliceId}`, 'Unread hello from Carol');
-    // A send that fails (over the size limit): the thread shows the reason, Resend and Discard.
-    await alice.send(`p2p:${bobId}`, 'x'.repeat(9000)).catch(() => {});
-    await broadcast('Maintenance tonight at 22:00', 'Ops team');
-    await broadcast('New feature: forwarding', 'Product');
-    await waitUntil(() => alice.$broadcasts.get().length >= 2, 'alice should have the broadcasts');
+    ({ aliceId, bobId, carolId, alice, messageId } = await seedInbox(
+      {
+        bobName: 'Bob Builder',
+        fromBob: 'Hi Alice, see https://example.com/plan',
+        toBob: 'Thanks, looking now',
+        fromCarol: 'Unread hello from Carol',
+        broadcasts: [
+          ['Maintenance tonight at 22:00', 'Ops team'],
+          ['New feature: forwarding', 'Product'],
+        ],
+      },
+      // A send that fails (over the size limit): the thread shows the reason, Resend and Discard.
+      (users) => users.alice.send(`p2p:${users.bobId}`, 'x'.repeat(9000)).catch(() => {}),
+    ));
     await waitUntil(() => alice.$conversations.get().length >= 2, 'alice should list both conversations');
   });
 

@@ -8,7 +8,7 @@ import { createChatClient } from '../../src/client/chat-client.js';
 import { createMemoryStorage } from '../../src/client/storage-memory.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
-import { closeClients, connect, part, parts, tokenFor, uniqueUser } from './helpers.js';
+import { closeClients, connect, connectPair, connectTrio, part, parts, tokenFor, uniqueUser, type Pair } from './helpers.js';
 
 function thread(client: ChatClient, conversation: string, lang = 'en'): Promise<ChatThread> {
   return fixture<HTMLElement>(
@@ -21,17 +21,15 @@ const typingText = (el: ChatThread) => part(el, 'typing')?.textContent?.trim() ?
 describe('chat-thread live state', () => {
   afterEach(closeClients);
 
-  describe('typing', () => {
-    let aliceId: string;
-    let bobId: string;
-    let alice: ChatClient;
-    let bob: ChatClient;
+  /** Alice and Bob for the typing and uploads tests, fresh for each test. */
+  let { aliceId, bobId, alice, bob } = {} as Pair;
+  const connectAliceAndBob = async () => {
+    ({ aliceId, bobId, alice, bob } = await connectPair());
+  };
 
+  describe('typing', () => {
     beforeEach(async () => {
-      aliceId = uniqueUser('alice');
-      bobId = uniqueUser('bob');
-      bob = await connect(bobId, 'Bob');
-      alice = await connect(aliceId, 'Alice');
+      await connectAliceAndBob();
       await bob.send(`p2p:${aliceId}`, 'hi');
     });
 
@@ -81,17 +79,7 @@ describe('chat-thread live state', () => {
   });
 
   describe('uploads', () => {
-    let aliceId: string;
-    let bobId: string;
-    let alice: ChatClient;
-    let bob: ChatClient;
-
-    beforeEach(async () => {
-      aliceId = uniqueUser('alice');
-      bobId = uniqueUser('bob');
-      bob = await connect(bobId, 'Bob');
-      alice = await connect(aliceId, 'Alice');
-    });
+    beforeEach(connectAliceAndBob);
 
     it('shows a progress bar and a cancel button on an uploading file; cancel leaves it failed with resend', async function () {
       this.timeout(30_000);
@@ -154,10 +142,7 @@ describe('chat-thread live state', () => {
 
   describe('read receipts', () => {
     it('shows "Read by n of m" on an own group message that asked for receipts, rising as members read, with the list of readers', async () => {
-      const [aliceId, bobId, carolId] = [uniqueUser('alice'), uniqueUser('bob'), uniqueUser('carol')];
-      const bob = await connect(bobId, 'Bob');
-      const carol = await connect(carolId, 'Carol');
-      const alice = await connect(aliceId, 'Alice');
+      const { aliceId, bobId, carolId, alice, bob, carol } = await connectTrio();
       const groupId = uniqueUser('g');
       await fetch(`/__natter/group?id=${groupId}&members=${aliceId},${bobId},${carolId}&name=Team`);
       const group = `group:${groupId}` as const;
@@ -197,9 +182,7 @@ describe('chat-thread live state', () => {
     });
 
     it('counts readers in a group thread opened before the session is up (a deep link)', async () => {
-      const [aliceId, bobId] = [uniqueUser('alice'), uniqueUser('bob')];
-      const bob = await connect(bobId, 'Bob');
-      const alice = await connect(aliceId, 'Alice');
+      const { aliceId, bobId, alice, bob } = await connectPair();
       const groupId = uniqueUser('g');
       await fetch(`/__natter/group?id=${groupId}&members=${aliceId},${bobId}&name=Team`);
       const group = `group:${groupId}` as const;

@@ -8,7 +8,7 @@ import '../../src/elements/define.js';
 import { createChatClient, createMemoryStorage } from '../../src/client/index.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
-import { closeClients, connect, part, parts, tokenFor, uniqueUser } from './helpers.js';
+import { closeClients, connect, connectPair, part, parts, tokenFor, type Pair } from './helpers.js';
 
 /** Sends `count` texts `<prefix><i>` from `from` to `to` through the admin API. */
 async function seed(from: string, to: string, count: number, options: { prefix?: string; mention?: number[] } = {}): Promise<void> {
@@ -46,16 +46,12 @@ async function loadAll(el: ChatThread, client: ChatClient, conversation: `p2p:${
 
 describe('chat-thread on a long history', function () {
   (this as { timeout(ms: number): void }).timeout(120_000);
-  let aliceId: string;
-  let bobId: string;
+  let { aliceId, bobId } = {} as Pair;
   let alice: ChatClient;
 
   beforeEach(async () => {
-    aliceId = uniqueUser('alice');
-    bobId = uniqueUser('bob');
     // Both users exist once they have connected; the history is written while they are away.
-    await connect(bobId, 'Bob');
-    await connect(aliceId, 'Alice');
+    ({ aliceId, bobId } = await connectPair());
     await closeClients();
   });
 

@@ -4,19 +4,13 @@ import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { errorText } from '../../src/elements/i18n/errors.js';
 import { localeReady } from '../../src/elements/i18n/localize.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { closeClients, connectPair, part, parts, uniqueUser, type Pair } from './helpers.js';
 
 describe('chat-thread', () => {
-  let aliceId: string;
-  let bobId: string;
-  let alice: ChatClient;
-  let bob: ChatClient;
+  let { aliceId, bobId, alice, bob } = {} as Pair;
 
   beforeEach(async () => {
-    aliceId = uniqueUser('alice');
-    bobId = uniqueUser('bob');
-    bob = await connect(bobId, 'Bob Builder');
-    alice = await connect(aliceId, 'Alice');
+    ({ aliceId, bobId, alice, bob } = await connectPair('Bob Builder'));
   });
 
   afterEach(closeClients);

@@ -4,14 +4,8 @@ import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
 import { localeReady } from '../../src/elements/i18n/localize.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
-
-/** The element focused now, through shadow roots. */
-function focused(): Element | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el;
-}
+import { focused } from './a11y-helpers.js';
+import { closeClients, connectPair, part, parts } from './helpers.js';
 
 /** Whether the emoji list module has been fetched by this page (each test file has its own page). */
 const emojiModuleLoaded = () => performance.getEntriesByType('resource').some((e) => /\/composer\/emoji-data\.[jt]s/.test(e.name));
@@ -26,9 +20,7 @@ describe('message-composer emoji picker', () => {
   let bob: string;
 
   beforeEach(async () => {
-    bob = uniqueUser('bob');
-    await connect(bob, 'Bob');
-    alice = await connect(uniqueUser('alice'), 'Alice');
+    ({ alice, bobId: bob } = await connectPair());
   });
 
   afterEach(closeClients);

@@ -1,32 +1,17 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
-import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ForwardDialog } from '../../src/elements/forward-dialog.js';
 import type { MessageForwardedEvent } from '../../src/elements/events/message-forwarded.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
-
-/** The element focused now, looking into shadow roots. */
-function focused(): Element | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el;
-}
+import { focused } from './a11y-helpers.js';
+import { closeClients, connectTrio, part, parts, uniqueUser, type Trio } from './helpers.js';
 
 describe('forward-dialog', () => {
-  let aliceId: string;
-  let bobId: string;
-  let carolId: string;
-  let alice: ChatClient;
-  let bob: ChatClient;
-  let carol: ChatClient;
+  let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;
 
   beforeEach(async () => {
-    [aliceId, bobId, carolId] = [uniqueUser('alice'), uniqueUser('bob'), uniqueUser('carol')];
-    bob = await connect(bobId, 'Bob');
-    carol = await connect(carolId, 'Carol');
-    alice = await connect(aliceId, 'Alice');
+    ({ aliceId, bobId, carolId, alice, bob, carol } = await connectTrio());
     await bob.send(`p2p:${aliceId}`, 'worth sharing');
     await carol.send(`p2p:${aliceId}`, 'hi alice');
   });

@@ -26,6 +26,38 @@ export async function connect(userId: string, name?: string): Promise<ChatClient
   return client;
 }
 
+/** Alice and Bob under fresh ids, each a real synced client (Bob connects first). */
+export interface Pair {
+  aliceId: string;
+  bobId: string;
+  alice: ChatClient;
+  bob: ChatClient;
+}
+
+/** Connects a fresh Bob (named `bobName`), then a fresh Alice. Closed by `closeClients()`. */
+export async function connectPair(bobName = 'Bob'): Promise<Pair> {
+  const aliceId = uniqueUser('alice');
+  const bobId = uniqueUser('bob');
+  const bob = await connect(bobId, bobName);
+  const alice = await connect(aliceId, 'Alice');
+  return { aliceId, bobId, alice, bob };
+}
+
+/** Alice, Bob and Carol under fresh ids, each a real synced client. */
+export interface Trio extends Pair {
+  carolId: string;
+  carol: ChatClient;
+}
+
+/** Connects a fresh Bob (named `bobName`), Carol, then Alice. Closed by `closeClients()`. */
+export async function connectTrio(bobName = 'Bob'): Promise<Trio> {
+  const [aliceId, bobId, carolId] = [uniqueUser('alice'), uniqueUser('bob'), uniqueUser('carol')];
+  const bob = await connect(bobId, bobName);
+  const carol = await connect(carolId, 'Carol');
+  const alice = await connect(aliceId, 'Alice');
+  return { aliceId, bobId, carolId, alice, bob, carol };
+}
+
 export async function closeClients(): Promise<void> {
   await Promise.all(open.splice(0).map((c) => c.close()));
 }

@@ -4,13 +4,12 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
-import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import type { ConversationSelectEvent } from '../../src/elements/events/conversation-select.js';
 import type { ForwardDialog } from '../../src/elements/forward-dialog.js';
 import { broadcast, focused } from './a11y-helpers.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { closeClients, connect, connectTrio, part, parts, uniqueUser, type Trio } from './helpers.js';
 
 /** The part names of `el` (empty when it has none). */
 const partOf = (el: Element | null) => el?.getAttribute('part') ?? '';
@@ -44,18 +43,10 @@ function describe_(el: Element): string {
 describe('keyboard only', function () {
   this.timeout(20_000);
 
-  let aliceId: string;
-  let bobId: string;
-  let carolId: string;
-  let alice: ChatClient;
-  let bob: ChatClient;
-  let carol: ChatClient;
+  let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;
 
   beforeEach(async () => {
-    [aliceId, bobId, carolId] = [uniqueUser('alice'), uniqueUser('bob'), uniqueUser('carol')];
-    bob = await connect(bobId, 'Bob');
-    carol = await connect(carolId, 'Carol');
-    alice = await connect(aliceId, 'Alice');
+    ({ aliceId, bobId, carolId, alice, bob, carol } = await connectTrio());
     await bob.send(`p2p:${aliceId}`, 'worth sharing');
     await carol.send(`p2p:${aliceId}`, 'hi alice');
     await waitUntil(() => alice.$conversations.get().length === 2, 'alice should list both conversations');

@@ -3,16 +3,14 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
-import { closeClients, connect, part, uniqueUser } from './helpers.js';
+import { closeClients, connectPair, part } from './helpers.js';
 
 describe('message-composer', () => {
   let alice: ChatClient;
   let bob: string;
 
   beforeEach(async () => {
-    bob = uniqueUser('bob');
-    await connect(bob, 'Bob');
-    alice = await connect(uniqueUser('alice'), 'Alice');
+    ({ alice, bobId: bob } = await connectPair());
   });
 
   afterEach(closeClients);

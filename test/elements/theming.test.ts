@@ -4,12 +4,11 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
-import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import type { ForwardDialog } from '../../src/elements/forward-dialog.js';
-import { broadcast, focused, nextFrames } from './a11y-helpers.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { focused, nextFrames, seedInbox, type Inbox } from './a11y-helpers.js';
+import { closeClients, part, parts } from './helpers.js';
 
 /** The built-in surface colours (see src/elements/styles/shared.styles.ts). */
 const LIGHT_SURFACE = 'rgb(255, 255, 255)';
@@ -32,23 +31,19 @@ function shadowElements(root: Element): Element[] {
 describe('theming', function () {
   this.timeout(20_000);
 
-  let aliceId: string;
-  let bobId: string;
-  let carolId: string;
-  let alice: ChatClient;
-  let messageId: string;
+  let { aliceId, bobId, carolId, alice, messageId } = {} as Inbox;
 
   before(async () => {
-    [aliceId, bobId, carolId] = [uniqueUser('alice'), uniqueUser('bob'), uniqueUser('carol')];
-    const bob = await connect(bobId, 'Bob');
-    const carol = await connect(carolId, 'Carol');
-    alice = await connect(aliceId, 'Alice');
-    messageId = (await bob.send(`p2p:${aliceId}`, 'hello from bob')).id;
-    await alice.send(`p2p:${bobId}`, 'hello bob');
-    await carol.send(`p2p:${aliceId}`, 'unread from carol');
-    await broadcast('Themed announcement', 'Ops');
-    await broadcast('Second announcement', 'Ops');
-    await waitUntil(() => alice.$broadcasts.get().length >= 2, 'alice should have the broadcasts');
+    ({ aliceId, bobId, carolId, alice, messageId } = await seedInbox({
+      bobName: 'Bob',
+      fromBob: 'hello from bob',
+      toBob: 'hello bob',
+      fromCarol: 'unread from carol',
+      broadcasts: [
+        ['Themed announcement', 'Ops'],
+        ['Second announcement', 'Ops'],
+      ],
+    }));
     await waitUntil(() => alice.$conversations.get().find((c) => c.id === `p2p:${carolId}`)?.unread === 1, 'carol’s message should be unread');
   });
 

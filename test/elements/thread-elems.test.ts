@@ -13,7 +13,7 @@ import { localeReady } from '../../src/elements/i18n/localize.js';
 import type { CustomElem, Elem } from '../../src/protocol/elems.js';
 import type { SendOptions } from '../../src/protocol/message.js';
 import { axeViolations } from './a11y-helpers.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { closeClients, connectPair, part, parts, uniqueUser, type Pair } from './helpers.js';
 
 /** Sends any elem as `from` (admin send: no friendship needed), to a user or a group. */
 async function adminSend(input: { from: string; to?: string; groupId?: string; elem: Elem; options?: SendOptions }): Promise<void> {
@@ -34,15 +34,10 @@ class TestPollCard extends HTMLElement {
 if (!customElements.get('test-poll-card')) customElements.define('test-poll-card', TestPollCard);
 
 describe('chat-thread elems', () => {
-  let aliceId: string;
-  let bobId: string;
-  let alice: ChatClient;
+  let { aliceId, bobId, alice } = {} as Pair;
 
   beforeEach(async () => {
-    aliceId = uniqueUser('alice');
-    bobId = uniqueUser('bob');
-    await connect(bobId, 'Bob');
-    alice = await connect(aliceId, 'Alice');
+    ({ aliceId, bobId, alice } = await connectPair());
   });
 
   afterEach(closeClients);
