@@ -4,11 +4,11 @@ import Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
-import type { CommitOutcome, ConversationState, GroupRecord, MemberRecord, MessageDraft, UserRecord } from '../core/types.js';
+import type { ConversationState, GroupRecord, MemberRecord, UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { SCHEMA, VISIBLE } from './sqlite-schema.js';
-import { startSqliteWriter } from './sqlite-writer.js';
+import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -64,16 +64,10 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     insertGroup: db.prepare('INSERT INTO groups (id, name, avatar, created_at) VALUES (?, ?, ?, ?)'),
     ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
     lastSeq: db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck(),
-    nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
     join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, ?)'),
     leave: db.prepare('DELETE FROM memberships WHERE user_id = ? AND conv_key = ?'),
     members: db.prepare('SELECT user_id FROM memberships WHERE conv_key = ? ORDER BY user_id').pluck(),
     isMember: db.prepare('SELECT 1 FROM memberships WHERE user_id = ? AND conv_key = ?'),
-    byClientMsgId: db.prepare('SELECT conv_key, body FROM messages WHERE sender = ? AND client_msg_id = ?'),
-    insertMessage: db.prepare(
-      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
     findMessage: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
     rangeOldest: db.prepare(
       `SELECT body FROM messages WHERE conv_key = :key AND seq > :after AND seq <= :to AND ${VISIBLE} ORDER BY seq LIMIT :limit`,
@@ -131,33 +125,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     return { key, type: 'p2p', target: peer, lastSeq: r['lastSeq'] as number, readSeq: r['readSeq'] as number, peerReadSeq };
   };
 
-  const commitOne = (d: MessageDraft): CommitOutcome => {
-    const m = d.message;
-    const existing = q.byClientMsgId.get(m.sender, m.clientMsgId) as Row | undefined;
-    if (existing) {
-      if (existing['conv_key'] !== d.key) return { status: 'conflict' };
-      return { status: 'duplicate', message: JSON.parse(existing['body'] as string) as Message };
-    }
-    // The conversation row exists but for a 1:1 chat's first message: one statement, not two.
-    let seq = q.nextSeq.get(d.key) as number | undefined;
-    if (seq === undefined) {
-      q.ensureConversation.run(d.key);
-      seq = q.nextSeq.get(d.key) as number;
-    }
-    const message: Message = { ...m, seq };
-    const mentions = m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null;
-    q.insertMessage.run(
-      d.key, seq, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
-      m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0, mentions, JSON.stringify(message),
-    );
-    const parsed = parseKey(d.key);
-    if (parsed.type === 'p2p') {
-      for (const u of parsed.users) if (!d.visibleTo || d.visibleTo.includes(u)) q.join.run(u, d.key, 0);
-    }
-    return { status: 'committed', message };
-  };
-
-  const commitBatch = db.transaction((drafts: MessageDraft[]) => drafts.map(commitOne));
+  // Only a `:memory:` database commits on this thread, with the writer's own commit code.
+  const commitBatch = commitOnThisThread(db);
   // IMMEDIATE from here on: with the writer thread committing meanwhile, a transaction that
   // reads before it writes must hold the write lock from its start (else SQLITE_BUSY_SNAPSHOT).
   const createGroup = db.transaction((g: GroupRecord, members: string[]) => {

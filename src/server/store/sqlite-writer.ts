@@ -50,13 +50,13 @@ interface Reply {
   error?: string;
 }
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('synchronous = ' + workerData.synchronous);
-db.pragma('wal_autocheckpoint = ' + workerData.autocheckpoint);
-db.pragma('foreign_keys = OFF');
+/**
+ * The commit itself, as JavaScript source: the body of a function of `db` (a better-sqlite3
+ * connection) that returns the batch commit over wire drafts. One text for both places that
+ * commit — the writer thread, and the calling thread for a `:memory:` database, which a second
+ * connection cannot open (`commitOnThisThread`) — so the two can never drift apart.
+ */
+const COMMIT_SOURCE = `
 const q = {
   byClientMsgId: db.prepare('SELECT conv_key, body FROM messages WHERE sender = ? AND client_msg_id = ?'),
   nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
@@ -70,18 +70,29 @@ const commitOne = (d) => {
   const key = d[0], m = d[1];
   const existing = q.byClientMsgId.get(m.sender, m.clientMsgId);
   if (existing) return existing.conv_key === key ? existing.body : null;
+  // The conversation row exists but for a 1:1 chat's first message: one statement, not two.
   let seq = q.nextSeq.get(key);
   if (seq === undefined) {
     q.ensureConversation.run(key);
     seq = q.nextSeq.get(key);
   }
-  m.seq = seq;
-  q.insertMessage.run(key, seq, m.id, m.sender, m.clientMsgId, d[2], d[3], d[4], d[5], d[6], JSON.stringify(m));
+  const body = JSON.stringify(Object.assign({}, m, { seq }));
+  q.insertMessage.run(key, seq, m.id, m.sender, m.clientMsgId, d[2], d[3], d[4], d[5], d[6], body);
   if (d[7]) for (const u of d[7]) q.join.run(u, key);
   return seq;
 };
-// IMMEDIATE: it reads before it writes, and the main connection may hold the write lock.
-const commitBatch = db.transaction((drafts) => drafts.map(commitOne)).immediate;
+// IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
+return db.transaction((drafts) => drafts.map(commitOne)).immediate;
+`;
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('synchronous = ' + workerData.synchronous);
+db.pragma('wal_autocheckpoint = ' + workerData.autocheckpoint);
+db.pragma('foreign_keys = OFF');
+const commitBatch = (function (db) {${COMMIT_SOURCE}})(db);
 parentPort.on('message', (m) => {
   if (m === 'stop') {
     db.close();
@@ -114,6 +125,15 @@ function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
   if (typeof o === 'number') return { status: 'committed', message: { ...d.message, seq: o } };
   if (typeof o === 'string') return { status: 'duplicate', message: JSON.parse(o) as Message };
   return { status: 'conflict' };
+}
+
+/** Commits on the calling thread's connection, with the writer's own code (for `:memory:`). */
+export function commitOnThisThread(db: unknown): (drafts: MessageDraft[]) => CommitOutcome[] {
+  const commitBatch = new Function('db', COMMIT_SOURCE)(db) as (wire: WireDraft[]) => WireOutcome[];
+  return (drafts) => {
+    const outcomes = commitBatch(drafts.map(toWire));
+    return drafts.map((d, i) => fromWire(d, outcomes[i]!));
+  };
 }
 
 /** Starts the writer for `file`, an existing WAL-mode database with the schema in place. */
