@@ -7,7 +7,7 @@ import {
   type Message,
   type SendOptions,
 } from '../../protocol/index.js';
-import { keyOf } from './conversation-key.js';
+import { enterConversation } from './conversation-access.js';
 import { resolveForward } from './forward.js';
 import type { Store } from './store.js';
 import type { MessageDraft, Profile } from './types.js';
@@ -52,12 +52,10 @@ export async function prepareSend(
   ids: { newId(): string; now: number },
 ): Promise<PreparedSend> {
   const { sender } = req;
-  const { key, type, target } = keyOf(sender, req.conversationId);
+  const { key, type, target } = await enterConversation(store, sender, req.conversationId, policy.admin);
   let visibleTo: string[] | undefined;
 
   if (type === 'p2p') {
-    const peer = await store.getUser(target);
-    if (!peer || peer.deleted) throw new ChatError('USER_UNKNOWN');
     if (!policy.admin) {
       if (policy.friendsOnly && !(await store.areFriends(sender, target))) throw new ChatError('NOT_FRIENDS');
       if (await store.isBlocked(target, sender)) {
@@ -66,8 +64,6 @@ export async function prepareSend(
       }
     }
   } else {
-    if (!(await store.getGroup(target))) throw new ChatError('GROUP_UNKNOWN');
-    if (!policy.admin && !(await store.isGroupMember(target, sender))) throw new ChatError('NOT_MEMBER');
     const receiver = req.options.receiver;
     if (receiver !== undefined) {
       if (!(await store.isGroupMember(target, receiver))) {

@@ -1,5 +1,5 @@
 import { ChatError, type ConversationId, type Elem } from '../../protocol/index.js';
-import { keyOf } from '../core/conversation-key.js';
+import { enterConversation } from '../core/conversation-access.js';
 import type { Store } from '../core/store.js';
 import type { ConversationKey, MessageDraft } from '../core/types.js';
 import type { FileIndex, FileRecord } from './file-index.js';
@@ -72,15 +72,7 @@ export class FileAccess implements FileReferences {
 
   /** The conversation's key if `userId` may upload into it: NOT_MEMBER, USER_UNKNOWN, GROUP_UNKNOWN otherwise. */
   async uploadTarget(userId: string, conversationId: ConversationId): Promise<ConversationKey> {
-    const { key, type, target } = keyOf(userId, conversationId);
-    if (type === 'p2p') {
-      const peer = await this.#store.getUser(target);
-      if (!peer || peer.deleted) throw new ChatError('USER_UNKNOWN');
-    } else {
-      if (!(await this.#store.getGroup(target))) throw new ChatError('GROUP_UNKNOWN');
-      if (!(await this.#store.isGroupMember(target, userId))) throw new ChatError('NOT_MEMBER');
-    }
-    return key;
+    return (await enterConversation(this.#store, userId, conversationId)).key;
   }
 
   /** The file if `userId` may fetch it: FILE_NOT_FOUND or FILE_FORBIDDEN otherwise. */
