@@ -4,8 +4,11 @@
  */
 let panel: Promise<void> | undefined;
 
-/** The tags `./panel.ts` registers; kept here so that asking costs no download. */
-const PANEL_TAGS = ['chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'broadcast-banner', 'forward-dialog'];
+/**
+ * The tags `./panel.ts` registers, here so that asking costs no download; `panelElements` there
+ * must have exactly these keys (the compiler checks it).
+ */
+export const PANEL_TAGS = ['chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'broadcast-banner', 'forward-dialog'] as const;
 
 /** Whether every element of the panel is registered already (by `natter/define`, or a load before). */
 export function panelDefined(): boolean {

@@ -11,6 +11,7 @@ import { ConversationList } from '../conversation-list.js';
 import { ForwardDialog } from '../forward-dialog.js';
 import { MessageComposer } from '../message-composer.js';
 import { defineElements } from './define-elements.js';
+import type { PANEL_TAGS } from './load-panel.js';
 
 export const panelElements = {
   'chat-session': ChatSession,
@@ -19,7 +20,7 @@ export const panelElements = {
   'message-composer': MessageComposer,
   'broadcast-banner': BroadcastBanner,
   'forward-dialog': ForwardDialog,
-} as const satisfies Record<string, CustomElementConstructor>;
+} as const satisfies Record<(typeof PANEL_TAGS)[number], CustomElementConstructor>;
 
 /** Registers the panel's elements (a tag already registered is left alone). */
 export function definePanel(): void {
