@@ -9,13 +9,17 @@
  *
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
  *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server)
+ *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
  *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline /tmp/old   (A/B: /tmp/old is
  *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked)
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/bundle.js';
+import { connectInspector } from './lib/inspector.js';
+import { freePort } from './lib/spawn.js';
 import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
@@ -28,11 +32,19 @@ const { values } = parseArgs({
     p2p: { type: 'string', default: '0.5' },
     rates: { type: 'string', default: '1000,2000,4000,8000,16000,32000' },
     seconds: { type: 'string', default: '5' },
+    /** Seconds at the first rate before the measured steps, not reported (JIT, caches). */
+    warmup: { type: 'string', default: '3' },
     workers: { type: 'string', default: '2' },
     targets: { type: 'string', default: 'natter,socketio,socketio-mem' },
     smoke: { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the Natter server process into this directory. */
     'cpu-prof': { type: 'string' },
+    /**
+     * Writes a sampling allocation profile of the Natter server over the first step into this
+     * file (open it in Chrome DevTools' Memory tab): every allocation, including what the young
+     * generation collected, which is where a server's GC time goes.
+     */
+    'alloc-prof': { type: 'string' },
     /** Root of another checkout: target `baseline` runs its server, for alternating A/B runs. */
     baseline: { type: 'string' },
   },
@@ -42,6 +54,7 @@ const GROUP = Number(values.group);
 const P2P = Number(values.p2p);
 const RATES = values.smoke ? [200] : values.rates!.split(',').map(Number);
 const SECONDS = values.smoke ? 1 : Number(values.seconds);
+const WARMUP = values.smoke ? 0 : Number(values.warmup);
 const WORKERS = values.smoke ? 1 : Number(values.workers);
 const DRAIN_MS = 3000;
 
@@ -73,6 +86,8 @@ interface Target {
   url: string;
   pid: number;
   clients: LoadClient[];
+  /** Set when the server runs with an inspector (--alloc-prof). */
+  inspectPort?: number;
   stop(): Promise<void>;
 }
 
@@ -82,13 +97,15 @@ const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group
 
 async function natterTarget(root?: string): Promise<Target> {
   const prof = values['cpu-prof'];
-  const server = await startNatterServer({}, prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [], root);
+  const inspectPort = values['alloc-prof'] ? await freePort() : undefined;
+  const nodeArgs = [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
+  const server = await startNatterServer({}, nodeArgs, root);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
   for (let r = 0; r * GROUP < CLIENTS; r++) {
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  return { name: root ? 'natter (baseline)' : 'natter', kind: 'natter', url: server.wsUrl, pid: server.pid, clients, stop: () => server.stop() };
+  return { name: root ? 'natter (baseline)' : 'natter', kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, stop: () => server.stop() };
 }
 
 async function socketIoTarget(persist: boolean): Promise<Target> {
@@ -116,10 +133,12 @@ async function runTarget(target: Target): Promise<StepResult[]> {
   const results: StepResult[] = [];
   try {
     await Promise.all(workers.map((w, i) => ask(w, { type: 'connect', kind: target.kind, url: target.url, clients: target.clients.filter((_, j) => j % WORKERS === i) }, 'connected')));
-    for (const [step, rate] of RATES.entries()) {
+    /** Runs one step at `rate` for `seconds` and measures it. */
+    const measure = async (step: number, rate: number, seconds: number): Promise<StepResult> => {
+      const sampling = step === 0 && target.inspectPort ? await startAllocationSampling(target.inspectPort) : undefined;
       const cpu0 = cpuSeconds(target.pid);
       const start = performance.now();
-      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds: SECONDS, p2pShare: P2P, group: GROUP }, 'sent')));
+      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP }, 'sent')));
       const sendWindow = Math.max(...sentAnswers.map((a) => a.window));
       // Drain: wait (bounded) for the deliveries still in flight.
       const deadline = performance.now() + DRAIN_MS;
@@ -129,6 +148,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
         await new Promise((r) => setTimeout(r, 50));
       }
       const elapsed = (performance.now() - start) / 1000;
+      if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
       const serverCpu = (cpuUsed / elapsed) * 100;
       const reports = await Promise.all(
@@ -142,14 +162,23 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const expected = reports.reduce((n, r) => n + r.expected, 0);
       const genCpu = Math.max(...reports.map((r) => r.cpuPercent));
       const sentPerSec = sent / sendWindow;
-      const r: StepResult = {
+      return {
         target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
         serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, serverRss: rssMiB(target.pid), genCpu,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
       };
+    };
+    // Every server is measured warm: its JIT has compiled the hot paths and its caches are filled,
+    // as in a server that has been up for a while. The warm-up step is not reported.
+    if (WARMUP > 0) {
+      const w = await measure(-1, RATES[0]!, WARMUP);
+      console.error(`${target.name}: warmed up for ${WARMUP} s at ${RATES[0]}/s (ack p99 ${fmt(w.ackP99)} ms, not reported)`);
+    }
+    for (const [step, rate] of RATES.entries()) {
+      const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg), generator CPU ${fmt(genCpu, 0)} %`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg), generator CPU ${fmt(r.genCpu, 0)} %`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -157,6 +186,20 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const w of workers) w.kill();
   }
   return results;
+}
+
+/** Samples the server's allocations (young-generation garbage included) until `stop`. */
+async function startAllocationSampling(port: number) {
+  const inspector = await connectInspector(port);
+  await inspector.call('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async stop(file: string) {
+      const { profile } = (await inspector.call('HeapProfiler.stopSampling')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      inspector.close();
+      console.error(`allocation profile written to ${file}`);
+    },
+  };
 }
 
 const starters: Record<string, () => Promise<Target>> = {
@@ -183,7 +226,7 @@ const keptUp = (name: string) =>
 const fanout = P2P * 1 + (1 - P2P) * (GROUP - 1);
 console.log(
   `\nServer benchmark: ${CLIENTS} clients in groups of ${GROUP}, each also in a 1:1 pair; ${fmt(P2P * 100, 0)} % of sends 1:1 ` +
-    `(${fmt(fanout)} deliveries per send on average); ${SECONDS} s per step; ${WORKERS} generator process(es); loopback\n`,
+    `(${fmt(fanout)} deliveries per send on average); ${SECONDS} s per step after ${WARMUP} s of warm-up; ${WORKERS} generator process(es); loopback\n`,
 );
 console.log(
   table(

@@ -19,6 +19,7 @@ import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../src/protocol/index.js';
 import { signUserToken } from '../src/server/core/auth.js';
 import { freePort, spawnTs, stop, waitForLine } from '../bench/lib/spawn.js';
+import { connectInspector } from '../bench/lib/inspector.js';
 
 const { values } = parseArgs({
   options: { minutes: { type: 'string', default: '10' }, clients: { type: 'string', default: '40' }, warmup: { type: 'string', default: '1' } },
@@ -42,33 +43,6 @@ const wsUrl = `ws://127.0.0.1:${port}/ws`;
 const pid = server.pid!;
 
 const inspector = await connectInspector(inspectPort);
-
-/** The server's V8 inspector: a CDP session over its WebSocket, for GC and memory readings. */
-async function connectInspector(port: number) {
-  const [target] = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
-  const ws = new WebSocket(target!.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let id = 0;
-  const pending = new Map<number, (result: unknown) => void>();
-  ws.on('message', (data) => {
-    const m = JSON.parse(String(data)) as { id?: number; result?: unknown };
-    if (m.id !== undefined) pending.get(m.id)?.(m.result);
-  });
-  const call = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
-      pending.set(++id, resolve);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  return {
-    /** Full GC, then `process.memoryUsage()` of the server. */
-    async memory(): Promise<{ heapUsed: number; external: number }> {
-      await call('HeapProfiler.collectGarbage');
-      const r = (await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
-      return JSON.parse(r.result.value);
-    },
-    close: () => ws.close(),
-  };
-}
 
 interface Sample {
   phase: string;

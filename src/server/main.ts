@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 /**
  * `natter-server`: the chat server with embedded defaults (SQLite in NATTER_DATA_DIR,
  * in-process fan-out), or a cluster node with PostgreSQL and Redis. Environment:

@@ -203,19 +203,23 @@ export class ChatCore {
     let draft: MessageDraft;
     let committing;
     try {
-      await prev;
+      if (prev) await prev;
       if (!opts.admin) {
         // Online-only sends (typing signals) have a budget of their own: they must never use up
         // the one for messages, or typing a message could leave too little to send it.
-        const bucket = req.options.onlineUserOnly === true ? 'online' : 'send';
-        const decision = await this.#deps.rateLimiter.consume(`${bucket}:${req.sender}`, this.clock());
+        const bucket = req.options.onlineUserOnly === true ? 'online:' : 'send:';
+        const pending = this.#deps.rateLimiter.consume(bucket + req.sender, this.clock());
+        // The in-memory limiter answers at once: no promise to wait for on every send.
+        const decision = pending instanceof Promise ? await pending : pending;
         if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
       }
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
       const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
       draft = prepared.draft;
       // Recorded before the commit: a reference grants access only once its message exists.
-      await this.#deps.files?.reference(draft, req.sender, { admin: opts.admin, record: !prepared.onlineOnly });
+      if (this.#deps.files?.carriesUrls(draft.message.elem)) {
+        await this.#deps.files.reference(draft, req.sender, { admin: opts.admin, record: !prepared.onlineOnly });
+      }
       if (prepared.onlineOnly) {
         // Never stored: seq 0, delivered to whoever is connected now.
         const outcome = { message: draft.message, duplicate: false };
@@ -351,8 +355,9 @@ export class ChatCore {
 
   async #send(conn: Connection, frame: ClientFrameOf<'message.send'>): Promise<void> {
     const session = conn.session!;
-    const { type: _t, clientMsgId, conversationId, elem, forward, ...options } = frame;
-    const req: SendRequest = { sender: session.userId, senderProfile: session.profile, conversationId, clientMsgId, options };
+    const { clientMsgId, conversationId, elem, forward } = frame;
+    // The frame is the options too: prepareSend copies only the send options' own keys.
+    const req: SendRequest = { sender: session.userId, senderProfile: session.profile, conversationId, clientMsgId, options: frame };
     if (elem) req.elem = elem;
     if (forward) req.forward = forward;
     await this.sendMessage(req, {

@@ -18,7 +18,22 @@ export function newMessageId(now = Date.now()): string {
     counter = 0;
   }
   const ms = lastMs.toString(16).padStart(12, '0');
-  // `xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx`: keep the variant and random tail, from `V` on.
-  const tail = globalThis.crypto.randomUUID().slice(19);
+  const r = random8();
+  // Variant 10xx in the top bits of the fourth group, then 62 random bits.
+  const tail = HEX[(r[0]! & 0x3f) | 0x80]! + HEX[r[1]!]! + '-' + HEX[r[2]!]! + HEX[r[3]!]! + HEX[r[4]!]! + HEX[r[5]!]! + HEX[r[6]!]! + HEX[r[7]!]!;
   return `${ms.slice(0, 8)}-${ms.slice(8)}-7${counter.toString(16).padStart(3, '0')}-${tail}`;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Random bytes fetched 8 KiB at a time: one Web Crypto call per thousand ids, not one per id. */
+const pool = new Uint8Array(8192);
+let poolAt = pool.length;
+
+function random8(): Uint8Array {
+  if (poolAt + 8 > pool.length) {
+    globalThis.crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  poolAt += 8;
+  return pool.subarray(poolAt - 8, poolAt);
 }

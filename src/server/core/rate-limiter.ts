@@ -2,11 +2,12 @@
 export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
 
 /**
- * Counts events per key in fixed windows. Async so a shared (Redis) limiter fits the same shape
- * and every node of a cluster counts against one budget.
+ * Counts events per key in fixed windows. May answer with a promise, so a shared (Redis) limiter
+ * fits the same shape and every node of a cluster counts against one budget; the in-memory one
+ * answers at once (it runs on every send).
  */
 export interface RateLimiter {
-  consume(key: string, now: number): Promise<RateDecision>;
+  consume(key: string, now: number): RateDecision | Promise<RateDecision>;
   close?(): Promise<void>;
 }
 
@@ -18,7 +19,7 @@ export function createMemoryRateLimiter(limit: number, windowMs = 60_000): RateL
   const windows = new Map<string, { start: number; count: number }>();
   let lastSweep = 0;
   return {
-    async consume(key, now) {
+    consume(key, now) {
       // Sweep at most once per window so an idle server does not keep every key forever.
       if (now - lastSweep > windowMs) {
         for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);

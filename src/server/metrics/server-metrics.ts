@@ -65,7 +65,9 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   // Pre-set the label values, so a dashboard sees zeros rather than absent series.
   for (const op of ['publish', 'gap', 'ping']) busErrors.inc({ operation: op }, 0);
   for (const op of ['commit', 'read', 'ping']) storeErrors.inc({ operation: op }, 0);
-  for (const outcome of ['committed', 'duplicate', 'online-only']) messages.inc({ outcome }, 0);
+  // One child per outcome, made once: `inc({ outcome })` would hash the labels on every ack.
+  const byOutcome = new Map((['committed', 'duplicate', 'online-only'] as const).map((outcome) => [outcome, messages.labels({ outcome })]));
+  for (const child of byOutcome.values()) child.inc(0);
 
   const up = (name: string, help: string, ping: () => Promise<void>, errors: Counter<'operation'>) =>
     new Gauge({
@@ -83,7 +85,7 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     registry,
     core: {
       acked(seconds, outcome) {
-        messages.inc({ outcome });
+        byOutcome.get(outcome)!.inc();
         if (outcome !== 'online-only') ackLatency.observe(seconds);
       },
       refused: (error) => refused.inc({ error }),

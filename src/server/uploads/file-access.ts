@@ -54,6 +54,8 @@ export interface FileReferences {
    * FILE_FORBIDDEN, or FILE_TOO_LARGE when the file is larger than its elem type allows.
    */
   reference(draft: MessageDraft, sender: string, options: { admin: boolean; record: boolean }): Promise<void>;
+  /** Whether `elem` carries any URL that `reference` must look at (text, the usual send, does not). */
+  carriesUrls(elem: Elem): boolean;
 }
 
 /**
@@ -98,6 +100,10 @@ export class FileAccess implements FileReferences {
       if (found && (!found.visibleTo || found.visibleTo.includes(userId))) return true;
     }
     return false;
+  }
+
+  carriesUrls(elem: Elem): boolean {
+    return urlsOf(elem).length > 0;
   }
 
   async reference(draft: MessageDraft, sender: string, options: { admin: boolean; record: boolean }): Promise<void> {

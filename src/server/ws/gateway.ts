@@ -14,6 +14,7 @@ import { originAllowed } from '../origin-policy.js';
 import { clientAddress, type ProxyTrust } from '../proxy-trust.js';
 import { ConnectionCounter } from './connection-limits.js';
 import { refusal } from '../core/refusal.js';
+import { TurnWriter, textFrame } from './turn-writer.js';
 
 export interface GatewayOptions {
   path: string;
@@ -45,6 +46,15 @@ export interface Gateway {
 /** Longest shutdown waits for frames already being handled. */
 const DRAIN_MS = 10_000;
 
+/**
+ * Frames of one connection being handled at once; past it the gateway stops reading that socket
+ * until half are done. Work a server cannot finish yet then waits in the kernel's socket buffers
+ * (and, when those fill, in the client), not on the heap: a backlog held in memory is copied by
+ * every garbage collection while it waits, which made an overloaded server slower the further
+ * it fell behind. The client sees ordinary TCP backpressure; nothing is refused or lost.
+ */
+const MAX_PENDING_FRAMES = 32;
+
 interface Socket extends WebSocket {
   alive?: boolean;
 }
@@ -57,12 +67,11 @@ interface Socket extends WebSocket {
 export function attachGateway(server: Server, core: ChatCore, options: GatewayOptions): Gateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false });
   let closing = false;
-  const writes = new TurnWrites();
-  const flushAt = Math.min(64 * 1024, Math.ceil(options.maxBufferedBytes / 4));
+  const writes = new TurnWriter(Math.min(64 * 1024, Math.ceil(options.maxBufferedBytes / 4)));
   const perIp = new ConnectionCounter(options.maxConnectionsPerIp);
   const trustProxy = options.trustProxy ?? (() => false);
   /** Frames being handled; shutdown waits for them so every committed send is acked first. */
-  const inFlight = new Set<Promise<void>>();
+  let inFlight = 0;
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
@@ -85,28 +94,37 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
 
   function onConnection(ws: Socket, socket: Duplex, ip: string): void {
     ws.alive = true;
+    let pending = 0;
+    let paused = false;
+    const done = (): void => {
+      inFlight--;
+      pending--;
+      if (paused && pending <= MAX_PENDING_FRAMES / 2) {
+        paused = false;
+        ws.resume();
+      }
+    };
     const conn: Connection = {
       id: randomUUID(),
       send(data) {
         if (ws.readyState !== WebSocket.OPEN) return;
-        writes.hold(socket);
-        ws.send(encoded(data), TEXT);
-        // A big turn (a replay, a history page) goes to the kernel as it grows, so what stays
-        // buffered is what the client has not read, not what this turn held back.
-        if (socket.writableLength >= flushAt) writes.flush(socket);
+        const backlog = writes.write(ws, socket, textFrame(data));
         // Buffering without bound for a client that does not read would exhaust memory;
         // the client reconnects and resumes from its cursor instead.
-        if (ws.bufferedAmount > options.maxBufferedBytes) {
+        if (backlog > options.maxBufferedBytes) {
           options.logger.warn({ conn: conn.id, ip }, 'slow consumer dropped');
+          writes.drop(socket);
           ws.terminate();
         }
       },
       close(code, reason) {
+        // What this turn holds for the socket goes before the close frame.
+        writes.release(socket);
         ws.close(code, reason);
       },
     };
     const authTimer = setTimeout(() => {
-      if (!conn.session) ws.close(4401, 'UNAUTHENTICATED');
+      if (!conn.session) conn.close(4401, 'UNAUTHENTICATED');
     }, options.authTimeoutMs);
     authTimer.unref();
 
@@ -128,11 +146,16 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         conn.send(refusal(raw, new ChatError('SHUTTING_DOWN')));
         return;
       }
-      const handled = core.handleFrame(conn, decoded.frame);
-      inFlight.add(handled);
-      void handled.finally(() => inFlight.delete(handled));
+      inFlight++;
+      if (++pending >= MAX_PENDING_FRAMES && !paused) {
+        paused = true;
+        ws.pause();
+      }
+      // handleFrame answers its own errors and never rejects.
+      void core.handleFrame(conn, decoded.frame).then(done, done);
     });
     ws.on('close', () => {
+      writes.drop(socket);
       clearTimeout(authTimer);
       core.disconnect(conn);
     });
@@ -164,9 +187,9 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       // never holds an unacked message the server stored (it would resend it as a duplicate).
       // Bounded: a store that hangs must not keep the process from exiting.
       const deadline = Date.now() + DRAIN_MS;
-      while (inFlight.size > 0 && Date.now() < deadline) {
-        await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, deadline - Date.now()).unref())]);
-      }
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // The acks of those sends go out before the close frames.
+      writes.releaseAll();
       const closed = [...wss.clients].map(
         (ws) => new Promise<void>((resolve) => {
           ws.once('close', () => resolve());
@@ -179,53 +202,6 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-/** Frame options of a text frame whose payload is already UTF-8 bytes. */
-const TEXT = { binary: false } as const;
-let lastText: string | undefined;
-let lastBytes: Buffer = Buffer.alloc(0);
-
-/**
- * The UTF-8 bytes of a frame. Fan-out hands the same string to every socket of a view one after
- * another, so remembering the last one encodes it once per view, not once per socket (ws would
- * measure and encode a string again for each socket it is written to).
- */
-function encoded(text: string): Buffer {
-  if (text !== lastText) {
-    lastText = text;
-    lastBytes = Buffer.from(text, 'utf8');
-  }
-  return lastBytes;
-}
-
-/**
- * Holds the writes of one event-loop turn per socket and lets them go together: each socket is
- * corked at its first frame of a turn and uncorked once the turn's work is queued, so a batch
- * of acks and deliveries costs one `writev` per socket instead of one system call per frame
- * (per-frame writes were a third of the server's CPU under load).
- */
-class TurnWrites {
-  #held: Duplex[] = [];
-
-  hold(socket: Duplex): void {
-    if (socket.writableCorked > 0) return;
-    socket.cork();
-    // setImmediate runs after the I/O callbacks and commits of this turn.
-    if (this.#held.length === 0) setImmediate(() => this.#release());
-    this.#held.push(socket);
-  }
-
-  /** Lets a socket's held writes go now (the turn holds no more of them back). */
-  flush(socket: Duplex): void {
-    if (socket.writableCorked > 0) socket.uncork();
-  }
-
-  #release(): void {
-    const held = this.#held;
-    this.#held = [];
-    for (const socket of held) if (socket.writableCorked > 0) socket.uncork();
-  }
 }
 
 /** An HTTP answer on a socket that asked to upgrade: the error body as JSON, then close. */

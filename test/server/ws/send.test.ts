@@ -164,3 +164,35 @@ describe('a store that fails to commit', () => {
     await t.stop();
   });
 });
+
+describe('a burst from one socket', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer({ sendsPerMinute: 10_000 });
+    await createUsers(t, 'alice', 'bob');
+  });
+  after(() => t.stop());
+
+  it('takes a burst far past what it reads at once from one socket: every send acked once, in order, and delivered', async () => {
+    // The gateway stops reading a socket with 32 frames in hand and reads on as they finish.
+    const alice = await t.login('alice');
+    const bob = await t.login('bob');
+    const ids = Array.from({ length: 400 }, () => cmid());
+    // Written in one go, 2 KB each: the server finds far more than 32 frames waiting, over many
+    // reads of the socket, so it pauses and resumes reading it several times.
+    const pad = ' '.padEnd(2000, 'x');
+    for (const [i, clientMsgId] of ids.entries()) alice.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:bob', elem: text(`burst ${i}${pad}`) });
+    const acks = [];
+    for (let i = 0; i < ids.length; i++) acks.push(await alice.next('message.ack'));
+    assert.deepEqual(acks.map((a) => a.clientMsgId), ids, 'acked in send order');
+    const seqs = acks.map((a) => a.seq);
+    assert.deepEqual(seqs, Array.from({ length: ids.length }, (_, i) => seqs[0]! + i), 'gapless seqs in send order');
+    const delivered = [];
+    for (let i = 0; i < ids.length; i++) delivered.push((await bob.next('message.new')).message);
+    assert.deepEqual(delivered.map((m) => m.clientMsgId), ids);
+    await alice.roundTrip();
+    assert.equal(alice.pending('message.ack').length, 0, 'no ack twice');
+    alice.close();
+    bob.close();
+  });
+});
