@@ -15,7 +15,7 @@ import { CommitBatcher } from './commit-batcher.js';
 import { ConnectionRegistry, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
-import { deliverLocally } from './delivery.js';
+import { deliverLocally, rememberSerialized } from './delivery.js';
 import { fetchHistory } from './history.js';
 import { fetchMembers } from './members.js';
 import { createOfflineNotifier, type OfflineMessageHandler } from './offline-push.js';
@@ -247,6 +247,7 @@ export class ChatCore {
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
+    if (result.json !== undefined) rememberSerialized(result.message, result.json);
     const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
     // Published before the ack: an ack means the bus has the message, so a node killed between
     // its commit and its publish has not acked either; the client resends (same clientMsgId),

@@ -1,7 +1,19 @@
-import type { ConversationId } from '../../protocol/index.js';
+import type { ConversationId, Message } from '../../protocol/index.js';
 import type { BusEvent } from './bus.js';
 import type { ConnectionRegistry } from './connection.js';
 import { parseKey, viewOf } from './conversation-key.js';
+
+/** Messages whose serialised form is known already (the stored body a commit returned). */
+const serialized = new WeakMap<Message, string>();
+
+/**
+ * Remembers `json` as the serialised form of `message` (exactly `JSON.stringify(message)`'s
+ * content), so that fan-out on this node sends it instead of serialising the message again.
+ * A networked bus hands nodes their own parsed copies, which are serialised as usual.
+ */
+export function rememberSerialized(message: Message, json: string): void {
+  serialized.set(message, json);
+}
 
 /**
  * Delivers a bus event to the connections of this node. Each distinct view of a message is
@@ -19,8 +31,10 @@ export function deliverLocally(event: BusEvent, registry: ConnectionRegistry): v
         const view = isGroup ? event.message.conversationId : viewOf(event.key, user);
         let data = views.get(view);
         if (data === undefined) {
-          const message = view === event.message.conversationId ? event.message : { ...event.message, conversationId: view };
-          data = `{"type":"message.new","message":${JSON.stringify(message)}}`;
+          const json = view === event.message.conversationId
+            ? serialized.get(event.message) ?? JSON.stringify(event.message)
+            : JSON.stringify({ ...event.message, conversationId: view });
+          data = `{"type":"message.new","message":${json}}`;
           views.set(view, data);
         }
         for (const conn of conns) if (conn.id !== event.origin) conn.send(data);

@@ -17,12 +17,20 @@ export function newMessageId(now = Date.now()): string {
     lastMs++;
     counter = 0;
   }
-  const ms = lastMs.toString(16).padStart(12, '0');
+  if (lastMs !== prefixMs) {
+    const ms = lastMs.toString(16).padStart(12, '0');
+    prefix = `${ms.slice(0, 8)}-${ms.slice(8)}-7`;
+    prefixMs = lastMs;
+  }
   const r = random8();
   // Variant 10xx in the top bits of the fourth group, then 62 random bits.
   const tail = HEX[(r[0]! & 0x3f) | 0x80]! + HEX[r[1]!]! + '-' + HEX[r[2]!]! + HEX[r[3]!]! + HEX[r[4]!]! + HEX[r[5]!]! + HEX[r[6]!]! + HEX[r[7]!]!;
-  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${counter.toString(16).padStart(3, '0')}-${tail}`;
+  return prefix + HEX[counter >> 8]![1] + HEX[counter & 0xff] + '-' + tail;
 }
+
+/** The time part of the ids of the current millisecond, `tttttttt-tttt-7`. */
+let prefix = '';
+let prefixMs = -1;
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 /** Random bytes fetched 8 KiB at a time: one Web Crypto call per thousand ids, not one per id. */

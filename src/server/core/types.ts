@@ -43,9 +43,13 @@ export interface MessageDraft {
  * What happened to one draft of a batch. `duplicate` carries the originally committed message
  * (same sender and clientMsgId); `conflict` means that clientMsgId went to another conversation.
  */
+/**
+ * What a commit made of one draft. `json`, when a store has it, is the stored body: the message
+ * as its sender sees it, serialised, which fan-out sends as is instead of serialising it again.
+ */
 export type CommitOutcome =
-  | { status: 'committed'; message: Message }
-  | { status: 'duplicate'; message: Message }
+  | { status: 'committed'; message: Message; json?: string }
+  | { status: 'duplicate'; message: Message; json?: string }
   | { status: 'conflict' };
 
 /** One conversation as one member's row: read position and the conversation's last seq. */

@@ -37,12 +37,15 @@ export interface SqliteWriterOptions {
 }
 
 /**
- * One draft as posted to the worker: [key, message, vis1, vis2, exclUnread, exclLast, mentions,
- * users who get a membership]. The worker sets the seq and serialises the body.
+ * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
+ * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership]. Strings
+ * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
+ * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
+ * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, Message, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null];
-/** Per draft: the seq committed (number), the stored body of a duplicate (string), or a conflict (null). */
-type WireOutcome = number | string | null;
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null];
+/** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
+type WireOutcome = [number, string] | string | null;
 
 interface Reply {
   id: number;
@@ -67,8 +70,8 @@ const q = {
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
 };
 const commitOne = (d) => {
-  const key = d[0], m = d[1];
-  const existing = q.byClientMsgId.get(m.sender, m.clientMsgId);
+  const key = d[0];
+  const existing = q.byClientMsgId.get(d[3], d[4]);
   if (existing) return existing.conv_key === key ? existing.body : null;
   // The conversation row exists but for a 1:1 chat's first message: one statement, not two.
   let seq = q.nextSeq.get(key);
@@ -76,10 +79,10 @@ const commitOne = (d) => {
     q.ensureConversation.run(key);
     seq = q.nextSeq.get(key);
   }
-  const body = JSON.stringify(Object.assign({}, m, { seq }));
-  q.insertMessage.run(key, seq, m.id, m.sender, m.clientMsgId, d[2], d[3], d[4], d[5], d[6], body);
-  if (d[7]) for (const u of d[7]) q.join.run(u, key);
-  return seq;
+  const body = '{"seq":' + seq + ',' + d[1].slice(1);
+  q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body);
+  if (d[10]) for (const u of d[10]) q.join.run(u, key);
+  return [seq, body];
 };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
 return db.transaction((drafts) => drafts.map(commitOne)).immediate;
@@ -114,16 +117,18 @@ function toWire(d: MessageDraft): WireDraft {
   const m = d.message;
   const parsed = parseKey(d.key);
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
+  // JSON.stringify leaves out a key whose value is undefined: the body without its seq.
+  const unsequenced = JSON.stringify({ ...m, seq: undefined });
   return [
-    d.key, m, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
+    d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
   ];
 }
 
 function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
-  if (typeof o === 'number') return { status: 'committed', message: { ...d.message, seq: o } };
-  if (typeof o === 'string') return { status: 'duplicate', message: JSON.parse(o) as Message };
+  if (Array.isArray(o)) return { status: 'committed', message: { ...d.message, seq: o[0] }, json: o[1] };
+  if (typeof o === 'string') return { status: 'duplicate', message: JSON.parse(o) as Message, json: o };
   return { status: 'conflict' };
 }
 

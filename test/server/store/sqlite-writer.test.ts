@@ -143,7 +143,8 @@ describe('sqlite store: a batch the writer cannot take', () => {
       await store.createGroup({ id: 'r', name: 'R', createdAt: 1 }, ['a']);
       const k = groupKey('r');
       const bad = draft(k, 'a');
-      (bad.message as unknown as Record<string, unknown>)['cloudCustomData'] = () => 'not data';
+      // Not JSON: nothing of the batch may reach the writer.
+      (bad.message as unknown as Record<string, unknown>)['cloudCustomData'] = 10n;
       await assert.rejects(store.commitMessages([draft(k, 'a'), bad]));
       // A row SQLite refuses (no sender: NOT NULL) fails the whole transaction: all or nothing.
       const noSender = draft(k, 'a');
