@@ -58,22 +58,25 @@ export class CommitBatcher {
     if (!this.#committing) this.#next();
   }
 
+  /**
+   * Commits the next batch. When it is done, the batch after it goes to the store before this
+   * one's senders are resumed: their acks and fan-out then run while the store commits the next
+   * batch, instead of the store waiting for them (with a writer thread, the two overlap).
+   */
   #next(): void {
     if (this.#pending.length === 0) return;
     const batch = this.#pending.splice(0, this.#maxBatch);
     this.#committing = true;
-    this.#tail = this.#commit(batch).finally(() => {
+    const done = (settle: () => void): void => {
       this.#committing = false;
       this.#next();
-    });
-  }
-
-  async #commit(batch: Pending[]): Promise<void> {
-    try {
-      const outcomes = await this.#store.commitMessages(batch.map((p) => p.draft));
-      batch.forEach((p, i) => p.resolve(outcomes[i]!));
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-    }
+      settle();
+    };
+    this.#tail = this.#store.commitMessages(batch.map((p) => p.draft)).then(
+      (outcomes) => done(() => batch.forEach((p, i) => p.resolve(outcomes[i]!))),
+      (err: unknown) => done(() => {
+        for (const p of batch) p.reject(err);
+      }),
+    );
   }
 }
