@@ -77,6 +77,17 @@ async function connectSocketIo(url: string, c: LoadClient): Promise<Sender> {
   return { sendGroup: (id, text) => send(c.group, id, text), sendPair: (id, text) => send(pair, id, text) };
 }
 
+const idTail = `${process.pid.toString(16)}${Math.random().toString(16).slice(2)}`.padEnd(20, '0').slice(0, 12);
+let idCount = 0;
+/**
+ * A clientMsgId of the form the Natter client makes (src/client/identity.ts): 32 hex characters,
+ * the time in milliseconds first. Here the 80 bits after it are unique per generator process
+ * and send rather than random, which costs the generator less; every server gets the same ids.
+ */
+function clientMsgId(): string {
+  return Date.now().toString(16).padStart(12, '0') + idTail + (idCount++).toString(16).padStart(8, '0');
+}
+
 async function runStep(rate: number, seconds: number, p2pShare: number, group: number): Promise<void> {
   const start = performance.now();
   let k = 0;
@@ -85,7 +96,7 @@ async function runStep(rate: number, seconds: number, p2pShare: number, group: n
       const elapsed = (performance.now() - start) / 1000;
       const due = Math.min(Math.round(rate * seconds), Math.floor(rate * elapsed));
       while (sent < due) {
-        const id = `s${step}-${process.pid}-${k}`;
+        const id = clientMsgId();
         const text = `${stepTag}${now()} hello`;
         const sender = senders[k % senders.length]!;
         // Every 1/p2pShare-th send goes to the 1:1 conversation, the rest to the group.

@@ -1,6 +1,10 @@
-/** Creates a clientMsgId (the idempotency key of a send): 22+ url-safe characters. */
+/**
+ * Creates a clientMsgId (the idempotency key of a send): 32 hex characters, the time in
+ * milliseconds first, then 80 random bits. Time-ordered keys land at the right edge of the
+ * server's idempotency index, a page or two per commit; random ones land on a page each.
+ */
 export function createClientMsgId(): string {
-  return randomId();
+  return Date.now().toString(16).padStart(12, '0') + randomHex(10);
 }
 
 /** Creates a device id: stable per browser profile once it is persisted. */
@@ -9,10 +13,12 @@ export function createDeviceId(): string {
 }
 
 function randomId(): string {
+  return randomHex(16);
+}
+
+function randomHex(length: number): string {
   const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === 'function') return c.randomUUID().replaceAll('-', '');
-  // Old browsers without randomUUID: getRandomValues is older and enough for an id.
-  const bytes = new Uint8Array(16);
+  const bytes = new Uint8Array(length);
   if (c && typeof c.getRandomValues === 'function') c.getRandomValues(bytes);
   else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

@@ -97,6 +97,17 @@ CREATE TABLE broadcast_cursors (
 CREATE INDEX broadcast_cursors_by_time ON broadcast_cursors (updated_at);
 `,
   },
+  {
+    // The idempotency key with the clientMsgId first: clients make them time-ordered (see
+    // src/client/identity.ts), so new entries land at the right edge of the index instead of
+    // in one page per sender. Still unique on the same two columns throughout the step.
+    version: 3,
+    name: 'client-ids-first',
+    sql: `
+CREATE UNIQUE INDEX messages_client_ids ON messages (client_msg_id, sender);
+DROP INDEX messages_idempotency;
+`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

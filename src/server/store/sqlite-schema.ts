@@ -1,6 +1,6 @@
 /**
  * The SQLite schema. Messages are keyed by (conversation, seq) so replay and history are range
- * scans of the primary key; (sender, client_msg_id) is unique, which is the idempotency check.
+ * scans of the primary key; (client_msg_id, sender) is unique, which is the idempotency check.
  * A 1:1 chat is one conversation row (`p2p:<a>|<b>`, a < b) with a membership per side.
  * vis1/vis2 restrict who sees a message (sender only when blocked; sender and receiver when
  * targeted); NULL means every member. mentions is `,id,id,` so instr() finds a whole id.
@@ -51,7 +51,11 @@ CREATE TABLE IF NOT EXISTS messages (
   body TEXT NOT NULL,
   PRIMARY KEY (conv_key, seq)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency ON messages (sender, client_msg_id);
+-- The idempotency key, clientMsgId first: clients make them time-ordered (src/client/identity.ts),
+-- so a commit appends its keys at the index's right edge, a page or two for the whole batch;
+-- (sender, client_msg_id) wrote one page per sender in the batch. Unique on the same columns.
+CREATE UNIQUE INDEX IF NOT EXISTS messages_client_ids ON messages (client_msg_id, sender);
+DROP INDEX IF EXISTS messages_idempotency;
 -- By id alone: message ids are time-ordered (UUIDv7), so new entries append at the index's
 -- right edge (one page per commit); (conv_key, id) put each on its conversation's own page.
 DROP INDEX IF EXISTS messages_by_id;

@@ -159,3 +159,34 @@ describe('sqlite store: a batch the writer cannot take', () => {
     }
   });
 });
+
+describe('sqlite store: a database from before the idempotency index was reordered', () => {
+  it('gets the (client_msg_id, sender) index in place of the old one, and still refuses nothing twice', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'natter-index-')), 'natter.db');
+    const k = groupKey('old');
+    let store = createSqliteStore(file);
+    await store.createGroup({ id: 'old', name: 'Old', createdAt: 1 }, ['a']);
+    const first = draft(k, 'a', { clientMsgId: 'from-the-old-release' });
+    await store.commitMessages([first]);
+    await store.close();
+    // As the previous release left it.
+    const raw = new Database(file);
+    raw.exec('DROP INDEX messages_client_ids; CREATE UNIQUE INDEX messages_idempotency ON messages (sender, client_msg_id);');
+    raw.close();
+
+    store = createSqliteStore(file);
+    try {
+      const check = new Database(file, { readonly: true });
+      const indexes = (check.prepare('PRAGMA index_list(messages)').all() as { name: string }[]).map((i) => i.name);
+      check.close();
+      assert.ok(indexes.includes('messages_client_ids'));
+      assert.ok(!indexes.includes('messages_idempotency'));
+      const [again] = await store.commitMessages([draft(k, 'a', { clientMsgId: 'from-the-old-release' })]);
+      assert.equal(again!.status, 'duplicate');
+      const [elsewhere] = await store.commitMessages([draft(groupKey('other'), 'a', { clientMsgId: 'from-the-old-release' })]);
+      assert.equal(elsewhere!.status, 'conflict');
+    } finally {
+      await store.close();
+    }
+  });
+});
