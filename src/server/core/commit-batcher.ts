@@ -14,18 +14,25 @@ interface Pending {
  * commit runs, new drafts wait and go together in the next one (group commit): with a store
  * whose commit takes several network round trips (PostgreSQL), batches of one turn each would
  * queue up behind each other and cap throughput at one turn's sends per commit.
+ *
+ * A store that applies commits in call order (one writer thread with a queue) gets the next
+ * batch while it still commits the last: it never waits for the event loop to hear of one
+ * commit and send the next, and each batch is what gathered during one commit, not two.
  */
 export class CommitBatcher {
   readonly #store: Store;
   readonly #maxBatch: number;
   #pending: Pending[] = [];
   #scheduled = false;
-  #committing = false;
+  /** Commits handed to the store and not yet answered. */
+  #inFlight = 0;
+  readonly #maxInFlight: number;
   #tail: Promise<void> = Promise.resolve();
 
   constructor(store: Store, maxBatch = 1000) {
     this.#store = store;
     this.#maxBatch = maxBatch;
+    this.#maxInFlight = store.commitsInCallOrder ? 2 : 1;
   }
 
   /** Resolves with the outcome once the draft's transaction has committed; rejects if it failed. */
@@ -42,7 +49,7 @@ export class CommitBatcher {
 
   /** Resolves when everything submitted so far has committed or failed. */
   async drain(): Promise<void> {
-    while (this.#pending.length > 0 || this.#scheduled || this.#committing) {
+    while (this.#pending.length > 0 || this.#scheduled || this.#inFlight > 0) {
       if (this.#scheduled) {
         this.#scheduled = false;
         this.#flush();
@@ -54,8 +61,8 @@ export class CommitBatcher {
 
   #flush(): void {
     this.#scheduled = false;
-    // A running commit takes what gathered meanwhile when it ends.
-    if (!this.#committing) this.#next();
+    // Otherwise a running commit takes what gathered meanwhile when it ends.
+    if (this.#inFlight < this.#maxInFlight) this.#next();
   }
 
   /**
@@ -66,9 +73,9 @@ export class CommitBatcher {
   #next(): void {
     if (this.#pending.length === 0) return;
     const batch = this.#pending.splice(0, this.#maxBatch);
-    this.#committing = true;
+    this.#inFlight++;
     const done = (settle: () => void): void => {
-      this.#committing = false;
+      this.#inFlight--;
       this.#next();
       settle();
     };

@@ -59,6 +59,12 @@ export interface Store extends BroadcastStore {
    * rejects and nothing of the batch is stored.
    */
   commitMessages(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
+  /**
+   * Set when commits are applied one after another in the order `commitMessages` was called,
+   * whatever their number in flight (one writer taking them from a queue): the core may then
+   * hand over the next batch before the last one is done. Absent: one commit at a time.
+   */
+  readonly commitsInCallOrder?: boolean;
   /** A message by id, with who may see it (undefined = every member). */
   findMessage(key: ConversationKey, id: string): Promise<{ message: Message; visibleTo?: string[] } | undefined>;
   /** Messages of a seq range that `viewer` may see, ascending by seq. */

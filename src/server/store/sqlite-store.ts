@@ -270,6 +270,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       if (closed) throw new Error('store closed');
       return writer ? writer.commit(drafts) : commitBatch(drafts);
     },
+    // The writer thread takes its batches from one queue; :memory: commits before it returns.
+    commitsInCallOrder: true,
     async findMessage(key, id) {
       const r = q.findMessage.get(key, id) as Row | undefined;
       if (!r) return undefined;

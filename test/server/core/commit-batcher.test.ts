@@ -75,3 +75,39 @@ describe('CommitBatcher with a slow store', () => {
     assert.deepEqual(outcomes.map((o) => (o as { message: { seq: number } }).message.seq), Array.from({ length: 13 }, (_, i) => i + 1));
   });
 });
+
+describe('CommitBatcher with a store that commits in call order (SQLite writer thread)', () => {
+  it('hands over the next batch while one commits, and seqs still follow the order of submission', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createSqliteStore } = await import('../../../src/server/store/sqlite-store.js');
+    const store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-pipeline-')), 'natter.db'));
+    try {
+      await store.createGroup({ id: 'g', name: 'G', createdAt: 1 }, ['a']);
+      assert.equal(store.commitsInCallOrder, true);
+      const commit = store.commitMessages.bind(store);
+      let outstanding = 0;
+      let most = 0;
+      store.commitMessages = async (drafts) => {
+        most = Math.max(most, ++outstanding);
+        try {
+          return await commit(drafts);
+        } finally {
+          outstanding--;
+        }
+      };
+      const batcher = new CommitBatcher(store);
+      const all: Promise<import('../../../src/server/core/types.js').CommitOutcome>[] = [];
+      for (let turn = 0; turn < 4; turn++) {
+        for (let i = 0; i < 400; i++) all.push(batcher.submit(draft(groupKey('g'), 'a')));
+        await new Promise((r) => setImmediate(r));
+      }
+      const outcomes = await Promise.all(all);
+      assert.equal(most, 2, 'two commits in flight, never more');
+      assert.deepEqual(outcomes.map((o) => o.status !== 'conflict' && o.message.seq), Array.from({ length: 1600 }, (_, i) => i + 1));
+    } finally {
+      await store.close();
+    }
+  });
+});
