@@ -67,7 +67,8 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   return {
     async publish(event) {
       if (closed) throw new Error('bus closed');
-      await pub.publish(channel, JSON.stringify(event));
+      // `json` is for the publishing node's own fan-out (JSON.stringify leaves out undefined).
+      await pub.publish(channel, JSON.stringify(event.kind === 'message' && event.json !== undefined ? { ...event, json: undefined } : event));
     },
     subscribe: subscribers.subscribe,
     async ping() {

@@ -15,6 +15,12 @@ export type BusEvent =
       recipients: string[];
       /** Connection that sent it: it got the ack and does not also get `message.new`. */
       origin?: string;
+      /**
+       * `message` serialised, when the publishing node has it (the stored body a commit
+       * returned): its own fan-out sends that instead of serialising the message again. Local to
+       * the node: a networked bus leaves it out.
+       */
+      json?: string;
     }
   | {
       kind: 'frame';

@@ -15,7 +15,7 @@ import { CommitBatcher } from './commit-batcher.js';
 import { ConnectionRegistry, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
-import { deliverLocally, rememberSerialized } from './delivery.js';
+import { deliverLocally } from './delivery.js';
 import { fetchHistory } from './history.js';
 import { fetchMembers } from './members.js';
 import { createOfflineNotifier, type OfflineMessageHandler } from './offline-push.js';
@@ -247,7 +247,6 @@ export class ChatCore {
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
-    if (result.json !== undefined) rememberSerialized(result.message, result.json);
     const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
     // Published before the ack: an ack means the bus has the message, so a node killed between
     // its commit and its publish has not acked either; the client resends (same clientMsgId),
@@ -257,7 +256,7 @@ export class ChatCore {
       let event: BusEvent;
       try {
         const stored = outcome.duplicate ? await this.#storedDraft(draft, result.message) : draft;
-        event = await this.#messageEvent(stored, result.message, conn?.id);
+        event = await this.#messageEvent(stored, result.message, conn?.id, result.json);
         await this.bus.publish(event);
       } catch (err) {
         this.#metrics.busError('publish');
@@ -284,12 +283,13 @@ export class ChatCore {
     await this.publish(await this.#messageEvent(draft, message, origin));
   }
 
-  async #messageEvent(draft: MessageDraft, message: Message, origin: string | undefined): Promise<BusEvent> {
+  async #messageEvent(draft: MessageDraft, message: Message, origin: string | undefined, json?: string): Promise<BusEvent> {
     const parsed = parseKey(draft.key);
     let recipients = draft.visibleTo ?? (parsed.type === 'p2p' ? parsed.users : await this.#members(parsed.groupId));
     if (draft.visibleTo && parsed.type === 'group') recipients = [...new Set(draft.visibleTo)];
     const event: BusEvent = { kind: 'message', key: draft.key, message, recipients };
     if (origin !== undefined) event.origin = origin;
+    if (json !== undefined) event.json = json;
     return event;
   }
 

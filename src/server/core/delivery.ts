@@ -1,19 +1,7 @@
-import type { ConversationId, Message } from '../../protocol/index.js';
+import type { ConversationId } from '../../protocol/index.js';
 import type { BusEvent } from './bus.js';
 import type { ConnectionRegistry } from './connection.js';
 import { parseKey, viewOf } from './conversation-key.js';
-
-/** Messages whose serialised form is known already (the stored body a commit returned). */
-const serialized = new WeakMap<Message, string>();
-
-/**
- * Remembers `json` as the serialised form of `message` (exactly `JSON.stringify(message)`'s
- * content), so that fan-out on this node sends it instead of serialising the message again.
- * A networked bus hands nodes their own parsed copies, which are serialised as usual.
- */
-export function rememberSerialized(message: Message, json: string): void {
-  serialized.set(message, json);
-}
 
 /**
  * Delivers a bus event to the connections of this node. Each distinct view of a message is
@@ -32,7 +20,7 @@ export function deliverLocally(event: BusEvent, registry: ConnectionRegistry): v
         let data = views.get(view);
         if (data === undefined) {
           const json = view === event.message.conversationId
-            ? serialized.get(event.message) ?? JSON.stringify(event.message)
+            ? event.json ?? JSON.stringify(event.message)
             : JSON.stringify({ ...event.message, conversationId: view });
           data = `{"type":"message.new","message":${json}}`;
           views.set(view, data);
