@@ -2,11 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
+import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
 
 /**
  * Vite 8 (rolldown/oxc) keeps standard decorators (`@property() accessor x`) as they are, and
  * browsers cannot run them yet. esbuild lowers them; this runs it first on our TypeScript
- * files that use decorators and leaves everything else to Vite.
+ * files that use decorators and leaves everything else to Vite. (Decorators on auto-accessors
+ * only, which is all our elements have, are lowered before this, and far smaller, by
+ * `scripts/lower-decorators.ts`; this takes any other.)
  *
  * esbuild's `transform` writes its helpers (`__decorateElement`, `__privateGet` …) into every file
  * it lowers, one copy per element. They are the same text each time, so each file imports them
@@ -124,7 +128,7 @@ function copyCdnBundle(): Plugin {
 const demo: UserConfig = {
   root: 'demo',
   base: './',
-  plugins: [lowerDecorators(), copyCdnBundle()],
+  plugins: [lowerAccessorDecoratorPlugins(), lowerDecorators(), copyCdnBundle()],
   resolve: {
     // The Vue example compiles its template in the page, which needs Vue's full build.
     alias: [{ find: /^vue$/, replacement: 'vue/dist/vue.esm-bundler.js' }],
@@ -162,6 +166,23 @@ const demo: UserConfig = {
   },
 };
 
+/**
+ * Vite wraps every `import()` in a helper that preloads the imported chunk's own imports and, when
+ * the import fails, fires `vite:preloadError` on `window`. Ours have nothing to preload (the lazy
+ * chunks import only the core, already loaded; `modulePreload: false`), and that event belongs to
+ * the host page: a page built with Vite may reload itself on it. The helper becomes a plain call.
+ */
+function noPreloadHelper(): Plugin {
+  const HELPER = '\0vite/preload-helper.js';
+  return {
+    name: 'natter:no-preload-helper',
+    enforce: 'pre',
+    apply: 'build',
+    resolveId: (id) => (id === HELPER ? id : null),
+    load: (id) => (id === HELPER ? 'export const __vitePreload = (load) => load();' : null),
+  };
+}
+
 /** Stands for the core chunk's file name in `src/embed.ts` until the build knows it. */
 const CORE_FILE = '__NATTER_CORE_FILE__';
 
@@ -183,6 +204,9 @@ function classicLoader(): Plugin {
         return this.error(`natter.js must not import, export or use import.meta (it is a classic script): imports ${loader.imports.join(', ')}; exports ${loader.exports.join(', ')}`);
       }
       if (loader.code.split(CORE_FILE).length !== 2) return this.error(`natter.js must name ${CORE_FILE} exactly once`);
+      // One request for the launcher: the core holds what it imports (Rolldown puts a module that
+      // both the core and a lazy chunk use into the core, which is always loaded first).
+      if (core.type === 'chunk' && core.imports.length) return this.error(`the natter-core chunk must not import other chunks: ${core.imports.join(', ')}`);
       // The wrapper's head gets a line of its own, and the source map (an asset by now, or still
       // the chunk's map) moves down one line with the code.
       const mapComment = /\n*(\/\/# sourceMappingURL=\S+)\s*$/.exec(loader.code);
@@ -197,24 +221,6 @@ function classicLoader(): Plugin {
   };
 }
 
-type ModuleInfoOf = (id: string) => { importedIds: readonly string[] } | null;
-const reachable = new Map<string, Set<string>>();
-
-/** The modules `entry` imports statically, directly or through others (itself included); worked out once per build. */
-function reachableFrom(entry: string, info: ModuleInfoOf): Set<string> {
-  let found = reachable.get(entry);
-  if (found) return found;
-  found = new Set<string>();
-  const todo = [entry];
-  for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
-    if (found.has(id)) continue;
-    found.add(id);
-    todo.push(...(info(id)?.importedIds ?? []));
-  }
-  reachable.set(entry, found);
-  return found;
-}
-
 /**
  * The script-tag files in `dist/cdn/` (`vite build --mode cdn`): `natter.js`, the classic script a
  * page includes (`src/embed.ts`, see `classicLoader`), and the ES module chunks it imports from
@@ -225,7 +231,7 @@ function reachableFrom(entry: string, info: ModuleInfoOf): Set<string> {
  * what each imports (the size benchmark reads it).
  */
 const cdn: UserConfig = {
-  plugins: [lowerDecorators(), minifyCssLiterals(), classicLoader()],
+  plugins: [lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), classicLoader(), noPreloadHelper()],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
@@ -236,8 +242,8 @@ const cdn: UserConfig = {
     sourcemap: true,
     minify: true,
     manifest: true,
-    // No preload helper: the core chunk holds everything the launcher needs, and a lazy chunk
-    // imports only what is already loaded.
+    // Nothing to preload: the core chunk holds everything the launcher needs, and a lazy chunk
+    // imports only what is already loaded (see noPreloadHelper).
     modulePreload: false,
     rollupOptions: {
       input: { natter: here('./src/embed.ts'), 'natter-core': here('./src/cdn/core.ts') },
@@ -247,11 +253,6 @@ const cdn: UserConfig = {
         format: 'es',
         entryFileNames: (chunk) => (chunk.name === 'natter' ? 'natter.js' : '[name]-[hash].js'),
         chunkFileNames: 'natter-[name]-[hash].js',
-        // Everything the core entry imports statically goes into it: one request for the
-        // launcher, none that waits on another (the lazy chunks import from it).
-        manualChunks(id, { getModuleInfo }) {
-          return reachableFrom(here('./src/cdn/core.ts'), getModuleInfo).has(id) ? 'natter-core' : null;
-        },
       },
     },
   },

@@ -1,47 +1,61 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ClientStorage, OutboxEntry, PersistedState } from './types.js';
 
-interface NatterDB extends DBSchema {
-  outbox: { key: string; value: OutboxEntry; indexes: { createdAt: number } };
-  state: { key: string; value: PersistedState };
-}
+type StoreName = 'outbox' | 'state';
 
 const STATE_KEY = 'state';
 
 /**
  * Keeps the outbox and the cache in IndexedDB. One database per user (the name should include
  * the user id); several tabs of one user share it. The database opens lazily on first use.
+ *
+ * Plain IndexedDB, without a wrapper library (`idb` weighed more in the script tag than all of
+ * this). Each call is one transaction and settles when the transaction does, so a write has
+ * committed when its promise resolves.
  */
 export function createIdbStorage(dbName: string): ClientStorage {
-  let db: Promise<IDBPDatabase<NatterDB>> | undefined;
-  const open = () =>
-    (db ??= openDB<NatterDB>(dbName, 1, {
-      upgrade(database) {
+  let db: Promise<IDBDatabase> | undefined;
+  const open = (): Promise<IDBDatabase> => {
+    if (db) return db;
+    const opening = new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(dbName, 1);
+      request.onupgradeneeded = () => {
+        const database = request.result;
         const outbox = database.createObjectStore('outbox', { keyPath: 'clientMsgId' });
         outbox.createIndex('createdAt', 'createdAt');
         database.createObjectStore('state');
-      },
-      // Another tab upgrades the schema: let it, and reopen on next use.
-      blocking() {
-        void db?.then((d) => d.close());
-        db = undefined;
-      },
-    }));
+      };
+      request.onsuccess = () => {
+        const database = request.result;
+        // Another tab upgrades the schema: let it, and reopen on next use.
+        database.onversionchange = () => {
+          database.close();
+          if (db === opening) db = undefined;
+        };
+        resolve(database);
+      };
+      request.onerror = () => reject(request.error);
+    });
+    return (db = opening);
+  };
+  async function run<T>(store: StoreName, mode: IDBTransactionMode, call: (store: IDBObjectStore) => IDBRequest): Promise<T> {
+    const tx = (await open()).transaction(store, mode);
+    const request = call(tx.objectStore(store));
+    return new Promise<T>((resolve, reject) => {
+      tx.oncomplete = () => resolve(request.result as T);
+      tx.onerror = tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
+    });
+  }
   return {
-    async loadOutbox() {
-      return (await open()).getAllFromIndex('outbox', 'createdAt');
-    },
+    loadOutbox: () => run<OutboxEntry[]>('outbox', 'readonly', (s) => s.index('createdAt').getAll()),
     async putOutbox(entry) {
-      await (await open()).put('outbox', entry);
+      await run('outbox', 'readwrite', (s) => s.put(entry));
     },
     async deleteOutbox(clientMsgId) {
-      await (await open()).delete('outbox', clientMsgId);
+      await run('outbox', 'readwrite', (s) => s.delete(clientMsgId));
     },
-    async loadState() {
-      return (await open()).get('state', STATE_KEY);
-    },
+    loadState: () => run<PersistedState | undefined>('state', 'readonly', (s) => s.get(STATE_KEY)),
     async saveState(state) {
-      await (await open()).put('state', state, STATE_KEY);
+      await run('state', 'readwrite', (s) => s.put(state, STATE_KEY));
     },
     async close() {
       const current = db;

@@ -39,3 +39,19 @@ test('the upload and media-probe code is split from the client and loaded only o
   const onDemand = inputsOf([...eager].flatMap((path) => outputs[path]!.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path)));
   for (const file of LAZY) assert.ok(onDemand.has(file), `${file} in a dynamically imported chunk`);
 });
+
+test('the package entry (`natter`) does not load the server sentences (`protocol/errors.ts`)', async () => {
+  const out = await build({
+    stdin: { contents: "export { createChatClient, ChatError, ERROR_CODES } from './src/index.ts';", resolveDir: root, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'error',
+    metafile: true,
+  });
+  const inputs = Object.keys(out.metafile.inputs);
+  assert.ok(inputs.includes('src/protocol/error-codes.ts'));
+  // (Its text cannot tell: the elements' own English sentences say some of the same things.)
+  assert.deepEqual(inputs.filter((file) => /^src\/protocol\/(index|errors)\.ts$/.test(file)), []);
+});

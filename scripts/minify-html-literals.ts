@@ -1,0 +1,44 @@
+/**
+ * Shrinks the indentation inside our Lit templates (`html\`…\``, `svg\`…\``) for the script-tag
+ * build, which a JS minifier leaves as written: a run of whitespace that holds a line break
+ * becomes that one line break. Where whitespace collapses (everywhere but `pre`-like
+ * `white-space`) such a run shows as one space either way; where line breaks show (`pre-line`,
+ * `pre-wrap` for the messages' text) the line break stays, and no template of ours puts
+ * indentation inside those. Only the templates' own text changes (between tags, and between the
+ * attributes inside one; no attribute value of ours spans lines); `${…}` is left as it is.
+ */
+import { RolldownMagicString } from 'rolldown';
+import { parseAst, type Plugin } from 'vite';
+import { astNodes, type AstNode } from './ast-nodes.js';
+
+const TAGS = new Set(['html', 'svg']);
+
+/** `code` (JavaScript) with its templates' indentation shrunk and a map, or null when none changed. */
+export function minifyHtmlLiterals(code: string, file: string): { code: string; map: string } | null {
+  const s = new RolldownMagicString(code);
+  for (const node of astNodes(parseAst(code))) {
+    if (node.type !== 'TaggedTemplateExpression') continue;
+    const tag = node.tag as AstNode & { name?: string };
+    if (tag.type !== 'Identifier' || !TAGS.has(tag.name!)) continue;
+    for (const quasi of (node.quasi as { quasis: AstNode[] }).quasis) {
+      const text = code.slice(quasi.start, quasi.end);
+      for (const run of text.matchAll(/[ \t\r\n]*\n[ \t\r\n]*/g)) {
+        if (run[0] !== '\n') s.overwrite(quasi.start + run.index, quasi.start + run.index + run[0].length, '\n');
+      }
+    }
+  }
+  return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: file }).toString() } : null;
+}
+
+/** The plugin, on our own modules once they are JavaScript. */
+export function minifyHtmlLiteralsPlugin(): Plugin {
+  return {
+    name: 'natter:minify-html-literals',
+    apply: 'build',
+    transform(code, id) {
+      const file = id.split('?')[0]!;
+      if (!/\.[jt]s$/.test(file) || file.includes('/node_modules/') || file.startsWith('\0') || !/\b(html|svg)`/.test(code)) return null;
+      return minifyHtmlLiterals(code, file);
+    },
+  };
+}

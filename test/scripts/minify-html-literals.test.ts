@@ -1,0 +1,29 @@
+/**
+ * The script-tag build shrinks the indentation inside Lit templates (`scripts/minify-html-literals.ts`):
+ * only whitespace that holds a line break, only inside `html`/`svg` templates, nested ones too.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { minifyHtmlLiterals } from '../../scripts/minify-html-literals.js';
+
+test('a run of whitespace with a line break becomes the line break, in html and svg templates, nested ones too', () => {
+  const code = [
+    'const row = (x) => html`',
+    '    <li part="item">',
+    '      ${x.ok ? html`<span>\t yes  </span>` : svg`',
+    '        <path d="M0 0" />',
+    '      `}',
+    '    </li>  ',
+    '  `;',
+  ].join('\n');
+  const out = minifyHtmlLiterals(code, 'row.js');
+  assert.equal(out?.code, 'const row = (x) => html`\n<li part="item">\n${x.ok ? html`<span>\t yes  </span>` : svg`\n<path d="M0 0" />\n`}\n</li>\n`;');
+  assert.equal(JSON.parse(out.map).sources[0], 'row.js');
+});
+
+test('other templates, strings and code are left as they are; nothing to do is null', () => {
+  const code = 'const a = css`\n  :host {\n    display: block;\n  }\n`;\nconst b = `\n  plain\n`;\nconst c = "html`\\n  x`";\n';
+  assert.equal(minifyHtmlLiterals(code, 'a.js'), null);
+  // Escapes stay escapes: `\n` written as two characters is not a line break of the source.
+  assert.equal(minifyHtmlLiterals('html`a\\n   b`', 'b.js'), null);
+});
