@@ -9,6 +9,7 @@ import { LIMITS } from '../protocol/limits.js';
 import { chatClientContext, chatStickersContext, type StickerSet } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
+import { warmFormats } from './format.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
@@ -121,6 +122,16 @@ const BOTTOM_SLACK = 32;
  */
 export class ChatThread extends LitElement {
   static override styles = styles;
+
+  /**
+   * Runs once, when the tag is defined: the date formatters get built while the page is idle,
+   * not by the first render.
+   * @internal
+   */
+  protected static override finalize(): void {
+    super.finalize();
+    warmFormats();
+  }
 
   #messages = new StoreController<ChatMessage[]>(this, () => this.#target && this.client?.messages(this.#target), []);
   #hasOlder = new StoreController<boolean>(this, () => this.#target && this.client?.hasOlder(this.#target), false);

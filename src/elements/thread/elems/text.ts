@@ -31,7 +31,9 @@ export function splitMentions(text: string, names: readonly string[]): MentionPa
 }
 
 /** Text as text: safe links (http, https, mailto) and styled `@name` tokens, never HTML. */
-export function renderText(text: string, mentionNames: readonly string[]): (string | TemplateResult)[] {
+export function renderText(text: string, mentionNames: readonly string[]): string | (string | TemplateResult)[] {
+  // Most messages hold neither: one text node, without the parts an array renders with.
+  if (!text.includes(':') && (mentionNames.length === 0 || !text.includes('@'))) return text;
   return linkify(text).flatMap((part) =>
     part.href
       ? [html`<a part="link" href=${part.href} target="_blank" rel="noopener noreferrer">${part.text}</a>`]
