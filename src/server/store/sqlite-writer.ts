@@ -16,8 +16,9 @@ import type { CommitOutcome, MessageDraft } from '../core/types.js';
  *   durable, and sees every message whose commit has resolved (the sender's ack, a duplicate's
  *   lookup, the replay read after it).
  * - Sequencing and idempotency are decided inside the worker's one transaction per batch, the
- *   same statements as before; batches come one after another (CommitBatcher) and the worker
- *   handles its messages in order.
+ *   same statements as before. The worker takes batches from its message queue one after
+ *   another, in the order they were posted (so CommitBatcher may post the next before the last
+ *   is answered: `commitsInCallOrder`), and handles each batch's messages in order.
  * - The main connection's own writes (users, groups, read positions, broadcasts) wait for the
  *   write lock (busy timeout) and use IMMEDIATE transactions where they read before writing.
  *
