@@ -23,7 +23,7 @@ import { freePort } from './lib/spawn.js';
 import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
-import { cpuSeconds, fmt, percentile, rssMiB, table } from './lib/stats.js';
+import { cpuSeconds, fmt, percentile, rssMiB, table, threadCpuSeconds } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -74,6 +74,10 @@ interface StepResult {
    * steadier than rates on a shared machine, where the server may not get a whole core.
    */
   cpuPerMsg: number;
+  /** The server's event loop (its main thread), % of one core. */
+  loopCpu: number;
+  /** Its busiest other thread (the SQLite writer, for Natter's embedded store), % of one core. */
+  busiestThreadCpu: number;
   serverRss: number;
   /** Busiest generator process, % of one core. */
   genCpu: number;
@@ -137,6 +141,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     const measure = async (step: number, rate: number, seconds: number): Promise<StepResult> => {
       const sampling = step === 0 && target.inspectPort ? await startAllocationSampling(target.inspectPort) : undefined;
       const cpu0 = cpuSeconds(target.pid);
+      const threads0 = threadCpuSeconds(target.pid);
       const start = performance.now();
       const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP }, 'sent')));
       const sendWindow = Math.max(...sentAnswers.map((a) => a.window));
@@ -150,6 +155,9 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const elapsed = (performance.now() - start) / 1000;
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
+      const threadUse = [...threadCpuSeconds(target.pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
+      const loopCpu = ((threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN) / elapsed) * 100;
+      const busiestThreadCpu = (Math.max(0, ...threadUse.filter(([tid]) => tid !== target.pid).map(([, s]) => s)) / elapsed) * 100;
       const serverCpu = (cpuUsed / elapsed) * 100;
       const reports = await Promise.all(
         workers.map((w) => ask<{ sent: number; delivered: number; expected: number; acks: Float64Array; deliveries: Float64Array; cpuPercent: number }>(w, { type: 'report' }, 'report')),
@@ -165,7 +173,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       return {
         target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, serverRss: rssMiB(target.pid), genCpu,
+        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
       };
     };
@@ -178,7 +186,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg), generator CPU ${fmt(r.genCpu, 0)} %`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %), generator CPU ${fmt(r.genCpu, 0)} %`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -230,10 +238,10 @@ console.log(
 );
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'server RSS MiB', 'generator CPU % (busiest)', 'limit'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'limit'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0),
+      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0),
       r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
     ]),
   ),

@@ -6,11 +6,17 @@
  *   {type: 'step', step, rate, seconds, p2pShare, group} -> (sends for `seconds`) {type: 'sent'}
  *   {type: 'progress'}                      -> {type: 'progress', delivered, expected}
  *   {type: 'report'}                        -> {type: 'report', ...counts, acks, deliveries, cpu}
+ *
+ * The generator shares the machine with the server it measures, so it spends as little as it
+ * can per frame, the same way for every server: one `ws` socket per client (the library the
+ * servers use too), frames written as strings, and the two hot frames it receives (the ack of
+ * its own send, another client's message) read by position, not parsed: the ack's id and the
+ * text's send time are all it needs. Every other frame is parsed. For Socket.IO the client
+ * speaks Engine.IO 4 / Socket.IO 5 packets itself (`42[...]` events, `43<n>[...]` acks,
+ * ping/pong), the same wire frames socket.io-client sends, without its per-packet parser.
  */
 import WebSocket from 'ws';
-import type { Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
-import { openSocketIo } from './socketio-peer.js';
 import { pool } from './natter-server.js';
 
 export interface LoadClient {
@@ -29,6 +35,7 @@ interface Sender {
 const now = () => performance.timeOrigin + performance.now();
 let step = -1;
 let stepTag = '';
+let stepTagBytes = Buffer.alloc(0);
 let acks: number[] = [];
 let deliveries: number[] = [];
 let delivered = 0;
@@ -44,37 +51,91 @@ function onAck(id: string): void {
   acks.push(now() - t);
 }
 
-function onDeliver(text: string): void {
-  // text = `<stepTag> <sendTime> …`
-  if (!text.startsWith(stepTag)) return;
+const TEXT_KEY = Buffer.from('"text":"');
+
+/**
+ * Counts a delivery whose frame holds `"text":"<stepTag><sendTime> …"` (the first "text" key of
+ * either server's message frame is the message's: nothing before it in the frame is user text).
+ * A frame of an earlier step, or without a text, is not counted.
+ */
+function onDeliverFrame(frame: Buffer): void {
+  const at = frame.indexOf(TEXT_KEY);
+  if (at < 0) return;
+  const start = at + TEXT_KEY.length;
+  if (frame.compare(stepTagBytes, 0, stepTagBytes.length, start, start + stepTagBytes.length) !== 0) return;
+  const timeStart = start + stepTagBytes.length;
+  const timeEnd = frame.indexOf(0x20, timeStart);
   delivered++;
-  deliveries.push(now() - Number(text.slice(stepTag.length, text.indexOf(' ', stepTag.length))));
+  deliveries.push(now() - Number(frame.toString('latin1', timeStart, timeEnd)));
 }
 
+/** True when `frame` starts with `prefix` (both ASCII). */
+function startsWith(frame: Buffer, prefix: Buffer): boolean {
+  return frame.length >= prefix.length && frame.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+}
+
+const NATTER_ACK = Buffer.from('{"type":"message.ack","clientMsgId":"');
+const NATTER_NEW = Buffer.from('{"type":"message.new",');
+
 function connectNatter(url: string, c: LoadClient): Promise<Sender> {
-  const ws = new WebSocket(url, { perMessageDeflate: false });
+  const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
     ws.once('open', () => ws.send(JSON.stringify({ type: 'session.open', protocol: PROTOCOL_VERSION, token: c.token, cursors: {} })));
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
+      if (startsWith(data, NATTER_ACK)) {
+        const start = NATTER_ACK.length;
+        return onAck(data.toString('latin1', start, data.indexOf(0x22, start)));
+      }
+      // The server never sends a client its own message back (one connection per user here).
+      if (startsWith(data, NATTER_NEW)) return onDeliverFrame(data);
       const f = JSON.parse(String(data));
-      if (f.type === 'message.ack') onAck(f.clientMsgId);
-      else if (f.type === 'message.new') {
-        if (f.message.sender !== c.user && f.message.elem.type === 'text') onDeliver(f.message.elem.text);
-      } else if (f.type === 'sync.done') {
+      if (f.type === 'sync.done') {
+        // Strings put together, as JSON.stringify would write them: ids and texts need no escaping.
         const send = (conversationId: string, id: string, text: string) =>
-          ws.send(JSON.stringify({ type: 'message.send', clientMsgId: id, conversationId, elem: { type: 'text', text } }));
+          ws.send(`{"type":"message.send","clientMsgId":"${id}","conversationId":"${conversationId}","elem":{"type":"text","text":"${text}"}}`);
         resolve({ sendGroup: (id, text) => send(`group:${c.group}`, id, text), sendPair: (id, text) => send(`p2p:${c.peer}`, id, text) });
       } else if (f.type === 'message.error' || f.type === 'error') console.error(`natter error: ${f.name} ${f.message}`);
     });
   });
 }
 
-async function connectSocketIo(url: string, c: LoadClient): Promise<Sender> {
+/** Socket.IO packets a client receives: Engine.IO type digit, then Socket.IO type digit. */
+const SIO_EVENT = Buffer.from('42[');
+const SIO_ACK = Buffer.from('43');
+
+function connectSocketIo(url: string, c: LoadClient): Promise<Sender> {
   const pair = [c.user, c.peer].sort().join('-');
-  const socket: Socket = await openSocketIo(url, { user: c.user, rooms: [c.group, pair] }, (m) => onDeliver(m.text));
-  const send = (room: string, id: string, text: string) => socket.emit('chat message', { room, text, clientOffset: id }, () => onAck(id));
-  return { sendGroup: (id, text) => send(c.group, id, text), sendPair: (id, text) => send(pair, id, text) };
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false, skipUTF8Validation: true });
+  /** clientOffset of each emit awaiting its ack, by the ack id in its packet. */
+  const pending = new Map<number, string>();
+  let nextAck = 0;
+  return new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.on('message', (data: Buffer) => {
+      if (startsWith(data, SIO_ACK)) {
+        const n = Number(data.toString('latin1', 2, data.indexOf(0x5b /* [ */, 2)));
+        const id = pending.get(n);
+        if (id === undefined) return;
+        pending.delete(n);
+        return onAck(id);
+      }
+      if (startsWith(data, SIO_EVENT)) return onDeliverFrame(data);
+      const packet = String(data);
+      if (packet === '2') return ws.send('3'); // Engine.IO ping
+      // Engine.IO open: connect to the "/" namespace with the auth payload.
+      if (packet.startsWith('0{')) return ws.send(`40${JSON.stringify({ user: c.user, rooms: [c.group, pair] })}`);
+      if (packet.startsWith('40')) {
+        const send = (room: string, id: string, text: string) => {
+          const n = nextAck++;
+          pending.set(n, id);
+          ws.send(`42${n}["chat message",{"room":"${room}","text":"${text}","clientOffset":"${id}"}]`);
+        };
+        return resolve({ sendGroup: (id, text) => send(c.group, id, text), sendPair: (id, text) => send(pair, id, text) });
+      }
+      if (packet.startsWith('44')) reject(new Error(`socket.io connect refused: ${packet}`));
+    });
+  });
 }
 
 const idTail = `${process.pid.toString(16)}${Math.random().toString(16).slice(2)}`.padEnd(20, '0').slice(0, 12);
@@ -131,6 +192,7 @@ process.on('message', async (msg: any) => {
     case 'step':
       step = msg.step;
       stepTag = `s${step}:`;
+      stepTagBytes = Buffer.from(stepTag);
       acks = [];
       deliveries = [];
       delivered = expected = sent = 0;

@@ -2,12 +2,13 @@
  * Starts the real `natter-server` entry point as a child process for a benchmark, with an admin
  * helper and locally signed user tokens (what a host site's backend does with NATTER_SECRET).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { ROOT } from './bundle.js';
-import { freePort, spawnTs, stop, waitForHttp } from './spawn.js';
+import { freePort, spawnNode, stop, waitForHttp } from './spawn.js';
 
 export interface NatterServer {
   port: number;
@@ -29,15 +30,35 @@ export const SERVER_NODE_ARGS = ['--max-semi-space-size=64'];
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 
+const built = new Map<string, string>();
+
+/**
+ * The server as users run it (`npm start`, the `natter-server` bin): the TypeScript compiler's
+ * output, not tsx's on-the-fly transform (which wraps functions in `__name` helpers and would be
+ * measured with them). Compiled once per benchmark run into `<root>/.bench-build`, beside the
+ * checkout's node_modules, so the server resolves its dependencies as from `dist/`.
+ */
+export function serverEntry(root = ROOT): string {
+  let entry = built.get(root);
+  if (!entry) {
+    const outDir = join(root, '.bench-build');
+    rmSync(outDir, { recursive: true, force: true });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir, '--declaration', 'false'], { stdio: 'inherit' });
+    entry = join(outDir, 'server/main.js');
+    built.set(root, entry);
+  }
+  return entry;
+}
+
 /**
  * `env` adds to (or overrides) the server's environment; `nodeArgs` go to its node process
  * (e.g. `--cpu-prof --cpu-prof-dir=…` to profile the server under load); `root` is the checkout
- * whose `src/server/main.ts` runs (another copy of the repository, to compare two versions).
+ * whose server runs (another copy of the repository, to compare two versions).
  */
 export async function startNatterServer(env: Record<string, string> = {}, nodeArgs: string[] = [], root = ROOT): Promise<NatterServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-bench-'));
-  const child = spawnTs(join(root, 'src/server/main.ts'), {
+  const child = spawnNode(serverEntry(root), {
     PORT: String(port),
     HOST: '127.0.0.1',
     NATTER_DATA_DIR: dataDir,

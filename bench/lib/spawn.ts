@@ -15,7 +15,12 @@ export async function freePort(): Promise<number> {
 
 /** Starts a TypeScript entry point under tsx as a child process. */
 export function spawnTs(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  return spawnNode(entry, env, [...nodeArgs, '--import', 'tsx']);
+}
+
+/** Starts a JavaScript entry point as a child process (stdout piped, stderr inherited). */
+export function spawnNode(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
