@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/bundle.js';
 import { connectInspector } from './lib/inspector.js';
-import { freePort } from './lib/spawn.js';
+import { freePort, spawnTs, stop, waitForLine } from './lib/spawn.js';
 import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
@@ -86,7 +86,8 @@ interface StepResult {
 
 interface Target {
   name: string;
-  kind: 'natter' | 'socketio';
+  /** The protocol the generator speaks: Natter's, the bare peer's subset of it, or Socket.IO's. */
+  kind: 'natter' | 'bare' | 'socketio';
   url: string;
   pid: number;
   clients: LoadClient[];
@@ -110,6 +111,14 @@ async function natterTarget(root?: string): Promise<Target> {
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
   return { name: root ? 'natter (baseline)' : 'natter', kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, stop: () => server.stop() };
+}
+
+/** The floor: a bare `ws` server with per-turn SQLite commits (bench/peers/bare-ws-server.ts). */
+async function bareTarget(): Promise<Target> {
+  const child = spawnTs(join(ROOT, 'bench/peers/bare-ws-server.ts'), {});
+  const port = Number((await waitForLine(child, /ready (\d+)/))[1]);
+  const clients = users.map((_, i) => spec(i));
+  return { name: 'bare ws + sqlite', kind: 'bare', url: `ws://127.0.0.1:${port}/`, pid: child.pid!, clients, stop: () => stop(child) };
 }
 
 async function socketIoTarget(persist: boolean): Promise<Target> {
@@ -213,6 +222,7 @@ async function startAllocationSampling(port: number) {
 const starters: Record<string, () => Promise<Target>> = {
   natter: () => natterTarget(),
   baseline: () => natterTarget(values.baseline ?? ROOT),
+  bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),
 };

@@ -2,7 +2,7 @@
  * Child process of the server benchmark: holds a share of the clients and sends at a share of
  * the offered rate. Each message's text carries its step and send time (epoch ms), so a
  * delivery can be timed in whichever process receives it. Messages from the parent:
- *   {type: 'connect', kind, url, clients}   -> {type: 'connected'}
+ *   {type: 'connect', kind, url, clients}   -> {type: 'connected'}   (kind: natter, bare, socketio)
  *   {type: 'step', step, rate, seconds, p2pShare, group} -> (sends for `seconds`) {type: 'sent'}
  *   {type: 'progress'}                      -> {type: 'progress', delivered, expected}
  *   {type: 'report'}                        -> {type: 'report', ...counts, acks, deliveries, cpu}
@@ -184,7 +184,13 @@ process.on('message', async (msg: any) => {
   switch (msg.type) {
     case 'connect': {
       await pool(msg.clients as LoadClient[], 20, async (c) => {
-        senders.push(await (msg.kind === 'natter' ? connectNatter(msg.url, c) : connectSocketIo(msg.url, c)));
+        senders.push(
+          await (msg.kind === 'natter'
+            ? connectNatter(msg.url, c)
+            : msg.kind === 'bare'
+              ? connectNatter(`${msg.url}?user=${c.user}&group=${c.group}&peer=${c.peer}`, c)
+              : connectSocketIo(msg.url, c)),
+        );
       });
       process.send!({ type: 'connected' });
       return;

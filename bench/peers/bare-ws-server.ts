@@ -1,0 +1,106 @@
+/**
+ * Floor peer for the server benchmark: the least a durable chat server can do, as issue 9
+ * describes it. A bare `ws` server that commits to SQLite once per event-loop turn (every send
+ * read in the turn, one transaction, one fsync) and serialises each message's frame once for
+ * all its recipients. No tokens, no frame validation, no cursors, no unread counts, no
+ * read models: what Natter does on top of this is what the two rows' difference costs.
+ *
+ * It speaks just enough of Natter's protocol for the same load generator: the client names
+ * itself in the URL (`?user=u1&group=room0&peer=u0`), gets `sync.done` at once, sends
+ * `message.send` frames (`group:<room>` or `p2p:<peer>`), and receives `message.ack` and
+ * `message.new` (with the text elem). Ack after the commit, then fan-out, as Natter does.
+ *
+ * SQLite: better-sqlite3 in WAL mode, synchronous=FULL (durable before the ack), one table
+ * with a UNIQUE client id (a resend is acked as a duplicate, not stored twice), on the event
+ * loop's own connection. Run as a child process: prints `ready <port>` on stdout.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+const dir = mkdtempSync(join(tmpdir(), 'bare-bench-'));
+const db = new Database(join(dir, 'chat.db'));
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.exec(`CREATE TABLE messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, client_id TEXT UNIQUE, room TEXT, sender TEXT, text TEXT)`);
+const insert = db.prepare('INSERT INTO messages (client_id, room, sender, text) VALUES (?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING RETURNING id').pluck();
+const existing = db.prepare('SELECT id FROM messages WHERE client_id = ?').pluck();
+
+interface Client {
+  ws: WebSocket;
+  user: string;
+  rooms: Map<string, string>;
+}
+interface Send {
+  from: Client;
+  room: string;
+  conversationId: string;
+  clientMsgId: string;
+  text: string;
+}
+
+const members = new Map<string, Set<Client>>();
+let batch: Send[] = [];
+
+const commit = db.transaction((sends: Send[]) =>
+  sends.map((s) => {
+    const id = insert.get(s.clientMsgId, s.room, s.from.user, s.text) as number | undefined;
+    return id === undefined ? { id: existing.get(s.clientMsgId) as number, duplicate: true } : { id, duplicate: false };
+  }),
+);
+
+function flush(): void {
+  const sends = batch;
+  batch = [];
+  const outcomes = commit(sends);
+  sends.forEach((s, i) => {
+    const { id, duplicate } = outcomes[i]!;
+    s.from.ws.send(`{"type":"message.ack","clientMsgId":"${s.clientMsgId}","id":${id}${duplicate ? ',"duplicate":true' : ''}}`);
+    if (duplicate) return;
+    // Serialised once for the whole room, as text: every socket gets the same bytes.
+    const frame = Buffer.from(JSON.stringify({ type: 'message.new', message: { id, room: s.room, sender: s.from.user, elem: { type: 'text', text: s.text } } }));
+    for (const c of members.get(s.room) ?? []) if (c !== s.from) c.ws.send(frame, { binary: false });
+  });
+}
+
+const http = createServer();
+const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+wss.on('connection', (ws, req) => {
+  const q = new URL(req.url ?? '/', 'http://x').searchParams;
+  const user = q.get('user')!;
+  const peer = q.get('peer')!;
+  const pair = [user, peer].sort().join('-');
+  // conversationId as the client names it -> room
+  const client: Client = { ws, user, rooms: new Map([[`group:${q.get('group')}`, `g:${q.get('group')}`], [`p2p:${peer}`, `p:${pair}`]]) };
+  for (const room of client.rooms.values()) {
+    let set = members.get(room);
+    if (!set) members.set(room, (set = new Set()));
+    set.add(client);
+  }
+  ws.on('close', () => {
+    for (const room of client.rooms.values()) members.get(room)?.delete(client);
+  });
+  ws.on('message', (data) => {
+    const f = JSON.parse(String(data)) as { type: string; clientMsgId: string; conversationId: string; elem: { text: string } };
+    if (f.type !== 'message.send') return;
+    const room = client.rooms.get(f.conversationId);
+    if (!room) return ws.send(`{"type":"message.error","clientMsgId":"${f.clientMsgId}","name":"NOT_MEMBER"}`);
+    if (batch.length === 0) setImmediate(flush);
+    batch.push({ from: client, room, conversationId: f.conversationId, clientMsgId: f.clientMsgId, text: f.elem.text });
+  });
+  ws.send('{"type":"sync.done"}');
+});
+
+http.listen(0, '127.0.0.1', () => {
+  const addr = http.address();
+  process.stdout.write(`ready ${typeof addr === 'object' && addr ? addr.port : 0}\n`);
+});
+process.on('SIGTERM', () => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+});
