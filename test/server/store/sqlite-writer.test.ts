@@ -56,6 +56,29 @@ describe('sqlite store: commits on the writer thread', () => {
     assert.equal((await store.listGroupMembers('w')).length, 22);
   });
 
+  it('stores each message as it was sent, with its seq, whatever its text, ids or key order', async () => {
+    const k = groupKey('w');
+    const drafts = [
+      draft(k, 'a', { elem: { type: 'text', text: '{"id":"x","conversationId":"group:w","seq":0,"and":"more"}' } }),
+      // An id that JSON escapes, and a message whose keys come in another order.
+      draft(k, 'a', { id: 'quote"and\\slash' }),
+      (() => {
+        const d = draft(k, 'b');
+        const { seq, elem, ...rest } = d.message;
+        return { ...d, message: { elem, ...rest, seq } };
+      })(),
+    ];
+    const outcomes = await store.commitMessages(drafts);
+    for (const [i, out] of outcomes.entries()) {
+      assert.equal(out.status, 'committed');
+      const committed = (out as { message: { seq: number } }).message;
+      const stored = await store.findMessage(k, drafts[i]!.message.id);
+      assert.deepEqual(stored?.message, { ...drafts[i]!.message, seq: committed.seq });
+      // The body fan-out sends is the stored one, seq first.
+      assert.deepEqual(JSON.parse((out as { json: string }).json), { ...drafts[i]!.message, seq: committed.seq });
+    }
+  });
+
   it('answers a duplicate with the stored message and a reused id in another conversation with a conflict', async () => {
     const k = groupKey('w');
     const first = draft(k, 'a', { clientMsgId: 'writer-dup' });

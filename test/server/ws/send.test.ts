@@ -68,12 +68,16 @@ describe('sending over WebSocket', () => {
     const laptop = await t.login('alice');
     const bob = await t.login('bob');
     const clientMsgId = cmid();
-    phone.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:bob', elem: text('hello bob') });
+    // A text that looks like the key the server rewrites for bob's view: it must arrive as sent.
+    const body = 'hello bob ,"conversationId":"p2p:bob", "conversationId":"p2p:bob"';
+    phone.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:bob', elem: text(body) });
     const ack = await phone.next('message.ack');
     const atBob = await bob.next('message.new', (f) => f.message.clientMsgId === clientMsgId);
     const atLaptop = await laptop.next('message.new', (f) => f.message.clientMsgId === clientMsgId);
     assert.equal(atBob.message.conversationId, 'p2p:alice');
     assert.equal(atLaptop.message.conversationId, 'p2p:bob');
+    assert.deepEqual(atBob.message, { ...atLaptop.message, conversationId: 'p2p:alice' });
+    assert.deepEqual(atBob.message.elem, text(body));
     assert.equal(atBob.message.seq, ack.seq);
     assert.deepEqual(atBob.message.senderProfile, { name: 'Alice' });
     await phone.roundTrip();
