@@ -61,7 +61,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   };
   const { databaseUrl, redisUrl, redisPrefix: prefix } = o;
   const store = await make(o.store, () =>
-    databaseUrl ? createPostgresStore({ connectionString: databaseUrl, logger }) : createSqliteStore(join(o.dataDir!, 'natter.db')),
+    databaseUrl ? createPostgresStore({ connectionString: databaseUrl, logger }) : createSqliteStore(join(o.dataDir!, 'natter.db'), { logger }),
   );
   // Whatever opened already is closed again if a later adapter cannot start.
   const opened: { close(): Promise<void> }[] = [store];

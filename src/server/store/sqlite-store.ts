@@ -3,11 +3,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
+import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import type { ConversationState, GroupRecord, MemberRecord, UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
-import { SCHEMA, VISIBLE } from './sqlite-schema.js';
+import { SCHEMA, VISIBLE, upgradeMessagesTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
@@ -16,6 +17,8 @@ export interface SqliteStoreOptions {
    * survives process crashes only. Batched commits keep `full` affordable.
    */
   durability?: 'full' | 'normal';
+  /** Told when opening the file upgraded its layout (a one-off rebuild of the messages table). */
+  logger?: Logger;
 }
 
 type Row = Record<string, unknown>;
@@ -35,6 +38,11 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = OFF');
   db.exec(SCHEMA);
+  const started = performance.now();
+  const moved = upgradeMessagesTable(db);
+  if (moved !== undefined) {
+    options.logger?.info({ rows: moved, ms: Math.round(performance.now() - started) }, 'sqlite: messages table rebuilt as a rowid table (one-off upgrade)');
+  }
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this connection is the backstop.
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
