@@ -1,5 +1,4 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import ReconnectingWebSocket from 'partysocket/ws';
 import { decodeServerFrame, encodeFrame } from '../protocol/codec.js';
 import type { ErrorBody, ErrorName } from '../protocol/error-codes.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
@@ -21,6 +20,8 @@ export interface ConnectionOptions {
   onDown(): void;
   pingIntervalMs: number;
   backoff?: BackoffOptions;
+  /** Ms a socket may take to open before the attempt counts as failed (default 10 000). */
+  connectTimeoutMs?: number;
 }
 
 export interface Connection {
@@ -37,20 +38,33 @@ export interface Connection {
 
 const AUTH_ERRORS: ReadonlySet<ErrorName> = new Set(['TOKEN_EXPIRED', 'TOKEN_INVALID', 'UNAUTHENTICATED']);
 const FATAL_ERRORS: ReadonlySet<ErrorName> = new Set(['PROTOCOL_MISMATCH', 'USER_DELETED']);
+/** A socket that stayed open this long brings the growing part of the wait back to its start. */
+const MIN_UPTIME_MS = 5000;
 
 /**
- * One logical connection to the server over partysocket's ReconnectingWebSocket: it opens the
- * session on every (re)connect with a fresh token, validates every inbound frame, pings while
- * online and reconnects a connection that went silent (browsers cannot detect that otherwise).
+ * One logical connection to the server over a WebSocket it opens again whenever it drops: it
+ * opens the session on every (re)connect with a fresh token, validates every inbound frame,
+ * pings while online and reconnects a connection that went silent (browsers cannot detect that
+ * otherwise). Reconnects wait a backoff (see `connect`); a closed client never reconnects.
  */
 export function createConnection(options: ConnectionOptions): Connection {
   const { minDelayMs = 1000, maxDelayMs = 30_000, growFactor = 1.5 } = options.backoff ?? {};
   const $state = atom<ConnectionState>('idle');
   const $error = atom<ErrorBody | undefined>(undefined);
-  let socket: ReconnectingWebSocket | undefined;
+  const delay = (n: number) => Math.min(maxDelayMs, minDelayMs * growFactor ** n);
+  /** The current socket, from its creation until it closes or is dropped. */
+  let socket: WebSocket | undefined;
+  let started = false;
   let token = '';
+  /** Failed attempts (refused, timed out, token refused) since the last ready session. */
   let failures = 0;
-  let attempts = 0;
+  /**
+   * The growing part of the next wait: none at 0, else `delay(retries - 1)`. Counts attempts
+   * from 1 after a socket stayed open MIN_UPTIME_MS, from 0 after `reconnect()` or the start.
+   */
+  let retries = 0;
+  /** Numbers the attempts: one that finds a newer one started after its wait gives up. */
+  let attempt = 0;
   let open = false;
   let ready = false;
   let everOnline = false;
@@ -60,25 +74,77 @@ export function createConnection(options: ConnectionOptions): Connection {
   /** The browser just came back online: skip the backoff wait once. */
   let retryNow = false;
   let watchdog: ReturnType<typeof setInterval> | undefined;
+  let waitTimer: ReturnType<typeof setTimeout> | undefined;
+  let openTimer: ReturnType<typeof setTimeout> | undefined;
+  let uptimeTimer: ReturnType<typeof setTimeout> | undefined;
 
   const setDown = () => $state.set(closed ? 'closed' : everOnline ? 'offline' : 'connecting');
 
-  // partysocket calls this before every attempt: wait a random share of the backoff (so a
-  // server restart is not hit by every client at once), then fetch a token (so refresh works).
-  const urlProvider = async (): Promise<string> => {
-    if (attempts++ > 0 && !retryNow) {
-      const ceiling = Math.min(maxDelayMs, minDelayMs * growFactor ** failures);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
-    }
+  /**
+   * Opens a socket after a wait of two parts: one that grows with the attempts that did not stay
+   * up, and a random share of one that grows with the failures (so a server restart is not hit
+   * by every client at once). The first connect and the one after the browser came online do
+   * not wait. A token is fetched for every attempt (so refresh works).
+   */
+  async function connect(): Promise<void> {
+    const id = ++attempt;
+    clearTimeout(waitTimer);
+    const wait = retryNow ? 0 : (retries > 0 ? delay(retries - 1) : 0) + (id > 1 ? Math.random() * delay(failures) : 0);
+    retries++;
     retryNow = false;
+    if (wait > 0) await new Promise((resolve) => (waitTimer = setTimeout(resolve, wait)));
+    let ws: WebSocket;
     try {
+      if (id !== attempt || closed) return;
       token = await options.getToken();
-    } catch (error) {
+      if (id !== attempt || closed) return;
+      ws = new ((options.WebSocket as typeof WebSocket | undefined) ?? WebSocket)(options.url);
+    } catch {
+      // No token (offline, refused) or no WebSocket: try again after the next wait.
       failures++;
-      throw error;
+      if (id === attempt && !closed) void connect();
+      return;
     }
-    return options.url;
-  };
+    socket = ws;
+    openTimer = setTimeout(() => drop(ws, true), options.connectTimeoutMs ?? 10_000);
+    ws.addEventListener('open', () => {
+      if (ws !== socket) return;
+      clearTimeout(openTimer);
+      uptimeTimer = setTimeout(() => (retries = 1), MIN_UPTIME_MS);
+      onOpen();
+    });
+    ws.addEventListener('message', (event) => ws === socket && onMessage(event));
+    ws.addEventListener('close', () => drop(ws, false));
+    ws.addEventListener('error', () => drop(ws, true));
+  }
+
+  /**
+   * Leaves `ws` if it is the current socket (closing it, if it is not closed already): the
+   * session is down, and unless the client is closed, the next attempt starts.
+   */
+  function drop(ws: WebSocket, failed: boolean, reason?: string): void {
+    if (ws !== socket) return;
+    socket = undefined;
+    clearTimeout(openTimer);
+    clearTimeout(uptimeTimer);
+    // CONNECTING or OPEN. Its events from now on find it is not the current socket.
+    if (ws.readyState < 2) ws.close(1000, reason);
+    if (failed) failures++;
+    const wasReady = ready;
+    open = false;
+    ready = false;
+    setDown();
+    if (wasReady) options.onDown();
+    if (!closed) void connect();
+  }
+
+  /** Drops the socket and connects again, without the growing part of the wait. */
+  function restart(): void {
+    if (closed || !started) return;
+    retries = 0;
+    if (socket) drop(socket, false);
+    else void connect();
+  }
 
   function onOpen(): void {
     open = true;
@@ -120,22 +186,10 @@ export function createConnection(options: ConnectionOptions): Connection {
     }
     if (AUTH_ERRORS.has(error.name)) {
       failures++;
-      socket?.reconnect();
+      restart();
       return true;
     }
     return false;
-  }
-
-  function onClose(): void {
-    const wasReady = ready;
-    open = false;
-    ready = false;
-    setDown();
-    if (wasReady) options.onDown();
-  }
-
-  function onError(): void {
-    if (!open) failures++;
   }
 
   function warnOnce(what: string): void {
@@ -148,7 +202,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (!open) return;
     if (Date.now() - lastFrameAt > 2 * options.pingIntervalMs) {
       failures++;
-      socket?.reconnect();
+      restart();
       return;
     }
     if (ready) socket?.send(encodeFrame({ type: 'ping' }));
@@ -160,10 +214,10 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (open || closed) return;
     failures = 0;
     retryNow = true;
-    socket?.reconnect();
+    restart();
   };
   const onBrowserOffline = () => {
-    if (open && !closed) socket?.reconnect();
+    if (open) restart();
   };
 
   function shutdown(): void {
@@ -174,7 +228,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       window.removeEventListener?.('online', onBrowserOnline);
       window.removeEventListener?.('offline', onBrowserOffline);
     }
-    socket?.close(1000, 'client closed');
+    clearTimeout(waitTimer);
+    if (socket) drop(socket, false, 'client closed');
     $state.set('closed');
   }
 
@@ -182,20 +237,10 @@ export function createConnection(options: ConnectionOptions): Connection {
     $state,
     $error,
     start() {
-      if (socket || closed) return;
+      if (started || closed) return;
+      started = true;
       $state.set('connecting');
-      socket = new ReconnectingWebSocket(urlProvider, undefined, {
-        WebSocket: options.WebSocket,
-        maxEnqueuedMessages: 0,
-        minReconnectionDelay: minDelayMs,
-        maxReconnectionDelay: maxDelayMs,
-        reconnectionDelayGrowFactor: growFactor,
-        connectionTimeout: 10_000,
-      });
-      socket.addEventListener('open', onOpen);
-      socket.addEventListener('message', onMessage);
-      socket.addEventListener('close', onClose);
-      socket.addEventListener('error', onError);
+      void connect();
       watchdog = setInterval(tick, options.pingIntervalMs);
       if (typeof window !== 'undefined') {
         window.addEventListener?.('online', onBrowserOnline);
@@ -203,12 +248,12 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
     },
     send(frame) {
-      if (!ready || !socket) return false;
-      return socket.send(encodeFrame(frame));
+      // OPEN only: a closing socket would drop the frame silently.
+      if (!ready || socket?.readyState !== 1) return false;
+      socket.send(encodeFrame(frame));
+      return true;
     },
-    reconnect() {
-      if (!closed) socket?.reconnect();
-    },
+    reconnect: restart,
     close: shutdown,
   };
 }

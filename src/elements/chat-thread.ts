@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
 import { property, query } from 'lit/decorators.js';
-import { ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { messageKey, type ChatClient, type ChatMessage, type Conversation } from '../client/types.js';
 import { isConversationId, type ConversationId } from '../protocol/ids.js';
@@ -190,6 +189,7 @@ export class ChatThread extends LitElement {
     target: () => this.#target,
     hasOlder: () => this.#hasOlder.value,
     log: () => this.log,
+    button: () => this.renderRoot.querySelector('[part~="load-older-button"]'),
   });
   #reads = new ReadMarker(this, {
     client: () => this.client,
@@ -391,7 +391,6 @@ export class ChatThread extends LitElement {
               part="load-older-button"
               aria-busy=${this.#older.loading ? 'true' : 'false'}
               @click=${this.onLoadOlderClick}
-              ${ref(this.#older.onButton)}
             >
               ${this.#older.loading ? t.loading : t.loadOlder}
             </button>`

@@ -4,7 +4,7 @@ import type { ControlReply, ControlRequest, SocketSignal } from './wire.js';
 /** Where the in-browser server runs: shared by this origin's tabs, or inside this page only. */
 export type LocalServerMode = 'shared-worker' | 'in-page';
 
-/** A WebSocket-like constructor: what partysocket (and so `createChatClient`) needs of `WebSocket`. */
+/** A WebSocket-like constructor: what `createChatClient`'s connection needs of `WebSocket`. */
 export type LocalSocketConstructor = new (url: string | URL, protocols?: string | string[]) => LocalSocket;
 
 export interface LocalServerConnection {
@@ -130,7 +130,7 @@ class Control {
   }
 }
 
-/** The subset of `WebSocket` partysocket uses, over a MessagePort to the in-browser server. */
+/** The subset of `WebSocket` the client's connection uses, over a MessagePort to the in-browser server. */
 export interface LocalSocket extends EventTarget {
   readonly readyState: number;
   readonly url: string;

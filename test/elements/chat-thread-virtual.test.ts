@@ -106,6 +106,18 @@ describe('chat-thread on a long history', function () {
     expect(Math.abs(same.getBoundingClientRect().top - before)).to.be.below(2);
   });
 
+  it('loads the older page by itself when the "Load older" button scrolls into view', async () => {
+    await seed(bobId, aliceId, 600);
+    alice = await freshDevice(aliceId);
+    const el = await thread(alice, `p2p:${bobId}`);
+    await waitUntil(() => onScreen(el, '#599'), 'the newest message should be on screen');
+    const held = alice.messages(`p2p:${bobId}`).get().length;
+    expect(alice.hasOlder(`p2p:${bobId}`).get()).to.equal(true);
+    expect(part(el, 'load-older-button')).to.not.equal(null);
+    log(el).scrollTop = 0;
+    await waitUntil(() => alice.messages(`p2p:${bobId}`).get().length > held, 'the older page should load without a click', { timeout: 10_000 });
+  });
+
   it('shows the new-messages pill when a message arrives while scrolled up, and goes down to it', async () => {
     await seed(bobId, aliceId, 300);
     alice = await freshDevice(aliceId);

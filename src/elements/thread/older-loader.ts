@@ -11,6 +11,8 @@ interface OlderLoaderDeps {
   hasOlder(): boolean;
   /** The scrolling log (root of the observer). */
   log(): HTMLElement | null;
+  /** The "Load older" button, when it is shown. */
+  button(): Element | null;
 }
 
 /** Loads older pages: on demand, and by itself when the "Load older" button scrolls into view. */
@@ -21,7 +23,6 @@ export class OlderLoader implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #deps: OlderLoaderDeps;
   #observer: IntersectionObserver | undefined;
-  #button: Element | undefined;
   #observed: Element | undefined;
 
   constructor(host: ReactiveControllerHost, deps: OlderLoaderDeps) {
@@ -39,11 +40,6 @@ export class OlderLoader implements ReactiveController {
     this.#observer = undefined;
     this.#observed = undefined;
   }
-
-  /** `ref` callback of the "Load older" button. */
-  onButton = (el: Element | undefined): void => {
-    this.#button = el;
-  };
 
   /** Loads the page before the oldest message held. Resolves when it arrived (or failed: the button stays). */
   async load(): Promise<void> {
@@ -63,7 +59,7 @@ export class OlderLoader implements ReactiveController {
   }
 
   #observe(): void {
-    const el = this.#button;
+    const el = this.#deps.button() ?? undefined;
     if (el === this.#observed) return;
     this.#observer?.disconnect();
     this.#observed = el;

@@ -1,0 +1,229 @@
+/**
+ * The client's reconnecting socket (`createConnection`) against a real `ws` server that the
+ * tests steer: it opens a session on every connect with a fresh token, reconnects after any
+ * close with a growing backoff, drops a socket that does not open in time, reacts to the
+ * browser's offline/online, and never reconnects once closed (closing with 1000).
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket } from 'node:net';
+import { after, describe, test } from 'node:test';
+import WS, { WebSocketServer } from 'ws';
+import { createConnection, type Connection, type ConnectionOptions } from '../../src/client/connection.js';
+import type { ClientFrame, ServerFrame } from '../../src/protocol/frames.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
+import { until } from './real-server.js';
+
+/** A server that answers `session.open` with `session.ready` (unless told not to) and records what it saw. */
+async function startFakeServer(options: { ready?: boolean } = {}) {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const seen = {
+    connects: [] as number[],
+    opens: [] as Extract<ClientFrame, { type: 'session.open' }>[],
+    closes: [] as { code: number; reason: string }[],
+    frames: [] as ClientFrame[],
+  };
+  const sockets = new Set<WS>();
+  wss.on('connection', (ws) => {
+    seen.connects.push(Date.now());
+    sockets.add(ws);
+    ws.on('close', (code, reason) => {
+      sockets.delete(ws);
+      seen.closes.push({ code, reason: reason.toString() });
+    });
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as ClientFrame;
+      seen.frames.push(frame);
+      if (frame.type !== 'session.open') return;
+      seen.opens.push(frame);
+      const ready: ServerFrame = { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: 'alice' }, serverTime: Date.now() };
+      if (options.ready !== false) ws.send(JSON.stringify(ready));
+    });
+  });
+  const { port } = wss.address() as { port: number };
+  return {
+    url: `ws://127.0.0.1:${port}/ws`,
+    seen,
+    sockets,
+    /** Closes every open socket from the server's side with this code. */
+    closeAll(code: number, reason = '') {
+      for (const ws of sockets) ws.close(code, reason);
+    },
+    stop: () => new Promise<void>((resolve) => {
+      for (const ws of sockets) ws.terminate();
+      wss.close(() => resolve());
+    }),
+  };
+}
+
+const open: Connection[] = [];
+after(() => {
+  for (const c of open) c.close();
+});
+
+function connect(url: string, overrides: Partial<ConnectionOptions> = {}): Connection {
+  let tokens = 0;
+  const connection = createConnection({
+    url,
+    WebSocket: WS,
+    getToken: () => `token-${++tokens}`,
+    fixedToken: false,
+    deviceId: 'device-1',
+    cursors: () => ({}),
+    onFrame: () => {},
+    onDown: () => {},
+    pingIntervalMs: 60_000,
+    backoff: { minDelayMs: 20, maxDelayMs: 200, growFactor: 2 },
+    ...overrides,
+  });
+  open.push(connection);
+  connection.start();
+  return connection;
+}
+
+describe('createConnection', () => {
+  test('opens a session with a fresh token on every connect and sends frames only while ready', async () => {
+    const server = await startFakeServer();
+    const downs: number[] = [];
+    const c = connect(server.url, { onDown: () => downs.push(Date.now()) });
+    assert.equal(c.$state.get(), 'connecting');
+    assert.equal(c.send({ type: 'ping' }), false, 'nothing is buffered before the session is ready');
+    await until(() => c.$state.get() === 'online', 'online');
+    assert.equal(server.seen.opens[0]?.token, 'token-1');
+    assert.equal(server.seen.opens[0]?.deviceId, 'device-1');
+    assert.equal(c.send({ type: 'ping' }), true);
+    await until(() => server.seen.frames.some((f) => f.type === 'ping'), 'ping received');
+
+    server.closeAll(1001, 'SHUTTING_DOWN');
+    await until(() => downs.length === 1, 'onDown after the server closed');
+    await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'back online');
+    assert.equal(server.seen.opens[1]?.token, 'token-2', 'a new token for the new connect');
+    c.close();
+    await server.stop();
+  });
+
+  test('reconnects after any close code the server sends', async () => {
+    const server = await startFakeServer();
+    const c = connect(server.url);
+    await until(() => c.$state.get() === 'online', 'online');
+    for (const [i, code] of [1000, 1011, 4401].entries()) {
+      server.closeAll(code, 'bye');
+      await until(() => server.seen.opens.length === i + 2 && c.$state.get() === 'online', `back after ${code}`);
+    }
+    c.close();
+    await server.stop();
+  });
+
+  test('waits longer after each attempt that did not stay up, up to the ceiling', async () => {
+    const server = await startFakeServer({ ready: false });
+    // Every connection is closed as soon as it opens: the session never becomes ready.
+    server.seen.connects.length = 0;
+    const c = connect(server.url, { backoff: { minDelayMs: 40, maxDelayMs: 160, growFactor: 2 } });
+    const closer = setInterval(() => server.closeAll(1011), 2);
+    await until(() => server.seen.connects.length >= 6, 'six attempts', 10_000);
+    clearInterval(closer);
+    c.close();
+    const at = server.seen.connects;
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    // The growing part alone: 0 (first), then 40, 80, 160, 160 … ms (each gap also holds the
+    // random part and the round trip, so only its lower bound is sure).
+    const floors = [40, 80, 160, 160, 160];
+    gaps.slice(0, floors.length).forEach((gap, i) => assert.ok(gap >= floors[i]! - 5, `gap ${i} is ${gap} ms, expected at least ${floors[i]} ms`));
+    assert.equal(c.$state.get(), 'closed');
+    await server.stop();
+  });
+
+  test('a socket that does not open in time is dropped and tried again', async () => {
+    // Accepts TCP connections and never answers the upgrade.
+    const held = new Set<Socket>();
+    const silent: Server = createServer((tcp) => held.add(tcp));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    let attempts = 0;
+    silent.on('connection', () => attempts++);
+    const { port } = silent.address() as { port: number };
+    const c = connect(`ws://127.0.0.1:${port}/ws`, { connectTimeoutMs: 100 });
+    await until(() => attempts >= 3, 'three attempts', 5000);
+    assert.equal(c.$state.get(), 'connecting');
+    c.close();
+    for (const tcp of held) tcp.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
+  test('a refused connection keeps retrying until the server is there', async () => {
+    const server = await startFakeServer();
+    const url = server.url;
+    await server.stop();
+    const c = connect(url);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(c.$state.get(), 'connecting');
+    // A new server on the same port.
+    const port = Number(new URL(url).port);
+    const again = new WebSocketServer({ port, host: '127.0.0.1' });
+    again.on('connection', (ws) =>
+      ws.on('message', () => ws.send(JSON.stringify({ type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: 'alice' }, serverTime: Date.now() }))),
+    );
+    await until(() => c.$state.get() === 'online', 'online once the server is up', 5000);
+    c.close();
+    for (const ws of again.clients) ws.terminate();
+    await new Promise<void>((resolve) => again.close(() => resolve()));
+  });
+
+  test("offline drops the open socket; online retries at once, skipping the wait", async () => {
+    const win = new EventTarget();
+    (globalThis as { window?: unknown }).window = win;
+    try {
+      const server = await startFakeServer();
+      // A long backoff: only `online` can bring the connection back within the test.
+      const c = connect(server.url, { backoff: { minDelayMs: 30_000, maxDelayMs: 30_000 } });
+      await until(() => c.$state.get() === 'online', 'online');
+      win.dispatchEvent(new Event('offline'));
+      await until(() => server.seen.closes.length === 1, 'the socket was closed');
+      assert.equal(server.seen.closes[0]?.code, 1000);
+      assert.notEqual(c.$state.get(), 'online');
+      // The next attempt waits a random share of 30 s; `online` cuts the wait short.
+      win.dispatchEvent(new Event('online'));
+      await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'online again at once', 2000);
+      c.close();
+      await server.stop();
+    } finally {
+      delete (globalThis as { window?: unknown }).window;
+    }
+  });
+
+  test('close() closes with 1000 and never reconnects, also while waiting to', async () => {
+    const server = await startFakeServer();
+    const c = connect(server.url);
+    await until(() => c.$state.get() === 'online', 'online');
+    c.close();
+    assert.equal(c.$state.get(), 'closed');
+    await until(() => server.seen.closes.length === 1, 'server saw the close');
+    assert.deepEqual(server.seen.closes[0], { code: 1000, reason: 'client closed' });
+    c.reconnect();
+    c.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(server.seen.connects.length, 1);
+
+    // Closed during a backoff wait: the attempt that was waiting does not connect.
+    const d = connect(server.url, { backoff: { minDelayMs: 100, maxDelayMs: 100 } });
+    await until(() => d.$state.get() === 'online', 'second online');
+    server.closeAll(1011);
+    await until(() => d.$state.get() === 'offline', 'offline');
+    d.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(server.seen.connects.length, 2);
+    assert.equal(d.$state.get(), 'closed');
+    await server.stop();
+  });
+
+  test('reconnect() drops the socket and opens a new session', async () => {
+    const server = await startFakeServer();
+    const c = connect(server.url);
+    await until(() => c.$state.get() === 'online', 'online');
+    c.reconnect();
+    assert.notEqual(c.$state.get(), 'online');
+    await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'online again');
+    assert.equal(server.seen.closes[0]?.code, 1000);
+    c.close();
+    await server.stop();
+  });
+});
