@@ -258,7 +258,43 @@ const cdn: UserConfig = {
   },
 };
 
-// Picked by `vite build --mode <name>`; `npm run build:web` builds `cdn`, then the demo.
-const builds: Record<string, UserConfig> = { demo, cdn };
+/**
+ * The browser side of the npm package (`natter`, `natter/define`, `natter/protocol`), written over
+ * what `tsc` emitted for those modules in `dist/` (its `.d.ts` files stay): one file per source
+ * module, dependencies left as imports for the app's bundler, not minified (the app minifies).
+ * What an app's minifier cannot do is done here, as in the script-tag build: accessor decorators
+ * lowered by our small pass (tsc and esbuild write a helper call per field), the CSS in `css`
+ * literals and the indentation in templates shrunk.
+ */
+const lib: UserConfig = {
+  plugins: [lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin()],
+  publicDir: false,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: { index: here('./src/index.ts'), 'elements/define': here('./src/elements/define.ts'), 'protocol/index': here('./src/protocol/index.ts') },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      // Every package import stays an import: the app resolves and dedupes lit, valibot ….
+      external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:/.test(id),
+      output: {
+        preserveModules: true,
+        preserveModulesRoot: here('./src'),
+        entryFileNames: '[name].js',
+        // The decorator helpers (a virtual module) get a file of their own beside the elements.
+        chunkFileNames: 'elements/[name].js',
+      },
+    },
+  },
+};
+
+// Picked by `vite build --mode <name>`; `npm run build:web` builds `cdn`, then the demo;
+// `npm run build:server` builds the package with tsc, then `lib` over its browser modules.
+const builds: Record<string, UserConfig> = { demo, cdn, lib };
 
 export default defineConfig(({ mode }) => builds[mode] ?? demo);

@@ -14,8 +14,9 @@
  *   (b) script tag, everything: every file of the build (panel, emoji list, the upload code a
  *       page loads the first time it sends a file, every locale): what a visitor who opens the
  *       widget downloads, at most.
- *   (c) natter/define: the package entry bundled as an app would (one ESM file with lit,
- *       nanostores, valibot …).
+ *   (c) natter/define: the package as published (its browser modules built as `npm run build`
+ *       does, `vite build --mode lib`, into a temporary directory) bundled as an app would: one
+ *       ESM file with lit, nanostores, valibot … (esbuild, minified).
  *
  *   npm run bench:size               # table with the peers
  *   npm run bench:size -- --breakdown [--top 15]   # and what makes up each gated row
@@ -25,7 +26,7 @@
  * (c) to the file of ours or the package it came from (`bench/lib/breakdown.ts`): the largest of
  * each row, then all of them summed by area (client, protocol, element code, styles, strings …).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,7 +52,7 @@ const KiB = 1024;
 const LIMITS = {
   firstPaint: { bytes: 40 * KiB, kind: 'budget (the 40 KB target)' },
   everything: { bytes: 73 * KiB, kind: 'ratchet' },
-  define: { bytes: 80.2 * KiB, kind: 'ratchet' },
+  define: { bytes: 75.7 * KiB, kind: 'ratchet' },
 } as const;
 const TARGET_BYTES = 40 * KiB;
 
@@ -90,6 +91,19 @@ async function buildCdn(): Promise<{ dir: string; manifest: Record<string, Manif
   await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), mode: 'cdn', logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
   const manifest = JSON.parse(readFileSync(join(dir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
   return { dir, manifest, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Builds the package's browser modules as `npm run build:server` does (`vite build --mode lib`),
+ * into a directory inside the repository so that their imports of lit and the rest resolve from
+ * its node_modules, as they do from an app's.
+ */
+async function buildLib(): Promise<{ dir: string; cleanup(): void }> {
+  const { build } = await import('vite');
+  mkdirSync(join(ROOT, '.bench-build'), { recursive: true });
+  const dir = mkdtempSync(join(ROOT, '.bench-build/size-lib-'));
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), mode: 'lib', logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The files fetched before the launcher shows: natter.js, the core entry, and its static imports. */
@@ -135,15 +149,20 @@ try {
   cdn.cleanup();
 }
 
-const define = join(ROOT, 'src/elements/define.ts');
-rows.push({
-  name: '(c) natter/define',
-  what: 'one ESM file with lit, nanostores, valibot … (every element, all of it)',
-  limit: LIMITS.define,
-  ...sizeOf(await bundle(define)),
-  shares: values.breakdown ? await defineShares() : undefined,
-});
-rows.push({ name: 'natter/define (own code)', what: 'the same, dependencies external (an app already shipping lit); not gated', ...sizeOf(await bundle(define, { packages: 'external' })) });
+const lib = await buildLib();
+const define = join(lib.dir, 'elements/define.js');
+try {
+  rows.push({
+    name: '(c) natter/define',
+    what: 'the published package (`vite build --mode lib`) bundled as an app would: one ESM file with lit, nanostores, valibot … (every element, all of it)',
+    limit: LIMITS.define,
+    ...sizeOf(await bundle(define)),
+    shares: values.breakdown ? await defineShares() : undefined,
+  });
+  rows.push({ name: 'natter/define (own code)', what: 'the same, dependencies external (an app already shipping lit); not gated', ...sizeOf(await bundle(define, { packages: 'external' })) });
+} finally {
+  lib.cleanup();
+}
 if (!values.check) {
   rows.push({ name: 'deep-chat', what: `deep-chat@${version('deep-chat')} main entry`, ...sizeOf(await bundle('deep-chat')) });
   rows.push({ name: 'vue-advanced-chat', what: `vue-advanced-chat@${version('vue-advanced-chat')} (Vue runtime inside)`, ...sizeOf(await bundle('vue-advanced-chat')) });
@@ -166,7 +185,7 @@ const kb = (n: number) => fmt(n / KiB);
 const firstPaint = rows[0]!.gzip;
 const everything = rows[1]!.gzip;
 const peer = (r: Row) => !r.name.startsWith('(') && !r.name.startsWith(' ') && !r.name.startsWith('natter');
-console.log('\nSize: minified, then gzip -9 per file; KiB. Natter: vite build --mode cdn (a, b), esbuild --bundle --minify (c); peers: esbuild --bundle --minify (es2022)\n');
+console.log('\nSize: minified, then gzip -9 per file; KiB. Natter: vite build --mode cdn (a, b), vite build --mode lib then esbuild --bundle --minify (c); peers: esbuild --bundle --minify (es2022)\n');
 console.log(
   table(
     ['bundle', 'what', 'minified KiB', 'gzip KiB', '× natter (b) everything', '× natter (a) first paint'],
