@@ -53,12 +53,14 @@ export interface ChatServer {
 export async function createChatServer(input: ChatServerOptions): Promise<ChatServer> {
   const o = resolveOptions(input);
   let http: FastifyInstance | undefined;
-  // The core logs through fastify's logger, which exists only once the app is built.
-  const logger: Logger = {
-    info: (obj, msg) => http?.log.info(obj as object, msg),
-    warn: (obj, msg) => http?.log.warn(obj as object, msg),
-    error: (obj, msg) => http?.log.error(obj as object, msg),
+  // The core logs through fastify's logger, which exists only once the app is built. What the
+  // adapters say while they open (a store upgrading its file, a bus retrying) waits for it.
+  const early: Array<[level: 'info' | 'warn' | 'error', obj: unknown, msg?: string]> = [];
+  const log = (level: 'info' | 'warn' | 'error') => (obj: unknown, msg?: string) => {
+    if (http) http.log[level](obj as object, msg);
+    else early.push([level, obj, msg]);
   };
+  const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') };
   const { databaseUrl, redisUrl, redisPrefix: prefix } = o;
   const store = await make(o.store, () =>
     databaseUrl ? createPostgresStore({ connectionString: databaseUrl, logger }) : createSqliteStore(join(o.dataDir!, 'natter.db'), { logger }),
@@ -121,6 +123,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     trustProxy,
     uploads: { core, storage: fileStorage, index: fileIndex, access: files },
   });
+  for (const [level, obj, msg] of early.splice(0)) http.log[level](obj as object, msg);
   metricsRoutes(http, { registry: metrics.registry, adminKey: o.adminKey, metricsKey: o.metricsKey });
   await core.start();
   let gateway: Gateway | undefined;
