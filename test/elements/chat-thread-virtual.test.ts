@@ -4,6 +4,7 @@
  * newest, keeps its place when older pages load, and jumps to unread messages and mentions.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import type { PropertyValues } from 'lit';
 import '../../src/elements/define.js';
 import { createChatClient, createMemoryStorage } from '../../src/client/index.js';
 import type { ChatClient } from '../../src/client/types.js';
@@ -37,6 +38,28 @@ function onScreen(el: ChatThread, text: string): boolean {
 }
 
 const atBottom = (el: ChatThread) => log(el).scrollHeight - log(el).scrollTop - log(el).clientHeight < 2;
+
+/**
+ * A `<chat-thread>` that counts its updates, and those that asked for another before they ended
+ * (a request from `updated()` or a controller's `hostUpdated()`: each costs a second render cycle,
+ * and is what Lit's dev-mode "change-in-update" warning reports, only once per page).
+ */
+function countingThread(client: ChatClient, conversation: string, options: { hidden?: boolean } = {}) {
+  const el = document.createElement('chat-thread');
+  const counts = { updates: 0, chained: 0 };
+  const host = el as unknown as { updated(changed: PropertyValues): void };
+  const updated = host.updated;
+  host.updated = function (this: ChatThread, changed: PropertyValues) {
+    updated.call(this, changed);
+    counts.updates++;
+    if (this.isUpdatePending) counts.chained++;
+  };
+  el.setAttribute('style', 'height: 400px; width: 360px');
+  el.hidden = options.hidden ?? false;
+  el.client = client;
+  el.conversation = conversation;
+  return { el, counts, ready: fixture(html`<div>${el}</div>`) };
+}
 
 /** Pages the whole history in through the element's public `loadOlder()`. */
 async function loadAll(el: ChatThread, client: ChatClient, conversation: `p2p:${string}`): Promise<void> {
@@ -135,6 +158,74 @@ describe('chat-thread on a long history', function () {
     await waitUntil(() => onScreen(el, 'are you there?'), 'the new message should be on screen');
     await waitUntil(() => !part(el, 'jump-button'), 'the pill should go');
     expect(atBottom(el)).to.equal(true);
+  });
+
+  it('renders each change in one update: measuring the rows after layout asks for no second one', async () => {
+    await seed(bobId, aliceId, 300);
+    alice = await freshDevice(aliceId);
+    const { el, counts, ready } = countingThread(alice, `p2p:${bobId}`);
+    await ready;
+    await waitUntil(() => onScreen(el, '#299'), 'the newest message should be on screen');
+    expect(counts.chained, 'opening').to.equal(0);
+
+    const bob = await connect(bobId, 'Bob');
+    await bob.send(`p2p:${aliceId}`, 'one more');
+    await waitUntil(() => onScreen(el, 'one more'), 'the new message should be on screen');
+    await el.loadOlder();
+    await el.updateComplete;
+    expect(atBottom(el), 'an older page at the bottom stays there').to.equal(true);
+    expect(counts.chained, 'a new message, an older page').to.equal(0);
+
+    const scrolled = new Promise((r) => log(el).addEventListener('scroll', r, { once: true }));
+    log(el).scrollTop -= 300;
+    await scrolled;
+    await el.updateComplete;
+    const text = parts(el, 'bubble').find((b) => b.getBoundingClientRect().top >= log(el).getBoundingClientRect().top)!.textContent!.trim();
+    await el.loadOlder();
+    await el.updateComplete;
+    expect(onScreen(el, text), 'the message in view stays in view').to.equal(true);
+    expect(counts.chained, 'scrolled up, an older page').to.equal(0);
+    expect(counts.updates, 'updates counted').to.be.above(4);
+  });
+
+  it('opens a thread whose messages are held in one render', async () => {
+    // Read on another device: nothing left to mark read, so no data changes once it is open.
+    await seed(bobId, aliceId, 300);
+    const reader = await connect(aliceId);
+    await waitUntil(() => reader.$conversations.get().some((c) => c.id === `p2p:${bobId}` && c.lastSeq >= 300), 'alice should see the history');
+    reader.markRead(`p2p:${bobId}`);
+    await closeClients();
+    alice = await freshDevice(aliceId);
+    await waitUntil(() => alice.$conversations.get().find((c) => c.id === `p2p:${bobId}`)?.unread === 0, 'the thread should be read');
+    await alice.loadOlder(`p2p:${bobId}`, 100);
+    expect(alice.messages(`p2p:${bobId}`).get(), 'a page is held').to.have.length(100);
+    const { el, counts, ready } = countingThread(alice, `p2p:${bobId}`);
+    // What follows the first render: the scroll to the bottom, the rows' and the log's first
+    // sizes (ResizeObserver) and the thread's visibility (IntersectionObserver, the thread's first).
+    const scrolled = new Promise((r) => el.shadowRoot!.addEventListener('scroll', r, { once: true, capture: true }));
+    const seen = new Promise<void>((r) => {
+      const io = new IntersectionObserver(() => (io.disconnect(), r()));
+      io.observe(el);
+    });
+    await ready;
+    await Promise.all([scrolled, seen]);
+    await el.updateComplete;
+    expect(onScreen(el, '#299') && atBottom(el), 'the newest message is on screen, at the bottom').to.equal(true);
+    expect(counts.updates).to.equal(1);
+  });
+
+  it('renders a hidden thread once per change, and shows the newest message when shown', async () => {
+    await seed(bobId, aliceId, 300);
+    alice = await freshDevice(aliceId);
+    const { el, counts, ready } = countingThread(alice, `p2p:${bobId}`, { hidden: true });
+    await ready;
+    await waitUntil(() => parts(el, 'bubble').some((b) => b.textContent!.trim() === '#299'), 'the newest message should render');
+    await el.updateComplete;
+    expect(counts.chained).to.equal(0);
+    expect(parts(el, 'message').length).to.be.below(30);
+
+    el.hidden = false;
+    await waitUntil(() => onScreen(el, '#299') && atBottom(el), 'the newest message should be on screen, at the bottom');
   });
 
   it('announces an arriving message in a polite live region while the rows stay silent', async () => {

@@ -35,7 +35,8 @@ export class ReadMarker implements ReactiveController {
       const visible = entries.some((e) => e.isIntersecting);
       if (visible === this.visible) return;
       this.visible = visible;
-      this.#host.requestUpdate();
+      // Nothing shown depends on it: check now rather than render the host to get here.
+      this.check();
     });
     this.#observer.observe(this.#host);
   }

@@ -128,6 +128,13 @@ export class VirtualList {
     const els = this.#options.elements();
     if (!els) return;
     const { scroller, rows, before, after } = els;
+    // Hidden (display: none, a closed panel) or detached: rows measure 0, which would spoil the
+    // cached heights and grow the window for nothing. The scroller stays observed, so showing it
+    // settles the list.
+    if (scroller.clientHeight === 0) {
+      this.#observe([], scroller);
+      return;
+    }
     const rowEls = [...rows.querySelectorAll<HTMLElement>(ROW_SELECTOR)];
     let changed = false;
     for (const el of rowEls) {
@@ -156,16 +163,36 @@ export class VirtualList {
     this.#rowsTop = rows.getBoundingClientRect().top - view.top + scroller.scrollTop;
     if (!this.pinned) this.#anchor = this.#readAnchor() ?? this.#anchor;
 
-    const [start, end] = this.#rangeFor(this.pinned ? this.#desiredTop() : this.#viewTop());
-    if ((start !== this.start || end !== this.end) && this.#chained++ < 8) this.#options.requestUpdate();
+    // The window was picked from estimated heights; now they are measured. Another render right
+    // away (from the host's `updated`) costs a second update cycle, so it is asked for only when
+    // the rows are needed before the next paint, which only layout can tell (see `#covers`). At
+    // most 8 in a row without a scroll or a data change in between: measuring cannot loop.
+    if (!this.#covers(this.pinned ? this.#desiredTop() : this.#viewTop()) && this.#chained++ < 8) this.#options.requestUpdate();
   }
 
   /** On scroll: notes the anchor and re-renders when the window must move. */
   onScroll(): void {
     this.#chained = 0;
     if (!this.pinned) this.#anchor = this.#readAnchor() ?? this.#anchor;
-    const [start, end] = this.#rangeFor(this.#viewTop());
-    if (start !== this.start || end !== this.end) this.#options.requestUpdate();
+    if (!this.#covers(this.#viewTop())) this.#options.requestUpdate();
+  }
+
+  /**
+   * Whether the rendered rows need no render for the view at `top`: they are the rows a render
+   * would pick, or they reach at least half the overscan beyond the view on each side (or the end
+   * of the list there). Surplus rows stay until the next render (`maxRows` bounds them), and that
+   * render restores the whole overscan, so scrolling renders every half overscan or so rather
+   * than at every row boundary it crosses.
+   */
+  #covers(top: number): boolean {
+    const [start, end] = this.#rangeFor(top);
+    if (start === this.start && end === this.end) return true;
+    const margin = this.#overscan / 2;
+    const offsets = this.#offsets;
+    return (
+      (this.start === 0 || offsets[this.start] <= top - margin) &&
+      (this.end === this.#keys.length || offsets[this.end] >= top + this.#viewHeight() + margin)
+    );
   }
 
   #forget(key: string): void {
@@ -194,7 +221,9 @@ export class VirtualList {
   }
 
   #viewHeight(): number {
-    return this.#options.elements()?.scroller.clientHeight || 720;
+    // Before the first render (or while hidden) there is no viewport to read: plan for the
+    // window's height, which a log rarely exceeds and which costs no layout to read.
+    return this.#options.elements()?.scroller.clientHeight || globalThis.innerHeight || 720;
   }
 
   /** Top of the viewport in row coordinates once this render is placed. */
