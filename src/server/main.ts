@@ -103,7 +103,20 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * A startup error for the operator: its message, then each cause its message does not already
+ * tell (a refused commit's SQLite error under the UNAVAILABLE a client would see), one a line.
+ */
+function describe(err: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; e = e instanceof Error ? e.cause : undefined, depth++) {
+    const text = e instanceof Error ? e.message : String(e);
+    if (!lines.some((line) => line.includes(text))) lines.push(text);
+  }
+  return lines.join('\n  caused by: ');
+}
+
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(describe(err));
   process.exit(1);
 });
