@@ -37,12 +37,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = OFF');
-  db.exec(SCHEMA);
+  // Before the schema, so an old messages table is rebuilt once, not indexed first and then rebuilt.
   const started = performance.now();
   const moved = upgradeMessagesTable(db);
   if (moved !== undefined) {
     options.logger?.info({ rows: moved, ms: Math.round(performance.now() - started) }, 'sqlite: messages table rebuilt as a rowid table (one-off upgrade)');
   }
+  db.exec(SCHEMA);
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this connection is the backstop.
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
