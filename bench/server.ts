@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/bundle.js';
 import { connectInspector } from './lib/inspector.js';
-import { freePort, spawnTs, stop, waitForLine } from './lib/spawn.js';
+import { freePort, startPeer } from './lib/spawn.js';
 import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
@@ -115,10 +115,9 @@ async function natterTarget(root?: string): Promise<Target> {
 
 /** The floor: a bare `ws` server with per-turn SQLite commits (bench/peers/bare-ws-server.ts). */
 async function bareTarget(): Promise<Target> {
-  const child = spawnTs(join(ROOT, 'bench/peers/bare-ws-server.ts'), {});
-  const port = Number((await waitForLine(child, /ready (\d+)/))[1]);
+  const peer = await startPeer(join(ROOT, 'bench/peers/bare-ws-server.ts'));
   const clients = users.map((_, i) => spec(i));
-  return { name: 'bare ws + sqlite', kind: 'bare', url: `ws://127.0.0.1:${port}/`, pid: child.pid!, clients, stop: () => stop(child) };
+  return { name: 'bare ws + sqlite', kind: 'bare', url: `ws://127.0.0.1:${peer.port}/`, pid: peer.pid, clients, stop: peer.stop };
 }
 
 async function socketIoTarget(persist: boolean): Promise<Target> {

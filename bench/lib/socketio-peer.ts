@@ -1,9 +1,8 @@
 /** Starts the Socket.IO peer server (bench/peers/socketio-server.ts) and connects clients to it. */
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { ROOT } from './bundle.js';
-import { spawnTs, stop, waitForLine } from './spawn.js';
+import { startPeer } from './spawn.js';
 
 export interface PeerMessage {
   room: string;
@@ -21,12 +20,11 @@ export interface SocketIoServer {
 }
 
 export async function startSocketIoServer(options: { persist: boolean; sync?: 'FULL' | 'NORMAL' }): Promise<SocketIoServer> {
-  const child: ChildProcess = spawnTs(join(ROOT, 'bench/peers/socketio-server.ts'), {
+  const peer = await startPeer(join(ROOT, 'bench/peers/socketio-server.ts'), {
     PERSIST: options.persist ? '1' : '0',
     SYNC: options.sync ?? 'FULL',
   });
-  const port = Number((await waitForLine(child, /ready (\d+)/))[1]);
-  return { port, pid: child.pid!, url: `http://127.0.0.1:${port}`, stop: () => stop(child) };
+  return { ...peer, url: `http://127.0.0.1:${peer.port}` };
 }
 
 /** Connects one Socket.IO client (websocket transport only, as the tutorial's clients end up). */

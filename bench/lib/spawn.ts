@@ -26,6 +26,20 @@ export function spawnNode(entry: string, env: Record<string, string>, nodeArgs: 
   });
 }
 
+/** A peer server started by `startPeer`. */
+export interface PeerProcess {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a peer server (a TypeScript file under bench/peers that prints `ready <port>`). */
+export async function startPeer(entry: string, env: Record<string, string> = {}): Promise<PeerProcess> {
+  const child = spawnTs(entry, env);
+  const port = Number((await waitForLine(child, /ready (\d+)/))[1]);
+  return { port, pid: child.pid!, stop: () => stop(child) };
+}
+
 /** Resolves with the first stdout line matching `pattern`. */
 export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
