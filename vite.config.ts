@@ -183,6 +183,14 @@ function noPreloadHelper(): Plugin {
   };
 }
 
+/**
+ * Our sources as the shipped builds (the script tag, the package) carry them: decorators lowered,
+ * the CSS of `css` literals and the indentation of templates shrunk.
+ */
+function shippedSources(): Plugin[] {
+  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin()];
+}
+
 /** Stands for the core chunk's file name in `src/embed.ts` until the build knows it. */
 const CORE_FILE = '__NATTER_CORE_FILE__';
 
@@ -231,7 +239,7 @@ function classicLoader(): Plugin {
  * what each imports (the size benchmark reads it).
  */
 const cdn: UserConfig = {
-  plugins: [lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), classicLoader(), noPreloadHelper()],
+  plugins: [...shippedSources(), classicLoader(), noPreloadHelper()],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
@@ -267,7 +275,7 @@ const cdn: UserConfig = {
  * literals and the indentation in templates shrunk.
  */
 const lib: UserConfig = {
-  plugins: [lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin()],
+  plugins: shippedSources(),
   publicDir: false,
   build: {
     outDir: 'dist',
@@ -285,9 +293,8 @@ const lib: UserConfig = {
       output: {
         preserveModules: true,
         preserveModulesRoot: here('./src'),
+        // Virtual modules (the accessor decorators' helpers) land in `_virtual/`.
         entryFileNames: '[name].js',
-        // The decorator helpers (a virtual module) get a file of their own beside the elements.
-        chunkFileNames: 'elements/[name].js',
       },
     },
   },
