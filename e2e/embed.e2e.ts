@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { until } from './lib/browser.js';
-import type { RunningServer } from './lib/server.js';
+import { adminRequest, type RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -77,16 +77,7 @@ async function startCdn() {
   };
 }
 
-async function admin<T>(method: string, path: string, body?: object): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${server.adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
+const admin = <T>(method: string, path: string, body?: object) => adminRequest<T>(server, method, path, body);
 
 async function newPage(width = 1000): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 760 } });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { until } from './lib/browser.js';
-import type { RunningServer } from './lib/server.js';
+import { adminRequest, type RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -79,12 +79,8 @@ async function startApp(script: string): Promise<{ url: string; close(): Promise
 
 test('an app bundling the published natter/define and natter gets working elements: a thread that shows history and a composer that sends', async () => {
   const token = ((await (await fetch(`${server.url}/v1/dev/token?user=hana`)).json()) as { token: string }).token;
-  await fetch(`${server.url}/v1/groups/demo/members/hana`, { method: 'PUT', headers: { authorization: `Bearer ${server.adminKey}` } });
-  await fetch(`${server.url}/v1/messages`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ from: 'alice', groupId: 'demo', elem: { type: 'text', text: 'Hello from the package test' } }),
-  });
+  await adminRequest(server, 'PUT', '/v1/groups/demo/members/hana');
+  await adminRequest(server, 'POST', '/v1/messages', { from: 'alice', groupId: 'demo', elem: { type: 'text', text: 'Hello from the package test' } });
   const page = await (await browser.newContext({ viewport: { width: 800, height: 700 } })).newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -98,8 +94,7 @@ test('an app bundling the published natter/define and natter gets working elemen
   await input.fill('Sent from an app bundle');
   await input.press('Enter');
   await until(async () => {
-    const res = await fetch(`${server.url}/v1/users/alice/conversations/group:demo/messages?limit=20`, { headers: { authorization: `Bearer ${server.adminKey}` } });
-    const history = (await res.json()) as { messages: Array<{ sender: string; elem: { text?: string } }> };
+    const history = await adminRequest<{ messages: Array<{ sender: string; elem: { text?: string } }> }>(server, 'GET', '/v1/users/alice/conversations/group:demo/messages?limit=20');
     return history.messages.some((m) => m.sender === 'hana' && m.elem.text === 'Sent from an app bundle');
   }, 'the message to be stored');
   assert.deepEqual(errors, []);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, until } from './lib/browser.js';
 import { bubbles, openDemo, send } from './lib/demo.js';
-import { startBuiltServer, type RunningServer } from './lib/server.js';
+import { adminRequest, startBuiltServer, type RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
 let server: RunningServer;
@@ -25,15 +25,7 @@ useBuiltProduct((s, b) => {
 
 const openAs = (srv: RunningServer, user: string, conversation: string, context?: BrowserContext) => openDemo(browser, srv.url, user, conversation, context);
 
-async function admin<T>(srv: RunningServer, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${srv.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${srv.adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const admin = adminRequest;
 
 type Stored = { id: string; seq: number; sender: string; elem: { type: string; text?: string; messages?: unknown[] }; forwardedFrom?: { sender: string } };
 const history = (srv: RunningServer, user: string, conversation: string) =>

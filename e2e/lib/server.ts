@@ -17,6 +17,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Calls the server's REST API with its admin key: the answer's JSON; throws with the status and body when refused. */
+export async function adminRequest<T>(server: RunningServer, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
 export async function startBuiltServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const main = join(ROOT, 'dist/server/main.js');
   if (!existsSync(main) || !existsSync(join(ROOT, 'dist/demo/index.html'))) {
