@@ -84,13 +84,19 @@ interface ManifestChunk {
   dynamicImports?: string[];
 }
 
+/** Runs `vite build --mode <mode>` with the project's config into a fresh directory under `parent`. */
+async function viteBuild(mode: string, parent: string): Promise<{ dir: string; cleanup(): void }> {
+  const { build } = await import('vite');
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, `natter-size-${mode}-`));
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), mode, logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** Builds the script-tag files as `npm run build:web` does, into a temporary directory. */
 async function buildCdn(): Promise<{ dir: string; manifest: Record<string, ManifestChunk>; cleanup(): void }> {
-  const { build } = await import('vite');
-  const dir = mkdtempSync(join(tmpdir(), 'natter-size-'));
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), mode: 'cdn', logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
-  const manifest = JSON.parse(readFileSync(join(dir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
-  return { dir, manifest, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const built = await viteBuild('cdn', tmpdir());
+  return { ...built, manifest: JSON.parse(readFileSync(join(built.dir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk> };
 }
 
 /**
@@ -98,13 +104,7 @@ async function buildCdn(): Promise<{ dir: string; manifest: Record<string, Manif
  * into a directory inside the repository so that their imports of lit and the rest resolve from
  * its node_modules, as they do from an app's.
  */
-async function buildLib(): Promise<{ dir: string; cleanup(): void }> {
-  const { build } = await import('vite');
-  mkdirSync(join(ROOT, '.bench-build'), { recursive: true });
-  const dir = mkdtempSync(join(ROOT, '.bench-build/size-lib-'));
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), mode: 'lib', logLevel: 'error', build: { outDir: dir, emptyOutDir: true } });
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+const buildLib = () => viteBuild('lib', join(ROOT, '.bench-build'));
 
 /** The files fetched before the launcher shows: natter.js, the core entry, and its static imports. */
 function firstPaintFiles(manifest: Record<string, ManifestChunk>): string[] {
