@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ChatError } from './error-codes.js';
+import { jsonBoundsError } from './json-bounds.js';
 import { LIMITS } from './limits.js';
 import { ClientFrameSchema, ServerFrameSchema, type ClientFrame, type ServerFrame } from './frames.js';
 
@@ -26,7 +27,19 @@ function byType(schema: v.VariantSchema<'type', v.VariantOptions<'type'>, undefi
 const CLIENT_SCHEMAS = byType(ClientFrameSchema as never);
 const SERVER_SCHEMAS = byType(ServerFrameSchema as never);
 
+/**
+ * Parses and validates one frame. Never throws: whatever goes wrong (input no bound foresaw, a
+ * bug in a schema) is a BAD_FRAME for that frame, so a decoder's caller never has to guard it.
+ */
 function decode<T>(schemas: Schemas, raw: string): Result<T> {
+  try {
+    return decodeUnguarded<T>(schemas, raw);
+  } catch {
+    return { ok: false, error: new ChatError('BAD_FRAME', 'The frame could not be read.') };
+  }
+}
+
+function decodeUnguarded<T>(schemas: Schemas, raw: string): Result<T> {
   // Size is checked on the string before JSON.parse so a huge frame costs nothing to refuse.
   if (raw.length > LIMITS.frameBytes) return { ok: false, error: new ChatError('FRAME_TOO_LARGE') };
   let json: unknown;
@@ -40,6 +53,9 @@ function decode<T>(schemas: Schemas, raw: string): Result<T> {
   if (!schema) {
     return { ok: false, error: new ChatError('BAD_FRAME', typeof type === 'string' ? `Unknown frame type ${JSON.stringify(type.slice(0, 64))}.` : 'A frame is an object with a string type.') };
   }
+  // Depth and width are bounded before the validator walks the frame (it recurses with the data).
+  const tooBig = jsonBoundsError(json);
+  if (tooBig !== undefined) return { ok: false, error: new ChatError('BAD_FRAME', tooBig) };
   const result = v.safeParse(schema, json);
   if (result.success) return { ok: true, frame: result.output as T };
   const name = errorNameFor(result.issues);

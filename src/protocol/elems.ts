@@ -2,7 +2,6 @@ import * as v from 'valibot';
 import { LIMITS } from './limits.js';
 import { maxBytes, UrlSchema } from './fields.js';
 import type { Message } from './message.js';
-import { MessageSchema } from './message.js';
 
 const Dimension = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000));
 const Seconds = v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 3600));
@@ -93,7 +92,7 @@ export const SystemElemSchema = v.object({
   /** Human text, already worded by whoever sent it. */
   text: v.pipe(Short, v.minLength(1)),
   operator: v.optional(v.string()),
-  targets: v.optional(v.array(v.string())),
+  targets: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(LIMITS.frameArrayItems))),
   /** Display names of `targets` when it was sent, in the same order (for wording it in any language). */
   targetNames: v.optional(v.pipe(v.array(Short), v.maxLength(100))),
   /** The group's name when it was sent (created, renamed). */
@@ -108,19 +107,34 @@ export const CallElemSchema = v.object({
   duration: v.optional(Seconds),
 });
 
-// The merger elem embeds whole messages; the message schema embeds elems. `lazy` on both
-// sides of the import cycle keeps either module from touching the other while it loads.
+/**
+ * The merger elem embeds whole messages, and a message embeds an elem. Its schema is built for
+ * one level of nesting from the message schema of the level below (message.ts builds the
+ * levels, LIMITS.mergerDepth of them), so the schemas are finite: no data can make validation
+ * recurse deeper than they go.
+ */
+export function mergerElemSchemaOf(message: v.GenericSchema<Message>) {
+  return v.object({
+    type: v.literal('merger'),
+    title: v.pipe(Short, v.minLength(1)),
+    abstractList: v.pipe(v.array(Short), v.maxLength(10)),
+    messages: v.pipe(v.array(message), v.minLength(1), v.maxLength(LIMITS.mergerMessages)),
+  });
+}
 
-export const MergerElemSchema = v.object({
-  type: v.literal('merger'),
-  title: v.pipe(Short, v.minLength(1)),
-  abstractList: v.pipe(v.array(Short), v.maxLength(10)),
-  messages: v.pipe(
-    v.array(v.lazy(() => MessageSchema)),
-    v.minLength(1),
-    v.maxLength(LIMITS.mergerMessages),
-  ),
-});
+/** Every elem schema but the merger's, which message.ts adds per nesting level. */
+export const LEAF_ELEM_SCHEMAS = [
+  TextElemSchema,
+  FaceElemSchema,
+  LocationElemSchema,
+  ImageElemSchema,
+  SoundElemSchema,
+  VideoElemSchema,
+  FileElemSchema,
+  CustomElemSchema,
+  SystemElemSchema,
+  CallElemSchema,
+] as const;
 
 export type TextElem = v.InferOutput<typeof TextElemSchema>;
 export type FaceElem = v.InferOutput<typeof FaceElemSchema>;
@@ -156,27 +170,33 @@ export type Elem =
 
 export type ElemType = Elem['type'];
 
-export const ElemSchema: v.GenericSchema<Elem> = v.variant('type', [
-  TextElemSchema,
-  FaceElemSchema,
-  LocationElemSchema,
-  ImageElemSchema,
-  SoundElemSchema,
-  VideoElemSchema,
-  FileElemSchema,
-  CustomElemSchema,
-  SystemElemSchema,
-  CallElemSchema,
-  MergerElemSchema,
-]) as v.GenericSchema<Elem>;
-
-/** Elems a client may send itself; system notifications come only from admins over REST. */
+/**
+ * Elems a client may send itself. System notifications come only from admins over REST; merged
+ * forwards only from the server, which builds them from a `forward` source (a merger a client
+ * wrote could quote anyone saying anything: MERGER_FORGED).
+ */
 export const USER_ELEM_TYPES: ReadonlySet<ElemType> = new Set([
-  'text', 'face', 'location', 'image', 'sound', 'video', 'file', 'custom', 'call', 'merger',
+  'text', 'face', 'location', 'image', 'sound', 'video', 'file', 'custom', 'call',
 ]);
 
 /** Elems that can never be forwarded (SPEC §4). */
 export const UNFORWARDABLE_ELEM_TYPES: ReadonlySet<ElemType> = new Set(['system', 'call']);
+
+/**
+ * Levels of merged forwards in an elem: 0 for anything but a merger, 1 for a merger of plain
+ * messages, 2 when one of them is a merger, and so on. Iterative, for elems of any depth.
+ */
+export function mergerDepthOf(elem: Elem): number {
+  let deepest = 0;
+  const stack: [Elem, number][] = [[elem, 1]];
+  while (stack.length > 0) {
+    const [e, level] = stack.pop()!;
+    if (e.type !== 'merger') continue;
+    deepest = Math.max(deepest, level);
+    for (const m of e.messages) stack.push([m.elem, level + 1]);
+  }
+  return deepest;
+}
 
 /** One line of plain text describing an elem, for previews, merger abstracts and notifications. */
 export function describeElem(elem: Elem): string {

@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   MESSAGE_UNKNOWN: { code: 4003, status: 404 },
   CLIENT_MSG_ID_REUSED: { code: 4004, status: 409 },
   FILE_NOT_FOUND: { code: 4005, status: 404 },
+  MERGER_FORGED: { code: 4006, status: 403 },
+  MERGER_TOO_DEEP: { code: 4007, status: 422 },
 
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },

@@ -36,6 +36,8 @@ export const ERROR_MESSAGES = {
   MESSAGE_UNKNOWN: 'There is no such message, or you cannot see it.',
   CLIENT_MSG_ID_REUSED: 'This clientMsgId was already used for another conversation.',
   FILE_NOT_FOUND: 'There is no such file.',
+  MERGER_FORGED: 'Chat history is forwarded by naming its messages (`forward`), not sent as a merger elem.',
+  MERGER_TOO_DEEP: 'This chat history already holds forwarded chat history nested as deep as allowed; it cannot be merged into another.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',

@@ -1,9 +1,8 @@
 import * as v from 'valibot';
-import { ElemSchema } from './elems.js';
 import { maxBytes } from './fields.js';
 import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
-import { ConversationSummarySchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
+import { ConversationSummarySchema, ElemSchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
 import { ERROR_CODES, type ErrorName } from './error-codes.js';
 
 /*
@@ -121,14 +120,14 @@ export const SessionReadySchema = v.object({
   user: v.object({ id: UserIdSchema, ...ProfileSchema.entries }),
   serverTime: v.number(),
   /** Users this user has blocked. */
-  blocked: v.optional(v.array(UserIdSchema)),
+  blocked: v.optional(v.pipe(v.array(UserIdSchema), v.maxLength(LIMITS.frameArrayItems))),
   /** Capability to fetch files (`GET /v1/files/…?ticket=`); refresh with `GET /v1/files/ticket` before `expiresAt`. */
   fileTicket: v.optional(v.object({ ticket: v.pipe(v.string(), v.maxLength(2048)), expiresAt: v.number() })),
 });
 
 export const SyncConversationsSchema = v.object({
   type: v.literal('sync.conversations'),
-  items: v.array(ConversationSummarySchema),
+  items: v.pipe(v.array(ConversationSummarySchema), v.maxLength(LIMITS.frameArrayItems)),
 });
 
 /** A replay or history batch that covers the seq range [fromSeq, toSeq] completely: seqs in the range that are not in `messages` are not visible to this user (targeted at someone else, deleted). */
@@ -136,7 +135,7 @@ const RangeFields = {
   conversationId: ConversationIdSchema,
   fromSeq: Seq,
   toSeq: Seq,
-  messages: v.array(MessageSchema),
+  messages: v.pipe(v.array(MessageSchema), v.maxLength(Math.max(LIMITS.replayBatch, LIMITS.historyPage))),
 };
 
 export const SyncMessagesSchema = v.object({ type: v.literal('sync.messages'), ...RangeFields });
@@ -218,7 +217,7 @@ export const MembersSchema = v.object({
   type: v.literal('members'),
   reqId: ReqId,
   conversationId: ConversationIdSchema,
-  members: v.array(MemberSchema),
+  members: v.pipe(v.array(MemberSchema), v.maxLength(LIMITS.frameArrayItems)),
 });
 
 export const BroadcastSchema = v.object({
@@ -235,7 +234,7 @@ export const BroadcastRemovedSchema = v.object({ type: v.literal('broadcast.remo
 
 export const BlocklistStateSchema = v.object({
   type: v.literal('blocklist.updated'),
-  blocked: v.array(UserIdSchema),
+  blocked: v.pipe(v.array(UserIdSchema), v.maxLength(LIMITS.frameArrayItems)),
 });
 
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });

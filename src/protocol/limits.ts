@@ -26,6 +26,20 @@ export const LIMITS = {
   replayBatch: 500,
   /** Messages a merged forward may carry. */
   mergerMessages: 100,
+  /**
+   * Levels of merged forwards inside each other: a merger of mergers of mergers is the deepest;
+   * forwarding one more level is refused (MERGER_TOO_DEEP).
+   */
+  mergerDepth: 3,
+  /**
+   * Nesting of a frame's JSON (objects and arrays) either side accepts; checked before the frame
+   * is validated, so no structure can be deep enough to exhaust the validator's stack.
+   */
+  frameDepth: 32,
+  /** Entries of any one array in a frame (checked before validation; schemas bound each array further). */
+  frameArrayItems: 10_000,
+  /** Keys of any one object in a frame (checked before validation; `cursors` has one per conversation). */
+  frameObjectKeys: 10_000,
   /** Entries of `groupAtUserList`. */
   groupAtUsers: 100,
   /** Characters of a broadcast's content. */

@@ -1,9 +1,8 @@
 import * as v from 'valibot';
-import { ElemSchema } from './elems.js';
+import { LEAF_ELEM_SCHEMAS, mergerElemSchemaOf, type Elem } from './elems.js';
 import { maxBytes, UrlSchema } from './fields.js';
 import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema, AT_ALL, type ConversationId } from './ids.js';
 import { LIMITS } from './limits.js';
-import type { Elem } from './elems.js';
 
 export const PrioritySchema = v.picklist(['high', 'normal', 'low']);
 export type Priority = v.InferOutput<typeof PrioritySchema>;
@@ -73,18 +72,44 @@ export interface Message extends SendOptions {
   forwardedFrom?: ForwardedFrom;
 }
 
-export const MessageSchema: v.GenericSchema<Message> = v.object({
-  ...SendOptionsSchema.entries,
-  id: v.pipe(v.string(), v.maxLength(128)),
-  conversationId: ConversationIdSchema,
-  seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  clientMsgId: ClientMsgIdSchema,
-  sender: UserIdSchema,
-  senderProfile: ProfileSchema,
-  time: v.number(),
-  elem: v.lazy(() => ElemSchema),
-  forwardedFrom: v.optional(ForwardedFromSchema),
-}) as v.GenericSchema<Message>;
+/** The message schema whose elem is validated by `elem`. */
+function messageSchemaOf(elem: v.GenericSchema<Elem>): v.GenericSchema<Message> {
+  return v.object({
+    ...SendOptionsSchema.entries,
+    id: v.pipe(v.string(), v.maxLength(128)),
+    conversationId: ConversationIdSchema,
+    seq: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    clientMsgId: ClientMsgIdSchema,
+    sender: UserIdSchema,
+    senderProfile: ProfileSchema,
+    time: v.number(),
+    elem,
+    forwardedFrom: v.optional(ForwardedFromSchema),
+  }) as v.GenericSchema<Message>;
+}
+
+/**
+ * Elem schemas from the innermost level out: an elem inside LIMITS.mergerDepth mergers cannot
+ * be a merger itself; each level outside adds a merger of messages of the level within. No
+ * `lazy`: the schemas end, so validation depth is bounded whatever a frame holds.
+ */
+function boundedElemSchemas(): { elem: v.GenericSchema<Elem>; merger: v.GenericSchema } {
+  let elem = v.variant('type', [...LEAF_ELEM_SCHEMAS]) as v.GenericSchema<Elem>;
+  let merger: v.GenericSchema = v.never();
+  for (let level = 0; level < LIMITS.mergerDepth; level++) {
+    merger = mergerElemSchemaOf(messageSchemaOf(elem));
+    elem = v.variant('type', [...LEAF_ELEM_SCHEMAS, merger as ReturnType<typeof mergerElemSchemaOf>]) as v.GenericSchema<Elem>;
+  }
+  return { elem, merger };
+}
+
+const BOUNDED = boundedElemSchemas();
+
+/** Any elem, with at most LIMITS.mergerDepth levels of merged forwards. */
+export const ElemSchema: v.GenericSchema<Elem> = BOUNDED.elem;
+/** A merged forward (at most LIMITS.mergerDepth levels deep, itself included). */
+export const MergerElemSchema = BOUNDED.merger;
+export const MessageSchema: v.GenericSchema<Message> = messageSchemaOf(ElemSchema);
 
 /** One conversation as one user sees it (conversation list, unread badge). */
 export const ConversationSummarySchema = v.object({
@@ -102,7 +127,7 @@ export const ConversationSummarySchema = v.object({
   /** Messages after `readSeq` from others, not excluded from the unread count. */
   unread: v.pipe(v.number(), v.integer(), v.minValue(0)),
   /** Latest message not excluded from the last message. */
-  lastMessage: v.optional(v.lazy(() => MessageSchema)),
+  lastMessage: v.optional(MessageSchema),
   /** Someone @mentioned this user (or @all) in an unread message. */
   mentioned: v.optional(v.boolean()),
   /** Group member count. */

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { createChatServer } from './create-chat-server.js';
 import { seedDemo } from './core/demo.js';
 import { persistentSecret } from './dev-mode.js';
+import { installProcessGuard } from './process-guard.js';
 
 const env = process.env;
 const flag = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
   if (dev) await seedDemo(server.admin, server.store);
 
   const { url } = await server.listen(int('PORT', env['PORT']) ?? 8787, env['HOST'] || '127.0.0.1');
+  // This process is the server's own: an error nothing caught is logged, not fatal (process-guard.ts).
+  installProcessGuard(flag(env['NATTER_LOG']) ? server.http.log : { info: console.log, warn: console.warn, error: console.error });
   console.log(`natter-server listening on ${url} (WebSocket ${url.replace(/^http/, 'ws')}/ws)`);
   if (dev) {
     console.log('Dev mode (NATTER_SECRET unset): tokens at GET /v1/dev/token?user=<id>');

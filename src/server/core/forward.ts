@@ -2,6 +2,7 @@ import {
   ChatError,
   describeElem,
   LIMITS,
+  mergerDepthOf,
   UNFORWARDABLE_ELEM_TYPES,
   utf8Length,
   type Elem,
@@ -50,6 +51,12 @@ export async function resolveForward(
       ...(m.senderProfile.name !== undefined && { senderName: m.senderProfile.name }),
     };
     return { elem: m.elem, forwardedFrom };
+  }
+
+  // The merger wraps its messages' own mergers one level deeper; the protocol carries LIMITS.mergerDepth.
+  const inner = Math.max(0, ...messages.map((m) => mergerDepthOf(m.elem)));
+  if (inner + 1 > LIMITS.mergerDepth) {
+    throw new ChatError('MERGER_TOO_DEEP', `Chat history can be nested ${LIMITS.mergerDepth} levels deep; these messages already hold ${inner}.`);
   }
 
   const abstractList = messages.slice(0, ABSTRACT_LINES).map((m) => {

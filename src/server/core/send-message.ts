@@ -77,7 +77,10 @@ export async function prepareSend(
   let forwardedFrom: Message['forwardedFrom'];
   if (req.forward) ({ elem, forwardedFrom } = await resolveForward(store, sender, req.forward));
   if (!elem) throw new ChatError('BAD_FRAME', 'A send needs an elem or a forward.');
-  if (!policy.admin && !USER_ELEM_TYPES.has(elem.type)) {
+  // A merger the sender wrote could put any words in anyone's mouth; the server builds them
+  // from a `forward` source only. (Admins, trusted like the server, may.)
+  if (!policy.admin && req.elem?.type === 'merger') throw new ChatError('MERGER_FORGED');
+  if (!policy.admin && !USER_ELEM_TYPES.has(elem.type) && elem.type !== 'merger') {
     throw new ChatError('ADMIN_REQUIRED', 'System notifications are sent by the server only.');
   }
 

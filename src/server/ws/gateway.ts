@@ -6,6 +6,7 @@ import {
   ChatError,
   decodeClientFrame,
   LIMITS,
+  type ClientFrame,
 } from '../../protocol/index.js';
 import { errorFrame, type ChatCore } from '../core/chat-core.js';
 import type { Connection } from '../core/connection.js';
@@ -131,6 +132,16 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     ws.on('pong', () => (ws.alive = true));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       ws.alive = true;
+      // One frame's failure is that frame's: whatever throws here is answered on this socket,
+      // and the socket, its session and every other socket carry on.
+      try {
+        onFrame(data, isBinary);
+      } catch (err) {
+        options.logger.error({ err, conn: conn.id, ip }, 'frame handling threw');
+        conn.send(JSON.stringify(errorFrame(new ChatError('INTERNAL').toJSON())));
+      }
+    });
+    const onFrame = (data: RawData, isBinary: boolean): void => {
       const raw = toText(data);
       if (isBinary || raw === undefined) {
         conn.send(JSON.stringify(errorFrame(new ChatError('BAD_FRAME', 'Frames are JSON text.').toJSON())));
@@ -151,9 +162,26 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         paused = true;
         ws.pause();
       }
-      // handleFrame answers its own errors and never rejects.
-      void core.handleFrame(conn, decoded.frame).then(done, done);
-    });
+      const frame = decoded.frame;
+      // handleFrame answers its own errors; should it throw or reject anyway, the frame still
+      // gets an answer (correlated like any refusal) and the connection goes on.
+      const failed = (err: unknown): void => {
+        done();
+        try {
+          options.logger.error({ err, conn: conn.id, ip, frame: frame.type }, 'frame handler failed');
+          conn.send(failureAnswer(frame, err));
+        } catch {
+          // Nothing more can be told on this socket; it still reads its next frame.
+        }
+      };
+      let handled: Promise<void>;
+      try {
+        handled = core.handleFrame(conn, frame);
+      } catch (err) {
+        handled = Promise.reject(err);
+      }
+      handled.then(done, failed);
+    };
     ws.on('close', () => {
       writes.drop(socket);
       clearTimeout(authTimer);
@@ -212,6 +240,19 @@ function refuseUpgrade(socket: Duplex, error: ChatError): void {
     `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+}
+
+/**
+ * The answer to a frame whose handler failed: `message.error` for a send (the client marks that
+ * message failed and may retry), else `error` with the frame's reqId. A ChatError keeps its name;
+ * anything else is INTERNAL, with no detail of the server's failure.
+ */
+function failureAnswer(frame: ClientFrame, err: unknown): string {
+  const body = (err instanceof ChatError ? err : new ChatError('INTERNAL')).toJSON();
+  if (frame.type === 'message.send') {
+    return JSON.stringify({ type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...body });
+  }
+  return JSON.stringify(errorFrame(body, 'reqId' in frame ? frame.reqId : undefined));
 }
 
 function toText(data: RawData): string | undefined {

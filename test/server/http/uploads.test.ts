@@ -278,9 +278,9 @@ describe('uploads and file access (SQLite)', () => {
   it('refuses a send that references a file the sender cannot fetch (FILE_FORBIDDEN), and accepts URLs that are not ours', async () => {
     const f = (await upload(t, 'alice', 'group:g', PNG)).body as Uploaded;
     assert.deepEqual(await send(carol, { conversationId: 'group:h', elem: imageElem(f) }), { type: 'message.error', name: 'FILE_FORBIDDEN' });
-    // Nor can she smuggle it inside a merger elem.
+    // Nor can she smuggle it inside a merger elem (no client may write one: MERGER_FORGED).
     const merger = { type: 'merger', title: 'x', abstractList: [], messages: [{ id: 'm1', conversationId: 'group:g', seq: 1, clientMsgId: 'cm00000001', sender: 'alice', senderProfile: {}, time: 1, elem: imageElem(f) }] };
-    assert.deepEqual(await send(carol, { conversationId: 'group:h', elem: merger }), { type: 'message.error', name: 'FILE_FORBIDDEN' });
+    assert.deepEqual(await send(carol, { conversationId: 'group:h', elem: merger }), { type: 'message.error', name: 'MERGER_FORGED' });
     const external = await send(carol, { conversationId: 'group:h', elem: { ...imageElem(f), url: 'https://cdn.example.com/cat.png' } });
     assert.equal(external.type, 'message.ack');
     // Bob, who can fetch it once alice shared it in g, may share it on.

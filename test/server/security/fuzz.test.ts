@@ -1,9 +1,13 @@
 /**
- * Protocol fuzzing against a running server: FUZZ_FRAMES (100,000) random and mutated frames
- * and FUZZ_REST (5,000) REST bodies, deterministic for FUZZ_SEED. The server never crashes,
- * answers every frame that fails validation with an error (and nothing else), keeps each
- * connection usable, never sends a frame that breaks the protocol, answers every bad REST body
- * with a 4xx `{code, name, message}`, and its heap stays flat. Replay a failure with the seed.
+ * Protocol fuzzing against a running server: FUZZ_FRAMES (20,000) random and structure-aware
+ * mutated frames of every client frame type (test/protocol/frame-mutations.ts: the merger
+ * recursion nested thousands of levels at any field, deep and huge arrays and objects, wrong
+ * types deep inside valid frames, prototype keys, huge numbers, NaN-like strings, strings at the
+ * limits) and FUZZ_REST (5,000) REST bodies, deterministic for FUZZ_SEED. The server never
+ * crashes, answers every frame that fails validation with an error (and nothing else), answers
+ * every valid frame that asks for an answer, keeps each connection usable and other users'
+ * sends acked, never sends a frame that breaks the protocol, answers every bad REST body with a
+ * 4xx `{code, name, message}`, and its heap stays flat. Replay a failure with the seed.
  */
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
@@ -17,12 +21,29 @@ import { closeCodeIn, frameHeader, maskedFrame, rawUpgrade } from '../helpers/ra
 import { fuzzInputs, type FuzzInput } from './fuzz-inputs.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261122);
-const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 100_000);
+const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 20_000);
 const REST_BODIES = Number(process.env['FUZZ_REST'] ?? 5_000);
-const CHUNK = 10_000;
+const CHUNK = 5_000;
 const BATCH = 500;
 /** The errors a frame that fails validation gets (codec.ts); core refusals have other names. */
 const DECODE_ERRORS = new Set<ErrorName>(['BAD_FRAME', 'FRAME_TOO_LARGE', 'MESSAGE_TOO_LARGE', 'FILE_TOO_LARGE']);
+/** Frames that answer one request (a send, a reqId, a session.open), as opposed to pushed ones. */
+const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error']);
+
+/** Whether a frame asks for exactly one reply: a send, a frame with a reqId, a session.open. */
+function asksForReply(raw: string): boolean {
+  const f = JSON.parse(raw) as { type?: unknown; reqId?: unknown };
+  return f.type === 'message.send' || f.type === 'session.open' || typeof f.reqId === 'string';
+}
+
+/** The test's own look at a fuzzed frame; a decoder that throws counts the frame invalid (the server is what is tested). */
+function decodesOk(raw: string): boolean {
+  try {
+    return decodeClientFrame(raw).ok;
+  } catch {
+    return false;
+  }
+}
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -40,6 +61,8 @@ class CountingSocket {
   decodeErrors = 0;
   otherErrors = 0;
   answers = 0;
+  /** Replies to requests (REPLIES), barriers' own left out. */
+  replies = 0;
   malformed: string[] = [];
   closed: number | undefined;
   #pongs = new Map<string, () => void>();
@@ -51,6 +74,7 @@ class CountingSocket {
       const decoded = decodeServerFrame(data.toString());
       if (!decoded.ok) return void (this.malformed.length < 5 && this.malformed.push(data.toString().slice(0, 200)));
       const f = decoded.frame;
+      if (REPLIES.has(f.type) && !('reqId' in f && f.reqId?.startsWith('barrier-'))) this.replies++;
       if (f.type === 'error' && f.reqId?.startsWith('barrier-')) {
         // the barrier's own answer on an unauthenticated socket
       } else if (f.type === 'error' || f.type === 'message.error') {
@@ -118,7 +142,9 @@ describe('protocol fuzzing', () => {
     const invalidSocket = await CountingSocket.open(t.wsUrl, token);
     const validSocket = await CountingSocket.open(t.wsUrl, token);
     const anonymous = await CountingSocket.open(t.wsUrl);
-    const sent = { invalid: 0, anonymousInvalid: 0 };
+    // Another user, sending between batches: every one of her sends must be acked.
+    const carol = await t.login('carol');
+    const sent = { invalid: 0, anonymousInvalid: 0, validAsking: 0, bystander: 0 };
     let heapBefore = 0;
     const rssBefore = process.memoryUsage().rss;
     const started = Date.now();
@@ -129,20 +155,26 @@ describe('protocol fuzzing', () => {
         for (const input of inputs.slice(i, i + BATCH)) {
           tally.frames++;
           if (input.binary) tally.binary++;
-          const valid = !input.binary && decodeClientFrame(input.data).ok;
+          const valid = !input.binary && decodesOk(input.data);
           if (valid) tally.valid++;
           else tally.invalid++;
           if (tally.frames % 10 === 0) {
             tally.preAuth++;
             anonymous.send(input);
             if (!valid) sent.anonymousInvalid++;
-          } else if (valid) validSocket.send(input);
-          else {
+          } else if (valid) {
+            validSocket.send(input);
+            if (asksForReply(input.data as string)) sent.validAsking++;
+          } else {
             invalidSocket.send(input);
             sent.invalid++;
           }
         }
-        await Promise.all([invalidSocket.barrier(), validSocket.barrier(), anonymous.barrier()]);
+        const clientMsgId = cmid();
+        carol.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:bob', elem: text(`bystander ${sent.bystander++}`) });
+        await Promise.all([invalidSocket.barrier(), validSocket.barrier(), anonymous.barrier(), carol.nextOf(['message.ack', 'message.error'], 30_000).then((f) => {
+          assert.deepEqual([f.type, f.clientMsgId], ['message.ack', clientMsgId], `carol's send between batches: ${JSON.stringify(f)}`);
+        })]);
         // Refusals are sent as the frame is read, so by the pong every one has arrived.
         assert.equal(invalidSocket.decodeErrors, sent.invalid, 'one validation error per invalid frame');
         assert.equal(invalidSocket.otherErrors, 0, 'invalid frames get validation errors only');
@@ -160,6 +192,9 @@ describe('protocol fuzzing', () => {
         `RSS ${(rssBefore / 1048576).toFixed(0)} -> ${(rssAfter / 1048576).toFixed(0)} MiB`,
     );
 
+    // Every valid frame that asks for an answer gets one (frames are handled concurrently, so the last may follow the barrier).
+    await until(() => validSocket.replies >= sent.validAsking, `${sent.validAsking} replies to valid requests (got ${validSocket.replies})`, 30_000);
+    carol.close();
     for (const s of [invalidSocket, validSocket, anonymous]) {
       assert.deepEqual(s.malformed, [], 'the server sent frames that break the protocol');
       assert.equal(s.closed, undefined, 'a fuzzed frame closed the connection');
