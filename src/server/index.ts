@@ -22,3 +22,4 @@ export { createDiskFileStorage } from './uploads/disk-file-storage.js';
 export { createMemoryFileStorage } from './uploads/memory-file-storage.js';
 export type { Presence, PresenceFactory } from './core/presence.js';
 export type { OfflineMessageEvent, OfflineMessageHandler } from './core/offline-push.js';
+export { installProcessGuard } from './process-guard.js';

@@ -15,6 +15,7 @@ import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
 import type { Elem } from '../../src/protocol/elems.js';
+import { decodeServerFrame } from '../../src/protocol/codec.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
 declare global {
@@ -138,6 +139,15 @@ describe('hostile content', () => {
     viewer = await connect(viewerId, 'Viewer');
   });
   afterEach(closeClients);
+
+  it("refuses a server frame of merged forwards nested 5,000 levels deep in the browser's decoder (BAD_FRAME, no stack overflow)", () => {
+    // The server no longer sends one; a hostile or broken server must not crash the page's client either.
+    const deep = '{"type":"merger","messages":[{"elem":'.repeat(5000) + '1' + '}]}'.repeat(5000);
+    const raw = `{"type":"message.new","message":{"id":"m0","conversationId":"p2p:bob","seq":1,"clientMsgId":"cmid00000000","sender":"bob","senderProfile":{},"time":1,"elem":${deep}}}`;
+    const decoded = decodeServerFrame(raw);
+    expect(decoded.ok).to.equal(false);
+    expect(!decoded.ok && decoded.error.name).to.equal('BAD_FRAME');
+  });
 
   it('renders every payload as inert text in the thread: as text, as custom data and description, and as the sender name', async () => {
     // One sender per payload, named with it (the name comes from the token's claims).
