@@ -7,7 +7,7 @@ import {
 import { errorFrame, type ChatCore } from '../server/core/chat-core.js';
 import type { Connection } from '../server/core/connection.js';
 import type { SocketSignal } from './wire.js';
-import { refusal } from '../server/core/refusal.js';
+import { failureAnswer, refusal } from '../server/core/refusal.js';
 
 export interface PortGatewayOptions {
   /** A connection that has not opened a session by then is closed 4401 (as the WebSocket gateway). */
@@ -79,7 +79,17 @@ export function createPortGateway(core: ChatCore, options: PortGatewayOptions): 
       if (data.length * 3 > options.maxPayload && utf8Length(data) > options.maxPayload) return conn.close(1009, 'Message too big');
       const decoded = decodeClientFrame(data);
       if (!decoded.ok) return conn.send(refusal(data, decoded.error));
-      void core.handleFrame(conn, decoded.frame);
+      const frame = decoded.frame;
+      // As the WebSocket gateway: a handler that throws or rejects still answers its frame.
+      const failed = (err: unknown) => {
+        console.error('natter: frame handler failed', frame.type, err);
+        conn.send(failureAnswer(frame, err));
+      };
+      try {
+        core.handleFrame(conn, frame).catch(failed);
+      } catch (err) {
+        failed(err);
+      }
     };
     const onSignal = (s: SocketSignal) => {
       if (s?.kind === 'close') drop();

@@ -119,6 +119,36 @@ describe('the in-browser server over MessagePorts', () => {
     await until(() => gateway.connections === before - 1 && !core.registry.isOnline('carol'), 'the server to forget the socket');
   });
 
+  test('a frame whose handler throws or rejects is answered INTERNAL with its reqId, and the port goes on', async () => {
+    const { core } = await server.ready;
+    const original = core.handleFrame.bind(core);
+    // Fault injection: the real core, made to fail for frames the test marks.
+    core.handleFrame = ((conn, frame) => {
+      if (frame.type === 'ping' && frame.reqId === 'throw') throw new Error('injected synchronous bug');
+      if (frame.type === 'ping' && frame.reqId === 'reject') return Promise.reject(new Error('injected asynchronous bug'));
+      return original(conn, frame);
+    }) as typeof core.handleFrame;
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      const { socket, frames } = await rawSocket();
+      for (const reqId of ['throw', 'reject']) {
+        socket.send(JSON.stringify({ type: 'ping', reqId }));
+        await until(() => frames.some((f) => f.reqId === reqId), `an answer to ${reqId}`);
+        const answer = frames.find((f) => f.reqId === reqId)!;
+        assert.deepEqual([answer.type, answer.name], ['error', 'INTERNAL']);
+      }
+      // The port goes on: the next frame reaches the core (a ping before session.open is UNAUTHENTICATED there).
+      socket.send(JSON.stringify({ type: 'ping', reqId: 'after' }));
+      await until(() => frames.some((f) => f.reqId === 'after'), 'an answer after the failures');
+      assert.equal(frames.find((f) => f.reqId === 'after')!.name, 'UNAUTHENTICATED');
+      socket.close(1000, 'bye');
+    } finally {
+      core.handleFrame = original;
+      console.error = quiet;
+    }
+  });
+
   test('a frame over the payload cap closes the socket with 1009, as ws does', async () => {
     const { socket, closed } = await rawSocket();
     socket.send('x'.repeat(1024 * 1024 + 1));

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ChatError, ClientMsgIdSchema, ConversationIdSchema, LIMITS } from '../../protocol/index.js';
+import { ChatError, ClientMsgIdSchema, ConversationIdSchema, LIMITS, type ClientFrame } from '../../protocol/index.js';
 import { errorFrame } from './chat-core.js';
 
 const SendAddress = v.object({ type: v.literal('message.send'), clientMsgId: ClientMsgIdSchema, conversationId: ConversationIdSchema });
@@ -28,4 +28,16 @@ export function refusal(raw: string, error: ChatError): string {
   }
   const req = v.safeParse(ReqAddress, json);
   return JSON.stringify(errorFrame(error.toJSON(), req.success ? req.output.reqId : undefined));
+}
+
+/**
+ * The answer to a valid frame whose handler threw or rejected (a bug, or a store that failed in a way
+ * the core did not map): correlated like a refusal, so the client fails that request and goes on.
+ */
+export function failureAnswer(frame: ClientFrame, err: unknown): string {
+  const body = (err instanceof ChatError ? err : new ChatError('INTERNAL')).toJSON();
+  if (frame.type === 'message.send') {
+    return JSON.stringify({ type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...body });
+  }
+  return JSON.stringify(errorFrame(body, 'reqId' in frame ? frame.reqId : undefined));
 }

@@ -6,7 +6,6 @@ import {
   ChatError,
   decodeClientFrame,
   LIMITS,
-  type ClientFrame,
 } from '../../protocol/index.js';
 import { errorFrame, type ChatCore } from '../core/chat-core.js';
 import type { Connection } from '../core/connection.js';
@@ -14,7 +13,7 @@ import type { Logger } from '../core/logger.js';
 import { originAllowed } from '../origin-policy.js';
 import { clientAddress, type ProxyTrust } from '../proxy-trust.js';
 import { ConnectionCounter } from './connection-limits.js';
-import { refusal } from '../core/refusal.js';
+import { failureAnswer, refusal } from '../core/refusal.js';
 import { TurnWriter, textFrame } from './turn-writer.js';
 
 export interface GatewayOptions {
@@ -247,14 +246,6 @@ function refuseUpgrade(socket: Duplex, error: ChatError): void {
  * message failed and may retry), else `error` with the frame's reqId. A ChatError keeps its name;
  * anything else is INTERNAL, with no detail of the server's failure.
  */
-function failureAnswer(frame: ClientFrame, err: unknown): string {
-  const body = (err instanceof ChatError ? err : new ChatError('INTERNAL')).toJSON();
-  if (frame.type === 'message.send') {
-    return JSON.stringify({ type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...body });
-  }
-  return JSON.stringify(errorFrame(body, 'reqId' in frame ? frame.reqId : undefined));
-}
-
 function toText(data: RawData): string | undefined {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
