@@ -12,10 +12,14 @@ import { ERROR_CODES, type ErrorName } from './error-codes.js';
  * by `message.ack` or `message.error`, correlated by `clientMsgId`.
  *
  * Session: the first client frame is `session.open`. The server answers `session.ready`, then
- * `sync.conversations`, then for every conversation where the client's cursor is behind either
- * `sync.messages` batches (covering exactly the gap) or `sync.gap` (too far behind: page it
- * with `history.fetch`), then `sync.done`. Live frames may interleave with the replay; clients
- * order everything by `seq`.
+ * `sync.conversations` (one or more frames), then for every conversation where the client's
+ * cursor is behind either `sync.messages` batches (covering exactly the gap) or `sync.gap` (too
+ * far behind: page it with `history.fetch`), then `sync.done`. Live frames may interleave with
+ * the replay; clients order everything by `seq`.
+ *
+ * No server frame exceeds LIMITS.frameBytes: every frame carrying a list (summaries, replay
+ * batches, history pages, members) is cut by serialized bytes as well as by count, and says
+ * where the next one continues (`toSeq`, `hasMore`).
  */
 
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -87,6 +91,8 @@ export const MembersFetchSchema = v.object({
   type: v.literal('members.fetch'),
   reqId: ReqId,
   conversationId: ConversationIdSchema,
+  /** Continue after this member id (the last of the previous page, when it said `hasMore`). */
+  after: v.optional(UserIdSchema),
 });
 
 export const ClientFrameSchema = v.variant('type', [
@@ -213,12 +219,16 @@ export const MemberSchema = v.object({
 });
 export type MemberInfo = v.InferOutput<typeof MemberSchema>;
 
-/** The answer to `members.fetch`: every member (a p2p chat: both sides), sorted by id. */
+/**
+ * The answer to `members.fetch`: the members (a p2p chat: both sides) sorted by id, as many as
+ * fit in one frame; `hasMore` when more follow (ask again with `after` = the last id here).
+ */
 export const MembersSchema = v.object({
   type: v.literal('members'),
   reqId: ReqId,
   conversationId: ConversationIdSchema,
   members: v.array(MemberSchema),
+  hasMore: v.optional(v.boolean()),
 });
 
 export const BroadcastSchema = v.object({

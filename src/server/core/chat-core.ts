@@ -17,7 +17,7 @@ import { keyOf, parseKey } from './conversation-key.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
 import { deliverLocally } from './delivery.js';
 import { fetchHistory } from './history.js';
-import { fetchMembers } from './members.js';
+import { fetchMembersPage } from './members.js';
 import { createOfflineNotifier, type OfflineMessageHandler } from './offline-push.js';
 import type { Presence } from './presence.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -171,7 +171,7 @@ export class ChatCore {
         case 'history.fetch': return await this.#history(conn, frame);
         case 'blocklist.add':
         case 'blocklist.remove': return await this.#blocklist(conn, frame);
-        case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, conversationId: frame.conversationId, members: await fetchMembers(this.store, conn.session.userId, frame.conversationId) });
+        case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, ...(await fetchMembersPage(this.store, conn.session.userId, frame.conversationId, frame.after)) });
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
