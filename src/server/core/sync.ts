@@ -47,16 +47,14 @@ export async function replaySession(
       emit({ type: 'sync.gap', conversationId, afterSeq: cursor, lastSeq });
       continue;
     } else after = cursor;
+    // After a cut by bytes, read about twice what fitted rather than a whole replayBatch again.
+    let limit: number = LIMITS.replayBatch;
     while (after < lastSeq) {
-      const read = await store.readRange(state.key, userId, {
-        afterSeq: Math.max(after, floor),
-        toSeq: lastSeq,
-        limit: LIMITS.replayBatch,
-        take: 'oldest',
-      });
+      const read = await store.readRange(state.key, userId, { afterSeq: Math.max(after, floor), toSeq: lastSeq, limit, take: 'oldest' });
       const n = fitting(read, messageBytes);
       const batch = n < read.length ? read.slice(0, n) : read;
-      const cut = read.length === LIMITS.replayBatch || n < read.length;
+      const cut = read.length === limit || n < read.length;
+      limit = Math.min(LIMITS.replayBatch, n < read.length ? 2 * n : 2 * limit);
       const toSeq = cut ? batch[batch.length - 1]!.seq : lastSeq;
       emit({
         type: 'sync.messages',

@@ -113,7 +113,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     LEFT JOIN memberships p ON m.conv_key LIKE 'p2p:%' AND p.conv_key = m.conv_key AND p.user_id <> m.user_id
     LEFT JOIN groups g ON m.conv_key LIKE 'group:%' AND g.id = substr(m.conv_key, 7)
     WHERE m.user_id = $1`;
-  const parse = (body: string) => parseStored(body);
+  const parse = (body: string) => parseStored(body, Buffer.byteLength(body));
 
   return {
     ...createPostgresBroadcasts({ query: q, transaction }),

@@ -185,7 +185,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     return r && state(userId, r);
   });
 
-  const parse = (body: unknown) => parseStored(body as string);
+  const parse = (body: unknown) => parseStored(body as string, Buffer.byteLength(body as string));
   let closed = false;
 
   // The facts a send checks (user, group, group membership, block, friendship) are kept in
