@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PROTOCOL_VERSION, type ServerFrame } from '../../../src/protocol/index.js';
+import { groupKey } from '../../../src/server/core/conversation-key.js';
+import { summarize } from '../../../src/server/core/summaries.js';
+import { createMemoryStore } from '../../../src/server/store/memory-store.js';
+import { draft } from '../store/store-contract.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 
@@ -105,5 +109,17 @@ describe('group history visibility', () => {
     assert.deepEqual([unknown.status, unknown.body.name], [404, 'GROUP_UNKNOWN']);
     const dave = await t.login('dave');
     assert.ok(!textsIn([await page(dave, { limit: 200 })]).some((x) => x.startsWith('before dave')), 'g is still since-join');
+  });
+
+  it('never previews a message from before the join as the last message of a since-join member', async () => {
+    // Straight on a store: through the server a join always posts a "joined" notification after it.
+    const store = createMemoryStore();
+    const k = groupKey('quiet');
+    await store.createGroup({ id: 'quiet', name: 'Q', createdAt: 1 }, ['bob']);
+    await store.commitMessages([draft(k, 'bob')]);
+    await store.addGroupMember('quiet', 'dave');
+    const summary = await summarize(store, 'dave', (await store.getConversation('dave', k))!);
+    assert.equal(summary.lastMessage, undefined);
+    assert.equal((await summarize(store, 'bob', (await store.getConversation('bob', k))!)).lastMessage?.seq, 1);
   });
 });
