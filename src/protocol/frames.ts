@@ -207,7 +207,10 @@ export const HistoryPageSchema = v.object({
   type: v.literal('history.page'),
   reqId: ReqId,
   ...RangeFields,
-  /** Older messages exist before `fromSeq`. */
+  /**
+   * Older messages exist before `fromSeq`. A page may hold fewer messages than `limit` (it is
+   * also cut to fit a frame), so only this, never the count, says whether history goes on.
+   */
   hasMore: v.boolean(),
 });
 
