@@ -57,9 +57,12 @@ export function fitting<T>(items: readonly T[], bytes: (item: T) => number, from
   return items.length;
 }
 
-/** Estimated bytes of short optional strings (names, avatars) plus a fixed allowance for the rest. */
+/**
+ * Bytes of short optional strings (ids, names, avatars) as JSON, escapes included (a name of
+ * control characters is six times its UTF-8 length on the wire), plus an allowance for the rest.
+ */
 export function fieldsBytes(...fields: Array<string | undefined>): number {
   let n = ITEM_SLACK;
-  for (const f of fields) if (f !== undefined) n += utf8Length(f);
+  for (const f of fields) if (f !== undefined) n += utf8Length(JSON.stringify(f));
   return n;
 }
