@@ -126,7 +126,7 @@ export const SessionReadySchema = v.object({
   protocol: v.number(),
   user: v.object({ id: UserIdSchema, ...ProfileSchema.entries }),
   serverTime: v.number(),
-  /** Users this user has blocked. */
+  /** Users this user has blocked; a list too long for one frame goes on in `blocklist.updated {append: true}` frames next. */
   blocked: v.optional(v.array(UserIdSchema)),
   /** Capability to fetch files (`GET /v1/files/…?ticket=`); refresh with `GET /v1/files/ticket` before `expiresAt`. */
   fileTicket: v.optional(v.object({ ticket: v.pipe(v.string(), v.maxLength(2048)), expiresAt: v.number() })),
@@ -249,6 +249,8 @@ export const BroadcastRemovedSchema = v.object({ type: v.literal('broadcast.remo
 export const BlocklistStateSchema = v.object({
   type: v.literal('blocklist.updated'),
   blocked: v.array(UserIdSchema),
+  /** These add to the list of the frame before (a list too long for one frame); absent: they replace it. */
+  append: v.optional(v.boolean()),
 });
 
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { LIMITS } from '../../src/protocol/limits.js';
-import { createNetwork, received, synced, until, useTestServer, type TestNetwork } from './real-server.js';
+import { createSqliteStore } from '../../src/server/store/sqlite-store.js';
+import { connectClient, createNetwork, received, startServer, synced, until, useTestServer, type TestNetwork } from './real-server.js';
 
 /*
  * Every server frame that carries a list is cut by bytes as well as by count: the client drops
@@ -136,4 +140,32 @@ test('the members of a group too large for one frame come in pages the client fo
   assert.ok(members.every((m) => m.id === owner || m.name === name));
   assert.ok(net.frames.filter((f) => f.type === 'members').length >= 2, 'the members came in pages');
   assertFramesFit(net.frames);
+});
+
+test('a blocklist too long for one frame arrives in parts that add up, at login and after a change', async () => {
+  // 4,500 blocked ids of 64 characters: about 300 KiB as one list. Written before the server opens the database.
+  const dataDir = await mkdtemp(join(tmpdir(), 'natter-blocks-'));
+  const blocked = range(1, 4500).map((i) => `b${String(i).padStart(63, '0')}`);
+  const prepared = createSqliteStore(join(dataDir, 'natter.db'), { durability: 'normal' });
+  for (const id of blocked) await prepared.setBlocked('owner', id, true);
+  await prepared.close();
+  const srv = await startServer({ dataDir });
+  try {
+    await srv.token('zed');
+    const net = watched();
+    const client = connectClient(srv, await srv.token('owner'), { network: net });
+    try {
+      await synced(client, 'owner synced');
+      assert.deepEqual(client.$blocked.get(), blocked, 'the whole list, in order');
+      assert.ok(net.frames.some((f) => f.type === 'blocklist.updated'), 'the rest came after session.ready');
+      await client.block('zed');
+      await until(() => client.$blocked.get().length === 4501 && client.$blocked.get().includes('zed'), 'the list after a change', 10_000);
+      assertFramesFit(net.frames);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await srv.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });
