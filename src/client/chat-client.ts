@@ -189,7 +189,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'broadcast.removed':
         return broadcasts.remove(frame.id);
       case 'blocklist.updated':
-        return account.setBlocked(frame.blocked);
+        return account.setBlocked(frame.append ? [...account.$blocked.get(), ...frame.blocked] : frame.blocked);
       case 'ok':
       case 'members':
       case 'history.page':

@@ -20,6 +20,17 @@ export interface MemberDirectory {
   refresh(conversationId: ConversationId): void;
 }
 
+/** Every member: the server answers a large group in several pages (each fits a frame). */
+async function fetchAll(requests: Requests, conversationId: ConversationId): Promise<{ members: Member[] }> {
+  const members: Member[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = await requests.request<ServerFrameOf<'members'>>({ type: 'members.fetch', conversationId, ...(after !== undefined && { after }) });
+    members.push(...page.members);
+    if (!page.hasMore || page.members.length === 0) return { members };
+    after = page.members[page.members.length - 1]!.id;
+  }
+}
+
 /**
  * Conversation members for @mentions and read receipts. Loaded on demand (`members.fetch`) and
  * kept live by `receipt.read` frames: the server sends one to the sender of every
@@ -42,8 +53,7 @@ export function createMemberDirectory(requests: Requests): MemberDirectory {
     load(id) {
       const pending = loading.get(id);
       if (pending) return pending;
-      const request = requests
-        .request<ServerFrameOf<'members'>>({ type: 'members.fetch', conversationId: id })
+      const request = fetchAll(requests, id)
         .then((frame) => {
           // A receipt that arrived while the answer was on its way may be newer than it.
           const known = new Map([...(store(id).get() ?? []).map((m): [string, number] => [m.id, m.readSeq]), ...(early.get(id) ?? [])]);

@@ -152,6 +152,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     sessionStarted() {
       synced = false;
       heldAtOpen = new Map(threads.ids().map((id) => [id, threads.get(id)!.toSeq]));
+      listed = new Set();
       filling.clear();
       resetting.clear();
     },
@@ -159,7 +160,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     handle(frame) {
       switch (frame.type) {
         case 'sync.conversations':
-          listed = new Set(frame.items.map((item) => item.id));
+          // The summaries may come in several frames (each fits a frame): they add up.
+          for (const item of frame.items) listed.add(item.id);
           for (const item of frame.items) {
             const held = heldAtOpen.get(item.id);
             // The server holds less than we did (its data was reset): our window is stale.

@@ -11,10 +11,14 @@ import { ERROR_CODES, type ErrorName } from './error-codes.js';
  * by `message.ack` or `message.error`, correlated by `clientMsgId`.
  *
  * Session: the first client frame is `session.open`. The server answers `session.ready`, then
- * `sync.conversations`, then for every conversation where the client's cursor is behind either
- * `sync.messages` batches (covering exactly the gap) or `sync.gap` (too far behind: page it
- * with `history.fetch`), then `sync.done`. Live frames may interleave with the replay; clients
- * order everything by `seq`.
+ * `sync.conversations` (one or more frames), then for every conversation where the client's
+ * cursor is behind either `sync.messages` batches (covering exactly the gap) or `sync.gap` (too
+ * far behind: page it with `history.fetch`), then `sync.done`. Live frames may interleave with
+ * the replay; clients order everything by `seq`.
+ *
+ * No server frame exceeds LIMITS.frameBytes: every frame carrying a list (summaries, replay
+ * batches, history pages, members) is cut by serialized bytes as well as by count, and says
+ * where the next one continues (`toSeq`, `hasMore`).
  */
 
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -86,6 +90,8 @@ export const MembersFetchSchema = v.object({
   type: v.literal('members.fetch'),
   reqId: ReqId,
   conversationId: ConversationIdSchema,
+  /** Continue after this member id (the last of the previous page, when it said `hasMore`). */
+  after: v.optional(UserIdSchema),
 });
 
 export const ClientFrameSchema = v.variant('type', [
@@ -119,7 +125,7 @@ export const SessionReadySchema = v.object({
   protocol: v.number(),
   user: v.object({ id: UserIdSchema, ...ProfileSchema.entries }),
   serverTime: v.number(),
-  /** Users this user has blocked. */
+  /** Users this user has blocked; a list too long for one frame goes on in `blocklist.updated {append: true}` frames next. */
   blocked: v.optional(v.pipe(v.array(UserIdSchema), v.maxLength(LIMITS.frameArrayItems))),
   /** Capability to fetch files (`GET /v1/files/…?ticket=`); refresh with `GET /v1/files/ticket` before `expiresAt`. */
   fileTicket: v.optional(v.object({ ticket: v.pipe(v.string(), v.maxLength(2048)), expiresAt: v.number() })),
@@ -200,7 +206,10 @@ export const HistoryPageSchema = v.object({
   type: v.literal('history.page'),
   reqId: ReqId,
   ...RangeFields,
-  /** Older messages exist before `fromSeq`. */
+  /**
+   * Older messages exist before `fromSeq`. A page may hold fewer messages than `limit` (it is
+   * also cut to fit a frame), so only this, never the count, says whether history goes on.
+   */
   hasMore: v.boolean(),
 });
 
@@ -212,12 +221,16 @@ export const MemberSchema = v.object({
 });
 export type MemberInfo = v.InferOutput<typeof MemberSchema>;
 
-/** The answer to `members.fetch`: every member (a p2p chat: both sides), sorted by id. */
+/**
+ * The answer to `members.fetch`: the members (a p2p chat: both sides) sorted by id, as many as
+ * fit in one frame; `hasMore` when more follow (ask again with `after` = the last id here).
+ */
 export const MembersSchema = v.object({
   type: v.literal('members'),
   reqId: ReqId,
   conversationId: ConversationIdSchema,
   members: v.pipe(v.array(MemberSchema), v.maxLength(LIMITS.frameArrayItems)),
+  hasMore: v.optional(v.boolean()),
 });
 
 export const BroadcastSchema = v.object({
@@ -235,6 +248,8 @@ export const BroadcastRemovedSchema = v.object({ type: v.literal('broadcast.remo
 export const BlocklistStateSchema = v.object({
   type: v.literal('blocklist.updated'),
   blocked: v.pipe(v.array(UserIdSchema), v.maxLength(LIMITS.frameArrayItems)),
+  /** These add to the list of the frame before (a list too long for one frame); absent: they replace it. */
+  append: v.optional(v.boolean()),
 });
 
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });

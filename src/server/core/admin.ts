@@ -13,7 +13,7 @@ import type { ChatCore, SendOutcome } from './chat-core.js';
 import { groupKey } from './conversation-key.js';
 import { fetchHistory } from './history.js';
 import { summarize } from './summaries.js';
-import type { Profile, UserRecord } from './types.js';
+import type { GroupRecord, HistoryVisibility, Profile, UserRecord } from './types.js';
 
 const DEFAULT_TOKEN_TTL = 24 * 3600;
 
@@ -70,14 +70,25 @@ export class AdminApi {
     await this.#core.setBlocked(owner, other, blocked);
   }
 
-  async createGroup(group: { id: string; name: string; avatar?: string; members: string[] }): Promise<void> {
+  async createGroup(group: { id: string; name: string; avatar?: string; members: string[]; historyVisibility?: HistoryVisibility }): Promise<void> {
     checkUserId(group.id);
     const members = [...new Set(group.members)];
     for (const m of members) await this.#existing(m);
-    const record = { id: group.id, name: group.name, createdAt: this.#core.clock(), ...(group.avatar !== undefined && { avatar: group.avatar }) };
+    const record: GroupRecord = {
+      id: group.id, name: group.name, createdAt: this.#core.clock(),
+      ...(group.avatar !== undefined && { avatar: group.avatar }),
+      ...(group.historyVisibility !== undefined && { historyVisibility: group.historyVisibility }),
+    };
     await this.#core.store.createGroup(record, members);
     await Promise.all(members.map((m) => this.#announce(m, group.id)));
     await this.#system(group.id, { type: 'system', event: 'group-created', text: `Group "${group.name}" was created.`, targets: members, groupName: group.name });
+  }
+
+  /** Changes a group's settings (GROUP_UNKNOWN when there is none); answers the group as stored. */
+  async updateGroup(groupId: string, changes: { historyVisibility?: HistoryVisibility }): Promise<GroupRecord> {
+    const group = await this.#core.store.updateGroup(groupId, changes);
+    if (!group) throw new ChatError('GROUP_UNKNOWN');
+    return group;
   }
 
   /** Adds a member; false (and nothing posted) when they already were one. */

@@ -14,10 +14,11 @@ import type { Bus, BusEvent } from './bus.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { ConnectionRegistry, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
+import { blocklistParts } from './blocklist-frames.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
 import { deliverLocally } from './delivery.js';
 import { fetchHistory } from './history.js';
-import { fetchMembers } from './members.js';
+import { fetchMembersPage } from './members.js';
 import { createOfflineNotifier, type OfflineMessageHandler } from './offline-push.js';
 import type { Presence } from './presence.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -171,7 +172,7 @@ export class ChatCore {
         case 'history.fetch': return await this.#history(conn, frame);
         case 'blocklist.add':
         case 'blocklist.remove': return await this.#blocklist(conn, frame);
-        case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, conversationId: frame.conversationId, members: await fetchMembers(this.store, conn.session.userId, frame.conversationId) });
+        case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, ...(await fetchMembersPage(this.store, conn.session.userId, frame.conversationId, frame.after)) });
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
@@ -337,9 +338,10 @@ export class ChatCore {
       const userId = claims.userId;
       conn.session = { userId, profile: { ...(user!.name !== undefined && { name: user!.name }), ...(user!.avatar !== undefined && { avatar: user!.avatar }) } };
       if (frame.deviceId !== undefined) conn.session.deviceId = frame.deviceId;
-      const blocked = await this.store.listBlocked(userId);
+      const [blocked, ...more] = blocklistParts(await this.store.listBlocked(userId));
       const fileTicket = this.#deps.files ? await issueFileTicket(this.secret, userId, this.clock()) : undefined;
-      send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked, ...(fileTicket && { fileTicket }) });
+      send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked: blocked!, ...(fileTicket && { fileTicket }) });
+      for (const part of more) send(conn, { type: 'blocklist.updated', blocked: part, append: true });
       // Live delivery starts before the replay is read, so nothing committed meanwhile is lost.
       if (this.#gone.has(conn)) return;
       this.registry.add(userId, conn);
@@ -406,7 +408,8 @@ export class ChatCore {
     const user = await this.store.getUser(other);
     if (blocked && (!user || user.deleted)) throw new ChatError('USER_UNKNOWN');
     await this.store.setBlocked(owner, other, blocked);
-    await this.notify([owner], { type: 'blocklist.updated', blocked: await this.store.listBlocked(owner) });
+    const parts = blocklistParts(await this.store.listBlocked(owner));
+    for (const [i, part] of parts.entries()) await this.notify([owner], { type: 'blocklist.updated', blocked: part, ...(i > 0 && { append: true }) });
   }
 
   #toChatError(err: unknown): ChatError {

@@ -17,7 +17,8 @@ const ABSTRACT_LINES = 4;
 const ABSTRACT_CHARS = 120;
 
 /**
- * Turns a `forward` request into the elem to send. Only messages the forwarder can see may be
+ * Turns a `forward` request into the elem to send. Only messages the forwarder can see (targeted
+ * at them or everyone, and after their history floor) may be
  * forwarded; system notifications and call events never. One id copies the elem and records
  * where it came from; `merge` wraps snapshots of all of them in a merger elem.
  */
@@ -30,12 +31,15 @@ export async function resolveForward(
     throw new ChatError('BAD_FRAME', 'Forwarding several messages needs `merge` (one merged message).');
   }
   const { key } = keyOf(userId, source.conversationId);
-  if (!(await store.getConversation(userId, key))) throw new ChatError('NOT_MEMBER');
+  const state = await store.getConversation(userId, key);
+  if (!state) throw new ChatError('NOT_MEMBER');
+  // Before a 'since-join' member's floor is history they cannot read, so not theirs to forward.
+  const floor = state.historyFloor ?? 0;
 
   const messages: Message[] = [];
   for (const id of source.messageIds) {
     const found = await store.findMessage(key, id);
-    if (!found || (found.visibleTo && !found.visibleTo.includes(userId))) throw new ChatError('MESSAGE_UNKNOWN');
+    if (!found || found.message.seq <= floor || (found.visibleTo && !found.visibleTo.includes(userId))) throw new ChatError('MESSAGE_UNKNOWN');
     if (UNFORWARDABLE_ELEM_TYPES.has(found.message.elem.type)) throw new ChatError('NOT_FORWARDABLE');
     messages.push({ ...found.message, conversationId: source.conversationId });
   }

@@ -1,5 +1,6 @@
 import { ChatError, LIMITS, type HistoryFetchFrame, type ServerFrameOf } from '../../protocol/index.js';
 import { keyOf } from './conversation-key.js';
+import { fitting, messageBytes } from './frame-budget.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 
@@ -11,6 +12,10 @@ type Page = Omit<ServerFrameOf<'history.page'>, 'type' | 'reqId'>;
  * One page of a conversation for a member. With `after`, the oldest messages after it (gap
  * fill); otherwise the newest before `before` (or the latest). Messages are ascending and the
  * page covers [fromSeq, toSeq] exactly: seqs in it that are absent are invisible to this user.
+ * A page holds at most `limit` messages and at most FRAME_BUDGET bytes of them, so it may be
+ * shorter than asked: `hasMore` (older) and `toSeq` (newer) say where the next page starts.
+ * Messages up to the member's history floor (group history visibility 'since-join') are never
+ * returned, and the page then reports no older history.
  */
 export async function fetchHistory(
   store: Store,
@@ -25,26 +30,32 @@ export async function fetchHistory(
     if (type === 'p2p') return { conversationId: query.conversationId, fromSeq: 1, toSeq: 0, messages: [], hasMore: false };
     throw new ChatError('NOT_MEMBER');
   }
+  const floor = state.historyFloor ?? 0;
+  const olderThan = async (seq: number) =>
+    seq > floor + 1 && (floor === 0
+      ? await store.hasVisibleBefore(key, userId, seq)
+      : (await store.readRange(key, userId, { afterSeq: floor, toSeq: seq - 1, limit: 1, take: 'newest' })).length > 0);
   const limit = Math.min(query.limit ?? DEFAULT_PAGE, LIMITS.historyPage);
   const upper = Math.min(state.lastSeq, (query.before ?? state.lastSeq + 1) - 1);
   const lower = Math.max(0, query.after ?? 0);
   if (upper <= lower) {
-    return { conversationId: query.conversationId, fromSeq: lower + 1, toSeq: Math.max(lower, upper), messages: [], hasMore: upper > 0 && (await store.hasVisibleBefore(key, userId, lower + 1)) };
+    return { conversationId: query.conversationId, fromSeq: lower + 1, toSeq: Math.max(lower, upper), messages: [], hasMore: upper > 0 && (await olderThan(lower + 1)) };
   }
 
   const take = query.after !== undefined ? 'oldest' : 'newest';
-  const messages = await store.readRange(key, userId, { afterSeq: lower, toSeq: upper, limit, take });
-  const full = messages.length === limit;
+  const read = await store.readRange(key, userId, { afterSeq: Math.max(lower, floor), toSeq: upper, limit, take });
+  const n = fitting(read, messageBytes, take === 'oldest' ? 'start' : 'end');
+  const messages = n === read.length ? read : take === 'oldest' ? read.slice(0, n) : read.slice(read.length - n);
+  const cut = read.length === limit || n < read.length;
   let fromSeq = lower + 1;
   let toSeq = upper;
-  if (full && take === 'newest') fromSeq = messages[0]!.seq;
-  if (full && take === 'oldest') toSeq = messages[messages.length - 1]!.seq;
-  const hasMore = fromSeq > 1 && (await store.hasVisibleBefore(key, userId, fromSeq));
+  if (cut && take === 'newest') fromSeq = messages[0]!.seq;
+  if (cut && take === 'oldest') toSeq = messages[messages.length - 1]!.seq;
   return {
     conversationId: query.conversationId,
     fromSeq,
     toSeq,
     messages: messages.map((m) => asSeenBy(m, key, userId)),
-    hasMore,
+    hasMore: await olderThan(fromSeq),
   };
 }

@@ -1,6 +1,21 @@
-import { ChatError, type ConversationId, type MemberInfo } from '../../protocol/index.js';
+import { ChatError, type ConversationId, type MemberInfo, type ServerFrameOf } from '../../protocol/index.js';
 import { keyOf } from './conversation-key.js';
+import { fieldsBytes, fitting } from './frame-budget.js';
 import type { Store } from './store.js';
+
+type MembersPage = Omit<ServerFrameOf<'members'>, 'type' | 'reqId'>;
+
+/**
+ * One `members` frame's worth of the members of a conversation, after the id `after`: as many
+ * as fit in a frame (a group of thousands with long names and avatar URLs does not), with
+ * `hasMore` when the client should ask again from the last id.
+ */
+export async function fetchMembersPage(store: Store, userId: string, conversationId: ConversationId, after?: string): Promise<MembersPage> {
+  const all = await fetchMembers(store, userId, conversationId);
+  const rest = after === undefined ? all : all.filter((m) => m.id > after);
+  const n = fitting(rest, (m) => fieldsBytes(m.id, m.name, m.avatar));
+  return { conversationId, members: n < rest.length ? rest.slice(0, n) : rest, ...(n < rest.length && { hasMore: true }) };
+}
 
 /**
  * The members of a conversation as `userId` may see them: a group's members (refused with

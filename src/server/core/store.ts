@@ -5,6 +5,7 @@ import type {
   ConversationKey,
   ConversationState,
   GroupRecord,
+  HistoryVisibility,
   MemberRecord,
   MessageDraft,
   Profile,
@@ -45,7 +46,12 @@ export interface Store extends BroadcastStore {
   /** Creates the group, its conversation and memberships. Throws ChatError GROUP_EXISTS. */
   createGroup(group: GroupRecord, members: string[]): Promise<void>;
   getGroup(id: string): Promise<GroupRecord | undefined>;
-  /** Adds a member reading from the current last seq. False when already a member. */
+  /** Changes a group's settings; undefined when there is no such group. */
+  updateGroup(id: string, changes: { historyVisibility?: HistoryVisibility }): Promise<GroupRecord | undefined>;
+  /**
+   * Adds a member reading from the current last seq, which is also where their history starts
+   * when the group's visibility is `since-join` (`historyFloor`). False when already a member.
+   */
   addGroupMember(groupId: string, userId: string): Promise<boolean>;
   removeGroupMember(groupId: string, userId: string): Promise<boolean>;
   listGroupMembers(groupId: string): Promise<string[]>;
@@ -73,7 +79,7 @@ export interface Store extends BroadcastStore {
   hasVisibleBefore(key: ConversationKey, viewer: string, beforeSeq: number): Promise<boolean>;
 
   // ------------------------------------------------------------- per-user conversation state
-  /** Every conversation `userId` is a member of. */
+  /** Every conversation `userId` is a member of (with `historyFloor` for groups that hide older history). */
   listConversations(userId: string): Promise<ConversationState[]>;
   /** One conversation of `userId`; undefined when not a member. */
   getConversation(userId: string, key: ConversationKey): Promise<ConversationState | undefined>;

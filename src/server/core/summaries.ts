@@ -1,12 +1,13 @@
 import type { ConversationSummary, Message } from '../../protocol/index.js';
 import { viewOf } from './conversation-key.js';
+import { sameSize } from './frame-budget.js';
 import type { Store } from './store.js';
 import type { ConversationState } from './types.js';
 
 /** A message as `viewer` sees it: p2p ids name the other side. */
 export function asSeenBy(message: Message, key: string, viewer: string): Message {
   const id = viewOf(key, viewer);
-  return id === message.conversationId ? message : { ...message, conversationId: id };
+  return id === message.conversationId ? message : sameSize(message, { ...message, conversationId: id });
 }
 
 /**
@@ -28,7 +29,8 @@ export async function summarize(store: Store, userId: string, state: Conversatio
     unread: unread.unread,
   };
   if (unread.mentioned) summary.mentioned = true;
-  if (last) summary.lastMessage = asSeenBy(last, state.key, userId);
+  // A message from before a 'since-join' member joined is not theirs to preview.
+  if (last && last.seq > (state.historyFloor ?? 0)) summary.lastMessage = asSeenBy(last, state.key, userId);
   if (state.type === 'group') {
     const [group, members] = await Promise.all([store.getGroup(state.target), store.listGroupMembers(state.target)]);
     if (group) {

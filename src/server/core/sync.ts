@@ -1,4 +1,5 @@
-import { LIMITS, type ConversationId, type ServerFrame } from '../../protocol/index.js';
+import { LIMITS, type ConversationId, type ConversationSummary, type ServerFrame } from '../../protocol/index.js';
+import { fieldsBytes, fitting, messageBytes } from './frame-budget.js';
 import type { Store } from './store.js';
 import { asSeenBy, summarize } from './summaries.js';
 
@@ -10,10 +11,13 @@ import { asSeenBy, summarize } from './summaries.js';
 export const UNLISTED_REPLAY = 50;
 
 /**
- * Streams the catch-up of a session: `sync.conversations`, then per conversation where the
- * client is behind either `sync.messages` batches covering exactly (cursor, lastSeq] or
- * `sync.gap` when that is more than `replayLimit`, then `sync.done`. The caller must already
- * have subscribed the connection to live delivery, so nothing committed meanwhile is lost.
+ * Streams the catch-up of a session: `sync.conversations` (several frames when the summaries
+ * exceed one frame's bytes), then per conversation where the client is behind either
+ * `sync.messages` batches covering exactly (cursor, lastSeq] or `sync.gap` when that is more
+ * than `replayLimit`, then `sync.done`. Batches are cut by count (LIMITS.replayBatch) and by
+ * bytes (FRAME_BUDGET); each states the exact range it covers, so the next one continues where
+ * the cut was. The caller must already have subscribed the connection to live delivery, so
+ * nothing committed meanwhile is lost.
  */
 export async function replaySession(
   store: Store,
@@ -24,28 +28,34 @@ export async function replaySession(
 ): Promise<void> {
   const states = await store.listConversations(userId);
   const items = await Promise.all(states.map((s) => summarize(store, userId, s)));
-  emit({ type: 'sync.conversations', items });
+  for (let start = 0; start === 0 || start < items.length; ) {
+    const rest = items.slice(start);
+    const n = fitting(rest, summaryBytes);
+    emit({ type: 'sync.conversations', items: rest.slice(0, n) });
+    start += Math.max(n, 1);
+  }
 
   for (const [i, state] of states.entries()) {
     const conversationId = items[i]!.id;
     const lastSeq = state.lastSeq;
+    // Messages up to the floor are not this member's to see (history visibility 'since-join').
+    const floor = state.historyFloor ?? 0;
     const cursor = cursors[conversationId];
     let after: number;
     if (cursor === undefined) after = Math.max(state.readSeq, lastSeq - UNLISTED_REPLAY);
-    else if (lastSeq - cursor > replayLimit) {
+    else if (lastSeq - Math.max(cursor, floor) > replayLimit) {
       emit({ type: 'sync.gap', conversationId, afterSeq: cursor, lastSeq });
       continue;
     } else after = cursor;
-    // Batches of replayBatch visible messages; each frame states the exact range it covers.
+    // After a cut by bytes, read about twice what fitted rather than a whole replayBatch again.
+    let limit: number = LIMITS.replayBatch;
     while (after < lastSeq) {
-      const batch = await store.readRange(state.key, userId, {
-        afterSeq: after,
-        toSeq: lastSeq,
-        limit: LIMITS.replayBatch,
-        take: 'oldest',
-      });
-      const full = batch.length === LIMITS.replayBatch;
-      const toSeq = full ? batch[batch.length - 1]!.seq : lastSeq;
+      const read = await store.readRange(state.key, userId, { afterSeq: Math.max(after, floor), toSeq: lastSeq, limit, take: 'oldest' });
+      const n = fitting(read, messageBytes);
+      const batch = n < read.length ? read.slice(0, n) : read;
+      const cut = read.length === limit || n < read.length;
+      limit = Math.min(LIMITS.replayBatch, n < read.length ? 2 * n : 2 * limit);
+      const toSeq = cut ? batch[batch.length - 1]!.seq : lastSeq;
       emit({
         type: 'sync.messages',
         conversationId,
@@ -57,4 +67,9 @@ export async function replaySession(
     }
   }
   emit({ type: 'sync.done' });
+}
+
+/** Estimated serialized bytes of a conversation summary. */
+function summaryBytes(s: ConversationSummary): number {
+  return fieldsBytes(s.id, s.name, s.avatar) + (s.lastMessage ? messageBytes(s.lastMessage) : 0);
 }

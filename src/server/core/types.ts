@@ -16,11 +16,22 @@ export interface UserRecord extends Profile {
   createdAt: number;
 }
 
+/**
+ * Which messages of a group its members can read: `all` of them, or only those committed
+ * `since-join` (after the member was added; the group's first members see everything).
+ */
+export type HistoryVisibility = 'all' | 'since-join';
+
+/** What a group defaults to when created without a choice (as WhatsApp: nothing from before you joined). */
+export const DEFAULT_HISTORY_VISIBILITY: HistoryVisibility = 'since-join';
+
 export interface GroupRecord {
   id: string;
   name: string;
   avatar?: string;
   createdAt: number;
+  /** Absent in a record passed to `createGroup`: DEFAULT_HISTORY_VISIBILITY. Always set when read. */
+  historyVisibility?: HistoryVisibility;
 }
 
 /**
@@ -62,6 +73,11 @@ export interface ConversationState {
   readSeq: number;
   /** p2p: the peer's read position (0 if the peer has no row yet). */
   peerReadSeq?: number;
+  /**
+   * Messages with seq at or below this are not this member's to read: the conversation's last
+   * seq when they joined a group whose history visibility is `since-join`. Absent or 0: none hidden.
+   */
+  historyFloor?: number;
 }
 
 /** A seq range read of one conversation, seen by one user. */

@@ -4,12 +4,18 @@ import { GroupIdSchema, LIMITS, maxBytes, UrlSchema, UserIdSchema } from '../../
 import type { AdminApi } from '../core/admin.js';
 import { parse } from './validate.js';
 
+/** Which messages of a group its members read: all, or only those after they joined (the default). */
+const HistoryVisibilitySchema = v.picklist(['all', 'since-join']);
+
 const GroupBody = v.object({
   id: GroupIdSchema,
   name: v.pipe(maxBytes(LIMITS.shortTextBytes), v.minLength(1)),
   avatar: v.optional(UrlSchema),
   members: v.pipe(v.array(UserIdSchema), v.maxLength(10_000)),
+  historyVisibility: v.optional(HistoryVisibilitySchema),
 });
+const GroupParams = v.object({ id: GroupIdSchema });
+const GroupPatch = v.strictObject({ historyVisibility: v.optional(HistoryVisibilitySchema) });
 const MemberParams = v.object({ id: GroupIdSchema, userId: UserIdSchema });
 
 /** Groups and their members (admin key, see app.ts). */
@@ -18,6 +24,12 @@ export function groupsRoutes(app: FastifyInstance, admin: AdminApi): void {
     const body = parse(GroupBody, req.body);
     await admin.createGroup(body);
     return reply.status(201).send({ id: body.id, conversationId: `group:${body.id}` });
+  });
+
+  app.patch('/v1/groups/:id', async (req) => {
+    const { id } = parse(GroupParams, req.params);
+    const group = await admin.updateGroup(id, parse(GroupPatch, req.body ?? {}));
+    return { id: group.id, name: group.name, ...(group.avatar !== undefined && { avatar: group.avatar }), historyVisibility: group.historyVisibility };
   });
 
   app.put('/v1/groups/:id/members/:userId', async (req) => {

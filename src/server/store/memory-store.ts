@@ -1,7 +1,7 @@
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
-import type { CommitOutcome, ConversationState, GroupRecord, MemberRecord, MessageDraft, UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type MemberRecord, type MessageDraft, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 
 interface StoredRow {
@@ -15,6 +15,8 @@ interface Conversation {
   rows: StoredRow[];
   /** user -> readSeq */
   members: Map<string, number>;
+  /** user -> last seq when they joined the group (absent: a first member, or p2p). */
+  joined: Map<string, number>;
 }
 
 /**
@@ -31,7 +33,7 @@ export function createMemoryStore(): Store {
   const pair = (a: string, b: string) => `${a}\n${b}`;
   const conv = (key: string) => {
     let c = conversations.get(key);
-    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map() }));
+    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map() }));
     return c;
   };
   const visible = (row: StoredRow, viewer: string) => !row.visibleTo || row.visibleTo.includes(viewer);
@@ -39,7 +41,10 @@ export function createMemoryStore(): Store {
   const state = (userId: string, key: string, c: Conversation): ConversationState => {
     const parsed = parseKey(key);
     const readSeq = c.members.get(userId) ?? 0;
-    if (parsed.type === 'group') return { key, type: 'group', target: parsed.groupId, lastSeq: c.lastSeq, readSeq };
+    if (parsed.type === 'group') {
+      const since = groups.get(parsed.groupId)?.historyVisibility === 'since-join';
+      return { key, type: 'group', target: parsed.groupId, lastSeq: c.lastSeq, readSeq, historyFloor: since ? c.joined.get(userId) ?? 0 : 0 };
+    }
     const peer = parsed.users[0] === userId ? parsed.users[1] : parsed.users[0];
     return { key, type: 'p2p', target: peer, lastSeq: c.lastSeq, readSeq, peerReadSeq: c.members.get(peer) ?? 0 };
   };
@@ -84,7 +89,7 @@ export function createMemoryStore(): Store {
       const u = users.get(id);
       if (!u || u.deleted) return false;
       u.deleted = true;
-      for (const [key, c] of conversations) if (key.startsWith('group:')) c.members.delete(id);
+      for (const [key, c] of conversations) if (key.startsWith('group:')) c.members.delete(id), c.joined.delete(id);
       for (const f of [...friends]) if (f.startsWith(`${id}\n`) || f.endsWith(`\n${id}`)) friends.delete(f);
       blocks.delete(id);
       return true;
@@ -108,22 +113,32 @@ export function createMemoryStore(): Store {
     },
     async createGroup(group, members) {
       if (groups.has(group.id)) throw new ChatError('GROUP_EXISTS');
-      groups.set(group.id, { ...group });
+      groups.set(group.id, { historyVisibility: DEFAULT_HISTORY_VISIBILITY, ...group });
       const c = conv(groupKey(group.id));
       for (const u of members) if (!c.members.has(u)) c.members.set(u, 0);
+      for (const u of members) c.joined.delete(u);
     },
     async getGroup(id) {
       const g = groups.get(id);
       return g && { ...g };
     },
+    async updateGroup(id, changes) {
+      const g = groups.get(id);
+      if (!g) return undefined;
+      if (changes.historyVisibility !== undefined) g.historyVisibility = changes.historyVisibility;
+      return { ...g };
+    },
     async addGroupMember(groupId, userId) {
       const c = conv(groupKey(groupId));
       if (c.members.has(userId)) return false;
       c.members.set(userId, c.lastSeq);
+      c.joined.set(userId, c.lastSeq);
       return true;
     },
     async removeGroupMember(groupId, userId) {
-      return conversations.get(groupKey(groupId))?.members.delete(userId) ?? false;
+      const c = conversations.get(groupKey(groupId));
+      c?.joined.delete(userId);
+      return c?.members.delete(userId) ?? false;
     },
     async listGroupMembers(groupId) {
       return [...(conversations.get(groupKey(groupId))?.members.keys() ?? [])].sort();

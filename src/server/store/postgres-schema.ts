@@ -108,6 +108,17 @@ CREATE UNIQUE INDEX messages_client_ids ON messages (client_msg_id, sender);
 DROP INDEX messages_idempotency;
 `,
   },
+  {
+    // Group history visibility. Groups that existed keep 'all', what they behaved as until now
+    // (new ones get the core's default, passed explicitly); existing members keep joined_seq 0,
+    // so switching such a group to 'since-join' later hides nothing they could already read.
+    version: 4,
+    name: 'group-history-visibility',
+    sql: `
+ALTER TABLE groups ADD COLUMN history_visibility text NOT NULL DEFAULT 'all';
+ALTER TABLE memberships ADD COLUMN joined_seq bigint NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

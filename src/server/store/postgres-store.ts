@@ -3,7 +3,8 @@ import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
-import type { ConversationState, GroupRecord, MemberRecord, UserRecord } from '../core/types.js';
+import { parseStored } from '../core/frame-budget.js';
+import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { commitBatch } from './postgres-commit.js';
 import { migrate, quoteIdent, visibleTo } from './postgres-schema.js';
@@ -91,19 +92,28 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     return u;
   };
 
+  const toGroup = (r: Row): GroupRecord => {
+    const g: GroupRecord = { id: r.id, name: r.name, createdAt: r.created_at, historyVisibility: r.history_visibility };
+    if (r.avatar != null) g.avatar = r.avatar;
+    return g;
+  };
+
   const state = (userId: string, r: Row): ConversationState => {
     const parsed = parseKey(r.key);
-    if (parsed.type === 'group') return { key: r.key, type: 'group', target: parsed.groupId, lastSeq: r.last_seq, readSeq: r.read_seq };
+    if (parsed.type === 'group') return { key: r.key, type: 'group', target: parsed.groupId, lastSeq: r.last_seq, readSeq: r.read_seq, historyFloor: r.floor ?? 0 };
     const peer = parsed.users[0] === userId ? parsed.users[1] : parsed.users[0];
     return { key: r.key, type: 'p2p', target: peer, lastSeq: r.last_seq, readSeq: r.read_seq, peerReadSeq: r.peer_read_seq ?? 0 };
   };
 
   // The peer's read position joins in for p2p rows only (a group has many other members).
-  const CONVERSATIONS = `SELECT m.conv_key AS key, m.read_seq, c.last_seq, p.read_seq AS peer_read_seq
+  // The history floor joins in from the group's visibility setting (p2p rows match no group).
+  const CONVERSATIONS = `SELECT m.conv_key AS key, m.read_seq, c.last_seq, p.read_seq AS peer_read_seq,
+      CASE WHEN g.history_visibility = 'since-join' THEN m.joined_seq ELSE 0 END AS floor
     FROM memberships m JOIN conversations c ON c.key = m.conv_key
     LEFT JOIN memberships p ON m.conv_key LIKE 'p2p:%' AND p.conv_key = m.conv_key AND p.user_id <> m.user_id
+    LEFT JOIN groups g ON m.conv_key LIKE 'group:%' AND g.id = substr(m.conv_key, 7)
     WHERE m.user_id = $1`;
-  const parse = (body: string) => JSON.parse(body) as Message;
+  const parse = (body: string) => parseStored(body, Buffer.byteLength(body));
 
   return {
     ...createPostgresBroadcasts({ query: q, transaction }),
@@ -160,8 +170,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async createGroup(g, members) {
       await transaction(async (c) => {
-        const created = await c.query('INSERT INTO groups (id, name, avatar, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-          g.id, g.name, g.avatar ?? null, g.createdAt,
+        const created = await c.query('INSERT INTO groups (id, name, avatar, created_at, history_visibility) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
+          g.id, g.name, g.avatar ?? null, g.createdAt, g.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY,
         ]);
         if (created.rowCount === 0) throw new ChatError('GROUP_EXISTS');
         const key = groupKey(g.id);
@@ -171,17 +181,21 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async getGroup(id) {
       const r = await one<Row>('SELECT * FROM groups WHERE id = $1', [id]);
-      if (!r) return undefined;
-      const g: GroupRecord = { id: r.id, name: r.name, createdAt: r.created_at };
-      if (r.avatar != null) g.avatar = r.avatar;
-      return g;
+      return r && toGroup(r);
+    },
+    async updateGroup(id, changes) {
+      const r = await one<Row>(
+        'UPDATE groups SET history_visibility = coalesce($2, history_visibility) WHERE id = $1 RETURNING *',
+        [id, changes.historyVisibility ?? null],
+      );
+      return r && toGroup(r);
     },
     async addGroupMember(groupId, userId) {
       const key = groupKey(groupId);
       // A new member starts with everything before the join already read.
       const rows = await q(
-        `INSERT INTO memberships (user_id, conv_key, read_seq)
-         SELECT $1, $2, coalesce((SELECT last_seq FROM conversations WHERE key = $2), 0)
+        `INSERT INTO memberships (user_id, conv_key, read_seq, joined_seq)
+         SELECT $1, $2, x.s, x.s FROM (SELECT coalesce((SELECT last_seq FROM conversations WHERE key = $2), 0) AS s) AS x
          ON CONFLICT DO NOTHING RETURNING 1`,
         [userId, key],
       );

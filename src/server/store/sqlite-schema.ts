@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS groups (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
   avatar TEXT,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  history_visibility TEXT NOT NULL DEFAULT 'all'
 );
 CREATE TABLE IF NOT EXISTS conversations (
   key TEXT PRIMARY KEY,
@@ -75,6 +76,7 @@ CREATE TABLE IF NOT EXISTS memberships (
   user_id TEXT NOT NULL,
   conv_key TEXT NOT NULL,
   read_seq INTEGER NOT NULL DEFAULT 0,
+  joined_seq INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, conv_key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS memberships_by_conv ON memberships (conv_key, user_id);
@@ -97,6 +99,29 @@ export function upgradeMessagesTable(db: Database.Database): number | undefined 
     db.exec(MESSAGE_INDEXES);
     return moved;
   }).immediate();
+}
+
+/**
+ * Adds the columns of group history visibility (2026-12-05) to a database made before them.
+ * Groups that existed keep `all`, what they behaved as until then; their members keep
+ * joined_seq 0, so switching such a group to `since-join` later hides nothing they could read.
+ * Returns the columns added.
+ */
+export function upgradeGroupColumns(db: Database.Database): string[] {
+  const has = (table: string, column: string) =>
+    (db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) as unknown) !== undefined;
+  const added: string[] = [];
+  db.transaction(() => {
+    if (!has('groups', 'history_visibility')) {
+      db.exec(`ALTER TABLE groups ADD COLUMN history_visibility TEXT NOT NULL DEFAULT 'all'`);
+      added.push('groups.history_visibility');
+    }
+    if (!has('memberships', 'joined_seq')) {
+      db.exec('ALTER TABLE memberships ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0');
+      added.push('memberships.joined_seq');
+    }
+  }).immediate();
+  return added;
 }
 
 /** Visibility of a message row to the user bound as :viewer. */

@@ -5,10 +5,11 @@ import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
-import type { ConversationState, GroupRecord, MemberRecord, UserRecord } from '../core/types.js';
+import { parseStored } from '../core/frame-budget.js';
+import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
-import { SCHEMA, VISIBLE, upgradeMessagesTable } from './sqlite-schema.js';
+import { SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
@@ -44,6 +45,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     options.logger?.info({ rows: moved, ms: Math.round(performance.now() - started) }, 'sqlite: messages table rebuilt as a rowid table (one-off upgrade)');
   }
   db.exec(SCHEMA);
+  const added = upgradeGroupColumns(db);
+  if (added.length > 0) options.logger?.info({ added }, 'sqlite: group history visibility columns added');
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this connection is the backstop.
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
@@ -70,10 +73,11 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     isBlocked: db.prepare('SELECT 1 FROM blocks WHERE owner = ? AND other = ?'),
     listBlocked: db.prepare('SELECT other FROM blocks WHERE owner = ? ORDER BY other').pluck(),
     getGroup: db.prepare('SELECT * FROM groups WHERE id = ?'),
-    insertGroup: db.prepare('INSERT INTO groups (id, name, avatar, created_at) VALUES (?, ?, ?, ?)'),
+    insertGroup: db.prepare('INSERT INTO groups (id, name, avatar, created_at, history_visibility) VALUES (?, ?, ?, ?, ?)'),
+    setVisibility: db.prepare('UPDATE groups SET history_visibility = ? WHERE id = ?'),
     ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
     lastSeq: db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck(),
-    join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, ?)'),
+    join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq, joined_seq) VALUES (?, ?, ?, ?)'),
     leave: db.prepare('DELETE FROM memberships WHERE user_id = ? AND conv_key = ?'),
     members: db.prepare('SELECT user_id FROM memberships WHERE conv_key = ? ORDER BY user_id').pluck(),
     isMember: db.prepare('SELECT 1 FROM memberships WHERE user_id = ? AND conv_key = ?'),
@@ -85,13 +89,18 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       `SELECT body FROM messages WHERE conv_key = :key AND seq > :after AND seq <= :to AND ${VISIBLE} ORDER BY seq DESC LIMIT :limit`,
     ).pluck(),
     visibleBefore: db.prepare(`SELECT 1 FROM messages WHERE conv_key = :key AND seq < :before AND ${VISIBLE} LIMIT 1`),
+    // The history floor joins in from the group's visibility setting (p2p rows match no group).
     conversations: db.prepare(
-      `SELECT m.conv_key AS key, m.read_seq AS readSeq, c.last_seq AS lastSeq FROM memberships m
-       JOIN conversations c ON c.key = m.conv_key WHERE m.user_id = ? ORDER BY c.key`,
+      `SELECT m.conv_key AS key, m.read_seq AS readSeq, c.last_seq AS lastSeq, CASE WHEN g.history_visibility = 'since-join' THEN m.joined_seq ELSE 0 END AS floor FROM memberships m
+       JOIN conversations c ON c.key = m.conv_key
+       LEFT JOIN groups g ON substr(m.conv_key, 1, 6) = 'group:' AND g.id = substr(m.conv_key, 7)
+       WHERE m.user_id = ? ORDER BY c.key`,
     ),
     conversation: db.prepare(
-      `SELECT m.conv_key AS key, m.read_seq AS readSeq, c.last_seq AS lastSeq FROM memberships m
-       JOIN conversations c ON c.key = m.conv_key WHERE m.user_id = ? AND m.conv_key = ?`,
+      `SELECT m.conv_key AS key, m.read_seq AS readSeq, c.last_seq AS lastSeq, CASE WHEN g.history_visibility = 'since-join' THEN m.joined_seq ELSE 0 END AS floor FROM memberships m
+       JOIN conversations c ON c.key = m.conv_key
+       LEFT JOIN groups g ON substr(m.conv_key, 1, 6) = 'group:' AND g.id = substr(m.conv_key, 7)
+       WHERE m.user_id = ? AND m.conv_key = ?`,
     ),
     readSeq: db.prepare('SELECT read_seq FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
     markRead: db.prepare(
@@ -127,7 +136,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     const key = r['key'] as string;
     const parsed = parseKey(key);
     if (parsed.type === 'group') {
-      return { key, type: 'group', target: parsed.groupId, lastSeq: r['lastSeq'] as number, readSeq: r['readSeq'] as number };
+      return { key, type: 'group', target: parsed.groupId, lastSeq: r['lastSeq'] as number, readSeq: r['readSeq'] as number, historyFloor: (r['floor'] as number | null) ?? 0 };
     }
     const peer = parsed.users[0] === userId ? parsed.users[1] : parsed.users[0];
     const peerReadSeq = (q.readSeq.get(peer, key) as number | undefined) ?? 0;
@@ -140,15 +149,17 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   // reads before it writes must hold the write lock from its start (else SQLITE_BUSY_SNAPSHOT).
   const createGroup = db.transaction((g: GroupRecord, members: string[]) => {
     if (q.getGroup.get(g.id)) throw new ChatError('GROUP_EXISTS');
-    q.insertGroup.run(g.id, g.name, g.avatar ?? null, g.createdAt);
+    q.insertGroup.run(g.id, g.name, g.avatar ?? null, g.createdAt, g.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY);
     const key = groupKey(g.id);
     q.ensureConversation.run(key);
-    for (const u of members) q.join.run(u, key, 0);
+    for (const u of members) q.join.run(u, key, 0, 0);
   });
   const addMember = db.transaction((groupId: string, userId: string) => {
     const key = groupKey(groupId);
-    // A new member starts with everything before the join already read.
-    return q.join.run(userId, key, (q.lastSeq.get(key) as number | undefined) ?? 0).changes > 0;
+    // A new member starts with everything before the join already read; a 'since-join' group's
+    // history starts there for them too.
+    const last = (q.lastSeq.get(key) as number | undefined) ?? 0;
+    return q.join.run(userId, key, last, last).changes > 0;
   });
   const deleteUser = db.transaction((id: string) => {
     if (q.deleteUser.run(id).changes === 0) return false;
@@ -174,7 +185,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     return r && state(userId, r);
   });
 
-  const parse = (body: unknown) => JSON.parse(body as string) as Message;
+  const parse = (body: unknown) => parseStored(body as string, Buffer.byteLength(body as string));
   let closed = false;
 
   // The facts a send checks (user, group, group membership, block, friendship) are kept in
@@ -204,7 +215,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const readGroup = (id: string) => {
     const r = q.getGroup.get(id) as Row | undefined;
     if (!r) return undefined;
-    const g: GroupRecord = { id: r['id'] as string, name: r['name'] as string, createdAt: r['created_at'] as number };
+    const g: GroupRecord = { id: r['id'] as string, name: r['name'] as string, createdAt: r['created_at'] as number, historyVisibility: r['history_visibility'] as HistoryVisibility };
     if (r['avatar'] != null) g.avatar = r['avatar'] as string;
     return g;
   };
@@ -215,6 +226,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     setBlocked: changing((owner: string, other: string, blocked: boolean) => (blocked ? q.addBlock : q.removeBlock).run(owner, other)),
     createGroup: changing(createGroup.immediate),
     addMember: changing(addMember.immediate),
+    setVisibility: changing((id: string, visibility: HistoryVisibility) => q.setVisibility.run(visibility, id).changes > 0),
     removeMember: changing((groupId: string, userId: string) => q.leave.run(userId, groupKey(groupId)).changes > 0),
   };
 
@@ -261,6 +273,11 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     async getGroup(id) {
       const g = fact(`g\0${id}`, () => readGroup(id));
+      return g && { ...g };
+    },
+    async updateGroup(id, changes) {
+      if (changes.historyVisibility !== undefined) write.setVisibility(id, changes.historyVisibility);
+      const g = readGroup(id);
       return g && { ...g };
     },
     async addGroupMember(groupId, userId) {

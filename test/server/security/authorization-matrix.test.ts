@@ -109,9 +109,9 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
   'members.fetch': {
     scope: "list a conversation's members and read positions",
     async check(_t, o) {
-      for (const conversationId of ['group:g', 'group:does-not-exist']) {
+      for (const [conversationId, after] of [['group:g', undefined], ['group:does-not-exist', undefined], ['group:g', 'bob']] as const) {
         const reqId = cmid();
-        o.alice.send({ type: 'members.fetch', reqId, conversationId });
+        o.alice.send({ type: 'members.fetch', reqId, conversationId, ...(after !== undefined && { after }) });
         assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, 'NOT_MEMBER', conversationId);
         counts.frameChecks++;
       }
@@ -163,6 +163,7 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'GET /v1/users/:id/conversations/:conversationId/messages': { access: 'admin', sample: '/v1/users/bob/conversations/group:g/messages' },
   'POST /v1/tokens': { access: 'admin', sample: '/v1/tokens' },
   'POST /v1/groups': { access: 'admin', sample: '/v1/groups' },
+  'PATCH /v1/groups/:id': { access: 'admin', sample: '/v1/groups/g' },
   'PUT /v1/groups/:id/members/:userId': { access: 'admin', sample: '/v1/groups/g/members/alice' },
   'DELETE /v1/groups/:id/members/:userId': { access: 'admin', sample: '/v1/groups/g/members/bob' },
   'POST /v1/messages': { access: 'admin', sample: '/v1/messages' },
@@ -252,6 +253,26 @@ describe('authorisation matrix', () => {
     await o.carol.roundTrip();
     assert.ok(!o.carol.received.some((f) => f.type === 'message.new' && f.message.clientMsgId === clientMsgId));
     counts.frameChecks += 4;
+  });
+
+  it("keeps what came before a member's join from them in a since-join group (the default): replay, history, REST, forward", async () => {
+    await t.rest('POST', '/v1/groups', { id: 'sj', name: 'SJ', members: ['bob'] });
+    const clientMsgId = cmid();
+    o.bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:sj', elem: text('before the join') });
+    const early = await o.bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+    await t.rest('PUT', '/v1/groups/sj/members/alice');
+    const s = await t.connect();
+    s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('alice'), cursors: { 'group:sj': 0 } });
+    const replay = (await s.until('sync.done')).flatMap((f) => (f.type === 'sync.messages' ? f.messages : []));
+    assert.ok(!replay.some((m) => m.id === early.id), 'not in the replay');
+    s.send({ type: 'history.fetch', reqId: 'sj1', conversationId: 'group:sj', after: 0 });
+    assert.ok(!(await s.next('history.page', (f) => f.reqId === 'sj1')).messages.some((m) => m.id === early.id), 'not in history');
+    const rest = await t.rest('GET', '/v1/users/alice/conversations/group:sj/messages');
+    assert.ok(!rest.body.messages.some((m: { id: string }) => m.id === early.id), 'not over REST');
+    await refused(s, { conversationId: 'p2p:bob', forward: { conversationId: 'group:sj', messageIds: [early.id] } }, ['MESSAGE_UNKNOWN']);
+    s.close();
+    counts.frameChecks += 3;
+    counts.restChecks++;
   });
 
   it('has no dev token route outside dev mode', async () => {

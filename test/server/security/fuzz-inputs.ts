@@ -37,6 +37,7 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'blocklist.remove', reqId: 'b', userId: 'carol' },
     { type: 'ping', reqId: 'p' },
     { type: 'members.fetch', reqId: 'm', conversationId: 'group:g' },
+    { type: 'members.fetch', reqId: 'm', conversationId: 'group:g', after: 'alice' },
   ];
 }
 

@@ -248,12 +248,13 @@ describe('protocol fuzzing', () => {
   it(`answers each of ${REST_BODIES} fuzzed REST bodies with 2xx or a 4xx {code, name, message}, never 5xx`, { timeout: 120_000 }, async () => {
     const routes: [string, (p: string) => string, unknown][] = [
       ['POST', () => '/v1/messages', { from: 'alice', to: 'bob', elem: { type: 'text', text: 'hi' }, clientMsgId: 'restfuzz0001' }],
-      ['POST', () => '/v1/groups', { id: 'fz', name: 'Fuzz', members: ['alice'] }],
+      ['POST', () => '/v1/groups', { id: 'fz', name: 'Fuzz', members: ['alice'], historyVisibility: 'all' }],
       ['POST', () => '/v1/tokens', { userId: 'alice', ttlSeconds: 60 }],
       ['PUT', (p) => `/v1/users/${p}`, { name: 'Alice', avatar: 'https://x.example/a.png' }],
       ['PUT', (p) => `/v1/groups/g/members/${p}`, undefined],
       ['GET', (p) => `/v1/users/alice/conversations/${p}/messages?before=${p}&limit=${p}`, undefined],
       ['PUT', (p) => `/v1/users/alice/blocklist/${p}`, undefined],
+      ['PATCH', (p) => `/v1/groups/${p}`, { historyVisibility: 'since-join' }],
     ];
     const body = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),

@@ -71,7 +71,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     it('refuses a second group with the same id with GROUP_EXISTS', async () => {
       await store.createGroup({ id: 'g1', name: 'First', createdAt: 1 }, ['a', 'b']);
       await assert.rejects(store.createGroup({ id: 'g1', name: 'Again', createdAt: 2 }, []), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_EXISTS');
-      assert.deepEqual(await store.getGroup('g1'), { id: 'g1', name: 'First', createdAt: 1 });
+      assert.deepEqual(await store.getGroup('g1'), { id: 'g1', name: 'First', createdAt: 1, historyVisibility: 'since-join' });
       assert.deepEqual(await store.listGroupMembers('g1'), ['a', 'b']);
     });
 
@@ -85,6 +85,40 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       assert.equal(await store.removeGroupMember('g2', 'c'), true);
       assert.equal(await store.removeGroupMember('g2', 'c'), false);
       assert.equal(await store.getConversation('c', groupKey('g2')), undefined);
+    });
+
+    it('stores a group\'s history visibility (default since-join) and changes it; unknown groups give undefined', async () => {
+      await store.createGroup({ id: 'hv1', name: 'H', createdAt: 1, historyVisibility: 'all' }, ['a']);
+      await store.createGroup({ id: 'hv2', name: 'H', createdAt: 1 }, ['a']);
+      assert.equal((await store.getGroup('hv1'))?.historyVisibility, 'all');
+      assert.equal((await store.getGroup('hv2'))?.historyVisibility, 'since-join');
+      assert.deepEqual(await store.updateGroup('hv1', { historyVisibility: 'since-join' }), { id: 'hv1', name: 'H', createdAt: 1, historyVisibility: 'since-join' });
+      assert.equal((await store.getGroup('hv1'))?.historyVisibility, 'since-join');
+      assert.equal((await store.updateGroup('hv2', {}))?.historyVisibility, 'since-join');
+      assert.equal(await store.updateGroup('nope', { historyVisibility: 'all' }), undefined);
+    });
+
+    it('gives a member added to a since-join group a history floor at the join; first members and all-groups have none', async () => {
+      const k = groupKey('hv3');
+      await store.createGroup({ id: 'hv3', name: 'H', createdAt: 1 }, ['a']);
+      await store.commitMessages([draft(k, 'a'), draft(k, 'a'), draft(k, 'a')]);
+      await store.addGroupMember('hv3', 'late');
+      await store.commitMessages([draft(k, 'a')]);
+      assert.equal((await store.getConversation('a', k))?.historyFloor ?? 0, 0);
+      assert.equal((await store.getConversation('late', k))?.historyFloor, 3);
+      assert.equal((await store.listConversations('late')).find((c) => c.key === k)?.historyFloor, 3);
+      // The setting decides, not the membership row: 'all' lifts the floor, back to 'since-join' restores it.
+      await store.updateGroup('hv3', { historyVisibility: 'all' });
+      assert.equal((await store.getConversation('late', k))?.historyFloor ?? 0, 0);
+      await store.updateGroup('hv3', { historyVisibility: 'since-join' });
+      assert.equal((await store.getConversation('late', k))?.historyFloor, 3);
+      // Leaving and joining again starts a new floor.
+      await store.removeGroupMember('hv3', 'late');
+      await store.addGroupMember('hv3', 'late');
+      assert.equal((await store.getConversation('late', k))?.historyFloor, 4);
+      // A 1:1 chat has none.
+      await store.commitMessages([draft(p2pKey('hv-p', 'late'), 'hv-p')]);
+      assert.equal((await store.getConversation('late', p2pKey('hv-p', 'late')))?.historyFloor ?? 0, 0);
     });
 
     it('assigns gapless seqs per conversation in batch order', async () => {
