@@ -7,6 +7,8 @@ import { ChatError } from '../../protocol/index.js';
 import type { ByteRange, FileStorage } from './file-storage.js';
 
 const KEY = /^[A-Za-z0-9-]{8,64}$/;
+/** Errors of a full disk (or quota, or file size limit): the server's problem, not the client's. */
+const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 
 /**
  * Files on local disk under `dir` (`NATTER_UPLOAD_DIR`), fanned out by the key's first two
@@ -24,12 +26,13 @@ export function createDiskFileStorage(dir: string): FileStorage {
     async put(key, body) {
       const path = pathOf(key);
       const temp = `${path}.${process.pid}.${Date.now()}.part`;
-      await mkdir(join(dir, key.slice(0, 2)), { recursive: true });
       try {
+        await mkdir(join(dir, key.slice(0, 2)), { recursive: true });
         await pipeline(body, createWriteStream(temp, { flags: 'wx' }));
         await rename(temp, path);
       } catch (err) {
         await rm(temp, { force: true });
+        if (FULL.has((err as NodeJS.ErrnoException).code ?? '')) throw new ChatError('UNAVAILABLE', 'The file storage is full. Try again later.', { cause: err });
         throw err;
       }
       return (await stat(path)).size;

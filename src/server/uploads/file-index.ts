@@ -21,6 +21,14 @@ export interface FileRef {
   messageId: string;
 }
 
+/** Most unreferenced uploads (not yet carried by a message) one user may hold at once. */
+export interface UploadQuota {
+  /** Their bytes, the upload being reserved included. */
+  bytes: number;
+  /** Their number, the upload being reserved included. */
+  files: number;
+}
+
 /**
  * File metadata and who references each file, kept apart from the message store so uploads
  * need no change to it. Adapters: memory, SQLite (own tables in its own database file),
@@ -36,6 +44,17 @@ export interface FileIndex {
   addRefs(refs: FileRef[]): Promise<void>;
   /** References of a file, oldest first, at most `limit`. */
   listRefs(fileId: string, limit: number): Promise<FileRef[]>;
+  /**
+   * Records `file` (its `size` = the bytes reserved for it, fixed later by `putFile`) if its
+   * uploader's unreferenced files, with it, stay within `quota`; false (nothing recorded)
+   * otherwise. Atomic per uploader, across the nodes sharing the index: concurrent
+   * reservations cannot together pass the quota.
+   */
+  reserveFile(file: FileRecord, quota: UploadQuota): Promise<boolean>;
+  /** Files no reference names, created before `before`, oldest first, at most `limit`. */
+  listUnreferenced(before: number, limit: number): Promise<FileRecord[]>;
+  /** Forgets the file if no reference names it (true), else keeps it (false, also when unknown). */
+  deleteUnreferenced(id: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

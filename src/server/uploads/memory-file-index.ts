@@ -30,6 +30,28 @@ export function createMemoryFileIndex(): FileIndex {
     async listRefs(fileId, limit) {
       return (refs.get(fileId) ?? []).slice(0, limit).map((r) => ({ ...r }));
     },
+    async reserveFile(file, quota) {
+      let bytes = file.size;
+      let count = 1;
+      for (const f of files.values()) {
+        if (f.uploader !== file.uploader || refs.has(f.id)) continue;
+        bytes += f.size;
+        count++;
+      }
+      if (bytes > quota.bytes || count > quota.files) return false;
+      files.set(file.id, { ...file });
+      return true;
+    },
+    async listUnreferenced(before, limit) {
+      return [...files.values()]
+        .filter((f) => f.createdAt < before && !refs.has(f.id))
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .slice(0, limit)
+        .map((f) => ({ ...f }));
+    },
+    async deleteUnreferenced(id) {
+      return !refs.has(id) && files.delete(id);
+    },
     async close() {},
   };
 }

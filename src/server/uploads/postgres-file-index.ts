@@ -31,7 +31,12 @@ CREATE TABLE IF NOT EXISTS natter_file_refs (
   added bigserial,
   PRIMARY KEY (file_id, conv_key, message_id)
 );
+CREATE INDEX IF NOT EXISTS natter_files_by_uploader ON natter_files (uploader);
+CREATE INDEX IF NOT EXISTS natter_files_by_created ON natter_files (created_at);
 `;
+
+/** No reference names the file `f`. */
+const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM natter_file_refs r WHERE r.file_id = f.id)';
 
 type Row = { id: string; uploader: string; conv_key: string; name: string; mime: string; size: number; created_at: number };
 const toRecord = (r: Row): FileRecord => ({ id: r.id, uploader: r.uploader, key: r.conv_key, name: r.name, mime: r.mime, size: r.size, createdAt: r.created_at });
@@ -104,6 +109,38 @@ export async function createPostgresFileIndex(options: PostgresFileIndexOptions)
         [fileId, limit],
       );
       return found.map((r) => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id }));
+    },
+    async reserveFile(f, quota) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        // One uploader's reservations take turns, on every node: the sum cannot be passed by a race.
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`natter.upload:${options.schema ?? ''}:${f.uploader}`]);
+        const held = (await c.query<{ bytes: number | null; files: number }>(
+          `SELECT sum(size)::bigint AS bytes, count(*) AS files FROM natter_files f WHERE uploader = $1 AND ${UNREFERENCED}`,
+          [f.uploader],
+        )).rows[0]!;
+        const fits = (held.bytes ?? 0) + f.size <= quota.bytes && held.files + 1 <= quota.files;
+        if (fits) {
+          await c.query(
+            'INSERT INTO natter_files (id, uploader, conv_key, name, mime, size, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [f.id, f.uploader, f.key, f.name, f.mime, f.size, f.createdAt],
+          );
+        }
+        await c.query('COMMIT');
+        c.release();
+        return fits;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        c.release(true);
+        throw err;
+      }
+    },
+    async listUnreferenced(before, limit) {
+      return (await rows<Row>(`SELECT * FROM natter_files f WHERE created_at < $1 AND ${UNREFERENCED} ORDER BY created_at LIMIT $2`, [before, limit])).map(toRecord);
+    },
+    async deleteUnreferenced(id) {
+      return (await pool.query(`DELETE FROM natter_files f WHERE id = $1 AND ${UNREFERENCED}`, [id])).rowCount === 1;
     },
     async close() {
       await pool.end();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FileIndex, FileRecord, FileRef } from './file-index.js';
+import type { FileIndex, FileRecord, FileRef, UploadQuota } from './file-index.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS files (
@@ -19,7 +19,12 @@ CREATE TABLE IF NOT EXISTS file_refs (
   message_id TEXT NOT NULL,
   PRIMARY KEY (file_id, conv_key, message_id)
 );
+CREATE INDEX IF NOT EXISTS files_by_uploader ON files (uploader);
+CREATE INDEX IF NOT EXISTS files_by_created ON files (created_at);
 `;
+
+/** No reference names the file `f`. */
+const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM file_refs r WHERE r.file_id = f.id)';
 
 type Row = { id: string; uploader: string; conv_key: string; name: string; mime: string; size: number; created_at: number };
 
@@ -44,7 +49,19 @@ export function createSqliteFileIndex(file: string): FileIndex {
     refs: db.prepare<[string, number], { file_id: string; conv_key: string; message_id: string }>(
       'SELECT file_id, conv_key, message_id FROM file_refs WHERE file_id = ? ORDER BY rowid LIMIT ?',
     ),
+    held: db.prepare<[string], { bytes: number | null; files: number }>(
+      `SELECT sum(size) AS bytes, count(*) AS files FROM files f WHERE uploader = ? AND ${UNREFERENCED}`,
+    ),
+    unreferenced: db.prepare<[number, number], Row>(`SELECT * FROM files f WHERE created_at < ? AND ${UNREFERENCED} ORDER BY created_at LIMIT ?`),
+    deleteUnreferenced: db.prepare(`DELETE FROM files AS f WHERE id = ? AND ${UNREFERENCED}`),
   };
+  // IMMEDIATE: the check and the insert hold the write lock together (other processes included).
+  const reserve = db.transaction((f: FileRecord, quota: UploadQuota): boolean => {
+    const held = q.held.get(f.uploader)!;
+    if ((held.bytes ?? 0) + f.size > quota.bytes || held.files + 1 > quota.files) return false;
+    q.put.run(f.id, f.uploader, f.key, f.name, f.mime, f.size, f.createdAt);
+    return true;
+  }).immediate;
   const addRefs = db.transaction((refs: FileRef[]) => {
     for (const r of refs) q.addRef.run(r.fileId, r.key, r.messageId);
   });
@@ -69,6 +86,15 @@ export function createSqliteFileIndex(file: string): FileIndex {
     },
     async listRefs(fileId, limit) {
       return q.refs.all(fileId, limit).map((r) => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id }));
+    },
+    async reserveFile(file, quota) {
+      return reserve(file, quota);
+    },
+    async listUnreferenced(before, limit) {
+      return q.unreferenced.all(before, limit).map(toRecord);
+    },
+    async deleteUnreferenced(id) {
+      return q.deleteUnreferenced.run(id).changes > 0;
     },
     async close() {
       db.close();

@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { ChatError } from '../../protocol/index.js';
 import { verifyUserToken } from '../core/auth.js';
 import type { ChatCore } from '../core/chat-core.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
 import type { FileAccess } from './file-access.js';
-import type { FileIndex } from './file-index.js';
+import type { FileIndex, UploadQuota } from './file-index.js';
 import type { FileStorage } from './file-storage.js';
 
 /** What the upload and file routes work with (built by createChatServer). */
@@ -12,6 +13,10 @@ export interface Uploads {
   storage: FileStorage;
   index: FileIndex;
   access: FileAccess;
+  /** Unreferenced uploads one user may hold (default: none checked). */
+  quota?: UploadQuota;
+  /** Uploads per user and window, counted under `upload:<userId>` (default: none). */
+  rateLimiter?: RateLimiter;
 }
 
 /** The user of a request with `Authorization: Bearer <user token>` (UNAUTHENTICATED, TOKEN_*, USER_DELETED otherwise). */

@@ -56,6 +56,49 @@ function fileIndexContract(name: string, make: () => Promise<{ index: FileIndex;
       assert.equal((await index.listRefs('f-000000001', 2)).length, 2);
       assert.deepEqual(await index.listRefs('f-000000404', 10), []);
     });
+
+    it('reserves a file only while its uploader\'s unreferenced files stay within the quota, and frees it once referenced', async () => {
+      const quota = { bytes: 100, files: 3 };
+      const up = (id: string, size: number) => file(id, { uploader: 'quota-user', size, createdAt: 1_800_000_000_000 });
+      assert.equal(await index.reserveFile(up('q-000000001', 60), quota), true);
+      assert.equal(await index.reserveFile(up('q-000000002', 41), quota), false, '60 + 41 bytes pass the quota');
+      assert.equal(await index.getFile('q-000000002'), undefined, 'a refused reservation records nothing');
+      assert.equal(await index.reserveFile(up('q-000000002', 40), quota), true);
+      assert.equal(await index.reserveFile(file('q-000000009', { uploader: 'someone-else', size: 100 }), quota), true, 'quotas are per uploader');
+      // Referenced files no longer count; the reserved size is fixed by putFile.
+      await index.addRefs([{ fileId: 'q-000000001', key: 'group:g', messageId: 'mq' }]);
+      await index.putFile(up('q-000000002', 10));
+      assert.equal(await index.reserveFile(up('q-000000003', 90), quota), true);
+      assert.equal(await index.reserveFile(up('q-000000004', 0), quota), true);
+      assert.equal(await index.reserveFile(up('q-000000005', 0), quota), false, 'a fourth unreferenced file passes the count');
+    });
+
+    it('lets concurrent reservations of one uploader pass the quota together no more than one at a time', async () => {
+      const quota = { bytes: 1000, files: 100 };
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => index.reserveFile(file(`r-${String(i).padStart(9, '0')}`, { uploader: 'racer', size: 300 }), quota)),
+      );
+      assert.equal(results.filter(Boolean).length, 3);
+    });
+
+    it('lists unreferenced files older than a time, oldest first, and deletes a file only while unreferenced', async () => {
+      const old = (id: string, createdAt: number) => file(id, { uploader: 'sweep-user', size: 5, createdAt });
+      await index.putFile(old('s-000000002', 1_000_000_000_002));
+      await index.putFile(old('s-000000001', 1_000_000_000_001));
+      await index.putFile(old('s-000000003', 1_000_000_000_003));
+      await index.putFile(old('s-000000004', 1_000_000_000_100));
+      await index.addRefs([{ fileId: 's-000000003', key: 'group:g', messageId: 'ms' }]);
+      const listed = await index.listUnreferenced(1_000_000_000_050, 10);
+      assert.deepEqual(listed.map((f) => f.id), ['s-000000001', 's-000000002']);
+      assert.deepEqual(listed[0], old('s-000000001', 1_000_000_000_001));
+      assert.deepEqual((await index.listUnreferenced(1_000_000_000_050, 1)).map((f) => f.id), ['s-000000001']);
+      assert.equal(await index.deleteUnreferenced('s-000000001'), true);
+      assert.equal(await index.deleteUnreferenced('s-000000001'), false, 'a second sweeper finds it gone');
+      assert.equal(await index.deleteUnreferenced('s-000000003'), false, 'a referenced file stays');
+      assert.equal(await index.getFile('s-000000001'), undefined);
+      assert.notEqual(await index.getFile('s-000000003'), undefined);
+      assert.deepEqual((await index.listUnreferenced(1_000_000_000_050, 10)).map((f) => f.id), ['s-000000002']);
+    });
   });
 }
 
