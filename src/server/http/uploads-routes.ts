@@ -7,7 +7,7 @@ import { ChatError, ConversationIdSchema, LIMITS } from '../../protocol/index.js
 import { maxBytes } from '../../protocol/fields.js';
 import { fileKindOf, fileLimit } from '../../protocol/index.js';
 import { normalizeMime } from '../uploads/file-kinds.js';
-import { publicOrigin, requestUser, type Uploads } from '../uploads/uploads.js';
+import { publicOrigin, requestUser, unlessDiskFull, type Uploads } from '../uploads/uploads.js';
 import { parse } from './validate.js';
 
 const UploadQuery = v.object({
@@ -60,7 +60,7 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
     const createdAt = uploads.core.clock();
     // Reserved before a byte is stored: the declared length, else the most the kind allows.
     const record = { id, uploader: userId, key, name, mime, size: declared !== undefined ? Number(declared) : limit, createdAt };
-    if (uploads.quota && !(await uploads.index.reserveFile(record, uploads.quota))) {
+    if (uploads.quota && !(await unlessDiskFull(uploads.index.reserveFile(record, uploads.quota)))) {
       void reply.header('connection', 'close');
       throw new ChatError('UPLOAD_QUOTA_EXCEEDED', `At most ${uploads.quota.files} files and ${uploads.quota.bytes} bytes may wait unsent per user.`);
     }
@@ -74,7 +74,7 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
       throw new ChatError('UPLOAD_FAILED', undefined, { cause: err });
     }
     try {
-      await uploads.index.putFile({ ...record, size });
+      await unlessDiskFull(uploads.index.putFile({ ...record, size }));
     } catch (err) {
       await uploads.storage.delete(id).catch(() => undefined);
       if (uploads.quota) await uploads.index.deleteUnreferenced(id).catch(() => undefined);

@@ -19,6 +19,22 @@ export interface Uploads {
   rateLimiter?: RateLimiter;
 }
 
+/** Error codes of a full disk: SQLite's, PostgreSQL's (`disk_full`) and the system's. */
+const DISK_FULL = new Set(['SQLITE_FULL', '53100', 'ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * `work`, with a full disk under the file index reported as 503 UNAVAILABLE (the client may
+ * try again later) instead of an internal error.
+ */
+export async function unlessDiskFull<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (DISK_FULL.has(String((err as { code?: unknown }).code))) throw new ChatError('UNAVAILABLE', 'The server is out of disk space. Try again later.', { cause: err });
+    throw err;
+  }
+}
+
 /** The user of a request with `Authorization: Bearer <user token>` (UNAUTHENTICATED, TOKEN_*, USER_DELETED otherwise). */
 export async function requestUser(core: ChatCore, req: FastifyRequest): Promise<string> {
   const token = bearer(req);
