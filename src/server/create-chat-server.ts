@@ -137,7 +137,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   metricsRoutes(http, { registry: metrics.registry, adminKey: o.adminKey, metricsKey: o.metricsKey });
   await core.start();
   const sweeper: UploadSweeper = startUploadSweeper({
-    index: fileIndex, storage: fileStorage, clock: o.clock, logger, ttlMs: o.uploadUnreferencedTtlMs, intervalMs: o.uploadSweepIntervalMs,
+    index: fileIndex, storage: fileStorage, store, clock: o.clock, logger, ttlMs: o.uploadUnreferencedTtlMs, intervalMs: o.uploadSweepIntervalMs,
   });
   let gateway: Gateway | undefined;
   let closing: Promise<void> | undefined;

@@ -7,6 +7,7 @@ import { ChatError, ConversationIdSchema, LIMITS } from '../../protocol/index.js
 import { maxBytes } from '../../protocol/fields.js';
 import { fileKindOf, fileLimit } from '../../protocol/index.js';
 import { normalizeMime } from '../uploads/file-kinds.js';
+import { confirmRefs, PENDING_CHECKED } from '../uploads/ref-check.js';
 import { publicOrigin, requestUser, unlessDiskFull, type Uploads } from '../uploads/uploads.js';
 import { parse } from './validate.js';
 
@@ -60,6 +61,8 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
     const createdAt = uploads.core.clock();
     // Reserved before a byte is stored: the declared length, else the most the kind allows.
     const record = { id, uploader: userId, key, name, mime, size: declared !== undefined ? Number(declared) : limit, createdAt };
+    // The user's files sent since: their references count once their messages are found stored.
+    if (uploads.quota) await confirmRefs(uploads.index, uploads.core.store, await uploads.index.listPendingRefs({ uploader: userId }, PENDING_CHECKED));
     if (uploads.quota && !(await unlessDiskFull(uploads.index.reserveFile(record, uploads.quota)))) {
       void reply.header('connection', 'close');
       throw new ChatError('UPLOAD_QUOTA_EXCEEDED', `At most ${uploads.quota.files} files and ${uploads.quota.bytes} bytes may wait unsent per user.`);
@@ -69,7 +72,7 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
       size = await uploads.storage.put(id, limited(req.raw, limit));
     } catch (err) {
       void reply.header('connection', 'close');
-      if (uploads.quota) await uploads.index.deleteUnreferenced(id).catch(() => undefined);
+      if (uploads.quota) await uploads.index.deleteUnreferenced(id, 0).catch(() => undefined);
       if (err instanceof ChatError) throw err;
       throw new ChatError('UPLOAD_FAILED', undefined, { cause: err });
     }
@@ -77,7 +80,7 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
       await unlessDiskFull(uploads.index.putFile({ ...record, size }));
     } catch (err) {
       await uploads.storage.delete(id).catch(() => undefined);
-      if (uploads.quota) await uploads.index.deleteUnreferenced(id).catch(() => undefined);
+      if (uploads.quota) await uploads.index.deleteUnreferenced(id, 0).catch(() => undefined);
       throw err;
     }
     const url = `${publicOrigin(req)}/v1/files/${id}/${urlName(name)}`;

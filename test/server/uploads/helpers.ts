@@ -28,13 +28,13 @@ export async function upload(
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Sends an image message carrying `f`; resolves with the ack or error frame's type. */
-export async function sendImage(s: TestSocket, conversationId: string, f: Uploaded): Promise<string> {
-  const clientMsgId = cmid();
+/** Sends an image message carrying `f`: `ack`, `duplicate` (an ack of an earlier message) or the error's name. */
+export async function sendImage(s: TestSocket, conversationId: string, f: Uploaded, clientMsgId = cmid()): Promise<string> {
   s.send({ type: 'message.send', clientMsgId, conversationId, elem: { type: 'image', url: f.url, width: 1, height: 1, size: f.size, mime: f.mime } });
   const answer = await s.nextOf(['message.ack', 'message.error']);
   assert.equal(answer.clientMsgId, clientMsgId);
-  return answer.type === 'message.ack' ? 'ack' : String(answer.name);
+  if (answer.type === 'message.ack') return answer.duplicate ? 'duplicate' : 'ack';
+  return String(answer.name);
 }
 
 /** Names of the files under the upload directory (temporaries included). */

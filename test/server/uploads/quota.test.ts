@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { createUsers, startServer, type TestServer } from '../helpers/test-server.js';
+import { cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import { dropRedisKeys, REDIS_URL, requireRedis, uniqueName } from '../helpers/services.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import { eventually, sendImage, storedFiles, upload, type Uploaded } from './helpers.js';
@@ -34,6 +34,12 @@ describe('upload quota per user (unreferenced files)', () => {
     // The quota is per user.
     assert.equal((await upload(t, 'bob', body)).status, 201);
 
+    // Carrying it in a send that commits nothing (a resend of an earlier message) frees nothing.
+    const earlier = cmid();
+    alice.send({ type: 'message.send', clientMsgId: earlier, conversationId: 'group:g', elem: { type: 'text', text: 'hi' } });
+    await alice.next('message.ack', (f) => f.clientMsgId === earlier);
+    assert.equal(await sendImage(alice, 'group:g', ok[0]!.body as Uploaded, earlier), 'duplicate');
+    assert.equal((await upload(t, 'alice', body)).body.name, 'UPLOAD_QUOTA_EXCEEDED');
     // A file sent in a message no longer counts: alice may upload again.
     assert.equal(await sendImage(alice, 'group:g', ok[0]!.body as Uploaded), 'ack');
     assert.equal((await upload(t, 'alice', body)).status, 201);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createUsers, startServer, type TestServer } from '../helpers/test-server.js';
+import { cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
 import { eventually, sendImage, storedFiles, upload, type Uploaded } from './helpers.js';
 
@@ -36,24 +36,30 @@ describe('sweep of unreferenced uploads', () => {
   before(async () => (s = await sweepingServer()));
   after(() => s.t.stop());
 
-  it('deletes files no message carries once older than the TTL, from storage and index, keeps the others, and logs the counts', async () => {
+  it('deletes files no stored message carries once older than the TTL, from storage and index, keeps the others, and logs the counts', async () => {
     const { t } = s;
     const alice = await t.login('alice');
     const sent = (await upload(t, 'alice', new Uint8Array(100))).body as Uploaded;
     const unsent = (await upload(t, 'alice', new Uint8Array(70))).body as Uploaded;
     assert.equal(await sendImage(alice, 'group:g', sent), 'ack');
+    // Carried only by a send that committed nothing (a resend of an earlier text message).
+    const ghost = (await upload(t, 'alice', new Uint8Array(30))).body as Uploaded;
+    const earlier = cmid();
+    alice.send({ type: 'message.send', clientMsgId: earlier, conversationId: 'group:g', elem: { type: 'text', text: 'hi' } });
+    await alice.next('message.ack', (f) => f.clientMsgId === earlier);
+    assert.equal(await sendImage(alice, 'group:g', ghost, earlier), 'duplicate');
     s.advance(HOUR / 2);
     const young = (await upload(t, 'alice', new Uint8Array(5))).body as Uploaded;
     // Nothing is old enough yet.
     assert.equal(await fetchAs(t, 'alice', unsent.url), 200);
 
     s.advance(HOUR / 2 + 1000);
-    await eventually('the unsent file is swept', async () => (await fetchAs(t, 'alice', unsent.url)) === 404);
+    await eventually('the unsent files are swept', async () => (await fetchAs(t, 'alice', unsent.url)) === 404 && (await fetchAs(t, 'alice', ghost.url)) === 404);
     assert.deepEqual(storedFiles(t).sort(), [sent.id, young.id].sort());
     assert.equal(await fetchAs(t, 'bob', sent.url), 200, 'the file a message carries stays');
     assert.equal(await fetchAs(t, 'alice', young.url), 200, 'a file younger than the TTL stays');
     await eventually('the sweep is logged with its counts', () =>
-      s.logged.some((l) => l.includes('upload sweep: deleted unreferenced files') && l.includes('"files":1') && l.includes('"bytes":70')),
+      s.logged.some((l) => l.includes('upload sweep: deleted unreferenced files') && l.includes('"files":1') && l.includes('"bytes":70')) && s.logged.some((l) => l.includes('"files":1') && l.includes('"bytes":30')),
     );
     // The young one goes when it too is old; the sent one never does.
     s.advance(HOUR);
