@@ -80,6 +80,10 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
       after = batch.at(-1);
       if (stopped || batch.length < BATCH) break;
     }
+    if (!stopped && o.storage.sweepTemporaries) {
+      const temporaries = await o.storage.sweepTemporaries(before);
+      if (temporaries > 0) o.logger.info({ temporaries, ttlMs: o.ttlMs }, 'upload sweep: deleted interrupted uploads');
+    }
     if (result.files > 0) o.logger.info({ ...result, ttlMs: o.ttlMs }, 'upload sweep: deleted unreferenced files');
     return result;
   };

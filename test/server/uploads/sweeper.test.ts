@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
@@ -61,6 +63,19 @@ describe('sweep of unreferenced uploads', () => {
     await eventually('the sweep is logged with its counts', () =>
       s.logged.some((l) => l.includes('upload sweep: deleted unreferenced files') && l.includes('"files":1') && l.includes('"bytes":70')) && s.logged.some((l) => l.includes('"files":1') && l.includes('"bytes":30')),
     );
+    // What an upload interrupted by a crash left: removed once older than the TTL too.
+    const tmp = join(t.dataDir, 'uploads', '.tmp');
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, 'crashed.1.1.part'), 'half');
+    writeFileSync(join(tmp, 'writing.1.2.part'), 'half');
+    const serverNow = new Date(Date.now() + 2 * HOUR);
+    utimesSync(join(tmp, 'writing.1.2.part'), serverNow, serverNow);
+    s.advance(HOUR / 2);
+    await eventually('the interrupted upload is removed', () => !existsSync(join(tmp, 'crashed.1.1.part')));
+    assert.ok(existsSync(join(tmp, 'writing.1.2.part')), 'an upload written to within the TTL stays');
+    assert.ok(s.logged.some((l) => l.includes('upload sweep: deleted interrupted uploads') && l.includes('"temporaries":1')));
+    rmSync(join(tmp, 'writing.1.2.part'));
+
     // The young one goes when it too is old; the sent one never does.
     s.advance(HOUR);
     await eventually('the second unsent file is swept', () => storedFiles(t).length === 1);
