@@ -62,7 +62,8 @@ export interface FileIndex {
   reserveFile(file: FileRecord, quota: UploadQuota): Promise<boolean>;
   /**
    * References not yet confirmed (recorded before their message's commit, which may never
-   * have happened), oldest first, at most `limit`: of the files of `of.uploader`, or of `of.fileId`.
+   * have happened), oldest first, at most `limit`: of the files of `of.uploader` that have no
+   * confirmed reference (the ones that count for the quota), or of `of.fileId`.
    */
   listPendingRefs(of: { uploader: string } | { fileId: string }, limit: number): Promise<PendingRef[]>;
   /** Marks references `confirmed` (their message is stored) or `missing` (it was not, when looked at). */

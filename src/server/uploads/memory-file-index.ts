@@ -50,7 +50,7 @@ export function createMemoryFileIndex(): FileIndex {
       return true;
     },
     async listPendingRefs(of, limit) {
-      const ids = 'fileId' in of ? [of.fileId] : [...files.values()].filter((f) => f.uploader === of.uploader).map((f) => f.id);
+      const ids = 'fileId' in of ? [of.fileId] : [...files.values()].filter((f) => f.uploader === of.uploader && !confirmed(f.id)).map((f) => f.id);
       return ids.flatMap((id) => (refs.get(id) ?? []).filter((r) => r.state !== 1)).slice(0, limit).map(pending);
     },
     async markRefs(list, state) {

@@ -152,7 +152,7 @@ export async function createPostgresFileIndex(options: PostgresFileIndexOptions)
         ? await rows<RefRow>('SELECT file_id, conv_key, message_id, state FROM natter_file_refs WHERE file_id = $1 AND state <> 1 ORDER BY added LIMIT $2', [of.fileId, limit])
         : await rows<RefRow>(
           `SELECT r.file_id, r.conv_key, r.message_id, r.state FROM natter_file_refs r JOIN natter_files f ON f.id = r.file_id
-           WHERE f.uploader = $1 AND r.state <> 1 ORDER BY r.added LIMIT $2`,
+           WHERE f.uploader = $1 AND r.state <> 1 AND ${UNREFERENCED} ORDER BY r.added LIMIT $2`,
           [of.uploader, limit],
         );
       return found.map(toPending);

@@ -64,7 +64,8 @@ export function createSqliteFileIndex(file: string): FileIndex {
       `SELECT * FROM files f WHERE created_at < ? AND (created_at, id) > (?, ?) AND ${UNREFERENCED} ORDER BY created_at, id LIMIT ?`,
     ),
     pendingOfUploader: db.prepare<[string, number], RefRow>(
-      'SELECT r.file_id, r.conv_key, r.message_id, r.state FROM file_refs r JOIN files f ON f.id = r.file_id WHERE f.uploader = ? AND r.state <> 1 ORDER BY r.rowid LIMIT ?',
+      `SELECT r.file_id, r.conv_key, r.message_id, r.state FROM file_refs r JOIN files f ON f.id = r.file_id
+       WHERE f.uploader = ? AND r.state <> 1 AND ${UNREFERENCED} ORDER BY r.rowid LIMIT ?`,
     ),
     pendingOfFile: db.prepare<[string, number], RefRow>('SELECT file_id, conv_key, message_id, state FROM file_refs WHERE file_id = ? AND state <> 1 ORDER BY rowid LIMIT ?'),
     mark: db.prepare('UPDATE file_refs SET state = ? WHERE file_id = ? AND conv_key = ? AND message_id = ?'),
