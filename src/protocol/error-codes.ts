@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },
   TOO_MANY_CONNECTIONS: { code: 5002, status: 429 },
+  UPLOAD_QUOTA_EXCEEDED: { code: 5003, status: 413 },
 
   TIMEOUT: { code: 6000, status: 504 },
   UPLOAD_FAILED: { code: 6001, status: 502 },

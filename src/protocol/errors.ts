@@ -42,6 +42,7 @@ export const ERROR_MESSAGES = {
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',
   TOO_MANY_CONNECTIONS: 'Too many connections.',
+  UPLOAD_QUOTA_EXCEEDED: 'Too many uploaded files are waiting to be sent. Send or wait for them to expire, then try again.',
 
   TIMEOUT: 'No connection: the message was not confirmed in time.',
   UPLOAD_FAILED: 'The attachment could not be uploaded.',

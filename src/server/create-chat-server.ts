@@ -29,6 +29,7 @@ import { createMemoryFileIndex } from './uploads/memory-file-index.js';
 import { createMemoryFileStorage } from './uploads/memory-file-storage.js';
 import { createPostgresFileIndex } from './uploads/postgres-file-index.js';
 import { createSqliteFileIndex } from './uploads/sqlite-file-index.js';
+import { startUploadSweeper, type UploadSweeper } from './uploads/upload-sweeper.js';
 
 export interface ChatServer {
   /** Starts listening (port 0 picks a free one). Resolves with where it listens. */
@@ -69,6 +70,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const opened: { close(): Promise<void> }[] = [store];
   let bus: Bus;
   let rateLimiter: RateLimiter;
+  let uploadRateLimiter: RateLimiter;
   let fileIndex: FileIndex;
   // Presence is kept only for the push hook, the one thing that needs it.
   let presence: Presence | undefined;
@@ -82,6 +84,11 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     rateLimiter = o.rateLimiter ?? (redisUrl
       ? await createRedisRateLimiter({ url: redisUrl, prefix, limit: o.sendsPerMinute, windowMs: o.sendRateWindowMs, logger })
       : createMemoryRateLimiter(o.sendsPerMinute, o.sendRateWindowMs));
+    uploadRateLimiter = redisUrl
+      ? await createRedisRateLimiter({ url: redisUrl, prefix, limit: o.uploadsPerMinute, logger })
+      : createMemoryRateLimiter(o.uploadsPerMinute);
+    const closeUploadLimiter = uploadRateLimiter.close?.bind(uploadRateLimiter);
+    if (closeUploadLimiter) opened.push({ close: closeUploadLimiter });
     if (o.onOfflineMessage) {
       presence = redisUrl ? await createRedisPresence({ url: redisUrl, prefix, logger }) : createMemoryPresence();
       opened.push(presence);
@@ -121,11 +128,17 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     httpLogger: o.logger,
     logger,
     trustProxy,
-    uploads: { core, storage: fileStorage, index: fileIndex, access: files },
+    uploads: {
+      core, storage: fileStorage, index: fileIndex, access: files, rateLimiter: uploadRateLimiter,
+      quota: { bytes: o.uploadQuotaBytes, files: o.uploadQuotaFiles },
+    },
   });
   for (const [level, obj, msg] of early.splice(0)) http.log[level](obj as object, msg);
   metricsRoutes(http, { registry: metrics.registry, adminKey: o.adminKey, metricsKey: o.metricsKey });
   await core.start();
+  const sweeper: UploadSweeper = startUploadSweeper({
+    index: fileIndex, storage: fileStorage, store, clock: o.clock, logger, ttlMs: o.uploadUnreferencedTtlMs, intervalMs: o.uploadSweepIntervalMs,
+  });
   let gateway: Gateway | undefined;
   let closing: Promise<void> | undefined;
 
@@ -150,9 +163,11 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         await gateway?.close();
         await stopped;
         await core.stop();
+        await sweeper.stop();
         await presence?.close();
         await bus.close();
         await rateLimiter.close?.();
+        await uploadRateLimiter.close?.();
         await fileIndex.close();
         await store.close();
       })();

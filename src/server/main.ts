@@ -17,7 +17,10 @@
  *   NATTER_REDIS_URL (redis://…; fan-out and rate limits shared by every node),
  *   NATTER_REDIS_PREFIX (natter:; one per deployment sharing a Redis),
  *   NATTER_METRICS_KEY (Bearer key for GET /metrics; the admin key works too),
- *   NATTER_UPLOAD_DIR (<NATTER_DATA_DIR>/uploads; uploaded files).
+ *   NATTER_UPLOAD_DIR (<NATTER_DATA_DIR>/uploads; uploaded files),
+ *   NATTER_UPLOAD_QUOTA_BYTES (268435456), NATTER_UPLOAD_QUOTA_FILES (20): unsent uploads per user,
+ *   NATTER_UPLOAD_RATE_PER_MINUTE (30), NATTER_UPLOAD_UNREFERENCED_TTL (24h; unsent uploads are
+ *   deleted after it: a number of seconds, or with a unit s, m, h, d).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -36,6 +39,14 @@ const int = (name: string, v: string | undefined) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new TypeError(`${name} must be a positive integer, not "${v}".`);
   return n;
+};
+
+/** A duration in ms from seconds (`90`) or with a unit (`30s`, `15m`, `24h`, `7d`). */
+const duration = (name: string, v: string | undefined) => {
+  if (v === undefined || v.trim() === '') return undefined;
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(v.trim());
+  if (!m || Number(m[1]) <= 0) throw new TypeError(`${name} must be a positive duration such as 3600, 90m or 24h, not "${v}".`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
 };
 
 /** NATTER_TRUST_PROXY: a hop count, or a comma list of addresses, CIDR ranges and named ranges. */
@@ -75,6 +86,10 @@ async function main(): Promise<void> {
     allowedOrigins: origins === undefined ? undefined : origins.trim() === '*' ? '*' : origins.split(',').map((s) => s.trim()).filter(Boolean),
     staticDir,
     uploadDir: env['NATTER_UPLOAD_DIR'] ? resolve(env['NATTER_UPLOAD_DIR']) : undefined,
+    uploadQuotaBytes: int('NATTER_UPLOAD_QUOTA_BYTES', env['NATTER_UPLOAD_QUOTA_BYTES']),
+    uploadQuotaFiles: int('NATTER_UPLOAD_QUOTA_FILES', env['NATTER_UPLOAD_QUOTA_FILES']),
+    uploadsPerMinute: int('NATTER_UPLOAD_RATE_PER_MINUTE', env['NATTER_UPLOAD_RATE_PER_MINUTE']),
+    uploadUnreferencedTtlMs: duration('NATTER_UPLOAD_UNREFERENCED_TTL', env['NATTER_UPLOAD_UNREFERENCED_TTL']),
     logger: flag(env['NATTER_LOG']),
   });
   if (dev) await seedDemo(server.admin, server.store);

@@ -54,6 +54,16 @@ export interface ChatServerOptions {
   fileStorage?: FileStorage;
   /** File metadata and references; default: PostgreSQL with `databaseUrl`, else `<dataDir>/files.db`, else memory. */
   fileIndex?: FileIndex | FileIndexFactory;
+  /** Bytes of unreferenced uploads (not yet sent in a message) one user may hold; one more is refused 413 UPLOAD_QUOTA_EXCEEDED. Default 256 MiB. */
+  uploadQuotaBytes?: number;
+  /** Number of unreferenced uploads one user may hold. Default 20. */
+  uploadQuotaFiles?: number;
+  /** Uploads per user per minute (shared over Redis with `redisUrl`); more are refused 429 RATE_LIMITED. Default 30. */
+  uploadsPerMinute?: number;
+  /** Age after which an upload no message references is deleted (file and metadata). Default 24 h. */
+  uploadUnreferencedTtlMs?: number;
+  /** Time between sweeps for such uploads (each node sweeps; sweeps are idempotent). Default 10 min. */
+  uploadSweepIntervalMs?: number;
   /** Dev mode: `GET /v1/dev/token` hands out tokens; a random secret is used if none is given. */
   dev?: boolean;
   /** CORS origins: `*`, a list, or `[]` for none. Default `*` in dev mode, none otherwise. */
@@ -108,6 +118,11 @@ export const DEFAULTS = {
   maxConnectionsPerUser: 32,
   maxConnectionsPerIp: 1024,
   clock: Date.now as Clock,
+  uploadQuotaBytes: 256 * 1024 * 1024,
+  uploadQuotaFiles: 20,
+  uploadsPerMinute: 30,
+  uploadUnreferencedTtlMs: 24 * 3600_000,
+  uploadSweepIntervalMs: 600_000,
 } satisfies Partial<ChatServerOptions>;
 
 export type ResolvedOptions = Omit<ChatServerOptions, keyof typeof DEFAULTS> & typeof DEFAULTS;
@@ -127,7 +142,8 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
   if (o.metricsKey !== undefined && o.metricsKey.length < 16) throw new TypeError('createChatServer: `metricsKey` must be at least 16 characters.');
-  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp'] as const) {
+  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
+    'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');

@@ -7,7 +7,8 @@ import { ChatError, ConversationIdSchema, LIMITS } from '../../protocol/index.js
 import { maxBytes } from '../../protocol/fields.js';
 import { fileKindOf, fileLimit } from '../../protocol/index.js';
 import { normalizeMime } from '../uploads/file-kinds.js';
-import { publicOrigin, requestUser, type Uploads } from '../uploads/uploads.js';
+import { confirmRefs, PENDING_CHECKED } from '../uploads/ref-check.js';
+import { publicOrigin, requestUser, unlessDiskFull, type Uploads } from '../uploads/uploads.js';
 import { parse } from './validate.js';
 
 const UploadQuery = v.object({
@@ -25,7 +26,10 @@ const URL_NAME_LENGTH = 100;
  * multipart), `Content-Type` = the file's type, `Authorization: Bearer <user token>`. The body
  * streams to the FileStorage; a declared length over the limit is refused before a byte is
  * read, and a body that grows past it (chunked, or lying about its length) is cut off there:
- * 413 FILE_TOO_LARGE, the connection closed, nothing kept. Must be registered in its own
+ * 413 FILE_TOO_LARGE, the connection closed, nothing kept. Before the body is read, the upload
+ * counts against the user's rate (429 RATE_LIMITED) and reserves its declared length (else the
+ * kind's limit) in the user's quota of unreferenced files (413 UPLOAD_QUOTA_EXCEEDED); a failed
+ * upload gives its reservation back. Must be registered in its own
  * scope: it replaces the JSON parser with one that leaves the body unread.
  */
 export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Promise<void> {
@@ -45,20 +49,38 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
       void reply.header('connection', 'close');
       throw new ChatError('FILE_TOO_LARGE', `The file is larger than ${limit} bytes.`);
     }
+    if (uploads.rateLimiter) {
+      const decision = await uploads.rateLimiter.consume(`upload:${userId}`, uploads.core.clock());
+      if (!decision.ok) {
+        void reply.header('connection', 'close');
+        throw new ChatError('RATE_LIMITED', 'You are uploading too fast. Try again shortly.', { retryAfterMs: decision.retryAfterMs });
+      }
+    }
     const name = cleanName(query.name ?? 'file');
     const id = randomUUID();
+    const createdAt = uploads.core.clock();
+    // Reserved before a byte is stored: the declared length, else the most the kind allows.
+    const record = { id, uploader: userId, key, name, mime, size: declared !== undefined ? Number(declared) : limit, createdAt };
+    // The user's files sent since: their references count once their messages are found stored.
+    if (uploads.quota) await confirmRefs(uploads.index, uploads.core.store, await uploads.index.listPendingRefs({ uploader: userId }, PENDING_CHECKED));
+    if (uploads.quota && !(await unlessDiskFull(uploads.index.reserveFile(record, uploads.quota)))) {
+      void reply.header('connection', 'close');
+      throw new ChatError('UPLOAD_QUOTA_EXCEEDED', `At most ${uploads.quota.files} files and ${uploads.quota.bytes} bytes may wait unsent per user.`);
+    }
     let size: number;
     try {
       size = await uploads.storage.put(id, limited(req.raw, limit));
     } catch (err) {
       void reply.header('connection', 'close');
+      if (uploads.quota) await uploads.index.deleteUnreferenced(id, 0).catch(() => undefined);
       if (err instanceof ChatError) throw err;
       throw new ChatError('UPLOAD_FAILED', undefined, { cause: err });
     }
     try {
-      await uploads.index.putFile({ id, uploader: userId, key, name, mime, size, createdAt: uploads.core.clock() });
+      await unlessDiskFull(uploads.index.putFile({ ...record, size }));
     } catch (err) {
       await uploads.storage.delete(id).catch(() => undefined);
+      if (uploads.quota) await uploads.index.deleteUnreferenced(id, 0).catch(() => undefined);
       throw err;
     }
     const url = `${publicOrigin(req)}/v1/files/${id}/${urlName(name)}`;

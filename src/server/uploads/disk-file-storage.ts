@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +7,10 @@ import { ChatError } from '../../protocol/index.js';
 import type { ByteRange, FileStorage } from './file-storage.js';
 
 const KEY = /^[A-Za-z0-9-]{8,64}$/;
+/** Where uploads are written until complete (a name no key can have). */
+const TMP = '.tmp';
+/** Errors of a full disk (or quota, or file size limit): the server's problem, not the client's. */
+const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 
 /**
  * Files on local disk under `dir` (`NATTER_UPLOAD_DIR`), fanned out by the key's first two
@@ -23,13 +27,15 @@ export function createDiskFileStorage(dir: string): FileStorage {
   return {
     async put(key, body) {
       const path = pathOf(key);
-      const temp = `${path}.${process.pid}.${Date.now()}.part`;
-      await mkdir(join(dir, key.slice(0, 2)), { recursive: true });
+      const temp = join(dir, TMP, `${key}.${process.pid}.${Date.now()}.part`);
       try {
+        await mkdir(join(dir, TMP), { recursive: true });
+        await mkdir(join(dir, key.slice(0, 2)), { recursive: true });
         await pipeline(body, createWriteStream(temp, { flags: 'wx' }));
         await rename(temp, path);
       } catch (err) {
         await rm(temp, { force: true });
+        if (FULL.has((err as NodeJS.ErrnoException).code ?? '')) throw new ChatError('UNAVAILABLE', 'The file storage is full. Try again later.', { cause: err });
         throw err;
       }
       return (await stat(path)).size;
@@ -45,6 +51,24 @@ export function createDiskFileStorage(dir: string): FileStorage {
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async sweepTemporaries(before) {
+      let removed = 0;
+      let names: string[];
+      try {
+        names = await readdir(join(dir, TMP));
+      } catch {
+        return 0;
+      }
+      for (const name of names) {
+        const path = join(dir, TMP, name);
+        const modified = await stat(path).then((st) => st.mtimeMs, () => Infinity);
+        if (modified < before) {
+          await rm(path, { force: true });
+          removed++;
+        }
+      }
+      return removed;
     },
   };
 }

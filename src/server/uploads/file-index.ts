@@ -14,11 +14,28 @@ export interface FileRecord {
   createdAt: number;
 }
 
-/** A committed (or committing) message that carries a file: its members may fetch it. */
+/**
+ * A committed (or committing) message that carries a file: its members may fetch it. Recorded
+ * before the commit, so it counts for quota and sweep only once confirmed (its message found
+ * in the store).
+ */
 export interface FileRef {
   fileId: string;
   key: ConversationKey;
   messageId: string;
+}
+
+/** A reference whose message was not yet seen stored: `missing` once it was looked for and not found. */
+export interface PendingRef extends FileRef {
+  state: 'unchecked' | 'missing';
+}
+
+/** Most unreferenced uploads (not yet carried by a message) one user may hold at once. */
+export interface UploadQuota {
+  /** Their bytes, the upload being reserved included. */
+  bytes: number;
+  /** Their number, the upload being reserved included. */
+  files: number;
 }
 
 /**
@@ -36,6 +53,31 @@ export interface FileIndex {
   addRefs(refs: FileRef[]): Promise<void>;
   /** References of a file, oldest first, at most `limit`. */
   listRefs(fileId: string, limit: number): Promise<FileRef[]>;
+  /**
+   * Records `file` (its `size` = the bytes reserved for it, fixed later by `putFile`) if its
+   * uploader's unsent files (no confirmed reference), with it, stay within `quota`; false
+   * (nothing recorded) otherwise. Atomic per uploader, across the nodes sharing the index:
+   * concurrent reservations cannot together pass the quota.
+   */
+  reserveFile(file: FileRecord, quota: UploadQuota): Promise<boolean>;
+  /**
+   * References not yet confirmed (recorded before their message's commit, which may never
+   * have happened), oldest first, at most `limit`: of the files of `of.uploader` that have no
+   * confirmed reference (the ones that count for the quota), or of `of.fileId`.
+   */
+  listPendingRefs(of: { uploader: string } | { fileId: string }, limit: number): Promise<PendingRef[]>;
+  /** Marks references `confirmed` (their message is stored) or `missing` (it was not, when looked at). */
+  markRefs(refs: FileRef[], state: 'confirmed' | 'missing'): Promise<void>;
+  /**
+   * Files without a confirmed reference, created before `before`, oldest first (by `createdAt`,
+   * then `id`), at most `limit`; only those after `after` when given (the last of a page).
+   */
+  listUnreferenced(before: number, limit: number, after?: Pick<FileRecord, 'createdAt' | 'id'>): Promise<FileRecord[]>;
+  /**
+   * Forgets the file and its references (true) if none is confirmed and it still has exactly
+   * `refCount` references (none was added since the caller looked); false otherwise.
+   */
+  deleteUnreferenced(id: string, refCount: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

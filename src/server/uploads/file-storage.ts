@@ -22,4 +22,9 @@ export interface FileStorage {
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Removes `key`; no error when it is absent. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes what uploads interrupted by a crash left behind, last written before `before` (ms
+   * since the epoch); resolves with how many. Optional: a store without temporaries omits it.
+   */
+  sweepTemporaries?(before: number): Promise<number>;
 }

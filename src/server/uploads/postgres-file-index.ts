@@ -1,7 +1,7 @@
 import type { CustomTypesConfig, Pool, PoolConfig } from 'pg';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { quoteIdent } from '../store/postgres-schema.js';
-import type { FileIndex, FileRecord } from './file-index.js';
+import type { FileIndex, FileRecord, PendingRef } from './file-index.js';
 
 export interface PostgresFileIndexOptions {
   /** The store's database URL (libpq parameters such as `?options=-c search_path=x` pass through). */
@@ -31,7 +31,17 @@ CREATE TABLE IF NOT EXISTS natter_file_refs (
   added bigserial,
   PRIMARY KEY (file_id, conv_key, message_id)
 );
+ALTER TABLE natter_file_refs ADD COLUMN IF NOT EXISTS state smallint NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS natter_files_by_uploader ON natter_files (uploader);
+CREATE INDEX IF NOT EXISTS natter_files_by_created_id ON natter_files (created_at, id);
 `;
+
+/** No confirmed reference names the file `f` (`state`: 0 unchecked, 1 confirmed, 2 missing). */
+const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM natter_file_refs r WHERE r.file_id = f.id AND r.state = 1)';
+const STATE = { confirmed: 1, missing: 2 } as const;
+
+type RefRow = { file_id: string; conv_key: string; message_id: string; state: number };
+const toPending = (r: RefRow): PendingRef => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id, state: r.state === 2 ? 'missing' : 'unchecked' });
 
 type Row = { id: string; uploader: string; conv_key: string; name: string; mime: string; size: number; created_at: number };
 const toRecord = (r: Row): FileRecord => ({ id: r.id, uploader: r.uploader, key: r.conv_key, name: r.name, mime: r.mime, size: r.size, createdAt: r.created_at });
@@ -104,6 +114,69 @@ export async function createPostgresFileIndex(options: PostgresFileIndexOptions)
         [fileId, limit],
       );
       return found.map((r) => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id }));
+    },
+    async reserveFile(f, quota) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        // One uploader's reservations take turns, on every node: the sum cannot be passed by a race.
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`natter.upload:${options.schema ?? ''}:${f.uploader}`]);
+        const held = (await c.query<{ bytes: number | null; files: number }>(
+          `SELECT sum(size)::bigint AS bytes, count(*) AS files FROM natter_files f WHERE uploader = $1 AND ${UNREFERENCED}`,
+          [f.uploader],
+        )).rows[0]!;
+        const fits = (held.bytes ?? 0) + f.size <= quota.bytes && held.files + 1 <= quota.files;
+        if (fits) {
+          await c.query(
+            'INSERT INTO natter_files (id, uploader, conv_key, name, mime, size, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [f.id, f.uploader, f.key, f.name, f.mime, f.size, f.createdAt],
+          );
+        }
+        await c.query('COMMIT');
+        c.release();
+        return fits;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        c.release(true);
+        throw err;
+      }
+    },
+    async listUnreferenced(before, limit, after) {
+      return (await rows<Row>(
+        `SELECT * FROM natter_files f WHERE created_at < $1 AND (created_at, id) > ($2, $3) AND ${UNREFERENCED} ORDER BY created_at, id LIMIT $4`,
+        [before, after?.createdAt ?? Number.MIN_SAFE_INTEGER, after?.id ?? '', limit],
+      )).map(toRecord);
+    },
+    async listPendingRefs(of, limit) {
+      const found = 'fileId' in of
+        ? await rows<RefRow>('SELECT file_id, conv_key, message_id, state FROM natter_file_refs WHERE file_id = $1 AND state <> 1 ORDER BY added LIMIT $2', [of.fileId, limit])
+        : await rows<RefRow>(
+          `SELECT r.file_id, r.conv_key, r.message_id, r.state FROM natter_file_refs r JOIN natter_files f ON f.id = r.file_id
+           WHERE f.uploader = $1 AND r.state <> 1 AND ${UNREFERENCED} ORDER BY r.added LIMIT $2`,
+          [of.uploader, limit],
+        );
+      return found.map(toPending);
+    },
+    async markRefs(refs, state) {
+      if (refs.length === 0) return;
+      await rows(
+        `UPDATE natter_file_refs r SET state = $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS m (file_id, conv_key, message_id)
+         WHERE r.file_id = m.file_id AND r.conv_key = m.conv_key AND r.message_id = m.message_id`,
+        [refs.map((r) => r.fileId), refs.map((r) => r.key), refs.map((r) => r.messageId), STATE[state]],
+      );
+    },
+    async deleteUnreferenced(id, refCount) {
+      // One statement: the file goes, with its references, only while none is confirmed and none was added.
+      const [row] = await rows<{ n: number }>(
+        `WITH gone AS (
+           DELETE FROM natter_files f WHERE id = $1 AND ${UNREFERENCED}
+             AND (SELECT count(*) FROM natter_file_refs r WHERE r.file_id = $1) = $2
+           RETURNING id),
+         refs AS (DELETE FROM natter_file_refs r USING gone WHERE r.file_id = gone.id)
+         SELECT count(*)::int AS n FROM gone`,
+        [id, refCount],
+      );
+      return row!.n > 0;
     },
     async close() {
       await pool.end();

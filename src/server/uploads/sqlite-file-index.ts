@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FileIndex, FileRecord, FileRef } from './file-index.js';
+import type { FileIndex, FileRecord, FileRef, PendingRef, UploadQuota } from './file-index.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS files (
@@ -19,7 +19,16 @@ CREATE TABLE IF NOT EXISTS file_refs (
   message_id TEXT NOT NULL,
   PRIMARY KEY (file_id, conv_key, message_id)
 );
+CREATE INDEX IF NOT EXISTS files_by_uploader ON files (uploader);
+CREATE INDEX IF NOT EXISTS files_by_created ON files (created_at, id);
 `;
+
+/** No confirmed reference names the file `f` (`state`: 0 unchecked, 1 confirmed, 2 missing). */
+const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM file_refs r WHERE r.file_id = f.id AND r.state = 1)';
+const STATE = { confirmed: 1, missing: 2 } as const;
+
+type RefRow = { file_id: string; conv_key: string; message_id: string; state: number };
+const toPending = (r: RefRow): PendingRef => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id, state: r.state === 2 ? 'missing' : 'unchecked' });
 
 type Row = { id: string; uploader: string; conv_key: string; name: string; mime: string; size: number; created_at: number };
 
@@ -37,6 +46,10 @@ export function createSqliteFileIndex(file: string): FileIndex {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  // Added in place (a file written by an earlier release has none): its references start unchecked.
+  if (!db.prepare<[], { name: string }>('PRAGMA table_info(file_refs)').all().some((c) => c.name === 'state')) {
+    db.exec('ALTER TABLE file_refs ADD COLUMN state INTEGER NOT NULL DEFAULT 0');
+  }
   const q = {
     put: db.prepare('INSERT OR REPLACE INTO files (id, uploader, conv_key, name, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     get: db.prepare<[string], Row>('SELECT * FROM files WHERE id = ?'),
@@ -44,7 +57,37 @@ export function createSqliteFileIndex(file: string): FileIndex {
     refs: db.prepare<[string, number], { file_id: string; conv_key: string; message_id: string }>(
       'SELECT file_id, conv_key, message_id FROM file_refs WHERE file_id = ? ORDER BY rowid LIMIT ?',
     ),
+    held: db.prepare<[string], { bytes: number | null; files: number }>(
+      `SELECT sum(size) AS bytes, count(*) AS files FROM files f WHERE uploader = ? AND ${UNREFERENCED}`,
+    ),
+    unreferenced: db.prepare<[number, number, string, number], Row>(
+      `SELECT * FROM files f WHERE created_at < ? AND (created_at, id) > (?, ?) AND ${UNREFERENCED} ORDER BY created_at, id LIMIT ?`,
+    ),
+    pendingOfUploader: db.prepare<[string, number], RefRow>(
+      `SELECT r.file_id, r.conv_key, r.message_id, r.state FROM file_refs r JOIN files f ON f.id = r.file_id
+       WHERE f.uploader = ? AND r.state <> 1 AND ${UNREFERENCED} ORDER BY r.rowid LIMIT ?`,
+    ),
+    pendingOfFile: db.prepare<[string, number], RefRow>('SELECT file_id, conv_key, message_id, state FROM file_refs WHERE file_id = ? AND state <> 1 ORDER BY rowid LIMIT ?'),
+    mark: db.prepare('UPDATE file_refs SET state = ? WHERE file_id = ? AND conv_key = ? AND message_id = ?'),
+    refCount: db.prepare<[string], number>('SELECT count(*) FROM file_refs WHERE file_id = ?').pluck(),
+    deleteFile: db.prepare(`DELETE FROM files AS f WHERE id = ? AND ${UNREFERENCED}`),
+    deleteRefs: db.prepare('DELETE FROM file_refs WHERE file_id = ?'),
   };
+  const mark = db.transaction((refs: FileRef[], state: number) => {
+    for (const r of refs) q.mark.run(state, r.fileId, r.key, r.messageId);
+  });
+  const deleteUnreferenced = db.transaction((id: string, refCount: number): boolean => {
+    if (q.refCount.get(id) !== refCount || q.deleteFile.run(id).changes === 0) return false;
+    q.deleteRefs.run(id);
+    return true;
+  }).immediate;
+  // IMMEDIATE: the check and the insert hold the write lock together (other processes included).
+  const reserve = db.transaction((f: FileRecord, quota: UploadQuota): boolean => {
+    const held = q.held.get(f.uploader)!;
+    if ((held.bytes ?? 0) + f.size > quota.bytes || held.files + 1 > quota.files) return false;
+    q.put.run(f.id, f.uploader, f.key, f.name, f.mime, f.size, f.createdAt);
+    return true;
+  }).immediate;
   const addRefs = db.transaction((refs: FileRef[]) => {
     for (const r of refs) q.addRef.run(r.fileId, r.key, r.messageId);
   });
@@ -69,6 +112,28 @@ export function createSqliteFileIndex(file: string): FileIndex {
     },
     async listRefs(fileId, limit) {
       return q.refs.all(fileId, limit).map((r) => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id }));
+    },
+    async reserveFile(file, quota) {
+      // Not fsynced: a reservation lost in a crash is harmless (its upload failed with it), and
+      // the putFile that completes the upload (FULL) makes it durable. Halves the fsyncs per upload.
+      db.pragma('synchronous = NORMAL');
+      try {
+        return reserve(file, quota);
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+    },
+    async listUnreferenced(before, limit, after) {
+      return q.unreferenced.all(before, after?.createdAt ?? -Infinity, after?.id ?? '', limit).map(toRecord);
+    },
+    async listPendingRefs(of, limit) {
+      return ('fileId' in of ? q.pendingOfFile.all(of.fileId, limit) : q.pendingOfUploader.all(of.uploader, limit)).map(toPending);
+    },
+    async markRefs(refs, state) {
+      if (refs.length > 0) mark(refs, STATE[state]);
+    },
+    async deleteUnreferenced(id, refCount) {
+      return deleteUnreferenced(id, refCount);
     },
     async close() {
       db.close();

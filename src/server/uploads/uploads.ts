@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { ChatError } from '../../protocol/index.js';
 import { verifyUserToken } from '../core/auth.js';
 import type { ChatCore } from '../core/chat-core.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
 import type { FileAccess } from './file-access.js';
-import type { FileIndex } from './file-index.js';
+import type { FileIndex, UploadQuota } from './file-index.js';
 import type { FileStorage } from './file-storage.js';
 
 /** What the upload and file routes work with (built by createChatServer). */
@@ -12,6 +13,26 @@ export interface Uploads {
   storage: FileStorage;
   index: FileIndex;
   access: FileAccess;
+  /** Unreferenced uploads one user may hold (default: none checked). */
+  quota?: UploadQuota;
+  /** Uploads per user and window, counted under `upload:<userId>` (default: none). */
+  rateLimiter?: RateLimiter;
+}
+
+/** Error codes of a full disk: SQLite's, PostgreSQL's (`disk_full`) and the system's. */
+const DISK_FULL = new Set(['SQLITE_FULL', '53100', 'ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * `work`, with a full disk under the file index reported as 503 UNAVAILABLE (the client may
+ * try again later) instead of an internal error.
+ */
+export async function unlessDiskFull<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (DISK_FULL.has(String((err as { code?: unknown }).code))) throw new ChatError('UNAVAILABLE', 'The server is out of disk space. Try again later.', { cause: err });
+    throw err;
+  }
 }
 
 /** The user of a request with `Authorization: Bearer <user token>` (UNAUTHENTICATED, TOKEN_*, USER_DELETED otherwise). */

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { freePort } from '../../../bench/lib/spawn.js';
+
+const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
+
+function runMain(env: Record<string, string>): { child: ChildProcess; stderr: () => string; listening: Promise<string>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then((code) => reject(new Error(`natter-server exited (${code}): ${stderr}`)));
+  });
+  return { child, stderr: () => stderr, listening, exited };
+}
+
+describe('natter-server upload settings from the environment', () => {
+  it('applies NATTER_UPLOAD_QUOTA_FILES and NATTER_UPLOAD_RATE_PER_MINUTE', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'natter-env-'));
+    const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: '', NATTER_UPLOAD_QUOTA_FILES: '2', NATTER_UPLOAD_RATE_PER_MINUTE: '3' });
+    try {
+      const url = await server.listening;
+      const post = async (user: string) => {
+        const { token } = (await (await fetch(`${url}/v1/dev/token?user=${user}`)).json()) as { token: string };
+        const res = await fetch(`${url}/v1/uploads?conversationId=group:demo&name=a.txt`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: 'hello' });
+        const body = (await res.json()) as { name?: string };
+        return res.status === 201 ? 'created' : body.name;
+      };
+      assert.deepEqual([await post('alice'), await post('alice'), await post('alice')], ['created', 'created', 'UPLOAD_QUOTA_EXCEEDED']);
+      assert.equal(await post('alice'), 'RATE_LIMITED', 'the fourth upload in the minute');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a NATTER_UPLOAD_UNREFERENCED_TTL that is not a duration, saying which', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'natter-env-'));
+    try {
+      const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_UPLOAD_UNREFERENCED_TTL: 'a day' });
+      server.listening.catch(() => undefined);
+      assert.equal(await server.exited, 1);
+      assert.match(server.stderr(), /NATTER_UPLOAD_UNREFERENCED_TTL must be a positive duration such as 3600, 90m or 24h, not "a day"/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

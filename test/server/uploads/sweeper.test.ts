@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
+import { freshSchema, requirePostgres } from '../helpers/services.js';
+import { eventually, sendImage, storedFiles, upload, type Uploaded } from './helpers.js';
+
+const HOUR = 3600_000;
+
+/** A server whose clock the test moves forward, sweeping every 50 ms for files unreferenced for 1 h. */
+async function sweepingServer(extra: Parameters<typeof startServer>[0] = {}) {
+  let offset = 0;
+  const logged: string[] = [];
+  const t = await startServer({
+    clock: () => Date.now() + offset,
+    uploadUnreferencedTtlMs: HOUR,
+    uploadSweepIntervalMs: 50,
+    logger: { level: 'info', stream: { write: (line: string) => logged.push(line) } },
+    ...extra,
+  });
+  await createUsers(t, 'alice', 'bob');
+  await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
+  return { t, logged, advance: (ms: number) => (offset += ms) };
+}
+
+async function fetchAs(t: TestServer, user: string, url: string): Promise<number> {
+  const { ticket } = (await (await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${await t.token(user)}` } })).json()) as { ticket: string };
+  const u = new URL(url);
+  u.searchParams.set('ticket', ticket);
+  const res = await fetch(u);
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('sweep of unreferenced uploads', () => {
+  let s: Awaited<ReturnType<typeof sweepingServer>>;
+  before(async () => (s = await sweepingServer()));
+  after(() => s.t.stop());
+
+  it('deletes files no stored message carries once older than the TTL, from storage and index, keeps the others, and logs the counts', async () => {
+    const { t } = s;
+    const alice = await t.login('alice');
+    const sent = (await upload(t, 'alice', new Uint8Array(100))).body as Uploaded;
+    const unsent = (await upload(t, 'alice', new Uint8Array(70))).body as Uploaded;
+    assert.equal(await sendImage(alice, 'group:g', sent), 'ack');
+    // Carried only by a send that committed nothing (a resend of an earlier text message).
+    const ghost = (await upload(t, 'alice', new Uint8Array(30))).body as Uploaded;
+    const earlier = cmid();
+    alice.send({ type: 'message.send', clientMsgId: earlier, conversationId: 'group:g', elem: { type: 'text', text: 'hi' } });
+    await alice.next('message.ack', (f) => f.clientMsgId === earlier);
+    assert.equal(await sendImage(alice, 'group:g', ghost, earlier), 'duplicate');
+    s.advance(HOUR / 2);
+    const young = (await upload(t, 'alice', new Uint8Array(5))).body as Uploaded;
+    // Nothing is old enough yet.
+    assert.equal(await fetchAs(t, 'alice', unsent.url), 200);
+
+    s.advance(HOUR / 2 + 1000);
+    await eventually('the unsent files are swept', async () => (await fetchAs(t, 'alice', unsent.url)) === 404 && (await fetchAs(t, 'alice', ghost.url)) === 404);
+    assert.deepEqual(storedFiles(t).sort(), [sent.id, young.id].sort());
+    assert.equal(await fetchAs(t, 'bob', sent.url), 200, 'the file a message carries stays');
+    assert.equal(await fetchAs(t, 'alice', young.url), 200, 'a file younger than the TTL stays');
+    await eventually('the sweep is logged with its counts', () =>
+      s.logged.some((l) => l.includes('upload sweep: deleted unreferenced files') && l.includes('"files":1') && l.includes('"bytes":70')) && s.logged.some((l) => l.includes('"files":1') && l.includes('"bytes":30')),
+    );
+    // What an upload interrupted by a crash left: removed once older than the TTL too.
+    const tmp = join(t.dataDir, 'uploads', '.tmp');
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, 'crashed.1.1.part'), 'half');
+    writeFileSync(join(tmp, 'writing.1.2.part'), 'half');
+    const serverNow = new Date(Date.now() + 2 * HOUR);
+    utimesSync(join(tmp, 'writing.1.2.part'), serverNow, serverNow);
+    s.advance(HOUR / 2);
+    await eventually('the interrupted upload is removed', () => !existsSync(join(tmp, 'crashed.1.1.part')));
+    assert.ok(existsSync(join(tmp, 'writing.1.2.part')), 'an upload written to within the TTL stays');
+    assert.ok(s.logged.some((l) => l.includes('upload sweep: deleted interrupted uploads') && l.includes('"temporaries":1')));
+    rmSync(join(tmp, 'writing.1.2.part'));
+
+    // The young one goes when it too is old; the sent one never does.
+    s.advance(HOUR);
+    await eventually('the second unsent file is swept', () => storedFiles(t).length === 1);
+    assert.deepEqual(storedFiles(t), [sent.id]);
+  });
+});
+
+describe('sweep with two nodes on one PostgreSQL file index', () => {
+  it('deletes each unreferenced file once, whichever node gets it, and never a referenced one', async () => {
+    await requirePostgres();
+    const db = await freshSchema();
+    // Both nodes share the upload directory and the file index, as a cluster must.
+    const a = await sweepingServer({ databaseUrl: db.url });
+    const b = await sweepingServer({ databaseUrl: db.url, uploadDir: `${a.t.dataDir}/uploads` });
+    try {
+      const alice = await a.t.login('alice');
+      const files: Uploaded[] = [];
+      for (let i = 0; i < 6; i++) files.push((await upload(i % 2 ? a.t : b.t, 'alice', new Uint8Array(10 + i))).body);
+      assert.equal(await sendImage(alice, 'group:g', files[0]!), 'ack');
+      a.advance(2 * HOUR);
+      b.advance(2 * HOUR);
+      await eventually('every unsent file is swept', () => storedFiles(a.t).length === 1);
+      assert.deepEqual(storedFiles(a.t), [files[0]!.id]);
+      const deleted = (logs: string[]) => logs.filter((l) => l.includes('upload sweep: deleted')).reduce((n, l) => n + (JSON.parse(l) as { files: number }).files, 0);
+      assert.equal(deleted(a.logged) + deleted(b.logged), 5, 'each file counted by exactly one node');
+      assert.equal(await fetchAs(a.t, 'bob', files[0]!.url), 200);
+    } finally {
+      await a.t.stop();
+      await b.t.stop();
+      await db.drop();
+    }
+  });
+});
