@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AdminApi } from '../core/admin.js';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Logger } from '../core/logger.js';
-import { originAllowed } from '../origin-policy.js';
+import { originAllowed, type OriginPolicyOptions } from '../origin-policy.js';
 import type { ProxyTrust } from '../proxy-trust.js';
 import { ChatError } from '../../protocol/index.js';
 import { requireAdmin } from './admin-guard.js';
@@ -23,6 +23,8 @@ export interface HttpAppOptions {
   dev: boolean;
   /** Origins allowed by CORS: `*` for any, a list, or none (same-origin only). */
   allowedOrigins: '*' | string[];
+  /** How the server's own origin is recognised (dev mode: its loopback aliases too). */
+  originPolicy?: OriginPolicyOptions;
   staticDir: string | undefined;
   /** Fastify's logger setting: false, true, or pino options. */
   httpLogger: boolean | object;
@@ -40,10 +42,12 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
   const origins = options.allowedOrigins;
   // CORS only stops a foreign page reading answers; this stops the request from running at all.
   app.addHook('onRequest', async (req) => {
-    if (!originAllowed(req.headers, origins)) throw new ChatError('ORIGIN_NOT_ALLOWED');
+    if (!originAllowed(req.headers, origins, options.originPolicy)) throw new ChatError('ORIGIN_NOT_ALLOWED');
   });
-  if (origins === '*' || origins.length > 0) {
-    await app.register(cors, { origin: origins === '*' ? true : origins, methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] });
+  // With loopback aliases the hook above has already refused every origin it does not allow,
+  // so CORS may reflect whichever one got this far.
+  if (origins === '*' || origins.length > 0 || options.originPolicy?.loopbackAliases) {
+    await app.register(cors, { origin: origins === '*' || options.originPolicy?.loopbackAliases ? true : origins, methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] });
   }
 
   // 503 unless both answer, so a load balancer takes a node out when it cannot commit or fan out.

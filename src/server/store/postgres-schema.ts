@@ -108,6 +108,12 @@ CREATE UNIQUE INDEX messages_client_ids ON messages (client_msg_id, sender);
 DROP INDEX messages_idempotency;
 `,
   },
+  {
+    // Set when a deleted user is created again: tokens issued before it stay refused.
+    version: 4,
+    name: 'users-tokens-after',
+    sql: 'ALTER TABLE users ADD COLUMN tokens_after bigint;',
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */
