@@ -99,9 +99,11 @@ const DEFAULT_SIGNED_TTL = 24 * 3600;
 export async function signUserToken(
   secret: Uint8Array,
   userId: string,
-  options: { now: number; ttlSeconds?: number; profile?: Profile },
+  options: { now: number; ttlSeconds?: number; profile?: Profile; audience?: string; issuer?: string },
 ): Promise<string> {
   const iat = Math.floor(options.now / 1000);
   const jwt = new SignJWT({ ...options.profile }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(userId).setIssuedAt(iat);
+  if (options.audience !== undefined) jwt.setAudience(options.audience);
+  if (options.issuer !== undefined) jwt.setIssuer(options.issuer);
   return jwt.setExpirationTime(iat + (options.ttlSeconds ?? DEFAULT_SIGNED_TTL)).sign(secret);
 }

@@ -199,3 +199,23 @@ describe('token lifetime, audience, issuer and revocation', () => {
     assert.equal(await open(await sign({ ...good, sub: 'revived', iat: now(), exp: now() + 600 })), 'ACCEPTED');
   });
 });
+
+describe('tokens the server issues itself follow its token settings', () => {
+  it('POST /v1/tokens carries aud and iss, stays within the longest lifetime, and refuses a longer ttlSeconds', async () => {
+    const t = await startServer({ tokenAudience: 'natter', tokenIssuer: 'https://shop.example', tokenMaxLifetimeSeconds: 3600 });
+    try {
+      const issued = await t.rest('POST', '/v1/tokens', { userId: 'ivy' });
+      assert.equal(issued.status, 200);
+      const claims = JSON.parse(Buffer.from((issued.body.token as string).split('.')[1]!, 'base64url').toString()) as Record<string, number | string>;
+      assert.deepEqual([claims['aud'], claims['iss'], Number(claims['exp']) - Number(claims['iat'])], ['natter', 'https://shop.example', 3600]);
+      const s = await t.connect();
+      s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: issued.body.token });
+      assert.equal((await s.nextOf(['error', 'session.ready'])).type, 'session.ready');
+      s.close();
+      const long = await t.rest('POST', '/v1/tokens', { userId: 'ivy', ttlSeconds: 3601 });
+      assert.deepEqual([long.status, long.body.name], [400, 'BAD_REQUEST']);
+    } finally {
+      await t.stop();
+    }
+  });
+});
