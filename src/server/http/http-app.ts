@@ -8,6 +8,7 @@ import { originAllowed, type OriginPolicyOptions } from '../origin-policy.js';
 import type { ProxyTrust } from '../proxy-trust.js';
 import { ChatError } from '../../protocol/index.js';
 import { requireAdmin } from './admin-guard.js';
+import { requestLogSetting } from './request-log.js';
 import { broadcastsRoutes } from './broadcasts-routes.js';
 import { devRoutes } from './dev-routes.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
@@ -37,7 +38,7 @@ export interface HttpAppOptions {
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
 export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: HttpAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.httpLogger, bodyLimit: 1024 * 1024, frameworkErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
+  const app = Fastify({ logger: requestLogSetting(options.httpLogger), bodyLimit: 1024 * 1024, frameworkErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
   installErrorHandling(app, options.logger);
   const origins = options.allowedOrigins;
   // CORS only stops a foreign page reading answers; this stops the request from running at all.
