@@ -31,7 +31,7 @@ describe('admin key', () => {
         const res = await t.rest('GET', '/v1/users/alice/conversations', undefined, key);
         assert.deepEqual([res.status, res.body.name], [403, 'ADMIN_REQUIRED'], key.slice(0, 20));
       }
-      assert.equal((await t.rest('GET', '/v1/users/alice/conversations')).status, 200);
+      assert.equal((await t.rest('PUT', '/v1/users/alice', {})).status, 200);
     });
   });
 });
