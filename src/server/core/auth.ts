@@ -25,6 +25,9 @@ export interface TokenPolicy {
   issuer?: string;
 }
 
+/** How far ahead of ours a token issuer's clock may run. */
+const CLOCK_SKEW_SECONDS = 60;
+
 /** Default longest token lifetime: 7 days. */
 export const DEFAULT_TOKEN_MAX_LIFETIME = 7 * 24 * 3600;
 const DEFAULT_POLICY: TokenPolicy = { maxLifetimeSeconds: DEFAULT_TOKEN_MAX_LIFETIME };
@@ -55,7 +58,10 @@ export async function verifyUserToken(token: string, secret: Uint8Array, now: nu
   }
   const exp = payload.exp!;
   const iat = typeof payload.iat === 'number' ? payload.iat : undefined;
-  if (exp - (iat ?? Math.floor(now / 1000)) > policy.maxLifetimeSeconds) {
+  // Counted from `iat`, and from now too, so an `iat` in the future cannot stretch it (a minute
+  // of leeway for a backend whose clock runs ahead).
+  const max = policy.maxLifetimeSeconds;
+  if ((iat !== undefined && exp - iat > max) || exp - Math.floor(now / 1000) > max + CLOCK_SKEW_SECONDS) {
     throw new ChatError('TOKEN_INVALID', `The token lives longer than this server accepts (${policy.maxLifetimeSeconds} s from \`iat\`).`);
   }
   // Profile claims that do not fit the protocol are ignored rather than refusing the login.

@@ -169,6 +169,9 @@ describe('token lifetime, audience, issuer and revocation', () => {
     assert.equal(await open(await sign({ ...good, iat: now() })), 'TOKEN_INVALID');
     assert.equal(await open(await sign({ ...good, iat: now(), exp: 253402300799 })), 'TOKEN_INVALID');
     assert.equal(await open(await sign({ ...good, iat: now(), exp: now() + 3601 })), 'TOKEN_INVALID');
+    // An iat in the future does not stretch it: counted from now too (a minute of clock skew allowed).
+    assert.equal(await open(await sign({ ...good, iat: now() + 86_400 * 365, exp: now() + 86_400 * 365 + 600 })), 'TOKEN_INVALID');
+    assert.equal(await open(await sign({ ...good, iat: now() + 30, exp: now() + 30 + 3600 })), 'ACCEPTED');
     // Without iat the lifetime counts from now.
     assert.equal(await open(await sign({ ...good, exp: now() + 7200 })), 'TOKEN_INVALID');
     assert.equal(await open(await sign({ ...good, exp: now() + 600 })), 'ACCEPTED');
