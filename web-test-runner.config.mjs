@@ -91,7 +91,8 @@ function natterServer() {
       if (context.path !== '/__natter/token') return undefined;
       const userId = String(context.query.user ?? '');
       const name = context.query.name ? String(context.query.name) : undefined;
-      const token = await signUserToken(key, userId, { now: Date.now(), ttlSeconds: 3600, profile: name ? { name } : {} });
+      const avatar = context.query.avatar ? String(context.query.avatar) : undefined;
+      const token = await signUserToken(key, userId, { now: Date.now(), ttlSeconds: 3600, profile: { ...(name && { name }), ...(avatar && { avatar }) } });
       return { body: JSON.stringify({ userId, token, url: wsUrl }), type: 'json', headers: { 'cache-control': 'no-store' } };
     },
   };

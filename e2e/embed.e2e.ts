@@ -29,7 +29,8 @@ useBuiltProduct(async (s, b) => {
   browser = b;
   cdn = await startCdn();
   host = await startHostSite();
-});
+  // The host site and the CDN are other origins than the server's: allowed as a deployment would list them.
+}, { NATTER_ALLOWED_ORIGINS: '*' });
 after(async () => {
   await host?.close();
   await cdn?.close();

@@ -112,7 +112,8 @@ test('without SharedWorker the page runs the server core itself (one tab)', asyn
 });
 
 test('the mode rule: ?server= and a same-origin server are used, ?server=local forces the in-browser one', async () => {
-  const server = await startBuiltServer();
+  // The static copy of the demo is another origin than the server's.
+  const server = await startBuiltServer({ NATTER_ALLOWED_ORIGINS: '*' });
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   try {
     const page = await context.newPage();
@@ -121,7 +122,7 @@ test('the mode rule: ?server= and a same-origin server are used, ?server=local f
       await page.locator('#state[data-state="online"]').waitFor();
       return page.locator('#mode').getAttribute('data-mode');
     };
-    // The static copy pointed at a server (dev mode allows any origin).
+    // The static copy pointed at a server (which allows that origin).
     assert.equal(await modeOf(`${url}/?user=alice&server=${encodeURIComponent(server.url)}`), 'server');
     assert.equal(await page.locator('#mode').innerText(), `Server: ${new URL(server.url).host}`);
     // Served by the server itself: its /healthz answers, so it is used.

@@ -28,7 +28,8 @@ useBuiltProduct(async (s, b) => {
   server = s;
   browser = b;
   app = await startApp(await bundleApp());
-});
+  // The app is served from another origin than the server's: allowed as a deployment would list it.
+}, { NATTER_ALLOWED_ORIGINS: '*' });
 after(async () => {
   await app?.close();
   rmSync(dir, { recursive: true, force: true });

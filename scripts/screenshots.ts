@@ -376,7 +376,8 @@ async function widgetPage(context: BrowserContext, site: string, user: string): 
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  server = await startBuiltServer();
+  // The widget's host page is served from another origin than the server's.
+  server = await startBuiltServer({ NATTER_ALLOWED_ORIGINS: '*' });
   browser = await launchChromium();
   try {
     const alice = await openDemo('alice', GROUP, await newContext(THREAD_VIEWPORT));

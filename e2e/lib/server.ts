@@ -38,7 +38,8 @@ export async function startBuiltServer(env: Record<string, string> = {}): Promis
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-e2e-'));
   const adminKey = 'e2e-admin-key-0123456789';
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_ADMIN_KEY: adminKey, ...env },
+    // NATTER_DEV=1 as `npm start` sets it: the demo and these tests get tokens at /v1/dev/token.
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NATTER_DEV: '1', NATTER_DATA_DIR: dataDir, NATTER_ADMIN_KEY: adminKey, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -14,6 +14,7 @@ import { listStrings } from './i18n/list.js';
 import { formatNumber, LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { styles } from './conversation-list.styles.js';
+import { safeMediaUrl } from './thread/elems/safe-url.js';
 
 /**
  * @summary The user's conversations, most recent first, with previews and unread counts.
@@ -135,6 +136,7 @@ export class ConversationList extends LitElement {
     const what = last ? describeElemText(last.elem) : '';
     const preview = !last ? '' : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
     const unread = c.unread > 0;
+    const avatar = safeMediaUrl(c.avatar);
     return html`
       <div
         part="item${c.id === this.selected ? ' selected' : ''}"
@@ -144,8 +146,8 @@ export class ConversationList extends LitElement {
         tabindex=${tabStop ? 0 : -1}
         aria-selected=${c.id === this.selected ? 'true' : 'false'}
       >
-        ${c.avatar
-          ? html`<img part="avatar" src=${c.avatar} alt="" />`
+        ${avatar
+          ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
           : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(target)) })}>${initials(name)}</span>`}
         <span class="name">${name}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
         <span class="time">${last ? html`<time datetime=${new Date(last.time).toISOString()}>${formatShortTime(last.time)}</time>` : nothing}</span>

@@ -8,5 +8,8 @@ export const maxBytes = (max: number) =>
     v.check((s) => utf8Length(s) <= max, `longer than ${max} bytes`),
   );
 
-/** URLs of media and avatars: http(s) or a same-origin path. Never `javascript:` or `data:`. */
-export const UrlSchema = v.pipe(v.string(), v.maxLength(2048), v.regex(/^(https?:\/\/|\/)[^\s]*$/i, 'invalid url'));
+/**
+ * URLs of media and avatars: http(s) or a same-origin path. Never `javascript:` or `data:`, and
+ * never a path a browser reads as another host (`//host`, `/\host`): no backslash anywhere.
+ */
+export const UrlSchema = v.pipe(v.string(), v.maxLength(2048), v.regex(/^(https?:\/\/|\/(?![/\\]))[^\s\\]*$/i, 'invalid url'));

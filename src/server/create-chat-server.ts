@@ -32,8 +32,8 @@ import { createSqliteFileIndex } from './uploads/sqlite-file-index.js';
 import { startUploadSweeper, type UploadSweeper } from './uploads/upload-sweeper.js';
 
 export interface ChatServer {
-  /** Starts listening (port 0 picks a free one). Resolves with where it listens. */
-  listen(port?: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Starts listening (port 0 picks a free one). Resolves with the address actually bound, its port, and a URL to reach it. */
+  listen(port?: number, host?: string): Promise<{ port: number; url: string; address: string }>;
   /** Graceful shutdown: stop accepting, close sockets (1001), drain commits, close bus and store. */
   close(): Promise<void>;
   readonly core: ChatCore;
@@ -112,18 +112,22 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const core = new ChatCore({
     files,
     store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
+    tokenPolicy: { maxLifetimeSeconds: o.tokenMaxLifetimeSeconds, ...(o.tokenAudience !== undefined && { audience: o.tokenAudience }), ...(o.tokenIssuer !== undefined && { issuer: o.tokenIssuer }) },
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
     ...(presence && { presence, onOfflineMessage: o.onOfflineMessage }),
   });
   const admin = new AdminApi(core);
-  const allowedOrigins = o.allowedOrigins ?? (o.dev ? '*' : []);
+  // The server's own origin is always allowed; in dev mode under each of its loopback names too.
+  const allowedOrigins = o.allowedOrigins ?? [];
+  const originPolicy = { loopbackAliases: o.dev };
   const trustProxy = o.trustProxy === undefined ? undefined : compileProxyTrust(o.trustProxy);
   http = await buildHttpApp(core, admin, {
     adminKey: o.adminKey,
     dev: o.dev,
     allowedOrigins,
+    originPolicy,
     staticDir: o.staticDir,
     httpLogger: o.logger,
     logger,
@@ -148,13 +152,15 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
       gateway ??= attachGateway(http.server, core, {
         path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
         maxBufferedBytes: o.maxBufferedBytes, authTimeoutMs: o.authTimeoutMs, logger,
-        allowedOrigins, maxConnectionsPerIp: o.maxConnectionsPerIp, trustProxy,
+        allowedOrigins, originPolicy, maxConnectionsPerIp: o.maxConnectionsPerIp, trustProxy,
       });
       await http.listen({ port, host });
-      const address = http.server.address();
-      const actual = typeof address === 'object' && address ? address.port : port;
-      const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-      return { port: actual, url: `http://${shown}:${actual}` };
+      const bound = http.server.address();
+      const actual = typeof bound === 'object' && bound ? bound.port : port;
+      const address = typeof bound === 'object' && bound ? bound.address : host;
+      // A URL to reach it from this machine: a wildcard bind is reached through loopback.
+      const shown = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '[::1]' : address.includes(':') ? `[${address}]` : address;
+      return { port: actual, url: `http://${shown}:${actual}`, address };
     },
     close() {
       closing ??= (async () => {

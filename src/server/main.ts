@@ -3,12 +3,14 @@
  * `natter-server`: the chat server with embedded defaults (SQLite in NATTER_DATA_DIR,
  * in-process fan-out), or a cluster node with PostgreSQL and Redis. Environment:
  *   PORT (8787), HOST (127.0.0.1; set 0.0.0.0 to accept other machines),
- *   NATTER_DATA_DIR (./data), NATTER_SECRET (unset = dev mode), NATTER_ADMIN_KEY,
+ *   NATTER_DATA_DIR (./data), NATTER_SECRET (required unless NATTER_DEV=1), NATTER_ADMIN_KEY,
+ *   NATTER_DEV (1/true: dev mode; loopback HOST only unless NATTER_DEV_ALLOW_REMOTE=1 too),
+ *   NATTER_TOKEN_MAX_LIFETIME (seconds, 604800), NATTER_TOKEN_AUDIENCE, NATTER_TOKEN_ISSUER,
  *   NATTER_FRIENDS_ONLY (1/true), NATTER_SEND_RATE_PER_MINUTE (300),
  *   NATTER_SEND_RATE_WINDOW_MS (60000; the window that rate counts in),
  *   NATTER_BLOCKED_SENDER_SEES_ERROR (1/true), NATTER_REPLAY_LIMIT (10000),
  *   NATTER_BROADCASTS_PER_MINUTE (10), NATTER_BROADCASTS_PER_DAY (1000),
- *   NATTER_ALLOWED_ORIGINS (comma list or *; default * in dev mode, none otherwise),
+ *   NATTER_ALLOWED_ORIGINS (comma list or *; default none: the server's own origin only),
  *   NATTER_LOG (1/true for request logs),
  *   NATTER_MAX_CONNECTIONS_PER_USER (32), NATTER_MAX_CONNECTIONS_PER_IP (1024),
  *   NATTER_TRUST_PROXY (hop count or comma list of proxy addresses/CIDRs/loopback whose
@@ -29,7 +31,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChatServer } from './create-chat-server.js';
 import { seedDemo } from './core/demo.js';
-import { persistentSecret } from './dev-mode.js';
+import { devModeOf, persistentSecret } from './dev-mode.js';
+import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
 
 const env = process.env;
@@ -55,7 +58,8 @@ const proxyTrust = (v: string | undefined) =>
 
 async function main(): Promise<void> {
   const dataDir = resolve(env['NATTER_DATA_DIR'] ?? './data');
-  const dev = !env['NATTER_SECRET'];
+  const host = env['HOST'] || '127.0.0.1';
+  const dev = devModeOf(env, host);
   const secret = env['NATTER_SECRET'] || persistentSecret(dataDir, 'dev-secret');
   const adminKey = env['NATTER_ADMIN_KEY'] || (dev ? persistentSecret(dataDir, 'dev-admin-key') : undefined);
   const origins = env['NATTER_ALLOWED_ORIGINS'];
@@ -91,16 +95,23 @@ async function main(): Promise<void> {
     uploadsPerMinute: int('NATTER_UPLOAD_RATE_PER_MINUTE', env['NATTER_UPLOAD_RATE_PER_MINUTE']),
     uploadUnreferencedTtlMs: duration('NATTER_UPLOAD_UNREFERENCED_TTL', env['NATTER_UPLOAD_UNREFERENCED_TTL']),
     logger: flag(env['NATTER_LOG']),
+    tokenMaxLifetimeSeconds: int('NATTER_TOKEN_MAX_LIFETIME', env['NATTER_TOKEN_MAX_LIFETIME']),
+    tokenAudience: env['NATTER_TOKEN_AUDIENCE'] || undefined,
+    tokenIssuer: env['NATTER_TOKEN_ISSUER'] || undefined,
   });
   if (dev) await seedDemo(server.admin, server.store);
 
-  const { url } = await server.listen(int('PORT', env['PORT']) ?? 8787, env['HOST'] || '127.0.0.1');
+  const { url, address, port } = await server.listen(int('PORT', env['PORT']) ?? 8787, host);
   // This process is the server's own: an error nothing caught is logged, not fatal (process-guard.ts).
   installProcessGuard(flag(env['NATTER_LOG']) ? server.http.log : { info: console.log, warn: console.warn, error: console.error });
-  console.log(`natter-server listening on ${url} (WebSocket ${url.replace(/^http/, 'ws')}/ws)`);
+  const loopback = isLoopbackHost(address);
+  const bound = `${address.includes(':') ? `[${address}]` : address}:${port}`;
+  console.log(`natter-server listening on ${bound}${loopback ? '' : ' (reachable from other machines)'}: ${url} (WebSocket ${url.replace(/^http/, 'ws')}/ws)`);
   if (dev) {
-    console.log('Dev mode (NATTER_SECRET unset): tokens at GET /v1/dev/token?user=<id>');
-    if (!env['NATTER_ADMIN_KEY']) console.log(`Admin key (kept in ${dataDir}/dev-admin-key): ${adminKey}`);
+    console.log(`Dev mode (NATTER_DEV): anyone who reaches ${bound} gets a token for any user at GET /v1/dev/token?user=<id>`);
+    if (!env['NATTER_ADMIN_KEY']) {
+      console.log(loopback ? `Admin key (kept in ${dataDir}/dev-admin-key): ${adminKey}` : `Admin key: kept in ${dataDir}/dev-admin-key (not printed on a non-loopback bind)`);
+    }
   }
   if (staticDir) console.log(`Serving the demo from ${staticDir}`);
 

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { DEFAULT_TOKEN_MAX_LIFETIME } from './core/auth.js';
 import type { BusFactory, Bus } from './core/bus.js';
 import type { Logger } from './core/logger.js';
 import type { OfflineMessageHandler } from './core/offline-push.js';
@@ -20,6 +21,15 @@ export interface ChatServerOptions {
   redisPrefix?: string;
   /** HS256 secret shared with the host site's backend. Required unless `dev` (then random). */
   secret?: string;
+  /**
+   * Longest lifetime of a user token in seconds, `exp - iat` (`exp - now` for a token without
+   * `iat`); longer ones are refused TOKEN_INVALID, and so are tokens without `exp`. Default 7 days.
+   */
+  tokenMaxLifetimeSeconds?: number;
+  /** When set, user tokens must carry this `aud`. */
+  tokenAudience?: string;
+  /** When set, user tokens must carry this `iss`. */
+  tokenIssuer?: string;
   /** Admin key for the REST API. Without it every admin route answers ADMIN_REQUIRED. */
   adminKey?: string;
   /** Key for `GET /metrics` only (the admin key works too), so Prometheus never holds the admin key. */
@@ -64,9 +74,13 @@ export interface ChatServerOptions {
   uploadUnreferencedTtlMs?: number;
   /** Time between sweeps for such uploads (each node sweeps; sweeps are idempotent). Default 10 min. */
   uploadSweepIntervalMs?: number;
-  /** Dev mode: `GET /v1/dev/token` hands out tokens; a random secret is used if none is given. */
+  /**
+   * Dev mode: `GET /v1/dev/token` hands out tokens to anyone; a random secret is used if none is
+   * given, and loopback pages on the server's own port count as its own origin under any
+   * loopback name. Local development only (`natter-server` asks for NATTER_DEV=1).
+   */
   dev?: boolean;
-  /** CORS origins: `*`, a list, or `[]` for none. Default `*` in dev mode, none otherwise. */
+  /** CORS origins besides the server's own: `*`, a list, or `[]` for none. Default none. */
   allowedOrigins?: '*' | string[];
   /** Fastify logger setting (false, true or pino options). Default false. */
   logger?: boolean | object;
@@ -109,6 +123,7 @@ export const DEFAULTS = {
   blockedSenderSeesError: false,
   replayLimit: 10_000,
   dev: false,
+  tokenMaxLifetimeSeconds: DEFAULT_TOKEN_MAX_LIFETIME,
   logger: false as boolean | object,
   wsPath: '/ws',
   pingIntervalMs: 30_000,
@@ -143,7 +158,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
   if (o.metricsKey !== undefined && o.metricsKey.length < 16) throw new TypeError('createChatServer: `metricsKey` must be at least 16 characters.');
   for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
-    'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs'] as const) {
+    'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs', 'tokenMaxLifetimeSeconds'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');

@@ -285,7 +285,7 @@ export class EmojiPicker implements ReactiveController {
             ${this.#tabs().map((id) => {
               const selected = id === tab;
               const label = id === STICKERS ? t.stickers : (t.category(id) ?? id);
-              const icon = id === STICKERS ? html`<img src=${stickers[0]!.url} alt="" />` : this.#data!.find((c) => c.id === id)!.emoji[0]!.char;
+              const icon = id === STICKERS ? html`<img src=${stickers[0]!.url} alt="" referrerpolicy="no-referrer" />` : this.#data!.find((c) => c.id === id)!.emoji[0]!.char;
               return html`<button
                 type="button"
                 role="tab"
@@ -339,7 +339,7 @@ export class EmojiPicker implements ReactiveController {
             title=${item.sticker.label}
             @click=${() => this.#pick(item)}
           >
-            <img src=${item.sticker.url} alt=${item.sticker.label} loading="lazy" draggable="false" />
+            <img src=${item.sticker.url} alt=${item.sticker.label} loading="lazy" draggable="false" referrerpolicy="no-referrer" />
           </div>`;
         }
         // The names are English: in other languages the emoji is its own name (screen readers say it).

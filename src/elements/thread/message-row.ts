@@ -11,6 +11,7 @@ import type { MessageActions } from './message-actions.js';
 import { menuItemsFor, onMenuKeydown, renderMessageMenu } from './message-menu.js';
 import { renderReaderList, renderReceipt, type ReceiptContext } from './receipts.js';
 import { renderUploadProgress } from './upload-progress.js';
+import { safeMediaUrl } from './elems/safe-url.js';
 
 /** Consecutive messages of one sender closer than this are grouped under one name. */
 const RUN_GAP_MS = 5 * 60_000;
@@ -109,9 +110,10 @@ export function announcementOf(m: ChatMessage): string {
 }
 
 function renderAvatar(m: ChatMessage, name: string) {
-  const avatar = m.senderProfile.avatar;
+  // No Referer to wherever the avatar lives: it would tell which conversation is open.
+  const avatar = safeMediaUrl(m.senderProfile.avatar);
   return avatar
-    ? html`<img part="avatar" src=${avatar} alt="" />`
+    ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
     : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.sender)) })}>${initials(name)}</span>`;
 }
 

@@ -50,12 +50,21 @@ export class AdminApi {
   }
 
   /** Signs a token for the user, creating the user if unknown (as the host backend would). */
-  async issueToken(userId: string, ttlSeconds = DEFAULT_TOKEN_TTL): Promise<string> {
+  async issueToken(userId: string, ttlSeconds?: number): Promise<string> {
     checkUserId(userId);
+    // Tokens this server would accept: within its longest lifetime, with its aud and iss.
+    const policy = this.#core.tokenPolicy;
+    const max = policy?.maxLifetimeSeconds ?? Infinity;
+    if (ttlSeconds !== undefined && ttlSeconds > max) throw new ChatError('BAD_REQUEST', `ttlSeconds is above the longest token lifetime (${max} s).`);
     const user = await this.#core.store.getUser(userId);
     if (user?.deleted) throw new ChatError('USER_DELETED');
     if (!user) await this.#core.store.putUser(userId, {}, this.#core.clock());
-    return signUserToken(this.#core.secret, userId, { now: this.#core.clock(), ttlSeconds });
+    return signUserToken(this.#core.secret, userId, {
+      now: this.#core.clock(),
+      ttlSeconds: ttlSeconds ?? Math.min(DEFAULT_TOKEN_TTL, max),
+      ...(policy?.audience !== undefined && { audience: policy.audience }),
+      ...(policy?.issuer !== undefined && { issuer: policy.issuer }),
+    });
   }
 
   async setFriends(a: string, b: string, friends: boolean): Promise<void> {

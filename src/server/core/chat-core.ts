@@ -9,7 +9,7 @@ import {
   type Message,
   type ServerFrame,
 } from '../../protocol/index.js';
-import { verifyUserToken } from './auth.js';
+import { authenticate, type TokenPolicy } from './auth.js';
 import type { Bus, BusEvent } from './bus.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { ConnectionRegistry, type Connection } from './connection.js';
@@ -40,6 +40,8 @@ export interface ChatCoreDeps {
   clock: Clock;
   /** HS256 key of user tokens. */
   secret: Uint8Array;
+  /** Lifetime, audience and issuer user tokens must have. Default: at most 7 days, any aud/iss. */
+  tokenPolicy?: TokenPolicy;
   friendsOnly: boolean;
   blockedSenderSeesError: boolean;
   replayLimit: number;
@@ -73,6 +75,7 @@ export class ChatCore {
   readonly bus: Bus;
   readonly clock: Clock;
   readonly secret: Uint8Array;
+  readonly tokenPolicy: TokenPolicy | undefined;
   readonly registry = new ConnectionRegistry();
   readonly broadcasts: Broadcasts;
   readonly #deps: ChatCoreDeps;
@@ -95,6 +98,7 @@ export class ChatCore {
     this.bus = deps.bus;
     this.clock = deps.clock;
     this.secret = deps.secret;
+    this.tokenPolicy = deps.tokenPolicy;
     this.#log = deps.logger ?? silentLogger;
     this.#batcher = new CommitBatcher(deps.store);
     this.broadcasts = new Broadcasts({
@@ -322,9 +326,8 @@ export class ChatCore {
       if (frame.protocol !== PROTOCOL_VERSION) {
         throw new ChatError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}, not ${frame.protocol}.`);
       }
-      const claims = await verifyUserToken(frame.token, this.secret, this.clock());
-      let user = await this.store.getUser(claims.userId);
-      if (user?.deleted) throw new ChatError('USER_DELETED');
+      const { claims, user: known } = await authenticate(this.store, frame.token, this.secret, this.clock(), this.tokenPolicy);
+      let user = known;
       const limit = this.#deps.maxConnectionsPerUser;
       if (limit !== undefined && (this.registry.of(claims.userId)?.size ?? 0) >= limit) {
         // Closed, not left open for a retry: the client backs off and reconnects later.

@@ -21,6 +21,10 @@ export async function fetchMembersPage(store: Store, userId: string, conversatio
  * The members of a conversation as `userId` may see them: a group's members (refused with
  * NOT_MEMBER for anyone else), or both sides of a 1:1 chat (a side without a row yet has read
  * nothing). Profiles are the users' current ones; `readSeq` is what each has read.
+ *
+ * A 1:1 chat with someone who is not a contact yet (no conversation, not friends) answers the
+ * same whether that id is a user, a deleted one or nobody: both sides at 0, no peer profile,
+ * so members.fetch cannot be used to find out which accounts exist.
  */
 export async function fetchMembers(store: Store, userId: string, conversationId: ConversationId): Promise<MemberInfo[]> {
   const { key, type, target } = keyOf(userId, conversationId);
@@ -30,6 +34,15 @@ export async function fetchMembers(store: Store, userId: string, conversationId:
     return rows.map(({ userId: id, ...rest }) => ({ id, ...rest }));
   }
   const [rows, peer, me] = await Promise.all([store.listMembers(key), store.getUser(target), store.getUser(userId)]);
+  const contact = rows.length > 0 || (peer !== undefined && !peer.deleted && (await store.areFriends(userId, target)));
+  if (!contact) {
+    return [userId, target].sort().map((id) => {
+      const member: MemberInfo = { id, readSeq: 0 };
+      if (id === userId && me?.name !== undefined) member.name = me.name;
+      if (id === userId && me?.avatar !== undefined) member.avatar = me.avatar;
+      return member;
+    });
+  }
   if (!peer || peer.deleted) throw new ChatError('USER_UNKNOWN');
   const sides = [userId, target].sort();
   return sides.map((id) => {

@@ -14,6 +14,8 @@ export interface UserRecord extends Profile {
   /** Deleted users keep their row (a tombstone) so their tokens stay refused. */
   deleted: boolean;
   createdAt: number;
+  /** Set when a deleted user is created again: tokens issued before it (ms) stay refused. */
+  tokensValidAfter?: number;
 }
 
 /**

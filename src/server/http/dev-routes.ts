@@ -10,7 +10,7 @@ import { parse } from './validate.js';
 const DevQuery = v.object({ user: UserIdSchema });
 
 /**
- * Dev mode only (no NATTER_SECRET): hands out tokens to anyone, which is what a local demo
+ * Dev mode only (NATTER_DEV=1): hands out tokens to anyone, which is what a local demo
  * needs and what production must never do. Registered only when the server runs in dev mode.
  */
 export function devRoutes(app: FastifyInstance, core: ChatCore, admin: AdminApi): void {

@@ -4,10 +4,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AdminApi } from '../core/admin.js';
 import type { ChatCore } from '../core/chat-core.js';
 import type { Logger } from '../core/logger.js';
-import { originAllowed } from '../origin-policy.js';
+import { originAllowed, type OriginPolicyOptions } from '../origin-policy.js';
 import type { ProxyTrust } from '../proxy-trust.js';
 import { ChatError } from '../../protocol/index.js';
 import { requireAdmin } from './admin-guard.js';
+import { requestLogSetting } from './request-log.js';
 import { broadcastsRoutes } from './broadcasts-routes.js';
 import { devRoutes } from './dev-routes.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
@@ -23,6 +24,8 @@ export interface HttpAppOptions {
   dev: boolean;
   /** Origins allowed by CORS: `*` for any, a list, or none (same-origin only). */
   allowedOrigins: '*' | string[];
+  /** How the server's own origin is recognised (dev mode: its loopback aliases too). */
+  originPolicy?: OriginPolicyOptions;
   staticDir: string | undefined;
   /** Fastify's logger setting: false, true, or pino options. */
   httpLogger: boolean | object;
@@ -35,15 +38,17 @@ export interface HttpAppOptions {
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
 export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: HttpAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.httpLogger, bodyLimit: 1024 * 1024, frameworkErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
+  const app = Fastify({ logger: requestLogSetting(options.httpLogger), bodyLimit: 1024 * 1024, frameworkErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
   installErrorHandling(app, options.logger);
   const origins = options.allowedOrigins;
   // CORS only stops a foreign page reading answers; this stops the request from running at all.
   app.addHook('onRequest', async (req) => {
-    if (!originAllowed(req.headers, origins)) throw new ChatError('ORIGIN_NOT_ALLOWED');
+    if (!originAllowed(req.headers, origins, options.originPolicy)) throw new ChatError('ORIGIN_NOT_ALLOWED');
   });
-  if (origins === '*' || origins.length > 0) {
-    await app.register(cors, { origin: origins === '*' ? true : origins, methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] });
+  // With loopback aliases the hook above has already refused every origin it does not allow,
+  // so CORS may reflect whichever one got this far.
+  if (origins === '*' || origins.length > 0 || options.originPolicy?.loopbackAliases) {
+    await app.register(cors, { origin: origins === '*' || options.originPolicy?.loopbackAliases ? true : origins, methods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] });
   }
 
   // 503 unless both answer, so a load balancer takes a node out when it cannot commit or fan out.

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ChatError } from '../../protocol/index.js';
-import { adminKeyMatches } from '../core/auth.js';
+import { adminKeyMatches } from './admin-guard.js';
 
 export interface MetricsRouteOptions {
   registry: Registry;

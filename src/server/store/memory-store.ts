@@ -81,6 +81,7 @@ export function createMemoryStore(): Store {
       const u = users.get(id) ?? { id, deleted: false, createdAt: now };
       if (profile.name !== undefined) u.name = profile.name;
       if (profile.avatar !== undefined) u.avatar = profile.avatar;
+      if (u.deleted) u.tokensValidAfter = now;
       u.deleted = false;
       users.set(id, u);
       return { ...u };

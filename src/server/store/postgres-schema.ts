@@ -119,6 +119,12 @@ ALTER TABLE groups ADD COLUMN history_visibility text NOT NULL DEFAULT 'all';
 ALTER TABLE memberships ADD COLUMN joined_seq bigint NOT NULL DEFAULT 0;
 `,
   },
+  {
+    // Set when a deleted user is created again: tokens issued before it stay refused.
+    version: 5,
+    name: 'users-tokens-after',
+    sql: 'ALTER TABLE users ADD COLUMN tokens_after bigint;',
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

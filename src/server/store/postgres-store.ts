@@ -89,6 +89,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const u: UserRecord = { id: r.id, deleted: r.deleted, createdAt: r.created_at };
     if (r.name != null) u.name = r.name;
     if (r.avatar != null) u.avatar = r.avatar;
+    if (r.tokens_after != null) u.tokensValidAfter = Number(r.tokens_after);
     return u;
   };
 
@@ -134,7 +135,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const r = await one<Row>(
         `INSERT INTO users (id, name, avatar, deleted, created_at) VALUES ($1, $2, $3, false, $4)
          ON CONFLICT (id) DO UPDATE SET name = coalesce(EXCLUDED.name, users.name),
-           avatar = coalesce(EXCLUDED.avatar, users.avatar), deleted = false
+           avatar = coalesce(EXCLUDED.avatar, users.avatar), deleted = false,
+           tokens_after = CASE WHEN users.deleted THEN EXCLUDED.created_at ELSE users.tokens_after END
          RETURNING *`,
         [id, profile.name ?? null, profile.avatar ?? null, now],
       );

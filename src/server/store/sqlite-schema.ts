@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS users (
   name TEXT,
   avatar TEXT,
   deleted INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  tokens_after INTEGER
 );
 CREATE TABLE IF NOT EXISTS friends (
   a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (a, b)
@@ -126,3 +127,9 @@ export function upgradeGroupColumns(db: Database.Database): string[] {
 
 /** Visibility of a message row to the user bound as :viewer. */
 export const VISIBLE = `(vis1 IS NULL OR vis1 = :viewer OR vis2 = :viewer)`;
+
+/** Adds `users.tokens_after` to a file made before it existed (2026-12-05). */
+export function upgradeUsersTable(db: Database.Database): void {
+  const columns = db.prepare(`SELECT name FROM pragma_table_info('users')`).pluck().all() as string[];
+  if (!columns.includes('tokens_after')) db.exec('ALTER TABLE users ADD COLUMN tokens_after INTEGER');
+}

@@ -9,7 +9,7 @@ import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
-import { SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable } from './sqlite-schema.js';
+import { SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
@@ -47,6 +47,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   db.exec(SCHEMA);
   const added = upgradeGroupColumns(db);
   if (added.length > 0) options.logger?.info({ added }, 'sqlite: group history visibility columns added');
+  upgradeUsersTable(db);
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this connection is the backstop.
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
@@ -60,7 +61,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const q = {
     getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
     insertUser: db.prepare('INSERT INTO users (id, name, avatar, deleted, created_at) VALUES (?, ?, ?, 0, ?)'),
-    updateUser: db.prepare('UPDATE users SET name = coalesce(?, name), avatar = coalesce(?, avatar), deleted = 0 WHERE id = ?'),
+    // A deleted user created again: tokens issued before now stay refused (tokens_after).
+    updateUser: db.prepare('UPDATE users SET name = coalesce(?, name), avatar = coalesce(?, avatar), tokens_after = CASE WHEN deleted = 1 THEN ? ELSE tokens_after END, deleted = 0 WHERE id = ?'),
     deleteUser: db.prepare('UPDATE users SET deleted = 1 WHERE id = ? AND deleted = 0'),
     dropGroupMemberships: db.prepare(`DELETE FROM memberships WHERE user_id = ? AND conv_key LIKE 'group:%'`),
     dropFriends: db.prepare('DELETE FROM friends WHERE a = ? OR b = ?'),
@@ -129,6 +131,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     const u: UserRecord = { id: r['id'] as string, deleted: r['deleted'] === 1, createdAt: r['created_at'] as number };
     if (r['name'] != null) u.name = r['name'] as string;
     if (r['avatar'] != null) u.avatar = r['avatar'] as string;
+    if (r['tokens_after'] != null) u.tokensValidAfter = r['tokens_after'] as number;
     return u;
   };
 
@@ -174,7 +177,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     stmt.run(b, a);
   });
   const putUser = db.transaction((id: string, name: string | null, avatar: string | null, now: number) => {
-    if (q.updateUser.run(name, avatar, id).changes === 0) q.insertUser.run(id, name, avatar, now);
+    if (q.updateUser.run(name, avatar, now, id).changes === 0) q.insertUser.run(id, name, avatar, now);
     return toUser(q.getUser.get(id) as Row);
   });
 

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ChatError, ID_PATTERN } from '../../protocol/index.js';
 
@@ -11,12 +10,20 @@ export interface FileTicket {
   expiresAt: number;
 }
 
-// A key of its own, derived from the server secret: a ticket is never a user token, nor the reverse.
-const keys = new WeakMap<Uint8Array, Uint8Array>();
-function ticketKey(secret: Uint8Array): Uint8Array {
+/** A file id as the file routes accept it. */
+export const FILE_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+// A key of its own, derived from the server secret: a ticket is never a user token, nor the
+// reverse. WebCrypto, not node:crypto, so the core (which issues tickets at session.ready) also
+// bundles for the in-browser demo server (src/local). Same bytes as HMAC-SHA256 in node:crypto.
+const keys = new WeakMap<Uint8Array, Promise<Uint8Array>>();
+function ticketKey(secret: Uint8Array): Promise<Uint8Array> {
   let key = keys.get(secret);
   if (!key) {
-    key = new Uint8Array(createHmac('sha256', secret).update('natter file ticket v1').digest());
+    key = (async () => {
+      const hmac = await crypto.subtle.importKey('raw', secret as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      return new Uint8Array(await crypto.subtle.sign('HMAC', hmac, new TextEncoder().encode('natter file ticket v1')));
+    })();
     keys.set(secret, key);
   }
   return key;
@@ -24,24 +31,37 @@ function ticketKey(secret: Uint8Array): Uint8Array {
 
 /**
  * A short-lived capability to fetch files as `userId` (SPEC: "signed URLs"): an HS256 JWT under
- * a key derived from the server secret, put in file URLs as `?ticket=`. It names the user only;
- * which files that user may fetch is decided per request.
+ * a key derived from the server secret, put in file URLs as `?ticket=`. With `fileId` it opens
+ * that one file only (claim `fid`); without, any file the user may read (the session's ticket,
+ * which the current client appends to every file URL). Which files the user may read is still
+ * decided per request.
  */
-export async function issueFileTicket(secret: Uint8Array, userId: string, now: number, ttlSeconds = FILE_TICKET_TTL_SECONDS): Promise<FileTicket> {
+export async function issueFileTicket(
+  secret: Uint8Array,
+  userId: string,
+  now: number,
+  options: { fileId?: string; ttlSeconds?: number } = {},
+): Promise<FileTicket> {
   const iat = Math.floor(now / 1000);
-  const exp = iat + ttlSeconds;
-  const ticket = await new SignJWT({ use: 'file' }).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt(iat).setExpirationTime(exp).sign(ticketKey(secret));
+  const exp = iat + (options.ttlSeconds ?? FILE_TICKET_TTL_SECONDS);
+  const claims = { use: 'file', ...(options.fileId !== undefined && { fid: options.fileId }) };
+  const ticket = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt(iat).setExpirationTime(exp).sign(await ticketKey(secret));
   return { ticket, expiresAt: exp * 1000 };
 }
 
-/** The user a ticket was issued to; TOKEN_EXPIRED or TOKEN_INVALID otherwise (forged, tampered, a user token). */
-export async function verifyFileTicket(secret: Uint8Array, ticket: string, now: number): Promise<string> {
+/**
+ * The user a ticket was issued to, when it may open `fileId`; TOKEN_EXPIRED or TOKEN_INVALID
+ * otherwise (forged, tampered, a user token, a ticket for another file).
+ */
+export async function verifyFileTicket(secret: Uint8Array, ticket: string, now: number, fileId: string): Promise<string> {
+  let payload;
   try {
-    const { payload } = await jwtVerify(ticket, ticketKey(secret), { algorithms: ['HS256'], currentDate: new Date(now) });
+    ({ payload } = await jwtVerify(ticket, await ticketKey(secret), { algorithms: ['HS256'], currentDate: new Date(now), requiredClaims: ['exp'] }));
     if (payload['use'] !== 'file' || typeof payload.sub !== 'string' || !ID_PATTERN.test(payload.sub)) throw new Error('not a file ticket');
-    return payload.sub;
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw new ChatError('TOKEN_EXPIRED', 'The file ticket has expired.');
     throw new ChatError('TOKEN_INVALID', 'The file ticket is not valid.', { cause: err });
   }
+  if (payload['fid'] !== undefined && payload['fid'] !== fileId) throw new ChatError('TOKEN_INVALID', 'The file ticket is for another file.');
+  return payload.sub;
 }

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { ChatError } from '../../protocol/index.js';
-import { verifyUserToken } from '../core/auth.js';
+import { authenticate } from '../core/auth.js';
 import type { ChatCore } from '../core/chat-core.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
 import type { FileAccess } from './file-access.js';
@@ -39,10 +39,8 @@ export async function unlessDiskFull<T>(work: Promise<T>): Promise<T> {
 export async function requestUser(core: ChatCore, req: FastifyRequest): Promise<string> {
   const token = bearer(req);
   if (!token) throw new ChatError('UNAUTHENTICATED', 'Send `Authorization: Bearer <user token>`.');
-  const { userId } = await verifyUserToken(token, core.secret, core.clock());
-  const user = await core.store.getUser(userId);
-  if (user?.deleted) throw new ChatError('USER_DELETED');
-  return userId;
+  const { claims } = await authenticate(core.store, token, core.secret, core.clock(), core.tokenPolicy);
+  return claims.userId;
 }
 
 export function bearer(req: FastifyRequest): string | undefined {

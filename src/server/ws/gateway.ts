@@ -10,7 +10,7 @@ import {
 import { errorFrame, type ChatCore } from '../core/chat-core.js';
 import type { Connection } from '../core/connection.js';
 import type { Logger } from '../core/logger.js';
-import { originAllowed } from '../origin-policy.js';
+import { originAllowed, type OriginPolicyOptions } from '../origin-policy.js';
 import { clientAddress, type ProxyTrust } from '../proxy-trust.js';
 import { ConnectionCounter } from './connection-limits.js';
 import { failureAnswer, refusal } from '../core/refusal.js';
@@ -27,6 +27,8 @@ export interface GatewayOptions {
   authTimeoutMs: number;
   /** Browser origins allowed to open a socket (see origin-policy.ts); others get 403 before the upgrade. */
   allowedOrigins: '*' | readonly string[];
+  /** How the server's own origin is recognised (dev mode: its loopback aliases too). */
+  originPolicy?: OriginPolicyOptions;
   /** Open sockets per client IP; past it the upgrade is answered 429 TOO_MANY_CONNECTIONS. */
   maxConnectionsPerIp: number;
   /**
@@ -80,7 +82,7 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       return;
     }
     // Refused before the upgrade, so a foreign page or a flood costs no socket state.
-    if (!originAllowed(req.headers, options.allowedOrigins)) return refuseUpgrade(socket, new ChatError('ORIGIN_NOT_ALLOWED'));
+    if (!originAllowed(req.headers, options.allowedOrigins, options.originPolicy)) return refuseUpgrade(socket, new ChatError('ORIGIN_NOT_ALLOWED'));
     const ip = clientAddress(req, trustProxy);
     if (!perIp.tryAcquire(ip)) {
       options.logger.warn({ ip }, 'too many connections from one address');

@@ -120,13 +120,17 @@ describe('REST API', () => {
 });
 
 describe('REST in dev mode', () => {
-  it('hands out tokens at /v1/dev/token, adds the user to group demo, and allows any origin', async () => {
+  it('hands out tokens (with iat and exp) at /v1/dev/token, adds the user to group demo, and refuses foreign origins', async () => {
     const t = await startServer({ dev: true });
     await t.rest('PUT', '/v1/users/alice', { name: 'Alice' });
     await t.rest('POST', '/v1/groups', { id: 'demo', name: 'Demo group', members: ['alice'] });
-    const res = await fetch(`${t.url}/v1/dev/token?user=zed`, { headers: { origin: 'http://example.test' } });
-    assert.equal(res.headers.get('access-control-allow-origin'), 'http://example.test');
+    const foreign = await fetch(`${t.url}/v1/dev/token?user=zed`, { headers: { origin: 'http://example.test' } });
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    const res = await fetch(`${t.url}/v1/dev/token?user=zed`);
     const body = (await res.json()) as { userId: string; token: string };
+    const claims = JSON.parse(Buffer.from(body.token.split('.')[1]!, 'base64url').toString()) as { iat?: number; exp?: number };
+    assert.ok(claims.iat !== undefined && claims.exp !== undefined && claims.exp > claims.iat);
     assert.equal(body.userId, 'zed');
     const s = await t.connect();
     s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: body.token });

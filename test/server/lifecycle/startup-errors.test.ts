@@ -31,7 +31,7 @@ test('a server that cannot start says why, down to the store error under the cli
     db.exec(SCHEMA);
     db.prepare(`INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, body) VALUES ('group:demo', 1, 'x', 'system', 'x', '{}')`).run();
     db.close();
-    const { code, stderr } = await runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir });
+    const { code, stderr } = await runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DEV: '1', NATTER_DATA_DIR: dataDir });
     assert.equal(code, 1);
     assert.match(stderr, /cannot store messages/);
     assert.match(stderr, /\n {2}caused by: sqlite commit failed: UNIQUE constraint failed: messages\.conv_key, messages\.seq/);

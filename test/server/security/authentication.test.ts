@@ -135,3 +135,90 @@ describe('token refresh with getToken', () => {
     }
   });
 });
+
+describe('token lifetime, audience, issuer and revocation', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer({ tokenAudience: 'natter', tokenIssuer: 'https://shop.example', tokenMaxLifetimeSeconds: 3600 });
+  });
+  after(() => t.stop());
+
+  async function open(token: string): Promise<string> {
+    const s = await t.connect();
+    s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token });
+    const first = await s.nextOf(['error', 'session.ready']);
+    s.close();
+    return first.type === 'error' ? first.name : 'ACCEPTED';
+  }
+  const now = () => Math.floor(Date.now() / 1000);
+  const sign = (claims: { sub?: string; iat?: number; exp?: number; aud?: string; iss?: string }) => {
+    const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(claims.sub ?? 'alice');
+    if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+    if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+    if (claims.aud !== undefined) jwt.setAudience(claims.aud);
+    if (claims.iss !== undefined) jwt.setIssuer(claims.iss);
+    return jwt.sign(key);
+  };
+  const good = { aud: 'natter', iss: 'https://shop.example' };
+
+  it('accepts a token with exp within the lifetime and the configured aud and iss', async () => {
+    assert.equal(await open(await sign({ ...good, iat: now(), exp: now() + 600 })), 'ACCEPTED');
+  });
+
+  it('refuses a token without exp, and one living longer than the maximum (year 9999, or iat + max + 1)', async () => {
+    assert.equal(await open(await sign({ ...good, iat: now() })), 'TOKEN_INVALID');
+    assert.equal(await open(await sign({ ...good, iat: now(), exp: 253402300799 })), 'TOKEN_INVALID');
+    assert.equal(await open(await sign({ ...good, iat: now(), exp: now() + 3601 })), 'TOKEN_INVALID');
+    // An iat in the future does not stretch it: counted from now too (a minute of clock skew allowed).
+    assert.equal(await open(await sign({ ...good, iat: now() + 86_400 * 365, exp: now() + 86_400 * 365 + 600 })), 'TOKEN_INVALID');
+    assert.equal(await open(await sign({ ...good, iat: now() + 30, exp: now() + 30 + 3600 })), 'ACCEPTED');
+    // Without iat the lifetime counts from now.
+    assert.equal(await open(await sign({ ...good, exp: now() + 7200 })), 'TOKEN_INVALID');
+    assert.equal(await open(await sign({ ...good, exp: now() + 600 })), 'ACCEPTED');
+  });
+
+  it('refuses a foreign or missing aud or iss', async () => {
+    const exp = now() + 600;
+    assert.equal(await open(await sign({ iat: now(), exp, aud: 'another-app', iss: good.iss })), 'TOKEN_INVALID');
+    assert.equal(await open(await sign({ iat: now(), exp, aud: good.aud, iss: 'https://evil.example' })), 'TOKEN_INVALID');
+    assert.equal(await open(await sign({ iat: now(), exp, iss: good.iss })), 'TOKEN_INVALID');
+    assert.equal(await open(await sign({ iat: now(), exp, aud: good.aud })), 'TOKEN_INVALID');
+  });
+
+  it('a deleted user created again does not revive tokens issued before (WebSocket and REST)', async () => {
+    const old = await sign({ ...good, sub: 'revived', iat: now() - 5, exp: now() + 600 });
+    const oldNoIat = await sign({ ...good, sub: 'revived', exp: now() + 600 });
+    assert.equal(await open(old), 'ACCEPTED');
+    assert.equal((await t.rest('DELETE', '/v1/users/revived')).status, 204);
+    assert.equal(await open(old), 'USER_DELETED');
+    assert.equal((await t.rest('PUT', '/v1/users/revived', { name: 'New owner' })).status, 200);
+    assert.equal(await open(old), 'TOKEN_INVALID');
+    // Without iat it counts as issued at exp minus the longest lifetime: before the re-creation.
+    assert.equal(await open(oldNoIat), 'TOKEN_INVALID');
+    const files = await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${old}` } });
+    assert.equal(files.status, 401);
+    assert.equal(((await files.json()) as { name: string }).name, 'TOKEN_INVALID');
+    // A token issued after the re-creation works.
+    assert.equal(await open(await sign({ ...good, sub: 'revived', iat: now(), exp: now() + 600 })), 'ACCEPTED');
+  });
+});
+
+describe('tokens the server issues itself follow its token settings', () => {
+  it('POST /v1/tokens carries aud and iss, stays within the longest lifetime, and refuses a longer ttlSeconds', async () => {
+    const t = await startServer({ tokenAudience: 'natter', tokenIssuer: 'https://shop.example', tokenMaxLifetimeSeconds: 3600 });
+    try {
+      const issued = await t.rest('POST', '/v1/tokens', { userId: 'ivy' });
+      assert.equal(issued.status, 200);
+      const claims = JSON.parse(Buffer.from((issued.body.token as string).split('.')[1]!, 'base64url').toString()) as Record<string, number | string>;
+      assert.deepEqual([claims['aud'], claims['iss'], Number(claims['exp']) - Number(claims['iat'])], ['natter', 'https://shop.example', 3600]);
+      const s = await t.connect();
+      s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: issued.body.token });
+      assert.equal((await s.nextOf(['error', 'session.ready'])).type, 'session.ready');
+      s.close();
+      const long = await t.rest('POST', '/v1/tokens', { userId: 'ivy', ttlSeconds: 3601 });
+      assert.deepEqual([long.status, long.body.name], [400, 'BAD_REQUEST']);
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -171,7 +171,7 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'GET /v1/broadcasts': { access: 'admin', sample: '/v1/broadcasts' },
   'DELETE /v1/broadcasts/:id': { access: 'admin', sample: '/v1/broadcasts/any-id' },
   'POST /v1/uploads': { access: 'user', sample: '/v1/uploads?conversationId=group:g', why: 'members of the conversation only (see "file access")' },
-  'GET /v1/files/ticket': { access: 'user', sample: '/v1/files/ticket', why: "a ticket for the caller's own files" },
+  'GET /v1/files/ticket': { access: 'user', sample: '/v1/files/ticket', why: "a ticket for the caller's own files (`?file=<id>`: that file only, if the caller may read it)" },
   'GET /v1/files/:id/:name': { access: 'user', sample: '/v1/files/00000000-0000-4000-8000-000000000000/x', why: 'uploader and members of a conversation carrying it (see "file access")' },
 };
 
@@ -326,6 +326,19 @@ describe('file access', () => {
     assert.deepEqual(await fetchAs('bob', f.url), [200, 'ok']);
     assert.deepEqual(await fetchAs('carol', f.url), [200, 'ok']);
     assert.deepEqual(await fetchAs('alice', f.url), [403, 'FILE_FORBIDDEN']);
+  });
+
+  it('a per-file ticket (?file=) is refused for a file the caller cannot read, and opens no other file', async () => {
+    const f = (await upload('bob', 'group:g')).body;
+    const other = (await upload('bob', 'group:g')).body;
+    const asker = async (user: string, url: string) => fetch(`${t.url}/v1/files/ticket?file=${new URL(url).pathname.split('/')[3]}`, { headers: { authorization: `Bearer ${await t.token(user)}` } });
+    const refused = await asker('alice', f.url);
+    assert.deepEqual([refused.status, ((await refused.json()) as { name: string }).name], [403, 'FILE_FORBIDDEN']);
+    const ticket = ((await (await asker('bob', f.url)).json()) as { ticket: string }).ticket;
+    assert.equal((await fetch(`${f.url}?ticket=${ticket}`)).status, 200);
+    const res = await fetch(`${other.url}?ticket=${ticket}`);
+    assert.deepEqual([res.status, ((await res.json()) as { name: string }).name], [401, 'TOKEN_INVALID']);
+    counts.restChecks += 3;
   });
 
   it("a user cannot reference another's file they cannot fetch (FILE_FORBIDDEN), not even in a merger", async () => {

@@ -300,6 +300,24 @@ describe('protocol fuzzing', () => {
     assert.deepEqual(problems.slice(0, 10), []);
     assert.equal((await t.rest('GET', '/healthz', undefined, null)).status, 200);
   });
+
+  it('answers fuzzed per-file ticket requests (?file=) and fuzzed tickets with a 4xx {code, name, message} or 2xx, never 5xx', { timeout: 60_000 }, async () => {
+    const auth = { authorization: `Bearer ${await t.token('alice')}` };
+    const param = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('', '..%2F..', '00000000-0000-4000-8000-000000000000', 'a'.repeat(65), 'a'.repeat(3000), 'x.y.z'));
+    const problems: string[] = [];
+    for (const [p, asTicket] of fc.sample(fc.tuple(param, fc.boolean()), { seed: SEED, numRuns: 300 })) {
+      const path = asTicket ? `/v1/files/00000000-0000-4000-8000-000000000000/x.png?ticket=${encodeURIComponent(p)}` : `/v1/files/ticket?file=${encodeURIComponent(p)}`;
+      const res = await fetch(t.url + path, { headers: auth });
+      const raw = await res.text();
+      tally.rest++;
+      if (res.status >= 500) problems.push(`${path} -> ${res.status}`);
+      else if (res.status >= 400) {
+        const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
+        if (ERRORS[json.name]?.status !== res.status || typeof json.message !== 'string') problems.push(`${path} -> ${res.status} ${raw.slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(problems.slice(0, 10), []);
+  });
 });
 
 async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {

@@ -102,13 +102,54 @@ describe('allowed origins', () => {
     }
   });
 
-  it('accepts any origin with `*` (dev mode\'s default)', async () => {
+  it('accepts any origin with `*`', async () => {
     const open = await startServer({ allowedOrigins: '*' });
     try {
       tried++;
       assert.equal((await upgrade(open.wsUrl, 'https://anything.example')).status, 101);
     } finally {
       await open.stop();
+    }
+  });
+});
+
+describe('dev mode origins (no longer every origin)', () => {
+  let t: TestServer;
+  let port: string;
+  before(async () => {
+    t = await startServer({ dev: true });
+    port = new URL(t.url).port;
+  });
+  after(() => t.stop());
+
+  it('refuses a foreign page: no WebSocket and no dev token for it (any site a developer visits could ask for one)', async () => {
+    const evil = 'https://evil.example';
+    assert.equal((await upgrade(t.wsUrl, evil)).status, 403);
+    const token = await restFrom(t.url, '/v1/dev/token?user=admin', evil);
+    assert.equal(token.status, 403);
+    assert.equal(token.body.name, 'ORIGIN_NOT_ALLOWED');
+    assert.equal(token.headers['access-control-allow-origin'], undefined);
+    // Another port on loopback is another site too (another local app).
+    assert.equal((await upgrade(t.wsUrl, 'http://127.0.0.1:1')).status, 403);
+    assert.equal((await restFrom(t.url, '/v1/dev/token?user=admin', `http://localhost:${Number(port) === 9 ? 10 : 9}`)).status, 403);
+  });
+
+  it('allows its own origin under each loopback name on its own port', async () => {
+    for (const origin of [t.url, `http://localhost:${port}`, `http://[::1]:${port}`]) {
+      assert.equal((await upgrade(t.wsUrl, origin)).status, 101, origin);
+      const res = await restFrom(t.url, '/v1/dev/token?user=alice', origin);
+      assert.equal(res.status, 200, origin);
+      assert.equal(res.headers['access-control-allow-origin'], origin);
+    }
+  });
+
+  it('lets an explicit allowedOrigins (NATTER_ALLOWED_ORIGINS) win in dev mode', async () => {
+    const listed = await startServer({ dev: true, allowedOrigins: [ALLOWED] });
+    try {
+      assert.equal((await upgrade(listed.wsUrl, ALLOWED)).status, 101);
+      assert.equal((await upgrade(listed.wsUrl, 'https://evil.example')).status, 403);
+    } finally {
+      await listed.stop();
     }
   });
 });

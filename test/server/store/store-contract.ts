@@ -52,6 +52,10 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       assert.equal(await store.deleteUser('d1'), false);
       assert.deepEqual(await store.listGroupMembers('gd'), ['u1']);
       assert.equal((await store.putUser('d1', {}, 2)).deleted, false);
+      // Created again at 2: tokens issued before it stay revoked; a later update keeps that time.
+      assert.equal((await store.getUser('d1'))?.tokensValidAfter, 2);
+      assert.equal((await store.putUser('d1', { name: 'D' }, 3)).tokensValidAfter, 2);
+      assert.equal((await store.getUser('u1'))?.tokensValidAfter, undefined);
     });
 
     it('keeps friendship mutual and blocking one-directional', async () => {

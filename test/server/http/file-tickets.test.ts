@@ -1,0 +1,106 @@
+/**
+ * File tickets: a ticket asked for one file opens that file only; tickets and tokens never
+ * reach the request log (NATTER_LOG); ticket code bundles for a browser without node:crypto
+ * (the in-browser demo server of src/local issues tickets from the same core).
+ */
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'esbuild';
+import { SignJWT } from 'jose';
+import { redactUrl } from '../../../src/server/http/request-log.js';
+import { issueFileTicket, verifyFileTicket } from '../../../src/server/uploads/file-tickets.js';
+import { SECRET, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
+
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+const secret = new TextEncoder().encode(SECRET);
+
+async function uploadAs(t: TestServer, user: string): Promise<{ url: string; id: string }> {
+  const res = await fetch(`${t.url}/v1/uploads?conversationId=group:g&name=a.png`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await t.token(user)}`, 'content-type': 'image/png' },
+    body: PNG,
+  });
+  assert.equal(res.status, 201);
+  return (await res.json()) as { url: string; id: string };
+}
+
+const withTicket = (url: string, ticket: string) => `${url}?ticket=${encodeURIComponent(ticket)}`;
+
+describe('file tickets scoped to one file', () => {
+  let t: TestServer;
+  const lines: string[] = [];
+  before(async () => {
+    // The request log as NATTER_LOG=1 writes it (pino JSON lines), captured.
+    const stream = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+    t = await startServer({ logger: { level: 'info', stream } });
+    await createUsers(t, 'alice', 'bob');
+    await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
+  });
+  after(() => t.stop());
+
+  it('GET /v1/files/ticket?file=<id> gives a ticket that opens that file and no other', async () => {
+    const [one, two] = [await uploadAs(t, 'alice'), await uploadAs(t, 'alice')];
+    const res = await fetch(`${t.url}/v1/files/ticket?file=${one.id}`, { headers: { authorization: `Bearer ${await t.token('alice')}` } });
+    assert.equal(res.status, 200);
+    const { ticket, expiresAt } = (await res.json()) as { ticket: string; expiresAt: number };
+    assert.ok(expiresAt > Date.now());
+    assert.equal((await fetch(withTicket(one.url, ticket))).status, 200);
+    const other = await fetch(withTicket(two.url, ticket));
+    assert.deepEqual([other.status, ((await other.json()) as { name: string }).name], [401, 'TOKEN_INVALID']);
+    // The session's ticket (no file named) still opens both, as the current client uses it.
+    const session = ((await (await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${await t.token('alice')}` } })).json()) as { ticket: string }).ticket;
+    assert.equal((await fetch(withTicket(two.url, session))).status, 200);
+  });
+
+  it('refuses a per-file ticket for a file the user may not read, or an id that is not one', async () => {
+    const mine = await uploadAs(t, 'alice');
+    const bob = `Bearer ${await t.token('bob')}`;
+    const refused = await fetch(`${t.url}/v1/files/ticket?file=${mine.id}`, { headers: { authorization: bob } });
+    assert.deepEqual([refused.status, ((await refused.json()) as { name: string }).name], [403, 'FILE_FORBIDDEN']);
+    const junk = await fetch(`${t.url}/v1/files/ticket?file=..%2F..%2Fetc`, { headers: { authorization: bob } });
+    assert.deepEqual([junk.status, ((await junk.json()) as { name: string }).name], [400, 'BAD_REQUEST']);
+  });
+
+  it('keeps tickets, tokens and keys out of the request log', async () => {
+    const f = await uploadAs(t, 'alice');
+    const token = await t.token('alice');
+    const ticket = (await issueFileTicket(secret, 'alice', Date.now())).ticket;
+    assert.equal((await fetch(withTicket(f.url, ticket))).status, 200);
+    await fetch(`${t.url}/v1/files/ticket?token=${token}&key=abc123secretkey`, { headers: { authorization: `Bearer ${token}` } });
+    const log = lines.join('');
+    assert.ok(log.includes('/v1/files/'), 'requests are logged');
+    assert.ok(log.includes('[REDACTED]'));
+    for (const secretText of [ticket, token, 'abc123secretkey']) assert.ok(!log.includes(secretText), 'a credential in the log');
+  });
+});
+
+describe('ticket code', () => {
+  it('redacts credential query parameters however they are spelled, and nothing else', () => {
+    assert.equal(redactUrl('/v1/files/a/b.png?ticket=x.y.z&download=1'), '/v1/files/a/b.png?ticket=[REDACTED]&download=1');
+    assert.equal(redactUrl('/x?TOKEN=a&%6Bey=b&user=alice#t=1'), '/x?TOKEN=[REDACTED]&%6Bey=[REDACTED]&user=alice#t=1');
+    assert.equal(redactUrl('/healthz'), '/healthz');
+  });
+
+  it('verifies tickets signed before (key derived with node:crypto HMAC), and still tells files apart', async () => {
+    const legacyKey = new Uint8Array(createHmac('sha256', secret).update('natter file ticket v1').digest());
+    const now = Math.floor(Date.now() / 1000);
+    const old = await new SignJWT({ use: 'file' }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt(now).setExpirationTime(now + 60).sign(legacyKey);
+    assert.equal(await verifyFileTicket(secret, old, Date.now(), 'file-0001'), 'alice');
+    const scoped = (await issueFileTicket(secret, 'alice', Date.now(), { fileId: 'file-0001' })).ticket;
+    assert.equal(await verifyFileTicket(secret, scoped, Date.now(), 'file-0001'), 'alice');
+    await assert.rejects(verifyFileTicket(secret, scoped, Date.now(), 'file-0002'), { name: 'TOKEN_INVALID' });
+  });
+
+  it('bundles the in-browser demo server (src/local) without any node: module', async () => {
+    const root = new URL('../../..', import.meta.url).pathname;
+    const result = await build({
+      entryPoints: [`${root}src/local/worker.ts`, `${root}src/local/local-server.ts`],
+      bundle: true, write: false, outdir: '/tmp/natter-local-bundle', platform: 'browser', format: 'esm',
+      metafile: true, external: ['node:*'], logLevel: 'silent',
+    });
+    const nodeImports = Object.entries(result.metafile.inputs).flatMap(([file, input]) => input.imports.filter((i) => i.external).map((i) => `${file} → ${i.path}`));
+    assert.deepEqual(nodeImports, []);
+  });
+});
