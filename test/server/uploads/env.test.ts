@@ -17,7 +17,7 @@ function runMain(env: Record<string, string>): { child: ChildProcess; stderr: ()
   const listening = new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      const m = /listening on .*?(http:\/\/\S+)/.exec(stdout);
       if (m) resolve(m[1]!);
     });
     void exited.then((code) => reject(new Error(`natter-server exited (${code}): ${stderr}`)));
@@ -28,7 +28,7 @@ function runMain(env: Record<string, string>): { child: ChildProcess; stderr: ()
 describe('natter-server upload settings from the environment', () => {
   it('applies NATTER_UPLOAD_QUOTA_FILES and NATTER_UPLOAD_RATE_PER_MINUTE', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'natter-env-'));
-    const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: '', NATTER_UPLOAD_QUOTA_FILES: '2', NATTER_UPLOAD_RATE_PER_MINUTE: '3' });
+    const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: '', NATTER_DEV: '1', NATTER_UPLOAD_QUOTA_FILES: '2', NATTER_UPLOAD_RATE_PER_MINUTE: '3' });
     try {
       const url = await server.listening;
       const post = async (user: string) => {
@@ -49,7 +49,7 @@ describe('natter-server upload settings from the environment', () => {
   it('refuses a NATTER_UPLOAD_UNREFERENCED_TTL that is not a duration, saying which', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'natter-env-'));
     try {
-      const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_UPLOAD_UNREFERENCED_TTL: 'a day' });
+      const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_DEV: '1', NATTER_UPLOAD_UNREFERENCED_TTL: 'a day' });
       server.listening.catch(() => undefined);
       assert.equal(await server.exited, 1);
       assert.match(server.stderr(), /NATTER_UPLOAD_UNREFERENCED_TTL must be a positive duration such as 3600, 90m or 24h, not "a day"/);
