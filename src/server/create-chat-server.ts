@@ -107,6 +107,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
     maxConnectionsPerUser: o.maxConnectionsPerUser,
+    frameBudgets: o.frameBudgets, rateWindowMs: o.sendRateWindowMs, ...(!o.rateLimiter && { sendsPerWindow: o.sendsPerMinute }),
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
     ...(presence && { presence, onOfflineMessage: o.onOfflineMessage }),
   });
