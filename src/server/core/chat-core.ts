@@ -182,7 +182,9 @@ export class ChatCore {
       const wait = verdict instanceof Promise ? await verdict : verdict;
       if (wait !== undefined) {
         if (frame.type === 'message.send') this.#metrics.refused('RATE_LIMITED');
-        return conn.send(rateLimitedFrame(frame, wait));
+        conn.send(rateLimitedFrame(frame, wait));
+        // Answered now; held open so a socket that keeps flooding is read slowly (frame-budget.ts).
+        return await this.#budget.hold(conn);
       }
       switch (frame.type) {
         case 'message.send': return await this.#send(conn, frame);

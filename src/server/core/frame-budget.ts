@@ -1,4 +1,5 @@
 import { ERROR_CODES, ChatError, type ClientFrame, type ErrorBody } from '../../protocol/index.js';
+import type { Connection } from './connection.js';
 import { createMemoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js';
 
 /** The budget classes of client frames other than `message.send` (which has the send budget). */
@@ -20,6 +21,16 @@ export const DEFAULT_FRAME_BUDGETS: Readonly<FrameBudgets> = { ping: 240, histor
 
 /** `session.open` attempts per connection and window (a refused open may be retried on the socket). */
 export const OPEN_ATTEMPTS_PER_CONNECTION = 10;
+
+/**
+ * How long the handling of a refused frame stays open after its refusal was sent. The gateway
+ * stops reading a socket with 32 frames in handling (ws/gateway.ts, MAX_PENDING_FRAMES), so a
+ * socket that keeps sending past its budget is read at most 32 frames per hold (1,280 a second):
+ * the rest of its flood waits in TCP buffers and in the flooder, costing this server nothing.
+ * Short, so a client that overshoots by a burst (or the fuzzer) is answered without a long
+ * stall. A client within its budget never meets it.
+ */
+export const REFUSED_HOLD_MS = 25;
 
 const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
   'session.open': 'session',
@@ -60,6 +71,7 @@ export interface FrameBudgetOptions {
 export class FrameBudget {
   readonly #local: RateLimiter;
   readonly #o: FrameBudgetOptions;
+  readonly #holds = new WeakMap<Connection, Promise<void>>();
 
   constructor(options: FrameBudgetOptions) {
     this.#o = options;
@@ -88,6 +100,22 @@ export class FrameBudget {
     if (!SHARED.has(cls) || !this.#o.shared) return undefined;
     const shared = this.#o.shared.consume(key, now, limit);
     return shared instanceof Promise ? shared.then(retryAfter) : retryAfter(shared);
+  }
+
+  /** Resolves REFUSED_HOLD_MS after the first refusal of `conn` since the last hold ended (one timer per connection). */
+  hold(conn: Connection): Promise<void> {
+    let held = this.#holds.get(conn);
+    if (!held) {
+      held = new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.#holds.delete(conn);
+          resolve();
+        }, REFUSED_HOLD_MS);
+        (timer as { unref?: () => void }).unref?.();
+      });
+      this.#holds.set(conn, held);
+    }
+    return held;
   }
 
   /** Counts a `session.open` attempt on `connectionId` (before its token is verified). */
