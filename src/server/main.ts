@@ -8,6 +8,8 @@
  *   NATTER_TOKEN_MAX_LIFETIME (seconds, 604800), NATTER_TOKEN_AUDIENCE, NATTER_TOKEN_ISSUER,
  *   NATTER_FRIENDS_ONLY (1/true), NATTER_SEND_RATE_PER_MINUTE (300),
  *   NATTER_SEND_RATE_WINDOW_MS (60000; the window that rate counts in),
+ *   NATTER_FRAME_RATES_PER_MINUTE (per-user frame budgets by class, e.g. ping=240,history=600,
+ *   members=300,read=600,blocklist=60,session=120; unlisted classes keep these defaults),
  *   NATTER_BLOCKED_SENDER_SEES_ERROR (1/true), NATTER_REPLAY_LIMIT (10000),
  *   NATTER_BROADCASTS_PER_MINUTE (10), NATTER_BROADCASTS_PER_DAY (1000),
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default none: the server's own origin only),
@@ -31,6 +33,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChatServer } from './create-chat-server.js';
 import { seedDemo } from './core/demo.js';
+import { parseFrameBudgets } from './core/frame-rates.js';
 import { devModeOf, persistentSecret } from './dev-mode.js';
 import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
     blockedSenderSeesError: flag(env['NATTER_BLOCKED_SENDER_SEES_ERROR']),
     sendsPerMinute: int('NATTER_SEND_RATE_PER_MINUTE', env['NATTER_SEND_RATE_PER_MINUTE']),
     sendRateWindowMs: int('NATTER_SEND_RATE_WINDOW_MS', env['NATTER_SEND_RATE_WINDOW_MS']),
+    frameBudgets: env['NATTER_FRAME_RATES_PER_MINUTE'] ? parseFrameBudgets(env['NATTER_FRAME_RATES_PER_MINUTE']) : undefined,
     replayLimit: int('NATTER_REPLAY_LIMIT', env['NATTER_REPLAY_LIMIT']),
     broadcastsPerMinute: int('NATTER_BROADCASTS_PER_MINUTE', env['NATTER_BROADCASTS_PER_MINUTE']),
     broadcastsPerDay: int('NATTER_BROADCASTS_PER_DAY', env['NATTER_BROADCASTS_PER_DAY']),

@@ -5,6 +5,7 @@ import type { Logger } from './core/logger.js';
 import type { OfflineMessageHandler } from './core/offline-push.js';
 import type { RateLimiter } from './core/rate-limiter.js';
 import type { Store, StoreFactory } from './core/store.js';
+import { DEFAULT_FRAME_BUDGETS, type FrameBudgets } from './core/frame-rates.js';
 import type { Clock } from './core/types.js';
 import { compileProxyTrust, type ProxyTrustSetting } from './proxy-trust.js';
 import type { FileIndex, FileIndexFactory } from './uploads/file-index.js';
@@ -46,6 +47,13 @@ export interface ChatServerOptions {
   sendsPerMinute?: number;
   /** Length of that rate-limit window in ms (`sendsPerMinute` sends per window). Default 60000; shorter for tests. */
   sendRateWindowMs?: number;
+  /**
+   * Client frames per user and rate window (`sendRateWindowMs`) by class: `ping`, `history`,
+   * `members`, `read` (read marks), `blocklist` (add/remove), `session` (session.open). Classes
+   * left out keep DEFAULT_FRAME_BUDGETS (240, 600, 300, 600, 60, 120). Past it a frame is answered
+   * RATE_LIMITED with retryAfterMs and not run. `read` and `blocklist` count cluster-wide in Redis.
+   */
+  frameBudgets?: Partial<FrameBudgets>;
   /** Broadcasts per minute for the whole app (any 60 s, counted in the store). Default 10. */
   broadcastsPerMinute?: number;
   /** Broadcasts per day for the whole app (any 24 h, counted in the store). Default 1000. */
@@ -160,6 +168,10 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
     'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs', 'tokenMaxLifetimeSeconds'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
+  }
+  for (const [k, n] of Object.entries(o.frameBudgets ?? {})) {
+    if (!(k in DEFAULT_FRAME_BUDGETS)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` is not a frame class (${Object.keys(DEFAULT_FRAME_BUDGETS).join(', ')}).`);
+    if (n !== undefined && !positiveInt(n)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` must be a positive integer.`);
   }
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);

@@ -57,15 +57,15 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   let fallingBack = false;
 
   return {
-    async consume(key, now) {
+    async consume(key, now, limit = options.limit) {
       try {
-        const retryAfterMs = await redis.natterConsume(prefix + key, now, windowMs, options.limit);
+        const retryAfterMs = await redis.natterConsume(prefix + key, now, windowMs, limit);
         fallingBack = false;
         return retryAfterMs === 0 ? { ok: true } : { ok: false, retryAfterMs };
       } catch (err) {
         if (!fallingBack) log.error({ err }, 'redis rate limiter: unavailable, counting on this node only');
         fallingBack = true;
-        return local.consume(key, now);
+        return local.consume(key, now, limit);
       }
     },
     async close() {

@@ -17,6 +17,7 @@ import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
 import { deliverLocally } from './delivery.js';
+import { DEFAULT_FRAME_BUDGETS, FrameBudget, rateLimitedFrame, type FrameBudgets } from './frame-rates.js';
 import { fetchHistory } from './history.js';
 import { fetchMembersPage } from './members.js';
 import { createOfflineNotifier, type OfflineMessageHandler } from './offline-push.js';
@@ -47,6 +48,12 @@ export interface ChatCoreDeps {
   replayLimit: number;
   /** Open sessions per user on this node; more are refused with TOO_MANY_CONNECTIONS. Unlimited if absent. */
   maxConnectionsPerUser?: number;
+  /** Frames per user and window by class (frame-rates.ts); DEFAULT_FRAME_BUDGETS for those left out. */
+  frameBudgets?: Partial<FrameBudgets>;
+  /** The window of `frameBudgets` (and of the send limiter). Default 60000. */
+  rateWindowMs?: number;
+  /** The send limiter's budget per window: sends are checked on this node against it before the limiter. */
+  sendsPerWindow?: number;
   logger?: Logger;
   metrics?: CoreMetrics;
   /** Broadcasts per minute and per day for the whole app. Default LIMITS.broadcastsPerMinute / PerDay. */
@@ -91,6 +98,7 @@ export class ChatCore {
   /** Connections closed before their session open finished: never registered. */
   readonly #gone = new WeakSet<Connection>();
   readonly #notifyOffline?: ReturnType<typeof createOfflineNotifier>;
+  readonly #budget: FrameBudget;
 
   constructor(deps: ChatCoreDeps) {
     this.#deps = deps;
@@ -107,6 +115,10 @@ export class ChatCore {
       limits: deps.broadcastLimits ?? { perMinute: LIMITS.broadcastsPerMinute, perDay: LIMITS.broadcastsPerDay },
     });
     this.#metrics = deps.metrics ?? noMetrics;
+    this.#budget = new FrameBudget({
+      budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
+      ...(deps.sendsPerWindow !== undefined && { sendsPerWindow: deps.sendsPerWindow }),
+    });
     if (deps.presence && deps.onOfflineMessage) this.#notifyOffline = createOfflineNotifier(deps.presence, deps.onOfflineMessage, this.#log);
   }
 
@@ -170,6 +182,15 @@ export class ChatCore {
       if (frame.type === 'session.open') return await this.#open(conn, frame);
       if (conn.opening) await conn.opening.catch(() => undefined);
       if (!conn.session) throw new ChatError('UNAUTHENTICATED');
+      // Past its budget a frame is refused before doing any work; the connection stays up.
+      const verdict = this.#budget.admit(conn.session.userId, frame, this.clock());
+      const wait = verdict instanceof Promise ? await verdict : verdict;
+      if (wait !== undefined) {
+        if (frame.type === 'message.send') this.#metrics.refused('RATE_LIMITED');
+        conn.send(rateLimitedFrame(frame, wait));
+        // Answered now; held open so a socket that keeps flooding is read slowly (frame-rates.ts).
+        return await this.#budget.hold(conn);
+      }
       switch (frame.type) {
         case 'message.send': return await this.#send(conn, frame);
         case 'conversation.read': return await this.#read(conn, frame);
@@ -320,21 +341,29 @@ export class ChatCore {
    */
   async #open(conn: Connection, frame: ClientFrameOf<'session.open'>): Promise<void> {
     if (conn.session || conn.opening) throw new ChatError('BAD_REQUEST', 'The session is already open.');
+    const again = this.#budget.admitAttempt(conn.id, this.clock());
+    if (again !== undefined) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: again });
     let done = (): void => {};
     conn.opening = new Promise<void>((r) => (done = r));
+    /** The user whose connection slot this open holds until it is registered or refused. */
+    let reserved: string | undefined;
     try {
       if (frame.protocol !== PROTOCOL_VERSION) {
         throw new ChatError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}, not ${frame.protocol}.`);
       }
       const { claims, user: known } = await authenticate(this.store, frame.token, this.secret, this.clock(), this.tokenPolicy);
       let user = known;
+      const wait = this.#budget.admit(claims.userId, frame, this.clock()) as number | undefined;
+      if (wait !== undefined) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: wait });
       const limit = this.#deps.maxConnectionsPerUser;
-      if (limit !== undefined && (this.registry.of(claims.userId)?.size ?? 0) >= limit) {
+      // The slot is taken before the next await, so concurrent opens cannot all find it free.
+      if (limit !== undefined && !this.registry.reserve(claims.userId, limit)) {
         // Closed, not left open for a retry: the client backs off and reconnects later.
         send(conn, errorFrame(new ChatError('TOO_MANY_CONNECTIONS', `At most ${limit} connections per user.`).toJSON()));
         conn.close(4429, 'TOO_MANY_CONNECTIONS');
         return;
       }
+      if (limit !== undefined) reserved = claims.userId;
       // First login creates the user: the host site's backend vouched for them by signing.
       const changed = !user || Object.entries(claims.profile).some(([k, v]) => user![k as 'name' | 'avatar'] !== v);
       if (changed) user = await this.store.putUser(claims.userId, claims.profile, this.clock());
@@ -347,10 +376,13 @@ export class ChatCore {
       for (const part of more) send(conn, { type: 'blocklist.updated', blocked: part, append: true });
       // Live delivery starts before the replay is read, so nothing committed meanwhile is lost.
       if (this.#gone.has(conn)) return;
+      if (reserved !== undefined) this.registry.release(reserved);
+      reserved = undefined;
       this.registry.add(userId, conn);
       // Before `sync.done`: once a client is synced, every node counts it online.
       await this.#deps.presence?.online(userId).catch((err: unknown) => this.#log.error({ err }, 'presence: online failed'));
     } finally {
+      if (reserved !== undefined) this.registry.release(reserved);
       conn.opening = undefined;
       done();
     }

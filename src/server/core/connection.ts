@@ -28,6 +28,26 @@ export interface Connection {
 /** The connections this node holds, by user. */
 export class ConnectionRegistry {
   readonly #byUser = new Map<string, Set<Connection>>();
+  /** Sessions being opened, by user: they hold a slot of the per-user limit until added or released. */
+  readonly #opening = new Map<string, number>();
+
+  /**
+   * Takes one of `userId`'s `limit` slots for a session being opened, counting the open ones and
+   * those still opening, synchronously: concurrent opens cannot all see a free slot across an
+   * await. False when none is free. Give it back with `release` once added or refused.
+   */
+  reserve(userId: string, limit: number): boolean {
+    const opening = this.#opening.get(userId) ?? 0;
+    if ((this.#byUser.get(userId)?.size ?? 0) + opening >= limit) return false;
+    this.#opening.set(userId, opening + 1);
+    return true;
+  }
+
+  release(userId: string): void {
+    const opening = (this.#opening.get(userId) ?? 0) - 1;
+    if (opening > 0) this.#opening.set(userId, opening);
+    else this.#opening.delete(userId);
+  }
 
   add(userId: string, conn: Connection): void {
     let set = this.#byUser.get(userId);

@@ -7,7 +7,11 @@ export type RateDecision = { ok: true } | { ok: false; retryAfterMs: number };
  * answers at once (it runs on every send).
  */
 export interface RateLimiter {
-  consume(key: string, now: number): RateDecision | Promise<RateDecision>;
+  /**
+   * Counts one event of `key` at `now`. `limit`, when given, is this key's budget per window
+   * instead of the limiter's own (one limiter, one connection, serves every frame class).
+   */
+  consume(key: string, now: number, limit?: number): RateDecision | Promise<RateDecision>;
   close?(): Promise<void>;
 }
 
@@ -19,7 +23,7 @@ export function createMemoryRateLimiter(limit: number, windowMs = 60_000): RateL
   const windows = new Map<string, { start: number; count: number }>();
   let lastSweep = 0;
   return {
-    consume(key, now) {
+    consume(key, now, max = limit) {
       // Sweep at most once per window so an idle server does not keep every key forever.
       if (now - lastSweep > windowMs) {
         for (const [k, w] of windows) if (now - w.start >= windowMs) windows.delete(k);
@@ -30,7 +34,7 @@ export function createMemoryRateLimiter(limit: number, windowMs = 60_000): RateL
         w = { start: now, count: 0 };
         windows.set(key, w);
       }
-      if (w.count >= limit) return { ok: false, retryAfterMs: Math.max(1, w.start + windowMs - now) };
+      if (w.count >= max) return { ok: false, retryAfterMs: Math.max(1, w.start + windowMs - now) };
       w.count++;
       return { ok: true };
     },

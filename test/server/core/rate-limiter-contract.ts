@@ -45,6 +45,13 @@ export function rateLimiterContract(name: string, factory: (limit: number, windo
       assert.deepEqual(await limiter.consume('k', 1002), { ok: false, retryAfterMs: 998 });
     });
 
+    it('takes a per-call limit instead of its own, per key (one limiter serves every frame class)', async () => {
+      const limiter = await make(100, 60_000);
+      for (let i = 0; i < 2; i++) assert.deepEqual(await limiter.consume('blocklist:u', 10 + i, 2), { ok: true });
+      assert.deepEqual(await limiter.consume('blocklist:u', 20, 2), { ok: false, retryAfterMs: 59_990 });
+      for (let i = 0; i < 5; i++) assert.deepEqual(await limiter.consume('send:u', 20 + i), { ok: true });
+    });
+
     it('counts concurrent events exactly: of many at once, `limit` pass', async () => {
       const limiter = await make(10, 60_000);
       const results = await Promise.all(Array.from({ length: 30 }, () => limiter.consume('burst', 5)));

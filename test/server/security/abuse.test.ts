@@ -134,3 +134,125 @@ describe('slow consumers', () => {
     tcp.resume();
   });
 });
+
+describe('frame budgets', () => {
+  /** Sends every frame on the sockets in turn and collects the answer to each reqId. */
+  async function flood(sockets: TestSocket[], frames: Record<string, unknown>[]): Promise<Map<string, { type: string; name?: string; retryAfterMs?: number }>> {
+    frames.forEach((f, i) => sockets[i % sockets.length]!.send(f));
+    const answers = new Map<string, { type: string; name?: string; retryAfterMs?: number }>();
+    // Refusals are answered at once and may overtake the frames that run: matched by reqId.
+    for (const [i] of frames.entries()) {
+      const answer = (await sockets[i % sockets.length]!.nextOf(['ok', 'pong', 'history.page', 'members', 'error'], 20_000)) as { type: string; reqId?: string };
+      assert.ok(answer.reqId !== undefined && !answers.has(answer.reqId), `one answer per reqId (${JSON.stringify(answer)})`);
+      answers.set(answer.reqId, answer);
+    }
+    assert.deepEqual([...answers.keys()].sort(), frames.map((f) => f['reqId'] as string).sort());
+    return answers;
+  }
+
+  it('answers a flood of each frame class past its budget with RATE_LIMITED + retryAfterMs (by reqId), runs none of those, keeps the connection, and still acks another user', async () => {
+    const budget = 5;
+    const t = await startServer({ frameBudgets: { ping: budget, blocklist: budget, history: budget, members: budget, read: budget } });
+    try {
+      await createUsers(t, 'mallory', 'bob', 'carol');
+      const bob = await t.login('bob');
+      const clientMsgId = cmid();
+      bob.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:mallory', elem: text('seed') });
+      await bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+      const sockets = [await t.login('mallory'), await t.login('mallory')];
+      const N = 40;
+      const kinds: [string, (i: number) => Record<string, unknown>][] = [
+        ['ping', (i) => ({ type: 'ping', reqId: `p${i}` })],
+        ['blocklist', (i) => ({ type: i % 2 ? 'blocklist.remove' : 'blocklist.add', reqId: `b${i}`, userId: 'carol' })],
+        ['history', (i) => ({ type: 'history.fetch', reqId: `h${i}`, conversationId: 'p2p:bob' })],
+        ['members', (i) => ({ type: 'members.fetch', reqId: `m${i}`, conversationId: 'p2p:bob' })],
+        ['read', (i) => ({ type: 'conversation.read', reqId: `r${i}`, conversationId: 'p2p:bob', seq: 1 })],
+      ];
+      for (const [kind, make] of kinds) {
+        const answers = [...(await flood(sockets, Array.from({ length: N }, (_, i) => make(i)))).values()];
+        const refused = answers.filter((a) => a.type === 'error');
+        assert.equal(answers.length - refused.length, budget, `${kind}: exactly the budget ran`);
+        for (const a of refused) {
+          assert.equal(a.name, 'RATE_LIMITED', kind);
+          assert.ok(a.retryAfterMs! > 0 && a.retryAfterMs! <= 60_000, `${kind}: retryAfterMs ${a.retryAfterMs}`);
+        }
+        // The other user is served, and so is the flooder's own send (another budget).
+        const id = cmid();
+        bob.send({ type: 'message.send', clientMsgId: id, conversationId: 'p2p:mallory', elem: text(`after ${kind}`) });
+        await bob.next('message.ack', (f) => f.clientMsgId === id, 20_000);
+      }
+      // The blocklist flood changed the list only `budget` times (add, remove, add, remove, add).
+      assert.deepEqual(await t.server.store.listBlocked('mallory'), ['carol']);
+      for (const s of sockets) assert.equal(s.closed, undefined, 'the flooder stays connected');
+      const id = cmid();
+      sockets[0]!.send({ type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: text('still connected') });
+      await sockets[0]!.next('message.ack', (f) => f.clientMsgId === id);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('refuses typing signals past the send budget with message.error RATE_LIMITED, by clientMsgId', async () => {
+    const t = await startServer({ sendsPerMinute: 3 });
+    try {
+      await createUsers(t, 'mallory', 'bob');
+      const s = await t.login('mallory');
+      const ids = Array.from({ length: 10 }, () => cmid());
+      for (const clientMsgId of ids) {
+        s.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:bob', onlineUserOnly: true, elem: { type: 'custom', customType: 'natter.typing', data: '' } });
+      }
+      const answers = new Map<string, string>();
+      for (let i = 0; i < ids.length; i++) {
+        const f = await s.nextOf(['message.ack', 'message.error'], 20_000);
+        answers.set(f.clientMsgId, f.type === 'message.ack' ? 'ack' : f.name);
+      }
+      assert.deepEqual([...answers.keys()].sort(), [...ids].sort());
+      assert.deepEqual([...answers.values()].sort(), [...Array(3).fill('ack'), ...Array(7).fill('RATE_LIMITED')].sort());
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('refuses session.open churn past the session budget with RATE_LIMITED, leaving the socket open for a later retry', async () => {
+    const t = await startServer({ frameBudgets: { session: 3 } });
+    try {
+      for (let i = 0; i < 3; i++) (await t.login('mallory')).close();
+      const s = await t.connect();
+      s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('mallory') });
+      const err = await s.next('error');
+      assert.equal(err.name, 'RATE_LIMITED');
+      assert.ok(err.retryAfterMs! > 0);
+      await s.roundTrip().catch(() => undefined);
+      assert.equal(s.closed, undefined);
+      assert.equal(t.server.core.registry.isOnline('mallory'), false);
+      // Another user opens normally.
+      (await t.login('bob')).close();
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('per-user connection limit under concurrency', () => {
+  it('admits exactly maxConnectionsPerUser (32) of 100 concurrent session.open of one user', async () => {
+    const t = await startServer();
+    try {
+      const token = await t.token('alice');
+      const sockets = await Promise.all(Array.from({ length: 100 }, () => t.connect()));
+      counts.connectionsTried += 100;
+      for (const s of sockets) s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token });
+      const outcomes = await Promise.all(sockets.map((s) => s.nextOf(['session.ready', 'error'], 30_000)));
+      const ready = outcomes.filter((f) => f.type === 'session.ready').length;
+      const refused = outcomes.filter((f) => f.type === 'error' && f.name === 'TOO_MANY_CONNECTIONS').length;
+      counts.refused += refused;
+      assert.deepEqual([ready, refused], [32, 68]);
+      assert.equal(t.server.core.registry.of('alice')?.size, 32);
+      // Refused opens gave their reservations back: once one closes, one more is admitted.
+      sockets.find((s, i) => outcomes[i]!.type === 'session.ready')!.close();
+      await until(() => t.server.core.registry.of('alice')?.size === 31, 'a slot to free');
+      (await t.login('alice')).close();
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * Flood benchmark: does one user flooding the server slow everyone else? A real `natter-server`
+ * runs on loopback; N normal users in 1:1 pairs send at a steady rate and their send-to-ack
+ * latency is measured, first quiet, then while one attacker (another process, several sockets,
+ * each keeping a window of frames in flight) floods one frame type at a time: ping,
+ * blocklist.add/remove, history.fetch, members.fetch, conversation.read, typing signals and
+ * session open/close churn. Prints quiet vs flooded ack p50/p99 and their ratio, and exits
+ * non-zero when a flooded p99 is more than 2x the quiet one.
+ *
+ *   npm run bench:flood                      (40 users, 4 msg/s each — under the default send budget —, 6 s per phase)
+ *   npm run bench:flood -- --smoke           (a few seconds per run, plus the server build)
+ *   npm run bench:flood -- --root /tmp/old   (the server of another checkout, e.g. the code before a change:
+ *     `git archive <rev> src package.json tsconfig.json tsconfig.build.json | tar -x -C /tmp/old` with node_modules linked)
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../src/protocol/version.js';
+import { pool, startNatterServer } from './lib/natter-server.js';
+import { openNatterSocket, type NatterSocket } from './lib/natter-socket.js';
+import { cpuSeconds, fmt, percentile, table } from './lib/stats.js';
+
+const KINDS = ['ping', 'blocklist', 'history', 'members', 'read', 'typing', 'session'] as const;
+type Kind = (typeof KINDS)[number];
+
+interface AttackOrder {
+  kind: Kind;
+  wsUrl: string;
+  token: string;
+  sockets: number;
+  window: number;
+}
+
+if (process.env['NATTER_FLOOD_ROLE'] === 'attacker') {
+  process.once('message', (order: AttackOrder) => void attack(order));
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      users: { type: 'string', default: '40' },
+      /** Sends per second of each normal user (4/s is 240 a minute: under the default budget of 300). */
+      rate: { type: 'string', default: '4' },
+      seconds: { type: 'string', default: '6' },
+      /** The attacker's sockets, and frames each keeps in flight. */
+      sockets: { type: 'string', default: '4' },
+      window: { type: 'string', default: '64' },
+      kinds: { type: 'string', default: KINDS.join(',') },
+      root: { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+    },
+  });
+  const USERS = values.smoke ? 6 : Number(values.users);
+  const RATE = Number(values.rate);
+  const SECONDS = values.smoke ? 1 : Number(values.seconds);
+  const kinds = values.kinds!.split(',') as Kind[];
+  const started = Date.now();
+
+  // The server as deployed, with its default send budget (the benchmark helper raises it).
+  const server = await startNatterServer({ NATTER_SEND_RATE_PER_MINUTE: '300' }, [], values.root);
+  try {
+    const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
+    await pool([...users, 'mallory', 'victim'], 8, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
+    // Something for the attacker to page and mark read.
+    await server.admin('POST', '/v1/messages', { from: 'victim', to: 'mallory', clientMsgId: 'flood-seed-1', elem: { type: 'text', text: 'hello' } });
+    const latencies: number[] = [];
+    /** Normal users' sends refused (a budget they should never reach). */
+    let errors = 0;
+    const sent = new Map<string, number>();
+    const sockets: NatterSocket[] = await Promise.all(
+      users.map(async (u) =>
+        openNatterSocket(server.wsUrl, await server.token(u), {
+          onFrame(f) {
+            if (f['type'] !== 'message.ack' && f['type'] !== 'message.error') return;
+            const at = sent.get(f['clientMsgId']);
+            if (at === undefined) return;
+            sent.delete(f['clientMsgId']);
+            if (f['type'] === 'message.ack') latencies.push(performance.now() - at);
+            else errors++;
+          },
+        }),
+      ),
+    );
+    let seq = 0;
+    /** Every user sends to its pair at RATE, spread over the second. */
+    const load = setInterval(() => {
+      for (const [i, s] of sockets.entries()) {
+        if (Math.random() >= RATE / 100) continue;
+        const clientMsgId = `load-${String(seq++).padStart(8, "0")}`;
+        sent.set(clientMsgId, performance.now());
+        s.send({ type: 'message.send', clientMsgId, conversationId: `p2p:${users[i ^ 1] ?? users[0]}`, elem: { type: 'text', text: 'hi' } });
+      }
+    }, 10);
+
+    const phase = async (kind: Kind | 'quiet') => {
+      let attacker: ChildProcess | undefined;
+      let attackerStats: { answered: number; refused: number } | undefined;
+      if (kind !== 'quiet') {
+        attacker = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, NATTER_FLOOD_ROLE: 'attacker' }, execArgv: ['--import', 'tsx'], serialization: 'advanced' });
+        const order: AttackOrder = { kind, wsUrl: server.wsUrl, token: await server.token('mallory'), sockets: Number(values.sockets), window: Number(values.window) };
+        const ready = new Promise<void>((r) => attacker!.once('message', () => r()));
+        attacker.send(order);
+        await ready;
+        // The first half second spends the budget; measured from then on.
+        await new Promise((r) => setTimeout(r, 500));
+      } else await new Promise((r) => setTimeout(r, 1000));
+      latencies.length = 0;
+      errors = 0;
+      const cpu0 = cpuSeconds(server.pid);
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, SECONDS * 1000));
+      const ms = performance.now() - t0;
+      const cpu = ((cpuSeconds(server.pid) - cpu0) / (ms / 1000)) * 100;
+      const sorted = [...latencies].sort((a, b) => a - b);
+      if (attacker) {
+        attackerStats = await new Promise((r) => {
+          attacker!.once('message', (m) => r(m as { answered: number; refused: number }));
+          attacker!.send('stop');
+        });
+        attacker.kill();
+      }
+      return { kind, acks: sorted.length, errors, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpu, attack: attackerStats, seconds: ms / 1000 };
+    };
+
+    const quiet = await phase('quiet');
+    const rows: (string | number)[][] = [[
+      'quiet', fmt(quiet.acks / quiet.seconds, 0), quiet.errors, fmt(quiet.p50, 2), fmt(quiet.p99, 2), '–', '–', '–', '–', fmt(quiet.cpu, 0),
+    ]];
+    let worst = 0;
+    for (const kind of kinds) {
+      const r = await phase(kind);
+      // No acks at all (or refused sends) is the worst outcome, not a missing figure.
+      const ratio = r.acks === 0 || r.errors > 0 ? Infinity : r.p99 / quiet.p99;
+      worst = Math.max(worst, ratio);
+      const a = r.attack!;
+      rows.push([
+        kind, fmt(r.acks / r.seconds, 0), r.errors, fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.p50 / quiet.p50, 2), Number.isFinite(ratio) ? fmt(ratio, 2) : '∞',
+        fmt(a.answered / r.seconds, 0), `${fmt((100 * a.refused) / Math.max(1, a.answered), 0)} %`, fmt(r.cpu, 0),
+      ]);
+    }
+    clearInterval(load);
+    for (const s of sockets) s.close();
+    console.log(`\n${USERS} users sending ${RATE} msg/s each; attacker: ${values.sockets} sockets x ${values.window} frames in flight; ${SECONDS} s per phase\n`);
+    console.log(table(['flood', 'acks/s', 'refused sends', 'ack p50 ms', 'ack p99 ms', 'p50 ratio', 'p99 ratio', 'attacker answers/s', 'refused', 'server CPU %'], rows));
+    console.log(`\nworst p99 ratio ${fmt(worst, 2)} (limit 2); ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+    if (!(worst <= 2) || quiet.acks === 0) process.exitCode = 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The attacker process: floods one frame kind from several sockets until told to stop. */
+async function attack(order: AttackOrder): Promise<void> {
+  let stopping = false;
+  const stats = { answered: 0, refused: 0 };
+  const count = (f: { type: string; name?: string }) => {
+    stats.answered++;
+    if (f.name === 'RATE_LIMITED') stats.refused++;
+  };
+  const loops: Promise<void>[] = [];
+  if (order.kind === 'session') {
+    // Open, wait for the answer, close, again: from every socket slot at once.
+    for (let i = 0; i < order.sockets; i++) loops.push((async () => {
+      while (!stopping) await churnOnce(order, count).catch(() => undefined);
+    })());
+  } else {
+    const sockets = await Promise.all(Array.from({ length: order.sockets }, () => openNatterSocket(order.wsUrl, order.token)));
+    let n = 0;
+    for (const s of sockets) {
+      const next = () => s.ws.send(JSON.stringify(frameOf(order.kind, n++)));
+      s.ws.on('message', (data) => {
+        const f = JSON.parse(String(data)) as { type: string; name?: string };
+        if (['ok', 'pong', 'error', 'history.page', 'members', 'message.ack', 'message.error'].includes(f.type)) {
+          count(f);
+          if (!stopping) next();
+        }
+      });
+      for (let i = 0; i < order.window; i++) next();
+    }
+    loops.push(new Promise<void>((r) => process.once('message', () => r())).then(() => sockets.forEach((s) => s.close())));
+  }
+  process.send!('ready');
+  process.once('message', () => {
+    stopping = true;
+    process.send!(stats);
+  });
+}
+
+function frameOf(kind: Kind, n: number): Record<string, unknown> {
+  const reqId = `a${n}`;
+  switch (kind) {
+    case 'ping': return { type: 'ping', reqId };
+    case 'blocklist': return { type: n % 2 ? 'blocklist.remove' : 'blocklist.add', reqId, userId: 'victim' };
+    case 'history': return { type: 'history.fetch', reqId, conversationId: 'p2p:victim', limit: 50 };
+    case 'members': return { type: 'members.fetch', reqId, conversationId: 'p2p:victim' };
+    case 'read': return { type: 'conversation.read', reqId, conversationId: 'p2p:victim', seq: 1 };
+    case 'typing': return { type: 'message.send', clientMsgId: `typing-${n}-${process.pid}`, conversationId: 'p2p:victim', onlineUserOnly: true, elem: { type: 'custom', customType: 'natter.typing', data: '' } };
+    case 'session': throw new Error('session churn has its own loop');
+  }
+}
+
+/** One session open/close: resolves on sync.done or a refusal. */
+function churnOnce(order: AttackOrder, count: (f: { type: string; name?: string }) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(order.wsUrl, { perMessageDeflate: false });
+    ws.once('error', reject);
+    ws.once('close', () => resolve());
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'session.open', protocol: PROTOCOL_VERSION, token: order.token })));
+    ws.on('message', (data) => {
+      const f = JSON.parse(String(data)) as { type: string; name?: string };
+      if (f.type === 'sync.done' || f.type === 'error') {
+        count(f);
+        ws.close();
+      }
+    });
+  });
+}
