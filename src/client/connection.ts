@@ -78,6 +78,10 @@ export function createConnection(options: ConnectionOptions): Connection {
   let everOnline = false;
   let closed = false;
   let lastFrameAt = 0;
+  /** A replay frame of this session could not be read. */
+  let lostReplay = false;
+  /** A session was started again for a lost replay frame, and none has synced cleanly since. */
+  let replayRetried = false;
   /** The browser just came back online: the next attempt does not wait. */
   let retryNow = false;
   /** Ends the jitter wait of the attempt in progress at once (set while it waits). */
@@ -181,8 +185,11 @@ export function createConnection(options: ConnectionOptions): Connection {
       ready = true;
       everOnline = true;
       failures = 0;
+      lostReplay = false;
       $error.set(undefined);
       $state.set('online');
+    } else if (frame.type === 'sync.done') {
+      if (!lostReplay) replayRetried = false;
     } else if (frame.type === 'error' && frame.reqId === undefined && !ready) {
       if (handleSessionError(frame)) return;
     }
@@ -192,7 +199,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   /**
    * A frame the client cannot use is never dropped silently: it is counted and logged; the
    * request it answered fails with the decoder's error; a lost replay batch is fetched again by
-   * a new session (which replays from the cursors the client holds).
+   * a new session (which replays from the cursors the client holds), once until a session syncs
+   * without losing one.
    */
   function invalid(what: string, peek: ReturnType<typeof peekFrame>, error = new ChatError('BAD_FRAME', what)): void {
     const count = $invalidFrames.get() + 1;
@@ -202,7 +210,12 @@ export function createConnection(options: ConnectionOptions): Connection {
     }
     if (peek.reqId !== undefined) options.onFrame(unreadableAnswer(peek.reqId, error));
     else if (isReplayFrame(peek) && ready) {
-      failures++; // the next session's jitter grows, should the server keep sending it
+      lostReplay = true;
+      // Once: a server that sends the same unreadable replay again would be asked forever (the
+      // client then finds the hole as a gap and pages it with history.fetch).
+      if (replayRetried) return;
+      replayRetried = true;
+      failures++;
       restart();
     }
   }

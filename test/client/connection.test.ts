@@ -274,6 +274,11 @@ describe('createConnection', () => {
       ws!.send(JSON.stringify({ type: 'sync.messages', conversationId: 'p2p:bob', fromSeq: 1, toSeq: 2, messages: 'not a list' }));
       await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'resynced with a new session');
       assert.equal(c.$invalidFrames.get(), 3);
+      // The same again in the new session: not asked for again (the server would send it again).
+      const again = [...server.sockets].at(-1); // the newest
+      again!.send(JSON.stringify({ type: 'sync.messages', conversationId: 'p2p:bob', fromSeq: 1, toSeq: 2, messages: 'not a list' }));
+      await until(() => c.$invalidFrames.get() === 4, 'counted');
+      assert.equal(c.$state.get(), 'online', 'no second resync');
       c.close();
     } finally {
       console.warn = warn;
