@@ -1,8 +1,10 @@
 /**
- * The client's reconnecting socket (`createConnection`) against a real `ws` server that the
- * tests steer: it opens a session on every connect with a fresh token, reconnects after any
- * close with a growing backoff, drops a socket that does not open in time, reacts to the
- * browser's offline/online, and never reconnects once closed (closing with 1000).
+ * The client's reconnecting socket (`createConnection`, on partysocket's ReconnectingWebSocket)
+ * against a real `ws` server that the tests steer: it opens a session on every connect with a
+ * fresh token, reconnects after any close with a growing backoff, drops a socket that does not
+ * open in time, reacts to the browser's offline/online, never lets partysocket queue a frame,
+ * reconnects at once on 1012, never drops an unreadable server frame silently, and never
+ * reconnects once closed (closing with 1000).
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
