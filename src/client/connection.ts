@@ -206,7 +206,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     const count = $invalidFrames.get() + 1;
     $invalidFrames.set(count);
     if (count <= WARN_EACH || count % 100 === 0) {
-      console.warn(`[natter] could not read a frame from the server (${what}; type ${peek.type ?? 'unknown'}${peek.reqId ? `, reqId ${peek.reqId}` : ''}); ${count} so far.`);
+      console.warn(`[natter] unreadable server frame #${count} (${what})`, peek);
     }
     if (peek.reqId !== undefined) options.onFrame(unreadableAnswer(peek.reqId, error));
     else if (isReplayFrame(peek) && ready) {

@@ -9,8 +9,6 @@ export interface InvalidFrame {
   reqId?: string;
 }
 
-/** Frame types of the replay: losing one leaves a hole the client must fetch again. */
-const REPLAY_TYPES: ReadonlySet<string> = new Set(['sync.conversations', 'sync.messages', 'sync.gap', 'sync.done']);
 /** Raw frames longer than this are not parsed to find their type and reqId (the socket's own cap is larger). */
 const PEEK_LIMIT = 16 * 1024 * 1024;
 
@@ -24,18 +22,19 @@ export function peekFrame(raw: string): InvalidFrame {
     const json: unknown = JSON.parse(raw);
     if (typeof json !== 'object' || json === null) return {};
     const { type, reqId } = json as { type?: unknown; reqId?: unknown };
-    return {
-      ...(typeof type === 'string' && { type: type.slice(0, 64) }),
-      ...(typeof reqId === 'string' && reqId.length <= 64 && { reqId }),
-    };
+    const peek: InvalidFrame = {};
+    if (typeof type === 'string') peek.type = type.slice(0, 64);
+    if (typeof reqId === 'string' && reqId.length <= 64) peek.reqId = reqId;
+    return peek;
   } catch {
     return {};
   }
 }
 
-export const isReplayFrame = (frame: InvalidFrame): boolean => frame.type !== undefined && REPLAY_TYPES.has(frame.type);
+/** A frame of the replay (`sync.*`): losing one leaves a hole the client must fetch again. */
+export const isReplayFrame = (frame: InvalidFrame): boolean => frame.type?.startsWith('sync.') === true;
 
 /** The error a waiting request gets instead of an answer the client could not read. */
 export function unreadableAnswer(reqId: string, error: ChatError): ServerFrame {
-  return { type: 'error', reqId, code: error.code, name: error.name, message: `The server's answer could not be read (${error.message})` };
+  return { type: 'error', reqId, code: error.code, name: error.name, message: error.message };
 }

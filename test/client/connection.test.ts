@@ -270,7 +270,7 @@ describe('createConnection', () => {
       // Malformed JSON: counted and logged.
       ws!.send('{"type":"message.new",');
       await until(() => c.$invalidFrames.get() === 2, 'malformed frame counted');
-      assert.ok(warnings.length >= 2 && warnings.every((w) => w.includes('could not read a frame')), warnings.join('\n'));
+      assert.ok(warnings.length >= 2 && warnings.every((w) => w.includes('unreadable server frame')), warnings.join('\n'));
       assert.equal(c.$state.get(), 'online', 'neither one ends the session');
       // A replay batch the client cannot read: a new session replays from the cursors it holds.
       ws!.send(JSON.stringify({ type: 'sync.messages', conversationId: 'p2p:bob', fromSeq: 1, toSeq: 2, messages: 'not a list' }));
