@@ -124,11 +124,33 @@ function copyCdnBundle(): Plugin {
   };
 }
 
+/**
+ * `examples/plain.html` shows the integration as a site writes it: a classic `<script src>` of
+ * `cdn/natter.js` (copied there by `copyCdnBundle`), which Vite must leave alone. Vite warns
+ * that a classic script cannot be bundled, so its `src` is hidden from Vite's HTML pass and put
+ * back in the output, unchanged.
+ */
+function classicNatterScript(): Plugin[] {
+  const HIDDEN = 'data-natter-classic-src=';
+  return [
+    {
+      name: 'natter:classic-natter-script:hide',
+      apply: 'build',
+      transformIndexHtml: { order: 'pre', handler: (html) => html.replace(/(<script\b[^>]*?\s)src=(?="[^"]*\/cdn\/natter\.js")/g, `$1${HIDDEN}`) },
+    },
+    {
+      name: 'natter:classic-natter-script:restore',
+      apply: 'build',
+      transformIndexHtml: { order: 'post', handler: (html) => html.replaceAll(HIDDEN, 'src=') },
+    },
+  ];
+}
+
 /** The static demo app: `demo/` to `dist/demo/`, relocatable to any CDN path. */
 const demo: UserConfig = {
   root: 'demo',
   base: './',
-  plugins: [lowerAccessorDecoratorPlugins(), lowerDecorators(), copyCdnBundle()],
+  plugins: [lowerAccessorDecoratorPlugins(), lowerDecorators(), copyCdnBundle(), ...classicNatterScript()],
   resolve: {
     // The Vue example compiles its template in the page, which needs Vue's full build.
     alias: [{ find: /^vue$/, replacement: 'vue/dist/vue.esm-bundler.js' }],
@@ -147,6 +169,8 @@ const demo: UserConfig = {
     target: 'es2022',
     sourcemap: true,
     rollupOptions: {
+      // Its report of slow plugins depends on how busy the machine is: not a warning about the build.
+      checks: { pluginTimings: false },
       input: {
         index: here('./demo/index.html'),
         plain: here('./demo/examples/plain.html'),
@@ -188,7 +212,35 @@ function noPreloadHelper(): Plugin {
  * the CSS of `css` literals and the indentation of templates shrunk.
  */
 function shippedSources(): Plugin[] {
-  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin()];
+  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), shortPartysocketNotes()];
+}
+
+/**
+ * partysocket's ReconnectingWebSocket carries three long developer notes (no global EventTarget,
+ * no WebSocket class, send() after close()) that our connection can never trigger in a browser
+ * (it passes its WebSocket class, never sends after close) — 0.45 KiB gzip of the script tag's
+ * first paint. They are shortened to one line each in the browser builds. A partysocket whose
+ * text no longer matches fails the build, so an upgrade is looked at rather than let through.
+ */
+export function shortPartysocketNotes(): Plugin {
+  const notes: Array<[RegExp, string]> = [
+    [/console\.error\(`\s*PartySocket requires a global 'EventTarget'(?:[^`\\]|\\.)*`\)/, 'console.error("partysocket: no global EventTarget")'],
+    [/console\.error\(`‼️ No WebSocket implementation available(?:[^`\\]|\\.)*`\)/, 'console.error("partysocket: no WebSocket class")'],
+    [/console\.warn\(\s*"ReconnectingWebSocket: send\(\) was called after close\(\)[^"]*"\s*\)/, 'console.warn("partysocket: send() after close()")'],
+  ];
+  return {
+    name: 'natter:short-partysocket-notes',
+    apply: 'build',
+    transform(code, id) {
+      if (!/[\\/]node_modules[\\/]partysocket[\\/]dist[\\/]ws\.js$/.test(id.split('?')[0]!)) return null;
+      let out = code;
+      for (const [note, short] of notes) {
+        if (!note.test(out)) return this.error(`partysocket/dist/ws.js changed: update shortPartysocketNotes (${note.source.slice(0, 40)}…)`);
+        out = out.replace(note, short);
+      }
+      return { code: out, map: null };
+    },
+  };
 }
 
 /** Stands for the core chunk's file name in `src/embed.ts` until the build knows it. */
@@ -254,6 +306,7 @@ const cdn: UserConfig = {
     // imports only what is already loaded (see noPreloadHelper).
     modulePreload: false,
     rollupOptions: {
+      checks: { pluginTimings: false },
       input: { natter: here('./src/embed.ts'), 'natter-core': here('./src/cdn/core.ts') },
       // The core entry may export more than src/cdn/core.ts (what the lazy chunks import from it).
       preserveEntrySignatures: 'allow-extension',
@@ -288,6 +341,7 @@ const lib: UserConfig = {
       formats: ['es'],
     },
     rollupOptions: {
+      checks: { pluginTimings: false },
       // Every package import stays an import: the app resolves and dedupes lit, valibot ….
       external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !/^[A-Za-z]:/.test(id),
       output: {

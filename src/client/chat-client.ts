@@ -248,6 +248,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
+    $invalidFrames: connection.$invalidFrames,
     $sync,
     $me: account.$me,
     $conversations: conversations.$conversations,

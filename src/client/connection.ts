@@ -1,8 +1,10 @@
 import { atom, type ReadableAtom } from 'nanostores';
+import ReconnectingWebSocket from 'partysocket/ws';
 import { decodeServerFrame, encodeFrame } from '../protocol/codec.js';
-import type { ErrorBody, ErrorName } from '../protocol/error-codes.js';
+import { ChatError, type ErrorBody, type ErrorName } from '../protocol/error-codes.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { isReplayFrame, peekFrame, unreadableAnswer } from './invalid-frame.js';
 import type { BackoffOptions, ConnectionState } from './types.js';
 
 export interface ConnectionOptions {
@@ -28,6 +30,8 @@ export interface Connection {
   readonly $state: ReadableAtom<ConnectionState>;
   /** Why the connection is `closed` (auth refused, protocol mismatch), if it was not `close()`. */
   readonly $error: ReadableAtom<ErrorBody | undefined>;
+  /** Server frames that could not be decoded (too large, malformed) since the start. */
+  readonly $invalidFrames: ReadableAtom<number>;
   start(): void;
   /** Sends a frame on the ready session; false when there is none (nothing is buffered). */
   send(frame: ClientFrame): boolean;
@@ -40,113 +44,114 @@ const AUTH_ERRORS: ReadonlySet<ErrorName> = new Set(['TOKEN_EXPIRED', 'TOKEN_INV
 const FATAL_ERRORS: ReadonlySet<ErrorName> = new Set(['PROTOCOL_MISMATCH', 'USER_DELETED']);
 /** A socket that stayed open this long brings the growing part of the wait back to its start. */
 const MIN_UPTIME_MS = 5000;
+/** Invalid frames warned about one by one; after that one warning in a hundred. */
+const WARN_EACH = 20;
 
 /**
- * One logical connection to the server over a WebSocket it opens again whenever it drops: it
- * opens the session on every (re)connect with a fresh token, validates every inbound frame,
- * pings while online and reconnects a connection that went silent (browsers cannot detect that
- * otherwise). Reconnects wait a backoff (see `connect`); a closed client never reconnects.
+ * One logical connection to the server over partysocket's `ReconnectingWebSocket`, which opens
+ * the socket again whenever it drops, waiting a backoff that grows with the attempts that did
+ * not stay up (`minUptime`) and giving up on a socket that does not open in time. On top of it:
+ * every attempt fetches a fresh token (the URL provider) after a random share of a wait that
+ * grows with the failures (so a server restart is not hit by every client at once); the session
+ * is opened on every connect; every inbound frame is validated, and one that is not is counted,
+ * reported and, when it answered a request or carried the replay, not left unanswered; pings
+ * run while online and a silent connection is dropped (browsers cannot detect that otherwise);
+ * the browser's `offline` drops a socket and `online` cuts a wait short; 1012 (the server asks
+ * for a resync) reconnects without the growing wait. partysocket never queues a frame: a frame
+ * that cannot go now is refused, and the outbox keeps it. A closed connection never reconnects.
  */
 export function createConnection(options: ConnectionOptions): Connection {
   const { minDelayMs = 1000, maxDelayMs = 30_000, growFactor = 1.5 } = options.backoff ?? {};
   const $state = atom<ConnectionState>('idle');
   const $error = atom<ErrorBody | undefined>(undefined);
+  const $invalidFrames = atom(0);
   const delay = (n: number) => Math.min(maxDelayMs, minDelayMs * growFactor ** n);
-  /** The current socket, from its creation until it closes or is dropped. */
-  let socket: WebSocket | undefined;
+  let rws: ReconnectingWebSocket | undefined;
   let started = false;
   let token = '';
-  /** Failed attempts (refused, timed out, token refused) since the last ready session. */
+  /** Failed attempts (refused, timed out, token refused) since the last ready session: they grow the jitter. */
   let failures = 0;
-  /**
-   * The growing part of the next wait: none at 0, else `delay(retries - 1)`. Counts attempts
-   * from 1 after a socket stayed open MIN_UPTIME_MS, from 0 after `reconnect()` or the start.
-   */
-  let retries = 0;
-  /** Numbers the attempts: one that finds a newer one started after its wait gives up. */
-  let attempt = 0;
+  /** Attempts made by the URL provider: the first one does not wait. */
+  let attempts = 0;
   let open = false;
   let ready = false;
   let everOnline = false;
   let closed = false;
-  let warned = false;
   let lastFrameAt = 0;
-  /** The browser just came back online: skip the backoff wait once. */
+  /** A replay frame of this session could not be read. */
+  let lostReplay = false;
+  /** A session was started again for a lost replay frame, and none has synced cleanly since. */
+  let replayRetried = false;
+  /** The browser just came back online: the next attempt does not wait. */
   let retryNow = false;
+  /** Ends the jitter wait of the attempt in progress at once (set while it waits). */
+  let skipJitter: (() => void) | undefined;
+  /** The URL provider is running (waiting its jitter or for the token). */
+  let preparing = false;
+  /** A socket was created and has not opened or failed yet. */
+  let connecting = false;
   let watchdog: ReturnType<typeof setInterval> | undefined;
-  let waitTimer: ReturnType<typeof setTimeout> | undefined;
-  let openTimer: ReturnType<typeof setTimeout> | undefined;
-  let uptimeTimer: ReturnType<typeof setTimeout> | undefined;
 
   const setDown = () => $state.set(closed ? 'closed' : everOnline ? 'offline' : 'connecting');
 
   /**
-   * Opens a socket after a wait of two parts: one that grows with the attempts that did not stay
-   * up, and a random share of one that grows with the failures (so a server restart is not hit
-   * by every client at once). The first connect and the one after the browser came online do
-   * not wait. A token is fetched for every attempt (so refresh works).
+   * partysocket's URL provider, run before every attempt once its own (growing) wait is over:
+   * waits the random share, then fetches the token the attempt's `session.open` carries.
    */
-  async function connect(): Promise<void> {
-    const id = ++attempt;
-    clearTimeout(waitTimer);
-    const wait = retryNow ? 0 : (retries > 0 ? delay(retries - 1) : 0) + (id > 1 ? Math.random() * delay(failures) : 0);
-    retries++;
-    retryNow = false;
-    if (wait > 0) await new Promise((resolve) => (waitTimer = setTimeout(resolve, wait)));
-    let ws: WebSocket;
+  const urlFor = (self: () => ReconnectingWebSocket | undefined) => async (): Promise<string> => {
+    if (closed || self() !== rws) return options.url; // a discarded socket: partysocket stops there
+    preparing = true;
     try {
-      if (id !== attempt || closed) return;
+      const wait = attempts++ > 0 && !retryNow ? Math.random() * delay(failures) : 0;
+      retryNow = false;
+      if (wait > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          skipJitter = () => (clearTimeout(timer), resolve());
+        });
+        skipJitter = undefined;
+      }
+      if (closed || self() !== rws) return options.url;
+      // A refused token (offline, server down) fails this attempt: partysocket retries after its wait.
       token = await options.getToken();
-      if (id !== attempt || closed) return;
-      ws = new ((options.WebSocket as typeof WebSocket | undefined) ?? WebSocket)(options.url);
-    } catch {
-      // No token (offline, refused) or no WebSocket: try again after the next wait.
-      failures++;
-      if (id === attempt && !closed) void connect();
-      return;
+      connecting = true;
+      return options.url;
+    } finally {
+      preparing = false;
     }
-    socket = ws;
-    openTimer = setTimeout(() => drop(ws, true), options.connectTimeoutMs ?? 10_000);
-    ws.addEventListener('open', () => {
-      if (ws !== socket) return;
-      clearTimeout(openTimer);
-      uptimeTimer = setTimeout(() => (retries = 1), MIN_UPTIME_MS);
-      onOpen();
+  };
+
+  /** A new partysocket, with a fresh retry count; the previous one (if any) is discarded. */
+  function createSocket(): void {
+    const previous = rws;
+    let self: ReconnectingWebSocket | undefined;
+    self = rws = new ReconnectingWebSocket(urlFor(() => self), undefined, {
+      WebSocket: options.WebSocket ?? globalThis.WebSocket,
+      minReconnectionDelay: minDelayMs,
+      maxReconnectionDelay: maxDelayMs,
+      reconnectionDelayGrowFactor: growFactor,
+      connectionTimeout: options.connectTimeoutMs ?? 10_000,
+      minUptime: MIN_UPTIME_MS,
+      // Never buffer: a frame sent while there is no session is refused (the outbox resends it).
+      maxEnqueuedMessages: 0,
+      // 1012: the server asks this client to come back and resync; `onClose` reconnects without the growing wait.
+      shouldReconnectOnClose: (event) => (event as CloseEvent).code !== 1012,
     });
-    ws.addEventListener('message', (event) => ws === socket && onMessage(event));
-    ws.addEventListener('close', () => drop(ws, false));
-    ws.addEventListener('error', () => drop(ws, true));
-  }
-
-  /**
-   * Leaves `ws` if it is the current socket (closing it, if it is not closed already): the
-   * session is down, and unless the client is closed, the next attempt starts.
-   */
-  function drop(ws: WebSocket, failed: boolean, reason?: string): void {
-    if (ws !== socket) return;
-    socket = undefined;
-    clearTimeout(openTimer);
-    clearTimeout(uptimeTimer);
-    // CONNECTING or OPEN. Its events from now on find it is not the current socket.
-    if (ws.readyState < 2) ws.close(1000, reason);
-    if (failed) failures++;
-    const wasReady = ready;
-    open = false;
-    ready = false;
-    setDown();
-    if (wasReady) options.onDown();
-    if (!closed) void connect();
-  }
-
-  /** Drops the socket and connects again, without the growing part of the wait. */
-  function restart(): void {
-    if (closed || !started) return;
-    retries = 0;
-    if (socket) drop(socket, false);
-    else void connect();
+    const current = () => self === rws && !closed;
+    self.addEventListener('open', () => current() && onOpen());
+    self.addEventListener('message', (event) => current() && onMessage(event as MessageEvent));
+    self.addEventListener('close', (event) => current() && onClose((event as CloseEvent).code));
+    // Refused, timed out, or no token: partysocket has already scheduled the next attempt.
+    self.addEventListener('error', () => {
+      if (!current()) return;
+      failures++;
+      onClose(0);
+    });
+    previous?.close(1000, 'replaced');
   }
 
   function onOpen(): void {
+    connecting = false;
     open = true;
     lastFrameAt = Date.now();
     const frame: ClientFrame = {
@@ -156,25 +161,63 @@ export function createConnection(options: ConnectionOptions): Connection {
       deviceId: options.deviceId,
       cursors: options.cursors() as Record<`p2p:${string}`, number>,
     };
-    socket?.send(encodeFrame(frame));
+    rws?.send(encodeFrame(frame));
+  }
+
+  /** The socket closed or the attempt failed (partysocket reports both, sometimes twice). */
+  function onClose(code: number): void {
+    connecting = false;
+    const wasReady = ready;
+    open = false;
+    ready = false;
+    setDown();
+    if (wasReady) options.onDown();
+    if (code === 1012 && !closed) rws?.reconnect();
   }
 
   function onMessage(event: MessageEvent): void {
     lastFrameAt = Date.now();
-    if (typeof event.data !== 'string') return warnOnce('a binary frame');
+    if (typeof event.data !== 'string') return invalid('a binary frame', {});
     const result = decodeServerFrame(event.data);
-    if (!result.ok) return warnOnce(result.error.message);
+    if (!result.ok) return invalid(result.error.message, peekFrame(event.data), result.error);
     const frame = result.frame;
     if (frame.type === 'session.ready') {
       ready = true;
       everOnline = true;
       failures = 0;
+      lostReplay = false;
       $error.set(undefined);
       $state.set('online');
+    } else if (frame.type === 'sync.done') {
+      if (!lostReplay) replayRetried = false;
     } else if (frame.type === 'error' && frame.reqId === undefined && !ready) {
       if (handleSessionError(frame)) return;
     }
     options.onFrame(frame);
+  }
+
+  /**
+   * A frame the client cannot use is never dropped silently: it is counted and logged; the
+   * request it answered fails with the decoder's error; a lost replay batch is fetched again by
+   * a new session (which replays from the cursors the client holds), once until a session syncs
+   * without losing one.
+   */
+  function invalid(what: string, peek: ReturnType<typeof peekFrame>, error = new ChatError('BAD_FRAME', what)): void {
+    const count = $invalidFrames.get() + 1;
+    $invalidFrames.set(count);
+    if (count <= WARN_EACH || count % 100 === 0) {
+      console.warn(`[natter] unreadable server frame #${count} (${what})`, peek);
+    }
+    if (peek.reqId !== undefined) options.onFrame(unreadableAnswer(peek.reqId, error));
+    else if (isReplayFrame(peek) && ready) {
+      lostReplay = true;
+      // Once: a server that sends the same unreadable replay again would be asked forever (the
+      // client then finds the hole as a gap and pages it with history.fetch).
+      if (replayRetried) return;
+      replayRetried = true;
+      failures++;
+      restart();
+    }
   }
 
   /** An error answering `session.open`. Returns true when it ended or restarted the connection. */
@@ -192,10 +235,11 @@ export function createConnection(options: ConnectionOptions): Connection {
     return false;
   }
 
-  function warnOnce(what: string): void {
-    if (warned) return;
-    warned = true;
-    console.warn(`[natter] ignored an invalid frame from the server (${what}); further ones are ignored silently.`);
+  /** Drops the socket and connects again without the growing part of the wait. */
+  function restart(): void {
+    if (closed || !started) return;
+    if (open || connecting) rws?.reconnect(); // partysocket closes the socket (1000) and connects at once
+    else if (!preparing) createSocket(); // partysocket is waiting its backoff: start over without it
   }
 
   function tick(): void {
@@ -205,16 +249,17 @@ export function createConnection(options: ConnectionOptions): Connection {
       restart();
       return;
     }
-    if (ready) socket?.send(encodeFrame({ type: 'ping' }));
+    if (ready) rws?.send(encodeFrame({ type: 'ping' }));
   }
 
   // The browser knows about a lost network long before a ping times out; an open socket may
   // linger half-dead after it (Chromium keeps it), so drop it and let the backoff retry.
   const onBrowserOnline = () => {
-    if (open || closed) return;
+    if (open || closed || !started) return;
     failures = 0;
     retryNow = true;
-    restart();
+    if (skipJitter) skipJitter();
+    else restart();
   };
   const onBrowserOffline = () => {
     if (open) restart();
@@ -228,19 +273,23 @@ export function createConnection(options: ConnectionOptions): Connection {
       window.removeEventListener?.('online', onBrowserOnline);
       window.removeEventListener?.('offline', onBrowserOffline);
     }
-    clearTimeout(waitTimer);
-    if (socket) drop(socket, false, 'client closed');
+    skipJitter?.();
+    const wasReady = ready;
+    open = ready = false;
+    rws?.close(1000, 'client closed');
     $state.set('closed');
+    if (wasReady) options.onDown();
   }
 
   return {
     $state,
     $error,
+    $invalidFrames,
     start() {
       if (started || closed) return;
       started = true;
       $state.set('connecting');
-      void connect();
+      createSocket();
       watchdog = setInterval(tick, options.pingIntervalMs);
       if (typeof window !== 'undefined') {
         window.addEventListener?.('online', onBrowserOnline);
@@ -248,9 +297,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       }
     },
     send(frame) {
-      // OPEN only: a closing socket would drop the frame silently.
-      if (!ready || socket?.readyState !== 1) return false;
-      socket.send(encodeFrame(frame));
+      // OPEN only: partysocket would queue it, a closing socket would drop it silently.
+      if (!ready || rws?.readyState !== 1) return false;
+      rws.send(encodeFrame(frame));
       return true;
     },
     reconnect: restart,

@@ -146,6 +146,8 @@ export interface ChatClient extends EventTarget {
   readonly $connection: ReadableAtom<ConnectionState>;
   /** Why the connection is `closed` when the client did not ask for it (token refused with a fixed token, protocol mismatch). */
   readonly $error: ReadableAtom<ErrorBody | undefined>;
+  /** Server frames this client could not read (over 256 KiB, malformed); each is also logged. */
+  readonly $invalidFrames: ReadableAtom<number>;
   readonly $sync: ReadableAtom<SyncState>;
   /** The logged-in user, once the session is ready. */
   readonly $me: ReadableAtom<Profile | undefined>;

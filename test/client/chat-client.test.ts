@@ -131,9 +131,16 @@ describe('chat client against the real server', () => {
     await synced(bob);
     net.offline = false;
     const second = track(connectClient(ctx.srv, tokenA, { network: net, storage }));
-    await until(() => second.messages(`p2p:${b}`).get()[0]?.status === 'sending', 'restored as sending');
+    // Every status the message is shown with, as published: 'sending' may last less than a
+    // poll's interval (restore, connect, send and ack can all happen within it).
+    const statuses: string[] = [];
+    second.messages(`p2p:${b}`).subscribe((list) => {
+      const status = list[0]?.status;
+      if (status !== undefined && statuses.at(-1) !== status) statuses.push(status);
+    });
     await until(() => inbox.length === 1, 'bob receives');
     await until(() => second.messages(`p2p:${b}`).get()[0]?.status === 'sent', 'sent after reload');
+    assert.deepEqual(statuses, ['sending', 'sent'], 'restored as sending, then sent');
     await synced(second);
     assert.equal(second.messages(`p2p:${b}`).get().length, 1);
     assert.equal(inbox.length, 1);
@@ -265,5 +272,34 @@ describe('chat client against the real server', () => {
     await alice.discard(failed[0].clientMsgId);
     assert.equal(alice.messages(`p2p:${a}`).get().length, 0);
     void b;
+  });
+  test('a history page over the frame limit fails loadOlder at once instead of leaving it waiting', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    assert.equal((await ctx.srv.admin('PUT', `/v1/users/${a}`, { name: 'Alice' })).ok, true);
+    const bob = await connect(b);
+    await synced(bob);
+    // 40 texts of 8 KB: one replay batch or history page of them is over 256 KiB.
+    for (let i = 0; i < 40; i++) await bob.send(`p2p:${a}`, `${i} ${'x'.repeat(8000)}`);
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      // A fresh device: the request timeout is far off, so only the client's handling can answer.
+      const alice = await connect(a, { requestTimeoutMs: 120_000 });
+      await synced(alice);
+      const started = Date.now();
+      const outcome = await alice.loadOlder(`p2p:${b}`, 50).then(
+        () => 'loaded',
+        (error: unknown) => (error as ChatError).name,
+      );
+      assert.ok(Date.now() - started < 10_000, `settled after ${Date.now() - started} ms`);
+      // A server that cuts its frames by bytes answers; one that does not is refused, not waited for.
+      if (outcome === 'loaded') assert.equal(alice.$invalidFrames.get(), 0);
+      else {
+        assert.equal(outcome, 'FRAME_TOO_LARGE');
+        assert.ok(alice.$invalidFrames.get() >= 1);
+      }
+    } finally {
+      console.warn = warn;
+    }
   });
 });

@@ -1,8 +1,10 @@
 /**
- * The client's reconnecting socket (`createConnection`) against a real `ws` server that the
- * tests steer: it opens a session on every connect with a fresh token, reconnects after any
- * close with a growing backoff, drops a socket that does not open in time, reacts to the
- * browser's offline/online, and never reconnects once closed (closing with 1000).
+ * The client's reconnecting socket (`createConnection`, on partysocket's ReconnectingWebSocket)
+ * against a real `ws` server that the tests steer: it opens a session on every connect with a
+ * fresh token, reconnects after any close with a growing backoff, drops a socket that does not
+ * open in time, reacts to the browser's offline/online, never lets partysocket queue a frame,
+ * reconnects at once on 1012, never drops an unreadable server frame silently, and never
+ * reconnects once closed (closing with 1000).
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -223,6 +225,82 @@ describe('createConnection', () => {
     assert.notEqual(c.$state.get(), 'online');
     await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'online again');
     assert.equal(server.seen.closes[0]?.code, 1000);
+    c.close();
+    await server.stop();
+  });
+  test('partysocket never queues: a frame refused while there is no session never reaches the server later', async () => {
+    const server = await startFakeServer({ ready: false });
+    const c = connect(server.url);
+    await until(() => server.seen.opens.length === 1, 'session.open sent');
+    // The socket is open, the session is not ready: refused, not buffered.
+    assert.equal(c.send({ type: 'ping' }), false);
+    server.closeAll(1011);
+    await until(() => server.seen.closes.length === 1, 'closed');
+    assert.equal(c.send({ type: 'ping' }), false, 'refused while reconnecting');
+    await until(() => server.seen.opens.length === 2, 'reconnected');
+    // The next session opens with session.open first, and nothing refused earlier follows it.
+    const ready: ServerFrame = { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: 'alice' }, serverTime: Date.now() };
+    for (const ws of server.sockets) ws.send(JSON.stringify(ready));
+    await until(() => c.$state.get() === 'online', 'online');
+    assert.equal(c.send({ type: 'ping' }), true);
+    await until(() => server.seen.frames.some((f) => f.type === 'ping'), 'the ping sent online');
+    assert.deepEqual(server.seen.frames.map((f) => f.type), ['session.open', 'session.open', 'ping']);
+    c.close();
+    await server.stop();
+  });
+
+  test('a server frame that cannot be decoded is counted, fails the request it answers, and a lost replay batch resyncs', async () => {
+    const server = await startFakeServer();
+    const frames: ServerFrame[] = [];
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+    try {
+      const c = connect(server.url, { onFrame: (f) => frames.push(f) });
+      await until(() => c.$state.get() === 'online', 'online');
+      const [ws] = [...server.sockets];
+      // An answer over the 256 KiB frame limit (e.g. a history page of long texts).
+      const huge = { type: 'history.page', reqId: 'r7', conversationId: 'p2p:bob', messages: [{ text: 'x'.repeat(300 * 1024) }] };
+      ws!.send(JSON.stringify(huge));
+      await until(() => frames.some((f) => f.type === 'error'), 'the request is answered with an error');
+      const error = frames.find((f) => f.type === 'error') as Extract<ServerFrame, { type: 'error' }>;
+      assert.equal(error.reqId, 'r7');
+      assert.equal(error.name, 'FRAME_TOO_LARGE');
+      assert.equal(c.$invalidFrames.get(), 1);
+      // Malformed JSON: counted and logged.
+      ws!.send('{"type":"message.new",');
+      await until(() => c.$invalidFrames.get() === 2, 'malformed frame counted');
+      assert.ok(warnings.length >= 2 && warnings.every((w) => w.includes('unreadable server frame')), warnings.join('\n'));
+      assert.equal(c.$state.get(), 'online', 'neither one ends the session');
+      // A replay batch the client cannot read: a new session replays from the cursors it holds.
+      ws!.send(JSON.stringify({ type: 'sync.messages', conversationId: 'p2p:bob', fromSeq: 1, toSeq: 2, messages: 'not a list' }));
+      await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'resynced with a new session');
+      assert.equal(c.$invalidFrames.get(), 3);
+      // The same again in the new session: not asked for again (the server would send it again).
+      const again = [...server.sockets].at(-1); // the newest
+      again!.send(JSON.stringify({ type: 'sync.messages', conversationId: 'p2p:bob', fromSeq: 1, toSeq: 2, messages: 'not a list' }));
+      await until(() => c.$invalidFrames.get() === 4, 'counted');
+      assert.equal(c.$state.get(), 'online', 'no second resync');
+      c.close();
+    } finally {
+      console.warn = warn;
+    }
+    await server.stop();
+  });
+
+  test('1012 (the server asks for a resync) reconnects without the growing wait', async () => {
+    const server = await startFakeServer();
+    // The growing wait alone would be 60 s after a socket that did not stay up 5 s.
+    const c = connect(server.url, { backoff: { minDelayMs: 60_000, maxDelayMs: 60_000 } });
+    await until(() => c.$state.get() === 'online', 'online');
+    const random = Math.random;
+    Math.random = () => 0; // no jitter: what is left is the growing wait
+    try {
+      server.closeAll(1012, 'RESYNC');
+      await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'back at once', 5000);
+    } finally {
+      Math.random = random;
+    }
     c.close();
     await server.stop();
   });
