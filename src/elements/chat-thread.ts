@@ -15,6 +15,7 @@ import { uiStrings } from './i18n/ui.js';
 import { MessageActions } from './thread/message-actions.js';
 import { announcementOf, renderRow } from './thread/message-row.js';
 import { findById, firstAfter, jumpTo, mentions, type JumpTarget } from './thread/jump.js';
+import { RowHighlight } from './thread/highlight.js';
 import { OlderLoader } from './thread/older-loader.js';
 import { ReadMarker } from './thread/read-marker.js';
 import { rowContext } from './thread/row-context.js';
@@ -198,6 +199,7 @@ export class ChatThread extends LitElement {
     conversations: () => this.#conversations.value,
   });
   #extras = new ThreadExtras(this, { client: () => this.client, target: () => this.#target });
+  #highlight = new RowHighlight(this);
 
   get #atBottom(): boolean {
     return this.#list.pinned;
@@ -335,6 +337,29 @@ export class ChatThread extends LitElement {
       const found = findById(messages, id);
       return { found, complete: found !== undefined };
     });
+  }
+
+  /**
+   * Jumps to a message by id (server id, or client id of one not yet acked): loads it and what
+   * lies between when it is not held (the page around it, from the device cache or the server:
+   * `client.loadAround`), scrolls it into view a third down the log and highlights it for a
+   * moment. For reply quotes, search results and notifications. Resolves with whether it got there.
+   */
+  async jumpTo(messageId: string): Promise<boolean> {
+    const conversationId = this.#target;
+    const client = this.client;
+    if (!conversationId || !client) return false;
+    if (!findById(this.#messages.value, messageId)) {
+      const held = await client.loadAround(conversationId, messageId).catch(() => false);
+      if (!held) return false;
+      await this.updateComplete;
+    }
+    const found = findById(this.#messages.value, messageId);
+    if (!found || !this.#list.scrollToKey(messageKey(found), (this.log?.clientHeight ?? 0) / 3)) return false;
+    this.#unseen = false;
+    this.#highlight.show(messageKey(found));
+    await this.updateComplete;
+    return true;
   }
 
   /** Scrolls to the first message that was unread when the conversation opened. Resolves with whether there was one. */

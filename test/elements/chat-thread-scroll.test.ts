@@ -5,7 +5,7 @@
  * anchor holds the view only when content above it changes, never against the person.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import { createChatClient, createMemoryStorage } from '../../src/client/index.js';
 import type { ChatClient } from '../../src/client/types.js';
@@ -157,5 +157,50 @@ for (const total of [1_000, 10_000]) {
       await settled(el);
       expect(visible(el)[0], 'the first message after scrollIntoView of the beginning').to.equal(0);
     });
+
+    it('jumps to a message that is not loaded yet: loads the page around it, scrolls it into view, highlights it', async () => {
+      const id = alice.messages(conversation()).get().find((m) => m.elem.type === 'text' && m.elem.text === '#5')!.id;
+      const device = await freshDevice(aliceId);
+      try {
+        expect(device.messages(conversation()).get().length, 'the new device holds only the newest page').to.be.below(total);
+        const thread = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${device} conversation=${conversation()}></chat-thread>`);
+        await waitUntil(() => visible(thread).includes(last), 'the newest message should be on screen', { timeout: 10_000 });
+        expect(await thread.jumpTo(id)).to.equal(true);
+        await settled(thread);
+        expect(visible(thread), '#5 is on screen').to.include(5);
+        const row = thread.shadowRoot!.querySelector<HTMLElement>('[data-row][data-highlight]')!;
+        expect(row.textContent).to.include('#5');
+        expect(getComputedStyle(row).animationName).to.equal('chat-thread-highlight');
+        // Where the jump went, scrolling still goes: End reaches the newest message.
+        log(thread).focus();
+        await sendKeys({ press: 'End' });
+        await settled(thread);
+        expect(visible(thread).at(-1)).to.equal(last);
+        expect(await thread.jumpTo('no-such-message'), 'an unknown id').to.equal(false);
+      } finally {
+        await device.close();
+      }
+    });
   });
 }
+
+describe('chat-thread jump highlight', () => {
+  afterEach(() => emulateMedia({ reducedMotion: 'no-preference' }));
+
+  it('is a still tint, without the fade, under prefers-reduced-motion', async () => {
+    const { aliceId, bobId, alice } = await connectPair();
+    try {
+      await seed(bobId, aliceId, 40);
+      await waitUntil(() => alice.messages(`p2p:${bobId}`).get().length === 40, 'alice should hold the messages');
+      await emulateMedia({ reducedMotion: 'reduce' });
+      const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
+      const id = alice.messages(`p2p:${bobId}`).get()[3]!.id;
+      expect(await el.jumpTo(id)).to.equal(true);
+      const row = el.shadowRoot!.querySelector<HTMLElement>('[data-row][data-highlight]')!;
+      expect(getComputedStyle(row).animationName).to.equal('none');
+      expect(getComputedStyle(row).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
+    } finally {
+      await closeClients();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { ChatError, LIMITS, type HistoryFetchFrame, type ServerFrameOf } from '../../protocol/index.js';
 import { keyOf } from './conversation-key.js';
+import { fetchAround } from './history-around.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 
@@ -15,17 +16,19 @@ type Page = Omit<ServerFrameOf<'history.page'>, 'type' | 'reqId'>;
 export async function fetchHistory(
   store: Store,
   userId: string,
-  query: Pick<HistoryFetchFrame, 'conversationId' | 'before' | 'after' | 'limit'>,
+  query: Pick<HistoryFetchFrame, 'conversationId' | 'before' | 'after' | 'around' | 'limit'>,
 ): Promise<Page> {
   const { key, type } = keyOf(userId, query.conversationId);
   const state = await store.getConversation(userId, key);
   if (!state) {
     // Both users of a 1:1 chat belong to it before its first message (their row comes with the
     // first message they can see), so an empty page, not NOT_MEMBER, is the truth.
+    if (type === 'p2p' && query.around !== undefined) throw new ChatError('MESSAGE_UNKNOWN');
     if (type === 'p2p') return { conversationId: query.conversationId, fromSeq: 1, toSeq: 0, messages: [], hasMore: false };
     throw new ChatError('NOT_MEMBER');
   }
   const limit = Math.min(query.limit ?? DEFAULT_PAGE, LIMITS.historyPage);
+  if (query.around !== undefined) return fetchAround(store, userId, key, state.lastSeq, { ...query, around: query.around, limit });
   const upper = Math.min(state.lastSeq, (query.before ?? state.lastSeq + 1) - 1);
   const lower = Math.max(0, query.after ?? 0);
   if (upper <= lower) {
