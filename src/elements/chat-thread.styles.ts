@@ -230,6 +230,24 @@ export const styles = [
       opacity: 0.7;
     }
 
+    .waiting [part~='bubble'] {
+      opacity: 0.7;
+    }
+
+    [part~='status'].waiting {
+      display: inline-flex;
+      align-items: center;
+    }
+
+    [part~='waiting-notice'] {
+      margin: 0;
+      padding: 0.375rem var(--_padding);
+      border-top: 1px solid var(--_border);
+      color: var(--_muted);
+      font-size: 0.8125rem;
+      text-align: center;
+    }
+
     .failed [part~='bubble'] {
       outline: 1px solid var(--_danger);
       outline-offset: 1px;

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
 import { property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { messageKey, type ChatClient, type ChatMessage, type Conversation } from '../client/types.js';
+import { messageKey, type ChatClient, type ChatMessage, type ConnectionState, type Conversation } from '../client/types.js';
 import { isConversationId, type ConversationId } from '../protocol/ids.js';
 import { LIMITS } from '../protocol/limits.js';
 import { chatClientContext, chatStickersContext, type StickerSet } from './context.js';
@@ -14,6 +14,7 @@ import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { MessageActions } from './thread/message-actions.js';
 import { announcementOf, renderRow } from './thread/message-row.js';
+import { deliveryOf } from './thread/delivery.js';
 import { findById, firstAfter, jumpTo, mentions, type JumpTarget } from './thread/jump.js';
 import { RowHighlight } from './thread/highlight.js';
 import { OlderLoader } from './thread/older-loader.js';
@@ -43,11 +44,12 @@ const BOTTOM_SLACK = 32;
  * @slot empty - Shown when no conversation is chosen.
  *
  * @csspart log - The scrolling message log (a polite live region).
- * @csspart message - One message row; also `self`, `other` or `system`, and its status.
+ * @csspart message - One message row; also `self`, `other` or `system`, and its status (`sending`, `waiting`, `failed`, `sent`).
  * @csspart avatar - Picture or initials of the sender of others' messages.
  * @csspart sender - Sender name above others' messages.
  * @csspart bubble - The message content.
- * @csspart status - Delivery state of an own message (sending, sent, read, not sent).
+ * @csspart status - Delivery state of an own message (sending, waiting, sent, read, not sent); `waiting` is a clock: the message goes out by itself when the connection returns.
+ * @csspart waiting-notice - One line under the log while own messages wait for the connection (a polite status).
  * @csspart failure - Box under a failed message: reason and actions.
  * @csspart error - Why a message failed.
  * @csspart resend-button - Sends a failed message again.
@@ -136,6 +138,7 @@ export class ChatThread extends LitElement {
   #messages = new StoreController<ChatMessage[]>(this, () => this.#target && this.client?.messages(this.#target), []);
   #hasOlder = new StoreController<boolean>(this, () => this.#target && this.client?.hasOlder(this.#target), false);
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
+  #connection = new StoreController<ConnectionState | undefined>(this, () => this.client?.$connection, undefined);
   #locale = new LocaleController(this);
 
   /** Conversation to show, `p2p:<user>` or `group:<id>`. */
@@ -375,6 +378,16 @@ export class ChatThread extends LitElement {
     return this.#jump((messages) => firstAfter(messages, readSeq, (m) => mentions(m, me)));
   }
 
+  /** Whether an own message waits for the connection (it goes out by itself): one notice for the thread, not one per message. */
+  #waiting(messages: readonly ChatMessage[]): boolean {
+    const connection = this.#connection.value;
+    // Local (outbox) messages come last, with seq 0.
+    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq === 0; i--) {
+      if (messages[i]!.isSelf && deliveryOf(messages[i]!, connection) === 'waiting') return true;
+    }
+    return false;
+  }
+
   #readSeq(): number {
     return this.#conversations.value.find((c) => c.id === this.conversation)?.readSeq ?? 0;
   }
@@ -430,6 +443,7 @@ export class ChatThread extends LitElement {
           ${renderTypingRow(t, this.#extras.typing.map((id) => this.#extras.nameOf(id, messages, summary?.name)))}
         </div>
       </div>
+      <div class="waiting-status" role="status">${this.#waiting(messages) ? html`<p part="waiting-notice">${t.waitingNotice}</p>` : nothing}</div>
       ${this.#unseen ? html`<button part="jump-button" @click=${this.onJumpClick}>${t.newMessages}</button>` : nothing}
       ${actions.selecting
         ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })
