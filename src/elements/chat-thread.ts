@@ -291,6 +291,24 @@ export class ChatThread extends LitElement {
     this.#reads.check();
   };
 
+  /**
+   * Home and End on the log itself go to the first and the newest message at once, and the list
+   * holds them there (a smooth scroll's end would otherwise be moved by the rows measured on
+   * the way). Keys meant for a control inside a row (a menu) are left alone.
+   */
+  private onLogKeydown = (e: KeyboardEvent) => {
+    const log = this.log;
+    if (!log || e.target !== log || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.key === 'End') {
+      e.preventDefault();
+      this.scrollToBottom();
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      log.scrollTop = 0;
+      this.onScroll();
+    }
+  };
+
   private onLoadOlderClick = () => void this.loadOlder();
 
   private onJumpClick = () => this.scrollToBottom();
@@ -421,7 +439,7 @@ export class ChatThread extends LitElement {
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
-      <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll}>
+      <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
         <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${announcementOf(a.message)}</p>`)}</div>
         <div class="content">
         ${this.#hasOlder.value

@@ -64,6 +64,7 @@ export class VirtualList {
   #anchorTop = Number.NaN;
   /** The rows changed since the last settle (older ones loaded above): the anchor holds, wherever the view is. */
   #rowsChanged = false;
+  #fixedEstimate = 64;
   /** Top of the rows element in scroll coordinates, as last seen. */
   #rowsTop = 0;
   #resize: ResizeObserver | undefined;
@@ -228,8 +229,15 @@ export class VirtualList {
     this.#heights.delete(key);
   }
 
+  /**
+   * Height of a row not measured yet: the mean of the measured ones, followed only while the list
+   * is pinned to the bottom. Away from it the estimate holds still: were it to change with every
+   * row measured, every unmeasured row above the view would move, and so would the scroll
+   * position (by thousands of px in a long thread) under a person scrolling through it.
+   */
   #estimate(): number {
-    return this.#heights.size > 0 ? this.#measuredSum / this.#heights.size : 64;
+    if (this.pinned && this.#heights.size > 0) this.#fixedEstimate = this.#measuredSum / this.#heights.size;
+    return this.#fixedEstimate;
   }
 
   #computeOffsets(): void {
