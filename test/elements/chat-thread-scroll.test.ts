@@ -106,6 +106,9 @@ for (const total of [1_000, 10_000]) {
     });
 
     it('pages up and down with PageUp and PageDown on the focused log', async () => {
+      // A tall log: each page (most of the view) goes beyond the rows rendered past its edge.
+      el.style.height = '900px';
+      await settled(el);
       log(el).focus();
       // As fast as a held key repeats.
       await executeServerCommand('press', { key: 'PageUp', times: 12 });
