@@ -65,6 +65,8 @@ export class VirtualList {
   /** The rows changed since the last settle (older ones loaded above): the anchor holds, wherever the view is. */
   #rowsChanged = false;
   #fixedEstimate = 64;
+  /** This render holds the view's rows only; the overscan follows on the next frame. */
+  #deferred = false;
   /** Top of the rows element in scroll coordinates, as last seen. */
   #rowsTop = 0;
   #resize: ResizeObserver | undefined;
@@ -121,7 +123,16 @@ export class VirtualList {
       this.#chained = 0;
       this.#rowsChanged = true;
     }
-    [this.start, this.end] = this.#rangeFor(this.#desiredTop());
+    const top = this.#desiredTop();
+    let [start, end] = this.#rangeFor(top);
+    // A jump past every rendered row (a fling, a drag, Home): this frame renders the view alone,
+    // the rows beyond its edges come a frame later (the next jump usually makes them moot).
+    if (!this.pinned && !this.#target && (start >= this.end || end <= this.start) && this.end > this.start) {
+      [start, end] = this.#rangeFor(top, 0);
+      this.#deferred = true;
+      requestAnimationFrame(() => this.#options.requestUpdate());
+    }
+    [this.start, this.end] = [start, end];
   }
 
   /** Scrolls so the row of `key` sits `delta` px below the viewport top, after the next render. */
@@ -191,7 +202,9 @@ export class VirtualList {
     // most 8 in a row without a scroll or a data change in between: measuring cannot loop.
     // From a ResizeObserver callback the render waits for the next frame: rows it added and
     // observed within the callback would end the observer's loop undelivered (an error event).
-    if (!this.#covers(this.pinned ? this.#desiredTop() : this.#viewTop()) && this.#chained++ < 8) {
+    const deferred = this.#deferred;
+    this.#deferred = false;
+    if (!deferred && !this.#covers(this.pinned ? this.#desiredTop() : this.#viewTop()) && this.#chained++ < 8) {
       if (fromResize) requestAnimationFrame(() => this.#options.requestUpdate());
       else this.#options.requestUpdate();
     }
@@ -269,10 +282,10 @@ export class VirtualList {
   }
 
   /** The rows overlapping [top - overscan, top + view + overscan], as [start, end). */
-  #rangeFor(top: number): [number, number] {
+  #rangeFor(top: number, overscan = this.#overscan): [number, number] {
     const n = this.#keys.length;
-    const bottom = top + this.#viewHeight() + this.#overscan;
-    let start = this.#rowAt(top - this.#overscan);
+    const bottom = top + this.#viewHeight() + overscan;
+    let start = this.#rowAt(top - overscan);
     let end = Math.min(n, this.#rowAt(bottom) + 1);
     if (end - start > this.#maxRows) {
       if (this.pinned) start = end - this.#maxRows;
