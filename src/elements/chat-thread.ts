@@ -364,7 +364,8 @@ export class ChatThread extends LitElement {
    * Jumps to a message by id (server id, or client id of one not yet acked): loads it and what
    * lies between when it is not held (the page around it, from the device cache or the server:
    * `client.loadAround`), scrolls it into view a third down the log and highlights it for a
-   * moment. For reply quotes, search results and notifications. Resolves with whether it got there.
+   * moment; when focus is in the thread, the message takes it. For reply quotes, search results
+   * and notifications. Resolves with whether it got there.
    */
   async jumpTo(messageId: string): Promise<boolean> {
     const conversationId = this.#target;
@@ -378,8 +379,16 @@ export class ChatThread extends LitElement {
     const found = findById(this.#messages.value, messageId);
     if (!found || !this.#list.scrollToKey(messageKey(found), (this.log?.clientHeight ?? 0) / 3)) return false;
     this.#unseen = false;
-    this.#highlight.show(messageKey(found));
+    const key = messageKey(found);
+    this.#highlight.show(key);
     await this.updateComplete;
+    // Asked from inside the thread (a reply quote, a key): focus follows, so a screen reader reads
+    // the message and the keyboard goes on from there. From outside, focus stays where it is.
+    const row = this.renderRoot.querySelector<HTMLElement>(`[data-row="${CSS.escape(key)}"] [part~="message"]`);
+    if (row && this.matches(':focus-within')) {
+      row.tabIndex = -1;
+      row.focus({ preventScroll: true });
+    }
     return true;
   }
 

@@ -202,6 +202,16 @@ describe('chat-thread jump highlight', () => {
       const row = el.shadowRoot!.querySelector<HTMLElement>('[data-row][data-highlight]')!;
       expect(getComputedStyle(row).animationName).to.equal('none');
       expect(getComputedStyle(row).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
+      // Asked from inside the thread (focus on the log), the message takes focus; from outside it does not.
+      const other = alice.messages(`p2p:${bobId}`).get()[20]!.id;
+      (document.activeElement as HTMLElement | null)?.blur();
+      expect(await el.jumpTo(other)).to.equal(true);
+      expect(el.shadowRoot!.activeElement).to.equal(null);
+      part(el, 'log')!.focus();
+      expect(await el.jumpTo(id)).to.equal(true);
+      const focusedRow = el.shadowRoot!.activeElement as HTMLElement;
+      expect(focusedRow.getAttribute('part')).to.contain('message');
+      expect(focusedRow.textContent).to.contain(alice.messages(`p2p:${bobId}`).get()[3]!.elem.type === 'text' ? '#3' : '');
     } finally {
       await closeClients();
     }
