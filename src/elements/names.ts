@@ -32,30 +32,40 @@ export function knownName(client: ChatClient | undefined, userId: string): strin
   return undefined;
 }
 
+/** Ms a name must be wanted before the server is asked (a typed id changes with every key). */
+const ASK_AFTER_MS = 250;
+
 /**
  * Names of people the client does not know yet, asked of the server once per user (the members
- * of the 1:1 conversation with them carry their profile, even before its first message); the
- * host renders again when one arrives.
+ * of the 1:1 conversation with them carry their profile, even before its first message), and
+ * only for an id still wanted a moment later, so typing an id asks for it once, not for every
+ * prefix; the host renders again when a name arrives.
  */
 export class NameLookup {
   readonly #host: ReactiveControllerHost;
   readonly #asked = new Set<string>();
+  #waiting: { userId: string; timer: ReturnType<typeof setTimeout> } | undefined;
 
   constructor(host: ReactiveControllerHost) {
     this.#host = host;
   }
 
-  /** The name of `userId` if known now; otherwise asks for it (once) and answers undefined. */
+  /** The name of `userId` if known now; otherwise asks for it (once, soon) and answers undefined. */
   nameOf(client: ChatClient | undefined, userId: string): string | undefined {
     const name = knownName(client, userId);
-    if (name || !client?.loadMembers || this.#asked.has(userId)) return name;
-    this.#asked.add(userId);
-    client.loadMembers(p2pConversation(userId)).then(
-      (members) => {
-        if (members.some((m) => m.id === userId && m.name)) this.#host.requestUpdate();
-      },
-      () => undefined,
-    );
+    if (name || !client?.loadMembers || this.#asked.has(userId) || this.#waiting?.userId === userId) return name;
+    clearTimeout(this.#waiting?.timer);
+    const timer = setTimeout(() => {
+      this.#waiting = undefined;
+      this.#asked.add(userId);
+      client.loadMembers(p2pConversation(userId)).then(
+        (members) => {
+          if (members.some((m) => m.id === userId && m.name)) this.#host.requestUpdate();
+        },
+        () => undefined,
+      );
+    }, ASK_AFTER_MS);
+    this.#waiting = { userId, timer };
     return undefined;
   }
 }
