@@ -98,6 +98,26 @@ function natterServer() {
   };
 }
 
+/**
+ * Real input in one go, without a round trip between events (a fling, a held key):
+ * `executeServerCommand('wheel', { x, y, dy, dx?, times? })` wheels at page point (x, y) `times`
+ * times; `executeServerCommand('press', { key, times })` presses a key `times` times.
+ */
+const inputCommands = {
+  name: 'natter-input',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'wheel' && command !== 'press') return undefined;
+    const page = session.browser.getPage(session.id);
+    if (command === 'press') {
+      for (let i = 0; i < (payload.times ?? 1); i++) await page.keyboard.press(payload.key);
+      return true;
+    }
+    await page.mouse.move(payload.x, payload.y);
+    for (let i = 0; i < (payload.times ?? 1); i++) await page.mouse.wheel(payload.dx ?? 0, payload.dy ?? 0);
+    return true;
+  },
+};
+
 // nanostores reads `process.env.NODE_ENV`, which bundlers replace and browsers lack.
 const testRunnerHtml = (testFramework) => `<!doctype html>
 <html>
@@ -111,7 +131,7 @@ export default {
   testRunnerHtml,
   concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), natterServer()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), natterServer(), inputCommands],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -1,7 +1,7 @@
 /**
  * In-page measurements shared by every renderer's page (bundled into each): when the newest
  * message is on screen, how many elements exist (through open shadow roots), and frame times
- * while scrolling the message list from top to bottom.
+ * while scrolling the message list from the newest message to the oldest.
  */
 
 /** The deepest element at (x, y), descending into open shadow roots. */
@@ -87,35 +87,60 @@ export interface ScrollResult {
   max: number;
   /** Share of frames that missed a 60 Hz vsync (> 20 ms: deltas of a smooth run jitter around 16.7). */
   slow: number;
+  /** Frames over 50 ms. */
+  long: number;
   scrollHeight: number;
   /** The scroll was cut short by the time cap. */
   capped: boolean;
+  /** Steps after which the list did not stand where it was sent (more than half a view away). */
+  misses: number;
+  /** The largest distance (px) between where a step sent the list and where it stood a frame later. */
+  worstMiss: number;
+  /** Whether the oldest message was on screen once the scroll reached the top. */
+  oldestShown: boolean;
 }
 
 /**
- * Jumps to the top, lets the list settle (it may load older messages there), then scrolls to the
- * bottom in `steps` equal frames, recording the time between animation frames.
+ * A real scroll through the whole history, newest to oldest: from the bottom, `steps` equal
+ * moves up to the top, one per animation frame, recording the time between frames. A frame
+ * after each move the list must stand where it was sent (within half a view: a list may hold
+ * the row in view still while rows above it are measured, but never undo the move); at the top,
+ * the oldest message (`oldest`) must be on screen.
  */
-export async function scrollFrames(steps: number, capMs: number): Promise<ScrollResult | undefined> {
+export async function scrollFrames(steps: number, capMs: number, oldest: string): Promise<ScrollResult | undefined> {
   const el = findScroller();
   if (!el) return undefined;
-  el.scrollTop = 0;
+  el.scrollTop = el.scrollHeight;
   for (let i = 0; i < 30; i++) await frame();
-  el.scrollTop = 0;
+  el.scrollTop = el.scrollHeight;
   await frame();
+  const from = el.scrollTop;
+  const tolerance = el.clientHeight / 2;
   const deltas: number[] = [];
+  let misses = 0;
+  let worstMiss = 0;
   const start = performance.now();
   let last = await frame();
   let capped = false;
   for (let i = 1; i <= steps; i++) {
-    el.scrollTop = (i / steps) * (el.scrollHeight - el.clientHeight);
+    const target = Math.round(from * (1 - i / steps));
+    el.scrollTop = target;
     const now = await frame();
     deltas.push(now - last);
     last = now;
+    const miss = Math.abs(el.scrollTop - target);
+    worstMiss = Math.max(worstMiss, miss);
+    if (miss > tolerance) misses++;
     if (now - start > capMs) {
       capped = i < steps;
       break;
     }
+  }
+  // The top: whatever the list still measures there, the oldest message shows within a few frames.
+  let oldestShown = false;
+  for (let i = 0; i < 30 && !capped && !oldestShown; i++) {
+    await frame();
+    oldestShown = el.scrollTop <= tolerance && textOnScreen(oldest);
   }
   deltas.sort((a, b) => a - b);
   const pick = (p: number) => deltas[Math.min(deltas.length - 1, Math.ceil((p / 100) * deltas.length) - 1)]!;
@@ -125,8 +150,12 @@ export async function scrollFrames(steps: number, capMs: number): Promise<Scroll
     p95: pick(95),
     max: deltas.at(-1)!,
     slow: deltas.filter((d) => d > 20).length / deltas.length,
+    long: deltas.filter((d) => d > 50).length,
     scrollHeight: el.scrollHeight,
     capped,
+    misses,
+    worstMiss,
+    oldestShown,
   };
 }
 

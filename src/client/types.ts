@@ -181,6 +181,13 @@ export interface ChatClient extends EventTarget {
   discard(clientMsgId: string): Promise<void>;
   /** Loads older messages (local cache first, then server). Resolves with whether more remain. */
   loadOlder(conversationId: ConversationId, limit?: number): Promise<boolean>;
+  /**
+   * Makes the thread hold the message `messageId` (server id) and what lies between it and the
+   * held messages: from the device cache, or the page around it from the server. For a jump to a
+   * message (`<chat-thread>.jumpTo`). Resolves with whether it is held; rejects with
+   * MESSAGE_UNKNOWN when the server knows no such message for this user.
+   */
+  loadAround(conversationId: ConversationId, messageId: string): Promise<boolean>;
   /** Marks everything in the conversation read (up to its last seq). */
   markRead(conversationId: ConversationId): void;
   block(userId: string): Promise<void>;

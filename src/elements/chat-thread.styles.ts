@@ -43,6 +43,29 @@ export const styles = [
       flex: none;
     }
 
+    /* A message reached by jumpTo(): a tint that fades (a still tint without motion). */
+    .row[data-highlight] {
+      border-radius: var(--chat-radius, 0.5rem);
+      animation: chat-thread-highlight 2.4s ease-out both;
+    }
+
+    @keyframes chat-thread-highlight {
+      from,
+      30% {
+        background: color-mix(in srgb, var(--_accent) 22%, transparent);
+      }
+      to {
+        background: transparent;
+      }
+    }
+
+    @media (prefers-reduced-motion: reduce) {
+      .row[data-highlight] {
+        animation: none;
+        background: color-mix(in srgb, var(--_accent) 16%, transparent);
+      }
+    }
+
     /* margin-top: auto keeps a short thread at the bottom, as chat apps do. */
     .content {
       display: flex;
@@ -205,6 +228,24 @@ export const styles = [
 
     .sending [part~='bubble'] {
       opacity: 0.7;
+    }
+
+    .waiting [part~='bubble'] {
+      opacity: 0.7;
+    }
+
+    [part~='status'].waiting {
+      display: inline-flex;
+      align-items: center;
+    }
+
+    [part~='waiting-notice'] {
+      margin: 0;
+      padding: 0.375rem var(--_padding);
+      border-top: 1px solid var(--_border);
+      color: var(--_muted);
+      font-size: 0.8125rem;
+      text-align: center;
     }
 
     .failed [part~='bubble'] {

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
 import { property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { messageKey, type ChatClient, type ChatMessage, type Conversation } from '../client/types.js';
+import { messageKey, type ChatClient, type ChatMessage, type ConnectionState, type Conversation } from '../client/types.js';
 import { isConversationId, type ConversationId } from '../protocol/ids.js';
 import { LIMITS } from '../protocol/limits.js';
 import { chatClientContext, chatStickersContext, type StickerSet } from './context.js';
@@ -14,7 +14,9 @@ import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { MessageActions } from './thread/message-actions.js';
 import { announcementOf, renderRow } from './thread/message-row.js';
+import { deliveryOf } from './thread/delivery.js';
 import { findById, firstAfter, jumpTo, mentions, type JumpTarget } from './thread/jump.js';
+import { RowHighlight } from './thread/highlight.js';
 import { OlderLoader } from './thread/older-loader.js';
 import { ReadMarker } from './thread/read-marker.js';
 import { rowContext } from './thread/row-context.js';
@@ -42,11 +44,12 @@ const BOTTOM_SLACK = 32;
  * @slot empty - Shown when no conversation is chosen.
  *
  * @csspart log - The scrolling message log (a polite live region).
- * @csspart message - One message row; also `self`, `other` or `system`, and its status.
+ * @csspart message - One message row; also `self`, `other` or `system`, and its status (`sending`, `waiting`, `failed`, `sent`).
  * @csspart avatar - Picture or initials of the sender of others' messages.
  * @csspart sender - Sender name above others' messages.
  * @csspart bubble - The message content.
- * @csspart status - Delivery state of an own message (sending, sent, read, not sent).
+ * @csspart status - Delivery state of an own message (sending, waiting, sent, read, not sent); `waiting` is a clock: the message goes out by itself when the connection returns.
+ * @csspart waiting-notice - One line under the log while own messages wait for the connection (a polite status).
  * @csspart failure - Box under a failed message: reason and actions.
  * @csspart error - Why a message failed.
  * @csspart resend-button - Sends a failed message again.
@@ -135,6 +138,7 @@ export class ChatThread extends LitElement {
   #messages = new StoreController<ChatMessage[]>(this, () => this.#target && this.client?.messages(this.#target), []);
   #hasOlder = new StoreController<boolean>(this, () => this.#target && this.client?.hasOlder(this.#target), false);
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
+  #connection = new StoreController<ConnectionState | undefined>(this, () => this.client?.$connection, undefined);
   #locale = new LocaleController(this);
 
   /** Conversation to show, `p2p:<user>` or `group:<id>`. */
@@ -198,6 +202,7 @@ export class ChatThread extends LitElement {
     conversations: () => this.#conversations.value,
   });
   #extras = new ThreadExtras(this, { client: () => this.client, target: () => this.#target });
+  #highlight = new RowHighlight(this);
 
   get #atBottom(): boolean {
     return this.#list.pinned;
@@ -286,6 +291,24 @@ export class ChatThread extends LitElement {
     this.#reads.check();
   };
 
+  /**
+   * Home and End on the log itself go to the first and the newest message at once, and the list
+   * holds them there (a smooth scroll's end would otherwise be moved by the rows measured on
+   * the way). Keys meant for a control inside a row (a menu) are left alone.
+   */
+  private onLogKeydown = (e: KeyboardEvent) => {
+    const log = this.log;
+    if (!log || e.target !== log || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.key === 'End') {
+      e.preventDefault();
+      this.scrollToBottom();
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      log.scrollTop = 0;
+      this.onScroll();
+    }
+  };
+
   private onLoadOlderClick = () => void this.loadOlder();
 
   private onJumpClick = () => this.scrollToBottom();
@@ -337,6 +360,38 @@ export class ChatThread extends LitElement {
     });
   }
 
+  /**
+   * Jumps to a message by id (server id, or client id of one not yet acked): loads it and what
+   * lies between when it is not held (the page around it, from the device cache or the server:
+   * `client.loadAround`), scrolls it into view a third down the log and highlights it for a
+   * moment; when focus is in the thread, the message takes it. For reply quotes, search results
+   * and notifications. Resolves with whether it got there.
+   */
+  async jumpTo(messageId: string): Promise<boolean> {
+    const conversationId = this.#target;
+    const client = this.client;
+    if (!conversationId || !client) return false;
+    if (!findById(this.#messages.value, messageId)) {
+      const held = await client.loadAround(conversationId, messageId).catch(() => false);
+      if (!held) return false;
+      await this.updateComplete;
+    }
+    const found = findById(this.#messages.value, messageId);
+    if (!found || !this.#list.scrollToKey(messageKey(found), (this.log?.clientHeight ?? 0) / 3)) return false;
+    this.#unseen = false;
+    const key = messageKey(found);
+    this.#highlight.show(key);
+    await this.updateComplete;
+    // Asked from inside the thread (a reply quote, a key): focus follows, so a screen reader reads
+    // the message and the keyboard goes on from there. From outside, focus stays where it is.
+    const row = this.renderRoot.querySelector<HTMLElement>(`[data-row="${CSS.escape(key)}"] [part~="message"]`);
+    if (row && this.matches(':focus-within')) {
+      row.tabIndex = -1;
+      row.focus({ preventScroll: true });
+    }
+    return true;
+  }
+
   /** Scrolls to the first message that was unread when the conversation opened. Resolves with whether there was one. */
   jumpToFirstUnread(): Promise<boolean> {
     const readSeq = this.#unreadFrom ?? this.#readSeq();
@@ -348,6 +403,16 @@ export class ChatThread extends LitElement {
     const readSeq = this.#unreadFrom ?? this.#readSeq();
     const me = this.client?.$me.get()?.id;
     return this.#jump((messages) => firstAfter(messages, readSeq, (m) => mentions(m, me)));
+  }
+
+  /** Whether an own message waits for the connection (it goes out by itself): one notice for the thread, not one per message. */
+  #waiting(messages: readonly ChatMessage[]): boolean {
+    const connection = this.#connection.value;
+    // Local (outbox) messages come last, with seq 0.
+    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq === 0; i--) {
+      if (messages[i]!.isSelf && deliveryOf(messages[i]!, connection) === 'waiting') return true;
+    }
+    return false;
   }
 
   #readSeq(): number {
@@ -383,7 +448,7 @@ export class ChatThread extends LitElement {
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
-      <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll}>
+      <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
         <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${announcementOf(a.message)}</p>`)}</div>
         <div class="content">
         ${this.#hasOlder.value
@@ -405,6 +470,7 @@ export class ChatThread extends LitElement {
           ${renderTypingRow(t, this.#extras.typing.map((id) => this.#extras.nameOf(id, messages, summary?.name)))}
         </div>
       </div>
+      <div class="waiting-status" role="status">${this.#waiting(messages) ? html`<p part="waiting-notice">${t.waitingNotice}</p>` : nothing}</div>
       ${this.#unseen ? html`<button part="jump-button" @click=${this.onJumpClick}>${t.newMessages}</button>` : nothing}
       ${actions.selecting
         ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })

@@ -7,6 +7,7 @@ import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
 import { LocaleController } from './i18n/localize.js';
+import { NameLookup } from './names.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
@@ -124,6 +125,14 @@ export class ChatWidget extends LitElement {
     });
   }
 
+  #names = new NameLookup(this);
+
+  /** A conversation's title without a summary yet (no message so far): the person's profile name, else the id. */
+  #nameOf(id: Conversation['id']): string {
+    const { type, target } = parseConversationId(id);
+    return (type === 'p2p' ? this.#names.nameOf(this.client, target) : undefined) ?? target;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('server') || changed.has('token') || changed.has('tokenUrl')) {
       if (this.#ownClient && this.#ownClientFor !== this.#wanted()) this.#closeOwnClient();
@@ -229,7 +238,7 @@ export class ChatWidget extends LitElement {
     const conversations = this.#conversations.value;
     const unread = conversations.reduce((sum, c) => sum + c.unread, 0);
     const current = conversations.find((c) => c.id === this.selected);
-    const threadTitle = this.selected ? current?.name || parseConversationId(this.selected as Conversation['id']).target : '';
+    const threadTitle = this.selected ? current?.name || this.#nameOf(this.selected as Conversation['id']) : '';
     const inThread = this.view === 'thread' && !!this.selected;
     return html`
       <button

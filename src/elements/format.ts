@@ -87,16 +87,25 @@ export function sameDay(a: number, b: number): boolean {
   return startOfDay(a) === startOfDay(b);
 }
 
-/** One or two letters standing in for a missing avatar. */
+/**
+ * Up to two initials for a placeholder avatar, from letters only (`\p{L}`): the first letter of
+ * the first two words ("Ada Lovelace" → "AL", "<Script> Bob" → "SB", "<S" → "S"). A name in
+ * a script without case or word spaces (Chinese, Japanese, Korean) gives its first character
+ * ("张伟" → "张"). No letter at all: "?".
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/[\s._@-]+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0], words[1]] : [name.trim()];
-  return letters
-    .map((w) => [...w][0] ?? '')
-    .join('')
-    .toUpperCase()
-    .slice(0, 2) || '?';
+  const words = name
+    .split(/[\s._@-]+/u)
+    .map((w) => w.match(/\p{L}/gu)?.join('') ?? '')
+    .filter(Boolean);
+  const first = words[0]?.match(/\p{L}/u)?.[0];
+  if (!first) return '?';
+  if (CJK.test(first)) return first;
+  const second = words.length > 1 ? words[1]!.match(/\p{L}/u)![0] : '';
+  return (first + (CJK.test(second) ? '' : second)).toUpperCase();
 }
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /** A stable hue for a user id, so placeholder avatars tell people apart. */
 export function hueOf(id: string): number {

@@ -3,7 +3,7 @@ import { consume } from '@lit/context';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient, ChatMessage } from '../client/types.js';
-import type { ConversationId } from '../protocol/ids.js';
+import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { MessageForwardedEvent } from './events/message-forwarded.js';
 import { resendTarget, runForward, type ForwardRequest, type TargetProgress } from './forward/forward-run.js';
@@ -11,6 +11,7 @@ import { forwardTargets, type ForwardTarget } from './forward/forward-targets.js
 import { describeElemText } from './i18n/elems.js';
 import { errorText } from './i18n/errors.js';
 import { LocaleController } from './i18n/localize.js';
+import { NameLookup } from './names.js';
 import { uiStrings, type UiStrings } from './i18n/ui.js';
 import { styles } from './forward-dialog.styles.js';
 
@@ -69,6 +70,7 @@ export class ForwardDialog extends LitElement {
 
   #returnFocus: HTMLElement | undefined;
   #labels = new Map<ConversationId, string>();
+  #names = new NameLookup(this);
 
   private onCancel = (e: Event) => {
     // Esc: close through our own path so state resets and focus returns.
@@ -218,7 +220,7 @@ export class ForwardDialog extends LitElement {
   }
 
   #renderPicker(t: UiStrings) {
-    const targets = this.client ? forwardTargets(this.client, this.queryText) : [];
+    const targets = this.client ? forwardTargets(this.client, this.queryText, (id) => this.#names.nameOf(this.client, id)) : [];
     const active = Math.min(this.active, Math.max(0, targets.length - 1));
     return html`<input
         part="search"
@@ -247,7 +249,7 @@ export class ForwardDialog extends LitElement {
                   @change=${() => this.#toggle(target, i)}
                   @focus=${() => (this.active = i)}
                 />
-                <span class="label">${target.kind === 'typed' ? t.userId(target.label) : target.label}</span>
+                <span class="label">${target.kind === 'typed' && !target.named ? t.userId(target.label) : target.label}</span>
                 <span class="kind">${kind}</span>
               </label>
             </li>`;
@@ -267,11 +269,18 @@ export class ForwardDialog extends LitElement {
       </div>`;
   }
 
+  /** A target's name in the results: the person's profile name once known, else what the list showed. */
+  #labelOf(target: ConversationId): string {
+    const { type, target: id } = parseConversationId(target);
+    const name = type === 'p2p' ? this.#names.nameOf(this.client, id) : undefined;
+    return name ?? this.#labels.get(target) ?? id;
+  }
+
   #renderResults(t: UiStrings) {
     const results = [...this.results!];
     return html`<ul part="results" aria-label=${t.resultsLabel} aria-live="polite">
         ${results.map(([target, p]) => {
-          const label = this.#labels.get(target) ?? target;
+          const label = this.#labelOf(target);
           return html`<li part="result ${p.status}">
             <span class="label">${label}</span>
             <span class="state">${p.status === 'sending' ? t.sending : p.status === 'sent' ? t.sent : t.failed}</span>

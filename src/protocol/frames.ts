@@ -74,6 +74,8 @@ export const HistoryFetchSchema = v.object({
   before: v.optional(Seq),
   /** Fill a gap: seq > after. */
   after: v.optional(Seq),
+  /** The page around this message id (it sits in the middle); not with `before`/`after`. Unknown or not visible: MESSAGE_UNKNOWN. */
+  around: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.historyPage))),
 });
 

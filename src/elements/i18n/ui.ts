@@ -139,6 +139,8 @@ const ui = {
   get statusSent() { return msg('Sent', { id: 'ui.statusSent' }); },
   get statusRead() { return msg('Read', { id: 'ui.statusRead' }); },
   get statusFailed() { return msg('Not sent', { id: 'ui.statusFailed' }); },
+  get waitingForConnection() { return msg('Waiting for connection', { id: 'ui.waitingForConnection' }); },
+  get waitingNotice() { return msg('No connection. Your messages are sent when you are back online.', { id: 'ui.waitingNotice' }); },
   readBy: (read: number, total: number) => {
     const [readers, members] = [formatNumber(read), formatNumber(total)];
     return msg(str`Read by ${readers} of ${members}`, { id: 'ui.readBy' });

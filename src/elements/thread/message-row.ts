@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
-import { messageKey, type ChatMessage, type UploadProgress } from '../../client/types.js';
+import { messageKey, type ChatMessage, type ConnectionState, type UploadProgress } from '../../client/types.js';
 import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
 import { describeElemText, systemText } from '../i18n/elems.js';
 import { errorText } from '../i18n/errors.js';
@@ -9,6 +9,7 @@ import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from
 import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
 import { menuItemsFor, onMenuKeydown, renderMessageMenu } from './message-menu.js';
+import { deliveryOf } from './delivery.js';
 import { renderReaderList, renderReceipt, type ReceiptContext } from './receipts.js';
 import { renderUploadProgress } from './upload-progress.js';
 import { safeMediaUrl } from './elems/safe-url.js';
@@ -28,6 +29,8 @@ export interface RowContext {
   group: boolean;
   /** The user's id: messages that @mention it are highlighted. */
   me: string | undefined;
+  /** The client's connection: an own message queued while offline shows as waiting, not sending. */
+  connection: ConnectionState | undefined;
   /** Uploads in flight by clientMsgId (`client.$uploads`), and how to cancel one. */
   uploads: Readonly<Record<string, UploadProgress>>;
   cancelUpload(clientMsgId: string): void;
@@ -59,11 +62,12 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
   const selectable = actions.selecting && isForwardable(m);
   const mentioned = mentions(m, ctx.me);
   const upload = self && m.status === 'sending' ? ctx.uploads[m.clientMsgId] : undefined;
+  const delivery = self ? deliveryOf(m, ctx.connection) : m.status;
   return html`<div class="row" data-row=${key}>
     ${day}
     <div
-      part="message ${side} ${m.status}${mentioned ? ' mentioned' : ''}"
-      class="${side} ${m.status}${continued ? ' continued' : ''}${mentioned ? ' mentioned' : ''}"
+      part="message ${side} ${delivery}${mentioned ? ' mentioned' : ''}"
+      class="${side} ${delivery}${continued ? ' continued' : ''}${mentioned ? ' mentioned' : ''}"
       data-key=${key}
     >
       ${selectable
@@ -85,7 +89,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
         )}${renderUploadProgress(t, upload, () => ctx.cancelUpload(m.clientMsgId))}</div>
         <div class="meta">
           ${m.time ? html`<time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time)}</time>` : nothing}
-          ${self ? renderReceipt(ctx.receipts, m, key, ctx.group) : nothing}
+          ${self ? renderReceipt(ctx.receipts, m, key, ctx.group, delivery) : nothing}
           ${renderMessageMenu({
             label: t.actions,
             open: actions.menuFor === key,
@@ -97,7 +101,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
           })}
         </div>
         ${self && ctx.group ? renderReaderList(ctx.receipts, m, key) : nothing}
-        ${m.status === 'failed' ? renderFailure(ctx, m) : nothing}
+        ${delivery === 'failed' ? renderFailure(ctx, m) : nothing}
       </div>
     </div>
   </div>`;

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage, Member } from '../../client/types.js';
 import type { UiStrings } from '../i18n/ui.js';
+import { renderWaiting, type Delivery } from './delivery.js';
 
 /** What a row needs to show an own message's delivery and read state. */
 export interface ReceiptContext {
@@ -16,14 +17,15 @@ export interface ReceiptContext {
 }
 
 /**
- * Status of an own message: sending, not sent, or sent — then, in a p2p conversation, "Read"
+ * Status of an own message: sending, waiting (a clock: it goes out by itself), not sent, or sent — then, in a p2p conversation, "Read"
  * once the peer read it, and for a group message that asked for receipts "Read by n of m", a
  * button that lists who read it and who did not.
  */
-export function renderReceipt(ctx: ReceiptContext, m: ChatMessage, key: string, group: boolean): TemplateResult {
+export function renderReceipt(ctx: ReceiptContext, m: ChatMessage, key: string, group: boolean, delivery: Delivery): TemplateResult {
   const { t } = ctx;
-  if (m.status === 'sending') return html`<span part="status sending">${t.sending}</span>`;
-  if (m.status === 'failed') return html`<span part="status failed">${t.statusFailed}</span>`;
+  if (delivery === 'waiting') return renderWaiting(t);
+  if (delivery === 'sending') return html`<span part="status sending">${t.sending}</span>`;
+  if (delivery === 'failed') return html`<span part="status failed">${t.statusFailed}</span>`;
   if (group) {
     const readers = m.needReadReceipt ? ctx.readers(m) : undefined;
     if (!readers) return html`<span part="status sent">${t.statusSent}</span>`;

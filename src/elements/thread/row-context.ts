@@ -27,6 +27,7 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
     actions,
     group: target.startsWith('group:'),
     me: extras.me?.id,
+    connection: client?.$connection?.get(),
     uploads: extras.uploads,
     cancelUpload: (id) => client?.cancelUpload(id),
     elems: {

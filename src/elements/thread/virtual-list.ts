@@ -9,6 +9,13 @@
  * Here heights are cached by message key, and the scroll position is kept by an anchor: a row
  * on screen and its distance from the viewport top, restored after every change above it
  * (older messages loaded, a row measured or resized). At the bottom the list is pinned instead.
+ *
+ * The anchor follows the person, never the other way round: it is read again from where the
+ * view stands at every scroll and before every render (when no rendered row is on screen, e.g.
+ * after a wheel fling, Home or a scrollbar drag past the rendered rows, it is the row the
+ * estimated offsets put there), and a correction moves the view only by what changed above the
+ * anchor (`scrollTop += delta`, skipped when nothing did), so it never re-pins a stale position
+ * and does not stop a scroll under way. The browser's own `overflow-anchor` is off on the log.
  */
 
 /** Distance of a row's top from the scroller's viewport top (px). */
@@ -53,6 +60,13 @@ export class VirtualList {
   /** Where to put a row after the next render (`scrollToKey`); wins over the anchor. */
   #target: Anchor | undefined;
   #anchor: Anchor | undefined;
+  /** The scroller's scrollTop when `#anchor` was read: a different one means the person scrolled since. */
+  #anchorTop = Number.NaN;
+  /** The rows changed since the last settle (older ones loaded above): the anchor holds, wherever the view is. */
+  #rowsChanged = false;
+  #fixedEstimate = 64;
+  /** This render holds the view's rows only; the overscan follows on the next frame. */
+  #deferred = false;
   /** Top of the rows element in scroll coordinates, as last seen. */
   #rowsTop = 0;
   #resize: ResizeObserver | undefined;
@@ -76,7 +90,7 @@ export class VirtualList {
   }
 
   connect(): void {
-    this.#resize ??= new ResizeObserver(() => this.settle());
+    this.#resize ??= new ResizeObserver(() => this.settle(true));
   }
 
   disconnect(): void {
@@ -90,6 +104,7 @@ export class VirtualList {
     this.pinned = true;
     this.#target = undefined;
     this.#anchor = undefined;
+    this.#anchorTop = Number.NaN;
   }
 
   /**
@@ -97,7 +112,7 @@ export class VirtualList {
    * still the previous render's, so the anchor is read from it now.
    */
   prepare(keys: readonly string[]): void {
-    if (!this.pinned && !this.#target) this.#anchor = this.#readAnchor() ?? this.#anchor;
+    if (!this.pinned && !this.#target) this.#noteAnchor();
     if (keys !== this.#keys) {
       // The old first row may gain or lose its day heading and name: measure it again.
       const oldFirst = this.#keys[0];
@@ -106,8 +121,18 @@ export class VirtualList {
       this.#index = new Map(keys.map((k, i) => [k, i]));
       this.#computeOffsets();
       this.#chained = 0;
+      this.#rowsChanged = true;
     }
-    [this.start, this.end] = this.#rangeFor(this.#desiredTop());
+    const top = this.#desiredTop();
+    let [start, end] = this.#rangeFor(top);
+    // A jump past every rendered row (a fling, a drag, Home): this frame renders the view alone,
+    // the rows beyond its edges come a frame later (the next jump usually makes them moot).
+    if (!this.pinned && !this.#target && (start >= this.end || end <= this.start) && this.end > this.start) {
+      [start, end] = this.#rangeFor(top, 0);
+      this.#deferred = true;
+      requestAnimationFrame(() => this.#options.requestUpdate());
+    }
+    [this.start, this.end] = [start, end];
   }
 
   /** Scrolls so the row of `key` sits `delta` px below the viewport top, after the next render. */
@@ -124,7 +149,7 @@ export class VirtualList {
    * After a render (and on resizes): measures the rendered rows, sizes the spacers, restores the
    * anchor (or the bottom), and asks for another render when the window no longer covers the view.
    */
-  settle(): void {
+  settle(fromResize = false): void {
     const els = this.#options.elements();
     if (!els) return;
     const { scroller, rows, before, after } = els;
@@ -135,6 +160,8 @@ export class VirtualList {
       this.#observe([], scroller);
       return;
     }
+    // The person scrolled since the anchor was read (no scroll event yet): hold where they are now.
+    if (!this.pinned && !this.#target && scroller.scrollTop !== this.#anchorTop) this.#noteAnchor();
     const rowEls = [...rows.querySelectorAll<HTMLElement>(ROW_SELECTOR)];
     let changed = false;
     for (const el of rowEls) {
@@ -157,23 +184,36 @@ export class VirtualList {
       this.#scrollTo(scroller, scroller.scrollHeight);
     } else if (place) {
       const el = rowEls.find((r) => r.dataset.row === place.key);
-      if (el) this.#scrollTo(scroller, scroller.scrollTop + el.getBoundingClientRect().top - view.top - place.delta);
+      // Only what moved the anchor row (content above it changed) moves the view, by that much.
+      const shift = el ? el.getBoundingClientRect().top - view.top - place.delta : 0;
+      // Within a view's height of the start, rows measured for the first time are not worth a
+      // correction: it would carry a scroll under way (Home, a fling) past the top it was going to.
+      const nearTop = !this.#target && !this.#rowsChanged && scroller.scrollTop <= this.#rowsTop + scroller.clientHeight;
+      if (Math.abs(shift) >= 0.5 && !nearTop) this.#scrollTo(scroller, scroller.scrollTop + shift);
       this.#target = undefined;
     }
+    this.#rowsChanged = false;
     this.#rowsTop = rows.getBoundingClientRect().top - view.top + scroller.scrollTop;
-    if (!this.pinned) this.#anchor = this.#readAnchor() ?? this.#anchor;
+    if (!this.pinned) this.#noteAnchor();
 
     // The window was picked from estimated heights; now they are measured. Another render right
     // away (from the host's `updated`) costs a second update cycle, so it is asked for only when
     // the rows are needed before the next paint, which only layout can tell (see `#covers`). At
     // most 8 in a row without a scroll or a data change in between: measuring cannot loop.
-    if (!this.#covers(this.pinned ? this.#desiredTop() : this.#viewTop()) && this.#chained++ < 8) this.#options.requestUpdate();
+    // From a ResizeObserver callback the render waits for the next frame: rows it added and
+    // observed within the callback would end the observer's loop undelivered (an error event).
+    const deferred = this.#deferred;
+    this.#deferred = false;
+    if (!deferred && !this.#covers(this.pinned ? this.#desiredTop() : this.#viewTop()) && this.#chained++ < 8) {
+      if (fromResize) requestAnimationFrame(() => this.#options.requestUpdate());
+      else this.#options.requestUpdate();
+    }
   }
 
   /** On scroll: notes the anchor and re-renders when the window must move. */
   onScroll(): void {
     this.#chained = 0;
-    if (!this.pinned) this.#anchor = this.#readAnchor() ?? this.#anchor;
+    if (!this.pinned) this.#noteAnchor();
     if (!this.#covers(this.#viewTop())) this.#options.requestUpdate();
   }
 
@@ -202,8 +242,15 @@ export class VirtualList {
     this.#heights.delete(key);
   }
 
+  /**
+   * Height of a row not measured yet: the mean of the measured ones, followed only while the list
+   * is pinned to the bottom. Away from it the estimate holds still: were it to change with every
+   * row measured, every unmeasured row above the view would move, and so would the scroll
+   * position (by thousands of px in a long thread) under a person scrolling through it.
+   */
   #estimate(): number {
-    return this.#heights.size > 0 ? this.#measuredSum / this.#heights.size : 64;
+    if (this.pinned && this.#heights.size > 0) this.#fixedEstimate = this.#measuredSum / this.#heights.size;
+    return this.#fixedEstimate;
   }
 
   #computeOffsets(): void {
@@ -235,10 +282,10 @@ export class VirtualList {
   }
 
   /** The rows overlapping [top - overscan, top + view + overscan], as [start, end). */
-  #rangeFor(top: number): [number, number] {
+  #rangeFor(top: number, overscan = this.#overscan): [number, number] {
     const n = this.#keys.length;
-    const bottom = top + this.#viewHeight() + this.#overscan;
-    let start = this.#rowAt(top - this.#overscan);
+    const bottom = top + this.#viewHeight() + overscan;
+    let start = this.#rowAt(top - overscan);
     let end = Math.min(n, this.#rowAt(bottom) + 1);
     if (end - start > this.#maxRows) {
       if (this.pinned) start = end - this.#maxRows;
@@ -266,6 +313,29 @@ export class VirtualList {
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  /**
+   * Reads the anchor from where the view stands now: the first rendered row on screen or, when
+   * the view is past the rendered rows (a long scroll), the row the offsets put at its top.
+   */
+  #noteAnchor(): void {
+    const els = this.#options.elements();
+    if (!els) return;
+    // At the very top (Home, a drag to the top) the first row is the anchor, so rows measured
+    // above a rendered one cannot push the view off the top the person asked for.
+    const top = els.scroller.scrollTop <= 0;
+    const anchor = (top ? undefined : this.#readAnchor()) ?? this.#anchorAt(this.#viewTop());
+    if (!anchor) return;
+    this.#anchor = anchor;
+    this.#anchorTop = els.scroller.scrollTop;
+  }
+
+  /** The row at `top` (row coordinates) by the offsets, and how far below the view top it starts. */
+  #anchorAt(top: number): Anchor | undefined {
+    if (this.#keys.length === 0) return undefined;
+    const i = this.#rowAt(top);
+    return { key: this.#keys[i]!, delta: this.#offsets[i] - top };
   }
 
   /** The first rendered row still visible at the viewport top, and how far below the top it starts. */

@@ -1,6 +1,7 @@
 import { ChatError, LIMITS, type HistoryFetchFrame, type ServerFrameOf } from '../../protocol/index.js';
 import { keyOf } from './conversation-key.js';
 import { fitting, messageBytes } from './frame-budget.js';
+import { fetchAround } from './history-around.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 
@@ -20,13 +21,14 @@ type Page = Omit<ServerFrameOf<'history.page'>, 'type' | 'reqId'>;
 export async function fetchHistory(
   store: Store,
   userId: string,
-  query: Pick<HistoryFetchFrame, 'conversationId' | 'before' | 'after' | 'limit'>,
+  query: Pick<HistoryFetchFrame, 'conversationId' | 'before' | 'after' | 'around' | 'limit'>,
 ): Promise<Page> {
   const { key, type } = keyOf(userId, query.conversationId);
   const state = await store.getConversation(userId, key);
   if (!state) {
     // Both users of a 1:1 chat belong to it before its first message (their row comes with the
     // first message they can see), so an empty page, not NOT_MEMBER, is the truth.
+    if (type === 'p2p' && query.around !== undefined) throw new ChatError('MESSAGE_UNKNOWN');
     if (type === 'p2p') return { conversationId: query.conversationId, fromSeq: 1, toSeq: 0, messages: [], hasMore: false };
     throw new ChatError('NOT_MEMBER');
   }
@@ -36,6 +38,7 @@ export async function fetchHistory(
       ? await store.hasVisibleBefore(key, userId, seq)
       : (await store.readRange(key, userId, { afterSeq: floor, toSeq: seq - 1, limit: 1, take: 'newest' })).length > 0);
   const limit = Math.min(query.limit ?? DEFAULT_PAGE, LIMITS.historyPage);
+  if (query.around !== undefined) return fetchAround(store, userId, key, { lastSeq: state.lastSeq, floor, olderThan }, { ...query, around: query.around, limit });
   const upper = Math.min(state.lastSeq, (query.before ?? state.lastSeq + 1) - 1);
   const lower = Math.max(0, query.after ?? 0);
   if (upper <= lower) {

@@ -90,9 +90,9 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
     },
   },
   'history.fetch': {
-    scope: 'page history and fill gaps',
+    scope: 'page history, fill gaps, fetch the page around a message',
     async check(_t, o) {
-      for (const extra of [{}, { before: 100 }, { after: 0 }, { after: 0, limit: 200 }]) {
+      for (const extra of [{}, { before: 100 }, { after: 0 }, { after: 0, limit: 200 }, { around: o.groupMsgId }]) {
         const reqId = cmid();
         o.alice.send({ type: 'history.fetch', reqId, conversationId: 'group:g', ...extra });
         assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, 'NOT_MEMBER', JSON.stringify(extra));
@@ -101,6 +101,10 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       // alice's p2p:carol is alice↔carol: bob↔carol's messages are not in it.
       o.alice.send({ type: 'history.fetch', reqId: 'h-carol', conversationId: 'p2p:carol', after: 0 });
       assert.deepEqual((await o.alice.next('history.page', (f) => f.reqId === 'h-carol')).messages, []);
+      counts.frameChecks++;
+      // Nor is the page around a bob↔carol message, named through alice's own chat with carol.
+      o.alice.send({ type: 'history.fetch', reqId: 'h-around', conversationId: 'p2p:carol', around: o.bobCarolMsgId });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'h-around')).name, 'MESSAGE_UNKNOWN');
       counts.frameChecks++;
     },
   },

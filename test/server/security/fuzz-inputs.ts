@@ -33,6 +33,7 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'conversation.read', reqId: 'r', conversationId: 'p2p:bob', seq: 1 },
     { type: 'history.fetch', reqId: 'h', conversationId: 'group:g', before: 10, limit: 20 },
     { type: 'history.fetch', reqId: 'h', conversationId: 'p2p:bob', after: 0 },
+    { type: 'history.fetch', reqId: 'h', conversationId: 'p2p:bob', around: 'm1', limit: 20 },
     { type: 'blocklist.add', reqId: 'b', userId: 'carol' },
     { type: 'blocklist.remove', reqId: 'b', userId: 'carol' },
     { type: 'ping', reqId: 'p' },

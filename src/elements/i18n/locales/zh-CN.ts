@@ -181,6 +181,8 @@
 'ui.userId': str`用户“${0}”`,
 'ui.videoMessage': str`视频，${0}`,
 'ui.voiceMessage': str`语音消息，${0}`,
+'ui.waitingForConnection': `等待网络连接`,
+'ui.waitingNotice': `网络未连接。恢复联网后，消息会自动发送。`,
 'ui.yesterday': `昨天`,
 'widget.back': `返回会话列表`,
 'widget.close': `关闭聊天`,
