@@ -178,6 +178,8 @@ export function createSender(options: SenderOptions): Sender {
       const message = ackedMessage(entry, frame, options.me(), options.find);
       outbox.settle(entry.clientMsgId, options.committed(message));
       options.uploads.release(entry.clientMsgId);
+      // The server names a 1:1 peer only once the chat exists (members.fetch is no account oracle).
+      learnPeerName(entry.conversationId);
       return { entry, message };
     },
 
