@@ -54,6 +54,12 @@ function natterServer() {
         await server.admin.createGroup({ id: String(q.id), name: String(q.name ?? q.id), members });
         return { body: JSON.stringify({ conversationId: `group:${q.id}` }), type: 'json', headers: { 'cache-control': 'no-store' } };
       }
+      // Friends for element tests: `?a=<id>&b=<id>` makes them friends (admin), so each is a contact
+      // of the other and the server names them to each other before they have a chat.
+      if (context.path === '/__natter/friends') {
+        await server.admin.setFriends(String(context.query.a), String(context.query.b), true);
+        return { body: '{}', type: 'json', headers: { 'cache-control': 'no-store' } };
+      }
       // A picture of any size for media elems in element tests: `/__natter/picture.svg?w=&h=&hue=`.
       if (context.path === '/__natter/picture.svg') {
         const w = Number(context.query.w ?? 320) || 320;

@@ -12,6 +12,11 @@ import type { ForwardDialog } from '../../src/elements/forward-dialog.js';
 import { initials } from '../../src/elements/format.js';
 import { closeClients, connect, connectPair, part, parts, uniqueUser } from './helpers.js';
 
+async function befriend(a: string, b: string): Promise<void> {
+  const res = await fetch(`/__natter/friends?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+  expect(res.ok).to.equal(true);
+}
+
 describe('names, not ids', function () {
   (this as { timeout(ms: number): void }).timeout(30_000);
   afterEach(closeClients);
@@ -34,6 +39,8 @@ describe('names, not ids', function () {
     const { aliceId, bobId, alice, bob } = await connectPair();
     const carolId = uniqueUser('carol');
     await (await connect(carolId, 'Carol Ng')).close();
+    // A contact: the server names only people one has a chat with or is friends with (no account oracle).
+    await befriend(aliceId, carolId);
     await bob.send(`p2p:${aliceId}`, 'worth sharing');
     const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
     await waitUntil(() => alice.messages(`p2p:${bobId}`).get().length === 1, 'bob’s message should arrive');
@@ -55,9 +62,10 @@ describe('names, not ids', function () {
   });
 
   it('titles a thread with no messages by the person’s name, not the id', async () => {
-    const { alice } = await connectPair();
+    const { aliceId, alice } = await connectPair();
     const daveId = uniqueUser('dave');
     await (await connect(daveId, 'Dave Lee')).close();
+    await befriend(aliceId, daveId);
     const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice} conversation=${`p2p:${daveId}`} open></chat-widget>`);
     const title = () => widget.shadowRoot!.querySelector('.title-narrow')!.textContent!.trim();
     await waitUntil(() => title() === 'Dave Lee', `the title should be the name (is "${title()}")`, { timeout: 5000 });
