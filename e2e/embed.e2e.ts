@@ -303,7 +303,7 @@ for (const framework of ['react', 'vue'] as const) {
     await input.fill(`sent from ${framework}`);
     await input.press('Enter');
     // Acked by the server: the own message leaves `sending`.
-    await page.locator('chat-thread [part~="message"][part~="self"]:not([part~="sending"]):not([part~="failed"])', { hasText: `sent from ${framework}` }).waitFor();
+    await page.locator('chat-thread [part~="message"][part~="self"]:not([part~="sending"]):not([part~="waiting"]):not([part~="failed"])', { hasText: `sent from ${framework}` }).waitFor();
 
     // A new 1:1 conversation shows up in the list; picking it changes the framework's state.
     await admin('POST', '/v1/messages', { from: 'bob', to: user, elem: { type: 'text', text: `hi ${framework}` } });

@@ -42,7 +42,7 @@ test('(1) alice writes 3 messages offline, reloads while the server is unreachab
   await alice.context.setOffline(true);
   await until(async () => (await alice.page.locator('#state').getAttribute('data-state')) !== 'online', 'alice to notice she is offline');
   for (const t of texts) await send(alice.page, t);
-  await until(async () => (await alice.page.locator('chat-thread [part~="message"][part~="sending"]').allInnerTexts()).filter((t) => texts.some((x) => t.includes(x))).length === 3, 'the 3 pending messages');
+  await until(async () => (await alice.page.locator('chat-thread [part~="message"][part~="waiting"]').allInnerTexts()).filter((t) => texts.some((x) => t.includes(x))).length === 3, 'the 3 messages waiting for the connection');
 
   // A reload needs the page's files, which a fully offline browser cannot fetch; so for the
   // reload the chat server alone stays unreachable (token route and WebSocket refused).
@@ -66,7 +66,7 @@ test('(1) alice writes 3 messages offline, reloads while the server is unreachab
   }, 'bob to receive the 3 messages', 30_000);
   const stored = (await history(server, 'bob', 'p2p:alice')).filter((m) => texts.includes(m.elem.text ?? ''));
   assert.deepEqual(stored.map((m) => m.elem.text), texts, 'stored once each, in the order written');
-  await until(async () => (await alice.page.locator('chat-thread [part~="message"][part~="sending"], chat-thread [part~="message"][part~="failed"]').count()) === 0, 'alice to see them all sent', 20_000);
+  await until(async () => (await alice.page.locator('chat-thread [part~="message"]:is([part~="sending"], [part~="waiting"], [part~="failed"])').count()) === 0, 'alice to see them all sent', 20_000);
   assert.deepEqual((await bubbles(bob.page)).filter((t) => texts.some((x) => t.includes(x))), texts);
 
   await alice.context.close();
