@@ -88,16 +88,18 @@ export class FileAccess implements FileReferences {
   async #canRead(userId: string, file: FileRecord): Promise<boolean> {
     if (file.uploader === userId) return true;
     const refs = await this.#index.listRefs(file.id, REFS_CHECKED);
-    const member = new Map<ConversationKey, boolean>();
+    /** Per conversation: not a member (undefined), else the seq their history starts after. */
+    const floors = new Map<ConversationKey, number | undefined>();
     for (const ref of refs) {
-      let isMember = member.get(ref.key);
-      if (isMember === undefined) {
-        isMember = (await this.#store.getConversation(userId, ref.key)) !== undefined;
-        member.set(ref.key, isMember);
+      if (!floors.has(ref.key)) {
+        const state = await this.#store.getConversation(userId, ref.key);
+        floors.set(ref.key, state ? (state.historyFloor ?? 0) : undefined);
       }
-      if (!isMember) continue;
+      const floor = floors.get(ref.key);
+      if (floor === undefined) continue;
       const found = await this.#store.findMessage(ref.key, ref.messageId);
-      if (found && (!found.visibleTo || found.visibleTo.includes(userId))) return true;
+      // A member of a since-join group does not see (nor fetch the files of) what came before they joined.
+      if (found && found.message.seq > floor && (!found.visibleTo || found.visibleTo.includes(userId))) return true;
     }
     return false;
   }

@@ -65,6 +65,30 @@ describe('group history visibility', () => {
     assert.deepEqual(textsIn([await page(carol, { limit: 200 })]), ['before dave 1', 'before dave 2', 'after dave']);
   });
 
+  it('does not serve a later member the files of messages from before the join', async () => {
+    assert.equal((await t.rest('POST', '/v1/groups', { id: 'files', name: 'F', members: ['bob', 'carol'] })).status, 201);
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const upload = async () => {
+      const res = await fetch(`${t.url}/v1/uploads?conversationId=group:files&name=a.png`, { method: 'POST', headers: { authorization: `Bearer ${await t.token('bob')}`, 'content-type': 'image/png' }, body: png });
+      assert.equal(res.status, 201);
+      return (await res.json()) as { url: string; size: number; mime: string };
+    };
+    const sendImage = async (f: { url: string; size: number; mime: string }) => {
+      const clientMsgId = cmid();
+      bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:files', elem: { type: 'image', url: f.url, width: 1, height: 1, size: f.size, mime: f.mime } });
+      await bob.next('message.ack', (a) => a.clientMsgId === clientMsgId);
+    };
+    const before = await upload();
+    await sendImage(before);
+    assert.deepEqual((await t.rest('PUT', '/v1/groups/files/members/erin')).body, { added: true });
+    const after = await upload();
+    await sendImage(after);
+    const get = async (user: string, url: string) => (await fetch(url, { headers: { authorization: `Bearer ${await t.token(user)}` } })).status;
+    assert.equal(await get('carol', before.url), 200, 'a first member reads it');
+    assert.equal(await get('erin', before.url), 403, 'a later member does not');
+    assert.equal(await get('erin', after.url), 200, 'what came after the join is theirs to read');
+  });
+
   it('does not let a later member forward what they cannot read', async () => {
     const dave = await t.login('dave');
     const clientMsgId = cmid();
