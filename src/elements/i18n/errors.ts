@@ -32,6 +32,9 @@ const SENTENCES: Partial<Record<ErrorName, () => string>> = {
   BAD_REQUEST: () => msg('The message is not valid and cannot be sent.', { id: 'error.BAD_REQUEST' }),
   ADMIN_REQUIRED: () => msg('Only the server may send this kind of message.', { id: 'error.ADMIN_REQUIRED' }),
   CANCELLED: () => msg('Sending was cancelled.', { id: 'error.CANCELLED' }),
+  MERGER_FORGED: () => msg('Chat history can only be forwarded from messages you can see.', { id: 'error.MERGER_FORGED' }),
+  MERGER_TOO_DEEP: () => msg('This chat history already holds forwarded history too many levels deep.', { id: 'error.MERGER_TOO_DEEP' }),
+  UPLOAD_QUOTA_EXCEEDED: () => msg('You have too many files waiting to be sent. Send or remove some, then try again.', { id: 'error.UPLOAD_QUOTA_EXCEEDED' }),
 };
 
 /**

@@ -23,7 +23,8 @@ export async function seedDemo(admin: AdminApi, store: Store): Promise<void> {
   }
   for (const [a] of DEMO_USERS) for (const [b] of DEMO_USERS) if (a < b) await admin.setFriends(a, b, true);
   if (!(await store.getGroup(DEMO_GROUP))) {
-    await admin.createGroup({ id: DEMO_GROUP, name: 'Demo group', members: DEMO_USERS.map(([id]) => id) });
+    // The demo room shows its whole history to whoever joins it (new groups default to since-join).
+    await admin.createGroup({ id: DEMO_GROUP, name: 'Demo group', members: DEMO_USERS.map(([id]) => id), historyVisibility: 'all' });
   }
 }
 
