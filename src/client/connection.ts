@@ -84,6 +84,8 @@ export function createConnection(options: ConnectionOptions): Connection {
   let replayRetried = false;
   /** The browser just came back online: the next attempt does not wait. */
   let retryNow = false;
+  /** No attempt before this time (ms since the epoch): the server refused `session.open` RATE_LIMITED with a wait. */
+  let notBefore = 0;
   /** Ends the jitter wait of the attempt in progress at once (set while it waits). */
   let skipJitter: (() => void) | undefined;
   /** The URL provider is running (waiting its jitter or for the token). */
@@ -102,7 +104,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (closed || self() !== rws) return options.url; // a discarded socket: partysocket stops there
     preparing = true;
     try {
-      const wait = attempts++ > 0 && !retryNow ? Math.random() * delay(failures) : 0;
+      const jitter = attempts++ > 0 && !retryNow ? Math.random() * delay(failures) : 0;
+      const wait = Math.max(jitter, notBefore - Date.now());
       retryNow = false;
       if (wait > 0) {
         await new Promise<void>((resolve) => {
@@ -230,6 +233,13 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (AUTH_ERRORS.has(error.name)) {
       failures++;
       restart();
+      return true;
+    }
+    if (error.name === 'RATE_LIMITED') {
+      // Too many sessions opened: come back when the server says, not at once (nor after the auth timeout).
+      failures++;
+      notBefore = Date.now() + (error.retryAfterMs ?? delay(failures));
+      rws?.reconnect();
       return true;
     }
     return false;

@@ -16,7 +16,7 @@ import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { until } from './real-server.js';
 
 /** A server that answers `session.open` with `session.ready` (unless told not to) and records what it saw. */
-async function startFakeServer(options: { ready?: boolean } = {}) {
+async function startFakeServer(options: { ready?: boolean; answer?: (open: number) => ServerFrame | undefined } = {}) {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const seen = {
@@ -39,7 +39,8 @@ async function startFakeServer(options: { ready?: boolean } = {}) {
       if (frame.type !== 'session.open') return;
       seen.opens.push(frame);
       const ready: ServerFrame = { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: 'alice' }, serverTime: Date.now() };
-      if (options.ready !== false) ws.send(JSON.stringify(ready));
+      const answer = options.answer ? options.answer(seen.opens.length) : options.ready === false ? undefined : ready;
+      if (answer) ws.send(JSON.stringify(answer));
     });
   });
   const { port } = wss.address() as { port: number };
@@ -285,6 +286,22 @@ describe('createConnection', () => {
     } finally {
       console.warn = warn;
     }
+    await server.stop();
+  });
+
+  test('session.open refused RATE_LIMITED comes back after retryAfterMs, not at once and not after a timeout', async () => {
+    const server = await startFakeServer({
+      answer: (n) => n === 1
+        ? { type: 'error', code: 5000, name: 'RATE_LIMITED', message: 'Too many sessions.', retryAfterMs: 600 }
+        : { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: 'alice' }, serverTime: Date.now() },
+    });
+    const c = connect(server.url);
+    await until(() => server.seen.opens.length === 1, 'the first open');
+    const refusedAt = Date.now();
+    await until(() => c.$state.get() === 'online', 'online on the second open', 5000);
+    assert.equal(server.seen.opens.length, 2);
+    assert.ok(Date.now() - refusedAt >= 550, `waited ${Date.now() - refusedAt} ms, the server asked for 600`);
+    c.close();
     await server.stop();
   });
 
