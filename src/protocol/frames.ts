@@ -4,6 +4,7 @@ import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js'
 import { LIMITS } from './limits.js';
 import { ConversationSummarySchema, ElemSchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
 import { ERROR_CODES, type ErrorName } from './error-codes.js';
+import { ChangeAckSchema, ChangeSendSchema, PinsFetchSchema, PinsSchema, ReactionsFetchSchema, ReactionsSchema } from './changes.js';
 
 /*
  * Frames are JSON objects with a `type` of the form `noun.verb`. Requests that expect an answer
@@ -96,6 +97,9 @@ export const ClientFrameSchema = v.variant('type', [
   BlocklistChangeSchema,
   PingSchema,
   MembersFetchSchema,
+  ChangeSendSchema,
+  ReactionsFetchSchema,
+  PinsFetchSchema,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
@@ -165,6 +169,13 @@ export const MessageAckSchema = v.object({
 export const MessageErrorSchema = v.object({
   type: v.literal('message.error'),
   clientMsgId: ClientMsgIdSchema,
+  conversationId: ConversationIdSchema,
+  ...ErrorFields,
+});
+
+export const ChangeErrorSchema = v.object({
+  type: v.literal('change.error'),
+  changeId: ClientMsgIdSchema,
   conversationId: ConversationIdSchema,
   ...ErrorFields,
 });
@@ -262,6 +273,10 @@ export const ServerFrameSchema = v.variant('type', [
   OkSchema,
   PongSchema,
   ErrorFrameSchema,
+  ChangeAckSchema,
+  ChangeErrorSchema,
+  ReactionsSchema,
+  PinsSchema,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];

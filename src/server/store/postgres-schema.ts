@@ -108,6 +108,21 @@ CREATE UNIQUE INDEX messages_client_ids ON messages (client_msg_id, sender);
 DROP INDEX messages_idempotency;
 `,
   },
+  {
+    // Changes (SPEC §9) are message rows; the pinned list of each conversation is kept beside them.
+    version: 4,
+    name: 'pins',
+    sql: `
+CREATE TABLE pins (
+  conv_key text COLLATE "C" NOT NULL,
+  message_id text NOT NULL,
+  seq bigint NOT NULL,
+  by_user text COLLATE "C" NOT NULL,
+  time bigint NOT NULL,
+  PRIMARY KEY (conv_key, message_id)
+);
+`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

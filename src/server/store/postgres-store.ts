@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import type { ConversationState, GroupRecord, MemberRecord, UserRecord } from '../core/types.js';
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
+import { createPostgresChanges } from './postgres-changes.js';
 import { commitBatch } from './postgres-commit.js';
 import { migrate, quoteIdent, visibleTo } from './postgres-schema.js';
 
@@ -107,6 +108,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   return {
     ...createPostgresBroadcasts({ query: q, transaction }),
+    ...createPostgresChanges({ query: q, transaction }),
     async ping() {
       if (closed) throw new Error('store closed');
       await pool.query('SELECT 1');

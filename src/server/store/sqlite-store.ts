@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import type { ConversationState, GroupRecord, MemberRecord, UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
+import { createSqliteChanges } from './sqlite-changes.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { SCHEMA, VISIBLE, upgradeMessagesTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
@@ -220,6 +221,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
 
   return {
     ...createSqliteBroadcasts(db),
+    ...createSqliteChanges(db),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();
