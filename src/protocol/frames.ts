@@ -51,6 +51,8 @@ export const MessageSendSchema = v.pipe(
     /** The content; absent when `forward` names existing messages instead. */
     elem: v.optional(ElemSchema),
     forward: v.optional(ForwardSourceSchema),
+    /** Reply to (quote) this message of the same conversation. */
+    replyTo: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
   }),
   v.check((f) => (f.elem === undefined) !== (f.forward === undefined), 'exactly one of elem and forward'),
 );

@@ -106,6 +106,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     files,
     store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
+    ...(o.changes && { changes: o.changes }),
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
     ...(presence && { presence, onOfflineMessage: o.onOfflineMessage }),

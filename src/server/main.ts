@@ -17,10 +17,13 @@
  *   NATTER_REDIS_URL (redis://…; fan-out and rate limits shared by every node),
  *   NATTER_REDIS_PREFIX (natter:; one per deployment sharing a Redis),
  *   NATTER_METRICS_KEY (Bearer key for GET /metrics; the admin key works too),
- *   NATTER_UPLOAD_DIR (<NATTER_DATA_DIR>/uploads; uploaded files).
+ *   NATTER_UPLOAD_DIR (<NATTER_DATA_DIR>/uploads; uploaded files),
+ *   NATTER_EDIT_WINDOW_SECONDS (unset: any time), NATTER_RECALL_WINDOW_SECONDS (120),
+ *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
+import { changePolicyFromEnv } from './changes/policy.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     staticDir,
     uploadDir: env['NATTER_UPLOAD_DIR'] ? resolve(env['NATTER_UPLOAD_DIR']) : undefined,
     logger: flag(env['NATTER_LOG']),
+    changes: changePolicyFromEnv(env),
   });
   if (dev) await seedDemo(server.admin, server.store);
 

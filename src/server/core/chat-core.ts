@@ -31,6 +31,8 @@ import { replaySession } from './sync.js';
 import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { issueFileTicket } from '../uploads/file-tickets.js';
+import { ChangeService } from '../changes/change-service.js';
+import type { ChangePolicy } from '../changes/policy.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -54,6 +56,8 @@ export interface ChatCoreDeps {
   onOfflineMessage?: OfflineMessageHandler;
   /** Checks and records the uploaded files a message references (FILE_FORBIDDEN); none when absent. */
   files?: FileReferences;
+  /** Edit and recall windows, reaction and pin limits (SPEC §9); defaults in changes/policy.ts. */
+  changes?: Partial<ChangePolicy>;
 }
 
 export interface SendOutcome {
@@ -74,6 +78,7 @@ export class ChatCore {
   readonly secret: Uint8Array;
   readonly registry = new ConnectionRegistry();
   readonly broadcasts: Broadcasts;
+  readonly changes: ChangeService;
   readonly #deps: ChatCoreDeps;
   readonly #log: Logger;
   readonly #batcher: CommitBatcher;
@@ -100,6 +105,10 @@ export class ChatCore {
       store: deps.store, clock: deps.clock, registry: this.registry, logger: this.#log,
       publish: (event) => this.publish(event),
       limits: deps.broadcastLimits ?? { perMinute: LIMITS.broadcastsPerMinute, perDay: LIMITS.broadcastsPerDay },
+    });
+    this.changes = new ChangeService({
+      store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
+      publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
     });
     this.#metrics = deps.metrics ?? noMetrics;
     if (deps.presence && deps.onOfflineMessage) this.#notifyOffline = createOfflineNotifier(deps.presence, deps.onOfflineMessage, this.#log);
@@ -172,6 +181,9 @@ export class ChatCore {
         case 'blocklist.add':
         case 'blocklist.remove': return await this.#blocklist(conn, frame);
         case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, conversationId: frame.conversationId, members: await fetchMembers(this.store, conn.session.userId, frame.conversationId) });
+        case 'change.send': return await this.changes.handleSend(conn, frame);
+        case 'reactions.fetch': return send(conn, await this.changes.reactions(conn.session.userId, frame));
+        case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
@@ -179,6 +191,8 @@ export class ChatCore {
       if (frame.type === 'message.send') {
         this.#metrics.refused(error.name);
         send(conn, { type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...error.toJSON() });
+      } else if (frame.type === 'change.send') {
+        send(conn, { type: 'change.error', changeId: frame.changeId, conversationId: frame.conversationId, ...error.toJSON() });
       } else {
         send(conn, errorFrame(error.toJSON(), 'reqId' in frame ? frame.reqId : undefined));
       }
@@ -361,6 +375,7 @@ export class ChatCore {
     const req: SendRequest = { sender: session.userId, senderProfile: session.profile, conversationId, clientMsgId, options: frame };
     if (elem) req.elem = elem;
     if (forward) req.forward = forward;
+    if (frame.replyTo !== undefined) req.replyTo = frame.replyTo;
     await this.sendMessage(req, {
       admin: false,
       origin: conn,

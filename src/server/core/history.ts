@@ -2,6 +2,7 @@ import { ChatError, LIMITS, type HistoryFetchFrame, type ServerFrameOf } from '.
 import { keyOf } from './conversation-key.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
+import { markRecalledQuotes } from '../changes/reply.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -44,7 +45,7 @@ export async function fetchHistory(
     conversationId: query.conversationId,
     fromSeq,
     toSeq,
-    messages: messages.map((m) => asSeenBy(m, key, userId)),
+    messages: (await markRecalledQuotes(store, key, messages)).map((m) => asSeenBy(m, key, userId)),
     hasMore,
   };
 }
