@@ -203,6 +203,13 @@ export function mergerDepthOf(elem: Elem): number {
   return deepest;
 }
 
+/** The one-line excerpt a reply quotes: `describeElem` on one line, at most LIMITS.replyExcerptChars code points. */
+export function replyExcerpt(elem: Elem): string {
+  const line = describeElem(elem).replace(/\s+/g, ' ').trim();
+  const chars = [...line];
+  return chars.length > LIMITS.replyExcerptChars ? `${chars.slice(0, LIMITS.replyExcerptChars - 1).join('')}…` : line;
+}
+
 /** One line of plain text describing an elem, for previews, merger abstracts and notifications. */
 export function describeElem(elem: Elem): string {
   switch (elem.type) {

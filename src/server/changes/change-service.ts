@@ -65,7 +65,8 @@ export class ChangeService {
       if (prev) await prev.catch(() => undefined);
       const { message, duplicate } = await this.submit(
         { actor: session.userId, actorProfile: session.profile, conversationId: frame.conversationId, messageId: frame.messageId, changeId: frame.changeId, change: frame.change },
-        { admin: false, origin: conn.id },
+        // No origin: the sending socket gets the event too (an ack carries no body to fold in).
+        { admin: false },
       );
       conn.send(JSON.stringify({
         type: 'change.ack', changeId: frame.changeId, conversationId: frame.conversationId, id: message.id, seq: message.seq, time: message.time,

@@ -1,4 +1,4 @@
-import { ChatError, describeElem, LIMITS, type Message, type ReplyTo } from '../../protocol/index.js';
+import { ChatError, replyExcerpt, type Message, type ReplyTo } from '../../protocol/index.js';
 import type { Store } from '../core/store.js';
 import type { ConversationKey, StoredMessage } from '../core/types.js';
 
@@ -15,16 +15,9 @@ export async function resolveReply(store: Store, sender: string, key: Conversati
   const m = found.message;
   if (m.recalled) throw new ChatError('MESSAGE_RECALLED');
   if ((m as StoredMessage).hiddenFor?.includes(sender)) throw new ChatError('REPLY_INVALID');
-  const reply: ReplyTo = { messageId: m.id, sender: m.sender, excerpt: excerptOf(m) };
+  const reply: ReplyTo = { messageId: m.id, sender: m.sender, excerpt: replyExcerpt(m.elem) };
   if (m.senderProfile.name !== undefined) reply.senderName = m.senderProfile.name;
   return reply;
-}
-
-/** One line of a message's content, at most LIMITS.replyExcerptChars characters (whole code points). */
-export function excerptOf(m: Message): string {
-  const line = describeElem(m.elem).replace(/\s+/g, ' ').trim();
-  const chars = [...line];
-  return chars.length > LIMITS.replyExcerptChars ? `${chars.slice(0, LIMITS.replyExcerptChars - 1).join('')}…` : line;
 }
 
 /**
