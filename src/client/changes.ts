@@ -103,8 +103,9 @@ function folded(old: Message, event: Message, change: ChangeElem['change'], me: 
       if (!r) reactions.push((r = { emoji: change.emoji, count: 0, users: [] }));
       // The event carries the resulting count, never a delta: applying it cannot double-count.
       r.count = change.count;
-      r.users = r.users.filter((u) => u !== event.sender);
-      if (change.on && r.users.length < LIMITS.reactionUsersShown) r.users.push(event.sender);
+      // As the server keeps them: in the order people reacted (a repeated `on` keeps its place).
+      if (!change.on) r.users = r.users.filter((u) => u !== event.sender);
+      else if (!r.users.includes(event.sender) && r.users.length < LIMITS.reactionUsersShown) r.users.push(event.sender);
       if (event.sender === me) {
         if (change.on) r.me = true;
         else delete r.me;
@@ -125,7 +126,8 @@ function folded(old: Message, event: Message, change: ChangeElem['change'], me: 
         changeSeq: event.seq,
       };
     case 'pin':
-      if (change.on) next.pinned = { by: event.sender, time: event.time };
+      // As the server applies it: pinning a pinned message keeps who pinned it first.
+      if (change.on) next.pinned ??= { by: event.sender, time: event.time };
       else delete next.pinned;
       return next;
     case 'hide':
