@@ -110,7 +110,11 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
         // Failures stay in the outbox and are sent again on reconnect; the end state is checked.
         device.client.send(to, text).then(() => acked++, () => undefined);
         const find = () => device.client.messages(to).get().find((m) => m.elem.type === 'text' && m.elem.text === text);
-        await until(() => find() !== undefined, 'a send to show in its thread', 10_000);
+        await until(() => find() !== undefined, 'a send to show in its thread', 10_000).catch((err: unknown) => {
+          const all = device.client.messages(to).get();
+          console.error(`device ${di} -> ${to}: ${text} not shown; ${device.client.$connection.get()}/${device.client.$sync.get()}; last: ${all.slice(-4).map((m) => `${m.seq}:${m.status}:${m.elem.type === 'text' ? m.elem.text : m.elem.type}`).join(' | ')}`);
+          throw err;
+        });
         sent.set(find()!.clientMsgId, canonical(device.user, to));
         // A change now and then: a reaction toggled on any held group message, or an edit of one's own.
         if (Math.random() < 0.3) {
@@ -147,7 +151,13 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     assert.ok(kills >= lb.nodes.length, `only ${kills} kills`);
 
     // Settle: every send acked (outboxes empty), every device holding every message.
-    await until(() => devices.every((d) => allOwnSent(d.client)), 'every send to be acknowledged', 90_000);
+    await until(() => devices.every((d) => allOwnSent(d.client)), 'every send to be acknowledged', 90_000).catch(async (err: unknown) => {
+      for (const [i, d] of devices.entries()) {
+        const stuck = d.client.$conversations.get().flatMap((c) => d.client.messages(c.id).get().filter((m) => m.status !== 'sent'));
+        if (stuck.length > 0) console.error(`device ${i} (${d.user}): ${d.client.$connection.get()}/${d.client.$sync.get()}, unsent ${stuck.map((m) => `${m.conversationId} ${m.status} ${m.error?.name ?? ''}`).join('; ')}, outbox ${(await d.storage.loadOutbox()).map((e) => `${e.change ? e.change.change.kind : 'send'}:${e.state}:${e.error?.name ?? ''}`).join(',')}`);
+      }
+      throw err;
+    });
     const expected = new Map<string, Set<string>>();
     for (const [cmid, conv] of sent) (expected.get(conv) ?? expected.set(conv, new Set()).get(conv)!).add(cmid);
     const viewsOf = (d: (typeof devices)[number]): ConversationId[] => {
@@ -193,10 +203,17 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     await until(async () => (await Promise.all(devices.map((d) => d.storage.loadOutbox()))).every((o) => o.length === 0), 'every change to be committed', 90_000);
     const shape = (m: Message) => ({ id: m.id, elem: m.elem, edited: m.edited, reactions: (m.reactions ?? []).map((r) => [r.emoji, r.count, r.me === true]).sort() });
     const serverShapes = async (u: string, g: ConversationId) => {
-      const res = await fetch(`${lb.url}/v1/users/${u}/conversations/${g}/messages?limit=200`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
-      const page = (await res.json()) as { messages: Message[]; hasMore: boolean };
-      assert.equal(page.hasMore, false);
-      return JSON.stringify(page.messages.filter((m) => m.elem.type === 'text').map(shape));
+      // Straight to a node (every node serves the same data), page by page back to the start.
+      const messages: Message[] = [];
+      for (let before: number | undefined; ;) {
+        const res = await fetch(`${lb.nodes[0]!.url}/v1/users/${u}/conversations/${g}/messages?limit=200${before === undefined ? '' : `&before=${before}`}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+        assert.ok(res.ok, `history of ${u} ${g}: HTTP ${res.status}`);
+        const page = (await res.json()) as { messages: Message[]; hasMore: boolean; fromSeq: number };
+        messages.unshift(...page.messages);
+        if (!page.hasMore) break;
+        before = page.fromSeq;
+      }
+      return JSON.stringify(messages.filter((m) => m.elem.type === 'text').map(shape));
     };
     await until(async () => {
       for (const d of devices) {
