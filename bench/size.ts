@@ -51,8 +51,9 @@ const KiB = 1024;
  */
 const LIMITS = {
   firstPaint: { bytes: 40 * KiB, kind: 'budget (the 40 KB target)' },
-  everything: { bytes: 73 * KiB, kind: 'ratchet' },
-  define: { bytes: 75.7 * KiB, kind: 'ratchet' },
+  // Raised by issue 17's changes to sent messages (protocol/changes.ts, client/changes.ts: +1.8 KiB gzip).
+  everything: { bytes: 75 * KiB, kind: 'ratchet' },
+  define: { bytes: 78 * KiB, kind: 'ratchet' },
 } as const;
 const TARGET_BYTES = 40 * KiB;
 
