@@ -35,7 +35,8 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     insert: db.prepare(
       'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
       'VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)'),
-    update: db.prepare('UPDATE messages SET body = ? WHERE conv_key = ? AND id = ?'),
+    // The mentions column follows the body: an edit may add some, a recall drops them all.
+    update: db.prepare('UPDATE messages SET body = ?, mentions = ? WHERE conv_key = ? AND id = ?'),
     pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
     unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
     pins: db.prepare('SELECT message_id, seq, by_user, time FROM pins WHERE conv_key = ? ORDER BY time DESC, seq DESC'),
@@ -57,7 +58,7 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     q.insert.run(d.key, seq, message.id, message.sender, message.clientMsgId, vis?.[0] ?? null, vis?.[1] ?? null,
       applied.mentions ? `,${applied.mentions.join(',')},` : null, JSON.stringify(message));
     const target: StoredMessage = { ...applied.target, changeSeq: seq };
-    q.update.run(JSON.stringify(target), d.key, d.targetId);
+    q.update.run(JSON.stringify(target), target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null, d.key, d.targetId);
     if (applied.pin === 'add') q.pin.run(d.key, d.targetId, target.seq, target.pinned!.by, target.pinned!.time);
     if (applied.pin === 'remove') q.unpin.run(d.key, d.targetId);
     return { status: 'committed', message, target, ...(vis && { visibleTo: vis }) };

@@ -104,6 +104,20 @@ export function changesContract(store: () => Store): void {
     assert.equal(last?.recalled?.by, 'a');
   });
 
+  it('counts the @mentions of a message as edited, and none of a recalled one', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch7', name: 'C', createdAt: 1 }, ['ma', 'mb', 'mc']);
+    const k = groupKey('ch7');
+    const [m] = await s.commitMessages([draft(k, 'ma', { groupAtUserList: ['mb'] })]);
+    const id = m!.status === 'committed' ? m!.message.id : assert.fail();
+    assert.deepEqual(await s.unreadState(k, 'mc', 0), { unread: 1, mentioned: false });
+    const edit = await s.commitChange(changeDraft(k, 'ma', id, { kind: 'edit', text: '@mb @mc', groupAtUserList: ['mb', 'mc'] }));
+    assert.deepEqual(edit.status === 'committed' && edit.message.groupAtUserList, ['mc'], 'the event names who is newly mentioned');
+    assert.deepEqual(await s.unreadState(k, 'mc', 0), { unread: 1, mentioned: true });
+    await s.commitChange(changeDraft(k, 'ma', id, { kind: 'recall' }));
+    assert.deepEqual(await s.unreadState(k, 'mb', 0), { unread: 1, mentioned: false });
+  });
+
   it('shows a delete-for-me event to its user only', async () => {
     const s = store();
     const k = p2pKey('ha', 'hb');
