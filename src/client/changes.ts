@@ -7,7 +7,7 @@ import { LIMITS } from '../protocol/limits.js';
 import { createClientMsgId } from './identity.js';
 import type { LocalEntry, Outbox } from './outbox.js';
 import type { ThreadWindow } from './thread-window.js';
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, OutboxEntry } from './types.js';
 
 /** What a change's promise resolves with: the event's seq once the server committed it. */
 export interface ChangeReceipt {
@@ -40,12 +40,16 @@ export interface Changes {
   refused(frame: ServerFrameOf<'change.error'>): void;
 }
 
-export function createChanges(outbox: Outbox, started: Promise<unknown>): Changes {
+export function createChanges(outbox: Outbox, started: Promise<unknown>, myId: () => string | undefined): Changes {
   const submit = async (conversationId: ConversationId, messageId: string, change: Change): Promise<ChangeReceipt> => {
     await started;
-    return outbox.add<ChangeReceipt>({
+    const entry: OutboxEntry = {
       clientMsgId: createClientMsgId(), conversationId, options: {}, change: { messageId, change }, createdAt: Date.now(), state: 'pending',
-    });
+    };
+    // Like a send: an entry of one user is never sent in another's session.
+    const user = myId();
+    if (user !== undefined) entry.userId = user;
+    return outbox.add<ChangeReceipt>(entry);
   };
   return {
     react: (id, messageId, emoji, on) => submit(id, messageId, { kind: 'reaction', emoji, on }),

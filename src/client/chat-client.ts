@@ -134,7 +134,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   started.catch((error: unknown) => console.warn('[natter] client start failed:', error));
 
   const online = () => connection.$state.get() === 'online';
-  const changes = createChanges(outbox, started);
+  const changes = createChanges(outbox, started, myId);
   const sender = createSender({ outbox, uploads, conversations, members, send, online, started, closed: () => closed, myId, me, find, committed: views.committed });
 
   /** A message from someone else (or seq 0 online-only): it ends their typing, may change membership. */
