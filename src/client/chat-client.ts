@@ -8,6 +8,7 @@ import { atom } from 'nanostores';
 import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame, ServerFrame, ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
+import type { Elem } from '../protocol/elems.js';
 import type { Message } from '../protocol/message.js';
 import { createAccount, createTokens } from './account.js';
 import { createBroadcastList } from './broadcasts.js';
@@ -22,7 +23,8 @@ import { createPersister } from './persister.js';
 import { createRenderers } from './renderers.js';
 import { createReads } from './reads.js';
 import { createRequests } from './requests.js';
-import { createSender } from './sender.js';
+import { createSender, type LocalOptions } from './sender.js';
+import { createChanges, shownWithPending } from './changes.js';
 import { openDeviceStorage } from './storage-default.js';
 import { createSyncEngine } from './sync-engine.js';
 import { loadAround } from './load-around.js';
@@ -66,7 +68,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   });
   const threads = createThreadStore({
     toChat: views.committed,
-    local: (id) => outbox.entries(id).map(views.local),
+    // Changes in the outbox show on their targets (`pendingChanges`), not as messages.
+    local: (id) => outbox.entries(id).filter((l) => !l.entry.change).map(views.local),
+    shown: (id, committed) => shownWithPending(committed, outbox.entries(id).filter((l) => l.entry.change)),
     initialShown: 50,
     hasAny: (id) => (conversations.get(id)?.lastSeq ?? 0) > 0,
   });
@@ -97,12 +101,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       threads.touch(id);
       threads.publish();
     },
-    onFailed: (local) => emit('send-failed', views.local(local)),
+    onFailed: (local) => (local.entry.change ? emit('change-failed', { conversationId: local.entry.conversationId, changeId: local.entry.clientMsgId, ...local.entry.change, ...(local.error && { error: local.error }) }) : emit('send-failed', views.local(local))),
     upload: (entry) => sender.upload(entry),
   });
   const engine = createSyncEngine({
     threads, conversations, requests, myId, pageSize: 50,
-    settleOwn: (m) => outbox.settle(m.clientMsgId, views.committed(m)) !== undefined,
+    settleOwn: (m) => outbox.settle(m.clientMsgId, m.elem.type === 'change' ? { changeId: m.clientMsgId, seq: m.seq } : views.committed(m)) !== undefined,
     onMessage: (m) => onCommitted(m),
     onAsyncChange: () => publish(),
   });
@@ -131,6 +135,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   started.catch((error: unknown) => console.warn('[natter] client start failed:', error));
 
   const online = () => connection.$state.get() === 'online';
+  const changes = createChanges(outbox, started, myId);
   const sender = createSender({ outbox, uploads, conversations, members, send, online, started, closed: () => closed, myId, me, find, committed: views.committed });
 
   /** A message from someone else (or seq 0 online-only): it ends their typing, may change membership. */
@@ -173,6 +178,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         return onAck(frame);
       case 'message.error':
         return sender.refused(frame);
+      case 'change.ack':
+        return changes.acked(frame);
+      case 'change.error':
+        return changes.refused(frame);
       case 'conversation.read':
       case 'receipt.read':
         reads.apply(frame);
@@ -194,6 +203,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'ok':
       case 'members':
       case 'history.page':
+      case 'reactions':
+      case 'pins':
         requests.resolve(frame);
         return;
       case 'error':
@@ -262,6 +273,18 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     send: sender.send,
     sendFile: sender.sendFile,
     forward: sender.forward,
+    reply: (conversationId: ConversationId, messageId: string, content: Elem | string, options?: LocalOptions) => sender.send(conversationId, content, { ...options, replyTo: messageId }),
+    react: changes.react,
+    edit: changes.edit,
+    recall: changes.recall,
+    deleteForMe: changes.deleteForMe,
+    pin: changes.pin,
+    reactions: afterStart(async (conversationId: ConversationId, messageId: string, emoji: string, after?: string) => {
+      const page = await requests.request<ServerFrameOf<'reactions'>>({ type: 'reactions.fetch', conversationId, messageId, emoji, ...(after !== undefined && { after }) });
+      return { users: page.users, count: page.count, hasMore: page.hasMore };
+    }),
+    pins: afterStart(async (conversationId: ConversationId) =>
+      (await requests.request<ServerFrameOf<'pins'>>({ type: 'pins.fetch', conversationId })).pins),
     resend: afterStart((clientMsgId: string) => outbox.resend<ChatMessage>(clientMsgId)),
     discard: afterStart(async (clientMsgId: string) => {
       await outbox.discard(clientMsgId);

@@ -4,6 +4,7 @@ export { createIdbStorage } from './storage-idb.js';
 export { resolveStorage } from './storage-default.js';
 export { createClientMsgId, createDeviceId, tokenSubject } from './identity.js';
 export { messageKey } from './types.js';
+export type { ChangeReceipt, PendingChange } from './changes.js';
 export type {
   BackoffOptions,
   ChatClient,

@@ -62,6 +62,7 @@ export function localToChat(local: LocalEntry, me: Profile | undefined, find: Fi
     status: local.status,
     isSelf: true,
   };
+  if (entry.replyTo) chat.replyTo = entry.replyTo;
   if (local.error) chat.error = local.error;
   if (local.error && entry.retryAt !== undefined) chat.retryAt = entry.retryAt;
   if (entry.localCustomData !== undefined) chat.localCustomData = entry.localCustomData;
@@ -82,6 +83,7 @@ export function ackedMessage(entry: OutboxEntry, ack: ServerFrameOf<'message.ack
     elem: entryElem(entry, find),
   };
   if (entry.localCustomData !== undefined) message.localCustomData = entry.localCustomData;
+  if (entry.replyTo) message.replyTo = entry.replyTo;
   return message;
 }
 

@@ -1,5 +1,6 @@
 import type { Elem } from '../protocol/elems.js';
 import { ChatError, isTransient, type ErrorBody } from '../protocol/error-codes.js';
+import type { ChangeSendFrame } from '../protocol/changes.js';
 import type { MessageSendFrame } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import { withOutboxLock } from './outbox-lock.js';
@@ -17,8 +18,8 @@ export interface OutboxOptions {
   ackTimeoutMs: number;
   /** Name of the Web Lock that lets one client (tab) at a time flush this outbox. */
   lockName: string;
-  /** Writes a `message.send` frame to the open session. */
-  transmit(frame: MessageSendFrame): void;
+  /** Writes a `message.send` (or, for a change, `change.send`) frame to the open session. */
+  transmit(frame: MessageSendFrame | ChangeSendFrame): void;
   /** The local entries of a conversation changed. */
   onChange(conversationId: ConversationId): void;
   /** An entry failed (timeout or error); it stays in the thread. */
@@ -140,7 +141,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
       startTimer(t);
       options.onChange(entry.conversationId);
     }
+    if (entry.change) {
+      return options.transmit({ type: 'change.send', changeId: entry.clientMsgId, conversationId: entry.conversationId, messageId: entry.change.messageId, change: entry.change.change });
+    }
     const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId } as MessageSendFrame;
+    if (entry.replyTo) frame.replyTo = entry.replyTo.messageId;
     if (entry.elem) frame.elem = entry.elem;
     if (entry.forward) frame.forward = entry.forward;
     options.transmit(frame);

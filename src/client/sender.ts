@@ -1,5 +1,5 @@
 import { decodeClientFrame, encodeFrame } from '../protocol/codec.js';
-import { UNFORWARDABLE_ELEM_TYPES, type Elem } from '../protocol/elems.js';
+import { replyExcerpt, UNFORWARDABLE_ELEM_TYPES, type Elem } from '../protocol/elems.js';
 import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame, ForwardSource, ServerFrameOf } from '../protocol/frames.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
@@ -13,7 +13,11 @@ import type { Outbox } from './outbox.js';
 import type { ChatMessage, FileKind, OutboxEntry, Profile } from './types.js';
 
 /** Send options plus the device-local data an entry may carry. */
-export type LocalOptions = SendOptions & { localCustomData?: string };
+export type LocalOptions = SendOptions & {
+  localCustomData?: string;
+  /** Reply to (quote) this message of the same conversation (`client.reply`). */
+  replyTo?: string;
+};
 
 export interface SenderOptions {
   outbox: Outbox;
@@ -62,18 +66,24 @@ export function createSender(options: SenderOptions): Sender {
   let lastCreatedAt = 0;
 
   function newEntry(conversationId: ConversationId, opts: LocalOptions | undefined): OutboxEntry {
-    const { localCustomData, ...sendOptions } = opts ?? {};
+    const { localCustomData, replyTo, ...sendOptions } = opts ?? {};
     lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
     const entry: OutboxEntry = { clientMsgId: createClientMsgId(), conversationId, options: sendOptions, createdAt: lastCreatedAt, state: 'pending' };
     const user = options.myId();
     if (user !== undefined) entry.userId = user;
     if (localCustomData !== undefined) entry.localCustomData = localCustomData;
+    if (replyTo !== undefined) {
+      // Shown until the server's snapshot arrives; the server checks and snapshots it again.
+      const quoted = options.find(conversationId, replyTo);
+      entry.replyTo = { messageId: replyTo, sender: quoted?.sender ?? '', excerpt: quoted ? replyExcerpt(quoted.elem) : '' };
+      if (quoted?.senderProfile.name !== undefined) entry.replyTo.senderName = quoted.senderProfile.name;
+    }
     return entry;
   }
 
   /** Validates the frame an entry will send; an invalid one is marked rejected with its reason. */
   function check(entry: OutboxEntry): void {
-    const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem, forward: entry.forward };
+    const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem, forward: entry.forward, replyTo: entry.replyTo?.messageId };
     const result = decodeClientFrame(encodeFrame(frame as ClientFrame));
     if (result.ok) return;
     entry.state = 'rejected';

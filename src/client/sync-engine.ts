@@ -1,3 +1,4 @@
+import { foldChange, isChangeEvent } from './changes.js';
 import type { ServerFrame, ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import { LIMITS } from '../protocol/limits.js';
@@ -76,10 +77,26 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const me = options.myId();
     for (const m of change.committed) {
       conversations.applyMessage(m, me);
+      if (isChangeEvent(m)) {
+        foldInto(id, m, me);
+        if (m.sender === me) options.settleOwn(m);
+        continue;
+      }
       if (m.sender === me && ownSent.delete(m.clientMsgId)) continue;
       if (m.sender === me && options.settleOwn(m)) continue;
       options.onMessage(m);
     }
+  }
+
+  /** A change event: folded into its target; a changed last message changes the preview too. */
+  function foldInto(id: ConversationId, event: Message, me: string | undefined): void {
+    const w = threads.get(id);
+    if (!w || !foldChange(w, event, me)) return;
+    threads.changed(id);
+    const c = conversations.get(id);
+    const target = isChangeEvent(event) ? event.elem.target : '';
+    const now = c?.lastMessage?.id === target ? w.messages.find((m) => m.id === target) : undefined;
+    if (c && now) conversations.upsert({ ...c, lastMessage: now });
   }
 
   function place(id: ConversationId, afterSeq: number): ThreadWindow {

@@ -13,6 +13,8 @@ export interface ThreadStoreOptions {
   initialShown: number;
   /** Whether a conversation without a window has messages on the server (from its summary). */
   hasAny(conversationId: ConversationId): boolean;
+  /** What of the committed messages the thread shows (changes folded in, change events left out). */
+  shown?(conversationId: ConversationId, committed: ChatMessage[]): ChatMessage[];
 }
 
 /**
@@ -35,6 +37,8 @@ export interface ThreadStore {
   /** Shows everything the window holds (after a server page). */
   revealAll(id: ConversationId): void;
   touch(id: ConversationId): void;
+  /** A held message was replaced (a change folded into it): convert the thread again. */
+  changed(id: ConversationId): void;
   touchAll(): void;
   publish(): void;
   restore(threads: PersistedState['threads']): void;
@@ -85,7 +89,8 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
   const computeMessages = (id: ConversationId): ChatMessage[] => {
     const w = windows.get(id);
     if (!w) return options.local(id);
-    const committed = shownChats(id, w.messages, shownFrom.get(id) ?? 0);
+    const all = shownChats(id, w.messages, shownFrom.get(id) ?? 0);
+    const committed = options.shown ? options.shown(id, all) : all;
     // Buffered messages are committed too, only their predecessors are still unknown: showing
     // them avoids an own acked message vanishing until the gap is filled.
     return committed.concat(w.buffer.map(options.toChat), options.local(id));
@@ -141,6 +146,10 @@ export function createThreadStore(options: ThreadStoreOptions): ThreadStore {
       dirty.add(id);
     },
     touch: (id) => void dirty.add(id),
+    changed(id) {
+      lastShown.delete(id);
+      dirty.add(id);
+    },
     touchAll() {
       // What a message converts to may have changed (who "self" is): convert all again.
       lastShown.clear();

@@ -1,3 +1,5 @@
+import type { Change, ReplyTo } from '../protocol/changes.js';
+import type { ChangeReceipt, PendingChange } from './changes.js';
 import type { ReadableAtom } from 'nanostores';
 import type { CustomElem, Elem } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
@@ -29,6 +31,8 @@ export interface ChatMessage extends Message {
   localCustomData?: string;
   /** True for messages this user sent. */
   isSelf: boolean;
+  /** This device's changes to it still in the outbox (sending, or failed with why). */
+  pendingChanges?: PendingChange[];
 }
 
 export interface Conversation extends ConversationSummary {}
@@ -59,6 +63,10 @@ export interface OutboxEntry {
   forward?: { conversationId: ConversationId; messageIds: string[]; merge?: { title: string } };
   localCustomData?: string;
   createdAt: number;
+  /** A reply: what it quotes (the server snapshots it again; this shows it meanwhile). */
+  replyTo?: ReplyTo;
+  /** A change to a sent message (SPEC §9) instead of a message: sent as `change.send`, the clientMsgId is its changeId. */
+  change?: { messageId: string; change: Change };
   /** `pending` is retried automatically when online; `rejected` waits for the user. */
   state: 'pending' | 'rejected';
   error?: ErrorBody;
@@ -175,6 +183,28 @@ export interface ChatClient extends EventTarget {
     source: ForwardSource,
     options?: SendOptions & { localCustomData?: string },
   ): Promise<PromiseSettledResult<ChatMessage>[]>;
+  /** Sends a reply quoting `messageId` of the same conversation (a `send` with `replyTo`). */
+  reply(conversationId: ConversationId, messageId: string, content: Elem | string, options?: SendOptions & { localCustomData?: string }): Promise<ChatMessage>;
+  /**
+   * Changes to sent messages (SPEC §9), queued in the outbox like sends: persisted, sent once the
+   * session is ready, retried with the same changeId (never applied twice), resolved once the
+   * server committed the change. A refused change rejects with a ChatError and stays on its
+   * message as a failed `pendingChanges` entry: `resend(changeId)` retries it, `discard` drops it.
+   * Every device (this one included) then receives the change in seq order and folds it into the
+   * message its thread shows (`reactions`, `edited`, `recalled`, `pinned`, `hidden`).
+   */
+  react(conversationId: ConversationId, messageId: string, emoji: string, on: boolean): Promise<ChangeReceipt>;
+  /** Replaces the text of an own text message (new @mentions in `groupAtUserList` are notified). */
+  edit(conversationId: ConversationId, messageId: string, text: string, options?: { groupAtUserList?: string[] }): Promise<ChangeReceipt>;
+  /** Recalls (deletes for everyone) an own message within the server's window; admins any time. */
+  recall(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
+  /** Hides a message on all of this user's devices only. */
+  deleteForMe(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
+  pin(conversationId: ConversationId, messageId: string, on: boolean): Promise<ChangeReceipt>;
+  /** Who reacted with `emoji` (in the order they did), a page after the user `after`. */
+  reactions(conversationId: ConversationId, messageId: string, emoji: string, after?: string): Promise<{ users: string[]; count: number; hasMore: boolean }>;
+  /** The pinned messages of a conversation, most recently pinned first (load them with `loadOlder` / history). */
+  pins(conversationId: ConversationId): Promise<{ messageId: string; seq: number; by: string; time: number }[]>;
   /** Sends a failed message again with the same clientMsgId (never duplicates). */
   resend(clientMsgId: string): Promise<ChatMessage>;
   /** Removes a failed message from the outbox and the thread instead of resending it. */
@@ -266,6 +296,8 @@ export interface ChatClientEventMap {
   broadcast: CustomEvent<Broadcast>;
   /** A send failed (it stays in the thread with a resend control). */
   'send-failed': CustomEvent<ChatMessage>;
+  /** A change failed (it stays on its message in `pendingChanges`; `resend(changeId)` retries it). */
+  'change-failed': CustomEvent<{ conversationId: ConversationId; changeId: string; messageId: string; change: Change; error?: ErrorBody }>;
 }
 
 /** Stable key of a message across its local and committed lives. */

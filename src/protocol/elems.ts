@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { LIMITS } from './limits.js';
 import { maxBytes, UrlSchema } from './fields.js';
 import type { Message } from './message.js';
+import { ChangeElemSchema, RecalledElemSchema, type ChangeElem, type RecalledElem } from './changes.js';
 
 const Dimension = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000));
 const Seconds = v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 3600));
@@ -134,6 +135,8 @@ export const LEAF_ELEM_SCHEMAS = [
   CustomElemSchema,
   SystemElemSchema,
   CallElemSchema,
+  ChangeElemSchema,
+  RecalledElemSchema,
 ] as const;
 
 export type TextElem = v.InferOutput<typeof TextElemSchema>;
@@ -166,6 +169,8 @@ export type Elem =
   | CustomElem
   | SystemElem
   | CallElem
+  | ChangeElem
+  | RecalledElem
   | MergerElem;
 
 export type ElemType = Elem['type'];
@@ -180,7 +185,7 @@ export const USER_ELEM_TYPES: ReadonlySet<ElemType> = new Set([
 ]);
 
 /** Elems that can never be forwarded (SPEC §4). */
-export const UNFORWARDABLE_ELEM_TYPES: ReadonlySet<ElemType> = new Set(['system', 'call']);
+export const UNFORWARDABLE_ELEM_TYPES: ReadonlySet<ElemType> = new Set(['system', 'call', 'change', 'recalled']);
 
 /**
  * Levels of merged forwards in an elem: 0 for anything but a merger, 1 for a merger of plain
@@ -198,6 +203,13 @@ export function mergerDepthOf(elem: Elem): number {
   return deepest;
 }
 
+/** The one-line excerpt a reply quotes: `describeElem` on one line, at most LIMITS.replyExcerptChars code points. */
+export function replyExcerpt(elem: Elem): string {
+  const line = describeElem(elem).replace(/\s+/g, ' ').trim();
+  const chars = [...line];
+  return chars.length > LIMITS.replyExcerptChars ? `${chars.slice(0, LIMITS.replyExcerptChars - 1).join('')}…` : line;
+}
+
 /** One line of plain text describing an elem, for previews, merger abstracts and notifications. */
 export function describeElem(elem: Elem): string {
   switch (elem.type) {
@@ -212,5 +224,7 @@ export function describeElem(elem: Elem): string {
     case 'system': return elem.text;
     case 'call': return `[${elem.media} call]`;
     case 'merger': return `[chat history] ${elem.title}`;
+    case 'change': return '[change]';
+    case 'recalled': return '[recalled]';
   }
 }

@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   GROUP_EXISTS: { code: 3005, status: 409 },
   SELF_CONVERSATION: { code: 3006, status: 400 },
   FILE_FORBIDDEN: { code: 3007, status: 403 },
+  NOT_MESSAGE_SENDER: { code: 3008, status: 403 },
+  PIN_FORBIDDEN: { code: 3009, status: 403 },
 
   MESSAGE_TOO_LARGE: { code: 4000, status: 413 },
   FILE_TOO_LARGE: { code: 4001, status: 413 },
@@ -39,11 +41,18 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: { code: 4005, status: 404 },
   MERGER_FORGED: { code: 4006, status: 403 },
   MERGER_TOO_DEEP: { code: 4007, status: 422 },
+  MESSAGE_RECALLED: { code: 4008, status: 410 },
+  NOT_EDITABLE: { code: 4009, status: 422 },
+  CHANGE_WINDOW_EXPIRED: { code: 4010, status: 422 },
+  REPLY_INVALID: { code: 4011, status: 422 },
 
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },
   TOO_MANY_CONNECTIONS: { code: 5002, status: 429 },
   UPLOAD_QUOTA_EXCEEDED: { code: 5003, status: 413 },
+  REACTIONS_LIMIT: { code: 5004, status: 422 },
+  USER_REACTIONS_LIMIT: { code: 5005, status: 422 },
+  PINS_LIMIT: { code: 5006, status: 422 },
 
   TIMEOUT: { code: 6000, status: 504 },
   UPLOAD_FAILED: { code: 6001, status: 502 },

@@ -29,6 +29,8 @@ export const ERROR_MESSAGES = {
   GROUP_EXISTS: 'A group with this id already exists.',
   SELF_CONVERSATION: 'You cannot start a conversation with yourself.',
   FILE_FORBIDDEN: 'You may not use this file.',
+  NOT_MESSAGE_SENDER: 'Only the sender of this message may do that.',
+  PIN_FORBIDDEN: 'Only group admins may pin messages here.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',
@@ -38,11 +40,18 @@ export const ERROR_MESSAGES = {
   FILE_NOT_FOUND: 'There is no such file.',
   MERGER_FORGED: 'Chat history is forwarded by naming its messages (`forward`), not sent as a merger elem.',
   MERGER_TOO_DEEP: 'This chat history already holds forwarded chat history nested as deep as allowed; it cannot be merged into another.',
+  MESSAGE_RECALLED: 'This message was recalled.',
+  NOT_EDITABLE: 'Only text messages can be edited.',
+  CHANGE_WINDOW_EXPIRED: 'The time to change this message has passed.',
+  REPLY_INVALID: 'A reply must quote a message of the same conversation that you can see.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',
   TOO_MANY_CONNECTIONS: 'Too many connections.',
   UPLOAD_QUOTA_EXCEEDED: 'Too many uploaded files are waiting to be sent. Send or wait for them to expire, then try again.',
+  REACTIONS_LIMIT: 'This message has as many different reactions as allowed.',
+  USER_REACTIONS_LIMIT: 'You have put as many different reactions on this message as allowed.',
+  PINS_LIMIT: 'This conversation has as many pinned messages as allowed.',
 
   TIMEOUT: 'No connection: the message was not confirmed in time.',
   UPLOAD_FAILED: 'The attachment could not be uploaded.',

@@ -4,6 +4,7 @@ import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js'
 import { LIMITS } from './limits.js';
 import { ConversationSummarySchema, ElemSchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
 import { ERROR_CODES, type ErrorName } from './error-codes.js';
+import { ChangeAckSchema, ChangeSendSchema, PinsFetchSchema, PinsSchema, ReactionsFetchSchema, ReactionsSchema } from './changes.js';
 
 /*
  * Frames are JSON objects with a `type` of the form `noun.verb`. Requests that expect an answer
@@ -54,6 +55,8 @@ export const MessageSendSchema = v.pipe(
     /** The content; absent when `forward` names existing messages instead. */
     elem: v.optional(ElemSchema),
     forward: v.optional(ForwardSourceSchema),
+    /** Reply to (quote) this message of the same conversation. */
+    replyTo: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
   }),
   v.check((f) => (f.elem === undefined) !== (f.forward === undefined), 'exactly one of elem and forward'),
 );
@@ -104,6 +107,9 @@ export const ClientFrameSchema = v.variant('type', [
   BlocklistChangeSchema,
   PingSchema,
   MembersFetchSchema,
+  ChangeSendSchema,
+  ReactionsFetchSchema,
+  PinsFetchSchema,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
@@ -173,6 +179,13 @@ export const MessageAckSchema = v.object({
 export const MessageErrorSchema = v.object({
   type: v.literal('message.error'),
   clientMsgId: ClientMsgIdSchema,
+  conversationId: ConversationIdSchema,
+  ...ErrorFields,
+});
+
+export const ChangeErrorSchema = v.object({
+  type: v.literal('change.error'),
+  changeId: ClientMsgIdSchema,
   conversationId: ConversationIdSchema,
   ...ErrorFields,
 });
@@ -279,6 +292,10 @@ export const ServerFrameSchema = v.variant('type', [
   OkSchema,
   PongSchema,
   ErrorFrameSchema,
+  ChangeAckSchema,
+  ChangeErrorSchema,
+  ReactionsSchema,
+  PinsSchema,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];

@@ -5,5 +5,6 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './elems.js';
 export * from './message.js';
+export * from './changes.js';
 export * from './frames.js';
 export * from './codec.js';

@@ -42,6 +42,22 @@ export const LIMITS = {
   frameObjectKeys: 10_000,
   /** Entries of `groupAtUserList`. */
   groupAtUsers: 100,
+  /** UTF-8 bytes of a reaction key (one emoji grapheme; ZWJ families and flags fit). */
+  reactionKeyBytes: 32,
+  /** Who reacted, shown with each emoji of a message; the rest come by `reactions.fetch`. */
+  reactionUsersShown: 5,
+  /** Users in one `reactions` page. */
+  reactionUsersPage: 100,
+  /** Default distinct emojis on one message (configurable on the server). */
+  reactionsPerMessage: 20,
+  /** Default distinct emojis one user may put on one message (configurable on the server). */
+  reactionsPerUser: 5,
+  /** Pinned messages in one conversation. */
+  pinsPerConversation: 50,
+  /** Characters of the one-line excerpt a reply quotes. */
+  replyExcerptChars: 120,
+  /** Default seconds after sending within which the sender may recall (SPEC §9; configurable). */
+  recallWindowSeconds: 120,
   /** Characters of a broadcast's content. */
   broadcastChars: 4096,
   /** Default per-user send rate limit (configurable on the server). */

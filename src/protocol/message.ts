@@ -3,6 +3,7 @@ import { LEAF_ELEM_SCHEMAS, mergerElemSchemaOf, type Elem } from './elems.js';
 import { maxBytes, UrlSchema } from './fields.js';
 import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema, AT_ALL, type ConversationId } from './ids.js';
 import { LIMITS } from './limits.js';
+import { AggregateFields, type ReactionSummary, type ReplyTo } from './changes.js';
 
 export const PrioritySchema = v.picklist(['high', 'normal', 'low']);
 export type Priority = v.InferOutput<typeof PrioritySchema>;
@@ -70,6 +71,18 @@ export interface Message extends SendOptions {
   time: number;
   elem: Elem;
   forwardedFrom?: ForwardedFrom;
+  /** A reply: the quoted message (SPEC §9). */
+  replyTo?: ReplyTo;
+  /** Time of the last edit. */
+  edited?: number;
+  /** Recalled (delete for everyone): the elem is `recalled`, the content gone. */
+  recalled?: { by: string; time: number };
+  reactions?: ReactionSummary[];
+  pinned?: { by: string; time: number };
+  /** Deleted for the viewer only (delete for me). */
+  hidden?: boolean;
+  /** Seq of the last change folded into this message; change events at or below it are already applied. */
+  changeSeq?: number;
 }
 
 /** The message schema whose elem is validated by `elem`. */
@@ -85,6 +98,7 @@ function messageSchemaOf(elem: v.GenericSchema<Elem>): v.GenericSchema<Message> 
     time: v.number(),
     elem,
     forwardedFrom: v.optional(ForwardedFromSchema),
+    ...AggregateFields,
   }) as v.GenericSchema<Message>;
 }
 

@@ -114,6 +114,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
     tokenPolicy: { maxLifetimeSeconds: o.tokenMaxLifetimeSeconds, ...(o.tokenAudience !== undefined && { audience: o.tokenAudience }), ...(o.tokenIssuer !== undefined && { issuer: o.tokenIssuer }) },
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
+    ...(o.changes && { changes: o.changes }),
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     frameBudgets: o.frameBudgets, rateWindowMs: o.sendRateWindowMs, ...(!o.rateLimiter && { sendsPerWindow: o.sendsPerMinute }),
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },

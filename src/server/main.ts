@@ -25,9 +25,12 @@
  *   NATTER_UPLOAD_QUOTA_BYTES (268435456), NATTER_UPLOAD_QUOTA_FILES (20): unsent uploads per user,
  *   NATTER_UPLOAD_RATE_PER_MINUTE (30), NATTER_UPLOAD_UNREFERENCED_TTL (24h; unsent uploads are
  *   deleted after it: a number of seconds, or with a unit s, m, h, d).
+ *   NATTER_EDIT_WINDOW_SECONDS (unset: any time), NATTER_RECALL_WINDOW_SECONDS (120),
+ *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
+import { changePolicyFromEnv } from './changes/policy.js';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
     tokenMaxLifetimeSeconds: int('NATTER_TOKEN_MAX_LIFETIME', env['NATTER_TOKEN_MAX_LIFETIME']),
     tokenAudience: env['NATTER_TOKEN_AUDIENCE'] || undefined,
     tokenIssuer: env['NATTER_TOKEN_ISSUER'] || undefined,
+    changes: changePolicyFromEnv(env),
   });
   if (dev) await seedDemo(server.admin, server.store);
 

@@ -1,3 +1,4 @@
+import type { ChangePolicy } from './changes/policy.js';
 import { existsSync, statSync } from 'node:fs';
 import { DEFAULT_TOKEN_MAX_LIFETIME } from './core/auth.js';
 import type { BusFactory, Bus } from './core/bus.js';
@@ -64,6 +65,12 @@ export interface ChatServerOptions {
   blockedSenderSeesError?: boolean;
   /** Most messages replayed per conversation at session open before answering `sync.gap`. Default 10000. */
   replayLimit?: number;
+  /**
+   * Changes to sent messages (SPEC §9): `editWindowSeconds` (default none: any time),
+   * `recallWindowSeconds` (120), `reactionsPerMessage` (20), `reactionsPerUser` (5),
+   * `pin` (`members` or `admins`), `pinsPerConversation` (50).
+   */
+  changes?: Partial<ChangePolicy>;
   /** Serve this directory (the built demo) at `/`. */
   staticDir?: string;
   /** Directory of uploaded files (disk FileStorage). Default `<dataDir>/uploads`; in memory without `dataDir`. */

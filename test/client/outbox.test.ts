@@ -31,7 +31,7 @@ function setup(options: { storage?: ClientStorage; ackTimeoutMs?: number } = {})
     storage,
     ackTimeoutMs: options.ackTimeoutMs ?? 60_000,
     lockName: 'test',
-    transmit: (frame) => void sent.push(frame),
+    transmit: (frame) => void sent.push(frame as MessageSendFrame),
     onChange: () => {},
     onFailed: (local) => void failed.push(local),
   });

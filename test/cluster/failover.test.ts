@@ -2,8 +2,10 @@
  * Failover: 3 natter-server processes over the real PostgreSQL (a fresh schema) and Redis (a
  * random prefix) behind a real nginx (round robin, no sticky sessions). 50 devices of the real
  * client SDK send 1:1 and group messages continuously for 30 s while one node at a time is
- * killed with SIGKILL and restarted. Every device must end holding every acked message of its
- * conversations exactly once, in seq order, and PostgreSQL must hold each send exactly once.
+ * killed with SIGKILL and restarted; they also react to and edit group messages (SPEC §9). Every
+ * device must end holding every acked message of its conversations exactly once, in seq order,
+ * showing every change as the server has it, and PostgreSQL must hold each send and each change
+ * exactly once.
  *
  *   CLUSTER_RUN_MS (30000), CLUSTER_KILL_EVERY_MS (6000) and CLUSTER_SETTLE_MS (90000, the
  *   deadline for every device to hold everything once sending stopped) tune the run.
@@ -13,7 +15,7 @@ import { test } from 'node:test';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { createChatClient, createMemoryStorage, type ChatClient, type ChatMessage } from '../../src/client/index.js';
-import type { ConversationId } from '../../src/protocol/index.js';
+import type { ConversationId, Message } from '../../src/protocol/index.js';
 import { signUserToken } from '../../src/server/core/auth.js';
 import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../server/helpers/services.js';
 import { requireNginx, startLocalCluster, type LocalCluster } from './lib/local-cluster.js';
@@ -45,7 +47,7 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
   const db = await freshSchema();
   const redisPrefix = `${uniqueName('natter_test')}:`;
   let cluster: LocalCluster | undefined;
-  const devices: { user: string; index: number; client: ChatClient; events: Map<string, number[]> }[] = [];
+  const devices: { user: string; index: number; client: ChatClient; events: Map<string, number[]>; storage: ReturnType<typeof createMemoryStorage> }[] = [];
   try {
     cluster = await startLocalCluster({
       nodes: 3,
@@ -73,11 +75,12 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     const secret = new TextEncoder().encode(SECRET);
     for (let i = 0; i < USERS; i++) {
       for (let d = 0; d < DEVICES_PER_USER; d++) {
+        const storage = createMemoryStorage();
         const client = createChatClient({
           url: lb.wsUrl,
           getToken: () => signUserToken(secret, user(i), { now: Date.now() }),
           WebSocket,
-          storage: createMemoryStorage(),
+          storage,
           backoff: { minDelayMs: 100, maxDelayMs: 2000 },
         });
         const events = new Map<string, number[]>();
@@ -85,7 +88,7 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
           const m = (e as CustomEvent<ChatMessage>).detail;
           if (m.seq > 0) (events.get(m.conversationId) ?? events.set(m.conversationId, []).get(m.conversationId)!).push(m.seq);
         });
-        devices.push({ user: user(i), index: i, client, events });
+        devices.push({ user: user(i), index: i, client, events, storage });
       }
     }
     await until(() => devices.every((d) => d.client.$sync.get() === 'synced'), 'every device to sync', 60_000);
@@ -97,17 +100,39 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     const sent = new Map<string, string>(); // clientMsgId -> canonical conversation
     const canonical = (me: string, id: ConversationId) => (id.startsWith('group:') ? id : `p2p:${[me, id.slice(4)].sort().join('|')}`);
     let acked = 0;
+    let changes = 0;
     let sending = true;
     const senders = devices.map(async (device, di) => {
       const peers = Array.from({ length: GROUP_SIZE }, (_, k) => user(groupOf(device.index) * GROUP_SIZE + k)).filter((u) => u !== device.user);
+      const mine = new Set<string>();
       for (let i = 0; sending; i++) {
         const to: ConversationId = Math.random() < 0.5 ? `group:g${groupOf(device.index)}` : `p2p:${peers[Math.floor(Math.random() * peers.length)]}`;
         const text = `d${di} m${i}`;
         // Failures stay in the outbox and are sent again on reconnect; the end state is checked.
         device.client.send(to, text).then(() => acked++, () => undefined);
         const find = () => device.client.messages(to).get().find((m) => m.elem.type === 'text' && m.elem.text === text);
-        await until(() => find() !== undefined, 'a send to show in its thread', 10_000);
+        await until(() => find() !== undefined, 'a send to show in its thread', 10_000).catch((err: unknown) => {
+          const all = device.client.messages(to).get();
+          console.error(`device ${di} -> ${to}: ${text} not shown; ${device.client.$connection.get()}/${device.client.$sync.get()}; last: ${all.slice(-4).map((m) => `${m.seq}:${m.status}:${m.elem.type === 'text' ? m.elem.text : m.elem.type}`).join(' | ')}`);
+          throw err;
+        });
         sent.set(find()!.clientMsgId, canonical(device.user, to));
+        mine.add(find()!.clientMsgId);
+        // A change now and then: a reaction toggled on any held group message, or an edit of one
+        // this device sent and found already (the user's other device must not rename a message
+        // this one is still looking for by its text).
+        if (Math.random() < 0.3) {
+          const g = `group:g${groupOf(device.index)}` as ConversationId;
+          const held = device.client.messages(g).get().filter((m) => m.status === 'sent' && m.elem.type === 'text');
+          const m = held[Math.floor(Math.random() * held.length)];
+          if (m) {
+            changes++;
+            const change = mine.has(m.clientMsgId) && Math.random() < 0.3
+              ? device.client.edit(g, m.id, `${text} edited ${changes}`)
+              : device.client.react(g, m.id, ['👍', '🎉', '❤️'][Math.floor(Math.random() * 3)]!, Math.random() < 0.7);
+            change.catch(() => undefined); // retried by the outbox; the end state is checked
+          }
+        }
         await new Promise((r) => setTimeout(r, 200 + Math.random() * 400));
       }
     });
@@ -130,7 +155,13 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     assert.ok(kills >= lb.nodes.length, `only ${kills} kills`);
 
     // Settle: every send acked (outboxes empty), every device holding every message.
-    await until(() => devices.every((d) => allOwnSent(d.client)), 'every send to be acknowledged', 90_000);
+    await until(() => devices.every((d) => allOwnSent(d.client)), 'every send to be acknowledged', 90_000).catch(async (err: unknown) => {
+      for (const [i, d] of devices.entries()) {
+        const stuck = d.client.$conversations.get().flatMap((c) => d.client.messages(c.id).get().filter((m) => m.status !== 'sent'));
+        if (stuck.length > 0) console.error(`device ${i} (${d.user}): ${d.client.$connection.get()}/${d.client.$sync.get()}, unsent ${stuck.map((m) => `${m.conversationId} ${m.status} ${m.error?.name ?? ''}`).join('; ')}, outbox ${(await d.storage.loadOutbox()).map((e) => `${e.change ? e.change.change.kind : 'send'}:${e.state}:${e.error?.name ?? ''}`).join(',')}`);
+      }
+      throw err;
+    });
     const expected = new Map<string, Set<string>>();
     for (const [cmid, conv] of sent) (expected.get(conv) ?? expected.set(conv, new Set()).get(conv)!).add(cmid);
     const viewsOf = (d: (typeof devices)[number]): ConversationId[] => {
@@ -163,29 +194,58 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
         const seqs = msgs.map((m) => m.seq);
         assert.deepEqual(new Set(msgs.map((m) => m.clientMsgId)), want(d, id), `${d.user} ${id}: exactly the sent messages`);
         assert.equal(new Set(seqs).size, seqs.length, `${d.user} ${id}: no duplicate seq`);
-        // Nothing is hidden, so seqs are gapless (a group starts after its creation notice).
-        const first = id.startsWith('group:') ? 2 : 1;
-        assert.deepEqual(seqs, seqs.map((_, i) => i + first), `${d.user} ${id}: gapless, in seq order`);
+        // Nothing is hidden, so 1:1 seqs are gapless; a group's changes take seqs of their own.
+        if (id.startsWith('p2p:')) assert.deepEqual(seqs, seqs.map((_, i) => i + 1), `${d.user} ${id}: gapless, in seq order`);
+        else assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `${d.user} ${id}: in seq order`);
         const ev = d.events.get(id) ?? [];
         assert.deepEqual(ev, [...ev].sort((a, b) => a - b), `${d.user} ${id}: message events in seq order`);
         assert.equal(new Set(ev).size, ev.length, `${d.user} ${id}: each message event once`);
       }
     }
 
-    // PostgreSQL holds each send exactly once.
+    // Every change committed (outboxes empty), and every device shows each group as the server pages it.
+    await until(async () => (await Promise.all(devices.map((d) => d.storage.loadOutbox()))).every((o) => o.length === 0), 'every change to be committed', 90_000);
+    const shape = (m: Message) => ({ id: m.id, elem: m.elem, edited: m.edited, reactions: (m.reactions ?? []).map((r) => [r.emoji, r.count, r.me === true]).sort() });
+    const serverShapes = async (u: string, g: ConversationId) => {
+      // Straight to a node (every node serves the same data), page by page back to the start.
+      const messages: Message[] = [];
+      for (let before: number | undefined; ;) {
+        const res = await fetch(`${lb.nodes[0]!.url}/v1/users/${u}/conversations/${g}/messages?limit=200${before === undefined ? '' : `&before=${before}`}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+        assert.ok(res.ok, `history of ${u} ${g}: HTTP ${res.status}`);
+        const page = (await res.json()) as { messages: Message[]; hasMore: boolean; fromSeq: number };
+        messages.unshift(...page.messages);
+        if (!page.hasMore) break;
+        before = page.fromSeq;
+      }
+      return JSON.stringify(messages.filter((m) => m.elem.type === 'text').map(shape));
+    };
+    await until(async () => {
+      for (const d of devices) {
+        const g = `group:g${groupOf(d.index)}` as ConversationId;
+        if (JSON.stringify(committed(d.client, g).map(shape)) !== (await serverShapes(d.user, g))) return false;
+      }
+      return true;
+    }, 'every device to show every change as the server has it', 60_000);
+
+    // PostgreSQL holds each send and each change exactly once.
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
     const { rows } = await c.query<{ client_msg_id: string; n: string }>(
-      `SELECT client_msg_id, count(*) AS n FROM messages WHERE sender <> 'system' GROUP BY sender, client_msg_id`,
+      `SELECT client_msg_id, count(*) AS n FROM messages WHERE sender <> 'system' AND body::jsonb->'elem'->>'type' <> 'change' GROUP BY sender, client_msg_id`,
+    );
+    const { rows: changeRows } = await c.query<{ n: string }>(
+      `SELECT count(*) AS n FROM messages WHERE body::jsonb->'elem'->>'type' = 'change' GROUP BY sender, client_msg_id`,
     );
     await c.end();
     assert.equal(rows.length, sent.size, 'every send stored');
     assert.ok(rows.every((r) => Number(r.n) === 1 && sent.has(r.client_msg_id)), 'each send stored once, and nothing else');
+    assert.equal(changeRows.length, changes, 'every change stored');
+    assert.ok(changeRows.every((r) => Number(r.n) === 1), 'each change stored once');
 
     console.log(
       `cluster failover: ${devices.length} clients (${USERS} users x ${DEVICES_PER_USER} devices) over 3 nodes behind nginx, ` +
         `sessions per node at start ${perNode.join('/')}; ${sent.size} messages sent in ${runSeconds.toFixed(1)} s, ` +
-        `${acked} acked on first try, all ${sent.size} acked in the end; ${kills} SIGKILLs with restart; every device checked`,
+        `${acked} acked on first try, all ${sent.size} acked in the end; ${changes} changes (reactions, edits), each stored once and shown alike on every device; ${kills} SIGKILLs with restart; every device checked`,
     );
   } finally {
     await Promise.all(devices.map((d) => d.client.close()));

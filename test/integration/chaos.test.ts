@@ -1,8 +1,10 @@
 /**
  * Chaos: 3 users × 2 devices (the real client SDK over real WebSockets) send 1:1 and group
- * messages while sockets are dropped at random and the server is restarted once mid-run.
- * Every device must end holding every message of its conversations exactly once, in seq
- * order, and the server must hold each send exactly once.
+ * messages, and react to, edit, pin and recall group messages (SPEC §9), while sockets are
+ * dropped at random and the server is restarted once mid-run. Every device must end holding
+ * every message of its conversations exactly once, in seq order, with every change applied
+ * (identical texts, reaction counts, pins and recalls to the server's), and the server must
+ * hold each send and each change exactly once.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createChatClient, createMemoryStorage, type ChatClient, type ChatMessage } from '../../src/client/index.js';
-import type { ConversationId } from '../../src/protocol/index.js';
+import type { ConversationId, Message } from '../../src/protocol/index.js';
 import { createChatServer, type ChatServer } from '../../src/server/index.js';
 import { signUserToken } from '../../src/server/core/auth.js';
 
@@ -72,15 +74,16 @@ test('every device ends with every message exactly once in seq order despite dro
     }
   }
 
-  interface Device { user: string; client: ChatClient; events: Map<string, number[]> }
+  interface Device { user: string; client: ChatClient; events: Map<string, number[]>; storage: ReturnType<typeof createMemoryStorage> }
   const devices: Device[] = [];
   for (const user of USERS) {
     for (let d = 0; d < 2; d++) {
+      const storage = createMemoryStorage();
       const client = createChatClient({
         url: `ws://127.0.0.1:${port}/ws`,
         getToken: () => signUserToken(new TextEncoder().encode(SECRET), user, { now: Date.now() }),
         WebSocket: TrackedWebSocket,
-        storage: createMemoryStorage(),
+        storage,
         ackTimeoutMs: 1500,
         backoff: { minDelayMs: 20, maxDelayMs: 300 },
       });
@@ -89,7 +92,7 @@ test('every device ends with every message exactly once in seq order despite dro
         const m = (e as CustomEvent<ChatMessage>).detail;
         if (m.seq > 0) (events.get(m.conversationId) ?? events.set(m.conversationId, []).get(m.conversationId)!).push(m.seq);
       });
-      devices.push({ user, client, events });
+      devices.push({ user, client, events, storage });
     }
   }
   await until(() => devices.every((d) => d.client.$sync.get() === 'synced'), 'all devices to sync');
@@ -98,6 +101,41 @@ test('every device ends with every message exactly once in seq order despite dro
   const sent = new Map<string, string>(); // clientMsgId -> canonical conversation ("group:chaos" or "p2p:a|b")
   const canonical = (user: string, id: ConversationId) =>
     id.startsWith('group:') ? id : `p2p:${[user, id.slice(4)].sort().join('|')}`;
+  // Changes (group only): every call is committed exactly once (none is refusable: reactions and
+  // pins on messages never recalled, edits of own messages never recalled, one recall of own
+  // messages whose index is a multiple of 5). `origin` tells which device sent which index.
+  const origin = new Map<string, { di: number; i: number }>(); // clientMsgId -> sender device, index
+  const EMOJIS = ['👍', '🎉', '❤️'];
+  let changeCalls = 0;
+  const changeOnce = (device: Device, di: number) => {
+    const g = 'group:chaos' as const;
+    const held = device.client.messages(g).get().filter((m) => m.status === 'sent' && m.elem.type === 'text' && origin.has(m.clientMsgId));
+    const safe = held.filter((m) => origin.get(m.clientMsgId)!.i % 5 !== 0);
+    const r = random();
+    let call: Promise<unknown> | undefined;
+    if (r < 0.5 && safe.length > 0) {
+      const m = safe[Math.floor(random() * safe.length)]!;
+      call = device.client.react(g, m.id, EMOJIS[Math.floor(random() * EMOJIS.length)]!, random() < 0.7);
+    } else if (r < 0.7) {
+      const own = safe.filter((m) => origin.get(m.clientMsgId)!.di === di);
+      const m = own[Math.floor(random() * own.length)];
+      if (m) call = device.client.edit(g, m.id, `d${di} m${origin.get(m.clientMsgId)!.i} edited ${changeCalls}`);
+    } else if (r < 0.85 && safe.length > 0) {
+      const m = safe[Math.floor(random() * safe.length)]!;
+      call = device.client.pin(g, m.id, random() < 0.6);
+    } else {
+      const m = held.find((x) => origin.get(x.clientMsgId)!.di === di && origin.get(x.clientMsgId)!.i % 5 === 0 && !x.recalled && !recalls.has(x.id));
+      if (m) {
+        recalls.add(m.id);
+        call = device.client.recall(g, m.id);
+      }
+    }
+    if (!call) return;
+    changeCalls++;
+    call.catch(() => {}); // retried by the outbox; the end state is what is checked
+  };
+  const recalls = new Set<string>();
+
   const sending = devices.map(async (device, di) => {
     for (let i = 0; i < SENDS_PER_DEVICE; i++) {
       const peers = USERS.filter((u) => u !== device.user);
@@ -109,6 +147,8 @@ test('every device ends with every message exactly once in seq order despite dro
       const find = () => device.client.messages(to).get().find((m) => m.elem.type === 'text' && m.elem.text === text);
       await until(() => find() !== undefined, 'the send to show in its thread', 5000);
       sent.set(find()!.clientMsgId, canonical(device.user, to));
+      origin.set(find()!.clientMsgId, { di, i });
+      if (random() < 0.6) changeOnce(device, di);
       await new Promise((r) => setTimeout(r, 5 + random() * 30));
     }
   });
@@ -174,9 +214,8 @@ test('every device ends with every message exactly once in seq order despite dro
       assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), `${d.user} ${id}: in seq order`);
       assert.equal(new Set(seqs).size, seqs.length, `${d.user} ${id}: no duplicate seq`);
       assert.deepEqual(new Set(msgs.map((m) => m.clientMsgId)), expected.get(canonical(d.user, id)) ?? new Set(), `${d.user} ${id}: exactly the sent messages`);
-      // Nothing is hidden here, so seqs are gapless (the group starts after its notification).
-      const first = id.startsWith('group:') ? 2 : 1;
-      assert.deepEqual(seqs, seqs.map((_, i) => i + first), `${d.user} ${id}: gapless`);
+      // Nothing is hidden here, so 1:1 seqs are gapless; the group's changes take seqs of their own.
+      if (id.startsWith('p2p:')) assert.deepEqual(seqs, seqs.map((_, i) => i + 1), `${d.user} ${id}: gapless`);
       const ev = d.events.get(id) ?? [];
       assert.deepEqual(ev, [...ev].sort((a, b) => a - b), `${d.user} ${id}: message events in seq order`);
       assert.equal(new Set(ev).size, ev.length, `${d.user} ${id}: each message event once`);
@@ -187,12 +226,49 @@ test('every device ends with every message exactly once in seq order despite dro
   for (const user of USERS) {
     for (const id of viewsOf(user)) {
       const page = await rest('GET', `/v1/users/${user}/conversations/${id}/messages?limit=200`);
-      const cmids = (page.messages as { clientMsgId: string; sender: string }[]).filter((m) => m.sender !== 'system').map((m) => m.clientMsgId);
+      const cmids = (page.messages as Message[]).filter((m) => m.sender !== 'system' && m.elem.type !== 'change').map((m) => m.clientMsgId);
       assert.equal(new Set(cmids).size, cmids.length, `server ${user} ${id}: no duplicates`);
       assert.equal(cmids.length, expected.get(canonical(user, id))?.size ?? 0, `server ${user} ${id}: every send stored`);
     }
   }
-  console.log(`chaos: ${total} sends, ${drops} sockets dropped, 1 server restart, ${devices.length} devices checked`);
+  // Every change is committed exactly once, and every device shows exactly the server's result.
+  await until(async () => (await Promise.all(devices.map((d) => d.storage.loadOutbox()))).every((o) => o.length === 0), 'every change to be committed');
+  const g = 'group:chaos' as const;
+  const serverView = async (user: string) => {
+    const page = await rest('GET', `/v1/users/${user}/conversations/${g}/messages?limit=200`);
+    assert.equal(page.hasMore, false);
+    return page.messages as Message[];
+  };
+  const aliceView = await serverView('alice');
+  const events = aliceView.filter((m) => m.elem.type === 'change');
+  assert.equal(new Set(events.map((m) => `${m.sender}/${m.clientMsgId}`)).size, events.length, 'server: no change twice');
+  assert.equal(events.length, changeCalls, 'server: every change once');
+  const shape = (m: Message, user: string) => ({
+    elem: m.elem, edited: m.edited, recalled: m.recalled, pinned: m.pinned,
+    reactions: (m.reactions ?? []).map((r) => ({ emoji: r.emoji, count: r.count, me: r.me === true })).sort((a, b) => (a.emoji < b.emoji ? -1 : 1)),
+    user,
+  });
+  await until(async () => {
+    for (const d of devices) {
+      const want = (await serverView(d.user)).filter((m) => m.elem.type !== 'change' && m.elem.type !== 'system');
+      const have = committed(d.client, g);
+      if (JSON.stringify(have.map((m) => shape(m, d.user))) !== JSON.stringify(want.map((m) => shape(m, d.user)))) return false;
+    }
+    return true;
+  }, 'every device to show every change as the server has it').catch(async (e) => {
+    for (const [i, d] of devices.entries()) {
+      const want = (await serverView(d.user)).filter((m) => m.elem.type !== 'change' && m.elem.type !== 'system');
+      const have = committed(d.client, g);
+      for (const [k, m] of want.entries()) {
+        const a = JSON.stringify(shape(m, d.user));
+        const b = have[k] ? JSON.stringify(shape(have[k]!, d.user)) : 'missing';
+        if (a !== b) console.error(`device ${i} (${d.user}) seq ${m.seq}: server ${a} device ${b}`);
+      }
+    }
+    throw e;
+  });
+  const reactions = aliceView.flatMap((m) => m.reactions ?? []).reduce((n, r) => n + r.count, 0);
+  console.log(`chaos: ${total} sends, ${changeCalls} changes (${recalls.size} recalls, ${reactions} reactions standing), ${drops} sockets dropped, 1 server restart, ${devices.length} devices checked`);
 
   await Promise.all(devices.map((d) => d.client.close()));
   await server.close();

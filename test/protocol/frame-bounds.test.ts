@@ -107,6 +107,17 @@ function validServerFrames(): Record<string, unknown>[] {
     { type: 'blocklist.updated', blocked: ['carol'] },
     { type: 'broadcast.new', broadcast: { id: 'b', content: 'hi', time: 1 } },
     { type: 'error', reqId: 'r', code: 1000, name: 'BAD_FRAME', message: 'bad' },
+    // Changes (SPEC §9): an event, and a page of messages with changes folded in.
+    { type: 'message.new', message: { ...text, id: 'c1', elem: { type: 'change', target: 'm1', change: { kind: 'reaction', emoji: '👨‍👩‍👧‍👦', on: true, count: 3 } }, isExcludedFromUnreadCount: true } },
+    { type: 'history.page', reqId: 'h2', conversationId: 'group:g', fromSeq: 1, toSeq: 3, hasMore: false, messages: [
+      { ...text, reactions: [{ emoji: '👍', count: 2, me: true, users: ['alice', 'bob'] }], edited: 5, pinned: { by: 'bob', time: 6 }, changeSeq: 3,
+        replyTo: { messageId: 'm0', sender: 'bob', senderName: 'Bob', excerpt: '<script>x</script>', recalled: true } },
+      { ...text, id: 'm9', elem: { type: 'recalled' }, recalled: { by: 'alice', time: 7 }, changeSeq: 3 },
+    ] },
+    { type: 'change.ack', changeId: 'cmid00000002', conversationId: 'group:g', id: 'c1', seq: 3, time: 1, duplicate: true },
+    { type: 'change.error', changeId: 'cmid00000002', conversationId: 'group:g', code: 4008, name: 'MESSAGE_RECALLED', message: 'gone' },
+    { type: 'reactions', reqId: 'rx', conversationId: 'group:g', messageId: 'm1', emoji: '👍', users: ['bob'], count: 2, hasMore: true },
+    { type: 'pins', reqId: 'pn', conversationId: 'group:g', pins: [{ messageId: 'm1', seq: 1, by: 'bob', time: 1 }] },
   ];
 }
 

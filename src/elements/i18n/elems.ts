@@ -66,5 +66,9 @@ export function describeElemText(elem: Elem): string {
       const title = elem.title;
       return msg(str`[chat history] ${title}`, { id: 'elem.merger' });
     }
+    // Change events never reach a thread (the client folds them in); recalls are worded by the UI phase.
+    case 'change':
+    case 'recalled':
+      return '';
   }
 }

@@ -10,7 +10,7 @@ import {
 } from '../../protocol/index.js';
 import { signUserToken, SYSTEM_USER } from './auth.js';
 import type { ChatCore, SendOutcome } from './chat-core.js';
-import { groupKey } from './conversation-key.js';
+import { groupKey, p2pKey } from './conversation-key.js';
 import { fetchHistory } from './history.js';
 import { summarize } from './summaries.js';
 import type { GroupRecord, HistoryVisibility, Profile, UserRecord } from './types.js';
@@ -150,6 +150,19 @@ export class AdminApi {
   async history(userId: string, conversationId: ConversationId, before?: number, limit?: number) {
     await this.#existing(userId);
     return fetchHistory(this.#core.store, userId, { conversationId, ...(before !== undefined && { before }), ...(limit !== undefined && { limit }) });
+  }
+
+  /**
+   * Recalls any message (SPEC §9: admins any time): `DELETE /v1/messages/:messageId` with the
+   * group, or the two users of the 1:1 chat. Idempotent: a repeat answers the first recall.
+   */
+  async recallMessage(messageId: string, where: { groupId: string } | { users: [string, string] }): Promise<{ seq: number; duplicate: boolean }> {
+    const key = 'groupId' in where ? groupKey(where.groupId) : p2pKey(where.users[0], where.users[1]);
+    const { message, duplicate } = await this.#core.changes.submit(
+      { actor: SYSTEM_USER, actorProfile: {}, key, messageId, changeId: `recall-${messageId}`, change: { kind: 'recall' } },
+      { admin: true },
+    );
+    return { seq: message.seq, duplicate };
   }
 
   async #existing(userId: string): Promise<UserRecord> {

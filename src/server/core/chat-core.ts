@@ -15,6 +15,7 @@ import { CommitBatcher } from './commit-batcher.js';
 import { ConnectionRegistry, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
+import { answerTo } from './refusal.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
 import { deliverLocally } from './delivery.js';
 import { DEFAULT_FRAME_BUDGETS, FrameBudget, rateLimitedFrame, type FrameBudgets } from './frame-rates.js';
@@ -33,6 +34,8 @@ import { replaySession } from './sync.js';
 import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { issueFileTicket } from '../uploads/file-tickets.js';
+import { ChangeService } from '../changes/change-service.js';
+import type { ChangePolicy } from '../changes/policy.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -64,6 +67,8 @@ export interface ChatCoreDeps {
   onOfflineMessage?: OfflineMessageHandler;
   /** Checks and records the uploaded files a message references (FILE_FORBIDDEN); none when absent. */
   files?: FileReferences;
+  /** Edit and recall windows, reaction and pin limits (SPEC §9); defaults in changes/policy.ts. */
+  changes?: Partial<ChangePolicy>;
 }
 
 export interface SendOutcome {
@@ -85,6 +90,7 @@ export class ChatCore {
   readonly tokenPolicy: TokenPolicy | undefined;
   readonly registry = new ConnectionRegistry();
   readonly broadcasts: Broadcasts;
+  readonly changes: ChangeService;
   readonly #deps: ChatCoreDeps;
   readonly #log: Logger;
   readonly #batcher: CommitBatcher;
@@ -113,6 +119,10 @@ export class ChatCore {
       store: deps.store, clock: deps.clock, registry: this.registry, logger: this.#log,
       publish: (event) => this.publish(event),
       limits: deps.broadcastLimits ?? { perMinute: LIMITS.broadcastsPerMinute, perDay: LIMITS.broadcastsPerDay },
+    });
+    this.changes = new ChangeService({
+      store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
+      publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
     });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
@@ -198,16 +208,15 @@ export class ChatCore {
         case 'blocklist.add':
         case 'blocklist.remove': return await this.#blocklist(conn, frame);
         case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, ...(await fetchMembersPage(this.store, conn.session.userId, frame.conversationId, frame.after)) });
+        case 'change.send': return await this.changes.handleSend(conn, frame);
+        case 'reactions.fetch': return send(conn, await this.changes.reactions(conn.session.userId, frame));
+        case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
       const error = this.#toChatError(err);
-      if (frame.type === 'message.send') {
-        this.#metrics.refused(error.name);
-        send(conn, { type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...error.toJSON() });
-      } else {
-        send(conn, errorFrame(error.toJSON(), 'reqId' in frame ? frame.reqId : undefined));
-      }
+      if (frame.type === 'message.send') this.#metrics.refused(error.name);
+      send(conn, answerTo(frame, error.toJSON()));
     }
   }
 
@@ -398,6 +407,7 @@ export class ChatCore {
     const req: SendRequest = { sender: session.userId, senderProfile: session.profile, conversationId, clientMsgId, options: frame };
     if (elem) req.elem = elem;
     if (forward) req.forward = forward;
+    if (frame.replyTo !== undefined) req.replyTo = frame.replyTo;
     await this.sendMessage(req, {
       admin: false,
       origin: conn,
@@ -484,5 +494,5 @@ function send(conn: Connection, frame: ServerFrame): void {
 }
 
 export function errorFrame(error: ErrorBody, reqId?: string): ServerFrame {
-  return reqId === undefined ? { type: 'error', ...error } : { type: 'error', reqId, ...error };
+  return answerTo({ reqId }, error);
 }

@@ -12,6 +12,7 @@ import {
 } from '../../protocol/index.js';
 import { keyOf } from './conversation-key.js';
 import type { Store } from './store.js';
+import { withoutChanges } from '../changes/project.js';
 
 const ABSTRACT_LINES = 4;
 const ABSTRACT_CHARS = 120;
@@ -40,8 +41,9 @@ export async function resolveForward(
   for (const id of source.messageIds) {
     const found = await store.findMessage(key, id);
     if (!found || found.message.seq <= floor || (found.visibleTo && !found.visibleTo.includes(userId))) throw new ChatError('MESSAGE_UNKNOWN');
+    if (found.message.recalled) throw new ChatError('MESSAGE_RECALLED');
     if (UNFORWARDABLE_ELEM_TYPES.has(found.message.elem.type)) throw new ChatError('NOT_FORWARDABLE');
-    messages.push({ ...found.message, conversationId: source.conversationId });
+    messages.push({ ...withoutChanges(found.message), conversationId: source.conversationId });
   }
 
   if (!source.merge) {

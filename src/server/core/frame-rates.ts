@@ -1,5 +1,6 @@
 import { ERROR_CODES, ChatError, type ClientFrame, type ErrorBody } from '../../protocol/index.js';
 import type { Connection } from './connection.js';
+import { answerTo } from './refusal.js';
 import { createMemoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js';
 
 /** The budget classes of client frames other than `message.send` (which has the send budget). */
@@ -41,6 +42,11 @@ const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
   'blocklist.remove': 'blocklist',
   'members.fetch': 'members',
   ping: 'ping',
+  // A change to a sent message counts as a send (the change service also takes it from the send limiter).
+  'change.send': 'send',
+  // Reads of a conversation's data, like a history page.
+  'reactions.fetch': 'history',
+  'pins.fetch': 'history',
 };
 
 /**
@@ -131,16 +137,14 @@ function retryAfter(d: RateDecision): number | undefined {
 let rateLimitedMessage: string | undefined;
 
 /**
- * The refusal of a frame past its budget, serialised: `message.error` for a send (by its
- * clientMsgId), else `error` with the frame's reqId. Built without an Error object (no stack
+ * The refusal of a frame past its budget, serialised and correlated like every refusal
+ * (`answerTo`: a send by clientMsgId, a change by changeId, else the reqId). Built without an Error object (no stack
  * trace to capture): refusing must cost far less than doing.
  */
 export function rateLimitedFrame(frame: ClientFrame, retryAfterMs: number): string {
   rateLimitedMessage ??= new ChatError('RATE_LIMITED').message;
   const body: ErrorBody = { code: ERROR_CODES.RATE_LIMITED.code, name: 'RATE_LIMITED', message: rateLimitedMessage, retryAfterMs };
-  if (frame.type === 'message.send') return JSON.stringify({ type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...body });
-  const reqId = 'reqId' in frame ? frame.reqId : undefined;
-  return JSON.stringify(reqId === undefined ? { type: 'error', ...body } : { type: 'error', reqId, ...body });
+  return JSON.stringify(answerTo(frame, body));
 }
 
 /** Parses `ping=240,history=600`: the classes given, the defaults for the rest (TypeError on a bad entry). */

@@ -2,6 +2,7 @@ import { ChatError, type HistoryFetchFrame, type Message, type ServerFrameOf } f
 import type { Store } from './store.js';
 import { fitting, messageBytes, FRAME_BUDGET } from './frame-budget.js';
 import { asSeenBy } from './summaries.js';
+import { markRecalledQuotes } from '../changes/reply.js';
 import type { ConversationKey } from './types.js';
 
 type Page = Omit<ServerFrameOf<'history.page'>, 'type' | 'reqId'>;
@@ -40,7 +41,7 @@ export async function fetchAround(
     conversationId: query.conversationId,
     fromSeq,
     toSeq,
-    messages: messages.map((m) => asSeenBy(m, key, userId)),
+    messages: (await markRecalledQuotes(store, key, messages)).map((m) => asSeenBy(m, key, userId)),
     hasMore: await view.olderThan(fromSeq),
   };
 }

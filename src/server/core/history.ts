@@ -4,6 +4,7 @@ import { fitting, messageBytes } from './frame-budget.js';
 import { fetchAround } from './history-around.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
+import { markRecalledQuotes } from '../changes/reply.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -58,7 +59,7 @@ export async function fetchHistory(
     conversationId: query.conversationId,
     fromSeq,
     toSeq,
-    messages: messages.map((m) => asSeenBy(m, key, userId)),
+    messages: (await markRecalledQuotes(store, key, messages)).map((m) => asSeenBy(m, key, userId)),
     hasMore: await olderThan(fromSeq),
   };
 }

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import { ChatError, ClientMsgIdSchema, ConversationIdSchema, LIMITS, type ClientFrame } from '../../protocol/index.js';
-import { errorFrame } from './chat-core.js';
+import { ChatError, ClientMsgIdSchema, ConversationIdSchema, LIMITS, type ClientFrame, type ErrorBody, type ServerFrame } from '../../protocol/index.js';
 
 const SendAddress = v.object({ type: v.literal('message.send'), clientMsgId: ClientMsgIdSchema, conversationId: ConversationIdSchema });
+const ChangeAddress = v.object({ type: v.literal('change.send'), changeId: ClientMsgIdSchema, conversationId: ConversationIdSchema });
 const ReqAddress = v.object({ reqId: v.pipe(v.string(), v.maxLength(64)) });
 
 /**
@@ -22,12 +22,11 @@ export function refusal(raw: string, error: ChatError): string {
     }
   }
   const send = v.safeParse(SendAddress, json);
-  if (send.success) {
-    const { clientMsgId, conversationId } = send.output;
-    return JSON.stringify({ type: 'message.error', clientMsgId, conversationId, ...error.toJSON() });
-  }
+  if (send.success) return JSON.stringify(answerTo(send.output as ClientFrame, error.toJSON()));
+  const change = v.safeParse(ChangeAddress, json);
+  if (change.success) return JSON.stringify(answerTo(change.output as ClientFrame, error.toJSON()));
   const req = v.safeParse(ReqAddress, json);
-  return JSON.stringify(errorFrame(error.toJSON(), req.success ? req.output.reqId : undefined));
+  return JSON.stringify(answerTo({ reqId: req.success ? req.output.reqId : undefined }, error.toJSON()));
 }
 
 /**
@@ -35,9 +34,17 @@ export function refusal(raw: string, error: ChatError): string {
  * the core did not map): correlated like a refusal, so the client fails that request and goes on.
  */
 export function failureAnswer(frame: ClientFrame, err: unknown): string {
-  const body = (err instanceof ChatError ? err : new ChatError('INTERNAL')).toJSON();
-  if (frame.type === 'message.send') {
-    return JSON.stringify({ type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...body });
-  }
-  return JSON.stringify(errorFrame(body, 'reqId' in frame ? frame.reqId : undefined));
+  return JSON.stringify(answerTo(frame, (err instanceof ChatError ? err : new ChatError('INTERNAL')).toJSON()));
+}
+
+/**
+ * The error answer to a frame, correlated the way its sender waits for it: a send by its
+ * clientMsgId (`message.error`), a change by its changeId (`change.error`), anything else by its
+ * reqId (`error`; without one when the frame has none).
+ */
+export function answerTo(frame: ClientFrame | { type?: undefined; reqId?: string | undefined }, body: ErrorBody): ServerFrame {
+  if (frame.type === 'message.send') return { type: 'message.error', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId, ...body };
+  if (frame.type === 'change.send') return { type: 'change.error', changeId: frame.changeId, conversationId: frame.conversationId, ...body };
+  const reqId = 'reqId' in frame ? frame.reqId : undefined;
+  return reqId === undefined ? { type: 'error', ...body } : { type: 'error', reqId, ...body };
 }

@@ -9,6 +9,7 @@ import {
 } from '../../protocol/index.js';
 import { enterConversation } from './conversation-access.js';
 import { resolveForward } from './forward.js';
+import { resolveReply } from '../changes/reply.js';
 import type { Store } from './store.js';
 import type { MessageDraft, Profile } from './types.js';
 
@@ -19,6 +20,8 @@ export interface SendRequest {
   clientMsgId: string;
   elem?: Elem;
   forward?: ForwardSource;
+  /** Id of the quoted message (a reply). */
+  replyTo?: string;
   options: SendOptions;
 }
 
@@ -99,6 +102,7 @@ export async function prepareSend(
   }
   if (type === 'p2p') delete message.receiver;
   if (forwardedFrom) message.forwardedFrom = forwardedFrom;
+  if (req.replyTo !== undefined) message.replyTo = await resolveReply(store, sender, key, req.replyTo);
 
   const draft: MessageDraft = { key, type, message };
   if (visibleTo) draft.visibleTo = visibleTo;

@@ -1,7 +1,10 @@
 import type { Message } from '../../protocol/index.js';
 import type { BroadcastStore } from './broadcast-store.js';
 import type {
+  ChangeDraft,
+  ChangeOutcome,
   CommitOutcome,
+  PinRecord,
   ConversationKey,
   ConversationState,
   GroupRecord,
@@ -73,6 +76,15 @@ export interface Store extends BroadcastStore {
   readonly commitsInCallOrder?: boolean;
   /** A message by id, with who may see it (undefined = every member). */
   findMessage(key: ConversationKey, id: string): Promise<{ message: Message; visibleTo?: string[] } | undefined>;
+  /**
+   * Commits one change (SPEC §9) in its own transaction: unless (sender, clientMsgId) was already
+   * committed (then the original event, `duplicate`; another conversation: `conflict`), reads the
+   * target (ChatError MESSAGE_UNKNOWN when absent or itself a change event), calls `draft.apply`,
+   * stores the event with the next seq, the new target body and the pinned list. All or nothing.
+   */
+  commitChange(draft: ChangeDraft): Promise<ChangeOutcome>;
+  /** The conversation's pinned messages, most recently pinned first. */
+  listPins(key: ConversationKey): Promise<PinRecord[]>;
   /** Messages of a seq range that `viewer` may see, ascending by seq. */
   readRange(key: ConversationKey, viewer: string, query: RangeQuery): Promise<Message[]>;
   /** Whether `viewer` can see any message with seq < `beforeSeq`. */

@@ -3,11 +3,13 @@ import { viewOf } from './conversation-key.js';
 import { sameSize } from './frame-budget.js';
 import type { Store } from './store.js';
 import type { ConversationState } from './types.js';
+import { projectForViewer } from '../changes/project.js';
 
-/** A message as `viewer` sees it: p2p ids name the other side. */
+/** A message as `viewer` sees it: p2p ids name the other side; changes as this viewer sees them. */
 export function asSeenBy(message: Message, key: string, viewer: string): Message {
   const id = viewOf(key, viewer);
-  return id === message.conversationId ? message : sameSize(message, { ...message, conversationId: id });
+  const seen = projectForViewer(message, viewer);
+  return id === seen.conversationId ? seen : sameSize(message, { ...seen, conversationId: id });
 }
 
 /**

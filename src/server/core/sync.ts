@@ -2,6 +2,7 @@ import { LIMITS, type ConversationId, type ConversationSummary, type ServerFrame
 import { fieldsBytes, fitting, messageBytes } from './frame-budget.js';
 import type { Store } from './store.js';
 import { asSeenBy, summarize } from './summaries.js';
+import { markRecalledQuotes } from '../changes/reply.js';
 
 /**
  * A conversation the client did not name in `cursors` replays from the user's read position,
@@ -61,7 +62,7 @@ export async function replaySession(
         conversationId,
         fromSeq: after + 1,
         toSeq,
-        messages: batch.map((m) => asSeenBy(m, state.key, userId)),
+        messages: (await markRecalledQuotes(store, state.key, batch)).map((m) => asSeenBy(m, state.key, userId)),
       });
       after = toSeq;
     }

@@ -1,4 +1,4 @@
-import type { ConversationType, Message } from '../../protocol/index.js';
+import type { ChangeElem, ConversationType, Message } from '../../protocol/index.js';
 
 /** Milliseconds since the epoch. Injected so tests can move time (rate limits, token expiry). */
 export type Clock = () => number;
@@ -103,4 +103,59 @@ export interface UnreadState {
   unread: number;
   /** The user (or @all) is mentioned in an unread message. */
   mentioned: boolean;
+}
+
+/**
+ * A message as stored once changes were applied: the delivered shape plus what only the server
+ * keeps (every user of each reaction, who deleted it for themselves). `project.ts` turns it into
+ * what one viewer receives.
+ */
+export interface StoredMessage extends Omit<Message, 'reactions'> {
+  reactions?: { emoji: string; count: number; users: string[] }[];
+  /** Users who deleted it for themselves. */
+  hiddenFor?: string[];
+}
+
+/** What a change does to its target, decided inside the store's transaction by `ChangeDraft.apply`. */
+export interface ChangeApplied {
+  /** The target after the change. */
+  target: StoredMessage;
+  /** The event's elem (`change`). */
+  elem: ChangeElem;
+  /** Who sees the event; absent = every member. */
+  visibleTo?: string[];
+  /** Its effect on the conversation's pinned list. */
+  pin?: 'add' | 'remove';
+  /** Users newly @mentioned by an edit (set on the event's groupAtUserList). */
+  mentions?: string[];
+}
+
+/**
+ * A change to commit (SPEC §9): an event with the next seq of the conversation, and its effect
+ * on the target message, in one transaction. `message` is the event without its elem and seq;
+ * its clientMsgId is the change's idempotency key.
+ */
+export interface ChangeDraft {
+  key: ConversationKey;
+  type: ConversationType;
+  targetId: string;
+  message: Message;
+  /**
+   * Called by the store inside its transaction with the stored target, its visibility and the
+   * conversation's pin count. Throws a ChatError to refuse (nothing is stored).
+   */
+  apply(target: StoredMessage, visibleTo: string[] | undefined, pinCount: number): ChangeApplied;
+}
+
+export type ChangeOutcome =
+  | { status: 'committed'; message: Message; target: StoredMessage; visibleTo?: string[] }
+  | { status: 'duplicate'; message: Message; visibleTo?: string[] }
+  | { status: 'conflict' };
+
+/** One pinned message of a conversation. */
+export interface PinRecord {
+  messageId: string;
+  seq: number;
+  by: string;
+  time: number;
 }

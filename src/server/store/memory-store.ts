@@ -1,7 +1,7 @@
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
-import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type MemberRecord, type MessageDraft, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 
 interface StoredRow {
@@ -154,6 +154,38 @@ export function createMemoryStore(): Store {
       const outcomes = drafts.map((d) => commitOne(d, staged));
       for (const [id, entry] of staged) idempotency.set(id, entry);
       return outcomes;
+    },
+    async commitChange(d) {
+      const id = pair(d.message.sender, d.message.clientMsgId);
+      const existing = idempotency.get(id);
+      if (existing) {
+        if (existing.key !== d.key) return { status: 'conflict' };
+        const row = conversations.get(d.key)!.rows[existing.message.seq - 1]!;
+        return { status: 'duplicate', message: clone(row.message), ...(row.visibleTo && { visibleTo: [...row.visibleTo] }) };
+      }
+      const c = conversations.get(d.key);
+      const targetRow = c?.rows.find((r) => r.message.id === d.targetId);
+      if (!c || !targetRow) throw new ChatError('MESSAGE_UNKNOWN');
+      const pinCount = c.rows.filter((r) => r.message.pinned).length;
+      // apply throws to refuse: nothing below has run yet, so nothing is stored.
+      const applied = d.apply(clone(targetRow.message), targetRow.visibleTo && [...targetRow.visibleTo], pinCount);
+      const seq = ++c.lastSeq;
+      const message: Message = { ...clone(d.message), seq, elem: applied.elem };
+      if (applied.mentions) message.groupAtUserList = [...applied.mentions];
+      const row: StoredRow = { message };
+      if (applied.visibleTo) row.visibleTo = [...applied.visibleTo];
+      c.rows.push(row);
+      targetRow.message = { ...clone(applied.target), changeSeq: seq } as Message;
+      idempotency.set(id, { key: d.key, message });
+      return { status: 'committed', message: clone(message), target: clone(targetRow.message) as StoredMessage, ...(row.visibleTo && { visibleTo: [...row.visibleTo] }) };
+    },
+    async listPins(key) {
+      const pins: PinRecord[] = [];
+      for (const r of conversations.get(key)?.rows ?? []) {
+        const p = r.message.pinned;
+        if (p) pins.push({ messageId: r.message.id, seq: r.message.seq, by: p.by, time: p.time });
+      }
+      return pins.sort((a, b) => b.time - a.time || b.seq - a.seq);
     },
     async findMessage(key, id) {
       const row = conversations.get(key)?.rows.find((r) => r.message.id === id);

@@ -125,6 +125,21 @@ ALTER TABLE memberships ADD COLUMN joined_seq bigint NOT NULL DEFAULT 0;
     name: 'users-tokens-after',
     sql: 'ALTER TABLE users ADD COLUMN tokens_after bigint;',
   },
+  {
+    // Changes (SPEC §9) are message rows; the pinned list of each conversation is kept beside them.
+    version: 6,
+    name: 'pins',
+    sql: `
+CREATE TABLE pins (
+  conv_key text COLLATE "C" NOT NULL,
+  message_id text NOT NULL,
+  seq bigint NOT NULL,
+  by_user text COLLATE "C" NOT NULL,
+  time bigint NOT NULL,
+  PRIMARY KEY (conv_key, message_id)
+);
+`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

@@ -8,6 +8,7 @@ import type { Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
+import { createSqliteChanges } from './sqlite-changes.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
@@ -235,6 +236,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
 
   return {
     ...createSqliteBroadcasts(db),
+    ...createSqliteChanges(db),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();

@@ -108,6 +108,55 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       counts.frameChecks++;
     },
   },
+  'change.send': {
+    scope: "react to, edit, recall, pin or hide a message of a conversation (nor, as a member, edit or recall another's, nor change a recalled one)",
+    async check(_t, o) {
+      const kinds = [{ kind: 'reaction', emoji: '👍', on: true }, { kind: 'edit', text: 'x' }, { kind: 'recall' }, { kind: 'pin', on: true }, { kind: 'hide' }];
+      for (const change of kinds) {
+        await changeRefused(o.alice, { conversationId: 'group:g', messageId: o.groupMsgId, change }, ['NOT_MEMBER']);
+        // bob↔carol's message named through alice's own chats is not found.
+        await changeRefused(o.alice, { conversationId: 'p2p:bob', messageId: o.bobCarolMsgId, change }, ['MESSAGE_UNKNOWN']);
+        await changeRefused(o.alice, { conversationId: 'p2p:carol', messageId: o.bobCarolMsgId, change }, ['MESSAGE_UNKNOWN']);
+      }
+      // A member may not edit or recall another member's message.
+      await changeRefused(o.carol, { conversationId: 'group:g', messageId: o.groupMsgId, change: { kind: 'edit', text: 'mine now' } }, ['NOT_MESSAGE_SENDER']);
+      await changeRefused(o.carol, { conversationId: 'group:g', messageId: o.groupMsgId, change: { kind: 'recall' } }, ['NOT_MESSAGE_SENDER']);
+      // A recalled message takes no more changes (but can still be hidden).
+      const clientMsgId = cmid();
+      o.bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:g', elem: text('recall me') });
+      const sent = await o.bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+      o.bob.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:g', messageId: sent.id, change: { kind: 'recall' } });
+      await o.bob.next('change.ack');
+      for (const change of [{ kind: 'reaction', emoji: '👍', on: true }, { kind: 'edit', text: 'x' }, { kind: 'pin', on: true }]) {
+        await changeRefused(o.carol, { conversationId: 'group:g', messageId: sent.id, change }, ['MESSAGE_RECALLED', 'NOT_MESSAGE_SENDER']);
+      }
+      // Nothing of a change reaches the outsider live.
+      await o.alice.roundTrip();
+      assert.deepEqual(o.alice.pending('message.new').filter((f) => f.message.conversationId === 'group:g'), []);
+    },
+  },
+  'reactions.fetch': {
+    scope: 'list who reacted to a message',
+    async check(_t, o) {
+      for (const [conversationId, messageId, name] of [['group:g', o.groupMsgId, 'NOT_MEMBER'], ['p2p:bob', o.bobCarolMsgId, 'MESSAGE_UNKNOWN'], ['p2p:carol', o.bobCarolMsgId, 'MESSAGE_UNKNOWN']] as const) {
+        const reqId = cmid();
+        o.alice.send({ type: 'reactions.fetch', reqId, conversationId, messageId, emoji: '👍' });
+        assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, name, conversationId);
+        counts.frameChecks++;
+      }
+    },
+  },
+  'pins.fetch': {
+    scope: "list a conversation's pinned messages",
+    async check(_t, o) {
+      o.alice.send({ type: 'pins.fetch', reqId: 'pins-g', conversationId: 'group:g' });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'pins-g')).name, 'NOT_MEMBER');
+      // alice's p2p:carol is alice↔carol: bob↔carol's pins are not in it.
+      o.alice.send({ type: 'pins.fetch', reqId: 'pins-c', conversationId: 'p2p:carol' });
+      assert.deepEqual((await o.alice.next('pins', (f) => f.reqId === 'pins-c')).pins, []);
+      counts.frameChecks += 2;
+    },
+  },
   'blocklist.add': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'blocklist.remove': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'members.fetch': {
@@ -138,6 +187,14 @@ async function ownBlocklistOnly(_t: TestServer, o: Outsider): Promise<void> {
   await o.bob.roundTrip();
   assert.equal(o.bob.pending('blocklist.updated').length, 0);
   counts.frameChecks += 2;
+}
+
+async function changeRefused(s: TestSocket, fields: Record<string, unknown>, names: ErrorName[]): Promise<void> {
+  const changeId = cmid();
+  s.send({ type: 'change.send', changeId, ...fields });
+  const answer = await s.nextOf(['change.ack', 'change.error']);
+  assert.ok(answer.type === 'change.error' && answer.changeId === changeId && names.includes(answer.name), `${JSON.stringify(fields)} -> ${answer.type === 'change.error' ? answer.name : 'accepted'}`);
+  counts.frameChecks++;
 }
 
 async function refused(s: TestSocket, fields: Record<string, unknown>, names: ErrorName[]): Promise<void> {
@@ -171,6 +228,7 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'PUT /v1/groups/:id/members/:userId': { access: 'admin', sample: '/v1/groups/g/members/alice' },
   'DELETE /v1/groups/:id/members/:userId': { access: 'admin', sample: '/v1/groups/g/members/bob' },
   'POST /v1/messages': { access: 'admin', sample: '/v1/messages' },
+  'DELETE /v1/messages/:messageId': { access: 'admin', sample: '/v1/messages/any-id?groupId=g', why: 'admin recall (SPEC §9)' },
   'POST /v1/broadcasts': { access: 'admin', sample: '/v1/broadcasts' },
   'GET /v1/broadcasts': { access: 'admin', sample: '/v1/broadcasts' },
   'DELETE /v1/broadcasts/:id': { access: 'admin', sample: '/v1/broadcasts/any-id' },

@@ -39,6 +39,16 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'ping', reqId: 'p' },
     { type: 'members.fetch', reqId: 'm', conversationId: 'group:g' },
     { type: 'members.fetch', reqId: 'm', conversationId: 'group:g', after: 'alice' },
+    // Changes (SPEC §9): hostile reaction keys and texts come from the mutations of these.
+    { type: 'message.send', clientMsgId: id, conversationId: 'group:g', elem: { type: 'text', text: 're' }, replyTo: 'm1' },
+    { type: 'change.send', changeId: id, conversationId: 'group:g', messageId: 'm1', change: { kind: 'reaction', emoji: '👍🏽', on: true } },
+    { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'reaction', emoji: ':party_parrot:', on: false } },
+    { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'edit', text: 'edited <b>', groupAtUserList: ['bob', '@all'] } },
+    { type: 'change.send', changeId: id, conversationId: 'group:g', messageId: 'm1', change: { kind: 'recall' } },
+    { type: 'change.send', changeId: id, conversationId: 'group:g', messageId: 'm1', change: { kind: 'pin', on: true } },
+    { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'hide' } },
+    { type: 'reactions.fetch', reqId: 'rx', conversationId: 'group:g', messageId: 'm1', emoji: '👍', after: 'bob', limit: 10 },
+    { type: 'pins.fetch', reqId: 'pn', conversationId: 'group:g' },
   ];
 }
 

@@ -28,12 +28,12 @@ const BATCH = 500;
 /** The errors a frame that fails validation gets (codec.ts); core refusals have other names. */
 const DECODE_ERRORS = new Set<ErrorName>(['BAD_FRAME', 'FRAME_TOO_LARGE', 'MESSAGE_TOO_LARGE', 'FILE_TOO_LARGE']);
 /** Frames that answer one request (a send, a reqId, a session.open), as opposed to pushed ones. */
-const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error']);
+const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error', 'change.ack', 'change.error', 'reactions', 'pins']);
 
 /** Whether a frame asks for exactly one reply: a send, a frame with a reqId, a session.open. */
 function asksForReply(raw: string): boolean {
   const f = JSON.parse(raw) as { type?: unknown; reqId?: unknown };
-  return f.type === 'message.send' || f.type === 'session.open' || typeof f.reqId === 'string';
+  return f.type === 'message.send' || f.type === 'change.send' || f.type === 'session.open' || typeof f.reqId === 'string';
 }
 
 /** The test's own look at a fuzzed frame; a decoder that throws counts the frame invalid (the server is what is tested). */

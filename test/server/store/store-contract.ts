@@ -5,6 +5,7 @@ import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
 import type { BroadcastQuota, BroadcastRecord } from '../../../src/server/core/broadcast-store.js';
 import type { Store } from '../../../src/server/core/store.js';
 import type { MessageDraft } from '../../../src/server/core/types.js';
+import { changesContract } from './store-changes-contract.js';
 
 let n = 0;
 /** A draft of a text message from `sender` in `key`, as `sender` names the conversation. */
@@ -36,6 +37,8 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     after(async () => {
       await store.close();
     });
+
+    changesContract(() => store);
 
     it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
       await store.putUser('u1', { name: 'One', avatar: '/a.png' }, 5);

@@ -1,0 +1,166 @@
+import type { Change, ChangeElem, ReactionSummary } from '../protocol/changes.js';
+import type { ErrorBody } from '../protocol/error-codes.js';
+import type { ServerFrameOf } from '../protocol/frames.js';
+import type { ConversationId } from '../protocol/ids.js';
+import type { Message } from '../protocol/message.js';
+import { LIMITS } from '../protocol/limits.js';
+import { createClientMsgId } from './identity.js';
+import type { LocalEntry, Outbox } from './outbox.js';
+import type { ThreadWindow } from './thread-window.js';
+import type { ChatMessage, OutboxEntry } from './types.js';
+
+/** What a change's promise resolves with: the event's seq once the server committed it. */
+export interface ChangeReceipt {
+  changeId: string;
+  seq: number;
+}
+
+/** A change this device made that the server has not committed yet (or refused: `error`). */
+export interface PendingChange {
+  changeId: string;
+  change: Change;
+  status: 'sending' | 'failed';
+  error?: ErrorBody;
+}
+
+/**
+ * Changes to sent messages (SPEC §9): `react`, `edit`, `recall`, `deleteForMe`, `pin`. Each goes
+ * through the outbox like a send — persisted before it is transmitted, retried with the same
+ * changeId when the connection returns (the server answers a repeat with the original ack),
+ * failed with its reason and retried by `resend(changeId)`.
+ */
+export interface Changes {
+  react(conversationId: ConversationId, messageId: string, emoji: string, on: boolean): Promise<ChangeReceipt>;
+  edit(conversationId: ConversationId, messageId: string, text: string, options?: { groupAtUserList?: string[] }): Promise<ChangeReceipt>;
+  recall(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
+  deleteForMe(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
+  pin(conversationId: ConversationId, messageId: string, on: boolean): Promise<ChangeReceipt>;
+  /** `change.ack` settles the change; `change.error` fails it. */
+  acked(frame: ServerFrameOf<'change.ack'>): void;
+  refused(frame: ServerFrameOf<'change.error'>): void;
+}
+
+export function createChanges(outbox: Outbox, started: Promise<unknown>, myId: () => string | undefined): Changes {
+  const submit = async (conversationId: ConversationId, messageId: string, change: Change): Promise<ChangeReceipt> => {
+    await started;
+    const entry: OutboxEntry = {
+      clientMsgId: createClientMsgId(), conversationId, options: {}, change: { messageId, change }, createdAt: Date.now(), state: 'pending',
+    };
+    // Like a send: an entry of one user is never sent in another's session.
+    const user = myId();
+    if (user !== undefined) entry.userId = user;
+    return outbox.add<ChangeReceipt>(entry);
+  };
+  return {
+    react: (id, messageId, emoji, on) => submit(id, messageId, { kind: 'reaction', emoji, on }),
+    edit: (id, messageId, text, options) =>
+      submit(id, messageId, { kind: 'edit', text, ...(options?.groupAtUserList?.length && { groupAtUserList: options.groupAtUserList }) }),
+    recall: (id, messageId) => submit(id, messageId, { kind: 'recall' }),
+    deleteForMe: (id, messageId) => submit(id, messageId, { kind: 'hide' }),
+    pin: (id, messageId, on) => submit(id, messageId, { kind: 'pin', on }),
+    acked(frame) {
+      outbox.settle(frame.changeId, { changeId: frame.changeId, seq: frame.seq } satisfies ChangeReceipt);
+    },
+    refused(frame) {
+      outbox.fail(frame.changeId, { code: frame.code, name: frame.name, message: frame.message, ...(frame.retryAfterMs !== undefined && { retryAfterMs: frame.retryAfterMs }) });
+    },
+  };
+}
+
+/** Whether a committed message is a change event (never shown as a message of its own). */
+export function isChangeEvent(m: Message): m is Message & { elem: ChangeElem } {
+  return m.elem.type === 'change';
+}
+
+/**
+ * Folds a committed change event into the message it changes, if this window holds it and has
+ * not folded it yet (`changeSeq` below the event's seq: a history page already carries every
+ * change up to its `changeSeq`). Replaces the message object (views compare by identity) and,
+ * for a recall, marks quotes of it. Returns whether anything changed.
+ */
+export function foldChange(w: ThreadWindow, event: Message, me: string | undefined): boolean {
+  if (!isChangeEvent(event)) return false;
+  const { target, change } = event.elem;
+  const list = w.messages.some((m) => m.id === target) ? w.messages : w.buffer;
+  const at = list.findIndex((m) => m.id === target);
+  if (at < 0) return false;
+  const old = list[at]!;
+  if ((old.changeSeq ?? 0) >= event.seq) return false;
+  list[at] = folded(old, event, change, me);
+  if (change.kind === 'recall') {
+    for (const l of [w.messages, w.buffer]) {
+      for (let i = 0; i < l.length; i++) {
+        const q = l[i]!.replyTo;
+        if (q?.messageId === target && !q.recalled) l[i] = { ...l[i]!, replyTo: { ...q, excerpt: '', recalled: true } };
+      }
+    }
+  }
+  return true;
+}
+
+function folded(old: Message, event: Message, change: ChangeElem['change'], me: string | undefined): Message {
+  const next: Message = { ...old, changeSeq: event.seq };
+  switch (change.kind) {
+    case 'reaction': {
+      const reactions: ReactionSummary[] = (old.reactions ?? []).map((r) => ({ ...r, users: [...r.users] }));
+      let r = reactions.find((x) => x.emoji === change.emoji);
+      if (!r) reactions.push((r = { emoji: change.emoji, count: 0, users: [] }));
+      // The event carries the resulting count, never a delta: applying it cannot double-count.
+      r.count = change.count;
+      // As the server keeps them: in the order people reacted (a repeated `on` keeps its place).
+      if (!change.on) r.users = r.users.filter((u) => u !== event.sender);
+      else if (!r.users.includes(event.sender) && r.users.length < LIMITS.reactionUsersShown) r.users.push(event.sender);
+      if (event.sender === me) {
+        if (change.on) r.me = true;
+        else delete r.me;
+      }
+      const kept = reactions.filter((x) => x.count > 0);
+      if (kept.length > 0) next.reactions = kept;
+      else delete next.reactions;
+      return next;
+    }
+    case 'edit':
+      next.elem = { type: 'text', text: change.text };
+      next.edited = event.time;
+      return next;
+    case 'recall':
+      return {
+        id: old.id, conversationId: old.conversationId, seq: old.seq, clientMsgId: old.clientMsgId, sender: old.sender,
+        senderProfile: old.senderProfile, time: old.time, elem: { type: 'recalled' }, recalled: { by: event.sender, time: event.time },
+        changeSeq: event.seq,
+      };
+    case 'pin':
+      // As the server applies it: pinning a pinned message keeps who pinned it first.
+      if (change.on) next.pinned ??= { by: event.sender, time: event.time };
+      else delete next.pinned;
+      return next;
+    case 'hide':
+      return {
+        id: old.id, conversationId: old.conversationId, seq: old.seq, clientMsgId: old.clientMsgId, sender: old.sender,
+        senderProfile: old.senderProfile, time: old.time, elem: { type: 'recalled' }, hidden: true, changeSeq: event.seq,
+      };
+  }
+}
+
+/**
+ * What a thread shows: no change events, no messages deleted for this user, and this device's
+ * changes still in the outbox on their targets (`pendingChanges`), so a failed one shows why and
+ * can be retried.
+ */
+export function shownWithPending(chats: ChatMessage[], pending: readonly LocalEntry[]): ChatMessage[] {
+  const byTarget = new Map<string, PendingChange[]>();
+  for (const l of pending) {
+    const c = l.entry.change;
+    if (!c) continue;
+    const list = byTarget.get(c.messageId) ?? [];
+    list.push({ changeId: l.entry.clientMsgId, change: c.change, status: l.status, ...(l.error && { error: l.error }) });
+    byTarget.set(c.messageId, list);
+  }
+  const out: ChatMessage[] = [];
+  for (const m of chats) {
+    if (m.elem.type === 'change' || m.hidden) continue;
+    const p = byTarget.get(m.id);
+    out.push(p ? { ...m, pendingChanges: p } : m);
+  }
+  return out;
+}

@@ -1,0 +1,176 @@
+import {
+  ChatError,
+  LIMITS,
+  type Change,
+  type ClientFrameOf,
+  type ConversationId,
+  type Message,
+  type ServerFrameOf,
+} from '../../protocol/index.js';
+import { SYSTEM_USER } from '../core/auth.js';
+import type { Connection } from '../core/connection.js';
+import { keyOf, parseKey, viewOf } from '../core/conversation-key.js';
+import type { Logger } from '../core/logger.js';
+import { newMessageId } from '../core/message-id.js';
+import type { RateLimiter } from '../core/rate-limiter.js';
+import type { Store } from '../core/store.js';
+import { asSeenBy } from '../core/summaries.js';
+import type { ChangeDraft, Clock, ConversationKey, MessageDraft, Profile, StoredMessage } from '../core/types.js';
+import { applyChange } from './apply.js';
+import { DEFAULT_CHANGE_POLICY, type ChangePolicy } from './policy.js';
+
+export interface ChangeRequest {
+  actor: string;
+  actorProfile: Profile;
+  /** As the actor names it; admins (REST) pass the storage key instead. */
+  conversationId?: ConversationId;
+  key?: ConversationKey;
+  messageId: string;
+  changeId: string;
+  change: Change;
+}
+
+export interface ChangeServiceDeps {
+  store: Store;
+  clock: Clock;
+  rateLimiter: RateLimiter;
+  logger: Logger;
+  policy?: Partial<ChangePolicy>;
+  /** Publishes a committed event like a message (to everyone who may see it); rejects if the bus fails. */
+  publish(draft: MessageDraft, event: Message, origin: string | undefined): Promise<void>;
+}
+
+/**
+ * Changes to sent messages (SPEC §9): checks who may change what, commits the change as an event
+ * of the conversation's sequence (Store.commitChange), and fans it out like a message, so it is
+ * delivered once and in order, replayed from cursors and acked only once committed and published.
+ */
+export class ChangeService {
+  readonly policy: ChangePolicy;
+  readonly #d: ChangeServiceDeps;
+
+  constructor(deps: ChangeServiceDeps) {
+    this.#d = deps;
+    this.policy = { ...DEFAULT_CHANGE_POLICY, ...deps.policy };
+  }
+
+  /** Handles `change.send`; answers `change.ack` (errors are answered by the caller as `change.error`). */
+  async handleSend(conn: Connection, frame: ClientFrameOf<'change.send'>): Promise<void> {
+    const session = conn.session!;
+    // One connection's sends and changes commit in the order it sent them (a quick on/off stays off).
+    let release = (): void => {};
+    const prev = conn.sendChain;
+    conn.sendChain = new Promise<void>((r) => (release = r));
+    try {
+      if (prev) await prev.catch(() => undefined);
+      const { message, duplicate } = await this.submit(
+        { actor: session.userId, actorProfile: session.profile, conversationId: frame.conversationId, messageId: frame.messageId, changeId: frame.changeId, change: frame.change },
+        // No origin: the sending socket gets the event too (an ack carries no body to fold in).
+        { admin: false },
+      );
+      conn.send(JSON.stringify({
+        type: 'change.ack', changeId: frame.changeId, conversationId: frame.conversationId, id: message.id, seq: message.seq, time: message.time,
+        ...(duplicate && { duplicate }),
+      } satisfies ServerFrameOf<'change.ack'>));
+    } finally {
+      release();
+    }
+  }
+
+  /** Checks, commits and publishes one change. The event is returned as the actor sees it. */
+  async submit(req: ChangeRequest, opts: { admin: boolean; origin?: string }): Promise<{ message: Message; duplicate: boolean }> {
+    const { store } = this.#d;
+    const now = this.#d.clock();
+    if (!opts.admin) {
+      const pending = this.#d.rateLimiter.consume(`send:${req.actor}`, now);
+      const decision = pending instanceof Promise ? await pending : pending;
+      if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
+    }
+    const { key, type, target } = req.key !== undefined
+      ? { key: req.key, ...conversationOfKey(req.key) }
+      : keyOf(req.actor, req.conversationId!);
+    if (!opts.admin) {
+      if (!(await store.getConversation(req.actor, key))) throw new ChatError(type === 'group' ? 'NOT_MEMBER' : 'MESSAGE_UNKNOWN');
+      // Someone who blocked you hears nothing from you, changes included (your own view may still change).
+      if (type === 'p2p' && req.change.kind !== 'hide' && (await store.isBlocked(target, req.actor))) throw new ChatError('BLOCKED');
+    }
+    const group = type === 'group';
+    const draft: ChangeDraft = {
+      key, type, targetId: req.messageId,
+      message: {
+        id: newMessageId(), conversationId: viewOf(key, req.actor === SYSTEM_USER ? firstUser(key) : req.actor), seq: 0,
+        clientMsgId: req.changeId, sender: req.actor, senderProfile: { ...req.actorProfile }, time: now,
+        elem: { type: 'recalled' }, isExcludedFromUnreadCount: true, isExcludedFromLastMessage: true,
+      },
+      apply: (stored, visibleTo, pinCount) =>
+        applyChange(req.change, stored, visibleTo, pinCount, { userId: req.actor, admin: opts.admin, group, now }, this.policy),
+    };
+    let outcome;
+    try {
+      outcome = await store.commitChange(draft);
+    } catch (err) {
+      if (err instanceof ChatError) throw err;
+      this.#d.logger.error({ err }, 'change commit failed');
+      throw new ChatError('UNAVAILABLE', undefined, { cause: err });
+    }
+    if (outcome.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
+    if (outcome.message.elem.type !== 'change') throw new ChatError('CLIENT_MSG_ID_REUSED');
+    const published: MessageDraft = { key, type, message: outcome.message };
+    if (outcome.visibleTo) published.visibleTo = outcome.visibleTo;
+    try {
+      // A duplicate is published again: the first attempt may have died between commit and
+      // publish; devices drop what they hold by seq.
+      await this.#d.publish(published, outcome.message, opts.origin);
+    } catch (err) {
+      this.#d.logger.error({ err }, 'publish after change commit failed');
+      throw new ChatError('UNAVAILABLE', 'The change is stored but could not be delivered yet: send it again.', { cause: err });
+    }
+    return { message: asSeenBy(outcome.message, key, req.actor), duplicate: outcome.status === 'duplicate' };
+  }
+
+  /** `reactions.fetch`: who reacted with one emoji, in the order they reacted, paged. */
+  async reactions(userId: string, frame: ClientFrameOf<'reactions.fetch'>): Promise<ServerFrameOf<'reactions'>> {
+    const stored = await this.#visibleMessage(userId, frame.conversationId, frame.messageId);
+    const users = stored.reactions?.find((r) => r.emoji === frame.emoji)?.users ?? [];
+    const start = frame.after === undefined ? 0 : users.indexOf(frame.after) + 1;
+    const limit = frame.limit ?? LIMITS.reactionUsersPage;
+    const page = users.slice(start, start + limit);
+    return {
+      type: 'reactions', reqId: frame.reqId, conversationId: frame.conversationId, messageId: frame.messageId, emoji: frame.emoji,
+      users: page, count: users.length, hasMore: start + page.length < users.length,
+    };
+  }
+
+  /** `pins.fetch`: the conversation's pinned messages this member can see, most recently pinned first. */
+  async pins(userId: string, frame: ClientFrameOf<'pins.fetch'>): Promise<ServerFrameOf<'pins'>> {
+    const { key, type } = keyOf(userId, frame.conversationId);
+    if (!(await this.#d.store.getConversation(userId, key))) {
+      if (type === 'group') throw new ChatError('NOT_MEMBER');
+      return { type: 'pins', reqId: frame.reqId, conversationId: frame.conversationId, pins: [] };
+    }
+    const pins = [];
+    for (const pin of await this.#d.store.listPins(key)) {
+      const found = await this.#d.store.findMessage(key, pin.messageId);
+      if (found && (!found.visibleTo || found.visibleTo.includes(userId))) pins.push(pin);
+    }
+    return { type: 'pins', reqId: frame.reqId, conversationId: frame.conversationId, pins };
+  }
+
+  async #visibleMessage(userId: string, conversationId: ConversationId, messageId: string): Promise<StoredMessage> {
+    const { key, type } = keyOf(userId, conversationId);
+    if (!(await this.#d.store.getConversation(userId, key))) throw new ChatError(type === 'group' ? 'NOT_MEMBER' : 'MESSAGE_UNKNOWN');
+    const found = await this.#d.store.findMessage(key, messageId);
+    if (!found || (found.visibleTo && !found.visibleTo.includes(userId)) || found.message.elem.type === 'change') throw new ChatError('MESSAGE_UNKNOWN');
+    return found.message as StoredMessage;
+  }
+}
+
+function conversationOfKey(key: ConversationKey): { type: 'group' | 'p2p'; target: string } {
+  const parsed = parseKey(key);
+  return parsed.type === 'group' ? { type: 'group', target: parsed.groupId } : { type: 'p2p', target: parsed.users[1] };
+}
+
+function firstUser(key: ConversationKey): string {
+  const parsed = parseKey(key);
+  return parsed.type === 'group' ? SYSTEM_USER : parsed.users[0];
+}

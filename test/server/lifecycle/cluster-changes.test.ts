@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Message } from '../../../src/protocol/index.js';
+import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
+import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import type { TestSocket } from '../helpers/ws-client.js';
+
+await requirePostgres();
+await requireRedis();
+
+/** Changes (SPEC §9) made concurrently on two nodes sharing PostgreSQL and Redis. */
+describe('changes across two nodes sharing PostgreSQL and Redis', () => {
+  let nodeA: TestServer;
+  let nodeB: TestServer;
+  let db: Awaited<ReturnType<typeof freshSchema>>;
+  const redisPrefix = `${uniqueName('natter_test')}:`;
+  before(async () => {
+    db = await freshSchema();
+    const options = { databaseUrl: db.url, redisUrl: REDIS_URL, redisPrefix, sendsPerMinute: 100_000 };
+    [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
+    await createUsers(nodeA, 'alice', 'bob', 'carol');
+    await nodeB.rest('POST', '/v1/groups', { id: 'team', name: 'Team', members: ['alice', 'bob', 'carol'] });
+  });
+  after(async () => {
+    await nodeA?.stop();
+    await nodeB?.stop();
+    await db?.drop();
+    await dropRedisKeys(redisPrefix);
+  });
+
+  it('delivers concurrent changes from both nodes to watchers on both in the same order, with counts that add up', async () => {
+    const alice = await nodeA.login('alice');
+    const bob = await nodeB.login('bob');
+    const watchers = [await nodeA.login('carol'), await nodeB.login('carol')];
+    const clientMsgId = cmid();
+    alice.send({ type: 'message.send', clientMsgId, conversationId: 'group:team', elem: text('react to me') });
+    const target = await alice.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+    for (const w of watchers) await w.next('message.new', (f) => f.message.id === target.id);
+
+    // Each of alice (node A) and bob (node B) toggles three emojis on and off, all at once.
+    const emojis = ['👍', '🎉', '❤️'];
+    const plan = (s: TestSocket) => emojis.flatMap((emoji) => [true, false, true].map((on) => ({ s, emoji, on })));
+    const steps = [...plan(alice), ...plan(bob)];
+    for (const { s, emoji, on } of steps) s.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:team', messageId: target.id, change: { kind: 'reaction', emoji, on } });
+    // And alice edits it on node A meanwhile.
+    alice.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:team', messageId: target.id, change: { kind: 'edit', text: 'edited across nodes' } });
+    const total = steps.length + 1;
+    for (const s of [alice, bob]) {
+      const mine = s === alice ? steps.length / 2 + 1 : steps.length / 2;
+      for (let i = 0; i < mine; i++) assert.equal((await s.nextOf(['change.ack', 'change.error'])).type, 'change.ack');
+    }
+
+    const seen = await Promise.all(watchers.map(async (w) => {
+      const events: Message[] = [];
+      for (let i = 0; i < total; i++) events.push((await w.next('message.new', (f) => f.message.elem.type === 'change', 30_000)).message);
+      return events;
+    }));
+    const shape = (events: Message[]) => events.map((m) => [m.seq, m.sender, m.elem.type === 'change' ? m.elem.change : null]);
+    assert.deepEqual(shape(seen[0]!), shape(seen[1]!), 'both nodes deliver the same changes in the same order');
+    const seqs = seen[0]!.map((m) => m.seq);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
+    assert.equal(new Set(seqs).size, total, 'each once');
+    // Each reaction event's count follows from the ones before it (taken in turn on the conversation row).
+    const users = new Map<string, Set<string>>();
+    for (const m of seen[0]!) {
+      if (m.elem.type !== 'change' || m.elem.change.kind !== 'reaction') continue;
+      const set = users.get(m.elem.change.emoji) ?? new Set<string>();
+      if (m.elem.change.on) set.add(m.sender);
+      else set.delete(m.sender);
+      users.set(m.elem.change.emoji, set);
+      assert.equal(m.elem.change.count, set.size, `count after seq ${m.seq}`);
+    }
+    // Both nodes page the same aggregated message: every emoji ends on, by both.
+    const pages = await Promise.all([nodeA, nodeB].map((n) => n.rest('GET', '/v1/users/carol/conversations/group:team/messages')));
+    const folded = pages.map((p) => p.body.messages.find((m: Message) => m.id === target.id));
+    assert.deepEqual(folded[0], folded[1]);
+    assert.deepEqual(folded[0].elem, text('edited across nodes'));
+    assert.deepEqual(folded[0].reactions.map((r: { emoji: string; count: number }) => [r.emoji, r.count]).sort(), emojis.map((e) => [e, 2]).sort());
+    assert.equal(folded[0].changeSeq, seqs[seqs.length - 1]);
+    for (const s of [alice, bob, ...watchers]) s.close();
+  });
+});

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { ChatError, type Change, type Message } from '../../../src/protocol/index.js';
+import { applyChange } from '../../../src/server/changes/apply.js';
+import { DEFAULT_CHANGE_POLICY, type ChangePolicy } from '../../../src/server/changes/policy.js';
+import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
+import type { Store } from '../../../src/server/core/store.js';
+import type { ChangeDraft, StoredMessage } from '../../../src/server/core/types.js';
+import { draft } from './store-contract.js';
+
+let n = 0;
+/** A change by `actor` to message `targetId` of `key`, decided by the real rules. */
+export function changeDraft(key: string, actor: string, targetId: string, change: Change, over: { changeId?: string; now?: number; admin?: boolean; policy?: Partial<ChangePolicy> } = {}): ChangeDraft {
+  const group = key.startsWith('group:');
+  const now = over.now ?? 2000;
+  const message: Message = {
+    id: `change-${++n}`, conversationId: (group ? key : `p2p:${key.slice(4).split('|').find((u) => u !== actor)}`) as Message['conversationId'],
+    seq: 0, clientMsgId: over.changeId ?? `change-${n}-key`, sender: actor, senderProfile: {}, time: now,
+    elem: { type: 'recalled' }, isExcludedFromUnreadCount: true, isExcludedFromLastMessage: true,
+  };
+  return {
+    key, type: group ? 'group' : 'p2p', targetId, message,
+    apply: (target, visibleTo, pinCount) => applyChange(change, target, visibleTo, pinCount,
+      { userId: actor, admin: over.admin ?? false, group, now }, { ...DEFAULT_CHANGE_POLICY, ...over.policy }),
+  };
+}
+
+const refused = (name: string) => (e: unknown) => e instanceof ChatError && e.name === name;
+
+/** The change part of the Store contract (SPEC §9): registered inside storeContract's describe. */
+export function changesContract(store: () => Store): void {
+  it('commits a change as the next seq and folds it into its target, without unread or last-message effects', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch1', name: 'C', createdAt: 1 }, ['a', 'b']);
+    const k = groupKey('ch1');
+    const [m] = await s.commitMessages([draft(k, 'a')]);
+    const target = m!.status === 'committed' ? m!.message : assert.fail();
+    const out = await s.commitChange(changeDraft(k, 'b', target.id, { kind: 'reaction', emoji: '👍', on: true }));
+    assert.equal(out.status, 'committed');
+    const event = out.status === 'committed' ? out.message : assert.fail();
+    assert.equal(event.seq, 2);
+    assert.deepEqual(event.elem, { type: 'change', target: target.id, change: { kind: 'reaction', emoji: '👍', on: true, count: 1 } });
+    const [stored, ev] = await s.readRange(k, 'a', { afterSeq: 0, toSeq: 2, limit: 10, take: 'oldest' });
+    assert.deepEqual((stored as StoredMessage).reactions, [{ emoji: '👍', count: 1, users: ['b'] }]);
+    assert.equal(stored!.changeSeq, 2);
+    assert.equal(ev!.id, event.id);
+    assert.equal((await s.getConversation('a', k))?.lastSeq, 2);
+    assert.deepEqual(await s.unreadState(k, 'a', 0), { unread: 0, mentioned: false });
+    assert.equal((await s.lastMessage(k, 'a'))?.id, target.id);
+    assert.equal((await s.findMessage(k, target.id))?.message.changeSeq, 2);
+  });
+
+  it('returns the original event for a repeated changeId and a conflict for one reused in another conversation', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch2', name: 'C', createdAt: 1 }, ['a', 'b']);
+    const k = groupKey('ch2');
+    const [m] = await s.commitMessages([draft(k, 'a')]);
+    const id = m!.status === 'committed' ? m!.message.id : assert.fail();
+    const first = await s.commitChange(changeDraft(k, 'b', id, { kind: 'reaction', emoji: '🎉', on: true }, { changeId: 'same-change-id' }));
+    const again = await s.commitChange(changeDraft(k, 'b', id, { kind: 'reaction', emoji: '🎉', on: true }, { changeId: 'same-change-id' }));
+    assert.equal(again.status, 'duplicate');
+    assert.equal(again.status === 'duplicate' && again.message.seq, first.status === 'committed' && first.message.seq);
+    assert.equal((await s.getConversation('a', k))?.lastSeq, 2);
+    assert.deepEqual(((await s.findMessage(k, id))?.message as StoredMessage).reactions, [{ emoji: '🎉', count: 1, users: ['b'] }]);
+    const p = p2pKey('b', 'zz');
+    await s.commitMessages([draft(p, 'b')]);
+    assert.deepEqual(await s.commitChange(changeDraft(p, 'b', id, { kind: 'pin', on: true }, { changeId: 'same-change-id' })), { status: 'conflict' });
+  });
+
+  it('stores nothing when the rules refuse a change, and MESSAGE_UNKNOWN for a missing target', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch3', name: 'C', createdAt: 1 }, ['a', 'b']);
+    const k = groupKey('ch3');
+    const [m] = await s.commitMessages([draft(k, 'a')]);
+    const id = m!.status === 'committed' ? m!.message.id : assert.fail();
+    await assert.rejects(s.commitChange(changeDraft(k, 'b', id, { kind: 'edit', text: 'not yours' })), refused('NOT_MESSAGE_SENDER'));
+    await assert.rejects(s.commitChange(changeDraft(k, 'a', id, { kind: 'recall' }, { now: 1_000_000 })), refused('CHANGE_WINDOW_EXPIRED'));
+    await assert.rejects(s.commitChange(changeDraft(k, 'a', 'no-such-id', { kind: 'recall' })), refused('MESSAGE_UNKNOWN'));
+    assert.equal((await s.getConversation('a', k))?.lastSeq, 1);
+    assert.equal((await s.findMessage(k, id))?.message.changeSeq, undefined);
+  });
+
+  it('keeps the pinned list, newest pin first, and drops a recalled message from it and from the last-message preview', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch4', name: 'C', createdAt: 1 }, ['a', 'b']);
+    const k = groupKey('ch4');
+    const out = await s.commitMessages([draft(k, 'a'), draft(k, 'b')]);
+    const [m1, m2] = out.map((o) => (o.status === 'committed' ? o.message : assert.fail()));
+    await s.commitChange(changeDraft(k, 'b', m1!.id, { kind: 'pin', on: true }, { now: 3000 }));
+    await s.commitChange(changeDraft(k, 'a', m2!.id, { kind: 'pin', on: true }, { now: 3001 }));
+    assert.deepEqual(await s.listPins(k), [
+      { messageId: m2!.id, seq: 2, by: 'a', time: 3001 },
+      { messageId: m1!.id, seq: 1, by: 'b', time: 3000 },
+    ]);
+    const [m3] = await s.commitMessages([draft(k, 'a')]);
+    const id3 = m3!.status === 'committed' ? m3!.message.id : assert.fail();
+    await assert.rejects(s.commitChange(changeDraft(k, 'a', id3, { kind: 'pin', on: true }, { policy: { pinsPerConversation: 2 } })), refused('PINS_LIMIT'));
+    await s.commitChange(changeDraft(k, 'b', m2!.id, { kind: 'recall' }, { now: m2!.time + 1000 }));
+    assert.deepEqual((await s.listPins(k)).map((p) => p.messageId), [m1!.id]);
+    await s.commitChange(changeDraft(k, 'a', id3, { kind: 'recall' }));
+    const last = await s.lastMessage(k, 'b');
+    assert.equal(last?.id, id3);
+    assert.deepEqual(last?.elem, { type: 'recalled' });
+    assert.equal(last?.recalled?.by, 'a');
+  });
+
+  it('counts the @mentions of a message as edited, and none of a recalled one', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch7', name: 'C', createdAt: 1 }, ['ma', 'mb', 'mc']);
+    const k = groupKey('ch7');
+    const [m] = await s.commitMessages([draft(k, 'ma', { groupAtUserList: ['mb'] })]);
+    const id = m!.status === 'committed' ? m!.message.id : assert.fail();
+    assert.deepEqual(await s.unreadState(k, 'mc', 0), { unread: 1, mentioned: false });
+    const edit = await s.commitChange(changeDraft(k, 'ma', id, { kind: 'edit', text: '@mb @mc', groupAtUserList: ['mb', 'mc'] }));
+    assert.deepEqual(edit.status === 'committed' && edit.message.groupAtUserList, ['mc'], 'the event names who is newly mentioned');
+    assert.deepEqual(await s.unreadState(k, 'mc', 0), { unread: 1, mentioned: true });
+    await s.commitChange(changeDraft(k, 'ma', id, { kind: 'recall' }));
+    assert.deepEqual(await s.unreadState(k, 'mb', 0), { unread: 1, mentioned: false });
+  });
+
+  it('shows a delete-for-me event to its user only', async () => {
+    const s = store();
+    const k = p2pKey('ha', 'hb');
+    const [m] = await s.commitMessages([draft(k, 'ha')]);
+    const id = m!.status === 'committed' ? m!.message.id : assert.fail();
+    const out = await s.commitChange(changeDraft(k, 'hb', id, { kind: 'hide' }));
+    assert.deepEqual(out.status === 'committed' && out.visibleTo, ['hb']);
+    assert.deepEqual((await s.readRange(k, 'ha', { afterSeq: 0, toSeq: 2, limit: 10, take: 'oldest' })).map((x) => x.seq), [1]);
+    assert.deepEqual((await s.readRange(k, 'hb', { afterSeq: 0, toSeq: 2, limit: 10, take: 'oldest' })).map((x) => x.seq), [1, 2]);
+    assert.deepEqual(((await s.findMessage(k, id))?.message as StoredMessage).hiddenFor, ['hb']);
+  });
+
+  it('takes concurrent reactions to one message in turn: each event carries the count after it', async () => {
+    const s = store();
+    const users = Array.from({ length: 8 }, (_, i) => `cr${i}`);
+    await s.createGroup({ id: 'ch6', name: 'C', createdAt: 1 }, users);
+    const k = groupKey('ch6');
+    const [m] = await s.commitMessages([draft(k, 'cr0')]);
+    const id = m!.status === 'committed' ? m!.message.id : assert.fail();
+    const outs = await Promise.all(users.map((u) => s.commitChange(changeDraft(k, u, id, { kind: 'reaction', emoji: '❤️', on: true }))));
+    const bySeq = outs.map((o) => (o.status === 'committed' ? o.message : assert.fail())).sort((a, b) => a.seq - b.seq);
+    assert.deepEqual(bySeq.map((e) => (e.elem.type === 'change' && e.elem.change.kind === 'reaction' ? e.elem.change.count : -1)), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(bySeq.map((e) => e.seq), [2, 3, 4, 5, 6, 7, 8, 9]);
+    const stored = (await s.findMessage(k, id))?.message as StoredMessage;
+    assert.equal(stored.reactions?.[0]?.count, 8);
+    assert.equal(stored.changeSeq, 9);
+  });
+}
