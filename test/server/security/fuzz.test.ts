@@ -77,7 +77,7 @@ class CountingSocket {
       if (REPLIES.has(f.type) && !('reqId' in f && f.reqId?.startsWith('barrier-'))) this.replies++;
       if (f.type === 'error' && f.reqId?.startsWith('barrier-')) {
         // the barrier's own answer on an unauthenticated socket
-      } else if (f.type === 'error' || f.type === 'message.error') {
+      } else if (f.type === 'error' || f.type === 'message.error' || f.type === 'change.error') {
         if (DECODE_ERRORS.has(f.name)) this.decodeErrors++;
         else this.otherErrors++;
       }
