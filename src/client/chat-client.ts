@@ -25,7 +25,6 @@ import { createRequests } from './requests.js';
 import { createSender } from './sender.js';
 import { openDeviceStorage } from './storage-default.js';
 import { createSyncEngine } from './sync-engine.js';
-import { loadAround } from './load-around.js';
 import { createThreadStore } from './thread-store.js';
 import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
 import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
@@ -270,7 +269,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     cancelUpload: (clientMsgId: string) => void uploads.cancel(clientMsgId),
     fileUrl: uploads.fileUrl,
     loadOlder: afterStart((conversationId: ConversationId, limit = 30) => engine.loadOlder(conversationId, limit)),
-    loadAround: afterStart((conversationId: ConversationId, messageId: string) => loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId)),
+    // A jump to a message not loaded yet is rare: its code is fetched the first time (`import()`).
+    loadAround: afterStart(async (conversationId: ConversationId, messageId: string) =>
+      (await import('./load-around.js')).loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId),
+    ),
     markRead: reads.markRead,
     sendTyping(conversationId: ConversationId): void {
       // Never queued nor retried: a signal that cannot go out now is worthless later.
