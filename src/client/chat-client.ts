@@ -216,6 +216,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     publish();
     uploads.setTicket(frame.fileTicket);
     outbox.setReady(true, frame.user.id);
+    sender.prefetch();
     // Receipts sent while this device was away are not replayed: read positions are fetched again.
     members.refreshLoaded();
     reads.sessionReady();
