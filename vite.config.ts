@@ -87,7 +87,9 @@ export function minifyCssLiterals(): Plugin {
       .replace(/\s+/g, ' ')
       .replace(/\s*([{};,>])\s*/g, '$1')
       .replace(/:\s+/g, ':')
-      .replace(/;}/g, '}');
+      .replace(/;}/g, '}')
+      // `0.75rem` → `.75rem`: a number's leading zero (not one inside a name or a longer number).
+      .replace(/(^|[^\w.#-])0\.(\d)/g, '$1.$2');
   return {
     name: 'natter:minify-css-literals',
     apply: 'build',
