@@ -261,6 +261,8 @@ function panelChunk(id: string, ctx: ChunkingContext): string | null {
   return coreModules.has(id) && !PANEL_ONLY.test(id) ? null : 'panel';
 }
 let coreModules: Set<string> | undefined;
+/** Forgets the core's modules at the start of each build (watch mode, several builds in one process). */
+const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (coreModules = undefined) };
 /**
  * Modules the core's imports reach but the core does not use (tree-shaken there): the context
  * provider that only `<chat-session>` uses, and the client's types module. Should the core come to
@@ -328,7 +330,7 @@ function classicLoader(): Plugin {
  * what each imports (the size benchmark reads it).
  */
 const cdn: UserConfig = {
-  plugins: [...shippedSources(), classicLoader(), noPreloadHelper()],
+  plugins: [...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
@@ -351,7 +353,7 @@ const cdn: UserConfig = {
         format: 'es',
         entryFileNames: (chunk) => (chunk.name === 'natter' ? 'natter.js' : '[name]-[hash].js'),
         chunkFileNames: 'natter-[name]-[hash].js',
-        codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: panelChunk, entriesAware: false, priority: 10 }] },
+        codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: panelChunk }] },
       },
     },
   },
