@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
+import type { ChunkingContext } from 'rolldown';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
@@ -86,7 +87,9 @@ export function minifyCssLiterals(): Plugin {
       .replace(/\s+/g, ' ')
       .replace(/\s*([{};,>])\s*/g, '$1')
       .replace(/:\s+/g, ':')
-      .replace(/;}/g, '}');
+      .replace(/;}/g, '}')
+      // `0.75rem` → `.75rem`: a number's leading zero (not one inside a name or a longer number).
+      .replace(/(^|[^\w.#-])0\.(\d)/g, '$1.$2');
   return {
     name: 'natter:minify-css-literals',
     apply: 'build',
@@ -243,6 +246,42 @@ export function shortPartysocketNotes(): Plugin {
   };
 }
 
+/**
+ * Which chunk a module of the script tag goes to: everything the core entry does not import
+ * statically goes with the panel's elements into `natter-panel-<hash>.js` (one file, one gzip
+ * stream), except the emoji list and the translations, which keep chunks of their own (fetched
+ * only when the picker opens or another language shows). So the client's rare paths that are
+ * `import()`ed (jump to a message, file probing and upload …) leave the first paint without
+ * adding a file to "everything": a page has the panel by the time anyone can use them, and the
+ * headless client (in Node, or bundled by an app) still loads them on first use.
+ */
+function panelChunk(id: string, ctx: ChunkingContext): string | null {
+  if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts') || id.startsWith('\0rolldown')) return null;
+  coreModules ??= staticClosure(here('./src/cdn/core.ts'), ctx);
+  return coreModules.has(id) && !PANEL_ONLY.test(id) ? null : 'panel';
+}
+let coreModules: Set<string> | undefined;
+/** Forgets the core's modules at the start of each build (watch mode, several builds in one process). */
+const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (coreModules = undefined) };
+/**
+ * Modules the core's imports reach but the core does not use (tree-shaken there): the context
+ * provider that only `<chat-session>` uses, and the client's types module. Should the core come to
+ * use one, the build fails (classicLoader: the core may not import another chunk).
+ */
+const PANEL_ONLY = /[\\/](@lit[\\/]context[\\/]lib[\\/](decorators[\\/]provide|controllers[\\/]context-provider|value-notifier)\.js|src[\\/]client[\\/]types\.ts)$/;
+
+/** The module and every module it imports statically, transitively. */
+function staticClosure(entry: string, ctx: ChunkingContext): Set<string> {
+  const seen = new Set<string>();
+  for (const todo = [entry]; todo.length; ) {
+    const next = todo.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    todo.push(...(ctx.getModuleInfo(next)?.importedIds ?? []));
+  }
+  return seen;
+}
+
 /** Stands for the core chunk's file name in `src/embed.ts` until the build knows it. */
 const CORE_FILE = '__NATTER_CORE_FILE__';
 
@@ -291,7 +330,7 @@ function classicLoader(): Plugin {
  * what each imports (the size benchmark reads it).
  */
 const cdn: UserConfig = {
-  plugins: [...shippedSources(), classicLoader(), noPreloadHelper()],
+  plugins: [...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
@@ -314,6 +353,7 @@ const cdn: UserConfig = {
         format: 'es',
         entryFileNames: (chunk) => (chunk.name === 'natter' ? 'natter.js' : '[name]-[hash].js'),
         chunkFileNames: 'natter-[name]-[hash].js',
+        codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: panelChunk }] },
       },
     },
   },

@@ -11,9 +11,9 @@
  *   (a) script tag, first paint: natter.js + the core chunk and what it imports statically:
  *       everything fetched before the launcher and its unread badge show. The panel's chunk
  *       follows when the page is idle (or the launcher is pointed at), before anyone opens it.
- *   (b) script tag, everything: every file of the build (panel, emoji list, the upload code a
- *       page loads the first time it sends a file, every locale): what a visitor who opens the
- *       widget downloads, at most.
+ *   (b) script tag, everything: every file of the build (the panel, which also carries the
+ *       client's paths used only from it, the emoji list, every locale): what a visitor who opens
+ *       the widget downloads, at most.
  *   (c) natter/define: the package as published (its browser modules built as `npm run build`
  *       does, `vite build --mode lib`, into a temporary directory) bundled as an app would: one
  *       ESM file with lit, nanostores, valibot … (esbuild, minified).
@@ -49,11 +49,15 @@ const KiB = 1024;
  * with partysocket inside, everything under dist/cdn/ at most 75 KiB. (c) holds every element
  * and its dependencies bundled by an app: a ratchet at today's size (with partysocket, 2.1 KiB
  * of it) plus a little headroom, lowered as the bundle shrinks, so it cannot grow unnoticed.
+ * Raised from 78.0 to 81.2 (measured 81.0): partysocket, protocol bounds, frame paging, thread
+ * scrolling, jump-to-message and names grew it to 80.4, and the client's paths the script tag
+ * now loads on first use (sending, member paging, jump to a message, the panel's body) cost an
+ * app that bundles everything into one file 0.6 more (its bundler's wrapper per lazy module).
  */
 const LIMITS = {
   firstPaint: { bytes: 34 * KiB, kind: 'budget' },
   everything: { bytes: 75 * KiB, kind: 'budget' },
-  define: { bytes: 78 * KiB, kind: 'ratchet' },
+  define: { bytes: 81.2 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
@@ -139,7 +143,7 @@ try {
   });
   rows.push({
     name: '(b) script tag, everything',
-    what: `(a) + ${later.join(' + ')}: panel (fetched on idle), emoji list, upload code (when a file is sent), every locale's strings (${all.length} files)`,
+    what: `(a) + ${later.join(' + ')}: panel (fetched on idle, with the client's paths used only from it: sending, uploads, member lists, jump to a message), emoji list, every locale's strings (${all.length} files)`,
     limit: LIMITS.everything,
     ...sum(all.map(read)),
     shares: sharesOf(all),

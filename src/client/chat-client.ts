@@ -27,7 +27,6 @@ import { createSender, type LocalOptions } from './sender.js';
 import { createChanges, shownWithPending } from './changes.js';
 import { openDeviceStorage } from './storage-default.js';
 import { createSyncEngine } from './sync-engine.js';
-import { loadAround } from './load-around.js';
 import { createThreadStore } from './thread-store.js';
 import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
 import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
@@ -228,6 +227,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     publish();
     uploads.setTicket(frame.fileTicket);
     outbox.setReady(true, frame.user.id);
+    sender.prefetch();
     // Receipts sent while this device was away are not replayed: read positions are fetched again.
     members.refreshLoaded();
     reads.sessionReady();
@@ -293,7 +293,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     cancelUpload: (clientMsgId: string) => void uploads.cancel(clientMsgId),
     fileUrl: uploads.fileUrl,
     loadOlder: afterStart((conversationId: ConversationId, limit = 30) => engine.loadOlder(conversationId, limit)),
-    loadAround: afterStart((conversationId: ConversationId, messageId: string) => loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId)),
+    // A jump to a message not loaded yet is rare: its code is fetched the first time (`import()`).
+    loadAround: afterStart(async (conversationId: ConversationId, messageId: string) =>
+      (await import('./load-around.js')).loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId),
+    ),
     markRead: reads.markRead,
     sendTyping(conversationId: ConversationId): void {
       // Never queued nor retried: a signal that cannot go out now is worthless later.

@@ -84,7 +84,8 @@ export interface Uploads {
  * `blob:` previews of files not uploaded yet, the file ticket that makes `/v1/files/` URLs
  * fetchable) is here; probing a file and uploading it (`./upload.ts`) is imported the first
  * time a file is sent or a file entry of the outbox is uploaded, so a page that only chats never
- * downloads it (the script tag's build makes it a chunk of its own).
+ * downloads it (the script tag's build puts it in the panel's chunk, which the page has by the
+ * time anyone can send a file).
  */
 export function createUploads(options: UploadsOptions): Uploads {
   const $uploads = atom<Record<string, UploadProgress>>({});

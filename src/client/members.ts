@@ -1,5 +1,4 @@
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
-import type { ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Message } from '../protocol/message.js';
 import type { Requests } from './requests.js';
@@ -18,17 +17,6 @@ export interface MemberDirectory {
   refreshLoaded(): void;
   /** Loads again when loaded (membership changed). */
   refresh(conversationId: ConversationId): void;
-}
-
-/** Every member: the server answers a large group in several pages (each fits a frame). */
-async function fetchAll(requests: Requests, conversationId: ConversationId): Promise<{ members: Member[] }> {
-  const members: Member[] = [];
-  for (let after: string | undefined; ; ) {
-    const page = await requests.request<ServerFrameOf<'members'>>({ type: 'members.fetch', conversationId, ...(after !== undefined && { after }) });
-    members.push(...page.members);
-    if (!page.hasMore || page.members.length === 0) return { members };
-    after = page.members[page.members.length - 1]!.id;
-  }
 }
 
 /**
@@ -53,7 +41,9 @@ export function createMemberDirectory(requests: Requests): MemberDirectory {
     load(id) {
       const pending = loading.get(id);
       if (pending) return pending;
-      const request = fetchAll(requests, id)
+      // The paging is imported the first time a list is wanted (the panel asks; a badge never does).
+      const request = import('./member-pages.js')
+        .then((m) => m.fetchAll(requests, id))
         .then((frame) => {
           // A receipt that arrived while the answer was on its way may be newer than it.
           const known = new Map([...(store(id).get() ?? []).map((m): [string, number] => [m.id, m.readSeq]), ...(early.get(id) ?? [])]);

@@ -1,13 +1,12 @@
 import { decodeClientFrame, encodeFrame } from '../protocol/codec.js';
-import { replyExcerpt, UNFORWARDABLE_ELEM_TYPES, type Elem } from '../protocol/elems.js';
+import type { Elem } from '../protocol/elems.js';
 import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame, ForwardSource, ServerFrameOf } from '../protocol/frames.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import type { Message, SendOptions } from '../protocol/message.js';
 import type { ConversationList } from './conversation-list.js';
 import type { Uploads } from './files.js';
-import { createClientMsgId } from './identity.js';
-import { ackedMessage, localToChat, type FindMessage } from './local-message.js';
+import { ackedMessage, type FindMessage } from './local-message.js';
 import type { MemberDirectory } from './members.js';
 import type { Outbox } from './outbox.js';
 import type { ChatMessage, FileKind, OutboxEntry, Profile } from './types.js';
@@ -51,9 +50,23 @@ export interface Sender {
   acked(frame: ServerFrameOf<'message.ack'>): { entry: OutboxEntry; message: Message } | undefined;
   /** `message.error`: fails the online-only send or the outbox entry it answers. */
   refused(frame: ServerFrameOf<'message.error'>): void;
+  /** Loads the send code now (a session is ready: sends can happen), so a send need not wait for it. */
+  prefetch(): void;
   /** The session ended: online-only sends still waiting for their answer fail (TIMEOUT). */
   sessionEnded(): void;
 }
+
+/** Online-only sends waiting for their answer, by clientMsgId. */
+export type Ephemeral = Map<string, { resolve(m: ChatMessage): void; reject(e: ChatError): void; message: ChatMessage }>;
+
+/** What `./send-actions.ts` is given: the sender's options and the parts the core keeps. */
+export interface SendActionsContext extends SenderOptions {
+  check(entry: OutboxEntry): void;
+  learnPeerName(id: ConversationId): void;
+  ephemeral: Ephemeral;
+}
+
+export type SendActions = Pick<Sender, 'send' | 'sendFile' | 'forward'>;
 
 /**
  * Turns sends into outbox entries (or, online-only ones, into frames that skip the outbox),
@@ -61,25 +74,9 @@ export interface Sender {
  * so the thread shows it failed with its reason (SPEC §3).
  */
 export function createSender(options: SenderOptions): Sender {
-  const { outbox, conversations } = options;
-  const ephemeral = new Map<string, { resolve(m: ChatMessage): void; reject(e: ChatError): void; message: ChatMessage }>();
-  let lastCreatedAt = 0;
-
-  function newEntry(conversationId: ConversationId, opts: LocalOptions | undefined): OutboxEntry {
-    const { localCustomData, replyTo, ...sendOptions } = opts ?? {};
-    lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
-    const entry: OutboxEntry = { clientMsgId: createClientMsgId(), conversationId, options: sendOptions, createdAt: lastCreatedAt, state: 'pending' };
-    const user = options.myId();
-    if (user !== undefined) entry.userId = user;
-    if (localCustomData !== undefined) entry.localCustomData = localCustomData;
-    if (replyTo !== undefined) {
-      // Shown until the server's snapshot arrives; the server checks and snapshots it again.
-      const quoted = options.find(conversationId, replyTo);
-      entry.replyTo = { messageId: replyTo, sender: quoted?.sender ?? '', excerpt: quoted ? replyExcerpt(quoted.elem) : '' };
-      if (quoted?.senderProfile.name !== undefined) entry.replyTo.senderName = quoted.senderProfile.name;
-    }
-    return entry;
-  }
+  const { outbox } = options;
+  const ephemeral: Ephemeral = new Map();
+  let actions: Promise<SendActions> | undefined;
 
   /** Validates the frame an entry will send; an invalid one is marked rejected with its reason. */
   function check(entry: OutboxEntry): void {
@@ -92,80 +89,39 @@ export function createSender(options: SenderOptions): Sender {
 
   /** A p2p conversation this user starts has no name until the server lists it: ask for the peer's. */
   function learnPeerName(id: ConversationId): void {
-    const c = conversations.get(id);
+    const c = options.conversations.get(id);
     if (!c || c.type !== 'p2p' || c.name !== undefined || !options.online()) return;
     const peerId = parseConversationId(id).target;
     options.members.load(id).then(
       (list) => {
         const peer = list.find((m) => m.id === peerId);
         if (!peer) return;
-        conversations.applyPeerProfile(id, peer);
-        conversations.publish();
+        options.conversations.applyPeerProfile(id, peer);
+        options.conversations.publish();
       },
       () => undefined, // offline or refused: the next session's conversation list names it
     );
   }
 
-  /** Waits until the client has started, then lists the conversation (a new one gets its peer's name). */
-  async function admit(conversationId: ConversationId): Promise<void> {
-    await options.started;
-    if (options.closed()) throw new ChatError('CANCELLED', 'The client was closed.');
-    conversations.ensure(conversationId);
-    conversations.publish();
-    learnPeerName(conversationId);
-  }
-
-  async function queue(entry: OutboxEntry): Promise<ChatMessage> {
-    check(entry);
-    if (entry.state === 'rejected' && entry.options.onlineUserOnly) throw ChatError.from(entry.error!);
-    await admit(entry.conversationId);
-    if (entry.options.onlineUserOnly) return sendEphemeral(entry);
-    return outbox.add<ChatMessage>(entry);
-  }
-
-  /** Online-only messages (typing indicators) skip the outbox: never stored, never retried. */
-  function sendEphemeral(entry: OutboxEntry): Promise<ChatMessage> {
-    const message = localToChat({ entry, status: 'sending' }, options.me(), options.find);
-    return new Promise((resolve, reject) => {
-      const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem } as ClientFrame;
-      if (!options.send(frame)) return reject(new ChatError('TIMEOUT', 'Not connected.'));
-      ephemeral.set(entry.clientMsgId, { resolve, reject, message });
-    });
-  }
+  /**
+   * What turns a send into an entry (`./send-actions.ts`): imported the first time this user
+   * sends, so a page that only shows the launcher and its badge does not download it. A failed
+   * load (offline, before the first send) is tried again at the next send.
+   */
+  const load = () =>
+    (actions ??= import('./send-actions.js').then(
+      (m) => m.createSendActions({ ...options, check, learnPeerName, ephemeral }),
+      (error: unknown) => {
+        actions = undefined;
+        throw new ChatError('UNAVAILABLE', 'The send code could not be loaded.', { cause: error });
+      },
+    ));
 
   return {
-    send(conversationId, content, opts) {
-      const entry = newEntry(conversationId, opts);
-      entry.elem = typeof content === 'string' ? { type: 'text', text: content } : content;
-      return queue(entry);
-    },
-
-    async sendFile(conversationId, file, opts = {}) {
-      const { kind, name, ...rest } = opts;
-      const upload = await options.uploads.prepare(file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }) });
-      const entry = newEntry(conversationId, rest);
-      entry.upload = upload;
-      await admit(conversationId);
-      return outbox.add<ChatMessage>(entry);
-    },
-
-    async forward(targets, source, opts) {
-      const held = source.messageIds.map((id) => options.find(source.conversationId, id));
-      if (held.some((m) => m && UNFORWARDABLE_ELEM_TYPES.has(m.elem.type))) {
-        return targets.map((): PromiseSettledResult<ChatMessage> => ({ status: 'rejected', reason: new ChatError('NOT_FORWARDABLE') }));
-      }
-      return Promise.allSettled(
-        targets.map((conversationId) => {
-          const entry = newEntry(conversationId, opts);
-          entry.forward = structuredClone(source);
-          // Name the entry left failed in the target's thread, so a caller can resend it.
-          return queue(entry).catch((error: unknown) => {
-            if (error instanceof ChatError && outbox.get(entry.clientMsgId)) Object.assign(error, { clientMsgId: entry.clientMsgId });
-            throw error;
-          });
-        }),
-      );
-    },
+    send: async (conversationId, content, opts) => (await load()).send(conversationId, content, opts),
+    sendFile: async (conversationId, file, opts) => (await load()).sendFile(conversationId, file, opts),
+    forward: async (targets, source, opts) => (await load()).forward(targets, source, opts),
+    prefetch: () => void load().catch(() => undefined),
 
     async upload(entry) {
       const elem = await options.uploads.run(entry);

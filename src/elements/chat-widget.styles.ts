@@ -181,55 +181,8 @@ export const styles = [
       background: var(--_hover);
     }
 
-    chat-session {
-      display: contents;
-    }
-
-    .body {
-      display: flex;
-      flex: 1;
-      min-height: 0;
-    }
-
-    conversation-list,
-    .thread-pane {
-      flex: 1;
-      min-width: 0;
-    }
-
-    .thread-pane {
-      display: flex;
-      flex-direction: column;
-    }
-
-    chat-thread {
-      flex: 1;
-      min-height: 0;
-    }
-
-    .body[data-view='list'] .thread-pane,
-    .body[data-view='thread'] conversation-list {
-      display: none;
-    }
-
-    .pick {
-      margin: auto;
-      padding: 1rem;
-      color: var(--_muted);
-    }
-
-    /* Wide panels show both panes; the back button and the per-conversation title go away. */
+    /* Wide panels show both panes (see widget/panel-view.ts); the back button and the per-conversation title go away. */
     @container (min-width: 600px) {
-      .body[data-view] .thread-pane {
-        display: flex;
-      }
-
-      .body[data-view] conversation-list {
-        display: block;
-        flex: 0 0 16rem;
-        border-inline-end: 1px solid var(--_border);
-      }
-
       [part~='back-button'],
       .title-narrow {
         display: none;

@@ -1,15 +1,14 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
 import { property, query, state } from 'lit/decorators.js';
 import type { ChatClient, Conversation } from '../client/types.js';
-import { parseConversationId, isConversationId } from '../protocol/ids.js';
+import { isConversationId, parseConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
 import { LocaleController } from './i18n/localize.js';
-import { NameLookup } from './names.js';
 import { widgetStrings } from './i18n/widget.js';
-import { loadPanel, panelDefined, whenIdle } from './widget/load-panel.js';
+import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
 import { styles } from './chat-widget.styles.js';
 
@@ -125,13 +124,8 @@ export class ChatWidget extends LitElement {
     });
   }
 
-  #names = new NameLookup(this);
-
-  /** A conversation's title without a summary yet (no message so far): the person's profile name, else the id. */
-  #nameOf(id: Conversation['id']): string {
-    const { type, target } = parseConversationId(id);
-    return (type === 'p2p' ? this.#names.nameOf(this.client, target) : undefined) ?? target;
-  }
+  /** Whether the panel view's styles are adopted by this element's shadow root. */
+  #viewStyled = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('server') || changed.has('token') || changed.has('tokenUrl')) {
@@ -238,7 +232,13 @@ export class ChatWidget extends LitElement {
     const conversations = this.#conversations.value;
     const unread = conversations.reduce((sum, c) => sum + c.unread, 0);
     const current = conversations.find((c) => c.id === this.selected);
-    const threadTitle = this.selected ? current?.name || this.#nameOf(this.selected as Conversation['id']) : '';
+    const view = this.panelReady ? panelView() : undefined;
+    if (view && !this.#viewStyled && this.renderRoot instanceof ShadowRoot) {
+      this.#viewStyled = true;
+      adoptStyles(this.renderRoot, [...ChatWidget.elementStyles, view.panelBodyStyles]);
+    }
+    const selected = this.selected as Conversation['id'];
+    const threadTitle = selected ? current?.name || (view ? view.titleOf(this, this.client, selected) : parseConversationId(selected).target) : '';
     const inThread = this.view === 'thread' && !!this.selected;
     return html`
       <button
@@ -263,26 +263,15 @@ export class ChatWidget extends LitElement {
           </h2>
           <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
         </header>
-        <chat-session .client=${this.client}>
-          <broadcast-banner part="broadcast-banner"></broadcast-banner>
-          <div class="body" data-view=${inThread ? 'thread' : 'list'}>
-            <conversation-list
-              part="conversation-list"
-              exportparts="item:conversation-item, unread-badge:conversation-unread-badge"
-              label=${t.conversations}
-              .selected=${this.selected}
-              @conversation-select=${this.onSelect}
-            ></conversation-list>
-            <div class="thread-pane">
-              ${this.selected
-                ? html`
-                    <chat-thread part="thread" exportparts="message, self, other, bubble, resend-button" conversation=${this.selected} label=${t.messages}></chat-thread>
-                    <message-composer part="composer" exportparts="input, send-button" conversation=${this.selected} placeholder=${t.placeholder}></message-composer>
-                  `
-                : html`<p class="pick">${t.pick}</p>`}
-            </div>
-          </div>
-        </chat-session>
+        ${view
+          ? view.renderPanelBody({
+              client: this.client,
+              selected: this.selected,
+              inThread,
+              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
+              onSelect: this.onSelect,
+            })
+          : nothing}
       </section>
     `;
   }

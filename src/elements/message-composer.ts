@@ -13,6 +13,9 @@ import { MessageSendEvent } from './events/message-send.js';
 import { composerStrings, type ComposerStrings } from './i18n/composer.js';
 import { formatLocale, formatNumber, LocaleController } from './i18n/localize.js';
 import { styles } from './message-composer.styles.js';
+// The client imports its send path on first use; an element that sends brings it along, so a
+// send from it never waits for (or, offline, fails to fetch) a chunk after the text is taken.
+import '../client/send-actions.js';
 
 export type { Sticker } from './composer/emoji-picker.js';
 

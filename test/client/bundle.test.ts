@@ -1,16 +1,18 @@
 /**
  * What a page downloads for the client: probing and uploading files is a chunk of its own,
  * imported the first time a file is sent (or a file of the outbox is uploaded), so a page that
- * only chats never loads it. Bundled here as an app's bundler would, with code splitting.
+ * only chats never loads it; so are a jump to a message not loaded yet and the send code. Bundled here as an app's bundler would, with code splitting.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { build } from 'esbuild';
 
 const root = new URL('../..', import.meta.url).pathname;
-const LAZY = ['src/client/upload.ts', 'src/client/media-probe.ts'];
+// Rare paths (and what only the panel uses): a jump to a message not loaded, turning a send into
+// an outbox entry (fetched once a session is ready).
+const LAZY = ['src/client/upload.ts', 'src/client/media-probe.ts', 'src/client/load-around.ts', 'src/client/send-actions.ts'];
 
-test('the upload and media-probe code is split from the client and loaded only on demand', async () => {
+test('the upload, media-probe, load-around and send-actions code is split from the client and loaded only on demand', async () => {
   const out = await build({
     entryPoints: { client: `${root}src/client/index.ts` },
     absWorkingDir: root,

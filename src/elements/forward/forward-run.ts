@@ -3,6 +3,9 @@ import { UNFORWARDABLE_ELEM_TYPES } from '../../protocol/elems.js';
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { ConversationId } from '../../protocol/ids.js';
 import { uiStrings } from '../i18n/ui.js';
+// The client imports its send path on first use; an element that sends brings it along, so a
+// send from it never waits for (or, offline, fails to fetch) a chunk after the text is taken.
+import '../../client/send-actions.js';
 
 /** What the dialog forwards: messages of one conversation, one by one or merged. */
 export interface ForwardRequest {

@@ -4,15 +4,26 @@
  */
 let panel: Promise<void> | undefined;
 
+/** What `<chat-widget>` renders in its open panel (`./panel-view.ts`), once `./panel.ts` installed it. */
+export type PanelView = Pick<typeof import('./panel-view.js'), 'panelBodyStyles' | 'renderPanelBody' | 'titleOf'>;
+let view: PanelView | undefined;
+
+export const panelView = (): PanelView | undefined => view;
+
+/** Called by `./panel.ts` when it loads. */
+export function installPanelView(installed: PanelView): void {
+  view = installed;
+}
+
 /**
  * The tags `./panel.ts` registers, here so that asking costs no download; `panelElements` there
  * must have exactly these keys (the compiler checks it).
  */
 export const PANEL_TAGS = ['chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'broadcast-banner', 'forward-dialog'] as const;
 
-/** Whether every element of the panel is registered already (by `natter/define`, or a load before). */
+/** Whether every element of the panel is registered already (by `natter/define`, or a load before), and its view installed. */
 export function panelDefined(): boolean {
-  return PANEL_TAGS.every((tag) => customElements.get(tag));
+  return view !== undefined && PANEL_TAGS.every((tag) => customElements.get(tag));
 }
 
 /** Registers the panel's elements, loading them first if needed; a failed load is tried again next time. */

@@ -1,0 +1,19 @@
+/**
+ * Fetching a conversation's member list, page by page (`members.fetch … after`): imported by
+ * `./members.ts` the first time a list is wanted, so the script tag's first paint does not carry it.
+ */
+import type { ServerFrameOf } from '../protocol/frames.js';
+import type { ConversationId } from '../protocol/ids.js';
+import type { Requests } from './requests.js';
+import type { Member } from './types.js';
+
+/** Every member: the server answers a large group in several pages (each fits a frame). */
+export async function fetchAll(requests: Requests, conversationId: ConversationId): Promise<{ members: Member[] }> {
+  const members: Member[] = [];
+  for (let after: string | undefined; ; ) {
+    const page = await requests.request<ServerFrameOf<'members'>>({ type: 'members.fetch', conversationId, ...(after !== undefined && { after }) });
+    members.push(...page.members);
+    if (!page.hasMore || page.members.length === 0) return { members };
+    after = page.members[page.members.length - 1]!.id;
+  }
+}
