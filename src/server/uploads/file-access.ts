@@ -99,7 +99,8 @@ export class FileAccess implements FileReferences {
       if (floor === undefined) continue;
       const found = await this.#store.findMessage(ref.key, ref.messageId);
       // A member of a since-join group does not see (nor fetch the files of) what came before they joined.
-      if (found && found.message.seq > floor && (!found.visibleTo || found.visibleTo.includes(userId))) return true;
+      // A recalled message carries nothing any more: its files are the uploader's alone.
+      if (found && !found.message.recalled && found.message.seq > floor && (!found.visibleTo || found.visibleTo.includes(userId))) return true;
     }
     return false;
   }

@@ -174,6 +174,22 @@ describe('changes to sent messages over WebSocket (SPEC §9)', () => {
     dave.close();
   });
 
+  it('stops serving the file of a recalled message to everyone but its uploader', async () => {
+    const alice = await t.login('alice');
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const res = await fetch(`${t.url}/v1/uploads?conversationId=group:team&name=a.png`, { method: 'POST', headers: { authorization: `Bearer ${await t.token('alice')}`, 'content-type': 'image/png' }, body: png });
+    assert.equal(res.status, 201);
+    const file = (await res.json()) as { url: string; size: number; mime: string };
+    const clientMsgId = cmid();
+    alice.send({ type: 'message.send', clientMsgId, conversationId: 'group:team', elem: { type: 'image', url: file.url, width: 1, height: 1, size: file.size, mime: file.mime } });
+    const sent = await alice.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+    const get = async (user: string) => (await fetch(file.url, { headers: { authorization: `Bearer ${await t.token(user)}` } })).status;
+    assert.equal(await get('bob'), 200, 'a member reads it while the message stands');
+    assert.equal((await change(alice, 'group:team', sent.id, { kind: 'recall' })).type, 'change.ack');
+    assert.equal(await get('bob'), 403, 'recalled: the file is gone for the others');
+    assert.equal(await get('alice'), 200, 'the uploader keeps their own file');
+  });
+
   it('keeps hostile reaction keys out and stores hostile edits and quotes as plain text', async () => {
     const alice = await t.login('alice');
     const bob = await t.login('bob');
