@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
+import { requirePostgres, requireRedis } from '../helpers/services.js';
+import { twoNodes } from '../helpers/two-nodes.js';
 import { createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 
 await requirePostgres();
@@ -8,21 +9,12 @@ await requireRedis();
 
 /** Broadcasts on two nodes sharing PostgreSQL and Redis: one quota, delivery on every node. */
 describe('broadcasts across two nodes', () => {
+  const nodes = twoNodes();
   let nodeA: TestServer;
   let nodeB: TestServer;
-  let db: Awaited<ReturnType<typeof freshSchema>>;
-  const redisPrefix = `${uniqueName('natter_test')}:`;
   before(async () => {
-    db = await freshSchema();
-    const options = { databaseUrl: db.url, redisUrl: REDIS_URL, redisPrefix };
-    [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
+    ({ a: nodeA, b: nodeB } = nodes);
     await createUsers(nodeA, 'alice', 'bob');
-  });
-  after(async () => {
-    await nodeA?.stop();
-    await nodeB?.stop();
-    await db?.drop();
-    await dropRedisKeys(redisPrefix);
   });
 
   it('delivers a broadcast posted on node A to a user connected to node B, and withdraws it there', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Message } from '../../../src/protocol/index.js';
-import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
+import { requirePostgres, requireRedis } from '../helpers/services.js';
+import { twoNodes } from '../helpers/two-nodes.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 
@@ -10,22 +11,13 @@ await requireRedis();
 
 /** Changes (SPEC §9) made concurrently on two nodes sharing PostgreSQL and Redis. */
 describe('changes across two nodes sharing PostgreSQL and Redis', () => {
+  const nodes = twoNodes({ sendsPerMinute: 100_000 });
   let nodeA: TestServer;
   let nodeB: TestServer;
-  let db: Awaited<ReturnType<typeof freshSchema>>;
-  const redisPrefix = `${uniqueName('natter_test')}:`;
   before(async () => {
-    db = await freshSchema();
-    const options = { databaseUrl: db.url, redisUrl: REDIS_URL, redisPrefix, sendsPerMinute: 100_000 };
-    [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
+    ({ a: nodeA, b: nodeB } = nodes);
     await createUsers(nodeA, 'alice', 'bob', 'carol');
     await nodeB.rest('POST', '/v1/groups', { id: 'team', name: 'Team', members: ['alice', 'bob', 'carol'] });
-  });
-  after(async () => {
-    await nodeA?.stop();
-    await nodeB?.stop();
-    await db?.drop();
-    await dropRedisKeys(redisPrefix);
   });
 
   it('delivers concurrent changes from both nodes to watchers on both in the same order, with counts that add up', async () => {

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { createChatClient, createMemoryStorage } from '../../../src/client/index.js';
-import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
+import { REDIS_URL, requirePostgres, requireRedis } from '../helpers/services.js';
+import { twoNodes } from '../helpers/two-nodes.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 
 await requirePostgres();
@@ -14,22 +15,13 @@ await requireRedis();
  * NATTER_REDIS_URL: one PostgreSQL schema and one Redis prefix, both fresh for this run.
  */
 describe('two nodes sharing PostgreSQL and Redis', () => {
+  const nodes = twoNodes();
   let nodeA: TestServer;
   let nodeB: TestServer;
-  let db: Awaited<ReturnType<typeof freshSchema>>;
-  const redisPrefix = `${uniqueName('natter_test')}:`;
   before(async () => {
-    db = await freshSchema();
-    const options = { databaseUrl: db.url, redisUrl: REDIS_URL, redisPrefix };
-    [nodeA, nodeB] = await Promise.all([startServer(options), startServer(options)]);
+    ({ a: nodeA, b: nodeB } = nodes);
     await createUsers(nodeA, 'alice', 'bob', 'carol');
     await nodeB.rest('POST', '/v1/groups', { id: 'team', name: 'Team', members: ['alice', 'bob', 'carol'] });
-  });
-  after(async () => {
-    await nodeA?.stop();
-    await nodeB?.stop();
-    await db?.drop();
-    await dropRedisKeys(redisPrefix);
   });
 
   it('reports store and bus healthy on both nodes', async () => {
@@ -122,7 +114,7 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
     // drops the event for the cut subscribers, and ioredis needs ~100 ms to reconnect.
     const admin = new Redis(REDIS_URL);
     const list = (await admin.client('LIST')) as string;
-    const subs = list.split('\n').filter((l) => l.includes(` name=${redisPrefix}bus-sub`)).map((l) => /id=(\d+)/.exec(l)![1]!);
+    const subs = list.split('\n').filter((l) => l.includes(` name=${nodes.redisPrefix}bus-sub`)).map((l) => /id=(\d+)/.exec(l)![1]!);
     assert.equal(subs.length, 2, 'one subscriber per node');
     for (const id of subs) await admin.client('KILL', 'ID', id);
     await admin.quit();
@@ -147,7 +139,7 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
     alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:bob', elem: text('counted') });
     await alice.next('message.ack');
     const redis = new Redis(REDIS_URL);
-    const count = Number(await redis.hget(`${redisPrefix}rate:send:alice`, 'count'));
+    const count = Number(await redis.hget(`${nodes.redisPrefix}rate:send:alice`, 'count'));
     await redis.quit();
     assert.ok(count >= 1, `alice's sends are counted in Redis (count ${count})`);
     alice.close();
