@@ -7,23 +7,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
-import { createChatClient, createMemoryStorage } from '../../src/client/index.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
-import { closeClients, connectPair, part, parts, tokenFor } from './helpers.js';
-
-async function seed(from: string, to: string, count: number): Promise<void> {
-  const q = new URLSearchParams({ from, to, count: String(count), prefix: '#' });
-  const res = await fetch(`/__natter/seed?${q}`);
-  if (!res.ok) throw new Error(`seed route: ${res.status}`);
-}
-
-async function freshDevice(userId: string): Promise<ChatClient> {
-  const { token, url } = await tokenFor(userId);
-  const client = createChatClient({ url, token, storage: createMemoryStorage() });
-  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 10_000 });
-  return client;
-}
+import { closeClients, connectPair, freshDevice, part, parts, seed } from './helpers.js';
 
 const log = (el: ChatThread) => part(el, 'log')!;
 const fromBottom = (el: ChatThread) => log(el).scrollHeight - log(el).scrollTop - log(el).clientHeight;

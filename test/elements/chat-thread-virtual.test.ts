@@ -6,25 +6,9 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { PropertyValues } from 'lit';
 import '../../src/elements/define.js';
-import { createChatClient, createMemoryStorage } from '../../src/client/index.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
-import { closeClients, connect, connectPair, part, parts, tokenFor, type Pair } from './helpers.js';
-
-/** Sends `count` texts `<prefix><i>` from `from` to `to` through the admin API. */
-async function seed(from: string, to: string, count: number, options: { prefix?: string; mention?: number[] } = {}): Promise<void> {
-  const q = new URLSearchParams({ from, to, count: String(count), prefix: options.prefix ?? '#', mention: (options.mention ?? []).join(',') });
-  const res = await fetch(`/__natter/seed?${q}`);
-  if (!res.ok) throw new Error(`seed route: ${res.status}`);
-}
-
-/** A fresh device of `userId` (memory storage): the server gives it the newest page, older ones on demand. */
-async function freshDevice(userId: string): Promise<ChatClient> {
-  const { token, url } = await tokenFor(userId);
-  const client = createChatClient({ url, token, storage: createMemoryStorage() });
-  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 10_000 });
-  return client;
-}
+import { closeClients, connect, connectPair, freshDevice, part, parts, seed, type Pair } from './helpers.js';
 
 const log = (el: ChatThread) => part(el, 'log')!;
 

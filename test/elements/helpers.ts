@@ -1,5 +1,5 @@
 import { waitUntil } from '@open-wc/testing';
-import { createChatClient } from '../../src/client/index.js';
+import { createChatClient, createMemoryStorage } from '../../src/client/index.js';
 import type { ChatClient } from '../../src/client/types.js';
 
 const open: ChatClient[] = [];
@@ -23,6 +23,21 @@ export async function connect(userId: string, name?: string): Promise<ChatClient
   const client = createChatClient({ url, token });
   open.push(client);
   await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 5000 });
+  return client;
+}
+
+/** Sends `count` texts `<prefix><i>` from `from` to `to` through the admin API (long histories). */
+export async function seed(from: string, to: string, count: number, options: { prefix?: string; mention?: number[] } = {}): Promise<void> {
+  const q = new URLSearchParams({ from, to, count: String(count), prefix: options.prefix ?? '#', mention: (options.mention ?? []).join(',') });
+  const res = await fetch(`/__natter/seed?${q}`);
+  if (!res.ok) throw new Error(`seed route: ${res.status}`);
+}
+
+/** A fresh device of `userId` (memory storage): the server gives it the newest page, older ones on demand. */
+export async function freshDevice(userId: string): Promise<ChatClient> {
+  const { token, url } = await tokenFor(userId);
+  const client = createChatClient({ url, token, storage: createMemoryStorage() });
+  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 10_000 });
   return client;
 }
 
