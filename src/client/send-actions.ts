@@ -11,6 +11,7 @@ import type { ClientFrame } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import { createClientMsgId } from './identity.js';
 import { localToChat } from './local-message.js';
+import { prepareFile } from './prepare-file.js';
 import type { LocalOptions, SendActions, SendActionsContext } from './sender.js';
 import type { ChatMessage, OutboxEntry } from './types.js';
 
@@ -80,7 +81,7 @@ export function createSendActions(options: SendActionsContext): SendActions {
 
     async sendFile(conversationId, file, opts = {}) {
       const { kind, name, ...rest } = opts;
-      const upload = await options.uploads.prepare(file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }) });
+      const upload = await prepareFile(options.uploads, file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }) });
       const entry = newEntry(conversationId, rest);
       entry.upload = upload;
       await admit(conversationId);

@@ -19,7 +19,7 @@ export type LocalOptions = SendOptions & {
 
 export interface SenderOptions {
   outbox: Outbox;
-  uploads: Pick<Uploads, 'prepare' | 'run' | 'release'>;
+  uploads: Pick<Uploads, 'transfer' | 'run' | 'release'>;
   conversations: ConversationList;
   members: MemberDirectory;
   /** Writes a frame to the ready session; false when there is none (nothing is buffered). */
