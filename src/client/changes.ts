@@ -61,14 +61,17 @@ export function createChanges(context: ChangesContext): Changes {
         throw new ChatError('UNAVAILABLE', 'The code for changes could not be loaded.', { cause: error });
       },
     ));
+  /** The action `name`, called once the module is loaded (calls keep their order: one shared load). */
+  const lazy = <K extends keyof ChangeActions>(name: K) =>
+    (async (...args: unknown[]) => ((await load())[name] as (...a: unknown[]) => unknown)(...args)) as ChangeActions[K];
   return {
-    react: async (...args) => (await load()).react(...args),
-    edit: async (...args) => (await load()).edit(...args),
-    recall: async (...args) => (await load()).recall(...args),
-    deleteForMe: async (...args) => (await load()).deleteForMe(...args),
-    pin: async (...args) => (await load()).pin(...args),
-    reactions: async (...args) => (await load()).reactions(...args),
-    pins: async (...args) => (await load()).pins(...args),
+    react: lazy('react'),
+    edit: lazy('edit'),
+    recall: lazy('recall'),
+    deleteForMe: lazy('deleteForMe'),
+    pin: lazy('pin'),
+    reactions: lazy('reactions'),
+    pins: lazy('pins'),
     prefetch: () => void load().catch(() => undefined),
     acked(frame) {
       outbox.settle(frame.changeId, { changeId: frame.changeId, seq: frame.seq } satisfies ChangeReceipt);

@@ -289,7 +289,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }),
     cancelUpload: (clientMsgId: string) => void uploads.cancel(clientMsgId),
     fileUrl: uploads.fileUrl,
-    loadOlder: afterStart((conversationId: ConversationId, limit = 30) => engine.loadOlder(conversationId, limit)),
+    // Older pages are asked for from the open panel only: their code is fetched the first time.
+    loadOlder: afterStart(async (conversationId: ConversationId, limit = 30) =>
+      (await import('./load-older.js')).loadOlder({ threads, requests, onAsyncChange: () => publish() }, conversationId, limit),
+    ),
     // A jump to a message not loaded yet is rare: its code is fetched the first time (`import()`).
     loadAround: afterStart(async (conversationId: ConversationId, messageId: string) =>
       (await import('./load-around.js')).loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId),
