@@ -120,8 +120,11 @@ export function createSender(options: SenderOptions): Sender {
 
     async upload(entry) {
       // Loaded first (a restored outbox may upload before anything was sent): a failed load
-      // fails the entry before its file is uploaded, and resend tries both again.
-      const actions = await load();
+      // fails the entry before its file is uploaded, as a failed load of the upload code does
+      // (UPLOAD_FAILED), and resend tries both again.
+      const actions = await load().catch((error: unknown) => {
+        throw new ChatError('UPLOAD_FAILED', 'The upload code could not be loaded.', { cause: error });
+      });
       const elem = await options.uploads.run(entry);
       // The elem must pass the protocol as any send would (e.g. a name too long for a file elem).
       const probe: OutboxEntry = { ...entry, elem };
