@@ -1,13 +1,12 @@
 import type { Change, ChangeElem, ReactionSummary } from '../protocol/changes.js';
-import type { ErrorBody } from '../protocol/error-codes.js';
+import { ChatError, type ErrorBody } from '../protocol/error-codes.js';
 import type { ServerFrameOf } from '../protocol/frames.js';
-import type { ConversationId } from '../protocol/ids.js';
 import type { Message } from '../protocol/message.js';
 import { LIMITS } from '../protocol/limits.js';
-import { createClientMsgId } from './identity.js';
 import type { LocalEntry, Outbox } from './outbox.js';
 import type { ThreadWindow } from './thread-window.js';
-import type { ChatMessage, OutboxEntry } from './types.js';
+import type { Requests } from './requests.js';
+import type { ChatClient, ChatMessage } from './types.js';
 
 /** What a change's promise resolves with: the event's seq once the server committed it. */
 export interface ChangeReceipt {
@@ -27,37 +26,53 @@ export interface PendingChange {
  * Changes to sent messages (SPEC §9): `react`, `edit`, `recall`, `deleteForMe`, `pin`. Each goes
  * through the outbox like a send — persisted before it is transmitted, retried with the same
  * changeId when the connection returns (the server answers a repeat with the original ack),
- * failed with its reason and retried by `resend(changeId)`.
+ * failed with its reason and retried by `resend(changeId)`. The actions and the `reactions` and
+ * `pins` fetchers are in `./change-actions.ts`, imported on first use (`prefetch`: once a
+ * session is ready); the answers to changes are handled here, whether or not it is loaded.
  */
-export interface Changes {
-  react(conversationId: ConversationId, messageId: string, emoji: string, on: boolean): Promise<ChangeReceipt>;
-  edit(conversationId: ConversationId, messageId: string, text: string, options?: { groupAtUserList?: string[] }): Promise<ChangeReceipt>;
-  recall(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
-  deleteForMe(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
-  pin(conversationId: ConversationId, messageId: string, on: boolean): Promise<ChangeReceipt>;
+export interface Changes extends ChangeActions {
   /** `change.ack` settles the change; `change.error` fails it. */
   acked(frame: ServerFrameOf<'change.ack'>): void;
   refused(frame: ServerFrameOf<'change.error'>): void;
+  /** Loads the change actions now (a session is ready), so a change need not wait for them. */
+  prefetch(): void;
 }
 
-export function createChanges(outbox: Outbox, started: Promise<unknown>, myId: () => string | undefined): Changes {
-  const submit = async (conversationId: ConversationId, messageId: string, change: Change): Promise<ChangeReceipt> => {
-    await started;
-    const entry: OutboxEntry = {
-      clientMsgId: createClientMsgId(), conversationId, options: {}, change: { messageId, change }, createdAt: Date.now(), state: 'pending',
-    };
-    // Like a send: an entry of one user is never sent in another's session.
-    const user = myId();
-    if (user !== undefined) entry.userId = user;
-    return outbox.add<ChangeReceipt>(entry);
-  };
+export type ChangeActions = Pick<ChatClient, 'react' | 'edit' | 'recall' | 'deleteForMe' | 'pin' | 'reactions' | 'pins'>;
+
+/** What `./change-actions.ts` is given. */
+export interface ChangesContext {
+  outbox: Outbox;
+  /** Settles once the client has read its device storage: nothing is queued before. */
+  started: Promise<unknown>;
+  myId(): string | undefined;
+  requests: Requests;
+}
+
+export function createChanges(context: ChangesContext): Changes {
+  const { outbox } = context;
+  let actions: Promise<ChangeActions> | undefined;
+  /** A failed load (offline, before the first change) is tried again at the next call. */
+  const load = () =>
+    (actions ??= import('./change-actions.js').then(
+      (m) => m.createChangeActions(context),
+      (error: unknown) => {
+        actions = undefined;
+        throw new ChatError('UNAVAILABLE', 'The code for changes could not be loaded.', { cause: error });
+      },
+    ));
+  /** The action `name`, called once the module is loaded (calls keep their order: one shared load). */
+  const lazy = <K extends keyof ChangeActions>(name: K) =>
+    (async (...args: unknown[]) => ((await load())[name] as (...a: unknown[]) => unknown)(...args)) as ChangeActions[K];
   return {
-    react: (id, messageId, emoji, on) => submit(id, messageId, { kind: 'reaction', emoji, on }),
-    edit: (id, messageId, text, options) =>
-      submit(id, messageId, { kind: 'edit', text, ...(options?.groupAtUserList?.length && { groupAtUserList: options.groupAtUserList }) }),
-    recall: (id, messageId) => submit(id, messageId, { kind: 'recall' }),
-    deleteForMe: (id, messageId) => submit(id, messageId, { kind: 'hide' }),
-    pin: (id, messageId, on) => submit(id, messageId, { kind: 'pin', on }),
+    react: lazy('react'),
+    edit: lazy('edit'),
+    recall: lazy('recall'),
+    deleteForMe: lazy('deleteForMe'),
+    pin: lazy('pin'),
+    reactions: lazy('reactions'),
+    pins: lazy('pins'),
+    prefetch: () => void load().catch(() => undefined),
     acked(frame) {
       outbox.settle(frame.changeId, { changeId: frame.changeId, seq: frame.seq } satisfies ChangeReceipt);
     },

@@ -134,7 +134,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   started.catch((error: unknown) => console.warn('[natter] client start failed:', error));
 
   const online = () => connection.$state.get() === 'online';
-  const changes = createChanges(outbox, started, myId);
+  const changes = createChanges({ outbox, started, myId, requests });
   const sender = createSender({ outbox, uploads, conversations, members, send, online, started, closed: () => closed, myId, me, find, committed: views.committed });
 
   /** A message from someone else (or seq 0 online-only): it ends their typing, may change membership. */
@@ -228,6 +228,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     uploads.setTicket(frame.fileTicket);
     outbox.setReady(true, frame.user.id);
     sender.prefetch();
+    changes.prefetch();
     // Receipts sent while this device was away are not replayed: read positions are fetched again.
     members.refreshLoaded();
     reads.sessionReady();
@@ -279,12 +280,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     recall: changes.recall,
     deleteForMe: changes.deleteForMe,
     pin: changes.pin,
-    reactions: afterStart(async (conversationId: ConversationId, messageId: string, emoji: string, after?: string) => {
-      const page = await requests.request<ServerFrameOf<'reactions'>>({ type: 'reactions.fetch', conversationId, messageId, emoji, ...(after !== undefined && { after }) });
-      return { users: page.users, count: page.count, hasMore: page.hasMore };
-    }),
-    pins: afterStart(async (conversationId: ConversationId) =>
-      (await requests.request<ServerFrameOf<'pins'>>({ type: 'pins.fetch', conversationId })).pins),
+    reactions: changes.reactions,
+    pins: changes.pins,
     resend: afterStart((clientMsgId: string) => outbox.resend<ChatMessage>(clientMsgId)),
     discard: afterStart(async (clientMsgId: string) => {
       await outbox.discard(clientMsgId);
@@ -292,7 +289,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }),
     cancelUpload: (clientMsgId: string) => void uploads.cancel(clientMsgId),
     fileUrl: uploads.fileUrl,
-    loadOlder: afterStart((conversationId: ConversationId, limit = 30) => engine.loadOlder(conversationId, limit)),
+    // Older pages are asked for from the open panel only: their code is fetched the first time.
+    loadOlder: afterStart(async (conversationId: ConversationId, limit = 30) =>
+      (await import('./load-older.js')).loadOlder({ threads, requests, onAsyncChange: () => publish() }, conversationId, limit),
+    ),
     // A jump to a message not loaded yet is rare: its code is fetched the first time (`import()`).
     loadAround: afterStart(async (conversationId: ConversationId, messageId: string) =>
       (await import('./load-around.js')).loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId),

@@ -1,11 +1,10 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import type { Elem } from '../protocol/elems.js';
 import { ChatError } from '../protocol/error-codes.js';
-import { fileKindOf, fileLimit } from '../protocol/limits.js';
-import type { FileKind, OutboxEntry, UploadProgress } from './types.js';
+import type { OutboxEntry, UploadProgress } from './types.js';
 
 /** The lazily loaded half of file sending (`./upload.ts`): probing and the HTTP upload. */
-type Transfer = typeof import('./upload.js');
+export type Transfer = typeof import('./upload.js');
 
 /** The file an outbox entry still has to upload (kept in the outbox with its Blob, so it survives a reload). */
 export type PendingUpload = NonNullable<OutboxEntry['upload']>;
@@ -43,12 +42,6 @@ export function uploadedElem(upload: PendingUpload, result: { url: string; size:
   }
 }
 
-/** The name a file is sent under: the one given, else its own, else `<kind>.<subtype>`. */
-export function fileNameOf(file: Blob, kind: FileKind, mime: string, given?: string): string {
-  const named = given ?? (file as Partial<File>).name;
-  return named || `${kind}.${mime.split('/')[1]!.replace(/[^a-z0-9]/g, '') || 'bin'}`;
-}
-
 export interface UploadsOptions {
   /** `http(s)://host[/prefix]` of the REST API. */
   apiBase: string;
@@ -58,11 +51,8 @@ export interface UploadsOptions {
 
 export interface Uploads {
   readonly $uploads: ReadableAtom<Record<string, UploadProgress>>;
-  /**
-   * What `sendFile` queues for `file`: its type and kind, and what probing it found (size,
-   * duration, a video's first frame). Rejects with FILE_TOO_LARGE before reading anything.
-   */
-  prepare(file: Blob, given: { kind?: FileKind; name?: string }): Promise<PendingUpload>;
+  /** The code that probes and uploads files (`./upload.ts`); rejects with UPLOAD_FAILED when it cannot be loaded. */
+  transfer(): Promise<Transfer>;
   /** Uploads the entry's file (and a video's snapshot) and resolves with the elem to send. Rejects with a ChatError. */
   run(entry: OutboxEntry): Promise<Elem>;
   /** Aborts the entry's upload: its `run` rejects with UPLOAD_CANCELLED. False when none runs. */
@@ -126,17 +116,7 @@ export function createUploads(options: UploadsOptions): Uploads {
   const uploads: Uploads = {
     $uploads,
 
-    async prepare(file, given) {
-      const mime = file.type.split(';')[0]!.trim().toLowerCase() || 'application/octet-stream';
-      const kind = given.kind ?? fileKindOf(mime);
-      // Before anything is queued or read: the user hears at once, nothing is left behind.
-      if (file.size > fileLimit(kind)) throw new ChatError('FILE_TOO_LARGE', `The file is larger than ${fileLimit(kind)} bytes.`);
-      // Offline before the upload code was ever loaded: queued unprobed (shown without its size),
-      // uploaded once the connection, and the code, are back.
-      const code = await loadTransfer().catch(() => undefined);
-      if (!code) return { blob: file, name: fileNameOf(file, kind, mime, given.name), mime, kind };
-      return code.describeFile(file, mime, kind, given);
-    },
+    transfer: loadTransfer,
 
     async run(entry) {
       const upload = entry.upload;

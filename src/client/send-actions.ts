@@ -3,18 +3,29 @@
  * only, a frame that skips the outbox). Imported by `./sender.ts` the first time it is needed (or
  * once a session is ready), so the script tag's first paint does not carry it.
  */
+import { decodeClientFrame } from '../protocol/client-codec.js';
+import { encodeFrame } from '../protocol/codec.js';
 import { replyExcerpt, UNFORWARDABLE_ELEM_TYPES } from '../protocol/elems.js';
 import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import { createClientMsgId } from './identity.js';
 import { localToChat } from './local-message.js';
+import { prepareFile } from './prepare-file.js';
 import type { LocalOptions, SendActions, SendActionsContext } from './sender.js';
 import type { ChatMessage, OutboxEntry } from './types.js';
 
 export function createSendActions(options: SendActionsContext): SendActions {
-  const { outbox, conversations, check, ephemeral } = options;
+  const { outbox, conversations, ephemeral } = options;
   let lastCreatedAt = 0;
+
+  function check(entry: OutboxEntry): void {
+    const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem, forward: entry.forward, replyTo: entry.replyTo?.messageId };
+    const result = decodeClientFrame(encodeFrame(frame as ClientFrame));
+    if (result.ok) return;
+    entry.state = 'rejected';
+    entry.error = result.error.toJSON();
+  }
 
   function newEntry(conversationId: ConversationId, opts: LocalOptions | undefined): OutboxEntry {
     const { localCustomData, replyTo, ...sendOptions } = opts ?? {};
@@ -60,6 +71,8 @@ export function createSendActions(options: SendActionsContext): SendActions {
   }
 
   return {
+    check,
+
     send(conversationId, content, opts) {
       const entry = newEntry(conversationId, opts);
       entry.elem = typeof content === 'string' ? { type: 'text', text: content } : content;
@@ -68,7 +81,7 @@ export function createSendActions(options: SendActionsContext): SendActions {
 
     async sendFile(conversationId, file, opts = {}) {
       const { kind, name, ...rest } = opts;
-      const upload = await options.uploads.prepare(file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }) });
+      const upload = await prepareFile(options.uploads, file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }) });
       const entry = newEntry(conversationId, rest);
       entry.upload = upload;
       await admit(conversationId);

@@ -1,4 +1,3 @@
-import { decodeClientFrame, encodeFrame } from '../protocol/codec.js';
 import type { Elem } from '../protocol/elems.js';
 import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame, ForwardSource, ServerFrameOf } from '../protocol/frames.js';
@@ -20,7 +19,7 @@ export type LocalOptions = SendOptions & {
 
 export interface SenderOptions {
   outbox: Outbox;
-  uploads: Pick<Uploads, 'prepare' | 'run' | 'release'>;
+  uploads: Pick<Uploads, 'transfer' | 'run' | 'release'>;
   conversations: ConversationList;
   members: MemberDirectory;
   /** Writes a frame to the ready session; false when there is none (nothing is buffered). */
@@ -61,12 +60,17 @@ export type Ephemeral = Map<string, { resolve(m: ChatMessage): void; reject(e: C
 
 /** What `./send-actions.ts` is given: the sender's options and the parts the core keeps. */
 export interface SendActionsContext extends SenderOptions {
-  check(entry: OutboxEntry): void;
   learnPeerName(id: ConversationId): void;
   ephemeral: Ephemeral;
 }
 
-export type SendActions = Pick<Sender, 'send' | 'sendFile' | 'forward'>;
+export type SendActions = Pick<Sender, 'send' | 'sendFile' | 'forward'> & {
+  /**
+   * Validates the frame an entry will send; an invalid one is marked rejected with its reason.
+   * Here, not in the core: the client-frame schemas it needs load with the send code.
+   */
+  check(entry: OutboxEntry): void;
+};
 
 /**
  * Turns sends into outbox entries (or, online-only ones, into frames that skip the outbox),
@@ -77,15 +81,6 @@ export function createSender(options: SenderOptions): Sender {
   const { outbox } = options;
   const ephemeral: Ephemeral = new Map();
   let actions: Promise<SendActions> | undefined;
-
-  /** Validates the frame an entry will send; an invalid one is marked rejected with its reason. */
-  function check(entry: OutboxEntry): void {
-    const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem, forward: entry.forward, replyTo: entry.replyTo?.messageId };
-    const result = decodeClientFrame(encodeFrame(frame as ClientFrame));
-    if (result.ok) return;
-    entry.state = 'rejected';
-    entry.error = result.error.toJSON();
-  }
 
   /** A p2p conversation this user starts has no name until the server lists it: ask for the peer's. */
   function learnPeerName(id: ConversationId): void {
@@ -110,7 +105,7 @@ export function createSender(options: SenderOptions): Sender {
    */
   const load = () =>
     (actions ??= import('./send-actions.js').then(
-      (m) => m.createSendActions({ ...options, check, learnPeerName, ephemeral }),
+      (m) => m.createSendActions({ ...options, learnPeerName, ephemeral }),
       (error: unknown) => {
         actions = undefined;
         throw new ChatError('UNAVAILABLE', 'The send code could not be loaded.', { cause: error });
@@ -124,10 +119,16 @@ export function createSender(options: SenderOptions): Sender {
     prefetch: () => void load().catch(() => undefined),
 
     async upload(entry) {
+      // Loaded first (a restored outbox may upload before anything was sent): a failed load
+      // fails the entry before its file is uploaded, as a failed load of the upload code does
+      // (UPLOAD_FAILED), and resend tries both again.
+      const actions = await load().catch((error: unknown) => {
+        throw new ChatError('UPLOAD_FAILED', 'The upload code could not be loaded.', { cause: error });
+      });
       const elem = await options.uploads.run(entry);
       // The elem must pass the protocol as any send would (e.g. a name too long for a file elem).
       const probe: OutboxEntry = { ...entry, elem };
-      check(probe);
+      actions.check(probe);
       if (probe.state === 'rejected') throw ChatError.from(probe.error!);
       return elem;
     },

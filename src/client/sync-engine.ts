@@ -35,7 +35,6 @@ export interface SyncEngine {
   commitOwn(message: Message): void;
   /** An own forward from this device was acked at `seq`; the server wrote its content, so fetch it. */
   expectSeq(conversationId: ConversationId, seq: number, clientMsgId: string): void;
-  loadOlder(conversationId: ConversationId, limit: number): Promise<boolean>;
 }
 
 /**
@@ -219,28 +218,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (seq <= w.toSeq) return;
       ownSent.add(clientMsgId);
       fillGap(id, true);
-    },
-
-    async loadOlder(id, limit) {
-      if (threads.revealOlder(id, limit) > 0) {
-        threads.publish();
-        return threads.hasOlder(id).get();
-      }
-      const w = threads.get(id);
-      if (w && !w.hasOlder) return false;
-      const page = await requests.request<Page>({
-        type: 'history.fetch',
-        conversationId: id,
-        ...(w ? { before: w.fromSeq } : {}),
-        limit: Math.min(limit, LIMITS.historyPage),
-      });
-      // Without a window, the page defines one; its messages are history, not news.
-      const target = threads.get(id) ?? threads.ensure(id, page.toSeq);
-      addRange(target, page.fromSeq, page.toSeq, page.messages, page.hasMore);
-      if (page.toSeq < page.fromSeq) target.hasOlder = page.hasMore;
-      threads.touch(id);
-      options.onAsyncChange();
-      return threads.hasOlder(id).get();
     },
   };
 }

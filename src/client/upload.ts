@@ -5,7 +5,8 @@
  */
 import type { Elem } from '../protocol/elems.js';
 import { ChatError, type ErrorBody } from '../protocol/error-codes.js';
-import { fileNameOf, uploadedElem, type PendingUpload } from './files.js';
+import { uploadedElem, type PendingUpload } from './files.js';
+import { fileNameOf } from './prepare-file.js';
 import { probeMedia } from './media-probe.js';
 import type { FileKind, OutboxEntry } from './types.js';
 

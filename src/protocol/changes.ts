@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { maxBytes } from './fields.js';
-import { AT_ALL, ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
+import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS, utf8Length } from './limits.js';
 
 /*
@@ -40,22 +40,8 @@ export function isReactionKey(s: string): boolean {
 
 export const ReactionKeySchema = v.pipe(v.string(), v.maxLength(64), v.check(isReactionKey, 'invalid reaction key'));
 
-/** What a client asks for; the server answers `change.ack` or `change.error`. */
-export const ChangeSchema = v.variant('kind', [
-  v.object({ kind: v.literal('reaction'), emoji: ReactionKeySchema, on: v.boolean() }),
-  v.object({
-    kind: v.literal('edit'),
-    text: v.pipe(maxBytes(LIMITS.textBytes), v.minLength(1)),
-    /** @mentions of the new text; members newly mentioned get the mention treatment. */
-    groupAtUserList: v.optional(v.pipe(v.array(v.union([UserIdSchema, v.literal(AT_ALL)])), v.maxLength(LIMITS.groupAtUsers))),
-  }),
-  v.object({ kind: v.literal('recall') }),
-  v.object({ kind: v.literal('pin'), on: v.boolean() }),
-  /** Delete for me: hides the message on this user's devices only. */
-  v.object({ kind: v.literal('hide') }),
-]);
-export type Change = v.InferOutput<typeof ChangeSchema>;
-export type ChangeKind = Change['kind'];
+// What a client asks for (`ChangeSchema`, `change.send`) is in `./client-frames.ts`.
+export type { Change, ChangeKind, ChangeSendFrame } from './client-frames.js';
 
 /**
  * The elem of a change event as delivered. Reactions carry the resulting `count` of that emoji
@@ -119,35 +105,6 @@ export const AggregateFields = {
 };
 
 // ---------------------------------------------------------------- frames
-
-export const ChangeSendSchema = v.object({
-  type: v.literal('change.send'),
-  /** Idempotency key, like a message's clientMsgId (same namespace, per user). */
-  changeId: ClientMsgIdSchema,
-  conversationId: ConversationIdSchema,
-  messageId: MessageIdSchema,
-  change: ChangeSchema,
-});
-export type ChangeSendFrame = v.InferOutput<typeof ChangeSendSchema>;
-
-/** Who reacted with `emoji`, paged by user id. Answered by `reactions`. */
-export const ReactionsFetchSchema = v.object({
-  type: v.literal('reactions.fetch'),
-  reqId: ReqId,
-  conversationId: ConversationIdSchema,
-  messageId: MessageIdSchema,
-  emoji: ReactionKeySchema,
-  /** Users after this id. */
-  after: v.optional(UserIdSchema),
-  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.reactionUsersPage))),
-});
-
-/** The pinned messages of a conversation. Answered by `pins`. */
-export const PinsFetchSchema = v.object({
-  type: v.literal('pins.fetch'),
-  reqId: ReqId,
-  conversationId: ConversationIdSchema,
-});
 
 export const ChangeAckSchema = v.object({
   type: v.literal('change.ack'),

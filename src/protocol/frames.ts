@@ -4,7 +4,7 @@ import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js'
 import { LIMITS } from './limits.js';
 import { ConversationSummarySchema, ElemSchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
 import { ERROR_CODES, type ErrorName } from './error-codes.js';
-import { ChangeAckSchema, ChangeSendSchema, PinsFetchSchema, PinsSchema, ReactionsFetchSchema, ReactionsSchema } from './changes.js';
+import { ChangeAckSchema, PinsSchema, ReactionsSchema } from './changes.js';
 
 /*
  * Frames are JSON objects with a `type` of the form `noun.verb`. Requests that expect an answer
@@ -27,97 +27,10 @@ const ReqId = v.pipe(v.string(), v.maxLength(64));
 
 // ---------------------------------------------------------------- client -> server
 
-export const SessionOpenSchema = v.object({
-  type: v.literal('session.open'),
-  protocol: v.number(),
-  token: v.pipe(v.string(), v.maxLength(8192)),
-  /** Stable per device (browser profile); lets the server tell devices of one user apart. */
-  deviceId: v.optional(v.pipe(v.string(), v.maxLength(64))),
-  /** Highest contiguous seq held per conversation. Conversations left out replay from the read position. */
-  cursors: v.optional(v.record(ConversationIdSchema, Seq)),
-});
-
-export const ForwardSourceSchema = v.object({
-  conversationId: ConversationIdSchema,
-  /** Ids of the messages to forward, in the order to show them. */
-  messageIds: v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.minLength(1), v.maxLength(LIMITS.mergerMessages)),
-  /** Forward as one merged message with this title; otherwise exactly one id is allowed. */
-  merge: v.optional(v.object({ title: v.pipe(maxBytes(LIMITS.shortTextBytes), v.minLength(1)) })),
-});
-export type ForwardSource = v.InferOutput<typeof ForwardSourceSchema>;
-
-export const MessageSendSchema = v.pipe(
-  v.object({
-    ...SendOptionsSchema.entries,
-    type: v.literal('message.send'),
-    clientMsgId: ClientMsgIdSchema,
-    conversationId: ConversationIdSchema,
-    /** The content; absent when `forward` names existing messages instead. */
-    elem: v.optional(ElemSchema),
-    forward: v.optional(ForwardSourceSchema),
-    /** Reply to (quote) this message of the same conversation. */
-    replyTo: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
-  }),
-  v.check((f) => (f.elem === undefined) !== (f.forward === undefined), 'exactly one of elem and forward'),
-);
-
-export const ConversationReadSchema = v.object({
-  type: v.literal('conversation.read'),
-  reqId: v.optional(ReqId),
-  conversationId: ConversationIdSchema,
-  /** Everything up to and including this seq is read. */
-  seq: Seq,
-});
-
-export const HistoryFetchSchema = v.object({
-  type: v.literal('history.fetch'),
-  reqId: ReqId,
-  conversationId: ConversationIdSchema,
-  /** Page older messages: seq < before (newest of them first in the page order below). */
-  before: v.optional(Seq),
-  /** Fill a gap: seq > after. */
-  after: v.optional(Seq),
-  /** The page around this message id (it sits in the middle); not with `before`/`after`. Unknown or not visible: MESSAGE_UNKNOWN. */
-  around: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
-  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.historyPage))),
-});
-
-export const BlocklistChangeSchema = v.object({
-  type: v.picklist(['blocklist.add', 'blocklist.remove']),
-  reqId: v.optional(ReqId),
-  userId: UserIdSchema,
-});
-
-export const PingSchema = v.object({ type: v.literal('ping'), reqId: v.optional(ReqId) });
-
-/** Asks for the members of a conversation with their read positions; answered by `members`. */
-export const MembersFetchSchema = v.object({
-  type: v.literal('members.fetch'),
-  reqId: ReqId,
-  conversationId: ConversationIdSchema,
-  /** Continue after this member id (the last of the previous page, when it said `hasMore`). */
-  after: v.optional(UserIdSchema),
-});
-
-export const ClientFrameSchema = v.variant('type', [
-  SessionOpenSchema,
-  MessageSendSchema,
-  ConversationReadSchema,
-  HistoryFetchSchema,
-  BlocklistChangeSchema,
-  PingSchema,
-  MembersFetchSchema,
-  ChangeSendSchema,
-  ReactionsFetchSchema,
-  PinsFetchSchema,
-]);
-export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
-export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
-export type MessageSendFrame = v.InferOutput<typeof MessageSendSchema>;
-export type ConversationReadFrame = v.InferOutput<typeof ConversationReadSchema>;
-export type HistoryFetchFrame = v.InferOutput<typeof HistoryFetchSchema>;
-export type BlocklistChangeFrame = v.InferOutput<typeof BlocklistChangeSchema>;
-export type MembersFetchFrame = v.InferOutput<typeof MembersFetchSchema>;
+// In `./client-frames.ts` (types only here): a browser client only writes them, so the code it
+// loads at start must not import their schemas.
+export type * from './client-frames.js';
+import type { ClientFrame } from './client-frames.js';
 
 // ---------------------------------------------------------------- server -> client
 

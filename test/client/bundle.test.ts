@@ -9,10 +9,16 @@ import { build } from 'esbuild';
 
 const root = new URL('../..', import.meta.url).pathname;
 // Rare paths (and what only the panel uses): a jump to a message not loaded, turning a send into
-// an outbox entry (fetched once a session is ready).
-const LAZY = ['src/client/upload.ts', 'src/client/media-probe.ts', 'src/client/load-around.ts', 'src/client/send-actions.ts'];
+// an outbox entry and validating it against the client frames' schemas, the change actions
+// (both fetched once a session is ready).
+const LAZY = [
+  'src/client/upload.ts', 'src/client/media-probe.ts', 'src/client/load-around.ts', 'src/client/send-actions.ts', 'src/client/prepare-file.ts',
+  'src/client/change-actions.ts', 'src/protocol/client-frames.ts', 'src/protocol/client-codec.ts',
+];
+/** Text only the schemas of frames a client sends (and the change actions) hold: `message.send`'s own check, a fetch of reactions. */
+const CLIENT_SCHEMA_TEXT = ['exactly one of elem and forward', 'reactions.fetch'];
 
-test('the upload, media-probe, load-around and send-actions code is split from the client and loaded only on demand', async () => {
+test('the upload, media-probe, load-around, send-actions and change-actions code, and the client frames\' schemas, are split from the client and loaded only on demand', async () => {
   const out = await build({
     entryPoints: { client: `${root}src/client/index.ts` },
     absWorkingDir: root,
@@ -38,8 +44,19 @@ test('the upload, media-probe, load-around and send-actions code is split from t
   const inputsOf = (paths: Iterable<string>) => new Set([...paths].flatMap((path) => Object.keys(outputs[path]!.inputs)));
   const loadedAtOnce = inputsOf(eager);
   assert.deepEqual(LAZY.filter((file) => loadedAtOnce.has(file)), [], 'not in what the client loads at once');
-  const onDemand = inputsOf([...eager].flatMap((path) => outputs[path]!.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path)));
+  // The dynamically imported chunks and the chunks they import (a module two lazy paths share).
+  const lazyChunks = new Set<string>();
+  for (let todo = [...eager].flatMap((path) => outputs[path]!.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path)), path = todo.pop(); path !== undefined; path = todo.pop()) {
+    if (lazyChunks.has(path) || eager.has(path)) continue;
+    lazyChunks.add(path);
+    todo.push(...outputs[path]!.imports.map((i) => i.path));
+  }
+  const onDemand = inputsOf(lazyChunks);
   for (const file of LAZY) assert.ok(onDemand.has(file), `${file} in a dynamically imported chunk`);
+  // What the files hold, not only where they are: no schema of a frame the client only sends.
+  const textOf = (paths: Iterable<string>) => [...paths].map((path) => out.outputFiles.find((f) => f.path.endsWith(path.slice(path.lastIndexOf('/'))))!.text).join('\n');
+  const eagerText = textOf(eager);
+  assert.deepEqual(CLIENT_SCHEMA_TEXT.filter((text) => eagerText.includes(text)), [], 'client frame schemas not loaded at once');
 });
 
 test('the package entry (`natter`) does not load the server sentences (`protocol/errors.ts`)', async () => {

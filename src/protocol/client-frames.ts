@@ -1,0 +1,160 @@
+import * as v from 'valibot';
+import { ReactionKeySchema } from './changes.js';
+import { maxBytes } from './fields.js';
+import { AT_ALL, ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
+import { LIMITS } from './limits.js';
+import { ElemSchema, SendOptionsSchema } from './message.js';
+
+/*
+ * The frames a client sends (client -> server); `./index.ts` exports them, `./frames.ts` their
+ * types. A module of its own, which nothing a browser client loads at start imports: the server
+ * decodes these frames (`./client-codec.ts`), a client validates a send with them before queueing
+ * it, in code it loads on first use (`src/client/send-actions.ts`). Its top-level reads (`LIMITS.…`)
+ * count as side effects to a bundler, so a static import would keep it all.
+ */
+
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+const ReqId = v.pipe(v.string(), v.maxLength(64));
+const MessageIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+
+export const SessionOpenSchema = v.object({
+  type: v.literal('session.open'),
+  protocol: v.number(),
+  token: v.pipe(v.string(), v.maxLength(8192)),
+  /** Stable per device (browser profile); lets the server tell devices of one user apart. */
+  deviceId: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  /** Highest contiguous seq held per conversation. Conversations left out replay from the read position. */
+  cursors: v.optional(v.record(ConversationIdSchema, Seq)),
+});
+
+export const ForwardSourceSchema = v.object({
+  conversationId: ConversationIdSchema,
+  /** Ids of the messages to forward, in the order to show them. */
+  messageIds: v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.minLength(1), v.maxLength(LIMITS.mergerMessages)),
+  /** Forward as one merged message with this title; otherwise exactly one id is allowed. */
+  merge: v.optional(v.object({ title: v.pipe(maxBytes(LIMITS.shortTextBytes), v.minLength(1)) })),
+});
+export type ForwardSource = v.InferOutput<typeof ForwardSourceSchema>;
+
+export const MessageSendSchema = v.pipe(
+  v.object({
+    ...SendOptionsSchema.entries,
+    type: v.literal('message.send'),
+    clientMsgId: ClientMsgIdSchema,
+    conversationId: ConversationIdSchema,
+    /** The content; absent when `forward` names existing messages instead. */
+    elem: v.optional(ElemSchema),
+    forward: v.optional(ForwardSourceSchema),
+    /** Reply to (quote) this message of the same conversation. */
+    replyTo: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
+  }),
+  v.check((f) => (f.elem === undefined) !== (f.forward === undefined), 'exactly one of elem and forward'),
+);
+
+export const ConversationReadSchema = v.object({
+  type: v.literal('conversation.read'),
+  reqId: v.optional(ReqId),
+  conversationId: ConversationIdSchema,
+  /** Everything up to and including this seq is read. */
+  seq: Seq,
+});
+
+export const HistoryFetchSchema = v.object({
+  type: v.literal('history.fetch'),
+  reqId: ReqId,
+  conversationId: ConversationIdSchema,
+  /** Page older messages: seq < before (newest of them first in the page order below). */
+  before: v.optional(Seq),
+  /** Fill a gap: seq > after. */
+  after: v.optional(Seq),
+  /** The page around this message id (it sits in the middle); not with `before`/`after`. Unknown or not visible: MESSAGE_UNKNOWN. */
+  around: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.historyPage))),
+});
+
+export const BlocklistChangeSchema = v.object({
+  type: v.picklist(['blocklist.add', 'blocklist.remove']),
+  reqId: v.optional(ReqId),
+  userId: UserIdSchema,
+});
+
+export const PingSchema = v.object({ type: v.literal('ping'), reqId: v.optional(ReqId) });
+
+/** Asks for the members of a conversation with their read positions; answered by `members`. */
+export const MembersFetchSchema = v.object({
+  type: v.literal('members.fetch'),
+  reqId: ReqId,
+  conversationId: ConversationIdSchema,
+  /** Continue after this member id (the last of the previous page, when it said `hasMore`). */
+  after: v.optional(UserIdSchema),
+});
+
+// ---------------------------------------------------------------- changes (SPEC §9)
+
+/** What a client asks for; the server answers `change.ack` or `change.error`. */
+export const ChangeSchema = v.variant('kind', [
+  v.object({ kind: v.literal('reaction'), emoji: ReactionKeySchema, on: v.boolean() }),
+  v.object({
+    kind: v.literal('edit'),
+    text: v.pipe(maxBytes(LIMITS.textBytes), v.minLength(1)),
+    /** @mentions of the new text; members newly mentioned get the mention treatment. */
+    groupAtUserList: v.optional(v.pipe(v.array(v.union([UserIdSchema, v.literal(AT_ALL)])), v.maxLength(LIMITS.groupAtUsers))),
+  }),
+  v.object({ kind: v.literal('recall') }),
+  v.object({ kind: v.literal('pin'), on: v.boolean() }),
+  /** Delete for me: hides the message on this user's devices only. */
+  v.object({ kind: v.literal('hide') }),
+]);
+export type Change = v.InferOutput<typeof ChangeSchema>;
+export type ChangeKind = Change['kind'];
+
+export const ChangeSendSchema = v.object({
+  type: v.literal('change.send'),
+  /** Idempotency key, like a message's clientMsgId (same namespace, per user). */
+  changeId: ClientMsgIdSchema,
+  conversationId: ConversationIdSchema,
+  messageId: MessageIdSchema,
+  change: ChangeSchema,
+});
+export type ChangeSendFrame = v.InferOutput<typeof ChangeSendSchema>;
+
+/** Who reacted with `emoji`, paged by user id. Answered by `reactions`. */
+export const ReactionsFetchSchema = v.object({
+  type: v.literal('reactions.fetch'),
+  reqId: ReqId,
+  conversationId: ConversationIdSchema,
+  messageId: MessageIdSchema,
+  emoji: ReactionKeySchema,
+  /** Users after this id. */
+  after: v.optional(UserIdSchema),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.reactionUsersPage))),
+});
+
+/** The pinned messages of a conversation. Answered by `pins`. */
+export const PinsFetchSchema = v.object({
+  type: v.literal('pins.fetch'),
+  reqId: ReqId,
+  conversationId: ConversationIdSchema,
+});
+
+// ----------------------------------------------------------------
+
+export const ClientFrameSchema = v.variant('type', [
+  SessionOpenSchema,
+  MessageSendSchema,
+  ConversationReadSchema,
+  HistoryFetchSchema,
+  BlocklistChangeSchema,
+  PingSchema,
+  MembersFetchSchema,
+  ChangeSendSchema,
+  ReactionsFetchSchema,
+  PinsFetchSchema,
+]);
+export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
+export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
+export type MessageSendFrame = v.InferOutput<typeof MessageSendSchema>;
+export type ConversationReadFrame = v.InferOutput<typeof ConversationReadSchema>;
+export type HistoryFetchFrame = v.InferOutput<typeof HistoryFetchSchema>;
+export type BlocklistChangeFrame = v.InferOutput<typeof BlocklistChangeSchema>;
+export type MembersFetchFrame = v.InferOutput<typeof MembersFetchSchema>;
