@@ -39,6 +39,21 @@ interface Cached {
   renewAt: number;
 }
 
+/**
+ * How long a ticket just received stays good, in ms: from its own `iat`/`exp` (the server's
+ * clock on both), so a device clock that is off neither drops tickets early nor keeps asking
+ * for ones it thinks expired; `fallback` (from `expiresAt`) when it cannot be read.
+ */
+function lifeOf(ticket: string, fallback: number): number {
+  try {
+    const claims = JSON.parse(atob(ticket.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: unknown; exp?: unknown };
+    if (typeof claims.iat === 'number' && typeof claims.exp === 'number') return (claims.exp - claims.iat) * 1000;
+  } catch {
+    // Not a JWT we can read: trust expiresAt.
+  }
+  return fallback;
+}
+
 /** Per-file ticket cache (issue 15: a leaked file URL opens that one file, not all of the user's). */
 export function createFileTickets(options: FileTicketsOptions): FileTickets {
   const $fileTickets = atom(0);
@@ -107,8 +122,9 @@ export function createFileTickets(options: FileTicketsOptions): FileTickets {
     for (const [id, until] of waitUntil) if (until <= now) waitUntil.delete(id);
     for (const id of ids) {
       const t = tickets?.[id];
-      if (t && typeof t.ticket === 'string' && typeof t.expiresAt === 'number') {
-        cache.set(id, { ticket: t.ticket, expiresAt: t.expiresAt, renewAt: now + (t.expiresAt - now) / 2 });
+      const life = t && typeof t.ticket === 'string' && typeof t.expiresAt === 'number' ? lifeOf(t.ticket, t.expiresAt - now) : 0;
+      if (life >= 2 * MIN_LEFT_MS) {
+        cache.set(id, { ticket: t!.ticket!, expiresAt: now + life, renewAt: now + life / 2 });
         waitUntil.delete(id);
       } else if (!cache.has(id)) waitUntil.set(id, now + (tickets ? REFUSED_MS : RETRY_MS));
     }

@@ -89,3 +89,26 @@ test('a file the user may not read gets no ticket, and is not asked for again at
   assert.deepEqual(batches.at(-1), [new URL(mine).pathname.split('/')[3]]);
   assert.match(bob.fileUrl(mine), /\?ticket=/);
 });
+
+test("a device clock an hour ahead of the server's still gets (and keeps) its tickets", async () => {
+  // The server's clock 59.5 minutes behind the device's: by the device's clock a new ticket's
+  // expiresAt is 30 s away, too close to hand out were it trusted.
+  const behind = await startServer({ clock: () => Date.now() - 59.5 * 60_000 });
+  const client = connectClient(behind, await behind.token('dan'));
+  try {
+    await synced(client);
+    await behind.admin('POST', '/v1/groups', { id: 'h', name: 'H', members: ['dan'] });
+    const res = await fetch(`${behind.httpUrl}/v1/uploads?conversationId=group:h&name=a.png`, {
+      method: 'POST', headers: { authorization: `Bearer ${await behind.token('dan')}`, 'content-type': 'image/png' }, body: PNG,
+    });
+    const { url } = (await res.json()) as { url: string };
+    const before = batches.length;
+    assert.equal(client.fileUrl(url), '');
+    await until(() => client.fileUrl(url) !== '', 'the ticket to be handed out', 10_000);
+    assert.equal((await fetch(client.fileUrl(url))).status, 200);
+    assert.equal(batches.length, before + 1, 'asked once, not again at each render');
+  } finally {
+    await client.close();
+    await behind.stop();
+  }
+});
