@@ -15,6 +15,7 @@ import { createBroadcastList } from './broadcasts.js';
 import { createConnection } from './connection.js';
 import { createConversationList } from './conversation-list.js';
 import { apiBaseOf, createUploads } from './files.js';
+import { createFileTickets } from './file-tickets.js';
 import { createDeviceId, tokenSubject } from './identity.js';
 import { createMessageViews } from './local-message.js';
 import { createMemberDirectory } from './members.js';
@@ -55,7 +56,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const me = () => account.profile();
   const find = (conversationId: ConversationId, id: string) => threads.get(conversationId)?.messages.find((m) => m.id === id);
 
-  const uploads = createUploads({ apiBase: options.apiUrl?.replace(/\/$/, '') ?? apiBaseOf(options.url), token: tokens.forRequest });
+  const apiBase = options.apiUrl?.replace(/\/$/, '') ?? apiBaseOf(options.url);
+  const uploads = createUploads({ apiBase, token: tokens.forRequest });
+  const fileTickets = createFileTickets({ apiBase, token: tokens.forRequest });
   const views = createMessageViews({ myId, me, find, previewUrl: (entry) => uploads.previewUrl(entry) });
   const conversations = createConversationList();
   const broadcasts = createBroadcastList({
@@ -225,7 +228,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $sync.set('syncing');
     threads.touchAll();
     publish();
-    uploads.setTicket(frame.fileTicket);
     outbox.setReady(true, frame.user.id);
     sender.prefetch();
     changes.prefetch();
@@ -271,6 +273,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     hasOlder: threads.hasOlder,
     ...createRenderers(target),
     $uploads: uploads.$uploads,
+    $fileTickets: fileTickets.$fileTickets,
     send: sender.send,
     sendFile: sender.sendFile,
     forward: sender.forward,
@@ -288,7 +291,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       uploads.release(clientMsgId);
     }),
     cancelUpload: (clientMsgId: string) => void uploads.cancel(clientMsgId),
-    fileUrl: uploads.fileUrl,
+    fileUrl: fileTickets.fileUrl,
     // Older pages are asked for from the open panel only: their code is fetched the first time.
     loadOlder: afterStart(async (conversationId: ConversationId, limit = 30) =>
       (await import('./load-older.js')).loadOlder({ threads, requests, onAsyncChange: () => publish() }, conversationId, limit),
@@ -316,6 +319,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       connection.close();
       outbox.close();
       uploads.close();
+      fileTickets.close();
       typing.close();
       requests.rejectAll(new ChatError('CANCELLED', 'The client was closed.'));
       await started.catch(() => undefined);

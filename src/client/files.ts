@@ -62,17 +62,13 @@ export interface Uploads {
   /** A `blob:` URL showing the entry's file before it is uploaded (one per entry, freed by `release`). */
   previewUrl(entry: OutboxEntry): string | undefined;
   release(clientMsgId: string): void;
-  /** The current file ticket (from `session.ready`, refreshed before it expires). */
-  setTicket(ticket: { ticket: string; expiresAt: number } | undefined): void;
-  /** A stored file URL with this user's ticket when it points at our `/v1/files/`. */
-  fileUrl(url: string): string;
   close(): void;
 }
 
 /**
  * Files for one client: what every page needs at once (upload progress, cancellation, the
- * `blob:` previews of files not uploaded yet, the file ticket that makes `/v1/files/` URLs
- * fetchable) is here; probing a file and uploading it (`./upload.ts`) is imported the first
+ * `blob:` previews of files not uploaded yet) is here (the tickets that make `/v1/files/` URLs
+ * fetchable are `./file-tickets.ts`); probing a file and uploading it (`./upload.ts`) is imported the first
  * time a file is sent or a file entry of the outbox is uploaded, so a page that only chats never
  * downloads it (the script tag's build puts it in the panel's chunk, which the page has by the
  * time anyone can send a file).
@@ -81,11 +77,6 @@ export function createUploads(options: UploadsOptions): Uploads {
   const $uploads = atom<Record<string, UploadProgress>>({});
   const running = new Map<string, AbortController>();
   const previews = new Map<string, { blob: Blob; url: string }>();
-  const filesPath = `${new URL(options.apiBase).pathname.replace(/\/$/, '')}/v1/files/`;
-  const apiOrigin = new URL(options.apiBase).origin;
-  let ticket: { ticket: string; expiresAt: number } | undefined;
-  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  let closed = false;
   let transfer: Promise<Transfer> | undefined;
 
   /** The upload code; a failed load (offline) is tried again next time. */
@@ -101,17 +92,6 @@ export function createUploads(options: UploadsOptions): Uploads {
     else delete next[id];
     $uploads.set(next);
   };
-
-  async function refresh(): Promise<void> {
-    refreshTimer = undefined;
-    if (closed) return;
-    try {
-      const res = await fetch(`${options.apiBase}/v1/files/ticket`, { headers: { authorization: `Bearer ${await options.token(false)}` } });
-      if (res.ok) return uploads.setTicket((await res.json()) as { ticket: string; expiresAt: number });
-    } catch {
-      // Offline: the next session.ready brings a new ticket.
-    }
-  }
 
   const uploads: Uploads = {
     $uploads,
@@ -169,32 +149,7 @@ export function createUploads(options: UploadsOptions): Uploads {
       previews.delete(clientMsgId);
     },
 
-    setTicket(next) {
-      ticket = next;
-      clearTimeout(refreshTimer);
-      refreshTimer = undefined;
-      if (!next || closed) return;
-      // At half its life, so any URL handed out stays good for a while after.
-      const delay = Math.max(1000, (next.expiresAt - Date.now()) / 2);
-      refreshTimer = setTimeout(() => void refresh(), Math.min(delay, 2 ** 31 - 1));
-    },
-
-    fileUrl(url) {
-      if (!ticket) return url;
-      let u: URL;
-      try {
-        u = new URL(url);
-      } catch {
-        return url;
-      }
-      if (u.origin !== apiOrigin || !u.pathname.startsWith(filesPath) || u.searchParams.has('ticket')) return url;
-      u.searchParams.set('ticket', ticket.ticket);
-      return u.href;
-    },
-
     close() {
-      closed = true;
-      clearTimeout(refreshTimer);
       uploads.abortAll();
       for (const id of [...previews.keys()]) uploads.release(id);
     },

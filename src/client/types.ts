@@ -242,8 +242,13 @@ export interface ChatClient extends EventTarget {
   readonly $uploads: ReadableAtom<Record<string, UploadProgress>>;
   /** Aborts an upload; the message becomes failed with UPLOAD_CANCELLED (resend or discard it). */
   cancelUpload(clientMsgId: string): void;
-  /** A stored file URL made fetchable by this user (adds the file-access ticket to Natter file URLs). */
+  /**
+   * A stored file URL made fetchable by this user: Natter file URLs get the ticket of that one
+   * file, `''` until it has arrived (`$fileTickets` changes then: render again); other URLs unchanged.
+   */
   fileUrl(url: string): string;
+  /** Changes when file tickets arrive or fall due for renewal (whoever shows `fileUrl`s re-renders). */
+  readonly $fileTickets: ReadableAtom<number>;
 
   /** Tells the others in the conversation that this user is typing (throttled; online-only, never stored). */
   sendTyping(conversationId: ConversationId): void;

@@ -139,6 +139,8 @@ export class ChatThread extends LitElement {
   #hasOlder = new StoreController<boolean>(this, () => this.#target && this.client?.hasOlder(this.#target), false);
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #connection = new StoreController<ConnectionState | undefined>(this, () => this.client?.$connection, undefined);
+  /** File tickets arriving (or falling due) re-render the rows, whose file URLs carry them. Guarded: a stand-in client may lack it. */
+  #fileTickets = new StoreController<number>(this, () => this.client?.$fileTickets, 0);
   #locale = new LocaleController(this);
 
   /** Conversation to show, `p2p:<user>` or `group:<id>`. */
@@ -443,6 +445,7 @@ export class ChatThread extends LitElement {
     const messages = this.#messages.value;
     const summary = this.#conversations.value.find((c) => c.id === this.conversation);
     const actions = this.#actions;
+    void this.#fileTickets.value; // subscribed for its changes only: rowContext asks client.fileUrl
     const ctx = rowContext({ client: this.client, target: this.#target, t, summary, actions, extras: this.#extras, stickers: this.stickers });
     const { start, end } = this.#list;
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages

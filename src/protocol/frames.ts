@@ -48,7 +48,7 @@ export const SessionReadySchema = v.object({
   serverTime: v.number(),
   /** Users this user has blocked; a list too long for one frame goes on in `blocklist.updated {append: true}` frames next. */
   blocked: v.optional(v.pipe(v.array(UserIdSchema), v.maxLength(LIMITS.frameArrayItems))),
-  /** Capability to fetch files (`GET /v1/files/…?ticket=`); refresh with `GET /v1/files/ticket` before `expiresAt`. */
+  /** No longer sent: a user-wide file ticket, which servers now refuse (files take per-file tickets, `POST /v1/files/tickets`). Still decoded, as older servers send it. */
   fileTicket: v.optional(v.object({ ticket: v.pipe(v.string(), v.maxLength(2048)), expiresAt: v.number() })),
 });
 

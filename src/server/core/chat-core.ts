@@ -33,7 +33,6 @@ import { asSeenBy } from './summaries.js';
 import { replaySession } from './sync.js';
 import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
-import { issueFileTicket } from '../uploads/file-tickets.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { ChangePolicy } from '../changes/policy.js';
 
@@ -380,8 +379,7 @@ export class ChatCore {
       conn.session = { userId, profile: { ...(user!.name !== undefined && { name: user!.name }), ...(user!.avatar !== undefined && { avatar: user!.avatar }) } };
       if (frame.deviceId !== undefined) conn.session.deviceId = frame.deviceId;
       const [blocked, ...more] = blocklistParts(await this.store.listBlocked(userId));
-      const fileTicket = this.#deps.files ? await issueFileTicket(this.secret, userId, this.clock()) : undefined;
-      send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked: blocked!, ...(fileTicket && { fileTicket }) });
+      send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked: blocked! });
       for (const part of more) send(conn, { type: 'blocklist.updated', blocked: part, append: true });
       // Live delivery starts before the replay is read, so nothing committed meanwhile is lost.
       if (this.#gone.has(conn)) return;

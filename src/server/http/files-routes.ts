@@ -3,19 +3,24 @@ import * as v from 'valibot';
 import { ChatError } from '../../protocol/index.js';
 import { contentDisposition, parseRange } from '../uploads/http-headers.js';
 import { isSafeInline } from '../uploads/file-kinds.js';
-import { FILE_ID, issueFileTicket, verifyFileTicket } from '../uploads/file-tickets.js';
+import { FILE_ID, issueFileTicket, verifyFileTicket, type FileTicket } from '../uploads/file-tickets.js';
 import { bearer, requestUser, type Uploads } from '../uploads/uploads.js';
 import { parse } from './validate.js';
 
 const FileParams = v.object({ id: v.pipe(v.string(), v.regex(FILE_ID)) });
-const TicketQuery = v.object({ file: v.optional(v.pipe(v.string(), v.regex(FILE_ID))) });
+const TicketQuery = v.object({ file: v.pipe(v.string(), v.regex(FILE_ID)) });
+/** Most files one `POST /v1/files/tickets` asks for (a screenful of messages and more). */
+export const FILE_TICKETS_PER_REQUEST = 100;
+const TicketsBody = v.strictObject({ files: v.pipe(v.array(v.pipe(v.string(), v.regex(FILE_ID))), v.minLength(1), v.maxLength(FILE_TICKETS_PER_REQUEST)) });
 const FileQuery = v.object({ ticket: v.optional(v.pipe(v.string(), v.maxLength(2048))) });
 
 /**
- * `GET /v1/files/ticket` (user token): a fresh file ticket; with `?file=<id>`, one that opens
- * that file only (after checking the user may read it: FILE_NOT_FOUND / FILE_FORBIDDEN). `GET /v1/files/:id/:name` with
- * `?ticket=` (or a user token): the file, for its uploader and the members of conversations
- * whose messages carry it. Served so that it can never act as a page of ours: nosniff, a
+ * `GET /v1/files/ticket?file=<id>` (user token): a ticket that opens that file only (after
+ * checking the user may read it: FILE_NOT_FOUND / FILE_FORBIDDEN). `POST /v1/files/tickets`
+ * `{files: [id…]}` (user token, at most 100 ids): `{tickets: {id: {ticket, expiresAt}}}` for
+ * those of the files the user may read (the others are left out), what the client asks for the
+ * files it shows. `GET /v1/files/:id/:name` with `?ticket=` (that file's own ticket) or a user
+ * token: the file, for its uploader and the members of conversations whose messages carry it. Served so that it can never act as a page of ours: nosniff, a
  * sandboxing CSP, and an attachment unless it is a plain image, audio or video type.
  */
 export function filesRoutes(app: FastifyInstance, uploads: Uploads): void {
@@ -24,9 +29,20 @@ export function filesRoutes(app: FastifyInstance, uploads: Uploads): void {
   app.get('/v1/files/ticket', async (req, reply) => {
     const userId = await requestUser(core, req);
     const { file } = parse(TicketQuery, req.query);
-    if (file !== undefined) await uploads.access.readable(userId, file);
+    await uploads.access.readable(userId, file);
     void reply.header('cache-control', 'no-store');
-    return issueFileTicket(core.secret, userId, core.clock(), file === undefined ? {} : { fileId: file });
+    return issueFileTicket(core.secret, userId, core.clock(), { fileId: file });
+  });
+
+  app.post('/v1/files/tickets', async (req, reply) => {
+    const userId = await requestUser(core, req);
+    const { files } = parse(TicketsBody, req.body);
+    const readable = await uploads.access.readableAmong(userId, files);
+    const now = core.clock();
+    const tickets: Record<string, FileTicket> = {};
+    for (const fileId of readable) tickets[fileId] = await issueFileTicket(core.secret, userId, now, { fileId });
+    void reply.header('cache-control', 'no-store');
+    return { tickets };
   });
 
   // HEAD declared here, not derived: fastify's derived HEAD would read the whole file to count it.

@@ -85,6 +85,14 @@ export class FileAccess implements FileReferences {
     return file;
   }
 
+  /** Of `fileIds`, those `userId` may fetch (unknown and forbidden ones are left out). */
+  async readableAmong(userId: string, fileIds: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const files = await this.#index.getFiles([...new Set(fileIds)]);
+    for (const [id, file] of files) if (await this.#canRead(userId, file)) out.add(id);
+    return out;
+  }
+
   async #canRead(userId: string, file: FileRecord): Promise<boolean> {
     if (file.uploader === userId) return true;
     const refs = await this.#index.listRefs(file.id, REFS_CHECKED);

@@ -30,28 +30,28 @@ function ticketKey(secret: Uint8Array): Promise<Uint8Array> {
 }
 
 /**
- * A short-lived capability to fetch files as `userId` (SPEC: "signed URLs"): an HS256 JWT under
- * a key derived from the server secret, put in file URLs as `?ticket=`. With `fileId` it opens
- * that one file only (claim `fid`); without, any file the user may read (the session's ticket,
- * which the current client appends to every file URL). Which files the user may read is still
- * decided per request.
+ * A short-lived capability to fetch one file as `userId` (SPEC: "signed URLs"): an HS256 JWT
+ * under a key derived from the server secret, put in that file's URL as `?ticket=`. It opens
+ * the file named by its claim `fid` and no other, so a leaked URL opens one file. Whether the
+ * user may still read the file is decided per request.
  */
 export async function issueFileTicket(
   secret: Uint8Array,
   userId: string,
   now: number,
-  options: { fileId?: string; ttlSeconds?: number } = {},
+  options: { fileId: string; ttlSeconds?: number },
 ): Promise<FileTicket> {
   const iat = Math.floor(now / 1000);
   const exp = iat + (options.ttlSeconds ?? FILE_TICKET_TTL_SECONDS);
-  const claims = { use: 'file', ...(options.fileId !== undefined && { fid: options.fileId }) };
+  const claims = { use: 'file', fid: options.fileId };
   const ticket = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(userId).setIssuedAt(iat).setExpirationTime(exp).sign(await ticketKey(secret));
   return { ticket, expiresAt: exp * 1000 };
 }
 
 /**
  * The user a ticket was issued to, when it may open `fileId`; TOKEN_EXPIRED or TOKEN_INVALID
- * otherwise (forged, tampered, a user token, a ticket for another file).
+ * otherwise (forged, tampered, a user token, a ticket for another file or for no file: the
+ * user-wide tickets of older servers no longer open anything).
  */
 export async function verifyFileTicket(secret: Uint8Array, ticket: string, now: number, fileId: string): Promise<string> {
   let payload;
@@ -62,6 +62,6 @@ export async function verifyFileTicket(secret: Uint8Array, ticket: string, now: 
     if (err instanceof errors.JWTExpired) throw new ChatError('TOKEN_EXPIRED', 'The file ticket has expired.');
     throw new ChatError('TOKEN_INVALID', 'The file ticket is not valid.', { cause: err });
   }
-  if (payload['fid'] !== undefined && payload['fid'] !== fileId) throw new ChatError('TOKEN_INVALID', 'The file ticket is for another file.');
+  if (payload['fid'] !== fileId) throw new ChatError('TOKEN_INVALID', 'The file ticket is for another file.');
   return payload.sub;
 }

@@ -26,6 +26,9 @@ async function uploadAs(t: TestServer, user: string): Promise<{ url: string; id:
   return (await res.json()) as { url: string; id: string };
 }
 
+/** The ticket key as the server derives it (node:crypto HMAC of a fixed label). */
+const derivedKey = async () => new Uint8Array(createHmac('sha256', secret).update('natter file ticket v1').digest());
+
 const withTicket = (url: string, ticket: string) => `${url}?ticket=${encodeURIComponent(ticket)}`;
 
 describe('file tickets scoped to one file', () => {
@@ -49,9 +52,45 @@ describe('file tickets scoped to one file', () => {
     assert.equal((await fetch(withTicket(one.url, ticket))).status, 200);
     const other = await fetch(withTicket(two.url, ticket));
     assert.deepEqual([other.status, ((await other.json()) as { name: string }).name], [401, 'TOKEN_INVALID']);
-    // The session's ticket (no file named) still opens both, as the current client uses it.
-    const session = ((await (await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${await t.token('alice')}` } })).json()) as { ticket: string }).ticket;
-    assert.equal((await fetch(withTicket(two.url, session))).status, 200);
+  });
+
+  it('refuses a ticket without a file claim (the user-wide tickets of before), and issues none any more', async () => {
+    const f = await uploadAs(t, 'alice');
+    const userWide = await new SignJWT({ use: 'file' }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt().setExpirationTime('1h').sign(await derivedKey());
+    const res = await fetch(withTicket(f.url, userWide));
+    assert.deepEqual([res.status, ((await res.json()) as { name: string }).name], [401, 'TOKEN_INVALID']);
+    const unnamed = await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${await t.token('alice')}` } });
+    assert.deepEqual([unnamed.status, ((await unnamed.json()) as { name: string }).name], [400, 'BAD_REQUEST']);
+    // A user token in the Authorization header still opens it (apps, servers).
+    assert.equal((await fetch(f.url, { headers: { authorization: `Bearer ${await t.token('alice')}` } })).status, 200);
+  });
+
+  it('POST /v1/files/tickets gives each readable file its own ticket and leaves the others out', async () => {
+    const [one, two] = [await uploadAs(t, 'alice'), await uploadAs(t, 'alice')];
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const ask = async (user: string, body: unknown) => {
+      const res = await fetch(`${t.url}/v1/files/tickets`, { method: 'POST', headers: { authorization: `Bearer ${await t.token(user)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as { tickets: Record<string, { ticket: string; expiresAt: number }>; name?: string } };
+    };
+    const mine = await ask('alice', { files: [one.id, two.id, unknown] });
+    assert.equal(mine.status, 200);
+    assert.deepEqual(Object.keys(mine.body.tickets).sort(), [one.id, two.id].sort());
+    const [a, b] = [mine.body.tickets[one.id]!, mine.body.tickets[two.id]!];
+    assert.ok(a.expiresAt > Date.now() + 30 * 60_000);
+    assert.notEqual(a.ticket, b.ticket);
+    assert.equal((await fetch(withTicket(one.url, a.ticket))).status, 200);
+    assert.equal((await fetch(withTicket(two.url, b.ticket))).status, 200);
+    assert.equal((await fetch(withTicket(two.url, a.ticket))).status, 401);
+    // Bob shares no conversation carrying them yet: nothing for him.
+    assert.deepEqual(await ask('bob', { files: [one.id, two.id] }), { status: 200, body: { tickets: {} } });
+    for (const bad of [{ files: [] }, { files: ['../etc'] }, { files: Array.from({ length: 101 }, () => one.id) }, { files: [one.id], more: 1 }, [one.id]]) {
+      const res = await ask('alice', bad);
+      assert.deepEqual([res.status, res.body.name], [400, 'BAD_REQUEST'], JSON.stringify(bad).slice(0, 80));
+    }
+    const noToken = await fetch(`${t.url}/v1/files/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ files: [one.id] }) });
+    assert.equal(noToken.status, 401);
+    const withFileTicket = await fetch(`${t.url}/v1/files/tickets`, { method: 'POST', headers: { authorization: `Bearer ${a.ticket}`, 'content-type': 'application/json' }, body: JSON.stringify({ files: [one.id] }) });
+    assert.equal(withFileTicket.status, 401);
   });
 
   it('refuses a per-file ticket for a file the user may not read, or an id that is not one', async () => {
@@ -66,7 +105,7 @@ describe('file tickets scoped to one file', () => {
   it('keeps tickets, tokens and keys out of the request log', async () => {
     const f = await uploadAs(t, 'alice');
     const token = await t.token('alice');
-    const ticket = (await issueFileTicket(secret, 'alice', Date.now())).ticket;
+    const ticket = (await issueFileTicket(secret, 'alice', Date.now(), { fileId: f.id })).ticket;
     assert.equal((await fetch(withTicket(f.url, ticket))).status, 200);
     await fetch(`${t.url}/v1/files/ticket?token=${token}&key=abc123secretkey`, { headers: { authorization: `Bearer ${token}` } });
     const log = lines.join('');
@@ -83,11 +122,13 @@ describe('ticket code', () => {
     assert.equal(redactUrl('/healthz'), '/healthz');
   });
 
-  it('verifies tickets signed before (key derived with node:crypto HMAC), and still tells files apart', async () => {
-    const legacyKey = new Uint8Array(createHmac('sha256', secret).update('natter file ticket v1').digest());
+  it('verifies tickets signed before (key derived with node:crypto HMAC) when they name the file, and still tells files apart', async () => {
+    const legacyKey = await derivedKey();
     const now = Math.floor(Date.now() / 1000);
-    const old = await new SignJWT({ use: 'file' }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt(now).setExpirationTime(now + 60).sign(legacyKey);
+    const old = await new SignJWT({ use: 'file', fid: 'file-0001' }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt(now).setExpirationTime(now + 60).sign(legacyKey);
     assert.equal(await verifyFileTicket(secret, old, Date.now(), 'file-0001'), 'alice');
+    const userWide = await new SignJWT({ use: 'file' }).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuedAt(now).setExpirationTime(now + 60).sign(legacyKey);
+    await assert.rejects(verifyFileTicket(secret, userWide, Date.now(), 'file-0001'), { name: 'TOKEN_INVALID' });
     const scoped = (await issueFileTicket(secret, 'alice', Date.now(), { fileId: 'file-0001' })).ticket;
     assert.equal(await verifyFileTicket(secret, scoped, Date.now(), 'file-0001'), 'alice');
     await assert.rejects(verifyFileTicket(secret, scoped, Date.now(), 'file-0002'), { name: 'TOKEN_INVALID' });

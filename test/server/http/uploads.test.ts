@@ -35,15 +35,22 @@ async function upload(
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
-async function ticketOf(t: TestServer, user: string): Promise<string> {
-  const res = await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${await t.token(user)}` } });
-  assert.equal(res.status, 200);
-  return ((await res.json()) as { ticket: string }).ticket;
+/** Fetching as `user` with the ticket of the file fetched (see `fetchFile`). */
+interface AsUser {
+  user: string;
+}
+async function ticketOf(_t: TestServer, user: string): Promise<AsUser> {
+  return { user };
 }
 
-async function fetchFile(t: TestServer, url: string, ticket: string | undefined, headers: Record<string, string> = {}): Promise<Response> {
+/** The file's own ticket for `user`, as the server issues it (minted here: these tests are about what a fetch checks, not about who gets a ticket). */
+async function fileTicket(user: string, url: string): Promise<string> {
+  return (await issueFileTicket(secret, user, Date.now(), { fileId: new URL(url).pathname.split('/')[3]! })).ticket;
+}
+
+async function fetchFile(t: TestServer, url: string, ticket: string | AsUser | undefined, headers: Record<string, string> = {}): Promise<Response> {
   const u = new URL(url);
-  if (ticket !== undefined) u.searchParams.set('ticket', ticket);
+  if (ticket !== undefined) u.searchParams.set('ticket', typeof ticket === 'string' ? ticket : await fileTicket(ticket.user, url));
   return fetch(u, { headers });
 }
 
@@ -146,7 +153,7 @@ describe('uploads and file access (SQLite)', () => {
 
   it('refuses an upload without a user token, with a file ticket, into a group the uploader is not in, or to an unknown user', async () => {
     assert.deepEqual(pick(await upload(t, null, 'group:g', PNG)), [401, 'UNAUTHENTICATED']);
-    const ticket = await ticketOf(t, 'alice');
+    const ticket = await fileTicket('alice', `${t.url}/v1/files/00000000-0000-4000-8000-000000000000/x.png`);
     const withTicket = await upload(t, null, 'group:g', PNG, { headers: { authorization: `Bearer ${ticket}` } });
     assert.deepEqual(pick(withTicket), [401, 'TOKEN_INVALID']);
     assert.deepEqual(pick(await upload(t, 'carol', 'group:g', PNG)), [403, 'NOT_MEMBER']);
@@ -226,7 +233,7 @@ describe('uploads and file access (SQLite)', () => {
     const past = await fetchFile(t, f.url, ticket, { range: 'bytes=1000-' });
     assert.deepEqual([past.status, past.headers.get('content-range')], [416, 'bytes */1000']);
     await past.arrayBuffer();
-    const head = await fetch(`${f.url}?ticket=${ticket}`, { method: 'HEAD' });
+    const head = await fetch(`${f.url}?ticket=${await fileTicket(ticket.user, f.url)}`, { method: 'HEAD' });
     assert.deepEqual([head.status, head.headers.get('content-length'), head.headers.get('accept-ranges')], [200, '1000', 'bytes']);
   });
 
@@ -246,11 +253,12 @@ describe('uploads and file access (SQLite)', () => {
 
   it('refuses expired, forged and missing tickets, and answers unknown files 404', async () => {
     const f = (await upload(t, 'alice', 'group:g', PNG)).body as Uploaded;
-    const expired = await issueFileTicket(secret, 'alice', Date.now() - 2 * 3600_000);
+    const fileId = new URL(f.url).pathname.split('/')[3]!;
+    const expired = await issueFileTicket(secret, 'alice', Date.now() - 2 * 3600_000, { fileId });
     assert.deepEqual(await errorOf(fetchFile(t, f.url, expired.ticket)), [401, 'TOKEN_EXPIRED']);
-    const forged = await issueFileTicket(new TextEncoder().encode('another-secret-0123456789'), 'alice', Date.now());
+    const forged = await issueFileTicket(new TextEncoder().encode('another-secret-0123456789'), 'alice', Date.now(), { fileId });
     assert.deepEqual(await errorOf(fetchFile(t, f.url, forged.ticket)), [401, 'TOKEN_INVALID']);
-    const good = await ticketOf(t, 'alice');
+    const good = await fileTicket('alice', f.url);
     const [h, p, s] = good.split('.');
     const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: 'bob' })).toString('base64url')}.${s}`;
@@ -258,21 +266,26 @@ describe('uploads and file access (SQLite)', () => {
     // A user token is not a ticket.
     assert.deepEqual(await errorOf(fetchFile(t, f.url, await t.token('alice'))), [401, 'TOKEN_INVALID']);
     assert.deepEqual(await errorOf(fetchFile(t, f.url, undefined)), [401, 'UNAUTHENTICATED']);
-    assert.deepEqual(await errorOf(fetchFile(t, `${t.url}/v1/files/00000000-0000-4000-8000-000000000000/x.png`, good)), [404, 'FILE_NOT_FOUND']);
+    const unknown = `${t.url}/v1/files/00000000-0000-4000-8000-000000000000/x.png`;
+    assert.deepEqual(await errorOf(fetchFile(t, unknown, await fileTicket('alice', unknown))), [404, 'FILE_NOT_FOUND']);
   });
 
-  it('gives a fresh ticket in session.ready and at GET /v1/files/ticket (user token only)', async () => {
+  it('gives no user-wide ticket in session.ready; GET /v1/files/ticket takes a user token and names the file', async () => {
     const s = await t.connect();
     s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('alice') });
     const ready = await s.next('session.ready');
-    assert.ok(ready.fileTicket && ready.fileTicket.expiresAt > Date.now() + 30 * 60_000);
-    const f = (await upload(t, 'alice', 'group:g', PNG)).body as Uploaded;
-    assert.equal((await fetchFile(t, f.url, ready.fileTicket.ticket)).status, 200);
+    assert.equal(ready.fileTicket, undefined);
     s.close();
-    const noToken = await fetch(`${t.url}/v1/files/ticket`);
+    const f = (await upload(t, 'alice', 'group:g', PNG)).body as Uploaded;
+    const id = new URL(f.url).pathname.split('/')[3]!;
+    const alice = { authorization: `Bearer ${await t.token('alice')}` };
+    const noToken = await fetch(`${t.url}/v1/files/ticket?file=${id}`);
     assert.equal(noToken.status, 401);
-    const withTicket = await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${ready.fileTicket.ticket}` } });
+    const withTicket = await fetch(`${t.url}/v1/files/ticket?file=${id}`, { headers: { authorization: `Bearer ${await fileTicket('alice', f.url)}` } });
     assert.equal(withTicket.status, 401);
+    assert.deepEqual(await errorOf(fetch(`${t.url}/v1/files/ticket`, { headers: alice })), [400, 'BAD_REQUEST']);
+    const { ticket } = (await (await fetch(`${t.url}/v1/files/ticket?file=${id}`, { headers: alice })).json()) as { ticket: string };
+    assert.equal((await fetchFile(t, f.url, ticket)).status, 200);
   });
 
   it('refuses a send that references a file the sender cannot fetch (FILE_FORBIDDEN), and accepts URLs that are not ours', async () => {

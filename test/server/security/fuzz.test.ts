@@ -318,6 +318,28 @@ describe('protocol fuzzing', () => {
     }
     assert.deepEqual(problems.slice(0, 10), []);
   });
+
+  it('answers fuzzed POST /v1/files/tickets bodies with a 4xx {code, name, message} or 2xx, never 5xx', { timeout: 60_000 }, async () => {
+    const headers = { authorization: `Bearer ${await t.token('alice')}`, 'content-type': 'application/json' };
+    const id = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('00000000-0000-4000-8000-000000000000', '__proto__', 'constructor', 'a'.repeat(65), '../x'), fc.anything({ maxDepth: 1 }));
+    const body = fc.oneof(
+      fc.array(id, { maxLength: 120 }).map((files) => JSON.stringify({ files })),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
+      fc.constantFrom('', '{"files":', '{"files":[' + '"aaaaaaaa",'.repeat(5000) + '"a"]}', '{"__proto__":{"files":["aaaaaaaa"]}}'),
+    );
+    const problems: string[] = [];
+    for (const payload of fc.sample(body, { seed: SEED, numRuns: 200 })) {
+      const res = await fetch(`${t.url}/v1/files/tickets`, { method: 'POST', headers, body: payload });
+      const raw = await res.text();
+      tally.rest++;
+      if (res.status >= 500) problems.push(`${payload.slice(0, 100)} -> ${res.status}`);
+      else if (res.status >= 400) {
+        const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
+        if (ERRORS[json.name]?.status !== res.status || typeof json.message !== 'string') problems.push(`${payload.slice(0, 100)} -> ${res.status} ${raw.slice(0, 200)}`);
+      } else if (typeof (JSON.parse(raw) as { tickets?: unknown }).tickets !== 'object') problems.push(`${payload.slice(0, 100)} -> 2xx ${raw.slice(0, 200)}`);
+    }
+    assert.deepEqual(problems.slice(0, 10), []);
+  });
 });
 
 async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {

@@ -25,9 +25,11 @@ async function sweepingServer(extra: Parameters<typeof startServer>[0] = {}) {
 }
 
 async function fetchAs(t: TestServer, user: string, url: string): Promise<number> {
-  const { ticket } = (await (await fetch(`${t.url}/v1/files/ticket`, { headers: { authorization: `Bearer ${await t.token(user)}` } })).json()) as { ticket: string };
   const u = new URL(url);
-  u.searchParams.set('ticket', ticket);
+  // The file's own ticket; the route already answers 404 for a file that is gone.
+  const asked = await fetch(`${t.url}/v1/files/ticket?file=${u.pathname.split('/')[3]}`, { headers: { authorization: `Bearer ${await t.token(user)}` } });
+  if (!asked.ok) return (await asked.arrayBuffer(), asked.status);
+  u.searchParams.set('ticket', ((await asked.json()) as { ticket: string }).ticket);
   const res = await fetch(u);
   await res.arrayBuffer();
   return res.status;
