@@ -15,7 +15,7 @@ import { createBroadcastList } from './broadcasts.js';
 import { createConnection } from './connection.js';
 import { createConversationList } from './conversation-list.js';
 import { apiBaseOf, createUploads } from './files.js';
-import { createFileTickets } from './file-tickets.js';
+import type { FileTickets } from './file-tickets.js';
 import { createDeviceId, tokenSubject } from './identity.js';
 import { createMessageViews } from './local-message.js';
 import { createMemberDirectory } from './members.js';
@@ -58,7 +58,24 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   const apiBase = options.apiUrl?.replace(/\/$/, '') ?? apiBaseOf(options.url);
   const uploads = createUploads({ apiBase, token: tokens.forRequest });
-  const fileTickets = createFileTickets({ apiBase, token: tokens.forRequest });
+  // Per-file tickets are asked for by rendered files only (the panel): the cache's code loads with the first one.
+  const $fileTickets = atom(0);
+  let fileTickets: FileTickets | undefined;
+  let ticketsLoading: Promise<void> | undefined;
+  /** URLs asked for before the cache's code arrived: asked again then, so their tickets come in one batch. */
+  const askedEarly = new Set<string>();
+  const fileUrl = (url: string): string => {
+    if (fileTickets) return fileTickets.fileUrl(url);
+    askedEarly.add(url);
+    ticketsLoading ??= import('./file-tickets.js').then((m) => {
+      if (closed) return;
+      fileTickets = m.createFileTickets({ apiBase, token: tokens.forRequest, $fileTickets });
+      for (const early of askedEarly) fileTickets.fileUrl(early);
+      askedEarly.clear();
+    });
+    // Until then one of our files has no ticket yet ('', as the cache answers); other URLs are as they are.
+    return url.includes('/v1/files/') ? '' : url;
+  };
   const views = createMessageViews({ myId, me, find, previewUrl: (entry) => uploads.previewUrl(entry) });
   const conversations = createConversationList();
   const broadcasts = createBroadcastList({
@@ -273,7 +290,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     hasOlder: threads.hasOlder,
     ...createRenderers(target),
     $uploads: uploads.$uploads,
-    $fileTickets: fileTickets.$fileTickets,
+    $fileTickets,
     send: sender.send,
     sendFile: sender.sendFile,
     forward: sender.forward,
@@ -291,7 +308,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       uploads.release(clientMsgId);
     }),
     cancelUpload: (clientMsgId: string) => void uploads.cancel(clientMsgId),
-    fileUrl: fileTickets.fileUrl,
+    fileUrl,
     // Older pages are asked for from the open panel only: their code is fetched the first time.
     loadOlder: afterStart(async (conversationId: ConversationId, limit = 30) =>
       (await import('./load-older.js')).loadOlder({ threads, requests, onAsyncChange: () => publish() }, conversationId, limit),
@@ -319,7 +336,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       connection.close();
       outbox.close();
       uploads.close();
-      fileTickets.close();
+      fileTickets?.close();
       typing.close();
       requests.rejectAll(new ChatError('CANCELLED', 'The client was closed.'));
       await started.catch(() => undefined);

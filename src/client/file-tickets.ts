@@ -1,4 +1,4 @@
-import { atom, type ReadableAtom } from 'nanostores';
+import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
 
 /** Most ids one `POST /v1/files/tickets` may carry (the server's FILE_TICKETS_PER_REQUEST). */
 const PER_REQUEST = 100;
@@ -17,6 +17,8 @@ export interface FileTicketsOptions {
   apiBase: string;
   /** The user token (for `Authorization: Bearer`); `fresh` asks for a new one. */
   token(fresh: boolean): Promise<string>;
+  /** The store to bump when tickets arrive (the client's, created before this module loads); default a new one. */
+  $fileTickets?: WritableAtom<number>;
 }
 
 export interface FileTickets {
@@ -56,7 +58,7 @@ function lifeOf(ticket: string, fallback: number): number {
 
 /** Per-file ticket cache (issue 15: a leaked file URL opens that one file, not all of the user's). */
 export function createFileTickets(options: FileTicketsOptions): FileTickets {
-  const $fileTickets = atom(0);
+  const $fileTickets = options.$fileTickets ?? atom(0);
   const base = new URL(options.apiBase);
   const filesPath = `${base.pathname.replace(/\/$/, '')}/v1/files/`;
   const cache = new Map<string, Cached>();
