@@ -9,6 +9,13 @@ import { parse } from './validate.js';
 
 const FileParams = v.object({ id: v.pipe(v.string(), v.regex(FILE_ID)) });
 const TicketQuery = v.object({ file: v.pipe(v.string(), v.regex(FILE_ID)) });
+/**
+ * Ticket batches per user and minute. Each batch may look up the references of 100 files, so it
+ * is budgeted (in the upload limiter: Redis-shared in a cluster); a thread asks once per screenful
+ * of new files, and renews at half a ticket's life.
+ */
+export const TICKET_BATCHES_PER_MINUTE = 120;
+
 /** Most files one `POST /v1/files/tickets` asks for (a screenful of messages and more). */
 export const FILE_TICKETS_PER_REQUEST = 100;
 const TicketsBody = v.strictObject({ files: v.pipe(v.array(v.pipe(v.string(), v.regex(FILE_ID))), v.minLength(1), v.maxLength(FILE_TICKETS_PER_REQUEST)) });
@@ -37,6 +44,8 @@ export function filesRoutes(app: FastifyInstance, uploads: Uploads): void {
   app.post('/v1/files/tickets', async (req, reply) => {
     const userId = await requestUser(core, req);
     const { files } = parse(TicketsBody, req.body);
+    const decision = await uploads.rateLimiter?.consume(`tickets:${userId}`, core.clock(), TICKET_BATCHES_PER_MINUTE);
+    if (decision && !decision.ok) throw new ChatError('RATE_LIMITED', 'Too many ticket requests. Try again shortly.', { retryAfterMs: decision.retryAfterMs });
     const readable = await uploads.access.readableAmong(userId, files);
     const now = core.clock();
     const tickets: Record<string, FileTicket> = {};

@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { SignJWT } from 'jose';
 import { redactUrl } from '../../../src/server/http/request-log.js';
 import { issueFileTicket, verifyFileTicket } from '../../../src/server/uploads/file-tickets.js';
+import { TICKET_BATCHES_PER_MINUTE } from '../../../src/server/http/files-routes.js';
 import { SECRET, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -91,6 +92,19 @@ describe('file tickets scoped to one file', () => {
     assert.equal(noToken.status, 401);
     const withFileTicket = await fetch(`${t.url}/v1/files/tickets`, { method: 'POST', headers: { authorization: `Bearer ${a.ticket}`, 'content-type': 'application/json' }, body: JSON.stringify({ files: [one.id] }) });
     assert.equal(withFileTicket.status, 401);
+  });
+
+  it('budgets ticket batches per user: past TICKET_BATCHES_PER_MINUTE, 429 RATE_LIMITED with retryAfterMs', async () => {
+    await createUsers(t, 'erin');
+    const token = await t.token('erin');
+    const ask = () => fetch(`${t.url}/v1/files/tickets`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ files: ['00000000-0000-4000-8000-000000000000'] }) });
+    const statuses: number[] = [];
+    for (let i = 0; i < TICKET_BATCHES_PER_MINUTE; i++) statuses.push((await ask()).status);
+    assert.ok(statuses.every((s) => s === 200), 'the budget itself is served');
+    const refused = await ask();
+    const body = (await refused.json()) as { name: string; retryAfterMs?: number };
+    assert.deepEqual([refused.status, body.name], [429, 'RATE_LIMITED']);
+    assert.ok((body.retryAfterMs ?? 0) > 0);
   });
 
   it('refuses a per-file ticket for a file the user may not read, or an id that is not one', async () => {
