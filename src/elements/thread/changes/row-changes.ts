@@ -1,0 +1,83 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ChatMessage } from '../../../client/types.js';
+import type { ReplyTo } from '../../../protocol/changes.js';
+import type { ChangeStrings } from '../../i18n/changes.js';
+import { errorText } from '../../i18n/errors.js';
+
+/** What a row needs to show the changes made to its message. */
+export interface ChangeContext {
+  s: ChangeStrings;
+  /** The user's id. */
+  me: string | undefined;
+  /** A user's name as the conversation knows it. */
+  nameOf(id: string): string;
+  /** Jumps to a quoted message (`<chat-thread>.jumpTo`). */
+  jumpTo(messageId: string): void;
+  toggleReaction(m: ChatMessage, emoji: string): void;
+  /** Retries or drops a failed change (`client.resend` / `client.discard` by changeId). */
+  retry(changeId: string): void;
+  discard(changeId: string): void;
+}
+
+/** The quote of a reply: sender and a one-line excerpt (or "Message recalled"); activating it jumps to the original. */
+export function renderQuote(ctx: ChangeContext, q: ReplyTo | undefined): TemplateResult | typeof nothing {
+  if (!q) return nothing;
+  const name = q.senderName || ctx.nameOf(q.sender);
+  const excerpt = q.recalled ? ctx.s.quoteRecalled : q.excerpt;
+  return html`<button part="reply-quote${q.recalled ? ' recalled' : ''}" type="button" aria-label=${ctx.s.quoteOf(name, excerpt)} @click=${() => ctx.jumpTo(q.messageId)}>
+    <span part="reply-quote-sender">${name}</span>
+    <span part="reply-quote-excerpt">${excerpt}</span>
+  </button>`;
+}
+
+/** The reaction chips under a message: emoji and count, own highlighted (`aria-pressed`), who reacted as the title. */
+export function renderReactions(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
+  const reactions = m.reactions;
+  if (!reactions || reactions.length === 0 || m.recalled) return nothing;
+  return html`<div part="reactions" role="group" aria-label=${ctx.s.reactions}>
+    ${reactions.map((r) => {
+      const who = r.users.map((u) => ctx.nameOf(u)).join(', ');
+      const more = r.count > r.users.length ? ` +${r.count - r.users.length}` : '';
+      return html`<button
+        part="reaction${r.me ? ' mine' : ''}"
+        type="button"
+        aria-pressed=${r.me ? 'true' : 'false'}
+        aria-label=${ctx.s.reactionLabel(r.emoji, r.count, who + more)}
+        title=${who + more}
+        @click=${() => ctx.toggleReaction(m, r.emoji)}
+      ><span class="reaction-emoji">${r.emoji}</span> <span part="reaction-count">${r.count}</span></button>`;
+    })}
+  </div>`;
+}
+
+/** "edited" beside the time of an edited message. */
+export function renderEdited(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
+  return m.edited && !m.recalled ? html`<span part="edited">${ctx.s.edited}</span>` : nothing;
+}
+
+/** A recalled message: one centred line, "You recalled a message" or "<name> recalled a message". */
+export function renderRecalled(ctx: ChangeContext, m: ChatMessage, key: string, day: unknown): TemplateResult {
+  const by = m.recalled?.by ?? m.sender;
+  const text = by === ctx.me ? ctx.s.youRecalled : ctx.s.recalledBy(by === m.sender ? m.senderProfile.name || ctx.nameOf(by) : ctx.nameOf(by));
+  return html`<div class="row" data-row=${key}>
+    ${day}
+    <div part="message system recalled" class="system recalled" data-key=${key}>
+      <div part="bubble">${text}</div>
+    </div>
+  </div>`;
+}
+
+/** This device's changes to the message not yet saved: quiet while sending, why and Retry when failed. */
+export function renderPendingChanges(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
+  const pending = m.pendingChanges;
+  if (!pending || pending.length === 0) return nothing;
+  const failed = pending.filter((p) => p.status === 'failed');
+  if (failed.length === 0) return html`<span part="change-pending" class="visually-hidden-soft">${ctx.s.changePending}</span>`;
+  return html`${failed.map(
+    (p) => html`<div part="change-failure" role="group" aria-label=${ctx.s.changeFailed}>
+      <span part="error">${ctx.s.changeFailed}: ${errorText(p.error)}</span>
+      <button part="change-retry-button" type="button" @click=${() => ctx.retry(p.changeId)}>${ctx.s.retry}</button>
+      <button part="change-discard-button" type="button" @click=${() => ctx.discard(p.changeId)}>×</button>
+    </div>`,
+  )}`;
+}
