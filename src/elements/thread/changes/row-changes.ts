@@ -1,8 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../../client/types.js';
 import type { ReplyTo } from '../../../protocol/changes.js';
-import type { ChangeStrings } from '../../i18n/changes.js';
-import { errorText } from '../../i18n/errors.js';
+import { changeErrorText, type ChangeStrings } from '../../i18n/changes.js';
 
 /** What a row needs to show the changes made to its message. */
 export interface ChangeContext {
@@ -74,8 +73,8 @@ export function renderPendingChanges(ctx: ChangeContext, m: ChatMessage): Templa
   const failed = pending.filter((p) => p.status === 'failed');
   if (failed.length === 0) return html`<span part="change-pending" class="visually-hidden-soft">${ctx.s.changePending}</span>`;
   return html`${failed.map(
-    (p) => html`<div part="change-failure" role="group" aria-label=${ctx.s.changeFailed}>
-      <span part="error">${ctx.s.changeFailed}: ${errorText(p.error)}</span>
+    (p) => html`<div part="change-failure" role="group" aria-label=${ctx.s.changeFailed} data-code=${p.error?.name ?? ''}>
+      <span part="error">${changeErrorText(p.error)}</span>
       <button part="change-retry-button" type="button" @click=${() => ctx.retry(p.changeId)}>${ctx.s.retry}</button>
       <button part="change-discard-button" type="button" @click=${() => ctx.discard(p.changeId)}>×</button>
     </div>`,
