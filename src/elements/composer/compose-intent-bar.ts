@@ -4,6 +4,7 @@ import { isConversationId } from '../../protocol/ids.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { changeStrings } from '../i18n/changes.js';
 import { describeElemText } from '../i18n/elems.js';
+import { withName } from '../thread/changes/row-changes.js';
 import { composeIntent, excerptOf, lastOwnText, type ComposeIntent } from '../thread/changes/compose-intent.js';
 
 interface IntentDeps {
@@ -109,8 +110,8 @@ export class ComposeIntentBar {
     const m = intent.message;
     const name = m.senderProfile.name || m.sender;
     return html`<div part="reply-preview" role="status">
-      <span part="reply-preview-sender">${s.replyingTo(name)}</span>
-      <span part="reply-preview-excerpt">${excerptOf(describeElemText(m.elem))}</span>
+      <span part="reply-preview-sender">${withName(s.replyingTo, name)}</span>
+      <span part="reply-preview-excerpt"><bdi>${excerptOf(describeElemText(m.elem))}</bdi></span>
       <button part="cancel-reply-button" type="button" aria-label=${s.cancelReply} title=${s.cancelReply} @click=${() => this.cancel()}>×</button>
     </div>`;
   }

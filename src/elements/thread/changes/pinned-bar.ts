@@ -21,6 +21,6 @@ export function renderPinnedBar(s: ChangeStrings, pins: readonly ChatMessage[], 
   const label = pins.length > 1 ? s.pinnedOf(at + 1, pins.length) : s.pinned;
   return html`<button part="pinned-bar" type="button" aria-label=${`${label}: ${excerpt}`} @click=${() => onActivate(m, (at + 1) % pins.length)}>
     <span part="pinned-label">📌 ${label}</span>
-    <span part="pinned-excerpt">${excerpt}</span>
+    <span part="pinned-excerpt"><bdi>${excerpt}</bdi></span>
   </button>`;
 }

@@ -3,6 +3,14 @@ import type { ChatMessage } from '../../../client/types.js';
 import type { ReplyTo } from '../../../protocol/changes.js';
 import { changeErrorText, type ChangeStrings } from '../../i18n/changes.js';
 
+const SLOT = '\u0000';
+
+/** A sentence around a name, the name isolated (<bdi>) so bidi controls in it cannot reorder the rest. */
+export function withName(sentence: (name: string) => string, name: string): unknown[] {
+  const [before = '', after = ''] = sentence(SLOT).split(SLOT);
+  return [before, html`<bdi>${name}</bdi>`, after];
+}
+
 /** What a row needs to show the changes made to its message. */
 export interface ChangeContext {
   s: ChangeStrings;
@@ -24,8 +32,8 @@ export function renderQuote(ctx: ChangeContext, q: ReplyTo | undefined): Templat
   const name = q.senderName || ctx.nameOf(q.sender);
   const excerpt = q.recalled ? ctx.s.quoteRecalled : q.excerpt;
   return html`<button part="reply-quote${q.recalled ? ' recalled' : ''}" type="button" aria-label=${ctx.s.quoteOf(name, excerpt)} @click=${() => ctx.jumpTo(q.messageId)}>
-    <span part="reply-quote-sender">${name}</span>
-    <span part="reply-quote-excerpt">${excerpt}</span>
+    <span part="reply-quote-sender"><bdi>${name}</bdi></span>
+    <span part="reply-quote-excerpt"><bdi>${excerpt}</bdi></span>
   </button>`;
 }
 
@@ -57,7 +65,7 @@ export function renderEdited(ctx: ChangeContext, m: ChatMessage): TemplateResult
 /** A recalled message: one centred line, "You recalled a message" or "<name> recalled a message". */
 export function renderRecalled(ctx: ChangeContext, m: ChatMessage, key: string, day: unknown): TemplateResult {
   const by = m.recalled?.by ?? m.sender;
-  const text = by === ctx.me ? ctx.s.youRecalled : ctx.s.recalledBy(by === m.sender ? m.senderProfile.name || ctx.nameOf(by) : ctx.nameOf(by));
+  const text = by === ctx.me ? ctx.s.youRecalled : withName(ctx.s.recalledBy, by === m.sender ? m.senderProfile.name || ctx.nameOf(by) : ctx.nameOf(by));
   return html`<div class="row" data-row=${key}>
     ${day}
     <div part="message system recalled" class="system recalled" data-key=${key}>
