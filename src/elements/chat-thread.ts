@@ -14,7 +14,8 @@ import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { changeStrings } from './i18n/changes.js';
 import { changeAnnouncements } from './thread/changes/announce.js';
-import { pinnedOf, renderPinnedBar } from './thread/changes/pinned-bar.js';
+import { renderPinnedBar } from './thread/changes/pinned-bar.js';
+import { ThreadPins, type Pin } from './thread/changes/pins.js';
 import { MessageActions } from './thread/message-actions.js';
 import { announcementOf, renderRow } from './thread/message-row.js';
 import { deliveryOf } from './thread/delivery.js';
@@ -183,8 +184,14 @@ export class ChatThread extends LitElement {
     forward: (ids, options) => this.forward(ids, options),
     conversation: () => this.conversation,
   });
-  /** Which pin the pinned bar shows. */
+  /** Which pin the pinned bar shows, of which. */
   #pinAt = 0;
+  #pins = new ThreadPins(this, {
+    client: () => this.client,
+    conversation: () => this.conversation,
+    messages: () => this.#messages.value,
+    online: () => this.#connection.value === 'online',
+  });
   #lastScrollTop = 0;
   #unseen = false;
   #lastKey = '';
@@ -337,9 +344,9 @@ export class ChatThread extends LitElement {
     }
   };
 
-  private onPinActivate = (m: ChatMessage, next: number) => {
+  private onPinActivate = (pin: Pin, next: number) => {
     this.#pinAt = next;
-    void this.jumpTo(m.id);
+    void this.jumpTo(pin.messageId);
   };
 
   private onLoadOlderClick = () => void this.loadOlder();
@@ -483,7 +490,7 @@ export class ChatThread extends LitElement {
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
-      ${renderPinnedBar(changeStrings(), pinnedOf(messages), this.#pinAt, this.onPinActivate)}
+      ${renderPinnedBar(changeStrings(), this.#pins.list(), this.#pinAt, this.onPinActivate)}
       <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
         <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${a.message ? announcementOf(a.message) : a.text}</p>`)}</div>
         <div class="content">

@@ -4,7 +4,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { focused } from './a11y-helpers.js';
-import { closeClients, connectPair, part, parts, type Pair } from './helpers.js';
+import { closeClients, connectPair, freshDevice, part, parts, seed, type Pair } from './helpers.js';
 
 describe('recall, delete for me, pin', function () {
   (this as { timeout(ms: number): void }).timeout(30_000);
@@ -84,5 +84,20 @@ describe('recall, delete for me, pin', function () {
     mine.shadowRoot!.querySelector<HTMLButtonElement>('[part~="other"] [part~="actions-button"]')!.click();
     await waitUntil(() => part(mine, 'menu'), 'menu');
     expect(part(mine, 'unpin'), 'an unpinned message offers Pin again').to.equal(null);
+  });
+
+  it('shows a pin of a message the thread has not loaded, and its activation loads and reaches it', async () => {
+    pair = await connectPair();
+    const old = await pair.bob.send(`p2p:${pair.aliceId}`, 'pinned long ago');
+    await seed(pair.bobId, pair.aliceId, 150);
+    await pair.bob.pin(`p2p:${pair.aliceId}`, old.id, true);
+    const device = await freshDevice(pair.aliceId);
+    const thread = await fixture<ChatThread>(html`<chat-thread style="height: 420px; width: 380px" .client=${device} conversation=${`p2p:${pair.bobId}`}></chat-thread>`);
+    await waitUntil(() => part(thread, 'pinned-bar'), 'the pin should show though its message is not loaded', { timeout: 10_000 });
+    expect(device.messages(`p2p:${pair.bobId}`).get().some((m) => m.id === old.id), 'not loaded').to.equal(false);
+    part<HTMLButtonElement>(thread, 'pinned-bar')!.click();
+    await waitUntil(() => part(thread, 'pinned-excerpt')?.textContent === 'pinned long ago', 'the jump should load the message and the bar show it', { timeout: 10_000 });
+    await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('pinned long ago'), 'and reach it');
+    await device.close();
   });
 });
