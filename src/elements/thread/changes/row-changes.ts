@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../../client/types.js';
 import type { ReplyTo } from '../../../protocol/changes.js';
+import { isTransient } from '../../../protocol/error-codes.js';
 import { changeErrorText, type ChangeStrings } from '../../i18n/changes.js';
 
 const SLOT = '\u0000';
@@ -74,12 +75,15 @@ export function renderRecalled(ctx: ChangeContext, m: ChatMessage, key: string, 
   </div>`;
 }
 
-/** This device's changes to the message not yet saved: quiet while sending, why and Retry when failed. */
+/**
+ * This device's changes to the message not yet saved: quiet while they go out by themselves
+ * (sending, queued offline, an ack timed out), why and Retry when one needs the person (refused).
+ */
 export function renderPendingChanges(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
   const pending = m.pendingChanges;
   if (!pending || pending.length === 0) return nothing;
-  const failed = pending.filter((p) => p.status === 'failed');
-  if (failed.length === 0) return html`<span part="change-pending" class="visually-hidden-soft">${ctx.s.changePending}</span>`;
+  const failed = pending.filter((p) => p.status === 'failed' && !(p.error && isTransient(p.error.name)));
+  if (failed.length === 0) return html`<span part="change-pending" role="status">${ctx.s.changePending}</span>`;
   return html`${failed.map(
     (p) => html`<div part="change-failure" role="group" aria-label=${ctx.s.changeFailed} data-code=${p.error?.name ?? ''}>
       <span part="error">${changeErrorText(p.error)}</span>
