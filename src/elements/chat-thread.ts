@@ -14,8 +14,7 @@ import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { changeStrings } from './i18n/changes.js';
 import { changeAnnouncements } from './thread/changes/announce.js';
-import { renderPinnedBar } from './thread/changes/pinned-bar.js';
-import { ThreadPins, type Pin } from './thread/changes/pins.js';
+import { ThreadPins } from './thread/changes/pins.js';
 import { MessageActions } from './thread/message-actions.js';
 import { announcementOf, renderRow } from './thread/message-row.js';
 import { deliveryOf } from './thread/delivery.js';
@@ -184,13 +183,12 @@ export class ChatThread extends LitElement {
     forward: (ids, options) => this.forward(ids, options),
     conversation: () => this.conversation,
   });
-  /** Which pin the pinned bar shows, of which. */
-  #pinAt = 0;
   #pins = new ThreadPins(this, {
     client: () => this.client,
     conversation: () => this.conversation,
     messages: () => this.#messages.value,
     online: () => this.#connection.value === 'online',
+    jumpTo: (id) => void this.jumpTo(id),
   });
   #lastScrollTop = 0;
   #unseen = false;
@@ -276,7 +274,7 @@ export class ChatThread extends LitElement {
       this.#unseen = false;
       this.#announcements = [];
       this.#unreadFrom = undefined;
-      this.#pinAt = 0;
+      this.#pins.reset();
     } else if (last !== this.#lastKey) {
       // Appended after the last message shown (not a reset, not the first load), or the first
       // messages of a thread known to be empty: news.
@@ -342,11 +340,6 @@ export class ChatThread extends LitElement {
       log.scrollTop = 0;
       this.onScroll();
     }
-  };
-
-  private onPinActivate = (pin: Pin, next: number) => {
-    this.#pinAt = next;
-    void this.jumpTo(pin.messageId);
   };
 
   private onLoadOlderClick = () => void this.loadOlder();
@@ -490,7 +483,7 @@ export class ChatThread extends LitElement {
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
-      ${renderPinnedBar(changeStrings(), this.#pins.list(), this.#pinAt, this.onPinActivate)}
+      ${this.#pins.render()}
       <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
         <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${a.message ? announcementOf(a.message) : a.text}</p>`)}</div>
         <div class="content">

@@ -1,6 +1,8 @@
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost, TemplateResult, nothing } from 'lit';
 import type { ChatClient, ChatMessage } from '../../../client/types.js';
 import { isConversationId } from '../../../protocol/ids.js';
+import { changeStrings } from '../../i18n/changes.js';
+import { renderPinnedBar } from './pinned-bar.js';
 
 /** One pin the bar can show: the message when the thread holds it, else only its id (a jump loads it). */
 export interface Pin {
@@ -14,6 +16,7 @@ interface PinsDeps {
   conversation(): string;
   messages(): readonly ChatMessage[];
   online(): boolean;
+  jumpTo(messageId: string): void;
 }
 
 /**
@@ -26,11 +29,26 @@ export class ThreadPins {
   readonly #deps: PinsDeps;
   #server: { messageId: string; time: number }[] = [];
   #asked = '';
+  /** Which pin the bar shows. */
+  #at = 0;
 
   constructor(host: ReactiveControllerHost, deps: PinsDeps) {
     this.#host = host;
     this.#deps = deps;
     host.addController({ hostUpdate: () => this.#refresh() });
+  }
+
+  /** Another conversation: the bar starts again at the latest pin. */
+  reset(): void {
+    this.#at = 0;
+  }
+
+  /** The pinned bar: activating it jumps to the pin shown and moves on to the next. */
+  render(): TemplateResult | typeof nothing {
+    return renderPinnedBar(changeStrings(), this.list(), this.#at, (pin, next) => {
+      this.#at = next;
+      this.#deps.jumpTo(pin.messageId);
+    });
   }
 
   /** Latest pin first. */
