@@ -114,6 +114,7 @@ const BOTTOM_SLACK = 32;
  * @csspart reaction-count - How many reacted with that emoji.
  * @csspart edited - "edited" beside the time of an edited message.
  * @csspart recalled - Added to `message` (with `system`) for a recalled message: "Alice recalled a message" / "You recalled a message".
+ * @csspart edit-again-button - On an own text recalled from this page: puts its text back in the composer.
  * @csspart change-pending - A change of this device to the message not saved yet (quiet).
  * @csspart change-failure - A change that failed: why (`error`), `change-retry-button`, `change-discard-button`.
  * @csspart change-retry-button - Sends a failed change again.

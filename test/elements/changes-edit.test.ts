@@ -69,4 +69,16 @@ describe('edit', function () {
     await waitUntil(() => !part(composer, 'edit-bar') && input(composer).value === 'half a thought', '× should cancel and bring the draft back');
     expect(parts(thread, 'edited')).to.have.length(0);
   });
+
+  it('recalling an own text from the menu offers "Edit again", which puts the text back in the composer', async () => {
+    const { thread, composer } = await page();
+    part<HTMLButtonElement>(thread, 'actions-button')!.click();
+    await waitUntil(() => part(thread, 'recall'), 'the menu should offer Recall');
+    part<HTMLButtonElement>(thread, 'recall')!.click();
+    await waitUntil(() => part(thread, 'edit-again-button'), 'the recalled row should offer Edit again');
+    expect(thread.shadowRoot!.querySelector('[part~="recalled"]')!.textContent).to.contain('You recalled a message');
+    part<HTMLButtonElement>(thread, 'edit-again-button')!.click();
+    await waitUntil(() => input(composer).value === 'see you at 5' && focused() === input(composer), 'the text should be back in the focused composer');
+    expect(part(composer, 'edit-bar'), 'a new message, not an edit').to.equal(null);
+  });
 });

@@ -45,6 +45,13 @@ export class ComposeIntentBar {
   #follow(): void {
     const next = this.#intent.value;
     if (next === this.#shown) return;
+    if (next?.kind === 'draft') {
+      // "Edit again": the recalled text becomes the draft of a new message.
+      this.#deps.setDraft(next.text ?? '');
+      this.cancel();
+      queueMicrotask(() => this.#deps.focusInput());
+      return;
+    }
     const was = this.#shown;
     this.#shown = next;
     if (next?.kind === 'edit' && next.message.elem.type === 'text') {
@@ -86,7 +93,7 @@ export class ComposeIntentBar {
     const intent = this.intent;
     const client = this.#deps.client();
     const conversation = this.#deps.conversation();
-    if (!intent || !client || !isConversationId(conversation)) return false;
+    if (!intent || intent.kind === 'draft' || !client || !isConversationId(conversation)) return false;
     const options = groupAtUserList.length > 0 ? { groupAtUserList } : {};
     // Failures show in the thread (a failed message, or a failed change on the message).
     if (intent.kind === 'reply') client.reply(conversation, intent.message.id, text, options).catch(() => {});
@@ -99,7 +106,7 @@ export class ComposeIntentBar {
 
   render(): TemplateResult | typeof nothing {
     const intent = this.intent;
-    if (!intent) return nothing;
+    if (!intent || intent.kind === 'draft') return nothing;
     const s = changeStrings();
     if (intent.kind === 'edit') {
       return html`<div part="edit-bar" role="status">

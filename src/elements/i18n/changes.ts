@@ -44,6 +44,7 @@ const changes = {
   get edited() { return msg('edited', { id: 'changes.edited' }); },
   recalledBy: (name: string) => msg(str`${name} recalled a message`, { id: 'changes.recalledBy' }),
   get youRecalled() { return msg('You recalled a message', { id: 'changes.youRecalled' }); },
+  get editAgain() { return msg('Edit again', { id: 'changes.editAgain' }); },
   /** A reaction chip's accessible name: "👍 2, Alice, Bob". */
   reactionLabel: (emoji: string, count: number, who: string) => {
     const n = formatNumber(count);

@@ -1,6 +1,7 @@
 import type { ChatClient, ChatMessage, Conversation } from '../../client/types.js';
 import { changeStrings } from '../i18n/changes.js';
 import { runChange } from './changes/change-actions.js';
+import { composeIntent, recalledText } from './changes/compose-intent.js';
 import type { ConversationId } from '../../protocol/ids.js';
 import type { StickerSet } from '../context.js';
 import type { UiStrings } from '../i18n/ui.js';
@@ -43,6 +44,8 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
       toggleReaction: (m, emoji) => runChange(client, target, m, { id: 'react', emoji }),
       retry: (id) => void client?.resend(id).catch(() => {}),
       discard: (id) => void client?.discard(id).catch(() => {}),
+      recalledText: (id) => recalledText(client, id),
+      editAgain: (m, text) => client && composeIntent(client, target).set({ kind: 'draft', message: m, text }),
     },
     elems: {
       t,

@@ -22,6 +22,7 @@
 'changes.cancelReply': `取消回复`,
 'changes.deleteForMe': `仅为我删除`,
 'changes.edit': `编辑`,
+'changes.editAgain': `重新编辑`,
 'changes.edited': `已编辑`,
 'changes.editing': `正在编辑`,
 'changes.error.CHANGE_WINDOW_EXPIRED': `已超过可修改该消息的时间。`,

@@ -1,7 +1,7 @@
 import type { ChatClient, ChatMessage } from '../../../client/types.js';
 import { isConversationId } from '../../../protocol/ids.js';
 import type { MenuItem } from '../message-menu.js';
-import { composeIntent } from './compose-intent.js';
+import { composeIntent, rememberRecalled } from './compose-intent.js';
 
 /**
  * Runs a change picked from a message's menu (or its shortcut). Reply and Edit go to the
@@ -23,6 +23,7 @@ export function runChange(client: ChatClient | undefined, conversation: string, 
       return true;
     }
     case 'recall':
+      rememberRecalled(client, m);
       quiet(client.recall(conversation, m.id));
       return true;
     case 'hide':

@@ -147,4 +147,15 @@ export const threadChangesStyles = css`
     font-size: 1rem;
     min-width: 24px;
   }
+
+  [part~='edit-again-button'] {
+    min-height: 24px;
+    padding: 0 0.25rem;
+    border: 0;
+    background: transparent;
+    color: var(--_accent);
+    font: inherit;
+    text-decoration: underline;
+    cursor: pointer;
+  }
 `;

@@ -1,10 +1,29 @@
 import { atom, type WritableAtom } from 'nanostores';
 import type { ChatClient, ChatMessage } from '../../../client/types.js';
 
-/** What the composer of a conversation is asked to do with its next Enter: reply to a message, or edit one. */
+/**
+ * What the composer of a conversation is asked to do: reply to a message or edit one with its next
+ * Enter, or (`draft`) take back the text of an own message recalled from this device ("Edit again").
+ */
 export interface ComposeIntent {
-  kind: 'reply' | 'edit';
+  kind: 'reply' | 'edit' | 'draft';
   message: ChatMessage;
+  /** The text of a `draft`. */
+  text?: string;
+}
+
+/** Texts of own messages recalled from this device in this page, by client and message id: "Edit again" puts them back. */
+const recalledTexts = new WeakMap<ChatClient, Map<string, string>>();
+
+export function rememberRecalled(client: ChatClient, m: ChatMessage): void {
+  if (m.elem.type !== 'text') return;
+  let texts = recalledTexts.get(client);
+  if (!texts) recalledTexts.set(client, (texts = new Map()));
+  texts.set(m.id, m.elem.text);
+}
+
+export function recalledText(client: ChatClient | undefined, messageId: string): string | undefined {
+  return client ? recalledTexts.get(client)?.get(messageId) : undefined;
 }
 
 const intents = new WeakMap<ChatClient, Map<string, WritableAtom<ComposeIntent | undefined>>>();

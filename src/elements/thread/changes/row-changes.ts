@@ -25,6 +25,10 @@ export interface ChangeContext {
   /** Retries or drops a failed change (`client.resend` / `client.discard` by changeId). */
   retry(changeId: string): void;
   discard(changeId: string): void;
+  /** The text of an own message recalled from this device, while the page holds it. */
+  recalledText(messageId: string): string | undefined;
+  /** Puts a recalled text back in the composer ("Edit again"). */
+  editAgain(m: ChatMessage, text: string): void;
 }
 
 /** The quote of a reply: sender and a one-line excerpt (or "Message recalled"); activating it jumps to the original. */
@@ -67,10 +71,13 @@ export function renderEdited(ctx: ChangeContext, m: ChatMessage): TemplateResult
 export function renderRecalled(ctx: ChangeContext, m: ChatMessage, key: string, day: unknown): TemplateResult {
   const by = m.recalled?.by ?? m.sender;
   const text = by === ctx.me ? ctx.s.youRecalled : withName(ctx.s.recalledBy, by === m.sender ? m.senderProfile.name || ctx.nameOf(by) : ctx.nameOf(by));
+  const again = by === ctx.me ? ctx.recalledText(m.id) : undefined;
   return html`<div class="row" data-row=${key}>
     ${day}
     <div part="message system recalled" class="system recalled" data-key=${key}>
-      <div part="bubble">${text}</div>
+      <div part="bubble">${text}${again !== undefined
+        ? html` <button part="edit-again-button" type="button" @click=${() => ctx.editAgain(m, again)}>${ctx.s.editAgain}</button>`
+        : nothing}</div>
     </div>
   </div>`;
 }
