@@ -81,4 +81,18 @@ describe('edit', function () {
     await waitUntil(() => input(composer).value === 'see you at 5' && focused() === input(composer), 'the text should be back in the focused composer');
     expect(part(composer, 'edit-bar'), 'a new message, not an edit').to.equal(null);
   });
+
+  it('shows and announces an edit by the other side; others’ messages offer no Edit', async () => {
+    const { thread, conv } = await page();
+    const theirs = await pair.bob.send(`p2p:${pair.aliceId}`, 'meet at the gate');
+    await waitUntil(() => thread.shadowRoot!.querySelector('[part~="other"] [part~="actions-button"]'), 'bob’s message should show');
+    thread.shadowRoot!.querySelector<HTMLButtonElement>('[part~="other"] [part~="actions-button"]')!.click();
+    await waitUntil(() => part(thread, 'menu'), 'the menu');
+    expect(part(thread, 'edit'), 'no Edit on others’ messages').to.equal(null);
+    await pair.bob.edit(`p2p:${pair.aliceId}`, theirs.id, 'meet at gate B');
+    await waitUntil(() => thread.shadowRoot!.querySelector('[part~="other"] [part~="edited"]'), 'the row should say edited');
+    expect(thread.shadowRoot!.querySelector('[part~="other"] [part~="bubble"]')!.textContent).to.contain('meet at gate B');
+    await waitUntil(() => part(thread, 'log')!.querySelector('.visually-hidden')!.textContent!.includes('Message edited'), 'the live region should say it');
+    expect(pair.alice.messages(conv).get().find((m) => m.id === theirs.id)?.edited).to.be.a('number');
+  });
 });
