@@ -2,6 +2,7 @@ import { css } from 'lit';
 import { sharedStyles } from './styles/shared.styles.js';
 import { threadActionsStyles } from './thread/thread-actions.styles.js';
 import { threadElemsStyles } from './thread/elems.styles.js';
+import { threadChangesStyles } from './thread/changes/changes.styles.js';
 
 export const styles = [
   sharedStyles,
@@ -332,4 +333,5 @@ export const styles = [
   `,
   threadActionsStyles,
   threadElemsStyles,
+  threadChangesStyles,
 ];

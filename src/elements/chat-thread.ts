@@ -12,6 +12,9 @@ import { warmFormats } from './format.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
+import { changeStrings } from './i18n/changes.js';
+import { changeAnnouncements } from './thread/changes/announce.js';
+import { ThreadPins } from './thread/changes/pins.js';
 import { MessageActions } from './thread/message-actions.js';
 import { announcementOf, renderRow } from './thread/message-row.js';
 import { deliveryOf } from './thread/delivery.js';
@@ -58,7 +61,7 @@ const BOTTOM_SLACK = 32;
  * @csspart day - Date heading between days.
  * @csspart jump-button - Scrolls down to new messages (shown when one arrives while scrolled up).
  * @csspart actions-button - Opens a message's action menu (Forward, Select; Resend, Delete when failed).
- * @csspart menu - A message's action menu; its items are `menu-item` (also `forward`, `select`, `resend`, `delete`).
+ * @csspart menu - A message's action menu; its items are `menu-item` (also `forward`, `select`, `reply`, `edit`, `pin`, `unpin`, `recall`, `hide` (delete for me), `react` (the quick reactions), `resend`, `delete`).
  * @csspart select-checkbox - Picks a message in multi-select mode.
  * @csspart selection-bar - Bar of multi-select mode: count, forward one by one, forward merged, cancel.
  * @csspart forward-each-button - Forwards the selected messages one by one.
@@ -103,6 +106,22 @@ const BOTTOM_SLACK = 32;
  * @csspart readers-list - Members who read the message.
  * @csspart unread-list - Members who have not read it yet.
  * @csspart reader - One member in `readers-list` or `unread-list`.
+ * @csspart reply-quote - The quote of a reply (sender, one-line excerpt; also `recalled` when the original was recalled); activating it jumps to the original. Holds `reply-quote-sender` and `reply-quote-excerpt`.
+ * @csspart reply-quote-sender - Who wrote the quoted message.
+ * @csspart reply-quote-excerpt - One line of the quoted message, or "Message recalled".
+ * @csspart reactions - The reaction chips under a message.
+ * @csspart reaction - One emoji's chip (also `mine` when the user reacted with it; `aria-pressed`); clicking toggles the user's reaction; its title says who reacted.
+ * @csspart reaction-count - How many reacted with that emoji.
+ * @csspart edited - "edited" beside the time of an edited message.
+ * @csspart recalled - Added to `message` (with `system`) for a recalled message: "Alice recalled a message" / "You recalled a message".
+ * @csspart edit-again-button - On an own text recalled from this page: puts its text back in the composer.
+ * @csspart change-pending - A change of this device to the message not saved yet (quiet).
+ * @csspart change-failure - A change that failed: why (`error`), `change-retry-button`, `change-discard-button`.
+ * @csspart change-retry-button - Sends a failed change again.
+ * @csspart change-discard-button - Drops a failed change.
+ * @csspart pinned-bar - The bar over the log showing the latest pin (`pinned-label`, `pinned-excerpt`); activating it jumps to that message and moves on to the next pin.
+ * @csspart pinned-label - "Pinned message" (n of m) in the pinned bar.
+ * @csspart pinned-excerpt - One line of the pinned message.
  *
  * @fires {ForwardRequestEvent} forward-request - The user asked to forward messages; cancel it to replace the built-in dialog.
  *
@@ -165,6 +184,14 @@ export class ChatThread extends LitElement {
     client: () => this.client,
     messages: () => this.#messages.value,
     forward: (ids, options) => this.forward(ids, options),
+    conversation: () => this.conversation,
+  });
+  #pins = new ThreadPins(this, {
+    client: () => this.client,
+    conversation: () => this.conversation,
+    messages: () => this.#messages.value,
+    online: () => this.#connection.value === 'online',
+    jumpTo: (id) => void this.jumpTo(id),
   });
   #lastScrollTop = 0;
   #unseen = false;
@@ -174,7 +201,8 @@ export class ChatThread extends LitElement {
   #keys: string[] = [];
   #keysOf: ChatMessage[] | undefined;
   /** Messages the live region announced lately (rows come and go as the log scrolls, so they stay silent); said in the active locale. */
-  #announcements: { key: string; message: ChatMessage }[] = [];
+  #announcements: { key: string; message?: ChatMessage; text?: string }[] = [];
+  #said = 0;
   /** The conversation's read position when it was opened: where "first unread" starts. */
   #unreadFrom: number | undefined;
   #list = new VirtualList({
@@ -232,6 +260,10 @@ export class ChatThread extends LitElement {
     // to the scroll position, and let the list choose the rows to render.
     const messages = this.#messages.value;
     if (messages !== this.#keysOf) {
+      // Reactions and edits by others are read out too (the rows themselves are silent).
+      const said = this.conversation === this.#shownConversation && this.#keysOf
+        ? changeAnnouncements(this.#keysOf, messages, this.#extras.me?.id, (id) => this.#extras.nameOf(id, messages), changeStrings()) : [];
+      this.#announcements = [...this.#announcements, ...said.map((text) => ({ key: `change-${++this.#said}`, text }))].slice(-3);
       this.#keysOf = messages;
       this.#keys = messages.map(messageKey);
     }
@@ -245,6 +277,7 @@ export class ChatThread extends LitElement {
       this.#unseen = false;
       this.#announcements = [];
       this.#unreadFrom = undefined;
+      this.#pins.reset();
     } else if (last !== this.#lastKey) {
       // Appended after the last message shown (not a reset, not the first load), or the first
       // messages of a thread known to be empty: news.
@@ -300,7 +333,8 @@ export class ChatThread extends LitElement {
    */
   private onLogKeydown = (e: KeyboardEvent) => {
     const log = this.log;
-    if (!log || e.target !== log || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (!log || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (e.target !== log) return this.#actions.rowKey(e);
     if (e.key === 'End') {
       e.preventDefault();
       this.scrollToBottom();
@@ -446,13 +480,16 @@ export class ChatThread extends LitElement {
     const summary = this.#conversations.value.find((c) => c.id === this.conversation);
     const actions = this.#actions;
     void this.#fileTickets.value; // subscribed for its changes only: rowContext asks client.fileUrl
-    const ctx = rowContext({ client: this.client, target: this.#target, t, summary, actions, extras: this.#extras, stickers: this.stickers });
+    const ctx = rowContext({
+      client: this.client, target: this.#target, t, summary, actions, extras: this.#extras, stickers: this.stickers, messages, jumpTo: (id) => void this.jumpTo(id),
+    });
     const { start, end } = this.#list;
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
+      ${this.#pins.render()}
       <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
-        <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${announcementOf(a.message)}</p>`)}</div>
+        <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${a.message ? announcementOf(a.message) : a.text}</p>`)}</div>
         <div class="content">
         ${this.#hasOlder.value
           ? html`<button

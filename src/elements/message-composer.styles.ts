@@ -328,5 +328,53 @@ export const styles = [
         outline: 2px solid Highlight;
       }
     }
+
+    [part~='reply-preview'],
+    [part~='edit-bar'] {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      margin-bottom: 0.5rem;
+      padding: 0.25rem 0.25rem 0.25rem 0.625rem;
+      border-inline-start: 3px solid var(--_accent);
+      border-radius: 0.25rem;
+      background: var(--_surface-raised);
+      font-size: 0.8125rem;
+      color: var(--_text);
+    }
+
+    [part~='reply-preview-sender'],
+    [part~='edit-label'] {
+      flex: none;
+      font-weight: 600;
+      color: var(--_accent);
+    }
+
+    [part~='reply-preview-excerpt'] {
+      flex: 1;
+      min-width: 0;
+      overflow: hidden;
+      white-space: nowrap;
+      text-overflow: ellipsis;
+      color: var(--_muted);
+    }
+
+    [part~='edit-label'] {
+      flex: 1;
+    }
+
+    [part~='cancel-reply-button'],
+    [part~='cancel-edit-button'] {
+      flex: none;
+      width: 24px;
+      height: 24px;
+      border: 0;
+      border-radius: 999px;
+      background: transparent;
+      color: var(--_muted);
+      cursor: pointer;
+      font-size: 1rem;
+      line-height: 1;
+    }
   `,
 ];

@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../client/types.js';
 import { isConversationId } from '../protocol/ids.js';
 import { LIMITS, utf8Length } from '../protocol/limits.js';
+import { ComposeIntentBar } from './composer/compose-intent-bar.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
 import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
 import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
@@ -51,6 +52,13 @@ interface Draft {
  * @csspart emoji-status - Loading, failure or "no match" line of the picker.
  * @csspart mentions - The @mention suggestion list.
  * @csspart mention - One suggestion (also `active`).
+ * @csspart reply-preview - Over the text area while replying: "Replying to <name>" (`reply-preview-sender`), one line of the quoted message (`reply-preview-excerpt`) and `cancel-reply-button`.
+ * @csspart reply-preview-sender - Who wrote the quoted message.
+ * @csspart reply-preview-excerpt - One line of the quoted message.
+ * @csspart cancel-reply-button - Stops replying (so does Escape).
+ * @csspart edit-bar - Over the text area while editing a sent message: `edit-label` ("Editing") and `cancel-edit-button`.
+ * @csspart edit-label - "Editing".
+ * @csspart cancel-edit-button - Stops editing (so does Escape); the draft written before comes back.
  *
  * @cssproperty [--chat-message-composer-padding=0.75rem] - Padding around the composer.
  * @cssproperty [--chat-message-composer-max-height=10rem] - Tallest the text area grows.
@@ -60,7 +68,11 @@ interface Draft {
  *
  * @fires {MessageSendEvent} message-send - A text is about to be sent (cancelable).
  *
- * Enter sends, Shift+Enter starts a new line. The draft of each conversation is kept while
+ * Enter sends, Shift+Enter starts a new line. Reply and Edit in `<chat-thread>`'s message menu
+ * (or R and E on a focused message) put the composer of the same client and conversation in
+ * reply or edit mode: the quote or "Editing" shows over the text area, Escape or × cancels, Enter
+ * sends the reply (`client.reply`) or saves the edit (`client.edit`). Up in an empty composer
+ * edits the last own text message. The draft of each conversation is kept while
  * the composer switches between them. Files come from the attach button, a drop onto the
  * composer or a paste, and are sent with `client.sendFile` (one message each); a file over its
  * limit (images and audio 28 MB, video and other files 100 MB) is refused at once with a
@@ -106,6 +118,21 @@ export class MessageComposer extends LitElement {
     insertEmoji: (char) => this.#insert(char),
     sendSticker: (index) => this.#sendSticker(index),
     focusInput: () => this.focus(),
+  });
+
+  #intent = new ComposeIntentBar(this, {
+    client: () => this.client,
+    conversation: () => this.conversation,
+    draft: () => this.draft,
+    setDraft: (text) => {
+      this.draft = text;
+      this.#mentions = [];
+    },
+    focusInput: () => {
+      const input = this.#input;
+      input?.focus();
+      input?.setSelectionRange(input.value.length, input.value.length);
+    },
   });
 
   #mentionList = new MentionList(this, {
@@ -158,6 +185,12 @@ export class MessageComposer extends LitElement {
   private onKeyDown = (e: KeyboardEvent) => {
     if (this.#mentionList.keydown(e, this.#strings())) {
       // Escape too: an enclosing widget must not close its panel while the list is dismissed.
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    }
+    // Escape ends a reply or an edit; Up in an empty composer edits the last own text.
+    if (this.#intent.keydown(e)) {
       e.preventDefault();
       e.stopPropagation();
       return;
@@ -308,7 +341,7 @@ export class MessageComposer extends LitElement {
     const atUsers = this.conversation.startsWith('group:') ? mentionedIds(text, this.#mentions) : [];
     if (!this.dispatchEvent(new MessageSendEvent(this.conversation, text, atUsers))) return false;
     // Failures are shown in the thread, so the promise needs no handling here.
-    this.client!.send(this.conversation, text, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
+    if (!this.#intent.send(text, atUsers)) this.client!.send(this.conversation, text, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
     this.draft = '';
     this.#mentions = [];
     this.#mentionList.reset();
@@ -334,7 +367,7 @@ export class MessageComposer extends LitElement {
     const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
       ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
-      ${this.#emoji.render(t)} ${this.#mentionList.render(t)}
+      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()}
       <form @submit=${this.onSubmit}>
         <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
           <svg viewBox="0 0 24 24" aria-hidden="true">

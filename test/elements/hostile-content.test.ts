@@ -2,7 +2,8 @@
  * Hostile content in real Chromium: an XSS and layout corpus sent through the real server as
  * message text, as sender names (token claims, also shown in the typing row), as custom message
  * data (through a registered renderer) and description, as file names, location descriptions and
- * sticker keys, rendered by every element that shows them (chat-thread, conversation-list).
+ * sticker keys, as quoted excerpts, edited text and recall lines (reaction keys with markup are
+ * refused), rendered by every element that shows them (chat-thread, conversation-list).
  * Nothing executes, no element is injected, bidi overrides stay isolated, and a very long word
  * does not widen the thread. Broadcasts (text and sender label) go through the real admin API to
  * `<broadcast-banner>`.
@@ -180,6 +181,44 @@ describe('hostile content', () => {
       for (const bubble of parts(el, 'bubble')) {
         expect(bubble.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
       }
+    }
+  });
+
+  it('renders every payload as inert text in changes: quoted excerpts and names, edited text, recall lines; refuses hostile reaction keys', async function () {
+    this.timeout(60_000);
+    for (const [i, payload] of CORPUS.entries()) {
+      const id = uniqueUser('x');
+      const name = payload.slice(0, 1000);
+      const sender = await connect(id, name);
+      const toViewer = `p2p:${viewerId}` as const;
+      const quoted = await sender.send(toViewer, payload);
+      const plain = await sender.send(toViewer, 'plain');
+      const gone = await sender.send(toViewer, 'gone');
+      await sender.edit(toViewer, plain.id, payload);
+      await sender.recall(toViewer, gone.id);
+      // A reaction key is one emoji (or a :shortcode:): markup and bidi controls are refused.
+      const refused = await sender.react(toViewer, quoted.id, `👍${payload.slice(0, 20)}`, true).then(() => false, () => true);
+      expect(refused, `reaction key of payload ${i} should be refused`).to.equal(true);
+      await waitUntil(() => viewer.messages(`p2p:${id}`).get().length >= 3, `payload ${i} should reach the viewer`, { timeout: 5000 });
+      await viewer.reply(`p2p:${id}`, quoted.id, 're');
+      tally.messages += 4;
+
+      const el = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 360px; display: flex" .client=${viewer} conversation=${`p2p:${id}`}></chat-thread>`);
+      const baseline = census(el);
+      await waitUntil(() => part(el, 'reply-quote') && part(el, 'edited') && el.shadowRoot!.querySelector('[part~="recalled"]'), `the changes of payload ${i} should show`, { timeout: 5000 });
+      await el.updateComplete;
+      await imageBarrier();
+      expect(window.__natterXss, `payload ${i} executed`).to.equal(undefined);
+      expectInert(el, baseline);
+      const excerpt = viewer.messages(`p2p:${id}`).get().find((m) => m.replyTo)!.replyTo!.excerpt;
+      expect(part(el, 'reply-quote-excerpt')!.textContent!.trim()).to.equal(excerpt.trim());
+      expect(part(el, 'reply-quote-sender')!.textContent!.trim()).to.equal(name.trim());
+      expect(part(el, 'edited')!.closest('[part~="message"]')!.querySelector('[part~="bubble"]')!.textContent!.trim()).to.equal(payload.trim());
+      expect(el.shadowRoot!.querySelector('[part~="message"][part~="recalled"]')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(`${name} recalled a message`.replace(/\s+/g, ' ').trim());
+      expect(parts(el, 'reaction'), 'no chip of a refused key').to.have.length(0);
+      tally.bidiChecked += expectBidiIsolated(el);
+      const log = parts(el, 'log')[0]!;
+      expect(log.scrollWidth, `payload ${i} widens the thread`).to.be.at.most(log.clientWidth + 1);
     }
   });
 

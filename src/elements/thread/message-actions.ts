@@ -1,5 +1,6 @@
 import type { ReactiveControllerHost } from 'lit';
 import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
+import { runChange } from './changes/change-actions.js';
 import type { MenuItem } from './message-menu.js';
 
 interface ActionsHost extends ReactiveControllerHost {
@@ -11,6 +12,8 @@ interface ActionsDeps {
   /** The thread's messages, oldest first. */
   messages(): readonly ChatMessage[];
   forward(messageIds: string[], options?: { merge?: boolean }): Promise<boolean>;
+  /** The conversation shown. */
+  conversation(): string;
 }
 
 /**
@@ -58,6 +61,18 @@ export class MessageActions {
     this.#deps.client()?.discard(m.clientMsgId).catch(() => {});
   }
 
+  /** R on a focused message (or a control of its row, not in its menu) replies to it; E edits an own text. */
+  rowKey(e: KeyboardEvent): void {
+    const id = e.key === 'r' || e.key === 'R' ? 'reply' : e.key === 'e' || e.key === 'E' ? 'edit' : undefined;
+    const target = e.composedPath()[0] as Element | undefined;
+    if (!id || !target || target.closest?.('[part~="menu"], input, textarea')) return;
+    const key = target.closest?.('[data-key]')?.getAttribute('data-key');
+    const m = key ? this.#deps.messages().find((x) => messageKey(x) === key) : undefined;
+    if (!m || m.status !== 'sent' || m.recalled || (id === 'edit' && !(m.isSelf && m.elem.type === 'text'))) return;
+    e.preventDefault();
+    runChange(this.#deps.client(), this.#deps.conversation(), m, { id });
+  }
+
   toggleMenu(key: string): void {
     this.#set(() => (this.menuFor = this.menuFor === key ? '' : key));
     if (this.menuFor) {
@@ -75,11 +90,13 @@ export class MessageActions {
     return this.#host.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"] [part~="actions-button"]`);
   }
 
-  pick(m: ChatMessage, item: MenuItem['id']): void {
+  pick(m: ChatMessage, picked: MenuItem): void {
     const key = messageKey(m);
+    const item = picked.id;
     // Focus goes back to the message's menu button first, so the dialog returns it there.
     this.closeMenu(false);
     this.#menuButton(key)?.focus();
+    if (runChange(this.#deps.client(), this.#deps.conversation(), m, picked)) return;
     if (item === 'forward') void this.#deps.forward([m.id]);
     else if (item === 'select') {
       this.#set(() => {
@@ -87,7 +104,7 @@ export class MessageActions {
         this.selected = [m.id];
       });
     } else if (item === 'resend') this.resend(m);
-    else this.discard(m);
+    else if (item === 'delete') this.discard(m);
   }
 
   onMenuFocusOut = (e: FocusEvent): void => {

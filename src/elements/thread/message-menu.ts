@@ -1,18 +1,38 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../client/types.js';
 import type { UiStrings } from '../i18n/ui.js';
+import { changeStrings } from '../i18n/changes.js';
 import { isForwardable } from './elem-content.js';
 
 export interface MenuItem {
-  id: 'forward' | 'select' | 'resend' | 'delete';
+  id: 'forward' | 'select' | 'resend' | 'delete' | 'reply' | 'react' | 'edit' | 'recall' | 'hide' | 'pin' | 'unpin';
   label: string;
+  /** The emoji of a `react` item (shown instead of the label, which names it). */
+  emoji?: string;
 }
 
-/** A failed message offers Resend and Delete; a committed forwardable one Forward and Select; others nothing. */
+/** The quick set of reactions offered in a message's menu. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+
+/**
+ * A failed message offers Resend and Delete. A committed one: Forward and Select (when
+ * forwardable), Reply, Edit (own text), Pin or Unpin, Recall (own), Delete for me, then the quick
+ * reactions. A recalled one only Delete for me; a sending one nothing.
+ */
 export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
   if (m.status === 'failed') return [{ id: 'resend', label: t.resend }, { id: 'delete', label: t.delete }];
-  if (!isForwardable(m)) return [];
-  return [{ id: 'forward', label: t.forward }, { id: 'select', label: t.select }];
+  const s = changeStrings();
+  if (m.status !== 'sent' || !m.id) return [];
+  if (m.recalled || m.elem.type === 'recalled') return [{ id: 'hide', label: s.deleteForMe }];
+  const items: MenuItem[] = [];
+  if (isForwardable(m)) items.push({ id: 'forward', label: t.forward }, { id: 'select', label: t.select });
+  items.push({ id: 'reply', label: s.reply });
+  if (m.isSelf && m.elem.type === 'text') items.push({ id: 'edit', label: s.edit });
+  items.push(m.pinned ? { id: 'unpin', label: s.unpin } : { id: 'pin', label: s.pin });
+  if (m.isSelf) items.push({ id: 'recall', label: s.recall });
+  items.push({ id: 'hide', label: s.deleteForMe });
+  for (const emoji of QUICK_REACTIONS) items.push({ id: 'react', label: s.react(emoji), emoji });
+  return items;
 }
 
 /**
@@ -42,7 +62,7 @@ export function renderMessageMenu(options: {
   open: boolean;
   items: MenuItem[];
   onToggle: () => void;
-  onPick: (item: MenuItem['id']) => void;
+  onPick: (item: MenuItem) => void;
   onKeydown: (e: KeyboardEvent) => void;
   onFocusOut: (e: FocusEvent) => void;
 }): TemplateResult | typeof nothing {
@@ -60,11 +80,24 @@ export function renderMessageMenu(options: {
     </button>
     ${options.open
       ? html`<div part="menu" role="menu" aria-label=${options.label} @keydown=${options.onKeydown}>
-          ${options.items.map(
-            (item) => html`<button part="menu-item ${item.id}" role="menuitem" type="button" tabindex="-1" @click=${() => options.onPick(item.id)}>
-              ${item.label}
-            </button>`,
-          )}
+          ${options.items
+            .filter((item) => !item.emoji)
+            .map(
+              (item) => html`<button part="menu-item ${item.id}" role="menuitem" type="button" tabindex="-1" @click=${() => options.onPick(item)}>
+                ${item.label}
+              </button>`,
+            )}
+          ${options.items.some((item) => item.emoji)
+            ? html`<div class="quick-reactions" role="group">
+                ${options.items
+                  .filter((item) => item.emoji)
+                  .map(
+                    (item) => html`<button part="menu-item react" role="menuitem" type="button" tabindex="-1" aria-label=${item.label} title=${item.label} @click=${() => options.onPick(item)}>
+                      ${item.emoji}
+                    </button>`,
+                  )}
+              </div>`
+            : nothing}
         </div>`
       : nothing}
   </span>`;

@@ -13,6 +13,7 @@ import { deliveryOf } from './delivery.js';
 import { renderReaderList, renderReceipt, type ReceiptContext } from './receipts.js';
 import { renderUploadProgress } from './upload-progress.js';
 import { safeMediaUrl } from './elems/safe-url.js';
+import { renderEdited, renderPendingChanges, renderQuote, renderReactions, renderRecalled, type ChangeContext } from './changes/row-changes.js';
 
 /** Consecutive messages of one sender closer than this are grouped under one name. */
 const RUN_GAP_MS = 5 * 60_000;
@@ -34,6 +35,8 @@ export interface RowContext {
   /** Uploads in flight by clientMsgId (`client.$uploads`), and how to cancel one. */
   uploads: Readonly<Record<string, UploadProgress>>;
   cancelUpload(clientMsgId: string): void;
+  /** Replies, reactions, edits, recalls and pins shown on the rows. */
+  changes: ChangeContext;
 }
 
 /**
@@ -45,6 +48,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
   const time = m.time || Date.now();
   const newDay = !prev || !sameDay(prev.time || Date.now(), time);
   const day = newDay ? html`<div part="day" role="separator">${formatDay(time)}</div>` : nothing;
+  if (m.elem.type === 'recalled' || m.recalled) return renderRecalled(ctx.changes, m, key, day);
   if (m.elem.type === 'system') {
     return html`<div class="row" data-row=${key}>
       ${day}
@@ -84,11 +88,12 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
         ${!self && !continued ? html`<span part="sender">${name}</span>` : nothing}
         ${self ? nothing : html`<span class="visually-hidden">${name}:</span>`}
         ${mentioned ? html`<span class="visually-hidden">${t.mentionsYou}</span>` : nothing}
-        <div part="bubble" class="bubble kind-${m.elem.type}">${renderForwardedFrom(m, t)}${renderElem(m, ctx.elems, actions.expanded.has(key), () =>
+        <div part="bubble" class="bubble kind-${m.elem.type}">${renderQuote(ctx.changes, m.replyTo)}${renderForwardedFrom(m, t)}${renderElem(m, ctx.elems, actions.expanded.has(key), () =>
           actions.toggleExpanded(key),
         )}${renderUploadProgress(t, upload, () => ctx.cancelUpload(m.clientMsgId))}</div>
         <div class="meta">
           ${m.time ? html`<time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time)}</time>` : nothing}
+          ${renderEdited(ctx.changes, m)}
           ${self ? renderReceipt(ctx.receipts, m, key, ctx.group, delivery) : nothing}
           ${renderMessageMenu({
             label: t.actions,
@@ -100,6 +105,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
             onFocusOut: actions.onMenuFocusOut,
           })}
         </div>
+        ${renderReactions(ctx.changes, m)}${renderPendingChanges(ctx.changes, m)}
         ${self && ctx.group ? renderReaderList(ctx.receipts, m, key) : nothing}
         ${delivery === 'failed' ? renderFailure(ctx, m) : nothing}
       </div>

@@ -1,4 +1,7 @@
-import type { ChatClient, Conversation } from '../../client/types.js';
+import type { ChatClient, ChatMessage, Conversation } from '../../client/types.js';
+import { changeStrings } from '../i18n/changes.js';
+import { runChange } from './changes/change-actions.js';
+import { composeIntent, recalledText } from './changes/compose-intent.js';
 import type { ConversationId } from '../../protocol/ids.js';
 import type { StickerSet } from '../context.js';
 import type { UiStrings } from '../i18n/ui.js';
@@ -15,10 +18,13 @@ export interface RowContextInput {
   actions: MessageActions;
   extras: ThreadExtras;
   stickers: StickerSet | undefined;
+  /** The thread's messages and a jump to one (reply quotes). */
+  messages: readonly ChatMessage[];
+  jumpTo(messageId: string): void;
 }
 
 /** The state and callbacks shared by the rows of one render. */
-export function rowContext({ client, target, t, summary, actions, extras, stickers }: RowContextInput): RowContext {
+export function rowContext({ client, target, t, summary, actions, extras, stickers, messages, jumpTo }: RowContextInput): RowContext {
   // The peer's read position: from the conversation, or the member list when that is newer.
   const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
   const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
@@ -30,6 +36,17 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
     connection: client?.$connection?.get(),
     uploads: extras.uploads,
     cancelUpload: (id) => client?.cancelUpload(id),
+    changes: {
+      s: changeStrings(),
+      me: extras.me?.id,
+      nameOf: (id) => (id === extras.me?.id && extras.me?.name ? extras.me.name : extras.nameOf(id, messages, summary?.name)),
+      jumpTo,
+      toggleReaction: (m, emoji) => runChange(client, target, m, { id: 'react', emoji }),
+      retry: (id) => void client?.resend(id).catch(() => {}),
+      discard: (id) => void client?.discard(id).catch(() => {}),
+      recalledText: (id) => recalledText(client, id),
+      editAgain: (m, text) => client && composeIntent(client, target).set({ kind: 'draft', message: m, text }),
+    },
     elems: {
       t,
       // Guarded: a client made elsewhere (a stand-in, an older build) may lack the rich-message API.

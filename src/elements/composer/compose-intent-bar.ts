@@ -1,0 +1,125 @@
+import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { ChatClient } from '../../client/types.js';
+import { isConversationId } from '../../protocol/ids.js';
+import { StoreController } from '../controllers/store-controller.js';
+import { changeStrings } from '../i18n/changes.js';
+import { describeElemText } from '../i18n/elems.js';
+import { withName } from '../thread/changes/row-changes.js';
+import { composeIntent, excerptOf, lastOwnText, type ComposeIntent } from '../thread/changes/compose-intent.js';
+
+interface IntentDeps {
+  client(): ChatClient | undefined;
+  conversation(): string;
+  /** The draft, and replacing it (the caret goes to its end). */
+  draft(): string;
+  setDraft(text: string): void;
+  focusInput(): void;
+}
+
+/**
+ * The composer's side of replies and edits: the bar over the text area (what is quoted, or
+ * "Editing"), Escape and × to cancel, Up in an empty composer to edit the last own text, and
+ * where Enter sends the text (`client.reply`, `client.edit`).
+ */
+export class ComposeIntentBar {
+  readonly #intent: StoreController<ComposeIntent | undefined>;
+  readonly #deps: IntentDeps;
+  #shown: ComposeIntent | undefined;
+  /** The draft put aside while editing, back when the edit ends. */
+  #aside = '';
+
+  constructor(host: ReactiveControllerHost, deps: IntentDeps) {
+    this.#deps = deps;
+    this.#intent = new StoreController(host, () => {
+      const client = deps.client();
+      return client && isConversationId(deps.conversation()) ? composeIntent(client, deps.conversation()) : undefined;
+    }, undefined);
+    host.addController({ hostUpdate: () => this.#follow() });
+  }
+
+  get intent(): ComposeIntent | undefined {
+    return this.#intent.value;
+  }
+
+  /** A new intent from the thread: an edit puts the message's text in the composer; either takes focus. */
+  #follow(): void {
+    const next = this.#intent.value;
+    if (next === this.#shown) return;
+    if (next?.kind === 'draft') {
+      // "Edit again": the recalled text becomes the draft of a new message.
+      this.#deps.setDraft(next.text ?? '');
+      this.cancel();
+      queueMicrotask(() => this.#deps.focusInput());
+      return;
+    }
+    const was = this.#shown;
+    this.#shown = next;
+    if (next?.kind === 'edit' && next.message.elem.type === 'text') {
+      if (was?.kind !== 'edit') this.#aside = this.#deps.draft();
+      this.#deps.setDraft(next.message.elem.text);
+    } else if (was?.kind === 'edit') {
+      this.#deps.setDraft(this.#aside);
+      this.#aside = '';
+    }
+    if (next) queueMicrotask(() => this.#deps.focusInput());
+  }
+
+  cancel(): void {
+    const client = this.#deps.client();
+    if (client && isConversationId(this.#deps.conversation())) composeIntent(client, this.#deps.conversation()).set(undefined);
+  }
+
+  /** Escape cancels a reply or an edit; Up in an empty composer edits the last own text. Returns whether the key was used. */
+  keydown(e: KeyboardEvent): boolean {
+    if (e.key === 'Escape' && this.intent) {
+      this.cancel();
+      return true;
+    }
+    if (e.key !== 'ArrowUp' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey || this.intent || this.#deps.draft() !== '') return false;
+    const client = this.#deps.client();
+    const conversation = this.#deps.conversation();
+    if (!client || !isConversationId(conversation)) return false;
+    const last = lastOwnText(client.messages(conversation).get());
+    if (!last) return false;
+    composeIntent(client, conversation).set({ kind: 'edit', message: last });
+    return true;
+  }
+
+  /**
+   * Sends `text` as the reply or the edit the composer is in; returns false when it is in neither
+   * (a plain send). An edit that changes nothing just ends.
+   */
+  send(text: string, groupAtUserList: string[]): boolean {
+    const intent = this.intent;
+    const client = this.#deps.client();
+    const conversation = this.#deps.conversation();
+    if (!intent || intent.kind === 'draft' || !client || !isConversationId(conversation)) return false;
+    const options = groupAtUserList.length > 0 ? { groupAtUserList } : {};
+    // Failures show in the thread (a failed message, or a failed change on the message).
+    if (intent.kind === 'reply') client.reply(conversation, intent.message.id, text, options).catch(() => {});
+    else if (intent.message.elem.type !== 'text' || intent.message.elem.text !== text) client.edit(conversation, intent.message.id, text, options).catch(() => {});
+    this.#aside = '';
+    this.#shown = undefined;
+    this.cancel();
+    return true;
+  }
+
+  render(): TemplateResult | typeof nothing {
+    const intent = this.intent;
+    if (!intent || intent.kind === 'draft') return nothing;
+    const s = changeStrings();
+    if (intent.kind === 'edit') {
+      return html`<div part="edit-bar" role="status">
+        <span part="edit-label">${s.editing}</span>
+        <button part="cancel-edit-button" type="button" aria-label=${s.cancelEdit} title=${s.cancelEdit} @click=${() => this.cancel()}>×</button>
+      </div>`;
+    }
+    const m = intent.message;
+    const name = m.senderProfile.name || m.sender;
+    return html`<div part="reply-preview" role="status">
+      <span part="reply-preview-sender">${withName(s.replyingTo, name)}</span>
+      <span part="reply-preview-excerpt"><bdi>${excerptOf(describeElemText(m.elem))}</bdi></span>
+      <button part="cancel-reply-button" type="button" aria-label=${s.cancelReply} title=${s.cancelReply} @click=${() => this.cancel()}>×</button>
+    </div>`;
+  }
+}

@@ -1,0 +1,101 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ChatMessage } from '../../../client/types.js';
+import type { ReplyTo } from '../../../protocol/changes.js';
+import { isTransient } from '../../../protocol/error-codes.js';
+import { changeErrorText, type ChangeStrings } from '../../i18n/changes.js';
+
+const SLOT = '\u0000';
+
+/** A sentence around a name, the name isolated (<bdi>) so bidi controls in it cannot reorder the rest. */
+export function withName(sentence: (name: string) => string, name: string): unknown[] {
+  const [before = '', after = ''] = sentence(SLOT).split(SLOT);
+  return [before, html`<bdi>${name}</bdi>`, after];
+}
+
+/** What a row needs to show the changes made to its message. */
+export interface ChangeContext {
+  s: ChangeStrings;
+  /** The user's id. */
+  me: string | undefined;
+  /** A user's name as the conversation knows it. */
+  nameOf(id: string): string;
+  /** Jumps to a quoted message (`<chat-thread>.jumpTo`). */
+  jumpTo(messageId: string): void;
+  toggleReaction(m: ChatMessage, emoji: string): void;
+  /** Retries or drops a failed change (`client.resend` / `client.discard` by changeId). */
+  retry(changeId: string): void;
+  discard(changeId: string): void;
+  /** The text of an own message recalled from this device, while the page holds it. */
+  recalledText(messageId: string): string | undefined;
+  /** Puts a recalled text back in the composer ("Edit again"). */
+  editAgain(m: ChatMessage, text: string): void;
+}
+
+/** The quote of a reply: sender and a one-line excerpt (or "Message recalled"); activating it jumps to the original. */
+export function renderQuote(ctx: ChangeContext, q: ReplyTo | undefined): TemplateResult | typeof nothing {
+  if (!q) return nothing;
+  const name = q.senderName || ctx.nameOf(q.sender);
+  const excerpt = q.recalled ? ctx.s.quoteRecalled : q.excerpt;
+  return html`<button part="reply-quote${q.recalled ? ' recalled' : ''}" type="button" aria-label=${ctx.s.quoteOf(name, excerpt)} @click=${() => ctx.jumpTo(q.messageId)}>
+    <span part="reply-quote-sender"><bdi>${name}</bdi></span>
+    <span part="reply-quote-excerpt"><bdi>${excerpt}</bdi></span>
+  </button>`;
+}
+
+/** The reaction chips under a message: emoji and count, own highlighted (`aria-pressed`), who reacted as the title. */
+export function renderReactions(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
+  const reactions = m.reactions;
+  if (!reactions || reactions.length === 0 || m.recalled) return nothing;
+  return html`<div part="reactions" role="group" aria-label=${ctx.s.reactions}>
+    ${reactions.map((r) => {
+      const who = r.users.map((u) => ctx.nameOf(u)).join(', ');
+      const more = r.count > r.users.length ? ` +${r.count - r.users.length}` : '';
+      return html`<button
+        part="reaction${r.me ? ' mine' : ''}"
+        type="button"
+        aria-pressed=${r.me ? 'true' : 'false'}
+        aria-label=${ctx.s.reactionLabel(r.emoji, r.count, who + more)}
+        title=${who + more}
+        @click=${() => ctx.toggleReaction(m, r.emoji)}
+      ><span class="reaction-emoji">${r.emoji}</span> <span part="reaction-count">${r.count}</span></button>`;
+    })}
+  </div>`;
+}
+
+/** "edited" beside the time of an edited message. */
+export function renderEdited(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
+  return m.edited && !m.recalled ? html`<span part="edited">${ctx.s.edited}</span>` : nothing;
+}
+
+/** A recalled message: one centred line, "You recalled a message" or "<name> recalled a message". */
+export function renderRecalled(ctx: ChangeContext, m: ChatMessage, key: string, day: unknown): TemplateResult {
+  const by = m.recalled?.by ?? m.sender;
+  const text = by === ctx.me ? ctx.s.youRecalled : withName(ctx.s.recalledBy, by === m.sender ? m.senderProfile.name || ctx.nameOf(by) : ctx.nameOf(by));
+  const again = by === ctx.me ? ctx.recalledText(m.id) : undefined;
+  return html`<div class="row" data-row=${key}>
+    ${day}
+    <div part="message system recalled" class="system recalled" data-key=${key}>
+      <div part="bubble">${text}${again !== undefined
+        ? html` <button part="edit-again-button" type="button" @click=${() => ctx.editAgain(m, again)}>${ctx.s.editAgain}</button>`
+        : nothing}</div>
+    </div>
+  </div>`;
+}
+
+/**
+ * This device's changes to the message not yet saved: quiet while they go out by themselves
+ * (sending, queued offline, an ack timed out), why and Retry when one needs the person (refused).
+ */
+export function renderPendingChanges(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
+  const pending = m.pendingChanges;
+  if (!pending || pending.length === 0) return nothing;
+  const failed = pending.filter((p) => p.status === 'failed' && !(p.error && isTransient(p.error.name)));
+  if (failed.length === 0) return html`<span part="change-pending" role="status">${ctx.s.changePending}</span>`;
+  return html`${failed.map(
+    (p) => html`<div part="change-failure" role="group" aria-label=${ctx.s.changeFailed} data-code=${p.error?.name ?? ''}>
+      <span part="error">${changeErrorText(p.error)}</span>
+      <button part="change-retry-button" type="button" @click=${() => ctx.retry(p.changeId)}>${ctx.s.retry}</button>
+      <button part="change-discard-button" type="button" @click=${() => ctx.discard(p.changeId)}>×</button>
+    </div>`,
+  )}`;
+}
