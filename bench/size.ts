@@ -68,8 +68,10 @@ const KiB = 1024;
  */
 const LIMITS = {
   firstPaint: { bytes: 35.7 * KiB, kind: 'ratchet (target: 34 KiB)' },
-  everything: { bytes: 80.8 * KiB, kind: 'ratchet' },
-  define: { bytes: 84.3 * KiB, kind: 'ratchet' },
+  // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
+  everything: { bytes: 86.2 * KiB, kind: 'ratchet' },
+  // 84.3 → 90.1 (measured 89.9): the same UI.
+  define: { bytes: 90.1 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
