@@ -78,8 +78,11 @@ export class ThreadPins {
     client.pins(conversation).then(
       (pins) => {
         if (this.#asked !== key) return;
-        this.#server = pins.map((p) => ({ messageId: p.messageId, time: p.time }));
-        this.#host.requestUpdate();
+        const next = pins.map((p) => ({ messageId: p.messageId, time: p.time }));
+        const same = next.length === this.#server.length && next.every((p, i) => p.messageId === this.#server[i]!.messageId && p.time === this.#server[i]!.time);
+        this.#server = next;
+        // A thread renders once per change: an answer that changes nothing (no pins, as most have) renders nothing.
+        if (!same) this.#host.requestUpdate();
       },
       () => {
         // Asked again at the next update (the connection may have dropped).
