@@ -100,6 +100,8 @@ export class ChatCore {
   readonly #published = new RecentIds(10_000);
   /** Group member lists read during this event-loop turn: one read per group per batch. */
   #membersMemo = new Map<string, Promise<string[]>>();
+  /** The latest member lookup of each group still on its way: the next one resolves after it. */
+  #membersLast = new Map<string, Promise<string[]>>();
   /** Connections closed before their session open finished: never registered. */
   readonly #gone = new WeakSet<Connection>();
   readonly #notifyOffline?: ReturnType<typeof createOfflineNotifier>;
@@ -336,7 +338,15 @@ export class ChatCore {
     let members = this.#membersMemo.get(groupId);
     if (!members) {
       if (this.#membersMemo.size === 0) setImmediate(() => this.#membersMemo.clear());
-      members = this.store.listGroupMembers(groupId);
+      // One group's lookups resolve in the order they were asked (a pool may answer a later query
+      // first), so its messages are published, and acked, in commit order.
+      const read = this.store.listGroupMembers(groupId);
+      const previous = this.#membersLast.get(groupId);
+      const current = previous ? previous.then(() => read, () => read) : read;
+      members = current;
+      this.#membersLast.set(groupId, current);
+      const forget = () => void (this.#membersLast.get(groupId) === current && this.#membersLast.delete(groupId));
+      current.then(forget, forget);
       this.#membersMemo.set(groupId, members);
     }
     return members;
