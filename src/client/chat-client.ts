@@ -16,6 +16,7 @@ import { createConnection } from './connection.js';
 import { createConversationList } from './conversation-list.js';
 import { apiBaseOf, createUploads } from './files.js';
 import type { FileTickets } from './file-tickets.js';
+import { ticketlessFile } from './file-url.js';
 import { createDeviceId, tokenSubject } from './identity.js';
 import { createMessageViews } from './local-message.js';
 import { createMemberDirectory } from './members.js';
@@ -62,6 +63,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const $fileTickets = atom(0);
   let fileTickets: FileTickets | undefined;
   let ticketsLoading: Promise<void> | undefined;
+  let apiBaseUrl: URL | undefined;
   /** URLs asked for before the cache's code arrived: asked again then, so their tickets come in one batch. */
   const askedEarly = new Set<string>();
   const fileUrl = (url: string): string => {
@@ -74,7 +76,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       askedEarly.clear();
     });
     // Until then one of our files has no ticket yet ('', as the cache answers); other URLs are as they are.
-    return url.includes('/v1/files/') ? '' : url;
+    return ticketlessFile(url, (apiBaseUrl ??= new URL(apiBase))) ? '' : url;
   };
   const views = createMessageViews({ myId, me, find, previewUrl: (entry) => uploads.previewUrl(entry) });
   const conversations = createConversationList();

@@ -1,4 +1,5 @@
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
+import { ticketlessFile } from './file-url.js';
 
 /** Most ids one `POST /v1/files/tickets` may carry (the server's FILE_TICKETS_PER_REQUEST). */
 const PER_REQUEST = 100;
@@ -8,9 +9,6 @@ const MIN_LEFT_MS = 60_000;
 const RETRY_MS = 5_000;
 /** A file the server gave no ticket for (gone, or not readable) is not asked for again before this. */
 const REFUSED_MS = 60_000;
-
-/** `/v1/files/<id>/<name>`, as the server serves files. */
-const FILE_PATH = /\/v1\/files\/([A-Za-z0-9-]{8,64})\/[^/]*$/;
 
 export interface FileTicketsOptions {
   /** `http(s)://host[/prefix]` of the REST API. */
@@ -60,7 +58,6 @@ function lifeOf(ticket: string, fallback: number): number {
 export function createFileTickets(options: FileTicketsOptions): FileTickets {
   const $fileTickets = options.$fileTickets ?? atom(0);
   const base = new URL(options.apiBase);
-  const filesPath = `${base.pathname.replace(/\/$/, '')}/v1/files/`;
   const cache = new Map<string, Cached>();
   /** Files not to ask for before the given time (refused, or the request failed). */
   const waitUntil = new Map<string, number>();
@@ -138,15 +135,9 @@ export function createFileTickets(options: FileTicketsOptions): FileTickets {
     $fileTickets,
 
     fileUrl(url) {
-      let u: URL;
-      try {
-        u = new URL(url);
-      } catch {
-        return url;
-      }
-      if (u.origin !== base.origin || !u.pathname.startsWith(filesPath) || u.searchParams.has('ticket')) return url;
-      const id = FILE_PATH.exec(u.pathname)?.[1];
-      if (!id) return url;
+      const file = ticketlessFile(url, base);
+      if (!file) return url;
+      const { url: u, id } = file;
       const now = Date.now();
       const cached = cache.get(id);
       if (cached && cached.expiresAt - now >= MIN_LEFT_MS) {
