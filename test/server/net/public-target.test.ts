@@ -8,7 +8,7 @@ import {
   guardedAgents,
   isPublicAddress,
   TargetRefusedError,
-} from '../../../src/server/net/public-target.ts';
+} from '../../../src/server/net/public-target.js';
 
 const refused = (reason: string) => (err: unknown) =>
   err instanceof TargetRefusedError && err.reason === reason;
