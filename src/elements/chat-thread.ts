@@ -119,8 +119,9 @@ const BOTTOM_SLACK = 32;
  * @csspart change-failure - A change that failed: why (`error`), `change-retry-button`, `change-discard-button`.
  * @csspart change-retry-button - Sends a failed change again.
  * @csspart change-discard-button - Drops a failed change.
- * @csspart pinned-bar - The bar over the log showing the latest pin (`pinned-label`, `pinned-excerpt`); activating it jumps to that message and moves on to the next pin.
+ * @csspart pinned-bar - The bar over the log showing the latest pin (`pinned-label`, `pinned-sender`, `pinned-excerpt`); activating it jumps to that message and moves on to the next pin.
  * @csspart pinned-label - "Pinned message" (n of m) in the pinned bar.
+ * @csspart pinned-sender - Who wrote the pinned message shown.
  * @csspart pinned-excerpt - One line of the pinned message.
  *
  * @fires {ForwardRequestEvent} forward-request - The user asked to forward messages; cancel it to replace the built-in dialog.
@@ -192,6 +193,7 @@ export class ChatThread extends LitElement {
     messages: () => this.#messages.value,
     online: () => this.#connection.value === 'online',
     jumpTo: (id) => void this.jumpTo(id),
+    nameOf: (id) => this.#extras.nameOf(id, this.#messages.value),
   });
   #lastScrollTop = 0;
   #unseen = false;

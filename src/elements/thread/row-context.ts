@@ -1,7 +1,8 @@
 import type { ChatClient, ChatMessage, Conversation } from '../../client/types.js';
 import { changeStrings } from '../i18n/changes.js';
 import { runChange } from './changes/change-actions.js';
-import { composeIntent, recalledText } from './changes/compose-intent.js';
+import { composeIntent } from './changes/compose-intent.js';
+import { recalledText } from './changes/recalled-texts.js';
 import type { ConversationId } from '../../protocol/ids.js';
 import type { StickerSet } from '../context.js';
 import type { UiStrings } from '../i18n/ui.js';

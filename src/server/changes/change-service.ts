@@ -4,7 +4,9 @@ import {
   type Change,
   type ClientFrameOf,
   type ConversationId,
+  replyExcerpt,
   type Message,
+  type PinExcerpt,
   type ServerFrameOf,
 } from '../../protocol/index.js';
 import { SYSTEM_USER } from '../core/auth.js';
@@ -163,7 +165,13 @@ export class ChangeService {
     const pins = [];
     for (const pin of await this.#d.store.listPins(key)) {
       const found = await this.#d.store.findMessage(key, pin.messageId);
-      if (found && (!found.visibleTo || found.visibleTo.includes(userId))) pins.push(pin);
+      if (!found || (found.visibleTo && !found.visibleTo.includes(userId))) continue;
+      const m = found.message as StoredMessage;
+      // Deleted for this user: not shown to them, pinned or not.
+      if (m.hiddenFor?.includes(userId)) continue;
+      const excerpt: PinExcerpt = { sender: m.sender, text: replyExcerpt(m.elem) };
+      if (m.senderProfile.name !== undefined) excerpt.senderName = m.senderProfile.name;
+      pins.push({ ...pin, excerpt });
     }
     return { type: 'pins', reqId: frame.reqId, conversationId: frame.conversationId, pins };
   }

@@ -127,7 +127,20 @@ export const threadChangesStyles = css`
     font-size: 0.75rem;
   }
 
+  .pinned-line {
+    display: flex;
+    gap: 0.25rem;
+    max-width: 100%;
+    min-width: 0;
+  }
+
+  [part~='pinned-sender'] {
+    flex: none;
+    font-weight: 600;
+  }
+
   [part~='pinned-excerpt'] {
+    min-width: 0;
     max-width: 100%;
     overflow: hidden;
     white-space: nowrap;
