@@ -201,8 +201,8 @@ export interface ChatClient extends EventTarget {
   /** Hides a message on all of this user's devices only. */
   deleteForMe(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
   pin(conversationId: ConversationId, messageId: string, on: boolean): Promise<ChangeReceipt>;
-  /** Who reacted with `emoji` (in the order they did), a page after the user `after`. */
-  reactions(conversationId: ConversationId, messageId: string, emoji: string, after?: string): Promise<{ users: string[]; count: number; hasMore: boolean }>;
+  /** Who reacted with `emoji` (in the order they did), a page (`limit`, default and at most 100) after the user `after`. */
+  reactions(conversationId: ConversationId, messageId: string, emoji: string, after?: string, limit?: number): Promise<{ users: string[]; count: number; hasMore: boolean }>;
   /** The pinned messages of a conversation, most recently pinned first (load them with `loadOlder` / history). */
   pins(conversationId: ConversationId): Promise<{ messageId: string; seq: number; by: string; time: number; excerpt?: PinExcerpt }[]>;
   /** Sends a failed message again with the same clientMsgId (never duplicates). */

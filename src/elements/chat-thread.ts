@@ -517,6 +517,7 @@ export class ChatThread extends LitElement {
       ${actions.selecting
         ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })
         : nothing}
+      ${actions.picker.render()}
       <forward-dialog
         part="forward-dialog"
         exportparts="dialog:forward-dialog-dialog, title:forward-dialog-title, preview:forward-dialog-preview, search:forward-dialog-search, targets:forward-dialog-targets, target:forward-dialog-target, selected:forward-dialog-selected, note:forward-dialog-note, results:forward-dialog-results, result:forward-dialog-result, error:forward-dialog-error, resend-button:forward-dialog-resend-button, cancel-button:forward-dialog-cancel-button, confirm-button:forward-dialog-confirm-button, close-button:forward-dialog-close-button"

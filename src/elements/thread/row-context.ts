@@ -29,6 +29,7 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
   // The peer's read position: from the conversation, or the member list when that is newer.
   const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
   const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
+  const nameOf = (id: string) => (id === extras.me?.id && extras.me?.name ? extras.me.name : extras.nameOf(id, messages, summary?.name));
   return {
     t,
     actions,
@@ -40,13 +41,16 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
     changes: {
       s: changeStrings(),
       me: extras.me?.id,
-      nameOf: (id) => (id === extras.me?.id && extras.me?.name ? extras.me.name : extras.nameOf(id, messages, summary?.name)),
+      nameOf,
       jumpTo,
       toggleReaction: (m, emoji) => runChange(client, target, m, { id: 'react', emoji }),
       retry: (id) => void client?.resend(id).catch(() => {}),
       discard: (id) => void client?.discard(id).catch(() => {}),
       recalledText: (id) => recalledText(client, id),
       editAgain: (m, text) => client && composeIntent(client, target).set({ kind: 'draft', message: m, text }),
+      reactorsFor: actions.reactors.openFor,
+      toggleReactors: (m, key) => actions.reactors.toggle(m, key),
+      renderReactors: (m, key) => actions.reactors.render(changeStrings(), m, key, nameOf),
     },
     elems: {
       t,
