@@ -56,10 +56,7 @@ const changes = {
   /** The button opening the list of who reacted, and that list's name. */
   get whoReacted() { return msg('Who reacted', { id: 'changes.whoReacted' }); },
   /** One emoji's heading in the list of who reacted: "👍 3". */
-  reactorsOf: (emoji: string, count: number) => {
-    const n = formatNumber(count);
-    return msg(str`${emoji} ${n}`, { id: 'changes.reactorsOf' });
-  },
+  reactorsOf: (emoji: string, count: number) => `${emoji} ${formatNumber(count)}`,
   get showMore() { return msg('Show more', { id: 'changes.showMore' }); },
   get reactorsLoading() { return msg('Loading…', { id: 'changes.reactorsLoading' }); },
   get reactorsFailed() { return msg('Could not load who reacted.', { id: 'changes.reactorsFailed' }); },
