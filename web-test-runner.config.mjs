@@ -54,6 +54,26 @@ function natterServer() {
         await server.admin.createGroup({ id: String(q.id), name: String(q.name ?? q.id), members });
         return { body: JSON.stringify({ conversationId: `group:${q.id}` }), type: 'json', headers: { 'cache-control': 'no-store' } };
       }
+      // Many reactors for element tests: `?group=<id>&members=<a>,<b>&from=<a>&emoji=&count=` creates
+      // `count` users `<group>-r<i>` (named "Reactor <i>"), the group of them all, a message from
+      // `from`, and each reactor's `emoji` on it, in order of `i`; answers `{conversationId, messageId}`.
+      if (context.path === '/__natter/reactors') {
+        const q = context.query;
+        const count = Number(q.count ?? 0);
+        const reactors = Array.from({ length: count }, (_, i) => `${q.group}-r${i + 1}`);
+        for (const [i, id] of reactors.entries()) await server.core.store.putUser(id, { name: `Reactor ${i + 1}` }, Date.now());
+        const members = [...String(q.members ?? '').split(',').filter(Boolean), ...reactors];
+        await server.admin.createGroup({ id: String(q.group), name: 'Reactors', members });
+        const conversationId = `group:${q.group}`;
+        const sent = await server.admin.send({ from: String(q.from), groupId: String(q.group), elem: { type: 'text', text: 'react to this' } });
+        for (const actor of reactors) {
+          await server.core.changes.submit({
+            actor, actorProfile: {}, conversationId, messageId: sent.message.id, changeId: crypto.randomUUID(),
+            change: { kind: 'reaction', emoji: String(q.emoji), on: true },
+          }, { admin: false });
+        }
+        return { body: JSON.stringify({ conversationId, messageId: sent.message.id }), type: 'json', headers: { 'cache-control': 'no-store' } };
+      }
       // Friends for element tests: `?a=<id>&b=<id>` makes them friends (admin), so each is a contact
       // of the other and the server names them to each other before they have a chat.
       if (context.path === '/__natter/friends') {

@@ -30,9 +30,11 @@ export function createChangeActions({ outbox, started, myId, requests }: Changes
     recall: (id, messageId) => submit(id, messageId, { kind: 'recall' }),
     deleteForMe: (id, messageId) => submit(id, messageId, { kind: 'hide' }),
     pin: (id, messageId, on) => submit(id, messageId, { kind: 'pin', on }),
-    async reactions(conversationId, messageId, emoji, after) {
+    async reactions(conversationId, messageId, emoji, after, limit) {
       await started;
-      const page = await requests.request<ServerFrameOf<'reactions'>>({ type: 'reactions.fetch', conversationId, messageId, emoji, ...(after !== undefined && { after }) });
+      const page = await requests.request<ServerFrameOf<'reactions'>>({
+        type: 'reactions.fetch', conversationId, messageId, emoji, ...(after !== undefined && { after }), ...(limit !== undefined && { limit }),
+      });
       return { users: page.users, count: page.count, hasMore: page.hasMore };
     },
     async pins(conversationId) {

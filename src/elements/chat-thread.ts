@@ -61,7 +61,7 @@ const BOTTOM_SLACK = 32;
  * @csspart day - Date heading between days.
  * @csspart jump-button - Scrolls down to new messages (shown when one arrives while scrolled up).
  * @csspart actions-button - Opens a message's action menu (Forward, Select; Resend, Delete when failed).
- * @csspart menu - A message's action menu; its items are `menu-item` (also `forward`, `select`, `reply`, `edit`, `pin`, `unpin`, `recall`, `hide` (delete for me), `react` (the quick reactions), `resend`, `delete`).
+ * @csspart menu - A message's action menu; its items are `menu-item` (also `forward`, `select`, `reply`, `edit`, `pin`, `unpin`, `recall`, `hide` (delete for me), `react` (the quick reactions), `react-more` (+: the full emoji picker), `resend`, `delete`).
  * @csspart select-checkbox - Picks a message in multi-select mode.
  * @csspart selection-bar - Bar of multi-select mode: count, forward one by one, forward merged, cancel.
  * @csspart forward-each-button - Forwards the selected messages one by one.
@@ -112,6 +112,17 @@ const BOTTOM_SLACK = 32;
  * @csspart reactions - The reaction chips under a message.
  * @csspart reaction - One emoji's chip (also `mine` when the user reacted with it; `aria-pressed`); clicking toggles the user's reaction; its title says who reacted.
  * @csspart reaction-count - How many reacted with that emoji.
+ * @csspart reactors-button - "Who reacted" after the chips: opens `reactors`.
+ * @csspart reactors - Everyone who reacted, per emoji (`reactors-list` of `reactor`), loaded a page at a time; Escape closes it.
+ * @csspart reactors-list - Who reacted with one emoji.
+ * @csspart reactor - One person in `reactors-list`.
+ * @csspart reactors-more-button - Loads the next page of who reacted with an emoji (or retries a failed one).
+ * @csspart emoji-picker - The reaction picker ("More reactions"): the composer's emoji picker over the thread; holds `emoji-search`, `emoji-tabs`, `emoji-tab` (+ `selected`), `emoji-grid`, `emoji` (+ `active`), `emoji-status`.
+ * @csspart emoji-search - The reaction picker's search field.
+ * @csspart emoji-tabs - The reaction picker's category tabs.
+ * @csspart emoji-tab - One category tab of the reaction picker.
+ * @csspart emoji-grid - The reaction picker's grid (listbox).
+ * @csspart emoji-status - Loading, failure or "no match" line of the reaction picker.
  * @csspart edited - "edited" beside the time of an edited message.
  * @csspart recalled - Added to `message` (with `system`) for a recalled message: "Alice recalled a message" / "You recalled a message".
  * @csspart edit-again-button - On an own text recalled from this page: puts its text back in the composer.
@@ -119,8 +130,9 @@ const BOTTOM_SLACK = 32;
  * @csspart change-failure - A change that failed: why (`error`), `change-retry-button`, `change-discard-button`.
  * @csspart change-retry-button - Sends a failed change again.
  * @csspart change-discard-button - Drops a failed change.
- * @csspart pinned-bar - The bar over the log showing the latest pin (`pinned-label`, `pinned-excerpt`); activating it jumps to that message and moves on to the next pin.
+ * @csspart pinned-bar - The bar over the log showing the latest pin (`pinned-label`, `pinned-sender`, `pinned-excerpt`); activating it jumps to that message and moves on to the next pin.
  * @csspart pinned-label - "Pinned message" (n of m) in the pinned bar.
+ * @csspart pinned-sender - Who wrote the pinned message shown.
  * @csspart pinned-excerpt - One line of the pinned message.
  *
  * @fires {ForwardRequestEvent} forward-request - The user asked to forward messages; cancel it to replace the built-in dialog.
@@ -192,6 +204,7 @@ export class ChatThread extends LitElement {
     messages: () => this.#messages.value,
     online: () => this.#connection.value === 'online',
     jumpTo: (id) => void this.jumpTo(id),
+    nameOf: (id) => this.#extras.nameOf(id, this.#messages.value),
   });
   #lastScrollTop = 0;
   #unseen = false;
@@ -515,6 +528,7 @@ export class ChatThread extends LitElement {
       ${actions.selecting
         ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })
         : nothing}
+      ${actions.picker.render()}
       <forward-dialog
         part="forward-dialog"
         exportparts="dialog:forward-dialog-dialog, title:forward-dialog-title, preview:forward-dialog-preview, search:forward-dialog-search, targets:forward-dialog-targets, target:forward-dialog-target, selected:forward-dialog-selected, note:forward-dialog-note, results:forward-dialog-results, result:forward-dialog-result, error:forward-dialog-error, resend-button:forward-dialog-resend-button, cancel-button:forward-dialog-cancel-button, confirm-button:forward-dialog-confirm-button, close-button:forward-dialog-close-button"

@@ -31,8 +31,8 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart close-button - Closes the panel.
  * @csspart broadcast-banner - The inner `<broadcast-banner>`.
  * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
- * @csspart thread - The inner `<chat-thread>`; its `message`, `self`, `other`, `bubble` and `resend-button` are exported as they are.
- * @csspart composer - The inner `<message-composer>`; its `input` and `send-button` are exported as they are.
+ * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
+ * @csspart composer - The inner `<message-composer>`; exported as they are: its `input`, `send-button`, and the reply and edit bars (`reply-preview`, `reply-preview-sender`, `reply-preview-excerpt`, `cancel-reply-button`, `edit-bar`, `edit-label`, `cancel-edit-button`).
  *
  * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
  * @cssproperty [--chat-widget-height=600px] - Height of the panel (capped by the viewport).

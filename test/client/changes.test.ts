@@ -101,4 +101,32 @@ describe('changes to sent messages through the client (SPEC §9)', () => {
     const text = shown(alice, `p2p:${b}`, m.id)!.elem;
     assert.deepEqual(text, { type: 'text', text: 'not yours to edit' });
   });
+
+  test('a message deleted for me is neither unread nor the preview on every device of mine, live and after a fresh sync', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const team = await group([a, b], 'Team');
+    const alice = await connect(a);
+    const phone = await connect(b);
+    const laptop = await connect(b);
+    await Promise.all([synced(alice), synced(phone), synced(laptop)]);
+    const summary = (c: ChatClient) => c.$conversations.get().find((x) => x.id === team)!;
+    const first = await alice.send(team, 'first');
+    const second = await alice.send(team, '@bob second', { groupAtUserList: [b] });
+    await until(() => summary(laptop).lastMessage?.id === second.id && summary(laptop).mentioned === true, 'the laptop sees the mention');
+    const unread = summary(laptop).unread;
+
+    await phone.deleteForMe(team, second.id);
+    for (const [name, c] of [['phone', phone], ['laptop', laptop]] as const) {
+      await until(() => summary(c).lastMessage?.id === first.id, `${name}: the preview falls back to the message before`);
+      assert.equal(summary(c).unread, unread - 1, `${name}: not unread`);
+      assert.equal(summary(c).mentioned, false, `${name}: its mention is gone too`);
+    }
+    // Alice's view is untouched; a device that syncs afresh gets the same from the server.
+    assert.equal(summary(alice).lastMessage?.id, second.id);
+    const fresh = await connect(b);
+    await synced(fresh);
+    assert.equal(summary(fresh).lastMessage?.id, first.id);
+    assert.equal(summary(fresh).unread, unread - 1);
+    assert.ok(!summary(fresh).mentioned);
+  });
 });

@@ -7,7 +7,8 @@ import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import { focused } from './a11y-helpers.js';
-import { closeClients, connectPair, part, parts, type Pair } from './helpers.js';
+import { EDIT_AGAIN_MS, recalledText } from '../../src/elements/thread/changes/recalled-texts.js';
+import { closeClients, connectPair, freshDevice, part, parts, type Pair } from './helpers.js';
 
 describe('edit', function () {
   (this as { timeout(ms: number): void }).timeout(30_000);
@@ -80,6 +81,30 @@ describe('edit', function () {
     part<HTMLButtonElement>(thread, 'edit-again-button')!.click();
     await waitUntil(() => input(composer).value === 'see you at 5' && focused() === input(composer), 'the text should be back in the focused composer');
     expect(part(composer, 'edit-bar'), 'a new message, not an edit').to.equal(null);
+  });
+
+  it('"Edit again" survives a reload on the device that recalled, for EDIT_AGAIN_MS', async () => {
+    const { thread, conv, id } = await page();
+    part<HTMLButtonElement>(thread, 'actions-button')!.click();
+    await waitUntil(() => part(thread, 'recall'), 'the menu should offer Recall');
+    part<HTMLButtonElement>(thread, 'recall')!.click();
+    await waitUntil(() => part(thread, 'edit-again-button'), 'the recalled row should offer Edit again');
+    // A reload: a new client of the same user on this device, nothing of the page kept.
+    const reloaded = await freshDevice(pair.aliceId);
+    const root = await fixture<HTMLElement>(html`<div style="display: flex; flex-direction: column; height: 500px; width: 420px">
+      <chat-thread style="flex: 1" .client=${reloaded} conversation=${conv}></chat-thread>
+      <message-composer .client=${reloaded} conversation=${conv}></message-composer>
+    </div>`);
+    const again = root.querySelector('chat-thread')!;
+    await waitUntil(() => part(again, 'edit-again-button'), 'the reloaded page should offer Edit again', { timeout: 10_000 });
+    part<HTMLButtonElement>(again, 'edit-again-button')!.click();
+    await waitUntil(() => input(root.querySelector('message-composer')!).value === 'see you at 5', 'the text should be back in the composer');
+    expect(recalledText(reloaded, id, Date.now() + EDIT_AGAIN_MS), 'not after the window').to.equal(undefined);
+    // Someone else on this device (another user id) never sees it.
+    const bobs = await freshDevice(pair.bobId);
+    expect(recalledText(bobs, id)).to.equal(undefined);
+    await reloaded.close();
+    await bobs.close();
   });
 
   it('shows and announces an edit by the other side; others’ messages offer no Edit', async () => {

@@ -50,6 +50,8 @@ describe('reactions', function () {
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => focused()?.getAttribute('role') === 'menuitem', 'the menu should take focus');
     await sendKeys({ press: 'End' });
+    expect(focused()!.getAttribute('aria-label')).to.equal('More reactions');
+    await sendKeys({ press: 'ArrowUp' });
     expect(focused()!.getAttribute('aria-label')).to.equal('React with 🙏');
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => chip(thread, '🙏')?.getAttribute('aria-pressed') === 'true', 'Enter should add 🙏');

@@ -94,7 +94,10 @@ describe('recall, delete for me, pin', function () {
     await pair.bob.pin(`p2p:${pair.aliceId}`, old.id, true);
     const device = await freshDevice(pair.aliceId);
     const thread = await fixture<ChatThread>(html`<chat-thread style="height: 420px; width: 380px" .client=${device} conversation=${`p2p:${pair.bobId}`}></chat-thread>`);
-    await waitUntil(() => part(thread, 'pinned-bar'), 'the pin should show though its message is not loaded', { timeout: 10_000 });
+    // pins() answers carry the sender and one line: the bar shows them before the message is loaded.
+    await waitUntil(() => part(thread, 'pinned-excerpt')?.textContent?.trim() === 'pinned long ago', 'the pin should show its excerpt though its message is not loaded', { timeout: 10_000 });
+    expect(part(thread, 'pinned-sender')!.textContent).to.equal('Bob:');
+    expect(part(thread, 'pinned-bar')!.getAttribute('aria-label')).to.equal('Pinned message: Bob: pinned long ago');
     expect(device.messages(`p2p:${pair.bobId}`).get().some((m) => m.id === old.id), 'not loaded').to.equal(false);
     part<HTMLButtonElement>(thread, 'pinned-bar')!.click();
     await waitUntil(() => part(thread, 'pinned-excerpt')?.textContent === 'pinned long ago', 'the jump should load the message and the bar show it', { timeout: 10_000 });

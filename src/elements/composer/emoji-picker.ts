@@ -23,6 +23,8 @@ export interface EmojiDelegate {
   sendSticker(index: number): void;
   /** Moves focus back to the text area. */
   focusInput(): void;
+  /** The button that opens the picker (a press on it is not "outside"); default the host's `emoji-button`. */
+  button?(): Element | null;
 }
 
 type Item = { sticker?: undefined; emoji: Emoji } | { sticker: Sticker; index: number; emoji?: undefined };
@@ -124,7 +126,7 @@ export class EmojiPicker implements ReactiveController {
   #onOutside = (e: PointerEvent) => {
     const path = e.composedPath();
     const root = this.#root();
-    const button = this.#host.renderRoot.querySelector('[part~="emoji-button"]');
+    const button = this.#delegate.button ? this.#delegate.button() : this.#host.renderRoot.querySelector('[part~="emoji-button"]');
     if ((root && path.includes(root)) || (button && path.includes(button))) return;
     this.close(false);
   };

@@ -51,6 +51,15 @@ const changes = {
     return msg(str`${emoji} ${n}: ${who}`, { id: 'changes.reactionLabel' });
   },
   get reactions() { return msg('Reactions', { id: 'changes.reactions' }); },
+  /** The menu item opening the full emoji picker for a reaction. */
+  get moreReactions() { return msg('More reactions', { id: 'changes.moreReactions' }); },
+  /** The button opening the list of who reacted, and that list's name. */
+  get whoReacted() { return msg('Who reacted', { id: 'changes.whoReacted' }); },
+  /** One emoji's heading in the list of who reacted: "👍 3". */
+  reactorsOf: (emoji: string, count: number) => `${emoji} ${formatNumber(count)}`,
+  get showMore() { return msg('Show more', { id: 'changes.showMore' }); },
+  get reactorsLoading() { return msg('Loading…', { id: 'changes.reactorsLoading' }); },
+  get reactorsFailed() { return msg('Could not load who reacted.', { id: 'changes.reactorsFailed' }); },
   reacted: (name: string, emoji: string) => msg(str`${name} reacted ${emoji}`, { id: 'changes.reacted' }),
   get messageEdited() { return msg('Message edited', { id: 'changes.messageEdited' }); },
   get pinned() { return msg('Pinned message', { id: 'changes.pinned' }); },

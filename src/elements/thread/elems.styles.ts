@@ -294,7 +294,8 @@ export const threadElemsStyles = css`
     color: var(--_accent);
   }
 
-  [part~='receipts'] {
+  [part~='receipts'],
+  [part~='reactors'] {
     display: flex;
     flex-wrap: wrap;
     gap: 0.25rem 1.25rem;
@@ -307,20 +308,23 @@ export const threadElemsStyles = css`
     max-width: 100%;
   }
 
-  .receipts-heading {
+  .receipts-heading,
+  .reactors-heading {
     font-weight: 600;
     color: var(--_muted);
     font-size: 0.75rem;
   }
 
   [part~='readers-list'],
-  [part~='unread-list'] {
+  [part~='unread-list'],
+  [part~='reactors-list'] {
     margin: 0.125rem 0 0;
     padding: 0;
     list-style: none;
   }
 
-  [part~='reader'] {
+  [part~='reader'],
+  [part~='reactor'] {
     overflow-wrap: anywhere;
     unicode-bidi: isolate;
   }

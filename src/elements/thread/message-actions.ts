@@ -1,6 +1,8 @@
 import type { ReactiveControllerHost } from 'lit';
 import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
 import { runChange } from './changes/change-actions.js';
+import { LazyReactionPicker } from './changes/lazy-reaction-picker.js';
+import { Reactors } from './changes/reactors.js';
 import type { MenuItem } from './message-menu.js';
 
 interface ActionsHost extends ReactiveControllerHost {
@@ -30,6 +32,10 @@ export class MessageActions {
   expanded: ReadonlySet<string> = new Set();
   /** Key of the own group message whose reader list is open. */
   receiptsFor = '';
+  /** The full emoji picker for a reaction ("More reactions"), loaded when first asked for. */
+  readonly picker: LazyReactionPicker;
+  /** Who reacted, on demand. */
+  readonly reactors: Reactors;
 
   readonly #host: ActionsHost;
   readonly #deps: ActionsDeps;
@@ -37,6 +43,11 @@ export class MessageActions {
   constructor(host: ActionsHost, deps: ActionsDeps) {
     this.#host = host;
     this.#deps = deps;
+    this.picker = new LazyReactionPicker(host, {
+      react: (m, emoji) => runChange(deps.client(), deps.conversation(), m, { id: 'react', emoji }),
+      focusBack: (m) => this.#menuButton(messageKey(m))?.focus(),
+    });
+    this.reactors = new Reactors(host, deps.client, deps.conversation);
   }
 
   /** Another conversation is shown: nothing stays open or picked. */
@@ -45,6 +56,8 @@ export class MessageActions {
     this.selecting = false;
     this.selected = [];
     this.receiptsFor = '';
+    this.picker.close();
+    this.reactors.reset();
   }
 
   #set(change: () => void): void {
@@ -97,7 +110,8 @@ export class MessageActions {
     this.closeMenu(false);
     this.#menuButton(key)?.focus();
     if (runChange(this.#deps.client(), this.#deps.conversation(), m, picked)) return;
-    if (item === 'forward') void this.#deps.forward([m.id]);
+    if (item === 'react-more') void this.picker.show(m);
+    else if (item === 'forward') void this.#deps.forward([m.id]);
     else if (item === 'select') {
       this.#set(() => {
         this.selecting = true;

@@ -5,7 +5,7 @@ import { changeStrings } from '../i18n/changes.js';
 import { isForwardable } from './elem-content.js';
 
 export interface MenuItem {
-  id: 'forward' | 'select' | 'resend' | 'delete' | 'reply' | 'react' | 'edit' | 'recall' | 'hide' | 'pin' | 'unpin';
+  id: 'forward' | 'select' | 'resend' | 'delete' | 'reply' | 'react' | 'react-more' | 'edit' | 'recall' | 'hide' | 'pin' | 'unpin';
   label: string;
   /** The emoji of a `react` item (shown instead of the label, which names it). */
   emoji?: string;
@@ -17,7 +17,8 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'
 /**
  * A failed message offers Resend and Delete. A committed one: Forward and Select (when
  * forwardable), Reply, Edit (own text), Pin or Unpin, Recall (own), Delete for me, then the quick
- * reactions. A recalled one only Delete for me; a sending one nothing.
+ * reactions and More reactions (the full emoji picker). A recalled one only Delete for me; a
+ * sending one nothing.
  */
 export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
   if (m.status === 'failed') return [{ id: 'resend', label: t.resend }, { id: 'delete', label: t.delete }];
@@ -32,6 +33,7 @@ export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
   if (m.isSelf) items.push({ id: 'recall', label: s.recall });
   items.push({ id: 'hide', label: s.deleteForMe });
   for (const emoji of QUICK_REACTIONS) items.push({ id: 'react', label: s.react(emoji), emoji });
+  items.push({ id: 'react-more', label: s.moreReactions });
   return items;
 }
 
@@ -81,7 +83,7 @@ export function renderMessageMenu(options: {
     ${options.open
       ? html`<div part="menu" role="menu" aria-label=${options.label} @keydown=${options.onKeydown}>
           ${options.items
-            .filter((item) => !item.emoji)
+            .filter((item) => !item.emoji && item.id !== 'react-more')
             .map(
               (item) => html`<button part="menu-item ${item.id}" role="menuitem" type="button" tabindex="-1" @click=${() => options.onPick(item)}>
                 ${item.label}
@@ -94,6 +96,13 @@ export function renderMessageMenu(options: {
                   .map(
                     (item) => html`<button part="menu-item react" role="menuitem" type="button" tabindex="-1" aria-label=${item.label} title=${item.label} @click=${() => options.onPick(item)}>
                       ${item.emoji}
+                    </button>`,
+                  )}
+                ${options.items
+                  .filter((item) => item.id === 'react-more')
+                  .map(
+                    (item) => html`<button part="menu-item react-more" role="menuitem" type="button" tabindex="-1" aria-haspopup="dialog" aria-label=${item.label} title=${item.label} @click=${() => options.onPick(item)}>
+                      <span aria-hidden="true">+</span>
                     </button>`,
                   )}
               </div>`

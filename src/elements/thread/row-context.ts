@@ -1,7 +1,8 @@
 import type { ChatClient, ChatMessage, Conversation } from '../../client/types.js';
 import { changeStrings } from '../i18n/changes.js';
 import { runChange } from './changes/change-actions.js';
-import { composeIntent, recalledText } from './changes/compose-intent.js';
+import { composeIntent } from './changes/compose-intent.js';
+import { recalledText } from './changes/recalled-texts.js';
 import type { ConversationId } from '../../protocol/ids.js';
 import type { StickerSet } from '../context.js';
 import type { UiStrings } from '../i18n/ui.js';
@@ -28,6 +29,7 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
   // The peer's read position: from the conversation, or the member list when that is newer.
   const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
   const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
+  const nameOf = (id: string) => (id === extras.me?.id && extras.me?.name ? extras.me.name : extras.nameOf(id, messages, summary?.name));
   return {
     t,
     actions,
@@ -39,13 +41,16 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
     changes: {
       s: changeStrings(),
       me: extras.me?.id,
-      nameOf: (id) => (id === extras.me?.id && extras.me?.name ? extras.me.name : extras.nameOf(id, messages, summary?.name)),
+      nameOf,
       jumpTo,
       toggleReaction: (m, emoji) => runChange(client, target, m, { id: 'react', emoji }),
       retry: (id) => void client?.resend(id).catch(() => {}),
       discard: (id) => void client?.discard(id).catch(() => {}),
       recalledText: (id) => recalledText(client, id),
       editAgain: (m, text) => client && composeIntent(client, target).set({ kind: 'draft', message: m, text }),
+      reactorsFor: actions.reactors.openFor,
+      toggleReactors: (m, key) => actions.reactors.toggle(m, key),
+      renderReactors: (m, key) => actions.reactors.render(changeStrings(), m, key, nameOf),
     },
     elems: {
       t,

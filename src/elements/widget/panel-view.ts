@@ -21,6 +21,26 @@ export interface PanelBodyHost {
 
 const lookups = new WeakMap<object, NameLookup>();
 
+/**
+ * The thread's parts the widget forwards: the basics, then every part of the changes to sent
+ * messages (SPEC §9); its reaction picker's parts as `reaction-picker-*` (the composer's emoji
+ * picker is not forwarded, so the names cannot mix).
+ */
+export const THREAD_PARTS = [
+  'message', 'self', 'other', 'bubble', 'resend-button', 'actions-button', 'menu', 'menu-item', 'reply', 'edit', 'pin', 'unpin',
+  'recall', 'hide', 'react', 'react-more', 'reply-quote', 'reply-quote-sender', 'reply-quote-excerpt', 'reactions', 'reaction', 'mine',
+  'reaction-count', 'reactors-button', 'reactors', 'reactors-list', 'reactor', 'reactors-more-button', 'edited', 'recalled',
+  'edit-again-button', 'change-pending', 'change-failure', 'change-retry-button', 'change-discard-button', 'pinned-bar',
+  'pinned-label', 'pinned-sender', 'pinned-excerpt', 'emoji-picker:reaction-picker', 'emoji-search:reaction-picker-search',
+  'emoji-tabs:reaction-picker-tabs', 'emoji-tab:reaction-picker-tab', 'emoji-grid:reaction-picker-grid', 'emoji-status:reaction-picker-status',
+].join(', ');
+
+/** The composer's parts the widget forwards, its reply and edit bars included. */
+export const COMPOSER_PARTS = [
+  'input', 'send-button', 'reply-preview', 'reply-preview-sender', 'reply-preview-excerpt', 'cancel-reply-button', 'edit-bar', 'edit-label',
+  'cancel-edit-button',
+].join(', ');
+
 /** A conversation's title without a summary yet (no message so far): the person's profile name, else the id. */
 export function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined, id: Conversation['id']): string {
   const { type, target } = parseConversationId(id);
@@ -45,8 +65,8 @@ export function renderPanelBody(w: PanelBodyHost) {
         <div class="thread-pane">
           ${w.selected
             ? html`
-                <chat-thread part="thread" exportparts="message, self, other, bubble, resend-button" conversation=${w.selected} label=${t.messages}></chat-thread>
-                <message-composer part="composer" exportparts="input, send-button" conversation=${w.selected} placeholder=${t.placeholder}></message-composer>
+                <chat-thread part="thread" exportparts=${THREAD_PARTS} conversation=${w.selected} label=${t.messages}></chat-thread>
+                <message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder}></message-composer>
               `
             : html`<p class="pick">${t.pick}</p>`}
         </div>

@@ -4,7 +4,9 @@ import {
   type Change,
   type ClientFrameOf,
   type ConversationId,
+  replyExcerpt,
   type Message,
+  type PinExcerpt,
   type ServerFrameOf,
 } from '../../protocol/index.js';
 import { SYSTEM_USER } from '../core/auth.js';
@@ -16,6 +18,7 @@ import type { RateLimiter } from '../core/rate-limiter.js';
 import type { Store } from '../core/store.js';
 import { asSeenBy } from '../core/summaries.js';
 import type { ChangeDraft, Clock, ConversationKey, MessageDraft, Profile, StoredMessage } from '../core/types.js';
+import type { EditMention } from '../core/offline-push.js';
 import { applyChange } from './apply.js';
 import { DEFAULT_CHANGE_POLICY, type ChangePolicy } from './policy.js';
 
@@ -38,6 +41,11 @@ export interface ChangeServiceDeps {
   policy?: Partial<ChangePolicy>;
   /** Publishes a committed event like a message (to everyone who may see it); rejects if the bus fails. */
   publish(draft: MessageDraft, event: Message, origin: string | undefined): Promise<void>;
+  /**
+   * An edit newly @mentioned `users` (or `@all`): they are told like for a new mentioning message
+   * (the offline push hook). Called once per committed edit, after its publish, never awaited.
+   */
+  mentioned?(key: ConversationKey, edited: Message, mention: EditMention): void;
 }
 
 /**
@@ -125,6 +133,12 @@ export class ChangeService {
       this.#d.logger.error({ err }, 'publish after change commit failed');
       throw new ChatError('UNAVAILABLE', 'The change is stored but could not be delivered yet: send it again.', { cause: err });
     }
+    const added = outcome.status === 'committed' && req.change.kind === 'edit' ? outcome.message.groupAtUserList : undefined;
+    if (added?.length && outcome.status === 'committed') {
+      // The message as edited, without its reactions or per-user state: what a push shows.
+      const { reactions: _r, hiddenFor, ...edited } = outcome.target;
+      this.#d.mentioned?.(key, edited, { added, ...(outcome.visibleTo && { visibleTo: outcome.visibleTo }), ...(hiddenFor && { hiddenFor }) });
+    }
     return { message: asSeenBy(outcome.message, key, req.actor), duplicate: outcome.status === 'duplicate' };
   }
 
@@ -151,7 +165,13 @@ export class ChangeService {
     const pins = [];
     for (const pin of await this.#d.store.listPins(key)) {
       const found = await this.#d.store.findMessage(key, pin.messageId);
-      if (found && (!found.visibleTo || found.visibleTo.includes(userId))) pins.push(pin);
+      if (!found || (found.visibleTo && !found.visibleTo.includes(userId))) continue;
+      const m = found.message as StoredMessage;
+      // Deleted for this user: not shown to them, pinned or not.
+      if (m.hiddenFor?.includes(userId)) continue;
+      const excerpt: PinExcerpt = { sender: m.sender, text: replyExcerpt(m.elem) };
+      if (m.senderProfile.name !== undefined) excerpt.senderName = m.senderProfile.name;
+      pins.push({ ...pin, excerpt });
     }
     return { type: 'pins', reqId: frame.reqId, conversationId: frame.conversationId, pins };
   }

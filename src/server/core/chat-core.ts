@@ -21,7 +21,8 @@ import { deliverLocally } from './delivery.js';
 import { DEFAULT_FRAME_BUDGETS, FrameBudget, rateLimitedFrame, type FrameBudgets } from './frame-rates.js';
 import { fetchHistory } from './history.js';
 import { fetchMembersPage } from './members.js';
-import { createOfflineNotifier, type OfflineMessageHandler } from './offline-push.js';
+import { MemberLookups } from './member-lookups.js';
+import { createOfflineNotifier, editMentionRecipients, type EditMention, type OfflineMessageHandler } from './offline-push.js';
 import type { Presence } from './presence.js';
 import { silentLogger, type Logger } from './logger.js';
 import { noMetrics, type CoreMetrics } from './metrics.js';
@@ -98,10 +99,8 @@ export class ChatCore {
   #offGap?: () => void;
   /** Ids of the messages this node published lately, so a resend here is not published twice. */
   readonly #published = new RecentIds(10_000);
-  /** Group member lists read during this event-loop turn: one read per group per batch. */
-  #membersMemo = new Map<string, Promise<string[]>>();
-  /** The latest member lookup of each group still on its way: the next one resolves after it. */
-  #membersLast = new Map<string, Promise<string[]>>();
+  /** Group member lists for fan-out: one read per group per batch, resolved in the order asked. */
+  readonly #members: MemberLookups;
   /** Connections closed before their session open finished: never registered. */
   readonly #gone = new WeakSet<Connection>();
   readonly #notifyOffline?: ReturnType<typeof createOfflineNotifier>;
@@ -116,6 +115,7 @@ export class ChatCore {
     this.tokenPolicy = deps.tokenPolicy;
     this.#log = deps.logger ?? silentLogger;
     this.#batcher = new CommitBatcher(deps.store);
+    this.#members = new MemberLookups(deps.store);
     this.broadcasts = new Broadcasts({
       store: deps.store, clock: deps.clock, registry: this.registry, logger: this.#log,
       publish: (event) => this.publish(event),
@@ -124,6 +124,7 @@ export class ChatCore {
     this.changes = new ChangeService({
       store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
+      mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
     });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
@@ -321,7 +322,7 @@ export class ChatCore {
 
   async #messageEvent(draft: MessageDraft, message: Message, origin: string | undefined, json?: string): Promise<BusEvent> {
     const parsed = parseKey(draft.key);
-    let recipients = draft.visibleTo ?? (parsed.type === 'p2p' ? parsed.users : await this.#members(parsed.groupId));
+    let recipients = draft.visibleTo ?? (parsed.type === 'p2p' ? parsed.users : await this.#members.of(parsed.groupId));
     if (draft.visibleTo && parsed.type === 'group') recipients = [...new Set(draft.visibleTo)];
     const event: BusEvent = { kind: 'message', key: draft.key, message, recipients };
     if (origin !== undefined) event.origin = origin;
@@ -329,27 +330,22 @@ export class ChatCore {
     return event;
   }
 
-  /** Drops the member list read this turn (membership just changed). */
-  forgetMembers(groupId: string): void {
-    this.#membersMemo.delete(groupId);
+  /** An edit @mentioned people anew: those offline hear of it like of a new mentioning message. */
+  #notifyEditMention(key: string, edited: Message, mention: EditMention): void {
+    const notify = this.#notifyOffline;
+    if (!notify) return;
+    const parsed = parseKey(key);
+    void (parsed.type === 'p2p' ? Promise.resolve(parsed.users) : this.#members.of(parsed.groupId))
+      .then((members) => {
+        const recipients = editMentionRecipients(members, edited.sender, mention);
+        if (recipients.length > 0) notify({ kind: 'message', key, message: edited, recipients });
+      })
+      .catch((err: unknown) => this.#log.error({ err, messageId: edited.id }, 'edit mention lookup failed'));
   }
 
-  #members(groupId: string): Promise<string[]> {
-    let members = this.#membersMemo.get(groupId);
-    if (!members) {
-      if (this.#membersMemo.size === 0) setImmediate(() => this.#membersMemo.clear());
-      // One group's lookups resolve in the order they were asked (a pool may answer a later query
-      // first), so its messages are published, and acked, in commit order.
-      const read = this.store.listGroupMembers(groupId);
-      const previous = this.#membersLast.get(groupId);
-      const current = previous ? previous.then(() => read, () => read) : read;
-      members = current;
-      this.#membersLast.set(groupId, current);
-      const forget = () => void (this.#membersLast.get(groupId) === current && this.#membersLast.delete(groupId));
-      current.then(forget, forget);
-      this.#membersMemo.set(groupId, members);
-    }
-    return members;
+  /** Drops the member list read this turn (membership just changed). */
+  forgetMembers(groupId: string): void {
+    this.#members.forget(groupId);
   }
 
   /**

@@ -38,3 +38,24 @@ export function createOfflineNotifier(presence: Presence, handler: OfflineMessag
     })().catch((err: unknown) => log.error({ err, messageId: message.id }, 'onOfflineMessage failed'));
   };
 }
+
+/** The @mentions an edit added to a message, and who may see that message. */
+export interface EditMention {
+  /** User ids (or `@all`) the edit added to `groupAtUserList`. */
+  added: string[];
+  /** The message's recipients when it is targeted (absent: every member). */
+  visibleTo?: string[];
+  /** Who deleted it for themselves. */
+  hiddenFor?: string[];
+}
+
+/**
+ * Whom an edit's new @mentions notify: the members it names (every member for `@all`) who see
+ * the message, never its sender. Those already mentioned before the edit are not in `added`.
+ */
+export function editMentionRecipients(members: readonly string[], sender: string, m: EditMention): string[] {
+  const all = m.added.includes('@all');
+  return members.filter(
+    (u) => u !== sender && (all || m.added.includes(u)) && (!m.visibleTo || m.visibleTo.includes(u)) && !m.hiddenFor?.includes(u),
+  );
+}

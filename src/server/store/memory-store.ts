@@ -37,6 +37,8 @@ export function createMemoryStore(): Store {
     return c;
   };
   const visible = (row: StoredRow, viewer: string) => !row.visibleTo || row.visibleTo.includes(viewer);
+  /** Deleted by `viewer` for themselves. */
+  const hiddenFor = (row: StoredRow, viewer: string) => (row.message as StoredMessage).hiddenFor?.includes(viewer) === true;
   const clone = <T>(x: T): T => structuredClone(x);
   const state = (userId: string, key: string, c: Conversation): ConversationState => {
     const parsed = parseKey(key);
@@ -223,7 +225,7 @@ export function createMemoryStore(): Store {
       let mentioned = false;
       for (const r of conversations.get(key)?.rows.slice(readSeq) ?? []) {
         const m = r.message;
-        if (m.sender === viewer || m.isExcludedFromUnreadCount || !visible(r, viewer)) continue;
+        if (m.sender === viewer || m.isExcludedFromUnreadCount || !visible(r, viewer) || hiddenFor(r, viewer)) continue;
         unread++;
         if (m.groupAtUserList?.some((u) => u === viewer || u === '@all')) mentioned = true;
       }
@@ -233,7 +235,7 @@ export function createMemoryStore(): Store {
       const rows = conversations.get(key)?.rows ?? [];
       for (let i = rows.length - 1; i >= 0; i--) {
         const r = rows[i]!;
-        if (!r.message.isExcludedFromLastMessage && visible(r, viewer)) return clone(r.message);
+        if (!r.message.isExcludedFromLastMessage && visible(r, viewer) && !hiddenFor(r, viewer)) return clone(r.message);
       }
       return undefined;
     },

@@ -146,6 +146,12 @@ CREATE TABLE pins (
 export const visibleTo = (viewer: string) => `(visible_to IS NULL OR ${viewer} = ANY(visible_to))`;
 
 /**
+ * Not deleted by `viewer` for themselves (delete for me: `hiddenFor` in the body). The substring
+ * test skips the JSON parse for the bodies that have no `hiddenFor` at all, nearly every one.
+ */
+export const notHiddenFor = (viewer: string) => `(strpos(body, '"hiddenFor"') = 0 OR NOT ((body::jsonb -> 'hiddenFor') ? ${viewer}))`;
+
+/**
  * Brings the schema up to date. Every node runs this at start; a session advisory lock makes
  * concurrent starts take turns, so each step runs once and the others then find it applied
  * (CREATE ... IF NOT EXISTS alone races in PostgreSQL: two creators can both fail or collide).

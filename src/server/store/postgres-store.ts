@@ -8,7 +8,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, t
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { commitBatch } from './postgres-commit.js';
-import { migrate, quoteIdent, visibleTo } from './postgres-schema.js';
+import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database`; libpq parameters such as `?options=-c search_path=x` pass through. */
@@ -257,14 +257,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async unreadState(key, viewer, readSeq) {
       const r = await one<{ unread: number; mentioned: boolean }>(
         `SELECT count(*) AS unread, coalesce(bool_or($2 = ANY(mentions) OR '@all' = ANY(mentions)), false) AS mentioned
-         FROM messages WHERE conv_key = $1 AND seq > $3 AND sender <> $2 AND NOT excl_unread AND ${visibleTo('$2')}`,
+         FROM messages WHERE conv_key = $1 AND seq > $3 AND sender <> $2 AND NOT excl_unread AND ${visibleTo('$2')} AND ${notHiddenFor('$2')}`,
         [key, viewer, readSeq],
       );
       return { unread: r!.unread, mentioned: r!.mentioned };
     },
     async lastMessage(key, viewer) {
       const r = await one<{ body: string }>(
-        `SELECT body FROM messages WHERE conv_key = $1 AND NOT excl_last AND ${visibleTo('$2')} ORDER BY seq DESC LIMIT 1`,
+        `SELECT body FROM messages WHERE conv_key = $1 AND NOT excl_last AND ${visibleTo('$2')} AND ${notHiddenFor('$2')} ORDER BY seq DESC LIMIT 1`,
         [key, viewer],
       );
       return r && parse(r.body);

@@ -128,6 +128,12 @@ export function upgradeGroupColumns(db: Database.Database): string[] {
 /** Visibility of a message row to the user bound as :viewer. */
 export const VISIBLE = `(vis1 IS NULL OR vis1 = :viewer OR vis2 = :viewer)`;
 
+/**
+ * Not deleted by :viewer for themselves (delete for me: `hiddenFor` in the body). The substring
+ * test skips the JSON parse for the bodies that have no `hiddenFor` at all, nearly every one.
+ */
+export const NOT_HIDDEN = `(instr(body, '"hiddenFor"') = 0 OR NOT EXISTS (SELECT 1 FROM json_each(body, '$.hiddenFor') WHERE value = :viewer))`;
+
 /** Adds `users.tokens_after` to a file made before it existed (2026-12-05). */
 export function upgradeUsersTable(db: Database.Database): void {
   const columns = db.prepare(`SELECT name FROM pragma_table_info('users')`).pluck().all() as string[];

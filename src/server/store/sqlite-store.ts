@@ -10,7 +10,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, t
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
-import { SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
+import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
@@ -112,10 +112,10 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ).pluck(),
     unread: db.prepare(
       `SELECT count(*) AS unread, coalesce(max(instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions, ',@all,') > 0), 0) AS mentioned
-       FROM messages WHERE conv_key = :key AND seq > :read AND sender <> :viewer AND excl_unread = 0 AND ${VISIBLE}`,
+       FROM messages WHERE conv_key = :key AND seq > :read AND sender <> :viewer AND excl_unread = 0 AND ${VISIBLE} AND ${NOT_HIDDEN}`,
     ),
     lastMessage: db.prepare(
-      `SELECT body FROM messages WHERE conv_key = :key AND excl_last = 0 AND ${VISIBLE} ORDER BY seq DESC LIMIT 1`,
+      `SELECT body FROM messages WHERE conv_key = :key AND excl_last = 0 AND ${VISIBLE} AND ${NOT_HIDDEN} ORDER BY seq DESC LIMIT 1`,
     ).pluck(),
     listMembers: db.prepare(
       `SELECT m.user_id AS userId, m.read_seq AS readSeq, u.name AS name, u.avatar AS avatar FROM memberships m

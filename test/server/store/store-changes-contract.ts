@@ -130,6 +130,28 @@ export function changesContract(store: () => Store): void {
     assert.deepEqual(((await s.findMessage(k, id))?.message as StoredMessage).hiddenFor, ['hb']);
   });
 
+  it('counts a message deleted for me neither as unread nor as my last message (the one before it shows), for me only', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch8', name: 'C', createdAt: 1 }, ['da', 'db', 'dc']);
+    const k = groupKey('ch8');
+    const out = await s.commitMessages([draft(k, 'da'), draft(k, 'da', { groupAtUserList: ['db'] })]);
+    const [first, second] = out.map((o) => (o.status === 'committed' ? o.message : assert.fail()));
+    assert.deepEqual(await s.unreadState(k, 'db', 0), { unread: 2, mentioned: true });
+    await s.commitChange(changeDraft(k, 'db', second!.id, { kind: 'hide' }));
+    assert.deepEqual(await s.unreadState(k, 'db', 0), { unread: 1, mentioned: false });
+    assert.equal((await s.lastMessage(k, 'db'))?.id, first!.id);
+    // Others still count and see it.
+    assert.deepEqual(await s.unreadState(k, 'dc', 0), { unread: 2, mentioned: false });
+    assert.equal((await s.lastMessage(k, 'dc'))?.id, second!.id);
+    // Both deleted for db: no preview at all; a user id that is a prefix of another is not confused.
+    await s.commitChange(changeDraft(k, 'db', first!.id, { kind: 'hide' }));
+    assert.equal(await s.lastMessage(k, 'db'), undefined);
+    assert.deepEqual(await s.unreadState(k, 'db', 0), { unread: 0, mentioned: false });
+    await s.commitChange(changeDraft(k, 'dc', first!.id, { kind: 'hide' }));
+    assert.equal((await s.lastMessage(k, 'd'))?.id, second!.id);
+    assert.deepEqual(await s.unreadState(k, 'd', 0), { unread: 2, mentioned: false });
+  });
+
   it('takes concurrent reactions to one message in turn: each event carries the count after it', async () => {
     const s = store();
     const users = Array.from({ length: 8 }, (_, i) => `cr${i}`);

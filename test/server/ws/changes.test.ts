@@ -80,6 +80,8 @@ describe('changes to sent messages over WebSocket (SPEC §9)', () => {
     assert.deepEqual(replayed.filter((m) => m.elem.type === 'change').map((m) => changeOf(m).change.kind), ['reaction', 'edit', 'pin', 'hide', 'recall']);
     const pins = await (async () => { phone.send({ type: 'pins.fetch', reqId: 'p1', conversationId: g }); return phone.next('pins'); })();
     assert.deepEqual(pins.pins.map((p) => p.messageId), [reply.id]);
+    // With who wrote it and one line, so a pinned bar shows a pin whose message is not loaded.
+    assert.deepEqual(pins.pins[0]!.excerpt, { sender: 'bob', senderName: 'Bob', text: 'hi alice' });
     for (const s of [alice, bob, carol, phone]) s.close();
   });
 

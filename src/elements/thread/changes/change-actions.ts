@@ -1,7 +1,8 @@
 import type { ChatClient, ChatMessage } from '../../../client/types.js';
 import { isConversationId } from '../../../protocol/ids.js';
 import type { MenuItem } from '../message-menu.js';
-import { composeIntent, rememberRecalled } from './compose-intent.js';
+import { composeIntent } from './compose-intent.js';
+import { rememberRecalled } from './recalled-texts.js';
 
 /**
  * Runs a change picked from a message's menu (or its shortcut). Reply and Edit go to the

@@ -74,6 +74,51 @@ export const threadChangesStyles = css`
     font-variant-numeric: tabular-nums;
   }
 
+  [part~='reactors-button'],
+  [part~='reactors-more-button'] {
+    min-height: 24px;
+    padding: 0 0.375rem;
+    border: 0;
+    background: transparent;
+    color: var(--_muted);
+    font: inherit;
+    font-size: 0.75rem;
+    cursor: pointer;
+  }
+
+  [part~='reactors-button']:hover,
+  [part~='reactors-more-button']:hover {
+    color: var(--_accent);
+    text-decoration: underline;
+  }
+
+  .reactors-section {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+  }
+
+  .reactors-note {
+    color: var(--_muted);
+    font-size: 0.75rem;
+  }
+
+  /* The reaction picker ("More reactions") opens over the lower part of the thread. */
+  [part~='emoji-picker'] {
+    --_emoji-size: 1.375rem;
+    --_input-bg: var(--_surface-raised);
+    position: absolute;
+    bottom: 0.5rem;
+    left: 50%;
+    translate: -50% 0;
+    z-index: 3;
+    width: min(20rem, calc(100% - 2 * var(--_padding)));
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.16);
+  }
+
   [part~='edited'] {
     font-style: italic;
   }
@@ -127,7 +172,20 @@ export const threadChangesStyles = css`
     font-size: 0.75rem;
   }
 
+  .pinned-line {
+    display: flex;
+    gap: 0.25rem;
+    max-width: 100%;
+    min-width: 0;
+  }
+
+  [part~='pinned-sender'] {
+    flex: none;
+    font-weight: 600;
+  }
+
   [part~='pinned-excerpt'] {
+    min-width: 0;
     max-width: 100%;
     overflow: hidden;
     white-space: nowrap;

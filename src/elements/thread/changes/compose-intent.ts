@@ -12,20 +12,6 @@ export interface ComposeIntent {
   text?: string;
 }
 
-/** Texts of own messages recalled from this device in this page, by client and message id: "Edit again" puts them back. */
-const recalledTexts = new WeakMap<ChatClient, Map<string, string>>();
-
-export function rememberRecalled(client: ChatClient, m: ChatMessage): void {
-  if (m.elem.type !== 'text') return;
-  let texts = recalledTexts.get(client);
-  if (!texts) recalledTexts.set(client, (texts = new Map()));
-  texts.set(m.id, m.elem.text);
-}
-
-export function recalledText(client: ChatClient | undefined, messageId: string): string | undefined {
-  return client ? recalledTexts.get(client)?.get(messageId) : undefined;
-}
-
 const intents = new WeakMap<ChatClient, Map<string, WritableAtom<ComposeIntent | undefined>>>();
 
 /**

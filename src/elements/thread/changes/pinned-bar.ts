@@ -8,15 +8,24 @@ import { excerptOf } from './compose-intent.js';
  * The bar at the top of a thread showing one pinned message (the latest pin first): activating
  * it jumps to that message and moves the bar on to the next pin, round.
  */
-export function renderPinnedBar(s: ChangeStrings, pins: readonly Pin[], index: number, onActivate: (pin: Pin, next: number) => void): TemplateResult | typeof nothing {
+export function renderPinnedBar(
+  s: ChangeStrings,
+  pins: readonly Pin[],
+  index: number,
+  nameOf: (id: string) => string,
+  onActivate: (pin: Pin, next: number) => void,
+): TemplateResult | typeof nothing {
   if (pins.length === 0) return nothing;
   const at = index % pins.length;
-  const m = pins[at]!;
-  // A pin of a message not loaded yet has no excerpt until the jump brings it.
-  const excerpt = m.message ? excerptOf(describeElemText(m.message.elem)) : '…';
+  const pin = pins[at]!;
+  const m = pin.message;
+  // A pin of a message not loaded shows the server's excerpt (sender and one line).
+  const excerpt = m ? excerptOf(describeElemText(m.elem)) : (pin.excerpt?.text ?? '…');
+  const sender = m ? m.senderProfile.name || nameOf(m.sender) : pin.excerpt ? pin.excerpt.senderName || nameOf(pin.excerpt.sender) : '';
   const label = pins.length > 1 ? s.pinnedOf(at + 1, pins.length) : s.pinned;
-  return html`<button part="pinned-bar" type="button" aria-label=${`${label}: ${excerpt}`} @click=${() => onActivate(m, (at + 1) % pins.length)}>
+  return html`<button part="pinned-bar" type="button" aria-label=${`${label}: ${sender ? `${sender}: ` : ''}${excerpt}`} @click=${() => onActivate(pin, (at + 1) % pins.length)}>
     <span part="pinned-label">📌 ${label}</span>
-    <span part="pinned-excerpt"><bdi>${excerpt}</bdi></span>
+    <span class="pinned-line">${sender ? html`<span part="pinned-sender"><bdi>${sender}</bdi>:</span>` : nothing}
+      <span part="pinned-excerpt"><bdi>${excerpt}</bdi></span></span>
   </button>`;
 }

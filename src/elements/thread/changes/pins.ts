@@ -1,5 +1,6 @@
 import type { ReactiveControllerHost, TemplateResult, nothing } from 'lit';
 import type { ChatClient, ChatMessage } from '../../../client/types.js';
+import type { PinExcerpt } from '../../../protocol/changes.js';
 import { isConversationId } from '../../../protocol/ids.js';
 import { changeStrings } from '../../i18n/changes.js';
 import { renderPinnedBar } from './pinned-bar.js';
@@ -9,6 +10,8 @@ export interface Pin {
   messageId: string;
   time: number;
   message?: ChatMessage;
+  /** Sender and one line, from the server's answer (for a message not held). */
+  excerpt?: PinExcerpt;
 }
 
 interface PinsDeps {
@@ -17,6 +20,8 @@ interface PinsDeps {
   messages(): readonly ChatMessage[];
   online(): boolean;
   jumpTo(messageId: string): void;
+  /** A user's name as the conversation knows it. */
+  nameOf(id: string): string;
 }
 
 /**
@@ -27,7 +32,7 @@ interface PinsDeps {
 export class ThreadPins {
   readonly #host: ReactiveControllerHost;
   readonly #deps: PinsDeps;
-  #server: { messageId: string; time: number }[] = [];
+  #server: { messageId: string; time: number; excerpt?: PinExcerpt }[] = [];
   #asked = '';
   /** Which pin the bar shows. */
   #at = 0;
@@ -45,7 +50,7 @@ export class ThreadPins {
 
   /** The pinned bar: activating it jumps to the pin shown and moves on to the next. */
   render(): TemplateResult | typeof nothing {
-    return renderPinnedBar(changeStrings(), this.list(), this.#at, (pin, next) => {
+    return renderPinnedBar(changeStrings(), this.list(), this.#at, this.#deps.nameOf, (pin, next) => {
       this.#at = next;
       this.#deps.jumpTo(pin.messageId);
     });
@@ -60,7 +65,7 @@ export class ThreadPins {
       const m = held.get(p.messageId);
       // A held message is newer than the last answer: unpinned or recalled there, it is gone.
       if (m && (!m.pinned || m.recalled)) continue;
-      pins.set(p.messageId, { messageId: p.messageId, time: m?.pinned?.time ?? p.time, ...(m && { message: m }) });
+      pins.set(p.messageId, { messageId: p.messageId, time: m?.pinned?.time ?? p.time, ...(m && { message: m }), ...(p.excerpt && { excerpt: p.excerpt }) });
     }
     for (const m of held.values()) if (m.pinned && !m.recalled && !pins.has(m.id)) pins.set(m.id, { messageId: m.id, time: m.pinned.time, message: m });
     return [...pins.values()].sort((a, b) => b.time - a.time);
@@ -78,8 +83,9 @@ export class ThreadPins {
     client.pins(conversation).then(
       (pins) => {
         if (this.#asked !== key) return;
-        const next = pins.map((p) => ({ messageId: p.messageId, time: p.time }));
-        const same = next.length === this.#server.length && next.every((p, i) => p.messageId === this.#server[i]!.messageId && p.time === this.#server[i]!.time);
+        const next = pins.map((p) => ({ messageId: p.messageId, time: p.time, ...(p.excerpt && { excerpt: p.excerpt }) }));
+        const same = next.length === this.#server.length &&
+          next.every((p, i) => p.messageId === this.#server[i]!.messageId && p.time === this.#server[i]!.time && p.excerpt?.text === this.#server[i]!.excerpt?.text);
         this.#server = next;
         // A thread renders once per change: an answer that changes nothing (no pins, as most have) renders nothing.
         if (!same) this.#host.requestUpdate();

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ChatMessage } from '../../../client/types.js';
+import { messageKey, type ChatMessage } from '../../../client/types.js';
 import type { ReplyTo } from '../../../protocol/changes.js';
 import { isTransient } from '../../../protocol/error-codes.js';
 import { changeErrorText, type ChangeStrings } from '../../i18n/changes.js';
@@ -29,6 +29,10 @@ export interface ChangeContext {
   recalledText(messageId: string): string | undefined;
   /** Puts a recalled text back in the composer ("Edit again"). */
   editAgain(m: ChatMessage, text: string): void;
+  /** Who reacted: the key of the message whose list is open, how to open or close it, and the list. */
+  reactorsFor: string;
+  toggleReactors(m: ChatMessage, key: string): void;
+  renderReactors(m: ChatMessage, key: string): TemplateResult | typeof nothing;
 }
 
 /** The quote of a reply: sender and a one-line excerpt (or "Message recalled"); activating it jumps to the original. */
@@ -42,10 +46,15 @@ export function renderQuote(ctx: ChangeContext, q: ReplyTo | undefined): Templat
   </button>`;
 }
 
-/** The reaction chips under a message: emoji and count, own highlighted (`aria-pressed`), who reacted as the title. */
+/**
+ * The reaction chips under a message: emoji and count, own highlighted (`aria-pressed`), the first
+ * names as the title; then "Who reacted", which opens the full list under them.
+ */
 export function renderReactions(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
   const reactions = m.reactions;
   if (!reactions || reactions.length === 0 || m.recalled) return nothing;
+  const key = messageKey(m);
+  const open = ctx.reactorsFor === key;
   return html`<div part="reactions" role="group" aria-label=${ctx.s.reactions}>
     ${reactions.map((r) => {
       const who = r.users.map((u) => ctx.nameOf(u)).join(', ');
@@ -59,7 +68,14 @@ export function renderReactions(ctx: ChangeContext, m: ChatMessage): TemplateRes
         @click=${() => ctx.toggleReaction(m, r.emoji)}
       ><span class="reaction-emoji">${r.emoji}</span> <span part="reaction-count">${r.count}</span></button>`;
     })}
-  </div>`;
+    <button
+      part="reactors-button"
+      type="button"
+      aria-expanded=${open ? 'true' : 'false'}
+      aria-controls=${open ? `reactors-${key}` : nothing}
+      @click=${() => ctx.toggleReactors(m, key)}
+    >${ctx.s.whoReacted}</button>
+  </div>${ctx.renderReactors(m, key)}`;
 }
 
 /** "edited" beside the time of an edited message. */
