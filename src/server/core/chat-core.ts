@@ -35,6 +35,7 @@ import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { ChangePolicy } from '../changes/policy.js';
+import type { WebhookHooks } from '../webhooks/types.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -68,6 +69,8 @@ export interface ChatCoreDeps {
   files?: FileReferences;
   /** Edit and recall windows, reaction and pin limits (SPEC §9); defaults in changes/policy.ts. */
   changes?: Partial<ChangePolicy>;
+  /** Webhook endpoints whose events commits queue (SPEC §11); none when absent. */
+  webhooks?: WebhookHooks;
 }
 
 export interface SendOutcome {
@@ -123,6 +126,7 @@ export class ChatCore {
     });
     this.changes = new ChangeService({
       store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
+      ...(deps.webhooks && { webhooks: deps.webhooks }),
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
     });
     this.#metrics = deps.metrics ?? noMetrics;
@@ -264,6 +268,8 @@ export class ChatCore {
         this.#metrics.acked((performance.now() - started) / 1000, 'online-only');
         return outcome;
       }
+      const hooks = this.#deps.webhooks?.endpointsFor('message.created');
+      if (hooks?.length) draft.webhooks = hooks;
       committing = this.#batcher.submit(draft);
     } catch (err) {
       // A store read that failed before the commit: nothing was stored, so the client may resend.
@@ -283,6 +289,7 @@ export class ChatCore {
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
+    if (result.status === 'committed' && draft.webhooks) this.#deps.webhooks!.queued();
     const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
     // Published before the ack: an ack means the bus has the message, so a node killed between
     // its commit and its publish has not acked either; the client resends (same clientMsgId),

@@ -29,10 +29,11 @@ export function createSqliteWebhooks(db: Database.Database): WebhookStore {
     deleteEndpoint: db.prepare('DELETE FROM webhook_endpoints WHERE id = ?'),
     dropQueued: db.prepare('DELETE FROM webhook_outbox WHERE endpoint_id = ?'),
     insert: db.prepare(INSERT_OUTBOX),
+    // The head (oldest pending row) of each (endpoint, conversation), from the index alone.
     due: db.prepare(
-      `SELECT * FROM webhook_outbox o WHERE failed = 0 AND next_at <= :now AND (lease_until IS NULL OR lease_until <= :now)
-       AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.failed = 0 AND p.endpoint_id = o.endpoint_id AND p.conv_key = o.conv_key AND p.seq < o.seq)
-       ORDER BY seq LIMIT :limit`),
+      `SELECT o.* FROM (SELECT min(seq) AS seq FROM webhook_outbox WHERE failed = 0 GROUP BY endpoint_id, conv_key) h
+       JOIN webhook_outbox o ON o.seq = h.seq
+       WHERE o.next_at <= :now AND (o.lease_until IS NULL OR o.lease_until <= :now) ORDER BY o.seq LIMIT :limit`),
     lease: db.prepare('UPDATE webhook_outbox SET lease_owner = ?, lease_until = ? WHERE seq = ?'),
     delivered: db.prepare('DELETE FROM webhook_outbox WHERE seq = ? AND lease_owner = ?'),
     retry: db.prepare('UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_at = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ? AND lease_owner = ?'),
@@ -77,6 +78,9 @@ export function createSqliteWebhooks(db: Database.Database): WebhookStore {
       enqueue.immediate(events);
     },
     async claimWebhooks(owner, now, leaseMs, limit) {
+      // Read first, outside any write transaction: most looks find nothing due, and the write
+      // lock is the writer thread's to commit messages with.
+      if (q.due.all({ now, limit: 1 }).length === 0) return [];
       return claim.immediate(owner, now, leaseMs, limit);
     },
     async settleWebhook(seq, owner, outcome) {

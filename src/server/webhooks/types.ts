@@ -96,3 +96,15 @@ export interface WebhookTargets {
 export function outboxEvents(targets: WebhookTargets, e: { eventId: string; key: string; time: number; payload: string }): OutboxEvent[] {
   return targets.endpoints.map((endpointId) => ({ ...e, endpointId, type: targets.type }));
 }
+
+/** What the core needs of webhooks: which endpoints take a type (from memory), and a nudge once queued. */
+export interface WebhookHooks {
+  endpointsFor(type: WebhookEventType): string[];
+  /** Events were queued by a commit of this node. */
+  queued(): void;
+}
+
+/** The event type of a change kind; `hide` (delete for me) concerns one user only and has none. */
+export function changeEventType(kind: string): WebhookEventType | undefined {
+  return ({ reaction: 'message.reacted', edit: 'message.edited', recall: 'message.recalled', pin: 'message.pinned' } as const)[kind as 'edit'];
+}
