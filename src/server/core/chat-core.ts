@@ -35,7 +35,7 @@ import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { ChangePolicy } from '../changes/policy.js';
-import type { WebhookHooks } from '../webhooks/types.js';
+import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -123,6 +123,7 @@ export class ChatCore {
       store: deps.store, clock: deps.clock, registry: this.registry, logger: this.#log,
       publish: (event) => this.publish(event),
       limits: deps.broadcastLimits ?? { perMinute: LIMITS.broadcastsPerMinute, perDay: LIMITS.broadcastsPerDay },
+      ...(deps.webhooks && { webhooks: deps.webhooks }),
     });
     this.changes = new ChangeService({
       store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
@@ -233,7 +234,7 @@ export class ChatCore {
    */
   async sendMessage(
     req: SendRequest,
-    opts: { admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void },
+    opts: { admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void; event?: { type: WebhookEventType; data: unknown } },
   ): Promise<SendOutcome> {
     const started = performance.now();
     const conn = opts.origin;
@@ -270,6 +271,12 @@ export class ChatCore {
       }
       const hooks = this.#deps.webhooks?.endpointsFor('message.created');
       if (hooks?.length) draft.webhooks = hooks;
+      // Another event the message stands for (a group change): queued in the same commit.
+      const also = opts.event && this.#deps.webhooks?.endpointsFor(opts.event.type);
+      if (also?.length) {
+        const { type, data } = opts.event!;
+        draft.outbox = outboxEvents({ type, endpoints: also }, { eventId: newMessageId(), key: draft.key, time: draft.message.time, payload: JSON.stringify(data) });
+      }
       committing = this.#batcher.submit(draft);
     } catch (err) {
       // A store read that failed before the commit: nothing was stored, so the client may resend.
@@ -289,7 +296,7 @@ export class ChatCore {
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
-    if (result.status === 'committed' && draft.webhooks) this.#deps.webhooks!.queued();
+    if (result.status === 'committed' && (draft.webhooks || draft.outbox)) this.#deps.webhooks!.queued();
     const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
     // Published before the ack: an ack means the bus has the message, so a node killed between
     // its commit and its publish has not acked either; the client resends (same clientMsgId),

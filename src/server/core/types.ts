@@ -1,5 +1,5 @@
 import type { ChangeElem, ConversationType, Message } from '../../protocol/index.js';
-import type { WebhookTargets } from '../webhooks/types.js';
+import type { OutboxEvent, WebhookTargets } from '../webhooks/types.js';
 
 /** Milliseconds since the epoch. Injected so tests can move time (rate limits, token expiry). */
 export type Clock = () => number;
@@ -56,6 +56,8 @@ export interface MessageDraft {
    * the commit's transaction; only when it commits, never for a duplicate.
    */
   webhooks?: string[];
+  /** Other webhook events made before the commit (a group change's), queued with it the same way. */
+  outbox?: OutboxEvent[];
 }
 
 /**

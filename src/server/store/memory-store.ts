@@ -73,11 +73,12 @@ export function createMemoryStore(): Store {
       const payload = messagePayload(d.key, JSON.stringify(message));
       webhooks.enqueueNow(outboxEvents({ type: 'message.created', endpoints: d.webhooks }, { eventId: message.id, key: d.key, time: message.time, payload }));
     }
+    if (d.outbox) webhooks.enqueueNow(d.outbox);
     return { status: 'committed', message: clone(message) };
   };
 
   return {
-    ...createMemoryBroadcasts(),
+    ...createMemoryBroadcasts(webhooks.enqueueNow),
     ...webhooks.api,
     async ping() {},
     async close() {},

@@ -89,6 +89,7 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[]): P
       const payload = messagePayload(d.key, rows[i]!.body);
       hooks.push(...outboxEvents({ type: 'message.created', endpoints: d.webhooks }, { eventId: d.message.id, key: d.key, time: d.message.time, payload }));
     });
+    for (const d of fresh) if (d.outbox) hooks.push(...d.outbox);
     await insertOutbox(client, hooks);
 
     // A p2p commit gives every user who can see the message a membership (as SQLite does).

@@ -40,12 +40,13 @@ export interface SqliteWriterOptions {
 /**
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
- * endpoints to queue a `message.created` event for, the message's time]. Strings
+ * endpoints to queue a `message.created` event for, the message's time, other webhook events as
+ * [eventId, endpointId, type, key, time, payload]]. Strings
  * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
@@ -73,6 +74,8 @@ const q = {
   hook: db.prepare(
     'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) ' +
     "VALUES (?, ?, 'message.created', ?, ?, ?, ?, ?)"),
+  event: db.prepare(
+    'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
 };
 const commitOne = (d) => {
   const key = d[0];
@@ -93,6 +96,7 @@ const commitOne = (d) => {
     const payload = '{"conversation":' + JSON.stringify(key) + ',"message":' + body + '}';
     for (const e of d[11]) q.hook.run(d[2], e, key, d[12], payload, d[12], d[12]);
   }
+  if (d[13]) for (const e of d[13]) q.event.run(e[0], e[1], e[2], e[3], e[4], e[5], e[4], e[4]);
   return [seq, body];
 };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
@@ -135,6 +139,7 @@ function toWire(d: MessageDraft): WireDraft {
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
+    d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
   ];
 }
 

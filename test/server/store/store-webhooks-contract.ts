@@ -119,4 +119,21 @@ export function webhooksContract(store: () => Store): void {
     assert.equal(await s.retryWebhooks(8000), 1);
     await s.deleteWebhookEndpoint(a);
   });
+
+  it('queues the events a draft carries, and a broadcast\'s, in their commits; none for a refused broadcast', async () => {
+    const s = store();
+    const a = endpointId();
+    await s.createGroup({ id: 'wg2', name: 'W', createdAt: 1 }, ['a']);
+    const k = groupKey('wg2');
+    const d = { ...draft(k, 'a'), outbox: [event(a, k, 'group-evt')] };
+    await s.commitMessages([d]);
+    await s.commitMessages([d]);
+    const quota = { now: 50_000, perMinute: 1, perDay: 10, keep: 10 };
+    const b = { id: 'b-hook', content: 'hi', time: 50_000, offline: false };
+    assert.equal((await s.addBroadcast(b, { ...quota, outbox: [event(a, 'broadcast', 'b-evt')] })).ok, true);
+    assert.equal((await s.addBroadcast({ ...b, id: 'b-hook-2' }, { ...quota, outbox: [event(a, 'broadcast', 'b-evt-2')] })).ok, false);
+    const rows = mine(await s.claimWebhooks('o', 10_000_000, 100, 1000), a);
+    assert.deepEqual(rows.map((r) => [r.eventId, r.key, r.payload]), [['group-evt', k, '{"n":"group-evt"}'], ['b-evt', 'broadcast', '{"n":"b-evt"}']]);
+    await s.deleteWebhookEndpoint(a);
+  });
 }

@@ -105,6 +105,27 @@ describe('webhooks: signed events from a durable queue', () => {
     }
   });
 
+  it('POSTs group.created, group.members and broadcast.sent events', async () => {
+    const before = receiver.accepted().length;
+    assert.equal((await t.rest('POST', '/v1/groups', { id: 'hooked', name: 'Hooked', members: ['alice', 'bob'] })).status, 201);
+    assert.equal((await t.rest('PUT', '/v1/groups/hooked/members/carol')).status, 200);
+    assert.equal((await t.rest('DELETE', '/v1/groups/hooked/members/bob')).status, 200);
+    assert.equal((await t.rest('POST', '/v1/broadcasts', { content: 'Maintenance at 6' })).status, 201);
+    await until(() => receiver.accepted().slice(before).some((r) => r.type === 'broadcast.sent'), 'the broadcast event');
+    await until(() => receiver.accepted().slice(before).filter((r) => r.type.startsWith('group.')).length === 3, 'the group events');
+    const got = receiver.accepted().slice(before).filter((r) => r.type !== 'message.created');
+    const group = got.filter((r) => r.type.startsWith('group.'));
+    assert.deepEqual(group.map((r) => [r.type, r.data]), [
+      ['group.created', { group: { id: 'hooked', name: 'Hooked' }, members: ['alice', 'bob'] }],
+      ['group.members', { group: { id: 'hooked' }, added: ['carol'] }],
+      ['group.members', { group: { id: 'hooked' }, removed: ['bob'] }],
+    ]);
+    const b = got.find((r) => r.type === 'broadcast.sent')!;
+    assert.equal(b.data.broadcast.content, 'Maintenance at 6');
+    // Each group change's system notification is a message.created event of the group too.
+    assert.equal(receiver.accepted().slice(before).filter((r) => r.type === 'message.created' && r.data.conversation === 'group:hooked').length, 3);
+  });
+
   it('refuses endpoint URLs that are not http(s), and unknown event types', async () => {
     for (const url of ['ftp://127.0.0.1/x', 'file:///etc/passwd', 'javascript:alert(1)', 'http://user:pw@127.0.0.1/', 'not a url']) {
       const res = await t.rest('POST', '/v1/webhooks', { url });
