@@ -17,7 +17,7 @@ import type { Store } from './core/store.js';
 import { buildHttpApp } from './http/http-app.js';
 import { metricsRoutes } from './http/metrics-routes.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
-import { resolveOptions, type ChatServerOptions } from './options.js';
+import { resolveOptions, stripUndefined, type ChatServerOptions } from './options.js';
 import { compileProxyTrust } from './proxy-trust.js';
 import { createPostgresStore } from './store/postgres-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
@@ -30,6 +30,9 @@ import { createMemoryFileStorage } from './uploads/memory-file-storage.js';
 import { createPostgresFileIndex } from './uploads/postgres-file-index.js';
 import { createSqliteFileIndex } from './uploads/sqlite-file-index.js';
 import { startUploadSweeper, type UploadSweeper } from './uploads/upload-sweeper.js';
+import { WebhookDeliverer } from './webhooks/deliverer.js';
+import { WebhookEndpoints } from './webhooks/endpoints.js';
+import { envEndpoints } from './webhooks/options.js';
 
 export interface ChatServer {
   /** Starts listening (port 0 picks a free one). Resolves with the address actually bound, its port, and a URL to reach it. */
@@ -109,6 +112,12 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const files = new FileAccess(store, fileIndex);
   const uploadDir = o.uploadDir ?? (o.dataDir ? join(o.dataDir, 'uploads') : undefined);
   const fileStorage = o.fileStorage ?? (uploadDir ? createDiskFileStorage(uploadDir) : createMemoryFileStorage());
+  const w = o.webhooks ?? {};
+  const webhookEndpoints = new WebhookEndpoints({ store, env: envEndpoints(o.webhooks), clock: o.clock, logger, ...(w.refreshMs && { refreshMs: w.refreshMs }) });
+  const deliverer = new WebhookDeliverer({
+    store, endpoints: webhookEndpoints, clock: o.clock, logger, onOutcome: (outcome, s) => metrics.webhook(outcome, s),
+    ...stripUndefined({ timeoutMs: w.timeoutMs, retryForMs: w.retryForMs, backoffMs: w.backoffMs, backoffMaxMs: w.backoffMaxMs, pollMs: w.pollMs, concurrency: w.concurrency }),
+  });
   const core = new ChatCore({
     files,
     store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
@@ -119,6 +128,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     frameBudgets: o.frameBudgets, rateWindowMs: o.sendRateWindowMs, ...(!o.rateLimiter && { sendsPerWindow: o.sendsPerMinute }),
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
     ...(presence && { presence, onOfflineMessage: o.onOfflineMessage }),
+    webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
   });
   const admin = new AdminApi(core);
   // The server's own origin is always allowed; in dev mode under each of its loopback names too.
@@ -134,6 +144,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     httpLogger: o.logger,
     logger,
     trustProxy,
+    webhooks: webhookEndpoints,
     uploads: {
       core, storage: fileStorage, index: fileIndex, access: files, rateLimiter: uploadRateLimiter,
       quota: { bytes: o.uploadQuotaBytes, files: o.uploadQuotaFiles },
@@ -142,6 +153,8 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   for (const [level, obj, msg] of early.splice(0)) http.log[level](obj as object, msg);
   metricsRoutes(http, { registry: metrics.registry, adminKey: o.adminKey, metricsKey: o.metricsKey });
   await core.start();
+  await webhookEndpoints.start();
+  deliverer.start();
   const sweeper: UploadSweeper = startUploadSweeper({
     index: fileIndex, storage: fileStorage, store, clock: o.clock, logger, ttlMs: o.uploadUnreferencedTtlMs, intervalMs: o.uploadSweepIntervalMs,
   });
@@ -171,6 +184,8 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         await gateway?.close();
         await stopped;
         await core.stop();
+        webhookEndpoints.stop();
+        await deliverer.stop();
         await sweeper.stop();
         await presence?.close();
         await bus.close();

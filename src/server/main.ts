@@ -26,7 +26,9 @@
  *   NATTER_UPLOAD_RATE_PER_MINUTE (30), NATTER_UPLOAD_UNREFERENCED_TTL (24h; unsent uploads are
  *   deleted after it: a number of seconds, or with a unit s, m, h, d).
  *   NATTER_EDIT_WINDOW_SECONDS (unset: any time), NATTER_RECALL_WINDOW_SECONDS (120),
- *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins).
+ *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins),
+ *   NATTER_WEBHOOK_URL (comma list), NATTER_WEBHOOK_SECRET, NATTER_WEBHOOK_EVENTS (comma list; all),
+ *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -106,6 +108,14 @@ async function main(): Promise<void> {
     tokenAudience: env['NATTER_TOKEN_AUDIENCE'] || undefined,
     tokenIssuer: env['NATTER_TOKEN_ISSUER'] || undefined,
     changes: changePolicyFromEnv(env),
+    webhooks: {
+      urls: (env['NATTER_WEBHOOK_URL'] ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+      secret: env['NATTER_WEBHOOK_SECRET'] || undefined,
+      events: env['NATTER_WEBHOOK_EVENTS'] ? env['NATTER_WEBHOOK_EVENTS'].split(',').map((e) => e.trim()).filter(Boolean) : undefined,
+      timeoutMs: int('NATTER_WEBHOOK_TIMEOUT_MS', env['NATTER_WEBHOOK_TIMEOUT_MS']),
+      retryForMs: duration('NATTER_WEBHOOK_RETRY_FOR', env['NATTER_WEBHOOK_RETRY_FOR']),
+      backoffMs: int('NATTER_WEBHOOK_BACKOFF_MS', env['NATTER_WEBHOOK_BACKOFF_MS']),
+    },
   });
   if (dev) await seedDemo(server.admin, server.store);
 

@@ -11,6 +11,7 @@ import type { Clock } from './core/types.js';
 import { compileProxyTrust, type ProxyTrustSetting } from './proxy-trust.js';
 import type { FileIndex, FileIndexFactory } from './uploads/file-index.js';
 import type { FileStorage } from './uploads/file-storage.js';
+import { envEndpoints, type WebhookOptions } from './webhooks/options.js';
 
 export interface ChatServerOptions {
   /** Directory of the SQLite file (`natter.db`). Needed unless `store` or `databaseUrl` is given. */
@@ -71,6 +72,8 @@ export interface ChatServerOptions {
    * `pin` (`members` or `admins`), `pinsPerConversation` (50).
    */
   changes?: Partial<ChangePolicy>;
+  /** Webhooks (SPEC §11): endpoints of the environment, timeouts, retries; see WebhookOptions. */
+  webhooks?: WebhookOptions;
   /** Serve this directory (the built demo) at `/`. */
   staticDir?: string;
   /** Directory of uploaded files (disk FileStorage). Default `<dataDir>/uploads`; in memory without `dataDir`. */
@@ -182,6 +185,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   }
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);
+  envEndpoints(o.webhooks);
   if (!o.wsPath.startsWith('/')) throw new TypeError('createChatServer: `wsPath` must start with `/`.');
   if (o.staticDir !== undefined && !(existsSync(o.staticDir) && statSync(o.staticDir).isDirectory())) {
     throw new TypeError(`createChatServer: \`staticDir\` ${o.staticDir} is not a directory.`);
@@ -189,7 +193,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   return o;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
+export function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 

@@ -21,6 +21,7 @@ import type { ChangeDraft, Clock, ConversationKey, MessageDraft, Profile, Stored
 import type { EditMention } from '../core/offline-push.js';
 import { applyChange } from './apply.js';
 import { DEFAULT_CHANGE_POLICY, type ChangePolicy } from './policy.js';
+import { changeEventType, type WebhookHooks } from '../webhooks/types.js';
 
 export interface ChangeRequest {
   actor: string;
@@ -39,6 +40,8 @@ export interface ChangeServiceDeps {
   rateLimiter: RateLimiter;
   logger: Logger;
   policy?: Partial<ChangePolicy>;
+  /** Webhook endpoints whose events a change queues in its commit. */
+  webhooks?: WebhookHooks;
   /** Publishes a committed event like a message (to everyone who may see it); rejects if the bus fails. */
   publish(draft: MessageDraft, event: Message, origin: string | undefined): Promise<void>;
   /**
@@ -113,6 +116,9 @@ export class ChangeService {
       apply: (stored, visibleTo, pinCount) =>
         applyChange(req.change, stored, visibleTo, pinCount, { userId: req.actor, admin: opts.admin, group, now }, this.policy),
     };
+    const hookType = changeEventType(req.change.kind);
+    const hooks = hookType && this.#d.webhooks?.endpointsFor(hookType);
+    if (hookType && hooks?.length) draft.webhooks = { type: hookType, endpoints: hooks };
     let outcome;
     try {
       outcome = await store.commitChange(draft);
@@ -122,6 +128,7 @@ export class ChangeService {
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
     if (outcome.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
+    if (outcome.status === 'committed' && draft.webhooks) this.#d.webhooks!.queued();
     if (outcome.message.elem.type !== 'change') throw new ChatError('CLIENT_MSG_ID_REUSED');
     const published: MessageDraft = { key, type, message: outcome.message };
     if (outcome.visibleTo) published.visibleTo = outcome.visibleTo;

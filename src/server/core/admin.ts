@@ -14,6 +14,7 @@ import { groupKey, p2pKey } from './conversation-key.js';
 import { fetchHistory } from './history.js';
 import { summarize } from './summaries.js';
 import type { GroupRecord, HistoryVisibility, Profile, UserRecord } from './types.js';
+import type { WebhookEventType } from '../webhooks/types.js';
 
 const DEFAULT_TOKEN_TTL = 24 * 3600;
 
@@ -90,7 +91,8 @@ export class AdminApi {
     };
     await this.#core.store.createGroup(record, members);
     await Promise.all(members.map((m) => this.#announce(m, group.id)));
-    await this.#system(group.id, { type: 'system', event: 'group-created', text: `Group "${group.name}" was created.`, targets: members, groupName: group.name });
+    await this.#system(group.id, { type: 'system', event: 'group-created', text: `Group "${group.name}" was created.`, targets: members, groupName: group.name },
+      { type: 'group.created', data: { group: { id: group.id, name: group.name, ...(group.avatar !== undefined && { avatar: group.avatar }) }, members } });
   }
 
   /** Changes a group's settings (GROUP_UNKNOWN when there is none); answers the group as stored. */
@@ -106,7 +108,8 @@ export class AdminApi {
     const user = await this.#existing(userId);
     if (!(await this.#core.store.addGroupMember(groupId, userId))) return false;
     this.#core.forgetMembers(groupId);
-    await this.#system(groupId, { type: 'system', event: 'member-joined', text: `${user.name ?? userId} joined the group.`, targets: [userId], targetNames: [user.name ?? userId] });
+    await this.#system(groupId, { type: 'system', event: 'member-joined', text: `${user.name ?? userId} joined the group.`, targets: [userId], targetNames: [user.name ?? userId] },
+      { type: 'group.members', data: { group: { id: groupId }, added: [userId] } });
     await this.#announce(userId, groupId);
     return true;
   }
@@ -117,7 +120,8 @@ export class AdminApi {
     if (!(await this.#core.store.removeGroupMember(groupId, userId))) return false;
     this.#core.forgetMembers(groupId);
     await this.#core.notify([userId], { type: 'conversation.removed', conversationId: groupConversation(groupId) });
-    await this.#system(groupId, { type: 'system', event: 'member-removed', text: `${user.name ?? userId} was removed from the group.`, targets: [userId], targetNames: [user.name ?? userId] });
+    await this.#system(groupId, { type: 'system', event: 'member-removed', text: `${user.name ?? userId} was removed from the group.`, targets: [userId], targetNames: [user.name ?? userId] },
+      { type: 'group.members', data: { group: { id: groupId }, removed: [userId] } });
     return true;
   }
 
@@ -183,8 +187,15 @@ export class AdminApi {
     await this.#core.notify([userId], { type: 'conversation.updated', conversation });
   }
 
-  #system(groupId: string, elem: SystemElem): Promise<SendOutcome> {
-    return this.send({ from: SYSTEM_USER, groupId, elem });
+  /**
+   * Posts a system notification into the group; `event` is the webhook event it stands for,
+   * queued in the same commit as the notification.
+   */
+  #system(groupId: string, elem: SystemElem, event: { type: WebhookEventType; data: unknown }): Promise<SendOutcome> {
+    return this.#core.sendMessage(
+      { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId: globalThis.crypto.randomUUID(), elem, options: {} },
+      { admin: true, event },
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import type { OutboxEvent } from '../webhooks/types.js';
+
 /** A broadcast as stored: the wire shape plus what only the server needs. */
 export interface BroadcastRecord {
   /** Assigned by the store, rising with every broadcast, never reused (per-device cursors compare it). */
@@ -21,6 +23,8 @@ export interface BroadcastQuota {
   perDay: number;
   /** Newest offline broadcasts kept (older ones are dropped); online-only ones are kept as many. */
   keep: number;
+  /** Webhook events (`broadcast.sent`) queued in the same transaction when the broadcast is admitted. */
+  outbox?: OutboxEvent[];
 }
 
 export type BroadcastWindow = 'minute' | 'day';

@@ -5,6 +5,7 @@ import type { Connection, ConnectionRegistry } from './connection.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store.js';
 import type { Clock } from './types.js';
+import { outboxEvents, type WebhookHooks } from '../webhooks/types.js';
 
 /** The app's broadcast budget (SPEC §5: 10 per minute and 1000 per day by default). */
 export interface BroadcastLimits {
@@ -56,6 +57,8 @@ export interface BroadcastsDeps {
   publish(event: BusEvent): Promise<void>;
   limits: BroadcastLimits;
   logger: Logger;
+  /** Webhook endpoints; a `broadcast.sent` event is queued with the broadcast. */
+  webhooks?: WebhookHooks;
 }
 
 /**
@@ -79,14 +82,20 @@ export class Broadcasts {
     if (input.from !== undefined) broadcast.from = input.from;
     if (offline) broadcast.expiresAt = now + (input.ttlSeconds ?? LIMITS.broadcastTtlSeconds) * 1000;
     const { perMinute, perDay } = this.#d.limits;
+    const hooks = this.#d.webhooks?.endpointsFor('broadcast.sent');
+    // Broadcasts belong to no conversation: they are ordered among themselves (key `broadcast`).
+    const outbox = hooks?.length
+      ? outboxEvents({ type: 'broadcast.sent', endpoints: hooks }, { eventId: broadcast.id, key: 'broadcast', time: now, payload: JSON.stringify({ broadcast: { ...broadcast, offline } }) })
+      : undefined;
     let admission;
     try {
-      admission = await this.#d.store.addBroadcast({ ...broadcast, offline }, { now, perMinute, perDay, keep: LIMITS.offlineBroadcastsKept });
+      admission = await this.#d.store.addBroadcast({ ...broadcast, offline }, { now, perMinute, perDay, keep: LIMITS.offlineBroadcastsKept, ...(outbox && { outbox }) });
     } catch (err) {
       this.#d.logger.error({ err }, 'storing a broadcast failed');
       throw new ChatError('UNAVAILABLE', 'The broadcast could not be stored. Try again.', { cause: err });
     }
     if (!admission.ok) throw new BroadcastLimitError(admission.window, admission.max, admission.resetAt, now);
+    if (outbox) this.#d.webhooks!.queued();
     const event: BroadcastBusEvent = { kind: 'broadcast', frame: { type: 'broadcast.new', broadcast } };
     // Only offline ones are delivered at login, so only they need the devices' cursors raised.
     if (offline) event.seq = admission.seq;

@@ -36,6 +36,7 @@ import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { ChangePolicy } from '../changes/policy.js';
+import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -69,6 +70,8 @@ export interface ChatCoreDeps {
   files?: FileReferences;
   /** Edit and recall windows, reaction and pin limits (SPEC §9); defaults in changes/policy.ts. */
   changes?: Partial<ChangePolicy>;
+  /** Webhook endpoints whose events commits queue (SPEC §11); none when absent. */
+  webhooks?: WebhookHooks;
 }
 
 export interface SendOutcome {
@@ -120,9 +123,11 @@ export class ChatCore {
       store: deps.store, clock: deps.clock, registry: this.registry, logger: this.#log,
       publish: (event) => this.publish(event),
       limits: deps.broadcastLimits ?? { perMinute: LIMITS.broadcastsPerMinute, perDay: LIMITS.broadcastsPerDay },
+      ...(deps.webhooks && { webhooks: deps.webhooks }),
     });
     this.changes = new ChangeService({
       store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
+      ...(deps.webhooks && { webhooks: deps.webhooks }),
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
     });
@@ -230,7 +235,7 @@ export class ChatCore {
    */
   async sendMessage(
     req: SendRequest,
-    opts: { admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void },
+    opts: { admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void; event?: { type: WebhookEventType; data: unknown } },
   ): Promise<SendOutcome> {
     const started = performance.now();
     const conn = opts.origin;
@@ -265,6 +270,14 @@ export class ChatCore {
         this.#metrics.acked((performance.now() - started) / 1000, 'online-only');
         return outcome;
       }
+      const hooks = this.#deps.webhooks?.endpointsFor('message.created');
+      if (hooks?.length) draft.webhooks = hooks;
+      // Another event the message stands for (a group change): queued in the same commit.
+      const also = opts.event && this.#deps.webhooks?.endpointsFor(opts.event.type);
+      if (also?.length) {
+        const { type, data } = opts.event!;
+        draft.outbox = outboxEvents({ type, endpoints: also }, { eventId: newMessageId(), key: draft.key, time: draft.message.time, payload: JSON.stringify(data) });
+      }
       committing = this.#batcher.submit(draft);
     } catch (err) {
       // A store read that failed before the commit: nothing was stored, so the client may resend.
@@ -284,6 +297,7 @@ export class ChatCore {
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
+    if (result.status === 'committed' && (draft.webhooks || draft.outbox)) this.#deps.webhooks!.queued();
     const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
     // Published before the ack: an ack means the bus has the message, so a node killed between
     // its commit and its publish has not acked either; the client resends (same clientMsgId),

@@ -1,4 +1,5 @@
 import type { ChangeElem, ConversationType, Message } from '../../protocol/index.js';
+import type { OutboxEvent, WebhookTargets } from '../webhooks/types.js';
 
 /** Milliseconds since the epoch. Injected so tests can move time (rate limits, token expiry). */
 export type Clock = () => number;
@@ -50,6 +51,13 @@ export interface MessageDraft {
   visibleTo?: string[];
   /** `conversationId` is as the sender sees it; `seq` is ignored and assigned at commit. */
   message: Message;
+  /**
+   * Webhook endpoints to queue a `message.created` event for (event id = the message id), in
+   * the commit's transaction; only when it commits, never for a duplicate.
+   */
+  webhooks?: string[];
+  /** Other webhook events made before the commit (a group change's), queued with it the same way. */
+  outbox?: OutboxEvent[];
 }
 
 /**
@@ -145,6 +153,8 @@ export interface ChangeDraft {
    * conversation's pin count. Throws a ChatError to refuse (nothing is stored).
    */
   apply(target: StoredMessage, visibleTo: string[] | undefined, pinCount: number): ChangeApplied;
+  /** Webhook events to queue in the change's transaction (event id = the change event's id). */
+  webhooks?: WebhookTargets;
 }
 
 export type ChangeOutcome =

@@ -18,6 +18,8 @@ import { usersRoutes } from './users-routes.js';
 import { filesRoutes } from './files-routes.js';
 import { uploadsRoutes } from './uploads-routes.js';
 import type { Uploads } from '../uploads/uploads.js';
+import type { WebhookEndpoints } from '../webhooks/endpoints.js';
+import { webhooksRoutes } from './webhooks-routes.js';
 
 export interface HttpAppOptions {
   adminKey: string | undefined;
@@ -34,6 +36,8 @@ export interface HttpAppOptions {
   trustProxy?: ProxyTrust;
   /** File uploads and downloads (`POST /v1/uploads`, `GET /v1/files/…`, user tokens and file tickets). */
   uploads?: Uploads;
+  /** Webhook endpoints (`/v1/webhooks`); the routes are absent without them. */
+  webhooks?: WebhookEndpoints;
 }
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
@@ -64,6 +68,7 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     groupsRoutes(scope, admin);
     messagesRoutes(scope, admin);
     broadcastsRoutes(scope, core.broadcasts);
+    if (options.webhooks) webhooksRoutes(scope, { endpoints: options.webhooks, store: core.store, clock: core.clock });
   });
 
   if (options.uploads) {

@@ -16,6 +16,8 @@ export interface ServerMetrics {
   readonly registry: Registry;
   /** What the core reports into. */
   readonly core: CoreMetrics;
+  /** One webhook delivery attempt ended (src/server/webhooks/deliverer.ts). */
+  webhook(outcome: 'delivered' | 'retry' | 'failed', seconds: number): void;
 }
 
 /** Scrapes must answer even when a dependency hangs: a probe gives up after this. */
@@ -69,6 +71,16 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
   const byOutcome = new Map((['committed', 'duplicate', 'online-only'] as const).map((outcome) => [outcome, messages.labels({ outcome })]));
   for (const child of byOutcome.values()) child.inc(0);
 
+  const webhookAttempts = new Counter({
+    name: 'natter_webhook_attempts_total', help: 'Webhook delivery attempts by outcome: delivered, retry (to be tried again), failed (kept for admins).',
+    labelNames: ['outcome'] as const, registers,
+  });
+  for (const outcome of ['delivered', 'retry', 'failed']) webhookAttempts.inc({ outcome }, 0);
+  const webhookLatency = new Histogram({
+    name: 'natter_webhook_attempt_seconds', help: 'Duration of one webhook delivery attempt (the POST, up to its timeout).', registers,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
+
   const up = (name: string, help: string, ping: () => Promise<void>, errors: Counter<'operation'>) =>
     new Gauge({
       name, help, registers,
@@ -92,6 +104,10 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
       busError: (operation) => busErrors.inc({ operation }),
       storeError: (operation) => storeErrors.inc({ operation }),
       resynced: (n) => resynced.inc(n),
+    },
+    webhook(outcome, seconds) {
+      webhookAttempts.inc({ outcome });
+      webhookLatency.observe(seconds);
     },
   };
 }

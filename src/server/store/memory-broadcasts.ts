@@ -1,7 +1,8 @@
+import type { OutboxEvent } from '../webhooks/types.js';
 import { BROADCAST_WINDOW_MS, type BroadcastRecord, type BroadcastStore, type DeviceRef } from '../core/broadcast-store.js';
 
 /** The broadcast part of the memory store: the same behaviour as the SQL stores, in maps. */
-export function createMemoryBroadcasts(): BroadcastStore {
+export function createMemoryBroadcasts(enqueue: (events: OutboxEvent[]) => void = () => {}): BroadcastStore {
   let lastSeq = 0;
   /** Ascending by seq. */
   let stored: BroadcastRecord[] = [];
@@ -12,7 +13,7 @@ export function createMemoryBroadcasts(): BroadcastStore {
   const valid = (b: BroadcastRecord, now: number) => !b.offline || (b.expiresAt ?? Infinity) > now;
 
   return {
-    async addBroadcast(broadcast, { now, perMinute, perDay, keep }) {
+    async addBroadcast(broadcast, { now, perMinute, perDay, keep, outbox }) {
       sends = sends.filter((t) => t > now - BROADCAST_WINDOW_MS.day);
       for (const [window, max] of [['minute', perMinute], ['day', perDay]] as const) {
         const inWindow = sends.filter((t) => t > now - BROADCAST_WINDOW_MS[window]);
@@ -35,6 +36,7 @@ export function createMemoryBroadcasts(): BroadcastStore {
       // forgetting its cursor changes nothing, and keeps the table from growing forever.
       const oldest = Math.min(now, ...stored.filter((b) => b.offline).map((b) => b.time));
       for (const [k, c] of cursors) if (c.updatedAt < oldest) cursors.delete(k);
+      enqueue(outbox ?? []);
       return { ok: true, seq };
     },
     async listBroadcasts(now) {

@@ -3,6 +3,8 @@ import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
 import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
+import { createMemoryWebhooks } from './memory-webhooks.js';
+import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
 
 interface StoredRow {
   message: Message;
@@ -30,6 +32,7 @@ export function createMemoryStore(): Store {
   const groups = new Map<string, GroupRecord>();
   const conversations = new Map<string, Conversation>();
   const idempotency = new Map<string, { key: string; message: Message }>();
+  const webhooks = createMemoryWebhooks();
   const pair = (a: string, b: string) => `${a}\n${b}`;
   const conv = (key: string) => {
     let c = conversations.get(key);
@@ -68,11 +71,17 @@ export function createMemoryStore(): Store {
       for (const u of parsed.users) if (!c.members.has(u) && visible(row, u)) c.members.set(u, 0);
     }
     staged.set(id, { key: d.key, message });
+    if (d.webhooks?.length) {
+      const payload = messagePayload(d.key, JSON.stringify(message));
+      webhooks.enqueueNow(outboxEvents({ type: 'message.created', endpoints: d.webhooks }, { eventId: message.id, key: d.key, time: message.time, payload }));
+    }
+    if (d.outbox) webhooks.enqueueNow(d.outbox);
     return { status: 'committed', message: clone(message) };
   };
 
   return {
-    ...createMemoryBroadcasts(),
+    ...createMemoryBroadcasts(webhooks.enqueueNow),
+    ...webhooks.api,
     async ping() {},
     async close() {},
     async getUser(id) {
@@ -179,6 +188,10 @@ export function createMemoryStore(): Store {
       c.rows.push(row);
       targetRow.message = { ...clone(applied.target), changeSeq: seq } as Message;
       idempotency.set(id, { key: d.key, message });
+      if (d.webhooks?.endpoints.length) {
+        const payload = changePayload(d.key, JSON.stringify(message), JSON.stringify(targetRow.message));
+        webhooks.enqueueNow(outboxEvents(d.webhooks, { eventId: message.id, key: d.key, time: message.time, payload }));
+      }
       return { status: 'committed', message: clone(message), target: clone(targetRow.message) as StoredMessage, ...(row.visibleTo && { visibleTo: [...row.visibleTo] }) };
     },
     async listPins(key) {

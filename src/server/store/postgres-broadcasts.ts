@@ -1,4 +1,5 @@
 import type { PoolClient, QueryResultRow } from 'pg';
+import { insertOutbox } from './postgres-webhooks.js';
 import { BROADCAST_WINDOW_MS, type BroadcastRecord, type BroadcastStore, type DeviceRef } from '../core/broadcast-store.js';
 
 /** What the broadcast queries need from the PostgreSQL store (its pool helpers). */
@@ -28,7 +29,7 @@ const RAISE = `INSERT INTO broadcast_cursors (user_id, device_id, seq, updated_a
 /** The broadcast part of the PostgreSQL store (tables from migration 2). */
 export function createPostgresBroadcasts(db: PostgresAccess): BroadcastStore {
   return {
-    async addBroadcast(b, { now, perMinute, perDay, keep }) {
+    async addBroadcast(b, { now, perMinute, perDay, keep, outbox }) {
       return db.transaction(async (c) => {
         // The counter row is the lock: quota checks of every node take turns behind it.
         await c.query('SELECT last_seq FROM broadcast_counter WHERE id = 1 FOR UPDATE');
@@ -59,6 +60,7 @@ export function createPostgresBroadcasts(db: PostgresAccess): BroadcastStore {
         // A device last seen before the oldest valid offline broadcast has received none of them:
         // forgetting its cursor changes nothing, and keeps the table from growing forever.
         await c.query('DELETE FROM broadcast_cursors WHERE updated_at < coalesce((SELECT min(time) FROM broadcasts WHERE offline), $1)', [now]);
+        await insertOutbox(c, outbox ?? []);
         return { ok: true as const, seq };
       });
     },

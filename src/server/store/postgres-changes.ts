@@ -2,6 +2,8 @@ import type { PoolClient, QueryResultRow } from 'pg';
 import { ChatError, type Message } from '../../protocol/index.js';
 import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
+import { changePayload, outboxEvents } from '../webhooks/types.js';
+import { insertOutbox } from './postgres-webhooks.js';
 
 interface Deps {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -48,6 +50,10 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
         [d.key, d.targetId, target.seq, target.pinned!.by, target.pinned!.time]);
     }
     if (applied.pin === 'remove') await c.query('DELETE FROM pins WHERE conv_key = $1 AND message_id = $2', [d.key, d.targetId]);
+    if (d.webhooks?.endpoints.length) {
+      const payload = changePayload(d.key, JSON.stringify(message), JSON.stringify(target));
+      await insertOutbox(c, outboxEvents(d.webhooks, { eventId: message.id, key: d.key, time: message.time, payload }));
+    }
     return { status: 'committed', message, target, ...(applied.visibleTo && { visibleTo: applied.visibleTo }) };
   };
   return {

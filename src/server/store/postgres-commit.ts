@@ -2,6 +2,8 @@ import type { PoolClient } from 'pg';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types.js';
+import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
+import { insertOutbox } from './postgres-webhooks.js';
 
 /**
  * Commits one batch inside the caller's transaction, in a fixed number of round trips
@@ -79,6 +81,16 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[]): P
          visible_to text[], excl_unread boolean, excl_last boolean, mentions text[], body text)`,
       [JSON.stringify(rows)],
     );
+
+    // Webhook events in the same transaction, while the conversations are still locked.
+    const hooks: OutboxEvent[] = [];
+    fresh.forEach((d, i) => {
+      if (!d.webhooks?.length) return;
+      const payload = messagePayload(d.key, rows[i]!.body);
+      hooks.push(...outboxEvents({ type: 'message.created', endpoints: d.webhooks }, { eventId: d.message.id, key: d.key, time: d.message.time, payload }));
+    });
+    for (const d of fresh) if (d.outbox) hooks.push(...d.outbox);
+    await insertOutbox(client, hooks);
 
     // A p2p commit gives every user who can see the message a membership (as SQLite does).
     const joins = new Set<string>();

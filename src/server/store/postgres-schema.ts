@@ -140,6 +140,40 @@ CREATE TABLE pins (
 );
 `,
   },
+  {
+    // Webhooks (SPEC §11): endpoints made over REST and the outbox that commits fill in their own
+    // transaction. Pending rows are claimed by their (endpoint, conversation) head; failed ones are
+    // listed for admins.
+    version: 8,
+    name: 'webhooks',
+    sql: `
+CREATE TABLE webhook_endpoints (
+  id text COLLATE "C" PRIMARY KEY,
+  url text NOT NULL,
+  secret text NOT NULL,
+  events text[] NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE TABLE webhook_outbox (
+  seq bigserial PRIMARY KEY,
+  event_id text NOT NULL,
+  endpoint_id text COLLATE "C" NOT NULL,
+  type text NOT NULL,
+  conv_key text COLLATE "C" NOT NULL,
+  time bigint NOT NULL,
+  payload text NOT NULL,
+  failed boolean NOT NULL DEFAULT false,
+  attempts integer NOT NULL DEFAULT 0,
+  next_at bigint NOT NULL,
+  retry_from bigint NOT NULL,
+  lease_owner text,
+  lease_until bigint,
+  last_error text
+);
+CREATE INDEX webhook_outbox_heads ON webhook_outbox (endpoint_id, conv_key, seq) WHERE NOT failed;
+CREATE INDEX webhook_outbox_failed ON webhook_outbox (seq) WHERE failed;
+`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

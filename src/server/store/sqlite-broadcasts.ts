@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { INSERT_OUTBOX } from './sqlite-webhooks.js';
 import {
   BROADCAST_WINDOW_MS,
   type BroadcastAdmission,
@@ -45,6 +46,7 @@ type Row = Record<string, unknown>;
 export function createSqliteBroadcasts(db: Database.Database): BroadcastStore {
   db.exec(SCHEMA);
   const q = {
+    hook: db.prepare(INSERT_OUTBOX),
     countSince: db.prepare('SELECT count(*) FROM broadcast_sends WHERE time > ?').pluck(),
     nthSince: db.prepare('SELECT time FROM broadcast_sends WHERE time > ? ORDER BY time LIMIT 1 OFFSET ?').pluck(),
     logSend: db.prepare('INSERT INTO broadcast_sends (time) VALUES (?)'),
@@ -80,7 +82,7 @@ export function createSqliteBroadcasts(db: Database.Database): BroadcastStore {
   };
 
   // IMMEDIATE: take the write lock before counting, so two writers cannot both see room.
-  const add = db.transaction((b: Omit<BroadcastRecord, 'seq'>, { now, perMinute, perDay, keep }: BroadcastQuota): BroadcastAdmission => {
+  const add = db.transaction((b: Omit<BroadcastRecord, 'seq'>, { now, perMinute, perDay, keep, outbox }: BroadcastQuota): BroadcastAdmission => {
     q.trimSends.run(now - BROADCAST_WINDOW_MS.day);
     for (const [window, max] of [['minute', perMinute], ['day', perDay]] as const) {
       const since = now - BROADCAST_WINDOW_MS[window];
@@ -98,6 +100,7 @@ export function createSqliteBroadcasts(db: Database.Database): BroadcastStore {
     // A device last seen before the oldest valid offline broadcast has received none of them:
     // forgetting its cursor changes nothing, and keeps the table from growing forever.
     q.dropCursors.run((q.oldestOffline.get() as number | null) ?? now);
+    for (const e of outbox ?? []) q.hook.run(e.eventId, e.endpointId, e.type, e.key, e.time, e.payload, e.time, e.time);
     return { ok: true, seq };
   });
 

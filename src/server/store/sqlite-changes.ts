@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
+import { changePayload, outboxEvents } from '../webhooks/types.js';
+import { INSERT_OUTBOX } from './sqlite-webhooks.js';
 
 /** The pinned messages of each conversation, kept in the change's own transaction. */
 export const PINS_SCHEMA = `
@@ -40,6 +42,7 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
     unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
     pins: db.prepare('SELECT message_id, seq, by_user, time FROM pins WHERE conv_key = ? ORDER BY time DESC, seq DESC'),
+    hook: db.prepare(INSERT_OUTBOX),
   };
   const commit = db.transaction((d: ChangeDraft): ChangeOutcome => {
     const existing = q.byClientMsgId.get(d.message.sender, d.message.clientMsgId) as Row | undefined;
@@ -58,7 +61,14 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     q.insert.run(d.key, seq, message.id, message.sender, message.clientMsgId, vis?.[0] ?? null, vis?.[1] ?? null,
       applied.mentions ? `,${applied.mentions.join(',')},` : null, JSON.stringify(message));
     const target: StoredMessage = { ...applied.target, changeSeq: seq };
-    q.update.run(JSON.stringify(target), target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null, d.key, d.targetId);
+    const targetJson = JSON.stringify(target);
+    q.update.run(targetJson, target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null, d.key, d.targetId);
+    if (d.webhooks?.endpoints.length) {
+      const payload = changePayload(d.key, JSON.stringify(message), targetJson);
+      for (const e of outboxEvents(d.webhooks, { eventId: message.id, key: d.key, time: message.time, payload })) {
+        q.hook.run(e.eventId, e.endpointId, e.type, e.key, e.time, e.payload, e.time, e.time);
+      }
+    }
     if (applied.pin === 'add') q.pin.run(d.key, d.targetId, target.seq, target.pinned!.by, target.pinned!.time);
     if (applied.pin === 'remove') q.unpin.run(d.key, d.targetId);
     return { status: 'committed', message, target, ...(vis && { visibleTo: vis }) };

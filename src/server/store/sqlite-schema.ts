@@ -82,7 +82,33 @@ CREATE TABLE IF NOT EXISTS memberships (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS memberships_by_conv ON memberships (conv_key, user_id);
 ${messagesTable('messages')}
-${MESSAGE_INDEXES}`;
+${MESSAGE_INDEXES}
+-- Webhooks (src/server/webhooks/types.ts): endpoints made over REST, and the outbox that commits
+-- fill in their own transaction. seq rises in commit order (the write lock orders commits).
+CREATE TABLE IF NOT EXISTS webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL,
+  endpoint_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  conv_key TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  failed INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL,
+  retry_from INTEGER NOT NULL,
+  lease_owner TEXT,
+  lease_until INTEGER,
+  last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_outbox_heads ON webhook_outbox (failed, endpoint_id, conv_key, seq);`;
 
 /**
  * Rebuilds a messages table of the WITHOUT ROWID layout (databases made before 2026-11-30) as

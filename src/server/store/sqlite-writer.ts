@@ -39,12 +39,14 @@ export interface SqliteWriterOptions {
 
 /**
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
- * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership]. Strings
+ * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
+ * endpoints to queue a `message.created` event for, the message's time, other webhook events as
+ * [eventId, endpointId, type, key, time, payload]]. Strings
  * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
@@ -69,6 +71,11 @@ const q = {
     'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
+  hook: db.prepare(
+    'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) ' +
+    "VALUES (?, ?, 'message.created', ?, ?, ?, ?, ?)"),
+  event: db.prepare(
+    'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
 };
 const commitOne = (d) => {
   const key = d[0];
@@ -83,6 +90,13 @@ const commitOne = (d) => {
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
   q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body);
   if (d[10]) for (const u of d[10]) q.join.run(u, key);
+  // Webhook events in the same transaction: queued exactly when the message commits.
+  // The payload is messagePayload() of src/server/webhooks/types.ts.
+  if (d[11]) {
+    const payload = '{"conversation":' + JSON.stringify(key) + ',"message":' + body + '}';
+    for (const e of d[11]) q.hook.run(d[2], e, key, d[12], payload, d[12], d[12]);
+  }
+  if (d[13]) for (const e of d[13]) q.event.run(e[0], e[1], e[2], e[3], e[4], e[5], e[4], e[4]);
   return [seq, body];
 };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
@@ -124,6 +138,8 @@ function toWire(d: MessageDraft): WireDraft {
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
+    d.webhooks?.length ? d.webhooks : null, m.time,
+    d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
   ];
 }
 

@@ -109,7 +109,8 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
   }
 }
 
-function createNode(port: number, dataDir: string, env: Record<string, string>): ClusterNode {
+/** One `natter-server` process on `port` (not started), as the cluster runs them; also used alone, without nginx. */
+export function createNode(port: number, dataDir: string, env: Record<string, string>): ClusterNode {
   mkdirSync(dataDir, { recursive: true });
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;

@@ -1,0 +1,92 @@
+import type { PoolClient, QueryResultRow } from 'pg';
+import type { OutboxEvent, WebhookEndpoint, WebhookStore } from '../webhooks/types.js';
+import { toOutboxRow } from './sqlite-webhooks.js';
+
+interface Deps {
+  query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+  transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T>;
+}
+
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Queues events inside the caller's transaction, in one round trip. Rows get their seq in the
+ * order given; a commit that holds its conversations' row locks (commitBatch, commitChange)
+ * inserts before it releases them, so one conversation's rows rise in commit order.
+ */
+export async function insertOutbox(client: PoolClient, events: OutboxEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await client.query(
+    `INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from)
+     SELECT event_id, endpoint_id, type, conv_key, time, payload, time, time
+     FROM jsonb_to_recordset($1::jsonb) AS r(ord int, event_id text, endpoint_id text, type text, conv_key text, time bigint, payload text)
+     ORDER BY ord`,
+    [JSON.stringify(events.map((e, ord) => ({ ord, event_id: e.eventId, endpoint_id: e.endpointId, type: e.type, conv_key: e.key, time: e.time, payload: e.payload })))],
+  );
+}
+
+/**
+ * Webhooks in PostgreSQL, shared by every node. A claim leases the due head rows of each
+ * (endpoint, conversation) with `FOR UPDATE SKIP LOCKED`: two nodes claiming at once never take
+ * the same row, and a row another node leased is re-checked on its newest version (EvalPlanQual)
+ * so its running lease keeps it out. A node that dies mid-delivery leaves its lease to run out;
+ * then any node claims the row again (at least once).
+ */
+export function createPostgresWebhooks({ query, transaction }: Deps): WebhookStore {
+  return {
+    async createWebhookEndpoint(e) {
+      await query(
+        `INSERT INTO webhook_endpoints (id, url, secret, events, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET url = $2, secret = $3, events = $4`,
+        [e.id, e.url, e.secret, e.events, e.createdAt],
+      );
+    },
+    async listWebhookEndpoints() {
+      const rows = await query<Row>('SELECT * FROM webhook_endpoints ORDER BY created_at, id');
+      return rows.map((r): WebhookEndpoint => ({ id: r.id, url: r.url, secret: r.secret, events: r.events, createdAt: Number(r.created_at) }));
+    },
+    deleteWebhookEndpoint: (id) =>
+      transaction(async (c) => {
+        await c.query('DELETE FROM webhook_outbox WHERE endpoint_id = $1', [id]);
+        return ((await c.query('DELETE FROM webhook_endpoints WHERE id = $1', [id])).rowCount ?? 0) > 0;
+      }),
+    enqueueWebhooks: (events) => transaction((c) => insertOutbox(c, events)),
+    async claimWebhooks(owner, now, leaseMs, limit) {
+      const rows = await query<Row>(
+        `WITH heads AS (
+           SELECT DISTINCT ON (endpoint_id, conv_key) seq FROM webhook_outbox WHERE NOT failed ORDER BY endpoint_id, conv_key, seq
+         ), due AS (
+           SELECT o.seq FROM webhook_outbox o WHERE o.seq IN (SELECT seq FROM heads)
+             AND NOT o.failed AND o.next_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+           ORDER BY o.seq LIMIT $3 FOR UPDATE SKIP LOCKED
+         )
+         UPDATE webhook_outbox w SET lease_owner = $2, lease_until = $4 FROM due
+         WHERE w.seq = due.seq AND (w.lease_until IS NULL OR w.lease_until <= $1) RETURNING w.*`,
+        [now, owner, limit, now + leaseMs],
+      );
+      return rows.map(toOutboxRow).sort((a, b) => a.seq - b.seq);
+    },
+    async settleWebhook(seq, owner, outcome) {
+      if (outcome.status === 'delivered') {
+        await query('DELETE FROM webhook_outbox WHERE seq = $1 AND lease_owner = $2', [seq, owner]);
+      } else {
+        await query(
+          `UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $3, failed = $4, next_at = coalesce($5, next_at),
+           lease_owner = NULL, lease_until = NULL WHERE seq = $1 AND lease_owner = $2`,
+          [seq, owner, outcome.error, outcome.status === 'failed', outcome.status === 'retry' ? outcome.nextAt : null],
+        );
+      }
+    },
+    async listFailedWebhooks(limit, afterSeq = 0) {
+      return (await query<Row>('SELECT * FROM webhook_outbox WHERE failed AND seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(toOutboxRow);
+    },
+    async retryWebhooks(now, seqs) {
+      const rows = await query<Row>(
+        `UPDATE webhook_outbox SET failed = false, attempts = 0, retry_from = $1, next_at = $1
+         WHERE failed AND ($2::bigint[] IS NULL OR seq = ANY($2::bigint[])) RETURNING seq`,
+        [now, seqs ?? null],
+      );
+      return rows.length;
+    },
+  };
+}

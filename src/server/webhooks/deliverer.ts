@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../core/logger.js';
+import type { Store } from '../core/store.js';
+import type { Clock } from '../core/types.js';
+import type { WebhookEndpoints } from './endpoints.js';
+import { postSigned } from './signature.js';
+import type { OutboxRow, WebhookSettlement } from './types.js';
+
+export interface WebhookDelivererOptions {
+  store: Store;
+  endpoints: WebhookEndpoints;
+  clock: Clock;
+  logger: Logger;
+  /** One attempt's limit. Default 10000. */
+  timeoutMs?: number;
+  /** Retries go on this long after an event's time (or an admin's retry), then it is kept as failed. Default 24 h. */
+  retryForMs?: number;
+  /** First retry delay, doubled each attempt up to `backoffMaxMs`. Default 1000. */
+  backoffMs?: number;
+  backoffMaxMs?: number;
+  /** How often the queue is looked at when nothing was queued on this node. Default 500. */
+  pollMs?: number;
+  /** Deliveries in flight at once (each to a different endpoint and conversation). Default 8. */
+  concurrency?: number;
+  /** Counts outcomes (the Prometheus adapter). */
+  onOutcome?(outcome: 'delivered' | 'retry' | 'failed', seconds: number): void;
+}
+
+/**
+ * Sends the outbox: claims due rows (a lease of `timeoutMs` + 5 s, so a node that dies mid-call
+ * loses its rows to another node after that), POSTs each signed, and settles it. One conversation's
+ * events go out one at a time, in commit order (the store hands out only the oldest pending row
+ * of each endpoint and conversation). Nothing here runs on a send's path: a slow or dead endpoint
+ * holds a delivery slot, never a commit.
+ */
+/** Least time between two looks at the queue that commits asked for. */
+const POKE_MS = 25;
+
+export class WebhookDeliverer {
+  readonly owner = `deliverer-${randomUUID()}`;
+  readonly #o: Required<Omit<WebhookDelivererOptions, 'onOutcome'>> & Pick<WebhookDelivererOptions, 'onOutcome'>;
+  readonly #inFlight = new Set<Promise<void>>();
+  #timer: NodeJS.Timeout | undefined;
+  #ticking = false;
+  #again = false;
+  #stopped = false;
+  /** A look is scheduled within POKE_MS. */
+  #soon = false;
+  #lastTick = -Infinity;
+
+  constructor(o: WebhookDelivererOptions) {
+    this.#o = { timeoutMs: 10_000, retryForMs: 86_400_000, backoffMs: 1000, backoffMaxMs: 300_000, pollMs: 500, concurrency: 8, ...o };
+  }
+
+  get leaseMs(): number {
+    return this.#o.timeoutMs + 5000;
+  }
+
+  start(): void {
+    this.#schedule(0);
+  }
+
+  /**
+   * Something was queued: look soon instead of at the next poll. At most one look per
+   * POKE_MS however many commits poke, so a burst of sends costs the queue a few reads.
+   */
+  poke(): void {
+    if (this.#stopped) return;
+    if (this.#ticking) this.#again = true;
+    else if (!this.#soon) {
+      this.#soon = true;
+      this.#schedule(Math.max(0, this.#lastTick + POKE_MS - performance.now()));
+    }
+  }
+
+  /** Stops claiming and waits for the deliveries in flight (each ends by its timeout). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #schedule(ms: number): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#tick(), ms);
+    this.#timer.unref();
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#stopped || this.#ticking) return;
+    this.#ticking = true;
+    this.#again = false;
+    this.#soon = false;
+    this.#lastTick = performance.now();
+    let full = false;
+    try {
+      const free = this.#o.concurrency - this.#inFlight.size;
+      // No endpoint anywhere: nothing can be queued, so no query every poll.
+      if (free > 0 && this.#o.endpoints.all().length > 0) {
+        const rows = await this.#o.store.claimWebhooks(this.owner, this.#o.clock(), this.leaseMs, free);
+        full = rows.length === free;
+        for (const row of rows) {
+          const p = this.#deliver(row).finally(() => {
+            this.#inFlight.delete(p);
+            // A slot is free and this row's conversation may have its next event waiting.
+            this.poke();
+          });
+          this.#inFlight.add(p);
+        }
+      }
+    } catch (err) {
+      this.#o.logger.warn({ err }, 'webhooks: claiming from the outbox failed');
+    } finally {
+      this.#ticking = false;
+      if (this.#again || (full && this.#inFlight.size < this.#o.concurrency)) this.poke();
+      else this.#schedule(this.#o.pollMs);
+    }
+  }
+
+  async #deliver(row: OutboxRow): Promise<void> {
+    const started = performance.now();
+    let outcome: WebhookSettlement;
+    const endpoint = this.#o.endpoints.get(row.endpointId) ?? (await this.#o.endpoints.refresh().then(() => this.#o.endpoints.get(row.endpointId), () => undefined));
+    if (!endpoint) {
+      outcome = { status: 'failed', error: 'endpoint no longer configured' };
+    } else {
+      let error: string | undefined;
+      try {
+        const { status } = await postSigned(endpoint.url, endpoint.secret, envelope(row), {
+          timeoutMs: this.#o.timeoutMs, now: this.#o.clock(),
+          headers: { 'x-natter-event-id': row.eventId, 'x-natter-event-type': row.type, 'x-natter-attempt': String(row.attempts + 1) },
+        });
+        if (status < 200 || status > 299) error = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
+      } catch (err) {
+        error = (err as Error).name === 'TimeoutError' ? `timed out after ${this.#o.timeoutMs} ms` : `${(err as Error).message}${(err as { cause?: Error }).cause ? `: ${(err as { cause: Error }).cause.message}` : ''}`;
+      }
+      outcome = error === undefined ? { status: 'delivered' } : this.#retryOrFail(row, error);
+    }
+    this.#o.onOutcome?.(outcome.status, (performance.now() - started) / 1000);
+    if (outcome.status === 'failed') this.#o.logger.warn({ event: row.eventId, endpoint: row.endpointId, error: outcome.error }, 'webhooks: delivery failed for good');
+    try {
+      await this.#o.store.settleWebhook(row.seq, this.owner, outcome);
+    } catch (err) {
+      // The lease runs out and the row is sent again: at least once.
+      this.#o.logger.warn({ err }, 'webhooks: settling a delivery failed');
+    }
+  }
+
+  #retryOrFail(row: OutboxRow, error: string): WebhookSettlement {
+    const now = this.#o.clock();
+    const base = Math.min(this.#o.backoffMs * 2 ** row.attempts, this.#o.backoffMaxMs);
+    const nextAt = now + Math.round(base * (0.8 + Math.random() * 0.4));
+    if (nextAt > row.retryFrom + this.#o.retryForMs) return { status: 'failed', error };
+    return { status: 'retry', nextAt, error };
+  }
+}
+
+/** The body POSTed: the same bytes at every attempt. */
+export function envelope(row: Pick<OutboxRow, 'eventId' | 'type' | 'time' | 'payload'>): string {
+  return `{"id":${JSON.stringify(row.eventId)},"type":${JSON.stringify(row.type)},"time":${row.time},"data":${row.payload}}`;
+}

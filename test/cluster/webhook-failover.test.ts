@@ -1,0 +1,71 @@
+/**
+ * Webhook failover (SPEC §11): two `natter-server` processes over one PostgreSQL schema and one
+ * Redis prefix, a webhook receiver on 127.0.0.1. Node A claims the first event and is SIGKILLed
+ * while its POST is held open; node B delivers it once A's lease runs out, then the events queued
+ * behind it, in commit order, none lost. (No load balancer needed: REST goes to a node directly.)
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../server/helpers/services.js';
+import { startReceiver, until } from '../server/helpers/webhook-receiver.js';
+import { createNode, freePort, type ClusterNode } from './lib/local-cluster.js';
+
+await requirePostgres();
+await requireRedis();
+
+const ADMIN_KEY = 'failover-admin-key-0123456789';
+const HOOK_SECRET = 'failover-hook-secret-0123456789';
+
+test('a node SIGKILLed mid-delivery loses no webhook event: another node delivers it, then the rest in order', { timeout: 120_000 }, async () => {
+  const db = await freshSchema();
+  const redisPrefix = `${uniqueName('natter_test')}:`;
+  const dir = mkdtempSync(join(tmpdir(), 'natter-hook-failover-'));
+  const receiver = await startReceiver(HOOK_SECRET);
+  // The first request is held open: the node that sent it is then killed mid-delivery.
+  let first = true;
+  receiver.respond = () => (first ? ((first = false), 'hold') : 200);
+  const env = {
+    NATTER_SECRET: 'failover-secret-0123456789', NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url,
+    NATTER_REDIS_URL: REDIS_URL, NATTER_REDIS_PREFIX: redisPrefix,
+    NATTER_WEBHOOK_URL: receiver.url, NATTER_WEBHOOK_SECRET: HOOK_SECRET, NATTER_WEBHOOK_TIMEOUT_MS: '3000', NATTER_WEBHOOK_BACKOFF_MS: '100',
+  };
+  const nodes: ClusterNode[] = [];
+  const rest = async (node: ClusterNode, method: string, path: string, body?: unknown) => {
+    const res = await fetch(node.url + path, {
+      method, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    assert.ok(res.ok, `${method} ${path} -> ${res.status}`);
+    return res.json() as Promise<any>;
+  };
+  const send = async (node: ClusterNode, words: string) =>
+    (await rest(node, 'POST', '/v1/messages', { from: 'alice', to: 'bob', elem: { type: 'text', text: words } })).id as string;
+  try {
+    const a = createNode(await freePort(), join(dir, 'a'), env);
+    const b = createNode(await freePort(), join(dir, 'b'), env);
+    nodes.push(a, b);
+    await a.start();
+    for (const u of ['alice', 'bob']) await rest(a, 'PUT', `/v1/users/${u}`, { name: u });
+    const one = await send(a, 'one');
+    await until(() => receiver.requests.length === 1, 'node A to start delivering', 10_000);
+    await b.start();
+    const two = await send(b, 'two');
+    const three = await send(b, 'three');
+    await a.kill();
+    const killedAt = Date.now();
+    await until(() => receiver.accepted().length >= 3, 'node B to deliver every event', 30_000);
+    console.log(`# node B delivered the held event ${Date.now() - killedAt} ms after node A was killed (lease: timeout + 5 s)`);
+    assert.deepEqual(receiver.requests.map((r) => r.id), [one, one, two, three], 'the held event again, then the rest in commit order');
+    assert.deepEqual(receiver.accepted().map((r) => r.id), [one, two, three]);
+    assert.ok(receiver.requests.every((r) => r.verified));
+  } finally {
+    for (const n of nodes) await n.stop();
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+    await db.drop();
+    await dropRedisKeys(redisPrefix);
+  }
+});
