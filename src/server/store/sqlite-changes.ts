@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
+import { searchTextOf } from '../core/search-text.js';
+import { reindexStatement } from './sqlite-search.js';
 
 /** The pinned messages of each conversation, kept in the change's own transaction. */
 export const PINS_SCHEMA = `
@@ -29,7 +31,7 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
   db.exec(PINS_SCHEMA);
   const q = {
     byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
-    target: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
+    target: db.prepare('SELECT rowid, body, vis1, vis2, search_text FROM messages WHERE conv_key = ? AND id = ?'),
     pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
     nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
     insert: db.prepare(
@@ -41,6 +43,7 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
     pins: db.prepare('SELECT message_id, seq, by_user, time FROM pins WHERE conv_key = ? ORDER BY time DESC, seq DESC'),
   };
+  const reindex = reindexStatement(db);
   const commit = db.transaction((d: ChangeDraft): ChangeOutcome => {
     const existing = q.byClientMsgId.get(d.message.sender, d.message.clientMsgId) as Row | undefined;
     if (existing) {
@@ -59,6 +62,8 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
       applied.mentions ? `,${applied.mentions.join(',')},` : null, JSON.stringify(message));
     const target: StoredMessage = { ...applied.target, changeSeq: seq };
     q.update.run(JSON.stringify(target), target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null, d.key, d.targetId);
+    // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
+    reindex(row['rowid'] as number, row['search_text'] as string | null, searchTextOf(target));
     if (applied.pin === 'add') q.pin.run(d.key, d.targetId, target.seq, target.pinned!.by, target.pinned!.time);
     if (applied.pin === 'remove') q.unpin.run(d.key, d.targetId);
     return { status: 'committed', message, target, ...(vis && { visibleTo: vis }) };

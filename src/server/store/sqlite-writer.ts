@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
+import { searchTextOf } from '../core/search-text.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -35,16 +36,19 @@ export interface SqliteWriterOptions {
   synchronous: 'FULL' | 'NORMAL';
   /** WAL pages after which the writer checkpoints itself (the checkpointer does most of it). */
   autocheckpoint: number;
+  /** Index messages for search (default true; off only to measure what the index costs). */
+  search?: boolean;
 }
 
 /**
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
- * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership]. Strings
+ * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, folded
+ * searchable text (null: none, or the search index is off)]. Strings
  * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string | null];
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
@@ -66,8 +70,10 @@ const q = {
   nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
   ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
   insertMessage: db.prepare(
-    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body, search_text) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+  // The search index (sqlite-search.ts) in the commit's own transaction.
+  index: db.prepare('INSERT INTO messages_search (rowid, search_text) VALUES (?, ?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
 };
 const commitOne = (d) => {
@@ -81,7 +87,8 @@ const commitOne = (d) => {
     seq = q.nextSeq.get(key);
   }
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
-  q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body);
+  const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body, d[11]).lastInsertRowid;
+  if (d[11] !== null) q.index.run(row, d[11]);
   if (d[10]) for (const u of d[10]) q.join.run(u, key);
   return [seq, body];
 };
@@ -114,7 +121,7 @@ parentPort.on('message', (m) => {
 `;
 
 /** The draft as the worker needs it; the same columns the main-thread commit wrote. */
-function toWire(d: MessageDraft): WireDraft {
+function toWire(d: MessageDraft, search: boolean): WireDraft {
   const m = d.message;
   const parsed = parseKey(d.key);
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
@@ -123,7 +130,7 @@ function toWire(d: MessageDraft): WireDraft {
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
-    m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
+    m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins, search ? searchTextOf(m) : null,
   ];
 }
 
@@ -134,10 +141,10 @@ function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
 }
 
 /** Commits on the calling thread's connection, with the writer's own code (for `:memory:`). */
-export function commitOnThisThread(db: unknown): (drafts: MessageDraft[]) => CommitOutcome[] {
+export function commitOnThisThread(db: unknown, search = true): (drafts: MessageDraft[]) => CommitOutcome[] {
   const commitBatch = new Function('db', COMMIT_SOURCE)(db) as (wire: WireDraft[]) => WireOutcome[];
   return (drafts) => {
-    const outcomes = commitBatch(drafts.map(toWire));
+    const outcomes = commitBatch(drafts.map((d) => toWire(d, search)));
     return drafts.map((d, i) => fromWire(d, outcomes[i]!));
   };
 }
@@ -186,7 +193,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       const w = worker;
       const id = nextId++;
       return new Promise<CommitOutcome[]>((resolve, reject) => {
-        const wire = drafts.map(toWire);
+        const wire = drafts.map((d) => toWire(d, options.search !== false));
         pending.set(id, { drafts, resolve, reject });
         w.ref();
         try {
