@@ -1,4 +1,5 @@
 import type { Elem } from './elems.js';
+import { LIMITS } from './limits.js';
 
 /**
  * Search (SPEC §12), the part both sides share: what of a message is searchable, how text is
@@ -7,14 +8,6 @@ import type { Elem } from './elems.js';
  * searches its local cache with `matchesTerms`, so a query finds the same messages on- and offline.
  */
 
-/** Code points of a query; longer ones are refused (SEARCH_QUERY_INVALID). */
-export const SEARCH_QUERY_MAX_CHARS = 100;
-/** Whitespace-separated terms of a query; every one must occur in a result. */
-export const SEARCH_TERMS_MAX = 8;
-/** Largest page of results. */
-export const SEARCH_PAGE_MAX = 50;
-/** Code points of a snippet's text around its first match. */
-export const SEARCH_SNIPPET_CHARS = 80;
 
 /** The searchable text of an elem: text, file name, location and custom descriptions, merger title. */
 export function searchableText(elem: Elem): string {
@@ -41,7 +34,9 @@ export function foldWithMap(text: string): { folded: string; from: number[] } {
   let i = 0;
   for (const ch of text) {
     // Plain ASCII is most text: it folds to its lower case alone.
-    const f = ch.length === 1 && ch.charCodeAt(0) < 0x80 ? ch.toLowerCase() : ch.normalize('NFKD').replace(MARKS, '').toLowerCase();
+    // Controls (NUL too, which neither FTS5 nor PostgreSQL text takes) separate words like spaces.
+    const c = ch.charCodeAt(0);
+    const f = c < 0x20 || (c >= 0x7f && c < 0xa0) ? ' ' : ch.length === 1 && c < 0x80 ? ch.toLowerCase() : ch.normalize('NFKD').replace(MARKS, '').toLowerCase();
     folded += f;
     for (let k = 0; k < f.length; k++) from.push(i);
     i += ch.length;
@@ -56,12 +51,12 @@ export function foldForSearch(text: string): string {
 
 /**
  * The folded terms of a query: split on whitespace, duplicates and empty ones dropped, at most
- * SEARCH_TERMS_MAX. Undefined when the query is empty or too long (SEARCH_QUERY_INVALID).
+ * LIMITS.searchTerms. Undefined when the query is empty or too long (SEARCH_QUERY_INVALID).
  */
 export function searchTerms(query: string): string[] | undefined {
-  if ([...query].length > SEARCH_QUERY_MAX_CHARS) return undefined;
+  if ([...query].length > LIMITS.searchQueryChars) return undefined;
   const terms = [...new Set(foldForSearch(query).split(/\s+/u).filter((t) => t.length > 0))];
-  if (terms.length === 0 || terms.length > SEARCH_TERMS_MAX) return undefined;
+  if (terms.length === 0 || terms.length > LIMITS.searchTerms) return undefined;
   return terms;
 }
 
@@ -81,7 +76,7 @@ export interface SearchSnippet {
 
 /**
  * The excerpt of `text` around its first match with every occurrence of every term marked, at
- * most about SEARCH_SNIPPET_CHARS code points, with "…" where it was cut. Plain text: whoever
+ * most about LIMITS.searchSnippetChars code points, with "…" where it was cut. Plain text: whoever
  * shows it renders the marks as elements, never as HTML.
  */
 export function searchSnippet(text: string, terms: readonly string[]): SearchSnippet {
@@ -103,9 +98,9 @@ export function searchSnippet(text: string, terms: readonly string[]): SearchSni
   }
   const first = merged[0]?.[0] ?? 0;
   // A quarter of the window before the first match, the rest after it; never inside a surrogate pair.
-  let start = Math.max(0, first - SEARCH_SNIPPET_CHARS / 4);
+  let start = Math.max(0, first - LIMITS.searchSnippetChars / 4);
   if (start > 0 && isLow(text.charCodeAt(start))) start--;
-  let end = Math.min(text.length, start + SEARCH_SNIPPET_CHARS);
+  let end = Math.min(text.length, start + LIMITS.searchSnippetChars);
   if (end < text.length && isLow(text.charCodeAt(end))) end++;
   const lead = start > 0 ? '…' : '';
   const body = text.slice(start, end).replace(/\s/gu, ' ');

@@ -60,6 +60,16 @@ export function searchContract(store: () => Store): void {
     assert.deepEqual(await find(s, 'sb', 'zebra'), ['Zebra crossing, 斑马线']);
     assert.deepEqual(await find(s, 'sb', '4411'), ['Order #4411 shipped']);
     assert.deepEqual(await find(s, 'sb', '%'), [], 'LIKE wildcards are plain characters');
+    // Query syntax of FTS5 and LIKE is plain text too: nothing throws, nothing matches by accident.
+    for (const q of ['"', '"""', 'a"b OR c*', 'NEAR(zebra 斑马)', 'zebra*', '%_\\', '{col}: x', '^zebra', '-zebra']) {
+      assert.deepEqual(await find(s, 'sb', q), [], JSON.stringify(q));
+    }
+    // Controls (NUL too) separate words.
+    assert.deepEqual(await find(s, 'sb', '\u0000zebra\u0001cross'), ['Zebra crossing, 斑马线']);
+    await send(s, k, 'sa', 'odd "quoted" 100%_done \\path');
+    assert.deepEqual(await find(s, 'sb', '"quoted"'), ['odd "quoted" 100%_done \\path']);
+    assert.deepEqual(await find(s, 'sb', '%_d'), ['odd "quoted" 100%_done \\path']);
+    assert.deepEqual(await find(s, 'sb', '\\pa'), ['odd "quoted" 100%_done \\path']);
   });
 
   it('search: one conversation or all of the viewer\'s, paged by the last id', async () => {
