@@ -31,6 +31,7 @@ import { openDeviceStorage } from './storage-default.js';
 import { createSyncEngine } from './sync-engine.js';
 import { createThreadStore } from './thread-store.js';
 import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
+import type { SearchOptions } from './search.js';
 import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
 
 /**
@@ -226,6 +227,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'history.page':
       case 'reactions':
       case 'pins':
+      case 'search.results':
         requests.resolve(frame);
         return;
       case 'error':
@@ -318,6 +320,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     // A jump to a message not loaded yet is rare: its code is fetched the first time (`import()`).
     loadAround: afterStart(async (conversationId: ConversationId, messageId: string) =>
       (await import('./load-around.js')).loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId),
+    ),
+    // Asked for by the search field only: its code is fetched the first time.
+    search: afterStart(async (query: string, searchOptions?: SearchOptions) =>
+      (await import('./search.js')).openSearch({ requests, online, held: () => threads.ids().map((id) => [id, threads.get(id)?.messages ?? []]) }, query, searchOptions),
     ),
     markRead: reads.markRead,
     sendTyping(conversationId: ConversationId): void {

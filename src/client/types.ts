@@ -1,5 +1,6 @@
 import type { Change, PinExcerpt, ReplyTo } from '../protocol/changes.js';
 import type { ChangeReceipt, PendingChange } from './changes.js';
+import type { ClientSearch, SearchOptions } from './search.js';
 import type { ReadableAtom } from 'nanostores';
 import type { CustomElem, Elem } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
@@ -218,6 +219,12 @@ export interface ChatClient extends EventTarget {
    * MESSAGE_UNKNOWN when the server knows no such message for this user.
    */
   loadAround(conversationId: ConversationId, messageId: string): Promise<boolean>;
+  /**
+   * Full-text search (SPEC §12) of the messages this user may see, in `conversationId` or all of
+   * them, newest first: resolves with the search, whose `$state` store fills in page by page
+   * (`more()`). Offline it searches only the messages this device holds (`source: 'local'`).
+   */
+  search(query: string, options?: SearchOptions): Promise<ClientSearch>;
   /** Marks everything in the conversation read (up to its last seq). */
   markRead(conversationId: ConversationId): void;
   block(userId: string): Promise<void>;

@@ -137,6 +137,21 @@ export const PinsFetchSchema = v.object({
   conversationId: ConversationIdSchema,
 });
 
+/**
+ * Full-text search (SPEC §12) of the messages the user may see, in one conversation or all of
+ * them, newest first. Answered by `search.results`; the next page passes its `cursor`.
+ */
+export const SearchFetchSchema = v.object({
+  type: v.literal('search.fetch'),
+  reqId: ReqId,
+  /** Words to find (all of them); folded, so case and accents do not matter. */
+  query: v.pipe(v.string(), v.maxLength(LIMITS.searchQueryChars * 2)),
+  conversationId: v.optional(ConversationIdSchema),
+  /** The previous page's `cursor`. */
+  cursor: v.optional(MessageIdSchema),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.searchPage))),
+});
+
 // ----------------------------------------------------------------
 
 export const ClientFrameSchema = v.variant('type', [
@@ -150,6 +165,7 @@ export const ClientFrameSchema = v.variant('type', [
   ChangeSendSchema,
   ReactionsFetchSchema,
   PinsFetchSchema,
+  SearchFetchSchema,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;

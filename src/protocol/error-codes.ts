@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   NOT_EDITABLE: { code: 4009, status: 422 },
   CHANGE_WINDOW_EXPIRED: { code: 4010, status: 422 },
   REPLY_INVALID: { code: 4011, status: 422 },
+  SEARCH_QUERY_INVALID: { code: 4012, status: 400 },
+  SEARCH_CURSOR_INVALID: { code: 4013, status: 400 },
   WEBHOOK_URL_INVALID: { code: 4015, status: 422 },
 
   RATE_LIMITED: { code: 5000, status: 429 },

@@ -44,6 +44,8 @@ export const ERROR_MESSAGES = {
   NOT_EDITABLE: 'Only text messages can be edited.',
   CHANGE_WINDOW_EXPIRED: 'The time to change this message has passed.',
   REPLY_INVALID: 'A reply must quote a message of the same conversation that you can see.',
+  SEARCH_QUERY_INVALID: 'A search needs 1 to 8 words and at most 100 characters.',
+  SEARCH_CURSOR_INVALID: 'This search cursor is not one a search returned.',
   WEBHOOK_URL_INVALID: 'A webhook URL must be an absolute http:// or https:// URL without credentials.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',

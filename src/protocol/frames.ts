@@ -161,6 +161,28 @@ export const MembersSchema = v.object({
   hasMore: v.optional(v.boolean()),
 });
 
+/** One search result: the message as the searcher sees it and its excerpt with the matches marked. */
+export const SearchResultSchema = v.object({
+  message: MessageSchema,
+  snippet: v.object({
+    text: v.pipe(v.string(), v.maxLength(LIMITS.searchSnippetChars * 4)),
+    /** [start, end) UTF-16 ranges of `text` that matched. */
+    marks: v.pipe(v.array(v.tuple([Seq, Seq])), v.maxLength(LIMITS.searchSnippetChars)),
+  }),
+});
+export type SearchResult = v.InferOutput<typeof SearchResultSchema>;
+
+/**
+ * The answer to `search.fetch`, newest first, as many as fit in one frame. `cursor` is set when
+ * more may follow: pass it in the next `search.fetch`.
+ */
+export const SearchResultsSchema = v.object({
+  type: v.literal('search.results'),
+  reqId: ReqId,
+  results: v.pipe(v.array(SearchResultSchema), v.maxLength(LIMITS.searchPage)),
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(128))),
+});
+
 export const BroadcastSchema = v.object({
   id: v.string(),
   from: v.optional(v.string()),
@@ -209,6 +231,7 @@ export const ServerFrameSchema = v.variant('type', [
   ChangeErrorSchema,
   ReactionsSchema,
   PinsSchema,
+  SearchResultsSchema,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];

@@ -9,7 +9,7 @@
  *   NATTER_FRIENDS_ONLY (1/true), NATTER_SEND_RATE_PER_MINUTE (300),
  *   NATTER_SEND_RATE_WINDOW_MS (60000; the window that rate counts in),
  *   NATTER_FRAME_RATES_PER_MINUTE (per-user frame budgets by class, e.g. ping=240,history=600,
- *   members=300,read=600,blocklist=60,session=120; unlisted classes keep these defaults),
+ *   members=300,read=600,blocklist=60,session=120,search=120; unlisted classes keep these defaults),
  *   NATTER_BLOCKED_SENDER_SEES_ERROR (1/true), NATTER_REPLAY_LIMIT (10000),
  *   NATTER_BROADCASTS_PER_MINUTE (10), NATTER_BROADCASTS_PER_DAY (1000),
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default none: the server's own origin only),

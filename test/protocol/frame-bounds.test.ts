@@ -118,6 +118,7 @@ function validServerFrames(): Record<string, unknown>[] {
     { type: 'change.error', changeId: 'cmid00000002', conversationId: 'group:g', code: 4008, name: 'MESSAGE_RECALLED', message: 'gone' },
     { type: 'reactions', reqId: 'rx', conversationId: 'group:g', messageId: 'm1', emoji: '👍', users: ['bob'], count: 2, hasMore: true },
     { type: 'pins', reqId: 'pn', conversationId: 'group:g', pins: [{ messageId: 'm1', seq: 1, by: 'bob', time: 1 }] },
+    { type: 'search.results', reqId: 'sr', cursor: 'm1', results: [{ message: text, snippet: { text: '…a <b>zebra</b>…', marks: [[4, 9]] } }] },
   ];
 }
 

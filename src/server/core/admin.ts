@@ -14,6 +14,7 @@ import { groupKey, p2pKey } from './conversation-key.js';
 import { fetchHistory } from './history.js';
 import { summarize } from './summaries.js';
 import type { GroupRecord, HistoryVisibility, Profile, UserRecord } from './types.js';
+import { searchAs, type SearchRequest } from './search.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 
 const DEFAULT_TOKEN_TTL = 24 * 3600;
@@ -154,6 +155,12 @@ export class AdminApi {
   async history(userId: string, conversationId: ConversationId, before?: number, limit?: number) {
     await this.#existing(userId);
     return fetchHistory(this.#core.store, userId, { conversationId, ...(before !== undefined && { before }), ...(limit !== undefined && { limit }) });
+  }
+
+  /** Search (SPEC §12) as `userId`: `GET /v1/users/:id/search`. */
+  async search(userId: string, req: SearchRequest) {
+    await this.#existing(userId);
+    return searchAs(this.#core.store, userId, req);
   }
 
   /**

@@ -32,6 +32,7 @@ import { prepareSend, type SendRequest } from './send-message.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 import { replaySession } from './sync.js';
+import { searchAs } from './search.js';
 import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
@@ -218,6 +219,7 @@ export class ChatCore {
         case 'change.send': return await this.changes.handleSend(conn, frame);
         case 'reactions.fetch': return send(conn, await this.changes.reactions(conn.session.userId, frame));
         case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
+        case 'search.fetch': return send(conn, { type: 'search.results', reqId: frame.reqId, ...(await searchAs(this.store, conn.session.userId, frame)) });
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {

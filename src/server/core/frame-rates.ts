@@ -4,7 +4,7 @@ import { answerTo } from './refusal.js';
 import { createMemoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js';
 
 /** The budget classes of client frames other than `message.send` (which has the send budget). */
-export type FrameClass = 'ping' | 'history' | 'members' | 'read' | 'blocklist' | 'session';
+export type FrameClass = 'ping' | 'history' | 'members' | 'read' | 'blocklist' | 'session' | 'search';
 
 /** Frames per user and rate window (`sendRateWindowMs`, a minute by default), by class. */
 export type FrameBudgets = Record<FrameClass, number>;
@@ -16,9 +16,10 @@ export type FrameBudgets = Record<FrameClass, number>;
  * - members: one per conversation opened;
  * - read: one per conversation read, plus the ones made offline, sent at reconnect;
  * - blocklist: a person clicking (block / unblock);
- * - session: `session.open`, i.e. reconnects of every tab (32 after a server restart).
+ * - session: `session.open`, i.e. reconnects of every tab (32 after a server restart);
+ * - search: a person typing a query (the client waits for a pause) and paging its results.
  */
-export const DEFAULT_FRAME_BUDGETS: Readonly<FrameBudgets> = { ping: 240, history: 600, members: 300, read: 600, blocklist: 60, session: 120 };
+export const DEFAULT_FRAME_BUDGETS: Readonly<FrameBudgets> = { ping: 240, history: 600, members: 300, read: 600, blocklist: 60, session: 120, search: 120 };
 
 /** `session.open` attempts per connection and window (a refused open may be retried on the socket). */
 export const OPEN_ATTEMPTS_PER_CONNECTION = 10;
@@ -47,6 +48,8 @@ const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
   // Reads of a conversation's data, like a history page.
   'reactions.fetch': 'history',
   'pins.fetch': 'history',
+  // Full-text search reads far more than a page: a budget of its own.
+  'search.fetch': 'search',
 };
 
 /**

@@ -14,6 +14,7 @@ import type {
   MessageDraft,
   Profile,
   RangeQuery,
+  SearchQuery,
   UnreadState,
   UserRecord,
 } from './types.js';
@@ -90,6 +91,13 @@ export interface Store extends BroadcastStore, WebhookStore {
   readRange(key: ConversationKey, viewer: string, query: RangeQuery): Promise<Message[]>;
   /** Whether `viewer` can see any message with seq < `beforeSeq`. */
   hasVisibleBefore(key: ConversationKey, viewer: string, beforeSeq: number): Promise<boolean>;
+
+  /**
+   * Search (SPEC §12): the stored messages matching `query` that `viewer` may see, newest first
+   * (see SearchQuery). Recalled messages have no searchable text; per-viewer state (delete for
+   * me) is the caller's to apply.
+   */
+  searchMessages(viewer: string, query: SearchQuery): Promise<Message[]>;
 
   // ------------------------------------------------------------- per-user conversation state
   /** Every conversation `userId` is a member of (with `historyFloor` for groups that hide older history). */

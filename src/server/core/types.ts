@@ -169,3 +169,19 @@ export interface PinRecord {
   by: string;
   time: number;
 }
+
+/**
+ * A search (SPEC §12) as a store runs it: messages `viewer` may see now (a member of the
+ * conversation, visible to them, above their history floor) whose folded searchable text
+ * (`foldForSearch(searchableText(elem))`, kept by the store in the commit's and the change's
+ * own transaction) holds every term. Newest first by message id (UUIDv7, time-ordered).
+ */
+export interface SearchQuery {
+  /** Folded terms (`searchTerms`), at least one. */
+  terms: string[];
+  /** One conversation only. */
+  key?: ConversationKey;
+  /** Only messages whose id sorts before this one (the previous page's last). */
+  before?: string;
+  limit: number;
+}

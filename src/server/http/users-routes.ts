@@ -8,6 +8,13 @@ const UserParams = v.object({ id: UserIdSchema });
 const PairParams = v.object({ id: UserIdSchema, other: UserIdSchema });
 const HistoryParams = v.object({ id: UserIdSchema, conversationId: ConversationIdSchema });
 const HistoryQuery = v.object({ before: QueryInt, limit: QueryInt });
+/** `q` and `cursor` are checked by the search itself (SEARCH_QUERY_INVALID, SEARCH_CURSOR_INVALID). */
+const SearchQuery = v.object({
+  q: v.optional(v.string(), ''),
+  conversationId: v.optional(ConversationIdSchema),
+  cursor: v.optional(v.string()),
+  limit: QueryInt,
+});
 const TokenBody = v.object({
   userId: UserIdSchema,
   ttlSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366 * 24 * 3600))),
@@ -55,5 +62,14 @@ export function usersRoutes(app: FastifyInstance, admin: AdminApi): void {
     const { id, conversationId } = parse(HistoryParams, req.params);
     const { before, limit } = parse(HistoryQuery, req.query);
     return admin.history(id, conversationId, before, limit === undefined ? undefined : Math.min(Math.max(limit, 1), LIMITS.historyPage));
+  });
+
+  // Search (SPEC §12) as that user: what they could find themselves, newest first.
+  app.get('/v1/users/:id/search', async (req) => {
+    const { id } = parse(UserParams, req.params);
+    const { q, conversationId, cursor, limit } = parse(SearchQuery, req.query);
+    return admin.search(id, {
+      query: q, ...(conversationId !== undefined && { conversationId }), ...(cursor !== undefined && { cursor }), ...(limit !== undefined && { limit }),
+    });
   });
 }

@@ -1,4 +1,6 @@
 import { ChatError, type Message } from '../../protocol/index.js';
+import { matchesTerms } from '../../protocol/search.js';
+import { searchTextOf } from '../core/search-text.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
 import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
@@ -9,6 +11,8 @@ import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.j
 interface StoredRow {
   message: Message;
   visibleTo?: string[];
+  /** The folded searchable text, kept with the message as the SQL stores keep their index. */
+  search: string;
 }
 
 interface Conversation {
@@ -63,7 +67,7 @@ export function createMemoryStore(): Store {
     const c = conv(d.key);
     const message: Message = { ...clone(d.message), seq: c.lastSeq + 1 };
     c.lastSeq++;
-    const row: StoredRow = { message };
+    const row: StoredRow = { message, search: searchTextOf(message) ?? '' };
     if (d.visibleTo) row.visibleTo = [...d.visibleTo];
     c.rows.push(row);
     const parsed = parseKey(d.key);
@@ -183,10 +187,11 @@ export function createMemoryStore(): Store {
       const seq = ++c.lastSeq;
       const message: Message = { ...clone(d.message), seq, elem: applied.elem };
       if (applied.mentions) message.groupAtUserList = [...applied.mentions];
-      const row: StoredRow = { message };
+      const row: StoredRow = { message, search: '' };
       if (applied.visibleTo) row.visibleTo = [...applied.visibleTo];
       c.rows.push(row);
       targetRow.message = { ...clone(applied.target), changeSeq: seq } as Message;
+      targetRow.search = searchTextOf(targetRow.message) ?? '';
       idempotency.set(id, { key: d.key, message });
       if (d.webhooks?.endpoints.length) {
         const payload = changePayload(d.key, JSON.stringify(message), JSON.stringify(targetRow.message));
@@ -215,6 +220,17 @@ export function createMemoryStore(): Store {
     async hasVisibleBefore(key, viewer, beforeSeq) {
       const rows = conversations.get(key)?.rows.slice(0, Math.max(0, beforeSeq - 1)) ?? [];
       return rows.some((r) => visible(r, viewer));
+    },
+    async searchMessages(viewer, { terms, key, before, limit }) {
+      const found: Message[] = [];
+      for (const [k, c] of conversations) {
+        if ((key !== undefined && k !== key) || !c.members.has(viewer)) continue;
+        const floor = state(viewer, k, c).historyFloor ?? 0;
+        for (const r of c.rows) {
+          if (r.message.seq > floor && (before === undefined || r.message.id < before) && visible(r, viewer) && matchesTerms(r.search, terms)) found.push(r.message);
+        }
+      }
+      return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit).map(clone);
     },
     async listConversations(userId) {
       const out: ConversationState[] = [];

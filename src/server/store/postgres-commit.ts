@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
+import { searchTextOf } from '../core/search-text.js';
 import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types.js';
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
@@ -12,7 +13,7 @@ import { insertOutbox } from './postgres-webhooks.js';
  *   2. create missing conversation rows, then lock every conversation of the batch
  *      (`FOR UPDATE`, in key order so two nodes' batches never deadlock on each other);
  *   3. raise each `last_seq` by the number of new messages and hand out the seqs in batch order;
- *   4. insert the messages and the p2p memberships.
+ *   4. insert the messages (with their searchable text, postgres-search.ts) and the p2p memberships.
  * The row locks are held until COMMIT, so another node's transaction on the same conversation
  * waits and then continues from our last seq: seqs are gapless and become visible in order.
  *
@@ -20,7 +21,7 @@ import { insertOutbox } from './postgres-webhooks.js';
  * unique index then rejects ours with 23505 and the caller retries the whole batch, which
  * finds the row in step 1 and reports it as a duplicate.
  */
-export async function commitBatch(client: PoolClient, drafts: MessageDraft[]): Promise<CommitOutcome[]> {
+export async function commitBatch(client: PoolClient, drafts: MessageDraft[], search = true): Promise<CommitOutcome[]> {
   const idOf = (sender: string, clientMsgId: string) => JSON.stringify([sender, clientMsgId]);
   const { rows: existing } = await client.query<{ sender: string; client_msg_id: string; conv_key: string; body: string }>(
     `SELECT sender, client_msg_id, conv_key, body FROM messages
@@ -70,15 +71,15 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[]): P
         conv_key: d.key, seq, id: m.id, sender: m.sender, client_msg_id: m.clientMsgId,
         visible_to: d.visibleTo ?? null, excl_unread: m.isExcludedFromUnreadCount === true,
         excl_last: m.isExcludedFromLastMessage === true, mentions: m.groupAtUserList?.length ? m.groupAtUserList : null,
-        body: JSON.stringify(message),
+        body: JSON.stringify(message), search_text: search ? searchTextOf(m) : null,
       };
     });
     // One JSON parameter instead of per-column arrays: visible_to and mentions are arrays of
     // different lengths, which a multi-dimensional SQL array cannot hold.
     await client.query(
-      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body)
+      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(conv_key text, seq bigint, id text, sender text, client_msg_id text,
-         visible_to text[], excl_unread boolean, excl_last boolean, mentions text[], body text)`,
+         visible_to text[], excl_unread boolean, excl_last boolean, mentions text[], body text, search_text text)`,
       [JSON.stringify(rows)],
     );
 

@@ -1,4 +1,6 @@
 import type { PoolClient } from 'pg';
+import type { Logger } from '../core/logger.js';
+import { indexExistingMessages } from './postgres-search.js';
 
 /**
  * One step of the PostgreSQL schema. Steps are applied in version order, each in its own
@@ -11,6 +13,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Work in JavaScript after `sql`, in the same transaction (e.g. filling a new column); returns what to log. */
+  after?: (client: PoolClient) => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -141,6 +145,26 @@ CREATE TABLE pins (
 `,
   },
   {
+    // Search (SPEC §12): each row's folded searchable text and a trigram index over it, which
+    // finds any substring of three or more characters in any script (Chinese without spaces
+    // too: the database's ctype is UTF-8). The index lives in whichever schema holds pg_trgm.
+    // Existing rows are indexed in this step's transaction (postgres-search.ts).
+    version: 7,
+    name: 'search',
+    sql: `
+DO $$ BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+EXCEPTION WHEN unique_violation THEN NULL; -- another schema's migration created it meanwhile
+END $$;
+ALTER TABLE messages ADD COLUMN search_text text;
+DO $$ DECLARE ns text; BEGIN
+  SELECT extnamespace::regnamespace::text INTO ns FROM pg_extension WHERE extname = 'pg_trgm';
+  EXECUTE format('CREATE INDEX messages_search ON messages USING gin (search_text %s.gin_trgm_ops) WHERE search_text IS NOT NULL', ns);
+END $$;
+`,
+    after: indexExistingMessages,
+  },
+  {
     // Webhooks (SPEC §11): endpoints made over REST and the outbox that commits fill in their own
     // transaction. Pending rows are claimed by their (endpoint, conversation) head; failed ones are
     // listed for admins.
@@ -191,7 +215,7 @@ export const notHiddenFor = (viewer: string) => `(strpos(body, '"hiddenFor"') = 
  * (CREATE ... IF NOT EXISTS alone races in PostgreSQL: two creators can both fail or collide).
  * The lock is per schema, so deployments in other schemas of one database do not wait.
  */
-export async function migrate(client: PoolClient, schema: string | undefined): Promise<number[]> {
+export async function migrate(client: PoolClient, schema: string | undefined, logger?: Logger): Promise<number[]> {
   const lockKey = `natter.migrations:${schema ?? ''}`;
   await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
   const applied: number[] = [];
@@ -208,6 +232,11 @@ export async function migrate(client: PoolClient, schema: string | undefined): P
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
+        if (m.after) {
+          const started = Date.now();
+          const facts = await m.after(client);
+          logger?.info({ ...facts, ms: Date.now() - started }, `postgres: migration ${m.version} (${m.name})`);
+        }
         await client.query('INSERT INTO natter_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         await client.query('COMMIT');
       } catch (err) {

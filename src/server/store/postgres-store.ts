@@ -9,6 +9,7 @@ import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
 import { commitBatch } from './postgres-commit.js';
+import { createPostgresSearch } from './postgres-search.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
@@ -18,8 +19,10 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most connections this node opens. Default 10. */
   poolSize?: number;
-  /** Receives errors of idle connections (the pool replaces them). */
+  /** Receives errors of idle connections (the pool replaces them) and what migrations did. */
   logger?: Logger;
+  /** Index new messages for search (default true; off only to measure what the index costs). */
+  searchIndex?: boolean;
 }
 
 /** PostgreSQL error codes worth one more try of a whole transaction. */
@@ -53,7 +56,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     throw new Error(`PostgreSQL at ${redact(options.connectionString)} is unreachable: ${(err as Error).message}`, { cause: err });
   });
   try {
-    await migrate(first, options.schema);
+    await migrate(first, options.schema, log);
   } catch (err) {
     first.release(true);
     await pool.end();
@@ -120,6 +123,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   return {
     ...createPostgresBroadcasts({ query: q, transaction }),
+    ...createPostgresSearch(q, parse),
     ...createPostgresChanges({ query: q, transaction }),
     ...createPostgresWebhooks({ query: q, transaction }),
     async ping() {
@@ -220,7 +224,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
       if (drafts.length === 0) return [];
-      return transaction((c) => commitBatch(c, drafts));
+      return transaction((c) => commitBatch(c, drafts, options.searchIndex !== false));
     },
     async findMessage(key, id) {
       const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);

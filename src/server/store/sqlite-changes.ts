@@ -4,6 +4,8 @@ import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
 import { changePayload, outboxEvents } from '../webhooks/types.js';
 import { INSERT_OUTBOX } from './sqlite-webhooks.js';
+import { searchTextOf } from '../core/search-text.js';
+import { reindexStatement } from './sqlite-search.js';
 
 /** The pinned messages of each conversation, kept in the change's own transaction. */
 export const PINS_SCHEMA = `
@@ -31,7 +33,7 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
   db.exec(PINS_SCHEMA);
   const q = {
     byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
-    target: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
+    target: db.prepare('SELECT rowid, body, vis1, vis2, search_text FROM messages WHERE conv_key = ? AND id = ?'),
     pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
     nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
     insert: db.prepare(
@@ -44,6 +46,7 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     pins: db.prepare('SELECT message_id, seq, by_user, time FROM pins WHERE conv_key = ? ORDER BY time DESC, seq DESC'),
     hook: db.prepare(INSERT_OUTBOX),
   };
+  const reindex = reindexStatement(db);
   const commit = db.transaction((d: ChangeDraft): ChangeOutcome => {
     const existing = q.byClientMsgId.get(d.message.sender, d.message.clientMsgId) as Row | undefined;
     if (existing) {
@@ -63,6 +66,8 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     const target: StoredMessage = { ...applied.target, changeSeq: seq };
     const targetJson = JSON.stringify(target);
     q.update.run(targetJson, target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null, d.key, d.targetId);
+    // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
+    reindex(row['rowid'] as number, row['search_text'] as string | null, searchTextOf(target));
     if (d.webhooks?.endpoints.length) {
       const payload = changePayload(d.key, JSON.stringify(message), targetJson);
       for (const e of outboxEvents(d.webhooks, { eventId: message.id, key: d.key, time: message.time, payload })) {

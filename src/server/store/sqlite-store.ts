@@ -10,6 +10,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, t
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
+import { createSqliteSearch, upgradeSearch } from './sqlite-search.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
@@ -22,6 +23,8 @@ export interface SqliteStoreOptions {
   durability?: 'full' | 'normal';
   /** Told when opening the file upgraded its layout (a one-off rebuild of the messages table). */
   logger?: Logger;
+  /** Index new messages for search (default true; off only to measure what the index costs). */
+  searchIndex?: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -50,6 +53,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const added = upgradeGroupColumns(db);
   if (added.length > 0) options.logger?.info({ added }, 'sqlite: group history visibility columns added');
   upgradeUsersTable(db);
+  const indexStarted = performance.now();
+  const indexed = upgradeSearch(db);
+  if (indexed) options.logger?.info({ rows: indexed, ms: Math.round(performance.now() - indexStarted) }, 'sqlite: existing messages indexed for search (one-off upgrade)');
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this connection is the backstop.
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
@@ -58,6 +64,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const writer = file === ':memory:' ? undefined : startSqliteWriter(file, {
     synchronous: options.durability === 'normal' ? 'NORMAL' : 'FULL',
     autocheckpoint: BACKSTOP_PAGES,
+    search: options.searchIndex !== false,
   });
 
   const q = {
@@ -149,7 +156,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   };
 
   // Only a `:memory:` database commits on this thread, with the writer's own commit code.
-  const commitBatch = commitOnThisThread(db);
+  const commitBatch = commitOnThisThread(db, options.searchIndex !== false);
   // IMMEDIATE from here on: with the writer thread committing meanwhile, a transaction that
   // reads before it writes must hold the write lock from its start (else SQLITE_BUSY_SNAPSHOT).
   const createGroup = db.transaction((g: GroupRecord, members: string[]) => {
@@ -239,6 +246,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createSqliteBroadcasts(db),
     ...createSqliteChanges(db),
     ...createSqliteWebhooks(db),
+    ...createSqliteSearch(db, parse),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
+import { searchTextOf } from '../core/search-text.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -35,18 +36,21 @@ export interface SqliteWriterOptions {
   synchronous: 'FULL' | 'NORMAL';
   /** WAL pages after which the writer checkpoints itself (the checkpointer does most of it). */
   autocheckpoint: number;
+  /** Index messages for search (default true; off only to measure what the index costs). */
+  search?: boolean;
 }
 
 /**
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
- * [eventId, endpointId, type, key, time, payload]]. Strings
+ * [eventId, endpointId, type, key, time, payload], folded searchable text (null: none, or the
+ * search index is off)]. Strings
  * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null];
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
@@ -68,8 +72,10 @@ const q = {
   nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
   ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
   insertMessage: db.prepare(
-    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body, search_text) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+  // The search index (sqlite-search.ts) in the commit's own transaction.
+  index: db.prepare('INSERT INTO messages_search (rowid, search_text) VALUES (?, ?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
   hook: db.prepare(
     'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) ' +
@@ -88,7 +94,8 @@ const commitOne = (d) => {
     seq = q.nextSeq.get(key);
   }
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
-  q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body);
+  const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body, d[14]).lastInsertRowid;
+  if (d[14] !== null) q.index.run(row, d[14]);
   if (d[10]) for (const u of d[10]) q.join.run(u, key);
   // Webhook events in the same transaction: queued exactly when the message commits.
   // The payload is messagePayload() of src/server/webhooks/types.ts.
@@ -128,7 +135,7 @@ parentPort.on('message', (m) => {
 `;
 
 /** The draft as the worker needs it; the same columns the main-thread commit wrote. */
-function toWire(d: MessageDraft): WireDraft {
+function toWire(d: MessageDraft, search: boolean): WireDraft {
   const m = d.message;
   const parsed = parseKey(d.key);
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
@@ -140,6 +147,7 @@ function toWire(d: MessageDraft): WireDraft {
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
+    search ? searchTextOf(m) : null,
   ];
 }
 
@@ -150,10 +158,10 @@ function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
 }
 
 /** Commits on the calling thread's connection, with the writer's own code (for `:memory:`). */
-export function commitOnThisThread(db: unknown): (drafts: MessageDraft[]) => CommitOutcome[] {
+export function commitOnThisThread(db: unknown, search = true): (drafts: MessageDraft[]) => CommitOutcome[] {
   const commitBatch = new Function('db', COMMIT_SOURCE)(db) as (wire: WireDraft[]) => WireOutcome[];
   return (drafts) => {
-    const outcomes = commitBatch(drafts.map(toWire));
+    const outcomes = commitBatch(drafts.map((d) => toWire(d, search)));
     return drafts.map((d, i) => fromWire(d, outcomes[i]!));
   };
 }
@@ -202,7 +210,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       const w = worker;
       const id = nextId++;
       return new Promise<CommitOutcome[]>((resolve, reject) => {
-        const wire = drafts.map(toWire);
+        const wire = drafts.map((d) => toWire(d, options.search !== false));
         pending.set(id, { drafts, resolve, reject });
         w.ref();
         try {

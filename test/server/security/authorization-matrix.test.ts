@@ -157,6 +157,21 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       counts.frameChecks += 2;
     },
   },
+  'search.fetch': {
+    scope: 'find messages of a conversation they are not in, in one or across all',
+    async check(_t, o) {
+      o.alice.send({ type: 'search.fetch', reqId: 'search-g', query: 'group', conversationId: 'group:g' });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'search-g')).name, 'NOT_MEMBER');
+      // Across all: only alice's own bob↔alice message, never the group's or bob↔carol's.
+      for (const [reqId, query, conversationId] of [['search-all', 'bob', undefined], ['search-c', 'carol', 'p2p:carol'], ['search-short', 'o', undefined]] as const) {
+        o.alice.send({ type: 'search.fetch', reqId, query, ...(conversationId !== undefined && { conversationId }) });
+        const found = (await o.alice.next('search.results', (f) => f.reqId === reqId)).results;
+        assert.ok(found.every((r) => r.message.id !== o.groupMsgId && r.message.id !== o.bobCarolMsgId), reqId);
+        counts.frameChecks++;
+      }
+      counts.frameChecks++;
+    },
+  },
   'blocklist.add': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'blocklist.remove': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'members.fetch': {
@@ -222,6 +237,7 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'DELETE /v1/users/:id/blocklist/:other': { access: 'admin', sample: '/v1/users/bob/blocklist/alice' },
   'GET /v1/users/:id/conversations': { access: 'admin', sample: '/v1/users/bob/conversations' },
   'GET /v1/users/:id/conversations/:conversationId/messages': { access: 'admin', sample: '/v1/users/bob/conversations/group:g/messages' },
+  'GET /v1/users/:id/search': { access: 'admin', sample: '/v1/users/bob/search?q=group' },
   'POST /v1/tokens': { access: 'admin', sample: '/v1/tokens' },
   'POST /v1/groups': { access: 'admin', sample: '/v1/groups' },
   'PATCH /v1/groups/:id': { access: 'admin', sample: '/v1/groups/g' },
@@ -307,6 +323,14 @@ describe('authorisation matrix', () => {
     counts.restChecks++;
   });
 
+  it('refuses, over REST too, a search of a group as a non-member (NOT_MEMBER) and finds none of its messages across all', async () => {
+    const res = await t.rest('GET', '/v1/users/alice/search?q=group&conversationId=group:g');
+    assert.deepEqual([res.status, res.body.name], [403, 'NOT_MEMBER']);
+    const across = await t.rest('GET', '/v1/users/alice/search?q=for');
+    assert.deepEqual(across.body.results, []);
+    counts.restChecks += 2;
+  });
+
   it('locks a removed member out of sending, reading, history and live delivery', async () => {
     assert.deepEqual((await t.rest('DELETE', '/v1/groups/g/members/carol', undefined, ADMIN_KEY)).body, { removed: true });
     await o.carol.next('conversation.removed');
@@ -315,6 +339,8 @@ describe('authorisation matrix', () => {
     assert.equal((await o.carol.next('error', (f) => f.reqId === 'rm')).name, 'NOT_MEMBER');
     o.carol.send({ type: 'conversation.read', reqId: 'rm2', conversationId: 'group:g', seq: 1 });
     assert.equal((await o.carol.next('error', (f) => f.reqId === 'rm2')).name, 'NOT_MEMBER');
+    o.carol.send({ type: 'search.fetch', reqId: 'rm3', query: 'for the group' });
+    assert.deepEqual((await o.carol.next('search.results', (f) => f.reqId === 'rm3')).results, [], 'a conversation left is not searched');
     const clientMsgId = cmid();
     o.bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:g', elem: text('after carol left') });
     await o.bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);

@@ -49,6 +49,9 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'hide' } },
     { type: 'reactions.fetch', reqId: 'rx', conversationId: 'group:g', messageId: 'm1', emoji: '👍', after: 'bob', limit: 10 },
     { type: 'pins.fetch', reqId: 'pn', conversationId: 'group:g' },
+    // Search (SPEC §12): hostile queries (LIKE and FTS5 syntax, NUL, lone surrogates) come from the mutations.
+    { type: 'search.fetch', reqId: 'sr', query: 'zebra 斑马 "NEAR(a b)" %_\\ OR *', conversationId: 'group:g', cursor: '01a2-x', limit: 5 },
+    { type: 'search.fetch', reqId: 'sr', query: '马' },
   ];
 }
 

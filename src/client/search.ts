@@ -1,0 +1,112 @@
+/**
+ * Search (SPEC §12) in the client: `client.search(query, { conversationId })`. Imported the first
+ * time a search runs (the search field's code loads with it), so the first paint carries none of
+ * it. Online it asks the server, page by page; offline (or when the server cannot be reached) it
+ * searches the messages this device holds, with the same folding and matching as the server,
+ * and says so (`source: 'local'`).
+ */
+import { atom, type ReadableAtom } from 'nanostores';
+import { ChatError, type ErrorBody } from '../protocol/error-codes.js';
+import type { SearchResult, ServerFrameOf } from '../protocol/frames.js';
+import type { ConversationId } from '../protocol/ids.js';
+import type { Message } from '../protocol/message.js';
+import { foldForSearch, matchesTerms, searchSnippet, searchTerms, searchableText } from '../protocol/search.js';
+import type { Requests } from './requests.js';
+
+export type { SearchResult };
+
+export interface SearchOptions {
+  /** Search this conversation only; absent: every conversation of the user. */
+  conversationId?: ConversationId;
+  /** Results per page (1–50, default 20). */
+  limit?: number;
+}
+
+export interface SearchState {
+  query: string;
+  /** `loading` while a page is on its way; `failed` with `error`. */
+  status: 'loading' | 'done' | 'failed';
+  /** Newest first: each message as this user sees it, with its snippet and the matches marked. */
+  results: SearchResult[];
+  /** `server`; or `local` when the device searched only the messages it holds (offline). */
+  source: 'server' | 'local';
+  /** More results can be loaded with `more()`. */
+  hasMore: boolean;
+  error?: ErrorBody;
+}
+
+/** One search: its state as a store, and the next page on demand. */
+export interface ClientSearch {
+  readonly $state: ReadableAtom<SearchState>;
+  /** Loads the next page (nothing when there is none or one is loading). */
+  more(): Promise<void>;
+}
+
+export interface SearchContext {
+  requests: Requests;
+  online(): boolean;
+  /** Conversations this device holds messages of, and those messages (ascending seq). */
+  held(): Iterable<[ConversationId, readonly Message[]]>;
+}
+
+/** What this device holds that matches, newest first (recalled and hidden messages never). */
+export function searchHeld(context: Pick<SearchContext, 'held'>, terms: string[], conversationId?: ConversationId): SearchResult[] {
+  const found: SearchResult[] = [];
+  for (const [id, messages] of context.held()) {
+    if (conversationId !== undefined && id !== conversationId) continue;
+    for (const m of messages) {
+      if (m.recalled || m.hidden) continue;
+      const text = searchableText(m.elem);
+      if (matchesTerms(foldForSearch(text), terms)) found.push({ message: m, snippet: searchSnippet(text, terms) });
+    }
+  }
+  return found.sort((a, b) => (a.message.id < b.message.id ? 1 : a.message.id > b.message.id ? -1 : 0));
+}
+
+export function openSearch(context: SearchContext, query: string, options: SearchOptions = {}): ClientSearch {
+  const terms = searchTerms(query);
+  const $state = atom<SearchState>({ query, status: 'loading', results: [], source: 'server', hasMore: false });
+  let cursor: string | undefined;
+  let running: Promise<void> | undefined;
+
+  const local = () => {
+    $state.set({ query, status: 'done', results: searchHeld(context, terms!, options.conversationId), source: 'local', hasMore: false });
+  };
+  const page = async (): Promise<void> => {
+    const before = $state.get();
+    if (!context.online()) return local();
+    try {
+      const answer = await context.requests.request<ServerFrameOf<'search.results'>>({
+        type: 'search.fetch', query,
+        ...(options.conversationId !== undefined && { conversationId: options.conversationId }),
+        ...(options.limit !== undefined && { limit: options.limit }),
+        ...(cursor !== undefined && { cursor }),
+      });
+      cursor = answer.cursor;
+      $state.set({ query, status: 'done', results: [...before.results, ...answer.results], source: 'server', hasMore: cursor !== undefined });
+    } catch (err) {
+      const error = err instanceof ChatError ? err.toJSON() : { code: 9000, name: 'INTERNAL' as const, message: String(err) };
+      // The connection went while asking: what the device holds is better than nothing.
+      if (error.name === 'TIMEOUT' && before.results.length === 0) return local();
+      $state.set({ ...before, status: 'failed', error });
+    }
+  };
+  const run = () => {
+    if (!terms) {
+      $state.set({ query, status: 'failed', results: [], source: 'server', hasMore: false, error: new ChatError('SEARCH_QUERY_INVALID').toJSON() });
+      return Promise.resolve();
+    }
+    running ??= page().finally(() => (running = undefined));
+    return running;
+  };
+  void run();
+  return {
+    $state,
+    more() {
+      const s = $state.get();
+      if (running || !s.hasMore) return running ?? Promise.resolve();
+      $state.set({ ...s, status: 'loading' });
+      return run();
+    },
+  };
+}

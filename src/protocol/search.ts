@@ -1,0 +1,114 @@
+import type { Elem } from './elems.js';
+import { LIMITS } from './limits.js';
+
+/**
+ * Search (SPEC §12), the part both sides share: what of a message is searchable, how text is
+ * folded before it is indexed or compared, how a query becomes terms, and the highlighted
+ * snippet of a result. The server folds what it indexes with `foldForSearch` and the client
+ * searches its local cache with `matchesTerms`, so a query finds the same messages on- and offline.
+ */
+
+
+/** The searchable text of an elem: text, file name, location and custom descriptions, merger title. */
+export function searchableText(elem: Elem): string {
+  switch (elem.type) {
+    case 'text': return elem.text;
+    case 'file': return elem.name;
+    case 'location': return elem.description;
+    case 'custom': return elem.description ?? '';
+    case 'merger': return elem.title;
+    default: return '';
+  }
+}
+
+const MARKS = /\p{M}/gu;
+
+/**
+ * Folds text for comparison: compatibility-decomposed, combining marks (diacritics) removed,
+ * lower-cased, so "Café" and "cafe" compare equal and full-width "ＡＢＣ" matches "abc". `from[i]`
+ * is the index in `text` of the code unit that gave folded code unit `i` (for highlighting).
+ */
+export function foldWithMap(text: string): { folded: string; from: number[] } {
+  let folded = '';
+  const from: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    // Plain ASCII is most text: it folds to its lower case alone.
+    // Controls (NUL too, which neither FTS5 nor PostgreSQL text takes) separate words like spaces.
+    const c = ch.charCodeAt(0);
+    const f = c < 0x20 || (c >= 0x7f && c < 0xa0) ? ' ' : ch.length === 1 && c < 0x80 ? ch.toLowerCase() : ch.normalize('NFKD').replace(MARKS, '').toLowerCase();
+    folded += f;
+    for (let k = 0; k < f.length; k++) from.push(i);
+    i += ch.length;
+  }
+  return { folded, from };
+}
+
+/** `text` folded for indexing and comparison (see `foldWithMap`). */
+export function foldForSearch(text: string): string {
+  return foldWithMap(text).folded;
+}
+
+/**
+ * The folded terms of a query: split on whitespace, duplicates and empty ones dropped, at most
+ * LIMITS.searchTerms. Undefined when the query is empty or too long (SEARCH_QUERY_INVALID).
+ */
+export function searchTerms(query: string): string[] | undefined {
+  if ([...query].length > LIMITS.searchQueryChars) return undefined;
+  const terms = [...new Set(foldForSearch(query).split(/\s+/u).filter((t) => t.length > 0))];
+  if (terms.length === 0 || terms.length > LIMITS.searchTerms) return undefined;
+  return terms;
+}
+
+/** Code points of a term: below 3, trigram indexes cannot look it up (stores scan instead). */
+export const termChars = (term: string): number => [...term].length;
+
+/** Whether folded `text` holds every term. */
+export function matchesTerms(folded: string, terms: readonly string[]): boolean {
+  return folded.length > 0 && terms.every((t) => folded.includes(t));
+}
+
+/** A result's excerpt: plain text and the [start, end) code-unit ranges in it that matched. */
+export interface SearchSnippet {
+  text: string;
+  marks: [number, number][];
+}
+
+/**
+ * The excerpt of `text` around its first match with every occurrence of every term marked, at
+ * most about LIMITS.searchSnippetChars code points, with "…" where it was cut. Plain text: whoever
+ * shows it renders the marks as elements, never as HTML.
+ */
+export function searchSnippet(text: string, terms: readonly string[]): SearchSnippet {
+  const { folded, from } = foldWithMap(text);
+  const ranges: [number, number][] = [];
+  for (const t of terms) {
+    for (let at = folded.indexOf(t); at >= 0; at = folded.indexOf(t, at + t.length)) {
+      const endUnit = at + t.length - 1;
+      const end = from[endUnit]! + (isHigh(text.charCodeAt(from[endUnit]!)) ? 2 : 1);
+      ranges.push([from[at]!, end]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const merged: [number, number][] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  const first = merged[0]?.[0] ?? 0;
+  // A quarter of the window before the first match, the rest after it; never inside a surrogate pair.
+  let start = Math.max(0, first - LIMITS.searchSnippetChars / 4);
+  if (start > 0 && isLow(text.charCodeAt(start))) start--;
+  let end = Math.min(text.length, start + LIMITS.searchSnippetChars);
+  if (end < text.length && isLow(text.charCodeAt(end))) end++;
+  const lead = start > 0 ? '…' : '';
+  const body = text.slice(start, end).replace(/\s/gu, ' ');
+  const marks = merged
+    .filter(([s, e]) => e > start && s < end)
+    .map(([s, e]): [number, number] => [Math.max(s, start) - start + lead.length, Math.min(e, end) - start + lead.length]);
+  return { text: lead + body + (end < text.length ? '…' : ''), marks };
+}
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;

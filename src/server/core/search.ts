@@ -1,0 +1,56 @@
+import { ChatError, LIMITS, type ConversationId, type SearchResult } from '../../protocol/index.js';
+import { searchSnippet, searchTerms, searchableText } from '../../protocol/search.js';
+import { keyOf } from './conversation-key.js';
+import { fitting, messageBytes } from './frame-budget.js';
+import type { Store } from './store.js';
+import { asSeenBy } from './summaries.js';
+
+const DEFAULT_PAGE = 20;
+/** A cursor is the id of the last result of a page (ids are UUIDv7; tests and imports may use others). */
+const CURSOR = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export interface SearchRequest {
+  query: string;
+  conversationId?: ConversationId;
+  cursor?: string;
+  limit?: number;
+}
+
+/**
+ * Search (SPEC §12) as `userId`: the messages they may see that hold every word of the query,
+ * newest first, each as they see it with a highlighted snippet; `cursor` when more may follow.
+ * A page holds at most `limit` results and fits one frame. Messages the user deleted for
+ * themselves are left out. One conversation needs membership (NOT_MEMBER for a group, nothing
+ * for a 1:1 chat without a message yet), as history does.
+ */
+export async function searchAs(store: Store, userId: string, req: SearchRequest): Promise<{ results: SearchResult[]; cursor?: string }> {
+  const terms = searchTerms(req.query);
+  if (!terms) throw new ChatError('SEARCH_QUERY_INVALID');
+  if (req.cursor !== undefined && !CURSOR.test(req.cursor)) throw new ChatError('SEARCH_CURSOR_INVALID');
+  const limit = Math.min(Math.max(1, req.limit ?? DEFAULT_PAGE), LIMITS.searchPage);
+  let key: string | undefined;
+  if (req.conversationId !== undefined) {
+    const scope = keyOf(userId, req.conversationId);
+    if (!(await store.getConversation(userId, scope.key))) {
+      if (scope.type === 'p2p') return { results: [] };
+      throw new ChatError('NOT_MEMBER');
+    }
+    key = scope.key;
+  }
+  const found = await store.searchMessages(userId, {
+    terms, limit: limit + 1, ...(key !== undefined && { key }), ...(req.cursor !== undefined && { before: req.cursor }),
+  });
+  const page = found.slice(0, limit);
+  const results: SearchResult[] = [];
+  for (const stored of page) {
+    const message = asSeenBy(stored, keyOf(stored.sender, stored.conversationId).key, userId);
+    if (message.hidden) continue;
+    results.push({ message, snippet: searchSnippet(searchableText(message.elem), terms) });
+  }
+  // Cut to one frame (a page of long texts could pass it); the cursor then continues after the cut.
+  const n = fitting(results, (r) => messageBytes(r.message) + r.snippet.text.length * 3 + 64);
+  const fits = results.slice(0, n);
+  const more = found.length > limit || fits.length < results.length;
+  const last = fits.length < results.length ? fits[fits.length - 1]?.message : page[page.length - 1];
+  return { results: fits, ...(more && last && { cursor: last.id }) };
+}

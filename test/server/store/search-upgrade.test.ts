@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { groupKey } from '../../../src/server/core/conversation-key.js';
+import type { Logger } from '../../../src/server/core/logger.js';
+import { newMessageId } from '../../../src/server/core/message-id.js';
+import type { Store } from '../../../src/server/core/store.js';
+import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
+import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { freshSchema, requirePostgres } from '../helpers/services.js';
+import { draft } from './store-contract.js';
+
+await requirePostgres();
+
+function recorder(): { logger: Logger; lines: { obj: unknown; msg?: string }[] } {
+  const lines: { obj: unknown; msg?: string }[] = [];
+  const push = (obj: unknown, msg?: string) => void lines.push({ obj, ...(msg !== undefined && { msg }) });
+  return { logger: { info: push, warn: push, error: push }, lines };
+}
+
+const k = groupKey('up');
+async function seed(store: Store): Promise<void> {
+  await store.createGroup({ id: 'up', name: 'Up', createdAt: 1 }, ['a', 'b']);
+  await store.commitMessages(['old aardvark', '旧的斑马', 'old aardvark again'].map((text) => draft(k, 'a', { id: newMessageId(), elem: { type: 'text', text } })));
+}
+const texts = async (store: Store, term: string) =>
+  (await store.searchMessages('b', { terms: [term], limit: 10 })).map((m) => (m.elem as { text: string }).text);
+
+describe('search on a database made before it', () => {
+  it('sqlite: indexes every stored message once on open, and says so', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'natter-search-up-')), 'natter.db');
+    const first = createSqliteStore(file);
+    await seed(first);
+    await first.close();
+    // The layout before search: no index, no column.
+    const db = new Database(file);
+    db.exec('DROP TABLE messages_search; ALTER TABLE messages DROP COLUMN search_text;');
+    db.close();
+
+    const { logger, lines } = recorder();
+    const store = createSqliteStore(file, { logger });
+    try {
+      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
+      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
+      assert.deepEqual(lines.filter((l) => /indexed for search/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+    } finally {
+      await store.close();
+    }
+    const { logger: quiet, lines: none } = recorder();
+    const again = createSqliteStore(file, { logger: quiet });
+    await again.close();
+    assert.equal(none.length, 0, 'indexed once only');
+  });
+
+  it('postgres: migration 7 fills the searchable text of every stored message in its own transaction, logged', async () => {
+    const { url, drop } = await freshSchema();
+    after(drop);
+    const first = await createPostgresStore({ connectionString: url });
+    await seed(first);
+    await first.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('DROP INDEX messages_search; ALTER TABLE messages DROP COLUMN search_text; DELETE FROM natter_migrations WHERE version = 7');
+    await client.end();
+
+    const { logger, lines } = recorder();
+    const store = await createPostgresStore({ connectionString: url, logger });
+    try {
+      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
+      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
+      assert.deepEqual(lines.filter((l) => /migration 7/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { Elem, Message } from '../../../src/protocol/index.js';
+import { searchTerms } from '../../../src/protocol/search.js';
+import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
+import { newMessageId } from '../../../src/server/core/message-id.js';
+import type { Store } from '../../../src/server/core/store.js';
+import { changeDraft } from './store-changes-contract.js';
+import { draft } from './store-contract.js';
+
+/** A message of `elem` with a time-ordered id (search pages newest first by id). */
+async function send(s: Store, key: string, sender: string, elem: Elem | string, visibleTo?: string[], over: Partial<Message> = {}): Promise<Message> {
+  const e: Elem = typeof elem === 'string' ? { type: 'text', text: elem } : elem;
+  const [o] = await s.commitMessages([draft(key, sender, { id: newMessageId(), elem: e, ...over }, visibleTo)]);
+  return o!.status === 'committed' ? o!.message : assert.fail(o!.status);
+}
+
+/** The texts `viewer` finds for `query`, newest first. */
+async function find(s: Store, viewer: string, query: string, over: { key?: string; before?: string; limit?: number } = {}): Promise<string[]> {
+  const found = await s.searchMessages(viewer, { terms: searchTerms(query)!, limit: over.limit ?? 20, ...over });
+  return found.map((m) => {
+    const e = m.elem;
+    return e.type === 'text' ? e.text : e.type === 'file' ? e.name : e.type === 'location' || e.type === 'custom' ? e.description ?? '' : e.type;
+  });
+}
+
+/** The search part of the Store contract (SPEC §12): registered inside storeContract's describe. */
+export function searchContract(store: () => Store): void {
+  it('search: finds Latin words, prefixes and substrings case- and accent-insensitively, newest first, every term required', async () => {
+    const s = store();
+    await s.createGroup({ id: 'se1', name: 'S', createdAt: 1, historyVisibility: 'all' }, ['sa', 'sb']);
+    const k = groupKey('se1');
+    await send(s, k, 'sa', 'The quick brown Fox');
+    await send(s, k, 'sb', 'A café in Zürich');
+    await send(s, k, 'sa', 'foxes and hounds');
+    assert.deepEqual(await find(s, 'sb', 'fox'), ['foxes and hounds', 'The quick brown Fox']);
+    assert.deepEqual(await find(s, 'sb', 'FOXES'), ['foxes and hounds']);
+    assert.deepEqual(await find(s, 'sb', 'qui'), ['The quick brown Fox']);
+    assert.deepEqual(await find(s, 'sb', 'cafe zurich'), ['A café in Zürich']);
+    assert.deepEqual(await find(s, 'sb', 'CAFÉ'), ['A café in Zürich']);
+    assert.deepEqual(await find(s, 'sb', 'fox brown'), ['The quick brown Fox']);
+    assert.deepEqual(await find(s, 'sb', 'fox zebra'), []);
+  });
+
+  it('search: finds Chinese without spaces (two characters too), mixed scripts, file names and descriptions', async () => {
+    const s = store();
+    await s.createGroup({ id: 'se2', name: 'S', createdAt: 1 }, ['sa', 'sb']);
+    const k = groupKey('se2');
+    await send(s, k, 'sa', '一只斑马在跑');
+    await send(s, k, 'sa', '明天 meeting 在会议室');
+    await send(s, k, 'sa', { type: 'file', url: '/files/x', name: 'Quarterly-Report.pdf', size: 10, mime: 'application/pdf' });
+    await send(s, k, 'sa', { type: 'location', description: 'Zebra crossing, 斑马线', latitude: 1, longitude: 2 });
+    await send(s, k, 'sa', { type: 'custom', data: '{"zebra":1}', description: 'Order #4411 shipped' });
+    await send(s, k, 'sa', { type: 'custom', data: 'zebra-only-in-data' });
+    assert.deepEqual(await find(s, 'sb', '斑马'), ['Zebra crossing, 斑马线', '一只斑马在跑']);
+    assert.deepEqual(await find(s, 'sb', '斑马在跑'), ['一只斑马在跑']);
+    assert.deepEqual(await find(s, 'sb', '马'), ['Zebra crossing, 斑马线', '一只斑马在跑']);
+    assert.deepEqual(await find(s, 'sb', 'meeting 会议'), ['明天 meeting 在会议室']);
+    assert.deepEqual(await find(s, 'sb', 'report'), ['Quarterly-Report.pdf']);
+    assert.deepEqual(await find(s, 'sb', 'zebra'), ['Zebra crossing, 斑马线']);
+    assert.deepEqual(await find(s, 'sb', '4411'), ['Order #4411 shipped']);
+    assert.deepEqual(await find(s, 'sb', '%'), [], 'LIKE wildcards are plain characters');
+    // Query syntax of FTS5 and LIKE is plain text too: nothing throws, nothing matches by accident.
+    for (const q of ['"', '"""', 'a"b OR c*', 'NEAR(zebra 斑马)', 'zebra*', '%_\\', '{col}: x', '^zebra', '-zebra']) {
+      assert.deepEqual(await find(s, 'sb', q), [], JSON.stringify(q));
+    }
+    // Controls (NUL too) separate words.
+    assert.deepEqual(await find(s, 'sb', '\u0000zebra\u0001cross'), ['Zebra crossing, 斑马线']);
+    await send(s, k, 'sa', 'odd "quoted" 100%_done \\path');
+    assert.deepEqual(await find(s, 'sb', '"quoted"'), ['odd "quoted" 100%_done \\path']);
+    assert.deepEqual(await find(s, 'sb', '%_d'), ['odd "quoted" 100%_done \\path']);
+    assert.deepEqual(await find(s, 'sb', '\\pa'), ['odd "quoted" 100%_done \\path']);
+  });
+
+  it('search: one conversation or all of the viewer\'s, paged by the last id', async () => {
+    const s = store();
+    await s.createGroup({ id: 'se3', name: 'S', createdAt: 1 }, ['sa', 'sb']);
+    const g = groupKey('se3');
+    const p = p2pKey('sa', 'sb');
+    const sent: Message[] = [];
+    for (let i = 1; i <= 5; i++) sent.push(await send(s, i % 2 ? g : p, 'sa', `pager ${i}`));
+    assert.deepEqual(await find(s, 'sb', 'pager'), ['pager 5', 'pager 4', 'pager 3', 'pager 2', 'pager 1']);
+    assert.deepEqual(await find(s, 'sb', 'pager', { key: p }), ['pager 4', 'pager 2']);
+    const first = await s.searchMessages('sb', { terms: ['pager'], limit: 2 });
+    assert.deepEqual(first.map((m) => m.id), [sent[4]!.id, sent[3]!.id]);
+    assert.deepEqual(await find(s, 'sb', 'pager', { before: first[1]!.id, limit: 2 }), ['pager 3', 'pager 2']);
+    assert.deepEqual(await find(s, 'sb', 'pager', { before: sent[0]!.id }), []);
+    assert.deepEqual(await find(s, 'sc', 'pager'), [], 'not a member of either');
+  });
+
+  it('search: never finds messages targeted at someone else, from before a since-join member joined, or of a conversation left', async () => {
+    const s = store();
+    await s.createGroup({ id: 'se4', name: 'S', createdAt: 1, historyVisibility: 'since-join' }, ['sa', 'sb', 'sc']);
+    const k = groupKey('se4');
+    await send(s, k, 'sa', 'walrus early');
+    await send(s, k, 'sa', 'walrus for b only', ['sa', 'sb']);
+    assert.deepEqual(await find(s, 'sb', 'walrus'), ['walrus for b only', 'walrus early']);
+    assert.deepEqual(await find(s, 'sc', 'walrus'), ['walrus early']);
+    assert.deepEqual(await find(s, 'sa', 'walrus'), ['walrus for b only', 'walrus early'], 'the sender sees own targeted');
+    await s.addGroupMember('se4', 'sd');
+    await send(s, k, 'sb', 'walrus late');
+    assert.deepEqual(await find(s, 'sd', 'walrus'), ['walrus late']);
+    assert.deepEqual(await find(s, 'sd', 'wa'), ['walrus late'], 'a two-letter query keeps the rules too');
+    await s.createGroup({ id: 'se5', name: 'S', createdAt: 1, historyVisibility: 'all' }, ['sa']);
+    await send(s, groupKey('se5'), 'sa', 'walrus before join, visible to all');
+    await s.addGroupMember('se5', 'sd');
+    assert.deepEqual(await find(s, 'sd', 'walrus'), ['walrus before join, visible to all', 'walrus late']);
+    await s.removeGroupMember('se4', 'sc');
+    assert.deepEqual(await find(s, 'sc', 'walrus'), []);
+    assert.deepEqual(await find(s, 'sc', 'walrus', { key: k }), []);
+  });
+
+  it('search: an edit is found by its new text only; a recalled message is never found; other changes keep it', async () => {
+    const s = store();
+    await s.createGroup({ id: 'se6', name: 'S', createdAt: 1 }, ['sa', 'sb']);
+    const k = groupKey('se6');
+    const m1 = await send(s, k, 'sa', 'original narwhal', undefined, { time: 1990 });
+    const m2 = await send(s, k, 'sa', 'narwhal to recall 斑马', undefined, { time: 1990 });
+    await s.commitChange(changeDraft(k, 'sb', m1.id, { kind: 'reaction', emoji: '👍', on: true }));
+    assert.deepEqual(await find(s, 'sb', 'narwhal'), ['narwhal to recall 斑马', 'original narwhal']);
+    const edited = await s.commitChange(changeDraft(k, 'sa', m1.id, { kind: 'edit', text: 'edited beluga' }));
+    assert.equal(edited.status, 'committed');
+    assert.deepEqual(await find(s, 'sb', 'narwhal'), ['narwhal to recall 斑马']);
+    assert.deepEqual(await find(s, 'sb', 'beluga'), ['edited beluga']);
+    const recalled = await s.commitChange(changeDraft(k, 'sa', m2.id, { kind: 'recall' }));
+    assert.equal(recalled.status, 'committed');
+    assert.deepEqual(await find(s, 'sb', 'narwhal'), []);
+    assert.deepEqual(await find(s, 'sb', '斑马', { key: k }), []);
+    assert.deepEqual(await find(s, 'sb', 'recall'), [], 'nor the change events themselves');
+  });
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ConversationId, ServerFrameOf } from '../../../src/protocol/index.js';
+import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import type { TestSocket } from '../helpers/ws-client.js';
+
+let n = 0;
+async function search(s: TestSocket, query: string, extra: Record<string, unknown> = {}) {
+  const reqId = `s${++n}`;
+  s.send({ type: 'search.fetch', reqId, query, ...extra });
+  const f = await s.nextOf(['search.results', 'error']);
+  assert.equal(f.reqId, reqId);
+  return f;
+}
+const texts = (f: ServerFrameOf<'search.results'> | ServerFrameOf<'error'>) =>
+  f.type === 'search.results' ? f.results.map((r) => (r.message.elem as { text: string }).text) : assert.fail(`refused: ${f.name}`);
+
+async function sendText(s: TestSocket, conversationId: ConversationId, body: string) {
+  s.send({ type: 'message.send', clientMsgId: cmid(), conversationId, elem: text(body) });
+  const ack = await s.nextOf(['message.ack', 'message.error']);
+  return ack.type === 'message.ack' ? ack : assert.fail(`send refused: ${ack.name}`);
+}
+
+describe('search over WebSocket and REST (SPEC §12)', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer();
+    await createUsers(t, 'alice', 'bob', 'carol');
+    await t.rest('POST', '/v1/groups', { id: 'zoo', name: 'Zoo', members: ['alice', 'bob'] });
+  });
+  after(() => t.stop());
+
+  it('finds what the searcher may see, as they see it, newest first, with the matches marked and a cursor to page on', async () => {
+    const alice = await t.login('alice');
+    const bob = await t.login('bob');
+    await sendText(alice, 'group:zoo', 'A zebra at the zoo');
+    await sendText(alice, 'p2p:bob', '一只斑马在跑');
+    await sendText(alice, 'p2p:carol', 'zebra for carol only');
+    const all = await search(bob, '斑马');
+    assert.equal(all.type, 'search.results');
+    const hit = (all as ServerFrameOf<'search.results'>).results[0]!;
+    assert.equal(hit.message.conversationId, 'p2p:alice', 'as bob names it');
+    assert.deepEqual(hit.snippet, { text: '一只斑马在跑', marks: [[2, 4]] });
+    assert.deepEqual(texts(await search(bob, 'ZEBRA')), ['A zebra at the zoo']);
+    assert.deepEqual(texts(await search(bob, 'zebra', { conversationId: 'p2p:alice' })), []);
+
+    for (let i = 0; i < 3; i++) await sendText(alice, 'group:zoo', `page zebra ${i}`);
+    const first = await search(bob, 'zebra', { limit: 2 }) as ServerFrameOf<'search.results'>;
+    assert.deepEqual(texts(first), ['page zebra 2', 'page zebra 1']);
+    assert.ok(first.cursor);
+    const second = await search(bob, 'zebra', { limit: 2, cursor: first.cursor });
+    assert.deepEqual(texts(second), ['page zebra 0', 'A zebra at the zoo']);
+    assert.equal((second as ServerFrameOf<'search.results'>).cursor, undefined);
+    alice.close();
+    bob.close();
+  });
+
+  it('refuses a bad query or a group the searcher is not in with stable codes, and the socket stays up', async () => {
+    const carol = await t.login('carol');
+    const empty = await search(carol, '   ');
+    assert.equal(empty.type === 'error' && empty.name, 'SEARCH_QUERY_INVALID');
+    assert.equal(empty.type === 'error' && empty.code, 4012);
+    const long = await search(carol, 'x'.repeat(101));
+    assert.equal(long.type === 'error' && long.name, 'SEARCH_QUERY_INVALID');
+    const many = await search(carol, 'a b c d e f g h i');
+    assert.equal(many.type === 'error' && many.name, 'SEARCH_QUERY_INVALID');
+    const notMember = await search(carol, 'zebra', { conversationId: 'group:zoo' });
+    assert.equal(notMember.type === 'error' && notMember.name, 'NOT_MEMBER');
+    assert.deepEqual(texts(await search(carol, 'zebra')), ['zebra for carol only']);
+    carol.close();
+  });
+
+  it('GET /v1/users/:id/search searches as that user, with the same rules and codes', async () => {
+    const res = await t.rest('GET', `/v1/users/bob/search?q=${encodeURIComponent('zebra zoo')}`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.results.map((r: { message: { elem: { text: string } } }) => r.message.elem.text), ['A zebra at the zoo']);
+    const paged = await t.rest('GET', '/v1/users/bob/search?q=zebra&conversationId=group:zoo&limit=1');
+    assert.equal(paged.body.results.length, 1);
+    const next = await t.rest('GET', `/v1/users/bob/search?q=zebra&conversationId=group:zoo&limit=1&cursor=${paged.body.cursor}`);
+    assert.notEqual(next.body.results[0].message.id, paged.body.results[0].message.id);
+    assert.equal((await t.rest('GET', '/v1/users/bob/search?q=')).body.name, 'SEARCH_QUERY_INVALID');
+    assert.equal((await t.rest('GET', '/v1/users/bob/search?q=zebra&cursor=%3Cscript%3E')).body.code, 4013);
+    assert.equal((await t.rest('GET', '/v1/users/bob/search?q=zebra&cursor=x')).status, 200);
+    assert.equal((await t.rest('GET', '/v1/users/carol/search?q=zebra&conversationId=group:zoo')).status, 403);
+    assert.equal((await t.rest('GET', '/v1/users/nobody/search?q=zebra')).status, 404);
+    assert.equal((await t.rest('GET', '/v1/users/bob/search?q=zebra', undefined, null)).body.name, 'ADMIN_REQUIRED');
+  });
+});
