@@ -1,5 +1,6 @@
 import type { Message } from '../../protocol/index.js';
 import type { BroadcastStore } from './broadcast-store.js';
+import type { PushStore } from './push-store.js';
 import type {
   ChangeDraft,
   ChangeOutcome,
@@ -24,7 +25,7 @@ import type {
  *
  * Every adapter passes test/server/store/store-contract.ts.
  */
-export interface Store extends BroadcastStore {
+export interface Store extends BroadcastStore, PushStore {
   /** Resolves when the store can answer; rejects if it cannot (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

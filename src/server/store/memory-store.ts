@@ -3,6 +3,7 @@ import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
 import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
+import { createMemoryPush } from './memory-push.js';
 
 interface StoredRow {
   message: Message;
@@ -71,6 +72,7 @@ export function createMemoryStore(): Store {
 
   return {
     ...createMemoryBroadcasts(),
+    ...createMemoryPush(),
     async ping() {},
     async close() {},
     async getUser(id) {

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { PUSH_MIGRATION_SQL } from './postgres-push.js';
 
 /**
  * One step of the PostgreSQL schema. Steps are applied in version order, each in its own
@@ -139,6 +140,12 @@ CREATE TABLE pins (
   PRIMARY KEY (conv_key, message_id)
 );
 `,
+  },
+  {
+    // VAPID keys, push subscriptions per device and mutes (SPEC §10): see postgres-push.ts.
+    version: 9,
+    name: 'push-and-mutes',
+    sql: PUSH_MIGRATION_SQL,
   },
 ];
 

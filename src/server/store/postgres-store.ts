@@ -7,6 +7,7 @@ import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
+import { createPostgresPush } from './postgres-push.js';
 import { commitBatch } from './postgres-commit.js';
 import { migrate, quoteIdent, visibleTo } from './postgres-schema.js';
 
@@ -120,6 +121,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   return {
     ...createPostgresBroadcasts({ query: q, transaction }),
     ...createPostgresChanges({ query: q, transaction }),
+    ...createPostgresPush({ query: q, transaction }),
     async ping() {
       if (closed) throw new Error('store closed');
       await pool.query('SELECT 1');

@@ -9,6 +9,7 @@ import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
+import { createSqlitePush } from './sqlite-push.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
@@ -237,6 +238,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   return {
     ...createSqliteBroadcasts(db),
     ...createSqliteChanges(db),
+    ...createSqlitePush(db),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();

@@ -6,6 +6,7 @@ import type { BroadcastQuota, BroadcastRecord } from '../../../src/server/core/b
 import type { Store } from '../../../src/server/core/store.js';
 import type { MessageDraft } from '../../../src/server/core/types.js';
 import { changesContract } from './store-changes-contract.js';
+import { pushContract } from './store-push-contract.js';
 
 let n = 0;
 /** A draft of a text message from `sender` in `key`, as `sender` names the conversation. */
@@ -39,6 +40,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     });
 
     changesContract(() => store);
+    pushContract(() => store);
 
     it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
       await store.putUser('u1', { name: 'One', avatar: '/a.png' }, 5);
