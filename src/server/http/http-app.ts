@@ -18,6 +18,8 @@ import { usersRoutes } from './users-routes.js';
 import { filesRoutes } from './files-routes.js';
 import { uploadsRoutes } from './uploads-routes.js';
 import type { Uploads } from '../uploads/uploads.js';
+import type { PushService } from '../push/push-service.js';
+import { pushRoutes } from './push-routes.js';
 
 export interface HttpAppOptions {
   adminKey: string | undefined;
@@ -34,6 +36,8 @@ export interface HttpAppOptions {
   trustProxy?: ProxyTrust;
   /** File uploads and downloads (`POST /v1/uploads`, `GET /v1/files/…`, user tokens and file tickets). */
   uploads?: Uploads;
+  /** Web Push (`/v1/push/*`); without it those routes answer PUSH_DISABLED. */
+  push?: PushService | undefined;
 }
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
@@ -72,6 +76,8 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     await app.register(async (scope) => uploadsRoutes(scope, uploads));
     filesRoutes(app, uploads);
   }
+
+  pushRoutes(app, core, options.push, options.uploads?.rateLimiter);
 
   if (options.dev) devRoutes(app, core, admin);
   if (options.staticDir) await app.register(fastifyStatic, { root: options.staticDir, prefix: '/' });
