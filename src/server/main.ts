@@ -27,6 +27,10 @@
  *   deleted after it: a number of seconds, or with a unit s, m, h, d).
  *   NATTER_EDIT_WINDOW_SECONDS (unset: any time), NATTER_RECALL_WINDOW_SECONDS (120),
  *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins).
+ *   NATTER_PUSH (1: Web Push on; also on with VAPID keys or in dev mode; 0: off),
+ *   NATTER_VAPID_PUBLIC_KEY, NATTER_VAPID_PRIVATE_KEY (default: generated once, kept in the store),
+ *   NATTER_VAPID_SUBJECT, NATTER_PUSH_PREVIEW (0: "New message"), NATTER_PUSH_TTL (86400 s),
+ *   NATTER_PUSH_ALLOW_LOOPBACK (1: tests only, loopback push endpoints).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -40,6 +44,7 @@ import { parseFrameBudgets } from './core/frame-rates.js';
 import { devModeOf, persistentSecret } from './dev-mode.js';
 import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
+import { pushFromEnv } from './push/push-env.js';
 
 const env = process.env;
 const flag = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
@@ -106,6 +111,7 @@ async function main(): Promise<void> {
     tokenAudience: env['NATTER_TOKEN_AUDIENCE'] || undefined,
     tokenIssuer: env['NATTER_TOKEN_ISSUER'] || undefined,
     changes: changePolicyFromEnv(env),
+    push: pushFromEnv(env, dev),
   });
   if (dev) await seedDemo(server.admin, server.store);
 
