@@ -43,16 +43,16 @@ export function pushRoutes(app: FastifyInstance, core: ChatCore, push: PushServi
 
   app.post('/v1/push/subscriptions', async (req, reply) => {
     const service = enabled();
-    const userId = await user(req);
     const body = parse(SubscribeBody, req.body);
+    const userId = await user(req);
     await service.subscribe(userId, { endpoint: body.endpoint, keys: body.keys, ...(body.deviceId !== undefined && { deviceId: body.deviceId }) });
     return reply.status(204).send();
   });
 
   app.delete('/v1/push/subscriptions', async (req, reply) => {
     const service = enabled();
-    const userId = await user(req);
     const { endpoint } = parse(UnsubscribeBody, req.body);
+    const userId = await user(req);
     if (!(await service.unsubscribe(userId, endpoint))) throw new ChatError('NOT_FOUND', 'No push subscription with this endpoint.');
     return reply.status(204).send();
   });
