@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   NOT_MESSAGE_SENDER: { code: 3008, status: 403 },
   PIN_FORBIDDEN: { code: 3009, status: 403 },
   PUSH_DISABLED: { code: 3014, status: 404 },
+  MUTES_LIMIT: { code: 3015, status: 422 },
 
   MESSAGE_TOO_LARGE: { code: 4000, status: 413 },
   FILE_TOO_LARGE: { code: 4001, status: 413 },

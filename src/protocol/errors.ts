@@ -32,6 +32,7 @@ export const ERROR_MESSAGES = {
   NOT_MESSAGE_SENDER: 'Only the sender of this message may do that.',
   PIN_FORBIDDEN: 'Only group admins may pin messages here.',
   PUSH_DISABLED: 'Web Push is not enabled on this server.',
+  MUTES_LIMIT: 'You have muted as many conversations as allowed. Unmute one first.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',

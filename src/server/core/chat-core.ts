@@ -21,6 +21,7 @@ import { deliverLocally } from './delivery.js';
 import { DEFAULT_FRAME_BUDGETS, FrameBudget, rateLimitedFrame, type FrameBudgets } from './frame-rates.js';
 import { fetchHistory } from './history.js';
 import { fetchMembersPage } from './members.js';
+import { mutesFrame, setMute } from './mutes.js';
 import { createOfflineNotifier, type OfflineMessageHandler } from './offline-push.js';
 import type { Presence } from './presence.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -212,6 +213,7 @@ export class ChatCore {
         case 'change.send': return await this.changes.handleSend(conn, frame);
         case 'reactions.fetch': return send(conn, await this.changes.reactions(conn.session.userId, frame));
         case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
+        case 'mute.set': return await this.#mute(conn, frame);
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
@@ -391,6 +393,7 @@ export class ChatCore {
       const [blocked, ...more] = blocklistParts(await this.store.listBlocked(userId));
       send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked: blocked! });
       for (const part of more) send(conn, { type: 'blocklist.updated', blocked: part, append: true });
+
       // Live delivery starts before the replay is read, so nothing committed meanwhile is lost.
       if (this.#gone.has(conn)) return;
       if (reserved !== undefined) this.registry.release(reserved);
@@ -398,6 +401,9 @@ export class ChatCore {
       this.registry.add(userId, conn);
       // Before `sync.done`: once a client is synced, every node counts it online.
       await this.#deps.presence?.online(userId).catch((err: unknown) => this.#log.error({ err }, 'presence: online failed'));
+      // Read once live delivery is on: a change notified before it is in what is read here.
+      const mutes = await mutesFrame(this.store, userId, this.clock());
+      if (mutes.mutes.length > 0 || mutes.dnd !== undefined) send(conn, mutes);
     } finally {
       if (reserved !== undefined) this.registry.release(reserved);
       conn.opening = undefined;
@@ -447,6 +453,13 @@ export class ChatCore {
   async #history(conn: Connection, frame: ClientFrameOf<'history.fetch'>): Promise<void> {
     const page = await fetchHistory(this.store, conn.session!.userId, frame);
     send(conn, { type: 'history.page', reqId: frame.reqId, ...page });
+  }
+
+  async #mute(conn: Connection, frame: ClientFrameOf<'mute.set'>): Promise<void> {
+    const userId = conn.session!.userId;
+    const mutes = await setMute(this.store, this.clock, userId, frame);
+    if (frame.reqId !== undefined) send(conn, { type: 'ok', reqId: frame.reqId });
+    await this.notify([userId], mutes);
   }
 
   async #blocklist(conn: Connection, frame: BlocklistChangeFrame): Promise<void> {

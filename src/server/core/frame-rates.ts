@@ -47,6 +47,8 @@ const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
   // Reads of a conversation's data, like a history page.
   'reactions.fetch': 'history',
   'pins.fetch': 'history',
+  // A person clicking, like a block.
+  'mute.set': 'blocklist',
 };
 
 /**

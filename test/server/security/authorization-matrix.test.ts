@@ -158,6 +158,25 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       counts.frameChecks += 2;
     },
   },
+  'mute.set': {
+    scope: "mute a conversation it is not in, or change or see anyone else's mutes",
+    async check(_t, o) {
+      o.alice.send({ type: 'mute.set', reqId: 'mute-g', conversationId: 'group:g', until: 0 });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'mute-g')).name, 'NOT_MEMBER');
+      // alice's p2p:carol is alice↔carol, where nothing was sent: not bob↔carol.
+      o.alice.send({ type: 'mute.set', reqId: 'mute-c', conversationId: 'p2p:carol', until: 0 });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'mute-c')).name, 'NOT_MEMBER');
+      // Her own do-not-disturb reaches her devices only.
+      o.alice.send({ type: 'mute.set', reqId: 'mute-dnd', until: 0 });
+      await o.alice.next('ok', (f) => f.reqId === 'mute-dnd');
+      await o.alice.next('mutes.updated');
+      o.alice.send({ type: 'mute.set', reqId: 'mute-off', until: null });
+      await o.alice.next('ok', (f) => f.reqId === 'mute-off');
+      await Promise.all([o.bob.roundTrip(), o.carol.roundTrip()]);
+      assert.ok(![...o.bob.received, ...o.carol.received].some((f) => f.type === 'mutes.updated'));
+      counts.frameChecks += 3;
+    },
+  },
   'blocklist.add': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'blocklist.remove': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'members.fetch': {

@@ -49,6 +49,11 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'hide' } },
     { type: 'reactions.fetch', reqId: 'rx', conversationId: 'group:g', messageId: 'm1', emoji: '👍', after: 'bob', limit: 10 },
     { type: 'pins.fetch', reqId: 'pn', conversationId: 'group:g' },
+    // Mutes (SPEC §10): a conversation until a time or for good, do-not-disturb, unmute.
+    { type: 'mute.set', reqId: 'mu', conversationId: 'group:g', until: 1_900_000_000_000 },
+    { type: 'mute.set', reqId: 'mu', conversationId: 'p2p:bob', until: 0 },
+    { type: 'mute.set', reqId: 'mu', until: 0 },
+    { type: 'mute.set', reqId: 'mu', conversationId: 'group:g', until: null },
   ];
 }
 
