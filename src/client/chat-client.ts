@@ -11,6 +11,7 @@ import type { ConversationId } from '../protocol/ids.js';
 import type { Elem } from '../protocol/elems.js';
 import type { Message } from '../protocol/message.js';
 import { createAccount, createTokens } from './account.js';
+import { createMutes } from './mutes.js';
 import { createBroadcastList } from './broadcasts.js';
 import { createConnection } from './connection.js';
 import { createConversationList } from './conversation-list.js';
@@ -134,6 +135,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   });
   const persister = createPersister(storage, snapshot, 500);
   const account = createAccount(requests);
+  const mutes = createMutes(requests);
   account.assume(tokenSubject(options.token)); // a fixed token names the user at once
   const members = createMemberDirectory(requests);
   const typing = createTypingTracker();
@@ -222,6 +224,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         return broadcasts.remove(frame.id);
       case 'blocklist.updated':
         return account.setBlocked(frame.append ? [...account.$blocked.get(), ...frame.blocked] : frame.blocked);
+      case 'mutes.updated':
+        return mutes.apply(frame);
       case 'ok':
       case 'members':
       case 'history.page':
@@ -246,6 +250,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       for (const t of threads.ids()) threads.delete(t);
     }
     engine.sessionStarted();
+    mutes.reset();
     $sync.set('syncing');
     threads.touchAll();
     publish();
@@ -337,6 +342,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     readers: members.readers,
     block: account.block,
     unblock: account.unblock,
+    $mutes: mutes.$mutes,
+    isMuted: mutes.isMuted,
+    mute: mutes.mute,
+    unmute: mutes.unmute,
+    setDoNotDisturb: mutes.setDoNotDisturb,
 
     async close(): Promise<void> {
       if (closed) return;

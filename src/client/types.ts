@@ -1,6 +1,7 @@
 import type { Change, PinExcerpt, ReplyTo } from '../protocol/changes.js';
 import type { ChangeReceipt, PendingChange } from './changes.js';
 import type { ClientSearch, SearchOptions } from './search.js';
+import type { MuteState } from './mutes.js';
 import type { ReadableAtom } from 'nanostores';
 import type { CustomElem, Elem } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
@@ -229,6 +230,15 @@ export interface ChatClient extends EventTarget {
   markRead(conversationId: ConversationId): void;
   block(userId: string): Promise<void>;
   unblock(userId: string): Promise<void>;
+  /** This user's mutes, the same on every device (SPEC §10). */
+  readonly $mutes: ReadableAtom<MuteState>;
+  /** Whether a conversation is muted now (or do-not-disturb is on). */
+  isMuted(conversationId: ConversationId, now?: number): boolean;
+  /** Mutes a conversation on every device until `until` (ms since the epoch), or until unmuted (0, the default): no push, no notification, no launcher badge. */
+  mute(conversationId: ConversationId, until?: number): Promise<void>;
+  unmute(conversationId: ConversationId): Promise<void>;
+  /** Do-not-disturb for every conversation until `until` (0: until turned off); `null` turns it off. */
+  setDoNotDisturb(until: number | null): Promise<void>;
   /** Closes the socket and storage. The client cannot be reused. */
   close(): Promise<void>;
   // --- Rich messages (issue #5) -------------------------------------------------------------

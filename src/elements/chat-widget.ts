@@ -28,6 +28,7 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart header - Top bar of the panel: back button, title, close button.
  * @csspart title - The panel's title (the open conversation on narrow panels).
  * @csspart back-button - Goes from the thread back to the conversation list on narrow panels.
+ * @csspart mute-button - Mutes or unmutes the open conversation (`aria-pressed` when muted).
  * @csspart close-button - Closes the panel.
  * @csspart broadcast-banner - The inner `<broadcast-banner>`.
  * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
@@ -57,6 +58,7 @@ export class ChatWidget extends LitElement {
   static override styles = styles;
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
+  #mutes = new StoreController<unknown>(this, () => this.client?.$mutes, undefined);
   #locale = new LocaleController(this);
 
   /** Whether the panel is open. */
@@ -230,7 +232,8 @@ export class ChatWidget extends LitElement {
     const t = widgetStrings();
     const title = this.label || t.title;
     const conversations = this.#conversations.value;
-    const unread = conversations.reduce((sum, c) => sum + c.unread, 0);
+    // Muted conversations count unread in the list only, never on the launcher (SPEC §10).
+    const unread = conversations.reduce((sum, c) => sum + (this.#mutes.value && this.client?.isMuted(c.id) ? 0 : c.unread), 0);
     const current = conversations.find((c) => c.id === this.selected);
     const view = this.panelReady ? panelView() : undefined;
     if (view && !this.#viewStyled && this.renderRoot instanceof ShadowRoot) {
@@ -255,12 +258,13 @@ export class ChatWidget extends LitElement {
         ${unread > 0 ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
       </button>
       <section part="panel" id="panel" role="dialog" aria-labelledby="title" aria-busy=${this.panelReady ? 'false' : 'true'} ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
-        <header part="header">
+        <header part="header" class=${inThread ? 'in-thread' : ''}>
           ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
           <h2 part="title" id="title">
             <span class="title-wide">${title}</span>
             <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
           </h2>
+          ${view && this.selected ? view.renderThreadActions(this.client, this.selected) : nothing}
           <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
         </header>
         ${view

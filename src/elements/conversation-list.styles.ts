@@ -109,6 +109,23 @@ export const styles = [
       background: var(--_accent);
     }
 
+    /* A muted conversation still counts unread, quietly (SPEC §10). */
+    [part~='unread-badge'][part~='muted'] {
+      color: var(--_text);
+      background: var(--_border);
+    }
+
+    .muted.unread .preview {
+      color: var(--_muted);
+    }
+
+    [part~='muted-icon'] {
+      width: 0.875rem;
+      height: 0.875rem;
+      vertical-align: -0.125rem;
+      fill: var(--_muted);
+    }
+
     .empty {
       padding: 1.5rem 1rem;
       text-align: center;

@@ -3,6 +3,7 @@ import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import type { MuteState } from '../client/mutes.js';
 import type { ChatClient, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
@@ -25,7 +26,8 @@ import { safeMediaUrl } from './thread/elems/safe-url.js';
  * @csspart list - The listbox.
  * @csspart item - One conversation (an option of the listbox); also `selected` for the selected one.
  * @csspart avatar - The conversation's picture or initials.
- * @csspart unread-badge - Number of unread messages.
+ * @csspart unread-badge - Number of unread messages; also `muted` in a muted conversation (shown quietly).
+ * @csspart muted-icon - Shown on a muted conversation (or all of them under do-not-disturb).
  *
  * @cssproperty [--chat-conversation-list-item-padding=0.625rem 0.75rem] - Padding of an item.
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
@@ -39,6 +41,7 @@ export class ConversationList extends LitElement {
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
+  #mutes = new StoreController<MuteState | undefined>(this, () => this.client?.$mutes, undefined);
   #locale = new LocaleController(this);
 
   /** The highlighted conversation. Set by the user's pick unless the event is cancelled. */
@@ -136,11 +139,12 @@ export class ConversationList extends LitElement {
     const what = last ? describeElemText(last.elem) : '';
     const preview = !last ? '' : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
     const unread = c.unread > 0;
+    const muted = this.#mutes.value !== undefined && this.client?.isMuted(c.id) === true;
     const avatar = safeMediaUrl(c.avatar);
     return html`
       <div
         part="item${c.id === this.selected ? ' selected' : ''}"
-        class=${unread ? 'unread' : ''}
+        class=${[unread ? 'unread' : '', muted ? 'muted' : ''].join(' ').trim()}
         role="option"
         data-id=${c.id}
         tabindex=${tabStop ? 0 : -1}
@@ -149,11 +153,11 @@ export class ConversationList extends LitElement {
         ${avatar
           ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
           : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(target)) })}>${initials(name)}</span>`}
-        <span class="name">${name}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
+        <span class="name">${name}${muted ? html` <svg part="muted-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7c-.5.1-.9.3-1.3.5L18 15.1V16zM4.3 3 3 4.3l3.2 3.2C6.1 8.6 6 9.8 6 11v5l-2 2v1h13.7l2 2 1.3-1.3z" /></svg><span class="visually-hidden">${t.muted}</span>` : nothing}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
         <span class="time">${last ? html`<time datetime=${new Date(last.time).toISOString()}>${formatShortTime(last.time)}</time>` : nothing}</span>
         <span class="preview">${preview}</span>
         ${unread
-          ? html`<span part="unread-badge" aria-label=${t.unread(c.unread)}>${c.unread > 99 ? `${formatNumber(99)}+` : formatNumber(c.unread)}</span>`
+          ? html`<span part="unread-badge${muted ? ' muted' : ''}" aria-label=${t.unread(c.unread)}>${c.unread > 99 ? `${formatNumber(99)}+` : formatNumber(c.unread)}</span>`
           : nothing}
       </div>
     `;

@@ -78,6 +78,19 @@ export const BlocklistChangeSchema = v.object({
   userId: UserIdSchema,
 });
 
+/**
+ * Mutes a conversation for this user on every device (SPEC §10): no push, no in-page
+ * notification, no launcher badge; its unread count still shows, quietly. Without
+ * `conversationId`: do-not-disturb, every conversation. `until`: ms since the epoch, `0` until
+ * unmuted, `null` unmutes. Answered `ok`; every device gets `mutes.updated`.
+ */
+export const MuteSetSchema = v.object({
+  type: v.literal('mute.set'),
+  reqId: v.optional(ReqId),
+  conversationId: v.optional(ConversationIdSchema),
+  until: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15))),
+});
+
 export const PingSchema = v.object({ type: v.literal('ping'), reqId: v.optional(ReqId) });
 
 /** Asks for the members of a conversation with their read positions; answered by `members`. */
@@ -166,6 +179,7 @@ export const ClientFrameSchema = v.variant('type', [
   ReactionsFetchSchema,
   PinsFetchSchema,
   SearchFetchSchema,
+  MuteSetSchema,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
@@ -173,4 +187,5 @@ export type MessageSendFrame = v.InferOutput<typeof MessageSendSchema>;
 export type ConversationReadFrame = v.InferOutput<typeof ConversationReadSchema>;
 export type HistoryFetchFrame = v.InferOutput<typeof HistoryFetchSchema>;
 export type BlocklistChangeFrame = v.InferOutput<typeof BlocklistChangeSchema>;
+export type MuteSetFrame = v.InferOutput<typeof MuteSetSchema>;
 export type MembersFetchFrame = v.InferOutput<typeof MembersFetchSchema>;

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   FILE_FORBIDDEN: { code: 3007, status: 403 },
   NOT_MESSAGE_SENDER: { code: 3008, status: 403 },
   PIN_FORBIDDEN: { code: 3009, status: 403 },
+  PUSH_DISABLED: { code: 3014, status: 404 },
+  MUTES_LIMIT: { code: 3015, status: 422 },
 
   MESSAGE_TOO_LARGE: { code: 4000, status: 413 },
   FILE_TOO_LARGE: { code: 4001, status: 413 },
@@ -48,6 +50,8 @@ export const ERROR_CODES = {
   SEARCH_QUERY_INVALID: { code: 4012, status: 400 },
   SEARCH_CURSOR_INVALID: { code: 4013, status: 400 },
   WEBHOOK_URL_INVALID: { code: 4015, status: 422 },
+  PUSH_ENDPOINT_REFUSED: { code: 4018, status: 422 },
+  PUSH_KEYS_INVALID: { code: 4019, status: 422 },
 
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },
@@ -56,6 +60,7 @@ export const ERROR_CODES = {
   REACTIONS_LIMIT: { code: 5004, status: 422 },
   USER_REACTIONS_LIMIT: { code: 5005, status: 422 },
   PINS_LIMIT: { code: 5006, status: 422 },
+  PUSH_SUBSCRIPTIONS_LIMIT: { code: 5009, status: 422 },
 
   TIMEOUT: { code: 6000, status: 504 },
   UPLOAD_FAILED: { code: 6001, status: 502 },

@@ -31,6 +31,8 @@ export const ERROR_MESSAGES = {
   FILE_FORBIDDEN: 'You may not use this file.',
   NOT_MESSAGE_SENDER: 'Only the sender of this message may do that.',
   PIN_FORBIDDEN: 'Only group admins may pin messages here.',
+  PUSH_DISABLED: 'Web Push is not enabled on this server.',
+  MUTES_LIMIT: 'You have muted as many conversations as allowed. Unmute one first.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',
@@ -47,6 +49,8 @@ export const ERROR_MESSAGES = {
   SEARCH_QUERY_INVALID: 'A search needs 1 to 8 words and at most 100 characters.',
   SEARCH_CURSOR_INVALID: 'This search cursor is not one a search returned.',
   WEBHOOK_URL_INVALID: 'A webhook URL must be an absolute http:// or https:// URL without credentials.',
+  PUSH_ENDPOINT_REFUSED: 'The push endpoint must be an https URL of a public push service.',
+  PUSH_KEYS_INVALID: 'The subscription keys must be a P-256 public key (p256dh) and a 16-byte auth secret, base64url.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',
@@ -55,6 +59,7 @@ export const ERROR_MESSAGES = {
   REACTIONS_LIMIT: 'This message has as many different reactions as allowed.',
   USER_REACTIONS_LIMIT: 'You have put as many different reactions on this message as allowed.',
   PINS_LIMIT: 'This conversation has as many pinned messages as allowed.',
+  PUSH_SUBSCRIPTIONS_LIMIT: 'You have push subscriptions on as many devices as allowed. Remove one first.',
 
   TIMEOUT: 'No connection: the message was not confirmed in time.',
   UPLOAD_FAILED: 'The attachment could not be uploaded.',

@@ -202,6 +202,18 @@ export const BlocklistStateSchema = v.object({
   append: v.optional(v.boolean()),
 });
 
+/**
+ * This user's mutes (SPEC §10), the whole list: sent after `session.ready` when there are any,
+ * and to every device when one changes. Replaces what the client held.
+ */
+export const MutesUpdatedSchema = v.object({
+  type: v.literal('mutes.updated'),
+  /** Muted conversations, with until when (ms since the epoch; 0: until unmuted). */
+  mutes: v.pipe(v.array(v.object({ conversationId: ConversationIdSchema, until: v.number() })), v.maxLength(LIMITS.mutesPerUser)),
+  /** Do-not-disturb (every conversation) until then; 0: until turned off. */
+  dnd: v.optional(v.number()),
+});
+
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });
 export const PongSchema = v.object({ type: v.literal('pong'), reqId: v.optional(ReqId), serverTime: v.number() });
 export const ErrorFrameSchema = v.object({ type: v.literal('error'), reqId: v.optional(ReqId), ...ErrorFields });
@@ -224,6 +236,7 @@ export const ServerFrameSchema = v.variant('type', [
   BroadcastNewSchema,
   BroadcastRemovedSchema,
   BlocklistStateSchema,
+  MutesUpdatedSchema,
   OkSchema,
   PongSchema,
   ErrorFrameSchema,

@@ -38,6 +38,8 @@ export const LIMITS = {
   frameDepth: 32,
   /** Entries of any one array in a frame (checked before validation; schemas bound each array further). */
   frameArrayItems: 10_000,
+  /** Conversations one user may have muted at once (MUTES_LIMIT past it). */
+  mutesPerUser: 1000,
   /** Keys of any one object in a frame (checked before validation; `cursors` has one per conversation). */
   frameObjectKeys: 10_000,
   /** Entries of `groupAtUserList`. */

@@ -11,6 +11,7 @@ import { AdminApi } from './core/admin.js';
 import type { Bus } from './core/bus.js';
 import { ChatCore } from './core/chat-core.js';
 import type { Logger } from './core/logger.js';
+import type { OfflineMessageHandler } from './core/offline-push.js';
 import type { Presence } from './core/presence.js';
 import { createMemoryRateLimiter, type RateLimiter } from './core/rate-limiter.js';
 import type { Store } from './core/store.js';
@@ -19,6 +20,7 @@ import { metricsRoutes } from './http/metrics-routes.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { resolveOptions, stripUndefined, type ChatServerOptions } from './options.js';
 import { compileProxyTrust } from './proxy-trust.js';
+import { PushService } from './push/push-service.js';
 import { createPostgresStore } from './store/postgres-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
@@ -48,6 +50,8 @@ export interface ChatServer {
   readonly metrics: Registry;
   /** True when dev routes are on. */
   readonly dev: boolean;
+  /** Web Push, when the `push` option turned it on. */
+  readonly push: PushService | undefined;
 }
 
 /**
@@ -92,7 +96,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
       : createMemoryRateLimiter(o.uploadsPerMinute);
     const closeUploadLimiter = uploadRateLimiter.close?.bind(uploadRateLimiter);
     if (closeUploadLimiter) opened.push({ close: closeUploadLimiter });
-    if (o.onOfflineMessage) {
+    if (o.onOfflineMessage || o.push) {
       presence = redisUrl ? await createRedisPresence({ url: redisUrl, prefix, logger }) : createMemoryPresence();
       opened.push(presence);
     }
@@ -109,6 +113,14 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     pingBus: async () => bus.ping?.(),
   });
 
+  let push: PushService | undefined;
+  try {
+    if (o.push) push = await PushService.create(store, o.clock, o.push, logger);
+  } catch (err) {
+    for (const r of opened.reverse()) await r.close().catch(() => undefined);
+    throw err;
+  }
+  const onOfflineMessage = offlineHandler(o.onOfflineMessage, push);
   const files = new FileAccess(store, fileIndex);
   const uploadDir = o.uploadDir ?? (o.dataDir ? join(o.dataDir, 'uploads') : undefined);
   const fileStorage = o.fileStorage ?? (uploadDir ? createDiskFileStorage(uploadDir) : createMemoryFileStorage());
@@ -127,7 +139,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     frameBudgets: o.frameBudgets, rateWindowMs: o.sendRateWindowMs, ...(!o.rateLimiter && { sendsPerWindow: o.sendsPerMinute }),
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
-    ...(presence && { presence, onOfflineMessage: o.onOfflineMessage }),
+    ...(presence && onOfflineMessage && { presence, onOfflineMessage }),
     webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
   });
   const admin = new AdminApi(core);
@@ -145,6 +157,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     logger,
     trustProxy,
     webhooks: webhookEndpoints,
+    push,
     uploads: {
       core, storage: fileStorage, index: fileIndex, access: files, rateLimiter: uploadRateLimiter,
       quota: { bytes: o.uploadQuotaBytes, files: o.uploadQuotaFiles },
@@ -162,7 +175,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   let closing: Promise<void> | undefined;
 
   return {
-    core, admin, http, store, bus, metrics: metrics.registry, dev: o.dev,
+    core, admin, http, store, bus, metrics: metrics.registry, dev: o.dev, push,
     async listen(port = 0, host = '127.0.0.1') {
       gateway ??= attachGateway(http.server, core, {
         path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
@@ -187,6 +200,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         webhookEndpoints.stop();
         await deliverer.stop();
         await sweeper.stop();
+        await push?.close();
         await presence?.close();
         await bus.close();
         await rateLimiter.close?.();
@@ -196,6 +210,16 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
       })();
       return closing;
     },
+  };
+}
+
+/** The site's own hook, then Web Push: each sees every offline message; one failing does not stop the other. */
+function offlineHandler(hook: OfflineMessageHandler | undefined, push: PushService | undefined): OfflineMessageHandler | undefined {
+  if (!push) return hook;
+  if (!hook) return push.handle;
+  return async (event) => {
+    const [own, sent] = await Promise.allSettled([hook(event), push.handle(event)]);
+    for (const r of [own, sent]) if (r.status === 'rejected') throw r.reason;
   };
 }
 

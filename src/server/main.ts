@@ -29,6 +29,10 @@
  *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins),
  *   NATTER_WEBHOOK_URL (comma list), NATTER_WEBHOOK_SECRET, NATTER_WEBHOOK_EVENTS (comma list; all),
  *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000).
+ *   NATTER_PUSH (1: Web Push on; also on with VAPID keys or in dev mode; 0: off),
+ *   NATTER_VAPID_PUBLIC_KEY, NATTER_VAPID_PRIVATE_KEY (default: generated once, kept in the store),
+ *   NATTER_VAPID_SUBJECT, NATTER_PUSH_PREVIEW (0: "New message"), NATTER_PUSH_TTL (86400 s),
+ *   NATTER_PUSH_ALLOW_LOOPBACK (1: tests only, loopback push endpoints).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -42,6 +46,7 @@ import { parseFrameBudgets } from './core/frame-rates.js';
 import { devModeOf, persistentSecret } from './dev-mode.js';
 import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
+import { pushFromEnv } from './push/push-env.js';
 
 const env = process.env;
 const flag = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
@@ -116,6 +121,7 @@ async function main(): Promise<void> {
       retryForMs: duration('NATTER_WEBHOOK_RETRY_FOR', env['NATTER_WEBHOOK_RETRY_FOR']),
       backoffMs: int('NATTER_WEBHOOK_BACKOFF_MS', env['NATTER_WEBHOOK_BACKOFF_MS']),
     },
+    push: pushFromEnv(env, dev),
   });
   if (dev) await seedDemo(server.admin, server.store);
 

@@ -4,6 +4,7 @@ import { DEFAULT_TOKEN_MAX_LIFETIME } from './core/auth.js';
 import type { BusFactory, Bus } from './core/bus.js';
 import type { Logger } from './core/logger.js';
 import type { OfflineMessageHandler } from './core/offline-push.js';
+import type { PushOptions } from './push/push-service.js';
 import type { RateLimiter } from './core/rate-limiter.js';
 import type { Store, StoreFactory } from './core/store.js';
 import { DEFAULT_FRAME_BUDGETS, type FrameBudgets } from './core/frame-rates.js';
@@ -130,6 +131,12 @@ export interface ChatServerOptions {
    * presence). Runs after the ack, off the send path; a throw or rejection is logged.
    */
   onOfflineMessage?: OfflineMessageHandler;
+  /**
+   * Web Push (SPEC §10): VAPID keys, `/v1/push/*` routes and an encrypted push to every
+   * subscription of each recipient who is offline everywhere and has not muted the conversation
+   * (after `onOfflineMessage`, if given). Off unless given (`{}` turns it on with the defaults).
+   */
+  push?: PushOptions;
 }
 
 export const DEFAULTS = {

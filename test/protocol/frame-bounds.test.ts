@@ -105,6 +105,7 @@ function validServerFrames(): Record<string, unknown>[] {
     { type: 'conversation.updated', conversation: summary },
     { type: 'message.error', clientMsgId: 'cmid00000001', conversationId: 'p2p:bob', code: 4006, name: 'MERGER_FORGED', message: 'no' },
     { type: 'blocklist.updated', blocked: ['carol'] },
+    { type: 'mutes.updated', mutes: [{ conversationId: 'group:g', until: 0 }, { conversationId: 'p2p:bob', until: 1_900_000_000_000 }], dnd: 0 },
     { type: 'broadcast.new', broadcast: { id: 'b', content: 'hi', time: 1 } },
     { type: 'error', reqId: 'r', code: 1000, name: 'BAD_FRAME', message: 'bad' },
     // Changes (SPEC §9): an event, and a page of messages with changes folded in.

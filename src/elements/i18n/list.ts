@@ -9,6 +9,8 @@ const list = {
   get you() { return msg('You', { id: 'list.you' }); },
   /** Screen-reader text after the name of a conversation that @mentions the user. */
   get mentionsYou() { return msg(', mentions you', { id: 'list.mentionsYou' }); },
+  /** Screen-reader text after the name of a muted conversation. */
+  get muted() { return msg(', muted', { id: 'list.muted' }); },
   unread: (n: number) => {
     const count = formatNumber(n);
     return msg(str`${count} unread`, { id: 'list.unread' });

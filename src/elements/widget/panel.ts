@@ -13,10 +13,11 @@ import { MessageComposer } from '../message-composer.js';
 import { defineElements } from './define-elements.js';
 import { installPanelView } from './load-panel.js';
 import { panelBodyStyles, renderPanelBody, titleOf } from './panel-view.js';
+import { renderThreadActions } from './thread-header.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
 // What <chat-widget> shows in its open panel comes with the elements it shows.
-installPanelView({ panelBodyStyles, renderPanelBody, titleOf });
+installPanelView({ panelBodyStyles, renderPanelBody, titleOf, renderThreadActions });
 
 export const panelElements = {
   'chat-session': ChatSession,

@@ -22,6 +22,7 @@ import { DEFAULT_FRAME_BUDGETS, FrameBudget, rateLimitedFrame, type FrameBudgets
 import { fetchHistory } from './history.js';
 import { fetchMembersPage } from './members.js';
 import { MemberLookups } from './member-lookups.js';
+import { mutesFrame, setMute } from './mutes.js';
 import { createOfflineNotifier, editMentionRecipients, type EditMention, type OfflineMessageHandler } from './offline-push.js';
 import type { Presence } from './presence.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -220,6 +221,7 @@ export class ChatCore {
         case 'reactions.fetch': return send(conn, await this.changes.reactions(conn.session.userId, frame));
         case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
         case 'search.fetch': return send(conn, { type: 'search.results', reqId: frame.reqId, ...(await searchAs(this.store, conn.session.userId, frame)) });
+        case 'mute.set': return await this.#mute(conn, frame);
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
@@ -403,6 +405,7 @@ export class ChatCore {
       const [blocked, ...more] = blocklistParts(await this.store.listBlocked(userId));
       send(conn, { type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: userId, ...conn.session.profile }, serverTime: this.clock(), blocked: blocked! });
       for (const part of more) send(conn, { type: 'blocklist.updated', blocked: part, append: true });
+
       // Live delivery starts before the replay is read, so nothing committed meanwhile is lost.
       if (this.#gone.has(conn)) return;
       if (reserved !== undefined) this.registry.release(reserved);
@@ -410,6 +413,9 @@ export class ChatCore {
       this.registry.add(userId, conn);
       // Before `sync.done`: once a client is synced, every node counts it online.
       await this.#deps.presence?.online(userId).catch((err: unknown) => this.#log.error({ err }, 'presence: online failed'));
+      // Read once live delivery is on: a change notified before it is in what is read here.
+      const mutes = await mutesFrame(this.store, userId, this.clock());
+      if (mutes.mutes.length > 0 || mutes.dnd !== undefined) send(conn, mutes);
     } finally {
       if (reserved !== undefined) this.registry.release(reserved);
       conn.opening = undefined;
@@ -459,6 +465,13 @@ export class ChatCore {
   async #history(conn: Connection, frame: ClientFrameOf<'history.fetch'>): Promise<void> {
     const page = await fetchHistory(this.store, conn.session!.userId, frame);
     send(conn, { type: 'history.page', reqId: frame.reqId, ...page });
+  }
+
+  async #mute(conn: Connection, frame: ClientFrameOf<'mute.set'>): Promise<void> {
+    const userId = conn.session!.userId;
+    const mutes = await setMute(this.store, this.clock, userId, frame);
+    if (frame.reqId !== undefined) send(conn, { type: 'ok', reqId: frame.reqId });
+    await this.notify([userId], mutes);
   }
 
   async #blocklist(conn: Connection, frame: BlocklistChangeFrame): Promise<void> {

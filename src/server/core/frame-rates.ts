@@ -50,6 +50,8 @@ const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
   'pins.fetch': 'history',
   // Full-text search reads far more than a page: a budget of its own.
   'search.fetch': 'search',
+  // A person clicking, like a block.
+  'mute.set': 'blocklist',
 };
 
 /**

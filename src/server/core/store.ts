@@ -1,6 +1,7 @@
 import type { Message } from '../../protocol/index.js';
 import type { BroadcastStore } from './broadcast-store.js';
 import type { WebhookStore } from '../webhooks/types.js';
+import type { PushStore } from './push-store.js';
 import type {
   ChangeDraft,
   ChangeOutcome,
@@ -26,7 +27,7 @@ import type {
  *
  * Every adapter passes test/server/store/store-contract.ts.
  */
-export interface Store extends BroadcastStore, WebhookStore {
+export interface Store extends BroadcastStore, WebhookStore, PushStore {
   /** Resolves when the store can answer; rejects if it cannot (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -20,6 +20,8 @@ import { uploadsRoutes } from './uploads-routes.js';
 import type { Uploads } from '../uploads/uploads.js';
 import type { WebhookEndpoints } from '../webhooks/endpoints.js';
 import { webhooksRoutes } from './webhooks-routes.js';
+import type { PushService } from '../push/push-service.js';
+import { pushRoutes } from './push-routes.js';
 
 export interface HttpAppOptions {
   adminKey: string | undefined;
@@ -38,6 +40,8 @@ export interface HttpAppOptions {
   uploads?: Uploads;
   /** Webhook endpoints (`/v1/webhooks`); the routes are absent without them. */
   webhooks?: WebhookEndpoints;
+  /** Web Push (`/v1/push/*`); without it those routes answer PUSH_DISABLED. */
+  push?: PushService | undefined;
 }
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
@@ -77,6 +81,8 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     await app.register(async (scope) => uploadsRoutes(scope, uploads));
     filesRoutes(app, uploads);
   }
+
+  pushRoutes(app, core, options.push, options.uploads?.rateLimiter);
 
   if (options.dev) devRoutes(app, core, admin);
   if (options.staticDir) await app.register(fastifyStatic, { root: options.staticDir, prefix: '/' });

@@ -7,6 +7,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState,
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 import { createMemoryWebhooks } from './memory-webhooks.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
+import { createMemoryPush } from './memory-push.js';
 
 interface StoredRow {
   message: Message;
@@ -86,6 +87,7 @@ export function createMemoryStore(): Store {
   return {
     ...createMemoryBroadcasts(webhooks.enqueueNow),
     ...webhooks.api,
+    ...createMemoryPush(),
     async ping() {},
     async close() {},
     async getUser(id) {

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Logger } from '../core/logger.js';
 import { indexExistingMessages } from './postgres-search.js';
+import { PUSH_MIGRATION_SQL } from './postgres-push.js';
 
 /**
  * One step of the PostgreSQL schema. Steps are applied in version order, each in its own
@@ -197,6 +198,12 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_heads ON webhook_outbox (endpoint_id, conv_key, seq) WHERE NOT failed;
 CREATE INDEX webhook_outbox_failed ON webhook_outbox (seq) WHERE failed;
 `,
+  },
+  {
+    // VAPID keys, push subscriptions per device and mutes (SPEC §10): see postgres-push.ts.
+    version: 9,
+    name: 'push-and-mutes',
+    sql: PUSH_MIGRATION_SQL,
   },
 ];
 

@@ -11,6 +11,7 @@ import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { createSqliteSearch, upgradeSearch } from './sqlite-search.js';
+import { createSqlitePush } from './sqlite-push.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
@@ -247,6 +248,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createSqliteChanges(db),
     ...createSqliteWebhooks(db),
     ...createSqliteSearch(db, parse),
+    ...createSqlitePush(db),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { ClientFrameSchema, PROTOCOL_VERSION, type ErrorName } from '../../../src/protocol/index.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { fakeBrowser, loopbackCert } from '../helpers/push-receiver.js';
 
 const counts = { frameChecks: 0, restChecks: 0 };
 after(() => console.log(`# authorization matrix: ${counts.frameChecks} frame checks, ${counts.restChecks} REST checks`));
@@ -172,6 +173,25 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       counts.frameChecks++;
     },
   },
+  'mute.set': {
+    scope: "mute a conversation it is not in, or change or see anyone else's mutes",
+    async check(_t, o) {
+      o.alice.send({ type: 'mute.set', reqId: 'mute-g', conversationId: 'group:g', until: 0 });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'mute-g')).name, 'NOT_MEMBER');
+      // alice's p2p:carol is alice↔carol, where nothing was sent: not bob↔carol.
+      o.alice.send({ type: 'mute.set', reqId: 'mute-c', conversationId: 'p2p:carol', until: 0 });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'mute-c')).name, 'NOT_MEMBER');
+      // Her own do-not-disturb reaches her devices only.
+      o.alice.send({ type: 'mute.set', reqId: 'mute-dnd', until: 0 });
+      await o.alice.next('ok', (f) => f.reqId === 'mute-dnd');
+      await o.alice.next('mutes.updated');
+      o.alice.send({ type: 'mute.set', reqId: 'mute-off', until: null });
+      await o.alice.next('ok', (f) => f.reqId === 'mute-off');
+      await Promise.all([o.bob.roundTrip(), o.carol.roundTrip()]);
+      assert.ok(![...o.bob.received, ...o.carol.received].some((f) => f.type === 'mutes.updated'));
+      counts.frameChecks += 3;
+    },
+  },
   'blocklist.add': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'blocklist.remove': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'members.fetch': {
@@ -256,6 +276,9 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'POST /v1/uploads': { access: 'user', sample: '/v1/uploads?conversationId=group:g', why: 'members of the conversation only (see "file access")' },
   'GET /v1/files/ticket': { access: 'user', sample: '/v1/files/ticket?file=00000000-0000-4000-8000-000000000000', why: 'a ticket for one file (`?file=<id>`), if the caller may read it' },
   'POST /v1/files/tickets': { access: 'user', sample: '/v1/files/tickets', why: 'one ticket per file named, for those the caller may read (see "file access")' },
+  'GET /v1/push/vapid-public-key': { access: 'public', sample: '/v1/push/vapid-public-key', why: 'the VAPID public key is public by design (browsers subscribe with it)' },
+  'POST /v1/push/subscriptions': { access: 'user', sample: '/v1/push/subscriptions', why: "stores a subscription for the token's user only (see \"push subscriptions\")" },
+  'DELETE /v1/push/subscriptions': { access: 'user', sample: '/v1/push/subscriptions', why: "removes only the token's user's own endpoint (see \"push subscriptions\")" },
   'GET /v1/files/:id/:name': { access: 'user', sample: '/v1/files/00000000-0000-4000-8000-000000000000/x', why: 'uploader and members of a conversation carrying it (see "file access")' },
 };
 
@@ -511,6 +534,30 @@ describe('blocked users and friends-only', () => {
       assert.equal((await t.rest('DELETE', '/v1/users/alice/friends/bob')).status, 204);
       await refused(alice, { conversationId: 'p2p:bob', elem: text('still friends?') }, ['NOT_FRIENDS']);
       alice.close();
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('push subscriptions', () => {
+  it('take a user token only (not the admin key), store for that user, and remove only their own endpoint', async () => {
+    const t = await startServer({ push: { allowLoopback: true, agentOptions: { ca: loopbackCert().cert } } });
+    try {
+      await createUsers(t, 'alice', 'bob');
+      const endpoint = 'https://127.0.0.1:9/bob';
+      const body = fakeBrowser().subscription(endpoint, 'b1');
+      for (const key of [ADMIN_KEY, null, 'not-a-token']) {
+        const res = await t.rest('POST', '/v1/push/subscriptions', body, key);
+        assert.equal(res.status, 401, `POST with ${key ?? 'no key'}`);
+        assert.equal((await t.rest('DELETE', '/v1/push/subscriptions', { endpoint }, key)).status, 401, `DELETE with ${key ?? 'no key'}`);
+        counts.restChecks += 2;
+      }
+      assert.equal((await t.rest('POST', '/v1/push/subscriptions', body, await t.token('bob'))).status, 204);
+      const stolen = await t.rest('DELETE', '/v1/push/subscriptions', { endpoint }, await t.token('alice'));
+      assert.deepEqual([stolen.status, stolen.body.name], [404, 'NOT_FOUND']);
+      assert.deepEqual((await t.server.store.pushSubscriptionsOf(['alice', 'bob'])).map((s) => [s.userId, s.endpoint]), [['bob', endpoint]]);
+      counts.restChecks += 2;
     } finally {
       await t.stop();
     }

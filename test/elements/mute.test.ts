@@ -1,0 +1,57 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/elements/define.js';
+import type { ChatWidget } from '../../src/elements/chat-widget.js';
+import type { ConversationList } from '../../src/elements/conversation-list.js';
+import { closeClients, connect, connectPair, part, parts, uniqueUser } from './helpers.js';
+
+describe('muting a conversation (SPEC §10)', () => {
+  afterEach(closeClients);
+
+  it('the thread header toggle mutes and unmutes on every device of the user', async () => {
+    const { alice, bob, aliceId, bobId } = await connectPair();
+    await bob.send(`p2p:${aliceId}`, 'hi');
+    const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
+    await widget.show();
+    await waitUntil(() => part(widget, 'mute-button'), 'the thread header has a mute toggle');
+    const toggle = () => part<HTMLButtonElement>(widget, 'mute-button')!;
+    expect(toggle().getAttribute('aria-pressed')).to.equal('false');
+    expect(toggle().getAttribute('aria-label')).to.equal('Mute this conversation');
+    toggle().click();
+    const other = await connect(aliceId);
+    await waitUntil(() => other.isMuted(`p2p:${bobId}`), 'the other device sees the mute');
+    await waitUntil(() => toggle().getAttribute('aria-pressed') === 'true', 'the toggle shows muted');
+    await other.unmute(`p2p:${bobId}`);
+    await waitUntil(() => toggle().getAttribute('aria-pressed') === 'false', 'unmuted from the other device');
+  });
+
+  it('a muted conversation counts unread in the list, quietly, and not on the launcher', async () => {
+    const { alice, bob, aliceId, bobId } = await connectPair();
+    const carol = await connect(uniqueUser('carol'), 'Carol');
+    await bob.send(`p2p:${aliceId}`, 'one');
+    await bob.send(`p2p:${aliceId}`, 'two');
+    await carol.send(`p2p:${aliceId}`, 'three');
+    const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice}></chat-widget>`);
+    const list = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
+    await waitUntil(() => part(widget, 'badge')?.textContent === '3', 'the launcher counts 3');
+    await alice.mute(`p2p:${bobId}`);
+    await waitUntil(() => part(widget, 'badge')?.textContent === '1', 'the launcher leaves the muted chat out');
+    expect(part(widget, 'launcher')!.getAttribute('aria-label')).to.equal('Open chat, 1 unread message');
+    await waitUntil(() => parts(list, 'muted-icon').length === 1, 'one muted icon');
+    const bobItem = parts(list, 'item').find((i) => i.dataset['id'] === `p2p:${bobId}`)!;
+    const badge = bobItem.querySelector('[part~="unread-badge"]')!;
+    expect(badge.textContent).to.equal('2');
+    expect(badge.getAttribute('part')).to.equal('unread-badge muted');
+    expect(bobItem.textContent).to.contain(', muted');
+    const loud = parts(list, 'unread-badge').find((b) => b !== badge)!;
+    expect(getComputedStyle(badge).backgroundColor).to.not.equal(getComputedStyle(loud).backgroundColor);
+
+    // Do-not-disturb: nothing on the launcher; every conversation quiet in the list.
+    await alice.setDoNotDisturb(0);
+    await waitUntil(() => !part(widget, 'badge'), 'no badge under do-not-disturb');
+    await waitUntil(() => parts(list, 'muted-icon').length === 2, 'both quiet');
+    await alice.setDoNotDisturb(null);
+    await alice.unmute(`p2p:${bobId}`);
+    await waitUntil(() => part(widget, 'badge')?.textContent === '3', 'counted again');
+    expect(parts(list, 'muted-icon')).to.have.length(0);
+  });
+});
