@@ -32,6 +32,9 @@ export const ERROR_CODES = {
   FILE_FORBIDDEN: { code: 3007, status: 403 },
   NOT_MESSAGE_SENDER: { code: 3008, status: 403 },
   PIN_FORBIDDEN: { code: 3009, status: 403 },
+  GROUP_ROLE_REQUIRED: { code: 3016, status: 403 },
+  GROUP_CREATE_FORBIDDEN: { code: 3017, status: 403 },
+  OWNER_CANNOT_LEAVE: { code: 3018, status: 409 },
 
   MESSAGE_TOO_LARGE: { code: 4000, status: 413 },
   FILE_TOO_LARGE: { code: 4001, status: 413 },
@@ -45,6 +48,7 @@ export const ERROR_CODES = {
   NOT_EDITABLE: { code: 4009, status: 422 },
   CHANGE_WINDOW_EXPIRED: { code: 4010, status: 422 },
   REPLY_INVALID: { code: 4011, status: 422 },
+  GROUP_DISMISSED: { code: 4023, status: 410 },
 
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },
@@ -53,6 +57,7 @@ export const ERROR_CODES = {
   REACTIONS_LIMIT: { code: 5004, status: 422 },
   USER_REACTIONS_LIMIT: { code: 5005, status: 422 },
   PINS_LIMIT: { code: 5006, status: 422 },
+  GROUP_FULL: { code: 5011, status: 422 },
 
   TIMEOUT: { code: 6000, status: 504 },
   UPLOAD_FAILED: { code: 6001, status: 502 },

@@ -31,6 +31,9 @@ export const ERROR_MESSAGES = {
   FILE_FORBIDDEN: 'You may not use this file.',
   NOT_MESSAGE_SENDER: 'Only the sender of this message may do that.',
   PIN_FORBIDDEN: 'Only group admins may pin messages here.',
+  GROUP_ROLE_REQUIRED: "Your role in this group does not allow that.",
+  GROUP_CREATE_FORBIDDEN: 'On this site only the site itself creates groups.',
+  OWNER_CANNOT_LEAVE: 'The owner cannot leave the group: hand it over to another member or dismiss it.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',
@@ -44,6 +47,7 @@ export const ERROR_MESSAGES = {
   NOT_EDITABLE: 'Only text messages can be edited.',
   CHANGE_WINDOW_EXPIRED: 'The time to change this message has passed.',
   REPLY_INVALID: 'A reply must quote a message of the same conversation that you can see.',
+  GROUP_DISMISSED: 'This group was dismissed.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',
@@ -52,6 +56,7 @@ export const ERROR_MESSAGES = {
   REACTIONS_LIMIT: 'This message has as many different reactions as allowed.',
   USER_REACTIONS_LIMIT: 'You have put as many different reactions on this message as allowed.',
   PINS_LIMIT: 'This conversation has as many pinned messages as allowed.',
+  GROUP_FULL: 'The group has as many members as allowed.',
 
   TIMEOUT: 'No connection: the message was not confirmed in time.',
   UPLOAD_FAILED: 'The attachment could not be uploaded.',
