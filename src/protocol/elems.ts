@@ -108,6 +108,10 @@ export const SystemElemSchema = v.object({
   targetNames: v.optional(v.pipe(v.array(Short), v.maxLength(100))),
   /** The group's name when it was sent (created, renamed). */
   groupName: v.optional(Short),
+  /** The group's new avatar (`group-avatar`; absent there: removed). */
+  groupAvatar: v.optional(UrlSchema),
+  /** The group's new history visibility (`group-visibility`). */
+  historyVisibility: v.optional(v.picklist(['all', 'since-join'])),
   data: v.optional(maxBytes(LIMITS.customBytes)),
 });
 

@@ -26,7 +26,8 @@
  *   NATTER_UPLOAD_RATE_PER_MINUTE (30), NATTER_UPLOAD_UNREFERENCED_TTL (24h; unsent uploads are
  *   deleted after it: a number of seconds, or with a unit s, m, h, d).
  *   NATTER_EDIT_WINDOW_SECONDS (unset: any time), NATTER_RECALL_WINDOW_SECONDS (120),
- *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins).
+ *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins),
+ *   NATTER_GROUP_CREATE (everyone|admin: who may create groups from the widget; default everyone).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -56,6 +57,13 @@ const duration = (name: string, v: string | undefined) => {
   const m = /^(\d+)\s*(s|m|h|d)?$/.exec(v.trim());
   if (!m || Number(m[1]) <= 0) throw new TypeError(`${name} must be a positive duration such as 3600, 90m or 24h, not "${v}".`);
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+};
+
+/** NATTER_GROUP_CREATE: `everyone` or `admin`. */
+const groupCreateFromEnv = (v: string | undefined) => {
+  if (v === undefined || v.trim() === '') return undefined;
+  if (v.trim() !== 'everyone' && v.trim() !== 'admin') throw new TypeError(`NATTER_GROUP_CREATE must be everyone or admin, not "${v}".`);
+  return v.trim() as 'everyone' | 'admin';
 };
 
 /** NATTER_TRUST_PROXY: a hop count, or a comma list of addresses, CIDR ranges and named ranges. */
@@ -106,6 +114,7 @@ async function main(): Promise<void> {
     tokenAudience: env['NATTER_TOKEN_AUDIENCE'] || undefined,
     tokenIssuer: env['NATTER_TOKEN_ISSUER'] || undefined,
     changes: changePolicyFromEnv(env),
+    groupCreate: groupCreateFromEnv(env['NATTER_GROUP_CREATE']),
   });
   if (dev) await seedDemo(server.admin, server.store);
 

@@ -35,6 +35,7 @@ import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { ChangePolicy } from '../changes/policy.js';
+import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -68,6 +69,8 @@ export interface ChatCoreDeps {
   files?: FileReferences;
   /** Edit and recall windows, reaction and pin limits (SPEC §9); defaults in changes/policy.ts. */
   changes?: Partial<ChangePolicy>;
+  /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
+  groupCreate?: GroupCreatePolicy;
 }
 
 export interface SendOutcome {
@@ -90,6 +93,7 @@ export class ChatCore {
   readonly registry = new ConnectionRegistry();
   readonly broadcasts: Broadcasts;
   readonly changes: ChangeService;
+  readonly groups: GroupService;
   readonly #deps: ChatCoreDeps;
   readonly #log: Logger;
   readonly #batcher: CommitBatcher;
@@ -125,6 +129,7 @@ export class ChatCore {
       store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
     });
+    this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
       budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
@@ -212,6 +217,9 @@ export class ChatCore {
         case 'change.send': return await this.changes.handleSend(conn, frame);
         case 'reactions.fetch': return send(conn, await this.changes.reactions(conn.session.userId, frame));
         case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
+        case 'group.create':
+        case 'group.change':
+        case 'group.fetch': return await this.groups.handleFrame(conn, frame);
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {

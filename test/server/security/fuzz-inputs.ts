@@ -49,6 +49,18 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'hide' } },
     { type: 'reactions.fetch', reqId: 'rx', conversationId: 'group:g', messageId: 'm1', emoji: '👍', after: 'bob', limit: 10 },
     { type: 'pins.fetch', reqId: 'pn', conversationId: 'group:g' },
+    // Groups (SPEC §13): every change kind, hostile names and notices come from the mutations.
+    { type: 'group.create', reqId: 'gc', groupId: 'fuzz-g', name: 'Fuzz <b>', avatar: 'https://x.example/g.png', members: ['bob', 'carol'], historyVisibility: 'all' },
+    { type: 'group.fetch', reqId: 'gf', groupId: 'g' },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'rename', name: 'Renamed' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'avatar', avatar: '/a.png' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'notice', notice: 'Read the rules' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'visibility', historyVisibility: 'since-join' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'invite', userIds: ['carol', 'dave'] } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'remove', userId: 'bob' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'role', userId: 'bob', role: 'admin' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'fuzz-g', change: { kind: 'leave' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'fuzz-g', change: { kind: 'dismiss' } },
   ];
 }
 

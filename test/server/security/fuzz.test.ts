@@ -28,7 +28,7 @@ const BATCH = 500;
 /** The errors a frame that fails validation gets (codec.ts); core refusals have other names. */
 const DECODE_ERRORS = new Set<ErrorName>(['BAD_FRAME', 'FRAME_TOO_LARGE', 'MESSAGE_TOO_LARGE', 'FILE_TOO_LARGE']);
 /** Frames that answer one request (a send, a reqId, a session.open), as opposed to pushed ones. */
-const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error', 'change.ack', 'change.error', 'reactions', 'pins']);
+const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error', 'change.ack', 'change.error', 'reactions', 'pins', 'group.info']);
 
 /** Whether a frame asks for exactly one reply: a send, a frame with a reqId, a session.open. */
 function asksForReply(raw: string): boolean {
@@ -255,6 +255,9 @@ describe('protocol fuzzing', () => {
       ['GET', (p) => `/v1/users/alice/conversations/${p}/messages?before=${p}&limit=${p}`, undefined],
       ['PUT', (p) => `/v1/users/alice/blocklist/${p}`, undefined],
       ['PATCH', (p) => `/v1/groups/${p}`, { historyVisibility: 'since-join' }],
+      ['PATCH', () => '/v1/groups/g', { name: 'Renamed', avatar: null, notice: 'Notice' }],
+      ['PUT', (p) => `/v1/groups/g/roles/${p}`, { role: 'admin' }],
+      ['DELETE', (p) => `/v1/groups/fz-${p}`, undefined],
     ];
     const body = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
