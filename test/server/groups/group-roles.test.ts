@@ -139,3 +139,25 @@ describe('group creation policy and friends-only', () => {
     await t.stop();
   });
 });
+
+describe('pins under NATTER_PIN=admins', () => {
+  it("lets a group's owner and admins pin, and refuses plain members PIN_FORBIDDEN", async () => {
+    const t = await startServer({ changes: { pin: 'admins' } });
+    await createUsers(t, 'alice', 'bob', 'carol');
+    const [carol, alice, bob] = await Promise.all(['carol', 'alice', 'bob'].map((u) => t.login(u)));
+    assert.equal(await create(carol, 'gp', ['alice', 'bob']), 'ok');
+    assert.equal(await change(carol, 'gp', { kind: 'role', userId: 'alice', role: 'admin' }), 'ok');
+    const clientMsgId = cmid();
+    bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:gp', elem: text('pin me') });
+    const { id } = await bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+    const pin = async (s: TestSocket, on: boolean) => {
+      s.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:gp', messageId: id, change: { kind: 'pin', on } });
+      const answer = await s.nextOf(['change.ack', 'change.error']);
+      return answer.type === 'change.error' ? answer.name : 'ok';
+    };
+    assert.equal(await pin(bob, true), 'PIN_FORBIDDEN');
+    assert.equal(await pin(alice, true), 'ok', 'an admin');
+    assert.equal(await pin(carol, false), 'ok', 'the owner');
+    await t.stop();
+  });
+});
