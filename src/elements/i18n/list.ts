@@ -9,6 +9,9 @@ const list = {
   get you() { return msg('You', { id: 'list.you' }); },
   /** Screen-reader text after the name of a conversation that @mentions the user. */
   get mentionsYou() { return msg(', mentions you', { id: 'list.mentionsYou' }); },
+  get newGroup() { return msg('New group', { id: 'list.newGroup' }); },
+  /** After the name of a group the user is no longer in. */
+  get left() { return msg('(left)', { id: 'list.left' }); },
   unread: (n: number) => {
     const count = formatNumber(n);
     return msg(str`${count} unread`, { id: 'list.unread' });
