@@ -33,7 +33,9 @@ import { createSyncEngine } from './sync-engine.js';
 import { createThreadStore } from './thread-store.js';
 import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
 import type { SearchOptions } from './search.js';
-import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
+import type { ChatClient, ChatClientOptions, ChatMessage, NewGroup, PersistedState, SyncState } from './types.js';
+import type { GroupActions } from './group-actions.js';
+import type { GroupChange } from '../protocol/group-frames.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -165,7 +167,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   /** A message from someone else (or seq 0 online-only): it ends their typing, may change membership. */
   function onCommitted(m: Message): void {
     typing.clear(m.conversationId, m.sender);
-    if (m.elem.type === 'system' && m.elem.event.startsWith('member-')) members.refresh(m.conversationId);
+    if (m.elem.type === 'system' && (m.elem.event.startsWith('member-') || m.elem.event === 'owner-changed')) members.refresh(m.conversationId);
     emit('message', views.committed(m));
   }
 
@@ -215,8 +217,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         threads.touch(frame.conversation.id);
         break;
       case 'conversation.removed':
-        conversations.remove(frame.conversationId);
-        threads.delete(frame.conversationId);
+        // A group one was removed from (or left, or that was dismissed) stays readable, marked left.
+        if (!conversations.markLeft(frame.conversationId)) threads.delete(frame.conversationId);
         break;
       case 'broadcast.new':
         return broadcasts.add(frame.broadcast);
@@ -232,6 +234,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'reactions':
       case 'pins':
       case 'search.results':
+      case 'group.info':
         requests.resolve(frame);
         return;
       case 'error':
@@ -286,6 +289,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       await started;
       return action(...args);
     };
+  // Groups are managed from the panel only: their code is fetched the first time.
+  let groups: Promise<GroupActions> | undefined;
+  const groupActions = () => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)));
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -347,6 +353,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     mute: mutes.mute,
     unmute: mutes.unmute,
     setDoNotDisturb: mutes.setDoNotDisturb,
+    createGroup: afterStart(async (group: NewGroup) => (await groupActions()).createGroup(group)),
+    changeGroup: afterStart(async (groupId: string, change: GroupChange) => (await groupActions()).changeGroup(groupId, change)),
+    groupInfo: afterStart(async (groupId: string) => (await groupActions()).groupInfo(groupId)),
 
     async close(): Promise<void> {
       if (closed) return;

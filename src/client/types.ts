@@ -5,7 +5,8 @@ import type { MuteState } from './mutes.js';
 import type { ReadableAtom } from 'nanostores';
 import type { CustomElem, Elem } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
-import type { Broadcast, ForwardSource } from '../protocol/frames.js';
+import type { Broadcast, ForwardSource, GroupInfo, GroupRole } from '../protocol/frames.js';
+import type { GroupChange } from '../protocol/group-frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { FileKind } from '../protocol/limits.js';
 import type { ConversationSummary, Message, SendOptions } from '../protocol/message.js';
@@ -37,7 +38,21 @@ export interface ChatMessage extends Message {
   pendingChanges?: PendingChange[];
 }
 
-export interface Conversation extends ConversationSummary {}
+export interface Conversation extends ConversationSummary {
+  /** A group this user is no longer in (removed, left, dismissed): its thread stays readable, nothing more arrives. */
+  left?: boolean;
+}
+
+/** A group to create (`createGroup`). */
+export interface NewGroup {
+  name: string;
+  /** Users to add besides this user (who owns the group). */
+  members: readonly string[];
+  avatar?: string;
+  historyVisibility?: 'all' | 'since-join';
+  /** The group's id; default a fresh random one. */
+  id?: string;
+}
 
 export interface Profile {
   id: string;
@@ -278,6 +293,15 @@ export interface ChatClient extends EventTarget {
   /** Who of the other members has read `message` (needs `loadMembers` first; undefined until then). */
   readers(conversationId: ConversationId, message: ChatMessage): { read: Member[]; unread: Member[] } | undefined;
 
+  // --- People and groups (SPEC §13) ------------------------------------------------------------
+
+  /** Creates a group owned by this user with `members`; resolves with its conversation id (GROUP_CREATE_FORBIDDEN where the site keeps that to itself). */
+  createGroup(group: NewGroup): Promise<ConversationId>;
+  /** Makes one change to a group, checked by this user's role on the server (GROUP_ROLE_REQUIRED …); resolves once done. */
+  changeGroup(groupId: string, change: GroupChange): Promise<void>;
+  /** The group's settings and this user's role in it. */
+  groupInfo(groupId: string): Promise<GroupInfo>;
+
   /** Renders custom elems of `customType` in the elements; returns a function that unregisters it. */
   registerRenderer(customType: string, renderer: CustomRenderer): () => void;
   /** The renderer registered for `customType`, if any. */
@@ -297,6 +321,8 @@ export interface Member {
   avatar?: string;
   /** Highest seq this member has read. */
   readSeq: number;
+  /** Groups: the member's role (`owner`, `admin`, `member`). */
+  role?: GroupRole;
 }
 
 /**

@@ -158,6 +158,7 @@ export const styles = [
 
     [part~='back-button'],
     [part~='mute-button'],
+    [part~='group-info-button'],
     [part~='close-button'] {
       display: grid;
       place-items: center;
@@ -194,8 +195,13 @@ export const styles = [
       fill: var(--_accent);
     }
 
+    [part~='group-info-button'] {
+      font-size: 1.25rem;
+    }
+
     [part~='back-button']:hover,
     [part~='mute-button']:hover,
+    [part~='group-info-button']:hover,
     [part~='close-button']:hover {
       background: var(--_hover);
     }

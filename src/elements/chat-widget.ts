@@ -10,6 +10,7 @@ import { LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
+import { loadGroupElements } from './groups/load-groups.js';
 import { styles } from './chat-widget.styles.js';
 
 const STORAGE_PREFIX = 'natter:widget-open:';
@@ -34,6 +35,8 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
  * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
  * @csspart composer - The inner `<message-composer>`; exported as they are: its `input`, `send-button`, and the reply and edit bars (`reply-preview`, `reply-preview-sender`, `reply-preview-excerpt`, `cancel-reply-button`, `edit-bar`, `edit-label`, `cancel-edit-button`).
+ * @csspart group-info-button - In the header of a group's thread: opens `<group-panel>` (not with `hide-groups`).
+ * @csspart left-notice - Instead of the composer in a group the user is no longer in.
  *
  * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
  * @cssproperty [--chat-widget-height=600px] - Height of the panel (capped by the viewport).
@@ -86,6 +89,9 @@ export class ChatWidget extends LitElement {
    */
   @property({ reflect: true }) accessor position: WidgetPosition = 'bottom-end';
 
+  /** Turns off group actions: the list's New group button and the thread's Group info panel (SPEC §13). */
+  @property({ type: Boolean, attribute: 'hide-groups' }) accessor hideGroups = false;
+
   /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
   @property() accessor label = '';
 
@@ -100,6 +106,8 @@ export class ChatWidget extends LitElement {
   @state() private accessor view: 'list' | 'thread' = 'list';
   /** Whether the panel's elements are registered (else the panel is `aria-busy` until they are). */
   @state() private accessor panelReady = panelDefined();
+  /** Whether `<group-panel>` is loaded and rendered. */
+  @state() private accessor groupPanel = false;
 
   @query('[part~="launcher"]') private accessor launcher!: HTMLButtonElement | null;
 
@@ -201,6 +209,13 @@ export class ChatWidget extends LitElement {
     void this.#focusInside();
   };
 
+  private onGroupInfo = async () => {
+    await loadGroupElements();
+    this.groupPanel = true;
+    await this.updateComplete;
+    await this.renderRoot.querySelector('group-panel')?.show(this.selected);
+  };
+
   private onBack = () => {
     this.view = 'list';
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('conversation-list')?.focus());
@@ -243,6 +258,7 @@ export class ChatWidget extends LitElement {
     const selected = this.selected as Conversation['id'];
     const threadTitle = selected ? current?.name || (view ? view.titleOf(this, this.client, selected) : parseConversationId(selected).target) : '';
     const inThread = this.view === 'thread' && !!this.selected;
+    const groupInfo = !this.hideGroups && selected.startsWith('group:') && !current?.left;
     return html`
       <button
         part="launcher"
@@ -265,14 +281,17 @@ export class ChatWidget extends LitElement {
             <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
           </h2>
           ${view && this.selected ? view.renderThreadActions(this.client, this.selected) : nothing}
+          ${groupInfo ? html`<button part="group-info-button" type="button" aria-label=${t.groupInfo} title=${t.groupInfo} @click=${this.onGroupInfo}>ⓘ</button>` : nothing}
           <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
         </header>
+        ${this.groupPanel ? html`<group-panel .client=${this.client}></group-panel>` : nothing}
         ${view
           ? view.renderPanelBody({
               client: this.client,
               selected: this.selected,
               inThread,
-              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
+              groups: !this.hideGroups,
+              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick, left: t.left },
               onSelect: this.onSelect,
             })
           : nothing}

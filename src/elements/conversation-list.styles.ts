@@ -14,6 +14,25 @@ export const styles = [
       background: var(--_surface);
     }
 
+    [part~='new-group-button'] {
+      display: block;
+      margin: 0.5rem 0.75rem 0;
+      padding: 0.375rem 0.875rem;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: transparent;
+      cursor: pointer;
+    }
+
+    .name .muted {
+      color: var(--_muted);
+      font-weight: normal;
+    }
+
+    [part~='new-group-button']:hover {
+      background: var(--_hover);
+    }
+
     [role='listbox'] {
       display: flex;
       flex-direction: column;

@@ -16,6 +16,7 @@ import { formatNumber, LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { styles } from './conversation-list.styles.js';
 import { safeMediaUrl } from './thread/elems/safe-url.js';
+import { loadGroupElements } from './groups/load-groups.js';
 
 /**
  * @summary The user's conversations, most recent first, with previews and unread counts.
@@ -28,13 +29,17 @@ import { safeMediaUrl } from './thread/elems/safe-url.js';
  * @csspart avatar - The conversation's picture or initials.
  * @csspart unread-badge - Number of unread messages; also `muted` in a muted conversation (shown quietly).
  * @csspart muted-icon - Shown on a muted conversation (or all of them under do-not-disturb).
+ * @csspart new-group-button - Opens the create-a-group dialog (with `create-group`).
  *
  * @cssproperty [--chat-conversation-list-item-padding=0.625rem 0.75rem] - Padding of an item.
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
  * @cssproperty [--chat-conversation-list-selected-color=accent at 14%] - Background of the selected item.
  * @cssproperty [--chat-avatar-size=2.5rem] - Size of avatars.
  *
- * @fires {ConversationSelectEvent} conversation-select - The user picked a conversation (cancelable).
+ * @fires {ConversationSelectEvent} conversation-select - The user picked a conversation, or created a group (cancelable).
+ *
+ * With `create-group`, a New group button above the list opens `<group-create-dialog>` (loaded
+ * the first time, a chunk of its own); the group created is selected.
  */
 export class ConversationList extends LitElement {
   static override styles = styles;
@@ -50,6 +55,9 @@ export class ConversationList extends LitElement {
   /** Accessible name of the list; empty uses "Conversations" in the element's language. */
   @property() accessor label = '';
 
+  /** Shows a New group button that creates a group (SPEC §13). */
+  @property({ type: Boolean, attribute: 'create-group' }) accessor createGroup = false;
+
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
   @property({ attribute: false })
@@ -57,6 +65,15 @@ export class ConversationList extends LitElement {
 
   /** The item that takes Tab focus (roving tabindex). */
   @state() private accessor focusId = '';
+  /** Whether `<group-create-dialog>` is loaded and rendered. */
+  @state() private accessor creating = false;
+
+  private onNewGroup = async () => {
+    await loadGroupElements();
+    this.creating = true;
+    await this.updateComplete;
+    await this.renderRoot.querySelector('group-create-dialog')?.show();
+  };
 
   private onClick = (e: MouseEvent) => {
     const id = this.#idOf(e.target);
@@ -115,12 +132,15 @@ export class ConversationList extends LitElement {
   override render() {
     const items = this.#conversations.value;
     const t = listStrings();
+    const tools = html`${this.createGroup ? html`<button part="new-group-button" type="button" @click=${this.onNewGroup}>${t.newGroup}</button>` : nothing}
+      ${this.creating ? html`<group-create-dialog .client=${this.client}></group-create-dialog>` : nothing}`;
     if (items.length === 0) {
-      return html`<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
+      return html`${tools}<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
     }
     const ids = items.map((c) => c.id as string);
     const tabStop = [this.focusId, this.selected].find((id) => ids.includes(id)) ?? ids[0];
     return html`
+      ${tools}
       <div part="list" role="listbox" aria-label=${this.label || t.label} @click=${this.onClick} @keydown=${this.onKeyDown}>
         ${repeat(items, (c) => c.id, (c) => this.#renderItem(c, c.id === tabStop))}
       </div>
@@ -153,7 +173,7 @@ export class ConversationList extends LitElement {
         ${avatar
           ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
           : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(target)) })}>${initials(name)}</span>`}
-        <span class="name">${name}${muted ? html` <svg part="muted-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7c-.5.1-.9.3-1.3.5L18 15.1V16zM4.3 3 3 4.3l3.2 3.2C6.1 8.6 6 9.8 6 11v5l-2 2v1h13.7l2 2 1.3-1.3z" /></svg><span class="visually-hidden">${t.muted}</span>` : nothing}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
+        <span class="name">${name}${muted ? html` <svg part="muted-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7c-.5.1-.9.3-1.3.5L18 15.1V16zM4.3 3 3 4.3l3.2 3.2C6.1 8.6 6 9.8 6 11v5l-2 2v1h13.7l2 2 1.3-1.3z" /></svg><span class="visually-hidden">${t.muted}</span>` : nothing}${c.left ? html` <span class="muted">${t.left}</span>` : nothing}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
         <span class="time">${last ? html`<time datetime=${new Date(last.time).toISOString()}>${formatShortTime(last.time)}</time>` : nothing}</span>
         <span class="preview">${preview}</span>
         ${unread

@@ -6,9 +6,11 @@
 import { ChatWidget } from './chat-widget.js';
 import { defineElements } from './widget/define-elements.js';
 import { panelElements } from './widget/panel.js';
+import { groupElements } from './groups/group-elements.js';
 
 export const elements = {
   ...panelElements,
+  ...groupElements,
   'chat-widget': ChatWidget,
 } as const satisfies Record<string, CustomElementConstructor>;
 

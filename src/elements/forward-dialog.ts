@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient, ChatMessage } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
+import { deepActiveElement, trapTab } from './dialog-focus.js';
 import { MessageForwardedEvent } from './events/message-forwarded.js';
 import { resendTarget, runForward, type ForwardRequest, type TargetProgress } from './forward/forward-run.js';
 import { forwardTargets, type ForwardTarget } from './forward/forward-targets.js';
@@ -14,8 +15,6 @@ import { LocaleController } from './i18n/localize.js';
 import { NameLookup } from './names.js';
 import { uiStrings, type UiStrings } from './i18n/ui.js';
 import { styles } from './forward-dialog.styles.js';
-
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]):not([tabindex="-1"]), textarea:not([disabled])';
 
 /**
  * @summary A modal for forwarding messages: pick targets, add a note, see what succeeded.
@@ -102,22 +101,7 @@ export class ForwardDialog extends LitElement {
     this.#focusOption(Math.max(0, Math.min(count - 1, moves[e.key]!)));
   };
 
-  private onDialogKeydown = (e: KeyboardEvent) => {
-    if (e.key !== 'Tab' || !this.dialog) return;
-    // A modal <dialog> makes the page inert but lets Tab leave for the browser's UI; keep it inside.
-    const focusable = [...this.dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
-    if (focusable.length === 0) return;
-    const current = this.renderRoot instanceof ShadowRoot ? this.renderRoot.activeElement : null;
-    const first = focusable[0]!;
-    const last = focusable.at(-1)!;
-    if (e.shiftKey && current === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && current === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
+  private onDialogKeydown = (e: KeyboardEvent) => trapTab(e, this.dialog, this.renderRoot as ShadowRoot);
 
   #toggle(target: ForwardTarget, index: number): void {
     this.active = index;
@@ -295,13 +279,6 @@ export class ForwardDialog extends LitElement {
         <button part="close-button" type="button" @click=${() => this.close()}>${t.done}</button>
       </div>`;
   }
-}
-
-/** The focused element, looking into shadow roots (the opener usually lives in one). */
-function deepActiveElement(): Element | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el;
 }
 
 declare global {

@@ -6,6 +6,8 @@ export { MessageComposer } from './message-composer.js';
 export { BroadcastBanner } from './broadcast-banner.js';
 export { ForwardDialog } from './forward-dialog.js';
 export { ChatWidget } from './chat-widget.js';
+export { GroupPanel } from './groups/group-panel.js';
+export { GroupCreateDialog } from './groups/group-create-dialog.js';
 export { ConversationSelectEvent } from './events/conversation-select.js';
 export { MessageSendEvent } from './events/message-send.js';
 export { BroadcastDismissEvent } from './events/broadcast-dismiss.js';

@@ -4,6 +4,9 @@ import { maxBytes } from './fields.js';
 import { AT_ALL, ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
 import { ElemSchema, SendOptionsSchema } from './message.js';
+import { GroupChangeFrameSchema, GroupCreateSchema, GroupFetchSchema } from './group-frames.js';
+
+export * from './group-frames.js';
 
 /*
  * The frames a client sends (client -> server); `./index.ts` exports them, `./frames.ts` their
@@ -180,6 +183,9 @@ export const ClientFrameSchema = v.variant('type', [
   PinsFetchSchema,
   SearchFetchSchema,
   MuteSetSchema,
+  GroupCreateSchema,
+  GroupChangeFrameSchema,
+  GroupFetchSchema,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
@@ -189,3 +195,5 @@ export type HistoryFetchFrame = v.InferOutput<typeof HistoryFetchSchema>;
 export type BlocklistChangeFrame = v.InferOutput<typeof BlocklistChangeSchema>;
 export type MuteSetFrame = v.InferOutput<typeof MuteSetSchema>;
 export type MembersFetchFrame = v.InferOutput<typeof MembersFetchSchema>;
+export type GroupCreateFrame = v.InferOutput<typeof GroupCreateSchema>;
+export type GroupChangeFrame = v.InferOutput<typeof GroupChangeFrameSchema>;

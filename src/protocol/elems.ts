@@ -84,6 +84,13 @@ export const SYSTEM_EVENTS = [
   'member-left',
   'member-removed',
   'group-renamed',
+  'group-avatar',
+  'group-notice',
+  'group-visibility',
+  'member-promoted',
+  'member-demoted',
+  'owner-changed',
+  'group-dismissed',
   'custom',
 ] as const;
 
@@ -92,12 +99,19 @@ export const SystemElemSchema = v.object({
   event: v.picklist(SYSTEM_EVENTS),
   /** Human text, already worded by whoever sent it. */
   text: v.pipe(Short, v.minLength(1)),
-  operator: v.optional(v.string()),
+  /** Who did it (a user id); absent when the site's backend did. */
+  operator: v.optional(v.pipe(v.string(), v.maxLength(128))),
+  /** The operator's display name when it was sent. */
+  operatorName: v.optional(Short),
   targets: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(LIMITS.frameArrayItems))),
   /** Display names of `targets` when it was sent, in the same order (for wording it in any language). */
   targetNames: v.optional(v.pipe(v.array(Short), v.maxLength(100))),
   /** The group's name when it was sent (created, renamed). */
   groupName: v.optional(Short),
+  /** The group's new avatar (`group-avatar`; absent there: removed). */
+  groupAvatar: v.optional(UrlSchema),
+  /** The group's new history visibility (`group-visibility`). */
+  historyVisibility: v.optional(v.picklist(['all', 'since-join'])),
   data: v.optional(maxBytes(LIMITS.customBytes)),
 });
 

@@ -34,6 +34,9 @@ export const ERROR_CODES = {
   PIN_FORBIDDEN: { code: 3009, status: 403 },
   PUSH_DISABLED: { code: 3014, status: 404 },
   MUTES_LIMIT: { code: 3015, status: 422 },
+  GROUP_ROLE_REQUIRED: { code: 3016, status: 403 },
+  GROUP_CREATE_FORBIDDEN: { code: 3017, status: 403 },
+  OWNER_CANNOT_LEAVE: { code: 3018, status: 409 },
 
   MESSAGE_TOO_LARGE: { code: 4000, status: 413 },
   FILE_TOO_LARGE: { code: 4001, status: 413 },
@@ -52,6 +55,7 @@ export const ERROR_CODES = {
   WEBHOOK_URL_INVALID: { code: 4015, status: 422 },
   PUSH_ENDPOINT_REFUSED: { code: 4018, status: 422 },
   PUSH_KEYS_INVALID: { code: 4019, status: 422 },
+  GROUP_DISMISSED: { code: 4023, status: 410 },
 
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },
@@ -61,6 +65,7 @@ export const ERROR_CODES = {
   USER_REACTIONS_LIMIT: { code: 5005, status: 422 },
   PINS_LIMIT: { code: 5006, status: 422 },
   PUSH_SUBSCRIPTIONS_LIMIT: { code: 5009, status: 422 },
+  GROUP_FULL: { code: 5011, status: 422 },
 
   TIMEOUT: { code: 6000, status: 504 },
   UPLOAD_FAILED: { code: 6001, status: 502 },

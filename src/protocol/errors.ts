@@ -33,6 +33,9 @@ export const ERROR_MESSAGES = {
   PIN_FORBIDDEN: 'Only group admins may pin messages here.',
   PUSH_DISABLED: 'Web Push is not enabled on this server.',
   MUTES_LIMIT: 'You have muted as many conversations as allowed. Unmute one first.',
+  GROUP_ROLE_REQUIRED: "Your role in this group does not allow that.",
+  GROUP_CREATE_FORBIDDEN: 'On this site only the site itself creates groups.',
+  OWNER_CANNOT_LEAVE: 'The owner cannot leave the group: hand it over to another member or dismiss it.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',
@@ -51,6 +54,7 @@ export const ERROR_MESSAGES = {
   WEBHOOK_URL_INVALID: 'A webhook URL must be an absolute http:// or https:// URL without credentials.',
   PUSH_ENDPOINT_REFUSED: 'The push endpoint must be an https URL of a public push service.',
   PUSH_KEYS_INVALID: 'The subscription keys must be a P-256 public key (p256dh) and a 16-byte auth secret, base64url.',
+  GROUP_DISMISSED: 'This group was dismissed.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',
@@ -60,6 +64,7 @@ export const ERROR_MESSAGES = {
   USER_REACTIONS_LIMIT: 'You have put as many different reactions on this message as allowed.',
   PINS_LIMIT: 'This conversation has as many pinned messages as allowed.',
   PUSH_SUBSCRIPTIONS_LIMIT: 'You have push subscriptions on as many devices as allowed. Remove one first.',
+  GROUP_FULL: 'The group has as many members as allowed.',
 
   TIMEOUT: 'No connection: the message was not confirmed in time.',
   UPLOAD_FAILED: 'The attachment could not be uploaded.',

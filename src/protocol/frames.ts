@@ -141,11 +141,16 @@ export const HistoryPageSchema = v.object({
   hasMore: v.boolean(),
 });
 
-/** One member of a conversation: profile and the highest seq they have read. */
+/** A member's role in a group (SPEC §13). */
+export const GROUP_ROLES = ['owner', 'admin', 'member'] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+/** One member of a conversation: profile, the highest seq they have read, and (groups) their role. */
 export const MemberSchema = v.object({
   id: UserIdSchema,
   ...ProfileSchema.entries,
   readSeq: Seq,
+  role: v.optional(v.picklist(GROUP_ROLES)),
 });
 export type MemberInfo = v.InferOutput<typeof MemberSchema>;
 
@@ -182,6 +187,22 @@ export const SearchResultsSchema = v.object({
   results: v.pipe(v.array(SearchResultSchema), v.maxLength(LIMITS.searchPage)),
   cursor: v.optional(v.pipe(v.string(), v.maxLength(128))),
 });
+
+/** The answer to `group.fetch`: the group's settings and the asker's role in it. */
+export const GroupInfoSchema = v.object({
+  type: v.literal('group.info'),
+  reqId: ReqId,
+  group: v.object({
+    id: UserIdSchema,
+    name: v.pipe(v.string(), v.maxLength(LIMITS.shortTextBytes)),
+    avatar: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+    notice: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.groupNoticeBytes))),
+    historyVisibility: v.picklist(['all', 'since-join']),
+    memberCount: Seq,
+    role: v.picklist(GROUP_ROLES),
+  }),
+});
+export type GroupInfo = v.InferOutput<typeof GroupInfoSchema>['group'];
 
 export const BroadcastSchema = v.object({
   id: v.string(),
@@ -245,6 +266,7 @@ export const ServerFrameSchema = v.variant('type', [
   ReactionsSchema,
   PinsSchema,
   SearchResultsSchema,
+  GroupInfoSchema,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];

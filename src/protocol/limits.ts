@@ -68,6 +68,14 @@ export const LIMITS = {
   searchPage: 50,
   /** Code points of a search result's snippet around its first match. */
   searchSnippetChars: 80,
+  /** UTF-8 bytes of a group's name. */
+  groupNameBytes: 256,
+  /** UTF-8 bytes of a group's notice. */
+  groupNoticeBytes: 2 * KB,
+  /** Users one `group.create` or invite names. */
+  groupInviteBatch: 100,
+  /** Members a group may reach through user actions (the admin REST API is not held to it). */
+  groupMembers: 10_000,
   /** Characters of a broadcast's content. */
   broadcastChars: 4096,
   /** Default per-user send rate limit (configurable on the server). */

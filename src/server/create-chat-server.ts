@@ -136,6 +136,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     tokenPolicy: { maxLifetimeSeconds: o.tokenMaxLifetimeSeconds, ...(o.tokenAudience !== undefined && { audience: o.tokenAudience }), ...(o.tokenIssuer !== undefined && { issuer: o.tokenIssuer }) },
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
     ...(o.changes && { changes: o.changes }),
+    ...(o.groupCreate !== undefined && { groupCreate: o.groupCreate }),
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     frameBudgets: o.frameBudgets, rateWindowMs: o.sendRateWindowMs, ...(!o.rateLimiter && { sendsPerWindow: o.sendsPerMinute }),
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },

@@ -33,6 +33,7 @@
  *   NATTER_VAPID_PUBLIC_KEY, NATTER_VAPID_PRIVATE_KEY (default: generated once, kept in the store),
  *   NATTER_VAPID_SUBJECT, NATTER_PUSH_PREVIEW (0: "New message"), NATTER_PUSH_TTL (86400 s),
  *   NATTER_PUSH_ALLOW_LOOPBACK (1: tests only, loopback push endpoints).
+ *   NATTER_GROUP_CREATE (everyone|admin: who may create groups from the widget; default everyone).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -63,6 +64,13 @@ const duration = (name: string, v: string | undefined) => {
   const m = /^(\d+)\s*(s|m|h|d)?$/.exec(v.trim());
   if (!m || Number(m[1]) <= 0) throw new TypeError(`${name} must be a positive duration such as 3600, 90m or 24h, not "${v}".`);
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+};
+
+/** NATTER_GROUP_CREATE: `everyone` or `admin`. */
+const groupCreateFromEnv = (v: string | undefined) => {
+  if (v === undefined || v.trim() === '') return undefined;
+  if (v.trim() !== 'everyone' && v.trim() !== 'admin') throw new TypeError(`NATTER_GROUP_CREATE must be everyone or admin, not "${v}".`);
+  return v.trim() as 'everyone' | 'admin';
 };
 
 /** NATTER_TRUST_PROXY: a hop count, or a comma list of addresses, CIDR ranges and named ranges. */
@@ -122,6 +130,7 @@ async function main(): Promise<void> {
       backoffMs: int('NATTER_WEBHOOK_BACKOFF_MS', env['NATTER_WEBHOOK_BACKOFF_MS']),
     },
     push: pushFromEnv(env, dev),
+    groupCreate: groupCreateFromEnv(env['NATTER_GROUP_CREATE']),
   });
   if (dev) await seedDemo(server.admin, server.store);
 

@@ -65,6 +65,11 @@ export interface ChatServerOptions {
   friendsOnly?: boolean;
   /** A blocked sender gets BLOCKED instead of an apparent success. Default false (as Tencent). */
   blockedSenderSeesError?: boolean;
+  /**
+   * Who may create groups from the widget (SPEC §13): `everyone` (default) or `admin` (only the
+   * site's backend, over the admin REST API; the widget's create is refused with GROUP_CREATE_FORBIDDEN).
+   */
+  groupCreate?: 'everyone' | 'admin';
   /** Most messages replayed per conversation at session open before answering `sync.gap`. Default 10000. */
   replayLimit?: number;
   /**
@@ -190,6 +195,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
     if (!(k in DEFAULT_FRAME_BUDGETS)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` is not a frame class (${Object.keys(DEFAULT_FRAME_BUDGETS).join(', ')}).`);
     if (n !== undefined && !positiveInt(n)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` must be a positive integer.`);
   }
+  if (o.groupCreate !== undefined && o.groupCreate !== 'everyone' && o.groupCreate !== 'admin') throw new TypeError('createChatServer: `groupCreate` is `everyone` or `admin`.');
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);
   envEndpoints(o.webhooks);

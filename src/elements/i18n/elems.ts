@@ -15,17 +15,39 @@ function joinNames(names: readonly string[]): string {
 export function systemText(elem: SystemElem): string {
   const group = elem.groupName;
   const names = elem.targetNames?.length ? joinNames(elem.targetNames) : undefined;
+  // Who did it, when that was a person other than the one it is about (the site's changes name nobody).
+  const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
   switch (elem.event) {
     case 'group-created':
-      return group !== undefined ? msg(str`Group "${group}" was created.`, { id: 'system.group-created' }) : elem.text;
+      if (group === undefined) return elem.text;
+      return by !== undefined ? msg(str`${by} created the group "${group}".`, { id: 'system.group-created.by' }) : msg(str`Group "${group}" was created.`, { id: 'system.group-created' });
     case 'group-renamed':
-      return group !== undefined ? msg(str`The group was renamed "${group}".`, { id: 'system.group-renamed' }) : elem.text;
+      if (group === undefined) return elem.text;
+      return by !== undefined ? msg(str`${by} renamed the group "${group}".`, { id: 'system.group-renamed.by' }) : msg(str`The group was renamed "${group}".`, { id: 'system.group-renamed' });
+    case 'group-avatar':
+      return by !== undefined ? msg(str`${by} changed the group picture.`, { id: 'system.group-avatar.by' }) : msg('The group picture was changed.', { id: 'system.group-avatar' });
+    case 'group-notice':
+      return by !== undefined ? msg(str`${by} updated the group notice.`, { id: 'system.group-notice.by' }) : msg('The group notice was updated.', { id: 'system.group-notice' });
+    case 'group-visibility':
+      return elem.historyVisibility === 'all'
+        ? msg('New members now see the whole history.', { id: 'system.group-visibility.all' })
+        : msg('New members now see only what is sent after they join.', { id: 'system.group-visibility.since-join' });
+    case 'group-dismissed':
+      return by !== undefined ? msg(str`${by} dismissed the group.`, { id: 'system.group-dismissed.by' }) : msg('The group was dismissed.', { id: 'system.group-dismissed' });
     case 'member-joined':
-      return names !== undefined ? msg(str`${names} joined the group.`, { id: 'system.member-joined' }) : elem.text;
+      if (names === undefined) return elem.text;
+      return by !== undefined ? msg(str`${by} added ${names}.`, { id: 'system.member-joined.by' }) : msg(str`${names} joined the group.`, { id: 'system.member-joined' });
     case 'member-left':
       return names !== undefined ? msg(str`${names} left the group.`, { id: 'system.member-left' }) : elem.text;
     case 'member-removed':
-      return names !== undefined ? msg(str`${names} was removed from the group.`, { id: 'system.member-removed' }) : elem.text;
+      if (names === undefined) return elem.text;
+      return by !== undefined ? msg(str`${by} removed ${names}.`, { id: 'system.member-removed.by' }) : msg(str`${names} was removed from the group.`, { id: 'system.member-removed' });
+    case 'member-promoted':
+      return names !== undefined ? msg(str`${names} is now an admin.`, { id: 'system.member-promoted' }) : elem.text;
+    case 'member-demoted':
+      return names !== undefined ? msg(str`${names} is no longer an admin.`, { id: 'system.member-demoted' }) : elem.text;
+    case 'owner-changed':
+      return names !== undefined ? msg(str`${names} now owns the group.`, { id: 'system.owner-changed' }) : elem.text;
     default:
       return elem.text;
   }

@@ -11,6 +11,9 @@ const list = {
   get mentionsYou() { return msg(', mentions you', { id: 'list.mentionsYou' }); },
   /** Screen-reader text after the name of a muted conversation. */
   get muted() { return msg(', muted', { id: 'list.muted' }); },
+  get newGroup() { return msg('New group', { id: 'list.newGroup' }); },
+  /** After the name of a group the user is no longer in. */
+  get left() { return msg('(left)', { id: 'list.left' }); },
   unread: (n: number) => {
     const count = formatNumber(n);
     return msg(str`${count} unread`, { id: 'list.unread' });

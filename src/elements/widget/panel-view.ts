@@ -15,7 +15,9 @@ export interface PanelBodyHost {
   client: ChatClient | undefined;
   selected: string;
   inThread: boolean;
-  strings: { conversations: string; messages: string; placeholder: string; pick: string };
+  /** Group actions are on: the list's New group button. */
+  groups: boolean;
+  strings: { conversations: string; messages: string; placeholder: string; pick: string; left: string };
   onSelect(e: ConversationSelectEvent): void;
 }
 
@@ -59,6 +61,7 @@ export function renderPanelBody(w: PanelBodyHost) {
           part="conversation-list"
           exportparts="item:conversation-item, unread-badge:conversation-unread-badge"
           label=${t.conversations}
+          ?create-group=${w.groups}
           .selected=${w.selected}
           @conversation-select=${w.onSelect}
         ></conversation-list>
@@ -66,7 +69,9 @@ export function renderPanelBody(w: PanelBodyHost) {
           ${w.selected
             ? html`
                 <chat-thread part="thread" exportparts=${THREAD_PARTS} conversation=${w.selected} label=${t.messages}></chat-thread>
-                <message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder}></message-composer>
+                ${w.client?.$conversations.get().find((c) => c.id === w.selected)?.left
+                  ? html`<p part="left-notice" class="left">${t.left}</p>`
+                  : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder}></message-composer>`}
               `
             : html`<p class="pick">${t.pick}</p>`}
         </div>
@@ -105,6 +110,14 @@ export const panelBodyStyles = css`
   .body[data-view='list'] .thread-pane,
   .body[data-view='thread'] conversation-list {
     display: none;
+  }
+
+  .left {
+    margin: 0;
+    padding: 0.75rem 1rem;
+    border-top: 1px solid var(--_border);
+    color: var(--_muted);
+    text-align: center;
   }
 
   .pick {

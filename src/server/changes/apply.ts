@@ -9,6 +9,8 @@ export interface ChangeActor {
   admin: boolean;
   /** The conversation is a group (pin policy applies to groups only). */
   group: boolean;
+  /** The group's owner or one of its admins (SPEC §13): pins under `pin: admins`. */
+  groupManager?: boolean;
   now: number;
 }
 
@@ -84,7 +86,7 @@ export function applyChange(
       return { ...base, target: recalled, elem: elem({ kind: 'recall' }), ...(target.pinned && { pin: 'remove' as const }) };
     }
     case 'pin': {
-      if (actor.group && policy.pin === 'admins' && !actor.admin) throw new ChatError('PIN_FORBIDDEN');
+      if (actor.group && policy.pin === 'admins' && !actor.admin && !actor.groupManager) throw new ChatError('PIN_FORBIDDEN');
       let pin: 'add' | 'remove' | undefined;
       if (change.on && !target.pinned) {
         if (pinCount >= policy.pinsPerConversation) throw new ChatError('PINS_LIMIT');

@@ -106,6 +106,9 @@ export class ChangeService {
       if (type === 'p2p' && req.change.kind !== 'hide' && (await store.isBlocked(target, req.actor))) throw new ChatError('BLOCKED');
     }
     const group = type === 'group';
+    // Under `pin: admins`, a group's owner and admins pin too.
+    const groupManager = group && req.change.kind === 'pin' && this.policy.pin === 'admins' && !opts.admin
+      && ['owner', 'admin'].includes((await store.getGroupRole(target, req.actor)) ?? 'member');
     const draft: ChangeDraft = {
       key, type, targetId: req.messageId,
       message: {
@@ -114,7 +117,7 @@ export class ChangeService {
         elem: { type: 'recalled' }, isExcludedFromUnreadCount: true, isExcludedFromLastMessage: true,
       },
       apply: (stored, visibleTo, pinCount) =>
-        applyChange(req.change, stored, visibleTo, pinCount, { userId: req.actor, admin: opts.admin, group, now }, this.policy),
+        applyChange(req.change, stored, visibleTo, pinCount, { userId: req.actor, admin: opts.admin, group, groupManager, now }, this.policy),
     };
     const hookType = changeEventType(req.change.kind);
     const hooks = hookType && this.#d.webhooks?.endpointsFor(hookType);

@@ -6,16 +6,14 @@ import {
   type ConversationSummary,
   type Elem,
   type SendOptions,
-  type SystemElem,
 } from '../../protocol/index.js';
 import { signUserToken, SYSTEM_USER } from './auth.js';
 import type { ChatCore, SendOutcome } from './chat-core.js';
 import { groupKey, p2pKey } from './conversation-key.js';
 import { fetchHistory } from './history.js';
 import { summarize } from './summaries.js';
-import type { GroupRecord, HistoryVisibility, Profile, UserRecord } from './types.js';
+import type { GroupRecord, GroupRole, HistoryVisibility, Profile, UserRecord } from './types.js';
 import { searchAs, type SearchRequest } from './search.js';
-import type { WebhookEventType } from '../webhooks/types.js';
 
 const DEFAULT_TOKEN_TTL = 24 * 3600;
 
@@ -81,49 +79,47 @@ export class AdminApi {
     await this.#core.setBlocked(owner, other, blocked);
   }
 
-  async createGroup(group: { id: string; name: string; avatar?: string; members: string[]; historyVisibility?: HistoryVisibility }): Promise<void> {
+  /** Creates a group; `owner`, when given, owns it (SPEC §13), else the site alone manages it. */
+  async createGroup(group: { id: string; name: string; avatar?: string; members: string[]; historyVisibility?: HistoryVisibility; owner?: string }): Promise<void> {
     checkUserId(group.id);
-    const members = [...new Set(group.members)];
-    for (const m of members) await this.#existing(m);
-    const record: GroupRecord = {
-      id: group.id, name: group.name, createdAt: this.#core.clock(),
-      ...(group.avatar !== undefined && { avatar: group.avatar }),
-      ...(group.historyVisibility !== undefined && { historyVisibility: group.historyVisibility }),
-    };
-    await this.#core.store.createGroup(record, members);
-    await Promise.all(members.map((m) => this.#announce(m, group.id)));
-    await this.#system(group.id, { type: 'system', event: 'group-created', text: `Group "${group.name}" was created.`, targets: members, groupName: group.name },
-      { type: 'group.created', data: { group: { id: group.id, name: group.name, ...(group.avatar !== undefined && { avatar: group.avatar }) }, members } });
+    const { id, ...rest } = group;
+    await this.#core.groups.create({ admin: true }, { groupId: id, ...rest, members: rest.owner === undefined ? rest.members : [...rest.members, rest.owner] });
   }
 
-  /** Changes a group's settings (GROUP_UNKNOWN when there is none); answers the group as stored. */
-  async updateGroup(groupId: string, changes: { historyVisibility?: HistoryVisibility }): Promise<GroupRecord> {
-    const group = await this.#core.store.updateGroup(groupId, changes);
+  /** Changes a group's settings (GROUP_UNKNOWN when there is none), each a notification in the group; answers the group as stored. */
+  async updateGroup(groupId: string, changes: { name?: string; avatar?: string | null; notice?: string; historyVisibility?: HistoryVisibility }): Promise<GroupRecord> {
+    const groups = this.#core.groups;
+    if (changes.name !== undefined) await groups.change(ADMIN, groupId, { kind: 'rename', name: changes.name });
+    if (changes.avatar !== undefined) await groups.change(ADMIN, groupId, changes.avatar === null ? { kind: 'avatar' } : { kind: 'avatar', avatar: changes.avatar });
+    if (changes.notice !== undefined) await groups.change(ADMIN, groupId, { kind: 'notice', notice: changes.notice });
+    if (changes.historyVisibility !== undefined) await groups.change(ADMIN, groupId, { kind: 'visibility', historyVisibility: changes.historyVisibility });
+    const group = await this.#core.store.getGroup(groupId);
     if (!group) throw new ChatError('GROUP_UNKNOWN');
     return group;
   }
 
   /** Adds a member; false (and nothing posted) when they already were one. */
   async addMember(groupId: string, userId: string): Promise<boolean> {
-    await this.#group(groupId);
-    const user = await this.#existing(userId);
-    if (!(await this.#core.store.addGroupMember(groupId, userId))) return false;
-    this.#core.forgetMembers(groupId);
-    await this.#system(groupId, { type: 'system', event: 'member-joined', text: `${user.name ?? userId} joined the group.`, targets: [userId], targetNames: [user.name ?? userId] },
-      { type: 'group.members', data: { group: { id: groupId }, added: [userId] } });
-    await this.#announce(userId, groupId);
-    return true;
+    const before = await this.#member(groupId, userId);
+    if (!before) await this.#core.groups.change(ADMIN, groupId, { kind: 'invite', userIds: [userId] });
+    return !before;
   }
 
+  /** Removes a member (told first, so their devices see it); false when they were not one. */
   async removeMember(groupId: string, userId: string): Promise<boolean> {
-    await this.#group(groupId);
-    const user = await this.#existing(userId);
-    if (!(await this.#core.store.removeGroupMember(groupId, userId))) return false;
-    this.#core.forgetMembers(groupId);
-    await this.#core.notify([userId], { type: 'conversation.removed', conversationId: groupConversation(groupId) });
-    await this.#system(groupId, { type: 'system', event: 'member-removed', text: `${user.name ?? userId} was removed from the group.`, targets: [userId], targetNames: [user.name ?? userId] },
-      { type: 'group.members', data: { group: { id: groupId }, removed: [userId] } });
-    return true;
+    const before = await this.#member(groupId, userId);
+    if (before) await this.#core.groups.change(ADMIN, groupId, { kind: 'remove', userId });
+    return before;
+  }
+
+  /** Sets a member's role; `owner` hands the group over (the previous owner becomes an admin). */
+  async setRole(groupId: string, userId: string, role: GroupRole): Promise<void> {
+    await this.#core.groups.change(ADMIN, groupId, { kind: 'role', userId, role });
+  }
+
+  /** Dismisses the group: a last notification, then every member is removed. */
+  async dismissGroup(groupId: string): Promise<void> {
+    await this.#core.groups.change(ADMIN, groupId, { kind: 'dismiss' });
   }
 
   /** Sends as any user (or as `system`), skipping friend and block checks. */
@@ -182,29 +178,17 @@ export class AdminApi {
     return user;
   }
 
-  async #group(groupId: string): Promise<void> {
-    if (!(await this.#core.store.getGroup(groupId))) throw new ChatError('GROUP_UNKNOWN');
-  }
-
-  /** Tells a user's devices about a conversation they just joined. */
-  async #announce(userId: string, groupId: string): Promise<void> {
-    const state = await this.#core.store.getConversation(userId, groupKey(groupId));
-    if (!state) return;
-    const conversation = await summarize(this.#core.store, userId, state);
-    await this.#core.notify([userId], { type: 'conversation.updated', conversation });
-  }
-
-  /**
-   * Posts a system notification into the group; `event` is the webhook event it stands for,
-   * queued in the same commit as the notification.
-   */
-  #system(groupId: string, elem: SystemElem, event: { type: WebhookEventType; data: unknown }): Promise<SendOutcome> {
-    return this.#core.sendMessage(
-      { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId: globalThis.crypto.randomUUID(), elem, options: {} },
-      { admin: true, event },
-    );
+  /** Whether `userId` (an existing user) is a member of the group (GROUP_UNKNOWN, GROUP_DISMISSED, USER_UNKNOWN otherwise). */
+  async #member(groupId: string, userId: string): Promise<boolean> {
+    const group = await this.#core.store.getGroup(groupId);
+    if (!group) throw new ChatError('GROUP_UNKNOWN');
+    if (group.dismissed) throw new ChatError('GROUP_DISMISSED');
+    await this.#existing(userId);
+    return this.#core.store.isGroupMember(groupId, userId);
   }
 }
+
+const ADMIN = { admin: true } as const;
 
 function checkUserId(id: string): void {
   if (!ID_PATTERN.test(id)) throw new ChatError('BAD_REQUEST', 'Ids are letters, digits and `_ . @ -`, up to 64.');

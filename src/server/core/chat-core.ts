@@ -39,6 +39,7 @@ import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { ChangePolicy } from '../changes/policy.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
+import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -74,6 +75,8 @@ export interface ChatCoreDeps {
   changes?: Partial<ChangePolicy>;
   /** Webhook endpoints whose events commits queue (SPEC §11); none when absent. */
   webhooks?: WebhookHooks;
+  /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
+  groupCreate?: GroupCreatePolicy;
 }
 
 export interface SendOutcome {
@@ -96,6 +99,7 @@ export class ChatCore {
   readonly registry = new ConnectionRegistry();
   readonly broadcasts: Broadcasts;
   readonly changes: ChangeService;
+  readonly groups: GroupService;
   readonly #deps: ChatCoreDeps;
   readonly #log: Logger;
   readonly #batcher: CommitBatcher;
@@ -133,6 +137,7 @@ export class ChatCore {
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
     });
+    this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
       budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
@@ -222,6 +227,9 @@ export class ChatCore {
         case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
         case 'search.fetch': return send(conn, { type: 'search.results', reqId: frame.reqId, ...(await searchAs(this.store, conn.session.userId, frame)) });
         case 'mute.set': return await this.#mute(conn, frame);
+        case 'group.create':
+        case 'group.change':
+        case 'group.fetch': return await this.groups.handleFrame(conn, frame);
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {

@@ -9,8 +9,9 @@ import type {
   PinRecord,
   ConversationKey,
   ConversationState,
+  GroupChanges,
   GroupRecord,
-  HistoryVisibility,
+  GroupRole,
   MemberRecord,
   MessageDraft,
   Profile,
@@ -49,11 +50,22 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore {
   listBlocked(owner: string): Promise<string[]>;
 
   // ------------------------------------------------------------- groups
-  /** Creates the group, its conversation and memberships. Throws ChatError GROUP_EXISTS. */
-  createGroup(group: GroupRecord, members: string[]): Promise<void>;
+  /**
+   * Creates the group, its conversation and memberships (role `member`, or the one `roles` gives).
+   * Throws ChatError GROUP_EXISTS.
+   */
+  createGroup(group: GroupRecord, members: string[], roles?: Readonly<Record<string, GroupRole>>): Promise<void>;
   getGroup(id: string): Promise<GroupRecord | undefined>;
   /** Changes a group's settings; undefined when there is no such group. */
-  updateGroup(id: string, changes: { historyVisibility?: HistoryVisibility }): Promise<GroupRecord | undefined>;
+  updateGroup(id: string, changes: GroupChanges): Promise<GroupRecord | undefined>;
+  /** A member's role; undefined when `userId` is not a member. */
+  getGroupRole(groupId: string, userId: string): Promise<GroupRole | undefined>;
+  /** Sets a member's role; false when `userId` is not a member. */
+  setGroupRole(groupId: string, userId: string, role: GroupRole): Promise<boolean>;
+  /** Marks the group dismissed and drops every membership in one transaction; answers who were members. */
+  dismissGroup(groupId: string): Promise<string[]>;
+  /** How many members the group has. */
+  countGroupMembers(groupId: string): Promise<number>;
   /**
    * Adds a member reading from the current last seq, which is also where their history starts
    * when the group's visibility is `since-join` (`historyFloor`). False when already a member.

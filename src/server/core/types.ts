@@ -1,5 +1,7 @@
-import type { ChangeElem, ConversationType, Message } from '../../protocol/index.js';
+import type { ChangeElem, ConversationType, GroupRole, Message } from '../../protocol/index.js';
 import type { OutboxEvent, WebhookTargets } from '../webhooks/types.js';
+
+export type { GroupRole };
 
 /** Milliseconds since the epoch. Injected so tests can move time (rate limits, token expiry). */
 export type Clock = () => number;
@@ -34,6 +36,18 @@ export interface GroupRecord {
   avatar?: string;
   createdAt: number;
   /** Absent in a record passed to `createGroup`: DEFAULT_HISTORY_VISIBILITY. Always set when read. */
+  historyVisibility?: HistoryVisibility;
+  /** The group's notice (SPEC §13); absent when it has none. */
+  notice?: string;
+  /** Set once the owner (or the site) dismissed the group: it has no members and takes none. */
+  dismissed?: true;
+}
+
+/** What `Store.updateGroup` changes; `null` clears an optional field, absent leaves it. */
+export interface GroupChanges {
+  name?: string;
+  avatar?: string | null;
+  notice?: string | null;
   historyVisibility?: HistoryVisibility;
 }
 
@@ -105,6 +119,8 @@ export interface RangeQuery {
 export interface MemberRecord extends Profile {
   userId: string;
   readSeq: number;
+  /** Groups only: the member's role. */
+  role?: GroupRole;
 }
 
 export interface UnreadState {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import { GroupIdSchema, LIMITS, maxBytes, UrlSchema, UserIdSchema } from '../../protocol/index.js';
+import { GROUP_ROLES, GroupIdSchema, LIMITS, maxBytes, UrlSchema, UserIdSchema } from '../../protocol/index.js';
 import type { AdminApi } from '../core/admin.js';
 import { parse } from './validate.js';
 
@@ -13,10 +13,20 @@ const GroupBody = v.object({
   avatar: v.optional(UrlSchema),
   members: v.pipe(v.array(UserIdSchema), v.maxLength(10_000)),
   historyVisibility: v.optional(HistoryVisibilitySchema),
+  /** Owns the group and may manage it from the widget (SPEC §13); without one only this API manages it. */
+  owner: v.optional(UserIdSchema),
 });
 const GroupParams = v.object({ id: GroupIdSchema });
-const GroupPatch = v.strictObject({ historyVisibility: v.optional(HistoryVisibilitySchema) });
+const GroupPatch = v.strictObject({
+  name: v.optional(v.pipe(maxBytes(LIMITS.shortTextBytes), v.minLength(1))),
+  /** null removes the avatar. */
+  avatar: v.optional(v.nullable(UrlSchema)),
+  /** An empty notice clears it. */
+  notice: v.optional(maxBytes(LIMITS.groupNoticeBytes)),
+  historyVisibility: v.optional(HistoryVisibilitySchema),
+});
 const MemberParams = v.object({ id: GroupIdSchema, userId: UserIdSchema });
+const RoleBody = v.strictObject({ role: v.picklist(GROUP_ROLES) });
 
 /** Groups and their members (admin key, see app.ts). */
 export function groupsRoutes(app: FastifyInstance, admin: AdminApi): void {
@@ -29,7 +39,23 @@ export function groupsRoutes(app: FastifyInstance, admin: AdminApi): void {
   app.patch('/v1/groups/:id', async (req) => {
     const { id } = parse(GroupParams, req.params);
     const group = await admin.updateGroup(id, parse(GroupPatch, req.body ?? {}));
-    return { id: group.id, name: group.name, ...(group.avatar !== undefined && { avatar: group.avatar }), historyVisibility: group.historyVisibility };
+    return {
+      id: group.id, name: group.name, ...(group.avatar !== undefined && { avatar: group.avatar }),
+      ...(group.notice !== undefined && { notice: group.notice }), historyVisibility: group.historyVisibility,
+    };
+  });
+
+  app.delete('/v1/groups/:id', async (req) => {
+    const { id } = parse(GroupParams, req.params);
+    await admin.dismissGroup(id);
+    return { dismissed: true };
+  });
+
+  app.put('/v1/groups/:id/roles/:userId', async (req) => {
+    const { id, userId } = parse(MemberParams, req.params);
+    const { role } = parse(RoleBody, req.body ?? {});
+    await admin.setRole(id, userId, role);
+    return { role };
   });
 
   app.put('/v1/groups/:id/members/:userId', async (req) => {

@@ -3,7 +3,7 @@ import { matchesTerms } from '../../protocol/search.js';
 import { searchTextOf } from '../core/search-text.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
-import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 import { createMemoryWebhooks } from './memory-webhooks.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
@@ -24,6 +24,8 @@ interface Conversation {
   members: Map<string, number>;
   /** user -> last seq when they joined the group (absent: a first member, or p2p). */
   joined: Map<string, number>;
+  /** Group members whose role is not `member`. */
+  roles: Map<string, GroupRole>;
 }
 
 /**
@@ -41,7 +43,7 @@ export function createMemoryStore(): Store {
   const pair = (a: string, b: string) => `${a}\n${b}`;
   const conv = (key: string) => {
     let c = conversations.get(key);
-    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map() }));
+    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map(), roles: new Map() }));
     return c;
   };
   const visible = (row: StoredRow, viewer: string) => !row.visibleTo || row.visibleTo.includes(viewer);
@@ -107,7 +109,7 @@ export function createMemoryStore(): Store {
       const u = users.get(id);
       if (!u || u.deleted) return false;
       u.deleted = true;
-      for (const [key, c] of conversations) if (key.startsWith('group:')) c.members.delete(id), c.joined.delete(id);
+      for (const [key, c] of conversations) if (key.startsWith('group:')) c.members.delete(id), c.joined.delete(id), c.roles.delete(id);
       for (const f of [...friends]) if (f.startsWith(`${id}\n`) || f.endsWith(`\n${id}`)) friends.delete(f);
       blocks.delete(id);
       return true;
@@ -129,12 +131,13 @@ export function createMemoryStore(): Store {
     async listBlocked(owner) {
       return [...(blocks.get(owner) ?? [])].sort();
     },
-    async createGroup(group, members) {
+    async createGroup(group, members, roles = {}) {
       if (groups.has(group.id)) throw new ChatError('GROUP_EXISTS');
       groups.set(group.id, { historyVisibility: DEFAULT_HISTORY_VISIBILITY, ...group });
       const c = conv(groupKey(group.id));
       for (const u of members) if (!c.members.has(u)) c.members.set(u, 0);
       for (const u of members) c.joined.delete(u);
+      for (const u of members) if (roles[u] !== undefined && roles[u] !== 'member') c.roles.set(u, roles[u]);
     },
     async getGroup(id) {
       const g = groups.get(id);
@@ -144,7 +147,34 @@ export function createMemoryStore(): Store {
       const g = groups.get(id);
       if (!g) return undefined;
       if (changes.historyVisibility !== undefined) g.historyVisibility = changes.historyVisibility;
+      if (changes.name !== undefined) g.name = changes.name;
+      if (changes.avatar === null) delete g.avatar;
+      else if (changes.avatar !== undefined) g.avatar = changes.avatar;
+      if (changes.notice === null || changes.notice === '') delete g.notice;
+      else if (changes.notice !== undefined) g.notice = changes.notice;
       return { ...g };
+    },
+    async getGroupRole(groupId, userId) {
+      const c = conversations.get(groupKey(groupId));
+      return c?.members.has(userId) ? c.roles.get(userId) ?? 'member' : undefined;
+    },
+    async setGroupRole(groupId, userId, role) {
+      const c = conversations.get(groupKey(groupId));
+      if (!c?.members.has(userId)) return false;
+      role === 'member' ? c.roles.delete(userId) : c.roles.set(userId, role);
+      return true;
+    },
+    async dismissGroup(groupId) {
+      const g = groups.get(groupId);
+      const c = conversations.get(groupKey(groupId));
+      if (!g) return [];
+      g.dismissed = true;
+      const members = [...(c?.members.keys() ?? [])].sort();
+      c?.members.clear(), c?.joined.clear(), c?.roles.clear();
+      return members;
+    },
+    async countGroupMembers(groupId) {
+      return conversations.get(groupKey(groupId))?.members.size ?? 0;
     },
     async addGroupMember(groupId, userId) {
       const c = conv(groupKey(groupId));
@@ -156,6 +186,7 @@ export function createMemoryStore(): Store {
     async removeGroupMember(groupId, userId) {
       const c = conversations.get(groupKey(groupId));
       c?.joined.delete(userId);
+      c?.roles.delete(userId);
       return c?.members.delete(userId) ?? false;
     },
     async listGroupMembers(groupId) {
@@ -275,6 +306,7 @@ export function createMemoryStore(): Store {
       if (!c) return [];
       return [...c.members.keys()].sort().map((userId) => {
         const m: MemberRecord = { userId, readSeq: c.members.get(userId)! };
+        if (key.startsWith('group:')) m.role = c.roles.get(userId) ?? 'member';
         const u = users.get(userId);
         if (u?.name !== undefined) m.name = u.name;
         if (u?.avatar !== undefined) m.avatar = u.avatar;

@@ -205,6 +205,17 @@ CREATE INDEX webhook_outbox_failed ON webhook_outbox (seq) WHERE failed;
     name: 'push-and-mutes',
     sql: PUSH_MIGRATION_SQL,
   },
+  {
+    // People and groups in the widget (SPEC §13): member roles, a group's notice, dismissal.
+    // Existing members are plain members (the site's admin API names owners and admins).
+    version: 10,
+    name: 'people-and-groups',
+    sql: `
+ALTER TABLE memberships ADD COLUMN role text NOT NULL DEFAULT 'member';
+ALTER TABLE groups ADD COLUMN notice text;
+ALTER TABLE groups ADD COLUMN dismissed boolean NOT NULL DEFAULT false;
+`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

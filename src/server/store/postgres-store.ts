@@ -4,7 +4,7 @@ import { groupKey, parseKey } from '../core/conversation-key.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
-import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type MemberRecord, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
@@ -102,6 +102,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const toGroup = (r: Row): GroupRecord => {
     const g: GroupRecord = { id: r.id, name: r.name, createdAt: r.created_at, historyVisibility: r.history_visibility };
     if (r.avatar != null) g.avatar = r.avatar;
+    if (r.notice != null) g.notice = r.notice;
+    if (r.dismissed === true) g.dismissed = true;
     return g;
   };
 
@@ -180,7 +182,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async listBlocked(owner) {
       return (await q<{ other: string }>('SELECT other FROM blocks WHERE owner = $1 ORDER BY other', [owner])).map((r) => r.other);
     },
-    async createGroup(g, members) {
+    async createGroup(g, members, roles = {}) {
       await transaction(async (c) => {
         const created = await c.query('INSERT INTO groups (id, name, avatar, created_at, history_visibility) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [
           g.id, g.name, g.avatar ?? null, g.createdAt, g.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY,
@@ -189,6 +191,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         const key = groupKey(g.id);
         await c.query('INSERT INTO conversations (key) VALUES ($1) ON CONFLICT DO NOTHING', [key]);
         await c.query('INSERT INTO memberships (user_id, conv_key) SELECT u, $2 FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING', [members, key]);
+        const named = Object.entries(roles);
+        if (named.length > 0) {
+          await c.query('UPDATE memberships m SET role = r.role FROM unnest($1::text[], $2::text[]) AS r(u, role) WHERE m.user_id = r.u AND m.conv_key = $3', [
+            named.map(([u]) => u), named.map(([, role]) => role), key,
+          ]);
+        }
       });
     },
     async getGroup(id) {
@@ -197,10 +205,27 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async updateGroup(id, changes) {
       const r = await one<Row>(
-        'UPDATE groups SET history_visibility = coalesce($2, history_visibility) WHERE id = $1 RETURNING *',
-        [id, changes.historyVisibility ?? null],
+        `UPDATE groups SET history_visibility = coalesce($2, history_visibility), name = coalesce($3, name),
+           avatar = CASE WHEN $4 THEN $5 ELSE avatar END, notice = CASE WHEN $6 THEN $7 ELSE notice END WHERE id = $1 RETURNING *`,
+        [id, changes.historyVisibility ?? null, changes.name ?? null, changes.avatar !== undefined, changes.avatar ?? null, changes.notice !== undefined, changes.notice || null],
       );
       return r && toGroup(r);
+    },
+    async getGroupRole(groupId, userId) {
+      return (await one<{ role: GroupRole }>('SELECT role FROM memberships WHERE user_id = $1 AND conv_key = $2', [userId, groupKey(groupId)]))?.role;
+    },
+    async setGroupRole(groupId, userId, role) {
+      return (await q('UPDATE memberships SET role = $3 WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId), role])).length > 0;
+    },
+    async dismissGroup(groupId) {
+      return transaction(async (c) => {
+        await c.query('UPDATE groups SET dismissed = true WHERE id = $1', [groupId]);
+        const { rows } = await c.query<{ user_id: string }>('DELETE FROM memberships WHERE conv_key = $1 RETURNING user_id', [groupKey(groupId)]);
+        return rows.map((r) => r.user_id).sort();
+      });
+    },
+    async countGroupMembers(groupId) {
+      return Number((await one<{ n: string }>('SELECT count(*) AS n FROM memberships WHERE conv_key = $1', [groupKey(groupId)]))!.n);
     },
     async addGroupMember(groupId, userId) {
       const key = groupKey(groupId);
@@ -279,12 +304,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async listMembers(key) {
       const rows = await q<Row>(
-        `SELECT m.user_id, m.read_seq, u.name, u.avatar FROM memberships m
+        `SELECT m.user_id, m.read_seq, m.role, u.name, u.avatar FROM memberships m
          LEFT JOIN users u ON u.id = m.user_id WHERE m.conv_key = $1 ORDER BY m.user_id`,
         [key],
       );
       return rows.map((r) => {
         const m: MemberRecord = { userId: r.user_id, readSeq: r.read_seq };
+        if (key.startsWith('group:')) m.role = r.role;
         if (r.name != null) m.name = r.name;
         if (r.avatar != null) m.avatar = r.avatar;
         return m;

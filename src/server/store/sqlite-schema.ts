@@ -67,7 +67,9 @@ CREATE TABLE IF NOT EXISTS groups (
   name TEXT NOT NULL,
   avatar TEXT,
   created_at INTEGER NOT NULL,
-  history_visibility TEXT NOT NULL DEFAULT 'all'
+  history_visibility TEXT NOT NULL DEFAULT 'all',
+  notice TEXT,
+  dismissed INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS conversations (
   key TEXT PRIMARY KEY,
@@ -78,6 +80,7 @@ CREATE TABLE IF NOT EXISTS memberships (
   conv_key TEXT NOT NULL,
   read_seq INTEGER NOT NULL DEFAULT 0,
   joined_seq INTEGER NOT NULL DEFAULT 0,
+  role TEXT NOT NULL DEFAULT 'member',
   PRIMARY KEY (user_id, conv_key)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS memberships_by_conv ON memberships (conv_key, user_id);
@@ -146,6 +149,30 @@ export function upgradeGroupColumns(db: Database.Database): string[] {
     if (!has('memberships', 'joined_seq')) {
       db.exec('ALTER TABLE memberships ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0');
       added.push('memberships.joined_seq');
+    }
+  }).immediate();
+  return added;
+}
+
+/**
+ * Adds the columns of group roles, notices and dismissal (SPEC §13, 2026-12-05) to a database
+ * made before them: every existing member is a `member` (the site's admin API names owners and
+ * admins). Returns the columns added.
+ */
+export function upgradeGroupRoles(db: Database.Database): string[] {
+  const has = (table: string, column: string) =>
+    (db.prepare(`SELECT 1 FROM pragma_table_info(?) WHERE name = ?`).get(table, column) as unknown) !== undefined;
+  const columns: [string, string, string][] = [
+    ['memberships', 'role', `TEXT NOT NULL DEFAULT 'member'`],
+    ['groups', 'notice', 'TEXT'],
+    ['groups', 'dismissed', 'INTEGER NOT NULL DEFAULT 0'],
+  ];
+  const added: string[] = [];
+  db.transaction(() => {
+    for (const [table, column, type] of columns) {
+      if (has(table, column)) continue;
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+      added.push(`${table}.${column}`);
     }
   }).immediate();
   return added;

@@ -6,14 +6,14 @@ import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
-import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { createSqliteSearch, upgradeSearch } from './sqlite-search.js';
 import { createSqlitePush } from './sqlite-push.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
-import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
+import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeGroupRoles, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
@@ -53,6 +53,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   db.exec(SCHEMA);
   const added = upgradeGroupColumns(db);
   if (added.length > 0) options.logger?.info({ added }, 'sqlite: group history visibility columns added');
+  const roles = upgradeGroupRoles(db);
+  if (roles.length > 0) options.logger?.info({ added: roles }, 'sqlite: group role, notice and dismissal columns added');
   upgradeUsersTable(db);
   const indexStarted = performance.now();
   const indexed = upgradeSearch(db);
@@ -86,7 +88,15 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     listBlocked: db.prepare('SELECT other FROM blocks WHERE owner = ? ORDER BY other').pluck(),
     getGroup: db.prepare('SELECT * FROM groups WHERE id = ?'),
     insertGroup: db.prepare('INSERT INTO groups (id, name, avatar, created_at, history_visibility) VALUES (?, ?, ?, ?, ?)'),
-    setVisibility: db.prepare('UPDATE groups SET history_visibility = ? WHERE id = ?'),
+    updateGroup: db.prepare(
+      `UPDATE groups SET name = coalesce(:name, name), history_visibility = coalesce(:visibility, history_visibility),
+       avatar = CASE WHEN :setAvatar THEN :avatar ELSE avatar END, notice = CASE WHEN :setNotice THEN :notice ELSE notice END WHERE id = :id`,
+    ),
+    getRole: db.prepare('SELECT role FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
+    setRole: db.prepare('UPDATE memberships SET role = ? WHERE user_id = ? AND conv_key = ?'),
+    dismiss: db.prepare('UPDATE groups SET dismissed = 1 WHERE id = ?'),
+    dropMembers: db.prepare('DELETE FROM memberships WHERE conv_key = ? RETURNING user_id').pluck(),
+    countMembers: db.prepare('SELECT count(*) FROM memberships WHERE conv_key = ?').pluck(),
     ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
     lastSeq: db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck(),
     join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq, joined_seq) VALUES (?, ?, ?, ?)'),
@@ -127,7 +137,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       `SELECT body FROM messages WHERE conv_key = :key AND excl_last = 0 AND ${VISIBLE} AND ${NOT_HIDDEN} ORDER BY seq DESC LIMIT 1`,
     ).pluck(),
     listMembers: db.prepare(
-      `SELECT m.user_id AS userId, m.read_seq AS readSeq, u.name AS name, u.avatar AS avatar FROM memberships m
+      `SELECT m.user_id AS userId, m.read_seq AS readSeq, m.role AS role, u.name AS name, u.avatar AS avatar FROM memberships m
        LEFT JOIN users u ON u.id = m.user_id WHERE m.conv_key = ? ORDER BY m.user_id`,
     ),
     // A range scan of the primary key; the flag lives in the body only (no column to migrate).
@@ -160,12 +170,22 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const commitBatch = commitOnThisThread(db, options.searchIndex !== false);
   // IMMEDIATE from here on: with the writer thread committing meanwhile, a transaction that
   // reads before it writes must hold the write lock from its start (else SQLITE_BUSY_SNAPSHOT).
-  const createGroup = db.transaction((g: GroupRecord, members: string[]) => {
+  const createGroup = db.transaction((g: GroupRecord, members: string[], roles: Readonly<Record<string, GroupRole>>) => {
     if (q.getGroup.get(g.id)) throw new ChatError('GROUP_EXISTS');
     q.insertGroup.run(g.id, g.name, g.avatar ?? null, g.createdAt, g.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY);
     const key = groupKey(g.id);
     q.ensureConversation.run(key);
     for (const u of members) q.join.run(u, key, 0, 0);
+    for (const [u, role] of Object.entries(roles)) q.setRole.run(role, u, key);
+  });
+  const updateGroup = (id: string, c: GroupChanges) => q.updateGroup.run({
+    id, name: c.name ?? null, visibility: c.historyVisibility ?? null,
+    setAvatar: c.avatar === undefined ? 0 : 1, avatar: c.avatar ?? null,
+    setNotice: c.notice === undefined ? 0 : 1, notice: c.notice || null,
+  });
+  const dismissGroup = db.transaction((id: string) => {
+    q.dismiss.run(id);
+    return (q.dropMembers.all(groupKey(id)) as string[]).sort();
   });
   const addMember = db.transaction((groupId: string, userId: string) => {
     const key = groupKey(groupId);
@@ -230,6 +250,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     if (!r) return undefined;
     const g: GroupRecord = { id: r['id'] as string, name: r['name'] as string, createdAt: r['created_at'] as number, historyVisibility: r['history_visibility'] as HistoryVisibility };
     if (r['avatar'] != null) g.avatar = r['avatar'] as string;
+    if (r['notice'] != null) g.notice = r['notice'] as string;
+    if (r['dismissed'] === 1) g.dismissed = true;
     return g;
   };
   const write = {
@@ -239,7 +261,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     setBlocked: changing((owner: string, other: string, blocked: boolean) => (blocked ? q.addBlock : q.removeBlock).run(owner, other)),
     createGroup: changing(createGroup.immediate),
     addMember: changing(addMember.immediate),
-    setVisibility: changing((id: string, visibility: HistoryVisibility) => q.setVisibility.run(visibility, id).changes > 0),
+    updateGroup: changing(updateGroup),
+    setRole: changing((groupId: string, userId: string, role: GroupRole) => q.setRole.run(role, userId, groupKey(groupId)).changes > 0),
+    dismissGroup: changing(dismissGroup.immediate),
     removeMember: changing((groupId: string, userId: string) => q.leave.run(userId, groupKey(groupId)).changes > 0),
   };
 
@@ -285,17 +309,29 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async listBlocked(owner) {
       return q.listBlocked.all(owner) as string[];
     },
-    async createGroup(group, members) {
-      write.createGroup(group, members);
+    async createGroup(group, members, roles = {}) {
+      write.createGroup(group, members, roles);
     },
     async getGroup(id) {
       const g = fact(`g\0${id}`, () => readGroup(id));
       return g && { ...g };
     },
     async updateGroup(id, changes) {
-      if (changes.historyVisibility !== undefined) write.setVisibility(id, changes.historyVisibility);
+      write.updateGroup(id, changes);
       const g = readGroup(id);
       return g && { ...g };
+    },
+    async getGroupRole(groupId, userId) {
+      return (q.getRole.get(userId, groupKey(groupId)) as GroupRole | undefined) ?? undefined;
+    },
+    async setGroupRole(groupId, userId, role) {
+      return write.setRole(groupId, userId, role);
+    },
+    async dismissGroup(groupId) {
+      return write.dismissGroup(groupId);
+    },
+    async countGroupMembers(groupId) {
+      return q.countMembers.get(groupKey(groupId)) as number;
     },
     async addGroupMember(groupId, userId) {
       return write.addMember(groupId, userId);
@@ -350,6 +386,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async listMembers(key) {
       return (q.listMembers.all(key) as Row[]).map((r) => {
         const m: MemberRecord = { userId: r['userId'] as string, readSeq: r['readSeq'] as number };
+        if (key.startsWith('group:')) m.role = r['role'] as GroupRole;
         if (r['name'] != null) m.name = r['name'] as string;
         if (r['avatar'] != null) m.avatar = r['avatar'] as string;
         return m;

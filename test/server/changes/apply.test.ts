@@ -36,6 +36,7 @@ describe('the rules of changes (server/changes/apply.ts)', () => {
     assert.equal(refusal(() => apply({ kind: 'pin', on: true }, actor('bob'), target, admins)), 'PIN_FORBIDDEN');
     assert.equal(refusal(() => apply({ kind: 'pin', on: true }, actor('bob', { admin: true }), target, admins)), 'accepted');
     assert.equal(refusal(() => apply({ kind: 'pin', on: true }, actor('bob', { group: false }), target, admins)), 'accepted');
+    assert.equal(refusal(() => apply({ kind: 'pin', on: true }, actor('bob', { groupManager: true }), target, admins)), 'accepted', 'a group owner or admin');
   });
 
   test('a recalled message can still be unpinned and hidden, nothing else', () => {

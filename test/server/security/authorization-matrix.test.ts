@@ -211,8 +211,54 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       counts.frameChecks++;
     },
   },
+  'group.create': {
+    scope: 'take over, join or re-create an existing group by naming its id',
+    async check(_t, o) {
+      const reqId = cmid();
+      o.alice.send({ type: 'group.create', reqId, groupId: 'g', name: 'Mine', members: ['bob'] });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, 'GROUP_EXISTS');
+      counts.frameChecks++;
+      await groupRefused(o.alice, 'g', { kind: 'rename', name: 'still not mine' }, 'NOT_MEMBER');
+    },
+  },
+  'group.change': {
+    scope: "change a group's settings or members (nor, as a plain member, anything but leaving)",
+    async check(_t, o) {
+      const kinds = [
+        { kind: 'rename', name: 'X' }, { kind: 'avatar', avatar: '/x.png' }, { kind: 'notice', notice: 'n' }, { kind: 'visibility', historyVisibility: 'all' },
+        { kind: 'invite', userIds: ['alice'] }, { kind: 'remove', userId: 'bob' }, { kind: 'role', userId: 'alice', role: 'owner' }, { kind: 'leave' }, { kind: 'dismiss' },
+      ];
+      for (const change of kinds) {
+        await groupRefused(o.alice, 'g', change, 'NOT_MEMBER');
+        await groupRefused(o.alice, 'does-not-exist', change, 'GROUP_UNKNOWN');
+        // carol is a plain member of g (created by the site, no owner): only leaving is hers to do.
+        if (change.kind !== 'leave') await groupRefused(o.carol, 'g', change, 'GROUP_ROLE_REQUIRED');
+      }
+      await o.bob.roundTrip();
+      assert.ok(!o.bob.pending('message.new').some((f) => f.message.conversationId === 'group:g' && f.message.elem.type === 'system'), 'nothing was posted');
+    },
+  },
+  'group.fetch': {
+    scope: "read a group's settings",
+    async check(_t, o) {
+      for (const [groupId, name] of [['g', 'NOT_MEMBER'], ['does-not-exist', 'GROUP_UNKNOWN']] as const) {
+        const reqId = cmid();
+        o.alice.send({ type: 'group.fetch', reqId, groupId });
+        assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, name, groupId);
+        counts.frameChecks++;
+      }
+    },
+  },
   ping: { scope: 'none' },
 };
+
+async function groupRefused(s: TestSocket, groupId: string, change: Record<string, unknown>, name: ErrorName): Promise<void> {
+  const reqId = cmid();
+  s.send({ type: 'group.change', reqId, groupId, change });
+  const answer = await s.nextOf(['ok', 'error']);
+  assert.ok(answer.type === 'error' && answer.reqId === reqId && answer.name === name, `${groupId} ${JSON.stringify(change)} -> ${answer.type === 'error' ? answer.name : 'accepted'}`);
+  counts.frameChecks++;
+}
 
 async function ownBlocklistOnly(_t: TestServer, o: Outsider): Promise<void> {
   o.alice.send({ type: 'blocklist.add', reqId: 'b1', userId: 'bob' });
@@ -263,6 +309,8 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'PATCH /v1/groups/:id': { access: 'admin', sample: '/v1/groups/g' },
   'PUT /v1/groups/:id/members/:userId': { access: 'admin', sample: '/v1/groups/g/members/alice' },
   'DELETE /v1/groups/:id/members/:userId': { access: 'admin', sample: '/v1/groups/g/members/bob' },
+  'DELETE /v1/groups/:id': { access: 'admin', sample: '/v1/groups/g', why: 'dismiss (SPEC §13)' },
+  'PUT /v1/groups/:id/roles/:userId': { access: 'admin', sample: '/v1/groups/g/roles/bob' },
   'POST /v1/messages': { access: 'admin', sample: '/v1/messages' },
   'DELETE /v1/messages/:messageId': { access: 'admin', sample: '/v1/messages/any-id?groupId=g', why: 'admin recall (SPEC §9)' },
   'POST /v1/broadcasts': { access: 'admin', sample: '/v1/broadcasts' },

@@ -57,6 +57,18 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'mute.set', reqId: 'mu', conversationId: 'p2p:bob', until: 0 },
     { type: 'mute.set', reqId: 'mu', until: 0 },
     { type: 'mute.set', reqId: 'mu', conversationId: 'group:g', until: null },
+    // Groups (SPEC §13): every change kind, hostile names and notices come from the mutations.
+    { type: 'group.create', reqId: 'gc', groupId: 'fuzz-g', name: 'Fuzz <b>', avatar: 'https://x.example/g.png', members: ['bob', 'carol'], historyVisibility: 'all' },
+    { type: 'group.fetch', reqId: 'gf', groupId: 'g' },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'rename', name: 'Renamed' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'avatar', avatar: '/a.png' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'notice', notice: 'Read the rules' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'visibility', historyVisibility: 'since-join' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'invite', userIds: ['carol', 'dave'] } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'remove', userId: 'bob' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'role', userId: 'bob', role: 'admin' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'fuzz-g', change: { kind: 'leave' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'fuzz-g', change: { kind: 'dismiss' } },
   ];
 }
 

@@ -28,7 +28,7 @@ const BATCH = 500;
 /** The errors a frame that fails validation gets (codec.ts); core refusals have other names. */
 const DECODE_ERRORS = new Set<ErrorName>(['BAD_FRAME', 'FRAME_TOO_LARGE', 'MESSAGE_TOO_LARGE', 'FILE_TOO_LARGE']);
 /** Frames that answer one request (a send, a reqId, a session.open), as opposed to pushed ones. */
-const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error', 'change.ack', 'change.error', 'reactions', 'pins', 'search.results']);
+const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error', 'change.ack', 'change.error', 'reactions', 'pins', 'search.results', 'group.info']);
 
 /** Whether a frame asks for exactly one reply: a send, a frame with a reqId, a session.open. */
 function asksForReply(raw: string): boolean {
@@ -262,6 +262,9 @@ describe('protocol fuzzing', () => {
       ['DELETE', (p) => `/v1/webhooks/${p}`, undefined],
       ['GET', (p) => `/v1/users/alice/search?q=${p}&conversationId=${p}&cursor=${p}&limit=${p}`, undefined],
       ['GET', (p) => `/v1/users/alice/search?q=${p}&q=${p}`, undefined],
+      ['PATCH', () => '/v1/groups/g', { name: 'Renamed', avatar: null, notice: 'Notice' }],
+      ['PUT', (p) => `/v1/groups/g/roles/${p}`, { role: 'admin' }],
+      ['DELETE', (p) => `/v1/groups/fz-${p}`, undefined],
     ];
     /** Routes with a body: the mutations below start from one of those. */
     const shaped = routes.filter((r) => r[2] !== undefined);

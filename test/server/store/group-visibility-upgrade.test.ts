@@ -27,6 +27,10 @@ async function checkUpgraded(store: Store): Promise<void> {
   assert.equal((await store.getConversation('newcomer', k))?.historyFloor, 3, 'a member added after the upgrade starts at the join');
   await store.createGroup({ id: 'fresh', name: 'F', createdAt: 2 }, ['a']);
   assert.equal((await store.getGroup('fresh'))?.historyVisibility, 'since-join');
+  // Roles, notices and dismissal (SQLite upgradeGroupRoles, PostgreSQL migration 10): old members are members.
+  assert.equal(await store.getGroupRole('old', 'late'), 'member');
+  assert.equal(await store.setGroupRole('old', 'a', 'owner'), true);
+  assert.equal((await store.updateGroup('old', { notice: 'kept' }))?.notice, 'kept');
 }
 
 describe('group history visibility: upgrading a database made before it', () => {

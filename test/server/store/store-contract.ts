@@ -9,6 +9,7 @@ import { changesContract } from './store-changes-contract.js';
 import { webhooksContract } from './store-webhooks-contract.js';
 import { searchContract } from './store-search-contract.js';
 import { pushContract } from './store-push-contract.js';
+import { groupsContract } from './store-groups-contract.js';
 
 let n = 0;
 /** A draft of a text message from `sender` in `key`, as `sender` names the conversation. */
@@ -45,6 +46,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     webhooksContract(() => store);
     searchContract(() => store);
     pushContract(() => store);
+    groupsContract(() => store);
 
     it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
       await store.putUser('u1', { name: 'One', avatar: '/a.png' }, 5);
@@ -247,9 +249,9 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       await store.markRead('mm2', k, 1);
       await store.addGroupMember('g8', 'mm3');
       assert.deepEqual(await store.listMembers(k), [
-        { userId: 'mm1', readSeq: 0, name: 'Emm', avatar: '/m.png' },
-        { userId: 'mm2', readSeq: 1 },
-        { userId: 'mm3', readSeq: 2 },
+        { userId: 'mm1', readSeq: 0, role: 'member', name: 'Emm', avatar: '/m.png' },
+        { userId: 'mm2', readSeq: 1, role: 'member' },
+        { userId: 'mm3', readSeq: 2, role: 'member' },
       ]);
       await store.removeGroupMember('g8', 'mm3');
       assert.deepEqual((await store.listMembers(k)).map((m) => m.userId), ['mm1', 'mm2']);

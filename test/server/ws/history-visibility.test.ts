@@ -124,7 +124,7 @@ describe('group history visibility', () => {
     for (const [path, method, body] of [
       ['/v1/groups', 'POST', { id: 'bad', name: 'Bad', members: [], historyVisibility: 'everyone' }],
       ['/v1/groups/g', 'PATCH', { historyVisibility: 'everyone' }],
-      ['/v1/groups/g', 'PATCH', { name: 'renamed' }],
+      ['/v1/groups/g', 'PATCH', { colour: 'red' }],
     ] as const) {
       const res = await t.rest(method, path, body);
       assert.deepEqual([res.status, res.body.name], [400, 'BAD_REQUEST'], `${method} ${path} ${JSON.stringify(body)}`);

@@ -1,0 +1,38 @@
+/**
+ * The group actions of the client (SPEC §13): create a group, change one, read its settings.
+ * Imported by `./chat-client.ts` the first time one is called, so the script tag's first paint
+ * does not carry them. They are requests, not outbox entries: a person waits for the answer in
+ * the group panel, and each is safe to retry (a create names its id; a change that changes
+ * nothing is answered `ok`).
+ */
+import type { GroupChange } from '../protocol/group-frames.js';
+import type { GroupInfo, ServerFrameOf } from '../protocol/frames.js';
+import { groupConversation, type ConversationId } from '../protocol/ids.js';
+import type { Requests } from './requests.js';
+import type { NewGroup } from './types.js';
+
+export interface GroupActions {
+  createGroup(group: NewGroup): Promise<ConversationId>;
+  changeGroup(groupId: string, change: GroupChange): Promise<void>;
+  groupInfo(groupId: string): Promise<GroupInfo>;
+}
+
+export function createGroupActions(requests: Requests): GroupActions {
+  return {
+    async createGroup(group) {
+      const groupId = group.id ?? `g-${globalThis.crypto.randomUUID()}`;
+      await requests.request({
+        type: 'group.create', groupId, name: group.name, members: [...group.members],
+        ...(group.avatar ? { avatar: group.avatar } : {}),
+        ...(group.historyVisibility ? { historyVisibility: group.historyVisibility } : {}),
+      });
+      return groupConversation(groupId);
+    },
+    async changeGroup(groupId, change) {
+      await requests.request({ type: 'group.change', groupId, change });
+    },
+    async groupInfo(groupId) {
+      return (await requests.request<ServerFrameOf<'group.info'>>({ type: 'group.fetch', groupId })).group;
+    },
+  };
+}

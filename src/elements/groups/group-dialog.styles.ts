@@ -1,0 +1,170 @@
+import { css } from 'lit';
+import { sharedStyles } from '../styles/shared.styles.js';
+
+/** What the group dialogs share: a modal sized for 320 px screens up, fields, lists and buttons. */
+export const groupDialogStyles = [
+  sharedStyles,
+  css`
+    :host {
+      --_width: var(--chat-group-dialog-width, min(28rem, 100vw - 1rem));
+      display: contents;
+    }
+
+    [part~='dialog'] {
+      width: var(--_width);
+      max-height: calc(100dvh - 1rem);
+      padding: 1rem;
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_surface);
+      color: var(--_text);
+      font-family: var(--_font);
+      box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
+      overflow-y: auto;
+    }
+
+    [part~='dialog']::backdrop {
+      background: rgb(0 0 0 / 0.4);
+    }
+
+    h2 {
+      margin: 0;
+      font-size: 1.125rem;
+      overflow-wrap: anywhere;
+    }
+
+    h3 {
+      margin: 1rem 0 0.375rem;
+      font-size: 0.875rem;
+    }
+
+    label {
+      display: grid;
+      gap: 0.25rem;
+      margin-top: 0.5rem;
+      font-size: 0.8125rem;
+      color: var(--_muted);
+    }
+
+    input[type='text'],
+    input[type='url'],
+    input[type='search'],
+    textarea {
+      width: 100%;
+      padding: 0.5rem 0.625rem;
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_surface);
+      color: var(--_text);
+      font: inherit;
+    }
+
+    textarea {
+      resize: vertical;
+    }
+
+    ul {
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+
+    .list {
+      max-height: 14rem;
+      margin-block: 0.5rem;
+      overflow-y: auto;
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) / 2);
+    }
+
+    .row {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.25rem 0.5rem;
+      padding: 0.5rem 0.75rem;
+    }
+
+    .row + .row {
+      border-top: 1px solid var(--_border);
+    }
+
+    .row label {
+      display: flex;
+      flex: 1;
+      align-items: center;
+      gap: 0.5rem;
+      margin: 0;
+      color: var(--_text);
+      font-size: inherit;
+      cursor: pointer;
+    }
+
+    .who {
+      flex: 1;
+      min-width: 0;
+      overflow-wrap: anywhere;
+    }
+
+    .muted,
+    .empty {
+      color: var(--_muted);
+      font-size: 0.8125rem;
+    }
+
+    .empty {
+      padding: 0.75rem;
+    }
+
+    .buttons {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: flex-end;
+      gap: 0.5rem;
+      margin-top: 0.75rem;
+    }
+
+    button {
+      min-height: 2rem;
+      padding: 0.25rem 0.875rem;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: transparent;
+      cursor: pointer;
+    }
+
+    button:hover {
+      background: var(--_hover);
+    }
+
+    button:disabled {
+      opacity: 0.6;
+      cursor: not-allowed;
+    }
+
+    .primary {
+      border-color: transparent;
+      background: var(--_accent);
+      color: var(--_on-accent);
+    }
+
+    .primary:hover {
+      background: var(--_accent);
+    }
+
+    .danger {
+      border-color: var(--_danger);
+      color: var(--_danger);
+    }
+
+    [part~='status'] {
+      min-height: 1.25rem;
+      margin: 0.5rem 0 0;
+      font-size: 0.8125rem;
+    }
+
+    [part~='status'][data-error] {
+      color: var(--_danger);
+    }
+  `,
+];

@@ -1,0 +1,18 @@
+/**
+ * The group dialogs (SPEC §13): loaded by `./load-groups.ts` when a person first opens one, so
+ * neither the script tag's first paint nor the panel carries them. In the script-tag build this
+ * is its own chunk.
+ */
+import { defineElements } from '../widget/define-elements.js';
+import { GroupCreateDialog } from './group-create-dialog.js';
+import { GroupPanel } from './group-panel.js';
+
+export const groupElements = {
+  'group-panel': GroupPanel,
+  'group-create-dialog': GroupCreateDialog,
+} as const satisfies Record<string, CustomElementConstructor>;
+
+/** Registers the group dialogs (a tag already registered is left alone). */
+export function defineGroupElements(): void {
+  defineElements(groupElements);
+}

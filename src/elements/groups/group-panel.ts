@@ -1,0 +1,280 @@
+import { LitElement, html, nothing } from 'lit';
+import { consume } from '@lit/context';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatClient, Member, Profile } from '../../client/types.js';
+import type { ChatError } from '../../protocol/error-codes.js';
+import type { GroupInfo } from '../../protocol/frames.js';
+import type { GroupChange } from '../../protocol/group-frames.js';
+import { parseConversationId, type ConversationId } from '../../protocol/ids.js';
+import { chatClientContext } from '../context.js';
+import { StoreController } from '../controllers/store-controller.js';
+import { deepActiveElement, trapTab } from '../dialog-focus.js';
+import { groupErrorText, groupStrings, type GroupStrings } from '../i18n/groups.js';
+import { LocaleController } from '../i18n/localize.js';
+import { groupDialogStyles } from './group-dialog.styles.js';
+import { renderGroupSettings, type SettingsDraft } from './group-settings.js';
+
+/** Members shown at first, and added by each "Show more" (a group may have thousands). */
+const PAGE = 50;
+
+/**
+ * @summary A group's info panel: name, notice, members with their roles, and what the user's role lets them change.
+ * @tag group-panel
+ *
+ * Open it with `show(conversationId)` for a `group:<id>`; `<chat-widget>` opens its own one from
+ * the thread header's Group info button. Everyone sees the name, notice and members (paged:
+ * "Show more" adds 50) and may leave (not the owner). The owner and admins rename the group,
+ * change its picture and notice, and invite people; admins remove members; the owner also makes
+ * and unmakes admins, removes anyone and dismisses the group. Leaving and dismissing ask to
+ * confirm. Every action is checked again by the server; its answer shows in the status line.
+ * The panel follows the group live (its notifications reload the settings and members). Esc or
+ * Close closes it and focus returns to where it was.
+ *
+ * @csspart dialog - The native `<dialog>`.
+ * @csspart notice - The group's notice.
+ * @csspart settings - The form of name, picture and notice (owner and admins).
+ * @csspart name-input - The group's name.
+ * @csspart avatar-input - The picture URL.
+ * @csspart notice-input - The notice.
+ * @csspart save-button - Saves the settings.
+ * @csspart invite-input - User ids to invite.
+ * @csspart invite-button - Invites them.
+ * @csspart members - The member list.
+ * @csspart member - One member.
+ * @csspart role - A member's role.
+ * @csspart promote-button - Makes a member an admin (owner).
+ * @csspart demote-button - Makes an admin a member again (owner).
+ * @csspart remove-button - Removes a member.
+ * @csspart more-button - Shows more members.
+ * @csspart leave-button - Leaves the group (asks to confirm).
+ * @csspart dismiss-button - Dismisses the group (owner; asks to confirm).
+ * @csspart confirm-button - Confirms leaving or dismissing.
+ * @csspart status - Progress and errors.
+ * @csspart close-button - Closes the panel.
+ *
+ * @cssproperty [--chat-group-dialog-width=min(28rem, 100vw - 1rem)] - Width of the panel.
+ */
+export class GroupPanel extends LitElement {
+  static override styles = groupDialogStyles;
+
+  #locale = new LocaleController(this);
+  #members = new StoreController<Member[] | undefined>(this, () => (this.conversation ? this.client?.members(this.conversation as ConversationId) : undefined), undefined);
+  #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
+
+  /** The client, from the nearest `<chat-session>`; or set it directly. */
+  @consume({ context: chatClientContext, subscribe: true })
+  @property({ attribute: false })
+  accessor client: ChatClient | undefined = undefined;
+
+  /** The group shown, `group:<id>` (set by `show()`). */
+  @property() accessor conversation = '';
+
+  /** Whether the panel is open (read-only; use `show()` and `close()`). */
+  @property({ type: Boolean, reflect: true }) accessor open = false;
+
+  @state() private accessor info: GroupInfo | undefined = undefined;
+  @state() private accessor shown = PAGE;
+  @state() private accessor status = '';
+  @state() private accessor failed = false;
+  @state() private accessor busy = false;
+  @state() private accessor confirming: 'leave' | 'dismiss' | '' = '';
+  @state() private accessor draft: SettingsDraft = { name: '', avatar: '', notice: '', invite: '' };
+
+  @query('dialog') private accessor dialog!: HTMLDialogElement | null;
+
+  #returnFocus: HTMLElement | undefined;
+
+  private onCancel = (e: Event) => {
+    e.preventDefault();
+    this.close();
+  };
+
+  private onKeydown = (e: KeyboardEvent) => trapTab(e, this.dialog, this.renderRoot as ShadowRoot);
+
+  /** A notification of this group: its settings may have changed. */
+  private onMessage = (e: Event) => {
+    const m = (e as CustomEvent<{ conversationId: string; elem: { type: string } }>).detail;
+    if (this.open && m.conversationId === this.conversation && m.elem.type === 'system') void this.#loadInfo();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.client?.addEventListener('message', this.onMessage);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.client?.removeEventListener('message', this.onMessage);
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('client')) {
+      (changed.get('client') as ChatClient | undefined)?.removeEventListener('message', this.onMessage);
+      this.client?.addEventListener('message', this.onMessage);
+    }
+  }
+
+  get #groupId(): string {
+    return parseConversationId(this.conversation as ConversationId).target;
+  }
+
+  async #loadInfo(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.conversation) return;
+    try {
+      const info = await client.groupInfo(this.#groupId);
+      const first = this.info === undefined || this.info.id !== info.id;
+      this.info = info;
+      if (first) this.draft = { name: info.name, avatar: info.avatar ?? '', notice: info.notice ?? '', invite: '' };
+    } catch (error) {
+      this.#report(error as ChatError);
+    }
+  }
+
+  #report(error: ChatError | undefined, text?: string): void {
+    this.failed = error !== undefined;
+    this.status = error ? groupErrorText(error) : text ?? '';
+  }
+
+  /** Runs group changes one after another; the status line says how they went. */
+  async #run(...changes: GroupChange[]): Promise<boolean> {
+    if (!this.client || this.busy || changes.length === 0) return false;
+    this.busy = true;
+    this.#report(undefined, groupStrings().loading);
+    try {
+      for (const change of changes) await this.client.changeGroup(this.#groupId, change);
+      this.#report(undefined, groupStrings().done);
+      return true;
+    } catch (error) {
+      this.#report(error as ChatError);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  #save = async (e: Event) => {
+    e.preventDefault();
+    const info = this.info;
+    if (!info) return;
+    const d = this.draft;
+    const changes: GroupChange[] = [];
+    if (d.name.trim() && d.name.trim() !== info.name) changes.push({ kind: 'rename', name: d.name.trim() });
+    if (d.avatar.trim() !== (info.avatar ?? '')) changes.push(d.avatar.trim() ? { kind: 'avatar', avatar: d.avatar.trim() } : { kind: 'avatar' });
+    if (d.notice !== (info.notice ?? '')) changes.push({ kind: 'notice', notice: d.notice });
+    if (await this.#run(...changes)) await this.#loadInfo();
+  };
+
+  #invite = async (e: Event) => {
+    e.preventDefault();
+    const userIds = [...new Set(this.draft.invite.split(/[\s,]+/).filter(Boolean))];
+    if (userIds.length > 0 && (await this.#run({ kind: 'invite', userIds }))) this.draft = { ...this.draft, invite: '' };
+  };
+
+  async #finish(kind: 'leave' | 'dismiss'): Promise<void> {
+    this.confirming = '';
+    if (await this.#run({ kind })) this.close();
+  }
+
+  async #ask(kind: 'leave' | 'dismiss'): Promise<void> {
+    this.confirming = kind;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part~="confirm-button"]')?.focus();
+  }
+
+  /** Opens the panel for a group conversation (`group:<id>`). */
+  async show(conversationId: string): Promise<void> {
+    const active = deepActiveElement();
+    this.#returnFocus = active instanceof HTMLElement ? active : undefined;
+    if (conversationId !== this.conversation) this.info = undefined;
+    this.conversation = conversationId;
+    this.shown = PAGE;
+    this.confirming = '';
+    this.#report(undefined, '');
+    this.open = true;
+    await this.updateComplete;
+    if (!this.dialog?.open) this.dialog?.showModal();
+    this.renderRoot.querySelector<HTMLElement>('[part~="close-button"]')?.focus();
+    this.client?.loadMembers(conversationId as ConversationId).catch((error: unknown) => this.#report(error as ChatError));
+    await this.#loadInfo();
+  }
+
+  /** Closes the panel; focus returns to the element that had it when it opened. */
+  close(): void {
+    if (!this.open) return;
+    this.dialog?.close();
+    this.open = false;
+    const back = this.#returnFocus;
+    this.#returnFocus = undefined;
+    if (back?.isConnected) back.focus();
+  }
+
+  override render() {
+    const t = groupStrings();
+    return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.onCancel} @keydown=${this.onKeydown}>
+      ${this.open ? this.#renderBody(t) : nothing}
+    </dialog>`;
+  }
+
+  #renderBody(t: GroupStrings) {
+    const info = this.info;
+    const me = this.#me.value?.id;
+    const members = this.#members.value;
+    const role = members?.find((m) => m.id === me)?.role ?? info?.role;
+    const manager = role === 'owner' || role === 'admin';
+    return html`<div class="head">
+        <h2 id="title"><bdi>${info?.name ?? parseConversationId((this.conversation || 'group:-') as ConversationId).target}</bdi></h2>
+        <p class="muted">${info ? t.memberCount(members?.length ?? info.memberCount) : t.loading}</p>
+      </div>
+      <h3>${t.notice}</h3>
+      <p part="notice" class=${info?.notice ? '' : 'muted'}><bdi>${info?.notice || t.noNotice}</bdi></p>
+      ${manager && info
+        ? renderGroupSettings(t, this.draft, this.busy, {
+            change: (draft) => (this.draft = draft),
+            save: this.#save,
+            invite: this.#invite,
+          })
+        : nothing}
+      <h3 id="members-title">${t.membersTitle}</h3>
+      ${this.#renderMembers(t, members, role, me)}
+      <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
+      <div class="buttons">
+        ${this.confirming
+          ? html`<button part="confirm-button" class="danger" type="button" ?disabled=${this.busy} @click=${() => void this.#finish(this.confirming as 'leave' | 'dismiss')}>
+                ${this.confirming === 'dismiss' ? t.confirmDismiss : t.confirmLeave}
+              </button>
+              <button type="button" @click=${() => (this.confirming = '')}>${t.cancel}</button>`
+          : html`${role && role !== 'owner' ? html`<button part="leave-button" class="danger" type="button" @click=${() => void this.#ask('leave')}>${t.leave}</button>` : nothing}
+              ${role === 'owner' ? html`<button part="dismiss-button" class="danger" type="button" @click=${() => void this.#ask('dismiss')}>${t.dismiss}</button>` : nothing}`}
+        <button part="close-button" type="button" @click=${() => this.close()}>${t.close}</button>
+      </div>`;
+  }
+
+  #renderMembers(t: GroupStrings, members: Member[] | undefined, role: string | undefined, me: string | undefined) {
+    if (!members) return html`<p class="muted">${t.loading}</p>`;
+    const visible = members.slice(0, this.shown);
+    return html`<ul part="members" class="list" aria-labelledby="members-title">
+        ${repeat(visible, (m) => m.id, (m) => {
+          const name = m.name || m.id;
+          const act = (label: string, part: string, change: GroupChange) =>
+            html`<button part=${part} type="button" aria-label=${t.about(label, name)} ?disabled=${this.busy} @click=${() => void this.#run(change)}>${label}</button>`;
+          const self = m.id === me;
+          return html`<li part="member" class="row">
+            <bdi class="who">${name}</bdi>${self ? html` <span class="muted">${t.you}</span>` : nothing}
+            <span part="role" class="muted">${t.role(m.role)}</span>
+            ${!self && role === 'owner' && m.role === 'member' ? act(t.makeAdmin, 'promote-button', { kind: 'role', userId: m.id, role: 'admin' }) : nothing}
+            ${!self && role === 'owner' && m.role === 'admin' ? act(t.removeAdmin, 'demote-button', { kind: 'role', userId: m.id, role: 'member' }) : nothing}
+            ${!self && (role === 'owner' || (role === 'admin' && m.role === 'member')) ? act(t.remove, 'remove-button', { kind: 'remove', userId: m.id }) : nothing}
+          </li>`;
+        })}
+      </ul>
+      ${members.length > this.shown ? html`<button part="more-button" type="button" @click=${() => (this.shown += PAGE)}>${t.showMore}</button>` : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'group-panel': GroupPanel;
+  }
+}

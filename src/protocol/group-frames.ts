@@ -1,0 +1,67 @@
+import * as v from 'valibot';
+import { maxBytes, UrlSchema } from './fields.js';
+import { GroupIdSchema, UserIdSchema } from './ids.js';
+import { LIMITS } from './limits.js';
+
+/*
+ * The group frames a client sends (SPEC §13): create a group, change one, read its settings.
+ * Imported by `./client-frames.ts` only (the server decodes them; a browser client builds them),
+ * for the same reason as that module: nothing a page loads at start may import these schemas.
+ */
+
+const ReqId = v.pipe(v.string(), v.maxLength(64));
+const GroupName = v.pipe(maxBytes(LIMITS.groupNameBytes), v.minLength(1));
+const Visibility = v.picklist(['all', 'since-join']);
+
+/**
+ * Creates a group owned by the sender with the given members (not counting the sender). The id
+ * is the client's pick (like a clientMsgId): a retry by the same owner answers `ok` again.
+ * Answered by `ok`; refused with GROUP_CREATE_FORBIDDEN where the site keeps creation to its backend.
+ */
+export const GroupCreateSchema = v.object({
+  type: v.literal('group.create'),
+  reqId: ReqId,
+  groupId: GroupIdSchema,
+  name: GroupName,
+  avatar: v.optional(UrlSchema),
+  members: v.pipe(v.array(UserIdSchema), v.maxLength(LIMITS.groupInviteBatch)),
+  historyVisibility: v.optional(Visibility),
+});
+
+/**
+ * One change to a group, checked by the sender's role (README "Group roles"): settings and
+ * invites by admins and the owner; removing by admins (members only) and the owner; roles,
+ * ownership and dismissing by the owner; leaving by anyone but the owner.
+ */
+export const GroupChangeSchema = v.variant('kind', [
+  v.object({ kind: v.literal('rename'), name: GroupName }),
+  /** Absent `avatar`: the group has none any more. */
+  v.object({ kind: v.literal('avatar'), avatar: v.optional(UrlSchema) }),
+  /** An empty notice clears it. */
+  v.object({ kind: v.literal('notice'), notice: maxBytes(LIMITS.groupNoticeBytes) }),
+  /** What members added from now on can read: everything, or only what comes after they joined. */
+  v.object({ kind: v.literal('visibility'), historyVisibility: Visibility }),
+  v.object({ kind: v.literal('invite'), userIds: v.pipe(v.array(UserIdSchema), v.minLength(1), v.maxLength(LIMITS.groupInviteBatch)) }),
+  v.object({ kind: v.literal('remove'), userId: UserIdSchema }),
+  /** Promote to admin, demote to member, or hand the group over (`owner`: the sender becomes an admin). */
+  v.object({ kind: v.literal('role'), userId: UserIdSchema, role: v.picklist(['owner', 'admin', 'member']) }),
+  v.object({ kind: v.literal('leave') }),
+  v.object({ kind: v.literal('dismiss') }),
+]);
+export type GroupChange = v.InferOutput<typeof GroupChangeSchema>;
+export type GroupChangeKind = GroupChange['kind'];
+
+/** Answered by `ok`, or `error` with the reqId. */
+export const GroupChangeFrameSchema = v.object({
+  type: v.literal('group.change'),
+  reqId: ReqId,
+  groupId: GroupIdSchema,
+  change: GroupChangeSchema,
+});
+
+/** A group's settings and the sender's role; answered by `group.info`. Members come by `members.fetch`. */
+export const GroupFetchSchema = v.object({
+  type: v.literal('group.fetch'),
+  reqId: ReqId,
+  groupId: GroupIdSchema,
+});

@@ -1,0 +1,256 @@
+import {
+  ChatError,
+  groupConversation,
+  LIMITS,
+  type ClientFrameOf,
+  type GroupChange,
+  type GroupInfo,
+  type GroupRole,
+  type ServerFrame,
+  type SystemElem,
+} from '../../protocol/index.js';
+import { SYSTEM_USER } from '../core/auth.js';
+import type { SendOutcome } from '../core/chat-core.js';
+import type { Connection } from '../core/connection.js';
+import { groupKey } from '../core/conversation-key.js';
+import type { SendRequest } from '../core/send-message.js';
+import type { Store } from '../core/store.js';
+import { summarize } from '../core/summaries.js';
+import { DEFAULT_HISTORY_VISIBILITY, type Clock, type GroupRecord, type HistoryVisibility } from '../core/types.js';
+import { groupNotice, type GroupActor } from './group-notices.js';
+import type { WebhookEventType } from '../webhooks/types.js';
+import { checkRole } from './roles.js';
+
+/** Who may create groups from the widget: anyone, or only the site's backend (admin REST). `NATTER_GROUP_CREATE`. */
+export type GroupCreatePolicy = 'everyone' | 'admin';
+
+/** What the service needs of the chat core (ChatCore has it all). */
+export interface GroupHost {
+  readonly store: Store;
+  readonly clock: Clock;
+  notify(users: string[], frame: ServerFrame): Promise<void>;
+  forgetMembers(groupId: string): void;
+  sendMessage(req: SendRequest, opts: { admin: boolean; event?: GroupWebhookEvent }): Promise<SendOutcome>;
+}
+
+/** The webhook event a group change's notification stands for, queued in the same commit (SPEC §11). */
+export type GroupWebhookEvent = { type: Extract<WebhookEventType, 'group.created' | 'group.members'>; data: unknown };
+
+export interface GroupServiceOptions {
+  create: GroupCreatePolicy;
+  /** Members may invite only their friends (the `friends-only` messaging mode). */
+  friendsOnly: boolean;
+}
+
+/**
+ * Groups run by their members (SPEC §13): creating, and each change checked by the actor's role
+ * (roles.ts), stored, then told to the group as a structured system notification. The site's
+ * backend (admin REST) makes the same changes without a role. Notifications of someone leaving
+ * the group (removed, left, dismissed) are committed while they are still a member, so their
+ * devices receive them too, and only then is the membership dropped.
+ */
+export class GroupService {
+  readonly #host: GroupHost;
+  readonly #o: GroupServiceOptions;
+
+  constructor(host: GroupHost, options: GroupServiceOptions) {
+    this.#host = host;
+    this.#o = options;
+  }
+
+  /** Handles `group.create`, `group.change` and `group.fetch`; errors are answered by the caller. */
+  async handleFrame(conn: Connection, frame: ClientFrameOf<'group.create' | 'group.change' | 'group.fetch'>): Promise<void> {
+    const { userId, profile } = conn.session!;
+    const actor = { userId, name: profile.name ?? userId };
+    if (frame.type === 'group.fetch') return send(conn, { type: 'group.info', reqId: frame.reqId, group: await this.info(userId, frame.groupId) });
+    if (frame.type === 'group.create') await this.create(actor, frame);
+    else await this.change(actor, frame.groupId, frame.change);
+    send(conn, { type: 'ok', reqId: frame.reqId });
+  }
+
+  /**
+   * Creates a group owned by `actor` (or, for the admin, by `owner` when given). A retry of a
+   * create its owner already made answers quietly; any other existing id is GROUP_EXISTS.
+   */
+  async create(
+    actor: GroupActor,
+    g: { groupId: string; name: string; avatar?: string; members: string[]; historyVisibility?: HistoryVisibility; owner?: string },
+  ): Promise<void> {
+    const admin = 'admin' in actor;
+    if (!admin && this.#o.create === 'admin') throw new ChatError('GROUP_CREATE_FORBIDDEN');
+    const owner = admin ? g.owner : actor.userId;
+    const existing = await this.#host.store.getGroup(g.groupId);
+    if (existing) {
+      if (!admin && !existing.dismissed && (await this.#host.store.getGroupRole(g.groupId, actor.userId)) === 'owner') return;
+      throw new ChatError('GROUP_EXISTS');
+    }
+    const invited = await this.#admissible(actor, g.members.filter((m) => m !== owner));
+    const members = owner === undefined ? invited : [owner, ...invited];
+    const record: GroupRecord = {
+      id: g.groupId, name: g.name, createdAt: this.#host.clock(),
+      ...(g.avatar !== undefined && { avatar: g.avatar }),
+      historyVisibility: g.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY,
+    };
+    await this.#host.store.createGroup(record, members, owner === undefined ? {} : { [owner]: 'owner' });
+    await Promise.all(members.map((m) => this.#announce(m, g.groupId)));
+    await this.#system(g.groupId, groupNotice.created(actor, g.name, members), {
+      type: 'group.created',
+      data: { group: { id: g.groupId, name: g.name, ...(g.avatar !== undefined && { avatar: g.avatar }) }, members },
+    });
+  }
+
+  /** Makes one change to a group, checked by the actor's role; a change that changes nothing posts nothing. */
+  async change(actor: GroupActor, groupId: string, change: GroupChange): Promise<void> {
+    const store = this.#host.store;
+    const group = await store.getGroup(groupId);
+    if (!group) throw new ChatError('GROUP_UNKNOWN');
+    if (group.dismissed) throw new ChatError('GROUP_DISMISSED');
+    const subject = change.kind === 'remove' || change.kind === 'role' ? change.userId : undefined;
+    if ('admin' in actor) {
+      if (change.kind === 'leave') throw new ChatError('BAD_REQUEST', 'The site cannot leave a group; remove a member instead.');
+    } else {
+      const role = await store.getGroupRole(groupId, actor.userId);
+      if (role === undefined) throw new ChatError('NOT_MEMBER');
+      const target = subject === undefined ? undefined : await store.getGroupRole(groupId, subject);
+      checkRole(role, change, subject === actor.userId, target);
+    }
+    switch (change.kind) {
+      case 'rename':
+        if (change.name === group.name) return;
+        await store.updateGroup(groupId, { name: change.name });
+        return void (await this.#system(groupId, groupNotice.renamed(actor, change.name)));
+      case 'avatar':
+        if (change.avatar === group.avatar) return;
+        await store.updateGroup(groupId, { avatar: change.avatar ?? null });
+        return void (await this.#system(groupId, groupNotice.avatar(actor, change.avatar)));
+      case 'notice':
+        if (change.notice === (group.notice ?? '')) return;
+        await store.updateGroup(groupId, { notice: change.notice });
+        return void (await this.#system(groupId, groupNotice.notice(actor)));
+      case 'visibility':
+        if (change.historyVisibility === group.historyVisibility) return;
+        await store.updateGroup(groupId, { historyVisibility: change.historyVisibility });
+        return void (await this.#system(groupId, groupNotice.visibility(actor, change.historyVisibility)));
+      case 'invite':
+        return this.#invite(actor, groupId, change.userIds);
+      case 'remove':
+        return this.#drop(groupId, change.userId, (name) => groupNotice.removed(actor, change.userId, name));
+      case 'leave': {
+        const me = actor as { userId: string; name: string };
+        return this.#drop(groupId, me.userId, () => groupNotice.left(me));
+      }
+      case 'role':
+        return this.#role(actor, groupId, change.userId, change.role);
+      case 'dismiss':
+        return this.#dismiss(actor, groupId);
+    }
+  }
+
+  /** A group's settings as `userId` (a member) sees them. */
+  async info(userId: string, groupId: string): Promise<GroupInfo> {
+    const store = this.#host.store;
+    const group = await store.getGroup(groupId);
+    if (!group) throw new ChatError('GROUP_UNKNOWN');
+    const role = await store.getGroupRole(groupId, userId);
+    if (role === undefined) throw new ChatError('NOT_MEMBER');
+    return {
+      id: group.id, name: group.name, historyVisibility: group.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY,
+      memberCount: await store.countGroupMembers(groupId), role,
+      ...(group.avatar !== undefined && { avatar: group.avatar }),
+      ...(group.notice !== undefined && { notice: group.notice }),
+    };
+  }
+
+  async #invite(actor: GroupActor, groupId: string, userIds: string[]): Promise<void> {
+    const store = this.#host.store;
+    const wanted = [...new Set(userIds)];
+    const fresh: string[] = [];
+    for (const id of wanted) if (!(await store.isGroupMember(groupId, id))) fresh.push(id);
+    const admitted = await this.#admissible(actor, fresh);
+    if (admitted.length === 0) return;
+    if (!('admin' in actor) && (await store.countGroupMembers(groupId)) + admitted.length > LIMITS.groupMembers) throw new ChatError('GROUP_FULL');
+    const added: string[] = [];
+    for (const id of admitted) if (await store.addGroupMember(groupId, id)) added.push(id);
+    if (added.length === 0) return;
+    this.#host.forgetMembers(groupId);
+    await this.#system(groupId, groupNotice.joined(actor, added, await this.#names(added)), { type: 'group.members', data: { group: { id: groupId }, added } });
+    await Promise.all(added.map((m) => this.#announce(m, groupId)));
+  }
+
+  /** Tells the group that `userId` goes (they still receive it), then drops their membership. */
+  async #drop(groupId: string, userId: string, notice: (name: string) => SystemElem): Promise<void> {
+    if (!(await this.#host.store.isGroupMember(groupId, userId))) return;
+    const [name] = await this.#names([userId]);
+    await this.#system(groupId, notice(name!), { type: 'group.members', data: { group: { id: groupId }, removed: [userId] } });
+    if (!(await this.#host.store.removeGroupMember(groupId, userId))) return;
+    this.#host.forgetMembers(groupId);
+    await this.#host.notify([userId], { type: 'conversation.removed', conversationId: groupConversation(groupId) });
+  }
+
+  async #role(actor: GroupActor, groupId: string, userId: string, role: GroupRole): Promise<void> {
+    const store = this.#host.store;
+    const current = await store.getGroupRole(groupId, userId);
+    if (current === undefined) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
+    if (current === role) return;
+    if (role === 'owner') {
+      // One owner: the one before stays on as an admin.
+      const owners = (await store.listMembers(groupKey(groupId))).filter((m) => m.role === 'owner');
+      for (const o of owners) await store.setGroupRole(groupId, o.userId, 'admin');
+    }
+    await store.setGroupRole(groupId, userId, role);
+    const [name] = await this.#names([userId]);
+    await this.#system(groupId, groupNotice.role(actor, userId, name!, role));
+  }
+
+  async #dismiss(actor: GroupActor, groupId: string): Promise<void> {
+    await this.#system(groupId, groupNotice.dismissed(actor));
+    const members = await this.#host.store.dismissGroup(groupId);
+    this.#host.forgetMembers(groupId);
+    if (members.length > 0) await this.#host.notify(members, { type: 'conversation.removed', conversationId: groupConversation(groupId) });
+  }
+
+  /**
+   * The users `actor` may put in a group: existing ones (USER_UNKNOWN otherwise); in friends-only
+   * mode only the actor's friends (NOT_FRIENDS). Someone who blocked the actor is left out quietly,
+   * as a blocked sender's message is (SPEC §6's default).
+   */
+  async #admissible(actor: GroupActor, userIds: string[]): Promise<string[]> {
+    const store = this.#host.store;
+    const out: string[] = [];
+    for (const id of new Set(userIds)) {
+      const user = await store.getUser(id);
+      if (!user || user.deleted || id === SYSTEM_USER) throw new ChatError('USER_UNKNOWN', `There is no user "${id}".`);
+      if ('admin' in actor) {
+        out.push(id);
+        continue;
+      }
+      if (this.#o.friendsOnly && !(await store.areFriends(actor.userId, id))) throw new ChatError('NOT_FRIENDS');
+      if (!(await store.isBlocked(id, actor.userId))) out.push(id);
+    }
+    return out;
+  }
+
+  async #names(userIds: string[]): Promise<string[]> {
+    return Promise.all(userIds.map(async (id) => (await this.#host.store.getUser(id))?.name ?? id));
+  }
+
+  /** Tells a user's devices about a group they just joined. */
+  async #announce(userId: string, groupId: string): Promise<void> {
+    const state = await this.#host.store.getConversation(userId, groupKey(groupId));
+    if (!state) return;
+    const conversation = await summarize(this.#host.store, userId, state);
+    await this.#host.notify([userId], { type: 'conversation.updated', conversation });
+  }
+
+  /** Posts a system notification into the group; `event` is the webhook event it stands for. */
+  #system(groupId: string, elem: SystemElem, event?: GroupWebhookEvent): Promise<SendOutcome> {
+    return this.#host.sendMessage(
+      { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId: globalThis.crypto.randomUUID(), elem, options: {} },
+      { admin: true, ...(event && { event }) },
+    );
+  }
+}
+
+function send(conn: Connection, frame: ServerFrame): void {
+  conn.send(JSON.stringify(frame));
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { groupKey } from '../../../src/server/core/conversation-key.js';
+import type { Store } from '../../../src/server/core/store.js';
+import { draft } from './store-contract.js';
+
+/** Group roles, settings and dismissal (SPEC §13): registered inside storeContract's describe. */
+export function groupsContract(store: () => Store): void {
+  it('creates a group with the roles given (member by default), reads and changes them, only for members', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr1', name: 'R', createdAt: 1 }, ['ro', 'ra', 'rm'], { ro: 'owner', ra: 'admin' });
+    assert.equal(await s.getGroupRole('gr1', 'ro'), 'owner');
+    assert.equal(await s.getGroupRole('gr1', 'ra'), 'admin');
+    assert.equal(await s.getGroupRole('gr1', 'rm'), 'member');
+    assert.equal(await s.getGroupRole('gr1', 'nobody'), undefined);
+    assert.equal(await s.setGroupRole('gr1', 'rm', 'admin'), true);
+    assert.equal(await s.setGroupRole('gr1', 'ra', 'member'), true);
+    assert.equal(await s.setGroupRole('gr1', 'nobody', 'admin'), false);
+    assert.equal(await s.getGroupRole('gr1', 'nobody'), undefined);
+    assert.deepEqual((await s.listMembers(groupKey('gr1'))).map((m) => [m.userId, m.role]), [['ra', 'member'], ['rm', 'admin'], ['ro', 'owner']]);
+    assert.equal(await s.countGroupMembers('gr1'), 3);
+  });
+
+  it('gives a member added later the member role, and forgets the role of one who left', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr2', name: 'R', createdAt: 1 }, ['o'], { o: 'owner' });
+    await s.addGroupMember('gr2', 'late');
+    assert.equal(await s.getGroupRole('gr2', 'late'), 'member');
+    await s.setGroupRole('gr2', 'late', 'admin');
+    await s.removeGroupMember('gr2', 'late');
+    await s.addGroupMember('gr2', 'late');
+    assert.equal(await s.getGroupRole('gr2', 'late'), 'member');
+  });
+
+  it('renames a group, sets and clears its avatar and notice, leaving what a change does not name', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr3', name: 'Before', avatar: '/a.png', createdAt: 1 }, ['o']);
+    assert.deepEqual(await s.updateGroup('gr3', { name: 'After', notice: 'Be kind' }), {
+      id: 'gr3', name: 'After', avatar: '/a.png', notice: 'Be kind', createdAt: 1, historyVisibility: 'since-join',
+    });
+    assert.deepEqual(await s.updateGroup('gr3', { avatar: null, notice: null, historyVisibility: 'all' }), { id: 'gr3', name: 'After', createdAt: 1, historyVisibility: 'all' });
+    assert.deepEqual(await s.updateGroup('gr3', { avatar: '/b.png', notice: '' }), { id: 'gr3', name: 'After', avatar: '/b.png', createdAt: 1, historyVisibility: 'all' });
+    assert.deepEqual(await s.getGroup('gr3'), { id: 'gr3', name: 'After', avatar: '/b.png', createdAt: 1, historyVisibility: 'all' });
+    assert.equal(await s.updateGroup('gr-none', { name: 'x' }), undefined);
+  });
+
+  it('dismisses a group: every membership goes at once, the group stays as dismissed and keeps its history', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr4', name: 'D', createdAt: 1 }, ['d1', 'd2', 'd3'], { d1: 'owner' });
+    await s.commitMessages([draft(groupKey('gr4'), 'd1')]);
+    assert.deepEqual(await s.dismissGroup('gr4'), ['d1', 'd2', 'd3']);
+    assert.equal((await s.getGroup('gr4'))?.dismissed, true);
+    assert.deepEqual(await s.listGroupMembers('gr4'), []);
+    assert.equal(await s.isGroupMember('gr4', 'd2'), false);
+    assert.equal(await s.getConversation('d2', groupKey('gr4')), undefined);
+    assert.equal(await s.countGroupMembers('gr4'), 0);
+    assert.equal((await s.readRange(groupKey('gr4'), 'd1', { afterSeq: 0, toSeq: 1, limit: 5, take: 'oldest' })).length, 1);
+  });
+}
