@@ -242,10 +242,12 @@ let coreModules: Set<string> | undefined;
 const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (coreModules = undefined) };
 /**
  * Modules the core's imports reach but the core does not use (tree-shaken there): the context
- * provider that only `<chat-session>` uses, and the client's types module. Should the core come to
+ * provider that only `<chat-session>` uses, Lit's `@query` (the launcher has none), and the
+ * client's types module. Should the core come to
  * use one, the build fails (classicLoader: the core may not import another chunk).
  */
-const PANEL_ONLY = /[\\/](@lit[\\/]context[\\/]lib[\\/](decorators[\\/]provide|controllers[\\/]context-provider|value-notifier)\.js|src[\\/]client[\\/]types\.ts)$/;
+const PANEL_ONLY =
+  /[\\/](@lit[\\/]context[\\/]lib[\\/](decorators[\\/]provide|controllers[\\/]context-provider|value-notifier)\.js|@lit[\\/]reactive-element[\\/]decorators[\\/](base|query)\.js|src[\\/]client[\\/]types\.ts)$/;
 
 /** The module and every module it imports statically, transitively. */
 function staticClosure(entry: string, ctx: ChunkingContext): Set<string> {

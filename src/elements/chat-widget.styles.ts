@@ -131,68 +131,6 @@ export const styles = [
       }
     }
 
-    [part~='header'] {
-      display: flex;
-      align-items: center;
-      gap: 0.25rem;
-      min-height: 3rem;
-      padding: 0.25rem 0.5rem;
-      border-bottom: 1px solid var(--_border);
-      background: var(--_surface-raised);
-    }
-
-    [part~='title'] {
-      flex: 1;
-      min-width: 0;
-      margin: 0 0.25rem;
-      overflow: hidden;
-      font-size: 1rem;
-      font-weight: 600;
-      white-space: nowrap;
-      text-overflow: ellipsis;
-    }
-
-    .title-wide {
-      display: none;
-    }
-
-    [part~='back-button'],
-    [part~='close-button'] {
-      display: grid;
-      place-items: center;
-      width: 2.25rem;
-      height: 2.25rem;
-      padding: 0;
-      border: 0;
-      border-radius: 50%;
-      background: transparent;
-      font-size: 1.5rem;
-      line-height: 1;
-      cursor: pointer;
-    }
-
-    /* The back arrow points to where the list is: the start of the line. */
-    [part~='back-button']:dir(rtl) {
-      transform: scaleX(-1);
-    }
-
-    [part~='back-button']:hover,
-    [part~='close-button']:hover {
-      background: var(--_hover);
-    }
-
-    /* Wide panels show both panes (see widget/panel-view.ts); the back button and the per-conversation title go away. */
-    @container (min-width: 600px) {
-      [part~='back-button'],
-      .title-narrow {
-        display: none;
-      }
-
-      .title-wide {
-        display: inline;
-      }
-    }
-
     /* Small screens (down to 320px): the panel takes the whole viewport. */
     @media (max-width: 480px) {
       [part~='panel'] {

@@ -1,8 +1,8 @@
 import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { ChatClient, Conversation } from '../client/types.js';
-import { isConversationId, parseConversationId } from '../protocol/ids.js';
+import { isConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
@@ -98,8 +98,6 @@ export class ChatWidget extends LitElement {
   @state() private accessor view: 'list' | 'thread' = 'list';
   /** Whether the panel's elements are registered (else the panel is `aria-busy` until they are). */
   @state() private accessor panelReady = panelDefined();
-
-  @query('[part~="launcher"]') private accessor launcher!: HTMLButtonElement | null;
 
   /** The client this element created itself (and so must close), and from what. */
   #ownClient: ChatClient | undefined;
@@ -199,6 +197,8 @@ export class ChatWidget extends LitElement {
     void this.#focusInside();
   };
 
+  private onClose = () => this.hide();
+
   private onBack = () => {
     this.view = 'list';
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('conversation-list')?.focus());
@@ -223,7 +223,7 @@ export class ChatWidget extends LitElement {
   /** Closes the panel; focus goes back to the launcher. */
   hide(): void {
     this.open = false;
-    this.launcher?.focus();
+    this.renderRoot.querySelector<HTMLElement>('[part~="launcher"]')?.focus();
   }
 
   override render() {
@@ -231,15 +231,12 @@ export class ChatWidget extends LitElement {
     const title = this.label || t.title;
     const conversations = this.#conversations.value;
     const unread = conversations.reduce((sum, c) => sum + c.unread, 0);
-    const current = conversations.find((c) => c.id === this.selected);
     const view = this.panelReady ? panelView() : undefined;
     if (view && !this.#viewStyled && this.renderRoot instanceof ShadowRoot) {
       this.#viewStyled = true;
-      adoptStyles(this.renderRoot, [...ChatWidget.elementStyles, view.panelBodyStyles]);
+      adoptStyles(this.renderRoot, [...ChatWidget.elementStyles, view.panelStyles]);
     }
-    const selected = this.selected as Conversation['id'];
-    const threadTitle = selected ? current?.name || (view ? view.titleOf(this, this.client, selected) : parseConversationId(selected).target) : '';
-    const inThread = this.view === 'thread' && !!this.selected;
+    // Until the panel's chunk is in, the open panel is its empty frame, busy, named by the title.
     return html`
       <button
         part="launcher"
@@ -254,24 +251,27 @@ export class ChatWidget extends LitElement {
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" /></svg>
         ${unread > 0 ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
       </button>
-      <section part="panel" id="panel" role="dialog" aria-labelledby="title" aria-busy=${this.panelReady ? 'false' : 'true'} ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
-        <header part="header">
-          ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
-          <h2 part="title" id="title">
-            <span class="title-wide">${title}</span>
-            <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
-          </h2>
-          <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
-        </header>
-        ${view
-          ? view.renderPanelBody({
-              client: this.client,
-              selected: this.selected,
-              inThread,
-              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
-              onSelect: this.onSelect,
-            })
-          : nothing}
+      <section
+        part="panel"
+        id="panel"
+        role="dialog"
+        aria-labelledby=${view ? 'title' : nothing}
+        aria-label=${view ? nothing : title}
+        aria-busy=${view ? 'false' : 'true'}
+        ?hidden=${!this.open}
+        @keydown=${this.onPanelKeydown}
+      >
+        ${view?.renderPanel({
+          host: this,
+          client: this.client,
+          title,
+          selected: this.selected,
+          selectedName: conversations.find((c) => c.id === this.selected)?.name,
+          inThread: this.view === 'thread' && !!this.selected,
+          onSelect: this.onSelect,
+          onBack: this.onBack,
+          onClose: this.onClose,
+        })}
       </section>
     `;
   }
