@@ -5,6 +5,7 @@ import type { ChunkingContext } from 'rolldown';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
+import { slimLocalizePlugin } from './scripts/slim-localize.js';
 import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
 
 /**
@@ -220,7 +221,7 @@ function noPreloadHelper(): Plugin {
  * slimmed (`scripts/slim-partysocket.ts`; the package leaves partysocket to the app's bundler).
  */
 function shippedSources(): Plugin[] {
-  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), slimPartysocketPlugin()];
+  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
 }
 
 /**

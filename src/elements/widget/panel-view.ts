@@ -9,7 +9,7 @@ import { html, nothing } from 'lit';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
 import type { ConversationSelectEvent } from '../events/conversation-select.js';
-import { widgetStrings } from '../i18n/widget.js';
+import { widgetPanelStrings } from '../i18n/widget-panel.js';
 import { NameLookup } from '../names.js';
 
 export { panelStyles } from './panel-view.styles.js';
@@ -42,7 +42,7 @@ function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined
 }
 
 export function renderPanel(w: PanelHost) {
-  const t = widgetStrings();
+  const t = widgetPanelStrings();
   const selected = w.selected as Conversation['id'];
   const threadTitle = selected ? w.selectedName || titleOf(w.host, w.client, selected) : '';
   return html`
