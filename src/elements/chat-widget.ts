@@ -1,9 +1,7 @@
 import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
-import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import type { ChatClient, Conversation } from '../client/types.js';
 import { isConversationId } from '../protocol/ids.js';
-import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
 import { LocaleController } from './i18n/localize.js';
@@ -87,10 +85,11 @@ export class ChatWidget extends LitElement {
   /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
   @property() accessor label = '';
 
-  /** The client: from the nearest `<chat-session>`, or set it, or the one `server` + `token`/`token-url` created. */
-  @consume({ context: chatClientContext, subscribe: true })
-  @property({ attribute: false })
-  accessor client: ChatClient | undefined = undefined;
+  /**
+   * The client: from the nearest `<chat-session>`, or set it, or the one `server` + `token`/`token-url` created.
+   * (The session's is asked for once the panel's elements, `<chat-session>` among them, are registered.)
+   */
+  @property({ attribute: false }) accessor client: ChatClient | undefined = undefined;
 
   /** The conversation shown in the thread. */
   @state() private accessor selected = '';
@@ -111,7 +110,26 @@ export class ChatWidget extends LitElement {
     super.connectedCallback();
     const stored = readStorage(this.#storageKey);
     if (stored !== undefined) this.open = stored === 'open';
+    this.#consumeSession();
     this.#ensureClient();
+  }
+
+  /** Whether this element asks the nearest `<chat-session>` for its client (see `consumeSessionClient`). */
+  #consuming = false;
+
+  /**
+   * Takes the client of the nearest `<chat-session>`, now and whenever it changes, once the panel's
+   * code is in (a session is one of its elements, so none can be on the page before); a client
+   * this element created itself gives way to it.
+   */
+  #consumeSession(): void {
+    const view = panelView();
+    if (this.#consuming || !view) return;
+    this.#consuming = true;
+    view.consumeSessionClient(this, (client) => {
+      if (client !== this.#ownClient) this.#closeOwnClient();
+      this.client = client;
+    });
   }
 
   override disconnectedCallback(): void {
@@ -151,7 +169,10 @@ export class ChatWidget extends LitElement {
   #loadPanel(): Promise<boolean> {
     if (this.panelReady) return Promise.resolve(true);
     return loadPanel().then(
-      () => (this.panelReady = true),
+      () => {
+        this.#consumeSession();
+        return (this.panelReady = true);
+      },
       () => false,
     );
   }

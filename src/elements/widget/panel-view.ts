@@ -5,9 +5,11 @@
  * it), so the script tag's first paint (launcher, badge and the panel's empty frame, busy until
  * this is in) does not carry it.
  */
-import { html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { html, nothing, type ReactiveElement } from 'lit';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
+import { chatClientContext } from '../context.js';
 import type { ConversationSelectEvent } from '../events/conversation-select.js';
 import { widgetPanelStrings } from '../i18n/widget-panel.js';
 import { NameLookup } from '../names.js';
@@ -29,6 +31,15 @@ export interface PanelHost {
   onSelect(e: ConversationSelectEvent): void;
   onBack(): void;
   onClose(): void;
+}
+
+/**
+ * Makes `host` (the widget) take the client of the nearest `<chat-session>` around it, as
+ * `@consume({ context: chatClientContext, subscribe: true })` would: asked at once (and on every
+ * reconnect), and `take` called whenever the session's client changes.
+ */
+export function consumeSessionClient(host: ReactiveElement, take: (client: ChatClient | undefined) => void): void {
+  new ContextConsumer(host, { context: chatClientContext, subscribe: true, callback: take });
 }
 
 const lookups = new WeakMap<object, NameLookup>();
