@@ -5,6 +5,8 @@ import type { ChunkingContext } from 'rolldown';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
+import { slimLocalizePlugin } from './scripts/slim-localize.js';
+import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
 
 /**
  * Vite 8 (rolldown/oxc) keeps standard decorators (`@property() accessor x`) as they are, and
@@ -215,38 +217,11 @@ function noPreloadHelper(): Plugin {
 
 /**
  * Our sources as the shipped builds (the script tag, the package) carry them: decorators lowered,
- * the CSS of `css` literals and the indentation of templates shrunk.
+ * the CSS of `css` literals and the indentation of templates shrunk; and partysocket's socket
+ * slimmed (`scripts/slim-partysocket.ts`; the package leaves partysocket to the app's bundler).
  */
 function shippedSources(): Plugin[] {
-  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), shortPartysocketNotes()];
-}
-
-/**
- * partysocket's ReconnectingWebSocket carries three long developer notes (no global EventTarget,
- * no WebSocket class, send() after close()) that our connection can never trigger in a browser
- * (it passes its WebSocket class, never sends after close) — 0.45 KiB gzip of the script tag's
- * first paint. They are shortened to one line each in the browser builds. A partysocket whose
- * text no longer matches fails the build, so an upgrade is looked at rather than let through.
- */
-export function shortPartysocketNotes(): Plugin {
-  const notes: Array<[RegExp, string]> = [
-    [/console\.error\(`\s*PartySocket requires a global 'EventTarget'(?:[^`\\]|\\.)*`\)/, 'console.error("partysocket: no global EventTarget")'],
-    [/console\.error\(`‼️ No WebSocket implementation available(?:[^`\\]|\\.)*`\)/, 'console.error("partysocket: no WebSocket class")'],
-    [/console\.warn\(\s*"ReconnectingWebSocket: send\(\) was called after close\(\)[^"]*"\s*\)/, 'console.warn("partysocket: send() after close()")'],
-  ];
-  return {
-    name: 'natter:short-partysocket-notes',
-    apply: 'build',
-    transform(code, id) {
-      if (!/[\\/]node_modules[\\/]partysocket[\\/]dist[\\/]ws\.js$/.test(id.split('?')[0]!)) return null;
-      let out = code;
-      for (const [note, short] of notes) {
-        if (!note.test(out)) return this.error(`partysocket/dist/ws.js changed: update shortPartysocketNotes (${note.source.slice(0, 40)}…)`);
-        out = out.replace(note, short);
-      }
-      return { code: out, map: null };
-    },
-  };
+  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
 }
 
 /**
@@ -268,10 +243,12 @@ let coreModules: Set<string> | undefined;
 const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (coreModules = undefined) };
 /**
  * Modules the core's imports reach but the core does not use (tree-shaken there): the context
- * provider that only `<chat-session>` uses, and the client's types module. Should the core come to
+ * provider that only `<chat-session>` uses, Lit's `@query` (the launcher has none), and the
+ * client's types module. Should the core come to
  * use one, the build fails (classicLoader: the core may not import another chunk).
  */
-const PANEL_ONLY = /[\\/](@lit[\\/]context[\\/]lib[\\/](decorators[\\/]provide|controllers[\\/]context-provider|value-notifier)\.js|src[\\/]client[\\/]types\.ts)$/;
+const PANEL_ONLY =
+  /[\\/](@lit[\\/]context[\\/]lib[\\/](decorators[\\/]provide|controllers[\\/]context-provider|value-notifier)\.js|@lit[\\/]reactive-element[\\/]decorators[\\/](base|query)\.js|src[\\/]client[\\/]types\.ts)$/;
 
 /** The module and every module it imports statically, transitively. */
 function staticClosure(entry: string, ctx: ChunkingContext): Set<string> {

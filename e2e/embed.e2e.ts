@@ -101,8 +101,9 @@ async function startHostSite(): Promise<{ url: string; close(): Promise<void> }>
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(vendored);
     } else if (url.pathname === '/shop') {
       const user = url.searchParams.get('user') ?? 'guest';
+      const lang = /^[\w-]+$/.exec(url.searchParams.get('lang') ?? '')?.[0] ?? 'en';
       res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': `shop-session=${user}; Path=/; HttpOnly` }).end(
-        `<!doctype html><html lang="en"><head><title>A shop</title></head><body><h1>A shop</h1>
+        `<!doctype html><html lang="${lang}"><head><title>A shop</title></head><body><h1>A shop</h1>
         <script src="/assets/vendor/natter@0.1.0/natter.js" data-server="${socketUrl}" data-token-url="/chat-token"
           data-conversation="group:demo" data-position="bottom-left"></script></body></html>`,
       );
@@ -173,6 +174,16 @@ test('the script tag alone mounts a widget that shows unread, opens, sends, clos
   await page.locator('chat-widget [part~="launcher"]').click();
   await page.reload();
   await page.locator('chat-widget [part~="panel"]').waitFor({ state: 'visible' });
+  await page.context().close();
+});
+
+test('a Chinese page: the launcher and the panel speak Chinese (the build looks strings up by their ids)', async () => {
+  const page = await newPage();
+  await page.goto(`${host.url}/shop?user=li&lang=zh-CN`);
+  const launcher = page.locator('chat-widget [part~="launcher"]');
+  await until(async () => (await launcher.getAttribute('aria-label'))?.startsWith('打开聊天'), 'the launcher to be named in Chinese');
+  await launcher.click();
+  await until(async () => (await page.locator('chat-widget [part~="close-button"]').getAttribute('aria-label')) === '关闭聊天', "the panel's close button to be named in Chinese");
   await page.context().close();
 });
 

@@ -1,9 +1,7 @@
 import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
-import { consume } from '@lit/context';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { ChatClient, Conversation } from '../client/types.js';
-import { isConversationId, parseConversationId } from '../protocol/ids.js';
-import { chatClientContext } from './context.js';
+import { isConversationId } from '../protocol/ids.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
 import { LocaleController } from './i18n/localize.js';
@@ -95,10 +93,11 @@ export class ChatWidget extends LitElement {
   /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
   @property() accessor label = '';
 
-  /** The client: from the nearest `<chat-session>`, or set it, or the one `server` + `token`/`token-url` created. */
-  @consume({ context: chatClientContext, subscribe: true })
-  @property({ attribute: false })
-  accessor client: ChatClient | undefined = undefined;
+  /**
+   * The client: from the nearest `<chat-session>`, or set it, or the one `server` + `token`/`token-url` created.
+   * (The session's is asked for once the panel's elements, `<chat-session>` among them, are registered.)
+   */
+  @property({ attribute: false }) accessor client: ChatClient | undefined = undefined;
 
   /** The conversation shown in the thread. */
   @state() private accessor selected = '';
@@ -108,8 +107,6 @@ export class ChatWidget extends LitElement {
   @state() private accessor panelReady = panelDefined();
   /** Whether `<group-panel>` is loaded and rendered. */
   @state() private accessor groupPanel = false;
-
-  @query('[part~="launcher"]') private accessor launcher!: HTMLButtonElement | null;
 
   /** The client this element created itself (and so must close), and from what. */
   #ownClient: ChatClient | undefined;
@@ -123,7 +120,26 @@ export class ChatWidget extends LitElement {
     super.connectedCallback();
     const stored = readStorage(this.#storageKey);
     if (stored !== undefined) this.open = stored === 'open';
+    this.#consumeSession();
     this.#ensureClient();
+  }
+
+  /** Whether this element asks the nearest `<chat-session>` for its client (see `consumeSessionClient`). */
+  #consuming = false;
+
+  /**
+   * Takes the client of the nearest `<chat-session>`, now and whenever it changes, once the panel's
+   * code is in (a session is one of its elements, so none can be on the page before); a client
+   * this element created itself gives way to it.
+   */
+  #consumeSession(): void {
+    const view = panelView();
+    if (this.#consuming || !view) return;
+    this.#consuming = true;
+    view.consumeSessionClient(this, (client) => {
+      if (client !== this.#ownClient) this.#closeOwnClient();
+      this.client = client;
+    });
   }
 
   override disconnectedCallback(): void {
@@ -163,7 +179,10 @@ export class ChatWidget extends LitElement {
   #loadPanel(): Promise<boolean> {
     if (this.panelReady) return Promise.resolve(true);
     return loadPanel().then(
-      () => (this.panelReady = true),
+      () => {
+        this.#consumeSession();
+        return (this.panelReady = true);
+      },
       () => false,
     );
   }
@@ -215,6 +234,7 @@ export class ChatWidget extends LitElement {
     await this.updateComplete;
     await this.renderRoot.querySelector('group-panel')?.show(this.selected);
   };
+  private onClose = () => this.hide();
 
   private onBack = () => {
     this.view = 'list';
@@ -240,7 +260,7 @@ export class ChatWidget extends LitElement {
   /** Closes the panel; focus goes back to the launcher. */
   hide(): void {
     this.open = false;
-    this.launcher?.focus();
+    this.renderRoot.querySelector<HTMLElement>('[part~="launcher"]')?.focus();
   }
 
   override render() {
@@ -249,16 +269,12 @@ export class ChatWidget extends LitElement {
     const conversations = this.#conversations.value;
     // Muted conversations count unread in the list only, never on the launcher (SPEC §10).
     const unread = conversations.reduce((sum, c) => sum + (this.#mutes.value && this.client?.isMuted(c.id) ? 0 : c.unread), 0);
-    const current = conversations.find((c) => c.id === this.selected);
     const view = this.panelReady ? panelView() : undefined;
     if (view && !this.#viewStyled && this.renderRoot instanceof ShadowRoot) {
       this.#viewStyled = true;
-      adoptStyles(this.renderRoot, [...ChatWidget.elementStyles, view.panelBodyStyles]);
+      adoptStyles(this.renderRoot, [...ChatWidget.elementStyles, view.panelStyles]);
     }
-    const selected = this.selected as Conversation['id'];
-    const threadTitle = selected ? current?.name || (view ? view.titleOf(this, this.client, selected) : parseConversationId(selected).target) : '';
-    const inThread = this.view === 'thread' && !!this.selected;
-    const groupInfo = !this.hideGroups && selected.startsWith('group:') && !current?.left;
+    // Until the panel's chunk is in, the open panel is its empty frame, busy, named by the title.
     return html`
       <button
         part="launcher"
@@ -273,28 +289,30 @@ export class ChatWidget extends LitElement {
         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" /></svg>
         ${unread > 0 ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
       </button>
-      <section part="panel" id="panel" role="dialog" aria-labelledby="title" aria-busy=${this.panelReady ? 'false' : 'true'} ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
-        <header part="header" class=${inThread ? 'in-thread' : ''}>
-          ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
-          <h2 part="title" id="title">
-            <span class="title-wide">${title}</span>
-            <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
-          </h2>
-          ${view && this.selected ? view.renderThreadActions(this.client, this.selected) : nothing}
-          ${groupInfo ? html`<button part="group-info-button" type="button" aria-label=${t.groupInfo} title=${t.groupInfo} @click=${this.onGroupInfo}>ⓘ</button>` : nothing}
-          <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
-        </header>
-        ${this.groupPanel ? html`<group-panel .client=${this.client}></group-panel>` : nothing}
-        ${view
-          ? view.renderPanelBody({
-              client: this.client,
-              selected: this.selected,
-              inThread,
-              groups: !this.hideGroups,
-              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick, left: t.left },
-              onSelect: this.onSelect,
-            })
-          : nothing}
+      <section
+        part="panel"
+        id="panel"
+        role="dialog"
+        aria-labelledby=${view ? 'title' : nothing}
+        aria-label=${view ? nothing : title}
+        aria-busy=${view ? 'false' : 'true'}
+        ?hidden=${!this.open}
+        @keydown=${this.onPanelKeydown}
+      >
+        ${view?.renderPanel({
+          host: this,
+          client: this.client,
+          title,
+          selected: this.selected,
+          selectedName: conversations.find((c) => c.id === this.selected)?.name,
+          inThread: this.view === 'thread' && !!this.selected,
+          onSelect: this.onSelect,
+          onBack: this.onBack,
+          onClose: this.onClose,
+          groups: !this.hideGroups,
+          groupPanel: this.groupPanel,
+          onGroupInfo: this.onGroupInfo,
+        })}
       </section>
     `;
   }

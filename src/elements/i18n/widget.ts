@@ -9,7 +9,11 @@ const unread = (n: number) => {
     : msg(str`${count} unread messages`, { id: 'widget.unread.other' });
 };
 
-/** Labels of `<chat-widget>`, in the active locale (every property is read when it is used). */
+/**
+ * Labels of `<chat-widget>`'s launcher and its panel's name, in the active locale (every property
+ * is read when it is used). The labels inside the open panel are in `./widget-panel.ts`, which
+ * comes with the panel's chunk.
+ */
 const widget = {
   get title() { return msg('Chat', { id: 'widget.title' }); },
   get open() { return open(); },
@@ -19,14 +23,6 @@ const widget = {
     const [action, count] = [open(), unread(n)];
     return msg(str`${action}, ${count}`, { id: 'widget.openWithUnread' });
   },
-  get close() { return msg('Close chat', { id: 'widget.close' }); },
-  get back() { return msg('Back to conversations', { id: 'widget.back' }); },
-  get conversations() { return msg('Conversations', { id: 'widget.conversations' }); },
-  get messages() { return msg('Messages', { id: 'widget.messages' }); },
-  get placeholder() { return msg('Write a message…', { id: 'widget.placeholder' }); },
-  get pick() { return msg('Pick a conversation', { id: 'widget.pick' }); },
-  get groupInfo() { return msg('Group info', { id: 'widget.groupInfo' }); },
-  get left() { return msg('You are no longer a member of this group.', { id: 'widget.left' }); },
 };
 
 export type WidgetStrings = typeof widget;

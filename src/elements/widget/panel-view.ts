@@ -1,24 +1,51 @@
 /**
- * What `<chat-widget>` shows inside its open panel below the header: the session, the list and
- * the thread, their layout, and the names of people a 1:1 thread's title needs. It comes with the
- * panel's elements (`./panel.ts` installs it), so the script tag's first paint (launcher, badge,
- * the panel's frame and header) does not carry it.
+ * What `<chat-widget>` shows inside its open panel: the header (back button, title, close
+ * button), the session, the list and the thread, their layout and styles, and the names of
+ * people a 1:1 thread's title needs. It comes with the panel's elements (`./panel.ts` installs
+ * it), so the script tag's first paint (launcher, badge and the panel's empty frame, busy until
+ * this is in) does not carry it.
  */
-import { css, html } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { html, nothing, type ReactiveElement } from 'lit';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
+import { chatClientContext } from '../context.js';
 import type { ConversationSelectEvent } from '../events/conversation-select.js';
+import { widgetPanelStrings } from '../i18n/widget-panel.js';
 import { NameLookup } from '../names.js';
+import { renderThreadActions } from './thread-header.js';
+
+export { panelStyles } from './panel-view.styles.js';
 
 /** What the widget hands the view when it renders. */
-export interface PanelBodyHost {
+export interface PanelHost {
+  /** The widget: re-rendered when a name it shows arrives. */
+  host: { requestUpdate(): void };
   client: ChatClient | undefined;
+  /** The panel's title (the widget's `label`, or "Chat"). */
+  title: string;
   selected: string;
+  /** The selected conversation's name from its summary, when it has one. */
+  selectedName: string | undefined;
+  /** Whether a narrow panel shows the thread (else the list). */
   inThread: boolean;
-  /** Group actions are on: the list's New group button. */
+  /** Group actions are on: the list's New group button and the thread's Group info button. */
   groups: boolean;
-  strings: { conversations: string; messages: string; placeholder: string; pick: string; left: string };
+  /** The group panel is open (it is rendered from then on). */
+  groupPanel: boolean;
   onSelect(e: ConversationSelectEvent): void;
+  onBack(): void;
+  onClose(): void;
+  onGroupInfo(): void;
+}
+
+/**
+ * Makes `host` (the widget) take the client of the nearest `<chat-session>` around it, as
+ * `@consume({ context: chatClientContext, subscribe: true })` would: asked at once (and on every
+ * reconnect), and `take` called whenever the session's client changes.
+ */
+export function consumeSessionClient(host: ReactiveElement, take: (client: ChatClient | undefined) => void): void {
+  new ContextConsumer(host, { context: chatClientContext, subscribe: true, callback: take });
 }
 
 const lookups = new WeakMap<object, NameLookup>();
@@ -44,16 +71,31 @@ export const COMPOSER_PARTS = [
 ].join(', ');
 
 /** A conversation's title without a summary yet (no message so far): the person's profile name, else the id. */
-export function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined, id: Conversation['id']): string {
+function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined, id: Conversation['id']): string {
   const { type, target } = parseConversationId(id);
   let names = lookups.get(host);
   if (!names) lookups.set(host, (names = new NameLookup(host as never)));
   return (type === 'p2p' ? names.nameOf(client, target) : undefined) ?? target;
 }
 
-export function renderPanelBody(w: PanelBodyHost) {
-  const t = w.strings;
+export function renderPanel(w: PanelHost) {
+  const t = widgetPanelStrings();
+  const selected = w.selected as Conversation['id'];
+  const threadTitle = selected ? w.selectedName || titleOf(w.host, w.client, selected) : '';
+  const current = selected ? w.client?.$conversations.get().find((c) => c.id === selected) : undefined;
+  const groupInfo = w.groups && selected.startsWith('group:') && !current?.left;
   return html`
+    <header part="header" class=${w.inThread ? 'in-thread' : ''}>
+      ${w.inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${w.onBack}>‹</button>` : nothing}
+      <h2 part="title" id="title">
+        <span class="title-wide">${w.title}</span>
+        <span class="title-narrow"><bdi>${w.inThread ? threadTitle : w.title}</bdi></span>
+      </h2>
+      ${selected ? renderThreadActions(w.client, selected) : nothing}
+      ${groupInfo ? html`<button part="group-info-button" type="button" aria-label=${t.groupInfo} title=${t.groupInfo} @click=${w.onGroupInfo}>ⓘ</button>` : nothing}
+      <button part="close-button" type="button" aria-label=${t.close} @click=${w.onClose}>×</button>
+    </header>
+    ${w.groupPanel ? html`<group-panel .client=${w.client}></group-panel>` : nothing}
     <chat-session .client=${w.client}>
       <broadcast-banner part="broadcast-banner"></broadcast-banner>
       <div class="body" data-view=${w.inThread ? 'thread' : 'list'}>
@@ -79,63 +121,3 @@ export function renderPanelBody(w: PanelBodyHost) {
     </chat-session>
   `;
 }
-
-export const panelBodyStyles = css`
-  chat-session {
-    display: contents;
-  }
-
-  .body {
-    display: flex;
-    flex: 1;
-    min-height: 0;
-  }
-
-  conversation-list,
-  .thread-pane {
-    flex: 1;
-    min-width: 0;
-  }
-
-  .thread-pane {
-    display: flex;
-    flex-direction: column;
-  }
-
-  chat-thread {
-    flex: 1;
-    min-height: 0;
-  }
-
-  .body[data-view='list'] .thread-pane,
-  .body[data-view='thread'] conversation-list {
-    display: none;
-  }
-
-  .left {
-    margin: 0;
-    padding: 0.75rem 1rem;
-    border-top: 1px solid var(--_border);
-    color: var(--_muted);
-    text-align: center;
-  }
-
-  .pick {
-    margin: auto;
-    padding: 1rem;
-    color: var(--_muted);
-  }
-
-  /* Wide panels show both panes. */
-  @container (min-width: 600px) {
-    .body[data-view] .thread-pane {
-      display: flex;
-    }
-
-    .body[data-view] conversation-list {
-      display: block;
-      flex: 0 0 16rem;
-      border-inline-end: 1px solid var(--_border);
-    }
-  }
-`;

@@ -12,12 +12,11 @@ import { ForwardDialog } from '../forward-dialog.js';
 import { MessageComposer } from '../message-composer.js';
 import { defineElements } from './define-elements.js';
 import { installPanelView } from './load-panel.js';
-import { panelBodyStyles, renderPanelBody, titleOf } from './panel-view.js';
-import { renderThreadActions } from './thread-header.js';
+import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
 // What <chat-widget> shows in its open panel comes with the elements it shows.
-installPanelView({ panelBodyStyles, renderPanelBody, titleOf, renderThreadActions });
+installPanelView({ consumeSessionClient, panelStyles, renderPanel });
 
 export const panelElements = {
   'chat-session': ChatSession,

@@ -1,0 +1,20 @@
+import { msg } from '@lit/localize';
+
+/** Labels inside `<chat-widget>`'s open panel, in the active locale (every property is read when it is used). */
+const panel = {
+  get close() { return msg('Close chat', { id: 'widget.close' }); },
+  get back() { return msg('Back to conversations', { id: 'widget.back' }); },
+  get conversations() { return msg('Conversations', { id: 'widget.conversations' }); },
+  get messages() { return msg('Messages', { id: 'widget.messages' }); },
+  get placeholder() { return msg('Write a message…', { id: 'widget.placeholder' }); },
+  get pick() { return msg('Pick a conversation', { id: 'widget.pick' }); },
+  get groupInfo() { return msg('Group info', { id: 'widget.groupInfo' }); },
+  get left() { return msg('You are no longer a member of this group.', { id: 'widget.left' }); },
+};
+
+export type WidgetPanelStrings = typeof panel;
+
+/** The labels of the widget's open panel, in the active locale. */
+export function widgetPanelStrings(): WidgetPanelStrings {
+  return panel;
+}
