@@ -69,9 +69,11 @@ const KiB = 1024;
 const LIMITS = {
   firstPaint: { bytes: 35.7 * KiB, kind: 'ratchet (target: 34 KiB)' },
   // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
-  everything: { bytes: 86.2 * KiB, kind: 'ratchet' },
+  // 86.2 → 88.3 (measured 88.1): the full reaction picker, who reacted, the widget's exported change parts.
+  everything: { bytes: 88.3 * KiB, kind: 'ratchet' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
-  define: { bytes: 90.1 * KiB, kind: 'ratchet' },
+  // 90.1 → 91.9 (measured 91.7): the same.
+  define: { bytes: 91.9 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

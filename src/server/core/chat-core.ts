@@ -125,6 +125,7 @@ export class ChatCore {
       store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
+      notify: (users, frame) => this.notify(users, frame),
     });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
