@@ -5,7 +5,11 @@
  * runs against Natter and the Socket.IO peers in one run, from `--workers` generator processes.
  * Reports delivered messages/s, p50/p99 send-to-ack and send-to-delivery, server CPU and RSS,
  * and the generators' own CPU: a generator near 100 % of a core, or sending below the offered
- * rate, marks the step "generator-bound" (the server was not the limit).
+ * rate, marks the step "generator-bound" (the server was not the limit). Target `natter-mixed`
+ * runs the same load with a share (`--changes`, a fifth by default) of the operations being
+ * changes to sent messages (SPEC §9: reactions on and off, and edits, by turns) on a fresh server,
+ * reported beside the send-only rows; its rates count operations, and a change's delivery is
+ * its event reaching every member's device (the sender's too).
  *
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
  *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server)
@@ -35,7 +39,9 @@ const { values } = parseArgs({
     /** Seconds at the first rate before the measured steps, not reported (JIT, caches). */
     warmup: { type: 'string', default: '3' },
     workers: { type: 'string', default: '2' },
-    targets: { type: 'string', default: 'natter,socketio,socketio-mem' },
+    targets: { type: 'string', default: 'natter,natter-mixed,socketio,socketio-mem' },
+    /** Share of the operations of `natter-mixed` that are reactions and edits. */
+    changes: { type: 'string', default: '0.2' },
     smoke: { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the Natter server process into this directory. */
     'cpu-prof': { type: 'string' },
@@ -93,6 +99,8 @@ interface Target {
   clients: LoadClient[];
   /** Set when the server runs with an inspector (--alloc-prof). */
   inspectPort?: number;
+  /** Share of operations that are changes to sent messages (Natter only). */
+  changeShare?: number;
   stop(): Promise<void>;
 }
 
@@ -100,7 +108,7 @@ const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
 // Neighbours pair up 1:1 (u0–u1, u2–u3, …); groups are consecutive runs of GROUP users.
 const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
 
-async function natterTarget(root?: string): Promise<Target> {
+async function natterTarget(root?: string, changeShare = 0): Promise<Target> {
   const prof = values['cpu-prof'];
   const inspectPort = values['alloc-prof'] ? await freePort() : undefined;
   const nodeArgs = [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
@@ -110,7 +118,8 @@ async function natterTarget(root?: string): Promise<Target> {
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  return { name: root ? 'natter (baseline)' : 'natter', kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, stop: () => server.stop() };
+  const name = root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
+  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: () => server.stop() };
 }
 
 /** The floor: a bare `ws` server with per-turn SQLite commits (bench/peers/bare-ws-server.ts). */
@@ -144,14 +153,14 @@ async function runTarget(target: Target): Promise<StepResult[]> {
   );
   const results: StepResult[] = [];
   try {
-    await Promise.all(workers.map((w, i) => ask(w, { type: 'connect', kind: target.kind, url: target.url, clients: target.clients.filter((_, j) => j % WORKERS === i) }, 'connected')));
+    await Promise.all(workers.map((w, i) => ask(w, { type: 'connect', kind: target.kind, url: target.url, group: GROUP, clients: target.clients.filter((_, j) => j % WORKERS === i) }, 'connected')));
     /** Runs one step at `rate` for `seconds` and measures it. */
     const measure = async (step: number, rate: number, seconds: number): Promise<StepResult> => {
       const sampling = step === 0 && target.inspectPort ? await startAllocationSampling(target.inspectPort) : undefined;
       const cpu0 = cpuSeconds(target.pid);
       const threads0 = threadCpuSeconds(target.pid);
       const start = performance.now();
-      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP }, 'sent')));
+      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP, changeShare: target.changeShare ?? 0 }, 'sent')));
       const sendWindow = Math.max(...sentAnswers.map((a) => a.window));
       // Drain: wait (bounded) for the deliveries still in flight.
       const deadline = performance.now() + DRAIN_MS;
@@ -220,6 +229,7 @@ async function startAllocationSampling(port: number) {
 
 const starters: Record<string, () => Promise<Target>> = {
   natter: () => natterTarget(),
+  'natter-mixed': () => natterTarget(undefined, Number(values.changes)),
   baseline: () => natterTarget(values.baseline ?? ROOT),
   bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),

@@ -70,9 +70,11 @@ const LIMITS = {
   // panel's chunk.
   firstPaint: { bytes: 34 * KiB, kind: 'budget' },
   // 86.2 → 85.4 (measured 85.2): the same work. Issue 24's 75 KiB is the target, not met.
-  everything: { bytes: 85.4 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 86.2 → 88.3 (h5: the full reaction picker, who reacted, the widget's exported change parts).
+  everything: { bytes: 88.3 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
-  define: { bytes: 90.1 * KiB, kind: 'ratchet' },
+  // 90.1 → 91.9 (measured 91.7): the same.
+  define: { bytes: 91.9 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -9,6 +9,9 @@
  *   without a renderer, notifications, a forwarded and a merged forward, a call, read receipts,
  *   a failed upload with Resend, and bob typing;
  * - forward-dialog.png, emoji-picker.png: the dialogs over the same thread;
+ * - changes-light.png, changes-dark.png: alice's 1:1 with bob after changes to sent messages
+ *   (SPEC §9): reply quotes, reactions (own highlighted), an edited message, one alice recalled
+ *   (with Edit again), and the pinned bar;
  * - widget-closed.png (launcher with unread badge), widget-open.png, widget-320.png: the
  *   `dist/cdn/natter.js` widget on a page that knows nothing about Natter.
  *
@@ -222,6 +225,34 @@ async function sendRecordedVideo(page: Page, user: string): Promise<void> {
 
 const row = (page: Page, text: string) => page.locator('chat-thread [part~="message"]').filter({ hasText: text });
 
+/** Calls a method of the demo page's client and answers what it resolves with (as JSON). */
+async function call<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(async ([m, a]) => {
+    const client = (window as unknown as { natterDemo: { client: Record<string, (...x: unknown[]) => Promise<unknown>> } }).natterDemo.client;
+    return JSON.parse(JSON.stringify((await client[m as string]!(...(a as unknown[]))) ?? null));
+  }, [method, args] as const) as Promise<T>;
+}
+
+/**
+ * Alice and bob's 1:1 after changes to sent messages: a plan bob made that alice replies to,
+ * reactions from both, an edit, a reply quoting the edited message, and a pin; alice then
+ * recalls a message from her menu (so her row offers Edit again).
+ */
+async function seedChanges(alice: Page, bob: Page): Promise<void> {
+  const [toBob, toAlice] = ['p2p:bob', 'p2p:alice'];
+  const plan = await call<{ id: string }>(bob, 'send', toAlice, 'Dinner on Friday? I booked Tasca do Chico for 8.');
+  const yes = await call<{ id: string }>(alice, 'reply', toBob, plan.id, 'Yes! Could we make it 8:30?');
+  await call(bob, 'react', toAlice, yes.id, '👍', true);
+  await call(alice, 'react', toBob, plan.id, '🎉', true);
+  await call(bob, 'react', toAlice, plan.id, '🎉', true);
+  await call(alice, 'react', toBob, plan.id, '❤️', true);
+  const moved = await call<{ id: string }>(bob, 'send', toAlice, 'Moved it to 8:30, table for four');
+  await call(bob, 'edit', toAlice, moved.id, 'Moved it to 8:30, table for two');
+  await call(alice, 'reply', toBob, moved.id, 'Perfect, see you there 🙂');
+  await call(alice, 'pin', toBob, plan.id, true);
+  await call(alice, 'send', toBob, 'Bring the slides for Monday');
+}
+
 /** Seeds the group as alice, bob and carol; leaves bob on the group (he reads) and carol elsewhere. */
 async function seed(alice: Opened, bob: Opened, carol: Opened): Promise<void> {
   const p2p = [
@@ -413,6 +444,24 @@ async function main(): Promise<void> {
     await alice.page.waitForTimeout(300);
     await shot(alice.page, 'emoji-picker.png');
     await alice.page.keyboard.press('Escape');
+
+    // Changes to sent messages, light and dark, in alice's 1:1 with bob.
+    const changes = await openDemo('alice', 'p2p:bob', await newContext({ width: 1000, height: 760 }));
+    await seedChanges(changes.page, bob.page);
+    const slides = row(changes.page, 'Bring the slides for Monday');
+    await slides.locator('[part~="actions-button"]').click();
+    await changes.page.locator('chat-thread [part~="menu-item"][part~="recall"]').click();
+    const thread = changes.page.locator('chat-thread');
+    await thread.locator('[part~="edit-again-button"]').waitFor({ timeout: 15_000 });
+    await thread.locator('[part~="pinned-bar"]').waitFor({ timeout: 15_000 });
+    await until(async () => (await thread.locator('[part~="reaction"]').count()) === 3 && (await thread.locator('[part~="edited"]').count()) === 1, 'every change to show');
+    await changes.page.mouse.move(0, 0);
+    await changes.page.waitForTimeout(400);
+    await shot(changes.page, 'changes-light.png');
+    await changes.page.emulateMedia({ colorScheme: 'dark' });
+    await changes.page.waitForTimeout(400);
+    await shot(changes.page, 'changes-dark.png');
+    await changes.context.close();
 
     await alice.context.close();
 

@@ -3,7 +3,12 @@
  * the offered rate. Each message's text carries its step and send time (epoch ms), so a
  * delivery can be timed in whichever process receives it. Messages from the parent:
  *   {type: 'connect', kind, url, clients}   -> {type: 'connected'}   (kind: natter, bare, socketio)
- *   {type: 'step', step, rate, seconds, p2pShare, group} -> (sends for `seconds`) {type: 'sent'}
+ *   {type: 'step', step, rate, seconds, p2pShare, group, changeShare?} -> (sends for `seconds`) {type: 'sent'}
+ *
+ * With `changeShare` (Natter only), that share of the operations are changes to the sender's
+ * latest acked message instead of sends, half reactions (👍 on, then off) and half edits. A
+ * change's id carries its step and send time (`c<step>x<ms>x…`); every member's device gets its
+ * event (the sender's too), counted as a delivery like a message.
  *   {type: 'progress'}                      -> {type: 'progress', delivered, expected}
  *   {type: 'report'}                        -> {type: 'report', ...counts, acks, deliveries, cpu}
  *
@@ -30,12 +35,15 @@ export interface LoadClient {
 interface Sender {
   sendGroup(id: string, text: string): void;
   sendPair(id: string, text: string): void;
+  /** A change to this client's latest acked message (Natter); how many devices get its event, or 0 when none is acked yet. */
+  change?(changeId: string, edit: boolean, text: string): number;
 }
 
 const now = () => performance.timeOrigin + performance.now();
 let step = -1;
 let stepTag = '';
 let stepTagBytes = Buffer.alloc(0);
+let changeTagBytes = Buffer.from('"clientMsgId":"c-x');
 let acks: number[] = [];
 let deliveries: number[] = [];
 let delivered = 0;
@@ -59,6 +67,14 @@ const TEXT_KEY = Buffer.from('"text":"');
  * A frame of an earlier step, or without a text, is not counted.
  */
 function onDeliverFrame(frame: Buffer): void {
+  // A change event: its clientMsgId is the change's id, `c<step>x<send ms>x…` (before its text).
+  const change = frame.indexOf(changeTagBytes);
+  if (change >= 0) {
+    const timeStart = change + changeTagBytes.length;
+    delivered++;
+    deliveries.push(now() - Number(frame.toString('latin1', timeStart, frame.indexOf(0x78 /* x */, timeStart))));
+    return;
+  }
   const at = frame.indexOf(TEXT_KEY);
   if (at < 0) return;
   const start = at + TEXT_KEY.length;
@@ -75,16 +91,38 @@ function startsWith(frame: Buffer, prefix: Buffer): boolean {
 }
 
 const NATTER_ACK = Buffer.from('{"type":"message.ack","clientMsgId":"');
+const NATTER_CHANGE_ACK = Buffer.from('{"type":"change.ack","changeId":"');
 const NATTER_NEW = Buffer.from('{"type":"message.new",');
+const ACK_CONVERSATION = Buffer.from('"conversationId":"');
+const ACK_ID = Buffer.from('"id":"');
 
-function connectNatter(url: string, c: LoadClient): Promise<Sender> {
+/** The string value that starts right after `key` in `frame`, from `from` on. */
+function valueAfter(frame: Buffer, key: Buffer, from: number): string {
+  const start = frame.indexOf(key, from) + key.length;
+  return frame.toString('latin1', start, frame.indexOf(0x22, start));
+}
+
+function connectNatter(url: string, c: LoadClient, group: number): Promise<Sender> {
   const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
+  /** This client's latest acked message, which its changes go to; and whether its 👍 is on. */
+  let latest: { conversationId: string; id: string } | undefined;
+  let reacted = false;
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
     ws.once('open', () => ws.send(JSON.stringify({ type: 'session.open', protocol: PROTOCOL_VERSION, token: c.token, cursors: {} })));
     ws.on('message', (data: Buffer) => {
       if (startsWith(data, NATTER_ACK)) {
         const start = NATTER_ACK.length;
+        const clientMsgId = data.toString('latin1', start, data.indexOf(0x22, start));
+        // Only the acks of sends timed here (not of a bare peer's frames) name a message to change.
+        if (sentAt.has(clientMsgId) && data.indexOf(ACK_ID) > 0) {
+          latest = { conversationId: valueAfter(data, ACK_CONVERSATION, start), id: valueAfter(data, ACK_ID, start) };
+          reacted = false;
+        }
+        return onAck(clientMsgId);
+      }
+      if (startsWith(data, NATTER_CHANGE_ACK)) {
+        const start = NATTER_CHANGE_ACK.length;
         return onAck(data.toString('latin1', start, data.indexOf(0x22, start)));
       }
       // The server never sends a client its own message back (one connection per user here).
@@ -94,7 +132,13 @@ function connectNatter(url: string, c: LoadClient): Promise<Sender> {
         // Strings put together, as JSON.stringify would write them: ids and texts need no escaping.
         const send = (conversationId: string, id: string, text: string) =>
           ws.send(`{"type":"message.send","clientMsgId":"${id}","conversationId":"${conversationId}","elem":{"type":"text","text":"${text}"}}`);
-        resolve({ sendGroup: (id, text) => send(`group:${c.group}`, id, text), sendPair: (id, text) => send(`p2p:${c.peer}`, id, text) });
+        const change = (changeId: string, edit: boolean, text: string) => {
+          if (!latest) return 0;
+          const body = edit ? `{"kind":"edit","text":"${text}"}` : `{"kind":"reaction","emoji":"👍","on":${(reacted = !reacted)}}`;
+          ws.send(`{"type":"change.send","changeId":"${changeId}","conversationId":"${latest.conversationId}","messageId":"${latest.id}","change":${body}}`);
+          return latest.conversationId.startsWith('group:') ? group : 2;
+        };
+        resolve({ sendGroup: (id, text) => send(`group:${c.group}`, id, text), sendPair: (id, text) => send(`p2p:${c.peer}`, id, text), change });
       } else if (f.type === 'message.error' || f.type === 'error') console.error(`natter error: ${f.name} ${f.message}`);
     });
   });
@@ -149,7 +193,8 @@ function clientMsgId(): string {
   return Date.now().toString(16).padStart(12, '0') + idTail + (idCount++).toString(16).padStart(8, '0');
 }
 
-async function runStep(rate: number, seconds: number, p2pShare: number, group: number): Promise<void> {
+async function runStep(rate: number, seconds: number, p2pShare: number, group: number, changeShare: number): Promise<void> {
+  let changes = 0;
   const start = performance.now();
   let k = 0;
   await new Promise<void>((resolve) => {
@@ -160,6 +205,21 @@ async function runStep(rate: number, seconds: number, p2pShare: number, group: n
         const id = clientMsgId();
         const text = `${stepTag}${now()} hello`;
         const sender = senders[k % senders.length]!;
+        // Every 1/changeShare-th operation is a change (reactions and edits by turns), if the
+        // sender has a message acked to change.
+        if (sender.change && Math.floor((k + 1) * changeShare) > Math.floor(k * changeShare)) {
+          const at = now();
+          const changeId = `c${step}x${Math.round(at)}x${clientMsgId().slice(12)}`;
+          const devices = sender.change(changeId, changes % 2 === 1, `${stepTag}${at} edited`);
+          if (devices > 0) {
+            sentAt.set(changeId, at);
+            expected += devices;
+            changes++;
+            sent++;
+            k++;
+            continue;
+          }
+        }
         // Every 1/p2pShare-th send goes to the 1:1 conversation, the rest to the group.
         const toPair = Math.floor((k + 1) * p2pShare) > Math.floor(k * p2pShare);
         sentAt.set(id, now());
@@ -186,9 +246,9 @@ process.on('message', async (msg: any) => {
       await pool(msg.clients as LoadClient[], 20, async (c) => {
         senders.push(
           await (msg.kind === 'natter'
-            ? connectNatter(msg.url, c)
+            ? connectNatter(msg.url, c, msg.group)
             : msg.kind === 'bare'
-              ? connectNatter(`${msg.url}?user=${c.user}&group=${c.group}&peer=${c.peer}`, c)
+              ? connectNatter(`${msg.url}?user=${c.user}&group=${c.group}&peer=${c.peer}`, c, msg.group)
               : connectSocketIo(msg.url, c)),
         );
       });
@@ -199,13 +259,14 @@ process.on('message', async (msg: any) => {
       step = msg.step;
       stepTag = `s${step}:`;
       stepTagBytes = Buffer.from(stepTag);
+      changeTagBytes = Buffer.from(`"clientMsgId":"c${step}x`);
       acks = [];
       deliveries = [];
       delivered = expected = sent = 0;
       sentAt.clear();
       cpu0 = process.cpuUsage();
       t0 = performance.now();
-      await runStep(msg.rate, msg.seconds, msg.p2pShare, msg.group);
+      await runStep(msg.rate, msg.seconds, msg.p2pShare, msg.group, msg.changeShare ?? 0);
       process.send!({ type: 'sent', sent, window: (performance.now() - t0) / 1000 });
       return;
     case 'progress':

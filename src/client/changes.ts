@@ -6,7 +6,7 @@ import { LIMITS } from '../protocol/limits.js';
 import type { LocalEntry, Outbox } from './outbox.js';
 import type { ThreadWindow } from './thread-window.js';
 import type { Requests } from './requests.js';
-import type { ChatClient, ChatMessage, Conversation } from './types.js';
+import type { ChatClient, ChatMessage } from './types.js';
 
 /** What a change's promise resolves with: the event's seq once the server committed it. */
 export interface ChangeReceipt {
@@ -178,35 +178,4 @@ export function shownWithPending(chats: ChatMessage[], pending: readonly LocalEn
     out.push(p ? { ...m, pendingChanges: p } : m);
   }
   return out;
-}
-
-const mentionsMe = (m: Message, me: string | undefined) => !!m.groupAtUserList?.some((u) => u === '@all' || (me !== undefined && u === me));
-
-/**
- * A conversation after this user deleted `hidden` for themselves (SPEC §9: it no longer counts as
- * unread, and the preview falls back to the latest message still shown, or none). `held` is the
- * thread's window after the fold, oldest first. Undefined when the summary does not change.
- */
-export function afterHide(c: Conversation, hidden: Message, held: readonly Message[], me: string | undefined): Conversation | undefined {
-  const next: Conversation = { ...c };
-  let changed = false;
-  const counted = hidden.sender !== me && !hidden.isExcludedFromUnreadCount && hidden.seq > c.readSeq;
-  if (counted && c.unread > 0) {
-    next.unread = c.unread - 1;
-    if (c.mentioned && mentionsMe(hidden, me)) {
-      next.mentioned = next.unread > 0 && held.some((m) => m.seq > c.readSeq && m.sender !== me && !m.hidden && !m.isExcludedFromUnreadCount && mentionsMe(m, me));
-    }
-    changed = true;
-  }
-  if (c.lastMessage?.id === hidden.id) {
-    let previous: Message | undefined;
-    for (let i = held.length - 1; i >= 0 && !previous; i--) {
-      const m = held[i]!;
-      if (m.seq < hidden.seq && !m.hidden && !m.isExcludedFromLastMessage && m.elem.type !== 'change') previous = m;
-    }
-    if (previous) next.lastMessage = previous;
-    else delete next.lastMessage;
-    changed = true;
-  }
-  return changed ? next : undefined;
 }

@@ -1,4 +1,4 @@
-import { afterHide, foldChange, isChangeEvent } from './changes.js';
+import { foldChange, isChangeEvent } from './changes.js';
 import type { ServerFrame, ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import { LIMITS } from '../protocol/limits.js';
@@ -90,19 +90,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** A change event: folded into its target; a changed last message changes the preview too. */
   function foldInto(id: ConversationId, event: Message, me: string | undefined): void {
     const w = threads.get(id);
-    const target = isChangeEvent(event) ? event.elem.target : '';
-    const hide = isChangeEvent(event) && event.elem.change.kind === 'hide';
-    const before = hide ? w?.messages.find((m) => m.id === target) : undefined;
-    const folded = !!w && foldChange(w, event, me);
-    // Deleted for me: not unread, not the preview. Known from the held message (folded now), or
-    // from the preview itself when the thread does not hold it.
-    const c = conversations.get(id);
-    const hidden = hide && c ? (folded ? before : !before && c.lastMessage?.id === target ? c.lastMessage : undefined) : undefined;
-    const summary = hidden && c ? afterHide(c, hidden, w?.messages ?? [], me) : undefined;
-    if (summary) conversations.upsert(summary);
-    if (!folded) return;
+    if (!w || !foldChange(w, event, me)) return;
     threads.changed(id);
-    if (hide) return;
+    const c = conversations.get(id);
+    const target = isChangeEvent(event) ? event.elem.target : '';
     const now = c?.lastMessage?.id === target ? w.messages.find((m) => m.id === target) : undefined;
     if (c && now) conversations.upsert({ ...c, lastMessage: now });
   }

@@ -1,4 +1,4 @@
-import type { Change, PinExcerpt, ReplyTo } from '../protocol/changes.js';
+import type { Change, ReplyTo } from '../protocol/changes.js';
 import type { ChangeReceipt, PendingChange } from './changes.js';
 import type { ClientSearch, SearchOptions } from './search.js';
 import type { MuteState } from './mutes.js';
@@ -221,7 +221,7 @@ export interface ChatClient extends EventTarget {
   /** Who reacted with `emoji` (in the order they did), a page (`limit`, default and at most 100) after the user `after`. */
   reactions(conversationId: ConversationId, messageId: string, emoji: string, after?: string, limit?: number): Promise<{ users: string[]; count: number; hasMore: boolean }>;
   /** The pinned messages of a conversation, most recently pinned first (load them with `loadOlder` / history). */
-  pins(conversationId: ConversationId): Promise<{ messageId: string; seq: number; by: string; time: number; excerpt?: PinExcerpt }[]>;
+  pins(conversationId: ConversationId): Promise<{ messageId: string; seq: number; by: string; time: number; quote?: ReplyTo }[]>;
   /** Sends a failed message again with the same clientMsgId (never duplicates). */
   resend(clientMsgId: string): Promise<ChatMessage>;
   /** Removes a failed message from the outbox and the thread instead of resending it. */

@@ -12,13 +12,12 @@ import { warmFormats } from './format.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
-import { changeStrings } from './i18n/changes.js';
-import { changeAnnouncements } from './thread/changes/announce.js';
 import { ThreadPins } from './thread/changes/pins.js';
 import { MessageActions } from './thread/message-actions.js';
-import { announcementOf, renderRow } from './thread/message-row.js';
-import { deliveryOf } from './thread/delivery.js';
-import { findById, firstAfter, jumpTo, mentions, type JumpTarget } from './thread/jump.js';
+import { renderRow } from './thread/message-row.js';
+import { LiveRegion } from './thread/live-region.js';
+import { waitingIn } from './thread/delivery.js';
+import { findById, firstAfter, jumpTo, jumpToId, mentions, type JumpDeps, type JumpTarget } from './thread/jump.js';
 import { RowHighlight } from './thread/highlight.js';
 import { OlderLoader } from './thread/older-loader.js';
 import { ReadMarker } from './thread/read-marker.js';
@@ -213,9 +212,8 @@ export class ChatThread extends LitElement {
   /** Keys of the shown messages, recomputed when the store's array changes. */
   #keys: string[] = [];
   #keysOf: ChatMessage[] | undefined;
-  /** Messages the live region announced lately (rows come and go as the log scrolls, so they stay silent); said in the active locale. */
-  #announcements: { key: string; message?: ChatMessage; text?: string }[] = [];
-  #said = 0;
+  /** What the log's live region says (arriving messages, others' changes). */
+  #live = new LiveRegion();
   /** The conversation's read position when it was opened: where "first unread" starts. */
   #unreadFrom: number | undefined;
   #list = new VirtualList({
@@ -274,9 +272,9 @@ export class ChatThread extends LitElement {
     const messages = this.#messages.value;
     if (messages !== this.#keysOf) {
       // Reactions and edits by others are read out too (the rows themselves are silent).
-      const said = this.conversation === this.#shownConversation && this.#keysOf
-        ? changeAnnouncements(this.#keysOf, messages, this.#extras.me?.id, (id) => this.#extras.nameOf(id, messages), changeStrings()) : [];
-      this.#announcements = [...this.#announcements, ...said.map((text) => ({ key: `change-${++this.#said}`, text }))].slice(-3);
+      if (this.conversation === this.#shownConversation && this.#keysOf) {
+        this.#live.changes(this.#keysOf, messages, this.#extras.me?.id, (id) => this.#extras.nameOf(id, messages));
+      }
       this.#keysOf = messages;
       this.#keys = messages.map(messageKey);
     }
@@ -288,7 +286,7 @@ export class ChatThread extends LitElement {
       this.#actions.reset();
       this.#list.reset();
       this.#unseen = false;
-      this.#announcements = [];
+      this.#live.reset();
       this.#unreadFrom = undefined;
       this.#pins.reset();
     } else if (last !== this.#lastKey) {
@@ -301,7 +299,7 @@ export class ChatThread extends LitElement {
       // Sending a message brings the thread back to the bottom, where it shows.
       if (own) this.#atBottom = true;
       if (news.length > 0 && !this.#atBottom) this.#unseen = true;
-      if (news.length > 0) this.#announcements = [...this.#announcements, ...news.map((m) => ({ key: messageKey(m), message: m }))].slice(-3);
+      this.#live.messages(news);
     }
     this.#unreadFrom ??= this.#conversations.value.find((c) => c.id === this.conversation)?.readSeq;
     this.#list.prepare(keys);
@@ -416,29 +414,17 @@ export class ChatThread extends LitElement {
    * moment; when focus is in the thread, the message takes it. For reply quotes, search results
    * and notifications. Resolves with whether it got there.
    */
-  async jumpTo(messageId: string): Promise<boolean> {
+  jumpTo(messageId: string): Promise<boolean> {
     const conversationId = this.#target;
     const client = this.client;
-    if (!conversationId || !client) return false;
-    if (!findById(this.#messages.value, messageId)) {
-      const held = await client.loadAround(conversationId, messageId).catch(() => false);
-      if (!held) return false;
-      await this.updateComplete;
-    }
-    const found = findById(this.#messages.value, messageId);
-    if (!found || !this.#list.scrollToKey(messageKey(found), (this.log?.clientHeight ?? 0) / 3)) return false;
-    this.#unseen = false;
-    const key = messageKey(found);
-    this.#highlight.show(key);
-    await this.updateComplete;
-    // Asked from inside the thread (a reply quote, a key): focus follows, so a screen reader reads
-    // the message and the keyboard goes on from there. From outside, focus stays where it is.
-    const row = this.renderRoot.querySelector<HTMLElement>(`[data-row="${CSS.escape(key)}"] [part~="message"]`);
-    if (row && this.matches(':focus-within')) {
-      row.tabIndex = -1;
-      row.focus({ preventScroll: true });
-    }
-    return true;
+    if (!conversationId || !client) return Promise.resolve(false);
+    return jumpToId(messageId, {
+      ...this.#jumpDeps(),
+      loadAround: (id) => client.loadAround(conversationId, id),
+      highlight: (key) => this.#highlight.show(key),
+      row: (key) => this.renderRoot.querySelector<HTMLElement>(`[data-row="${CSS.escape(key)}"] [part~="message"]`),
+      focusWithin: () => this.matches(':focus-within'),
+    });
   }
 
   /** Scrolls to the first message that was unread when the conversation opened. Resolves with whether there was one. */
@@ -454,16 +440,6 @@ export class ChatThread extends LitElement {
     return this.#jump((messages) => firstAfter(messages, readSeq, (m) => mentions(m, me)));
   }
 
-  /** Whether an own message waits for the connection (it goes out by itself): one notice for the thread, not one per message. */
-  #waiting(messages: readonly ChatMessage[]): boolean {
-    const connection = this.#connection.value;
-    // Local (outbox) messages come last, with seq 0.
-    for (let i = messages.length - 1; i >= 0 && messages[i]!.seq === 0; i--) {
-      if (messages[i]!.isSelf && deliveryOf(messages[i]!, connection) === 'waiting') return true;
-    }
-    return false;
-  }
-
   #readSeq(): number {
     return this.#conversations.value.find((c) => c.id === this.conversation)?.readSeq ?? 0;
   }
@@ -471,7 +447,12 @@ export class ChatThread extends LitElement {
   /** Loads older pages until `pick` is sure of its message, then scrolls it into view (a third down the log). */
   #jump(pick: (messages: readonly ChatMessage[]) => JumpTarget): Promise<boolean> {
     if (!this.#target || !this.client) return Promise.resolve(false);
-    return jumpTo(pick, {
+    return jumpTo(pick, this.#jumpDeps());
+  }
+
+  /** A jump scrolls its message a third down the log. */
+  #jumpDeps(): JumpDeps {
+    return {
       messages: () => this.#messages.value,
       hasOlder: () => this.#hasOlder.value,
       loadOlder: () => this.loadOlder(),
@@ -481,7 +462,7 @@ export class ChatThread extends LitElement {
         if (ok) this.#unseen = false;
         return ok;
       },
-    });
+    };
   }
 
   override render() {
@@ -502,7 +483,7 @@ export class ChatThread extends LitElement {
     return html`
       ${this.#pins.render()}
       <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
-        <div class="visually-hidden">${repeat(this.#announcements, (a) => a.key, (a) => html`<p>${a.message ? announcementOf(a.message) : a.text}</p>`)}</div>
+        ${this.#live.render()}
         <div class="content">
         ${this.#hasOlder.value
           ? html`<button
@@ -523,7 +504,7 @@ export class ChatThread extends LitElement {
           ${renderTypingRow(t, this.#extras.typing.map((id) => this.#extras.nameOf(id, messages, summary?.name)))}
         </div>
       </div>
-      <div class="waiting-status" role="status">${this.#waiting(messages) ? html`<p part="waiting-notice">${t.waitingNotice}</p>` : nothing}</div>
+      <div class="waiting-status" role="status">${waitingIn(messages, this.#connection.value) ? html`<p part="waiting-notice">${t.waitingNotice}</p>` : nothing}</div>
       ${this.#unseen ? html`<button part="jump-button" @click=${this.onJumpClick}>${t.newMessages}</button>` : nothing}
       ${actions.selecting
         ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })

@@ -6,10 +6,12 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { MuteState } from '../client/mutes.js';
 import type { ChatClient, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
+import type { Message } from '../protocol/message.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ConversationSelectEvent } from './events/conversation-select.js';
 import { formatShortTime, hueOf, initials } from './format.js';
+import { changeStrings } from './i18n/changes.js';
 import { describeElemText } from './i18n/elems.js';
 import { listStrings } from './i18n/list.js';
 import { formatNumber, LocaleController } from './i18n/localize.js';
@@ -17,6 +19,7 @@ import { uiStrings } from './i18n/ui.js';
 import { styles } from './conversation-list.styles.js';
 import { safeMediaUrl } from './thread/elems/safe-url.js';
 import { loadGroupElements } from './groups/load-groups.js';
+import { withName } from './thread/changes/row-changes.js';
 
 /**
  * @summary The user's conversations, most recent first, with previews and unread counts.
@@ -157,7 +160,11 @@ export class ConversationList extends LitElement {
     // A system notification speaks for itself: no "system:" before it.
     const who = !last || last.elem.type === 'system' ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
     const what = last ? describeElemText(last.elem) : '';
-    const preview = !last ? '' : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
+    const preview = !last
+      ? ''
+      : last.recalled || last.elem.type === 'recalled'
+        ? recalledLine(last, me)
+        : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
     const unread = c.unread > 0;
     const muted = this.#mutes.value !== undefined && this.client?.isMuted(c.id) === true;
     const avatar = safeMediaUrl(c.avatar);
@@ -188,4 +195,11 @@ declare global {
   interface HTMLElementTagNameMap {
     'conversation-list': ConversationList;
   }
+}
+
+/** The preview of a recalled last message: "You recalled a message" or "Alice recalled a message". */
+function recalledLine(m: Message, me: string | undefined): unknown {
+  const s = changeStrings();
+  const by = m.recalled?.by ?? m.sender;
+  return by === me ? s.youRecalled : withName(s.recalledBy, by === m.sender ? m.senderProfile.name || by : by);
 }

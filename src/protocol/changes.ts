@@ -128,22 +128,16 @@ export const ReactionsSchema = v.object({
   hasMore: v.boolean(),
 });
 
-/** Who wrote a pinned message and one line of it, so a pinned bar shows pins whose message is not loaded. */
-export const PinExcerptSchema = v.object({
-  sender: UserIdSchema,
-  senderName: v.optional(maxBytes(LIMITS.shortTextBytes)),
-  /** One line of the message (LIMITS.replyExcerptChars at most), like a reply's quote. */
-  text: maxBytes(LIMITS.shortTextBytes),
-});
-export type PinExcerpt = v.InferOutput<typeof PinExcerptSchema>;
-
-/** Pinned messages, most recently pinned first (ids, when, and an excerpt; the messages come by history). */
+/**
+ * Pinned messages, most recently pinned first: ids, when, and `quote`, who wrote it and one line
+ * (as a reply quotes it), so a pinned bar shows pins whose message is not loaded.
+ */
 export const PinsSchema = v.object({
   type: v.literal('pins'),
   reqId: ReqId,
   conversationId: ConversationIdSchema,
   pins: v.pipe(
-    v.array(v.object({ messageId: MessageIdSchema, seq: Seq, by: UserIdSchema, time: v.number(), excerpt: v.optional(PinExcerptSchema) })),
+    v.array(v.object({ messageId: MessageIdSchema, seq: Seq, by: UserIdSchema, time: v.number(), quote: v.optional(ReplyToSchema) })),
     v.maxLength(LIMITS.pinsPerConversation),
   ),
 });

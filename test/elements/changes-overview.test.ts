@@ -65,6 +65,19 @@ describe('changes: the whole picture', function () {
       const violations = [...(await axeViolations(thread)), ...(await axeViolations(composer))];
       expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
     });
+
+    it(`has no axe violation (${theme}) with who reacted open and the reaction picker open`, async () => {
+      const { thread } = await picture(theme);
+      part<HTMLButtonElement>(thread, 'reactors-button')!.click();
+      await waitUntil(() => parts(thread, 'reactor').length >= 2, 'who reacted');
+      thread.shadowRoot!.querySelector<HTMLButtonElement>('[part~="other"] [part~="actions-button"]')!.click();
+      await waitUntil(() => part(thread, 'react-more'), 'the menu');
+      part<HTMLButtonElement>(thread, 'react-more')!.click();
+      await waitUntil(() => part(thread, 'emoji-grid'), 'the reaction picker', { timeout: 10_000 });
+      await nextFrames();
+      const violations = await axeViolations(thread);
+      expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+    });
   }
 
   it('speaks Chinese', async () => {
@@ -78,5 +91,7 @@ describe('changes: the whole picture', function () {
     await waitUntil(() => part(thread, 'reply'), 'the menu');
     expect(part(thread, 'reply')!.textContent!.trim()).to.equal('回复');
     expect(parts(thread, 'react')[0]!.getAttribute('aria-label')).to.equal('用 👍 回应');
+    expect(part(thread, 'react-more')!.getAttribute('aria-label')).to.equal('更多表情回应');
+    expect(part(thread, 'reactors-button')!.textContent!.trim()).to.equal('谁回应了');
   });
 });

@@ -31,6 +31,21 @@ describe('conversation-list', () => {
     expect(part(el, 'unread-badge')!.getAttribute('aria-label')).to.equal('2 unread');
   });
 
+  it('previews a recalled last message as "You recalled a message" / "Bob recalled a message", never its text', async () => {
+    const bobId = uniqueUser('bob');
+    const bob = await connect(bobId, 'Bob');
+    const theirs = await bob.send(`p2p:${aliceId}`, 'secret plan');
+    const el = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
+    await waitUntil(() => part(el, 'item')?.textContent?.includes('secret plan'), 'the preview');
+    await bob.recall(`p2p:${aliceId}`, theirs.id);
+    await waitUntil(() => part(el, 'item')?.textContent?.includes('Bob recalled a message'), 'the preview should say bob recalled it');
+    expect(part(el, 'item')!.textContent).to.not.contain('secret plan');
+    const mine = await alice.send(`p2p:${bobId}`, 'oops');
+    await alice.recall(`p2p:${bobId}`, mine.id);
+    await waitUntil(() => part(el, 'item')?.textContent?.includes('You recalled a message'), 'the preview should say you recalled it');
+    expect(part(el, 'item')!.textContent).to.not.contain('oops');
+  });
+
   it('fires conversation-select on Enter and moves between items with the arrow keys', async () => {
     const bobId = uniqueUser('bob');
     const carolId = uniqueUser('carol');

@@ -26,3 +26,12 @@ export function renderWaiting(t: UiStrings): TemplateResult {
     </svg></span
   >`;
 }
+
+/** Whether an own message waits for the connection (it goes out by itself): one notice for the thread, not one per message. */
+export function waitingIn(messages: readonly ChatMessage[], connection: ConnectionState | undefined): boolean {
+  // Local (outbox) messages come last, with seq 0.
+  for (let i = messages.length - 1; i >= 0 && messages[i]!.seq === 0; i--) {
+    if (messages[i]!.isSelf && deliveryOf(messages[i]!, connection) === 'waiting') return true;
+  }
+  return false;
+}

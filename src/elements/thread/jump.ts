@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../client/types.js';
+import { messageKey, type ChatMessage } from '../../client/types.js';
 import { AT_ALL } from '../../protocol/ids.js';
 
 /**
@@ -57,5 +57,42 @@ export async function jumpTo(pick: (messages: readonly ChatMessage[]) => JumpTar
   await deps.rendered();
   if (!deps.scrollTo(found)) return false;
   await deps.rendered();
+  return true;
+}
+
+/** What a jump to a message by id needs besides a jump's. */
+export interface JumpToIdDeps extends JumpDeps {
+  /** Loads the page around a message not held (`client.loadAround`); resolves with whether it is held now. */
+  loadAround(messageId: string): Promise<boolean>;
+  /** Highlights the row of `key` for a moment. */
+  highlight(key: string): void;
+  /** The message element of the row of `key`, rendered. */
+  row(key: string): HTMLElement | null;
+  /** Whether focus is inside the thread. */
+  focusWithin(): boolean;
+}
+
+/**
+ * Jumps to a message by id (server id, or client id of one not yet acked): loads the page around
+ * it when it is not held, scrolls it into view, highlights it; when focus is in the thread, the
+ * message takes it. Resolves with whether it got there.
+ */
+export async function jumpToId(messageId: string, deps: JumpToIdDeps): Promise<boolean> {
+  if (!findById(deps.messages(), messageId)) {
+    if (!(await deps.loadAround(messageId).catch(() => false))) return false;
+    await deps.rendered();
+  }
+  const found = findById(deps.messages(), messageId);
+  if (!found || !deps.scrollTo(found)) return false;
+  const key = messageKey(found);
+  deps.highlight(key);
+  await deps.rendered();
+  // Asked from inside the thread (a reply quote, a key): focus follows, so a screen reader reads
+  // the message and the keyboard goes on from there. From outside, focus stays where it is.
+  const row = deps.row(key);
+  if (row && deps.focusWithin()) {
+    row.tabIndex = -1;
+    row.focus({ preventScroll: true });
+  }
   return true;
 }

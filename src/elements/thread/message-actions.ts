@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
 import { runChange } from './changes/change-actions.js';
-import { LazyReactionPicker } from './changes/lazy-reaction-picker.js';
+import { ReactionPicker } from './changes/reaction-picker.js';
 import { Reactors } from './changes/reactors.js';
 import type { MenuItem } from './message-menu.js';
 
@@ -32,8 +32,8 @@ export class MessageActions {
   expanded: ReadonlySet<string> = new Set();
   /** Key of the own group message whose reader list is open. */
   receiptsFor = '';
-  /** The full emoji picker for a reaction ("More reactions"), loaded when first asked for. */
-  readonly picker: LazyReactionPicker;
+  /** The full emoji picker for a reaction ("More reactions"), set up when first asked for. */
+  readonly picker: ReactionPicker;
   /** Who reacted, on demand. */
   readonly reactors: Reactors;
 
@@ -43,7 +43,7 @@ export class MessageActions {
   constructor(host: ActionsHost, deps: ActionsDeps) {
     this.#host = host;
     this.#deps = deps;
-    this.picker = new LazyReactionPicker(host, {
+    this.picker = new ReactionPicker(host, {
       react: (m, emoji) => runChange(deps.client(), deps.conversation(), m, { id: 'react', emoji }),
       focusBack: (m) => this.#menuButton(messageKey(m))?.focus(),
     });

@@ -6,7 +6,8 @@ import {
   type ConversationId,
   replyExcerpt,
   type Message,
-  type PinExcerpt,
+  type ReplyTo,
+  type ServerFrame,
   type ServerFrameOf,
 } from '../../protocol/index.js';
 import { SYSTEM_USER } from '../core/auth.js';
@@ -16,7 +17,7 @@ import type { Logger } from '../core/logger.js';
 import { newMessageId } from '../core/message-id.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
 import type { Store } from '../core/store.js';
-import { asSeenBy } from '../core/summaries.js';
+import { asSeenBy, summarize } from '../core/summaries.js';
 import type { ChangeDraft, Clock, ConversationKey, MessageDraft, Profile, StoredMessage } from '../core/types.js';
 import type { EditMention } from '../core/offline-push.js';
 import { applyChange } from './apply.js';
@@ -49,6 +50,8 @@ export interface ChangeServiceDeps {
    * (the offline push hook). Called once per committed edit, after its publish, never awaited.
    */
   mentioned?(key: ConversationKey, edited: Message, mention: EditMention): void;
+  /** Sends a frame to every device of `users`, on every node. */
+  notify?(users: string[], frame: ServerFrame): Promise<void>;
 }
 
 /**
@@ -143,6 +146,9 @@ export class ChangeService {
       this.#d.logger.error({ err }, 'publish after change commit failed');
       throw new ChatError('UNAVAILABLE', 'The change is stored but could not be delivered yet: send it again.', { cause: err });
     }
+    // Deleted for me: the user's devices get the conversation's new summary (unread, mention and
+    // preview without it), published after the event, so no device counts it twice.
+    if (req.change.kind === 'hide') await this.#summaryTo(req.actor, key);
     const added = outcome.status === 'committed' && req.change.kind === 'edit' ? outcome.message.groupAtUserList : undefined;
     if (added?.length && outcome.status === 'committed') {
       // The message as edited, without its reactions or per-user state: what a push shows.
@@ -150,6 +156,11 @@ export class ChangeService {
       this.#d.mentioned?.(key, edited, { added, ...(outcome.visibleTo && { visibleTo: outcome.visibleTo }), ...(hiddenFor && { hiddenFor }) });
     }
     return { message: asSeenBy(outcome.message, key, req.actor), duplicate: outcome.status === 'duplicate' };
+  }
+
+  async #summaryTo(userId: string, key: ConversationKey): Promise<void> {
+    const state = this.#d.notify && (await this.#d.store.getConversation(userId, key));
+    if (state) await this.#d.notify!([userId], { type: 'conversation.updated', conversation: await summarize(this.#d.store, userId, state) });
   }
 
   /** `reactions.fetch`: who reacted with one emoji, in the order they reacted, paged. */
@@ -179,9 +190,9 @@ export class ChangeService {
       const m = found.message as StoredMessage;
       // Deleted for this user: not shown to them, pinned or not.
       if (m.hiddenFor?.includes(userId)) continue;
-      const excerpt: PinExcerpt = { sender: m.sender, text: replyExcerpt(m.elem) };
-      if (m.senderProfile.name !== undefined) excerpt.senderName = m.senderProfile.name;
-      pins.push({ ...pin, excerpt });
+      const quote: ReplyTo = { messageId: m.id, sender: m.sender, excerpt: replyExcerpt(m.elem) };
+      if (m.senderProfile.name !== undefined) quote.senderName = m.senderProfile.name;
+      pins.push({ ...pin, quote });
     }
     return { type: 'pins', reqId: frame.reqId, conversationId: frame.conversationId, pins };
   }

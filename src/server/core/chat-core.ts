@@ -136,6 +136,7 @@ export class ChatCore {
       ...(deps.webhooks && { webhooks: deps.webhooks }),
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
+      notify: (users, frame) => this.notify(users, frame),
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
     this.#metrics = deps.metrics ?? noMetrics;

@@ -81,7 +81,7 @@ describe('changes to sent messages over WebSocket (SPEC §9)', () => {
     const pins = await (async () => { phone.send({ type: 'pins.fetch', reqId: 'p1', conversationId: g }); return phone.next('pins'); })();
     assert.deepEqual(pins.pins.map((p) => p.messageId), [reply.id]);
     // With who wrote it and one line, so a pinned bar shows a pin whose message is not loaded.
-    assert.deepEqual(pins.pins[0]!.excerpt, { sender: 'bob', senderName: 'Bob', text: 'hi alice' });
+    assert.deepEqual(pins.pins[0]!.quote, { messageId: reply.id, sender: 'bob', senderName: 'Bob', excerpt: 'hi alice' });
     for (const s of [alice, bob, carol, phone]) s.close();
   });
 

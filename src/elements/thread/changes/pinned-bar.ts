@@ -20,8 +20,8 @@ export function renderPinnedBar(
   const pin = pins[at]!;
   const m = pin.message;
   // A pin of a message not loaded shows the server's excerpt (sender and one line).
-  const excerpt = m ? excerptOf(describeElemText(m.elem)) : (pin.excerpt?.text ?? '…');
-  const sender = m ? m.senderProfile.name || nameOf(m.sender) : pin.excerpt ? pin.excerpt.senderName || nameOf(pin.excerpt.sender) : '';
+  const excerpt = m ? excerptOf(describeElemText(m.elem)) : (pin.quote?.excerpt ?? '…');
+  const sender = m ? m.senderProfile.name || nameOf(m.sender) : pin.quote ? pin.quote.senderName || nameOf(pin.quote.sender) : '';
   const label = pins.length > 1 ? s.pinnedOf(at + 1, pins.length) : s.pinned;
   return html`<button part="pinned-bar" type="button" aria-label=${`${label}: ${sender ? `${sender}: ` : ''}${excerpt}`} @click=${() => onActivate(pin, (at + 1) % pins.length)}>
     <span part="pinned-label">📌 ${label}</span>

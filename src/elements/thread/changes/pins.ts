@@ -1,6 +1,6 @@
 import type { ReactiveControllerHost, TemplateResult, nothing } from 'lit';
 import type { ChatClient, ChatMessage } from '../../../client/types.js';
-import type { PinExcerpt } from '../../../protocol/changes.js';
+import type { ReplyTo } from '../../../protocol/changes.js';
 import { isConversationId } from '../../../protocol/ids.js';
 import { changeStrings } from '../../i18n/changes.js';
 import { renderPinnedBar } from './pinned-bar.js';
@@ -11,7 +11,7 @@ export interface Pin {
   time: number;
   message?: ChatMessage;
   /** Sender and one line, from the server's answer (for a message not held). */
-  excerpt?: PinExcerpt;
+  quote?: ReplyTo;
 }
 
 interface PinsDeps {
@@ -32,7 +32,7 @@ interface PinsDeps {
 export class ThreadPins {
   readonly #host: ReactiveControllerHost;
   readonly #deps: PinsDeps;
-  #server: { messageId: string; time: number; excerpt?: PinExcerpt }[] = [];
+  #server: { messageId: string; time: number; quote?: ReplyTo }[] = [];
   #asked = '';
   /** Which pin the bar shows. */
   #at = 0;
@@ -65,7 +65,7 @@ export class ThreadPins {
       const m = held.get(p.messageId);
       // A held message is newer than the last answer: unpinned or recalled there, it is gone.
       if (m && (!m.pinned || m.recalled)) continue;
-      pins.set(p.messageId, { messageId: p.messageId, time: m?.pinned?.time ?? p.time, ...(m && { message: m }), ...(p.excerpt && { excerpt: p.excerpt }) });
+      pins.set(p.messageId, { messageId: p.messageId, time: m?.pinned?.time ?? p.time, ...(m && { message: m }), ...(p.quote && { quote: p.quote }) });
     }
     for (const m of held.values()) if (m.pinned && !m.recalled && !pins.has(m.id)) pins.set(m.id, { messageId: m.id, time: m.pinned.time, message: m });
     return [...pins.values()].sort((a, b) => b.time - a.time);
@@ -83,9 +83,9 @@ export class ThreadPins {
     client.pins(conversation).then(
       (pins) => {
         if (this.#asked !== key) return;
-        const next = pins.map((p) => ({ messageId: p.messageId, time: p.time, ...(p.excerpt && { excerpt: p.excerpt }) }));
+        const next = pins.map((p) => ({ messageId: p.messageId, time: p.time, ...(p.quote && { quote: p.quote }) }));
         const same = next.length === this.#server.length &&
-          next.every((p, i) => p.messageId === this.#server[i]!.messageId && p.time === this.#server[i]!.time && p.excerpt?.text === this.#server[i]!.excerpt?.text);
+          next.every((p, i) => p.messageId === this.#server[i]!.messageId && p.time === this.#server[i]!.time && p.quote?.excerpt === this.#server[i]!.quote?.excerpt);
         this.#server = next;
         // A thread renders once per change: an answer that changes nothing (no pins, as most have) renders nothing.
         if (!same) this.#host.requestUpdate();

@@ -1,4 +1,4 @@
-import type { ReactiveControllerHost } from 'lit';
+import { nothing, type ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../../client/types.js';
 import { EmojiPicker } from '../../composer/emoji-picker.js';
 import { changeStrings } from '../../i18n/changes.js';
@@ -12,17 +12,28 @@ export interface ReactionPickerDeps {
   focusBack(m: ChatMessage): void;
 }
 
+type PickerHost = ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
+
 /**
  * The full emoji picker for a reaction: the composer's picker (search, category tabs, grid; the
- * same keys) without stickers, named "More reactions", over the thread. Imported by
- * `./lazy-reaction-picker.ts` the first time someone asks for it.
+ * same keys) without stickers, named "More reactions", over the thread. It is set up the first
+ * time it opens, and its emoji list is the composer's chunk, loaded then (`import()`), so it costs
+ * the thread nothing until someone asks for it.
  */
 export class ReactionPicker {
-  readonly #picker: EmojiPicker;
+  #picker: EmojiPicker | undefined;
   #for: ChatMessage | undefined;
+  readonly #host: PickerHost;
+  readonly #deps: ReactionPickerDeps;
 
-  constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }, deps: ReactionPickerDeps) {
-    this.#picker = new EmojiPicker(host, {
+  constructor(host: PickerHost, deps: ReactionPickerDeps) {
+    this.#host = host;
+    this.#deps = deps;
+  }
+
+  #create(): EmojiPicker {
+    const deps = this.#deps;
+    return new EmojiPicker(this.#host, {
       stickers: () => [],
       insertEmoji: (emoji) => {
         const m = this.#for;
@@ -38,19 +49,21 @@ export class ReactionPicker {
   }
 
   get open(): boolean {
-    return this.#picker.open;
+    return this.#picker?.open ?? false;
   }
 
+  /** Opens the picker for `m` (focus goes to its search field). */
   show(m: ChatMessage): Promise<void> {
     this.#for = m;
-    return this.#picker.show();
+    return (this.#picker ??= this.#create()).show();
   }
 
   close(): void {
-    this.#picker.close(false);
+    this.#picker?.close(false);
   }
 
   render() {
+    if (!this.#picker) return nothing;
     const t = composerStrings();
     // The composer's labels, but the dialog is named for what it does here.
     return this.#picker.render(Object.create(t, { emoji: { value: changeStrings().moreReactions } }) as typeof t);
