@@ -13,6 +13,7 @@ import { describeElemText } from './i18n/elems.js';
 import { listStrings } from './i18n/list.js';
 import { formatNumber, LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
+import { SearchToggle, searchToggleStyles } from './search/search-toggle.js';
 import { styles } from './conversation-list.styles.js';
 import { safeMediaUrl } from './thread/elems/safe-url.js';
 
@@ -26,6 +27,9 @@ import { safeMediaUrl } from './thread/elems/safe-url.js';
  * @csspart item - One conversation (an option of the listbox); also `selected` for the selected one.
  * @csspart avatar - The conversation's picture or initials.
  * @csspart unread-badge - Number of unread messages.
+ * @csspart search-bar - The bar over the list holding `search-button`, and `search` when open.
+ * @csspart search-button - Opens and closes the search of all conversations (`aria-expanded`).
+ * @csspart search - The `<chat-search>` of all conversations.
  *
  * @cssproperty [--chat-conversation-list-item-padding=0.625rem 0.75rem] - Padding of an item.
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
@@ -33,9 +37,10 @@ import { safeMediaUrl } from './thread/elems/safe-url.js';
  * @cssproperty [--chat-avatar-size=2.5rem] - Size of avatars.
  *
  * @fires {ConversationSelectEvent} conversation-select - The user picked a conversation (cancelable).
+ * @fires {SearchResultSelectEvent} search-result-select - The user opened a search result: open its conversation and call the thread's `jumpTo(messageId)` (`<chat-widget>` does).
  */
 export class ConversationList extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, searchToggleStyles];
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
@@ -51,6 +56,13 @@ export class ConversationList extends LitElement {
   @consume({ context: chatClientContext, subscribe: true })
   @property({ attribute: false })
   accessor client: ChatClient | undefined = undefined;
+
+  #search = new SearchToggle(this, {
+    client: () => this.client,
+    scope: () => '',
+    // Bubbles on to the page (or <chat-widget>), which opens the conversation at the message.
+    opened: () => undefined,
+  });
 
   /** The item that takes Tab focus (roving tabindex). */
   @state() private accessor focusId = '';
@@ -113,11 +125,12 @@ export class ConversationList extends LitElement {
     const items = this.#conversations.value;
     const t = listStrings();
     if (items.length === 0) {
-      return html`<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
+      return html`${this.#search.render()}<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
     }
     const ids = items.map((c) => c.id as string);
     const tabStop = [this.focusId, this.selected].find((id) => ids.includes(id)) ?? ids[0];
     return html`
+      ${this.#search.render()}
       <div part="list" role="listbox" aria-label=${this.label || t.label} @click=${this.onClick} @keydown=${this.onKeyDown}>
         ${repeat(items, (c) => c.id, (c) => this.#renderItem(c, c.id === tabStop))}
       </div>

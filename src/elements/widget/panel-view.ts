@@ -8,6 +8,7 @@ import { css, html } from 'lit';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
 import type { ConversationSelectEvent } from '../events/conversation-select.js';
+import type { SearchResultSelectEvent } from '../events/search-result-select.js';
 import { NameLookup } from '../names.js';
 
 /** What the widget hands the view when it renders. */
@@ -17,6 +18,8 @@ export interface PanelBodyHost {
   inThread: boolean;
   strings: { conversations: string; messages: string; placeholder: string; pick: string };
   onSelect(e: ConversationSelectEvent): void;
+  /** A search result opened in the list: open its conversation at the message. */
+  onSearchResult(e: SearchResultSelectEvent): void;
 }
 
 const lookups = new WeakMap<object, NameLookup>();
@@ -41,6 +44,7 @@ export function renderPanelBody(w: PanelBodyHost) {
           label=${t.conversations}
           .selected=${w.selected}
           @conversation-select=${w.onSelect}
+          @search-result-select=${w.onSearchResult}
         ></conversation-list>
         <div class="thread-pane">
           ${w.selected
