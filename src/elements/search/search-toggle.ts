@@ -1,9 +1,10 @@
-import { css, html, nothing, svg, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ChatClient } from '../../client/types.js';
 import type { SearchResultSelectEvent } from '../events/search-result-select.js';
 import { searchStrings } from '../i18n/search.js';
 
-const ICON = svg`<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="11" cy="11" r="6.5"></circle><path d="m16 16 4.5 4.5"></path></svg>`;
+/** A magnifier drawn in CSS (a ring and its handle): no SVG in the elements' DOM. */
+const ICON = html`<span class="search-icon" aria-hidden="true"></span>`;
 
 let loading: Promise<unknown> | undefined;
 /** `<chat-search>` and the client's search code arrive the first time a search opens. */
@@ -103,5 +104,31 @@ export const searchToggleStyles = css`
 
   [part~='search'] {
     flex: 1 0 100%;
+  }
+
+  .search-icon {
+    position: relative;
+    width: 1rem;
+    height: 1rem;
+  }
+
+  .search-icon::before {
+    content: '';
+    position: absolute;
+    inset: 0 0.25rem 0.25rem 0;
+    border: 2px solid currentColor;
+    border-radius: 50%;
+  }
+
+  .search-icon::after {
+    content: '';
+    position: absolute;
+    right: 0;
+    bottom: 0;
+    width: 0.4rem;
+    height: 2px;
+    background: currentColor;
+    transform: rotate(45deg);
+    transform-origin: right center;
   }
 `;
