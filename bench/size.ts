@@ -69,9 +69,10 @@ const KiB = 1024;
 const LIMITS = {
   firstPaint: { bytes: 35.7 * KiB, kind: 'ratchet (target: 34 KiB)' },
   // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
-  everything: { bytes: 86.2 * KiB, kind: 'ratchet' },
-  // 84.3 → 90.1 (measured 89.9): the same UI.
-  define: { bytes: 90.1 * KiB, kind: 'ratchet' },
+  // 86.2 → 90.3 (measured 90.1): search (issue 20: <chat-search>, the search buttons, the client's search and its folding), in the panel chunk and the client's lazy paths; (a) did not grow past its ratchet.
+  everything: { bytes: 90.3 * KiB, kind: 'ratchet' },
+  // 84.3 → 90.1 (measured 89.9): the same UI. 90.1 → 94.4 (measured 94.2): search, as (b).
+  define: { bytes: 94.4 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -6,7 +6,6 @@ import { isConversationId, parseConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
-import type { SearchResultSelectEvent } from './events/search-result-select.js';
 import { LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
@@ -200,15 +199,6 @@ export class ChatWidget extends LitElement {
     void this.#focusInside();
   };
 
-  private onSearchResult = async (e: SearchResultSelectEvent) => {
-    this.selected = e.detail.conversationId;
-    this.view = 'thread';
-    await this.updateComplete;
-    const thread = this.renderRoot.querySelector('chat-thread');
-    await thread?.updateComplete;
-    await thread?.jumpTo(e.detail.messageId);
-  };
-
   private onBack = () => {
     this.view = 'list';
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('conversation-list')?.focus());
@@ -280,7 +270,6 @@ export class ChatWidget extends LitElement {
               inThread,
               strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
               onSelect: this.onSelect,
-              onSearchResult: this.onSearchResult,
             })
           : nothing}
       </section>

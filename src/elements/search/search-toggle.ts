@@ -6,16 +6,15 @@ import { searchStrings } from '../i18n/search.js';
 /** A magnifier drawn in CSS (a ring and its handle): no SVG in the elements' DOM. */
 const ICON = html`<span class="search-icon" aria-hidden="true"></span>`;
 
-let loading: Promise<unknown> | undefined;
-/** `<chat-search>` and the client's search code arrive the first time a search opens. */
-const loadSearch = () =>
-  (loading ??= import('./chat-search.js').then(
-    (m) => m.defineChatSearch(),
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
-    },
-  ));
+import { defineChatSearch } from './chat-search.js';
+
+/**
+ * Registers `<chat-search>` the first time a search opens. It is imported statically: in the
+ * script tag it is part of the panel chunk, which loads when the widget opens (never the first
+ * paint); a dynamic import of it from the panel made the build split modules out of the core.
+ * The client's search code (`client/search.ts`) still arrives with the first search.
+ */
+const loadSearch = async () => defineChatSearch();
 
 export interface SearchToggleDeps {
   client(): ChatClient | undefined;

@@ -4,10 +4,10 @@
  * panel's elements (`./panel.ts` installs it), so the script tag's first paint (launcher, badge,
  * the panel's frame and header) does not carry it.
  */
-import { css, html } from 'lit';
+import { css, html, type LitElement } from 'lit';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
-import type { ConversationSelectEvent } from '../events/conversation-select.js';
+import { ConversationSelectEvent } from '../events/conversation-select.js';
 import type { SearchResultSelectEvent } from '../events/search-result-select.js';
 import { NameLookup } from '../names.js';
 
@@ -18,8 +18,20 @@ export interface PanelBodyHost {
   inThread: boolean;
   strings: { conversations: string; messages: string; placeholder: string; pick: string };
   onSelect(e: ConversationSelectEvent): void;
-  /** A search result opened in the list: open its conversation at the message. */
-  onSearchResult(e: SearchResultSelectEvent): void;
+}
+
+/**
+ * A search result opened in the list: the widget selects its conversation (as a pick in the list
+ * does), then the thread jumps to the message, highlighted. Here, in the panel's chunk, so the
+ * widget's first paint carries none of it.
+ */
+async function openResult(w: PanelBodyHost, e: SearchResultSelectEvent): Promise<void> {
+  const root = (e.currentTarget as Element).getRootNode() as ShadowRoot;
+  w.onSelect(new ConversationSelectEvent(e.detail.conversationId));
+  await (root.host as LitElement).updateComplete;
+  const thread = root.querySelector('chat-thread');
+  await thread?.updateComplete;
+  await thread?.jumpTo(e.detail.messageId);
 }
 
 const lookups = new WeakMap<object, NameLookup>();
@@ -44,7 +56,7 @@ export function renderPanelBody(w: PanelBodyHost) {
           label=${t.conversations}
           .selected=${w.selected}
           @conversation-select=${w.onSelect}
-          @search-result-select=${w.onSearchResult}
+          @search-result-select=${(e: SearchResultSelectEvent) => void openResult(w, e)}
         ></conversation-list>
         <div class="thread-pane">
           ${w.selected
