@@ -121,6 +121,7 @@ const BOTTOM_SLACK = 32;
  * @csspart change-retry-button - Sends a failed change again.
  * @csspart change-discard-button - Drops a failed change.
  * @csspart header - The bar over the log holding `search-button`, and `search` when open.
+ * @csspart search-bar - Inside `header`: the search button and, when open, the search.
  * @csspart search-button - Opens and closes the search of this conversation (`aria-expanded`).
  * @csspart search - The `<chat-search>` of this conversation (a result opened jumps to its message, highlighted).
  * @csspart pinned-bar - The bar over the log showing the latest pin (`pinned-label`, `pinned-excerpt`); activating it jumps to that message and moves on to the next pin.
