@@ -197,6 +197,12 @@ function wire(c: ChatClient): void {
   c.$conversations.subscribe(() => renderTitle(c));
 
   list.addEventListener('conversation-select', (e) => openConversation(e.detail.conversationId));
+  // A search result opened in the list (search of all conversations): open it at the message.
+  list.addEventListener('search-result-select', async (e) => {
+    openConversation(e.detail.conversationId, { focus: false });
+    await thread.updateComplete;
+    await thread.jumpTo(e.detail.messageId);
+  });
   $<HTMLButtonElement>('#back').addEventListener('click', () => {
     app.dataset.view = 'list';
     list.focus();

@@ -334,7 +334,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     ),
     // Asked for by the search field only: its code is fetched the first time.
     search: afterStart(async (query: string, searchOptions?: SearchOptions) =>
-      (await import('./search.js')).openSearch({ requests, online, held: () => threads.ids().map((id) => [id, threads.get(id)?.messages ?? []]) }, query, searchOptions),
+      (await import('./search.js')).openSearch({ requests, online, threads }, query, searchOptions),
     ),
     markRead: reads.markRead,
     sendTyping(conversationId: ConversationId): void {

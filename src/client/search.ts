@@ -7,13 +7,31 @@
  */
 import { atom, type ReadableAtom } from 'nanostores';
 import { ChatError, type ErrorBody } from '../protocol/error-codes.js';
-import type { SearchResult, ServerFrameOf } from '../protocol/frames.js';
+import type { ServerFrameOf } from '../protocol/frames.js';
+import type { SearchResult } from '../protocol/search-schema.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Message } from '../protocol/message.js';
-import { foldForSearch, matchesTerms, searchSnippet, searchTerms, searchableText } from '../protocol/search.js';
+import { SEARCH_LIMITS, foldForSearch, matchesTerms, searchSnippet, searchTerms, searchableText } from '../protocol/search.js';
 import type { Requests } from './requests.js';
+import type { ThreadStore } from './thread-store.js';
 
 export type { SearchResult };
+
+const isOffset = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+
+/**
+ * The results of a `search.results` frame with their snippets checked (the messages were checked
+ * with the frame when it arrived; a snippet's schema is `SearchResultSchema`, checked by hand here
+ * because importing it made the script tag's build split the core). Undefined when one is bad.
+ */
+function checkResults(results: { message: unknown; snippet: unknown }[]): SearchResult[] | undefined {
+  for (const { snippet } of results as { snippet?: { text?: unknown; marks?: unknown } }[]) {
+    const marks = snippet?.marks;
+    if (typeof snippet?.text !== 'string' || snippet.text.length > SEARCH_LIMITS.snippetChars * 4 || !Array.isArray(marks) || marks.length > SEARCH_LIMITS.snippetChars) return undefined;
+    if (!marks.every((m) => Array.isArray(m) && m.length === 2 && isOffset(m[0]) && isOffset(m[1]))) return undefined;
+  }
+  return results as unknown as SearchResult[];
+}
 
 export interface SearchOptions {
   /** Search this conversation only; absent: every conversation of the user. */
@@ -45,16 +63,16 @@ export interface ClientSearch {
 export interface SearchContext {
   requests: Requests;
   online(): boolean;
-  /** Conversations this device holds messages of, and those messages (ascending seq). */
-  held(): Iterable<[ConversationId, readonly Message[]]>;
+  /** The conversations this device holds messages of, and those messages. */
+  threads: Pick<ThreadStore, 'ids' | 'get'>;
 }
 
 /** What this device holds that matches, newest first (recalled and hidden messages never). */
-export function searchHeld(context: Pick<SearchContext, 'held'>, terms: string[], conversationId?: ConversationId): SearchResult[] {
+export function searchHeld({ threads }: Pick<SearchContext, 'threads'>, terms: string[], conversationId?: ConversationId): SearchResult[] {
   const found: SearchResult[] = [];
-  for (const [id, messages] of context.held()) {
+  for (const id of threads.ids()) {
     if (conversationId !== undefined && id !== conversationId) continue;
-    for (const m of messages) {
+    for (const m of threads.get(id)?.messages ?? []) {
       if (m.recalled || m.hidden) continue;
       const text = searchableText(m.elem);
       if (matchesTerms(foldForSearch(text), terms)) found.push({ message: m, snippet: searchSnippet(text, terms) });
@@ -82,8 +100,11 @@ export function openSearch(context: SearchContext, query: string, options: Searc
         ...(options.limit !== undefined && { limit: options.limit }),
         ...(cursor !== undefined && { cursor }),
       });
+      // The frame was checked in outline when it arrived; its results are checked here.
+      const checked = checkResults(answer.results);
+      if (!checked) throw new ChatError('BAD_FRAME', 'The server sent search results this client cannot read.');
       cursor = answer.cursor;
-      $state.set({ query, status: 'done', results: [...before.results, ...answer.results], source: 'server', hasMore: cursor !== undefined });
+      $state.set({ query, status: 'done', results: [...before.results, ...checked], source: 'server', hasMore: cursor !== undefined });
     } catch (err) {
       const error = err instanceof ChatError ? err.toJSON() : { code: 9000, name: 'INTERNAL' as const, message: String(err) };
       // The connection went while asking: what the device holds is better than nothing.

@@ -26,6 +26,7 @@ import { mergeTitle, renderSelectionBar } from './thread/selection-bar.js';
 import { ThreadExtras } from './thread/thread-extras.js';
 import { renderTypingRow } from './thread/typing-row.js';
 import { VirtualList } from './thread/virtual-list.js';
+import { SearchToggle, searchToggleStyles } from './search/search-toggle.js';
 import { styles } from './chat-thread.styles.js';
 
 /** How close to the bottom (px) still counts as "at the bottom". */
@@ -129,6 +130,10 @@ const BOTTOM_SLACK = 32;
  * @csspart change-failure - A change that failed: why (`error`), `change-retry-button`, `change-discard-button`.
  * @csspart change-retry-button - Sends a failed change again.
  * @csspart change-discard-button - Drops a failed change.
+ * @csspart header - The bar over the log holding `search-button`, and `search` when open.
+ * @csspart search-bar - Inside `header`: the search button and, when open, the search.
+ * @csspart search-button - Opens and closes the search of this conversation (`aria-expanded`).
+ * @csspart search - The `<chat-search>` of this conversation (a result opened jumps to its message, highlighted).
  * @csspart pinned-bar - The bar over the log showing the latest pin (`pinned-label`, `pinned-sender`, `pinned-excerpt`); activating it jumps to that message and moves on to the next pin.
  * @csspart pinned-label - "Pinned message" (n of m) in the pinned bar.
  * @csspart pinned-sender - Who wrote the pinned message shown.
@@ -153,7 +158,7 @@ const BOTTOM_SLACK = 32;
  * @cssproperty [--chat-thread-progress-color=currentColor] - Fill of the upload progress bar.
  */
 export class ChatThread extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, searchToggleStyles];
 
   /**
    * Runs once, when the tag is defined: the date formatters get built while the page is idle,
@@ -204,6 +209,11 @@ export class ChatThread extends LitElement {
     online: () => this.#connection.value === 'online',
     jumpTo: (id) => void this.jumpTo(id),
     nameOf: (id) => this.#extras.nameOf(id, this.#messages.value),
+  });
+  #search = new SearchToggle(this, {
+    client: () => this.client,
+    scope: () => this.conversation,
+    opened: (e) => void this.jumpTo(e.detail.messageId),
   });
   #lastScrollTop = 0;
   #unseen = false;
@@ -481,6 +491,7 @@ export class ChatThread extends LitElement {
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
+      <div part="header">${this.#search.render()}</div>
       ${this.#pins.render()}
       <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
         ${this.#live.render()}

@@ -16,6 +16,7 @@ import { describeElemText } from './i18n/elems.js';
 import { listStrings } from './i18n/list.js';
 import { formatNumber, LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
+import { SearchToggle, searchToggleStyles } from './search/search-toggle.js';
 import { styles } from './conversation-list.styles.js';
 import { safeMediaUrl } from './thread/elems/safe-url.js';
 import { loadGroupElements } from './groups/load-groups.js';
@@ -33,6 +34,9 @@ import { withName } from './thread/changes/row-changes.js';
  * @csspart unread-badge - Number of unread messages; also `muted` in a muted conversation (shown quietly).
  * @csspart muted-icon - Shown on a muted conversation (or all of them under do-not-disturb).
  * @csspart new-group-button - Opens the create-a-group dialog (with `create-group`).
+ * @csspart search-bar - The bar over the list holding `search-button`, and `search` when open.
+ * @csspart search-button - Opens and closes the search of all conversations (`aria-expanded`).
+ * @csspart search - The `<chat-search>` of all conversations.
  *
  * @cssproperty [--chat-conversation-list-item-padding=0.625rem 0.75rem] - Padding of an item.
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
@@ -40,12 +44,13 @@ import { withName } from './thread/changes/row-changes.js';
  * @cssproperty [--chat-avatar-size=2.5rem] - Size of avatars.
  *
  * @fires {ConversationSelectEvent} conversation-select - The user picked a conversation, or created a group (cancelable).
+ * @fires {SearchResultSelectEvent} search-result-select - The user opened a search result: open its conversation and call the thread's `jumpTo(messageId)` (`<chat-widget>` does).
  *
  * With `create-group`, a New group button above the list opens `<group-create-dialog>` (loaded
  * the first time, a chunk of its own); the group created is selected.
  */
 export class ConversationList extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, searchToggleStyles];
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
@@ -65,6 +70,13 @@ export class ConversationList extends LitElement {
   @consume({ context: chatClientContext, subscribe: true })
   @property({ attribute: false })
   accessor client: ChatClient | undefined = undefined;
+
+  #search = new SearchToggle(this, {
+    client: () => this.client,
+    scope: () => '',
+    // Bubbles on to the page (or <chat-widget>), which opens the conversation at the message.
+    opened: () => undefined,
+  });
 
   /** The item that takes Tab focus (roving tabindex). */
   @state() private accessor focusId = '';
@@ -138,12 +150,13 @@ export class ConversationList extends LitElement {
     const tools = html`${this.createGroup ? html`<button part="new-group-button" type="button" @click=${this.onNewGroup}>${t.newGroup}</button>` : nothing}
       ${this.creating ? html`<group-create-dialog .client=${this.client}></group-create-dialog>` : nothing}`;
     if (items.length === 0) {
-      return html`${tools}<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
+      return html`${tools}${this.#search.render()}<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
     }
     const ids = items.map((c) => c.id as string);
     const tabStop = [this.focusId, this.selected].find((id) => ids.includes(id)) ?? ids[0];
     return html`
       ${tools}
+      ${this.#search.render()}
       <div part="list" role="listbox" aria-label=${this.label || t.label} @click=${this.onClick} @keydown=${this.onKeyDown}>
         ${repeat(items, (c) => c.id, (c) => this.#renderItem(c, c.id === tabStop))}
       </div>

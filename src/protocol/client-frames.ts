@@ -7,6 +7,7 @@ import { ElemSchema, SendOptionsSchema } from './message.js';
 import { GroupChangeFrameSchema, GroupCreateSchema, GroupFetchSchema } from './group-frames.js';
 
 export * from './group-frames.js';
+import { SEARCH_LIMITS } from './search.js';
 
 /*
  * The frames a client sends (client -> server); `./index.ts` exports them, `./frames.ts` their
@@ -161,11 +162,11 @@ export const SearchFetchSchema = v.object({
   type: v.literal('search.fetch'),
   reqId: ReqId,
   /** Words to find (all of them); folded, so case and accents do not matter. */
-  query: v.pipe(v.string(), v.maxLength(LIMITS.searchQueryChars * 2)),
+  query: v.pipe(v.string(), v.maxLength(SEARCH_LIMITS.queryChars * 2)),
   conversationId: v.optional(ConversationIdSchema),
   /** The previous page's `cursor`. */
   cursor: v.optional(MessageIdSchema),
-  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.searchPage))),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(SEARCH_LIMITS.page))),
 });
 
 // ----------------------------------------------------------------

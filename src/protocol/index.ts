@@ -10,3 +10,5 @@ export * from './frames.js';
 export * from './client-frames.js';
 export * from './codec.js';
 export * from './client-codec.js';
+export * from './search.js';
+export * from './search-schema.js';

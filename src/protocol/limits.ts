@@ -60,14 +60,6 @@ export const LIMITS = {
   replyExcerptChars: 120,
   /** Default seconds after sending within which the sender may recall (SPEC §9; configurable). */
   recallWindowSeconds: 120,
-  /** Code points of a search query (SPEC §12); longer ones are refused (SEARCH_QUERY_INVALID). */
-  searchQueryChars: 100,
-  /** Whitespace-separated terms of a search query; every one must occur in a result. */
-  searchTerms: 8,
-  /** Largest page of search results. */
-  searchPage: 50,
-  /** Code points of a search result's snippet around its first match. */
-  searchSnippetChars: 80,
   /** UTF-8 bytes of a group's name. */
   groupNameBytes: 256,
   /** UTF-8 bytes of a group's notice. */

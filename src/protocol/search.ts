@@ -1,5 +1,4 @@
 import type { Elem } from './elems.js';
-import { LIMITS } from './limits.js';
 
 /**
  * Search (SPEC §12), the part both sides share: what of a message is searchable, how text is
@@ -20,6 +19,21 @@ export function searchableText(elem: Elem): string {
     default: return '';
   }
 }
+
+/**
+ * Limits of search, here rather than in `LIMITS` (which the script tag's first paint carries):
+ * only the code that searches needs them.
+ */
+export const SEARCH_LIMITS = {
+  /** Code points of a query; longer ones are refused (SEARCH_QUERY_INVALID). */
+  queryChars: 100,
+  /** Whitespace-separated terms of a query; every one must occur in a result. */
+  terms: 8,
+  /** Largest page of results (`search.results` says 50 itself: the first paint decodes it). */
+  page: 50,
+  /** Code units of a snippet around its first match. */
+  snippetChars: 80,
+} as const;
 
 const MARKS = /\p{M}/gu;
 
@@ -51,12 +65,12 @@ export function foldForSearch(text: string): string {
 
 /**
  * The folded terms of a query: split on whitespace, duplicates and empty ones dropped, at most
- * LIMITS.searchTerms. Undefined when the query is empty or too long (SEARCH_QUERY_INVALID).
+ * SEARCH_LIMITS.terms. Undefined when the query is empty or too long (SEARCH_QUERY_INVALID).
  */
 export function searchTerms(query: string): string[] | undefined {
-  if ([...query].length > LIMITS.searchQueryChars) return undefined;
+  if ([...query].length > SEARCH_LIMITS.queryChars) return undefined;
   const terms = [...new Set(foldForSearch(query).split(/\s+/u).filter((t) => t.length > 0))];
-  if (terms.length === 0 || terms.length > LIMITS.searchTerms) return undefined;
+  if (terms.length === 0 || terms.length > SEARCH_LIMITS.terms) return undefined;
   return terms;
 }
 
@@ -76,7 +90,7 @@ export interface SearchSnippet {
 
 /**
  * The excerpt of `text` around its first match with every occurrence of every term marked, at
- * most about LIMITS.searchSnippetChars code points, with "…" where it was cut. Plain text: whoever
+ * most about SEARCH_LIMITS.snippetChars code points, with "…" where it was cut. Plain text: whoever
  * shows it renders the marks as elements, never as HTML.
  */
 export function searchSnippet(text: string, terms: readonly string[]): SearchSnippet {
@@ -98,9 +112,9 @@ export function searchSnippet(text: string, terms: readonly string[]): SearchSni
   }
   const first = merged[0]?.[0] ?? 0;
   // A quarter of the window before the first match, the rest after it; never inside a surrogate pair.
-  let start = Math.max(0, first - LIMITS.searchSnippetChars / 4);
+  let start = Math.max(0, first - SEARCH_LIMITS.snippetChars / 4);
   if (start > 0 && isLow(text.charCodeAt(start))) start--;
-  let end = Math.min(text.length, start + LIMITS.searchSnippetChars);
+  let end = Math.min(text.length, start + SEARCH_LIMITS.snippetChars);
   if (end < text.length && isLow(text.charCodeAt(end))) end++;
   const lead = start > 0 ? '…' : '';
   const body = text.slice(start, end).replace(/\s/gu, ' ');

@@ -15,6 +15,8 @@ import type { BroadcastBanner } from '../../src/elements/broadcast-banner.js';
 import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
+import type { ChatSearch } from '../../src/elements/search/chat-search.js';
+import { defineChatSearch } from '../../src/elements/search/chat-search.js';
 import type { Elem } from '../../src/protocol/elems.js';
 import { decodeServerFrame } from '../../src/protocol/codec.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
@@ -134,6 +136,7 @@ describe('hostile content', () => {
 
   before(() => {
     window.__natterXss = undefined;
+    defineChatSearch();
   });
   after(() => console.log(`# hostile content: ${tally.payloads} payloads, ${tally.messages} messages and ${tally.names} names and ${tally.broadcasts} broadcasts rendered, ${tally.bidiChecked} bidi scopes checked`));
 
@@ -308,6 +311,34 @@ describe('hostile content', () => {
       expect(banner.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
       tally.broadcasts++;
     }
+  });
+
+  it('renders every payload as inert, isolated text in search results: snippets and sender names', async () => {
+    for (const payload of CORPUS) {
+      const sender = await connect(uniqueUser('s'), payload.slice(0, 1000));
+      await sender.send(`p2p:${viewerId}`, `qzxneedle ${payload}`);
+      tally.messages++;
+    }
+    const el = await fixture<ChatSearch>(html`<chat-search style="width: 320px; display: block" .client=${viewer}></chat-search>`);
+    const baseline = census(el);
+    const input = part<HTMLInputElement>(el, 'input')!;
+    input.value = 'QZXNEEDLE';
+    input.dispatchEvent(new Event('input'));
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    await waitUntil(() => parts(el, 'result').length === 20, 'a page of results should show', { timeout: 10_000 });
+    await el.updateComplete;
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(el, baseline);
+    // A snippet is one message's text split around its marks: its controls may reorder that text
+    // (as in the thread's bubble) but never the name, conversation or time beside it.
+    for (const r of parts(el, 'result')) {
+      for (const p of ['snippet', 'result-sender', 'result-conversation']) expect(r.querySelector(`[part~="${p}"]`)!.localName, p).to.equal('bdi');
+      tally.bidiChecked++;
+      expect(r.querySelector('[part~="snippet"]')!.textContent!.startsWith('qzxneedle ')).to.equal(true);
+      expect(r.querySelector('[part~="match"]')!.textContent).to.equal('qzxneedle');
+    }
+    expect(el.scrollWidth, 'a payload widens the results').to.be.at.most(el.clientWidth + 1);
   });
 
   it('renders every payload as inert, isolated text in the conversation list: names and previews', async () => {

@@ -178,7 +178,8 @@ describe('keyboard only', function () {
 
   it('picks a conversation in the list with the arrow keys and Enter', async () => {
     const { list } = await page(`p2p:${bobId}`);
-    await pressUntil('Tab', () => focused()?.getRootNode() === list.shadowRoot, 'the list should take focus');
+    // The search button comes first in the list's tab order, then its listbox.
+    await pressUntil('Tab', () => focused()?.getRootNode() === list.shadowRoot && focused()?.getAttribute('role') === 'option', 'the list should take focus');
     const picked = new Promise<ConversationSelectEvent>((resolve) => list.addEventListener('conversation-select', resolve as EventListener, { once: true }));
     const ids = alice.$conversations.get().map((c) => c.id);
     await sendKeys({ press: 'End' });

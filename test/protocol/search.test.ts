@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LIMITS } from '../../src/protocol/index.js';
-import { foldForSearch, matchesTerms, searchSnippet, searchTerms } from '../../src/protocol/search.js';
+import { SEARCH_LIMITS, foldForSearch, matchesTerms, searchSnippet, searchTerms } from '../../src/protocol/search.js';
 
 const marked = (s: { text: string; marks: [number, number][] }) => s.marks.map(([a, b]) => s.text.slice(a, b));
 
@@ -15,8 +14,8 @@ describe('search text (SPEC §12)', () => {
   it('splits a query into distinct folded terms and refuses empty, too long or too many', () => {
     assert.deepEqual(searchTerms('  Zebra  zebra 斑马 '), ['zebra', '斑马']);
     assert.equal(searchTerms(' \u0000 '), undefined);
-    assert.equal(searchTerms('x'.repeat(LIMITS.searchQueryChars + 1)), undefined);
-    assert.ok(searchTerms('斑'.repeat(LIMITS.searchQueryChars)));
+    assert.equal(searchTerms('x'.repeat(SEARCH_LIMITS.queryChars + 1)), undefined);
+    assert.ok(searchTerms('斑'.repeat(SEARCH_LIMITS.queryChars)));
     assert.equal(searchTerms('a b c d e f g h i'), undefined);
     assert.equal(matchesTerms('a zebra here', ['zeb', 'her']), true);
     assert.equal(matchesTerms('a zebra here', ['zeb', 'there']), false);
@@ -37,7 +36,7 @@ describe('search text (SPEC §12)', () => {
     assert.ok(s.text.startsWith('…') && s.text.endsWith('…'));
     assert.deepEqual(marked(s), ['zebra']);
     assert.doesNotMatch(s.text, /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
-    assert.ok([...s.text].length <= LIMITS.searchSnippetChars + 2);
+    assert.ok([...s.text].length <= SEARCH_LIMITS.snippetChars + 2);
     assert.equal(searchSnippet('line one\nline two', ['two']).text, 'line one line two');
   });
 });

@@ -6,11 +6,12 @@
  * this is in) does not carry it.
  */
 import { ContextConsumer } from '@lit/context';
-import { html, nothing, type ReactiveElement } from 'lit';
+import { html, nothing, type LitElement, type ReactiveElement } from 'lit';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
 import { chatClientContext } from '../context.js';
-import type { ConversationSelectEvent } from '../events/conversation-select.js';
+import { ConversationSelectEvent } from '../events/conversation-select.js';
+import type { SearchResultSelectEvent } from '../events/search-result-select.js';
 import { widgetPanelStrings } from '../i18n/widget-panel.js';
 import { NameLookup } from '../names.js';
 import { renderThreadActions } from './thread-header.js';
@@ -46,6 +47,20 @@ export interface PanelHost {
  */
 export function consumeSessionClient(host: ReactiveElement, take: (client: ChatClient | undefined) => void): void {
   new ContextConsumer(host, { context: chatClientContext, subscribe: true, callback: take });
+}
+
+/**
+ * A search result opened in the list: the widget selects its conversation (as a pick in the list
+ * does), then the thread jumps to the message, highlighted. Here, in the panel's chunk, so the
+ * widget's first paint carries none of it.
+ */
+async function openResult(w: PanelHost, e: SearchResultSelectEvent): Promise<void> {
+  const root = (e.currentTarget as Element).getRootNode() as ShadowRoot;
+  w.onSelect(new ConversationSelectEvent(e.detail.conversationId));
+  await (root.host as LitElement).updateComplete;
+  const thread = root.querySelector('chat-thread');
+  await thread?.updateComplete;
+  await thread?.jumpTo(e.detail.messageId);
 }
 
 const lookups = new WeakMap<object, NameLookup>();
@@ -106,6 +121,7 @@ export function renderPanel(w: PanelHost) {
           ?create-group=${w.groups}
           .selected=${w.selected}
           @conversation-select=${w.onSelect}
+          @search-result-select=${(e: SearchResultSelectEvent) => void openResult(w, e)}
         ></conversation-list>
         <div class="thread-pane">
           ${w.selected

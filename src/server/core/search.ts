@@ -1,5 +1,6 @@
-import { ChatError, LIMITS, type ConversationId, type SearchResult } from '../../protocol/index.js';
-import { searchSnippet, searchTerms, searchableText } from '../../protocol/search.js';
+import { ChatError, type ConversationId } from '../../protocol/index.js';
+import type { SearchResult } from '../../protocol/search-schema.js';
+import { SEARCH_LIMITS, searchSnippet, searchTerms, searchableText } from '../../protocol/search.js';
 import { keyOf } from './conversation-key.js';
 import { fitting, messageBytes } from './frame-budget.js';
 import type { Store } from './store.js';
@@ -27,7 +28,7 @@ export async function searchAs(store: Store, userId: string, req: SearchRequest)
   const terms = searchTerms(req.query);
   if (!terms) throw new ChatError('SEARCH_QUERY_INVALID');
   if (req.cursor !== undefined && !CURSOR.test(req.cursor)) throw new ChatError('SEARCH_CURSOR_INVALID');
-  const limit = Math.min(Math.max(1, req.limit ?? DEFAULT_PAGE), LIMITS.searchPage);
+  const limit = Math.min(Math.max(1, req.limit ?? DEFAULT_PAGE), SEARCH_LIMITS.page);
   let key: string | undefined;
   if (req.conversationId !== undefined) {
     const scope = keyOf(userId, req.conversationId);

@@ -9,8 +9,10 @@ import type { Store } from '../core/store.js';
  * `messages.search_text` (NULL when it has none), written by the commit itself (the writer
  * thread's transaction) and rewritten by a change in its own transaction (an edit's new text, a
  * recall's nothing). `messages_search` is an FTS5 index over that column (external content, so
- * the text is stored once) with the `trigram` tokenizer: it finds any substring of three or more
- * characters, which covers Latin words and their prefixes and Chinese or Japanese without spaces.
+ * the text is stored once; rowids only, no positions) with the `trigram` tokenizer: it narrows a
+ * term of three or more characters down to the rows holding all of its trigrams, and instr()
+ * keeps those holding the term. That covers Latin words and their prefixes (any substring) and
+ * Chinese or Japanese without spaces.
  *
  * A term of one or two characters ("斑马") has no trigram: such terms are checked with instr()
  * on `search_text` over the candidate rows; a query made only of them scans the viewer's own
@@ -18,7 +20,7 @@ import type { Store } from '../core/store.js';
  * (more than COMMON_MATCHES) is also checked by scanning the viewer's conversations, which beats
  * sorting every match of the whole database.
  */
-export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_search USING fts5(search_text, content='messages', content_rowid='rowid', tokenize='trigram');`;
+export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_search USING fts5(search_text, content='messages', content_rowid='rowid', tokenize='trigram', detail='none', columnsize=0);`;
 
 /** Past this many index matches a term counts as common: scan the viewer's conversations instead. */
 const COMMON_MATCHES = 2000;
@@ -35,6 +37,9 @@ export function upgradeSearch(db: Database.Database): number | undefined {
     const columns = db.prepare(`SELECT name FROM pragma_table_info('messages')`).pluck().all() as string[];
     if (!columns.includes('search_text')) db.exec('ALTER TABLE messages ADD COLUMN search_text TEXT');
     db.exec(SEARCH_SCHEMA);
+    // Merge segments when 16 of a level exist, not 4: a commit writes its own small segment, and
+    // merging every few commits cost more than anything else the index adds to a commit.
+    db.exec(`INSERT INTO messages_search (messages_search, rank) VALUES ('automerge', 16)`);
     const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
     const page = db.prepare('SELECT rowid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT 1000');
     let indexed = 0;
@@ -69,8 +74,17 @@ export function reindexStatement(db: Database.Database): (rowid: number, before:
   };
 }
 
-/** A term as an FTS5 string (a phrase of its trigrams). */
-const phrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
+/**
+ * A term as FTS5 query text: every trigram of it, each an FTS5 string. The index keeps no
+ * positions (`detail='none'`: rowids only, a third of the writes of a full index), so it finds
+ * the rows holding all of them; instr() on `search_text` then keeps those holding the term itself.
+ */
+const trigrams = (term: string) => {
+  const chars = [...term];
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) grams.add(`"${chars.slice(i, i + 3).join('').replace(/"/g, '""')}"`);
+  return [...grams].join(' ');
+};
 
 export function createSqliteSearch(db: Database.Database, parse: (body: unknown) => Message): Pick<Store, 'searchMessages'> {
   const statements = new Map<string, Database.Statement>();
@@ -96,7 +110,7 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
       if (key !== undefined) params['key'] = key, filters.push('m.conv_key = :key');
       if (before !== undefined) params['before'] = before, filters.push('m.id < :before');
       const long = terms.filter((t) => termChars(t) >= 3);
-      const match = long.map(phrase).join(' ');
+      const match = long.map(trigrams).join(' ');
       // The index leads when it narrows things down; otherwise the viewer's conversations do
       // (CROSS JOIN fixes that order: memberships, then each conversation's rows by seq).
       const useIndex = long.length > 0 && (countMatches.get(match) as number) <= COMMON_MATCHES;

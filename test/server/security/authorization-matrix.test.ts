@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ClientFrameSchema, PROTOCOL_VERSION, type ErrorName } from '../../../src/protocol/index.js';
+import type { SearchResult } from '../../../src/protocol/search-schema.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import { fakeBrowser, loopbackCert } from '../helpers/push-receiver.js';
@@ -166,7 +167,7 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       // Across all: only alice's own bob↔alice message, never the group's or bob↔carol's.
       for (const [reqId, query, conversationId] of [['search-all', 'bob', undefined], ['search-c', 'carol', 'p2p:carol'], ['search-short', 'o', undefined]] as const) {
         o.alice.send({ type: 'search.fetch', reqId, query, ...(conversationId !== undefined && { conversationId }) });
-        const found = (await o.alice.next('search.results', (f) => f.reqId === reqId)).results;
+        const found = (await o.alice.next('search.results', (f) => f.reqId === reqId)).results as SearchResult[];
         assert.ok(found.every((r) => r.message.id !== o.groupMsgId && r.message.id !== o.bobCarolMsgId), reqId);
         counts.frameChecks++;
       }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConversationId, ServerFrameOf } from '../../../src/protocol/index.js';
+import type { SearchResult } from '../../../src/protocol/search-schema.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 
@@ -13,7 +14,7 @@ async function search(s: TestSocket, query: string, extra: Record<string, unknow
   return f;
 }
 const texts = (f: ServerFrameOf<'search.results'> | ServerFrameOf<'error'>) =>
-  f.type === 'search.results' ? f.results.map((r) => (r.message.elem as { text: string }).text) : assert.fail(`refused: ${f.name}`);
+  f.type === 'search.results' ? (f.results as SearchResult[]).map((r) => (r.message.elem as { text: string }).text) : assert.fail(`refused: ${f.name}`);
 
 async function sendText(s: TestSocket, conversationId: ConversationId, body: string) {
   s.send({ type: 'message.send', clientMsgId: cmid(), conversationId, elem: text(body) });
@@ -38,7 +39,7 @@ describe('search over WebSocket and REST (SPEC §12)', () => {
     await sendText(alice, 'p2p:carol', 'zebra for carol only');
     const all = await search(bob, '斑马');
     assert.equal(all.type, 'search.results');
-    const hit = (all as ServerFrameOf<'search.results'>).results[0]!;
+    const hit = (all as ServerFrameOf<'search.results'>).results[0] as SearchResult;
     assert.equal(hit.message.conversationId, 'p2p:alice', 'as bob names it');
     assert.deepEqual(hit.snippet, { text: '一只斑马在跑', marks: [[2, 4]] });
     assert.deepEqual(texts(await search(bob, 'ZEBRA')), ['A zebra at the zoo']);

@@ -1,0 +1,212 @@
+/**
+ * Search benchmark (SPEC §12, issue 20): N messages (1,000,000) across C group conversations
+ * (1,000) of 5 members out of 200 users, on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm),
+ * seeded through the stores' own commit (batches of 2,000 in one transaction each).
+ *
+ * - Search latency: the server's search as one user (`searchAs`: store query, per-viewer view,
+ *   snippets; no socket) for a common word (in 10 % of messages), a rare one (1 in 10,000) and a
+ *   two-character Chinese word (0.1 %), across the user's conversations (50 of them, ~50,000
+ *   messages) and in one; p50 and p99 of `--queries` runs each.
+ * - Commit throughput with the index on beside off, same run and same database: rounds of
+ *   `--commits` messages in batches of 100 over 100 conversations (as the commit batcher hands
+ *   them over), alternating a store that indexes (default) and one that does not
+ *   (`searchIndex: false`), median messages per second of each.
+ *
+ *   flock /tmp/natter-bench.lock npm run bench:search [-- --messages 1000000 --stores sqlite,postgres]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { ConversationId, Message } from '../src/protocol/index.js';
+import { groupKey } from '../src/server/core/conversation-key.js';
+import { newMessageId } from '../src/server/core/message-id.js';
+import { searchAs } from '../src/server/core/search.js';
+import type { Store } from '../src/server/core/store.js';
+import type { MessageDraft } from '../src/server/core/types.js';
+import { createPostgresStore } from '../src/server/store/postgres-store.js';
+import { createSqliteStore } from '../src/server/store/sqlite-store.js';
+import { fmt, median, percentile, table } from './lib/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '1000000' },
+    conversations: { type: 'string', default: '1000' },
+    queries: { type: 'string', default: '200' },
+    commits: { type: 'string', default: '5000' },
+    rounds: { type: 'string', default: '3' },
+    stores: { type: 'string', default: 'sqlite,postgres' },
+    postgres: { type: 'string', default: process.env['NATTER_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' },
+    smoke: { type: 'boolean', default: false },
+  },
+});
+const SMOKE = values.smoke;
+const N = SMOKE ? 5_000 : Number(values.messages);
+const C = SMOKE ? 100 : Number(values.conversations);
+const QUERIES = SMOKE ? 20 : Number(values.queries);
+const COMMITS = SMOKE ? 1000 : Number(values.commits);
+const ROUNDS = SMOKE ? 1 : Number(values.rounds);
+const USERS = 200;
+const VIEWER = 'u0';
+/** The viewer is in every 20th conversation. */
+const viewerIn = (c: number) => c % 20 === 0;
+
+// ----------------------------------------------------------------------- the corpus
+let seed = 42;
+/** mulberry32: a small deterministic generator (the corpus is the same every run). */
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'sa', 'to', 'vel', 'qua', 'dor', 'ni', 'pe', 'ur', 'bel', 'shi', 'gan', 'fo', 'rix', 'tem', 'jo', 'wen'];
+const VOCAB = Array.from({ length: 5000 }, () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => SYLLABLES[Math.floor(random() * SYLLABLES.length)]).join(''));
+const HANZI = [...'的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长'];
+const COMMON = 'hello';
+const RARE = 'zanzibar';
+const CJK = '斑马';
+
+function text(i: number): string {
+  const words: string[] = [];
+  if (random() < 0.1) {
+    let s = '';
+    for (let k = 8 + Math.floor(random() * 12); k > 0; k--) s += HANZI[Math.floor(random() * HANZI.length)];
+    words.push(s);
+  } else {
+    for (let k = 4 + Math.floor(random() * 12); k > 0; k--) words.push(VOCAB[Math.floor(VOCAB.length * random() ** 3)]!);
+  }
+  if (i % 10 === 0) words.splice(Math.floor(random() * words.length), 0, COMMON);
+  if (i % 10_000 === 7) words.push(RARE);
+  if (i % 1000 === 3) words.push(`一只${CJK}在跑`);
+  return words.join(' ');
+}
+
+function membersOf(c: number): string[] {
+  const members = new Set<string>(viewerIn(c) ? [VIEWER] : []);
+  while (members.size < 5) members.add(`u${1 + Math.floor(random() * (USERS - 1))}`);
+  return [...members];
+}
+
+function draftOf(c: number, sender: string, body: string): MessageDraft {
+  const key = groupKey(`c${c}`);
+  const id = newMessageId();
+  const message: Message = {
+    id, conversationId: key as ConversationId, seq: 0, clientMsgId: `b${id.replace(/-/g, '')}`, sender, senderProfile: { name: sender },
+    time: Date.now(), elem: { type: 'text', text: body },
+  };
+  return { key, type: 'group', message };
+}
+
+async function seedStore(store: Store): Promise<Map<number, string[]>> {
+  const members = new Map<number, string[]>();
+  seed = 42;
+  for (let c = 0; c < C; c++) {
+    const m = membersOf(c);
+    members.set(c, m);
+    await store.createGroup({ id: `c${c}`, name: `Conversation ${c}`, createdAt: 1, historyVisibility: 'all' }, m);
+  }
+  const started = performance.now();
+  let batch: MessageDraft[] = [];
+  for (let i = 0; i < N; i++) {
+    const c = Math.floor(random() * C);
+    const m = members.get(c)!;
+    batch.push(draftOf(c, m[Math.floor(random() * m.length)]!, text(i)));
+    if (batch.length === 2000 || i === N - 1) {
+      await store.commitMessages(batch);
+      batch = [];
+      if ((i + 1) % 100_000 === 0) process.stderr.write(`  seeded ${i + 1}\n`);
+    }
+  }
+  process.stderr.write(`  seeded ${N} in ${fmt((performance.now() - started) / 1000)} s\n`);
+  return members;
+}
+
+// ----------------------------------------------------------------------- measurements
+async function latencies(store: Store, query: string, conversationId?: ConversationId): Promise<{ p50: number; p99: number; hits: number }> {
+  const times: number[] = [];
+  let hits = 0;
+  for (let i = 0; i < QUERIES; i++) {
+    const t0 = performance.now();
+    const page = await searchAs(store, VIEWER, { query, ...(conversationId && { conversationId }) });
+    times.push(performance.now() - t0);
+    hits = page.results.length;
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), hits };
+}
+
+async function commitRate(store: Store, members: Map<number, string[]>): Promise<number> {
+  const started = performance.now();
+  for (let done = 0; done < COMMITS; done += 100) {
+    const batch: MessageDraft[] = [];
+    for (let k = 0; k < 100; k++) {
+      const c = (done + k) % 100;
+      batch.push(draftOf(c, members.get(c)![0]!, text(done + k)));
+    }
+    await store.commitMessages(batch);
+  }
+  return COMMITS / ((performance.now() - started) / 1000);
+}
+
+interface Result {
+  store: string;
+  rows: (string | number)[][];
+  on: number;
+  off: number;
+}
+
+async function run(name: string, open: (searchIndex: boolean) => Promise<Store>, cleanup: () => Promise<void>): Promise<Result> {
+  process.stderr.write(`${name}: seeding ${N} messages in ${C} conversations\n`);
+  try {
+    const store = await open(true);
+    const members = await seedStore(store);
+    const oneConversation = `group:c${[...members.keys()].find(viewerIn)}` as ConversationId;
+    const rows: (string | number)[][] = [];
+    for (const [what, query] of [['common word', COMMON], ['rare word', RARE], ['2 Chinese characters', CJK]] as const) {
+      for (const [scope, id] of [['across', undefined], ['in one', oneConversation]] as const) {
+        await latencies(store, query, id); // warm
+        const r = await latencies(store, query, id);
+        rows.push([name, what, scope, r.hits, fmt(r.p50, 2), fmt(r.p99, 2)]);
+      }
+    }
+    await store.close();
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const indexing of [false, true]) {
+        const s = await open(indexing);
+        (indexing ? on : off).push(await commitRate(s, members));
+        await s.close();
+      }
+    }
+    return { store: name, rows, on: median(on), off: median(off) };
+  } finally {
+    await cleanup();
+  }
+}
+
+const results: Result[] = [];
+// The smoke run (bench:smoke, CI) checks that it all works on the embedded default only.
+for (const which of SMOKE ? ['sqlite'] : values.stores.split(',')) {
+  if (which === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'natter-bench-search-'));
+    const file = join(dir, 'natter.db');
+    results.push(await run('SQLite', async (searchIndex) => createSqliteStore(file, { searchIndex }), async () => rmSync(dir, { recursive: true, force: true })));
+  } else if (which === 'postgres') {
+    const schema = `bench_search_${process.pid}`;
+    const url = `${values.postgres}${values.postgres.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const admin = new pg.Client({ connectionString: values.postgres });
+    await admin.connect();
+    results.push(await run('PostgreSQL', (searchIndex) => createPostgresStore({ connectionString: url, schema, searchIndex }), async () => {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }));
+  }
+}
+
+console.log(`\nSearch as one user (${N.toLocaleString('en-US')} messages, ${C.toLocaleString('en-US')} conversations; the user in ${Math.ceil(C / 20)}), ${QUERIES} queries each, ms:\n`);
+console.log(table(['store', 'query', 'scope', 'results', 'p50', 'p99'], results.flatMap((r) => r.rows)));
+console.log(`\nCommit throughput, batches of 100 over 100 conversations, ${COMMITS.toLocaleString('en-US')} messages per round, median of ${ROUNDS} rounds each, msg/s:\n`);
+console.log(table(['store', 'index on', 'index off', 'on / off'], results.map((r) => [r.store, fmt(r.on, 0), fmt(r.off, 0), `${fmt((r.on / r.off) * 100, 0)} %`])));

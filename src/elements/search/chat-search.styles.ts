@@ -1,0 +1,110 @@
+import { css } from 'lit';
+import { sharedStyles } from '../styles/shared.styles.js';
+
+export const styles = [
+  sharedStyles,
+  css`
+    :host {
+      --_match: var(--chat-search-match-color, color-mix(in srgb, var(--_accent) 22%, transparent));
+      --_max-height: var(--chat-search-max-height, 20rem);
+      display: flex;
+      flex-direction: column;
+      gap: 0.25rem;
+      background: var(--_surface);
+    }
+
+    [part~='input'] {
+      width: 100%;
+      padding: 0.5rem 0.75rem;
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) - 4px);
+      background: var(--_surface-raised);
+      color: var(--_text);
+      font: inherit;
+    }
+
+    [part~='status'] {
+      margin: 0;
+      padding: 0 0.25rem;
+      color: var(--_muted);
+      font-size: 0.8125rem;
+    }
+
+    [part~='status']:empty {
+      display: none;
+    }
+
+    [part~='results'] {
+      max-height: var(--_max-height);
+      overflow-y: auto;
+      display: flex;
+      flex-direction: column;
+      gap: 2px;
+    }
+
+    [part~='results'][hidden] {
+      display: none;
+    }
+
+    [part~='result'] {
+      display: flex;
+      flex-direction: column;
+      gap: 0.125rem;
+      padding: 0.5rem 0.625rem;
+      border-radius: calc(var(--_radius) - 6px);
+      cursor: pointer;
+    }
+
+    [part~='result']:hover {
+      background: var(--_hover);
+    }
+
+    [part~='active'] {
+      background: var(--_hover);
+      outline: var(--_focus-ring);
+      outline-offset: -2px;
+    }
+
+    .meta {
+      display: flex;
+      gap: 0.5rem;
+      font-size: 0.8125rem;
+      color: var(--_muted);
+    }
+
+    [part~='result-sender'] {
+      font-weight: 600;
+      color: var(--_text);
+    }
+
+    [part~='result-time'] {
+      margin-inline-start: auto;
+    }
+
+    [part~='snippet'] {
+      overflow-wrap: anywhere;
+    }
+
+    [part~='match'] {
+      background: var(--_match);
+      color: inherit;
+      border-radius: 2px;
+    }
+
+    [part~='more-button'] {
+      align-self: center;
+      padding: 0.25rem 0.75rem;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: transparent;
+      cursor: pointer;
+    }
+
+    @media (forced-colors: active) {
+      [part~='match'] {
+        background: Mark;
+        color: MarkText;
+      }
+    }
+  `,
+];

@@ -1,0 +1,133 @@
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { ChatClient } from '../../client/types.js';
+import type { SearchResultSelectEvent } from '../events/search-result-select.js';
+import { searchStrings } from '../i18n/search.js';
+
+/** A magnifier drawn in CSS (a ring and its handle): no SVG in the elements' DOM. */
+const ICON = html`<span class="search-icon" aria-hidden="true"></span>`;
+
+import { defineChatSearch } from './chat-search.js';
+
+/**
+ * Registers `<chat-search>` the first time a search opens. It is imported statically: in the
+ * script tag it is part of the panel chunk, which loads when the widget opens (never the first
+ * paint); a dynamic import of it from the panel made the build split modules out of the core.
+ * The client's search code (`client/search.ts`) still arrives with the first search.
+ */
+const loadSearch = async () => defineChatSearch();
+
+export interface SearchToggleDeps {
+  client(): ChatClient | undefined;
+  /** The conversation searched; empty: all of them. */
+  scope(): string;
+  /** A result was opened (the event is the one `<chat-search>` fired). */
+  opened(e: SearchResultSelectEvent): void;
+}
+
+/**
+ * The search button of `<chat-thread>`'s header and `<conversation-list>`'s top (part
+ * `search-button`, `aria-expanded`), and the `<chat-search>` it opens below it (part `search`).
+ * Escape in the empty field closes it and focus returns to the button.
+ */
+export class SearchToggle implements ReactiveController {
+  open = false;
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #deps: SearchToggleDeps;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, deps: SearchToggleDeps) {
+    this.#host = host;
+    this.#deps = deps;
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  /** Opens (loading the search code first) or closes the search; focus goes to its field or back to the button. */
+  async toggle(open = !this.open): Promise<void> {
+    if (open) await loadSearch();
+    this.open = open;
+    this.#host.requestUpdate();
+    await this.#host.updateComplete;
+    const root = this.#host.shadowRoot;
+    const target = open ? root?.querySelector<HTMLElement>('chat-search') : root?.querySelector<HTMLElement>('[part~="search-button"]');
+    target?.focus();
+  }
+
+  private onClick = () => void this.toggle();
+  private onClose = () => void this.toggle(false);
+  private onSelect = (e: SearchResultSelectEvent) => this.#deps.opened(e);
+
+  render() {
+    const t = searchStrings();
+    const scoped = this.#deps.scope() !== '';
+    return html`
+      <div part="search-bar">
+        <button part="search-button" aria-expanded=${this.open ? 'true' : 'false'} title=${this.open ? t.close : scoped ? t.open : t.openAll} @click=${this.onClick}>
+          ${ICON}<span class="visually-hidden">${this.open ? t.close : scoped ? t.open : t.openAll}</span>
+        </button>
+        ${this.open
+          ? html`<chat-search part="search" .client=${this.#deps.client()} conversation=${this.#deps.scope()} @search-close=${this.onClose} @search-result-select=${this.onSelect}></chat-search>`
+          : nothing}
+      </div>
+    `;
+  }
+}
+
+export const searchToggleStyles = css`
+  [part~='search-bar'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-start;
+    justify-content: flex-end;
+    gap: 0.25rem;
+    padding: 0.25rem 0.375rem;
+  }
+
+  [part~='search-button'] {
+    display: inline-grid;
+    place-items: center;
+    min-width: 2rem;
+    min-height: 2rem;
+    border: 0;
+    border-radius: 999px;
+    background: transparent;
+    color: var(--_muted);
+    cursor: pointer;
+  }
+
+  [part~='search-button']:hover,
+  [part~='search-button'][aria-expanded='true'] {
+    background: var(--_hover);
+    color: var(--_text);
+  }
+
+  [part~='search'] {
+    flex: 1 0 100%;
+  }
+
+  .search-icon {
+    position: relative;
+    width: 1rem;
+    height: 1rem;
+  }
+
+  .search-icon::before {
+    content: '';
+    position: absolute;
+    inset: 0 0.25rem 0.25rem 0;
+    border: 2px solid currentColor;
+    border-radius: 50%;
+  }
+
+  .search-icon::after {
+    content: '';
+    position: absolute;
+    right: 0;
+    bottom: 0;
+    width: 0.4rem;
+    height: 2px;
+    background: currentColor;
+    transform: rotate(45deg);
+    transform-origin: right center;
+  }
+`;

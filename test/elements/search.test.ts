@@ -1,0 +1,103 @@
+/**
+ * Search in the elements (SPEC §12) in real Chromium against the real server: the search of
+ * `<chat-thread>`'s header reaches a message far above the loaded window and highlights it, by
+ * keyboard; `<conversation-list>`'s search spans every conversation; hostile text stays text; zh-CN.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/elements/define.js';
+import type { ChatThread } from '../../src/elements/chat-thread.js';
+import type { ConversationList } from '../../src/elements/conversation-list.js';
+import type { SearchResultSelectEvent } from '../../src/elements/events/search-result-select.js';
+import type { ChatSearch } from '../../src/elements/search/chat-search.js';
+import { closeClients, connectPair, part, parts, seed } from './helpers.js';
+
+async function openSearch(host: HTMLElement): Promise<ChatSearch> {
+  part(host, 'search-button')!.click();
+  await waitUntil(() => part(host, 'search'), 'the search should open');
+  const search = part<ChatSearch>(host, 'search')!;
+  await search.updateComplete;
+  return search;
+}
+const statusOf = (s: ChatSearch) => part(s, 'status')!.textContent!.trim();
+
+describe('search in the elements', () => {
+  afterEach(closeClients);
+
+  it("<chat-thread>: finds a word written hundreds of messages ago and Enter lands on it, highlighted", async function () {
+    this.timeout(20_000);
+    const { aliceId, bobId, alice, bob } = await connectPair();
+    await alice.send(`p2p:${bobId}`, 'the quokka <b>smiles</b> 斑马');
+    await seed(aliceId, bobId, 300);
+    const wrapper = await fixture<HTMLElement>(html`<div><chat-thread style="height: 400px; display: flex; flex-direction: column" .client=${bob} conversation=${`p2p:${aliceId}`}></chat-thread></div>`);
+    const thread = wrapper.querySelector<ChatThread>('chat-thread')!;
+    await waitUntil(() => parts(thread, 'bubble').length > 0, 'the newest messages show');
+    expect(thread.shadowRoot!.textContent).not.to.include('quokka');
+
+    const button = part(thread, 'search-button')!;
+    expect(button.getAttribute('aria-expanded')).to.equal('false');
+    const search = await openSearch(thread);
+    expect(button.getAttribute('aria-expanded')).to.equal('true');
+    await waitUntil(() => search.shadowRoot!.activeElement === part(search, 'input'), 'focus goes to the field');
+    await sendKeys({ type: 'QUOKKA' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => parts(search, 'result').length === 1, 'one result');
+    expect(statusOf(search)).to.equal('1 found');
+    const result = part(search, 'result')!;
+    expect(result.querySelector('[part~="result-sender"]')!.textContent).to.equal('Alice');
+    expect(result.querySelector('[part~="result-time"]')!.getAttribute('datetime')).to.match(/^\d{4}-/);
+    const snippet = result.querySelector('[part~="snippet"]')!;
+    expect(snippet.textContent).to.equal('the quokka <b>smiles</b> 斑马');
+    expect(snippet.querySelector('b')).to.equal(null);
+    expect([...snippet.querySelectorAll('[part~="match"]')].map((m) => m.textContent)).to.deep.equal(['quokka']);
+
+    await sendKeys({ press: 'ArrowDown' });
+    expect(part(search, 'input')!.getAttribute('aria-activedescendant')).to.equal('r0');
+    expect(result.getAttribute('part')).to.include('active');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('quokka'), 'the thread jumps to it, highlighted', { timeout: 10_000 });
+    await waitUntil(() => thread.shadowRoot!.activeElement?.closest('[data-row]')?.textContent?.includes('quokka'), 'and the message takes focus');
+  });
+
+  it('<chat-thread>: two Chinese characters find a message without spaces; Escape clears, then closes back to the button', async () => {
+    const { aliceId, bobId, alice, bob } = await connectPair();
+    await alice.send(`p2p:${bobId}`, '一只斑马在跑');
+    const wrapper = await fixture<HTMLElement>(html`<div lang="zh-CN"><chat-thread style="height: 400px; display: flex; flex-direction: column" .client=${bob} conversation=${`p2p:${aliceId}`}></chat-thread></div>`);
+    const thread = wrapper.querySelector<ChatThread>('chat-thread')!;
+    await waitUntil(() => part(thread, 'search-button')?.textContent?.includes('在此会话中搜索'), 'the button speaks Chinese');
+    const search = await openSearch(thread);
+    expect(part(search, 'input')!.getAttribute('aria-label')).to.equal('搜索消息');
+    await sendKeys({ type: '斑马' });
+    await waitUntil(() => parts(search, 'result').length === 1, 'found without pressing Enter (after a pause)');
+    expect(statusOf(search)).to.equal('找到 1 条');
+    expect(part(search, 'result')!.querySelector('[part~="result-sender"]')!.textContent).to.equal('Alice');
+    await sendKeys({ type: '不存在' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => statusOf(search) === '没有找到消息。', 'nothing found, said in Chinese');
+    await sendKeys({ press: 'Escape' });
+    expect((part(search, 'input') as HTMLInputElement).value).to.equal('');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !part(thread, 'search'), 'closed');
+    await waitUntil(() => thread.shadowRoot!.activeElement === part(thread, 'search-button'), 'focus back on the button');
+  });
+
+  it('<conversation-list>: searches every conversation and says which one; opening a result fires search-result-select', async () => {
+    const { aliceId, bobId, alice, bob } = await connectPair();
+    await alice.send(`p2p:${bobId}`, 'platypus one');
+    await bob.send(`p2p:${aliceId}`, 'my platypus two');
+    const list = await fixture<ConversationList>(html`<conversation-list .client=${bob}></conversation-list>`);
+    await waitUntil(() => parts(list, 'item').length > 0, 'the list shows');
+    const search = await openSearch(list);
+    await sendKeys({ type: 'platypus' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => parts(search, 'result').length === 2, 'both');
+    const senders = parts(search, 'result').map((r) => r.querySelector('[part~="result-sender"]')!.textContent);
+    expect(senders).to.deep.equal(['You', 'Alice']);
+    expect(part(search, 'result')!.querySelector('[part~="result-conversation"]')).to.exist;
+    const opened = new Promise<SearchResultSelectEvent>((resolve) => list.addEventListener('search-result-select', resolve, { once: true }));
+    parts(search, 'result')[1]!.click();
+    const e = await opened;
+    expect(e.detail.conversationId).to.equal(`p2p:${aliceId}`);
+    expect(e.composed).to.equal(true);
+  });
+});
