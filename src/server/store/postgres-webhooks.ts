@@ -51,24 +51,34 @@ export function createPostgresWebhooks({ query, transaction }: Deps): WebhookSto
         return ((await c.query('DELETE FROM webhook_endpoints WHERE id = $1', [id])).rowCount ?? 0) > 0;
       }),
     enqueueWebhooks: (events) => transaction((c) => insertOutbox(c, events)),
-    async claimWebhooks(owner, now, leaseMs, limit) {
+    async claimWebhooks(owner, now, leaseMs, limit, perKey = 1) {
+      // The heads are locked (SKIP LOCKED: another node's claim in progress is passed over) and
+      // re-checked on their newest version; the rows behind a head follow it into the lease.
       const rows = await query<Row>(
         `WITH heads AS (
            SELECT DISTINCT ON (endpoint_id, conv_key) seq FROM webhook_outbox WHERE NOT failed ORDER BY endpoint_id, conv_key, seq
          ), due AS (
-           SELECT o.seq FROM webhook_outbox o WHERE o.seq IN (SELECT seq FROM heads)
+           SELECT o.seq, o.endpoint_id, o.conv_key FROM webhook_outbox o WHERE o.seq IN (SELECT seq FROM heads)
              AND NOT o.failed AND o.next_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
            ORDER BY o.seq LIMIT $3 FOR UPDATE SKIP LOCKED
+         ), chain AS (
+           SELECT c.seq FROM (
+             SELECT o.seq, row_number() OVER (PARTITION BY o.endpoint_id, o.conv_key ORDER BY o.seq) AS n
+             FROM webhook_outbox o JOIN due d ON o.endpoint_id = d.endpoint_id AND o.conv_key = d.conv_key AND o.seq >= d.seq
+             WHERE NOT o.failed) c
+           WHERE c.n <= $5
          )
-         UPDATE webhook_outbox w SET lease_owner = $2, lease_until = $4 FROM due
-         WHERE w.seq = due.seq AND (w.lease_until IS NULL OR w.lease_until <= $1) RETURNING w.*`,
-        [now, owner, limit, now + leaseMs],
+         UPDATE webhook_outbox w SET lease_owner = $2, lease_until = $4 FROM chain
+         WHERE w.seq = chain.seq AND (w.lease_until IS NULL OR w.lease_until <= $1) RETURNING w.*`,
+        [now, owner, limit, now + leaseMs, perKey],
       );
       return rows.map(toOutboxRow).sort((a, b) => a.seq - b.seq);
     },
     async settleWebhook(seq, owner, outcome) {
       if (outcome.status === 'delivered') {
         await query('DELETE FROM webhook_outbox WHERE seq = $1 AND lease_owner = $2', [seq, owner]);
+      } else if (outcome.status === 'released') {
+        await query('UPDATE webhook_outbox SET lease_owner = NULL, lease_until = NULL WHERE seq = $1 AND lease_owner = $2', [seq, owner]);
       } else {
         await query(
           `UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $3, failed = $4, next_at = coalesce($5, next_at),

@@ -29,12 +29,22 @@ export function createSqliteWebhooks(db: Database.Database): WebhookStore {
     deleteEndpoint: db.prepare('DELETE FROM webhook_endpoints WHERE id = ?'),
     dropQueued: db.prepare('DELETE FROM webhook_outbox WHERE endpoint_id = ?'),
     insert: db.prepare(INSERT_OUTBOX),
-    // The head (oldest pending row) of each (endpoint, conversation), from the index alone.
+    // The heads (oldest pending row of each endpoint and conversation, from the index alone)
+    // that are due and free, then up to :perKey rows of each of those pairs from its head on.
     due: db.prepare(
-      `SELECT o.* FROM (SELECT min(seq) AS seq FROM webhook_outbox WHERE failed = 0 GROUP BY endpoint_id, conv_key) h
-       JOIN webhook_outbox o ON o.seq = h.seq
-       WHERE o.next_at <= :now AND (o.lease_until IS NULL OR o.lease_until <= :now) ORDER BY o.seq LIMIT :limit`),
-    lease: db.prepare('UPDATE webhook_outbox SET lease_owner = ?, lease_until = ? WHERE seq = ?'),
+      `WITH ready AS (
+         SELECT o.endpoint_id, o.conv_key FROM (SELECT min(seq) AS seq FROM webhook_outbox WHERE failed = 0 GROUP BY endpoint_id, conv_key) h
+         JOIN webhook_outbox o ON o.seq = h.seq
+         WHERE o.next_at <= :now AND (o.lease_until IS NULL OR o.lease_until <= :now) ORDER BY o.seq LIMIT :limit)
+       SELECT * FROM (
+         SELECT o.*, row_number() OVER (PARTITION BY o.endpoint_id, o.conv_key ORDER BY o.seq) AS n
+         FROM webhook_outbox o JOIN ready r ON o.endpoint_id = r.endpoint_id AND o.conv_key = r.conv_key WHERE o.failed = 0)
+       WHERE n <= :perKey ORDER BY seq`),
+    anyDue: db.prepare(
+      `SELECT 1 FROM (SELECT min(seq) AS seq FROM webhook_outbox WHERE failed = 0 GROUP BY endpoint_id, conv_key) h
+       JOIN webhook_outbox o ON o.seq = h.seq WHERE o.next_at <= :now AND (o.lease_until IS NULL OR o.lease_until <= :now) LIMIT 1`),
+    lease: db.prepare('UPDATE webhook_outbox SET lease_owner = ?, lease_until = ? WHERE seq = ? AND failed = 0 AND (lease_until IS NULL OR lease_until <= ?)'),
+    release: db.prepare('UPDATE webhook_outbox SET lease_owner = NULL, lease_until = NULL WHERE seq = ? AND lease_owner = ?'),
     delivered: db.prepare('DELETE FROM webhook_outbox WHERE seq = ? AND lease_owner = ?'),
     retry: db.prepare('UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_at = ?, lease_owner = NULL, lease_until = NULL WHERE seq = ? AND lease_owner = ?'),
     failed: db.prepare('UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, failed = 1, lease_owner = NULL, lease_until = NULL WHERE seq = ? AND lease_owner = ?'),
@@ -46,11 +56,10 @@ export function createSqliteWebhooks(db: Database.Database): WebhookStore {
     for (const e of events) q.insert.run(e.eventId, e.endpointId, e.type, e.key, e.time, e.payload, e.time, e.time);
   };
   const enqueue = db.transaction(enqueueNow);
-  const claim = db.transaction((owner: string, now: number, leaseMs: number, limit: number) => {
-    const rows = q.due.all({ now, limit }) as Row[];
-    for (const r of rows) q.lease.run(owner, now + leaseMs, r['seq']);
-    return rows.map(toOutboxRow);
-  });
+  // The rows were read outside it; this takes each one still free. Only this process leases
+  // (one node per file) and its deliverer claims once at a time, so they are still the heads.
+  const lease = db.transaction((owner: string, now: number, leaseMs: number, rows: Row[]) =>
+    rows.filter((r) => q.lease.run(owner, now + leaseMs, r['seq'], now).changes > 0).map(toOutboxRow));
   const retry = db.transaction((now: number, seqs?: number[]) => {
     if (!seqs) return q.retryAll.run({ now }).changes;
     let n = 0;
@@ -77,14 +86,16 @@ export function createSqliteWebhooks(db: Database.Database): WebhookStore {
     async enqueueWebhooks(events) {
       enqueue.immediate(events);
     },
-    async claimWebhooks(owner, now, leaseMs, limit) {
-      // Read first, outside any write transaction: most looks find nothing due, and the write
-      // lock is the writer thread's to commit messages with.
-      if (q.due.all({ now, limit: 1 }).length === 0) return [];
-      return claim.immediate(owner, now, leaseMs, limit);
+    async claimWebhooks(owner, now, leaseMs, limit, perKey = 1) {
+      // Read outside any write transaction: most looks find nothing due, and the write lock is
+      // the writer thread's, to commit messages with; it is taken only to lease what was found.
+      if (q.anyDue.get({ now }) === undefined) return [];
+      const rows = q.due.all({ now, limit, perKey }) as Row[];
+      return rows.length === 0 ? [] : lease.immediate(owner, now, leaseMs, rows);
     },
     async settleWebhook(seq, owner, outcome) {
       if (outcome.status === 'delivered') q.delivered.run(seq, owner);
+      else if (outcome.status === 'released') q.release.run(seq, owner);
       else if (outcome.status === 'retry') q.retry.run(outcome.error, outcome.nextAt, seq, owner);
       else q.failed.run(outcome.error, seq, owner);
     },

@@ -19,8 +19,10 @@ export interface WebhookOptions {
   backoffMaxMs?: number;
   /** How often each node looks at the queue for events other nodes committed. Default 500. */
   pollMs?: number;
-  /** Deliveries in flight per node. Default 8. */
+  /** Conversations delivered to at once per node (each one event after the other). Default 16. */
   concurrency?: number;
+  /** Events of one conversation claimed at once. Default 20. */
+  chain?: number;
   /** How often endpoints made over REST (on any node) are read again. Default 5000. */
   refreshMs?: number;
 }
@@ -28,7 +30,7 @@ export interface WebhookOptions {
 /** Checks the options (TypeError) and returns the environment's endpoints. */
 export function envEndpoints(o: WebhookOptions | undefined): WebhookEndpoint[] {
   const urls = o?.urls ?? [];
-  for (const k of ['timeoutMs', 'retryForMs', 'backoffMs', 'backoffMaxMs', 'pollMs', 'concurrency', 'refreshMs'] as const) {
+  for (const k of ['timeoutMs', 'retryForMs', 'backoffMs', 'backoffMaxMs', 'pollMs', 'concurrency', 'chain', 'refreshMs'] as const) {
     const n = o?.[k];
     if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new TypeError(`createChatServer: \`webhooks.${k}\` must be a positive integer.`);
   }

@@ -136,4 +136,20 @@ export function webhooksContract(store: () => Store): void {
     assert.deepEqual(rows.map((r) => [r.eventId, r.key, r.payload]), [['group-evt', k, '{"n":"group-evt"}'], ['b-evt', 'broadcast', '{"n":"b-evt"}']]);
     await s.deleteWebhookEndpoint(a);
   });
+
+  it('claims a chain of each due (endpoint, key) from its head on, perKey at most, and releases what was not attempted', async () => {
+    const s = store();
+    const a = endpointId();
+    await s.enqueueWebhooks([event(a, 'k1', 'c1'), event(a, 'k1', 'c2'), event(a, 'k1', 'c3'), event(a, 'k2', 'd1'), event(a, 'k3', 'e1')]);
+    // Two keys at most, two rows of each.
+    const got = mine(await s.claimWebhooks('n1', 1000, 500, 2, 2), a);
+    assert.deepEqual(got.map((r) => r.eventId), ['c1', 'c2', 'd1']);
+    // k1 and k2 are leased (c3 too waits behind its head); k3 is free.
+    assert.deepEqual(mine(await s.claimWebhooks('n2', 1000, 500, 10, 10), a).map((r) => r.eventId), ['e1']);
+    await s.settleWebhook(got[0]!.seq, 'n1', { status: 'delivered' });
+    await s.settleWebhook(got[1]!.seq, 'n1', { status: 'released' });
+    const next = mine(await s.claimWebhooks('n2', 1100, 500, 10, 10), a);
+    assert.deepEqual(next.map((r) => [r.eventId, r.attempts]), [['c2', 0], ['c3', 0]]);
+    await s.deleteWebhookEndpoint(a);
+  });
 }
