@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   CHANGE_WINDOW_EXPIRED: { code: 4010, status: 422 },
   REPLY_INVALID: { code: 4011, status: 422 },
   WEBHOOK_URL_INVALID: { code: 4015, status: 422 },
+  MESSAGE_REJECTED: { code: 4016, status: 422 },
 
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },
@@ -74,6 +75,8 @@ export interface ErrorBody {
   message: string;
   /** For rate limits: when a retry can succeed. */
   retryAfterMs?: number;
+  /** MESSAGE_REJECTED by the site's before-send hook: its words for the sender (shown as given). */
+  reason?: string;
 }
 
 /** Errors a client should retry on its own when the connection returns; others wait for the user. */
@@ -106,24 +109,27 @@ export class ChatError extends Error {
   readonly code: number;
   readonly status: number;
   readonly retryAfterMs?: number;
+  readonly reason?: string;
 
   /** Without `message`: the installed default sentence (see {@link setDefaultErrorMessages}), else the name. */
-  constructor(name: ErrorName, message?: string, options?: { retryAfterMs?: number; cause?: unknown }) {
+  constructor(name: ErrorName, message?: string, options?: { retryAfterMs?: number; cause?: unknown; reason?: string }) {
     super(message ?? defaultMessages[name] ?? name, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = name;
     this.code = ERROR_CODES[name].code;
     this.status = ERROR_CODES[name].status;
     if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options?.reason !== undefined) this.reason = options.reason;
   }
 
   toJSON(): ErrorBody {
     const body: ErrorBody = { code: this.code, name: this.name, message: this.message };
     if (this.retryAfterMs !== undefined) body.retryAfterMs = this.retryAfterMs;
+    if (this.reason !== undefined) body.reason = this.reason;
     return body;
   }
 
   static from(body: ErrorBody): ChatError {
     const name = errorNameOf(body.code) ?? 'INTERNAL';
-    return new ChatError(name, body.message, { retryAfterMs: body.retryAfterMs });
+    return new ChatError(name, body.message, { retryAfterMs: body.retryAfterMs, ...(body.reason !== undefined && { reason: body.reason }) });
   }
 }

@@ -45,6 +45,7 @@ export const ERROR_MESSAGES = {
   CHANGE_WINDOW_EXPIRED: 'The time to change this message has passed.',
   REPLY_INVALID: 'A reply must quote a message of the same conversation that you can see.',
   WEBHOOK_URL_INVALID: 'A webhook URL must be an absolute http:// or https:// URL without credentials.',
+  MESSAGE_REJECTED: 'This message was not accepted by the site.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',

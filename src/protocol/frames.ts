@@ -39,6 +39,7 @@ const ErrorFields = {
   name: v.picklist(Object.keys(ERROR_CODES) as [ErrorName, ...ErrorName[]]),
   message: v.string(),
   retryAfterMs: v.optional(v.number()),
+  reason: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.rejectReasonChars))),
 };
 
 export const SessionReadySchema = v.object({

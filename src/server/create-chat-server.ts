@@ -33,6 +33,7 @@ import { startUploadSweeper, type UploadSweeper } from './uploads/upload-sweeper
 import { WebhookDeliverer } from './webhooks/deliverer.js';
 import { WebhookEndpoints } from './webhooks/endpoints.js';
 import { envEndpoints } from './webhooks/options.js';
+import { BeforeSendHook } from './webhooks/before-send.js';
 
 export interface ChatServer {
   /** Starts listening (port 0 picks a free one). Resolves with the address actually bound, its port, and a URL to reach it. */
@@ -129,6 +130,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
     ...(presence && { presence, onOfflineMessage: o.onOfflineMessage }),
     webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
+    ...(o.beforeSend && { beforeSend: new BeforeSendHook(o.beforeSend, logger, (outcome, s) => metrics.beforeSend(outcome, s)) }),
   });
   const admin = new AdminApi(core);
   // The server's own origin is always allowed; in dev mode under each of its loopback names too.

@@ -28,7 +28,9 @@
  *   NATTER_EDIT_WINDOW_SECONDS (unset: any time), NATTER_RECALL_WINDOW_SECONDS (120),
  *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins),
  *   NATTER_WEBHOOK_URL (comma list), NATTER_WEBHOOK_SECRET, NATTER_WEBHOOK_EVENTS (comma list; all),
- *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000).
+ *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000),
+ *   NATTER_BEFORE_SEND_URL, NATTER_BEFORE_SEND_SECRET (else NATTER_WEBHOOK_SECRET),
+ *   NATTER_BEFORE_SEND_TIMEOUT_MS (1000), NATTER_BEFORE_SEND_FALLBACK (allow|reject; allow).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -58,6 +60,13 @@ const duration = (name: string, v: string | undefined) => {
   const m = /^(\d+)\s*(s|m|h|d)?$/.exec(v.trim());
   if (!m || Number(m[1]) <= 0) throw new TypeError(`${name} must be a positive duration such as 3600, 90m or 24h, not "${v}".`);
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+};
+
+/** NATTER_BEFORE_SEND_FALLBACK: what a send gets when the hook does not answer. */
+const fallback = (v: string | undefined): 'allow' | 'reject' | undefined => {
+  if (v === undefined || v === '') return undefined;
+  if (v !== 'allow' && v !== 'reject') throw new TypeError(`NATTER_BEFORE_SEND_FALLBACK must be allow or reject, not "${v}".`);
+  return v;
 };
 
 /** NATTER_TRUST_PROXY: a hop count, or a comma list of addresses, CIDR ranges and named ranges. */
@@ -116,6 +125,12 @@ async function main(): Promise<void> {
       retryForMs: duration('NATTER_WEBHOOK_RETRY_FOR', env['NATTER_WEBHOOK_RETRY_FOR']),
       backoffMs: int('NATTER_WEBHOOK_BACKOFF_MS', env['NATTER_WEBHOOK_BACKOFF_MS']),
     },
+    beforeSend: env['NATTER_BEFORE_SEND_URL'] ? {
+      url: env['NATTER_BEFORE_SEND_URL'],
+      secret: env['NATTER_BEFORE_SEND_SECRET'] || env['NATTER_WEBHOOK_SECRET'] || '',
+      timeoutMs: int('NATTER_BEFORE_SEND_TIMEOUT_MS', env['NATTER_BEFORE_SEND_TIMEOUT_MS']),
+      fallback: fallback(env['NATTER_BEFORE_SEND_FALLBACK']),
+    } : undefined,
   });
   if (dev) await seedDemo(server.admin, server.store);
 

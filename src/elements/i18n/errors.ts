@@ -34,19 +34,23 @@ const SENTENCES: Partial<Record<ErrorName, () => string>> = {
   CANCELLED: () => msg('Sending was cancelled.', { id: 'error.CANCELLED' }),
   MERGER_FORGED: () => msg('Chat history can only be forwarded from messages you can see.', { id: 'error.MERGER_FORGED' }),
   MERGER_TOO_DEEP: () => msg('This chat history already holds forwarded history too many levels deep.', { id: 'error.MERGER_TOO_DEEP' }),
+  MESSAGE_REJECTED: () => msg('This message is not allowed here.', { id: 'error.MESSAGE_REJECTED' }),
   UPLOAD_QUOTA_EXCEEDED: () => msg('You have too many files waiting to be sent. Send or remove some, then try again.', { id: 'error.UPLOAD_QUOTA_EXCEEDED' }),
 };
 
 /**
  * The sentence for a failure, in the active locale. A rate-limited one says when to retry
  * (`retryAt`, ms since the epoch, as the client records it, shown as a clock time of the
- * formatting locale); a code without a sentence gets the generic one.
+ * formatting locale); one the site's before-send hook refused shows the site's `reason`; a code
+ * without a sentence gets the generic one.
  */
-export function errorText(error: Pick<ErrorBody, 'name'> | undefined, retryAt?: number): string {
+export function errorText(error: Pick<ErrorBody, 'name' | 'reason'> | undefined, retryAt?: number): string {
   if (error?.name === 'RATE_LIMITED' && retryAt !== undefined) {
     const time = new Intl.DateTimeFormat(formatLocale(), { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(retryAt);
     return msg(str`You are sending too fast. Try again at ${time}.`, { id: 'error.retryAt' });
   }
+  // The site's before-send hook said why, in its own words: shown as given.
+  if (error?.name === 'MESSAGE_REJECTED' && error.reason) return msg(str`Not sent: ${error.reason}`, { id: 'error.MESSAGE_REJECTED.reason' });
   const sentence = error ? SENTENCES[error.name] : undefined;
   return sentence ? sentence() : msg('The message could not be sent.', { id: 'error.fallback' });
 }

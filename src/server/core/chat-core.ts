@@ -71,6 +71,8 @@ export interface ChatCoreDeps {
   changes?: Partial<ChangePolicy>;
   /** Webhook endpoints whose events commits queue (SPEC §11); none when absent. */
   webhooks?: WebhookHooks;
+  /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
+  beforeSend?: { check(draft: MessageDraft, now: number): Promise<void> };
 }
 
 export interface SendOutcome {
@@ -257,6 +259,8 @@ export class ChatCore {
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
       const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
       draft = prepared.draft;
+      // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
+      if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
       // Recorded before the commit: a reference grants access only once its message exists.
       if (this.#deps.files?.carriesUrls(draft.message.elem)) {
         await this.#deps.files.reference(draft, req.sender, { admin: opts.admin, record: !prepared.onlineOnly });

@@ -50,20 +50,22 @@ export function createMemoryWebhooks(): { api: WebhookStore; enqueueNow(events: 
       }
       return claimed;
     },
-    async settleWebhook(seq, owner, outcome) {
-      const i = outbox.findIndex((r) => r.seq === seq);
-      const r = outbox[i];
-      if (!r || r.lease?.owner !== owner) return;
-      if (outcome.status === 'delivered') {
-        outbox.splice(i, 1);
-        return;
+    async settleWebhooks(owner, settlements) {
+      for (const { seq, outcome } of settlements) {
+        const i = outbox.findIndex((r) => r.seq === seq);
+        const r = outbox[i];
+        if (!r || r.lease?.owner !== owner) continue;
+        if (outcome.status === 'delivered') {
+          outbox.splice(i, 1);
+          continue;
+        }
+        delete r.lease;
+        if (outcome.status === 'released') continue;
+        r.attempts++;
+        r.lastError = outcome.error;
+        if (outcome.status === 'failed') r.state = 'failed';
+        else r.nextAt = outcome.nextAt;
       }
-      delete r.lease;
-      if (outcome.status === 'released') return;
-      r.attempts++;
-      r.lastError = outcome.error;
-      if (outcome.status === 'failed') r.state = 'failed';
-      else r.nextAt = outcome.nextAt;
     },
     async listFailedWebhooks(limit, afterSeq = 0) {
       return outbox.filter((r) => r.state === 'failed' && r.seq > afterSeq).slice(0, limit).map(strip);

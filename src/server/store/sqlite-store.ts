@@ -12,7 +12,7 @@ import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
-import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
+import { commitOnThisThread, execOnThisThread, startSqliteWriter } from './sqlite-writer.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -238,7 +238,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   return {
     ...createSqliteBroadcasts(db),
     ...createSqliteChanges(db),
-    ...createSqliteWebhooks(db),
+    // Leases and settlements go through the writer thread (`:memory:`: this connection).
+    ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();

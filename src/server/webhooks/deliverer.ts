@@ -36,7 +36,9 @@ export interface WebhookDelivererOptions {
  * holds a delivery slot, never a commit.
  */
 /** Least time between two looks at the queue that commits asked for. */
-const POKE_MS = 25;
+const POKE_MS = 50;
+/** Longest a settlement waits to be written with others. */
+const FLUSH_MS = 50;
 
 export class WebhookDeliverer {
   readonly owner = `deliverer-${randomUUID()}`;
@@ -51,6 +53,8 @@ export class WebhookDeliverer {
   #lastTick = -Infinity;
   /** The last look found nothing due: pokes before this wait for the poll. */
   #idleUntil = 0;
+  readonly #settled: { seq: number; outcome: WebhookSettlement }[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(o: WebhookDelivererOptions) {
     this.#o = { timeoutMs: 10_000, retryForMs: 86_400_000, backoffMs: 1000, backoffMaxMs: 300_000, pollMs: 500, concurrency: 16, chain: 20, ...o };
@@ -82,6 +86,7 @@ export class WebhookDeliverer {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await Promise.allSettled([...this.#inFlight]);
+    await this.#flush();
   }
 
   #schedule(ms: number): void {
@@ -104,6 +109,8 @@ export class WebhookDeliverer {
       const free = this.#o.concurrency - this.#inFlight.size;
       // No endpoint anywhere: nothing can be queued, so no query every poll.
       if (free > 0 && this.#o.endpoints.all().length > 0) {
+        // What was settled goes first: the claim must not find delivered rows again.
+        await this.#flush();
         const claimedAt = this.#o.clock();
         const rows = await this.#o.store.claimWebhooks(this.owner, claimedAt, this.leaseMs, free, this.#o.chain);
         const chains = new Map<string, OutboxRow[]>();
@@ -152,7 +159,7 @@ export class WebhookDeliverer {
         break;
       }
     }
-    for (const row of rows.slice(i)) await this.#settle(row, { status: 'released' });
+    for (const row of rows.slice(i)) this.#settle(row, { status: 'released' });
   }
 
   async #deliver(row: OutboxRow): Promise<WebhookSettlement> {
@@ -176,16 +183,30 @@ export class WebhookDeliverer {
     }
     if (outcome.status !== 'released') this.#o.onOutcome?.(outcome.status, (performance.now() - started) / 1000);
     if (outcome.status === 'failed') this.#o.logger.warn({ event: row.eventId, endpoint: row.endpointId, error: outcome.error }, 'webhooks: delivery failed for good');
-    await this.#settle(row, outcome);
+    this.#settle(row, outcome);
     return outcome;
   }
 
-  async #settle(row: OutboxRow, outcome: WebhookSettlement): Promise<void> {
+  /**
+   * Settlements are written in batches (`#flush`): one transaction for many deliveries, and, for
+   * SQLite, few writes on the event loop's connection next to the writer thread's commits. A row
+   * settled but not yet written stays leased to this node, so nobody sends it meanwhile; should
+   * the node die first, the lease runs out and it is sent again (at least once).
+   */
+  #settle(row: OutboxRow, outcome: WebhookSettlement): void {
+    this.#settled.push({ seq: row.seq, outcome });
+    this.#flushTimer ??= setTimeout(() => void this.#flush(), FLUSH_MS);
+  }
+
+  async #flush(): Promise<void> {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const batch = this.#settled.splice(0);
+    if (batch.length === 0) return;
     try {
-      await this.#o.store.settleWebhook(row.seq, this.owner, outcome);
+      await this.#o.store.settleWebhooks(this.owner, batch);
     } catch (err) {
-      // The lease runs out and the row is sent again: at least once.
-      this.#o.logger.warn({ err }, 'webhooks: settling a delivery failed');
+      this.#o.logger.warn({ err }, 'webhooks: settling deliveries failed');
     }
   }
 

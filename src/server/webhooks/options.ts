@@ -1,5 +1,6 @@
 import { ChatError } from '../../protocol/index.js';
 import { checkEndpointUrl, checkEventTypes } from './endpoints.js';
+import type { BeforeSendOptions } from './before-send.js';
 import type { WebhookEndpoint } from './types.js';
 
 /** `webhooks` of ChatServerOptions (env: NATTER_WEBHOOK_*). */
@@ -44,4 +45,16 @@ export function envEndpoints(o: WebhookOptions | undefined): WebhookEndpoint[] {
     throw new TypeError(`createChatServer: webhooks: ${(err as ChatError).message} (${urls.join(', ')})`);
   }
   return urls.map((url, i) => ({ id: `env-${i}`, url, secret: o.secret!, events: [...events], createdAt: 0 }));
+}
+
+/** Checks the before-send hook's options (TypeError). */
+export function checkBeforeSend(o: BeforeSendOptions): void {
+  try {
+    checkEndpointUrl(o.url);
+  } catch {
+    throw new TypeError(`createChatServer: \`beforeSend.url\` must be an http(s) URL without credentials, not "${o.url}".`);
+  }
+  if (!o.secret || o.secret.length < 16) throw new TypeError('createChatServer: `beforeSend.secret` (NATTER_BEFORE_SEND_SECRET or NATTER_WEBHOOK_SECRET) of at least 16 characters is needed.');
+  if (o.timeoutMs !== undefined && !(Number.isInteger(o.timeoutMs) && o.timeoutMs > 0)) throw new TypeError('createChatServer: `beforeSend.timeoutMs` must be a positive integer.');
+  if (o.fallback !== undefined && o.fallback !== 'allow' && o.fallback !== 'reject') throw new TypeError('createChatServer: `beforeSend.fallback` must be `allow` or `reject`.');
 }

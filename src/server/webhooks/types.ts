@@ -71,8 +71,11 @@ export interface WebhookStore {
    * lease runs.
    */
   claimWebhooks(owner: string, now: number, leaseMs: number, limit: number, perKey?: number): Promise<OutboxRow[]>;
-  /** Settles a claimed row: deleted when delivered; a lost lease (another owner) changes nothing. */
-  settleWebhook(seq: number, owner: string, outcome: WebhookSettlement): Promise<void>;
+  /**
+   * Settles claimed rows, in one transaction: deleted when delivered; a row whose lease was lost
+   * (another owner has it now) is left as it is.
+   */
+  settleWebhooks(owner: string, settlements: { seq: number; outcome: WebhookSettlement }[]): Promise<void>;
   /** Rows that gave up, oldest first, after `afterSeq`. */
   listFailedWebhooks(limit: number, afterSeq?: number): Promise<OutboxRow[]>;
   /** Puts failed rows (all of them when `seqs` is absent) back in the queue, due now. Returns how many. */
