@@ -36,9 +36,9 @@ export interface WebhookDelivererOptions {
  * holds a delivery slot, never a commit.
  */
 /** Least time between two looks at the queue that commits asked for. */
-const POKE_MS = 50;
+const POKE_MS = 200;
 /** Longest a settlement waits to be written with others. */
-const FLUSH_MS = 50;
+const FLUSH_MS = 200;
 
 export class WebhookDeliverer {
   readonly owner = `deliverer-${randomUUID()}`;
