@@ -109,27 +109,24 @@ export class ChatError extends Error {
   readonly code: number;
   readonly status: number;
   readonly retryAfterMs?: number;
-  readonly reason?: string;
 
   /** Without `message`: the installed default sentence (see {@link setDefaultErrorMessages}), else the name. */
-  constructor(name: ErrorName, message?: string, options?: { retryAfterMs?: number; cause?: unknown; reason?: string }) {
+  constructor(name: ErrorName, message?: string, options?: { retryAfterMs?: number; cause?: unknown }) {
     super(message ?? defaultMessages[name] ?? name, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = name;
     this.code = ERROR_CODES[name].code;
     this.status = ERROR_CODES[name].status;
     if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
-    if (options?.reason !== undefined) this.reason = options.reason;
   }
 
   toJSON(): ErrorBody {
     const body: ErrorBody = { code: this.code, name: this.name, message: this.message };
     if (this.retryAfterMs !== undefined) body.retryAfterMs = this.retryAfterMs;
-    if (this.reason !== undefined) body.reason = this.reason;
     return body;
   }
 
   static from(body: ErrorBody): ChatError {
     const name = errorNameOf(body.code) ?? 'INTERNAL';
-    return new ChatError(name, body.message, { retryAfterMs: body.retryAfterMs, ...(body.reason !== undefined && { reason: body.reason }) });
+    return new ChatError(name, body.message, { retryAfterMs: body.retryAfterMs });
   }
 }

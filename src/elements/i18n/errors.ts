@@ -34,7 +34,7 @@ const SENTENCES: Partial<Record<ErrorName, () => string>> = {
   CANCELLED: () => msg('Sending was cancelled.', { id: 'error.CANCELLED' }),
   MERGER_FORGED: () => msg('Chat history can only be forwarded from messages you can see.', { id: 'error.MERGER_FORGED' }),
   MERGER_TOO_DEEP: () => msg('This chat history already holds forwarded history too many levels deep.', { id: 'error.MERGER_TOO_DEEP' }),
-  MESSAGE_REJECTED: () => msg('This message is not allowed here.', { id: 'error.MESSAGE_REJECTED' }),
+  MESSAGE_REJECTED: () => msg('Not sent: not allowed here.', { id: 'error.MESSAGE_REJECTED' }),
   UPLOAD_QUOTA_EXCEEDED: () => msg('You have too many files waiting to be sent. Send or remove some, then try again.', { id: 'error.UPLOAD_QUOTA_EXCEEDED' }),
 };
 
@@ -49,8 +49,8 @@ export function errorText(error: Pick<ErrorBody, 'name' | 'reason'> | undefined,
     const time = new Intl.DateTimeFormat(formatLocale(), { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(retryAt);
     return msg(str`You are sending too fast. Try again at ${time}.`, { id: 'error.retryAt' });
   }
-  // The site's before-send hook said why, in its own words: shown as given.
-  if (error?.name === 'MESSAGE_REJECTED' && error.reason) return msg(str`Not sent: ${error.reason}`, { id: 'error.MESSAGE_REJECTED.reason' });
+  // The site's before-send hook said why, in its own words (and language): shown as given.
+  if (error?.reason) return error.reason;
   const sentence = error ? SENTENCES[error.name] : undefined;
   return sentence ? sentence() : msg('The message could not be sent.', { id: 'error.fallback' });
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ChatError, ElemSchema, LIMITS, USER_ELEM_TYPES, type Elem } from '../../protocol/index.js';
+import { ChatError, ElemSchema, LIMITS, USER_ELEM_TYPES, type Elem, type ErrorBody } from '../../protocol/index.js';
 import type { Logger } from '../core/logger.js';
 import type { MessageDraft } from '../core/types.js';
 import { postSigned } from './signature.js';
@@ -75,9 +75,21 @@ export class BeforeSendHook {
     }
     if (answer.action === 'reject') {
       const reason = answer.reason?.trim().slice(0, LIMITS.rejectReasonChars);
-      throw new ChatError('MESSAGE_REJECTED', reason || undefined, reason ? { reason } : undefined);
+      throw reason ? new RejectedError(reason) : new ChatError('MESSAGE_REJECTED');
     }
     if (elem) draft.message.elem = elem;
+  }
+}
+
+/** MESSAGE_REJECTED with the site's reason, which its body carries to the sender. */
+class RejectedError extends ChatError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('MESSAGE_REJECTED', reason);
+    this.reason = reason;
+  }
+  override toJSON(): ErrorBody {
+    return { ...super.toJSON(), reason: this.reason };
   }
 }
 
