@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { verifySignature } from '../../../src/server/webhooks/signature.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { connectClient, startServer as startClientServer, synced } from '../../client/real-server.js';
 
 const SECRET = 'before-send-secret-0123456789';
 
@@ -114,6 +115,27 @@ describe('before-send hook', () => {
     const metrics = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.text());
     for (const outcome of ['allow', 'reject', 'rewrite', 'timeout', 'error']) {
       assert.match(metrics, new RegExp(`natter_before_send_seconds_count\\{outcome="${outcome}"\\} [1-9]`), outcome);
+    }
+  });
+});
+
+describe('before-send hook, seen by the client SDK', () => {
+  it('keeps the site\'s reason on the failed message (what the thread shows)', async () => {
+    const hook = await startHook();
+    const srv = await startClientServer({ beforeSend: { url: hook.url, secret: SECRET } });
+    try {
+      for (const u of ['alice', 'bob']) assert.equal((await srv.admin('PUT', `/v1/users/${u}`, { name: u })).status, 200);
+      const alice = connectClient(srv, await srv.token('alice'));
+      await synced(alice);
+      const failure = await alice.send('p2p:bob', 'reject this one').then(() => undefined, (err: unknown) => err);
+      assert.equal((failure as { name?: string })?.name, 'MESSAGE_REJECTED');
+      const failed = alice.messages('p2p:bob').get().find((m) => m.status === 'failed');
+      assert.equal(failed?.error?.name, 'MESSAGE_REJECTED');
+      assert.equal(failed?.error?.reason, 'No links to other shops, please.');
+      alice.close();
+    } finally {
+      await srv.stop();
+      await hook.close();
     }
   });
 });
