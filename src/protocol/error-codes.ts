@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   ADMIN_REQUIRED: { code: 2003, status: 403 },
   USER_DELETED: { code: 2004, status: 401 },
   ORIGIN_NOT_ALLOWED: { code: 2005, status: 403 },
+  USER_BANNED: { code: 2006, status: 403 },
 
   NOT_MEMBER: { code: 3000, status: 403 },
   NOT_FRIENDS: { code: 3001, status: 403 },
@@ -32,6 +33,7 @@ export const ERROR_CODES = {
   FILE_FORBIDDEN: { code: 3007, status: 403 },
   NOT_MESSAGE_SENDER: { code: 3008, status: 403 },
   PIN_FORBIDDEN: { code: 3009, status: 403 },
+  MUTED: { code: 3010, status: 403 },
 
   MESSAGE_TOO_LARGE: { code: 4000, status: 413 },
   FILE_TOO_LARGE: { code: 4001, status: 413 },
@@ -75,7 +77,7 @@ export interface ErrorBody {
   message: string;
   /** For rate limits: when a retry can succeed. */
   retryAfterMs?: number;
-  /** MESSAGE_REJECTED by the site's before-send hook: its words for the sender (shown as given). */
+  /** The site's words for the user, shown as given: a before-send rejection's, a ban's or a mute's reason. */
   reason?: string;
 }
 

@@ -20,6 +20,7 @@ export const ERROR_MESSAGES = {
   ADMIN_REQUIRED: 'This needs the admin key.',
   USER_DELETED: 'This user no longer exists.',
   ORIGIN_NOT_ALLOWED: 'This site is not allowed to use this chat server.',
+  USER_BANNED: 'This account is banned.',
 
   NOT_MEMBER: 'You are not a member of this conversation.',
   NOT_FRIENDS: 'You can only message friends.',
@@ -31,6 +32,7 @@ export const ERROR_MESSAGES = {
   FILE_FORBIDDEN: 'You may not use this file.',
   NOT_MESSAGE_SENDER: 'Only the sender of this message may do that.',
   PIN_FORBIDDEN: 'Only group admins may pin messages here.',
+  MUTED: 'You are muted.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',

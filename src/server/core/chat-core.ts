@@ -35,6 +35,7 @@ import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { ChangePolicy } from '../changes/policy.js';
+import { Moderation } from '../moderation/moderation.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 
 export interface ChatCoreDeps {
@@ -95,6 +96,8 @@ export class ChatCore {
   readonly registry = new ConnectionRegistry();
   readonly broadcasts: Broadcasts;
   readonly changes: ChangeService;
+  /** Bans and mutes (SPEC §11). */
+  readonly moderation: Moderation;
   readonly #deps: ChatCoreDeps;
   readonly #log: Logger;
   readonly #batcher: CommitBatcher;
@@ -132,6 +135,7 @@ export class ChatCore {
       ...(deps.webhooks && { webhooks: deps.webhooks }),
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
     });
+    this.moderation = new Moderation({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event) });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
       budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
@@ -259,6 +263,7 @@ export class ChatCore {
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
       const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
       draft = prepared.draft;
+      if (!opts.admin) await this.moderation.checkSend(req.sender, draft.key);
       // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
       if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
       // Recorded before the commit: a reference grants access only once its message exists.
@@ -388,6 +393,7 @@ export class ChatCore {
         throw new ChatError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}, not ${frame.protocol}.`);
       }
       const { claims, user: known } = await authenticate(this.store, frame.token, this.secret, this.clock(), this.tokenPolicy);
+      await this.moderation.checkSession(claims.userId);
       let user = known;
       const wait = this.#budget.admit(claims.userId, frame, this.clock()) as number | undefined;
       if (wait !== undefined) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: wait });

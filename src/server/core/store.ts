@@ -1,6 +1,7 @@
 import type { Message } from '../../protocol/index.js';
 import type { BroadcastStore } from './broadcast-store.js';
 import type { WebhookStore } from '../webhooks/types.js';
+import type { ModerationStore } from '../moderation/types.js';
 import type {
   ChangeDraft,
   ChangeOutcome,
@@ -25,7 +26,7 @@ import type {
  *
  * Every adapter passes test/server/store/store-contract.ts.
  */
-export interface Store extends BroadcastStore, WebhookStore {
+export interface Store extends BroadcastStore, WebhookStore, ModerationStore {
   /** Resolves when the store can answer; rejects if it cannot (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

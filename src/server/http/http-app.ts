@@ -20,6 +20,7 @@ import { uploadsRoutes } from './uploads-routes.js';
 import type { Uploads } from '../uploads/uploads.js';
 import type { WebhookEndpoints } from '../webhooks/endpoints.js';
 import { webhooksRoutes } from './webhooks-routes.js';
+import { moderationRoutes } from './moderation-routes.js';
 
 export interface HttpAppOptions {
   adminKey: string | undefined;
@@ -68,6 +69,7 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     groupsRoutes(scope, admin);
     messagesRoutes(scope, admin);
     broadcastsRoutes(scope, core.broadcasts);
+    moderationRoutes(scope, core.moderation);
     if (options.webhooks) webhooksRoutes(scope, { endpoints: options.webhooks, store: core.store, clock: core.clock });
   });
 

@@ -4,6 +4,7 @@ import type { Store } from '../core/store.js';
 import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 import { createMemoryWebhooks } from './memory-webhooks.js';
+import { createMemoryModeration } from './memory-moderation.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
 
 interface StoredRow {
@@ -80,6 +81,7 @@ export function createMemoryStore(): Store {
   return {
     ...createMemoryBroadcasts(webhooks.enqueueNow),
     ...webhooks.api,
+    ...createMemoryModeration(),
     async ping() {},
     async close() {},
     async getUser(id) {

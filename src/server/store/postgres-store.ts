@@ -8,6 +8,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, t
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
+import { createPostgresModeration } from './postgres-moderation.js';
 import { commitBatch } from './postgres-commit.js';
 import { migrate, quoteIdent, visibleTo } from './postgres-schema.js';
 
@@ -122,6 +123,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresBroadcasts({ query: q, transaction }),
     ...createPostgresChanges({ query: q, transaction }),
     ...createPostgresWebhooks({ query: q, transaction }),
+    ...createPostgresModeration({ query: q }),
     async ping() {
       if (closed) throw new Error('store closed');
       await pool.query('SELECT 1');

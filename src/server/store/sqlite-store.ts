@@ -10,6 +10,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, t
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
+import { createSqliteModeration } from './sqlite-moderation.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { SCHEMA, VISIBLE, upgradeGroupColumns, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, execOnThisThread, startSqliteWriter } from './sqlite-writer.js';
@@ -238,6 +239,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   return {
     ...createSqliteBroadcasts(db),
     ...createSqliteChanges(db),
+    ...createSqliteModeration(db),
     // Leases and settlements go through the writer thread (`:memory:`: this connection).
     ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
     async ping() {

@@ -7,6 +7,7 @@ import type { Store } from '../../../src/server/core/store.js';
 import type { MessageDraft } from '../../../src/server/core/types.js';
 import { changesContract } from './store-changes-contract.js';
 import { webhooksContract } from './store-webhooks-contract.js';
+import { moderationContract } from './store-moderation-contract.js';
 
 let n = 0;
 /** A draft of a text message from `sender` in `key`, as `sender` names the conversation. */
@@ -41,6 +42,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
 
     changesContract(() => store);
     webhooksContract(() => store);
+    moderationContract(() => store);
 
     it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
       await store.putUser('u1', { name: 'One', avatar: '/a.png' }, 5);
