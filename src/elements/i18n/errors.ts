@@ -34,7 +34,6 @@ const SENTENCES: Partial<Record<ErrorName, () => string>> = {
   CANCELLED: () => msg('Sending was cancelled.', { id: 'error.CANCELLED' }),
   MERGER_FORGED: () => msg('Chat history can only be forwarded from messages you can see.', { id: 'error.MERGER_FORGED' }),
   MERGER_TOO_DEEP: () => msg('This chat history already holds forwarded history too many levels deep.', { id: 'error.MERGER_TOO_DEEP' }),
-  MESSAGE_REJECTED: () => msg('Not allowed here.', { id: 'error.MESSAGE_REJECTED' }),
   UPLOAD_QUOTA_EXCEEDED: () => msg('You have too many files waiting to be sent. Send or remove some, then try again.', { id: 'error.UPLOAD_QUOTA_EXCEEDED' }),
 };
 

@@ -105,7 +105,6 @@
 'error.INTERNAL': `服务器出错了，请重试。`,
 'error.MERGER_FORGED': `只能转发你可见的消息作为聊天记录。`,
 'error.MERGER_TOO_DEEP': `该聊天记录中嵌套的转发记录层级过多。`,
-'error.MESSAGE_REJECTED': `此处不允许发送。`,
 'error.MESSAGE_TOO_LARGE': `消息过长，无法发送。`,
 'error.MESSAGE_UNKNOWN': `原消息已无法查看。`,
 'error.NOT_FORWARDABLE': `系统通知和通话记录不能转发。`,
