@@ -14,11 +14,14 @@
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
  *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server)
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
+ *   npm run bench:server -- --targets natter,natter-webhook --rates 2000,4000   (a webhook endpoint on a local
+ *     receiver that answers 200 at once, every event; beside none, same run)
  *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline /tmp/old   (A/B: /tmp/old is
  *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/bundle.js';
@@ -108,18 +111,37 @@ const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
 // Neighbours pair up 1:1 (u0–u1, u2–u3, …); groups are consecutive runs of GROUP users.
 const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
 
-async function natterTarget(root?: string, changeShare = 0): Promise<Target> {
+async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }): Promise<Target> {
   const prof = values['cpu-prof'];
   const inspectPort = values['alloc-prof'] ? await freePort() : undefined;
   const nodeArgs = [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
-  const server = await startNatterServer({}, nodeArgs, root);
+  const env: Record<string, string> = webhook ? { NATTER_WEBHOOK_URL: webhook.url, NATTER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' } : {};
+  const server = await startNatterServer(env, nodeArgs, root);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
   for (let r = 0; r * GROUP < CLIENTS; r++) {
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  const name = root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
-  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: () => server.stop() };
+  const name = webhook ? 'natter (webhook)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
+  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: async () => (await server.stop(), await webhook?.stop()) };
+}
+
+/** A webhook receiver in this process: reads each POST and answers 200 at once; counts events. */
+async function webhookReceiver(): Promise<{ url: string; stop(): Promise<void> }> {
+  let events = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => (events++, res.writeHead(200).end()));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`,
+    async stop() {
+      console.error(`webhook receiver: ${events} events received`);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
 }
 
 /** The floor: a bare `ws` server with per-turn SQLite commits (bench/peers/bare-ws-server.ts). */
@@ -231,6 +253,7 @@ const starters: Record<string, () => Promise<Target>> = {
   natter: () => natterTarget(),
   'natter-mixed': () => natterTarget(undefined, Number(values.changes)),
   baseline: () => natterTarget(values.baseline ?? ROOT),
+  'natter-webhook': async () => natterTarget(undefined, 0, await webhookReceiver()),
   bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),

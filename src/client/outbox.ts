@@ -104,11 +104,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }, ackTimeoutMs);
   }
 
-  function markFailed(t: Tracked, error: ChatError): void {
+  /** `body`: the server's error as it came (a before-send `reason` included). */
+  function markFailed(t: Tracked, error: ChatError, body = error.toJSON()): void {
     clearTimeout(t.timer);
     t.timer = undefined;
     t.status = 'failed';
-    t.error = error.toJSON();
+    t.error = body;
     const waiters = t.waiters.splice(0);
     for (const w of waiters) w.reject(error);
     options.onChange(t.entry.conversationId);
@@ -287,7 +288,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         if (error.retryAfterMs !== undefined) t.entry.retryAt = Date.now() + error.retryAfterMs;
         void storage.putOutbox(t.entry).catch(warn);
       }
-      markFailed(t, ChatError.from(error));
+      markFailed(t, ChatError.from(error), error);
     },
 
     async resend<T>(clientMsgId: string): Promise<T> {

@@ -151,7 +151,8 @@ export function createSender(options: SenderOptions): Sender {
     },
 
     refused(frame) {
-      const body = { code: frame.code, name: frame.name, message: frame.message, ...(frame.retryAfterMs !== undefined ? { retryAfterMs: frame.retryAfterMs } : {}) };
+      // The error's own fields: code, name, message, and retryAfterMs or a before-send `reason` when given.
+      const { type: _type, clientMsgId: _id, conversationId: _conversation, ...body } = frame;
       const quick = ephemeral.get(frame.clientMsgId);
       if (!quick) return outbox.fail(frame.clientMsgId, body);
       ephemeral.delete(frame.clientMsgId);

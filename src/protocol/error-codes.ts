@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   ADMIN_REQUIRED: { code: 2003, status: 403 },
   USER_DELETED: { code: 2004, status: 401 },
   ORIGIN_NOT_ALLOWED: { code: 2005, status: 403 },
+  USER_BANNED: { code: 2006, status: 403 },
 
   NOT_MEMBER: { code: 3000, status: 403 },
   NOT_FRIENDS: { code: 3001, status: 403 },
@@ -32,6 +33,7 @@ export const ERROR_CODES = {
   FILE_FORBIDDEN: { code: 3007, status: 403 },
   NOT_MESSAGE_SENDER: { code: 3008, status: 403 },
   PIN_FORBIDDEN: { code: 3009, status: 403 },
+  MUTED: { code: 3010, status: 403 },
   PUSH_DISABLED: { code: 3014, status: 404 },
   MUTES_LIMIT: { code: 3015, status: 422 },
   GROUP_ROLE_REQUIRED: { code: 3016, status: 403 },
@@ -53,6 +55,7 @@ export const ERROR_CODES = {
   SEARCH_QUERY_INVALID: { code: 4012, status: 400 },
   SEARCH_CURSOR_INVALID: { code: 4013, status: 400 },
   WEBHOOK_URL_INVALID: { code: 4015, status: 422 },
+  MESSAGE_REJECTED: { code: 4016, status: 422 },
   PUSH_ENDPOINT_REFUSED: { code: 4018, status: 422 },
   PUSH_KEYS_INVALID: { code: 4019, status: 422 },
   GROUP_DISMISSED: { code: 4023, status: 410 },
@@ -86,6 +89,8 @@ export interface ErrorBody {
   message: string;
   /** For rate limits: when a retry can succeed. */
   retryAfterMs?: number;
+  /** The site's words for the user, shown as given: a before-send rejection's, a ban's or a mute's reason. */
+  reason?: string;
 }
 
 /** Errors a client should retry on its own when the connection returns; others wait for the user. */

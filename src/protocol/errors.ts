@@ -20,6 +20,7 @@ export const ERROR_MESSAGES = {
   ADMIN_REQUIRED: 'This needs the admin key.',
   USER_DELETED: 'This user no longer exists.',
   ORIGIN_NOT_ALLOWED: 'This site is not allowed to use this chat server.',
+  USER_BANNED: 'This account is banned.',
 
   NOT_MEMBER: 'You are not a member of this conversation.',
   NOT_FRIENDS: 'You can only message friends.',
@@ -31,6 +32,7 @@ export const ERROR_MESSAGES = {
   FILE_FORBIDDEN: 'You may not use this file.',
   NOT_MESSAGE_SENDER: 'Only the sender of this message may do that.',
   PIN_FORBIDDEN: 'Only group admins may pin messages here.',
+  MUTED: 'You are muted.',
   PUSH_DISABLED: 'Web Push is not enabled on this server.',
   MUTES_LIMIT: 'You have muted as many conversations as allowed. Unmute one first.',
   GROUP_ROLE_REQUIRED: "Your role in this group does not allow that.",
@@ -52,6 +54,7 @@ export const ERROR_MESSAGES = {
   SEARCH_QUERY_INVALID: 'A search needs 1 to 8 words and at most 100 characters.',
   SEARCH_CURSOR_INVALID: 'This search cursor is not one a search returned.',
   WEBHOOK_URL_INVALID: 'A webhook URL must be an absolute http:// or https:// URL without credentials.',
+  MESSAGE_REJECTED: 'This message was not accepted by the site.',
   PUSH_ENDPOINT_REFUSED: 'The push endpoint must be an https URL of a public push service.',
   PUSH_KEYS_INVALID: 'The subscription keys must be a P-256 public key (p256dh) and a 16-byte auth secret, base64url.',
   GROUP_DISMISSED: 'This group was dismissed.',

@@ -39,6 +39,8 @@ const ErrorFields = {
   name: v.picklist(Object.keys(ERROR_CODES) as [ErrorName, ...ErrorName[]]),
   message: v.string(),
   retryAfterMs: v.optional(v.number()),
+  // The server cuts it to LIMITS.rejectReasonChars; a frame's own size bounds it here.
+  reason: v.optional(v.string()),
 };
 
 export const SessionReadySchema = v.object({

@@ -70,6 +70,8 @@ export const LIMITS = {
   groupMembers: 10_000,
   /** Characters of a broadcast's content. */
   broadcastChars: 4096,
+  /** Characters of the reason a before-send hook gives for rejecting a message (longer ones are cut). */
+  rejectReasonChars: 500,
   /** Default per-user send rate limit (configurable on the server). */
   sendsPerMinute: 300,
   /** Default broadcast limits per app (configurable on the server). */

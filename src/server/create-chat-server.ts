@@ -35,6 +35,7 @@ import { startUploadSweeper, type UploadSweeper } from './uploads/upload-sweeper
 import { WebhookDeliverer } from './webhooks/deliverer.js';
 import { WebhookEndpoints } from './webhooks/endpoints.js';
 import { envEndpoints } from './webhooks/options.js';
+import { BeforeSendHook } from './webhooks/before-send.js';
 
 export interface ChatServer {
   /** Starts listening (port 0 picks a free one). Resolves with the address actually bound, its port, and a URL to reach it. */
@@ -128,7 +129,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const webhookEndpoints = new WebhookEndpoints({ store, env: envEndpoints(o.webhooks), clock: o.clock, logger, ...(w.refreshMs && { refreshMs: w.refreshMs }) });
   const deliverer = new WebhookDeliverer({
     store, endpoints: webhookEndpoints, clock: o.clock, logger, onOutcome: (outcome, s) => metrics.webhook(outcome, s),
-    ...stripUndefined({ timeoutMs: w.timeoutMs, retryForMs: w.retryForMs, backoffMs: w.backoffMs, backoffMaxMs: w.backoffMaxMs, pollMs: w.pollMs, concurrency: w.concurrency }),
+    ...stripUndefined({ timeoutMs: w.timeoutMs, retryForMs: w.retryForMs, backoffMs: w.backoffMs, backoffMaxMs: w.backoffMaxMs, pollMs: w.pollMs, concurrency: w.concurrency, chain: w.chain }),
   });
   const core = new ChatCore({
     files,
@@ -142,6 +143,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
     ...(presence && onOfflineMessage && { presence, onOfflineMessage }),
     webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
+    ...(o.beforeSend && { beforeSend: new BeforeSendHook(o.beforeSend, logger, (outcome, s) => metrics.beforeSend(outcome, s)) }),
   });
   const admin = new AdminApi(core);
   // The server's own origin is always allowed; in dev mode under each of its loopback names too.

@@ -28,7 +28,9 @@
  *   NATTER_EDIT_WINDOW_SECONDS (unset: any time), NATTER_RECALL_WINDOW_SECONDS (120),
  *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins),
  *   NATTER_WEBHOOK_URL (comma list), NATTER_WEBHOOK_SECRET, NATTER_WEBHOOK_EVENTS (comma list; all),
- *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000).
+ *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000),
+ *   NATTER_BEFORE_SEND_URL, NATTER_BEFORE_SEND_SECRET (else NATTER_WEBHOOK_SECRET),
+ *   NATTER_BEFORE_SEND_TIMEOUT_MS (1000), NATTER_BEFORE_SEND_FALLBACK (allow|reject; allow).
  *   NATTER_PUSH (1: Web Push on; also on with VAPID keys or in dev mode; 0: off),
  *   NATTER_VAPID_PUBLIC_KEY, NATTER_VAPID_PRIVATE_KEY (default: generated once, kept in the store),
  *   NATTER_VAPID_SUBJECT, NATTER_PUSH_PREVIEW (0: "New message"), NATTER_PUSH_TTL (86400 s),
@@ -71,6 +73,13 @@ const groupCreateFromEnv = (v: string | undefined) => {
   if (v === undefined || v.trim() === '') return undefined;
   if (v.trim() !== 'everyone' && v.trim() !== 'admin') throw new TypeError(`NATTER_GROUP_CREATE must be everyone or admin, not "${v}".`);
   return v.trim() as 'everyone' | 'admin';
+};
+
+/** NATTER_BEFORE_SEND_FALLBACK: what a send gets when the hook does not answer. */
+const fallback = (v: string | undefined): 'allow' | 'reject' | undefined => {
+  if (v === undefined || v === '') return undefined;
+  if (v !== 'allow' && v !== 'reject') throw new TypeError(`NATTER_BEFORE_SEND_FALLBACK must be allow or reject, not "${v}".`);
+  return v;
 };
 
 /** NATTER_TRUST_PROXY: a hop count, or a comma list of addresses, CIDR ranges and named ranges. */
@@ -131,6 +140,12 @@ async function main(): Promise<void> {
     },
     push: pushFromEnv(env, dev),
     groupCreate: groupCreateFromEnv(env['NATTER_GROUP_CREATE']),
+    beforeSend: env['NATTER_BEFORE_SEND_URL'] ? {
+      url: env['NATTER_BEFORE_SEND_URL'],
+      secret: env['NATTER_BEFORE_SEND_SECRET'] || env['NATTER_WEBHOOK_SECRET'] || '',
+      timeoutMs: int('NATTER_BEFORE_SEND_TIMEOUT_MS', env['NATTER_BEFORE_SEND_TIMEOUT_MS']),
+      fallback: fallback(env['NATTER_BEFORE_SEND_FALLBACK']),
+    } : undefined,
   });
   if (dev) await seedDemo(server.admin, server.store);
 

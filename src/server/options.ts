@@ -12,7 +12,8 @@ import type { Clock } from './core/types.js';
 import { compileProxyTrust, type ProxyTrustSetting } from './proxy-trust.js';
 import type { FileIndex, FileIndexFactory } from './uploads/file-index.js';
 import type { FileStorage } from './uploads/file-storage.js';
-import { envEndpoints, type WebhookOptions } from './webhooks/options.js';
+import { checkBeforeSend, envEndpoints, type WebhookOptions } from './webhooks/options.js';
+import type { BeforeSendOptions } from './webhooks/before-send.js';
 
 export interface ChatServerOptions {
   /** Directory of the SQLite file (`natter.db`). Needed unless `store` or `databaseUrl` is given. */
@@ -80,6 +81,8 @@ export interface ChatServerOptions {
   changes?: Partial<ChangePolicy>;
   /** Webhooks (SPEC §11): endpoints of the environment, timeouts, retries; see WebhookOptions. */
   webhooks?: WebhookOptions;
+  /** The before-send hook (SPEC §11): url, secret, timeoutMs (1000), fallback (`allow`); see BeforeSendOptions. */
+  beforeSend?: BeforeSendOptions;
   /** Serve this directory (the built demo) at `/`. */
   staticDir?: string;
   /** Directory of uploaded files (disk FileStorage). Default `<dataDir>/uploads`; in memory without `dataDir`. */
@@ -199,6 +202,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);
   envEndpoints(o.webhooks);
+  if (o.beforeSend) checkBeforeSend(o.beforeSend);
   if (!o.wsPath.startsWith('/')) throw new TypeError('createChatServer: `wsPath` must start with `/`.');
   if (o.staticDir !== undefined && !(existsSync(o.staticDir) && statSync(o.staticDir).isDirectory())) {
     throw new TypeError(`createChatServer: \`staticDir\` ${o.staticDir} is not a directory.`);

@@ -30,7 +30,7 @@ test('a node SIGKILLed mid-delivery loses no webhook event: another node deliver
   const env = {
     NATTER_SECRET: 'failover-secret-0123456789', NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url,
     NATTER_REDIS_URL: REDIS_URL, NATTER_REDIS_PREFIX: redisPrefix,
-    NATTER_WEBHOOK_URL: receiver.url, NATTER_WEBHOOK_SECRET: HOOK_SECRET, NATTER_WEBHOOK_TIMEOUT_MS: '3000', NATTER_WEBHOOK_BACKOFF_MS: '100',
+    NATTER_WEBHOOK_SECRET: HOOK_SECRET, NATTER_WEBHOOK_TIMEOUT_MS: '4000', NATTER_WEBHOOK_BACKOFF_MS: '100',
   };
   const nodes: ClusterNode[] = [];
   const rest = async (node: ClusterNode, method: string, path: string, body?: unknown) => {
@@ -44,22 +44,28 @@ test('a node SIGKILLed mid-delivery loses no webhook event: another node deliver
   const send = async (node: ClusterNode, words: string) =>
     (await rest(node, 'POST', '/v1/messages', { from: 'alice', to: 'bob', elem: { type: 'text', text: words } })).id as string;
   try {
-    const a = createNode(await freePort(), join(dir, 'a'), env);
-    const b = createNode(await freePort(), join(dir, 'b'), env);
-    nodes.push(a, b);
-    await a.start();
-    for (const u of ['alice', 'bob']) await rest(a, 'PUT', `/v1/users/${u}`, { name: u });
-    const one = await send(a, 'one');
-    await until(() => receiver.requests.length === 1, 'node A to start delivering', 10_000);
-    await b.start();
-    const two = await send(b, 'two');
-    const three = await send(b, 'three');
-    await a.kill();
+    // One endpoint (env-0, one secret); each node is given its own path to it, so the receiver
+    // knows which node a request came from.
+    const [a, b] = await Promise.all(['a', 'b'].map(async (name) =>
+      createNode(await freePort(), join(dir, name), { ...env, NATTER_WEBHOOK_URL: `${receiver.url}/${name}` })));
+    nodes.push(a!, b!);
+    await a!.start();
+    await b!.start();
+    for (const u of ['alice', 'bob']) await rest(a!, 'PUT', `/v1/users/${u}`, { name: u });
+    const one = await send(a!, 'one');
+    await until(() => receiver.requests.length === 1, 'a node to start delivering', 10_000);
+    // Killed while its POST is open (well within its 4 s timeout): it never settles the event.
+    const [victim, survivor] = receiver.requests[0]!.path.endsWith('/a') ? [a!, b!] : [b!, a!];
+    await victim.kill();
     const killedAt = Date.now();
-    await until(() => receiver.accepted().length >= 3, 'node B to deliver every event', 30_000);
-    console.log(`# node B delivered the held event ${Date.now() - killedAt} ms after node A was killed (lease: timeout + 5 s)`);
+    const two = await send(survivor, 'two');
+    const three = await send(survivor, 'three');
+    await until(() => receiver.accepted().length >= 3, 'the other node to deliver every event', 30_000);
+    console.log(`# the surviving node delivered the held event ${Date.now() - killedAt} ms after the other was killed (lease: timeout + 5 s)`);
     assert.deepEqual(receiver.requests.map((r) => r.id), [one, one, two, three], 'the held event again, then the rest in commit order');
     assert.deepEqual(receiver.accepted().map((r) => r.id), [one, two, three]);
+    const survivorPath = survivor === a ? '/a' : '/b';
+    assert.ok(receiver.requests.slice(1).every((r) => r.path.endsWith(survivorPath)));
     assert.ok(receiver.requests.every((r) => r.verified));
   } finally {
     for (const n of nodes) await n.stop();

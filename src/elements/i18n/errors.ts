@@ -40,13 +40,16 @@ const SENTENCES: Partial<Record<ErrorName, () => string>> = {
 /**
  * The sentence for a failure, in the active locale. A rate-limited one says when to retry
  * (`retryAt`, ms since the epoch, as the client records it, shown as a clock time of the
- * formatting locale); a code without a sentence gets the generic one.
+ * formatting locale); one the site's before-send hook refused shows the site's `reason`; a code
+ * without a sentence gets the generic one.
  */
-export function errorText(error: Pick<ErrorBody, 'name'> | undefined, retryAt?: number): string {
+export function errorText(error: Pick<ErrorBody, 'name' | 'reason'> | undefined, retryAt?: number): string {
   if (error?.name === 'RATE_LIMITED' && retryAt !== undefined) {
     const time = new Intl.DateTimeFormat(formatLocale(), { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(retryAt);
     return msg(str`You are sending too fast. Try again at ${time}.`, { id: 'error.retryAt' });
   }
+  // The site's before-send hook said why, in its own words (and language): shown as given.
+  if (error?.reason) return error.reason;
   const sentence = error ? SENTENCES[error.name] : undefined;
   return sentence ? sentence() : msg('The message could not be sent.', { id: 'error.fallback' });
 }

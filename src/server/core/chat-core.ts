@@ -38,6 +38,7 @@ import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { ChangePolicy } from '../changes/policy.js';
+import { Moderation } from '../moderation/moderation.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
 
@@ -77,6 +78,8 @@ export interface ChatCoreDeps {
   webhooks?: WebhookHooks;
   /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
   groupCreate?: GroupCreatePolicy;
+  /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
+  beforeSend?: { check(draft: MessageDraft, now: number): Promise<void> };
 }
 
 export interface SendOutcome {
@@ -100,6 +103,8 @@ export class ChatCore {
   readonly broadcasts: Broadcasts;
   readonly changes: ChangeService;
   readonly groups: GroupService;
+  /** Bans and mutes (SPEC §11). */
+  readonly moderation: Moderation;
   readonly #deps: ChatCoreDeps;
   readonly #log: Logger;
   readonly #batcher: CommitBatcher;
@@ -139,6 +144,7 @@ export class ChatCore {
       notify: (users, frame) => this.notify(users, frame),
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
+    this.moderation = new Moderation({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event) });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
       budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
@@ -271,6 +277,9 @@ export class ChatCore {
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
       const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
       draft = prepared.draft;
+      if (!opts.admin) await this.moderation.checkSend(req.sender, draft.key);
+      // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
+      if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
       // Recorded before the commit: a reference grants access only once its message exists.
       if (this.#deps.files?.carriesUrls(draft.message.elem)) {
         await this.#deps.files.reference(draft, req.sender, { admin: opts.admin, record: !prepared.onlineOnly });
@@ -393,6 +402,7 @@ export class ChatCore {
         throw new ChatError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}, not ${frame.protocol}.`);
       }
       const { claims, user: known } = await authenticate(this.store, frame.token, this.secret, this.clock(), this.tokenPolicy);
+      await this.moderation.checkSession(claims.userId);
       let user = known;
       const wait = this.#budget.admit(claims.userId, frame, this.clock()) as number | undefined;
       if (wait !== undefined) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: wait });

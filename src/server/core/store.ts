@@ -2,6 +2,7 @@ import type { Message } from '../../protocol/index.js';
 import type { BroadcastStore } from './broadcast-store.js';
 import type { WebhookStore } from '../webhooks/types.js';
 import type { PushStore } from './push-store.js';
+import type { ModerationStore } from '../moderation/types.js';
 import type {
   ChangeDraft,
   ChangeOutcome,
@@ -28,7 +29,7 @@ import type {
  *
  * Every adapter passes test/server/store/store-contract.ts.
  */
-export interface Store extends BroadcastStore, WebhookStore, PushStore {
+export interface Store extends BroadcastStore, WebhookStore, PushStore, ModerationStore {
   /** Resolves when the store can answer; rejects if it cannot (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

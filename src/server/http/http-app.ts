@@ -22,6 +22,7 @@ import type { WebhookEndpoints } from '../webhooks/endpoints.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 import type { PushService } from '../push/push-service.js';
 import { pushRoutes } from './push-routes.js';
+import { moderationRoutes } from './moderation-routes.js';
 
 export interface HttpAppOptions {
   adminKey: string | undefined;
@@ -72,6 +73,7 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     groupsRoutes(scope, admin);
     messagesRoutes(scope, admin);
     broadcastsRoutes(scope, core.broadcasts);
+    moderationRoutes(scope, core.moderation);
     if (options.webhooks) webhooksRoutes(scope, { endpoints: options.webhooks, store: core.store, clock: core.clock });
   });
 

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CoreMetrics } from '../core/metrics.js';
+import type { BeforeSendOutcome } from '../webhooks/before-send.js';
 
 export interface MetricsSources {
   /** Open WebSockets of this node (authenticated or not). */
@@ -18,6 +19,8 @@ export interface ServerMetrics {
   readonly core: CoreMetrics;
   /** One webhook delivery attempt ended (src/server/webhooks/deliverer.ts). */
   webhook(outcome: 'delivered' | 'retry' | 'failed', seconds: number): void;
+  /** One before-send hook call ended (src/server/webhooks/before-send.ts). */
+  beforeSend(outcome: BeforeSendOutcome, seconds: number): void;
 }
 
 /** Scrapes must answer even when a dependency hangs: a probe gives up after this. */
@@ -81,6 +84,11 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
 
+  const beforeSendLatency = new Histogram({
+    name: 'natter_before_send_seconds', help: 'Before-send hook calls by outcome (allow, reject, rewrite; timeout and error: the fallback applied).',
+    labelNames: ['outcome'] as const, registers, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+
   const up = (name: string, help: string, ping: () => Promise<void>, errors: Counter<'operation'>) =>
     new Gauge({
       name, help, registers,
@@ -105,6 +113,7 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
       storeError: (operation) => storeErrors.inc({ operation }),
       resynced: (n) => resynced.inc(n),
     },
+    beforeSend: (outcome, seconds) => beforeSendLatency.observe({ outcome }, seconds),
     webhook(outcome, seconds) {
       webhookAttempts.inc({ outcome });
       webhookLatency.observe(seconds);

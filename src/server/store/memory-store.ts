@@ -6,6 +6,7 @@ import type { Store } from '../core/store.js';
 import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 import { createMemoryWebhooks } from './memory-webhooks.js';
+import { createMemoryModeration } from './memory-moderation.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
 import { createMemoryPush } from './memory-push.js';
 
@@ -90,6 +91,7 @@ export function createMemoryStore(): Store {
     ...createMemoryBroadcasts(webhooks.enqueueNow),
     ...webhooks.api,
     ...createMemoryPush(),
+    ...createMemoryModeration(),
     async ping() {},
     async close() {},
     async getUser(id) {

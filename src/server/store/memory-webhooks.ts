@@ -29,33 +29,43 @@ export function createMemoryWebhooks(): { api: WebhookStore; enqueueNow(events: 
     async enqueueWebhooks(events) {
       enqueueNow(events);
     },
-    async claimWebhooks(owner, now, leaseMs, limit) {
-      const heads = new Set<string>();
+    async claimWebhooks(owner, now, leaseMs, limit, perKey = 1) {
+      /** Per (endpoint, key): how many rows of it this claim takes (-1: its head is not due). */
+      const taken = new Map<string, number>();
       const claimed: OutboxRow[] = [];
+      let groups = 0;
       for (const r of outbox) {
         if (r.state !== 'pending') continue;
-        const head = `${r.endpointId}\n${r.key}`;
-        if (heads.has(head)) continue;
-        heads.add(head);
-        if (claimed.length >= limit || r.nextAt > now || (r.lease && r.lease.until > now)) continue;
+        const group = `${r.endpointId}\n${r.key}`;
+        let n = taken.get(group);
+        if (n === undefined) {
+          const due = groups < limit && r.nextAt <= now && !(r.lease && r.lease.until > now);
+          if (due) groups++;
+          taken.set(group, (n = due ? 0 : -1));
+        }
+        if (n < 0 || n >= perKey) continue;
+        taken.set(group, n + 1);
         r.lease = { owner, until: now + leaseMs };
         claimed.push(strip(r));
       }
       return claimed;
     },
-    async settleWebhook(seq, owner, outcome) {
-      const i = outbox.findIndex((r) => r.seq === seq);
-      const r = outbox[i];
-      if (!r || r.lease?.owner !== owner) return;
-      if (outcome.status === 'delivered') {
-        outbox.splice(i, 1);
-        return;
+    async settleWebhooks(owner, settlements) {
+      for (const { seq, outcome } of settlements) {
+        const i = outbox.findIndex((r) => r.seq === seq);
+        const r = outbox[i];
+        if (!r || r.lease?.owner !== owner) continue;
+        if (outcome.status === 'delivered') {
+          outbox.splice(i, 1);
+          continue;
+        }
+        delete r.lease;
+        if (outcome.status === 'released') continue;
+        r.attempts++;
+        r.lastError = outcome.error;
+        if (outcome.status === 'failed') r.state = 'failed';
+        else r.nextAt = outcome.nextAt;
       }
-      delete r.lease;
-      r.attempts++;
-      r.lastError = outcome.error;
-      if (outcome.status === 'failed') r.state = 'failed';
-      else r.nextAt = outcome.nextAt;
     },
     async listFailedWebhooks(limit, afterSeq = 0) {
       return outbox.filter((r) => r.state === 'failed' && r.seq > afterSeq).slice(0, limit).map(strip);

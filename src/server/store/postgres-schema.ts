@@ -170,7 +170,7 @@ END $$;
     // transaction. Pending rows are claimed by their (endpoint, conversation) head; failed ones are
     // listed for admins.
     version: 8,
-    name: 'webhooks',
+    name: 'webhooks-moderation',
     sql: `
 CREATE TABLE webhook_endpoints (
   id text COLLATE "C" PRIMARY KEY,
@@ -197,6 +197,16 @@ CREATE TABLE webhook_outbox (
 );
 CREATE INDEX webhook_outbox_heads ON webhook_outbox (endpoint_id, conv_key, seq) WHERE NOT failed;
 CREATE INDEX webhook_outbox_failed ON webhook_outbox (seq) WHERE failed;
+-- Moderation: bans and mutes (scope '' = everywhere, else a group id).
+CREATE TABLE sanctions (
+  user_id text COLLATE "C" NOT NULL,
+  kind text NOT NULL,
+  scope text COLLATE "C" NOT NULL,
+  until bigint,
+  reason text,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (user_id, kind, scope)
+);
 `,
   },
   {

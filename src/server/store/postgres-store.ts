@@ -9,6 +9,7 @@ import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
 import { createPostgresPush } from './postgres-push.js';
+import { createPostgresModeration } from './postgres-moderation.js';
 import { commitBatch } from './postgres-commit.js';
 import { createPostgresSearch } from './postgres-search.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
@@ -130,6 +131,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresChanges({ query: q, transaction }),
     ...createPostgresWebhooks({ query: q, transaction }),
     ...createPostgresPush({ query: q, transaction }),
+    ...createPostgresModeration({ query: q }),
     async ping() {
       if (closed) throw new Error('store closed');
       await pool.query('SELECT 1');

@@ -51,31 +51,49 @@ export function createPostgresWebhooks({ query, transaction }: Deps): WebhookSto
         return ((await c.query('DELETE FROM webhook_endpoints WHERE id = $1', [id])).rowCount ?? 0) > 0;
       }),
     enqueueWebhooks: (events) => transaction((c) => insertOutbox(c, events)),
-    async claimWebhooks(owner, now, leaseMs, limit) {
+    async claimWebhooks(owner, now, leaseMs, limit, perKey = 1) {
+      // The heads are locked (SKIP LOCKED: another node's claim in progress is passed over) and
+      // re-checked on their newest version; the rows behind a head follow it into the lease.
       const rows = await query<Row>(
         `WITH heads AS (
            SELECT DISTINCT ON (endpoint_id, conv_key) seq FROM webhook_outbox WHERE NOT failed ORDER BY endpoint_id, conv_key, seq
          ), due AS (
-           SELECT o.seq FROM webhook_outbox o WHERE o.seq IN (SELECT seq FROM heads)
+           SELECT o.seq, o.endpoint_id, o.conv_key FROM webhook_outbox o WHERE o.seq IN (SELECT seq FROM heads)
              AND NOT o.failed AND o.next_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
            ORDER BY o.seq LIMIT $3 FOR UPDATE SKIP LOCKED
+         ), chain AS (
+           SELECT c.seq FROM due d CROSS JOIN LATERAL (
+             SELECT o.seq FROM webhook_outbox o WHERE NOT o.failed AND o.endpoint_id = d.endpoint_id AND o.conv_key = d.conv_key
+             ORDER BY o.seq LIMIT $5) c
          )
-         UPDATE webhook_outbox w SET lease_owner = $2, lease_until = $4 FROM due
-         WHERE w.seq = due.seq AND (w.lease_until IS NULL OR w.lease_until <= $1) RETURNING w.*`,
-        [now, owner, limit, now + leaseMs],
+         UPDATE webhook_outbox w SET lease_owner = $2, lease_until = $4 FROM chain
+         WHERE w.seq = chain.seq AND (w.lease_until IS NULL OR w.lease_until <= $1) RETURNING w.*`,
+        [now, owner, limit, now + leaseMs, perKey],
       );
       return rows.map(toOutboxRow).sort((a, b) => a.seq - b.seq);
     },
-    async settleWebhook(seq, owner, outcome) {
-      if (outcome.status === 'delivered') {
-        await query('DELETE FROM webhook_outbox WHERE seq = $1 AND lease_owner = $2', [seq, owner]);
-      } else {
-        await query(
-          `UPDATE webhook_outbox SET attempts = attempts + 1, last_error = $3, failed = $4, next_at = coalesce($5, next_at),
-           lease_owner = NULL, lease_until = NULL WHERE seq = $1 AND lease_owner = $2`,
-          [seq, owner, outcome.error, outcome.status === 'failed', outcome.status === 'retry' ? outcome.nextAt : null],
-        );
-      }
+    async settleWebhooks(owner, settlements) {
+      const delivered = settlements.filter((s) => s.outcome.status === 'delivered').map((s) => s.seq);
+      const released = settlements.filter((s) => s.outcome.status === 'released').map((s) => s.seq);
+      const attempted = settlements.flatMap(({ seq, outcome: o }) =>
+        o.status === 'retry' || o.status === 'failed' ? [{ seq, error: o.error, failed: o.status === 'failed', next_at: o.status === 'retry' ? o.nextAt : null }] : []);
+      if (settlements.length === 0) return;
+      // Each kind of settlement as one statement, all in one transaction.
+      await transaction(async (c) => {
+        if (delivered.length > 0) await c.query('DELETE FROM webhook_outbox WHERE seq = ANY($1::bigint[]) AND lease_owner = $2', [delivered, owner]);
+        if (released.length > 0) {
+          await c.query('UPDATE webhook_outbox SET lease_owner = NULL, lease_until = NULL WHERE seq = ANY($1::bigint[]) AND lease_owner = $2', [released, owner]);
+        }
+        if (attempted.length > 0) {
+          await c.query(
+            `UPDATE webhook_outbox w SET attempts = w.attempts + 1, last_error = a.error, failed = a.failed, next_at = coalesce(a.next_at, w.next_at),
+             lease_owner = NULL, lease_until = NULL
+             FROM jsonb_to_recordset($1::jsonb) AS a(seq bigint, error text, failed boolean, next_at bigint)
+             WHERE w.seq = a.seq AND w.lease_owner = $2`,
+            [JSON.stringify(attempted), owner],
+          );
+        }
+      });
     },
     async listFailedWebhooks(limit, afterSeq = 0) {
       return (await query<Row>('SELECT * FROM webhook_outbox WHERE failed AND seq > $1 ORDER BY seq LIMIT $2', [afterSeq, limit])).map(toOutboxRow);

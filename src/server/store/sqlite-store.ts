@@ -14,7 +14,8 @@ import { createSqliteSearch, upgradeSearch } from './sqlite-search.js';
 import { createSqlitePush } from './sqlite-push.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeGroupRoles, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
-import { commitOnThisThread, startSqliteWriter } from './sqlite-writer.js';
+import { commitOnThisThread, execOnThisThread, startSqliteWriter } from './sqlite-writer.js';
+import { createSqliteModeration } from './sqlite-moderation.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -270,7 +271,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   return {
     ...createSqliteBroadcasts(db),
     ...createSqliteChanges(db),
-    ...createSqliteWebhooks(db),
+    ...createSqliteModeration(db),
+    // Leases and settlements go through the writer thread (`:memory:`: this connection).
+    ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
     ...createSqliteSearch(db, parse),
     ...createSqlitePush(db),
     async ping() {

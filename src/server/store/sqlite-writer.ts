@@ -28,6 +28,12 @@ import { searchTextOf } from '../core/search-text.js';
  */
 export interface SqliteWriter {
   commit(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
+  /**
+   * Runs statements in one transaction on the writer thread, queued with the commits: the event
+   * loop never waits for the write lock (which the writer holds most of the time under load).
+   * Resolves with each statement's number of changed rows.
+   */
+  exec(statements: WriterStatement[]): Promise<number[]>;
   /** Finishes what was posted, then closes the worker's connection. */
   stop(): Promise<void>;
 }
@@ -54,9 +60,13 @@ type WireDraft = [string, string, string, string, string, string | null, string 
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
+/** One statement for `exec`: SQL and its parameters. */
+export type WriterStatement = [sql: string, params: (string | number | null)[]];
+
 interface Reply {
   id: number;
   outcomes?: WireOutcome[];
+  changes?: number[];
   error?: string;
 }
 
@@ -110,6 +120,36 @@ const commitOne = (d) => {
 return db.transaction((drafts) => drafts.map(commitOne)).immediate;
 `;
 
+/**
+ * `exec` as JavaScript source (as COMMIT_SOURCE): statements prepared once, run in one
+ * transaction, committed without an fsync of its own (synchronous = NORMAL for it): what exec
+ * writes (webhook leases and settlements) may be lost with the power, never corrupted, and is
+ * made durable by the next message commit's fsync, which covers the WAL up to it. An fsync per
+ * exec, queued between the commits, was what acks waited for.
+ */
+const EXEC_SOURCE = `
+const prepared = new Map();
+const level = db.pragma('synchronous', { simple: true });
+const run = db.transaction((list) => list.map(([sql, params]) => {
+  let s = prepared.get(sql);
+  if (!s) prepared.set(sql, (s = db.prepare(sql)));
+  return s.run(...params).changes;
+})).immediate;
+return (list) => {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return run(list);
+  } finally {
+    db.pragma('synchronous = ' + level);
+  }
+};
+`;
+
+/** Runs `exec` statements on the calling thread's connection, with the writer's own code (for `:memory:`). */
+export function execOnThisThread(db: unknown): (statements: WriterStatement[]) => number[] {
+  return new Function('db', EXEC_SOURCE)(db) as (statements: WriterStatement[]) => number[];
+}
+
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -118,6 +158,7 @@ db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('wal_autocheckpoint = ' + workerData.autocheckpoint);
 db.pragma('foreign_keys = OFF');
 const commitBatch = (function (db) {${COMMIT_SOURCE}})(db);
+const execBatch = (function (db) {${EXEC_SOURCE}})(db);
 parentPort.on('message', (m) => {
   if (m === 'stop') {
     db.close();
@@ -126,7 +167,7 @@ parentPort.on('message', (m) => {
   }
   let reply;
   try {
-    reply = { id: m.id, outcomes: commitBatch(m.drafts) };
+    reply = m.exec ? { id: m.id, changes: execBatch(m.exec) } : { id: m.id, outcomes: commitBatch(m.drafts) };
   } catch (err) {
     reply = { id: m.id, error: String((err && err.message) || err) };
   }
@@ -169,7 +210,7 @@ export function commitOnThisThread(db: unknown, search = true): (drafts: Message
 /** Starts the writer for `file`, an existing WAL-mode database with the schema in place. */
 export function startSqliteWriter(file: string, options: SqliteWriterOptions): SqliteWriter {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const pending = new Map<number, { drafts: MessageDraft[]; resolve(o: CommitOutcome[]): void; reject(e: unknown): void }>();
+  const pending = new Map<number, { resolve(r: Reply): void; reject(e: unknown): void }>();
   let nextId = 1;
   let worker: Worker | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -185,7 +226,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       pending.delete(r.id);
       if (pending.size === 0) w.unref();
       if (r.error !== undefined) p.reject(new Error(`sqlite commit failed: ${r.error}`));
-      else p.resolve(p.drafts.map((d, i) => fromWire(d, r.outcomes![i]!)));
+      else p.resolve(r);
     });
     w.on('error', () => undefined);
     exited = new Promise<void>((resolve) =>
@@ -202,26 +243,34 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     return w;
   };
 
+  /** Posts one job; its reply resolves the promise. */
+  const post = (job: { drafts: WireDraft[] } | { exec: WriterStatement[] }): Promise<Reply> => {
+    if (stopping) return Promise.reject(new Error('store closed'));
+    worker ??= start();
+    const w = worker;
+    const id = nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      w.ref();
+      try {
+        w.postMessage({ id, ...job });
+      } catch (err) {
+        // Not cloneable: nothing was posted, so nothing of it is stored.
+        pending.delete(id);
+        if (pending.size === 0) w.unref();
+        reject(err);
+      }
+    });
+  };
+
   return {
-    commit(drafts) {
-      if (stopping) return Promise.reject(new Error('store closed'));
-      if (drafts.length === 0) return Promise.resolve([]);
-      worker ??= start();
-      const w = worker;
-      const id = nextId++;
-      return new Promise<CommitOutcome[]>((resolve, reject) => {
-        const wire = drafts.map((d) => toWire(d, options.search !== false));
-        pending.set(id, { drafts, resolve, reject });
-        w.ref();
-        try {
-          w.postMessage({ id, drafts: wire });
-        } catch (err) {
-          // Not cloneable: nothing was posted, so nothing of the batch is stored.
-          pending.delete(id);
-          if (pending.size === 0) w.unref();
-          reject(err);
-        }
-      });
+    async commit(drafts) {
+      if (drafts.length === 0 && !stopping) return [];
+      const r = await post({ drafts: drafts.map((d) => toWire(d, options.search !== false)) });
+      return drafts.map((d, i) => fromWire(d, r.outcomes![i]!));
+    },
+    async exec(statements) {
+      return (await post({ exec: statements })).changes!;
     },
     stop() {
       stopping ??= (async () => {

@@ -20,8 +20,10 @@ export interface WebhookDelivererOptions {
   backoffMaxMs?: number;
   /** How often the queue is looked at when nothing was queued on this node. Default 500. */
   pollMs?: number;
-  /** Deliveries in flight at once (each to a different endpoint and conversation). Default 8. */
+  /** Conversations (per endpoint) delivered to at once, each one event after the other. Default 16. */
   concurrency?: number;
+  /** Events of one conversation claimed at once (sent one after the other). Default 20. */
+  chain?: number;
   /** Counts outcomes (the Prometheus adapter). */
   onOutcome?(outcome: 'delivered' | 'retry' | 'failed', seconds: number): void;
 }
@@ -34,7 +36,9 @@ export interface WebhookDelivererOptions {
  * holds a delivery slot, never a commit.
  */
 /** Least time between two looks at the queue that commits asked for. */
-const POKE_MS = 25;
+const POKE_MS = 200;
+/** Longest a settlement waits to be written with others. */
+const FLUSH_MS = 200;
 
 export class WebhookDeliverer {
   readonly owner = `deliverer-${randomUUID()}`;
@@ -47,9 +51,13 @@ export class WebhookDeliverer {
   /** A look is scheduled within POKE_MS. */
   #soon = false;
   #lastTick = -Infinity;
+  /** The last look found nothing due: pokes before this wait for the poll. */
+  #idleUntil = 0;
+  readonly #settled: { seq: number; outcome: WebhookSettlement }[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(o: WebhookDelivererOptions) {
-    this.#o = { timeoutMs: 10_000, retryForMs: 86_400_000, backoffMs: 1000, backoffMaxMs: 300_000, pollMs: 500, concurrency: 8, ...o };
+    this.#o = { timeoutMs: 10_000, retryForMs: 86_400_000, backoffMs: 1000, backoffMaxMs: 300_000, pollMs: 500, concurrency: 16, chain: 20, ...o };
   }
 
   get leaseMs(): number {
@@ -67,7 +75,7 @@ export class WebhookDeliverer {
   poke(): void {
     if (this.#stopped) return;
     if (this.#ticking) this.#again = true;
-    else if (!this.#soon) {
+    else if (!this.#soon && performance.now() >= this.#idleUntil) {
       this.#soon = true;
       this.#schedule(Math.max(0, this.#lastTick + POKE_MS - performance.now()));
     }
@@ -78,6 +86,7 @@ export class WebhookDeliverer {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await Promise.allSettled([...this.#inFlight]);
+    await this.#flush();
   }
 
   #schedule(ms: number): void {
@@ -91,19 +100,32 @@ export class WebhookDeliverer {
     if (this.#stopped || this.#ticking) return;
     this.#ticking = true;
     this.#again = false;
+    const poked = this.#soon;
     this.#soon = false;
     this.#lastTick = performance.now();
     let full = false;
+    let found = true;
     try {
       const free = this.#o.concurrency - this.#inFlight.size;
       // No endpoint anywhere: nothing can be queued, so no query every poll.
       if (free > 0 && this.#o.endpoints.all().length > 0) {
-        const rows = await this.#o.store.claimWebhooks(this.owner, this.#o.clock(), this.leaseMs, free);
-        full = rows.length === free;
+        // What was settled goes first: the claim must not find delivered rows again.
+        await this.#flush();
+        const claimedAt = this.#o.clock();
+        const rows = await this.#o.store.claimWebhooks(this.owner, claimedAt, this.leaseMs, free, this.#o.chain);
+        const chains = new Map<string, OutboxRow[]>();
         for (const row of rows) {
-          const p = this.#deliver(row).finally(() => {
+          const k = `${row.endpointId}\n${row.key}`;
+          const chain = chains.get(k);
+          if (chain) chain.push(row);
+          else chains.set(k, [row]);
+        }
+        full = chains.size === free;
+        found = chains.size > 0;
+        for (const chain of chains.values()) {
+          const p = this.#deliverChain(chain, claimedAt + this.leaseMs).finally(() => {
             this.#inFlight.delete(p);
-            // A slot is free and this row's conversation may have its next event waiting.
+            // A slot is free and this conversation may have more events waiting.
             this.poke();
           });
           this.#inFlight.add(p);
@@ -113,12 +135,34 @@ export class WebhookDeliverer {
       this.#o.logger.warn({ err }, 'webhooks: claiming from the outbox failed');
     } finally {
       this.#ticking = false;
+      // Events were queued but none is due (their conversations wait for a retry): further pokes
+      // wait for the next poll, or an endpoint that is down would have the queue read after
+      // every commit.
+      this.#idleUntil = found || !poked ? 0 : performance.now() + this.#o.pollMs;
       if (this.#again || (full && this.#inFlight.size < this.#o.concurrency)) this.poke();
       else this.#schedule(this.#o.pollMs);
     }
   }
 
-  async #deliver(row: OutboxRow): Promise<void> {
+  /**
+   * One conversation's claimed events for one endpoint, in order, one at a time. It stops at the
+   * first that is to be retried (the later ones must not overtake it), or when the lease would
+   * run out during the next attempt; what it did not attempt is released for the next claim.
+   */
+  async #deliverChain(rows: OutboxRow[], leaseUntil: number): Promise<void> {
+    let i = 0;
+    for (; i < rows.length; i++) {
+      if (i > 0 && this.#o.clock() + this.#o.timeoutMs + 1000 > leaseUntil) break;
+      const outcome = await this.#deliver(rows[i]!);
+      if (outcome.status === 'retry') {
+        i++;
+        break;
+      }
+    }
+    for (const row of rows.slice(i)) this.#settle(row, { status: 'released' });
+  }
+
+  async #deliver(row: OutboxRow): Promise<WebhookSettlement> {
     const started = performance.now();
     let outcome: WebhookSettlement;
     const endpoint = this.#o.endpoints.get(row.endpointId) ?? (await this.#o.endpoints.refresh().then(() => this.#o.endpoints.get(row.endpointId), () => undefined));
@@ -137,13 +181,32 @@ export class WebhookDeliverer {
       }
       outcome = error === undefined ? { status: 'delivered' } : this.#retryOrFail(row, error);
     }
-    this.#o.onOutcome?.(outcome.status, (performance.now() - started) / 1000);
+    if (outcome.status !== 'released') this.#o.onOutcome?.(outcome.status, (performance.now() - started) / 1000);
     if (outcome.status === 'failed') this.#o.logger.warn({ event: row.eventId, endpoint: row.endpointId, error: outcome.error }, 'webhooks: delivery failed for good');
+    this.#settle(row, outcome);
+    return outcome;
+  }
+
+  /**
+   * Settlements are written in batches (`#flush`): one transaction for many deliveries, and, for
+   * SQLite, few writes on the event loop's connection next to the writer thread's commits. A row
+   * settled but not yet written stays leased to this node, so nobody sends it meanwhile; should
+   * the node die first, the lease runs out and it is sent again (at least once).
+   */
+  #settle(row: OutboxRow, outcome: WebhookSettlement): void {
+    this.#settled.push({ seq: row.seq, outcome });
+    this.#flushTimer ??= setTimeout(() => void this.#flush(), FLUSH_MS);
+  }
+
+  async #flush(): Promise<void> {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const batch = this.#settled.splice(0);
+    if (batch.length === 0) return;
     try {
-      await this.#o.store.settleWebhook(row.seq, this.owner, outcome);
+      await this.#o.store.settleWebhooks(this.owner, batch);
     } catch (err) {
-      // The lease runs out and the row is sent again: at least once.
-      this.#o.logger.warn({ err }, 'webhooks: settling a delivery failed');
+      this.#o.logger.warn({ err }, 'webhooks: settling deliveries failed');
     }
   }
 

@@ -1,5 +1,6 @@
 import { ChatError } from '../../protocol/index.js';
 import { checkEndpointUrl, checkEventTypes } from './endpoints.js';
+import type { BeforeSendOptions } from './before-send.js';
 import type { WebhookEndpoint } from './types.js';
 
 /** `webhooks` of ChatServerOptions (env: NATTER_WEBHOOK_*). */
@@ -19,8 +20,10 @@ export interface WebhookOptions {
   backoffMaxMs?: number;
   /** How often each node looks at the queue for events other nodes committed. Default 500. */
   pollMs?: number;
-  /** Deliveries in flight per node. Default 8. */
+  /** Conversations delivered to at once per node (each one event after the other). Default 16. */
   concurrency?: number;
+  /** Events of one conversation claimed at once. Default 20. */
+  chain?: number;
   /** How often endpoints made over REST (on any node) are read again. Default 5000. */
   refreshMs?: number;
 }
@@ -28,7 +31,7 @@ export interface WebhookOptions {
 /** Checks the options (TypeError) and returns the environment's endpoints. */
 export function envEndpoints(o: WebhookOptions | undefined): WebhookEndpoint[] {
   const urls = o?.urls ?? [];
-  for (const k of ['timeoutMs', 'retryForMs', 'backoffMs', 'backoffMaxMs', 'pollMs', 'concurrency', 'refreshMs'] as const) {
+  for (const k of ['timeoutMs', 'retryForMs', 'backoffMs', 'backoffMaxMs', 'pollMs', 'concurrency', 'chain', 'refreshMs'] as const) {
     const n = o?.[k];
     if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new TypeError(`createChatServer: \`webhooks.${k}\` must be a positive integer.`);
   }
@@ -42,4 +45,16 @@ export function envEndpoints(o: WebhookOptions | undefined): WebhookEndpoint[] {
     throw new TypeError(`createChatServer: webhooks: ${(err as ChatError).message} (${urls.join(', ')})`);
   }
   return urls.map((url, i) => ({ id: `env-${i}`, url, secret: o.secret!, events: [...events], createdAt: 0 }));
+}
+
+/** Checks the before-send hook's options (TypeError). */
+export function checkBeforeSend(o: BeforeSendOptions): void {
+  try {
+    checkEndpointUrl(o.url);
+  } catch {
+    throw new TypeError(`createChatServer: \`beforeSend.url\` must be an http(s) URL without credentials, not "${o.url}".`);
+  }
+  if (!o.secret || o.secret.length < 16) throw new TypeError('createChatServer: `beforeSend.secret` (NATTER_BEFORE_SEND_SECRET or NATTER_WEBHOOK_SECRET) of at least 16 characters is needed.');
+  if (o.timeoutMs !== undefined && !(Number.isInteger(o.timeoutMs) && o.timeoutMs > 0)) throw new TypeError('createChatServer: `beforeSend.timeoutMs` must be a positive integer.');
+  if (o.fallback !== undefined && o.fallback !== 'allow' && o.fallback !== 'reject') throw new TypeError('createChatServer: `beforeSend.fallback` must be `allow` or `reject`.');
 }

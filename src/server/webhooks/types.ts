@@ -51,7 +51,9 @@ export interface OutboxRow extends OutboxEvent {
 export type WebhookSettlement =
   | { status: 'delivered' }
   | { status: 'retry'; nextAt: number; error: string }
-  | { status: 'failed'; error: string };
+  | { status: 'failed'; error: string }
+  /** Not attempted (a chain stopped before it): the lease is dropped, nothing else changes. */
+  | { status: 'released' };
 
 /** The webhook part of every Store (contract: test/server/store/store-webhooks-contract.ts). */
 export interface WebhookStore {
@@ -62,14 +64,18 @@ export interface WebhookStore {
   /** Queues events outside a message commit (they commit in their own transaction). */
   enqueueWebhooks(events: OutboxEvent[]): Promise<void>;
   /**
-   * Leases up to `limit` due pending rows to `owner` until `now + leaseMs`: only the oldest
-   * pending row of each (endpoint, key), so one key's events go out one at a time, in order.
-   * A row leased to anyone until after `now` is not claimed. Concurrent claims on several nodes
-   * never return the same row while its lease runs.
+   * Leases to `owner`, until `now + leaseMs`, the pending rows of up to `limit` (endpoint, key)
+   * pairs whose oldest pending row (the head) is due and not leased: the head and up to
+   * `perKey - 1` rows after it, ascending by seq. So one key's events go out in order, by one
+   * deliverer at a time. Concurrent claims on several nodes never return the same row while its
+   * lease runs.
    */
-  claimWebhooks(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxRow[]>;
-  /** Settles a claimed row: deleted when delivered; a lost lease (another owner) changes nothing. */
-  settleWebhook(seq: number, owner: string, outcome: WebhookSettlement): Promise<void>;
+  claimWebhooks(owner: string, now: number, leaseMs: number, limit: number, perKey?: number): Promise<OutboxRow[]>;
+  /**
+   * Settles claimed rows, in one transaction: deleted when delivered; a row whose lease was lost
+   * (another owner has it now) is left as it is.
+   */
+  settleWebhooks(owner: string, settlements: { seq: number; outcome: WebhookSettlement }[]): Promise<void>;
   /** Rows that gave up, oldest first, after `afterSeq`. */
   listFailedWebhooks(limit: number, afterSeq?: number): Promise<OutboxRow[]>;
   /** Puts failed rows (all of them when `seqs` is absent) back in the queue, due now. Returns how many. */

@@ -12,6 +12,8 @@ export interface Received {
   /** What the receiver answered (0: held open, never answered). */
   status: number;
   raw: string;
+  /** The request path (a node can be told apart by the URL it was given). */
+  path: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function startReceiver(secret: string) {
       const r: Received = {
         id: body.id, type: body.type, time: body.time, data: body.data, attempt: Number(req.headers['x-natter-attempt']),
         verified: verifySignature(secret, raw, req.headers['x-natter-signature'] as string | undefined, Math.floor(Date.now() / 1000)),
-        status: 0, raw,
+        status: 0, raw, path: req.url ?? '',
       };
       requests.push(r);
       const answer = respond(r);

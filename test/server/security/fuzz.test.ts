@@ -265,6 +265,11 @@ describe('protocol fuzzing', () => {
       ['PATCH', () => '/v1/groups/g', { name: 'Renamed', avatar: null, notice: 'Notice' }],
       ['PUT', (p) => `/v1/groups/g/roles/${p}`, { role: 'admin' }],
       ['DELETE', (p) => `/v1/groups/fz-${p}`, undefined],
+      // Moderation, on users no other case logs in as (a ban or mute must not change the rest).
+      ['PUT', () => '/v1/users/zzfuzz/mute', { groupId: 'g', until: 4_102_444_800_000, reason: 'fuzz' }],
+      ['PUT', (p) => `/v1/users/zz${p}/ban`, { reason: 'fuzz' }],
+      ['DELETE', (p) => `/v1/users/zzfuzz/mute?groupId=${p}`, undefined],
+      ['GET', (p) => `/v1/users/${p}/sanctions`, undefined],
     ];
     /** Routes with a body: the mutations below start from one of those. */
     const shaped = routes.filter((r) => r[2] !== undefined);

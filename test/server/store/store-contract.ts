@@ -10,6 +10,7 @@ import { webhooksContract } from './store-webhooks-contract.js';
 import { searchContract } from './store-search-contract.js';
 import { pushContract } from './store-push-contract.js';
 import { groupsContract } from './store-groups-contract.js';
+import { moderationContract } from './store-moderation-contract.js';
 
 let n = 0;
 /** A draft of a text message from `sender` in `key`, as `sender` names the conversation. */
@@ -47,6 +48,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     searchContract(() => store);
     pushContract(() => store);
     groupsContract(() => store);
+    moderationContract(() => store);
 
     it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
       await store.putUser('u1', { name: 'One', avatar: '/a.png' }, 5);

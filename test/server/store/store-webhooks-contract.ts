@@ -82,12 +82,12 @@ export function webhooksContract(store: () => Store): void {
     assert.deepEqual(first.map((r) => r.eventId), ['x1', 'y1', 'z1']);
     // Leased to n1 until 1500: another node gets none of them, nor x2 behind x1.
     assert.deepEqual(mine(await s.claimWebhooks('n2', 1100, 500, 1000), a, b), []);
-    await s.settleWebhook(first[0]!.seq, 'n1', { status: 'delivered' });
+    await s.settleWebhooks('n1', [{ seq: first[0]!.seq, outcome: { status: 'delivered' } }]);
     assert.deepEqual(mine(await s.claimWebhooks('n2', 1200, 500, 1000), a, b).map((r) => r.eventId), ['x2']);
     // n1's lease on y1 runs out: n2 takes it over, and n1's late settlement changes nothing.
     const over = mine(await s.claimWebhooks('n2', 1600, 500, 1000), a, b);
     assert.deepEqual(over.map((r) => r.eventId), ['y1', 'z1']);
-    await s.settleWebhook(first[1]!.seq, 'n1', { status: 'delivered' });
+    await s.settleWebhooks('n1', [{ seq: first[1]!.seq, outcome: { status: 'delivered' } }]);
     assert.deepEqual(mine(await s.claimWebhooks('n3', 2200, 500, 1000), a, b).map((r) => r.eventId), ['x2', 'y1', 'z1']);
     await s.deleteWebhookEndpoint(a);
     await s.deleteWebhookEndpoint(b);
@@ -98,24 +98,24 @@ export function webhooksContract(store: () => Store): void {
     const a = endpointId();
     await s.enqueueWebhooks([event(a, 'k', 'r1'), event(a, 'k', 'r2')]);
     const [r1] = mine(await s.claimWebhooks('n', 1000, 100, 1000), a);
-    await s.settleWebhook(r1!.seq, 'n', { status: 'retry', nextAt: 5000, error: 'HTTP 500' });
+    await s.settleWebhooks('n', [{ seq: r1!.seq, outcome: { status: 'retry', nextAt: 5000, error: 'HTTP 500' } }]);
     assert.deepEqual(mine(await s.claimWebhooks('n', 4999, 100, 1000), a), []);
     const [again] = mine(await s.claimWebhooks('n', 5000, 100, 1000), a);
     assert.equal(again!.eventId, 'r1');
     assert.equal(again!.attempts, 1);
     assert.equal(again!.lastError, 'HTTP 500');
-    await s.settleWebhook(again!.seq, 'n', { status: 'failed', error: 'timeout' });
+    await s.settleWebhooks('n', [{ seq: again!.seq, outcome: { status: 'failed', error: 'timeout' } }]);
     const failed = mine(await s.listFailedWebhooks(1000), a);
     assert.deepEqual(failed.map((r) => [r.eventId, r.state, r.attempts, r.lastError]), [['r1', 'failed', 2, 'timeout']]);
     // r2 goes out although r1 failed before it.
     const [r2] = mine(await s.claimWebhooks('n', 6000, 100, 1000), a);
     assert.equal(r2!.eventId, 'r2');
-    await s.settleWebhook(r2!.seq, 'n', { status: 'delivered' });
+    await s.settleWebhooks('n', [{ seq: r2!.seq, outcome: { status: 'delivered' } }]);
     assert.equal(await s.retryWebhooks(7000, [failed[0]!.seq]), 1);
     assert.deepEqual(mine(await s.listFailedWebhooks(1000), a), []);
     const [back] = mine(await s.claimWebhooks('n', 7000, 100, 1000), a);
     assert.deepEqual([back!.eventId, back!.attempts, back!.retryFrom, back!.state], ['r1', 0, 7000, 'pending']);
-    await s.settleWebhook(back!.seq, 'n', { status: 'failed', error: 'again' });
+    await s.settleWebhooks('n', [{ seq: back!.seq, outcome: { status: 'failed', error: 'again' } }]);
     assert.equal(await s.retryWebhooks(8000), 1);
     await s.deleteWebhookEndpoint(a);
   });
@@ -134,6 +134,22 @@ export function webhooksContract(store: () => Store): void {
     assert.equal((await s.addBroadcast({ ...b, id: 'b-hook-2' }, { ...quota, outbox: [event(a, 'broadcast', 'b-evt-2')] })).ok, false);
     const rows = mine(await s.claimWebhooks('o', 10_000_000, 100, 1000), a);
     assert.deepEqual(rows.map((r) => [r.eventId, r.key, r.payload]), [['group-evt', k, '{"n":"group-evt"}'], ['b-evt', 'broadcast', '{"n":"b-evt"}']]);
+    await s.deleteWebhookEndpoint(a);
+  });
+
+  it('claims a chain of each due (endpoint, key) from its head on, perKey at most, and releases what was not attempted', async () => {
+    const s = store();
+    const a = endpointId();
+    await s.enqueueWebhooks([event(a, 'k1', 'c1'), event(a, 'k1', 'c2'), event(a, 'k1', 'c3'), event(a, 'k2', 'd1'), event(a, 'k3', 'e1')]);
+    // Two keys at most, two rows of each.
+    const got = mine(await s.claimWebhooks('n1', 1000, 500, 2, 2), a);
+    assert.deepEqual(got.map((r) => r.eventId), ['c1', 'c2', 'd1']);
+    // k1 and k2 are leased (c3 too waits behind its head); k3 is free.
+    assert.deepEqual(mine(await s.claimWebhooks('n2', 1000, 500, 10, 10), a).map((r) => r.eventId), ['e1']);
+    await s.settleWebhooks('n1', [{ seq: got[0]!.seq, outcome: { status: 'delivered' } }]);
+    await s.settleWebhooks('n1', [{ seq: got[1]!.seq, outcome: { status: 'released' } }]);
+    const next = mine(await s.claimWebhooks('n2', 1100, 500, 10, 10), a);
+    assert.deepEqual(next.map((r) => [r.eventId, r.attempts]), [['c2', 0], ['c3', 0]]);
     await s.deleteWebhookEndpoint(a);
   });
 }

@@ -1,0 +1,94 @@
+import { ChatError } from '../../protocol/index.js';
+import type { BusEvent } from '../core/bus.js';
+import type { Store } from '../core/store.js';
+import type { Clock, ConversationKey } from '../core/types.js';
+import { isActive, type Sanction } from './types.js';
+
+/** How long a node answers a user's sanctions from memory: a ban or mute made on another node applies within it. */
+const CACHE_MS = 2000;
+
+/** A refusal naming the admin's reason, which the error body carries to the user. */
+class SanctionError extends ChatError {
+  readonly reason: string | undefined;
+  constructor(name: 'USER_BANNED' | 'MUTED', s: Sanction, now: number) {
+    const until = s.until === null ? '' : ` until ${new Date(s.until).toISOString()}`;
+    super(name, name === 'MUTED' ? `You are muted${s.scope ? ' in this group' : ''}${until}.` : `This account is banned${until}.`,
+      s.until === null ? undefined : { retryAfterMs: s.until - now });
+    this.reason = s.reason;
+  }
+  override toJSON() {
+    return { ...super.toJSON(), ...(this.reason !== undefined && { reason: this.reason }) };
+  }
+}
+
+/**
+ * Bans and mutes (SPEC §11): kept in the store, checked at session open (bans) and on each user
+ * send (mutes), from a per-node cache of each user's sanctions (CACHE_MS).
+ */
+export class Moderation {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #publish: (event: BusEvent) => Promise<void>;
+  readonly #cache = new Map<string, { at: number; list: Promise<Sanction[]> }>();
+
+  constructor(o: { store: Store; clock: Clock; publish(event: BusEvent): Promise<void> }) {
+    this.#store = o.store;
+    this.#clock = o.clock;
+    this.#publish = o.publish;
+  }
+
+  #sanctions(userId: string): Promise<Sanction[]> {
+    const now = this.#clock();
+    const hit = this.#cache.get(userId);
+    if (hit && now - hit.at < CACHE_MS) return hit.list;
+    if (this.#cache.size > 10_000) this.#cache.clear();
+    const list = this.#store.listSanctions(userId);
+    this.#cache.set(userId, { at: now, list });
+    list.catch(() => this.#cache.delete(userId));
+    return list;
+  }
+
+  /** USER_BANNED while a ban runs. */
+  async checkSession(userId: string): Promise<void> {
+    const now = this.#clock();
+    const ban = (await this.#sanctions(userId)).find((s) => s.kind === 'ban' && isActive(s, now));
+    if (ban) throw new SanctionError('USER_BANNED', ban, now);
+  }
+
+  /** MUTED while a mute runs everywhere, or in the group of `key`. */
+  async checkSend(userId: string, key: ConversationKey): Promise<void> {
+    const now = this.#clock();
+    const group = key.startsWith('group:') ? key.slice(6) : undefined;
+    const mute = (await this.#sanctions(userId)).find((s) => s.kind === 'mute' && (s.scope === '' || s.scope === group) && isActive(s, now));
+    if (mute) throw new SanctionError('MUTED', mute, now);
+  }
+
+  list(userId: string): Promise<Sanction[]> {
+    return this.#store.listSanctions(userId);
+  }
+
+  /** Bans the user (until a time, or for good) and closes every session of theirs, on every node. */
+  async ban(userId: string, until: number | null, reason?: string): Promise<Sanction> {
+    const s = await this.#put({ userId, kind: 'ban', scope: '', until, ...(reason !== undefined && { reason }), createdAt: this.#clock() });
+    await this.#publish({ kind: 'kick', userId, error: new SanctionError('USER_BANNED', s, this.#clock()).toJSON() });
+    return s;
+  }
+
+  /** Mutes the user in one group, or everywhere (`groupId` absent). */
+  mute(userId: string, groupId: string | undefined, until: number | null, reason?: string): Promise<Sanction> {
+    return this.#put({ userId, kind: 'mute', scope: groupId ?? '', until, ...(reason !== undefined && { reason }), createdAt: this.#clock() });
+  }
+
+  async lift(userId: string, kind: Sanction['kind'], scope: string): Promise<void> {
+    this.#cache.delete(userId);
+    if (!(await this.#store.deleteSanction(userId, kind, scope))) throw new ChatError('NOT_FOUND');
+  }
+
+  async #put(s: Sanction): Promise<Sanction> {
+    if (s.until !== null && s.until <= this.#clock()) throw new ChatError('BAD_REQUEST', '`until` is in the past.');
+    if (!(await this.#store.getUser(s.userId))) throw new ChatError('USER_UNKNOWN');
+    await this.#store.putSanction(s);
+    this.#cache.delete(s.userId);
+    return s;
+  }
+}

@@ -1,0 +1,45 @@
+import type Database from 'better-sqlite3';
+import type { ModerationStore, Sanction } from '../moderation/types.js';
+
+export const SANCTIONS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS sanctions (
+  user_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  until INTEGER,
+  reason TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, kind, scope)
+) WITHOUT ROWID;`;
+
+type Row = Record<string, unknown>;
+
+export function toSanction(r: Row): Sanction {
+  const s: Sanction = {
+    userId: r['user_id'] as string, kind: r['kind'] as Sanction['kind'], scope: r['scope'] as string,
+    until: r['until'] == null ? null : Number(r['until']), createdAt: Number(r['created_at']),
+  };
+  if (r['reason'] != null) s.reason = r['reason'] as string;
+  return s;
+}
+
+/** The moderation part of the SQLite store, on the main connection (rare admin writes). */
+export function createSqliteModeration(db: Database.Database): ModerationStore {
+  db.exec(SANCTIONS_SCHEMA);
+  const q = {
+    put: db.prepare('INSERT OR REPLACE INTO sanctions (user_id, kind, scope, until, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    del: db.prepare('DELETE FROM sanctions WHERE user_id = ? AND kind = ? AND scope = ?'),
+    list: db.prepare('SELECT * FROM sanctions WHERE user_id = ? ORDER BY kind, scope'),
+  };
+  return {
+    async putSanction(s) {
+      q.put.run(s.userId, s.kind, s.scope, s.until, s.reason ?? null, s.createdAt);
+    },
+    async deleteSanction(userId, kind, scope) {
+      return q.del.run(userId, kind, scope).changes > 0;
+    },
+    async listSanctions(userId) {
+      return (q.list.all(userId) as Row[]).map(toSanction);
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { Store } from '../../../src/server/core/store.js';
+
+/** The moderation part of the Store contract (SPEC §11): registered inside storeContract's describe. */
+export function moderationContract(store: () => Store): void {
+  it('puts, replaces, lists and deletes a user\'s bans and mutes by kind and scope', async () => {
+    const s = store();
+    await s.putSanction({ userId: 'mod1', kind: 'mute', scope: 'g1', until: 5000, reason: 'spam', createdAt: 1 });
+    await s.putSanction({ userId: 'mod1', kind: 'mute', scope: '', until: null, createdAt: 2 });
+    await s.putSanction({ userId: 'mod1', kind: 'ban', scope: '', until: 9000, createdAt: 3 });
+    await s.putSanction({ userId: 'mod1', kind: 'mute', scope: 'g1', until: 6000, reason: 'more spam', createdAt: 4 });
+    await s.putSanction({ userId: 'mod2', kind: 'ban', scope: '', until: null, createdAt: 5 });
+    assert.deepEqual(await s.listSanctions('mod1'), [
+      { userId: 'mod1', kind: 'ban', scope: '', until: 9000, createdAt: 3 },
+      { userId: 'mod1', kind: 'mute', scope: '', until: null, createdAt: 2 },
+      { userId: 'mod1', kind: 'mute', scope: 'g1', until: 6000, reason: 'more spam', createdAt: 4 },
+    ]);
+    assert.equal(await s.deleteSanction('mod1', 'mute', 'g1'), true);
+    assert.equal(await s.deleteSanction('mod1', 'mute', 'g1'), false);
+    assert.deepEqual((await s.listSanctions('mod1')).map((x) => x.kind + ':' + x.scope), ['ban:', 'mute:']);
+    assert.deepEqual(await s.listSanctions('nobody'), []);
+  });
+}
