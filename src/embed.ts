@@ -26,6 +26,12 @@ export interface MountOptions {
   position?: WidgetPosition;
   /** Names the widget's remembered open/closed state. */
   id?: string;
+  /** URL of the site's `natter-sw.js` (its own origin), for Web Push. */
+  serviceWorker?: string;
+  /** A chime with each notification. */
+  sound?: boolean;
+  /** No title count, notifications or prompt. */
+  quiet?: boolean;
 }
 
 /** What the script tag exposes as `window.Natter`. */
@@ -67,6 +73,9 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.theme) widget.theme = options.theme;
   if (options.position) widget.position = options.position;
   if (options.locale) widget.lang = options.locale;
+  if (options.serviceWorker) widget.serviceWorker = options.serviceWorker;
+  if (options.sound) widget.sound = true;
+  if (options.quiet) widget.quiet = true;
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
@@ -86,6 +95,9 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(data.conversation ? { conversation: data.conversation } : {}),
     ...(data.locale ? { locale: data.locale } : {}),
     ...(data.id ? { id: data.id } : {}),
+    ...(data.serviceWorker ? { serviceWorker: data.serviceWorker } : {}),
+    ...('sound' in data ? { sound: true } : {}),
+    ...('quiet' in data ? { quiet: true } : {}),
     theme,
     ...(position ? { position } : {}),
   };

@@ -6,6 +6,7 @@ export { createClientMsgId, createDeviceId, tokenSubject } from './identity.js';
 export { messageKey } from './types.js';
 export type { ChangeReceipt, PendingChange } from './changes.js';
 export type { MuteState } from './mutes.js';
+export type { WebPush } from './push-actions.js';
 export type {
   BackoffOptions,
   ChatClient,

@@ -30,6 +30,7 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart back-button - Goes from the thread back to the conversation list on narrow panels.
  * @csspart mute-button - Mutes or unmutes the open conversation (`aria-pressed` when muted).
  * @csspart close-button - Closes the panel.
+ * @csspart notify-prompt - The small prompt in the panel that offers to turn on notifications; its buttons are `notify-allow` and `notify-dismiss`.
  * @csspart broadcast-banner - The inner `<broadcast-banner>`.
  * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
  * @csspart thread - The inner `<chat-thread>`; its `message`, `self`, `other`, `bubble` and `resend-button` are exported as they are.
@@ -41,6 +42,11 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @cssproperty [--chat-widget-offset-y=1.25rem] - Distance of launcher and panel from the bottom edge.
  * @cssproperty [--chat-widget-launcher-size=3.5rem] - Diameter of the launcher.
  * @cssproperty [--chat-widget-z-index=2147483000] - Stacking level over the host page.
+ *
+ * While the page is hidden, new messages from others in conversations that are not muted raise
+ * the unread count in the document title and, once the person turned notifications on (the
+ * panel's prompt), show a system notification that opens the conversation (`quiet` turns all of
+ * this off; `sound` adds a chime). Of several tabs of the site, one announces each message.
  *
  * Give it `server` and `token` (or `token-url`) and it connects by itself, or put it inside a
  * `<chat-session>`. Open or closed is remembered per widget `id` in localStorage. Esc closes the
@@ -86,6 +92,15 @@ export class ChatWidget extends LitElement {
    */
   @property({ reflect: true }) accessor position: WidgetPosition = 'bottom-end';
 
+  /** No document-title count, no system notification, no notifications prompt while the page is hidden. */
+  @property({ type: Boolean }) accessor quiet = false;
+
+  /** A short chime with each notification (one tab of the site plays it). */
+  @property({ type: Boolean }) accessor sound = false;
+
+  /** URL of the site's service worker (`natter-sw.js`, served from the site's origin): turning notifications on then subscribes this device to Web Push. */
+  @property({ attribute: 'service-worker' }) accessor serviceWorker = '';
+
   /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
   @property() accessor label = '';
 
@@ -116,10 +131,12 @@ export class ChatWidget extends LitElement {
     const stored = readStorage(this.#storageKey);
     if (stored !== undefined) this.open = stored === 'open';
     this.#ensureClient();
+    document.addEventListener('visibilitychange', this.#onVisibility);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
     // Moving the element (remove + insert in one task) must not drop the connection.
     queueMicrotask(() => {
       if (!this.isConnected) this.#closeOwnClient();
@@ -143,6 +160,9 @@ export class ChatWidget extends LitElement {
   protected override firstUpdated(): void {
     // The launcher is on screen: fetch the panel while nobody waits for it.
     if (!this.panelReady) whenIdle(() => void this.#loadPanel());
+    // Hidden already (a background tab), a service worker named, or a notification's click opened
+    // this page: the notifier starts now (properties set before the upgrade are in by now).
+    this.#onVisibility();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -178,6 +198,14 @@ export class ChatWidget extends LitElement {
     if (this.client === own) this.client = undefined;
     void own.close();
   }
+
+  /** The page's notifier (title count, notifications) loads when it is first needed. */
+  #onVisibility = () => {
+    if (this.quiet || (!document.hidden && !this.serviceWorker && !location.hash.startsWith('#natter-open='))) return;
+    document.removeEventListener('visibilitychange', this.#onVisibility);
+    // It comes with the panel's chunk (fetched on idle anyway).
+    void this.#loadPanel().then((ready) => ready && panelView()?.attachNotifier(this));
+  };
 
   /** Pointing at or focusing the launcher fetches the panel before the click. */
   private onLauncherIntent = () => void this.#loadPanel();
@@ -220,6 +248,14 @@ export class ChatWidget extends LitElement {
     this.open = true;
     await this.#loadPanel();
     await this.#focusInside();
+  }
+
+  /** Opens the panel on a conversation (`p2p:<user>` or `group:<id>`), as a notification's click does. */
+  openConversation(id: string): void {
+    if (!isConversationId(id)) return;
+    this.selected = id;
+    this.view = 'thread';
+    void this.show();
   }
 
   /** Closes the panel; focus goes back to the launcher. */
@@ -267,6 +303,7 @@ export class ChatWidget extends LitElement {
           ${view && this.selected ? view.renderThreadActions(this.client, this.selected) : nothing}
           <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
         </header>
+        ${view ? view.renderNotifyPrompt(this) : nothing}
         ${view
           ? view.renderPanelBody({
               client: this.client,

@@ -5,7 +5,9 @@
 let panel: Promise<void> | undefined;
 
 /** What `<chat-widget>` renders in its open panel (`./panel-view.ts`), once `./panel.ts` installed it. */
-export type PanelView = Pick<typeof import('./panel-view.js'), 'panelBodyStyles' | 'renderPanelBody' | 'titleOf'> & Pick<typeof import('./thread-header.js'), 'renderThreadActions'>;
+export type PanelView = Pick<typeof import('./panel-view.js'), 'panelBodyStyles' | 'renderPanelBody' | 'titleOf'> & Pick<typeof import('./thread-header.js'), 'renderThreadActions'>
+  & Pick<typeof import('./notify-prompt.js'), 'renderNotifyPrompt'>
+  & Pick<typeof import('../notify/page-notifier.js'), 'attachNotifier'>;
 let view: PanelView | undefined;
 
 export const panelView = (): PanelView | undefined => view;

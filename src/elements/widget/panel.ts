@@ -14,10 +14,12 @@ import { defineElements } from './define-elements.js';
 import { installPanelView } from './load-panel.js';
 import { panelBodyStyles, renderPanelBody, titleOf } from './panel-view.js';
 import { renderThreadActions } from './thread-header.js';
+import { renderNotifyPrompt } from './notify-prompt.js';
+import { attachNotifier } from '../notify/page-notifier.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
 // What <chat-widget> shows in its open panel comes with the elements it shows.
-installPanelView({ panelBodyStyles, renderPanelBody, titleOf, renderThreadActions });
+installPanelView({ panelBodyStyles, renderPanelBody, titleOf, renderThreadActions, renderNotifyPrompt, attachNotifier });
 
 export const panelElements = {
   'chat-session': ChatSession,
