@@ -157,7 +157,6 @@ export const styles = [
     }
 
     [part~='back-button'],
-    [part~='mute-button'],
     [part~='close-button'] {
       display: grid;
       place-items: center;
@@ -177,25 +176,7 @@ export const styles = [
       transform: scaleX(-1);
     }
 
-    /* A narrow panel showing the list has no open conversation to mute. */
-    @container (max-width: 599.98px) {
-      [part~='header']:not(.in-thread) [part~='mute-button'] {
-        display: none;
-      }
-    }
-
-    [part~='mute-button'] svg {
-      width: 1.25rem;
-      height: 1.25rem;
-      fill: var(--_muted);
-    }
-
-    [part~='mute-button'][aria-pressed='true'] svg {
-      fill: var(--_accent);
-    }
-
     [part~='back-button']:hover,
-    [part~='mute-button']:hover,
     [part~='close-button']:hover {
       background: var(--_hover);
     }

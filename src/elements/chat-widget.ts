@@ -131,12 +131,10 @@ export class ChatWidget extends LitElement {
     const stored = readStorage(this.#storageKey);
     if (stored !== undefined) this.open = stored === 'open';
     this.#ensureClient();
-    document.addEventListener('visibilitychange', this.#onVisibility);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('visibilitychange', this.#onVisibility);
     // Moving the element (remove + insert in one task) must not drop the connection.
     queueMicrotask(() => {
       if (!this.isConnected) this.#closeOwnClient();
@@ -160,9 +158,7 @@ export class ChatWidget extends LitElement {
   protected override firstUpdated(): void {
     // The launcher is on screen: fetch the panel while nobody waits for it.
     if (!this.panelReady) whenIdle(() => void this.#loadPanel());
-    // Hidden already (a background tab), a service worker named, or a notification's click opened
-    // this page: the notifier starts now (properties set before the upgrade are in by now).
-    this.#onVisibility();
+    else panelView()?.attachNotifier(this);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -175,7 +171,8 @@ export class ChatWidget extends LitElement {
   #loadPanel(): Promise<boolean> {
     if (this.panelReady) return Promise.resolve(true);
     return loadPanel().then(
-      () => (this.panelReady = true),
+      // The page's notifier (title count, notifications) comes with the panel, fetched on idle.
+      () => ((this.panelReady = true), panelView()?.attachNotifier(this), true),
       () => false,
     );
   }
@@ -198,14 +195,6 @@ export class ChatWidget extends LitElement {
     if (this.client === own) this.client = undefined;
     void own.close();
   }
-
-  /** The page's notifier (title count, notifications) loads when it is first needed. */
-  #onVisibility = () => {
-    if (this.quiet || (!document.hidden && !this.serviceWorker && !location.hash.startsWith('#natter-open='))) return;
-    document.removeEventListener('visibilitychange', this.#onVisibility);
-    // It comes with the panel's chunk (fetched on idle anyway).
-    void this.#loadPanel().then((ready) => ready && panelView()?.attachNotifier(this));
-  };
 
   /** Pointing at or focusing the launcher fetches the panel before the click. */
   private onLauncherIntent = () => void this.#loadPanel();

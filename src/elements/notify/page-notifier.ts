@@ -3,8 +3,8 @@
  * message from someone else in a conversation that is not muted raises the unread count in the
  * document title (restored when the page is visible again) and, with the person's permission,
  * shows a system notification whose click focuses the page and opens the conversation; with
- * `sound`, a chime. Of several tabs of the site, one announces each message (Web Locks). Loaded
- * by `<chat-widget>` the first time its page is hidden, so it is not in the first paint.
+ * `sound`, a chime. Of several tabs of the site, one announces each message (Web Locks). It comes
+ * with `<chat-widget>`'s panel chunk (fetched when the page is idle), not in the first paint.
  */
 import type { ChatClient, ChatMessage } from '../../client/types.js';
 import type { ConversationId } from '../../protocol/ids.js';
@@ -22,6 +22,8 @@ export interface NotifierHost {
   readonly sound: boolean;
   /** The site's service worker (`natter-sw.js`), for Web Push; empty: none. */
   readonly serviceWorker: string;
+  /** A widget taken off the page stays silent. */
+  readonly isConnected: boolean;
   /** Opens the panel on a conversation. */
   openConversation(id: ConversationId): void;
 }
@@ -89,7 +91,7 @@ class PageNotifier {
   #onMessage = (e: Event) => {
     const m = (e as CustomEvent<ChatMessage>).detail;
     const client = this.#client;
-    if (!document.hidden || this.#host.quiet || !client) return;
+    if (!document.hidden || this.#host.quiet || !this.#host.isConnected || !client) return;
     // Own messages (another device), online-only signals, changes and muted conversations never count.
     if (m.isSelf || m.seq === 0 || m.isExcludedFromUnreadCount || client.isMuted(m.conversationId)) return;
     this.#count++;

@@ -87,6 +87,40 @@ export const panelBodyStyles = css`
     display: none;
   }
 
+  /* The header's mute toggle (widget/thread-header.ts), shaped as the header's other buttons. */
+  [part~='mute-button'] {
+    display: grid;
+    place-items: center;
+    width: 2.25rem;
+    height: 2.25rem;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: transparent;
+    cursor: pointer;
+  }
+
+  [part~='mute-button']:hover {
+    background: var(--_hover);
+  }
+
+  /* A narrow panel showing the list has no open conversation to mute. */
+  @container (max-width: 599.98px) {
+    [part~='header']:not(.in-thread) [part~='mute-button'] {
+      display: none;
+    }
+  }
+
+  [part~='mute-button'] svg {
+    width: 1.25rem;
+    height: 1.25rem;
+    fill: var(--_muted);
+  }
+
+  [part~='mute-button'][aria-pressed='true'] svg {
+    fill: var(--_accent);
+  }
+
   [part~='notify-prompt'] {
     display: flex;
     flex-wrap: wrap;
