@@ -157,6 +157,7 @@ export const styles = [
     }
 
     [part~='back-button'],
+    [part~='mute-button'],
     [part~='close-button'] {
       display: grid;
       place-items: center;
@@ -177,6 +178,7 @@ export const styles = [
     }
 
     [part~='back-button']:hover,
+    [part~='mute-button']:hover,
     [part~='close-button']:hover {
       background: var(--_hover);
     }

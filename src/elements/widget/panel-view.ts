@@ -87,23 +87,7 @@ export const panelBodyStyles = css`
     display: none;
   }
 
-  /* The header's mute toggle (widget/thread-header.ts), shaped as the header's other buttons. */
-  [part~='mute-button'] {
-    display: grid;
-    place-items: center;
-    width: 2.25rem;
-    height: 2.25rem;
-    padding: 0;
-    border: 0;
-    border-radius: 50%;
-    background: transparent;
-    cursor: pointer;
-  }
-
-  [part~='mute-button']:hover {
-    background: var(--_hover);
-  }
-
+  /* The header's mute toggle (widget/thread-header.ts; shaped with the header's other buttons). */
   /* A narrow panel showing the list has no open conversation to mute. */
   @container (max-width: 599.98px) {
     [part~='header']:not(.in-thread) [part~='mute-button'] {
