@@ -128,6 +128,8 @@ export class PushService {
     if (wanted.length === 0) return;
     const subs = await this.#store.pushSubscriptionsOf(wanted);
     if (subs.length === 0) return;
+    // One node pushes a message, once: a resend another node publishes again finds it claimed.
+    if (!(await this.#store.claimPush(message.id, this.#clock()))) return;
     const payload = JSON.stringify(pushPayload(message, this.#o.preview !== false));
     const topic = pushTopic(key);
     const ttlSeconds = this.#o.ttlSeconds ?? 86_400;
