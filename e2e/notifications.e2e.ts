@@ -159,5 +159,14 @@ test('the service worker from the site\'s origin shows a pushed message as a not
     return w.open && w.shadowRoot.querySelector('chat-thread')?.getAttribute('conversation') === 'p2p:bob';
   }), 'the widget opens on the conversation');
   assert.equal(await shop.evaluate(async () => ((await (await navigator.serviceWorker.getRegistration())?.getNotifications()) ?? []).length), 0, 'the notification is closed');
+
+  // With no page of the site open, the worker opens its scope with #natter-open=<conversation>: the widget there opens it.
+  const fresh = await context.newPage();
+  await fresh.goto(`${shop.url()}#natter-open=${encodeURIComponent('p2p:carol')}`);
+  await until(() => fresh.evaluate(() => {
+    const w = document.querySelector('chat-widget') as unknown as { open: boolean; shadowRoot: ShadowRoot } | null;
+    return w?.open === true && w.shadowRoot.querySelector('chat-thread')?.getAttribute('conversation') === 'p2p:carol';
+  }), 'the widget opens the conversation named in the address');
+  assert.equal(new URL(fresh.url()).hash, '', 'the address is clean again');
   await context.close();
 });
