@@ -104,6 +104,13 @@ test('while hidden: the title counts new messages and ONE notification shows acr
   assert.deepEqual(all.map((n) => n.body).sort(), ['are you there?', 'hello?']);
   assert.ok(all.every((n) => n.title === 'Bob' && n.tag === 'natter:p2p:bob'));
 
+  // Hostile text is shown as text: the notification's body is the string itself, the title only counts.
+  const hostile = '<img src=x onerror="document.title=1">\u202e!olleh';
+  await fromBob(hostile);
+  for (const t of tabs) await until(async () => (await t.title()) === '(3) Acme', 'the title counts 3');
+  await until(async () => [...(await made(tab1)), ...(await made(tab2))].some((n) => n.body === hostile), 'the hostile text as the body, unchanged');
+  assert.equal((await made(tab1)).length + (await made(tab2)).length, 3);
+
   // Its click focuses the page and opens the conversation; visible again, the title is the page's own.
   const owner = (await made(tab1)).length > 0 ? tab1 : tab2;
   await owner.evaluate(() => {
@@ -124,7 +131,7 @@ test('while hidden: the title counts new messages and ONE notification shows acr
   const quiet = await fromBob('muted one');
   await until(() => tab1.evaluate((id) => (document.querySelector('chat-widget') as unknown as { client: { messages(c: string): { get(): { id: string }[] } } }).client.messages('p2p:bob').get().some((m) => m.id === id), quiet.id), 'the muted message arrives');
   for (const t of tabs) assert.equal(await t.title(), 'Acme');
-  assert.equal((await made(tab1)).length + (await made(tab2)).length, 2);
+  assert.equal((await made(tab1)).length + (await made(tab2)).length, 3);
   await context.close();
 });
 
