@@ -136,9 +136,11 @@ export class PushService {
     for (const sub of subs) this.queue.add({ sub, payload, topic, ttlSeconds });
   };
 
+  /** Stops: drops waiting pushes and aborts those in flight (a push service that hangs must not hold up shutdown). */
   async close(): Promise<void> {
-    await this.queue.close();
+    const closing = this.queue.close();
     this.#agent.destroy();
+    await closing;
   }
 }
 
