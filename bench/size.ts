@@ -72,10 +72,12 @@ const LIMITS = {
   // 86.2 → 85.4 (measured 85.2): the same work. Issue 24's 75 KiB is the target, not met.
   // 86.2 → 88.3 (h5: the full reaction picker, who reacted, the widget's exported change parts).
   // 88.3 → 90.3 (h2: search, <chat-search> and the client's search in the panel chunk).
+  // + issue 18's notifications, mutes and Web Push UI (h4: 86.2 → 90.2 on its own).
   everything: { bytes: 90.3 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 94.4: search, as (b).
+  // + issue 18 (h4: 90.1 → 94.1 on its own).
   define: { bytes: 94.4 * KiB, kind: 'ratchet' },
 } as const;
 

@@ -28,6 +28,12 @@ export interface MountOptions {
   id?: string;
   /** Turns off group actions (New group, Group info): `data-hide-groups`. */
   hideGroups?: boolean;
+  /** URL of the site's `natter-sw.js` (its own origin), for Web Push. */
+  serviceWorker?: string;
+  /** A chime with each notification. */
+  sound?: boolean;
+  /** No title count, notifications or prompt. */
+  quiet?: boolean;
 }
 
 /** What the script tag exposes as `window.Natter`. */
@@ -70,6 +76,9 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.position) widget.position = options.position;
   if (options.locale) widget.lang = options.locale;
   if (options.hideGroups) widget.hideGroups = true;
+  if (options.serviceWorker) widget.serviceWorker = options.serviceWorker;
+  if (options.sound) widget.sound = true;
+  if (options.quiet) widget.quiet = true;
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
@@ -90,6 +99,9 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(data.locale ? { locale: data.locale } : {}),
     ...(data.id ? { id: data.id } : {}),
     ...(flag(data.hideGroups) ? { hideGroups: true } : {}),
+    ...(data.serviceWorker ? { serviceWorker: data.serviceWorker } : {}),
+    ...(flag(data.sound) ? { sound: true } : {}),
+    ...(flag(data.quiet) ? { quiet: true } : {}),
     theme,
     ...(position ? { position } : {}),
   };

@@ -356,6 +356,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     createGroup: afterStart(async (group: NewGroup) => (await groupActions()).createGroup(group)),
     changeGroup: afterStart(async (groupId: string, change: GroupChange) => (await groupActions()).changeGroup(groupId, change)),
     groupInfo: afterStart(async (groupId: string) => (await groupActions()).groupInfo(groupId)),
+    webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
 
     async close(): Promise<void> {
       if (closed) return;

@@ -26,6 +26,10 @@ const holds = (until: number | undefined, now: number) => until !== undefined &&
 
 export function createMutes(requests: Requests): Mutes {
   const $mutes = atom<MuteState>({ conversations: {} });
+  // Every device, this one too, then gets `mutes.updated` with the list the server keeps.
+  const set = async (conversationId: ConversationId | undefined, until: number | null) => {
+    await requests.request({ type: 'mute.set', ...(conversationId && { conversationId }), until });
+  };
   return {
     $mutes,
     apply(frame) {
@@ -33,22 +37,13 @@ export function createMutes(requests: Requests): Mutes {
       for (const m of frame.mutes) conversations[m.conversationId] = m.until;
       $mutes.set({ conversations, ...(frame.dnd !== undefined && { dnd: frame.dnd }) });
     },
-    reset() {
-      $mutes.set({ conversations: {} });
-    },
+    reset: () => $mutes.set({ conversations: {} }),
     isMuted(conversationId, now = Date.now()) {
       const state = $mutes.get();
       return holds(state.dnd, now) || holds(state.conversations[conversationId], now);
     },
-    // Every device, this one too, then gets `mutes.updated` with the list the server keeps.
-    async mute(conversationId, until = 0) {
-      await requests.request({ type: 'mute.set', conversationId, until });
-    },
-    async unmute(conversationId) {
-      await requests.request({ type: 'mute.set', conversationId, until: null });
-    },
-    async setDoNotDisturb(until) {
-      await requests.request({ type: 'mute.set', until });
-    },
+    mute: (conversationId, until = 0) => set(conversationId, until),
+    unmute: (conversationId) => set(conversationId, null),
+    setDoNotDisturb: (until) => set(undefined, until),
   };
 }

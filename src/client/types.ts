@@ -2,6 +2,7 @@ import type { Change, ReplyTo } from '../protocol/changes.js';
 import type { ChangeReceipt, PendingChange } from './changes.js';
 import type { ClientSearch, SearchOptions } from './search.js';
 import type { MuteState } from './mutes.js';
+import type { WebPush } from './push-actions.js';
 import type { ReadableAtom } from 'nanostores';
 import type { CustomElem, Elem } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
@@ -254,6 +255,8 @@ export interface ChatClient extends EventTarget {
   unmute(conversationId: ConversationId): Promise<void>;
   /** Do-not-disturb for every conversation until `until` (0: until turned off); `null` turns it off. */
   setDoNotDisturb(until: number | null): Promise<void>;
+  /** This device's Web Push subscription on the server (its code loads on the first call). */
+  webPush(): Promise<WebPush>;
   /** Closes the socket and storage. The client cannot be reused. */
   close(): Promise<void>;
   // --- Rich messages (issue #5) -------------------------------------------------------------

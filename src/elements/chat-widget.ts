@@ -29,6 +29,7 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart back-button - Goes from the thread back to the conversation list on narrow panels.
  * @csspart mute-button - Mutes or unmutes the open conversation (`aria-pressed` when muted).
  * @csspart close-button - Closes the panel.
+ * @csspart notify-prompt - The small prompt in the panel that offers to turn on notifications; its buttons are `notify-allow` and `notify-dismiss`.
  * @csspart broadcast-banner - The inner `<broadcast-banner>`.
  * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
  * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
@@ -42,6 +43,11 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @cssproperty [--chat-widget-offset-y=1.25rem] - Distance of launcher and panel from the bottom edge.
  * @cssproperty [--chat-widget-launcher-size=3.5rem] - Diameter of the launcher.
  * @cssproperty [--chat-widget-z-index=2147483000] - Stacking level over the host page.
+ *
+ * While the page is hidden, new messages from others in conversations that are not muted raise
+ * the unread count in the document title and, once the person turned notifications on (the
+ * panel's prompt), show a system notification that opens the conversation (`quiet` turns all of
+ * this off; `sound` adds a chime). Of several tabs of the site, one announces each message.
  *
  * Give it `server` and `token` (or `token-url`) and it connects by itself, or put it inside a
  * `<chat-session>`. Open or closed is remembered per widget `id` in localStorage. Esc closes the
@@ -89,6 +95,14 @@ export class ChatWidget extends LitElement {
 
   /** Turns off group actions: the list's New group button and the thread's Group info panel (SPEC §13). */
   @property({ type: Boolean, attribute: 'hide-groups' }) accessor hideGroups = false;
+  /** No document-title count, no system notification, no notifications prompt while the page is hidden. */
+  @property({ type: Boolean }) accessor quiet = false;
+
+  /** A short chime with each notification (one tab of the site plays it). */
+  @property({ type: Boolean }) accessor sound = false;
+
+  /** URL of the site's service worker (`natter-sw.js`, served from the site's origin): turning notifications on then subscribes this device to Web Push. */
+  @property({ attribute: 'service-worker' }) accessor serviceWorker = '';
 
   /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
   @property() accessor label = '';
@@ -167,6 +181,7 @@ export class ChatWidget extends LitElement {
   protected override firstUpdated(): void {
     // The launcher is on screen: fetch the panel while nobody waits for it.
     if (!this.panelReady) whenIdle(() => void this.#loadPanel());
+    else panelView()?.attachNotifier(this);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -179,9 +194,12 @@ export class ChatWidget extends LitElement {
   #loadPanel(): Promise<boolean> {
     if (this.panelReady) return Promise.resolve(true);
     return loadPanel().then(
+      // The page's notifier (title count, notifications) comes with the panel, fetched on idle.
       () => {
         this.#consumeSession();
-        return (this.panelReady = true);
+        this.panelReady = true;
+        panelView()?.attachNotifier(this);
+        return true;
       },
       () => false,
     );
@@ -255,6 +273,14 @@ export class ChatWidget extends LitElement {
     this.open = true;
     await this.#loadPanel();
     await this.#focusInside();
+  }
+
+  /** Opens the panel on a conversation (`p2p:<user>` or `group:<id>`), as a notification's click does. */
+  openConversation(id: string): void {
+    if (!isConversationId(id)) return;
+    this.selected = id;
+    this.view = 'thread';
+    void this.show();
   }
 
   /** Closes the panel; focus goes back to the launcher. */

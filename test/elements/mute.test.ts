@@ -55,3 +55,35 @@ describe('muting a conversation (SPEC §10)', () => {
     expect(parts(list, 'muted-icon')).to.have.length(0);
   });
 });
+
+describe('the notifications prompt (SPEC §10)', () => {
+  afterEach(() => {
+    closeClients();
+    localStorage.removeItem('natter:notify-dismissed');
+  });
+
+  it('offers to turn notifications on while the permission is still to be asked, and "Not now" is remembered', async () => {
+    const { alice } = await connectPair();
+    // Chromium under the test runner has not been asked: the permission is `default`.
+    expect(Notification.permission).to.equal('default');
+    const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice}></chat-widget>`);
+    await widget.show();
+    await waitUntil(() => part(widget, 'notify-prompt'), 'the prompt shows in the panel');
+    expect(part(widget, 'notify-prompt')!.getAttribute('aria-label')).to.equal('Turn on notifications');
+    expect(part(widget, 'notify-allow')!.textContent).to.equal('Turn on');
+    part<HTMLButtonElement>(widget, 'notify-dismiss')!.click();
+    await waitUntil(() => !part(widget, 'notify-prompt'), 'gone after Not now');
+    const again = await fixture<ChatWidget>(html`<chat-widget .client=${alice}></chat-widget>`);
+    await again.show();
+    await waitUntil(() => again.shadowRoot!.querySelector('conversation-list'), 'the panel is in');
+    expect(part(again, 'notify-prompt')).to.equal(null);
+  });
+
+  it('is not offered by a quiet widget', async () => {
+    const { alice } = await connectPair();
+    const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice} quiet></chat-widget>`);
+    await widget.show();
+    await waitUntil(() => widget.shadowRoot!.querySelector('conversation-list'), 'the panel is in');
+    expect(part(widget, 'notify-prompt')).to.equal(null);
+  });
+});

@@ -8,7 +8,6 @@ const notify = {
   get enablePrompt() { return msg('Get a notification when a message arrives while this page is in the background?', { id: 'notify.prompt' }); },
   get allow() { return msg('Turn on', { id: 'notify.allow' }); },
   get notNow() { return msg('Not now', { id: 'notify.notNow' }); },
-  get denied() { return msg('Notifications are blocked for this site in the browser settings.', { id: 'notify.denied' }); },
   /** A notification's body when a message has no text to show. */
   get newMessage() { return msg('New message', { id: 'notify.newMessage' }); },
   /** The document title with unread messages: "(3) Shop". */

@@ -131,6 +131,38 @@ export const panelStyles = css`
     text-align: center;
   }
 
+  [part~='notify-prompt'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
+    padding: 0.5rem 0.75rem;
+    border-bottom: 1px solid var(--_border);
+    font-size: 0.875rem;
+  }
+
+  [part~='notify-prompt'] span {
+    flex: 1 1 12rem;
+  }
+
+  [part~='notify-allow'],
+  [part~='notify-dismiss'] {
+    min-height: 2rem;
+    padding: 0 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    cursor: pointer;
+  }
+
+  [part~='notify-allow'] {
+    border-color: var(--_accent);
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+
   .pick {
     margin: auto;
     padding: 1rem;

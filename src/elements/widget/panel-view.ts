@@ -15,6 +15,7 @@ import type { SearchResultSelectEvent } from '../events/search-result-select.js'
 import { widgetPanelStrings } from '../i18n/widget-panel.js';
 import { NameLookup } from '../names.js';
 import { renderThreadActions } from './thread-header.js';
+import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
 
 export { panelStyles } from './panel-view.styles.js';
 
@@ -110,6 +111,7 @@ export function renderPanel(w: PanelHost) {
       ${groupInfo ? html`<button part="group-info-button" type="button" aria-label=${t.groupInfo} title=${t.groupInfo} @click=${w.onGroupInfo}>ⓘ</button>` : nothing}
       <button part="close-button" type="button" aria-label=${t.close} @click=${w.onClose}>×</button>
     </header>
+    ${renderNotifyPrompt(w.host as PromptHost)}
     ${w.groupPanel ? html`<group-panel .client=${w.client}></group-panel>` : nothing}
     <chat-session .client=${w.client}>
       <broadcast-banner part="broadcast-banner"></broadcast-banner>

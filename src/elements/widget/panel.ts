@@ -13,10 +13,11 @@ import { MessageComposer } from '../message-composer.js';
 import { defineElements } from './define-elements.js';
 import { installPanelView } from './load-panel.js';
 import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js';
+import { attachNotifier } from '../notify/page-notifier.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
 // What <chat-widget> shows in its open panel comes with the elements it shows.
-installPanelView({ consumeSessionClient, panelStyles, renderPanel });
+installPanelView({ consumeSessionClient, panelStyles, renderPanel, attachNotifier });
 
 export const panelElements = {
   'chat-session': ChatSession,

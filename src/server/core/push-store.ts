@@ -24,6 +24,9 @@ export interface MuteRecord {
   until: number;
 }
 
+/** How long a push claim is kept (a resend comes within minutes; a week is plenty). */
+export const CLAIM_TTL_MS = 7 * 86_400_000;
+
 /** The conversation key that stands for every conversation: the user's do-not-disturb. */
 export const DND_KEY = '*';
 
@@ -50,6 +53,12 @@ export interface PushStore {
   dropPushEndpoint(endpoint: string): Promise<void>;
   /** Every subscription of these users, ordered by user then device. */
   pushSubscriptionsOf(userIds: readonly string[]): Promise<PushSubscriptionRecord[]>;
+  /**
+   * Takes the right to push message `messageId`: true for the first call whatever node makes it,
+   * false for every later one (a resend a node published again after another died). Claims older
+   * than a week are forgotten.
+   */
+  claimPush(messageId: string, now: number): Promise<boolean>;
   /** Mutes `key` for `userId` until `until` (0 = until unmuted); `undefined` unmutes. */
   setMute(userId: string, key: string, until: number | undefined): Promise<void>;
   /** The user's mutes still in force at `now`, ordered by key. */

@@ -128,15 +128,19 @@ export class PushService {
     if (wanted.length === 0) return;
     const subs = await this.#store.pushSubscriptionsOf(wanted);
     if (subs.length === 0) return;
+    // One node pushes a message, once: a resend another node publishes again finds it claimed.
+    if (!(await this.#store.claimPush(message.id, this.#clock()))) return;
     const payload = JSON.stringify(pushPayload(message, this.#o.preview !== false));
     const topic = pushTopic(key);
     const ttlSeconds = this.#o.ttlSeconds ?? 86_400;
     for (const sub of subs) this.queue.add({ sub, payload, topic, ttlSeconds });
   };
 
+  /** Stops: drops waiting pushes and aborts those in flight (a push service that hangs must not hold up shutdown). */
   async close(): Promise<void> {
-    await this.queue.close();
+    const closing = this.queue.close();
     this.#agent.destroy();
+    await closing;
   }
 }
 

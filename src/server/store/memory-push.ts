@@ -1,4 +1,4 @@
-import { DND_KEY, type MuteRecord, type PushStore, type PushSubscriptionRecord, type VapidKeys } from '../core/push-store.js';
+import { CLAIM_TTL_MS, DND_KEY, type MuteRecord, type PushStore, type PushSubscriptionRecord, type VapidKeys } from '../core/push-store.js';
 
 /** PushStore in memory (the memory store's part; same contract as SQLite and PostgreSQL). */
 export function createMemoryPush(): PushStore {
@@ -7,6 +7,8 @@ export function createMemoryPush(): PushStore {
   const subs = new Map<string, PushSubscriptionRecord>();
   /** user -> key -> until */
   const mutes = new Map<string, Map<string, number>>();
+  /** messageId -> when claimed, oldest first (a Map keeps insertion order). */
+  const claims = new Map<string, number>();
   const holds = (until: number | undefined, now: number) => until !== undefined && (until === 0 || until > now);
   return {
     async vapidKeys(generated) {
@@ -34,6 +36,15 @@ export function createMemoryPush(): PushStore {
         .filter((s) => wanted.has(s.userId))
         .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0))
         .map((s) => ({ ...s }));
+    },
+    async claimPush(messageId, now) {
+      for (const [id, at] of claims) {
+        if (at >= now - CLAIM_TTL_MS) break;
+        claims.delete(id);
+      }
+      if (claims.has(messageId)) return false;
+      claims.set(messageId, now);
+      return true;
     },
     async setMute(userId, key, until) {
       let mine = mutes.get(userId);

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResultRow } from 'pg';
-import { DND_KEY, type MuteRecord, type PushStore, type PushSubscriptionRecord } from '../core/push-store.js';
+import { CLAIM_TTL_MS, DND_KEY, type MuteRecord, type PushStore, type PushSubscriptionRecord } from '../core/push-store.js';
 
 interface Deps {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -20,6 +20,8 @@ CREATE TABLE push_subscriptions (
   created_at bigint NOT NULL
 );
 CREATE UNIQUE INDEX push_subscriptions_by_device ON push_subscriptions (user_id, device_id);
+CREATE TABLE push_claims (message_id text PRIMARY KEY, at bigint NOT NULL);
+CREATE INDEX push_claims_by_time ON push_claims (at);
 CREATE TABLE mutes (
   user_id text COLLATE "C" NOT NULL,
   conv_key text COLLATE "C" NOT NULL,
@@ -37,7 +39,13 @@ const subscription = (r: Row): PushSubscriptionRecord => ({
  * advisory transaction lock, so two nodes storing a user's subscriptions at once take turns.
  */
 export function createPostgresPush({ query, transaction }: Deps): PushStore {
+  let claimed = 0;
   return {
+    async claimPush(messageId, now) {
+      if (++claimed % 1000 === 0) await query('DELETE FROM push_claims WHERE at < $1', [now - CLAIM_TTL_MS]);
+      const rows = await query('INSERT INTO push_claims (message_id, at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1', [messageId, now]);
+      return rows.length > 0;
+    },
     async vapidKeys(generated) {
       await query('INSERT INTO vapid_keys (id, public_key, private_key) VALUES (1, $1, $2) ON CONFLICT DO NOTHING', [generated.publicKey, generated.privateKey]);
       const [r] = await query<Row>('SELECT public_key, private_key FROM vapid_keys WHERE id = 1');

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { DND_KEY, type MuteRecord, type PushStore, type PushSubscriptionRecord } from '../core/push-store.js';
+import { CLAIM_TTL_MS, DND_KEY, type MuteRecord, type PushStore, type PushSubscriptionRecord } from '../core/push-store.js';
 
 /**
  * VAPID keys, push subscriptions and mutes (SPEC §10). `CREATE … IF NOT EXISTS`: a file made
@@ -20,6 +20,10 @@ CREATE TABLE IF NOT EXISTS push_subscriptions (
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS push_subscriptions_by_device ON push_subscriptions (user_id, device_id);
+CREATE TABLE IF NOT EXISTS push_claims (
+  message_id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mutes (
   user_id TEXT NOT NULL,
   conv_key TEXT NOT NULL,
@@ -46,6 +50,8 @@ export function createSqlitePush(db: Database.Database): PushStore {
     deleteSub: db.prepare('DELETE FROM push_subscriptions WHERE user_id = ? AND endpoint = ?'),
     dropEndpoint: db.prepare('DELETE FROM push_subscriptions WHERE endpoint = ?'),
     subsOf: db.prepare(`SELECT * FROM push_subscriptions WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id, device_id`),
+    claim: db.prepare('INSERT OR IGNORE INTO push_claims (message_id, at) VALUES (?, ?)'),
+    forgetClaims: db.prepare('DELETE FROM push_claims WHERE at < ?'),
     mute: db.prepare('INSERT OR REPLACE INTO mutes (user_id, conv_key, until) VALUES (?, ?, ?)'),
     unmute: db.prepare('DELETE FROM mutes WHERE user_id = ? AND conv_key = ?'),
     mutes: db.prepare('SELECT conv_key, until FROM mutes WHERE user_id = ? AND (until = 0 OR until > ?) ORDER BY conv_key'),
@@ -57,7 +63,13 @@ export function createSqlitePush(db: Database.Database): PushStore {
     q.insertSub.run(s.endpoint, s.userId, s.deviceId, s.p256dh, s.auth, s.createdAt);
     return true;
   });
+  let claimed = 0;
   return {
+    async claimPush(messageId, now) {
+      // Old claims go every thousandth claim: a scan of a small table, never on each push.
+      if (++claimed % 1000 === 0) q.forgetClaims.run(now - CLAIM_TTL_MS);
+      return q.claim.run(messageId, now).changes > 0;
+    },
     async vapidKeys(generated) {
       q.insertVapid.run(generated.publicKey, generated.privateKey);
       const r = q.vapid.get() as Row;

@@ -114,6 +114,18 @@ describe('Web Push to a local push service', () => {
     await eventually(() => !t.server.core.registry.isOnline('dave'));
   });
 
+  it('pushes a message once even when it is handed over again (a resend another node published)', async () => {
+    rx.received.length = 0;
+    const alice = await t.login('alice');
+    const ack = await send(alice, 'p2p:carol');
+    await rx.waitFor(1);
+    const found = await t.server.store.findMessage('p2p:alice|carol', ack.id);
+    await t.server.push!.handle({ message: { ...found!.message, conversationId: 'p2p:alice' }, recipients: ['carol'] });
+    await t.server.push!.queue.idle();
+    assert.equal(rx.received.length, 1);
+    alice.close();
+  });
+
   it('retries a 500 and a 429, and drops a subscription the push service answers 410 for', async () => {
     rx.received.length = 0;
     rx.setStatus((path, attempt) => (path === '/carol' ? [500, 429, 201][attempt - 1] ?? 201 : 410));

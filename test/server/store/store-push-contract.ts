@@ -54,6 +54,14 @@ export function pushContract(store: () => Store): void {
       assert.deepEqual(await s.pushSubscriptionsOf(['pd']), []);
     });
 
+    it('lets one claim of a message\'s push through, however many nodes ask at once', async () => {
+      const s = store();
+      const results = await Promise.all([s.claimPush('pm-1', 1000), s.claimPush('pm-1', 1001), s.claimPush('pm-1', 1002)]);
+      assert.deepEqual(results.filter(Boolean).length, 1);
+      assert.equal(await s.claimPush('pm-2', 1000), true);
+      assert.equal(await s.claimPush('pm-2', 2000), false);
+    });
+
     it('mutes until a time or for good, honours do-not-disturb, and unmutes', async () => {
       const s = store();
       await s.setMute('m1', 'group:g', 0);

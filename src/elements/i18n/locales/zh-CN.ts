@@ -132,7 +132,6 @@
 'list.unread': str`${0} 条未读`,
 'list.you': `我`,
 'notify.allow': `开启`,
-'notify.denied': `此网站的通知已在浏览器设置中被屏蔽。`,
 'notify.enable': `开启通知`,
 'notify.mute': `静音此会话`,
 'notify.newMessage': `新消息`,
