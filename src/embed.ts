@@ -69,7 +69,7 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.theme) widget.theme = options.theme;
   if (options.position) widget.position = options.position;
   if (options.locale) widget.lang = options.locale;
-  if (options.hideGroups) widget.hideGroups = true;
+  if (options.hideGroups) widget.setAttribute('hide-groups', '');
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
@@ -89,15 +89,10 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(data.conversation ? { conversation: data.conversation } : {}),
     ...(data.locale ? { locale: data.locale } : {}),
     ...(data.id ? { id: data.id } : {}),
-    ...(flag(data.hideGroups) ? { hideGroups: true } : {}),
+    ...(data.hideGroups !== undefined && data.hideGroups !== 'false' ? { hideGroups: true } : {}),
     theme,
     ...(position ? { position } : {}),
   };
-}
-
-/** A boolean data attribute: present (empty) or `true`; absent or `false` is off. */
-function flag(value: string | undefined): boolean {
-  return value !== undefined && value !== 'false';
 }
 
 // `currentScript` is only set while a classic script runs for the first time: read it now.

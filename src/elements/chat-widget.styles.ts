@@ -157,7 +157,6 @@ export const styles = [
     }
 
     [part~='back-button'],
-    [part~='group-info-button'],
     [part~='close-button'] {
       display: grid;
       place-items: center;
@@ -177,12 +176,7 @@ export const styles = [
       transform: scaleX(-1);
     }
 
-    [part~='group-info-button'] {
-      font-size: 1.25rem;
-    }
-
     [part~='back-button']:hover,
-    [part~='group-info-button']:hover,
     [part~='close-button']:hover {
       background: var(--_hover);
     }

@@ -10,7 +10,6 @@ import { LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
-import { loadGroupElements } from './groups/load-groups.js';
 import { styles } from './chat-widget.styles.js';
 
 const STORAGE_PREFIX = 'natter:widget-open:';
@@ -34,7 +33,8 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
  * @csspart thread - The inner `<chat-thread>`; its `message`, `self`, `other`, `bubble` and `resend-button` are exported as they are.
  * @csspart composer - The inner `<message-composer>`; its `input` and `send-button` are exported as they are.
- * @csspart group-info-button - In the header of a group's thread: opens `<group-panel>` (not with `hide-groups`).
+ * @csspart thread-header - Above a group's thread: its Group info button (not with `hide-groups`).
+ * @csspart group-info-button - Opens `<group-panel>`: the group's members, roles and settings.
  * @csspart left-notice - Instead of the composer in a group the user is no longer in.
  *
  * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
@@ -43,6 +43,9 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @cssproperty [--chat-widget-offset-y=1.25rem] - Distance of launcher and panel from the bottom edge.
  * @cssproperty [--chat-widget-launcher-size=3.5rem] - Diameter of the launcher.
  * @cssproperty [--chat-widget-z-index=2147483000] - Stacking level over the host page.
+ *
+ * The `hide-groups` attribute (set before the panel opens) turns off group actions: the list's New
+ * group button and the Group info panel of a group's thread (SPEC §13).
  *
  * Give it `server` and `token` (or `token-url`) and it connects by itself, or put it inside a
  * `<chat-session>`. Open or closed is remembered per widget `id` in localStorage. Esc closes the
@@ -87,9 +90,6 @@ export class ChatWidget extends LitElement {
    */
   @property({ reflect: true }) accessor position: WidgetPosition = 'bottom-end';
 
-  /** Turns off group actions: the list's New group button and the thread's Group info panel (SPEC §13). */
-  @property({ type: Boolean, attribute: 'hide-groups' }) accessor hideGroups = false;
-
   /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
   @property() accessor label = '';
 
@@ -104,8 +104,7 @@ export class ChatWidget extends LitElement {
   @state() private accessor view: 'list' | 'thread' = 'list';
   /** Whether the panel's elements are registered (else the panel is `aria-busy` until they are). */
   @state() private accessor panelReady = panelDefined();
-  /** Whether `<group-panel>` is loaded and rendered. */
-  @state() private accessor groupPanel = false;
+
 
   @query('[part~="launcher"]') private accessor launcher!: HTMLButtonElement | null;
 
@@ -207,13 +206,6 @@ export class ChatWidget extends LitElement {
     void this.#focusInside();
   };
 
-  private onGroupInfo = async () => {
-    await loadGroupElements();
-    this.groupPanel = true;
-    await this.updateComplete;
-    await this.renderRoot.querySelector('group-panel')?.show(this.selected);
-  };
-
   private onBack = () => {
     this.view = 'list';
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('conversation-list')?.focus());
@@ -255,7 +247,7 @@ export class ChatWidget extends LitElement {
     const selected = this.selected as Conversation['id'];
     const threadTitle = selected ? current?.name || (view ? view.titleOf(this, this.client, selected) : parseConversationId(selected).target) : '';
     const inThread = this.view === 'thread' && !!this.selected;
-    const groupInfo = !this.hideGroups && selected.startsWith('group:') && !current?.left;
+
     return html`
       <button
         part="launcher"
@@ -277,17 +269,15 @@ export class ChatWidget extends LitElement {
             <span class="title-wide">${title}</span>
             <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
           </h2>
-          ${groupInfo ? html`<button part="group-info-button" type="button" aria-label=${t.groupInfo} title=${t.groupInfo} @click=${this.onGroupInfo}>ⓘ</button>` : nothing}
           <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
         </header>
-        ${this.groupPanel ? html`<group-panel .client=${this.client}></group-panel>` : nothing}
         ${view
           ? view.renderPanelBody({
               client: this.client,
               selected: this.selected,
               inThread,
-              groups: !this.hideGroups,
-              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick, left: t.left },
+              groups: !this.hasAttribute('hide-groups'),
+              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
               onSelect: this.onSelect,
             })
           : nothing}

@@ -1,7 +1,6 @@
 /**
- * The group dialogs (SPEC §13): loaded by `./load-groups.ts` when a person first opens one, so
- * neither the script tag's first paint nor the panel carries them. In the script-tag build this
- * is its own chunk.
+ * The group dialogs (SPEC §13), registered by `./load-groups.ts` when a person first opens one.
+ * They come with the panel's module, so the script tag's first paint does not carry them.
  */
 import { defineElements } from '../widget/define-elements.js';
 import { GroupCreateDialog } from './group-create-dialog.js';

@@ -123,7 +123,7 @@ export class GroupPanel extends LitElement {
     const client = this.client;
     if (!client || !this.conversation) return;
     try {
-      const info = await client.groupInfo(this.#groupId);
+      const info = await (await client.groups()).groupInfo(this.#groupId);
       const first = this.info === undefined || this.info.id !== info.id;
       this.info = info;
       if (first) this.draft = { name: info.name, avatar: info.avatar ?? '', notice: info.notice ?? '', invite: '' };
@@ -143,7 +143,8 @@ export class GroupPanel extends LitElement {
     this.busy = true;
     this.#report(undefined, groupStrings().loading);
     try {
-      for (const change of changes) await this.client.changeGroup(this.#groupId, change);
+      const groups = await this.client.groups();
+      for (const change of changes) await groups.changeGroup(this.#groupId, change);
       this.#report(undefined, groupStrings().done);
       return true;
     } catch (error) {

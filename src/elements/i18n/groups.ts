@@ -52,6 +52,7 @@ const groups = {
   get done() { return msg('Done.', { id: 'groups.done' }); },
   get loading() { return msg('Loading…', { id: 'groups.loading' }); },
   get you() { return msg('(you)', { id: 'groups.you' }); },
+  get left() { return msg('You are no longer a member of this group.', { id: 'groups.left' }); },
   memberCount: (n: number) => {
     const count = formatNumber(n);
     return pluralOf(n) === 'one' ? msg(str`${count} member`, { id: 'groups.memberCount.one' }) : msg(str`${count} members`, { id: 'groups.memberCount.other' });

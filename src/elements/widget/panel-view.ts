@@ -4,11 +4,12 @@
  * panel's elements (`./panel.ts` installs it), so the script tag's first paint (launcher, badge,
  * the panel's frame and header) does not carry it.
  */
-import { css, html } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
 import type { ConversationSelectEvent } from '../events/conversation-select.js';
 import { NameLookup } from '../names.js';
+import { groupStrings } from '../i18n/groups.js';
 
 /** What the widget hands the view when it renders. */
 export interface PanelBodyHost {
@@ -17,7 +18,7 @@ export interface PanelBodyHost {
   inThread: boolean;
   /** Group actions are on: the list's New group button. */
   groups: boolean;
-  strings: { conversations: string; messages: string; placeholder: string; pick: string; left: string };
+  strings: { conversations: string; messages: string; placeholder: string; pick: string };
   onSelect(e: ConversationSelectEvent): void;
 }
 
@@ -31,8 +32,17 @@ export function titleOf(host: { requestUpdate(): void }, client: ChatClient | un
   return (type === 'p2p' ? names.nameOf(client, target) : undefined) ?? target;
 }
 
+/** Opens the group panel of the selected group (the `<group-panel>` beside the button). */
+function openGroupPanel(e: Event, conversationId: string): void {
+  const root = (e.currentTarget as Element).getRootNode() as ParentNode;
+  void root.querySelector('group-panel')?.show(conversationId);
+}
+
 export function renderPanelBody(w: PanelBodyHost) {
   const t = w.strings;
+  const g = groupStrings();
+  const current = w.client?.$conversations.get().find((c) => c.id === w.selected);
+  const group = w.groups && w.selected.startsWith('group:') && !current?.left;
   return html`
     <chat-session .client=${w.client}>
       <broadcast-banner part="broadcast-banner"></broadcast-banner>
@@ -48,14 +58,20 @@ export function renderPanelBody(w: PanelBodyHost) {
         <div class="thread-pane">
           ${w.selected
             ? html`
+                ${group
+                  ? html`<div part="thread-header" class="thread-header">
+                      <button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(e, w.selected)}>ⓘ ${g.info}</button>
+                    </div>`
+                  : nothing}
                 <chat-thread part="thread" exportparts="message, self, other, bubble, resend-button" conversation=${w.selected} label=${t.messages}></chat-thread>
-                ${w.client?.$conversations.get().find((c) => c.id === w.selected)?.left
-                  ? html`<p part="left-notice" class="left">${t.left}</p>`
+                ${current?.left
+                  ? html`<p part="left-notice" class="left">${g.left}</p>`
                   : html`<message-composer part="composer" exportparts="input, send-button" conversation=${w.selected} placeholder=${t.placeholder}></message-composer>`}
               `
             : html`<p class="pick">${t.pick}</p>`}
         </div>
       </div>
+      ${w.groups ? html`<group-panel></group-panel>` : nothing}
     </chat-session>
   `;
 }
@@ -90,6 +106,25 @@ export const panelBodyStyles = css`
   .body[data-view='list'] .thread-pane,
   .body[data-view='thread'] conversation-list {
     display: none;
+  }
+
+  .thread-header {
+    display: flex;
+    justify-content: flex-end;
+    padding: 0.25rem 0.5rem;
+    border-bottom: 1px solid var(--_border);
+  }
+
+  [part~='group-info-button'] {
+    padding: 0.25rem 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    background: transparent;
+    cursor: pointer;
+  }
+
+  [part~='group-info-button']:hover {
+    background: var(--_hover);
   }
 
   .left {

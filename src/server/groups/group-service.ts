@@ -1,7 +1,6 @@
 import {
   ChatError,
   groupConversation,
-  LIMITS,
   type ClientFrameOf,
   type GroupChange,
   type GroupInfo,
@@ -19,6 +18,7 @@ import { summarize } from '../core/summaries.js';
 import { DEFAULT_HISTORY_VISIBILITY, type Clock, type GroupRecord, type HistoryVisibility } from '../core/types.js';
 import { groupNotice, type GroupActor } from './group-notices.js';
 import { checkRole } from './roles.js';
+import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 
 /** Who may create groups from the widget: anyone, or only the site's backend (admin REST). `NATTER_GROUP_CREATE`. */
 export type GroupCreatePolicy = 'everyone' | 'admin';
@@ -161,7 +161,7 @@ export class GroupService {
     for (const id of wanted) if (!(await store.isGroupMember(groupId, id))) fresh.push(id);
     const admitted = await this.#admissible(actor, fresh);
     if (admitted.length === 0) return;
-    if (!('admin' in actor) && (await store.countGroupMembers(groupId)) + admitted.length > LIMITS.groupMembers) throw new ChatError('GROUP_FULL');
+    if (!('admin' in actor) && (await store.countGroupMembers(groupId)) + admitted.length > GROUP_LIMITS.members) throw new ChatError('GROUP_FULL');
     const added: string[] = [];
     for (const id of admitted) if (await store.addGroupMember(groupId, id)) added.push(id);
     if (added.length === 0) return;
