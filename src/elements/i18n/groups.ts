@@ -23,7 +23,6 @@ export function groupErrorText(error: { name: ErrorName } | undefined): string {
 
 /** Labels of the group dialogs (`<group-create-dialog>`, `<group-panel>`), in the active locale. */
 const groups = {
-  get newGroup() { return msg('New group', { id: 'groups.new' }); },
   get createTitle() { return msg('Create a group', { id: 'groups.createTitle' }); },
   get name() { return msg('Group name', { id: 'groups.name' }); },
   get avatar() { return msg('Picture URL (optional)', { id: 'groups.avatar' }); },
