@@ -57,7 +57,14 @@ test('carol creates a group with alice and bob, renames it, makes alice admin; a
   await pickPerson(carol.page, 'alice');
   await pickPerson(carol.page, 'bob');
   mkdirSync(SHOTS, { recursive: true });
-  await carol.page.locator('group-create-dialog [part~="dialog"]').screenshot({ path: `${SHOTS}/group-create-light.png` });
+  for (const theme of ['dark', 'light'] as const) {
+    await carol.page.locator('#theme').evaluate((select: HTMLSelectElement, t) => {
+      select.value = t;
+      select.dispatchEvent(new Event('change'));
+    }, theme);
+    await carol.page.waitForTimeout(300); // screenshots only: let the theme's colours settle
+    await carol.page.locator('group-create-dialog [part~="dialog"]').screenshot({ path: `${SHOTS}/group-create-${theme}.png` });
+  }
   await carol.page.locator('group-create-dialog [part~="create-button"]').click();
   await until(async () => (await carol.page.locator('h1#title').innerText()) === 'Weekend trip', 'carol’s demo opens the new group');
   const groupId = decodeURIComponent(await carol.page.evaluate(() => location.hash.slice(1)));

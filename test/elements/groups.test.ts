@@ -144,6 +144,18 @@ describe('groups (SPEC §13)', function () {
     });
   }
 
+  it('shows a hostile group name, notice and member name as inert, isolated text', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1">\u202eevil';
+    const id = await (await carol.groups()).createGroup({ name: hostile, members: [aliceId, bobId] });
+    await (await carol.groups()).changeGroup(id.slice(6), { kind: 'notice', notice: '<script>window.__pwned=1</script>\u2066x' });
+    const panel = await openPanel(carol, id);
+    await waitUntil(() => part(panel, 'notice')!.textContent!.includes('<script>'), 'the notice should show');
+    expect(panel.shadowRoot!.querySelector('img, script')).to.equal(null);
+    expect(panel.shadowRoot!.querySelector('h2 bdi')!.textContent).to.equal(hostile);
+    expect(part(panel, 'notice')!.querySelector('bdi')).to.exist;
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
   it('speaks Chinese with zh-CN: the panel and the notifications', async () => {
     await setLocale('zh-CN');
     const panel = await openPanel();

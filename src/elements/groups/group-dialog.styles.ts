@@ -57,6 +57,8 @@ export const groupDialogStyles = [
       background: var(--_surface);
       color: var(--_text);
       font: inherit;
+      /* Not the label's smaller muted text. */
+      font-size: 0.9375rem;
     }
 
     textarea {
