@@ -3,7 +3,8 @@
  * Chromium, carol, alice and bob in three pages. Carol creates a group with alice and bob from
  * the conversation list, renames it and makes alice an admin in the group panel; alice removes
  * bob from hers; bob sees that he was removed (the notification, the group marked left, no
- * composer) and never receives what is sent afterwards, not even after a reload. Screenshots of
+ * composer) and never receives what is sent afterwards, not even after a reload. Carol blocks bob
+ * from his profile card, opened from his name in her group panel. Screenshots of
  * the group panel and the create dialog, light and dark, go to /tmp/h7-shots/.
  */
 import { test } from 'node:test';
@@ -46,7 +47,7 @@ async function openPanel(page: Page): Promise<void> {
 /** The member row of `name` in the open group panel. */
 const member = (page: Page, name: string) => page.locator('group-panel [part~="member"]').filter({ hasText: name });
 
-test('carol creates a group with alice and bob, renames it, makes alice admin; alice removes bob, who sees it and reads nothing after', async () => {
+test('carol creates a group with alice and bob, renames it, makes alice admin, blocks bob from his card; alice removes bob, who sees it and reads nothing after', async () => {
   const carol = await openDemo(browser, server.url, 'carol', 'group:demo');
   const alice = await openDemo(browser, server.url, 'alice', 'group:demo');
   const bob = await openDemo(browser, server.url, 'bob', 'group:demo');
@@ -87,7 +88,21 @@ test('carol creates a group with alice and bob, renames it, makes alice admin; a
     await carol.page.waitForTimeout(300); // screenshots only: let the theme's colours settle
     await carol.page.locator('group-panel [part~="dialog"]').screenshot({ path: `${SHOTS}/group-panel-owner-${theme}.png` });
   }
-  await carol.page.locator('group-panel [part~="close-button"]').click();
+  // Carol blocks bob from his profile card (opened from his name in the member list).
+  await member(carol.page, 'Bob').locator('[part~="member-name"]').click();
+  const card = carol.page.locator('profile-card [part~="dialog"]');
+  await card.waitFor();
+  await card.locator('[part~="block-button"]').click();
+  await card.locator('[part~="block-button"][part~="blocked"]').waitFor();
+  await until(async () => (await carol.page.evaluate(() => (window as unknown as { natterDemo: { client: { $blocked: { get(): string[] } } } }).natterDemo.client.$blocked.get())).includes('bob'), 'carol’s blocklist holds bob');
+  for (const theme of ['light', 'dark'] as const) {
+    await carol.page.locator('#theme').selectOption(theme);
+    await carol.page.waitForTimeout(300); // screenshots only
+    await card.screenshot({ path: `${SHOTS}/profile-card-${theme}.png` });
+  }
+  await carol.page.locator('#theme').selectOption('light');
+  await card.locator('[part~="close-button"]').click();
+  await carol.page.locator('group-panel > [part~="close-button"], group-panel [part~="dialog"] [part~="close-button"]').first().click();
   await until(async () => (await alice.page.locator('h1#title').innerText()) === 'Weekend in the hills', 'alice’s title follows the rename');
   await until(async () => (await notices(alice.page)).some((t) => t.includes('Alice is now an admin.')), 'alice told she is an admin');
 

@@ -144,6 +144,29 @@ describe('groups (SPEC §13)', function () {
     });
   }
 
+  it("opens a member's profile card from their name with the keyboard; Block and Unblock change the blocklist; axe-clean", async () => {
+    const panel = await openPanel();
+    const bobName = parts(panel, 'member-name').find((b) => b.textContent!.includes('Bob'))!;
+    expect(bobName.getAttribute('aria-label')).to.equal('Profile of Bob');
+    bobName.focus();
+    await sendKeys({ press: 'Enter' });
+    const card = await waitUntil(() => panel.shadowRoot!.querySelector('profile-card')?.open, 'the card should open').then(() => panel.shadowRoot!.querySelector('profile-card')!);
+    await waitUntil(() => focused() === part(card, 'message-button'), 'focus should be on Send a message');
+    expect(part(card, 'name')!.textContent).to.equal('Bob');
+    expect(part(card, 'user-id')!.textContent).to.contain(bobId);
+    part(card, 'block-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => carol.$blocked.get().includes(bobId), 'carol should have blocked bob');
+    await waitUntil(() => part(card, 'block-button')!.part.contains('blocked'), 'the button should offer Unblock');
+    const violations = await axeViolations(card);
+    expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+    part(card, 'block-button')!.click();
+    await waitUntil(() => !carol.$blocked.get().includes(bobId), 'Unblock should undo it');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !card.open, 'Esc should close the card');
+    expect(panel.open).to.equal(true);
+  });
+
   it('shows a hostile group name, notice and member name as inert, isolated text', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">\u202eevil';
     const id = await (await carol.groups()).createGroup({ name: hostile, members: [aliceId, bobId] });

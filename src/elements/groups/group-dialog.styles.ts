@@ -108,6 +108,20 @@ export const groupDialogStyles = [
       overflow-wrap: anywhere;
     }
 
+    .link {
+      min-height: 0;
+      padding: 0;
+      border: 0;
+      border-radius: 0;
+      text-align: start;
+      text-decoration: underline;
+      text-underline-offset: 2px;
+    }
+
+    .link:hover {
+      background: none;
+    }
+
     .muted,
     .empty {
       color: var(--_muted);

@@ -5,10 +5,12 @@
 import { defineElements } from '../widget/define-elements.js';
 import { GroupCreateDialog } from './group-create-dialog.js';
 import { GroupPanel } from './group-panel.js';
+import { ProfileCard } from '../people/profile-card.js';
 
 export const groupElements = {
   'group-panel': GroupPanel,
   'group-create-dialog': GroupCreateDialog,
+  'profile-card': ProfileCard,
 } as const satisfies Record<string, CustomElementConstructor>;
 
 /** Registers the group dialogs (a tag already registered is left alone). */
