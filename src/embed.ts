@@ -28,6 +28,8 @@ export interface MountOptions {
   id?: string;
   /** Turns off group actions (New group, Group info): `data-hide-groups`. */
   hideGroups?: boolean;
+  /** Turns off profile cards: `data-hide-profiles`. */
+  hideProfiles?: boolean;
 }
 
 /** What the script tag exposes as `window.Natter`. */
@@ -70,6 +72,7 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.position) widget.position = options.position;
   if (options.locale) widget.lang = options.locale;
   if (options.hideGroups) widget.setAttribute('hide-groups', '');
+  if (options.hideProfiles) widget.setAttribute('hide-profiles', '');
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
@@ -90,6 +93,7 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(data.locale ? { locale: data.locale } : {}),
     ...(data.id ? { id: data.id } : {}),
     ...(data.hideGroups !== undefined && data.hideGroups !== 'false' ? { hideGroups: true } : {}),
+    ...(data.hideProfiles !== undefined && data.hideProfiles !== 'false' ? { hideProfiles: true } : {}),
     theme,
     ...(position ? { position } : {}),
   };

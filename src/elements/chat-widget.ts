@@ -45,7 +45,8 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @cssproperty [--chat-widget-z-index=2147483000] - Stacking level over the host page.
  *
  * The `hide-groups` attribute (set before the panel opens) turns off group actions: the list's New
- * group button and the Group info panel of a group's thread (SPEC §13).
+ * group button and the Group info panel of a group's thread (SPEC §13); `hide-profiles` turns off
+ * the profile cards that members' names open there.
  *
  * Give it `server` and `token` (or `token-url`) and it connects by itself, or put it inside a
  * `<chat-session>`. Open or closed is remembered per widget `id` in localStorage. Esc closes the
@@ -277,6 +278,7 @@ export class ChatWidget extends LitElement {
               selected: this.selected,
               inThread,
               groups: !this.hasAttribute('hide-groups'),
+              profiles: !this.hasAttribute('hide-profiles'),
               strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
               onSelect: this.onSelect,
             })

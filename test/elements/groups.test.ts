@@ -167,6 +167,28 @@ describe('groups (SPEC §13)', function () {
     expect(panel.open).to.equal(true);
   });
 
+  it('lets the site turn group actions and profile cards off (hide-groups, hide-profiles)', async () => {
+    const id = await carolsGroup();
+    const on = await fixture<HTMLElement>(html`<chat-widget open .client=${carol} conversation=${id}></chat-widget>`);
+    await waitUntil(() => on.shadowRoot!.querySelector('[part~="group-info-button"]'), 'a group thread should offer Group info');
+    const list = on.shadowRoot!.querySelector('conversation-list')!;
+    await waitUntil(() => part(list, 'new-group-button'), 'the list should offer New group');
+    on.shadowRoot!.querySelector<HTMLElement>('[part~="group-info-button"]')!.click();
+    const panel = on.shadowRoot!.querySelector('group-panel')!;
+    await waitUntil(() => parts(panel, 'member-name').length === 3, 'the panel should list the members');
+    expect(parts(panel, 'member-name').every((n) => n.localName === 'button')).to.equal(true);
+    panel.close();
+
+    const off = await fixture<HTMLElement>(html`<chat-widget open hide-groups hide-profiles .client=${carol} conversation=${id}></chat-widget>`);
+    await waitUntil(() => off.shadowRoot!.querySelector('chat-thread'), 'the thread should show');
+    expect(off.shadowRoot!.querySelector('[part~="group-info-button"]')).to.equal(null);
+    expect(part(off.shadowRoot!.querySelector('conversation-list')!, 'new-group-button')).to.equal(null);
+    const plain = await fixture<GroupPanel>(html`<group-panel hide-profiles .client=${carol}></group-panel>`);
+    await plain.show(id);
+    await waitUntil(() => parts(plain, 'member-name').length === 3, 'the members should load');
+    expect(parts(plain, 'member-name').some((n) => n.localName === 'button')).to.equal(false);
+  });
+
   it('shows a hostile group name, notice and member name as inert, isolated text', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">\u202eevil';
     const id = await (await carol.groups()).createGroup({ name: hostile, members: [aliceId, bobId] });

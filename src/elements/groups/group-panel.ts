@@ -72,6 +72,9 @@ export class GroupPanel extends LitElement {
   /** The group shown, `group:<id>` (set by `show()`). */
   @property() accessor conversation = '';
 
+  /** Turns off profile cards: members' names are plain text (the site's choice). */
+  @property({ type: Boolean, attribute: 'hide-profiles' }) accessor hideProfiles = false;
+
   /** Whether the panel is open (read-only; use `show()` and `close()`). */
   @property({ type: Boolean, reflect: true }) accessor open = false;
 
@@ -273,7 +276,9 @@ export class GroupPanel extends LitElement {
             html`<button part=${part} type="button" aria-label=${t.about(label, name)} ?disabled=${this.busy} @click=${() => void this.#run(change)}>${label}</button>`;
           const self = m.id === me;
           return html`<li part="member" class="row">
-            <button part="member-name" class="who link" type="button" aria-label=${peopleStrings().openProfile(name)} @click=${() => this.#profile(m)}><bdi>${name}</bdi></button>${self ? html` <span class="muted">${t.you}</span>` : nothing}
+            ${this.hideProfiles
+              ? html`<bdi part="member-name" class="who">${name}</bdi>`
+              : html`<button part="member-name" class="who link" type="button" aria-label=${peopleStrings().openProfile(name)} @click=${() => this.#profile(m)}><bdi>${name}</bdi></button>`}${self ? html` <span class="muted">${t.you}</span>` : nothing}
             <span part="role" class="muted">${t.role(m.role)}</span>
             ${!self && role === 'owner' && m.role === 'member' ? act(t.makeAdmin, 'promote-button', { kind: 'role', userId: m.id, role: 'admin' }) : nothing}
             ${!self && role === 'owner' && m.role === 'admin' ? act(t.removeAdmin, 'demote-button', { kind: 'role', userId: m.id, role: 'member' }) : nothing}

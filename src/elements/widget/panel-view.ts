@@ -18,6 +18,8 @@ export interface PanelBodyHost {
   inThread: boolean;
   /** Group actions are on: the list's New group button. */
   groups: boolean;
+  /** Profile cards are on (members' names in the group panel open them). */
+  profiles: boolean;
   strings: { conversations: string; messages: string; placeholder: string; pick: string };
   onSelect(e: ConversationSelectEvent): void;
 }
@@ -71,7 +73,7 @@ export function renderPanelBody(w: PanelBodyHost) {
             : html`<p class="pick">${t.pick}</p>`}
         </div>
       </div>
-      ${w.groups ? html`<group-panel></group-panel>` : nothing}
+      ${w.groups ? html`<group-panel ?hide-profiles=${!w.profiles}></group-panel>` : nothing}
     </chat-session>
   `;
 }
