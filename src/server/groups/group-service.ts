@@ -203,21 +203,22 @@ export class GroupService {
   }
 
   /**
-   * The users `actor` may put in a group: existing ones (USER_UNKNOWN otherwise); in friends-only
-   * mode only the actor's friends (NOT_FRIENDS). Someone who blocked the actor is left out quietly,
+   * The users `actor` may put in a group: in friends-only mode only the actor's friends
+   * (NOT_FRIENDS, also for an id nobody has), else existing ones (USER_UNKNOWN otherwise). Someone who blocked the actor is left out quietly,
    * as a blocked sender's message is (SPEC §6's default).
    */
   async #admissible(actor: GroupActor, userIds: string[]): Promise<string[]> {
     const store = this.#host.store;
     const out: string[] = [];
     for (const id of new Set(userIds)) {
+      // Friendship first: in friends-only mode a stranger and a nobody get the same answer.
+      if (!('admin' in actor) && this.#o.friendsOnly && !(await store.areFriends(actor.userId, id))) throw new ChatError('NOT_FRIENDS');
       const user = await store.getUser(id);
       if (!user || user.deleted || id === SYSTEM_USER) throw new ChatError('USER_UNKNOWN', `There is no user "${id}".`);
       if ('admin' in actor) {
         out.push(id);
         continue;
       }
-      if (this.#o.friendsOnly && !(await store.areFriends(actor.userId, id))) throw new ChatError('NOT_FRIENDS');
       if (!(await store.isBlocked(id, actor.userId))) out.push(id);
     }
     return out;

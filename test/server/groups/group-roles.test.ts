@@ -135,6 +135,7 @@ describe('group creation policy and friends-only', () => {
     await t.rest('PUT', '/v1/users/alice/friends/bob');
     const alice = await t.login('alice');
     assert.equal(await create(alice, 'gf', ['carol']), 'NOT_FRIENDS');
+    assert.equal(await create(alice, 'gf', ['nobody-at-all']), 'NOT_FRIENDS', 'the same answer for an id nobody has');
     assert.equal(await create(alice, 'gf', ['bob']), 'ok');
     await t.stop();
   });
