@@ -62,7 +62,7 @@ describe('members and read receipts', () => {
     const erin = await t.login('erin');
     const list = await members(alice, G);
     assert.deepEqual(list.map((m) => m.id), ['alice', 'bob', 'carol', 'dave']);
-    assert.deepEqual(list.find((m) => m.id === 'bob'), { id: 'bob', name: 'Bob', avatar: 'https://cdn.example.com/bob.png', readSeq: 0 });
+    assert.deepEqual(list.find((m) => m.id === 'bob'), { id: 'bob', name: 'Bob', avatar: 'https://cdn.example.com/bob.png', readSeq: 0, role: 'member' });
     for (const id of [G, 'group:nope']) {
       erin.send({ type: 'members.fetch', reqId: 'x', conversationId: id });
       const err = await erin.next('error', (f) => f.reqId === 'x');
