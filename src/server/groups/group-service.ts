@@ -80,6 +80,7 @@ export class GroupService {
       if (!admin && !existing.dismissed && (await this.#host.store.getGroupRole(g.groupId, actor.userId)) === 'owner') return;
       throw new ChatError('GROUP_EXISTS');
     }
+    if (admin && owner !== undefined) await this.#admissible(actor, [owner]); // USER_UNKNOWN for an owner nobody is
     const invited = await this.#admissible(actor, g.members.filter((m) => m !== owner));
     const members = owner === undefined ? invited : [owner, ...invited];
     const record: GroupRecord = {
