@@ -33,6 +33,8 @@ const thread = $<HTMLElementTagNameMap['chat-thread']>('#thread');
 const composer = $<HTMLElementTagNameMap['message-composer']>('#composer');
 const app = $<HTMLElement>('#app');
 const title = $<HTMLElement>('#title');
+const groupInfo = $<HTMLButtonElement>('#group-info');
+const leftNotice = $<HTMLElement>('#left-notice');
 const problem = $<HTMLElement>('#problem');
 
 /** `?server=` may be an http(s) or ws(s) base URL; the token route and socket hang off it. */
@@ -139,6 +141,10 @@ function renderTitle(c: ChatClient): void {
   const summary = c.$conversations.get().find((s) => s.id === id);
   const { type, target } = parseConversationId(id);
   title.textContent = summary?.name || (type === 'group' ? `# ${target}` : target);
+  // A group one is no longer in stays readable: no composer, no group panel (SPEC §13).
+  groupInfo.hidden = type !== 'group' || !!summary?.left;
+  leftNotice.hidden = !summary?.left;
+  composer.hidden = !!summary?.left;
 }
 
 /** Developer-defined stickers (sent as face elems `{data: key}`), files in `demo/public/stickers/`. */
@@ -203,6 +209,7 @@ function wire(c: ChatClient): void {
     await thread.updateComplete;
     await thread.jumpTo(e.detail.messageId);
   });
+  groupInfo.addEventListener('click', () => void $<HTMLElementTagNameMap['group-panel']>('#group-panel').show(thread.conversation));
   $<HTMLButtonElement>('#back').addEventListener('click', () => {
     app.dataset.view = 'list';
     list.focus();

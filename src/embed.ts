@@ -34,6 +34,8 @@ export interface MountOptions {
   sound?: boolean;
   /** No title count, notifications or prompt. */
   quiet?: boolean;
+  /** Turns off profile cards: `data-hide-profiles`. */
+  hideProfiles?: boolean;
 }
 
 /** What the script tag exposes as `window.Natter`. */
@@ -75,7 +77,8 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.theme) widget.theme = options.theme;
   if (options.position) widget.position = options.position;
   if (options.locale) widget.lang = options.locale;
-  if (options.hideGroups) widget.hideGroups = true;
+  if (options.hideGroups) widget.setAttribute('hide-groups', '');
+  if (options.hideProfiles) widget.setAttribute('hide-profiles', '');
   if (options.serviceWorker) widget.serviceWorker = options.serviceWorker;
   if (options.sound) widget.sound = true;
   if (options.quiet) widget.quiet = true;
@@ -102,6 +105,7 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(data.serviceWorker ? { serviceWorker: data.serviceWorker } : {}),
     ...(flag(data.sound) ? { sound: true } : {}),
     ...(flag(data.quiet) ? { quiet: true } : {}),
+    ...(flag(data.hideProfiles) ? { hideProfiles: true } : {}),
     theme,
     ...(position ? { position } : {}),
   };

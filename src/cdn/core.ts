@@ -7,11 +7,10 @@
 import { ChatWidget } from '../elements/chat-widget.js';
 import { defineElements } from '../elements/widget/define-elements.js';
 import { loadPanel } from '../elements/widget/load-panel.js';
-import { loadGroupElements } from '../elements/groups/load-groups.js';
 
 defineElements({ 'chat-widget': ChatWidget });
 
 /** Registers every other element too (loading them first), for pages that use the tags themselves. */
-export async function defineAll(): Promise<void> {
-  await Promise.all([loadPanel(), loadGroupElements()]);
+export function defineAll(): Promise<void> {
+  return loadPanel();
 }

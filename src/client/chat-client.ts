@@ -9,7 +9,7 @@ import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame, ServerFrame, ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Elem } from '../protocol/elems.js';
-import type { Message } from '../protocol/message.js';
+import type { ConversationSummary, Message } from '../protocol/message.js';
 import { createAccount, createTokens } from './account.js';
 import { createMutes } from './mutes.js';
 import { createBroadcastList } from './broadcasts.js';
@@ -33,9 +33,8 @@ import { createSyncEngine } from './sync-engine.js';
 import { createThreadStore } from './thread-store.js';
 import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
 import type { SearchOptions } from './search.js';
-import type { ChatClient, ChatClientOptions, ChatMessage, NewGroup, PersistedState, SyncState } from './types.js';
+import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
 import type { GroupActions } from './group-actions.js';
-import type { GroupChange } from '../protocol/group-frames.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -167,7 +166,13 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   /** A message from someone else (or seq 0 online-only): it ends their typing, may change membership. */
   function onCommitted(m: Message): void {
     typing.clear(m.conversationId, m.sender);
-    if (m.elem.type === 'system' && (m.elem.event.startsWith('member-') || m.elem.event === 'owner-changed')) members.refresh(m.conversationId);
+    const e = m.elem;
+    if (e.type === 'system') {
+      if (/^(member-|owner)/.test(e.event)) members.refresh(m.conversationId);
+      // A group's name and picture follow its notifications (SPEC §13).
+      const c = conversations.get(m.conversationId);
+      if (c && /^group-(ren|av)/.test(e.event)) conversations.upsert({ ...c, name: e.groupName ?? c.name, avatar: e.event === 'group-avatar' ? e.groupAvatar : c.avatar });
+    }
     emit('message', views.committed(m));
   }
 
@@ -216,10 +221,13 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         conversations.upsert(frame.conversation);
         threads.touch(frame.conversation.id);
         break;
-      case 'conversation.removed':
+      case 'conversation.removed': {
         // A group one was removed from (or left, or that was dismissed) stays readable, marked left.
-        if (!conversations.markLeft(frame.conversationId)) threads.delete(frame.conversationId);
+        const c = conversations.get(frame.conversationId);
+        if (c?.type === 'group') conversations.upsert({ ...c, left: true, unread: 0 } as ConversationSummary);
+        else conversations.remove(frame.conversationId), threads.delete(frame.conversationId);
         break;
+      }
       case 'broadcast.new':
         return broadcasts.add(frame.broadcast);
       case 'broadcast.removed':
@@ -291,7 +299,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     };
   // Groups are managed from the panel only: their code is fetched the first time.
   let groups: Promise<GroupActions> | undefined;
-  const groupActions = () => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)));
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -353,10 +360,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     mute: mutes.mute,
     unmute: mutes.unmute,
     setDoNotDisturb: mutes.setDoNotDisturb,
-    createGroup: afterStart(async (group: NewGroup) => (await groupActions()).createGroup(group)),
-    changeGroup: afterStart(async (groupId: string, change: GroupChange) => (await groupActions()).changeGroup(groupId, change)),
-    groupInfo: afterStart(async (groupId: string) => (await groupActions()).groupInfo(groupId)),
     webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
+    groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
 
     async close(): Promise<void> {
       if (closed) return;

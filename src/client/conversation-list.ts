@@ -18,8 +18,6 @@ export interface ConversationList {
   /** `conversation.updated`. */
   upsert(summary: ConversationSummary): void;
   remove(id: ConversationId): void;
-  /** A group this user is no longer in: kept, marked `left` (true); anything else is removed (false). */
-  markLeft(id: ConversationId): boolean;
   /** A conversation this client writes to before the server listed it. */
   ensure(id: ConversationId): Conversation;
   /** A message became committed: last seq, last message, unread count, mention. */
@@ -67,9 +65,8 @@ export function createConversationList(initial: readonly Conversation[] = []): C
         if (local && (local.peerReadSeq ?? 0) > (next.peerReadSeq ?? 0)) next.peerReadSeq = local.peerReadSeq;
         put(next);
       } else {
-        // Our copy already saw newer messages: take only the descriptive fields (a member again, if it was left).
-        const { left: _left, ...kept } = local;
-        put({ ...kept, name: summary.name, avatar: summary.avatar, memberCount: summary.memberCount });
+        // Our copy already saw newer messages: take only the descriptive fields.
+        put({ ...local, name: summary.name, avatar: summary.avatar, memberCount: summary.memberCount });
       }
     },
 
@@ -77,15 +74,6 @@ export function createConversationList(initial: readonly Conversation[] = []): C
       if (byId.delete(id)) dirty = true;
     },
 
-    markLeft(id) {
-      const c = byId.get(id);
-      if (c?.type !== 'group') {
-        list.remove(id);
-        return false;
-      }
-      if (!c.left) put({ ...c, left: true, unread: 0, mentioned: false });
-      return true;
-    },
 
     ensure(id) {
       const existing = byId.get(id);
@@ -100,7 +88,6 @@ export function createConversationList(initial: readonly Conversation[] = []): C
       if (message.seq <= c.lastSeq) return;
       const next: Conversation = { ...c, lastSeq: message.seq };
       if (!message.isExcludedFromLastMessage) next.lastMessage = message;
-      groupChanges(next, message);
       const fromOther = message.sender !== myId;
       // A p2p conversation the server has not described yet is named after the peer who wrote.
       if (c.type === 'p2p' && next.name === undefined && fromOther && message.senderProfile?.name) {
@@ -145,16 +132,6 @@ export function createConversationList(initial: readonly Conversation[] = []): C
   };
   list.publish();
   return list;
-}
-
-/** A group's name and picture follow its rename and avatar notifications (SPEC §13). */
-function groupChanges(c: Conversation, m: Message): void {
-  if (m.elem.type !== 'system') return;
-  if (m.elem.event === 'group-renamed' && m.elem.groupName) c.name = m.elem.groupName;
-  if (m.elem.event === 'group-avatar') {
-    if (m.elem.groupAvatar) c.avatar = m.elem.groupAvatar;
-    else delete c.avatar;
-  }
 }
 
 function byActivity(a: Conversation, b: Conversation): number {

@@ -7,13 +7,17 @@
  */
 import type { GroupChange } from '../protocol/group-frames.js';
 import type { GroupInfo, ServerFrameOf } from '../protocol/frames.js';
-import { groupConversation, type ConversationId } from '../protocol/ids.js';
+import type { ConversationId } from '../protocol/ids.js';
 import type { Requests } from './requests.js';
 import type { NewGroup } from './types.js';
 
+/** What `client.groups()` answers (SPEC §13). */
 export interface GroupActions {
+  /** Creates a group owned by this user with `members`; resolves with its conversation id (GROUP_CREATE_FORBIDDEN where the site keeps that to itself). */
   createGroup(group: NewGroup): Promise<ConversationId>;
+  /** Makes one change to a group, checked by this user's role on the server (GROUP_ROLE_REQUIRED …); resolves once done. */
   changeGroup(groupId: string, change: GroupChange): Promise<void>;
+  /** The group's settings and this user's role in it. */
   groupInfo(groupId: string): Promise<GroupInfo>;
 }
 
@@ -26,7 +30,7 @@ export function createGroupActions(requests: Requests): GroupActions {
         ...(group.avatar ? { avatar: group.avatar } : {}),
         ...(group.historyVisibility ? { historyVisibility: group.historyVisibility } : {}),
       });
-      return groupConversation(groupId);
+      return `group:${groupId}`;
     },
     async changeGroup(groupId, change) {
       await requests.request({ type: 'group.change', groupId, change });

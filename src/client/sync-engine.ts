@@ -4,6 +4,7 @@ import type { ConversationId } from '../protocol/ids.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { Message } from '../protocol/message.js';
 import type { ConversationList } from './conversation-list.js';
+import type { Conversation } from './types.js';
 import type { Requests } from './requests.js';
 import type { ThreadStore } from './thread-store.js';
 import { addMessage, addRange, hasGap, resetWindow, type ThreadWindow, type WindowChange } from './thread-window.js';
@@ -61,6 +62,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let heldAtOpen = new Map<ConversationId, number>();
   /** Conversations named in this session's `sync.conversations`. */
   let listed = new Set<ConversationId>();
+  /** Groups this device had when the session opened (one not listed again was left while away). */
+  let groupsAtOpen: Conversation[] = [];
 
   /**
    * Where the window of a conversation first seen live starts. A 1:1 chat the summary did not
@@ -169,6 +172,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       synced = false;
       heldAtOpen = new Map(threads.ids().map((id) => [id, threads.get(id)!.toSeq]));
       listed = new Set();
+      groupsAtOpen = conversations.all().filter((c) => c.type === 'group' && !c.left);
       filling.clear();
       resetting.clear();
     },
@@ -196,6 +200,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           return true;
         case 'sync.done':
           synced = true;
+          // Removed from a group (or it was dismissed) while away: it stays readable, marked left (SPEC §13).
+          for (const c of groupsAtOpen) if (!listed.has(c.id)) conversations.upsert({ ...(conversations.get(c.id) ?? c), left: true, unread: 0 } as Conversation);
           for (const [id, list] of [...unplaced]) place(id, startOf(id, list[0].seq));
           for (const id of threads.ids()) fillGap(id);
           return true;

@@ -6,8 +6,8 @@ import type { WebPush } from './push-actions.js';
 import type { ReadableAtom } from 'nanostores';
 import type { CustomElem, Elem } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
-import type { Broadcast, ForwardSource, GroupInfo, GroupRole } from '../protocol/frames.js';
-import type { GroupChange } from '../protocol/group-frames.js';
+import type { Broadcast, ForwardSource, GroupRole } from '../protocol/frames.js';
+import type { GroupActions } from './group-actions.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { FileKind } from '../protocol/limits.js';
 import type { ConversationSummary, Message, SendOptions } from '../protocol/message.js';
@@ -298,12 +298,11 @@ export interface ChatClient extends EventTarget {
 
   // --- People and groups (SPEC §13) ------------------------------------------------------------
 
-  /** Creates a group owned by this user with `members`; resolves with its conversation id (GROUP_CREATE_FORBIDDEN where the site keeps that to itself). */
-  createGroup(group: NewGroup): Promise<ConversationId>;
-  /** Makes one change to a group, checked by this user's role on the server (GROUP_ROLE_REQUIRED …); resolves once done. */
-  changeGroup(groupId: string, change: GroupChange): Promise<void>;
-  /** The group's settings and this user's role in it. */
-  groupInfo(groupId: string): Promise<GroupInfo>;
+  /**
+   * The group actions (`createGroup`, `changeGroup`, `groupInfo`), loaded on first use (the
+   * script tag's first paint does not carry them): `(await client.groups()).createGroup(…)`.
+   */
+  groups(): Promise<GroupActions>;
 
   /** Renders custom elems of `customType` in the elements; returns a function that unregisters it. */
   registerRenderer(customType: string, renderer: CustomRenderer): () => void;

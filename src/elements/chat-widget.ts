@@ -8,7 +8,6 @@ import { LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
-import { loadGroupElements } from './groups/load-groups.js';
 import { styles } from './chat-widget.styles.js';
 
 const STORAGE_PREFIX = 'natter:widget-open:';
@@ -34,7 +33,8 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
  * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
  * @csspart composer - The inner `<message-composer>`; exported as they are: its `input`, `send-button`, and the reply and edit bars (`reply-preview`, `reply-preview-sender`, `reply-preview-excerpt`, `cancel-reply-button`, `edit-bar`, `edit-label`, `cancel-edit-button`).
- * @csspart group-info-button - In the header of a group's thread: opens `<group-panel>` (not with `hide-groups`).
+ * @csspart thread-header - Above a group's thread: its Group info button (not with `hide-groups`).
+ * @csspart group-info-button - Opens `<group-panel>`: the group's members, roles and settings.
  * @csspart left-notice - Instead of the composer in a group the user is no longer in.
  *
  * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
@@ -48,6 +48,10 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * the unread count in the document title and, once the person turned notifications on (the
  * panel's prompt), show a system notification that opens the conversation (`quiet` turns all of
  * this off; `sound` adds a chime). Of several tabs of the site, one announces each message.
+ *
+ * The `hide-groups` attribute (set before the panel opens) turns off group actions: the list's New
+ * group button and the Group info panel of a group's thread (SPEC §13); `hide-profiles` turns off
+ * the profile cards that members' names open there.
  *
  * Give it `server` and `token` (or `token-url`) and it connects by itself, or put it inside a
  * `<chat-session>`. Open or closed is remembered per widget `id` in localStorage. Esc closes the
@@ -93,8 +97,6 @@ export class ChatWidget extends LitElement {
    */
   @property({ reflect: true }) accessor position: WidgetPosition = 'bottom-end';
 
-  /** Turns off group actions: the list's New group button and the thread's Group info panel (SPEC §13). */
-  @property({ type: Boolean, attribute: 'hide-groups' }) accessor hideGroups = false;
   /** No document-title count, no system notification, no notifications prompt while the page is hidden. */
   @property({ type: Boolean }) accessor quiet = false;
 
@@ -119,8 +121,7 @@ export class ChatWidget extends LitElement {
   @state() private accessor view: 'list' | 'thread' = 'list';
   /** Whether the panel's elements are registered (else the panel is `aria-busy` until they are). */
   @state() private accessor panelReady = panelDefined();
-  /** Whether `<group-panel>` is loaded and rendered. */
-  @state() private accessor groupPanel = false;
+
 
   /** The client this element created itself (and so must close), and from what. */
   #ownClient: ChatClient | undefined;
@@ -246,12 +247,6 @@ export class ChatWidget extends LitElement {
     void this.#focusInside();
   };
 
-  private onGroupInfo = async () => {
-    await loadGroupElements();
-    this.groupPanel = true;
-    await this.updateComplete;
-    await this.renderRoot.querySelector('group-panel')?.show(this.selected);
-  };
   private onClose = () => this.hide();
 
   private onBack = () => {
@@ -335,9 +330,8 @@ export class ChatWidget extends LitElement {
           onSelect: this.onSelect,
           onBack: this.onBack,
           onClose: this.onClose,
-          groups: !this.hideGroups,
-          groupPanel: this.groupPanel,
-          onGroupInfo: this.onGroupInfo,
+          groups: !this.hasAttribute('hide-groups'),
+          profiles: !this.hasAttribute('hide-profiles'),
         })}
       </section>
     `;

@@ -110,8 +110,7 @@ export const SystemElemSchema = v.object({
   groupName: v.optional(Short),
   /** The group's new avatar (`group-avatar`; absent there: removed). */
   groupAvatar: v.optional(UrlSchema),
-  /** The group's new history visibility (`group-visibility`). */
-  historyVisibility: v.optional(v.picklist(['all', 'since-join'])),
+  /** `custom`: the host's data; `group-visibility`: the new setting, `all` or `since-join`. */
   data: v.optional(maxBytes(LIMITS.customBytes)),
 });
 

@@ -186,11 +186,12 @@ export const SearchResultsSchema = v.object({
 export const GroupInfoSchema = v.object({
   type: v.literal('group.info'),
   reqId: ReqId,
+  // Lengths are the server's to bound (and the frame's, by LIMITS.frameBytes): the first paint carries this.
   group: v.object({
-    id: UserIdSchema,
-    name: v.pipe(v.string(), v.maxLength(LIMITS.shortTextBytes)),
-    avatar: v.optional(v.pipe(v.string(), v.maxLength(2048))),
-    notice: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.groupNoticeBytes))),
+    id: v.string(),
+    name: v.string(),
+    avatar: v.optional(v.string()),
+    notice: v.optional(v.string()),
     historyVisibility: v.picklist(['all', 'since-join']),
     memberCount: Seq,
     role: v.picklist(GROUP_ROLES),

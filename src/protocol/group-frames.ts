@@ -1,7 +1,6 @@
 import * as v from 'valibot';
 import { maxBytes, UrlSchema } from './fields.js';
 import { GroupIdSchema, UserIdSchema } from './ids.js';
-import { LIMITS } from './limits.js';
 
 /*
  * The group frames a client sends (SPEC §13): create a group, change one, read its settings.
@@ -9,8 +8,23 @@ import { LIMITS } from './limits.js';
  * for the same reason as that module: nothing a page loads at start may import these schemas.
  */
 
+/**
+ * Group limits (SPEC §13), apart from `LIMITS`: the script tag's first paint carries `LIMITS`
+ * whole, and only the group frames (loaded later) and the server use these.
+ */
+export const GROUP_LIMITS = {
+  /** UTF-8 bytes of a group's name. */
+  nameBytes: 256,
+  /** UTF-8 bytes of a group's notice. */
+  noticeBytes: 2048,
+  /** Users one `group.create` or invite names. */
+  inviteBatch: 100,
+  /** Members a group may reach through user actions (the admin REST API is not held to it). */
+  members: 10_000,
+} as const;
+
 const ReqId = v.pipe(v.string(), v.maxLength(64));
-const GroupName = v.pipe(maxBytes(LIMITS.groupNameBytes), v.minLength(1));
+const GroupName = v.pipe(maxBytes(GROUP_LIMITS.nameBytes), v.minLength(1));
 const Visibility = v.picklist(['all', 'since-join']);
 
 /**
@@ -24,7 +38,7 @@ export const GroupCreateSchema = v.object({
   groupId: GroupIdSchema,
   name: GroupName,
   avatar: v.optional(UrlSchema),
-  members: v.pipe(v.array(UserIdSchema), v.maxLength(LIMITS.groupInviteBatch)),
+  members: v.pipe(v.array(UserIdSchema), v.maxLength(GROUP_LIMITS.inviteBatch)),
   historyVisibility: v.optional(Visibility),
 });
 
@@ -38,10 +52,10 @@ export const GroupChangeSchema = v.variant('kind', [
   /** Absent `avatar`: the group has none any more. */
   v.object({ kind: v.literal('avatar'), avatar: v.optional(UrlSchema) }),
   /** An empty notice clears it. */
-  v.object({ kind: v.literal('notice'), notice: maxBytes(LIMITS.groupNoticeBytes) }),
+  v.object({ kind: v.literal('notice'), notice: maxBytes(GROUP_LIMITS.noticeBytes) }),
   /** What members added from now on can read: everything, or only what comes after they joined. */
   v.object({ kind: v.literal('visibility'), historyVisibility: Visibility }),
-  v.object({ kind: v.literal('invite'), userIds: v.pipe(v.array(UserIdSchema), v.minLength(1), v.maxLength(LIMITS.groupInviteBatch)) }),
+  v.object({ kind: v.literal('invite'), userIds: v.pipe(v.array(UserIdSchema), v.minLength(1), v.maxLength(GROUP_LIMITS.inviteBatch)) }),
   v.object({ kind: v.literal('remove'), userId: UserIdSchema }),
   /** Promote to admin, demote to member, or hand the group over (`owner`: the sender becomes an admin). */
   v.object({ kind: v.literal('role'), userId: UserIdSchema, role: v.picklist(['owner', 'admin', 'member']) }),

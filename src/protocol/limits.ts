@@ -60,14 +60,6 @@ export const LIMITS = {
   replyExcerptChars: 120,
   /** Default seconds after sending within which the sender may recall (SPEC §9; configurable). */
   recallWindowSeconds: 120,
-  /** UTF-8 bytes of a group's name. */
-  groupNameBytes: 256,
-  /** UTF-8 bytes of a group's notice. */
-  groupNoticeBytes: 2 * KB,
-  /** Users one `group.create` or invite names. */
-  groupInviteBatch: 100,
-  /** Members a group may reach through user actions (the admin REST API is not held to it). */
-  groupMembers: 10_000,
   /** Characters of a broadcast's content. */
   broadcastChars: 4096,
   /** Characters of the reason a before-send hook gives for rejecting a message (longer ones are cut). */

@@ -81,7 +81,7 @@ export class GroupCreateDialog extends LitElement {
     this.error = '';
     try {
       const avatar = this.avatar.trim();
-      const id = await client.createGroup({ name, members: this.picked, ...(avatar ? { avatar } : {}) });
+      const id = await (await client.groups()).createGroup({ name, members: this.picked, ...(avatar ? { avatar } : {}) });
       this.close();
       this.dispatchEvent(new ConversationSelectEvent(id));
     } catch (error) {

@@ -57,6 +57,8 @@ export const groupDialogStyles = [
       background: var(--_surface);
       color: var(--_text);
       font: inherit;
+      /* Not the label's smaller muted text. */
+      font-size: 0.9375rem;
     }
 
     textarea {
@@ -104,6 +106,20 @@ export const groupDialogStyles = [
       flex: 1;
       min-width: 0;
       overflow-wrap: anywhere;
+    }
+
+    .link {
+      min-height: 0;
+      padding: 0;
+      border: 0;
+      border-radius: 0;
+      text-align: start;
+      text-decoration: underline;
+      text-underline-offset: 2px;
+    }
+
+    .link:hover {
+      background: none;
     }
 
     .muted,

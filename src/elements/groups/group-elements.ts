@@ -1,15 +1,16 @@
 /**
- * The group dialogs (SPEC §13): loaded by `./load-groups.ts` when a person first opens one, so
- * neither the script tag's first paint nor the panel carries them. In the script-tag build this
- * is its own chunk.
+ * The group dialogs (SPEC §13), registered by `./load-groups.ts` when a person first opens one.
+ * They come with the panel's module, so the script tag's first paint does not carry them.
  */
 import { defineElements } from '../widget/define-elements.js';
 import { GroupCreateDialog } from './group-create-dialog.js';
 import { GroupPanel } from './group-panel.js';
+import { ProfileCard } from '../people/profile-card.js';
 
 export const groupElements = {
   'group-panel': GroupPanel,
   'group-create-dialog': GroupCreateDialog,
+  'profile-card': ProfileCard,
 } as const satisfies Record<string, CustomElementConstructor>;
 
 /** Registers the group dialogs (a tag already registered is left alone). */

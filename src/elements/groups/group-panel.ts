@@ -11,6 +11,7 @@ import { chatClientContext } from '../context.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { deepActiveElement, trapTab } from '../dialog-focus.js';
 import { groupErrorText, groupStrings, type GroupStrings } from '../i18n/groups.js';
+import { peopleStrings } from '../i18n/people.js';
 import { LocaleController } from '../i18n/localize.js';
 import { groupDialogStyles } from './group-dialog.styles.js';
 import { renderGroupSettings, type SettingsDraft } from './group-settings.js';
@@ -42,6 +43,7 @@ const PAGE = 50;
  * @csspart invite-button - Invites them.
  * @csspart members - The member list.
  * @csspart member - One member.
+ * @csspart member-name - A member's name: opens their `<profile-card>` (its `block-button` and `message-button` are exported, its dialog as `profile-dialog`).
  * @csspart role - A member's role.
  * @csspart promote-button - Makes a member an admin (owner).
  * @csspart demote-button - Makes an admin a member again (owner).
@@ -70,6 +72,9 @@ export class GroupPanel extends LitElement {
   /** The group shown, `group:<id>` (set by `show()`). */
   @property() accessor conversation = '';
 
+  /** Turns off profile cards: members' names are plain text (the site's choice). */
+  @property({ type: Boolean, attribute: 'hide-profiles' }) accessor hideProfiles = false;
+
   /** Whether the panel is open (read-only; use `show()` and `close()`). */
   @property({ type: Boolean, reflect: true }) accessor open = false;
 
@@ -80,6 +85,8 @@ export class GroupPanel extends LitElement {
   @state() private accessor busy = false;
   @state() private accessor confirming: 'leave' | 'dismiss' | '' = '';
   @state() private accessor draft: SettingsDraft = { name: '', avatar: '', notice: '', invite: '' };
+  /** Whether a member's `<profile-card>` was opened (rendered from then on). */
+  @state() private accessor profileCard = false;
 
   @query('dialog') private accessor dialog!: HTMLDialogElement | null;
 
@@ -123,7 +130,7 @@ export class GroupPanel extends LitElement {
     const client = this.client;
     if (!client || !this.conversation) return;
     try {
-      const info = await client.groupInfo(this.#groupId);
+      const info = await (await client.groups()).groupInfo(this.#groupId);
       const first = this.info === undefined || this.info.id !== info.id;
       this.info = info;
       if (first) this.draft = { name: info.name, avatar: info.avatar ?? '', notice: info.notice ?? '', invite: '' };
@@ -143,7 +150,8 @@ export class GroupPanel extends LitElement {
     this.busy = true;
     this.#report(undefined, groupStrings().loading);
     try {
-      for (const change of changes) await this.client.changeGroup(this.#groupId, change);
+      const groups = await this.client.groups();
+      for (const change of changes) await groups.changeGroup(this.#groupId, change);
       this.#report(undefined, groupStrings().done);
       return true;
     } catch (error) {
@@ -183,6 +191,12 @@ export class GroupPanel extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('[part~="confirm-button"]')?.focus();
   }
 
+  async #profile(m: Member): Promise<void> {
+    this.profileCard = true;
+    await this.updateComplete;
+    await this.renderRoot.querySelector('profile-card')?.show(m.id, { ...(m.name ? { name: m.name } : {}), ...(m.avatar ? { avatar: m.avatar } : {}) });
+  }
+
   /** Opens the panel for a group conversation (`group:<id>`). */
   async show(conversationId: string): Promise<void> {
     const active = deepActiveElement();
@@ -213,8 +227,9 @@ export class GroupPanel extends LitElement {
   override render() {
     const t = groupStrings();
     return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.onCancel} @keydown=${this.onKeydown}>
-      ${this.open ? this.#renderBody(t) : nothing}
-    </dialog>`;
+        ${this.open ? this.#renderBody(t) : nothing}
+      </dialog>
+      ${this.profileCard ? html`<profile-card exportparts="dialog: profile-dialog, block-button, message-button" .client=${this.client}></profile-card>` : nothing}`;
   }
 
   #renderBody(t: GroupStrings) {
@@ -261,7 +276,9 @@ export class GroupPanel extends LitElement {
             html`<button part=${part} type="button" aria-label=${t.about(label, name)} ?disabled=${this.busy} @click=${() => void this.#run(change)}>${label}</button>`;
           const self = m.id === me;
           return html`<li part="member" class="row">
-            <bdi class="who">${name}</bdi>${self ? html` <span class="muted">${t.you}</span>` : nothing}
+            ${this.hideProfiles
+              ? html`<bdi part="member-name" class="who">${name}</bdi>`
+              : html`<button part="member-name" class="who link" type="button" aria-label=${peopleStrings().openProfile(name)} @click=${() => this.#profile(m)}><bdi>${name}</bdi></button>`}${self ? html` <span class="muted">${t.you}</span>` : nothing}
             <span part="role" class="muted">${t.role(m.role)}</span>
             ${!self && role === 'owner' && m.role === 'member' ? act(t.makeAdmin, 'promote-button', { kind: 'role', userId: m.id, role: 'admin' }) : nothing}
             ${!self && role === 'owner' && m.role === 'admin' ? act(t.removeAdmin, 'demote-button', { kind: 'role', userId: m.id, role: 'member' }) : nothing}

@@ -29,7 +29,7 @@ export function systemText(elem: SystemElem): string {
     case 'group-notice':
       return by !== undefined ? msg(str`${by} updated the group notice.`, { id: 'system.group-notice.by' }) : msg('The group notice was updated.', { id: 'system.group-notice' });
     case 'group-visibility':
-      return elem.historyVisibility === 'all'
+      return elem.data === 'all'
         ? msg('New members now see the whole history.', { id: 'system.group-visibility.all' })
         : msg('New members now see only what is sent after they join.', { id: 'system.group-visibility.since-join' });
     case 'group-dismissed':

@@ -23,7 +23,6 @@ export function groupErrorText(error: { name: ErrorName } | undefined): string {
 
 /** Labels of the group dialogs (`<group-create-dialog>`, `<group-panel>`), in the active locale. */
 const groups = {
-  get newGroup() { return msg('New group', { id: 'groups.new' }); },
   get createTitle() { return msg('Create a group', { id: 'groups.createTitle' }); },
   get name() { return msg('Group name', { id: 'groups.name' }); },
   get avatar() { return msg('Picture URL (optional)', { id: 'groups.avatar' }); },
@@ -52,6 +51,7 @@ const groups = {
   get done() { return msg('Done.', { id: 'groups.done' }); },
   get loading() { return msg('Loading…', { id: 'groups.loading' }); },
   get you() { return msg('(you)', { id: 'groups.you' }); },
+  get left() { return msg('You are no longer a member of this group.', { id: 'groups.left' }); },
   memberCount: (n: number) => {
     const count = formatNumber(n);
     return pluralOf(n) === 'one' ? msg(str`${count} member`, { id: 'groups.memberCount.one' }) : msg(str`${count} members`, { id: 'groups.memberCount.other' });

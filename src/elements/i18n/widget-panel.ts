@@ -8,8 +8,6 @@ const panel = {
   get messages() { return msg('Messages', { id: 'widget.messages' }); },
   get placeholder() { return msg('Write a message…', { id: 'widget.placeholder' }); },
   get pick() { return msg('Pick a conversation', { id: 'widget.pick' }); },
-  get groupInfo() { return msg('Group info', { id: 'widget.groupInfo' }); },
-  get left() { return msg('You are no longer a member of this group.', { id: 'widget.left' }); },
 };
 
 export type WidgetPanelStrings = typeof panel;

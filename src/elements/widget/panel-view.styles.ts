@@ -33,7 +33,6 @@ export const panelStyles = css`
 
   [part~='back-button'],
   [part~='mute-button'],
-  [part~='group-info-button'],
   [part~='close-button'] {
     display: grid;
     place-items: center;
@@ -70,13 +69,8 @@ export const panelStyles = css`
     fill: var(--_accent);
   }
 
-  [part~='group-info-button'] {
-    font-size: 1.25rem;
-  }
-
   [part~='back-button']:hover,
   [part~='mute-button']:hover,
-  [part~='group-info-button']:hover,
   [part~='close-button']:hover {
     background: var(--_hover);
   }
@@ -121,6 +115,25 @@ export const panelStyles = css`
   .body[data-view='list'] .thread-pane,
   .body[data-view='thread'] conversation-list {
     display: none;
+  }
+
+  .thread-header {
+    display: flex;
+    justify-content: flex-end;
+    padding: 0.25rem 0.5rem;
+    border-bottom: 1px solid var(--_border);
+  }
+
+  [part~='group-info-button'] {
+    padding: 0.25rem 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    background: transparent;
+    cursor: pointer;
+  }
+
+  [part~='group-info-button']:hover {
+    background: var(--_hover);
   }
 
   .left {

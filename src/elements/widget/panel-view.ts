@@ -18,6 +18,7 @@ import { renderThreadActions } from './thread-header.js';
 import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
 
 export { panelStyles } from './panel-view.styles.js';
+import { groupStrings } from '../i18n/groups.js';
 
 /** What the widget hands the view when it renders. */
 export interface PanelHost {
@@ -33,12 +34,11 @@ export interface PanelHost {
   inThread: boolean;
   /** Group actions are on: the list's New group button and the thread's Group info button. */
   groups: boolean;
-  /** The group panel is open (it is rendered from then on). */
-  groupPanel: boolean;
+  /** Profile cards are on (members' names in the group panel open them). */
+  profiles: boolean;
   onSelect(e: ConversationSelectEvent): void;
   onBack(): void;
   onClose(): void;
-  onGroupInfo(): void;
 }
 
 /**
@@ -94,12 +94,19 @@ function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined
   return (type === 'p2p' ? names.nameOf(client, target) : undefined) ?? target;
 }
 
+/** Opens the group panel of the selected group (the `<group-panel>` beside the button). */
+function openGroupPanel(e: Event, conversationId: string): void {
+  const root = (e.currentTarget as Element).getRootNode() as ParentNode;
+  void root.querySelector('group-panel')?.show(conversationId);
+}
+
 export function renderPanel(w: PanelHost) {
   const t = widgetPanelStrings();
+  const g = groupStrings();
   const selected = w.selected as Conversation['id'];
   const threadTitle = selected ? w.selectedName || titleOf(w.host, w.client, selected) : '';
   const current = selected ? w.client?.$conversations.get().find((c) => c.id === selected) : undefined;
-  const groupInfo = w.groups && selected.startsWith('group:') && !current?.left;
+  const group = w.groups && selected.startsWith('group:') && !current?.left;
   return html`
     <header part="header" class=${w.inThread ? 'in-thread' : ''}>
       ${w.inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${w.onBack}>‹</button>` : nothing}
@@ -108,11 +115,9 @@ export function renderPanel(w: PanelHost) {
         <span class="title-narrow"><bdi>${w.inThread ? threadTitle : w.title}</bdi></span>
       </h2>
       ${selected ? renderThreadActions(w.client, selected) : nothing}
-      ${groupInfo ? html`<button part="group-info-button" type="button" aria-label=${t.groupInfo} title=${t.groupInfo} @click=${w.onGroupInfo}>ⓘ</button>` : nothing}
       <button part="close-button" type="button" aria-label=${t.close} @click=${w.onClose}>×</button>
     </header>
     ${renderNotifyPrompt(w.host as PromptHost)}
-    ${w.groupPanel ? html`<group-panel .client=${w.client}></group-panel>` : nothing}
     <chat-session .client=${w.client}>
       <broadcast-banner part="broadcast-banner"></broadcast-banner>
       <div class="body" data-view=${w.inThread ? 'thread' : 'list'}>
@@ -128,14 +133,20 @@ export function renderPanel(w: PanelHost) {
         <div class="thread-pane">
           ${w.selected
             ? html`
+                ${group
+                  ? html`<div part="thread-header" class="thread-header">
+                      <button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(e, w.selected)}>ⓘ ${g.info}</button>
+                    </div>`
+                  : nothing}
                 <chat-thread part="thread" exportparts=${THREAD_PARTS} conversation=${w.selected} label=${t.messages}></chat-thread>
-                ${w.client?.$conversations.get().find((c) => c.id === w.selected)?.left
-                  ? html`<p part="left-notice" class="left">${t.left}</p>`
+                ${current?.left
+                  ? html`<p part="left-notice" class="left">${g.left}</p>`
                   : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder}></message-composer>`}
               `
             : html`<p class="pick">${t.pick}</p>`}
         </div>
       </div>
+      ${w.groups ? html`<group-panel ?hide-profiles=${!w.profiles}></group-panel>` : nothing}
     </chat-session>
   `;
 }

@@ -28,9 +28,15 @@ export const panelElements = {
   'forward-dialog': ForwardDialog,
 } as const satisfies Record<(typeof PANEL_TAGS)[number], CustomElementConstructor>;
 
-/** Registers the panel's elements (a tag already registered is left alone). */
+// The group dialogs come with the panel (one chunk, no entry of their own).
+import { defineGroupElements } from '../groups/group-elements.js';
+
+export { defineGroupElements };
+
+/** Registers the panel's elements and the group dialogs it opens (a tag already registered is left alone). */
 export function definePanel(): void {
   defineElements(panelElements);
+  defineGroupElements();
 }
 
 /**

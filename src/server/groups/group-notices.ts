@@ -28,7 +28,7 @@ export const groupNotice = {
     type: 'system', event: 'group-notice', text: `${by(actor) || 'The site '}updated the group notice.`, ...operator(actor),
   }),
   visibility: (actor: GroupActor, historyVisibility: HistoryVisibility): SystemElem => ({
-    type: 'system', event: 'group-visibility', historyVisibility,
+    type: 'system', event: 'group-visibility', data: historyVisibility,
     text: historyVisibility === 'all' ? 'New members now see the whole history.' : 'New members now see only what is sent after they join.', ...operator(actor),
   }),
   joined: (actor: GroupActor, targets: string[], names: string[]): SystemElem => ({

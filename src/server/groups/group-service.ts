@@ -1,7 +1,6 @@
 import {
   ChatError,
   groupConversation,
-  LIMITS,
   type ClientFrameOf,
   type GroupChange,
   type GroupInfo,
@@ -20,6 +19,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type Clock, type GroupRecord, type HistoryV
 import { groupNotice, type GroupActor } from './group-notices.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { checkRole } from './roles.js';
+import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 
 /** Who may create groups from the widget: anyone, or only the site's backend (admin REST). `NATTER_GROUP_CREATE`. */
 export type GroupCreatePolicy = 'everyone' | 'admin';
@@ -84,6 +84,7 @@ export class GroupService {
       if (!admin && !existing.dismissed && (await this.#host.store.getGroupRole(g.groupId, actor.userId)) === 'owner') return;
       throw new ChatError('GROUP_EXISTS');
     }
+    if (admin && owner !== undefined) await this.#admissible(actor, [owner]); // USER_UNKNOWN for an owner nobody is
     const invited = await this.#admissible(actor, g.members.filter((m) => m !== owner));
     const members = owner === undefined ? invited : [owner, ...invited];
     const record: GroupRecord = {
@@ -168,7 +169,7 @@ export class GroupService {
     for (const id of wanted) if (!(await store.isGroupMember(groupId, id))) fresh.push(id);
     const admitted = await this.#admissible(actor, fresh);
     if (admitted.length === 0) return;
-    if (!('admin' in actor) && (await store.countGroupMembers(groupId)) + admitted.length > LIMITS.groupMembers) throw new ChatError('GROUP_FULL');
+    if (!('admin' in actor) && (await store.countGroupMembers(groupId)) + admitted.length > GROUP_LIMITS.members) throw new ChatError('GROUP_FULL');
     const added: string[] = [];
     for (const id of admitted) if (await store.addGroupMember(groupId, id)) added.push(id);
     if (added.length === 0) return;
@@ -210,21 +211,22 @@ export class GroupService {
   }
 
   /**
-   * The users `actor` may put in a group: existing ones (USER_UNKNOWN otherwise); in friends-only
-   * mode only the actor's friends (NOT_FRIENDS). Someone who blocked the actor is left out quietly,
+   * The users `actor` may put in a group: in friends-only mode only the actor's friends
+   * (NOT_FRIENDS, also for an id nobody has), else existing ones (USER_UNKNOWN otherwise). Someone who blocked the actor is left out quietly,
    * as a blocked sender's message is (SPEC §6's default).
    */
   async #admissible(actor: GroupActor, userIds: string[]): Promise<string[]> {
     const store = this.#host.store;
     const out: string[] = [];
     for (const id of new Set(userIds)) {
+      // Friendship first: in friends-only mode a stranger and a nobody get the same answer.
+      if (!('admin' in actor) && this.#o.friendsOnly && !(await store.areFriends(actor.userId, id))) throw new ChatError('NOT_FRIENDS');
       const user = await store.getUser(id);
       if (!user || user.deleted || id === SYSTEM_USER) throw new ChatError('USER_UNKNOWN', `There is no user "${id}".`);
       if ('admin' in actor) {
         out.push(id);
         continue;
       }
-      if (this.#o.friendsOnly && !(await store.areFriends(actor.userId, id))) throw new ChatError('NOT_FRIENDS');
       if (!(await store.isBlocked(id, actor.userId))) out.push(id);
     }
     return out;

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { GROUP_ROLES, GroupIdSchema, LIMITS, maxBytes, UrlSchema, UserIdSchema } from '../../protocol/index.js';
 import type { AdminApi } from '../core/admin.js';
 import { parse } from './validate.js';
+import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 
 /** Which messages of a group its members read: all, or only those after they joined (the default). */
 const HistoryVisibilitySchema = v.picklist(['all', 'since-join']);
@@ -22,7 +23,7 @@ const GroupPatch = v.strictObject({
   /** null removes the avatar. */
   avatar: v.optional(v.nullable(UrlSchema)),
   /** An empty notice clears it. */
-  notice: v.optional(maxBytes(LIMITS.groupNoticeBytes)),
+  notice: v.optional(maxBytes(GROUP_LIMITS.noticeBytes)),
   historyVisibility: v.optional(HistoryVisibilitySchema),
 });
 const MemberParams = v.object({ id: GroupIdSchema, userId: UserIdSchema });

@@ -123,6 +123,7 @@ describe('group creation policy and friends-only', () => {
     await createUsers(t, 'alice', 'bob');
     const alice = await t.login('alice');
     assert.equal(await create(alice, 'ga', ['bob']), 'GROUP_CREATE_FORBIDDEN');
+    assert.equal((await t.rest('POST', '/v1/groups', { id: 'gx', name: 'Nobody owns it', members: ['bob'], owner: 'nobody' })).body.name, 'USER_UNKNOWN');
     assert.equal((await t.rest('POST', '/v1/groups', { id: 'ga', name: 'By the site', members: ['bob'], owner: 'alice' })).status, 201);
     assert.equal((await notice(alice, 'ga', 'group-created')).operator, undefined);
     assert.equal(await change(alice, 'ga', { kind: 'rename', name: 'Mine now' }), 'ok', 'the owner the site named manages it');
@@ -135,6 +136,7 @@ describe('group creation policy and friends-only', () => {
     await t.rest('PUT', '/v1/users/alice/friends/bob');
     const alice = await t.login('alice');
     assert.equal(await create(alice, 'gf', ['carol']), 'NOT_FRIENDS');
+    assert.equal(await create(alice, 'gf', ['nobody-at-all']), 'NOT_FRIENDS', 'the same answer for an id nobody has');
     assert.equal(await create(alice, 'gf', ['bob']), 'ok');
     await t.stop();
   });

@@ -1,0 +1,183 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { consume } from '@lit/context';
+import { property, query, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { ChatClient, Profile } from '../../client/types.js';
+import type { ChatError } from '../../protocol/error-codes.js';
+import { p2pConversation } from '../../protocol/ids.js';
+import { chatClientContext } from '../context.js';
+import { StoreController } from '../controllers/store-controller.js';
+import { deepActiveElement, trapTab } from '../dialog-focus.js';
+import { ConversationSelectEvent } from '../events/conversation-select.js';
+import { hueOf, initials } from '../format.js';
+import { groupDialogStyles } from '../groups/group-dialog.styles.js';
+import { groupErrorText } from '../i18n/groups.js';
+import { LocaleController } from '../i18n/localize.js';
+import { peopleStrings } from '../i18n/people.js';
+import { NameLookup } from '../names.js';
+import { safeMediaUrl } from '../thread/elems/safe-url.js';
+
+/**
+ * @summary A person's card: name, picture and id, with Send a message and Block / Unblock.
+ * @tag profile-card
+ *
+ * Open it with `show(userId, profile?)`; `<group-panel>` opens its own one from a member's name.
+ * Send a message selects the 1:1 conversation (`conversation-select`) and closes the card. Block
+ * and Unblock change the user's blocklist on every device (`client.block` / `client.unblock`);
+ * the card follows `client.$blocked`. Esc or Close closes it and focus returns to where it was.
+ *
+ * @fires {ConversationSelectEvent} conversation-select - Send a message: open the 1:1 chat.
+ *
+ * @csspart dialog - The native `<dialog>`.
+ * @csspart avatar - The picture or initials.
+ * @csspart name - The person's name.
+ * @csspart user-id - Their user id.
+ * @csspart message-button - Opens the 1:1 chat.
+ * @csspart block-button - Blocks them (also `blocked`: Unblock).
+ * @csspart status - What the last action did.
+ * @csspart close-button - Closes the card.
+ *
+ * @cssproperty [--chat-group-dialog-width=min(28rem, 100vw - 1rem)] - Width of the card.
+ */
+export class ProfileCard extends LitElement {
+  static override styles = [
+    ...groupDialogStyles,
+    css`
+      .who {
+        display: flex;
+        align-items: center;
+        gap: 0.75rem;
+      }
+
+      [part~='avatar'] {
+        display: grid;
+        flex: none;
+        place-items: center;
+        width: 3rem;
+        height: 3rem;
+        border-radius: 50%;
+        object-fit: cover;
+        /* As the list's avatars: a fixed OKLCH lightness keeps white initials at 5:1 or better on every hue. */
+        background: oklch(0.5 0.1 var(--_hue, 265));
+        color: #fff;
+        font-weight: 600;
+      }
+    `,
+  ];
+
+  #locale = new LocaleController(this);
+  #blocked = new StoreController<string[]>(this, () => this.client?.$blocked, []);
+  #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
+  #names = new NameLookup(this);
+
+  /** The client, from the nearest `<chat-session>`; or set it directly. */
+  @consume({ context: chatClientContext, subscribe: true })
+  @property({ attribute: false })
+  accessor client: ChatClient | undefined = undefined;
+
+  /** The person shown (set by `show()`). */
+  @property({ attribute: 'user-id' }) accessor userId = '';
+
+  /** Whether the card is open (read-only; use `show()` and `close()`). */
+  @property({ type: Boolean, reflect: true }) accessor open = false;
+
+  @state() private accessor profile: { name?: string; avatar?: string } = {};
+  @state() private accessor status = '';
+  @state() private accessor failed = false;
+  @state() private accessor busy = false;
+
+  @query('dialog') private accessor dialog!: HTMLDialogElement | null;
+
+  #returnFocus: HTMLElement | undefined;
+
+  private onCancel = (e: Event) => {
+    e.preventDefault();
+    this.close();
+  };
+
+  private onKeydown = (e: KeyboardEvent) => trapTab(e, this.dialog, this.renderRoot as ShadowRoot);
+
+  private onMessage = () => {
+    const id = p2pConversation(this.userId);
+    this.close();
+    this.dispatchEvent(new ConversationSelectEvent(id));
+  };
+
+  private onBlock = async () => {
+    const client = this.client;
+    if (!client || this.busy) return;
+    const blocked = this.#blocked.value.includes(this.userId);
+    this.busy = true;
+    try {
+      await (blocked ? client.unblock(this.userId) : client.block(this.userId));
+      this.failed = false;
+      this.status = blocked ? peopleStrings().unblocked : peopleStrings().blocked;
+    } catch (error) {
+      this.failed = true;
+      this.status = groupErrorText(error as ChatError);
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  /** Opens the card of `userId`; `profile` is what the opener knows of them (else the client's names). */
+  async show(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<void> {
+    const active = deepActiveElement();
+    this.#returnFocus = active instanceof HTMLElement ? active : undefined;
+    this.userId = userId;
+    this.profile = profile;
+    this.status = '';
+    this.open = true;
+    await this.updateComplete;
+    if (!this.dialog?.open) this.dialog?.showModal();
+    this.renderRoot.querySelector<HTMLElement>('[part~="message-button"], [part~="close-button"]')?.focus();
+  }
+
+  /** Closes the card; focus returns to the element that had it when it opened. */
+  close(): void {
+    if (!this.open) return;
+    this.dialog?.close();
+    this.open = false;
+    const back = this.#returnFocus;
+    this.#returnFocus = undefined;
+    if (back?.isConnected) back.focus();
+  }
+
+  override render() {
+    return html`<dialog part="dialog" aria-labelledby="name" @cancel=${this.onCancel} @keydown=${this.onKeydown}>
+      ${this.open ? this.#renderCard() : nothing}
+    </dialog>`;
+  }
+
+  #renderCard() {
+    const t = peopleStrings();
+    const id = this.userId;
+    const name = this.profile.name || this.#names.nameOf(this.client, id) || id;
+    const avatar = safeMediaUrl(this.profile.avatar);
+    const self = id === this.#me.value?.id;
+    const blocked = this.#blocked.value.includes(id);
+    return html`<div class="who">
+        ${avatar
+          ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
+          : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(id)) })}>${initials(name)}</span>`}
+        <div>
+          <h2 id="name" part="name"><bdi>${name}</bdi></h2>
+          <p part="user-id" class="muted">${t.userId(id)}</p>
+        </div>
+      </div>
+      <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
+      <div class="buttons">
+        ${self
+          ? nothing
+          : html`<button part="block-button${blocked ? ' blocked' : ''}" class="danger" type="button" ?disabled=${this.busy} @click=${this.onBlock}>${blocked ? t.unblock : t.block}</button>
+              <button part="message-button" class="primary" type="button" @click=${this.onMessage}>${t.message}</button>`}
+        <button part="close-button" type="button" @click=${() => this.close()}>${t.close}</button>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'profile-card': ProfileCard;
+  }
+}

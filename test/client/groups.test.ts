@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createMemoryStorage } from '../../src/client/index.js';
+import { connectClient, synced, until, useTestServer } from './real-server.js';
+
+const ctx = useTestServer();
+const { uid, connect, track } = ctx;
+
+describe('groups in the client (SPEC §13)', () => {
+  test('creates a group, follows its rename and picture, and keeps it, marked left, once removed', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    for (const id of [a, b]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, { name: id })).ok, true);
+    const alice = await connect(a);
+    const bob = await connect(b);
+    await Promise.all([synced(alice), synced(bob)]);
+    const groups = await alice.groups();
+    const id = await groups.createGroup({ name: 'Before', members: [b] });
+    await until(() => bob.$conversations.get().some((c) => c.id === id && c.name === 'Before'), 'bob has it');
+    await groups.changeGroup(id.slice(6), { kind: 'rename', name: 'After' });
+    await groups.changeGroup(id.slice(6), { kind: 'avatar', avatar: 'https://cdn.example.com/g.png' });
+    await until(() => bob.$conversations.get().find((c) => c.id === id)?.avatar === 'https://cdn.example.com/g.png', 'the picture follows');
+    assert.equal(bob.$conversations.get().find((c) => c.id === id)?.name, 'After');
+    assert.deepEqual(await groups.groupInfo(id.slice(6)), { id: id.slice(6), name: 'After', avatar: 'https://cdn.example.com/g.png', historyVisibility: 'since-join', memberCount: 2, role: 'owner' });
+    await groups.changeGroup(id.slice(6), { kind: 'remove', userId: b });
+    await until(() => bob.$conversations.get().find((c) => c.id === id)?.left === true, 'bob keeps it, marked left');
+    assert.ok(bob.messages(id).get().some((m) => m.elem.type === 'system' && m.elem.event === 'member-removed'), 'with the notification');
+  });
+
+  test('a device away while removed finds the group marked left when it syncs again', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    for (const id of [a, b]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, { name: id })).ok, true);
+    const alice = await connect(a);
+    const storage = createMemoryStorage();
+    const token = await ctx.srv.token(b);
+    const first = connectClient(ctx.srv, token, { storage });
+    await Promise.all([synced(alice), synced(first)]);
+    const id = await (await alice.groups()).createGroup({ name: 'Team', members: [b] });
+    await until(() => first.$conversations.get().some((c) => c.id === id), 'bob has it');
+    await first.close();
+    await (await alice.groups()).changeGroup(id.slice(6), { kind: 'remove', userId: b });
+    const again = track(connectClient(ctx.srv, token, { storage }));
+    await synced(again);
+    await until(() => again.$conversations.get().find((c) => c.id === id)?.left === true, 'marked left after the sync');
+  });
+});

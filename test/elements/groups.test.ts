@@ -1,0 +1,213 @@
+// The group dialogs (SPEC §13) in real Chromium against the real server: creating a group from
+// <conversation-list create-group> with the keyboard, the group panel by role (owner, admin,
+// member), axe-clean in light and dark at 320 px, and zh-CN strings.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
+import '../../src/elements/define.js';
+import type { ConversationList } from '../../src/elements/conversation-list.js';
+import type { GroupPanel } from '../../src/elements/groups/group-panel.js';
+import type { ConversationSelectEvent } from '../../src/elements/events/conversation-select.js';
+import { setLocale } from '../../src/elements/i18n/localize.js';
+import { axeViolations, focused, nextFrames } from './a11y-helpers.js';
+import { closeClients, connectTrio, part, parts, type Trio } from './helpers.js';
+
+describe('groups (SPEC §13)', function () {
+  this.timeout(30_000);
+  let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;
+
+  beforeEach(async () => {
+    ({ aliceId, bobId, carolId, alice, bob, carol } = await connectTrio());
+    // carol knows alice and bob from 1:1 chats, so the create dialog offers them.
+    await alice.send(`p2p:${carolId}`, 'hi carol');
+    await bob.send(`p2p:${carolId}`, 'hello carol');
+    await waitUntil(() => carol.$conversations.get().length >= 2, 'carol should list alice and bob');
+  });
+
+  afterEach(async () => {
+    await closeClients();
+    await setLocale('');
+    await emulateMedia({ colorScheme: 'light' });
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  /** carol's group with alice and bob, made through the client API; answers its conversation id. */
+  async function carolsGroup(): Promise<`group:${string}`> {
+    const id = await (await carol.groups()).createGroup({ name: 'Trip', members: [aliceId, bobId] });
+    await waitUntil(() => carol.$conversations.get().some((c) => c.id === id), 'the group should be listed');
+    return id as `group:${string}`;
+  }
+
+  async function openPanel(client = carol, id?: string): Promise<GroupPanel> {
+    const conversationId = id ?? (await carolsGroup());
+    const panel = await fixture<GroupPanel>(html`<group-panel .client=${client}></group-panel>`);
+    await panel.show(conversationId);
+    await waitUntil(() => parts(panel, 'member').length === 3, 'the members should load');
+    return panel;
+  }
+
+  it('creates a group from the conversation list with the keyboard and selects it', async () => {
+    const list = await fixture<ConversationList>(html`<conversation-list create-group .client=${carol}></conversation-list>`);
+    const selected = new Promise<ConversationSelectEvent>((resolve) => list.addEventListener('conversation-select', resolve, { once: true }));
+    part(list, 'new-group-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => list.shadowRoot!.querySelector('group-create-dialog'), 'the dialog should render');
+    const dialog = list.shadowRoot!.querySelector('group-create-dialog');
+    await waitUntil(() => dialog!.open && focused() === part(dialog!, 'name-input'), 'the dialog should open with focus on the name');
+    expect(part(dialog!, 'dialog')!.matches(':modal')).to.equal(true);
+    await sendKeys({ type: 'Weekend' });
+    await sendKeys({ press: 'Tab' }); // picture URL
+    await sendKeys({ press: 'Tab' }); // search
+    await sendKeys({ type: aliceId });
+    await waitUntil(() => parts(dialog!, 'person').length === 1, 'the search should leave alice');
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Space' });
+    await waitUntil(() => part(dialog!, 'person')!.part.contains('selected'), 'Space should pick alice');
+    part(dialog!, 'create-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    const event = await selected;
+    expect(event.detail.conversationId).to.match(/^group:g-/);
+    await waitUntil(() => alice.$conversations.get().some((c) => c.id === event.detail.conversationId && c.name === 'Weekend'), 'alice should have the group');
+    expect(dialog!.open).to.equal(false);
+  });
+
+  it('shows the owner every action, makes alice an admin and renames the group, each told to the members', async () => {
+    const panel = await openPanel();
+    const id = panel.conversation as `group:${string}`;
+    const rows = parts(panel, 'member');
+    expect(rows.map((r) => r.querySelector('[part~="role"]')!.textContent)).to.have.members(['Owner', 'Member', 'Member']);
+    expect(part(panel, 'dismiss-button')).to.exist;
+    expect(part(panel, 'leave-button')).to.equal(null);
+    const aliceRow = rows.find((r) => r.textContent!.includes('Alice'))!;
+    const promote = aliceRow.querySelector<HTMLButtonElement>('[part~="promote-button"]')!;
+    expect(promote.getAttribute('aria-label')).to.equal('Make admin: Alice');
+    promote.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => parts(panel, 'member').some((r) => r.textContent!.includes('Alice') && r.textContent!.includes('Admin')), 'alice should be an admin');
+    const name = part<HTMLInputElement>(panel, 'name-input')!;
+    name.focus();
+    name.select();
+    await sendKeys({ type: 'Trip 2027' });
+    part(panel, 'save-button')!.click();
+    await waitUntil(() => panel.shadowRoot!.querySelector('h2')!.textContent!.includes('Trip 2027'), 'the title should follow');
+    await waitUntil(() => alice.$conversations.get().find((c) => c.id === id)?.name === 'Trip 2027', "alice's list should follow the rename");
+    const texts = () => alice.messages(id).get().filter((m) => m.elem.type === 'system').map((m) => m.elem.type === 'system' && m.elem.event);
+    await waitUntil(() => texts().includes('group-renamed') && texts().includes('member-promoted'), 'alice should receive both notifications');
+  });
+
+  it('gives a plain member no management actions and lets them leave after confirming; the group stays, marked left', async () => {
+    const id = await carolsGroup();
+    await waitUntil(() => bob.$conversations.get().some((c) => c.id === id), 'bob should have the group');
+    const panel = await openPanel(bob, id);
+    expect(part(panel, 'settings')).to.equal(null);
+    expect(parts(panel, 'remove-button')).to.have.length(0);
+    expect(parts(panel, 'promote-button')).to.have.length(0);
+    part(panel, 'leave-button')!.click();
+    await waitUntil(() => focused() === part(panel, 'confirm-button'), 'the confirm button should take focus');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => !panel.open, 'the panel should close');
+    await waitUntil(() => bob.$conversations.get().find((c) => c.id === id)?.left === true, 'the group should be marked left');
+    expect(bob.messages(id).get().some((m) => m.elem.type === 'system' && m.elem.event === 'member-left')).to.equal(true);
+  });
+
+  it("offers an admin no action on the owner, and the server refuses an admin's promotion", async () => {
+    const id = await carolsGroup();
+    await (await carol.groups()).changeGroup(id.slice(6), { kind: 'role', userId: aliceId, role: 'admin' });
+    await waitUntil(() => alice.$conversations.get().some((c) => c.id === id), 'alice should have the group');
+    const panel = await openPanel(alice, id);
+    // An admin may remove members but not the owner: the panel offers no Remove for carol.
+    const carolRow = parts(panel, 'member').find((r) => r.textContent!.includes('Carol'))!;
+    expect(carolRow.querySelector('[part~="remove-button"]')).to.equal(null);
+    // A change the server refuses (the owner's role) is reported, not swallowed.
+    const groups = await alice.groups();
+    const refused = await groups.changeGroup(id.slice(6), { kind: 'role', userId: bobId, role: 'admin' }).catch((e: { name: string }) => e.name);
+    expect(refused).to.equal('GROUP_ROLE_REQUIRED');
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`is axe-clean at 320 px in ${scheme} (panel as owner, create dialog)`, async () => {
+      await setViewport({ width: 320, height: 640 });
+      await emulateMedia({ colorScheme: scheme });
+      const panel = await openPanel();
+      await nextFrames();
+      const dialog = part(panel, 'dialog')!;
+      expect(dialog.getBoundingClientRect().width).to.be.at.most(320);
+      expect(dialog.scrollWidth).to.be.at.most(dialog.clientWidth + 1);
+      let violations = await axeViolations(panel);
+      expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+      panel.close();
+      const list = await fixture<ConversationList>(html`<conversation-list create-group .client=${carol}></conversation-list>`);
+      part(list, 'new-group-button')!.click();
+      await waitUntil(() => list.shadowRoot!.querySelector('group-create-dialog')?.open, 'the dialog should open');
+      await nextFrames();
+      violations = await axeViolations(list.shadowRoot!.querySelector('group-create-dialog')!);
+      expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+    });
+  }
+
+  it("opens a member's profile card from their name with the keyboard; Block and Unblock change the blocklist; axe-clean", async () => {
+    const panel = await openPanel();
+    const bobName = parts(panel, 'member-name').find((b) => b.textContent!.includes('Bob'))!;
+    expect(bobName.getAttribute('aria-label')).to.equal('Profile of Bob');
+    bobName.focus();
+    await sendKeys({ press: 'Enter' });
+    const card = await waitUntil(() => panel.shadowRoot!.querySelector('profile-card')?.open, 'the card should open').then(() => panel.shadowRoot!.querySelector('profile-card')!);
+    await waitUntil(() => focused() === part(card, 'message-button'), 'focus should be on Send a message');
+    expect(part(card, 'name')!.textContent).to.equal('Bob');
+    expect(part(card, 'user-id')!.textContent).to.contain(bobId);
+    part(card, 'block-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => carol.$blocked.get().includes(bobId), 'carol should have blocked bob');
+    await waitUntil(() => part(card, 'block-button')!.part.contains('blocked'), 'the button should offer Unblock');
+    const violations = await axeViolations(card);
+    expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+    part(card, 'block-button')!.click();
+    await waitUntil(() => !carol.$blocked.get().includes(bobId), 'Unblock should undo it');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !card.open, 'Esc should close the card');
+    expect(panel.open).to.equal(true);
+  });
+
+  it('lets the site turn group actions and profile cards off (hide-groups, hide-profiles)', async () => {
+    const id = await carolsGroup();
+    const on = await fixture<HTMLElement>(html`<chat-widget open .client=${carol} conversation=${id}></chat-widget>`);
+    await waitUntil(() => on.shadowRoot!.querySelector('[part~="group-info-button"]'), 'a group thread should offer Group info');
+    const list = on.shadowRoot!.querySelector('conversation-list')!;
+    await waitUntil(() => part(list, 'new-group-button'), 'the list should offer New group');
+    on.shadowRoot!.querySelector<HTMLElement>('[part~="group-info-button"]')!.click();
+    const panel = on.shadowRoot!.querySelector('group-panel')!;
+    await waitUntil(() => parts(panel, 'member-name').length === 3, 'the panel should list the members');
+    expect(parts(panel, 'member-name').every((n) => n.localName === 'button')).to.equal(true);
+    panel.close();
+
+    const off = await fixture<HTMLElement>(html`<chat-widget open hide-groups hide-profiles .client=${carol} conversation=${id}></chat-widget>`);
+    await waitUntil(() => off.shadowRoot!.querySelector('chat-thread'), 'the thread should show');
+    expect(off.shadowRoot!.querySelector('[part~="group-info-button"]')).to.equal(null);
+    expect(part(off.shadowRoot!.querySelector('conversation-list')!, 'new-group-button')).to.equal(null);
+    const plain = await fixture<GroupPanel>(html`<group-panel hide-profiles .client=${carol}></group-panel>`);
+    await plain.show(id);
+    await waitUntil(() => parts(plain, 'member-name').length === 3, 'the members should load');
+    expect(parts(plain, 'member-name').some((n) => n.localName === 'button')).to.equal(false);
+  });
+
+  it('shows a hostile group name, notice and member name as inert, isolated text', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1">\u202eevil';
+    const id = await (await carol.groups()).createGroup({ name: hostile, members: [aliceId, bobId] });
+    await (await carol.groups()).changeGroup(id.slice(6), { kind: 'notice', notice: '<script>window.__pwned=1</script>\u2066x' });
+    const panel = await openPanel(carol, id);
+    await waitUntil(() => part(panel, 'notice')!.textContent!.includes('<script>'), 'the notice should show');
+    expect(panel.shadowRoot!.querySelector('img, script')).to.equal(null);
+    expect(panel.shadowRoot!.querySelector('h2 bdi')!.textContent).to.equal(hostile);
+    expect(part(panel, 'notice')!.querySelector('bdi')).to.exist;
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
+  it('speaks Chinese with zh-CN: the panel and the notifications', async () => {
+    await setLocale('zh-CN');
+    const panel = await openPanel();
+    expect(part(panel, 'dismiss-button')!.textContent!.trim()).to.equal('解散群聊');
+    expect(parts(panel, 'role').map((r) => r.textContent)).to.include('群主');
+    const { systemText } = await import('../../src/elements/i18n/elems.js');
+    expect(systemText({ type: 'system', event: 'member-removed', text: 'x', operator: 'a', operatorName: 'Alice', targets: ['b'], targetNames: ['Bob'] })).to.equal('Alice 将 Bob 移出了群聊。');
+    expect(carolId).to.be.a('string');
+  });
+});
