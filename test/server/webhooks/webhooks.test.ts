@@ -143,7 +143,7 @@ describe('webhooks: giving up, and the admin view of failed deliveries', () => {
   before(async () => {
     receiver = await startReceiver(SECRET);
     receiver.respond = () => 500;
-    t = await startServer({ webhooks: { urls: [receiver.url], secret: SECRET, backoffMs: 50, backoffMaxMs: 100, retryForMs: 400, pollMs: 50 } });
+    t = await startServer({ webhooks: { urls: [receiver.url], secret: SECRET, backoffMs: 50, backoffMaxMs: 100, retryForMs: 1500, pollMs: 50 } });
     await createUsers(t, 'alice', 'bob');
   });
   after(async () => {
