@@ -65,22 +65,22 @@ const KiB = 1024;
  * tag loads on first use cost an app that bundles everything into one file 0.6 more (its
  * bundler's wrapper per lazy module). Raised to 84.3 (measured 84.1): issue 17's changes to sent
  * messages (83.6) and the modules made lazy for (a) since (0.5).
- * Issue 18 (reaching people who are not looking, SPEC §10) raised all three: (a) 35.7 → 36.5
- * (measured 36.3): the frames and error codes of mutes and Web Push, the client's mute state
+ * Issue 18 (reaching people who are not looking, SPEC §10) raised all three: (a) 35.7 → 36.6
+ * (measured 36.4): the frames and error codes of mutes and Web Push, the client's mute state
  * (the launcher's badge leaves muted conversations out before the panel loads), `webPush()`'s
  * loader, the widget's `quiet`/`sound`/`service-worker` and `openConversation`, and the script
  * tag's `data-service-worker`/`data-sound`/`data-quiet`; the page notifier, the notifications
- * prompt, the mute toggle and the push subscription come with the panel chunk. (b) 86.2 → 90.2
- * (measured 90.0) and (c) 90.1 → 94.1 (measured 93.9): those lazy parts and their strings.
+ * prompt, the mute toggle and the push subscription come with the panel chunk. (b) 86.2 → 90.1
+ * (measured 89.9) and (c) 90.1 → 94.0 (measured 93.8): those lazy parts and their strings.
  */
 const LIMITS = {
-  firstPaint: { bytes: 36.5 * KiB, kind: 'ratchet (target: 34 KiB)' },
+  firstPaint: { bytes: 36.6 * KiB, kind: 'ratchet (target: 34 KiB)' },
   // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
-  // 86.2 → 90.2 (measured 90.0): issue 18's notifications, mutes and Web Push UI (see above).
-  everything: { bytes: 90.2 * KiB, kind: 'ratchet' },
+  // 86.2 → 90.1 (measured 89.9): issue 18's notifications, mutes and Web Push UI (see above).
+  everything: { bytes: 90.1 * KiB, kind: 'ratchet' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
-  // 90.1 → 94.1 (measured 93.9): the same.
-  define: { bytes: 94.1 * KiB, kind: 'ratchet' },
+  // 90.1 → 94.0 (measured 93.8): the same.
+  define: { bytes: 94.0 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
