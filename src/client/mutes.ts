@@ -26,6 +26,7 @@ const holds = (until: number | undefined, now: number) => until !== undefined &&
 
 export function createMutes(requests: Requests): Mutes {
   const $mutes = atom<MuteState>({ conversations: {} });
+  let expiry: ReturnType<typeof setTimeout> | undefined;
   // Every device, this one too, then gets `mutes.updated` with the list the server keeps.
   const set = async (conversationId: ConversationId | undefined, until: number | null) => {
     await requests.request({ type: 'mute.set', ...(conversationId && { conversationId }), until });
@@ -36,6 +37,13 @@ export function createMutes(requests: Requests): Mutes {
       const conversations: Partial<Record<ConversationId, number>> = {};
       for (const m of frame.mutes) conversations[m.conversationId] = m.until;
       $mutes.set({ conversations, ...(frame.dnd !== undefined && { dnd: frame.dnd }) });
+      // When the next mute ends, the store changes again, so what shows it (the launcher's badge) redraws.
+      clearTimeout(expiry);
+      const ends = [frame.dnd ?? 0, ...frame.mutes.map((m) => m.until)].filter((u) => u > Date.now());
+      if (ends.length === 0) return;
+      expiry = setTimeout(() => $mutes.set({ ...$mutes.get() }), Math.min(Math.min(...ends) - Date.now() + 1, 2 ** 31 - 1));
+      // In Node a week's mute must not keep the process alive.
+      (expiry as { unref?(): void }).unref?.();
     },
     reset: () => $mutes.set({ conversations: {} }),
     isMuted(conversationId, now = Date.now()) {

@@ -30,6 +30,19 @@ describe('mutes in the client', () => {
     await until(() => !phone.isMuted(team), 'do-not-disturb off');
   });
 
+  test('a mute that ends changes $mutes then, so what shows it redraws', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const team = await group([a, b], 'Team');
+    const alice = await connect(a);
+    await synced(alice);
+    await alice.mute(team, Date.now() + 400);
+    await until(() => alice.isMuted(team), 'muted');
+    let changes = 0;
+    const off = alice.$mutes.listen(() => changes++);
+    await until(() => changes > 0 && !alice.isMuted(team), 'the store changes when the mute ends', 3000);
+    off();
+  });
+
   test('muting a conversation the user is not in is refused', async () => {
     const [a, b, c] = [uid('alice'), uid('bob'), uid('carol')];
     const theirs = await group([b, c], 'Theirs');
