@@ -6,12 +6,13 @@
  */
 import { ChatWidget } from '../elements/chat-widget.js';
 import { defineElements } from '../elements/widget/define-elements.js';
-import { loadPanel } from '../elements/widget/load-panel.js';
-import { loadGroupElements } from '../elements/groups/load-groups.js';
+import { loadPanel, panelView } from '../elements/widget/load-panel.js';
 
 defineElements({ 'chat-widget': ChatWidget });
 
 /** Registers every other element too (loading them first), for pages that use the tags themselves. */
 export async function defineAll(): Promise<void> {
-  await Promise.all([loadPanel(), loadGroupElements()]);
+  await loadPanel();
+  // The group dialogs' loader comes with the panel's chunk (it is not in the first paint).
+  await panelView()?.loadGroupElements();
 }

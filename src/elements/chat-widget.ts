@@ -8,7 +8,6 @@ import { LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
-import { loadGroupElements } from './groups/load-groups.js';
 import { styles } from './chat-widget.styles.js';
 
 const STORAGE_PREFIX = 'natter:widget-open:';
@@ -228,8 +227,9 @@ export class ChatWidget extends LitElement {
     void this.#focusInside();
   };
 
+  // Only the open panel (installed with its view) offers Group info.
   private onGroupInfo = async () => {
-    await loadGroupElements();
+    await panelView()?.loadGroupElements();
     this.groupPanel = true;
     await this.updateComplete;
     await this.renderRoot.querySelector('group-panel')?.show(this.selected);

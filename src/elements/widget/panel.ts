@@ -10,13 +10,15 @@ import { ChatThread } from '../chat-thread.js';
 import { ConversationList } from '../conversation-list.js';
 import { ForwardDialog } from '../forward-dialog.js';
 import { MessageComposer } from '../message-composer.js';
+import { loadGroupElements } from '../groups/load-groups.js';
 import { defineElements } from './define-elements.js';
 import { installPanelView } from './load-panel.js';
 import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
-// What <chat-widget> shows in its open panel comes with the elements it shows.
-installPanelView({ consumeSessionClient, panelStyles, renderPanel });
+// What <chat-widget> shows in its open panel comes with the elements it shows (and the loader of
+// the group dialogs its header opens, so that it is not in the widget's first paint).
+installPanelView({ consumeSessionClient, panelStyles, renderPanel, loadGroupElements });
 
 export const panelElements = {
   'chat-session': ChatSession,
