@@ -371,6 +371,17 @@ const cdn: UserConfig = {
  * lowered by our small pass (tsc and esbuild write a helper call per field), the CSS in `css`
  * literals and the indentation in templates shrunk.
  */
+/**
+ * Every protocol module as an entry of `lib` (`protocol/index` among them): the server, as tsc
+ * emitted it in `dist/server/`, imports them too, and the files this build writes over tsc's must
+ * keep every export, not only those the browser modules use (a shared module's export used by the
+ * server alone, such as search.ts's termChars, was left out and the built server did not start).
+ */
+function protocolEntries(): Record<string, string> {
+  const dir = here('./src/protocol');
+  return Object.fromEntries(readdirSync(dir).filter((f) => /^[\w-]+\.ts$/.test(f)).map((f) => [`protocol/${f.slice(0, -3)}`, `${dir}/${f}`]));
+}
+
 const lib: UserConfig = {
   plugins: shippedSources(),
   publicDir: false,
@@ -381,7 +392,7 @@ const lib: UserConfig = {
     sourcemap: true,
     minify: false,
     lib: {
-      entry: { index: here('./src/index.ts'), 'elements/define': here('./src/elements/define.ts'), 'protocol/index': here('./src/protocol/index.ts') },
+      entry: { index: here('./src/index.ts'), 'elements/define': here('./src/elements/define.ts'), ...protocolEntries() },
       formats: ['es'],
     },
     rollupOptions: {
