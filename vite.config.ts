@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
-import type { ChunkingContext } from 'rolldown';
+import type { ChunkingContext, OutputBundle, OutputChunk, PluginContext } from 'rolldown';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
@@ -225,18 +225,26 @@ function shippedSources(): Plugin[] {
 }
 
 /**
- * Which chunk a module of the script tag goes to: everything the core entry does not import
- * statically goes with the panel's elements into `natter-panel-<hash>.js` (one file, one gzip
- * stream), except the emoji list and the translations, which keep chunks of their own (fetched
- * only when the picker opens or another language shows). So the client's rare paths that are
- * `import()`ed (jump to a message, file probing and upload …) leave the first paint without
- * adding a file to "everything": a page has the panel by the time anyone can use them, and the
- * headless client (in Node, or bundled by an app) still loads them on first use.
+ * Which chunk a module of the script tag goes to: the core entry's static closure is named
+ * `natter-core` (the entry's own chunk), everything else goes with the panel's elements into
+ * `natter-panel-<hash>.js` (one file, one gzip stream), except the emoji list and the
+ * translations, which keep chunks of their own (fetched only when the picker opens or another
+ * language shows). So the client's rare paths that are `import()`ed (jump to a message, file
+ * probing and upload …) leave the first paint without adding a file to "everything": a page has
+ * the panel by the time anyone can use them, and the headless client (in Node, or bundled by an
+ * app) still loads them on first use.
+ *
+ * The core's modules are assigned explicitly, not left to Rolldown's default splitting: that one
+ * (1.2) puts a module the core and a lazily loaded module both use into a shared chunk of its own
+ * whenever it cannot prove the core is loaded first, which it failed to for valibot, nanostores'
+ * atom, the protocol's ids, limits and error codes and Vite's preload helper once the merged
+ * features' `import()`s (the panel's, the emoji list's, the client's rare paths, the group
+ * dialogs) came together, though each branch alone built.
  */
-function panelChunk(id: string, ctx: ChunkingContext): string | null {
+function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
   if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts') || id.startsWith('\0rolldown')) return null;
   coreModules ??= staticClosure(here('./src/cdn/core.ts'), ctx);
-  return coreModules.has(id) && !PANEL_ONLY.test(id) ? null : 'panel';
+  return coreModules.has(id) && !PANEL_ONLY.test(id) ? 'natter-core' : 'panel';
 }
 let coreModules: Set<string> | undefined;
 /** Forgets the core's modules at the start of each build (watch mode, several builds in one process). */
@@ -262,6 +270,22 @@ function staticClosure(entry: string, ctx: ChunkingContext): Set<string> {
   return seen;
 }
 
+/**
+ * The build error for a core chunk that imports other chunks. It names the static imports that
+ * cross from the core's modules into those chunks (the one the core uses among them): one of
+ * PANEL_ONLY's modules the core came to use (listed last: most are imported but tree-shaken), the
+ * emoji list or a translation imported statically (both must stay `import()`s), or a module the
+ * core reaches by a path `staticClosure` does not see.
+ */
+function coreImportsError(ctx: PluginContext, core: OutputChunk, bundle: OutputBundle): string {
+  const short = (id: string) => id.replace(here('./'), '');
+  const outside = new Map(core.imports.flatMap((file) => { const c = bundle[file]; return c?.type === 'chunk' ? c.moduleIds.map((id) => [id, file] as const) : []; }));
+  const crossing = core.moduleIds
+    .flatMap((id) => (ctx.getModuleInfo(id)?.importedIds ?? []).filter((to) => outside.has(to)).map((to) => ({ text: `${short(id)} -> ${short(to)} (${outside.get(to)})`, expected: PANEL_ONLY.test(to) })))
+    .sort((x, y) => Number(x.expected) - Number(y.expected));
+  return `the natter-core chunk must not import other chunks (${core.imports.join(', ')}); the core's static imports into them: ${crossing.map((c) => c.text).join('; ') || 'none found'}`;
+}
+
 /** Stands for the core chunk's file name in `src/embed.ts` until the build knows it. */
 const CORE_FILE = '__NATTER_CORE_FILE__';
 
@@ -283,9 +307,9 @@ function classicLoader(): Plugin {
         return this.error(`natter.js must not import, export or use import.meta (it is a classic script): imports ${loader.imports.join(', ')}; exports ${loader.exports.join(', ')}`);
       }
       if (loader.code.split(CORE_FILE).length !== 2) return this.error(`natter.js must name ${CORE_FILE} exactly once`);
-      // One request for the launcher: the core holds what it imports (Rolldown puts a module that
-      // both the core and a lazy chunk use into the core, which is always loaded first).
-      if (core.type === 'chunk' && core.imports.length) return this.error(`the natter-core chunk must not import other chunks: ${core.imports.join(', ')}`);
+      // One request for the launcher: the core holds what it imports (scriptTagChunk names the
+      // core's static closure; a module it leaves out that the core still uses is named here).
+      if (core.type === 'chunk' && core.imports.length) return this.error(coreImportsError(this, core, bundle));
       // The wrapper's head gets a line of its own, and the source map (an asset by now, or still
       // the chunk's map) moves down one line with the code.
       const mapComment = /\n*(\/\/# sourceMappingURL=\S+)\s*$/.exec(loader.code);
@@ -333,7 +357,7 @@ const cdn: UserConfig = {
         format: 'es',
         entryFileNames: (chunk) => (chunk.name === 'natter' ? 'natter.js' : '[name]-[hash].js'),
         chunkFileNames: 'natter-[name]-[hash].js',
-        codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: panelChunk }] },
+        codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: scriptTagChunk }] },
       },
     },
   },
@@ -347,6 +371,17 @@ const cdn: UserConfig = {
  * lowered by our small pass (tsc and esbuild write a helper call per field), the CSS in `css`
  * literals and the indentation in templates shrunk.
  */
+/**
+ * Every protocol module as an entry of `lib` (`protocol/index` among them): the server, as tsc
+ * emitted it in `dist/server/`, imports them too, and the files this build writes over tsc's must
+ * keep every export, not only those the browser modules use (a shared module's export used by the
+ * server alone, such as search.ts's termChars, was left out and the built server did not start).
+ */
+function protocolEntries(): Record<string, string> {
+  const dir = here('./src/protocol');
+  return Object.fromEntries(readdirSync(dir).filter((f) => /^[\w-]+\.ts$/.test(f)).map((f) => [`protocol/${f.slice(0, -3)}`, `${dir}/${f}`]));
+}
+
 const lib: UserConfig = {
   plugins: shippedSources(),
   publicDir: false,
@@ -357,7 +392,7 @@ const lib: UserConfig = {
     sourcemap: true,
     minify: false,
     lib: {
-      entry: { index: here('./src/index.ts'), 'elements/define': here('./src/elements/define.ts'), 'protocol/index': here('./src/protocol/index.ts') },
+      entry: { index: here('./src/index.ts'), 'elements/define': here('./src/elements/define.ts'), ...protocolEntries() },
       formats: ['es'],
     },
     rollupOptions: {

@@ -63,22 +63,23 @@ const KiB = 1024;
  * thread scrolling, jump-to-message, names and issue 17's changes to sent messages and their UI
  * landed (measured 89.9; the script tag's slimming does not reach it: an app bundles partysocket
  * and @lit/localize from node_modules).
+ * After the merges of search, mutes and Web Push, the group dialogs and h5's changes: (a) 35.3
+ * (over its budget: +1.4 since 33.9, most of it the client's mutes, the search and group frames'
+ * schemas, the widget's group and mute glue), (b) 96.5, (c) 100.8.
  */
 const LIMITS = {
   // Issue 24's budget, met (measured 33.9): partysocket slimmed at build time, @lit/localize's id
   // hash left out, the panel's header and the session's client lookup (@lit/context) moved to the
-  // panel's chunk.
+  // panel's chunk. Over it since the merges (35.3, see above): `npm run check:size` fails on (a).
   firstPaint: { bytes: 34 * KiB, kind: 'budget' },
   // 86.2 → 85.4 (measured 85.2): the same work. Issue 24's 75 KiB is the target, not met.
   // 86.2 → 88.3 (h5: the full reaction picker, who reacted, the widget's exported change parts).
-  // 88.3 → 90.3 (h2: search, <chat-search> and the client's search in the panel chunk).
-  // + issue 18's notifications, mutes and Web Push UI (h4: 86.2 → 90.2 on its own).
-  everything: { bytes: 90.3 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 88.3 → 96.7 (measured 96.5): search, mutes and Web Push, the group dialogs and frames, merged.
+  everything: { bytes: 96.7 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
-  // 91.9 → 94.4: search, as (b).
-  // + issue 18 (h4: 90.1 → 94.1 on its own).
-  define: { bytes: 94.4 * KiB, kind: 'ratchet' },
+  // 91.9 → 101.0 (measured 100.8): the same merged features.
+  define: { bytes: 101.0 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -305,6 +305,21 @@ test('loading the script a second time (a second copy of Natter) registers nothi
   await page.context().close();
 });
 
+test('Natter.defineAll() registers every element from the script tag: the panel\'s, then the group dialogs (a lazy chunk the panel\'s chunk imports)', async () => {
+  const page = await newPage();
+  const errors: Error[] = [];
+  page.on('pageerror', (e) => errors.push(e));
+  await page.goto(`${server.url}/examples/plain.html`);
+  await page.locator('chat-widget [part~="launcher"]').waitFor();
+  const defined = await page.evaluate(async () => {
+    await window.Natter!.defineAll();
+    return ['chat-widget', 'chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'group-panel', 'group-create-dialog'].filter((tag) => !customElements.get(tag));
+  });
+  assert.deepEqual(defined, [], 'tags still not defined');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 for (const framework of ['react', 'vue'] as const) {
   test(`examples/${framework}.html: the elements render, send, and their events reach ${framework} state`, async () => {
     const user = `${framework}-tester`;
