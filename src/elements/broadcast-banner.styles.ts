@@ -115,7 +115,8 @@ export const styles = [
       grid-area: dismiss;
     }
 
-    /* ‹ and › point along the line: mirrored in right-to-left text. */
+    /* ‹ and › point along the line, the speaker's sound goes out along it: mirrored in right-to-left text. */
+    [part~='icon']:dir(rtl),
     [part~='previous-button']:dir(rtl),
     [part~='next-button']:dir(rtl) {
       transform: scaleX(-1);

@@ -6,7 +6,8 @@ import { isConversationId, parseConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
-import { LocaleController } from './i18n/localize.js';
+import { directionOf } from './i18n/locale.js';
+import { getLocale, LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
@@ -255,23 +256,25 @@ export class ChatWidget extends LitElement {
         ${unread > 0 ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
       </button>
       <section part="panel" id="panel" role="dialog" aria-labelledby="title" aria-busy=${this.panelReady ? 'false' : 'true'} ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
-        <header part="header">
-          ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
-          <h2 part="title" id="title">
-            <span class="title-wide">${title}</span>
-            <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
-          </h2>
-          <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
-        </header>
-        ${view
-          ? view.renderPanelBody({
-              client: this.client,
-              selected: this.selected,
-              inThread,
-              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
-              onSelect: this.onSelect,
-            })
-          : nothing}
+        <div class="content" dir=${directionOf(getLocale()) === 'rtl' ? 'rtl' : nothing}>
+          <header part="header">
+            ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
+            <h2 part="title" id="title">
+              <span class="title-wide">${title}</span>
+              <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
+            </h2>
+            <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
+          </header>
+          ${view
+            ? view.renderPanelBody({
+                client: this.client,
+                selected: this.selected,
+                inThread,
+                strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
+                onSelect: this.onSelect,
+              })
+            : nothing}
+        </div>
       </section>
     `;
   }

@@ -19,7 +19,16 @@ import { browserLang, formatTagOf, langOf, toLocale, type Locale } from './local
  * (Vite, Rollup, esbuild, webpack) makes each its own chunk, also from a pre-bundled dependency.
  */
 const LOADERS: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
+  ar: () => import('./locales/ar.js'),
+  de: () => import('./locales/de.js'),
+  es: () => import('./locales/es.js'),
+  fr: () => import('./locales/fr.js'),
+  ja: () => import('./locales/ja.js'),
+  ko: () => import('./locales/ko.js'),
+  'pt-BR': () => import('./locales/pt-BR.js'),
+  ru: () => import('./locales/ru.js'),
   'zh-CN': () => import('./locales/zh-CN.js'),
+  'zh-TW': () => import('./locales/zh-TW.js'),
 };
 
 /** Fired on `window` when only the formatting locale changed (`en-US` → `en-GB`): the strings stayed. */
@@ -61,20 +70,19 @@ function request(tag: string): Promise<void> {
 
 /** The catalogue the elements speak now (`en` until a translation has loaded). */
 export function getLocale(): Locale {
-  const active = runtime?.getLocale();
-  return active === 'zh-CN' ? 'zh-CN' : 'en';
+  return (runtime?.getLocale() as Locale | undefined) ?? 'en';
 }
 
-/** The BCP 47 locale dates, times and numbers are formatted in now (`en-US`, `en-GB`, `zh-CN` …). */
+/** The BCP 47 locale dates, times and numbers are formatted in now (`en-US`, `en-GB`, `zh-CN`, `es-MX` …). */
 export function formatLocale(): string {
   const locale = getLocale();
   return formatTags.get(locale) ?? locale;
 }
 
 /**
- * Sets the language of every Natter element on the page (`en`, `zh-CN`, or any tag: Chinese
- * ones get Simplified Chinese, others English strings with their own date and number formats),
- * over any `lang` attribute. An empty string goes back to following `lang` attributes. Resolves
+ * Sets the language of every Natter element on the page (any tag: `ja`, `es-MX`, `zh-Hant` …; one
+ * without a catalogue gets English strings with its own date and number formats, see
+ * `toLocale`), over any `lang` attribute. An empty string goes back to following `lang` attributes. Resolves
  * once the strings are loaded and the elements re-render.
  */
 export function setLocale(tag: string): Promise<void> {
@@ -87,9 +95,22 @@ export function localeReady(): Promise<void> {
   return ready;
 }
 
-/** Intl plural category of `n` in the active catalogue (`one`/`other` in English, always `other` in Chinese). */
+/** Intl plural category of `n` in the active catalogue (`one`/`other` in English, `one`/`few`/`many`/`other` in Russian, always `other` in Japanese). */
 export function pluralOf(n: number): Intl.LDMLPluralRule {
   return new Intl.PluralRules(getLocale()).select(n);
+}
+
+/** One sentence per plural category (`msg()` calls of their own ids); `other` stands in for a missing one. */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, () => string>> & { other: () => string };
+
+/**
+ * The form of a count's sentence that the active catalogue's plural rules pick for `n`
+ * (`Intl.PluralRules`): Arabic has six (`zero`, `one`, `two`, `few`, `many`, `other`), Russian
+ * four, English two, Japanese one. Each form is its own string, so every language translates
+ * the forms it uses and repeats `other` in the rest.
+ */
+export function plural(n: number, forms: PluralForms): string {
+  return (forms[pluralOf(n)] ?? forms.other)();
 }
 
 /** A number in the digits and grouping of the formatting locale. */

@@ -209,6 +209,11 @@ export const threadElemsStyles = css`
     transition: transform 0.2s ease-out;
   }
 
+  /* The bar fills from the start of the line. */
+  [part~='progress-bar']:dir(rtl) {
+    transform-origin: right;
+  }
+
   [part~='cancel-upload-button'] {
     flex: none;
     display: grid;
@@ -329,8 +334,15 @@ export const threadElemsStyles = css`
   [part~='message'].mentioned {
     background: var(--_mention-bg);
     box-shadow: inset 3px 0 0 var(--_mention-fg);
-    border-radius: 4px var(--_radius) var(--_radius) 4px;
+    border-radius: 4px;
+    border-start-end-radius: var(--_radius);
+    border-end-end-radius: var(--_radius);
     padding-block: 0.25rem;
+  }
+
+  /* The bar marks the start of the line. */
+  [part~='message'].mentioned:dir(rtl) {
+    box-shadow: inset -3px 0 0 var(--_mention-fg);
   }
 
   [part~='mention'] {
