@@ -48,7 +48,7 @@ try {
     const untranslated = units.filter((u) => u.target === undefined).map((u) => u.id);
     if (untranslated.length > 0) problems.push(`${join(xliffDir, file)}: ${untranslated.length} string(s) without a ${locale} translation (\`npm run localize:todo\`): ${untranslated.join(', ')}`);
     for (const u of units) {
-      const problem = u.target === undefined ? undefined : placeholderProblem(u.id, u.source, u.target);
+      const problem = u.target === undefined ? undefined : placeholderProblem(u.source, u.target);
       if (problem) problems.push(`${join(xliffDir, file)}: the ${locale} translation of ${u.id} ${problem}`);
     }
     if (!existsSync(join(xliffDir, file)) || fresh !== readFileSync(join(xliffDir, file), 'utf8')) {
@@ -56,12 +56,18 @@ try {
     }
   }
 
-  run('build');
+  try {
+    run('build');
+  } catch {
+    // lit-localize refuses to build a locale whose placeholders differ (said above, and by the checks).
+    problems.push('`lit-localize build` failed (see above)');
+  }
   const generated = [
     ...config.targetLocales.map((locale) => [join(scratch, 'locales', `${locale}.ts`), join(outputDir, `${locale}.ts`)]),
     [join(scratch, 'locale-codes.ts'), codesModule],
   ];
   for (const [fresh, committed] of generated) {
+    if (!existsSync(fresh)) continue; // the build failed: reported above
     if (!existsSync(committed) || readFileSync(fresh, 'utf8') !== readFileSync(committed, 'utf8')) {
       problems.push(`${committed} is stale: run \`npm run localize:build\` and commit the result`);
     }

@@ -7,7 +7,7 @@
 //
 // Strings are plain text with each placeholder written as its expression (`${count}`): a
 // translation keeps every one of its English string's exactly once, anywhere (word order is the
-// translator's); only plural forms for none, one and two may leave the count out. Apply checks that, writes the `<target>`s into `xliff/<locale>.xlf`, then runs
+// translator's). Apply checks that, writes the `<target>`s into `xliff/<locale>.xlf`, then runs
 // `lit-localize extract` (normalises the files) and `build` (regenerates the locale modules).
 // Plural forms are ids of their own (`….zero`, `….one`, `….two`, `….few`, `….many`, `….other`):
 // a language translates those its `Intl.PluralRules` uses and repeats `other` in the rest.
@@ -43,7 +43,7 @@ if (values.apply) {
       else if (typeof text !== 'string' || !text.trim()) errors.push(`${locale} ${id}: empty translation`);
       else {
         try {
-          targets.set(id, fromText(id, text, sources.get(id)));
+          targets.set(id, fromText(text, sources.get(id)));
         } catch (error) {
           errors.push(`${locale} ${id}: ${error.message}`);
         }

@@ -30,14 +30,8 @@ export function toText(fragment) {
   return parts.map((p, i) => (i % 3 === 1 ? '' : unescapeXml(p))).join('');
 }
 
-/**
- * Plural forms for none, one and two may leave the count out ("رسالة واحدة", "one message" in
- * Arabic words); every other string keeps each of its source's placeholders exactly once.
- */
-export const mayOmitPlaceholders = (id) => /\.(zero|one|two)$/.test(id);
-
-/** Why a target's placeholders do not fit its source's (undefined when they do). */
-export function placeholderProblem(id, source, target) {
+/** Why a target's placeholders do not fit its source's, as lit-localize's build requires (undefined when they do). */
+export function placeholderProblem(source, target) {
   const want = placeholdersOf(source);
   const have = placeholdersOf(target);
   const unknown = have.filter((p) => !want.includes(p));
@@ -45,16 +39,16 @@ export function placeholderProblem(id, source, target) {
   const missing = want.filter((p) => !have.includes(p));
   if (unknown.length) return `has placeholders its English string does not: ${unknown.join(' ')}`;
   if (twice.length) return `uses a placeholder more than once: ${twice.join(' ')}`;
-  if (missing.length && !mayOmitPlaceholders(id)) return `leaves out placeholders: ${missing.join(' ')}`;
+  if (missing.length) return `leaves out placeholders: ${missing.join(' ')}`;
   return undefined;
 }
 
 /**
  * A translation written as plain text back to a fragment, its `${…}` turned into the source's
- * placeholders. Throws when it names an expression the source does not have, or breaks the
- * rules of `placeholderProblem`.
+ * placeholders. Throws when it names an expression the source does not have, or does not use
+ * each of the source's exactly once.
  */
-export function fromText(id, text, source) {
+export function fromText(text, source) {
   const xs = new Map([...source.matchAll(PLACEHOLDER)].map((m) => [unescapeXml(m[2]), m[0]]));
   // A placeholder's expression may be several (lit-localize joins `${a} ${b}` into one): longest first.
   const names = [...xs.keys()].sort((a, b) => b.length - a.length).map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -67,7 +61,7 @@ export function fromText(id, text, source) {
       return escapeXml(part);
     })
     .join('');
-  const problem = placeholderProblem(id, source, fragment);
+  const problem = placeholderProblem(source, fragment);
   if (problem) throw new Error(`“${text}” ${problem}`);
   return fragment;
 }
