@@ -6,7 +6,6 @@ import { isConversationId, parseConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
-import { directionOf } from './i18n/locale.js';
 import { getLocale, LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
@@ -256,7 +255,8 @@ export class ChatWidget extends LitElement {
         ${unread > 0 ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
       </button>
       <section part="panel" id="panel" role="dialog" aria-labelledby="title" aria-busy=${this.panelReady ? 'false' : 'true'} ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
-        <div class="content" dir=${directionOf(getLocale()) === 'rtl' ? 'rtl' : nothing}>
+        <!-- Arabic, the one right-to-left catalogue, mirrors the panel whatever the page's direction. -->
+        <div class="content" dir=${getLocale() === 'ar' ? 'rtl' : nothing}>
           <header part="header">
             ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
             <h2 part="title" id="title">

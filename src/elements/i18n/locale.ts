@@ -1,4 +1,4 @@
-import type { allLocales } from './locale-codes.js';
+import { sourceLocale, targetLocales } from './locale-codes.js';
 
 /**
  * Which language a page asks the elements to speak, read from the DOM: the nearest `lang`
@@ -6,10 +6,9 @@ import type { allLocales } from './locale-codes.js';
  * catalogue; a language without one gets the English strings, but dates and numbers still
  * follow it (see `formatTagOf`).
  */
-export type Locale = (typeof allLocales)[number];
+export type Locale = typeof sourceLocale | (typeof targetLocales)[number];
 
-/** The catalogues written right to left: the widget mirrors for them. */
-const RIGHT_TO_LEFT: ReadonlySet<string> = new Set<Locale>(['ar']);
+const CATALOGUES: readonly Locale[] = [sourceLocale, ...targetLocales];
 
 /** The nearest non-empty `lang` attribute above (or on) `el`, crossing shadow roots; undefined when none. */
 export function langOf(el: Element): string | undefined {
@@ -51,29 +50,8 @@ function maximized(tag: string): Intl.Locale | undefined {
  */
 export function toLocale(tag: string): Locale {
   const locale = maximized(tag);
-  switch (locale?.language) {
-    case undefined:
-      return 'en';
-    case 'zh':
-      return locale.script === 'Hant' ? 'zh-TW' : 'zh-CN';
-    case 'pt':
-      return 'pt-BR';
-    case 'ar':
-    case 'de':
-    case 'es':
-    case 'fr':
-    case 'ja':
-    case 'ko':
-    case 'ru':
-      return locale.language;
-    default:
-      return 'en';
-  }
-}
-
-/** `rtl` for a catalogue written right to left (Arabic), else `ltr`. */
-export function directionOf(locale: Locale): 'ltr' | 'rtl' {
-  return RIGHT_TO_LEFT.has(locale) ? 'rtl' : 'ltr';
+  if (locale?.language === 'zh') return locale.script === 'Hant' ? 'zh-TW' : 'zh-CN';
+  return CATALOGUES.find((c) => c.split('-')[0] === locale?.language) ?? 'en';
 }
 
 /**
@@ -81,9 +59,9 @@ export function directionOf(locale: Locale): 'ltr' | 'rtl' {
  * tag itself when it names a region or script (`en-GB` gets a 24-hour clock, `es-MX` Mexican
  * conventions beside the Spanish strings, `it` Italian month names beside English strings). A
  * bare language is narrowed to the region the browser prefers for it, when that maps to the
- * same catalogue (`en` on a page read with `en-GB` preferred gives `en-GB`), else to the
- * catalogue's own region (`pt` → `pt-BR`, `zh` → `zh-CN`). A tag `Intl` rejects falls back to
- * the catalogue's locale.
+ * same catalogue (`en` on a page read with `en-GB` preferred gives `en-GB`), else `Intl` takes
+ * its likely region (`pt` formats as in Brazil, `zh` as in mainland China, matching the
+ * catalogues). A tag `Intl` rejects falls back to the catalogue's locale.
  */
 export function formatTagOf(tag: string, preferred: readonly string[] = globalThis.navigator?.languages ?? []): string {
   const locale = toLocale(tag);
@@ -94,7 +72,5 @@ export function formatTagOf(tag: string, preferred: readonly string[] = globalTh
     return locale;
   }
   if (canonical.includes('-')) return canonical;
-  const narrower = preferred.find((p) => p.toLowerCase().startsWith(`${canonical.toLowerCase()}-`) && toLocale(p) === locale);
-  if (narrower) return narrower;
-  return locale.startsWith(`${canonical}-`) ? locale : canonical;
+  return preferred.find((p) => p.toLowerCase().startsWith(`${canonical.toLowerCase()}-`) && toLocale(p) === locale) ?? canonical;
 }

@@ -9,27 +9,10 @@
  * that connected (or whose `lang` changed) last, else the browser's. Dates, times and numbers
  * follow the same tag through `Intl` (`formatLocale()`).
  */
-import { configureLocalization, LOCALE_STATUS_EVENT, type LocaleModule } from '@lit/localize';
+import { configureLocalization, LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { sourceLocale, targetLocales } from './locale-codes.js';
 import { browserLang, formatTagOf, langOf, toLocale, type Locale } from './locale.js';
-
-/**
- * One loader per translated locale. Static specifiers (not `./locales/${l}.js`) so every bundler
- * (Vite, Rollup, esbuild, webpack) makes each its own chunk, also from a pre-bundled dependency.
- */
-const LOADERS: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
-  ar: () => import('./locales/ar.js'),
-  de: () => import('./locales/de.js'),
-  es: () => import('./locales/es.js'),
-  fr: () => import('./locales/fr.js'),
-  ja: () => import('./locales/ja.js'),
-  ko: () => import('./locales/ko.js'),
-  'pt-BR': () => import('./locales/pt-BR.js'),
-  ru: () => import('./locales/ru.js'),
-  'zh-CN': () => import('./locales/zh-CN.js'),
-  'zh-TW': () => import('./locales/zh-TW.js'),
-};
 
 /** Fired on `window` when only the formatting locale changed (`en-US` → `en-GB`): the strings stayed. */
 const FORMAT_EVENT = 'natter-format-locale';
@@ -46,7 +29,7 @@ let ready: Promise<void> = Promise.resolve();
 function configured(): Runtime | null {
   if (runtime !== undefined) return runtime;
   try {
-    runtime = configureLocalization({ sourceLocale, targetLocales, loadLocale: (locale) => LOADERS[locale as keyof typeof LOADERS]() });
+    runtime = configureLocalization({ sourceLocale, targetLocales, loadLocale: (locale) => import('../widget/panel.js').then((m) => m.loadLocale(locale)) });
   } catch (error) {
     // The page configured @lit/localize for itself (one configuration per copy of the library).
     console.warn('[natter] @lit/localize is configured by the page already; the elements follow its locale.', error);
