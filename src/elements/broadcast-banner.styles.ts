@@ -54,6 +54,8 @@ export const styles = [
       overflow-y: auto;
       overflow-wrap: anywhere;
       white-space: pre-wrap;
+      /* The announcement's own words set its direction (see the thread's bubbles). */
+      unicode-bidi: plaintext;
       line-height: 1.4;
     }
 

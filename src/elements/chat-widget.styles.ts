@@ -124,11 +124,6 @@ export const styles = [
       display: none;
     }
 
-    /* Header and body: right to left (a dir attribute) when the catalogue is (Arabic), else in the page's direction. */
-    .content {
-      display: contents;
-    }
-
     @keyframes rise {
       from {
         opacity: 0;

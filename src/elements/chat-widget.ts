@@ -240,6 +240,7 @@ export class ChatWidget extends LitElement {
     const selected = this.selected as Conversation['id'];
     const threadTitle = selected ? current?.name || (view ? view.titleOf(this, this.client, selected) : parseConversationId(selected).target) : '';
     const inThread = this.view === 'thread' && !!this.selected;
+    // Arabic, the one right-to-left catalogue, mirrors the header and (see panel-view.ts) the body whatever the page's direction.
     return html`
       <button
         part="launcher"
@@ -255,26 +256,23 @@ export class ChatWidget extends LitElement {
         ${unread > 0 ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
       </button>
       <section part="panel" id="panel" role="dialog" aria-labelledby="title" aria-busy=${this.panelReady ? 'false' : 'true'} ?hidden=${!this.open} @keydown=${this.onPanelKeydown}>
-        <!-- Arabic, the one right-to-left catalogue, mirrors the panel whatever the page's direction. -->
-        <div class="content" dir=${getLocale() === 'ar' ? 'rtl' : nothing}>
-          <header part="header">
-            ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
-            <h2 part="title" id="title">
-              <span class="title-wide">${title}</span>
-              <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
-            </h2>
-            <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
-          </header>
-          ${view
-            ? view.renderPanelBody({
-                client: this.client,
-                selected: this.selected,
-                inThread,
-                strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
-                onSelect: this.onSelect,
-              })
-            : nothing}
-        </div>
+        <header part="header" dir=${getLocale() === 'ar' ? 'rtl' : nothing}>
+          ${inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${this.onBack}>‹</button>` : nothing}
+          <h2 part="title" id="title">
+            <span class="title-wide">${title}</span>
+            <span class="title-narrow"><bdi>${inThread ? threadTitle : title}</bdi></span>
+          </h2>
+          <button part="close-button" type="button" aria-label=${t.close} @click=${() => this.hide()}>×</button>
+        </header>
+        ${view
+          ? view.renderPanelBody({
+              client: this.client,
+              selected: this.selected,
+              inThread,
+              strings: { conversations: t.conversations, messages: t.messages, placeholder: t.placeholder, pick: t.pick },
+              onSelect: this.onSelect,
+            })
+          : nothing}
       </section>
     `;
   }

@@ -25,6 +25,13 @@ export const threadElemsStyles = css`
     white-space: pre-wrap;
   }
 
+  /* What people wrote takes the direction of its own words (each paragraph), whatever the UI's:
+     English in an Arabic widget keeps its punctuation where it belongs, and the reverse. */
+  .bubble.kind-text,
+  .bubble .fallback {
+    unicode-bidi: plaintext;
+  }
+
   .bubble.kind-image,
   .bubble.kind-video {
     padding: 0.25rem;

@@ -4,10 +4,11 @@
  * panel's elements (`./panel.ts` installs it), so the script tag's first paint (launcher, badge,
  * the panel's frame and header) does not carry it.
  */
-import { css, html } from 'lit';
+import { css, html, nothing } from 'lit';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
 import type { ConversationSelectEvent } from '../events/conversation-select.js';
+import { getLocale } from '../i18n/localize.js';
 import { NameLookup } from '../names.js';
 
 /** What the widget hands the view when it renders. */
@@ -29,10 +30,11 @@ export function titleOf(host: { requestUpdate(): void }, client: ChatClient | un
   return (type === 'p2p' ? names.nameOf(client, target) : undefined) ?? target;
 }
 
+/** The body under the widget's header; right to left in Arabic whatever the page's direction, as the header (chat-widget.ts). */
 export function renderPanelBody(w: PanelBodyHost) {
   const t = w.strings;
   return html`
-    <chat-session .client=${w.client}>
+    <chat-session .client=${w.client} dir=${getLocale() === 'ar' ? 'rtl' : nothing}>
       <broadcast-banner part="broadcast-banner"></broadcast-banner>
       <div class="body" data-view=${w.inThread ? 'thread' : 'list'}>
         <conversation-list
