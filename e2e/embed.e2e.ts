@@ -277,8 +277,8 @@ test('data-locale="ar" on an English page: the widget speaks Arabic, mirrored, a
   await until(async () => (await input.getAttribute('placeholder')) === 'اكتب رسالة…', 'the composer in Arabic');
   const [direction, sendLeft, inputLeft, pageDirection] = await page.evaluate(() => {
     const composer = document.querySelector('chat-widget')!.shadowRoot!.querySelector('message-composer')!;
-    const part = (name: string) => composer.shadowRoot!.querySelector(`[part~="${name}"]`)!.getBoundingClientRect();
-    return [getComputedStyle(composer).direction, part('send-button').left, part('input').left, getComputedStyle(document.body).direction];
+    const [send, input] = ['send-button', 'input'].map((name) => composer.shadowRoot!.querySelector(`[part~="${name}"]`)!.getBoundingClientRect().left);
+    return [getComputedStyle(composer).direction, send, input, getComputedStyle(document.body).direction];
   });
   assert.deepEqual([direction, pageDirection], ['rtl', 'ltr']);
   assert.ok(sendLeft < inputLeft, 'the send button is left of the input');
