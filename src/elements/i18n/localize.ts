@@ -2,8 +2,11 @@
  * The elements' strings go through @lit/localize in runtime mode: `msg()` answers in the active
  * locale, English is built in, and each translation is a module of its own
  * (`./locales/<locale>.js`, generated from `xliff/` by `npm run localize:build`) that is fetched
- * the first time its locale is used. The active locale is page-global: every Natter element on a
- * page speaks the same language.
+ * the first time its locale is used. Their loaders (`./loaders.ts`) are reached through the
+ * widget's panel module: in the script tag that is the panel's chunk, so the launcher's first
+ * paint names no locale chunk (a page in another language than English fetches the panel at
+ * once). The active locale is page-global: every Natter element on a page speaks the same
+ * language.
  *
  * Which one: the language `setLocale()` set, else the nearest `lang` attribute of the element
  * that connected (or whose `lang` changed) last, else the browser's. Dates, times and numbers
