@@ -72,11 +72,18 @@ const KiB = 1024;
  * messages (83.6) and the modules made lazy for (a) since (0.5).
  */
 const LIMITS = {
+  // Measured 35.7 (36,528 bytes; 35.5 before issue 21's languages: catalogue picking by language,
+  // script and region, and the launcher's unread label in six plural forms; the locales' loaders
+  // moved to the panel's chunk so that the ten chunk names stay out of it).
   firstPaint: { bytes: 35.7 * KiB, kind: 'ratchet (target: 34 KiB)' },
   // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
-  everything: { bytes: 86.2 * KiB, kind: 'ratchet' },
-  // 84.3 → 90.1 (measured 89.9): the same UI.
-  define: { bytes: 90.1 * KiB, kind: 'ratchet' },
+  // 86.2 → 87.8 (measured 87.6): ten languages (issue 21). (b) now counts the largest locale (ru,
+  // 4.4 KiB) instead of every locale (there was one, zh-CN, 3.2 KiB): a page fetches one at most.
+  // The rest grew 0.4: plural forms, the locales' loaders (moved from the first paint into the
+  // panel's chunk), right-to-left styles.
+  everything: { bytes: 87.8 * KiB, kind: 'ratchet' },
+  // 84.3 → 90.1 (measured 89.9): the same UI. 90.1 → 91.6 (measured 91.4): ten languages, the largest locale counted as in (b).
+  define: { bytes: 91.6 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
