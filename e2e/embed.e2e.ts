@@ -108,11 +108,12 @@ async function startHostSite(): Promise<{ url: string; close(): Promise<void> }>
           data-conversation="group:demo" data-position="bottom-left"></script></body></html>`,
       );
     } else if (url.pathname === '/cdn-shop') {
-      // The same page with the script from the CDN's origin.
+      // The same page with the script from the CDN's origin (`?locale=` sets its data-locale).
       const user = url.searchParams.get('user') ?? 'guest';
+      const locale = /^[\w-]+$/.exec(url.searchParams.get('locale') ?? '')?.[0];
       res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': `shop-session=${user}; Path=/; HttpOnly` }).end(
         `<!doctype html><html lang="en"><head><title>A shop</title></head><body><h1>A shop</h1>
-        <script src="${cdn.url}natter.js" data-server="${socketUrl}" data-token-url="/chat-token" data-conversation="group:demo"></script></body></html>`,
+        <script src="${cdn.url}natter.js" data-server="${socketUrl}" data-token-url="/chat-token" data-conversation="group:demo"${locale ? ` data-locale="${locale}"` : ''}></script></body></html>`,
       );
     } else if (url.pathname === '/chat-token') {
       const user = /shop-session=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
@@ -272,6 +273,28 @@ test('once the page has loaded, the widget works offline: the panel and the emoj
     const history = await admin<{ messages: Array<{ elem: { text?: string }; sender: string }> }>('GET', '/v1/users/alice/conversations/group:demo/messages?limit=20');
     return history.messages.some((m) => m.sender === 'hana' && m.elem.text === 'written offline in the widget');
   }, 'the message written offline to be delivered when the network is back', 20_000);
+  await page.context().close();
+});
+
+test('data-locale="ar" on an English page: the widget speaks Arabic, mirrored, and only the Arabic strings are fetched', async () => {
+  const seen = cdn.requests.length;
+  const page = await newPage();
+  await page.goto(`${host.url}/cdn-shop?user=ines&locale=ar`);
+  await synced(page);
+  const launcher = page.locator('chat-widget [part~="launcher"]');
+  await until(async () => (await launcher.getAttribute('aria-label'))?.startsWith('فتح الدردشة'), 'the launcher to be named in Arabic');
+  await launcher.click();
+  const input = page.locator('chat-widget message-composer [part~="input"]');
+  await until(async () => (await input.getAttribute('placeholder')) === 'اكتب رسالة…', 'the composer in Arabic');
+  const [direction, sendLeft, inputLeft, pageDirection] = await page.evaluate(() => {
+    const composer = document.querySelector('chat-widget')!.shadowRoot!.querySelector('message-composer')!;
+    const [send, input] = ['send-button', 'input'].map((name) => composer.shadowRoot!.querySelector(`[part~="${name}"]`)!.getBoundingClientRect().left);
+    return [getComputedStyle(composer).direction, send, input, getComputedStyle(document.body).direction];
+  });
+  assert.deepEqual([direction, pageDirection], ['rtl', 'ltr']);
+  assert.ok(sendLeft < inputLeft, 'the send button is left of the input');
+  const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'emoji-data'].includes(n));
+  assert.deepEqual(locales, ['ar']);
   await page.context().close();
 });
 

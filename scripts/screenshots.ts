@@ -4,7 +4,7 @@
  * `natterDemo.client`) and the admin API, and writes PNGs of the built demo and of the
  * script-tag widget to docs/screenshots/:
  *
- * - thread-light.png, thread-dark.png, thread-zh-CN.png: alice's view of the group with text
+ * - thread-light.png, thread-dark.png, thread-zh-CN.png, thread-ja.png: alice's view of the group with text
  *   (link, @mention), image, voice, video, file, location, emoji, sticker, custom with and
  *   without a renderer, notifications, a forwarded and a merged forward, a call, read receipts,
  *   a failed upload with Resend, and bob typing;
@@ -13,11 +13,13 @@
  *   (SPEC §9): reply quotes, reactions (own highlighted), an edited message, one alice recalled
  *   (with Edit again), and the pinned bar;
  * - widget-closed.png (launcher with unread badge), widget-open.png, widget-320.png: the
- *   `dist/cdn/natter.js` widget on a page that knows nothing about Natter.
+ *   `dist/cdn/natter.js` widget on a page that knows nothing about Natter; widget-ar.png: the
+ *   same page (left to right, in English) with `data-locale="ar"`: the widget in Arabic, mirrored.
  *
  * `--out <dir>` writes elsewhere. Look at the PNGs after a change to the elements. The
- * Chinese one needs a CJK font on the machine (e.g. `apt-get install fonts-wqy-microhei`), else
- * its characters show as boxes.
+ * Chinese and Japanese ones need a CJK font on the machine (e.g. `apt-get install
+ * fonts-wqy-microhei`), the Arabic one an Arabic font (`fonts-noto-core`), else their characters
+ * show as boxes.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -379,12 +381,13 @@ async function startHostSite(): Promise<{ url: string; close(): Promise<void> }>
     const url = new URL(req.url ?? '/', 'http://host');
     if (url.pathname === '/') {
       const user = url.searchParams.get('user') ?? 'alice';
+      const locale = /^[\w-]+$/.exec(url.searchParams.get('locale') ?? '')?.[0];
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Acme Bakery</title>
 <style>body{margin:0 auto;max-width:40rem;padding:2rem 1rem;font:1.05rem/1.6 Georgia,serif;color:#2b2118;background:#fbf7f0}h1{margin-top:0}</style></head>
 <body><h1>Acme Bakery</h1><p>Fresh bread every morning, from six. Sourdough, rye and the famous cardamom buns.</p>
 <p>Questions about an order? Use the chat bubble in the corner.</p>
-<script src="${server.url}/cdn/natter.js" data-server="${socket}" data-token-url="/chat-token?user=${user}" data-conversation="${GROUP}"></script></body></html>`);
+<script src="${server.url}/cdn/natter.js" data-server="${socket}" data-token-url="/chat-token?user=${user}" data-conversation="${GROUP}"${locale ? ` data-locale="${locale}"` : ''}></script></body></html>`);
     } else if (url.pathname === '/chat-token') {
       const dev = await fetch(`${server.url}/v1/dev/token?user=${encodeURIComponent(url.searchParams.get('user') ?? '')}`);
       res.writeHead(dev.status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(await dev.text());
@@ -397,10 +400,10 @@ async function startHostSite(): Promise<{ url: string; close(): Promise<void> }>
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => site.close(() => r())) };
 }
 
-async function widgetPage(context: BrowserContext, site: string, user: string): Promise<Page> {
+async function widgetPage(context: BrowserContext, site: string, user: string, locale?: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('[widget] page error:', e));
-  await page.goto(`${site}/?user=${user}`);
+  await page.goto(`${site}/?user=${user}${locale ? `&locale=${locale}` : ''}`);
   await page.waitForFunction(() => (document.querySelector('chat-widget') as unknown as { client?: { $sync: { get(): string } } })?.client?.$sync.get() === 'synced', undefined, { timeout: 20_000 });
   return page;
 }
@@ -465,14 +468,9 @@ async function main(): Promise<void> {
 
     await alice.context.close();
 
-    // Simplified Chinese: a browser set to zh-CN (times in its locale) and ?lang=zh-CN.
-    const zh = await openDemo('alice', GROUP, await newContext({ ...THREAD_VIEWPORT, locale: 'zh-CN' }), '&lang=zh-CN');
-    await failedUpload(zh);
-    await fitThread(zh.page);
-    await settle(zh.page);
-    await bobTypes(zh.page, bob.page);
-    await shot(zh.page, 'thread-zh-CN.png');
-    await zh.context.close();
+    // Simplified Chinese and Japanese: a browser set to the language, and ?lang=.
+    await translatedThread(bob, 'zh-CN', 'zh-CN', 'thread-zh-CN.png');
+    await translatedThread(bob, 'ja-JP', 'ja', 'thread-ja.png');
     await carol.context.close();
 
     // The widget on another site: closed with unread messages, then open; then 320 px wide.
@@ -491,6 +489,15 @@ async function main(): Promise<void> {
     await shot(page, 'widget-open.png');
     await wide.close();
 
+    // The same English page with data-locale="ar": the widget speaks Arabic and mirrors.
+    const arabic = await newContext({ width: 900, height: 720 });
+    const arPage = await widgetPage(arabic, site.url, 'alice', 'ar');
+    await arPage.locator('chat-widget [part~="launcher"]').click();
+    await arPage.locator('chat-widget chat-thread [part~="bubble"]', { hasText: 'cardamom buns' }).waitFor();
+    await settleWidget(arPage);
+    await shot(arPage, 'widget-ar.png');
+    await arabic.close();
+
     const narrow = await newContext({ width: 320, height: 640 });
     const small = await widgetPage(narrow, site.url, 'alice');
     await small.locator('chat-widget [part~="launcher"]').click();
@@ -504,6 +511,17 @@ async function main(): Promise<void> {
     await browser.close();
     await server.stop();
   }
+}
+
+/** Alice's view of the group in another language (its own browser: a failed upload of its own), written to `file`. */
+async function translatedThread(bob: Opened, browserLocale: string, lang: string, file: string): Promise<void> {
+  const opened = await openDemo('alice', GROUP, await newContext({ ...THREAD_VIEWPORT, locale: browserLocale }), `&lang=${lang}`);
+  await failedUpload(opened);
+  await fitThread(opened.page);
+  await settle(opened.page);
+  await bobTypes(opened.page, bob.page);
+  await shot(opened.page, file);
+  await opened.context.close();
 }
 
 async function settleWidget(page: Page): Promise<void> {

@@ -20,7 +20,7 @@ export interface MountOptions {
   tokenUrl?: string;
   conversation?: string;
   theme?: 'light' | 'dark' | '';
-  /** Language of the widget (`en`, `zh-CN`); default: the page's. */
+  /** Language of the widget (a tag: `ja`, `es-MX`, `ar` …, see README's Languages); default: the page's. */
   locale?: string;
   /** Corner of the launcher; `bottom-end` (default) and `bottom-start` follow the page's direction. */
   position?: WidgetPosition;

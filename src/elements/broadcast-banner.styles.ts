@@ -54,6 +54,8 @@ export const styles = [
       overflow-y: auto;
       overflow-wrap: anywhere;
       white-space: pre-wrap;
+      /* The announcement's own words set its direction (see the thread's bubbles). */
+      unicode-bidi: plaintext;
       line-height: 1.4;
     }
 
@@ -115,7 +117,8 @@ export const styles = [
       grid-area: dismiss;
     }
 
-    /* ‹ and › point along the line: mirrored in right-to-left text. */
+    /* ‹ and › point along the line, the speaker's sound goes out along it: mirrored in right-to-left text. */
+    [part~='icon']:dir(rtl),
     [part~='previous-button']:dir(rtl),
     [part~='next-button']:dir(rtl) {
       transform: scaleX(-1);

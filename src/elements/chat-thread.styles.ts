@@ -200,7 +200,8 @@ export const styles = [
     }
 
     [part~='sender'] {
-      margin: 0 0 2px 0.75rem;
+      margin: 0 0 2px;
+      margin-inline-start: 0.75rem;
       font-size: 0.75rem;
       font-weight: 600;
       color: var(--_muted);
@@ -222,11 +223,11 @@ export const styles = [
     }
 
     .other:not(.continued) [part~='bubble'] {
-      border-top-left-radius: 4px;
+      border-start-start-radius: 4px;
     }
 
     .self:not(.continued) [part~='bubble'] {
-      border-top-right-radius: 4px;
+      border-start-end-radius: 4px;
     }
 
     .sending [part~='bubble'] {

@@ -4,7 +4,7 @@ import type { ChatClient, Conversation } from '../client/types.js';
 import { isConversationId } from '../protocol/ids.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
-import { LocaleController } from './i18n/localize.js';
+import { getLocale, LocaleController } from './i18n/localize.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';

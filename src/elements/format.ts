@@ -43,10 +43,11 @@ export function warmFormats(): void {
     const locale = formatTagOf(langOf(document.documentElement) ?? browserLang());
     dateTimeFormat('time', TIME, locale);
     dateTimeFormat('long-date', LONG_DATE, locale);
-    // Numbers, plurals and name lists ("Read by 2 of 5", upload percentages, "Bob and Carol joined").
+    // Numbers, plurals, name lists and day headings ("Read by 2 of 5", upload percentages, "Bob and Carol joined").
     new Intl.NumberFormat(locale).format(0);
     new Intl.PluralRules(locale).select(0);
     new Intl.ListFormat(locale, { type: 'conjunction' }).format([]);
+    formatRelativeDay(0, locale);
   });
 }
 
@@ -74,11 +75,23 @@ export function formatDateTime(time: number): string {
   return dateTimeFormat('date-time', DATE_TIME).format(time);
 }
 
-/** Heading of a day in a thread: Today, Yesterday, else the full date. */
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+
+/**
+ * A day counted from today in words of the formatting locale (`Intl.RelativeTimeFormat`,
+ * `numeric: 'auto'`), capitalised as a heading: `Today`, `Yesterday`, `Hier`, `Вчера`, `أمس`, `昨日`.
+ */
+export function formatRelativeDay(daysAgo: number, locale = formatLocale()): string {
+  let format = relativeFormats.get(locale);
+  if (!format) relativeFormats.set(locale, (format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })));
+  const text = format.format(-daysAgo, 'day');
+  return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
+}
+
+/** Heading of a day in a thread: Today, Yesterday (in the locale's own words), else the full date. */
 export function formatDay(time: number, now = Date.now()): string {
   const days = Math.round((startOfDay(now) - startOfDay(time)) / 86_400_000);
-  if (days === 0) return uiStrings().today;
-  if (days === 1) return uiStrings().yesterday;
+  if (days === 0 || days === 1) return formatRelativeDay(days);
   return dateTimeFormat('long-date', LONG_DATE).format(time);
 }
 

@@ -124,6 +124,11 @@ export const styles = [
       fill: currentColor;
     }
 
+    /* The paper plane flies along the line: to the left in right-to-left text. */
+    [part~='send-button'] svg:dir(rtl) {
+      transform: scaleX(-1);
+    }
+
     [part~='hint'] {
       margin: 0.375rem 0.875rem 0;
       font-size: 0.75rem;
@@ -217,7 +222,8 @@ export const styles = [
       align-items: center;
       gap: 0.5rem;
       margin-bottom: 0.5rem;
-      padding: 0.25rem 0.25rem 0.25rem 0.625rem;
+      padding-block: 0.25rem;
+      padding-inline: 0.625rem 0.25rem;
       border-inline-start: 3px solid var(--_accent);
       border-radius: 0.25rem;
       background: var(--_surface-raised);

@@ -17,50 +17,12 @@ import { getLocale, localeReady, setLocale } from '../../src/elements/i18n/local
 import type { Elem } from '../../src/protocol/elems.js';
 import { LIMITS } from '../../src/protocol/limits.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { englishIn, spoken } from './i18n-helpers.js';
 
 // Every module of the page is a resource entry: room for all of them, so the locale's shows.
 performance.setResourceTimingBufferSize(10_000);
 /** Whether the Chinese strings module has been fetched by this page (each test file has its own page). */
 const zhRequested = () => performance.getEntriesByType('resource').some((e) => /\/i18n\/locales\/zh-CN\.[jt]s/.test(e.name));
-
-/**
- * Everything a person sees or hears in `el`: its text through every shadow root (screen-reader
- * only text too) and its labels (`aria-label`, `title`, `placeholder`, `alt`).
- */
-function spoken(el: Element): string[] {
-  const out: string[] = [];
-  const visit = (node: Node) => {
-    if (node.nodeType === Node.TEXT_NODE) {
-      const text = node.nodeValue!.trim();
-      if (text) out.push(text);
-      return;
-    }
-    if (node instanceof Element) {
-      if (['style', 'script', 'svg', 'template'].includes(node.localName)) return;
-      // Initials standing in for a picture come from a name: data, not words of the UI.
-      if (node.part.contains('avatar')) return;
-      for (const name of ['aria-label', 'title', 'placeholder', 'alt']) {
-        const value = node.getAttribute(name)?.trim();
-        if (value) out.push(value);
-      }
-      if (node.shadowRoot) visit(node.shadowRoot);
-    }
-    node.childNodes.forEach(visit);
-  };
-  visit(el);
-  return out;
-}
-
-/** Latin words a Chinese UI may keep: key names, a brand, units, "ID". */
-const KEPT = new Set(['Enter', 'OpenStreetMap', 'ID', 'MB', 'KB', 'kB', 'GB']);
-
-/** English words in what `el` says, once the test's own data (ids, file names) is taken out. */
-function englishIn(el: Element, data: string[] = []): string[] {
-  return spoken(el).flatMap((text) => {
-    const rest = data.reduce((s, d) => s.split(d).join(' '), text);
-    return (rest.match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !KEPT.has(w)).map((w) => `${w} (in “${text}”)`);
-  });
-}
 
 /** Renders `content` inside `<div lang>`, waits for the locale to load and the elements to render. */
 async function inLang<T extends Element>(lang: string, content: ReturnType<typeof html>, selector: string): Promise<T> {
@@ -325,22 +287,22 @@ describe('i18n', () => {
       expect(clock('en-US')).to.not.equal(clock('en-GB'));
     });
 
-    it('formats day headings and file sizes per locale, also for a language without strings (de)', async () => {
+    it('formats day headings and file sizes per locale, also for a language without strings (it)', async () => {
       await adminSend(bobId, aliceId, { type: 'file', url: 'https://files.example/a.zip', name: 'a.zip', size: 1536, mime: 'application/zip' });
       const size = (locale: string) => new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 1 }).format(1.536);
       const longAgo = new Date(2020, 2, 2, 12).getTime();
       const longDate = (locale: string) => new Intl.DateTimeFormat(locale, { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }).format(longAgo);
-      for (const lang of ['de', 'zh-CN', 'en']) {
+      for (const lang of ['it', 'zh-CN', 'en']) {
         const el = await inLang<ChatThread>(lang, html`<chat-thread style="height: 300px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`, 'chat-thread');
         await waitUntil(() => part(el, 'file-size'), 'the file card should show');
         await el.updateComplete;
         expect(part(el, 'file-size')!.textContent, lang).to.equal(size(lang === 'en' ? EN : lang));
         expect(formatDay(longAgo), lang).to.equal(longDate(lang === 'en' ? EN : lang));
       }
-      // German gets English strings (no catalogue) with German numbers: "1,5 kB", "Download".
-      const de = await inLang<ChatThread>('de', html`<chat-thread style="height: 300px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`, 'chat-thread');
-      await waitUntil(() => part(de, 'download-link'), 'the file card should show');
-      expect([part(de, 'download-link')!.textContent, part(de, 'file-size')!.textContent]).to.deep.equal(['Download', size('de')]);
+      // Italian gets English strings (no catalogue) with Italian numbers: "1,5 kB", "Download".
+      const italian = await inLang<ChatThread>('it', html`<chat-thread style="height: 300px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`, 'chat-thread');
+      await waitUntil(() => part(italian, 'download-link'), 'the file card should show');
+      expect([part(italian, 'download-link')!.textContent, part(italian, 'file-size')!.textContent]).to.deep.equal(['Download', size('it')]);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import { formatNumber, pluralOf } from './localize.js';
+import { formatNumber, plural } from './localize.js';
 
 /** Names of the emoji picker's category tabs, by category id (`emoji-data.ts`). */
 const CATEGORIES: Record<string, () => string> = {
@@ -43,9 +43,14 @@ const composer = {
   get mentionLoading() { return msg('Loading members…', { id: 'composer.mentionLoading' }); },
   suggestions: (n: number) => {
     const count = formatNumber(n);
-    return pluralOf(n) === 'one'
-      ? msg(str`${count} suggestion. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.one' })
-      : msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.other' });
+    return plural(n, {
+      zero: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.zero' }),
+      one: () => msg(str`${count} suggestion. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.one' }),
+      two: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.two' }),
+      few: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.few' }),
+      many: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.many' }),
+      other: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.other' }),
+    });
   },
 };
 

@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import { formatNumber } from './localize.js';
+import { formatNumber, plural } from './localize.js';
 
 /** Labels of `<conversation-list>`, in the active locale (every property is read when it is used). */
 const list = {
@@ -16,7 +16,14 @@ const list = {
   get left() { return msg('(left)', { id: 'list.left' }); },
   unread: (n: number) => {
     const count = formatNumber(n);
-    return msg(str`${count} unread`, { id: 'list.unread' });
+    return plural(n, {
+      zero: () => msg(str`${count} unread`, { id: 'list.unread.zero' }),
+      one: () => msg(str`${count} unread`, { id: 'list.unread.one' }),
+      two: () => msg(str`${count} unread`, { id: 'list.unread.two' }),
+      few: () => msg(str`${count} unread`, { id: 'list.unread.few' }),
+      many: () => msg(str`${count} unread`, { id: 'list.unread.many' }),
+      other: () => msg(str`${count} unread`, { id: 'list.unread.other' }),
+    });
   },
 };
 

@@ -11,13 +11,31 @@ export const sourceLocale = `en`;
  * lexicographically.
  */
 export const targetLocales = [
+  `ar`,
+  `de`,
+  `es`,
+  `fr`,
+  `ja`,
+  `ko`,
+  `pt-BR`,
+  `ru`,
   `zh-CN`,
+  `zh-TW`,
 ] as const;
 
 /**
  * All valid project locale codes. Sorted lexicographically.
  */
 export const allLocales = [
+  `ar`,
+  `de`,
   `en`,
+  `es`,
+  `fr`,
+  `ja`,
+  `ko`,
+  `pt-BR`,
+  `ru`,
   `zh-CN`,
+  `zh-TW`,
 ] as const;

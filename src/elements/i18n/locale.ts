@@ -1,10 +1,14 @@
+import { sourceLocale, targetLocales } from './locale-codes.js';
+
 /**
  * Which language a page asks the elements to speak, read from the DOM: the nearest `lang`
- * attribute (crossing shadow roots), else the page's, else the browser's. English and Simplified
- * Chinese have catalogues; any other language gets the English strings, but dates and numbers
- * still follow it (see `formatTagOf`).
+ * attribute (crossing shadow roots), else the page's, else the browser's. Each `Locale` has a
+ * catalogue; a language without one gets the English strings, but dates and numbers still
+ * follow it (see `formatTagOf`).
  */
-export type Locale = 'en' | 'zh-CN';
+export type Locale = typeof sourceLocale | (typeof targetLocales)[number];
+
+const CATALOGUES: readonly Locale[] = [sourceLocale, ...targetLocales];
 
 /** The nearest non-empty `lang` attribute above (or on) `el`, crossing shadow roots; undefined when none. */
 export function langOf(el: Element): string | undefined {
@@ -29,21 +33,38 @@ export function resolveLocale(el: Element): Locale {
   return toLocale(langOf(el) ?? browserLang());
 }
 
-/** Any Chinese tag maps to Simplified Chinese (our one Chinese catalogue); anything else to English. */
+/** A language tag with its likely script and region filled in (`zh-HK` → `zh-Hant-HK`); undefined when `Intl` rejects it. */
+function maximized(tag: string): Intl.Locale | undefined {
+  try {
+    return new Intl.Locale(tag.trim()).maximize();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The catalogue of a language tag: by its language, whatever the region (`es-MX` → `es`,
+ * `fr-CA` → `fr`, `pt` and `pt-PT` → `pt-BR`); Chinese by script (`zh-TW`, `zh-HK`, `zh-MO`,
+ * `zh-Hant` → `zh-TW`; `zh`, `zh-SG`, `zh-Hans-HK` → `zh-CN`); any other language, or a tag
+ * that is not one, → `en`.
+ */
 export function toLocale(tag: string): Locale {
-  return /^zh\b/i.test(tag.trim()) ? 'zh-CN' : 'en';
+  const locale = maximized(tag);
+  if (locale?.language === 'zh') return locale.script === 'Hant' ? 'zh-TW' : 'zh-CN';
+  return CATALOGUES.find((c) => c.split('-')[0] === locale?.language) ?? 'en';
 }
 
 /**
  * The locale dates, times and numbers are formatted in for a requested language tag. It is the
- * tag itself (`en-GB` gets a 24-hour clock, `fr` French month names beside English strings);
- * a bare language the browser knows with a region is narrowed to it (`en` on a page read with
- * `en-GB` preferred gives `en-GB`); Chinese is `zh-CN`, matching the Simplified catalogue;
- * a tag `Intl` rejects falls back to the catalogue's own locale.
+ * tag itself when it names a region or script (`en-GB` gets a 24-hour clock, `es-MX` Mexican
+ * conventions beside the Spanish strings, `it` Italian month names beside English strings). A
+ * bare language is narrowed to the region the browser prefers for it, when that maps to the
+ * same catalogue (`en` on a page read with `en-GB` preferred gives `en-GB`), else `Intl` takes
+ * its likely region (`pt` formats as in Brazil, `zh` as in mainland China, matching the
+ * catalogues). A tag `Intl` rejects falls back to the catalogue's locale.
  */
 export function formatTagOf(tag: string, preferred: readonly string[] = globalThis.navigator?.languages ?? []): string {
   const locale = toLocale(tag);
-  if (locale === 'zh-CN') return 'zh-CN';
   let canonical: string;
   try {
     canonical = Intl.getCanonicalLocales(tag.trim())[0] ?? locale;
@@ -51,6 +72,5 @@ export function formatTagOf(tag: string, preferred: readonly string[] = globalTh
     return locale;
   }
   if (canonical.includes('-')) return canonical;
-  const narrower = preferred.find((p) => p.toLowerCase().startsWith(`${canonical.toLowerCase()}-`));
-  return narrower ?? canonical;
+  return preferred.find((p) => p.toLowerCase().startsWith(`${canonical.toLowerCase()}-`) && toLocale(p) === locale) ?? canonical;
 }

@@ -2,25 +2,20 @@
  * The elements' strings go through @lit/localize in runtime mode: `msg()` answers in the active
  * locale, English is built in, and each translation is a module of its own
  * (`./locales/<locale>.js`, generated from `xliff/` by `npm run localize:build`) that is fetched
- * the first time its locale is used. The active locale is page-global: every Natter element on a
- * page speaks the same language.
+ * the first time its locale is used. Their loaders (`./loaders.ts`) are reached through the
+ * widget's panel module: in the script tag that is the panel's chunk, so the launcher's first
+ * paint names no locale chunk (a page in another language than English fetches the panel at
+ * once). The active locale is page-global: every Natter element on a page speaks the same
+ * language.
  *
  * Which one: the language `setLocale()` set, else the nearest `lang` attribute of the element
  * that connected (or whose `lang` changed) last, else the browser's. Dates, times and numbers
  * follow the same tag through `Intl` (`formatLocale()`).
  */
-import { configureLocalization, LOCALE_STATUS_EVENT, type LocaleModule } from '@lit/localize';
+import { configureLocalization, LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { sourceLocale, targetLocales } from './locale-codes.js';
 import { browserLang, formatTagOf, langOf, toLocale, type Locale } from './locale.js';
-
-/**
- * One loader per translated locale. Static specifiers (not `./locales/${l}.js`) so every bundler
- * (Vite, Rollup, esbuild, webpack) makes each its own chunk, also from a pre-bundled dependency.
- */
-const LOADERS: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
-  'zh-CN': () => import('./locales/zh-CN.js'),
-};
 
 /** Fired on `window` when only the formatting locale changed (`en-US` → `en-GB`): the strings stayed. */
 const FORMAT_EVENT = 'natter-format-locale';
@@ -37,7 +32,7 @@ let ready: Promise<void> = Promise.resolve();
 function configured(): Runtime | null {
   if (runtime !== undefined) return runtime;
   try {
-    runtime = configureLocalization({ sourceLocale, targetLocales, loadLocale: (locale) => LOADERS[locale as keyof typeof LOADERS]() });
+    runtime = configureLocalization({ sourceLocale, targetLocales, loadLocale: (locale) => import('../widget/panel.js').then((m) => m.loadLocale(locale)) });
   } catch (error) {
     // The page configured @lit/localize for itself (one configuration per copy of the library).
     console.warn('[natter] @lit/localize is configured by the page already; the elements follow its locale.', error);
@@ -61,20 +56,19 @@ function request(tag: string): Promise<void> {
 
 /** The catalogue the elements speak now (`en` until a translation has loaded). */
 export function getLocale(): Locale {
-  const active = runtime?.getLocale();
-  return active === 'zh-CN' ? 'zh-CN' : 'en';
+  return (runtime?.getLocale() as Locale | undefined) ?? 'en';
 }
 
-/** The BCP 47 locale dates, times and numbers are formatted in now (`en-US`, `en-GB`, `zh-CN` …). */
+/** The BCP 47 locale dates, times and numbers are formatted in now (`en-US`, `en-GB`, `zh-CN`, `es-MX` …). */
 export function formatLocale(): string {
   const locale = getLocale();
   return formatTags.get(locale) ?? locale;
 }
 
 /**
- * Sets the language of every Natter element on the page (`en`, `zh-CN`, or any tag: Chinese
- * ones get Simplified Chinese, others English strings with their own date and number formats),
- * over any `lang` attribute. An empty string goes back to following `lang` attributes. Resolves
+ * Sets the language of every Natter element on the page (any tag: `ja`, `es-MX`, `zh-Hant` …; one
+ * without a catalogue gets English strings with its own date and number formats, see
+ * `toLocale`), over any `lang` attribute. An empty string goes back to following `lang` attributes. Resolves
  * once the strings are loaded and the elements re-render.
  */
 export function setLocale(tag: string): Promise<void> {
@@ -87,9 +81,22 @@ export function localeReady(): Promise<void> {
   return ready;
 }
 
-/** Intl plural category of `n` in the active catalogue (`one`/`other` in English, always `other` in Chinese). */
+/** Intl plural category of `n` in the active catalogue (`one`/`other` in English, `one`/`few`/`many`/`other` in Russian, always `other` in Japanese). */
 export function pluralOf(n: number): Intl.LDMLPluralRule {
   return new Intl.PluralRules(getLocale()).select(n);
+}
+
+/** One sentence per plural category (`msg()` calls of their own ids); `other` stands in for a missing one. */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, () => string>> & { other: () => string };
+
+/**
+ * The form of a count's sentence that the active catalogue's plural rules pick for `n`
+ * (`Intl.PluralRules`): Arabic has six (`zero`, `one`, `two`, `few`, `many`, `other`), Russian
+ * four, English two, Japanese one. Each form is its own string, so every language translates
+ * the forms it uses and repeats `other` in the rest.
+ */
+export function plural(n: number, forms: PluralForms): string {
+  return (forms[pluralOf(n)] ?? forms.other)();
 }
 
 /** A number in the digits and grouping of the formatting locale. */

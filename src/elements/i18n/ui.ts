@@ -1,5 +1,5 @@
 import { msg, str } from '@lit/localize';
-import { formatNumber, pluralOf } from './localize.js';
+import { formatNumber, plural } from './localize.js';
 
 type CallAction = 'started' | 'ended' | 'missed' | 'declined' | 'cancelled';
 
@@ -35,8 +35,6 @@ const ui = {
   get beginning() { return msg('This is the beginning of the conversation.', { id: 'ui.beginning' }); },
   get noMessages() { return msg('No messages yet. Say hello!', { id: 'ui.noMessages' }); },
   get newMessages() { return msg('New messages ↓', { id: 'ui.newMessages' }); },
-  get today() { return msg('Today', { id: 'ui.today' }); },
-  get yesterday() { return msg('Yesterday', { id: 'ui.yesterday' }); },
   /** What the live region says of an arriving message, and a preview line: "Bob: hi". */
   said: (name: string, what: string) => msg(str`${name}: ${what}`, { id: 'ui.said' }),
   /** Between a name and what it said where each is its own element: ": " (Chinese "："). */
@@ -53,18 +51,28 @@ const ui = {
   get selectMessage() { return msg('Select message', { id: 'ui.selectMessage' }); },
   selected: (n: number) => {
     const count = formatNumber(n);
-    return pluralOf(n) === 'one'
-      ? msg(str`${count} message selected`, { id: 'ui.selected.one' })
-      : msg(str`${count} messages selected`, { id: 'ui.selected.other' });
+    return plural(n, {
+      zero: () => msg(str`${count} messages selected`, { id: 'ui.selected.zero' }),
+      one: () => msg(str`${count} message selected`, { id: 'ui.selected.one' }),
+      two: () => msg(str`${count} messages selected`, { id: 'ui.selected.two' }),
+      few: () => msg(str`${count} messages selected`, { id: 'ui.selected.few' }),
+      many: () => msg(str`${count} messages selected`, { id: 'ui.selected.many' }),
+      other: () => msg(str`${count} messages selected`, { id: 'ui.selected.other' }),
+    });
   },
   get forwardEach() { return msg('Forward one by one', { id: 'ui.forwardEach' }); },
   get forwardMerged() { return msg('Forward as one message', { id: 'ui.forwardMerged' }); },
   get cancel() { return msg('Cancel', { id: 'ui.cancel' }); },
   chatHistory: (n: number) => {
     const count = formatNumber(n);
-    return pluralOf(n) === 'one'
-      ? msg(str`Chat history · ${count} message`, { id: 'ui.chatHistory.one' })
-      : msg(str`Chat history · ${count} messages`, { id: 'ui.chatHistory.other' });
+    return plural(n, {
+      zero: () => msg(str`Chat history · ${count} messages`, { id: 'ui.chatHistory.zero' }),
+      one: () => msg(str`Chat history · ${count} message`, { id: 'ui.chatHistory.one' }),
+      two: () => msg(str`Chat history · ${count} messages`, { id: 'ui.chatHistory.two' }),
+      few: () => msg(str`Chat history · ${count} messages`, { id: 'ui.chatHistory.few' }),
+      many: () => msg(str`Chat history · ${count} messages`, { id: 'ui.chatHistory.many' }),
+      other: () => msg(str`Chat history · ${count} messages`, { id: 'ui.chatHistory.other' }),
+    });
   },
   get showMessages() { return msg('Show messages', { id: 'ui.showMessages' }); },
   get hideMessages() { return msg('Hide messages', { id: 'ui.hideMessages' }); },
@@ -93,7 +101,14 @@ const ui = {
   get previewLabel() { return msg('Forwarding', { id: 'ui.previewLabel' }); },
   merged: (n: number) => {
     const count = formatNumber(n);
-    return msg(str`${count} messages as one chat history`, { id: 'ui.merged' });
+    return plural(n, {
+      zero: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.zero' }),
+      one: () => msg(str`${count} message as one chat history`, { id: 'ui.merged.one' }),
+      two: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.two' }),
+      few: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.few' }),
+      many: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.many' }),
+      other: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.other' }),
+    });
   },
   get sending() { return msg('Sending…', { id: 'ui.sending' }); },
   get sent() { return msg('Forwarded', { id: 'ui.sent' }); },
@@ -134,7 +149,14 @@ const ui = {
     const [name] = names;
     if (names.length === 1) return msg(str`${name} is typing…`, { id: 'ui.typing.one' });
     const count = formatNumber(names.length);
-    return msg(str`${count} people are typing…`, { id: 'ui.typing.many' });
+    return plural(names.length, {
+      zero: () => msg(str`${count} people are typing…`, { id: 'ui.typing.count.zero' }),
+      one: () => msg(str`${count} person is typing…`, { id: 'ui.typing.count.one' }),
+      two: () => msg(str`${count} people are typing…`, { id: 'ui.typing.count.two' }),
+      few: () => msg(str`${count} people are typing…`, { id: 'ui.typing.count.few' }),
+      many: () => msg(str`${count} people are typing…`, { id: 'ui.typing.count.many' }),
+      other: () => msg(str`${count} people are typing…`, { id: 'ui.typing.count.other' }),
+    });
   },
   get statusSent() { return msg('Sent', { id: 'ui.statusSent' }); },
   get statusRead() { return msg('Read', { id: 'ui.statusRead' }); },

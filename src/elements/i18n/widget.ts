@@ -1,12 +1,17 @@
 import { msg, str } from '@lit/localize';
-import { formatNumber, pluralOf } from './localize.js';
+import { formatNumber, plural } from './localize.js';
 
 const open = () => msg('Open chat', { id: 'widget.open' });
 const unread = (n: number) => {
   const count = formatNumber(n);
-  return pluralOf(n) === 'one'
-    ? msg(str`${count} unread message`, { id: 'widget.unread.one' })
-    : msg(str`${count} unread messages`, { id: 'widget.unread.other' });
+  return plural(n, {
+    zero: () => msg(str`${count} unread messages`, { id: 'widget.unread.zero' }),
+    one: () => msg(str`${count} unread message`, { id: 'widget.unread.one' }),
+    two: () => msg(str`${count} unread messages`, { id: 'widget.unread.two' }),
+    few: () => msg(str`${count} unread messages`, { id: 'widget.unread.few' }),
+    many: () => msg(str`${count} unread messages`, { id: 'widget.unread.many' }),
+    other: () => msg(str`${count} unread messages`, { id: 'widget.unread.other' }),
+  });
 };
 
 /**

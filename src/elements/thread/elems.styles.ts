@@ -25,6 +25,13 @@ export const threadElemsStyles = css`
     white-space: pre-wrap;
   }
 
+  /* What people wrote takes the direction of its own words (each paragraph), whatever the UI's:
+     English in an Arabic widget keeps its punctuation where it belongs, and the reverse. */
+  .bubble.kind-text,
+  .bubble .fallback {
+    unicode-bidi: plaintext;
+  }
+
   .bubble.kind-image,
   .bubble.kind-video {
     padding: 0.25rem;
@@ -209,6 +216,11 @@ export const threadElemsStyles = css`
     transition: transform 0.2s ease-out;
   }
 
+  /* The bar fills from the start of the line. */
+  [part~='progress-bar']:dir(rtl) {
+    transform-origin: right;
+  }
+
   [part~='cancel-upload-button'] {
     flex: none;
     display: grid;
@@ -333,8 +345,15 @@ export const threadElemsStyles = css`
   [part~='message'].mentioned {
     background: var(--_mention-bg);
     box-shadow: inset 3px 0 0 var(--_mention-fg);
-    border-radius: 4px var(--_radius) var(--_radius) 4px;
+    border-radius: 4px;
+    border-start-end-radius: var(--_radius);
+    border-end-end-radius: var(--_radius);
     padding-block: 0.25rem;
+  }
+
+  /* The bar marks the start of the line. */
+  [part~='message'].mentioned:dir(rtl) {
+    box-shadow: inset -3px 0 0 var(--_mention-fg);
   }
 
   [part~='mention'] {

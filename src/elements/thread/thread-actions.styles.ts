@@ -131,6 +131,7 @@ export const threadActionsStyles = css`
   }
 
   .merger-abstract li {
+    unicode-bidi: plaintext;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
@@ -153,6 +154,7 @@ export const threadActionsStyles = css`
 
   .merger-text {
     white-space: pre-wrap;
+    unicode-bidi: plaintext;
   }
 
   [part~='merger-open-button'] {

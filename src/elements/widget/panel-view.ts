@@ -13,6 +13,7 @@ import { chatClientContext } from '../context.js';
 import { ConversationSelectEvent } from '../events/conversation-select.js';
 import type { SearchResultSelectEvent } from '../events/search-result-select.js';
 import { widgetPanelStrings } from '../i18n/widget-panel.js';
+import { getLocale } from '../i18n/localize.js';
 import { NameLookup } from '../names.js';
 import { renderThreadActions } from './thread-header.js';
 import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
@@ -107,8 +108,10 @@ export function renderPanel(w: PanelHost) {
   const threadTitle = selected ? w.selectedName || titleOf(w.host, w.client, selected) : '';
   const current = selected ? w.client?.$conversations.get().find((c) => c.id === selected) : undefined;
   const group = w.groups && selected.startsWith('group:') && !current?.left;
+  // Arabic, the one right-to-left catalogue, mirrors the header and the body whatever the page's direction.
+  const rtl = getLocale() === 'ar';
   return html`
-    <header part="header" class=${w.inThread ? 'in-thread' : ''}>
+    <header part="header" class=${w.inThread ? 'in-thread' : ''} dir=${rtl ? 'rtl' : nothing}>
       ${w.inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${w.onBack}>‹</button>` : nothing}
       <h2 part="title" id="title">
         <span class="title-wide">${w.title}</span>
@@ -118,7 +121,7 @@ export function renderPanel(w: PanelHost) {
       <button part="close-button" type="button" aria-label=${t.close} @click=${w.onClose}>×</button>
     </header>
     ${renderNotifyPrompt(w.host as PromptHost)}
-    <chat-session .client=${w.client}>
+    <chat-session .client=${w.client} dir=${rtl ? 'rtl' : nothing}>
       <broadcast-banner part="broadcast-banner"></broadcast-banner>
       <div class="body" data-view=${w.inThread ? 'thread' : 'list'}>
         <conversation-list

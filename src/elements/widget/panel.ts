@@ -11,6 +11,8 @@ import { ConversationList } from '../conversation-list.js';
 import { ForwardDialog } from '../forward-dialog.js';
 import { MessageComposer } from '../message-composer.js';
 import { defineElements } from './define-elements.js';
+// The locales' loaders come with the panel (see i18n/localize.ts): the launcher's first paint names none.
+export { loadLocale } from '../i18n/loaders.js';
 import { installPanelView } from './load-panel.js';
 import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js';
 import { attachNotifier } from '../notify/page-notifier.js';

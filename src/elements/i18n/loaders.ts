@@ -1,0 +1,28 @@
+/**
+ * One loader per translated locale. Static specifiers (not `./locales/${l}.js`) so every bundler
+ * (Vite, Rollup, esbuild, webpack) makes each its own chunk, also from a pre-bundled dependency.
+ * `localize.ts` reaches this module through the widget's panel module (`../widget/panel.ts`),
+ * which the script tag loads as a chunk of its own: the launcher's first paint then carries no
+ * locale chunk names (each with its hash), and only a page in another language than English
+ * asks for the panel before the page is idle.
+ */
+import type { LocaleModule } from '@lit/localize';
+import type { targetLocales } from './locale-codes.js';
+
+const LOADERS: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
+  ar: () => import('./locales/ar.js'),
+  de: () => import('./locales/de.js'),
+  es: () => import('./locales/es.js'),
+  fr: () => import('./locales/fr.js'),
+  ja: () => import('./locales/ja.js'),
+  ko: () => import('./locales/ko.js'),
+  'pt-BR': () => import('./locales/pt-BR.js'),
+  ru: () => import('./locales/ru.js'),
+  'zh-CN': () => import('./locales/zh-CN.js'),
+  'zh-TW': () => import('./locales/zh-TW.js'),
+};
+
+/** The strings of a translated locale. */
+export function loadLocale(locale: string): Promise<LocaleModule> {
+  return LOADERS[locale as keyof typeof LOADERS]();
+}
