@@ -30,6 +30,8 @@ export interface MountOptions {
   hideGroups?: boolean;
   /** Turns off profile cards: `data-hide-profiles`. */
   hideProfiles?: boolean;
+  /** Turns off the Contacts view: `data-hide-contacts`. */
+  hideContacts?: boolean;
 }
 
 /** What the script tag exposes as `window.Natter`. */
@@ -73,6 +75,7 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.locale) widget.lang = options.locale;
   if (options.hideGroups) widget.setAttribute('hide-groups', '');
   if (options.hideProfiles) widget.setAttribute('hide-profiles', '');
+  if (options.hideContacts) widget.setAttribute('hide-contacts', '');
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
@@ -94,6 +97,7 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(data.id ? { id: data.id } : {}),
     ...(data.hideGroups !== undefined && data.hideGroups !== 'false' ? { hideGroups: true } : {}),
     ...(data.hideProfiles !== undefined && data.hideProfiles !== 'false' ? { hideProfiles: true } : {}),
+    ...(data.hideContacts !== undefined && data.hideContacts !== 'false' ? { hideContacts: true } : {}),
     theme,
     ...(position ? { position } : {}),
   };

@@ -10,6 +10,7 @@ const list = {
   /** Screen-reader text after the name of a conversation that @mentions the user. */
   get mentionsYou() { return msg(', mentions you', { id: 'list.mentionsYou' }); },
   get newGroup() { return msg('New group', { id: 'list.newGroup' }); },
+  get contacts() { return msg('Contacts', { id: 'list.contacts' }); },
   /** After the name of a group the user is no longer in. */
   get left() { return msg('(left)', { id: 'list.left' }); },
   unread: (n: number) => {

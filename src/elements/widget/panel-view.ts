@@ -20,6 +20,8 @@ export interface PanelBodyHost {
   groups: boolean;
   /** Profile cards are on (members' names in the group panel open them). */
   profiles: boolean;
+  /** The list's Contacts button is on. */
+  contacts: boolean;
   strings: { conversations: string; messages: string; placeholder: string; pick: string };
   onSelect(e: ConversationSelectEvent): void;
 }
@@ -54,6 +56,7 @@ export function renderPanelBody(w: PanelBodyHost) {
           exportparts="item:conversation-item, unread-badge:conversation-unread-badge"
           label=${t.conversations}
           ?create-group=${w.groups}
+          ?contacts=${w.contacts}
           .selected=${w.selected}
           @conversation-select=${w.onSelect}
         ></conversation-list>
