@@ -1,13 +1,13 @@
 import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient, Profile } from '../../client/types.js';
 import type { ChatError } from '../../protocol/error-codes.js';
 import { ID_PATTERN, p2pConversation, parseConversationId } from '../../protocol/ids.js';
 import { chatClientContext } from '../context.js';
 import { StoreController } from '../controllers/store-controller.js';
-import { deepActiveElement, trapTab } from '../dialog-focus.js';
+import { ModalDialog } from '../dialog-focus.js';
 import { ConversationSelectEvent } from '../events/conversation-select.js';
 import { forwardTargets } from '../forward/forward-targets.js';
 import { groupDialogStyles } from '../groups/group-dialog.styles.js';
@@ -44,6 +44,7 @@ export class ContactsView extends LitElement {
   static override styles = groupDialogStyles;
 
   #locale = new LocaleController(this);
+  #modal = new ModalDialog(this);
   #blocked = new StoreController<string[]>(this, () => this.client?.$blocked, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
   #names = new NameLookup(this);
@@ -59,17 +60,6 @@ export class ContactsView extends LitElement {
   @state() private accessor queryText = '';
   @state() private accessor status = '';
   @state() private accessor failed = false;
-
-  @query('dialog') private accessor dialog!: HTMLDialogElement | null;
-
-  #returnFocus: HTMLElement | undefined;
-
-  private onCancel = (e: Event) => {
-    e.preventDefault();
-    this.close();
-  };
-
-  private onKeydown = (e: KeyboardEvent) => trapTab(e, this.dialog, this.renderRoot as ShadowRoot);
 
   #chat(userId: string): void {
     this.close();
@@ -89,27 +79,17 @@ export class ContactsView extends LitElement {
 
   /** Opens the view. */
   async show(): Promise<void> {
-    const active = deepActiveElement();
-    this.#returnFocus = active instanceof HTMLElement ? active : undefined;
     this.queryText = this.status = '';
-    this.open = true;
-    await this.updateComplete;
-    if (!this.dialog?.open) this.dialog?.showModal();
-    this.renderRoot.querySelector<HTMLElement>('[part~="search"]')?.focus();
+    await this.#modal.show('[part~="search"]');
   }
 
   /** Closes the view; focus returns to the element that had it when it opened. */
   close(): void {
-    if (!this.open) return;
-    this.dialog?.close();
-    this.open = false;
-    const back = this.#returnFocus;
-    this.#returnFocus = undefined;
-    if (back?.isConnected) back.focus();
+    this.#modal.close();
   }
 
   override render() {
-    return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.onCancel} @keydown=${this.onKeydown}>
+    return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.#modal.onCancel} @keydown=${this.#modal.onKeydown}>
       ${this.open ? this.#renderBody() : nothing}
     </dialog>`;
   }
