@@ -297,6 +297,7 @@
 'search.count': str`${0} found`,
 'list.muted': `, muted`,
 'list.newGroup': `New group`,
+'list.contacts': `Contacts`,
 'list.left': `(left)`,
 'notify.mute': `Mute this conversation`,
 'notify.unmute': `Unmute this conversation`,
@@ -355,7 +356,15 @@
 'people.blocked': `Blocked: their messages no longer reach you.`,
 'people.unblocked': `Unblocked.`,
 'people.close': `Close`,
+'people.contacts': `Contacts`,
+'people.search': `Search people or type a user id`,
+'people.people': `People`,
+'people.noPeople': `Nobody yet: type a user id.`,
+'people.blockedTitle': `Blocked`,
+'people.noneBlocked': `You have blocked nobody.`,
 'people.userId': str`User id: ${0}`,
+'people.chatWith': str`Chat with ${0}`,
+'people.about': str`${0}: ${1}`,
 'people.openProfile': str`Profile of ${0}`,
     };
   
