@@ -69,9 +69,11 @@ const KiB = 1024;
 const LIMITS = {
   firstPaint: { bytes: 35.7 * KiB, kind: 'ratchet (target: 34 KiB)' },
   // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
-  everything: { bytes: 86.2 * KiB, kind: 'ratchet' },
+  // 86.2 → 87.1 (measured 86.9): drafts on the device (issue 22; their client code comes with the panel).
+  everything: { bytes: 87.1 * KiB, kind: 'ratchet' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
-  define: { bytes: 90.1 * KiB, kind: 'ratchet' },
+  // 90.1 → 91.1 (measured 90.9): the same.
+  define: { bytes: 91.1 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -14,6 +14,7 @@ export type {
   ClientStorage,
   ConnectionState,
   Conversation,
+  Draft,
   CustomRenderer,
   FileKind,
   Member,

@@ -52,7 +52,21 @@ export interface ClientStorage {
   /** Committed messages cache, and the per-conversation contiguous window it holds. */
   loadState(): Promise<PersistedState | undefined>;
   saveState(state: PersistedState): Promise<void>;
+  /** Half-written messages, one per conversation (optional: without them, as in memory storage, drafts last as long as the client). */
+  loadDrafts?(): Promise<Draft[]>;
+  /** Replaces every stored draft. */
+  saveDrafts?(drafts: Draft[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A message being written in one conversation, kept on the device. */
+export interface Draft {
+  conversationId: ConversationId;
+  text: string;
+  /** `@label`s picked from the mention list, and the users they stand for. */
+  mentions?: { id: string; label: string }[];
+  /** When it was last changed (ms since the epoch). */
+  updatedAt: number;
 }
 
 export interface OutboxEntry {
@@ -165,6 +179,12 @@ export interface ChatClient extends EventTarget {
   readonly $blocked: ReadableAtom<string[]>;
   /** Broadcasts received and not withdrawn, newest first. */
   readonly $broadcasts: ReadableAtom<Broadcast[]>;
+  /** Drafts by conversation id, restored from the device at start (`<conversation-list>` shows them). */
+  readonly $drafts: ReadableAtom<Readonly<Record<string, Draft>>>;
+  /** The draft of a conversation (its entry in `$drafts`). */
+  draft(conversationId: ConversationId): Draft | undefined;
+  /** Keeps (or, with blank text, removes) the draft of a conversation on this device; `$drafts` follows within a microtask, the storage within 250 ms. */
+  setDraft(conversationId: ConversationId, text: string, mentions?: Draft['mentions']): void;
   /** Messages of one conversation: committed ones by seq, then local pending/failed ones. Same store for the same id. */
   messages(conversationId: ConversationId): ReadableAtom<ChatMessage[]>;
   /** Whether older messages than those held can still be loaded. */

@@ -3,7 +3,7 @@ import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { ChatClient, Conversation, Profile } from '../client/types.js';
+import type { ChatClient, Conversation, Draft, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
@@ -26,6 +26,7 @@ import { safeMediaUrl } from './thread/elems/safe-url.js';
  * @csspart item - One conversation (an option of the listbox); also `selected` for the selected one.
  * @csspart avatar - The conversation's picture or initials.
  * @csspart unread-badge - Number of unread messages.
+ * @csspart draft - "Draft:" before the text of a half-written message, shown instead of the last message.
  *
  * @cssproperty [--chat-conversation-list-item-padding=0.625rem 0.75rem] - Padding of an item.
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
@@ -39,6 +40,7 @@ export class ConversationList extends LitElement {
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
+  #drafts = new StoreController<Readonly<Record<string, Draft>>>(this, () => this.client?.$drafts, {});
   #locale = new LocaleController(this);
 
   /** The highlighted conversation. Set by the user's pick unless the event is cancelled. */
@@ -134,7 +136,10 @@ export class ConversationList extends LitElement {
     // A system notification speaks for itself: no "system:" before it.
     const who = !last || last.elem.type === 'system' ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
     const what = last ? describeElemText(last.elem) : '';
-    const preview = !last ? '' : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
+    const draft = this.#drafts.value[c.id];
+    const preview = draft
+      ? html`<span part="draft">${t.draft}</span> <bdi>${oneLine(draft.text)}</bdi>`
+      : !last ? '' : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
     const unread = c.unread > 0;
     const avatar = safeMediaUrl(c.avatar);
     return html`
@@ -158,6 +163,11 @@ export class ConversationList extends LitElement {
       </div>
     `;
   }
+}
+
+/** The start of a draft on one line (the preview is cut by CSS; this only bounds the work). */
+function oneLine(text: string): string {
+  return text.slice(0, 200).replace(/\s+/g, ' ').trim();
 }
 
 declare global {

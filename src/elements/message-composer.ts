@@ -5,6 +5,7 @@ import type { ChatClient } from '../client/types.js';
 import { isConversationId } from '../protocol/ids.js';
 import { LIMITS, utf8Length } from '../protocol/limits.js';
 import { ComposeIntentBar } from './composer/compose-intent-bar.js';
+import { DraftKeeper } from './composer/draft-keeper.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
 import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
 import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
@@ -23,12 +24,6 @@ export type { Sticker } from './composer/emoji-picker.js';
 /** Show the byte counter once a draft uses this share of the limit. */
 const COUNTER_FROM = 0.9;
 const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content');
-
-interface Draft {
-  text: string;
-  /** Mentions picked from the list while writing it. */
-  mentions: Mention[];
-}
 
 /**
  * @summary Writes and sends messages to one conversation: text with emoji and @mentions, files, stickers.
@@ -72,8 +67,8 @@ interface Draft {
  * (or R and E on a focused message) put the composer of the same client and conversation in
  * reply or edit mode: the quote or "Editing" shows over the text area, Escape or × cancels, Enter
  * sends the reply (`client.reply`) or saves the edit (`client.edit`). Up in an empty composer
- * edits the last own text message. The draft of each conversation is kept while
- * the composer switches between them. Files come from the attach button, a drop onto the
+ * edits the last own text message. The draft of each conversation is kept in the client
+ * (`client.setDraft`, on the device: it survives a reload) and cleared on send. Files come from the attach button, a drop onto the
  * composer or a paste, and are sent with `client.sendFile` (one message each); a file over its
  * limit (images and audio 28 MB, video and other files 100 MB) is refused at once with a
  * message. In a group, typing `@` lists the members (`@all` first): arrows choose, Enter or Tab
@@ -109,7 +104,6 @@ export class MessageComposer extends LitElement {
   @state() private accessor fileError = '';
   @state() private accessor dragging = false;
 
-  #drafts = new Map<string, Draft>();
   #mentions: Mention[] = [];
   #dragDepth = 0;
 
@@ -144,6 +138,12 @@ export class MessageComposer extends LitElement {
     },
   });
 
+  #drafts = new DraftKeeper(this, {
+    client: () => this.client,
+    conversation: () => this.conversation,
+    editing: () => this.#intent.intent?.kind === 'edit',
+  });
+
   constructor() {
     super();
     this.addEventListener('dragenter', this.onDragEnter);
@@ -154,15 +154,17 @@ export class MessageComposer extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('conversation')) {
-      const previous = changed.get('conversation');
-      if (previous) this.#drafts.set(previous, { text: this.draft, mentions: this.#mentions });
-      const next = this.#drafts.get(this.conversation);
+      const next = this.#drafts.load();
       this.draft = next?.text ?? '';
       this.#mentions = next?.mentions ?? [];
-      this.#drafts.delete(this.conversation);
       this.fileError = '';
       this.#mentionList.reset();
       this.#emoji.close(false);
+    } else if (changed.has('draft')) {
+      this.#drafts.save(this.draft, this.#mentions);
+    } else {
+      const late = this.#drafts.arrived(this.draft);
+      if (late) [this.draft, this.#mentions] = [late.text, late.mentions ?? []];
     }
   }
 

@@ -120,6 +120,7 @@
 'error.UPLOAD_FAILED': `附件上传失败。`,
 'error.UPLOAD_QUOTA_EXCEEDED': `待发送的文件过多。请先发送或移除部分文件后再试。`,
 'error.USER_UNKNOWN': `该用户不存在。`,
+'list.draft': `草稿：`,
 'list.empty': `还没有会话。`,
 'list.label': `会话`,
 'list.mentionsYou': `，有人@我`,
