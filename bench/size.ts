@@ -70,10 +70,11 @@ const LIMITS = {
   firstPaint: { bytes: 35.7 * KiB, kind: 'ratchet (target: 34 KiB)' },
   // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
   // 86.2 → 87.1 (measured 86.9): drafts on the device (issue 22; their client code comes with the panel).
-  everything: { bytes: 87.1 * KiB, kind: 'ratchet' },
+  // → 90.1 (measured 89.9): formatted text (issue 22: the Markdown-subset parser and renderer, their styles, plain previews, composer shortcuts).
+  everything: { bytes: 90.1 * KiB, kind: 'ratchet' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
-  // 90.1 → 91.1 (measured 90.9): the same.
-  define: { bytes: 91.1 * KiB, kind: 'ratchet' },
+  // 90.1 → 91.1 (measured 90.9), → 94.2 (measured 94.0): the same.
+  define: { bytes: 94.2 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -26,6 +26,8 @@ export interface MountOptions {
   position?: WidgetPosition;
   /** Names the widget's remembered open/closed state. */
   id?: string;
+  /** `off` shows text messages as written, without formatting (bold, lists, code …); the widget's `formatting` attribute. */
+  formatting?: string;
 }
 
 /** What the script tag exposes as `window.Natter`. */
@@ -67,6 +69,7 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.theme) widget.theme = options.theme;
   if (options.position) widget.position = options.position;
   if (options.locale) widget.lang = options.locale;
+  if (options.formatting) widget.setAttribute('formatting', options.formatting);
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
@@ -86,6 +89,7 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(data.conversation ? { conversation: data.conversation } : {}),
     ...(data.locale ? { locale: data.locale } : {}),
     ...(data.id ? { id: data.id } : {}),
+    ...(data.formatting ? { formatting: data.formatting } : {}),
     theme,
     ...(position ? { position } : {}),
   };

@@ -31,7 +31,7 @@ import { openDeviceStorage } from './storage-default.js';
 import { createSyncEngine } from './sync-engine.js';
 import { createThreadStore } from './thread-store.js';
 import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
-import type { ChatClient, ChatClientOptions, ChatMessage, Draft, PersistedState, SyncState } from './types.js';
+import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -133,8 +133,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   });
   const persister = createPersister(storage, snapshot, 500);
   // Drafts are written in the panel and shown in its list: their code is fetched at start, after the first paint.
-  const $drafts = atom<Readonly<Record<string, Draft>>>({});
-  const drafts = Promise.all([import('./drafts.js'), chosen]).then(([m, s]) => m.createDrafts(s, $drafts));
+  const drafts = Promise.all([import('./drafts.js'), chosen]).then(([m, s]) => m.openDrafts(s));
+  drafts.catch(() => undefined);
   const account = createAccount(requests);
   account.assume(tokenSubject(options.token)); // a fixed token names the user at once
   const members = createMemberDirectory(requests);
@@ -291,9 +291,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $conversations: conversations.$conversations,
     $blocked: account.$blocked,
     $broadcasts: broadcasts.$broadcasts,
-    $drafts,
-    draft: (conversationId: ConversationId) => $drafts.get()[conversationId],
-    setDraft: (...args: Parameters<ChatClient['setDraft']>) => void drafts.then((d) => d.set(...args), () => undefined),
+    drafts,
     messages: threads.messages,
     hasOlder: threads.hasOlder,
     ...createRenderers(target),

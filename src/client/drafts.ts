@@ -1,23 +1,32 @@
-import type { WritableAtom } from 'nanostores';
+import { atom, type ReadableAtom } from 'nanostores';
 import type { ConversationId } from '../protocol/ids.js';
 import type { ClientStorage, Draft } from './types.js';
 
 /**
  * Half-written messages, one per conversation, kept on the device (`ClientStorage.saveDrafts`, in
- * IndexedDB by default) so a reload brings them back. `$drafts` (the client's store) changes at
- * once; the storage follows after a short pause (one write per burst of typing).
- * The client imports this module at start, after the first paint (`import()`).
+ * IndexedDB by default) so a reload brings them back. `$drafts` changes at once; the storage
+ * follows after a short pause (one write per burst of typing). The client imports this module at
+ * start, after the first paint (`import()`), and offers it as `client.drafts`.
  */
-export interface Drafts {
+export interface ClientDrafts {
+  /** Drafts by conversation id, the stored ones once read. */
+  readonly $drafts: ReadableAtom<Readonly<Record<string, Draft>>>;
   /** Sets (or, with blank text, clears) the draft of a conversation. */
   set(conversationId: ConversationId, text: string, mentions?: Draft['mentions']): void;
-  /** Settles once the stored drafts are read (typing before then wins over them). */
-  readonly restored: Promise<void>;
   /** Writes what is pending now. */
   flush(): Promise<void>;
 }
 
-export function createDrafts(storage: ClientStorage, $drafts: WritableAtom<Readonly<Record<string, Draft>>>, delayMs = 250): Drafts {
+/** The drafts of a storage, once the stored ones are read. */
+export async function openDrafts(storage: ClientStorage, delayMs?: number): Promise<ClientDrafts> {
+  const drafts = createDrafts(storage, delayMs);
+  await drafts.restored;
+  return drafts;
+}
+
+/** The drafts of a storage at once; `restored` settles once the stored ones are read (changes made before then win over them). */
+export function createDrafts(storage: ClientStorage, delayMs = 250): ClientDrafts & { restored: Promise<void> } {
+  const $drafts = atom<Readonly<Record<string, Draft>>>({});
   /** Conversations whose draft changed here (before the stored ones were read, these win). */
   const touched = new Set<ConversationId>();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -46,6 +55,7 @@ export function createDrafts(storage: ClientStorage, $drafts: WritableAtom<Reado
   })();
 
   return {
+    $drafts,
     restored,
     set(conversationId, text, mentions) {
       const { [conversationId]: previous, ...others } = $drafts.get();

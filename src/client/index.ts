@@ -5,6 +5,7 @@ export { resolveStorage } from './storage-default.js';
 export { createClientMsgId, createDeviceId, tokenSubject } from './identity.js';
 export { messageKey } from './types.js';
 export type { ChangeReceipt, PendingChange } from './changes.js';
+export type { ClientDrafts } from './drafts.js';
 export type {
   BackoffOptions,
   ChatClient,

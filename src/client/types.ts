@@ -1,5 +1,6 @@
 import type { Change, ReplyTo } from '../protocol/changes.js';
 import type { ChangeReceipt, PendingChange } from './changes.js';
+import type { ClientDrafts } from './drafts.js';
 import type { ReadableAtom } from 'nanostores';
 import type { CustomElem, Elem } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
@@ -179,12 +180,11 @@ export interface ChatClient extends EventTarget {
   readonly $blocked: ReadableAtom<string[]>;
   /** Broadcasts received and not withdrawn, newest first. */
   readonly $broadcasts: ReadableAtom<Broadcast[]>;
-  /** Drafts by conversation id, restored from the device at start (`<conversation-list>` shows them). */
-  readonly $drafts: ReadableAtom<Readonly<Record<string, Draft>>>;
-  /** The draft of a conversation (its entry in `$drafts`). */
-  draft(conversationId: ConversationId): Draft | undefined;
-  /** Keeps (or, with blank text, removes) the draft of a conversation on this device; `$drafts` follows within a microtask, the storage within 250 ms. */
-  setDraft(conversationId: ConversationId, text: string, mentions?: Draft['mentions']): void;
+  /**
+   * Half-written messages, one per conversation, kept on the device (`ClientStorage.saveDrafts`):
+   * settles once their code (fetched after the first paint) and the stored drafts are loaded.
+   */
+  readonly drafts: Promise<ClientDrafts>;
   /** Messages of one conversation: committed ones by seq, then local pending/failed ones. Same store for the same id. */
   messages(conversationId: ConversationId): ReadableAtom<ChatMessage[]>;
   /** Whether older messages than those held can still be loaded. */

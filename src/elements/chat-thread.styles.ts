@@ -3,6 +3,7 @@ import { sharedStyles } from './styles/shared.styles.js';
 import { threadActionsStyles } from './thread/thread-actions.styles.js';
 import { threadElemsStyles } from './thread/elems.styles.js';
 import { threadChangesStyles } from './thread/changes/changes.styles.js';
+import { threadFormattingStyles } from './thread/formatting.styles.js';
 
 export const styles = [
   sharedStyles,
@@ -334,4 +335,5 @@ export const styles = [
   threadActionsStyles,
   threadElemsStyles,
   threadChangesStyles,
+  threadFormattingStyles,
 ];

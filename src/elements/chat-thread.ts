@@ -74,6 +74,11 @@ const BOTTOM_SLACK = 32;
  * @csspart merger-open-button - Shows or hides the original messages of a merged forward.
  * @csspart forward-dialog - The built-in `<forward-dialog>` (its parts are exported as `forward-dialog-<part>`, e.g. `forward-dialog-confirm-button`).
  * @csspart link - A link in message text (http, https and mailto only).
+ * @csspart code - Inline `code` in formatted text.
+ * @csspart code-block - A fenced code block (a monospace box) with its `copy-button`.
+ * @csspart copy-button - Copies a code block's text ("Copied" for a moment once done).
+ * @csspart quote - A `> quote` in formatted text.
+ * @csspart list - A bulleted or numbered list in formatted text.
  * @csspart mention - An `@name` token in the text of a message that @mentions someone.
  * @csspart mentioned - Added to `message` when the message @mentions the user (or @all).
  * @csspart image-link - Link around an image preview; opens the full image in a new tab.
@@ -167,6 +172,9 @@ export class ChatThread extends LitElement {
 
   /** Accessible name of the message log; empty uses "Messages" in the element's language. */
   @property() accessor label = '';
+
+  /** `off` shows text messages as written (markers and all) instead of formatted (bold, lists, code blocks …). */
+  @property() accessor formatting: 'on' | 'off' = 'on';
 
   /** Stickers for face messages, `{ [key]: imageUrl }` or `[{ key, url, label? }]`; from the nearest `<chat-session>`, or set it directly. */
   @consume({ context: chatStickersContext, subscribe: true })
@@ -482,6 +490,7 @@ export class ChatThread extends LitElement {
     void this.#fileTickets.value; // subscribed for its changes only: rowContext asks client.fileUrl
     const ctx = rowContext({
       client: this.client, target: this.#target, t, summary, actions, extras: this.#extras, stickers: this.stickers, messages, jumpTo: (id) => void this.jumpTo(id),
+      formatting: this.formatting !== 'off', refresh: () => this.requestUpdate(),
     });
     const { start, end } = this.#list;
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages

@@ -34,6 +34,9 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart thread - The inner `<chat-thread>`; its `message`, `self`, `other`, `bubble` and `resend-button` are exported as they are.
  * @csspart composer - The inner `<message-composer>`; its `input` and `send-button` are exported as they are.
  *
+ * Attribute `formatting="off"` (read when the panel renders) shows text messages as written and
+ * turns the composer's formatting shortcuts off; by default they are formatted (bold, lists, code …).
+ *
  * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
  * @cssproperty [--chat-widget-height=600px] - Height of the panel (capped by the viewport).
  * @cssproperty [--chat-widget-offset-x=1.25rem] - Distance of launcher and panel from the side edge (left or right).

@@ -3,9 +3,10 @@ import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { ChatClient, Conversation, Draft, Profile } from '../client/types.js';
+import type { ChatClient, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
+import { DraftsController } from './controllers/drafts-controller.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ConversationSelectEvent } from './events/conversation-select.js';
 import { formatShortTime, hueOf, initials } from './format.js';
@@ -40,7 +41,7 @@ export class ConversationList extends LitElement {
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
-  #drafts = new StoreController<Readonly<Record<string, Draft>>>(this, () => this.client?.$drafts, {});
+  #drafts = new DraftsController(this, () => this.client);
   #locale = new LocaleController(this);
 
   /** The highlighted conversation. Set by the user's pick unless the event is cancelled. */

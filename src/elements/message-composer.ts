@@ -6,6 +6,7 @@ import { isConversationId } from '../protocol/ids.js';
 import { LIMITS, utf8Length } from '../protocol/limits.js';
 import { ComposeIntentBar } from './composer/compose-intent-bar.js';
 import { DraftKeeper } from './composer/draft-keeper.js';
+import { applyMarker, formatKey } from './composer/format-keys.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
 import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
 import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
@@ -63,12 +64,14 @@ const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-
  *
  * @fires {MessageSendEvent} message-send - A text is about to be sent (cancelable).
  *
- * Enter sends, Shift+Enter starts a new line. Reply and Edit in `<chat-thread>`'s message menu
+ * Enter sends, Shift+Enter starts a new line. Ctrl/Cmd+B, I and E wrap the selection in bold,
+ * italic or code markers (Ctrl/Cmd+Shift+X: strikethrough; again unwraps), which `<chat-thread>`
+ * shows formatted. Reply and Edit in `<chat-thread>`'s message menu
  * (or R and E on a focused message) put the composer of the same client and conversation in
  * reply or edit mode: the quote or "Editing" shows over the text area, Escape or × cancels, Enter
  * sends the reply (`client.reply`) or saves the edit (`client.edit`). Up in an empty composer
  * edits the last own text message. The draft of each conversation is kept in the client
- * (`client.setDraft`, on the device: it survives a reload) and cleared on send. Files come from the attach button, a drop onto the
+ * (`client.drafts`, on the device: it survives a reload) and cleared on send. Files come from the attach button, a drop onto the
  * composer or a paste, and are sent with `client.sendFile` (one message each); a file over its
  * limit (images and audio 28 MB, video and other files 100 MB) is refused at once with a
  * message. In a group, typing `@` lists the members (`@all` first): arrows choose, Enter or Tab
@@ -88,6 +91,9 @@ export class MessageComposer extends LitElement {
 
   /** Turns the composer off (the host page decides when). */
   @property({ type: Boolean, reflect: true }) accessor disabled = false;
+
+  /** `off`: no formatting shortcuts (the thread then shows text as written: set it there too). */
+  @property() accessor formatting: 'on' | 'off' = 'on';
 
   /** File types the attach button offers (the file input's `accept`, e.g. `image/*`); default: any. */
   @property() accessor accept = '';
@@ -189,6 +195,12 @@ export class MessageComposer extends LitElement {
       // Escape too: an enclosing widget must not close its panel while the list is dismissed.
       e.preventDefault();
       e.stopPropagation();
+      return;
+    }
+    const marker = this.formatting === 'off' ? undefined : formatKey(e);
+    if (marker) {
+      e.preventDefault();
+      this.draft = applyMarker(e.target as HTMLTextAreaElement, marker);
       return;
     }
     // Escape ends a reply or an edit; Up in an empty composer edits the last own text.

@@ -203,7 +203,7 @@ export function mergerDepthOf(elem: Elem): number {
   return deepest;
 }
 
-/** The one-line excerpt a reply quotes: `describeElem` on one line, at most LIMITS.replyExcerptChars code points. */
+/** The one-line excerpt of an elem: `describeElem` on one line, at most LIMITS.replyExcerptChars code points. */
 export function replyExcerpt(elem: Elem): string {
   const line = describeElem(elem).replace(/\s+/g, ' ').trim();
   const chars = [...line];

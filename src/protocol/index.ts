@@ -10,3 +10,4 @@ export * from './frames.js';
 export * from './client-frames.js';
 export * from './codec.js';
 export * from './client-codec.js';
+export * from './plain-text.js';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { atom } from 'nanostores';
-import { createDrafts } from '../../src/client/drafts.js';
+import { createDrafts, openDrafts } from '../../src/client/drafts.js';
 import { createMemoryStorage } from '../../src/client/storage-memory.js';
 import type { ClientStorage, Draft } from '../../src/client/types.js';
 
@@ -16,11 +15,7 @@ function draftStorage(): ClientStorage & { writes: number } {
   return storage;
 }
 
-/** The drafts over `storage`, with the store the client would give them. */
-function make(storage: ClientStorage, delayMs = 5) {
-  const $drafts = atom<Readonly<Record<string, Draft>>>({});
-  return Object.assign(createDrafts(storage, $drafts, delayMs), { $drafts });
-}
+const make = (storage: ClientStorage, delayMs = 5) => createDrafts(storage, delayMs);
 
 describe('drafts', () => {
   test('are kept per conversation, written once per burst, and come back in a new client', async () => {
@@ -36,8 +31,7 @@ describe('drafts', () => {
     await drafts.flush();
     assert.equal(storage.writes, 1, 'one write for the burst');
 
-    const after = make(storage);
-    await after.restored;
+    const after = await openDrafts(storage);
     assert.deepEqual(after.$drafts.get()['p2p:bob']?.mentions, [{ id: 'bob', label: 'Bob' }]);
     assert.equal(after.$drafts.get()['group:g1']?.text, 'for the group');
   });

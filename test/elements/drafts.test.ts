@@ -27,7 +27,8 @@ describe('drafts', () => {
     const composer = await fixture<MessageComposer>(html`<message-composer .client=${alice} conversation="p2p:${bobId}"></message-composer>`);
     part<HTMLTextAreaElement>(composer, 'input')!.focus();
     await sendKeys({ type: 'half written' });
-    await waitUntil(() => alice.$drafts.get()[`p2p:${bobId}`]?.text === 'half written', 'the draft should be kept');
+    const drafts = await alice.drafts;
+    await waitUntil(() => drafts.$drafts.get()[`p2p:${bobId}`]?.text === 'half written', 'the draft should be kept');
     await alice.close();
     composer.remove();
 
@@ -51,8 +52,7 @@ describe('drafts', () => {
     }
     const third = await reload(aliceId);
     try {
-      await new Promise((r) => setTimeout(r, 50));
-      expect(third.draft(`p2p:${bobId}`)).to.equal(undefined);
+      expect((await third.drafts).$drafts.get()[`p2p:${bobId}`]).to.equal(undefined);
     } finally {
       await third.close();
     }
@@ -73,6 +73,6 @@ describe('drafts', () => {
     composer.conversation = `p2p:${b}`;
     await composer.updateComplete;
     expect(input().value).to.equal('to bob');
-    expect(alice.draft(`p2p:${c}`)?.text).to.equal('to carol');
+    expect((await alice.drafts).$drafts.get()[`p2p:${c}`]?.text).to.equal('to carol');
   });
 });

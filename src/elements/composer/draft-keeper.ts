@@ -1,7 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { ChatClient, Draft } from '../../client/types.js';
 import { isConversationId } from '../../protocol/ids.js';
-import { StoreController } from '../controllers/store-controller.js';
+import { DraftsController } from '../controllers/drafts-controller.js';
 import type { Mention } from './mention-suggest.js';
 
 interface KeeperDeps {
@@ -12,7 +12,7 @@ interface KeeperDeps {
 }
 
 /**
- * Keeps the composer's draft of each conversation in the client (`client.setDraft`), which keeps
+ * Keeps the composer's draft of each conversation in the client (`client.drafts`), which keeps
  * it on the device: switching conversations, closing the widget or reloading the page brings it
  * back. A draft read from the device after the composer showed (the storage opens asynchronously)
  * is taken as long as the user has not typed yet. Without a client, drafts live in memory.
@@ -20,13 +20,14 @@ interface KeeperDeps {
 export class DraftKeeper {
   readonly #deps: KeeperDeps;
   readonly #memory = new Map<string, Draft>();
+  readonly #drafts: DraftsController;
   /** Whether the user changed the text since the conversation was opened. */
   #typed = false;
 
   constructor(host: ReactiveControllerHost, deps: KeeperDeps) {
     this.#deps = deps;
     // Re-renders the host when the device's drafts arrive.
-    new StoreController(host, () => deps.client()?.$drafts, {});
+    this.#drafts = new DraftsController(host, deps.client);
   }
 
   /** The stored draft of the current conversation. */
@@ -46,7 +47,7 @@ export class DraftKeeper {
     this.#typed = true;
     if (!isConversationId(conversation) || (this.#deps.editing() && conversation === this.#deps.conversation())) return;
     const client = this.#deps.client();
-    if (client) client.setDraft(conversation, text, [...mentions]);
+    if (client) this.#drafts.set(conversation, text, [...mentions]);
     else if (text.trim()) this.#memory.set(conversation, { conversationId: conversation, text, mentions: [...mentions], updatedAt: Date.now() });
     else this.#memory.delete(conversation);
   }
@@ -55,6 +56,6 @@ export class DraftKeeper {
     const conversation = this.#deps.conversation();
     if (!isConversationId(conversation)) return undefined;
     const client = this.#deps.client();
-    return client ? client.draft(conversation) : this.#memory.get(conversation);
+    return client ? this.#drafts.value[conversation] : this.#memory.get(conversation);
   }
 }

@@ -5,6 +5,7 @@
  * the panel's frame and header) does not carry it.
  */
 import { css, html } from 'lit';
+import { Directive, directive, type Part } from 'lit/directive.js';
 import type { ChatClient, Conversation } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
 import type { ConversationSelectEvent } from '../events/conversation-select.js';
@@ -19,6 +20,21 @@ export interface PanelBodyHost {
   onSelect(e: ConversationSelectEvent): void;
 }
 
+/**
+ * `off` when the widget rendering the panel has `formatting="off"`, else `on`: read from the
+ * template's host here, so the widget's own code (the first paint) does not carry the setting.
+ */
+const formattingOfHost = directive(
+  class extends Directive {
+    override update(part: Part): string {
+      return (part.options?.host as Element | undefined)?.getAttribute?.('formatting') === 'off' ? 'off' : 'on';
+    }
+    render(): string {
+      return 'on';
+    }
+  },
+);
+
 const lookups = new WeakMap<object, NameLookup>();
 
 /** A conversation's title without a summary yet (no message so far): the person's profile name, else the id. */
@@ -31,6 +47,7 @@ export function titleOf(host: { requestUpdate(): void }, client: ChatClient | un
 
 export function renderPanelBody(w: PanelBodyHost) {
   const t = w.strings;
+  const fmt = formattingOfHost();
   return html`
     <chat-session .client=${w.client}>
       <broadcast-banner part="broadcast-banner"></broadcast-banner>
@@ -45,8 +62,8 @@ export function renderPanelBody(w: PanelBodyHost) {
         <div class="thread-pane">
           ${w.selected
             ? html`
-                <chat-thread part="thread" exportparts="message, self, other, bubble, resend-button" conversation=${w.selected} label=${t.messages}></chat-thread>
-                <message-composer part="composer" exportparts="input, send-button" conversation=${w.selected} placeholder=${t.placeholder}></message-composer>
+                <chat-thread part="thread" exportparts="message, self, other, bubble, resend-button" conversation=${w.selected} label=${t.messages} formatting=${fmt}></chat-thread>
+                <message-composer part="composer" exportparts="input, send-button" conversation=${w.selected} placeholder=${t.placeholder} formatting=${fmt}></message-composer>
               `
             : html`<p class="pick">${t.pick}</p>`}
         </div>
