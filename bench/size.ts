@@ -71,10 +71,11 @@ const LIMITS = {
   // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
   // 86.2 → 87.1 (measured 86.9): drafts on the device (issue 22; their client code comes with the panel).
   // → 90.1 (measured 89.9): formatted text (issue 22: the Markdown-subset parser and renderer, their styles, plain previews, composer shortcuts).
-  everything: { bytes: 90.1 * KiB, kind: 'ratchet' },
+  // → 92.1 (measured 91.9): the media viewer (issue 22; with the panel, see thread/media-opener.ts).
+  everything: { bytes: 92.1 * KiB, kind: 'ratchet' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
-  // 90.1 → 91.1 (measured 90.9), → 94.2 (measured 94.0): the same.
-  define: { bytes: 94.2 * KiB, kind: 'ratchet' },
+  // 90.1 → 91.1 (measured 90.9), → 94.2 (measured 94.0), → 96.4 (measured 96.2): the same.
+  define: { bytes: 96.4 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -8,7 +8,7 @@ import { LIMITS } from '../protocol/limits.js';
 import { chatClientContext, chatStickersContext, type StickerSet } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
-import { warmFormats } from './format.js';
+import { formatDuration, warmFormats } from './format.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
@@ -20,6 +20,7 @@ import { announcementOf, renderRow } from './thread/message-row.js';
 import { deliveryOf } from './thread/delivery.js';
 import { findById, firstAfter, jumpTo, mentions, type JumpTarget } from './thread/jump.js';
 import { RowHighlight } from './thread/highlight.js';
+import { MediaOpener } from './thread/media-opener.js';
 import { OlderLoader } from './thread/older-loader.js';
 import { ReadMarker } from './thread/read-marker.js';
 import { rowContext } from './thread/row-context.js';
@@ -81,7 +82,8 @@ const BOTTOM_SLACK = 32;
  * @csspart list - A bulleted or numbered list in formatted text.
  * @csspart mention - An `@name` token in the text of a message that @mentions someone.
  * @csspart mentioned - Added to `message` when the message @mentions the user (or @all).
- * @csspart image-link - Link around an image preview; opens the full image in a new tab.
+ * @csspart image-link - Link around an image preview; opens `<media-viewer>` at it (with a modifier key: the full image in a new tab).
+ * @csspart expand-button - On a video: opens `<media-viewer>` at it.
  * @csspart image - An image preview (width and height known before it loads).
  * @csspart audio - The audio player of a voice message.
  * @csspart video - The video player (the snapshot is its poster).
@@ -241,6 +243,12 @@ export class ChatThread extends LitElement {
   });
   #extras = new ThreadExtras(this, { client: () => this.client, target: () => this.#target });
   #highlight = new RowHighlight(this);
+  #media = new MediaOpener(this, {
+    messages: () => this.#messages.value,
+    fileUrl: (url) => this.client?.fileUrl?.(url) ?? url,
+    root: () => this.renderRoot,
+    labels: () => ({ image: uiStrings().image, video: (m) => uiStrings().videoMessage(formatDuration(m.elem.type === 'video' ? m.elem.duration : 0)) }),
+  });
 
   get #atBottom(): boolean {
     return this.#list.pinned;
