@@ -72,10 +72,11 @@ const LIMITS = {
   // 86.2 → 87.1 (measured 86.9): drafts on the device (issue 22; their client code comes with the panel).
   // → 90.1 (measured 89.9): formatted text (issue 22: the Markdown-subset parser and renderer, their styles, plain previews, composer shortcuts).
   // → 92.1 (measured 91.9): the media viewer (issue 22; with the panel, see thread/media-opener.ts).
-  everything: { bytes: 92.1 * KiB, kind: 'ratchet' },
+  // → 95.3 (measured 95.1): voice notes (issue 22: the composer's recorder, its bar and strings).
+  everything: { bytes: 95.3 * KiB, kind: 'ratchet' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
-  // 90.1 → 91.1 (measured 90.9), → 94.2 (measured 94.0), → 96.4 (measured 96.2): the same.
-  define: { bytes: 96.4 * KiB, kind: 'ratchet' },
+  // 90.1 → 91.1 (measured 90.9), → 94.2 (measured 94.0), → 96.4 (measured 96.2), → 99.7 (measured 99.5): the same.
+  define: { bytes: 99.7 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -81,8 +81,8 @@ export function createSendActions(options: SendActionsContext): SendActions {
     },
 
     async sendFile(conversationId, file, opts = {}) {
-      const { kind, name, ...rest } = opts;
-      const upload = await prepareFile(options.uploads, file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }) });
+      const { kind, name, duration, ...rest } = opts;
+      const upload = await prepareFile(options.uploads, file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }), ...(duration !== undefined && { duration }) });
       const entry = newEntry(conversationId, rest);
       entry.upload = upload;
       await admit(conversationId);

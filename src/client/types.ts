@@ -256,7 +256,7 @@ export interface ChatClient extends EventTarget {
   sendFile(
     conversationId: ConversationId,
     file: Blob,
-    options?: SendOptions & { localCustomData?: string; kind?: FileKind; name?: string },
+    options?: SendOptions & { localCustomData?: string; kind?: FileKind; name?: string; /** Seconds, for a recording (else probed). */ duration?: number },
   ): Promise<ChatMessage>;
   /** Uploads in flight, by clientMsgId. */
   readonly $uploads: ReadableAtom<Record<string, UploadProgress>>;

@@ -2,11 +2,12 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../client/types.js';
-import { isConversationId } from '../protocol/ids.js';
+import { isConversationId, type ConversationId } from '../protocol/ids.js';
 import { LIMITS, utf8Length } from '../protocol/limits.js';
 import { ComposeIntentBar } from './composer/compose-intent-bar.js';
 import { DraftKeeper } from './composer/draft-keeper.js';
 import { applyMarker, formatKey } from './composer/format-keys.js';
+import { VoiceButton } from './composer/voice-button.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
 import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
 import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
@@ -52,6 +53,14 @@ const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-
  * @csspart reply-preview-sender - Who wrote the quoted message.
  * @csspart reply-preview-excerpt - One line of the quoted message.
  * @csspart cancel-reply-button - Stops replying (so does Escape).
+ * @csspart record-button - The microphone, at the end of an empty text area: hold to record a voice message, or press to start and again to send (also `recording`).
+ * @csspart recorder - The bar shown while recording: `cancel-recording-button`, `recording-dot`, `recorder-time`, `level-meter`, `recorder-hint`.
+ * @csspart cancel-recording-button - Drops the recording (so does Escape, or sliding away while holding).
+ * @csspart recording-dot - The red dot of a recording in progress.
+ * @csspart recorder-time - How long the recording is.
+ * @csspart level-meter - The microphone's level (`--_level` from 0 to 1).
+ * @csspart recorder-hint - How to send or cancel.
+ * @csspart record-error - Why recording could not start (the microphone is blocked or missing), or that it was too short.
  * @csspart edit-bar - Over the text area while editing a sent message: `edit-label` ("Editing") and `cancel-edit-button`.
  * @csspart edit-label - "Editing".
  * @csspart cancel-edit-button - Stops editing (so does Escape); the draft written before comes back.
@@ -150,6 +159,12 @@ export class MessageComposer extends LitElement {
     editing: () => this.#intent.intent?.kind === 'edit',
   });
 
+  #voice = new VoiceButton(this, {
+    canRecord: () => this.#canAttach,
+    // Failures show on the message in the thread (failed, with Resend), as for any file.
+    send: (blob, duration) => void this.client?.sendFile(this.conversation as ConversationId, blob, { kind: 'sound', duration }).catch(() => {}),
+  });
+
   constructor() {
     super();
     this.addEventListener('dragenter', this.onDragEnter);
@@ -182,6 +197,7 @@ export class MessageComposer extends LitElement {
     const input = e.target as HTMLTextAreaElement;
     this.draft = input.value;
     this.fileError = '';
+    this.#voice.clearError();
     this.#mentionList.sync(input);
     if (this.draft.trim() && this.client && isConversationId(this.conversation)) this.client.sendTyping(this.conversation);
   };
@@ -381,7 +397,7 @@ export class MessageComposer extends LitElement {
     const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
       ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
-      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()}
+      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()}
       <form @submit=${this.onSubmit}>
         <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
           <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -426,6 +442,7 @@ export class MessageComposer extends LitElement {
           @paste=${this.onPaste}
           @blur=${() => this.#mentionList.reset()}
         ></textarea>
+        ${this.draft === '' || this.#voice.recording ? this.#voice.renderButton(disabled) : nothing}
         <button part="send-button" type="submit" aria-label=${t.send} title=${t.send} ?disabled=${!this.#canSend}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
