@@ -10,9 +10,26 @@ const Mime = v.pipe(v.string(), v.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'invali
 const size = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max, 'FILE_TOO_LARGE'));
 const Short = maxBytes(LIMITS.shortTextBytes);
 
+const HttpUrl = v.pipe(v.string(), v.maxLength(2048), v.regex(/^https?:\/\/[^\s\\]+$/i, 'invalid url'));
+
+/** A link's preview, fetched and signed by the server (`POST /v1/previews`), carried by the text that links it. */
+export const LinkPreviewSchema = v.object({
+  /** The page (after redirects). */
+  url: HttpUrl,
+  /** The link as written in the text, when it differs from `url`. */
+  link: v.optional(HttpUrl),
+  title: v.optional(maxBytes(1200)),
+  description: v.optional(maxBytes(2400)),
+  siteName: v.optional(maxBytes(480)),
+  image: v.optional(HttpUrl),
+  /** The server's signature (checked on send: PREVIEW_INVALID). */
+  sig: v.pipe(v.string(), v.maxLength(64)),
+});
+
 export const TextElemSchema = v.object({
   type: v.literal('text'),
   text: v.pipe(maxBytes(LIMITS.textBytes), v.minLength(1)),
+  preview: v.optional(LinkPreviewSchema),
 });
 
 export const FaceElemSchema = v.object({
@@ -140,6 +157,7 @@ export const LEAF_ELEM_SCHEMAS = [
 ] as const;
 
 export type TextElem = v.InferOutput<typeof TextElemSchema>;
+export type LinkPreview = v.InferOutput<typeof LinkPreviewSchema>;
 export type FaceElem = v.InferOutput<typeof FaceElemSchema>;
 export type LocationElem = v.InferOutput<typeof LocationElemSchema>;
 export type ImageElem = v.InferOutput<typeof ImageElemSchema>;

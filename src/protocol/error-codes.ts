@@ -45,6 +45,9 @@ export const ERROR_CODES = {
   NOT_EDITABLE: { code: 4009, status: 422 },
   CHANGE_WINDOW_EXPIRED: { code: 4010, status: 422 },
   REPLY_INVALID: { code: 4011, status: 422 },
+  PREVIEW_REFUSED: { code: 4020, status: 422 },
+  PREVIEW_UNAVAILABLE: { code: 4021, status: 422 },
+  PREVIEW_INVALID: { code: 4022, status: 422 },
 
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },

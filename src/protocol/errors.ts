@@ -44,6 +44,9 @@ export const ERROR_MESSAGES = {
   NOT_EDITABLE: 'Only text messages can be edited.',
   CHANGE_WINDOW_EXPIRED: 'The time to change this message has passed.',
   REPLY_INVALID: 'A reply must quote a message of the same conversation that you can see.',
+  PREVIEW_REFUSED: 'Previews are made of public web pages only (http or https, ports 80 and 443).',
+  PREVIEW_UNAVAILABLE: 'The page could not be previewed (unreachable, too slow, too large or not a web page).',
+  PREVIEW_INVALID: 'The link preview does not come from this server, or its link is not in the text.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',

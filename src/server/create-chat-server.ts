@@ -112,6 +112,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const core = new ChatCore({
     files,
     store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
+    ...(o.linkPreviews !== undefined && { linkPreviews: o.linkPreviews === false ? false : { allowLoopback: o.linkPreviews.allowLoopback, extraPorts: o.linkPreviews.ports, images: o.linkPreviews.images, timeoutMs: o.linkPreviews.timeoutMs, maxBytes: o.linkPreviews.maxBytes } }),
     tokenPolicy: { maxLifetimeSeconds: o.tokenMaxLifetimeSeconds, ...(o.tokenAudience !== undefined && { audience: o.tokenAudience }), ...(o.tokenIssuer !== undefined && { issuer: o.tokenIssuer }) },
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
     ...(o.changes && { changes: o.changes }),

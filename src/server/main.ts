@@ -106,6 +106,12 @@ async function main(): Promise<void> {
     tokenAudience: env['NATTER_TOKEN_AUDIENCE'] || undefined,
     tokenIssuer: env['NATTER_TOKEN_ISSUER'] || undefined,
     changes: changePolicyFromEnv(env),
+    linkPreviews: flag(env['NATTER_LINK_PREVIEWS_OFF']) ? false : {
+      // The test switch: loopback pages may be previewed (never set it in production).
+      allowLoopback: flag(env['NATTER_LINK_PREVIEW_ALLOW_LOOPBACK']),
+      ports: (env['NATTER_LINK_PREVIEW_PORTS'] ?? '').split(',').map((p) => Number(p.trim())).filter((p) => Number.isInteger(p) && p > 0 && p < 65536),
+      images: env['NATTER_LINK_PREVIEW_IMAGES'] === 'keep' ? 'keep' : 'drop',
+    },
   });
   if (dev) await seedDemo(server.admin, server.store);
 

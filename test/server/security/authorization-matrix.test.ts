@@ -235,6 +235,7 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'POST /v1/uploads': { access: 'user', sample: '/v1/uploads?conversationId=group:g', why: 'members of the conversation only (see "file access")' },
   'GET /v1/files/ticket': { access: 'user', sample: '/v1/files/ticket?file=00000000-0000-4000-8000-000000000000', why: 'a ticket for one file (`?file=<id>`), if the caller may read it' },
   'POST /v1/files/tickets': { access: 'user', sample: '/v1/files/tickets', why: 'one ticket per file named, for those the caller may read (see "file access")' },
+  'POST /v1/previews': { access: 'user', sample: '/v1/previews', why: 'any signed-in user; a public web page only, no conversation involved (see test/server/previews)' },
   'GET /v1/files/:id/:name': { access: 'user', sample: '/v1/files/00000000-0000-4000-8000-000000000000/x', why: 'uploader and members of a conversation carrying it (see "file access")' },
 };
 
@@ -293,6 +294,14 @@ describe('authorisation matrix', () => {
         assert.deepEqual([res.status, res.body?.name], [403, 'ADMIN_REQUIRED'], `${route} with ${key === userToken ? 'a user token' : key ?? 'no key'}`);
         counts.restChecks++;
       }
+    }
+  });
+
+  it('refuses link previews without a user token (none, the admin key, a forged one): 401', async () => {
+    for (const key of [null, ADMIN_KEY, 'not-a-token']) {
+      const res = await t.rest('POST', '/v1/previews', { url: 'https://example.com/' }, key);
+      assert.equal(res.status, 401, `with ${key ?? 'no key'}`);
+      counts.restChecks++;
     }
   });
 
