@@ -21,13 +21,14 @@ function natterServer() {
   let signUserToken;
   return {
     name: 'natter-server',
-    async serverStart() {
+    async serverStart({ config }) {
       // The server is TypeScript; tsx loads it without a build step or a `--import` flag.
       const natter = await tsImport('./src/server/index.ts', import.meta.url);
       signUserToken = natter.signUserToken;
       dataDir = await mkdtemp(join(tmpdir(), 'natter-wtr-'));
       // The test pages come from the runner's own origin, not the chat server's.
-      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000 });
+      // Link previews may fetch the runner's own pages (loopback, its port): the test switch, for `/__natter/og-page`.
+      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000, linkPreviews: { allowLoopback: true, ports: [config.port] } });
       const { url } = await server.listen(0, '127.0.0.1');
       wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
     },
@@ -93,6 +94,13 @@ function natterServer() {
         // In batches: the store commits a batch per event-loop turn.
         for (let i = 0; i < count; i += 500) await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, k) => send(i + k)));
         return { body: JSON.stringify({ count }), type: 'json', headers: { 'cache-control': 'no-store' } };
+      }
+      // A web page with Open Graph tags, for link previews: `/__natter/og-page?title=`.
+      if (context.path === '/__natter/og-page') {
+        // Escaped as a page would; the server decodes it back (hostile titles reach the elements as text).
+        const title = String(context.query.title ?? 'A page to preview').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+        const html = `<!doctype html><html><head><title>fallback</title><meta property="og:title" content="${title}"><meta property="og:description" content="What the page is about, in a sentence or two."><meta property="og:site_name" content="Test Site"></head><body>page</body></html>`;
+        return { body: html, type: 'text/html', headers: { 'cache-control': 'no-store' } };
       }
       if (context.path !== '/__natter/token') return undefined;
       const userId = String(context.query.user ?? '');

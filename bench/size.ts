@@ -67,16 +67,20 @@ const KiB = 1024;
  * messages (83.6) and the modules made lazy for (a) since (0.5).
  */
 const LIMITS = {
-  firstPaint: { bytes: 35.7 * KiB, kind: 'ratchet (target: 34 KiB)' },
+  // 35.7 → 36.0 (measured 35.8, 0.3 more than before issue 22): the client's drafts API (`client.drafts`, its
+  // IndexedDB record; the drafts' code itself is fetched after the first paint), link previews'
+  // `client.linkPreview`, the `preview` field of text elems in the protocol schema and error codes 4020–4022.
+  firstPaint: { bytes: 36.0 * KiB, kind: 'ratchet (target: 34 KiB)' },
   // 80.8 → 86.2 (measured 86.0): the UI of changes to sent messages (reply quotes, reaction chips, edit mode, recall, pinned bar).
   // 86.2 → 87.1 (measured 86.9): drafts on the device (issue 22; their client code comes with the panel).
   // → 90.1 (measured 89.9): formatted text (issue 22: the Markdown-subset parser and renderer, their styles, plain previews, composer shortcuts).
   // → 92.1 (measured 91.9): the media viewer (issue 22; with the panel, see thread/media-opener.ts).
   // → 95.3 (measured 95.1): voice notes (issue 22: the composer's recorder, its bar and strings).
-  everything: { bytes: 95.3 * KiB, kind: 'ratchet' },
+  // → 96.4 (measured 96.2): link previews (issue 22: the composer's preview bar, the thread's card).
+  everything: { bytes: 96.4 * KiB, kind: 'ratchet' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
-  // 90.1 → 91.1 (measured 90.9), → 94.2 (measured 94.0), → 96.4 (measured 96.2), → 99.7 (measured 99.5): the same.
-  define: { bytes: 99.7 * KiB, kind: 'ratchet' },
+  // 90.1 → 91.1 (measured 90.9), → 94.2 (measured 94.0), → 96.4 (measured 96.2), → 99.7 (measured 99.5), → 101.0 (measured 100.8): the same.
+  define: { bytes: 101.0 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

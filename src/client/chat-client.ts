@@ -324,6 +324,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       (await import('./load-around.js')).loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId),
     ),
     markRead: reads.markRead,
+    linkPreview: async (url: string) => (await import('./link-preview.js')).fetchLinkPreview(apiBase, () => tokens.forRequest(false), url),
     sendTyping(conversationId: ConversationId): void {
       // Never queued nor retried: a signal that cannot go out now is worthless later.
       if (closed || !online() || !typing.maySend(conversationId)) return;

@@ -2,7 +2,7 @@ import type { Change, ReplyTo } from '../protocol/changes.js';
 import type { ChangeReceipt, PendingChange } from './changes.js';
 import type { ClientDrafts } from './drafts.js';
 import type { ReadableAtom } from 'nanostores';
-import type { CustomElem, Elem } from '../protocol/elems.js';
+import type { CustomElem, Elem, LinkPreview } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
 import type { Broadcast, ForwardSource } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
@@ -238,6 +238,12 @@ export interface ChatClient extends EventTarget {
    * MESSAGE_UNKNOWN when the server knows no such message for this user.
    */
   loadAround(conversationId: ConversationId, messageId: string): Promise<boolean>;
+  /**
+   * The server's signed preview of a web page (`POST /v1/previews`), to send with the text that
+   * links it: `send(id, {type: 'text', text, preview})`. Rejects with PREVIEW_REFUSED (not a
+   * public page) or PREVIEW_UNAVAILABLE.
+   */
+  linkPreview(url: string): Promise<LinkPreview>;
   /** Marks everything in the conversation read (up to its last seq). */
   markRead(conversationId: ConversationId): void;
   block(userId: string): Promise<void>;

@@ -4,6 +4,7 @@ import { threadActionsStyles } from './thread/thread-actions.styles.js';
 import { threadElemsStyles } from './thread/elems.styles.js';
 import { threadChangesStyles } from './thread/changes/changes.styles.js';
 import { threadFormattingStyles } from './thread/formatting.styles.js';
+import { linkCardStyles } from './thread/link-card.styles.js';
 
 export const styles = [
   sharedStyles,
@@ -336,4 +337,5 @@ export const styles = [
   threadElemsStyles,
   threadChangesStyles,
   threadFormattingStyles,
+  linkCardStyles,
 ];

@@ -75,6 +75,11 @@ const BOTTOM_SLACK = 32;
  * @csspart merger-open-button - Shows or hides the original messages of a merged forward.
  * @csspart forward-dialog - The built-in `<forward-dialog>` (its parts are exported as `forward-dialog-<part>`, e.g. `forward-dialog-confirm-button`).
  * @csspart link - A link in message text (http, https and mailto only).
+ * @csspart link-preview - The card of a text's link preview (its site, title and description: `link-preview-site`, `link-preview-title`, `link-preview-description`, `link-preview-image`).
+ * @csspart link-preview-site - The site's name.
+ * @csspart link-preview-title - The page's title.
+ * @csspart link-preview-description - The page's description.
+ * @csspart link-preview-image - The page's picture (only when the server keeps pictures).
  * @csspart code - Inline `code` in formatted text.
  * @csspart code-block - A fenced code block (a monospace box) with its `copy-button`.
  * @csspart copy-button - Copies a code block's text ("Copied" for a moment once done).

@@ -1,8 +1,10 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles/shared.styles.js';
+import { linkCardStyles } from './thread/link-card.styles.js';
 
 export const styles = [
   sharedStyles,
+  linkCardStyles,
   css`
     :host {
       --_padding: var(--chat-message-composer-padding, 0.75rem);

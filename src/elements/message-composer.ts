@@ -8,6 +8,7 @@ import { ComposeIntentBar } from './composer/compose-intent-bar.js';
 import { DraftKeeper } from './composer/draft-keeper.js';
 import { applyMarker, formatKey } from './composer/format-keys.js';
 import { VoiceButton } from './composer/voice-button.js';
+import { LinkPreviewBar } from './composer/link-preview-bar.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
 import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
 import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
@@ -61,6 +62,9 @@ const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-
  * @csspart level-meter - The microphone's level (`--_level` from 0 to 1).
  * @csspart recorder-hint - How to send or cancel.
  * @csspart record-error - Why recording could not start (the microphone is blocked or missing), or that it was too short.
+ * @csspart link-preview-bar - Over the text area: the preview of the draft's first link (`link-preview` and its parts), sent with the text, and `remove-preview-button`.
+ * @csspart link-preview - The preview card (`link-preview-site`, `link-preview-title`, `link-preview-description`, `link-preview-image`).
+ * @csspart remove-preview-button - Drops the preview (the text is sent without it).
  * @csspart edit-bar - Over the text area while editing a sent message: `edit-label` ("Editing") and `cancel-edit-button`.
  * @csspart edit-label - "Editing".
  * @csspart cancel-edit-button - Stops editing (so does Escape); the draft written before comes back.
@@ -165,6 +169,8 @@ export class MessageComposer extends LitElement {
     send: (blob, duration) => void this.client?.sendFile(this.conversation as ConversationId, blob, { kind: 'sound', duration }).catch(() => {}),
   });
 
+  #previews = new LinkPreviewBar(this, { client: () => this.client, enabled: () => this.#canAttach });
+
   constructor() {
     super();
     this.addEventListener('dragenter', this.onDragEnter);
@@ -181,8 +187,11 @@ export class MessageComposer extends LitElement {
       this.fileError = '';
       this.#mentionList.reset();
       this.#emoji.close(false);
+      this.#previews.reset();
+      this.#previews.draftChanged(this.draft);
     } else if (changed.has('draft')) {
       this.#drafts.save(this.draft, this.#mentions);
+      this.#previews.draftChanged(this.draft);
     } else {
       const late = this.#drafts.arrived(this.draft);
       if (late) [this.draft, this.#mentions] = [late.text, late.mentions ?? []];
@@ -371,7 +380,10 @@ export class MessageComposer extends LitElement {
     const atUsers = this.conversation.startsWith('group:') ? mentionedIds(text, this.#mentions) : [];
     if (!this.dispatchEvent(new MessageSendEvent(this.conversation, text, atUsers))) return false;
     // Failures are shown in the thread, so the promise needs no handling here.
-    if (!this.#intent.send(text, atUsers)) this.client!.send(this.conversation, text, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
+    const preview = this.#previews.forText(text);
+    const content = preview ? { type: 'text' as const, text, preview } : text;
+    if (!this.#intent.send(text, atUsers)) this.client!.send(this.conversation, content, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
+    this.#previews.reset();
     this.draft = '';
     this.#mentions = [];
     this.#mentionList.reset();
@@ -397,7 +409,7 @@ export class MessageComposer extends LitElement {
     const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
       ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
-      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()}
+      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()} ${this.#previews.render()}
       <form @submit=${this.onSubmit}>
         <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
           <svg viewBox="0 0 24 24" aria-hidden="true">

@@ -10,18 +10,18 @@ const Mime = v.pipe(v.string(), v.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'invali
 const size = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max, 'FILE_TOO_LARGE'));
 const Short = maxBytes(LIMITS.shortTextBytes);
 
-const HttpUrl = v.pipe(v.string(), v.maxLength(2048), v.regex(/^https?:\/\/[^\s\\]+$/i, 'invalid url'));
+const PreviewText = v.optional(maxBytes(2400));
 
 /** A link's preview, fetched and signed by the server (`POST /v1/previews`), carried by the text that links it. */
 export const LinkPreviewSchema = v.object({
   /** The page (after redirects). */
-  url: HttpUrl,
+  url: UrlSchema,
   /** The link as written in the text, when it differs from `url`. */
-  link: v.optional(HttpUrl),
-  title: v.optional(maxBytes(1200)),
-  description: v.optional(maxBytes(2400)),
-  siteName: v.optional(maxBytes(480)),
-  image: v.optional(HttpUrl),
+  link: v.optional(UrlSchema),
+  title: PreviewText,
+  description: PreviewText,
+  siteName: PreviewText,
+  image: v.optional(UrlSchema),
   /** The server's signature (checked on send: PREVIEW_INVALID). */
   sig: v.pipe(v.string(), v.maxLength(64)),
 });

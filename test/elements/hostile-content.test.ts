@@ -351,6 +351,26 @@ describe('hostile content', () => {
     expect(log.scrollWidth).to.be.at.most(log.clientWidth + 1);
   });
 
+  it('renders hostile link preview titles (from the page) as inert text in the card', async () => {
+    const senderId = uniqueUser('og');
+    const sender = await connect(senderId, 'Linker');
+    const payloads = CORPUS.slice(0, 12);
+    for (const payload of payloads) {
+      const page = `${location.origin}/__natter/og-page?title=${encodeURIComponent(payload)}`;
+      const preview = await sender.linkPreview(page);
+      await sender.send(`p2p:${viewerId}`, { type: 'text', text: `see ${page}`, preview });
+    }
+    tally.messages += payloads.length;
+    const el = await fixture<ChatThread>(html`<chat-thread style="height: 2400px; width: 480px; display: flex" .client=${viewer} conversation=${`p2p:${senderId}`}></chat-thread>`);
+    const baseline = census(el);
+    await waitUntil(() => parts(el, 'link-preview-title').length === payloads.length, 'every card should show', { timeout: 5000 });
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(el, baseline);
+    const titles = parts(el, 'link-preview-title').map((t) => t.textContent);
+    expect(titles).to.deep.equal(payloads.map((p) => p.replace(/\s+/g, ' ').trim().slice(0, 300)));
+  });
+
   it('renders every payload as inert, isolated text in the conversation list: names and previews', async () => {
     const groupless: string[] = [];
     for (const payload of CORPUS) {

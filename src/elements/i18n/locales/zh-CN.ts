@@ -129,6 +129,8 @@
 'list.mentionsYou': `，有人@我`,
 'list.unread': str`${0} 条未读`,
 'list.you': `我`,
+'preview.label': `链接预览`,
+'preview.remove': `移除链接预览`,
 'system.group-created': str`群聊“${0}”已创建。`,
 'system.group-renamed': str`群聊已更名为“${0}”。`,
 'system.member-joined': str`${0} 加入了群聊。`,
