@@ -183,7 +183,22 @@ export const styles = [
       font-size: 0.875rem;
     }
 
-    [part~='cancel-recording-button'] {
+    [part~='link-preview-bar'] {
+      display: flex;
+      align-items: flex-start;
+      gap: 0.25rem;
+      margin: 0 0.25rem 0.5rem;
+    }
+
+    [part~='link-preview-bar'] .link-card {
+      flex: 1;
+      margin: 0;
+      min-width: 0;
+    }
+
+    [part~='cancel-recording-button'],
+    [part~='remove-preview-button'] {
+      flex: none;
       width: 1.75rem;
       height: 1.75rem;
       padding: 0;

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** A link preview's card, in the thread (under the text) and in the composer (over the text area). */
+/** A link preview's card, in the thread (under the text) and in the composer (over the text area, see its styles). */
 export const linkCardStyles = css`
   .link-card {
     display: flex;
@@ -54,32 +54,5 @@ export const linkCardStyles = css`
     height: 4rem;
     object-fit: cover;
     border-radius: 0.25rem;
-  }
-
-  [part~='link-preview-bar'] {
-    display: flex;
-    align-items: flex-start;
-    gap: 0.25rem;
-    margin: 0 0.25rem 0.5rem;
-  }
-
-  [part~='link-preview-bar'] .link-card {
-    flex: 1;
-    margin: 0;
-    min-width: 0;
-  }
-
-  [part~='remove-preview-button'] {
-    flex: none;
-    width: 1.75rem;
-    height: 1.75rem;
-    padding: 0;
-    border: 0;
-    border-radius: 50%;
-    font: inherit;
-    font-size: 1.125rem;
-    color: var(--_muted);
-    background: transparent;
-    cursor: pointer;
   }
 `;
