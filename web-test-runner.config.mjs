@@ -120,8 +120,14 @@ function natterServer() {
 const inputCommands = {
   name: 'natter-input',
   async executeCommand({ command, payload, session }) {
-    if (command !== 'wheel' && command !== 'press') return undefined;
+    if (command !== 'wheel' && command !== 'press' && command !== 'screenshot') return undefined;
     const page = session.browser.getPage(session.id);
+    // `executeServerCommand('screenshot', { path, clip? })`: a PNG of the page for a person to look at (under /tmp only).
+    if (command === 'screenshot') {
+      if (!String(payload.path).startsWith('/tmp/')) return false;
+      await page.screenshot({ path: payload.path, ...(payload.clip && { clip: payload.clip }) });
+      return true;
+    }
     if (command === 'press') {
       for (let i = 0; i < (payload.times ?? 1); i++) await page.keyboard.press(payload.key);
       return true;

@@ -28,6 +28,8 @@ export const threadFormattingStyles = css`
 
   [part~='code-block'] {
     position: relative;
+    /* Only the code keeps its white space (the bubble's pre-wrap would show the template's). */
+    white-space: normal;
     margin-block: 0.25rem;
     border-radius: 0.375rem;
     background: color-mix(in srgb, currentColor 10%, transparent);

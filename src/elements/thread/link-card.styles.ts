@@ -2,7 +2,8 @@ import { css } from 'lit';
 
 /** A link preview's card, in the thread (under the text) and in the composer (over the text area, see its styles). */
 export const linkCardStyles = css`
-  .link-card {
+  .link-card,
+  [part~='bubble'] a.link-card {
     display: flex;
     gap: 0.5rem;
     margin-block-start: 0.375rem;
