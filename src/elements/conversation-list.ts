@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ChatClient, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
+import { plainText } from '../protocol/plain-text.js';
 import { chatClientContext } from './context.js';
 import { DraftsController } from './controllers/drafts-controller.js';
 import { StoreController } from './controllers/store-controller.js';
@@ -166,9 +167,9 @@ export class ConversationList extends LitElement {
   }
 }
 
-/** The start of a draft on one line (the preview is cut by CSS; this only bounds the work). */
+/** The start of a draft on one line, without formatting markers (the preview is cut by CSS; this only bounds the work). */
 function oneLine(text: string): string {
-  return text.slice(0, 200).replace(/\s+/g, ' ').trim();
+  return plainText(text.slice(0, 200)).replace(/\s+/g, ' ').trim();
 }
 
 declare global {

@@ -34,7 +34,7 @@ import { replaySession } from './sync.js';
 import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
-import { LinkPreviews, type LinkPreviewOptions } from '../previews/link-previews.js';
+import type { LinkPreviews } from '../previews/link-previews.js';
 import type { ChangePolicy } from '../changes/policy.js';
 
 export interface ChatCoreDeps {
@@ -44,8 +44,8 @@ export interface ChatCoreDeps {
   clock: Clock;
   /** HS256 key of user tokens (and of link previews' signatures). */
   secret: Uint8Array;
-  /** Link previews: `false` turns them off (`POST /v1/previews` answers NOT_FOUND, previews on sends are refused). */
-  linkPreviews?: false | LinkPreviewOptions;
+  /** Link previews (made by the Node server, `createChatServer`); without them `POST /v1/previews` answers NOT_FOUND and previews on sends are refused. */
+  linkPreviews?: LinkPreviews;
   /** Lifetime, audience and issuer user tokens must have. Default: at most 7 days, any aud/iss. */
   tokenPolicy?: TokenPolicy;
   friendsOnly: boolean;
@@ -118,7 +118,7 @@ export class ChatCore {
     this.bus = deps.bus;
     this.clock = deps.clock;
     this.secret = deps.secret;
-    this.linkPreviews = deps.linkPreviews === false ? undefined : new LinkPreviews(deps.secret, { ...deps.linkPreviews, clock: deps.clock });
+    this.linkPreviews = deps.linkPreviews;
     this.tokenPolicy = deps.tokenPolicy;
     this.#log = deps.logger ?? silentLogger;
     this.#batcher = new CommitBatcher(deps.store);
