@@ -21,13 +21,14 @@ function natterServer() {
   let signUserToken;
   return {
     name: 'natter-server',
-    async serverStart() {
+    async serverStart({ config }) {
       // The server is TypeScript; tsx loads it without a build step or a `--import` flag.
       const natter = await tsImport('./src/server/index.ts', import.meta.url);
       signUserToken = natter.signUserToken;
       dataDir = await mkdtemp(join(tmpdir(), 'natter-wtr-'));
       // The test pages come from the runner's own origin, not the chat server's.
-      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000 });
+      // Link previews may fetch the runner's own pages (loopback, its port): the test switch, for `/__natter/og-page`.
+      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000, linkPreviews: { allowLoopback: true, ports: [config.port] } });
       const { url } = await server.listen(0, '127.0.0.1');
       wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
     },
@@ -114,6 +115,13 @@ function natterServer() {
         for (let i = 0; i < count; i += 500) await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, k) => send(i + k)));
         return { body: JSON.stringify({ count }), type: 'json', headers: { 'cache-control': 'no-store' } };
       }
+      // A web page with Open Graph tags, for link previews: `/__natter/og-page?title=`.
+      if (context.path === '/__natter/og-page') {
+        // Escaped as a page would; the server decodes it back (hostile titles reach the elements as text).
+        const title = String(context.query.title ?? 'A page to preview').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+        const html = `<!doctype html><html><head><title>fallback</title><meta property="og:title" content="${title}"><meta property="og:description" content="What the page is about, in a sentence or two."><meta property="og:site_name" content="Test Site"></head><body>page</body></html>`;
+        return { body: html, type: 'text/html', headers: { 'cache-control': 'no-store' } };
+      }
       if (context.path !== '/__natter/token') return undefined;
       const userId = String(context.query.user ?? '');
       const name = context.query.name ? String(context.query.name) : undefined;
@@ -132,8 +140,14 @@ function natterServer() {
 const inputCommands = {
   name: 'natter-input',
   async executeCommand({ command, payload, session }) {
-    if (command !== 'wheel' && command !== 'press') return undefined;
+    if (command !== 'wheel' && command !== 'press' && command !== 'screenshot') return undefined;
     const page = session.browser.getPage(session.id);
+    // `executeServerCommand('screenshot', { path, clip? })`: a PNG of the page for a person to look at (under /tmp only).
+    if (command === 'screenshot') {
+      if (!String(payload.path).startsWith('/tmp/')) return false;
+      await page.screenshot({ path: payload.path, ...(payload.clip && { clip: payload.clip }) });
+      return true;
+    }
     if (command === 'press') {
       for (let i = 0; i < (payload.times ?? 1); i++) await page.keyboard.press(payload.key);
       return true;
@@ -161,7 +175,8 @@ export default {
   browsers: [
     playwrightLauncher({
       product: 'chromium',
-      launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+      // A synthetic microphone that needs no prompt (RECIPES: "Recording audio"), for voice notes.
+      launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] },
     }),
   ],
 };

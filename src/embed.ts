@@ -38,6 +38,8 @@ export interface MountOptions {
   hideProfiles?: boolean;
   /** Turns off the Contacts view: `data-hide-contacts`. */
   hideContacts?: boolean;
+  /** `off` shows text messages as written, without formatting (bold, lists, code …); the widget's `formatting` attribute. */
+  formatting?: string;
 }
 
 /** What the script tag exposes as `window.Natter`. */
@@ -85,6 +87,7 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.sound) widget.sound = true;
   if (options.quiet) widget.quiet = true;
   if (options.hideContacts) widget.setAttribute('hide-contacts', '');
+  if (options.formatting) widget.setAttribute('formatting', options.formatting);
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
@@ -110,6 +113,7 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(flag(data.quiet) ? { quiet: true } : {}),
     ...(flag(data.hideProfiles) ? { hideProfiles: true } : {}),
     ...(flag(data.hideContacts) ? { hideContacts: true } : {}),
+    ...(data.formatting ? { formatting: data.formatting } : {}),
     theme,
     ...(position ? { position } : {}),
   };

@@ -53,7 +53,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const tokens = createTokens(options);
 
   // The storage is chosen once the user is known (maybe from the token): calls wait for it.
-  const { storage, cache: cached } = openDeviceStorage(options);
+  const { storage, chosen, cache: cached } = openDeviceStorage(options);
 
   // ------------------------------------------------------------------ parts
   const myId = () => account.id();
@@ -135,6 +135,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     onAsyncChange: () => publish(),
   });
   const persister = createPersister(storage, snapshot, 500);
+  // Drafts are written in the panel and shown in its list: their code is fetched at start, after the first paint.
+  const drafts = Promise.all([import('./drafts.js'), chosen]).then(([m, s]) => m.openDrafts(s));
+  drafts.catch(() => undefined);
   const account = createAccount(requests);
   const mutes = createMutes(requests);
   account.assume(tokenSubject(options.token)); // a fixed token names the user at once
@@ -308,6 +311,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $conversations: conversations.$conversations,
     $blocked: account.$blocked,
     $broadcasts: broadcasts.$broadcasts,
+    drafts,
     messages: threads.messages,
     hasOlder: threads.hasOlder,
     ...createRenderers(target),
@@ -344,6 +348,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       (await import('./search.js')).openSearch({ requests, online, threads }, query, searchOptions),
     ),
     markRead: reads.markRead,
+    linkPreview: async (url: string) => (await import('./link-preview.js')).fetchLinkPreview(apiBase, () => tokens.forRequest(false), url),
     sendTyping(conversationId: ConversationId): void {
       // Never queued nor retried: a signal that cannot go out now is worthless later.
       if (closed || !online() || !typing.maySend(conversationId)) return;
@@ -375,6 +380,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       await started.catch(() => undefined);
       if (myId() !== undefined) await persister.flush();
       persister.cancel();
+      await drafts.then((d) => d.flush(), () => undefined);
       await storage.close();
     },
   } satisfies Partial<ChatClient>);

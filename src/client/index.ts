@@ -8,6 +8,7 @@ export type { ChangeReceipt, PendingChange } from './changes.js';
 export type { ClientSearch, SearchOptions, SearchResult, SearchState } from './search.js';
 export type { MuteState } from './mutes.js';
 export type { WebPush } from './push-actions.js';
+export type { ClientDrafts } from './drafts.js';
 export type {
   BackoffOptions,
   ChatClient,
@@ -17,6 +18,7 @@ export type {
   ClientStorage,
   ConnectionState,
   Conversation,
+  Draft,
   CustomRenderer,
   FileKind,
   Member,

@@ -15,9 +15,9 @@ export function fileNameOf(file: Blob, kind: FileKind, mime: string, given?: str
 
 /**
  * What `sendFile` queues for `file`: its type and kind, and what probing it found (size,
- * duration, a video's first frame). Rejects with FILE_TOO_LARGE before reading anything.
+ * duration, a video's first frame; a given duration wins). Rejects with FILE_TOO_LARGE before reading anything.
  */
-export async function prepareFile(uploads: Pick<Uploads, 'transfer'>, file: Blob, given: { kind?: FileKind; name?: string }): Promise<PendingUpload> {
+export async function prepareFile(uploads: Pick<Uploads, 'transfer'>, file: Blob, given: { kind?: FileKind; name?: string; duration?: number }): Promise<PendingUpload> {
   const mime = file.type.split(';')[0]!.trim().toLowerCase() || 'application/octet-stream';
   const kind = given.kind ?? fileKindOf(mime);
   // Before anything is queued or read: the user hears at once, nothing is left behind.
@@ -25,6 +25,8 @@ export async function prepareFile(uploads: Pick<Uploads, 'transfer'>, file: Blob
   // Offline before the upload code was ever loaded: queued unprobed (shown without its size),
   // uploaded once the connection, and the code, are back.
   const code = await uploads.transfer().catch(() => undefined);
-  if (!code) return { blob: file, name: fileNameOf(file, kind, mime, given.name), mime, kind };
-  return code.describeFile(file, mime, kind, given);
+  const upload = code ? await code.describeFile(file, mime, kind, given) : { blob: file, name: fileNameOf(file, kind, mime, given.name), mime, kind };
+  // A recording's length is known to its recorder (MediaRecorder's WebM says none).
+  if (given.duration !== undefined && Number.isFinite(given.duration)) upload.duration = Math.min(24 * 3600, Math.max(0, Math.round(given.duration * 1000) / 1000));
+  return upload;
 }

@@ -5,7 +5,8 @@
  */
 import { decodeClientFrame } from '../protocol/client-codec.js';
 import { encodeFrame } from '../protocol/codec.js';
-import { replyExcerpt, UNFORWARDABLE_ELEM_TYPES } from '../protocol/elems.js';
+import { UNFORWARDABLE_ELEM_TYPES } from '../protocol/elems.js';
+import { quoteExcerpt } from '../protocol/plain-text.js';
 import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
@@ -37,7 +38,7 @@ export function createSendActions(options: SendActionsContext): SendActions {
     if (replyTo !== undefined) {
       // Shown until the server's snapshot arrives; the server checks and snapshots it again.
       const quoted = options.find(conversationId, replyTo);
-      entry.replyTo = { messageId: replyTo, sender: quoted?.sender ?? '', excerpt: quoted ? replyExcerpt(quoted.elem) : '' };
+      entry.replyTo = { messageId: replyTo, sender: quoted?.sender ?? '', excerpt: quoted ? quoteExcerpt(quoted.elem) : '' };
       if (quoted?.senderProfile.name !== undefined) entry.replyTo.senderName = quoted.senderProfile.name;
     }
     return entry;
@@ -80,8 +81,8 @@ export function createSendActions(options: SendActionsContext): SendActions {
     },
 
     async sendFile(conversationId, file, opts = {}) {
-      const { kind, name, ...rest } = opts;
-      const upload = await prepareFile(options.uploads, file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }) });
+      const { kind, name, duration, ...rest } = opts;
+      const upload = await prepareFile(options.uploads, file, { ...(kind !== undefined && { kind }), ...(name !== undefined && { name }), ...(duration !== undefined && { duration }) });
       const entry = newEntry(conversationId, rest);
       entry.upload = upload;
       await admit(conversationId);

@@ -38,7 +38,7 @@ export interface SenderOptions {
 /** What this user sends: `send`, `sendFile` and `forward` of {@link ChatClient}, and the answers to them. */
 export interface Sender {
   send(conversationId: ConversationId, content: Elem | string, options?: LocalOptions): Promise<ChatMessage>;
-  sendFile(conversationId: ConversationId, file: Blob, options?: LocalOptions & { kind?: FileKind; name?: string }): Promise<ChatMessage>;
+  sendFile(conversationId: ConversationId, file: Blob, options?: LocalOptions & { kind?: FileKind; name?: string; duration?: number }): Promise<ChatMessage>;
   forward(targets: ConversationId[], source: ForwardSource, options?: LocalOptions): Promise<PromiseSettledResult<ChatMessage>[]>;
   /** Uploads a file entry's file (the outbox's `upload`) and resolves with the elem, refused like any send if invalid. */
   upload(entry: OutboxEntry): Promise<Elem>;

@@ -48,11 +48,13 @@ export interface DeviceCache {
  */
 export function openDeviceStorage(options: Pick<ChatClientOptions, 'token' | 'getToken' | 'storage' | 'storageKey'>): {
   storage: ClientStorage;
+  /** The storage itself, once chosen (for its optional parts, such as drafts). */
+  chosen: Promise<ClientStorage>;
   cache: Promise<DeviceCache>;
 } {
-  let chosen!: (storage: ClientStorage) => void;
-  const storage = createDeferredStorage(new Promise<ClientStorage>((resolve) => (chosen = resolve)));
-  return { storage, cache: readDeviceCache(options, chosen) };
+  let choose!: (storage: ClientStorage) => void;
+  const chosen = new Promise<ClientStorage>((resolve) => (choose = resolve));
+  return { storage: createDeferredStorage(chosen), chosen, cache: readDeviceCache(options, choose) };
 }
 
 async function readDeviceCache(

@@ -1,4 +1,4 @@
-import type { ClientStorage, OutboxEntry, PersistedState } from './types.js';
+import type { ClientStorage, Draft, OutboxEntry, PersistedState } from './types.js';
 
 type StoreName = 'outbox' | 'state';
 
@@ -45,18 +45,18 @@ export function createIdbStorage(dbName: string): ClientStorage {
       tx.onerror = tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
     });
   }
+  const write = async (store: StoreName, call: (store: IDBObjectStore) => IDBRequest) => void (await run(store, 'readwrite', call));
+  const get = <T>(key: string) => run<T | undefined>('state', 'readonly', (s) => s.get(key));
+  const put = (key: string, value: unknown) => write('state', (s) => s.put(value, key));
   return {
     loadOutbox: () => run<OutboxEntry[]>('outbox', 'readonly', (s) => s.index('createdAt').getAll()),
-    async putOutbox(entry) {
-      await run('outbox', 'readwrite', (s) => s.put(entry));
-    },
-    async deleteOutbox(clientMsgId) {
-      await run('outbox', 'readwrite', (s) => s.delete(clientMsgId));
-    },
-    loadState: () => run<PersistedState | undefined>('state', 'readonly', (s) => s.get(STATE_KEY)),
-    async saveState(state) {
-      await run('state', 'readwrite', (s) => s.put(state, STATE_KEY));
-    },
+    putOutbox: (entry) => write('outbox', (s) => s.put(entry)),
+    deleteOutbox: (clientMsgId) => write('outbox', (s) => s.delete(clientMsgId)),
+    loadState: () => get<PersistedState>(STATE_KEY),
+    saveState: (state) => put(STATE_KEY, state),
+    // Beside the cache, one record: a few short texts, written whole.
+    loadDrafts: async () => (await get<Draft[]>('drafts')) ?? [],
+    saveDrafts: (drafts) => put('drafts', drafts),
     async close() {
       const current = db;
       db = undefined;

@@ -3,8 +3,9 @@ import type { ChangeReceipt, PendingChange } from './changes.js';
 import type { ClientSearch, SearchOptions } from './search.js';
 import type { MuteState } from './mutes.js';
 import type { WebPush } from './push-actions.js';
+import type { ClientDrafts } from './drafts.js';
 import type { ReadableAtom } from 'nanostores';
-import type { CustomElem, Elem } from '../protocol/elems.js';
+import type { CustomElem, Elem, LinkPreview } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
 import type { Broadcast, ForwardSource, GroupRole } from '../protocol/frames.js';
 import type { GroupActions } from './group-actions.js';
@@ -70,7 +71,21 @@ export interface ClientStorage {
   /** Committed messages cache, and the per-conversation contiguous window it holds. */
   loadState(): Promise<PersistedState | undefined>;
   saveState(state: PersistedState): Promise<void>;
+  /** Half-written messages, one per conversation (optional: without them, as in memory storage, drafts last as long as the client). */
+  loadDrafts?(): Promise<Draft[]>;
+  /** Replaces every stored draft. */
+  saveDrafts?(drafts: Draft[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A message being written in one conversation, kept on the device. */
+export interface Draft {
+  conversationId: ConversationId;
+  text: string;
+  /** `@label`s picked from the mention list, and the users they stand for. */
+  mentions?: { id: string; label: string }[];
+  /** When it was last changed (ms since the epoch). */
+  updatedAt: number;
 }
 
 export interface OutboxEntry {
@@ -183,6 +198,11 @@ export interface ChatClient extends EventTarget {
   readonly $blocked: ReadableAtom<string[]>;
   /** Broadcasts received and not withdrawn, newest first. */
   readonly $broadcasts: ReadableAtom<Broadcast[]>;
+  /**
+   * Half-written messages, one per conversation, kept on the device (`ClientStorage.saveDrafts`):
+   * settles once their code (fetched after the first paint) and the stored drafts are loaded.
+   */
+  readonly drafts: Promise<ClientDrafts>;
   /** Messages of one conversation: committed ones by seq, then local pending/failed ones. Same store for the same id. */
   messages(conversationId: ConversationId): ReadableAtom<ChatMessage[]>;
   /** Whether older messages than those held can still be loaded. */
@@ -242,6 +262,12 @@ export interface ChatClient extends EventTarget {
    * (`more()`). Offline it searches only the messages this device holds (`source: 'local'`).
    */
   search(query: string, options?: SearchOptions): Promise<ClientSearch>;
+  /**
+   * The server's signed preview of a web page (`POST /v1/previews`), to send with the text that
+   * links it: `send(id, {type: 'text', text, preview})`. Rejects with PREVIEW_REFUSED (not a
+   * public page) or PREVIEW_UNAVAILABLE.
+   */
+  linkPreview(url: string): Promise<LinkPreview>;
   /** Marks everything in the conversation read (up to its last seq). */
   markRead(conversationId: ConversationId): void;
   block(userId: string): Promise<void>;
@@ -271,7 +297,7 @@ export interface ChatClient extends EventTarget {
   sendFile(
     conversationId: ConversationId,
     file: Blob,
-    options?: SendOptions & { localCustomData?: string; kind?: FileKind; name?: string },
+    options?: SendOptions & { localCustomData?: string; kind?: FileKind; name?: string; /** Seconds, for a recording (else probed). */ duration?: number },
   ): Promise<ChatMessage>;
   /** Uploads in flight, by clientMsgId. */
   readonly $uploads: ReadableAtom<Record<string, UploadProgress>>;

@@ -4,6 +4,8 @@ import { emojiPickerStyles } from './composer/emoji-picker.styles.js';
 import { threadActionsStyles } from './thread/thread-actions.styles.js';
 import { threadElemsStyles } from './thread/elems.styles.js';
 import { threadChangesStyles } from './thread/changes/changes.styles.js';
+import { threadFormattingStyles } from './thread/formatting.styles.js';
+import { linkCardStyles } from './thread/link-card.styles.js';
 
 export const styles = [
   sharedStyles,
@@ -337,4 +339,6 @@ export const styles = [
   threadActionsStyles,
   threadElemsStyles,
   threadChangesStyles,
+  threadFormattingStyles,
+  linkCardStyles,
 ];

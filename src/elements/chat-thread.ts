@@ -8,7 +8,7 @@ import { LIMITS } from '../protocol/limits.js';
 import { chatClientContext, chatStickersContext, type StickerSet } from './context.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
-import { warmFormats } from './format.js';
+import { formatDuration, warmFormats } from './format.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
@@ -19,6 +19,7 @@ import { LiveRegion } from './thread/live-region.js';
 import { waitingIn } from './thread/delivery.js';
 import { findById, firstAfter, jumpTo, jumpToId, mentions, type JumpDeps, type JumpTarget } from './thread/jump.js';
 import { RowHighlight } from './thread/highlight.js';
+import { MediaOpener } from './thread/media-opener.js';
 import { OlderLoader } from './thread/older-loader.js';
 import { ReadMarker } from './thread/read-marker.js';
 import { rowContext } from './thread/row-context.js';
@@ -74,9 +75,20 @@ const BOTTOM_SLACK = 32;
  * @csspart merger-open-button - Shows or hides the original messages of a merged forward.
  * @csspart forward-dialog - The built-in `<forward-dialog>` (its parts are exported as `forward-dialog-<part>`, e.g. `forward-dialog-confirm-button`).
  * @csspart link - A link in message text (http, https and mailto only).
+ * @csspart link-preview - The card of a text's link preview (its site, title and description: `link-preview-site`, `link-preview-title`, `link-preview-description`, `link-preview-image`).
+ * @csspart link-preview-site - The site's name.
+ * @csspart link-preview-title - The page's title.
+ * @csspart link-preview-description - The page's description.
+ * @csspart link-preview-image - The page's picture (only when the server keeps pictures).
+ * @csspart code - Inline `code` in formatted text.
+ * @csspart code-block - A fenced code block (a monospace box) with its `copy-button`.
+ * @csspart copy-button - Copies a code block's text ("Copied" for a moment once done).
+ * @csspart quote - A `> quote` in formatted text.
+ * @csspart list - A bulleted or numbered list in formatted text.
  * @csspart mention - An `@name` token in the text of a message that @mentions someone.
  * @csspart mentioned - Added to `message` when the message @mentions the user (or @all).
- * @csspart image-link - Link around an image preview; opens the full image in a new tab.
+ * @csspart image-link - Link around an image preview; opens `<media-viewer>` at it (with a modifier key: the full image in a new tab).
+ * @csspart expand-button - On a video: opens `<media-viewer>` at it.
  * @csspart image - An image preview (width and height known before it loads).
  * @csspart audio - The audio player of a voice message.
  * @csspart video - The video player (the snapshot is its poster).
@@ -184,6 +196,9 @@ export class ChatThread extends LitElement {
   /** Accessible name of the message log; empty uses "Messages" in the element's language. */
   @property() accessor label = '';
 
+  /** `off` shows text messages as written (markers and all) instead of formatted (bold, lists, code blocks …). */
+  @property() accessor formatting: 'on' | 'off' = 'on';
+
   /** Stickers for face messages, `{ [key]: imageUrl }` or `[{ key, url, label? }]`; from the nearest `<chat-session>`, or set it directly. */
   @consume({ context: chatStickersContext, subscribe: true })
   @property({ attribute: false })
@@ -254,6 +269,12 @@ export class ChatThread extends LitElement {
   });
   #extras = new ThreadExtras(this, { client: () => this.client, target: () => this.#target });
   #highlight = new RowHighlight(this);
+  #media = new MediaOpener(this, {
+    messages: () => this.#messages.value,
+    fileUrl: (url) => this.client?.fileUrl?.(url) ?? url,
+    root: () => this.renderRoot,
+    labels: () => ({ image: uiStrings().image, video: (m) => uiStrings().videoMessage(formatDuration(m.elem.type === 'video' ? m.elem.duration : 0)) }),
+  });
 
   get #atBottom(): boolean {
     return this.#list.pinned;
@@ -486,6 +507,7 @@ export class ChatThread extends LitElement {
     void this.#fileTickets.value; // subscribed for its changes only: rowContext asks client.fileUrl
     const ctx = rowContext({
       client: this.client, target: this.#target, t, summary, actions, extras: this.#extras, stickers: this.stickers, messages, jumpTo: (id) => void this.jumpTo(id),
+      formatting: this.formatting !== 'off', refresh: () => this.requestUpdate(),
     });
     const { start, end } = this.#list;
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages

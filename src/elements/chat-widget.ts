@@ -37,6 +37,9 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart group-info-button - Opens `<group-panel>`: the group's members, roles and settings.
  * @csspart left-notice - Instead of the composer in a group the user is no longer in.
  *
+ * Attribute `formatting="off"` (read when the panel renders) shows text messages as written and
+ * turns the composer's formatting shortcuts off; by default they are formatted (bold, lists, code …).
+ *
  * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
  * @cssproperty [--chat-widget-height=600px] - Height of the panel (capped by the viewport).
  * @cssproperty [--chat-widget-offset-x=1.25rem] - Distance of launcher and panel from the side edge (left or right).

@@ -97,8 +97,13 @@ export const styles = [
       unicode-bidi: isolate;
     }
 
-    .mention {
+    .mention,
+    [part~='draft'] {
       color: var(--_accent);
+    }
+
+    [part~='draft'] {
+      font-weight: 600;
     }
 
     .time {

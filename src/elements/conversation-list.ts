@@ -7,7 +7,9 @@ import type { MuteState } from '../client/mutes.js';
 import type { ChatClient, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import type { Message } from '../protocol/message.js';
+import { plainText } from '../protocol/plain-text.js';
 import { chatClientContext } from './context.js';
+import { DraftsController } from './controllers/drafts-controller.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ConversationSelectEvent } from './events/conversation-select.js';
 import { formatShortTime, hueOf, initials } from './format.js';
@@ -38,6 +40,7 @@ import { withName } from './thread/changes/row-changes.js';
  * @csspart search-button - Opens and closes the search of all conversations (`aria-expanded`).
  * @csspart search - The `<chat-search>` of all conversations.
  * @csspart contacts-button - Opens `<contacts-view>` (with `contacts`).
+ * @csspart draft - "Draft:" before the text of a half-written message, shown instead of the last message.
  *
  * @cssproperty [--chat-conversation-list-item-padding=0.625rem 0.75rem] - Padding of an item.
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
@@ -56,6 +59,7 @@ export class ConversationList extends LitElement {
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
   #mutes = new StoreController<MuteState | undefined>(this, () => this.client?.$mutes, undefined);
+  #drafts = new DraftsController(this, () => this.client);
   #locale = new LocaleController(this);
 
   /** The highlighted conversation. Set by the user's pick unless the event is cancelled. */
@@ -179,11 +183,14 @@ export class ConversationList extends LitElement {
     // A system notification speaks for itself: no "system:" before it.
     const who = !last || last.elem.type === 'system' ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
     const what = last ? describeElemText(last.elem) : '';
-    const preview = !last
-      ? ''
-      : last.recalled || last.elem.type === 'recalled'
-        ? recalledLine(last, me)
-        : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
+    const draft = this.#drafts.value[c.id];
+    const preview = draft
+      ? html`<span part="draft">${t.draft}</span> <bdi>${oneLine(draft.text)}</bdi>`
+      : !last
+        ? ''
+        : last.recalled || last.elem.type === 'recalled'
+          ? recalledLine(last, me)
+          : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
     const unread = c.unread > 0;
     const muted = this.#mutes.value !== undefined && this.client?.isMuted(c.id) === true;
     const avatar = safeMediaUrl(c.avatar);
@@ -208,6 +215,11 @@ export class ConversationList extends LitElement {
       </div>
     `;
   }
+}
+
+/** The start of a draft on one line, without formatting markers (the preview is cut by CSS; this only bounds the work). */
+function oneLine(text: string): string {
+  return plainText(text.slice(0, 200)).replace(/\s+/g, ' ').trim();
 }
 
 declare global {

@@ -5,6 +5,7 @@ export { ChatThread } from './chat-thread.js';
 export { MessageComposer } from './message-composer.js';
 export { BroadcastBanner } from './broadcast-banner.js';
 export { ForwardDialog } from './forward-dialog.js';
+export { MediaViewer, type MediaItem } from './media-viewer.js';
 export { ChatWidget } from './chat-widget.js';
 export { GroupPanel } from './groups/group-panel.js';
 export { GroupCreateDialog } from './groups/group-create-dialog.js';

@@ -1,10 +1,12 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles/shared.styles.js';
 import { emojiPickerStyles } from './composer/emoji-picker.styles.js';
+import { linkCardStyles } from './thread/link-card.styles.js';
 
 export const styles = [
   sharedStyles,
   emojiPickerStyles,
+  linkCardStyles,
   css`
     :host {
       --_padding: var(--chat-message-composer-padding, 0.75rem);
@@ -65,6 +67,7 @@ export const styles = [
     /* The round buttons: attach and emoji are quiet icons, send is filled with the accent. */
     [part~='attach-button'],
     [part~='emoji-button'],
+    [part~='record-button'],
     [part~='send-button'] {
       flex: none;
       display: grid;
@@ -78,26 +81,56 @@ export const styles = [
     }
 
     [part~='attach-button'],
-    [part~='emoji-button'] {
+    [part~='emoji-button'],
+    [part~='record-button'] {
       background: transparent;
       color: var(--_muted);
     }
 
+    /*
+     * The microphone sits inside the end of the (empty) text area: its negative margin takes back
+     * its width and the gap, so the text area keeps its width; the padding keeps the caret clear.
+     */
+    [part~='record-button'] {
+      position: relative;
+      z-index: 1;
+      margin-inline-start: calc(-2.5rem - 0.5rem);
+    }
+
+    [part~='input']:has(+ [part~='record-button']) {
+      padding-inline-end: 2.75rem;
+    }
+
+    /* Holding the microphone must not select text or start a touch gesture. */
+    [part~='record-button'] {
+      touch-action: none;
+      user-select: none;
+      -webkit-user-select: none;
+    }
+
+    [part~='record-button'][part~='recording'] {
+      background: var(--_danger);
+      color: #fff;
+    }
+
     [part~='attach-button']:not(:disabled):hover,
     [part~='emoji-button']:not(:disabled):hover,
+    [part~='record-button']:not(:disabled):not([part~='recording']):hover,
     [part~='emoji-button'][aria-expanded='true'] {
       background: var(--_hover);
       color: var(--_text);
     }
 
     [part~='attach-button']:disabled,
-    [part~='emoji-button']:disabled {
+    [part~='emoji-button']:disabled,
+    [part~='record-button']:disabled {
       opacity: 0.4;
       cursor: default;
     }
 
     [part~='attach-button'] svg,
-    [part~='emoji-button'] svg {
+    [part~='emoji-button'] svg,
+    [part~='record-button'] svg {
       width: 1.375rem;
       height: 1.375rem;
       fill: currentColor;
@@ -136,8 +169,94 @@ export const styles = [
     }
 
     [part~='hint'][data-error],
-    [part~='file-error'] {
+    [part~='file-error'],
+    [part~='record-error'] {
       color: var(--_danger);
+    }
+
+    [part~='record-error'] {
+      margin: 0.375rem 0.875rem 0;
+      font-size: 0.75rem;
+    }
+
+    [part~='recorder'] {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      margin: 0 0.25rem 0.5rem;
+      padding: 0.375rem 0.625rem;
+      border-radius: var(--_radius);
+      background: var(--_surface-raised);
+      font-size: 0.875rem;
+    }
+
+    [part~='link-preview-bar'] {
+      display: flex;
+      align-items: flex-start;
+      gap: 0.25rem;
+      margin: 0 0.25rem 0.5rem;
+    }
+
+    [part~='link-preview-bar'] .link-card {
+      flex: 1;
+      margin: 0;
+      min-width: 0;
+    }
+
+    [part~='cancel-recording-button'],
+    [part~='remove-preview-button'] {
+      flex: none;
+      width: 1.75rem;
+      height: 1.75rem;
+      padding: 0;
+      border: 0;
+      border-radius: 50%;
+      font: inherit;
+      font-size: 1.125rem;
+      color: var(--_muted);
+      background: transparent;
+      cursor: pointer;
+    }
+
+    [part~='recording-dot'] {
+      width: 0.625rem;
+      height: 0.625rem;
+      border-radius: 50%;
+      background: var(--_danger);
+      animation: natter-rec-blink 1s steps(2, jump-none) infinite;
+    }
+
+    @keyframes natter-rec-blink {
+      to {
+        opacity: 0.3;
+      }
+    }
+
+    [part~='recorder-time'] {
+      font-variant-numeric: tabular-nums;
+      min-width: 2.5rem;
+    }
+
+    /* The level: a bar filled to --_level (0–1), set every frame while recording. */
+    [part~='level-meter'] {
+      flex: 0 1 5rem;
+      height: 0.375rem;
+      border-radius: 999px;
+      background: linear-gradient(to right, var(--_accent) calc(var(--_level, 0) * 100%), color-mix(in srgb, var(--_muted) 30%, transparent) 0);
+    }
+
+    :host(:dir(rtl)) [part~='level-meter'] {
+      background: linear-gradient(to left, var(--_accent) calc(var(--_level, 0) * 100%), color-mix(in srgb, var(--_muted) 30%, transparent) 0);
+    }
+
+    [part~='recorder-hint'] {
+      flex: 1 1 auto;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+      font-size: 0.75rem;
+      color: var(--_muted);
     }
 
     [part~='file-error'] {

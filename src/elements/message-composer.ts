@@ -2,9 +2,13 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import type { ChatClient } from '../client/types.js';
-import { isConversationId } from '../protocol/ids.js';
+import { isConversationId, type ConversationId } from '../protocol/ids.js';
 import { LIMITS, utf8Length } from '../protocol/limits.js';
 import { ComposeIntentBar } from './composer/compose-intent-bar.js';
+import { DraftKeeper } from './composer/draft-keeper.js';
+import { applyMarker, formatKey } from './composer/format-keys.js';
+import { VoiceButton } from './composer/voice-button.js';
+import { LinkPreviewBar } from './composer/link-preview-bar.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
 import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
 import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
@@ -23,12 +27,6 @@ export type { Sticker } from './composer/emoji-picker.js';
 /** Show the byte counter once a draft uses this share of the limit. */
 const COUNTER_FROM = 0.9;
 const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content');
-
-interface Draft {
-  text: string;
-  /** Mentions picked from the list while writing it. */
-  mentions: Mention[];
-}
 
 /**
  * @summary Writes and sends messages to one conversation: text with emoji and @mentions, files, stickers.
@@ -56,6 +54,17 @@ interface Draft {
  * @csspart reply-preview-sender - Who wrote the quoted message.
  * @csspart reply-preview-excerpt - One line of the quoted message.
  * @csspart cancel-reply-button - Stops replying (so does Escape).
+ * @csspart record-button - The microphone, at the end of an empty text area: hold to record a voice message, or press to start and again to send (also `recording`).
+ * @csspart recorder - The bar shown while recording: `cancel-recording-button`, `recording-dot`, `recorder-time`, `level-meter`, `recorder-hint`.
+ * @csspart cancel-recording-button - Drops the recording (so does Escape, or sliding away while holding).
+ * @csspart recording-dot - The red dot of a recording in progress.
+ * @csspart recorder-time - How long the recording is.
+ * @csspart level-meter - The microphone's level (`--_level` from 0 to 1).
+ * @csspart recorder-hint - How to send or cancel.
+ * @csspart record-error - Why recording could not start (the microphone is blocked or missing), or that it was too short.
+ * @csspart link-preview-bar - Over the text area: the preview of the draft's first link (`link-preview` and its parts), sent with the text, and `remove-preview-button`.
+ * @csspart link-preview - The preview card (`link-preview-site`, `link-preview-title`, `link-preview-description`, `link-preview-image`).
+ * @csspart remove-preview-button - Drops the preview (the text is sent without it).
  * @csspart edit-bar - Over the text area while editing a sent message: `edit-label` ("Editing") and `cancel-edit-button`.
  * @csspart edit-label - "Editing".
  * @csspart cancel-edit-button - Stops editing (so does Escape); the draft written before comes back.
@@ -68,12 +77,14 @@ interface Draft {
  *
  * @fires {MessageSendEvent} message-send - A text is about to be sent (cancelable).
  *
- * Enter sends, Shift+Enter starts a new line. Reply and Edit in `<chat-thread>`'s message menu
+ * Enter sends, Shift+Enter starts a new line. Ctrl/Cmd+B, I and E wrap the selection in bold,
+ * italic or code markers (Ctrl/Cmd+Shift+X: strikethrough; again unwraps), which `<chat-thread>`
+ * shows formatted. Reply and Edit in `<chat-thread>`'s message menu
  * (or R and E on a focused message) put the composer of the same client and conversation in
  * reply or edit mode: the quote or "Editing" shows over the text area, Escape or × cancels, Enter
  * sends the reply (`client.reply`) or saves the edit (`client.edit`). Up in an empty composer
- * edits the last own text message. The draft of each conversation is kept while
- * the composer switches between them. Files come from the attach button, a drop onto the
+ * edits the last own text message. The draft of each conversation is kept in the client
+ * (`client.drafts`, on the device: it survives a reload) and cleared on send. Files come from the attach button, a drop onto the
  * composer or a paste, and are sent with `client.sendFile` (one message each); a file over its
  * limit (images and audio 28 MB, video and other files 100 MB) is refused at once with a
  * message. In a group, typing `@` lists the members (`@all` first): arrows choose, Enter or Tab
@@ -94,6 +105,9 @@ export class MessageComposer extends LitElement {
   /** Turns the composer off (the host page decides when). */
   @property({ type: Boolean, reflect: true }) accessor disabled = false;
 
+  /** `off`: no formatting shortcuts (the thread then shows text as written: set it there too). */
+  @property() accessor formatting: 'on' | 'off' = 'on';
+
   /** File types the attach button offers (the file input's `accept`, e.g. `image/*`); default: any. */
   @property() accessor accept = '';
 
@@ -109,7 +123,6 @@ export class MessageComposer extends LitElement {
   @state() private accessor fileError = '';
   @state() private accessor dragging = false;
 
-  #drafts = new Map<string, Draft>();
   #mentions: Mention[] = [];
   #dragDepth = 0;
 
@@ -144,6 +157,20 @@ export class MessageComposer extends LitElement {
     },
   });
 
+  #drafts = new DraftKeeper(this, {
+    client: () => this.client,
+    conversation: () => this.conversation,
+    editing: () => this.#intent.intent?.kind === 'edit',
+  });
+
+  #voice = new VoiceButton(this, {
+    canRecord: () => this.#canAttach,
+    // Failures show on the message in the thread (failed, with Resend), as for any file.
+    send: (blob, duration) => void this.client?.sendFile(this.conversation as ConversationId, blob, { kind: 'sound', duration }).catch(() => {}),
+  });
+
+  #previews = new LinkPreviewBar(this, { client: () => this.client, enabled: () => this.#canAttach });
+
   constructor() {
     super();
     this.addEventListener('dragenter', this.onDragEnter);
@@ -154,15 +181,20 @@ export class MessageComposer extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('conversation')) {
-      const previous = changed.get('conversation');
-      if (previous) this.#drafts.set(previous, { text: this.draft, mentions: this.#mentions });
-      const next = this.#drafts.get(this.conversation);
+      const next = this.#drafts.load();
       this.draft = next?.text ?? '';
       this.#mentions = next?.mentions ?? [];
-      this.#drafts.delete(this.conversation);
       this.fileError = '';
       this.#mentionList.reset();
       this.#emoji.close(false);
+      this.#previews.reset();
+      this.#previews.draftChanged(this.draft);
+    } else if (changed.has('draft')) {
+      this.#drafts.save(this.draft, this.#mentions);
+      this.#previews.draftChanged(this.draft);
+    } else {
+      const late = this.#drafts.arrived(this.draft);
+      if (late) [this.draft, this.#mentions] = [late.text, late.mentions ?? []];
     }
   }
 
@@ -174,6 +206,7 @@ export class MessageComposer extends LitElement {
     const input = e.target as HTMLTextAreaElement;
     this.draft = input.value;
     this.fileError = '';
+    this.#voice.clearError();
     this.#mentionList.sync(input);
     if (this.draft.trim() && this.client && isConversationId(this.conversation)) this.client.sendTyping(this.conversation);
   };
@@ -187,6 +220,12 @@ export class MessageComposer extends LitElement {
       // Escape too: an enclosing widget must not close its panel while the list is dismissed.
       e.preventDefault();
       e.stopPropagation();
+      return;
+    }
+    const marker = this.formatting === 'off' ? undefined : formatKey(e);
+    if (marker) {
+      e.preventDefault();
+      this.draft = applyMarker(e.target as HTMLTextAreaElement, marker);
       return;
     }
     // Escape ends a reply or an edit; Up in an empty composer edits the last own text.
@@ -341,7 +380,10 @@ export class MessageComposer extends LitElement {
     const atUsers = this.conversation.startsWith('group:') ? mentionedIds(text, this.#mentions) : [];
     if (!this.dispatchEvent(new MessageSendEvent(this.conversation, text, atUsers))) return false;
     // Failures are shown in the thread, so the promise needs no handling here.
-    if (!this.#intent.send(text, atUsers)) this.client!.send(this.conversation, text, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
+    const preview = this.#previews.forText(text);
+    const content = preview ? { type: 'text' as const, text, preview } : text;
+    if (!this.#intent.send(text, atUsers)) this.client!.send(this.conversation, content, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
+    this.#previews.reset();
     this.draft = '';
     this.#mentions = [];
     this.#mentionList.reset();
@@ -367,7 +409,7 @@ export class MessageComposer extends LitElement {
     const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
       ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
-      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()}
+      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()} ${this.#previews.render()}
       <form @submit=${this.onSubmit}>
         <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
           <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -412,6 +454,7 @@ export class MessageComposer extends LitElement {
           @paste=${this.onPaste}
           @blur=${() => this.#mentionList.reset()}
         ></textarea>
+        ${this.draft === '' || this.#voice.recording ? this.#voice.renderButton(disabled) : nothing}
         <button part="send-button" type="submit" aria-label=${t.send} title=${t.send} ?disabled=${!this.#canSend}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>

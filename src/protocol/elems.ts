@@ -10,9 +10,26 @@ const Mime = v.pipe(v.string(), v.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'invali
 const size = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max, 'FILE_TOO_LARGE'));
 const Short = maxBytes(LIMITS.shortTextBytes);
 
+const PreviewText = v.optional(maxBytes(2400));
+
+/** A link's preview, fetched and signed by the server (`POST /v1/previews`), carried by the text that links it. */
+export const LinkPreviewSchema = v.object({
+  /** The page (after redirects). */
+  url: UrlSchema,
+  /** The link as written in the text, when it differs from `url`. */
+  link: v.optional(UrlSchema),
+  title: PreviewText,
+  description: PreviewText,
+  siteName: PreviewText,
+  image: v.optional(UrlSchema),
+  /** The server's signature (checked on send: PREVIEW_INVALID). */
+  sig: v.pipe(v.string(), v.maxLength(64)),
+});
+
 export const TextElemSchema = v.object({
   type: v.literal('text'),
   text: v.pipe(maxBytes(LIMITS.textBytes), v.minLength(1)),
+  preview: v.optional(LinkPreviewSchema),
 });
 
 export const FaceElemSchema = v.object({
@@ -153,6 +170,7 @@ export const LEAF_ELEM_SCHEMAS = [
 ] as const;
 
 export type TextElem = v.InferOutput<typeof TextElemSchema>;
+export type LinkPreview = v.InferOutput<typeof LinkPreviewSchema>;
 export type FaceElem = v.InferOutput<typeof FaceElemSchema>;
 export type LocationElem = v.InferOutput<typeof LocationElemSchema>;
 export type ImageElem = v.InferOutput<typeof ImageElemSchema>;
@@ -216,7 +234,7 @@ export function mergerDepthOf(elem: Elem): number {
   return deepest;
 }
 
-/** The one-line excerpt a reply quotes: `describeElem` on one line, at most LIMITS.replyExcerptChars code points. */
+/** The one-line excerpt of an elem: `describeElem` on one line, at most LIMITS.replyExcerptChars code points. */
 export function replyExcerpt(elem: Elem): string {
   const line = describeElem(elem).replace(/\s+/g, ' ').trim();
   const chars = [...line];

@@ -59,6 +59,9 @@ export const ERROR_CODES = {
   PUSH_ENDPOINT_REFUSED: { code: 4018, status: 422 },
   PUSH_KEYS_INVALID: { code: 4019, status: 422 },
   GROUP_DISMISSED: { code: 4023, status: 410 },
+  PREVIEW_REFUSED: { code: 4020, status: 422 },
+  PREVIEW_UNAVAILABLE: { code: 4021, status: 422 },
+  PREVIEW_INVALID: { code: 4022, status: 422 },
 
   RATE_LIMITED: { code: 5000, status: 429 },
   BROADCAST_RATE_LIMITED: { code: 5001, status: 416 },

@@ -58,6 +58,9 @@ export const ERROR_MESSAGES = {
   PUSH_ENDPOINT_REFUSED: 'The push endpoint must be an https URL of a public push service.',
   PUSH_KEYS_INVALID: 'The subscription keys must be a P-256 public key (p256dh) and a 16-byte auth secret, base64url.',
   GROUP_DISMISSED: 'This group was dismissed.',
+  PREVIEW_REFUSED: 'Previews are made of public web pages only (http or https, ports 80 and 443).',
+  PREVIEW_UNAVAILABLE: 'The page could not be previewed (unreachable, too slow, too large or not a web page).',
+  PREVIEW_INVALID: 'The link preview does not come from this server, or its link is not in the text.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',

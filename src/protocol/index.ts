@@ -12,3 +12,4 @@ export * from './codec.js';
 export * from './client-codec.js';
 export * from './search.js';
 export * from './search-schema.js';
+export * from './plain-text.js';

@@ -25,6 +25,7 @@ import { createPostgresStore } from './store/postgres-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
 import { createDiskFileStorage } from './uploads/disk-file-storage.js';
+import { LinkPreviews } from './previews/link-previews.js';
 import { FileAccess } from './uploads/file-access.js';
 import type { FileIndex } from './uploads/file-index.js';
 import { createMemoryFileIndex } from './uploads/memory-file-index.js';
@@ -134,6 +135,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const core = new ChatCore({
     files,
     store, bus, rateLimiter, clock: o.clock, secret, logger, metrics: metrics.core,
+    ...(o.linkPreviews !== false && { linkPreviews: new LinkPreviews(secret, { ...o.linkPreviews, ...(o.linkPreviews?.ports && { extraPorts: o.linkPreviews.ports }), clock: o.clock }) }),
     tokenPolicy: { maxLifetimeSeconds: o.tokenMaxLifetimeSeconds, ...(o.tokenAudience !== undefined && { audience: o.tokenAudience }), ...(o.tokenIssuer !== undefined && { issuer: o.tokenIssuer }) },
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
     ...(o.changes && { changes: o.changes }),

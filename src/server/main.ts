@@ -146,6 +146,12 @@ async function main(): Promise<void> {
       timeoutMs: int('NATTER_BEFORE_SEND_TIMEOUT_MS', env['NATTER_BEFORE_SEND_TIMEOUT_MS']),
       fallback: fallback(env['NATTER_BEFORE_SEND_FALLBACK']),
     } : undefined,
+    linkPreviews: flag(env['NATTER_LINK_PREVIEWS_OFF']) ? false : {
+      // The test switch: loopback pages may be previewed (never set it in production).
+      allowLoopback: flag(env['NATTER_LINK_PREVIEW_ALLOW_LOOPBACK']),
+      ports: (env['NATTER_LINK_PREVIEW_PORTS'] ?? '').split(',').map((p) => Number(p.trim())).filter((p) => Number.isInteger(p) && p > 0 && p < 65536),
+      images: env['NATTER_LINK_PREVIEW_IMAGES'] === 'keep' ? 'keep' : 'drop',
+    },
   });
   if (dev) await seedDemo(server.admin, server.store);
 

@@ -97,6 +97,12 @@ export interface ChatServerOptions {
   uploadQuotaFiles?: number;
   /** Uploads per user per minute (shared over Redis with `redisUrl`); more are refused 429 RATE_LIMITED. Default 30. */
   uploadsPerMinute?: number;
+  /**
+   * Link previews (`POST /v1/previews`): `false` turns them off; `allowLoopback` lets them fetch
+   * loopback pages (tests only), `ports` adds ports to 80 and 443, `images: 'keep'` keeps a
+   * page's `og:image` URL (default `drop`: readers fetch nothing from the linked site).
+   */
+  linkPreviews?: false | { allowLoopback?: boolean; ports?: number[]; images?: 'drop' | 'keep'; timeoutMs?: number; maxBytes?: number };
   /** Age after which an upload no message references is deleted (file and metadata). Default 24 h. */
   uploadUnreferencedTtlMs?: number;
   /** Time between sweeps for such uploads (each node sweeps; sweeps are idempotent). Default 10 min. */

@@ -341,6 +341,76 @@ describe('hostile content', () => {
     expect(el.scrollWidth, 'a payload widens the results').to.be.at.most(el.clientWidth + 1);
   });
 
+  it('renders hostile formatting inert: script links, HTML inside markers, unclosed and deeply nested markers', async () => {
+    const MARKDOWN = [
+      `[click](javascript:${FLAG})`,
+      `[click](JaVaScRiPt:${FLAG}) [x](data:text/html,<script>${FLAG}</script>) [y](vbscript:x)`,
+      `**<img src=x onerror="${FLAG}">** _<svg onload="${FLAG}">_`,
+      `\`<script>${FLAG}</script>\``,
+      `\`\`\`html\n<iframe srcdoc="<script>parent.${FLAG}</script>"></iframe>\n\`\`\``,
+      `> <details open ontoggle="${FLAG}">\n> **quoted`,
+      `- [a](https://example.com/"onmouseover="${FLAG})\n- <b>item</b>`,
+      '**unclosed *italic ~~strike `code [link](https://e.com',
+      '*'.repeat(200) + 'deep' + '*'.repeat(200),
+      '>'.repeat(300) + ' deep quote',
+      '[' .repeat(500) + 'x](https://example.com)' + ')'.repeat(500),
+      `[**x**](https://e.com) [[nested](https://a.b)](https://c.d) [\`${FLAG}\`](https://e.com)`,
+    ];
+    const senderId = uniqueUser('md');
+    const sender = await connect(senderId, 'Formatter');
+    for (const payload of MARKDOWN) await sender.send(`p2p:${viewerId}`, payload);
+    tally.messages += MARKDOWN.length;
+    const el = await fixture<ChatThread>(html`<chat-thread style="height: 2000px; width: 480px; display: flex" .client=${viewer} conversation=${`p2p:${senderId}`}></chat-thread>`);
+    const baseline = census(el);
+    await waitUntil(() => parts(el, 'bubble').length === MARKDOWN.length, 'every formatted payload should show', { timeout: 5000 });
+    await waitUntil(() => el.shadowRoot!.querySelector('strong, em, blockquote'), 'the formatter should render');
+    await el.updateComplete;
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(el, baseline);
+    for (const a of el.shadowRoot!.querySelectorAll('a')) expect(a.protocol, a.href).to.match(/^(https?|mailto):$/);
+    const bubbles = parts(el, 'bubble');
+    // Script links stay text, with their words.
+    expect(bubbles[0]!.querySelector('a')).to.equal(null);
+    expect(bubbles[0]!.textContent!.trim()).to.equal(MARKDOWN[0]);
+    expect(bubbles[1]!.querySelector('a')).to.equal(null);
+    // Markup inside markers and code is text.
+    expect(bubbles[2]!.querySelector('strong')!.textContent).to.equal(`<img src=x onerror="${FLAG}">`);
+    expect(bubbles[4]!.querySelector('pre code')!.textContent).to.contain('<iframe srcdoc=');
+    // Nesting is bounded: no element deeper than a few levels of formatting inside a bubble.
+    for (const bubble of bubbles) {
+      let deepest = 0;
+      for (const node of bubble.querySelectorAll('*')) {
+        let depth = 0;
+        for (let up: Element | null = node; up && up !== bubble; up = up.parentElement) depth++;
+        deepest = Math.max(deepest, depth);
+      }
+      expect(deepest, bubble.textContent!.slice(0, 40)).to.be.at.most(12);
+    }
+    const log = parts(el, 'log')[0]!;
+    expect(log.scrollWidth).to.be.at.most(log.clientWidth + 1);
+  });
+
+  it('renders hostile link preview titles (from the page) as inert text in the card', async () => {
+    const senderId = uniqueUser('og');
+    const sender = await connect(senderId, 'Linker');
+    const payloads = CORPUS.slice(0, 12);
+    for (const payload of payloads) {
+      const page = `${location.origin}/__natter/og-page?title=${encodeURIComponent(payload)}`;
+      const preview = await sender.linkPreview(page);
+      await sender.send(`p2p:${viewerId}`, { type: 'text', text: `see ${page}`, preview });
+    }
+    tally.messages += payloads.length;
+    const el = await fixture<ChatThread>(html`<chat-thread style="height: 2400px; width: 480px; display: flex" .client=${viewer} conversation=${`p2p:${senderId}`}></chat-thread>`);
+    const baseline = census(el);
+    await waitUntil(() => parts(el, 'link-preview-title').length === payloads.length, 'every card should show', { timeout: 5000 });
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(el, baseline);
+    const titles = parts(el, 'link-preview-title').map((t) => t.textContent);
+    expect(titles).to.deep.equal(payloads.map((p) => p.replace(/\s+/g, ' ').trim().slice(0, 300)));
+  });
+
   it('renders every payload as inert, isolated text in the conversation list: names and previews', async () => {
     const groupless: string[] = [];
     for (const payload of CORPUS) {

@@ -1,5 +1,6 @@
 import { msg, str } from '@lit/localize';
 import type { Elem, SystemElem } from '../../protocol/elems.js';
+import { plainText } from '../../protocol/plain-text.js';
 import { formatLocale } from './localize.js';
 
 /** Joins display names in the active locale ("Bob and Carol", "Bob、Carol"). */
@@ -61,7 +62,7 @@ export function systemText(elem: SystemElem): string {
 export function describeElemText(elem: Elem): string {
   switch (elem.type) {
     case 'text':
-      return elem.text;
+      return plainText(elem.text);
     case 'system':
       return systemText(elem);
     case 'face':

@@ -6,6 +6,8 @@ const list = {
   get label() { return msg('Conversations', { id: 'list.label' }); },
   get empty() { return msg('No conversations yet.', { id: 'list.empty' }); },
   /** Who wrote the last message, when it was the user. */
+  /** Before the text of a half-written message. */
+  get draft() { return msg('Draft:', { id: 'list.draft' }); },
   get you() { return msg('You', { id: 'list.you' }); },
   /** Screen-reader text after the name of a conversation that @mentions the user. */
   get mentionsYou() { return msg(', mentions you', { id: 'list.mentionsYou' }); },

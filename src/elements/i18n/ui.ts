@@ -117,6 +117,7 @@ const ui = {
   // Rich messages, uploads, typing, receipts
   get image() { return msg('Image', { id: 'ui.image' }); },
   get openImage() { return msg('Open the full image', { id: 'ui.openImage' }); },
+  get expandVideo() { return msg('Open in the viewer', { id: 'ui.expandVideo' }); },
   voiceMessage: (duration: string) => msg(str`Voice message, ${duration}`, { id: 'ui.voiceMessage' }),
   videoMessage: (duration: string) => msg(str`Video, ${duration}`, { id: 'ui.videoMessage' }),
   get download() { return msg('Download', { id: 'ui.download' }); },

@@ -12,7 +12,8 @@ import { renderImage } from './elems/image.js';
 import { renderLocation } from './elems/location.js';
 import { renderSound, renderVideo } from './elems/media.js';
 import { renderMerger } from './elems/merger.js';
-import { renderText } from './elems/text.js';
+import { renderFormattedText } from './elems/formatted.js';
+import { renderLinkCard } from './elems/link-card.js';
 
 export type { ElemContext } from './elems/context.js';
 
@@ -31,7 +32,9 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
   const elem = m.elem;
   switch (elem.type) {
     case 'text':
-      return renderText(elem.text, ctx.mentionNames(m));
+      return elem.preview
+        ? [renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh), renderLinkCard(elem.preview)]
+        : renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh);
     case 'image':
       return renderImage(elem, ctx) ?? fallback(m);
     case 'sound':

@@ -88,6 +88,19 @@ export const threadElemsStyles = css`
     padding-inline: 0.25rem;
   }
 
+  [part~='expand-button'] {
+    margin-inline-start: 0.25rem;
+    padding: 0 0.375rem;
+    border: 0;
+    border-radius: 0.25rem;
+    font: inherit;
+    font-size: 0.875rem;
+    line-height: 1.4;
+    color: inherit;
+    background: var(--_card-bg);
+    cursor: pointer;
+  }
+
   /* File and location cards. */
   .card {
     display: flex;

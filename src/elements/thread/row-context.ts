@@ -22,10 +22,13 @@ export interface RowContextInput {
   /** The thread's messages and a jump to one (reply quotes). */
   messages: readonly ChatMessage[];
   jumpTo(messageId: string): void;
+  /** Whether text messages show their formatting. */
+  formatting: boolean;
+  refresh(): void;
 }
 
 /** The state and callbacks shared by the rows of one render. */
-export function rowContext({ client, target, t, summary, actions, extras, stickers, messages, jumpTo }: RowContextInput): RowContext {
+export function rowContext({ client, target, t, summary, actions, extras, stickers, messages, jumpTo, formatting, refresh }: RowContextInput): RowContext {
   // The peer's read position: from the conversation, or the member list when that is newer.
   const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
   const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
@@ -59,6 +62,8 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
       renderer: (type) => client?.renderer?.(type),
       stickers,
       mentionNames: extras.mentionNames,
+      formatting,
+      refresh,
     },
     receipts: {
       t,

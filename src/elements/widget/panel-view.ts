@@ -112,6 +112,7 @@ export function renderPanel(w: PanelHost) {
   const group = w.groups && selected.startsWith('group:') && !current?.left;
   // Arabic, the one right-to-left catalogue, mirrors the header and the body whatever the page's direction.
   const rtl = getLocale() === 'ar';
+  const fmt = (w.host as unknown as Element).getAttribute?.('formatting') === 'off' ? 'off' : 'on';
   return html`
     <header part="header" class=${w.inThread ? 'in-thread' : ''} dir=${rtl ? 'rtl' : nothing}>
       ${w.inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${w.onBack}>‹</button>` : nothing}
@@ -144,10 +145,10 @@ export function renderPanel(w: PanelHost) {
                       <button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(e, w.selected)}>ⓘ ${g.info}</button>
                     </div>`
                   : nothing}
-                <chat-thread part="thread" exportparts=${THREAD_PARTS} conversation=${w.selected} label=${t.messages}></chat-thread>
+                <chat-thread part="thread" exportparts=${THREAD_PARTS} conversation=${w.selected} label=${t.messages} formatting=${fmt}></chat-thread>
                 ${current?.left
                   ? html`<p part="left-notice" class="left">${g.left}</p>`
-                  : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder}></message-composer>`}
+                  : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder} formatting=${fmt}></message-composer>`}
               `
             : html`<p class="pick">${t.pick}</p>`}
         </div>

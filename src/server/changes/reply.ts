@@ -1,4 +1,4 @@
-import { ChatError, replyExcerpt, type Message, type ReplyTo } from '../../protocol/index.js';
+import { ChatError, quoteExcerpt, type Message, type ReplyTo } from '../../protocol/index.js';
 import type { Store } from '../core/store.js';
 import type { ConversationKey, StoredMessage } from '../core/types.js';
 
@@ -15,7 +15,7 @@ export async function resolveReply(store: Store, sender: string, key: Conversati
   const m = found.message;
   if (m.recalled) throw new ChatError('MESSAGE_RECALLED');
   if ((m as StoredMessage).hiddenFor?.includes(sender)) throw new ChatError('REPLY_INVALID');
-  const reply: ReplyTo = { messageId: m.id, sender: m.sender, excerpt: replyExcerpt(m.elem) };
+  const reply: ReplyTo = { messageId: m.id, sender: m.sender, excerpt: quoteExcerpt(m.elem) };
   if (m.senderProfile.name !== undefined) reply.senderName = m.senderProfile.name;
   return reply;
 }

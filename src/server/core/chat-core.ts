@@ -37,6 +37,7 @@ import { searchAs } from './search.js';
 import type { Clock, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
+import type { LinkPreviews } from '../previews/link-previews.js';
 import type { ChangePolicy } from '../changes/policy.js';
 import { Moderation } from '../moderation/moderation.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
@@ -47,8 +48,10 @@ export interface ChatCoreDeps {
   bus: Bus;
   rateLimiter: RateLimiter;
   clock: Clock;
-  /** HS256 key of user tokens. */
+  /** HS256 key of user tokens (and of link previews' signatures). */
   secret: Uint8Array;
+  /** Link previews (made by the Node server, `createChatServer`); without them `POST /v1/previews` answers NOT_FOUND and previews on sends are refused. */
+  linkPreviews?: LinkPreviews;
   /** Lifetime, audience and issuer user tokens must have. Default: at most 7 days, any aud/iss. */
   tokenPolicy?: TokenPolicy;
   friendsOnly: boolean;
@@ -105,6 +108,8 @@ export class ChatCore {
   readonly groups: GroupService;
   /** Bans and mutes (SPEC §11). */
   readonly moderation: Moderation;
+  /** Fetches, caches and signs link previews; checks those that sends carry. Undefined when turned off. */
+  readonly linkPreviews: LinkPreviews | undefined;
   readonly #deps: ChatCoreDeps;
   readonly #log: Logger;
   readonly #batcher: CommitBatcher;
@@ -126,6 +131,7 @@ export class ChatCore {
     this.bus = deps.bus;
     this.clock = deps.clock;
     this.secret = deps.secret;
+    this.linkPreviews = deps.linkPreviews;
     this.tokenPolicy = deps.tokenPolicy;
     this.#log = deps.logger ?? silentLogger;
     this.#batcher = new CommitBatcher(deps.store);
@@ -274,6 +280,9 @@ export class ChatCore {
         const decision = pending instanceof Promise ? await pending : pending;
         if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
       }
+      // A preview must be one this server made, for a link in the text: no forged cards.
+      const elem = req.elem;
+      if (elem?.type === 'text' && elem.preview && !this.linkPreviews?.verify(elem.preview, elem.text)) throw new ChatError('PREVIEW_INVALID');
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
       const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
       draft = prepared.draft;

@@ -14,6 +14,7 @@ import { devRoutes } from './dev-routes.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
 import { groupsRoutes } from './groups-routes.js';
 import { messagesRoutes } from './messages-routes.js';
+import { previewsRoutes } from './previews-routes.js';
 import { usersRoutes } from './users-routes.js';
 import { filesRoutes } from './files-routes.js';
 import { uploadsRoutes } from './uploads-routes.js';
@@ -85,6 +86,7 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
   }
 
   pushRoutes(app, core, options.push, options.uploads?.rateLimiter);
+  previewsRoutes(app, core, options.uploads?.rateLimiter);
 
   if (options.dev) devRoutes(app, core, admin);
   if (options.staticDir) await app.register(fastifyStatic, { root: options.staticDir, prefix: '/' });

@@ -333,6 +333,7 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'GET /v1/push/vapid-public-key': { access: 'public', sample: '/v1/push/vapid-public-key', why: 'the VAPID public key is public by design (browsers subscribe with it)' },
   'POST /v1/push/subscriptions': { access: 'user', sample: '/v1/push/subscriptions', why: "stores a subscription for the token's user only (see \"push subscriptions\")" },
   'DELETE /v1/push/subscriptions': { access: 'user', sample: '/v1/push/subscriptions', why: "removes only the token's user's own endpoint (see \"push subscriptions\")" },
+  'POST /v1/previews': { access: 'user', sample: '/v1/previews', why: 'any signed-in user; a public web page only, no conversation involved (see test/server/previews)' },
   'GET /v1/files/:id/:name': { access: 'user', sample: '/v1/files/00000000-0000-4000-8000-000000000000/x', why: 'uploader and members of a conversation carrying it (see "file access")' },
 };
 
@@ -391,6 +392,14 @@ describe('authorisation matrix', () => {
         assert.deepEqual([res.status, res.body?.name], [403, 'ADMIN_REQUIRED'], `${route} with ${key === userToken ? 'a user token' : key ?? 'no key'}`);
         counts.restChecks++;
       }
+    }
+  });
+
+  it('refuses link previews without a user token (none, the admin key, a forged one): 401', async () => {
+    for (const key of [null, ADMIN_KEY, 'not-a-token']) {
+      const res = await t.rest('POST', '/v1/previews', { url: 'https://example.com/' }, key);
+      assert.equal(res.status, 401, `with ${key ?? 'no key'}`);
+      counts.restChecks++;
     }
   });
 

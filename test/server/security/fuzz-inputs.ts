@@ -47,6 +47,8 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'change.send', changeId: id, conversationId: 'group:g', messageId: 'm1', change: { kind: 'recall' } },
     { type: 'change.send', changeId: id, conversationId: 'group:g', messageId: 'm1', change: { kind: 'pin', on: true } },
     { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'hide' } },
+    // Link previews (issue 22): a forged signature is refused (PREVIEW_INVALID); mutations reach every field.
+    { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'text', text: 'see https://example.com/a', preview: { url: 'https://example.com/a', link: 'https://example.com/a', title: 'A <b>page</b>', description: 'About it', siteName: 'Example', image: 'https://example.com/a.png', sig: 'x'.repeat(43) } } },
     { type: 'reactions.fetch', reqId: 'rx', conversationId: 'group:g', messageId: 'm1', emoji: '👍', after: 'bob', limit: 10 },
     { type: 'pins.fetch', reqId: 'pn', conversationId: 'group:g' },
     // Search (SPEC §12): hostile queries (LIKE and FTS5 syntax, NUL, lone surrogates) come from the mutations.

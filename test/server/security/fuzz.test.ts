@@ -336,6 +336,37 @@ describe('protocol fuzzing', () => {
     assert.deepEqual(problems.slice(0, 10), []);
   });
 
+  it('answers fuzzed POST /v1/previews bodies with a 4xx {code, name, message}, never 5xx, and never fetches a private target', { timeout: 60_000 }, async () => {
+    const headers = { authorization: `Bearer ${await t.token('alice')}`, 'content-type': 'application/json' };
+    // Only IP literals, schemes that are not http(s) and strings that are not URLs: nothing is resolved or reached off the machine.
+    const s = fc.string({ unit: 'binary', maxLength: 60 });
+    const url = fc.oneof(
+      s.map((x) => `http://10.0.0.${x.length}/${x}`),
+      s.map((x) => `https://127.0.0.1:${x.length}/${encodeURIComponent(x)}`),
+      s.map((x) => `javascript:${x}`),
+      s.map((x) => `data:text/html,${x}`),
+      fc.constantFrom('', 'http://[::1]/', 'http://169.254.169.254/latest/meta-data/', 'http://0/', 'http://0x7f.1/', 'http://2130706433/', 'http://[::ffff:127.0.0.1]/', 'file:///etc/passwd', 'http://user:pw@127.0.0.1/', 'gopher://127.0.0.1:70/', 'h'.repeat(3000), 'http://[fe80::1%25eth0]/'),
+      fc.anything({ maxDepth: 1 }),
+    );
+    const body = fc.oneof(
+      url.map((u) => JSON.stringify({ url: u }) ?? '{}'),
+      fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'),
+      fc.constantFrom('', '{"url":', '{"__proto__":{"url":"http://127.0.0.1/"}}', '[' .repeat(3000)),
+    );
+    const problems: string[] = [];
+    for (const payload of fc.sample(body, { seed: SEED, numRuns: 300 })) {
+      const res = await fetch(`${t.url}/v1/previews`, { method: 'POST', headers, body: payload });
+      const raw = await res.text();
+      tally.rest++;
+      if (res.status < 400 || res.status >= 500) problems.push(`${payload.slice(0, 100)} -> ${res.status} ${raw.slice(0, 100)}`);
+      else {
+        const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
+        if (ERRORS[json.name]?.status !== res.status || typeof json.message !== 'string') problems.push(`${payload.slice(0, 100)} -> ${res.status} ${raw.slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(problems.slice(0, 10), []);
+  });
+
   it('answers fuzzed POST /v1/files/tickets bodies with a 4xx {code, name, message} or 2xx, never 5xx', { timeout: 60_000 }, async () => {
     const headers = { authorization: `Bearer ${await t.token('alice')}`, 'content-type': 'application/json' };
     const id = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('00000000-0000-4000-8000-000000000000', '__proto__', 'constructor', 'a'.repeat(65), '../x'), fc.anything({ maxDepth: 1 }));

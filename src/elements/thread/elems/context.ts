@@ -13,4 +13,8 @@ export interface ElemContext {
   stickers: StickerSet | undefined;
   /** The `@name` tokens a message's text may hold for the users it @mentions. */
   mentionNames(m: ChatMessage): readonly string[];
+  /** Whether text messages show their formatting (bold, lists, code …) rather than its markers. */
+  formatting: boolean;
+  /** Renders the thread again (code that was being fetched has arrived). */
+  refresh(): void;
 }

@@ -37,5 +37,6 @@ export function renderVideo(elem: VideoElem, ctx: ElemContext): TemplateResult |
       aria-label=${ctx.t.videoMessage(duration)}
     ></video>
     <span part="duration">${duration}</span>
+    <button part="expand-button" type="button" aria-label=${ctx.t.expandVideo} title=${ctx.t.expandVideo}>⤢</button>
   </div>`;
 }

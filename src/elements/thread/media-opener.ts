@@ -1,0 +1,79 @@
+import type { ReactiveControllerHost } from 'lit';
+import { messageKey, type ChatMessage } from '../../client/types.js';
+import { MediaViewer, type MediaItem } from '../media-viewer.js';
+import { safeMediaUrl } from './elems/safe-url.js';
+
+interface OpenerDeps {
+  /** The thread's loaded messages, in order. */
+  messages(): readonly ChatMessage[];
+  /** A stored file URL made fetchable (`client.fileUrl`). */
+  fileUrl(url: string): string;
+  /** Where the viewer lives (the thread's shadow root). */
+  root(): HTMLElement | DocumentFragment;
+  /** Labels for an image and a video. */
+  labels(): { image: string; video: (m: ChatMessage) => string };
+}
+
+/**
+ * Opens `<media-viewer>` from the thread: a click on an image (without a modifier key, which
+ * keeps the link's new tab) or on a video's expand button shows the conversation's loaded
+ * pictures and videos at the one clicked. The viewer comes with the thread (in the script tag:
+ * the panel's chunk, after the first paint: an `import()` of it here made Rolldown split
+ * nanostores and Vite's preload helper out of the script tag's core chunk) and is registered the
+ * first time it opens.
+ */
+export class MediaOpener {
+  readonly #deps: OpenerDeps;
+
+  constructor(host: ReactiveControllerHost & { renderRoot?: HTMLElement | DocumentFragment }, deps: OpenerDeps) {
+    this.#deps = deps;
+    host.addController({
+      hostConnected: () => host.renderRoot?.addEventListener('click', this.#onClick),
+      hostDisconnected: () => host.renderRoot?.removeEventListener('click', this.#onClick),
+    });
+  }
+
+  #onClick = (e: Event) => {
+    const event = e as MouseEvent;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const trigger = (event.target as Element | null)?.closest?.('[part~="image-link"], [part~="expand-button"]');
+    const key = trigger?.closest('[data-row]')?.getAttribute('data-row');
+    if (!trigger || !key) return;
+    event.preventDefault();
+    void this.open(key, trigger as HTMLElement);
+  };
+
+  /** Opens the viewer at the media of the message with `key` (`sender/clientMsgId`). */
+  async open(key: string, opener?: HTMLElement): Promise<MediaViewer | undefined> {
+    const { items, keys } = this.#items();
+    const at = keys.indexOf(key);
+    if (at === -1) return undefined;
+    if (!customElements.get('media-viewer')) customElements.define('media-viewer', MediaViewer);
+    const root = this.#deps.root();
+    let viewer = root.querySelector('media-viewer');
+    if (!viewer) root.append((viewer = document.createElement('media-viewer')));
+    await viewer.show(items, at, opener);
+    return viewer;
+  }
+
+  #items(): { items: MediaItem[]; keys: string[] } {
+    const items: MediaItem[] = [];
+    const keys: string[] = [];
+    const labels = this.#deps.labels();
+    const url = (u: string | undefined) => (u ? safeMediaUrl(this.#deps.fileUrl(u)) : undefined);
+    for (const m of this.#deps.messages()) {
+      const elem = m.elem;
+      if (elem.type !== 'image' && elem.type !== 'video') continue;
+      const src = url(elem.url);
+      if (!src) continue;
+      if (elem.type === 'image') {
+        items.push({ kind: 'image', url: src, label: labels.image, ...(elem.width && elem.height ? { width: elem.width, height: elem.height } : {}) });
+      } else {
+        const poster = url(elem.snapshot?.url);
+        items.push({ kind: 'video', url: src, label: labels.video(m), ...(poster ? { poster } : {}) });
+      }
+      keys.push(messageKey(m));
+    }
+    return { items, keys };
+  }
+}
