@@ -187,26 +187,28 @@ async function run(name: string, open: (searchIndex: boolean) => Promise<Store>,
   }
 }
 
-const results: Result[] = [];
+/** A store's tables, printed as soon as it is done (a long run keeps what it measured). */
+function print(r: Result): void {
+  console.log(`\n${r.store}: search as one user (${N.toLocaleString('en-US')} messages, ${C.toLocaleString('en-US')} conversations; the user in ${Math.ceil(C / 20)}), ${QUERIES} queries each, ms:\n`);
+  console.log(table(['store', 'query', 'scope', 'results', 'p50', 'p99'], r.rows));
+  console.log(`\n${r.store}: commit throughput, batches of 100 over 100 conversations, ${COMMITS.toLocaleString('en-US')} messages per round, median of ${ROUNDS} rounds each, msg/s:\n`);
+  console.log(table(['store', 'index on', 'index off', 'on / off'], [[r.store, fmt(r.on, 0), fmt(r.off, 0), `${fmt((r.on / r.off) * 100, 0)} %`]]));
+}
 // The smoke run (bench:smoke, CI) checks that it all works on the embedded default only.
 for (const which of SMOKE ? ['sqlite'] : values.stores.split(',')) {
   if (which === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'natter-bench-search-'));
     const file = join(dir, 'natter.db');
-    results.push(await run('SQLite', async (searchIndex) => createSqliteStore(file, { searchIndex }), async () => rmSync(dir, { recursive: true, force: true })));
+    print(await run('SQLite', async (searchIndex) => createSqliteStore(file, { searchIndex }), async () => rmSync(dir, { recursive: true, force: true })));
   } else if (which === 'postgres') {
     const schema = `bench_search_${process.pid}`;
     const url = `${values.postgres}${values.postgres.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     const admin = new pg.Client({ connectionString: values.postgres });
     await admin.connect();
-    results.push(await run('PostgreSQL', (searchIndex) => createPostgresStore({ connectionString: url, schema, searchIndex }), async () => {
+    print(await run('PostgreSQL', (searchIndex) => createPostgresStore({ connectionString: url, schema, searchIndex }), async () => {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();
     }));
   }
 }
 
-console.log(`\nSearch as one user (${N.toLocaleString('en-US')} messages, ${C.toLocaleString('en-US')} conversations; the user in ${Math.ceil(C / 20)}), ${QUERIES} queries each, ms:\n`);
-console.log(table(['store', 'query', 'scope', 'results', 'p50', 'p99'], results.flatMap((r) => r.rows)));
-console.log(`\nCommit throughput, batches of 100 over 100 conversations, ${COMMITS.toLocaleString('en-US')} messages per round, median of ${ROUNDS} rounds each, msg/s:\n`);
-console.log(table(['store', 'index on', 'index off', 'on / off'], results.map((r) => [r.store, fmt(r.on, 0), fmt(r.off, 0), `${fmt((r.on / r.off) * 100, 0)} %`])));

@@ -1,5 +1,6 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
+import { termChars } from '../../protocol/search.js';
 import { searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
@@ -19,7 +20,12 @@ export function createPostgresSearch(
   return {
     async searchMessages(viewer, { terms, key, before, limit }) {
       const params: unknown[] = [viewer, limit];
-      const filters = terms.map((t) => `m.search_text LIKE $${params.push(`%${t.replace(/[\\%_]/g, '\\$&')}%`)}`);
+      // A term of three or more characters can use the trigram index (LIKE); a shorter one has no
+      // trigram, and a LIKE would make the planner read the whole GIN index: strpos() keeps it
+      // to the viewer's conversations.
+      const filters = terms.map((t) => (termChars(t) >= 3
+        ? `m.search_text LIKE $${params.push(`%${t.replace(/[\\%_]/g, '\\$&')}%`)}`
+        : `strpos(m.search_text, $${params.push(t)}) > 0`));
       if (key !== undefined) filters.push(`m.conv_key = $${params.push(key)}`);
       if (before !== undefined) filters.push(`m.id < $${params.push(before)}`);
       const rows = await query<{ body: string }>(
