@@ -26,13 +26,18 @@ export function createPostgresSearch(
       const filters = terms.map((t) => (termChars(t) >= 3
         ? `m.search_text LIKE $${params.push(`%${t.replace(/[\\%_]/g, '\\$&')}%`)}`
         : `strpos(m.search_text, $${params.push(t)}) > 0`));
-      if (key !== undefined) filters.push(`m.conv_key = $${params.push(key)}`);
+      const scope = key === undefined ? '' : `AND ms.conv_key = $${params.push(key)}`;
       if (before !== undefined) filters.push(`m.id < $${params.push(before)}`);
+      // The viewer's conversations with their history floors first (a few rows, the group by its
+      // key), then their messages above the floor: the planner can read them by (conv_key, seq)
+      // or take the trigram index, whichever it expects to read less.
       const rows = await query<{ body: string }>(
-        `SELECT m.body FROM memberships ms JOIN messages m ON m.conv_key = ms.conv_key
-         LEFT JOIN groups g ON ms.conv_key LIKE 'group:%' AND g.id = substr(ms.conv_key, 7)
-         WHERE ms.user_id = $1 AND m.search_text IS NOT NULL AND ${filters.join(' AND ')} AND ${visibleTo('$1')}
-           AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END
+        `WITH mine AS (
+           SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor
+           FROM memberships ms LEFT JOIN groups g ON g.id = substr(ms.conv_key, 7) AND ms.conv_key LIKE 'group:%'
+           WHERE ms.user_id = $1 ${scope})
+         SELECT m.body FROM mine JOIN messages m ON m.conv_key = mine.conv_key AND m.seq > mine.floor
+         WHERE m.search_text IS NOT NULL AND ${filters.join(' AND ')} AND ${visibleTo('$1')}
          ORDER BY m.id DESC LIMIT $2`,
         params,
       );
