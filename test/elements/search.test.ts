@@ -9,7 +9,9 @@ import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
 import type { SearchResultSelectEvent } from '../../src/elements/events/search-result-select.js';
+import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import type { ChatSearch } from '../../src/elements/search/chat-search.js';
+import { axeViolations } from './a11y-helpers.js';
 import { closeClients, connectPair, part, parts, seed } from './helpers.js';
 
 async function openSearch(host: HTMLElement): Promise<ChatSearch> {
@@ -99,5 +101,28 @@ describe('search in the elements', () => {
     const e = await opened;
     expect(e.detail.conversationId).to.equal(`p2p:${aliceId}`);
     expect(e.composed).to.equal(true);
+  });
+
+  it('<chat-widget>: a result opened from the list opens its conversation at the message, highlighted; axe finds nothing in the open search', async function () {
+    this.timeout(30_000);
+    const { aliceId, bobId, alice, bob } = await connectPair();
+    await alice.send(`p2p:${bobId}`, 'a wombat long ago');
+    await seed(aliceId, bobId, 120);
+    const widget = await fixture<ChatWidget>(html`<chat-widget .client=${bob}></chat-widget>`);
+    await widget.show();
+    const list = widget.shadowRoot!.querySelector('conversation-list')!;
+    await waitUntil(() => parts(list, 'item').length > 0, 'the list shows');
+    const search = await openSearch(list);
+    await sendKeys({ type: 'wombat' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => parts(search, 'result').length === 1, 'found');
+    const violations = await axeViolations(list);
+    expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+    parts(search, 'result')[0]!.click();
+    await waitUntil(() => widget.shadowRoot!.querySelector('chat-thread'), 'the thread opens');
+    const thread = widget.shadowRoot!.querySelector<ChatThread>('chat-thread')!;
+    expect(thread.conversation).to.equal(`p2p:${aliceId}`);
+    await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('wombat'), 'at the message, highlighted', { timeout: 10_000 });
+    widget.hide();
   });
 });

@@ -1,5 +1,6 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
+import { termChars } from '../../protocol/search.js';
 import { searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
@@ -19,14 +20,24 @@ export function createPostgresSearch(
   return {
     async searchMessages(viewer, { terms, key, before, limit }) {
       const params: unknown[] = [viewer, limit];
-      const filters = terms.map((t) => `m.search_text LIKE $${params.push(`%${t.replace(/[\\%_]/g, '\\$&')}%`)}`);
-      if (key !== undefined) filters.push(`m.conv_key = $${params.push(key)}`);
+      // A term of three or more characters can use the trigram index (LIKE); a shorter one has no
+      // trigram, and a LIKE would make the planner read the whole GIN index: strpos() keeps it
+      // to the viewer's conversations.
+      const filters = terms.map((t) => (termChars(t) >= 3
+        ? `m.search_text LIKE $${params.push(`%${t.replace(/[\\%_]/g, '\\$&')}%`)}`
+        : `strpos(m.search_text, $${params.push(t)}) > 0`));
+      const scope = key === undefined ? '' : `AND ms.conv_key = $${params.push(key)}`;
       if (before !== undefined) filters.push(`m.id < $${params.push(before)}`);
+      // The viewer's conversations with their history floors first (a few rows, the group by its
+      // key), then their messages above the floor: the planner can read them by (conv_key, seq)
+      // or take the trigram index, whichever it expects to read less.
       const rows = await query<{ body: string }>(
-        `SELECT m.body FROM memberships ms JOIN messages m ON m.conv_key = ms.conv_key
-         LEFT JOIN groups g ON ms.conv_key LIKE 'group:%' AND g.id = substr(ms.conv_key, 7)
-         WHERE ms.user_id = $1 AND m.search_text IS NOT NULL AND ${filters.join(' AND ')} AND ${visibleTo('$1')}
-           AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END
+        `WITH mine AS (
+           SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor
+           FROM memberships ms LEFT JOIN groups g ON g.id = substr(ms.conv_key, 7) AND ms.conv_key LIKE 'group:%'
+           WHERE ms.user_id = $1 ${scope})
+         SELECT m.body FROM mine JOIN messages m ON m.conv_key = mine.conv_key AND m.seq > mine.floor
+         WHERE m.search_text IS NOT NULL AND ${filters.join(' AND ')} AND ${visibleTo('$1')}
          ORDER BY m.id DESC LIMIT $2`,
         params,
       );
