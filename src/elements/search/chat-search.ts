@@ -21,7 +21,7 @@ const DEBOUNCE_MS = 300;
  *
  * Typing searches after a pause (Enter at once). Results show who wrote the message, when, in
  * which conversation (searching all), and a snippet with the matching words marked. The field is
- * a combobox: ArrowDown and ArrowUp move through the results, Enter opens one (as a click does),
+ * a combobox: ArrowDown and ArrowUp move through the results, Enter opens the one moved to (the newest when none was; as a click does),
  * Escape clears the field, then closes. Offline it searches only the messages on this device and
  * says so. `<chat-thread>` and `<conversation-list>` load and show it from their search buttons.
  *
@@ -97,7 +97,8 @@ export class ChatSearch extends LitElement {
       }
       case 'Enter': {
         e.preventDefault();
-        const picked = results[this.active];
+        // Enter opens the result moved to, or the first (newest) when none was.
+        const picked = results[Math.max(0, this.active)];
         if (picked && this.#query === this.#state.value?.query) return this.#open(picked);
         clearTimeout(this.#timer);
         return this.#run(this.#query);
