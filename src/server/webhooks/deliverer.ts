@@ -3,27 +3,17 @@ import type { Logger } from '../core/logger.js';
 import type { Store } from '../core/store.js';
 import type { Clock } from '../core/types.js';
 import type { WebhookEndpoints } from './endpoints.js';
+import type { WebhookOptions } from './options.js';
 import { postSigned } from './signature.js';
 import type { OutboxRow, WebhookSettlement } from './types.js';
 
-export interface WebhookDelivererOptions {
+/** The delivery settings are those of {@link WebhookOptions} (documented there, with their defaults). */
+export interface WebhookDelivererOptions
+  extends Pick<WebhookOptions, 'timeoutMs' | 'retryForMs' | 'backoffMs' | 'backoffMaxMs' | 'pollMs' | 'concurrency' | 'chain'> {
   store: Store;
   endpoints: WebhookEndpoints;
   clock: Clock;
   logger: Logger;
-  /** One attempt's limit. Default 10000. */
-  timeoutMs?: number;
-  /** Retries go on this long after an event's time (or an admin's retry), then it is kept as failed. Default 24 h. */
-  retryForMs?: number;
-  /** First retry delay, doubled each attempt up to `backoffMaxMs`. Default 1000. */
-  backoffMs?: number;
-  backoffMaxMs?: number;
-  /** How often the queue is looked at when nothing was queued on this node. Default 500. */
-  pollMs?: number;
-  /** Conversations (per endpoint) delivered to at once, each one event after the other. Default 16. */
-  concurrency?: number;
-  /** Events of one conversation claimed at once (sent one after the other). Default 20. */
-  chain?: number;
   /** Counts outcomes (the Prometheus adapter). */
   onOutcome?(outcome: 'delivered' | 'retry' | 'failed', seconds: number): void;
 }
