@@ -67,21 +67,25 @@ const KiB = 1024;
  * and @lit/localize from node_modules).
  * After the merges of search, mutes and Web Push, the group dialogs and h5's changes: (a) 35.3
  * (over its budget: +1.4 since 33.9, most of it the client's mutes, the search and group frames'
- * schemas, the widget's group and mute glue), (b) 96.5, (c) 100.8.
+ * schemas, the widget's group and mute glue), (b) 96.5, (c) 100.8. After moderation and ten
+ * languages: (a) 35.5, (b) 104.8, (c) 110; the HTTP statuses per error code moved to the
+ * server's `errors.ts` (−0.13 in (a) and (b)): (a) 35.4, (b) 104.7, (c) 109.6.
  */
 const LIMITS = {
   // Issue 24's budget, met (measured 33.9): partysocket slimmed at build time, @lit/localize's id
   // hash left out, the panel's header and the session's client lookup (@lit/context) moved to the
-  // panel's chunk. Over it since the merges (35.3, see above): `npm run check:size` fails on (a).
+  // panel's chunk. Over it since the merges (35.3, then 35.4, see above): `npm run check:size` fails on (a).
   firstPaint: { bytes: 34 * KiB, kind: 'budget' },
   // 86.2 → 85.4 (measured 85.2): the same work. Issue 24's 75 KiB is the target, not met.
   // 86.2 → 88.3 (h5: the full reaction picker, who reacted, the widget's exported change parts).
   // 88.3 → 96.7 (measured 96.5): search, mutes and Web Push, the group dialogs and frames, merged.
-  everything: { bytes: 96.7 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 96.7 → 104.9 (measured 104.7): moderation, ten languages (the largest locale, ru, 5.7 KiB) merged.
+  everything: { bytes: 104.9 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
-  define: { bytes: 101.0 * KiB, kind: 'ratchet' },
+  // 101.0 → 109.8 (measured 109.6): the same merges.
+  define: { bytes: 109.8 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
@@ -243,7 +247,8 @@ function version(pkg: string): string {
   return JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 }
 
-const kb = (n: number) => fmt(n / KiB);
+// One decimal at any size: the ratchets above 100 KiB move by tenths.
+const kb = (n: number) => (n / KiB).toFixed(1);
 const firstPaint = rows[0]!.gzip;
 const everything = rows[1]!.gzip;
 const peer = (r: Row) => !r.name.startsWith('(') && !r.name.startsWith(' ') && !r.name.startsWith('natter');

@@ -1,4 +1,4 @@
-import { ERROR_CODES, setDefaultErrorMessages, type ErrorName } from './error-codes.js';
+import { ChatError, ERROR_CODES, setDefaultErrorMessages, type ErrorName } from './error-codes.js';
 
 export { ChatError, ERROR_CODES, errorNameOf, isTransient, type ErrorBody, type ErrorName } from './error-codes.js';
 
@@ -82,11 +82,96 @@ export const ERROR_MESSAGES = {
   SHUTTING_DOWN: 'The server is restarting.',
 } as const satisfies Record<ErrorName, string>;
 
+/**
+ * The HTTP status REST answers with, per error. Kept out of `./error-codes.ts` with the sentences:
+ * only the server needs them. `ChatError#status` reads it once this module is loaded.
+ */
+export const ERROR_STATUSES = {
+  BAD_FRAME: 400,
+  FRAME_TOO_LARGE: 413,
+  PROTOCOL_MISMATCH: 400,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+
+  UNAUTHENTICATED: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+  ADMIN_REQUIRED: 403,
+  USER_DELETED: 401,
+  ORIGIN_NOT_ALLOWED: 403,
+  USER_BANNED: 403,
+
+  NOT_MEMBER: 403,
+  NOT_FRIENDS: 403,
+  BLOCKED: 403,
+  USER_UNKNOWN: 404,
+  GROUP_UNKNOWN: 404,
+  GROUP_EXISTS: 409,
+  SELF_CONVERSATION: 400,
+  FILE_FORBIDDEN: 403,
+  NOT_MESSAGE_SENDER: 403,
+  PIN_FORBIDDEN: 403,
+  MUTED: 403,
+  PUSH_DISABLED: 404,
+  MUTES_LIMIT: 422,
+  GROUP_ROLE_REQUIRED: 403,
+  GROUP_CREATE_FORBIDDEN: 403,
+  OWNER_CANNOT_LEAVE: 409,
+
+  MESSAGE_TOO_LARGE: 413,
+  FILE_TOO_LARGE: 413,
+  NOT_FORWARDABLE: 422,
+  MESSAGE_UNKNOWN: 404,
+  CLIENT_MSG_ID_REUSED: 409,
+  FILE_NOT_FOUND: 404,
+  MERGER_FORGED: 403,
+  MERGER_TOO_DEEP: 422,
+  MESSAGE_RECALLED: 410,
+  NOT_EDITABLE: 422,
+  CHANGE_WINDOW_EXPIRED: 422,
+  REPLY_INVALID: 422,
+  SEARCH_QUERY_INVALID: 400,
+  SEARCH_CURSOR_INVALID: 400,
+  WEBHOOK_URL_INVALID: 422,
+  MESSAGE_REJECTED: 422,
+  PUSH_ENDPOINT_REFUSED: 422,
+  PUSH_KEYS_INVALID: 422,
+  GROUP_DISMISSED: 410,
+  PREVIEW_REFUSED: 422,
+  PREVIEW_UNAVAILABLE: 422,
+  PREVIEW_INVALID: 422,
+
+  RATE_LIMITED: 429,
+  BROADCAST_RATE_LIMITED: 416,
+  TOO_MANY_CONNECTIONS: 429,
+  UPLOAD_QUOTA_EXCEEDED: 413,
+  REACTIONS_LIMIT: 422,
+  USER_REACTIONS_LIMIT: 422,
+  PINS_LIMIT: 422,
+  PUSH_SUBSCRIPTIONS_LIMIT: 422,
+  GROUP_FULL: 422,
+
+  TIMEOUT: 504,
+  UPLOAD_FAILED: 502,
+  CANCELLED: 499,
+  UPLOAD_CANCELLED: 499,
+
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+} as const satisfies Record<ErrorName, number>;
+
 /** Every error in one table: its stable number, the HTTP status REST answers with, and the server's sentence. */
 export const ERRORS = Object.fromEntries(
-  (Object.keys(ERROR_CODES) as ErrorName[]).map((name) => [name, { ...ERROR_CODES[name], message: ERROR_MESSAGES[name] }]),
-) as { readonly [K in ErrorName]: (typeof ERROR_CODES)[K] & { readonly message: (typeof ERROR_MESSAGES)[K] } };
+  (Object.keys(ERROR_CODES) as ErrorName[]).map((name) => [name, { ...ERROR_CODES[name], status: ERROR_STATUSES[name], message: ERROR_MESSAGES[name] }]),
+) as { readonly [K in ErrorName]: (typeof ERROR_CODES)[K] & { readonly status: (typeof ERROR_STATUSES)[K]; readonly message: (typeof ERROR_MESSAGES)[K] } };
 
 // Whoever loads this module (the server, `natter/protocol`) gets these sentences on every
 // ChatError made without a message of its own, as before the split.
 setDefaultErrorMessages(ERROR_MESSAGES);
+Object.defineProperty(ChatError.prototype, 'status', {
+  configurable: true,
+  get(this: ChatError) {
+    return ERROR_STATUSES[this.name];
+  },
+});

@@ -1,12 +1,12 @@
 /**
  * The error table is split so that a client does not ship the server's English sentences:
- * `error-codes.ts` (names, numbers, statuses, ChatError) for everyone, `errors.ts` (the
+ * `error-codes.ts` (names, numbers, ChatError) for everyone, `errors.ts` (the HTTP statuses and the
  * sentences) for the server. Loading `errors.ts` must keep every server-side message as before.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { build } from 'esbuild';
-import { ChatError, ERROR_CODES, ERROR_MESSAGES, ERRORS, type ErrorName } from '../../src/protocol/index.js';
+import { ChatError, ERROR_CODES, ERROR_MESSAGES, ERROR_STATUSES, ERRORS, type ErrorName } from '../../src/protocol/index.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -21,7 +21,8 @@ test('with the server table loaded, an error without a message of its own has th
     const error = new ChatError(name);
     assert.equal(error.message, ERROR_MESSAGES[name], name);
     assert.deepEqual(error.toJSON(), { code: ERROR_CODES[name].code, name, message: ERROR_MESSAGES[name] });
-    assert.deepEqual(ERRORS[name], { ...ERROR_CODES[name], message: ERROR_MESSAGES[name] });
+    assert.deepEqual(ERRORS[name], { ...ERROR_CODES[name], status: ERROR_STATUSES[name], message: ERROR_MESSAGES[name] });
+    assert.equal(error.status, ERROR_STATUSES[name], name);
   }
   assert.equal(new ChatError('TIMEOUT', 'Not connected.').message, 'Not connected.');
 });
@@ -33,7 +34,7 @@ test('without it (a client), such an error says its name, and a received message
     const received = ChatError.from({ code: 3000, name: 'NOT_MEMBER', message: 'You are not a member of this conversation.' });
     export const result = [own.message, own.code, own.status, received.name, received.message];
   `);
-  assert.deepEqual(mod.result, ['UPLOAD_CANCELLED', 6003, 499, 'NOT_MEMBER', 'You are not a member of this conversation.']);
+  assert.deepEqual(mod.result, ['UPLOAD_CANCELLED', 6003, undefined, 'NOT_MEMBER', 'You are not a member of this conversation.']);
 });
 
 test('importing the client does not bring the server sentences along', async () => {

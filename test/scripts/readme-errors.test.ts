@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ERROR_CODES } from '../../src/protocol/errors.js';
+import { ERRORS } from '../../src/protocol/errors.js';
 import { README, errorsTable, withErrorsTable } from '../../scripts/readme-errors.js';
 
 test("README's errors table is the one the source makes (run `npx tsx scripts/readme-errors.ts`)", () => {
@@ -11,7 +11,7 @@ test("README's errors table is the one the source makes (run `npx tsx scripts/re
 
 test('the table has a row for every error code, with its number and status', () => {
   const table = errorsTable();
-  for (const [name, { code, status }] of Object.entries(ERROR_CODES)) {
+  for (const [name, { code, status }] of Object.entries(ERRORS)) {
     assert.match(table, new RegExp(`\\| \`${name}\` \\| ${code} \\| ${status} \\|`), name);
   }
 });
