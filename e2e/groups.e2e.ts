@@ -132,5 +132,15 @@ test('carol creates a group with alice and bob, renames it, makes alice admin, b
   assert.ok(!(await bubbles(bob.page)).some((t) => t.includes('Bob is not here any more')), 'nor after a reload');
   await bob.page.locator('.conversation').screenshot({ path: `${SHOTS}/bob-removed-light.png` });
 
+  // Carol's contacts: the people she can chat with, and bob on her blocklist.
+  await carol.page.locator('conversation-list [part~="contacts-button"]').click();
+  const contacts = carol.page.locator('contacts-view [part~="dialog"]');
+  await contacts.locator('[part~="blocked-user"]').filter({ hasText: 'Bob' }).waitFor();
+  for (const theme of ['light', 'dark'] as const) {
+    await carol.page.locator('#theme').selectOption(theme);
+    await carol.page.waitForTimeout(300); // screenshots only
+    await contacts.screenshot({ path: `${SHOTS}/contacts-${theme}.png` });
+  }
+
   for (const o of [carol, alice, bob]) await o.context.close();
 });

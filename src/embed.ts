@@ -36,6 +36,8 @@ export interface MountOptions {
   quiet?: boolean;
   /** Turns off profile cards: `data-hide-profiles`. */
   hideProfiles?: boolean;
+  /** Turns off the Contacts view: `data-hide-contacts`. */
+  hideContacts?: boolean;
 }
 
 /** What the script tag exposes as `window.Natter`. */
@@ -82,6 +84,7 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.serviceWorker) widget.serviceWorker = options.serviceWorker;
   if (options.sound) widget.sound = true;
   if (options.quiet) widget.quiet = true;
+  if (options.hideContacts) widget.setAttribute('hide-contacts', '');
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
   else document.addEventListener('DOMContentLoaded', attach, { once: true });
@@ -106,6 +109,7 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(flag(data.sound) ? { sound: true } : {}),
     ...(flag(data.quiet) ? { quiet: true } : {}),
     ...(flag(data.hideProfiles) ? { hideProfiles: true } : {}),
+    ...(flag(data.hideContacts) ? { hideContacts: true } : {}),
     theme,
     ...(position ? { position } : {}),
   };

@@ -51,7 +51,7 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  *
  * The `hide-groups` attribute (set before the panel opens) turns off group actions: the list's New
  * group button and the Group info panel of a group's thread (SPEC §13); `hide-profiles` turns off
- * the profile cards that members' names open there.
+ * the profile cards that members' names open there; `hide-contacts` the list's Contacts view.
  *
  * Give it `server` and `token` (or `token-url`) and it connects by itself, or put it inside a
  * `<chat-session>`. Open or closed is remembered per widget `id` in localStorage. Esc closes the
@@ -332,6 +332,7 @@ export class ChatWidget extends LitElement {
           onClose: this.onClose,
           groups: !this.hasAttribute('hide-groups'),
           profiles: !this.hasAttribute('hide-profiles'),
+          contacts: !this.hasAttribute('hide-contacts'),
         })}
       </section>
     `;

@@ -14,8 +14,9 @@ export const styles = [
       background: var(--_surface);
     }
 
-    [part~='new-group-button'] {
-      display: block;
+    [part~='new-group-button'],
+    [part~='contacts-button'] {
+      display: inline-block;
       margin: 0.5rem 0.75rem 0;
       padding: 0.375rem 0.875rem;
       border: 1px solid var(--_border);
@@ -29,7 +30,8 @@ export const styles = [
       font-weight: normal;
     }
 
-    [part~='new-group-button']:hover {
+    [part~='new-group-button']:hover,
+    [part~='contacts-button']:hover {
       background: var(--_hover);
     }
 

@@ -37,6 +37,7 @@ import { withName } from './thread/changes/row-changes.js';
  * @csspart search-bar - The bar over the list holding `search-button`, and `search` when open.
  * @csspart search-button - Opens and closes the search of all conversations (`aria-expanded`).
  * @csspart search - The `<chat-search>` of all conversations.
+ * @csspart contacts-button - Opens `<contacts-view>` (with `contacts`).
  *
  * @cssproperty [--chat-conversation-list-item-padding=0.625rem 0.75rem] - Padding of an item.
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
@@ -66,6 +67,9 @@ export class ConversationList extends LitElement {
   /** Shows a New group button that creates a group (SPEC §13). */
   @property({ type: Boolean, attribute: 'create-group' }) accessor createGroup = false;
 
+  /** Shows a Contacts button: people to chat with and the blocklist (SPEC §13). */
+  @property({ type: Boolean }) accessor contacts = false;
+
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
   @property({ attribute: false })
@@ -80,15 +84,15 @@ export class ConversationList extends LitElement {
 
   /** The item that takes Tab focus (roving tabindex). */
   @state() private accessor focusId = '';
-  /** Whether `<group-create-dialog>` is loaded and rendered. */
-  @state() private accessor creating = false;
+  /** Which dialogs were opened (loaded and rendered from then on). */
+  @state() private accessor opened: readonly string[] = [];
 
-  private onNewGroup = async () => {
+  async #open(tag: 'group-create-dialog' | 'contacts-view'): Promise<void> {
     await loadGroupElements();
-    this.creating = true;
+    if (!this.opened.includes(tag)) this.opened = [...this.opened, tag];
     await this.updateComplete;
-    await this.renderRoot.querySelector('group-create-dialog')?.show();
-  };
+    await this.renderRoot.querySelector(tag)?.show();
+  }
 
   private onClick = (e: MouseEvent) => {
     const id = this.#idOf(e.target);
@@ -147,8 +151,10 @@ export class ConversationList extends LitElement {
   override render() {
     const items = this.#conversations.value;
     const t = listStrings();
-    const tools = html`${this.createGroup ? html`<button part="new-group-button" type="button" @click=${this.onNewGroup}>${t.newGroup}</button>` : nothing}
-      ${this.creating ? html`<group-create-dialog .client=${this.client}></group-create-dialog>` : nothing}`;
+    const tools = html`${this.createGroup ? html`<button part="new-group-button" type="button" @click=${() => void this.#open('group-create-dialog')}>${t.newGroup}</button>` : nothing}
+      ${this.contacts ? html`<button part="contacts-button" type="button" @click=${() => void this.#open('contacts-view')}>${t.contacts}</button>` : nothing}
+      ${this.opened.includes('group-create-dialog') ? html`<group-create-dialog .client=${this.client}></group-create-dialog>` : nothing}
+      ${this.opened.includes('contacts-view') ? html`<contacts-view .client=${this.client}></contacts-view>` : nothing}`;
     if (items.length === 0) {
       return html`${tools}${this.#search.render()}<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
     }

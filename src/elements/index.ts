@@ -9,6 +9,7 @@ export { ChatWidget } from './chat-widget.js';
 export { GroupPanel } from './groups/group-panel.js';
 export { GroupCreateDialog } from './groups/group-create-dialog.js';
 export { ProfileCard } from './people/profile-card.js';
+export { ContactsView } from './people/contacts-view.js';
 export { ConversationSelectEvent } from './events/conversation-select.js';
 export { MessageSendEvent } from './events/message-send.js';
 export { BroadcastDismissEvent } from './events/broadcast-dismiss.js';

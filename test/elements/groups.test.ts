@@ -189,6 +189,36 @@ describe('groups (SPEC §13)', function () {
     expect(parts(plain, 'member-name').some((n) => n.localName === 'button')).to.equal(false);
   });
 
+  it('contacts: picks a person to chat with, lists the blocklist and unblocks, by keyboard; axe-clean in dark; off with hide-contacts', async () => {
+    await carol.block(bobId);
+    await waitUntil(() => carol.$blocked.get().includes(bobId), 'carol should have blocked bob');
+    const list = await fixture<ConversationList>(html`<conversation-list contacts .client=${carol}></conversation-list>`);
+    part(list, 'contacts-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => list.shadowRoot!.querySelector('contacts-view')?.open, 'the view should open');
+    const view = list.shadowRoot!.querySelector('contacts-view')!;
+    await waitUntil(() => focused() === part(view, 'search'), 'focus should be in the search');
+    expect(parts(view, 'blocked-user').map((r) => r.textContent)).to.satisfy((rows: string[]) => rows.some((r) => r.includes('Bob')));
+    await emulateMedia({ colorScheme: 'dark' });
+    const violations = await axeViolations(view);
+    expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+    part(view, 'unblock-button')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => !carol.$blocked.get().includes(bobId), 'Unblock should unblock bob');
+    const selected = new Promise<ConversationSelectEvent>((resolve) => list.addEventListener('conversation-select', resolve, { once: true }));
+    part(view, 'search')!.focus();
+    await sendKeys({ type: aliceId });
+    await waitUntil(() => parts(view, 'person').length === 1, 'the search should leave alice');
+    parts(view, 'person')[0]!.click();
+    expect((await selected).detail.conversationId).to.equal(`p2p:${aliceId}`);
+    expect(view.open).to.equal(false);
+    const off = await fixture<HTMLElement>(html`<chat-widget open hide-contacts .client=${carol}></chat-widget>`);
+    await waitUntil(() => off.shadowRoot!.querySelector('conversation-list'), 'the list should show');
+    const offList = off.shadowRoot!.querySelector('conversation-list')!;
+    await offList.updateComplete;
+    expect(part(offList, 'contacts-button')).to.equal(null);
+  });
+
   it('shows a hostile group name, notice and member name as inert, isolated text', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">\u202eevil';
     const id = await (await carol.groups()).createGroup({ name: hostile, members: [aliceId, bobId] });

@@ -1,11 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../client/types.js';
 import { parseConversationId } from '../../protocol/ids.js';
 import { chatClientContext } from '../context.js';
-import { deepActiveElement, trapTab } from '../dialog-focus.js';
+import { ModalDialog } from '../dialog-focus.js';
 import { ConversationSelectEvent } from '../events/conversation-select.js';
 import { forwardTargets } from '../forward/forward-targets.js';
 import { groupErrorText, groupStrings } from '../i18n/groups.js';
@@ -42,6 +42,7 @@ export class GroupCreateDialog extends LitElement {
   static override styles = groupDialogStyles;
 
   #locale = new LocaleController(this);
+  #modal = new ModalDialog(this);
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -58,19 +59,9 @@ export class GroupCreateDialog extends LitElement {
   @state() private accessor busy = false;
   @state() private accessor error = '';
 
-  @query('dialog') private accessor dialog!: HTMLDialogElement | null;
-
-  #returnFocus: HTMLElement | undefined;
   #names = new NameLookup(this);
   /** Labels of picked people, kept when the search hides them. */
   #labels = new Map<string, string>();
-
-  private onCancel = (e: Event) => {
-    e.preventDefault();
-    this.close();
-  };
-
-  private onKeydown = (e: KeyboardEvent) => trapTab(e, this.dialog, this.renderRoot as ShadowRoot);
 
   private onSubmit = async (e: Event) => {
     e.preventDefault();
@@ -98,29 +89,19 @@ export class GroupCreateDialog extends LitElement {
 
   /** Opens the dialog, empty. */
   async show(): Promise<void> {
-    const active = deepActiveElement();
-    this.#returnFocus = active instanceof HTMLElement ? active : undefined;
     this.name = this.avatar = this.queryText = this.error = '';
     this.picked = [];
-    this.open = true;
-    await this.updateComplete;
-    if (!this.dialog?.open) this.dialog?.showModal();
-    this.renderRoot.querySelector<HTMLInputElement>('[part~="name-input"]')?.focus();
+    await this.#modal.show('[part~="name-input"]');
   }
 
   /** Closes the dialog; focus returns to the element that had it when it opened. */
   close(): void {
-    if (!this.open) return;
-    this.dialog?.close();
-    this.open = false;
-    const back = this.#returnFocus;
-    this.#returnFocus = undefined;
-    if (back?.isConnected) back.focus();
+    this.#modal.close();
   }
 
   override render() {
     const t = groupStrings();
-    return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.onCancel} @keydown=${this.onKeydown}>
+    return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.#modal.onCancel} @keydown=${this.#modal.onKeydown}>
       ${this.open ? this.#renderForm(t) : nothing}
     </dialog>`;
   }

@@ -33,6 +33,10 @@ export const groupDialogStyles = [
       overflow-wrap: anywhere;
     }
 
+    h2 + input {
+      margin-top: 0.75rem;
+    }
+
     h3 {
       margin: 1rem 0 0.375rem;
       font-size: 0.875rem;

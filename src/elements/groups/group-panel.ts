@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient, Member, Profile } from '../../client/types.js';
 import type { ChatError } from '../../protocol/error-codes.js';
@@ -9,7 +9,7 @@ import type { GroupChange } from '../../protocol/group-frames.js';
 import { parseConversationId, type ConversationId } from '../../protocol/ids.js';
 import { chatClientContext } from '../context.js';
 import { StoreController } from '../controllers/store-controller.js';
-import { deepActiveElement, trapTab } from '../dialog-focus.js';
+import { ModalDialog } from '../dialog-focus.js';
 import { groupErrorText, groupStrings, type GroupStrings } from '../i18n/groups.js';
 import { peopleStrings } from '../i18n/people.js';
 import { LocaleController } from '../i18n/localize.js';
@@ -61,6 +61,7 @@ export class GroupPanel extends LitElement {
   static override styles = groupDialogStyles;
 
   #locale = new LocaleController(this);
+  #modal = new ModalDialog(this);
   #members = new StoreController<Member[] | undefined>(this, () => (this.conversation ? this.client?.members(this.conversation as ConversationId) : undefined), undefined);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
 
@@ -87,17 +88,6 @@ export class GroupPanel extends LitElement {
   @state() private accessor draft: SettingsDraft = { name: '', avatar: '', notice: '', invite: '' };
   /** Whether a member's `<profile-card>` was opened (rendered from then on). */
   @state() private accessor profileCard = false;
-
-  @query('dialog') private accessor dialog!: HTMLDialogElement | null;
-
-  #returnFocus: HTMLElement | undefined;
-
-  private onCancel = (e: Event) => {
-    e.preventDefault();
-    this.close();
-  };
-
-  private onKeydown = (e: KeyboardEvent) => trapTab(e, this.dialog, this.renderRoot as ShadowRoot);
 
   /** A notification of this group: its settings may have changed. */
   private onMessage = (e: Event) => {
@@ -199,34 +189,24 @@ export class GroupPanel extends LitElement {
 
   /** Opens the panel for a group conversation (`group:<id>`). */
   async show(conversationId: string): Promise<void> {
-    const active = deepActiveElement();
-    this.#returnFocus = active instanceof HTMLElement ? active : undefined;
     if (conversationId !== this.conversation) this.info = undefined;
     this.conversation = conversationId;
     this.shown = PAGE;
     this.confirming = '';
     this.#report(undefined, '');
-    this.open = true;
-    await this.updateComplete;
-    if (!this.dialog?.open) this.dialog?.showModal();
-    this.renderRoot.querySelector<HTMLElement>('[part~="close-button"]')?.focus();
+    await this.#modal.show('[part~="close-button"]');
     this.client?.loadMembers(conversationId as ConversationId).catch((error: unknown) => this.#report(error as ChatError));
     await this.#loadInfo();
   }
 
   /** Closes the panel; focus returns to the element that had it when it opened. */
   close(): void {
-    if (!this.open) return;
-    this.dialog?.close();
-    this.open = false;
-    const back = this.#returnFocus;
-    this.#returnFocus = undefined;
-    if (back?.isConnected) back.focus();
+    this.#modal.close();
   }
 
   override render() {
     const t = groupStrings();
-    return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.onCancel} @keydown=${this.onKeydown}>
+    return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.#modal.onCancel} @keydown=${this.#modal.onKeydown}>
         ${this.open ? this.#renderBody(t) : nothing}
       </dialog>
       ${this.profileCard ? html`<profile-card exportparts="dialog: profile-dialog, block-button, message-button" .client=${this.client}></profile-card>` : nothing}`;

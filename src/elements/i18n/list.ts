@@ -12,6 +12,7 @@ const list = {
   /** Screen-reader text after the name of a muted conversation. */
   get muted() { return msg(', muted', { id: 'list.muted' }); },
   get newGroup() { return msg('New group', { id: 'list.newGroup' }); },
+  get contacts() { return msg('Contacts', { id: 'list.contacts' }); },
   /** After the name of a group the user is no longer in. */
   get left() { return msg('(left)', { id: 'list.left' }); },
   unread: (n: number) => {

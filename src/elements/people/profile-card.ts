@@ -1,13 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { consume } from '@lit/context';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ChatClient, Profile } from '../../client/types.js';
 import type { ChatError } from '../../protocol/error-codes.js';
 import { p2pConversation } from '../../protocol/ids.js';
 import { chatClientContext } from '../context.js';
 import { StoreController } from '../controllers/store-controller.js';
-import { deepActiveElement, trapTab } from '../dialog-focus.js';
+import { ModalDialog } from '../dialog-focus.js';
 import { ConversationSelectEvent } from '../events/conversation-select.js';
 import { hueOf, initials } from '../format.js';
 import { groupDialogStyles } from '../groups/group-dialog.styles.js';
@@ -66,6 +66,7 @@ export class ProfileCard extends LitElement {
   ];
 
   #locale = new LocaleController(this);
+  #modal = new ModalDialog(this);
   #blocked = new StoreController<string[]>(this, () => this.client?.$blocked, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
   #names = new NameLookup(this);
@@ -85,17 +86,6 @@ export class ProfileCard extends LitElement {
   @state() private accessor status = '';
   @state() private accessor failed = false;
   @state() private accessor busy = false;
-
-  @query('dialog') private accessor dialog!: HTMLDialogElement | null;
-
-  #returnFocus: HTMLElement | undefined;
-
-  private onCancel = (e: Event) => {
-    e.preventDefault();
-    this.close();
-  };
-
-  private onKeydown = (e: KeyboardEvent) => trapTab(e, this.dialog, this.renderRoot as ShadowRoot);
 
   private onMessage = () => {
     const id = p2pConversation(this.userId);
@@ -122,29 +112,19 @@ export class ProfileCard extends LitElement {
 
   /** Opens the card of `userId`; `profile` is what the opener knows of them (else the client's names). */
   async show(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<void> {
-    const active = deepActiveElement();
-    this.#returnFocus = active instanceof HTMLElement ? active : undefined;
     this.userId = userId;
     this.profile = profile;
     this.status = '';
-    this.open = true;
-    await this.updateComplete;
-    if (!this.dialog?.open) this.dialog?.showModal();
-    this.renderRoot.querySelector<HTMLElement>('[part~="message-button"], [part~="close-button"]')?.focus();
+    await this.#modal.show('[part~="message-button"], [part~="close-button"]');
   }
 
   /** Closes the card; focus returns to the element that had it when it opened. */
   close(): void {
-    if (!this.open) return;
-    this.dialog?.close();
-    this.open = false;
-    const back = this.#returnFocus;
-    this.#returnFocus = undefined;
-    if (back?.isConnected) back.focus();
+    this.#modal.close();
   }
 
   override render() {
-    return html`<dialog part="dialog" aria-labelledby="name" @cancel=${this.onCancel} @keydown=${this.onKeydown}>
+    return html`<dialog part="dialog" aria-labelledby="name" @cancel=${this.#modal.onCancel} @keydown=${this.#modal.onKeydown}>
       ${this.open ? this.#renderCard() : nothing}
     </dialog>`;
   }

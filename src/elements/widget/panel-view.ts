@@ -37,6 +37,8 @@ export interface PanelHost {
   groups: boolean;
   /** Profile cards are on (members' names in the group panel open them). */
   profiles: boolean;
+  /** The list's Contacts button is on. */
+  contacts: boolean;
   onSelect(e: ConversationSelectEvent): void;
   onBack(): void;
   onClose(): void;
@@ -129,6 +131,7 @@ export function renderPanel(w: PanelHost) {
           exportparts="item:conversation-item, unread-badge:conversation-unread-badge"
           label=${t.conversations}
           ?create-group=${w.groups}
+          ?contacts=${w.contacts}
           .selected=${w.selected}
           @conversation-select=${w.onSelect}
           @search-result-select=${(e: SearchResultSelectEvent) => void openResult(w, e)}
