@@ -12,6 +12,7 @@ import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import { formatDay } from '../../src/elements/format.js';
 import { formatTagOf, toLocale } from '../../src/elements/i18n/locale.js';
 import { formatLocale, getLocale, localeReady, setLocale } from '../../src/elements/i18n/localize.js';
+import { groupStrings } from '../../src/elements/i18n/groups.js';
 import { listStrings } from '../../src/elements/i18n/list.js';
 import { uiStrings } from '../../src/elements/i18n/ui.js';
 import { widgetStrings } from '../../src/elements/i18n/widget.js';
@@ -75,6 +76,12 @@ describe('languages', function () {
     ]);
     expect(uiStrings().typing(['a', 'b', 'c', 'd', 'e'])).to.equal(`${n(5)} человек печатают…`);
     expect(uiStrings().selected(3)).to.equal(`Выбрано ${n(3)} сообщения`);
+    expect([1, 3, 5, 21].map((x) => groupStrings().memberCount(x))).to.deep.equal([
+      `${n(1)} участник`,
+      `${n(3)} участника`,
+      `${n(5)} участников`,
+      `${n(21)} участник`,
+    ]);
 
     await setLocale('ar');
     expect([0, 1, 2, 3, 11, 100].map((x) => w.unread(x))).to.deep.equal([
@@ -87,6 +94,7 @@ describe('languages', function () {
     ]);
     expect(uiStrings().selected(4)).to.equal(`تم تحديد ${n(4)} رسائل`);
     expect(listStrings().unread(12)).to.equal(`${n(12)} رسالة غير مقروءة`);
+    expect([2, 3, 11].map((x) => groupStrings().memberCount(x))).to.deep.equal([`${n(2)} عضوان`, `${n(3)} أعضاء`, `${n(11)} عضوًا`]);
     // The day headings come from Intl.RelativeTimeFormat in the locale's words.
     expect(formatDay(Date.now())).to.equal('اليوم');
     await setLocale('ja');

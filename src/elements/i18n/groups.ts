@@ -2,7 +2,7 @@ import { msg, str } from '@lit/localize';
 import type { ErrorName } from '../../protocol/error-codes.js';
 import type { GroupRole } from '../../protocol/frames.js';
 import { errorText } from './errors.js';
-import { formatNumber, pluralOf } from './localize.js';
+import { formatNumber, plural } from './localize.js';
 
 /** Why a group action failed, for the refusals only group actions meet (the others as a send's). */
 const GROUP_ERRORS: Partial<Record<ErrorName, () => string>> = {
@@ -54,7 +54,14 @@ const groups = {
   get left() { return msg('You are no longer a member of this group.', { id: 'groups.left' }); },
   memberCount: (n: number) => {
     const count = formatNumber(n);
-    return pluralOf(n) === 'one' ? msg(str`${count} member`, { id: 'groups.memberCount.one' }) : msg(str`${count} members`, { id: 'groups.memberCount.other' });
+    return plural(n, {
+      zero: () => msg(str`${count} members`, { id: 'groups.memberCount.zero' }),
+      one: () => msg(str`${count} member`, { id: 'groups.memberCount.one' }),
+      two: () => msg(str`${count} members`, { id: 'groups.memberCount.two' }),
+      few: () => msg(str`${count} members`, { id: 'groups.memberCount.few' }),
+      many: () => msg(str`${count} members`, { id: 'groups.memberCount.many' }),
+      other: () => msg(str`${count} members`, { id: 'groups.memberCount.other' }),
+    });
   },
   role: (role: GroupRole | undefined) =>
     role === 'owner' ? msg('Owner', { id: 'groups.role.owner' }) : role === 'admin' ? msg('Admin', { id: 'groups.role.admin' }) : msg('Member', { id: 'groups.role.member' }),
