@@ -8,6 +8,9 @@ import { focused } from './a11y-helpers.js';
 import { closeClients, connectPair, part, parts } from './helpers.js';
 
 /** Whether the emoji list module has been fetched by this page (each test file has its own page). */
+// The page loads hundreds of modules in dev mode: past the default 250 resource entries the
+// browser records no more, and the emoji module's load would go unseen.
+performance.setResourceTimingBufferSize(100_000);
 const emojiModuleLoaded = () => performance.getEntriesByType('resource').some((e) => /\/composer\/emoji-data\.[jt]s/.test(e.name));
 
 /** The element whose `part` has every one of `names`. */
