@@ -19,6 +19,9 @@ import { LIMITS } from '../../src/protocol/limits.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 import { englishIn, spoken } from './i18n-helpers.js';
 
+// Hundreds of modules load in dev mode: past the default 250 resource entries none is recorded.
+performance.setResourceTimingBufferSize(100_000);
+
 // Every module of the page is a resource entry: room for all of them, so the locale's shows.
 performance.setResourceTimingBufferSize(10_000);
 /** Whether the Chinese strings module has been fetched by this page (each test file has its own page). */

@@ -20,6 +20,9 @@ import { nextFrames } from './a11y-helpers.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 import { englishIn } from './i18n-helpers.js';
 
+// Hundreds of modules load in dev mode: past the default 250 resource entries none is recorded.
+performance.setResourceTimingBufferSize(100_000);
+
 performance.setResourceTimingBufferSize(10_000);
 /** The locale modules this page has fetched (`ja`, `ar` …). */
 const fetchedLocales = () =>
