@@ -252,11 +252,12 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
 /**
  * Modules the core's imports reach but the core does not use (tree-shaken there): the context
  * provider that only `<chat-session>` uses, Lit's `@query` (the launcher has none), and the
- * client's types module. Should the core come to
+ * client's types module and the @lit/localize runtime (the core has only `msg()` and `str`:
+ * `src/elements/i18n/core-locale.ts` loads the rest when a page is not English). Should the core come to
  * use one, the build fails (classicLoader: the core may not import another chunk).
  */
 const PANEL_ONLY =
-  /[\\/](@lit[\\/]context[\\/]lib[\\/](decorators[\\/]provide|controllers[\\/]context-provider|value-notifier)\.js|@lit[\\/]reactive-element[\\/]decorators[\\/](base|query)\.js|src[\\/]client[\\/]types\.ts)$/;
+  /[\\/](@lit[\\/]context[\\/]lib[\\/](decorators[\\/]provide|controllers[\\/]context-provider|value-notifier)\.js|@lit[\\/]reactive-element[\\/]decorators[\\/](base|query)\.js|src[\\/]client[\\/]types\.ts|@lit[\\/]localize[\\/](init[\\/](runtime|transform)|internal[\\/](deferred|id-generation|fnv1a64|runtime-msg|locale-status-event|localized-controller|localized-decorator))\.js)$/;
 
 /** The module and every module it imports statically, transitively. */
 function staticClosure(entry: string, ctx: ChunkingContext): Set<string> {

@@ -246,6 +246,15 @@ test('from a CDN on another origin: the launcher comes first and the panel after
   }
 });
 
+test("the launcher's first paint has no locale machinery: @lit/localize's runtime and the catalogue picking come with the panel", () => {
+  const map = readdirSync(CDN_DIR).find((n) => /^natter-core-[\w-]+\.js\.map$/.test(n));
+  assert.ok(map, 'the core chunk has a source map');
+  const sources = (JSON.parse(readFileSync(join(CDN_DIR, map), 'utf8')) as { sources: string[] }).sources;
+  assert.ok(sources.some((s) => s.endsWith('src/elements/i18n/core-locale.ts')), sources.join(', '));
+  const machinery = sources.filter((s) => /src\/elements\/i18n\/(localize|locale|loaders)\.ts$|@lit\/localize\/(init\/runtime|internal\/runtime-msg)\.js$/.test(s));
+  assert.deepEqual(machinery, []);
+});
+
 test('once the page has loaded, the widget works offline: the panel and the emoji list came while the page was idle', async () => {
   const seen = cdn.requests.length;
   const page = await newPage();

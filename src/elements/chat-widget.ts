@@ -4,7 +4,7 @@ import type { ChatClient, Conversation } from '../client/types.js';
 import { isConversationId } from '../protocol/ids.js';
 import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
-import { getLocale, LocaleController } from './i18n/localize.js';
+import { localeController } from './i18n/core-locale.js';
 import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
 import { createWidgetClient } from './widget/widget-client.js';
@@ -73,7 +73,7 @@ export class ChatWidget extends LitElement {
 
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #mutes = new StoreController<unknown>(this, () => this.client?.$mutes, undefined);
-  #locale = new LocaleController(this);
+  #locale = localeController(this);
 
   /** Whether the panel is open. */
   @property({ type: Boolean, reflect: true }) accessor open = false;

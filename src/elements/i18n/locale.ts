@@ -1,4 +1,7 @@
 import { sourceLocale, targetLocales } from './locale-codes.js';
+import { browserLang, langOf } from './lang.js';
+
+export { browserLang, langOf };
 
 /**
  * Which language a page asks the elements to speak, read from the DOM: the nearest `lang`
@@ -9,24 +12,6 @@ import { sourceLocale, targetLocales } from './locale-codes.js';
 export type Locale = typeof sourceLocale | (typeof targetLocales)[number];
 
 const CATALOGUES: readonly Locale[] = [sourceLocale, ...targetLocales];
-
-/** The nearest non-empty `lang` attribute above (or on) `el`, crossing shadow roots; undefined when none. */
-export function langOf(el: Element): string | undefined {
-  let node: Element | null = el;
-  while (node) {
-    // `lang=""` means "unknown": keep looking further up.
-    const found: Element | null = node.closest('[lang]:not([lang=""])');
-    if (found) return found.getAttribute('lang')!.trim() || undefined;
-    const root = node.getRootNode();
-    node = root instanceof ShadowRoot ? root.host : null;
-  }
-  return undefined;
-}
-
-/** The browser's preferred language (`navigator.language`), `en` where there is none. */
-export function browserLang(): string {
-  return globalThis.navigator?.language || 'en';
-}
 
 /** The catalogue an element uses: of its nearest `lang`, else of the browser's language. */
 export function resolveLocale(el: Element): Locale {

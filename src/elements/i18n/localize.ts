@@ -5,7 +5,9 @@
  * the first time its locale is used. Their loaders (`./loaders.ts`) are reached through the
  * widget's panel module: in the script tag that is the panel's chunk, so the launcher's first
  * paint names no locale chunk (a page in another language than English fetches the panel at
- * once). The active locale is page-global: every Natter element on a page speaks the same
+ * once). The launcher's first paint has none of this module: `<chat-widget>` speaks through
+ * `./core-locale.ts`, which loads it at once on a page not in English and hands its elements to
+ * `LocaleController` when it is evaluated (the last line). The active locale is page-global: every Natter element on a page speaks the same
  * language.
  *
  * Which one: the language `setLocale()` set, else the nearest `lang` attribute of the element
@@ -16,6 +18,7 @@ import { configureLocalization, LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { sourceLocale, targetLocales } from './locale-codes.js';
 import { browserLang, formatTagOf, langOf, toLocale, type Locale } from './locale.js';
+import { installLocale } from './core-locale.js';
 
 /** Fired on `window` when only the formatting locale changed (`en-US` → `en-GB`): the strings stayed. */
 const FORMAT_EVENT = 'natter-format-locale';
@@ -81,28 +84,7 @@ export function localeReady(): Promise<void> {
   return ready;
 }
 
-/** Intl plural category of `n` in the active catalogue (`one`/`other` in English, `one`/`few`/`many`/`other` in Russian, always `other` in Japanese). */
-export function pluralOf(n: number): Intl.LDMLPluralRule {
-  return new Intl.PluralRules(getLocale()).select(n);
-}
-
-/** One sentence per plural category (`msg()` calls of their own ids); `other` stands in for a missing one. */
-export type PluralForms = Partial<Record<Intl.LDMLPluralRule, () => string>> & { other: () => string };
-
-/**
- * The form of a count's sentence that the active catalogue's plural rules pick for `n`
- * (`Intl.PluralRules`): Arabic has six (`zero`, `one`, `two`, `few`, `many`, `other`), Russian
- * four, English two, Japanese one. Each form is its own string, so every language translates
- * the forms it uses and repeats `other` in the rest.
- */
-export function plural(n: number, forms: PluralForms): string {
-  return (forms[pluralOf(n)] ?? forms.other)();
-}
-
-/** A number in the digits and grouping of the formatting locale. */
-export function formatNumber(n: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(formatLocale(), options).format(n);
-}
+export { formatNumber, plural, pluralOf, type PluralForms } from './core-locale.js';
 
 // Elements that speak: they pick the locale up when they connect and re-render when it changes.
 const hosts = new Set<HTMLElement>();
@@ -176,3 +158,6 @@ export class LocaleController implements ReactiveController {
 
   #onFormat = () => this.#host.requestUpdate();
 }
+
+// The launcher's elements (`./core-locale.ts`) follow the locale from now on.
+installLocale({ getLocale, formatLocale, LocaleController });

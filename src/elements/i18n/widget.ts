@@ -1,5 +1,8 @@
-import { msg, str } from '@lit/localize';
-import { formatNumber, plural } from './localize.js';
+// Not from the package's index: that one also brings the @lit/localize runtime, which the
+// launcher's first paint leaves to `./localize.ts` (see `./core-locale.ts`).
+import { msg } from '@lit/localize/init/install.js';
+import { str } from '@lit/localize/internal/str-tag.js';
+import { formatNumber, plural } from './core-locale.js';
 
 const open = () => msg('Open chat', { id: 'widget.open' });
 const unread = (n: number) => {
