@@ -160,6 +160,15 @@ describe('Web Push to a local push service', () => {
     await send(alice, 'group:g');
     await t.server.push!.queue.idle();
     assert.deepEqual(rx.received.map((p) => p.path), ['/carol']);
+    // A 400 is not retried: counted failed.
+    const beforeFailed = await pushMetrics(t);
+    rx.setStatus(() => 400);
+    await send(alice, 'group:g');
+    await rx.waitFor(2);
+    await t.server.push!.queue.idle();
+    const afterFailed = await pushMetrics(t);
+    assert.deepEqual([afterFailed['failed']! - beforeFailed['failed']!, afterFailed['retried']! - beforeFailed['retried']!], [1, 0]);
+    rx.setStatus(() => 201);
     alice.close();
   });
 });
