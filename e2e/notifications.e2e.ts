@@ -177,3 +177,36 @@ test('the service worker from the site\'s origin shows a pushed message as a not
   assert.equal(new URL(fresh.url()).hash, '', 'the address is clean again');
   await context.close();
 });
+
+test('the header\'s do-not-disturb toggle, pressed by keyboard, quiets the title and notifications on every tab until turned off', async () => {
+  const context = await newContext();
+  const [tab1, tab2] = [await openShop(context, 'alice'), await openShop(context, 'alice')];
+  const tabs = [tab1, tab2];
+  const isDnd = (t: Page) => t.evaluate(() => (document.querySelector('chat-widget') as unknown as { client: { $mutes: { get(): { dnd?: number } } } }).client.$mutes.get().dnd !== undefined);
+  // The test above left p2p:bob muted: unmuted, so only do-not-disturb can keep it quiet.
+  await tab2.evaluate(() => (document.querySelector('chat-widget') as unknown as { client: { unmute(c: string): Promise<void> } }).client.unmute('p2p:bob'));
+  await tab1.locator('chat-widget [part~="launcher"]').click();
+  const dnd = tab1.locator('chat-widget [part~="dnd-button"]');
+  await dnd.waitFor();
+  assert.equal(await dnd.getAttribute('aria-pressed'), 'false');
+  await dnd.focus();
+  await tab1.keyboard.press('Enter');
+  await until(() => isDnd(tab2), 'the other tab (its own session) knows of do-not-disturb');
+  await until(async () => (await dnd.getAttribute('aria-pressed')) === 'true', 'the toggle shows it on');
+  for (const t of tabs) await setHidden(t, true);
+  const quiet = await fromBob('under do-not-disturb');
+  await until(() => tab2.evaluate((id) => (document.querySelector('chat-widget') as unknown as { client: { messages(c: string): { get(): { id: string }[] } } }).client.messages('p2p:bob').get().some((m) => m.id === id), quiet.id), 'the message arrives');
+  await new Promise((r) => setTimeout(r, 300));
+  for (const t of tabs) assert.equal(await t.title(), 'Acme');
+  assert.equal((await made(tab1)).length + (await made(tab2)).length, 0);
+
+  // Off again (Space this time): the next message is announced once.
+  await setHidden(tab1, false);
+  await dnd.focus();
+  await tab1.keyboard.press('Space');
+  await until(async () => !(await isDnd(tab2)), 'off on the other tab');
+  await setHidden(tab1, true);
+  await fromBob('back on');
+  await until(async () => (await made(tab1)).length + (await made(tab2)).length === 1, 'one notification');
+  await context.close();
+});

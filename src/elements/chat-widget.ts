@@ -27,6 +27,7 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart title - The panel's title (the open conversation on narrow panels).
  * @csspart back-button - Goes from the thread back to the conversation list on narrow panels.
  * @csspart mute-button - Mutes or unmutes the open conversation (`aria-pressed` when muted).
+ * @csspart dnd-button - Do-not-disturb on or off for the user, the same on every device (`aria-pressed` while on): every conversation quiet.
  * @csspart close-button - Closes the panel.
  * @csspart notify-prompt - The small prompt in the panel that offers to turn on notifications; its buttons are `notify-allow` and `notify-dismiss`.
  * @csspart broadcast-banner - The inner `<broadcast-banner>`.

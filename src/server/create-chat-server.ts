@@ -107,12 +107,13 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     throw err;
   }
   const secret = new TextEncoder().encode(o.secret ?? randomBytes(32).toString('base64url'));
-  // Sources are read at scrape time only, by which point `core` and `gateway` exist.
+  // Sources are read at scrape time only, by which point `core`, `gateway` and `push` exist.
   const metrics = createServerMetrics({
     connections: () => gateway?.connections ?? 0,
     sessions: () => [...core.registry.all()].length,
     pingStore: () => store.ping(),
     pingBus: async () => bus.ping?.(),
+    push: () => push && { counts: push.queue.counts, queued: push.queue.queued },
   });
 
   let push: PushService | undefined;

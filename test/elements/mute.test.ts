@@ -1,4 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
@@ -22,6 +23,41 @@ describe('muting a conversation (SPEC §10)', () => {
     await waitUntil(() => toggle().getAttribute('aria-pressed') === 'true', 'the toggle shows muted');
     await other.unmute(`p2p:${bobId}`);
     await waitUntil(() => toggle().getAttribute('aria-pressed') === 'false', 'unmuted from the other device');
+  });
+
+  it('the header\'s do-not-disturb toggle, by keyboard, quiets every conversation on every device and the launcher', async () => {
+    const { alice, bob, aliceId, bobId } = await connectPair();
+    const carolId = uniqueUser('carol');
+    const carol = await connect(carolId, 'Carol');
+    await bob.send(`p2p:${aliceId}`, 'one');
+    await carol.send(`p2p:${aliceId}`, 'two');
+    const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice}></chat-widget>`);
+    await waitUntil(() => part(widget, 'badge')?.textContent === '2', 'the launcher counts 2');
+    await widget.show();
+    await waitUntil(() => part(widget, 'dnd-button'), 'the header has a do-not-disturb toggle, with no conversation open');
+    const dnd = () => part<HTMLButtonElement>(widget, 'dnd-button')!;
+    expect(dnd().getAttribute('aria-pressed')).to.equal('false');
+    expect(dnd().getAttribute('aria-label')).to.equal('Do not disturb');
+    dnd().focus();
+    await sendKeys({ press: 'Enter' });
+    const other = await connect(aliceId);
+    await waitUntil(() => other.isMuted(`p2p:${bobId}`) && other.isMuted(`p2p:${carolId}`) && other.isMuted('group:none'), 'the other device: every conversation muted');
+    await waitUntil(() => dnd().getAttribute('aria-pressed') === 'true', 'the toggle shows it on');
+    expect(dnd().title).to.equal('Do not disturb is on');
+    expect(getComputedStyle(dnd()).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)', 'marked while on');
+    await waitUntil(() => !part(widget, 'badge'), 'no badge on the launcher under do-not-disturb');
+    await bob.send(`p2p:${aliceId}`, 'three');
+    await waitUntil(() => alice.$conversations.get().find((c) => c.id === `p2p:${bobId}`)?.unread === 2, 'still counted unread');
+    expect(part(widget, 'badge')).to.equal(null);
+    // Off from the other device: the toggle and the badge follow.
+    await other.setDoNotDisturb(null);
+    await waitUntil(() => dnd().getAttribute('aria-pressed') === 'false', 'off from the other device');
+    await waitUntil(() => part(widget, 'badge')?.textContent === '3', 'the launcher counts again');
+    // Space toggles too.
+    dnd().focus();
+    await sendKeys({ press: 'Space' });
+    await waitUntil(() => other.isMuted(`p2p:${bobId}`), 'on again by Space');
+    await alice.setDoNotDisturb(null);
   });
 
   it('a muted conversation counts unread in the list, quietly, and not on the launcher', async () => {

@@ -4,6 +4,8 @@ import { msg, str } from '@lit/localize';
 const notify = {
   get mute() { return msg('Mute this conversation', { id: 'notify.mute' }); },
   get unmute() { return msg('Unmute this conversation', { id: 'notify.unmute' }); },
+  get dnd() { return msg('Do not disturb', { id: 'notify.dnd' }); },
+  get dndOn() { return msg('Do not disturb is on', { id: 'notify.dndOn' }); },
   get enable() { return msg('Turn on notifications', { id: 'notify.enable' }); },
   get enablePrompt() { return msg('Get a notification when a message arrives while this page is in the background?', { id: 'notify.prompt' }); },
   get allow() { return msg('Turn on', { id: 'notify.allow' }); },

@@ -33,6 +33,7 @@ export const panelStyles = css`
 
   [part~='back-button'],
   [part~='mute-button'],
+  [part~='dnd-button'],
   [part~='close-button'] {
     display: grid;
     place-items: center;
@@ -59,18 +60,26 @@ export const panelStyles = css`
     }
   }
 
-  [part~='mute-button'] svg {
+  [part~='mute-button'] svg,
+  [part~='dnd-button'] svg {
     width: 1.25rem;
     height: 1.25rem;
     fill: var(--_muted);
   }
 
-  [part~='mute-button'][aria-pressed='true'] svg {
+  [part~='mute-button'][aria-pressed='true'] svg,
+  [part~='dnd-button'][aria-pressed='true'] svg {
     fill: var(--_accent);
+  }
+
+  /* Do-not-disturb on: the toggle stays marked, so the quiet is never a surprise. */
+  [part~='dnd-button'][aria-pressed='true'] {
+    background: color-mix(in srgb, var(--_accent) 14%, transparent);
   }
 
   [part~='back-button']:hover,
   [part~='mute-button']:hover,
+  [part~='dnd-button']:hover,
   [part~='close-button']:hover {
     background: var(--_hover);
   }

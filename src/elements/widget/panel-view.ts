@@ -15,7 +15,7 @@ import type { SearchResultSelectEvent } from '../events/search-result-select.js'
 import { widgetPanelStrings } from '../i18n/widget-panel.js';
 import { getLocale } from '../i18n/localize.js';
 import { NameLookup } from '../names.js';
-import { renderThreadActions } from './thread-header.js';
+import { renderDndToggle, renderThreadActions } from './thread-header.js';
 import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
 
 export { panelStyles } from './panel-view.styles.js';
@@ -121,6 +121,7 @@ export function renderPanel(w: PanelHost) {
         <span class="title-narrow"><bdi>${w.inThread ? threadTitle : w.title}</bdi></span>
       </h2>
       ${selected ? renderThreadActions(w.client, selected) : nothing}
+      ${renderDndToggle(w.client)}
       <button part="close-button" type="button" aria-label=${t.close} @click=${w.onClose}>×</button>
     </header>
     ${renderNotifyPrompt(w.host as PromptHost)}

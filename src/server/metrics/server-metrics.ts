@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CoreMetrics } from '../core/metrics.js';
+import type { PushCounts } from '../push/push-queue.js';
 import type { BeforeSendOutcome } from '../webhooks/before-send.js';
 
 export interface MetricsSources {
@@ -10,6 +11,8 @@ export interface MetricsSources {
   /** Resolve when the store / bus answers; reject when not (probed at each scrape). */
   pingStore(): Promise<void>;
   pingBus(): Promise<void>;
+  /** Web Push's running totals and queue length; undefined when push is off. */
+  push?(): { counts: Readonly<PushCounts>; queued: number } | undefined;
 }
 
 export interface ServerMetrics {
@@ -89,6 +92,8 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
     labelNames: ['outcome'] as const, registers, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
 
+  pushMetrics(sources, registers);
+
   const up = (name: string, help: string, ping: () => Promise<void>, errors: Counter<'operation'>) =>
     new Gauge({
       name, help, registers,
@@ -119,6 +124,32 @@ export function createServerMetrics(sources: MetricsSources): ServerMetrics {
       webhookLatency.observe(seconds);
     },
   };
+}
+
+const PUSH_OUTCOMES = ['sent', 'gone', 'failed', 'retried', 'dropped'] as const;
+
+/**
+ * Web Push's counters, read from the queue's own running totals at each scrape (the queue keeps
+ * them for tests too): each scrape adds what happened since the last one.
+ */
+function pushMetrics(sources: MetricsSources, registers: Registry[]): void {
+  const seen: PushCounts = { sent: 0, gone: 0, failed: 0, retried: 0, dropped: 0 };
+  new Counter({
+    name: 'natter_pushes_total', labelNames: ['outcome'] as const, registers,
+    help: 'Web Push attempts by outcome: sent, gone (404/410: subscription dropped), failed (gave up), retried (429/5xx/network, tried again), dropped (queue full or closing).',
+    collect() {
+      const counts = sources.push?.()?.counts;
+      for (const outcome of PUSH_OUTCOMES) {
+        const now = counts?.[outcome] ?? seen[outcome];
+        this.inc({ outcome }, Math.max(0, now - seen[outcome]));
+        seen[outcome] = Math.max(seen[outcome], now);
+      }
+    },
+  });
+  new Gauge({
+    name: 'natter_push_queue', help: 'Pushes queued, waiting for a retry or in flight on this node.', registers,
+    collect() { this.set(sources.push?.()?.queued ?? 0); },
+  });
 }
 
 async function probe(check: () => Promise<void>): Promise<boolean> {

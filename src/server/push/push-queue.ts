@@ -73,6 +73,11 @@ export class PushQueue {
     return true;
   }
 
+  /** Pushes queued, waiting for a retry or in flight. */
+  get queued(): number {
+    return this.#pending();
+  }
+
   /** Resolves when nothing is queued, waiting for a retry or in flight. */
   idle(): Promise<void> {
     if (this.#pending() === 0) return Promise.resolve();

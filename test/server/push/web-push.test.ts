@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ChatServerOptions } from '../../../src/server/options.js';
 import { pushTopic } from '../../../src/server/push/push-payload.js';
 import { fakeBrowser, loopbackCert, startPushReceiver } from '../helpers/push-receiver.js';
-import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import webPush from 'web-push';
 
@@ -18,6 +18,15 @@ async function eventually(check: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() > end) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The `natter_pushes_total` samples and the queue gauge of one scrape of `/metrics`. */
+async function pushMetrics(t: TestServer): Promise<Record<string, number>> {
+  const body = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.text());
+  const out: Record<string, number> = {};
+  for (const m of body.matchAll(/^natter_pushes_total\{outcome="(\w+)"\} (\d+)$/gm)) out[m[1]!] = Number(m[2]);
+  out['queue'] = Number(/^natter_push_queue (\d+)$/m.exec(body)?.[1]);
+  return out;
 }
 
 type Receiver = Awaited<ReturnType<typeof startPushReceiver>>;
@@ -130,6 +139,7 @@ describe('Web Push to a local push service', () => {
     rx.received.length = 0;
     rx.setStatus((path, attempt) => (path === '/carol' ? [500, 429, 201][attempt - 1] ?? 201 : 410));
     const retriedBefore = t.server.push!.queue.counts.retried;
+    const metricsBefore = await pushMetrics(t);
     const alice = await t.login('alice');
     const ack = await send(alice, 'group:g');
     await rx.waitFor(4);
@@ -138,6 +148,11 @@ describe('Web Push to a local push service', () => {
     assert.equal(carolTries.length, 3);
     for (const p of carolTries) assert.equal(JSON.parse(carol.decrypt(p.body)).messageId, ack.id);
     assert.equal(t.server.push!.queue.counts.retried - retriedBefore, 2);
+    // /metrics moves with them: carol's push sent after two retries, dave's dropped (410).
+    const metrics = await pushMetrics(t);
+    const moved = Object.fromEntries(Object.keys(metrics).map((k) => [k, metrics[k]! - (metricsBefore[k] ?? 0)]));
+    assert.deepEqual(moved, { sent: 1, gone: 1, failed: 0, retried: 2, dropped: 0, queue: 0 });
+    assert.equal(metrics['queue'], 0);
     assert.deepEqual((await t.server.store.pushSubscriptionsOf(['carol', 'dave'])).map((s) => s.userId), ['carol']);
     // dave's subscription is gone: the next message pushes to carol only.
     rx.setStatus(() => 201);
@@ -145,6 +160,15 @@ describe('Web Push to a local push service', () => {
     await send(alice, 'group:g');
     await t.server.push!.queue.idle();
     assert.deepEqual(rx.received.map((p) => p.path), ['/carol']);
+    // A 400 is not retried: counted failed.
+    const beforeFailed = await pushMetrics(t);
+    rx.setStatus(() => 400);
+    await send(alice, 'group:g');
+    await rx.waitFor(2);
+    await t.server.push!.queue.idle();
+    const afterFailed = await pushMetrics(t);
+    assert.deepEqual([afterFailed['failed']! - beforeFailed['failed']!, afterFailed['retried']! - beforeFailed['retried']!], [1, 0]);
+    rx.setStatus(() => 201);
     alice.close();
   });
 });

@@ -194,6 +194,8 @@
 'list.unread.zero': str`${0} رسالة غير مقروءة`,
 'list.you': `أنت`,
 'notify.allow': `تفعيل`,
+'notify.dnd': `عدم الإزعاج`,
+'notify.dndOn': `وضع عدم الإزعاج مفعّل`,
 'notify.enable': `تفعيل الإشعارات`,
 'notify.mute': `كتم هذه المحادثة`,
 'notify.newMessage': `رسالة جديدة`,

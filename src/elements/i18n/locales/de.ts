@@ -194,6 +194,8 @@
 'list.unread.zero': str`${0} ungelesen`,
 'list.you': `Du`,
 'notify.allow': `Aktivieren`,
+'notify.dnd': `Nicht stören`,
+'notify.dndOn': `„Nicht stören“ ist an`,
 'notify.enable': `Benachrichtigungen aktivieren`,
 'notify.mute': `Diese Unterhaltung stummschalten`,
 'notify.newMessage': `Neue Nachricht`,

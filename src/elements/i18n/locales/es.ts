@@ -194,6 +194,8 @@
 'list.unread.zero': str`${0} sin leer`,
 'list.you': `Tú`,
 'notify.allow': `Activar`,
+'notify.dnd': `No molestar`,
+'notify.dndOn': `No molestar está activado`,
 'notify.enable': `Activar notificaciones`,
 'notify.mute': `Silenciar esta conversación`,
 'notify.newMessage': `Mensaje nuevo`,

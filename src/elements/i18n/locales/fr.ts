@@ -194,6 +194,8 @@
 'list.unread.zero': str`${0} non lus`,
 'list.you': `Vous`,
 'notify.allow': `Activer`,
+'notify.dnd': `Ne pas déranger`,
+'notify.dndOn': `Ne pas déranger est activé`,
 'notify.enable': `Activer les notifications`,
 'notify.mute': `Mettre cette conversation en sourdine`,
 'notify.newMessage': `Nouveau message`,

@@ -194,6 +194,8 @@
 'list.unread.zero': str`未読 ${0} 件`,
 'list.you': `あなた`,
 'notify.allow': `オンにする`,
+'notify.dnd': `おやすみモード`,
+'notify.dndOn': `おやすみモードはオンです`,
 'notify.enable': `通知をオンにする`,
 'notify.mute': `この会話をミュート`,
 'notify.newMessage': `新着メッセージ`,

@@ -194,6 +194,8 @@
 'list.unread.zero': str`읽지 않음 ${0}개`,
 'list.you': `나`,
 'notify.allow': `켜기`,
+'notify.dnd': `방해 금지`,
+'notify.dndOn': `방해 금지 모드가 켜져 있습니다`,
 'notify.enable': `알림 켜기`,
 'notify.mute': `이 대화 알림 끄기`,
 'notify.newMessage': `새 메시지`,

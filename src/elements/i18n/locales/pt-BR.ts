@@ -194,6 +194,8 @@
 'list.unread.zero': str`${0} não lidas`,
 'list.you': `Você`,
 'notify.allow': `Ativar`,
+'notify.dnd': `Não perturbe`,
+'notify.dndOn': `Não perturbe está ativado`,
 'notify.enable': `Ativar notificações`,
 'notify.mute': `Silenciar esta conversa`,
 'notify.newMessage': `Nova mensagem`,

@@ -194,6 +194,8 @@
 'list.unread.zero': str`${0} непрочитанного`,
 'list.you': `Вы`,
 'notify.allow': `Включить`,
+'notify.dnd': `Не беспокоить`,
+'notify.dndOn': `Режим «Не беспокоить» включён`,
 'notify.enable': `Включить уведомления`,
 'notify.mute': `Отключить звук в этом чате`,
 'notify.newMessage': `Новое сообщение`,

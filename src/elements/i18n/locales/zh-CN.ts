@@ -194,6 +194,8 @@
 'list.unread.zero': str`${0} 条未读`,
 'list.you': `我`,
 'notify.allow': `开启`,
+'notify.dnd': `免打扰`,
+'notify.dndOn': `免打扰已开启`,
 'notify.enable': `开启通知`,
 'notify.mute': `静音此会话`,
 'notify.newMessage': `新消息`,

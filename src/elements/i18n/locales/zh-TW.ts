@@ -194,6 +194,8 @@
 'list.unread.zero': str`${0} 則未讀`,
 'list.you': `我`,
 'notify.allow': `開啟`,
+'notify.dnd': `勿擾`,
+'notify.dndOn': `勿擾模式已開啟`,
 'notify.enable': `開啟通知`,
 'notify.mute': `將這個對話設為靜音`,
 'notify.newMessage': `新訊息`,
