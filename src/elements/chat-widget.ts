@@ -329,7 +329,7 @@ export class ChatWidget extends LitElement {
           client: this.client,
           title,
           selected: this.selected,
-          selectedName: conversations.find((c) => c.id === this.selected)?.name,
+          current: conversations.find((c) => c.id === this.selected),
           inThread: this.view === 'thread' && !!this.selected,
           onSelect: this.onSelect,
           onBack: this.onBack,

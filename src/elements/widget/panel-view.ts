@@ -29,8 +29,8 @@ export interface PanelHost {
   /** The panel's title (the widget's `label`, or "Chat"). */
   title: string;
   selected: string;
-  /** The selected conversation's name from its summary, when it has one. */
-  selectedName: string | undefined;
+  /** The selected conversation's summary (its name, whether the user left it), when it has one. */
+  current: Conversation | undefined;
   /** Whether a narrow panel shows the thread (else the list). */
   inThread: boolean;
   /** Group actions are on: the list's New group button and the thread's Group info button. */
@@ -107,8 +107,8 @@ export function renderPanel(w: PanelHost) {
   const t = widgetPanelStrings();
   const g = groupStrings();
   const selected = w.selected as Conversation['id'];
-  const threadTitle = selected ? w.selectedName || titleOf(w.host, w.client, selected) : '';
-  const current = selected ? w.client?.$conversations.get().find((c) => c.id === selected) : undefined;
+  const current = w.current;
+  const threadTitle = selected ? current?.name || titleOf(w.host, w.client, selected) : '';
   const group = w.groups && selected.startsWith('group:') && !current?.left;
   // Arabic, the one right-to-left catalogue, mirrors the header and the body whatever the page's direction.
   const rtl = getLocale() === 'ar';

@@ -38,7 +38,7 @@ const DEFAULT_PORT: Record<string, number> = { 'https:': 443, 'http:': 80 };
  */
 export function isPublicAddress(address: string, policy: TargetPolicy = {}): boolean {
   if (!ipaddr.isValid(address)) return false;
-  const parsed = ipaddr.process(address.replace(/^\[|\]$/g, ''));
+  const parsed = ipaddr.process(address);
   const range = parsed.range();
   if (range === 'unicast') return true;
   return policy.allowLoopback === true && range === 'loopback';
