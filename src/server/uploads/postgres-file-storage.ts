@@ -194,8 +194,12 @@ export async function createPostgresFileStorage(options: PostgresFileStorageOpti
     },
 
     async delete(key) {
-      const gone = await pool.query<{ upload: string }>('DELETE FROM natter_file_blobs WHERE key = $1 RETURNING upload', [key]);
-      for (const { upload } of gone.rows) await pool.query('DELETE FROM natter_file_chunks WHERE upload = $1', [upload]);
+      // One statement: the file and its chunks go together.
+      await pool.query(
+        `WITH gone AS (DELETE FROM natter_file_blobs WHERE key = $1 RETURNING upload)
+         DELETE FROM natter_file_chunks c USING gone WHERE c.upload = gone.upload`,
+        [key],
+      );
     },
 
     async sweepTemporaries(before) {

@@ -148,10 +148,14 @@ export async function createS3FileStorage(options: S3FileStorageOptions): Promis
     },
   };
   if (presigner) {
+    // Signed as of the start of the current half-lifetime: one file's URL stays the same for a
+    // while (so the browser's cache of it works) and is still valid for at least half its lifetime.
+    const step = Math.max(1, Math.floor(presignSeconds / 2)) * 1000;
     storage.signedRead = async (key, read: SignedRead) =>
       presigner.getSignedUrl(client, new s3.GetObjectCommand({
-        Bucket, Key: prefix + key, ResponseContentType: read.contentType, ResponseContentDisposition: read.contentDisposition, ResponseCacheControl: 'private, max-age=60',
-      }), { expiresIn: presignSeconds });
+        Bucket, Key: prefix + key, ResponseContentType: read.contentType, ResponseContentDisposition: read.contentDisposition,
+        ResponseCacheControl: `private, max-age=${Math.floor(presignSeconds / 2)}`,
+      }), { expiresIn: presignSeconds, signingDate: new Date(Math.floor(Date.now() / step) * step) });
   }
   return storage;
 }
