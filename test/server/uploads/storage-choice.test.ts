@@ -145,11 +145,42 @@ describe('uploads in an S3-compatible store (s3rver)', () => {
       const head = await getFile(t, 'alice', f.url, {}, 'HEAD');
       assert.equal(head.status, 200);
       assert.equal(head.headers.get('content-length'), String(bytes.length));
+      // No redirect, so no signed URL, for anyone the route refuses: another user, no credentials, another file's ticket.
       const refused = await getFile(t, 'bob', f.url);
       assert.equal(refused.status, 403);
       assert.equal(refused.headers.get('location'), null);
+      const anonymous = await fetch(f.url, { redirect: 'manual' });
+      assert.deepEqual([anonymous.status, anonymous.headers.get('location')], [401, null]);
+      const other = (await upload(t, 'alice', Buffer.from('other'))).body as Uploaded;
+      const ticket = ((await (await fetch(`${t.url}/v1/files/ticket?file=${other.id}`, { headers: { authorization: `Bearer ${await t.token('alice')}` } })).json()) as { ticket: string }).ticket;
+      const wrongTicket = await fetch(`${f.url}?ticket=${ticket}`, { redirect: 'manual' });
+      assert.deepEqual([wrongTicket.status, wrongTicket.headers.get('location')], [401, null]);
     } finally {
       await t.stop();
+    }
+  });
+});
+
+describe('a hostile file name through a presigned read', () => {
+  it('reaches the browser only as our escaped Content-Disposition, and a page type only as an attachment', async () => {
+    const s3 = await startS3rver('natter-hostile');
+    const t = await groupServer({ s3: { endpoint: s3.endpoint, bucket: 'natter-hostile', forcePathStyle: true, ...S3RVER_KEY, reads: 'presigned' } });
+    try {
+      const name = 'x"; filename=evil.html\r\nSet-Cookie: a=b; 报告.html';
+      const q = new URLSearchParams({ conversationId: 'group:g', name });
+      const res = await fetch(`${t.url}/v1/uploads?${q}`, { method: 'POST', headers: { authorization: `Bearer ${await t.token('alice')}`, 'content-type': 'text/html' }, body: '<script>alert(1)</script>' });
+      const f = (await res.json()) as Uploaded;
+      const redirect = await getFile(t, 'alice', f.url);
+      assert.equal(redirect.status, 302);
+      const served = await fetch(redirect.headers.get('location')!);
+      assert.equal(served.headers.get('set-cookie'), null);
+      const disposition = served.headers.get('content-disposition')!;
+      assert.ok(disposition.startsWith('attachment; filename="x_; filename=evil.html__Set-Cookie: a=b; __.html"; filename*=UTF-8\'\''), disposition);
+      assert.match(disposition, /%E6%8A%A5%E5%91%8A\.html$/);
+      assert.equal(served.headers.get('content-type'), 'text/html');
+    } finally {
+      await t.stop();
+      await s3.close();
     }
   });
 });
