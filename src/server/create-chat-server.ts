@@ -95,6 +95,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     opened.push(fileIndex);
     const chosen = await openFileStorage(o, logger);
     fileStorage = chosen.storage;
+    logger.info({ fileStorage: chosen.kind }, `uploads: kept in ${chosen.kind === 'given' ? 'the given FileStorage' : chosen.kind}`);
     if (chosen.owned && fileStorage.close) opened.push(closeStorage = { close: fileStorage.close.bind(fileStorage) });
     rateLimiter = o.rateLimiter ?? (redisUrl
       ? await createRedisRateLimiter({ url: redisUrl, prefix, limit: o.sendsPerMinute, windowMs: o.sendRateWindowMs, logger })
