@@ -96,20 +96,30 @@ export async function createPostgresFileStorage(options: PostgresFileStorageOpti
     await pool.query('DELETE FROM natter_file_chunks WHERE upload = $1', [upload]);
   };
   const swept = () => new ChatError('UPLOAD_FAILED', 'The upload was interrupted.');
+  /**
+   * The database's failures as the client should see them (503: try again later), apart from
+   * the upload stream's own errors (too large, client gone), which pass through as they are.
+   */
+  const db = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((err: unknown) => {
+      if (err instanceof ChatError) throw err;
+      if ((err as { code?: unknown }).code === '53100') throw new ChatError('UNAVAILABLE', 'The file storage is full. Try again later.', { cause: err });
+      throw new ChatError('UNAVAILABLE', 'The file storage did not answer. Try again later.', { cause: err });
+    });
 
   return {
     async put(key, body) {
       const upload = randomUUID();
-      await pool.query('INSERT INTO natter_file_uploads (upload, touched_at) VALUES ($1, $2)', [upload, Date.now()]);
+      await db(pool.query('INSERT INTO natter_file_uploads (upload, touched_at) VALUES ($1, $2)', [upload, Date.now()]));
       let n = 0;
       let size = 0;
       const store = async (data: Buffer) => {
         // The upload's row is touched with each chunk: a sweep takes only uploads gone quiet.
-        const { rowCount } = await pool.query(
+        const { rowCount } = await db(pool.query(
           `WITH touched AS (UPDATE natter_file_uploads SET touched_at = $4 WHERE upload = $1 RETURNING upload)
            INSERT INTO natter_file_chunks (upload, n, data) SELECT upload, $2, $3 FROM touched`,
           [upload, n++, data, Date.now()],
-        );
+        ));
         if (rowCount !== 1) throw swept();
       };
       try {
@@ -133,7 +143,7 @@ export async function createPostgresFileStorage(options: PostgresFileStorageOpti
           }
         }
         if (pendingBytes > 0) await store(Buffer.concat(pending, pendingBytes));
-        const c = await pool.connect();
+        const c = await db(pool.connect());
         let replaced: string | undefined;
         try {
           await c.query('BEGIN');
@@ -151,22 +161,25 @@ export async function createPostgresFileStorage(options: PostgresFileStorageOpti
         } catch (err) {
           await c.query('ROLLBACK').catch(() => undefined);
           c.release(true);
-          throw err;
+          return await db(Promise.reject(err));
         }
         // Keys are fresh ids, so a replaced file is rare; its chunks go once nothing points at them.
-        if (replaced) await pool.query('DELETE FROM natter_file_chunks WHERE upload = $1', [replaced]);
+        // Best effort: the file is committed, so a failure here must not reach the cleanup below.
+        if (replaced) {
+          await pool.query('DELETE FROM natter_file_chunks WHERE upload = $1', [replaced])
+            .catch((err: unknown) => log.warn({ err, upload: replaced }, 'postgres file storage: the chunks of a replaced file stayed'));
+        }
         return size;
       } catch (err) {
         await discard(upload).catch((e: unknown) => log.warn({ err: e, upload }, 'postgres file storage: a failed upload left chunks for the sweep'));
-        if ((err as { code?: unknown }).code === '53100') throw new ChatError('UNAVAILABLE', 'The file storage is full. Try again later.', { cause: err });
         throw err;
       }
     },
 
     async get(key, range?: ByteRange) {
-      const [blob] = (await pool.query<{ upload: string; size: string; chunk_bytes: number }>(
+      const [blob] = (await db(pool.query<{ upload: string; size: string; chunk_bytes: number }>(
         'SELECT upload, size, chunk_bytes FROM natter_file_blobs WHERE key = $1', [key],
-      )).rows;
+      ))).rows;
       if (!blob) throw new ChatError('FILE_NOT_FOUND');
       const size = Number(blob.size);
       const per = blob.chunk_bytes;
@@ -178,9 +191,9 @@ export async function createPostgresFileStorage(options: PostgresFileStorageOpti
       async function* chunks(): AsyncGenerator<Buffer> {
         for (let from = first; from <= last; from += CHUNKS_PER_READ) {
           const to = Math.min(from + CHUNKS_PER_READ - 1, last);
-          const { rows } = await pool.query<{ n: number; data: Buffer }>(
+          const { rows } = await db(pool.query<{ n: number; data: Buffer }>(
             'SELECT n, data FROM natter_file_chunks WHERE upload = $1 AND n BETWEEN $2 AND $3 ORDER BY n', [blob!.upload, from, to],
-          );
+          ));
           // Deleted while being read (a sweep, a replace): the reader gets an error, not a short file.
           if (rows.length !== to - from + 1) throw new ChatError('FILE_NOT_FOUND');
           for (const { n, data } of rows) {

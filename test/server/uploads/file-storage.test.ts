@@ -137,6 +137,14 @@ function fileStorageContract(name: string, make: () => Promise<{ storage: FileSt
       await rejectsNotFound(storage.get(key));
     });
 
+    it('replaces a file stored again under the same key', async () => {
+      const key = newKey();
+      await storage.put(key, streamOf(randomBytes(PG_CHUNK + 5)));
+      const second = Buffer.from('the second one');
+      assert.equal(await storage.put(key, streamOf(second)), second.length);
+      assert.deepEqual(await readAll(await storage.get(key)), second);
+    });
+
     it('takes concurrent uploads and reads of different files without mixing them', async () => {
       const files = Array.from({ length: 6 }, (_, i) => ({ key: newKey(), bytes: randomBytes(PG_CHUNK / 2 + i * 99_991) }));
       const sizes = await Promise.all(files.map((f) => storage.put(f.key, streamOf(f.bytes, 10_007))));
@@ -238,6 +246,24 @@ describe('PostgreSQL FileStorage: chunks', () => {
     const left = await sql.query('SELECT 1 FROM natter_file_chunks c WHERE NOT EXISTS (SELECT 1 FROM natter_file_blobs b WHERE b.upload = c.upload)');
     assert.equal(left.rowCount, 0, 'no chunk of it is left');
     assert.equal((await sql.query('SELECT 1 FROM natter_file_uploads')).rowCount, 0);
+  });
+
+  it('answers UNAVAILABLE (try again later) when the database does not answer', async () => {
+    const gone = await createPostgresFileStorage({ connectionString: db.url });
+    const key = newKey();
+    await gone.put(key, streamOf(Buffer.from('x')));
+    await gone.close();
+    const unavailable = (e: unknown) => e instanceof ChatError && e.name === 'UNAVAILABLE';
+    await assert.rejects(gone.get(key), unavailable);
+    await assert.rejects(gone.put(newKey(), streamOf(Buffer.from('y'))), unavailable);
+  });
+
+  it('deletes the chunks of a file it replaced', async () => {
+    const key = newKey();
+    await storage.put(key, streamOf(randomBytes(2 * PG_CHUNK)));
+    await storage.put(key, streamOf(Buffer.from('new')));
+    assert.deepEqual(await chunksOf(key), [{ n: 0, len: 3 }]);
+    assert.equal((await sql.query('SELECT 1 FROM natter_file_chunks c WHERE NOT EXISTS (SELECT 1 FROM natter_file_blobs b WHERE b.upload = c.upload)')).rowCount, 0);
   });
 
   it('lets a failed upload take its chunks with it', async () => {
