@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +34,9 @@ async function getFile(t: TestServer, user: string, url: string, headers: Record
 
 const bytesOf = async (res: Response) => Buffer.from(await res.arrayBuffer());
 
+/** Whether any module of the AWS SDK is loaded in this process (it is CommonJS: Node's module cache lists it). */
+const awsSdkLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/node_modules/@aws-sdk/'));
+
 describe('which FileStorage a server uses', () => {
   before(() => requirePostgres());
 
@@ -54,6 +58,7 @@ describe('which FileStorage a server uses', () => {
       assert.equal(part.status, 206);
       assert.equal(part.headers.get('content-range'), `bytes 262140-262150/${bytes.length}`);
       assert.deepEqual(await bytesOf(part), bytes.subarray(262140, 262151));
+      assert.equal(awsSdkLoaded(), false, 'a server without S3 never loads the AWS SDK');
     } finally {
       await sql.end();
       await t.stop();
@@ -104,6 +109,7 @@ describe('uploads in an S3-compatible store (s3rver)', () => {
 
   it('proxied: stores the upload as an object, serves it and ranges of it, and deletes nothing on disk', async () => {
     const t = await groupServer({ s3: s3Options() });
+    assert.equal(awsSdkLoaded(), true, 'the check above sees the SDK once S3 is configured');
     try {
       const bytes = randomBytes(300_000);
       const f = (await upload(t, 'alice', bytes)).body as Uploaded;
