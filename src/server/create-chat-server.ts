@@ -24,12 +24,12 @@ import { PushService } from './push/push-service.js';
 import { createPostgresStore } from './store/postgres-store.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
-import { createDiskFileStorage } from './uploads/disk-file-storage.js';
 import { LinkPreviews } from './previews/link-previews.js';
 import { FileAccess } from './uploads/file-access.js';
 import type { FileIndex } from './uploads/file-index.js';
 import { createMemoryFileIndex } from './uploads/memory-file-index.js';
-import { createMemoryFileStorage } from './uploads/memory-file-storage.js';
+import type { FileStorage } from './uploads/file-storage.js';
+import { openFileStorage } from './uploads/open-file-storage.js';
 import { createPostgresFileIndex } from './uploads/postgres-file-index.js';
 import { createSqliteFileIndex } from './uploads/sqlite-file-index.js';
 import { startUploadSweeper, type UploadSweeper } from './uploads/upload-sweeper.js';
@@ -81,6 +81,9 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   let rateLimiter: RateLimiter;
   let uploadRateLimiter: RateLimiter;
   let fileIndex: FileIndex;
+  let fileStorage: FileStorage;
+  /** The storage's close when the server opened it (a given one is its caller's to close). */
+  let closeStorage: { close(): Promise<void> } | undefined;
   // Presence is kept only for the push hook, the one thing that needs it.
   let presence: Presence | undefined;
   try {
@@ -90,6 +93,10 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
       ? await createPostgresFileIndex({ connectionString: databaseUrl, logger })
       : o.dataDir ? createSqliteFileIndex(join(o.dataDir, 'files.db')) : createMemoryFileIndex());
     opened.push(fileIndex);
+    const chosen = await openFileStorage(o, logger);
+    fileStorage = chosen.storage;
+    logger.info({ fileStorage: chosen.kind }, `uploads: kept in ${chosen.kind === 'given' ? 'the given FileStorage' : chosen.kind}`);
+    if (chosen.owned && fileStorage.close) opened.push(closeStorage = { close: fileStorage.close.bind(fileStorage) });
     rateLimiter = o.rateLimiter ?? (redisUrl
       ? await createRedisRateLimiter({ url: redisUrl, prefix, limit: o.sendsPerMinute, windowMs: o.sendRateWindowMs, logger })
       : createMemoryRateLimiter(o.sendsPerMinute, o.sendRateWindowMs));
@@ -125,8 +132,6 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   }
   const onOfflineMessage = offlineHandler(o.onOfflineMessage, push);
   const files = new FileAccess(store, fileIndex);
-  const uploadDir = o.uploadDir ?? (o.dataDir ? join(o.dataDir, 'uploads') : undefined);
-  const fileStorage = o.fileStorage ?? (uploadDir ? createDiskFileStorage(uploadDir) : createMemoryFileStorage());
   const w = o.webhooks ?? {};
   const webhookEndpoints = new WebhookEndpoints({ store, env: envEndpoints(o.webhooks), clock: o.clock, logger, ...(w.refreshMs && { refreshMs: w.refreshMs }) });
   const deliverer = new WebhookDeliverer({
@@ -212,6 +217,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         await rateLimiter.close?.();
         await uploadRateLimiter.close?.();
         await fileIndex.close();
+        await closeStorage?.close();
         await store.close();
       })();
       return closing;

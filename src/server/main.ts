@@ -21,7 +21,12 @@
  *   NATTER_REDIS_URL (redis://…; fan-out and rate limits shared by every node),
  *   NATTER_REDIS_PREFIX (natter:; one per deployment sharing a Redis),
  *   NATTER_METRICS_KEY (Bearer key for GET /metrics; the admin key works too),
- *   NATTER_UPLOAD_DIR (<NATTER_DATA_DIR>/uploads; uploaded files),
+ *   NATTER_UPLOAD_DIR (uploaded files on disk; default: in PostgreSQL with NATTER_DATABASE_URL,
+ *   else <NATTER_DATA_DIR>/uploads),
+ *   NATTER_S3_BUCKET (uploaded files in this S3-compatible bucket instead), NATTER_S3_ENDPOINT,
+ *   NATTER_S3_REGION (us-east-1), NATTER_S3_ACCESS_KEY_ID, NATTER_S3_SECRET_ACCESS_KEY (else the
+ *   AWS SDK's own chain), NATTER_S3_FORCE_PATH_STYLE (1: endpoint/bucket/key), NATTER_S3_PREFIX,
+ *   NATTER_S3_READS (proxied|presigned; proxied), NATTER_S3_PRESIGN_SECONDS (300),
  *   NATTER_UPLOAD_QUOTA_BYTES (268435456), NATTER_UPLOAD_QUOTA_FILES (20): unsent uploads per user,
  *   NATTER_UPLOAD_RATE_PER_MINUTE (30), NATTER_UPLOAD_UNREFERENCED_TTL (24h; unsent uploads are
  *   deleted after it: a number of seconds, or with a unit s, m, h, d).
@@ -50,6 +55,7 @@ import { devModeOf, persistentSecret } from './dev-mode.js';
 import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
 import { pushFromEnv } from './push/push-env.js';
+import { s3FromEnv } from './uploads/storage-env.js';
 
 const env = process.env;
 const flag = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
     allowedOrigins: origins === undefined ? undefined : origins.trim() === '*' ? '*' : origins.split(',').map((s) => s.trim()).filter(Boolean),
     staticDir,
     uploadDir: env['NATTER_UPLOAD_DIR'] ? resolve(env['NATTER_UPLOAD_DIR']) : undefined,
+    s3: s3FromEnv(env),
     uploadQuotaBytes: int('NATTER_UPLOAD_QUOTA_BYTES', env['NATTER_UPLOAD_QUOTA_BYTES']),
     uploadQuotaFiles: int('NATTER_UPLOAD_QUOTA_FILES', env['NATTER_UPLOAD_QUOTA_FILES']),
     uploadsPerMinute: int('NATTER_UPLOAD_RATE_PER_MINUTE', env['NATTER_UPLOAD_RATE_PER_MINUTE']),

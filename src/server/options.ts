@@ -12,6 +12,8 @@ import type { Clock } from './core/types.js';
 import { compileProxyTrust, type ProxyTrustSetting } from './proxy-trust.js';
 import type { FileIndex, FileIndexFactory } from './uploads/file-index.js';
 import type { FileStorage } from './uploads/file-storage.js';
+import type { FileStorageFactory } from './uploads/open-file-storage.js';
+import type { S3FileStorageOptions } from './uploads/s3-file-storage.js';
 import { checkBeforeSend, envEndpoints, type WebhookOptions } from './webhooks/options.js';
 import type { BeforeSendOptions } from './webhooks/before-send.js';
 
@@ -85,10 +87,18 @@ export interface ChatServerOptions {
   beforeSend?: BeforeSendOptions;
   /** Serve this directory (the built demo) at `/`. */
   staticDir?: string;
-  /** Directory of uploaded files (disk FileStorage). Default `<dataDir>/uploads`; in memory without `dataDir`. */
+  /**
+   * Directory of uploaded files (disk FileStorage; nodes of a cluster must share it). Default:
+   * none with `databaseUrl` (files in PostgreSQL), else `<dataDir>/uploads`, else memory.
+   */
   uploadDir?: string;
-  /** Where uploaded bytes live instead of `uploadDir` (an object store adapter). */
-  fileStorage?: FileStorage;
+  /**
+   * Uploaded files in an S3-compatible object store (bucket, endpoint, credentials, path style,
+   * `reads: 'proxied' | 'presigned'`): see S3FileStorageOptions. Not with `uploadDir`.
+   */
+  s3?: S3FileStorageOptions;
+  /** Where uploaded bytes live instead of the above (an adapter, or a function making one; the caller closes it). */
+  fileStorage?: FileStorage | FileStorageFactory;
   /** File metadata and references; default: PostgreSQL with `databaseUrl`, else `<dataDir>/files.db`, else memory. */
   fileIndex?: FileIndex | FileIndexFactory;
   /** Bytes of unreferenced uploads (not yet sent in a message) one user may hold; one more is refused 413 UPLOAD_QUOTA_EXCEEDED. Default 256 MiB. */
@@ -209,6 +219,12 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);
   envEndpoints(o.webhooks);
   if (o.beforeSend) checkBeforeSend(o.beforeSend);
+  if (o.s3 && (o.uploadDir !== undefined || o.fileStorage)) throw new TypeError('createChatServer: give `s3`, `uploadDir` or `fileStorage`, not two.');
+  if (o.s3 && !o.s3.bucket) throw new TypeError('createChatServer: `s3.bucket` is required.');
+  if (o.s3?.reads !== undefined && o.s3.reads !== 'proxied' && o.s3.reads !== 'presigned') throw new TypeError('createChatServer: `s3.reads` is `proxied` or `presigned`.');
+  if (o.s3?.presignSeconds !== undefined && !(positiveInt(o.s3.presignSeconds) && o.s3.presignSeconds <= 604_800)) {
+    throw new TypeError('createChatServer: `s3.presignSeconds` must be a positive integer up to 604800 (7 days, S3\'s longest).');
+  }
   if (!o.wsPath.startsWith('/')) throw new TypeError('createChatServer: `wsPath` must start with `/`.');
   if (o.staticDir !== undefined && !(existsSync(o.staticDir) && statSync(o.staticDir).isDirectory())) {
     throw new TypeError(`createChatServer: \`staticDir\` ${o.staticDir} is not a directory.`);

@@ -5,12 +5,16 @@
  * killed with SIGKILL and restarted; they also react to and edit group messages (SPEC §9). Every
  * device must end holding every acked message of its conversations exactly once, in seq order,
  * showing every change as the server has it, and PostgreSQL must hold each send and each change
- * exactly once.
+ * exactly once. Files too live on no node's disk: a file uploaded on the first node just before
+ * its SIGKILL is fetched whole and by ranges from the other two while it is down (and from all
+ * three at the end), and an upload cut off by that SIGKILL never becomes a file.
  *
  *   CLUSTER_RUN_MS (30000), CLUSTER_KILL_EVERY_MS (6000) and CLUSTER_SETTLE_MS (90000, the
  *   deadline for every device to hold everything once sending stopped) tune the run.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { test } from 'node:test';
 import pg from 'pg';
 import WebSocket from 'ws';
@@ -96,6 +100,8 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     const perNode = await Promise.all(lb.nodes.map((n) => sessions(n.url)));
     assert.ok(perNode.every((n) => n > 0), `sessions per node: ${perNode.join('/')}`);
 
+    const files = crossNodeFiles(secret);
+
     // Senders: every device, continuously, to its group or a peer of its group.
     const sent = new Map<string, string>(); // clientMsgId -> canonical conversation
     const canonical = (me: string, id: ConversationId) => (id.startsWith('group:') ? id : `p2p:${[me, id.slice(4)].sort().join('|')}`);
@@ -144,7 +150,10 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     const started = Date.now();
     for (let n = 0; kills < lb.nodes.length || Date.now() - started + KILL_EVERY_MS <= RUN_MS; n = (n + 1) % lb.nodes.length) {
       await new Promise((r) => setTimeout(r, Math.max(0, started + (kills + 1) * KILL_EVERY_MS - Date.now())));
+      // The first node killed gets a whole upload and one still streaming in just before.
+      const uploading = kills === 0 ? await files.beforeKill(lb.nodes[n]!.url) : undefined;
       await lb.nodes[n]!.kill();
+      if (uploading) await files.whileDown(uploading, lb.nodes.filter((_, i) => i !== n).map((node) => node.url).concat(lb.url));
       kills++;
       await lb.nodes[n]!.start();
     }
@@ -227,9 +236,17 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
       return true;
     }, 'every device to show every change as the server has it', 60_000);
 
-    // PostgreSQL holds each send and each change exactly once.
+    // Every node, the restarted uploader too, serves the file; the cut-off upload left no file.
+    await files.atEnd(lb.nodes.map((node) => node.url));
+
+    // PostgreSQL holds each send and each change exactly once, and the one uploaded file.
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
+    const blobs = await c.query<{ key: string; size: string }>('SELECT key, size FROM natter_file_blobs');
+    assert.deepEqual(blobs.rows, [{ key: files.uploaded()!.id, size: String(files.bytes.length) }], 'the whole upload is stored, the cut-off one is not');
+    assert.equal((await c.query('SELECT 1 FROM natter_file_uploads')).rowCount, 1, 'the cut-off upload waits for the sweep');
+    const cutChunks = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM natter_file_chunks JOIN natter_file_uploads USING (upload)')).rows[0]!.n);
+    assert.ok(cutChunks >= 1, 'its first chunks were stored as they streamed in, before the kill');
     const { rows } = await c.query<{ client_msg_id: string; n: string }>(
       `SELECT client_msg_id, count(*) AS n FROM messages WHERE sender <> 'system' AND body::jsonb->'elem'->>'type' <> 'change' GROUP BY sender, client_msg_id`,
     );
@@ -245,7 +262,8 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     console.log(
       `cluster failover: ${devices.length} clients (${USERS} users x ${DEVICES_PER_USER} devices) over 3 nodes behind nginx, ` +
         `sessions per node at start ${perNode.join('/')}; ${sent.size} messages sent in ${runSeconds.toFixed(1)} s, ` +
-        `${acked} acked on first try, all ${sent.size} acked in the end; ${changes} changes (reactions, edits), each stored once and shown alike on every device; ${kills} SIGKILLs with restart; every device checked`,
+        `${acked} acked on first try, all ${sent.size} acked in the end; ${changes} changes (reactions, edits), each stored once and shown alike on every device; ${kills} SIGKILLs with restart; every device checked; ` +
+        `a ${files.bytes.length}-byte upload to the first node killed served whole and by ranges by the other nodes while it was down`,
     );
   } finally {
     await Promise.all(devices.map((d) => d.client.close()));
@@ -254,6 +272,66 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     await dropRedisKeys(redisPrefix);
   }
 });
+
+/**
+ * The cross-node upload: `beforeKill` uploads a file (several 256 KiB chunks) to a node and
+ * starts a second upload there that is still streaming when the node is killed; `whileDown`
+ * fetches the file, whole and by ranges (across a chunk boundary, a suffix), from the other
+ * nodes and through nginx, each with a ticket that node issues; `atEnd` does so on every node.
+ */
+function crossNodeFiles(secret: Uint8Array) {
+  const owner = user(0);
+  const bytes = randomBytes(3 * 256 * 1024 + 4321);
+  let uploaded: { id: string; url: string } | undefined;
+  const token = () => signUserToken(secret, owner, { now: Date.now() });
+  const path = '/v1/uploads?conversationId=group:g0&name=photo.png';
+
+  const fetchAll = async (nodeUrls: string[]) => {
+    const f = uploaded!;
+    for (const nodeUrl of nodeUrls) {
+      const asked = await fetch(`${nodeUrl}/v1/files/ticket?file=${f.id}`, { headers: { authorization: `Bearer ${await token()}` } });
+      assert.equal(asked.status, 200, `a ticket from ${nodeUrl}`);
+      const fileUrl = `${nodeUrl}${new URL(f.url).pathname}?ticket=${encodeURIComponent(((await asked.json()) as { ticket: string }).ticket)}`;
+      const whole = await fetch(fileUrl);
+      assert.equal(whole.status, 200, `the file from ${nodeUrl}`);
+      assert.ok(Buffer.from(await whole.arrayBuffer()).equals(bytes), `the file's bytes from ${nodeUrl}`);
+      for (const [range, start, end] of [['bytes=262000-262999', 262000, 262999], [`bytes=-5000`, bytes.length - 5000, bytes.length - 1]] as const) {
+        const part = await fetch(fileUrl, { headers: { range } });
+        assert.equal(part.status, 206, `${range} from ${nodeUrl}`);
+        assert.equal(part.headers.get('content-range'), `bytes ${start}-${end}/${bytes.length}`);
+        assert.ok(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(start, end + 1)), `${range} bytes from ${nodeUrl}`);
+      }
+    }
+  };
+
+  return {
+    bytes,
+    uploaded: () => uploaded,
+    async beforeKill(nodeUrl: string): Promise<{ cut: Promise<unknown> }> {
+      const res = await fetch(`${nodeUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await token()}`, 'content-type': 'image/png' }, body: bytes });
+      assert.equal(res.status, 201, `upload to ${nodeUrl}: ${res.status}`);
+      uploaded = (await res.json()) as { id: string; url: string };
+      // A second upload, declared larger than what is sent: its first chunks are stored when the node dies.
+      const u = new URL(nodeUrl + path);
+      const tok = await token();
+      const cut = new Promise<unknown>((resolve) => {
+        const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'image/png', 'content-length': String(4 * 1024 * 1024) } });
+        req.on('error', resolve);
+        req.on('response', (r) => resolve(new Error(`the cut-off upload was answered ${r.statusCode}`)));
+        req.write(randomBytes(600 * 1024));
+      });
+      // The node stores as it reads: give it time to store the first chunks before the kill.
+      await new Promise((r) => setTimeout(r, 1500));
+      return { cut };
+    },
+    async whileDown(uploading: { cut: Promise<unknown> }, otherUrls: string[]) {
+      const outcome = (await uploading.cut) as NodeJS.ErrnoException;
+      assert.ok(outcome.code === 'ECONNRESET' || outcome.code === 'EPIPE', `the cut-off upload failed with the connection: ${outcome.message}`);
+      await fetchAll(otherUrls);
+    },
+    atEnd: fetchAll,
+  };
+}
 
 async function sessions(nodeUrl: string): Promise<number> {
   const body = await fetch(`${nodeUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.text());

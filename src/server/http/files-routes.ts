@@ -28,7 +28,9 @@ const FileQuery = v.object({ ticket: v.optional(v.pipe(v.string(), v.maxLength(2
  * those of the files the user may read (the others are left out), what the client asks for the
  * files it shows. `GET /v1/files/:id/:name` with `?ticket=` (that file's own ticket) or a user
  * token: the file, for its uploader and the members of conversations whose messages carry it. Served so that it can never act as a page of ours: nosniff, a
- * sandboxing CSP, and an attachment unless it is a plain image, audio or video type.
+ * sandboxing CSP, and an attachment unless it is a plain image, audio or video type. With an
+ * S3 storage in `presigned` mode a GET is answered, after the same checks, with a 302 to a
+ * short-lived signed URL of the object store (another origin), which serves the bytes.
  */
 export function filesRoutes(app: FastifyInstance, uploads: Uploads): void {
   const { core } = uploads;
@@ -66,10 +68,17 @@ export function filesRoutes(app: FastifyInstance, uploads: Uploads): void {
     else if (bearer(req)) userId = await requestUser(core, req);
     else throw new ChatError('UNAUTHENTICATED', 'Add the file ticket (`?ticket=`) or a user token.');
     const file = await uploads.access.readable(userId, id);
+    const disposition = contentDisposition(isSafeInline(file.mime) ? 'inline' : 'attachment', file.name);
+    if (req.method === 'GET' && uploads.storage.signedRead) {
+      // Presigned reads: access was checked here; the bytes (and ranges) come from the object store.
+      // The redirect is not cached, so each fetch is checked again; the signed URL is cached by the browser.
+      const location = await uploads.storage.signedRead(file.id, { contentType: file.mime, contentDisposition: disposition });
+      return reply.status(302).headers({ location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).send();
+    }
 
     void reply.headers({
       'content-type': file.mime,
-      'content-disposition': contentDisposition(isSafeInline(file.mime) ? 'inline' : 'attachment', file.name),
+      'content-disposition': disposition,
       'x-content-type-options': 'nosniff',
       'content-security-policy': "sandbox; default-src 'none'",
       'referrer-policy': 'no-referrer',

@@ -6,10 +6,17 @@ export interface ByteRange {
   end: number;
 }
 
+/** How a presigned read is served: the headers the object store must answer with. */
+export interface SignedRead {
+  contentType: string;
+  contentDisposition: string;
+}
+
 /**
- * Where uploaded bytes live. Keys are server-made ids (never user input). The disk adapter
- * (`createDiskFileStorage`) is the default; an object store (S3, GCS) fits the same shape:
- * a streamed put, a ranged get, a delete. Metadata (name, type, size, owner) is kept apart,
+ * Where uploaded bytes live. Keys are server-made ids (never user input). Adapters: disk
+ * (`createDiskFileStorage`, one node or a shared directory), PostgreSQL
+ * (`createPostgresFileStorage`, the default beside a PostgreSQL store), S3-compatible
+ * (`createS3FileStorage`), memory (tests). Each is a streamed put, a ranged get, a delete. Metadata (name, type, size, owner) is kept apart,
  * in the `FileIndex`.
  */
 export interface FileStorage {
@@ -27,4 +34,11 @@ export interface FileStorage {
    * since the epoch); resolves with how many. Optional: a store without temporaries omits it.
    */
   sweepTemporaries?(before: number): Promise<number>;
+  /**
+   * A short-lived URL the client may be redirected to for the bytes of `key`, answered with
+   * `read`'s headers. Optional: only a store serving clients directly (S3 presigned reads).
+   */
+  signedRead?(key: string, read: SignedRead): Promise<string>;
+  /** Releases connections; the server calls it on close for a storage it made. */
+  close?(): Promise<void>;
 }

@@ -191,6 +191,8 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`)
       proxy_connect_timeout 2s;
       proxy_read_timeout 1h;
       proxy_next_upstream error timeout http_502 http_503;
+      client_max_body_size 100m;
+      proxy_request_buffering off;
     }
   }
 }

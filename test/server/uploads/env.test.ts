@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from '../../../bench/lib/spawn.js';
+import { createS3FileStorage } from '../../../src/server/uploads/s3-file-storage.js';
+import { S3RVER_KEY, startS3rver } from './s3-server.js';
 
 const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
 
@@ -56,5 +58,37 @@ describe('natter-server upload settings from the environment', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('keeps uploads in the S3 bucket of NATTER_S3_*, and refuses to start with a half S3 setting', async () => {
+    const s3 = await startS3rver('natter-env');
+    const dataDir = mkdtempSync(join(tmpdir(), 'natter-env-'));
+    const server = runMain({
+      PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: '', NATTER_DEV: '1',
+      NATTER_S3_ENDPOINT: s3.endpoint, NATTER_S3_BUCKET: 'natter-env', NATTER_S3_FORCE_PATH_STYLE: '1',
+      NATTER_S3_ACCESS_KEY_ID: S3RVER_KEY.accessKeyId, NATTER_S3_SECRET_ACCESS_KEY: S3RVER_KEY.secretAccessKey, NATTER_S3_PREFIX: 'env/',
+    });
+    try {
+      const url = await server.listening;
+      const { token } = (await (await fetch(`${url}/v1/dev/token?user=alice`)).json()) as { token: string };
+      const res = await fetch(`${url}/v1/uploads?conversationId=group:demo&name=a.txt`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: 'in the bucket' });
+      assert.equal(res.status, 201);
+      const { id } = (await res.json()) as { id: string };
+      const direct = await createS3FileStorage({ endpoint: s3.endpoint, bucket: 'natter-env', forcePathStyle: true, ...S3RVER_KEY, prefix: 'env/' });
+      let text = '';
+      for await (const c of await direct.get(id)) text += (c as Buffer).toString();
+      await direct.close();
+      assert.equal(text, 'in the bucket');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await s3.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    const half = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_DEV: '1', NATTER_S3_ENDPOINT: 'http://127.0.0.1:1' });
+    half.listening.catch(() => undefined);
+    assert.equal(await half.exited, 1);
+    assert.match(half.stderr(), /NATTER_S3_BUCKET is required with NATTER_S3_ENDPOINT/);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

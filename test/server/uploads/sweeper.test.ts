@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
 import { eventually, sendImage, storedFiles, upload, type Uploaded } from './helpers.js';
@@ -87,26 +88,36 @@ describe('sweep of unreferenced uploads', () => {
   });
 });
 
-describe('sweep with two nodes on one PostgreSQL file index', () => {
+describe('sweep with two nodes on one PostgreSQL file index and file storage', () => {
   it('deletes each unreferenced file once, whichever node gets it, and never a referenced one', async () => {
     await requirePostgres();
     const db = await freshSchema();
-    // Both nodes share the upload directory and the file index, as a cluster must.
+    // Both nodes share the file index and the files in PostgreSQL, a cluster's default: no shared directory.
     const a = await sweepingServer({ databaseUrl: db.url });
-    const b = await sweepingServer({ databaseUrl: db.url, uploadDir: `${a.t.dataDir}/uploads` });
+    const b = await sweepingServer({ databaseUrl: db.url });
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    const stored = async () => (await sql.query<{ key: string }>('SELECT key FROM natter_file_blobs ORDER BY key')).rows.map((r) => r.key);
     try {
       const alice = await a.t.login('alice');
       const files: Uploaded[] = [];
       for (let i = 0; i < 6; i++) files.push((await upload(i % 2 ? a.t : b.t, 'alice', new Uint8Array(10 + i))).body);
       assert.equal(await sendImage(alice, 'group:g', files[0]!), 'ack');
+      assert.equal((await stored()).length, 6, 'every upload is stored in PostgreSQL');
+      assert.deepEqual(storedFiles(a.t), [], 'and none on either node\'s disk');
+      assert.deepEqual(storedFiles(b.t), []);
       a.advance(2 * HOUR);
       b.advance(2 * HOUR);
-      await eventually('every unsent file is swept', () => storedFiles(a.t).length === 1);
-      assert.deepEqual(storedFiles(a.t), [files[0]!.id]);
+      await eventually('every unsent file is swept', async () => (await stored()).length === 1);
+      assert.deepEqual(await stored(), [files[0]!.id]);
+      assert.equal((await sql.query('SELECT 1 FROM natter_file_chunks c WHERE NOT EXISTS (SELECT 1 FROM natter_file_blobs b WHERE b.upload = c.upload)')).rowCount, 0, 'the chunks of swept files went with them');
       const deleted = (logs: string[]) => logs.filter((l) => l.includes('upload sweep: deleted')).reduce((n, l) => n + (JSON.parse(l) as { files: number }).files, 0);
       assert.equal(deleted(a.logged) + deleted(b.logged), 5, 'each file counted by exactly one node');
       assert.equal(await fetchAs(a.t, 'bob', files[0]!.url), 200);
+      assert.ok(files[0]!.url.startsWith(b.t.url));
+      assert.equal(await fetchAs(a.t, 'bob', files[0]!.url.replace(b.t.url, a.t.url)), 200, 'the node it was not uploaded on serves it too');
     } finally {
+      await sql.end();
       await a.t.stop();
       await b.t.stop();
       await db.drop();
