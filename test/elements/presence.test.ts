@@ -6,6 +6,7 @@ import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
 import type { ProfileCard } from '../../src/elements/people/profile-card.js';
 import { presenceText } from '../../src/elements/i18n/presence.js';
+import { setLocale } from '../../src/elements/i18n/localize.js';
 import { axeViolations, nextFrames } from './a11y-helpers.js';
 import { closeClients, connectPair, part, parts } from './helpers.js';
 
@@ -53,6 +54,22 @@ describe('presence: online and last seen (SPEC §13)', () => {
     expect(presenceText({ online: false, lastSeen: now - 3 * 3600_000 }, now)).to.equal('last seen 3 hours ago');
     expect(presenceText({ online: false, lastSeen: now - 26 * 3600_000 }, now)).to.equal('last seen yesterday');
     expect(presenceText({ online: false, lastSeen: now - 30 * 86_400_000 }, now)).to.match(/^last seen \w{3} \d/);
+  });
+
+  it('words presence in the page language: Russian, Japanese, Arabic', async () => {
+    const now = Date.UTC(2026, 11, 6, 12);
+    const fiveMin = { online: false, lastSeen: now - 5 * 60_000 };
+    try {
+      await setLocale('ru');
+      expect([presenceText({ online: true }, now), presenceText(fiveMin, now)]).to.deep.equal(['в сети', 'был(а) в сети 5 минут назад']);
+      await setLocale('ja');
+      expect([presenceText({ online: true }, now), presenceText(fiveMin, now)]).to.deep.equal(['オンライン', '最終ログイン: 5 分前']);
+      await setLocale('ar');
+      expect(presenceText({ online: true }, now)).to.equal('متصل الآن');
+      expect(presenceText(fiveMin, now)).to.match(/^آخر ظهور قبل/);
+    } finally {
+      await setLocale('');
+    }
   });
 
   it('hide-presence shows nothing and loads nothing, on the thread, the list and the widget', async () => {
