@@ -65,7 +65,8 @@ export class ConversationList extends LitElement {
   #mutes = new StoreController<MuteState | undefined>(this, () => this.client?.$mutes, undefined);
   #drafts = new DraftsController(this, () => this.client);
   #locale = new LocaleController(this);
-  #presence = new PresenceController(this, () => this.client, () => !this.hidePresence);
+  // Dots only: no last seen to keep true, so no re-render every half minute.
+  #presence = new PresenceController(this, () => this.client, () => !this.hidePresence, false);
 
   /** The highlighted conversation. Set by the user's pick unless the event is cancelled. */
   @property({ reflect: true }) accessor selected = '';

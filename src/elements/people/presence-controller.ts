@@ -8,8 +8,8 @@ const TICK_MS = 30_000;
 /**
  * Gives an element the presence of people (SPEC §13) from its client's `presence()` tracker,
  * loaded the first time an element that shows presence renders with a client (never while its
- * `hide-presence` is set), and re-renders it when presence changes and, while connected, every
- * half minute so a "last seen 5 minutes ago" stays true.
+ * `hide-presence` is set), and re-renders it when presence changes and, when it shows last seen
+ * (`ticks`), every half minute while connected so a "last seen 5 minutes ago" stays true.
  */
 export class PresenceController implements ReactiveController {
   /** The tracker, once loaded (undefined while hidden, without a client, or loading). */
@@ -23,10 +23,13 @@ export class PresenceController implements ReactiveController {
   #tick: ReturnType<typeof setInterval> | undefined;
   #connected = false;
 
-  constructor(host: ReactiveControllerHost, client: () => ChatClient | undefined, on: () => boolean) {
+  readonly #ticks: boolean;
+
+  constructor(host: ReactiveControllerHost, client: () => ChatClient | undefined, on: () => boolean, ticks = true) {
     this.#host = host;
     this.#client = client;
     this.#on = on;
+    this.#ticks = ticks;
     host.addController(this);
   }
 
@@ -38,7 +41,7 @@ export class PresenceController implements ReactiveController {
 
   hostConnected(): void {
     this.#connected = true;
-    this.#tick = setInterval(() => this.tracker && this.#host.requestUpdate(), TICK_MS);
+    if (this.#ticks) this.#tick = setInterval(() => this.tracker && this.#on() && this.#host.requestUpdate(), TICK_MS);
   }
 
   hostUpdate(): void {

@@ -33,7 +33,7 @@ interface Watch {
   masked: Set<string>;
   /** The watcher hides their own presence: they see no one's last seen. */
   selfHidden: boolean;
-  /** The item last sent per target, serialised, to send only what changed. */
+  /** The item last sent per target, as `online:lastSeen`, to send only what changed. */
   sent: Map<string, string>;
   /** Targets to look at again on the next flush. */
   pending: Set<string>;
@@ -215,9 +215,10 @@ export class PresenceService {
         if (!state || !w.targets.has(t)) continue;
         const item: PresenceItem = w.masked.has(t) || hiddenSet.has(t) ? { userId: t, online: false } : { userId: t, online: state.online };
         if (!item.online && state.lastSeen !== undefined && !w.masked.has(t) && !hiddenSet.has(t) && !w.selfHidden) item.lastSeen = state.lastSeen;
-        const json = JSON.stringify(item);
-        if (w.sent.get(t) === json) continue;
-        w.sent.set(t, json);
+        // A short key, not the item serialised: a sweep compares every watched user of every watch.
+        const key = `${item.online ? 1 : 0}:${item.lastSeen ?? ''}`;
+        if (w.sent.get(t) === key) continue;
+        w.sent.set(t, key);
         list.push(item);
       }
       out.set(w, list);
