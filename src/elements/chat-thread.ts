@@ -171,7 +171,7 @@ const BOTTOM_SLACK = 32;
  * @cssproperty [--chat-thread-mention-color=color-mix(in srgb, var(--chat-color-accent) 12%, transparent)] - Background of a message that @mentions the user.
  * @cssproperty [--chat-thread-mention-text-color=var(--chat-color-accent)] - Colour of `@name` tokens in others' messages.
  * @cssproperty [--chat-thread-progress-color=currentColor] - Fill of the upload progress bar.
- * @cssproperty [--chat-presence-online-color=#15803d] - Colour of the online dot in the header.
+ * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of the online dot in the header.
  */
 export class ChatThread extends LitElement {
   static override styles = [styles, searchToggleStyles, presenceStyles];

@@ -79,7 +79,7 @@ export const styles = [
       height: 0.75rem;
       border: 2px solid var(--_surface);
       border-radius: 50%;
-      background: var(--chat-presence-online-color, #15803d);
+      background: var(--chat-presence-online-color, light-dark(#15803d, #4ade80));
       z-index: 1;
     }
 

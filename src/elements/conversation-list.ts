@@ -49,7 +49,7 @@ import { presenceStrings } from './i18n/presence.js';
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
  * @cssproperty [--chat-conversation-list-selected-color=accent at 14%] - Background of the selected item.
  * @cssproperty [--chat-avatar-size=2.5rem] - Size of avatars.
- * @cssproperty [--chat-presence-online-color=#15803d] - Colour of the online dot (also in `<chat-thread>` and `<profile-card>`).
+ * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of the online dot (also in `<chat-thread>` and `<profile-card>`).
  *
  * @fires {ConversationSelectEvent} conversation-select - The user picked a conversation, or created a group (cancelable).
  * @fires {SearchResultSelectEvent} search-result-select - The user opened a search result: open its conversation and call the thread's `jumpTo(messageId)` (`<chat-widget>` does).

@@ -27,6 +27,6 @@ export const presenceStyles = css`
     width: 0.5rem;
     height: 0.5rem;
     border-radius: 50%;
-    background: var(--chat-presence-online-color, #15803d);
+    background: var(--chat-presence-online-color, light-dark(#15803d, #4ade80));
   }
 `;

@@ -43,7 +43,7 @@ import { presenceStyles, renderPresence } from './presence-label.js';
  * @csspart close-button - Closes the card.
  *
  * @cssproperty [--chat-group-dialog-width=min(28rem, 100vw - 1rem)] - Width of the card.
- * @cssproperty [--chat-presence-online-color=#15803d] - Colour of the online dot.
+ * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of the online dot.
  *
  * On the user's own card, a checkbox shows or hides their presence to everyone (stored on the
  * server, the same on every device); hidden, they also see no one's last seen, as in WhatsApp.
