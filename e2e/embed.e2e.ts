@@ -337,6 +337,25 @@ test('loading the script a second time (a second copy of Natter) registers nothi
   await page.context().close();
 });
 
+test('data-hide-presence on the script tag turns presence off in the widget it mounts', async () => {
+  const page = await newPage();
+  await page.goto(`${server.url}/examples/plain.html`);
+  await page.locator('chat-widget [part~="launcher"]').waitFor();
+  // No named functions inside evaluate: the test's transpiler would wrap them in a helper the page lacks.
+  const read = await page.evaluate(() => {
+    const [withFlag, withFalse] = [document.createElement('script'), document.createElement('script')];
+    for (const s of [withFlag, withFalse]) s.dataset['server'] = 'ws://127.0.0.1:1/ws';
+    withFlag.dataset['hidePresence'] = '';
+    withFalse.dataset['hidePresence'] = 'false';
+    const on = window.Natter!.optionsFromScript(withFlag);
+    const off = window.Natter!.optionsFromScript(withFalse);
+    const mounted = window.Natter!.mount(on!, document.createElement('div'));
+    return { on: on?.hidePresence, off: off?.hidePresence ?? false, attribute: mounted.hasAttribute('hide-presence') };
+  });
+  assert.deepEqual(read, { on: true, off: false, attribute: true });
+  await page.context().close();
+});
+
 test('Natter.defineAll() registers every element from the script tag: the panel\'s, then the group dialogs (a lazy chunk the panel\'s chunk imports)', async () => {
   const page = await newPage();
   const errors: Error[] = [];

@@ -36,6 +36,8 @@ export interface MountOptions {
   quiet?: boolean;
   /** Turns off profile cards: `data-hide-profiles`. */
   hideProfiles?: boolean;
+  /** Hides who is online and last seen: `data-hide-presence`. */
+  hidePresence?: boolean;
   /** Turns off the Contacts view: `data-hide-contacts`. */
   hideContacts?: boolean;
   /** `off` shows text messages as written, without formatting (bold, lists, code …); the widget's `formatting` attribute. */
@@ -83,6 +85,7 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   if (options.locale) widget.lang = options.locale;
   if (options.hideGroups) widget.setAttribute('hide-groups', '');
   if (options.hideProfiles) widget.setAttribute('hide-profiles', '');
+  if (options.hidePresence) widget.setAttribute('hide-presence', '');
   if (options.serviceWorker) widget.serviceWorker = options.serviceWorker;
   if (options.sound) widget.sound = true;
   if (options.quiet) widget.quiet = true;
@@ -112,6 +115,7 @@ function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions 
     ...(flag(data.sound) ? { sound: true } : {}),
     ...(flag(data.quiet) ? { quiet: true } : {}),
     ...(flag(data.hideProfiles) ? { hideProfiles: true } : {}),
+    ...(flag(data.hidePresence) ? { hidePresence: true } : {}),
     ...(flag(data.hideContacts) ? { hideContacts: true } : {}),
     ...(data.formatting ? { formatting: data.formatting } : {}),
     theme,

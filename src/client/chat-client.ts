@@ -35,6 +35,7 @@ import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
 import type { SearchOptions } from './search.js';
 import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
 import type { GroupActions } from './group-actions.js';
+import type { PresenceTracker } from './presence.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -239,6 +240,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         return account.setBlocked(frame.append ? [...account.$blocked.get(), ...frame.blocked] : frame.blocked);
       case 'mutes.updated':
         return mutes.apply(frame);
+      case 'presence.updated':
+        // An answer to a watch, else a change: for the presence tracker (`./presence.ts`), when loaded.
+        if (!requests.resolve(frame)) emit('presence', frame);
+        return;
       case 'ok':
       case 'members':
       case 'history.page':
@@ -302,6 +307,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     };
   // Groups are managed from the panel only: their code is fetched the first time.
   let groups: Promise<GroupActions> | undefined;
+  // Presence shows in the panel only: its code is fetched the first time.
+  let presence: Promise<PresenceTracker> | undefined;
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -367,6 +374,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     setDoNotDisturb: mutes.setDoNotDisturb,
     webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
+    presence: afterStart(() => (presence ??= import('./presence.js').then((m) =>
+      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced' })))),
 
     async close(): Promise<void> {
       if (closed) return;

@@ -9,6 +9,7 @@ import type { CustomElem, Elem, LinkPreview } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
 import type { Broadcast, ForwardSource, GroupRole } from '../protocol/frames.js';
 import type { GroupActions } from './group-actions.js';
+import type { PresenceTracker } from './presence.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { FileKind } from '../protocol/limits.js';
 import type { ConversationSummary, Message, SendOptions } from '../protocol/message.js';
@@ -329,6 +330,12 @@ export interface ChatClient extends EventTarget {
    * script tag's first paint does not carry them): `(await client.groups()).createGroup(…)`.
    */
   groups(): Promise<GroupActions>;
+  /**
+   * Online / last seen of the 1:1 peers (and of people named with `watch`), fed by the server and
+   * watched again after each reconnect; and this user's own visibility. Loaded the first time
+   * (the script tag's first paint does not carry it).
+   */
+  presence(): Promise<PresenceTracker>;
 
   /** Renders custom elems of `customType` in the elements; returns a function that unregisters it. */
   registerRenderer(customType: string, renderer: CustomRenderer): () => void;

@@ -26,6 +26,21 @@ export const styles = [
       background: var(--_surface);
     }
 
+    [part~='header'] {
+      display: flex;
+      align-items: flex-start;
+    }
+
+    [part~='header'] > [part~='presence'] {
+      min-height: 2rem;
+      padding-inline-start: var(--_padding);
+      padding-top: 0.25rem;
+    }
+
+    [part~='header'] > [part~='search-bar'] {
+      flex: 1;
+    }
+
     [part~='log'] {
       flex: 1;
       min-height: 0;

@@ -29,6 +29,8 @@ import { renderTypingRow } from './thread/typing-row.js';
 import { VirtualList } from './thread/virtual-list.js';
 import { SearchToggle, searchToggleStyles } from './search/search-toggle.js';
 import { styles } from './chat-thread.styles.js';
+import { PresenceController } from './people/presence-controller.js';
+import { presenceStyles, renderPresence } from './people/presence-label.js';
 
 /** How close to the bottom (px) still counts as "at the bottom". */
 const BOTTOM_SLACK = 32;
@@ -142,7 +144,8 @@ const BOTTOM_SLACK = 32;
  * @csspart change-failure - A change that failed: why (`error`), `change-retry-button`, `change-discard-button`.
  * @csspart change-retry-button - Sends a failed change again.
  * @csspart change-discard-button - Drops a failed change.
- * @csspart header - The bar over the log holding `search-button`, and `search` when open.
+ * @csspart header - The bar over the log holding `presence` (1:1 chats), `search-button`, and `search` when open.
+ * @csspart presence - In `header` of a 1:1 chat: "online" (also `online`, with a dot) or "last seen 5 minutes ago"; not with `hide-presence`.
  * @csspart search-bar - Inside `header`: the search button and, when open, the search.
  * @csspart search-button - Opens and closes the search of this conversation (`aria-expanded`).
  * @csspart search - The `<chat-search>` of this conversation (a result opened jumps to its message, highlighted).
@@ -168,9 +171,10 @@ const BOTTOM_SLACK = 32;
  * @cssproperty [--chat-thread-mention-color=color-mix(in srgb, var(--chat-color-accent) 12%, transparent)] - Background of a message that @mentions the user.
  * @cssproperty [--chat-thread-mention-text-color=var(--chat-color-accent)] - Colour of `@name` tokens in others' messages.
  * @cssproperty [--chat-thread-progress-color=currentColor] - Fill of the upload progress bar.
+ * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of the online dot in the header.
  */
 export class ChatThread extends LitElement {
-  static override styles = [styles, searchToggleStyles];
+  static override styles = [styles, searchToggleStyles, presenceStyles];
 
   /**
    * Runs once, when the tag is defined: the date formatters get built while the page is idle,
@@ -189,6 +193,7 @@ export class ChatThread extends LitElement {
   /** File tickets arriving (or falling due) re-render the rows, whose file URLs carry them. Guarded: a stand-in client may lack it. */
   #fileTickets = new StoreController<number>(this, () => this.client?.$fileTickets, 0);
   #locale = new LocaleController(this);
+  #presence = new PresenceController(this, () => this.client, () => !this.hidePresence && this.conversation.startsWith('p2p:'));
 
   /** Conversation to show, `p2p:<user>` or `group:<id>`. */
   @property() accessor conversation = '';
@@ -198,6 +203,9 @@ export class ChatThread extends LitElement {
 
   /** `off` shows text messages as written (markers and all) instead of formatted (bold, lists, code blocks …). */
   @property() accessor formatting: 'on' | 'off' = 'on';
+
+  /** Hides whether the person of a 1:1 chat is online (and when last seen) in the header. */
+  @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
 
   /** Stickers for face messages, `{ [key]: imageUrl }` or `[{ key, url, label? }]`; from the nearest `<chat-session>`, or set it directly. */
   @consume({ context: chatStickersContext, subscribe: true })
@@ -513,7 +521,7 @@ export class ChatThread extends LitElement {
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
-      <div part="header">${this.#search.render()}</div>
+      <div part="header">${this.#target?.startsWith('p2p:') ? renderPresence(this.#presence.of(this.#target.slice(4))) : nothing}${this.#search.render()}</div>
       ${this.#pins.render()}
       <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
         ${this.#live.render()}

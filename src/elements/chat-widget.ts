@@ -31,8 +31,8 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart close-button - Closes the panel.
  * @csspart notify-prompt - The small prompt in the panel that offers to turn on notifications; its buttons are `notify-allow` and `notify-dismiss`.
  * @csspart broadcast-banner - The inner `<broadcast-banner>`.
- * @csspart conversation-list - The inner `<conversation-list>`; its `item` and `unread-badge` are exported as `conversation-item` and `conversation-unread-badge`.
- * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
+ * @csspart conversation-list - The inner `<conversation-list>`; its `item`, `unread-badge` and `presence-dot` are exported as `conversation-item`, `conversation-unread-badge` and `conversation-presence-dot`.
+ * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`), and `presence` (a 1:1 chat's "online" / "last seen"); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
  * @csspart composer - The inner `<message-composer>`; exported as they are: its `input`, `send-button`, and the reply and edit bars (`reply-preview`, `reply-preview-sender`, `reply-preview-excerpt`, `cancel-reply-button`, `edit-bar`, `edit-label`, `cancel-edit-button`).
  * @csspart thread-header - Above a group's thread: its Group info button (not with `hide-groups`).
  * @csspart group-info-button - Opens `<group-panel>`: the group's members, roles and settings.
@@ -55,7 +55,8 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  *
  * The `hide-groups` attribute (set before the panel opens) turns off group actions: the list's New
  * group button and the Group info panel of a group's thread (SPEC §13); `hide-profiles` turns off
- * the profile cards that members' names open there; `hide-contacts` the list's Contacts view.
+ * the profile cards that members' names open there; `hide-contacts` the list's Contacts view;
+ * `hide-presence` who is online (the list's dots, the thread's "last seen", the profile cards').
  *
  * Give it `server` and `token` (or `token-url`) and it connects by itself, or put it inside a
  * `<chat-session>`. Open or closed is remembered per widget `id` in localStorage. Esc closes the
@@ -337,6 +338,7 @@ export class ChatWidget extends LitElement {
           groups: !this.hasAttribute('hide-groups'),
           profiles: !this.hasAttribute('hide-profiles'),
           contacts: !this.hasAttribute('hide-contacts'),
+          presence: !this.hasAttribute('hide-presence'),
         })}
       </section>
     `;

@@ -69,7 +69,22 @@ export const styles = [
       outline-offset: -2px;
     }
 
+    /* Over the avatar's corner (same grid area); ringed in the list's colour so it reads on any picture. */
+    [part~='presence-dot'] {
+      grid-column: 1;
+      grid-row: 1 / span 2;
+      align-self: end;
+      justify-self: end;
+      width: 0.75rem;
+      height: 0.75rem;
+      border: 2px solid var(--_surface);
+      border-radius: 50%;
+      background: var(--chat-presence-online-color, light-dark(#15803d, #4ade80));
+      z-index: 1;
+    }
+
     [part~='avatar'] {
+      grid-column: 1;
       grid-row: 1 / span 2;
       display: grid;
       place-items: center;

@@ -23,6 +23,8 @@ import { styles } from './conversation-list.styles.js';
 import { safeMediaUrl } from './thread/elems/safe-url.js';
 import { loadGroupElements } from './groups/load-groups.js';
 import { withName } from './thread/changes/row-changes.js';
+import { PresenceController } from './people/presence-controller.js';
+import { presenceStrings } from './i18n/presence.js';
 
 /**
  * @summary The user's conversations, most recent first, with previews and unread counts.
@@ -35,6 +37,7 @@ import { withName } from './thread/changes/row-changes.js';
  * @csspart avatar - The conversation's picture or initials.
  * @csspart unread-badge - Number of unread messages; also `muted` in a muted conversation (shown quietly).
  * @csspart muted-icon - Shown on a muted conversation (or all of them under do-not-disturb).
+ * @csspart presence-dot - On a 1:1 conversation's avatar while the person is online (not with `hide-presence`).
  * @csspart new-group-button - Opens the create-a-group dialog (with `create-group`).
  * @csspart search-bar - The bar over the list holding `search-button`, and `search` when open.
  * @csspart search-button - Opens and closes the search of all conversations (`aria-expanded`).
@@ -46,6 +49,7 @@ import { withName } from './thread/changes/row-changes.js';
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
  * @cssproperty [--chat-conversation-list-selected-color=accent at 14%] - Background of the selected item.
  * @cssproperty [--chat-avatar-size=2.5rem] - Size of avatars.
+ * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of the online dot (also in `<chat-thread>` and `<profile-card>`).
  *
  * @fires {ConversationSelectEvent} conversation-select - The user picked a conversation, or created a group (cancelable).
  * @fires {SearchResultSelectEvent} search-result-select - The user opened a search result: open its conversation and call the thread's `jumpTo(messageId)` (`<chat-widget>` does).
@@ -61,6 +65,8 @@ export class ConversationList extends LitElement {
   #mutes = new StoreController<MuteState | undefined>(this, () => this.client?.$mutes, undefined);
   #drafts = new DraftsController(this, () => this.client);
   #locale = new LocaleController(this);
+  // Dots only: no last seen to keep true, so no re-render every half minute.
+  #presence = new PresenceController(this, () => this.client, () => !this.hidePresence, false);
 
   /** The highlighted conversation. Set by the user's pick unless the event is cancelled. */
   @property({ reflect: true }) accessor selected = '';
@@ -73,6 +79,9 @@ export class ConversationList extends LitElement {
 
   /** Shows a Contacts button: people to chat with and the blocklist (SPEC §13). */
   @property({ type: Boolean }) accessor contacts = false;
+
+  /** Hides who is online (the dots on 1:1 avatars); presence is not even loaded. */
+  @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -206,6 +215,9 @@ export class ConversationList extends LitElement {
         ${avatar
           ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
           : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(target)) })}>${initials(name)}</span>`}
+        ${type === 'p2p' && this.#presence.of(target)?.online
+          ? html`<span part="presence-dot" aria-hidden="true"></span><span class="visually-hidden">${presenceStrings().online}</span>`
+          : nothing}
         <span class="name">${name}${muted ? html` <svg part="muted-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7c-.5.1-.9.3-1.3.5L18 15.1V16zM4.3 3 3 4.3l3.2 3.2C6.1 8.6 6 9.8 6 11v5l-2 2v1h13.7l2 2 1.3-1.3z" /></svg><span class="visually-hidden">${t.muted}</span>` : nothing}${c.left ? html` <span class="muted">${t.left}</span>` : nothing}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
         <span class="time">${last ? html`<time datetime=${new Date(last.time).toISOString()}>${formatShortTime(last.time)}</time>` : nothing}</span>
         <span class="preview">${preview}</span>

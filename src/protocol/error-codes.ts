@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   GROUP_ROLE_REQUIRED: { code: 3016 },
   GROUP_CREATE_FORBIDDEN: { code: 3017 },
   OWNER_CANNOT_LEAVE: { code: 3018 },
+  PRESENCE_FORBIDDEN: { code: 3021 },
+  PRESENCE_DISABLED: { code: 3022 },
 
   MESSAGE_TOO_LARGE: { code: 4000 },
   FILE_TOO_LARGE: { code: 4001 },

@@ -38,6 +38,8 @@ export const ERROR_MESSAGES = {
   GROUP_ROLE_REQUIRED: "Your role in this group does not allow that.",
   GROUP_CREATE_FORBIDDEN: 'On this site only the site itself creates groups.',
   OWNER_CANNOT_LEAVE: 'The owner cannot leave the group: hand it over to another member or dismiss it.',
+  PRESENCE_FORBIDDEN: 'You may only watch the presence of your 1:1 contacts and friends.',
+  PRESENCE_DISABLED: 'Presence is turned off on this site.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',
@@ -117,6 +119,8 @@ export const ERROR_STATUSES = {
   GROUP_ROLE_REQUIRED: 403,
   GROUP_CREATE_FORBIDDEN: 403,
   OWNER_CANNOT_LEAVE: 409,
+  PRESENCE_FORBIDDEN: 403,
+  PRESENCE_DISABLED: 404,
 
   MESSAGE_TOO_LARGE: 413,
   FILE_TOO_LARGE: 413,

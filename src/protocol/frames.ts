@@ -230,6 +230,21 @@ export const MutesUpdatedSchema = v.object({
   dnd: v.optional(v.number()),
 });
 
+/**
+ * Presence (SPEC §13) of watched users: the answer to `presence.watch` (with its `reqId`, every
+ * watched user) and, without `reqId`, the changes since the last one, at most one such frame per
+ * connection and presence interval. `lastSeen` (ms since the epoch): when the user was last
+ * online, absent while online, for hidden users and for watchers who hide themselves. `visible`:
+ * this user's own setting, in the answer to a watch and when it changes.
+ */
+export const PresenceUpdatedSchema = v.object({
+  type: v.literal('presence.updated'),
+  reqId: v.optional(ReqId),
+  items: v.pipe(v.array(v.object({ userId: v.string(), online: v.boolean(), lastSeen: v.optional(v.number()) })), v.maxLength(LIMITS.frameArrayItems)),
+  visible: v.optional(v.boolean()),
+});
+export type PresenceItem = v.InferOutput<typeof PresenceUpdatedSchema>['items'][number];
+
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });
 export const PongSchema = v.object({ type: v.literal('pong'), reqId: v.optional(ReqId), serverTime: v.number() });
 export const ErrorFrameSchema = v.object({ type: v.literal('error'), reqId: v.optional(ReqId), ...ErrorFields });
@@ -262,6 +277,7 @@ export const ServerFrameSchema = v.variant('type', [
   PinsSchema,
   SearchResultsSchema,
   GroupInfoSchema,
+  PresenceUpdatedSchema,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];

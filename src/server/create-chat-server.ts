@@ -84,8 +84,9 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   let fileStorage: FileStorage;
   /** The storage's close when the server opened it (a given one is its caller's to close). */
   let closeStorage: { close(): Promise<void> } | undefined;
-  // Presence is kept only for the push hook, the one thing that needs it.
+  // Presence serves the push hook and clients' online / last seen (unless the site turned it off).
   let presence: Presence | undefined;
+  const presenceUpdates = o.presence === false ? undefined : { intervalMs: 5000, sweepMs: 60_000, ...(typeof o.presence === 'object' && stripUndefined(o.presence)) };
   try {
     bus = await make(o.bus, () => (redisUrl ? createRedisBus({ url: redisUrl, prefix, logger }) : createMemoryBus()));
     opened.push(bus);
@@ -105,8 +106,8 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
       : createMemoryRateLimiter(o.uploadsPerMinute);
     const closeUploadLimiter = uploadRateLimiter.close?.bind(uploadRateLimiter);
     if (closeUploadLimiter) opened.push({ close: closeUploadLimiter });
-    if (o.onOfflineMessage || o.push) {
-      presence = redisUrl ? await createRedisPresence({ url: redisUrl, prefix, logger }) : createMemoryPresence();
+    if (o.onOfflineMessage || o.push || presenceUpdates) {
+      presence = redisUrl ? await createRedisPresence({ url: redisUrl, prefix, logger }) : createMemoryPresence(o.clock);
       opened.push(presence);
     }
   } catch (err) {
@@ -149,7 +150,9 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     frameBudgets: o.frameBudgets, rateWindowMs: o.sendRateWindowMs, ...(!o.rateLimiter && { sendsPerWindow: o.sendsPerMinute }),
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
-    ...(presence && onOfflineMessage && { presence, onOfflineMessage }),
+    ...(presence && { presence }),
+    ...(presence && onOfflineMessage && { onOfflineMessage }),
+    ...(presenceUpdates && { presenceUpdates }),
     webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
     ...(o.beforeSend && { beforeSend: new BeforeSendHook(o.beforeSend, logger, (outcome, s) => metrics.beforeSend(outcome, s)) }),
   });

@@ -41,6 +41,7 @@
  *   NATTER_VAPID_SUBJECT, NATTER_PUSH_PREVIEW (0: "New message"), NATTER_PUSH_TTL (86400 s),
  *   NATTER_PUSH_ALLOW_LOOPBACK (1: tests only, loopback push endpoints).
  *   NATTER_GROUP_CREATE (everyone|admin: who may create groups from the widget; default everyone).
+ *   NATTER_PRESENCE (on|off: online / last seen for 1:1 peers and friends; default on).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -79,6 +80,13 @@ const groupCreateFromEnv = (v: string | undefined) => {
   if (v === undefined || v.trim() === '') return undefined;
   if (v.trim() !== 'everyone' && v.trim() !== 'admin') throw new TypeError(`NATTER_GROUP_CREATE must be everyone or admin, not "${v}".`);
   return v.trim() as 'everyone' | 'admin';
+};
+
+/** NATTER_PRESENCE: `on` or `off`. */
+const presenceFromEnv = (v: string | undefined) => {
+  if (v === undefined || v.trim() === '') return undefined;
+  if (v.trim() !== 'on' && v.trim() !== 'off') throw new TypeError(`NATTER_PRESENCE must be on or off, not "${v}".`);
+  return v.trim() === 'on';
 };
 
 /** NATTER_BEFORE_SEND_FALLBACK: what a send gets when the hook does not answer. */
@@ -147,6 +155,7 @@ async function main(): Promise<void> {
     },
     push: pushFromEnv(env, dev),
     groupCreate: groupCreateFromEnv(env['NATTER_GROUP_CREATE']),
+    presence: presenceFromEnv(env['NATTER_PRESENCE']),
     beforeSend: env['NATTER_BEFORE_SEND_URL'] ? {
       url: env['NATTER_BEFORE_SEND_URL'],
       secret: env['NATTER_BEFORE_SEND_SECRET'] || env['NATTER_WEBHOOK_SECRET'] || '',

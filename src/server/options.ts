@@ -73,6 +73,13 @@ export interface ChatServerOptions {
    * site's backend, over the admin REST API; the widget's create is refused with GROUP_CREATE_FORBIDDEN).
    */
   groupCreate?: 'everyone' | 'admin';
+  /**
+   * Online / last seen of 1:1 peers and friends (SPEC §13). `false`: off (`presence.watch` and
+   * `presence.set` answer PRESENCE_DISABLED, no presence frame is sent). Default on, with at most
+   * one update frame per connection every `intervalMs` (5000) and every watched user looked at
+   * again every `sweepMs` (60000; catches the users of a node that died).
+   */
+  presence?: boolean | { intervalMs?: number; sweepMs?: number };
   /** Most messages replayed per conversation at session open before answering `sync.gap`. Default 10000. */
   replayLimit?: number;
   /**
@@ -213,6 +220,11 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   for (const [k, n] of Object.entries(o.frameBudgets ?? {})) {
     if (!(k in DEFAULT_FRAME_BUDGETS)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` is not a frame class (${Object.keys(DEFAULT_FRAME_BUDGETS).join(', ')}).`);
     if (n !== undefined && !positiveInt(n)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` must be a positive integer.`);
+  }
+  if (typeof o.presence === 'object') {
+    for (const k of ['intervalMs', 'sweepMs'] as const) {
+      if (o.presence[k] !== undefined && !positiveInt(o.presence[k])) throw new TypeError(`createChatServer: \`presence.${k}\` must be a positive integer.`);
+    }
   }
   if (o.groupCreate !== undefined && o.groupCreate !== 'everyone' && o.groupCreate !== 'admin') throw new TypeError('createChatServer: `groupCreate` is `everyone` or `admin`.');
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');

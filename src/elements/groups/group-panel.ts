@@ -43,7 +43,7 @@ const PAGE = 50;
  * @csspart invite-button - Invites them.
  * @csspart members - The member list.
  * @csspart member - One member.
- * @csspart member-name - A member's name: opens their `<profile-card>` (its `block-button` and `message-button` are exported, its dialog as `profile-dialog`).
+ * @csspart member-name - A member's name: opens their `<profile-card>` (its `block-button`, `message-button`, `presence` and `presence-toggle` are exported, its dialog as `profile-dialog`).
  * @csspart role - A member's role.
  * @csspart promote-button - Makes a member an admin (owner).
  * @csspart demote-button - Makes an admin a member again (owner).
@@ -75,6 +75,9 @@ export class GroupPanel extends LitElement {
 
   /** Turns off profile cards: members' names are plain text (the site's choice). */
   @property({ type: Boolean, attribute: 'hide-profiles' }) accessor hideProfiles = false;
+
+  /** Hides presence (online / last seen, and the own visibility checkbox) in the profile cards. */
+  @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
 
   /** Whether the panel is open (read-only; use `show()` and `close()`). */
   @property({ type: Boolean, reflect: true }) accessor open = false;
@@ -209,7 +212,7 @@ export class GroupPanel extends LitElement {
     return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.#modal.onCancel} @keydown=${this.#modal.onKeydown}>
         ${this.open ? this.#renderBody(t) : nothing}
       </dialog>
-      ${this.profileCard ? html`<profile-card exportparts="dialog: profile-dialog, block-button, message-button" .client=${this.client}></profile-card>` : nothing}`;
+      ${this.profileCard ? html`<profile-card exportparts="dialog: profile-dialog, block-button, message-button, presence, presence-toggle" ?hide-presence=${this.hidePresence} .client=${this.client}></profile-card>` : nothing}`;
   }
 
   #renderBody(t: GroupStrings) {

@@ -16,6 +16,9 @@ import { LocaleController } from '../i18n/localize.js';
 import { peopleStrings } from '../i18n/people.js';
 import { NameLookup } from '../names.js';
 import { safeMediaUrl } from '../thread/elems/safe-url.js';
+import { presenceErrorText, presenceStrings } from '../i18n/presence.js';
+import { PresenceController } from './presence-controller.js';
+import { presenceStyles, renderPresence } from './presence-label.js';
 
 /**
  * @summary A person's card: name, picture and id, with Send a message and Block / Unblock.
@@ -35,14 +38,28 @@ import { safeMediaUrl } from '../thread/elems/safe-url.js';
  * @csspart message-button - Opens the 1:1 chat.
  * @csspart block-button - Blocks them (also `blocked`: Unblock).
  * @csspart status - What the last action did.
+ * @csspart presence - Under the name: "online" (also `online`, with a dot) or "last seen 5 minutes ago"; not with `hide-presence`.
+ * @csspart presence-toggle - On the user's own card: the "Show when I am online" checkbox and its label (SPEC §13).
  * @csspart close-button - Closes the card.
  *
  * @cssproperty [--chat-group-dialog-width=min(28rem, 100vw - 1rem)] - Width of the card.
+ * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of the online dot.
+ *
+ * On the user's own card, a checkbox shows or hides their presence to everyone (stored on the
+ * server, the same on every device); hidden, they also see no one's last seen, as in WhatsApp.
  */
 export class ProfileCard extends LitElement {
   static override styles = [
     ...groupDialogStyles,
+    presenceStyles,
     css`
+      [part~='presence-toggle'] {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        margin-top: 0.75rem;
+      }
+
       .who {
         display: flex;
         align-items: center;
@@ -70,6 +87,7 @@ export class ProfileCard extends LitElement {
   #blocked = new StoreController<string[]>(this, () => this.client?.$blocked, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
   #names = new NameLookup(this);
+  #presence = new PresenceController(this, () => this.client, () => !this.hidePresence && this.open);
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -78,6 +96,9 @@ export class ProfileCard extends LitElement {
 
   /** The person shown (set by `show()`). */
   @property({ attribute: 'user-id' }) accessor userId = '';
+
+  /** Hides whether the person is online (and the own card's visibility checkbox). */
+  @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
 
   /** Whether the card is open (read-only; use `show()` and `close()`). */
   @property({ type: Boolean, reflect: true }) accessor open = false;
@@ -110,6 +131,29 @@ export class ProfileCard extends LitElement {
     }
   };
 
+  private onVisibleChange = async (e: Event) => {
+    const box = e.target as HTMLInputElement;
+    const tracker = this.#presence.tracker;
+    if (!tracker) return;
+    this.busy = true;
+    try {
+      await tracker.setVisible(box.checked);
+      this.failed = false;
+      this.status = '';
+    } catch (error) {
+      box.checked = !box.checked;
+      this.failed = true;
+      this.status = presenceErrorText(error as ChatError);
+    } finally {
+      this.busy = false;
+    }
+  };
+
+  override updated(): void {
+    // A friend without a 1:1 chat is watched while their card is open (the server refuses strangers).
+    if (this.open && this.userId && this.userId !== this.#me.value?.id) this.#presence.tracker?.watch([this.userId]);
+  }
+
   /** Opens the card of `userId`; `profile` is what the opener knows of them (else the client's names). */
   async show(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<void> {
     this.userId = userId;
@@ -129,6 +173,18 @@ export class ProfileCard extends LitElement {
     </dialog>`;
   }
 
+  /** The own card's checkbox: show or hide this user's presence (once the server said which). */
+  #renderVisibility() {
+    const tracker = this.hidePresence ? undefined : this.#presence.tracker;
+    const visible = tracker?.$visible.get();
+    if (!tracker?.$enabled.get() || visible === undefined) return nothing;
+    const p = presenceStrings();
+    return html`<label part="presence-toggle">
+        <input type="checkbox" .checked=${visible} ?disabled=${this.busy} @change=${this.onVisibleChange} />${p.show}
+      </label>
+      ${visible ? nothing : html`<p class="muted">${p.hiddenNote}</p>`}`;
+  }
+
   #renderCard() {
     const t = peopleStrings();
     const id = this.userId;
@@ -143,8 +199,10 @@ export class ProfileCard extends LitElement {
         <div>
           <h2 id="name" part="name"><bdi>${name}</bdi></h2>
           <p part="user-id" class="muted">${t.userId(id)}</p>
+          ${self ? nothing : renderPresence(this.#presence.of(id))}
         </div>
       </div>
+      ${self ? this.#renderVisibility() : nothing}
       <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
       <div class="buttons">
         ${self

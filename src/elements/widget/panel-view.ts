@@ -39,6 +39,8 @@ export interface PanelHost {
   profiles: boolean;
   /** The list's Contacts button is on. */
   contacts: boolean;
+  /** Presence is shown (online dots, the thread's "last seen", the profile cards'). */
+  presence: boolean;
   onSelect(e: ConversationSelectEvent): void;
   onBack(): void;
   onClose(): void;
@@ -79,7 +81,7 @@ export const THREAD_PARTS = [
   'recall', 'hide', 'react', 'react-more', 'reply-quote', 'reply-quote-sender', 'reply-quote-excerpt', 'reactions', 'reaction', 'mine',
   'reaction-count', 'reactors-button', 'reactors', 'reactors-list', 'reactor', 'reactors-more-button', 'edited', 'recalled',
   'edit-again-button', 'change-pending', 'change-failure', 'change-retry-button', 'change-discard-button', 'pinned-bar',
-  'pinned-label', 'pinned-sender', 'pinned-excerpt', 'emoji-picker:reaction-picker', 'emoji-search:reaction-picker-search',
+  'pinned-label', 'pinned-sender', 'pinned-excerpt', 'presence', 'emoji-picker:reaction-picker', 'emoji-search:reaction-picker-search',
   'emoji-tabs:reaction-picker-tabs', 'emoji-tab:reaction-picker-tab', 'emoji-grid:reaction-picker-grid', 'emoji-status:reaction-picker-status',
 ].join(', ');
 
@@ -130,10 +132,11 @@ export function renderPanel(w: PanelHost) {
       <div class="body" data-view=${w.inThread ? 'thread' : 'list'}>
         <conversation-list
           part="conversation-list"
-          exportparts="item:conversation-item, unread-badge:conversation-unread-badge"
+          exportparts="item:conversation-item, unread-badge:conversation-unread-badge, presence-dot:conversation-presence-dot"
           label=${t.conversations}
           ?create-group=${w.groups}
           ?contacts=${w.contacts}
+          ?hide-presence=${!w.presence}
           .selected=${w.selected}
           @conversation-select=${w.onSelect}
           @search-result-select=${(e: SearchResultSelectEvent) => void openResult(w, e)}
@@ -146,7 +149,7 @@ export function renderPanel(w: PanelHost) {
                       <button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(e, w.selected)}>ⓘ ${g.info}</button>
                     </div>`
                   : nothing}
-                <chat-thread part="thread" exportparts=${THREAD_PARTS} conversation=${w.selected} label=${t.messages} formatting=${fmt}></chat-thread>
+                <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt}></chat-thread>
                 ${current?.left
                   ? html`<p part="left-notice" class="left">${g.left}</p>`
                   : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder} formatting=${fmt}></message-composer>`}
@@ -154,7 +157,7 @@ export function renderPanel(w: PanelHost) {
             : html`<p class="pick">${t.pick}</p>`}
         </div>
       </div>
-      ${w.groups ? html`<group-panel ?hide-profiles=${!w.profiles}></group-panel>` : nothing}
+      ${w.groups ? html`<group-panel ?hide-profiles=${!w.profiles} ?hide-presence=${!w.presence}></group-panel>` : nothing}
     </chat-session>
   `;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { silentLogger, type Logger } from '../core/logger.js';
-import type { Presence } from '../core/presence.js';
+import type { Presence, PresenceState } from '../core/presence.js';
 import { closeRedis, connectRedis } from './redis-connection.js';
 
 export interface RedisPresenceOptions {
@@ -25,6 +25,10 @@ const CHUNK = 1000;
  *
  * Commands of one node go out on one connection in call order, so a user's `offline` issued
  * before a reconnect's `online` is applied before it.
+ *
+ * Last seen lives in one hash, `<prefix>lastseen` (user id -> ms), with no expiry: each refresh
+ * writes its users' time, and so does the node letting a user go, so after a node dies its users
+ * read as last seen at its last refresh.
  */
 export async function createRedisPresence(options: RedisPresenceOptions): Promise<Presence> {
   const log = options.logger ?? silentLogger;
@@ -33,6 +37,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   const node = randomUUID();
   const redis = await connectRedis(options.url, `${prefix}presence`, log);
   const key = (userId: string) => `${prefix}presence:${userId}`;
+  const seenKey = `${prefix}lastseen`;
   const local = new Set<string>();
   let closed = false;
 
@@ -41,7 +46,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     const pipe = redis.pipeline();
     let n = 0;
     for (const u of users) {
-      pipe.zadd(key(u), expires, node).pexpire(key(u), ttlMs);
+      pipe.zadd(key(u), expires, node).pexpire(key(u), ttlMs).hset(seenKey, u, expires - ttlMs);
       n++;
     }
     if (n > 0) await pipe.exec();
@@ -59,7 +64,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     },
     async offline(userId) {
       if (closed || !local.delete(userId)) return;
-      await redis.zrem(key(userId), node);
+      await redis.pipeline().zrem(key(userId), node).hset(seenKey, userId, Date.now()).exec();
     },
     async offlineAmong(userIds) {
       const offline: string[] = [];
@@ -77,13 +82,35 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       }
       return offline;
     },
+    async states(userIds) {
+      const states: PresenceState[] = [];
+      for (let i = 0; i < userIds.length; i += CHUNK) {
+        const chunk = userIds.slice(i, i + CHUNK);
+        if (chunk.length === 0) break;
+        const now = Date.now();
+        const pipe = redis.pipeline();
+        for (const u of chunk) pipe.zcount(key(u), `(${now}`, '+inf');
+        pipe.hmget(seenKey, ...chunk);
+        const results = (await pipe.exec()) ?? [];
+        const [seenErr, seen] = results[chunk.length] ?? [new Error('no reply')];
+        if (seenErr) throw seenErr;
+        chunk.forEach((u, j) => {
+          const [err, count] = results[j] ?? [new Error('no reply')];
+          if (err) throw err;
+          const at = (seen as (string | null)[])[j];
+          states.push(count !== 0 ? { online: true } : at ? { online: false, lastSeen: Number(at) } : { online: false });
+        });
+      }
+      return states;
+    },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(timer);
       try {
         const pipe = redis.pipeline();
-        for (const u of local) pipe.zrem(key(u), node);
+        const now = Date.now();
+        for (const u of local) pipe.zrem(key(u), node).hset(seenKey, u, now);
         if (local.size > 0) await pipe.exec();
       } catch (err) {
         log.error({ err }, 'redis presence: could not withdraw this node (its entries expire by themselves)');

@@ -38,6 +38,16 @@ export type BusEvent =
       seq?: number;
     }
   | {
+      /**
+       * `userId`'s presence may have changed (SPEC §13): nodes look again at the watches of them.
+       * `hidden`: they changed their visibility. `peer`: they blocked or unblocked `peer`.
+       */
+      kind: 'presence';
+      userId: string;
+      hidden?: boolean;
+      peer?: string;
+    }
+  | {
       /** Close every connection of the user (deleted). */
       kind: 'kick';
       userId: string;

@@ -42,6 +42,7 @@ import type { ChangePolicy } from '../changes/policy.js';
 import { Moderation } from '../moderation/moderation.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
+import { PresenceService } from '../presence/presence-service.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -71,6 +72,12 @@ export interface ChatCoreDeps {
   broadcastLimits?: BroadcastLimits;
   /** Cluster-wide presence: sessions are reported to it; `onOfflineMessage` asks it. */
   presence?: Presence;
+  /**
+   * Online / last seen for clients (SPEC §13, needs `presence`): at most one update frame per
+   * connection per `intervalMs`, every watched user looked at again each `sweepMs`. Absent:
+   * `presence.watch` and `presence.set` are refused PRESENCE_DISABLED.
+   */
+  presenceUpdates?: { intervalMs: number; sweepMs: number };
   /** Called once per committed message with its recipients who are offline everywhere (needs `presence`). */
   onOfflineMessage?: OfflineMessageHandler;
   /** Checks and records the uploaded files a message references (FILE_FORBIDDEN); none when absent. */
@@ -108,6 +115,8 @@ export class ChatCore {
   readonly groups: GroupService;
   /** Bans and mutes (SPEC §11). */
   readonly moderation: Moderation;
+  /** Online / last seen for clients (SPEC §13); undefined when the site turned presence off. */
+  readonly presence: PresenceService | undefined;
   /** Fetches, caches and signs link previews; checks those that sends carry. Undefined when turned off. */
   readonly linkPreviews: LinkPreviews | undefined;
   readonly #deps: ChatCoreDeps;
@@ -156,12 +165,17 @@ export class ChatCore {
       budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
       ...(deps.sendsPerWindow !== undefined && { sendsPerWindow: deps.sendsPerWindow }),
     });
+    this.presence = deps.presence && deps.presenceUpdates
+      ? new PresenceService({ store: deps.store, presence: deps.presence, registry: this.registry, publish: (e) => this.publish(e), logger: this.#log, ...deps.presenceUpdates })
+      : undefined;
     if (deps.presence && deps.onOfflineMessage) this.#notifyOffline = createOfflineNotifier(deps.presence, deps.onOfflineMessage, this.#log);
   }
 
   async start(): Promise<void> {
     this.#unsubscribe = await this.bus.subscribe((event) =>
-      event.kind === 'broadcast' ? this.broadcasts.deliverLocally(event) : deliverLocally(event, this.registry),
+      event.kind === 'broadcast' ? this.broadcasts.deliverLocally(event)
+        : event.kind === 'presence' ? this.presence?.onEvent(event)
+        : deliverLocally(event, this.registry),
     );
     this.#offGap = this.bus.onGap?.(() => this.#resync());
   }
@@ -183,6 +197,7 @@ export class ChatCore {
   /** Waits for pending commits, then stops listening to the bus. */
   async stop(): Promise<void> {
     await this.#batcher.drain();
+    this.presence?.stop();
     this.#offGap?.();
     await this.#unsubscribe?.();
     this.#unsubscribe = undefined;
@@ -193,8 +208,11 @@ export class ChatCore {
     if (!conn.session) return;
     const { userId } = conn.session;
     this.registry.remove(userId, conn);
+    this.presence?.disconnect(conn);
     if (!this.registry.isOnline(userId)) {
-      this.#deps.presence?.offline(userId).catch((err: unknown) => this.#log.error({ err }, 'presence: offline failed'));
+      this.#deps.presence?.offline(userId)
+        .then(() => this.presence?.changed(userId))
+        .catch((err: unknown) => this.#log.error({ err }, 'presence: offline failed'));
     }
   }
 
@@ -243,6 +261,8 @@ export class ChatCore {
         case 'group.create':
         case 'group.change':
         case 'group.fetch': return await this.groups.handleFrame(conn, frame);
+        case 'presence.watch': return await this.#presenceOn().watch(conn, frame);
+        case 'presence.set': return await this.#presenceOn().setVisible(conn, frame, (users, f) => this.notify(users, f));
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
@@ -440,7 +460,9 @@ export class ChatCore {
       reserved = undefined;
       this.registry.add(userId, conn);
       // Before `sync.done`: once a client is synced, every node counts it online.
+      const first = this.registry.of(userId)?.size === 1;
       await this.#deps.presence?.online(userId).catch((err: unknown) => this.#log.error({ err }, 'presence: online failed'));
+      if (first) void this.presence?.changed(userId);
       // Read once live delivery is on: a change notified before it is in what is read here.
       const mutes = await mutesFrame(this.store, userId, this.clock());
       if (mutes.mutes.length > 0 || mutes.dnd !== undefined) send(conn, mutes);
@@ -514,8 +536,14 @@ export class ChatCore {
     const user = await this.store.getUser(other);
     if (blocked && (!user || user.deleted)) throw new ChatError('USER_UNKNOWN');
     await this.store.setBlocked(owner, other, blocked);
+    void this.presence?.blockChanged(owner, other);
     const parts = blocklistParts(await this.store.listBlocked(owner));
     for (const [i, part] of parts.entries()) await this.notify([owner], { type: 'blocklist.updated', blocked: part, ...(i > 0 && { append: true }) });
+  }
+
+  #presenceOn(): PresenceService {
+    if (!this.presence) throw new ChatError('PRESENCE_DISABLED');
+    return this.presence;
   }
 
   #toChatError(err: unknown): ChatError {

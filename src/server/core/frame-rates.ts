@@ -57,6 +57,10 @@ const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
   'group.change': 'groups',
   // A group's settings: read when its panel opens, like its members.
   'group.fetch': 'members',
+  // Sent at each (re)connect and when the list of 1:1 chats changes, like a members read.
+  'presence.watch': 'members',
+  // A person clicking, like a block.
+  'presence.set': 'blocklist',
 };
 
 /**

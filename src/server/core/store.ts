@@ -49,6 +49,10 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   /** Whether `owner` has blocked `other`. */
   isBlocked(owner: string, other: string): Promise<boolean>;
   listBlocked(owner: string): Promise<string[]>;
+  /** Hides (or shows again) the user's presence: they appear offline to everyone (SPEC §13). */
+  setPresenceHidden(userId: string, hidden: boolean): Promise<void>;
+  /** Of `userIds`, those who hide their presence, in the given order. */
+  presenceHiddenAmong(userIds: readonly string[]): Promise<string[]>;
 
   // ------------------------------------------------------------- groups
   /**

@@ -37,6 +37,7 @@ export function createMemoryStore(): Store {
   const users = new Map<string, UserRecord>();
   const friends = new Set<string>();
   const blocks = new Map<string, Set<string>>();
+  const presenceHidden = new Set<string>();
   const groups = new Map<string, GroupRecord>();
   const conversations = new Map<string, Conversation>();
   const idempotency = new Map<string, { key: string; message: Message }>();
@@ -132,6 +133,13 @@ export function createMemoryStore(): Store {
     },
     async listBlocked(owner) {
       return [...(blocks.get(owner) ?? [])].sort();
+    },
+    async setPresenceHidden(userId, hidden) {
+      if (hidden) presenceHidden.add(userId);
+      else presenceHidden.delete(userId);
+    },
+    async presenceHiddenAmong(userIds) {
+      return userIds.filter((u) => presenceHidden.has(u));
     },
     async createGroup(group, members, roles = {}) {
       if (groups.has(group.id)) throw new ChatError('GROUP_EXISTS');

@@ -226,6 +226,12 @@ ALTER TABLE groups ADD COLUMN notice text;
 ALTER TABLE groups ADD COLUMN dismissed boolean NOT NULL DEFAULT false;
 `,
   },
+  {
+    // Presence (SPEC §13): users who hide theirs. Few, so a row each rather than a users column.
+    version: 13,
+    name: 'presence-hidden',
+    sql: `CREATE TABLE presence_hidden (user_id text COLLATE "C" PRIMARY KEY);`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

@@ -181,6 +181,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async isBlocked(owner, other) {
       return (await one('SELECT 1 FROM blocks WHERE owner = $1 AND other = $2', [owner, other])) !== undefined;
     },
+    async setPresenceHidden(userId, hidden) {
+      if (hidden) await q('INSERT INTO presence_hidden (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
+      else await q('DELETE FROM presence_hidden WHERE user_id = $1', [userId]);
+    },
+    async presenceHiddenAmong(userIds) {
+      if (userIds.length === 0) return [];
+      const hidden = new Set((await q<{ user_id: string }>('SELECT user_id FROM presence_hidden WHERE user_id = ANY($1)', [userIds])).map((r) => r.user_id));
+      return userIds.filter((u) => hidden.has(u));
+    },
     async listBlocked(owner) {
       return (await q<{ other: string }>('SELECT other FROM blocks WHERE owner = $1 ORDER BY other', [owner])).map((r) => r.other);
     },

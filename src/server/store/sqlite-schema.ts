@@ -62,6 +62,8 @@ CREATE TABLE IF NOT EXISTS friends (
 CREATE TABLE IF NOT EXISTS blocks (
   owner TEXT NOT NULL, other TEXT NOT NULL, PRIMARY KEY (owner, other)
 ) WITHOUT ROWID;
+-- Users who hide their presence (SPEC §13): few, so a row each rather than a users column.
+CREATE TABLE IF NOT EXISTS presence_hidden (user_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS groups (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,

@@ -87,6 +87,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     removeBlock: db.prepare('DELETE FROM blocks WHERE owner = ? AND other = ?'),
     isBlocked: db.prepare('SELECT 1 FROM blocks WHERE owner = ? AND other = ?'),
     listBlocked: db.prepare('SELECT other FROM blocks WHERE owner = ? ORDER BY other').pluck(),
+    hidePresence: db.prepare('INSERT OR IGNORE INTO presence_hidden (user_id) VALUES (?)'),
+    showPresence: db.prepare('DELETE FROM presence_hidden WHERE user_id = ?'),
+    presenceHidden: db.prepare('SELECT 1 FROM presence_hidden WHERE user_id = ?'),
     getGroup: db.prepare('SELECT * FROM groups WHERE id = ?'),
     insertGroup: db.prepare('INSERT INTO groups (id, name, avatar, created_at, history_visibility) VALUES (?, ?, ?, ?, ?)'),
     updateGroup: db.prepare(
@@ -311,6 +314,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     async listBlocked(owner) {
       return q.listBlocked.all(owner) as string[];
+    },
+    async setPresenceHidden(userId, hidden) {
+      (hidden ? q.hidePresence : q.showPresence).run(userId);
+    },
+    async presenceHiddenAmong(userIds) {
+      return userIds.filter((u) => q.presenceHidden.get(u) !== undefined);
     },
     async createGroup(group, members, roles = {}) {
       write.createGroup(group, members, roles);

@@ -21,6 +21,39 @@ export function presenceContract(name: string, nodes: () => Promise<() => Promis
       await node.close();
     });
 
+    it('answers states in the order asked, with when an offline user was last seen', async () => {
+      const node = await (await nodes())();
+      assert.deepEqual(await node.states([]), []);
+      assert.deepEqual(await node.states(['ls1']), [{ online: false }]);
+      await node.online('ls1');
+      await node.online('ls2');
+      assert.deepEqual(await node.states(['ls2', 'ls3', 'ls1']), [{ online: true }, { online: false }, { online: true }]);
+      const before = Date.now();
+      await node.offline('ls1');
+      const [gone, still] = await node.states(['ls1', 'ls2']);
+      assert.equal(gone!.online, false);
+      assert.ok(gone!.lastSeen! >= before - 1000 && gone!.lastSeen! <= Date.now(), `last seen ${gone!.lastSeen} at the offline`);
+      assert.deepEqual(still, { online: true });
+      // Online again: no last seen while online.
+      await node.online('ls1');
+      assert.deepEqual(await node.states(['ls1']), [{ online: true }]);
+      await node.close();
+    });
+
+    it('gives the users of a node that closes a last seen', async () => {
+      const make = await nodes();
+      const node = await make();
+      await node.online('lc1');
+      const before = Date.now();
+      await node.close();
+      // The in-process adapter has no other node: it answers itself, closed.
+      const other = shared ? await make() : node;
+      const [state] = await other.states(['lc1']);
+      assert.equal(state!.online, false);
+      assert.ok(state!.lastSeen! >= before - 1000, 'last seen when the node closed');
+      if (shared) await other.close();
+    });
+
     it('forgets its users when closed', async () => {
       const make = await nodes();
       const node = await make();
@@ -47,6 +80,20 @@ export function presenceContract(name: string, nodes: () => Promise<() => Promis
         assert.deepEqual(await b.offlineAmong(['s1']), ['s1']);
         await a.close();
         assert.deepEqual(await b.offlineAmong(['s2']), ['s2']);
+        await b.close();
+      });
+
+      it('a user who leaves node B is last seen then on node A', async () => {
+        const make = await nodes();
+        const [a, b] = [await make(), await make()];
+        await b.online('lb1');
+        assert.deepEqual(await a.states(['lb1']), [{ online: true }]);
+        const before = Date.now();
+        await b.offline('lb1');
+        const [state] = await a.states(['lb1']);
+        assert.equal(state!.online, false);
+        assert.ok(state!.lastSeen! >= before - 1000 && state!.lastSeen! <= Date.now());
+        await a.close();
         await b.close();
       });
     }

@@ -38,6 +38,21 @@ describe('Redis presence', () => {
     await node.close();
   });
 
+  it("keeps a user's last seen written while online, so a node that dies leaves one", async () => {
+    const prefix = fresh();
+    const node = await createRedisPresence({ url: REDIS_URL, prefix, ttlMs: 60_000 });
+    const redis = new Redis(REDIS_URL);
+    const before = Date.now();
+    await node.online('doomed');
+    const written = Number(await redis.hget(`${prefix}lastseen`, 'doomed'));
+    assert.ok(written >= before - 1000 && written <= Date.now(), `written at online (${written})`);
+    // The node dies: nothing withdraws its entry, which expires (removed here as the expiry would).
+    await redis.del(`${prefix}presence:doomed`);
+    assert.deepEqual(await node.states(['doomed']), [{ online: false, lastSeen: written }]);
+    redis.disconnect();
+    await node.close();
+  });
+
   it('refreshes its entries before they expire', async () => {
     const prefix = fresh();
     const node = await createRedisPresence({ url: REDIS_URL, prefix, ttlMs: 300 });

@@ -250,6 +250,34 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       }
     },
   },
+  'presence.watch': {
+    scope: 'see the presence of anyone but its 1:1 peers and friends (carol, bob and carol\'s group)',
+    async check(_t, o) {
+      // carol shares a group alice is not in and a chat with bob, never one with alice: a stranger.
+      for (const userIds of [['carol'], ['bob', 'carol']]) {
+        const reqId = cmid();
+        o.alice.send({ type: 'presence.watch', reqId, userIds });
+        assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, 'PRESENCE_FORBIDDEN', userIds.join());
+        counts.frameChecks++;
+      }
+      await o.alice.roundTrip();
+      assert.equal(o.alice.pending('presence.updated').length, 0, 'no state leaked with the refusal');
+    },
+  },
+  'presence.set': {
+    scope: "change or read anyone else's presence visibility",
+    async check(_t, o) {
+      for (const visible of [false, true]) {
+        const reqId = cmid();
+        o.alice.send({ type: 'presence.set', reqId, visible });
+        await o.alice.next('ok', (f) => f.reqId === reqId);
+        assert.equal((await o.alice.next('presence.updated', (f) => f.visible !== undefined)).visible, visible);
+      }
+      await Promise.all([o.bob.roundTrip(), o.carol.roundTrip()]);
+      assert.ok(![...o.bob.received, ...o.carol.received].some((f) => f.type === 'presence.updated' && f.visible !== undefined));
+      counts.frameChecks += 2;
+    },
+  },
   ping: { scope: 'none' },
 };
 

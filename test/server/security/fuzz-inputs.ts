@@ -71,6 +71,12 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'role', userId: 'bob', role: 'admin' } },
     { type: 'group.change', reqId: 'gx', groupId: 'fuzz-g', change: { kind: 'leave' } },
     { type: 'group.change', reqId: 'gx', groupId: 'fuzz-g', change: { kind: 'dismiss' } },
+    // Presence (SPEC §13): peers, strangers, duplicates and oneself; hostile ids come from the mutations.
+    { type: 'presence.watch', reqId: 'pw', userIds: ['bob'] },
+    { type: 'presence.watch', reqId: 'pw', userIds: ['bob', 'carol', 'bob', 'alice', 'nobody-here'] },
+    { type: 'presence.watch', reqId: 'pw', userIds: [] },
+    { type: 'presence.set', reqId: 'ps', visible: false },
+    { type: 'presence.set', visible: true },
   ];
 }
 

@@ -85,6 +85,17 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       assert.deepEqual(await store.listBlocked('fa'), ['fb']);
     });
 
+    it('keeps who hides their presence, answering in the order asked', async () => {
+      assert.deepEqual(await store.presenceHiddenAmong([]), []);
+      await store.setPresenceHidden('ph2', true);
+      await store.setPresenceHidden('ph1', true);
+      await store.setPresenceHidden('ph1', true);
+      assert.deepEqual(await store.presenceHiddenAmong(['ph3', 'ph2', 'ph1']), ['ph2', 'ph1']);
+      await store.setPresenceHidden('ph2', false);
+      await store.setPresenceHidden('ph3', false);
+      assert.deepEqual(await store.presenceHiddenAmong(['ph1', 'ph2', 'ph3']), ['ph1']);
+    });
+
     it('refuses a second group with the same id with GROUP_EXISTS', async () => {
       await store.createGroup({ id: 'g1', name: 'First', createdAt: 1 }, ['a', 'b']);
       await assert.rejects(store.createGroup({ id: 'g1', name: 'Again', createdAt: 2 }, []), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_EXISTS');

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createNetwork, synced, until, useTestServer } from './real-server.js';
+
+const ctx = useTestServer({ presence: { intervalMs: 100 } });
+const { uid, connect } = ctx;
+
+describe('presence in the client', () => {
+  test('client.presence() holds the 1:1 peers online, then last seen, and watches again after a reconnect', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const network = createNetwork();
+    const alice = await connect(a, { network });
+    const bob = await connect(b);
+    await Promise.all([synced(alice), synced(bob)]);
+    await bob.send(`p2p:${a}`, 'hi');
+    await until(() => alice.$conversations.get().some((c) => c.id === `p2p:${b}`), 'the chat reaches alice');
+    const presence = await alice.presence();
+    await until(() => presence.$presence.get()[b]?.online === true, 'bob online');
+    assert.equal(presence.$visible.get(), true);
+    await bob.close();
+    await until(() => presence.$presence.get()[b]?.online === false, 'bob offline');
+    assert.equal(typeof presence.$presence.get()[b]!.lastSeen, 'number');
+
+    // The server forgets a connection's watch with it: after a cut, the client watches again.
+    network.cut();
+    await until(() => alice.$sync.get() !== 'synced', 'alice cut off');
+    await synced(alice);
+    const bob2 = await connect(b);
+    await until(() => presence.$presence.get()[b]?.online === true, 'bob online again, seen through the new session');
+    await bob2.close();
+  });
+
+  test('setVisible(false) reaches every device and hides this user from peers', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const alice = await connect(a);
+    const bobPhone = await connect(b);
+    const bobLaptop = await connect(b);
+    await Promise.all([synced(alice), synced(bobPhone), synced(bobLaptop)]);
+    await alice.send(`p2p:${b}`, 'hi');
+    await until(() => bobPhone.$conversations.get().length > 0, 'chat at bob');
+    const seen = await alice.presence();
+    await until(() => seen.$presence.get()[b]?.online === true, 'bob online');
+    const [phone, laptop] = await Promise.all([bobPhone.presence(), bobLaptop.presence()]);
+    await until(() => laptop.$visible.get() === true, 'visibility known');
+    await phone.setVisible(false);
+    await until(() => laptop.$visible.get() === false, 'the other device learns it');
+    await until(() => seen.$presence.get()[b]?.online === false, 'alice sees bob offline');
+    assert.equal(seen.$presence.get()[b]!.lastSeen, undefined);
+    await phone.setVisible(true);
+    await until(() => seen.$presence.get()[b]?.online === true, 'visible again');
+  });
+
+  test('a stranger named with watch() is dropped, the peers stay watched', async () => {
+    const [a, b, s] = [uid('alice'), uid('bob'), uid('stranger')];
+    const alice = await connect(a);
+    const bob = await connect(b);
+    const stranger = await connect(s);
+    await Promise.all([synced(alice), synced(bob), synced(stranger)]);
+    await bob.send(`p2p:${a}`, 'hi');
+    await until(() => alice.$conversations.get().length > 0, 'chat at alice');
+    const presence = await alice.presence();
+    presence.watch([s]);
+    await until(() => presence.$presence.get()[b]?.online === true, 'bob watched');
+    assert.equal(presence.$presence.get()[s], undefined, 'no state of the stranger');
+  });
+});
+
+describe('presence turned off by the site, in the client', () => {
+  const off = useTestServer({ presence: false });
+  test('$enabled turns false and nothing is held', async () => {
+    const alice = await off.connect(off.uid('alice'));
+    await synced(alice);
+    const presence = await alice.presence();
+    await until(() => presence.$enabled.get() === false, 'disabled');
+    assert.deepEqual(presence.$presence.get(), {});
+  });
+});
