@@ -144,6 +144,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     frameBudgets: o.frameBudgets, rateWindowMs: o.sendRateWindowMs, ...(!o.rateLimiter && { sendsPerWindow: o.sendsPerMinute }),
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
+    reportsPerHour: o.reportsPerHour,
     ...(presence && onOfflineMessage && { presence, onOfflineMessage }),
     webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
     ...(o.beforeSend && { beforeSend: new BeforeSendHook(o.beforeSend, logger, (outcome, s) => metrics.beforeSend(outcome, s)) }),
