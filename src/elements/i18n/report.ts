@@ -1,7 +1,7 @@
 import { msg } from '@lit/localize';
 import type { ErrorBody } from '../../protocol/error-codes.js';
 import type { ReportReason } from '../../protocol/reports.js';
-import { errorText } from './errors.js';
+import { changeErrorText } from './changes.js';
 
 /** Why a report was refused, for the codes reports get (others: the message sentences). */
 const REFUSALS: Partial<Record<string, () => string>> = {
@@ -9,27 +9,22 @@ const REFUSALS: Partial<Record<string, () => string>> = {
   REPORT_UNKNOWN: () => msg('There is no such report.', { id: 'report.error.REPORT_UNKNOWN' }),
   REPORT_CLOSED: () => msg('This report was already resolved or dismissed.', { id: 'report.error.REPORT_CLOSED' }),
   REPORTS_RATE_LIMITED: () => msg('You have sent as many reports as allowed for now. Try again later.', { id: 'report.error.REPORTS_RATE_LIMITED' }),
-  MESSAGE_RECALLED: () => msg('The message was recalled.', { id: 'report.error.MESSAGE_RECALLED' }),
-  MESSAGE_UNKNOWN: () => msg('This message is no longer available to you.', { id: 'report.error.MESSAGE_UNKNOWN' }),
   TIMEOUT: () => msg('No connection. Try again when you are back online.', { id: 'report.error.TIMEOUT' }),
 };
 
-/** The sentence for a refused report. */
+/** The sentence for a refused report: its own for report codes, else a change's (MESSAGE_RECALLED …). */
 export function reportErrorText(error: Pick<ErrorBody, 'name'> | undefined): string {
   const own = error ? REFUSALS[error.name] : undefined;
-  return own ? own() : errorText(error);
+  return own ? own() : changeErrorText(error);
 }
 
-/** Labels of the thread's "Report" item and its dialog, in the active locale (read when used). */
+/** Labels of the thread's "Report" item and its dialog, in the active locale (read when used; Cancel and Close are `uiStrings`'). */
 const strings = {
   get report() { return msg('Report', { id: 'report.item' }); },
   get title() { return msg('Report message', { id: 'report.title' }); },
   get why() { return msg('Why are you reporting this message?', { id: 'report.why' }); },
   get note() { return msg('Add a note (optional)', { id: 'report.note' }); },
   get send() { return msg('Send report', { id: 'report.send' }); },
-  get sending() { return msg('Sending…', { id: 'report.sending' }); },
-  get cancel() { return msg('Cancel', { id: 'report.cancel' }); },
-  get close() { return msg('Close', { id: 'report.close' }); },
   get done() { return msg('Reported. Thanks', { id: 'report.done' }); },
   reason(r: ReportReason): string {
     switch (r) {

@@ -4,6 +4,7 @@ import type { ErrorBody } from '../../protocol/error-codes.js';
 import { isConversationId } from '../../protocol/ids.js';
 import { REPORT_NOTE_CHARS, REPORT_REASONS, type ReportReason } from '../../protocol/reports.js';
 import { reportErrorText, reportStrings } from '../i18n/report.js';
+import { uiStrings } from '../i18n/ui.js';
 
 interface ReportHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
@@ -130,13 +131,15 @@ export class ReportDialog {
   render() {
     if (!this.#for) return nothing;
     const t = reportStrings();
+    const ui = uiStrings();
+    const sending = this.#state === 'sending';
     const done = this.#state === 'done';
     return html`<dialog part="report-dialog" aria-labelledby="report-title" @cancel=${this.#onCancel} @keydown=${this.#onKeydown}>
       <form @submit=${this.#onSubmit}>
         <h2 id="report-title" part="report-title">${t.title}</h2>
         ${done
           ? nothing
-          : html`<fieldset part="report-reasons" ?disabled=${this.#state === 'sending'}>
+          : html`<fieldset part="report-reasons" ?disabled=${sending}>
                 <legend>${t.why}</legend>
                 ${REPORT_REASONS.map(
                   (r) => html`<label part="report-reason"
@@ -153,9 +156,9 @@ export class ReportDialog {
         <p part="report-error" role="alert">${this.#state === 'failed' ? reportErrorText(this.#error) : nothing}</p>
         <div class="buttons">
           ${done
-            ? html`<button part="report-close-button" type="button" @click=${() => this.close()}>${t.close}</button>`
-            : html`<button part="report-cancel-button" type="button" @click=${() => this.close()}>${t.cancel}</button>
-                <button part="report-send-button" type="submit" ?disabled=${this.#state === 'sending'}>${this.#state === 'sending' ? t.sending : t.send}</button>`}
+            ? html`<button part="report-close-button" type="button" @click=${() => this.close()}>${ui.close}</button>`
+            : html`<button part="report-cancel-button" type="button" @click=${() => this.close()}>${ui.cancel}</button>
+                <button part="report-send-button" type="submit" ?disabled=${sending} aria-busy=${sending ? 'true' : 'false'}>${t.send}</button>`}
         </div>
       </form>
     </dialog>`;
