@@ -248,11 +248,7 @@ export class ChatCore {
         case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
         case 'search.fetch': return send(conn, { type: 'search.results', reqId: frame.reqId, ...(await searchAs(this.store, conn.session.userId, frame)) });
         case 'mute.set': return await this.#mute(conn, frame);
-        case 'message.report': {
-          const { type: _t, reqId, ...report } = frame;
-          await this.reports.report(conn.session.userId, report);
-          return reqId === undefined ? undefined : send(conn, { type: 'ok', reqId });
-        }
+        case 'message.report': return await this.reports.handleFrame(conn, frame);
         case 'group.create':
         case 'group.change':
         case 'group.fetch': return await this.groups.handleFrame(conn, frame);

@@ -1,6 +1,7 @@
 import { ChatError, type MessageReportFrame, type Message, type ReportStatus } from '../../protocol/index.js';
 import { keyOf, parseKey, viewOf } from '../core/conversation-key.js';
 import { newMessageId } from '../core/message-id.js';
+import type { Connection } from '../core/connection.js';
 import type { Store } from '../core/store.js';
 import { asSeenBy } from '../core/summaries.js';
 import type { Clock, ConversationKey, StoredMessage } from '../core/types.js';
@@ -35,6 +36,13 @@ export class Reports {
 
   constructor(deps: ReportsDeps) {
     this.#d = deps;
+  }
+
+  /** `message.report` of a session: answered `ok` (a repeat too), or the error (by chat-core). */
+  async handleFrame(conn: Connection, frame: MessageReportFrame): Promise<void> {
+    const { type: _type, reqId, ...report } = frame;
+    await this.report(conn.session!.userId, report);
+    if (reqId !== undefined) conn.send(JSON.stringify({ type: 'ok', reqId }));
   }
 
   /**
