@@ -87,7 +87,9 @@ const LIMITS = {
   // 116.4 → 118.7 (measured 118.5, 116.3 before): presence (SPEC §13) in the panel's chunk: the
   // client's tracker, the elements' controller, label and strings (+1.4), the list's dot, the
   // thread header's and the profile card's presence, the own visibility checkbox; +0.1 ru.
-  everything: { bytes: 118.7 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 116.4 → 118.2 (measured 118.0, main 116.2): issue 19's message reports, the thread's Report item and dialog (its code,
+  // styles and strings +1.5 in the panel's chunk, +0.3 ru for its 15 strings).
+  everything: { bytes: 118.2 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -95,7 +97,8 @@ const LIMITS = {
   // → 121.4 (measured 121.2): the same.
   // 121.7 → 122.1 (measured 121.9, main 121.6): the same toggle.
   // 122.1 → 124.6 (measured 124.4, 122.0 before): the same presence.
-  define: { bytes: 124.6 * KiB, kind: 'ratchet' },
+  // 122.1 → 124.0 (measured 123.8, main 121.9): the same Report dialog.
+  define: { bytes: 124.0 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -10,6 +10,7 @@ import type { ClientFrame, ServerFrame, ServerFrameOf } from '../protocol/frames
 import type { ConversationId } from '../protocol/ids.js';
 import type { Elem } from '../protocol/elems.js';
 import type { ConversationSummary, Message } from '../protocol/message.js';
+import type { ReportReason } from '../protocol/reports.js';
 import { createAccount, createTokens } from './account.js';
 import { createMutes } from './mutes.js';
 import { createBroadcastList } from './broadcasts.js';
@@ -335,6 +336,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     pin: changes.pin,
     reactions: changes.reactions,
     pins: changes.pins,
+    // Asked for from the thread's report dialog only: its code is fetched the first time.
+    report: async (conversationId: ConversationId, messageId: string, reason: ReportReason, note?: string) =>
+      (await import('./report.js')).sendReport(requests, conversationId, messageId, reason, note),
     resend: afterStart((clientMsgId: string) => outbox.resend<ChatMessage>(clientMsgId)),
     discard: afterStart(async (clientMsgId: string) => {
       await outbox.discard(clientMsgId);

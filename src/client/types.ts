@@ -12,6 +12,7 @@ import type { GroupActions } from './group-actions.js';
 import type { PresenceTracker } from './presence.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { FileKind } from '../protocol/limits.js';
+import type { ReportReason } from '../protocol/reports.js';
 import type { ConversationSummary, Message, SendOptions } from '../protocol/message.js';
 
 export type { FileKind };
@@ -244,6 +245,13 @@ export interface ChatClient extends EventTarget {
   reactions(conversationId: ConversationId, messageId: string, emoji: string, after?: string, limit?: number): Promise<{ users: string[]; count: number; hasMore: boolean }>;
   /** The pinned messages of a conversation, most recently pinned first (load them with `loadOlder` / history). */
   pins(conversationId: ConversationId): Promise<{ messageId: string; seq: number; by: string; time: number; quote?: ReplyTo }[]>;
+  /**
+   * Reports someone else's message to the site's moderators (SPEC §11), with a reason and an
+   * optional note. Resolves once the server took it (a repeat resolves too, changing nothing);
+   * rejects with a ChatError: REPORT_OWN_MESSAGE, MESSAGE_UNKNOWN, MESSAGE_RECALLED,
+   * REPORTS_RATE_LIMITED, or TIMEOUT when offline (reports are not queued).
+   */
+  report(conversationId: ConversationId, messageId: string, reason: ReportReason, note?: string): Promise<void>;
   /** Sends a failed message again with the same clientMsgId (never duplicates). */
   resend(clientMsgId: string): Promise<ChatMessage>;
   /** Removes a failed message from the outbox and the thread instead of resending it. */

@@ -64,7 +64,17 @@ const BOTTOM_SLACK = 32;
  * @csspart day - Date heading between days.
  * @csspart jump-button - Scrolls down to new messages (shown when one arrives while scrolled up).
  * @csspart actions-button - Opens a message's action menu (Forward, Select; Resend, Delete when failed).
- * @csspart menu - A message's action menu; its items are `menu-item` (also `forward`, `select`, `reply`, `edit`, `pin`, `unpin`, `recall`, `hide` (delete for me), `react` (the quick reactions), `react-more` (+: the full emoji picker), `resend`, `delete`).
+ * @csspart menu - A message's action menu; its items are `menu-item` (also `forward`, `select`, `reply`, `edit`, `pin`, `unpin`, `recall`, `hide` (delete for me), `report` (others' messages), `react` (the quick reactions), `react-more` (+: the full emoji picker), `resend`, `delete`).
+ * @csspart report-dialog - The modal dialog of "Report" (a message to the site's moderators): `report-title`, `report-reasons` (a radio group of `report-reason`), `report-note`, `report-status`, `report-error` and its buttons.
+ * @csspart report-title - "Report message".
+ * @csspart report-reasons - The reasons (a fieldset of radios).
+ * @csspart report-reason - One reason (a label around its radio).
+ * @csspart report-note - The optional note.
+ * @csspart report-status - "Reported. Thanks" once the server took the report (a polite status).
+ * @csspart report-error - Why the report failed (an alert); the dialog stays open to try again.
+ * @csspart report-send-button - Sends the report.
+ * @csspart report-cancel-button - Closes the dialog without reporting.
+ * @csspart report-close-button - Closes the dialog after "Reported. Thanks".
  * @csspart select-checkbox - Picks a message in multi-select mode.
  * @csspart selection-bar - Bar of multi-select mode: count, forward one by one, forward merged, cancel.
  * @csspart forward-each-button - Forwards the selected messages one by one.
@@ -551,6 +561,7 @@ export class ChatThread extends LitElement {
         ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })
         : nothing}
       ${actions.picker.render()}
+      ${actions.report.render()}
       <forward-dialog
         part="forward-dialog"
         exportparts="dialog:forward-dialog-dialog, title:forward-dialog-title, preview:forward-dialog-preview, search:forward-dialog-search, targets:forward-dialog-targets, target:forward-dialog-target, selected:forward-dialog-selected, note:forward-dialog-note, results:forward-dialog-results, result:forward-dialog-result, error:forward-dialog-error, resend-button:forward-dialog-resend-button, cancel-button:forward-dialog-cancel-button, confirm-button:forward-dialog-confirm-button, close-button:forward-dialog-close-button"

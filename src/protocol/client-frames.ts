@@ -10,6 +10,7 @@ import { PresenceSetSchema, PresenceWatchSchema } from './presence-frames.js';
 export * from './group-frames.js';
 export * from './presence-frames.js';
 import { SEARCH_LIMITS } from './search.js';
+import { REPORT_NOTE_CHARS, REPORT_REASONS } from './reports.js';
 
 /*
  * The frames a client sends (client -> server); `./index.ts` exports them, `./frames.ts` their
@@ -171,6 +172,22 @@ export const SearchFetchSchema = v.object({
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(SEARCH_LIMITS.page))),
 });
 
+/**
+ * Reports a message of a conversation to the site's moderators (SPEC §11): one the user can see,
+ * not their own, not recalled. Answered `ok`; a repeat by the same user answers `ok` and changes
+ * nothing. A few per hour per user (REPORTS_RATE_LIMITED past them).
+ */
+export const MessageReportSchema = v.object({
+  type: v.literal('message.report'),
+  reqId: v.optional(ReqId),
+  conversationId: ConversationIdSchema,
+  messageId: MessageIdSchema,
+  reason: v.picklist(REPORT_REASONS),
+  /** The reporter's own words, shown to moderators as given. */
+  note: v.optional(v.pipe(v.string(), v.maxLength(REPORT_NOTE_CHARS))),
+});
+export type MessageReportFrame = v.InferOutput<typeof MessageReportSchema>;
+
 // ----------------------------------------------------------------
 
 export const ClientFrameSchema = v.variant('type', [
@@ -186,6 +203,7 @@ export const ClientFrameSchema = v.variant('type', [
   PinsFetchSchema,
   SearchFetchSchema,
   MuteSetSchema,
+  MessageReportSchema,
   GroupCreateSchema,
   GroupChangeFrameSchema,
   GroupFetchSchema,

@@ -62,6 +62,9 @@ export const ERROR_CODES = {
   PUSH_ENDPOINT_REFUSED: { code: 4018 },
   PUSH_KEYS_INVALID: { code: 4019 },
   GROUP_DISMISSED: { code: 4023 },
+  REPORT_OWN_MESSAGE: { code: 4024 },
+  REPORT_UNKNOWN: { code: 4025 },
+  REPORT_CLOSED: { code: 4026 },
   PREVIEW_REFUSED: { code: 4020 },
   PREVIEW_UNAVAILABLE: { code: 4021 },
   PREVIEW_INVALID: { code: 4022 },
@@ -75,6 +78,7 @@ export const ERROR_CODES = {
   PINS_LIMIT: { code: 5006 },
   PUSH_SUBSCRIPTIONS_LIMIT: { code: 5009 },
   GROUP_FULL: { code: 5011 },
+  REPORTS_RATE_LIMITED: { code: 5012 },
 
   TIMEOUT: { code: 6000 },
   UPLOAD_FAILED: { code: 6001 },

@@ -13,3 +13,4 @@ export * from './client-codec.js';
 export * from './search.js';
 export * from './search-schema.js';
 export * from './plain-text.js';
+export * from './reports.js';

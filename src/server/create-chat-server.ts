@@ -153,6 +153,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     ...(presence && { presence }),
     ...(presence && onOfflineMessage && { onOfflineMessage }),
     ...(presenceUpdates && { presenceUpdates }),
+    reportsPerHour: o.reportsPerHour,
     webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
     ...(o.beforeSend && { beforeSend: new BeforeSendHook(o.beforeSend, logger, (outcome, s) => metrics.beforeSend(outcome, s)) }),
   });

@@ -64,6 +64,8 @@ export interface ChatServerOptions {
   broadcastsPerMinute?: number;
   /** Broadcasts per day for the whole app (any 24 h, counted in the store). Default 1000. */
   broadcastsPerDay?: number;
+  /** Message reports one user may make in any hour (counted in the store); more are refused REPORTS_RATE_LIMITED. Default 20. */
+  reportsPerHour?: number;
   /** Only friends may message each other 1:1. Default false. */
   friendsOnly?: boolean;
   /** A blocked sender gets BLOCKED instead of an apparent success. Default false (as Tencent). */
@@ -175,6 +177,7 @@ export const DEFAULTS = {
   sendRateWindowMs: 60_000,
   broadcastsPerMinute: 10,
   broadcastsPerDay: 1000,
+  reportsPerHour: 20,
   friendsOnly: false,
   blockedSenderSeesError: false,
   replayLimit: 10_000,
@@ -213,7 +216,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
   if (o.metricsKey !== undefined && o.metricsKey.length < 16) throw new TypeError('createChatServer: `metricsKey` must be at least 16 characters.');
-  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
+  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
     'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs', 'tokenMaxLifetimeSeconds'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }

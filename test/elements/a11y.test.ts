@@ -150,6 +150,21 @@ describe('accessibility (axe-core)', function () {
         dialog.close();
       });
 
+      it('chat-thread report dialog, open and after "Reported. Thanks"', async () => {
+        const el = await session();
+        const thread = el.querySelector<ChatThread>('chat-thread')!;
+        thread.shadowRoot!.querySelector<HTMLButtonElement>('[part~="message"][part~="other"] [part~="actions-button"]')!.click();
+        await waitUntil(() => part(thread, 'report'), 'others’ messages offer Report');
+        part<HTMLButtonElement>(thread, 'report')!.click();
+        await waitUntil(() => part<HTMLDialogElement>(thread, 'report-dialog')?.open, 'the report dialog should open');
+        part<HTMLTextAreaElement>(thread, 'report-note')!.value = 'a note';
+        await expectNoViolations(thread);
+        part<HTMLButtonElement>(thread, 'report-send-button')!.click();
+        await waitUntil(() => part(thread, 'report-close-button'), 'the confirmation should show');
+        await expectNoViolations(thread);
+        part<HTMLButtonElement>(thread, 'report-close-button')!.click();
+      });
+
       it('broadcast-banner with several broadcasts', async () => {
         const session = await fixture<ChatSession>(html`
           <chat-session .client=${alice} theme=${v.theme}><broadcast-banner></broadcast-banner></chat-session>

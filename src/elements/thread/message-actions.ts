@@ -3,6 +3,7 @@ import { messageKey, type ChatClient, type ChatMessage } from '../../client/type
 import { runChange } from './changes/change-actions.js';
 import { ReactionPicker } from './changes/reaction-picker.js';
 import { Reactors } from './changes/reactors.js';
+import { ReportDialog } from './report-dialog.js';
 import type { MenuItem } from './message-menu.js';
 
 interface ActionsHost extends ReactiveControllerHost {
@@ -36,6 +37,8 @@ export class MessageActions {
   readonly picker: ReactionPicker;
   /** Who reacted, on demand. */
   readonly reactors: Reactors;
+  /** The "Report" dialog of a message. */
+  readonly report: ReportDialog;
 
   readonly #host: ActionsHost;
   readonly #deps: ActionsDeps;
@@ -48,6 +51,7 @@ export class MessageActions {
       focusBack: (m) => this.#menuButton(messageKey(m))?.focus(),
     });
     this.reactors = new Reactors(host, deps.client, deps.conversation);
+    this.report = new ReportDialog(host, { client: deps.client, conversation: deps.conversation, focusBack: (m) => this.#menuButton(messageKey(m))?.focus() });
   }
 
   /** Another conversation is shown: nothing stays open or picked. */
@@ -58,6 +62,7 @@ export class MessageActions {
     this.receiptsFor = '';
     this.picker.close();
     this.reactors.reset();
+    this.report.reset();
   }
 
   #set(change: () => void): void {
@@ -111,6 +116,7 @@ export class MessageActions {
     this.#menuButton(key)?.focus();
     if (runChange(this.#deps.client(), this.#deps.conversation(), m, picked)) return;
     if (item === 'react-more') void this.picker.show(m);
+    else if (item === 'report') void this.report.show(m);
     else if (item === 'forward') void this.#deps.forward([m.id]);
     else if (item === 'select') {
       this.#set(() => {

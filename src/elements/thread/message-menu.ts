@@ -2,10 +2,11 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../client/types.js';
 import type { UiStrings } from '../i18n/ui.js';
 import { changeStrings } from '../i18n/changes.js';
+import { reportStrings } from '../i18n/report.js';
 import { isForwardable } from './elem-content.js';
 
 export interface MenuItem {
-  id: 'forward' | 'select' | 'resend' | 'delete' | 'reply' | 'react' | 'react-more' | 'edit' | 'recall' | 'hide' | 'pin' | 'unpin';
+  id: 'forward' | 'select' | 'resend' | 'delete' | 'reply' | 'react' | 'react-more' | 'edit' | 'recall' | 'hide' | 'pin' | 'unpin' | 'report';
   label: string;
   /** The emoji of a `react` item (shown instead of the label, which names it). */
   emoji?: string;
@@ -16,8 +17,8 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'
 
 /**
  * A failed message offers Resend and Delete. A committed one: Forward and Select (when
- * forwardable), Reply, Edit (own text), Pin or Unpin, Recall (own), Delete for me, then the quick
- * reactions and More reactions (the full emoji picker). A recalled one only Delete for me; a
+ * forwardable), Reply, Edit (own text), Pin or Unpin, Recall (own), Delete for me, Report (others'
+ * messages, to the site's moderators), then the quick reactions and More reactions (the full emoji picker). A recalled one only Delete for me; a
  * sending one nothing.
  */
 export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
@@ -32,6 +33,7 @@ export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
   items.push(m.pinned ? { id: 'unpin', label: s.unpin } : { id: 'pin', label: s.pin });
   if (m.isSelf) items.push({ id: 'recall', label: s.recall });
   items.push({ id: 'hide', label: s.deleteForMe });
+  if (!m.isSelf && m.elem.type !== 'system') items.push({ id: 'report', label: reportStrings().report });
   for (const emoji of QUICK_REACTIONS) items.push({ id: 'react', label: s.react(emoji), emoji });
   items.push({ id: 'react-more', label: s.moreReactions });
   return items;

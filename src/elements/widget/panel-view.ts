@@ -83,6 +83,8 @@ export const THREAD_PARTS = [
   'edit-again-button', 'change-pending', 'change-failure', 'change-retry-button', 'change-discard-button', 'pinned-bar',
   'pinned-label', 'pinned-sender', 'pinned-excerpt', 'presence', 'emoji-picker:reaction-picker', 'emoji-search:reaction-picker-search',
   'emoji-tabs:reaction-picker-tabs', 'emoji-tab:reaction-picker-tab', 'emoji-grid:reaction-picker-grid', 'emoji-status:reaction-picker-status',
+  'report', 'report-dialog', 'report-reason', 'report-note', 'report-status', 'report-error', 'report-send-button', 'report-cancel-button',
+  'report-close-button',
 ].join(', ');
 
 /** The composer's parts the widget forwards, its reply and edit bars included. */

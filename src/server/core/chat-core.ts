@@ -40,6 +40,7 @@ import { ChangeService } from '../changes/change-service.js';
 import type { LinkPreviews } from '../previews/link-previews.js';
 import type { ChangePolicy } from '../changes/policy.js';
 import { Moderation } from '../moderation/moderation.js';
+import { Reports } from '../moderation/reports.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
 import { PresenceService } from '../presence/presence-service.js';
@@ -90,6 +91,8 @@ export interface ChatCoreDeps {
   groupCreate?: GroupCreatePolicy;
   /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
   beforeSend?: { check(draft: MessageDraft, now: number): Promise<void> };
+  /** Message reports per user and hour (SPEC §11). Default DEFAULT_REPORTS_PER_HOUR. */
+  reportsPerHour?: number;
 }
 
 export interface SendOutcome {
@@ -117,6 +120,8 @@ export class ChatCore {
   readonly moderation: Moderation;
   /** Online / last seen for clients (SPEC §13); undefined when the site turned presence off. */
   readonly presence: PresenceService | undefined;
+  /** Message reports (SPEC §11). */
+  readonly reports: Reports;
   /** Fetches, caches and signs link previews; checks those that sends carry. Undefined when turned off. */
   readonly linkPreviews: LinkPreviews | undefined;
   readonly #deps: ChatCoreDeps;
@@ -160,6 +165,9 @@ export class ChatCore {
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
     this.moderation = new Moderation({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event) });
+    this.reports = new Reports({
+      store: deps.store, clock: deps.clock, ...(deps.reportsPerHour !== undefined && { perHour: deps.reportsPerHour }), ...(deps.webhooks && { webhooks: deps.webhooks }),
+    });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
       budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
@@ -258,6 +266,7 @@ export class ChatCore {
         case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));
         case 'search.fetch': return send(conn, { type: 'search.results', reqId: frame.reqId, ...(await searchAs(this.store, conn.session.userId, frame)) });
         case 'mute.set': return await this.#mute(conn, frame);
+        case 'message.report': return await this.reports.handleFrame(conn, frame);
         case 'group.create':
         case 'group.change':
         case 'group.fetch': return await this.groups.handleFrame(conn, frame);

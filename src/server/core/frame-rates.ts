@@ -53,6 +53,8 @@ const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
   'search.fetch': 'search',
   // A person clicking, like a block.
   'mute.set': 'blocklist',
+  // Rare, and limited per hour by the store besides (moderation/reports.ts).
+  'message.report': 'blocklist',
   'group.create': 'groups',
   'group.change': 'groups',
   // A group's settings: read when its panel opens, like its members.

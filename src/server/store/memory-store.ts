@@ -7,6 +7,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState,
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 import { createMemoryWebhooks } from './memory-webhooks.js';
 import { createMemoryModeration } from './memory-moderation.js';
+import { createMemoryReports } from './memory-reports.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
 import { createMemoryPush } from './memory-push.js';
 
@@ -93,6 +94,7 @@ export function createMemoryStore(): Store {
     ...webhooks.api,
     ...createMemoryPush(),
     ...createMemoryModeration(),
+    ...createMemoryReports(webhooks.enqueueNow),
     async ping() {},
     async close() {},
     async getUser(id) {

@@ -227,6 +227,29 @@ ALTER TABLE groups ADD COLUMN dismissed boolean NOT NULL DEFAULT false;
 `,
   },
   {
+    // Message reports (SPEC §11): one per reporter and message; listed newest first by id (UUIDv7,
+    // so "C" order is time order); the rate limit counts a reporter's recent ones.
+    version: 11,
+    name: 'reports',
+    sql: `
+CREATE TABLE reports (
+  id text COLLATE "C" PRIMARY KEY,
+  conv_key text COLLATE "C" NOT NULL,
+  message_id text COLLATE "C" NOT NULL,
+  reporter text COLLATE "C" NOT NULL,
+  reason text NOT NULL,
+  note text,
+  status text NOT NULL,
+  created_at bigint NOT NULL,
+  resolved_by text,
+  resolved_at bigint,
+  UNIQUE (message_id, reporter)
+);
+CREATE INDEX reports_by_reporter ON reports (reporter, created_at);
+CREATE INDEX reports_by_status ON reports (status, id);
+`,
+  },
+  {
     // Presence (SPEC §13): users who hide theirs. Few, so a row each rather than a users column.
     version: 13,
     name: 'presence-hidden',

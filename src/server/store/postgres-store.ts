@@ -10,6 +10,7 @@ import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
 import { createPostgresPush } from './postgres-push.js';
 import { createPostgresModeration } from './postgres-moderation.js';
+import { createPostgresReports } from './postgres-reports.js';
 import { commitBatch } from './postgres-commit.js';
 import { createPostgresSearch } from './postgres-search.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
@@ -132,6 +133,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresWebhooks({ query: q, transaction }),
     ...createPostgresPush({ query: q, transaction }),
     ...createPostgresModeration({ query: q }),
+    ...createPostgresReports({ query: q, transaction }),
     async ping() {
       if (closed) throw new Error('store closed');
       await pool.query('SELECT 1');

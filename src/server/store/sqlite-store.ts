@@ -16,6 +16,7 @@ import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeGroupRoles, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, execOnThisThread, startSqliteWriter } from './sqlite-writer.js';
 import { createSqliteModeration } from './sqlite-moderation.js';
+import { createSqliteReports } from './sqlite-reports.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -275,6 +276,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createSqliteBroadcasts(db),
     ...createSqliteChanges(db),
     ...createSqliteModeration(db),
+    ...createSqliteReports(db),
     // Leases and settlements go through the writer thread (`:memory:`: this connection).
     ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
     ...createSqliteSearch(db, parse),

@@ -193,6 +193,20 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       counts.frameChecks += 3;
     },
   },
+  'message.report': {
+    scope: 'report a message of a conversation they are not in (or reach its reporters)',
+    async check(t, o) {
+      for (const [conversationId, messageId, name] of [['group:g', o.groupMsgId, 'NOT_MEMBER'], ['p2p:bob', o.bobCarolMsgId, 'MESSAGE_UNKNOWN'], ['p2p:carol', o.bobCarolMsgId, 'MESSAGE_UNKNOWN'], ['p2p:bob', o.groupMsgId, 'MESSAGE_UNKNOWN']] as const) {
+        const reqId = cmid();
+        o.alice.send({ type: 'message.report', reqId, conversationId, messageId, reason: 'spam' });
+        assert.equal((await o.alice.next('error', (f) => f.reqId === reqId)).name, name, `${conversationId} ${messageId}`);
+        counts.frameChecks++;
+      }
+      // Nothing was filed for admins to see.
+      const listed = (await t.rest('GET', '/v1/reports?limit=200')).body.items as { reporter: string }[];
+      assert.ok(!listed.some((r) => r.reporter === 'alice'));
+    },
+  },
   'blocklist.add': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'blocklist.remove': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'members.fetch': {
@@ -350,6 +364,9 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'PUT /v1/users/:id/mute': { access: 'admin', sample: '/v1/users/alice/mute' },
   'DELETE /v1/users/:id/mute': { access: 'admin', sample: '/v1/users/alice/mute?groupId=g' },
   'GET /v1/users/:id/sanctions': { access: 'admin', sample: '/v1/users/alice/sanctions' },
+  'GET /v1/reports': { access: 'admin', sample: '/v1/reports', why: 'message reports (SPEC §11): messages of any conversation and who reported them' },
+  'POST /v1/reports/:id/resolve': { access: 'admin', sample: '/v1/reports/any-id/resolve' },
+  'POST /v1/reports/:id/dismiss': { access: 'admin', sample: '/v1/reports/any-id/dismiss' },
   'POST /v1/webhooks': { access: 'admin', sample: '/v1/webhooks', why: 'webhook endpoints (SPEC §11): where events go, and their secrets' },
   'GET /v1/webhooks': { access: 'admin', sample: '/v1/webhooks' },
   'DELETE /v1/webhooks/:id': { access: 'admin', sample: '/v1/webhooks/any-id' },

@@ -59,6 +59,9 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'mute.set', reqId: 'mu', conversationId: 'p2p:bob', until: 0 },
     { type: 'mute.set', reqId: 'mu', until: 0 },
     { type: 'mute.set', reqId: 'mu', conversationId: 'group:g', until: null },
+    // Reports (SPEC §11): hostile notes and ids come from the mutations.
+    { type: 'message.report', reqId: 'rp', conversationId: 'group:g', messageId: 'm1', reason: 'abuse', note: 'mean <b>words</b>' },
+    { type: 'message.report', reqId: 'rp', conversationId: 'p2p:bob', messageId: 'm1', reason: 'spam' },
     // Groups (SPEC §13): every change kind, hostile names and notices come from the mutations.
     { type: 'group.create', reqId: 'gc', groupId: 'fuzz-g', name: 'Fuzz <b>', avatar: 'https://x.example/g.png', members: ['bob', 'carol'], historyVisibility: 'all' },
     { type: 'group.fetch', reqId: 'gf', groupId: 'g' },

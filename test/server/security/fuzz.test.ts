@@ -266,6 +266,10 @@ describe('protocol fuzzing', () => {
       ['PUT', (p) => `/v1/groups/g/roles/${p}`, { role: 'admin' }],
       ['DELETE', (p) => `/v1/groups/fz-${p}`, undefined],
       // Moderation, on users no other case logs in as (a ban or mute must not change the rest).
+      // Message reports: listing with fuzzed filters; closing unknown (or fuzzed) ids.
+      ['GET', (p) => `/v1/reports?status=${p}&limit=${p}&cursor=${p}`, undefined],
+      ['POST', (p) => `/v1/reports/${p}/resolve`, { deleteMessage: true, by: 'fuzz-mod' }],
+      ['POST', (p) => `/v1/reports/${p}/dismiss`, { by: 'fuzz-mod' }],
       ['PUT', () => '/v1/users/zzfuzz/mute', { groupId: 'g', until: 4_102_444_800_000, reason: 'fuzz' }],
       ['PUT', (p) => `/v1/users/zz${p}/ban`, { reason: 'fuzz' }],
       ['DELETE', (p) => `/v1/users/zzfuzz/mute?groupId=${p}`, undefined],

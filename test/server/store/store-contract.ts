@@ -11,6 +11,7 @@ import { searchContract } from './store-search-contract.js';
 import { pushContract } from './store-push-contract.js';
 import { groupsContract } from './store-groups-contract.js';
 import { moderationContract } from './store-moderation-contract.js';
+import { reportsContract } from './store-reports-contract.js';
 
 let n = 0;
 /** A draft of a text message from `sender` in `key`, as `sender` names the conversation. */
@@ -49,6 +50,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     pushContract(() => store);
     groupsContract(() => store);
     moderationContract(() => store);
+    reportsContract(() => store);
 
     it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
       await store.putUser('u1', { name: 'One', avatar: '/a.png' }, 5);
