@@ -5,8 +5,10 @@ import { AT_ALL, ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from '.
 import { LIMITS } from './limits.js';
 import { ElemSchema, SendOptionsSchema } from './message.js';
 import { GroupChangeFrameSchema, GroupCreateSchema, GroupFetchSchema } from './group-frames.js';
+import { FriendAddSchema, FriendChangeSchema, FriendsListSchema } from './friend-frames.js';
 
 export * from './group-frames.js';
+export * from './friend-frames.js';
 import { SEARCH_LIMITS } from './search.js';
 
 /*
@@ -187,6 +189,9 @@ export const ClientFrameSchema = v.variant('type', [
   GroupCreateSchema,
   GroupChangeFrameSchema,
   GroupFetchSchema,
+  FriendsListSchema,
+  FriendAddSchema,
+  FriendChangeSchema,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
@@ -198,3 +203,4 @@ export type MuteSetFrame = v.InferOutput<typeof MuteSetSchema>;
 export type MembersFetchFrame = v.InferOutput<typeof MembersFetchSchema>;
 export type GroupCreateFrame = v.InferOutput<typeof GroupCreateSchema>;
 export type GroupChangeFrame = v.InferOutput<typeof GroupChangeFrameSchema>;
+export type FriendChangeFrame = v.InferOutput<typeof FriendChangeSchema>;

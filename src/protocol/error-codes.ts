@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   GROUP_ROLE_REQUIRED: { code: 3016 },
   GROUP_CREATE_FORBIDDEN: { code: 3017 },
   OWNER_CANNOT_LEAVE: { code: 3018 },
+  FRIEND_REQUEST_UNKNOWN: { code: 3023 },
 
   MESSAGE_TOO_LARGE: { code: 4000 },
   FILE_TOO_LARGE: { code: 4001 },
@@ -73,6 +74,7 @@ export const ERROR_CODES = {
   PINS_LIMIT: { code: 5006 },
   PUSH_SUBSCRIPTIONS_LIMIT: { code: 5009 },
   GROUP_FULL: { code: 5011 },
+  FRIEND_REQUESTS_LIMIT: { code: 5013 },
 
   TIMEOUT: { code: 6000 },
   UPLOAD_FAILED: { code: 6001 },

@@ -38,6 +38,7 @@ export const ERROR_MESSAGES = {
   GROUP_ROLE_REQUIRED: "Your role in this group does not allow that.",
   GROUP_CREATE_FORBIDDEN: 'On this site only the site itself creates groups.',
   OWNER_CANNOT_LEAVE: 'The owner cannot leave the group: hand it over to another member or dismiss it.',
+  FRIEND_REQUEST_UNKNOWN: 'There is no such pending friend request.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',
@@ -71,6 +72,7 @@ export const ERROR_MESSAGES = {
   PINS_LIMIT: 'This conversation has as many pinned messages as allowed.',
   PUSH_SUBSCRIPTIONS_LIMIT: 'You have push subscriptions on as many devices as allowed. Remove one first.',
   GROUP_FULL: 'The group has as many members as allowed.',
+  FRIEND_REQUESTS_LIMIT: 'Too many friend requests are waiting for an answer. Wait for some, or cancel them.',
 
   TIMEOUT: 'No connection: the message was not confirmed in time.',
   UPLOAD_FAILED: 'The attachment could not be uploaded.',
@@ -117,6 +119,7 @@ export const ERROR_STATUSES = {
   GROUP_ROLE_REQUIRED: 403,
   GROUP_CREATE_FORBIDDEN: 403,
   OWNER_CANNOT_LEAVE: 409,
+  FRIEND_REQUEST_UNKNOWN: 404,
 
   MESSAGE_TOO_LARGE: 413,
   FILE_TOO_LARGE: 413,
@@ -150,6 +153,7 @@ export const ERROR_STATUSES = {
   PINS_LIMIT: 422,
   PUSH_SUBSCRIPTIONS_LIMIT: 422,
   GROUP_FULL: 422,
+  FRIEND_REQUESTS_LIMIT: 429,
 
   TIMEOUT: 504,
   UPLOAD_FAILED: 502,

@@ -230,6 +230,37 @@ export const MutesUpdatedSchema = v.object({
   dnd: v.optional(v.number()),
 });
 
+/**
+ * A person as the contacts view lists them (SPEC §13): a friend, or the other side of a pending
+ * request (`message` and `time` of the request).
+ */
+const FriendEntrySchema = v.object({
+  id: UserIdSchema,
+  ...ProfileSchema.entries,
+  message: v.optional(v.string()),
+  time: v.optional(v.number()),
+});
+export type FriendEntry = v.InferOutput<typeof FriendEntrySchema>;
+
+/** A page of `friends.list`: friends, or requests received (`in`) or sent (`out`), by id. */
+export const FriendsPageSchema = v.object({
+  type: v.literal('friends'),
+  reqId: ReqId,
+  list: v.picklist(['friends', 'in', 'out']),
+  items: v.pipe(v.array(FriendEntrySchema), v.maxLength(LIMITS.frameArrayItems)),
+  hasMore: v.boolean(),
+});
+
+/**
+ * How this user now stands with `user`, sent to every device of both sides when it changes:
+ * `friend`, a request received (`in`) or sent (`out`), or `none`.
+ */
+export const FriendsUpdatedSchema = v.object({
+  type: v.literal('friends.updated'),
+  user: FriendEntrySchema,
+  state: v.picklist(['friend', 'in', 'out', 'none']),
+});
+
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });
 export const PongSchema = v.object({ type: v.literal('pong'), reqId: v.optional(ReqId), serverTime: v.number() });
 export const ErrorFrameSchema = v.object({ type: v.literal('error'), reqId: v.optional(ReqId), ...ErrorFields });
@@ -262,6 +293,8 @@ export const ServerFrameSchema = v.variant('type', [
   PinsSchema,
   SearchResultsSchema,
   GroupInfoSchema,
+  FriendsPageSchema,
+  FriendsUpdatedSchema,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];

@@ -71,6 +71,13 @@ export interface ChatServerOptions {
    * site's backend, over the admin REST API; the widget's create is refused with GROUP_CREATE_FORBIDDEN).
    */
   groupCreate?: 'everyone' | 'admin';
+  /**
+   * Adding a friend from the widget sends a request the other person accepts or declines
+   * (SPEC §13). Default false: adding is direct. The admin REST API sets friendships either way.
+   */
+  friendRequests?: boolean;
+  /** Friend requests one user may have pending, sent and received each. Default 100. */
+  maxPendingFriendRequests?: number;
   /** Most messages replayed per conversation at session open before answering `sync.gap`. Default 10000. */
   replayLimit?: number;
   /**
@@ -204,6 +211,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
     if (!(k in DEFAULT_FRAME_BUDGETS)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` is not a frame class (${Object.keys(DEFAULT_FRAME_BUDGETS).join(', ')}).`);
     if (n !== undefined && !positiveInt(n)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` must be a positive integer.`);
   }
+  if (o.maxPendingFriendRequests !== undefined && !positiveInt(o.maxPendingFriendRequests)) throw new TypeError('createChatServer: `maxPendingFriendRequests` must be a positive integer.');
   if (o.groupCreate !== undefined && o.groupCreate !== 'everyone' && o.groupCreate !== 'admin') throw new TypeError('createChatServer: `groupCreate` is `everyone` or `admin`.');
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);

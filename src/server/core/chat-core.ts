@@ -42,6 +42,7 @@ import type { ChangePolicy } from '../changes/policy.js';
 import { Moderation } from '../moderation/moderation.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
+import { FriendService } from '../friends/friend-service.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -79,6 +80,10 @@ export interface ChatCoreDeps {
   changes?: Partial<ChangePolicy>;
   /** Webhook endpoints whose events commits queue (SPEC §11); none when absent. */
   webhooks?: WebhookHooks;
+  /** Adding a friend asks them first (SPEC §13, `NATTER_FRIEND_REQUESTS=on`). Default false: adding is direct. */
+  friendRequests?: boolean;
+  /** Friend requests one user may have pending, sent and received each. Default FRIEND_LIMITS.pending (100). */
+  maxPendingFriendRequests?: number;
   /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
   groupCreate?: GroupCreatePolicy;
   /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
@@ -106,6 +111,7 @@ export class ChatCore {
   readonly broadcasts: Broadcasts;
   readonly changes: ChangeService;
   readonly groups: GroupService;
+  readonly friends: FriendService;
   /** Bans and mutes (SPEC §11). */
   readonly moderation: Moderation;
   /** Fetches, caches and signs link previews; checks those that sends carry. Undefined when turned off. */
@@ -150,6 +156,10 @@ export class ChatCore {
       notify: (users, frame) => this.notify(users, frame),
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
+    this.friends = new FriendService(this, {
+      requests: deps.friendRequests ?? false, blockedSenderSeesError: deps.blockedSenderSeesError,
+      ...(deps.maxPendingFriendRequests !== undefined && { maxPending: deps.maxPendingFriendRequests }),
+    });
     this.moderation = new Moderation({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event) });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
@@ -243,6 +253,12 @@ export class ChatCore {
         case 'group.create':
         case 'group.change':
         case 'group.fetch': return await this.groups.handleFrame(conn, frame);
+        case 'friends.list':
+        case 'friend.add':
+        case 'friend.remove':
+        case 'friend.accept':
+        case 'friend.decline':
+        case 'friend.cancel': return await this.friends.handleFrame(conn, frame);
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {

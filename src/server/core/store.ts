@@ -3,6 +3,7 @@ import type { BroadcastStore } from './broadcast-store.js';
 import type { WebhookStore } from '../webhooks/types.js';
 import type { PushStore } from './push-store.js';
 import type { ModerationStore } from '../moderation/types.js';
+import type { FriendStore } from '../friends/friend-store.js';
 import type {
   ChangeDraft,
   ChangeOutcome,
@@ -29,7 +30,7 @@ import type {
  *
  * Every adapter passes test/server/store/store-contract.ts.
  */
-export interface Store extends BroadcastStore, WebhookStore, PushStore, ModerationStore {
+export interface Store extends BroadcastStore, WebhookStore, PushStore, ModerationStore, FriendStore {
   /** Resolves when the store can answer; rejects if it cannot (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import { createMemoryWebhooks } from './memory-webhooks.js';
 import { createMemoryModeration } from './memory-moderation.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
 import { createMemoryPush } from './memory-push.js';
+import { createMemoryFriends } from './memory-friends.js';
 
 interface StoredRow {
   message: Message;
@@ -92,6 +93,7 @@ export function createMemoryStore(): Store {
     ...webhooks.api,
     ...createMemoryPush(),
     ...createMemoryModeration(),
+    ...createMemoryFriends({ users, friends }),
     async ping() {},
     async close() {},
     async getUser(id) {

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Logger } from '../core/logger.js';
 import { indexExistingMessages } from './postgres-search.js';
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
+import { FRIENDS_MIGRATION_SQL } from './postgres-friends.js';
 
 /**
  * One step of the PostgreSQL schema. Steps are applied in version order, each in its own
@@ -225,6 +226,12 @@ ALTER TABLE memberships ADD COLUMN role text NOT NULL DEFAULT 'member';
 ALTER TABLE groups ADD COLUMN notice text;
 ALTER TABLE groups ADD COLUMN dismissed boolean NOT NULL DEFAULT false;
 `,
+  },
+  {
+    // Friend requests (SPEC §13, contacts): see postgres-friends.ts.
+    version: 14,
+    name: 'friend-requests',
+    sql: FRIENDS_MIGRATION_SQL,
   },
 ];
 

@@ -9,6 +9,7 @@ import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
 import { createPostgresPush } from './postgres-push.js';
+import { createPostgresFriends } from './postgres-friends.js';
 import { createPostgresModeration } from './postgres-moderation.js';
 import { commitBatch } from './postgres-commit.js';
 import { createPostgresSearch } from './postgres-search.js';
@@ -131,6 +132,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresChanges({ query: q, transaction }),
     ...createPostgresWebhooks({ query: q, transaction }),
     ...createPostgresPush({ query: q, transaction }),
+    ...createPostgresFriends({ query: q, transaction }),
     ...createPostgresModeration({ query: q }),
     async ping() {
       if (closed) throw new Error('store closed');

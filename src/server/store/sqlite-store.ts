@@ -12,6 +12,7 @@ import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { createSqliteSearch, upgradeSearch } from './sqlite-search.js';
 import { createSqlitePush } from './sqlite-push.js';
+import { createSqliteFriends } from './sqlite-friends.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeGroupRoles, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, execOnThisThread, startSqliteWriter } from './sqlite-writer.js';
@@ -276,6 +277,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
     ...createSqliteSearch(db, parse),
     ...createSqlitePush(db),
+    ...createSqliteFriends(db, () => facts.clear()),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();

@@ -10,6 +10,7 @@ import { webhooksContract } from './store-webhooks-contract.js';
 import { searchContract } from './store-search-contract.js';
 import { pushContract } from './store-push-contract.js';
 import { groupsContract } from './store-groups-contract.js';
+import { friendsContract } from './store-friends-contract.js';
 import { moderationContract } from './store-moderation-contract.js';
 
 let n = 0;
@@ -48,6 +49,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     searchContract(() => store);
     pushContract(() => store);
     groupsContract(() => store);
+    friendsContract(() => store);
     moderationContract(() => store);
 
     it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
