@@ -33,8 +33,10 @@ import { createSyncEngine } from './sync-engine.js';
 import { createThreadStore } from './thread-store.js';
 import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
 import type { SearchOptions } from './search.js';
-import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
+import type { ChatClient, ChatClientOptions, ChatMessage, FriendRequests, PersistedState, SyncState } from './types.js';
 import type { GroupActions } from './group-actions.js';
+import type { FriendActions } from './friend-actions.js';
+import type { FriendEntry } from '../protocol/frames.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -239,6 +241,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         return account.setBlocked(frame.append ? [...account.$blocked.get(), ...frame.blocked] : frame.blocked);
       case 'mutes.updated':
         return mutes.apply(frame);
+      // Kept only once the friend actions are loaded (the contacts view): until then nobody shows them.
+      case 'friends.updated':
+        return void friends?.then((f) => f.apply(frame));
       case 'ok':
       case 'members':
       case 'history.page':
@@ -246,6 +251,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'pins':
       case 'search.results':
       case 'group.info':
+      case 'friends':
         requests.resolve(frame);
         return;
       case 'error':
@@ -274,6 +280,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     // Receipts sent while this device was away are not replayed: read positions are fetched again.
     members.refreshLoaded();
     reads.sessionReady();
+    // Friend changes made while this device was away are not replayed: the lists are read again.
+    friends?.then((f) => f.load()).catch(() => undefined);
   }
 
   function sessionEnded(): void {
@@ -302,6 +310,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     };
   // Groups are managed from the panel only: their code is fetched the first time.
   let groups: Promise<GroupActions> | undefined;
+  let friends: Promise<FriendActions> | undefined;
+  const $friends = atom<FriendEntry[]>([]);
+  const $friendRequests = atom<FriendRequests>({ incoming: [], outgoing: [] });
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -311,6 +322,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $conversations: conversations.$conversations,
     $blocked: account.$blocked,
     $broadcasts: broadcasts.$broadcasts,
+    $friends,
+    $friendRequests,
     drafts,
     messages: threads.messages,
     hasOlder: threads.hasOlder,
@@ -367,6 +380,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     setDoNotDisturb: mutes.setDoNotDisturb,
     webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
+    friends: afterStart(() => (friends ??= import('./friend-actions.js').then((m) => m.createFriendActions(requests, $friends, $friendRequests)))),
 
     async close(): Promise<void> {
       if (closed) return;

@@ -9,6 +9,7 @@ export type { ClientSearch, SearchOptions, SearchResult, SearchState } from './s
 export type { MuteState } from './mutes.js';
 export type { WebPush } from './push-actions.js';
 export type { ClientDrafts } from './drafts.js';
+export type { FriendActions } from './friend-actions.js';
 export type {
   BackoffOptions,
   ChatClient,
@@ -21,6 +22,7 @@ export type {
   Draft,
   CustomRenderer,
   FileKind,
+  FriendRequests,
   Member,
   UploadProgress,
   ForwardFailure,

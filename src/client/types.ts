@@ -9,6 +9,8 @@ import type { CustomElem, Elem, LinkPreview } from '../protocol/elems.js';
 import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
 import type { Broadcast, ForwardSource, GroupRole } from '../protocol/frames.js';
 import type { GroupActions } from './group-actions.js';
+import type { FriendActions } from './friend-actions.js';
+import type { FriendEntry } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { FileKind } from '../protocol/limits.js';
 import type { ConversationSummary, Message, SendOptions } from '../protocol/message.js';
@@ -196,6 +198,10 @@ export interface ChatClient extends EventTarget {
   readonly $conversations: ReadableAtom<Conversation[]>;
   /** Users this user blocked. */
   readonly $blocked: ReadableAtom<string[]>;
+  /** This user's friends by id (SPEC §13): filled by `(await client.friends()).load()`, then kept current. */
+  readonly $friends: ReadableAtom<FriendEntry[]>;
+  /** Friend requests waiting for an answer, received and sent, by id: filled and kept like `$friends`. */
+  readonly $friendRequests: ReadableAtom<FriendRequests>;
   /** Broadcasts received and not withdrawn, newest first. */
   readonly $broadcasts: ReadableAtom<Broadcast[]>;
   /**
@@ -329,6 +335,11 @@ export interface ChatClient extends EventTarget {
    * script tag's first paint does not carry them): `(await client.groups()).createGroup(…)`.
    */
   groups(): Promise<GroupActions>;
+  /**
+   * The friend actions (`load`, `add`, `remove`, `accept`, `decline`, `cancel`), loaded on first
+   * use like the group actions; they fill `$friends` and `$friendRequests`.
+   */
+  friends(): Promise<FriendActions>;
 
   /** Renders custom elems of `customType` in the elements; returns a function that unregisters it. */
   registerRenderer(customType: string, renderer: CustomRenderer): () => void;
@@ -379,4 +390,10 @@ export interface ChatClientEventMap {
 /** Stable key of a message across its local and committed lives. */
 export function messageKey(m: Pick<Message, 'sender' | 'clientMsgId'>): string {
   return `${m.sender}/${m.clientMsgId}`;
+}
+
+/** Friend requests waiting for an answer: sent to this user (`incoming`, with their note) and by this user (`outgoing`). */
+export interface FriendRequests {
+  incoming: FriendEntry[];
+  outgoing: FriendEntry[];
 }
