@@ -33,10 +33,9 @@ import { createSyncEngine } from './sync-engine.js';
 import { createThreadStore } from './thread-store.js';
 import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
 import type { SearchOptions } from './search.js';
-import type { ChatClient, ChatClientOptions, ChatMessage, FriendRequests, PersistedState, SyncState } from './types.js';
+import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
 import type { GroupActions } from './group-actions.js';
 import type { FriendActions } from './friend-actions.js';
-import type { FriendEntry } from '../protocol/frames.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -311,8 +310,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // Groups are managed from the panel only: their code is fetched the first time.
   let groups: Promise<GroupActions> | undefined;
   let friends: Promise<FriendActions> | undefined;
-  const $friends = atom<FriendEntry[]>([]);
-  const $friendRequests = atom<FriendRequests>({ incoming: [], outgoing: [] });
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -322,8 +319,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $conversations: conversations.$conversations,
     $blocked: account.$blocked,
     $broadcasts: broadcasts.$broadcasts,
-    $friends,
-    $friendRequests,
     drafts,
     messages: threads.messages,
     hasOlder: threads.hasOlder,
@@ -380,7 +375,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     setDoNotDisturb: mutes.setDoNotDisturb,
     webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
-    friends: afterStart(() => (friends ??= import('./friend-actions.js').then((m) => m.createFriendActions(requests, $friends, $friendRequests)))),
+    friends: afterStart(() => (friends ??= import('./friend-actions.js').then((m) => m.createFriendActions(requests)))),
 
     async close(): Promise<void> {
       if (closed) return;

@@ -4,13 +4,22 @@
  * `client.friends()` is called, so the script tag's first paint carries only the two stores.
  * Like the group actions they are requests a person waits for, each safe to retry.
  */
-import type { WritableAtom } from 'nanostores';
+import { atom, type ReadableAtom } from 'nanostores';
 import type { FriendEntry, ServerFrameOf } from '../protocol/frames.js';
 import type { Requests } from './requests.js';
-import type { FriendRequests } from './types.js';
 
-/** What `client.friends()` answers. Every change also reaches `$friends` / `$friendRequests` on every device of both people. */
+/** Friend requests waiting for an answer: sent to this user (`incoming`, with their note) and by this user (`outgoing`). */
+export interface FriendRequests {
+  incoming: FriendEntry[];
+  outgoing: FriendEntry[];
+}
+
+/** What `client.friends()` answers. Every change reaches the stores on every device of both people. */
 export interface FriendActions {
+  /** This user's friends by id: filled by `load()`, then kept current. */
+  readonly $friends: ReadableAtom<FriendEntry[]>;
+  /** Requests waiting for an answer, received and sent, by id: filled and kept like `$friends`. */
+  readonly $friendRequests: ReadableAtom<FriendRequests>;
   /** Reads the friends list and both request lists from the server into the stores (every page). */
   load(): Promise<void>;
   /** Befriends `userId`, or sends them a request (with `message`) where the site has requests on. */
@@ -32,7 +41,9 @@ const MAX_PAGES = 50;
 
 const byId = (a: FriendEntry, b: FriendEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-export function createFriendActions(requests: Requests, $friends: WritableAtom<FriendEntry[]>, $requests: WritableAtom<FriendRequests>): FriendActions {
+export function createFriendActions(requests: Requests): FriendActions {
+  const $friends = atom<FriendEntry[]>([]);
+  const $requests = atom<FriendRequests>({ incoming: [], outgoing: [] });
   async function all(list: 'friends' | 'in' | 'out'): Promise<FriendEntry[]> {
     const items: FriendEntry[] = [];
     for (let page = 0, after: string | undefined; page < MAX_PAGES; page++) {
@@ -47,6 +58,8 @@ export function createFriendActions(requests: Requests, $friends: WritableAtom<F
     await requests.request({ type, userId });
   };
   return {
+    $friends,
+    $friendRequests: $requests,
     async load() {
       const [friends, incoming, outgoing] = await Promise.all([all('friends'), all('in'), all('out')]);
       $friends.set(friends);

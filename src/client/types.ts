@@ -10,7 +10,6 @@ import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
 import type { Broadcast, ForwardSource, GroupRole } from '../protocol/frames.js';
 import type { GroupActions } from './group-actions.js';
 import type { FriendActions } from './friend-actions.js';
-import type { FriendEntry } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { FileKind } from '../protocol/limits.js';
 import type { ConversationSummary, Message, SendOptions } from '../protocol/message.js';
@@ -198,10 +197,6 @@ export interface ChatClient extends EventTarget {
   readonly $conversations: ReadableAtom<Conversation[]>;
   /** Users this user blocked. */
   readonly $blocked: ReadableAtom<string[]>;
-  /** This user's friends by id (SPEC §13): filled by `(await client.friends()).load()`, then kept current. */
-  readonly $friends: ReadableAtom<FriendEntry[]>;
-  /** Friend requests waiting for an answer, received and sent, by id: filled and kept like `$friends`. */
-  readonly $friendRequests: ReadableAtom<FriendRequests>;
   /** Broadcasts received and not withdrawn, newest first. */
   readonly $broadcasts: ReadableAtom<Broadcast[]>;
   /**
@@ -336,8 +331,9 @@ export interface ChatClient extends EventTarget {
    */
   groups(): Promise<GroupActions>;
   /**
-   * The friend actions (`load`, `add`, `remove`, `accept`, `decline`, `cancel`), loaded on first
-   * use like the group actions; they fill `$friends` and `$friendRequests`.
+   * The friends list and requests (`$friends`, `$friendRequests`) and their actions (`load`, `add`,
+   * `remove`, `accept`, `decline`, `cancel`), loaded on first use like the group actions (the
+   * script tag's first paint carries neither): `(await client.friends()).$friends`.
    */
   friends(): Promise<FriendActions>;
 
@@ -392,8 +388,3 @@ export function messageKey(m: Pick<Message, 'sender' | 'clientMsgId'>): string {
   return `${m.sender}/${m.clientMsgId}`;
 }
 
-/** Friend requests waiting for an answer: sent to this user (`incoming`, with their note) and by this user (`outgoing`). */
-export interface FriendRequests {
-  incoming: FriendEntry[];
-  outgoing: FriendEntry[];
-}

@@ -242,12 +242,14 @@ const FriendEntrySchema = v.object({
 });
 export type FriendEntry = v.InferOutput<typeof FriendEntrySchema>;
 
-/** A page of `friends.list`: friends, or requests received (`in`) or sent (`out`), by id. */
+/**
+ * A page of `friends.list`: friends, or requests received (`in`) or sent (`out`), by id. At most
+ * FRIEND_LIMITS.page items (a frame's own size bounds them here: the first paint decodes it).
+ */
 export const FriendsPageSchema = v.object({
   type: v.literal('friends'),
   reqId: ReqId,
-  list: v.picklist(['friends', 'in', 'out']),
-  items: v.pipe(v.array(FriendEntrySchema), v.maxLength(LIMITS.frameArrayItems)),
+  items: v.array(FriendEntrySchema),
   hasMore: v.boolean(),
 });
 

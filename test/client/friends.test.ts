@@ -15,16 +15,16 @@ describe('friends in the client (SPEC §13)', () => {
     await Promise.all([synced(alice), synced(bob), synced(bob2)]);
     const [fa, fb, fb2] = await Promise.all([alice.friends(), bob.friends(), bob2.friends()]);
     await Promise.all([fa.load(), fb.load(), fb2.load()]);
-    assert.deepEqual(alice.$friends.get(), []);
+    assert.deepEqual(fa.$friends.get(), []);
     await fa.add(b, 'hello');
-    await until(() => alice.$friendRequests.get().outgoing.some((r) => r.id === b), 'alice sees her request');
-    for (const c of [bob, bob2]) await until(() => c.$friendRequests.get().incoming.some((r) => r.id === a && r.message === 'hello' && r.name === a.toUpperCase()), 'bob sees it');
+    await until(() => fa.$friendRequests.get().outgoing.some((r) => r.id === b), 'alice sees her request');
+    for (const c of [fb, fb2]) await until(() => c.$friendRequests.get().incoming.some((r) => r.id === a && r.message === 'hello' && r.name === a.toUpperCase()), 'bob sees it');
     await fb2.accept(a);
-    await until(() => alice.$friends.get().some((f) => f.id === b), 'alice has bob as a friend');
-    for (const c of [bob, bob2]) await until(() => c.$friends.get().some((f) => f.id === a) && c.$friendRequests.get().incoming.length === 0, 'bob too, with no request left');
-    assert.deepEqual(alice.$friendRequests.get(), { incoming: [], outgoing: [] });
+    await until(() => fa.$friends.get().some((f) => f.id === b), 'alice has bob as a friend');
+    for (const c of [fb, fb2]) await until(() => c.$friends.get().some((f) => f.id === a) && c.$friendRequests.get().incoming.length === 0, 'bob too, with no request left');
+    assert.deepEqual(fa.$friendRequests.get(), { incoming: [], outgoing: [] });
     await fb.remove(a);
-    await until(() => alice.$friends.get().length === 0 && bob2.$friends.get().length === 0, 'gone on both sides');
+    await until(() => fa.$friends.get().length === 0 && fb2.$friends.get().length === 0, 'gone on both sides');
     await assert.rejects(fa.accept(b), (e: { name?: string }) => e.name === 'FRIEND_REQUEST_UNKNOWN');
   });
 
@@ -34,8 +34,9 @@ describe('friends in the client (SPEC §13)', () => {
     assert.equal((await ctx.srv.admin('PUT', `/v1/users/${a}/friends/${b}`)).ok, true);
     const carol = await connect(a);
     await synced(carol);
-    assert.deepEqual(carol.$friends.get(), [], 'nothing before load()');
-    await (await carol.friends()).load();
-    assert.deepEqual(carol.$friends.get().map((f) => f.id), [b]);
+    const friends = await carol.friends();
+    assert.deepEqual(friends.$friends.get(), [], 'nothing before load()');
+    await friends.load();
+    assert.deepEqual(friends.$friends.get().map((f) => f.id), [b]);
   });
 });

@@ -65,7 +65,7 @@ export class FriendService {
       ? await store.listFriends(me, frame.after, limit + 1)
       : await store.listFriendRequests(me, list, frame.after, limit + 1);
     const n = fitting(rows.slice(0, limit), (r) => fieldsBytes(r.id, r.name, r.avatar, r.message));
-    return { type: 'friends', reqId: frame.reqId, list, items: rows.slice(0, n), hasMore: rows.length > n };
+    return { type: 'friends', reqId: frame.reqId, items: rows.slice(0, n), hasMore: rows.length > n };
   }
 
   /**

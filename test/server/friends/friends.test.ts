@@ -21,7 +21,7 @@ describe('friends, direct (the default: NATTER_FRIEND_REQUESTS off)', () => {
     for (const s of [alice, alice2]) assert.deepEqual(await updated(s, 'bob', 'friend'), { type: 'friends.updated', user: { id: 'bob', name: 'Bob' }, state: 'friend' });
     assert.deepEqual(await updated(bob, 'alice', 'friend'), { type: 'friends.updated', user: { id: 'alice', name: 'Alice' }, state: 'friend' });
     const page = await list(alice);
-    assert.deepEqual({ ...page, reqId: '' }, { type: 'friends', reqId: '', list: 'friends', items: [{ id: 'bob', name: 'Bob' }], hasMore: false });
+    assert.deepEqual({ ...page, reqId: '' }, { type: 'friends', reqId: '', items: [{ id: 'bob', name: 'Bob' }], hasMore: false });
     assert.deepEqual(await ids(bob), ['alice']);
     alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:bob', elem: text('now friends') });
     await alice.next('message.ack');
