@@ -530,6 +530,7 @@ export class ChatCore {
     const user = await this.store.getUser(other);
     if (blocked && (!user || user.deleted)) throw new ChatError('USER_UNKNOWN');
     await this.store.setBlocked(owner, other, blocked);
+    if (blocked) await this.friends.blocked(owner, other);
     const parts = blocklistParts(await this.store.listBlocked(owner));
     for (const [i, part] of parts.entries()) await this.notify([owner], { type: 'blocklist.updated', blocked: part, ...(i > 0 && { append: true }) });
   }

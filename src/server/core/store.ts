@@ -39,7 +39,7 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   getUser(id: string): Promise<UserRecord | undefined>;
   /** Creates the user, or updates the given profile fields; brings a deleted user back. */
   putUser(id: string, profile: Profile, now: number): Promise<UserRecord>;
-  /** Marks the user deleted and drops their group memberships, friendships and blocks. */
+  /** Marks the user deleted and drops their group memberships, friendships, friend requests and blocks. */
   deleteUser(id: string): Promise<boolean>;
 
   // ------------------------------------------------------------- relations

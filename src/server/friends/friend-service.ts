@@ -99,6 +99,15 @@ export class FriendService {
     await this.#tell(a, b, on ? 'friend' : 'none');
   }
 
+  /**
+   * `owner` blocked `other`: a request `other` had waiting for `owner` goes, and only `owner`'s
+   * devices are told (the requester learns nothing of the block; their list drops it at its next read).
+   */
+  async blocked(owner: string, other: string): Promise<void> {
+    if (!(await this.#host.store.deleteFriendRequest(other, owner))) return;
+    await this.#host.notify([owner], { type: 'friends.updated', user: await this.#person(other), state: 'none' });
+  }
+
   async #accept(me: string, from: string): Promise<void> {
     if (!(await this.#host.store.acceptFriendRequest(from, me))) throw new ChatError('FRIEND_REQUEST_UNKNOWN');
     await this.#tell(me, from, 'friend');

@@ -7,8 +7,11 @@ interface MemoryRelations {
   friends: Set<string>;
 }
 
-/** FriendStore in memory (the memory store's part; same contract as SQLite and PostgreSQL). */
-export function createMemoryFriends({ users, friends }: MemoryRelations): FriendStore {
+/**
+ * FriendStore in memory (the memory store's part; same contract as SQLite and PostgreSQL), and
+ * what the store's `deleteUser` calls to drop a user's requests.
+ */
+export function createMemoryFriends({ users, friends }: MemoryRelations): { api: FriendStore; dropUser(id: string): void } {
   /** `from\nto` -> request */
   const requests = new Map<string, FriendRequestRecord>();
   const pair = (a: string, b: string) => `${a}\n${b}`;
@@ -18,7 +21,10 @@ export function createMemoryFriends({ users, friends }: MemoryRelations): Friend
     return { id, ...(u.name !== undefined && { name: u.name }), ...(u.avatar !== undefined && { avatar: u.avatar }) };
   };
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return {
+  const dropUser = (id: string) => {
+    for (const [k, r] of requests) if (r.from === id || r.to === id) requests.delete(k);
+  };
+  const api: FriendStore = {
     async listFriends(userId, after, limit) {
       const out: FriendPerson[] = [];
       for (const f of friends) {
@@ -61,4 +67,5 @@ export function createMemoryFriends({ users, friends }: MemoryRelations): Friend
       return out.sort(byId).slice(0, limit);
     },
   };
+  return { api, dropUser };
 }

@@ -42,6 +42,7 @@ export function createMemoryStore(): Store {
   const conversations = new Map<string, Conversation>();
   const idempotency = new Map<string, { key: string; message: Message }>();
   const webhooks = createMemoryWebhooks();
+  const memoryFriends = createMemoryFriends({ users, friends });
   const pair = (a: string, b: string) => `${a}\n${b}`;
   const conv = (key: string) => {
     let c = conversations.get(key);
@@ -93,7 +94,7 @@ export function createMemoryStore(): Store {
     ...webhooks.api,
     ...createMemoryPush(),
     ...createMemoryModeration(),
-    ...createMemoryFriends({ users, friends }),
+    ...memoryFriends.api,
     async ping() {},
     async close() {},
     async getUser(id) {
@@ -116,6 +117,7 @@ export function createMemoryStore(): Store {
       for (const [key, c] of conversations) if (key.startsWith('group:')) c.members.delete(id), c.joined.delete(id), c.roles.delete(id);
       for (const f of [...friends]) if (f.startsWith(`${id}\n`) || f.endsWith(`\n${id}`)) friends.delete(f);
       blocks.delete(id);
+      memoryFriends.dropUser(id);
       return true;
     },
     async setFriends(a, b, on) {

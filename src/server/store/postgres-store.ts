@@ -165,6 +165,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         await c.query(`DELETE FROM memberships WHERE user_id = $1 AND conv_key LIKE 'group:%'`, [id]);
         await c.query('DELETE FROM friends WHERE a = $1 OR b = $1', [id]);
         await c.query('DELETE FROM blocks WHERE owner = $1', [id]);
+        await c.query('DELETE FROM friend_requests WHERE from_id = $1 OR to_id = $1', [id]);
         return true;
       });
     },

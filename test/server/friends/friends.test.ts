@@ -152,4 +152,36 @@ describe('friend requests and the blocklist', () => {
       }
     });
   }
+
+  it('blocking someone drops the request they had waiting, telling only the one who blocked', async () => {
+    const t = await startServer({ friendRequests: true });
+    try {
+      await createUsers(t, 'alice', 'bob');
+      const [alice, bob] = await Promise.all([t.login('alice'), t.login('bob')]);
+      assert.equal(await ask(bob, { type: 'friend.add', userId: 'alice' }), 'ok');
+      await updated(alice, 'bob', 'in');
+      await updated(bob, 'alice', 'out');
+      assert.equal(await ask(alice, { type: 'blocklist.add', userId: 'bob' }), 'ok');
+      await updated(alice, 'bob', 'none');
+      assert.deepEqual(await ids(alice, 'in'), []);
+      await bob.roundTrip();
+      assert.ok(!bob.received.some((f) => f.type === 'friends.updated'), 'bob is not told');
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('bounds friend frames per user and minute (the `friends` frame budget): past it RATE_LIMITED', async () => {
+    const t = await startServer({ frameBudgets: { friends: 3 } });
+    try {
+      await createUsers(t, 'alice', 'bob');
+      const alice = await t.login('alice');
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await ask(alice, { type: i % 2 ? 'friend.remove' : 'friend.add', userId: 'bob' }));
+      assert.deepEqual(answers, ['ok', 'ok', 'ok', 'RATE_LIMITED']);
+      assert.deepEqual(await ids(alice), ['bob'], 'the refused remove did nothing; a list is a read, outside that budget');
+    } finally {
+      await t.stop();
+    }
+  });
 });

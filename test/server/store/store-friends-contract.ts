@@ -70,5 +70,17 @@ export function friendsContract(store: () => Store): void {
       assert.equal(await s.putFriendRequest({ from: 'ld', to: 'le', createdAt: 1 }, 2), 'limit');
       assert.equal(await s.getFriendRequest('ld', 'le'), undefined);
     });
+
+    it('drops a deleted user’s requests, sent and received, freeing the other side’s room', async () => {
+      const s = store();
+      for (const id of ['da', 'db', 'dc']) await s.putUser(id, {}, 1);
+      await s.putFriendRequest({ from: 'da', to: 'db', createdAt: 1 }, 1);
+      await s.putFriendRequest({ from: 'dc', to: 'da', createdAt: 1 }, 1);
+      assert.equal(await s.putFriendRequest({ from: 'da', to: 'dc', createdAt: 1 }, 1), 'limit');
+      await s.deleteUser('da');
+      assert.equal(await s.getFriendRequest('da', 'db'), undefined);
+      assert.equal(await s.getFriendRequest('dc', 'da'), undefined);
+      assert.equal(await s.putFriendRequest({ from: 'dc', to: 'db', createdAt: 2 }, 1), 'created', 'dc has room again');
+    });
   });
 }
