@@ -145,6 +145,19 @@ describe('friends (SPEC §13)', function () {
     part(thread, 'avatar')!.click();
     await new Promise((r) => setTimeout(r, 50));
     expect(thread.shadowRoot!.querySelector('profile-card')).to.equal(null);
+
+    // The widget gives its thread the same: buttons by default, plain with hide-profiles.
+    for (const hidden of [false, true]) {
+      const widget = await fixture<HTMLElement>(hidden
+        ? html`<chat-widget open hide-profiles .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`
+        : html`<chat-widget open .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
+      await waitUntil(() => widget.shadowRoot!.querySelector('chat-thread'), 'the thread should show');
+      const inner = widget.shadowRoot!.querySelector('chat-thread')!;
+      await waitUntil(() => part(inner, 'sender'), 'bob’s message should show');
+      expect(part(inner, 'avatar-button') === null, `hide-profiles ${hidden}`).to.equal(hidden);
+      expect(part(inner, 'sender')!.localName).to.equal(hidden ? 'span' : 'button');
+      widget.remove();
+    }
   });
 
   it('speaks the friend labels in Japanese', async () => {
