@@ -32,6 +32,8 @@ type FriendFrame = ClientFrameOf<'friends.list' | 'friend.add' | 'friend.remove'
  * both people (`friends.updated`, through the bus, so on every node), each seeing the other.
  * Someone who blocked a user never gets a request from them: per the site's blocked-sender
  * setting the requester is told BLOCKED or sees an apparent success that stores nothing.
+ * A request sent shows its receiver by id only: sending one must not reveal a stranger's name
+ * and picture (as `members.fetch` does not); the receiver sees the sender's, who reached out.
  */
 export class FriendService {
   readonly #host: FriendHost;
@@ -65,7 +67,8 @@ export class FriendService {
       ? await store.listFriends(me, frame.after, limit + 1)
       : await store.listFriendRequests(me, list, frame.after, limit + 1);
     const n = fitting(rows.slice(0, limit), (r) => fieldsBytes(r.id, r.name, r.avatar, r.message));
-    return { type: 'friends', reqId: frame.reqId, items: rows.slice(0, n), hasMore: rows.length > n };
+    const items = rows.slice(0, n).map((r) => (list === 'out' ? idOnly(r) : r));
+    return { type: 'friends', reqId: frame.reqId, items, hasMore: rows.length > n };
   }
 
   /**
@@ -127,8 +130,8 @@ export class FriendService {
     const [pa, pb] = await Promise.all([this.#person(a), this.#person(b)]);
     const mirror: Standing = state === 'out' ? 'in' : state === 'in' ? 'out' : state;
     await Promise.all([
-      this.#host.notify([a], { type: 'friends.updated', user: { ...pb, ...request }, state }),
-      this.#host.notify([b], { type: 'friends.updated', user: { ...pa, ...request }, state: mirror }),
+      this.#host.notify([a], { type: 'friends.updated', user: state === 'out' ? idOnly({ ...pb, ...request }) : { ...pb, ...request }, state }),
+      this.#host.notify([b], { type: 'friends.updated', user: mirror === 'out' ? idOnly({ ...pa, ...request }) : { ...pa, ...request }, state: mirror }),
     ]);
   }
 
@@ -136,6 +139,11 @@ export class FriendService {
     const u = await this.#host.store.getUser(id);
     return { id, ...(u?.name !== undefined && { name: u.name }), ...(u?.avatar !== undefined && { avatar: u.avatar }) };
   }
+}
+
+/** A request sent, without the receiver's profile (see the class comment). */
+function idOnly({ name: _name, avatar: _avatar, ...rest }: FriendEntry): FriendEntry {
+  return rest;
 }
 
 function send(conn: Connection, frame: ServerFrame): void {

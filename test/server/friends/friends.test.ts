@@ -71,12 +71,13 @@ describe('friend requests (NATTER_FRIEND_REQUESTS=on)', () => {
     const out = await updated(alice, 'bob');
     assert.equal(out.state, 'out');
     assert.equal(out.user.message, 'Hi, it is Alice');
+    assert.equal(out.user.name, undefined, 'a request sent shows its receiver by id only: no stranger’s profile');
     for (const s of [bob, bob2]) {
       const inc = await updated(s, 'alice');
       assert.deepEqual([inc.state, inc.user.name, inc.user.message, typeof inc.user.time], ['in', 'Alice', 'Hi, it is Alice', 'number']);
     }
     assert.deepEqual(await ids(alice), [], 'not friends yet');
-    assert.deepEqual(await ids(alice, 'out'), ['bob']);
+    assert.deepEqual((await list(alice, { list: 'out' })).items.map((i) => [i.id, i.name, i.message]), [['bob', undefined, 'Hi, it is Alice']]);
     const incoming = await list(bob, { list: 'in' });
     assert.deepEqual(incoming.items.map((i) => [i.id, i.message]), [['alice', 'Hi, it is Alice']]);
     assert.equal(await ask(alice, { type: 'friend.accept', userId: 'bob' }), 'FRIEND_REQUEST_UNKNOWN', 'the sender cannot accept her own request');
