@@ -4,8 +4,9 @@
  * and blocks him; bob's next 1:1 message to carol seems sent to him (the default policy: a
  * blocked sender sees an apparent success) and never reaches carol, not even after a reload.
  * Then carol (a friend of alice's in the demo) removes alice and asks her again from her card,
- * opened by keyboard from her name; alice accepts in her contacts view. Screenshots of the
- * profile card and the contacts view, light and dark, go to /tmp/h5-shots/.
+ * opened by keyboard from her name; alice accepts in her contacts view. In Arabic both are
+ * translated and mirrored. Screenshots of the profile card and the contacts view, light, dark and
+ * Arabic, go to /tmp/h5-shots/.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,4 +106,28 @@ test('with friend requests on, carol removes alice, asks her again from her card
   await card.locator('[part~="friend-button"][part~="friend"]').waitFor();
 
   for (const o of [carol, alice]) await o.context.close();
+});
+
+test('in Arabic (?lang=ar on a right-to-left page), mirrored: alice’s contacts view and bob’s profile card from his picture', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/?user=alice&lang=ar#group:demo`);
+  await page.locator('#state[data-state="online"]').waitFor();
+  // An Arabic page is right-to-left; the elements follow the page's direction (the widget sets its own).
+  await page.evaluate(() => (document.documentElement.dir = 'rtl'));
+  await page.locator('conversation-list [part~="contacts-button"]').click();
+  const contacts = page.locator('contacts-view [part~="dialog"]');
+  await contacts.locator('[part~="friends"] [part~="friend"]').first().waitFor();
+  assert.equal(await contacts.locator('#friends-title').innerText(), 'الأصدقاء');
+  assert.equal(await contacts.evaluate((el) => getComputedStyle(el).direction), 'rtl');
+  await screenshots(page, contacts, 'contacts-ar');
+  await contacts.locator('[part~="close-button"]').click();
+
+  const row = page.locator('chat-thread [part~="message"]').filter({ hasText: 'Hello group, it is Bob' });
+  await row.locator('[part~="avatar-button"]').click();
+  const card = page.locator('chat-thread profile-card [part~="dialog"]');
+  await card.locator('[part~="block-button"]').waitFor();
+  assert.equal(await card.locator('[part~="message-button"]').innerText(), 'إرسال رسالة');
+  await screenshots(page, card, 'profile-card-ar');
+  await context.close();
 });
