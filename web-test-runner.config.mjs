@@ -28,7 +28,8 @@ function natterServer() {
       dataDir = await mkdtemp(join(tmpdir(), 'natter-wtr-'));
       // The test pages come from the runner's own origin, not the chat server's.
       // Link previews may fetch the runner's own pages (loopback, its port): the test switch, for `/__natter/og-page`.
-      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000, linkPreviews: { allowLoopback: true, ports: [config.port] } });
+      // Friend requests on: the contacts view's request sections are what the browser tests look at (direct adds: the Node tests).
+      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000, friendRequests: true, linkPreviews: { allowLoopback: true, ports: [config.port] } });
       const { url } = await server.listen(0, '127.0.0.1');
       wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
     },

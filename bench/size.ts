@@ -89,7 +89,11 @@ const LIMITS = {
   // thread header's and the profile card's presence, the own visibility checkbox; +0.1 ru.
   // 116.4 → 118.2 (measured 118.0, main 116.2): issue 19's message reports, the thread's Report item and dialog (its code,
   // styles and strings +1.5 in the panel's chunk, +0.3 ru for its 15 strings).
-  everything: { bytes: 118.2 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 116.4 → 119.3 (measured 119.1, main 116.2): issue 21's friends (h5): the contacts view's friend and request sections,
+  // the profile card's friend buttons, the thread's profile buttons and card opener, the friend actions and frames
+  // (panel +2.5, ru +0.3 for 18 strings; the first paint +0.2, the two server frames' schemas, still under 34.8).
+  // Reports, presence and friends together (merged): measured 123.4.
+  everything: { bytes: 123.6 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -98,7 +102,9 @@ const LIMITS = {
   // 121.7 → 122.1 (measured 121.9, main 121.6): the same toggle.
   // 122.1 → 124.6 (measured 124.4, 122.0 before): the same presence.
   // 122.1 → 124.0 (measured 123.8, main 121.9): the same Report dialog.
-  define: { bytes: 124.0 * KiB, kind: 'ratchet' },
+  // 122.1 → 125.4 (measured 125.2, main 121.9): the same friends UI.
+  // Reports, presence and friends together (merged): measured 129.8.
+  define: { bytes: 130.0 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

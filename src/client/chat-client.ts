@@ -37,6 +37,7 @@ import type { SearchOptions } from './search.js';
 import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
 import type { GroupActions } from './group-actions.js';
 import type { PresenceTracker } from './presence.js';
+import type { FriendActions } from './friend-actions.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -245,6 +246,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         // An answer to a watch, else a change: for the presence tracker (`./presence.ts`), when loaded.
         if (!requests.resolve(frame)) emit('presence', frame);
         return;
+      // Kept only once the friend actions are loaded (the contacts view): until then nobody shows them.
+      case 'friends.updated':
+        return void friends?.then((f) => f.apply(frame));
       case 'ok':
       case 'members':
       case 'history.page':
@@ -252,6 +256,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'pins':
       case 'search.results':
       case 'group.info':
+      case 'friends':
         requests.resolve(frame);
         return;
       case 'error':
@@ -280,6 +285,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     // Receipts sent while this device was away are not replayed: read positions are fetched again.
     members.refreshLoaded();
     reads.sessionReady();
+    // Friend changes made while this device was away are not replayed: the lists are read again.
+    friends?.then((f) => f.load()).catch(() => undefined);
   }
 
   function sessionEnded(): void {
@@ -310,6 +317,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   let groups: Promise<GroupActions> | undefined;
   // Presence shows in the panel only: its code is fetched the first time.
   let presence: Promise<PresenceTracker> | undefined;
+  let friends: Promise<FriendActions> | undefined;
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -380,6 +388,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
     presence: afterStart(() => (presence ??= import('./presence.js').then((m) =>
       m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced' })))),
+    friends: afterStart(() => (friends ??= import('./friend-actions.js').then((m) => m.createFriendActions(requests)))),
 
     async close(): Promise<void> {
       if (closed) return;

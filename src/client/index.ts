@@ -9,6 +9,7 @@ export type { ClientSearch, SearchOptions, SearchResult, SearchState } from './s
 export type { MuteState } from './mutes.js';
 export type { WebPush } from './push-actions.js';
 export type { ClientDrafts } from './drafts.js';
+export type { FriendActions, FriendRequests } from './friend-actions.js';
 export type {
   BackoffOptions,
   ChatClient,

@@ -2,7 +2,7 @@ import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 
 /** Frames that answer a request by echoing its `reqId`. */
-export type ReplyFrame = Extract<ServerFrame, { type: 'ok' | 'error' | 'history.page' | 'members' | 'reactions' | 'pins' | 'search.results' | 'group.info' | 'presence.updated' }>;
+export type ReplyFrame = Extract<ServerFrame, { type: 'ok' | 'error' | 'history.page' | 'members' | 'reactions' | 'pins' | 'search.results' | 'group.info' | 'presence.updated' | 'friends' }>;
 
 type WithoutReqId<T> = T extends unknown ? Omit<T, 'reqId'> : never;
 /** Client frames that carry a reqId, without it (the requests module assigns it). */

@@ -10,6 +10,7 @@ import type { ChatError, ErrorBody } from '../protocol/error-codes.js';
 import type { Broadcast, ForwardSource, GroupRole } from '../protocol/frames.js';
 import type { GroupActions } from './group-actions.js';
 import type { PresenceTracker } from './presence.js';
+import type { FriendActions } from './friend-actions.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { FileKind } from '../protocol/limits.js';
 import type { ReportReason } from '../protocol/reports.js';
@@ -344,6 +345,12 @@ export interface ChatClient extends EventTarget {
    * (the script tag's first paint does not carry it).
    */
   presence(): Promise<PresenceTracker>;
+  /**
+   * The friends list and requests (`$friends`, `$friendRequests`) and their actions (`load`, `add`,
+   * `remove`, `accept`, `decline`, `cancel`), loaded on first use like the group actions (the
+   * script tag's first paint carries neither): `(await client.friends()).$friends`.
+   */
+  friends(): Promise<FriendActions>;
 
   /** Renders custom elems of `customType` in the elements; returns a function that unregisters it. */
   registerRenderer(customType: string, renderer: CustomRenderer): () => void;
@@ -395,3 +402,4 @@ export interface ChatClientEventMap {
 export function messageKey(m: Pick<Message, 'sender' | 'clientMsgId'>): string {
   return `${m.sender}/${m.clientMsgId}`;
 }
+

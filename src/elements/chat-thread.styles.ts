@@ -193,6 +193,28 @@ export const styles = [
       background: hsl(var(--_hue, 240) 45% 32%);
     }
 
+    /* A sender's picture and name open their profile card: buttons that look like what they hold. */
+    [part~='avatar-button'],
+    [part~='sender-button'] {
+      min-height: 0;
+      padding: 0;
+      border: 0;
+      background: none;
+      color: inherit;
+      font: inherit;
+      text-align: start;
+      cursor: pointer;
+    }
+
+    [part~='avatar-button'] {
+      flex: none;
+      border-radius: 50%;
+    }
+
+    [part~='sender-button']:hover {
+      text-decoration: underline;
+    }
+
     .body {
       display: flex;
       flex-direction: column;

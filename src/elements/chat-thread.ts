@@ -20,6 +20,7 @@ import { waitingIn } from './thread/delivery.js';
 import { findById, firstAfter, jumpTo, jumpToId, mentions, type JumpDeps, type JumpTarget } from './thread/jump.js';
 import { RowHighlight } from './thread/highlight.js';
 import { MediaOpener } from './thread/media-opener.js';
+import { ProfileOpener } from './thread/profile-opener.js';
 import { OlderLoader } from './thread/older-loader.js';
 import { ReadMarker } from './thread/read-marker.js';
 import { rowContext } from './thread/row-context.js';
@@ -52,7 +53,8 @@ const BOTTOM_SLACK = 32;
  * @csspart log - The scrolling message log (a polite live region).
  * @csspart message - One message row; also `self`, `other` or `system`, and its status (`sending`, `waiting`, `failed`, `sent`).
  * @csspart avatar - Picture or initials of the sender of others' messages.
- * @csspart sender - Sender name above others' messages.
+ * @csspart sender - Sender name above others' messages (also `sender-button` where it opens their profile card).
+ * @csspart avatar-button - Holds a sender's `avatar` and opens their `<profile-card>` (not with `hide-profiles`); the `sender-button` beside it is the same action for the keyboard.
  * @csspart bubble - The message content.
  * @csspart status - Delivery state of an own message (sending, waiting, sent, read, not sent); `waiting` is a clock: the message goes out by itself when the connection returns.
  * @csspart waiting-notice - One line under the log while own messages wait for the connection (a polite status).
@@ -216,6 +218,8 @@ export class ChatThread extends LitElement {
 
   /** Hides whether the person of a 1:1 chat is online (and when last seen) in the header. */
   @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
+  /** Senders' pictures and names stay plain: no profile card opens from them (the site turned profiles off). */
+  @property({ type: Boolean, attribute: 'hide-profiles' }) accessor hideProfiles = false;
 
   /** Stickers for face messages, `{ [key]: imageUrl }` or `[{ key, url, label? }]`; from the nearest `<chat-session>`, or set it directly. */
   @consume({ context: chatStickersContext, subscribe: true })
@@ -293,6 +297,7 @@ export class ChatThread extends LitElement {
     root: () => this.renderRoot,
     labels: () => ({ image: uiStrings().image, video: (m) => uiStrings().videoMessage(formatDuration(m.elem.type === 'video' ? m.elem.duration : 0)) }),
   });
+  #profiles = new ProfileOpener(this, { messages: () => this.#messages.value, client: () => this.client, root: () => this.renderRoot });
 
   get #atBottom(): boolean {
     return this.#list.pinned;
@@ -525,7 +530,7 @@ export class ChatThread extends LitElement {
     void this.#fileTickets.value; // subscribed for its changes only: rowContext asks client.fileUrl
     const ctx = rowContext({
       client: this.client, target: this.#target, t, summary, actions, extras: this.#extras, stickers: this.stickers, messages, jumpTo: (id) => void this.jumpTo(id),
-      formatting: this.formatting !== 'off', refresh: () => this.requestUpdate(),
+      formatting: this.formatting !== 'off', profiles: !this.hideProfiles, refresh: () => this.requestUpdate(),
     });
     const { start, end } = this.#list;
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages

@@ -9,6 +9,10 @@ import { PresenceSetSchema, PresenceWatchSchema } from './presence-frames.js';
 
 export * from './group-frames.js';
 export * from './presence-frames.js';
+import { FriendAddSchema, FriendChangeSchema, FriendsListSchema } from './friend-frames.js';
+
+export * from './group-frames.js';
+export * from './friend-frames.js';
 import { SEARCH_LIMITS } from './search.js';
 import { REPORT_NOTE_CHARS, REPORT_REASONS } from './reports.js';
 
@@ -209,6 +213,9 @@ export const ClientFrameSchema = v.variant('type', [
   GroupFetchSchema,
   PresenceWatchSchema,
   PresenceSetSchema,
+  FriendsListSchema,
+  FriendAddSchema,
+  FriendChangeSchema,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrameSchema>;
 export type SessionOpenFrame = v.InferOutput<typeof SessionOpenSchema>;
@@ -221,3 +228,4 @@ export type MembersFetchFrame = v.InferOutput<typeof MembersFetchSchema>;
 export type GroupCreateFrame = v.InferOutput<typeof GroupCreateSchema>;
 export type GroupChangeFrame = v.InferOutput<typeof GroupChangeFrameSchema>;
 export type PresenceWatchFrame = v.InferOutput<typeof PresenceWatchSchema>;
+export type FriendChangeFrame = v.InferOutput<typeof FriendChangeSchema>;

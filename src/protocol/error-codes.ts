@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   OWNER_CANNOT_LEAVE: { code: 3018 },
   PRESENCE_FORBIDDEN: { code: 3021 },
   PRESENCE_DISABLED: { code: 3022 },
+  FRIEND_REQUEST_UNKNOWN: { code: 3023 },
 
   MESSAGE_TOO_LARGE: { code: 4000 },
   FILE_TOO_LARGE: { code: 4001 },
@@ -79,6 +80,7 @@ export const ERROR_CODES = {
   PUSH_SUBSCRIPTIONS_LIMIT: { code: 5009 },
   GROUP_FULL: { code: 5011 },
   REPORTS_RATE_LIMITED: { code: 5012 },
+  FRIEND_REQUESTS_LIMIT: { code: 5013 },
 
   TIMEOUT: { code: 6000 },
   UPLOAD_FAILED: { code: 6001 },

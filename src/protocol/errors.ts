@@ -40,6 +40,7 @@ export const ERROR_MESSAGES = {
   OWNER_CANNOT_LEAVE: 'The owner cannot leave the group: hand it over to another member or dismiss it.',
   PRESENCE_FORBIDDEN: 'You may only watch the presence of your 1:1 contacts and friends.',
   PRESENCE_DISABLED: 'Presence is turned off on this site.',
+  FRIEND_REQUEST_UNKNOWN: 'There is no such pending friend request.',
 
   MESSAGE_TOO_LARGE: 'The message is too large.',
   FILE_TOO_LARGE: 'The file is too large.',
@@ -77,6 +78,7 @@ export const ERROR_MESSAGES = {
   PUSH_SUBSCRIPTIONS_LIMIT: 'You have push subscriptions on as many devices as allowed. Remove one first.',
   GROUP_FULL: 'The group has as many members as allowed.',
   REPORTS_RATE_LIMITED: 'You have sent as many reports as allowed for now. Try again later.',
+  FRIEND_REQUESTS_LIMIT: 'Too many friend requests are waiting for an answer. Wait for some, or cancel them.',
 
   TIMEOUT: 'No connection: the message was not confirmed in time.',
   UPLOAD_FAILED: 'The attachment could not be uploaded.',
@@ -125,6 +127,7 @@ export const ERROR_STATUSES = {
   OWNER_CANNOT_LEAVE: 409,
   PRESENCE_FORBIDDEN: 403,
   PRESENCE_DISABLED: 404,
+  FRIEND_REQUEST_UNKNOWN: 404,
 
   MESSAGE_TOO_LARGE: 413,
   FILE_TOO_LARGE: 413,
@@ -162,6 +165,7 @@ export const ERROR_STATUSES = {
   PUSH_SUBSCRIPTIONS_LIMIT: 422,
   GROUP_FULL: 422,
   REPORTS_RATE_LIMITED: 429,
+  FRIEND_REQUESTS_LIMIT: 429,
 
   TIMEOUT: 504,
   UPLOAD_FAILED: 502,

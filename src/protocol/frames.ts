@@ -245,6 +245,39 @@ export const PresenceUpdatedSchema = v.object({
 });
 export type PresenceItem = v.InferOutput<typeof PresenceUpdatedSchema>['items'][number];
 
+/**
+ * A person as the contacts view lists them (SPEC §13): a friend, or the other side of a pending
+ * request (`message` and `time` of the request).
+ */
+const FriendEntrySchema = v.object({
+  id: UserIdSchema,
+  ...ProfileSchema.entries,
+  message: v.optional(v.string()),
+  time: v.optional(v.number()),
+});
+export type FriendEntry = v.InferOutput<typeof FriendEntrySchema>;
+
+/**
+ * A page of `friends.list`: friends, or requests received (`in`) or sent (`out`), by id. At most
+ * FRIEND_LIMITS.page items (a frame's own size bounds them here: the first paint decodes it).
+ */
+export const FriendsPageSchema = v.object({
+  type: v.literal('friends'),
+  reqId: ReqId,
+  items: v.array(FriendEntrySchema),
+  hasMore: v.boolean(),
+});
+
+/**
+ * How this user now stands with `user`, sent to every device of both sides when it changes:
+ * `friend`, a request received (`in`) or sent (`out`), or `none`.
+ */
+export const FriendsUpdatedSchema = v.object({
+  type: v.literal('friends.updated'),
+  user: FriendEntrySchema,
+  state: v.picklist(['friend', 'in', 'out', 'none']),
+});
+
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });
 export const PongSchema = v.object({ type: v.literal('pong'), reqId: v.optional(ReqId), serverTime: v.number() });
 export const ErrorFrameSchema = v.object({ type: v.literal('error'), reqId: v.optional(ReqId), ...ErrorFields });
@@ -278,6 +311,8 @@ export const ServerFrameSchema = v.variant('type', [
   SearchResultsSchema,
   GroupInfoSchema,
   PresenceUpdatedSchema,
+  FriendsPageSchema,
+  FriendsUpdatedSchema,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];

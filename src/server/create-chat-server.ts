@@ -147,6 +147,8 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
     ...(o.changes && { changes: o.changes }),
     ...(o.groupCreate !== undefined && { groupCreate: o.groupCreate }),
+    ...(o.friendRequests !== undefined && { friendRequests: o.friendRequests }),
+    ...(o.maxPendingFriendRequests !== undefined && { maxPendingFriendRequests: o.maxPendingFriendRequests }),
     maxConnectionsPerUser: o.maxConnectionsPerUser,
     frameBudgets: o.frameBudgets, rateWindowMs: o.sendRateWindowMs, ...(!o.rateLimiter && { sendsPerWindow: o.sendsPerMinute }),
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },

@@ -43,6 +43,8 @@
  *   NATTER_PUSH_ALLOW_LOOPBACK (1: tests only, loopback push endpoints).
  *   NATTER_GROUP_CREATE (everyone|admin: who may create groups from the widget; default everyone).
  *   NATTER_PRESENCE (on|off: online / last seen for 1:1 peers and friends; default on).
+ *   NATTER_FRIEND_REQUESTS (on: adding a friend sends a request to accept; default off, adding is direct),
+ *   NATTER_FRIEND_REQUESTS_PENDING (100: requests one user may have pending, sent and received each).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
@@ -124,6 +126,8 @@ async function main(): Promise<void> {
     dev,
     friendsOnly: flag(env['NATTER_FRIENDS_ONLY']),
     blockedSenderSeesError: flag(env['NATTER_BLOCKED_SENDER_SEES_ERROR']),
+    friendRequests: flag(env['NATTER_FRIEND_REQUESTS']),
+    maxPendingFriendRequests: int('NATTER_FRIEND_REQUESTS_PENDING', env['NATTER_FRIEND_REQUESTS_PENDING']),
     sendsPerMinute: int('NATTER_SEND_RATE_PER_MINUTE', env['NATTER_SEND_RATE_PER_MINUTE']),
     sendRateWindowMs: int('NATTER_SEND_RATE_WINDOW_MS', env['NATTER_SEND_RATE_WINDOW_MS']),
     frameBudgets: env['NATTER_FRAME_RATES_PER_MINUTE'] ? parseFrameBudgets(env['NATTER_FRAME_RATES_PER_MINUTE']) : undefined,

@@ -82,6 +82,13 @@ export interface ChatServerOptions {
    * again every `sweepMs` (60000; catches the users of a node that died).
    */
   presence?: boolean | { intervalMs?: number; sweepMs?: number };
+  /**
+   * Adding a friend from the widget sends a request the other person accepts or declines
+   * (SPEC §13). Default false: adding is direct. The admin REST API sets friendships either way.
+   */
+  friendRequests?: boolean;
+  /** Friend requests one user may have pending, sent and received each. Default 100. */
+  maxPendingFriendRequests?: number;
   /** Most messages replayed per conversation at session open before answering `sync.gap`. Default 10000. */
   replayLimit?: number;
   /**
@@ -229,6 +236,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
       if (o.presence[k] !== undefined && !positiveInt(o.presence[k])) throw new TypeError(`createChatServer: \`presence.${k}\` must be a positive integer.`);
     }
   }
+  if (o.maxPendingFriendRequests !== undefined && !positiveInt(o.maxPendingFriendRequests)) throw new TypeError('createChatServer: `maxPendingFriendRequests` must be a positive integer.');
   if (o.groupCreate !== undefined && o.groupCreate !== 'everyone' && o.groupCreate !== 'admin') throw new TypeError('createChatServer: `groupCreate` is `everyone` or `admin`.');
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);

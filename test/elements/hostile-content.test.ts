@@ -3,7 +3,8 @@
  * message text, as sender names (token claims, also shown in the typing row), as custom message
  * data (through a registered renderer) and description, as file names, location descriptions and
  * sticker keys, as quoted excerpts, edited text, recall lines, who reacted and the pinned bar (reaction keys with markup are
- * refused), rendered by every element that shows them (chat-thread, conversation-list).
+ * refused), as friends' names and friend request notes (the contacts view), rendered by every
+ * element that shows them (chat-thread, conversation-list, contacts-view).
  * Nothing executes, no element is injected, bidi overrides stay isolated, and a very long word
  * does not widen the thread. Broadcasts (text and sender label) go through the real admin API to
  * `<broadcast-banner>`.
@@ -15,6 +16,7 @@ import type { BroadcastBanner } from '../../src/elements/broadcast-banner.js';
 import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
+import type { ContactsView } from '../../src/elements/people/contacts-view.js';
 import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import { defineChatSearch } from '../../src/elements/search/chat-search.js';
 import type { Elem } from '../../src/protocol/elems.js';
@@ -430,5 +432,37 @@ describe('hostile content', () => {
     const list = parts(el, 'list')[0]!;
     expect(list.scrollWidth, 'a payload widens the list').to.be.at.most(list.clientWidth + 1);
     for (const item of parts(el, 'item')) expect(item.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
+  });
+
+  it('renders every payload as inert, isolated text in the contacts view: friends, requests received and their notes', async () => {
+    const empty = await fixture<ContactsView>(html`<contacts-view .client=${viewer}></contacts-view>`);
+    await empty.show();
+    await waitUntil(() => part(empty, 'friends'), 'the friends section should load');
+    const baseline = census(empty);
+    empty.close();
+    const senders: string[] = [];
+    for (const payload of CORPUS) {
+      const id = uniqueUser('f');
+      const sender = await connect(id, payload.slice(0, 1000));
+      // A note is at most 512 bytes: the payloads' first 120 characters.
+      await (await sender.friends()).add(viewerId, payload.slice(0, 120));
+      senders.push(id);
+      tally.names++;
+    }
+    const friends = await viewer.friends();
+    await friends.load();
+    // Half become friends, the others stay requests with their notes.
+    for (const id of senders.filter((_, i) => i % 2 === 0)) await friends.accept(id);
+    const el = await fixture<ContactsView>(html`<contacts-view style="display: block" .client=${viewer}></contacts-view>`);
+    await el.show();
+    await waitUntil(() => parts(el, 'friend').length === Math.ceil(CORPUS.length / 2) && parts(el, 'request').length === Math.floor(CORPUS.length / 2), 'friends and requests should show', { timeout: 10_000 });
+    await el.updateComplete;
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(el, baseline);
+    tally.bidiChecked += expectBidiIsolated(el);
+    const dialog = part(el, 'dialog')!;
+    expect(dialog.scrollWidth, 'a payload widens the view').to.be.at.most(dialog.clientWidth + 1);
+    el.close();
   });
 });

@@ -136,7 +136,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('drop' as const), pick: fc.nat() }) },
   { weight: 6, arbitrary: fc.record({ op: fc.constant('retype' as const), pick: fc.nat(), value }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('add' as const), pick: fc.nat(), key: fc.oneof(weirdString, fc.constantFrom('type', 'reqId', 'admin', 'sender', 'seq', 'toString', 'elem', 'messages')), value }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('type' as const), type: fc.constantFrom('session.open', 'message.send', 'conversation.read', 'history.fetch', 'blocklist.add', 'blocklist.remove', 'ping', 'members.fetch', 'change.send', 'reactions.fetch', 'pins.fetch', 'search.fetch', 'search.results', 'mute.set', 'group.create', 'group.change', 'group.fetch', 'group.info', 'change.ack', 'message.ack', 'message.new', 'sync.done', '', 'PING', 'message.send ') }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('type' as const), type: fc.constantFrom('session.open', 'message.send', 'conversation.read', 'history.fetch', 'blocklist.add', 'blocklist.remove', 'ping', 'members.fetch', 'change.send', 'reactions.fetch', 'pins.fetch', 'search.fetch', 'search.results', 'mute.set', 'group.create', 'group.change', 'group.fetch', 'group.info', 'friends.list', 'friend.add', 'friend.remove', 'friend.accept', 'friends', 'friends.updated', 'change.ack', 'message.ack', 'message.new', 'sync.done', '', 'PING', 'message.send ') }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('proto' as const), pick: fc.nat() }) },
   {
     weight: 2,

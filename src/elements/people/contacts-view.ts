@@ -2,7 +2,9 @@ import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { FriendActions, FriendRequests } from '../../client/friend-actions.js';
 import type { ChatClient, Profile } from '../../client/types.js';
+import type { FriendEntry } from '../../protocol/frames.js';
 import type { ChatError } from '../../protocol/error-codes.js';
 import { ID_PATTERN, p2pConversation, parseConversationId } from '../../protocol/ids.js';
 import { chatClientContext } from '../context.js';
@@ -11,25 +13,38 @@ import { ModalDialog } from '../dialog-focus.js';
 import { ConversationSelectEvent } from '../events/conversation-select.js';
 import { forwardTargets } from '../forward/forward-targets.js';
 import { groupDialogStyles } from '../groups/group-dialog.styles.js';
-import { groupErrorText } from '../i18n/groups.js';
 import { LocaleController } from '../i18n/localize.js';
-import { peopleStrings } from '../i18n/people.js';
+import { peopleErrorText, peopleStrings } from '../i18n/people.js';
+import { loadFriends, standingChanged, standingOf } from './friends.js';
 import { NameLookup } from '../names.js';
 
 /**
- * @summary The user's contacts: people to chat with (search, or any user id) and the blocklist with Unblock.
+ * @summary The user's contacts: friends, friend requests, people to chat with (search, or any user id) and the blocklist with Unblock.
  * @tag contacts-view
  *
  * Open it with `show()`; `<conversation-list contacts>` opens its own one from its Contacts
- * button. People are the user's 1:1 contacts and people met in groups; typing a user id offers
- * that person too. Picking one starts (or opens) the 1:1 chat (`conversation-select`). The
- * blocklist follows `client.$blocked` on every device; Unblock calls `client.unblock`. Esc or
- * Close closes it and focus returns to where it was. (Friends and friend requests: not yet.)
+ * button. Friends (`client.friends()`, kept current on every device) come first, with Remove;
+ * then friend requests received, with Accept and Decline, and sent, with Cancel. People are the
+ * user's 1:1 contacts and people met in groups; typing a user id offers that person too, each
+ * with Add friend (a request where the site has friend requests on). Picking a friend or a
+ * person starts (or opens) the 1:1 chat (`conversation-select`). The search filters friends
+ * and people alike. The blocklist follows `client.$blocked` on every device; Unblock calls
+ * `client.unblock`. Esc or Close closes it and focus returns to where it was.
  *
  * @fires {ConversationSelectEvent} conversation-select - Chat with the person picked.
  *
  * @csspart dialog - The native `<dialog>`.
  * @csspart search - Filters the people (or names a user id).
+ * @csspart friends - The list of friends.
+ * @csspart friend - A friend: a button that starts the chat.
+ * @csspart remove-friend-button - Ends a friendship.
+ * @csspart incoming - Friend requests received (shown when there are any).
+ * @csspart request - One request, received or sent.
+ * @csspart accept-button - Accepts a request.
+ * @csspart decline-button - Declines a request.
+ * @csspart outgoing - Friend requests sent (shown when there are any).
+ * @csspart cancel-request-button - Withdraws a request sent.
+ * @csspart add-friend-button - Adds a person as a friend (or asks them).
  * @csspart people - The list of people.
  * @csspart person - One of them: a button that starts the chat.
  * @csspart blocked - The blocklist.
@@ -48,6 +63,8 @@ export class ContactsView extends LitElement {
   #blocked = new StoreController<string[]>(this, () => this.client?.$blocked, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
   #names = new NameLookup(this);
+  #friendList = new StoreController<FriendEntry[]>(this, () => this.friends?.$friends, []);
+  #requests = new StoreController<FriendRequests>(this, () => this.friends?.$friendRequests, { incoming: [], outgoing: [] });
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -60,6 +77,9 @@ export class ContactsView extends LitElement {
   @state() private accessor queryText = '';
   @state() private accessor status = '';
   @state() private accessor failed = false;
+  /** The client's friend actions, once loaded (the friend sections wait for them). */
+  @state() private accessor friends: FriendActions | undefined = undefined;
+  @state() private accessor busy = false;
 
   #chat(userId: string): void {
     this.close();
@@ -67,19 +87,48 @@ export class ContactsView extends LitElement {
   }
 
   async #unblock(userId: string): Promise<void> {
-    try {
+    await this.#run(async () => {
       await this.client?.unblock(userId);
+      return peopleStrings().unblocked;
+    });
+  }
+
+  /** Runs one action and says what it did (or why it failed) in the status line. */
+  async #run(action: () => Promise<string>): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      this.status = await action();
       this.failed = false;
-      this.status = peopleStrings().unblocked;
     } catch (error) {
       this.failed = true;
-      this.status = groupErrorText(error as ChatError);
+      this.status = peopleErrorText(error as ChatError);
+    } finally {
+      this.busy = false;
     }
+  }
+
+  #friendAction(userId: string, act: 'add' | 'remove' | 'accept' | 'decline' | 'cancel'): void {
+    const friends = this.friends;
+    if (!friends) return;
+    const t = peopleStrings();
+    void this.#run(async () => {
+      await friends[act](userId);
+      if (act === 'add') return (await standingChanged(friends, userId, 'none')) === 'friend' ? t.friendAdded : t.requestSent;
+      return { remove: t.friendRemoved, accept: t.friendAdded, decline: t.requestDeclined, cancel: t.requestCancelled }[act];
+    });
   }
 
   /** Opens the view. */
   async show(): Promise<void> {
     this.queryText = this.status = '';
+    const client = this.client;
+    if (client && !this.friends) {
+      loadFriends(client).then(
+        (f) => (this.friends = f),
+        () => undefined,
+      );
+    }
     await this.#modal.show('[part~="search"]');
   }
 
@@ -106,12 +155,22 @@ export class ContactsView extends LitElement {
           .filter((p) => p.id !== me && ID_PATTERN.test(p.id))
       : [];
     const blocked = this.#blocked.value;
+    const friends = this.friends;
+    const query = this.queryText.trim().toLocaleLowerCase();
+    const label = (e: FriendEntry) => e.name || this.#names.nameOf(client, e.id) || e.id;
+    const friendList = this.#friendList.value.filter((f) => !query || label(f).toLocaleLowerCase().includes(query) || f.id.toLocaleLowerCase().includes(query));
+    const { incoming, outgoing } = this.#requests.value;
     return html`<h2 id="title">${t.contacts}</h2>
       <input part="search" type="search" aria-label=${t.search} placeholder=${t.search} autocomplete="off" spellcheck="false" .value=${this.queryText}
         @input=${(e: Event) => (this.queryText = (e.target as HTMLInputElement).value)} />
-      <ul part="people" class="list" aria-label=${t.people}>
+      ${friends ? this.#renderFriends(friendList, incoming, outgoing, label) : nothing}
+      <h3 id="people-title">${t.people}</h3>
+      <ul part="people" class="list" aria-labelledby="people-title">
         ${repeat(people, (p) => p.id, (p) => html`<li class="row">
           <button part="person" class="who link" type="button" aria-label=${t.chatWith(p.label)} @click=${() => this.#chat(p.id)}><bdi>${p.label}</bdi></button>
+          ${friends && standingOf(friends, p.id) === 'none' && !blocked.includes(p.id)
+            ? html`<button part="add-friend-button" type="button" ?disabled=${this.busy} aria-label=${t.about(t.addFriend, p.label)} @click=${() => this.#friendAction(p.id, 'add')}>${t.addFriend}</button>`
+            : nothing}
         </li>`)}
         ${people.length === 0 ? html`<li class="empty">${t.noPeople}</li>` : nothing}
       </ul>
@@ -125,6 +184,34 @@ export class ContactsView extends LitElement {
       </ul>
       <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
       <div class="buttons"><button part="close-button" type="button" @click=${() => this.close()}>${t.close}</button></div>`;
+  }
+
+  #renderFriends(friendList: FriendEntry[], incoming: FriendEntry[], outgoing: FriendEntry[], label: (e: FriendEntry) => string) {
+    const t = peopleStrings();
+    const button = (part: string, text: string, e: FriendEntry, act: 'remove' | 'accept' | 'decline' | 'cancel') =>
+      html`<button part=${part} type="button" ?disabled=${this.busy} aria-label=${t.about(text, label(e))} @click=${() => this.#friendAction(e.id, act)}>${text}</button>`;
+    return html`<h3 id="friends-title">${t.friends}</h3>
+      <ul part="friends" class="list" aria-labelledby="friends-title">
+        ${repeat(friendList, (f) => f.id, (f) => html`<li class="row">
+          <button part="friend" class="who link" type="button" aria-label=${t.chatWith(label(f))} @click=${() => this.#chat(f.id)}><bdi>${label(f)}</bdi></button>
+          ${button('remove-friend-button', t.removeFriend, f, 'remove')}
+        </li>`)}
+        ${friendList.length === 0 ? html`<li class="empty">${t.noFriends}</li>` : nothing}
+      </ul>
+      ${incoming.length === 0 ? nothing : html`<h3 id="incoming-title">${t.incoming}</h3>
+        <ul part="incoming" class="list" aria-labelledby="incoming-title">
+          ${repeat(incoming, (r) => r.id, (r) => html`<li part="request" class="row">
+            <span class="who"><bdi>${label(r)}</bdi>${r.message ? html`<br /><bdi class="muted">${r.message}</bdi>` : nothing}</span>
+            ${button('accept-button', t.accept, r, 'accept')} ${button('decline-button', t.decline, r, 'decline')}
+          </li>`)}
+        </ul>`}
+      ${outgoing.length === 0 ? nothing : html`<h3 id="outgoing-title">${t.outgoing}</h3>
+        <ul part="outgoing" class="list" aria-labelledby="outgoing-title">
+          ${repeat(outgoing, (r) => r.id, (r) => html`<li part="request" class="row">
+            <bdi class="who">${label(r)}</bdi>
+            ${button('cancel-request-button', t.cancelRequest, r, 'cancel')}
+          </li>`)}
+        </ul>`}`;
   }
 }
 

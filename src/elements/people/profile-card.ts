@@ -2,7 +2,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import type { FriendActions, FriendRequests } from '../../client/friend-actions.js';
 import type { ChatClient, Profile } from '../../client/types.js';
+import type { FriendEntry } from '../../protocol/frames.js';
 import type { ChatError } from '../../protocol/error-codes.js';
 import { p2pConversation } from '../../protocol/ids.js';
 import { chatClientContext } from '../context.js';
@@ -11,9 +13,9 @@ import { ModalDialog } from '../dialog-focus.js';
 import { ConversationSelectEvent } from '../events/conversation-select.js';
 import { hueOf, initials } from '../format.js';
 import { groupDialogStyles } from '../groups/group-dialog.styles.js';
-import { groupErrorText } from '../i18n/groups.js';
 import { LocaleController } from '../i18n/localize.js';
-import { peopleStrings } from '../i18n/people.js';
+import { peopleErrorText, peopleStrings } from '../i18n/people.js';
+import { loadFriends, standingChanged, standingOf } from './friends.js';
 import { NameLookup } from '../names.js';
 import { safeMediaUrl } from '../thread/elems/safe-url.js';
 import { presenceErrorText, presenceStrings } from '../i18n/presence.js';
@@ -21,13 +23,16 @@ import { PresenceController } from './presence-controller.js';
 import { presenceStyles, renderPresence } from './presence-label.js';
 
 /**
- * @summary A person's card: name, picture and id, with Send a message and Block / Unblock.
+ * @summary A person's card: name, picture and id, with Send a message, Add / Remove friend and Block / Unblock.
  * @tag profile-card
  *
- * Open it with `show(userId, profile?)`; `<group-panel>` opens its own one from a member's name.
- * Send a message selects the 1:1 conversation (`conversation-select`) and closes the card. Block
- * and Unblock change the user's blocklist on every device (`client.block` / `client.unblock`);
- * the card follows `client.$blocked`. Esc or Close closes it and focus returns to where it was.
+ * Open it with `show(userId, profile?)`; `<group-panel>` opens its own one from a member's name,
+ * `<chat-thread>` from a sender's picture or name. Send a message selects the 1:1 conversation
+ * (`conversation-select`) and closes the card. Add friend befriends them, or sends a request
+ * where the site has friend requests on (then Cancel request; a request from them shows Accept
+ * and Decline); Remove friend ends it (`client.friends()`). Block and Unblock change the user's
+ * blocklist on every device (`client.block` / `client.unblock`); the card follows
+ * `client.$blocked` and the friend lists. Esc or Close closes it and focus returns to where it was.
  *
  * @fires {ConversationSelectEvent} conversation-select - Send a message: open the 1:1 chat.
  *
@@ -35,7 +40,10 @@ import { presenceStyles, renderPresence } from './presence-label.js';
  * @csspart avatar - The picture or initials.
  * @csspart name - The person's name.
  * @csspart user-id - Their user id.
+ * @csspart standing - "Friend" or "Request pending", when so.
  * @csspart message-button - Opens the 1:1 chat.
+ * @csspart friend-button - Add friend; also `friend`: Remove friend, `pending`: Cancel request, `incoming`: Accept.
+ * @csspart decline-button - Declines their friend request (shown with Accept).
  * @csspart block-button - Blocks them (also `blocked`: Unblock).
  * @csspart status - What the last action did.
  * @csspart presence - Under the name: "online" (also `online`, with a dot) or "last seen 5 minutes ago"; not with `hide-presence`.
@@ -88,6 +96,9 @@ export class ProfileCard extends LitElement {
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
   #names = new NameLookup(this);
   #presence = new PresenceController(this, () => this.client, () => !this.hidePresence && this.open);
+  // Followed so the card changes as soon as a friend change lands (from any device).
+  #friendList = new StoreController<FriendEntry[]>(this, () => this.friends?.$friends, []);
+  #requests = new StoreController<FriendRequests | undefined>(this, () => this.friends?.$friendRequests, undefined);
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -107,6 +118,8 @@ export class ProfileCard extends LitElement {
   @state() private accessor status = '';
   @state() private accessor failed = false;
   @state() private accessor busy = false;
+  /** The client's friend actions, once loaded (no friend buttons before, nor where loading failed). */
+  @state() private accessor friends: FriendActions | undefined = undefined;
 
   private onMessage = () => {
     const id = p2pConversation(this.userId);
@@ -125,7 +138,7 @@ export class ProfileCard extends LitElement {
       this.status = blocked ? peopleStrings().unblocked : peopleStrings().blocked;
     } catch (error) {
       this.failed = true;
-      this.status = groupErrorText(error as ChatError);
+      this.status = peopleErrorText(error as ChatError);
     } finally {
       this.busy = false;
     }
@@ -154,11 +167,48 @@ export class ProfileCard extends LitElement {
     if (this.open && this.userId && this.userId !== this.#me.value?.id) this.#presence.tracker?.watch([this.userId]);
   }
 
+  /** Runs one friend action and says what it did (or why it failed). */
+  async #friendAction(act: (f: FriendActions, id: string) => Promise<void>, done: () => string | Promise<string>): Promise<void> {
+    const friends = this.friends;
+    if (!friends || this.busy) return;
+    this.busy = true;
+    try {
+      await act(friends, this.userId);
+      this.failed = false;
+      this.status = await done();
+    } catch (error) {
+      this.failed = true;
+      this.status = peopleErrorText(error as ChatError);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private onFriend = () => {
+    const t = peopleStrings();
+    const id = this.userId;
+    switch (standingOf(this.friends, id)) {
+      case 'friend': return void this.#friendAction((f) => f.remove(id), () => t.friendRemoved);
+      case 'out': return void this.#friendAction((f) => f.cancel(id), () => t.requestCancelled);
+      case 'in': return void this.#friendAction((f) => f.accept(id), () => t.friendAdded);
+      default: return void this.#friendAction((f) => f.add(id), async () => ((await standingChanged(this.friends!, id, 'none')) === 'friend' ? t.friendAdded : t.requestSent));
+    }
+  };
+
+  private onDecline = () => void this.#friendAction((f, id) => f.decline(id), () => peopleStrings().requestDeclined);
+
   /** Opens the card of `userId`; `profile` is what the opener knows of them (else the client's names). */
   async show(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<void> {
     this.userId = userId;
     this.profile = profile;
     this.status = '';
+    const client = this.client;
+    if (client && !this.friends) {
+      loadFriends(client).then(
+        (f) => (this.friends = f),
+        () => undefined,
+      );
+    }
     await this.#modal.show('[part~="message-button"], [part~="close-button"]');
   }
 
@@ -192,6 +242,9 @@ export class ProfileCard extends LitElement {
     const avatar = safeMediaUrl(this.profile.avatar);
     const self = id === this.#me.value?.id;
     const blocked = this.#blocked.value.includes(id);
+    // Read so the card re-renders when the lists change; standingOf reads the stores themselves.
+    void this.#friendList.value, this.#requests.value;
+    const standing = this.friends ? standingOf(this.friends, id) : undefined;
     return html`<div class="who">
         ${avatar
           ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
@@ -200,6 +253,7 @@ export class ProfileCard extends LitElement {
           <h2 id="name" part="name"><bdi>${name}</bdi></h2>
           <p part="user-id" class="muted">${t.userId(id)}</p>
           ${self ? nothing : renderPresence(this.#presence.of(id))}
+          ${standing === 'friend' || standing === 'out' ? html`<p part="standing" class="muted">${standing === 'friend' ? t.friend : t.pending}</p>` : nothing}
         </div>
       </div>
       ${self ? this.#renderVisibility() : nothing}
@@ -207,10 +261,23 @@ export class ProfileCard extends LitElement {
       <div class="buttons">
         ${self
           ? nothing
-          : html`<button part="block-button${blocked ? ' blocked' : ''}" class="danger" type="button" ?disabled=${this.busy} @click=${this.onBlock}>${blocked ? t.unblock : t.block}</button>
+          : html`${standing === undefined ? nothing : this.#renderFriendButtons(standing)}
+              <button part="block-button${blocked ? ' blocked' : ''}" class="danger" type="button" ?disabled=${this.busy} @click=${this.onBlock}>${blocked ? t.unblock : t.block}</button>
               <button part="message-button" class="primary" type="button" @click=${this.onMessage}>${t.message}</button>`}
         <button part="close-button" type="button" @click=${() => this.close()}>${t.close}</button>
       </div>`;
+  }
+
+  #renderFriendButtons(standing: 'friend' | 'in' | 'out' | 'none') {
+    const t = peopleStrings();
+    const [part, label] = {
+      friend: ['friend-button friend', t.removeFriend],
+      out: ['friend-button pending', t.cancelRequest],
+      in: ['friend-button incoming', t.accept],
+      none: ['friend-button', t.addFriend],
+    }[standing];
+    return html`<button part=${part} type="button" ?disabled=${this.busy} @click=${this.onFriend}>${label}</button>
+      ${standing === 'in' ? html`<button part="decline-button" type="button" ?disabled=${this.busy} @click=${this.onDecline}>${t.decline}</button>` : nothing}`;
   }
 }
 

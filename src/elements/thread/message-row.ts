@@ -5,6 +5,7 @@ import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
 import { describeElemText, systemText } from '../i18n/elems.js';
 import { errorText } from '../i18n/errors.js';
 import { uiStrings, type UiStrings } from '../i18n/ui.js';
+import { peopleStrings } from '../i18n/people.js';
 import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
 import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
@@ -37,6 +38,8 @@ export interface RowContext {
   cancelUpload(clientMsgId: string): void;
   /** Replies, reactions, edits, recalls and pins shown on the rows. */
   changes: ChangeContext;
+  /** Senders' pictures and names are buttons that open their profile card (`hide-profiles` off). */
+  profiles: boolean;
 }
 
 /**
@@ -83,9 +86,13 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
             @change=${() => actions.toggleSelected(m.id)}
           />`
         : nothing}
-      ${self ? nothing : continued ? html`<span class="avatar-space"></span>` : renderAvatar(m, name)}
+      ${self ? nothing : continued ? html`<span class="avatar-space"></span>` : ctx.profiles ? renderAvatarButton(m, name) : renderAvatar(m, name)}
       <div class="body">
-        ${!self && !continued ? html`<span part="sender">${name}</span>` : nothing}
+        ${!self && !continued
+          ? ctx.profiles
+            ? html`<button part="sender sender-button" type="button" aria-label=${peopleStrings().openProfile(name)}>${name}</button>`
+            : html`<span part="sender">${name}</span>`
+          : nothing}
         ${self ? nothing : html`<span class="visually-hidden">${name}:</span>`}
         ${mentioned ? html`<span class="visually-hidden">${t.mentionsYou}</span>` : nothing}
         <div part="bubble" class="bubble kind-${m.elem.type}">${renderQuote(ctx.changes, m.replyTo)}${renderForwardedFrom(m, t)}${renderElem(m, ctx.elems, actions.expanded.has(key), () =>
@@ -125,6 +132,14 @@ function renderAvatar(m: ChatMessage, name: string) {
   return avatar
     ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
     : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.sender)) })}>${initials(name)}</span>`;
+}
+
+/**
+ * The picture as a button opening the profile card, for the pointer: the sender's name beside it
+ * is the same button for the keyboard and screen readers, so the picture adds no second tab stop.
+ */
+function renderAvatarButton(m: ChatMessage, name: string) {
+  return html`<button part="avatar-button" type="button" tabindex="-1" aria-hidden="true">${renderAvatar(m, name)}</button>`;
 }
 
 function renderFailure(ctx: RowContext, m: ChatMessage) {

@@ -24,11 +24,13 @@ export interface RowContextInput {
   jumpTo(messageId: string): void;
   /** Whether text messages show their formatting. */
   formatting: boolean;
+  /** Senders' pictures and names open their profile card. */
+  profiles: boolean;
   refresh(): void;
 }
 
 /** The state and callbacks shared by the rows of one render. */
-export function rowContext({ client, target, t, summary, actions, extras, stickers, messages, jumpTo, formatting, refresh }: RowContextInput): RowContext {
+export function rowContext({ client, target, t, summary, actions, extras, stickers, messages, jumpTo, formatting, profiles, refresh }: RowContextInput): RowContext {
   // The peer's read position: from the conversation, or the member list when that is newer.
   const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
   const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
@@ -36,6 +38,7 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
   return {
     t,
     actions,
+    profiles,
     group: target.startsWith('group:'),
     me: extras.me?.id,
     connection: client?.$connection?.get(),

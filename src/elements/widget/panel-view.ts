@@ -151,7 +151,7 @@ export function renderPanel(w: PanelHost) {
                       <button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(e, w.selected)}>ⓘ ${g.info}</button>
                     </div>`
                   : nothing}
-                <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt}></chat-thread>
+                <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt} ?hide-profiles=${!w.profiles}></chat-thread>
                 ${current?.left
                   ? html`<p part="left-notice" class="left">${g.left}</p>`
                   : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder} formatting=${fmt}></message-composer>`}

@@ -71,7 +71,8 @@ export class AdminApi {
     if (a === b) throw new ChatError('SELF_CONVERSATION', 'A user cannot befriend themselves.');
     await this.#existing(a);
     await this.#existing(b);
-    await this.#core.store.setFriends(a, b, friends);
+    // Through the friend service, so both users' devices hear of it (`friends.updated`).
+    await this.#core.friends.setFriends(a, b, friends);
   }
 
   async setBlocked(owner: string, other: string, blocked: boolean): Promise<void> {

@@ -44,6 +44,7 @@ import { Reports } from '../moderation/reports.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
 import { PresenceService } from '../presence/presence-service.js';
+import { FriendService } from '../friends/friend-service.js';
 
 export interface ChatCoreDeps {
   store: Store;
@@ -87,6 +88,10 @@ export interface ChatCoreDeps {
   changes?: Partial<ChangePolicy>;
   /** Webhook endpoints whose events commits queue (SPEC §11); none when absent. */
   webhooks?: WebhookHooks;
+  /** Adding a friend asks them first (SPEC §13, `NATTER_FRIEND_REQUESTS=on`). Default false: adding is direct. */
+  friendRequests?: boolean;
+  /** Friend requests one user may have pending, sent and received each. Default FRIEND_LIMITS.pending (100). */
+  maxPendingFriendRequests?: number;
   /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
   groupCreate?: GroupCreatePolicy;
   /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
@@ -116,6 +121,7 @@ export class ChatCore {
   readonly broadcasts: Broadcasts;
   readonly changes: ChangeService;
   readonly groups: GroupService;
+  readonly friends: FriendService;
   /** Bans and mutes (SPEC §11). */
   readonly moderation: Moderation;
   /** Online / last seen for clients (SPEC §13); undefined when the site turned presence off. */
@@ -164,6 +170,10 @@ export class ChatCore {
       notify: (users, frame) => this.notify(users, frame),
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
+    this.friends = new FriendService(this, {
+      requests: deps.friendRequests ?? false, blockedSenderSeesError: deps.blockedSenderSeesError,
+      ...(deps.maxPendingFriendRequests !== undefined && { maxPending: deps.maxPendingFriendRequests }),
+    });
     this.moderation = new Moderation({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event) });
     this.reports = new Reports({
       store: deps.store, clock: deps.clock, ...(deps.reportsPerHour !== undefined && { perHour: deps.reportsPerHour }), ...(deps.webhooks && { webhooks: deps.webhooks }),
@@ -272,6 +282,12 @@ export class ChatCore {
         case 'group.fetch': return await this.groups.handleFrame(conn, frame);
         case 'presence.watch': return await this.#presenceOn().watch(conn, frame);
         case 'presence.set': return await this.#presenceOn().setVisible(conn, frame, (users, f) => this.notify(users, f));
+        case 'friends.list':
+        case 'friend.add':
+        case 'friend.remove':
+        case 'friend.accept':
+        case 'friend.decline':
+        case 'friend.cancel': return await this.friends.handleFrame(conn, frame);
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
@@ -546,6 +562,7 @@ export class ChatCore {
     if (blocked && (!user || user.deleted)) throw new ChatError('USER_UNKNOWN');
     await this.store.setBlocked(owner, other, blocked);
     void this.presence?.blockChanged(owner, other);
+    if (blocked) await this.friends.blocked(owner, other);
     const parts = blocklistParts(await this.store.listBlocked(owner));
     for (const [i, part] of parts.entries()) await this.notify([owner], { type: 'blocklist.updated', blocked: part, ...(i > 0 && { append: true }) });
   }

@@ -4,7 +4,7 @@ import { answerTo } from './refusal.js';
 import { createMemoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limiter.js';
 
 /** The budget classes of client frames other than `message.send` (which has the send budget). */
-export type FrameClass = 'ping' | 'history' | 'members' | 'read' | 'blocklist' | 'session' | 'search' | 'groups';
+export type FrameClass = 'ping' | 'history' | 'members' | 'read' | 'blocklist' | 'session' | 'search' | 'groups' | 'friends';
 
 /** Frames per user and rate window (`sendRateWindowMs`, a minute by default), by class. */
 export type FrameBudgets = Record<FrameClass, number>;
@@ -19,8 +19,10 @@ export type FrameBudgets = Record<FrameClass, number>;
  * - session: `session.open`, i.e. reconnects of every tab (32 after a server restart);
  * - search: a person typing a query (the client waits for a pause) and paging its results.
  * - groups: creating and changing groups, a person clicking in the group panel.
+ * - friends: adding and removing friends, answering requests: a person clicking in the contacts
+ *   view; also what bounds how fast one user can send friend requests.
  */
-export const DEFAULT_FRAME_BUDGETS: Readonly<FrameBudgets> = { ping: 240, history: 600, members: 300, read: 600, blocklist: 60, session: 120, search: 120, groups: 60 };
+export const DEFAULT_FRAME_BUDGETS: Readonly<FrameBudgets> = { ping: 240, history: 600, members: 300, read: 600, blocklist: 60, session: 120, search: 120, groups: 60, friends: 60 };
 
 /** `session.open` attempts per connection and window (a refused open may be retried on the socket). */
 export const OPEN_ATTEMPTS_PER_CONNECTION = 10;
@@ -63,6 +65,13 @@ const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
   'presence.watch': 'members',
   // A person clicking, like a block.
   'presence.set': 'blocklist',
+  // A page of friends or requests: read when the contacts view opens, like a member page.
+  'friends.list': 'members',
+  'friend.add': 'friends',
+  'friend.remove': 'friends',
+  'friend.accept': 'friends',
+  'friend.decline': 'friends',
+  'friend.cancel': 'friends',
 };
 
 /**
@@ -72,7 +81,7 @@ const CLASS_OF: Record<ClientFrame['type'], FrameClass | 'send'> = {
  * only cost the node that answers them, and a user has at most `maxConnectionsPerUser` sockets
  * per node: a per-node budget bounds them without a Redis round trip per frame.
  */
-const SHARED: ReadonlySet<FrameClass | 'send'> = new Set(['read', 'blocklist', 'groups']);
+const SHARED: ReadonlySet<FrameClass | 'send'> = new Set(['read', 'blocklist', 'groups', 'friends']);
 
 export interface FrameBudgetOptions {
   budgets: FrameBudgets;

@@ -4,6 +4,7 @@ import type { WebhookStore } from '../webhooks/types.js';
 import type { PushStore } from './push-store.js';
 import type { ModerationStore } from '../moderation/types.js';
 import type { ReportStore } from '../moderation/report-types.js';
+import type { FriendStore } from '../friends/friend-store.js';
 import type {
   ChangeDraft,
   ChangeOutcome,
@@ -30,7 +31,7 @@ import type {
  *
  * Every adapter passes test/server/store/store-contract.ts.
  */
-export interface Store extends BroadcastStore, WebhookStore, PushStore, ModerationStore, ReportStore {
+export interface Store extends BroadcastStore, WebhookStore, PushStore, ModerationStore, ReportStore, FriendStore {
   /** Resolves when the store can answer; rejects if it cannot (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -39,7 +40,7 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   getUser(id: string): Promise<UserRecord | undefined>;
   /** Creates the user, or updates the given profile fields; brings a deleted user back. */
   putUser(id: string, profile: Profile, now: number): Promise<UserRecord>;
-  /** Marks the user deleted and drops their group memberships, friendships and blocks. */
+  /** Marks the user deleted and drops their group memberships, friendships, friend requests and blocks. */
   deleteUser(id: string): Promise<boolean>;
 
   // ------------------------------------------------------------- relations

@@ -10,6 +10,7 @@ import { createMemoryModeration } from './memory-moderation.js';
 import { createMemoryReports } from './memory-reports.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
 import { createMemoryPush } from './memory-push.js';
+import { createMemoryFriends } from './memory-friends.js';
 
 interface StoredRow {
   message: Message;
@@ -43,6 +44,7 @@ export function createMemoryStore(): Store {
   const conversations = new Map<string, Conversation>();
   const idempotency = new Map<string, { key: string; message: Message }>();
   const webhooks = createMemoryWebhooks();
+  const memoryFriends = createMemoryFriends({ users, friends });
   const pair = (a: string, b: string) => `${a}\n${b}`;
   const conv = (key: string) => {
     let c = conversations.get(key);
@@ -95,6 +97,7 @@ export function createMemoryStore(): Store {
     ...createMemoryPush(),
     ...createMemoryModeration(),
     ...createMemoryReports(webhooks.enqueueNow),
+    ...memoryFriends.api,
     async ping() {},
     async close() {},
     async getUser(id) {
@@ -117,6 +120,7 @@ export function createMemoryStore(): Store {
       for (const [key, c] of conversations) if (key.startsWith('group:')) c.members.delete(id), c.joined.delete(id), c.roles.delete(id);
       for (const f of [...friends]) if (f.startsWith(`${id}\n`) || f.endsWith(`\n${id}`)) friends.delete(f);
       blocks.delete(id);
+      memoryFriends.dropUser(id);
       return true;
     },
     async setFriends(a, b, on) {

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Logger } from '../core/logger.js';
 import { indexExistingMessages } from './postgres-search.js';
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
+import { FRIENDS_MIGRATION_SQL } from './postgres-friends.js';
 
 /**
  * One step of the PostgreSQL schema. Steps are applied in version order, each in its own
@@ -254,6 +255,12 @@ CREATE INDEX reports_by_status ON reports (status, id);
     version: 13,
     name: 'presence-hidden',
     sql: `CREATE TABLE presence_hidden (user_id text COLLATE "C" PRIMARY KEY);`,
+  },
+  {
+    // Friend requests (SPEC §13, contacts): see postgres-friends.ts.
+    version: 14,
+    name: 'friend-requests',
+    sql: FRIENDS_MIGRATION_SQL,
   },
 ];
 

@@ -9,6 +9,7 @@ import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
 import { createPostgresPush } from './postgres-push.js';
+import { createPostgresFriends } from './postgres-friends.js';
 import { createPostgresModeration } from './postgres-moderation.js';
 import { createPostgresReports } from './postgres-reports.js';
 import { commitBatch } from './postgres-commit.js';
@@ -132,6 +133,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresChanges({ query: q, transaction }),
     ...createPostgresWebhooks({ query: q, transaction }),
     ...createPostgresPush({ query: q, transaction }),
+    ...createPostgresFriends({ query: q, transaction }),
     ...createPostgresModeration({ query: q }),
     ...createPostgresReports({ query: q, transaction }),
     async ping() {
@@ -165,6 +167,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         await c.query(`DELETE FROM memberships WHERE user_id = $1 AND conv_key LIKE 'group:%'`, [id]);
         await c.query('DELETE FROM friends WHERE a = $1 OR b = $1', [id]);
         await c.query('DELETE FROM blocks WHERE owner = $1', [id]);
+        await c.query('DELETE FROM friend_requests WHERE from_id = $1 OR to_id = $1', [id]);
         return true;
       });
     },

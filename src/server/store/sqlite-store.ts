@@ -12,6 +12,7 @@ import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { createSqliteSearch, upgradeSearch } from './sqlite-search.js';
 import { createSqlitePush } from './sqlite-push.js';
+import { FRIENDS_SCHEMA, createSqliteFriends } from './sqlite-friends.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeGroupRoles, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
 import { commitOnThisThread, execOnThisThread, startSqliteWriter } from './sqlite-writer.js';
@@ -53,6 +54,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     options.logger?.info({ rows: moved, ms: Math.round(performance.now() - started) }, 'sqlite: messages table rebuilt as a rowid table (one-off upgrade)');
   }
   db.exec(SCHEMA);
+  db.exec(FRIENDS_SCHEMA);
   const added = upgradeGroupColumns(db);
   if (added.length > 0) options.logger?.info({ added }, 'sqlite: group history visibility columns added');
   const roles = upgradeGroupRoles(db);
@@ -81,6 +83,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     dropGroupMemberships: db.prepare(`DELETE FROM memberships WHERE user_id = ? AND conv_key LIKE 'group:%'`),
     dropFriends: db.prepare('DELETE FROM friends WHERE a = ? OR b = ?'),
     dropBlocks: db.prepare('DELETE FROM blocks WHERE owner = ?'),
+    dropFriendRequests: db.prepare('DELETE FROM friend_requests WHERE from_id = ? OR to_id = ?'),
     addFriend: db.prepare('INSERT OR IGNORE INTO friends (a, b) VALUES (?, ?)'),
     removeFriend: db.prepare('DELETE FROM friends WHERE a = ? AND b = ?'),
     areFriends: db.prepare('SELECT 1 FROM friends WHERE a = ? AND b = ?'),
@@ -204,6 +207,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     q.dropGroupMemberships.run(id);
     q.dropFriends.run(id, id);
     q.dropBlocks.run(id);
+    q.dropFriendRequests.run(id, id);
     return true;
   });
   const setFriends = db.transaction((a: string, b: string, on: boolean) => {
@@ -281,6 +285,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
     ...createSqliteSearch(db, parse),
     ...createSqlitePush(db),
+    ...createSqliteFriends(db, () => facts.clear()),
     async ping() {
       if (closed) throw new Error('store closed');
       db.prepare('SELECT 1').get();

@@ -292,6 +292,37 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       counts.frameChecks += 2;
     },
   },
+  'friends.list': {
+    scope: "read someone else's friends or friend requests (the frame names no user: only the sender's own lists)",
+    async check(t, o) {
+      await t.rest('PUT', '/v1/users/bob/friends/carol');
+      for (const list of ['friends', 'in', 'out']) {
+        const reqId = cmid();
+        o.alice.send({ type: 'friends.list', reqId, list });
+        const page = await o.alice.next('friends', (f) => f.reqId === reqId);
+        assert.ok(!page.items.some((i) => i.id === 'bob' || i.id === 'carol'), list);
+        counts.frameChecks++;
+      }
+    },
+  },
+  'friend.add': {
+    scope: "befriend in someone else's name: the frame names only the other side, so nobody but the sender and that user hears of it",
+    check: ownFriendsOnly,
+  },
+  'friend.remove': {
+    scope: "end a friendship between two others",
+    async check(t, o) {
+      await t.rest('PUT', '/v1/users/bob/friends/carol');
+      await friendAnswer(o.alice, { type: 'friend.remove', userId: 'carol' }, 'ok');
+      const reqId = cmid();
+      o.bob.send({ type: 'friends.list', reqId });
+      assert.ok((await o.bob.next('friends', (f) => f.reqId === reqId)).items.some((i) => i.id === 'carol'), 'bob and carol are still friends');
+      counts.frameChecks++;
+    },
+  },
+  'friend.accept': { scope: 'accept a friend request made to someone else', check: (_t, o) => notHerRequest(o, 'friend.accept') },
+  'friend.decline': { scope: 'decline a friend request made to someone else', check: (_t, o) => notHerRequest(o, 'friend.decline') },
+  'friend.cancel': { scope: 'withdraw a friend request someone else sent', check: (_t, o) => notHerRequest(o, 'friend.cancel') },
   ping: { scope: 'none' },
 };
 
@@ -301,6 +332,26 @@ async function groupRefused(s: TestSocket, groupId: string, change: Record<strin
   const answer = await s.nextOf(['ok', 'error']);
   assert.ok(answer.type === 'error' && answer.reqId === reqId && answer.name === name, `${groupId} ${JSON.stringify(change)} -> ${answer.type === 'error' ? answer.name : 'accepted'}`);
   counts.frameChecks++;
+}
+
+async function friendAnswer(s: TestSocket, frame: Record<string, unknown>, name: ErrorName | 'ok'): Promise<void> {
+  const reqId = cmid();
+  s.send({ ...frame, reqId });
+  const answer = await s.nextOf(['ok', 'error']);
+  assert.ok(answer.reqId === reqId && (answer.type === 'error' ? answer.name : 'ok') === name, `${JSON.stringify(frame)} -> ${answer.type === 'error' ? answer.name : 'ok'}`);
+  counts.frameChecks++;
+}
+
+/** Bob's request to carol: alice can neither accept, decline nor cancel it (no request of hers). */
+async function notHerRequest(o: Outsider, type: string): Promise<void> {
+  for (const userId of ['bob', 'carol']) await friendAnswer(o.alice, { type, userId }, 'FRIEND_REQUEST_UNKNOWN');
+}
+
+async function ownFriendsOnly(_t: TestServer, o: Outsider): Promise<void> {
+  await friendAnswer(o.alice, { type: 'friend.add', userId: 'bob' }, 'ok');
+  await friendAnswer(o.alice, { type: 'friend.remove', userId: 'bob' }, 'ok');
+  await o.carol.roundTrip();
+  assert.equal(o.carol.pending('friends.updated').filter((f) => f.user.id === 'alice').length, 0, 'carol hears nothing of it');
 }
 
 async function ownBlocklistOnly(_t: TestServer, o: Outsider): Promise<void> {

@@ -80,6 +80,15 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'presence.watch', reqId: 'pw', userIds: [] },
     { type: 'presence.set', reqId: 'ps', visible: false },
     { type: 'presence.set', visible: true },
+    { type: 'friends.list', reqId: 'fl' },
+    { type: 'friends.list', reqId: 'fl', list: 'in', after: 'bob', limit: 50 },
+    { type: 'friends.list', reqId: 'fl', list: 'out' },
+    { type: 'friend.add', reqId: 'fa', userId: 'bob', message: 'Hi <b>bob</b> \u202e' },
+    { type: 'friend.add', reqId: 'fa', userId: 'carol' },
+    { type: 'friend.remove', reqId: 'fr', userId: 'bob' },
+    { type: 'friend.accept', reqId: 'fc', userId: 'bob' },
+    { type: 'friend.decline', reqId: 'fc', userId: 'carol' },
+    { type: 'friend.cancel', reqId: 'fc', userId: 'bob' },
   ];
 }
 

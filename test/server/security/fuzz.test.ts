@@ -28,7 +28,7 @@ const BATCH = 500;
 /** The errors a frame that fails validation gets (codec.ts); core refusals have other names. */
 const DECODE_ERRORS = new Set<ErrorName>(['BAD_FRAME', 'FRAME_TOO_LARGE', 'MESSAGE_TOO_LARGE', 'FILE_TOO_LARGE']);
 /** Frames that answer one request (a send, a reqId, a session.open), as opposed to pushed ones. */
-const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error', 'change.ack', 'change.error', 'reactions', 'pins', 'search.results', 'group.info']);
+const REPLIES = new Set(['message.ack', 'message.error', 'ok', 'pong', 'history.page', 'members', 'session.ready', 'error', 'change.ack', 'change.error', 'reactions', 'pins', 'search.results', 'group.info', 'friends']);
 
 /** Whether a frame asks for exactly one reply: a send, a frame with a reqId, a session.open. */
 function asksForReply(raw: string): boolean {
@@ -123,7 +123,7 @@ describe('protocol fuzzing', () => {
   let t: TestServer;
   const tally = { frames: 0, invalid: 0, valid: 0, preAuth: 0, binary: 0, rest: 0, rest4xx: 0, rest2xx: 0 };
   before(async () => {
-    t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000 });
+    t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000, friendRequests: true });
     await createUsers(t, 'alice', 'bob', 'carol');
     await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
   });

@@ -10,6 +10,7 @@ import { webhooksContract } from './store-webhooks-contract.js';
 import { searchContract } from './store-search-contract.js';
 import { pushContract } from './store-push-contract.js';
 import { groupsContract } from './store-groups-contract.js';
+import { friendsContract } from './store-friends-contract.js';
 import { moderationContract } from './store-moderation-contract.js';
 import { reportsContract } from './store-reports-contract.js';
 
@@ -49,6 +50,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     searchContract(() => store);
     pushContract(() => store);
     groupsContract(() => store);
+    friendsContract(() => store);
     moderationContract(() => store);
     reportsContract(() => store);
 

@@ -1,0 +1,49 @@
+import type { ReactiveControllerHost } from 'lit';
+import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
+import { ProfileCard } from '../people/profile-card.js';
+
+interface OpenerDeps {
+  /** The thread's loaded messages, in order. */
+  messages(): readonly ChatMessage[];
+  client(): ChatClient | undefined;
+  /** Where the card lives (the thread's shadow root). */
+  root(): HTMLElement | DocumentFragment;
+}
+
+/**
+ * Opens a sender's `<profile-card>` from the thread (SPEC §13): a click (or Enter, or Space: they
+ * are buttons) on the picture or the name of someone else's message. The card comes with the
+ * thread (in the script tag: the panel's chunk) and is registered the first time it opens; it
+ * returns focus to the button that opened it. The rows draw those buttons only where the site
+ * has profiles on (`<chat-thread hide-profiles>` draws plain pictures and names).
+ */
+export class ProfileOpener {
+  readonly #deps: OpenerDeps;
+
+  constructor(host: ReactiveControllerHost & { renderRoot?: HTMLElement | DocumentFragment }, deps: OpenerDeps) {
+    this.#deps = deps;
+    host.addController({
+      hostConnected: () => host.renderRoot?.addEventListener('click', this.#onClick),
+      hostDisconnected: () => host.renderRoot?.removeEventListener('click', this.#onClick),
+    });
+  }
+
+  #onClick = (e: Event) => {
+    const trigger = (e.target as Element | null)?.closest?.('[part~="avatar-button"], [part~="sender-button"]');
+    const key = trigger?.closest('[data-row]')?.getAttribute('data-row');
+    if (!trigger || !key) return;
+    const m = this.#deps.messages().find((x) => messageKey(x) === key);
+    if (m) void this.open(m.sender, m.senderProfile);
+  };
+
+  /** Opens the card of `userId`, showing `profile` (the message's snapshot) until the client knows better. */
+  async open(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<ProfileCard> {
+    if (!customElements.get('profile-card')) customElements.define('profile-card', ProfileCard);
+    const root = this.#deps.root();
+    let card = root.querySelector('profile-card');
+    if (!card) root.append((card = document.createElement('profile-card')));
+    card.client = this.#deps.client();
+    await card.show(userId, profile);
+    return card;
+  }
+}
