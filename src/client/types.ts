@@ -305,7 +305,8 @@ export interface ChatClient extends EventTarget {
   cancelUpload(clientMsgId: string): void;
   /**
    * A stored file URL made fetchable by this user: Natter file URLs get the ticket of that one
-   * file, `''` until it has arrived (`$fileTickets` changes then: render again); other URLs unchanged.
+   * file, `''` until it has arrived (`$fileTickets` changes then: render again); a link preview's
+   * proxied picture (`/v1/previews/images/…`, a path of the server) gets the server's URL; other URLs unchanged.
    */
   fileUrl(url: string): string;
   /** Changes when file tickets arrive or fall due for renewal (whoever shows `fileUrl`s re-renders). */
