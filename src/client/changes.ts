@@ -135,7 +135,7 @@ function folded(old: Message, event: Message, change: ChangeElem['change'], me: 
       return next;
     }
     case 'edit':
-      next.elem = { type: 'text', text: change.text };
+      next.elem = change.preview ? { type: 'text', text: change.text, preview: change.preview } : { type: 'text', text: change.text };
       next.edited = event.time;
       return next;
     case 'recall':

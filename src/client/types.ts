@@ -232,8 +232,13 @@ export interface ChatClient extends EventTarget {
    * message its thread shows (`reactions`, `edited`, `recalled`, `pinned`, `hidden`).
    */
   react(conversationId: ConversationId, messageId: string, emoji: string, on: boolean): Promise<ChangeReceipt>;
-  /** Replaces the text of an own text message (new @mentions in `groupAtUserList` are notified). */
-  edit(conversationId: ConversationId, messageId: string, text: string, options?: { groupAtUserList?: string[] }): Promise<ChangeReceipt>;
+  /**
+   * Replaces the text of an own text message (new @mentions in `groupAtUserList` are notified).
+   * `preview`: the signed preview of the new text's first link (`linkPreview`), the old one when
+   * that link is unchanged; without it the message loses its preview. A forged or misplaced one
+   * is refused (`PREVIEW_INVALID`).
+   */
+  edit(conversationId: ConversationId, messageId: string, text: string, options?: { groupAtUserList?: string[]; preview?: LinkPreview }): Promise<ChangeReceipt>;
   /** Recalls (deletes for everyone) an own message within the server's window; admins any time. */
   recall(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
   /** Hides a message on all of this user's devices only. */

@@ -34,9 +34,13 @@ export class LinkPreviewBar {
     host.addController({ hostDisconnected: () => clearTimeout(this.#timer) });
   }
 
+  #firstLink(text: string): string {
+    return this.#deps.enabled() ? linkify(text).find((p) => p.href && /^https?:/i.test(p.href))?.text ?? '' : '';
+  }
+
   /** The draft changed: preview its first link (after a pause), or drop the preview it no longer links. */
   draftChanged(text: string): void {
-    const link = this.#deps.enabled() ? linkify(text).find((p) => p.href && /^https?:/i.test(p.href))?.text ?? '' : '';
+    const link = this.#firstLink(text);
     if (link === this.#link) return;
     clearTimeout(this.#timer);
     this.#link = link;
@@ -65,6 +69,17 @@ export class LinkPreviewBar {
   forText(text: string): LinkPreview | undefined {
     const p = this.#preview;
     return p && text.includes(p.link ?? p.url) ? p : undefined;
+  }
+
+  /**
+   * The draft becomes `text` (an edit starts or ends): its `preview` shows (the edited message's
+   * own, not fetched again) while the text still links it; without one, `text` is previewed anew.
+   */
+  prefill(text: string, preview: LinkPreview | undefined): void {
+    this.reset();
+    const link = this.#firstLink(text);
+    if (preview && link && text.includes(preview.link ?? preview.url)) [this.#link, this.#preview] = [link, preview];
+    this.#host.requestUpdate();
   }
 
   /** Forgets everything (the draft was sent, or the conversation changed). */
