@@ -26,9 +26,7 @@ export function createChangeActions({ outbox, started, myId, requests }: Changes
   return {
     react: (id, messageId, emoji, on) => submit(id, messageId, { kind: 'reaction', emoji, on }),
     edit: (id, messageId, text, options) =>
-      submit(id, messageId, {
-        kind: 'edit', text, ...(options?.groupAtUserList?.length && { groupAtUserList: options.groupAtUserList }), ...(options?.preview && { preview: options.preview }),
-      }),
+      submit(id, messageId, { kind: 'edit', text, ...(options?.groupAtUserList?.length && { groupAtUserList: options.groupAtUserList }), preview: options?.preview }),
     recall: (id, messageId) => submit(id, messageId, { kind: 'recall' }),
     deleteForMe: (id, messageId) => submit(id, messageId, { kind: 'hide' }),
     pin: (id, messageId, on) => submit(id, messageId, { kind: 'pin', on }),

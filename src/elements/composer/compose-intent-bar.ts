@@ -98,11 +98,9 @@ export class ComposeIntentBar {
     if (!intent || intent.kind === 'draft' || !client || !isConversationId(conversation)) return false;
     const options = groupAtUserList.length > 0 ? { groupAtUserList } : {};
     // Failures show in the thread (a failed message, or a failed change on the message).
-    const elem = intent.message.elem;
-    if (intent.kind === 'reply') client.reply(conversation, intent.message.id, preview ? { type: 'text', text, preview } : text, options).catch(() => {});
-    else if (elem.type !== 'text' || elem.text !== text || elem.preview?.sig !== preview?.sig) {
-      client.edit(conversation, intent.message.id, text, { ...options, ...(preview && { preview }) }).catch(() => {});
-    }
+    const { id, elem } = intent.message;
+    if (intent.kind === 'reply') client.reply(conversation, id, preview ? { type: 'text', text, preview } : text, options).catch(() => {});
+    else if (elem.type !== 'text' || elem.text !== text || elem.preview?.sig !== preview?.sig) client.edit(conversation, id, text, { ...options, preview }).catch(() => {});
     this.#aside = '';
     this.#shown = undefined;
     this.cancel();

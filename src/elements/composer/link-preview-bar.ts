@@ -34,13 +34,9 @@ export class LinkPreviewBar {
     host.addController({ hostDisconnected: () => clearTimeout(this.#timer) });
   }
 
-  #firstLink(text: string): string {
-    return this.#deps.enabled() ? linkify(text).find((p) => p.href && /^https?:/i.test(p.href))?.text ?? '' : '';
-  }
-
   /** The draft changed: preview its first link (after a pause), or drop the preview it no longer links. */
   draftChanged(text: string): void {
-    const link = this.#firstLink(text);
+    const link = this.#deps.enabled() ? linkify(text).find((p) => p.href && /^https?:/i.test(p.href))?.text ?? '' : '';
     if (link === this.#link) return;
     clearTimeout(this.#timer);
     this.#link = link;
@@ -77,9 +73,12 @@ export class LinkPreviewBar {
    */
   prefill(text: string, preview: LinkPreview | undefined): void {
     this.reset();
-    const link = this.#firstLink(text);
-    if (preview && link && text.includes(preview.link ?? preview.url)) [this.#link, this.#preview] = [link, preview];
-    this.#host.requestUpdate();
+    this.draftChanged(text);
+    if (preview && this.#link && text.includes(preview.link ?? preview.url)) {
+      // Its own preview, not asked for again.
+      clearTimeout(this.#timer);
+      this.#preview = preview;
+    }
   }
 
   /** Forgets everything (the draft was sent, or the conversation changed). */

@@ -2,6 +2,9 @@ import { msg, str } from '@lit/localize';
 import type { ErrorBody, ErrorName } from '../../protocol/errors.js';
 import { formatLocale } from './localize.js';
 
+/** A link preview's proxied picture that cannot be shown (a key not signed here, a target refused, not a picture): one sentence for the three. */
+const previewImage = () => msg('The preview picture is not available.', { id: 'error.PREVIEW_IMAGE' });
+
 /**
  * Why a message could not be sent or forwarded, as a sentence a person understands, in the
  * active locale. The protocol's own `message` is English and written for developers; the
@@ -34,6 +37,9 @@ const SENTENCES: Partial<Record<ErrorName, () => string>> = {
   CANCELLED: () => msg('Sending was cancelled.', { id: 'error.CANCELLED' }),
   MERGER_FORGED: () => msg('Chat history can only be forwarded from messages you can see.', { id: 'error.MERGER_FORGED' }),
   MERGER_TOO_DEEP: () => msg('This chat history already holds forwarded history too many levels deep.', { id: 'error.MERGER_TOO_DEEP' }),
+  PREVIEW_IMAGE_INVALID: previewImage,
+  PREVIEW_IMAGE_REFUSED: previewImage,
+  PREVIEW_IMAGE_UNAVAILABLE: previewImage,
   UPLOAD_QUOTA_EXCEEDED: () => msg('You have too many files waiting to be sent. Send or remove some, then try again.', { id: 'error.UPLOAD_QUOTA_EXCEEDED' }),
 };
 
