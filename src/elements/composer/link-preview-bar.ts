@@ -94,7 +94,7 @@ export class LinkPreviewBar {
     if (!p) return nothing;
     const t = previewStrings();
     return html`<div part="link-preview-bar" role="group" aria-label=${t.label}>
-      ${renderLinkCard(p, (url) => this.#deps.client()?.fileUrl(url) ?? url)}
+      ${renderLinkCard(p, this.#deps.client()?.fileUrl ?? String)}
       <button part="remove-preview-button" type="button" aria-label=${t.remove} title=${t.remove} @click=${() => this.#drop()}>×</button>
     </div>`;
   }

@@ -3,7 +3,7 @@ import type { ErrorBody, ErrorName } from '../../protocol/errors.js';
 import { formatLocale } from './localize.js';
 
 /** A link preview's proxied picture that cannot be shown (a key not signed here, a target refused, not a picture): one sentence for the three. */
-const previewImage = () => msg('The preview picture is not available.', { id: 'error.PREVIEW_IMAGE' });
+const previewImage = () => msg('The picture is no longer available.', { id: 'error.PREVIEW_IMAGE' });
 
 /**
  * Why a message could not be sent or forwarded, as a sentence a person understands, in the

@@ -119,7 +119,7 @@
 'error.NOT_FORWARDABLE': `لا يمكن إعادة توجيه إشعارات النظام والمكالمات.`,
 'error.NOT_FRIENDS': `يمكنك مراسلة أصدقائك فقط.`,
 'error.NOT_MEMBER': `لستَ عضوًا في هذه المحادثة.`,
-'error.PREVIEW_IMAGE': `صورة المعاينة غير متاحة.`,
+'error.PREVIEW_IMAGE': `لم تعد الصورة متاحة.`,
 'error.RATE_LIMITED': `أنت ترسل بسرعة كبيرة. انتظر لحظة ثم حاول مرة أخرى.`,
 'error.retryAt': str`أنت ترسل بسرعة كبيرة. حاول مرة أخرى في ${0}.`,
 'error.SELF_CONVERSATION': `لا يمكنك إرسال رسائل إلى نفسك.`,
