@@ -138,7 +138,9 @@ export class MessageComposer extends LitElement {
     conversation: () => this.conversation,
     draft: () => this.draft,
     setDraft: (text, preview) => {
-      this.#previews.prefill(text, preview);
+      // An edit starts or ends: the text's own preview (an edited message's), or one asked for anew.
+      this.#previews.reset();
+      this.#previews.draftChanged(text, preview);
       this.draft = text;
       this.#mentions = [];
     },

@@ -34,17 +34,20 @@ export class LinkPreviewBar {
     host.addController({ hostDisconnected: () => clearTimeout(this.#timer) });
   }
 
-  /** The draft changed: preview its first link (after a pause), or drop the preview it no longer links. */
-  draftChanged(text: string): void {
+  /**
+   * The draft changed: preview its first link (after a pause), or drop the preview it no longer
+   * links. `known`: the preview made for this text (an edited message's own), shown as it is.
+   */
+  draftChanged(text: string, known?: LinkPreview): void {
     const link = this.#deps.enabled() ? linkify(text).find((p) => p.href && /^https?:/i.test(p.href))?.text ?? '' : '';
     if (link === this.#link) return;
     clearTimeout(this.#timer);
     this.#link = link;
-    if (this.#preview) {
-      this.#preview = undefined;
+    if (this.#preview || known) {
+      this.#preview = known;
       this.#host.requestUpdate();
     }
-    if (!link || this.#dropped.has(link)) return;
+    if (!link || known || this.#dropped.has(link)) return;
     this.#timer = setTimeout(() => void this.#ask(link), SETTLE_MS);
   }
 
@@ -65,20 +68,6 @@ export class LinkPreviewBar {
   forText(text: string): LinkPreview | undefined {
     const p = this.#preview;
     return p && text.includes(p.link ?? p.url) ? p : undefined;
-  }
-
-  /**
-   * The draft becomes `text` (an edit starts or ends): its `preview` shows (the edited message's
-   * own, not fetched again) while the text still links it; without one, `text` is previewed anew.
-   */
-  prefill(text: string, preview: LinkPreview | undefined): void {
-    this.reset();
-    this.draftChanged(text);
-    if (preview && this.#link && text.includes(preview.link ?? preview.url)) {
-      // Its own preview, not asked for again.
-      clearTimeout(this.#timer);
-      this.#preview = preview;
-    }
   }
 
   /** Forgets everything (the draft was sent, or the conversation changed). */

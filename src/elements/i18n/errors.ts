@@ -2,7 +2,7 @@ import { msg, str } from '@lit/localize';
 import type { ErrorBody, ErrorName } from '../../protocol/errors.js';
 import { formatLocale } from './localize.js';
 
-/** A link preview's proxied picture that cannot be shown (a key not signed here, a target refused, not a picture): one sentence for the three. */
+/** A link preview's proxied picture that cannot be shown (PREVIEW_IMAGE_INVALID, _REFUSED, _UNAVAILABLE): one sentence for the three. */
 const previewImage = () => msg('The picture is no longer available.', { id: 'error.PREVIEW_IMAGE' });
 
 /**
@@ -37,9 +37,6 @@ const SENTENCES: Partial<Record<ErrorName, () => string>> = {
   CANCELLED: () => msg('Sending was cancelled.', { id: 'error.CANCELLED' }),
   MERGER_FORGED: () => msg('Chat history can only be forwarded from messages you can see.', { id: 'error.MERGER_FORGED' }),
   MERGER_TOO_DEEP: () => msg('This chat history already holds forwarded history too many levels deep.', { id: 'error.MERGER_TOO_DEEP' }),
-  PREVIEW_IMAGE_INVALID: previewImage,
-  PREVIEW_IMAGE_REFUSED: previewImage,
-  PREVIEW_IMAGE_UNAVAILABLE: previewImage,
   UPLOAD_QUOTA_EXCEEDED: () => msg('You have too many files waiting to be sent. Send or remove some, then try again.', { id: 'error.UPLOAD_QUOTA_EXCEEDED' }),
 };
 
@@ -56,6 +53,6 @@ export function errorText(error: Pick<ErrorBody, 'name' | 'reason'> | undefined,
   }
   // The site's before-send hook said why, in its own words (and language): shown as given.
   if (error?.reason) return error.reason;
-  const sentence = error ? SENTENCES[error.name] : undefined;
+  const sentence = error ? SENTENCES[error.name] ?? (error.name.startsWith('PREVIEW_IMAGE') ? previewImage : undefined) : undefined;
   return sentence ? sentence() : msg('The message could not be sent.', { id: 'error.fallback' });
 }
