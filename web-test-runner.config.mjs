@@ -10,6 +10,9 @@ import { tsImport } from 'tsx/esm/api';
 
 // One list of Chromium flags for every browser we launch (see RECIPES: Debian's Chromium).
 const { CHROMIUM_ARGS, CHROMIUM_PATH } = await tsImport('./e2e/lib/browser.ts', import.meta.url);
+const { makePng } = await tsImport('./e2e/lib/png.ts', import.meta.url);
+/** The picture of `/__natter/og-page?image=1`: a real PNG, which the server proxies. */
+const OG_IMAGE = makePng(120, 63, (x, y) => [40 + x, 90 + y, 200 - x]);
 
 /** Starts a Natter server for the run and mints user tokens for the test pages. */
 function natterServer() {
@@ -19,6 +22,7 @@ function natterServer() {
   let dataDir;
   let wsUrl;
   let signUserToken;
+  let ogImageHits = 0;
   return {
     name: 'natter-server',
     async serverStart({ config }) {
@@ -27,9 +31,13 @@ function natterServer() {
       signUserToken = natter.signUserToken;
       dataDir = await mkdtemp(join(tmpdir(), 'natter-wtr-'));
       // The test pages come from the runner's own origin, not the chat server's.
-      // Link previews may fetch the runner's own pages (loopback, its port): the test switch, for `/__natter/og-page`.
+      // Link previews may fetch the runner's own pages (loopback, its port): the test switch, for
+      // `/__natter/og-page`; their pictures are proxied (the recommended setting).
       // Friend requests on: the contacts view's request sections are what the browser tests look at (direct adds: the Node tests).
-      server = await natter.createChatServer({ dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000, friendRequests: true, linkPreviews: { allowLoopback: true, ports: [config.port] } });
+      server = await natter.createChatServer({
+        dataDir, secret, adminKey: `admin-${crypto.randomUUID()}`, allowedOrigins: '*', broadcastsPerMinute: 1000, friendRequests: true,
+        linkPreviews: { allowLoopback: true, ports: [config.port], images: 'proxy' },
+      });
       const { url } = await server.listen(0, '127.0.0.1');
       wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
     },
@@ -116,13 +124,20 @@ function natterServer() {
         for (let i = 0; i < count; i += 500) await Promise.all(Array.from({ length: Math.min(500, count - i) }, (_, k) => send(i + k)));
         return { body: JSON.stringify({ count }), type: 'json', headers: { 'cache-control': 'no-store' } };
       }
-      // A web page with Open Graph tags, for link previews: `/__natter/og-page?title=`.
+      // A web page with Open Graph tags, for link previews: `/__natter/og-page?title=[&image=1]`
+      // (`image=1`: an og:image, `/__natter/og-image.png`, counted in `/__natter/og-image-hits`).
       if (context.path === '/__natter/og-page') {
         // Escaped as a page would; the server decodes it back (hostile titles reach the elements as text).
         const title = String(context.query.title ?? 'A page to preview').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-        const html = `<!doctype html><html><head><title>fallback</title><meta property="og:title" content="${title}"><meta property="og:description" content="What the page is about, in a sentence or two."><meta property="og:site_name" content="Test Site"></head><body>page</body></html>`;
+        const image = context.query.image ? `<meta property="og:image" content="/__natter/og-image.png?for=${encodeURIComponent(title)}">` : '';
+        const html = `<!doctype html><html><head><title>fallback</title><meta property="og:title" content="${title}"><meta property="og:description" content="What the page is about, in a sentence or two."><meta property="og:site_name" content="Test Site">${image}</head><body>page</body></html>`;
         return { body: html, type: 'text/html', headers: { 'cache-control': 'no-store' } };
       }
+      if (context.path === '/__natter/og-image.png') {
+        ogImageHits++;
+        return { body: OG_IMAGE, type: 'image/png', headers: { 'cache-control': 'no-store' } };
+      }
+      if (context.path === '/__natter/og-image-hits') return { body: JSON.stringify({ hits: ogImageHits }), type: 'json', headers: { 'cache-control': 'no-store' } };
       if (context.path !== '/__natter/token') return undefined;
       const userId = String(context.query.user ?? '');
       const name = context.query.name ? String(context.query.name) : undefined;

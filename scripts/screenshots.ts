@@ -12,6 +12,13 @@
  * - changes-light.png, changes-dark.png: alice's 1:1 with bob after changes to sent messages
  *   (SPEC §9): reply quotes, reactions (own highlighted), an edited message, one alice recalled
  *   (with Edit again), and the pinned bar;
+ * - formatting-light.png, formatting-dark.png: alice's 1:1 with carol (issue 22): bold, italic,
+ *   strikethrough, inline code, a code block with its copy button, a quote, a list, a link, and
+ *   a link preview card whose picture the server proxies (`NATTER_LINK_PREVIEW_IMAGES=proxy`,
+ *   the page and its picture served by a local "news site" behind the loopback test switch);
+ * - recorder-light.png, recorder-dark.png: the same composer recording a voice note (Chromium's
+ *   fake microphone), with its timer and level meter;
+ * - viewer-light.png, viewer-dark.png: the media viewer open on a photo of that chat;
  * - widget-closed.png (launcher with unread badge), widget-open.png, widget-320.png: the
  *   `dist/cdn/natter.js` widget on a page that knows nothing about Natter; widget-ar.png: the
  *   same page (left to right, in English) with `data-locale="ar"`: the widget in Arabic, mirrored.
@@ -371,6 +378,131 @@ async function fitThread(page: Page): Promise<void> {
 }
 
 /**
+ * A news site on its own loopback port: one article with Open Graph tags and a cover picture, for
+ * the link preview card. The server may fetch it only through its loopback test switch
+ * (`NATTER_LINK_PREVIEW_ALLOW_LOOPBACK=1`, `NATTER_LINK_PREVIEW_PORTS=<port>`) and proxies the
+ * picture; `coverHits` counts the browser-independent fetches of the cover (the server's only).
+ */
+async function startNewsSite(): Promise<{ url: string; coverHits(): number; close(): Promise<void> }> {
+  const cover = harbourPng();
+  let hits = 0;
+  const site = createServer((req, res) => {
+    if (req.url === '/lisbon-ferries') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><meta charset="utf-8">
+<title>Ferries</title><meta property="og:title" content="Crossing the Tagus: a guide to Lisbon's ferries">
+<meta property="og:description" content="Timetables, tickets and the best seat for the view, from Cais do Sodré to Cacilhas and back.">
+<meta property="og:site_name" content="Tejo Times"><meta property="og:image" content="/covers/ferry.png"></head><body>…</body></html>`);
+    } else if (req.url === '/covers/ferry.png') {
+      hits++;
+      res.writeHead(200, { 'content-type': 'image/png' }).end(cover);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+  const { port } = site.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, coverHits: () => hits, close: () => new Promise((r) => site.close(() => r())) };
+}
+
+/** A ferry on the river under a pale sky (the news site's cover). */
+function harbourPng(width = 600, height = 315): Buffer {
+  return makePng(width, height, (x, y) => {
+    const water = height * 0.58;
+    const hull = y > water - 34 && y < water - 6 && x > width * 0.3 + (water - y) * 0.4 && x < width * 0.68 - (water - y) * 0.4;
+    if (hull) return y < water - 24 ? [245, 245, 240] : [200, 60, 40];
+    if (y > water - 52 && y <= water - 34 && x > width * 0.4 && x < width * 0.58) return [250, 250, 245];
+    if (y > water) {
+      const k = (y - water) / (height - water);
+      return y % 9 < 2 && (x + y * 3) % 40 < 18 ? [170, 205, 225] : [Math.round(40 + 30 * k), Math.round(110 - 30 * k), Math.round(150 - 30 * k)];
+    }
+    const k = y / water;
+    return [Math.round(200 + 40 * k), Math.round(225 + 20 * k), 250];
+  });
+}
+
+/**
+ * Carol and alice's 1:1 for issue 22: formatted messages from carol, a photo, and alice's link to
+ * the news site's article with its preview (asked of the server as the composer does).
+ */
+async function seedWriting(alice: Page, carol: Page, article: string): Promise<void> {
+  const [toCarol, toAlice] = ['p2p:carol', 'p2p:alice'];
+  await call(carol, 'send', toAlice, '**Saturday** is on! Meet at *Cais do Sodré* at 9:30 — the ~~9:10~~ 9:40 boat, `platform 2`.');
+  await call(carol, 'send', toAlice, 'Bring:\n- sunscreen\n- a light jacket\n- the tickets (printed)');
+  await call(carol, 'send', toAlice, '> The last boat back leaves Cacilhas at 23:30.\n\nSo no rush for dinner. Tickets from the [Transtejo site](https://example.com/tickets) or the machine:');
+  await call(carol, 'send', toAlice, '```\nCais do Sodré → Cacilhas   09:40\nCacilhas → Cais do Sodré   23:30\n```');
+  await carol.evaluate(
+    async ([id, b64]) => {
+      const blob = new Blob([Uint8Array.from(atob(b64 as string), (c) => c.charCodeAt(0))], { type: 'image/png' });
+      await (window as unknown as DemoWindow).natterDemo.client.sendFile(id as string, blob, { name: 'view-from-the-boat.png' });
+    },
+    [toAlice, sunsetPng(640, 400).toString('base64')] as const,
+  );
+  const preview = await call<{ image?: string }>(alice, 'linkPreview', article);
+  if (!preview.image?.startsWith('/v1/previews/images/')) throw new Error(`the preview's picture is not proxied: ${JSON.stringify(preview)}`);
+  await call(alice, 'send', toCarol, { type: 'text', text: `Perfect. I read this guide last night: ${article}`, preview });
+}
+
+/** The recorder with its level meter caught on one of the fake microphone's beeps (loud before and after the shot). */
+async function recorderShot(page: Page, name: string): Promise<void> {
+  const level = async () => Number(await page.locator('message-composer [part~="level-meter"]').getAttribute('aria-valuenow'));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await until(async () => (await level()) >= 30, 'the level meter to move', 5000);
+    await shot(page, name);
+    if ((await level()) >= 30) return;
+  }
+}
+
+/** The formatting, recorder and viewer screenshots, light and dark, in alice's 1:1 with carol. */
+async function writingShots(news: { url: string; coverHits(): number }): Promise<void> {
+  const context = await newContext({ width: 1000, height: 1180 });
+  await context.grantPermissions(['microphone'], { origin: server.url });
+  const writing = await openDemo('alice', 'p2p:carol', context);
+  const carol = await openDemo('carol', 'p2p:alice');
+  await seedWriting(writing.page, carol.page, `${news.url}/lisbon-ferries`);
+  const page = writing.page;
+  const thread = page.locator('chat-thread');
+  await thread.locator('[part~="link-preview-image"]').waitFor({ timeout: 15_000 });
+  await thread.locator('[part~="copy-button"]').waitFor();
+  await until(() => page.locator('chat-thread img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)), 'the pictures to load', 15_000);
+  const cover = await thread.locator('[part~="link-preview-image"]').getAttribute('src');
+  if (!cover?.startsWith(`${server.url}/v1/previews/images/`)) throw new Error(`the card's picture is not served by Natter: ${cover}`);
+  if (news.coverHits() !== 1) throw new Error(`the news site's cover was fetched ${news.coverHits()} times (the server's fetch only expected)`);
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(400);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(300);
+    await shot(page, `formatting-${scheme}.png`);
+  }
+
+  // The recorder, by click (a tap keeps it recording): Chromium's fake microphone.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.locator('message-composer [part~="record-button"]').click();
+  await page.locator('message-composer [part~="recorder"]').waitFor({ timeout: 10_000 });
+  await until(async () => /0:0[2-9]/.test(await page.locator('message-composer [part~="recorder-time"]').innerText()), 'two seconds of recording', 10_000);
+  await recorderShot(page, 'recorder-light.png');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await recorderShot(page, 'recorder-dark.png');
+  await page.locator('message-composer [part~="cancel-recording-button"]').click();
+  await page.locator('message-composer [part~="recorder"]').waitFor({ state: 'detached' });
+
+  // The media viewer, opened on the photo.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await thread.locator('[part~="image-link"]').first().click();
+  const viewer = thread.locator('media-viewer [part~="image"]');
+  await viewer.waitFor({ timeout: 10_000 });
+  await until(() => viewer.evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), 'the viewer’s picture');
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(400);
+  await shot(page, 'viewer-light.png');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(400);
+  await shot(page, 'viewer-dark.png');
+  await context.close();
+  await carol.context.close();
+}
+
+/**
  * Another site (its own loopback port, as in e2e/embed.e2e.ts): a page whose one script is the
  * CDN file, and a token route of its own that asks the dev token route for `?user=` (what a
  * site's backend would do for its signed-in visitor).
@@ -410,9 +542,17 @@ async function widgetPage(context: BrowserContext, site: string, user: string, l
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  // The widget's host page is served from another origin than the server's.
-  server = await startBuiltServer({ NATTER_ALLOWED_ORIGINS: '*' });
-  browser = await launchChromium();
+  const news = await startNewsSite();
+  // The widget's host page is served from another origin than the server's; link previews may
+  // read the local news site (the loopback test switch, its port) and proxy its pictures.
+  server = await startBuiltServer({
+    NATTER_ALLOWED_ORIGINS: '*',
+    NATTER_LINK_PREVIEW_IMAGES: 'proxy',
+    NATTER_LINK_PREVIEW_ALLOW_LOOPBACK: '1',
+    NATTER_LINK_PREVIEW_PORTS: new URL(news.url).port,
+  });
+  // A synthetic microphone for the recorder (RECIPES: "Recording audio").
+  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
   try {
     const alice = await openDemo('alice', GROUP, await newContext(THREAD_VIEWPORT));
     const bob = await openDemo('bob', GROUP);
@@ -466,6 +606,9 @@ async function main(): Promise<void> {
     await shot(changes.page, 'changes-dark.png');
     await changes.context.close();
 
+    // Issue 22: formatting and a proxied link preview, the recorder, the media viewer.
+    await writingShots(news);
+
     await alice.context.close();
 
     // Simplified Chinese and Japanese: a browser set to the language, and ?lang=.
@@ -510,6 +653,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.stop();
+    await news.close();
   }
 }
 

@@ -26,7 +26,8 @@ export function createChangeActions({ outbox, started, myId, requests }: Changes
   return {
     react: (id, messageId, emoji, on) => submit(id, messageId, { kind: 'reaction', emoji, on }),
     edit: (id, messageId, text, options) =>
-      submit(id, messageId, { kind: 'edit', text, ...(options?.groupAtUserList?.length && { groupAtUserList: options.groupAtUserList }) }),
+      // `groupAtUserList` and `preview` as given: an empty list is none (the server reads its length).
+      submit(id, messageId, { kind: 'edit', text, ...options }),
     recall: (id, messageId) => submit(id, messageId, { kind: 'recall' }),
     deleteForMe: (id, messageId) => submit(id, messageId, { kind: 'hide' }),
     pin: (id, messageId, on) => submit(id, messageId, { kind: 'pin', on }),

@@ -134,10 +134,13 @@ function folded(old: Message, event: Message, change: ChangeElem['change'], me: 
       else delete next.reactions;
       return next;
     }
-    case 'edit':
-      next.elem = { type: 'text', text: change.text };
+    case 'edit': {
+      // The text and its preview, if the edit carries one (validated: nothing else).
+      const { kind: _, ...text } = change;
+      next.elem = { type: 'text', ...text };
       next.edited = event.time;
       return next;
+    }
     case 'recall':
       return {
         id: old.id, conversationId: old.conversationId, seq: old.seq, clientMsgId: old.clientMsgId, sender: old.sender,

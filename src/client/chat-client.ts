@@ -73,6 +73,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   /** URLs asked for before the cache's code arrived: asked again then, so their tickets come in one batch. */
   const askedEarly = new Set<string>();
   const fileUrl = (url: string): string => {
+    // A link preview's proxied picture (`/v1/previews/images/…`): a path of the chat server, not of the page showing it.
+    if (url.startsWith('/v1/previews/')) return apiBase + url;
     if (fileTickets) return fileTickets.fileUrl(url);
     askedEarly.add(url);
     ticketsLoading ??= import('./file-tickets.js').then((m) => {

@@ -235,8 +235,13 @@ export interface ChatClient extends EventTarget {
    * message its thread shows (`reactions`, `edited`, `recalled`, `pinned`, `hidden`).
    */
   react(conversationId: ConversationId, messageId: string, emoji: string, on: boolean): Promise<ChangeReceipt>;
-  /** Replaces the text of an own text message (new @mentions in `groupAtUserList` are notified). */
-  edit(conversationId: ConversationId, messageId: string, text: string, options?: { groupAtUserList?: string[] }): Promise<ChangeReceipt>;
+  /**
+   * Replaces the text of an own text message (new @mentions in `groupAtUserList` are notified).
+   * `preview`: the signed preview of the new text's first link (`linkPreview`), the old one when
+   * that link is unchanged; without it the message loses its preview. A forged or misplaced one
+   * is refused (`PREVIEW_INVALID`).
+   */
+  edit(conversationId: ConversationId, messageId: string, text: string, options?: { groupAtUserList?: string[]; preview?: LinkPreview }): Promise<ChangeReceipt>;
   /** Recalls (deletes for everyone) an own message within the server's window; admins any time. */
   recall(conversationId: ConversationId, messageId: string): Promise<ChangeReceipt>;
   /** Hides a message on all of this user's devices only. */
@@ -315,7 +320,8 @@ export interface ChatClient extends EventTarget {
   cancelUpload(clientMsgId: string): void;
   /**
    * A stored file URL made fetchable by this user: Natter file URLs get the ticket of that one
-   * file, `''` until it has arrived (`$fileTickets` changes then: render again); other URLs unchanged.
+   * file, `''` until it has arrived (`$fileTickets` changes then: render again); a link preview's
+   * proxied picture (`/v1/previews/images/…`, a path of the server) gets the server's URL; other URLs unchanged.
    */
   fileUrl(url: string): string;
   /** Changes when file tickets arrive or fall due for renewal (whoever shows `fileUrl`s re-renders). */

@@ -90,22 +90,19 @@ export const styles = [
     /*
      * The microphone sits inside the end of the (empty) text area: its negative margin takes back
      * its width and the gap, so the text area keeps its width; the padding keeps the caret clear.
+     * Holding it must not select text or start a touch gesture.
      */
     [part~='record-button'] {
       position: relative;
       z-index: 1;
       margin-inline-start: calc(-2.5rem - 0.5rem);
+      touch-action: none;
+      user-select: none;
+      -webkit-user-select: none;
     }
 
     [part~='input']:has(+ [part~='record-button']) {
       padding-inline-end: 2.75rem;
-    }
-
-    /* Holding the microphone must not select text or start a touch gesture. */
-    [part~='record-button'] {
-      touch-action: none;
-      user-select: none;
-      -webkit-user-select: none;
     }
 
     [part~='record-button'][part~='recording'] {

@@ -137,7 +137,10 @@ export class MessageComposer extends LitElement {
     client: () => this.client,
     conversation: () => this.conversation,
     draft: () => this.draft,
-    setDraft: (text) => {
+    setDraft: (text, preview) => {
+      // An edit starts or ends: the text's own preview (an edited message's), or one asked for anew.
+      this.#previews.reset();
+      this.#previews.draftChanged(text, preview);
       this.draft = text;
       this.#mentions = [];
     },
@@ -382,7 +385,7 @@ export class MessageComposer extends LitElement {
     // Failures are shown in the thread, so the promise needs no handling here.
     const preview = this.#previews.forText(text);
     const content = preview ? { type: 'text' as const, text, preview } : text;
-    if (!this.#intent.send(text, atUsers)) this.client!.send(this.conversation, content, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
+    if (!this.#intent.send(text, atUsers, preview)) this.client!.send(this.conversation, content, atUsers.length > 0 ? { groupAtUserList: atUsers } : {}).catch(() => {});
     this.#previews.reset();
     this.draft = '';
     this.#mentions = [];

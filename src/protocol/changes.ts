@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { maxBytes } from './fields.js';
 import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS, utf8Length } from './limits.js';
+import { LinkPreviewSchema } from './link-preview.js';
 
 /*
  * Changes to a message after it was sent (SPEC §9): reactions, edits, recalls, pins and
@@ -53,7 +54,8 @@ export const ChangeElemSchema = v.object({
   target: MessageIdSchema,
   change: v.variant('kind', [
     v.object({ kind: v.literal('reaction'), emoji: ReactionKeySchema, on: v.boolean(), count: Seq }),
-    v.object({ kind: v.literal('edit'), text: v.pipe(maxBytes(LIMITS.textBytes), v.minLength(1)) }),
+    /** The new text, and its link preview (none: the edited message has none). */
+    v.object({ kind: v.literal('edit'), text: v.pipe(maxBytes(LIMITS.textBytes), v.minLength(1)), preview: v.optional(LinkPreviewSchema) }),
     v.object({ kind: v.literal('recall') }),
     v.object({ kind: v.literal('pin'), on: v.boolean() }),
     v.object({ kind: v.literal('hide') }),

@@ -3,6 +3,7 @@ import { ReactionKeySchema } from './changes.js';
 import { maxBytes } from './fields.js';
 import { AT_ALL, ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
+import { LinkPreviewSchema } from './link-preview.js';
 import { ElemSchema, SendOptionsSchema } from './message.js';
 import { GroupChangeFrameSchema, GroupCreateSchema, GroupFetchSchema } from './group-frames.js';
 import { PresenceSetSchema, PresenceWatchSchema } from './presence-frames.js';
@@ -123,6 +124,11 @@ export const ChangeSchema = v.variant('kind', [
     text: v.pipe(maxBytes(LIMITS.textBytes), v.minLength(1)),
     /** @mentions of the new text; members newly mentioned get the mention treatment. */
     groupAtUserList: v.optional(v.pipe(v.array(v.union([UserIdSchema, v.literal(AT_ALL)])), v.maxLength(LIMITS.groupAtUsers))),
+    /**
+     * The signed preview of the new text's first link (`POST /v1/previews`; checked like a send's:
+     * PREVIEW_INVALID). Without it the edited message has no preview.
+     */
+    preview: v.optional(LinkPreviewSchema),
   }),
   v.object({ kind: v.literal('recall') }),
   v.object({ kind: v.literal('pin'), on: v.boolean() }),

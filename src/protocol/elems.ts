@@ -3,28 +3,15 @@ import { LIMITS } from './limits.js';
 import { maxBytes, UrlSchema } from './fields.js';
 import type { Message } from './message.js';
 import { ChangeElemSchema, RecalledElemSchema, type ChangeElem, type RecalledElem } from './changes.js';
+import { LinkPreviewSchema } from './link-preview.js';
+
+export { LinkPreviewSchema } from './link-preview.js';
 
 const Dimension = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000));
 const Seconds = v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 3600));
 const Mime = v.pipe(v.string(), v.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'invalid mime type'), v.maxLength(128));
 const size = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(max, 'FILE_TOO_LARGE'));
 const Short = maxBytes(LIMITS.shortTextBytes);
-
-const PreviewText = v.optional(maxBytes(2400));
-
-/** A link's preview, fetched and signed by the server (`POST /v1/previews`), carried by the text that links it. */
-export const LinkPreviewSchema = v.object({
-  /** The page (after redirects). */
-  url: UrlSchema,
-  /** The link as written in the text, when it differs from `url`. */
-  link: v.optional(UrlSchema),
-  title: PreviewText,
-  description: PreviewText,
-  siteName: PreviewText,
-  image: v.optional(UrlSchema),
-  /** The server's signature (checked on send: PREVIEW_INVALID). */
-  sig: v.pipe(v.string(), v.maxLength(64)),
-});
 
 export const TextElemSchema = v.object({
   type: v.literal('text'),
@@ -170,7 +157,7 @@ export const LEAF_ELEM_SCHEMAS = [
 ] as const;
 
 export type TextElem = v.InferOutput<typeof TextElemSchema>;
-export type LinkPreview = v.InferOutput<typeof LinkPreviewSchema>;
+export type { LinkPreview } from './link-preview.js';
 export type FaceElem = v.InferOutput<typeof FaceElemSchema>;
 export type LocationElem = v.InferOutput<typeof LocationElemSchema>;
 export type ImageElem = v.InferOutput<typeof ImageElemSchema>;

@@ -67,6 +67,9 @@ export const ERROR_MESSAGES = {
   PREVIEW_REFUSED: 'Previews are made of public web pages only (http or https, ports 80 and 443).',
   PREVIEW_UNAVAILABLE: 'The page could not be previewed (unreachable, too slow, too large or not a web page).',
   PREVIEW_INVALID: 'The link preview does not come from this server, or its link is not in the text.',
+  PREVIEW_IMAGE_INVALID: 'This preview picture key was not signed by this server.',
+  PREVIEW_IMAGE_REFUSED: 'Preview pictures come from public web servers only (http or https, ports 80 and 443).',
+  PREVIEW_IMAGE_UNAVAILABLE: 'The preview picture could not be fetched, or is not a PNG, JPEG, GIF or WebP image within the size limit.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',
@@ -154,6 +157,9 @@ export const ERROR_STATUSES = {
   PREVIEW_REFUSED: 422,
   PREVIEW_UNAVAILABLE: 422,
   PREVIEW_INVALID: 422,
+  PREVIEW_IMAGE_INVALID: 403,
+  PREVIEW_IMAGE_REFUSED: 422,
+  PREVIEW_IMAGE_UNAVAILABLE: 502,
 
   RATE_LIMITED: 429,
   BROADCAST_RATE_LIMITED: 416,

@@ -92,6 +92,13 @@ const presenceFromEnv = (v: string | undefined) => {
   return v.trim() === 'on';
 };
 
+/** NATTER_LINK_PREVIEW_IMAGES: what previews do with a page's picture (default drop; proxy recommended). */
+const previewImagesFromEnv = (v: string | undefined): 'drop' | 'keep' | 'proxy' => {
+  if (v === undefined || v.trim() === '') return 'drop';
+  if (!['drop', 'keep', 'proxy'].includes(v.trim())) throw new TypeError(`NATTER_LINK_PREVIEW_IMAGES must be drop, keep or proxy, not "${v}".`);
+  return v.trim() as 'drop' | 'keep' | 'proxy';
+};
+
 /** NATTER_BEFORE_SEND_FALLBACK: what a send gets when the hook does not answer. */
 const fallback = (v: string | undefined): 'allow' | 'reject' | undefined => {
   if (v === undefined || v === '') return undefined;
@@ -172,7 +179,7 @@ async function main(): Promise<void> {
       // The test switch: loopback pages may be previewed (never set it in production).
       allowLoopback: flag(env['NATTER_LINK_PREVIEW_ALLOW_LOOPBACK']),
       ports: (env['NATTER_LINK_PREVIEW_PORTS'] ?? '').split(',').map((p) => Number(p.trim())).filter((p) => Number.isInteger(p) && p > 0 && p < 65536),
-      images: env['NATTER_LINK_PREVIEW_IMAGES'] === 'keep' ? 'keep' : 'drop',
+      images: previewImagesFromEnv(env['NATTER_LINK_PREVIEW_IMAGES']),
     },
   });
   if (dev) await seedDemo(server.admin, server.store);

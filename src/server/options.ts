@@ -125,10 +125,16 @@ export interface ChatServerOptions {
   uploadsPerMinute?: number;
   /**
    * Link previews (`POST /v1/previews`): `false` turns them off; `allowLoopback` lets them fetch
-   * loopback pages (tests only), `ports` adds ports to 80 and 443, `images: 'keep'` keeps a
-   * page's `og:image` URL (default `drop`: readers fetch nothing from the linked site).
+   * loopback pages (tests only), `ports` adds ports to 80 and 443. A page's `og:image`:
+   * `images: 'proxy'` (recommended) fetches it through the same guards and serves it from
+   * `GET /v1/previews/images/<signed key>` (at most `imageMaxBytes`, PNG/JPEG/GIF/WebP by their
+   * bytes, cached in memory up to `imageCacheBytes`); `keep` keeps its URL (readers' browsers
+   * fetch it from the linked site); default `drop` (no picture).
    */
-  linkPreviews?: false | { allowLoopback?: boolean; ports?: number[]; images?: 'drop' | 'keep'; timeoutMs?: number; maxBytes?: number };
+  linkPreviews?: false | {
+    allowLoopback?: boolean; ports?: number[]; images?: 'drop' | 'keep' | 'proxy'; timeoutMs?: number; maxBytes?: number;
+    imageMaxBytes?: number; imageTimeoutMs?: number; imageCacheBytes?: number;
+  };
   /** Age after which an upload no message references is deleted (file and metadata). Default 24 h. */
   uploadUnreferencedTtlMs?: number;
   /** Time between sweeps for such uploads (each node sweeps; sweeps are idempotent). Default 10 min. */

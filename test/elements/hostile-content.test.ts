@@ -413,6 +413,37 @@ describe('hostile content', () => {
     expect(titles).to.deep.equal(payloads.map((p) => p.replace(/\s+/g, ' ').trim().slice(0, 300)));
   });
 
+  it('renders hostile preview titles that arrive with an edit, and their proxied pictures, as inert text and server images', async () => {
+    const senderId = uniqueUser('og-edit');
+    const sender = await connect(senderId, 'Editor');
+    const payloads = CORPUS.slice(12, 20);
+    const conversation = `p2p:${viewerId}` as const;
+    for (const payload of payloads) {
+      const sent = await sender.send(conversation, 'a link follows');
+      const page = `${location.origin}/__natter/og-page?image=1&title=${encodeURIComponent(payload)}`;
+      const preview = await sender.linkPreview(page);
+      await sender.edit(conversation, sent.id, `see ${page}`, { preview });
+    }
+    tally.messages += payloads.length;
+    const el = await fixture<ChatThread>(html`<chat-thread style="height: 2400px; width: 480px; display: flex" .client=${viewer} conversation=${`p2p:${senderId}`}></chat-thread>`);
+    const baseline = census(el);
+    const cardsBefore = parts(el, 'link-preview-image').length;
+    await waitUntil(() => parts(el, 'link-preview-title').length === payloads.length && parts(el, 'edited').length === payloads.length, 'every edited card should show', { timeout: 10_000 });
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    // The cards' own pictures are the only <img> added (each checked below to come from the chat server).
+    expectInert(el, new Map([...baseline, ['img', (baseline.get('img') ?? 0) - cardsBefore + parts(el, 'link-preview-image').length]]));
+    // As the server cleans a title: one line, at most 300 characters (the last an ellipsis).
+    const clipped = (p: string) => {
+      const chars = [...p.replace(/\s+/g, ' ').trim()];
+      return chars.length > 300 ? `${chars.slice(0, 299).join('')}…` : chars.join('');
+    };
+    expect(parts(el, 'link-preview-title').map((t) => t.textContent)).to.deep.equal(payloads.map(clipped));
+    const server = new URL(viewer.fileUrl('/v1/previews/images/x')).origin;
+    for (const img of parts<HTMLImageElement>(el, 'link-preview-image')) expect(img.src.startsWith(`${server}/v1/previews/images/`), img.src).to.equal(true);
+    expect(parts(el, 'link-preview-image')).to.have.length(payloads.length);
+  });
+
   it('renders every payload as inert, isolated text in the conversation list: names and previews', async () => {
     const groupless: string[] = [];
     for (const payload of CORPUS) {

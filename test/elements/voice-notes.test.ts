@@ -91,6 +91,17 @@ describe('voice notes', () => {
     await waitUntil(() => !part(el, 'recorder'), 'sliding away should cancel');
     await sendMouse({ type: 'up' });
 
+    // Tapped with the mouse (it keeps recording), then Escape, as the hint says: dropped.
+    (document.activeElement as HTMLElement | null)?.blur();
+    await sendMouse({ type: 'move', position: [x, y] });
+    await sendMouse({ type: 'down' });
+    await sendMouse({ type: 'up' });
+    await waitUntil(() => part(el, 'recorder-time'), 'a tap should record');
+    expect(part(el, 'recorder-hint')!.textContent).to.contain('Escape');
+    await new Promise((r) => setTimeout(r, 600));
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !part(el, 'recorder'), 'Escape should cancel a recording started by a tap');
+
     // Started from the keyboard, then Escape: dropped.
     button.focus();
     await sendKeys({ press: 'Space' });

@@ -1,5 +1,6 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { ChatClient } from '../../client/types.js';
+import type { LinkPreview } from '../../protocol/elems.js';
 import { isConversationId } from '../../protocol/ids.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { changeStrings } from '../i18n/changes.js';
@@ -10,9 +11,9 @@ import { composeIntent, excerptOf, lastOwnText, type ComposeIntent } from '../th
 interface IntentDeps {
   client(): ChatClient | undefined;
   conversation(): string;
-  /** The draft, and replacing it (the caret goes to its end). */
+  /** The draft, and replacing it (the caret goes to its end) with the link preview it carries, if any. */
   draft(): string;
-  setDraft(text: string): void;
+  setDraft(text: string, preview?: LinkPreview): void;
   focusInput(): void;
 }
 
@@ -56,7 +57,7 @@ export class ComposeIntentBar {
     this.#shown = next;
     if (next?.kind === 'edit' && next.message.elem.type === 'text') {
       if (was?.kind !== 'edit') this.#aside = this.#deps.draft();
-      this.#deps.setDraft(next.message.elem.text);
+      this.#deps.setDraft(next.message.elem.text, next.message.elem.preview);
     } else if (was?.kind === 'edit') {
       this.#deps.setDraft(this.#aside);
       this.#aside = '';
@@ -86,18 +87,20 @@ export class ComposeIntentBar {
   }
 
   /**
-   * Sends `text` as the reply or the edit the composer is in; returns false when it is in neither
-   * (a plain send). An edit that changes nothing just ends.
+   * Sends `text` (with the link preview the composer shows for it) as the reply or the edit the
+   * composer is in; returns false when it is in neither (a plain send). An edit that changes
+   * neither the text nor its preview just ends; one that drops the preview removes it.
    */
-  send(text: string, groupAtUserList: string[]): boolean {
+  send(text: string, groupAtUserList: string[], preview?: LinkPreview): boolean {
     const intent = this.intent;
     const client = this.#deps.client();
     const conversation = this.#deps.conversation();
     if (!intent || intent.kind === 'draft' || !client || !isConversationId(conversation)) return false;
     const options = groupAtUserList.length > 0 ? { groupAtUserList } : {};
     // Failures show in the thread (a failed message, or a failed change on the message).
-    if (intent.kind === 'reply') client.reply(conversation, intent.message.id, text, options).catch(() => {});
-    else if (intent.message.elem.type !== 'text' || intent.message.elem.text !== text) client.edit(conversation, intent.message.id, text, options).catch(() => {});
+    const { id, elem } = intent.message;
+    if (intent.kind === 'reply') client.reply(conversation, id, preview ? { type: 'text', text, preview } : text, options).catch(() => {});
+    else if (elem.type !== 'text' || elem.text !== text || elem.preview?.sig !== preview?.sig) client.edit(conversation, id, text, { ...options, preview }).catch(() => {});
     this.#aside = '';
     this.#shown = undefined;
     this.cancel();

@@ -34,17 +34,20 @@ export class LinkPreviewBar {
     host.addController({ hostDisconnected: () => clearTimeout(this.#timer) });
   }
 
-  /** The draft changed: preview its first link (after a pause), or drop the preview it no longer links. */
-  draftChanged(text: string): void {
+  /**
+   * The draft changed: preview its first link (after a pause), or drop the preview it no longer
+   * links. `known`: the preview made for this text (an edited message's own), shown as it is.
+   */
+  draftChanged(text: string, known?: LinkPreview): void {
     const link = this.#deps.enabled() ? linkify(text).find((p) => p.href && /^https?:/i.test(p.href))?.text ?? '' : '';
     if (link === this.#link) return;
     clearTimeout(this.#timer);
     this.#link = link;
-    if (this.#preview) {
-      this.#preview = undefined;
+    if (this.#preview || known) {
+      this.#preview = known;
       this.#host.requestUpdate();
     }
-    if (!link || this.#dropped.has(link)) return;
+    if (!link || known || this.#dropped.has(link)) return;
     this.#timer = setTimeout(() => void this.#ask(link), SETTLE_MS);
   }
 
@@ -80,7 +83,7 @@ export class LinkPreviewBar {
     if (!p) return nothing;
     const t = previewStrings();
     return html`<div part="link-preview-bar" role="group" aria-label=${t.label}>
-      ${renderLinkCard(p)}
+      ${renderLinkCard(p, this.#deps.client()?.fileUrl ?? String)}
       <button part="remove-preview-button" type="button" aria-label=${t.remove} title=${t.remove} @click=${() => this.#drop()}>×</button>
     </div>`;
   }

@@ -69,6 +69,8 @@ export class VoiceButton {
   #onPointerDown = (e: PointerEvent) => {
     if (e.button !== 0 || !this.#deps.canRecord()) return;
     e.preventDefault();
+    // Prevented, the press moves no focus: without this, Escape (as the hint says) would go elsewhere.
+    (e.currentTarget as HTMLElement).focus();
     this.#pointerHandled = true;
     if (this.#state === 'recording' && this.#mode === 'toggle') return void this.finish();
     if (this.#state !== 'idle') return;

@@ -2,6 +2,9 @@ import { msg, str } from '@lit/localize';
 import type { ErrorBody, ErrorName } from '../../protocol/errors.js';
 import { formatLocale } from './localize.js';
 
+/** A link preview's proxied picture that cannot be shown (PREVIEW_IMAGE_INVALID, _REFUSED, _UNAVAILABLE): one sentence for the three. */
+const previewImage = () => msg('The picture is no longer available.', { id: 'error.PREVIEW_IMAGE' });
+
 /**
  * Why a message could not be sent or forwarded, as a sentence a person understands, in the
  * active locale. The protocol's own `message` is English and written for developers; the
@@ -50,6 +53,6 @@ export function errorText(error: Pick<ErrorBody, 'name' | 'reason'> | undefined,
   }
   // The site's before-send hook said why, in its own words (and language): shown as given.
   if (error?.reason) return error.reason;
-  const sentence = error ? SENTENCES[error.name] : undefined;
+  const sentence = error ? SENTENCES[error.name] ?? (error.name.startsWith('PREVIEW_IMAGE') ? previewImage : undefined) : undefined;
   return sentence ? sentence() : msg('The message could not be sent.', { id: 'error.fallback' });
 }

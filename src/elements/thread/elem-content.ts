@@ -33,7 +33,7 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
   switch (elem.type) {
     case 'text':
       return elem.preview
-        ? [renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh), renderLinkCard(elem.preview)]
+        ? [renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh), renderLinkCard(elem.preview, ctx.fileUrl)]
         : renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh);
     case 'image':
       return renderImage(elem, ctx) ?? fallback(m);

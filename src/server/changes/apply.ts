@@ -62,12 +62,13 @@ export function applyChange(
         throw new ChatError('CHANGE_WINDOW_EXPIRED');
       }
       const before = new Set(target.groupAtUserList ?? []);
-      next.elem = { type: 'text', text: change.text };
+      // The preview goes with the text it was made for: the edit's own (checked on submit), or none.
+      next.elem = { type: 'text', text: change.text, ...(change.preview && { preview: change.preview }) };
       next.edited = actor.now;
       for (const k of MENTION_FIELDS) delete next[k];
       if (change.groupAtUserList?.length) next.groupAtUserList = [...change.groupAtUserList];
       const added = (change.groupAtUserList ?? []).filter((u) => !before.has(u));
-      return { ...base, target: next, elem: elem({ kind: 'edit', text: change.text }), ...(added.length > 0 && { mentions: added }) };
+      return { ...base, target: next, elem: elem({ kind: 'edit', text: change.text, ...(change.preview && { preview: change.preview }) }), ...(added.length > 0 && { mentions: added }) };
     }
     case 'recall': {
       if (!actor.admin) {

@@ -2,6 +2,7 @@ import {
   ChatError,
   LIMITS,
   type Change,
+  type LinkPreview,
   type ClientFrameOf,
   type ConversationId,
   replyExcerpt,
@@ -52,6 +53,8 @@ export interface ChangeServiceDeps {
   mentioned?(key: ConversationKey, edited: Message, mention: EditMention): void;
   /** Sends a frame to every device of `users`, on every node. */
   notify?(users: string[], frame: ServerFrame): Promise<void>;
+  /** Whether a link preview was signed by this server for a link of `text` (none: previews are off, and refused). */
+  previewSigned?(preview: LinkPreview, text: string): boolean;
 }
 
 /**
@@ -100,6 +103,9 @@ export class ChangeService {
       const decision = pending instanceof Promise ? await pending : pending;
       if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
     }
+    // As on a send: an edit's preview must be one this server made, for a link in the new text.
+    const change = req.change;
+    if (change.kind === 'edit' && change.preview && !this.#d.previewSigned?.(change.preview, change.text)) throw new ChatError('PREVIEW_INVALID');
     const { key, type, target } = req.key !== undefined
       ? { key: req.key, ...conversationOfKey(req.key) }
       : keyOf(req.actor, req.conversationId!);

@@ -168,6 +168,7 @@ export class ChatCore {
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
       notify: (users, frame) => this.notify(users, frame),
+      previewSigned: (preview, text) => this.linkPreviews?.verify(preview, text) === true,
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
     this.friends = new FriendService(this, {

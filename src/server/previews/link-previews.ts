@@ -1,10 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { LinkPreview } from '../../protocol/elems.js';
 import { fetchPagePreview, type PreviewFetchOptions } from './fetch-preview.js';
+import { PreviewImages, type PreviewImageOptions } from './preview-images.js';
 
-export interface LinkPreviewOptions extends PreviewFetchOptions {
-  /** `drop` (default): previews carry no picture, so readers' browsers fetch nothing from the page's site. `keep`: its `og:image` URL as the page gives it. */
-  images?: 'drop' | 'keep';
+export interface LinkPreviewOptions extends PreviewFetchOptions, PreviewImageOptions {
+  /**
+   * The page's picture (`og:image`). `drop` (default): previews carry none. `proxy` (recommended):
+   * the server fetches it (guarded, capped, PNG/JPEG/GIF/WebP only) and the preview names it by a
+   * Natter path (`/v1/previews/images/<signed key>`), so readers' browsers fetch nothing from the
+   * page's site. `keep`: its URL as the page gives it (readers' browsers fetch it from there).
+   */
+  images?: 'drop' | 'keep' | 'proxy';
   /** Pages remembered (default 500), and for how long (default 1 h; failures 5 min). */
   cacheSize?: number;
   cacheTtlMs?: number;
@@ -24,11 +30,14 @@ export class LinkPreviews {
   readonly #options: LinkPreviewOptions;
   readonly #cache = new Map<string, Entry>();
   readonly #now: () => number;
+  /** The proxied pictures (`images: 'proxy'`), served by `GET /v1/previews/images/:key`. */
+  readonly images: PreviewImages | undefined;
 
   constructor(secret: Uint8Array, options: LinkPreviewOptions = {}) {
     this.#secret = secret;
     this.#options = options;
     this.#now = options.clock ?? Date.now;
+    if (options.images === 'proxy') this.images = new PreviewImages(secret, options);
   }
 
   /** The preview of `url`: from the cache, else fetched (concurrent asks share one fetch). */
@@ -53,6 +62,9 @@ export class LinkPreviews {
     if (page.description) preview.description = page.description;
     if (page.siteName) preview.siteName = page.siteName;
     if (page.image && this.#options.images === 'keep') preview.image = page.image;
+    // A picture that is not one (or not reachable) leaves the card without one.
+    const proxied = page.image && (await this.images?.proxied(page.image));
+    if (proxied) preview.image = proxied;
     return { ...preview, sig: this.#sign(preview, url) };
   }
 

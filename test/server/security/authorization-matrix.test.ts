@@ -28,19 +28,22 @@ function clientFrameTypes(): string[] {
   return types.sort();
 }
 
-/** `METHOD /path` for every route fastify registered (from printRoutes' tree). */
+/**
+ * `METHOD /path` for every route fastify registered (from printRoutes' tree, prefixes shared:
+ * the uncompressed print drops a static segment before a wildcard, `/v1/previews/images/*`).
+ */
 function registeredRoutes(t: TestServer): string[] {
-  const tree = t.server.http.printRoutes({ commonPrefix: false });
+  const tree = t.server.http.printRoutes();
   const stack: string[] = [];
   const routes: string[] = [];
   for (const line of tree.split('\n')) {
-    const m = /^([│ ]*)[├└]── (\S+) \(([^)]+)\)$/.exec(line.replace(/\u00a0/g, ' '));
+    const m = /^([│ ]*)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line.replace(/\u00a0/g, ' '));
     if (!m) continue;
     const depth = m[1]!.length / 4;
     stack.length = depth;
     stack.push(m[2]!);
     const path = stack.join('');
-    for (const method of m[3]!.split(',').map((s) => s.trim())) {
+    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
       // HEAD mirrors GET and OPTIONS is the CORS preflight: neither runs a handler of ours.
       if (method !== 'HEAD' && method !== 'OPTIONS') routes.push(`${method} ${path}`);
     }
@@ -429,6 +432,7 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'GET /v1/push/vapid-public-key': { access: 'public', sample: '/v1/push/vapid-public-key', why: 'the VAPID public key is public by design (browsers subscribe with it)' },
   'POST /v1/push/subscriptions': { access: 'user', sample: '/v1/push/subscriptions', why: "stores a subscription for the token's user only (see \"push subscriptions\")" },
   'DELETE /v1/push/subscriptions': { access: 'user', sample: '/v1/push/subscriptions', why: "removes only the token's user's own endpoint (see \"push subscriptions\")" },
+  'GET /v1/previews/images/*': { access: 'public', sample: '/v1/previews/images/aHR0cDovLzEwLjAuMC4xLw.AAAAAAAAAAAAAAAAAAAAAA', why: 'an <img> asks for it, without a token: the key (the picture URL signed by this server) is the authority; other keys 403 (see test/server/previews/preview-images)' },
   'POST /v1/previews': { access: 'user', sample: '/v1/previews', why: 'any signed-in user; a public web page only, no conversation involved (see test/server/previews)' },
   'GET /v1/files/:id/:name': { access: 'user', sample: '/v1/files/00000000-0000-4000-8000-000000000000/x', why: 'uploader and members of a conversation carrying it (see "file access")' },
 };
@@ -496,6 +500,28 @@ describe('authorisation matrix', () => {
       const res = await t.rest('POST', '/v1/previews', { url: 'https://example.com/' }, key);
       assert.equal(res.status, 401, `with ${key ?? 'no key'}`);
       counts.restChecks++;
+    }
+  });
+
+  it('serves preview pictures only for keys this server signed: a made-up, altered or foreign key is 403 PREVIEW_IMAGE_INVALID, with or without a token', async () => {
+    const token = await t.token('alice');
+    const signed = (await startServer({ linkPreviews: { images: 'proxy' }, secret: 'another-server-secret-0123' }));
+    try {
+      const foreign = signed.server.core.linkPreviews!.images!.pathFor('http://10.0.0.1/a.png')!.slice('/v1/previews/images/'.length);
+      const proxying = await startServer({ linkPreviews: { images: 'proxy' } });
+      try {
+        for (const key of [foreign, 'aHR0cDovLzEwLjAuMC4xLw.AAAAAAAAAAAAAAAAAAAAAA', 'x']) {
+          for (const auth of [null, token, ADMIN_KEY]) {
+            const res = await proxying.rest('GET', `/v1/previews/images/${key}`, undefined, auth);
+            assert.deepEqual([res.status, res.body.name], [403, 'PREVIEW_IMAGE_INVALID'], `${key} with ${auth === token ? 'a user token' : auth ?? 'no key'}`);
+            counts.restChecks++;
+          }
+        }
+      } finally {
+        await proxying.stop();
+      }
+    } finally {
+      await signed.stop();
     }
   });
 

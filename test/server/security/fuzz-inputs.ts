@@ -49,6 +49,8 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'hide' } },
     // Link previews (issue 22): a forged signature is refused (PREVIEW_INVALID); mutations reach every field.
     { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'text', text: 'see https://example.com/a', preview: { url: 'https://example.com/a', link: 'https://example.com/a', title: 'A <b>page</b>', description: 'About it', siteName: 'Example', image: 'https://example.com/a.png', sig: 'x'.repeat(43) } } },
+    // An edit carrying the new text's preview (issue 22): forged here, so refused; mutations reach every field.
+    { type: 'change.send', changeId: id, conversationId: 'p2p:bob', messageId: 'm1', change: { kind: 'edit', text: 'now https://example.com/b', preview: { url: 'https://example.com/b', title: 'B', image: '/v1/previews/images/aHR0cHM6Ly9leGFtcGxlLmNvbS9iLnBuZw.AAAAAAAAAAAAAAAAAAAAAA', sig: 'y'.repeat(43) } } },
     { type: 'reactions.fetch', reqId: 'rx', conversationId: 'group:g', messageId: 'm1', emoji: '👍', after: 'bob', limit: 10 },
     { type: 'pins.fetch', reqId: 'pn', conversationId: 'group:g' },
     // Search (SPEC §12): hostile queries (LIKE and FTS5 syntax, NUL, lone surrogates) come from the mutations.

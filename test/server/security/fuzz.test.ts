@@ -123,7 +123,7 @@ describe('protocol fuzzing', () => {
   let t: TestServer;
   const tally = { frames: 0, invalid: 0, valid: 0, preAuth: 0, binary: 0, rest: 0, rest4xx: 0, rest2xx: 0 };
   before(async () => {
-    t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000, friendRequests: true });
+    t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000, friendRequests: true, linkPreviews: { images: 'proxy' } });
     await createUsers(t, 'alice', 'bob', 'carol');
     await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
   });
@@ -366,6 +366,31 @@ describe('protocol fuzzing', () => {
       else {
         const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
         if (ERRORS[json.name]?.status !== res.status || typeof json.message !== 'string') problems.push(`${payload.slice(0, 100)} -> ${res.status} ${raw.slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(problems.slice(0, 10), []);
+  });
+
+  it('answers fuzzed GET /v1/previews/images/<key> with 403 PREVIEW_IMAGE_INVALID (or another 4xx {code, name, message}), never 5xx, never a picture', { timeout: 60_000 }, async () => {
+    const s = fc.string({ unit: 'binary', maxLength: 80 });
+    const b64 = (u: string) => Buffer.from(u).toString('base64url');
+    const key = fc.oneof(
+      // Keys for private targets with made-up signatures: the HMAC is what stops them.
+      fc.tuple(fc.constantFrom('http://10.0.0.1/a.png', 'http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:6379/', 'file:///etc/passwd'), fc.string({ unit: fc.constantFrom(...'abcXYZ019_-'), minLength: 22, maxLength: 22 }))
+        .map(([u, mac]) => `${b64(u)}.${mac}`),
+      s.map((x) => encodeURIComponent(x)),
+      s.map((x) => `${b64(x)}.${b64(x).slice(0, 22)}`),
+      fc.constantFrom('', '.', '..', '../../v1/dev/token', '%2e%2e%2fhealthz', 'a'.repeat(5000), `${'A'.repeat(2100)}.${'B'.repeat(22)}`, '%00', 'x.y.z', '__proto__'),
+    );
+    const problems: string[] = [];
+    for (const k of fc.sample(key, { seed: SEED, numRuns: 300 })) {
+      const res = await fetch(`${t.url}/v1/previews/images/${k}`);
+      const raw = await res.text();
+      tally.rest++;
+      if (res.status < 400 || res.status >= 500) problems.push(`${k.slice(0, 100)} -> ${res.status} ${raw.slice(0, 100)}`);
+      else {
+        const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
+        if (ERRORS[json.name]?.status !== res.status || typeof json.message !== 'string' || res.headers.get('content-type')?.startsWith('image/')) problems.push(`${k.slice(0, 100)} -> ${res.status} ${raw.slice(0, 200)}`);
       }
     }
     assert.deepEqual(problems.slice(0, 10), []);

@@ -119,6 +119,7 @@
 'error.NOT_FORWARDABLE': `Systemmitteilungen und Anrufe können nicht weitergeleitet werden.`,
 'error.NOT_FRIENDS': `Du kannst nur Personen schreiben, mit denen du befreundet bist.`,
 'error.NOT_MEMBER': `Du bist kein Mitglied dieser Unterhaltung.`,
+'error.PREVIEW_IMAGE': `Das Bild ist nicht mehr verfügbar.`,
 'error.RATE_LIMITED': `Du sendest zu schnell. Warte einen Moment und versuche es dann noch einmal.`,
 'error.retryAt': str`Du sendest zu schnell. Versuche es um ${0} noch einmal.`,
 'error.SELF_CONVERSATION': `Du kannst dir nicht selbst Nachrichten senden.`,

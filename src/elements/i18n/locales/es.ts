@@ -119,6 +119,7 @@
 'error.NOT_FORWARDABLE': `Las notificaciones del sistema y las llamadas no se pueden reenviar.`,
 'error.NOT_FRIENDS': `Solo puedes enviar mensajes a tus amigos.`,
 'error.NOT_MEMBER': `No eres miembro de esta conversación.`,
+'error.PREVIEW_IMAGE': `La imagen ya no está disponible.`,
 'error.RATE_LIMITED': `Estás enviando demasiado rápido. Espera un momento y vuelve a intentarlo.`,
 'error.retryAt': str`Estás enviando demasiado rápido. Vuelve a intentarlo a las ${0}.`,
 'error.SELF_CONVERSATION': `No puedes enviarte mensajes a ti mismo.`,

@@ -119,6 +119,7 @@
 'error.NOT_FORWARDABLE': `Les notifications système et les appels ne peuvent pas être transférés.`,
 'error.NOT_FRIENDS': `Vous ne pouvez écrire qu’à vos amis.`,
 'error.NOT_MEMBER': `Vous ne faites pas partie de cette conversation.`,
+'error.PREVIEW_IMAGE': `L’image n’est plus disponible.`,
 'error.RATE_LIMITED': `Vous envoyez des messages trop vite. Patientez un instant, puis réessayez.`,
 'error.retryAt': str`Vous envoyez des messages trop vite. Réessayez à ${0}.`,
 'error.SELF_CONVERSATION': `Vous ne pouvez pas vous envoyer de messages.`,

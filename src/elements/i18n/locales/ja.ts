@@ -119,6 +119,7 @@
 'error.NOT_FORWARDABLE': `システム通知と通話の記録は転送できません。`,
 'error.NOT_FRIENDS': `メッセージを送れるのは友だちだけです。`,
 'error.NOT_MEMBER': `あなたはこの会話のメンバーではありません。`,
+'error.PREVIEW_IMAGE': `この画像は利用できなくなりました。`,
 'error.RATE_LIMITED': `送信の間隔が短すぎます。しばらく待ってからもう一度お試しください。`,
 'error.retryAt': str`送信の間隔が短すぎます。${0} 以降にもう一度お試しください。`,
 'error.SELF_CONVERSATION': `自分自身にメッセージを送ることはできません。`,

@@ -119,6 +119,7 @@
 'error.NOT_FORWARDABLE': `시스템 알림과 통화 기록은 전달할 수 없습니다.`,
 'error.NOT_FRIENDS': `친구에게만 메시지를 보낼 수 있습니다.`,
 'error.NOT_MEMBER': `이 대화의 멤버가 아닙니다.`,
+'error.PREVIEW_IMAGE': `더 이상 사용할 수 없는 이미지입니다.`,
 'error.RATE_LIMITED': `너무 빠르게 보내고 있습니다. 잠시 기다린 후 다시 시도하세요.`,
 'error.retryAt': str`너무 빠르게 보내고 있습니다. ${0} 이후에 다시 시도하세요.`,
 'error.SELF_CONVERSATION': `나 자신에게는 메시지를 보낼 수 없습니다.`,

@@ -119,6 +119,7 @@
 'error.NOT_FORWARDABLE': `Notificações do sistema e chamadas não podem ser encaminhadas.`,
 'error.NOT_FRIENDS': `Você só pode enviar mensagens para seus amigos.`,
 'error.NOT_MEMBER': `Você não participa desta conversa.`,
+'error.PREVIEW_IMAGE': `A imagem não está mais disponível.`,
 'error.RATE_LIMITED': `Você está enviando rápido demais. Aguarde um momento e tente novamente.`,
 'error.retryAt': str`Você está enviando rápido demais. Tente novamente às ${0}.`,
 'error.SELF_CONVERSATION': `Você não pode enviar mensagens para si mesmo.`,

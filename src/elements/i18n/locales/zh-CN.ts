@@ -119,6 +119,7 @@
 'error.NOT_FORWARDABLE': `系统通知和通话记录不能转发。`,
 'error.NOT_FRIENDS': `只能给好友发送消息。`,
 'error.NOT_MEMBER': `你不是该会话的成员。`,
+'error.PREVIEW_IMAGE': `该图片已不存在。`,
 'error.RATE_LIMITED': `发送过于频繁，请稍后再试。`,
 'error.retryAt': str`发送过于频繁，请在 ${0} 后重试。`,
 'error.SELF_CONVERSATION': `不能给自己发送消息。`,

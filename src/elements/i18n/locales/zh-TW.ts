@@ -119,6 +119,7 @@
 'error.NOT_FORWARDABLE': `系統通知和通話紀錄無法轉傳。`,
 'error.NOT_FRIENDS': `只能傳訊息給好友。`,
 'error.NOT_MEMBER': `你不是這個對話的成員。`,
+'error.PREVIEW_IMAGE': `這張圖片已不存在。`,
 'error.RATE_LIMITED': `傳送過於頻繁，請稍後再試。`,
 'error.retryAt': str`傳送過於頻繁，請在 ${0} 後再試。`,
 'error.SELF_CONVERSATION': `無法傳訊息給自己。`,
