@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   PREVIEW_REFUSED: { code: 4020 },
   PREVIEW_UNAVAILABLE: { code: 4021 },
   PREVIEW_INVALID: { code: 4022 },
+  WORDLIST_INVALID: { code: 4027 },
 
   RATE_LIMITED: { code: 5000 },
   BROADCAST_RATE_LIMITED: { code: 5001 },
@@ -95,6 +96,8 @@ export interface ErrorBody {
   retryAfterMs?: number;
   /** The site's words for the user, shown as given: a before-send rejection's, a ban's or a mute's reason. */
   reason?: string;
+  /** Why the server itself refused, as a code the client words in its reader's language: `word-list` (MESSAGE_REJECTED by the word list). */
+  reasonCode?: string;
 }
 
 /** Errors a client should retry on its own when the connection returns; others wait for the user. */

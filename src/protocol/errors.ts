@@ -61,6 +61,7 @@ export const ERROR_MESSAGES = {
   PREVIEW_REFUSED: 'Previews are made of public web pages only (http or https, ports 80 and 443).',
   PREVIEW_UNAVAILABLE: 'The page could not be previewed (unreachable, too slow, too large or not a web page).',
   PREVIEW_INVALID: 'The link preview does not come from this server, or its link is not in the text.',
+  WORDLIST_INVALID: 'A word list entry must hold a letter or digit, at most 100 characters, and the list at most 10000 entries.',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',
@@ -140,6 +141,7 @@ export const ERROR_STATUSES = {
   PREVIEW_REFUSED: 422,
   PREVIEW_UNAVAILABLE: 422,
   PREVIEW_INVALID: 422,
+  WORDLIST_INVALID: 422,
 
   RATE_LIMITED: 429,
   BROADCAST_RATE_LIMITED: 416,

@@ -41,6 +41,8 @@ const ErrorFields = {
   retryAfterMs: v.optional(v.number()),
   // The server cuts it to LIMITS.rejectReasonChars; a frame's own size bounds it here.
   reason: v.optional(v.string()),
+  // Why the server itself refused (`word-list`), for the client to word: unknown codes show the generic sentence.
+  reasonCode: v.optional(v.pipe(v.string(), v.maxLength(64))),
 };
 
 export const SessionReadySchema = v.object({

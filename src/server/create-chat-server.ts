@@ -146,6 +146,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     broadcastLimits: { perMinute: o.broadcastsPerMinute, perDay: o.broadcastsPerDay },
     ...(presence && onOfflineMessage && { presence, onOfflineMessage }),
     webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
+    ...(o.wordList && { wordList: o.wordList }),
     ...(o.beforeSend && { beforeSend: new BeforeSendHook(o.beforeSend, logger, (outcome, s) => metrics.beforeSend(outcome, s)) }),
   });
   const admin = new AdminApi(core);

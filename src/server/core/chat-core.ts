@@ -40,6 +40,7 @@ import { ChangeService } from '../changes/change-service.js';
 import type { LinkPreviews } from '../previews/link-previews.js';
 import type { ChangePolicy } from '../changes/policy.js';
 import { Moderation } from '../moderation/moderation.js';
+import { WordList, type WordListOptions } from '../moderation/word-list.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
 
@@ -81,6 +82,8 @@ export interface ChatCoreDeps {
   webhooks?: WebhookHooks;
   /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
   groupCreate?: GroupCreatePolicy;
+  /** The word list's configured entries and default mode (SPEC §11); the stored entries come from the store. */
+  wordList?: WordListOptions;
   /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
   beforeSend?: { check(draft: MessageDraft, now: number): Promise<void> };
 }
@@ -108,6 +111,8 @@ export class ChatCore {
   readonly groups: GroupService;
   /** Bans and mutes (SPEC §11). */
   readonly moderation: Moderation;
+  /** The word list (SPEC §11), checked on each user text before the before-send hook. */
+  readonly wordList: WordList;
   /** Fetches, caches and signs link previews; checks those that sends carry. Undefined when turned off. */
   readonly linkPreviews: LinkPreviews | undefined;
   readonly #deps: ChatCoreDeps;
@@ -148,9 +153,14 @@ export class ChatCore {
       publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
       notify: (users, frame) => this.notify(users, frame),
+      screenEdit: async (actor, key, text) => {
+        await this.moderation.checkSend(actor, key);
+        return this.wordList.filter(text);
+      },
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
     this.moderation = new Moderation({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event) });
+    this.wordList = new WordList({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event), ...(deps.wordList && { options: deps.wordList }) });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
       budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
@@ -161,9 +171,14 @@ export class ChatCore {
 
   async start(): Promise<void> {
     this.#unsubscribe = await this.bus.subscribe((event) =>
-      event.kind === 'broadcast' ? this.broadcasts.deliverLocally(event) : deliverLocally(event, this.registry),
+      event.kind === 'broadcast' ? this.broadcasts.deliverLocally(event)
+        : event.kind === 'wordlist' ? this.wordList.invalidate()
+        : deliverLocally(event, this.registry),
     );
-    this.#offGap = this.bus.onGap?.(() => this.#resync());
+    this.#offGap = this.bus.onGap?.(() => {
+      this.wordList.invalidate(); // a change may be among what the bus dropped
+      this.#resync();
+    });
   }
 
   /**
@@ -287,6 +302,12 @@ export class ChatCore {
       const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
       draft = prepared.draft;
       if (!opts.admin) await this.moderation.checkSend(req.sender, draft.key);
+      // The word list is the floor under the site's policy: the hook sees the text it left.
+      const text = draft.message.elem;
+      if (!opts.admin && text.type === 'text') {
+        const filtered = await this.wordList.filter(text.text);
+        if (filtered !== text.text) draft.message.elem = { ...text, text: filtered };
+      }
       // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
       if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
       // Recorded before the commit: a reference grants access only once its message exists.

@@ -24,6 +24,7 @@ import { webhooksRoutes } from './webhooks-routes.js';
 import type { PushService } from '../push/push-service.js';
 import { pushRoutes } from './push-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
+import { wordListRoutes } from './wordlist-routes.js';
 
 export interface HttpAppOptions {
   adminKey: string | undefined;
@@ -75,6 +76,7 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     messagesRoutes(scope, admin);
     broadcastsRoutes(scope, core.broadcasts);
     moderationRoutes(scope, core.moderation);
+    wordListRoutes(scope, core.wordList);
     if (options.webhooks) webhooksRoutes(scope, { endpoints: options.webhooks, store: core.store, clock: core.clock });
   });
 

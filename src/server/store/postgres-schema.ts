@@ -226,6 +226,18 @@ ALTER TABLE groups ADD COLUMN notice text;
 ALTER TABLE groups ADD COLUMN dismissed boolean NOT NULL DEFAULT false;
 `,
   },
+  {
+    // The moderation word list (SPEC §11) the admin REST API keeps: one row per folded word;
+    // a null mode follows NATTER_WORDLIST_MODE.
+    version: 12,
+    name: 'word-list',
+    sql: `
+CREATE TABLE word_list (
+  word text COLLATE "C" PRIMARY KEY,
+  mode text
+);
+`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

@@ -131,7 +131,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresChanges({ query: q, transaction }),
     ...createPostgresWebhooks({ query: q, transaction }),
     ...createPostgresPush({ query: q, transaction }),
-    ...createPostgresModeration({ query: q }),
+    ...createPostgresModeration({ query: q, transaction }),
     async ping() {
       if (closed) throw new Error('store closed');
       await pool.query('SELECT 1');
