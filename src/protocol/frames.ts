@@ -232,6 +232,22 @@ export const MutesUpdatedSchema = v.object({
   dnd: v.optional(v.number()),
 });
 
+/**
+ * Where this user may not send now (SPEC §11 mutes, by an admin or a group's owner/admins), the
+ * whole list: sent after `session.ready` when there are any, and to every device on each change.
+ */
+export const SanctionsUpdatedSchema = v.object({
+  type: v.literal('sanctions.updated'),
+  mutes: v.pipe(v.array(v.object({
+    /** The group muted in; absent: everywhere. */
+    conversationId: v.optional(ConversationIdSchema),
+    /** Ms since the epoch; absent: until lifted. */
+    until: v.optional(v.number()),
+    /** The words of whoever muted, shown as given. */
+    reason: v.optional(v.pipe(v.string(), v.maxLength(LIMITS.rejectReasonChars))),
+  })), v.maxLength(LIMITS.frameArrayItems)),
+});
+
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });
 export const PongSchema = v.object({ type: v.literal('pong'), reqId: v.optional(ReqId), serverTime: v.number() });
 export const ErrorFrameSchema = v.object({ type: v.literal('error'), reqId: v.optional(ReqId), ...ErrorFields });
@@ -255,6 +271,7 @@ export const ServerFrameSchema = v.variant('type', [
   BroadcastRemovedSchema,
   BlocklistStateSchema,
   MutesUpdatedSchema,
+  SanctionsUpdatedSchema,
   OkSchema,
   PongSchema,
   ErrorFrameSchema,

@@ -465,6 +465,8 @@ export class ChatCore {
       // Read once live delivery is on: a change notified before it is in what is read here.
       const mutes = await mutesFrame(this.store, userId, this.clock());
       if (mutes.mutes.length > 0 || mutes.dnd !== undefined) send(conn, mutes);
+      const sanctions = await this.moderation.mutesFrame(userId);
+      if (sanctions.mutes.length > 0) send(conn, sanctions);
     } finally {
       if (reserved !== undefined) this.registry.release(reserved);
       conn.opening = undefined;

@@ -75,7 +75,7 @@ describe('word list: admin REST, sends and edits', () => {
     const change = await bob.next('message.new', (f) => f.message.elem.type === 'change');
     assert.equal((change.message.elem as { change: { text: string } }).change.text, 'now ****');
     const no = await edit(alice, 'p2p:bob', (ack as { id: string }).id, '笨蛋');
-    assert.deepEqual([no.type, no.name, (no as { reasonCode?: string }).reasonCode], ['change.error', 'MESSAGE_REJECTED', 'word-list']);
+    assert.deepEqual([no.type, (no as { name?: string }).name, (no as { reasonCode?: string }).reasonCode], ['change.error', 'MESSAGE_REJECTED', 'word-list']);
   });
 
   it('refuses entries that cannot match, over-long ones and unknown fields with stable codes', async () => {
@@ -100,7 +100,7 @@ describe('word list across two nodes sharing PostgreSQL and Redis', () => {
     const deadline = Date.now() + 5000;
     let r = await send(aliceB, 'p2p:bob', 'gosh');
     while (r.type === 'message.ack' && Date.now() < deadline) r = await send(aliceB, 'p2p:bob', 'gosh');
-    assert.deepEqual([r.type, r.name], ['message.error', 'MESSAGE_REJECTED']);
+    assert.deepEqual([r.type, (r as { name?: string }).name], ['message.error', 'MESSAGE_REJECTED']);
     assert.deepEqual((await nodes.b.rest('GET', '/v1/wordlist')).body.items, [{ word: 'gosh', mode: 'reject' }]);
   });
 });

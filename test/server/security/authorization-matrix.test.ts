@@ -228,6 +228,8 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       const kinds = [
         { kind: 'rename', name: 'X' }, { kind: 'avatar', avatar: '/x.png' }, { kind: 'notice', notice: 'n' }, { kind: 'visibility', historyVisibility: 'all' },
         { kind: 'invite', userIds: ['alice'] }, { kind: 'remove', userId: 'bob' }, { kind: 'role', userId: 'alice', role: 'owner' }, { kind: 'leave' }, { kind: 'dismiss' },
+        // Group mutes (SPEC §11): by the owner and admins only.
+        { kind: 'mute', userId: 'bob', until: Date.now() + 60_000, reason: 'x' }, { kind: 'unmute', userId: 'bob' },
       ];
       for (const change of kinds) {
         await groupRefused(o.alice, 'g', change, 'NOT_MEMBER');

@@ -71,6 +71,8 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'role', userId: 'bob', role: 'admin' } },
     { type: 'group.change', reqId: 'gx', groupId: 'fuzz-g', change: { kind: 'leave' } },
     { type: 'group.change', reqId: 'gx', groupId: 'fuzz-g', change: { kind: 'dismiss' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'mute', userId: 'bob', until: 4_102_444_800_000, reason: 'Cool down' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'unmute', userId: 'bob' } },
   ];
 }
 
