@@ -12,6 +12,7 @@ import type { Elem } from '../protocol/elems.js';
 import type { ConversationSummary, Message } from '../protocol/message.js';
 import { createAccount, createTokens } from './account.js';
 import { createMutes } from './mutes.js';
+import { createSanctions } from './sanctions.js';
 import { createBroadcastList } from './broadcasts.js';
 import { createConnection } from './connection.js';
 import { createConversationList } from './conversation-list.js';
@@ -140,6 +141,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   drafts.catch(() => undefined);
   const account = createAccount(requests);
   const mutes = createMutes(requests);
+  const sanctions = createSanctions();
   account.assume(tokenSubject(options.token)); // a fixed token names the user at once
   const members = createMemberDirectory(requests);
   const typing = createTypingTracker();
@@ -211,6 +213,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'message.ack':
         return onAck(frame);
       case 'message.error':
+        sanctions.refused(frame);
         return sender.refused(frame);
       case 'change.ack':
         return changes.acked(frame);
@@ -239,6 +242,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         return account.setBlocked(frame.append ? [...account.$blocked.get(), ...frame.blocked] : frame.blocked);
       case 'mutes.updated':
         return mutes.apply(frame);
+      case 'sanctions.updated':
+        return sanctions.apply(frame);
       case 'ok':
       case 'members':
       case 'history.page':
@@ -265,6 +270,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
     engine.sessionStarted();
     mutes.reset();
+    sanctions.reset();
     $sync.set('syncing');
     threads.touchAll();
     publish();
@@ -365,6 +371,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     mute: mutes.mute,
     unmute: mutes.unmute,
     setDoNotDisturb: mutes.setDoNotDisturb,
+    $sanctions: sanctions.$sanctions,
     webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
 
