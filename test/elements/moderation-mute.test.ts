@@ -9,7 +9,7 @@ import type { MessageComposer } from '../../src/elements/message-composer.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
 import { axeViolations, focused } from './a11y-helpers.js';
-import { closeClients, connectTrio, part, parts, type Trio } from './helpers.js';
+import { closeClients, connect, connectTrio, part, parts, type Trio } from './helpers.js';
 
 async function adminMute(user: string, o: { groupId?: string; until?: number; reason?: string; lift?: boolean } = {}): Promise<void> {
   const q = new URLSearchParams({ user, ...(o.groupId && { groupId: o.groupId }), ...(o.until && { until: String(o.until) }), ...(o.reason && { reason: o.reason }), ...(o.lift && { lift: '1' }) });
@@ -67,13 +67,17 @@ describe('mutes in the widget (SPEC §11)', function () {
     await waitUntil(() => part(inGroup, 'input'), 'back once lifted');
   });
 
-  it('learns a mute from a refused send too: the failed message and the notice', async () => {
+  it('a device that connects while muted shows the notice at once; a send from the API fails with the reason in the thread', async () => {
+    await alice.send(`p2p:${bobId}`, 'before');
     await adminMute(aliceId, { reason: 'Cool off' });
-    // A fresh session: the push is not what tells it (reset), the refusal is.
-    await waitUntil(() => alice.$sanctions.get().length === 1, 'the push arrives');
-    const composer = await fixture<MessageComposer>(html`<message-composer .client=${alice} conversation=${`p2p:${bobId}`}></message-composer>`);
+    const later = await connect(aliceId);
+    expect(later.$sanctions.get()).to.deep.equal([{ reason: 'Cool off' }], 'told at session start');
+    const composer = await fixture<MessageComposer>(html`<message-composer .client=${later} conversation=${`p2p:${bobId}`}></message-composer>`);
     expect(part(composer, 'mute-text')!.textContent).to.equal("You can't send messages.");
-    await alice.send(`p2p:${bobId}`, 'let me').catch(() => undefined);
+    expect(part(composer, 'mute-reason')!.textContent).to.equal('(Cool off)');
+    const thread = await fixture<ChatThread>(html`<chat-thread .client=${later} conversation=${`p2p:${bobId}`}></chat-thread>`);
+    await later.send(`p2p:${bobId}`, 'let me').catch(() => undefined);
+    await waitUntil(() => parts(thread, 'error').some((e) => e.textContent === 'Cool off'), 'the failed message says why');
     await adminMute(aliceId, { lift: true });
     await waitUntil(() => part(composer, 'input'), 'lifted');
   });

@@ -64,7 +64,7 @@ export class MuteNotice {
       ? until === undefined ? t.mutedInGroup : t.mutedInGroupUntil(until)
       : until === undefined ? t.mutedEverywhere : t.mutedEverywhereUntil(until);
     return html`<p part="mute-notice" role="status">
-      <span part="mute-text">${text}</span>${block.reason ? html` <span part="mute-reason">${t.muteReason(block.reason)}</span>` : ''}
+      <span part="mute-text">${text}</span>${block.reason ? html` <bdi part="mute-reason">${t.muteReason(block.reason)}</bdi>` : ''}
     </p>`;
   }
 }
