@@ -1,7 +1,8 @@
 /** The word list's matcher (SPEC §11): Latin words on boundaries, CJK anywhere, folded by NFKC and case. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WordMatcher } from '../../../src/server/moderation/word-matcher.js';
+import fc from 'fast-check';
+import { fold, foldMapped, WordMatcher } from '../../../src/server/moderation/word-matcher.js';
 import { parseWordListFile } from '../../../src/server/moderation/word-list.js';
 
 const masked = (m: WordMatcher, text: string) => {
@@ -55,6 +56,14 @@ describe('word matcher', () => {
     for (let i = 0; i < 100; i++) assert.equal(big.check(text).action, 'allow');
     assert.ok((performance.now() - started) / 100 < 20, 'under 20 ms per 8 KB text');
     assert.equal(masked(big, 'say word999x now'), 'say ******** now');
+  });
+
+  it('folds fast (plain runs whole) to exactly the text of the cluster-by-cluster fold it masks with', () => {
+    const pieces = ['a', 'Z', 'é', 'e\u0301', '\u0301', 'Ａ', 'ｚ', 'Ａ\u0301', '中', '。', '\u3000', 'か', 'か\u3099', 'ﾊﾞ', '가', '가\u11a8', 'ß', 'İ', 'ﬁ', '①', '😀', '👍🏽', '\ud800', ' ', '-', 'Ω', 'ǅ'];
+    fc.assert(fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: 'grapheme', maxLength: 3 })), { maxLength: 30 }), (parts) => {
+      const text = parts.join('');
+      assert.equal(fold(text), foldMapped(text).text, JSON.stringify(text));
+    }), { numRuns: 3000 });
   });
 
   it('reads a word list file: comments, blanks, per-entry modes', () => {
