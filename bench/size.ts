@@ -84,14 +84,17 @@ const LIMITS = {
   // 96.7 → 104.9 (measured 104.7): moderation, ten languages (the largest locale, ru, 5.7 KiB) merged.
   // → 115.7 (measured 115.5): drafts, formatting, the media viewer, voice notes and link previews (issue 22) merged.
   // 116.1 → 116.4 (measured 116.2, main 115.9): issue 18's do-not-disturb toggle in the panel (+0.2 in its chunk, +0.1 ru).
-  everything: { bytes: 116.4 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 116.4 → 117.9 (measured 117.7, main 116.2): issue 19's mutes in the panel — the composer's mute notice (+0.4), the
+  // group panel's mute choices (+0.3 with their labels), the mute notifications' wording (+0.1), ru (+0.3); (a) +0.1.
+  everything: { bytes: 117.9 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
   // 101.0 → 109.8 (measured 109.6): the same merges.
   // → 121.4 (measured 121.2): the same.
   // 121.7 → 122.1 (measured 121.9, main 121.6): the same toggle.
-  define: { bytes: 122.1 * KiB, kind: 'ratchet' },
+  // 122.1 → 123.7 (measured 123.5, main 121.9): the same mutes.
+  define: { bytes: 123.7 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

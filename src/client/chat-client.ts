@@ -12,7 +12,6 @@ import type { Elem } from '../protocol/elems.js';
 import type { ConversationSummary, Message } from '../protocol/message.js';
 import { createAccount, createTokens } from './account.js';
 import { createMutes } from './mutes.js';
-import { createSanctions } from './sanctions.js';
 import { createBroadcastList } from './broadcasts.js';
 import { createConnection } from './connection.js';
 import { createConversationList } from './conversation-list.js';
@@ -36,6 +35,7 @@ import { createTypingTracker, isTypingSignal, typingFrame } from './typing.js';
 import type { SearchOptions } from './search.js';
 import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncState } from './types.js';
 import type { GroupActions } from './group-actions.js';
+import type { SendBlock } from './send-block.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -141,7 +141,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   drafts.catch(() => undefined);
   const account = createAccount(requests);
   const mutes = createMutes(requests);
-  const sanctions = createSanctions();
+  // This user's mutes (SPEC §11), whole, as `sanctions.updated` says after each session opens and on
+  // every change; reading them (`sendBlockIn`) is the panel's. Kept to an atom: the first paint carries it.
+  const $sanctions = atom<readonly SendBlock[]>([]);
   account.assume(tokenSubject(options.token)); // a fixed token names the user at once
   const members = createMemberDirectory(requests);
   const typing = createTypingTracker();
@@ -213,7 +215,6 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'message.ack':
         return onAck(frame);
       case 'message.error':
-        sanctions.refused(frame);
         return sender.refused(frame);
       case 'change.ack':
         return changes.acked(frame);
@@ -243,7 +244,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'mutes.updated':
         return mutes.apply(frame);
       case 'sanctions.updated':
-        return sanctions.apply(frame);
+        return $sanctions.set(frame.mutes as SendBlock[]);
       case 'ok':
       case 'members':
       case 'history.page':
@@ -270,7 +271,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
     engine.sessionStarted();
     mutes.reset();
-    sanctions.reset();
+    $sanctions.set([]);
     $sync.set('syncing');
     threads.touchAll();
     publish();
@@ -371,7 +372,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     mute: mutes.mute,
     unmute: mutes.unmute,
     setDoNotDisturb: mutes.setDoNotDisturb,
-    $sanctions: sanctions.$sanctions,
+    $sanctions,
     webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
 

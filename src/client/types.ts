@@ -2,7 +2,7 @@ import type { Change, ReplyTo } from '../protocol/changes.js';
 import type { ChangeReceipt, PendingChange } from './changes.js';
 import type { ClientSearch, SearchOptions } from './search.js';
 import type { MuteState } from './mutes.js';
-import type { SendBlock } from './sanctions.js';
+import type { SendBlock } from './send-block.js';
 import type { WebPush } from './push-actions.js';
 import type { ClientDrafts } from './drafts.js';
 import type { ReadableAtom } from 'nanostores';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sendBlockIn } from '../../src/client/index.js';
-import { createNetwork, synced, until, useTestServer } from './real-server.js';
+import { synced, until, useTestServer } from './real-server.js';
 
 const ctx = useTestServer();
 const { uid, connect, group } = ctx;
@@ -28,21 +28,19 @@ describe('mutes put on the user (sanctions)', () => {
     await until(() => phone.$sanctions.get().length === 0 && laptop.$sanctions.get().length === 0, 'cleared on both');
   });
 
-  test('a MUTED refusal teaches the client the mute when the push never came (1:1: everywhere)', async () => {
+  test('a send refused MUTED stays failed with the reason; the push told the client first', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const net = createNetwork();
-    net.dropInbound = (data) => data.includes('"sanctions.updated"');
-    const alice = await connect(a, { network: net });
+    const alice = await connect(a);
     const bob = await connect(b);
     await Promise.all([synced(alice), synced(bob)]);
     await ctx.srv.admin('PUT', `/v1/users/${a}/mute`, { until: Date.now() + 60_000, reason: 'Cool off' });
-    await alice.send(`p2p:${b}`, 'hello').catch(() => undefined);
-    await until(() => alice.$sanctions.get().length === 1, 'learnt from the refusal');
+    await until(() => alice.$sanctions.get().length === 1, 'pushed');
     const [block] = alice.$sanctions.get();
     assert.equal(block!.conversationId, undefined, 'everywhere');
-    assert.equal(block!.reason, 'Cool off');
-    assert.ok(block!.until! > Date.now() + 50_000 && block!.until! <= Date.now() + 60_000);
+    assert.equal(sendBlockIn(alice.$sanctions.get(), `p2p:${b}`), block);
+    await alice.send(`p2p:${b}`, 'hello').catch(() => undefined);
+    await until(() => alice.messages(`p2p:${b}`).get().some((m) => m.status === 'failed'), 'failed');
     const failed = alice.messages(`p2p:${b}`).get().find((m) => m.status === 'failed');
-    assert.equal(failed?.error?.name, 'MUTED');
+    assert.deepEqual([failed?.error?.name, failed?.error?.reason], ['MUTED', 'Cool off']);
   });
 });

@@ -1,5 +1,5 @@
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { sendBlockIn, type SendBlock } from '../../client/sanctions.js';
+import { sendBlockIn, type SendBlock } from '../../client/send-block.js';
 import type { ChatClient } from '../../client/types.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { composerStrings } from '../i18n/composer.js';
