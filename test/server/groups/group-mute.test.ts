@@ -2,9 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConversationId, SystemElem } from '../../../src/protocol/index.js';
+import { requirePostgres, requireRedis } from '../helpers/services.js';
+import { twoNodes } from '../helpers/two-nodes.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import { change, create } from './group-helpers.js';
+
+await requirePostgres();
+await requireRedis();
 
 async function send(s: TestSocket, conversationId: ConversationId, words: string) {
   s.send({ type: 'message.send', clientMsgId: cmid(), conversationId, elem: text(words) });
@@ -90,5 +95,34 @@ describe('group mutes by role', () => {
     assert.deepEqual((await dave.next('sanctions.updated')).mutes, [{ until }]);
     assert.equal((await t.rest('DELETE', '/v1/users/dave/mute')).status, 204);
     assert.deepEqual((await dave.next('sanctions.updated')).mutes, []);
+  });
+});
+
+describe('group mutes across two nodes sharing PostgreSQL and Redis', () => {
+  const nodes = twoNodes();
+  before(async () => createUsers(nodes.a, 'olga', 'bob'));
+
+  it('the owner mutes on node A: bob on node B is told at once and refused within the sanction cache (2 s); unmuting frees him', async () => {
+    const owner = await nodes.a.login('olga');
+    const bob = await nodes.b.login('bob');
+    assert.equal(await create(owner, 'x', ['bob']), 'ok');
+    assert.equal((await send(bob, 'group:x', 'before')).type, 'message.ack', 'node B caches "not muted"');
+    assert.equal(await change(owner, 'x', { kind: 'mute', userId: 'bob', until: Date.now() + 600_000 }), 'ok');
+    assert.equal((await bob.next('sanctions.updated')).mutes[0]?.conversationId, 'group:x');
+    // Polled every 100 ms (well inside the send rate limit) until node B's cache of bob's sanctions expires.
+    const poll = async (words: string, done: (t: string) => boolean) => {
+      const deadline = Date.now() + 5000;
+      let r = await send(bob, 'group:x', words);
+      while (!done(r.type) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        r = await send(bob, 'group:x', words);
+      }
+      return r;
+    };
+    const r = await poll('still?', (t) => t === 'message.error');
+    assert.deepEqual([r.type, (r as { name?: string }).name], ['message.error', 'MUTED']);
+    assert.equal(await change(owner, 'x', { kind: 'unmute', userId: 'bob' }), 'ok');
+    assert.deepEqual((await bob.next('sanctions.updated')).mutes, []);
+    assert.equal((await poll('free', (t) => t === 'message.ack')).type, 'message.ack');
   });
 });
