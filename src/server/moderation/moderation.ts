@@ -81,17 +81,23 @@ export class Moderation {
     return s;
   }
 
+  /** Lifts the sanction (an ended one too); NOT_FOUND when there is none. */
   async lift(userId: string, kind: Sanction['kind'], scope: string): Promise<void> {
-    if (!(await this.liftIfAny(userId, kind, scope))) throw new ChatError('NOT_FOUND');
+    if (!(await this.#delete(userId, kind, scope)).deleted) throw new ChatError('NOT_FOUND');
   }
 
-  /** Lifts the sanction if there is one; true when one was still running. */
+  /** Lifts the sanction if there is one; true when one was still running (a group's unmute posts a notice then). */
   async liftIfAny(userId: string, kind: Sanction['kind'], scope: string): Promise<boolean> {
+    const { deleted, running } = await this.#delete(userId, kind, scope);
+    return deleted && running;
+  }
+
+  async #delete(userId: string, kind: Sanction['kind'], scope: string): Promise<{ deleted: boolean; running: boolean }> {
     this.#cache.delete(userId);
     const running = (await this.#store.listSanctions(userId)).some((s) => s.kind === kind && s.scope === scope && isActive(s, this.#clock()));
     const deleted = await this.#store.deleteSanction(userId, kind, scope);
     if (deleted && kind === 'mute') await this.#tellMutes(userId);
-    return deleted && running;
+    return { deleted, running };
   }
 
   /**
