@@ -2,7 +2,7 @@
 // composer says why and until when and comes back at that time; the group panel's mute choices
 // for the owner and admins, by keyboard, and the notice every member reads.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { GroupPanel } from '../../src/elements/groups/group-panel.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
@@ -44,6 +44,9 @@ describe('mutes in the widget (SPEC §11)', function () {
     expect(part(composer, 'mute-reason')!.textContent).to.equal('(Spam <b>links</b>)', 'the reason shows as text');
     expect(part(composer, 'mute-reason')!.querySelector('b')).to.equal(null);
     expect(await axeViolations(composer)).to.deep.equal([]);
+    await emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(composer), 'dark').to.deep.equal([]);
+    await emulateMedia({ colorScheme: 'light' });
     await waitUntil(() => part(composer, 'input'), 'back at the end of the mute, with no word from the server', { timeout: 6000 });
     expect(part(composer, 'mute-notice')).to.equal(null);
   });
