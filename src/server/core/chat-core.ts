@@ -303,11 +303,7 @@ export class ChatCore {
       draft = prepared.draft;
       if (!opts.admin) await this.moderation.checkSend(req.sender, draft.key);
       // The word list is the floor under the site's policy: the hook sees the text it left.
-      const text = draft.message.elem;
-      if (!opts.admin && text.type === 'text') {
-        const filtered = await this.wordList.filter(text.text);
-        if (filtered !== text.text) draft.message.elem = { ...text, text: filtered };
-      }
+      if (!opts.admin) draft.message.elem = await this.wordList.screen(draft.message.elem);
       // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
       if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
       // Recorded before the commit: a reference grants access only once its message exists.

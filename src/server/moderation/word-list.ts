@@ -1,4 +1,4 @@
-import { ChatError, type ErrorBody } from '../../protocol/index.js';
+import { ChatError, type Elem, type ErrorBody } from '../../protocol/index.js';
 import type { BusEvent } from '../core/bus.js';
 import type { Store } from '../core/store.js';
 import type { Clock } from '../core/types.js';
@@ -68,6 +68,16 @@ export class WordList {
     const verdict = matcher.check(text);
     if (verdict.action === 'reject') throw new WordRejectedError();
     return verdict.action === 'mask' ? verdict.text : text;
+  }
+
+  /** A sent elem as it may be stored: a text elem filtered (a preview whose link the mask hid goes too), any other as it is. */
+  async screen(elem: Elem): Promise<Elem> {
+    if (elem.type !== 'text') return elem;
+    const text = await this.filter(elem.text);
+    if (text === elem.text) return elem;
+    const { preview, ...rest } = elem;
+    // No card for a link the text no longer has.
+    return preview && !text.includes(preview.link ?? preview.url) ? { ...rest, text } : { ...elem, text };
   }
 
   /** Forgets the compiled list (another node changed it): the next text compiles it again. */

@@ -1,5 +1,7 @@
 /** The moderation word list (SPEC §11) end to end: admin REST, real sockets, sends and edits, two nodes. */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ConversationId } from '../../../src/protocol/index.js';
 import { requirePostgres, requireRedis } from '../helpers/services.js';
@@ -85,6 +87,43 @@ describe('word list: admin REST, sends and edits', () => {
     assert.equal((await t.rest('PUT', '/v1/wordlist', { items: [{ word: 'ok', mode: 'ban' }] })).status, 400);
     assert.equal((await t.rest('PUT', '/v1/wordlist', { items: [], extra: 1 })).status, 400);
     assert.deepEqual((await t.rest('GET', '/v1/wordlist')).body.items.map((e: { word: string }) => e.word), ['darn', '笨蛋'], 'unchanged');
+  });
+});
+
+describe('word list and link previews', () => {
+  let t: TestServer;
+  let site: http.Server;
+  let base = '';
+  before(async () => {
+    site = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>A page</title></head></html>'));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const port = (site.address() as AddressInfo).port;
+    base = `http://127.0.0.1:${port}`;
+    t = await startServer({ linkPreviews: { allowLoopback: true, ports: [port] }, wordList: { entries: [{ word: 'darn' }] } });
+    await createUsers(t, 'alice', 'bob');
+  });
+  after(async () => {
+    await t.stop();
+    site.close();
+  });
+
+  it('keeps the preview when the mask leaves its link, drops it when the mask hid the link', async () => {
+    const alice = await t.login('alice');
+    const bob = await t.login('bob');
+    const previewOf = async (url: string) => {
+      const res = await fetch(`${t.url}/v1/previews`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await t.token('alice')}` }, body: JSON.stringify({ url }) });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { preview: unknown }).preview;
+    };
+    for (const [path, words, masked, kept] of [['/page', 'darn, see', '****, see', true], ['/darn', 'see', 'see', false]] as const) {
+      const url = `${base}${path}`;
+      const preview = await previewOf(url);
+      alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:bob', elem: { type: 'text', text: `${words} ${url}`, preview } as never });
+      assert.equal((await alice.nextOf(['message.ack', 'message.error'])).type, 'message.ack');
+      const got = (await bob.next('message.new')).message.elem as { text: string; preview?: unknown };
+      assert.equal(got.text, `${masked} ${url.replace('/darn', '/****')}`);
+      assert.equal(got.preview !== undefined, kept, path);
+    }
   });
 });
 
