@@ -84,6 +84,15 @@ function natterServer() {
         }
         return { body: JSON.stringify({ conversationId, messageId: sent.message.id }), type: 'json', headers: { 'cache-control': 'no-store' } };
       }
+      // Mutes for element tests (SPEC §11): `?user=&groupId=&until=&reason=` mutes as the site's admin does
+      // (everywhere without groupId, for good without until); `&lift=1` lifts it.
+      if (context.path === '/__natter/mute') {
+        const q = context.query;
+        const groupId = q.groupId ? String(q.groupId) : undefined;
+        if (q.lift === '1') await server.core.moderation.liftIfAny(String(q.user), 'mute', groupId ?? '');
+        else await server.core.moderation.mute(String(q.user), groupId, q.until ? Number(q.until) : null, q.reason ? String(q.reason) : undefined);
+        return { body: '{}', type: 'json', headers: { 'cache-control': 'no-store' } };
+      }
       // Friends for element tests: `?a=<id>&b=<id>` makes them friends (admin), so each is a contact
       // of the other and the server names them to each other before they have a chat.
       if (context.path === '/__natter/friends') {

@@ -16,12 +16,15 @@
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
  *   npm run bench:server -- --targets natter,natter-webhook --rates 2000,4000   (a webhook endpoint on a local
  *     receiver that answers 200 at once, every event; beside none, same run)
+ *   npm run bench:server -- --targets natter,natter-wordlist --rates 2000,4000   (a 1,000-entry word list, SPEC §11:
+ *     750 Latin words and 250 CJK terms, none in the load's texts, so every send is checked in full; beside none, same run)
  *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline /tmp/old   (A/B: /tmp/old is
  *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/bundle.js';
@@ -111,19 +114,28 @@ const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
 // Neighbours pair up 1:1 (u0–u1, u2–u3, …); groups are consecutive runs of GROUP users.
 const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
 
-async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }): Promise<Target> {
+async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }, wordList?: string): Promise<Target> {
   const prof = values['cpu-prof'];
   const inspectPort = values['alloc-prof'] ? await freePort() : undefined;
   const nodeArgs = [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
   const env: Record<string, string> = webhook ? { NATTER_WEBHOOK_URL: webhook.url, NATTER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' } : {};
+  if (wordList) Object.assign(env, { NATTER_WORDLIST_FILE: wordList, NATTER_WORDLIST_MODE: 'reject' });
   const server = await startNatterServer(env, nodeArgs, root);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
   for (let r = 0; r * GROUP < CLIENTS; r++) {
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  const name = webhook ? 'natter (webhook)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
+  const name = webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
   return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: async () => (await server.stop(), await webhook?.stop()) };
+}
+
+/** A word list file of 1,000 entries (750 Latin words, 250 CJK terms) that the load's texts never contain. */
+function wordListFile(): string {
+  const file = join(tmpdir(), `natter-bench-wordlist-${process.pid}.txt`);
+  const entries = Array.from({ length: 1000 }, (_, i) => (i % 4 === 3 ? `禁止词${i}` : `forbidden${i}word`));
+  writeFileSync(file, `# bench: none of these is in a sent text\n${entries.join('\n')}\n`);
+  return file;
 }
 
 /** A webhook receiver in this process: reads each POST and answers 200 at once; counts events. */
@@ -254,6 +266,7 @@ const starters: Record<string, () => Promise<Target>> = {
   'natter-mixed': () => natterTarget(undefined, Number(values.changes)),
   baseline: () => natterTarget(values.baseline ?? ROOT),
   'natter-webhook': async () => natterTarget(undefined, 0, await webhookReceiver()),
+  'natter-wordlist': () => natterTarget(undefined, 0, undefined, wordListFile()),
   bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),

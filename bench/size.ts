@@ -93,7 +93,9 @@ const LIMITS = {
   // the profile card's friend buttons, the thread's profile buttons and card opener, the friend actions and frames
   // (panel +2.5, ru +0.3 for 18 strings; the first paint +0.2, the two server frames' schemas, still under 34.8).
   // Reports, presence and friends together (merged): measured 123.4.
-  everything: { bytes: 123.6 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 116.4 → 117.9 (measured 117.7, main 116.2): issue 19's mutes in the panel — the composer's mute notice (+0.4), the
+  // group panel's mute choices (+0.3 with their labels), the mute notifications' wording (+0.1), ru (+0.3); (a) +0.1.
+  everything: { bytes: 117.9 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -104,7 +106,8 @@ const LIMITS = {
   // 122.1 → 124.0 (measured 123.8, main 121.9): the same Report dialog.
   // 122.1 → 125.4 (measured 125.2, main 121.9): the same friends UI.
   // Reports, presence and friends together (merged): measured 129.8.
-  define: { bytes: 130.0 * KiB, kind: 'ratchet' },
+  // 122.1 → 123.7 (measured 123.5, main 121.9): the same mutes.
+  define: { bytes: 123.7 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

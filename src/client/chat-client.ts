@@ -38,6 +38,7 @@ import type { ChatClient, ChatClientOptions, ChatMessage, PersistedState, SyncSt
 import type { GroupActions } from './group-actions.js';
 import type { PresenceTracker } from './presence.js';
 import type { FriendActions } from './friend-actions.js';
+import type { SendBlock } from './send-block.js';
 
 /**
  * Creates the headless chat SDK: one connection, its stores and actions. Nothing is global, so
@@ -145,6 +146,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   drafts.catch(() => undefined);
   const account = createAccount(requests);
   const mutes = createMutes(requests);
+  // This user's mutes (SPEC §11), whole, as `sanctions.updated` says after each session opens and on
+  // every change; reading them (`sendBlockIn`) is the panel's. Kept to an atom: the first paint carries it.
+  const $sanctions = atom<readonly SendBlock[]>([]);
   account.assume(tokenSubject(options.token)); // a fixed token names the user at once
   const members = createMemberDirectory(requests);
   const typing = createTypingTracker();
@@ -251,6 +255,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       // Kept only once the friend actions are loaded (the contacts view): until then nobody shows them.
       case 'friends.updated':
         return void friends?.then((f) => f.apply(frame));
+      case 'sanctions.updated':
+        return $sanctions.set(frame.mutes as SendBlock[]);
       case 'ok':
       case 'members':
       case 'history.page':
@@ -278,6 +284,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     }
     engine.sessionStarted();
     mutes.reset();
+    $sanctions.set([]);
     $sync.set('syncing');
     threads.touchAll();
     publish();
@@ -386,6 +393,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     mute: mutes.mute,
     unmute: mutes.unmute,
     setDoNotDisturb: mutes.setDoNotDisturb,
+    $sanctions,
     webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
     presence: afterStart(() => (presence ??= import('./presence.js').then((m) =>

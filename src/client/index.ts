@@ -7,6 +7,7 @@ export { messageKey } from './types.js';
 export type { ChangeReceipt, PendingChange } from './changes.js';
 export type { ClientSearch, SearchOptions, SearchResult, SearchState } from './search.js';
 export type { MuteState } from './mutes.js';
+export { sendBlockIn, type SendBlock } from './send-block.js';
 export type { WebPush } from './push-actions.js';
 export type { ClientDrafts } from './drafts.js';
 export type { FriendActions, FriendRequests } from './friend-actions.js';

@@ -2,6 +2,7 @@ import type { Change, ReplyTo } from '../protocol/changes.js';
 import type { ChangeReceipt, PendingChange } from './changes.js';
 import type { ClientSearch, SearchOptions } from './search.js';
 import type { MuteState } from './mutes.js';
+import type { SendBlock } from './send-block.js';
 import type { WebPush } from './push-actions.js';
 import type { ClientDrafts } from './drafts.js';
 import type { ReadableAtom } from 'nanostores';
@@ -296,6 +297,11 @@ export interface ChatClient extends EventTarget {
   unmute(conversationId: ConversationId): Promise<void>;
   /** Do-not-disturb for every conversation until `until` (0: until turned off); `null` turns it off. */
   setDoNotDisturb(until: number | null): Promise<void>;
+  /**
+   * Where this user may not send now (SPEC §11): mutes by the site or a group's owner/admins, with
+   * until when and why; `sendBlockIn(list, conversationId)` picks the one for a conversation.
+   */
+  readonly $sanctions: ReadableAtom<readonly SendBlock[]>;
   /** This device's Web Push subscription on the server (its code loads on the first call). */
   webPush(): Promise<WebPush>;
   /** Closes the socket and storage. The client cannot be reused. */

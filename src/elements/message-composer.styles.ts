@@ -256,6 +256,17 @@ export const styles = [
       color: var(--_muted);
     }
 
+    [part~='mute-notice'] {
+      margin: 0;
+      padding: 0.625rem 0.875rem;
+      border-radius: calc(var(--_radius) + 4px);
+      background: var(--_input-bg);
+      color: var(--_muted);
+      font-size: 0.875rem;
+      text-align: center;
+      overflow-wrap: anywhere;
+    }
+
     [part~='file-error'] {
       margin: 0.375rem 0.875rem 0;
       font-size: 0.75rem;

@@ -9,6 +9,7 @@ import { DraftKeeper } from './composer/draft-keeper.js';
 import { applyMarker, formatKey } from './composer/format-keys.js';
 import { VoiceButton } from './composer/voice-button.js';
 import { LinkPreviewBar } from './composer/link-preview-bar.js';
+import { MuteNotice } from './composer/mute-notice.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
 import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
 import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
@@ -68,6 +69,9 @@ const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-
  * @csspart edit-bar - Over the text area while editing a sent message: `edit-label` ("Editing") and `cancel-edit-button`.
  * @csspart edit-label - "Editing".
  * @csspart cancel-edit-button - Stops editing (so does Escape); the draft written before comes back.
+ * @csspart mute-notice - Shown instead of the composer while the user is muted here (SPEC §11): `mute-text` ("You are muted in this group until 18:30") and `mute-reason`.
+ * @csspart mute-text - Where and until when the user may not send.
+ * @csspart mute-reason - Why, in the words of whoever muted them.
  *
  * @cssproperty [--chat-message-composer-padding=0.75rem] - Padding around the composer.
  * @cssproperty [--chat-message-composer-max-height=10rem] - Tallest the text area grows.
@@ -89,7 +93,9 @@ const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-
  * limit (images and audio 28 MB, video and other files 100 MB) is refused at once with a
  * message. In a group, typing `@` lists the members (`@all` first): arrows choose, Enter or Tab
  * inserts `@Name`, Escape closes; the message carries the ids still named in its text as
- * `groupAtUserList`. While the user types, the others see it (`client.sendTyping`).
+ * `groupAtUserList`. While the user types, the others see it (`client.sendTyping`). While the
+ * user is muted everywhere or in this group (`client.$sanctions`), a notice replaces the composer,
+ * saying until when and why; it comes back when the mute ends or is lifted.
  */
 export class MessageComposer extends LitElement {
   static override styles = styles;
@@ -173,6 +179,8 @@ export class MessageComposer extends LitElement {
   });
 
   #previews = new LinkPreviewBar(this, { client: () => this.client, enabled: () => this.#canAttach });
+
+  #mute = new MuteNotice(this, { client: () => this.client, conversation: () => this.conversation });
 
   constructor() {
     super();
@@ -402,6 +410,9 @@ export class MessageComposer extends LitElement {
   }
 
   override render() {
+    // Muted here: nothing to write with, only why and until when (the draft stays kept).
+    const block = this.#mute.block;
+    if (block) return this.#mute.render(block);
     const t = composerStrings();
     const bytes = this.#bytes;
     const tooLong = bytes > LIMITS.textBytes;

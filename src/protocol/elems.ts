@@ -95,6 +95,8 @@ export const SYSTEM_EVENTS = [
   'member-demoted',
   'owner-changed',
   'group-dismissed',
+  'member-muted',
+  'member-unmuted',
   'custom',
 ] as const;
 
@@ -114,7 +116,7 @@ export const SystemElemSchema = v.object({
   groupName: v.optional(Short),
   /** The group's new avatar (`group-avatar`; absent there: removed). */
   groupAvatar: v.optional(UrlSchema),
-  /** `custom`: the host's data; `group-visibility`: the new setting, `all` or `since-join`. */
+  /** `custom`: the host's data; `group-visibility`: the new setting, `all` or `since-join`; `member-muted`: until when (ms since the epoch), absent until unmuted. */
   data: v.optional(maxBytes(LIMITS.customBytes)),
 });
 

@@ -72,6 +72,7 @@ export const ERROR_CODES = {
   PREVIEW_IMAGE_INVALID: { code: 4031 },
   PREVIEW_IMAGE_REFUSED: { code: 4032 },
   PREVIEW_IMAGE_UNAVAILABLE: { code: 4033 },
+  WORDLIST_INVALID: { code: 4027 },
 
   RATE_LIMITED: { code: 5000 },
   BROADCAST_RATE_LIMITED: { code: 5001 },
@@ -106,6 +107,8 @@ export interface ErrorBody {
   retryAfterMs?: number;
   /** The site's words for the user, shown as given: a before-send rejection's, a ban's or a mute's reason. */
   reason?: string;
+  /** Why the server itself refused, as a code the client words in its reader's language: `word-list` (MESSAGE_REJECTED by the word list). */
+  reasonCode?: string;
 }
 
 /** Errors a client should retry on its own when the connection returns; others wait for the user. */

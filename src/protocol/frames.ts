@@ -41,6 +41,8 @@ const ErrorFields = {
   retryAfterMs: v.optional(v.number()),
   // The server cuts it to LIMITS.rejectReasonChars; a frame's own size bounds it here.
   reason: v.optional(v.string()),
+  // Why the server itself refused (`word-list`), for the client to word: unknown codes show the generic sentence.
+  reasonCode: v.optional(v.string()),
 };
 
 export const SessionReadySchema = v.object({
@@ -278,6 +280,23 @@ export const FriendsUpdatedSchema = v.object({
   state: v.picklist(['friend', 'in', 'out', 'none']),
 });
 
+/**
+ * Where this user may not send now (SPEC §11 mutes, by an admin or a group's owner/admins), the
+ * whole list: sent after `session.ready` when there are any, and to every device on each change.
+ */
+export const SanctionsUpdatedSchema = v.object({
+  type: v.literal('sanctions.updated'),
+  // The server sends at most LIMITS.frameArrayItems, reasons of at most 500 characters; the frame's size bounds them here.
+  mutes: v.array(v.object({
+    /** The group muted in; absent: everywhere. */
+    conversationId: v.optional(ConversationIdSchema),
+    /** Ms since the epoch; absent: until lifted. */
+    until: v.optional(v.number()),
+    /** The words of whoever muted, shown as given. */
+    reason: v.optional(v.string()),
+  })),
+});
+
 export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });
 export const PongSchema = v.object({ type: v.literal('pong'), reqId: v.optional(ReqId), serverTime: v.number() });
 export const ErrorFrameSchema = v.object({ type: v.literal('error'), reqId: v.optional(ReqId), ...ErrorFields });
@@ -301,6 +320,7 @@ export const ServerFrameSchema = v.variant('type', [
   BroadcastRemovedSchema,
   BlocklistStateSchema,
   MutesUpdatedSchema,
+  SanctionsUpdatedSchema,
   OkSchema,
   PongSchema,
   ErrorFrameSchema,

@@ -21,6 +21,8 @@ export const GROUP_LIMITS = {
   inviteBatch: 100,
   /** Members a group may reach through user actions (the admin REST API is not held to it). */
   members: 10_000,
+  /** UTF-8 bytes of the reason a group admin gives for a mute. */
+  muteReasonBytes: 500,
 } as const;
 
 const ReqId = v.pipe(v.string(), v.maxLength(64));
@@ -44,7 +46,7 @@ export const GroupCreateSchema = v.object({
 
 /**
  * One change to a group, checked by the sender's role (README "Group roles"): settings and
- * invites by admins and the owner; removing by admins (members only) and the owner; roles,
+ * invites by admins and the owner; removing and muting by admins (members only) and the owner; roles,
  * ownership and dismissing by the owner; leaving by anyone but the owner.
  */
 export const GroupChangeSchema = v.variant('kind', [
@@ -61,6 +63,16 @@ export const GroupChangeSchema = v.variant('kind', [
   v.object({ kind: v.literal('role'), userId: UserIdSchema, role: v.picklist(['owner', 'admin', 'member']) }),
   v.object({ kind: v.literal('leave') }),
   v.object({ kind: v.literal('dismiss') }),
+  /**
+   * Mute a member in this group until `until` (ms since the epoch; absent: until unmuted), by the
+   * owner (anyone else) or an admin (plain members): their sends here are refused MUTED, with `reason`.
+   */
+  v.object({
+    kind: v.literal('mute'), userId: UserIdSchema,
+    until: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15))),
+    reason: v.optional(maxBytes(GROUP_LIMITS.muteReasonBytes)),
+  }),
+  v.object({ kind: v.literal('unmute'), userId: UserIdSchema }),
 ]);
 export type GroupChange = v.InferOutput<typeof GroupChangeSchema>;
 export type GroupChangeKind = GroupChange['kind'];

@@ -157,6 +157,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     ...(presenceUpdates && { presenceUpdates }),
     reportsPerHour: o.reportsPerHour,
     webhooks: { endpointsFor: (type) => webhookEndpoints.endpointsFor(type), queued: () => deliverer.poke() },
+    ...(o.wordList && { wordList: o.wordList }),
     ...(o.beforeSend && { beforeSend: new BeforeSendHook(o.beforeSend, logger, (outcome, s) => metrics.beforeSend(outcome, s)) }),
   });
   const admin = new AdminApi(core);

@@ -37,6 +37,8 @@
  *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000),
  *   NATTER_BEFORE_SEND_URL, NATTER_BEFORE_SEND_SECRET (else NATTER_WEBHOOK_SECRET),
  *   NATTER_BEFORE_SEND_TIMEOUT_MS (1000), NATTER_BEFORE_SEND_FALLBACK (allow|reject; allow).
+ *   NATTER_WORDLIST_FILE (one entry per line, `word` or `word<TAB>reject|mask`; `#` comments),
+ *   NATTER_WORDLIST_MODE (reject|mask: entries without a mode; default mask).
  *   NATTER_PUSH (1: Web Push on; also on with VAPID keys or in dev mode; 0: off),
  *   NATTER_VAPID_PUBLIC_KEY, NATTER_VAPID_PRIVATE_KEY (default: generated once, kept in the store),
  *   NATTER_VAPID_SUBJECT, NATTER_PUSH_PREVIEW (0: "New message"), NATTER_PUSH_TTL (86400 s),
@@ -49,7 +51,8 @@
  * the group `demo`, and serves GET /v1/dev/token?user=<id>.
  */
 import { changePolicyFromEnv } from './changes/policy.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseWordListFile, type WordListOptions } from './moderation/word-list.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createChatServer } from './create-chat-server.js';
@@ -105,6 +108,15 @@ const fallback = (v: string | undefined): 'allow' | 'reject' | undefined => {
   if (v !== 'allow' && v !== 'reject') throw new TypeError(`NATTER_BEFORE_SEND_FALLBACK must be allow or reject, not "${v}".`);
   return v;
 };
+
+/** NATTER_WORDLIST_FILE and NATTER_WORDLIST_MODE: the word list's configured entries. */
+function wordListFromEnv(e: NodeJS.ProcessEnv): WordListOptions | undefined {
+  const mode = e['NATTER_WORDLIST_MODE']?.trim();
+  if (mode && mode !== 'reject' && mode !== 'mask') throw new TypeError(`NATTER_WORDLIST_MODE must be reject or mask, not "${mode}".`);
+  const file = e['NATTER_WORDLIST_FILE'];
+  if (!file && !mode) return undefined;
+  return { ...(mode && { mode: mode as 'reject' | 'mask' }), ...(file && { entries: parseWordListFile(readFileSync(resolve(file), 'utf8')) }) };
+}
 
 /** NATTER_TRUST_PROXY: a hop count, or a comma list of addresses, CIDR ranges and named ranges. */
 const proxyTrust = (v: string | undefined) =>
@@ -175,6 +187,7 @@ async function main(): Promise<void> {
       timeoutMs: int('NATTER_BEFORE_SEND_TIMEOUT_MS', env['NATTER_BEFORE_SEND_TIMEOUT_MS']),
       fallback: fallback(env['NATTER_BEFORE_SEND_FALLBACK']),
     } : undefined,
+    wordList: wordListFromEnv(env),
     linkPreviews: flag(env['NATTER_LINK_PREVIEWS_OFF']) ? false : {
       // The test switch: loopback pages may be previewed (never set it in production).
       allowLoopback: flag(env['NATTER_LINK_PREVIEW_ALLOW_LOOPBACK']),

@@ -16,6 +16,7 @@ import type { FileStorageFactory } from './uploads/open-file-storage.js';
 import type { S3FileStorageOptions } from './uploads/s3-file-storage.js';
 import { checkBeforeSend, envEndpoints, type WebhookOptions } from './webhooks/options.js';
 import type { BeforeSendOptions } from './webhooks/before-send.js';
+import type { WordListOptions } from './moderation/word-list.js';
 
 export interface ChatServerOptions {
   /** Directory of the SQLite file (`natter.db`). Needed unless `store` or `databaseUrl` is given. */
@@ -101,6 +102,11 @@ export interface ChatServerOptions {
   webhooks?: WebhookOptions;
   /** The before-send hook (SPEC §11): url, secret, timeoutMs (1000), fallback (`allow`); see BeforeSendOptions. */
   beforeSend?: BeforeSendOptions;
+  /**
+   * The word list's configured entries and default mode (`mask`) (SPEC §11; env NATTER_WORDLIST_FILE,
+   * NATTER_WORDLIST_MODE). Entries added over admin REST (`/v1/wordlist`) are kept in the store.
+   */
+  wordList?: WordListOptions;
   /** Serve this directory (the built demo) at `/`. */
   staticDir?: string;
   /**

@@ -7,7 +7,7 @@
  * element that shows them (chat-thread, conversation-list, contacts-view).
  * Nothing executes, no element is injected, bidi overrides stay isolated, and a very long word
  * does not widen the thread. Broadcasts (text and sender label) go through the real admin API to
- * `<broadcast-banner>`.
+ * `<broadcast-banner>`. A mute's reason (the site's or a group admin's words) goes to `<message-composer>`'s notice.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
@@ -17,6 +17,7 @@ import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
 import type { ContactsView } from '../../src/elements/people/contacts-view.js';
+import type { MessageComposer } from '../../src/elements/message-composer.js';
 import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import { defineChatSearch } from '../../src/elements/search/chat-search.js';
 import type { Elem } from '../../src/protocol/elems.js';
@@ -313,6 +314,26 @@ describe('hostile content', () => {
       expect(banner.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
       tally.broadcasts++;
     }
+  });
+
+  it('renders every payload as inert, isolated text in the muted composer: the reason of a mute', async function () {
+    this.timeout(60_000);
+    const el = await fixture<MessageComposer>(html`<message-composer style="width: 320px; display: block" .client=${viewer} conversation="p2p:nobody"></message-composer>`);
+    await fetch(`/__natter/mute?${new URLSearchParams({ user: viewerId, reason: 'baseline' })}`);
+    await waitUntil(() => part(el, 'mute-reason')?.textContent === '(baseline)', 'the baseline reason should show');
+    const baseline = census(el);
+    for (const [i, payload] of CORPUS.entries()) {
+      const reason = payload.slice(0, 500);
+      const res = await fetch(`/__natter/mute?${new URLSearchParams({ user: viewerId, reason })}`);
+      expect(res.ok, `mute ${i} refused: ${res.status}`).to.equal(true);
+      await waitUntil(() => part(el, 'mute-reason')?.textContent === `(${reason})`, `reason ${i} should show`, { timeout: 5000 });
+      await imageBarrier();
+      expect(window.__natterXss, `reason ${i} executed`).to.equal(undefined);
+      expectInert(el, baseline);
+      tally.bidiChecked += expectBidiIsolated(el);
+      expect(el.scrollWidth, `reason ${i} widens the composer`).to.be.at.most(el.clientWidth + 1);
+    }
+    await fetch(`/__natter/mute?${new URLSearchParams({ user: viewerId, lift: '1' })}`);
   });
 
   it('renders every payload as inert, isolated text in search results: snippets and sender names', async () => {

@@ -108,6 +108,10 @@ function validServerFrames(): Record<string, unknown>[] {
     { type: 'mutes.updated', mutes: [{ conversationId: 'group:g', until: 0 }, { conversationId: 'p2p:bob', until: 1_900_000_000_000 }], dnd: 0 },
     { type: 'broadcast.new', broadcast: { id: 'b', content: 'hi', time: 1 } },
     { type: 'error', reqId: 'r', code: 1000, name: 'BAD_FRAME', message: 'bad' },
+    // Moderation (SPEC §11): running mutes, a word-list refusal, a group mute notice.
+    { type: 'sanctions.updated', mutes: [{ conversationId: 'group:g', until: 1_900_000_000_000, reason: '<b>calm</b>' }, {}] },
+    { type: 'message.error', clientMsgId: 'cmid00000003', conversationId: 'group:g', code: 4016, name: 'MESSAGE_REJECTED', message: 'no', reasonCode: 'word-list' },
+    { type: 'message.new', message: { ...text, elem: { type: 'system', event: 'member-muted', text: 'x muted', targets: ['x'], targetNames: ['X'], data: '1900000000000' } } },
     // Changes (SPEC §9): an event, and a page of messages with changes folded in.
     { type: 'message.new', message: { ...text, id: 'c1', elem: { type: 'change', target: 'm1', change: { kind: 'reaction', emoji: '👨‍👩‍👧‍👦', on: true, count: 3 } }, isExcludedFromUnreadCount: true } },
     { type: 'history.page', reqId: 'h2', conversationId: 'group:g', fromSeq: 1, toSeq: 3, hasMore: false, messages: [

@@ -27,7 +27,9 @@ const PAGE = 50;
  * the thread header's Group info button. Everyone sees the name, notice and members (paged:
  * "Show more" adds 50) and may leave (not the owner). The owner and admins rename the group,
  * change its picture and notice, and invite people; admins remove members; the owner also makes
- * and unmakes admins, removes anyone and dismisses the group. Leaving and dismissing ask to
+ * and unmakes admins, removes anyone and dismisses the group. The owner mutes anyone, admins mute
+ * members, in this group, for an hour, a day or until unmuted (and unmute them): every member
+ * sees a notification, and the muted person's composer says so. Leaving and dismissing ask to
  * confirm. Every action is checked again by the server; its answer shows in the status line.
  * The panel follows the group live (its notifications reload the settings and members). Esc or
  * Close closes it and focus returns to where it was.
@@ -48,6 +50,12 @@ const PAGE = 50;
  * @csspart promote-button - Makes a member an admin (owner).
  * @csspart demote-button - Makes an admin a member again (owner).
  * @csspart remove-button - Removes a member.
+ * @csspart mute-button - Opens a member's mute choices (owner: anyone but the owner; admins: members).
+ * @csspart mute-options - The open choices: `mute-hour-button`, `mute-day-button`, `mute-forever-button`, `unmute-button`.
+ * @csspart mute-hour-button - Mutes the member in this group for an hour.
+ * @csspart mute-day-button - Mutes them for a day.
+ * @csspart mute-forever-button - Mutes them until unmuted.
+ * @csspart unmute-button - Lifts their mute in this group.
  * @csspart more-button - Shows more members.
  * @csspart leave-button - Leaves the group (asks to confirm).
  * @csspart dismiss-button - Dismisses the group (owner; asks to confirm).
@@ -89,6 +97,8 @@ export class GroupPanel extends LitElement {
   @state() private accessor busy = false;
   @state() private accessor confirming: 'leave' | 'dismiss' | '' = '';
   @state() private accessor draft: SettingsDraft = { name: '', avatar: '', notice: '', invite: '' };
+  /** The member whose mute choices are open (owner and admins). */
+  @state() private accessor muting = '';
   /** Whether a member's `<profile-card>` was opened (rendered from then on). */
   @state() private accessor profileCard = false;
 
@@ -266,10 +276,44 @@ export class GroupPanel extends LitElement {
             ${!self && role === 'owner' && m.role === 'member' ? act(t.makeAdmin, 'promote-button', { kind: 'role', userId: m.id, role: 'admin' }) : nothing}
             ${!self && role === 'owner' && m.role === 'admin' ? act(t.removeAdmin, 'demote-button', { kind: 'role', userId: m.id, role: 'member' }) : nothing}
             ${!self && (role === 'owner' || (role === 'admin' && m.role === 'member')) ? act(t.remove, 'remove-button', { kind: 'remove', userId: m.id }) : nothing}
+            ${!self && m.role !== 'owner' && (role === 'owner' || (role === 'admin' && m.role === 'member')) ? this.#renderMute(t, m.id, name) : nothing}
           </li>`;
         })}
       </ul>
       ${members.length > this.shown ? html`<button part="more-button" type="button" @click=${() => (this.shown += PAGE)}>${t.showMore}</button>` : nothing}`;
+  }
+
+  /**
+   * Mute choices for one member (SPEC §11): a disclosure button and, while open, 1 hour, 1 day,
+   * until unmuted and Unmute. The panel does not know who is muted (the server does): Unmute is
+   * always offered, and is a no-op for someone who is not.
+   */
+  #renderMute(t: GroupStrings, userId: string, name: string) {
+    const open = this.muting === userId;
+    const id = `mute-${userId}`;
+    const mute = async (change: GroupChange) => {
+      this.muting = '';
+      await this.#run(change);
+      this.renderRoot.querySelector<HTMLElement>(`[part~="mute-button"][aria-controls="${CSS.escape(id)}"]`)?.focus();
+    };
+    const option = (label: string, part: string, change: GroupChange) =>
+      html`<button part=${part} type="button" aria-label=${t.about(label, name)} ?disabled=${this.busy} @click=${() => void mute(change)}>${label}</button>`;
+    const now = Date.now();
+    return html`<button part="mute-button" type="button" aria-label=${t.about(t.mute, name)} aria-expanded=${open ? 'true' : 'false'} aria-controls=${id}
+        ?disabled=${this.busy} @click=${() => (this.muting = open ? '' : userId)}>${t.mute}</button>
+      ${open
+        ? html`<div id=${id} part="mute-options" role="group" aria-label=${t.about(t.mute, name)} @keydown=${(e: KeyboardEvent) => {
+            if (e.key !== 'Escape') return;
+            e.stopPropagation();
+            e.preventDefault();
+            this.muting = '';
+          }}>
+            ${option(t.muteHour, 'mute-hour-button', { kind: 'mute', userId, until: now + 3_600_000 })}
+            ${option(t.muteDay, 'mute-day-button', { kind: 'mute', userId, until: now + 86_400_000 })}
+            ${option(t.muteForever, 'mute-forever-button', { kind: 'mute', userId })}
+            ${option(t.unmute, 'unmute-button', { kind: 'unmute', userId })}
+          </div>`
+        : nothing}`;
   }
 }
 

@@ -28,6 +28,11 @@ const composer = {
   fileTooLarge: (name: string, size: string, limit: string) =>
     msg(str`“${name}” is too large to send (${size}; the limit for this kind of file is ${limit}).`, { id: 'composer.fileTooLarge' }),
   get emoji() { return msg('Emoji and stickers', { id: 'composer.emoji' }); },
+  get mutedInGroup() { return msg('You are muted in this group.', { id: 'composer.mutedInGroup' }); },
+  mutedInGroupUntil: (time: string) => msg(str`You are muted in this group until ${time}.`, { id: 'composer.mutedInGroupUntil' }),
+  get mutedEverywhere() { return msg("You can't send messages.", { id: 'composer.mutedEverywhere' }); },
+  mutedEverywhereUntil: (time: string) => msg(str`You can't send messages until ${time}.`, { id: 'composer.mutedEverywhereUntil' }),
+  muteReason: (reason: string) => msg(str`(${reason})`, { id: 'composer.muteReason' }),
   get emojiSearch() { return msg('Search emoji', { id: 'composer.emojiSearch' }); },
   get emojiCategories() { return msg('Categories', { id: 'composer.emojiCategories' }); },
   get emojiResults() { return msg('Search results', { id: 'composer.emojiResults' }); },

@@ -49,6 +49,16 @@ export function systemText(elem: SystemElem): string {
       return names !== undefined ? msg(str`${names} is no longer an admin.`, { id: 'system.member-demoted' }) : elem.text;
     case 'owner-changed':
       return names !== undefined ? msg(str`${names} now owns the group.`, { id: 'system.owner-changed' }) : elem.text;
+    case 'member-muted': {
+      if (names === undefined) return elem.text;
+      const until = Number(elem.data);
+      if (!elem.data || !Number.isFinite(until)) return by !== undefined ? msg(str`${by} muted ${names}.`, { id: 'system.member-muted.by' }) : msg(str`${names} was muted.`, { id: 'system.member-muted' });
+      const time = new Intl.DateTimeFormat(formatLocale(), { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(until);
+      return by !== undefined ? msg(str`${by} muted ${names} until ${time}.`, { id: 'system.member-muted.by.until' }) : msg(str`${names} was muted until ${time}.`, { id: 'system.member-muted.until' });
+    }
+    case 'member-unmuted':
+      if (names === undefined) return elem.text;
+      return by !== undefined ? msg(str`${by} unmuted ${names}.`, { id: 'system.member-unmuted.by' }) : msg(str`${names} can send messages again.`, { id: 'system.member-unmuted' });
     default:
       return elem.text;
   }

@@ -37,22 +37,26 @@ const SENTENCES: Partial<Record<ErrorName, () => string>> = {
   CANCELLED: () => msg('Sending was cancelled.', { id: 'error.CANCELLED' }),
   MERGER_FORGED: () => msg('Chat history can only be forwarded from messages you can see.', { id: 'error.MERGER_FORGED' }),
   MERGER_TOO_DEEP: () => msg('This chat history already holds forwarded history too many levels deep.', { id: 'error.MERGER_TOO_DEEP' }),
+  MUTED: () => msg('You are muted and cannot send messages here now.', { id: 'error.MUTED' }),
   UPLOAD_QUOTA_EXCEEDED: () => msg('You have too many files waiting to be sent. Send or remove some, then try again.', { id: 'error.UPLOAD_QUOTA_EXCEEDED' }),
 };
 
 /**
  * The sentence for a failure, in the active locale. A rate-limited one says when to retry
  * (`retryAt`, ms since the epoch, as the client records it, shown as a clock time of the
- * formatting locale); one the site's before-send hook refused shows the site's `reason`; a code
+ * formatting locale); one the site's before-send hook refused shows the site's `reason`, one the
+ * word list refused says so (`reasonCode`); a code
  * without a sentence gets the generic one.
  */
-export function errorText(error: Pick<ErrorBody, 'name' | 'reason'> | undefined, retryAt?: number): string {
+export function errorText(error: Pick<ErrorBody, 'name' | 'reason' | 'reasonCode'> | undefined, retryAt?: number): string {
   if (error?.name === 'RATE_LIMITED' && retryAt !== undefined) {
     const time = new Intl.DateTimeFormat(formatLocale(), { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(retryAt);
     return msg(str`You are sending too fast. Try again at ${time}.`, { id: 'error.retryAt' });
   }
   // The site's before-send hook said why, in its own words (and language): shown as given.
   if (error?.reason) return error.reason;
+  // The server's own word list refused it: said here, in the reader's language.
+  if (error?.reasonCode === 'word-list') return msg('This message contains a word this site does not allow.', { id: 'error.word-list' });
   const sentence = error ? SENTENCES[error.name] ?? (error.name.startsWith('PREVIEW_IMAGE') ? previewImage : undefined) : undefined;
   return sentence ? sentence() : msg('The message could not be sent.', { id: 'error.fallback' });
 }

@@ -90,7 +90,7 @@ export const THREAD_PARTS = [
 /** The composer's parts the widget forwards, its reply and edit bars included. */
 export const COMPOSER_PARTS = [
   'input', 'send-button', 'reply-preview', 'reply-preview-sender', 'reply-preview-excerpt', 'cancel-reply-button', 'edit-bar', 'edit-label',
-  'cancel-edit-button',
+  'cancel-edit-button', 'mute-notice', 'mute-text', 'mute-reason',
 ].join(', ');
 
 /** A conversation's title without a summary yet (no message so far): the person's profile name, else the id. */

@@ -55,6 +55,11 @@ export interface ChangeServiceDeps {
   notify?(users: string[], frame: ServerFrame): Promise<void>;
   /** Whether a link preview was signed by this server for a link of `text` (none: previews are off, and refused). */
   previewSigned?(preview: LinkPreview, text: string): boolean;
+  /**
+   * Checks a user's edit as a send is checked (a mute, the word list) and returns the text to
+   * store (masked, perhaps); throws MUTED or MESSAGE_REJECTED.
+   */
+  screenEdit?(actor: string, key: ConversationKey, text: string): Promise<string>;
 }
 
 /**
@@ -113,6 +118,10 @@ export class ChangeService {
       if (!(await store.getConversation(req.actor, key))) throw new ChatError(type === 'group' ? 'NOT_MEMBER' : 'MESSAGE_UNKNOWN');
       // Someone who blocked you hears nothing from you, changes included (your own view may still change).
       if (type === 'p2p' && req.change.kind !== 'hide' && (await store.isBlocked(target, req.actor))) throw new ChatError('BLOCKED');
+    }
+    if (!opts.admin && req.change.kind === 'edit' && this.#d.screenEdit) {
+      const text = await this.#d.screenEdit(req.actor, key, req.change.text);
+      if (text !== req.change.text) req = { ...req, change: { ...req.change, text } };
     }
     const group = type === 'group';
     // Under `pin: admins`, a group's owner and admins pin too.

@@ -52,6 +52,10 @@ export type BusEvent =
       kind: 'kick';
       userId: string;
       error: ErrorBody;
+    }
+  | {
+      /** The stored word list changed: every node compiles it again. */
+      kind: 'wordlist';
     };
 
 export type BusHandler = (event: BusEvent) => void;

@@ -41,6 +41,7 @@ import type { LinkPreviews } from '../previews/link-previews.js';
 import type { ChangePolicy } from '../changes/policy.js';
 import { Moderation } from '../moderation/moderation.js';
 import { Reports } from '../moderation/reports.js';
+import { WordList, type WordListOptions } from '../moderation/word-list.js';
 import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
 import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
 import { PresenceService } from '../presence/presence-service.js';
@@ -94,6 +95,8 @@ export interface ChatCoreDeps {
   maxPendingFriendRequests?: number;
   /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
   groupCreate?: GroupCreatePolicy;
+  /** The word list's configured entries and default mode (SPEC §11); the stored entries come from the store. */
+  wordList?: WordListOptions;
   /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
   beforeSend?: { check(draft: MessageDraft, now: number): Promise<void> };
   /** Message reports per user and hour (SPEC §11). Default DEFAULT_REPORTS_PER_HOUR. */
@@ -128,6 +131,8 @@ export class ChatCore {
   readonly presence: PresenceService | undefined;
   /** Message reports (SPEC §11). */
   readonly reports: Reports;
+  /** The word list (SPEC §11), checked on each user text before the before-send hook. */
+  readonly wordList: WordList;
   /** Fetches, caches and signs link previews; checks those that sends carry. Undefined when turned off. */
   readonly linkPreviews: LinkPreviews | undefined;
   readonly #deps: ChatCoreDeps;
@@ -169,6 +174,10 @@ export class ChatCore {
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
       notify: (users, frame) => this.notify(users, frame),
       previewSigned: (preview, text) => this.linkPreviews?.verify(preview, text) === true,
+      screenEdit: async (actor, key, text) => {
+        await this.moderation.checkSend(actor, key);
+        return this.wordList.filter(text);
+      },
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
     this.friends = new FriendService(this, {
@@ -179,6 +188,7 @@ export class ChatCore {
     this.reports = new Reports({
       store: deps.store, clock: deps.clock, ...(deps.reportsPerHour !== undefined && { perHour: deps.reportsPerHour }), ...(deps.webhooks && { webhooks: deps.webhooks }),
     });
+    this.wordList = new WordList({ store: deps.store, clock: deps.clock, publish: (event) => this.publish(event), ...(deps.wordList && { options: deps.wordList }) });
     this.#metrics = deps.metrics ?? noMetrics;
     this.#budget = new FrameBudget({
       budgets: { ...DEFAULT_FRAME_BUDGETS, ...deps.frameBudgets }, windowMs: deps.rateWindowMs ?? 60_000, shared: deps.rateLimiter,
@@ -194,9 +204,13 @@ export class ChatCore {
     this.#unsubscribe = await this.bus.subscribe((event) =>
       event.kind === 'broadcast' ? this.broadcasts.deliverLocally(event)
         : event.kind === 'presence' ? this.presence?.onEvent(event)
+        : event.kind === 'wordlist' ? this.wordList.invalidate()
         : deliverLocally(event, this.registry),
     );
-    this.#offGap = this.bus.onGap?.(() => this.#resync());
+    this.#offGap = this.bus.onGap?.(() => {
+      this.wordList.invalidate(); // a change may be among what the bus dropped
+      this.#resync();
+    });
   }
 
   /**
@@ -333,6 +347,8 @@ export class ChatCore {
       const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
       draft = prepared.draft;
       if (!opts.admin) await this.moderation.checkSend(req.sender, draft.key);
+      // The word list is the floor under the site's policy: the hook sees the text it left.
+      if (!opts.admin) draft.message.elem = await this.wordList.screen(draft.message.elem);
       // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
       if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
       // Recorded before the commit: a reference grants access only once its message exists.
@@ -492,6 +508,8 @@ export class ChatCore {
       // Read once live delivery is on: a change notified before it is in what is read here.
       const mutes = await mutesFrame(this.store, userId, this.clock());
       if (mutes.mutes.length > 0 || mutes.dnd !== undefined) send(conn, mutes);
+      const sanctions = await this.moderation.mutesFrame(userId);
+      if (sanctions.mutes.length > 0) send(conn, sanctions);
     } finally {
       if (reserved !== undefined) this.registry.release(reserved);
       conn.opening = undefined;

@@ -49,5 +49,7 @@ export function deliverLocally(event: BusEvent, registry: ConnectionRegistry): v
       }
       return;
     }
+    case 'wordlist':
+      return; // for the core (ChatCore.start), not for sockets
   }
 }

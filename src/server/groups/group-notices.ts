@@ -45,6 +45,13 @@ export const groupNotice = {
     const text = role === 'owner' ? `${name} now owns the group.` : role === 'admin' ? `${name} is now an admin.` : `${name} is no longer an admin.`;
     return { type: 'system', event, text, targets: [target], targetNames: [name], ...operator(actor) };
   },
+  muted: (actor: GroupActor, target: string, name: string, until: number | null): SystemElem => ({
+    type: 'system', event: 'member-muted', text: `${name} was muted${until === null ? '' : ` until ${new Date(until).toISOString()}`}.`,
+    targets: [target], targetNames: [name], ...(until !== null && { data: String(until) }), ...operator(actor),
+  }),
+  unmuted: (actor: GroupActor, target: string, name: string): SystemElem => ({
+    type: 'system', event: 'member-unmuted', text: `${name} can send messages again.`, targets: [target], targetNames: [name], ...operator(actor),
+  }),
   dismissed: (actor: GroupActor): SystemElem => ({
     type: 'system', event: 'group-dismissed', text: 'The group was dismissed.', ...operator(actor),
   }),

@@ -19,6 +19,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type Clock, type GroupRecord, type HistoryV
 import { groupNotice, type GroupActor } from './group-notices.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { checkRole } from './roles.js';
+import type { Moderation } from '../moderation/moderation.js';
 import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 
 /** Who may create groups from the widget: anyone, or only the site's backend (admin REST). `NATTER_GROUP_CREATE`. */
@@ -31,6 +32,8 @@ export interface GroupHost {
   notify(users: string[], frame: ServerFrame): Promise<void>;
   forgetMembers(groupId: string): void;
   sendMessage(req: SendRequest, opts: { admin: boolean; event?: GroupWebhookEvent }): Promise<SendOutcome>;
+  /** Group mutes are the moderation's mutes scoped to the group (SPEC §11). */
+  readonly moderation: Moderation;
 }
 
 /** The webhook event a group change's notification stands for, queued in the same commit (SPEC §11). */
@@ -106,7 +109,7 @@ export class GroupService {
     const group = await store.getGroup(groupId);
     if (!group) throw new ChatError('GROUP_UNKNOWN');
     if (group.dismissed) throw new ChatError('GROUP_DISMISSED');
-    const subject = change.kind === 'remove' || change.kind === 'role' ? change.userId : undefined;
+    const subject = change.kind === 'remove' || change.kind === 'role' || change.kind === 'mute' || change.kind === 'unmute' ? change.userId : undefined;
     if ('admin' in actor) {
       if (change.kind === 'leave') throw new ChatError('BAD_REQUEST', 'The site cannot leave a group; remove a member instead.');
     } else {
@@ -144,7 +147,26 @@ export class GroupService {
         return this.#role(actor, groupId, change.userId, change.role);
       case 'dismiss':
         return this.#dismiss(actor, groupId);
+      case 'mute':
+        return this.#mute(actor, groupId, change.userId, change.until ?? null, change.reason);
+      case 'unmute':
+        return this.#unmute(actor, groupId, change.userId);
     }
+  }
+
+  /** Mutes a member in the group (a group-scoped sanction, as the admin's), then tells the group. */
+  async #mute(actor: GroupActor, groupId: string, userId: string, until: number | null, reason: string | undefined): Promise<void> {
+    if (!(await this.#host.store.isGroupMember(groupId, userId))) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
+    await this.#host.moderation.mute(userId, groupId, until, reason?.trim() || undefined);
+    const [name] = await this.#names([userId]);
+    await this.#system(groupId, groupNotice.muted(actor, userId, name!, until));
+  }
+
+  /** Lifts a member's mute in the group; unmuting someone who is not muted posts nothing. */
+  async #unmute(actor: GroupActor, groupId: string, userId: string): Promise<void> {
+    if (!(await this.#host.moderation.liftIfAny(userId, 'mute', groupId))) return;
+    const [name] = await this.#names([userId]);
+    await this.#system(groupId, groupNotice.unmuted(actor, userId, name!));
   }
 
   /** A group's settings as `userId` (a member) sees them. */

@@ -1,6 +1,6 @@
 import { ChatError, type GroupChange, type GroupRole } from '../../protocol/index.js';
 
-/** Who may change what in a group: owners and admins run it; admins cannot touch each other or the owner. */
+/** Who may change what in a group: owners and admins run it; admins cannot touch (remove, mute) each other or the owner. */
 const MANAGERS: ReadonlySet<GroupRole> = new Set(['owner', 'admin']);
 
 /**
@@ -17,6 +17,12 @@ export function checkRole(actor: GroupRole, change: GroupChange, self: boolean, 
     case 'invite':
       if (!MANAGERS.has(actor)) throw new ChatError('GROUP_ROLE_REQUIRED');
       return;
+    case 'mute':
+    case 'unmute':
+      if (self) throw new ChatError('BAD_REQUEST', 'You cannot mute or unmute yourself.');
+      if (target === undefined) throw new ChatError('NOT_MEMBER');
+      if (actor === 'owner' || (actor === 'admin' && target === 'member')) return;
+      throw new ChatError('GROUP_ROLE_REQUIRED');
     case 'remove':
       if (self) throw new ChatError('BAD_REQUEST', 'Leave the group instead of removing yourself.');
       if (actor === 'owner' || (actor === 'admin' && (target === undefined || target === 'member'))) return;

@@ -25,6 +25,7 @@ import type { PushService } from '../push/push-service.js';
 import { pushRoutes } from './push-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
 import { reportsRoutes } from './reports-routes.js';
+import { wordListRoutes } from './wordlist-routes.js';
 
 export interface HttpAppOptions {
   adminKey: string | undefined;
@@ -77,6 +78,7 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     broadcastsRoutes(scope, core.broadcasts);
     moderationRoutes(scope, core.moderation);
     reportsRoutes(scope, core.reports, admin);
+    wordListRoutes(scope, core.wordList);
     if (options.webhooks) webhooksRoutes(scope, { endpoints: options.webhooks, store: core.store, clock: core.clock });
   });
 

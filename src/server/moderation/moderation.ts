@@ -1,4 +1,4 @@
-import { ChatError } from '../../protocol/index.js';
+import { ChatError, groupConversation, LIMITS, type ServerFrameOf } from '../../protocol/index.js';
 import type { BusEvent } from '../core/bus.js';
 import type { Store } from '../core/store.js';
 import type { Clock, ConversationKey } from '../core/types.js';
@@ -74,14 +74,51 @@ export class Moderation {
     return s;
   }
 
-  /** Mutes the user in one group, or everywhere (`groupId` absent). */
-  mute(userId: string, groupId: string | undefined, until: number | null, reason?: string): Promise<Sanction> {
-    return this.#put({ userId, kind: 'mute', scope: groupId ?? '', until, ...(reason !== undefined && { reason }), createdAt: this.#clock() });
+  /** Mutes the user in one group, or everywhere (`groupId` absent); their devices are told (`sanctions.updated`). */
+  async mute(userId: string, groupId: string | undefined, until: number | null, reason?: string): Promise<Sanction> {
+    const s = await this.#put({ userId, kind: 'mute', scope: groupId ?? '', until, ...(reason !== undefined && { reason }), createdAt: this.#clock() });
+    await this.#tellMutes(userId);
+    return s;
   }
 
+  /** Lifts the sanction (an ended one too); NOT_FOUND when there is none. */
   async lift(userId: string, kind: Sanction['kind'], scope: string): Promise<void> {
+    if (!(await this.#delete(userId, kind, scope)).deleted) throw new ChatError('NOT_FOUND');
+  }
+
+  /** Lifts the sanction if there is one; true when one was still running (a group's unmute posts a notice then). */
+  async liftIfAny(userId: string, kind: Sanction['kind'], scope: string): Promise<boolean> {
+    const { deleted, running } = await this.#delete(userId, kind, scope);
+    return deleted && running;
+  }
+
+  async #delete(userId: string, kind: Sanction['kind'], scope: string): Promise<{ deleted: boolean; running: boolean }> {
     this.#cache.delete(userId);
-    if (!(await this.#store.deleteSanction(userId, kind, scope))) throw new ChatError('NOT_FOUND');
+    const running = (await this.#store.listSanctions(userId)).some((s) => s.kind === kind && s.scope === scope && isActive(s, this.#clock()));
+    const deleted = await this.#store.deleteSanction(userId, kind, scope);
+    if (deleted && kind === 'mute') await this.#tellMutes(userId);
+    return { deleted, running };
+  }
+
+  /**
+   * The user's running mutes as their client shows them (SPEC §11: the composer says why and
+   * until when): sent at session open when there are any, and to every device on each change.
+   */
+  async mutesFrame(userId: string): Promise<ServerFrameOf<'sanctions.updated'>> {
+    const now = this.#clock();
+    const mutes = (await this.#store.listSanctions(userId))
+      .filter((s) => s.kind === 'mute' && isActive(s, now))
+      .slice(0, LIMITS.frameArrayItems)
+      .map((s) => ({
+        ...(s.scope !== '' && { conversationId: groupConversation(s.scope) }),
+        ...(s.until !== null && { until: s.until }),
+        ...(s.reason !== undefined && { reason: s.reason }),
+      }));
+    return { type: 'sanctions.updated', mutes };
+  }
+
+  async #tellMutes(userId: string): Promise<void> {
+    await this.#publish({ kind: 'frame', users: [userId], frame: await this.mutesFrame(userId) });
   }
 
   async #put(s: Sanction): Promise<Sanction> {

@@ -12,8 +12,22 @@ export interface Sanction {
   createdAt: number;
 }
 
+/** One stored word list entry: `word` as foldWord() left it (the key), `mode` absent = the list's default. */
+export interface StoredWord {
+  word: string;
+  mode?: 'reject' | 'mask';
+}
+
 /** The moderation part of every Store (contract: test/server/store/store-moderation-contract.ts). */
 export interface ModerationStore {
+  /** The word list the admin REST API keeps, by word; every node reads the same one. */
+  listWords(): Promise<StoredWord[]>;
+  /** Replaces the whole list (in one transaction). */
+  replaceWords(entries: StoredWord[]): Promise<void>;
+  /** Adds entries, or changes the mode of those there. */
+  putWords(entries: StoredWord[]): Promise<void>;
+  /** False when the word was not in the list. */
+  deleteWord(word: string): Promise<boolean>;
   /** Creates or replaces the user's sanction of that kind and scope. */
   putSanction(s: Sanction): Promise<void>;
   /** False when there was none. */

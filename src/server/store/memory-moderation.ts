@@ -1,8 +1,9 @@
-import { bySanctionOrder, type ModerationStore, type Sanction } from '../moderation/types.js';
+import { bySanctionOrder, type ModerationStore, type Sanction, type StoredWord } from '../moderation/types.js';
 
 /** The moderation part of the memory store. */
 export function createMemoryModeration(): ModerationStore {
   const sanctions = new Map<string, Sanction>();
+  const words = new Map<string, StoredWord>();
   const key = (userId: string, kind: string, scope: string) => JSON.stringify([userId, kind, scope]);
   return {
     async putSanction(s) {
@@ -10,6 +11,19 @@ export function createMemoryModeration(): ModerationStore {
     },
     async deleteSanction(userId, kind, scope) {
       return sanctions.delete(key(userId, kind, scope));
+    },
+    async listWords() {
+      return [...words.values()].map((w) => ({ ...w })).sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+    },
+    async replaceWords(entries) {
+      words.clear();
+      for (const e of entries) words.set(e.word, { ...e });
+    },
+    async putWords(entries) {
+      for (const e of entries) words.set(e.word, { ...e });
+    },
+    async deleteWord(word) {
+      return words.delete(word);
     },
     async listSanctions(userId) {
       return [...sanctions.values()].filter((s) => s.userId === userId).map((s) => ({ ...s })).sort(bySanctionOrder);

@@ -1,12 +1,33 @@
-import type { QueryResultRow } from 'pg';
-import type { ModerationStore } from '../moderation/types.js';
-import { toSanction } from './sqlite-moderation.js';
+import type { PoolClient, QueryResultRow } from 'pg';
+import type { ModerationStore, StoredWord } from '../moderation/types.js';
+import { toSanction, toWord } from './sqlite-moderation.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The moderation part of the PostgreSQL store (table in migration 8). */
-export function createPostgresModeration({ query }: { query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]> }): ModerationStore {
+/** The moderation part of the PostgreSQL store (sanctions in migration 8, the word list in 12). */
+export function createPostgresModeration({ query, transaction }: {
+  query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
+  transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T>;
+}): ModerationStore {
+  const UPSERT =
+    `INSERT INTO word_list (word, mode) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (word) DO UPDATE SET mode = EXCLUDED.mode`;
+  const columns = (entries: StoredWord[]) => [entries.map((e) => e.word), entries.map((e) => e.mode ?? null)];
   return {
+    async listWords() {
+      return (await query<Row>('SELECT word, mode FROM word_list ORDER BY word')).map(toWord);
+    },
+    async replaceWords(entries) {
+      await transaction(async (c) => {
+        await c.query('DELETE FROM word_list');
+        if (entries.length > 0) await c.query(UPSERT, columns(entries));
+      });
+    },
+    async putWords(entries) {
+      if (entries.length > 0) await query(UPSERT, columns(entries));
+    },
+    async deleteWord(word) {
+      return (await query<Row>('DELETE FROM word_list WHERE word = $1 RETURNING 1', [word])).length > 0;
+    },
     async putSanction(s) {
       await query(
         `INSERT INTO sanctions (user_id, kind, scope, until, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)

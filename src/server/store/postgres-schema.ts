@@ -251,6 +251,18 @@ CREATE INDEX reports_by_status ON reports (status, id);
 `,
   },
   {
+    // The moderation word list (SPEC §11) the admin REST API keeps: one row per folded word;
+    // a null mode follows NATTER_WORDLIST_MODE.
+    version: 12,
+    name: 'word-list',
+    sql: `
+CREATE TABLE word_list (
+  word text COLLATE "C" PRIMARY KEY,
+  mode text
+);
+`,
+  },
+  {
     // Presence (SPEC §13): users who hide theirs. Few, so a row each rather than a users column.
     version: 13,
     name: 'presence-hidden',

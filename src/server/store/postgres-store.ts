@@ -134,7 +134,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresWebhooks({ query: q, transaction }),
     ...createPostgresPush({ query: q, transaction }),
     ...createPostgresFriends({ query: q, transaction }),
-    ...createPostgresModeration({ query: q }),
+    ...createPostgresModeration({ query: q, transaction }),
     ...createPostgresReports({ query: q, transaction }),
     async ping() {
       if (closed) throw new Error('store closed');

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ModerationStore, Sanction } from '../moderation/types.js';
+import type { ModerationStore, Sanction, StoredWord } from '../moderation/types.js';
 
 export const SANCTIONS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS sanctions (
@@ -10,6 +10,10 @@ CREATE TABLE IF NOT EXISTS sanctions (
   reason TEXT,
   created_at INTEGER NOT NULL,
   PRIMARY KEY (user_id, kind, scope)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS word_list (
+  word TEXT PRIMARY KEY,
+  mode TEXT
 ) WITHOUT ROWID;`;
 
 type Row = Record<string, unknown>;
@@ -23,6 +27,10 @@ export function toSanction(r: Row): Sanction {
   return s;
 }
 
+export function toWord(r: Row): StoredWord {
+  return r['mode'] == null ? { word: r['word'] as string } : { word: r['word'] as string, mode: r['mode'] as 'reject' | 'mask' };
+}
+
 /** The moderation part of the SQLite store, on the main connection (rare admin writes). */
 export function createSqliteModeration(db: Database.Database): ModerationStore {
   db.exec(SANCTIONS_SCHEMA);
@@ -30,13 +38,37 @@ export function createSqliteModeration(db: Database.Database): ModerationStore {
     put: db.prepare('INSERT OR REPLACE INTO sanctions (user_id, kind, scope, until, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     del: db.prepare('DELETE FROM sanctions WHERE user_id = ? AND kind = ? AND scope = ?'),
     list: db.prepare('SELECT * FROM sanctions WHERE user_id = ? ORDER BY kind, scope'),
+    words: db.prepare('SELECT word, mode FROM word_list ORDER BY word'),
+    putWord: db.prepare('INSERT OR REPLACE INTO word_list (word, mode) VALUES (?, ?)'),
+    delWord: db.prepare('DELETE FROM word_list WHERE word = ?'),
+    clearWords: db.prepare('DELETE FROM word_list'),
   };
+  const putAll = (entries: StoredWord[]) => {
+    for (const e of entries) q.putWord.run(e.word, e.mode ?? null);
+  };
+  const replace = db.transaction((entries: StoredWord[]) => {
+    q.clearWords.run();
+    putAll(entries);
+  });
+  const put = db.transaction(putAll);
   return {
     async putSanction(s) {
       q.put.run(s.userId, s.kind, s.scope, s.until, s.reason ?? null, s.createdAt);
     },
     async deleteSanction(userId, kind, scope) {
       return q.del.run(userId, kind, scope).changes > 0;
+    },
+    async listWords() {
+      return (q.words.all() as Row[]).map(toWord);
+    },
+    async replaceWords(entries) {
+      replace(entries);
+    },
+    async putWords(entries) {
+      put(entries);
+    },
+    async deleteWord(word) {
+      return q.delWord.run(word).changes > 0;
     },
     async listSanctions(userId) {
       return (q.list.all(userId) as Row[]).map(toSanction);

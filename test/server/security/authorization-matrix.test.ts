@@ -245,6 +245,8 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       const kinds = [
         { kind: 'rename', name: 'X' }, { kind: 'avatar', avatar: '/x.png' }, { kind: 'notice', notice: 'n' }, { kind: 'visibility', historyVisibility: 'all' },
         { kind: 'invite', userIds: ['alice'] }, { kind: 'remove', userId: 'bob' }, { kind: 'role', userId: 'alice', role: 'owner' }, { kind: 'leave' }, { kind: 'dismiss' },
+        // Group mutes (SPEC §11): by the owner and admins only.
+        { kind: 'mute', userId: 'bob', until: Date.now() + 60_000, reason: 'x' }, { kind: 'unmute', userId: 'bob' },
       ];
       for (const change of kinds) {
         await groupRefused(o.alice, 'g', change, 'NOT_MEMBER');
@@ -421,6 +423,10 @@ const REST_MATRIX: Record<string, { access: 'admin' | 'public' | 'user'; sample:
   'GET /v1/reports': { access: 'admin', sample: '/v1/reports', why: 'message reports (SPEC §11): messages of any conversation and who reported them' },
   'POST /v1/reports/:id/resolve': { access: 'admin', sample: '/v1/reports/any-id/resolve' },
   'POST /v1/reports/:id/dismiss': { access: 'admin', sample: '/v1/reports/any-id/dismiss' },
+  'GET /v1/wordlist': { access: 'admin', sample: '/v1/wordlist', why: 'the moderation word list (SPEC §11): site policy' },
+  'PUT /v1/wordlist': { access: 'admin', sample: '/v1/wordlist' },
+  'POST /v1/wordlist': { access: 'admin', sample: '/v1/wordlist' },
+  'DELETE /v1/wordlist': { access: 'admin', sample: '/v1/wordlist?word=x' },
   'POST /v1/webhooks': { access: 'admin', sample: '/v1/webhooks', why: 'webhook endpoints (SPEC §11): where events go, and their secrets' },
   'GET /v1/webhooks': { access: 'admin', sample: '/v1/webhooks' },
   'DELETE /v1/webhooks/:id': { access: 'admin', sample: '/v1/webhooks/any-id' },

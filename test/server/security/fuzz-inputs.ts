@@ -91,6 +91,8 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'friend.accept', reqId: 'fc', userId: 'bob' },
     { type: 'friend.decline', reqId: 'fc', userId: 'carol' },
     { type: 'friend.cancel', reqId: 'fc', userId: 'bob' },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'mute', userId: 'bob', until: 4_102_444_800_000, reason: 'Cool down' } },
+    { type: 'group.change', reqId: 'gx', groupId: 'g', change: { kind: 'unmute', userId: 'bob' } },
   ];
 }
 

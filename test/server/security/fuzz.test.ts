@@ -274,6 +274,11 @@ describe('protocol fuzzing', () => {
       ['PUT', (p) => `/v1/users/zz${p}/ban`, { reason: 'fuzz' }],
       ['DELETE', (p) => `/v1/users/zzfuzz/mute?groupId=${p}`, undefined],
       ['GET', (p) => `/v1/users/${p}/sanctions`, undefined],
+      // The word list, with words no other case sends (a mutated mode or word may mask or refuse a fuzzed send: a 4xx too).
+      ['PUT', () => '/v1/wordlist', { items: [{ word: 'zzfuzzword', mode: 'mask' }, { word: '禁词' }] }],
+      ['POST', () => '/v1/wordlist', { items: [{ word: 'zzfuzz2' }] }],
+      ['DELETE', (p) => `/v1/wordlist?word=${p}`, undefined],
+      ['GET', () => '/v1/wordlist', undefined],
     ];
     /** Routes with a body: the mutations below start from one of those. */
     const shaped = routes.filter((r) => r[2] !== undefined);

@@ -21,4 +21,18 @@ export function moderationContract(store: () => Store): void {
     assert.deepEqual((await s.listSanctions('mod1')).map((x) => x.kind + ':' + x.scope), ['ban:', 'mute:']);
     assert.deepEqual(await s.listSanctions('nobody'), []);
   });
+
+  it('keeps the word list: replaces it whole, adds or re-modes entries, deletes one, lists by word', async () => {
+    const s = store();
+    await s.replaceWords([{ word: 'zeta' }, { word: 'alpha', mode: 'mask' }, { word: '坏话', mode: 'reject' }]);
+    assert.deepEqual(await s.listWords(), [{ word: 'alpha', mode: 'mask' }, { word: 'zeta' }, { word: '坏话', mode: 'reject' }]);
+    await s.putWords([{ word: 'alpha', mode: 'reject' }, { word: 'beta' }]);
+    assert.deepEqual(await s.listWords(), [{ word: 'alpha', mode: 'reject' }, { word: 'beta' }, { word: 'zeta' }, { word: '坏话', mode: 'reject' }]);
+    assert.equal(await s.deleteWord('zeta'), true);
+    assert.equal(await s.deleteWord('zeta'), false);
+    await s.replaceWords([{ word: 'only' }]);
+    assert.deepEqual(await s.listWords(), [{ word: 'only' }]);
+    await s.replaceWords([]);
+    assert.deepEqual(await s.listWords(), []);
+  });
 }

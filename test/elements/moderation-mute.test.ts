@@ -1,0 +1,133 @@
+// Mutes in the widget (SPEC §11), in real Chromium against the real server: the muted person's
+// composer says why and until when and comes back at that time; the group panel's mute choices
+// for the owner and admins, by keyboard, and the notice every member reads.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import '../../src/elements/define.js';
+import type { GroupPanel } from '../../src/elements/groups/group-panel.js';
+import type { MessageComposer } from '../../src/elements/message-composer.js';
+import type { ChatThread } from '../../src/elements/chat-thread.js';
+import { setLocale } from '../../src/elements/i18n/localize.js';
+import { axeViolations, focused } from './a11y-helpers.js';
+import { closeClients, connect, connectTrio, part, parts, type Trio } from './helpers.js';
+
+async function adminMute(user: string, o: { groupId?: string; until?: number; reason?: string; lift?: boolean } = {}): Promise<void> {
+  const q = new URLSearchParams({ user, ...(o.groupId && { groupId: o.groupId }), ...(o.until && { until: String(o.until) }), ...(o.reason && { reason: o.reason }), ...(o.lift && { lift: '1' }) });
+  const res = await fetch(`/__natter/mute?${q}`);
+  if (!res.ok) throw new Error(`mute route: ${res.status}`);
+}
+
+const clock = (ms: number, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en', o).format(ms);
+
+describe('mutes in the widget (SPEC §11)', function () {
+  this.timeout(30_000);
+  let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;
+
+  beforeEach(async () => {
+    ({ aliceId, bobId, carolId, alice, bob, carol } = await connectTrio());
+  });
+
+  afterEach(async () => {
+    await closeClients();
+    await setLocale('');
+  });
+
+  it('replaces the composer with why and until when while muted everywhere, and brings it back when the mute ends', async () => {
+    const composer = await fixture<MessageComposer>(html`<message-composer .client=${alice} conversation=${`p2p:${bobId}`}></message-composer>`);
+    await waitUntil(() => part(composer, 'input'), 'the composer shows');
+    const until = Date.now() + 2500;
+    await adminMute(aliceId, { until, reason: 'Spam <b>links</b>' });
+    await waitUntil(() => part(composer, 'mute-notice'), 'the notice replaces the composer');
+    expect(part(composer, 'input')).to.equal(null);
+    expect(part(composer, 'mute-notice')!.getAttribute('role')).to.equal('status');
+    expect(part(composer, 'mute-text')!.textContent).to.equal(`You can't send messages until ${clock(until, { hour: 'numeric', minute: '2-digit' })}.`);
+    expect(part(composer, 'mute-reason')!.textContent).to.equal('(Spam <b>links</b>)', 'the reason shows as text');
+    expect(part(composer, 'mute-reason')!.querySelector('b')).to.equal(null);
+    expect(await axeViolations(composer)).to.deep.equal([]);
+    await emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(composer), 'dark').to.deep.equal([]);
+    await emulateMedia({ colorScheme: 'light' });
+    await waitUntil(() => part(composer, 'input'), 'back at the end of the mute, with no word from the server', { timeout: 6000 });
+    expect(part(composer, 'mute-notice')).to.equal(null);
+  });
+
+  it('says "muted in this group" in that group only, worded in the reader\'s language, and comes back when lifted', async () => {
+    const id = await (await carol.groups()).createGroup({ name: 'Club', members: [aliceId, bobId] });
+    const groupId = id.slice('group:'.length);
+    await waitUntil(() => alice.$conversations.get().some((c) => c.id === id), 'alice has the group');
+    const inGroup = await fixture<MessageComposer>(html`<message-composer .client=${alice} conversation=${id}></message-composer>`);
+    const elsewhere = await fixture<MessageComposer>(html`<message-composer .client=${alice} conversation=${`p2p:${bobId}`}></message-composer>`);
+    const until = Date.now() + 3 * 86_400_000;
+    await adminMute(aliceId, { groupId, until });
+    await waitUntil(() => part(inGroup, 'mute-notice'), 'muted in the group');
+    expect(part(inGroup, 'mute-text')!.textContent).to.equal(`You are muted in this group until ${clock(until, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' })}.`);
+    expect(part(inGroup, 'mute-reason')).to.equal(null);
+    expect(part(elsewhere, 'input'), 'not in the 1:1 chat').to.exist;
+    await setLocale('zh-CN');
+    await waitUntil(() => part(inGroup, 'mute-text')!.textContent!.includes('禁言'), 'in Chinese');
+    await setLocale('');
+    await adminMute(aliceId, { groupId, lift: true });
+    await waitUntil(() => part(inGroup, 'input'), 'back once lifted');
+  });
+
+  it('a device that connects while muted shows the notice at once; a send from the API fails with the reason in the thread', async () => {
+    await alice.send(`p2p:${bobId}`, 'before');
+    await adminMute(aliceId, { reason: 'Cool off' });
+    const later = await connect(aliceId);
+    expect(later.$sanctions.get()).to.deep.equal([{ reason: 'Cool off' }], 'told at session start');
+    const composer = await fixture<MessageComposer>(html`<message-composer .client=${later} conversation=${`p2p:${bobId}`}></message-composer>`);
+    expect(part(composer, 'mute-text')!.textContent).to.equal("You can't send messages.");
+    expect(part(composer, 'mute-reason')!.textContent).to.equal('(Cool off)');
+    const thread = await fixture<ChatThread>(html`<chat-thread .client=${later} conversation=${`p2p:${bobId}`}></chat-thread>`);
+    await later.send(`p2p:${bobId}`, 'let me').catch(() => undefined);
+    await waitUntil(() => parts(thread, 'error').some((e) => e.textContent === 'Cool off'), 'the failed message says why');
+    await adminMute(aliceId, { lift: true });
+    await waitUntil(() => part(composer, 'input'), 'lifted');
+  });
+
+  it('gives the owner mute choices by keyboard; the member is muted, every member reads the notice, Unmute lifts it', async () => {
+    const id = await (await carol.groups()).createGroup({ name: 'Team', members: [aliceId, bobId] });
+    await waitUntil(() => carol.$conversations.get().some((c) => c.id === id), 'listed');
+    const panel = await fixture<GroupPanel>(html`<group-panel .client=${carol}></group-panel>`);
+    await panel.show(id);
+    await waitUntil(() => parts(panel, 'member').length === 3, 'members load');
+    const bobRow = () => parts(panel, 'member').find((r) => r.textContent!.includes('Bob'))!;
+    const carolRow = parts(panel, 'member').find((r) => r.textContent!.includes('Carol'))!;
+    expect(carolRow.querySelector('[part~="mute-button"]'), 'no mute for oneself').to.equal(null);
+    const toggle = bobRow().querySelector<HTMLButtonElement>('[part~="mute-button"]')!;
+    expect(toggle.getAttribute('aria-expanded')).to.equal('false');
+    toggle.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => bobRow().querySelector('[part~="mute-options"]'), 'the choices open');
+    expect(toggle.getAttribute('aria-expanded')).to.equal('true');
+    const labels = [...bobRow().querySelectorAll('[part~="mute-options"] button')].map((b) => b.textContent!.trim());
+    expect(labels).to.deep.equal(['Mute for 1 hour', 'Mute for 1 day', 'Mute until unmuted', 'Unmute']);
+    expect(await axeViolations(panel)).to.deep.equal([]);
+    await sendKeys({ press: 'Tab' });
+    expect(focused()?.getAttribute('part')).to.equal('mute-hour-button');
+    const before = Date.now();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => bob.$sanctions.get().some((m) => m.conversationId === id), 'bob learns he is muted there');
+    const mute = bob.$sanctions.get()[0]!;
+    expect(mute.until! - before).to.be.within(3_500_000, 3_700_000);
+    await waitUntil(() => focused()?.getAttribute('part') === 'mute-button', 'focus returns to the toggle');
+    const thread = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${id}></chat-thread>`);
+    await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.includes('Carol muted Bob until')), 'alice reads who muted whom until when');
+    bobRow().querySelector<HTMLButtonElement>('[part~="mute-button"]')!.click();
+    await waitUntil(() => bobRow().querySelector('[part~="unmute-button"]'), 'open again');
+    bobRow().querySelector<HTMLButtonElement>('[part~="unmute-button"]')!.click();
+    await waitUntil(() => bob.$sanctions.get().length === 0, 'unmuted');
+    await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.includes('Carol unmuted Bob.')), 'the unmute notice');
+  });
+
+  it('shows an admin the mute choices for plain members only, never for the owner or another admin', async () => {
+    const id = await (await carol.groups()).createGroup({ name: 'Admins', members: [aliceId, bobId] });
+    await (await carol.groups()).changeGroup(id.slice(6), { kind: 'role', userId: aliceId, role: 'admin' });
+    await waitUntil(() => alice.$conversations.get().some((c) => c.id === id), 'alice has it');
+    const panel = await fixture<GroupPanel>(html`<group-panel .client=${alice}></group-panel>`);
+    await panel.show(id);
+    await waitUntil(() => parts(panel, 'member').length === 3 && parts(panel, 'mute-button').length === 1, 'one mute toggle');
+    expect(parts(panel, 'member').find((r) => r.querySelector('[part~="mute-button"]'))!.textContent).to.include('Bob');
+    void carolId;
+  });
+});

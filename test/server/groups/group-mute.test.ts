@@ -1,0 +1,128 @@
+/** Group owners and admins mute members in their group (SPEC §11 moderation, §13 roles), end to end. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ConversationId, SystemElem } from '../../../src/protocol/index.js';
+import { requirePostgres, requireRedis } from '../helpers/services.js';
+import { twoNodes } from '../helpers/two-nodes.js';
+import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import type { TestSocket } from '../helpers/ws-client.js';
+import { change, create } from './group-helpers.js';
+
+await requirePostgres();
+await requireRedis();
+
+async function send(s: TestSocket, conversationId: ConversationId, words: string) {
+  s.send({ type: 'message.send', clientMsgId: cmid(), conversationId, elem: text(words) });
+  return s.nextOf(['message.ack', 'message.error']);
+}
+
+async function notice(s: TestSocket, event: SystemElem['event']): Promise<SystemElem> {
+  const f = await s.next('message.new', (m) => m.message.conversationId === 'group:gm' && m.message.elem.type === 'system' && m.message.elem.event === event);
+  return f.message.elem as SystemElem;
+}
+
+describe('group mutes by role', () => {
+  let t: TestServer;
+  let owner: TestSocket, admin: TestSocket, bob: TestSocket, dave: TestSocket, outsider: TestSocket;
+  before(async () => {
+    t = await startServer();
+    await createUsers(t, 'olga', 'adam', 'bob', 'dave', 'xena');
+    [owner, admin, bob, dave, outsider] = await Promise.all(['olga', 'adam', 'bob', 'dave', 'xena'].map((u) => t.login(u)));
+    assert.equal(await create(owner, 'gm', ['adam', 'bob', 'dave']), 'ok');
+    assert.equal(await change(owner, 'gm', { kind: 'role', userId: 'adam', role: 'admin' }), 'ok');
+    assert.equal(await create(owner, 'other', ['bob']), 'ok');
+  });
+  after(() => t.stop());
+
+  it('an admin mutes a member until a time: every member sees a notice, the member is told and refused MUTED there only', async () => {
+    const until = Date.now() + 3_600_000;
+    assert.equal(await change(admin, 'gm', { kind: 'mute', userId: 'bob', until, reason: 'Calm down.' }), 'ok');
+    const told = await bob.next('sanctions.updated');
+    assert.deepEqual(told.mutes, [{ conversationId: 'group:gm', until, reason: 'Calm down.' }]);
+    for (const s of [owner, admin, bob, dave]) {
+      const elem = await notice(s, 'member-muted');
+      assert.deepEqual([elem.targets, elem.targetNames, elem.operator, elem.data], [['bob'], ['Bob'], 'adam', String(until)]);
+    }
+    const refused = await send(bob, 'group:gm', 'hello?');
+    assert.deepEqual([refused.type, (refused as { name?: string }).name, (refused as { reason?: string }).reason], ['message.error', 'MUTED', 'Calm down.']);
+    assert.equal((await send(bob, 'group:other', 'fine here')).type, 'message.ack');
+    // A new session learns the running mute at once.
+    const again = await t.connect();
+    again.send({ type: 'session.open', protocol: (await import('../../../src/protocol/index.js')).PROTOCOL_VERSION, token: await t.token('bob') });
+    const frames = await again.until('sync.done');
+    assert.deepEqual(frames.find((f) => f.type === 'sanctions.updated'), { type: 'sanctions.updated', mutes: [{ conversationId: 'group:gm', until, reason: 'Calm down.' }] });
+    again.close();
+  });
+
+  it('the owner unmutes: a notice, the member is told, sends go through; unmuting again posts nothing', async () => {
+    assert.equal(await change(owner, 'gm', { kind: 'unmute', userId: 'bob' }), 'ok');
+    assert.deepEqual((await bob.next('sanctions.updated')).mutes, []);
+    const elem = await notice(dave, 'member-unmuted');
+    assert.deepEqual([elem.targets, elem.operator], [['bob'], 'olga']);
+    assert.equal((await send(bob, 'group:gm', 'back')).type, 'message.ack');
+    assert.equal(await change(owner, 'gm', { kind: 'unmute', userId: 'bob' }), 'ok');
+    assert.equal((await send(owner, 'group:gm', 'marker')).type, 'message.ack');
+    const next = await dave.next('message.new', (f) => f.message.conversationId === 'group:gm' && ((f.message.elem.type === 'system' && f.message.elem.event === 'member-unmuted') || (f.message.elem.type === 'text' && f.message.elem.text === 'marker')));
+    assert.equal(next.message.elem.type, 'text', 'no second unmute notice');
+  });
+
+  it('refuses by role: members mute nobody, admins not each other nor the owner, nobody the owner or themselves', async () => {
+    assert.equal(await change(bob, 'gm', { kind: 'mute', userId: 'dave' }), 'GROUP_ROLE_REQUIRED');
+    assert.equal(await change(admin, 'gm', { kind: 'mute', userId: 'olga' }), 'GROUP_ROLE_REQUIRED');
+    assert.equal(await change(owner, 'gm', { kind: 'mute', userId: 'olga' }), 'BAD_REQUEST');
+    assert.equal(await change(admin, 'gm', { kind: 'mute', userId: 'xena' }), 'NOT_MEMBER');
+    assert.equal(await change(outsider, 'gm', { kind: 'mute', userId: 'bob' }), 'NOT_MEMBER');
+    assert.equal(await change(bob, 'gm', { kind: 'unmute', userId: 'bob' }), 'BAD_REQUEST');
+    assert.equal(await change(admin, 'gm', { kind: 'mute', userId: 'dave', until: 1 }), 'BAD_REQUEST', 'a time in the past');
+    assert.equal((await send(dave, 'group:gm', 'still free')).type, 'message.ack');
+  });
+
+  it('the owner mutes an admin until unmuted; a second admin would not be allowed to lift it', async () => {
+    assert.equal(await change(owner, 'gm', { kind: 'role', userId: 'dave', role: 'admin' }), 'ok');
+    assert.equal(await change(owner, 'gm', { kind: 'mute', userId: 'adam' }), 'ok');
+    const elem = await notice(bob, 'member-muted');
+    assert.equal(elem.data, undefined, 'until unmuted');
+    assert.deepEqual((await admin.next('sanctions.updated')).mutes, [{ conversationId: 'group:gm' }]);
+    assert.equal((await send(admin, 'group:gm', 'hm')).type, 'message.error');
+    assert.equal(await change(dave, 'gm', { kind: 'unmute', userId: 'adam' }), 'GROUP_ROLE_REQUIRED');
+    // The muted admin still runs the group: a mute stops sends, not role actions.
+    assert.equal(await change(admin, 'gm', { kind: 'rename', name: 'Still mine' }), 'ok');
+  });
+
+  it('an admin REST mute everywhere reaches the user\'s devices too', async () => {
+    const until = Date.now() + 60_000;
+    assert.equal((await t.rest('PUT', '/v1/users/dave/mute', { until })).status, 200);
+    assert.deepEqual((await dave.next('sanctions.updated')).mutes, [{ until }]);
+    assert.equal((await t.rest('DELETE', '/v1/users/dave/mute')).status, 204);
+    assert.deepEqual((await dave.next('sanctions.updated')).mutes, []);
+  });
+});
+
+describe('group mutes across two nodes sharing PostgreSQL and Redis', () => {
+  const nodes = twoNodes();
+  before(async () => createUsers(nodes.a, 'olga', 'bob'));
+
+  it('the owner mutes on node A: bob on node B is told at once and refused within the sanction cache (2 s); unmuting frees him', async () => {
+    const owner = await nodes.a.login('olga');
+    const bob = await nodes.b.login('bob');
+    assert.equal(await create(owner, 'x', ['bob']), 'ok');
+    assert.equal((await send(bob, 'group:x', 'before')).type, 'message.ack', 'node B caches "not muted"');
+    assert.equal(await change(owner, 'x', { kind: 'mute', userId: 'bob', until: Date.now() + 600_000 }), 'ok');
+    assert.equal((await bob.next('sanctions.updated')).mutes[0]?.conversationId, 'group:x');
+    // Polled every 100 ms (well inside the send rate limit) until node B's cache of bob's sanctions expires.
+    const poll = async (words: string, done: (t: string) => boolean) => {
+      const deadline = Date.now() + 5000;
+      let r = await send(bob, 'group:x', words);
+      while (!done(r.type) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        r = await send(bob, 'group:x', words);
+      }
+      return r;
+    };
+    const r = await poll('still?', (t) => t === 'message.error');
+    assert.deepEqual([r.type, (r as { name?: string }).name], ['message.error', 'MUTED']);
+    assert.equal(await change(owner, 'x', { kind: 'unmute', userId: 'bob' }), 'ok');
+    assert.deepEqual((await bob.next('sanctions.updated')).mutes, []);
+    assert.equal((await poll('free', (t) => t === 'message.ack')).type, 'message.ack');
+  });
+});
