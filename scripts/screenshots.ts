@@ -117,7 +117,7 @@ async function admin<T>(method: string, path: string, body?: unknown): Promise<T
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+  return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
 /** A 16-bit mono WAV: a short two-note chime. */
@@ -611,6 +611,9 @@ async function main(): Promise<void> {
 
     await alice.context.close();
 
+    // Issue 21: the group panel, the contacts view and a profile card, light, dark and Arabic.
+    await peopleShots();
+
     // Simplified Chinese and Japanese: a browser set to the language, and ?lang=.
     await translatedThread(bob, 'zh-CN', 'zh-CN', 'thread-zh-CN.png');
     await translatedThread(bob, 'ja-JP', 'ja', 'thread-ja.png');
@@ -666,6 +669,37 @@ async function translatedThread(bob: Opened, browserLocale: string, lang: string
   await bobTypes(opened.page, bob.page);
   await shot(opened.page, file);
   await opened.context.close();
+}
+
+/**
+ * Alice's group panel, contacts view and bob's profile card (opened from his name in the group
+ * thread), light and dark, in English and in Arabic (the page mirrored, as an Arabic site is).
+ */
+async function peopleShots(): Promise<void> {
+  await admin('PUT', '/v1/users/alice/friends/bob');
+  for (const [lang, suffix] of [['en', ''], ['ar', '-ar']] as const) {
+    const { page, context } = await openDemo('alice', GROUP, await newContext({ width: 1000, height: 760 }), `&lang=${lang}`);
+    if (lang === 'ar') await page.evaluate(() => { document.documentElement.dir = 'rtl'; });
+    await page.locator('chat-thread [part~="sender-button"]').first().waitFor({ timeout: 15_000 });
+    const dialogs = [
+      ['group-panel', () => page.locator('#group-info').click()],
+      ['contacts', () => page.locator('conversation-list [part~="contacts-button"]').click()],
+      ['profile-card', () => page.locator('chat-thread [part~="sender-button"]', { hasText: 'Bob' }).last().click()],
+    ] as const;
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [name, open] of dialogs) {
+        await open();
+        await page.locator(`${name === 'contacts' ? 'contacts-view' : name} [part~="dialog"][open]`).first().waitFor();
+        await page.mouse.move(0, 0);
+        await page.waitForTimeout(500);
+        await shot(page, `${name}${suffix}-${scheme}.png`);
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(200);
+      }
+    }
+    await context.close();
+  }
 }
 
 async function settleWidget(page: Page): Promise<void> {
