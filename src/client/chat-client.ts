@@ -336,19 +336,19 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     cancelUpload: (clientMsgId: string) => void uploads.cancel(clientMsgId),
     fileUrl,
     // Older pages are asked for from the open panel only: their code is fetched the first time.
-    loadOlder: afterStart(async (conversationId: ConversationId, limit = 30) =>
-      (await import('./load-older.js')).loadOlder({ threads, requests, onAsyncChange: () => publish() }, conversationId, limit),
+    loadOlder: afterStart((conversationId: ConversationId, limit = 30) =>
+      import('./load-older.js').then((m) => m.loadOlder({ threads, requests, onAsyncChange: () => publish() }, conversationId, limit)),
     ),
     // A jump to a message not loaded yet is rare: its code is fetched the first time (`import()`).
-    loadAround: afterStart(async (conversationId: ConversationId, messageId: string) =>
-      (await import('./load-around.js')).loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId),
+    loadAround: afterStart((conversationId: ConversationId, messageId: string) =>
+      import('./load-around.js').then((m) => m.loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId)),
     ),
     // Asked for by the search field only: its code is fetched the first time.
-    search: afterStart(async (query: string, searchOptions?: SearchOptions) =>
-      (await import('./search.js')).openSearch({ requests, online, threads }, query, searchOptions),
+    search: afterStart((query: string, searchOptions?: SearchOptions) =>
+      import('./search.js').then((m) => m.openSearch({ requests, online, threads }, query, searchOptions)),
     ),
     markRead: reads.markRead,
-    linkPreview: async (url: string) => (await import('./link-preview.js')).fetchLinkPreview(apiBase, () => tokens.forRequest(false), url),
+    linkPreview: (url: string) => import('./link-preview.js').then((m) => m.fetchLinkPreview(apiBase, () => tokens.forRequest(false), url)),
     sendTyping(conversationId: ConversationId): void {
       // Never queued nor retried: a signal that cannot go out now is worthless later.
       if (closed || !online() || !typing.maySend(conversationId)) return;
@@ -365,7 +365,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     mute: mutes.mute,
     unmute: mutes.unmute,
     setDoNotDisturb: mutes.setDoNotDisturb,
-    webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
+    webPush: () => import('./push-actions.js').then((m) => m.createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId })),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
 
     async close(): Promise<void> {
