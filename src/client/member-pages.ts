@@ -2,6 +2,8 @@
  * Fetching a conversation's member list, page by page (`members.fetch … after`): imported by
  * `./members.ts` the first time a list is wanted, so the script tag's first paint does not carry it.
  */
+import { acceptAnswers } from '../protocol/client-wire.js';
+import { MembersSchema } from '../protocol/answer-frames.js';
 import type { ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Requests } from './requests.js';
@@ -9,6 +11,7 @@ import type { Member } from './types.js';
 
 /** Every member: the server answers a large group in several pages (each fits a frame). */
 export async function fetchAll(requests: Requests, conversationId: ConversationId): Promise<{ members: Member[] }> {
+  acceptAnswers(MembersSchema);
   const members: Member[] = [];
   for (let after: string | undefined; ; ) {
     const page = await requests.request<ServerFrameOf<'members'>>({ type: 'members.fetch', conversationId, ...(after !== undefined && { after }) });
