@@ -5,6 +5,7 @@
 import { acceptAnswers } from '../protocol/client-wire.js';
 import { MembersSchema } from '../protocol/answer-frames.js';
 import type { ServerFrameOf } from '../protocol/frames.js';
+import type { WritableAtom } from 'nanostores';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Requests } from './requests.js';
 import type { Member } from './types.js';
@@ -19,4 +20,23 @@ export async function fetchAll(requests: Requests, conversationId: ConversationI
     if (!page.hasMore || page.members.length === 0) return { members };
     after = page.members[page.members.length - 1]!.id;
   }
+}
+
+/**
+ * `load` of `./members.ts`: every member into `store`, each read position the newer of the
+ * answer's and one a receipt brought while the answer was on its way (held in `early`, which
+ * loses this conversation's entry).
+ */
+export async function loadMembers(
+  requests: Requests,
+  conversationId: ConversationId,
+  store: WritableAtom<Member[] | undefined>,
+  early: Map<ConversationId, Map<string, number>>,
+): Promise<Member[]> {
+  const frame = await fetchAll(requests, conversationId);
+  const known = new Map([...(store.get() ?? []).map((m): [string, number] => [m.id, m.readSeq]), ...(early.get(conversationId) ?? [])]);
+  early.delete(conversationId);
+  const members = frame.members.map((m): Member => ({ ...m, readSeq: Math.max(m.readSeq, known.get(m.id) ?? 0) }));
+  store.set(members);
+  return members;
 }
