@@ -3,6 +3,10 @@
  * engine, sender, files …), wires them to each other and routes the server's frames. What each
  * part does lives in its own module; nothing here may import the protocol's index or the
  * server's error sentences (`../protocol/errors.ts`), so a page loads only what a client needs.
+ * For the same reason the errors the core makes up (a lost connection, a closed client, a request
+ * not answered, code that could not be loaded: see its `cause`) carry no sentence of their own:
+ * the name says what happened, a page shows the elements' translated sentence for it, and Node
+ * (which loads `errors.ts`) the server's.
  */
 import { atom } from 'nanostores';
 import { ChatError } from '../protocol/error-codes.js';
@@ -278,7 +282,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   function sessionEnded(): void {
     outbox.setReady(false);
-    requests.rejectAll(new ChatError('TIMEOUT', 'The connection was lost.'));
+    requests.rejectAll(new ChatError('TIMEOUT'));
     sender.sessionEnded();
     $sync.set('idle');
   }
@@ -376,7 +380,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       uploads.close();
       fileTickets?.close();
       typing.close();
-      requests.rejectAll(new ChatError('CANCELLED', 'The client was closed.'));
+      requests.rejectAll(new ChatError('CANCELLED'));
       await started.catch(() => undefined);
       if (myId() !== undefined) await persister.flush();
       persister.cancel();
