@@ -79,7 +79,10 @@ const KiB = 1024;
  * asking code: −0.16); `natter.js` maps its options by table (−0.07); the member list's merging
  * with early receipts and the lazily loaded actions' glue shrank (−0.11); the core's own errors
  * carry no English sentence (−0.07); partysocket's copy lost the public members, debug logger and
- * EventTarget check our connection never uses (−0.24). (b) 116.2 → 115.6, (c) 121.9 → 121.5.
+ * EventTarget check our connection never uses (−0.24). (b) 116.2 → 115.6, (c) 121.9 → 121.5; then
+ * the accessor lowering (`scripts/lower-decorators.ts`) gave every accessor whose one decorator is
+ * Lit's `@property`/`@state` an entry of Lit's `static properties` table instead of the helpers'
+ * getter, setter and private field: (b) 114.4 (−1.2), (c) 120.2 (−1.3), (a) unchanged.
  */
 const LIMITS = {
   // Issue 24's budget, met (measured 33.9): partysocket slimmed at build time, @lit/localize's id
@@ -96,7 +99,8 @@ const LIMITS = {
   // → 115.7 (measured 115.5): drafts, formatting, the media viewer, voice notes and link previews (issue 22) merged.
   // 116.1 → 116.4 (measured 116.2, main 115.9): issue 18's do-not-disturb toggle in the panel (+0.2 in its chunk, +0.1 ru).
   // 116.4 → 115.8 (measured 115.6): h8's first-paint work (less code overall; the widget's decorator helpers moved to the panel's chunk).
-  everything: { bytes: 115.8 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 115.8 → 114.6 (measured 114.4): Lit's properties lowered to its `static properties` table (h8).
+  everything: { bytes: 114.6 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -104,7 +108,8 @@ const LIMITS = {
   // → 121.4 (measured 121.2): the same.
   // 121.7 → 122.1 (measured 121.9, main 121.6): the same toggle.
   // 122.1 → 121.7 (measured 121.5): h8's first-paint work (the widget without decorators, less client code).
-  define: { bytes: 121.7 * KiB, kind: 'ratchet' },
+  // 121.7 → 120.4 (measured 120.2): the same lowering (the package's modules are built with it too).
+  define: { bytes: 120.4 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
