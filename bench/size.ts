@@ -51,9 +51,10 @@ const { values } = parseArgs({
 const KiB = 1024;
 /**
  * CI gates (issue 24): (a) the script tag's first paint, (b) everything under dist/cdn/ (one
- * locale), (c) every element and its dependencies bundled by an app. (a) holds issue 24's budget
- * of 34 KiB with partysocket inside; (b) and (c) are ratchets at today's size plus at most 0.2 KiB
- * of headroom, lowered as the bundles shrink, so they cannot grow unnoticed.
+ * locale), (c) every element and its dependencies bundled by an app. All three are ratchets at
+ * today's size plus at most 0.2 KiB of headroom, lowered as the bundles shrink, so they cannot grow
+ * unnoticed; (a)'s is under issue 24's budget of 34 KiB (partysocket inside), the most a feature
+ * may raise it to.
  * (a) was 34.0 before issue 17's changes to sent messages landed in the client, 35.5 after; it
  * went back under 34 (33.9) by slimming partysocket's socket (−0.39: its debug log calls and
  * long notes, short names for its `_` members), leaving out @lit/localize's id hash (−0.23),
@@ -70,14 +71,27 @@ const KiB = 1024;
  * schemas, the widget's group and mute glue), (b) 96.5, (c) 100.8. After moderation and ten
  * languages: (a) 35.5, (b) 104.8, (c) 110; the HTTP statuses per error code moved to the
  * server's `errors.ts` (−0.13 in (a) and (b)): (a) 35.4, (b) 104.7, (c) 109.6.
+ * (a) back under 34 (h8: 34.54 → 33.02, −1.52 KiB): `<chat-widget>` declares its reactive properties
+ * in a `static properties` table, not with decorated accessors, so the first paint carries neither
+ * the decorators' run-time helpers nor a getter, setter and private field per property (−0.96);
+ * the schemas of answers only the panel's code asks for (members, reactions, pins, search
+ * results, group info) left the core's decoder (`src/protocol/answer-frames.ts`, registered by the
+ * asking code: −0.16); `natter.js` maps its options by table (−0.07); the member list's merging
+ * with early receipts and the lazily loaded actions' glue shrank (−0.11); the core's own errors
+ * carry no English sentence (−0.07); partysocket's copy lost the public members, debug logger and
+ * EventTarget check our connection never uses (−0.24). (b) 116.2 → 115.6, (c) 121.9 → 121.5; then
+ * the accessor lowering (`scripts/lower-decorators.ts`) gave every accessor whose one decorator is
+ * Lit's `@property`/`@state` an entry of Lit's `static properties` table instead of the helpers'
+ * getter, setter and private field: (b) 114.4 (−1.2), (c) 120.2 (−1.3), (a) unchanged.
  */
 const LIMITS = {
   // Issue 24's budget, met (measured 33.9): partysocket slimmed at build time, @lit/localize's id
   // hash left out, the panel's header and the session's client lookup (@lit/context) moved to the
   // panel's chunk. Over it since the merges of search, mutes and Web Push, groups, moderation,
   // link previews and ten languages (35.7 measured), 34.6 once the locale machinery left it: a
-  // ratchet at 34.8 until it is back under the target, so it cannot grow meanwhile. Issue 24 stays open on it.
-  firstPaint: { bytes: 34.8 * KiB, kind: 'ratchet (target: 34 KiB)' },
+  // ratchet at 34.8 while it was over. Back under it (h8, measured 33.0, see above): a ratchet at
+  // 33.2, then 33.7 once presence, friends and mutes merged (measured 33.5), below the 34 KiB budget, which stays the most it may ever be raised to.
+  firstPaint: { bytes: 33.7 * KiB, kind: 'ratchet (budget: 34 KiB)' },
   // 86.2 → 85.4 (measured 85.2): the same work. Issue 24's 75 KiB is the target, not met.
   // 86.2 → 88.3 (h5: the full reaction picker, who reacted, the widget's exported change parts).
   // 88.3 → 96.7 (measured 96.5): search, mutes and Web Push, the group dialogs and frames, merged.
@@ -95,7 +109,10 @@ const LIMITS = {
   // Reports, presence and friends together (merged): measured 123.4.
   // 116.4 → 117.9 (measured 117.7, main 116.2): issue 19's mutes in the panel — the composer's mute notice (+0.4), the
   // group panel's mute choices (+0.3 with their labels), the mute notifications' wording (+0.1), ru (+0.3); (a) +0.1.
-  everything: { bytes: 117.9 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 116.4 → 115.8 (measured 115.6): h8's first-paint work (less code overall; the widget's decorator helpers moved to the panel's chunk).
+  // 115.8 → 114.6 (measured 114.4): Lit's properties lowered to its `static properties` table (h8).
+  // All of the above merged (reports, presence, friends, mutes, previews on changes, h8's cuts): measured 123.1.
+  everything: { bytes: 123.3 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -107,7 +124,10 @@ const LIMITS = {
   // 122.1 → 125.4 (measured 125.2, main 121.9): the same friends UI.
   // Reports, presence and friends together (merged): measured 129.8.
   // 122.1 → 123.7 (measured 123.5, main 121.9): the same mutes.
-  define: { bytes: 123.7 * KiB, kind: 'ratchet' },
+  // 122.1 → 121.7 (measured 121.5): h8's first-paint work (the widget without decorators, less client code).
+  // 121.7 → 120.4 (measured 120.2): the same lowering (the package's modules are built with it too).
+  // The same merge: measured 129.9.
+  define: { bytes: 130.1 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -70,26 +70,24 @@ const CORE_FILE = '__NATTER_CORE_FILE__';
 // bring Lit into the one file that has to be small); the type keeps them in step.
 const POSITIONS: readonly WidgetPosition[] = ['bottom-end', 'bottom-start', 'bottom-right', 'bottom-left'];
 
+/** Options that are properties of `<chat-widget>` of the same name, set when given. */
+const PROPERTIES = ['server', 'token', 'tokenUrl', 'conversation', 'theme', 'position', 'serviceWorker', 'sound', 'quiet'] as const;
+/** Options that are boolean attributes of `<chat-widget>`, set (empty) when true. */
+const FLAG_ATTRIBUTES = { hideGroups: 'hide-groups', hideProfiles: 'hide-profiles', hidePresence: 'hide-presence', hideContacts: 'hide-contacts' } as const;
+/** Options read from `data-*` attributes of the same name (`data-token-url` is `tokenUrl`) as text, when not empty. */
+const DATA_TEXT = ['token', 'tokenUrl', 'conversation', 'locale', 'id', 'serviceWorker', 'formatting'] as const;
+/** Options read from `data-*` attributes as flags (see `flag`). */
+const DATA_FLAGS = ['hideGroups', 'sound', 'quiet', 'hideProfiles', 'hidePresence', 'hideContacts'] as const;
+
 /** Appends a configured `<chat-widget>` to the page's body (once the body exists) and returns it. */
 function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
   // Until its chunk registers the tag this is a plain element; the properties set now are taken
   // over when it upgrades (Lit keeps properties set before the upgrade).
   const widget = document.createElement('chat-widget');
   widget.id = options.id || 'natter-widget';
-  widget.server = options.server;
-  if (options.token) widget.token = options.token;
-  if (options.tokenUrl) widget.tokenUrl = options.tokenUrl;
-  if (options.conversation) widget.conversation = options.conversation;
-  if (options.theme) widget.theme = options.theme;
-  if (options.position) widget.position = options.position;
+  for (const key of PROPERTIES) if (options[key]) (widget as unknown as Record<string, unknown>)[key] = options[key];
   if (options.locale) widget.lang = options.locale;
-  if (options.hideGroups) widget.setAttribute('hide-groups', '');
-  if (options.hideProfiles) widget.setAttribute('hide-profiles', '');
-  if (options.hidePresence) widget.setAttribute('hide-presence', '');
-  if (options.serviceWorker) widget.serviceWorker = options.serviceWorker;
-  if (options.sound) widget.sound = true;
-  if (options.quiet) widget.quiet = true;
-  if (options.hideContacts) widget.setAttribute('hide-contacts', '');
+  for (const key of Object.keys(FLAG_ATTRIBUTES) as (keyof typeof FLAG_ATTRIBUTES)[]) if (options[key]) widget.setAttribute(FLAG_ATTRIBUTES[key], '');
   if (options.formatting) widget.setAttribute('formatting', options.formatting);
   const attach = () => (parent ?? document.body).append(widget);
   if (parent || document.body) attach();
@@ -101,26 +99,12 @@ function mount(options: MountOptions, parent?: HTMLElement): ChatWidget {
 function optionsFromScript(script: HTMLOrSVGScriptElement | null): MountOptions | undefined {
   const data = (script as HTMLScriptElement | null)?.dataset;
   if (!data?.server) return undefined;
+  const options: MountOptions = { server: data.server, theme: data.theme === 'light' || data.theme === 'dark' ? data.theme : '' };
+  for (const key of DATA_TEXT) if (data[key]) options[key] = data[key];
+  for (const key of DATA_FLAGS) if (flag(data[key])) options[key] = true;
   const position = POSITIONS.find((p) => p === data.position);
-  const theme = data.theme === 'light' || data.theme === 'dark' ? data.theme : '';
-  return {
-    server: data.server,
-    ...(data.token ? { token: data.token } : {}),
-    ...(data.tokenUrl ? { tokenUrl: data.tokenUrl } : {}),
-    ...(data.conversation ? { conversation: data.conversation } : {}),
-    ...(data.locale ? { locale: data.locale } : {}),
-    ...(data.id ? { id: data.id } : {}),
-    ...(flag(data.hideGroups) ? { hideGroups: true } : {}),
-    ...(data.serviceWorker ? { serviceWorker: data.serviceWorker } : {}),
-    ...(flag(data.sound) ? { sound: true } : {}),
-    ...(flag(data.quiet) ? { quiet: true } : {}),
-    ...(flag(data.hideProfiles) ? { hideProfiles: true } : {}),
-    ...(flag(data.hidePresence) ? { hidePresence: true } : {}),
-    ...(flag(data.hideContacts) ? { hideContacts: true } : {}),
-    ...(data.formatting ? { formatting: data.formatting } : {}),
-    theme,
-    ...(position ? { position } : {}),
-  };
+  if (position) options.position = position;
+  return options;
 }
 
 /** A boolean data attribute: present (empty) or `true`; absent or `false` is off. */

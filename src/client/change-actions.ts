@@ -6,6 +6,8 @@
  * changes, sending a restored outbox's changes again) stays in the core.
  */
 import type { Change } from '../protocol/changes.js';
+import { acceptAnswers } from '../protocol/client-wire.js';
+import { PinsSchema, ReactionsSchema } from '../protocol/answer-frames.js';
 import type { ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { ChangeActions, ChangeReceipt, ChangesContext } from './changes.js';
@@ -13,6 +15,7 @@ import { createClientMsgId } from './identity.js';
 import type { OutboxEntry } from './types.js';
 
 export function createChangeActions({ outbox, started, myId, requests }: ChangesContext): ChangeActions {
+  acceptAnswers(ReactionsSchema, PinsSchema);
   const submit = async (conversationId: ConversationId, messageId: string, change: Change): Promise<ChangeReceipt> => {
     await started;
     const entry: OutboxEntry = {

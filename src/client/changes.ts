@@ -58,7 +58,7 @@ export function createChanges(context: ChangesContext): Changes {
       (m) => m.createChangeActions(context),
       (error: unknown) => {
         actions = undefined;
-        throw new ChatError('UNAVAILABLE', 'The code for changes could not be loaded.', { cause: error });
+        throw new ChatError('UNAVAILABLE', undefined, { cause: error });
       },
     ));
   /** The action `name`, called once the module is loaded (calls keep their order: one shared load). */

@@ -3,6 +3,10 @@
  * engine, sender, files …), wires them to each other and routes the server's frames. What each
  * part does lives in its own module; nothing here may import the protocol's index or the
  * server's error sentences (`../protocol/errors.ts`), so a page loads only what a client needs.
+ * For the same reason the errors the core makes up (a lost connection, a closed client, a request
+ * not answered, code that could not be loaded: see its `cause`) carry no sentence of their own:
+ * the name says what happened, a page shows the elements' translated sentence for it, and Node
+ * (which loads `errors.ts`) the server's.
  */
 import { atom } from 'nanostores';
 import { ChatError } from '../protocol/error-codes.js';
@@ -300,7 +304,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   function sessionEnded(): void {
     outbox.setReady(false);
-    requests.rejectAll(new ChatError('TIMEOUT', 'The connection was lost.'));
+    requests.rejectAll(new ChatError('TIMEOUT'));
     sender.sessionEnded();
     $sync.set('idle');
   }
@@ -364,19 +368,19 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     cancelUpload: (clientMsgId: string) => void uploads.cancel(clientMsgId),
     fileUrl,
     // Older pages are asked for from the open panel only: their code is fetched the first time.
-    loadOlder: afterStart(async (conversationId: ConversationId, limit = 30) =>
-      (await import('./load-older.js')).loadOlder({ threads, requests, onAsyncChange: () => publish() }, conversationId, limit),
+    loadOlder: afterStart((conversationId: ConversationId, limit = 30) =>
+      import('./load-older.js').then((m) => m.loadOlder({ threads, requests, onAsyncChange: () => publish() }, conversationId, limit)),
     ),
     // A jump to a message not loaded yet is rare: its code is fetched the first time (`import()`).
-    loadAround: afterStart(async (conversationId: ConversationId, messageId: string) =>
-      (await import('./load-around.js')).loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId),
+    loadAround: afterStart((conversationId: ConversationId, messageId: string) =>
+      import('./load-around.js').then((m) => m.loadAround({ threads, requests, publish: () => publish() }, conversationId, messageId)),
     ),
     // Asked for by the search field only: its code is fetched the first time.
-    search: afterStart(async (query: string, searchOptions?: SearchOptions) =>
-      (await import('./search.js')).openSearch({ requests, online, threads }, query, searchOptions),
+    search: afterStart((query: string, searchOptions?: SearchOptions) =>
+      import('./search.js').then((m) => m.openSearch({ requests, online, threads }, query, searchOptions)),
     ),
     markRead: reads.markRead,
-    linkPreview: async (url: string) => (await import('./link-preview.js')).fetchLinkPreview(apiBase, () => tokens.forRequest(false), url),
+    linkPreview: (url: string) => import('./link-preview.js').then((m) => m.fetchLinkPreview(apiBase, () => tokens.forRequest(false), url)),
     sendTyping(conversationId: ConversationId): void {
       // Never queued nor retried: a signal that cannot go out now is worthless later.
       if (closed || !online() || !typing.maySend(conversationId)) return;
@@ -394,7 +398,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     unmute: mutes.unmute,
     setDoNotDisturb: mutes.setDoNotDisturb,
     $sanctions,
-    webPush: async () => (await import('./push-actions.js')).createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId }),
+    webPush: () => import('./push-actions.js').then((m) => m.createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId })),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
     presence: afterStart(() => (presence ??= import('./presence.js').then((m) =>
       m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced' })))),
@@ -408,7 +412,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       uploads.close();
       fileTickets?.close();
       typing.close();
-      requests.rejectAll(new ChatError('CANCELLED', 'The client was closed.'));
+      requests.rejectAll(new ChatError('CANCELLED'));
       await started.catch(() => undefined);
       if (myId() !== undefined) await persister.flush();
       persister.cancel();

@@ -1,6 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import ReconnectingWebSocket from 'partysocket/ws';
-import { decodeServerFrame, encodeFrame } from '../protocol/codec.js';
+import { decodeServerFrameInClient, encodeFrame } from '../protocol/client-wire.js';
 import { ChatError, type ErrorBody, type ErrorName } from '../protocol/error-codes.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
@@ -181,7 +181,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   function onMessage(event: MessageEvent): void {
     lastFrameAt = Date.now();
     if (typeof event.data !== 'string') return invalid('a binary frame', {});
-    const result = decodeServerFrame(event.data);
+    const result = decodeServerFrameInClient(event.data);
     if (!result.ok) return invalid(result.error.message, peekFrame(event.data), result.error);
     const frame = result.frame;
     if (frame.type === 'session.ready') {

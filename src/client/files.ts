@@ -83,7 +83,7 @@ export function createUploads(options: UploadsOptions): Uploads {
   const loadTransfer = () =>
     (transfer ??= import('./upload.js').catch((error: unknown) => {
       transfer = undefined;
-      throw new ChatError('UPLOAD_FAILED', 'The upload code could not be loaded.', { cause: error });
+      throw new ChatError('UPLOAD_FAILED', undefined, { cause: error });
     }));
 
   const progress = (id: string, p: UploadProgress | undefined) => {
@@ -129,7 +129,7 @@ export function createUploads(options: UploadsOptions): Uploads {
     },
 
     abortAll() {
-      for (const controller of running.values()) controller.abort(new ChatError('CANCELLED', 'The client was closed.'));
+      for (const controller of running.values()) controller.abort(new ChatError('CANCELLED'));
     },
 
     previewUrl(entry) {

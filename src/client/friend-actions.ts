@@ -6,6 +6,8 @@
  */
 import { atom, type ReadableAtom } from 'nanostores';
 import type { FriendEntry, ServerFrameOf } from '../protocol/frames.js';
+import { FriendsPageSchema } from '../protocol/answer-frames.js';
+import { acceptAnswers } from '../protocol/client-wire.js';
 import type { Requests } from './requests.js';
 
 /** Friend requests waiting for an answer: sent to this user (`incoming`, with their note) and by this user (`outgoing`). */
@@ -42,6 +44,7 @@ const MAX_PAGES = 50;
 const byId = (a: FriendEntry, b: FriendEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export function createFriendActions(requests: Requests): FriendActions {
+  acceptAnswers(FriendsPageSchema);
   const $friends = atom<FriendEntry[]>([]);
   const $requests = atom<FriendRequests>({ incoming: [], outgoing: [] });
   async function all(list: 'friends' | 'in' | 'out'): Promise<FriendEntry[]> {

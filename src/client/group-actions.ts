@@ -6,6 +6,8 @@
  * nothing is answered `ok`).
  */
 import type { GroupChange } from '../protocol/group-frames.js';
+import { acceptAnswers } from '../protocol/client-wire.js';
+import { GroupInfoSchema } from '../protocol/answer-frames.js';
 import type { GroupInfo, ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Requests } from './requests.js';
@@ -22,6 +24,7 @@ export interface GroupActions {
 }
 
 export function createGroupActions(requests: Requests): GroupActions {
+  acceptAnswers(GroupInfoSchema);
   return {
     async createGroup(group) {
       const groupId = group.id ?? `g-${globalThis.crypto.randomUUID()}`;

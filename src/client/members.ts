@@ -43,15 +43,7 @@ export function createMemberDirectory(requests: Requests): MemberDirectory {
       if (pending) return pending;
       // The paging is imported the first time a list is wanted (the panel asks; a badge never does).
       const request = import('./member-pages.js')
-        .then((m) => m.fetchAll(requests, id))
-        .then((frame) => {
-          // A receipt that arrived while the answer was on its way may be newer than it.
-          const known = new Map([...(store(id).get() ?? []).map((m): [string, number] => [m.id, m.readSeq]), ...(early.get(id) ?? [])]);
-          early.delete(id);
-          const members = frame.members.map((m): Member => ({ ...m, readSeq: Math.max(m.readSeq, known.get(m.id) ?? 0) }));
-          store(id).set(members);
-          return members;
-        })
+        .then((m) => m.loadMembers(requests, id, store(id), early))
         .finally(() => loading.delete(id));
       loading.set(id, request);
       return request;

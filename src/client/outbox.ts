@@ -335,7 +335,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       for (const t of tracked.values()) {
         clearTimeout(t.timer);
         // Frees a flush waiting on these (and its lock); the entries stay persisted.
-        for (const w of t.waiters.splice(0)) w.reject(new ChatError('CANCELLED', 'The client was closed.'));
+        for (const w of t.waiters.splice(0)) w.reject(new ChatError('CANCELLED'));
       }
     },
   };

@@ -31,7 +31,7 @@ export function createRequests(send: (frame: ClientFrame) => boolean, timeoutMs:
         }
         const timer = setTimeout(() => {
           waiting.delete(reqId);
-          reject(new ChatError('TIMEOUT', 'The server did not answer in time.'));
+          reject(new ChatError('TIMEOUT'));
         }, timeoutMs);
         waiting.set(reqId, { resolve: resolve as (f: ReplyFrame) => void, reject, timer });
       });

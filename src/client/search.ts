@@ -7,6 +7,8 @@
  */
 import { atom, type ReadableAtom } from 'nanostores';
 import { ChatError, type ErrorBody } from '../protocol/error-codes.js';
+import { acceptAnswers } from '../protocol/client-wire.js';
+import { SearchResultsSchema } from '../protocol/answer-frames.js';
 import type { ServerFrameOf } from '../protocol/frames.js';
 import type { SearchResult } from '../protocol/search-schema.js';
 import type { ConversationId } from '../protocol/ids.js';
@@ -82,6 +84,7 @@ export function searchHeld({ threads }: Pick<SearchContext, 'threads'>, terms: s
 }
 
 export function openSearch(context: SearchContext, query: string, options: SearchOptions = {}): ClientSearch {
+  acceptAnswers(SearchResultsSchema);
   const terms = searchTerms(query);
   const $state = atom<SearchState>({ query, status: 'loading', results: [], source: 'server', hasMore: false });
   let cursor: string | undefined;

@@ -4,7 +4,7 @@
  * once a session is ready), so the script tag's first paint does not carry it.
  */
 import { decodeClientFrame } from '../protocol/client-codec.js';
-import { encodeFrame } from '../protocol/codec.js';
+import { encodeFrame } from '../protocol/client-wire.js';
 import { UNFORWARDABLE_ELEM_TYPES } from '../protocol/elems.js';
 import { quoteExcerpt } from '../protocol/plain-text.js';
 import { ChatError } from '../protocol/error-codes.js';

@@ -108,7 +108,7 @@ export function createSender(options: SenderOptions): Sender {
       (m) => m.createSendActions({ ...options, learnPeerName, ephemeral }),
       (error: unknown) => {
         actions = undefined;
-        throw new ChatError('UNAVAILABLE', 'The send code could not be loaded.', { cause: error });
+        throw new ChatError('UNAVAILABLE', undefined, { cause: error });
       },
     ));
 
@@ -123,7 +123,7 @@ export function createSender(options: SenderOptions): Sender {
       // fails the entry before its file is uploaded, as a failed load of the upload code does
       // (UPLOAD_FAILED), and resend tries both again.
       const actions = await load().catch((error: unknown) => {
-        throw new ChatError('UPLOAD_FAILED', 'The upload code could not be loaded.', { cause: error });
+        throw new ChatError('UPLOAD_FAILED', undefined, { cause: error });
       });
       const elem = await options.uploads.run(entry);
       // The elem must pass the protocol as any send would (e.g. a name too long for a file elem).
@@ -162,7 +162,7 @@ export function createSender(options: SenderOptions): Sender {
     sessionEnded() {
       for (const [id, quick] of ephemeral) {
         ephemeral.delete(id);
-        quick.reject(new ChatError('TIMEOUT', 'The connection was lost.'));
+        quick.reject(new ChatError('TIMEOUT'));
       }
     },
   };

@@ -1,5 +1,4 @@
 import { LitElement, adoptStyles, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { ChatClient, Conversation } from '../client/types.js';
 import { isConversationId } from '../protocol/ids.js';
 import { StoreController } from './controllers/store-controller.js';
@@ -77,56 +76,99 @@ export class ChatWidget extends LitElement {
   #mutes = new StoreController<unknown>(this, () => this.client?.$mutes, undefined);
   #locale = localeController(this);
 
+  /**
+   * The reactive properties, declared without decorators (see the fields below for what each
+   * is): a decorated accessor costs the launcher's first paint the decorators' run-time helpers
+   * and a getter, a setter and a private field per property; Lit makes the same accessors from
+   * this table, and the panel's elements, in their own chunk, bring the helpers.
+   */
+  static override properties = {
+    open: { type: Boolean, reflect: true },
+    server: {},
+    token: {},
+    tokenUrl: { attribute: 'token-url' },
+    conversation: {},
+    theme: { reflect: true },
+    position: { reflect: true },
+    quiet: { type: Boolean },
+    sound: { type: Boolean },
+    serviceWorker: { attribute: 'service-worker' },
+    label: {},
+    client: { attribute: false },
+    // Internal state (`attribute: false` is implied by `state`; said for the manifest's analyzer).
+    selected: { state: true, attribute: false },
+    view: { state: true, attribute: false },
+    panelReady: { state: true, attribute: false },
+  };
+
   /** Whether the panel is open. */
-  @property({ type: Boolean, reflect: true }) accessor open = false;
+  declare open: boolean;
 
   /** WebSocket URL of the server (`wss://chat.example.com/ws`; `https://…` and `/ws` are mapped to it). */
-  @property() accessor server = '';
+  declare server: string;
 
   /** The user's token, signed by the host site's backend. */
-  @property() accessor token = '';
+  declare token: string;
 
   /** URL answering the user's token (text or JSON `{token}`), fetched with cookies before every connect. */
-  @property({ attribute: 'token-url' }) accessor tokenUrl = '';
+  declare tokenUrl: string;
 
   /** Conversation to open in the panel, `p2p:<user>` or `group:<id>`; empty starts on the list. */
-  @property() accessor conversation = '';
+  declare conversation: string;
 
   /** `light` or `dark` forces a colour scheme; empty follows the user's preference. */
-  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+  declare theme: 'light' | 'dark' | '';
 
   /**
    * Corner of the viewport. `bottom-end` (default) and `bottom-start` follow the page's direction
    * (`bottom-end` is bottom right in left-to-right pages, bottom left in right-to-left ones);
    * `bottom-right` and `bottom-left` stay put whatever the direction.
    */
-  @property({ reflect: true }) accessor position: WidgetPosition = 'bottom-end';
+  declare position: WidgetPosition;
 
   /** No document-title count, no system notification, no notifications prompt while the page is hidden. */
-  @property({ type: Boolean }) accessor quiet = false;
+  declare quiet: boolean;
 
   /** A short chime with each notification (one tab of the site plays it). */
-  @property({ type: Boolean }) accessor sound = false;
+  declare sound: boolean;
 
   /** URL of the site's service worker (`natter-sw.js`, served from the site's origin): turning notifications on then subscribes this device to Web Push. */
-  @property({ attribute: 'service-worker' }) accessor serviceWorker = '';
+  declare serviceWorker: string;
 
   /** Accessible name of the panel and its title; empty uses "Chat" in the element's language. */
-  @property() accessor label = '';
+  declare label: string;
 
   /**
    * The client: from the nearest `<chat-session>`, or set it, or the one `server` + `token`/`token-url` created.
    * (The session's is asked for once the panel's elements, `<chat-session>` among them, are registered.)
    */
-  @property({ attribute: false }) accessor client: ChatClient | undefined = undefined;
+  declare client: ChatClient | undefined;
 
   /** The conversation shown in the thread. */
-  @state() private accessor selected = '';
+  declare private selected: string;
   /** What a narrow panel shows; a wide one shows both. */
-  @state() private accessor view: 'list' | 'thread' = 'list';
+  declare private view: 'list' | 'thread';
   /** Whether the panel's elements are registered (else the panel is `aria-busy` until they are). */
-  @state() private accessor panelReady = panelDefined();
+  declare private panelReady: boolean;
 
+  constructor() {
+    super();
+    this.open = false;
+    this.server = '';
+    this.token = '';
+    this.tokenUrl = '';
+    this.conversation = '';
+    this.theme = '';
+    this.position = 'bottom-end';
+    this.quiet = false;
+    this.sound = false;
+    this.serviceWorker = '';
+    this.label = '';
+    this.client = undefined;
+    this.selected = '';
+    this.view = 'list';
+    this.panelReady = panelDefined();
+  }
 
   /** The client this element created itself (and so must close), and from what. */
   #ownClient: ChatClient | undefined;

@@ -15,8 +15,7 @@ import { LinkPreviewSchema } from './link-preview.js';
  */
 
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
-const ReqId = v.pipe(v.string(), v.maxLength(64));
-const MessageIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+export const MessageIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u0023\u002a\u0030-\u0039]\ufe0f?\u20e3/u;
 /** Controls and invisible formatting (bidi overrides, zero-width spaces); ZWJ and VS16 belong to emoji. */
@@ -119,27 +118,3 @@ export const ChangeAckSchema = v.object({
   duplicate: v.optional(v.boolean()),
 });
 
-export const ReactionsSchema = v.object({
-  type: v.literal('reactions'),
-  reqId: ReqId,
-  conversationId: ConversationIdSchema,
-  messageId: MessageIdSchema,
-  emoji: ReactionKeySchema,
-  users: v.pipe(v.array(UserIdSchema), v.maxLength(LIMITS.reactionUsersPage)),
-  count: Seq,
-  hasMore: v.boolean(),
-});
-
-/**
- * Pinned messages, most recently pinned first: ids, when, and `quote`, who wrote it and one line
- * (as a reply quotes it), so a pinned bar shows pins whose message is not loaded.
- */
-export const PinsSchema = v.object({
-  type: v.literal('pins'),
-  reqId: ReqId,
-  conversationId: ConversationIdSchema,
-  pins: v.pipe(
-    v.array(v.object({ messageId: MessageIdSchema, seq: Seq, by: UserIdSchema, time: v.number(), quote: v.optional(ReplyToSchema) })),
-    v.maxLength(LIMITS.pinsPerConversation),
-  ),
-});

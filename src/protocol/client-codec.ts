@@ -6,5 +6,5 @@ let clientSchemas: Schemas | undefined;
 
 /** Parses and validates a frame a client sent. Never throws. */
 export function decodeClientFrame(raw: string): Result<ClientFrame> {
-  return decode((clientSchemas ??= byType(ClientFrameSchema as never)), raw);
+  return decode((clientSchemas ??= byType(ClientFrameSchema.options)), raw);
 }

@@ -4,7 +4,12 @@ import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js'
 import { LIMITS } from './limits.js';
 import { ConversationSummarySchema, ElemSchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
 import { ERROR_CODES, type ErrorName } from './error-codes.js';
-import { ChangeAckSchema, PinsSchema, ReactionsSchema } from './changes.js';
+import { ChangeAckSchema } from './changes.js';
+import type { ServerFrameSchema } from './answer-frames.js';
+
+// The answers to requests only code a client loads later makes are in `./answer-frames.ts`, with
+// `ServerFrameSchema` (every server frame): the first paint's code imports neither.
+export type { GroupInfo, GroupRole, MemberInfo } from './answer-frames.js';
 
 /*
  * Frames are JSON objects with a `type` of the form `noun.verb`. Requests that expect an answer
@@ -145,62 +150,6 @@ export const HistoryPageSchema = v.object({
   hasMore: v.boolean(),
 });
 
-/** A member's role in a group (SPEC §13). */
-export const GROUP_ROLES = ['owner', 'admin', 'member'] as const;
-export type GroupRole = (typeof GROUP_ROLES)[number];
-
-/** One member of a conversation: profile, the highest seq they have read, and (groups) their role. */
-export const MemberSchema = v.object({
-  id: UserIdSchema,
-  ...ProfileSchema.entries,
-  readSeq: Seq,
-  role: v.optional(v.picklist(GROUP_ROLES)),
-});
-export type MemberInfo = v.InferOutput<typeof MemberSchema>;
-
-/**
- * The answer to `members.fetch`: the members (a p2p chat: both sides) sorted by id, as many as
- * fit in one frame; `hasMore` when more follow (ask again with `after` = the last id here).
- */
-export const MembersSchema = v.object({
-  type: v.literal('members'),
-  reqId: ReqId,
-  conversationId: ConversationIdSchema,
-  members: v.pipe(v.array(MemberSchema), v.maxLength(LIMITS.frameArrayItems)),
-  hasMore: v.optional(v.boolean()),
-});
-
-/**
- * The answer to `search.fetch`, newest first, as many as fit in one frame. `cursor` is set when
- * more may follow: pass it in the next `search.fetch`. Each snippet is checked against
- * `SearchResultSchema` (`./search-schema.ts`) by the code that reads it (the client's search,
- * loaded with the first search, checks it by hand), so the first paint does not carry it.
- */
-export const SearchResultsSchema = v.object({
-  type: v.literal('search.results'),
-  reqId: ReqId,
-  /** At most SEARCH_LIMITS.page (50); the bounds of each snippet are checked by the code that reads it. */
-  results: v.array(v.object({ message: MessageSchema, snippet: v.object({ text: v.string(), marks: v.array(v.array(v.number())) }) })),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(128))),
-});
-
-/** The answer to `group.fetch`: the group's settings and the asker's role in it. */
-export const GroupInfoSchema = v.object({
-  type: v.literal('group.info'),
-  reqId: ReqId,
-  // Lengths are the server's to bound (and the frame's, by LIMITS.frameBytes): the first paint carries this.
-  group: v.object({
-    id: v.string(),
-    name: v.string(),
-    avatar: v.optional(v.string()),
-    notice: v.optional(v.string()),
-    historyVisibility: v.picklist(['all', 'since-join']),
-    memberCount: Seq,
-    role: v.picklist(GROUP_ROLES),
-  }),
-});
-export type GroupInfo = v.InferOutput<typeof GroupInfoSchema>['group'];
-
 export const BroadcastSchema = v.object({
   id: v.string(),
   from: v.optional(v.string()),
@@ -251,24 +200,13 @@ export type PresenceItem = v.InferOutput<typeof PresenceUpdatedSchema>['items'][
  * A person as the contacts view lists them (SPEC §13): a friend, or the other side of a pending
  * request (`message` and `time` of the request).
  */
-const FriendEntrySchema = v.object({
+export const FriendEntrySchema = v.object({
   id: UserIdSchema,
   ...ProfileSchema.entries,
   message: v.optional(v.string()),
   time: v.optional(v.number()),
 });
 export type FriendEntry = v.InferOutput<typeof FriendEntrySchema>;
-
-/**
- * A page of `friends.list`: friends, or requests received (`in`) or sent (`out`), by id. At most
- * FRIEND_LIMITS.page items (a frame's own size bounds them here: the first paint decodes it).
- */
-export const FriendsPageSchema = v.object({
-  type: v.literal('friends'),
-  reqId: ReqId,
-  items: v.array(FriendEntrySchema),
-  hasMore: v.boolean(),
-});
 
 /**
  * How this user now stands with `user`, sent to every device of both sides when it changes:
@@ -301,7 +239,11 @@ export const OkSchema = v.object({ type: v.literal('ok'), reqId: ReqId });
 export const PongSchema = v.object({ type: v.literal('pong'), reqId: v.optional(ReqId), serverTime: v.number() });
 export const ErrorFrameSchema = v.object({ type: v.literal('error'), reqId: v.optional(ReqId), ...ErrorFields });
 
-export const ServerFrameSchema = v.variant('type', [
+/**
+ * The server frames a client reads from its first moment: what the server sends unasked, and the
+ * answers to what the client's core asks (`ok`, `error`, `history.page` for gaps and older pages).
+ */
+export const CoreServerFrames = [
   SessionReadySchema,
   SyncConversationsSchema,
   SyncMessagesSchema,
@@ -315,7 +257,6 @@ export const ServerFrameSchema = v.variant('type', [
   ConversationUpdatedSchema,
   ConversationRemovedSchema,
   HistoryPageSchema,
-  MembersSchema,
   BroadcastNewSchema,
   BroadcastRemovedSchema,
   BlocklistStateSchema,
@@ -326,14 +267,10 @@ export const ServerFrameSchema = v.variant('type', [
   ErrorFrameSchema,
   ChangeAckSchema,
   ChangeErrorSchema,
-  ReactionsSchema,
-  PinsSchema,
-  SearchResultsSchema,
-  GroupInfoSchema,
   PresenceUpdatedSchema,
-  FriendsPageSchema,
   FriendsUpdatedSchema,
-]);
+] as const;
+
 export type ServerFrame = v.InferOutput<typeof ServerFrameSchema>;
 export type ServerFrameType = ServerFrame['type'];
 export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;

@@ -5,8 +5,9 @@
  * field and accessor.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { transform } from 'esbuild';
 import { helpers, lowerAccessorDecorators } from '../../scripts/lower-decorators.js';
@@ -158,4 +159,60 @@ test('every element of ours takes the small lowering', async () => {
     decorated++;
   }
   assert.ok(decorated >= 7, `found ${decorated} files with decorators`);
+});
+
+/** A Lit element (in Node, on Lit's DOM shim) whose properties take Lit's own table, beside other decorators. */
+const LIT_SAMPLE = (tag: string) => `
+import { ReactiveElement } from 'lit';
+import { property, state as litState } from 'lit/decorators.js';
+const other = (_v: unknown, _c: ClassAccessorDecoratorContext) => undefined;
+export const order: string[] = [];
+export class Sample extends ReactiveElement {
+  first = order.push('first');
+  @property({ type: Number, reflect: true }) accessor count = 1;
+  @property({ attribute: 'long-name' }) accessor longName = 'x';
+  @property() accessor unset: string | undefined;
+  @litState() accessor open = false;
+  @litState({ hasChanged: () => true }) accessor always = 0;
+  @other @property() accessor mixed = 'm';
+  last = order.push('last:' + this.count);
+}
+customElements.define('${tag}', Sample);
+`;
+
+test("Lit's @property and @state take Lit's static properties table: the same properties, attributes and initial values as the general lowering", async () => {
+  const dir = mkdtempSync(join(root, '.lit-lowering-'));
+  try {
+    const run = async (name: string, code: string) => {
+      const file = join(dir, `${name}.mjs`);
+      writeFileSync(file, code);
+      const m = (await import(pathToFileURL(file).href)) as { Sample: { elementProperties: Map<string, unknown>; observedAttributes: string[]; new (): Record<string, unknown> }; order: string[] };
+      const el = new m.Sample();
+      const changed = [...((el as { _$changedProperties?: Map<string, unknown> })._$changedProperties ?? new Map()).keys()];
+      el.count = 5;
+      return {
+        // (Lit's table gives a property without options its declaration's defaults, which name
+        // `useDefault: false`; the decorator's copy of them leaves it out: the same.)
+        properties: [...m.Sample.elementProperties].map(([k, o]) => [k, JSON.stringify(o, (key, v: unknown) => (key === 'useDefault' && v === false ? undefined : typeof v === 'function' ? String(v) : v))]),
+        attributes: m.Sample.observedAttributes,
+        values: ['count', 'longName', 'unset', 'open', 'always', 'mixed'].map((k) => el[k]),
+        changed,
+        order: m.order,
+      };
+    };
+    const small = lowerAccessorDecorators(await esnext(LIT_SAMPLE('lit-small'), 'lit.ts'), 'lit.ts');
+    assert.ok(small);
+    assert.match(small.code, /static properties = \{ count: \{ type: Number, reflect: true \}, longName: \{ attribute: "long-name" \}, unset: void 0, open: \{ state: true, attribute: false \}, always: \{ \.\.\.\{ hasChanged: \(\) => true \}, state: true, attribute: false \} \}/);
+    // Any other decorator on an accessor takes the general small lowering, Lit's beside it.
+    assert.match(small.code, /decorateAccessors\(this, \[\["mixed", other, property\(\)\]\]\)/);
+    const ours = await run('small', small.code.replace(/^import \{[^}]*\} from "[^"]*natter:accessor-decorators";/, helpers));
+    const reference = await run('general', (await transform(LIT_SAMPLE('lit-general'), { loader: 'ts', target: 'es2022', format: 'esm' })).code);
+    assert.deepEqual(ours, reference);
+    assert.deepEqual(ours.attributes, ['count', 'long-name', 'unset', 'mixed']);
+    assert.deepEqual(ours.values, [5, 'x', undefined, false, 0, 'm']);
+    // Fields initialise in order, the properties' initial values where they stand.
+    assert.deepEqual(ours.order, ['first', 'last:1']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
