@@ -1,7 +1,8 @@
-import type { CustomTypesConfig, Pool, PoolConfig } from 'pg';
-import { silentLogger, type Logger } from '../core/logger.js';
+import type { CustomTypesConfig } from 'pg';
+import type { Logger } from '../core/logger.js';
 import { quoteIdent } from '../store/postgres-schema.js';
 import type { FileIndex, FileRecord, PendingRef } from './file-index.js';
+import { openUploadsPool } from './postgres-pool.js';
 
 export interface PostgresFileIndexOptions {
   /** The store's database URL (libpq parameters such as `?options=-c search_path=x` pass through). */
@@ -53,19 +54,10 @@ const toRecord = (r: Row): FileRecord => ({ id: r.id, uploader: r.uploader, key:
  */
 export async function createPostgresFileIndex(options: PostgresFileIndexOptions): Promise<FileIndex> {
   const pg = (await import('pg')).default;
-  const log = options.logger ?? silentLogger;
-  const config: PoolConfig = {
-    connectionString: options.connectionString,
-    max: options.poolSize ?? 4,
-    connectionTimeoutMillis: 5000,
+  const { pool, client } = await openUploadsPool({
+    ...options,
+    what: 'postgres file index',
     types: { getTypeParser: ((oid, format) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as CustomTypesConfig['getTypeParser'] },
-  };
-  if (options.schema) config.options = `-c search_path=${quoteIdent(options.schema)}`;
-  const pool: Pool = new pg.Pool(config);
-  pool.on('error', (err) => log.error({ err }, 'postgres file index: idle connection failed'));
-  const client = await pool.connect().catch(async (err: unknown) => {
-    await pool.end();
-    throw err;
   });
   try {
     await client.query('BEGIN');

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Pool, PoolConfig } from 'pg';
 import { ChatError } from '../../protocol/index.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { quoteIdent } from '../store/postgres-schema.js';
 import type { ByteRange, FileStorage } from './file-storage.js';
+import { openUploadsPool } from './postgres-pool.js';
 
 export interface PostgresFileStorageOptions {
   /** The database URL (libpq parameters such as `?options=-c search_path=x` pass through). */
@@ -58,18 +58,10 @@ ALTER TABLE natter_file_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
  * the reader asks for them.
  */
 export async function createPostgresFileStorage(options: PostgresFileStorageOptions): Promise<FileStorage & { close(): Promise<void> }> {
-  const pg = (await import('pg')).default;
   const log = options.logger ?? silentLogger;
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new TypeError('createPostgresFileStorage: `chunkBytes` must be a positive integer.');
-  const config: PoolConfig = { connectionString: options.connectionString, max: options.poolSize ?? 4, connectionTimeoutMillis: 5000 };
-  if (options.schema) config.options = `-c search_path=${quoteIdent(options.schema)}`;
-  const pool: Pool = new pg.Pool(config);
-  pool.on('error', (err) => log.error({ err }, 'postgres file storage: idle connection failed'));
-  const client = await pool.connect().catch(async (err: unknown) => {
-    await pool.end();
-    throw err;
-  });
+  const { pool, client } = await openUploadsPool({ ...options, what: 'postgres file storage' });
   try {
     await client.query('BEGIN');
     // Nodes starting together take turns instead of colliding on CREATE TABLE.
