@@ -95,6 +95,10 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
  */
 function limited(raw: IncomingMessage, limit: number): PassThrough {
   const body = new PassThrough();
+  // The storage learns of a failure from its own reading (a pipeline, `finished`, which also see
+  // a stream failed before they started); this listener keeps a client that goes away before the
+  // storage starts reading (it may await a directory, a connection) from being an uncaught error.
+  body.on('error', () => undefined);
   let seen = 0;
   const stop = (error: ChatError) => {
     raw.off('data', onData);

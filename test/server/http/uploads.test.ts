@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LIMITS, PROTOCOL_VERSION } from '../../../src/protocol/index.js';
+import { createDiskFileStorage } from '../../../src/server/uploads/disk-file-storage.js';
 import { issueFileTicket } from '../../../src/server/uploads/file-tickets.js';
+import type { FileStorage } from '../../../src/server/uploads/file-storage.js';
 import { SECRET, cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
@@ -401,3 +405,33 @@ async function errorOf(res: Promise<Response>): Promise<[number, string]> {
   const body = (await r.json().catch(() => ({}))) as { name?: string };
   return [r.status, body.name ?? ''];
 }
+
+describe('an upload the client abandons', () => {
+  // A storage that takes a moment before it reads the body (an object store opening its
+  // connection, a disk creating directories): the client goes away in that moment.
+  let t: TestServer;
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natter-slow-storage-'));
+    const disk = createDiskFileStorage(dir);
+    const slow: FileStorage = { ...disk, put: async (key, body) => (await delay(300), disk.put(key, body)) };
+    t = await startServer({ fileStorage: slow, uploadQuotaFiles: 1 });
+    await createUsers(t, 'alice', 'bob');
+    await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
+  });
+  after(() => t.stop());
+
+  it('before the storage reads it: no uncaught error (the test would fail on one), the reservation is given back, the next upload works', async () => {
+    const token = await t.token('alice');
+    const url = new URL(`${t.url}/v1/uploads?conversationId=group:g&name=big.png`);
+    const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png', 'content-length': '100000' } });
+    req.on('error', () => undefined);
+    req.write(Buffer.alloc(1000));
+    await delay(100);
+    req.destroy();
+    await delay(800);
+    assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
+    // The quota holds one file: the abandoned upload's reservation was given back.
+    const res = await upload(t, 'alice', 'group:g', PNG, { name: 'next.png' });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+  });
+});
