@@ -87,6 +87,8 @@ export async function createS3FileStorage(options: S3FileStorageOptions): Promis
 
   const storage: FileStorage & { close(): Promise<void> } = {
     async put(key, body) {
+      // Failed before this began (a client gone while the route awaited): its 'error' event is past, and piping it would wait forever.
+      if (body.errored) throw body.errored;
       let size = 0;
       let failure: unknown;
       const counted = new Transform({

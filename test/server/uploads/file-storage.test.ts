@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { ChatError } from '../../../src/protocol/index.js';
@@ -77,6 +77,15 @@ function fileStorageContract(name: string, make: () => Promise<{ storage: FileSt
       const bytes = Buffer.from('héllo, 世界 \u0000\u00ff binary too');
       assert.equal(await storage.put(key, streamOf(bytes, 5)), bytes.length);
       assert.deepEqual(await readAll(await storage.get(key)), bytes);
+    });
+
+    it('refuses, with its error and without hanging, a body that failed before the storage began reading it (a client gone)', async () => {
+      const body = new PassThrough();
+      body.on('error', () => undefined);
+      body.destroy(new Error('the client went away'));
+      await new Promise((r) => setTimeout(r, 20)); // its 'error' event is long gone when the storage starts
+      const timeout = new Promise((_r, reject) => setTimeout(() => reject(new Error('put hung')), 5000).unref());
+      await assert.rejects(Promise.race([storage.put(newKey(), body), timeout]), /the client went away/);
     });
 
     it('stores and reads an empty file', async () => {
