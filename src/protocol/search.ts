@@ -74,12 +74,54 @@ export function searchTerms(query: string): string[] | undefined {
   return terms;
 }
 
-/** Code points of a term: below 3, trigram indexes cannot look it up (stores scan instead). */
-export const termChars = (term: string): number => [...term].length;
+/**
+ * Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+ * Myanmar, Bopomofo), as code point ranges: each of their characters is a word of its own, so
+ * "斑马" is found inside "一只斑马在跑". Korean is written with spaces (and folds to jamo): its
+ * words are words. The PostgreSQL store puts the same ranges in a regex.
+ */
+const SPACELESS: readonly [number, number][] = [
+  [0x0e00, 0x0eff], [0x1000, 0x109f], [0x1780, 0x17ff], [0x3040, 0x30ff], [0x3100, 0x312f], [0x31a0, 0x31ff],
+  [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff], [0x20000, 0x3134f],
+];
+/** SPACELESS as the inside of a bracket expression (literal characters: JS and PostgreSQL read it alike). */
+export const SPACELESS_CLASS = SPACELESS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('');
+const WORDS = new RegExp(`[${SPACELESS_CLASS}]|(?:(?![${SPACELESS_CLASS}])[\\p{L}\\p{N}])+`, 'gu');
+const SPACELESS_CHAR = new RegExp(`^[${SPACELESS_CLASS}]`, 'u');
+const WORD_CHAR = /^[\p{L}\p{N}]/u;
 
-/** Whether folded `text` holds every term. */
+/**
+ * The words of folded text, as the stores index them: runs of letters and digits, and each
+ * character of a spaceless script alone. One index entry per word, where trigrams cost one per
+ * character; a term is found where a word begins (see `termAt`).
+ */
+export function searchWords(folded: string): string[] {
+  return folded.match(WORDS) ?? [];
+}
+
+/** Whether `ch` (one code point) is a word character of a spaced script: a term may not start after one. */
+export const isSpacedWordChar = (ch: string): boolean => WORD_CHAR.test(ch) && !SPACELESS_CHAR.test(ch);
+
+/**
+ * Whether folded `text` holds `term` where a word begins: after a space, punctuation or the start,
+ * anywhere when the term starts with punctuation or a spaceless-script character. So "qui" finds
+ * "quick", "report" finds "Quarterly-Report.pdf" and "斑马" finds "一只斑马在跑", but "uick" does
+ * not find "quick" (a word index, which costs a commit a sixth of a trigram one, cannot).
+ */
+export function termAt(text: string, term: string): boolean {
+  const first = String.fromCodePoint(term.codePointAt(0) ?? 0);
+  const anywhere = !isSpacedWordChar(first);
+  for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
+    if (anywhere || at === 0) return true;
+    const before = text.codePointAt(at >= 2 && isLow(text.charCodeAt(at - 1)) ? at - 2 : at - 1)!;
+    if (!isSpacedWordChar(String.fromCodePoint(before))) return true;
+  }
+  return false;
+}
+
+/** Whether folded `text` holds every term where a word begins (`termAt`). */
 export function matchesTerms(folded: string, terms: readonly string[]): boolean {
-  return folded.length > 0 && terms.every((t) => folded.includes(t));
+  return folded.length > 0 && terms.every((t) => termAt(folded, t));
 }
 
 /** A result's excerpt: plain text and the [start, end) code-unit ranges in it that matched. */

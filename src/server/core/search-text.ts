@@ -1,5 +1,5 @@
 import type { Message } from '../../protocol/index.js';
-import { foldForSearch, searchableText } from '../../protocol/search.js';
+import { foldForSearch, isSpacedWordChar, searchWords, searchableText } from '../../protocol/search.js';
 
 /**
  * What a store indexes of a message for search (SPEC §12): its folded searchable text, or null
@@ -8,3 +8,30 @@ import { foldForSearch, searchableText } from '../../protocol/search.js';
  */
 export const searchTextOf = (message: Pick<Message, 'elem'>): string | null =>
   typeof message?.elem === 'object' && message.elem !== null ? foldForSearch(searchableText(message.elem)) || null : null;
+
+/**
+ * The words a store indexes of folded searchable text (`searchWords`), each distinct one once,
+ * space-separated (neither store's index counts repeats); null when there are none.
+ */
+export const indexWords = (text: string | null): string | null => (text === null ? null : [...new Set(searchWords(text))].join(' ') || null);
+
+/**
+ * What a store looks up in its word index for folded `terms`: each term's words, a Latin one as
+ * a prefix (a term's words start words of the text; the last may end inside one), a character of
+ * a spaceless script as itself. Latin words under three letters are left out: a prefix that short
+ * matches much of the index, and the check on the text that follows every lookup covers them.
+ * Empty when nothing is left to look up (the store then scans the viewer's conversations).
+ */
+export function lookupWords(terms: readonly string[]): { word: string; prefix: boolean }[] {
+  const found = new Map<string, boolean>();
+  for (const t of terms) {
+    for (const w of searchWords(t)) {
+      const spaced = isSpacedWordChar(w);
+      if (!spaced || [...w].length >= 3) found.set(w, spaced);
+    }
+  }
+  return [...found].map(([word, prefix]) => ({ word, prefix }));
+}
+
+/** Whether a term must be checked to start where a word does (it starts with a Latin letter or digit). */
+export const needsWordStart = (term: string): boolean => isSpacedWordChar(String.fromCodePoint(term.codePointAt(0)!));

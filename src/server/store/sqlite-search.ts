@@ -1,59 +1,66 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/index.js';
-import { termChars } from '../../protocol/search.js';
-import { searchTextOf } from '../core/search-text.js';
+import { termAt } from '../../protocol/search.js';
+import { indexWords, lookupWords, needsWordStart, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 
 /**
  * Search (SPEC §12) in SQLite. Each message row keeps its folded searchable text in
- * `messages.search_text` (NULL when it has none), written by the commit itself (the writer
- * thread's transaction) and rewritten by a change in its own transaction (an edit's new text, a
- * recall's nothing). `messages_search` is an FTS5 index over that column (external content, so
- * the text is stored once; rowids only, no positions) with the `trigram` tokenizer: it narrows a
- * term of three or more characters down to the rows holding all of its trigrams, and instr()
- * keeps those holding the term. That covers Latin words and their prefixes (any substring) and
- * Chinese or Japanese without spaces.
+ * `messages.search_text` (NULL when it has none), and `messages_words` indexes its words
+ * (`searchWords`: runs of letters and digits, each Chinese or Japanese character alone), both
+ * written by the commit itself (the writer thread's transaction) and rewritten by a change in its
+ * own transaction (an edit's new text, a recall's nothing).
  *
- * A term of one or two characters ("斑马") has no trigram: such terms are checked with instr()
- * on `search_text` over the candidate rows; a query made only of them scans the viewer's own
- * conversations (slower, bounded by what the viewer can see). A term matching very many rows
- * (more than COMMON_MATCHES) is also checked by scanning the viewer's conversations, which beats
- * sorting every match of the whole database.
+ * The index is a contentless FTS5 table (`content=''`: the words are not stored again) keeping
+ * rowids only (`detail='none'`), with the `ascii` tokenizer over words we made ourselves: one
+ * entry per distinct word of a message, where the trigram index it replaced wrote one per
+ * character. Its rowid is the message row's, which rises in commit order, so the index lists a
+ * word's messages newest last: a search walks it backwards (`ORDER BY rowid DESC`) and stops when
+ * a page of visible results is full, never materialising every match.
+ *
+ * A term is looked up as its words (the last one, or each Latin one, as a prefix), then checked
+ * on `search_text`: instr() for the term itself, and `natter_term_at` (`termAt`) that it starts
+ * where a word does. A Latin word of one or two letters is left out of the lookup (a prefix that
+ * short merges much of the index); a query left with nothing to look up scans the viewer's
+ * conversations instead, as does one in a conversation small next to the term's matches.
  */
-export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_search USING fts5(search_text, content='messages', content_rowid='rowid', tokenize='trigram', detail='none', columnsize=0);`;
+export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_words USING fts5(words, content='', tokenize='ascii', detail='none', columnsize=0);`;
 
-/** Past this many index matches a term counts as common: scan the viewer's conversations instead. */
-const COMMON_MATCHES = 2000;
+/** Counting a lookup's matches stops here: enough to tell a common term from a rare one. */
+const COUNT_CAP = 5000;
 
 /**
- * Creates the search column and index on a database made before them (and on a new one), and
- * indexes every message already stored, in one transaction. Returns the rows indexed, or
- * undefined when the index already existed.
+ * Creates the search column and word index on a database made before them, or replaces the
+ * trigram index of 2026-12-05 (`messages_search`) with it, and indexes every message already
+ * stored, in one transaction. Returns the rows indexed, or undefined when the index existed.
  */
 export function upgradeSearch(db: Database.Database): number | undefined {
-  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'messages_search'`).get() !== undefined;
+  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'messages_words'`).get() !== undefined;
   if (exists) return undefined;
   return db.transaction(() => {
     const columns = db.prepare(`SELECT name FROM pragma_table_info('messages')`).pluck().all() as string[];
-    if (!columns.includes('search_text')) db.exec('ALTER TABLE messages ADD COLUMN search_text TEXT');
+    const fill = !columns.includes('search_text');
+    if (fill) db.exec('ALTER TABLE messages ADD COLUMN search_text TEXT');
+    db.exec('DROP TABLE IF EXISTS messages_search');
     db.exec(SEARCH_SCHEMA);
     // Merge segments when 16 of a level exist, not 4: a commit writes its own small segment, and
     // merging every few commits cost more than anything else the index adds to a commit.
-    db.exec(`INSERT INTO messages_search (messages_search, rank) VALUES ('automerge', 16)`);
+    db.exec(`INSERT INTO messages_words (messages_words, rank) VALUES ('automerge', 16)`);
     const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
-    const page = db.prepare('SELECT rowid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT 1000');
+    const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
+    const page = db.prepare(`SELECT rowid, ${fill ? 'body' : 'search_text'} AS v FROM messages WHERE rowid > ? ${fill ? '' : 'AND search_text IS NOT NULL'} ORDER BY rowid LIMIT 1000`);
     let indexed = 0;
     for (let after = 0; ;) {
-      const rows = page.all(after) as { rowid: number; body: string }[];
+      const rows = page.all(after) as { rowid: number; v: string }[];
       if (rows.length === 0) break;
       for (const r of rows) {
-        const text = searchTextOf(JSON.parse(r.body) as Message);
-        if (text) set.run(text, r.rowid), indexed++;
+        const text = fill ? searchTextOf(JSON.parse(r.v) as Message) : r.v;
+        if (fill && text) set.run(text, r.rowid);
+        const words = indexWords(text);
+        if (words) add.run(r.rowid, words), indexed++;
       }
       after = rows[rows.length - 1]!.rowid;
     }
-    // External content: the index reads every row's search_text in one pass.
-    db.exec(`INSERT INTO messages_search (messages_search) VALUES ('rebuild')`);
     return indexed;
   }).immediate();
 }
@@ -63,37 +70,42 @@ export function upgradeSearch(db: Database.Database): number | undefined {
  * Nothing is written when the text did not change (reactions, pins, delete for me).
  */
 export function reindexStatement(db: Database.Database): (rowid: number, before: string | null, after: string | null) => void {
-  const remove = db.prepare(`INSERT INTO messages_search (messages_search, rowid, search_text) VALUES ('delete', ?, ?)`);
-  const add = db.prepare('INSERT INTO messages_search (rowid, search_text) VALUES (?, ?)');
+  // A contentless table forgets a row by the words it was indexed with.
+  const remove = db.prepare(`INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)`);
+  const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
   const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
   return (rowid, before, after) => {
     if (before === after) return;
-    if (before !== null) remove.run(rowid, before);
+    const was = indexWords(before);
+    const now = indexWords(after);
+    if (was !== null) remove.run(rowid, was);
     set.run(after, rowid);
-    if (after !== null) add.run(rowid, after);
+    if (now !== null) add.run(rowid, now);
   };
 }
 
-/**
- * A term as FTS5 query text: every trigram of it, each an FTS5 string. The index keeps no
- * positions (`detail='none'`: rowids only, a third of the writes of a full index), so it finds
- * the rows holding all of them; instr() on `search_text` then keeps those holding the term itself.
- */
-const trigrams = (term: string) => {
-  const chars = [...term];
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= chars.length; i++) grams.add(`"${chars.slice(i, i + 3).join('').replace(/"/g, '""')}"`);
-  return [...grams].join(' ');
-};
+/** The FTS5 query of the terms (`lookupWords`): each word an FTS5 string, a prefix with `*`, AND'ed. */
+const lookupOf = (terms: readonly string[]): string => lookupWords(terms).map((w) => `"${w.word}"${w.prefix ? '*' : ''}`).join(' ');
 
 export function createSqliteSearch(db: Database.Database, parse: (body: unknown) => Message): Pick<Store, 'searchMessages'> {
+  db.function('natter_term_at', { deterministic: true }, (text, term) => (termAt(text as string, term as string) ? 1 : 0));
   const statements = new Map<string, Database.Statement>();
   const prepared = (sql: string) => {
     let s = statements.get(sql);
     if (!s) statements.set(sql, (s = db.prepare(sql)));
     return s;
   };
-  const countMatches = db.prepare(`SELECT count(*) FROM (SELECT rowid FROM messages_search WHERE messages_search MATCH ? LIMIT ${COMMON_MATCHES + 1})`).pluck();
+  const countMatches = db.prepare(`SELECT count(*) FROM (SELECT rowid FROM messages_words WHERE messages_words MATCH ? LIMIT ${COUNT_CAP})`).pluck();
+  const lastRow = db.prepare('SELECT max(rowid) FROM messages').pluck();
+  const rowOf = db.prepare('SELECT rowid FROM messages WHERE id = ?').pluck();
+  // The viewer's rows in scope: each conversation's seqs above its floor (an upper bound: changes count too).
+  const scopeSize = (key: string | undefined) => db.prepare(
+    `SELECT coalesce(sum(c.last_seq - CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END), 0)
+     FROM memberships ms JOIN conversations c ON c.key = ms.conv_key
+     LEFT JOIN groups g ON substr(ms.conv_key, 1, 6) = 'group:' AND g.id = substr(ms.conv_key, 7)
+     WHERE ms.user_id = :viewer ${key === undefined ? '' : 'AND ms.conv_key = :key'}`).pluck();
+  const scopeAll = scopeSize(undefined);
+  const scopeOne = scopeSize('');
   // Visible to the viewer now: a member, the row not targeted at someone else, above the history floor.
   const visible = `ms.user_id = :viewer AND (m.vis1 IS NULL OR m.vis1 = :viewer OR m.vis2 = :viewer)
     AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END`;
@@ -106,22 +118,37 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
       terms.forEach((t, i) => {
         params[`t${i}`] = t;
         filters.push(`instr(m.search_text, :t${i}) > 0`);
+        if (needsWordStart(t)) filters.push(`natter_term_at(m.search_text, :t${i})`);
       });
       if (key !== undefined) params['key'] = key, filters.push('m.conv_key = :key');
-      if (before !== undefined) params['before'] = before, filters.push('m.id < :before');
-      const long = terms.filter((t) => termChars(t) >= 3);
-      const match = long.map(trigrams).join(' ');
-      // The index leads when it narrows things down; otherwise the viewer's conversations do
-      // (CROSS JOIN fixes that order: memberships, then each conversation's rows by seq).
-      const useIndex = long.length > 0 && (countMatches.get(match) as number) <= COMMON_MATCHES;
+      if (before !== undefined) {
+        // Pages follow the index's order (commits'): the cursor's message gives the row to continue below.
+        const row = rowOf.get(before) as number | undefined;
+        if (row !== undefined) params['row'] = row, filters.push('m.rowid < :row');
+        else params['before'] = before, filters.push('m.id < :before');
+      }
+      const match = lookupOf(terms);
+      let useIndex = match.length > 0;
+      if (useIndex) {
+        // Rows each plan expects to read to fill a page (matches spread evenly): the index walk
+        // until `limit` of its matches are the viewer's, against the viewer's rows in scope
+        // (across: all of them, sorted; one conversation: newest first until `limit` match).
+        const total = Math.max(1, (lastRow.get() as number | null) ?? 1);
+        const scope = Math.max(1, (key === undefined ? scopeAll.get({ viewer }) : scopeOne.get({ viewer, key })) as number);
+        const matches = Math.max(1, countMatches.get(match) as number);
+        const walk = Math.min(matches, (limit * total) / scope);
+        const scan = key === undefined ? scope : Math.min(scope, (limit * total) / matches);
+        useIndex = walk <= scan;
+      }
+      // CROSS JOIN fixes the order of the loops: the index newest first, or the viewer's conversations.
       const sql = useIndex
-        ? `SELECT m.body FROM messages_search s JOIN messages m ON m.rowid = s.rowid
+        ? `SELECT m.body FROM messages_words w CROSS JOIN messages m ON m.rowid = w.rowid
            JOIN memberships ms ON ms.conv_key = m.conv_key AND ms.user_id = :viewer ${groups}
-           WHERE messages_search MATCH :match AND ${visible} AND ${filters.join(' AND ')}
-           ORDER BY m.id DESC LIMIT :limit`
+           WHERE messages_words MATCH :match AND ${visible} AND ${filters.join(' AND ')}
+           ORDER BY w.rowid DESC LIMIT :limit`
         : `SELECT m.body FROM memberships ms CROSS JOIN messages m ON m.conv_key = ms.conv_key ${groups}
            WHERE ${visible} AND m.search_text IS NOT NULL AND ${filters.join(' AND ')}
-           ORDER BY m.id DESC LIMIT :limit`;
+           ORDER BY ${key === undefined ? 'm.rowid DESC' : 'm.seq DESC'} LIMIT :limit`;
       if (useIndex) params['match'] = match;
       return (prepared(sql).pluck().all(params) as string[]).map(parse);
     },

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
-import { searchTextOf } from '../core/search-text.js';
+import { indexWords, searchTextOf } from '../core/search-text.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -51,12 +51,12 @@ export interface SqliteWriterOptions {
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
  * [eventId, endpointId, type, key, time, payload], folded searchable text (null: none, or the
- * search index is off)]. Strings
+ * search index is off), its words for the search index (`indexWords`)]. Strings
  * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null, string | null];
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
@@ -85,7 +85,7 @@ const q = {
     'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body, search_text) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   // The search index (sqlite-search.ts) in the commit's own transaction.
-  index: db.prepare('INSERT INTO messages_search (rowid, search_text) VALUES (?, ?)'),
+  index: db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
   hook: db.prepare(
     'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) ' +
@@ -105,7 +105,7 @@ const commitOne = (d) => {
   }
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
   const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body, d[14]).lastInsertRowid;
-  if (d[14] !== null) q.index.run(row, d[14]);
+  if (d[15] !== null) q.index.run(row, d[15]);
   if (d[10]) for (const u of d[10]) q.join.run(u, key);
   // Webhook events in the same transaction: queued exactly when the message commits.
   // The payload is messagePayload() of src/server/webhooks/types.ts.
@@ -182,13 +182,14 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
   // JSON.stringify leaves out a key whose value is undefined: the body without its seq.
   const unsequenced = JSON.stringify({ ...m, seq: undefined });
+  const text = search ? searchTextOf(m) : null;
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
-    search ? searchTextOf(m) : null,
+    text, indexWords(text),
   ];
 }
 
