@@ -124,7 +124,7 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
       if (before !== undefined) {
         // Pages follow the index's order (commits'): the cursor's message gives the row to continue below.
         const row = rowOf.get(before) as number | undefined;
-        if (row !== undefined) params['row'] = row, filters.push('m.rowid < :row');
+        if (row !== undefined) params['row'] = row, filters.push('ROWID < :row');
         else params['before'] = before, filters.push('m.id < :before');
       }
       const match = lookupOf(terms);
@@ -150,7 +150,8 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
            WHERE ${visible} AND m.search_text IS NOT NULL AND ${filters.join(' AND ')}
            ORDER BY ${key === undefined ? 'm.rowid DESC' : 'm.seq DESC'} LIMIT :limit`;
       if (useIndex) params['match'] = match;
-      return (prepared(sql).pluck().all(params) as string[]).map(parse);
+      // The cursor's bound on the index's rowid lets FTS5 start the walk there.
+      return (prepared(sql.replace('ROWID <', useIndex ? 'w.rowid <' : 'm.rowid <')).pluck().all(params) as string[]).map(parse);
     },
   };
 }
