@@ -35,3 +35,13 @@ export function lookupWords(terms: readonly string[]): { word: string; prefix: b
 
 /** Whether a term must be checked to start where a word does (it starts with a Latin letter or digit). */
 export const needsWordStart = (term: string): boolean => isSpacedWordChar(String.fromCodePoint(term.codePointAt(0)!));
+
+/**
+ * The words of folded text a prefix can be looked up by (Latin ones of three letters or more,
+ * as `lookupWords` looks up), each once: the SQLite store lists them in a vocabulary so that a
+ * prefix becomes the words it stands for.
+ */
+export const prefixWords = (text: string | null): string[] | null => {
+  const found = text === null ? [] : [...new Set(searchWords(text))].filter((w) => w.length >= 3 && isSpacedWordChar(w) && [...w].length >= 3);
+  return found.length > 0 ? found : null;
+};

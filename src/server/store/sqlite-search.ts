@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/index.js';
 import { termAt } from '../../protocol/search.js';
-import { indexWords, lookupWords, needsWordStart, searchTextOf } from '../core/search-text.js';
+import { indexWords, lookupWords, needsWordStart, prefixWords, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 
 /**
@@ -18,13 +18,24 @@ import type { Store } from '../core/store.js';
  * word's messages newest last: a search walks it backwards (`ORDER BY rowid DESC`) and stops when
  * a page of visible results is full, never materialising every match.
  *
+ * `messages_vocab` lists the Latin words of three letters or more (written by the commit, the
+ * writer thread remembering those it wrote): a prefix is looked up as the OR of the words it
+ * starts, which FTS5 walks lazily, where its own prefix query merges all their matches first.
+ *
  * A term is looked up as its words (the last one, or each Latin one, as a prefix), then checked
  * on `search_text`: instr() for the term itself, and `natter_term_at` (`termAt`) that it starts
  * where a word does. A Latin word of one or two letters is left out of the lookup (a prefix that
  * short merges much of the index); a query left with nothing to look up scans the viewer's
  * conversations instead, as does one in a conversation small next to the term's matches.
  */
-export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_words USING fts5(words, content='', tokenize='ascii', detail='none', columnsize=0);`;
+export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_words USING fts5(words, content='', tokenize='ascii', detail='none', columnsize=0);
+CREATE TABLE messages_vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;`;
+
+/**
+ * Past this many words a prefix stands for, it is looked up as an FTS5 prefix query instead
+ * (which merges every word's matches before the walk can start).
+ */
+const EXPANSIONS_MAX = 64;
 
 /** Counting a lookup's matches stops here: enough to tell a common term from a rare one. */
 const COUNT_CAP = 5000;
@@ -41,13 +52,15 @@ export function upgradeSearch(db: Database.Database): number | undefined {
     const columns = db.prepare(`SELECT name FROM pragma_table_info('messages')`).pluck().all() as string[];
     const fill = !columns.includes('search_text');
     if (fill) db.exec('ALTER TABLE messages ADD COLUMN search_text TEXT');
-    db.exec('DROP TABLE IF EXISTS messages_search');
+    db.exec('DROP TABLE IF EXISTS messages_search; DROP TABLE IF EXISTS messages_vocab;');
     db.exec(SEARCH_SCHEMA);
     // Merge segments when 16 of a level exist, not 4: a commit writes its own small segment, and
     // merging every few commits cost more than anything else the index adds to a commit.
     db.exec(`INSERT INTO messages_words (messages_words, rank) VALUES ('automerge', 16)`);
     const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
     const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
+    const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
+    const known = new Set<string>();
     const page = db.prepare(`SELECT rowid, ${fill ? 'body' : 'search_text'} AS v FROM messages WHERE rowid > ? ${fill ? '' : 'AND search_text IS NOT NULL'} ORDER BY rowid LIMIT 1000`);
     let indexed = 0;
     for (let after = 0; ;) {
@@ -58,6 +71,7 @@ export function upgradeSearch(db: Database.Database): number | undefined {
         if (fill && text) set.run(text, r.rowid);
         const words = indexWords(text);
         if (words) add.run(r.rowid, words), indexed++;
+        for (const w of prefixWords(text) ?? []) if (!known.has(w)) known.add(w), vocab.run(w);
       }
       after = rows[rows.length - 1]!.rowid;
     }
@@ -74,6 +88,7 @@ export function reindexStatement(db: Database.Database): (rowid: number, before:
   const remove = db.prepare(`INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)`);
   const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
   const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
+  const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
   return (rowid, before, after) => {
     if (before === after) return;
     const was = indexWords(before);
@@ -81,11 +96,30 @@ export function reindexStatement(db: Database.Database): (rowid: number, before:
     if (was !== null) remove.run(rowid, was);
     set.run(after, rowid);
     if (now !== null) add.run(rowid, now);
+    for (const w of prefixWords(after) ?? []) vocab.run(w);
   };
 }
 
-/** The FTS5 query of the terms (`lookupWords`): each word an FTS5 string, a prefix with `*`, AND'ed. */
-const lookupOf = (terms: readonly string[]): string => lookupWords(terms).map((w) => `"${w.word}"${w.prefix ? '*' : ''}`).join(' ');
+/**
+ * The FTS5 query of the terms (`lookupWords`), AND'ed: each word an FTS5 string; a prefix as the
+ * OR of the words of the vocabulary it starts (walked lazily, newest first, where an FTS5 prefix
+ * query merges every match first: 13–70 ms for a word in a tenth of a million messages), or as a
+ * prefix query past EXPANSIONS_MAX of them. Undefined when a prefix starts no word at all: nothing
+ * can match.
+ */
+function lookupOf(terms: readonly string[], expand: (prefix: string) => string[]): string | undefined {
+  const parts: string[] = [];
+  for (const w of lookupWords(terms)) {
+    if (!w.prefix) {
+      parts.push(`"${w.word}"`);
+      continue;
+    }
+    const words = expand(w.word);
+    if (words.length === 0) return undefined;
+    parts.push(words.length > EXPANSIONS_MAX ? `"${w.word}"*` : `(${words.map((x) => `"${x}"`).join(' OR ')})`);
+  }
+  return parts.join(' AND ');
+}
 
 export function createSqliteSearch(db: Database.Database, parse: (body: unknown) => Message): Pick<Store, 'searchMessages'> {
   db.function('natter_term_at', { deterministic: true }, (text, term) => (termAt(text as string, term as string) ? 1 : 0));
@@ -95,6 +129,9 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
     if (!s) statements.set(sql, (s = db.prepare(sql)));
     return s;
   };
+  // Words sort by their UTF-8 bytes: those starting with the prefix lie below prefix + U+10FFFF.
+  const expansions = db.prepare(`SELECT word FROM messages_vocab WHERE word >= ? AND word < ? LIMIT ${EXPANSIONS_MAX + 1}`).pluck();
+  const expand = (prefix: string) => expansions.all(prefix, `${prefix}\u{10ffff}`) as string[];
   const countMatches = db.prepare(`SELECT count(*) FROM (SELECT rowid FROM messages_words WHERE messages_words MATCH ? LIMIT ${COUNT_CAP})`).pluck();
   const lastRow = db.prepare('SELECT max(rowid) FROM messages').pluck();
   const rowOf = db.prepare('SELECT rowid FROM messages WHERE id = ?').pluck();
@@ -127,7 +164,8 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
         if (row !== undefined) params['row'] = row, filters.push('ROWID < :row');
         else params['before'] = before, filters.push('m.id < :before');
       }
-      const match = lookupOf(terms);
+      const match = lookupOf(terms, expand);
+      if (match === undefined) return [];
       let useIndex = match.length > 0;
       if (useIndex) {
         // Rows each plan expects to read to fill a page (matches spread evenly): the index walk
