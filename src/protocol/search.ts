@@ -58,9 +58,12 @@ export function foldWithMap(text: string): { folded: string; from: number[] } {
   return { folded, from };
 }
 
+/** Printable ASCII only: folding is lower-casing (most messages, folded on every commit). */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /** `text` folded for indexing and comparison (see `foldWithMap`). */
 export function foldForSearch(text: string): string {
-  return foldWithMap(text).folded;
+  return PLAIN.test(text) ? text.toLowerCase() : foldWithMap(text).folded;
 }
 
 /**
@@ -86,21 +89,45 @@ const SPACELESS: readonly [number, number][] = [
 ];
 /** SPACELESS as the inside of a bracket expression (literal characters: JS and PostgreSQL read it alike). */
 export const SPACELESS_CLASS = SPACELESS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('');
-const WORDS = new RegExp(`[${SPACELESS_CLASS}]|(?:(?![${SPACELESS_CLASS}])[\\p{L}\\p{N}])+`, 'gu');
-const SPACELESS_CHAR = new RegExp(`^[${SPACELESS_CLASS}]`, 'u');
 const WORD_CHAR = /^[\p{L}\p{N}]/u;
+
+const SEPARATOR = 0;
+const SPACED = 1;
+const SPACELESS_WORD = 2;
+/** What code point `c` is to words: a separator, a letter or digit of a spaced script, or a word alone. */
+function kindOf(c: number): number {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? SPACED : SEPARATOR;
+  for (const [a, b] of SPACELESS) if (c >= a && c <= b) return SPACELESS_WORD;
+  return WORD_CHAR.test(String.fromCodePoint(c)) ? SPACED : SEPARATOR;
+}
 
 /**
  * The words of folded text, as the stores index them: runs of letters and digits, and each
  * character of a spaceless script alone. One index entry per word, where trigrams cost one per
- * character; a term is found where a word begins (see `termAt`).
+ * character; a term is found where a word begins (see `termAt`). A scan by code point, not a
+ * regex: it runs for every message committed.
  */
 export function searchWords(folded: string): string[] {
-  return folded.match(WORDS) ?? [];
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < folded.length;) {
+    const c = folded.codePointAt(i)!;
+    const n = c > 0xffff ? 2 : 1;
+    const kind = kindOf(c);
+    if (kind === SPACED) {
+      if (start < 0) start = i;
+    } else {
+      if (start >= 0) words.push(folded.slice(start, i)), (start = -1);
+      if (kind === SPACELESS_WORD) words.push(folded.slice(i, i + n));
+    }
+    i += n;
+  }
+  if (start >= 0) words.push(folded.slice(start));
+  return words;
 }
 
-/** Whether `ch` (one code point) is a word character of a spaced script: a term may not start after one. */
-export const isSpacedWordChar = (ch: string): boolean => WORD_CHAR.test(ch) && !SPACELESS_CHAR.test(ch);
+/** Whether `ch` (its first code point) is a word character of a spaced script: a term may not start after one. */
+export const isSpacedWordChar = (ch: string): boolean => kindOf(ch.codePointAt(0) ?? 0) === SPACED;
 
 /**
  * Whether folded `text` holds `term` where a word begins: after a space, punctuation or the start,

@@ -11,9 +11,19 @@ export const searchTextOf = (message: Pick<Message, 'elem'>): string | null =>
 
 /**
  * The words a store indexes of folded searchable text (`searchWords`), each distinct one once,
- * space-separated (neither store's index counts repeats); null when there are none.
+ * space-separated (neither store's index counts repeats), and those of them a prefix can be looked
+ * up by (Latin ones of three letters or more, as `lookupWords` looks up): the SQLite store lists
+ * them in a vocabulary so that a prefix becomes the words it stands for. Nulls when none.
  */
-export const indexWords = (text: string | null): string | null => (text === null ? null : [...new Set(searchWords(text))].join(' ') || null);
+export function wordsOf(text: string | null): { words: string | null; prefixes: string[] | null } {
+  if (text === null) return { words: null, prefixes: null };
+  const words = [...new Set(searchWords(text))];
+  const prefixes = words.filter((w) => w.length >= 3 && isSpacedWordChar(w) && [...w].length >= 3);
+  return { words: words.join(' ') || null, prefixes: prefixes.length > 0 ? prefixes : null };
+}
+
+/** The index column of folded text (`wordsOf`). */
+export const indexWords = (text: string | null): string | null => wordsOf(text).words;
 
 /**
  * What a store looks up in its word index for folded `terms`: each term's words, a Latin one as
@@ -35,13 +45,3 @@ export function lookupWords(terms: readonly string[]): { word: string; prefix: b
 
 /** Whether a term must be checked to start where a word does (it starts with a Latin letter or digit). */
 export const needsWordStart = (term: string): boolean => isSpacedWordChar(String.fromCodePoint(term.codePointAt(0)!));
-
-/**
- * The words of folded text a prefix can be looked up by (Latin ones of three letters or more,
- * as `lookupWords` looks up), each once: the SQLite store lists them in a vocabulary so that a
- * prefix becomes the words it stands for.
- */
-export const prefixWords = (text: string | null): string[] | null => {
-  const found = text === null ? [] : [...new Set(searchWords(text))].filter((w) => w.length >= 3 && isSpacedWordChar(w) && [...w].length >= 3);
-  return found.length > 0 ? found : null;
-};

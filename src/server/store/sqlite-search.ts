@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/index.js';
 import { termAt } from '../../protocol/search.js';
-import { indexWords, lookupWords, needsWordStart, prefixWords, searchTextOf } from '../core/search-text.js';
+import { indexWords, lookupWords, needsWordStart, searchTextOf, wordsOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 
 /**
@@ -69,9 +69,9 @@ export function upgradeSearch(db: Database.Database): number | undefined {
       for (const r of rows) {
         const text = fill ? searchTextOf(JSON.parse(r.v) as Message) : r.v;
         if (fill && text) set.run(text, r.rowid);
-        const words = indexWords(text);
+        const { words, prefixes } = wordsOf(text);
         if (words) add.run(r.rowid, words), indexed++;
-        for (const w of prefixWords(text) ?? []) if (!known.has(w)) known.add(w), vocab.run(w);
+        for (const w of prefixes ?? []) if (!known.has(w)) known.add(w), vocab.run(w);
       }
       after = rows[rows.length - 1]!.rowid;
     }
@@ -92,11 +92,11 @@ export function reindexStatement(db: Database.Database): (rowid: number, before:
   return (rowid, before, after) => {
     if (before === after) return;
     const was = indexWords(before);
-    const now = indexWords(after);
+    const now = wordsOf(after);
     if (was !== null) remove.run(rowid, was);
     set.run(after, rowid);
-    if (now !== null) add.run(rowid, now);
-    for (const w of prefixWords(after) ?? []) vocab.run(w);
+    if (now.words !== null) add.run(rowid, now.words);
+    for (const w of now.prefixes ?? []) vocab.run(w);
   };
 }
 

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
-import { indexWords, prefixWords, searchTextOf } from '../core/search-text.js';
+import { searchTextOf, wordsOf } from '../core/search-text.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -51,8 +51,8 @@ export interface SqliteWriterOptions {
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
  * [eventId, endpointId, type, key, time, payload], folded searchable text (null: none, or the
- * search index is off), its words for the search index (`indexWords`), those of them for the
- * vocabulary (`prefixWords`)]. Strings
+ * search index is off), its words for the search index and those of them for the vocabulary
+ * (`wordsOf`)]. Strings
  * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
@@ -197,13 +197,14 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
   // JSON.stringify leaves out a key whose value is undefined: the body without its seq.
   const unsequenced = JSON.stringify({ ...m, seq: undefined });
   const text = search ? searchTextOf(m) : null;
+  const words = wordsOf(text);
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
-    text, indexWords(text), prefixWords(text),
+    text, words.words, words.prefixes,
   ];
 }
 
