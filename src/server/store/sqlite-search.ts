@@ -32,6 +32,12 @@ export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_words USING fts5(wor
 CREATE TABLE messages_vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;`;
 
 /**
+ * One step of merging the word index's segments, run by the checkpointer thread every tick
+ * (sqlite-checkpointer.ts): at most 256 pages of merge work, levels of 4 segments or more.
+ */
+export const MERGE_STEP = `INSERT INTO messages_words (messages_words, rank) VALUES ('merge', 256)`;
+
+/**
  * Past this many words a prefix stands for, it is looked up as an FTS5 prefix query instead
  * (which merges every word's matches before the walk can start).
  */
@@ -54,9 +60,11 @@ export function upgradeSearch(db: Database.Database): number | undefined {
     if (fill) db.exec('ALTER TABLE messages ADD COLUMN search_text TEXT');
     db.exec('DROP TABLE IF EXISTS messages_search; DROP TABLE IF EXISTS messages_vocab;');
     db.exec(SEARCH_SCHEMA);
-    // Merge segments when 16 of a level exist, not 4: a commit writes its own small segment, and
-    // merging every few commits cost more than anything else the index adds to a commit.
-    db.exec(`INSERT INTO messages_words (messages_words, rank) VALUES ('automerge', 16)`);
+    // A commit writes its own small segment and never merges (merging was half of what the index
+    // added to a commit): the checkpointer thread merges between commits (MERGE_STEP); only a
+    // level left with 64 segments is merged by the commit that makes it.
+    db.exec(`INSERT INTO messages_words (messages_words, rank) VALUES ('automerge', 0);
+      INSERT INTO messages_words (messages_words, rank) VALUES ('crisismerge', 64);`);
     const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
     const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
     const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
