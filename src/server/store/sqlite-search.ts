@@ -1,32 +1,32 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/index.js';
-import { termAt } from '../../protocol/search.js';
-import { indexWords, lookupWords, needsWordStart, searchTextOf, wordsOf } from '../core/search-text.js';
+import { matchesTerms } from '../../protocol/search.js';
+import { indexWords, lookupWords, searchTextOf, wordsOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 
 /**
- * Search (SPEC §12) in SQLite. Each message row keeps its folded searchable text in
- * `messages.search_text` (NULL when it has none), and `messages_words` indexes its words
- * (`searchWords`: runs of letters and digits, each Chinese or Japanese character alone), both
- * written by the commit itself (the writer thread's transaction) and rewritten by a change in its
- * own transaction (an edit's new text, a recall's nothing).
+ * Search (SPEC §12) in SQLite. `messages_words` indexes the words of each message's folded
+ * searchable text (`searchWords`: runs of letters and digits, each Chinese or Japanese character
+ * alone), written by the commit itself (the writer thread's transaction) and rewritten by a
+ * change in its own transaction (an edit's new text, a recall's nothing).
  *
  * The index is a contentless FTS5 table (`content=''`: the words are not stored again) keeping
  * rowids only (`detail='none'`), with the `ascii` tokenizer over words we made ourselves: one
  * entry per distinct word of a message, where the trigram index it replaced wrote one per
- * character. Its rowid is the message row's, which rises in commit order, so the index lists a
- * word's messages newest last: a search walks it backwards (`ORDER BY rowid DESC`) and stops when
- * a page of visible results is full, never materialising every match.
+ * character (and a folded copy of the text beside each row). Its rowid is the message row's,
+ * which rises in commit order, so the index lists a word's messages newest last: a search walks
+ * it backwards (`ORDER BY rowid DESC`) and stops when a page of visible results is full, never
+ * materialising every match.
  *
  * `messages_vocab` lists the Latin words of three letters or more (written by the commit, the
  * writer thread remembering those it wrote): a prefix is looked up as the OR of the words it
  * starts, which FTS5 walks lazily, where its own prefix query merges all their matches first.
  *
- * A term is looked up as its words (the last one, or each Latin one, as a prefix), then checked
- * on `search_text`: instr() for the term itself, and `natter_term_at` (`termAt`) that it starts
- * where a word does. A Latin word of one or two letters is left out of the lookup (a prefix that
- * short merges much of the index); a query left with nothing to look up scans the viewer's
- * conversations instead, as does one in a conversation small next to the term's matches.
+ * A term is looked up as its words (`lookupWords`), then every candidate is checked on its body
+ * (`natter_match`: folded searchable text holding every term where a word begins, `termAt`). A
+ * Latin word of one or two letters is left out of the lookup (a prefix that short stands for too
+ * many words); a query left with nothing to look up scans the viewer's conversations instead, as
+ * does one in a conversation small next to the term's matches.
  */
 export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_words USING fts5(words, content='', tokenize='ascii', detail='none', columnsize=0);
 CREATE TABLE messages_vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;`;
@@ -47,37 +47,34 @@ const EXPANSIONS_MAX = 64;
 const COUNT_CAP = 5000;
 
 /**
- * Creates the search column and word index on a database made before them, or replaces the
- * trigram index of 2026-12-05 (`messages_search`) with it, and indexes every message already
- * stored, in one transaction. Returns the rows indexed, or undefined when the index existed.
+ * Creates the word index on a database made before it (before search, or with the trigram index
+ * of 2026-12-05: `messages_search` and the `search_text` column it indexed are dropped) and
+ * indexes every message already stored, in one transaction. Returns the rows indexed, or
+ * undefined when the index existed.
  */
 export function upgradeSearch(db: Database.Database): number | undefined {
   const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'messages_words'`).get() !== undefined;
   if (exists) return undefined;
   return db.transaction(() => {
-    const columns = db.prepare(`SELECT name FROM pragma_table_info('messages')`).pluck().all() as string[];
-    const fill = !columns.includes('search_text');
-    if (fill) db.exec('ALTER TABLE messages ADD COLUMN search_text TEXT');
     db.exec('DROP TABLE IF EXISTS messages_search; DROP TABLE IF EXISTS messages_vocab;');
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('messages')`).pluck().all() as string[];
+    if (columns.includes('search_text')) db.exec('ALTER TABLE messages DROP COLUMN search_text');
     db.exec(SEARCH_SCHEMA);
     // A commit writes its own small segment and never merges (merging was half of what the index
     // added to a commit): the checkpointer thread merges between commits (MERGE_STEP); only a
     // level left with 64 segments is merged by the commit that makes it.
     db.exec(`INSERT INTO messages_words (messages_words, rank) VALUES ('automerge', 0);
       INSERT INTO messages_words (messages_words, rank) VALUES ('crisismerge', 64);`);
-    const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
     const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
     const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
     const known = new Set<string>();
-    const page = db.prepare(`SELECT rowid, ${fill ? 'body' : 'search_text'} AS v FROM messages WHERE rowid > ? ${fill ? '' : 'AND search_text IS NOT NULL'} ORDER BY rowid LIMIT 1000`);
+    const page = db.prepare('SELECT rowid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT 1000');
     let indexed = 0;
     for (let after = 0; ;) {
-      const rows = page.all(after) as { rowid: number; v: string }[];
+      const rows = page.all(after) as { rowid: number; body: string }[];
       if (rows.length === 0) break;
       for (const r of rows) {
-        const text = fill ? searchTextOf(JSON.parse(r.v) as Message) : r.v;
-        if (fill && text) set.run(text, r.rowid);
-        const { words, prefixes } = wordsOf(text);
+        const { words, prefixes } = wordsOf(searchTextOf(JSON.parse(r.body) as Message));
         if (words) add.run(r.rowid, words), indexed++;
         for (const w of prefixes ?? []) if (!known.has(w)) known.add(w), vocab.run(w);
       }
@@ -88,21 +85,20 @@ export function upgradeSearch(db: Database.Database): number | undefined {
 }
 
 /**
- * Rewrites one row's searchable text and its index entry (inside the caller's transaction).
- * Nothing is written when the text did not change (reactions, pins, delete for me).
+ * Rewrites one row's index entry (inside the caller's transaction) from its searchable text
+ * before and after a change. Nothing is written when the text did not change (reactions, pins,
+ * delete for me).
  */
 export function reindexStatement(db: Database.Database): (rowid: number, before: string | null, after: string | null) => void {
   // A contentless table forgets a row by the words it was indexed with.
   const remove = db.prepare(`INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)`);
   const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
-  const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
   const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
   return (rowid, before, after) => {
     if (before === after) return;
     const was = indexWords(before);
     const now = wordsOf(after);
     if (was !== null) remove.run(rowid, was);
-    set.run(after, rowid);
     if (now.words !== null) add.run(rowid, now.words);
     for (const w of now.prefixes ?? []) vocab.run(w);
   };
@@ -130,7 +126,16 @@ function lookupOf(terms: readonly string[], expand: (prefix: string) => string[]
 }
 
 export function createSqliteSearch(db: Database.Database, parse: (body: unknown) => Message): Pick<Store, 'searchMessages'> {
-  db.function('natter_term_at', { deterministic: true }, (text, term) => (termAt(text as string, term as string) ? 1 : 0));
+  // The check every candidate passes: its searchable text, folded, holds every term where a word
+  // begins. Read from the body (kept once): a stored copy of the folded text cost every commit
+  // more than this costs the rows a search reads.
+  let lastTerms = '';
+  let parsedTerms: string[] = [];
+  db.function('natter_match', { deterministic: true }, (body, terms) => {
+    if (terms !== lastTerms) parsedTerms = JSON.parse((lastTerms = terms as string)) as string[];
+    const text = searchTextOf(JSON.parse(body as string) as Message);
+    return text !== null && matchesTerms(text, parsedTerms) ? 1 : 0;
+  });
   const statements = new Map<string, Database.Statement>();
   const prepared = (sql: string) => {
     let s = statements.get(sql);
@@ -158,13 +163,9 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
 
   return {
     async searchMessages(viewer, { terms, key, before, limit }) {
-      const params: Record<string, unknown> = { viewer, limit };
+      const params: Record<string, unknown> = { viewer, limit, terms: JSON.stringify(terms) };
+      // natter_match last: SQLite tests a loop's conditions in the order written, cheap ones first.
       const filters: string[] = [];
-      terms.forEach((t, i) => {
-        params[`t${i}`] = t;
-        filters.push(`instr(m.search_text, :t${i}) > 0`);
-        if (needsWordStart(t)) filters.push(`natter_term_at(m.search_text, :t${i})`);
-      });
       if (key !== undefined) params['key'] = key, filters.push('m.conv_key = :key');
       if (before !== undefined) {
         // Pages follow the index's order (commits'): the cursor's message gives the row to continue below.
@@ -190,10 +191,10 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
       const sql = useIndex
         ? `SELECT m.body FROM messages_words w CROSS JOIN messages m ON m.rowid = w.rowid
            JOIN memberships ms ON ms.conv_key = m.conv_key AND ms.user_id = :viewer ${groups}
-           WHERE messages_words MATCH :match AND ${visible} AND ${filters.join(' AND ')}
+           WHERE messages_words MATCH :match AND ${visible} AND ${[...filters, 'natter_match(m.body, :terms)'].join(' AND ')}
            ORDER BY w.rowid DESC LIMIT :limit`
         : `SELECT m.body FROM memberships ms CROSS JOIN messages m ON m.conv_key = ms.conv_key ${groups}
-           WHERE ${visible} AND m.search_text IS NOT NULL AND ${filters.join(' AND ')}
+           WHERE ${visible} AND ${[...filters, 'natter_match(m.body, :terms)'].join(' AND ')}
            ORDER BY ${key === undefined ? 'm.rowid DESC' : 'm.seq DESC'} LIMIT :limit`;
       if (useIndex) params['match'] = match;
       // The cursor's bound on the index's rowid lets FTS5 start the walk there.

@@ -36,9 +36,9 @@ describe('search on a database made before it', () => {
     const first = createSqliteStore(file);
     await seed(first);
     await first.close();
-    // The layout before search: no index, no column.
+    // The layout before search: no index.
     const db = new Database(file);
-    db.exec('DROP TABLE messages_words; ALTER TABLE messages DROP COLUMN search_text;');
+    db.exec('DROP TABLE messages_words; DROP TABLE messages_vocab;');
     db.close();
 
     const { logger, lines } = recorder();
@@ -63,7 +63,8 @@ describe('search on a database made before it', () => {
     await first.close();
     // The trigram layout: search_text filled, a trigram FTS table over it, no word index.
     const db = new Database(file);
-    db.exec(`DROP TABLE messages_words;
+    db.exec(`DROP TABLE messages_words; DROP TABLE messages_vocab;
+      ALTER TABLE messages ADD COLUMN search_text TEXT; UPDATE messages SET search_text = lower(json_extract(body, '$.elem.text'));
       CREATE VIRTUAL TABLE messages_search USING fts5(search_text, content='messages', content_rowid='rowid', tokenize='trigram', detail='none', columnsize=0);
       INSERT INTO messages_search (messages_search) VALUES ('rebuild');`);
     db.close();
@@ -80,6 +81,7 @@ describe('search on a database made before it', () => {
     }
     const check = new Database(file);
     assert.equal(check.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'messages_search'`).pluck().get(), 0, 'the trigram index is gone');
+    assert.equal(check.prepare(`SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'search_text'`).pluck().get(), 0, 'and its column');
     check.close();
   });
 
