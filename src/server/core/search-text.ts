@@ -17,9 +17,17 @@ export const searchTextOf = (message: Pick<Message, 'elem'>): string | null =>
  */
 export function wordsOf(text: string | null): { words: string | null; prefixes: string[] | null } {
   if (text === null) return { words: null, prefixes: null };
-  const words = [...new Set(searchWords(text))];
-  const prefixes = words.filter((w) => w.length >= 3 && isSpacedWordChar(w) && [...w].length >= 3);
-  return { words: words.join(' ') || null, prefixes: prefixes.length > 0 ? prefixes : null };
+  const seen = new Set<string>();
+  let words = '';
+  let prefixes: string[] | null = null;
+  for (const w of searchWords(text)) {
+    if (seen.has(w)) continue;
+    seen.add(w);
+    words = words ? `${words} ${w}` : w;
+    // Three UTF-16 units of a Latin word are three letters (astral letters are all spaceless or rare).
+    if (w.length >= 3 && isSpacedWordChar(w)) (prefixes ??= []).push(w);
+  }
+  return { words: words || null, prefixes };
 }
 
 /** The index column of folded text (`wordsOf`). */

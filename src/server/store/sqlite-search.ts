@@ -33,7 +33,7 @@ CREATE TABLE messages_vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;`;
 
 /**
  * One step of merging the word index's segments, run by the checkpointer thread every tick
- * (sqlite-checkpointer.ts): at most 256 pages of merge work, levels of 4 segments or more.
+ * (sqlite-checkpointer.ts): at most 256 pages of merge work, levels of 16 segments or more.
  */
 export const MERGE_STEP = `INSERT INTO messages_words (messages_words, rank) VALUES ('merge', 256)`;
 
@@ -63,8 +63,11 @@ export function upgradeSearch(db: Database.Database): number | undefined {
     // A commit writes its own small segment and never merges (merging was half of what the index
     // added to a commit): the checkpointer thread merges between commits (MERGE_STEP); only a
     // level left with 64 segments is merged by the commit that makes it.
+    // The checkpointer's merges take 16 segments of a level at a time, not 4: each merge rewrites
+    // what it merges, so fewer, wider merges write the index about half as many times over.
     db.exec(`INSERT INTO messages_words (messages_words, rank) VALUES ('automerge', 0);
-      INSERT INTO messages_words (messages_words, rank) VALUES ('crisismerge', 64);`);
+      INSERT INTO messages_words (messages_words, rank) VALUES ('crisismerge', 64);
+      INSERT INTO messages_words (messages_words, rank) VALUES ('usermerge', 16);`);
     const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
     const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
     const known = new Set<string>();
