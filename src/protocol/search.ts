@@ -58,12 +58,9 @@ export function foldWithMap(text: string): { folded: string; from: number[] } {
   return { folded, from };
 }
 
-/** Printable ASCII only: folding is lower-casing (most messages, folded on every commit). */
-const PLAIN = /^[\x20-\x7e]*$/;
-
 /** `text` folded for indexing and comparison (see `foldWithMap`). */
 export function foldForSearch(text: string): string {
-  return PLAIN.test(text) ? text.toLowerCase() : foldWithMap(text).folded;
+  return foldWithMap(text).folded;
 }
 
 /**
@@ -81,25 +78,18 @@ export function searchTerms(query: string): string[] | undefined {
  * Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
  * Myanmar, Bopomofo), as code point ranges: each of their characters is a word of its own, so
  * "斑马" is found inside "一只斑马在跑". Korean is written with spaces (and folds to jamo): its
- * words are words. The PostgreSQL store puts the same ranges in a regex.
+ * words are words. The PostgreSQL store puts the same ranges in a regex (postgres-search.ts).
  */
-const SPACELESS: readonly [number, number][] = [
-  [0x0e00, 0x0eff], [0x1000, 0x109f], [0x1780, 0x17ff], [0x3040, 0x30ff], [0x3100, 0x312f], [0x31a0, 0x31ff],
-  [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff], [0x20000, 0x3134f],
+export const SPACELESS: readonly [number, number][] = [
+  // Thai and Lao, Myanmar, Khmer, kana to CJK Unified Ideographs (folded text holds no Hangul
+  // compatibility jamo nor compatibility ideographs in between: NFKD maps them out), Ext. B–H.
+  [0x0e00, 0x0eff], [0x1000, 0x109f], [0x1780, 0x17ff], [0x3040, 0x9fff], [0x20000, 0x3134f],
 ];
-/** SPACELESS as the inside of a bracket expression (literal characters: JS and PostgreSQL read it alike). */
-export const SPACELESS_CLASS = SPACELESS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('');
 const WORD_CHAR = /^[\p{L}\p{N}]/u;
 
-const SEPARATOR = 0;
-const SPACED = 1;
-const SPACELESS_WORD = 2;
-/** What code point `c` is to words: a separator, a letter or digit of a spaced script, or a word alone. */
-function kindOf(c: number): number {
-  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) ? SPACED : SEPARATOR;
-  for (const [a, b] of SPACELESS) if (c >= a && c <= b) return SPACELESS_WORD;
-  return WORD_CHAR.test(String.fromCodePoint(c)) ? SPACED : SEPARATOR;
-}
+/** What code point `c` is to words: 0 a separator, 1 a letter or digit of a spaced script, 2 a word alone. */
+const kindOf = (c: number): number =>
+  SPACELESS.some(([a, b]) => c >= a && c <= b) ? 2 : WORD_CHAR.test(String.fromCodePoint(c)) ? 1 : 0;
 
 /**
  * The words of folded text, as the stores index them: runs of letters and digits, and each
@@ -113,12 +103,13 @@ export function searchWords(folded: string): string[] {
   for (let i = 0; i < folded.length;) {
     const c = folded.codePointAt(i)!;
     const n = c > 0xffff ? 2 : 1;
-    const kind = kindOf(c);
-    if (kind === SPACED) {
+    // ASCII letters and digits without a regex: most of what is indexed.
+    const kind = c < 0x80 ? +((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a)) : kindOf(c);
+    if (kind === 1) {
       if (start < 0) start = i;
     } else {
       if (start >= 0) words.push(folded.slice(start, i)), (start = -1);
-      if (kind === SPACELESS_WORD) words.push(folded.slice(i, i + n));
+      if (kind === 2) words.push(folded.slice(i, i + n));
     }
     i += n;
   }
@@ -127,7 +118,7 @@ export function searchWords(folded: string): string[] {
 }
 
 /** Whether `ch` (its first code point) is a word character of a spaced script: a term may not start after one. */
-export const isSpacedWordChar = (ch: string): boolean => kindOf(ch.codePointAt(0) ?? 0) === SPACED;
+export const isSpacedWordChar = (ch: string): boolean => kindOf(ch.codePointAt(0) ?? 0) === 1;
 
 /**
  * Whether folded `text` holds `term` where a word begins: after a space, punctuation or the start,
@@ -136,12 +127,9 @@ export const isSpacedWordChar = (ch: string): boolean => kindOf(ch.codePointAt(0
  * not find "quick" (a word index, which costs a commit a sixth of a trigram one, cannot).
  */
 export function termAt(text: string, term: string): boolean {
-  const first = String.fromCodePoint(term.codePointAt(0) ?? 0);
-  const anywhere = !isSpacedWordChar(first);
+  const anywhere = kindOf(term.codePointAt(0) ?? 0) !== 1;
   for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
-    if (anywhere || at === 0) return true;
-    const before = text.codePointAt(at >= 2 && isLow(text.charCodeAt(at - 1)) ? at - 2 : at - 1)!;
-    if (!isSpacedWordChar(String.fromCodePoint(before))) return true;
+    if (anywhere || at === 0 || kindOf(text.codePointAt(at - (at > 1 && isLow(text.charCodeAt(at - 1)) ? 2 : 1))!) !== 1) return true;
   }
   return false;
 }

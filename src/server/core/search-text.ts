@@ -7,7 +7,11 @@ import { foldForSearch, isSpacedWordChar, searchWords, searchableText } from '..
  * elem, which indexing an old database must step over rather than fail to start on).
  */
 export const searchTextOf = (message: Pick<Message, 'elem'>): string | null =>
-  typeof message?.elem === 'object' && message.elem !== null ? foldForSearch(searchableText(message.elem)) || null : null;
+  typeof message?.elem === 'object' && message.elem !== null ? fold(searchableText(message.elem)) || null : null;
+
+/** Printable ASCII only: folding is lower-casing (most messages, folded on every commit). */
+const PLAIN = /^[\x20-\x7e]*$/;
+const fold = (text: string) => (PLAIN.test(text) ? text.toLowerCase() : foldForSearch(text));
 
 /**
  * The words a store indexes of folded searchable text (`searchWords`), each distinct one once,

@@ -1,6 +1,6 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
-import { SPACELESS_CLASS } from '../../protocol/search.js';
+import { SPACELESS } from '../../protocol/search.js';
 import { indexWords, lookupWords, needsWordStart, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
@@ -23,6 +23,9 @@ import { visibleTo } from './postgres-schema.js';
 
 /** SQL making the index's tsvector of `words` (an expression: space-separated words or NULL). */
 export const WORDS_VECTOR = (words: string) => `array_to_tsvector(string_to_array(${words}, ' '))`;
+
+/** SPACELESS as the inside of a bracket expression (literal characters, which ARE reads as JS does). */
+const SPACELESS_CLASS = SPACELESS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('');
 
 /** A regex matching folded text where `term` starts a word (`termAt` in SQL: ARE syntax, the same ranges). */
 const wordStart = (term: string) => `(^|[^[:alnum:]]|[${SPACELESS_CLASS}])${term.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}`;
