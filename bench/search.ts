@@ -1,6 +1,6 @@
 /**
  * Search benchmark (SPEC §12, issue 20): N messages (1,000,000) across C group conversations
- * (1,000) of 5 members out of 200 users, on SQLite (FTS5 trigram) and PostgreSQL (pg_trgm),
+ * (1,000) of 5 members out of 200 users, on SQLite (FTS5 over our words) and PostgreSQL (GIN over a tsvector of them),
  * seeded through the stores' own commit (batches of 2,000 in one transaction each).
  *
  * - Search latency: the server's search as one user (`searchAs`: store query, per-viewer view,

@@ -74,12 +74,69 @@ export function searchTerms(query: string): string[] | undefined {
   return terms;
 }
 
-/** Code points of a term: below 3, trigram indexes cannot look it up (stores scan instead). */
-export const termChars = (term: string): number => [...term].length;
+/**
+ * Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+ * Myanmar, Bopomofo), as code point ranges: each of their characters is a word of its own, so
+ * "斑马" is found inside "一只斑马在跑". Korean is written with spaces (and folds to jamo): its
+ * words are words. The PostgreSQL store puts the same ranges in a regex (postgres-search.ts).
+ */
+export const SPACELESS: readonly [number, number][] = [
+  // Thai and Lao, Myanmar, Khmer, kana to CJK Unified Ideographs (folded text holds no Hangul
+  // compatibility jamo nor compatibility ideographs in between: NFKD maps them out), Ext. B–H.
+  [0x0e00, 0x0eff], [0x1000, 0x109f], [0x1780, 0x17ff], [0x3040, 0x9fff], [0x20000, 0x3134f],
+];
+const WORD_CHAR = /^[\p{L}\p{N}]/u;
 
-/** Whether folded `text` holds every term. */
+/** What code point `c` is to words: 0 a separator, 1 a letter or digit of a spaced script, 2 a word alone. */
+const kindOf = (c: number): number =>
+  SPACELESS.some(([a, b]) => c >= a && c <= b) ? 2 : WORD_CHAR.test(String.fromCodePoint(c)) ? 1 : 0;
+
+/**
+ * The words of folded text, as the stores index them: runs of letters and digits, and each
+ * character of a spaceless script alone. One index entry per word, where trigrams cost one per
+ * character; a term is found where a word begins (see `termAt`). A scan by code point, not a
+ * regex: it runs for every message committed.
+ */
+export function searchWords(folded: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < folded.length;) {
+    const c = folded.codePointAt(i)!;
+    const n = c > 0xffff ? 2 : 1;
+    // ASCII letters and digits without a regex: most of what is indexed.
+    const kind = c < 0x80 ? +((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a)) : kindOf(c);
+    if (kind === 1) {
+      if (start < 0) start = i;
+    } else {
+      if (start >= 0) words.push(folded.slice(start, i)), (start = -1);
+      if (kind === 2) words.push(folded.slice(i, i + n));
+    }
+    i += n;
+  }
+  if (start >= 0) words.push(folded.slice(start));
+  return words;
+}
+
+/** Whether `ch` (its first code point) is a word character of a spaced script: a term may not start after one. */
+export const isSpacedWordChar = (ch: string): boolean => kindOf(ch.codePointAt(0) ?? 0) === 1;
+
+/**
+ * Whether folded `text` holds `term` where a word begins: after a space, punctuation or the start,
+ * anywhere when the term starts with punctuation or a spaceless-script character. So "qui" finds
+ * "quick", "report" finds "Quarterly-Report.pdf" and "斑马" finds "一只斑马在跑", but "uick" does
+ * not find "quick" (a word index, which costs a commit a sixth of a trigram one, cannot).
+ */
+export function termAt(text: string, term: string): boolean {
+  const anywhere = kindOf(term.codePointAt(0) ?? 0) !== 1;
+  for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
+    if (anywhere || at === 0 || kindOf(text.codePointAt(at - (at > 1 && isLow(text.charCodeAt(at - 1)) ? 2 : 1))!) !== 1) return true;
+  }
+  return false;
+}
+
+/** Whether folded `text` holds every term where a word begins (`termAt`). */
 export function matchesTerms(folded: string, terms: readonly string[]): boolean {
-  return folded.length > 0 && terms.every((t) => folded.includes(t));
+  return folded.length > 0 && terms.every((t) => termAt(folded, t));
 }
 
 /** A result's excerpt: plain text and the [start, end) code-unit ranges in it that matched. */

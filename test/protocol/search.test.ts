@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SEARCH_LIMITS, foldForSearch, matchesTerms, searchSnippet, searchTerms } from '../../src/protocol/search.js';
+import { SEARCH_LIMITS, foldForSearch, matchesTerms, searchSnippet, searchTerms, searchWords, termAt } from '../../src/protocol/search.js';
 
 const marked = (s: { text: string; marks: [number, number][] }) => s.marks.map(([a, b]) => s.text.slice(a, b));
 
@@ -19,6 +19,28 @@ describe('search text (SPEC §12)', () => {
     assert.equal(searchTerms('a b c d e f g h i'), undefined);
     assert.equal(matchesTerms('a zebra here', ['zeb', 'her']), true);
     assert.equal(matchesTerms('a zebra here', ['zeb', 'there']), false);
+  });
+
+  it('splits folded text into words: runs of letters and digits, each Chinese or Japanese character alone', () => {
+    assert.deepEqual(searchWords(foldForSearch('The quick-brown Fox, 100%_done')), ['the', 'quick', 'brown', 'fox', '100', 'done']);
+    assert.deepEqual(searchWords(foldForSearch('明天 meeting在会议室')), ['明', '天', 'meeting', '在', '会', '议', '室']);
+    assert.deepEqual(searchWords(foldForSearch('2024年の東京タワー')), ['2024', '年', 'の', '東', '京', 'タ', 'ワ', 'ー']);
+    assert.deepEqual(searchWords('𠀀x'), ['𠀀', 'x'], 'a character outside the BMP');
+    assert.equal(searchWords(foldForSearch('안녕하세요 world')).length, 2, 'Korean is written with spaces: its words stay words');
+  });
+
+  it('finds a term where a word begins: after a space, punctuation, a Chinese character or the start; anywhere when it starts with punctuation or Chinese', () => {
+    assert.equal(termAt('the quick fox', 'qui'), true);
+    assert.equal(termAt('the quick fox', 'uick'), false);
+    assert.equal(termAt('the quick fox', 'the'), true);
+    assert.equal(termAt('quarterly-report.pdf', 'report'), true);
+    assert.equal(termAt('quarterly-report.pdf', '-rep'), true);
+    assert.equal(termAt('quarterly-report.pdf', 'eport'), false);
+    assert.equal(termAt('一只斑马在跑', '斑马'), true);
+    assert.equal(termAt('下载report', 'report'), true);
+    assert.equal(termAt('𠀀report', 'report'), true, 'after a character outside the BMP');
+    assert.equal(termAt('xreport report', 'report'), true, 'a later occurrence counts');
+    assert.equal(matchesTerms('a zebra here', ['ebra']), false);
   });
 
   it('marks every occurrence of every term in the original text, accents and case kept', () => {

@@ -1,5 +1,5 @@
 import type { Message } from '../../protocol/index.js';
-import { foldForSearch, searchableText } from '../../protocol/search.js';
+import { foldForSearch, isSpacedWordChar, searchWords, searchableText } from '../../protocol/search.js';
 
 /**
  * What a store indexes of a message for search (SPEC §12): its folded searchable text, or null
@@ -7,4 +7,53 @@ import { foldForSearch, searchableText } from '../../protocol/search.js';
  * elem, which indexing an old database must step over rather than fail to start on).
  */
 export const searchTextOf = (message: Pick<Message, 'elem'>): string | null =>
-  typeof message?.elem === 'object' && message.elem !== null ? foldForSearch(searchableText(message.elem)) || null : null;
+  typeof message?.elem === 'object' && message.elem !== null ? fold(searchableText(message.elem)) || null : null;
+
+/** Printable ASCII only: folding is lower-casing (most messages, folded on every commit). */
+const PLAIN = /^[\x20-\x7e]*$/;
+const fold = (text: string) => (PLAIN.test(text) ? text.toLowerCase() : foldForSearch(text));
+
+/**
+ * The words a store indexes of folded searchable text (`searchWords`), each distinct one once,
+ * space-separated (neither store's index counts repeats), and those of them a prefix can be looked
+ * up by (Latin ones of three letters or more, as `lookupWords` looks up): the SQLite store lists
+ * them in a vocabulary so that a prefix becomes the words it stands for. Nulls when none.
+ */
+export function wordsOf(text: string | null): { words: string | null; prefixes: string[] | null } {
+  if (text === null) return { words: null, prefixes: null };
+  const seen = new Set<string>();
+  let words = '';
+  let prefixes: string[] | null = null;
+  for (const w of searchWords(text)) {
+    if (seen.has(w)) continue;
+    seen.add(w);
+    words = words ? `${words} ${w}` : w;
+    // Three UTF-16 units of a Latin word are three letters (astral letters are all spaceless or rare).
+    if (w.length >= 3 && isSpacedWordChar(w)) (prefixes ??= []).push(w);
+  }
+  return { words: words || null, prefixes };
+}
+
+/** The index column of folded text (`wordsOf`). */
+export const indexWords = (text: string | null): string | null => wordsOf(text).words;
+
+/**
+ * What a store looks up in its word index for folded `terms`: each term's words, a Latin one as
+ * a prefix (a term's words start words of the text; the last may end inside one), a character of
+ * a spaceless script as itself. Latin words under three letters are left out: a prefix that short
+ * matches much of the index, and the check on the text that follows every lookup covers them.
+ * Empty when nothing is left to look up (the store then scans the viewer's conversations).
+ */
+export function lookupWords(terms: readonly string[]): { word: string; prefix: boolean }[] {
+  const found = new Map<string, boolean>();
+  for (const t of terms) {
+    for (const w of searchWords(t)) {
+      const spaced = isSpacedWordChar(w);
+      if (!spaced || [...w].length >= 3) found.set(w, spaced);
+    }
+  }
+  return [...found].map(([word, prefix]) => ({ word, prefix }));
+}
+
+/** Whether a term must be checked to start where a word does (it starts with a Latin letter or digit). */
+export const needsWordStart = (term: string): boolean => isSpacedWordChar(String.fromCodePoint(term.codePointAt(0)!));

@@ -1,6 +1,7 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import { ChatError, type Message } from '../../protocol/index.js';
-import { searchTextOf } from '../core/search-text.js';
+import { indexWords, searchTextOf } from '../core/search-text.js';
+import { WORDS_VECTOR } from './postgres-search.js';
 import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
 import { changePayload, outboxEvents } from '../webhooks/types.js';
@@ -45,8 +46,9 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     const target: StoredMessage = { ...applied.target, changeSeq: seq };
     // The mentions column follows the body: an edit may add some, a recall drops them all; so
     // does the searchable text (an edit's new text is found from now on, a recalled message no more).
-    await c.query('UPDATE messages SET body = $1, mentions = $2, search_text = $5 WHERE conv_key = $3 AND id = $4',
-      [JSON.stringify(target), target.groupAtUserList?.length ? target.groupAtUserList : null, d.key, d.targetId, searchTextOf(target)]);
+    const text = searchTextOf(target);
+    await c.query(`UPDATE messages SET body = $1, mentions = $2, search_text = $5, search_words = ${WORDS_VECTOR('$6::text')} WHERE conv_key = $3 AND id = $4`,
+      [JSON.stringify(target), target.groupAtUserList?.length ? target.groupAtUserList : null, d.key, d.targetId, text, indexWords(text)]);
     if (applied.pin === 'add') {
       await c.query('INSERT INTO pins (conv_key, message_id, seq, by_user, time) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
         [d.key, d.targetId, target.seq, target.pinned!.by, target.pinned!.time]);

@@ -1,7 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
-import { searchTextOf } from '../core/search-text.js';
+import { indexWords, searchTextOf } from '../core/search-text.js';
+import { WORDS_VECTOR } from './postgres-search.js';
 import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types.js';
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
@@ -77,10 +78,11 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[], se
     // One JSON parameter instead of per-column arrays: visible_to and mentions are arrays of
     // different lengths, which a multi-dimensional SQL array cannot hold.
     await client.query(
-      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(conv_key text, seq bigint, id text, sender text, client_msg_id text,
-         visible_to text[], excl_unread boolean, excl_last boolean, mentions text[], body text, search_text text)`,
-      [JSON.stringify(rows)],
+      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text, search_words)
+       SELECT conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text, ${WORDS_VECTOR('search_words')}
+       FROM jsonb_to_recordset($1::jsonb) AS r(conv_key text, seq bigint, id text, sender text, client_msg_id text,
+         visible_to text[], excl_unread boolean, excl_last boolean, mentions text[], body text, search_text text, search_words text)`,
+      [JSON.stringify(rows.map((r) => ({ ...r, search_words: indexWords(r.search_text) })))],
     );
 
     // Webhook events in the same transaction, while the conversations are still locked.

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { Logger } from '../core/logger.js';
-import { indexExistingMessages } from './postgres-search.js';
+import { indexExistingMessages, indexExistingWords } from './postgres-search.js';
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
 import { FRIENDS_MIGRATION_SQL } from './postgres-friends.js';
 
@@ -273,6 +273,20 @@ CREATE TABLE word_list (
     version: 14,
     name: 'friend-requests',
     sql: FRIENDS_MIGRATION_SQL,
+  },
+  {
+    // Search by words (postgres-search.ts): each row's words as a tsvector and a GIN index over
+    // them, replacing the trigram index of migration 7 (one entry per character: commits paid
+    // for it, and a common term matched too many rows to sort). An index on id alone lets a
+    // search walk the viewer's messages newest first and stop at a page. Existing rows are
+    // indexed in this step's transaction, the GIN index built after them.
+    version: 16,
+    name: 'search-words',
+    sql: `
+ALTER TABLE messages ADD COLUMN search_words tsvector;
+CREATE INDEX messages_id ON messages (id);
+`,
+    after: indexExistingWords,
   },
 ];
 

@@ -1,18 +1,35 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
-import { termChars } from '../../protocol/search.js';
-import { searchTextOf } from '../core/search-text.js';
+import { SPACELESS } from '../../protocol/search.js';
+import { indexWords, lookupWords, needsWordStart, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
 
 /**
  * Search (SPEC §12) in PostgreSQL: `messages.search_text` holds each row's folded searchable
- * text (NULL when none), written by the commit's INSERT and a change's UPDATE in their own
- * transactions; a pg_trgm GIN index over it answers `LIKE '%term%'` for terms of three or more
- * characters, in any script. Shorter terms ("斑马") have no trigram: the planner then reads the
- * viewer's conversations by their (conv_key, seq) key and checks each row, as it also may for a
- * term so common that the index would return much of the table.
+ * text (NULL when none) and `messages.search_words` its words (`searchWords`: runs of letters and
+ * digits, each Chinese or Japanese character alone) as a tsvector made from our own words
+ * (`array_to_tsvector`: no parser, no stemming), written by the commit's INSERT and a change's
+ * UPDATE in their own transactions. A GIN index over the words (migration 16) replaced the
+ * pg_trgm index over the text (migration 7): one entry per word, not per character.
+ *
+ * A term is looked up as its words (`lookupWords`: Latin ones as prefixes, `'word':*`), then
+ * checked on the text: strpos() for the term itself, or for a term starting with a Latin letter or
+ * digit a regex that it starts where a word does (`termAt`). Newest first by id, so the planner
+ * can walk the viewer's messages newest first by the id index and stop at a page, or take the
+ * word index for a rare term, whichever reads less; a query with nothing to look up reads the
+ * viewer's conversations by their (conv_key, seq) key.
  */
+
+/** SQL making the index's tsvector of `words` (an expression: space-separated words or NULL). */
+export const WORDS_VECTOR = (words: string) => `array_to_tsvector(string_to_array(${words}, ' '))`;
+
+/** SPACELESS as the inside of a bracket expression (literal characters, which ARE reads as JS does). */
+const SPACELESS_CLASS = SPACELESS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('');
+
+/** A regex matching folded text where `term` starts a word (`termAt` in SQL: ARE syntax, the same ranges). */
+const wordStart = (term: string) => `(^|[^[:alnum:]]|[${SPACELESS_CLASS}])${term.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}`;
+
 export function createPostgresSearch(
   query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>,
   parse: (body: string) => Message,
@@ -20,17 +37,16 @@ export function createPostgresSearch(
   return {
     async searchMessages(viewer, { terms, key, before, limit }) {
       const params: unknown[] = [viewer, limit];
-      // A term of three or more characters can use the trigram index (LIKE); a shorter one has no
-      // trigram, and a LIKE would make the planner read the whole GIN index: strpos() keeps it
-      // to the viewer's conversations.
-      const filters = terms.map((t) => (termChars(t) >= 3
-        ? `m.search_text LIKE $${params.push(`%${t.replace(/[\\%_]/g, '\\$&')}%`)}`
+      const filters = terms.map((t) => (needsWordStart(t)
+        ? `m.search_text ~ $${params.push(wordStart(t))}`
         : `strpos(m.search_text, $${params.push(t)}) > 0`));
+      // Our words are letters and digits only: quoted as tsquery lexemes, they need no escaping.
+      const lookup = lookupWords(terms).map((w) => `'${w.word}'${w.prefix ? ':*' : ''}`).join(' & ');
+      if (lookup) filters.unshift(`m.search_words @@ $${params.push(lookup)}::tsquery`);
       const scope = key === undefined ? '' : `AND ms.conv_key = $${params.push(key)}`;
       if (before !== undefined) filters.push(`m.id < $${params.push(before)}`);
       // The viewer's conversations with their history floors first (a few rows, the group by its
-      // key), then their messages above the floor: the planner can read them by (conv_key, seq)
-      // or take the trigram index, whichever it expects to read less.
+      // key), then their messages above the floor.
       const rows = await query<{ body: string }>(
         `WITH mine AS (
            SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor
@@ -66,4 +82,34 @@ export async function indexExistingMessages(client: PoolClient): Promise<{ rows:
     const last = rows[rows.length - 1]!;
     after = [last.conv_key, Number(last.seq)];
   }
+}
+
+/**
+ * Fills `search_words` of every message with searchable text, ten thousand rows per round trip,
+ * then builds the word index over them (faster than keeping it up row by row) and drops the
+ * trigram index (migration 16).
+ */
+export async function indexExistingWords(client: PoolClient): Promise<{ rows: number }> {
+  let after: [string, number] = ['', 0];
+  let indexed = 0;
+  for (;;) {
+    const { rows } = await client.query<{ conv_key: string; seq: string | number; search_text: string }>(
+      `SELECT conv_key, seq, search_text FROM messages WHERE (conv_key, seq) > ($1, $2) AND search_text IS NOT NULL
+       ORDER BY conv_key, seq LIMIT 10000`, after);
+    if (rows.length === 0) break;
+    const set = rows.map((r) => [r.conv_key, Number(r.seq), indexWords(r.search_text)] as const).filter((r) => r[2] !== null);
+    if (set.length > 0) {
+      await client.query(
+        `UPDATE messages m SET search_words = ${WORDS_VECTOR('v.w')} FROM unnest($1::text[], $2::bigint[], $3::text[]) AS v(k, s, w)
+         WHERE m.conv_key = v.k AND m.seq = v.s`,
+        [set.map((r) => r[0]), set.map((r) => r[1]), set.map((r) => r[2])],
+      );
+    }
+    indexed += set.length;
+    const last = rows[rows.length - 1]!;
+    after = [last.conv_key, Number(last.seq)];
+  }
+  await client.query('CREATE INDEX messages_words ON messages USING gin (search_words) WHERE search_words IS NOT NULL');
+  await client.query('DROP INDEX IF EXISTS messages_search');
+  return { rows: indexed };
 }

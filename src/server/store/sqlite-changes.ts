@@ -33,7 +33,7 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
   db.exec(PINS_SCHEMA);
   const q = {
     byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
-    target: db.prepare('SELECT rowid, body, vis1, vis2, search_text FROM messages WHERE conv_key = ? AND id = ?'),
+    target: db.prepare('SELECT rowid, body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
     pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
     nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
     insert: db.prepare(
@@ -56,7 +56,9 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     }
     const row = q.target.get(d.key, d.targetId) as Row | undefined;
     if (!row) throw new ChatError('MESSAGE_UNKNOWN');
-    const applied = d.apply(JSON.parse(row['body'] as string) as StoredMessage, visibility(row), q.pinCount.get(d.key) as number);
+    const stored = JSON.parse(row['body'] as string) as StoredMessage;
+    const wasText = searchTextOf(stored);
+    const applied = d.apply(stored, visibility(row), q.pinCount.get(d.key) as number);
     const seq = q.nextSeq.get(d.key) as number;
     const message: Message = { ...d.message, seq, elem: applied.elem };
     if (applied.mentions) message.groupAtUserList = applied.mentions;
@@ -67,7 +69,7 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     const targetJson = JSON.stringify(target);
     q.update.run(targetJson, target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null, d.key, d.targetId);
     // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
-    reindex(row['rowid'] as number, row['search_text'] as string | null, searchTextOf(target));
+    reindex(row['rowid'] as number, wasText, searchTextOf(target));
     if (d.webhooks?.endpoints.length) {
       const payload = changePayload(d.key, JSON.stringify(message), targetJson);
       for (const e of outboxEvents(d.webhooks, { eventId: message.id, key: d.key, time: message.time, payload })) {

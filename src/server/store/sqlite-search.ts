@@ -1,99 +1,168 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/index.js';
-import { termChars } from '../../protocol/search.js';
-import { searchTextOf } from '../core/search-text.js';
+import { matchesTerms } from '../../protocol/search.js';
+import { indexWords, lookupWords, searchTextOf, wordsOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 
 /**
- * Search (SPEC §12) in SQLite. Each message row keeps its folded searchable text in
- * `messages.search_text` (NULL when it has none), written by the commit itself (the writer
- * thread's transaction) and rewritten by a change in its own transaction (an edit's new text, a
- * recall's nothing). `messages_search` is an FTS5 index over that column (external content, so
- * the text is stored once; rowids only, no positions) with the `trigram` tokenizer: it narrows a
- * term of three or more characters down to the rows holding all of its trigrams, and instr()
- * keeps those holding the term. That covers Latin words and their prefixes (any substring) and
- * Chinese or Japanese without spaces.
+ * Search (SPEC §12) in SQLite. `messages_words` indexes the words of each message's folded
+ * searchable text (`searchWords`: runs of letters and digits, each Chinese or Japanese character
+ * alone), written by the commit itself (the writer thread's transaction) and rewritten by a
+ * change in its own transaction (an edit's new text, a recall's nothing).
  *
- * A term of one or two characters ("斑马") has no trigram: such terms are checked with instr()
- * on `search_text` over the candidate rows; a query made only of them scans the viewer's own
- * conversations (slower, bounded by what the viewer can see). A term matching very many rows
- * (more than COMMON_MATCHES) is also checked by scanning the viewer's conversations, which beats
- * sorting every match of the whole database.
+ * The index is a contentless FTS5 table (`content=''`: the words are not stored again) keeping
+ * rowids only (`detail='none'`), with the `ascii` tokenizer over words we made ourselves: one
+ * entry per distinct word of a message, where the trigram index it replaced wrote one per
+ * character (and a folded copy of the text beside each row). Its rowid is the message row's,
+ * which rises in commit order, so the index lists a word's messages newest last: a search walks
+ * it backwards (`ORDER BY rowid DESC`) and stops when a page of visible results is full, never
+ * materialising every match.
+ *
+ * `messages_vocab` lists the Latin words of three letters or more (written by the commit, the
+ * writer thread remembering those it wrote): a prefix is looked up as the OR of the words it
+ * starts, which FTS5 walks lazily, where its own prefix query merges all their matches first.
+ *
+ * A term is looked up as its words (`lookupWords`), then every candidate is checked on its body
+ * (`natter_match`: folded searchable text holding every term where a word begins, `termAt`). A
+ * Latin word of one or two letters is left out of the lookup (a prefix that short stands for too
+ * many words); a query left with nothing to look up scans the viewer's conversations instead, as
+ * does one in a conversation small next to the term's matches.
  */
-export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_search USING fts5(search_text, content='messages', content_rowid='rowid', tokenize='trigram', detail='none', columnsize=0);`;
-
-/** Past this many index matches a term counts as common: scan the viewer's conversations instead. */
-const COMMON_MATCHES = 2000;
+export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_words USING fts5(words, content='', tokenize='ascii', detail='none', columnsize=0);
+CREATE TABLE messages_vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;`;
 
 /**
- * Creates the search column and index on a database made before them (and on a new one), and
+ * One step of merging the word index's segments, run by the checkpointer thread every tick
+ * (sqlite-checkpointer.ts): at most 256 pages of merge work, levels of 16 segments or more.
+ */
+export const MERGE_STEP = `INSERT INTO messages_words (messages_words, rank) VALUES ('merge', 256)`;
+
+/**
+ * Past this many words a prefix stands for, it is looked up as an FTS5 prefix query instead
+ * (which merges every word's matches before the walk can start).
+ */
+const EXPANSIONS_MAX = 64;
+
+/** Counting a lookup's matches stops here: enough to tell a common term from a rare one. */
+const COUNT_CAP = 5000;
+
+/**
+ * Creates the word index on a database made before it (before search, or with the trigram index
+ * of 2026-12-05: `messages_search` and the `search_text` column it indexed are dropped) and
  * indexes every message already stored, in one transaction. Returns the rows indexed, or
- * undefined when the index already existed.
+ * undefined when the index existed.
  */
 export function upgradeSearch(db: Database.Database): number | undefined {
-  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'messages_search'`).get() !== undefined;
+  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'messages_words'`).get() !== undefined;
   if (exists) return undefined;
   return db.transaction(() => {
+    db.exec('DROP TABLE IF EXISTS messages_search; DROP TABLE IF EXISTS messages_vocab;');
     const columns = db.prepare(`SELECT name FROM pragma_table_info('messages')`).pluck().all() as string[];
-    if (!columns.includes('search_text')) db.exec('ALTER TABLE messages ADD COLUMN search_text TEXT');
+    if (columns.includes('search_text')) db.exec('ALTER TABLE messages DROP COLUMN search_text');
     db.exec(SEARCH_SCHEMA);
-    // Merge segments when 16 of a level exist, not 4: a commit writes its own small segment, and
-    // merging every few commits cost more than anything else the index adds to a commit.
-    db.exec(`INSERT INTO messages_search (messages_search, rank) VALUES ('automerge', 16)`);
-    const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
+    // A commit writes its own small segment and never merges (merging was half of what the index
+    // added to a commit): the checkpointer thread merges between commits (MERGE_STEP); only a
+    // level left with 64 segments is merged by the commit that makes it.
+    // The checkpointer's merges take 16 segments of a level at a time, not 4: each merge rewrites
+    // what it merges, so fewer, wider merges write the index about half as many times over.
+    db.exec(`INSERT INTO messages_words (messages_words, rank) VALUES ('automerge', 0);
+      INSERT INTO messages_words (messages_words, rank) VALUES ('crisismerge', 64);
+      INSERT INTO messages_words (messages_words, rank) VALUES ('usermerge', 16);`);
+    const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
+    const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
+    const known = new Set<string>();
     const page = db.prepare('SELECT rowid, body FROM messages WHERE rowid > ? ORDER BY rowid LIMIT 1000');
     let indexed = 0;
     for (let after = 0; ;) {
       const rows = page.all(after) as { rowid: number; body: string }[];
       if (rows.length === 0) break;
       for (const r of rows) {
-        const text = searchTextOf(JSON.parse(r.body) as Message);
-        if (text) set.run(text, r.rowid), indexed++;
+        const { words, prefixes } = wordsOf(searchTextOf(JSON.parse(r.body) as Message));
+        if (words) add.run(r.rowid, words), indexed++;
+        for (const w of prefixes ?? []) if (!known.has(w)) known.add(w), vocab.run(w);
       }
       after = rows[rows.length - 1]!.rowid;
     }
-    // External content: the index reads every row's search_text in one pass.
-    db.exec(`INSERT INTO messages_search (messages_search) VALUES ('rebuild')`);
     return indexed;
   }).immediate();
 }
 
 /**
- * Rewrites one row's searchable text and its index entry (inside the caller's transaction).
- * Nothing is written when the text did not change (reactions, pins, delete for me).
+ * Rewrites one row's index entry (inside the caller's transaction) from its searchable text
+ * before and after a change. Nothing is written when the text did not change (reactions, pins,
+ * delete for me).
  */
 export function reindexStatement(db: Database.Database): (rowid: number, before: string | null, after: string | null) => void {
-  const remove = db.prepare(`INSERT INTO messages_search (messages_search, rowid, search_text) VALUES ('delete', ?, ?)`);
-  const add = db.prepare('INSERT INTO messages_search (rowid, search_text) VALUES (?, ?)');
-  const set = db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?');
+  // A contentless table forgets a row by the words it was indexed with.
+  const remove = db.prepare(`INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)`);
+  const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
+  const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
   return (rowid, before, after) => {
     if (before === after) return;
-    if (before !== null) remove.run(rowid, before);
-    set.run(after, rowid);
-    if (after !== null) add.run(rowid, after);
+    const was = indexWords(before);
+    const now = wordsOf(after);
+    if (was !== null) remove.run(rowid, was);
+    if (now.words !== null) add.run(rowid, now.words);
+    for (const w of now.prefixes ?? []) vocab.run(w);
   };
 }
 
 /**
- * A term as FTS5 query text: every trigram of it, each an FTS5 string. The index keeps no
- * positions (`detail='none'`: rowids only, a third of the writes of a full index), so it finds
- * the rows holding all of them; instr() on `search_text` then keeps those holding the term itself.
+ * The FTS5 query of the terms (`lookupWords`), AND'ed: each word an FTS5 string; a prefix as the
+ * OR of the words of the vocabulary it starts (walked lazily, newest first, where an FTS5 prefix
+ * query merges every match first: 13–70 ms for a word in 100,000 of a million messages), or as a
+ * prefix query past EXPANSIONS_MAX of them. Undefined when a prefix starts no word at all: nothing
+ * can match.
  */
-const trigrams = (term: string) => {
-  const chars = [...term];
-  const grams = new Set<string>();
-  for (let i = 0; i + 3 <= chars.length; i++) grams.add(`"${chars.slice(i, i + 3).join('').replace(/"/g, '""')}"`);
-  return [...grams].join(' ');
-};
+function lookupOf(terms: readonly string[], expand: (prefix: string) => string[]): string | undefined {
+  const parts: string[] = [];
+  for (const w of lookupWords(terms)) {
+    if (!w.prefix) {
+      parts.push(`"${w.word}"`);
+      continue;
+    }
+    const words = expand(w.word);
+    if (words.length === 0) return undefined;
+    parts.push(words.length > EXPANSIONS_MAX ? `"${w.word}"*` : `(${words.map((x) => `"${x}"`).join(' OR ')})`);
+  }
+  return parts.join(' AND ');
+}
 
 export function createSqliteSearch(db: Database.Database, parse: (body: unknown) => Message): Pick<Store, 'searchMessages'> {
+  // The check every candidate passes: its searchable text, folded, holds every term where a word
+  // begins. Read from the body (kept once): a stored copy of the folded text cost every commit
+  // more than this costs the rows a search reads.
+  let lastTerms = '';
+  let parsedTerms: string[] = [];
+  // Its third argument is a column of the membership row: unused, it makes SQLite test the match
+  // only in the loop that joined the membership, so only rows the viewer may see are parsed and
+  // folded (on `m` alone, the index walk checked every message it passed: 30 ms for 1,000 of
+  // them; not `ms.user_id`, which SQLite replaces by the viewer bound to it).
+  db.function('natter_match', { deterministic: true, varargs: true }, (body, terms) => {
+    if (terms !== lastTerms) parsedTerms = JSON.parse((lastTerms = terms as string)) as string[];
+    const text = searchTextOf(JSON.parse(body as string) as Message);
+    return text !== null && matchesTerms(text, parsedTerms) ? 1 : 0;
+  });
   const statements = new Map<string, Database.Statement>();
   const prepared = (sql: string) => {
     let s = statements.get(sql);
     if (!s) statements.set(sql, (s = db.prepare(sql)));
     return s;
   };
-  const countMatches = db.prepare(`SELECT count(*) FROM (SELECT rowid FROM messages_search WHERE messages_search MATCH ? LIMIT ${COMMON_MATCHES + 1})`).pluck();
+  // Words sort by their UTF-8 bytes: those starting with the prefix lie below prefix + U+10FFFF.
+  const expansions = db.prepare(`SELECT word FROM messages_vocab WHERE word >= ? AND word < ? LIMIT ${EXPANSIONS_MAX + 1}`).pluck();
+  const expand = (prefix: string) => expansions.all(prefix, `${prefix}\u{10ffff}`) as string[];
+  const countMatches = db.prepare(`SELECT count(*) FROM (SELECT rowid FROM messages_words WHERE messages_words MATCH ? LIMIT ${COUNT_CAP})`).pluck();
+  const lastRow = db.prepare('SELECT max(rowid) FROM messages').pluck();
+  const rowOf = db.prepare('SELECT rowid FROM messages WHERE id = ?').pluck();
+  // The viewer's rows in scope: each conversation's seqs above its floor (an upper bound: changes count too).
+  const scopeSize = (key: string | undefined) => db.prepare(
+    `SELECT coalesce(sum(c.last_seq - CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END), 0)
+     FROM memberships ms JOIN conversations c ON c.key = ms.conv_key
+     LEFT JOIN groups g ON substr(ms.conv_key, 1, 6) = 'group:' AND g.id = substr(ms.conv_key, 7)
+     WHERE ms.user_id = :viewer ${key === undefined ? '' : 'AND ms.conv_key = :key'}`).pluck();
+  const scopeAll = scopeSize(undefined);
+  const scopeOne = scopeSize('');
   // Visible to the viewer now: a member, the row not targeted at someone else, above the history floor.
   const visible = `ms.user_id = :viewer AND (m.vis1 IS NULL OR m.vis1 = :viewer OR m.vis2 = :viewer)
     AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END`;
@@ -101,29 +170,50 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
 
   return {
     async searchMessages(viewer, { terms, key, before, limit }) {
-      const params: Record<string, unknown> = { viewer, limit };
+      const params: Record<string, unknown> = { viewer, limit, terms: JSON.stringify(terms) };
       const filters: string[] = [];
-      terms.forEach((t, i) => {
-        params[`t${i}`] = t;
-        filters.push(`instr(m.search_text, :t${i}) > 0`);
-      });
       if (key !== undefined) params['key'] = key, filters.push('m.conv_key = :key');
-      if (before !== undefined) params['before'] = before, filters.push('m.id < :before');
-      const long = terms.filter((t) => termChars(t) >= 3);
-      const match = long.map(trigrams).join(' ');
-      // The index leads when it narrows things down; otherwise the viewer's conversations do
-      // (CROSS JOIN fixes that order: memberships, then each conversation's rows by seq).
-      const useIndex = long.length > 0 && (countMatches.get(match) as number) <= COMMON_MATCHES;
+      if (before !== undefined) {
+        // Pages follow the index's order (commits'): the cursor's message gives the row to continue below.
+        const row = rowOf.get(before) as number | undefined;
+        if (row !== undefined) params['row'] = row, filters.push('ROWID < :row');
+        else params['before'] = before, filters.push('m.id < :before');
+      }
+      const match = lookupOf(terms, expand);
+      if (match === undefined) return [];
+      let useIndex = match.length > 0;
+      let fewMatches = false;
+      if (useIndex) {
+        // Rows each plan expects to read to fill a page (matches spread evenly): the index walk
+        // until `limit` of its matches are the viewer's, against the viewer's rows in scope
+        // (across: all of them, sorted; one conversation: newest first until `limit` match).
+        const total = Math.max(1, (lastRow.get() as number | null) ?? 1);
+        const scope = Math.max(1, (key === undefined ? scopeAll.get({ viewer }) : scopeOne.get({ viewer, key })) as number);
+        const matches = Math.max(1, countMatches.get(match) as number);
+        fewMatches = matches < COUNT_CAP;
+        const walk = Math.min(matches, (limit * total) / scope);
+        const scan = key === undefined ? scope : Math.min(scope, (limit * total) / matches);
+        useIndex = walk <= scan;
+      }
+      // A scan keeps the index's few matches, held in a list (a cheap probe a row), from checking
+      // every body; with many, most bodies it reads match anyway.
+      if (!useIndex && fewMatches) filters.push('m.rowid IN (SELECT rowid FROM messages_words WHERE messages_words MATCH :match)');
+      // The body's check last, behind the filters, which SQLite might otherwise test after it
+      // (CASE is evaluated lazily).
+      const check = 'natter_match(m.body, :terms, ms.joined_seq)';
+      filters.push(filters.length > 0 ? `CASE WHEN ${filters.join(' AND ')} THEN ${check} END` : check);
+      // CROSS JOIN fixes the order of the loops: the index newest first, or the viewer's conversations.
       const sql = useIndex
-        ? `SELECT m.body FROM messages_search s JOIN messages m ON m.rowid = s.rowid
+        ? `SELECT m.body FROM messages_words w CROSS JOIN messages m ON m.rowid = w.rowid
            JOIN memberships ms ON ms.conv_key = m.conv_key AND ms.user_id = :viewer ${groups}
-           WHERE messages_search MATCH :match AND ${visible} AND ${filters.join(' AND ')}
-           ORDER BY m.id DESC LIMIT :limit`
+           WHERE messages_words MATCH :match AND ${visible} AND ${filters.join(' AND ')}
+           ORDER BY w.rowid DESC LIMIT :limit`
         : `SELECT m.body FROM memberships ms CROSS JOIN messages m ON m.conv_key = ms.conv_key ${groups}
-           WHERE ${visible} AND m.search_text IS NOT NULL AND ${filters.join(' AND ')}
-           ORDER BY m.id DESC LIMIT :limit`;
-      if (useIndex) params['match'] = match;
-      return (prepared(sql).pluck().all(params) as string[]).map(parse);
+           WHERE ${visible} AND ${filters.join(' AND ')}
+           ORDER BY ${key === undefined ? 'm.rowid DESC' : 'm.seq DESC'} LIMIT :limit`;
+      if (match) params['match'] = match;
+      // The cursor's bound on the index's rowid lets FTS5 start the walk there.
+      return (prepared(sql.replaceAll('ROWID <', useIndex ? 'w.rowid <' : 'm.rowid <')).pluck().all(params) as string[]).map(parse);
     },
   };
 }

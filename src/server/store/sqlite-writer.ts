@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
-import { searchTextOf } from '../core/search-text.js';
+import { searchTextOf, wordsOf } from '../core/search-text.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -50,13 +50,14 @@ export interface SqliteWriterOptions {
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
- * [eventId, endpointId, type, key, time, payload], folded searchable text (null: none, or the
- * search index is off)]. Strings
+ * [eventId, endpointId, type, key, time, payload], the words of its folded searchable text for
+ * the search index and those of them for the vocabulary (`wordsOf`; null: none, or the search
+ * index is off)]. Strings
  * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null, string[] | null];
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
@@ -82,10 +83,11 @@ const q = {
   nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
   ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
   insertMessage: db.prepare(
-    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body, search_text) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
   // The search index (sqlite-search.ts) in the commit's own transaction.
-  index: db.prepare('INSERT INTO messages_search (rowid, search_text) VALUES (?, ?)'),
+  index: db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)'),
+  vocab: db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
   hook: db.prepare(
     'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) ' +
@@ -93,6 +95,10 @@ const q = {
   event: db.prepare(
     'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
 };
+// Words known to be in the vocabulary (sqlite-search.ts): most words of a message were seen
+// before, and a Set answers that without a B-tree probe. Filled once their transaction commits.
+const known = new Set();
+let added = new Set();
 const commitOne = (d) => {
   const key = d[0];
   const existing = q.byClientMsgId.get(d[3], d[4]);
@@ -104,8 +110,9 @@ const commitOne = (d) => {
     seq = q.nextSeq.get(key);
   }
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
-  const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body, d[14]).lastInsertRowid;
+  const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body).lastInsertRowid;
   if (d[14] !== null) q.index.run(row, d[14]);
+  if (d[15]) for (const w of d[15]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
   if (d[10]) for (const u of d[10]) q.join.run(u, key);
   // Webhook events in the same transaction: queued exactly when the message commits.
   // The payload is messagePayload() of src/server/webhooks/types.ts.
@@ -117,7 +124,14 @@ const commitOne = (d) => {
   return [seq, body];
 };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
-return db.transaction((drafts) => drafts.map(commitOne)).immediate;
+const run = db.transaction((drafts) => drafts.map(commitOne)).immediate;
+return (drafts) => {
+  added = new Set();
+  const outcomes = run(drafts);
+  if (known.size + added.size > 200000) known.clear();
+  for (const w of added) known.add(w);
+  return outcomes;
+};
 `;
 
 /**
@@ -182,13 +196,14 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
   // JSON.stringify leaves out a key whose value is undefined: the body without its seq.
   const unsequenced = JSON.stringify({ ...m, seq: undefined });
+  const words = wordsOf(search ? searchTextOf(m) : null);
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
-    search ? searchTextOf(m) : null,
+    words.words, words.prefixes,
   ];
 }
 

@@ -36,9 +36,9 @@ describe('search on a database made before it', () => {
     const first = createSqliteStore(file);
     await seed(first);
     await first.close();
-    // The layout before search: no index, no column.
+    // The layout before search: no index.
     const db = new Database(file);
-    db.exec('DROP TABLE messages_search; ALTER TABLE messages DROP COLUMN search_text;');
+    db.exec('DROP TABLE messages_words; DROP TABLE messages_vocab;');
     db.close();
 
     const { logger, lines } = recorder();
@@ -56,6 +56,35 @@ describe('search on a database made before it', () => {
     assert.equal(none.length, 0, 'indexed once only');
   });
 
+  it('sqlite: replaces the trigram index of 2026-12-05 with the word index once on open, and says so', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'natter-search-up-')), 'natter.db');
+    const first = createSqliteStore(file);
+    await seed(first);
+    await first.close();
+    // The trigram layout: search_text filled, a trigram FTS table over it, no word index.
+    const db = new Database(file);
+    db.exec(`DROP TABLE messages_words; DROP TABLE messages_vocab;
+      ALTER TABLE messages ADD COLUMN search_text TEXT; UPDATE messages SET search_text = lower(json_extract(body, '$.elem.text'));
+      CREATE VIRTUAL TABLE messages_search USING fts5(search_text, content='messages', content_rowid='rowid', tokenize='trigram', detail='none', columnsize=0);
+      INSERT INTO messages_search (messages_search) VALUES ('rebuild');`);
+    db.close();
+
+    const { logger, lines } = recorder();
+    const store = createSqliteStore(file, { logger });
+    try {
+      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
+      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
+      assert.deepEqual(await texts(store, 'aard'), ['old aardvark again', 'old aardvark'], 'a prefix');
+      assert.deepEqual(lines.filter((l) => /indexed for search/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file);
+    assert.equal(check.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'messages_search'`).pluck().get(), 0, 'the trigram index is gone');
+    assert.equal(check.prepare(`SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'search_text'`).pluck().get(), 0, 'and its column');
+    check.close();
+  });
+
   it('postgres: migration 7 fills the searchable text of every stored message in its own transaction, logged', async () => {
     const { url, drop } = await freshSchema();
     after(drop);
@@ -64,7 +93,8 @@ describe('search on a database made before it', () => {
     await first.close();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query('DROP INDEX messages_search; ALTER TABLE messages DROP COLUMN search_text; DELETE FROM natter_migrations WHERE version = 7');
+    await client.query(`DROP INDEX messages_words; DROP INDEX messages_id; ALTER TABLE messages DROP COLUMN search_text, DROP COLUMN search_words;
+      DELETE FROM natter_migrations WHERE version IN (7, 16)`);
     await client.end();
 
     const { logger, lines } = recorder();
@@ -73,6 +103,33 @@ describe('search on a database made before it', () => {
       assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
       assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
       assert.deepEqual(lines.filter((l) => /migration 7/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('postgres: migration 16 indexes the words of every stored message in its own transaction, drops the trigram index, logged', async () => {
+    const { url, drop } = await freshSchema();
+    after(drop);
+    const first = await createPostgresStore({ connectionString: url });
+    await seed(first);
+    await first.close();
+    // The layout of migration 7: search_text filled and a trigram index, no words.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    after(() => client.end());
+    const { rows: [trgm] } = await client.query(`SELECT extnamespace::regnamespace::text AS ns FROM pg_extension WHERE extname = 'pg_trgm'`);
+    await client.query(`DROP INDEX messages_words; DROP INDEX messages_id; ALTER TABLE messages DROP COLUMN search_words;
+      CREATE INDEX messages_search ON messages USING gin (search_text ${trgm.ns}.gin_trgm_ops); DELETE FROM natter_migrations WHERE version = 16`);
+
+    const { logger, lines } = recorder();
+    const store = await createPostgresStore({ connectionString: url, logger });
+    try {
+      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
+      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
+      assert.deepEqual(lines.filter((l) => /migration 16/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+      const { rows } = await client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'messages' AND indexname IN ('messages_search', 'messages_words') ORDER BY 1`);
+      assert.deepEqual(rows.map((r) => r.indexname), ['messages_words']);
     } finally {
       await store.close();
     }

@@ -72,6 +72,25 @@ export function searchContract(store: () => Store): void {
     assert.deepEqual(await find(s, 'sb', '\\pa'), ['odd "quoted" 100%_done \\path']);
   });
 
+  it('search: a term is found where a word begins (after a space, punctuation or a Chinese character), not inside a Latin word', async () => {
+    const s = store();
+    await s.createGroup({ id: 'se7', name: 'S', createdAt: 1 }, ['wa', 'wb']);
+    const k = groupKey('se7');
+    await send(s, k, 'wa', 'quickstep');
+    await send(s, k, 'wa', 'see Quarterly-Report.pdf');
+    await send(s, k, 'wa', '下载report文件');
+    assert.deepEqual(await find(s, 'wb', 'quick'), ['quickstep']);
+    assert.deepEqual(await find(s, 'wb', 'uick'), []);
+    assert.deepEqual(await find(s, 'wb', 'step'), []);
+    assert.deepEqual(await find(s, 'wb', 'report'), ['下载report文件', 'see Quarterly-Report.pdf']);
+    assert.deepEqual(await find(s, 'wb', 'port'), []);
+    assert.deepEqual(await find(s, 'wb', 'report.pd'), ['see Quarterly-Report.pdf'], 'a term across punctuation');
+    assert.deepEqual(await find(s, 'wb', '-report'), ['see Quarterly-Report.pdf'], 'a term starting with punctuation');
+    assert.deepEqual(await find(s, 'wb', '载repo'), ['下载report文件'], 'Chinese then Latin in one term');
+    assert.deepEqual(await find(s, 'wb', 're 文件'), ['下载report文件'], 'a two-letter word is checked on the text');
+    assert.deepEqual(await find(s, 'wb', 'ep'), []);
+  });
+
   it('search: one conversation or all of the viewer\'s, paged by the last id', async () => {
     const s = store();
     await s.createGroup({ id: 'se3', name: 'S', createdAt: 1 }, ['sa', 'sb']);

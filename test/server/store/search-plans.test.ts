@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { searchTerms } from '../../../src/protocol/search.js';
+import { groupKey } from '../../../src/server/core/conversation-key.js';
+import { newMessageId } from '../../../src/server/core/message-id.js';
+import type { Store } from '../../../src/server/core/store.js';
+import type { MessageDraft } from '../../../src/server/core/types.js';
+import { createMemoryStore } from '../../../src/server/store/memory-store.js';
+import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
+import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { freshSchema, requirePostgres } from '../helpers/services.js';
+import { draft } from './store-contract.js';
+
+await requirePostgres();
+
+/**
+ * The SQL stores choose how to search (SQLite: the word index newest first, or the viewer's
+ * conversation newest first; PostgreSQL: the id index or the word index): whatever they choose,
+ * every page must be what the memory store, which reads everything, returns. The corpus makes
+ * each choice happen: a big conversation where a word is common, a small one, one the viewer is
+ * not in, rows targeted at someone else, a since-join group the viewer joined late.
+ */
+const WORDS = ['hello', 'help', 'zanzibar', 'lorem', 'ipsum', 'dolor', '一只斑马在跑', 'report文件', 'ab', 'Café'];
+let seed = 7;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const pick = () => WORDS[Math.floor(random() * WORDS.length)]!;
+
+function corpus(): MessageDraft[][] {
+  const batches: MessageDraft[][] = [];
+  const add = (key: string, n: number, sender: string, common: number, visibleTo?: string[]) => {
+    let batch: MessageDraft[] = [];
+    for (let i = 0; i < n; i++) {
+      const words = [pick(), pick(), pick()];
+      if (random() < common) words.push('hello');
+      batch.push(draft(key, sender, { id: newMessageId(), elem: { type: 'text', text: words.join(' ') } }, visibleTo && i % 3 === 0 ? visibleTo : undefined));
+      if (batch.length === 200) batches.push(batch), (batch = []);
+    }
+    if (batch.length) batches.push(batch);
+  };
+  add(groupKey('big'), 1500, 'v2', 0.5, ['v2', 'v3']);
+  add(groupKey('small'), 40, 'v2', 0.05);
+  add(groupKey('other'), 1500, 'v2', 0.5);
+  add(groupKey('late'), 60, 'v2', 0.3);
+  return batches;
+}
+
+/** One corpus for every store: the same ids, so their pages compare. */
+let batches: MessageDraft[][] | undefined;
+
+async function fill(s: Store): Promise<void> {
+  await s.createGroup({ id: 'big', name: 'B', createdAt: 1, historyVisibility: 'all' }, ['v1', 'v2', 'v3']);
+  await s.createGroup({ id: 'small', name: 'S', createdAt: 1, historyVisibility: 'all' }, ['v1', 'v2']);
+  await s.createGroup({ id: 'other', name: 'O', createdAt: 1, historyVisibility: 'all' }, ['v2', 'v3']);
+  await s.createGroup({ id: 'late', name: 'L', createdAt: 1, historyVisibility: 'since-join' }, ['v2']);
+  batches ??= corpus();
+  for (const b of batches.slice(0, -1)) await s.commitMessages(structuredClone(b));
+  await s.addGroupMember('late', 'v1');
+  await s.commitMessages(structuredClone(batches[batches.length - 1]!));
+}
+
+/** Every result of `query` for v1, page by page (7 a page), as ids. */
+async function all(s: Store, query: string, key?: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let before: string | undefined; ;) {
+    const page = await s.searchMessages('v1', { terms: searchTerms(query)!, limit: 7, ...(key && { key }), ...(before && { before }) });
+    ids.push(...page.map((m) => m.id));
+    if (page.length < 7) return ids;
+    before = page[page.length - 1]!.id;
+  }
+}
+
+describe('search plans agree with reading everything', () => {
+  const stores: [string, Store][] = [];
+  let reference: Store;
+  let drop = async () => undefined as void;
+  before(async () => {
+    reference = createMemoryStore();
+    await fill(reference);
+    const sqlite = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-search-plans-')), 'natter.db'));
+    await fill(sqlite);
+    const schema = await freshSchema();
+    drop = schema.drop;
+    const url = schema.url;
+    const postgres = await createPostgresStore({ connectionString: url });
+    await fill(postgres);
+    stores.push(['sqlite', sqlite], ['postgres', postgres]);
+  });
+  after(async () => {
+    for (const [, s] of stores) await s.close();
+    await drop();
+  });
+
+  for (const query of ['hello', 'hel', 'help', 'zanzibar', '斑马', '马在', 'ab', 'report 文件', 'cafe hello', 'ello', 'nothing']) {
+    for (const key of [undefined, groupKey('big'), groupKey('small'), groupKey('late'), groupKey('other')]) {
+      it(`"${query}" ${key ?? 'across'}: every page as the memory store's`, async () => {
+        const expected = await all(reference, query, key);
+        if (query === 'hello' && key === undefined) assert.ok(expected.length > 400, 'the common word is common');
+        for (const [name, s] of stores) assert.deepEqual(await all(s, query, key), expected, name);
+      });
+    }
+  }
+});
