@@ -331,6 +331,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // Presence shows in the panel only: its code is fetched the first time.
   let presence: Promise<PresenceTracker> | undefined;
   let friends: Promise<FriendActions> | undefined;
+  /** Whichever of presence and friends loads second makes presence watch the friends (once). */
+  const linkFriends = <T>(loading: Promise<T>): Promise<T> => {
+    if (presence && friends) void Promise.all([presence, friends]).then(([p, f]) => p.followFriends(f.$friends), () => undefined);
+    return loading;
+  };
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -400,9 +405,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $sanctions,
     webPush: () => import('./push-actions.js').then((m) => m.createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId })),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
-    presence: afterStart(() => (presence ??= import('./presence.js').then((m) =>
-      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced' })))),
-    friends: afterStart(() => (friends ??= import('./friend-actions.js').then((m) => m.createFriendActions(requests)))),
+    presence: afterStart(() => presence ?? linkFriends((presence = import('./presence.js').then((m) =>
+      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced' }))))),
+    friends: afterStart(() => friends ?? linkFriends((friends = import('./friend-actions.js').then((m) => m.createFriendActions(requests))))),
 
     async close(): Promise<void> {
       if (closed) return;

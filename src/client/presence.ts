@@ -4,7 +4,7 @@
  * so the script tag's first paint carries only the line routing `presence.updated` here.
  *
  * The server knows whom a connection watches only for that connection: after every reconnect
- * (`synced`) the list is sent again, and whenever the 1:1 chats change.
+ * (`synced`) the list is sent again, and whenever the 1:1 chats or the friends change.
  */
 import { atom, type ReadableAtom } from 'nanostores';
 import type { ChatError } from '../protocol/error-codes.js';
@@ -22,7 +22,7 @@ export interface PresenceState {
 
 /** What `client.presence()` answers. */
 export interface PresenceTracker {
-  /** Presence by user id, of the 1:1 peers and the people `watch` named. */
+  /** Presence by user id, of the 1:1 peers, the friends (once `client.friends()` is loaded) and the people `watch` named. */
   readonly $presence: ReadableAtom<Readonly<Record<string, PresenceState>>>;
   /** This user's own visibility as the server keeps it (`presence.set`); undefined until known. */
   readonly $visible: ReadableAtom<boolean | undefined>;
@@ -32,6 +32,11 @@ export interface PresenceTracker {
   watch(userIds: readonly string[]): void;
   /** Shows or hides this user's presence to everyone (hidden, they also see no one's last seen). */
   setVisible(visible: boolean): Promise<void>;
+  /**
+   * Watches everyone in `$friends` from now on, as it changes (the client calls it once both
+   * `presence()` and `friends()` are loaded): a friend needs no 1:1 chat to be seen online.
+   */
+  followFriends($friends: ReadableAtom<readonly { id: string }[]>): void;
 }
 
 export interface PresenceDeps {
@@ -48,6 +53,8 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
   const $visible = atom<boolean | undefined>(undefined);
   const $enabled = atom(true);
   const extra = new Set<string>();
+  /** The friends list followed (`followFriends`); none until `client.friends()` is loaded. */
+  let $friends: ReadableAtom<readonly { id: string }[]> | undefined;
   /** The list the server holds for this session (undefined: none yet, even an empty one). */
   let sent: string | undefined;
   let queued = false;
@@ -67,7 +74,8 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
   const send = async () => {
     queued = false;
     if (!$enabled.get() || !deps.synced()) return;
-    const ids = [...new Set([...peers(), ...extra])].sort().slice(0, PRESENCE_LIMITS.watch);
+    const friends = $friends?.get().map((f) => f.id) ?? [];
+    const ids = [...new Set([...peers(), ...friends, ...extra])].sort().slice(0, PRESENCE_LIMITS.watch);
     const key = ids.join('\n');
     if (key === sent) return;
     sent = key;
@@ -112,6 +120,13 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
     async setVisible(visible) {
       await deps.requests.request({ type: 'presence.set', visible });
       $visible.set(visible);
+    },
+    followFriends(list) {
+      if ($friends === list) return;
+      $friends = list;
+      // A friend removed drops out of the next watch (the server would refuse the whole list).
+      list.listen(schedule);
+      schedule();
     },
   };
 }
