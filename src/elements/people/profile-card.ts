@@ -18,9 +18,10 @@ import { peopleErrorText, peopleStrings } from '../i18n/people.js';
 import { loadFriends, standingChanged, standingOf } from './friends.js';
 import { NameLookup } from '../names.js';
 import { safeMediaUrl } from '../thread/elems/safe-url.js';
-import { presenceErrorText, presenceStrings } from '../i18n/presence.js';
+import { presenceErrorText } from '../i18n/presence.js';
 import { PresenceController } from './presence-controller.js';
 import { presenceStyles, renderPresence } from './presence-label.js';
+import { presenceToggleStyles, renderPresenceToggle } from './presence-toggle.js';
 
 /**
  * @summary A person's card: name, picture and id, with Send a message, Add / Remove friend and Block / Unblock.
@@ -60,14 +61,8 @@ export class ProfileCard extends LitElement {
   static override styles = [
     ...groupDialogStyles,
     presenceStyles,
+    presenceToggleStyles,
     css`
-      [part~='presence-toggle'] {
-        display: flex;
-        align-items: center;
-        gap: 0.5rem;
-        margin-top: 0.75rem;
-      }
-
       .who {
         display: flex;
         align-items: center;
@@ -223,18 +218,6 @@ export class ProfileCard extends LitElement {
     </dialog>`;
   }
 
-  /** The own card's checkbox: show or hide this user's presence (once the server said which). */
-  #renderVisibility() {
-    const tracker = this.hidePresence ? undefined : this.#presence.tracker;
-    const visible = tracker?.$visible.get();
-    if (!tracker?.$enabled.get() || visible === undefined) return nothing;
-    const p = presenceStrings();
-    return html`<label part="presence-toggle">
-        <input type="checkbox" .checked=${visible} ?disabled=${this.busy} @change=${this.onVisibleChange} />${p.show}
-      </label>
-      ${visible ? nothing : html`<p class="muted">${p.hiddenNote}</p>`}`;
-  }
-
   #renderCard() {
     const t = peopleStrings();
     const id = this.userId;
@@ -256,7 +239,7 @@ export class ProfileCard extends LitElement {
           ${standing === 'friend' || standing === 'out' ? html`<p part="standing" class="muted">${standing === 'friend' ? t.friend : t.pending}</p>` : nothing}
         </div>
       </div>
-      ${self ? this.#renderVisibility() : nothing}
+      ${self ? renderPresenceToggle(this.hidePresence ? undefined : this.#presence.tracker, this.busy, this.onVisibleChange) : nothing}
       <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
       <div class="buttons">
         ${self

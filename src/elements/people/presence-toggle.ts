@@ -1,0 +1,28 @@
+import { css, html, nothing } from 'lit';
+import type { PresenceTracker } from '../../client/presence.js';
+import { presenceStrings } from '../i18n/presence.js';
+
+/**
+ * The user's own "Show when I am online" checkbox (SPEC §13), in `<profile-card>` (their own card)
+ * and `<contacts-view>`: shown once the server said which it is, and not while the site turned
+ * presence off or `tracker` is undefined (`hide-presence`). Hidden, a note says what that means.
+ */
+export function renderPresenceToggle(tracker: PresenceTracker | undefined, busy: boolean, onChange: (e: Event) => void) {
+  const visible = tracker?.$visible.get();
+  if (!tracker?.$enabled.get() || visible === undefined) return nothing;
+  const p = presenceStrings();
+  return html`<label part="presence-toggle">
+      <input type="checkbox" .checked=${visible} ?disabled=${busy} @change=${onChange} />${p.show}
+    </label>
+    ${visible ? nothing : html`<p class="muted">${p.hiddenNote}</p>`}`;
+}
+
+/** Styles of `renderPresenceToggle`: the checkbox beside its words, as a row. */
+export const presenceToggleStyles = css`
+  [part~='presence-toggle'] {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    margin-top: 0.75rem;
+  }
+`;
