@@ -331,11 +331,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // Presence shows in the panel only: its code is fetched the first time.
   let presence: Promise<PresenceTracker> | undefined;
   let friends: Promise<FriendActions> | undefined;
-  /** Whichever of presence and friends loads second makes presence watch the friends (once). */
-  const linkFriends = <T>(loading: Promise<T>): Promise<T> => {
-    if (presence && friends) void Promise.all([presence, friends]).then(([p, f]) => p.followFriends(f.$friends), () => undefined);
-    return loading;
-  };
+  // Presence asks for them too: it watches the friends (once something loads their list).
+  const friendActions = () => (friends ??= import('./friend-actions.js').then((m) => m.createFriendActions(requests)));
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -405,9 +402,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     $sanctions,
     webPush: () => import('./push-actions.js').then((m) => m.createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId })),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
-    presence: afterStart(() => presence ?? linkFriends((presence = import('./presence.js').then((m) =>
-      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced' }))))),
-    friends: afterStart(() => friends ?? linkFriends((friends = import('./friend-actions.js').then((m) => m.createFriendActions(requests))))),
+    presence: afterStart(() => (presence ??= import('./presence.js').then((m) =>
+      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced', friends: friendActions })))),
+    friends: afterStart(friendActions),
 
     async close(): Promise<void> {
       if (closed) return;

@@ -32,11 +32,6 @@ export interface PresenceTracker {
   watch(userIds: readonly string[]): void;
   /** Shows or hides this user's presence to everyone (hidden, they also see no one's last seen). */
   setVisible(visible: boolean): Promise<void>;
-  /**
-   * Watches everyone in `$friends` from now on, as it changes (the client calls it once both
-   * `presence()` and `friends()` are loaded): a friend needs no 1:1 chat to be seen online.
-   */
-  followFriends($friends: ReadableAtom<readonly { id: string }[]>): void;
 }
 
 export interface PresenceDeps {
@@ -46,6 +41,12 @@ export interface PresenceDeps {
   $conversations: ReadableAtom<readonly ConversationSummary[]>;
   /** Whether a session is open now (a watch can be sent). */
   synced(): boolean;
+  /**
+   * The client's friend actions (`client.friends()`): everyone in their `$friends` is watched, as
+   * it changes, so a friend needs no 1:1 chat to be seen online. The list stays empty (nothing
+   * asked of the server) until something loads it, as the contacts view does.
+   */
+  friends(): Promise<{ $friends: ReadableAtom<readonly { id: string }[]> }>;
 }
 
 export function createPresence(deps: PresenceDeps): PresenceTracker {
@@ -53,7 +54,7 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
   const $visible = atom<boolean | undefined>(undefined);
   const $enabled = atom(true);
   const extra = new Set<string>();
-  /** The friends list followed (`followFriends`); none until `client.friends()` is loaded. */
+  /** The friends list followed; none until the friend actions are loaded. */
   let $friends: ReadableAtom<readonly { id: string }[]> | undefined;
   /** The list the server holds for this session (undefined: none yet, even an empty one). */
   let sent: string | undefined;
@@ -107,6 +108,12 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
   });
   deps.$conversations.listen(schedule);
   schedule();
+  deps.friends().then((f) => {
+    $friends = f.$friends;
+    // A friend removed drops out of the next watch (the server would refuse the whole list).
+    $friends.listen(schedule);
+    schedule();
+  }, () => undefined);
 
   return {
     $presence,
@@ -120,13 +127,6 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
     async setVisible(visible) {
       await deps.requests.request({ type: 'presence.set', visible });
       $visible.set(visible);
-    },
-    followFriends(list) {
-      if ($friends === list) return;
-      $friends = list;
-      // A friend removed drops out of the next watch (the server would refuse the whole list).
-      list.listen(schedule);
-      schedule();
     },
   };
 }

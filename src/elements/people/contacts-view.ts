@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -67,19 +67,7 @@ import { NameLookup } from '../names.js';
  * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of a friend's online dot.
  */
 export class ContactsView extends LitElement {
-  static override styles = [
-    ...groupDialogStyles,
-    presenceStyles,
-    presenceToggleStyles,
-    css`
-      /* The friend's name over their presence, both beside Remove. */
-      .friend {
-        display: flex;
-        flex-direction: column;
-        align-items: flex-start;
-      }
-    `,
-  ];
+  static override styles = [...groupDialogStyles, presenceStyles, presenceToggleStyles];
 
   #locale = new LocaleController(this);
   #modal = new ModalDialog(this);
@@ -235,7 +223,7 @@ export class ContactsView extends LitElement {
     return html`<h3 id="friends-title">${t.friends}</h3>
       <ul part="friends" class="list" aria-labelledby="friends-title">
         ${repeat(friendList, (f) => f.id, (f) => html`<li class="row">
-          <span class="who friend">
+          <span class="who">
             <button part="friend" class="link" type="button" aria-label=${t.chatWith(label(f))} @click=${() => this.#chat(f.id)}><bdi>${label(f)}</bdi></button>
             ${renderPresence(this.#presence.of(f.id))}
           </span>

@@ -133,30 +133,8 @@ export const panelStyles = css`
     border-bottom: 1px solid var(--_border);
   }
 
-  /* A 1:1 chat's peer, before the end: the header's start holds their name. */
-  .thread-header:has([part~='profile-button']) {
-    justify-content: flex-start;
-  }
-
+  [part~='group-info-button'],
   [part~='profile-button'] {
-    min-width: 0;
-    padding: 0.25rem 0.5rem;
-    border: 0;
-    border-radius: calc(var(--_radius) / 2);
-    background: transparent;
-    color: inherit;
-    font: inherit;
-    font-weight: 600;
-    overflow-wrap: anywhere;
-    text-align: start;
-    cursor: pointer;
-  }
-
-  [part~='profile-button']:hover {
-    background: var(--_hover);
-  }
-
-  [part~='group-info-button'] {
     padding: 0.25rem 0.75rem;
     border: 1px solid var(--_border);
     border-radius: 999px;
@@ -164,7 +142,15 @@ export const panelStyles = css`
     cursor: pointer;
   }
 
-  [part~='group-info-button']:hover {
+  /* A 1:1 chat's peer: their name at the header's start. */
+  [part~='profile-button'] {
+    margin-inline-end: auto;
+    border-color: transparent;
+    font-weight: 600;
+  }
+
+  [part~='group-info-button']:hover,
+  [part~='profile-button']:hover {
     background: var(--_hover);
   }
 
