@@ -180,8 +180,8 @@ describe('friends (SPEC §13)', function () {
       expect(button.closest('[part~="thread-header"]')).to.not.equal(null);
       button.focus();
       await sendKeys({ press: 'Enter' });
-      const card = root.querySelector('profile-card') as ProfileCard;
-      await waitUntil(() => card.open, 'Enter should open bob’s card');
+      await waitUntil(() => inner.shadowRoot!.querySelector('profile-card')?.open, 'Enter should open bob’s card');
+      const card = inner.shadowRoot!.querySelector('profile-card') as ProfileCard;
       expect(card.userId).to.equal(bobId);
       expect(part(card, 'name')!.textContent).to.equal('Bob');
       await waitUntil(() => part(card, 'presence')?.textContent === 'online', 'the card says bob is online', { timeout: 8000 });
@@ -200,7 +200,20 @@ describe('friends (SPEC §13)', function () {
       await waitUntil(() => plain.shadowRoot!.querySelector('chat-thread'), 'the thread should show');
       await waitUntil(() => part(plain.shadowRoot!.querySelector('chat-thread')!, 'sender'), 'bob’s message should show');
       expect(plain.shadowRoot!.querySelector('[part~="profile-button"]')).to.equal(null, 'no profile button with hide-profiles');
-      expect(plain.shadowRoot!.querySelector('profile-card')).to.equal(null);
+      expect(plain.shadowRoot!.querySelector('chat-thread')!.shadowRoot!.querySelector('profile-card')).to.equal(null);
+
+      // With hide-presence the card the header opens shows no presence either.
+      const quiet = await fixture<HTMLElement>(html`<chat-widget open hide-presence .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
+      const header = await waitUntil(() => quiet.shadowRoot!.querySelector('[part~="profile-button"]'), 'the header button shows')
+        .then(() => quiet.shadowRoot!.querySelector<HTMLButtonElement>('[part~="profile-button"]')!);
+      header.click();
+      const quietThread = quiet.shadowRoot!.querySelector('chat-thread')!;
+      await waitUntil(() => quietThread.shadowRoot!.querySelector('profile-card')?.open, 'the card opens');
+      const quietCard = quietThread.shadowRoot!.querySelector('profile-card')!;
+      expect(quietCard.hidePresence).to.equal(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(part(quietCard, 'presence')).to.equal(null);
+      quietCard.close();
     } finally {
       style.remove();
     }

@@ -145,8 +145,6 @@ export const panelStyles = css`
   /* A 1:1 chat's peer: their name at the header's start. */
   [part~='profile-button'] {
     margin-inline-end: auto;
-    border-color: transparent;
-    font-weight: 600;
   }
 
   [part~='group-info-button']:hover,

@@ -102,10 +102,10 @@ function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined
   return (type === 'p2p' ? names.nameOf(client, target) : undefined) ?? target;
 }
 
-/** Opens the profile card of a 1:1 chat's peer (the `<profile-card>` beside the button), named as the header names them. */
+/** Opens the profile card of a 1:1 chat's peer (through the `<chat-thread>` below the button), named as the header names them. */
 function openProfile(e: Event, userId: string, name: string): void {
   const root = (e.currentTarget as Element).getRootNode() as ParentNode;
-  void root.querySelector('profile-card')?.show(userId, { name });
+  void root.querySelector('chat-thread')?.showProfile(userId, { name });
 }
 
 /** Opens the group panel of the selected group (the `<group-panel>` beside the button). */
@@ -173,7 +173,6 @@ export function renderPanel(w: PanelHost) {
         </div>
       </div>
       ${w.groups ? html`<group-panel ?hide-profiles=${!w.profiles} ?hide-presence=${!w.presence}></group-panel>` : nothing}
-      ${peer ? html`<profile-card exportparts="dialog: profile-dialog, block-button, message-button, presence, presence-toggle" ?hide-presence=${!w.presence}></profile-card>` : nothing}
     </chat-session>
   `;
 }
