@@ -15,7 +15,6 @@ import { forwardTargets } from '../forward/forward-targets.js';
 import { groupDialogStyles } from '../groups/group-dialog.styles.js';
 import { LocaleController } from '../i18n/localize.js';
 import { peopleErrorText, peopleStrings } from '../i18n/people.js';
-import { presenceErrorText } from '../i18n/presence.js';
 import { loadFriends, standingChanged, standingOf } from './friends.js';
 import { PresenceController } from './presence-controller.js';
 import { presenceStyles, renderPresence } from './presence-label.js';
@@ -112,19 +111,15 @@ export class ContactsView extends LitElement {
     const box = e.target as HTMLInputElement;
     const tracker = this.#presence.tracker;
     if (!tracker) return;
-    void this.#run(async () => {
-      try {
-        await tracker.setVisible(box.checked);
-      } catch (error) {
-        box.checked = !box.checked;
-        throw error;
-      }
-      return '';
-    }, presenceErrorText);
+    // A refusal puts the box back (its sentence from the shared error table: the toggle shows only where presence is on).
+    void this.#run(() => tracker.setVisible(box.checked).then(() => '', (error: unknown) => {
+      box.checked = !box.checked;
+      throw error;
+    }));
   };
 
   /** Runs one action and says what it did (or why it failed) in the status line. */
-  async #run(action: () => Promise<string>, errorText = peopleErrorText): Promise<void> {
+  async #run(action: () => Promise<string>): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
@@ -132,7 +127,7 @@ export class ContactsView extends LitElement {
       this.failed = false;
     } catch (error) {
       this.failed = true;
-      this.status = errorText(error as ChatError);
+      this.status = peopleErrorText(error as ChatError);
     } finally {
       this.busy = false;
     }

@@ -102,16 +102,9 @@ function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined
   return (type === 'p2p' ? names.nameOf(client, target) : undefined) ?? target;
 }
 
-/** Opens the profile card of a 1:1 chat's peer (through the `<chat-thread>` below the button), named as the header names them. */
-function openProfile(e: Event, userId: string, name: string): void {
-  const root = (e.currentTarget as Element).getRootNode() as ParentNode;
-  void root.querySelector('chat-thread')?.showProfile(userId, { name });
-}
-
-/** Opens the group panel of the selected group (the `<group-panel>` beside the button). */
-function openGroupPanel(e: Event, conversationId: string): void {
-  const root = (e.currentTarget as Element).getRootNode() as ParentNode;
-  void root.querySelector('group-panel')?.show(conversationId);
+/** The `tag` element beside the thread header's button (`<group-panel>`, `<chat-thread>`): its panel or card opens from there. */
+function near<K extends 'group-panel' | 'chat-thread'>(e: Event, tag: K): HTMLElementTagNameMap[K] | null {
+  return ((e.currentTarget as Element).getRootNode() as ParentNode).querySelector(tag);
 }
 
 export function renderPanel(w: PanelHost) {
@@ -155,15 +148,11 @@ export function renderPanel(w: PanelHost) {
         <div class="thread-pane">
           ${w.selected
             ? html`
-                ${group
-                  ? html`<div part="thread-header" class="thread-header">
-                      <button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(e, w.selected)}>ⓘ ${g.info}</button>
-                    </div>`
-                  : peer
-                    ? html`<div part="thread-header" class="thread-header">
-                        <button part="profile-button" type="button" aria-label=${peopleStrings().openProfile(threadTitle)} @click=${(e: Event) => openProfile(e, peer, threadTitle)}><bdi>${threadTitle}</bdi></button>
-                      </div>`
-                    : nothing}
+                ${group || peer
+                  ? html`<div part="thread-header" class="thread-header">${group
+                      ? html`<button part="group-info-button" type="button" @click=${(e: Event) => void near(e, 'group-panel')?.show(w.selected)}>ⓘ ${g.info}</button>`
+                      : html`<button part="profile-button" type="button" aria-label=${peopleStrings().openProfile(threadTitle)} @click=${(e: Event) => void near(e, 'chat-thread')?.showProfile(peer, { name: threadTitle })}><bdi>${threadTitle}</bdi></button>`}</div>`
+                  : nothing}
                 <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt} ?hide-profiles=${!w.profiles}></chat-thread>
                 ${current?.left
                   ? html`<p part="left-notice" class="left">${g.left}</p>`
