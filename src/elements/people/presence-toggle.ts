@@ -1,4 +1,4 @@
-import { css, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import type { PresenceTracker } from '../../client/presence.js';
 import { presenceStrings } from '../i18n/presence.js';
 
@@ -17,12 +17,4 @@ export function renderPresenceToggle(tracker: PresenceTracker | undefined, busy:
     ${visible ? nothing : html`<p class="muted">${p.hiddenNote}</p>`}`;
 }
 
-/** Styles of `renderPresenceToggle`: the checkbox beside its words, as a row. */
-export const presenceToggleStyles = css`
-  [part~='presence-toggle'] {
-    display: flex;
-    align-items: center;
-    gap: 0.5rem;
-    margin-top: 0.75rem;
-  }
-`;
+export { presenceToggleStyles } from './presence.styles.js';

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -22,6 +22,7 @@ import { presenceErrorText } from '../i18n/presence.js';
 import { PresenceController } from './presence-controller.js';
 import { presenceStyles, renderPresence } from './presence-label.js';
 import { presenceToggleStyles, renderPresenceToggle } from './presence-toggle.js';
+import { profileCardStyles } from './profile-card.styles.js';
 
 /**
  * @summary A person's card: name, picture and id, with Send a message, Add / Remove friend and Block / Unblock.
@@ -62,27 +63,7 @@ export class ProfileCard extends LitElement {
     ...groupDialogStyles,
     presenceStyles,
     presenceToggleStyles,
-    css`
-      .who {
-        display: flex;
-        align-items: center;
-        gap: 0.75rem;
-      }
-
-      [part~='avatar'] {
-        display: grid;
-        flex: none;
-        place-items: center;
-        width: 3rem;
-        height: 3rem;
-        border-radius: 50%;
-        object-fit: cover;
-        /* As the list's avatars: a fixed OKLCH lightness keeps white initials at 5:1 or better on every hue. */
-        background: oklch(0.5 0.1 var(--_hue, 265));
-        color: #fff;
-        font-weight: 600;
-      }
-    `,
+    profileCardStyles,
   ];
 
   #locale = new LocaleController(this);
