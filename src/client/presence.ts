@@ -75,8 +75,7 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
   const send = async () => {
     queued = false;
     if (!$enabled.get() || !deps.synced()) return;
-    const friends = $friends?.get().map((f) => f.id) ?? [];
-    const ids = [...new Set([...peers(), ...friends, ...extra])].sort().slice(0, PRESENCE_LIMITS.watch);
+    const ids = [...new Set([...peers(), ...($friends?.get().map((f) => f.id) ?? []), ...extra])].sort().slice(0, PRESENCE_LIMITS.watch);
     const key = ids.join('\n');
     if (key === sent) return;
     sent = key;

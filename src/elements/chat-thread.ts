@@ -449,7 +449,7 @@ export class ChatThread extends LitElement {
    * Opens the `<profile-card>` of `userId` (`<chat-widget>`'s 1:1 header does, for the peer),
    * with `profile` until the client knows better; focus returns to where it was once it closes.
    */
-  showProfile(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<ProfileCard> {
+  showProfile(userId: string, profile?: { name?: string; avatar?: string }): Promise<ProfileCard> {
     return this.#profiles.open(userId, profile);
   }
 

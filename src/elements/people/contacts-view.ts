@@ -109,9 +109,8 @@ export class ContactsView extends LitElement {
 
   private onVisibleChange = (e: Event) => {
     const box = e.target as HTMLInputElement;
-    const tracker = this.#presence.tracker;
-    if (!tracker) return;
-    // A refusal puts the box back (its sentence from the shared error table: the toggle shows only where presence is on).
+    const tracker = this.#presence.tracker!;
+    // The checkbox shows only with a tracker. A refusal puts the box back (its sentence from the shared error table: the toggle shows only where presence is on).
     void this.#run(() => tracker.setVisible(box.checked).then(() => '', (error: unknown) => {
       box.checked = !box.checked;
       throw error;
@@ -226,7 +225,7 @@ export class ContactsView extends LitElement {
         </li>`)}
         ${friendList.length === 0 ? html`<li class="empty">${t.noFriends}</li>` : nothing}
       </ul>
-      ${renderPresenceToggle(this.hidePresence ? undefined : this.#presence.tracker, this.busy, this.onVisibleChange)}
+      ${renderPresenceToggle(this.#presence.tracker, this.busy, this.onVisibleChange)}
       ${incoming.length === 0 ? nothing : html`<h3 id="incoming-title">${t.incoming}</h3>
         <ul part="incoming" class="list" aria-labelledby="incoming-title">
           ${repeat(incoming, (r) => r.id, (r) => html`<li part="request" class="row">

@@ -5,7 +5,8 @@ import { presenceStrings } from '../i18n/presence.js';
 /**
  * The user's own "Show when I am online" checkbox (SPEC §13), in `<profile-card>` (their own card)
  * and `<contacts-view>`: shown once the server said which it is, and not while the site turned
- * presence off or `tracker` is undefined (`hide-presence`). Hidden, a note says what that means.
+ * presence off or `tracker` is undefined (the `PresenceController` holds none under `hide-presence`).
+ * Hidden, a note says what that means.
  */
 export function renderPresenceToggle(tracker: PresenceTracker | undefined, busy: boolean, onChange: (e: Event) => void) {
   const visible = tracker?.$visible.get();

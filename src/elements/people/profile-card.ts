@@ -122,11 +122,10 @@ export class ProfileCard extends LitElement {
 
   private onVisibleChange = async (e: Event) => {
     const box = e.target as HTMLInputElement;
-    const tracker = this.#presence.tracker;
-    if (!tracker) return;
     this.busy = true;
     try {
-      await tracker.setVisible(box.checked);
+      // The checkbox shows only with a tracker.
+      await this.#presence.tracker!.setVisible(box.checked);
       this.failed = false;
       this.status = '';
     } catch (error) {
@@ -220,7 +219,7 @@ export class ProfileCard extends LitElement {
           ${standing === 'friend' || standing === 'out' ? html`<p part="standing" class="muted">${standing === 'friend' ? t.friend : t.pending}</p>` : nothing}
         </div>
       </div>
-      ${self ? renderPresenceToggle(this.hidePresence ? undefined : this.#presence.tracker, this.busy, this.onVisibleChange) : nothing}
+      ${self ? renderPresenceToggle(this.#presence.tracker, this.busy, this.onVisibleChange) : nothing}
       <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
       <div class="buttons">
         ${self

@@ -133,8 +133,8 @@ export const panelStyles = css`
     border-bottom: 1px solid var(--_border);
   }
 
-  [part~='group-info-button'],
-  [part~='profile-button'] {
+  /* Group info, or a 1:1 chat's profile-button. */
+  .thread-header button {
     padding: 0.25rem 0.75rem;
     border: 1px solid var(--_border);
     border-radius: 999px;
@@ -147,8 +147,7 @@ export const panelStyles = css`
     margin-inline-end: auto;
   }
 
-  [part~='group-info-button']:hover,
-  [part~='profile-button']:hover {
+  .thread-header button:hover {
     background: var(--_hover);
   }
 
