@@ -217,7 +217,7 @@ export class ChatThread extends LitElement {
   /** `off` shows text messages as written (markers and all) instead of formatted (bold, lists, code blocks …). */
   @property() accessor formatting: 'on' | 'off' = 'on';
 
-  /** Hides whether the person of a 1:1 chat is online (and when last seen) in the header. */
+  /** Hides whether the person of a 1:1 chat is online (and when last seen) in the header, and in the profile cards it opens. */
   @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
   /** Senders' pictures and names stay plain: no profile card opens from them (the site turned profiles off). */
   @property({ type: Boolean, attribute: 'hide-profiles' }) accessor hideProfiles = false;
