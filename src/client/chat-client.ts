@@ -331,6 +331,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // Presence shows in the panel only: its code is fetched the first time.
   let presence: Promise<PresenceTracker> | undefined;
   let friends: Promise<FriendActions> | undefined;
+  // Presence asks for them too: it watches the friends (once something loads their list).
+  const friendActions = () => (friends ??= import('./friend-actions.js').then((m) => m.createFriendActions(requests)));
   const client = Object.assign(target, {
     $connection: connection.$state,
     $error: connection.$error,
@@ -401,8 +403,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     webPush: () => import('./push-actions.js').then((m) => m.createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId })),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
     presence: afterStart(() => (presence ??= import('./presence.js').then((m) =>
-      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced' })))),
-    friends: afterStart(() => (friends ??= import('./friend-actions.js').then((m) => m.createFriendActions(requests)))),
+      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced', friends: friendActions })))),
+    friends: afterStart(friendActions),
 
     async close(): Promise<void> {
       if (closed) return;

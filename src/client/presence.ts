@@ -4,7 +4,7 @@
  * so the script tag's first paint carries only the line routing `presence.updated` here.
  *
  * The server knows whom a connection watches only for that connection: after every reconnect
- * (`synced`) the list is sent again, and whenever the 1:1 chats change.
+ * (`synced`) the list is sent again, and whenever the 1:1 chats or the friends change.
  */
 import { atom, type ReadableAtom } from 'nanostores';
 import type { ChatError } from '../protocol/error-codes.js';
@@ -22,7 +22,7 @@ export interface PresenceState {
 
 /** What `client.presence()` answers. */
 export interface PresenceTracker {
-  /** Presence by user id, of the 1:1 peers and the people `watch` named. */
+  /** Presence by user id, of the 1:1 peers, the friends (once `client.friends()` is loaded) and the people `watch` named. */
   readonly $presence: ReadableAtom<Readonly<Record<string, PresenceState>>>;
   /** This user's own visibility as the server keeps it (`presence.set`); undefined until known. */
   readonly $visible: ReadableAtom<boolean | undefined>;
@@ -41,6 +41,12 @@ export interface PresenceDeps {
   $conversations: ReadableAtom<readonly ConversationSummary[]>;
   /** Whether a session is open now (a watch can be sent). */
   synced(): boolean;
+  /**
+   * The client's friend actions (`client.friends()`): everyone in their `$friends` is watched, as
+   * it changes, so a friend needs no 1:1 chat to be seen online. The list stays empty (nothing
+   * asked of the server) until something loads it, as the contacts view does.
+   */
+  friends(): Promise<{ $friends: ReadableAtom<readonly { id: string }[]> }>;
 }
 
 export function createPresence(deps: PresenceDeps): PresenceTracker {
@@ -48,6 +54,8 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
   const $visible = atom<boolean | undefined>(undefined);
   const $enabled = atom(true);
   const extra = new Set<string>();
+  /** The friends list followed; none until the friend actions are loaded. */
+  let $friends: ReadableAtom<readonly { id: string }[]> | undefined;
   /** The list the server holds for this session (undefined: none yet, even an empty one). */
   let sent: string | undefined;
   let queued = false;
@@ -67,7 +75,7 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
   const send = async () => {
     queued = false;
     if (!$enabled.get() || !deps.synced()) return;
-    const ids = [...new Set([...peers(), ...extra])].sort().slice(0, PRESENCE_LIMITS.watch);
+    const ids = [...new Set([...peers(), ...($friends?.get().map((f) => f.id) ?? []), ...extra])].sort().slice(0, PRESENCE_LIMITS.watch);
     const key = ids.join('\n');
     if (key === sent) return;
     sent = key;
@@ -99,6 +107,12 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
   });
   deps.$conversations.listen(schedule);
   schedule();
+  deps.friends().then((f) => {
+    $friends = f.$friends;
+    // A friend removed drops out of the next watch (the server would refuse the whole list).
+    $friends.listen(schedule);
+    schedule();
+  }, () => undefined);
 
   return {
     $presence,

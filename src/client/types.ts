@@ -352,7 +352,8 @@ export interface ChatClient extends EventTarget {
    */
   groups(): Promise<GroupActions>;
   /**
-   * Online / last seen of the 1:1 peers (and of people named with `watch`), fed by the server and
+   * Online / last seen of the 1:1 peers, of the friends once `friends()` is loaded (and of people
+   * named with `watch`), fed by the server and
    * watched again after each reconnect; and this user's own visibility. Loaded the first time
    * (the script tag's first paint does not carry it).
    */

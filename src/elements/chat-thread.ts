@@ -21,6 +21,7 @@ import { findById, firstAfter, jumpTo, jumpToId, mentions, type JumpDeps, type J
 import { RowHighlight } from './thread/highlight.js';
 import { MediaOpener } from './thread/media-opener.js';
 import { ProfileOpener } from './thread/profile-opener.js';
+import type { ProfileCard } from './people/profile-card.js';
 import { OlderLoader } from './thread/older-loader.js';
 import { ReadMarker } from './thread/read-marker.js';
 import { rowContext } from './thread/row-context.js';
@@ -216,7 +217,7 @@ export class ChatThread extends LitElement {
   /** `off` shows text messages as written (markers and all) instead of formatted (bold, lists, code blocks …). */
   @property() accessor formatting: 'on' | 'off' = 'on';
 
-  /** Hides whether the person of a 1:1 chat is online (and when last seen) in the header. */
+  /** Hides whether the person of a 1:1 chat is online (and when last seen) in the header, and in the profile cards it opens. */
   @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
   /** Senders' pictures and names stay plain: no profile card opens from them (the site turned profiles off). */
   @property({ type: Boolean, attribute: 'hide-profiles' }) accessor hideProfiles = false;
@@ -297,7 +298,7 @@ export class ChatThread extends LitElement {
     root: () => this.renderRoot,
     labels: () => ({ image: uiStrings().image, video: (m) => uiStrings().videoMessage(formatDuration(m.elem.type === 'video' ? m.elem.duration : 0)) }),
   });
-  #profiles = new ProfileOpener(this, { messages: () => this.#messages.value, client: () => this.client, root: () => this.renderRoot });
+  #profiles = new ProfileOpener(this, { messages: () => this.#messages.value, client: () => this.client, root: () => this.renderRoot, hidePresence: () => this.hidePresence });
 
   get #atBottom(): boolean {
     return this.#list.pinned;
@@ -444,6 +445,14 @@ export class ChatThread extends LitElement {
   }
 
   /** Scrolls to the newest message. */
+  /**
+   * Opens the `<profile-card>` of `userId` (`<chat-widget>`'s 1:1 header does, for the peer),
+   * with `profile` until the client knows better; focus returns to where it was once it closes.
+   */
+  showProfile(userId: string, profile?: { name?: string; avatar?: string }): Promise<ProfileCard> {
+    return this.#profiles.open(userId, profile);
+  }
+
   scrollToBottom(): void {
     this.#atBottom = true;
     this.#unseen = false;

@@ -80,7 +80,7 @@ export class ConversationList extends LitElement {
   /** Shows a Contacts button: people to chat with and the blocklist (SPEC §13). */
   @property({ type: Boolean }) accessor contacts = false;
 
-  /** Hides who is online (the dots on 1:1 avatars); presence is not even loaded. */
+  /** Hides who is online (the dots on 1:1 avatars, and in its `<contacts-view>`); presence is not even loaded. */
   @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
@@ -167,7 +167,7 @@ export class ConversationList extends LitElement {
     const tools = html`${this.createGroup ? html`<button part="new-group-button" type="button" @click=${() => void this.#open('group-create-dialog')}>${t.newGroup}</button>` : nothing}
       ${this.contacts ? html`<button part="contacts-button" type="button" @click=${() => void this.#open('contacts-view')}>${t.contacts}</button>` : nothing}
       ${this.opened.includes('group-create-dialog') ? html`<group-create-dialog .client=${this.client}></group-create-dialog>` : nothing}
-      ${this.opened.includes('contacts-view') ? html`<contacts-view .client=${this.client}></contacts-view>` : nothing}`;
+      ${this.opened.includes('contacts-view') ? html`<contacts-view ?hide-presence=${this.hidePresence} .client=${this.client}></contacts-view>` : nothing}`;
     if (items.length === 0) {
       return html`${tools}${this.#search.render()}<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
     }

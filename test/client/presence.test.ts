@@ -50,6 +50,43 @@ describe('presence in the client', () => {
     await until(() => seen.$presence.get()[b]?.online === true, 'visible again');
   });
 
+  test('friends are watched without a 1:1 chat once the friends list is loaded, in either order, and dropped when removed', async () => {
+    const [a, b, c] = [uid('alice'), uid('bob'), uid('carol')];
+    // Friends through the admin API: no message, so no 1:1 conversation exists between them.
+    for (const id of [a, b, c]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, {})).ok, true);
+    for (const [x, y] of [[a, b], [c, b]] as const) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${x}/friends/${y}`)).ok, true);
+    const alice = await connect(a);
+    const carol = await connect(c);
+    let bob = await connect(b);
+    await Promise.all([synced(alice), synced(carol), synced(bob)]);
+    assert.equal(alice.$conversations.get().length, 0, 'no chat with bob');
+
+    // Presence first, then the friends list.
+    const seen = await alice.presence();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(seen.$presence.get()[b], undefined, 'a friend is not watched before the list is known');
+    await (await alice.friends()).load();
+    await until(() => seen.$presence.get()[b]?.online === true, 'alice sees her friend bob online');
+
+    // The friends list first, then presence.
+    await (await carol.friends()).load();
+    const carolSees = await carol.presence();
+    await until(() => carolSees.$presence.get()[b]?.online === true, 'carol sees bob online');
+
+    await bob.close();
+    await until(() => seen.$presence.get()[b]?.online === false, 'bob offline for alice');
+    assert.equal(typeof seen.$presence.get()[b]!.lastSeen, 'number');
+    bob = await connect(b);
+    await synced(bob);
+    await until(() => seen.$presence.get()[b]?.online === true, 'bob online again');
+
+    // Ending the friendship drops bob from alice's watch (and the watch stays valid for the rest).
+    await (await alice.friends()).remove(b);
+    await until(() => seen.$presence.get()[b] === undefined, 'bob no longer watched by alice');
+    assert.equal(carolSees.$presence.get()[b]?.online, true, 'carol still sees him');
+    await bob.close();
+  });
+
   test('a stranger named with watch() is dropped, the peers stay watched', async () => {
     const [a, b, s] = [uid('alice'), uid('bob'), uid('stranger')];
     const alice = await connect(a);

@@ -160,6 +160,65 @@ describe('friends (SPEC §13)', function () {
     }
   });
 
+  it('<chat-widget> forwards avatar-button and sender-button, and its 1:1 header opens the peer’s card by keyboard (not with hide-profiles)', async () => {
+    const style = document.createElement('style');
+    style.textContent = 'chat-widget::part(avatar-button) { outline-color: rgb(1, 2, 3); } chat-widget::part(sender-button) { outline-color: rgb(4, 5, 6); }';
+    document.head.append(style);
+    try {
+      const widget = await fixture<HTMLElement>(html`<chat-widget open .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
+      const root = widget.shadowRoot!;
+      await waitUntil(() => root.querySelector('chat-thread') && part(root.querySelector('chat-thread')!, 'sender-button'), 'bob’s message should show');
+      const inner = root.querySelector('chat-thread')!;
+      expect(getComputedStyle(part(inner, 'avatar-button')!).outlineColor).to.equal('rgb(1, 2, 3)', 'the page styles the avatar button');
+      expect(getComputedStyle(part(inner, 'sender-button')!).outlineColor).to.equal('rgb(4, 5, 6)', 'and the sender button');
+
+      const button = await waitUntil(() => root.querySelector('[part~="profile-button"]'), 'the header should name bob as a button')
+        .then(() => root.querySelector<HTMLButtonElement>('[part~="profile-button"]')!);
+      expect(button.localName).to.equal('button');
+      expect(button.textContent!.trim()).to.equal('Bob');
+      expect(button.getAttribute('aria-label')).to.equal('Profile of Bob');
+      expect(button.closest('[part~="thread-header"]')).to.not.equal(null);
+      button.focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => inner.shadowRoot!.querySelector('profile-card')?.open, 'Enter should open bob’s card');
+      const card = inner.shadowRoot!.querySelector('profile-card') as ProfileCard;
+      expect(card.userId).to.equal(bobId);
+      expect(part(card, 'name')!.textContent).to.equal('Bob');
+      await waitUntil(() => part(card, 'presence')?.textContent === 'online', 'the card says bob is online', { timeout: 8000 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await emulateMedia({ colorScheme: scheme });
+        for (const el of [widget, card]) {
+          const violations = await axeViolations(el);
+          expect(violations, `${scheme}: ${JSON.stringify(violations, null, 2)}`).to.deep.equal([]);
+        }
+      }
+      await sendKeys({ press: 'Escape' });
+      await waitUntil(() => !card.open && focused() === button, 'focus should return to the header button');
+      widget.remove();
+
+      const plain = await fixture<HTMLElement>(html`<chat-widget open hide-profiles .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
+      await waitUntil(() => plain.shadowRoot!.querySelector('chat-thread'), 'the thread should show');
+      await waitUntil(() => part(plain.shadowRoot!.querySelector('chat-thread')!, 'sender'), 'bob’s message should show');
+      expect(plain.shadowRoot!.querySelector('[part~="profile-button"]')).to.equal(null, 'no profile button with hide-profiles');
+      expect(plain.shadowRoot!.querySelector('chat-thread')!.shadowRoot!.querySelector('profile-card')).to.equal(null);
+
+      // With hide-presence the card the header opens shows no presence either.
+      const quiet = await fixture<HTMLElement>(html`<chat-widget open hide-presence .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
+      const header = await waitUntil(() => quiet.shadowRoot!.querySelector('[part~="profile-button"]'), 'the header button shows')
+        .then(() => quiet.shadowRoot!.querySelector<HTMLButtonElement>('[part~="profile-button"]')!);
+      header.click();
+      const quietThread = quiet.shadowRoot!.querySelector('chat-thread')!;
+      await waitUntil(() => quietThread.shadowRoot!.querySelector('profile-card')?.open, 'the card opens');
+      const quietCard = quietThread.shadowRoot!.querySelector('profile-card')!;
+      expect(quietCard.hidePresence).to.equal(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(part(quietCard, 'presence')).to.equal(null);
+      quietCard.close();
+    } finally {
+      style.remove();
+    }
+  });
+
   it('speaks the friend labels in Japanese', async () => {
     await setLocale('ja');
     const view = await openContacts();

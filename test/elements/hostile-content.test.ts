@@ -3,8 +3,9 @@
  * message text, as sender names (token claims, also shown in the typing row), as custom message
  * data (through a registered renderer) and description, as file names, location descriptions and
  * sticker keys, as quoted excerpts, edited text, recall lines, who reacted and the pinned bar (reaction keys with markup are
- * refused), as friends' names and friend request notes (the contacts view), rendered by every
- * element that shows them (chat-thread, conversation-list, contacts-view).
+ * refused), as friends' names and friend request notes (the contacts view), as a 1:1 peer's name
+ * on `<chat-widget>`'s profile button, rendered by every element that shows them (chat-thread,
+ * conversation-list, contacts-view, chat-widget).
  * Nothing executes, no element is injected, bidi overrides stay isolated, and a very long word
  * does not widen the thread. Broadcasts (text and sender label) go through the real admin API to
  * `<broadcast-banner>`. A mute's reason (the site's or a group admin's words) goes to `<message-composer>`'s notice.
@@ -484,6 +485,37 @@ describe('hostile content', () => {
     const list = parts(el, 'list')[0]!;
     expect(list.scrollWidth, 'a payload widens the list').to.be.at.most(list.clientWidth + 1);
     for (const item of parts(el, 'item')) expect(item.getBoundingClientRect().right).to.be.at.most(el.getBoundingClientRect().right + 1);
+  });
+
+  it("renders every payload as inert, isolated text in the widget's 1:1 header: the peer's name on the profile button", async function () {
+    this.timeout(30_000);
+    const peers: string[] = [];
+    for (const payload of CORPUS) {
+      const id = uniqueUser('h');
+      const sender = await connect(id, payload.slice(0, 1000));
+      await sender.send(`p2p:${viewerId}`, 'hi');
+      peers.push(id);
+      tally.names++;
+    }
+    const widget = await fixture<HTMLElement & { openConversation(id: string): void }>(html`<chat-widget open .client=${viewer}></chat-widget>`);
+    await waitUntil(() => widget.shadowRoot!.querySelector('conversation-list'), 'the panel should render', { timeout: 10_000 });
+    for (const id of peers) {
+      widget.openConversation(`p2p:${id}`);
+      const button = () => widget.shadowRoot!.querySelector<HTMLElement>('[part~="profile-button"]');
+      await waitUntil(() => widget.shadowRoot!.querySelector('chat-thread')?.conversation === `p2p:${id}` && button(), 'the header should name the peer', { timeout: 10_000 });
+      await (widget as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+      // The name alone, isolated in a <bdi>: no element injected, no attribute with a handler.
+      const bdi = button()!.querySelector('bdi')!;
+      expect(button()!.querySelectorAll('*').length).to.equal(1);
+      expect(bdi.textContent).to.equal(button()!.textContent);
+      expect(bdi.textContent!.length).to.be.greaterThan(0);
+      for (const attr of button()!.getAttributeNames()) expect(attr.startsWith('on'), attr).to.equal(false);
+      tally.bidiChecked++;
+    }
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    const header = widget.shadowRoot!.querySelector<HTMLElement>('[part~="thread-header"]')!;
+    expect(header.scrollWidth, 'a name widens the header').to.be.at.most(header.clientWidth + 1);
   });
 
   it('renders every payload as inert, isolated text in the contacts view: friends, requests received and their notes', async () => {

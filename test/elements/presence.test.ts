@@ -1,17 +1,38 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { emulateMedia, setViewport } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
 import type { ProfileCard } from '../../src/elements/people/profile-card.js';
+import type { ContactsView } from '../../src/elements/people/contacts-view.js';
 import { presenceText } from '../../src/elements/i18n/presence.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
 import { axeViolations, nextFrames } from './a11y-helpers.js';
-import { closeClients, connectPair, part, parts } from './helpers.js';
+import { closeClients, connectPair, part, parts, type Pair } from './helpers.js';
 
 /** The server's presence interval is 5 s by default: a change reaches a watcher within about that. */
 const CHANGE_MS = 8000;
+
+/** Makes `a` and `b` friends through the admin API: no 1:1 chat between them. */
+async function befriend(a: string, b: string): Promise<void> {
+  const res = await fetch(`/__natter/friends?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+  expect(res.ok).to.equal(true);
+}
+
+/** Opens a `<contacts-view>` of `client` and waits for its friends section. */
+async function openContacts(client: Pair['alice'], hidePresence = false): Promise<ContactsView> {
+  const view = await fixture<ContactsView>(hidePresence
+    ? html`<contacts-view hide-presence .client=${client}></contacts-view>`
+    : html`<contacts-view .client=${client}></contacts-view>`);
+  await view.show();
+  await waitUntil(() => part(view, 'friends'), 'the friends section should load');
+  return view;
+}
+
+/** The presence line of the friend row whose text holds `name`. */
+const friendPresence = (view: ContactsView, name: string) =>
+  [...(part(view, 'friends')?.querySelectorAll('li') ?? [])].find((li) => li.textContent!.includes(name))?.querySelector<HTMLElement>('[part~="presence"]') ?? null;
 
 describe('presence: online and last seen (SPEC §13)', () => {
   afterEach(closeClients);
@@ -121,8 +142,65 @@ describe('presence: online and last seen (SPEC §13)', () => {
     await waitUntil(() => watching.$presence.get()[aliceId]?.online === true, 'visible again', { timeout: CHANGE_MS });
   });
 
+  it('<contacts-view> shows a friend online with a dot, then last seen, with no 1:1 chat between them; hide-presence shows nothing', async function () {
+    this.timeout(20_000);
+    const { alice, bob, aliceId, bobId } = await connectPair();
+    await befriend(aliceId, bobId);
+    expect(alice.$conversations.get().length).to.equal(0, 'no chat with bob');
+    const view = await openContacts(alice);
+    await waitUntil(() => friendPresence(view, 'Bob')?.textContent === 'online', 'bob online in the friends list', { timeout: 5000 });
+    const line = friendPresence(view, 'Bob')!;
+    expect(line.part.contains('online')).to.equal(true);
+    expect(getComputedStyle(line, '::before').backgroundColor).to.equal('rgb(21, 128, 61)', 'the online dot');
+    const hidden = await openContacts(alice, true);
+    await waitUntil(() => part(hidden, 'friend'), 'the friend row shows where presence is hidden');
+    expect(part(hidden, 'presence')).to.equal(null);
+    expect(part(hidden, 'presence-toggle')).to.equal(null);
+    hidden.close();
+    await bob.close();
+    await waitUntil(() => friendPresence(view, 'Bob')?.textContent === 'last seen just now', 'last seen once bob left', { timeout: CHANGE_MS });
+    expect(friendPresence(view, 'Bob')!.part.contains('online')).to.equal(false);
+    view.close();
+  });
+
+  it('<conversation-list contacts hide-presence> gives its contacts view hide-presence', async () => {
+    const { alice, aliceId, bobId } = await connectPair();
+    await befriend(aliceId, bobId);
+    const list = await fixture<ConversationList>(html`<conversation-list contacts hide-presence .client=${alice}></conversation-list>`);
+    part(list, 'contacts-button')!.click();
+    const view = await waitUntil(() => list.shadowRoot!.querySelector('contacts-view')?.open, 'the contacts view opens')
+      .then(() => list.shadowRoot!.querySelector('contacts-view')!);
+    expect(view.hidePresence).to.equal(true);
+    view.close();
+  });
+
+  it("<contacts-view>'s own checkbox hides the user from a friend and shows them again", async function () {
+    this.timeout(20_000);
+    const { alice, bob, aliceId, bobId } = await connectPair();
+    await befriend(aliceId, bobId);
+    // bob watches alice as a friend: his presence tracker follows his loaded friends list.
+    const watching = await bob.presence();
+    await (await bob.friends()).load();
+    await waitUntil(() => watching.$presence.get()[aliceId]?.online === true, 'bob sees alice online', { timeout: 5000 });
+    const view = await openContacts(alice);
+    await waitUntil(() => part(view, 'presence-toggle')?.querySelector('input'), 'the checkbox shows', { timeout: 5000 });
+    const box = part(view, 'presence-toggle')!.querySelector('input')!;
+    expect(box.checked).to.equal(true);
+    expect(part(view, 'presence-toggle')!.textContent!.trim()).to.equal('Show when I am online');
+    expect(part(view, 'friends')!.nextElementSibling).to.equal(part(view, 'presence-toggle'), 'under the friends');
+    box.focus();
+    await sendKeys({ press: 'Space' });
+    await waitUntil(() => watching.$presence.get()[aliceId]?.online === false, 'bob sees alice offline', { timeout: CHANGE_MS });
+    expect(watching.$presence.get()[aliceId]!.lastSeen).to.equal(undefined);
+    await waitUntil(() => view.shadowRoot!.textContent!.includes('others see you offline'), 'the view says what hiding does');
+    expect((await alice.presence()).$visible.get()).to.equal(false);
+    part(view, 'presence-toggle')!.querySelector('input')!.click();
+    await waitUntil(() => watching.$presence.get()[aliceId]?.online === true, 'visible again', { timeout: CHANGE_MS });
+    view.close();
+  });
+
   for (const scheme of ['light', 'dark'] as const) {
-    it(`is axe-clean in ${scheme} at 320 px: the list's dot, the thread header, the profile card`, async () => {
+    it(`is axe-clean in ${scheme} at 320 px: the list's dot, the thread header, the profile card, the contacts view's friends and checkbox`, async () => {
       await setViewport({ width: 320, height: 640 });
       await emulateMedia({ colorScheme: scheme });
       const { alice, bob, aliceId, bobId } = await connectPair();
@@ -139,6 +217,14 @@ describe('presence: online and last seen (SPEC §13)', () => {
         expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
       }
       card.close();
+      // The contacts view: a friend's presence and the own checkbox.
+      await befriend(aliceId, bobId);
+      const view = await openContacts(alice);
+      await waitUntil(() => friendPresence(view, 'Bob') && part(view, 'presence-toggle'), 'presence and the checkbox show', { timeout: 5000 });
+      await nextFrames();
+      const violations = await axeViolations(view);
+      expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);
+      view.close();
     });
   }
 });

@@ -16,6 +16,9 @@ import { groupDialogStyles } from '../groups/group-dialog.styles.js';
 import { LocaleController } from '../i18n/localize.js';
 import { peopleErrorText, peopleStrings } from '../i18n/people.js';
 import { loadFriends, standingChanged, standingOf } from './friends.js';
+import { PresenceController } from './presence-controller.js';
+import { presenceStyles, renderPresence } from './presence-label.js';
+import { presenceToggleStyles, renderPresenceToggle } from './presence-toggle.js';
 import { NameLookup } from '../names.js';
 
 /**
@@ -31,12 +34,18 @@ import { NameLookup } from '../names.js';
  * and people alike. The blocklist follows `client.$blocked` on every device; Unblock calls
  * `client.unblock`. Esc or Close closes it and focus returns to where it was.
  *
+ * Each friend shows online (a dot) or "last seen", the client's presence tracker watching every
+ * friend while the friends list is loaded; under the friends, the user's own "Show when I am
+ * online" checkbox (the same as on their own `<profile-card>`). `hide-presence` turns both off.
+ *
  * @fires {ConversationSelectEvent} conversation-select - Chat with the person picked.
  *
  * @csspart dialog - The native `<dialog>`.
  * @csspart search - Filters the people (or names a user id).
  * @csspart friends - The list of friends.
  * @csspart friend - A friend: a button that starts the chat.
+ * @csspart presence - Beside a friend's name: "online" (also `online`, with a dot) or "last seen 5 minutes ago"; not with `hide-presence`.
+ * @csspart presence-toggle - The user's own "Show when I am online" checkbox and its label, under the friends (not with `hide-presence`).
  * @csspart remove-friend-button - Ends a friendship.
  * @csspart incoming - Friend requests received (shown when there are any).
  * @csspart request - One request, received or sent.
@@ -54,9 +63,10 @@ import { NameLookup } from '../names.js';
  * @csspart close-button - Closes the view.
  *
  * @cssproperty [--chat-group-dialog-width=min(28rem, 100vw - 1rem)] - Width of the view.
+ * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of a friend's online dot.
  */
 export class ContactsView extends LitElement {
-  static override styles = groupDialogStyles;
+  static override styles = [...groupDialogStyles, presenceStyles, presenceToggleStyles];
 
   #locale = new LocaleController(this);
   #modal = new ModalDialog(this);
@@ -65,11 +75,15 @@ export class ContactsView extends LitElement {
   #names = new NameLookup(this);
   #friendList = new StoreController<FriendEntry[]>(this, () => this.friends?.$friends, []);
   #requests = new StoreController<FriendRequests>(this, () => this.friends?.$friendRequests, { incoming: [], outgoing: [] });
+  #presence = new PresenceController(this, () => this.client, () => !this.hidePresence && this.open);
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
   @property({ attribute: false })
   accessor client: ChatClient | undefined = undefined;
+
+  /** Hides whether friends are online (and the user's own visibility checkbox). */
+  @property({ type: Boolean, attribute: 'hide-presence' }) accessor hidePresence = false;
 
   /** Whether the view is open (read-only; use `show()` and `close()`). */
   @property({ type: Boolean, reflect: true }) accessor open = false;
@@ -92,6 +106,16 @@ export class ContactsView extends LitElement {
       return peopleStrings().unblocked;
     });
   }
+
+  private onVisibleChange = (e: Event) => {
+    const box = e.target as HTMLInputElement;
+    const tracker = this.#presence.tracker!;
+    // The checkbox shows only with a tracker. A refusal puts the box back (its sentence from the shared error table: the toggle shows only where presence is on).
+    void this.#run(() => tracker.setVisible(box.checked).then(() => '', (error: unknown) => {
+      box.checked = !box.checked;
+      throw error;
+    }));
+  };
 
   /** Runs one action and says what it did (or why it failed) in the status line. */
   async #run(action: () => Promise<string>): Promise<void> {
@@ -193,11 +217,15 @@ export class ContactsView extends LitElement {
     return html`<h3 id="friends-title">${t.friends}</h3>
       <ul part="friends" class="list" aria-labelledby="friends-title">
         ${repeat(friendList, (f) => f.id, (f) => html`<li class="row">
-          <button part="friend" class="who link" type="button" aria-label=${t.chatWith(label(f))} @click=${() => this.#chat(f.id)}><bdi>${label(f)}</bdi></button>
+          <span class="who">
+            <button part="friend" class="link" type="button" aria-label=${t.chatWith(label(f))} @click=${() => this.#chat(f.id)}><bdi>${label(f)}</bdi></button>
+            ${renderPresence(this.#presence.of(f.id))}
+          </span>
           ${button('remove-friend-button', t.removeFriend, f, 'remove')}
         </li>`)}
         ${friendList.length === 0 ? html`<li class="empty">${t.noFriends}</li>` : nothing}
       </ul>
+      ${renderPresenceToggle(this.#presence.tracker, this.busy, this.onVisibleChange)}
       ${incoming.length === 0 ? nothing : html`<h3 id="incoming-title">${t.incoming}</h3>
         <ul part="incoming" class="list" aria-labelledby="incoming-title">
           ${repeat(incoming, (r) => r.id, (r) => html`<li part="request" class="row">

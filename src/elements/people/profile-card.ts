@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -18,9 +18,11 @@ import { peopleErrorText, peopleStrings } from '../i18n/people.js';
 import { loadFriends, standingChanged, standingOf } from './friends.js';
 import { NameLookup } from '../names.js';
 import { safeMediaUrl } from '../thread/elems/safe-url.js';
-import { presenceErrorText, presenceStrings } from '../i18n/presence.js';
+import { presenceErrorText } from '../i18n/presence.js';
 import { PresenceController } from './presence-controller.js';
 import { presenceStyles, renderPresence } from './presence-label.js';
+import { presenceToggleStyles, renderPresenceToggle } from './presence-toggle.js';
+import { profileCardStyles } from './profile-card.styles.js';
 
 /**
  * @summary A person's card: name, picture and id, with Send a message, Add / Remove friend and Block / Unblock.
@@ -60,34 +62,8 @@ export class ProfileCard extends LitElement {
   static override styles = [
     ...groupDialogStyles,
     presenceStyles,
-    css`
-      [part~='presence-toggle'] {
-        display: flex;
-        align-items: center;
-        gap: 0.5rem;
-        margin-top: 0.75rem;
-      }
-
-      .who {
-        display: flex;
-        align-items: center;
-        gap: 0.75rem;
-      }
-
-      [part~='avatar'] {
-        display: grid;
-        flex: none;
-        place-items: center;
-        width: 3rem;
-        height: 3rem;
-        border-radius: 50%;
-        object-fit: cover;
-        /* As the list's avatars: a fixed OKLCH lightness keeps white initials at 5:1 or better on every hue. */
-        background: oklch(0.5 0.1 var(--_hue, 265));
-        color: #fff;
-        font-weight: 600;
-      }
-    `,
+    presenceToggleStyles,
+    profileCardStyles,
   ];
 
   #locale = new LocaleController(this);
@@ -146,11 +122,10 @@ export class ProfileCard extends LitElement {
 
   private onVisibleChange = async (e: Event) => {
     const box = e.target as HTMLInputElement;
-    const tracker = this.#presence.tracker;
-    if (!tracker) return;
     this.busy = true;
     try {
-      await tracker.setVisible(box.checked);
+      // The checkbox shows only with a tracker.
+      await this.#presence.tracker!.setVisible(box.checked);
       this.failed = false;
       this.status = '';
     } catch (error) {
@@ -223,18 +198,6 @@ export class ProfileCard extends LitElement {
     </dialog>`;
   }
 
-  /** The own card's checkbox: show or hide this user's presence (once the server said which). */
-  #renderVisibility() {
-    const tracker = this.hidePresence ? undefined : this.#presence.tracker;
-    const visible = tracker?.$visible.get();
-    if (!tracker?.$enabled.get() || visible === undefined) return nothing;
-    const p = presenceStrings();
-    return html`<label part="presence-toggle">
-        <input type="checkbox" .checked=${visible} ?disabled=${this.busy} @change=${this.onVisibleChange} />${p.show}
-      </label>
-      ${visible ? nothing : html`<p class="muted">${p.hiddenNote}</p>`}`;
-  }
-
   #renderCard() {
     const t = peopleStrings();
     const id = this.userId;
@@ -256,7 +219,7 @@ export class ProfileCard extends LitElement {
           ${standing === 'friend' || standing === 'out' ? html`<p part="standing" class="muted">${standing === 'friend' ? t.friend : t.pending}</p>` : nothing}
         </div>
       </div>
-      ${self ? this.#renderVisibility() : nothing}
+      ${self ? renderPresenceToggle(this.#presence.tracker, this.busy, this.onVisibleChange) : nothing}
       <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
       <div class="buttons">
         ${self

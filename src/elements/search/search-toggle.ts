@@ -1,4 +1,4 @@
-import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ChatClient } from '../../client/types.js';
 import type { SearchResultSelectEvent } from '../events/search-result-select.js';
 import { searchStrings } from '../i18n/search.js';
@@ -73,61 +73,4 @@ export class SearchToggle implements ReactiveController {
   }
 }
 
-export const searchToggleStyles = css`
-  [part~='search-bar'] {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: flex-start;
-    justify-content: flex-end;
-    gap: 0.25rem;
-    padding: 0.25rem 0.375rem;
-  }
-
-  [part~='search-button'] {
-    display: inline-grid;
-    place-items: center;
-    min-width: 2rem;
-    min-height: 2rem;
-    border: 0;
-    border-radius: 999px;
-    background: transparent;
-    color: var(--_muted);
-    cursor: pointer;
-  }
-
-  [part~='search-button']:hover,
-  [part~='search-button'][aria-expanded='true'] {
-    background: var(--_hover);
-    color: var(--_text);
-  }
-
-  [part~='search'] {
-    flex: 1 0 100%;
-  }
-
-  .search-icon {
-    position: relative;
-    width: 1rem;
-    height: 1rem;
-  }
-
-  .search-icon::before {
-    content: '';
-    position: absolute;
-    inset: 0 0.25rem 0.25rem 0;
-    border: 2px solid currentColor;
-    border-radius: 50%;
-  }
-
-  .search-icon::after {
-    content: '';
-    position: absolute;
-    right: 0;
-    bottom: 0;
-    width: 0.4rem;
-    height: 2px;
-    background: currentColor;
-    transform: rotate(45deg);
-    transform-origin: right center;
-  }
-`;
+export { searchToggleStyles } from './search-toggle.styles.js';

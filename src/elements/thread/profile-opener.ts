@@ -8,6 +8,8 @@ interface OpenerDeps {
   client(): ChatClient | undefined;
   /** Where the card lives (the thread's shadow root). */
   root(): HTMLElement | DocumentFragment;
+  /** The thread's `hide-presence`, given to the card. */
+  hidePresence(): boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export class ProfileOpener {
     let card = root.querySelector('profile-card');
     if (!card) root.append((card = document.createElement('profile-card')));
     card.client = this.#deps.client();
+    card.hidePresence = this.#deps.hidePresence();
     await card.show(userId, profile);
     return card;
   }

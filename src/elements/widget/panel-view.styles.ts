@@ -133,7 +133,8 @@ export const panelStyles = css`
     border-bottom: 1px solid var(--_border);
   }
 
-  [part~='group-info-button'] {
+  /* Group info, or a 1:1 chat's profile-button. */
+  .thread-header button {
     padding: 0.25rem 0.75rem;
     border: 1px solid var(--_border);
     border-radius: 999px;
@@ -141,7 +142,12 @@ export const panelStyles = css`
     cursor: pointer;
   }
 
-  [part~='group-info-button']:hover {
+  /* A 1:1 chat's peer: their name at the header's start. */
+  [part~='profile-button'] {
+    margin-inline-end: auto;
+  }
+
+  .thread-header button:hover {
     background: var(--_hover);
   }
 

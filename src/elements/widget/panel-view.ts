@@ -20,6 +20,7 @@ import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
 
 export { panelStyles } from './panel-view.styles.js';
 import { groupStrings } from '../i18n/groups.js';
+import { peopleStrings } from '../i18n/people.js';
 
 /** What the widget hands the view when it renders. */
 export interface PanelHost {
@@ -81,7 +82,7 @@ export const THREAD_PARTS = [
   'recall', 'hide', 'react', 'react-more', 'reply-quote', 'reply-quote-sender', 'reply-quote-excerpt', 'reactions', 'reaction', 'mine',
   'reaction-count', 'reactors-button', 'reactors', 'reactors-list', 'reactor', 'reactors-more-button', 'edited', 'recalled',
   'edit-again-button', 'change-pending', 'change-failure', 'change-retry-button', 'change-discard-button', 'pinned-bar',
-  'pinned-label', 'pinned-sender', 'pinned-excerpt', 'presence', 'emoji-picker:reaction-picker', 'emoji-search:reaction-picker-search',
+  'pinned-label', 'pinned-sender', 'pinned-excerpt', 'presence', 'avatar-button', 'sender-button', 'emoji-picker:reaction-picker', 'emoji-search:reaction-picker-search',
   'emoji-tabs:reaction-picker-tabs', 'emoji-tab:reaction-picker-tab', 'emoji-grid:reaction-picker-grid', 'emoji-status:reaction-picker-status',
   'report', 'report-dialog', 'report-reason', 'report-note', 'report-status', 'report-error', 'report-send-button', 'report-cancel-button',
   'report-close-button',
@@ -101,10 +102,9 @@ function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined
   return (type === 'p2p' ? names.nameOf(client, target) : undefined) ?? target;
 }
 
-/** Opens the group panel of the selected group (the `<group-panel>` beside the button). */
-function openGroupPanel(e: Event, conversationId: string): void {
-  const root = (e.currentTarget as Element).getRootNode() as ParentNode;
-  void root.querySelector('group-panel')?.show(conversationId);
+/** The `tag` element beside the thread header's button (`<group-panel>`, `<chat-thread>`): its panel or card opens from there. */
+function near<K extends 'group-panel' | 'chat-thread'>(e: Event, tag: K): HTMLElementTagNameMap[K] | null {
+  return ((e.currentTarget as Element).getRootNode() as ParentNode).querySelector(tag);
 }
 
 export function renderPanel(w: PanelHost) {
@@ -114,6 +114,8 @@ export function renderPanel(w: PanelHost) {
   const current = w.current;
   const threadTitle = selected ? current?.name || titleOf(w.host, w.client, selected) : '';
   const group = w.groups && selected.startsWith('group:') && !current?.left;
+  // A 1:1 chat's header names the peer as a button to their profile card (SPEC §13), unless profiles are off.
+  const peer = w.profiles && selected.startsWith('p2p:') ? selected.slice(4) : '';
   // Arabic, the one right-to-left catalogue, mirrors the header and the body whatever the page's direction.
   const rtl = getLocale() === 'ar';
   const fmt = (w.host as unknown as Element).getAttribute?.('formatting') === 'off' ? 'off' : 'on';
@@ -146,10 +148,10 @@ export function renderPanel(w: PanelHost) {
         <div class="thread-pane">
           ${w.selected
             ? html`
-                ${group
-                  ? html`<div part="thread-header" class="thread-header">
-                      <button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(e, w.selected)}>ⓘ ${g.info}</button>
-                    </div>`
+                ${group || peer
+                  ? html`<div part="thread-header" class="thread-header">${group
+                      ? html`<button part="group-info-button" type="button" @click=${(e: Event) => void near(e, 'group-panel')?.show(w.selected)}>ⓘ ${g.info}</button>`
+                      : html`<button part="profile-button" type="button" aria-label=${peopleStrings().openProfile(threadTitle)} @click=${(e: Event) => void near(e, 'chat-thread')?.showProfile(peer, { name: threadTitle })}><bdi>${threadTitle}</bdi></button>`}</div>`
                   : nothing}
                 <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt} ?hide-profiles=${!w.profiles}></chat-thread>
                 ${current?.left
