@@ -283,6 +283,7 @@ export class ChatThread extends LitElement {
     hasOlder: () => this.#hasOlder.value,
     log: () => this.log,
     button: () => this.renderRoot.querySelector('[part~="load-older-button"]'),
+    online: () => this.#connection.value === 'online',
   });
   #reads = new ReadMarker(this, {
     client: () => this.client,

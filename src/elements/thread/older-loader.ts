@@ -13,6 +13,8 @@ interface OlderLoaderDeps {
   log(): HTMLElement | null;
   /** The "Load older" button, when it is shown. */
   button(): Element | null;
+  /** The session is up (requests can be answered). */
+  online(): boolean;
 }
 
 /** Loads older pages: on demand, and by itself when the "Load older" button scrolls into view. */
@@ -24,6 +26,9 @@ export class OlderLoader implements ReactiveController {
   readonly #deps: OlderLoaderDeps;
   #observer: IntersectionObserver | undefined;
   #observed: Element | undefined;
+  /** A load failed: asked again the next time the session comes up, if the button is still in view. */
+  #retry = false;
+  #wasOnline = false;
 
   constructor(host: ReactiveControllerHost, deps: OlderLoaderDeps) {
     this.#host = host;
@@ -32,6 +37,16 @@ export class OlderLoader implements ReactiveController {
   }
 
   hostUpdated(): void {
+    // The observer reports changes only: a button that stayed in view through a failed load
+    // (asked before the session was ready, or cut by a disconnect) would leave a freshly opened
+    // thread empty for good. Watching it afresh once the session is up reports it again. Only on
+    // that transition, so a load the server refuses is not asked for in a loop.
+    const online = this.#deps.online();
+    if (this.#retry && online && !this.#wasOnline) {
+      this.#retry = false;
+      this.#observed = undefined;
+    }
+    this.#wasOnline = online;
     this.#observe();
   }
 
@@ -51,7 +66,9 @@ export class OlderLoader implements ReactiveController {
     try {
       await client.loadOlder(target, OLDER_PAGE);
     } catch {
-      // Shown as the button staying there; the user can try again.
+      // Shown as the button staying there; the user can try again, and it is tried again by
+      // itself when the session comes back (`hostUpdated`).
+      this.#retry = true;
     } finally {
       this.loading = false;
       this.#host.requestUpdate();
