@@ -274,6 +274,12 @@ CREATE TABLE word_list (
     name: 'friend-requests',
     sql: FRIENDS_MIGRATION_SQL,
   },
+  {
+    // A group's mutes by group (issue 19): its owner and admins see who is muted in the member list.
+    version: 19,
+    name: 'sanctions-by-scope',
+    sql: `CREATE INDEX sanctions_by_scope ON sanctions (scope, kind);`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */
