@@ -103,8 +103,6 @@ export class GroupPanel extends LitElement {
   @state() private accessor draft: SettingsDraft = { name: '', avatar: '', notice: '', invite: '' };
   /** The member whose mute choices are open (owner and admins). */
   @state() private accessor muting = '';
-  /** After a mute or unmute: the row whose new button (Unmute, or Mute) takes focus once the member list shows it. */
-  #refocus: { userId: string; part: string } | undefined;
   /** Whether a member's `<profile-card>` was opened (rendered from then on). */
   @state() private accessor profileCard = false;
 
@@ -129,14 +127,6 @@ export class GroupPanel extends LitElement {
       (changed.get('client') as ChatClient | undefined)?.removeEventListener('message', this.onMessage);
       this.client?.addEventListener('message', this.onMessage);
     }
-  }
-
-  protected override updated(): void {
-    const r = this.#refocus;
-    const button = r && this.renderRoot.querySelector<HTMLElement>(`[part~="member"][data-id="${CSS.escape(r.userId)}"] [part~="${r.part}"]`);
-    if (!button) return;
-    this.#refocus = undefined;
-    button.focus();
   }
 
   get #groupId(): string {
@@ -309,13 +299,10 @@ export class GroupPanel extends LitElement {
     const id = `mute-${userId}`;
     const mute = async (change: GroupChange) => {
       this.muting = '';
-      const done = await this.#run(change);
-      const row = this.renderRoot.querySelector(`[part~="member"][data-id="${CSS.escape(userId)}"]`);
-      const other = change.kind === 'unmute' ? 'mute-button' : 'unmute-button';
-      const ready = row?.querySelector<HTMLElement>(`[part~="${other}"]`);
-      (ready ?? row?.querySelector<HTMLElement>('[part~="mute-button"], [part~="unmute-button"]'))?.focus();
-      // The member list follows the notice (a refetch): then the row's other button takes focus.
-      if (done && !ready) this.#refocus = { userId, part: other };
+      // Loaded again at once (the notice would too, later): the row's other button then takes focus.
+      if (await this.#run(change)) await this.client?.loadMembers(this.conversation as ConversationId).catch(() => undefined);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(userId)}"] :is([part~="mute-button"], [part~="unmute-button"])`)?.focus();
     };
     const option = (label: string, part: string, change: GroupChange) =>
       html`<button part=${part} type="button" aria-label=${t.about(label, name)} ?disabled=${this.busy} @click=${() => void mute(change)}>${label}</button>`;
