@@ -89,8 +89,14 @@ function natterServer() {
       if (context.path === '/__natter/mute') {
         const q = context.query;
         const groupId = q.groupId ? String(q.groupId) : undefined;
-        if (q.lift === '1') await server.core.moderation.liftIfAny(String(q.user), 'mute', groupId ?? '');
-        else await server.core.moderation.mute(String(q.user), groupId, q.until ? Number(q.until) : null, q.reason ? String(q.reason) : undefined);
+        const until = q.until ? Number(q.until) : null;
+        const reason = q.reason ? String(q.reason) : undefined;
+        // `site=1` with a group: as the site's REST mute does it, with the group's notice (issue 19).
+        if (q.site === '1' && groupId) {
+          if (q.lift === '1') await server.core.groups.siteUnmute(groupId, String(q.user));
+          else await server.core.groups.siteMute(groupId, String(q.user), until, reason);
+        } else if (q.lift === '1') await server.core.moderation.liftIfAny(String(q.user), 'mute', groupId ?? '');
+        else await server.core.moderation.mute(String(q.user), groupId, until, reason);
         return { body: '{}', type: 'json', headers: { 'cache-control': 'no-store' } };
       }
       // Friends for element tests: `?a=<id>&b=<id>` makes them friends (admin), so each is a contact

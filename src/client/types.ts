@@ -386,6 +386,8 @@ export interface Member {
   readSeq: number;
   /** Groups: the member's role (`owner`, `admin`, `member`). */
   role?: GroupRole;
+  /** Groups, for their owner and admins only: muted in this group, until `until` (absent: until unmuted). */
+  muted?: { until?: number };
 }
 
 /**

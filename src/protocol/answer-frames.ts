@@ -46,12 +46,17 @@ export const PinsSchema = v.object({
 export const GROUP_ROLES = ['owner', 'admin', 'member'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
 
-/** One member of a conversation: profile, the highest seq they have read, and (groups) their role. */
+/**
+ * One member of a conversation: profile, the highest seq they have read, and (groups) their role.
+ * `muted` is set on a member muted in this group (until `until`, ms since the epoch; absent: until
+ * unmuted), and only in the answers to the group's owner and admins: other members do not learn it.
+ */
 export const MemberSchema = v.object({
   id: UserIdSchema,
   ...ProfileSchema.entries,
   readSeq: Seq,
   role: v.optional(v.picklist(GROUP_ROLES)),
+  muted: v.optional(v.object({ until: v.optional(Seq) })),
 });
 export type MemberInfo = v.InferOutput<typeof MemberSchema>;
 

@@ -8,7 +8,8 @@
  * conversation-list, contacts-view, chat-widget).
  * Nothing executes, no element is injected, bidi overrides stay isolated, and a very long word
  * does not widen the thread. Broadcasts (text and sender label) go through the real admin API to
- * `<broadcast-banner>`. A mute's reason (the site's or a group admin's words) goes to `<message-composer>`'s notice.
+ * `<broadcast-banner>`. A mute's reason (the site's or a group admin's words) goes to `<message-composer>`'s notice;
+ * members muted by the site, named with every payload, to the group's notices and `<group-panel>`'s muted rows.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
@@ -19,6 +20,7 @@ import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
 import type { ContactsView } from '../../src/elements/people/contacts-view.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
+import type { GroupPanel } from '../../src/elements/groups/group-panel.js';
 import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import { defineChatSearch } from '../../src/elements/search/chat-search.js';
 import type { Elem } from '../../src/protocol/elems.js';
@@ -335,6 +337,41 @@ describe('hostile content', () => {
       expect(el.scrollWidth, `reason ${i} widens the composer`).to.be.at.most(el.clientWidth + 1);
     }
     await fetch(`/__natter/mute?${new URLSearchParams({ user: viewerId, lift: '1' })}`);
+  });
+
+  it('renders every payload as inert text where group mutes show: the site\'s member-muted notices and the owner\'s muted rows', async function () {
+    this.timeout(60_000);
+    const ids: string[] = [];
+    for (const payload of CORPUS) {
+      const id = uniqueUser('x');
+      await connect(id, payload.slice(0, 1000));
+      ids.push(id);
+      tally.names++;
+    }
+    const group = await (await viewer.groups()).createGroup({ name: 'Muted names', members: ids });
+    for (const id of ids) {
+      const res = await fetch(`/__natter/mute?${new URLSearchParams({ user: id, groupId: group.slice(6), site: '1', until: String(Date.now() + 3_600_000) })}`);
+      expect(res.ok, `mute of ${id}: ${res.status}`).to.equal(true);
+    }
+    const thread = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 360px; display: flex" .client=${viewer} conversation=${group}></chat-thread>`);
+    const baseline = census(thread);
+    // Every notice arrives: the longest name's English text is cut to the protocol's bound by the server.
+    const told = () => viewer.messages(group).get().filter((m) => m.elem.type === 'system' && m.elem.event === 'member-muted').length;
+    await waitUntil(() => told() === ids.length, 'every mute is told', { timeout: 10_000 });
+    await waitUntil(() => parts(thread, 'system').some((e) => / was muted until /.test(e.textContent!)), 'the notices show');
+    const panel = await fixture<GroupPanel>(html`<group-panel .client=${viewer}></group-panel>`);
+    await panel.show(group);
+    await waitUntil(() => parts(panel, 'muted').length === ids.length, 'every muted member is marked', { timeout: 10_000 });
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(thread, baseline);
+    tally.bidiChecked += expectBidiIsolated(thread);
+    const log = parts(thread, 'log')[0]!;
+    expect(log.scrollWidth, 'no name widens the thread').to.be.at.most(log.clientWidth + 1);
+    for (const row of parts(panel, 'member')) expect(row.querySelector(FORBIDDEN), row.textContent!.slice(0, 40)).to.equal(null);
+    const list = part(panel, 'members')!;
+    expect(list.scrollWidth, 'no name widens the member list').to.be.at.most(list.clientWidth + 1);
+    expect(parts(panel, 'unmute-button').length).to.equal(ids.length);
   });
 
   it('renders every payload as inert, isolated text in search results: snippets and sender names', async () => {

@@ -2,17 +2,22 @@
 // composer says why and until when and comes back at that time; the group panel's mute choices
 // for the owner and admins, by keyboard, and the notice every member reads.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { GroupPanel } from '../../src/elements/groups/group-panel.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
-import { setLocale } from '../../src/elements/i18n/localize.js';
+import type { ChatWidget } from '../../src/elements/chat-widget.js';
+import { when } from '../../src/elements/composer/mute-notice.js';
+import { localeReady, setLocale } from '../../src/elements/i18n/localize.js';
+import { overflowPast } from './overflow-helpers.js';
+import { nextFrames } from './a11y-helpers.js';
 import { axeViolations, focused } from './a11y-helpers.js';
 import { closeClients, connect, connectTrio, part, parts, type Trio } from './helpers.js';
 
-async function adminMute(user: string, o: { groupId?: string; until?: number; reason?: string; lift?: boolean } = {}): Promise<void> {
-  const q = new URLSearchParams({ user, ...(o.groupId && { groupId: o.groupId }), ...(o.until && { until: String(o.until) }), ...(o.reason && { reason: o.reason }), ...(o.lift && { lift: '1' }) });
+/** Mutes as the site does; `site`: through the group (with its notice) as `PUT /v1/users/:id/mute` does. */
+async function adminMute(user: string, o: { groupId?: string; until?: number; reason?: string; lift?: boolean; site?: boolean } = {}): Promise<void> {
+  const q = new URLSearchParams({ user, ...(o.groupId && { groupId: o.groupId }), ...(o.until && { until: String(o.until) }), ...(o.reason && { reason: o.reason }), ...(o.lift && { lift: '1' }), ...(o.site && { site: '1' }) });
   const res = await fetch(`/__natter/mute?${q}`);
   if (!res.ok) throw new Error(`mute route: ${res.status}`);
 }
@@ -29,7 +34,9 @@ describe('mutes in the widget (SPEC §11)', function () {
 
   afterEach(async () => {
     await closeClients();
+    document.documentElement.lang = 'en';
     await setLocale('');
+    await setViewport({ width: 800, height: 600 });
   });
 
   it('replaces the composer with why and until when while muted everywhere, and brings it back when the mute ends', async () => {
@@ -101,7 +108,8 @@ describe('mutes in the widget (SPEC §11)', function () {
     await waitUntil(() => bobRow().querySelector('[part~="mute-options"]'), 'the choices open');
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
     const labels = [...bobRow().querySelectorAll('[part~="mute-options"] button')].map((b) => b.textContent!.trim());
-    expect(labels).to.deep.equal(['Mute for 1 hour', 'Mute for 1 day', 'Mute until unmuted', 'Unmute']);
+    expect(labels, 'no Unmute for someone not muted').to.deep.equal(['Mute for 1 hour', 'Mute for 1 day', 'Mute until unmuted']);
+    expect(bobRow().querySelector('[part~="muted"]')).to.equal(null);
     expect(await axeViolations(panel)).to.deep.equal([]);
     await sendKeys({ press: 'Tab' });
     expect(focused()?.getAttribute('part')).to.equal('mute-hour-button');
@@ -110,14 +118,47 @@ describe('mutes in the widget (SPEC §11)', function () {
     await waitUntil(() => bob.$sanctions.get().some((m) => m.conversationId === id), 'bob learns he is muted there');
     const mute = bob.$sanctions.get()[0]!;
     expect(mute.until! - before).to.be.within(3_500_000, 3_700_000);
-    await waitUntil(() => focused()?.getAttribute('part') === 'mute-button', 'focus returns to the toggle');
+    // The owner's member list now says so and until when, and offers Unmute instead of Mute.
+    await waitUntil(() => bobRow().querySelector('[part~="unmute-button"]'), 'Unmute in place of Mute');
+    expect(bobRow().querySelector('[part~="mute-button"]')).to.equal(null);
+    expect(bobRow().querySelector('[part~="muted"]')!.textContent).to.equal(`Muted until ${clock(mute.until!, { hour: 'numeric', minute: '2-digit' })}`);
+    await waitUntil(() => focused()?.getAttribute('part') === 'unmute-button', 'focus moves to Unmute');
+    expect(focused()!.getAttribute('aria-label')).to.equal('Unmute: Bob');
+    expect(await axeViolations(panel)).to.deep.equal([]);
     const thread = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${id}></chat-thread>`);
     await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.includes('Carol muted Bob until')), 'alice reads who muted whom until when');
-    bobRow().querySelector<HTMLButtonElement>('[part~="mute-button"]')!.click();
-    await waitUntil(() => bobRow().querySelector('[part~="unmute-button"]'), 'open again');
-    bobRow().querySelector<HTMLButtonElement>('[part~="unmute-button"]')!.click();
+    await sendKeys({ press: 'Enter' });
     await waitUntil(() => bob.$sanctions.get().length === 0, 'unmuted');
     await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.includes('Carol unmuted Bob.')), 'the unmute notice');
+    await waitUntil(() => bobRow().querySelector('[part~="mute-button"]') && !bobRow().querySelector('[part~="muted"]'), 'Mute again, no longer marked');
+    await waitUntil(() => focused()?.getAttribute('part') === 'mute-button', 'focus back on Mute');
+  });
+
+  it('shows the owner and admins a site\'s mute (Muted, Unmute), plain members nothing; the site\'s mute and unmute are told in the thread', async () => {
+    const id = await (await carol.groups()).createGroup({ name: 'Site mutes', members: [aliceId, bobId] });
+    const groupId = id.slice(6);
+    await (await carol.groups()).changeGroup(groupId, { kind: 'role', userId: aliceId, role: 'admin' });
+    await waitUntil(() => alice.$conversations.get().some((c) => c.id === id) && bob.$conversations.get().some((c) => c.id === id), 'both have it');
+    const thread = await fixture<ChatThread>(html`<chat-thread .client=${bob} conversation=${id}></chat-thread>`);
+    await adminMute(bobId, { groupId, site: true });
+    await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.trim() === 'Bob was muted.'), 'the site\'s mute is told, with no one named as its author');
+    for (const [client, who] of [[carol, 'owner'], [alice, 'admin']] as const) {
+      const panel = await fixture<GroupPanel>(html`<group-panel .client=${client}></group-panel>`);
+      await panel.show(id);
+      const row = () => parts(panel, 'member').find((r) => r.textContent!.includes('Bob'));
+      await waitUntil(() => row()?.querySelector('[part~="muted"]'), `the ${who} sees it`);
+      expect(row()!.querySelector('[part~="muted"]')!.textContent, who).to.equal('Muted');
+      expect(row()!.querySelector('[part~="unmute-button"]'), who).to.exist;
+      expect(row()!.querySelector('[part~="mute-button"]'), who).to.equal(null);
+      panel.close();
+    }
+    const own = await fixture<GroupPanel>(html`<group-panel .client=${bob}></group-panel>`);
+    await own.show(id);
+    await waitUntil(() => parts(own, 'member').length === 3, 'members load');
+    expect(parts(own, 'muted'), 'a plain member is not told').to.deep.equal([]);
+    expect(bob.members(id).get()!.some((m) => m.muted), 'nor is it in his client').to.equal(false);
+    await adminMute(bobId, { groupId, site: true, lift: true });
+    await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.trim() === 'Bob can send messages again.'), 'the site\'s unmute is told');
   });
 
   it('shows an admin the mute choices for plain members only, never for the owner or another admin', async () => {
@@ -129,5 +170,50 @@ describe('mutes in the widget (SPEC §11)', function () {
     await waitUntil(() => parts(panel, 'member').length === 3 && parts(panel, 'mute-button').length === 1, 'one mute toggle');
     expect(parts(panel, 'member').find((r) => r.querySelector('[part~="mute-button"]'))!.textContent).to.include('Bob');
     void carolId;
+  });
+
+  it('composes the muted notice in the widget at 320 px in Arabic: translated, right to left, wrapped inside the screen, and the group\'s notice too', async () => {
+    const id = await (await carol.groups()).createGroup({ name: 'النادي', members: [aliceId, bobId] });
+    const groupId = id.slice(6);
+    await waitUntil(() => alice.$conversations.get().some((c) => c.id === id), 'alice has the group');
+    const until = Date.now() + 3 * 86_400_000;
+    const reason = `يرجى الالتزام بقواعد المجموعة ${'ـ'.repeat(90)} https://example.com/${'rules/'.repeat(12)}`;
+    await adminMute(aliceId, { groupId, until, reason, site: true });
+    await waitUntil(() => alice.$sanctions.get().some((m) => m.conversationId === id), 'alice learns it');
+    await setViewport({ width: 320, height: 640 });
+    document.documentElement.lang = 'ar';
+    const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice} conversation=${id}></chat-widget>`);
+    await localeReady();
+    await widget.show();
+    const composer = await waitUntil(() => widget.shadowRoot!.querySelector<MessageComposer>('message-composer'), 'the composer shows')
+      .then(() => widget.shadowRoot!.querySelector<MessageComposer>('message-composer')!);
+    const thread = widget.shadowRoot!.querySelector<ChatThread>('chat-thread')!;
+    await waitUntil(() => part(composer, 'mute-notice'), 'the notice replaces the composer');
+    await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.includes('تم كتم')), 'the thread tells of the mute in Arabic');
+    await localeReady();
+    await nextFrames();
+    // Worded in Arabic, its time in Arabic's words and digits.
+    expect(part(composer, 'mute-text')!.textContent).to.equal(`تم كتمك في هذه المجموعة حتى ${when(until)}.`);
+    expect(when(until)).to.not.match(/[A-Za-z]/);
+    expect(part(composer, 'mute-reason')!.textContent).to.include(reason);
+    const notice = parts(thread, 'system').find((s) => s.textContent!.includes('تم كتم'))!;
+    expect(notice.textContent!.trim()).to.match(/^تم كتم \S*Alice\S* حتى [^A-Za-z]+\.$/u, 'the site muted: no one named as its author');
+    for (const el of [composer, part(composer, 'mute-notice')!, notice]) expect(getComputedStyle(el).direction, el.localName).to.equal('rtl');
+    // Inside the screen: no sideways scrolling anywhere, the notice and its long reason wrap.
+    expect(overflowPast(widget, 320)).to.deep.equal([]);
+    const box = part(composer, 'mute-notice')!.getBoundingClientRect();
+    expect(box.left).to.be.at.least(0);
+    expect(box.right).to.be.at.most(320);
+    for (const el of [part(composer, 'mute-notice')!, part(composer, 'mute-text')!, part(composer, 'mute-reason')!, notice]) {
+      expect(el.scrollWidth, el.getAttribute('part')!).to.be.at.most(el.clientWidth + 1);
+      expect(el.getBoundingClientRect().right, el.getAttribute('part')!).to.be.at.most(320);
+    }
+    // The text reads from the right: its first letter sits at the notice's right edge.
+    const words = document.createTreeWalker(part(composer, 'mute-text')!, NodeFilter.SHOW_TEXT, (n) => (n.textContent!.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP)).nextNode()!;
+    const first = document.createRange();
+    first.setStart(words, 0);
+    first.setEnd(words, 1);
+    expect(box.right - first.getBoundingClientRect().right).to.be.below(40);
+    expect(await axeViolations(composer)).to.deep.equal([]);
   });
 });

@@ -9,41 +9,10 @@ import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import { broadcast, nextFrames } from './a11y-helpers.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { overflowPast } from './overflow-helpers.js';
 
 const WIDTH = 320;
-
-/** Every element in the shadow roots under `root`, recursively. */
-function shadowElements(root: Element): Element[] {
-  const inside = root.shadowRoot ? [...root.shadowRoot.querySelectorAll('*')] : [];
-  const light = [...root.querySelectorAll('*')];
-  return [...inside, ...[...inside, ...light].flatMap((el) => (el.shadowRoot ? shadowElements(el) : []))];
-}
-
-/** The nearest ancestor (across shadow roots) that clips its content sideways. */
-function clipper(el: Element): Element | null {
-  for (let node = el.parentElement ?? ((el.getRootNode() as ShadowRoot).host ?? null); node; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host ?? null)) {
-    if (getComputedStyle(node).overflowX !== 'visible') return node;
-  }
-  return null;
-}
-
-/** What overflows sideways: the page, a scroll container, or a visible (unclipped) box past the viewport. */
-function horizontalOverflow(root: Element): string[] {
-  const found: string[] = [];
-  const page = document.scrollingElement!;
-  if (page.scrollWidth > page.clientWidth) found.push(`page scrolls sideways: ${page.scrollWidth} > ${page.clientWidth}`);
-  for (const el of [root, ...shadowElements(root)]) {
-    const s = getComputedStyle(el);
-    const name = `${(el.getRootNode() as ShadowRoot).host?.localName ?? ''} ${el.localName}[${el.getAttribute('part') ?? el.className}]`;
-    if (['auto', 'scroll'].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1) found.push(`${name} scrolls sideways: ${el.scrollWidth} > ${el.clientWidth}`);
-    const r = el.getBoundingClientRect();
-    const visible = r.width > 1 && r.height > 1 && s.visibility !== 'hidden';
-    const past = (box: DOMRect) => box.left < -1 || box.right > WIDTH + 1;
-    const clip = clipper(el);
-    if (visible && past(r) && (!clip || past(clip.getBoundingClientRect()))) found.push(`${name} spans ${Math.round(r.left)}…${Math.round(r.right)}`);
-  }
-  return found;
-}
+const horizontalOverflow = (root: Element) => overflowPast(root, WIDTH);
 
 describe('narrow layout (320 px)', function () {
   this.timeout(20_000);

@@ -102,6 +102,8 @@ function validServerFrames(): Record<string, unknown>[] {
     { type: 'message.new', message: { ...text, elem: { type: 'system', event: 'member-joined', text: 'x joined', targets: ['x'], targetNames: ['X'] } } },
     { type: 'history.page', reqId: 'h', conversationId: 'p2p:bob', fromSeq: 1, toSeq: 2, hasMore: false, messages: [merged, text] },
     { type: 'members', reqId: 'm', conversationId: 'group:g', members: [{ id: 'bob', name: 'Bob', readSeq: 1 }] },
+    // Issue 19: who is muted in the group, as its owner and admins are told (until a time, or until unmuted).
+    { type: 'members', reqId: 'm2', conversationId: 'group:g', members: [{ id: 'bob', readSeq: 1, role: 'member', muted: { until: 1_900_000_000_000 } }, { id: 'carol', readSeq: 0, role: 'admin', muted: {} }] },
     { type: 'conversation.updated', conversation: summary },
     { type: 'message.error', clientMsgId: 'cmid00000001', conversationId: 'p2p:bob', code: 4006, name: 'MERGER_FORGED', message: 'no' },
     { type: 'blocklist.updated', blocked: ['carol'] },

@@ -69,8 +69,8 @@ export class MuteNotice {
   }
 }
 
-/** "18:30" today, else "6 Dec, 18:30" (in the formatting locale's words and order). */
-function when(ms: number): string {
+/** "18:30" today, else "6 Dec, 18:30" (in the formatting locale's words and order); the group panel's mute ends too. */
+export function when(ms: number): string {
   const at = new Date(ms);
   const today = new Date().toDateString() === at.toDateString();
   return new Intl.DateTimeFormat(formatLocale(), today ? { hour: 'numeric', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(at);

@@ -15,6 +15,7 @@ import { peopleStrings } from '../i18n/people.js';
 import { LocaleController } from '../i18n/localize.js';
 import { groupDialogStyles } from './group-dialog.styles.js';
 import { renderGroupSettings, type SettingsDraft } from './group-settings.js';
+import { when } from '../composer/mute-notice.js';
 
 /** Members shown at first, and added by each "Show more" (a group may have thousands). */
 const PAGE = 50;
@@ -29,7 +30,9 @@ const PAGE = 50;
  * change its picture and notice, and invite people; admins remove members; the owner also makes
  * and unmakes admins, removes anyone and dismisses the group. The owner mutes anyone, admins mute
  * members, in this group, for an hour, a day or until unmuted (and unmute them): every member
- * sees a notification, and the muted person's composer says so. Leaving and dismissing ask to
+ * sees a notification, and the muted person's composer says so. The owner and admins see who is
+ * muted in the group and until when (the server tells nobody else): a muted member offers Unmute,
+ * an unmuted one the Mute choices. Leaving and dismissing ask to
  * confirm. Every action is checked again by the server; its answer shows in the status line.
  * The panel follows the group live (its notifications reload the settings and members). Esc or
  * Close closes it and focus returns to where it was.
@@ -47,15 +50,16 @@ const PAGE = 50;
  * @csspart member - One member.
  * @csspart member-name - A member's name: opens their `<profile-card>` (its `block-button`, `message-button`, `presence` and `presence-toggle` are exported, its dialog as `profile-dialog`).
  * @csspart role - A member's role.
+ * @csspart muted - "Muted" or "Muted until …" on a member muted in this group (shown to the owner and admins).
  * @csspart promote-button - Makes a member an admin (owner).
  * @csspart demote-button - Makes an admin a member again (owner).
  * @csspart remove-button - Removes a member.
- * @csspart mute-button - Opens a member's mute choices (owner: anyone but the owner; admins: members).
- * @csspart mute-options - The open choices: `mute-hour-button`, `mute-day-button`, `mute-forever-button`, `unmute-button`.
+ * @csspart mute-button - Opens the mute choices of a member who is not muted (owner: anyone but the owner; admins: members).
+ * @csspart mute-options - The open choices: `mute-hour-button`, `mute-day-button`, `mute-forever-button`.
  * @csspart mute-hour-button - Mutes the member in this group for an hour.
  * @csspart mute-day-button - Mutes them for a day.
  * @csspart mute-forever-button - Mutes them until unmuted.
- * @csspart unmute-button - Lifts their mute in this group.
+ * @csspart unmute-button - Lifts a muted member's mute in this group (in place of `mute-button`).
  * @csspart more-button - Shows more members.
  * @csspart leave-button - Leaves the group (asks to confirm).
  * @csspart dismiss-button - Dismisses the group (owner; asks to confirm).
@@ -268,15 +272,17 @@ export class GroupPanel extends LitElement {
           const act = (label: string, part: string, change: GroupChange) =>
             html`<button part=${part} type="button" aria-label=${t.about(label, name)} ?disabled=${this.busy} @click=${() => void this.#run(change)}>${label}</button>`;
           const self = m.id === me;
-          return html`<li part="member" class="row">
+          const muted = isMuted(m);
+          return html`<li part="member" class="row" data-id=${m.id}>
             ${this.hideProfiles
               ? html`<bdi part="member-name" class="who">${name}</bdi>`
               : html`<button part="member-name" class="who link" type="button" aria-label=${peopleStrings().openProfile(name)} @click=${() => this.#profile(m)}><bdi>${name}</bdi></button>`}${self ? html` <span class="muted">${t.you}</span>` : nothing}
             <span part="role" class="muted">${t.role(m.role)}</span>
+            ${muted ? html`<span part="muted" class="muted">${m.muted!.until === undefined ? t.muted : t.mutedUntil(when(m.muted!.until))}</span>` : nothing}
             ${!self && role === 'owner' && m.role === 'member' ? act(t.makeAdmin, 'promote-button', { kind: 'role', userId: m.id, role: 'admin' }) : nothing}
             ${!self && role === 'owner' && m.role === 'admin' ? act(t.removeAdmin, 'demote-button', { kind: 'role', userId: m.id, role: 'member' }) : nothing}
             ${!self && (role === 'owner' || (role === 'admin' && m.role === 'member')) ? act(t.remove, 'remove-button', { kind: 'remove', userId: m.id }) : nothing}
-            ${!self && m.role !== 'owner' && (role === 'owner' || (role === 'admin' && m.role === 'member')) ? this.#renderMute(t, m.id, name) : nothing}
+            ${!self && m.role !== 'owner' && (role === 'owner' || (role === 'admin' && m.role === 'member')) ? this.#renderMute(t, m.id, name, muted) : nothing}
           </li>`;
         })}
       </ul>
@@ -284,20 +290,23 @@ export class GroupPanel extends LitElement {
   }
 
   /**
-   * Mute choices for one member (SPEC §11): a disclosure button and, while open, 1 hour, 1 day,
-   * until unmuted and Unmute. The panel does not know who is muted (the server does): Unmute is
-   * always offered, and is a no-op for someone who is not.
+   * Mute choices for one member (SPEC §11): for someone muted here, Unmute; for anyone else a
+   * disclosure button and, while open, 1 hour, 1 day and until unmuted. Focus goes back to
+   * whichever of the two the row then shows.
    */
-  #renderMute(t: GroupStrings, userId: string, name: string) {
+  #renderMute(t: GroupStrings, userId: string, name: string, muted: boolean) {
     const open = this.muting === userId;
     const id = `mute-${userId}`;
     const mute = async (change: GroupChange) => {
       this.muting = '';
-      await this.#run(change);
-      this.renderRoot.querySelector<HTMLElement>(`[part~="mute-button"][aria-controls="${CSS.escape(id)}"]`)?.focus();
+      // Loaded again at once (the notice would too, later): the row's other button then takes focus.
+      if (await this.#run(change)) await this.client?.loadMembers(this.conversation as ConversationId).catch(() => undefined);
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(userId)}"] :is([part~="mute-button"], [part~="unmute-button"])`)?.focus();
     };
     const option = (label: string, part: string, change: GroupChange) =>
       html`<button part=${part} type="button" aria-label=${t.about(label, name)} ?disabled=${this.busy} @click=${() => void mute(change)}>${label}</button>`;
+    if (muted) return option(t.unmute, 'unmute-button', { kind: 'unmute', userId });
     const now = Date.now();
     return html`<button part="mute-button" type="button" aria-label=${t.about(t.mute, name)} aria-expanded=${open ? 'true' : 'false'} aria-controls=${id}
         ?disabled=${this.busy} @click=${() => (this.muting = open ? '' : userId)}>${t.mute}</button>
@@ -311,10 +320,14 @@ export class GroupPanel extends LitElement {
             ${option(t.muteHour, 'mute-hour-button', { kind: 'mute', userId, until: now + 3_600_000 })}
             ${option(t.muteDay, 'mute-day-button', { kind: 'mute', userId, until: now + 86_400_000 })}
             ${option(t.muteForever, 'mute-forever-button', { kind: 'mute', userId })}
-            ${option(t.unmute, 'unmute-button', { kind: 'unmute', userId })}
           </div>`
         : nothing}`;
   }
+}
+
+/** Muted here now (a mute the server listed may have run out since). */
+function isMuted(m: Member): boolean {
+  return m.muted !== undefined && (m.muted.until === undefined || m.muted.until > Date.now());
 }
 
 declare global {

@@ -49,6 +49,8 @@ const groups = {
   get muteDay() { return msg('Mute for 1 day', { id: 'groups.muteDay' }); },
   get muteForever() { return msg('Mute until unmuted', { id: 'groups.muteForever' }); },
   get unmute() { return msg('Unmute', { id: 'groups.unmute' }); },
+  get muted() { return msg('Muted', { id: 'groups.muted' }); },
+  mutedUntil: (time: string) => msg(str`Muted until ${time}`, { id: 'groups.mutedUntil' }),
   get leave() { return msg('Leave group', { id: 'groups.leave' }); },
   get dismiss() { return msg('Dismiss group', { id: 'groups.dismiss' }); },
   get confirmDismiss() { return msg('Dismiss it for everyone', { id: 'groups.confirmDismiss' }); },

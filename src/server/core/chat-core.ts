@@ -285,7 +285,7 @@ export class ChatCore {
         case 'history.fetch': return await this.#history(conn, frame);
         case 'blocklist.add':
         case 'blocklist.remove': return await this.#blocklist(conn, frame);
-        case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, ...(await fetchMembersPage(this.store, conn.session.userId, frame.conversationId, frame.after)) });
+        case 'members.fetch': return send(conn, { type: 'members', reqId: frame.reqId, ...(await fetchMembersPage(this.store, conn.session.userId, frame.conversationId, frame.after, (g) => this.moderation.groupMutes(g))) });
         case 'change.send': return await this.changes.handleSend(conn, frame);
         case 'reactions.fetch': return send(conn, await this.changes.reactions(conn.session.userId, frame));
         case 'pins.fetch': return send(conn, await this.changes.pins(conn.session.userId, frame));

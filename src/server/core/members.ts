@@ -1,19 +1,29 @@
-import { ChatError, type ConversationId, type MemberInfo, type ServerFrameOf } from '../../protocol/index.js';
+import { ChatError, parseConversationId, type ConversationId, type MemberInfo, type ServerFrameOf } from '../../protocol/index.js';
 import { keyOf } from './conversation-key.js';
 import { fieldsBytes, fitting } from './frame-budget.js';
 import type { Store } from './store.js';
 
 type MembersPage = Omit<ServerFrameOf<'members'>, 'type' | 'reqId'>;
 
+/** A group's running mutes by user (Moderation.groupMutes). */
+export type GroupMutes = (groupId: string) => Promise<Map<string, { until?: number }>>;
+
 /**
  * One `members` frame's worth of the members of a conversation, after the id `after`: as many
  * as fit in a frame (a group of thousands with long names and avatar URLs does not), with
- * `hasMore` when the client should ask again from the last id.
+ * `hasMore` when the client should ask again from the last id. A group's owner and admins also
+ * learn who is muted in it (`muted`), so their panel offers Unmute or Mute as fits; nobody else does.
  */
-export async function fetchMembersPage(store: Store, userId: string, conversationId: ConversationId, after?: string): Promise<MembersPage> {
-  const all = await fetchMembers(store, userId, conversationId);
+export async function fetchMembersPage(store: Store, userId: string, conversationId: ConversationId, after?: string, groupMutes?: GroupMutes): Promise<MembersPage> {
+  let all = await fetchMembers(store, userId, conversationId);
+  const role = all.find((m) => m.id === userId)?.role;
+  if (groupMutes && (role === 'owner' || role === 'admin')) {
+    const mutes = await groupMutes(parseConversationId(conversationId).target);
+    if (mutes.size > 0) all = all.map((m) => (mutes.has(m.id) ? { ...m, muted: mutes.get(m.id)! } : m));
+  }
   const rest = after === undefined ? all : all.filter((m) => m.id > after);
-  const n = fitting(rest, (m) => fieldsBytes(m.id, m.name, m.avatar));
+  // `muted` fits in the per-item allowance, counted anyway: `{"until":…}` is 30 bytes.
+  const n = fitting(rest, (m) => fieldsBytes(m.id, m.name, m.avatar) + (m.muted ? 32 : 0));
   return { conversationId, members: n < rest.length ? rest.slice(0, n) : rest, ...(n < rest.length && { hasMore: true }) };
 }
 

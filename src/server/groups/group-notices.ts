@@ -1,4 +1,4 @@
-import type { GroupRole, SystemElem } from '../../protocol/index.js';
+import { LIMITS, utf8Length, type GroupRole, type SystemElem } from '../../protocol/index.js';
 import type { HistoryVisibility } from '../core/types.js';
 
 /** Who did something to a group: a member (id and display name), or the site's backend (admin REST). */
@@ -10,11 +10,31 @@ const operator = (actor: GroupActor): Pick<SystemElem, 'operator' | 'operatorNam
 const list = (names: readonly string[]) => names.join(', ');
 
 /**
+ * The notice with its English `text` cut to the protocol's bound (a 1,000-byte name plus the
+ * sentence would pass it, and clients drop a frame whose elem breaks its schema).
+ */
+function fit(e: SystemElem): SystemElem {
+  if (utf8Length(e.text) <= LIMITS.shortTextBytes) return e;
+  let text = '';
+  let n = utf8Length('…');
+  for (const ch of e.text) {
+    n += utf8Length(ch);
+    if (n > LIMITS.shortTextBytes) break;
+    text += ch;
+  }
+  return { ...e, text: `${text}…` };
+}
+
+function fitted<T extends Record<string, (...args: never[]) => SystemElem>>(notices: T): T {
+  return Object.fromEntries(Object.entries(notices).map(([k, f]) => [k, (...args: never[]) => fit(f(...args))])) as T;
+}
+
+/**
  * The system notifications of group changes (SPEC §13). Structured, so each client words them
  * in its reader's language (src/elements/i18n/elems.ts); `text` is the English stored with them
  * for clients that do not know an event.
  */
-export const groupNotice = {
+export const groupNotice = fitted({
   created: (actor: GroupActor, name: string, targets: string[]): SystemElem => ({
     type: 'system', event: 'group-created', text: `Group "${name}" was created.`, groupName: name, targets, ...operator(actor),
   }),
@@ -55,4 +75,4 @@ export const groupNotice = {
   dismissed: (actor: GroupActor): SystemElem => ({
     type: 'system', event: 'group-dismissed', text: 'The group was dismissed.', ...operator(actor),
   }),
-};
+});

@@ -20,6 +20,7 @@ import { groupNotice, type GroupActor } from './group-notices.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { checkRole } from './roles.js';
 import type { Moderation } from '../moderation/moderation.js';
+import { isActive, type Sanction } from '../moderation/types.js';
 import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 
 /** Who may create groups from the widget: anyone, or only the site's backend (admin REST). `NATTER_GROUP_CREATE`. */
@@ -157,16 +158,50 @@ export class GroupService {
   /** Mutes a member in the group (a group-scoped sanction, as the admin's), then tells the group. */
   async #mute(actor: GroupActor, groupId: string, userId: string, until: number | null, reason: string | undefined): Promise<void> {
     if (!(await this.#host.store.isGroupMember(groupId, userId))) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
-    await this.#host.moderation.mute(userId, groupId, until, reason?.trim() || undefined);
-    const [name] = await this.#names([userId]);
-    await this.#system(groupId, groupNotice.muted(actor, userId, name!, until));
+    await this.#muteAndTell(actor, groupId, userId, until, reason?.trim() || undefined, true);
   }
 
   /** Lifts a member's mute in the group; unmuting someone who is not muted posts nothing. */
   async #unmute(actor: GroupActor, groupId: string, userId: string): Promise<void> {
     if (!(await this.#host.moderation.liftIfAny(userId, 'mute', groupId))) return;
+    await this.#tellUnmuted(actor, groupId, userId);
+  }
+
+  /**
+   * The site's REST mute in a group (`PUT /v1/users/:id/mute` with `groupId`): the same sanction
+   * and, when the user is a member of the group, the same `member-muted` notice a group admin's
+   * mute posts (with no operator). A mute of someone outside the group (or of a group not made
+   * yet) is kept quietly, as before. Repeating a running mute as it is changes and posts nothing.
+   */
+  async siteMute(groupId: string, userId: string, until: number | null, reason: string | undefined): Promise<Sanction> {
+    return this.#muteAndTell({ admin: true }, groupId, userId, until, reason, await this.#liveMember(groupId, userId));
+  }
+
+  /** The site's REST unmute in a group: NOT_FOUND when there is no mute; a notice when one was running and the user is a member. */
+  async siteUnmute(groupId: string, userId: string): Promise<void> {
+    if ((await this.#host.moderation.lift(userId, 'mute', groupId)) && (await this.#liveMember(groupId, userId))) await this.#tellUnmuted({ admin: true }, groupId, userId);
+  }
+
+  async #muteAndTell(actor: GroupActor, groupId: string, userId: string, until: number | null, reason: string | undefined, tell: boolean): Promise<Sanction> {
+    const moderation = this.#host.moderation;
+    const running = (await moderation.list(userId)).find((s) => s.kind === 'mute' && s.scope === groupId && isActive(s, this.#host.clock()));
+    if (running && running.until === until && running.reason === reason) return running;
+    const sanction = await moderation.mute(userId, groupId, until, reason);
+    if (tell) {
+      const [name] = await this.#names([userId]);
+      await this.#system(groupId, groupNotice.muted(actor, userId, name!, until));
+    }
+    return sanction;
+  }
+
+  async #tellUnmuted(actor: GroupActor, groupId: string, userId: string): Promise<void> {
     const [name] = await this.#names([userId]);
     await this.#system(groupId, groupNotice.unmuted(actor, userId, name!));
+  }
+
+  async #liveMember(groupId: string, userId: string): Promise<boolean> {
+    const group = await this.#host.store.getGroup(groupId);
+    return group !== undefined && !group.dismissed && (await this.#host.store.isGroupMember(groupId, userId));
   }
 
   /** A group's settings as `userId` (a member) sees them. */

@@ -76,7 +76,7 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
     groupsRoutes(scope, admin);
     messagesRoutes(scope, admin);
     broadcastsRoutes(scope, core.broadcasts);
-    moderationRoutes(scope, core.moderation);
+    moderationRoutes(scope, core.moderation, core.groups);
     reportsRoutes(scope, core.reports, admin);
     wordListRoutes(scope, core.wordList);
     if (options.webhooks) webhooksRoutes(scope, { endpoints: options.webhooks, store: core.store, clock: core.clock });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { GroupIdSchema, UserIdSchema } from '../../protocol/index.js';
+import type { GroupService } from '../groups/group-service.js';
 import type { Moderation } from '../moderation/moderation.js';
 import { parse } from './validate.js';
 
@@ -11,8 +12,11 @@ const BanBody = v.strictObject({ until: Until, reason: Reason });
 const MuteBody = v.strictObject({ groupId: v.optional(GroupIdSchema), until: Until, reason: Reason });
 const MuteQuery = v.object({ groupId: v.optional(GroupIdSchema) });
 
-/** Bans and mutes (admin key): `until` in ms since the epoch, absent or null for good. */
-export function moderationRoutes(app: FastifyInstance, moderation: Moderation): void {
+/**
+ * Bans and mutes (admin key): `until` in ms since the epoch, absent or null for good. A mute or
+ * unmute in a group goes through the group service, which tells the group as a group admin's does.
+ */
+export function moderationRoutes(app: FastifyInstance, moderation: Moderation, groups: GroupService): void {
   app.put('/v1/users/:id/ban', async (req) => {
     const { id } = parse(UserParams, req.params);
     const { until, reason } = parse(BanBody, req.body ?? {});
@@ -25,11 +29,13 @@ export function moderationRoutes(app: FastifyInstance, moderation: Moderation): 
   app.put('/v1/users/:id/mute', async (req) => {
     const { id } = parse(UserParams, req.params);
     const { groupId, until, reason } = parse(MuteBody, req.body ?? {});
-    return moderation.mute(id, groupId, until ?? null, reason);
+    return groupId === undefined ? moderation.mute(id, undefined, until ?? null, reason) : groups.siteMute(groupId, id, until ?? null, reason);
   });
   app.delete('/v1/users/:id/mute', async (req, reply) => {
     const { groupId } = parse(MuteQuery, req.query ?? {});
-    await moderation.lift(parse(UserParams, req.params).id, 'mute', groupId ?? '');
+    const { id } = parse(UserParams, req.params);
+    if (groupId === undefined) await moderation.lift(id, 'mute', '');
+    else await groups.siteUnmute(groupId, id);
     return reply.status(204).send();
   });
   app.get('/v1/users/:id/sanctions', async (req) => ({ items: await moderation.list(parse(UserParams, req.params).id) }));

@@ -63,6 +63,14 @@ export class Moderation {
     if (mute) throw new SanctionError('MUTED', mute, now);
   }
 
+  /** The running mutes in one group, by user: `until` absent for a mute until unmuted (the member list's `muted`). */
+  async groupMutes(groupId: string): Promise<Map<string, { until?: number }>> {
+    const now = this.#clock();
+    const out = new Map<string, { until?: number }>();
+    for (const s of await this.#store.listGroupMutes(groupId)) if (isActive(s, now)) out.set(s.userId, s.until === null ? {} : { until: s.until });
+    return out;
+  }
+
   list(userId: string): Promise<Sanction[]> {
     return this.#store.listSanctions(userId);
   }
@@ -81,9 +89,11 @@ export class Moderation {
     return s;
   }
 
-  /** Lifts the sanction (an ended one too); NOT_FOUND when there is none. */
-  async lift(userId: string, kind: Sanction['kind'], scope: string): Promise<void> {
-    if (!(await this.#delete(userId, kind, scope)).deleted) throw new ChatError('NOT_FOUND');
+  /** Lifts the sanction (an ended one too); NOT_FOUND when there is none. True when it was still running. */
+  async lift(userId: string, kind: Sanction['kind'], scope: string): Promise<boolean> {
+    const { deleted, running } = await this.#delete(userId, kind, scope);
+    if (!deleted) throw new ChatError('NOT_FOUND');
+    return running;
   }
 
   /** Lifts the sanction if there is one; true when one was still running (a group's unmute posts a notice then). */

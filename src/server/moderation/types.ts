@@ -34,6 +34,8 @@ export interface ModerationStore {
   deleteSanction(userId: string, kind: Sanction['kind'], scope: string): Promise<boolean>;
   /** Every sanction of the user (expired ones too), by kind then scope. */
   listSanctions(userId: string): Promise<Sanction[]>;
+  /** Every mute scoped to one group (expired ones too), by user: its owner and admins see who is muted. */
+  listGroupMutes(groupId: string): Promise<Sanction[]>;
 }
 
 export const isActive = (s: Sanction, now: number): boolean => s.until === null || s.until > now;

@@ -25,6 +25,9 @@ export function createMemoryModeration(): ModerationStore {
     async deleteWord(word) {
       return words.delete(word);
     },
+    async listGroupMutes(groupId) {
+      return [...sanctions.values()].filter((s) => s.kind === 'mute' && s.scope === groupId).map((s) => ({ ...s })).sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    },
     async listSanctions(userId) {
       return [...sanctions.values()].filter((s) => s.userId === userId).map((s) => ({ ...s })).sort(bySanctionOrder);
     },

@@ -4,7 +4,7 @@ import { toSanction, toWord } from './sqlite-moderation.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The moderation part of the PostgreSQL store (sanctions in migration 8, the word list in 12). */
+/** The moderation part of the PostgreSQL store (sanctions in migration 8, indexed by scope in 19; the word list in 12). */
 export function createPostgresModeration({ query, transaction }: {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T>;
@@ -40,6 +40,9 @@ export function createPostgresModeration({ query, transaction }: {
     },
     async listSanctions(userId) {
       return (await query<Row>('SELECT * FROM sanctions WHERE user_id = $1 ORDER BY kind, scope', [userId])).map(toSanction);
+    },
+    async listGroupMutes(groupId) {
+      return (await query<Row>("SELECT * FROM sanctions WHERE scope = $1 AND kind = 'mute' ORDER BY user_id", [groupId])).map(toSanction);
     },
   };
 }

@@ -288,6 +288,12 @@ CREATE INDEX messages_id ON messages (id);
 `,
     after: indexExistingWords,
   },
+  {
+    // A group's mutes by group (issue 19): its owner and admins see who is muted in the member list.
+    version: 19,
+    name: 'sanctions-by-scope',
+    sql: `CREATE INDEX sanctions_by_scope ON sanctions (scope, kind);`,
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

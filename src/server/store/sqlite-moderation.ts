@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS sanctions (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (user_id, kind, scope)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sanctions_by_scope ON sanctions (scope, kind);
 CREATE TABLE IF NOT EXISTS word_list (
   word TEXT PRIMARY KEY,
   mode TEXT
@@ -38,6 +39,7 @@ export function createSqliteModeration(db: Database.Database): ModerationStore {
     put: db.prepare('INSERT OR REPLACE INTO sanctions (user_id, kind, scope, until, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     del: db.prepare('DELETE FROM sanctions WHERE user_id = ? AND kind = ? AND scope = ?'),
     list: db.prepare('SELECT * FROM sanctions WHERE user_id = ? ORDER BY kind, scope'),
+    groupMutes: db.prepare("SELECT * FROM sanctions WHERE scope = ? AND kind = 'mute' ORDER BY user_id"),
     words: db.prepare('SELECT word, mode FROM word_list ORDER BY word'),
     putWord: db.prepare('INSERT OR REPLACE INTO word_list (word, mode) VALUES (?, ?)'),
     delWord: db.prepare('DELETE FROM word_list WHERE word = ?'),
@@ -72,6 +74,9 @@ export function createSqliteModeration(db: Database.Database): ModerationStore {
     },
     async listSanctions(userId) {
       return (q.list.all(userId) as Row[]).map(toSanction);
+    },
+    async listGroupMutes(groupId) {
+      return (q.groupMutes.all(groupId) as Row[]).map(toSanction);
     },
   };
 }

@@ -213,8 +213,8 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
   'blocklist.add': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'blocklist.remove': { scope: 'change anything but their own blocklist (no conversation scope)', check: ownBlocklistOnly },
   'members.fetch': {
-    scope: "list a conversation's members and read positions",
-    async check(_t, o) {
+    scope: "list a conversation's members and read positions (nor, as a plain member, who is muted in a group)",
+    async check(t, o) {
       for (const [conversationId, after] of [['group:g', undefined], ['group:does-not-exist', undefined], ['group:g', 'bob']] as const) {
         const reqId = cmid();
         o.alice.send({ type: 'members.fetch', reqId, conversationId, ...(after !== undefined && { after }) });
@@ -227,6 +227,20 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       assert.deepEqual(answer.members.map((m) => [m.id, m.readSeq]), [['alice', 0], ['carol', 0]]);
       assert.equal(o.alice.pending('members').length, 0);
       counts.frameChecks++;
+      // Group mutes (issue 19) are shown to a group's owner and admins only: carol, a plain member
+      // of g, sees bob's mute there in neither page. Put straight into moderation: no notice posted.
+      await t.server.core.moderation.mute('bob', 'g', null);
+      try {
+        for (const after of [undefined, 'alice']) {
+          const reqId = cmid();
+          o.carol.send({ type: 'members.fetch', reqId, conversationId: 'group:g', ...(after !== undefined && { after }) });
+          const page = await o.carol.next('members', (f) => f.reqId === reqId);
+          assert.ok(page.members.some((m) => m.id === 'bob') && !page.members.some((m) => 'muted' in m), JSON.stringify(page.members));
+          counts.frameChecks++;
+        }
+      } finally {
+        await t.server.core.moderation.lift('bob', 'mute', 'g');
+      }
     },
   },
   'group.create': {

@@ -39,6 +39,8 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'ping', reqId: 'p' },
     { type: 'members.fetch', reqId: 'm', conversationId: 'group:g' },
     { type: 'members.fetch', reqId: 'm', conversationId: 'group:g', after: 'alice' },
+    // A member in a group with mutes running (issue 19: `muted` for owners and admins).
+    { type: 'members.fetch', reqId: 'm', conversationId: 'group:g', after: 'bob' },
     // Changes (SPEC §9): hostile reaction keys and texts come from the mutations of these.
     { type: 'message.send', clientMsgId: id, conversationId: 'group:g', elem: { type: 'text', text: 're' }, replyTo: 'm1' },
     { type: 'change.send', changeId: id, conversationId: 'group:g', messageId: 'm1', change: { kind: 'reaction', emoji: '👍🏽', on: true } },

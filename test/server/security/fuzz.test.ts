@@ -126,6 +126,9 @@ describe('protocol fuzzing', () => {
     t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000, friendRequests: true, linkPreviews: { images: 'proxy' } });
     await createUsers(t, 'alice', 'bob', 'carol');
     await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
+    // A group whose only member nobody logs in as: the site's mutes there post notices (issue 19).
+    await createUsers(t, 'zzmuted');
+    await t.rest('POST', '/v1/groups', { id: 'fzm', name: 'Fuzz mutes', members: ['zzmuted'] });
   });
   after(async () => {
     console.log(
@@ -273,6 +276,9 @@ describe('protocol fuzzing', () => {
       ['PUT', () => '/v1/users/zzfuzz/mute', { groupId: 'g', until: 4_102_444_800_000, reason: 'fuzz' }],
       ['PUT', (p) => `/v1/users/zz${p}/ban`, { reason: 'fuzz' }],
       ['DELETE', (p) => `/v1/users/zzfuzz/mute?groupId=${p}`, undefined],
+      // A member's mute and unmute in a group: the site's notice path (member-muted / member-unmuted).
+      ['PUT', () => '/v1/users/zzmuted/mute', { groupId: 'fzm', until: 4_102_444_800_000, reason: 'fuzz' }],
+      ['DELETE', (p) => `/v1/users/zzmuted/mute?groupId=fzm&x=${p}`, undefined],
       ['GET', (p) => `/v1/users/${p}/sanctions`, undefined],
       // The word list, with words no other case sends (a mutated mode or word may mask or refuse a fuzzed send: a 4xx too).
       ['PUT', () => '/v1/wordlist', { items: [{ word: 'zzfuzzword', mode: 'mask' }, { word: '禁词' }] }],

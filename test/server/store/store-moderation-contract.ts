@@ -22,6 +22,22 @@ export function moderationContract(store: () => Store): void {
     assert.deepEqual(await s.listSanctions('nobody'), []);
   });
 
+  it('lists one group\'s mutes by user, expired ones too, and nothing else', async () => {
+    const s = store();
+    await s.putSanction({ userId: 'gm-b', kind: 'mute', scope: 'gm-g1', until: null, createdAt: 1 });
+    await s.putSanction({ userId: 'gm-a', kind: 'mute', scope: 'gm-g1', until: 7000, reason: 'calm', createdAt: 2 });
+    await s.putSanction({ userId: 'gm-a', kind: 'mute', scope: '', until: null, createdAt: 3 });
+    await s.putSanction({ userId: 'gm-c', kind: 'mute', scope: 'gm-g2', until: null, createdAt: 4 });
+    await s.putSanction({ userId: 'gm-c', kind: 'ban', scope: '', until: null, createdAt: 5 });
+    assert.deepEqual(await s.listGroupMutes('gm-g1'), [
+      { userId: 'gm-a', kind: 'mute', scope: 'gm-g1', until: 7000, reason: 'calm', createdAt: 2 },
+      { userId: 'gm-b', kind: 'mute', scope: 'gm-g1', until: null, createdAt: 1 },
+    ]);
+    assert.equal(await s.deleteSanction('gm-b', 'mute', 'gm-g1'), true);
+    assert.deepEqual((await s.listGroupMutes('gm-g1')).map((x) => x.userId), ['gm-a']);
+    assert.deepEqual(await s.listGroupMutes('gm-none'), []);
+  });
+
   it('keeps the word list: replaces it whole, adds or re-modes entries, deletes one, lists by word', async () => {
     const s = store();
     await s.replaceWords([{ word: 'zeta' }, { word: 'alpha', mode: 'mask' }, { word: '坏话', mode: 'reject' }]);
