@@ -29,6 +29,11 @@ import { searchTextOf } from '../core/search-text.js';
 export interface SqliteWriter {
   commit(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
   /**
+   * Commits one change (SPEC §9) on the writer thread, in the next job posted: with the next
+   * batch of messages if one is posted in this turn, else with the other changes of the turn.
+   */
+  change(change: ChangeWire): Promise<ChangeWireOutcome>;
+  /**
    * Runs statements in one transaction on the writer thread, queued with the commits: the event
    * loop never waits for the write lock (which the writer holds most of the time under load).
    * Resolves with each statement's number of changed rows.
@@ -60,12 +65,31 @@ type WireDraft = [string, string, string, string, string, string | null, string 
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
+/**
+ * One change (SPEC §9) as posted to the worker, applied already by the calling thread to the
+ * target body it read: [key, targetId, sender, clientMsgId, event id, the target body it was
+ * applied to (the commit's precondition), the event serialised without its seq, the new target
+ * serialised without its changeSeq, vis1, vis2, event mentions, target mentions, the target's
+ * new searchable text, webhook event type, webhook endpoints, time, pin ([seq, by, time] to add,
+ * 0 to remove, null: none), the pin count it was applied with (-1: not used)].
+ */
+export type ChangeWire = [string, string, string, string, string, string, string, string, string | null, string | null,
+  string | null, string | null, string | null, string | null, string[] | null, number, [number, string, number] | 0 | null, number];
+/**
+ * Per change: its seq when committed; 0 when stale (the target or the pin count changed since it
+ * was read: nothing written); [body, vis1, vis2] of a duplicate; null for a conflict.
+ */
+export type ChangeWireOutcome = number | [string, string | null, string | null] | null;
+
+type CommitBatch = (drafts: WireDraft[], changes?: ChangeWire[]) => [WireOutcome[], ChangeWireOutcome[]];
+
 /** One statement for `exec`: SQL and its parameters. */
 export type WriterStatement = [sql: string, params: (string | number | null)[]];
 
 interface Reply {
   id: number;
   outcomes?: WireOutcome[];
+  changeOutcomes?: ChangeWireOutcome[];
   changes?: number[];
   error?: string;
 }
@@ -116,8 +140,56 @@ const commitOne = (d) => {
   if (d[13]) for (const e of d[13]) q.event.run(e[0], e[1], e[2], e[3], e[4], e[5], e[4], e[4]);
   return [seq, body];
 };
+// Changes (SPEC §9), prepared on the first one: the pins table is made by sqlite-changes.ts.
+let cq;
+const changeQueries = () => cq || (cq = {
+  byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
+  target: db.prepare('SELECT rowid, body, search_text FROM messages WHERE conv_key = ? AND id = ?'),
+  pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
+  insert: db.prepare(
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)'),
+  // The mentions column follows the body: an edit may add some, a recall drops them all.
+  update: db.prepare('UPDATE messages SET body = ?, mentions = ? WHERE rowid = ?'),
+  // The search index (sqlite-search.ts, reindexStatement) in the change's own transaction.
+  unindex: db.prepare("INSERT INTO messages_search (messages_search, rowid, search_text) VALUES ('delete', ?, ?)"),
+  setText: db.prepare('UPDATE messages SET search_text = ? WHERE rowid = ?'),
+  pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
+  unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
+});
+const changeOne = (c) => {
+  const k = changeQueries();
+  const key = c[0];
+  const existing = k.byClientMsgId.get(c[2], c[3]);
+  if (existing) return existing.conv_key === key ? [existing.body, existing.vis1, existing.vis2] : null;
+  // Applied by the calling thread to the body it read: stale if that body (or, for a new pin,
+  // the pin count) changed since. Nothing is written; the caller reads again and retries.
+  const row = k.target.get(key, c[1]);
+  if (!row || row.body !== c[5]) return 0;
+  if (c[17] >= 0 && k.pinCount.get(key) !== c[17]) return 0;
+  const seq = q.nextSeq.get(key);
+  const event = '{"seq":' + seq + ',' + c[6].slice(1);
+  const target = '{"changeSeq":' + seq + ',' + c[7].slice(1);
+  k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event);
+  k.update.run(target, c[11], row.rowid);
+  // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
+  if (row.search_text !== c[12]) {
+    if (row.search_text !== null) k.unindex.run(row.rowid, row.search_text);
+    k.setText.run(c[12], row.rowid);
+    if (c[12] !== null) q.index.run(row.rowid, c[12]);
+  }
+  // The payload is changePayload() of src/server/webhooks/types.ts.
+  if (c[14]) {
+    const payload = '{"conversation":' + JSON.stringify(key) + ',"event":' + event + ',"message":' + target + '}';
+    for (const e of c[14]) q.event.run(c[4], e, c[13], key, c[15], payload, c[15], c[15]);
+  }
+  if (c[16]) k.pin.run(key, c[1], c[16][0], c[16][1], c[16][2]);
+  else if (c[16] === 0) k.unpin.run(key, c[1]);
+  return seq;
+};
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
-return db.transaction((drafts) => drafts.map(commitOne)).immediate;
+const batch = db.transaction((drafts, changes) => [drafts.map(commitOne), changes.map(changeOne)]).immediate;
+return (drafts, changes) => batch(drafts, changes || []);
 `;
 
 /**
@@ -167,7 +239,11 @@ parentPort.on('message', (m) => {
   }
   let reply;
   try {
-    reply = m.exec ? { id: m.id, changes: execBatch(m.exec) } : { id: m.id, outcomes: commitBatch(m.drafts) };
+    if (m.exec) reply = { id: m.id, changes: execBatch(m.exec) };
+    else {
+      const r = commitBatch(m.drafts, m.changes);
+      reply = { id: m.id, outcomes: r[0], changeOutcomes: r[1] };
+    }
   } catch (err) {
     reply = { id: m.id, error: String((err && err.message) || err) };
   }
@@ -199,11 +275,17 @@ function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
 }
 
 /** Commits on the calling thread's connection, with the writer's own code (for `:memory:`). */
-export function commitOnThisThread(db: unknown, search = true): (drafts: MessageDraft[]) => CommitOutcome[] {
-  const commitBatch = new Function('db', COMMIT_SOURCE)(db) as (wire: WireDraft[]) => WireOutcome[];
-  return (drafts) => {
-    const outcomes = commitBatch(drafts.map((d) => toWire(d, search)));
-    return drafts.map((d, i) => fromWire(d, outcomes[i]!));
+export function commitOnThisThread(db: unknown, search = true): {
+  commit(drafts: MessageDraft[]): CommitOutcome[];
+  change(change: ChangeWire): ChangeWireOutcome;
+} {
+  const commitBatch = new Function('db', COMMIT_SOURCE)(db) as CommitBatch;
+  return {
+    commit(drafts) {
+      const [outcomes] = commitBatch(drafts.map((d) => toWire(d, search)));
+      return drafts.map((d, i) => fromWire(d, outcomes[i]!));
+    },
+    change: (change) => commitBatch([], [change])[1][0]!,
   };
 }
 
@@ -243,8 +325,30 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     return w;
   };
 
+  /** Changes waiting for the next job (a batch of messages, or the turn's end). */
+  let changes: { wire: ChangeWire; resolve(o: ChangeWireOutcome): void; reject(e: unknown): void }[] = [];
+  let changesScheduled = false;
+  /** Takes the waiting changes into a job; settles them from its reply. */
+  const takeChanges = (): { wire: ChangeWire[]; settle(r: Promise<Reply>): void } => {
+    const taken = changes;
+    changes = [];
+    return {
+      wire: taken.map((c) => c.wire),
+      settle: (r) => void r.then(
+        (reply) => taken.forEach((c, i) => c.resolve(reply.changeOutcomes![i]!)),
+        (err: unknown) => taken.forEach((c) => c.reject(err)),
+      ),
+    };
+  };
+  const flushChanges = (): void => {
+    changesScheduled = false;
+    if (changes.length === 0) return;
+    const taken = takeChanges();
+    taken.settle(post({ drafts: [], changes: taken.wire }));
+  };
+
   /** Posts one job; its reply resolves the promise. */
-  const post = (job: { drafts: WireDraft[] } | { exec: WriterStatement[] }): Promise<Reply> => {
+  const post = (job: { drafts: WireDraft[]; changes?: ChangeWire[] } | { exec: WriterStatement[] }): Promise<Reply> => {
     if (stopping) return Promise.reject(new Error('store closed'));
     worker ??= start();
     const w = worker;
@@ -266,13 +370,31 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
   return {
     async commit(drafts) {
       if (drafts.length === 0 && !stopping) return [];
-      const r = await post({ drafts: drafts.map((d) => toWire(d, options.search !== false)) });
+      const wire = drafts.map((d) => toWire(d, options.search !== false));
+      // The changes of this turn so far commit in the same transaction (one fsync for all).
+      const taken = changes.length > 0 ? takeChanges() : undefined;
+      const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire });
+      taken?.settle(reply);
+      const r = await reply;
       return drafts.map((d, i) => fromWire(d, r.outcomes![i]!));
+    },
+    change(wire) {
+      if (stopping) return Promise.reject(new Error('store closed'));
+      return new Promise((resolve, reject) => {
+        changes.push({ wire, resolve, reject });
+        if (!changesScheduled) {
+          changesScheduled = true;
+          // As CommitBatcher: after this turn's I/O callbacks, so a send batch of the turn can take them.
+          setImmediate(flushChanges);
+        }
+      });
     },
     async exec(statements) {
       return (await post({ exec: statements })).changes!;
     },
     stop() {
+      // Changes still waiting for their turn's end go before the stop.
+      if (!stopping) flushChanges();
       stopping ??= (async () => {
         const w = worker;
         if (!w) return;
