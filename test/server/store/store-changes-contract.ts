@@ -183,7 +183,8 @@ export function changesContract(store: () => Store): void {
       s.commitChange(changeDraft(k, 'c', t1!, { kind: 'reaction', emoji: '👍', on: true })),
       s.commitChange(changeDraft(k, 'b', t2!, { kind: 'edit', text: 'edited twice' })),
     ]);
-    const seqs = results.flatMap((r) => (Array.isArray(r) ? r : [r])).map((o) => (o.status === 'committed' ? o.message.seq : assert.fail()));
+    const outcomes: { status: string; message?: Message }[] = results.flatMap((r): { status: string; message?: Message }[] => (Array.isArray(r) ? r : [r]));
+    const seqs = outcomes.map((o) => (o.status === 'committed' ? o.message!.seq : assert.fail()));
     assert.deepEqual([...seqs].sort((x, y) => x - y), [3, 4, 5, 6, 7, 8, 9]);
     assert.equal((await s.getConversation('a', k))?.lastSeq, 9);
     const all = await s.readRange(k, 'a', { afterSeq: 0, toSeq: 9, limit: 20, take: 'oldest' });
