@@ -30,7 +30,8 @@ export interface SqliteWriter {
   commit(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
   /**
    * Commits one change (SPEC §9) on the writer thread, in the next job posted: with the next
-   * batch of messages if one is posted in this turn, else with the other changes of the turn.
+   * batch of messages, else with the other changes waiting (at the end of the turn when the
+   * writer is idle, after its job in flight when it is busy).
    */
   change(change: ChangeWire): Promise<ChangeWireOutcome>;
   /**
@@ -309,6 +310,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       if (pending.size === 0) w.unref();
       if (r.error !== undefined) p.reject(new Error(`sqlite commit failed: ${r.error}`));
       else p.resolve(r);
+      jobEnded();
     });
     w.on('error', () => undefined);
     exited = new Promise<void>((resolve) =>
@@ -319,6 +321,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
           pending.delete(id);
           p.reject(new Error(`sqlite writer exited (${code})`));
         }
+        jobEnded();
         resolve();
       }),
     );
@@ -340,11 +343,30 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       ),
     };
   };
-  const flushChanges = (): void => {
+  /** Set while waiting changes wait for the writer's jobs in flight (group commit, as CommitBatcher's). */
+  let changesWaiting = false;
+  /**
+   * Posts the waiting changes in a job of their own: at the end of their turn when the writer is
+   * idle; when it is busy, after its next reply, unless a batch of messages took them first (the
+   * usual case under load: one transaction and one fsync for both, not two).
+   */
+  const flushChanges = (force = false): void => {
     changesScheduled = false;
     if (changes.length === 0) return;
+    if (!force && pending.size > 0) {
+      changesWaiting = true;
+      return;
+    }
+    changesWaiting = false;
     const taken = takeChanges();
     taken.settle(post({ drafts: [], changes: taken.wire }));
+  };
+  /** A job ended: changes that waited for it go now, after CommitBatcher posted (or not) its next batch. */
+  const jobEnded = (): void => {
+    if (!changesWaiting || changesScheduled) return;
+    changesWaiting = false;
+    changesScheduled = true;
+    setImmediate(() => flushChanges(true));
   };
 
   /** Posts one job; its reply resolves the promise. */
@@ -385,7 +407,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
         if (!changesScheduled) {
           changesScheduled = true;
           // As CommitBatcher: after this turn's I/O callbacks, so a send batch of the turn can take them.
-          setImmediate(flushChanges);
+          setImmediate(() => flushChanges());
         }
       });
     },
@@ -394,7 +416,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     },
     stop() {
       // Changes still waiting for their turn's end go before the stop.
-      if (!stopping) flushChanges();
+      if (!stopping) flushChanges(true);
       stopping ??= (async () => {
         const w = worker;
         if (!w) return;
