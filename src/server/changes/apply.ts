@@ -18,8 +18,9 @@ const MENTION_FIELDS = ['groupAtUserList'] as const;
 
 /**
  * Applies one change to its stored target: the SPEC §9 rules (who, which window, which limit) and
- * the resulting target and event elem. Pure, so every store runs the same rules inside its own
- * transaction, where the target and counts it reads cannot change before the commit.
+ * the resulting target and event elem. Pure, so every store runs the same rules on the target and
+ * counts its transaction commits against: read inside it (PostgreSQL, memory), or read just
+ * before it and checked unchanged inside it (SQLite's writer thread).
  */
 export function applyChange(
   change: Change,

@@ -99,7 +99,7 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   /** A message by id, with who may see it (undefined = every member). */
   findMessage(key: ConversationKey, id: string): Promise<{ message: Message; visibleTo?: string[] } | undefined>;
   /**
-   * Commits one change (SPEC §9) in its own transaction: unless (sender, clientMsgId) was already
+   * Commits one change (SPEC §9) in one transaction (its own, or a batch's with messages): unless (sender, clientMsgId) was already
    * committed (then the original event, `duplicate`; another conversation: `conflict`), reads the
    * target (ChatError MESSAGE_UNKNOWN when absent or itself a change event), calls `draft.apply`,
    * stores the event with the next seq, the new target body and the pinned list. All or nothing.

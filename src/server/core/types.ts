@@ -165,8 +165,9 @@ export interface ChangeDraft {
   targetId: string;
   message: Message;
   /**
-   * Called by the store inside its transaction with the stored target, its visibility and the
-   * conversation's pin count. Throws a ChatError to refuse (nothing is stored).
+   * Called by the store with the stored target, its visibility and the conversation's pin count,
+   * inside its transaction, or (SQLite) just before it, which then commits only if they are still
+   * what was read (else it calls this again). Throws a ChatError to refuse (nothing is stored).
    */
   apply(target: StoredMessage, visibleTo: string[] | undefined, pinCount: number): ChangeApplied;
   /** Webhook events to queue in the change's transaction (event id = the change event's id). */

@@ -2,10 +2,8 @@ import type Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
-import { changePayload, outboxEvents } from '../webhooks/types.js';
-import { INSERT_OUTBOX } from './sqlite-webhooks.js';
-import { searchTextOf } from '../core/search-text.js';
-import { reindexStatement } from './sqlite-search.js';
+import { indexWords, searchTextOf, wordsOf } from '../core/search-text.js';
+import type { ChangeWire, ChangeWireOutcome } from './sqlite-writer.js';
 
 /** The pinned messages of each conversation, kept in the change's own transaction. */
 export const PINS_SCHEMA = `
@@ -23,66 +21,98 @@ type Row = Record<string, unknown>;
 const visibility = (r: Row): string[] | undefined =>
   r['vis1'] === null ? undefined : [r['vis1'] as string, ...(r['vis2'] === null ? [] : [r['vis2'] as string])];
 
+/** Attempts of a change whose target (or pin count) changed between its read and its commit. */
+const MAX_ATTEMPTS = 20;
+
 /**
- * Changes (SPEC §9) on the main connection, one IMMEDIATE transaction each: the event takes the
- * next seq exactly as the writer thread's commits do (both hold the write lock to raise
- * `last_seq`), and the target's body is rewritten in the same transaction. Changes are rare next
- * to sends and need the target read and parsed, which the writer thread never does.
+ * Changes (SPEC §9) commit on the writer thread with the messages (sqlite-writer.ts), so their
+ * fsync no longer holds the event loop (it did for 2–3 ms each, up to 60: a fifth of a mixed
+ * load's operations). The writer never parses a message, and the rules (`draft.apply`) are a
+ * closure of the change service, so this thread reads the target, applies the change and posts
+ * the result with the body it was applied to; the writer's transaction checks that body is still
+ * the stored one (and, for a new pin, the pin count), takes the next seq exactly as a message's
+ * commit does, and writes the event, the target, its search text, the pins and the webhook
+ * outbox rows together. A stale result writes nothing and is applied again to what is stored
+ * now. Changes to one target wait for each other here (one process per file), so under load
+ * they do not keep going stale; different targets commit in the same batches.
  */
-export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitChange' | 'listPins'> {
+export function createSqliteChanges(
+  db: Database.Database,
+  commit: (change: ChangeWire) => Promise<ChangeWireOutcome>,
+): Pick<Store, 'commitChange' | 'listPins'> {
   db.exec(PINS_SCHEMA);
   const q = {
     byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
-    target: db.prepare('SELECT rowid, body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
+    target: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
     pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
-    nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
-    insert: db.prepare(
-      'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
-      'VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)'),
-    // The mentions column follows the body: an edit may add some, a recall drops them all.
-    update: db.prepare('UPDATE messages SET body = ?, mentions = ? WHERE conv_key = ? AND id = ?'),
-    pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
-    unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
     pins: db.prepare('SELECT message_id, seq, by_user, time FROM pins WHERE conv_key = ? ORDER BY time DESC, seq DESC'),
-    hook: db.prepare(INSERT_OUTBOX),
   };
-  const reindex = reindexStatement(db);
-  const commit = db.transaction((d: ChangeDraft): ChangeOutcome => {
+  const duplicate = (body: string, vis: string[] | undefined): ChangeOutcome =>
+    ({ status: 'duplicate', message: JSON.parse(body) as Message, ...(vis && { visibleTo: vis }) });
+
+  const attempt = async (d: ChangeDraft): Promise<ChangeOutcome | undefined> => {
     const existing = q.byClientMsgId.get(d.message.sender, d.message.clientMsgId) as Row | undefined;
     if (existing) {
       if (existing['conv_key'] !== d.key) return { status: 'conflict' };
-      const vis = visibility(existing);
-      return { status: 'duplicate', message: JSON.parse(existing['body'] as string) as Message, ...(vis && { visibleTo: vis }) };
+      return duplicate(existing['body'] as string, visibility(existing));
     }
     const row = q.target.get(d.key, d.targetId) as Row | undefined;
     if (!row) throw new ChatError('MESSAGE_UNKNOWN');
-    const stored = JSON.parse(row['body'] as string) as StoredMessage;
+    const body = row['body'] as string;
+    const pinCount = q.pinCount.get(d.key) as number;
+    const stored = JSON.parse(body) as StoredMessage;
     const wasText = searchTextOf(stored);
-    const applied = d.apply(stored, visibility(row), q.pinCount.get(d.key) as number);
-    const seq = q.nextSeq.get(d.key) as number;
-    const message: Message = { ...d.message, seq, elem: applied.elem };
+    const applied = d.apply(stored, visibility(row), pinCount);
+    const message: Message = { ...d.message, seq: 0, elem: applied.elem };
     if (applied.mentions) message.groupAtUserList = applied.mentions;
     const vis = applied.visibleTo;
-    q.insert.run(d.key, seq, message.id, message.sender, message.clientMsgId, vis?.[0] ?? null, vis?.[1] ?? null,
-      applied.mentions ? `,${applied.mentions.join(',')},` : null, JSON.stringify(message));
-    const target: StoredMessage = { ...applied.target, changeSeq: seq };
-    const targetJson = JSON.stringify(target);
-    q.update.run(targetJson, target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null, d.key, d.targetId);
-    // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
-    reindex(row['rowid'] as number, wasText, searchTextOf(target));
-    if (d.webhooks?.endpoints.length) {
-      const payload = changePayload(d.key, JSON.stringify(message), targetJson);
-      for (const e of outboxEvents(d.webhooks, { eventId: message.id, key: d.key, time: message.time, payload })) {
-        q.hook.run(e.eventId, e.endpointId, e.type, e.key, e.time, e.payload, e.time, e.time);
-      }
+    const target = applied.target;
+    const pinned = target.pinned;
+    const wire: ChangeWire = [
+      d.key, d.targetId, message.sender, message.clientMsgId, message.id, body,
+      // JSON.stringify leaves out a key whose value is undefined: the writer puts them in front.
+      JSON.stringify({ ...message, seq: undefined }), JSON.stringify({ ...target, changeSeq: undefined }),
+      vis?.[0] ?? null, vis?.[1] ?? null, applied.mentions ? `,${applied.mentions.join(',')},` : null,
+      target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null,
+      reindexWire(wasText, searchTextOf(target)),
+      d.webhooks?.endpoints.length ? d.webhooks.type : null, d.webhooks?.endpoints.length ? d.webhooks.endpoints : null,
+      message.time,
+      applied.pin === 'add' ? [target.seq, pinned!.by, pinned!.time] : applied.pin === 'remove' ? 0 : null,
+      applied.pin === 'add' ? pinCount : -1,
+    ];
+    const outcome = await commit(wire);
+    if (outcome === 0) return undefined;
+    if (outcome === null) return { status: 'conflict' };
+    if (Array.isArray(outcome)) {
+      const [dupBody, vis1, vis2] = outcome;
+      return duplicate(dupBody, visibility({ vis1, vis2 }));
     }
-    if (applied.pin === 'add') q.pin.run(d.key, d.targetId, target.seq, target.pinned!.by, target.pinned!.time);
-    if (applied.pin === 'remove') q.unpin.run(d.key, d.targetId);
-    return { status: 'committed', message, target, ...(vis && { visibleTo: vis }) };
-  });
+    return {
+      status: 'committed', message: { ...message, seq: outcome }, target: { ...target, changeSeq: outcome },
+      ...(vis && { visibleTo: vis }),
+    };
+  };
+  const run = async (d: ChangeDraft): Promise<ChangeOutcome> => {
+    for (let i = 0; i < MAX_ATTEMPTS; i++) {
+      const outcome = await attempt(d);
+      if (outcome) return outcome;
+    }
+    throw new Error('change target kept changing under it');
+  };
+
+  /** The last change posted per target (conversation key and message id): the next one waits for it. */
+  const chains = new Map<string, Promise<unknown>>();
   return {
-    async commitChange(draft) {
-      return commit.immediate(draft);
+    commitChange(draft) {
+      const k = `${draft.key}\0${draft.targetId}`;
+      const prev = chains.get(k);
+      const result = prev ? prev.then(() => run(draft)) : run(draft);
+      const tail = result.then(() => undefined, () => undefined);
+      chains.set(k, tail);
+      void tail.then(() => {
+        if (chains.get(k) === tail) chains.delete(k);
+      });
+      return result;
     },
     async listPins(key) {
       return (q.pins.all(key) as Row[]).map((r): PinRecord => ({
@@ -91,3 +121,15 @@ export function createSqliteChanges(db: Database.Database): Pick<Store, 'commitC
     },
   };
 }
+
+/**
+ * How an edit or a recall changes the word index (sqlite-search.ts, `reindexStatement`), for the
+ * writer: the words the message was indexed with (a contentless index forgets a row by them), the
+ * words of its new text and those of them for the vocabulary; null when the text did not change.
+ */
+function reindexWire(before: string | null, after: string | null): ChangeWire[12] {
+  if (before === after) return null;
+  const now = wordsOf(after);
+  return [indexWords(before), now.words, now.prefixes];
+}
+

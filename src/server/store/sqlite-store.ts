@@ -175,7 +175,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   };
 
   // Only a `:memory:` database commits on this thread, with the writer's own commit code.
-  const commitBatch = commitOnThisThread(db, options.searchIndex !== false);
+  const local = commitOnThisThread(db, options.searchIndex !== false);
   // IMMEDIATE from here on: with the writer thread committing meanwhile, a transaction that
   // reads before it writes must hold the write lock from its start (else SQLITE_BUSY_SNAPSHOT).
   const createGroup = db.transaction((g: GroupRecord, members: string[], roles: Readonly<Record<string, GroupRole>>) => {
@@ -278,7 +278,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
 
   return {
     ...createSqliteBroadcasts(db),
-    ...createSqliteChanges(db),
+    // Changes commit where messages do: on the writer thread, with them (`:memory:`: here).
+    ...createSqliteChanges(db, writer ? (c) => writer.change(c) : async (c) => local.change(c)),
     ...createSqliteModeration(db),
     ...createSqliteReports(db),
     // Leases and settlements go through the writer thread (`:memory:`: this connection).
@@ -366,7 +367,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
-      return writer ? writer.commit(drafts) : commitBatch(drafts);
+      return writer ? writer.commit(drafts) : local.commit(drafts);
     },
     // The writer thread takes its batches from one queue; :memory: commits before it returns.
     commitsInCallOrder: true,

@@ -29,6 +29,12 @@ import { searchTextOf, wordsOf } from '../core/search-text.js';
 export interface SqliteWriter {
   commit(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
   /**
+   * Commits one change (SPEC §9) on the writer thread, in the next job posted: with the next
+   * batch of messages, else with the other changes waiting (at the end of the turn when the
+   * writer is idle, after its job in flight when it is busy).
+   */
+  change(change: ChangeWire): Promise<ChangeWireOutcome>;
+  /**
    * Runs statements in one transaction on the writer thread, queued with the commits: the event
    * loop never waits for the write lock (which the writer holds most of the time under load).
    * Resolves with each statement's number of changed rows.
@@ -61,12 +67,32 @@ type WireDraft = [string, string, string, string, string, string | null, string 
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
+/**
+ * One change (SPEC §9) as posted to the worker, applied already by the calling thread to the
+ * target body it read: [key, targetId, sender, clientMsgId, event id, the target body it was
+ * applied to (the commit's precondition), the event serialised without its seq, the new target
+ * serialised without its changeSeq, vis1, vis2, event mentions, target mentions, the word index's
+ * change ([words indexed before, words now, new vocabulary], null: none), webhook event type, webhook endpoints, time, pin ([seq, by, time] to add,
+ * 0 to remove, null: none), the pin count it was applied with (-1: not used)].
+ */
+export type ChangeWire = [string, string, string, string, string, string, string, string, string | null, string | null,
+  string | null, string | null, [was: string | null, now: string | null, vocabulary: string[] | null] | null, string | null, string[] | null, number,
+  [number, string, number] | 0 | null, number];
+/**
+ * Per change: its seq when committed; 0 when stale (the target or the pin count changed since it
+ * was read: nothing written); [body, vis1, vis2] of a duplicate; null for a conflict.
+ */
+export type ChangeWireOutcome = number | [string, string | null, string | null] | null;
+
+type CommitBatch = (drafts: WireDraft[], changes?: ChangeWire[]) => [WireOutcome[], ChangeWireOutcome[]];
+
 /** One statement for `exec`: SQL and its parameters. */
 export type WriterStatement = [sql: string, params: (string | number | null)[]];
 
 interface Reply {
   id: number;
   outcomes?: WireOutcome[];
+  changeOutcomes?: ChangeWireOutcome[];
   changes?: number[];
   error?: string;
 }
@@ -123,11 +149,58 @@ const commitOne = (d) => {
   if (d[13]) for (const e of d[13]) q.event.run(e[0], e[1], e[2], e[3], e[4], e[5], e[4], e[4]);
   return [seq, body];
 };
+// Changes (SPEC §9), prepared on the first one: the pins table is made by sqlite-changes.ts.
+let cq;
+const changeQueries = () => cq || (cq = {
+  byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
+  target: db.prepare('SELECT rowid, body FROM messages WHERE conv_key = ? AND id = ?'),
+  pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
+  insert: db.prepare(
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)'),
+  // The mentions column follows the body: an edit may add some, a recall drops them all.
+  update: db.prepare('UPDATE messages SET body = ?, mentions = ? WHERE rowid = ?'),
+  // The word index (sqlite-search.ts, reindexStatement) in the change's own transaction: a
+  // contentless table forgets a row by the words it was indexed with.
+  unindex: db.prepare("INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)"),
+  pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
+  unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
+});
+const changeOne = (c) => {
+  const k = changeQueries();
+  const key = c[0];
+  const existing = k.byClientMsgId.get(c[2], c[3]);
+  if (existing) return existing.conv_key === key ? [existing.body, existing.vis1, existing.vis2] : null;
+  // Applied by the calling thread to the body it read: stale if that body (or, for a new pin,
+  // the pin count) changed since. Nothing is written; the caller reads again and retries.
+  const row = k.target.get(key, c[1]);
+  if (!row || row.body !== c[5]) return 0;
+  if (c[17] >= 0 && k.pinCount.get(key) !== c[17]) return 0;
+  const seq = q.nextSeq.get(key);
+  const event = '{"seq":' + seq + ',' + c[6].slice(1);
+  const target = '{"changeSeq":' + seq + ',' + c[7].slice(1);
+  k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event);
+  k.update.run(target, c[11], row.rowid);
+  // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
+  if (c[12]) {
+    if (c[12][0] !== null) k.unindex.run(row.rowid, c[12][0]);
+    if (c[12][1] !== null) q.index.run(row.rowid, c[12][1]);
+    if (c[12][2]) for (const w of c[12][2]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+  }
+  // The payload is changePayload() of src/server/webhooks/types.ts.
+  if (c[14]) {
+    const payload = '{"conversation":' + JSON.stringify(key) + ',"event":' + event + ',"message":' + target + '}';
+    for (const e of c[14]) q.event.run(c[4], e, c[13], key, c[15], payload, c[15], c[15]);
+  }
+  if (c[16]) k.pin.run(key, c[1], c[16][0], c[16][1], c[16][2]);
+  else if (c[16] === 0) k.unpin.run(key, c[1]);
+  return seq;
+};
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
-const run = db.transaction((drafts) => drafts.map(commitOne)).immediate;
-return (drafts) => {
+const batch = db.transaction((drafts, changes) => [drafts.map(commitOne), changes.map(changeOne)]).immediate;
+return (drafts, changes) => {
   added = new Set();
-  const outcomes = run(drafts);
+  const outcomes = batch(drafts, changes || []);
   if (known.size + added.size > 200000) known.clear();
   for (const w of added) known.add(w);
   return outcomes;
@@ -181,7 +254,11 @@ parentPort.on('message', (m) => {
   }
   let reply;
   try {
-    reply = m.exec ? { id: m.id, changes: execBatch(m.exec) } : { id: m.id, outcomes: commitBatch(m.drafts) };
+    if (m.exec) reply = { id: m.id, changes: execBatch(m.exec) };
+    else {
+      const r = commitBatch(m.drafts, m.changes);
+      reply = { id: m.id, outcomes: r[0], changeOutcomes: r[1] };
+    }
   } catch (err) {
     reply = { id: m.id, error: String((err && err.message) || err) };
   }
@@ -214,11 +291,17 @@ function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
 }
 
 /** Commits on the calling thread's connection, with the writer's own code (for `:memory:`). */
-export function commitOnThisThread(db: unknown, search = true): (drafts: MessageDraft[]) => CommitOutcome[] {
-  const commitBatch = new Function('db', COMMIT_SOURCE)(db) as (wire: WireDraft[]) => WireOutcome[];
-  return (drafts) => {
-    const outcomes = commitBatch(drafts.map((d) => toWire(d, search)));
-    return drafts.map((d, i) => fromWire(d, outcomes[i]!));
+export function commitOnThisThread(db: unknown, search = true): {
+  commit(drafts: MessageDraft[]): CommitOutcome[];
+  change(change: ChangeWire): ChangeWireOutcome;
+} {
+  const commitBatch = new Function('db', COMMIT_SOURCE)(db) as CommitBatch;
+  return {
+    commit(drafts) {
+      const [outcomes] = commitBatch(drafts.map((d) => toWire(d, search)));
+      return drafts.map((d, i) => fromWire(d, outcomes[i]!));
+    },
+    change: (change) => commitBatch([], [change])[1][0]!,
   };
 }
 
@@ -242,6 +325,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       if (pending.size === 0) w.unref();
       if (r.error !== undefined) p.reject(new Error(`sqlite commit failed: ${r.error}`));
       else p.resolve(r);
+      jobEnded();
     });
     w.on('error', () => undefined);
     exited = new Promise<void>((resolve) =>
@@ -252,14 +336,56 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
           pending.delete(id);
           p.reject(new Error(`sqlite writer exited (${code})`));
         }
+        jobEnded();
         resolve();
       }),
     );
     return w;
   };
 
+  /** Changes waiting for the next job (a batch of messages, or the turn's end). */
+  let changes: { wire: ChangeWire; resolve(o: ChangeWireOutcome): void; reject(e: unknown): void }[] = [];
+  let changesScheduled = false;
+  /** Takes the waiting changes into a job; settles them from its reply. */
+  const takeChanges = (): { wire: ChangeWire[]; settle(r: Promise<Reply>): void } => {
+    const taken = changes;
+    changes = [];
+    return {
+      wire: taken.map((c) => c.wire),
+      settle: (r) => void r.then(
+        (reply) => taken.forEach((c, i) => c.resolve(reply.changeOutcomes![i]!)),
+        (err: unknown) => taken.forEach((c) => c.reject(err)),
+      ),
+    };
+  };
+  /** Set while waiting changes wait for the writer's jobs in flight (group commit, as CommitBatcher's). */
+  let changesWaiting = false;
+  /**
+   * Posts the waiting changes in a job of their own: at the end of their turn when the writer is
+   * idle; when it is busy, after its next reply, unless a batch of messages took them first (the
+   * usual case under load: one transaction and one fsync for both, not two).
+   */
+  const flushChanges = (force = false): void => {
+    changesScheduled = false;
+    if (changes.length === 0) return;
+    if (!force && pending.size > 0) {
+      changesWaiting = true;
+      return;
+    }
+    changesWaiting = false;
+    const taken = takeChanges();
+    taken.settle(post({ drafts: [], changes: taken.wire }));
+  };
+  /** A job ended: changes that waited for it go now, after CommitBatcher posted (or not) its next batch. */
+  const jobEnded = (): void => {
+    if (!changesWaiting || changesScheduled) return;
+    changesWaiting = false;
+    changesScheduled = true;
+    setImmediate(() => flushChanges(true));
+  };
+
   /** Posts one job; its reply resolves the promise. */
-  const post = (job: { drafts: WireDraft[] } | { exec: WriterStatement[] }): Promise<Reply> => {
+  const post = (job: { drafts: WireDraft[]; changes?: ChangeWire[] } | { exec: WriterStatement[] }): Promise<Reply> => {
     if (stopping) return Promise.reject(new Error('store closed'));
     worker ??= start();
     const w = worker;
@@ -281,13 +407,31 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
   return {
     async commit(drafts) {
       if (drafts.length === 0 && !stopping) return [];
-      const r = await post({ drafts: drafts.map((d) => toWire(d, options.search !== false)) });
+      const wire = drafts.map((d) => toWire(d, options.search !== false));
+      // The changes of this turn so far commit in the same transaction (one fsync for all).
+      const taken = changes.length > 0 ? takeChanges() : undefined;
+      const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire });
+      taken?.settle(reply);
+      const r = await reply;
       return drafts.map((d, i) => fromWire(d, r.outcomes![i]!));
+    },
+    change(wire) {
+      if (stopping) return Promise.reject(new Error('store closed'));
+      return new Promise((resolve, reject) => {
+        changes.push({ wire, resolve, reject });
+        if (!changesScheduled) {
+          changesScheduled = true;
+          // As CommitBatcher: after this turn's I/O callbacks, so a send batch of the turn can take them.
+          setImmediate(() => flushChanges());
+        }
+      });
     },
     async exec(statements) {
       return (await post({ exec: statements })).changes!;
     },
     stop() {
+      // Changes still waiting for their turn's end go before the stop.
+      if (!stopping) flushChanges(true);
       stopping ??= (async () => {
         const w = worker;
         if (!w) return;

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
 import type { Store } from '../../../src/server/core/store.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { changeDraft } from './store-changes-contract.js';
 import { draft } from './store-contract.js';
 
 /** The SQLite store commits messages on a worker thread; the main connection reads and writes the rest. */
@@ -211,5 +212,59 @@ describe('sqlite store: a database from before the idempotency index was reorder
     } finally {
       await store.close();
     }
+  });
+});
+
+/** Changes (SPEC §9) commit on the writer thread too (issue 23): their fsync never holds the event loop. */
+describe('sqlite store: changes on the writer thread', () => {
+  it('commits a change while the event loop keeps running, even while another connection holds the write lock', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'natter-writer-')), 'natter.db');
+    const store = createSqliteStore(file);
+    try {
+      await store.createGroup({ id: 'wc', name: 'W', createdAt: 1 }, ['a', 'b']);
+      const k = groupKey('wc');
+      const [m] = await store.commitMessages([draft(k, 'a')]);
+      const id = m!.status === 'committed' ? m!.message.id : assert.fail();
+      // Another process's transaction holds the write lock: the old main-thread commit waited
+      // for it synchronously (busy timeout), with every socket of the node.
+      const other = new Database(file);
+      other.exec('BEGIN IMMEDIATE');
+      let settled = false;
+      const change = store.commitChange(changeDraft(k, 'b', id, { kind: 'reaction', emoji: '👍', on: true }));
+      void change.finally(() => (settled = true));
+      const [send] = [store.commitMessages([draft(k, 'a')])];
+      const started = performance.now();
+      await new Promise((r) => setTimeout(r, 150));
+      assert.ok(performance.now() - started < 1000, 'the event loop kept running');
+      assert.equal(settled, false);
+      other.exec('COMMIT');
+      other.close();
+      const out = await change;
+      const [sent] = await send;
+      assert.equal(out.status, 'committed');
+      assert.equal(sent!.status, 'committed');
+      assert.deepEqual([out.status === 'committed' && out.message.seq, sent!.status === 'committed' && sent!.message.seq].sort(), [2, 3]);
+      assert.equal((await store.findMessage(k, id))?.message.changeSeq, out.status === 'committed' ? out.message.seq : -1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('commits the changes still waiting for their turn when the store closes', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'natter-writer-')), 'natter.db');
+    const store = createSqliteStore(file);
+    await store.createGroup({ id: 'wd', name: 'W', createdAt: 1 }, ['a', 'b']);
+    const k = groupKey('wd');
+    const ids = (await store.commitMessages([draft(k, 'a'), draft(k, 'a')])).map((o) => (o.status === 'committed' ? o.message.id : assert.fail()));
+    // Read and applied at once; posted at the end of the turn, or by the close before it.
+    const changes = ids.map((id) => store.commitChange(changeDraft(k, 'b', id, { kind: 'reaction', emoji: '👍', on: true })));
+    const closed = store.close();
+    const outs = await Promise.all(changes);
+    await closed;
+    assert.ok(outs.every((o) => o.status === 'committed'));
+    const db = new Database(file, { readonly: true });
+    assert.equal(db.prepare("SELECT count(*) FROM messages WHERE conv_key = ? AND body LIKE '%\"reactions\"%'").pluck().get(k), 2);
+    assert.equal(db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck().get(k), 4);
+    db.close();
   });
 });

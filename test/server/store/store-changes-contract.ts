@@ -167,4 +167,72 @@ export function changesContract(store: () => Store): void {
     assert.equal(stored.reactions?.[0]?.count, 8);
     assert.equal(stored.changeSeq, 9);
   });
+
+  it('commits changes and messages submitted together with gapless seqs, each change after the body it changed', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch-mix', name: 'C', createdAt: 1 }, ['a', 'b', 'c']);
+    const k = groupKey('ch-mix');
+    const [m1, m2] = await s.commitMessages([draft(k, 'a'), draft(k, 'b')]);
+    const [t1, t2] = [m1, m2].map((m) => (m!.status === 'committed' ? m!.message.id : assert.fail()));
+    // In one turn: sends and changes to two targets (the second target's twice), as a writer batch takes them.
+    const results = await Promise.all([
+      s.commitMessages([draft(k, 'c')]),
+      s.commitChange(changeDraft(k, 'b', t1!, { kind: 'reaction', emoji: '👍', on: true })),
+      s.commitChange(changeDraft(k, 'b', t2!, { kind: 'edit', text: 'edited once' })),
+      s.commitMessages([draft(k, 'a'), draft(k, 'c')]),
+      s.commitChange(changeDraft(k, 'c', t1!, { kind: 'reaction', emoji: '👍', on: true })),
+      s.commitChange(changeDraft(k, 'b', t2!, { kind: 'edit', text: 'edited twice' })),
+    ]);
+    const outcomes: { status: string; message?: Message }[] = results.flatMap((r): { status: string; message?: Message }[] => (Array.isArray(r) ? r : [r]));
+    const seqs = outcomes.map((o) => (o.status === 'committed' ? o.message!.seq : assert.fail()));
+    assert.deepEqual([...seqs].sort((x, y) => x - y), [3, 4, 5, 6, 7, 8, 9]);
+    assert.equal((await s.getConversation('a', k))?.lastSeq, 9);
+    const all = await s.readRange(k, 'a', { afterSeq: 0, toSeq: 9, limit: 20, take: 'oldest' });
+    assert.deepEqual(all.map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Calls in flight together have no order among them: whichever committed later came after.
+    const first = (await s.findMessage(k, t1!))?.message as StoredMessage;
+    assert.deepEqual(first.reactions?.map((r) => ({ ...r, users: [...r.users].sort() })), [{ emoji: '👍', count: 2, users: ['b', 'c'] }]);
+    const second = (await s.findMessage(k, t2!))?.message as StoredMessage;
+    // Each target's changeSeq is its last change's seq; each event applied to what came before it.
+    const events = all.filter((m) => m.elem.type === 'change');
+    const reactions = events.filter((e) => e.elem.type === 'change' && e.elem.target === t1);
+    assert.deepEqual(reactions.map((e) => e.elem.type === 'change' && e.elem.change.kind === 'reaction' && e.elem.change.count), [1, 2]);
+    assert.equal(first.changeSeq, reactions.at(-1)!.seq);
+    const edits = events.filter((e) => e.elem.type === 'change' && e.elem.target === t2);
+    const texts = edits.map((e) => e.elem.type === 'change' && e.elem.change.kind === 'edit' && e.elem.change.text);
+    assert.deepEqual([...texts].sort(), ['edited once', 'edited twice']);
+    assert.deepEqual(second.elem, { type: 'text', text: texts.at(-1) });
+    assert.equal(second.changeSeq, edits.at(-1)!.seq);
+  });
+
+  it('commits one of two concurrent changes with the same changeId; the other answers it as a duplicate', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch-dup', name: 'C', createdAt: 1 }, ['a', 'b']);
+    const k = groupKey('ch-dup');
+    const [m] = await s.commitMessages([draft(k, 'a')]);
+    const id = m!.status === 'committed' ? m!.message.id : assert.fail();
+    const [x, y] = await Promise.all([1, 2].map(() =>
+      s.commitChange(changeDraft(k, 'b', id, { kind: 'reaction', emoji: '🎉', on: true }, { changeId: 'raced-change-id' }))));
+    assert.deepEqual([x!.status, y!.status].sort(), ['committed', 'duplicate']);
+    assert.equal(x!.status !== 'conflict' && x!.message.seq, y!.status !== 'conflict' && y!.message.seq);
+    assert.equal((await s.getConversation('a', k))?.lastSeq, 2);
+    assert.deepEqual(((await s.findMessage(k, id))?.message as StoredMessage).reactions, [{ emoji: '🎉', count: 1, users: ['b'] }]);
+  });
+
+  it('keeps the pin limit when pins of different messages race for its last place', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch-pins', name: 'C', createdAt: 1 }, ['a', 'b']);
+    const k = groupKey('ch-pins');
+    const ids = (await s.commitMessages([draft(k, 'a'), draft(k, 'a'), draft(k, 'a')]))
+      .map((o) => (o.status === 'committed' ? o.message.id : assert.fail()));
+    const policy = { pinsPerConversation: 2 };
+    await s.commitChange(changeDraft(k, 'a', ids[0]!, { kind: 'pin', on: true }, { policy }));
+    const raced = await Promise.allSettled([ids[1]!, ids[2]!].map((id) =>
+      s.commitChange(changeDraft(k, 'b', id, { kind: 'pin', on: true }, { policy }))));
+    assert.equal(raced.filter((r) => r.status === 'fulfilled').length, 1);
+    const lost = raced.find((r) => r.status === 'rejected');
+    assert.ok(lost && refused('PINS_LIMIT')(lost.reason));
+    assert.equal((await s.listPins(k)).length, 2);
+    assert.equal((await s.getConversation('a', k))?.lastSeq, 5);
+  });
 }
