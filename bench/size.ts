@@ -112,7 +112,8 @@ const LIMITS = {
   // 116.4 → 115.8 (measured 115.6): h8's first-paint work (less code overall; the widget's decorator helpers moved to the panel's chunk).
   // 115.8 → 114.6 (measured 114.4): Lit's properties lowered to its `static properties` table (h8).
   // All of the above merged (reports, presence, friends, mutes, previews on changes, h8's cuts): measured 123.1.
-  everything: { bytes: 123.3 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // With h10 (presence of friends, the contacts view's own visibility, the widget's profile button) and h12 (who is muted in the group panel) merged together: 123.5.
+  everything: { bytes: 123.7 * KiB, kind: 'ratchet (target: 75 KiB)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -127,7 +128,8 @@ const LIMITS = {
   // 122.1 → 121.7 (measured 121.5): h8's first-paint work (the widget without decorators, less client code).
   // 121.7 → 120.4 (measured 120.2): the same lowering (the package's modules are built with it too).
   // The same merge: measured 129.9.
-  define: { bytes: 130.1 * KiB, kind: 'ratchet' },
+  // The same two merged together: 130.5.
+  define: { bytes: 130.7 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
