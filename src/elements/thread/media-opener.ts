@@ -1,7 +1,7 @@
-import type { ReactiveControllerHost } from 'lit';
 import { messageKey, type ChatMessage } from '../../client/types.js';
 import { MediaViewer, type MediaItem } from '../media-viewer.js';
 import { safeMediaUrl } from './elems/safe-url.js';
+import { dialogIn, onRowControl, type RowHost } from './row-controls.js';
 
 interface OpenerDeps {
   /** The thread's loaded messages, in order. */
@@ -25,33 +25,21 @@ interface OpenerDeps {
 export class MediaOpener {
   readonly #deps: OpenerDeps;
 
-  constructor(host: ReactiveControllerHost & { renderRoot?: HTMLElement | DocumentFragment }, deps: OpenerDeps) {
+  constructor(host: RowHost, deps: OpenerDeps) {
     this.#deps = deps;
-    host.addController({
-      hostConnected: () => host.renderRoot?.addEventListener('click', this.#onClick),
-      hostDisconnected: () => host.renderRoot?.removeEventListener('click', this.#onClick),
+    onRowControl(host, '[part~="image-link"], [part~="expand-button"]', (key, trigger, event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      void this.open(key, trigger);
     });
   }
-
-  #onClick = (e: Event) => {
-    const event = e as MouseEvent;
-    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-    const trigger = (event.target as Element | null)?.closest?.('[part~="image-link"], [part~="expand-button"]');
-    const key = trigger?.closest('[data-row]')?.getAttribute('data-row');
-    if (!trigger || !key) return;
-    event.preventDefault();
-    void this.open(key, trigger as HTMLElement);
-  };
 
   /** Opens the viewer at the media of the message with `key` (`sender/clientMsgId`). */
   async open(key: string, opener?: HTMLElement): Promise<MediaViewer | undefined> {
     const { items, keys } = this.#items();
     const at = keys.indexOf(key);
     if (at === -1) return undefined;
-    if (!customElements.get('media-viewer')) customElements.define('media-viewer', MediaViewer);
-    const root = this.#deps.root();
-    let viewer = root.querySelector('media-viewer');
-    if (!viewer) root.append((viewer = document.createElement('media-viewer')));
+    const viewer = dialogIn(this.#deps.root(), 'media-viewer', MediaViewer);
     await viewer.show(items, at, opener);
     return viewer;
   }

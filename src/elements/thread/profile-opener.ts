@@ -1,6 +1,6 @@
-import type { ReactiveControllerHost } from 'lit';
 import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
 import { ProfileCard } from '../people/profile-card.js';
+import { dialogIn, onRowControl, type RowHost } from './row-controls.js';
 
 interface OpenerDeps {
   /** The thread's loaded messages, in order. */
@@ -22,28 +22,17 @@ interface OpenerDeps {
 export class ProfileOpener {
   readonly #deps: OpenerDeps;
 
-  constructor(host: ReactiveControllerHost & { renderRoot?: HTMLElement | DocumentFragment }, deps: OpenerDeps) {
+  constructor(host: RowHost, deps: OpenerDeps) {
     this.#deps = deps;
-    host.addController({
-      hostConnected: () => host.renderRoot?.addEventListener('click', this.#onClick),
-      hostDisconnected: () => host.renderRoot?.removeEventListener('click', this.#onClick),
+    onRowControl(host, '[part~="avatar-button"], [part~="sender-button"]', (key) => {
+      const m = this.#deps.messages().find((x) => messageKey(x) === key);
+      if (m) void this.open(m.sender, m.senderProfile);
     });
   }
 
-  #onClick = (e: Event) => {
-    const trigger = (e.target as Element | null)?.closest?.('[part~="avatar-button"], [part~="sender-button"]');
-    const key = trigger?.closest('[data-row]')?.getAttribute('data-row');
-    if (!trigger || !key) return;
-    const m = this.#deps.messages().find((x) => messageKey(x) === key);
-    if (m) void this.open(m.sender, m.senderProfile);
-  };
-
   /** Opens the card of `userId`, showing `profile` (the message's snapshot) until the client knows better. */
   async open(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<ProfileCard> {
-    if (!customElements.get('profile-card')) customElements.define('profile-card', ProfileCard);
-    const root = this.#deps.root();
-    let card = root.querySelector('profile-card');
-    if (!card) root.append((card = document.createElement('profile-card')));
+    const card = dialogIn(this.#deps.root(), 'profile-card', ProfileCard);
     card.client = this.#deps.client();
     card.hidePresence = this.#deps.hidePresence();
     await card.show(userId, profile);
