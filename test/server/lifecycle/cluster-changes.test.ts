@@ -47,14 +47,19 @@ describe('changes across two nodes sharing PostgreSQL and Redis', () => {
       for (let i = 0; i < total; i++) events.push((await w.next('message.new', (f) => f.message.elem.type === 'change', 30_000)).message);
       return events;
     }));
+    // Live events reach a node in the order the nodes published them, which across nodes need not
+    // be seq order (A commits seq 5, B commits 6 and publishes first): the client holds what runs
+    // ahead and fills the gap (test/client/sync-gap.test.ts), which is where SPEC §2's order is kept.
+    // What the server owes: the same events on both nodes, each once, gapless in seq.
+    const bySeq = seen.map((events) => [...events].sort((x, y) => x.seq - y.seq));
     const shape = (events: Message[]) => events.map((m) => [m.seq, m.sender, m.elem.type === 'change' ? m.elem.change : null]);
-    assert.deepEqual(shape(seen[0]!), shape(seen[1]!), 'both nodes deliver the same changes in the same order');
-    const seqs = seen[0]!.map((m) => m.seq);
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
+    assert.deepEqual(shape(bySeq[0]!), shape(bySeq[1]!), 'both nodes deliver the same changes');
+    const seqs = bySeq[0]!.map((m) => m.seq);
     assert.equal(new Set(seqs).size, total, 'each once');
-    // Each reaction event's count follows from the ones before it (taken in turn on the conversation row).
+    assert.equal(seqs[seqs.length - 1]! - seqs[0]!, total - 1, 'gapless');
+    // Each reaction event's count follows from the ones before it in seq (taken in turn on the conversation row).
     const users = new Map<string, Set<string>>();
-    for (const m of seen[0]!) {
+    for (const m of bySeq[0]!) {
       if (m.elem.type !== 'change' || m.elem.change.kind !== 'reaction') continue;
       const set = users.get(m.elem.change.emoji) ?? new Set<string>();
       if (m.elem.change.on) set.add(m.sender);
