@@ -1,6 +1,5 @@
 import type { CustomTypesConfig } from 'pg';
 import type { Logger } from '../core/logger.js';
-import { quoteIdent } from '../store/postgres-schema.js';
 import type { FileIndex, FileRecord, PendingRef } from './file-index.js';
 import { openUploadsPool } from './postgres-pool.js';
 
@@ -54,24 +53,13 @@ const toRecord = (r: Row): FileRecord => ({ id: r.id, uploader: r.uploader, key:
  */
 export async function createPostgresFileIndex(options: PostgresFileIndexOptions): Promise<FileIndex> {
   const pg = (await import('pg')).default;
-  const { pool, client } = await openUploadsPool({
+  const pool = await openUploadsPool({
     ...options,
     what: 'postgres file index',
+    lock: 'natter.files',
     types: { getTypeParser: ((oid, format) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as CustomTypesConfig['getTypeParser'] },
+    setup: async (client) => void (await client.query(SCHEMA)),
   });
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`natter.files:${options.schema ?? ''}`]);
-    if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
-    await client.query(SCHEMA);
-    await client.query('COMMIT');
-    client.release();
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release(true);
-    await pool.end();
-    throw err;
-  }
   const rows = async <R extends object>(sql: string, params: unknown[]) => (await pool.query<R & import('pg').QueryResultRow>(sql, params)).rows;
 
   return {

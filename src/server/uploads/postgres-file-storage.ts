@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ChatError } from '../../protocol/index.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import { quoteIdent } from '../store/postgres-schema.js';
 import type { ByteRange, FileStorage } from './file-storage.js';
 import { openUploadsPool } from './postgres-pool.js';
 
@@ -61,23 +60,16 @@ export async function createPostgresFileStorage(options: PostgresFileStorageOpti
   const log = options.logger ?? silentLogger;
   const chunkBytes = options.chunkBytes ?? 256 * 1024;
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw new TypeError('createPostgresFileStorage: `chunkBytes` must be a positive integer.');
-  const { pool, client } = await openUploadsPool({ ...options, what: 'postgres file storage' });
-  try {
-    await client.query('BEGIN');
-    // Nodes starting together take turns instead of colliding on CREATE TABLE.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`natter.file-storage:${options.schema ?? ''}`]);
-    if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
-    await client.query(SCHEMA);
-    const { rows } = await client.query<{ found: string | null }>("SELECT to_regclass('natter_file_chunks')::text AS found");
-    if (rows[0]!.found === null) await client.query(CHUNKS);
-    await client.query('COMMIT');
-    client.release();
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release(true);
-    await pool.end();
-    throw err;
-  }
+  const pool = await openUploadsPool({
+    ...options,
+    what: 'postgres file storage',
+    lock: 'natter.file-storage',
+    setup: async (client) => {
+      await client.query(SCHEMA);
+      const { rows } = await client.query<{ found: string | null }>("SELECT to_regclass('natter_file_chunks')::text AS found");
+      if (rows[0]!.found === null) await client.query(CHUNKS);
+    },
+  });
 
   /**
    * Forgets an upload in progress and its chunks (a failed put, a sweep). Its row goes first: a
