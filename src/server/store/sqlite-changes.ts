@@ -123,7 +123,7 @@ export function createSqliteChanges(
 }
 
 /**
- * How an edit or a recall changes the word index (sqlite-search.ts, `reindexStatement`), for the
+ * How an edit or a recall changes the word index (sqlite-search.ts), for the
  * writer: the words the message was indexed with (a contentless index forgets a row by them), the
  * words of its new text and those of them for the vocabulary; null when the text did not change.
  */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/index.js';
 import { matchesTerms } from '../../protocol/search.js';
-import { indexWords, lookupWords, searchTextOf, wordsOf } from '../core/search-text.js';
+import { lookupWords, searchTextOf, wordsOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 
 /**
@@ -85,26 +85,6 @@ export function upgradeSearch(db: Database.Database): number | undefined {
     }
     return indexed;
   }).immediate();
-}
-
-/**
- * Rewrites one row's index entry (inside the caller's transaction) from its searchable text
- * before and after a change. Nothing is written when the text did not change (reactions, pins,
- * delete for me).
- */
-export function reindexStatement(db: Database.Database): (rowid: number, before: string | null, after: string | null) => void {
-  // A contentless table forgets a row by the words it was indexed with.
-  const remove = db.prepare(`INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)`);
-  const add = db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)');
-  const vocab = db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)');
-  return (rowid, before, after) => {
-    if (before === after) return;
-    const was = indexWords(before);
-    const now = wordsOf(after);
-    if (was !== null) remove.run(rowid, was);
-    if (now.words !== null) add.run(rowid, now.words);
-    for (const w of now.prefixes ?? []) vocab.run(w);
-  };
 }
 
 /**

@@ -160,7 +160,7 @@ const changeQueries = () => cq || (cq = {
     'VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)'),
   // The mentions column follows the body: an edit may add some, a recall drops them all.
   update: db.prepare('UPDATE messages SET body = ?, mentions = ? WHERE rowid = ?'),
-  // The word index (sqlite-search.ts, reindexStatement) in the change's own transaction: a
+  // The word index (sqlite-search.ts) in the change's own transaction: a
   // contentless table forgets a row by the words it was indexed with.
   unindex: db.prepare("INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)"),
   pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
