@@ -44,6 +44,7 @@ export interface Violation {
  */
 export async function axeViolations(context: Element, rules?: string[]): Promise<Violation[]> {
   const axe = await loadAxe();
+  settleAnimations();
   const results = await axe.run(context, {
     ...(rules
       ? { runOnly: { type: 'rule', values: rules } }
@@ -59,6 +60,20 @@ export async function axeViolations(context: Element, rules?: string[]): Promise
     help: v.help,
     nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`),
   }));
+}
+
+/**
+ * Brings the page's finite animations and transitions (a panel rising in, a colour
+ * easing to its theme) to their end, shadow roots included: axe measures contrast
+ * on the colours of the moment, and a half-faded notice is not what anyone reads.
+ * Finished rather than awaited, as a page the browser draws no frames for holds
+ * them at their first.
+ */
+function settleAnimations(root: Document | ShadowRoot = document): void {
+  for (const el of root.querySelectorAll('*')) {
+    for (const a of el.getAnimations()) if (a.effect?.getComputedTiming().endTime !== Infinity) a.finish();
+    if (el.shadowRoot) settleAnimations(el.shadowRoot);
+  }
 }
 
 /** The element focused now, looking into shadow roots. */
