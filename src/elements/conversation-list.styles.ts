@@ -14,10 +14,26 @@ export const styles = [
       background: var(--_surface);
     }
 
+    /* New group, Contacts and the search toggle share one row; an open search takes its own under them. */
+    .tools {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.5rem;
+      padding: 0.5rem 0.375rem 0 0.75rem;
+    }
+
+    .tools > [part~='search-bar'] {
+      flex: 1 1 auto;
+      padding: 0;
+    }
+
+    .tools > [part~='search-bar']:has([part~='search']) {
+      flex-basis: 100%;
+    }
+
     [part~='new-group-button'],
     [part~='contacts-button'] {
-      display: inline-block;
-      margin: 0.5rem 0.75rem 0;
       padding: 0.375rem 0.875rem;
       border: 1px solid var(--_border);
       border-radius: 999px;

@@ -169,13 +169,12 @@ export class ConversationList extends LitElement {
       ${this.opened.includes('group-create-dialog') ? html`<group-create-dialog .client=${this.client}></group-create-dialog>` : nothing}
       ${this.opened.includes('contacts-view') ? html`<contacts-view ?hide-presence=${this.hidePresence} .client=${this.client}></contacts-view>` : nothing}`;
     if (items.length === 0) {
-      return html`${tools}${this.#search.render()}<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
+      return html`<div class="tools">${tools}${this.#search.render()}</div><slot name="empty"><p class="empty">${t.empty}</p></slot>`;
     }
     const ids = items.map((c) => c.id as string);
     const tabStop = [this.focusId, this.selected].find((id) => ids.includes(id)) ?? ids[0];
     return html`
-      ${tools}
-      ${this.#search.render()}
+      <div class="tools">${tools}${this.#search.render()}</div>
       <div part="list" role="listbox" aria-label=${this.label || t.label} @click=${this.onClick} @keydown=${this.onKeyDown}>
         ${repeat(items, (c) => c.id, (c) => this.#renderItem(c, c.id === tabStop))}
       </div>

@@ -87,3 +87,21 @@ describe('conversation-list', () => {
     expect(el.selected).to.equal('p2p:someone');
   });
 });
+
+describe('conversation-list tools', () => {
+  afterEach(closeClients);
+
+  it('lays New group, Contacts and the search button out on one row, the buttons a small even gap apart', async () => {
+    const alice = await connect(uniqueUser('alice'), 'Alice');
+    const el = await fixture<ConversationList>(html`<conversation-list create-group contacts .client=${alice} style="width: 360px"></conversation-list>`);
+    const group = part(el, 'new-group-button')!.getBoundingClientRect();
+    const contacts = part(el, 'contacts-button')!.getBoundingClientRect();
+    const search = part(el, 'search-button')!.getBoundingClientRect();
+    const gap = contacts.left - group.right;
+    expect(gap, 'gap between the buttons').to.be.within(4, 12);
+    expect(group.left - el.getBoundingClientRect().left, 'inset of the first button').to.be.within(gap, 16);
+    const middle = (r: DOMRect) => r.top + r.height / 2;
+    expect(Math.abs(middle(search) - middle(group)), 'search button on the same row').to.be.below(2);
+    expect(search.right, 'search button at the end').to.be.above(el.getBoundingClientRect().right - 16);
+  });
+});
