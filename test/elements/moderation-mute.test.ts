@@ -161,6 +161,24 @@ describe('mutes in the widget (SPEC §11)', function () {
     await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.trim() === 'Bob can send messages again.'), 'the site\'s unmute is told');
   });
 
+  it('takes "Muted until …" off a member in the open group panel when the mute runs out, with no word from the server', async () => {
+    const id = await (await carol.groups()).createGroup({ name: 'Short mute', members: [aliceId, bobId] });
+    await waitUntil(() => bob.$conversations.get().some((c) => c.id === id), 'bob has it');
+    const panel = await fixture<GroupPanel>(html`<group-panel .client=${carol}></group-panel>`);
+    await panel.show(id);
+    const row = () => parts(panel, 'member').find((r) => r.textContent!.includes('Bob'));
+    await waitUntil(() => row()?.querySelector('[part~="mute-button"]'), 'bob can be muted');
+    const until = Date.now() + 2500;
+    await adminMute(bobId, { groupId: id.slice(6), until, site: true });
+    await waitUntil(() => row()?.querySelector('[part~="muted"]'), 'the panel says bob is muted');
+    expect(row()!.querySelector('[part~="muted"]')!.textContent).to.equal(`Muted until ${clock(until, { hour: 'numeric', minute: '2-digit' })}`);
+    expect(row()!.querySelector('[part~="unmute-button"]')).to.exist;
+    await waitUntil(() => !row()?.querySelector('[part~="muted"]'), 'no longer muted once the mute ends', { timeout: 6000 });
+    expect(Date.now()).to.be.at.least(until);
+    expect(row()!.querySelector('[part~="mute-button"]'), 'the mute choices are back').to.exist;
+    expect(row()!.querySelector('[part~="unmute-button"]')).to.equal(null);
+  });
+
   it('shows an admin the mute choices for plain members only, never for the owner or another admin', async () => {
     const id = await (await carol.groups()).createGroup({ name: 'Admins', members: [aliceId, bobId] });
     await (await carol.groups()).changeGroup(id.slice(6), { kind: 'role', userId: aliceId, role: 'admin' });

@@ -2,6 +2,7 @@ import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { sendBlockIn, type SendBlock } from '../../client/send-block.js';
 import type { ChatClient } from '../../client/types.js';
 import { StoreController } from '../controllers/store-controller.js';
+import { WakeController } from '../controllers/wake-controller.js';
 import { composerStrings } from '../i18n/composer.js';
 import { formatLocale } from '../i18n/localize.js';
 
@@ -10,50 +11,27 @@ interface NoticeDeps {
   conversation(): string;
 }
 
-/** Longest a timer may wait (setTimeout's limit); a later end is looked at again then. */
-const MAX_WAIT = 2 ** 31 - 1;
-
 /**
  * Why the composer cannot send (SPEC §11): while this user is muted everywhere or in this group,
  * the composer is replaced by a notice saying so, until when and why; at that time it comes
  * back on its own (a timer, as the server lets the mute lapse without a word).
  */
 export class MuteNotice {
-  readonly #host: ReactiveControllerHost;
   readonly #deps: NoticeDeps;
   readonly #store: StoreController<readonly SendBlock[]>;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timedFor: number | undefined;
+  readonly #wake: WakeController;
 
   constructor(host: ReactiveControllerHost, deps: NoticeDeps) {
-    this.#host = host;
     this.#deps = deps;
     this.#store = new StoreController(host, () => deps.client()?.$sanctions, []);
-    host.addController({
-      hostDisconnected: () => {
-        clearTimeout(this.#timer);
-        this.#timedFor = undefined;
-      },
-    });
+    this.#wake = new WakeController(host);
   }
 
   /** The mute that applies to this conversation now, if any. */
   get block(): SendBlock | undefined {
     const block = sendBlockIn(this.#store.value, this.#deps.conversation());
-    this.#wake(block?.until);
+    this.#wake.at(block?.until);
     return block;
-  }
-
-  /** Redraws the host when the mute ends. */
-  #wake(until: number | undefined): void {
-    if (until === this.#timedFor) return;
-    clearTimeout(this.#timer);
-    this.#timedFor = until;
-    if (until === undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timedFor = undefined;
-      this.#host.requestUpdate();
-    }, Math.min(Math.max(until - Date.now(), 0) + 50, MAX_WAIT));
   }
 
   render(block: SendBlock): TemplateResult {

@@ -9,6 +9,7 @@ import type { GroupChange } from '../../protocol/group-frames.js';
 import { parseConversationId, type ConversationId } from '../../protocol/ids.js';
 import { chatClientContext } from '../context.js';
 import { StoreController } from '../controllers/store-controller.js';
+import { WakeController } from '../controllers/wake-controller.js';
 import { ModalDialog } from '../dialog-focus.js';
 import { groupErrorText, groupStrings, type GroupStrings } from '../i18n/groups.js';
 import { peopleStrings } from '../i18n/people.js';
@@ -76,6 +77,8 @@ export class GroupPanel extends LitElement {
   #modal = new ModalDialog(this);
   #members = new StoreController<Member[] | undefined>(this, () => (this.conversation ? this.client?.members(this.conversation as ConversationId) : undefined), undefined);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
+  /** A member's mute runs out without a word from the server: the panel redraws then (as the composer's notice does). */
+  #muteEnds = new WakeController(this);
 
   /** The client, from the nearest `<chat-session>`; or set it directly. */
   @consume({ context: chatClientContext, subscribe: true })
@@ -265,6 +268,7 @@ export class GroupPanel extends LitElement {
 
   #renderMembers(t: GroupStrings, members: Member[] | undefined, role: string | undefined, me: string | undefined) {
     if (!members) return html`<p class="muted">${t.loading}</p>`;
+    this.#muteEnds.at(soonestMuteEnd(members));
     const visible = members.slice(0, this.shown);
     return html`<ul part="members" class="list" aria-labelledby="members-title">
         ${repeat(visible, (m) => m.id, (m) => {
@@ -323,6 +327,17 @@ export class GroupPanel extends LitElement {
           </div>`
         : nothing}`;
   }
+}
+
+/** When the first of the members' timed mutes still running ends, if any does. */
+function soonestMuteEnd(members: Member[]): number | undefined {
+  const now = Date.now();
+  let soonest: number | undefined;
+  for (const m of members) {
+    const until = m.muted?.until;
+    if (until !== undefined && until > now && (soonest === undefined || until < soonest)) soonest = until;
+  }
+  return soonest;
 }
 
 /** Muted here now (a mute the server listed may have run out since). */
