@@ -112,6 +112,8 @@ export const SystemElemSchema = v.object({
   targets: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(LIMITS.frameArrayItems))),
   /** Display names of `targets` when it was sent, in the same order (for wording it in any language). */
   targetNames: v.optional(v.pipe(v.array(Short), v.maxLength(100))),
+  /** Users the change is about beyond `targets`, left out to keep the notice small ("and 2,998 others"). */
+  moreTargets: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   /** The group's name when it was sent (created, renamed). */
   groupName: v.optional(Short),
   /** The group's new avatar (`group-avatar`; absent there: removed). */

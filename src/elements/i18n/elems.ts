@@ -1,11 +1,21 @@
 import { msg, str } from '@lit/localize';
 import type { Elem, SystemElem } from '../../protocol/elems.js';
 import { plainText } from '../../protocol/plain-text.js';
-import { formatLocale } from './localize.js';
+import { formatLocale, formatNumber } from './localize.js';
 
 /** Joins display names in the active locale ("Bob and Carol", "Bob、Carol"). */
 function joinNames(names: readonly string[]): string {
   return new Intl.ListFormat(formatLocale(), { type: 'conjunction' }).format(names);
+}
+
+/**
+ * The names of a notice's `targets`, and "2,998 others" for those the server left out to keep it
+ * small (always more than one): one list, so the locale's "and" joins them.
+ */
+function targetNames(elem: SystemElem): string | undefined {
+  if (!elem.targetNames?.length) return undefined;
+  const n = elem.moreTargets;
+  return joinNames(n ? [...elem.targetNames, msg(str`${formatNumber(n)} others`, { id: 'system.others' })] : elem.targetNames);
 }
 
 /**
@@ -15,7 +25,7 @@ function joinNames(names: readonly string[]): string {
  */
 export function systemText(elem: SystemElem): string {
   const group = elem.groupName;
-  const names = elem.targetNames?.length ? joinNames(elem.targetNames) : undefined;
+  const names = targetNames(elem);
   // Who did it, when that was a person other than the one it is about (the site's changes name nobody).
   const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
   switch (elem.event) {

@@ -9,20 +9,51 @@ const operator = (actor: GroupActor): Pick<SystemElem, 'operator' | 'operatorNam
   'admin' in actor ? {} : { operator: actor.userId, operatorName: actor.name };
 const list = (names: readonly string[]) => names.join(', ');
 
-/**
- * The notice with its English `text` cut to the protocol's bound (a 1,000-byte name plus the
- * sentence would pass it, and clients drop a frame whose elem breaks its schema).
- */
-function fit(e: SystemElem): SystemElem {
-  if (utf8Length(e.text) <= LIMITS.shortTextBytes) return e;
-  let text = '';
+/** Users a notice names at most (`targets`, and `targetNames` beside them). */
+const NAMED_MAX = 100;
+/** UTF-8 bytes of the names a notice carries at most: two names at the longest a name may be. */
+const NAMES_BYTES = 2 * LIMITS.shortTextBytes;
+
+/** The English `text` cut to the protocol's bound (a 1,000-byte name plus the sentence would pass it). */
+function fitText(text: string): string {
+  if (utf8Length(text) <= LIMITS.shortTextBytes) return text;
+  let cut = '';
   let n = utf8Length('…');
-  for (const ch of e.text) {
+  for (const ch of text) {
     n += utf8Length(ch);
     if (n > LIMITS.shortTextBytes) break;
-    text += ch;
+    cut += ch;
   }
-  return { ...e, text: `${text}…` };
+  return `${cut}…`;
+}
+
+/** How many of `names` fit the names' budget, from the first on. */
+function namesThatFit(names: readonly string[]): number {
+  let bytes = 0;
+  let kept = 0;
+  while (kept < names.length && kept < NAMED_MAX && (bytes += utf8Length(names[kept]!)) <= NAMES_BYTES) kept++;
+  return kept;
+}
+
+/**
+ * The notice cut to fit a frame, as clients drop a frame whose elem breaks its schema: its
+ * English `text`, and its `targets` with their `targetNames`, of which a change by the site may
+ * name thousands. The users left out are counted in `moreTargets` ("and 2,998 others"); never
+ * just one (one name more is dropped then), so that count is always a plural.
+ */
+function fit(e: SystemElem): SystemElem {
+  const total = e.targets?.length ?? 0;
+  let kept = Math.min(total, e.targetNames ? namesThatFit(e.targetNames) : NAMED_MAX);
+  if (total - kept === 1) kept--;
+  const text = fitText(e.text);
+  if (kept === total && text === e.text) return e;
+  const out: SystemElem = { ...e, text };
+  if (kept < total) {
+    out.targets = e.targets!.slice(0, kept);
+    if (e.targetNames) out.targetNames = e.targetNames.slice(0, kept);
+    out.moreTargets = total - kept;
+  }
+  return out;
 }
 
 function fitted<T extends Record<string, (...args: never[]) => SystemElem>>(notices: T): T {

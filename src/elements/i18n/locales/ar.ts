@@ -316,6 +316,7 @@
 'system.member-removed.by': str`أزال ${0} ${1} من المجموعة.`,
 'system.member-unmuted': str`يمكن لـ ${0} إرسال الرسائل مرة أخرى.`,
 'system.member-unmuted.by': str`ألغى ${0} كتم ${1}.`,
+'system.others': str`${0} آخرين`,
 'system.owner-changed': str`أصبح ${0} مالك المجموعة.`,
 'ui.actions': `إجراءات الرسالة`,
 'ui.beginning': `هذه بداية المحادثة.`,

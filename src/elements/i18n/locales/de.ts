@@ -316,6 +316,7 @@
 'system.member-removed.by': str`${0} hat ${1} aus der Gruppe entfernt.`,
 'system.member-unmuted': str`${0} kann wieder Nachrichten senden.`,
 'system.member-unmuted.by': str`${0} hat die Stummschaltung von ${1} aufgehoben.`,
+'system.others': str`${0} weitere`,
 'system.owner-changed': str`Die Gruppe gehört jetzt ${0}.`,
 'ui.actions': `Nachrichtenaktionen`,
 'ui.beginning': `Hier beginnt die Unterhaltung.`,

@@ -316,6 +316,7 @@
 'system.member-removed.by': str`${0} eliminó a ${1} del grupo.`,
 'system.member-unmuted': str`${0} puede volver a enviar mensajes.`,
 'system.member-unmuted.by': str`${0} quitó el silencio a ${1}.`,
+'system.others': str`${0} más`,
 'system.owner-changed': str`La propiedad del grupo pasó a ${0}.`,
 'ui.actions': `Acciones del mensaje`,
 'ui.beginning': `Este es el comienzo de la conversación.`,

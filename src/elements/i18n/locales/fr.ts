@@ -316,6 +316,7 @@
 'system.member-removed.by': str`${0} a retiré ${1} du groupe.`,
 'system.member-unmuted': str`${0} peut de nouveau envoyer des messages.`,
 'system.member-unmuted.by': str`${0} a rendu la parole à ${1}.`,
+'system.others': str`${0} autres`,
 'system.owner-changed': str`${0} est désormais propriétaire du groupe.`,
 'ui.actions': `Actions sur le message`,
 'ui.beginning': `C’est le début de la conversation.`,

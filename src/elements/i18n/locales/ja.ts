@@ -316,6 +316,7 @@
 'system.member-removed.by': str`${0}が${1}をグループから削除しました。`,
 'system.member-unmuted': str`${0}さんは再びメッセージを送信できます。`,
 'system.member-unmuted.by': str`${0}さんが${1}さんの発言制限を解除しました。`,
+'system.others': str`他 ${0} 人`,
 'system.owner-changed': str`${0}がグループのオーナーになりました。`,
 'ui.actions': `メッセージの操作`,
 'ui.beginning': `ここが会話の始まりです。`,

@@ -316,6 +316,7 @@
 'system.member-removed.by': str`${0}님이 ${1}님을 그룹에서 내보냈습니다.`,
 'system.member-unmuted': str`${0} 님이 다시 메시지를 보낼 수 있습니다.`,
 'system.member-unmuted.by': str`${0} 님이 ${1} 님의 발언 제한을 해제했습니다.`,
+'system.others': str`다른 ${0}명`,
 'system.owner-changed': str`${0}님이 그룹 소유자가 되었습니다.`,
 'ui.actions': `메시지 작업`,
 'ui.beginning': `대화의 시작입니다.`,

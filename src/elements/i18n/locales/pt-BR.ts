@@ -316,6 +316,7 @@
 'system.member-removed.by': str`${0} removeu ${1} do grupo.`,
 'system.member-unmuted': str`${0} pode enviar mensagens novamente.`,
 'system.member-unmuted.by': str`${0} removeu o silêncio de ${1}.`,
+'system.others': str`mais ${0}`,
 'system.owner-changed': str`O grupo agora pertence a ${0}.`,
 'ui.actions': `Ações da mensagem`,
 'ui.beginning': `Este é o início da conversa.`,

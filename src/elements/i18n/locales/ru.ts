@@ -316,6 +316,7 @@
 'system.member-removed.by': str`Пользователь ${0} удалил из группы: ${1}.`,
 'system.member-unmuted': str`${0} снова может отправлять сообщения.`,
 'system.member-unmuted.by': str`${0} снова разрешил(а) писать: ${1}.`,
+'system.others': str`ещё ${0}`,
 'system.owner-changed': str`Новый владелец группы: ${0}.`,
 'ui.actions': `Действия с сообщением`,
 'ui.beginning': `Это начало чата.`,

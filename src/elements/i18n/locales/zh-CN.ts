@@ -316,6 +316,7 @@
 'system.member-removed.by': str`${0} 将 ${1} 移出了群聊。`,
 'system.member-unmuted': str`${0} 可以再次发送消息了。`,
 'system.member-unmuted.by': str`${0} 解除了 ${1} 的禁言。`,
+'system.others': str`其他 ${0} 人`,
 'system.owner-changed': str`${0} 成为了群主。`,
 'ui.actions': `消息操作`,
 'ui.beginning': `以上是会话的开始。`,

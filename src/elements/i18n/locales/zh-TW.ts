@@ -316,6 +316,7 @@
 'system.member-removed.by': str`${0} 將 ${1} 移出了群組。`,
 'system.member-unmuted': str`${0} 可以再次傳送訊息了。`,
 'system.member-unmuted.by': str`${0} 解除了 ${1} 的禁言。`,
+'system.others': str`其他 ${0} 人`,
 'system.owner-changed': str`${0} 已成為群組擁有者。`,
 'ui.actions': `訊息操作`,
 'ui.beginning': `以上是對話的開頭。`,
