@@ -10,6 +10,7 @@
  * does not widen the thread. Broadcasts (text and sender label) go through the real admin API to
  * `<broadcast-banner>`. A mute's reason (the site's or a group admin's words) goes to `<message-composer>`'s notice;
  * members muted by the site, named with every payload, to the group's notices and `<group-panel>`'s muted rows.
+ * A group notice naming more people than it carries (every payload, then long names) ends in "and N others", inert in English and Russian.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
@@ -25,6 +26,7 @@ import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import { defineChatSearch } from '../../src/elements/search/chat-search.js';
 import type { Elem } from '../../src/protocol/elems.js';
 import { decodeServerFrame } from '../../src/protocol/codec.js';
+import { setLocale } from '../../src/elements/i18n/localize.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
 declare global {
@@ -372,6 +374,43 @@ describe('hostile content', () => {
     const list = part(panel, 'members')!;
     expect(list.scrollWidth, 'no name widens the member list').to.be.at.most(list.clientWidth + 1);
     expect(parts(panel, 'unmute-button').length).to.equal(ids.length);
+  });
+
+  it('renders a group notice naming many people, named with every payload, as inert text ending in "and N others", in any language', async function () {
+    this.timeout(60_000);
+    const ids: string[] = [];
+    // Every payload, then four 1,000-byte names: more than a notice carries, so the server counts the rest.
+    for (const name of [...CORPUS.map((p) => p.slice(0, 1000)), ...Array.from({ length: 4 }, () => 'Ω'.repeat(500))]) {
+      const id = uniqueUser('x');
+      await connect(id, name);
+      ids.push(id);
+      tally.names++;
+    }
+    const groups = await viewer.groups();
+    const group = await groups.createGroup({ name: 'Many names', members: [] });
+    await groups.changeGroup(group.slice(6), { kind: 'invite', userIds: ids });
+    const thread = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 360px; display: flex" .client=${viewer} conversation=${group}></chat-thread>`);
+    const baseline = census(thread);
+    const joined = () => parts(thread, 'system').find((e) => e.textContent!.trim().startsWith('Viewer added '));
+    await waitUntil(joined, 'the notice shows', { timeout: 10_000 });
+    const notice = viewer.messages(group).get().find((m) => m.elem.type === 'system' && m.elem.event === 'member-joined')!.elem;
+    const more = notice.type === 'system' ? notice.moreTargets! : 0;
+    expect(more, 'the server left some out').to.be.at.least(2);
+    expect(joined()!.textContent!.trim()).to.match(new RegExp(`, and ${more} others\\.$`));
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(thread, baseline);
+    tally.bidiChecked += expectBidiIsolated(thread);
+    const log = parts(thread, 'log')[0]!;
+    expect(log.scrollWidth, 'no name widens the thread').to.be.at.most(log.clientWidth + 1);
+    try {
+      document.documentElement.lang = 'ru';
+      await setLocale('ru');
+      await waitUntil(() => parts(thread, 'system').some((e) => e.textContent!.includes(` и ещё ${more}`)), 'worded in Russian: "… и ещё N"');
+    } finally {
+      document.documentElement.lang = 'en';
+      await setLocale('');
+    }
   });
 
   it('renders every payload as inert, isolated text in search results: snippets and sender names', async () => {
