@@ -20,15 +20,14 @@ export const styles = [
       flex-wrap: wrap;
       align-items: center;
       gap: 0.5rem;
-      padding: 0.5rem 0.375rem 0 0.75rem;
+      padding: 0.25rem 0 0 0.75rem;
     }
 
     .tools > [part~='search-bar'] {
-      flex: 1 1 auto;
-      padding: 0;
+      flex: 1;
     }
 
-    .tools > [part~='search-bar']:has([part~='search']) {
+    .tools > :has([part~='search']) {
       flex-basis: 100%;
     }
 

@@ -164,17 +164,17 @@ export class ConversationList extends LitElement {
   override render() {
     const items = this.#conversations.value;
     const t = listStrings();
-    const tools = html`${this.createGroup ? html`<button part="new-group-button" type="button" @click=${() => void this.#open('group-create-dialog')}>${t.newGroup}</button>` : nothing}
+    const tools = html`<div class="tools">${this.createGroup ? html`<button part="new-group-button" type="button" @click=${() => void this.#open('group-create-dialog')}>${t.newGroup}</button>` : nothing}
       ${this.contacts ? html`<button part="contacts-button" type="button" @click=${() => void this.#open('contacts-view')}>${t.contacts}</button>` : nothing}
       ${this.opened.includes('group-create-dialog') ? html`<group-create-dialog .client=${this.client}></group-create-dialog>` : nothing}
-      ${this.opened.includes('contacts-view') ? html`<contacts-view ?hide-presence=${this.hidePresence} .client=${this.client}></contacts-view>` : nothing}`;
+      ${this.opened.includes('contacts-view') ? html`<contacts-view ?hide-presence=${this.hidePresence} .client=${this.client}></contacts-view>` : nothing}${this.#search.render()}</div>`;
     if (items.length === 0) {
-      return html`<div class="tools">${tools}${this.#search.render()}</div><slot name="empty"><p class="empty">${t.empty}</p></slot>`;
+      return html`${tools}<slot name="empty"><p class="empty">${t.empty}</p></slot>`;
     }
     const ids = items.map((c) => c.id as string);
     const tabStop = [this.focusId, this.selected].find((id) => ids.includes(id)) ?? ids[0];
     return html`
-      <div class="tools">${tools}${this.#search.render()}</div>
+      ${tools}
       <div part="list" role="listbox" aria-label=${this.label || t.label} @click=${this.onClick} @keydown=${this.onKeyDown}>
         ${repeat(items, (c) => c.id, (c) => this.#renderItem(c, c.id === tabStop))}
       </div>

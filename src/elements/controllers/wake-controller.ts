@@ -15,12 +15,7 @@ export class WakeController {
 
   constructor(host: ReactiveControllerHost) {
     this.#host = host;
-    host.addController({
-      hostDisconnected: () => {
-        clearTimeout(this.#timer);
-        this.#timedFor = undefined;
-      },
-    });
+    host.addController({ hostDisconnected: () => this.at(undefined) });
   }
 
   /** Redraws the host just after `at` (epoch ms); `undefined` cancels. The soonest of many: `Math.min`. */

@@ -268,7 +268,9 @@ export class GroupPanel extends LitElement {
 
   #renderMembers(t: GroupStrings, members: Member[] | undefined, role: string | undefined, me: string | undefined) {
     if (!members) return html`<p class="muted">${t.loading}</p>`;
-    this.#muteEnds.at(soonestMuteEnd(members));
+    // The first of the timed mutes still running to end.
+    const ends = members.map((m) => m.muted?.until ?? 0).filter((until) => until > Date.now());
+    this.#muteEnds.at(ends.length ? Math.min(...ends) : undefined);
     const visible = members.slice(0, this.shown);
     return html`<ul part="members" class="list" aria-labelledby="members-title">
         ${repeat(visible, (m) => m.id, (m) => {
@@ -327,17 +329,6 @@ export class GroupPanel extends LitElement {
           </div>`
         : nothing}`;
   }
-}
-
-/** When the first of the members' timed mutes still running ends, if any does. */
-function soonestMuteEnd(members: Member[]): number | undefined {
-  const now = Date.now();
-  let soonest: number | undefined;
-  for (const m of members) {
-    const until = m.muted?.until;
-    if (until !== undefined && until > now && (soonest === undefined || until < soonest)) soonest = until;
-  }
-  return soonest;
 }
 
 /** Muted here now (a mute the server listed may have run out since). */

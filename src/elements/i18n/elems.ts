@@ -9,23 +9,16 @@ function joinNames(names: readonly string[]): string {
 }
 
 /**
- * The names of a notice's `targets`, and "2,998 others" for those the server left out to keep it
- * small (always more than one): one list, so the locale's "and" joins them.
- */
-function targetNames(elem: SystemElem): string | undefined {
-  if (!elem.targetNames?.length) return undefined;
-  const n = elem.moreTargets;
-  return joinNames(n ? [...elem.targetNames, msg(str`${formatNumber(n)} others`, { id: 'system.others' })] : elem.targetNames);
-}
-
-/**
  * A system notification in the active locale. Built-in events are worded here from the names
  * the server recorded with them; custom events, and older notifications without names, show
  * the server's own text.
  */
 export function systemText(elem: SystemElem): string {
   const group = elem.groupName;
-  const names = targetNames(elem);
+  // "2,998 others" for the targets the server left out to keep the notice small (never just one),
+  // in the same list, so the locale's "and" joins them.
+  const more = elem.moreTargets;
+  const names = elem.targetNames?.length ? joinNames(more ? [...elem.targetNames, msg(str`${formatNumber(more)} others`, { id: 'system.others' })] : elem.targetNames) : undefined;
   // Who did it, when that was a person other than the one it is about (the site's changes name nobody).
   const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
   switch (elem.event) {
