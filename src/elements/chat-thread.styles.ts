@@ -27,15 +27,13 @@ export const styles = [
       background: var(--_surface);
     }
 
+    /* The thread's title bar: the page's title (slot), a 1:1 peer's presence beside it, search at the end. */
     [part~='header'] {
       display: flex;
-      align-items: flex-start;
-    }
-
-    [part~='header'] > [part~='presence'] {
-      min-height: 2rem;
+      flex-wrap: wrap;
+      align-items: center;
+      column-gap: 0.5rem;
       padding-inline-start: var(--_padding);
-      padding-top: 0.25rem;
     }
 
     [part~='header'] > [part~='search-bar'] {

@@ -50,6 +50,7 @@ const BOTTOM_SLACK = 32;
  * @tag chat-thread
  *
  * @slot empty - Shown when no conversation is chosen.
+ * @slot header - The start of `header`: what names the conversation (a title, a back button), so a 1:1 chat's `presence` follows the name.
  *
  * @csspart log - The scrolling message log (a polite live region).
  * @csspart message - One message row; also `self`, `other` or `system`, and its status (`sending`, `waiting`, `failed`, `sent`).
@@ -157,7 +158,7 @@ const BOTTOM_SLACK = 32;
  * @csspart change-failure - A change that failed: why (`error`), `change-retry-button`, `change-discard-button`.
  * @csspart change-retry-button - Sends a failed change again.
  * @csspart change-discard-button - Drops a failed change.
- * @csspart header - The bar over the log holding `presence` (1:1 chats), `search-button`, and `search` when open.
+ * @csspart header - The bar over the log holding the `header` slot, `presence` (1:1 chats) beside it, `search-button`, and `search` when open.
  * @csspart presence - In `header` of a 1:1 chat: "online" (also `online`, with a dot) or "last seen 5 minutes ago"; not with `hide-presence`.
  * @csspart search-bar - Inside `header`: the search button and, when open, the search.
  * @csspart search-button - Opens and closes the search of this conversation (`aria-expanded`).
@@ -531,8 +532,9 @@ export class ChatThread extends LitElement {
 
   override render() {
     const t = uiStrings();
+    const header = html`<div part="header"><slot name="header"></slot>${this.#target?.startsWith('p2p:') ? renderPresence(this.#presence.of(this.#target.slice(4))) : nothing}${this.#target ? this.#search.render() : nothing}</div>`;
     if (!this.#target) {
-      return html`<slot name="empty"><p class="note">${t.chooseConversation}</p></slot>`;
+      return html`${header}<slot name="empty"><p class="note">${t.chooseConversation}</p></slot>`;
     }
     const messages = this.#messages.value;
     const summary = this.#conversations.value.find((c) => c.id === this.conversation);
@@ -546,7 +548,7 @@ export class ChatThread extends LitElement {
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages
     // are announced by the visually hidden one beside it.
     return html`
-      <div part="header">${this.#target?.startsWith('p2p:') ? renderPresence(this.#presence.of(this.#target.slice(4))) : nothing}${this.#search.render()}</div>
+      ${header}
       ${this.#pins.render()}
       <div part="log" role="log" aria-live="polite" aria-label=${this.label || t.messages} tabindex="0" @scroll=${this.onScroll} @keydown=${this.onLogKeydown}>
         ${this.#live.render()}

@@ -67,6 +67,42 @@ describe('presence: online and last seen (SPEC §13)', () => {
     expect(part(thread, 'presence')!.part.contains('online')).to.equal(false);
   });
 
+  it("puts presence beside the peer's name in the widget's thread header, on one row: left to right and right to left, 320 px and wide, light and dark", async function () {
+    this.timeout(30_000);
+    const { alice, bob, aliceId, bobId } = await connectPair();
+    await bob.send(`p2p:${aliceId}`, 'hi');
+    try {
+      for (const [lang, width] of [['en', 1000], ['en', 320], ['ar', 320], ['ar', 1000]] as const) {
+        await setViewport({ width, height: 640 });
+        document.documentElement.lang = lang;
+        await setLocale(lang === 'en' ? '' : lang);
+        const widget = await fixture<ChatWidget>(html`<chat-widget open .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
+        await waitUntil(() => widget.shadowRoot!.querySelector('chat-thread'), 'the thread shows');
+        const thread = widget.shadowRoot!.querySelector('chat-thread')!;
+        await waitUntil(() => part(thread, 'presence'), `${lang} ${width}: presence shows`, { timeout: 5000 });
+        const presence = part(thread, 'presence')!;
+        const name = widget.shadowRoot!.querySelector<HTMLElement>('[part~="profile-button"]')!;
+        const [n, p] = [name.getBoundingClientRect(), presence.getBoundingClientRect()];
+        const where = `${lang} ${width}px`;
+        expect(part(thread, 'header')!.contains(presence) && name.closest('[slot]')?.assignedSlot?.name, where).to.equal('header');
+        expect(Math.abs(n.top + n.height / 2 - (p.top + p.height / 2)), `${where}: on the name's row`).to.be.below(2);
+        if (lang === 'ar') expect(n.left - p.right, `${where}: after the name, leftwards`).to.be.within(4, 16);
+        else expect(p.left - n.right, `${where}: after the name`).to.be.within(4, 16);
+        expect(p.top, `${where}: above the log`).to.be.below(part(thread, 'log')!.getBoundingClientRect().top);
+        for (const scheme of ['light', 'dark'] as const) {
+          await emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+          expect(await axeViolations(widget), `${where} ${scheme}`).to.deep.equal([]);
+        }
+        await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+        widget.remove();
+      }
+    } finally {
+      document.documentElement.lang = 'en';
+      await setLocale('');
+      await setViewport({ width: 800, height: 600 });
+    }
+  });
+
   it('words last seen with Intl.RelativeTimeFormat, then a date past a week', () => {
     const now = Date.UTC(2026, 11, 6, 12);
     expect(presenceText({ online: true }, now)).to.equal('online');

@@ -126,11 +126,13 @@ export const panelStyles = css`
     display: none;
   }
 
-  .thread-header {
-    display: flex;
-    justify-content: flex-end;
-    padding: 0.25rem 0.5rem;
+  /* The thread's header bar holds ours (slot header): the peer's name, then their presence. */
+  chat-thread::part(header) {
     border-bottom: 1px solid var(--_border);
+  }
+
+  .thread-header {
+    padding-block: 0.25rem;
   }
 
   /* Group info, or a 1:1 chat's profile-button. */
@@ -140,11 +142,6 @@ export const panelStyles = css`
     border-radius: 999px;
     background: transparent;
     cursor: pointer;
-  }
-
-  /* A 1:1 chat's peer: their name at the header's start. */
-  [part~='profile-button'] {
-    margin-inline-end: auto;
   }
 
   .thread-header button:hover {

@@ -148,12 +148,13 @@ export function renderPanel(w: PanelHost) {
         <div class="thread-pane">
           ${w.selected
             ? html`
-                ${group || peer
-                  ? html`<div part="thread-header" class="thread-header">${group
-                      ? html`<button part="group-info-button" type="button" @click=${(e: Event) => void near(e, 'group-panel')?.show(w.selected)}>ⓘ ${g.info}</button>`
-                      : html`<button part="profile-button" type="button" aria-label=${peopleStrings().openProfile(threadTitle)} @click=${(e: Event) => void near(e, 'chat-thread')?.showProfile(peer, { name: threadTitle })}><bdi>${threadTitle}</bdi></button>`}</div>`
-                  : nothing}
-                <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt} ?hide-profiles=${!w.profiles}></chat-thread>
+                <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt} ?hide-profiles=${!w.profiles}>
+                  ${group || peer
+                    ? html`<div slot="header" part="thread-header" class="thread-header">${group
+                        ? html`<button part="group-info-button" type="button" @click=${(e: Event) => void near(e, 'group-panel')?.show(w.selected)}>ⓘ ${g.info}</button>`
+                        : html`<button part="profile-button" type="button" aria-label=${peopleStrings().openProfile(threadTitle)} @click=${(e: Event) => void near(e, 'chat-thread')?.showProfile(peer, { name: threadTitle })}><bdi>${threadTitle}</bdi></button>`}</div>`
+                    : nothing}
+                </chat-thread>
                 ${current?.left
                   ? html`<p part="left-notice" class="left">${g.left}</p>`
                   : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder} formatting=${fmt}></message-composer>`}
