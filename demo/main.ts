@@ -19,8 +19,10 @@ import { initials, hueOf } from '../src/elements/format.js';
 const DEMO_USERS = ['alice', 'bob', 'carol'];
 
 const params = new URLSearchParams(location.search);
-// `?lang=zh-CN` shows the elements' Simplified Chinese strings (they follow the nearest `lang`).
+// `?lang=zh-CN` shows the elements' Simplified Chinese strings (they follow the nearest `lang`);
+// `?lang=ar` lays the page out right to left as well, as an Arabic page would be.
 if (params.get('lang')) document.documentElement.lang = params.get('lang')!;
+if (params.get('lang') === 'ar') document.documentElement.dir = 'rtl';
 const userId = params.get('user')?.trim() || 'alice';
 const serverParam = params.get('server')?.trim() || '';
 const endpoints = serverEndpoints(serverParam === 'local' ? null : serverParam);
