@@ -14,7 +14,7 @@ export const styles = [
       background: var(--_surface);
     }
 
-    /* New group, Contacts and the search toggle share one row; an open search takes its own under them. */
+    /* New group, Contacts and the search toggle share one row (an open search takes its own under them). */
     .tools {
       display: flex;
       flex-wrap: wrap;
@@ -25,10 +25,6 @@ export const styles = [
 
     .tools > [part~='search-bar'] {
       flex: 1;
-    }
-
-    .tools > :has([part~='search']) {
-      flex-basis: 100%;
     }
 
     [part~='new-group-button'],

@@ -103,5 +103,10 @@ describe('conversation-list tools', () => {
     const middle = (r: DOMRect) => r.top + r.height / 2;
     expect(Math.abs(middle(search) - middle(group)), 'search button on the same row').to.be.below(2);
     expect(search.right, 'search button at the end').to.be.above(el.getBoundingClientRect().right - 16);
+    part(el, 'search-button')!.click();
+    await waitUntil(() => part(el, 'search'), 'the search opens');
+    const field = part(el, 'search')!.getBoundingClientRect();
+    expect(field.top, 'an open search goes under the buttons').to.be.at.least(group.bottom);
+    expect(field.width, 'across the list').to.be.above(300);
   });
 });

@@ -94,6 +94,11 @@ describe('presence: online and last seen (SPEC §13)', () => {
           expect(await axeViolations(widget), `${where} ${scheme}`).to.deep.equal([]);
         }
         await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+        part(thread, 'search-button')!.click();
+        await waitUntil(() => part(thread, 'search'), `${where}: the search opens`);
+        const search = part(thread, 'search')!.getBoundingClientRect();
+        expect(search.top, `${where}: an open search goes under the name, not beside it`).to.be.at.least(n.bottom);
+        expect(search.width, `${where}: across the header`).to.be.above(part(thread, 'header')!.getBoundingClientRect().width * 0.8);
         widget.remove();
       }
     } finally {

@@ -11,6 +11,11 @@ export const searchToggleStyles = css`
     padding: 0.25rem 0.375rem;
   }
 
+  /* Open, in a row with other things (the list's buttons, the thread's title): a row of its own. */
+  [part~='search-bar']:has([part~='search']) {
+    flex-basis: 100%;
+  }
+
   [part~='search-button'] {
     display: inline-grid;
     place-items: center;
