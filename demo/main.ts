@@ -94,7 +94,6 @@ function showProblem(text: string): void {
 function renderSwitchLinks(): void {
   const links = $<HTMLElement>('#switch-links');
   const others = DEMO_USERS.filter((u) => u !== userId);
-  if (!DEMO_USERS.includes(userId)) others.unshift('alice');
   links.replaceChildren(
     ...others.map((u) => {
       const a = document.createElement('a');
