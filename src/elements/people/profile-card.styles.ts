@@ -1,11 +1,29 @@
 import { css } from 'lit';
 
-/** The card's own styles (beside the dialogs' and presence's): the picture or initials beside the name. */
+/**
+ * The card's own styles (beside the dialogs' and presence's): the picture or initials beside the
+ * name, its lines close together, and closing as a × in the corner, so the actions fit one row.
+ */
 export const profileCardStyles = css`
   .who {
     display: flex;
     align-items: center;
     gap: 0.75rem;
+  }
+
+  .who > div {
+    min-width: 0;
+  }
+
+  .who p {
+    margin: 0.125rem 0 0;
+  }
+
+  [part~='close-button'] {
+    align-self: flex-start;
+    margin-inline-start: auto;
+    padding: 0 0.5rem;
+    font-size: 1.25rem;
   }
 
   [part~='avatar'] {

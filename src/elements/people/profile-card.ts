@@ -50,7 +50,7 @@ import { profileCardStyles } from './profile-card.styles.js';
  * @csspart status - What the last action did.
  * @csspart presence - Under the name: "online" (also `online`, with a dot) or "last seen 5 minutes ago"; not with `hide-presence`.
  * @csspart presence-toggle - On the user's own card: the "Show when I am online" checkbox and its label (SPEC §13).
- * @csspart close-button - Closes the card.
+ * @csspart close-button - Closes the card: a × at the top end corner, labelled "Close".
  *
  * @cssproperty [--chat-group-dialog-width=min(28rem, 100vw - 1rem)] - Width of the card.
  * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of the online dot.
@@ -184,7 +184,8 @@ export class ProfileCard extends LitElement {
         () => undefined,
       );
     }
-    await this.#modal.show('[part~="message-button"], [part~="close-button"]');
+    // Send a message on someone's card; the × on one's own, which has no other button.
+    await this.#modal.show(this.userId === this.#me.value?.id ? '[part~="close-button"]' : '[part~="message-button"]');
   }
 
   /** Closes the card; focus returns to the element that had it when it opened. */
@@ -218,17 +219,17 @@ export class ProfileCard extends LitElement {
           ${self ? nothing : renderPresence(this.#presence.of(id))}
           ${standing === 'friend' || standing === 'out' ? html`<p part="standing" class="muted">${standing === 'friend' ? t.friend : t.pending}</p>` : nothing}
         </div>
+        <button part="close-button" type="button" aria-label=${t.close} title=${t.close} @click=${() => this.close()}>×</button>
       </div>
       ${self ? renderPresenceToggle(this.#presence.tracker, this.busy, this.onVisibleChange) : nothing}
       <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
-      <div class="buttons">
-        ${self
-          ? nothing
-          : html`${standing === undefined ? nothing : this.#renderFriendButtons(standing)}
-              <button part="block-button${blocked ? ' blocked' : ''}" class="danger" type="button" ?disabled=${this.busy} @click=${this.onBlock}>${blocked ? t.unblock : t.block}</button>
-              <button part="message-button" class="primary" type="button" @click=${this.onMessage}>${t.message}</button>`}
-        <button part="close-button" type="button" @click=${() => this.close()}>${t.close}</button>
-      </div>`;
+      ${self
+        ? nothing
+        : html`<div class="buttons">
+            ${standing === undefined ? nothing : this.#renderFriendButtons(standing)}
+            <button part="block-button${blocked ? ' blocked' : ''}" class="danger" type="button" ?disabled=${this.busy} @click=${this.onBlock}>${blocked ? t.unblock : t.block}</button>
+            <button part="message-button" class="primary" type="button" @click=${this.onMessage}>${t.message}</button>
+          </div>`}`;
   }
 
   #renderFriendButtons(standing: 'friend' | 'in' | 'out' | 'none') {
