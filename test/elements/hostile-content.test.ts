@@ -146,6 +146,16 @@ describe('hostile content', () => {
     window.__natterXss = undefined;
     defineChatSearch();
   });
+  /** A thread showing hostile names: nothing ran, nothing new was made of them, each isolated, none widens it. */
+  async function expectNamesInert(thread: ChatThread, baseline: Map<string, number>): Promise<void> {
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(thread, baseline);
+    tally.bidiChecked += expectBidiIsolated(thread);
+    const log = parts(thread, 'log')[0]!;
+    expect(log.scrollWidth, 'no name widens the thread').to.be.at.most(log.clientWidth + 1);
+  }
+
   after(() => console.log(`# hostile content: ${tally.payloads} payloads, ${tally.messages} messages and ${tally.names} names and ${tally.broadcasts} broadcasts rendered, ${tally.bidiChecked} bidi scopes checked`));
 
   beforeEach(async () => {
@@ -364,12 +374,7 @@ describe('hostile content', () => {
     const panel = await fixture<GroupPanel>(html`<group-panel .client=${viewer}></group-panel>`);
     await panel.show(group);
     await waitUntil(() => parts(panel, 'muted').length === ids.length, 'every muted member is marked', { timeout: 10_000 });
-    await imageBarrier();
-    expect(window.__natterXss).to.equal(undefined);
-    expectInert(thread, baseline);
-    tally.bidiChecked += expectBidiIsolated(thread);
-    const log = parts(thread, 'log')[0]!;
-    expect(log.scrollWidth, 'no name widens the thread').to.be.at.most(log.clientWidth + 1);
+    await expectNamesInert(thread, baseline);
     for (const row of parts(panel, 'member')) expect(row.querySelector(FORBIDDEN), row.textContent!.slice(0, 40)).to.equal(null);
     const list = part(panel, 'members')!;
     expect(list.scrollWidth, 'no name widens the member list').to.be.at.most(list.clientWidth + 1);
@@ -397,12 +402,7 @@ describe('hostile content', () => {
     const more = notice.type === 'system' ? notice.moreTargets! : 0;
     expect(more, 'the server left some out').to.be.at.least(2);
     expect(joined()!.textContent!.trim()).to.match(new RegExp(`, and ${more} others\\.$`));
-    await imageBarrier();
-    expect(window.__natterXss).to.equal(undefined);
-    expectInert(thread, baseline);
-    tally.bidiChecked += expectBidiIsolated(thread);
-    const log = parts(thread, 'log')[0]!;
-    expect(log.scrollWidth, 'no name widens the thread').to.be.at.most(log.clientWidth + 1);
+    await expectNamesInert(thread, baseline);
     try {
       document.documentElement.lang = 'ru';
       await setLocale('ru');
