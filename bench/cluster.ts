@@ -2,18 +2,33 @@
  * Cluster benchmark: the same load as bench/server.ts (N clients in rooms of G, a fixed offered
  * send rate stepped up) against Natter over PostgreSQL and Redis behind nginx, first with
  * 1 node, then with 3 nodes, in one run. Rooms span nodes (round robin, no stickiness), so
- * most deliveries cross Redis. Prints a Markdown table and the 3-node/1-node ratios.
+ * most deliveries cross Redis. Prints Markdown tables: latency and throughput per step, what
+ * each message costs each part (CPU of nodes, PostgreSQL, Redis, nginx, generator; PostgreSQL
+ * round trips and commits; Redis commands and bytes), the scaling model fitted on the cost
+ * step (a fixed rate every size keeps up with) and its check against the peaks measured here.
+ * Medians of --runs runs.
  *
- *   npm run bench:cluster -- --clients 200 --group 10 --rates 500,1000,2000,4000 --seconds 5
+ *   npm run bench:cluster -- --clients 200 --group 10 --rates 500,1000,2000,4000 --seconds 5 --runs 3
  *
- * Needs nginx (/usr/sbin/nginx), PostgreSQL and Redis as the test suites do (README, Services).
+ * Needs nginx (/usr/sbin/nginx), redis-server (a private one is started, so its counts are this
+ * run's own) and PostgreSQL as the test suites do (README, Services); each cluster size gets a
+ * database of its own there. The nodes run with bench/lib/pg-query-counter.ts preloaded.
  */
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../test/server/helpers/services.js';
+import { requirePostgres, uniqueName } from '../test/server/helpers/services.js';
 import { startLocalCluster, type LocalCluster } from '../test/cluster/lib/local-cluster.js';
-import { cpuSeconds, fmt, percentile, rssMiB, table } from './lib/stats.js';
+import { createBenchDatabase, startPrivateRedis, type PrivateRedis } from './lib/bench-services.js';
+import { CostProbe, PARTS, type Costs } from './lib/cluster-costs.js';
+import { COUNTING_NODE_OPTIONS, forgetPgQueryCounts } from './lib/pg-query-counts.js';
+import { machineTicks } from './lib/proc-cpu.js';
+import { describeCheck, describeModel, fitScalingModel } from './lib/scaling-model.js';
+import { fmt, median, percentile, rssMiB, table } from './lib/stats.js';
 import { openNatterSocket } from './lib/natter-socket.js';
+
+/** Load average, as `uptime` prints it, for the report. */
+const uptime = () => `load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(', ')}`;
 
 interface BenchClient {
   send(clientMsgId: string): void;
@@ -32,57 +47,70 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '500,1000,2000,4000,8000' },
     seconds: { type: 'string', default: '5' },
     nodes: { type: 'string', default: '1,3' },
+    'cost-rate': { type: 'string', default: '500' },
+    'cost-seconds': { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
+    'pg-cores': { type: 'string', default: String(availableParallelism()) },
   },
 });
 const CLIENTS = Number(values.clients);
 const GROUP = Number(values.group);
 const RATES = values.rates!.split(',').map(Number);
 const SECONDS = Number(values.seconds);
+const SIZES = values.nodes!.split(',').map(Number);
+const COST_RATE = Number(values['cost-rate']);
+const COST_SECONDS = Number(values['cost-seconds']);
+const RUNS = Number(values.runs);
+const PG_CORES = Number(values['pg-cores']);
 const TICK_MS = 10;
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 
 interface Step {
   nodes: number;
+  /** `cost`: the fixed rate every size keeps up with, where the model's inputs are measured. */
+  kind: 'cost' | 'load';
   offered: number;
   sentPerSec: number;
   deliveredPerSec: number;
   deliveredRatio: number;
+  /** Messages fully delivered per second within the send window (deliveries / (group − 1)). */
+  throughput: number;
   ackP50: number;
   ackP99: number;
   delP50: number;
   delP99: number;
-  serverCpu: number;
   serverRss: number;
-  genCpu: number;
   /** Whole machine, all cores: PostgreSQL, Redis and nginx run here too (100 % = every core busy). */
   machineCpu: number;
+  costs: Costs;
+  /** PostgreSQL's own count of commits per message (pg_stat_database; cost steps only). */
+  xactPerMessage: number;
 }
 
-/** Busy and total jiffies of the whole machine, from /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = cpu.reduce((a, b) => a + b, 0);
-  return { busy: total - cpu[3]! - (cpu[4] ?? 0), total };
-}
+/** pg_stat_database hears of an idle backend's commits up to 10 s late (PGSTAT_IDLE_INTERVAL). */
+const STATS_SETTLE_MS = 11_000;
 
-async function withCluster(nodes: number, run: (cluster: LocalCluster) => Promise<Step[]>): Promise<Step[]> {
-  const db = await freshSchema();
-  const prefix = `${uniqueName('natter_bench')}:`;
-  const cluster = await startLocalCluster({
-    nodes,
-    nginxWorkers: 1,
-    env: {
-      NATTER_SECRET: SECRET, NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url, NATTER_REDIS_URL: REDIS_URL,
-      NATTER_REDIS_PREFIX: prefix, NATTER_SEND_RATE_PER_MINUTE: '100000000',
-    },
-  });
+async function withCluster(nodes: number, redis: PrivateRedis, run: (cluster: LocalCluster, probe: CostProbe) => Promise<Step[]>): Promise<Step[]> {
+  const db = await createBenchDatabase();
+  let cluster: LocalCluster | undefined;
   try {
-    return await run(cluster);
+    cluster = await startLocalCluster({
+      nodes,
+      nginxWorkers: 1,
+      env: {
+        NATTER_SECRET: SECRET, NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url, NATTER_REDIS_URL: redis.url,
+        NATTER_REDIS_PREFIX: `${uniqueName('natter_bench')}:`, NATTER_SEND_RATE_PER_MINUTE: '100000000',
+        NODE_OPTIONS: COUNTING_NODE_OPTIONS,
+      },
+    });
+    const c = cluster;
+    return await run(c, new CostProbe({ nodePids: () => c.nodes.map((n) => n.process!.pid!), db, redis }));
   } finally {
-    await cluster.stop();
+    const pids = cluster?.nodes.map((n) => n.process?.pid) ?? [];
+    await cluster?.stop();
+    for (const pid of pids) if (pid !== undefined) forgetPgQueryCounts(pid);
     await db.drop();
-    await dropRedisKeys(prefix);
   }
 }
 
@@ -100,7 +128,7 @@ async function connect(cluster: LocalCluster, token: string, user: string, room:
   };
 }
 
-async function runSteps(cluster: LocalCluster, nodes: number): Promise<Step[]> {
+async function runSteps(cluster: LocalCluster, probe: CostProbe, nodes: number): Promise<Step[]> {
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(cluster.url + path, {
       method,
@@ -124,6 +152,8 @@ async function runSteps(cluster: LocalCluster, nodes: number): Promise<Step[]> {
   let acks: number[] = [];
   let deliveries: number[] = [];
   let delivered = 0;
+  let deliveredInWindow = 0;
+  let windowEnd = Infinity;
   const clients: BenchClient[] = [];
   for (let i = 0; i < CLIENTS; i++) {
     clients.push(await connect(cluster, tokens[i]!, `u${i}`, Math.floor(i / GROUP), {
@@ -133,37 +163,46 @@ async function runSteps(cluster: LocalCluster, nodes: number): Promise<Step[]> {
       },
       onDeliver(id) {
         const t = sentAt.get(id);
+        const now = performance.now();
         delivered++;
-        if (t !== undefined) deliveries.push(performance.now() - t);
+        if (now <= windowEnd) deliveredInWindow++;
+        if (t !== undefined) deliveries.push(now - t);
       },
     }));
   }
   const pids = () => cluster.nodes.map((n) => n.process!.pid!);
-  const cpu = () => pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 
-  const steps: Step[] = [];
   let seq = 0;
-  for (const rate of RATES) {
+  async function step(kind: Step['kind'], rate: number, seconds: number): Promise<Step> {
     acks = [];
     deliveries = [];
     delivered = 0;
+    deliveredInWindow = 0;
     sentAt.clear();
     let sent = 0;
-    const cpu0 = cpu();
-    const gen0 = process.cpuUsage();
+    if (kind === 'cost') {
+      // The settling is also the idle baseline: what each part spends with nobody sending.
+      await sleep(1000);
+      const idle = await probe.sample();
+      await sleep(STATS_SETTLE_MS - 1000);
+      probe.setIdle(idle, await probe.sample());
+    }
+    const xact0 = kind === 'cost' ? await probe.xactCommits() : NaN;
+    const before = await probe.sample();
     const machine0 = machineTicks();
     const start = performance.now();
+    windowEnd = start + seconds * 1000;
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         const elapsed = (performance.now() - start) / 1000;
-        const due = Math.min(rate * SECONDS, Math.floor(rate * elapsed));
+        const due = Math.min(rate * seconds, Math.floor(rate * elapsed));
         while (sent < due) {
           const id = `b${(seq++).toString(36).padStart(8, '0')}`;
           sentAt.set(id, performance.now());
           clients[sent % CLIENTS]!.send(id);
           sent++;
         }
-        if (elapsed >= SECONDS) {
+        if (elapsed >= seconds) {
           clearInterval(timer);
           resolve();
         }
@@ -172,55 +211,128 @@ async function runSteps(cluster: LocalCluster, nodes: number): Promise<Step[]> {
     const sendWindow = (performance.now() - start) / 1000;
     const expected = sent * (GROUP - 1);
     const drainDeadline = performance.now() + 3000;
-    while (delivered < expected && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
+    while (delivered < expected && performance.now() < drainDeadline) await sleep(20);
     const elapsed = (performance.now() - start) / 1000;
-    const gen = process.cpuUsage(gen0);
+    const after = await probe.sample();
     const machine1 = machineTicks();
+    const xact1 = kind === 'cost' ? (await sleep(STATS_SETTLE_MS), await probe.xactCommits()) : NaN;
     acks.sort((a, b) => a - b);
     deliveries.sort((a, b) => a - b);
-    const step: Step = {
-      nodes, offered: rate, sentPerSec: sent / sendWindow, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
+    const result: Step = {
+      nodes, kind, offered: rate, sentPerSec: sent / sendWindow, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
+      throughput: deliveredInWindow / (GROUP - 1) / sendWindow,
       ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-      serverCpu: ((cpu() - cpu0) / elapsed) * 100, serverRss: pids().reduce((s, pid) => s + rssMiB(pid), 0),
-      genCpu: ((gen.user + gen.system) / 1e6 / elapsed) * 100,
+      serverRss: pids().reduce((s, pid) => s + rssMiB(pid), 0),
       machineCpu: ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100,
+      costs: probe.costs(before, after, sent),
+      xactPerMessage: (xact1 - xact0) / sent,
     };
-    steps.push(step);
-    console.error(`${nodes} node(s) @ ${rate}/s: delivered ${(step.deliveredRatio * 100).toFixed(1)}%, ack p50 ${fmt(step.ackP50)} p99 ${fmt(step.ackP99)} ms`);
-    if (step.deliveredRatio < 0.5 || step.ackP99 > 5000) break;
+    console.error(
+      `${label(nodes)} @ ${rate}/s${kind === 'cost' ? ' (cost step)' : ''}: delivered ${(result.deliveredRatio * 100).toFixed(1)}%, ` +
+        `ack p50 ${fmt(result.ackP50)} p99 ${fmt(result.ackP99)} ms, ${fmt(result.costs.totalUs)} µs CPU/msg`,
+    );
+    return result;
+  }
+
+  const steps = [await step('cost', COST_RATE, COST_SECONDS)];
+  for (const rate of RATES) {
+    const s = await step('load', rate, SECONDS);
+    steps.push(s);
+    if (s.deliveredRatio < 0.5 || s.ackP99 > 5000) break;
   }
   for (const c of clients) c.close();
   return steps;
 }
 
-await requirePostgres();
-await requireRedis();
-const all: Step[] = [];
-for (const n of values.nodes!.split(',').map(Number)) all.push(...(await withCluster(n, (c) => runSteps(c, n))));
-
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const label = (n: number) => `${n} node${n === 1 ? '' : 's'}`;
-console.log(`\nCluster benchmark: ${CLIENTS} clients in rooms of ${GROUP}, ${SECONDS} s per step, nginx + PostgreSQL + Redis on loopback\n`);
-console.log(
-  table(
-    ['cluster', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'nodes CPU %', 'nodes RSS MiB', 'generator CPU %', 'machine CPU %'],
-    all.map((r) => [
-      label(r.nodes), r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.machineCpu, 0),
-    ]),
-  ),
-);
 
-// Ratios per offered rate that both ran: 3 nodes against 1 node.
-const sizes = [...new Set(all.map((r) => r.nodes))].sort((a, b) => a - b);
-if (sizes.length >= 2) {
-  const [base, big] = [sizes[0]!, sizes.at(-1)!];
-  const rows = RATES.flatMap((rate) => {
-    const a = all.find((r) => r.nodes === base && r.offered === rate);
-    const b = all.find((r) => r.nodes === big && r.offered === rate);
-    return a && b ? [[rate, fmt(b.deliveredPerSec / a.deliveredPerSec, 2), fmt(b.ackP50 / a.ackP50, 2), fmt(b.ackP99 / a.ackP99, 2), fmt(b.serverCpu / a.serverCpu, 2)]] : [];
-  });
-  console.log(`\nRatios, ${label(big)} / ${label(base)} (same offered rate):\n`);
-  console.log(table(['offered msg/s', 'delivered msg/s', 'ack p50', 'ack p99', 'nodes CPU'], rows));
-  const keptUp = (n: number) => Math.max(0, ...all.filter((r) => r.nodes === n && r.deliveredRatio >= 0.95 && r.ackP99 < 1000).map((r) => r.offered));
-  console.log(`\nHighest offered rate kept up (≥ 95 % delivered, p99 ack < 1 s): ${label(base)} ${keptUp(base)} msg/s, ${label(big)} ${keptUp(big)} msg/s`);
+await requirePostgres();
+const redis = await startPrivateRedis();
+const runs: Step[][] = [];
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    console.error(`run ${run} of ${RUNS} (${uptime()})`);
+    const steps: Step[] = [];
+    for (const n of SIZES) steps.push(...(await withCluster(n, redis, (c, probe) => runSteps(c, probe, n))));
+    runs.push(steps);
+  }
+} finally {
+  await redis.stop();
+}
+printReport(medianSteps(runs));
+
+/** Per (size, kind, rate), the median of each figure over the runs that reached that step. */
+function medianSteps(runs: Step[][]): Step[] {
+  const keyOf = (s: Step) => `${s.nodes}/${s.kind}/${s.offered}`;
+  const groups = new Map<string, Step[]>();
+  for (const s of runs.flat()) groups.set(keyOf(s), [...(groups.get(keyOf(s)) ?? []), s]);
+  return [...groups.values()].map((g) => medianOf(g) as Step);
+}
+
+/** The element-wise median of objects of the same shape (numbers at any depth; other values from the first). */
+function medianOf(items: unknown[]): unknown {
+  const first = items[0];
+  if (typeof first === 'number') return median(items as number[]);
+  if (typeof first !== 'object' || first === null) return first;
+  const keys = new Set(items.flatMap((i) => Object.keys(i as object)));
+  return Object.fromEntries([...keys].map((k) => [k, medianOf(items.map((i) => (i as Record<string, unknown>)[k] ?? 0))]));
+}
+
+function printReport(all: Step[]): void {
+  const load = all.filter((s) => s.kind === 'load');
+  const cost = all.filter((s) => s.kind === 'cost');
+  console.log(`\nCluster benchmark: ${CLIENTS} clients in rooms of ${GROUP}, ${SECONDS} s per step, nginx + PostgreSQL + Redis on loopback, ${availableParallelism()} cores; medians of ${RUNS} run(s); ${uptime()}\n`);
+  console.log(
+    table(
+      ['cluster', 'offered msg/s', 'delivered msg/s', 'delivered %', 'fully delivered msg/s (in window)', 'ack p50 ms', 'ack p99 ms', 'delivery p99 ms', 'nodes RSS MiB', 'machine CPU %'],
+      load.map((r) => [
+        label(r.nodes), r.offered, fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100), fmt(r.throughput, 0),
+        fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP99), fmt(r.serverRss, 0), fmt(r.machineCpu, 0),
+      ]),
+    ),
+  );
+  console.log(`\nPer message (CPU µs of each part, PostgreSQL round trips and commits, Redis commands and bytes); the first row of each size is the cost step (${COST_SECONDS} s at ${COST_RATE} msg/s):\n`);
+  console.log(
+    table(
+      ['cluster', 'offered msg/s', 'nodes µs', 'PostgreSQL µs', 'PG shared µs', 'Redis µs', 'nginx µs', 'generator µs', 'total µs', 'PG round trips', 'PG commits', 'pg_stat_database commits', 'Redis commands', 'Redis bytes in / out', 'other load, cores'],
+      [...cost, ...load].sort((a, b) => a.nodes - b.nodes).map((r) => {
+        const c = r.costs;
+        return [
+          label(r.nodes), `${r.offered}${r.kind === 'cost' ? ' (cost)' : ''}`, fmt(c.cpuUs.nodes), fmt(c.cpuUs.postgres), fmt(c.cpuUs.postgresShared), fmt(c.cpuUs.redis),
+          fmt(c.cpuUs.nginx), fmt(c.cpuUs.generator), fmt(c.totalUs), fmt(c.pgStatements, 2), fmt(c.pgCommits, 3), fmt(r.xactPerMessage, 3),
+          fmt(c.redisCommands, 2), `${fmt(c.redisBytesIn, 0)} / ${fmt(c.redisBytesOut, 0)}`, fmt(c.otherCores, 2),
+        ];
+      }),
+    ),
+  );
+  console.log('\nCPU µs above are beyond each part\'s idle use, measured for 10 s with nobody sending (cores):\n');
+  console.log(table(['cluster', ...PARTS], cost.map((r) => [label(r.nodes), ...PARTS.map((p) => fmt(r.costs.idleCores[p], 3))])));
+  const busiest = (counts: Record<string, number>) =>
+    Object.entries(counts).filter(([, n]) => n >= 0.001).sort((a, b) => b[1] - a[1]).slice(0, 12);
+  for (const r of cost) {
+    console.log(`\nRedis commands per message, ${label(r.nodes)} (cost step): ${busiest(r.costs.redisByCommand).map(([k, n]) => `${k} ${fmt(n, 3)}`).join(', ') || 'none'}`);
+    console.log(`\nPostgreSQL round trips per message, ${label(r.nodes)} (cost step):\n`);
+    console.log(table(['statement (start)', 'per message'], busiest(r.costs.pgByStatement).map(([k, n]) => [`\`${k.replaceAll('|', '\\|')}\``, fmt(n, 3)])));
+  }
+
+  const [small, big] = [SIZES[0]!, SIZES.at(-1)!];
+  const atSmall = cost.find((r) => r.nodes === small);
+  const atBig = cost.find((r) => r.nodes === big);
+  if (!atSmall || !atBig || small === big) return;
+  const model = fitScalingModel(small, atSmall.costs, big, atBig.costs);
+  console.log(`\nScaling model (README, "Scaling on paper"): inputs from the cost steps, N nodes each on a machine of its own, PostgreSQL on ${PG_CORES} cores:\n`);
+  console.log(describeModel(model, PG_CORES));
+  const peak = (n: number) => load.filter((r) => r.nodes === n).reduce((best, r) => (r.throughput > best.throughput ? r : best));
+  console.log(`\nCheck on this machine: every part shares its ${availableParallelism()} cores, so capacity = cores / (all parts' CPU per message at the cost rate), against the peak measured:\n`);
+  console.log(
+    describeCheck(
+      SIZES.map((n) => {
+        const c = cost.find((r) => r.nodes === n)!.costs;
+        const idleCores = Object.values(c.idleCores).reduce((a, b) => a + b, 0);
+        return { nodes: n, totalUs: c.totalUs, idleCores, otherCores: peak(n).costs.otherCores, measured: peak(n).throughput };
+      }),
+      availableParallelism(),
+    ),
+  );
 }
