@@ -295,12 +295,12 @@ function printReport(all: Step[]): void {
   console.log(`\nPer message (CPU µs of each part, PostgreSQL round trips and commits, Redis commands and bytes); the first row of each size is the cost step (${COST_SECONDS} s at ${COST_RATE} msg/s):\n`);
   console.log(
     table(
-      ['cluster', 'offered msg/s', 'nodes µs', 'PostgreSQL µs', 'PG shared µs', 'Redis µs', 'nginx µs', 'generator µs', 'total µs', 'PG round trips', 'PG commits', 'pg_stat_database commits', 'Redis commands', 'Redis bytes in / out', 'other load, cores'],
+      ['cluster', 'offered msg/s', 'nodes µs', 'PostgreSQL µs', 'PG shared µs', 'Redis µs', 'nginx µs', 'generator µs', 'total µs', 'PG round trips', 'PG commits (all / BEGIN…COMMIT)', 'pg_stat_database commits', 'Redis commands', 'Redis bytes in / out', 'other load, cores'],
       [...cost, ...load].sort((a, b) => a.nodes - b.nodes).map((r) => {
         const c = r.costs;
         return [
           label(r.nodes), `${r.offered}${r.kind === 'cost' ? ' (cost)' : ''}`, fmt(c.cpuUs.nodes), fmt(c.cpuUs.postgres), fmt(c.cpuUs.postgresShared), fmt(c.cpuUs.redis),
-          fmt(c.cpuUs.nginx), fmt(c.cpuUs.generator), fmt(c.totalUs), fmt(c.pgStatements, 2), fmt(c.pgCommits, 3), fmt(r.xactPerMessage, 3),
+          fmt(c.cpuUs.nginx), fmt(c.cpuUs.generator), fmt(c.totalUs), fmt(c.pgStatements, 2), `${fmt(c.pgCommits, 3)} / ${fmt(c.pgWriteCommits, 3)}`, fmt(r.xactPerMessage, 3),
           fmt(c.redisCommands, 2), `${fmt(c.redisBytesIn, 0)} / ${fmt(c.redisBytesOut, 0)}`, fmt(c.otherCores, 2),
         ];
       }),

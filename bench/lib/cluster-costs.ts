@@ -18,7 +18,7 @@ export interface Sample {
   cpu: Record<Measured, Map<number, number>>;
   generator: NodeJS.CpuUsage;
   machine: { busy: number; total: number };
-  pg: { statements: number; commits: number; byStatement: Map<string, number> };
+  pg: { statements: number; commits: number; explicitCommits: number; byStatement: Map<string, number> };
   redisCalls: Map<string, number>;
   redisBytes: { in: number; out: number };
 }
@@ -35,7 +35,9 @@ export interface Costs {
   ourCores: number;
   otherCores: number;
   pgStatements: number;
+  /** Transactions per message (autocommitted reads included), and of them BEGIN … COMMIT ones. */
   pgCommits: number;
+  pgWriteCommits: number;
   /** Round trips per message by statement (its first characters), the busiest first. */
   pgByStatement: Record<string, number>;
   redisCommands: number;
@@ -103,7 +105,7 @@ export class CostProbe {
       cpu: await this.#cpu.snapshot(),
       generator: process.cpuUsage(),
       machine: machineTicks(),
-      pg: { statements: counts.reduce((s, c) => s + c.statements, 0), commits: counts.reduce((s, c) => s + c.commits, 0), byStatement },
+      pg: { statements: counts.reduce((s, c) => s + c.statements, 0), commits: counts.reduce((s, c) => s + c.commits, 0), explicitCommits: counts.reduce((s, c) => s + c.explicitCommits, 0), byStatement },
       redisCalls,
       redisBytes: { in: Number(redisStats.get('total_net_input_bytes')), out: Number(redisStats.get('total_net_output_bytes')) },
     };
@@ -147,6 +149,7 @@ export class CostProbe {
       otherCores: Math.max(0, machineSeconds - ourSeconds) / seconds,
       pgStatements: (b.pg.statements - a.pg.statements) / messages,
       pgCommits: (b.pg.commits - a.pg.commits) / messages,
+      pgWriteCommits: (b.pg.explicitCommits - a.pg.explicitCommits) / messages,
       pgByStatement: Object.fromEntries(byStatement.filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1])),
       redisCommands: byCommand.reduce((s, [, n]) => s + n, 0),
       redisByCommand: Object.fromEntries(byCommand),

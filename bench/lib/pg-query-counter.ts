@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { countsFile, type PgQueryCounts } from './pg-query-counts.js';
 
-const counts: PgQueryCounts = { statements: 0, commits: 0, answer: 0, byStatement: {} };
+const counts: PgQueryCounts = { statements: 0, commits: 0, explicitCommits: 0, answer: 0, byStatement: {} };
 const inTransaction = new WeakSet<object>();
 /** Statements are told apart by their first characters (enough to name the table and the verb). */
 const SHAPE_CHARS = 60;
@@ -25,7 +25,10 @@ const query = pg.Client.prototype.query as unknown as Query;
   counts.byStatement[shape] = (counts.byStatement[shape] ?? 0) + 1;
   if (verb === 'BEGIN' || verb === 'START') inTransaction.add(this);
   else if (verb === 'COMMIT' || verb === 'END' || verb === 'ROLLBACK') {
-    if (verb !== 'ROLLBACK') counts.commits++;
+    if (verb !== 'ROLLBACK') {
+      counts.commits++;
+      counts.explicitCommits++;
+    }
     inTransaction.delete(this);
   } else if (!inTransaction.has(this)) counts.commits++;
   return query.call(this, config, ...rest);

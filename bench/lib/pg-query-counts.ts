@@ -9,8 +9,10 @@ import { join } from 'node:path';
 export interface PgQueryCounts {
   /** Statements sent, BEGIN and COMMIT included: round trips. */
   statements: number;
-  /** Transactions committed: COMMITs, and statements run outside BEGIN … COMMIT. */
+  /** Transactions committed: COMMITs, and statements run outside BEGIN … COMMIT (as pg_stat_database counts). */
   commits: number;
+  /** Of those, the COMMITs of BEGIN … COMMIT: the node's write transactions. */
+  explicitCommits: number;
   /** SIGUSR2s answered so far, this one included. */
   answer: number;
   /** Statements by their first characters. */

@@ -20,6 +20,7 @@ export interface ScalingModel {
   redisDeliverUs: number;
   postgresUs: number;
   pgCommits: number;
+  pgWriteCommits: number;
   pgStatements: number;
   nginxUs: number;
 }
@@ -41,6 +42,7 @@ export function fitScalingModel(small: number, atSmall: Costs, big: number, atBi
     redisDeliverUs: redis.perNode,
     postgresUs: atSmall.cpuUs.postgres + atSmall.cpuUs.postgresShared,
     pgCommits: atSmall.pgCommits,
+    pgWriteCommits: atSmall.pgWriteCommits,
     pgStatements: atSmall.pgStatements,
     nginxUs: atSmall.cpuUs.nginx,
   };
@@ -65,7 +67,7 @@ export function describeModel(m: ScalingModel, postgresCores: number, sizes = [1
       ['Redis CPU, once (publish)', `${fmt(m.redisPublishUs)} µs`, `Redis CPU at ${m.sizes[0]} and ${m.sizes[1]} nodes`],
       ['Redis CPU, per subscribed node (deliver)', `${fmt(m.redisDeliverUs)} µs`, 'slope of the same line'],
       ['PostgreSQL CPU (backends + WAL writer, checkpointer)', `${fmt(m.postgresUs)} µs`, `${m.sizes[0]} node`],
-      ['PostgreSQL commits / round trips', `${fmt(m.pgCommits, 3)} / ${fmt(m.pgStatements, 2)}`, `${m.sizes[0]} node`],
+      ['PostgreSQL transactions (all / BEGIN…COMMIT) / round trips', `${fmt(m.pgCommits, 3)} / ${fmt(m.pgWriteCommits, 3)} / ${fmt(m.pgStatements, 2)}`, `${m.sizes[0]} node`],
       ['nginx CPU', `${fmt(m.nginxUs)} µs`, `${m.sizes[0]} node (scales with more balancers)`],
     ],
   );
