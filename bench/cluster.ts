@@ -330,7 +330,7 @@ function printReport(all: Step[]): void {
       SIZES.map((n) => {
         const c = cost.find((r) => r.nodes === n)!.costs;
         const idleCores = Object.values(c.idleCores).reduce((a, b) => a + b, 0);
-        return { nodes: n, totalUs: c.totalUs, idleCores, otherCores: peak(n).costs.otherCores, measured: peak(n).throughput };
+        return { nodes: n, totalUs: c.totalUs, idleCores, otherCores: peak(n).costs.otherCores, measured: peak(n).throughput, peakTotalUs: peak(n).costs.totalUs };
       }),
       availableParallelism(),
     ),

@@ -91,17 +91,25 @@ export interface CheckRow {
   otherCores: number;
   /** Highest rate of fully delivered messages the run reached. */
   measured: number;
+  /** All parts' CPU per message in that peak step (batches are larger there than at the cost rate). */
+  peakTotalUs: number;
 }
 
 /** On one machine every part shares its cores: capacity = (cores − idle use) / CPU per message. */
 export function describeCheck(rows: CheckRow[], cores: number): string {
   return table(
-    ['cluster on this machine', 'CPU µs per message (all parts)', 'idle use, cores', `predicted msg/s (${cores} cores)`, 'other load at the peak, cores', 'predicted msg/s (cores left)', 'measured peak msg/s', `error (${cores} cores)`, 'error (cores left)'],
+    [
+      'cluster on this machine', 'CPU µs per message (all parts, cost rate)', 'idle use, cores', `predicted msg/s (${cores} cores)`, 'other load at the peak, cores',
+      'predicted msg/s (cores left)', 'measured peak msg/s', `error (${cores} cores)`, 'error (cores left)', 'CPU µs per message at the peak', 'cores left / that, msg/s',
+    ],
     rows.map((r) => {
-      const free = (others: number) => (Math.max(0.05, cores - r.idleCores - others) * 1e6) / r.totalUs;
-      const [all, left] = [free(0), free(r.otherCores)];
+      const free = (others: number, us: number) => (Math.max(0.05, cores - r.idleCores - others) * 1e6) / us;
+      const [all, left, atPeak] = [free(0, r.totalUs), free(r.otherCores, r.totalUs), free(r.otherCores, r.peakTotalUs)];
       const err = (p: number) => `${p >= r.measured ? '+' : ''}${fmt(((p - r.measured) / r.measured) * 100, 0)} %`;
-      return [`${r.nodes} node${r.nodes === 1 ? '' : 's'}`, fmt(r.totalUs), fmt(r.idleCores, 2), fmt(all, 0), fmt(r.otherCores, 2), fmt(left, 0), fmt(r.measured, 0), err(all), err(left)];
+      return [
+        `${r.nodes} node${r.nodes === 1 ? '' : 's'}`, fmt(r.totalUs), fmt(r.idleCores, 2), fmt(all, 0), fmt(r.otherCores, 2),
+        fmt(left, 0), fmt(r.measured, 0), err(all), err(left), fmt(r.peakTotalUs), `${fmt(atPeak, 0)} (${err(atPeak)})`,
+      ];
     }),
   );
 }
