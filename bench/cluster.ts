@@ -47,7 +47,7 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '500,1000,2000,4000,8000' },
     seconds: { type: 'string', default: '5' },
     nodes: { type: 'string', default: '1,3' },
-    'cost-rate': { type: 'string', default: '500' },
+    'cost-rate': { type: 'string', default: '1000' },
     'cost-seconds': { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
     'pg-cores': { type: 'string', default: String(availableParallelism()) },
@@ -68,8 +68,11 @@ const ADMIN_KEY = 'bench-admin-key-0123456789';
 
 interface Step {
   nodes: number;
-  /** `cost`: the fixed rate every size keeps up with, where the model's inputs are measured. */
-  kind: 'cost' | 'load';
+  /**
+   * `cost`: the fixed rate every size keeps up with, where the model's inputs are measured;
+   * `warm-up`: before it, not reported (JIT, plan caches, the pools' connections).
+   */
+  kind: 'warm-up' | 'cost' | 'load';
   offered: number;
   sentPerSec: number;
   deliveredPerSec: number;
@@ -90,6 +93,7 @@ interface Step {
 
 /** pg_stat_database hears of an idle backend's commits up to 10 s late (PGSTAT_IDLE_INTERVAL). */
 const STATS_SETTLE_MS = 11_000;
+const WARM_UP_SECONDS = 5;
 
 async function withCluster(nodes: number, redis: PrivateRedis, run: (cluster: LocalCluster, probe: CostProbe) => Promise<Step[]>): Promise<Step[]> {
   const db = await createBenchDatabase();
@@ -228,12 +232,13 @@ async function runSteps(cluster: LocalCluster, probe: CostProbe, nodes: number):
       xactPerMessage: (xact1 - xact0) / sent,
     };
     console.error(
-      `${label(nodes)} @ ${rate}/s${kind === 'cost' ? ' (cost step)' : ''}: delivered ${(result.deliveredRatio * 100).toFixed(1)}%, ` +
+      `${label(nodes)} @ ${rate}/s${kind === 'load' ? '' : ` (${kind})`}: delivered ${(result.deliveredRatio * 100).toFixed(1)}%, ` +
         `ack p50 ${fmt(result.ackP50)} p99 ${fmt(result.ackP99)} ms, ${fmt(result.costs.totalUs)} µs CPU/msg`,
     );
     return result;
   }
 
+  await step('warm-up', COST_RATE, WARM_UP_SECONDS);
   const steps = [await step('cost', COST_RATE, COST_SECONDS)];
   for (const rate of RATES) {
     const s = await step('load', rate, SECONDS);
