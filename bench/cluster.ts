@@ -8,14 +8,14 @@
  * step (a fixed rate every size keeps up with) and its check against the peaks measured here.
  * Medians of --runs runs.
  *
- *   npm run bench:cluster -- --clients 200 --group 10 --rates 500,1000,2000,4000 --seconds 5 --runs 3
+ *   npm run bench:cluster -- --clients 200 --group 10 --rates 500,1000,2000,4000 --seconds 5 --cost-rates 500,1000 --runs 3
  *
  * Needs nginx (/usr/sbin/nginx), redis-server (a private one is started, so its counts are this
  * run's own) and PostgreSQL as the test suites do (README, Services); each cluster size gets a
  * database of its own there. The nodes run with bench/lib/pg-query-counter.ts preloaded.
  */
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { requirePostgres, uniqueName } from '../test/server/helpers/services.js';
 import { startLocalCluster, type LocalCluster } from '../test/cluster/lib/local-cluster.js';
@@ -47,9 +47,12 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '500,1000,2000,4000,8000' },
     seconds: { type: 'string', default: '5' },
     nodes: { type: 'string', default: '1,3' },
-    'cost-rate': { type: 'string', default: '1000' },
+    'cost-rates': { type: 'string', default: '500,1000' },
     'cost-seconds': { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
+    /** Keep every run's steps as JSON here; `--report` prints the tables again from such a file. */
+    save: { type: 'string' },
+    report: { type: 'string' },
     'pg-cores': { type: 'string', default: String(availableParallelism()) },
   },
 });
@@ -58,7 +61,8 @@ const GROUP = Number(values.group);
 const RATES = values.rates!.split(',').map(Number);
 const SECONDS = Number(values.seconds);
 const SIZES = values.nodes!.split(',').map(Number);
-const COST_RATE = Number(values['cost-rate']);
+/** Fixed rates every size keeps up with; the model's inputs come from them. */
+const COST_RATES = values['cost-rates']!.split(',').map(Number);
 const COST_SECONDS = Number(values['cost-seconds']);
 const RUNS = Number(values.runs);
 const PG_CORES = Number(values['pg-cores']);
@@ -177,21 +181,22 @@ async function runSteps(cluster: LocalCluster, probe: CostProbe, nodes: number):
   const pids = () => cluster.nodes.map((n) => n.process!.pid!);
 
   let seq = 0;
-  async function step(kind: Step['kind'], rate: number, seconds: number): Promise<Step> {
+  /** `settle`: measure the idle baseline before, and pg_stat_database's commits (which it hears of late). */
+  async function step(kind: Step['kind'], rate: number, seconds: number, settle = false): Promise<Step> {
     acks = [];
     deliveries = [];
     delivered = 0;
     deliveredInWindow = 0;
     sentAt.clear();
     let sent = 0;
-    if (kind === 'cost') {
+    if (settle) {
       // The settling is also the idle baseline: what each part spends with nobody sending.
       await sleep(1000);
       const idle = await probe.sample();
       await sleep(STATS_SETTLE_MS - 1000);
       probe.setIdle(idle, await probe.sample());
     }
-    const xact0 = kind === 'cost' ? await probe.xactCommits() : NaN;
+    const xact0 = settle ? await probe.xactCommits() : NaN;
     const before = await probe.sample();
     const machine0 = machineTicks();
     const start = performance.now();
@@ -219,7 +224,7 @@ async function runSteps(cluster: LocalCluster, probe: CostProbe, nodes: number):
     const elapsed = (performance.now() - start) / 1000;
     const after = await probe.sample();
     const machine1 = machineTicks();
-    const xact1 = kind === 'cost' ? (await sleep(STATS_SETTLE_MS), await probe.xactCommits()) : NaN;
+    const xact1 = settle ? (await sleep(STATS_SETTLE_MS), await probe.xactCommits()) : NaN;
     acks.sort((a, b) => a - b);
     deliveries.sort((a, b) => a - b);
     const result: Step = {
@@ -238,8 +243,9 @@ async function runSteps(cluster: LocalCluster, probe: CostProbe, nodes: number):
     return result;
   }
 
-  await step('warm-up', COST_RATE, WARM_UP_SECONDS);
-  const steps = [await step('cost', COST_RATE, COST_SECONDS)];
+  await step('warm-up', COST_RATES[0]!, WARM_UP_SECONDS);
+  const steps: Step[] = [];
+  for (const [i, rate] of COST_RATES.entries()) steps.push(await step('cost', rate, COST_SECONDS, i === 0));
   for (const rate of RATES) {
     const s = await step('load', rate, SECONDS);
     steps.push(s);
@@ -252,20 +258,28 @@ async function runSteps(cluster: LocalCluster, probe: CostProbe, nodes: number):
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const label = (n: number) => `${n} node${n === 1 ? '' : 's'}`;
 
-await requirePostgres();
-const redis = await startPrivateRedis();
-const runs: Step[][] = [];
-try {
-  for (let run = 1; run <= RUNS; run++) {
-    console.error(`run ${run} of ${RUNS} (${uptime()})`);
-    const steps: Step[] = [];
-    for (const n of SIZES) steps.push(...(await withCluster(n, redis, (c, probe) => runSteps(c, probe, n))));
-    runs.push(steps);
+const { runs, load: loadNote } = values.report
+  ? (JSON.parse(readFileSync(values.report, 'utf8')) as { runs: Step[][]; load: string })
+  : { runs: await measureRuns(), load: uptime() };
+printReport(medianSteps(runs), runs.length, loadNote);
+
+async function measureRuns(): Promise<Step[][]> {
+  await requirePostgres();
+  const redis = await startPrivateRedis();
+  const runs: Step[][] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      console.error(`run ${run} of ${RUNS} (${uptime()})`);
+      const steps: Step[] = [];
+      for (const n of SIZES) steps.push(...(await withCluster(n, redis, (c, probe) => runSteps(c, probe, n))));
+      runs.push(steps);
+      if (values.save) writeFileSync(values.save, JSON.stringify({ load: uptime(), runs }, null, 1));
+    }
+  } finally {
+    await redis.stop();
   }
-} finally {
-  await redis.stop();
+  return runs;
 }
-printReport(medianSteps(runs));
 
 /** Per (size, kind, rate), the median of each figure over the runs that reached that step. */
 function medianSteps(runs: Step[][]): Step[] {
@@ -284,10 +298,10 @@ function medianOf(items: unknown[]): unknown {
   return Object.fromEntries([...keys].map((k) => [k, medianOf(items.map((i) => (i as Record<string, unknown>)[k] ?? 0))]));
 }
 
-function printReport(all: Step[]): void {
+function printReport(all: Step[], runCount: number, loadNote: string): void {
   const load = all.filter((s) => s.kind === 'load');
   const cost = all.filter((s) => s.kind === 'cost');
-  console.log(`\nCluster benchmark: ${CLIENTS} clients in rooms of ${GROUP}, ${SECONDS} s per step, nginx + PostgreSQL + Redis on loopback, ${availableParallelism()} cores; medians of ${RUNS} run(s); ${uptime()}\n`);
+  console.log(`\nCluster benchmark: ${CLIENTS} clients in rooms of ${GROUP}, ${SECONDS} s per step, nginx + PostgreSQL + Redis on loopback, ${availableParallelism()} cores; medians of ${runCount} run(s); ${loadNote} at the end\n`);
   console.log(
     table(
       ['cluster', 'offered msg/s', 'delivered msg/s', 'delivered %', 'fully delivered msg/s (in window)', 'ack p50 ms', 'ack p99 ms', 'delivery p99 ms', 'nodes RSS MiB', 'machine CPU %'],
@@ -297,7 +311,7 @@ function printReport(all: Step[]): void {
       ]),
     ),
   );
-  console.log(`\nPer message (CPU µs of each part, PostgreSQL round trips and commits, Redis commands and bytes); the first row of each size is the cost step (${COST_SECONDS} s at ${COST_RATE} msg/s):\n`);
+  console.log(`\nPer message (CPU µs of each part, PostgreSQL round trips and commits, Redis commands and bytes); the rows marked (cost) are the cost steps (${COST_SECONDS} s each; the model's inputs):\n`);
   console.log(
     table(
       ['cluster', 'offered msg/s', 'nodes µs', 'PostgreSQL µs', 'PG shared µs', 'Redis µs', 'nginx µs', 'generator µs', 'total µs', 'PG round trips', 'PG commits (all / BEGIN…COMMIT)', 'pg_stat_database commits', 'Redis commands', 'Redis bytes in / out', 'other load, cores'],
@@ -315,28 +329,23 @@ function printReport(all: Step[]): void {
   console.log(table(['cluster', ...PARTS], cost.map((r) => [label(r.nodes), ...PARTS.map((p) => fmt(r.costs.idleCores[p], 3))])));
   const busiest = (counts: Record<string, number>) =>
     Object.entries(counts).filter(([, n]) => n >= 0.001).sort((a, b) => b[1] - a[1]).slice(0, 12);
-  for (const r of cost) {
+  for (const r of cost.filter((c) => c.offered === Math.max(...COST_RATES))) {
     console.log(`\nRedis commands per message, ${label(r.nodes)} (cost step): ${busiest(r.costs.redisByCommand).map(([k, n]) => `${k} ${fmt(n, 3)}`).join(', ') || 'none'}`);
     console.log(`\nPostgreSQL round trips per message, ${label(r.nodes)} (cost step):\n`);
     console.log(table(['statement (start)', 'per message'], busiest(r.costs.pgByStatement).map(([k, n]) => [`\`${k.replaceAll('|', '\\|')}\``, fmt(n, 3)])));
   }
 
   const [small, big] = [SIZES[0]!, SIZES.at(-1)!];
-  const atSmall = cost.find((r) => r.nodes === small);
-  const atBig = cost.find((r) => r.nodes === big);
-  if (!atSmall || !atBig || small === big) return;
-  const model = fitScalingModel(small, atSmall.costs, big, atBig.costs);
-  console.log(`\nScaling model (README, "Scaling on paper"): inputs from the cost steps, N nodes each on a machine of its own, PostgreSQL on ${PG_CORES} cores:\n`);
+  const costSteps = (n: number) => cost.filter((r) => r.nodes === n).map((r) => ({ rate: r.offered, costs: r.costs }));
+  if (small === big || costSteps(small).length === 0 || costSteps(big).length === 0) return;
+  const model = fitScalingModel(small, costSteps(small), big, costSteps(big));
+  console.log(`\nScaling model (README, "Scaling on paper"): inputs from the cost steps (${COST_RATES.join(' and ')} msg/s), N nodes each on a machine of its own, PostgreSQL on ${PG_CORES} cores:\n`);
   console.log(describeModel(model, PG_CORES));
   const peak = (n: number) => load.filter((r) => r.nodes === n).reduce((best, r) => (r.throughput > best.throughput ? r : best));
-  console.log(`\nCheck on this machine: every part shares its ${availableParallelism()} cores, so capacity = cores / (all parts' CPU per message at the cost rate), against the peak measured:\n`);
+  console.log(`\nCheck on this machine: every part shares its ${availableParallelism()} cores, so capacity = (cores − overhead) / (all parts' CPU per message), against the peak measured:\n`);
   console.log(
     describeCheck(
-      SIZES.map((n) => {
-        const c = cost.find((r) => r.nodes === n)!.costs;
-        const idleCores = Object.values(c.idleCores).reduce((a, b) => a + b, 0);
-        return { nodes: n, totalUs: c.totalUs, idleCores, otherCores: peak(n).costs.otherCores, measured: peak(n).throughput, peakTotalUs: peak(n).costs.totalUs };
-      }),
+      SIZES.map((n) => ({ nodes: n, costSteps: costSteps(n), otherCores: peak(n).costs.otherCores, measured: peak(n).throughput })),
       availableParallelism(),
     ),
   );

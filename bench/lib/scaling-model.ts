@@ -1,74 +1,119 @@
 /**
- * The cluster's scaling model, from the per-message costs the cluster benchmark measured at
- * two cluster sizes (README, "Scaling on paper"). Costs that grow with the number of nodes
- * are fitted as a line through the two sizes: every node receives and parses every published
- * event (one Redis channel), and Redis sends each event to every subscribed node.
+ * The cluster's scaling model (README, "Scaling on paper"), from what a message cost each
+ * part in the cost steps: two fixed rates that every cluster size keeps up with, at two sizes.
  *
- *   node CPU per message   = send + N × receive     (send: scales out; receive: every node)
- *   Redis CPU per message  = publish + N × deliver  (one thread)
- *   PostgreSQL per message = the measured CPU of its backends, at the smaller size
+ * A part's CPU per message falls as the rate grows, because commits gather more messages
+ * (group commit): per second it spends `overhead` cores whatever the rate, plus `marginal` µs
+ * per message. The two cost rates give both: CPU per message = marginal + overhead / rate.
+ *
+ * Across sizes, costs that grow with the number of nodes N are a line through the two sizes:
+ * every node receives and parses every published event (one Redis channel), and Redis sends
+ * each event to every subscribed node.
+ *
+ *   node marginal       = send + N × receive      (send: split across nodes; receive: on every node)
+ *   Redis marginal      = publish + N × deliver   (one thread)
+ *   PostgreSQL marginal = measured at the smaller size
  */
-import type { Costs } from './cluster-costs.js';
+import type { Costs, Part } from './cluster-costs.js';
 import { fmt, table } from './stats.js';
 
-export interface ScalingModel {
-  sizes: [number, number];
-  /** µs of node CPU per message: the part split across nodes, and the part every node pays. */
-  nodeSendUs: number;
-  nodeReceiveUs: number;
-  redisPublishUs: number;
-  redisDeliverUs: number;
-  postgresUs: number;
-  pgCommits: number;
-  pgWriteCommits: number;
-  pgStatements: number;
-  nginxUs: number;
+/** One cost step: the offered rate and what each message cost. */
+export interface RateCosts {
+  rate: number;
+  costs: Costs;
 }
 
-/** Slope and intercept of a line through (n1, y1) and (n2, y2); a negative slope (noise) counts as flat. */
+/** A part's CPU at one size: µs per message, and cores busy per second whatever the rate. */
+export interface PartCost {
+  marginalUs: number;
+  overheadCores: number;
+}
+
+/** CPU per message = marginal + overhead / rate, through the lowest and the highest cost rate (one rate: no overhead). */
+export function splitByRate(steps: RateCosts[], parts: readonly Part[]): PartCost {
+  const us = (s: RateCosts) => parts.reduce((sum, p) => sum + s.costs.cpuUs[p], 0);
+  const sorted = [...steps].sort((a, b) => a.rate - b.rate);
+  const [low, high] = [sorted[0]!, sorted.at(-1)!];
+  if (low.rate === high.rate) return { marginalUs: us(low), overheadCores: 0 };
+  const overheadUsPerSecond = Math.max(0, (us(low) - us(high)) / (1 / low.rate - 1 / high.rate));
+  return { marginalUs: Math.max(0, us(high) - overheadUsPerSecond / high.rate), overheadCores: overheadUsPerSecond / 1e6 };
+}
+
+/** Fixed part and per-node part of a line through (n1, y1) and (n2, y2); a negative slope (noise) counts as flat. */
 function line(n1: number, y1: number, n2: number, y2: number): { fixed: number; perNode: number } {
   const perNode = Math.max(0, (y2 - y1) / (n2 - n1));
   return { fixed: Math.max(0, y1 - n1 * perNode), perNode };
 }
 
-export function fitScalingModel(small: number, atSmall: Costs, big: number, atBig: Costs): ScalingModel {
-  const node = line(small, atSmall.cpuUs.nodes, big, atBig.cpuUs.nodes);
-  const redis = line(small, atSmall.cpuUs.redis, big, atBig.cpuUs.redis);
+export interface ScalingModel {
+  sizes: [number, number];
+  /** Node CPU: µs per message split across nodes (send) and paid by every node (receive); overhead cores, fixed and per node. */
+  nodeSendUs: number;
+  nodeReceiveUs: number;
+  nodeOverheadFixed: number;
+  nodeOverheadPerNode: number;
+  redisPublishUs: number;
+  redisDeliverUs: number;
+  redisOverheadCores: number;
+  postgres: PartCost;
+  /** Per message at the higher cost rate, smaller size. */
+  pgCommits: number;
+  pgWriteCommits: number;
+  pgStatements: number;
+  nginx: PartCost;
+}
+
+const POSTGRES: Part[] = ['postgres', 'postgresShared'];
+
+export function fitScalingModel(small: number, atSmall: RateCosts[], big: number, atBig: RateCosts[]): ScalingModel {
+  const [nodeSmall, nodeBig] = [splitByRate(atSmall, ['nodes']), splitByRate(atBig, ['nodes'])];
+  const [redisSmall, redisBig] = [splitByRate(atSmall, ['redis']), splitByRate(atBig, ['redis'])];
+  const node = line(small, nodeSmall.marginalUs, big, nodeBig.marginalUs);
+  const nodeOverhead = line(small, nodeSmall.overheadCores, big, nodeBig.overheadCores);
+  const redis = line(small, redisSmall.marginalUs, big, redisBig.marginalUs);
+  const top = [...atSmall].sort((a, b) => b.rate - a.rate)[0]!.costs;
   return {
     sizes: [small, big],
     nodeSendUs: node.fixed,
     nodeReceiveUs: node.perNode,
+    nodeOverheadFixed: nodeOverhead.fixed,
+    nodeOverheadPerNode: nodeOverhead.perNode,
     redisPublishUs: redis.fixed,
     redisDeliverUs: redis.perNode,
-    postgresUs: atSmall.cpuUs.postgres + atSmall.cpuUs.postgresShared,
-    pgCommits: atSmall.pgCommits,
-    pgWriteCommits: atSmall.pgWriteCommits,
-    pgStatements: atSmall.pgStatements,
-    nginxUs: atSmall.cpuUs.nginx,
+    redisOverheadCores: Math.max(redisSmall.overheadCores, redisBig.overheadCores),
+    postgres: splitByRate(atSmall, POSTGRES),
+    pgCommits: top.pgCommits,
+    pgWriteCommits: top.pgWriteCommits,
+    pgStatements: top.pgStatements,
+    nginx: splitByRate(atSmall, ['nginx']),
   };
 }
 
-/** msg/s each part can carry with N nodes, each node on a machine of its own (one event loop = one core). */
+/** msg/s each part can carry with N nodes, each node on a machine of its own (one event loop: one core). */
 export function ceilings(m: ScalingModel, nodes: number, postgresCores: number) {
+  const perNodeOverhead = (m.nodeOverheadFixed + nodes * m.nodeOverheadPerNode) / nodes;
   return {
-    nodes: 1e6 / (m.nodeSendUs / nodes + m.nodeReceiveUs),
-    redis: 1e6 / (m.redisPublishUs + nodes * m.redisDeliverUs),
-    postgres: (postgresCores * 1e6) / m.postgresUs,
+    nodes: (Math.max(0, 1 - perNodeOverhead) * 1e6) / (m.nodeSendUs / nodes + m.nodeReceiveUs),
+    redis: (Math.max(0, 1 - m.redisOverheadCores) * 1e6) / (m.redisPublishUs + nodes * m.redisDeliverUs),
+    postgres: (Math.max(0, postgresCores - m.postgres.overheadCores) * 1e6) / m.postgres.marginalUs,
   };
 }
 
 /** The model's inputs and what N nodes on N machines should carry, as Markdown. */
 export function describeModel(m: ScalingModel, postgresCores: number, sizes = [1, 2, 3, 4, 8, 16, 32]): string {
+  const [s, b] = m.sizes;
   const inputs = table(
-    ['model input (per message)', 'value', 'from'],
+    ['model input', 'value', 'from'],
     [
-      ['node CPU, split across nodes (send)', `${fmt(m.nodeSendUs)} µs`, `nodes CPU at ${m.sizes[0]} and ${m.sizes[1]} nodes, line through both`],
-      ['node CPU, paid by every node (receive)', `${fmt(m.nodeReceiveUs)} µs`, 'slope of the same line'],
-      ['Redis CPU, once (publish)', `${fmt(m.redisPublishUs)} µs`, `Redis CPU at ${m.sizes[0]} and ${m.sizes[1]} nodes`],
-      ['Redis CPU, per subscribed node (deliver)', `${fmt(m.redisDeliverUs)} µs`, 'slope of the same line'],
-      ['PostgreSQL CPU (backends + WAL writer, checkpointer)', `${fmt(m.postgresUs)} µs`, `${m.sizes[0]} node`],
-      ['PostgreSQL transactions (all / BEGIN…COMMIT) / round trips', `${fmt(m.pgCommits, 3)} / ${fmt(m.pgWriteCommits, 3)} / ${fmt(m.pgStatements, 2)}`, `${m.sizes[0]} node`],
-      ['nginx CPU', `${fmt(m.nginxUs)} µs`, `${m.sizes[0]} node (scales with more balancers)`],
+      ['node CPU per message, split across nodes (send)', `${fmt(m.nodeSendUs)} µs`, `marginal node CPU at ${s} and ${b} nodes, line through both`],
+      ['node CPU per message, on every node (receive)', `${fmt(m.nodeReceiveUs)} µs`, 'slope of the same line'],
+      ['node overhead, whatever the rate', `${fmt(m.nodeOverheadFixed, 2)} + N × ${fmt(m.nodeOverheadPerNode, 2)} cores`, 'the two cost rates, both sizes'],
+      ['Redis CPU per message, once (publish)', `${fmt(m.redisPublishUs)} µs`, `marginal Redis CPU at ${s} and ${b} nodes`],
+      ['Redis CPU per message, per node (deliver)', `${fmt(m.redisDeliverUs)} µs`, 'slope of the same line'],
+      ['Redis overhead', `${fmt(m.redisOverheadCores, 2)} cores`, 'the two cost rates'],
+      ['PostgreSQL CPU per message (backends, WAL writer, checkpointer)', `${fmt(m.postgres.marginalUs)} µs + ${fmt(m.postgres.overheadCores, 2)} cores`, `${s} node, the two cost rates`],
+      ['PostgreSQL transactions (all / BEGIN…COMMIT) / round trips per message', `${fmt(m.pgCommits, 3)} / ${fmt(m.pgWriteCommits, 3)} / ${fmt(m.pgStatements, 2)}`, `${s} node, higher cost rate`],
+      ['nginx CPU per message', `${fmt(m.nginx.marginalUs)} µs + ${fmt(m.nginx.overheadCores, 2)} cores`, `${s} node (more balancers scale it)`],
     ],
   );
   const rows = sizes.map((n) => {
@@ -83,32 +128,38 @@ export function describeModel(m: ScalingModel, postgresCores: number, sizes = [1
 
 export interface CheckRow {
   nodes: number;
-  /** All parts' CPU per message at the cost rate beyond their idle use (nodes, PostgreSQL, Redis, nginx, generator). */
-  totalUs: number;
-  /** Cores all parts keep busy with nobody sending. */
-  idleCores: number;
+  /** The cost steps of this size (all parts, generator included). */
+  costSteps: RateCosts[];
   /** Cores busy with other work than the benchmark's, at the peak. */
   otherCores: number;
   /** Highest rate of fully delivered messages the run reached. */
   measured: number;
-  /** All parts' CPU per message in that peak step (batches are larger there than at the cost rate). */
-  peakTotalUs: number;
 }
 
-/** On one machine every part shares its cores: capacity = (cores − idle use) / CPU per message. */
+const ALL_PARTS: Part[] = ['nodes', 'postgres', 'postgresShared', 'redis', 'nginx', 'generator'];
+
+/**
+ * On one machine every part shares its cores: capacity = (cores − overhead) / marginal CPU per
+ * message, all parts together. Beside it, the naive figure: cores / CPU per message at the
+ * lowest cost rate (no overhead split off).
+ */
 export function describeCheck(rows: CheckRow[], cores: number): string {
   return table(
     [
-      'cluster on this machine', 'CPU µs per message (all parts, cost rate)', 'idle use, cores', `predicted msg/s (${cores} cores)`, 'other load at the peak, cores',
-      'predicted msg/s (cores left)', 'measured peak msg/s', `error (${cores} cores)`, 'error (cores left)', 'CPU µs per message at the peak', 'cores left / that, msg/s',
+      'cluster on this machine', 'all parts: µs per message + overhead cores', `predicted msg/s (${cores} cores)`, 'other load at the peak, cores', 'predicted msg/s (cores left)',
+      'measured peak msg/s', 'error', `naive: cores left / µs per message at ${Math.min(...rows.flatMap((r) => r.costSteps.map((s) => s.rate)))} msg/s`,
     ],
     rows.map((r) => {
-      const free = (others: number, us: number) => (Math.max(0.05, cores - r.idleCores - others) * 1e6) / us;
-      const [all, left, atPeak] = [free(0, r.totalUs), free(r.otherCores, r.totalUs), free(r.otherCores, r.peakTotalUs)];
+      const split = splitByRate(r.costSteps, ALL_PARTS);
+      const left = Math.max(0.05, cores - r.otherCores);
+      const predict = (free: number) => (Math.max(0.05, free - split.overheadCores) * 1e6) / split.marginalUs;
+      const predicted = predict(left);
+      const lowest = [...r.costSteps].sort((a, b) => a.rate - b.rate)[0]!.costs.totalUs;
+      const naive = (left * 1e6) / lowest;
       const err = (p: number) => `${p >= r.measured ? '+' : ''}${fmt(((p - r.measured) / r.measured) * 100, 0)} %`;
       return [
-        `${r.nodes} node${r.nodes === 1 ? '' : 's'}`, fmt(r.totalUs), fmt(r.idleCores, 2), fmt(all, 0), fmt(r.otherCores, 2),
-        fmt(left, 0), fmt(r.measured, 0), err(all), err(left), fmt(r.peakTotalUs), `${fmt(atPeak, 0)} (${err(atPeak)})`,
+        `${r.nodes} node${r.nodes === 1 ? '' : 's'}`, `${fmt(split.marginalUs)} µs + ${fmt(split.overheadCores, 2)}`, fmt(predict(cores), 0), fmt(r.otherCores, 2),
+        fmt(predicted, 0), fmt(r.measured, 0), err(predicted), `${fmt(naive, 0)} (${err(naive)})`,
       ];
     }),
   );

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { COUNTING_NODE_OPTIONS, forgetPgQueryCounts, readPgQueryCounts } from '../../bench/lib/pg-query-counts.js';
 import { descendants, ProcessCpu } from '../../bench/lib/proc-cpu.js';
-import { ceilings, fitScalingModel } from '../../bench/lib/scaling-model.js';
+import { ceilings, fitScalingModel, splitByRate } from '../../bench/lib/scaling-model.js';
 import { PARTS, type Costs } from '../../bench/lib/cluster-costs.js';
 import { requirePostgres } from '../server/helpers/services.js';
 
@@ -51,22 +51,25 @@ describe('cluster benchmark probes', () => {
       await spin(400);
       const used = ProcessCpu.between(a, await cpu.snapshot()).mine;
       // The first one was done spinning before `a`; the second started after it and spun 0.4 s
-      // (and a little more to start Node).
-      assert.ok(used >= 0.4 && used < 0.7, `charged ${used} s`);
+      // (and a little more to start Node; /proc counts in 10 ms ticks).
+      assert.ok(used >= 0.37 && used < 0.7, `charged ${used} s`);
     } finally {
       for (const c of children) c.kill('SIGKILL');
     }
   });
 
-  it('fits the model\'s per-node costs as a line through two cluster sizes', () => {
-    const costs = (nodesUs: number, redisUs: number): Costs => ({
-      cpuUs: { ...Object.fromEntries(PARTS.map((p) => [p, 0])), nodes: nodesUs, redis: redisUs, postgres: 200 } as Costs['cpuUs'],
+  it('splits a part\'s CPU into overhead and marginal cost by rate, and fits per-node costs as a line through two sizes', () => {
+    const costs = (nodesUs: number, redisUs: number, postgresUs: number): Costs => ({
+      cpuUs: { ...Object.fromEntries(PARTS.map((p) => [p, 0])), nodes: nodesUs, redis: redisUs, postgres: postgresUs } as Costs['cpuUs'],
       idleCores: Object.fromEntries(PARTS.map((p) => [p, 0])) as Costs['idleCores'],
       totalUs: 0, ourCores: 0, otherCores: 0, pgStatements: 8, pgCommits: 3, pgWriteCommits: 0.5, pgByStatement: {},
       redisCommands: 0, redisByCommand: {}, redisBytesIn: 0, redisBytesOut: 0,
     });
-    // Nodes: 100 µs split across nodes + 20 µs on every node; Redis: 4 µs + 2 µs per node.
-    const model = fitScalingModel(1, costs(120, 6), 3, costs(160, 10));
+    // PostgreSQL: 0.2 cores whatever the rate + 100 µs per message: 500 µs at 500 msg/s, 300 at 1000.
+    assert.deepEqual(splitByRate([{ rate: 500, costs: costs(0, 0, 500) }, { rate: 1000, costs: costs(0, 0, 300) }], ['postgres']), { marginalUs: 100, overheadCores: 0.2 });
+    // Nodes: 100 µs split across nodes + 20 µs on every node; Redis: 4 µs + 2 µs per node; no overhead.
+    const at = (nodesUs: number, redisUs: number) => [500, 1000].map((rate) => ({ rate, costs: costs(nodesUs, redisUs, 200) }));
+    const model = fitScalingModel(1, at(120, 6), 3, at(160, 10));
     assert.equal(model.nodeSendUs, 100);
     assert.equal(model.nodeReceiveUs, 20);
     assert.equal(model.redisPublishUs, 4);
