@@ -15,10 +15,12 @@
  * database of its own there. The nodes run with bench/lib/pg-query-counter.ts preloaded.
  */
 import { availableParallelism } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { requirePostgres, uniqueName } from '../test/server/helpers/services.js';
-import { startLocalCluster, type LocalCluster } from '../test/cluster/lib/local-cluster.js';
+import { createNode, freePort, startLocalCluster, type LocalCluster } from '../test/cluster/lib/local-cluster.js';
 import { createBenchDatabase, startPrivateRedis, type PrivateRedis } from './lib/bench-services.js';
 import { CostProbe, PARTS, type Costs } from './lib/cluster-costs.js';
 import { COUNTING_NODE_OPTIONS, forgetPgQueryCounts } from './lib/pg-query-counts.js';
@@ -101,23 +103,27 @@ const WARM_UP_SECONDS = 5;
 
 async function withCluster(nodes: number, redis: PrivateRedis, run: (cluster: LocalCluster, probe: CostProbe) => Promise<Step[]>): Promise<Step[]> {
   const db = await createBenchDatabase();
+  const env = {
+    NATTER_SECRET: SECRET, NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url, NATTER_REDIS_URL: redis.url,
+    NATTER_REDIS_PREFIX: `${uniqueName('natter_bench')}:`, NATTER_SEND_RATE_PER_MINUTE: '100000000',
+    NODE_OPTIONS: COUNTING_NODE_OPTIONS,
+  };
+  // A node outside nginx, with no clients: what it spends is what every node spends on each
+  // published event (receive, parse, find no local recipient), measured apart from the rest.
+  const bystanderDir = mkdtempSync(join(tmpdir(), 'natter-bystander-'));
+  const bystander = createNode(await freePort(), bystanderDir, env);
   let cluster: LocalCluster | undefined;
   try {
-    cluster = await startLocalCluster({
-      nodes,
-      nginxWorkers: 1,
-      env: {
-        NATTER_SECRET: SECRET, NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url, NATTER_REDIS_URL: redis.url,
-        NATTER_REDIS_PREFIX: `${uniqueName('natter_bench')}:`, NATTER_SEND_RATE_PER_MINUTE: '100000000',
-        NODE_OPTIONS: COUNTING_NODE_OPTIONS,
-      },
-    });
+    cluster = await startLocalCluster({ nodes, nginxWorkers: 1, env });
+    await bystander.start();
     const c = cluster;
-    return await run(c, new CostProbe({ nodePids: () => c.nodes.map((n) => n.process!.pid!), db, redis }));
+    return await run(c, new CostProbe({ nodePids: () => c.nodes.map((n) => n.process!.pid!), bystanderPid: () => bystander.process?.pid, db, redis }));
   } finally {
-    const pids = cluster?.nodes.map((n) => n.process?.pid) ?? [];
+    const pids = [...(cluster?.nodes ?? []), bystander].map((n) => n.process?.pid);
+    await bystander.stop();
     await cluster?.stop();
     for (const pid of pids) if (pid !== undefined) forgetPgQueryCounts(pid);
+    rmSync(bystanderDir, { recursive: true, force: true });
     await db.drop();
   }
 }
@@ -314,12 +320,12 @@ function printReport(all: Step[], runCount: number, loadNote: string): void {
   console.log(`\nPer message (CPU µs of each part, PostgreSQL round trips and commits, Redis commands and bytes); the rows marked (cost) are the cost steps (${COST_SECONDS} s each; the model's inputs):\n`);
   console.log(
     table(
-      ['cluster', 'offered msg/s', 'nodes µs', 'PostgreSQL µs', 'PG shared µs', 'Redis µs', 'nginx µs', 'generator µs', 'total µs', 'PG round trips', 'PG commits (all / BEGIN…COMMIT)', 'pg_stat_database commits', 'Redis commands', 'Redis bytes in / out', 'other load, cores'],
+      ['cluster', 'offered msg/s', 'nodes µs', 'PostgreSQL µs', 'PG shared µs', 'Redis µs', 'nginx µs', 'generator µs', 'total µs', 'bystander node µs', 'PG round trips', 'PG commits (all / BEGIN…COMMIT)', 'pg_stat_database commits', 'Redis commands', 'Redis bytes in / out', 'other load, cores'],
       [...cost, ...load].sort((a, b) => a.nodes - b.nodes).map((r) => {
         const c = r.costs;
         return [
           label(r.nodes), `${r.offered}${r.kind === 'cost' ? ' (cost)' : ''}`, fmt(c.cpuUs.nodes), fmt(c.cpuUs.postgres), fmt(c.cpuUs.postgresShared), fmt(c.cpuUs.redis),
-          fmt(c.cpuUs.nginx), fmt(c.cpuUs.generator), fmt(c.totalUs), fmt(c.pgStatements, 2), `${fmt(c.pgCommits, 3)} / ${fmt(c.pgWriteCommits, 3)}`, fmt(r.xactPerMessage, 3),
+          fmt(c.cpuUs.nginx), fmt(c.cpuUs.generator), fmt(c.totalUs), fmt(c.cpuUs.bystander), fmt(c.pgStatements, 2), `${fmt(c.pgCommits, 3)} / ${fmt(c.pgWriteCommits, 3)}`, fmt(r.xactPerMessage, 3),
           fmt(c.redisCommands, 2), `${fmt(c.redisBytesIn, 0)} / ${fmt(c.redisBytesOut, 0)}`, fmt(c.otherCores, 2),
         ];
       }),

@@ -9,8 +9,10 @@ import type { BenchDatabase, PrivateRedis } from './bench-services.js';
 import { readPgQueryCounts } from './pg-query-counts.js';
 import { descendants, machineTicks, ProcessCpu } from './proc-cpu.js';
 
-export const PARTS = ['nodes', 'postgres', 'postgresShared', 'redis', 'nginx', 'generator'] as const;
+export const PARTS = ['nodes', 'postgres', 'postgresShared', 'redis', 'nginx', 'generator', 'bystander'] as const;
 export type Part = (typeof PARTS)[number];
+/** The parts of the deployment under test and its load (the bystander node is a probe beside it). */
+export const DEPLOYMENT_PARTS = PARTS.filter((p) => p !== 'bystander');
 type Measured = Exclude<Part, 'generator'>;
 
 export interface Sample {
@@ -29,7 +31,7 @@ export interface Costs {
   cpuUs: Record<Part, number>;
   /** Cores each part kept busy with no messages (timers, heartbeats), measured before the cost step. */
   idleCores: Record<Part, number>;
-  /** All parts together. */
+  /** The deployment's parts together (not the bystander). */
   totalUs: number;
   /** Cores kept busy on average: by the parts together, and by everything else on the machine. */
   ourCores: number;
@@ -50,6 +52,8 @@ export interface Costs {
 export interface ProbeTarget {
   /** The node processes now (a restarted node has a new pid). */
   nodePids(): number[];
+  /** A node outside the balancer with no clients (bench/cluster.ts); it is also subscribed to Redis. */
+  bystanderPid(): number | undefined;
   db: BenchDatabase;
   redis: PrivateRedis;
 }
@@ -81,6 +85,7 @@ export class CostProbe {
     this.#target = target;
     this.#cpu = new ProcessCpu<Measured>({
       nodes: () => target.nodePids(),
+      bystander: () => [target.bystanderPid()].filter((pid) => pid !== undefined),
       postgres: () => postgresPids(target.db, false),
       postgresShared: () => postgresPids(target.db, true),
       redis: () => [target.redis.pid],
@@ -131,7 +136,7 @@ export class CostProbe {
     const seconds = (b.at - a.at) / 1000;
     const used = partSeconds(a, b);
     const cpuUs = Object.fromEntries(PARTS.map((p) => [p, ((used[p] - this.#idle[p] * seconds) / messages) * 1e6])) as Record<Part, number>;
-    const ourSeconds = Object.values(used).reduce((s, v) => s + v, 0);
+    const ourSeconds = PARTS.reduce((s, p) => s + used[p], 0);
     const machineSeconds = ((b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total)) * availableParallelism() * seconds;
     const byCommand: [string, number][] = [];
     for (const [cmd, calls] of b.redisCalls) {
@@ -144,7 +149,7 @@ export class CostProbe {
     return {
       cpuUs,
       idleCores: { ...this.#idle },
-      totalUs: Object.values(cpuUs).reduce((s, v) => s + v, 0),
+      totalUs: DEPLOYMENT_PARTS.reduce((s, p) => s + cpuUs[p], 0),
       ourCores: ourSeconds / seconds,
       otherCores: Math.max(0, machineSeconds - ourSeconds) / seconds,
       pgStatements: (b.pg.statements - a.pg.statements) / messages,

@@ -6,15 +6,17 @@
  * (group commit): per second it spends `overhead` cores whatever the rate, plus `marginal` µs
  * per message. The two cost rates give both: CPU per message = marginal + overhead / rate.
  *
- * Across sizes, costs that grow with the number of nodes N are a line through the two sizes:
- * every node receives and parses every published event (one Redis channel), and Redis sends
- * each event to every subscribed node.
+ * Every node receives and parses every published event (one Redis channel), and Redis sends
+ * each event to every subscribed node:
  *
  *   node marginal       = send + N × receive      (send: split across nodes; receive: on every node)
- *   Redis marginal      = publish + N × deliver   (one thread)
+ *   Redis marginal      = publish + S × deliver   (one thread; S subscribers: N nodes and the bystander)
  *   PostgreSQL marginal = measured at the smaller size
+ *
+ * `receive` is what the bystander node (subscribed, no clients) spends per message; `send` is
+ * the rest of the nodes' marginal. Redis's `deliver` is the slope of a line through the two sizes.
  */
-import type { Costs, Part } from './cluster-costs.js';
+import { DEPLOYMENT_PARTS, type Costs, type Part } from './cluster-costs.js';
 import { fmt, table } from './stats.js';
 
 /** One cost step: the offered rate and what each message cost. */
@@ -40,16 +42,23 @@ export function splitByRate(steps: RateCosts[], parts: readonly Part[]): PartCos
 }
 
 /** Fixed part and per-node part of a line through (n1, y1) and (n2, y2); a negative slope (noise) counts as flat. */
-function line(n1: number, y1: number, n2: number, y2: number): { fixed: number; perNode: number } {
-  const perNode = Math.max(0, (y2 - y1) / (n2 - n1));
-  return { fixed: Math.max(0, y1 - n1 * perNode), perNode };
+function line(n1: number, y1: number, n2: number, y2: number): { fixed: number; perNode: number; slope: number } {
+  const slope = (y2 - y1) / (n2 - n1);
+  const perNode = Math.max(0, slope);
+  return { fixed: Math.max(0, y1 - n1 * perNode), perNode, slope };
 }
+
+/** A fitted per-node cost, saying so when the fit came out negative (noise) and was taken as zero. */
+const perNodeCell = (value: number, slope: number, unit: string, digits = 1) =>
+  slope < 0 ? `0 (fit: ${fmt(slope, digits)} ${unit}, noise)` : `${fmt(value, digits)} ${unit}`;
 
 export interface ScalingModel {
   sizes: [number, number];
   /** Node CPU: µs per message split across nodes (send) and paid by every node (receive); overhead cores, fixed and per node. */
   nodeSendUs: number;
   nodeReceiveUs: number;
+  /** Fitted slopes before negative ones are taken as zero (nodeReceive: the line through both sizes' node CPU, a cross-check of the bystander's). */
+  slopes: { nodeReceive: number; nodeOverhead: number; redisDeliver: number };
   nodeOverheadFixed: number;
   nodeOverheadPerNode: number;
   redisPublishUs: number;
@@ -70,12 +79,16 @@ export function fitScalingModel(small: number, atSmall: RateCosts[], big: number
   const [redisSmall, redisBig] = [splitByRate(atSmall, ['redis']), splitByRate(atBig, ['redis'])];
   const node = line(small, nodeSmall.marginalUs, big, nodeBig.marginalUs);
   const nodeOverhead = line(small, nodeSmall.overheadCores, big, nodeBig.overheadCores);
-  const redis = line(small, redisSmall.marginalUs, big, redisBig.marginalUs);
+  // Each size had one more subscriber than nodes: the bystander.
+  const redis = line(small + 1, redisSmall.marginalUs, big + 1, redisBig.marginalUs);
+  const receive = (splitByRate(atSmall, ['bystander']).marginalUs + splitByRate(atBig, ['bystander']).marginalUs) / 2;
+  const send = (Math.max(0, nodeSmall.marginalUs - small * receive) + Math.max(0, nodeBig.marginalUs - big * receive)) / 2;
   const top = [...atSmall].sort((a, b) => b.rate - a.rate)[0]!.costs;
   return {
     sizes: [small, big],
-    nodeSendUs: node.fixed,
-    nodeReceiveUs: node.perNode,
+    nodeSendUs: send,
+    nodeReceiveUs: receive,
+    slopes: { nodeReceive: node.slope, nodeOverhead: nodeOverhead.slope, redisDeliver: redis.slope },
     nodeOverheadFixed: nodeOverhead.fixed,
     nodeOverheadPerNode: nodeOverhead.perNode,
     redisPublishUs: redis.fixed,
@@ -105,11 +118,11 @@ export function describeModel(m: ScalingModel, postgresCores: number, sizes = [1
   const inputs = table(
     ['model input', 'value', 'from'],
     [
-      ['node CPU per message, split across nodes (send)', `${fmt(m.nodeSendUs)} µs`, `marginal node CPU at ${s} and ${b} nodes, line through both`],
-      ['node CPU per message, on every node (receive)', `${fmt(m.nodeReceiveUs)} µs`, 'slope of the same line'],
-      ['node overhead, whatever the rate', `${fmt(m.nodeOverheadFixed, 2)} + N × ${fmt(m.nodeOverheadPerNode, 2)} cores`, 'the two cost rates, both sizes'],
-      ['Redis CPU per message, once (publish)', `${fmt(m.redisPublishUs)} µs`, `marginal Redis CPU at ${s} and ${b} nodes`],
-      ['Redis CPU per message, per node (deliver)', `${fmt(m.redisDeliverUs)} µs`, 'slope of the same line'],
+      ['node CPU per message, split across nodes (send)', `${fmt(m.nodeSendUs)} µs`, `marginal node CPU at ${s} and ${b} nodes, less N × receive, mean of both`],
+      ['node CPU per message, on every node (receive)', `${fmt(m.nodeReceiveUs)} µs`, `the bystander node, mean of both sizes (line through the nodes' CPU: ${fmt(m.slopes.nodeReceive)} µs)`],
+      ['node overhead, whatever the rate', `${fmt(m.nodeOverheadFixed, 2)} + N × ${perNodeCell(m.nodeOverheadPerNode, m.slopes.nodeOverhead, 'cores', 2)}`, 'the two cost rates, both sizes'],
+      ['Redis CPU per message, once (publish)', `${fmt(m.redisPublishUs)} µs`, `marginal Redis CPU at ${s} and ${b} nodes (+ the bystander)`],
+      ['Redis CPU per message, per node (deliver)', perNodeCell(m.redisDeliverUs, m.slopes.redisDeliver, 'µs'), 'slope of the same line'],
       ['Redis overhead', `${fmt(m.redisOverheadCores, 2)} cores`, 'the two cost rates'],
       ['PostgreSQL CPU per message (backends, WAL writer, checkpointer)', `${fmt(m.postgres.marginalUs)} µs + ${fmt(m.postgres.overheadCores, 2)} cores`, `${s} node, the two cost rates`],
       ['PostgreSQL transactions (all / BEGIN…COMMIT) / round trips per message', `${fmt(m.pgCommits, 3)} / ${fmt(m.pgWriteCommits, 3)} / ${fmt(m.pgStatements, 2)}`, `${s} node, higher cost rate`],
@@ -136,7 +149,6 @@ export interface CheckRow {
   measured: number;
 }
 
-const ALL_PARTS: Part[] = ['nodes', 'postgres', 'postgresShared', 'redis', 'nginx', 'generator'];
 
 /**
  * On one machine every part shares its cores: capacity = (cores − overhead) / marginal CPU per
@@ -150,7 +162,7 @@ export function describeCheck(rows: CheckRow[], cores: number): string {
       'measured peak msg/s', 'error', `naive: cores left / µs per message at ${Math.min(...rows.flatMap((r) => r.costSteps.map((s) => s.rate)))} msg/s`,
     ],
     rows.map((r) => {
-      const split = splitByRate(r.costSteps, ALL_PARTS);
+      const split = splitByRate(r.costSteps, DEPLOYMENT_PARTS);
       const left = Math.max(0.05, cores - r.otherCores);
       const predict = (free: number) => (Math.max(0.05, free - split.overheadCores) * 1e6) / split.marginalUs;
       const predicted = predict(left);

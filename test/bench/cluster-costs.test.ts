@@ -58,18 +58,19 @@ describe('cluster benchmark probes', () => {
     }
   });
 
-  it('splits a part\'s CPU into overhead and marginal cost by rate, and fits per-node costs as a line through two sizes', () => {
+  it('splits a part\'s CPU into overhead and marginal cost by rate, and fits per-node costs from the bystander and two sizes', () => {
     const costs = (nodesUs: number, redisUs: number, postgresUs: number): Costs => ({
-      cpuUs: { ...Object.fromEntries(PARTS.map((p) => [p, 0])), nodes: nodesUs, redis: redisUs, postgres: postgresUs } as Costs['cpuUs'],
+      cpuUs: { ...Object.fromEntries(PARTS.map((p) => [p, 0])), nodes: nodesUs, redis: redisUs, postgres: postgresUs, bystander: 20 } as Costs['cpuUs'],
       idleCores: Object.fromEntries(PARTS.map((p) => [p, 0])) as Costs['idleCores'],
       totalUs: 0, ourCores: 0, otherCores: 0, pgStatements: 8, pgCommits: 3, pgWriteCommits: 0.5, pgByStatement: {},
       redisCommands: 0, redisByCommand: {}, redisBytesIn: 0, redisBytesOut: 0,
     });
     // PostgreSQL: 0.2 cores whatever the rate + 100 µs per message: 500 µs at 500 msg/s, 300 at 1000.
     assert.deepEqual(splitByRate([{ rate: 500, costs: costs(0, 0, 500) }, { rate: 1000, costs: costs(0, 0, 300) }], ['postgres']), { marginalUs: 100, overheadCores: 0.2 });
-    // Nodes: 100 µs split across nodes + 20 µs on every node; Redis: 4 µs + 2 µs per node; no overhead.
+    // Nodes: 100 µs split across nodes + 20 µs on every node (what the bystander spends); Redis:
+    // 4 µs + 2 µs per subscriber (the nodes and the bystander); no overhead.
     const at = (nodesUs: number, redisUs: number) => [500, 1000].map((rate) => ({ rate, costs: costs(nodesUs, redisUs, 200) }));
-    const model = fitScalingModel(1, at(120, 6), 3, at(160, 10));
+    const model = fitScalingModel(1, at(120, 8), 3, at(160, 12));
     assert.equal(model.nodeSendUs, 100);
     assert.equal(model.nodeReceiveUs, 20);
     assert.equal(model.redisPublishUs, 4);
