@@ -57,6 +57,8 @@ export interface ScalingModel {
   /** Node CPU: µs per message split across nodes (send) and paid by every node (receive); overhead cores, fixed and per node. */
   nodeSendUs: number;
   nodeReceiveUs: number;
+  /** Whether `nodeReceiveUs` is the bystander's (else the line through the sizes). */
+  receiveFromBystander: boolean;
   /** Fitted slopes before negative ones are taken as zero (nodeReceive: the line through both sizes' node CPU, a cross-check of the bystander's). */
   slopes: { nodeReceive: number; nodeOverhead: number; redisDeliver: number };
   nodeOverheadFixed: number;
@@ -79,15 +81,19 @@ export function fitScalingModel(small: number, atSmall: RateCosts[], big: number
   const [redisSmall, redisBig] = [splitByRate(atSmall, ['redis']), splitByRate(atBig, ['redis'])];
   const node = line(small, nodeSmall.marginalUs, big, nodeBig.marginalUs);
   const nodeOverhead = line(small, nodeSmall.overheadCores, big, nodeBig.overheadCores);
-  // Each size had one more subscriber than nodes: the bystander.
-  const redis = line(small + 1, redisSmall.marginalUs, big + 1, redisBig.marginalUs);
-  const receive = (splitByRate(atSmall, ['bystander']).marginalUs + splitByRate(atBig, ['bystander']).marginalUs) / 2;
+  // Runs saved before the bystander existed have none: then the line through both sizes stands in.
+  const bystander = (splitByRate(atSmall, ['bystander']).marginalUs + splitByRate(atBig, ['bystander']).marginalUs) / 2;
+  // With a bystander, each size had one more subscriber than nodes.
+  const extra = Number.isFinite(bystander) ? 1 : 0;
+  const redis = line(small + extra, redisSmall.marginalUs, big + extra, redisBig.marginalUs);
+  const receive = Number.isFinite(bystander) ? bystander : node.perNode;
   const send = (Math.max(0, nodeSmall.marginalUs - small * receive) + Math.max(0, nodeBig.marginalUs - big * receive)) / 2;
   const top = [...atSmall].sort((a, b) => b.rate - a.rate)[0]!.costs;
   return {
     sizes: [small, big],
     nodeSendUs: send,
     nodeReceiveUs: receive,
+    receiveFromBystander: Number.isFinite(bystander),
     slopes: { nodeReceive: node.slope, nodeOverhead: nodeOverhead.slope, redisDeliver: redis.slope },
     nodeOverheadFixed: nodeOverhead.fixed,
     nodeOverheadPerNode: nodeOverhead.perNode,
@@ -119,7 +125,9 @@ export function describeModel(m: ScalingModel, postgresCores: number, sizes = [1
     ['model input', 'value', 'from'],
     [
       ['node CPU per message, split across nodes (send)', `${fmt(m.nodeSendUs)} µs`, `marginal node CPU at ${s} and ${b} nodes, less N × receive, mean of both`],
-      ['node CPU per message, on every node (receive)', `${fmt(m.nodeReceiveUs)} µs`, `the bystander node, mean of both sizes (line through the nodes' CPU: ${fmt(m.slopes.nodeReceive)} µs)`],
+      m.receiveFromBystander
+        ? ['node CPU per message, on every node (receive)', `${fmt(m.nodeReceiveUs)} µs`, `the bystander node, mean of both sizes (line through the nodes' CPU: ${fmt(m.slopes.nodeReceive)} µs)`]
+        : ['node CPU per message, on every node (receive)', perNodeCell(m.nodeReceiveUs, m.slopes.nodeReceive, 'µs'), 'slope of the line through both sizes\' node CPU (no bystander in these runs)'],
       ['node overhead, whatever the rate', `${fmt(m.nodeOverheadFixed, 2)} + N × ${perNodeCell(m.nodeOverheadPerNode, m.slopes.nodeOverhead, 'cores', 2)}`, 'the two cost rates, both sizes'],
       ['Redis CPU per message, once (publish)', `${fmt(m.redisPublishUs)} µs`, `marginal Redis CPU at ${s} and ${b} nodes (+ the bystander)`],
       ['Redis CPU per message, per node (deliver)', perNodeCell(m.redisDeliverUs, m.slopes.redisDeliver, 'µs'), 'slope of the same line'],
