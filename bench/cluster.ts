@@ -297,11 +297,15 @@ function medianSteps(runs: Step[][]): Step[] {
 
 /** The element-wise median of objects of the same shape (numbers at any depth; other values from the first). */
 function medianOf(items: unknown[]): unknown {
-  const first = items[0];
-  if (typeof first === 'number') return median(items as number[]);
-  if (typeof first !== 'object' || first === null) return first;
-  const keys = new Set(items.flatMap((i) => Object.keys(i as object)));
-  return Object.fromEntries([...keys].map((k) => [k, medianOf(items.map((i) => (i as Record<string, unknown>)[k] ?? 0))]));
+  // JSON keeps NaN (a figure a step does not have) as null: such runs do not count.
+  const present = items.filter((i) => i !== null && i !== undefined);
+  const first = present[0];
+  if (first === undefined) return NaN;
+  if (typeof first === 'number') return median(present as number[]);
+  if (typeof first !== 'object') return first;
+  const keys = new Set(present.flatMap((i) => Object.keys(i as object)));
+  // A Redis command or statement a run did not see at all counts as 0 there.
+  return Object.fromEntries([...keys].map((k) => [k, medianOf(present.map((i) => (k in (i as object) ? (i as Record<string, unknown>)[k] : 0)))]));
 }
 
 function printReport(all: Step[], runCount: number, loadNote: string): void {

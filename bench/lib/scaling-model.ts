@@ -14,7 +14,7 @@
  *   PostgreSQL marginal = measured at the smaller size
  *
  * `receive` is what the bystander node (subscribed, no clients) spends per message; `send` is
- * the rest of the nodes' marginal. Redis's `deliver` is the slope of a line through the two sizes.
+ * the rest of the smaller size's marginal. Redis's `deliver` is the slope of a line through the two sizes.
  */
 import { DEPLOYMENT_PARTS, type Costs, type Part } from './cluster-costs.js';
 import { fmt, table } from './stats.js';
@@ -82,12 +82,15 @@ export function fitScalingModel(small: number, atSmall: RateCosts[], big: number
   const node = line(small, nodeSmall.marginalUs, big, nodeBig.marginalUs);
   const nodeOverhead = line(small, nodeSmall.overheadCores, big, nodeBig.overheadCores);
   // Runs saved before the bystander existed have none: then the line through both sizes stands in.
-  const bystander = (splitByRate(atSmall, ['bystander']).marginalUs + splitByRate(atBig, ['bystander']).marginalUs) / 2;
+  // What the bystander spent per message at the higher cost rate, mean of both sizes. An upper
+  // bound: Redis hands a busy subscriber several messages per read, so it falls as the rate grows.
+  const atTop = (steps: RateCosts[]) => [...steps].sort((a, b) => b.rate - a.rate)[0]!.costs.cpuUs.bystander;
+  const bystander = (atTop(atSmall) + atTop(atBig)) / 2;
   // With a bystander, each size had one more subscriber than nodes.
   const extra = Number.isFinite(bystander) ? 1 : 0;
   const redis = line(small + extra, redisSmall.marginalUs, big + extra, redisBig.marginalUs);
   const receive = Number.isFinite(bystander) ? bystander : node.perNode;
-  const send = (Math.max(0, nodeSmall.marginalUs - small * receive) + Math.max(0, nodeBig.marginalUs - big * receive)) / 2;
+  const send = Math.max(0, nodeSmall.marginalUs - small * receive);
   const top = [...atSmall].sort((a, b) => b.rate - a.rate)[0]!.costs;
   return {
     sizes: [small, big],
@@ -124,9 +127,9 @@ export function describeModel(m: ScalingModel, postgresCores: number, sizes = [1
   const inputs = table(
     ['model input', 'value', 'from'],
     [
-      ['node CPU per message, split across nodes (send)', `${fmt(m.nodeSendUs)} µs`, `marginal node CPU at ${s} and ${b} nodes, less N × receive, mean of both`],
+      ['node CPU per message, split across nodes (send)', `${fmt(m.nodeSendUs)} µs`, `marginal node CPU at ${s} node${s === 1 ? '' : 's'}, less ${s} × receive`],
       m.receiveFromBystander
-        ? ['node CPU per message, on every node (receive)', `${fmt(m.nodeReceiveUs)} µs`, `the bystander node, mean of both sizes (line through the nodes' CPU: ${fmt(m.slopes.nodeReceive)} µs)`]
+        ? ['node CPU per message, on every node (receive)', `${fmt(m.nodeReceiveUs)} µs`, `the bystander node at the higher cost rate, mean of both sizes: an upper bound (line through the nodes' CPU: ${fmt(m.slopes.nodeReceive)} µs)`]
         : ['node CPU per message, on every node (receive)', perNodeCell(m.nodeReceiveUs, m.slopes.nodeReceive, 'µs'), 'slope of the line through both sizes\' node CPU (no bystander in these runs)'],
       ['node overhead, whatever the rate', `${fmt(m.nodeOverheadFixed, 2)} + N × ${perNodeCell(m.nodeOverheadPerNode, m.slopes.nodeOverhead, 'cores', 2)}`, 'the two cost rates, both sizes'],
       ['Redis CPU per message, once (publish)', `${fmt(m.redisPublishUs)} µs`, `marginal Redis CPU at ${s} and ${b} nodes (+ the bystander)`],
