@@ -346,6 +346,14 @@ function printReport(all: Step[], runCount: number, loadNote: string): void {
   }
 
   const [small, big] = [SIZES[0]!, SIZES.at(-1)!];
+  const ratios = RATES.flatMap((rate) => {
+    const [a, b] = [small, big].map((n) => load.find((r) => r.nodes === n && r.offered === rate));
+    return a && b ? [[rate, fmt(b.throughput / a.throughput, 2), fmt(b.ackP50 / a.ackP50, 2), fmt(b.ackP99 / a.ackP99, 2), fmt(b.costs.totalUs / a.costs.totalUs, 2)]] : [];
+  });
+  console.log(`\nRatios, ${label(big)} / ${label(small)} (same offered rate):\n`);
+  console.log(table(['offered msg/s', 'fully delivered msg/s', 'ack p50', 'ack p99', 'CPU per message'], ratios));
+  const keptUp = (n: number) => Math.max(0, ...load.filter((r) => r.nodes === n && r.deliveredRatio >= 0.95 && r.ackP99 < 1000).map((r) => r.offered));
+  console.log(`\nHighest offered rate kept up (≥ 95 % delivered, p99 ack < 1 s): ${label(small)} ${keptUp(small)} msg/s, ${label(big)} ${keptUp(big)} msg/s`);
   const costSteps = (n: number) => cost.filter((r) => r.nodes === n).map((r) => ({ rate: r.offered, costs: r.costs }));
   if (small === big || costSteps(small).length === 0 || costSteps(big).length === 0) return;
   const model = fitScalingModel(small, costSteps(small), big, costSteps(big));
