@@ -100,7 +100,7 @@ export function printReport(all: Step[], c: ReportConfig): void {
     ),
   );
   console.log('\nCPU µs above are beyond each part\'s idle use, measured for 10 s with nobody sending (cores):\n');
-  console.log(table(['cluster', ...PARTS], cost.map((r) => [label(r.nodes), ...PARTS.map((p) => fmt(r.costs.idleCores[p], 3))])));
+  console.log(table(['cluster', ...PARTS], cost.filter((r) => r.offered === Math.min(...COST_RATES)).map((r) => [label(r.nodes), ...PARTS.map((p) => fmt(r.costs.idleCores[p], 3))])));
   const busiest = (counts: Record<string, number>) =>
     Object.entries(counts).filter(([, n]) => n >= 0.001).sort((a, b) => b[1] - a[1]).slice(0, 12);
   for (const r of cost.filter((c) => c.offered === Math.max(...COST_RATES))) {
