@@ -118,6 +118,10 @@ export function printReport(all: Step[], c: ReportConfig): void {
   console.log(table(['offered msg/s', 'fully delivered msg/s', 'ack p50', 'ack p99', 'CPU per message'], ratios));
   const keptUp = (n: number) => Math.max(0, ...load.filter((r) => r.nodes === n && r.deliveredRatio >= 0.95 && r.ackP99 < 1000).map((r) => r.offered));
   console.log(`\nHighest offered rate kept up (≥ 95 % delivered, p99 ack < 1 s): ${label(small)} ${keptUp(small)} msg/s, ${label(big)} ${keptUp(big)} msg/s`);
+  const behind = cost.filter((r) => r.deliveredRatio < 0.95 || r.ackP99 >= 1000);
+  for (const r of behind) {
+    console.log(`\nWarning: the cost step of ${label(r.nodes)} at ${r.offered} msg/s did not keep up (${fmt(r.deliveredRatio * 100)} % delivered, ack p99 ${fmt(r.ackP99)} ms): the model's inputs are not reliable; lower --cost-rates or run on a quieter machine.`);
+  }
   const costSteps = (n: number) => cost.filter((r) => r.nodes === n).map((r) => ({ rate: r.offered, costs: r.costs }));
   if (small === big || costSteps(small).length === 0 || costSteps(big).length === 0) return;
   const model = fitScalingModel(small, costSteps(small), big, costSteps(big));

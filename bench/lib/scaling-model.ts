@@ -175,11 +175,12 @@ export function describeCheck(rows: CheckRow[], cores: number): string {
     rows.map((r) => {
       const split = splitByRate(r.costSteps, DEPLOYMENT_PARTS);
       const left = Math.max(0.05, cores - r.otherCores);
-      const predict = (free: number) => (Math.max(0.05, free - split.overheadCores) * 1e6) / split.marginalUs;
+      // A marginal cost of 0 means the cost steps contradict each other (one of them overloaded): no prediction.
+      const predict = (free: number) => (split.marginalUs > 0 ? (Math.max(0.05, free - split.overheadCores) * 1e6) / split.marginalUs : NaN);
       const predicted = predict(left);
       const lowest = [...r.costSteps].sort((a, b) => a.rate - b.rate)[0]!.costs.totalUs;
       const naive = (left * 1e6) / lowest;
-      const err = (p: number) => `${p >= r.measured ? '+' : ''}${fmt(((p - r.measured) / r.measured) * 100, 0)} %`;
+      const err = (p: number) => (Number.isFinite(p) ? `${p >= r.measured ? '+' : ''}${fmt(((p - r.measured) / r.measured) * 100, 0)} %` : '–');
       return [
         `${r.nodes} node${r.nodes === 1 ? '' : 's'}`, `${fmt(split.marginalUs)} µs + ${fmt(split.overheadCores, 2)}`, fmt(predict(cores), 0), fmt(r.otherCores, 2),
         fmt(predicted, 0), fmt(r.measured, 0), err(predicted), `${fmt(naive, 0)} (${err(naive)})`,
