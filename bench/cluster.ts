@@ -2,18 +2,34 @@
  * Cluster benchmark: the same load as bench/server.ts (N clients in rooms of G, a fixed offered
  * send rate stepped up) against Natter over PostgreSQL and Redis behind nginx, first with
  * 1 node, then with 3 nodes, in one run. Rooms span nodes (round robin, no stickiness), so
- * most deliveries cross Redis. Prints a Markdown table and the 3-node/1-node ratios.
+ * most deliveries cross Redis. Prints Markdown tables: latency and throughput per step, what
+ * each message costs each part (CPU of nodes, PostgreSQL, Redis, nginx, generator; PostgreSQL
+ * round trips and commits; Redis commands and bytes), the scaling model fitted on the cost
+ * step (a fixed rate every size keeps up with) and its check against the peaks measured here.
+ * Medians of --runs runs.
  *
- *   npm run bench:cluster -- --clients 200 --group 10 --rates 500,1000,2000,4000 --seconds 5
+ *   npm run bench:cluster -- --clients 200 --group 10 --rates 500,1000,2000,4000 --seconds 5 --cost-rates 500,1000 --runs 3
  *
- * Needs nginx (/usr/sbin/nginx), PostgreSQL and Redis as the test suites do (README, Services).
+ * Needs nginx (/usr/sbin/nginx), redis-server (a private one is started, so its counts are this
+ * run's own) and PostgreSQL as the test suites do (README, Services); each cluster size gets a
+ * database of its own there. The nodes run with bench/lib/pg-query-counter.ts preloaded.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../test/server/helpers/services.js';
-import { startLocalCluster, type LocalCluster } from '../test/cluster/lib/local-cluster.js';
-import { cpuSeconds, fmt, percentile, rssMiB, table } from './lib/stats.js';
+import { requirePostgres, uniqueName } from '../test/server/helpers/services.js';
+import { createNode, freePort, startLocalCluster, type LocalCluster } from '../test/cluster/lib/local-cluster.js';
+import { createBenchDatabase, startPrivateRedis, type PrivateRedis } from './lib/bench-services.js';
+import { CostProbe } from './lib/cluster-costs.js';
+import { COUNTING_NODE_OPTIONS, forgetPgQueryCounts } from './lib/pg-query-counts.js';
+import { machineTicks } from './lib/proc-cpu.js';
+import { label, medianSteps, printReport, type Step } from './lib/cluster-report.js';
+import { fmt, percentile, rssMiB } from './lib/stats.js';
 import { openNatterSocket } from './lib/natter-socket.js';
+
+/** Load average, as `uptime` prints it, for the report. */
+const uptime = () => `load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(', ')}`;
 
 interface BenchClient {
   send(clientMsgId: string): void;
@@ -32,57 +48,57 @@ const { values } = parseArgs({
     rates: { type: 'string', default: '500,1000,2000,4000,8000' },
     seconds: { type: 'string', default: '5' },
     nodes: { type: 'string', default: '1,3' },
+    'cost-rates': { type: 'string', default: '500,1000' },
+    'cost-seconds': { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
+    /** Keep every run's steps as JSON here; `--report` prints the tables again from such a file. */
+    save: { type: 'string' },
+    report: { type: 'string' },
+    'pg-cores': { type: 'string', default: String(availableParallelism()) },
   },
 });
 const CLIENTS = Number(values.clients);
 const GROUP = Number(values.group);
 const RATES = values.rates!.split(',').map(Number);
 const SECONDS = Number(values.seconds);
+const SIZES = values.nodes!.split(',').map(Number);
+/** Fixed rates every size keeps up with; the model's inputs come from them. */
+const COST_RATES = values['cost-rates']!.split(',').map(Number);
+const COST_SECONDS = Number(values['cost-seconds']);
+const RUNS = Number(values.runs);
+const PG_CORES = Number(values['pg-cores']);
 const TICK_MS = 10;
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 
-interface Step {
-  nodes: number;
-  offered: number;
-  sentPerSec: number;
-  deliveredPerSec: number;
-  deliveredRatio: number;
-  ackP50: number;
-  ackP99: number;
-  delP50: number;
-  delP99: number;
-  serverCpu: number;
-  serverRss: number;
-  genCpu: number;
-  /** Whole machine, all cores: PostgreSQL, Redis and nginx run here too (100 % = every core busy). */
-  machineCpu: number;
-}
+/** pg_stat_database hears of an idle backend's commits up to 10 s late (PGSTAT_IDLE_INTERVAL). */
+const STATS_SETTLE_MS = 11_000;
+const WARM_UP_SECONDS = 5;
 
-/** Busy and total jiffies of the whole machine, from /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = cpu.reduce((a, b) => a + b, 0);
-  return { busy: total - cpu[3]! - (cpu[4] ?? 0), total };
-}
-
-async function withCluster(nodes: number, run: (cluster: LocalCluster) => Promise<Step[]>): Promise<Step[]> {
-  const db = await freshSchema();
-  const prefix = `${uniqueName('natter_bench')}:`;
-  const cluster = await startLocalCluster({
-    nodes,
-    nginxWorkers: 1,
-    env: {
-      NATTER_SECRET: SECRET, NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url, NATTER_REDIS_URL: REDIS_URL,
-      NATTER_REDIS_PREFIX: prefix, NATTER_SEND_RATE_PER_MINUTE: '100000000',
-    },
-  });
+async function withCluster(nodes: number, redis: PrivateRedis, run: (cluster: LocalCluster, probe: CostProbe) => Promise<Step[]>): Promise<Step[]> {
+  const db = await createBenchDatabase();
+  const env = {
+    NATTER_SECRET: SECRET, NATTER_ADMIN_KEY: ADMIN_KEY, NATTER_DATABASE_URL: db.url, NATTER_REDIS_URL: redis.url,
+    NATTER_REDIS_PREFIX: `${uniqueName('natter_bench')}:`, NATTER_SEND_RATE_PER_MINUTE: '100000000',
+    NODE_OPTIONS: COUNTING_NODE_OPTIONS,
+  };
+  // A node outside nginx, with no clients: what it spends is what every node spends on each
+  // published event (receive, parse, find no local recipient), measured apart from the rest.
+  const bystanderDir = mkdtempSync(join(tmpdir(), 'natter-bystander-'));
+  const bystander = createNode(await freePort(), bystanderDir, env);
+  let cluster: LocalCluster | undefined;
   try {
-    return await run(cluster);
+    cluster = await startLocalCluster({ nodes, nginxWorkers: 1, env });
+    await bystander.start();
+    const c = cluster;
+    return await run(c, new CostProbe({ nodePids: () => c.nodes.map((n) => n.process!.pid!), bystanderPid: () => bystander.process?.pid, db, redis }));
   } finally {
-    await cluster.stop();
+    const pids = [...(cluster?.nodes ?? []), bystander].map((n) => n.process?.pid);
+    await bystander.stop();
+    await cluster?.stop();
+    for (const pid of pids) if (pid !== undefined) forgetPgQueryCounts(pid);
+    rmSync(bystanderDir, { recursive: true, force: true });
     await db.drop();
-    await dropRedisKeys(prefix);
   }
 }
 
@@ -100,7 +116,7 @@ async function connect(cluster: LocalCluster, token: string, user: string, room:
   };
 }
 
-async function runSteps(cluster: LocalCluster, nodes: number): Promise<Step[]> {
+async function runSteps(cluster: LocalCluster, probe: CostProbe, nodes: number): Promise<Step[]> {
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(cluster.url + path, {
       method,
@@ -124,6 +140,8 @@ async function runSteps(cluster: LocalCluster, nodes: number): Promise<Step[]> {
   let acks: number[] = [];
   let deliveries: number[] = [];
   let delivered = 0;
+  let deliveredInWindow = 0;
+  let windowEnd = Infinity;
   const clients: BenchClient[] = [];
   for (let i = 0; i < CLIENTS; i++) {
     clients.push(await connect(cluster, tokens[i]!, `u${i}`, Math.floor(i / GROUP), {
@@ -133,37 +151,47 @@ async function runSteps(cluster: LocalCluster, nodes: number): Promise<Step[]> {
       },
       onDeliver(id) {
         const t = sentAt.get(id);
+        const now = performance.now();
         delivered++;
-        if (t !== undefined) deliveries.push(performance.now() - t);
+        if (now <= windowEnd) deliveredInWindow++;
+        if (t !== undefined) deliveries.push(now - t);
       },
     }));
   }
   const pids = () => cluster.nodes.map((n) => n.process!.pid!);
-  const cpu = () => pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 
-  const steps: Step[] = [];
   let seq = 0;
-  for (const rate of RATES) {
+  /** `settle`: measure the idle baseline before, and pg_stat_database's commits (which it hears of late). */
+  async function step(kind: Step['kind'], rate: number, seconds: number, settle = false): Promise<Step> {
     acks = [];
     deliveries = [];
     delivered = 0;
+    deliveredInWindow = 0;
     sentAt.clear();
     let sent = 0;
-    const cpu0 = cpu();
-    const gen0 = process.cpuUsage();
+    if (settle) {
+      // The settling is also the idle baseline: what each part spends with nobody sending.
+      await sleep(1000);
+      const idle = await probe.sample();
+      await sleep(STATS_SETTLE_MS - 1000);
+      probe.setIdle(idle, await probe.sample());
+    }
+    const xact0 = settle ? await probe.xactCommits() : NaN;
+    const before = await probe.sample();
     const machine0 = machineTicks();
     const start = performance.now();
+    windowEnd = start + seconds * 1000;
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         const elapsed = (performance.now() - start) / 1000;
-        const due = Math.min(rate * SECONDS, Math.floor(rate * elapsed));
+        const due = Math.min(rate * seconds, Math.floor(rate * elapsed));
         while (sent < due) {
           const id = `b${(seq++).toString(36).padStart(8, '0')}`;
           sentAt.set(id, performance.now());
           clients[sent % CLIENTS]!.send(id);
           sent++;
         }
-        if (elapsed >= SECONDS) {
+        if (elapsed >= seconds) {
           clearInterval(timer);
           resolve();
         }
@@ -172,55 +200,65 @@ async function runSteps(cluster: LocalCluster, nodes: number): Promise<Step[]> {
     const sendWindow = (performance.now() - start) / 1000;
     const expected = sent * (GROUP - 1);
     const drainDeadline = performance.now() + 3000;
-    while (delivered < expected && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
+    while (delivered < expected && performance.now() < drainDeadline) await sleep(20);
     const elapsed = (performance.now() - start) / 1000;
-    const gen = process.cpuUsage(gen0);
+    const after = await probe.sample();
     const machine1 = machineTicks();
+    const xact1 = settle ? (await sleep(STATS_SETTLE_MS), await probe.xactCommits()) : NaN;
     acks.sort((a, b) => a - b);
     deliveries.sort((a, b) => a - b);
-    const step: Step = {
-      nodes, offered: rate, sentPerSec: sent / sendWindow, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
+    const result: Step = {
+      nodes, kind, offered: rate, sentPerSec: sent / sendWindow, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
+      throughput: deliveredInWindow / (GROUP - 1) / sendWindow,
       ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-      serverCpu: ((cpu() - cpu0) / elapsed) * 100, serverRss: pids().reduce((s, pid) => s + rssMiB(pid), 0),
-      genCpu: ((gen.user + gen.system) / 1e6 / elapsed) * 100,
+      serverRss: pids().reduce((s, pid) => s + rssMiB(pid), 0),
       machineCpu: ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100,
+      costs: probe.costs(before, after, sent),
+      xactPerMessage: (xact1 - xact0) / sent,
     };
-    steps.push(step);
-    console.error(`${nodes} node(s) @ ${rate}/s: delivered ${(step.deliveredRatio * 100).toFixed(1)}%, ack p50 ${fmt(step.ackP50)} p99 ${fmt(step.ackP99)} ms`);
-    if (step.deliveredRatio < 0.5 || step.ackP99 > 5000) break;
+    console.error(
+      `${label(nodes)} @ ${rate}/s${kind === 'load' ? '' : ` (${kind})`}: delivered ${(result.deliveredRatio * 100).toFixed(1)}%, ` +
+        `ack p50 ${fmt(result.ackP50)} p99 ${fmt(result.ackP99)} ms, ${fmt(result.costs.totalUs)} µs CPU/msg`,
+    );
+    return result;
+  }
+
+  await step('warm-up', COST_RATES[0]!, WARM_UP_SECONDS);
+  const steps: Step[] = [];
+  for (const [i, rate] of COST_RATES.entries()) steps.push(await step('cost', rate, COST_SECONDS, i === 0));
+  for (const rate of RATES) {
+    const s = await step('load', rate, SECONDS);
+    steps.push(s);
+    if (s.deliveredRatio < 0.5 || s.ackP99 > 5000) break;
   }
   for (const c of clients) c.close();
   return steps;
 }
 
-await requirePostgres();
-await requireRedis();
-const all: Step[] = [];
-for (const n of values.nodes!.split(',').map(Number)) all.push(...(await withCluster(n, (c) => runSteps(c, n))));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const label = (n: number) => `${n} node${n === 1 ? '' : 's'}`;
-console.log(`\nCluster benchmark: ${CLIENTS} clients in rooms of ${GROUP}, ${SECONDS} s per step, nginx + PostgreSQL + Redis on loopback\n`);
-console.log(
-  table(
-    ['cluster', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'nodes CPU %', 'nodes RSS MiB', 'generator CPU %', 'machine CPU %'],
-    all.map((r) => [
-      label(r.nodes), r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.machineCpu, 0),
-    ]),
-  ),
-);
+const { runs, load: loadNote } = values.report
+  ? (JSON.parse(readFileSync(values.report, 'utf8')) as { runs: Step[][]; load: string })
+  : { runs: await measureRuns(), load: uptime() };
+printReport(medianSteps(runs), {
+  clients: CLIENTS, group: GROUP, seconds: SECONDS, sizes: SIZES, rates: RATES, costRates: COST_RATES, costSeconds: COST_SECONDS,
+  pgCores: PG_CORES, runCount: runs.length, loadNote,
+});
 
-// Ratios per offered rate that both ran: 3 nodes against 1 node.
-const sizes = [...new Set(all.map((r) => r.nodes))].sort((a, b) => a - b);
-if (sizes.length >= 2) {
-  const [base, big] = [sizes[0]!, sizes.at(-1)!];
-  const rows = RATES.flatMap((rate) => {
-    const a = all.find((r) => r.nodes === base && r.offered === rate);
-    const b = all.find((r) => r.nodes === big && r.offered === rate);
-    return a && b ? [[rate, fmt(b.deliveredPerSec / a.deliveredPerSec, 2), fmt(b.ackP50 / a.ackP50, 2), fmt(b.ackP99 / a.ackP99, 2), fmt(b.serverCpu / a.serverCpu, 2)]] : [];
-  });
-  console.log(`\nRatios, ${label(big)} / ${label(base)} (same offered rate):\n`);
-  console.log(table(['offered msg/s', 'delivered msg/s', 'ack p50', 'ack p99', 'nodes CPU'], rows));
-  const keptUp = (n: number) => Math.max(0, ...all.filter((r) => r.nodes === n && r.deliveredRatio >= 0.95 && r.ackP99 < 1000).map((r) => r.offered));
-  console.log(`\nHighest offered rate kept up (≥ 95 % delivered, p99 ack < 1 s): ${label(base)} ${keptUp(base)} msg/s, ${label(big)} ${keptUp(big)} msg/s`);
+async function measureRuns(): Promise<Step[][]> {
+  await requirePostgres();
+  const redis = await startPrivateRedis();
+  const runs: Step[][] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      console.error(`run ${run} of ${RUNS} (${uptime()})`);
+      const steps: Step[] = [];
+      for (const n of SIZES) steps.push(...(await withCluster(n, redis, (c, probe) => runSteps(c, probe, n))));
+      runs.push(steps);
+      if (values.save) writeFileSync(values.save, JSON.stringify({ load: uptime(), runs }, null, 1));
+    }
+  } finally {
+    await redis.stop();
+  }
+  return runs;
 }
