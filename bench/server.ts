@@ -32,6 +32,7 @@ import { connectInspector } from './lib/inspector.js';
 import { freePort, startPeer } from './lib/spawn.js';
 import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
+import { pgNodeBacking, type PgNodeBacking } from './lib/pg-node.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
 import { cpuSeconds, fmt, percentile, rssMiB, table, threadCpuSeconds } from './lib/stats.js';
 
@@ -114,20 +115,21 @@ const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
 // Neighbours pair up 1:1 (u0–u1, u2–u3, …); groups are consecutive runs of GROUP users.
 const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
 
-async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }, wordList?: string): Promise<Target> {
+async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }, wordList?: string, backing?: PgNodeBacking): Promise<Target> {
   const prof = values['cpu-prof'];
   const inspectPort = values['alloc-prof'] ? await freePort() : undefined;
   const nodeArgs = [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
   const env: Record<string, string> = webhook ? { NATTER_WEBHOOK_URL: webhook.url, NATTER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' } : {};
   if (wordList) Object.assign(env, { NATTER_WORDLIST_FILE: wordList, NATTER_WORDLIST_MODE: 'reject' });
+  if (backing) Object.assign(env, backing.env);
   const server = await startNatterServer(env, nodeArgs, root);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
   for (let r = 0; r * GROUP < CLIENTS; r++) {
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  const name = webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
-  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: async () => (await server.stop(), await webhook?.stop()) };
+  const name = backing ? 'natter-pg' : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
+  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
 }
 
 /** A word list file of 1,000 entries (750 Latin words, 250 CJK terms) that the load's texts never contain. */
@@ -267,6 +269,7 @@ const starters: Record<string, () => Promise<Target>> = {
   baseline: () => natterTarget(values.baseline ?? ROOT),
   'natter-webhook': async () => natterTarget(undefined, 0, await webhookReceiver()),
   'natter-wordlist': () => natterTarget(undefined, 0, undefined, wordListFile()),
+  'natter-pg': async () => natterTarget(undefined, 0, undefined, undefined, await pgNodeBacking()),
   bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),
