@@ -12,7 +12,9 @@
  * its event reaching every member's device (the sender's too).
  *
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
- *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server)
+ *   npm run bench:server -- --targets natter,natter-pg,bare --rates 2000,4000,8000,16000   (the SQLite node, one node over
+ *     PostgreSQL + Redis on a scratch database of its own per trial (bench/lib/pg-node.ts), and the floor, same run)
+ *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server; natter-pg too)
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
  *   npm run bench:server -- --targets natter,natter-webhook --rates 2000,4000   (a webhook endpoint on a local
  *     receiver that answers 200 at once, every event; beside none, same run)
@@ -89,6 +91,8 @@ interface StepResult {
   cpuPerMsg: number;
   /** The server's event loop (its main thread), % of one core. */
   loopCpu: number;
+  /** Main-thread CPU time per message sent (µs): what the event loop spent per send. */
+  loopPerMsg: number;
   /** Its busiest other thread (the SQLite writer, for Natter's embedded store), % of one core. */
   busiestThreadCpu: number;
   serverRss: number;
@@ -209,7 +213,8 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
       const threadUse = [...threadCpuSeconds(target.pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
-      const loopCpu = ((threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN) / elapsed) * 100;
+      const loopSeconds = threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN;
+      const loopCpu = (loopSeconds / elapsed) * 100;
       const busiestThreadCpu = (Math.max(0, ...threadUse.filter(([tid]) => tid !== target.pid).map(([, s]) => s)) / elapsed) * 100;
       const serverCpu = (cpuUsed / elapsed) * 100;
       const reports = await Promise.all(
@@ -226,7 +231,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       return {
         target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu,
+        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
       };
     };
@@ -239,7 +244,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %), generator CPU ${fmt(r.genCpu, 0)} %`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %), generator CPU ${fmt(r.genCpu, 0)} %`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -296,10 +301,10 @@ console.log(
 );
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'limit'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'limit'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0),
+      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0),
       r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
     ]),
   ),
