@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import { indexWords, searchTextOf } from '../core/search-text.js';
@@ -7,6 +7,8 @@ import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
 
+type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
+
 /** The batch's statements, prepared once per connection (their text never changes). */
 const EXISTING = {
   name: 'natter-commit-existing',
@@ -14,26 +16,135 @@ const EXISTING = {
      WHERE (sender, client_msg_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
 };
 /**
- * Creates missing conversations and raises every `last_seq` by the batch's count, in key order:
- * the upsert row-locks each conversation (new or not) in that order, so two nodes' batches
- * never deadlock on each other, and the lock is held until COMMIT.
+ * Creates missing conversations and raises every `last_seq` by the batch's count ($1 keys, $2
+ * counts), in key order: the upsert row-locks each conversation (new or not) in that order, so
+ * two nodes' batches never deadlock on each other, and the lock is held until COMMIT.
  */
-const RAISE = {
-  name: 'natter-commit-raise',
-  text: `INSERT INTO conversations (key, last_seq) SELECT k, n FROM unnest($1::text[], $2::bigint[]) AS v(k, n) ORDER BY k COLLATE "C"
-     ON CONFLICT (key) DO UPDATE SET last_seq = conversations.last_seq + EXCLUDED.last_seq RETURNING key, last_seq`,
-};
+const raise = (when = '') => `INSERT INTO conversations (key, last_seq) SELECT k, n FROM unnest($1::text[], $2::bigint[]) AS v(k, n) ${when} ORDER BY k COLLATE "C"
+     ON CONFLICT (key) DO UPDATE SET last_seq = conversations.last_seq + EXCLUDED.last_seq RETURNING key, last_seq`;
+const RAISE = { name: 'natter-commit-raise', text: raise() };
 /** A JSON array of text (or NULL) as a text[] column: visible_to and mentions differ in length per row. */
 const jsonTextArray = (v: string) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${v}::jsonb)) END`;
-/** The messages (one column array per field) and, in the same statement, the p2p memberships. */
+/** The message columns of `draftColumns` as a row source v(…, ord), from parameter $first on. */
+const draftRows = (first: number) => {
+  const types = ['text', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text', 'text', 'text', 'text'];
+  return `unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, st, sw, ord)`;
+};
+/** Inserts the rows of `source` (v's columns and their seq `s`) and the p2p memberships (users $joins, keys $joins+1). */
+const insertMessages = (source: string, joins: number, joinWhen = '') => `
+  joined AS (INSERT INTO memberships (user_id, conv_key) SELECT * FROM unnest($${joins}::text[], $${joins + 1}::text[]) AS j ${joinWhen} ON CONFLICT DO NOTHING),
+  inserted AS (INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text, search_words)
+    SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, ${bodySql('s', 'tail')}, st, ${WORDS_VECTOR('sw')} FROM ${source})`;
+/** The stored body: the seq first, then the draft's other fields (`tail`, see draftColumns). */
+const bodySql = (seq: string, tail: string) => `'{"seq":' || ${seq} || ',' || ${tail}`;
+const bodyOf = (seq: number, tail: string) => `{"seq":${seq},${tail}`;
+
+/** Step 3 of commitBatch: the memberships ($1, $2), the seqs ($3), then draftColumns. */
 const INSERT = {
   name: 'natter-commit-insert',
-  text: `WITH joined AS (INSERT INTO memberships (user_id, conv_key) SELECT * FROM unnest($13::text[], $14::text[]) ON CONFLICT DO NOTHING)
-     INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text, search_words)
-     SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, b, st, ${WORDS_VECTOR('sw')}
-     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::bool[], $9::text[], $10::text[], $11::text[], $12::text[])
-       AS v(k, s, i, snd, c, vis, eu, el, men, b, st, sw)`,
+  text: `WITH numbered AS (SELECT v.*, s FROM ${draftRows(4)} JOIN unnest($3::bigint[]) WITH ORDINALITY AS q(s, ord) USING (ord)),
+  ${insertMessages('numbered', 1)}
+  SELECT 1`,
 };
+
+/**
+ * A whole batch in one statement ($1 keys, $2 counts, $3–$4 memberships, then draftColumns),
+ * committed on its own (no BEGIN/COMMIT round trips): unless
+ * one of the batch's (sender, clientMsgId) is stored already, it raises each conversation's
+ * `last_seq` (locking it, in key order, as RAISE does), numbers the messages in batch order
+ * from there and inserts them with the p2p memberships. Answers the raised conversations:
+ * none when a duplicate was found (then nothing was written).
+ */
+const FRESH = {
+  name: 'natter-commit-fresh',
+  text: `WITH dup AS (SELECT 1 FROM messages WHERE (sender, client_msg_id) IN (SELECT * FROM unnest($7::text[], $8::text[])) LIMIT 1),
+  raised AS (${raise('WHERE NOT EXISTS (SELECT 1 FROM dup)')}),
+  numbered AS (SELECT v.*, r.last_seq - n.n + row_number() OVER (PARTITION BY v.k ORDER BY v.ord) AS s
+    FROM ${draftRows(5)} JOIN raised r ON r.key = v.k JOIN unnest($1::text[], $2::bigint[]) AS n(k, n) ON n.k = v.k),
+  ${insertMessages('numbered', 3, 'WHERE EXISTS (SELECT 1 FROM raised)')}
+  SELECT key, last_seq FROM raised`,
+};
+
+/**
+ * Each draft's columns, one array per column (k, id, sender, clientMsgId, visibleTo, the two
+ * exclusions, mentions, body tail, search text, search words). The body is stored with its seq
+ * first: `tail` is the rest of the message's JSON, so the statement that hands out the seq can
+ * write the body, and the seq need not be known when the message is serialised.
+ */
+function draftColumns(fresh: MessageDraft[], search: boolean): { columns: unknown[][]; tails: string[] } {
+  const columns: unknown[][] = Array.from({ length: 11 }, () => new Array<unknown>(fresh.length));
+  const tails: string[] = [];
+  fresh.forEach((d, i) => {
+    const { seq: _seq, ...rest } = d.message;
+    const tail = JSON.stringify(rest).slice(1);
+    tails.push(tail);
+    const m = d.message;
+    const text = search ? searchTextOf(m) : null;
+    const row = [
+      d.key, m.id, m.sender, m.clientMsgId, d.visibleTo ? JSON.stringify(d.visibleTo) : null, m.isExcludedFromUnreadCount === true,
+      m.isExcludedFromLastMessage === true, m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null, tail, text, indexWords(text),
+    ];
+    for (let c = 0; c < 11; c++) columns[c]![i] = row[c];
+  });
+  return { columns, tails };
+}
+
+/** A p2p commit gives every user who can see the message a membership (as SQLite does): [users, keys], sorted. */
+function p2pJoins(fresh: MessageDraft[]): [string[], string[]] {
+  const joins = new Set<string>();
+  for (const d of fresh) {
+    const parsed = parseKey(d.key);
+    if (parsed.type !== 'p2p') continue;
+    for (const u of parsed.users) if (!d.visibleTo || d.visibleTo.includes(u)) joins.add(`${u}\u0000${d.key}`);
+  }
+  const pairs = [...joins].sort().map((j) => j.split('\u0000') as [string, string]);
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
+
+/** Messages per conversation of the batch. */
+function countsOf(fresh: MessageDraft[]): Map<ConversationKey, number> {
+  const counts = new Map<ConversationKey, number>();
+  for (const d of fresh) counts.set(d.key, (counts.get(d.key) ?? 0) + 1);
+  return counts;
+}
+
+/** Hands out the seqs in batch order from each conversation's raised `last_seq`; the committed messages and bodies. */
+function numbered(fresh: MessageDraft[], counts: Map<ConversationKey, number>, raised: { key: string; last_seq: number }[], tails: string[]) {
+  const next = new Map(raised.map((r) => [r.key, r.last_seq - counts.get(r.key)! + 1]));
+  const seqs: number[] = [];
+  const committed: Message[] = [];
+  const bodies: string[] = [];
+  fresh.forEach((d, i) => {
+    const seq = next.get(d.key)!;
+    next.set(d.key, seq + 1);
+    seqs.push(seq);
+    committed.push({ ...d.message, seq });
+    bodies.push(bodyOf(seq, tails[i]!));
+  });
+  return { seqs, committed, bodies };
+}
+
+/**
+ * The common batch in one round trip (FRESH, on its own connection, committed by itself): every
+ * draft new, none with webhook events, no (sender, clientMsgId) twice in the batch. Answers
+ * undefined when that does not hold, or when one of them turns out to be stored already: then
+ * nothing was written and the caller commits the batch with commitBatch.
+ */
+export async function commitFresh(run: Run, drafts: MessageDraft[], search = true): Promise<CommitOutcome[] | undefined> {
+  const ids = new Set<string>();
+  for (const d of drafts) {
+    if (d.webhooks?.length || d.outbox?.length) return undefined;
+    ids.add(`${d.message.sender}\u0000${d.message.clientMsgId}`);
+  }
+  if (ids.size < drafts.length) return undefined;
+  const counts = countsOf(drafts);
+  const { columns, tails } = draftColumns(drafts, search);
+  const keys = [...counts.keys()];
+  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [keys, keys.map((k) => counts.get(k)!), ...p2pJoins(drafts), ...columns] });
+  if (raised.length === 0) return undefined;
+  const { committed, bodies } = numbered(drafts, counts, raised, tails);
+  return committed.map((message, i) => ({ status: 'committed', message, json: bodies[i]! }));
+}
 
 /**
  * Commits one batch inside the caller's transaction, in three statements whatever the batch
@@ -74,42 +185,16 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[], se
     fresh.push(d);
   }
 
-  const committed: Message[] = [];
-  const bodies: string[] = [];
+  let committed: Message[] = [];
+  let bodies: string[] = [];
   if (fresh.length > 0) {
-    const counts = new Map<ConversationKey, number>();
-    for (const d of fresh) counts.set(d.key, (counts.get(d.key) ?? 0) + 1);
+    const counts = countsOf(fresh);
     const keys = [...counts.keys()];
     const { rows: raised } = await client.query<{ key: string; last_seq: number }>({ ...RAISE, values: [keys, keys.map((k) => counts.get(k)!)] });
-    // The first seq each conversation hands out in this batch.
-    const next = new Map(raised.map((r) => [r.key, r.last_seq - counts.get(r.key)! + 1]));
-
-    const cols: unknown[][] = Array.from({ length: 12 }, () => new Array<unknown>(fresh.length));
-    fresh.forEach((d, i) => {
-      const seq = next.get(d.key)!;
-      next.set(d.key, seq + 1);
-      const message: Message = { ...d.message, seq };
-      const body = JSON.stringify(message);
-      committed.push(message);
-      bodies.push(body);
-      const m = d.message;
-      const text = search ? searchTextOf(m) : null;
-      const row = [
-        d.key, seq, m.id, m.sender, m.clientMsgId, d.visibleTo ? JSON.stringify(d.visibleTo) : null, m.isExcludedFromUnreadCount === true,
-        m.isExcludedFromLastMessage === true, m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null, body, text, indexWords(text),
-      ];
-      for (let c = 0; c < 12; c++) cols[c]![i] = row[c];
-    });
-
-    // A p2p commit gives every user who can see the message a membership (as SQLite does).
-    const joins = new Set<string>();
-    for (const d of fresh) {
-      const parsed = parseKey(d.key);
-      if (parsed.type !== 'p2p') continue;
-      for (const u of parsed.users) if (!d.visibleTo || d.visibleTo.includes(u)) joins.add(`${u}\u0000${d.key}`);
-    }
-    const pairs = [...joins].sort().map((j) => j.split('\u0000') as [string, string]);
-    await client.query({ ...INSERT, values: [...cols, pairs.map((p) => p[0]), pairs.map((p) => p[1])] });
+    const { columns, tails } = draftColumns(fresh, search);
+    const done = numbered(fresh, counts, raised, tails);
+    ({ committed, bodies } = done);
+    await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns] });
 
     // Webhook events in the same transaction, while the conversations are still locked.
     const hooks: OutboxEvent[] = [];

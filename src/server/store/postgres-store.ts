@@ -12,7 +12,7 @@ import { createPostgresPush } from './postgres-push.js';
 import { createPostgresFriends } from './postgres-friends.js';
 import { createPostgresModeration } from './postgres-moderation.js';
 import { createPostgresReports } from './postgres-reports.js';
-import { commitBatch } from './postgres-commit.js';
+import { commitBatch, commitFresh } from './postgres-commit.js';
 import { pairExists, rowsById, rowsOfKeys } from './postgres-lookups.js';
 import { createPostgresSearch } from './postgres-search.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
@@ -275,7 +275,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
       if (drafts.length === 0) return [];
-      return transaction((c) => commitBatch(c, drafts, options.searchIndex !== false));
+      const search = options.searchIndex !== false;
+      // The common batch in one round trip; a duplicate, a webhook event or a retryable error
+      // (another node's concurrent insert or deadlock) takes the transaction, which handles all.
+      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts, search).catch((err: unknown) => {
+        if (RETRYABLE.has((err as { code?: string }).code ?? '')) return undefined;
+        throw err;
+      });
+      return fast ?? transaction((c) => commitBatch(c, drafts, search));
     },
     async findMessage(key, id) {
       const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);
