@@ -133,6 +133,26 @@ describe('PostgreSQL store under the commit batcher', () => {
     }
   });
 
+  it('commits a batch of new messages in one statement, and a batch with a stored or repeated clientMsgId through the transaction, seqs gapless', async () => {
+    const store = await createPostgresStore({ connectionString: (await schemaUrl()).url });
+    try {
+      const k = p2pKey('f1', 'f2');
+      const first = draft(k, 'f1');
+      assert.deepEqual((await store.commitMessages([first, draft(k, 'f2')])).map((o) => [o.status, seqOf(o)]), [['committed', 1], ['committed', 2]]);
+      // A resend of `first` beside a new message: nothing of the one statement may stay written.
+      const again = await store.commitMessages([draft(k, 'f1', { clientMsgId: first.message.clientMsgId }), draft(k, 'f2')]);
+      assert.deepEqual(again.map((o) => [o.status, seqOf(o)]), [['duplicate', 1], ['committed', 3]]);
+      const twice = draft(k, 'f1');
+      const repeated = await store.commitMessages([twice, draft(k, 'f1', { clientMsgId: twice.message.clientMsgId })]);
+      assert.deepEqual(repeated.map((o) => [o.status, seqOf(o)]), [['committed', 4], ['duplicate', 4]]);
+      const stored = await store.readRange(k, 'f2', { afterSeq: 0, toSeq: 100, limit: 100, take: 'oldest' });
+      assert.deepEqual(stored.map((m) => m.seq), [1, 2, 3, 4]);
+      assert.equal((await store.getConversation('f2', k))?.lastSeq, 4);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('returns the stored body of each committed message, as readRange reads it', async () => {
     const store = await createPostgresStore({ connectionString: (await schemaUrl()).url });
     try {
