@@ -12,7 +12,9 @@
  * its event reaching every member's device (the sender's too).
  *
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
- *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server)
+ *   npm run bench:server -- --targets natter,natter-pg,bare --rates 2000,4000,8000,16000   (the SQLite node, one node over
+ *     PostgreSQL + Redis on a scratch database of its own per trial (bench/lib/pg-node.ts), and the floor, same run)
+ *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server; natter-pg too)
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
  *   npm run bench:server -- --targets natter,natter-webhook --rates 2000,4000   (a webhook endpoint on a local
  *     receiver that answers 200 at once, every event; beside none, same run)
@@ -32,6 +34,7 @@ import { connectInspector } from './lib/inspector.js';
 import { freePort, startPeer } from './lib/spawn.js';
 import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
+import { pgNodeBacking, type PgNodeBacking } from './lib/pg-node.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
 import { cpuSeconds, fmt, percentile, rssMiB, table, threadCpuSeconds } from './lib/stats.js';
 
@@ -88,6 +91,8 @@ interface StepResult {
   cpuPerMsg: number;
   /** The server's event loop (its main thread), % of one core. */
   loopCpu: number;
+  /** Main-thread CPU time per message sent (µs): what the event loop spent per send. */
+  loopPerMsg: number;
   /** Its busiest other thread (the SQLite writer, for Natter's embedded store), % of one core. */
   busiestThreadCpu: number;
   serverRss: number;
@@ -114,20 +119,21 @@ const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
 // Neighbours pair up 1:1 (u0–u1, u2–u3, …); groups are consecutive runs of GROUP users.
 const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
 
-async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }, wordList?: string): Promise<Target> {
+async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }, wordList?: string, backing?: PgNodeBacking): Promise<Target> {
   const prof = values['cpu-prof'];
   const inspectPort = values['alloc-prof'] ? await freePort() : undefined;
   const nodeArgs = [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
   const env: Record<string, string> = webhook ? { NATTER_WEBHOOK_URL: webhook.url, NATTER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' } : {};
   if (wordList) Object.assign(env, { NATTER_WORDLIST_FILE: wordList, NATTER_WORDLIST_MODE: 'reject' });
+  if (backing) Object.assign(env, backing.env);
   const server = await startNatterServer(env, nodeArgs, root);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
   for (let r = 0; r * GROUP < CLIENTS; r++) {
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  const name = webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
-  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: async () => (await server.stop(), await webhook?.stop()) };
+  const name = backing ? 'natter-pg' : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
+  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
 }
 
 /** A word list file of 1,000 entries (750 Latin words, 250 CJK terms) that the load's texts never contain. */
@@ -207,7 +213,8 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
       const threadUse = [...threadCpuSeconds(target.pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
-      const loopCpu = ((threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN) / elapsed) * 100;
+      const loopSeconds = threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN;
+      const loopCpu = (loopSeconds / elapsed) * 100;
       const busiestThreadCpu = (Math.max(0, ...threadUse.filter(([tid]) => tid !== target.pid).map(([, s]) => s)) / elapsed) * 100;
       const serverCpu = (cpuUsed / elapsed) * 100;
       const reports = await Promise.all(
@@ -224,7 +231,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       return {
         target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu,
+        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
       };
     };
@@ -237,7 +244,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %), generator CPU ${fmt(r.genCpu, 0)} %`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %), generator CPU ${fmt(r.genCpu, 0)} %`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -267,6 +274,7 @@ const starters: Record<string, () => Promise<Target>> = {
   baseline: () => natterTarget(values.baseline ?? ROOT),
   'natter-webhook': async () => natterTarget(undefined, 0, await webhookReceiver()),
   'natter-wordlist': () => natterTarget(undefined, 0, undefined, wordListFile()),
+  'natter-pg': async () => natterTarget(undefined, 0, undefined, undefined, await pgNodeBacking()),
   bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),
@@ -293,10 +301,10 @@ console.log(
 );
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'limit'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'limit'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0),
+      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0),
       r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
     ]),
   ),

@@ -51,7 +51,8 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   const windowMs = options.windowMs ?? 60_000;
   const prefix = `${options.prefix ?? 'natter:'}rate:`;
   // No offline queue and a short timeout: during an outage, fall back now rather than hold a send.
-  const redis = (await connectRedis(options.url, `${options.prefix ?? 'natter:'}rate`, log, { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1 })) as WithConsume;
+  // Auto-pipelining writes the checks of one event-loop turn (a batch of sends) in one write.
+  const redis = (await connectRedis(options.url, `${options.prefix ?? 'natter:'}rate`, log, { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1, enableAutoPipelining: true })) as WithConsume;
   redis.defineCommand('natterConsume', { numberOfKeys: 1, lua: CONSUME });
   const local = createMemoryRateLimiter(options.limit, windowMs);
   let fallingBack = false;

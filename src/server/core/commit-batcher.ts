@@ -18,6 +18,11 @@ interface Pending {
  * A store that applies commits in call order (one writer thread with a queue) gets the next
  * batch while it still commits the last: it never waits for the event loop to hear of one
  * commit and send the next, and each batch is what gathered during one commit, not two.
+ *
+ * A store that commits concurrently (PostgreSQL's pool, `concurrentCommits`) gets several
+ * batches at once, each with conversations none of the others in flight has: a draft whose
+ * conversation is being committed waits, with every later draft of that conversation, for the
+ * next batch, so seqs within a conversation still follow submission order.
  */
 export class CommitBatcher {
   readonly #store: Store;
@@ -27,12 +32,15 @@ export class CommitBatcher {
   /** Commits handed to the store and not yet answered. */
   #inFlight = 0;
   readonly #maxInFlight: number;
+  /** Conversations in a batch in flight, when batches may commit concurrently. */
+  readonly #busy: Set<string> | undefined;
   #tail: Promise<void> = Promise.resolve();
 
   constructor(store: Store, maxBatch = 1000) {
     this.#store = store;
     this.#maxBatch = maxBatch;
-    this.#maxInFlight = store.commitsInCallOrder ? 2 : 1;
+    this.#maxInFlight = store.commitsInCallOrder ? 2 : Math.max(1, store.concurrentCommits ?? 1);
+    this.#busy = this.#maxInFlight > 1 && !store.commitsInCallOrder ? new Set() : undefined;
   }
 
   /** Resolves with the outcome once the draft's transaction has committed; rejects if it failed. */
@@ -66,24 +74,47 @@ export class CommitBatcher {
   }
 
   /**
+   * The next batch: the first `maxBatch` pending drafts, or, when batches commit concurrently,
+   * the first ones whose conversations no batch in flight holds (those stay pending, in order).
+   */
+  #take(): Pending[] {
+    const busy = this.#busy;
+    if (!busy) return this.#pending.splice(0, this.#maxBatch);
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    for (const p of this.#pending) {
+      if (batch.length < this.#maxBatch && !busy.has(p.draft.key)) batch.push(p);
+      else rest.push(p);
+    }
+    this.#pending = rest;
+    for (const p of batch) busy.add(p.draft.key);
+    return batch;
+  }
+
+  /**
    * Commits the next batch. When it is done, the batch after it goes to the store before this
    * one's senders are resumed: their acks and fan-out then run while the store commits the next
    * batch, instead of the store waiting for them (with a writer thread, the two overlap).
    */
   #next(): void {
     if (this.#pending.length === 0) return;
-    const batch = this.#pending.splice(0, this.#maxBatch);
+    const batch = this.#take();
+    if (batch.length === 0) return;
     this.#inFlight++;
     const done = (settle: () => void): void => {
       this.#inFlight--;
+      if (this.#busy) for (const p of batch) this.#busy.delete(p.draft.key);
       this.#next();
       settle();
     };
-    this.#tail = this.#store.commitMessages(batch.map((p) => p.draft)).then(
+    const commit = this.#store.commitMessages(batch.map((p) => p.draft)).then(
       (outcomes) => done(() => batch.forEach((p, i) => p.resolve(outcomes[i]!))),
       (err: unknown) => done(() => {
         for (const p of batch) p.reject(err);
       }),
     );
+    this.#tail = Promise.all([this.#tail, commit]).then(() => undefined);
+    // More slots free and drafts of other conversations waiting: they go now, not after this one.
+    if (this.#busy && this.#inFlight < this.#maxInFlight) this.#next();
   }
 }

@@ -96,6 +96,13 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * hand over the next batch before the last one is done. Absent: one commit at a time.
    */
   readonly commitsInCallOrder?: boolean;
+  /**
+   * Set when commits of batches with no conversation in common may run at the same time (a
+   * pool of connections, each batch its own transaction): at most this many batches are then
+   * in flight, and no two of them share a conversation, so each conversation's batches still
+   * commit one after another. Absent: one commit at a time.
+   */
+  readonly concurrentCommits?: number;
   /** A message by id, with who may see it (undefined = every member). */
   findMessage(key: ConversationKey, id: string): Promise<{ message: Message; visibleTo?: string[] } | undefined>;
   /**

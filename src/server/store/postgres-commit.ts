@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import { indexWords, searchTextOf } from '../core/search-text.js';
@@ -7,27 +7,165 @@ import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
 
+type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
+
+/** The batch's statements, prepared once per connection (their text never changes). */
+const EXISTING = {
+  name: 'natter-commit-existing',
+  text: `SELECT sender, client_msg_id, conv_key, body FROM messages
+     WHERE (sender, client_msg_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+};
 /**
- * Commits one batch inside the caller's transaction, in a fixed number of round trips
- * whatever the batch size:
+ * Creates missing conversations and raises every `last_seq` by the batch's count ($1 keys, $2
+ * counts), in key order: the upsert row-locks each conversation (new or not) in that order, so
+ * two nodes' batches never deadlock on each other, and the lock is held until COMMIT.
+ */
+const raise = (when = '') => `INSERT INTO conversations (key, last_seq) SELECT k, n FROM unnest($1::text[], $2::bigint[]) AS v(k, n) ${when} ORDER BY k COLLATE "C"
+     ON CONFLICT (key) DO UPDATE SET last_seq = conversations.last_seq + EXCLUDED.last_seq RETURNING key, last_seq`;
+const RAISE = { name: 'natter-commit-raise', text: raise() };
+/** A JSON array of text (or NULL) as a text[] column: visible_to and mentions differ in length per row. */
+const jsonTextArray = (v: string) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${v}::jsonb)) END`;
+/** The message columns of `draftColumns` as a row source v(…, ord), from parameter $first on. */
+const draftRows = (first: number) => {
+  const types = ['text', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text', 'text', 'text', 'text'];
+  return `unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, st, sw, ord)`;
+};
+/** Inserts the rows of `source` (v's columns and their seq `s`) and the p2p memberships (users $joins, keys $joins+1). */
+const insertMessages = (source: string, joins: number, joinWhen = '') => `
+  joined AS (INSERT INTO memberships (user_id, conv_key) SELECT * FROM unnest($${joins}::text[], $${joins + 1}::text[]) AS j ${joinWhen} ON CONFLICT DO NOTHING),
+  inserted AS (INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text, search_words)
+    SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, ${bodySql('s', 'tail')}, st, ${WORDS_VECTOR('sw')} FROM ${source})`;
+/** The stored body: the seq first, then the draft's other fields (`tail`, see draftColumns). */
+const bodySql = (seq: string, tail: string) => `'{"seq":' || ${seq} || ',' || ${tail}`;
+const bodyOf = (seq: number, tail: string) => `{"seq":${seq},${tail}`;
+
+/** Step 3 of commitBatch: the memberships ($1, $2), the seqs ($3), then draftColumns. */
+const INSERT = {
+  name: 'natter-commit-insert',
+  text: `WITH numbered AS (SELECT v.*, s FROM ${draftRows(4)} JOIN unnest($3::bigint[]) WITH ORDINALITY AS q(s, ord) USING (ord)),
+  ${insertMessages('numbered', 1)}
+  SELECT 1`,
+};
+
+/**
+ * A whole batch in one statement ($1 keys, $2 counts, $3–$4 memberships, then draftColumns),
+ * committed on its own (no BEGIN/COMMIT round trips): unless
+ * one of the batch's (sender, clientMsgId) is stored already, it raises each conversation's
+ * `last_seq` (locking it, in key order, as RAISE does), numbers the messages in batch order
+ * from there and inserts them with the p2p memberships. Answers the raised conversations:
+ * none when a duplicate was found (then nothing was written).
+ */
+const FRESH = {
+  name: 'natter-commit-fresh',
+  text: `WITH dup AS (SELECT 1 FROM messages WHERE (sender, client_msg_id) IN (SELECT * FROM unnest($7::text[], $8::text[])) LIMIT 1),
+  raised AS (${raise('WHERE NOT EXISTS (SELECT 1 FROM dup)')}),
+  numbered AS (SELECT v.*, r.last_seq - n.n + row_number() OVER (PARTITION BY v.k ORDER BY v.ord) AS s
+    FROM ${draftRows(5)} JOIN raised r ON r.key = v.k JOIN unnest($1::text[], $2::bigint[]) AS n(k, n) ON n.k = v.k),
+  ${insertMessages('numbered', 3, 'WHERE EXISTS (SELECT 1 FROM raised)')}
+  SELECT key, last_seq FROM raised`,
+};
+
+/**
+ * Each draft's columns, one array per column (k, id, sender, clientMsgId, visibleTo, the two
+ * exclusions, mentions, body tail, search text, search words). The body is stored with its seq
+ * first: `tail` is the rest of the message's JSON, so the statement that hands out the seq can
+ * write the body, and the seq need not be known when the message is serialised.
+ */
+function draftColumns(fresh: MessageDraft[], search: boolean): { columns: unknown[][]; tails: string[] } {
+  const columns: unknown[][] = Array.from({ length: 11 }, () => new Array<unknown>(fresh.length));
+  const tails: string[] = [];
+  fresh.forEach((d, i) => {
+    const { seq: _seq, ...rest } = d.message;
+    const tail = JSON.stringify(rest).slice(1);
+    tails.push(tail);
+    const m = d.message;
+    const text = search ? searchTextOf(m) : null;
+    const row = [
+      d.key, m.id, m.sender, m.clientMsgId, d.visibleTo ? JSON.stringify(d.visibleTo) : null, m.isExcludedFromUnreadCount === true,
+      m.isExcludedFromLastMessage === true, m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null, tail, text, indexWords(text),
+    ];
+    for (let c = 0; c < 11; c++) columns[c]![i] = row[c];
+  });
+  return { columns, tails };
+}
+
+/** A p2p commit gives every user who can see the message a membership (as SQLite does): [users, keys], sorted. */
+function p2pJoins(fresh: MessageDraft[]): [string[], string[]] {
+  const joins = new Set<string>();
+  for (const d of fresh) {
+    const parsed = parseKey(d.key);
+    if (parsed.type !== 'p2p') continue;
+    for (const u of parsed.users) if (!d.visibleTo || d.visibleTo.includes(u)) joins.add(`${u}\u0000${d.key}`);
+  }
+  const pairs = [...joins].sort().map((j) => j.split('\u0000') as [string, string]);
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
+
+/** Messages per conversation of the batch. */
+function countsOf(fresh: MessageDraft[]): Map<ConversationKey, number> {
+  const counts = new Map<ConversationKey, number>();
+  for (const d of fresh) counts.set(d.key, (counts.get(d.key) ?? 0) + 1);
+  return counts;
+}
+
+/** Hands out the seqs in batch order from each conversation's raised `last_seq`; the committed messages and bodies. */
+function numbered(fresh: MessageDraft[], counts: Map<ConversationKey, number>, raised: { key: string; last_seq: number }[], tails: string[]) {
+  const next = new Map(raised.map((r) => [r.key, r.last_seq - counts.get(r.key)! + 1]));
+  const seqs: number[] = [];
+  const committed: Message[] = [];
+  const bodies: string[] = [];
+  fresh.forEach((d, i) => {
+    const seq = next.get(d.key)!;
+    next.set(d.key, seq + 1);
+    seqs.push(seq);
+    committed.push({ ...d.message, seq });
+    bodies.push(bodyOf(seq, tails[i]!));
+  });
+  return { seqs, committed, bodies };
+}
+
+/**
+ * The common batch in one round trip (FRESH, on its own connection, committed by itself): every
+ * draft new, none with webhook events, no (sender, clientMsgId) twice in the batch. Answers
+ * undefined when that does not hold, or when one of them turns out to be stored already: then
+ * nothing was written and the caller commits the batch with commitBatch.
+ */
+export async function commitFresh(run: Run, drafts: MessageDraft[], search = true): Promise<CommitOutcome[] | undefined> {
+  const ids = new Set<string>();
+  for (const d of drafts) {
+    if (d.webhooks?.length || d.outbox?.length) return undefined;
+    ids.add(`${d.message.sender}\u0000${d.message.clientMsgId}`);
+  }
+  if (ids.size < drafts.length) return undefined;
+  const counts = countsOf(drafts);
+  const { columns, tails } = draftColumns(drafts, search);
+  const keys = [...counts.keys()];
+  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [keys, keys.map((k) => counts.get(k)!), ...p2pJoins(drafts), ...columns] });
+  if (raised.length === 0) return undefined;
+  const { committed, bodies } = numbered(drafts, counts, raised, tails);
+  return committed.map((message, i) => ({ status: 'committed', message, json: bodies[i]! }));
+}
+
+/**
+ * Commits one batch inside the caller's transaction, in three statements whatever the batch
+ * size (four with webhook events):
  *   1. look up every (sender, clientMsgId) of the batch: duplicates and conflicts need no seq;
- *   2. create missing conversation rows, then lock every conversation of the batch
- *      (`FOR UPDATE`, in key order so two nodes' batches never deadlock on each other);
- *   3. raise each `last_seq` by the number of new messages and hand out the seqs in batch order;
- *   4. insert the messages (with their searchable text, postgres-search.ts) and the p2p memberships.
+ *   2. create missing conversation rows and raise each `last_seq` by the number of new messages
+ *      (RAISE: locked in key order), then hand out the seqs in batch order;
+ *   3. insert the messages (with their searchable text, postgres-search.ts) and the p2p
+ *      memberships.
  * The row locks are held until COMMIT, so another node's transaction on the same conversation
  * waits and then continues from our last seq: seqs are gapless and become visible in order.
+ * Each committed outcome carries its stored body (`json`), for the node's own fan-out.
  *
- * A concurrent batch may commit the same (sender, clientMsgId) between steps 1 and 4; the
+ * A concurrent batch may commit the same (sender, clientMsgId) between steps 1 and 3; the
  * unique index then rejects ours with 23505 and the caller retries the whole batch, which
  * finds the row in step 1 and reports it as a duplicate.
  */
 export async function commitBatch(client: PoolClient, drafts: MessageDraft[], search = true): Promise<CommitOutcome[]> {
-  const idOf = (sender: string, clientMsgId: string) => JSON.stringify([sender, clientMsgId]);
+  const idOf = (sender: string, clientMsgId: string) => `${sender}\u0000${clientMsgId}`;
   const { rows: existing } = await client.query<{ sender: string; client_msg_id: string; conv_key: string; body: string }>(
-    `SELECT sender, client_msg_id, conv_key, body FROM messages
-     WHERE (sender, client_msg_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-    [drafts.map((d) => d.message.sender), drafts.map((d) => d.message.clientMsgId)],
+    { ...EXISTING, values: [drafts.map((d) => d.message.sender), drafts.map((d) => d.message.clientMsgId)] },
   );
   // What each (sender, clientMsgId) resolves to: a stored message, or a fresh draft of this batch.
   const known = new Map<string, { key: ConversationKey; stored?: Message; fresh?: number }>();
@@ -47,73 +185,31 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[], se
     fresh.push(d);
   }
 
-  const committed: Message[] = [];
+  let committed: Message[] = [];
+  let bodies: string[] = [];
   if (fresh.length > 0) {
-    const counts = new Map<ConversationKey, number>();
-    for (const d of fresh) counts.set(d.key, (counts.get(d.key) ?? 0) + 1);
-    const keys = [...counts.keys()].sort();
-    await client.query('INSERT INTO conversations (key) SELECT k FROM unnest($1::text[]) AS k ORDER BY k ON CONFLICT DO NOTHING', [keys]);
-    await client.query('SELECT key FROM conversations WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE', [keys]);
-    const { rows: raised } = await client.query<{ key: string; last_seq: number }>(
-      `UPDATE conversations c SET last_seq = c.last_seq + v.n FROM unnest($1::text[], $2::bigint[]) AS v(key, n)
-       WHERE c.key = v.key RETURNING c.key, c.last_seq`,
-      [keys, keys.map((k) => counts.get(k)!)],
-    );
-    // The first seq each conversation hands out in this batch.
-    const next = new Map(raised.map((r) => [r.key, r.last_seq - counts.get(r.key)! + 1]));
-
-    const rows = fresh.map((d) => {
-      const seq = next.get(d.key)!;
-      next.set(d.key, seq + 1);
-      const message: Message = { ...d.message, seq };
-      committed.push(message);
-      const m = d.message;
-      return {
-        conv_key: d.key, seq, id: m.id, sender: m.sender, client_msg_id: m.clientMsgId,
-        visible_to: d.visibleTo ?? null, excl_unread: m.isExcludedFromUnreadCount === true,
-        excl_last: m.isExcludedFromLastMessage === true, mentions: m.groupAtUserList?.length ? m.groupAtUserList : null,
-        body: JSON.stringify(message), search_text: search ? searchTextOf(m) : null,
-      };
-    });
-    // One JSON parameter instead of per-column arrays: visible_to and mentions are arrays of
-    // different lengths, which a multi-dimensional SQL array cannot hold.
-    await client.query(
-      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text, search_words)
-       SELECT conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text, ${WORDS_VECTOR('search_words')}
-       FROM jsonb_to_recordset($1::jsonb) AS r(conv_key text, seq bigint, id text, sender text, client_msg_id text,
-         visible_to text[], excl_unread boolean, excl_last boolean, mentions text[], body text, search_text text, search_words text)`,
-      [JSON.stringify(rows.map((r) => ({ ...r, search_words: indexWords(r.search_text) })))],
-    );
+    const counts = countsOf(fresh);
+    const keys = [...counts.keys()];
+    const { rows: raised } = await client.query<{ key: string; last_seq: number }>({ ...RAISE, values: [keys, keys.map((k) => counts.get(k)!)] });
+    const { columns, tails } = draftColumns(fresh, search);
+    const done = numbered(fresh, counts, raised, tails);
+    ({ committed, bodies } = done);
+    await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns] });
 
     // Webhook events in the same transaction, while the conversations are still locked.
     const hooks: OutboxEvent[] = [];
     fresh.forEach((d, i) => {
       if (!d.webhooks?.length) return;
-      const payload = messagePayload(d.key, rows[i]!.body);
+      const payload = messagePayload(d.key, bodies[i]!);
       hooks.push(...outboxEvents({ type: 'message.created', endpoints: d.webhooks }, { eventId: d.message.id, key: d.key, time: d.message.time, payload }));
     });
     for (const d of fresh) if (d.outbox) hooks.push(...d.outbox);
     await insertOutbox(client, hooks);
-
-    // A p2p commit gives every user who can see the message a membership (as SQLite does).
-    const joins = new Set<string>();
-    for (const d of fresh) {
-      const parsed = parseKey(d.key);
-      if (parsed.type !== 'p2p') continue;
-      for (const u of parsed.users) if (!d.visibleTo || d.visibleTo.includes(u)) joins.add(JSON.stringify([u, d.key]));
-    }
-    if (joins.size > 0) {
-      const pairs = [...joins].sort().map((j) => JSON.parse(j) as [string, string]);
-      await client.query(
-        'INSERT INTO memberships (user_id, conv_key) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING',
-        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-      );
-    }
   }
 
   return plan.map((p): CommitOutcome => {
     if (p === 'conflict') return { status: 'conflict' };
-    if ('fresh' in p) return { status: 'committed', message: committed[p.fresh]! };
+    if ('fresh' in p) return { status: 'committed', message: committed[p.fresh]!, json: bodies[p.fresh]! };
     const hit = p.duplicateOf;
     return { status: 'duplicate', message: hit.stored ?? committed[hit.fresh!]! };
   });

@@ -1,6 +1,7 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { ModerationStore, StoredWord } from '../moderation/types.js';
 import { toSanction, toWord } from './sqlite-moderation.js';
+import { rowsOfKeys } from './postgres-lookups.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -12,6 +13,8 @@ export function createPostgresModeration({ query, transaction }: {
   const UPSERT =
     `INSERT INTO word_list (word, mode) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (word) DO UPDATE SET mode = EXCLUDED.mode`;
   const columns = (entries: StoredWord[]) => [entries.map((e) => e.word), entries.map((e) => e.mode ?? null)];
+  // Read on every send (a per-node cache in front): one query per turn for every user asked.
+  const sanctionsOf = rowsOfKeys<Row>(query, 'SELECT *, user_id AS k FROM sanctions WHERE user_id = ANY($1::text[]) ORDER BY user_id, kind, scope');
   return {
     async listWords() {
       return (await query<Row>('SELECT word, mode FROM word_list ORDER BY word')).map(toWord);
@@ -39,7 +42,7 @@ export function createPostgresModeration({ query, transaction }: {
       return (await query<Row>('DELETE FROM sanctions WHERE user_id = $1 AND kind = $2 AND scope = $3 RETURNING 1', [userId, kind, scope])).length > 0;
     },
     async listSanctions(userId) {
-      return (await query<Row>('SELECT * FROM sanctions WHERE user_id = $1 ORDER BY kind, scope', [userId])).map(toSanction);
+      return (await sanctionsOf(userId)).map(toSanction);
     },
     async listGroupMutes(groupId) {
       return (await query<Row>("SELECT * FROM sanctions WHERE scope = $1 AND kind = 'mute' ORDER BY user_id", [groupId])).map(toSanction);

@@ -12,7 +12,8 @@ import { createPostgresPush } from './postgres-push.js';
 import { createPostgresFriends } from './postgres-friends.js';
 import { createPostgresModeration } from './postgres-moderation.js';
 import { createPostgresReports } from './postgres-reports.js';
-import { commitBatch } from './postgres-commit.js';
+import { commitBatch, commitFresh } from './postgres-commit.js';
+import { pairExists, rowsById, rowsOfKeys } from './postgres-lookups.js';
 import { createPostgresSearch } from './postgres-search.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
 
@@ -72,6 +73,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   let closed = false;
   const q = async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
   const one = async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => (await q<R>(sql, params))[0];
+  // What every send reads, one query per turn for all of them (postgres-lookups.ts).
+  const userRow = rowsById<Row>(q, 'users');
+  const groupRow = rowsById<Row>(q, 'groups');
+  const member = pairExists(q, 'memberships', ['user_id', 'conv_key']);
+  const blocked = pairExists(q, 'blocks', ['owner', 'other']);
+  const members = rowsOfKeys<{ user_id: string }>(q, 'SELECT conv_key AS k, user_id FROM memberships WHERE conv_key = ANY($1::text[]) ORDER BY conv_key, user_id');
 
   /** Runs `work` in one transaction, again from the start when PostgreSQL asks for a retry. */
   async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -146,7 +153,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       await pool.end();
     },
     async getUser(id) {
-      const r = await one<Row>('SELECT * FROM users WHERE id = $1', [id]);
+      const r = await userRow(id);
       return r && toUser(r);
     },
     async putUser(id, profile, now) {
@@ -184,7 +191,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       else await q('DELETE FROM blocks WHERE owner = $1 AND other = $2', [owner, other]);
     },
     async isBlocked(owner, other) {
-      return (await one('SELECT 1 FROM blocks WHERE owner = $1 AND other = $2', [owner, other])) !== undefined;
+      return blocked(owner, other);
     },
     async setPresenceHidden(userId, hidden) {
       if (hidden) await q('INSERT INTO presence_hidden (user_id) VALUES ($1) ON CONFLICT DO NOTHING', [userId]);
@@ -216,7 +223,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       });
     },
     async getGroup(id) {
-      const r = await one<Row>('SELECT * FROM groups WHERE id = $1', [id]);
+      const r = await groupRow(id);
       return r && toGroup(r);
     },
     async updateGroup(id, changes) {
@@ -258,16 +265,24 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId)])).length > 0;
     },
     async listGroupMembers(groupId) {
-      const rows = await q<{ user_id: string }>('SELECT user_id FROM memberships WHERE conv_key = $1 ORDER BY user_id', [groupKey(groupId)]);
-      return rows.map((r) => r.user_id);
+      return (await members(groupKey(groupId))).map((r) => r.user_id);
     },
     async isGroupMember(groupId, userId) {
-      return (await one('SELECT 1 FROM memberships WHERE user_id = $1 AND conv_key = $2', [userId, groupKey(groupId)])) !== undefined;
+      return member(userId, groupKey(groupId));
     },
+    // Half the pool: the other half stays for the reads that sends and sessions make meanwhile.
+    concurrentCommits: Math.max(1, Math.floor((options.poolSize ?? 10) / 2)),
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
       if (drafts.length === 0) return [];
-      return transaction((c) => commitBatch(c, drafts, options.searchIndex !== false));
+      const search = options.searchIndex !== false;
+      // The common batch in one round trip; a duplicate, a webhook event or a retryable error
+      // (another node's concurrent insert or deadlock) takes the transaction, which handles all.
+      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts, search).catch((err: unknown) => {
+        if (RETRYABLE.has((err as { code?: string }).code ?? '')) return undefined;
+        throw err;
+      });
+      return fast ?? transaction((c) => commitBatch(c, drafts, search));
     },
     async findMessage(key, id) {
       const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);

@@ -31,6 +31,37 @@ describe('Redis bus', () => {
     await theirs.close();
   });
 
+  it('publishes the events of one turn as one Redis message; other nodes get each in order, the node itself gets its own objects', async () => {
+    const prefix = `${uniqueName('natter_test')}:`;
+    const nodeA = await createRedisBus({ url: REDIS_URL, prefix });
+    const nodeB = await createRedisBus({ url: REDIS_URL, prefix });
+    const raw = new Redis(REDIS_URL);
+    const wire: string[] = [];
+    raw.on('message', (_: string, text: string) => wire.push(text));
+    await raw.subscribe(`${prefix}events`);
+    const atA: BusEvent[] = [];
+    const atB: BusEvent[] = [];
+    await nodeA.subscribe((e) => atA.push(e));
+    await nodeB.subscribe((e) => atB.push(e));
+    const message = { id: 'm1', conversationId: 'group:g', seq: 7, clientMsgId: 'c-0001', sender: 'u', senderProfile: {}, time: 1, elem: { type: 'text', text: 'hi' } };
+    const stored = JSON.stringify(message);
+    const events: BusEvent[] = [
+      { kind: 'message', key: 'group:g', message: message as never, recipients: ['u', 'v'], json: stored },
+      ...Array.from({ length: 30 }, (_, i): BusEvent => ({ kind: 'frame', users: [`u${i}`], frame: { type: 'sync.done' } })),
+    ];
+    await Promise.all(events.map((e) => nodeA.publish(e)));
+    const end = Date.now() + 3000;
+    while ((atB.length < events.length || wire.length < 1) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(wire.length, 1, 'one PUBLISH for the turn');
+    assert.equal(atA.length, events.length);
+    assert.ok(atA.every((e, i) => e === events[i]), 'the publishing node delivers its own event objects, once, in order');
+    const { json: _json, ...withoutJson } = events[0] as Extract<BusEvent, { kind: 'message' }>;
+    assert.deepEqual(atB, [withoutJson, ...events.slice(1)], 'another node gets every event in order, without the local json');
+    await raw.quit();
+    await nodeA.close();
+    await nodeB.close();
+  });
+
   it('answers ping while connected and refuses after close', async () => {
     const bus = await createRedisBus({ url: REDIS_URL, prefix: `${uniqueName('natter_test')}:` });
     await bus.ping!();

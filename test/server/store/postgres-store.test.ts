@@ -4,6 +4,7 @@ import pg from 'pg';
 import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
 import type { Store } from '../../../src/server/core/store.js';
 import type { CommitOutcome } from '../../../src/server/core/types.js';
+import { CommitBatcher } from '../../../src/server/core/commit-batcher.js';
 import { MIGRATIONS } from '../../../src/server/store/postgres-schema.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { freshSchema, POSTGRES_URL, requirePostgres, uniqueName } from '../helpers/services.js';
@@ -92,6 +93,77 @@ describe('PostgreSQL store across nodes', () => {
 
   it('fails to start with a clear message when PostgreSQL is unreachable', async () => {
     await assert.rejects(createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/test' }), /PostgreSQL at .* is unreachable/);
+  });
+});
+
+describe('PostgreSQL store under the commit batcher', () => {
+  it('commits batches of different conversations at the same time, never two of one conversation, seqs in submission order', async () => {
+    const store = await createPostgresStore({ connectionString: (await schemaUrl()).url });
+    try {
+      assert.ok((store.concurrentCommits ?? 1) > 1);
+      const keys = [groupKey('c0'), groupKey('c1'), p2pKey('x', 'y'), p2pKey('x', 'z')];
+      for (const k of keys.slice(0, 2)) await store.createGroup({ id: k.slice(6), name: k, createdAt: 1 }, ['x']);
+      const commit = store.commitMessages.bind(store);
+      const inFlight: string[][] = [];
+      let most = 0;
+      store.commitMessages = async (drafts) => {
+        const mine = [...new Set(drafts.map((d) => d.key))];
+        for (const other of inFlight) assert.ok(!other.some((k) => mine.includes(k)), 'two batches of one conversation in flight');
+        inFlight.push(mine);
+        most = Math.max(most, inFlight.length);
+        try {
+          return await commit(drafts);
+        } finally {
+          inFlight.splice(inFlight.indexOf(mine), 1);
+        }
+      };
+      const batcher = new CommitBatcher(store);
+      const sent: { key: string; outcome: Promise<CommitOutcome> }[] = [];
+      // Each turn sends to one conversation only, so the next turn's batch can go beside it.
+      for (let turn = 0; turn < 24; turn++) {
+        const key = keys[turn % keys.length]!;
+        for (let i = 0; i < 5; i++) sent.push({ key, outcome: batcher.submit(draft(key, 'x')) });
+        await new Promise((r) => setImmediate(r));
+      }
+      const seqs = await Promise.all(sent.map((s) => s.outcome.then(seqOf)));
+      assert.ok(most > 1, 'batches of different conversations commit concurrently');
+      for (const k of keys) assert.deepEqual(seqs.filter((_, i) => sent[i]!.key === k), range(30));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('commits a batch of new messages in one statement, and a batch with a stored or repeated clientMsgId through the transaction, seqs gapless', async () => {
+    const store = await createPostgresStore({ connectionString: (await schemaUrl()).url });
+    try {
+      const k = p2pKey('f1', 'f2');
+      const first = draft(k, 'f1');
+      assert.deepEqual((await store.commitMessages([first, draft(k, 'f2')])).map((o) => [o.status, seqOf(o)]), [['committed', 1], ['committed', 2]]);
+      // A resend of `first` beside a new message: nothing of the one statement may stay written.
+      const again = await store.commitMessages([draft(k, 'f1', { clientMsgId: first.message.clientMsgId }), draft(k, 'f2')]);
+      assert.deepEqual(again.map((o) => [o.status, seqOf(o)]), [['duplicate', 1], ['committed', 3]]);
+      const twice = draft(k, 'f1');
+      const repeated = await store.commitMessages([twice, draft(k, 'f1', { clientMsgId: twice.message.clientMsgId })]);
+      assert.deepEqual(repeated.map((o) => [o.status, seqOf(o)]), [['committed', 4], ['duplicate', 4]]);
+      const stored = await store.readRange(k, 'f2', { afterSeq: 0, toSeq: 100, limit: 100, take: 'oldest' });
+      assert.deepEqual(stored.map((m) => m.seq), [1, 2, 3, 4]);
+      assert.equal((await store.getConversation('f2', k))?.lastSeq, 4);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('returns the stored body of each committed message, as readRange reads it', async () => {
+    const store = await createPostgresStore({ connectionString: (await schemaUrl()).url });
+    try {
+      const k = p2pKey('j1', 'j2');
+      const [o] = await store.commitMessages([draft(k, 'j1', { elem: { type: 'text', text: 'quote " and \\ backslash' } })]);
+      assert.equal(o!.status, 'committed');
+      const [stored] = await store.readRange(k, 'j1', { afterSeq: 0, toSeq: 10, limit: 10, take: 'oldest' });
+      assert.deepEqual(JSON.parse((o as { json: string }).json), stored);
+    } finally {
+      await store.close();
+    }
   });
 });
 

@@ -1,0 +1,48 @@
+/**
+ * What a Natter node over PostgreSQL + Redis needs to run in a benchmark: a scratch database of
+ * its own (created through the `test` database, dropped afterwards) and a Redis prefix of its
+ * own (its keys deleted afterwards). The environment it returns goes to `startNatterServer`.
+ */
+import pg from 'pg';
+import { dropRedisKeys, POSTGRES_URL, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../../test/server/helpers/services.js';
+
+export interface PgNodeBacking {
+  /** NATTER_DATABASE_URL, NATTER_REDIS_URL and NATTER_REDIS_PREFIX for the node. */
+  env: Record<string, string>;
+  /** Drops the scratch database and the Redis keys. */
+  drop(): Promise<void>;
+}
+
+let trials = 0;
+
+async function admin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: POSTGRES_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * A fresh database `<prefix>_<n>` (n counts the trials of this process, after the process id so
+ * two runs never collide) on the server of the `test` database, and a fresh Redis prefix.
+ */
+export async function pgNodeBacking(prefix = 'h1_bench'): Promise<PgNodeBacking> {
+  await requirePostgres();
+  await requireRedis();
+  const name = `${prefix}_${process.pid}_${++trials}`;
+  await admin(`DROP DATABASE IF EXISTS ${name}`);
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const redisPrefix = `${uniqueName(name)}:`;
+  return {
+    env: { NATTER_DATABASE_URL: url.toString(), NATTER_REDIS_URL: REDIS_URL, NATTER_REDIS_PREFIX: redisPrefix },
+    async drop() {
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropRedisKeys(redisPrefix);
+    },
+  };
+}

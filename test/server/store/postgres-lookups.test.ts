@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import type { QueryResultRow } from 'pg';
+import { pairExists, rowsById, rowsOfKeys } from '../../../src/server/store/postgres-lookups.js';
+import { freshSchema, requirePostgres } from '../helpers/services.js';
+
+await requirePostgres();
+
+/** The lookups over a real pool on a fresh schema, counting the queries that reach PostgreSQL. */
+describe('PostgreSQL per-turn lookups', () => {
+  let schema: Awaited<ReturnType<typeof freshSchema>>;
+  let pool: pg.Pool;
+  let queries = 0;
+  const q = async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => (queries++, (await pool.query<R>(sql, params)).rows);
+  before(async () => {
+    schema = await freshSchema();
+    pool = new pg.Pool({ connectionString: schema.url, max: 2 });
+    await pool.query('CREATE TABLE users (id text PRIMARY KEY, name text)');
+    await pool.query('CREATE TABLE memberships (user_id text, conv_key text, PRIMARY KEY (user_id, conv_key))');
+    await pool.query("INSERT INTO users VALUES ('a', 'A'), ('b', 'B')");
+    await pool.query("INSERT INTO memberships VALUES ('a', 'g1'), ('b', 'g1'), ('a', 'g2')");
+  });
+  after(async () => {
+    await pool.end();
+    await schema.drop();
+  });
+
+  it('answers every read of one turn with one query each kind, each read its own answer', async () => {
+    const user = rowsById<{ id: string; name: string }>(q, 'users');
+    const member = pairExists(q, 'memberships', ['user_id', 'conv_key']);
+    const members = rowsOfKeys<{ user_id: string }>(q, 'SELECT conv_key AS k, user_id FROM memberships WHERE conv_key = ANY($1::text[]) ORDER BY conv_key, user_id');
+    queries = 0;
+    const [a, b, missing, a2, isA, notB, g1, g2, none] = await Promise.all([
+      user('a'), user('b'), user('nobody'), user('a'), member('a', 'g2'), member('b', 'g2'), members('g1'), members('g2'), members('g3'),
+    ]);
+    assert.equal(queries, 3);
+    assert.deepEqual([a?.name, b?.name, missing, a2?.name], ['A', 'B', undefined, 'A']);
+    assert.deepEqual([isA, notB], [true, false]);
+    assert.deepEqual([g1.map((r) => r.user_id), g2.map((r) => r.user_id), none], [['a', 'b'], ['a'], []]);
+    // A later turn reads again: nothing is kept between turns.
+    await pool.query("UPDATE users SET name = 'A2' WHERE id = 'a'");
+    assert.equal((await user('a'))?.name, 'A2');
+    assert.equal(queries, 4);
+  });
+
+  it('rejects every read of a turn whose query failed', async () => {
+    const broken = rowsById(q, 'groups');
+    const results = await Promise.allSettled([broken('x'), broken('y')]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  });
+});
