@@ -271,8 +271,7 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
   const m = d.message;
   const parsed = parseKey(d.key);
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
-  // JSON.stringify leaves out a key whose value is undefined: the body without its seq.
-  const unsequenced = JSON.stringify({ ...m, seq: undefined });
+  const unsequenced = withoutSeq(m);
   const words = wordsOf(search ? searchTextOf(m) : null);
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
@@ -282,6 +281,20 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
     words.words, words.prefixes,
   ];
+}
+
+/**
+ * The message serialised without its seq (the writer puts the committed one in front). A draft's
+ * `"seq":0,` is cut out of its text rather than the message copied without it: inside a JSON
+ * string every quote is escaped, so the pattern can only be a key, and with no `{` before it but
+ * the first character, the message's own.
+ */
+function withoutSeq(m: Message): string {
+  const json = JSON.stringify(m);
+  const at = json.indexOf('"seq":0,');
+  if (at > 0 && json.lastIndexOf('{', at) === 0) return json.slice(0, at) + json.slice(at + 8);
+  // JSON.stringify leaves out a key whose value is undefined.
+  return JSON.stringify({ ...m, seq: undefined });
 }
 
 function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
