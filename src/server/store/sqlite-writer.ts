@@ -125,6 +125,11 @@ const q = {
 // before, and a Set answers that without a B-tree probe. Filled once their transaction commits.
 const known = new Set();
 let added = new Set();
+// 1:1 memberships known to exist (nothing deletes one: only group memberships are ever dropped),
+// as the length of the user id, the user id and the key: a send after the first in a 1:1 chat
+// needs no INSERT OR IGNORE per side. Filled once their transaction commits.
+const joined = new Set();
+let joining = [];
 const commitOne = (d) => {
   const key = d[0];
   const existing = q.byClientMsgId.get(d[3], d[4]);
@@ -139,7 +144,10 @@ const commitOne = (d) => {
   const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body).lastInsertRowid;
   if (d[14] !== null) q.index.run(row, d[14]);
   if (d[15]) for (const w of d[15]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
-  if (d[10]) for (const u of d[10]) q.join.run(u, key);
+  if (d[10]) for (const u of d[10]) {
+    const m = u.length + ':' + u + key;
+    if (!joined.has(m)) { joining.push(m); q.join.run(u, key); }
+  }
   // Webhook events in the same transaction: queued exactly when the message commits.
   // The payload is messagePayload() of src/server/webhooks/types.ts.
   if (d[11]) {
@@ -200,9 +208,12 @@ const changeOne = (c) => {
 const batch = db.transaction((drafts, changes) => [drafts.map(commitOne), changes.map(changeOne)]).immediate;
 return (drafts, changes) => {
   added = new Set();
+  joining = [];
   const outcomes = batch(drafts, changes || []);
   if (known.size + added.size > 200000) known.clear();
   for (const w of added) known.add(w);
+  if (joined.size + joining.length > 200000) joined.clear();
+  for (const m of joining) joined.add(m);
   return outcomes;
 };
 `;
