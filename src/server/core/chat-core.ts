@@ -12,7 +12,7 @@ import {
 import { authenticate, type TokenPolicy } from './auth.js';
 import type { Bus, BusEvent } from './bus.js';
 import { CommitBatcher } from './commit-batcher.js';
-import { ConnectionRegistry, type Connection } from './connection.js';
+import { ConnectionRegistry, takeSendTurn, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
 import { answerTo } from './refusal.js';
@@ -324,13 +324,11 @@ export class ChatCore {
   ): Promise<SendOutcome> {
     const started = performance.now();
     const conn = opts.origin;
-    let release = (): void => {};
-    const prev = conn?.sendChain;
-    if (conn) conn.sendChain = new Promise<void>((r) => (release = r));
+    const turn = conn && takeSendTurn(conn);
     let draft: MessageDraft;
     let committing;
     try {
-      if (prev) await prev;
+      if (turn?.before) await turn.before;
       if (!opts.admin) {
         // Online-only sends (typing signals) have a budget of their own: they must never use up
         // the one for messages, or typing a message could leave too little to send it.
@@ -379,7 +377,7 @@ export class ChatCore {
       this.#log.error({ err }, 'send failed before commit');
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     } finally {
-      release();
+      turn?.release();
     }
     let result;
     try {
