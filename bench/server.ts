@@ -98,6 +98,8 @@ interface StepResult {
   serverRss: number;
   /** Busiest generator process, % of one core. */
   genCpu: number;
+  /** Worst generator's event-loop delay p99 (ms): what its own lateness adds to the latencies it times. */
+  genLag: number;
   generatorBound: boolean;
 }
 
@@ -218,7 +220,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const busiestThreadCpu = (Math.max(0, ...threadUse.filter(([tid]) => tid !== target.pid).map(([, s]) => s)) / elapsed) * 100;
       const serverCpu = (cpuUsed / elapsed) * 100;
       const reports = await Promise.all(
-        workers.map((w) => ask<{ sent: number; delivered: number; expected: number; acks: Float64Array; deliveries: Float64Array; cpuPercent: number }>(w, { type: 'report' }, 'report')),
+        workers.map((w) => ask<{ sent: number; delivered: number; expected: number; acks: Float64Array; deliveries: Float64Array; cpuPercent: number; loopDelayP99: number }>(w, { type: 'report' }, 'report')),
       );
       const merge = (arrays: Float64Array[]) => arrays.flatMap((a) => Array.from(a)).sort((a, b) => a - b);
       const acks = merge(reports.map((r) => r.acks));
@@ -227,11 +229,12 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const delivered = reports.reduce((n, r) => n + r.delivered, 0);
       const expected = reports.reduce((n, r) => n + r.expected, 0);
       const genCpu = Math.max(...reports.map((r) => r.cpuPercent));
+      const genLag = Math.max(...reports.map((r) => r.loopDelayP99));
       const sentPerSec = sent / sendWindow;
       return {
         target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu,
+        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
       };
     };
@@ -244,7 +247,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %), generator CPU ${fmt(r.genCpu, 0)} %`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms)`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -301,10 +304,10 @@ console.log(
 );
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'limit'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'limit'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0),
+      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.genLag),
       r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
     ]),
   ),

@@ -10,7 +10,7 @@
  * change's id carries its step and send time (`c<step>x<ms>x…`); every member's device gets its
  * event (the sender's too), counted as a delivery like a message.
  *   {type: 'progress'}                      -> {type: 'progress', delivered, expected}
- *   {type: 'report'}                        -> {type: 'report', ...counts, acks, deliveries, cpu}
+ *   {type: 'report'}                        -> {type: 'report', ...counts, acks, deliveries, cpu, loopDelayP99}
  *
  * The generator shares the machine with the server it measures, so it spends as little as it
  * can per frame, the same way for every server: one `ws` socket per client (the library the
@@ -20,6 +20,7 @@
  * speaks Engine.IO 4 / Socket.IO 5 packets itself (`42[...]` events, `43<n>[...]` acks,
  * ping/pong), the same wire frames socket.io-client sends, without its per-packet parser.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { pool } from './natter-server.js';
@@ -239,6 +240,12 @@ async function runStep(rate: number, seconds: number, p2pShare: number, group: n
 
 let cpu0 = process.cpuUsage();
 let t0 = performance.now();
+/**
+ * This generator's own event-loop delay over a step: an ack or a delivery is timed when this
+ * loop gets to it, so a busy generator adds its delay to every latency it reports.
+ */
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 
 process.on('message', async (msg: any) => {
   switch (msg.type) {
@@ -266,6 +273,7 @@ process.on('message', async (msg: any) => {
       sentAt.clear();
       cpu0 = process.cpuUsage();
       t0 = performance.now();
+      loopDelay.reset();
       await runStep(msg.rate, msg.seconds, msg.p2pShare, msg.group, msg.changeShare ?? 0);
       process.send!({ type: 'sent', sent, window: (performance.now() - t0) / 1000 });
       return;
@@ -279,6 +287,8 @@ process.on('message', async (msg: any) => {
         type: 'report', sent, delivered, expected, elapsed,
         acks: Float64Array.from(acks), deliveries: Float64Array.from(deliveries),
         cpuPercent: ((cpu.user + cpu.system) / 1e6 / elapsed) * 100,
+        // Beyond the sampling resolution: the time the loop was late to a timer, in ms.
+        loopDelayP99: Math.max(0, loopDelay.percentile(99) / 1e6 - 5),
       });
       return;
     }

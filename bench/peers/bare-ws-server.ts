@@ -1,9 +1,13 @@
 /**
- * Floor peer for the server benchmark: the least a durable chat server can do, as issue 9
- * describes it. A bare `ws` server that commits to SQLite once per event-loop turn (every send
- * read in the turn, one transaction, one fsync) and serialises each message's frame once for
- * all its recipients. No tokens, no frame validation, no cursors, no unread counts, no
- * read models: what Natter does on top of this is what the two rows' difference costs.
+ * Floor peer for the server benchmark: the least a durable chat server can do, as issues 9 and
+ * 23 describe it. A bare `ws` server that commits to SQLite once per event-loop turn (every send
+ * read in the turn, one transaction, one fsync), serialises each message once for all its
+ * recipients (the WebSocket frame, header included, is built once and the same bytes go to
+ * every socket), and corks every socket it writes to during the commit's fan-out, so each
+ * socket gets one `writev` per turn. No tokens, no frame validation, no cursors, no unread
+ * counts, no read models: what Natter does on top of this is what the two rows' difference
+ * costs. Natter's gateway writes the same way (src/server/ws/turn-writer.ts), so the floor is
+ * never heavier than Natter at the socket.
  *
  * It speaks just enough of Natter's protocol for the same load generator: the client names
  * itself in the URL (`?user=u1&group=room0&peer=u0`), gets `sync.done` at once, sends
@@ -18,8 +22,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import Database from 'better-sqlite3';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { textFrame } from '../../src/server/ws/turn-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bare-bench-'));
 const db = new Database(join(dir, 'chat.db'));
@@ -32,6 +38,8 @@ const existing = db.prepare('SELECT id FROM messages WHERE client_id = ?').pluck
 
 interface Client {
   ws: WebSocket;
+  /** The TCP socket under `ws`: frames are written to it straight, corked for a turn's fan-out. */
+  socket: Socket;
   user: string;
   rooms: Map<string, string>;
 }
@@ -53,18 +61,32 @@ const commit = db.transaction((sends: Send[]) =>
   }),
 );
 
+/** Sockets corked during this flush; uncorked together at its end (one `writev` each). */
+const corked = new Set<Socket>();
+
+function write(c: Client, frame: Buffer): void {
+  if (!c.socket.writable) return;
+  if (!corked.has(c.socket)) {
+    c.socket.cork();
+    corked.add(c.socket);
+  }
+  c.socket.write(frame);
+}
+
 function flush(): void {
   const sends = batch;
   batch = [];
   const outcomes = commit(sends);
   sends.forEach((s, i) => {
     const { id, duplicate } = outcomes[i]!;
-    s.from.ws.send(`{"type":"message.ack","clientMsgId":"${s.clientMsgId}","id":${id}${duplicate ? ',"duplicate":true' : ''}}`);
+    write(s.from, textFrame(`{"type":"message.ack","clientMsgId":"${s.clientMsgId}","id":${id}${duplicate ? ',"duplicate":true' : ''}}`));
     if (duplicate) return;
-    // Serialised once for the whole room, as text: every socket gets the same bytes.
-    const frame = Buffer.from(JSON.stringify({ type: 'message.new', message: { id, room: s.room, sender: s.from.user, elem: { type: 'text', text: s.text } } }));
-    for (const c of members.get(s.room) ?? []) if (c !== s.from) c.ws.send(frame, { binary: false });
+    // Serialised once for the whole room: every socket gets the same frame's bytes.
+    const frame = textFrame(JSON.stringify({ type: 'message.new', message: { id, room: s.room, sender: s.from.user, elem: { type: 'text', text: s.text } } }));
+    for (const c of members.get(s.room) ?? []) if (c !== s.from) write(c, frame);
   });
+  for (const socket of corked) socket.uncork();
+  corked.clear();
 }
 
 const http = createServer();
@@ -75,7 +97,8 @@ wss.on('connection', (ws, req) => {
   const peer = q.get('peer')!;
   const pair = [user, peer].sort().join('-');
   // conversationId as the client names it -> room
-  const client: Client = { ws, user, rooms: new Map([[`group:${q.get('group')}`, `g:${q.get('group')}`], [`p2p:${peer}`, `p:${pair}`]]) };
+  const socket = (ws as unknown as { _socket: Socket })._socket;
+  const client: Client = { ws, socket, user, rooms: new Map([[`group:${q.get('group')}`, `g:${q.get('group')}`], [`p2p:${peer}`, `p:${pair}`]]) };
   for (const room of client.rooms.values()) {
     let set = members.get(room);
     if (!set) members.set(room, (set = new Set()));

@@ -12,7 +12,7 @@ import {
   type ServerFrameOf,
 } from '../../protocol/index.js';
 import { SYSTEM_USER } from '../core/auth.js';
-import type { Connection } from '../core/connection.js';
+import { takeSendTurn, type Connection } from '../core/connection.js';
 import { keyOf, parseKey, viewOf } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
 import { newMessageId } from '../core/message-id.js';
@@ -80,11 +80,9 @@ export class ChangeService {
   async handleSend(conn: Connection, frame: ClientFrameOf<'change.send'>): Promise<void> {
     const session = conn.session!;
     // One connection's sends and changes commit in the order it sent them (a quick on/off stays off).
-    let release = (): void => {};
-    const prev = conn.sendChain;
-    conn.sendChain = new Promise<void>((r) => (release = r));
+    const turn = takeSendTurn(conn);
     try {
-      if (prev) await prev.catch(() => undefined);
+      if (turn.before) await turn.before.catch(() => undefined);
       const { message, duplicate } = await this.submit(
         { actor: session.userId, actorProfile: session.profile, conversationId: frame.conversationId, messageId: frame.messageId, changeId: frame.changeId, change: frame.change },
         // No origin: the sending socket gets the event too (an ack carries no body to fold in).
@@ -95,7 +93,7 @@ export class ChangeService {
         ...(duplicate && { duplicate }),
       } satisfies ServerFrameOf<'change.ack'>));
     } finally {
-      release();
+      turn.release();
     }
   }
 

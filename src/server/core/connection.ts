@@ -25,6 +25,26 @@ export interface Connection {
   sendChain?: Promise<unknown>;
 }
 
+/**
+ * Takes the next place in `conn`'s send order (sends and changes, SPEC §9): `before` is what to
+ * wait for (undefined when nothing of this connection is still before its commit), `release` is
+ * called once this one has been handed to its commit. The last to release clears the chain, so a
+ * connection that sends one thing at a time never waits a turn for an already settled promise.
+ */
+export function takeSendTurn(conn: Connection): { before: Promise<unknown> | undefined; release(): void } {
+  const before = conn.sendChain;
+  let settle = (): void => {};
+  const mine = new Promise<void>((r) => (settle = r));
+  conn.sendChain = mine;
+  return {
+    before,
+    release() {
+      settle();
+      if (conn.sendChain === mine) conn.sendChain = undefined;
+    },
+  };
+}
+
 /** The connections this node holds, by user. */
 export class ConnectionRegistry {
   readonly #byUser = new Map<string, Set<Connection>>();

@@ -12,17 +12,18 @@ export function deliverLocally(event: BusEvent, registry: ConnectionRegistry): v
   switch (event.kind) {
     case 'message': {
       const isGroup = parseKey(event.key).type === 'group';
+      const own = event.message.conversationId;
+      let json: string | undefined;
       const views = new Map<ConversationId, string>();
       for (const user of event.recipients) {
         const conns = registry.of(user);
         if (!conns) continue;
-        const view = isGroup ? event.message.conversationId : viewOf(event.key, user);
+        const view = isGroup ? own : viewOf(event.key, user);
         let data = views.get(view);
         if (data === undefined) {
-          const json = view === event.message.conversationId
-            ? event.json ?? JSON.stringify(event.message)
-            : JSON.stringify({ ...event.message, conversationId: view });
-          data = `{"type":"message.new","message":${json}}`;
+          json ??= event.json ?? JSON.stringify(event.message);
+          const seen = view === own ? json : withConversationId(json, own, view) ?? JSON.stringify({ ...event.message, conversationId: view });
+          data = `{"type":"message.new","message":${seen}}`;
           views.set(view, data);
         }
         for (const conn of conns) if (conn.id !== event.origin) conn.send(data);
@@ -52,4 +53,19 @@ export function deliverLocally(event: BusEvent, registry: ConnectionRegistry): v
     case 'wordlist':
       return; // for the core (ChatCore.start), not for sockets
   }
+}
+
+/**
+ * A serialised message as another side of its 1:1 chat sees it: the same text with its top-level
+ * `conversationId` swapped, instead of serialising the message again. The key is found as text:
+ * inside a JSON string every quote is escaped, so `"conversationId":"…"` can only be a key, and
+ * with no `{` before it but the first character it is the message's own, not a nested object's
+ * (a message's id and conversationId come before any object in it). Undefined when that is not
+ * so: the caller serialises the view instead.
+ */
+export function withConversationId(json: string, from: ConversationId, to: ConversationId): string | undefined {
+  const key = `"conversationId":${JSON.stringify(from)}`;
+  const at = json.indexOf(key);
+  if (at < 0 || json.lastIndexOf('{', at) !== 0) return undefined;
+  return `${json.slice(0, at)}"conversationId":${JSON.stringify(to)}${json.slice(at + key.length)}`;
 }

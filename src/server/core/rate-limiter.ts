@@ -15,6 +15,9 @@ export interface RateLimiter {
   close?(): Promise<void>;
 }
 
+/** The answer to every allowed event (one object, not one per send). */
+const ALLOWED: RateDecision = Object.freeze({ ok: true });
+
 /**
  * In-memory fixed-window limiter: a window opens at the first event of a key and lasts
  * `windowMs`; up to `limit` events pass in it. Windows are dropped lazily when they end.
@@ -36,7 +39,7 @@ export function createMemoryRateLimiter(limit: number, windowMs = 60_000): RateL
       }
       if (w.count >= max) return { ok: false, retryAfterMs: Math.max(1, w.start + windowMs - now) };
       w.count++;
-      return { ok: true };
+      return ALLOWED;
     },
   };
 }

@@ -125,6 +125,11 @@ const q = {
 // before, and a Set answers that without a B-tree probe. Filled once their transaction commits.
 const known = new Set();
 let added = new Set();
+// 1:1 memberships known to exist (nothing deletes one: only group memberships are ever dropped),
+// as the length of the user id, the user id and the key: a send after the first in a 1:1 chat
+// needs no INSERT OR IGNORE per side. Filled once their transaction commits.
+const joined = new Set();
+let joining = [];
 const commitOne = (d) => {
   const key = d[0];
   const existing = q.byClientMsgId.get(d[3], d[4]);
@@ -139,7 +144,10 @@ const commitOne = (d) => {
   const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body).lastInsertRowid;
   if (d[14] !== null) q.index.run(row, d[14]);
   if (d[15]) for (const w of d[15]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
-  if (d[10]) for (const u of d[10]) q.join.run(u, key);
+  if (d[10]) for (const u of d[10]) {
+    const m = u.length + ':' + u + key;
+    if (!joined.has(m)) { joining.push(m); q.join.run(u, key); }
+  }
   // Webhook events in the same transaction: queued exactly when the message commits.
   // The payload is messagePayload() of src/server/webhooks/types.ts.
   if (d[11]) {
@@ -200,9 +208,12 @@ const changeOne = (c) => {
 const batch = db.transaction((drafts, changes) => [drafts.map(commitOne), changes.map(changeOne)]).immediate;
 return (drafts, changes) => {
   added = new Set();
+  joining = [];
   const outcomes = batch(drafts, changes || []);
   if (known.size + added.size > 200000) known.clear();
   for (const w of added) known.add(w);
+  if (joined.size + joining.length > 200000) joined.clear();
+  for (const m of joining) joined.add(m);
   return outcomes;
 };
 `;
@@ -271,8 +282,7 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
   const m = d.message;
   const parsed = parseKey(d.key);
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
-  // JSON.stringify leaves out a key whose value is undefined: the body without its seq.
-  const unsequenced = JSON.stringify({ ...m, seq: undefined });
+  const unsequenced = withoutSeq(m);
   const words = wordsOf(search ? searchTextOf(m) : null);
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
@@ -282,6 +292,20 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
     words.words, words.prefixes,
   ];
+}
+
+/**
+ * The message serialised without its seq (the writer puts the committed one in front). A draft's
+ * `"seq":0,` is cut out of its text rather than the message copied without it: inside a JSON
+ * string every quote is escaped, so the pattern can only be a key, and with no `{` before it but
+ * the first character, the message's own.
+ */
+function withoutSeq(m: Message): string {
+  const json = JSON.stringify(m);
+  const at = json.indexOf('"seq":0,');
+  if (at > 0 && json.lastIndexOf('{', at) === 0) return json.slice(0, at) + json.slice(at + 8);
+  // JSON.stringify leaves out a key whose value is undefined.
+  return JSON.stringify({ ...m, seq: undefined });
 }
 
 function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
