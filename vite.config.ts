@@ -243,12 +243,53 @@ function shippedSources(): Plugin[] {
  */
 function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
   if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts') || id.startsWith('\0rolldown')) return null;
-  coreModules ??= staticClosure(here('./src/cdn/core.ts'), ctx);
-  return coreModules.has(id) && !PANEL_ONLY.test(id) ? 'natter-core' : 'panel';
+  chunkOf ??= chunkTable(ctx);
+  return chunkOf.get(id) ?? 'panel';
 }
-let coreModules: Set<string> | undefined;
-/** Forgets the core's modules at the start of each build (watch mode, several builds in one process). */
-const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (coreModules = undefined) };
+let chunkOf: Map<string, string> | undefined;
+/** Forgets the chunks' modules at the start of each build (watch mode, several builds in one process). */
+const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (chunkOf = undefined) };
+
+/**
+ * Features most visitors never open, each a chunk of its own (`natter-<name>-<hash>.js`) that the
+ * panel's code `import()`s on first use, so that opening the widget to read and send text does not
+ * download them (the size benchmark's row (b′)). A chunk holds the modules only its entries reach
+ * by static imports; a module the panel's own modules import, or two features share, stays in the
+ * panel's chunk (which a feature's chunk then imports: it is loaded by then).
+ */
+const LAZY_FEATURES: Record<string, string[]> = {
+  // The group dialogs and the people views (profile card, contacts) with their client actions.
+  groups: ['src/elements/groups/group-elements.ts', 'src/client/group-actions.ts', 'src/client/friend-actions.ts'],
+  search: ['src/elements/search/chat-search.ts', 'src/client/search.ts'],
+  forward: ['src/elements/forward-dialog.ts'],
+  viewer: ['src/elements/media-viewer.ts'],
+  report: ['src/elements/thread/report-dialog.ts', 'src/client/report.ts'],
+  voice: ['src/elements/composer/voice-recorder.ts'],
+  uploads: ['src/client/upload.ts', 'src/client/file-tickets.ts'],
+};
+
+/**
+ * Each module's chunk: the core entry's static closure (but PANEL_ONLY) is `natter-core`; a module
+ * only one lazy feature reaches (and neither the core nor the panel's module) is that feature's;
+ * every other module is left out (it goes to the panel's chunk).
+ */
+function chunkTable(ctx: ChunkingContext): Map<string, string> {
+  const core = staticClosure(here('./src/cdn/core.ts'), ctx);
+  const panel = staticClosure(here('./src/elements/widget/panel.ts'), ctx);
+  const table = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const [name, entries] of Object.entries(LAZY_FEATURES)) {
+    const reached = new Set(entries.flatMap((entry) => [...staticClosure(here(`./${entry}`), ctx)]));
+    for (const id of reached) {
+      if (core.has(id) || panel.has(id)) continue;
+      if (table.has(id) && table.get(id) !== name) shared.add(id);
+      table.set(id, name);
+    }
+  }
+  for (const id of shared) table.delete(id);
+  for (const id of core) if (!PANEL_ONLY.test(id)) table.set(id, 'natter-core');
+  return table;
+}
 /**
  * Modules the core's imports reach but the core does not use (tree-shaken there): the context
  * provider that only `<chat-session>` uses, Lit's `@query` (the launcher has none), and the
