@@ -242,7 +242,10 @@ function shippedSources(): Plugin[] {
  * dialogs) came together, though each branch alone built.
  */
 function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
-  if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts') || id.startsWith('\0rolldown')) return null;
+  if (process.env.H5DBG && !id.includes("/src/") && !id.includes("node_modules")) console.error("ID", JSON.stringify(id));
+  if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts')) return null;
+  // Rolldown's runtime (the namespace objects of `import()`ed modules that share a chunk) goes with the panel.
+  if (id.startsWith('\0rolldown')) return 'panel';
   chunkOf ??= chunkTable(ctx);
   return chunkOf.get(id) ?? 'panel';
 }

@@ -6,13 +6,11 @@
  */
 import { ChatWidget } from '../elements/chat-widget.js';
 import { defineElements } from '../elements/widget/define-elements.js';
-import { loadPanel } from '../elements/widget/load-panel.js';
-import { loadGroupElements } from '../elements/groups/load-groups.js';
-import { loadForwardDialog } from '../elements/forward/load-forward.js';
+import { loadPanel, panelView } from '../elements/widget/load-panel.js';
 
 defineElements({ 'chat-widget': ChatWidget });
 
 /** Registers every other element too (loading them first), for pages that use the tags themselves. */
-export async function defineAll(): Promise<void> {
-  await Promise.all([loadPanel(), loadGroupElements(), loadForwardDialog()]);
+export function defineAll(): Promise<void> {
+  return loadPanel().then(() => panelView()!.defineOnDemand());
 }

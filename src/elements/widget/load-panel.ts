@@ -6,7 +6,8 @@ let panel: Promise<void> | undefined;
 
 /** What `<chat-widget>` renders in its open panel (`./panel-view.ts`), once `./panel.ts` installed it. */
 export type PanelView = Pick<typeof import('./panel-view.js'), 'consumeSessionClient' | 'panelStyles' | 'renderPanel'>
-  & Pick<typeof import('../notify/page-notifier.js'), 'attachNotifier'>;
+  & Pick<typeof import('../notify/page-notifier.js'), 'attachNotifier'>
+  & Pick<typeof import('./panel.js'), 'defineOnDemand'>;
 let view: PanelView | undefined;
 
 export const panelView = (): PanelView | undefined => view;

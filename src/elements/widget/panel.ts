@@ -17,8 +17,16 @@ import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js'
 import { attachNotifier } from '../notify/page-notifier.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
+import { loadGroupElements } from '../groups/load-groups.js';
+import { loadForwardDialog } from '../forward/load-forward.js';
+
+/** Registers what the panel loads on first use too (the group dialogs, people views, `<forward-dialog>`), loading it first. */
+export async function defineOnDemand(): Promise<void> {
+  await Promise.all([loadGroupElements(), loadForwardDialog()]);
+}
+
 // What <chat-widget> shows in its open panel comes with the elements it shows.
-installPanelView({ consumeSessionClient, panelStyles, renderPanel, attachNotifier });
+installPanelView({ consumeSessionClient, panelStyles, renderPanel, attachNotifier, defineOnDemand });
 
 export const panelElements = {
   'chat-session': ChatSession,
