@@ -257,14 +257,15 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * Features most visitors never open, in one chunk of their own (`natter-extras-<hash>.js`) that
  * the panel's code `import()`s on first use, so that opening the widget to read and send text does
  * not download them (the size benchmark's row (b′)): the group dialogs and people views (profile
- * card, contacts) with their client actions, `<forward-dialog>`, `<chat-search>` and the client's
- * search, `<media-viewer>`, the report dialog, the voice recorder, the upload code. One chunk, not
+ * card, contacts) with the client's group actions (not its friend actions: presence, shown in the
+ * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's
+ * search, `<media-viewer>`, the report dialog, the voice recorder, the upload code (not the file tickets: every stored
+ * file's URL, pictures included, needs them). One chunk, not
  * one per feature: each file is gzipped apart, and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
   'src/elements/groups/group-elements.ts',
   'src/client/group-actions.ts',
-  'src/client/friend-actions.ts',
   'src/elements/forward-dialog.ts',
   'src/elements/search/chat-search.ts',
   'src/client/search.ts',
@@ -273,7 +274,6 @@ const LAZY_FEATURES = [
   'src/client/report.ts',
   'src/elements/composer/voice-recorder.ts',
   'src/client/upload.ts',
-  'src/client/file-tickets.ts',
 ];
 
 /**
