@@ -119,15 +119,15 @@ const LIMITS = {
   // 115.8 → 114.6 (measured 114.4): Lit's properties lowered to its `static properties` table (h8).
   // All of the above merged (reports, presence, friends, mutes, previews on changes, h8's cuts): measured 123.1.
   // With h10 (presence of friends, the contacts view's own visibility, the widget's profile button) and h12 (who is muted in the group panel) merged together: 123.5.
-  // 123.7 → 125.2 (measured 125.0, 123.5 before): the on-demand chunk (natter-extras, 18.1 KiB) is
-  // gzipped apart from the panel's, and imports its names from the core and the panel (+1.5); what a
-  // visitor opening the widget fetches fell by 16.6 KiB ((b′)). Eight chunks, one per feature, were 129.5.
-  everything: { bytes: 125.2 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 123.7 → 125.1 (measured 124.9, 123.5 before): the on-demand chunk (natter-extras, 17.0 KiB) is
+  // gzipped apart from the panel's, and imports its names from the core and the panel (+1.4); what a
+  // visitor opening the widget fetches fell by 15.6 KiB ((b′)). Eight chunks, one per feature, were 129.5.
+  everything: { bytes: 125.1 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
-  // 79.0); after: measured 103.6 (the panel 62.3). The budget is not met: a ratchet at 103.8 until it is.
-  opening: { bytes: 103.8 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 79.0); after: measured 104.6 (the panel 63.3). The budget is not met: a ratchet at 104.8 until it is.
+  opening: { bytes: 104.8 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
