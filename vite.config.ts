@@ -258,10 +258,10 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * the panel's code `import()`s on first use, so that opening the widget to read and send text does
  * not download them (the size benchmark's row (b′)): the group dialogs and people views (profile
  * card, contacts) with the client's group actions (not its friend actions: presence, shown in the
- * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's
- * search, `<media-viewer>`, the report dialog, the voice recorder, the upload code (not the file tickets: every stored
- * file's URL, pictures included, needs them). One chunk, not
- * one per feature: each file is gzipped apart, and eight of them cost 4.5 KiB more in (b) than one.
+ * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's search, `<media-viewer>`,
+ * the report dialog, the voice recorder, the upload code (not the file tickets: every stored file's
+ * URL, pictures included, needs them). One chunk, not one per feature: each file is gzipped apart,
+ * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
   'src/elements/groups/group-elements.ts',
