@@ -232,7 +232,10 @@ function shippedSources(): Plugin[] {
  * language shows). So the client's rare paths that are `import()`ed (jump to a message, file
  * probing and upload …) leave the first paint without adding a file to "everything": a page has
  * the panel by the time anyone can use them, and the headless client (in Node, or bundled by an
- * app) still loads them on first use.
+ * app) still loads them on first use. The features most visitors never open are the exception:
+ * they go to `natter-extras-<hash>.js` (see LAZY_FEATURES). Rolldown's own runtime (the namespace
+ * objects of `import()`ed modules that share a chunk, 0.2 KiB) is never offered to this function
+ * and makes a small chunk of its own, which the panel's chunk imports.
  *
  * The core's modules are assigned explicitly, not left to Rolldown's default splitting: that one
  * (1.2) puts a module the core and a lazily loaded module both use into a shared chunk of its own
@@ -242,13 +245,55 @@ function shippedSources(): Plugin[] {
  * dialogs) came together, though each branch alone built.
  */
 function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
-  if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts') || id.startsWith('\0rolldown')) return null;
-  coreModules ??= staticClosure(here('./src/cdn/core.ts'), ctx);
-  return coreModules.has(id) && !PANEL_ONLY.test(id) ? 'natter-core' : 'panel';
+  if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts')) return null;
+  chunkOf ??= chunkTable(ctx);
+  return chunkOf.get(id) ?? 'panel';
 }
-let coreModules: Set<string> | undefined;
-/** Forgets the core's modules at the start of each build (watch mode, several builds in one process). */
-const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (coreModules = undefined) };
+let chunkOf: Map<string, string> | undefined;
+/** Forgets the chunks' modules at the start of each build (watch mode, several builds in one process). */
+const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (chunkOf = undefined) };
+
+/**
+ * Features most visitors never open, in one chunk of their own (`natter-extras-<hash>.js`) that
+ * the panel's code `import()`s on first use, so that opening the widget to read and send text does
+ * not download them (the size benchmark's row (b′)): the group dialogs and people views (profile
+ * card, contacts) with the client's group actions (not its friend actions: presence, shown in the
+ * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's search, `<media-viewer>`,
+ * the report dialog, the voice recorder, the upload code (not the file tickets: every stored file's
+ * URL, pictures included, needs them). One chunk, not one per feature: each file is gzipped apart,
+ * and eight of them cost 4.5 KiB more in (b) than one.
+ */
+const LAZY_FEATURES = [
+  'src/elements/groups/group-elements.ts',
+  'src/client/group-actions.ts',
+  'src/elements/forward-dialog.ts',
+  'src/elements/search/chat-search.ts',
+  'src/client/search.ts',
+  'src/elements/media-viewer.ts',
+  'src/elements/thread/report-dialog.ts',
+  'src/client/report.ts',
+  'src/elements/composer/voice-recorder.ts',
+  'src/client/upload.ts',
+];
+
+/**
+ * Each module's chunk: the core entry's static closure (but PANEL_ONLY) is `natter-core`; a module
+ * the lazy features reach by static imports, and neither the core nor the panel's modules do, is
+ * `extras`; every other module is left out (it goes to the panel's chunk).
+ */
+function chunkTable(ctx: ChunkingContext): Map<string, string> {
+  const core = staticClosure(here('./src/cdn/core.ts'), ctx);
+  // The panel's chunk: the panel's module, and every other module `import()`ed (the client's rare
+  // paths), with what they import; but the features' entries, the emoji list and the locales.
+  const features = new Set(LAZY_FEATURES.map((entry) => here(`./${entry}`)));
+  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id));
+  const panel = new Set(roots.flatMap((root) => [...staticClosure(root, ctx)]));
+  const table = new Map<string, string>();
+  for (const entry of features) for (const id of staticClosure(entry, ctx)) if (!core.has(id) && !panel.has(id)) table.set(id, 'extras');
+  for (const id of core) if (!PANEL_ONLY.test(id)) table.set(id, 'natter-core');
+  return table;
+}
+
 /**
  * Modules the core's imports reach but the core does not use (tree-shaken there): the context
  * provider that only `<chat-session>` uses, Lit's `@query` (the launcher has none), and the
@@ -258,6 +303,21 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  */
 const PANEL_ONLY =
   /[\\/](@lit[\\/]context[\\/]lib[\\/](decorators[\\/]provide|controllers[\\/]context-provider|value-notifier)\.js|@lit[\\/]reactive-element[\\/]decorators[\\/](base|query)\.js|src[\\/]client[\\/]types\.ts|@lit[\\/]localize[\\/](init[\\/](runtime|transform)|internal[\\/](deferred|id-generation|fnv1a64|runtime-msg|locale-status-event|localized-controller|localized-decorator))\.js)$/;
+
+/** Every module `import()`ed by a module that `entry` reaches, by static and dynamic imports. */
+function dynamicTargets(entry: string, ctx: ChunkingContext): Set<string> {
+  const seen = new Set<string>();
+  const targets = new Set<string>();
+  for (const todo = [entry]; todo.length; ) {
+    const next = todo.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const info = ctx.getModuleInfo(next);
+    for (const id of info?.dynamicallyImportedIds ?? []) targets.add(id);
+    todo.push(...(info?.importedIds ?? []), ...(info?.dynamicallyImportedIds ?? []));
+  }
+  return targets;
+}
 
 /** The module and every module it imports statically, transitively. */
 function staticClosure(entry: string, ctx: ChunkingContext): Set<string> {

@@ -11,9 +11,15 @@
  *   (a) script tag, first paint: natter.js + the core chunk and what it imports statically:
  *       everything fetched before the launcher and its unread badge show. The panel's chunk
  *       follows when the page is idle (or the launcher is pointed at), before anyone opens it.
+ *   (b′) script tag, opening the widget: (a) + the panel's chunk and the chunks it imports
+ *       statically + the largest locale: what a visitor who opens the widget and reads and sends
+ *       text downloads. The features most visitors never open (group dialogs and people views,
+ *       forward dialog, search, media viewer, report dialog, voice recorder, uploads) are one chunk
+ *       (`natter-extras-<hash>.js`) loaded on first use, and the emoji list one loaded on idle once
+ *       the panel is in: neither counts here. Gated with issue 24's 75 KiB budget (not met: ratchet).
  *   (b) script tag, everything: every file of the build (the panel, which also carries the
- *       client's paths used only from it, the emoji list) and the largest locale's strings: what
- *       a visitor who opens the widget downloads, at most. A page speaks one language, so it
+ *       client's paths used only from it, the on-demand features, the emoji list) and the largest
+ *       locale's strings: what a visitor who opens the widget and uses every feature downloads, at most. A page speaks one language, so it
  *       fetches one locale chunk at most (none in English); counting all ten would make the
  *       figure grow with every language added although no visitor downloads more.
  *   (c) natter/define: the package as published (its browser modules built as `npm run build`
@@ -50,8 +56,8 @@ const { values } = parseArgs({
 
 const KiB = 1024;
 /**
- * CI gates (issue 24): (a) the script tag's first paint, (b) everything under dist/cdn/ (one
- * locale), (c) every element and its dependencies bundled by an app. All three are ratchets at
+ * CI gates (issue 24): (a) the script tag's first paint, (b′) opening the widget, (b) everything
+ * under dist/cdn/ (one locale), (c) every element and its dependencies bundled by an app. All three are ratchets at
  * today's size plus at most 0.2 KiB of headroom, lowered as the bundles shrink, so they cannot grow
  * unnoticed; (a)'s is under issue 24's budget of 34 KiB (partysocket inside), the most a feature
  * may raise it to.
@@ -113,7 +119,15 @@ const LIMITS = {
   // 115.8 → 114.6 (measured 114.4): Lit's properties lowered to its `static properties` table (h8).
   // All of the above merged (reports, presence, friends, mutes, previews on changes, h8's cuts): measured 123.1.
   // With h10 (presence of friends, the contacts view's own visibility, the widget's profile button) and h12 (who is muted in the group panel) merged together: 123.5.
-  everything: { bytes: 123.7 * KiB, kind: 'ratchet (target: 75 KiB)' },
+  // 123.7 → 125.1 (measured 124.9, 123.5 before): the on-demand chunk (natter-extras, 17.0 KiB) is
+  // gzipped apart from the panel's, and imports its names from the core and the panel (+1.4); what a
+  // visitor opening the widget fetches fell by 15.6 KiB ((b′)). Eight chunks, one per feature, were 129.5.
+  everything: { bytes: 125.1 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
+  // budget the issue set for (b), which counts files no such visitor fetches. Before the features
+  // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
+  // 79.0); after: measured 104.6 (the panel 63.3). The budget is not met: a ratchet at 104.8 until it is.
+  opening: { bytes: 104.8 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -129,7 +143,9 @@ const LIMITS = {
   // 121.7 → 120.4 (measured 120.2): the same lowering (the package's modules are built with it too).
   // The same merge: measured 129.9.
   // The same two merged together: 130.5.
-  define: { bytes: 130.7 * KiB, kind: 'ratchet' },
+  // 130.7 → 131.0 (measured 130.8): the loaders of the features loaded on first use (group dialogs,
+  // forward dialog, search, media viewer, report dialog: `import()` and a shared `loadOnce`).
+  define: { bytes: 131.0 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
@@ -206,10 +222,15 @@ function largest(files: string[], read: (file: string) => Buffer): string {
 }
 
 function firstPaintFiles(manifest: Record<string, ManifestChunk>): string[] {
-  const core = Object.entries(manifest).find(([, c]) => c.isEntry && c.name === 'natter-core');
-  if (!core) throw new Error('the CDN build has no natter-core entry');
-  const files = new Set(['natter.js']);
-  const todo = [core[0]];
+  return ['natter.js', ...staticFiles(manifest, (c) => c.isEntry === true && c.name === 'natter-core')];
+}
+
+/** The file of the chunk `which` picks and of every chunk it imports statically, transitively. */
+function staticFiles(manifest: Record<string, ManifestChunk>, which: (chunk: ManifestChunk) => boolean): string[] {
+  const start = Object.entries(manifest).find(([, c]) => which(c));
+  if (!start) throw new Error('the CDN build lacks a chunk the size rows need (natter-core, panel)');
+  const files = new Set<string>();
+  const todo = [start[0]];
   for (let key = todo.pop(); key !== undefined; key = todo.pop()) {
     const chunk = manifest[key]!;
     if (files.has(chunk.file)) continue;
@@ -239,15 +260,29 @@ try {
     ...sum(first.map(read)),
     shares: sharesOf(first),
   });
+  const opening = [...new Set([...first, ...staticFiles(cdn.manifest, (c) => c.name === 'panel'), biggestLocale])];
+  rows.push({
+    name: "(b′) script tag, opening the widget",
+    what: `(a) + ${opening.filter((f) => !first.includes(f)).join(' + ')}: what a visitor who opens the widget and reads and sends text downloads (the panel's chunk and what it imports, the largest locale); the features most never open are chunks of their own, fetched on first use (${opening.length} files)`,
+    limit: LIMITS.opening,
+    ...sum(opening.map(read)),
+    shares: sharesOf(opening),
+  });
   rows.push({
     name: '(b) script tag, everything',
-    what: `(a) + ${later.join(' + ')}: panel (fetched on idle, with the client's paths used only from it: sending, uploads, member lists, jump to a message), emoji list, the largest of the ${locales.length} locales' strings (a page fetches one at most; ${everything.length} files)`,
+    what: `(a) + ${later.join(' + ')}: panel (fetched on idle, with the client's paths used only from it: sending, member lists, jump to a message), the features loaded on first use (extras), emoji list, the largest of the ${locales.length} locales' strings (a page fetches one at most; ${everything.length} files)`,
     limit: LIMITS.everything,
     ...sum(everything.map(read)),
     shares: sharesOf(everything),
   });
   for (const file of all) {
-    const what = first.includes(file) ? 'in (a)' : locales.includes(file) ? `a locale: only a page in its language fetches it${file === biggestLocale ? ' (the largest, in (b))' : ''}` : 'later';
+    const what = first.includes(file)
+      ? 'in (a)'
+      : locales.includes(file)
+        ? `a locale: only a page in its language fetches it${file === biggestLocale ? " (the largest, in (b′) and (b))" : ''}`
+        : opening.includes(file)
+          ? "in (b′): fetched when the page is idle, before anyone opens the widget"
+          : 'a feature on first use (or the emoji list, fetched on idle once the panel is in)';
     rows.push({ name: `    ${file.replace(/-[\w-]{8}\.js$/, '-<hash>.js')}`, what, ...sizeOf(read(file)) });
   }
 } finally {
@@ -294,7 +329,7 @@ function version(pkg: string): string {
 // One decimal at any size: the ratchets above 100 KiB move by tenths.
 const kb = (n: number) => (n / KiB).toFixed(1);
 const firstPaint = rows[0]!.gzip;
-const everything = rows[1]!.gzip;
+const everything = rows.find((r) => r.limit === LIMITS.everything)!.gzip;
 const peer = (r: Row) => !r.name.startsWith('(') && !r.name.startsWith(' ') && !r.name.startsWith('natter');
 console.log('\nSize: minified, then gzip -9 per file; KiB. Natter: vite build --mode cdn (a, b), vite build --mode lib then esbuild --bundle --minify (c); peers: esbuild --bundle --minify (es2022)\n');
 console.log(
@@ -323,7 +358,8 @@ function printBreakdown(broken: Row[], top: number): void {
   }
   console.log('\n"alone": a source\'s bytes of each file gzipped on their own; "in the row": that, scaled per file so that the sources add up to the file\'s gzip.');
   const inArea = (r: Row, area: string) => total(r.shares!.filter((s) => areaOf(s.source) === area), 'gzip');
-  const byEverything = (x: string, y: string) => inArea(broken[1] ?? broken[0]!, y) - inArea(broken[1] ?? broken[0]!, x);
+  const all = broken.find((r) => r.limit === LIMITS.everything) ?? broken[0]!;
+  const byEverything = (x: string, y: string) => inArea(all, y) - inArea(all, x);
   const areas = [...new Set(broken.flatMap((r) => r.shares!.map((s) => areaOf(s.source))))].sort(byEverything);
   console.log('\nBy area, gzip KiB in the row (% of it):\n');
   console.log(table(['area', ...broken.map((r) => r.name)], areas.map((area) => [area, ...broken.map((r) => `${kb(inArea(r, area))} (${fmt((100 * inArea(r, area)) / r.gzip)} %)`)])));

@@ -240,6 +240,14 @@ test('from a CDN on another origin: the launcher comes first and the panel after
     assert.equal(names[0], 'natter.js');
     assert.match(names[1] ?? '', /^natter-core-[\w-]+\.js$/);
     assert.ok(names.some((n) => /^natter-panel-[\w-]+\.js$/.test(n)), names.join(', '));
+    // Reading and sending text never fetches the features loaded on first use.
+    assert.ok(!names.some((n) => /^natter-extras-/.test(n)), names.join(', '));
+
+    // The first search fetches them, from beside the script too, and works.
+    await page.locator('chat-widget chat-thread [part~="search-button"]').click();
+    await page.locator('chat-widget chat-thread chat-search').waitFor();
+    assert.ok(cdn.requests.slice(seen).some((p) => p.startsWith(CDN_PATH) && /\/natter-extras-[\w-]+\.js$/.test(p)), cdn.requests.slice(seen).join(', '));
+    assert.equal(await page.evaluate(() => !!customElements.get('chat-search')), true);
   } finally {
     release();
     await page.context().close();
@@ -302,7 +310,7 @@ test('data-locale="ar" on an English page: the widget speaks Arabic, mirrored, a
   });
   assert.deepEqual([direction, pageDirection], ['rtl', 'ltr']);
   assert.ok(sendLeft < inputLeft, 'the send button is left of the input');
-  const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'emoji-data'].includes(n));
+  const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'rolldown-runtime', 'emoji-data'].includes(n));
   assert.deepEqual(locales, ['ar']);
   await page.context().close();
 });

@@ -6,11 +6,11 @@
  */
 import { ChatWidget } from '../elements/chat-widget.js';
 import { defineElements } from '../elements/widget/define-elements.js';
-import { loadPanel } from '../elements/widget/load-panel.js';
+import { loadPanel, panelView } from '../elements/widget/load-panel.js';
 
 defineElements({ 'chat-widget': ChatWidget });
 
 /** Registers every other element too (loading them first), for pages that use the tags themselves. */
 export function defineAll(): Promise<void> {
-  return loadPanel();
+  return loadPanel().then(() => panelView()!.defineOnDemand());
 }

@@ -10,6 +10,7 @@ import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
 import { formatDuration, warmFormats } from './format.js';
 import type { ForwardDialog } from './forward-dialog.js';
+import { loadForwardDialog } from './forward/load-forward.js';
 import { LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { ThreadPins } from './thread/changes/pins.js';
@@ -435,7 +436,7 @@ export class ChatThread extends LitElement {
     const merge = options.merge === true;
     const request = new ForwardRequestEvent({ conversationId, messageIds: [...messageIds], merge });
     if (!this.dispatchEvent(request)) return true;
-    await this.updateComplete;
+    await Promise.all([this.updateComplete, loadForwardDialog()]);
     const title = mergeTitle(uiStrings(), this.#messages.value, messageIds);
     await this.forwardDialog?.show({ conversationId, messageIds: merge ? messageIds.slice(0, LIMITS.mergerMessages) : messageIds, merge, title });
     return true;
@@ -578,7 +579,7 @@ export class ChatThread extends LitElement {
         ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })
         : nothing}
       ${actions.picker.render()}
-      ${actions.report.render()}
+      ${actions.report?.render()}
       <forward-dialog
         part="forward-dialog"
         exportparts="dialog:forward-dialog-dialog, title:forward-dialog-title, preview:forward-dialog-preview, search:forward-dialog-search, targets:forward-dialog-targets, target:forward-dialog-target, selected:forward-dialog-selected, note:forward-dialog-note, results:forward-dialog-results, result:forward-dialog-result, error:forward-dialog-error, resend-button:forward-dialog-resend-button, cancel-button:forward-dialog-cancel-button, confirm-button:forward-dialog-confirm-button, close-button:forward-dialog-close-button"

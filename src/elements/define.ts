@@ -7,10 +7,12 @@ import { ChatWidget } from './chat-widget.js';
 import { defineElements } from './widget/define-elements.js';
 import { panelElements } from './widget/panel.js';
 import { groupElements } from './groups/group-elements.js';
+import { ForwardDialog } from './forward-dialog.js';
 
 export const elements = {
   ...panelElements,
   ...groupElements,
+  'forward-dialog': ForwardDialog,
   'chat-widget': ChatWidget,
 } as const satisfies Record<string, CustomElementConstructor>;
 

@@ -1,7 +1,8 @@
 /**
  * The group dialogs and the people views (SPEC §13), registered by `./load-groups.ts` when a
  * person first opens one.
- * They come with the panel's module, so the script tag's first paint does not carry them.
+ * In the script tag they come with the features loaded on first use (`natter-extras-<hash>.js`),
+ * neither with the first paint nor with the panel's chunk.
  */
 import { defineElements } from '../widget/define-elements.js';
 import { GroupCreateDialog } from './group-create-dialog.js';

@@ -6,15 +6,13 @@ import { searchStrings } from '../i18n/search.js';
 /** A magnifier drawn in CSS (a ring and its handle): no SVG in the elements' DOM. */
 const ICON = html`<span class="search-icon" aria-hidden="true"></span>`;
 
-import { defineChatSearch } from './chat-search.js';
+import { loadOnce } from '../load-once.js';
 
 /**
- * Registers `<chat-search>` the first time a search opens. It is imported statically: in the
- * script tag it is part of the panel chunk, which loads when the widget opens (never the first
- * paint); a dynamic import of it from the panel made the build split modules out of the core.
- * The client's search code (`client/search.ts`) still arrives with the first search.
+ * Loads and registers `<chat-search>` the first time a search opens (in the script tag: a chunk
+ * of its own, `natter-search-<hash>.js`, with the client's search code, `client/search.ts`).
  */
-const loadSearch = async () => defineChatSearch();
+const loadSearch = loadOnce(() => import('./chat-search.js').then((m) => m.defineChatSearch()));
 
 export interface SearchToggleDeps {
   client(): ChatClient | undefined;

@@ -1,7 +1,10 @@
 import { messageKey, type ChatMessage } from '../../client/types.js';
-import { MediaViewer, type MediaItem } from '../media-viewer.js';
+import type { MediaItem, MediaViewer } from '../media-viewer.js';
+import { loadOnce } from '../load-once.js';
 import { safeMediaUrl } from './elems/safe-url.js';
 import { dialogIn, onRowControl, type RowHost } from './row-controls.js';
+
+const loadViewer = loadOnce(() => import('../media-viewer.js'));
 
 interface OpenerDeps {
   /** The thread's loaded messages, in order. */
@@ -17,10 +20,8 @@ interface OpenerDeps {
 /**
  * Opens `<media-viewer>` from the thread: a click on an image (without a modifier key, which
  * keeps the link's new tab) or on a video's expand button shows the conversation's loaded
- * pictures and videos at the one clicked. The viewer comes with the thread (in the script tag:
- * the panel's chunk, after the first paint: an `import()` of it here made Rolldown split
- * nanostores and Vite's preload helper out of the script tag's core chunk) and is registered the
- * first time it opens.
+ * pictures and videos at the one clicked. The viewer is loaded and registered the first time it
+ * opens (in the script tag: a chunk of its own, `natter-viewer-<hash>.js`).
  */
 export class MediaOpener {
   readonly #deps: OpenerDeps;
@@ -39,7 +40,7 @@ export class MediaOpener {
     const { items, keys } = this.#items();
     const at = keys.indexOf(key);
     if (at === -1) return undefined;
-    const viewer = dialogIn(this.#deps.root(), 'media-viewer', MediaViewer);
+    const viewer = dialogIn(this.#deps.root(), 'media-viewer', (await loadViewer()).MediaViewer);
     await viewer.show(items, at, opener);
     return viewer;
   }

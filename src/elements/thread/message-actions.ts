@@ -3,7 +3,8 @@ import { messageKey, type ChatClient, type ChatMessage } from '../../client/type
 import { runChange } from './changes/change-actions.js';
 import { ReactionPicker } from './changes/reaction-picker.js';
 import { Reactors } from './changes/reactors.js';
-import { ReportDialog } from './report-dialog.js';
+import type { ReportDialog } from './report-dialog.js';
+import { loadOnce } from '../load-once.js';
 import type { MenuItem } from './message-menu.js';
 
 interface ActionsHost extends ReactiveControllerHost {
@@ -37,8 +38,9 @@ export class MessageActions {
   readonly picker: ReactionPicker;
   /** Who reacted, on demand. */
   readonly reactors: Reactors;
-  /** The "Report" dialog of a message. */
-  readonly report: ReportDialog;
+  /** The "Report" dialog of a message: loaded the first time someone reports (in the script tag: `natter-report-<hash>.js`). */
+  report: ReportDialog | undefined;
+  readonly #loadReport: () => Promise<ReportDialog>;
 
   readonly #host: ActionsHost;
   readonly #deps: ActionsDeps;
@@ -51,7 +53,8 @@ export class MessageActions {
       focusBack: (m) => this.#menuButton(messageKey(m))?.focus(),
     });
     this.reactors = new Reactors(host, deps.client, deps.conversation);
-    this.report = new ReportDialog(host, { client: deps.client, conversation: deps.conversation, focusBack: (m) => this.#menuButton(messageKey(m))?.focus() });
+    const reportDeps = { client: deps.client, conversation: deps.conversation, focusBack: (m: ChatMessage) => this.#menuButton(messageKey(m))?.focus() };
+    this.#loadReport = loadOnce(() => import('./report-dialog.js').then((m) => (this.report = new m.ReportDialog(host, reportDeps))));
   }
 
   /** Another conversation is shown: nothing stays open or picked. */
@@ -62,7 +65,7 @@ export class MessageActions {
     this.receiptsFor = '';
     this.picker.close();
     this.reactors.reset();
-    this.report.reset();
+    this.report?.reset();
   }
 
   #set(change: () => void): void {
@@ -116,7 +119,7 @@ export class MessageActions {
     this.#menuButton(key)?.focus();
     if (runChange(this.#deps.client(), this.#deps.conversation(), m, picked)) return;
     if (item === 'react-more') void this.picker.show(m);
-    else if (item === 'report') void this.report.show(m);
+    else if (item === 'report') void this.#loadReport().then((dialog) => dialog.show(m));
     else if (item === 'forward') void this.#deps.forward([m.id]);
     else if (item === 'select') {
       this.#set(() => {

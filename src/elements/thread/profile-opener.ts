@@ -1,5 +1,6 @@
 import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
-import { ProfileCard } from '../people/profile-card.js';
+import type { ProfileCard } from '../people/profile-card.js';
+import { loadGroupElements } from '../groups/load-groups.js';
 import { dialogIn, onRowControl, type RowHost } from './row-controls.js';
 
 interface OpenerDeps {
@@ -15,7 +16,7 @@ interface OpenerDeps {
 /**
  * Opens a sender's `<profile-card>` from the thread (SPEC §13): a click (or Enter, or Space: they
  * are buttons) on the picture or the name of someone else's message. The card comes with the
- * thread (in the script tag: the panel's chunk) and is registered the first time it opens; it
+ * group dialogs (in the script tag: their chunk, loaded the first time a card opens); it
  * returns focus to the button that opened it. The rows draw those buttons only where the site
  * has profiles on (`<chat-thread hide-profiles>` draws plain pictures and names).
  */
@@ -32,7 +33,8 @@ export class ProfileOpener {
 
   /** Opens the card of `userId`, showing `profile` (the message's snapshot) until the client knows better. */
   async open(userId: string, profile: { name?: string; avatar?: string } = {}): Promise<ProfileCard> {
-    const card = dialogIn(this.#deps.root(), 'profile-card', ProfileCard);
+    await loadGroupElements();
+    const card = dialogIn(this.#deps.root(), 'profile-card');
     card.client = this.#deps.client();
     card.hidePresence = this.#deps.hidePresence();
     await card.show(userId, profile);

@@ -21,10 +21,10 @@ export function onRowControl(host: RowHost, selector: string, handle: (key: stri
 
 /**
  * The thread's one `tag` element (a dialog: the profile card, the media viewer) in `root`,
- * defined the first time it is wanted (it comes with the thread's chunk) and appended once.
+ * defined the first time it is wanted with `element` (unless its loader registered it) and appended once.
  */
-export function dialogIn<K extends 'profile-card' | 'media-viewer'>(root: HTMLElement | DocumentFragment, tag: K, element: CustomElementConstructor): HTMLElementTagNameMap[K] {
-  if (!customElements.get(tag)) customElements.define(tag, element);
+export function dialogIn<K extends 'profile-card' | 'media-viewer'>(root: HTMLElement | DocumentFragment, tag: K, element?: CustomElementConstructor): HTMLElementTagNameMap[K] {
+  if (element && !customElements.get(tag)) customElements.define(tag, element);
   let found = root.querySelector(tag);
   if (!found) root.append((found = document.createElement(tag)));
   return found;

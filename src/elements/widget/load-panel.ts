@@ -6,7 +6,8 @@ let panel: Promise<void> | undefined;
 
 /** What `<chat-widget>` renders in its open panel (`./panel-view.ts`), once `./panel.ts` installed it. */
 export type PanelView = Pick<typeof import('./panel-view.js'), 'consumeSessionClient' | 'panelStyles' | 'renderPanel'>
-  & Pick<typeof import('../notify/page-notifier.js'), 'attachNotifier'>;
+  & Pick<typeof import('../notify/page-notifier.js'), 'attachNotifier'>
+  & Pick<typeof import('./panel.js'), 'defineOnDemand'>;
 let view: PanelView | undefined;
 
 export const panelView = (): PanelView | undefined => view;
@@ -20,7 +21,7 @@ export function installPanelView(installed: PanelView): void {
  * The tags `./panel.ts` registers, here so that asking costs no download; `panelElements` there
  * must have exactly these keys (the compiler checks it).
  */
-export const PANEL_TAGS = ['chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'broadcast-banner', 'forward-dialog'] as const;
+export const PANEL_TAGS = ['chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'broadcast-banner'] as const;
 
 /** Whether every element of the panel is registered already (by `natter/define`, or a load before), and its view installed. */
 export function panelDefined(): boolean {

@@ -20,6 +20,7 @@ import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
 
 export { panelStyles } from './panel-view.styles.js';
 import { groupStrings } from '../i18n/groups.js';
+import { loadGroupElements } from '../groups/load-groups.js';
 import { peopleStrings } from '../i18n/people.js';
 
 /** What the widget hands the view when it renders. */
@@ -107,6 +108,11 @@ function near<K extends 'group-panel' | 'chat-thread'>(e: Event, tag: K): HTMLEl
   return ((e.currentTarget as Element).getRootNode() as ParentNode).querySelector(tag);
 }
 
+/** Shows the group's `<group-panel>`, registering the group dialogs first (their chunk loads on first use). */
+function openGroupPanel(panel: HTMLElementTagNameMap['group-panel'] | null, group: string): void {
+  void loadGroupElements().then(() => panel?.show(group));
+}
+
 export function renderPanel(w: PanelHost) {
   const t = widgetPanelStrings();
   const g = groupStrings();
@@ -151,7 +157,7 @@ export function renderPanel(w: PanelHost) {
                 <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt} ?hide-profiles=${!w.profiles}>
                   ${group || peer
                     ? html`<div slot="header" part="thread-header" class="thread-header">${group
-                        ? html`<button part="group-info-button" type="button" @click=${(e: Event) => void near(e, 'group-panel')?.show(w.selected)}>ⓘ ${g.info}</button>`
+                        ? html`<button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(near(e, 'group-panel'), w.selected)}>ⓘ ${g.info}</button>`
                         : html`<button part="profile-button" type="button" aria-label=${peopleStrings().openProfile(threadTitle)} @click=${(e: Event) => void near(e, 'chat-thread')?.showProfile(peer, { name: threadTitle })}><bdi>${threadTitle}</bdi></button>`}</div>`
                     : nothing}
                 </chat-thread>

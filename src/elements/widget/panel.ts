@@ -8,7 +8,6 @@ import { BroadcastBanner } from '../broadcast-banner.js';
 import { ChatSession } from '../chat-session.js';
 import { ChatThread } from '../chat-thread.js';
 import { ConversationList } from '../conversation-list.js';
-import { ForwardDialog } from '../forward-dialog.js';
 import { MessageComposer } from '../message-composer.js';
 import { defineElements } from './define-elements.js';
 // The locales' loaders come with the panel (see i18n/localize.ts): the launcher's first paint names none.
@@ -18,8 +17,16 @@ import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js'
 import { attachNotifier } from '../notify/page-notifier.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
+import { loadGroupElements } from '../groups/load-groups.js';
+import { loadForwardDialog } from '../forward/load-forward.js';
+
+/** Registers what the panel loads on first use too (the group dialogs, people views, `<forward-dialog>`), loading it first. */
+export async function defineOnDemand(): Promise<void> {
+  await Promise.all([loadGroupElements(), loadForwardDialog()]);
+}
+
 // What <chat-widget> shows in its open panel comes with the elements it shows.
-installPanelView({ consumeSessionClient, panelStyles, renderPanel, attachNotifier });
+installPanelView({ consumeSessionClient, panelStyles, renderPanel, attachNotifier, defineOnDemand });
 
 export const panelElements = {
   'chat-session': ChatSession,
@@ -27,18 +34,14 @@ export const panelElements = {
   'chat-thread': ChatThread,
   'message-composer': MessageComposer,
   'broadcast-banner': BroadcastBanner,
-  'forward-dialog': ForwardDialog,
 } as const satisfies Record<(typeof PANEL_TAGS)[number], CustomElementConstructor>;
 
-// The group dialogs come with the panel (one chunk, no entry of their own).
-import { defineGroupElements } from '../groups/group-elements.js';
-
-export { defineGroupElements };
-
-/** Registers the panel's elements and the group dialogs it opens (a tag already registered is left alone). */
+/**
+ * Registers the panel's elements (a tag already registered is left alone). What it opens on
+ * demand registers itself on first use (`../groups/load-groups.ts`, `../forward/load-forward.ts`).
+ */
 export function definePanel(): void {
   defineElements(panelElements);
-  defineGroupElements();
 }
 
 /**
