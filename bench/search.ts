@@ -16,7 +16,8 @@
  *
  * `--keep` seeds once and reuses: the SQLite file and the PostgreSQL schema (named after the
  * corpus size) stay after the run, and a later run with `--keep` finds them seeded and skips
- * straight to the measurements (each run's commit rounds add their messages to them). A new
+ * straight to the measurements (each run's commit rounds add their messages to conversations
+ * 0–99, five of them the searcher's; those committed with the index off are not indexed). A new
  * store version opening the kept data upgrades it as it would a deployment's. Remove them with
  * `--drop` (with the same sizes).
  */
