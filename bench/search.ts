@@ -12,9 +12,16 @@
  *   them over), alternating a store that indexes (default) and one that does not
  *   (`searchIndex: false`), median messages per second of each.
  *
- *   flock /tmp/natter-bench.lock npm run bench:search [-- --messages 1000000 --stores sqlite,postgres]
+ *   flock /tmp/bench.lock npm run bench:search [-- --messages 1000000 --stores sqlite,postgres]
+ *
+ * `--keep` seeds once and reuses: the SQLite file and the PostgreSQL schema (named after the
+ * corpus size) stay after the run, and a later run with `--keep` finds them seeded and skips
+ * straight to the measurements (each run's commit rounds add their messages to conversations
+ * 0–99, five of them the searcher's; those committed with the index off are not indexed). A new
+ * store version opening the kept data upgrades it as it would a deployment's. Remove them with
+ * `--drop` (with the same sizes).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +46,8 @@ const { values } = parseArgs({
     stores: { type: 'string', default: 'sqlite,postgres' },
     postgres: { type: 'string', default: process.env['NATTER_BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' },
     smoke: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    drop: { type: 'boolean', default: false },
   },
 });
 const SMOKE = values.smoke;
@@ -99,14 +108,16 @@ function draftOf(c: number, sender: string, body: string): MessageDraft {
   return { key, type: 'group', message };
 }
 
-async function seedStore(store: Store): Promise<Map<number, string[]>> {
-  const members = new Map<number, string[]>();
+/** Each conversation's members (the generator's first draws: the same on every run). */
+function membersOfAll(): Map<number, string[]> {
   seed = 42;
-  for (let c = 0; c < C; c++) {
-    const m = membersOf(c);
-    members.set(c, m);
-    await store.createGroup({ id: `c${c}`, name: `Conversation ${c}`, createdAt: 1, historyVisibility: 'all' }, m);
-  }
+  const members = new Map<number, string[]>();
+  for (let c = 0; c < C; c++) members.set(c, membersOf(c));
+  return members;
+}
+
+async function seedStore(store: Store, members: Map<number, string[]>): Promise<void> {
+  for (const [c, m] of members) await store.createGroup({ id: `c${c}`, name: `Conversation ${c}`, createdAt: 1, historyVisibility: 'all' }, m);
   const started = performance.now();
   let batch: MessageDraft[] = [];
   for (let i = 0; i < N; i++) {
@@ -120,7 +131,6 @@ async function seedStore(store: Store): Promise<Map<number, string[]>> {
     }
   }
   process.stderr.write(`  seeded ${N} in ${fmt((performance.now() - started) / 1000)} s\n`);
-  return members;
 }
 
 // ----------------------------------------------------------------------- measurements
@@ -139,7 +149,14 @@ async function latencies(store: Store, query: string, conversationId?: Conversat
   return { p50: percentile(times, 50), p99: percentile(times, 99), hits, n: times.length };
 }
 
-async function commitRate(store: Store, members: Map<number, string[]>): Promise<number> {
+/**
+ * Messages per second of a round, and the CPU time this process spent per message (every
+ * thread: the event loop and, on SQLite, the writer thread), in µs: less swayed than the rate by
+ * the other processes of a shared machine (fsync waits are not CPU time). PostgreSQL's own CPU
+ * is in its server processes, not counted.
+ */
+async function commitRate(store: Store, members: Map<number, string[]>): Promise<{ rate: number; cpu: number }> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let done = 0; done < COMMITS; done += 100) {
     const batch: MessageDraft[] = [];
@@ -149,7 +166,9 @@ async function commitRate(store: Store, members: Map<number, string[]>): Promise
     }
     await store.commitMessages(batch);
   }
-  return COMMITS / ((performance.now() - started) / 1000);
+  const rate = COMMITS / ((performance.now() - started) / 1000);
+  const used = process.cpuUsage(cpu);
+  return { rate, cpu: (used.user + used.system) / COMMITS };
 }
 
 interface Result {
@@ -157,15 +176,31 @@ interface Result {
   rows: (string | number)[][];
   on: number;
   off: number;
+  cpuOn: number;
+  cpuOff: number;
 }
 
-async function run(name: string, open: (searchIndex: boolean) => Promise<Store>, cleanup: () => Promise<void>, analyze?: () => Promise<unknown>): Promise<Result> {
-  process.stderr.write(`${name}: seeding ${N} messages in ${C} conversations\n`);
+/** Where a store's data lives: open it, and (`--keep`) tell and mark whether it is seeded. */
+interface Place {
+  open(searchIndex: boolean): Promise<Store>;
+  cleanup(): Promise<void>;
+  analyze?(): Promise<unknown>;
+  seeded(): Promise<boolean>;
+  markSeeded(): Promise<unknown>;
+}
+
+async function run(name: string, place: Place): Promise<Result> {
   try {
-    const store = await open(true);
-    const members = await seedStore(store);
-    // As autovacuum would have by then on a database that grew to this size: the planner's statistics.
-    await analyze?.();
+    const store = await place.open(true);
+    const members = membersOfAll();
+    if (values.keep && await place.seeded()) process.stderr.write(`${name}: reusing the kept ${N} messages\n`);
+    else {
+      process.stderr.write(`${name}: seeding ${N} messages in ${C} conversations\n`);
+      await seedStore(store, members);
+      // As autovacuum would have by then on a database that grew to this size: the planner's statistics.
+      await place.analyze?.();
+      if (values.keep) await place.markSeeded();
+    }
     const oneConversation = `group:c${[...members.keys()].find(viewerIn)}` as ConversationId;
     const rows: (string | number)[][] = [];
     for (const [what, query] of [['common word', COMMON], ['rare word', RARE], ['2 Chinese characters', CJK]] as const) {
@@ -176,18 +211,22 @@ async function run(name: string, open: (searchIndex: boolean) => Promise<Store>,
       }
     }
     await store.close();
-    const on: number[] = [];
-    const off: number[] = [];
+    const on: { rate: number; cpu: number }[] = [];
+    const off: { rate: number; cpu: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const indexing of [false, true]) {
-        const s = await open(indexing);
+        const s = await place.open(indexing);
         (indexing ? on : off).push(await commitRate(s, members));
         await s.close();
       }
     }
-    return { store: name, rows, on: median(on), off: median(off) };
+    process.stderr.write(`${name}: rounds msg/s on ${on.map((r) => fmt(r.rate, 0)).join(', ')}; off ${off.map((r) => fmt(r.rate, 0)).join(', ')}\n`);
+    return {
+      store: name, rows, on: median(on.map((r) => r.rate)), off: median(off.map((r) => r.rate)),
+      cpuOn: median(on.map((r) => r.cpu)), cpuOff: median(off.map((r) => r.cpu)),
+    };
   } finally {
-    await cleanup();
+    await place.cleanup();
   }
 }
 
@@ -196,23 +235,50 @@ function print(r: Result): void {
   console.log(`\n${r.store}: search as one user (${N.toLocaleString('en-US')} messages, ${C.toLocaleString('en-US')} conversations; the user in ${Math.ceil(C / 20)}), ${QUERIES} queries each, ms:\n`);
   console.log(table(['store', 'query', 'scope', 'results', 'queries', 'p50', 'p99'], r.rows));
   console.log(`\n${r.store}: commit throughput, batches of 100 over 100 conversations, ${COMMITS.toLocaleString('en-US')} messages per round, median of ${ROUNDS} rounds each, msg/s:\n`);
-  console.log(table(['store', 'index on', 'index off', 'on / off'], [[r.store, fmt(r.on, 0), fmt(r.off, 0), `${fmt((r.on / r.off) * 100, 0)} %`]]));
+  console.log(table(['store', 'index on', 'index off', 'on / off', 'this process µs CPU/msg on', 'off'],
+    [[r.store, fmt(r.on, 0), fmt(r.off, 0), `${fmt((r.on / r.off) * 100, 0)} %`, fmt(r.cpuOn, 1), fmt(r.cpuOff, 1)]]));
 }
 // The smoke run (bench:smoke, CI) checks that it all works on the embedded default only.
+const kept = `${N}_${C}`;
 for (const which of SMOKE ? ['sqlite'] : values.stores.split(',')) {
   if (which === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'natter-bench-search-'));
+    const dir = values.keep || values.drop ? join(tmpdir(), `natter-bench-search-${kept}`) : mkdtempSync(join(tmpdir(), 'natter-bench-search-'));
     const file = join(dir, 'natter.db');
-    print(await run('SQLite', async (searchIndex) => createSqliteStore(file, { searchIndex }), async () => rmSync(dir, { recursive: true, force: true })));
+    const marker = join(dir, 'seeded');
+    const remove = async () => rmSync(dir, { recursive: true, force: true });
+    if (values.drop) {
+      await remove();
+      continue;
+    }
+    mkdirSync(dir, { recursive: true });
+    print(await run('SQLite', {
+      open: async (searchIndex) => createSqliteStore(file, { searchIndex }),
+      cleanup: values.keep ? async () => void process.stderr.write(`SQLite: kept in ${dir}\n`) : remove,
+      seeded: async () => existsSync(marker),
+      markSeeded: async () => writeFileSync(marker, ''),
+    }));
   } else if (which === 'postgres') {
-    const schema = `bench_search_${process.pid}`;
+    const schema = values.keep || values.drop ? `bench_search_kept_${kept}` : `bench_search_${process.pid}`;
     const url = `${values.postgres}${values.postgres.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     const admin = new pg.Client({ connectionString: values.postgres });
     await admin.connect();
-    print(await run('PostgreSQL', (searchIndex) => createPostgresStore({ connectionString: url, schema, searchIndex }), async () => {
+    const drop = async () => {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();
-    }, () => admin.query(`ANALYZE ${schema}.messages, ${schema}.memberships, ${schema}.groups`)));
+    };
+    if (values.drop) {
+      await drop();
+      continue;
+    }
+    print(await run('PostgreSQL', {
+      open: (searchIndex) => createPostgresStore({ connectionString: url, schema, searchIndex }),
+      cleanup: values.keep ? async () => {
+        process.stderr.write(`PostgreSQL: kept in schema ${schema}\n`);
+        await admin.end();
+      } : drop,
+      analyze: () => admin.query(`ANALYZE ${schema}.messages, ${schema}.memberships, ${schema}.groups`),
+      seeded: async () => (await admin.query(`SELECT to_regclass('${schema}.bench_seeded') IS NOT NULL AS seeded`)).rows[0].seeded === true,
+      markSeeded: () => admin.query(`CREATE TABLE ${schema}.bench_seeded ()`),
+    }));
   }
 }
-

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { Logger } from '../core/logger.js';
-import { indexExistingMessages, indexExistingWords } from './postgres-search.js';
+import { indexExistingMessages, indexExistingWords, indexWordsByConversation } from './postgres-search.js';
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
 import { FRIENDS_MIGRATION_SQL } from './postgres-friends.js';
 
@@ -293,6 +293,15 @@ CREATE INDEX messages_id ON messages (id);
     version: 19,
     name: 'sanctions-by-scope',
     sql: `CREATE INDEX sanctions_by_scope ON sanctions (scope, kind);`,
+  },
+  {
+    // Search (postgres-search.ts): the word index keyed by conversation too, so a term rare in
+    // the table but held by a thousand rows outside the searcher's conversations no longer
+    // reads those rows (btree_gin; without it the word index of migration 16 stays).
+    version: 26,
+    name: 'search-words-by-conversation',
+    sql: '',
+    after: indexWordsByConversation,
   },
 ];
 

@@ -113,3 +113,33 @@ export async function indexExistingWords(client: PoolClient): Promise<{ rows: nu
   await client.query('DROP INDEX IF EXISTS messages_search');
   return { rows: indexed };
 }
+
+/**
+ * Replaces the word index by one over (conversation, words) (migration 26), so a search reads
+ * only the matches in the searcher's conversations: the GIN index intersects a conversation's
+ * entry with the words' (`btree_gin` gives text an operator class GIN can index). Without
+ * `btree_gin` (not installed on the server, or the role may not create it) the word index stays
+ * as it is and this says why; search works the same, reading every match of a rare term.
+ */
+export async function indexWordsByConversation(client: PoolClient): Promise<Record<string, unknown>> {
+  const installed = async () => (await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'btree_gin'`)).rowCount === 1;
+  let reason: string | undefined;
+  // In public if it may (one schema's DROP ... CASCADE must not take other schemas' indexes
+  // with it), else in the schema being migrated, as pg_trgm (migration 7). Trusted since
+  // PostgreSQL 13: any role that may create in the database may install it.
+  for (const sql of ['CREATE EXTENSION IF NOT EXISTS btree_gin SCHEMA public', 'CREATE EXTENSION IF NOT EXISTS btree_gin']) {
+    if (await installed()) break;
+    await client.query('SAVEPOINT btree_gin');
+    try {
+      await client.query(sql);
+      await client.query('RELEASE SAVEPOINT btree_gin');
+    } catch (err) {
+      await client.query('ROLLBACK TO SAVEPOINT btree_gin');
+      reason = (err as Error).message;
+    }
+  }
+  if (!(await installed())) return { index: 'messages_words (kept)', btreeGin: `unavailable: ${reason}` };
+  await client.query('CREATE INDEX messages_conv_words ON messages USING gin (conv_key, search_words) WHERE search_words IS NOT NULL');
+  await client.query('DROP INDEX IF EXISTS messages_words');
+  return { index: 'messages_conv_words' };
+}

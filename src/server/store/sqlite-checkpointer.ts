@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { MERGE_STEP } from './sqlite-search.js';
 
 /**
  * Checkpoints a WAL-mode SQLite file from a worker thread. A checkpoint copies committed pages
@@ -11,7 +10,7 @@ import { MERGE_STEP } from './sqlite-search.js';
  * other core. Durability is unchanged: a commit is durable once its WAL frames are fsynced,
  * before any checkpoint. The committing connection keeps a high `wal_autocheckpoint` as a
  * backstop: it finishes the few frames left and lets the WAL restart from its beginning.
- * Each tick first merges a step of the search index's segments, which commits leave unmerged.
+ * (The search index's segment merges are the writer's, between its jobs: sqlite-writer.ts.)
  */
 export interface Checkpointer {
   /** Stops the worker and closes its connection (before the main connection closes). */
@@ -25,15 +24,8 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
-// Its merges need no fsync of their own: the next commit's covers the WAL up to them.
-db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 100');
-let merge;
-try { merge = db.prepare(workerData.merge); } catch {}
 let timer;
 const tick = () => {
-  // The search index's segment merges (sqlite-search.ts MERGE_STEP), off the commit's path.
-  try { merge?.run(); } catch {}
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
   timer = setTimeout(tick, workerData.intervalMs);
 };
@@ -49,7 +41,7 @@ parentPort.on('message', (m) => {
 /** Starts the checkpoint worker for `file` (an existing WAL-mode database). */
 export function startCheckpointer(file: string, intervalMs = 50): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs, merge: MERGE_STEP } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
   // Never the reason a process stays up; a failed worker only means the backstop checkpoints.
   worker.unref();
   worker.on('error', () => undefined);

@@ -32,8 +32,9 @@ export const SEARCH_SCHEMA = `CREATE VIRTUAL TABLE messages_words USING fts5(wor
 CREATE TABLE messages_vocab (word TEXT PRIMARY KEY) WITHOUT ROWID;`;
 
 /**
- * One step of merging the word index's segments, run by the checkpointer thread every tick
- * (sqlite-checkpointer.ts): at most 256 pages of merge work, levels of 16 segments or more.
+ * One step of merging the word index's segments, run by the writer thread between its jobs
+ * while nothing is queued (sqlite-writer.ts): at most 256 pages of merge work, levels of 16
+ * segments or more.
  */
 export const MERGE_STEP = `INSERT INTO messages_words (messages_words, rank) VALUES ('merge', 256)`;
 
@@ -61,9 +62,9 @@ export function upgradeSearch(db: Database.Database): number | undefined {
     if (columns.includes('search_text')) db.exec('ALTER TABLE messages DROP COLUMN search_text');
     db.exec(SEARCH_SCHEMA);
     // A commit writes its own small segment and never merges (merging was half of what the index
-    // added to a commit): the checkpointer thread merges between commits (MERGE_STEP); only a
+    // added to a commit): the writer thread merges between commits (MERGE_STEP); only a
     // level left with 64 segments is merged by the commit that makes it.
-    // The checkpointer's merges take 16 segments of a level at a time, not 4: each merge rewrites
+    // Those merges take 16 segments of a level at a time, not 4: each merge rewrites
     // what it merges, so fewer, wider merges write the index about half as many times over.
     db.exec(`INSERT INTO messages_words (messages_words, rank) VALUES ('automerge', 0);
       INSERT INTO messages_words (messages_words, rank) VALUES ('crisismerge', 64);

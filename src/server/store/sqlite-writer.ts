@@ -4,6 +4,7 @@ import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
 import { searchTextOf, wordsOf } from '../core/search-text.js';
+import { MERGE_STEP } from './sqlite-search.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -257,8 +258,36 @@ db.pragma('wal_autocheckpoint = ' + workerData.autocheckpoint);
 db.pragma('foreign_keys = OFF');
 const commitBatch = (function (db) {${COMMIT_SOURCE}})(db);
 const execBatch = (function (db) {${EXEC_SOURCE}})(db);
+// The search index's segment merges (sqlite-search.ts MERGE_STEP) run here, a step at a time
+// while nothing is queued: a job posted meanwhile waits for one step at most, and no commit
+// waits on another connection's lock for them. Without an fsync of their own, as exec.
+let merge;
+try { merge = db.prepare(workerData.merge); } catch {}
+const totalChanges = db.prepare('SELECT total_changes()').pluck();
+let merging = false;
+const mergeStep = () => {
+  merging = false;
+  if (stopped) return;
+  const before = totalChanges.get();
+  db.pragma('synchronous = NORMAL');
+  try {
+    merge.run();
+  } catch {
+    return;
+  } finally {
+    db.pragma('synchronous = ' + workerData.synchronous);
+  }
+  // FTS5: a step that merged something changes two rows or more; then the next step.
+  if (totalChanges.get() - before >= 2) idle();
+};
+// setImmediate: after the messages already queued, which go first.
+const idle = () => {
+  if (merge && !merging) merging = true, setImmediate(mergeStep);
+};
+let stopped = false;
 parentPort.on('message', (m) => {
   if (m === 'stop') {
+    stopped = true;
     db.close();
     parentPort.close();
     return;
@@ -274,6 +303,7 @@ parentPort.on('message', (m) => {
     reply = { id: m.id, error: String((err && err.message) || err) };
   }
   parentPort.postMessage(reply);
+  idle();
 });
 `;
 
@@ -339,7 +369,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
   let stopping: Promise<void> | undefined;
 
   const start = (): Worker => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, ...options } });
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, merge: MERGE_STEP, ...options } });
     // Holds the process up only while a commit is in flight.
     w.unref();
     w.on('message', (r: Reply) => {

@@ -93,8 +93,8 @@ describe('search on a database made before it', () => {
     await first.close();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query(`DROP INDEX messages_words; DROP INDEX messages_id; ALTER TABLE messages DROP COLUMN search_text, DROP COLUMN search_words;
-      DELETE FROM natter_migrations WHERE version IN (7, 16)`);
+    await client.query(`DROP INDEX IF EXISTS messages_words; DROP INDEX IF EXISTS messages_conv_words; DROP INDEX messages_id;
+      ALTER TABLE messages DROP COLUMN search_text, DROP COLUMN search_words; DELETE FROM natter_migrations WHERE version IN (7, 16, 26)`);
     await client.end();
 
     const { logger, lines } = recorder();
@@ -119,8 +119,8 @@ describe('search on a database made before it', () => {
     await client.connect();
     after(() => client.end());
     const { rows: [trgm] } = await client.query(`SELECT extnamespace::regnamespace::text AS ns FROM pg_extension WHERE extname = 'pg_trgm'`);
-    await client.query(`DROP INDEX messages_words; DROP INDEX messages_id; ALTER TABLE messages DROP COLUMN search_words;
-      CREATE INDEX messages_search ON messages USING gin (search_text ${trgm.ns}.gin_trgm_ops); DELETE FROM natter_migrations WHERE version = 16`);
+    await client.query(`DROP INDEX IF EXISTS messages_words; DROP INDEX IF EXISTS messages_conv_words; DROP INDEX messages_id; ALTER TABLE messages DROP COLUMN search_words;
+      CREATE INDEX messages_search ON messages USING gin (search_text ${trgm.ns}.gin_trgm_ops); DELETE FROM natter_migrations WHERE version IN (16, 26)`);
 
     const { logger, lines } = recorder();
     const store = await createPostgresStore({ connectionString: url, logger });
@@ -128,8 +128,38 @@ describe('search on a database made before it', () => {
       assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
       assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
       assert.deepEqual(lines.filter((l) => /migration 16/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
-      const { rows } = await client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'messages' AND indexname IN ('messages_search', 'messages_words') ORDER BY 1`);
-      assert.deepEqual(rows.map((r) => r.indexname), ['messages_words']);
+      const { rows } = await client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'messages' AND indexname IN ('messages_search', 'messages_words', 'messages_conv_words') ORDER BY 1`);
+      assert.deepEqual(rows.map((r) => r.indexname), ['messages_conv_words'], 'the trigram index gone, the words indexed by conversation (migration 26)');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('postgres: migration 26 replaces the word index by one over (conversation, words), logged; search finds what it did', async () => {
+    const { url, drop } = await freshSchema();
+    after(drop);
+    const first = await createPostgresStore({ connectionString: url });
+    await seed(first);
+    // The same words in a conversation b is not in: the index must not hand them to b's search.
+    await first.createGroup({ id: 'elsewhere', name: 'E', createdAt: 1 }, ['a', 'c']);
+    await first.commitMessages(['elsewhere aardvark', '别处的斑马'].map((text) => draft(groupKey('elsewhere'), 'a', { id: newMessageId(), elem: { type: 'text', text } })));
+    await first.close();
+    // The layout of migration 16: the word index alone.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    after(() => client.end());
+    await client.query(`DROP INDEX messages_conv_words; CREATE INDEX messages_words ON messages USING gin (search_words) WHERE search_words IS NOT NULL;
+      DELETE FROM natter_migrations WHERE version = 26`);
+
+    const { logger, lines } = recorder();
+    const store = await createPostgresStore({ connectionString: url, logger });
+    try {
+      assert.deepEqual(lines.filter((l) => /migration 26/.test(l.msg ?? '')).map((l) => (l.obj as { index: string }).index), ['messages_conv_words']);
+      const { rows } = await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'messages' AND indexname IN ('messages_words', 'messages_conv_words')`);
+      assert.deepEqual(rows.map((r) => r.indexname), ['messages_conv_words']);
+      assert.match(rows[0].indexdef, /gin \(conv_key, search_words\)/);
+      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
+      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
     } finally {
       await store.close();
     }

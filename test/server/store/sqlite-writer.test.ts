@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
 import type { Store } from '../../../src/server/core/store.js';
+import { MERGE_STEP } from '../../../src/server/store/sqlite-search.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
 import { changeDraft } from './store-changes-contract.js';
 import { draft } from './store-contract.js';
@@ -266,5 +267,31 @@ describe('sqlite store: changes on the writer thread', () => {
     assert.equal(db.prepare("SELECT count(*) FROM messages WHERE conv_key = ? AND body LIKE '%\"reactions\"%'").pluck().get(k), 2);
     assert.equal(db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck().get(k), 4);
     db.close();
+  });
+});
+
+/** The search index's segments: each commit writes one; the writer merges them while it has nothing queued. */
+describe('sqlite store: the word index merged by the writer between its jobs', () => {
+  it('merges the segments commits leave once the writer is idle, and every message stays found', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'natter-writer-merge-')), 'natter.db');
+    const store = createSqliteStore(file);
+    after(() => store.close());
+    const k = groupKey('merge');
+    await store.createGroup({ id: 'merge', name: 'M', createdAt: 1 }, ['a', 'b']);
+    // 40 commits, 40 segments: more than one level's worth (16) to merge.
+    for (let i = 0; i < 40; i++) await store.commitMessages([draft(k, 'a', { elem: { type: 'text', text: `common word${i} 斑马${i}` } })]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A merge step of our own finds nothing left to do: FTS5 changes fewer than two rows then.
+    const db = new Database(file);
+    db.pragma('busy_timeout = 5000');
+    const total = db.prepare('SELECT total_changes()').pluck();
+    const was = total.get() as number;
+    db.prepare(MERGE_STEP).run();
+    const merged = (total.get() as number) - was;
+    db.close();
+    assert.ok(merged < 2, `segments were left unmerged (${merged} rows changed by a merge step)`);
+    assert.equal((await store.searchMessages('b', { terms: ['common'], limit: 50 })).length, 40);
+    assert.deepEqual((await store.searchMessages('b', { terms: ['word17'], limit: 50 })).map((m) => (m.elem as { text: string }).text), ['common word17 斑马17']);
+    assert.equal((await store.searchMessages('b', { terms: ['斑马'], limit: 50 })).length, 40);
   });
 });
