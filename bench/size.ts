@@ -36,7 +36,7 @@
  * (c) to the file of ours or the package it came from (`bench/lib/breakdown.ts`): the largest of
  * each row, then all of them summed by area (client, protocol, element code, styles, strings …).
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -251,7 +251,9 @@ try {
   // Every file but the locales, and the largest locale (see (b) above).
   const everything = all.filter((f) => !locales.includes(f) || f === biggestLocale);
   const later = everything.filter((f) => !first.includes(f));
-  const withMap = (file: string) => ({ code: read(file).toString(), map: JSON.parse(read(`${file}.map`).toString()) as SourceMapV3, mapDir: cdn.dir });
+  // Rolldown's runtime chunk is written without a map: all of it counts as unmapped glue.
+  const noMap: SourceMapV3 = { sources: [], mappings: '' };
+  const withMap = (file: string) => ({ code: read(file).toString(), map: existsSync(join(cdn.dir, `${file}.map`)) ? (JSON.parse(read(`${file}.map`).toString()) as SourceMapV3) : noMap, mapDir: cdn.dir });
   const sharesOf = (files: string[]) => (values.breakdown ? breakdown(files.map(withMap), ROOT) : undefined);
   rows.push({
     name: '(a) script tag, first paint',
