@@ -90,6 +90,11 @@ export function minifyCssLiterals(): Plugin {
       .replace(/\s*([{};,>])\s*/g, '$1')
       .replace(/:\s+/g, ':')
       .replace(/;}/g, '}')
+      // `[part~='x']` → `[part~=x]`: an attribute value that is an identifier needs no quotes.
+      .replace(/\[([\w-]+)([~|^$*]?=)(['"])([A-Za-z_][\w-]*)\3\]/g, '[$1$2$4]')
+      // `calc(a / 2)`, `rgb(0 0 0 / .4)`, `x !important`: no space is needed around `/` or before
+      // `!` (unlike `+` and `-` in calc(), and `*`, which can be a selector after a combinator).
+      .replace(/\s*([/!])\s*/g, '$1')
       // `0.75rem` → `.75rem`: a number's leading zero (not one inside a name or a longer number).
       .replace(/(^|[^\w.#-])0\.(\d)/g, '$1.$2');
   return {
