@@ -6,6 +6,7 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
 import { minifyCssLiterals } from './scripts/minify-css-literals.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
+import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
 import { slimLocalizePlugin } from './scripts/slim-localize.js';
 import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
 
@@ -368,7 +369,8 @@ function classicLoader(): Plugin {
  * what each imports (the size benchmark reads it).
  */
 const cdn: UserConfig = {
-  plugins: [...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
+  // The ids of the strings short (scripts/short-msg-ids.ts): the script tag's copy of @lit/localize is its own.
+  plugins: [shortMsgIdsPlugin(here('./src/elements/i18n/locales')), ...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },

@@ -25,6 +25,11 @@ export function minifyHtmlLiterals(code: string, file: string): { code: string; 
       for (const run of text.matchAll(/[ \t\r\n]*\n[ \t\r\n]*/g)) {
         if (run[0] !== '\n') s.overwrite(quasi.start + run.index, quasi.start + run.index + run[0].length, '\n');
       }
+      // `type="button"` → `type=button`: a static attribute value that is one word needs no quotes
+      // (HTML's unquoted form: no space, quote, `=`, `<`, `>` or backtick; not before `/`).
+      for (const attr of text.matchAll(/(?<=\s[\w:.-]+=)"[A-Za-z_][\w-]*"(?=[\s>])/g)) {
+        s.overwrite(quasi.start + attr.index, quasi.start + attr.index + attr[0].length, attr[0].slice(1, -1));
+      }
     }
   }
   return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: file }).toString() } : null;
