@@ -5,7 +5,8 @@
  * `white-space`) such a run shows as one space either way; where line breaks show (`pre-line`,
  * `pre-wrap` for the messages' text) the line break stays, and no template of ours puts
  * indentation inside those. Only the templates' own text changes (between tags, and between the
- * attributes inside one; no attribute value of ours spans lines); `${…}` is left as it is.
+ * attributes inside one; no attribute value of ours spans lines); `${…}` is left as it is. A
+ * static attribute value of one word loses its quotes (`type=button`: HTML's unquoted form).
  */
 import { RolldownMagicString } from 'rolldown';
 import { parseAst, type Plugin } from 'vite';
