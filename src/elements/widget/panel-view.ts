@@ -20,7 +20,7 @@ import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
 
 export { panelStyles } from './panel-view.styles.js';
 import { loadGroupElements } from '../groups/load-groups.js';
-import { panelPeopleStrings } from '../i18n/panel-people.js';
+import { panelLabels } from '../i18n/panel-labels.js';
 
 /** What the widget hands the view when it renders. */
 export interface PanelHost {
@@ -114,7 +114,7 @@ function openGroupPanel(panel: HTMLElementTagNameMap['group-panel'] | null, grou
 
 export function renderPanel(w: PanelHost) {
   const t = widgetPanelStrings();
-  const g = panelPeopleStrings;
+  const g = panelLabels;
   const selected = w.selected as Conversation['id'];
   const current = w.current;
   const threadTitle = selected ? current?.name || titleOf(w.host, w.client, selected) : '';
