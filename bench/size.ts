@@ -128,17 +128,18 @@ const LIMITS = {
   // tag's string ids short in the msg() calls and the locale modules' keys (−2.5: ru 7.6 → 5.9, the
   // panel −0.5; scripts/short-msg-ids.ts), one-word attribute values of templates unquoted (−0.07),
   // CSS literals without the quotes of identifier attribute values and the spaces around `/` (−0.1),
-  // error codes one number per name (−0.02); the group and people tables moving to the extras
-  // chunk costs +0.3 here (they compress apart from the panel's strings), and saves 1.4 in (b′).
+  // error codes one number per name (−0.02); the group, people and report tables moving to the
+  // extras chunk cost +0.4 here (they compress apart from the panel's strings; measured 122.85), and
+  // save 1.7 in (b′).
   everything: { bytes: 122.9 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
   // 79.0); after: measured 104.6 (the panel 63.3). The budget is not met: a ratchet at 104.8 until it is.
-  // 104.8 → 101.0 (measured 100.88, 104.73 before; h7): the same cuts, and the panel's three group
-  // and people labels in their own module (i18n/panel-labels.ts), so the group and people tables
-  // travel with their views in the extras chunk (−1.4).
-  opening: { bytes: 101.0 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 104.8 → 100.7 (measured 100.57, 104.73 before; h7): the same cuts, and the panel's three group
+  // and people labels and the menu's Report item in a module of their own (i18n/panel-labels.ts), so
+  // the group, people and report tables travel with their views in the extras chunk (−1.4, −0.3).
+  opening: { bytes: 100.7 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
