@@ -4,7 +4,9 @@ import { transform } from 'esbuild';
 import type { ChunkingContext, OutputBundle, OutputChunk, PluginContext } from 'rolldown';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
+import { minifyCssLiterals } from './scripts/minify-css-literals.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
+import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
 import { slimLocalizePlugin } from './scripts/slim-localize.js';
 import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
 
@@ -75,34 +77,6 @@ function helperPreamble(code: string): { helpers: Map<string, string>; lines: nu
     else break;
   }
   return { helpers, lines: i };
-}
-
-/**
- * Minifies the CSS inside our `css\`…\`` literals (`*.styles.ts`), which a JS minifier leaves as
- * written: comments go, whitespace shrinks. Only rewrites that keep every selector's meaning
- * (spaces before `:` and around `+`/`-` stay: they can be combinators or calc() operators).
- */
-export function minifyCssLiterals(): Plugin {
-  const shrink = (text: string) =>
-    text
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/\s+/g, ' ')
-      .replace(/\s*([{};,>])\s*/g, '$1')
-      .replace(/:\s+/g, ':')
-      .replace(/;}/g, '}')
-      // `0.75rem` → `.75rem`: a number's leading zero (not one inside a name or a longer number).
-      .replace(/(^|[^\w.#-])0\.(\d)/g, '$1.$2');
-  return {
-    name: 'natter:minify-css-literals',
-    apply: 'build',
-    transform(code, id) {
-      if (!id.split('?')[0]!.endsWith('.styles.ts')) return null;
-      // Only the literal text between interpolations is touched; `${…}` stays as it is. The map is
-      // left as it was (null): these files hold nothing but styles, nothing worth stepping through.
-      const out = code.replace(/css`([^`]*)`/g, (_m, body: string) => `css\`${body.split(/(\$\{[^}]*\})/).map((part, i) => (i % 2 ? part : shrink(part))).join('')}\``);
-      return { code: out, map: null };
-    },
-  };
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -395,7 +369,8 @@ function classicLoader(): Plugin {
  * what each imports (the size benchmark reads it).
  */
 const cdn: UserConfig = {
-  plugins: [...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
+  // The ids of the strings short (scripts/short-msg-ids.ts): the script tag's copy of @lit/localize is its own.
+  plugins: [shortMsgIdsPlugin(here('./src/elements/i18n/locales')), ...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },

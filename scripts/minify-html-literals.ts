@@ -5,7 +5,8 @@
  * `white-space`) such a run shows as one space either way; where line breaks show (`pre-line`,
  * `pre-wrap` for the messages' text) the line break stays, and no template of ours puts
  * indentation inside those. Only the templates' own text changes (between tags, and between the
- * attributes inside one; no attribute value of ours spans lines); `${…}` is left as it is.
+ * attributes inside one; no attribute value of ours spans lines); `${…}` is left as it is. A
+ * static attribute value of one word loses its quotes (`type=button`: HTML's unquoted form).
  */
 import { RolldownMagicString } from 'rolldown';
 import { parseAst, type Plugin } from 'vite';
@@ -24,6 +25,11 @@ export function minifyHtmlLiterals(code: string, file: string): { code: string; 
       const text = code.slice(quasi.start, quasi.end);
       for (const run of text.matchAll(/[ \t\r\n]*\n[ \t\r\n]*/g)) {
         if (run[0] !== '\n') s.overwrite(quasi.start + run.index, quasi.start + run.index + run[0].length, '\n');
+      }
+      // `type="button"` → `type=button`: a static attribute value that is one word needs no quotes
+      // (HTML's unquoted form: no space, quote, `=`, `<`, `>` or backtick; not before `/`).
+      for (const attr of text.matchAll(/(?<=\s[\w:.-]+=)"[A-Za-z_][\w-]*"(?=[\s>])/g)) {
+        s.overwrite(quasi.start + attr.index, quasi.start + attr.index + attr[0].length, attr[0].slice(1, -1));
       }
     }
   }

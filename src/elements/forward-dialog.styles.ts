@@ -1,29 +1,19 @@
 import { css } from 'lit';
+import { dialogStyles } from './styles/dialog.styles.js';
 import { sharedStyles } from './styles/shared.styles.js';
 
 export const styles = [
   sharedStyles,
+  dialogStyles,
   css`
     :host {
       --_width: var(--chat-forward-dialog-width, min(28rem, 100vw - 2rem));
       --_list-height: var(--chat-forward-dialog-list-height, 16rem);
-      display: contents;
     }
 
     [part~='dialog'] {
-      width: var(--_width);
       max-height: calc(100vh - 2rem);
       padding: 1rem 1.25rem;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_surface);
-      color: var(--_text);
-      font-family: var(--_font);
-      box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
-    }
-
-    [part~='dialog']::backdrop {
-      background: rgb(0 0 0 / 0.4);
     }
 
     [part~='title'] {
@@ -56,17 +46,6 @@ export const styles = [
     .merged {
       margin: 0 0 0.25rem;
       font-weight: 600;
-    }
-
-    [part~='search'],
-    [part~='note'] {
-      width: 100%;
-      padding: 0.5rem 0.625rem;
-      border: 1px solid var(--_border);
-      border-radius: calc(var(--_radius) / 2);
-      background: var(--_surface);
-      color: var(--_text);
-      font: inherit;
     }
 
     [part~='targets'] {
@@ -104,19 +83,11 @@ export const styles = [
       font-size: 0.75rem;
     }
 
-    .empty {
-      padding: 0.75rem;
-    }
-
     .note {
       display: grid;
       gap: 0.25rem;
       font-size: 0.8125rem;
       color: var(--_muted);
-    }
-
-    [part~='note'] {
-      resize: vertical;
     }
 
     [part~='result'] {
@@ -142,23 +113,8 @@ export const styles = [
       font-size: 0.8125rem;
     }
 
-    .buttons {
-      display: flex;
-      justify-content: flex-end;
-      gap: 0.5rem;
-      margin-top: 0.75rem;
-    }
-
     button {
       padding: 0.375rem 0.875rem;
-      border: 1px solid var(--_border);
-      border-radius: 999px;
-      background: transparent;
-      cursor: pointer;
-    }
-
-    button:hover {
-      background: var(--_hover);
     }
 
     [part~='confirm-button'],

@@ -1,6 +1,7 @@
 /**
  * The script-tag build shrinks the indentation inside Lit templates (`scripts/minify-html-literals.ts`):
- * only whitespace that holds a line break, only inside `html`/`svg` templates, nested ones too.
+ * only whitespace that holds a line break, only inside `html`/`svg` templates, nested ones too;
+ * and the quotes of a static attribute value that is one word.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -17,7 +18,7 @@ test('a run of whitespace with a line break becomes the line break, in html and 
     '  `;',
   ].join('\n');
   const out = minifyHtmlLiterals(code, 'row.js');
-  assert.equal(out?.code, 'const row = (x) => html`\n<li part="item">\n${x.ok ? html`<span>\t yes  </span>` : svg`\n<path d="M0 0" />\n`}\n</li>\n`;');
+  assert.equal(out?.code, 'const row = (x) => html`\n<li part=item>\n${x.ok ? html`<span>\t yes  </span>` : svg`\n<path d="M0 0" />\n`}\n</li>\n`;');
   assert.equal(JSON.parse(out.map).sources[0], 'row.js');
 });
 
@@ -26,4 +27,11 @@ test('other templates, strings and code are left as they are; nothing to do is n
   assert.equal(minifyHtmlLiterals(code, 'a.js'), null);
   // Escapes stay escapes: `\n` written as two characters is not a line break of the source.
   assert.equal(minifyHtmlLiterals('html`a\\n   b`', 'b.js'), null);
+});
+
+test('a static attribute value of one word loses its quotes; a value with a space, a binding or before `/` keeps them', () => {
+  const code = 'const b = html`<button type="button" part="a b" class="x ${y}" aria-hidden="true">${z}</button><input type="text"/><img alt="" src="x" >`;';
+  assert.equal(minifyHtmlLiterals(code, 'b.js')?.code, 'const b = html`<button type=button part="a b" class="x ${y}" aria-hidden=true>${z}</button><input type="text"/><img alt="" src=x >`;');
+  // Text that is not a tag's attribute is left alone when it is not followed by a space or `>`.
+  assert.equal(minifyHtmlLiterals('html`<code>a="b"</code>`', 'c.js'), null);
 });

@@ -1,30 +1,19 @@
 import { css } from 'lit';
+import { dialogStyles } from '../styles/dialog.styles.js';
 import { sharedStyles } from '../styles/shared.styles.js';
 
 /** What the group dialogs share: a modal sized for 320 px screens up, fields, lists and buttons. */
 export const groupDialogStyles = [
   sharedStyles,
+  dialogStyles,
   css`
     :host {
       --_width: var(--chat-group-dialog-width, min(28rem, 100vw - 1rem));
-      display: contents;
     }
 
     [part~='dialog'] {
-      width: var(--_width);
       max-height: calc(100dvh - 1rem);
-      padding: 1rem;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_surface);
-      color: var(--_text);
-      font-family: var(--_font);
-      box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
       overflow-y: auto;
-    }
-
-    [part~='dialog']::backdrop {
-      background: rgb(0 0 0 / 0.4);
     }
 
     h2 {
@@ -54,19 +43,8 @@ export const groupDialogStyles = [
     input[type='url'],
     input[type='search'],
     textarea {
-      width: 100%;
-      padding: 0.5rem 0.625rem;
-      border: 1px solid var(--_border);
-      border-radius: calc(var(--_radius) / 2);
-      background: var(--_surface);
-      color: var(--_text);
-      font: inherit;
       /* Not the label's smaller muted text. */
       font-size: 0.9375rem;
-    }
-
-    textarea {
-      resize: vertical;
     }
 
     ul {
@@ -132,29 +110,13 @@ export const groupDialogStyles = [
       font-size: 0.8125rem;
     }
 
-    .empty {
-      padding: 0.75rem;
-    }
-
     .buttons {
-      display: flex;
       flex-wrap: wrap;
-      justify-content: flex-end;
-      gap: 0.5rem;
-      margin-top: 0.75rem;
     }
 
     button {
       min-height: 2rem;
       padding: 0.25rem 0.875rem;
-      border: 1px solid var(--_border);
-      border-radius: 999px;
-      background: transparent;
-      cursor: pointer;
-    }
-
-    button:hover {
-      background: var(--_hover);
     }
 
     button:disabled {

@@ -3,6 +3,7 @@ import type { ErrorName } from '../../protocol/error-codes.js';
 import type { GroupRole } from '../../protocol/frames.js';
 import { errorText } from './errors.js';
 import { formatNumber, plural } from './localize.js';
+import { panelLabels } from './panel-labels.js';
 
 /** Why a group action failed, for the refusals only group actions meet (the others as a send's). */
 const GROUP_ERRORS: Partial<Record<ErrorName, () => string>> = {
@@ -32,7 +33,7 @@ const groups = {
   get create() { return msg('Create', { id: 'groups.create' }); },
   get cancel() { return msg('Cancel', { id: 'groups.cancel' }); },
   get close() { return msg('Close', { id: 'groups.close' }); },
-  get info() { return msg('Group info', { id: 'groups.info' }); },
+  get info() { return panelLabels.groupInfo; },
   get notice() { return msg('Notice', { id: 'groups.notice' }); },
   get noNotice() { return msg('No notice.', { id: 'groups.noNotice' }); },
   get settings() { return msg('Settings', { id: 'groups.settings' }); },
@@ -58,7 +59,7 @@ const groups = {
   get done() { return msg('Done.', { id: 'groups.done' }); },
   get loading() { return msg('Loading…', { id: 'groups.loading' }); },
   get you() { return msg('(you)', { id: 'groups.you' }); },
-  get left() { return msg('You are no longer a member of this group.', { id: 'groups.left' }); },
+  get left() { return panelLabels.groupLeft; },
   memberCount: (n: number) => {
     const count = formatNumber(n);
     return plural(n, {

@@ -1,6 +1,7 @@
 import { msg, str } from '@lit/localize';
 import type { ErrorName } from '../../protocol/error-codes.js';
 import { groupErrorText } from './groups.js';
+import { panelLabels } from './panel-labels.js';
 
 /** Labels of `<profile-card>`, in the active locale (every property is read when it is used). */
 const people = {
@@ -37,7 +38,7 @@ const people = {
   get friend() { return msg('Friend', { id: 'people.friend' }); },
   get pending() { return msg('Request pending', { id: 'people.pending' }); },
   /** The accessible name of a member's name button in the group panel. */
-  openProfile: (name: string) => msg(str`Profile of ${name}`, { id: 'people.openProfile' }),
+  openProfile: panelLabels.openProfile,
 };
 
 export type PeopleStrings = typeof people;

@@ -2,6 +2,7 @@ import { msg } from '@lit/localize';
 import type { ErrorBody } from '../../protocol/error-codes.js';
 import type { ReportReason } from '../../protocol/reports.js';
 import { changeErrorText } from './changes.js';
+import { panelLabels } from './panel-labels.js';
 
 /** Why a report was refused, for the codes reports get (others: the message sentences). */
 const REFUSALS: Partial<Record<string, () => string>> = {
@@ -20,7 +21,7 @@ export function reportErrorText(error: Pick<ErrorBody, 'name'> | undefined): str
 
 /** Labels of the thread's "Report" item and its dialog, in the active locale (read when used; Cancel and Close are `uiStrings`'). */
 const strings = {
-  get report() { return msg('Report', { id: 'report.item' }); },
+  get report() { return panelLabels.report; },
   get title() { return msg('Report message', { id: 'report.title' }); },
   get why() { return msg('Why are you reporting this message?', { id: 'report.why' }); },
   get note() { return msg('Add a note (optional)', { id: 'report.note' }); },

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../client/types.js';
 import type { UiStrings } from '../i18n/ui.js';
 import { changeStrings } from '../i18n/changes.js';
-import { reportStrings } from '../i18n/report.js';
+import { panelLabels } from '../i18n/panel-labels.js';
 import { isForwardable } from './elem-content.js';
 
 export interface MenuItem {
@@ -33,7 +33,7 @@ export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
   items.push(m.pinned ? { id: 'unpin', label: s.unpin } : { id: 'pin', label: s.pin });
   if (m.isSelf) items.push({ id: 'recall', label: s.recall });
   items.push({ id: 'hide', label: s.deleteForMe });
-  if (!m.isSelf && m.elem.type !== 'system') items.push({ id: 'report', label: reportStrings().report });
+  if (!m.isSelf && m.elem.type !== 'system') items.push({ id: 'report', label: panelLabels.report });
   for (const emoji of QUICK_REACTIONS) items.push({ id: 'react', label: s.react(emoji), emoji });
   items.push({ id: 'react-more', label: s.moreReactions });
   return items;

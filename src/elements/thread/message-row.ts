@@ -5,7 +5,7 @@ import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
 import { describeElemText, systemText } from '../i18n/elems.js';
 import { errorText } from '../i18n/errors.js';
 import { uiStrings, type UiStrings } from '../i18n/ui.js';
-import { peopleStrings } from '../i18n/people.js';
+import { panelLabels } from '../i18n/panel-labels.js';
 import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
 import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
@@ -90,7 +90,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
       <div class="body">
         ${!self && !continued
           ? ctx.profiles
-            ? html`<button part="sender sender-button" type="button" aria-label=${peopleStrings().openProfile(name)}>${name}</button>`
+            ? html`<button part="sender sender-button" type="button" aria-label=${panelLabels.openProfile(name)}>${name}</button>`
             : html`<span part="sender">${name}</span>`
           : nothing}
         ${self ? nothing : html`<span class="visually-hidden">${name}:</span>`}

@@ -19,9 +19,8 @@ import { renderDndToggle, renderThreadActions } from './thread-header.js';
 import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
 
 export { panelStyles } from './panel-view.styles.js';
-import { groupStrings } from '../i18n/groups.js';
 import { loadGroupElements } from '../groups/load-groups.js';
-import { peopleStrings } from '../i18n/people.js';
+import { panelLabels } from '../i18n/panel-labels.js';
 
 /** What the widget hands the view when it renders. */
 export interface PanelHost {
@@ -115,7 +114,7 @@ function openGroupPanel(panel: HTMLElementTagNameMap['group-panel'] | null, grou
 
 export function renderPanel(w: PanelHost) {
   const t = widgetPanelStrings();
-  const g = groupStrings();
+  const g = panelLabels;
   const selected = w.selected as Conversation['id'];
   const current = w.current;
   const threadTitle = selected ? current?.name || titleOf(w.host, w.client, selected) : '';
@@ -157,12 +156,12 @@ export function renderPanel(w: PanelHost) {
                 <chat-thread part="thread" exportparts=${THREAD_PARTS} ?hide-presence=${!w.presence} conversation=${w.selected} label=${t.messages} formatting=${fmt} ?hide-profiles=${!w.profiles}>
                   ${group || peer
                     ? html`<div slot="header" part="thread-header" class="thread-header">${group
-                        ? html`<button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(near(e, 'group-panel'), w.selected)}>ⓘ ${g.info}</button>`
-                        : html`<button part="profile-button" type="button" aria-label=${peopleStrings().openProfile(threadTitle)} @click=${(e: Event) => void near(e, 'chat-thread')?.showProfile(peer, { name: threadTitle })}><bdi>${threadTitle}</bdi></button>`}</div>`
+                        ? html`<button part="group-info-button" type="button" @click=${(e: Event) => openGroupPanel(near(e, 'group-panel'), w.selected)}>ⓘ ${g.groupInfo}</button>`
+                        : html`<button part="profile-button" type="button" aria-label=${g.openProfile(threadTitle)} @click=${(e: Event) => void near(e, 'chat-thread')?.showProfile(peer, { name: threadTitle })}><bdi>${threadTitle}</bdi></button>`}</div>`
                     : nothing}
                 </chat-thread>
                 ${current?.left
-                  ? html`<p part="left-notice" class="left">${g.left}</p>`
+                  ? html`<p part="left-notice" class="left">${g.groupLeft}</p>`
                   : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder} formatting=${fmt}></message-composer>`}
               `
             : html`<p class="pick">${t.pick}</p>`}
