@@ -344,6 +344,11 @@ parentPort.on('message', (m) => {
   if (m === 'stop') {
     stopped = true;
     clearTimeout(quiet);
+    // A clean stop leaves nothing pending (a process killed before its move leaves rows the
+    // store moves when it opens again).
+    try {
+      if (commitBatch.pending() > 0) unsynced(commitBatch.move);
+    } catch {}
     db.close();
     parentPort.close();
     return;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -105,15 +106,37 @@ describe('sqlite store: search over the pending rows and the index', () => {
     assert.deepEqual(seen, texts.reverse());
   });
 
-  it('rows left pending when the store closed are found after a restart, and moved when it opens', async () => {
-    const first = await open();
-    const k = await group(first.store, 'p4');
-    await send(first.store, k, 'sa', 'survivor okapi');
-    await first.store.close();
-    assert.equal(first.pending(), 1, 'closed with the row pending');
-    const again = await open(first.file);
+  it('rows left pending by a process that died are found after a restart, and moved when the store opens', async () => {
+    const file = join(dir, 'crash.db');
+    // A process that commits and exits at once: its writer thread dies before the quiet move.
+    const child = `
+      const { createSqliteStore } = await import(${JSON.stringify(new URL('../../../src/server/store/sqlite-store.ts', import.meta.url).href)});
+      const { send } = await import(${JSON.stringify(new URL('./store-search-contract.ts', import.meta.url).href)});
+      const store = createSqliteStore(${JSON.stringify(file)});
+      await store.createGroup({ id: 'p4', name: 'p4', createdAt: 1, historyVisibility: 'all' }, ['sa', 'sb']);
+      await send(store, 'group:p4', 'sa', 'survivor okapi');
+      process.exit(0);`;
+    // A file, not -e: a worker thread inherits `--input-type=module`, and the writer's source is CommonJS.
+    const script = join(dir, 'crash.mjs');
+    writeFileSync(script, child);
+    const ran = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+    assert.equal(ran.status, 0, ran.stderr);
+    const left = new Database(file, { readonly: true });
+    assert.equal(left.prepare('SELECT count(*) FROM search_pending').pluck().get(), 1, 'the row was left pending');
+    left.close();
+    const again = await open(file);
     assert.equal(again.pending(), 0);
     assert.equal(again.indexed('okapi'), 1);
     assert.deepEqual(await find(again.store, 'sb', 'okapi'), ['survivor okapi']);
+  });
+
+  it('a store that closes moves what is pending first', async () => {
+    const first = await open();
+    const k = await group(first.store, 'p5');
+    await send(first.store, k, 'sa', 'closing tapir');
+    assert.equal(first.pending(), 1);
+    await first.store.close();
+    assert.equal(first.pending(), 0);
+    assert.equal(first.indexed('tapir'), 1);
   });
 });
