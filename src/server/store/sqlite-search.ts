@@ -232,9 +232,10 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
       // The body's check last, behind the filters, which SQLite might otherwise test after it
       // (CASE is evaluated lazily).
       const check = 'natter_match(m.body, :terms, ms.joined_seq)';
+      // The filters stay conditions of their own too: the planner uses them (the conversation's rows).
       const where = (more: string[] = []) => {
         const all = [...filters, ...more];
-        return `${visible} AND ${all.length > 0 ? `CASE WHEN ${all.join(' AND ')} THEN ${check} END` : check}`;
+        return [visible, ...all, all.length > 0 ? `CASE WHEN ${all.join(' AND ')} THEN ${check} END` : check].join(' AND ');
       };
       // CROSS JOIN fixes the order of the loops: the index newest first, or the viewer's conversations.
       if (match) params['match'] = match;
