@@ -139,4 +139,18 @@ describe('sqlite store: search over the pending rows and the index', () => {
     assert.equal(first.pending(), 0);
     assert.equal(first.indexed('tapir'), 1);
   });
+
+  it('a database whose index predates the pending table gets it when it opens', async () => {
+    const first = await open();
+    const k = await group(first.store, 'p6');
+    await send(first.store, k, 'sa', 'older quokka');
+    await first.store.close();
+    const old = new Database(first.file);
+    old.exec('DROP TABLE search_pending');
+    old.close();
+    const again = await open(first.file);
+    await send(again.store, k, 'sa', 'newer quokka');
+    assert.equal(again.pending(), 1);
+    assert.deepEqual(await find(again.store, 'sb', 'quokka'), ['newer quokka', 'older quokka']);
+  });
 });
