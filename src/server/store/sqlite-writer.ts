@@ -4,7 +4,7 @@ import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
 import { searchTextOf, wordsOf } from '../core/search-text.js';
-import { MERGE_STEP } from './sqlite-search.js';
+import { MERGE_STEP, MOVE_PENDING, PENDING_MAX, PENDING_QUIET_MS } from './sqlite-search.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -85,7 +85,12 @@ export type ChangeWire = [string, string, string, string, string, string, string
  */
 export type ChangeWireOutcome = number | [string, string | null, string | null] | null;
 
-type CommitBatch = (drafts: WireDraft[], changes?: ChangeWire[]) => [WireOutcome[], ChangeWireOutcome[]];
+type CommitBatch = ((drafts: WireDraft[], changes?: ChangeWire[]) => [WireOutcome[], ChangeWireOutcome[]]) & {
+  /** Rows waiting in the search index's pending table. */
+  pending(): number;
+  /** Moves them into the index. */
+  move(): void;
+};
 
 /** One statement for `exec`: SQL and its parameters. */
 export type WriterStatement = [sql: string, params: (string | number | null)[]];
@@ -112,8 +117,9 @@ const q = {
   insertMessage: db.prepare(
     'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-  // The search index (sqlite-search.ts) in the commit's own transaction.
-  index: db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)'),
+  // The search index (sqlite-search.ts) in the commit's own transaction: its pending rows, which
+  // the writer moves into the index in bulk (move, below).
+  index: db.prepare('INSERT INTO search_pending (row, words) VALUES (?, ?)'),
   vocab: db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
   hook: db.prepare(
@@ -143,7 +149,7 @@ const commitOne = (d) => {
   }
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
   const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body).lastInsertRowid;
-  if (d[14] !== null) q.index.run(row, d[14]);
+  if (d[14] !== null) q.index.run(row, d[14]), pendingRows++;
   if (d[15]) for (const w of d[15]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
   if (d[10]) for (const u of d[10]) {
     const m = u.length + ':' + u + key;
@@ -172,6 +178,7 @@ const changeQueries = () => cq || (cq = {
   // The word index (sqlite-search.ts) in the change's own transaction: a
   // contentless table forgets a row by the words it was indexed with.
   unindex: db.prepare("INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)"),
+  unpend: db.prepare('DELETE FROM search_pending WHERE row = ?'),
   pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
   unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
 });
@@ -192,8 +199,9 @@ const changeOne = (c) => {
   k.update.run(target, c[11], row.rowid);
   // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
   if (c[12]) {
-    if (c[12][0] !== null) k.unindex.run(row.rowid, c[12][0]);
-    if (c[12][1] !== null) q.index.run(row.rowid, c[12][1]);
+    // The old words leave the pending rows, or else the index (where they were moved).
+    if (c[12][0] !== null && k.unpend.run(row.rowid).changes === 0) k.unindex.run(row.rowid, c[12][0]);
+    if (c[12][1] !== null) q.index.run(row.rowid, c[12][1]), pendingRows++;
     if (c[12][2]) for (const w of c[12][2]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
   }
   // The payload is changePayload() of src/server/webhooks/types.ts.
@@ -207,7 +215,12 @@ const changeOne = (c) => {
 };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
 const batch = db.transaction((drafts, changes) => [drafts.map(commitOne), changes.map(changeOne)]).immediate;
-return (drafts, changes) => {
+// The pending rows of the search index (sqlite-search.ts MOVE_PENDING), counted from here on
+// (a batch rolled back leaves the count high: the next move comes a little early).
+let pendingRows = db.prepare('SELECT count(*) FROM search_pending').pluck().get();
+const moveStatements = ${JSON.stringify(MOVE_PENDING)}.map((sql) => db.prepare(sql));
+const moveAll = db.transaction(() => { for (const s of moveStatements) s.run(); }).immediate;
+const commit = (drafts, changes) => {
   added = new Set();
   joining = [];
   const outcomes = batch(drafts, changes || []);
@@ -217,6 +230,14 @@ return (drafts, changes) => {
   for (const m of joining) joined.add(m);
   return outcomes;
 };
+/** Rows waiting to be moved into the search index. */
+commit.pending = () => pendingRows;
+/** Moves them, in a transaction of their own. */
+commit.move = () => {
+  moveAll();
+  pendingRows = 0;
+};
+return commit;
 `;
 
 /**
@@ -258,9 +279,18 @@ db.pragma('wal_autocheckpoint = ' + workerData.autocheckpoint);
 db.pragma('foreign_keys = OFF');
 const commitBatch = (function (db) {${COMMIT_SOURCE}})(db);
 const execBatch = (function (db) {${EXEC_SOURCE}})(db);
+// Without an fsync of their own, as exec: a later commit's fsync covers them.
+const unsynced = (run) => {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return run();
+  } finally {
+    db.pragma('synchronous = ' + workerData.synchronous);
+  }
+};
 // The search index's segment merges (sqlite-search.ts MERGE_STEP) run here, a step at a time
 // while nothing is queued: a job posted meanwhile waits for one step at most, and no commit
-// waits on another connection's lock for them. Without an fsync of their own, as exec.
+// waits on another connection's lock for them.
 let merge;
 try { merge = db.prepare(workerData.merge); } catch {}
 const totalChanges = db.prepare('SELECT total_changes()').pluck();
@@ -269,25 +299,56 @@ const mergeStep = () => {
   merging = false;
   if (stopped) return;
   const before = totalChanges.get();
-  db.pragma('synchronous = NORMAL');
   try {
-    merge.run();
+    unsynced(() => merge.run());
   } catch {
     return;
-  } finally {
-    db.pragma('synchronous = ' + workerData.synchronous);
   }
   // FTS5: a step that merged something changes two rows or more; then the next step.
   if (totalChanges.get() - before >= 2) idle();
 };
+// The pending rows of the search index move into it in bulk (sqlite-search.ts MOVE_PENDING):
+// after a job that left PENDING_MAX of them or more, and after PENDING_QUIET_MS without a job.
+let moving = false;
+const move = () => {
+  moving = false;
+  if (stopped || commitBatch.pending() === 0) return;
+  try {
+    unsynced(commitBatch.move);
+  } catch {
+    return;
+  }
+  idle();
+};
+let lastJob = 0;
+let quiet;
+const whenQuiet = () => {
+  const left = lastJob + workerData.quietMs - Date.now();
+  quiet = left > 0 ? setTimeout(whenQuiet, left) : undefined;
+  if (left <= 0) move();
+};
 // setImmediate: after the messages already queued, which go first.
 const idle = () => {
-  if (merge && !merging) merging = true, setImmediate(mergeStep);
+  if (commitBatch.pending() >= workerData.pendingMax) {
+    if (!moving) moving = true, setImmediate(move);
+  }
+  else if (merge && !merging) merging = true, setImmediate(mergeStep);
+};
+const jobDone = () => {
+  lastJob = Date.now();
+  if (!quiet && commitBatch.pending() > 0) quiet = setTimeout(whenQuiet, workerData.quietMs);
+  idle();
 };
 let stopped = false;
 parentPort.on('message', (m) => {
   if (m === 'stop') {
     stopped = true;
+    clearTimeout(quiet);
+    // A clean stop leaves nothing pending (a process killed before its move leaves rows the
+    // store moves when it opens again).
+    try {
+      if (commitBatch.pending() > 0) unsynced(commitBatch.move);
+    } catch {}
     db.close();
     parentPort.close();
     return;
@@ -303,7 +364,7 @@ parentPort.on('message', (m) => {
     reply = { id: m.id, error: String((err && err.message) || err) };
   }
   parentPort.postMessage(reply);
-  idle();
+  jobDone();
 });
 `;
 
@@ -353,6 +414,8 @@ export function commitOnThisThread(db: unknown, search = true): {
   return {
     commit(drafts) {
       const [outcomes] = commitBatch(drafts.map((d) => toWire(d, search)));
+      // No writer thread to move the search index's pending rows: the commit that passes PENDING_MAX does.
+      if (commitBatch.pending() >= PENDING_MAX) commitBatch.move();
       return drafts.map((d, i) => fromWire(d, outcomes[i]!));
     },
     change: (change) => commitBatch([], [change])[1][0]!,
@@ -369,7 +432,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
   let stopping: Promise<void> | undefined;
 
   const start = (): Worker => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, merge: MERGE_STEP, ...options } });
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, merge: MERGE_STEP, pendingMax: PENDING_MAX, quietMs: PENDING_QUIET_MS, ...options } });
     // Holds the process up only while a commit is in flight.
     w.unref();
     w.on('message', (r: Reply) => {

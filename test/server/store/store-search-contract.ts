@@ -9,14 +9,14 @@ import { changeDraft } from './store-changes-contract.js';
 import { draft } from './store-contract.js';
 
 /** A message of `elem` with a time-ordered id (search pages newest first by id). */
-async function send(s: Store, key: string, sender: string, elem: Elem | string, visibleTo?: string[], over: Partial<Message> = {}): Promise<Message> {
+export async function send(s: Store, key: string, sender: string, elem: Elem | string, visibleTo?: string[], over: Partial<Message> = {}): Promise<Message> {
   const e: Elem = typeof elem === 'string' ? { type: 'text', text: elem } : elem;
   const [o] = await s.commitMessages([draft(key, sender, { id: newMessageId(), elem: e, ...over }, visibleTo)]);
   return o!.status === 'committed' ? o!.message : assert.fail(o!.status);
 }
 
 /** The texts `viewer` finds for `query`, newest first. */
-async function find(s: Store, viewer: string, query: string, over: { key?: string; before?: string; limit?: number } = {}): Promise<string[]> {
+export async function find(s: Store, viewer: string, query: string, over: { key?: string; before?: string; limit?: number } = {}): Promise<string[]> {
   const found = await s.searchMessages(viewer, { terms: searchTerms(query)!, limit: over.limit ?? 20, ...over });
   return found.map((m) => {
     const e = m.elem;

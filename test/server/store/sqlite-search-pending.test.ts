@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { groupKey } from '../../../src/server/core/conversation-key.js';
+import type { Store } from '../../../src/server/core/store.js';
+import { PENDING_QUIET_MS } from '../../../src/server/store/sqlite-search.js';
+import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { changeDraft } from './store-changes-contract.js';
+import { find, send } from './store-search-contract.js';
+
+/**
+ * The SQLite word index's pending rows (sqlite-search.ts search_pending): a commit writes its
+ * words there, the writer moves them into FTS5 in bulk; a message is found the same in both.
+ */
+describe('sqlite store: search over the pending rows and the index', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'natter-pending-'));
+  let n = 0;
+  const stores: Store[] = [];
+  after(async () => {
+    for (const s of stores) await s.close();
+  });
+  /** A store on a new file, and a connection of its own to look at where the rows are. */
+  const open = async (file = join(dir, `${++n}.db`)) => {
+    const store = createSqliteStore(file);
+    stores.push(store);
+    const db = new Database(file, { readonly: true });
+    after(() => db.close());
+    return {
+      file, store,
+      /** Message rows whose words wait in the pending table. */
+      pending: () => db.prepare('SELECT count(*) FROM search_pending').pluck().get() as number,
+      /** Rows the FTS5 index gives for a word. */
+      indexed: (word: string) => db.prepare('SELECT count(*) FROM messages_words WHERE messages_words MATCH ?').pluck().get(`"${word}"`) as number,
+    };
+  };
+  /** Waits for the writer's move after a quiet spell: nothing pending. */
+  const moved = async (pending: () => number) => {
+    for (let i = 0; i < 40 && pending() > 0; i++) await new Promise((r) => setTimeout(r, PENDING_QUIET_MS / 2));
+    assert.equal(pending(), 0, 'the writer moved the pending rows');
+  };
+  const group = async (s: Store, id: string) => {
+    await s.createGroup({ id, name: id, createdAt: 1, historyVisibility: 'all' }, ['sa', 'sb']);
+    return groupKey(id);
+  };
+
+  it('finds a message while it is pending and after the move, with the same semantics (prefix, CJK, diacritics)', async () => {
+    const { store, pending, indexed } = await open();
+    const k = await group(store, 'p1');
+    await send(store, k, 'sa', 'Ein Café für Zebrafische 一只斑马在跑');
+    assert.equal(pending(), 1, 'still pending');
+    assert.equal(indexed('zebrafische'), 0);
+    for (const q of ['cafe', 'zebra', '斑马', 'FÜR zebraf', 'café 斑马']) assert.deepEqual(await find(store, 'sb', q), ['Ein Café für Zebrafische 一只斑马在跑'], q);
+    assert.deepEqual(await find(store, 'sb', 'ebra'), [], 'a term starts where a word does');
+    assert.deepEqual(await find(store, 'sb', 'cafe', { key: k }), ['Ein Café für Zebrafische 一只斑马在跑'], 'in one conversation');
+    await moved(pending);
+    assert.equal(indexed('zebrafische'), 1, 'in the index now');
+    for (const q of ['cafe', 'zebra', '斑马', 'FÜR zebraf', 'café 斑马']) assert.deepEqual(await find(store, 'sb', q), ['Ein Café für Zebrafische 一只斑马在跑'], q);
+    assert.deepEqual(await find(store, 'sb', 'ebra'), []);
+  });
+
+  it('an edit or a recall updates a message whether it is pending or in the index', async () => {
+    const { store, pending, indexed } = await open();
+    const k = await group(store, 'p2');
+    const early = await send(store, k, 'sa', 'moved narwhal');
+    const gone = await send(store, k, 'sa', 'moved walrus');
+    await moved(pending);
+    const late = await send(store, k, 'sa', 'pending narwhal');
+    const late2 = await send(store, k, 'sa', 'pending walrus');
+    assert.equal(pending(), 2);
+    for (const [m, text] of [[early, 'moved beluga'], [late, 'pending beluga']] as const) {
+      assert.equal((await store.commitChange(changeDraft(k, 'sa', m.id, { kind: 'edit', text }))).status, 'committed');
+    }
+    for (const m of [gone, late2]) assert.equal((await store.commitChange(changeDraft(k, 'sa', m.id, { kind: 'recall' }))).status, 'committed');
+    assert.equal(indexed('narwhal'), 0, 'the moved message left the index');
+    assert.equal(indexed('walrus'), 0, 'the recalled one too');
+    const check = async () => {
+      assert.deepEqual(await find(store, 'sb', 'narwhal'), []);
+      assert.deepEqual(await find(store, 'sb', 'walrus'), []);
+      assert.deepEqual(await find(store, 'sb', 'beluga'), ['pending beluga', 'moved beluga']);
+    };
+    await check();
+    await moved(pending);
+    assert.equal(indexed('beluga'), 2);
+    await check();
+  });
+
+  it('pages by cursor across the index and the pending rows, newest first, each message once', async () => {
+    const { store, pending } = await open();
+    const k = await group(store, 'p3');
+    const texts: string[] = [];
+    for (let i = 0; i < 5; i++) await send(store, k, 'sa', `pager ${i}`), texts.push(`pager ${i}`);
+    await moved(pending);
+    for (let i = 5; i < 10; i++) await send(store, k, 'sa', `pager ${i}`), texts.push(`pager ${i}`);
+    assert.equal(pending(), 5);
+    const seen: string[] = [];
+    for (let before: string | undefined; ;) {
+      const page = await store.searchMessages('sb', { terms: ['pager'], limit: 3, ...(before ? { before } : {}) });
+      if (page.length === 0) break;
+      seen.push(...page.map((m) => (m.elem as { text: string }).text));
+      before = page[page.length - 1]!.id;
+    }
+    assert.deepEqual(seen, texts.reverse());
+  });
+
+  it('rows left pending by a process that died are found after a restart, and moved when the store opens', async () => {
+    const file = join(dir, 'crash.db');
+    // A process that commits and exits at once: its writer thread dies before the quiet move.
+    const child = `
+      const { createSqliteStore } = await import(${JSON.stringify(new URL('../../../src/server/store/sqlite-store.ts', import.meta.url).href)});
+      const { send } = await import(${JSON.stringify(new URL('./store-search-contract.ts', import.meta.url).href)});
+      const store = createSqliteStore(${JSON.stringify(file)});
+      await store.createGroup({ id: 'p4', name: 'p4', createdAt: 1, historyVisibility: 'all' }, ['sa', 'sb']);
+      await send(store, 'group:p4', 'sa', 'survivor okapi');
+      process.exit(0);`;
+    // A file, not -e: a worker thread inherits `--input-type=module`, and the writer's source is CommonJS.
+    const script = join(dir, 'crash.mjs');
+    writeFileSync(script, child);
+    const ran = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
+    assert.equal(ran.status, 0, ran.stderr);
+    const left = new Database(file, { readonly: true });
+    assert.equal(left.prepare('SELECT count(*) FROM search_pending').pluck().get(), 1, 'the row was left pending');
+    left.close();
+    const again = await open(file);
+    assert.equal(again.pending(), 0);
+    assert.equal(again.indexed('okapi'), 1);
+    assert.deepEqual(await find(again.store, 'sb', 'okapi'), ['survivor okapi']);
+  });
+
+  it('a store that closes moves what is pending first', async () => {
+    const first = await open();
+    const k = await group(first.store, 'p5');
+    await send(first.store, k, 'sa', 'closing tapir');
+    assert.equal(first.pending(), 1);
+    await first.store.close();
+    assert.equal(first.pending(), 0);
+    assert.equal(first.indexed('tapir'), 1);
+  });
+
+  it('a database whose index predates the pending table gets it when it opens', async () => {
+    const first = await open();
+    const k = await group(first.store, 'p6');
+    await send(first.store, k, 'sa', 'older quokka');
+    await first.store.close();
+    const old = new Database(first.file);
+    old.exec('DROP TABLE search_pending');
+    old.close();
+    const again = await open(first.file);
+    await send(again.store, k, 'sa', 'newer quokka');
+    assert.equal(again.pending(), 1);
+    assert.deepEqual(await find(again.store, 'sb', 'quokka'), ['newer quokka', 'older quokka']);
+  });
+});
