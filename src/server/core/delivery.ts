@@ -2,6 +2,7 @@ import type { ConversationId } from '../../protocol/index.js';
 import type { BusEvent } from './bus.js';
 import type { ConnectionRegistry } from './connection.js';
 import { parseKey, viewOf } from './conversation-key.js';
+import { replaceTopLevelMember } from './json-text.js';
 
 /**
  * Delivers a bus event to the connections of this node. Each distinct view of a message is
@@ -57,15 +58,10 @@ export function deliverLocally(event: BusEvent, registry: ConnectionRegistry): v
 
 /**
  * A serialised message as another side of its 1:1 chat sees it: the same text with its top-level
- * `conversationId` swapped, instead of serialising the message again. The key is found as text:
- * inside a JSON string every quote is escaped, so `"conversationId":"…"` can only be a key, and
- * with no `{` before it but the first character it is the message's own, not a nested object's
- * (a message's id and conversationId come before any object in it). Undefined when that is not
- * so: the caller serialises the view instead.
+ * `conversationId` swapped, instead of serialising the message again (a message's id and
+ * conversationId come before any object in it). Undefined when that is not so: the caller
+ * serialises the view instead.
  */
 export function withConversationId(json: string, from: ConversationId, to: ConversationId): string | undefined {
-  const key = `"conversationId":${JSON.stringify(from)}`;
-  const at = json.indexOf(key);
-  if (at < 0 || json.lastIndexOf('{', at) !== 0) return undefined;
-  return `${json.slice(0, at)}"conversationId":${JSON.stringify(to)}${json.slice(at + key.length)}`;
+  return replaceTopLevelMember(json, `"conversationId":${JSON.stringify(from)}`, `"conversationId":${JSON.stringify(to)}`);
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
+import { replaceTopLevelMember } from '../core/json-text.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
 import { searchTextOf, wordsOf } from '../core/search-text.js';
 import { MERGE_STEP, MOVE_PENDING, PENDING_MAX, PENDING_QUIET_MS } from './sqlite-search.js';
@@ -386,17 +387,12 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
 }
 
 /**
- * The message serialised without its seq (the writer puts the committed one in front). A draft's
- * `"seq":0,` is cut out of its text rather than the message copied without it: inside a JSON
- * string every quote is escaped, so the pattern can only be a key, and with no `{` before it but
- * the first character, the message's own.
+ * The message serialised without its seq (the writer puts the committed one in front): a draft's
+ * `"seq":0,` is cut out of its text rather than the message copied without it.
  */
 function withoutSeq(m: Message): string {
-  const json = JSON.stringify(m);
-  const at = json.indexOf('"seq":0,');
-  if (at > 0 && json.lastIndexOf('{', at) === 0) return json.slice(0, at) + json.slice(at + 8);
   // JSON.stringify leaves out a key whose value is undefined.
-  return JSON.stringify({ ...m, seq: undefined });
+  return replaceTopLevelMember(JSON.stringify(m), '"seq":0,', '') ?? JSON.stringify({ ...m, seq: undefined });
 }
 
 function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
