@@ -403,7 +403,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     webPush: () => import('./push-actions.js').then((m) => m.createWebPush({ apiBase, token: tokens.forRequest, deviceId: () => deviceId })),
     groups: afterStart(() => (groups ??= import('./group-actions.js').then((m) => m.createGroupActions(requests)))),
     presence: afterStart(() => (presence ??= import('./presence.js').then((m) =>
-      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced', friends: friendActions })))),
+      m.createPresence({ requests, events: target, $conversations: conversations.$conversations, synced: () => $sync.get() === 'synced', $connection: connection.$state, friends: friendActions })))),
     friends: afterStart(friendActions),
 
     async close(): Promise<void> {

@@ -41,6 +41,8 @@ export interface PresenceDeps {
   $conversations: ReadableAtom<readonly ConversationSummary[]>;
   /** Whether a session is open now (a watch can be sent). */
   synced(): boolean;
+  /** The connection's state: while it is not `online` what the server said is stale. */
+  $connection: ReadableAtom<string>;
   /**
    * The client's friend actions (`client.friends()`): everyone in their `$friends` is watched, as
    * it changes, so a friend needs no 1:1 chat to be seen online. The list stays empty (nothing
@@ -106,6 +108,11 @@ export function createPresence(deps: PresenceDeps): PresenceTracker {
     schedule();
   });
   deps.$conversations.listen(schedule);
+  // Cut off, this client cannot know who is online: it forgets what it was told (an element then
+  // shows nothing rather than a stale "online") until the next session's watch answers.
+  deps.$connection.listen((state) => {
+    if (state !== 'online' && Object.keys($presence.get()).length > 0) $presence.set({});
+  });
   schedule();
   deps.friends().then((f) => {
     $friends = f.$friends;

@@ -22,8 +22,13 @@ describe('presence in the client', () => {
     assert.equal(typeof presence.$presence.get()[b]!.lastSeen, 'number');
 
     // The server forgets a connection's watch with it: after a cut, the client watches again.
+    const bobAgain = await connect(b);
+    await until(() => presence.$presence.get()[b]?.online === true, 'bob online again');
     network.cut();
     await until(() => alice.$sync.get() !== 'synced', 'alice cut off');
+    // Cut off, alice cannot know: bob is no longer shown online (nor offline) from a stale answer.
+    assert.equal(presence.$presence.get()[b], undefined);
+    await bobAgain.close();
     await synced(alice);
     const bob2 = await connect(b);
     await until(() => presence.$presence.get()[b]?.online === true, 'bob online again, seen through the new session');
