@@ -243,11 +243,7 @@ function refuseUpgrade(socket: Duplex, error: ChatError): void {
   );
 }
 
-/**
- * The answer to a frame whose handler failed: `message.error` for a send (the client marks that
- * message failed and may retry), else `error` with the frame's reqId. A ChatError keeps its name;
- * anything else is INTERNAL, with no detail of the server's failure.
- */
+/** A frame's bytes as text, whichever of `ws`'s binary forms they arrived in. */
 function toText(data: RawData): string | undefined {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
