@@ -14,7 +14,7 @@ import { FriendAddSchema, FriendChangeSchema, FriendsListSchema } from './friend
 
 export * from './group-frames.js';
 export * from './friend-frames.js';
-import { SEARCH_LIMITS } from './search.js';
+import { SEARCH_LIMITS } from './search-limits.js';
 import { REPORT_NOTE_CHARS, REPORT_REASONS } from './reports.js';
 
 /*
