@@ -6,6 +6,7 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
 import { minifyCssLiterals } from './scripts/minify-css-literals.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
+import { pureValibotPlugin } from './scripts/pure-valibot.js';
 import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
 import { slimLocalizePlugin } from './scripts/slim-localize.js';
 import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
@@ -195,7 +196,7 @@ function noPreloadHelper(): Plugin {
  * slimmed (`scripts/slim-partysocket.ts`; the package leaves partysocket to the app's bundler).
  */
 function shippedSources(): Plugin[] {
-  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
+  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), pureValibotPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
 }
 
 /**
