@@ -387,6 +387,12 @@ const cdn: UserConfig = {
     modulePreload: false,
     rollupOptions: {
       checks: { pluginTimings: false },
+      // A property read is taken to have no side effect (Rollup's "smallest" preset does the same):
+      // module-level reads such as `LIMITS.groupAtUsers` in a schema nothing uses no longer keep
+      // it, and a value read once is inlined. No module here reads a property for its getter's
+      // effect: against the build without it, only reads in our modules, valibot's and
+      // partysocket's changed. −0.1 KiB gzip in each row.
+      treeshake: { propertyReadSideEffects: false },
       input: { natter: here('./src/embed.ts'), 'natter-core': here('./src/cdn/core.ts') },
       // The core entry may export more than src/cdn/core.ts (what the lazy chunks import from it).
       preserveEntrySignatures: 'allow-extension',
