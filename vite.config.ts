@@ -192,8 +192,10 @@ function noPreloadHelper(): Plugin {
 
 /**
  * Our sources as the shipped builds (the script tag, the package) carry them: decorators lowered,
- * the CSS of `css` literals and the indentation of templates shrunk; and partysocket's socket
- * slimmed (`scripts/slim-partysocket.ts`; the package leaves partysocket to the app's bundler).
+ * the CSS of `css` literals and the indentation of templates shrunk, our valibot calls marked pure
+ * (`scripts/pure-valibot.ts`, so that a bundler drops the schemas nothing uses in any chunk); and
+ * partysocket's socket slimmed (`scripts/slim-partysocket.ts`; the package leaves partysocket to
+ * the app's bundler).
  */
 function shippedSources(): Plugin[] {
   return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), pureValibotPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];

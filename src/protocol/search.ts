@@ -23,7 +23,6 @@ export function searchableText(elem: Elem): string {
   }
 }
 
-
 const MARKS = /\p{M}/gu;
 
 /**
