@@ -169,9 +169,9 @@ const LIMITS = {
   // forward dialog, search, media viewer, report dialog: `import()` and a shared `loadOnce`).
   // 131.07 → 130.86 (h7): unquoted one-word attribute values, the shared dialog sheet, the CSS and
   // error-code cuts (short string ids are the script tag's only); back under the ratchet, which stays.
-  // 131.0 → 129.1 (measured 128.9, 130.9 before; h5): the same cuts (the package's modules are
-  // built with the same plugins).
-  define: { bytes: 129.1 * KiB, kind: 'ratchet' },
+  // 131.0 → 129.0 (measured 128.8, 130.9 before; h5): the same cuts (the package's modules are
+  // built with the same plugins), and one Seq and ReqId schema for every frame module (−0.1).
+  define: { bytes: 129.0 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
