@@ -3,11 +3,12 @@
  * only, a frame that skips the outbox). Imported by `./sender.ts` the first time it is needed (or
  * once a session is ready), so the script tag's first paint does not carry it.
  */
-import { decodeClientFrame } from '../protocol/client-codec.js';
+import { MessageSendSchema } from '../protocol/client-frames.js';
 import { encodeFrame } from '../protocol/client-wire.js';
 import { UNFORWARDABLE_ELEM_TYPES } from '../protocol/elems.js';
 import { quoteExcerpt } from '../protocol/plain-text.js';
 import { ChatError } from '../protocol/error-codes.js';
+import { byType, decode, type Schemas } from '../protocol/frame-decode.js';
 import type { ClientFrame } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import { createClientMsgId } from './identity.js';
@@ -16,13 +17,20 @@ import { prepareFile } from './prepare-file.js';
 import type { LocalOptions, SendActions, SendActionsContext } from './sender.js';
 import type { ChatMessage, OutboxEntry } from './types.js';
 
+/**
+ * The one client frame a send is checked against, made on the first check. Not the whole
+ * `decodeClientFrame`: its table holds every client frame's schema (groups, friends, search …),
+ * which would all come into the browser with this module.
+ */
+let sendSchemas: Schemas | undefined;
+
 export function createSendActions(options: SendActionsContext): SendActions {
   const { outbox, conversations, ephemeral } = options;
   let lastCreatedAt = 0;
 
   function check(entry: OutboxEntry): void {
     const frame = { ...entry.options, type: 'message.send', clientMsgId: entry.clientMsgId, conversationId: entry.conversationId, elem: entry.elem, forward: entry.forward, replyTo: entry.replyTo?.messageId };
-    const result = decodeClientFrame(encodeFrame(frame as ClientFrame));
+    const result = decode<ClientFrame>((sendSchemas ??= byType([MessageSendSchema])), encodeFrame(frame as ClientFrame));
     if (result.ok) return;
     entry.state = 'rejected';
     entry.error = result.error.toJSON();

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ReqIdSchema as ReqId, SeqSchema as Seq } from './fields.js';
 import { MessageIdSchema, ReactionKeySchema, ReplyToSchema } from './changes.js';
 import { ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
@@ -13,8 +14,6 @@ import { CoreServerFrames, FriendEntrySchema } from './frames.js';
  * (`acceptAnswers` in `./client-wire.ts`), so the script tag's first paint carries none of them.
  */
 
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
-const ReqId = v.pipe(v.string(), v.maxLength(64));
 
 export const ReactionsSchema = v.object({
   type: v.literal('reactions'),

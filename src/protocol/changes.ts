@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { maxBytes } from './fields.js';
+import { SeqSchema as Seq, maxBytes } from './fields.js';
 import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS, utf8Length } from './limits.js';
 import { LinkPreviewSchema } from './link-preview.js';
@@ -14,7 +14,6 @@ import { LinkPreviewSchema } from './link-preview.js';
  * message only when the event's seq is greater.
  */
 
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const MessageIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u0023\u002a\u0030-\u0039]\ufe0f?\u20e3/u;

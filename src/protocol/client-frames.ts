@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { ReactionKeySchema } from './changes.js';
-import { maxBytes } from './fields.js';
+import { MessageIdSchema, ReactionKeySchema } from './changes.js';
+import { ReqIdSchema as ReqId, SeqSchema as Seq, maxBytes } from './fields.js';
 import { AT_ALL, ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
 import { LinkPreviewSchema } from './link-preview.js';
@@ -14,7 +14,7 @@ import { FriendAddSchema, FriendChangeSchema, FriendsListSchema } from './friend
 
 export * from './group-frames.js';
 export * from './friend-frames.js';
-import { SEARCH_LIMITS } from './search.js';
+import { SEARCH_LIMITS } from './search-limits.js';
 import { REPORT_NOTE_CHARS, REPORT_REASONS } from './reports.js';
 
 /*
@@ -25,9 +25,6 @@ import { REPORT_NOTE_CHARS, REPORT_REASONS } from './reports.js';
  * count as side effects to a bundler, so a static import would keep it all.
  */
 
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
-const ReqId = v.pipe(v.string(), v.maxLength(64));
-const MessageIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 
 export const SessionOpenSchema = v.object({
   type: v.literal('session.open'),

@@ -1,6 +1,12 @@
 import * as v from 'valibot';
 import { utf8Length } from './limits.js';
 
+/** A per-conversation sequence number, or a count: an integer ≥ 0. */
+export const SeqSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** The id a client gives a request, which its answer (or error) echoes. */
+export const ReqIdSchema = v.pipe(v.string(), v.maxLength(64));
+
 /** A string of at most `max` UTF-8 bytes. */
 export const maxBytes = (max: number) =>
   v.pipe(

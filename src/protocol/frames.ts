@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { maxBytes } from './fields.js';
+import { ReqIdSchema as ReqId, SeqSchema as Seq, maxBytes } from './fields.js';
 import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
 import { ConversationSummarySchema, ElemSchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
@@ -27,8 +27,6 @@ export type { GroupInfo, GroupRole, MemberInfo } from './answer-frames.js';
  * where the next one continues (`toSeq`, `hasMore`).
  */
 
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
-const ReqId = v.pipe(v.string(), v.maxLength(64));
 
 // ---------------------------------------------------------------- client -> server
 

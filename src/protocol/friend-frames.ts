@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { maxBytes } from './fields.js';
+import { ReqIdSchema as ReqId, maxBytes } from './fields.js';
 import { UserIdSchema } from './ids.js';
 
 /*
@@ -21,7 +21,6 @@ export const FRIEND_LIMITS = {
   pending: 100,
 } as const;
 
-const ReqId = v.pipe(v.string(), v.maxLength(64));
 
 /**
  * One page of this user's friends (`list` absent or `friends`), of the requests sent to them

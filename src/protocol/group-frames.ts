@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { maxBytes, UrlSchema } from './fields.js';
+import { ReqIdSchema as ReqId, UrlSchema, maxBytes } from './fields.js';
 import { GroupIdSchema, UserIdSchema } from './ids.js';
 
 /*
@@ -25,7 +25,6 @@ export const GROUP_LIMITS = {
   muteReasonBytes: 500,
 } as const;
 
-const ReqId = v.pipe(v.string(), v.maxLength(64));
 const GroupName = v.pipe(maxBytes(GROUP_LIMITS.nameBytes), v.minLength(1));
 const Visibility = v.picklist(['all', 'since-join']);
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ReqIdSchema as ReqId } from './fields.js';
 import { UserIdSchema } from './ids.js';
 
 /*
@@ -13,7 +14,6 @@ export const PRESENCE_LIMITS = {
   watch: 500,
 } as const;
 
-const ReqId = v.pipe(v.string(), v.maxLength(64));
 
 /**
  * Watches the presence of these users, replacing what this connection watched before (an empty

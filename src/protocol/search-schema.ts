@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { SEARCH_LIMITS } from './search.js';
+import { SEARCH_LIMITS } from './search-limits.js';
 import { MessageSchema } from './message.js';
 
 const Offset = v.pipe(v.number(), v.integer(), v.minValue(0));

@@ -1,4 +1,7 @@
 import type { Elem } from './elems.js';
+import { SEARCH_LIMITS } from './search-limits.js';
+
+export { SEARCH_LIMITS };
 
 /**
  * Search (SPEC §12), the part both sides share: what of a message is searchable, how text is
@@ -19,21 +22,6 @@ export function searchableText(elem: Elem): string {
     default: return '';
   }
 }
-
-/**
- * Limits of search, here rather than in `LIMITS` (which the script tag's first paint carries):
- * only the code that searches needs them.
- */
-export const SEARCH_LIMITS = {
-  /** Code points of a query; longer ones are refused (SEARCH_QUERY_INVALID). */
-  queryChars: 100,
-  /** Whitespace-separated terms of a query; every one must occur in a result. */
-  terms: 8,
-  /** Largest page of results (`search.results` says 50 itself: the first paint decodes it). */
-  page: 50,
-  /** Code units of a snippet around its first match. */
-  snippetChars: 80,
-} as const;
 
 const MARKS = /\p{M}/gu;
 

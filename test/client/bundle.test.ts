@@ -13,7 +13,7 @@ const root = new URL('../..', import.meta.url).pathname;
 // (both fetched once a session is ready).
 const LAZY = [
   'src/client/upload.ts', 'src/client/media-probe.ts', 'src/client/load-around.ts', 'src/client/send-actions.ts', 'src/client/prepare-file.ts',
-  'src/client/change-actions.ts', 'src/protocol/client-frames.ts', 'src/protocol/client-codec.ts', 'src/client/search.ts', 'src/protocol/search.ts',
+  'src/client/change-actions.ts', 'src/protocol/client-frames.ts', 'src/client/search.ts', 'src/protocol/search.ts',
   // The schemas of answers only that code asks for (the client reads them once it registered them).
   'src/protocol/answer-frames.ts',
 ];
@@ -55,6 +55,8 @@ test('the upload, media-probe, load-around, send-actions and change-actions code
   }
   const onDemand = inputsOf(lazyChunks);
   for (const file of LAZY) assert.ok(onDemand.has(file), `${file} in a dynamically imported chunk`);
+  // A send is checked against `message.send`'s schema alone: the table of every client frame is the server's.
+  assert.ok(!loadedAtOnce.has('src/protocol/client-codec.ts') && !onDemand.has('src/protocol/client-codec.ts'), 'decodeClientFrame is not in the client');
   // What the files hold, not only where they are: no schema of a frame the client only sends.
   const textOf = (paths: Iterable<string>) => [...paths].map((path) => out.outputFiles.find((f) => f.path.endsWith(path.slice(path.lastIndexOf('/'))))!.text).join('\n');
   const eagerText = textOf(eager);

@@ -156,6 +156,8 @@ test('every element of ours takes the small lowering', async () => {
     const out = lowerAccessorDecorators(await esnext(readFileSync(join(root, 'src', f), 'utf8'), f), f);
     if (out === undefined) continue; // `@media` in a stylesheet
     assert.ok(out, `${f} is lowered small`);
+    // Lit's and @lit/context's decorators, the only ones we use, need none of the helpers.
+    assert.doesNotMatch(out.code, /decorateAccessors/, `${f} needs no decorator helpers`);
     decorated++;
   }
   assert.ok(decorated >= 7, `found ${decorated} files with decorators`);
@@ -212,6 +214,66 @@ test("Lit's @property and @state take Lit's static properties table: the same pr
     assert.deepEqual(ours.values, [5, 'x', undefined, false, 0, 'm']);
     // Fields initialise in order, the properties' initial values where they stand.
     assert.deepEqual(ours.order, ['first', 'last:1']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Elements with @lit/context's `@provide` and `@consume` and Lit's `@query`, as ours use them. */
+const CONTEXT_SAMPLE = (tag: string) => `
+import { ReactiveElement } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { ContextEvent, consume, createContext, provide } from '@lit/context';
+const ctx = createContext<string | undefined>('sample');
+const log: unknown[] = [];
+export class Provider extends ReactiveElement {
+  @provide({ context: ctx }) @property({ attribute: false }) accessor value: string | undefined = undefined;
+}
+export class Consumer extends ReactiveElement {
+  @consume({ context: ctx, subscribe: true }) @property({ attribute: false }) accessor got: string | undefined = undefined;
+  @query('b') accessor found!: unknown;
+  override updated(changed: Map<string, unknown>) { log.push(['updated', [...changed.keys()], this.got]); }
+}
+customElements.define('provider-${tag}', Provider);
+customElements.define('consumer-${tag}', Consumer);
+export async function run(): Promise<unknown[]> {
+  const p = new Provider();
+  const c = new Consumer();
+  // No DOM tree in Node: the consumer's request is handed to the provider as the page's tree would.
+  c.addEventListener('context-request', (e) => p.dispatchEvent(new ContextEvent(e.context, e.contextTarget, e.callback, e.subscribe)));
+  p.value = 'one';
+  c.connectedCallback();
+  await c.updateComplete;
+  (c as unknown as { renderRoot: unknown }).renderRoot = { querySelector: (s: string) => 'found ' + s };
+  log.push(['first', c.got, c.found]);
+  c.found = 'ignored';
+  p.value = 'two';
+  await c.updateComplete;
+  log.push(['second', c.got, c.found, [...Provider.elementProperties.keys()], [...Consumer.elementProperties.keys()]]);
+  for (const name of ['value', 'got', 'found']) {
+    const d = Object.getOwnPropertyDescriptor(name === 'value' ? Provider.prototype : Consumer.prototype, name)!;
+    log.push(['descriptor', name, typeof d.get, typeof d.set]);
+  }
+  return log;
+}
+`;
+
+test("@provide, @consume and @query lowered without the helpers behave as the general lowering", async () => {
+  const dir = mkdtempSync(join(root, '.context-lowering-'));
+  try {
+    const run = async (name: string, code: string) => {
+      const file = join(dir, `${name}.mjs`);
+      writeFileSync(file, code);
+      return ((await import(pathToFileURL(file).href)) as { run(): Promise<unknown[]> }).run();
+    };
+    const small = lowerAccessorDecorators(await esnext(CONTEXT_SAMPLE('small'), 'context.ts'), 'context.ts');
+    assert.ok(small);
+    assert.doesNotMatch(small.code, /decorateAccessors|^\s*@\w/m);
+    assert.match(small.code, /^import \{ ContextProvider as __natterContextProvider, ContextConsumer as __natterContextConsumer \} from '@lit\/context';/);
+    const ours = await run('small', small.code);
+    const reference = await run('general', (await transform(CONTEXT_SAMPLE('general'), { loader: 'ts', target: 'es2022', format: 'esm' })).code);
+    assert.deepEqual(ours, reference);
+    assert.deepEqual(ours.slice(0, 4), [['updated', ['got'], 'one'], ['first', 'one', 'found b'], ['updated', ['got'], 'two'], ['second', 'two', 'found b', ['value'], ['got']]]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
