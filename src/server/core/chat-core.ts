@@ -17,6 +17,7 @@ import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
 import { answerTo } from './refusal.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
+import { ackText } from './ack-frame.js';
 import { deliverLocally } from './delivery.js';
 import { DEFAULT_FRAME_BUDGETS, FrameBudget, rateLimitedFrame, type FrameBudgets } from './frame-rates.js';
 import { fetchHistory } from './history.js';
@@ -529,8 +530,7 @@ export class ChatCore {
     await this.sendMessage(req, {
       admin: false,
       origin: conn,
-      onCommitted: ({ message, duplicate }) =>
-        send(conn, { type: 'message.ack', clientMsgId, conversationId, id: message.id, seq: message.seq, time: message.time, ...(duplicate && { duplicate }) }),
+      onCommitted: ({ message, duplicate }) => conn.send(ackText(clientMsgId, conversationId, message, duplicate)),
     });
   }
 
