@@ -113,11 +113,13 @@ interface Reply {
 const COMMIT_SOURCE = `
 const q = {
   byClientMsgId: db.prepare('SELECT conv_key, body FROM messages WHERE sender = ? AND client_msg_id = ?'),
-  nextSeq: db.prepare('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = ? RETURNING last_seq').pluck(),
-  ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
+  lastSeq: db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck(),
+  // A 1:1 chat's row is made by its first message.
+  setLastSeq: db.prepare('INSERT INTO conversations (key, last_seq) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET last_seq = excluded.last_seq'),
+  // A resend (the idempotency key is there already) inserts nothing: then it is looked up.
   insertMessage: db.prepare(
     'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_msg_id, sender) DO NOTHING'),
   // The search index (sqlite-search.ts) in the commit's own transaction: its pending rows, which
   // the writer moves into the index in bulk (move, below).
   index: db.prepare('INSERT INTO search_pending (row, words) VALUES (?, ?)'),
@@ -138,18 +140,25 @@ let added = new Set();
 // needs no INSERT OR IGNORE per side. Filled once their transaction commits.
 const joined = new Set();
 let joining = [];
+// Each conversation's last seq as committed. Only this code raises it (messages and changes, in
+// one transaction per batch), so once a conversation's is read its next seq needs no statement,
+// and a batch writes each conversation's new one once, at its end (an UPDATE … RETURNING per
+// message was the commit's dearest statement). Filled once their transaction commits; a batch
+// that fails forgets them all, so whatever went wrong is read again.
+const lastSeqs = new Map();
+let raised = new Map();
+const nextSeq = (key) => (raised.get(key) ?? lastSeqs.get(key) ?? q.lastSeq.get(key) ?? 0) + 1;
 const commitOne = (d) => {
   const key = d[0];
-  const existing = q.byClientMsgId.get(d[3], d[4]);
-  if (existing) return existing.conv_key === key ? existing.body : null;
-  // The conversation row exists but for a 1:1 chat's first message: one statement, not two.
-  let seq = q.nextSeq.get(key);
-  if (seq === undefined) {
-    q.ensureConversation.run(key);
-    seq = q.nextSeq.get(key);
-  }
+  const seq = nextSeq(key);
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
-  const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body).lastInsertRowid;
+  const inserted = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body);
+  if (inserted.changes === 0) {
+    const existing = q.byClientMsgId.get(d[3], d[4]);
+    return existing.conv_key === key ? existing.body : null;
+  }
+  raised.set(key, seq);
+  const row = inserted.lastInsertRowid;
   if (d[14] !== null) q.index.run(row, d[14]), pendingRows++;
   if (d[15]) for (const w of d[15]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
   if (d[10]) for (const u of d[10]) {
@@ -193,7 +202,8 @@ const changeOne = (c) => {
   const row = k.target.get(key, c[1]);
   if (!row || row.body !== c[5]) return 0;
   if (c[17] >= 0 && k.pinCount.get(key) !== c[17]) return 0;
-  const seq = q.nextSeq.get(key);
+  const seq = nextSeq(key);
+  raised.set(key, seq);
   const event = '{"seq":' + seq + ',' + c[6].slice(1);
   const target = '{"changeSeq":' + seq + ',' + c[7].slice(1);
   k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event);
@@ -215,7 +225,11 @@ const changeOne = (c) => {
   return seq;
 };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
-const batch = db.transaction((drafts, changes) => [drafts.map(commitOne), changes.map(changeOne)]).immediate;
+const batch = db.transaction((drafts, changes) => {
+  const outcomes = [drafts.map(commitOne), changes.map(changeOne)];
+  for (const [key, seq] of raised) q.setLastSeq.run(key, seq);
+  return outcomes;
+}).immediate;
 // The pending rows of the search index (sqlite-search.ts MOVE_PENDING), counted from here on
 // (a batch rolled back leaves the count high: the next move comes a little early).
 let pendingRows = db.prepare('SELECT count(*) FROM search_pending').pluck().get();
@@ -224,7 +238,16 @@ const moveAll = db.transaction(() => { for (const s of moveStatements) s.run(); 
 const commit = (drafts, changes) => {
   added = new Set();
   joining = [];
-  const outcomes = batch(drafts, changes || []);
+  raised = new Map();
+  let outcomes;
+  try {
+    outcomes = batch(drafts, changes || []);
+  } catch (err) {
+    lastSeqs.clear();
+    throw err;
+  }
+  if (lastSeqs.size + raised.size > 200000) lastSeqs.clear();
+  for (const [key, seq] of raised) lastSeqs.set(key, seq);
   if (known.size + added.size > 200000) known.clear();
   for (const w of added) known.add(w);
   if (joined.size + joining.length > 200000) joined.clear();

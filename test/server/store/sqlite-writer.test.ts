@@ -179,6 +179,14 @@ describe('sqlite store: a batch the writer cannot take', () => {
       const [ok] = await store.commitMessages([draft(k, 'a')]);
       assert.equal(ok!.status, 'committed');
       assert.equal((ok as { message: { seq: number } }).message.seq, 1);
+      // The writer knows the conversation's last seq by now: a failed batch that raised it
+      // (two messages in) leaves it where the database has it.
+      await assert.rejects(store.commitMessages([draft(k, 'a'), draft(k, 'a'), noSender]), /sqlite commit failed/);
+      const resend = draft(k, 'a');
+      const outs = await store.commitMessages([draft(k, 'a'), resend, { ...resend, message: { ...resend.message, id: 'again' } }, draft(k, 'a')]);
+      assert.deepEqual(outs.map((o) => o.status), ['committed', 'committed', 'duplicate', 'committed']);
+      assert.deepEqual(outs.map((o) => (o as { message: { seq: number } }).message.seq), [2, 3, 3, 4]);
+      assert.equal((await store.getConversation('a', k))?.lastSeq, 4);
     } finally {
       await store.close();
     }
