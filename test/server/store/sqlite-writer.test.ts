@@ -123,14 +123,18 @@ describe('sqlite store: permission facts held in memory', () => {
   it('answers every check after a write with the write in effect', async () => {
     assert.equal(await store.getGroup('f'), undefined);
     assert.equal(await store.isGroupMember('f', 'a'), false);
+    assert.deepEqual(await store.listGroupMembers('f'), []);
     await store.createGroup({ id: 'f', name: 'F', createdAt: 1 }, ['a']);
     assert.equal((await store.getGroup('f'))?.name, 'F');
     assert.equal(await store.isGroupMember('f', 'a'), true);
     assert.equal(await store.isGroupMember('f', 'b'), false);
+    assert.deepEqual(await store.listGroupMembers('f'), ['a']);
     await store.addGroupMember('f', 'b');
     assert.equal(await store.isGroupMember('f', 'b'), true);
+    assert.deepEqual(await store.listGroupMembers('f'), ['a', 'b']);
     await store.removeGroupMember('f', 'a');
     assert.equal(await store.isGroupMember('f', 'a'), false);
+    assert.deepEqual(await store.listGroupMembers('f'), ['b']);
 
     assert.equal(await store.getUser('b'), undefined);
     await store.putUser('b', { name: 'B' }, 1);
@@ -138,6 +142,13 @@ describe('sqlite store: permission facts held in memory', () => {
     await store.deleteUser('b');
     assert.equal((await store.getUser('b'))?.deleted, true);
     assert.equal(await store.isGroupMember('f', 'b'), false, 'a deleted user leaves their groups');
+    assert.deepEqual(await store.listGroupMembers('f'), []);
+    // A group larger than the lists held is read each time, and answers as fresh.
+    const many = Array.from({ length: 300 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+    await store.createGroup({ id: 'big', name: 'Big', createdAt: 1 }, many);
+    assert.deepEqual(await store.listGroupMembers('big'), many);
+    await store.removeGroupMember('big', 'm000');
+    assert.deepEqual(await store.listGroupMembers('big'), many.slice(1));
 
     assert.equal(await store.isBlocked('a', 'c'), false);
     await store.setBlocked('a', 'c', true);
@@ -158,6 +169,9 @@ describe('sqlite store: permission facts held in memory', () => {
     const g = (await store.getGroup('f'))!;
     g.name = 'changed';
     assert.equal((await store.getGroup('f'))?.name, 'F');
+    const members = await store.listGroupMembers('f');
+    members.push('intruder');
+    assert.deepEqual(await store.listGroupMembers('f'), members.slice(0, -1));
   });
 });
 
