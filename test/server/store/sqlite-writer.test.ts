@@ -79,6 +79,14 @@ describe('sqlite store: commits on the writer thread', () => {
       // The body fan-out sends is the stored one, seq first.
       assert.deepEqual(JSON.parse((out as { json: string }).json), { ...drafts[i]!.message, seq: committed.seq });
     }
+    // Character for character: the writer and the calling thread each put the seq in front.
+    const db = new Database(file, { readonly: true });
+    try {
+      const body = db.prepare('SELECT body FROM messages WHERE id = ?').pluck();
+      for (const [i, out] of outcomes.entries()) assert.equal((out as { json: string }).json, body.get(drafts[i]!.message.id));
+    } finally {
+      db.close();
+    }
   });
 
   it('answers a duplicate with the stored message and a reused id in another conversation with a conflict', async () => {
