@@ -7,7 +7,8 @@ export const AT_ALL = '@all';
 
 export const UserIdSchema = v.pipe(v.string(), v.regex(ID_PATTERN, 'invalid user id'));
 export const GroupIdSchema = v.pipe(v.string(), v.regex(ID_PATTERN, 'invalid group id'));
-export const ClientMsgIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'invalid clientMsgId'));
+export const CLIENT_MSG_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+export const ClientMsgIdSchema = v.pipe(v.string(), v.regex(CLIENT_MSG_ID_PATTERN, 'invalid clientMsgId'));
 
 export type ConversationType = 'p2p' | 'group';
 

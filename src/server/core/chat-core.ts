@@ -17,6 +17,7 @@ import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
 import { answerTo } from './refusal.js';
 import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
+import { ackText } from './ack-frame.js';
 import { deliverLocally } from './delivery.js';
 import { DEFAULT_FRAME_BUDGETS, FrameBudget, rateLimitedFrame, type FrameBudgets } from './frame-rates.js';
 import { fetchHistory } from './history.js';
@@ -280,7 +281,7 @@ export class ChatCore {
         return await this.#budget.hold(conn);
       }
       switch (frame.type) {
-        case 'message.send': return await this.#send(conn, frame);
+        case 'message.send': await this.#send(conn, frame); return;
         case 'conversation.read': return await this.#read(conn, frame);
         case 'history.fetch': return await this.#history(conn, frame);
         case 'blocklist.add':
@@ -518,7 +519,8 @@ export class ChatCore {
     await replaySession(this.store, conn.session.userId, frame.cursors ?? {}, this.#deps.replayLimit, (f) => send(conn, f));
   }
 
-  async #send(conn: Connection, frame: ClientFrameOf<'message.send'>): Promise<void> {
+  /** Not async itself: the send's own promise is the frame's (one promise and await fewer a send). */
+  #send(conn: Connection, frame: ClientFrameOf<'message.send'>): Promise<unknown> {
     const session = conn.session!;
     const { clientMsgId, conversationId, elem, forward } = frame;
     // The frame is the options too: prepareSend copies only the send options' own keys.
@@ -526,11 +528,10 @@ export class ChatCore {
     if (elem) req.elem = elem;
     if (forward) req.forward = forward;
     if (frame.replyTo !== undefined) req.replyTo = frame.replyTo;
-    await this.sendMessage(req, {
+    return this.sendMessage(req, {
       admin: false,
       origin: conn,
-      onCommitted: ({ message, duplicate }) =>
-        send(conn, { type: 'message.ack', clientMsgId, conversationId, id: message.id, seq: message.seq, time: message.time, ...(duplicate && { duplicate }) }),
+      onCommitted: ({ message, duplicate }) => conn.send(ackText(clientMsgId, conversationId, message, duplicate)),
     });
   }
 

@@ -21,8 +21,8 @@ export interface Connection {
   session?: Session;
   /** Set while `session.open` is being answered; later frames wait for it. */
   opening?: Promise<void>;
-  /** Keeps one connection's sends in order through the async checks before commit. */
-  sendChain?: Promise<unknown>;
+  /** Keeps one connection's sends in order through the async checks before commit: the last turn taken. */
+  sendChain?: SendTurn;
 }
 
 /**
@@ -31,18 +31,37 @@ export interface Connection {
  * called once this one has been handed to its commit. The last to release clears the chain, so a
  * connection that sends one thing at a time never waits a turn for an already settled promise.
  */
-export function takeSendTurn(conn: Connection): { before: Promise<unknown> | undefined; release(): void } {
-  const before = conn.sendChain;
-  let settle = (): void => {};
-  const mine = new Promise<void>((r) => (settle = r));
-  conn.sendChain = mine;
-  return {
-    before,
-    release() {
-      settle();
-      if (conn.sendChain === mine) conn.sendChain = undefined;
-    },
-  };
+export function takeSendTurn(conn: Connection): SendTurn {
+  const turn = new SendTurn(conn, conn.sendChain?.done());
+  conn.sendChain = turn;
+  return turn;
+}
+
+/**
+ * One place in a connection's send order. The promise a later send waits on is made only when
+ * one does: a connection usually sends one thing at a time, and a promise and its resolver per
+ * send were garbage for every message.
+ */
+export class SendTurn {
+  readonly before: Promise<unknown> | undefined;
+  readonly #conn: Connection;
+  #done: Promise<void> | undefined;
+  #settle: (() => void) | undefined;
+
+  constructor(conn: Connection, before: Promise<unknown> | undefined) {
+    this.#conn = conn;
+    this.before = before;
+  }
+
+  /** Settles once this turn is released (asked only of the connection's last turn, still held). */
+  done(): Promise<void> {
+    return (this.#done ??= new Promise<void>((r) => (this.#settle = r)));
+  }
+
+  release(): void {
+    this.#settle?.();
+    if (this.#conn.sendChain === this) this.#conn.sendChain = undefined;
+  }
 }
 
 /** The connections this node holds, by user. */

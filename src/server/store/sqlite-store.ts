@@ -35,6 +35,8 @@ type Row = Record<string, unknown>;
 
 /** Permission facts held in memory at most; past it they are all forgotten (and read again). */
 const FACTS_MAX = 100_000;
+/** Member lists of groups up to this size are held with the facts. */
+const MEMBERS_HELD = 256;
 
 /**
  * The embedded store: one SQLite file in WAL mode through better-sqlite3. Message commits run
@@ -363,7 +365,16 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       return write.removeMember(groupId, userId);
     },
     async listGroupMembers(groupId) {
-      return q.members.all(groupKey(groupId)) as string[];
+      // Fan-out reads it for each group of each commit batch. Held for groups of up to
+      // MEMBERS_HELD only: a larger group's fan-out costs far more than the read, and its list
+      // held would cost its size in memory.
+      const key = `l\0${groupId}`;
+      let members = facts.get(key) as string[] | undefined;
+      if (!members) {
+        members = q.members.all(groupKey(groupId)) as string[];
+        if (members.length <= MEMBERS_HELD) fact(key, () => members);
+      }
+      return [...members];
     },
     async isGroupMember(groupId, userId) {
       return fact(`m\0${groupId}\0${userId}`, () => q.isMember.get(userId, groupKey(groupId)) !== undefined);

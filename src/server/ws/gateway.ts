@@ -14,6 +14,7 @@ import { originAllowed, type OriginPolicyOptions } from '../origin-policy.js';
 import { clientAddress, type ProxyTrust } from '../proxy-trust.js';
 import { ConnectionCounter } from './connection-limits.js';
 import { failureAnswer, refusal } from '../core/refusal.js';
+import { plainTextSend } from './send-fast-path.js';
 import { TurnWriter, textFrame } from './turn-writer.js';
 
 export interface GatewayOptions {
@@ -148,7 +149,7 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         conn.send(JSON.stringify(errorFrame(new ChatError('BAD_FRAME', 'Frames are JSON text.').toJSON())));
         return;
       }
-      const decoded = decodeClientFrame(raw);
+      const decoded = decodeClientFrame(raw, plainTextSend);
       if (!decoded.ok) {
         conn.send(refusal(raw, decoded.error));
         return;

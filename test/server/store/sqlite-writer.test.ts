@@ -79,6 +79,14 @@ describe('sqlite store: commits on the writer thread', () => {
       // The body fan-out sends is the stored one, seq first.
       assert.deepEqual(JSON.parse((out as { json: string }).json), { ...drafts[i]!.message, seq: committed.seq });
     }
+    // Character for character: the writer and the calling thread each put the seq in front.
+    const db = new Database(file, { readonly: true });
+    try {
+      const body = db.prepare('SELECT body FROM messages WHERE id = ?').pluck();
+      for (const [i, out] of outcomes.entries()) assert.equal((out as { json: string }).json, body.get(drafts[i]!.message.id));
+    } finally {
+      db.close();
+    }
   });
 
   it('answers a duplicate with the stored message and a reused id in another conversation with a conflict', async () => {
@@ -123,14 +131,18 @@ describe('sqlite store: permission facts held in memory', () => {
   it('answers every check after a write with the write in effect', async () => {
     assert.equal(await store.getGroup('f'), undefined);
     assert.equal(await store.isGroupMember('f', 'a'), false);
+    assert.deepEqual(await store.listGroupMembers('f'), []);
     await store.createGroup({ id: 'f', name: 'F', createdAt: 1 }, ['a']);
     assert.equal((await store.getGroup('f'))?.name, 'F');
     assert.equal(await store.isGroupMember('f', 'a'), true);
     assert.equal(await store.isGroupMember('f', 'b'), false);
+    assert.deepEqual(await store.listGroupMembers('f'), ['a']);
     await store.addGroupMember('f', 'b');
     assert.equal(await store.isGroupMember('f', 'b'), true);
+    assert.deepEqual(await store.listGroupMembers('f'), ['a', 'b']);
     await store.removeGroupMember('f', 'a');
     assert.equal(await store.isGroupMember('f', 'a'), false);
+    assert.deepEqual(await store.listGroupMembers('f'), ['b']);
 
     assert.equal(await store.getUser('b'), undefined);
     await store.putUser('b', { name: 'B' }, 1);
@@ -138,6 +150,13 @@ describe('sqlite store: permission facts held in memory', () => {
     await store.deleteUser('b');
     assert.equal((await store.getUser('b'))?.deleted, true);
     assert.equal(await store.isGroupMember('f', 'b'), false, 'a deleted user leaves their groups');
+    assert.deepEqual(await store.listGroupMembers('f'), []);
+    // A group larger than the lists held is read each time, and answers as fresh.
+    const many = Array.from({ length: 300 }, (_, i) => `m${String(i).padStart(3, '0')}`);
+    await store.createGroup({ id: 'big', name: 'Big', createdAt: 1 }, many);
+    assert.deepEqual(await store.listGroupMembers('big'), many);
+    await store.removeGroupMember('big', 'm000');
+    assert.deepEqual(await store.listGroupMembers('big'), many.slice(1));
 
     assert.equal(await store.isBlocked('a', 'c'), false);
     await store.setBlocked('a', 'c', true);
@@ -158,6 +177,9 @@ describe('sqlite store: permission facts held in memory', () => {
     const g = (await store.getGroup('f'))!;
     g.name = 'changed';
     assert.equal((await store.getGroup('f'))?.name, 'F');
+    const members = await store.listGroupMembers('f');
+    members.push('intruder');
+    assert.deepEqual(await store.listGroupMembers('f'), members.slice(0, -1));
   });
 });
 
@@ -179,6 +201,14 @@ describe('sqlite store: a batch the writer cannot take', () => {
       const [ok] = await store.commitMessages([draft(k, 'a')]);
       assert.equal(ok!.status, 'committed');
       assert.equal((ok as { message: { seq: number } }).message.seq, 1);
+      // The writer knows the conversation's last seq by now: a failed batch that raised it
+      // (two messages in) leaves it where the database has it.
+      await assert.rejects(store.commitMessages([draft(k, 'a'), draft(k, 'a'), noSender]), /sqlite commit failed/);
+      const resend = draft(k, 'a');
+      const outs = await store.commitMessages([draft(k, 'a'), resend, { ...resend, message: { ...resend.message, id: 'again' } }, draft(k, 'a')]);
+      assert.deepEqual(outs.map((o) => o.status), ['committed', 'committed', 'duplicate', 'committed']);
+      assert.deepEqual(outs.map((o) => (o as { message: { seq: number } }).message.seq), [2, 3, 3, 4]);
+      assert.equal((await store.getConversation('a', k))?.lastSeq, 4);
     } finally {
       await store.close();
     }
