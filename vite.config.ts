@@ -219,11 +219,17 @@ function shippedSources(): Plugin[] {
  * dialogs) came together, though each branch alone built.
  */
 function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
-  if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts')) return null;
+  if (EMOJI_CHUNK.test(id)) return 'emoji-data';
+  if (/[\\/]locales[\\/][^\\/]+\.ts$/.test(id) || id === here('./src/embed.ts')) return null;
   chunkOf ??= chunkTable(ctx);
   return chunkOf.get(id) ?? 'panel';
 }
 let chunkOf: Map<string, string> | undefined;
+/**
+ * The emoji list and the picker that shows it (with its styles): one chunk, fetched on idle once
+ * the panel is in (so a page that goes offline has it) or when a picker first opens.
+ */
+const EMOJI_CHUNK = /[\\/]composer[\\/](emoji-data|emoji-picker|emoji-picker\.styles)\.ts$/;
 /** Forgets the chunks' modules at the start of each build (watch mode, several builds in one process). */
 const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (chunkOf = undefined) };
 
@@ -260,7 +266,7 @@ function chunkTable(ctx: ChunkingContext): Map<string, string> {
   // The panel's chunk: the panel's module, and every other module `import()`ed (the client's rare
   // paths), with what they import; but the features' entries, the emoji list and the locales.
   const features = new Set(LAZY_FEATURES.map((entry) => here(`./${entry}`)));
-  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id));
+  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !EMOJI_CHUNK.test(id) && !/[\\/]locales[\\/][^\\/]+\.ts$/.test(id));
   const panel = new Set(roots.flatMap((root) => [...staticClosure(root, ctx)]));
   const table = new Map<string, string>();
   for (const entry of features) for (const id of staticClosure(entry, ctx)) if (!core.has(id) && !panel.has(id)) table.set(id, 'extras');

@@ -1,6 +1,5 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles/shared.styles.js';
-import { emojiPickerStyles } from './composer/emoji-picker.styles.js';
 import { threadActionsStyles } from './thread/thread-actions.styles.js';
 import { threadElemsStyles } from './thread/elems.styles.js';
 import { threadChangesStyles } from './thread/changes/changes.styles.js';
@@ -10,7 +9,6 @@ import { linkCardStyles } from './thread/link-card.styles.js';
 
 export const styles = [
   sharedStyles,
-  emojiPickerStyles,
   css`
     :host {
       --_gap: var(--chat-thread-gap, 0.5rem);

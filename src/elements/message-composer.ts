@@ -11,7 +11,8 @@ import { VoiceButton } from './composer/voice-button.js';
 import { LinkPreviewBar } from './composer/link-preview-bar.js';
 import { MuteNotice } from './composer/mute-notice.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
-import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
+import type { EmojiPicker, Sticker } from './composer/emoji-picker.js';
+import { EMOJI_PICKER_ID, loadEmojiPicker } from './composer/load-emoji-picker.js';
 import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
 import { mentionedIds, type Mention } from './composer/mention-suggest.js';
 import { chatClientContext } from './context.js';
@@ -132,12 +133,8 @@ export class MessageComposer extends LitElement {
   #mentions: Mention[] = [];
   #dragDepth = 0;
 
-  #emoji = new EmojiPicker(this, {
-    stickers: () => this.stickers,
-    insertEmoji: (char) => this.#insert(char),
-    sendSticker: (index) => this.#sendSticker(index),
-    focusInput: () => this.focus(),
-  });
+  /** The emoji picker, loaded and set up the first time it opens. */
+  #emoji: EmojiPicker | undefined;
 
   #intent = new ComposeIntentBar(this, {
     client: () => this.client,
@@ -197,7 +194,7 @@ export class MessageComposer extends LitElement {
       this.#mentions = next?.mentions ?? [];
       this.fileError = '';
       this.#mentionList.reset();
-      this.#emoji.close(false);
+      this.#emoji?.close(false);
       this.#previews.reset();
       this.#previews.draftChanged(this.draft);
     } else if (changed.has('draft')) {
@@ -273,6 +270,20 @@ export class MessageComposer extends LitElement {
 
   private onAttachClick = () => {
     this.renderRoot.querySelector<HTMLInputElement>('[part~="file-input"]')?.click();
+  };
+
+  private onEmojiClick = async () => {
+    // The picker's module comes with the emoji list (fetched when the page is idle); a failed
+    // load opens nothing, and the next press tries again.
+    const loaded = this.#emoji ? undefined : await loadEmojiPicker().catch(() => null);
+    if (loaded === null) return;
+    this.#emoji ??= new loaded!.EmojiPicker(this, {
+      stickers: () => this.stickers,
+      insertEmoji: (char) => this.#insert(char),
+      sendSticker: (index) => this.#sendSticker(index),
+      focusInput: () => this.focus(),
+    });
+    this.#emoji.toggle();
   };
 
   private onFilesPicked = (e: Event) => {
@@ -423,7 +434,7 @@ export class MessageComposer extends LitElement {
     const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
       ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
-      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()} ${this.#previews.render()}
+      ${this.#emoji?.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()} ${this.#previews.render()}
       <form @submit=${this.onSubmit}>
         <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
           <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -437,10 +448,10 @@ export class MessageComposer extends LitElement {
           aria-label=${t.emoji}
           title=${t.emoji}
           aria-haspopup="dialog"
-          aria-expanded=${this.#emoji.open ? 'true' : 'false'}
-          aria-controls=${this.#emoji.open ? EMOJI_PICKER_ID : nothing}
+          aria-expanded=${this.#emoji?.open ? 'true' : 'false'}
+          aria-controls=${this.#emoji?.open ? EMOJI_PICKER_ID : nothing}
           ?disabled=${disabled}
-          @click=${() => this.#emoji.toggle()}
+          @click=${this.onEmojiClick}
         >
           <svg viewBox="0 0 24 24" aria-hidden="true">
             <path

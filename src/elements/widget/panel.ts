@@ -19,6 +19,7 @@ import type { PANEL_TAGS } from './load-panel.js';
 
 import { loadGroupElements } from '../groups/load-groups.js';
 import { loadForwardDialog } from '../forward/load-forward.js';
+import { loadEmojiPicker } from '../composer/load-emoji-picker.js';
 
 /** Registers what the panel loads on first use too (the group dialogs, people views, `<forward-dialog>`), loading it first. */
 export async function defineOnDemand(): Promise<void> {
@@ -45,9 +46,9 @@ export function definePanel(): void {
 }
 
 /**
- * Fetches what the panel loads only on demand (the composer's emoji list), so that a page that
- * goes offline after loading still has it.
+ * Fetches what the panel loads only on demand (the emoji picker and its list, one chunk in the
+ * script tag), so that a page that goes offline after loading still has it.
  */
 export async function prefetchPanelExtras(): Promise<void> {
-  await import('../composer/emoji-data.js');
+  await Promise.all([loadEmojiPicker(), import('../composer/emoji-data.js')]);
 }
