@@ -240,7 +240,8 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * card, contacts) with the client's group actions (not its friend actions: presence, shown in the
  * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's search, `<media-viewer>`,
  * the report dialog, the voice recorder, the upload code (not the file tickets: every stored file's
- * URL, pictures included, needs them), `<broadcast-banner>` (loaded once the user has a broadcast). One chunk, not one per feature: each file is gzipped apart,
+ * URL, pictures included, needs them), `<broadcast-banner>` (loaded once the user has a broadcast),
+ * the list of who reacted to a message. One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -255,6 +256,7 @@ const LAZY_FEATURES = [
   'src/elements/composer/voice-recorder.ts',
   'src/client/upload.ts',
   'src/elements/broadcast-banner.ts',
+  'src/elements/thread/changes/reactors.ts',
 ];
 
 /**
