@@ -3,7 +3,6 @@ import { sharedStyles } from './styles/shared.styles.js';
 import { threadActionsStyles } from './thread/thread-actions.styles.js';
 import { threadElemsStyles } from './thread/elems.styles.js';
 import { threadChangesStyles } from './thread/changes/changes.styles.js';
-import { reportDialogStyles } from './thread/report-dialog.styles.js';
 import { threadFormattingStyles } from './thread/formatting.styles.js';
 import { linkCardStyles } from './thread/link-card.styles.js';
 
@@ -373,7 +372,6 @@ export const styles = [
   threadActionsStyles,
   threadElemsStyles,
   threadChangesStyles,
-  reportDialogStyles,
   threadFormattingStyles,
   linkCardStyles,
 ];

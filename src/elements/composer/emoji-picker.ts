@@ -60,7 +60,7 @@ export class EmojiPicker implements ReactiveController {
   constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }, delegate: EmojiDelegate) {
     this.#host = host;
     this.#delegate = delegate;
-    adoptLazyStyles(host.renderRoot, emojiPickerStyles);
+    adoptLazyStyles(host.renderRoot, emojiPickerStyles, 'start');
     host.addController(this);
   }
 
