@@ -268,9 +268,11 @@ const LAZY_FEATURES = [
 function chunkTable(ctx: ChunkingContext): Map<string, string> {
   const core = staticClosure(here('./src/cdn/core.ts'), ctx);
   // The panel's chunk: the panel's module, and every other module `import()`ed (the client's rare
-  // paths), with what they import; but the features' entries, the emoji list and the locales.
+  // paths), with what they import; but the features' entries and the locales. The emoji picker's
+  // imports count as the panel's (the picker and its list are EMOJI_CHUNK's): a module it shares
+  // with the features would otherwise be `extras`, which the picker's chunk, fetched on idle, would import.
   const features = new Set(LAZY_FEATURES.map((entry) => here(`./${entry}`)));
-  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !EMOJI_CHUNK.test(id) && !/[\\/]locales[\\/][^\\/]+\.ts$/.test(id));
+  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !/[\\/]locales[\\/][^\\/]+\.ts$/.test(id));
   const panel = new Set(roots.flatMap((root) => [...staticClosure(root, ctx)]));
   const table = new Map<string, string>();
   for (const entry of features) for (const id of staticClosure(entry, ctx)) if (!core.has(id) && !panel.has(id)) table.set(id, 'extras');
