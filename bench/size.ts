@@ -14,9 +14,10 @@
  *   (b′) script tag, opening the widget: (a) + the panel's chunk and the chunks it imports
  *       statically + the largest locale: what a visitor who opens the widget and reads and sends
  *       text downloads. The features most visitors never open (group dialogs and people views,
- *       forward dialog, search, media viewer, report dialog, voice recorder, uploads) are one chunk
- *       (`natter-extras-<hash>.js`) loaded on first use, and the emoji list one loaded on idle once
- *       the panel is in: neither counts here. Gated with issue 24's 75 KiB budget (not met: ratchet).
+ *       forward dialog, search, media viewer, report dialog, voice recorder, uploads, broadcast
+ *       banner, @mention list, who reacted) are one chunk (`natter-extras-<hash>.js`) loaded on
+ *       first use, and the emoji picker with its list one loaded on idle once the panel is in (or
+ *       when a picker opens): neither counts here. Gated with issue 24's 75 KiB budget (not met: ratchet).
  *   (b) script tag, everything: every file of the build (the panel, which also carries the
  *       client's paths used only from it, the on-demand features, the emoji list) and the largest
  *       locale's strings: what a visitor who opens the widget and uses every feature downloads, at most. A page speaks one language, so it
@@ -131,7 +132,12 @@ const LIMITS = {
   // error codes one number per name (−0.02); the group, people and report tables moving to the
   // extras chunk cost +0.4 here (they compress apart from the panel's strings; measured 122.85), and
   // save 1.7 in (b′).
-  everything: { bytes: 122.9 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 122.9 → 124.6 (measured 124.4, 122.8 before; h4, issue 24's (b′)): raised, the price of taking
+  // (b′) from 100.6 to 95.4. The emoji picker left the panel's chunk for the emoji list's (+1.2: it
+  // compressed with the element code around it, and the list's chunk had none), so that the picker
+  // is fetched on idle with its list and still works offline; the banner, the @mention list, who
+  // reacted and the report dialog's styles joined the extras chunk (+0.1 each).
+  everything: { bytes: 124.6 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -139,7 +145,11 @@ const LIMITS = {
   // 104.8 → 100.7 (measured 100.57, 104.73 before; h7): the same cuts, and the panel's three group
   // and people labels and the menu's Report item in a module of their own (i18n/panel-labels.ts), so
   // the group, people and report tables travel with their views in the extras chunk (−1.4, −0.3).
-  opening: { bytes: 100.7 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 100.7 → 95.6 (measured 95.4, 100.6 before; h4): the emoji picker (with its list, fetched on idle
+  // once the panel is in: −1.8), `<broadcast-banner>` (registered once the user holds a broadcast:
+  // −2.1), the list of who reacted (−0.5), the report dialog's styles (−0.2) and the @mention list
+  // (−0.6) loaded when first needed, no longer with the panel's chunk (61.0 → 55.8).
+  opening: { bytes: 95.6 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.

@@ -155,7 +155,7 @@ export class MessageComposer extends LitElement {
     },
   });
 
-  /** The @mention list, loaded and set up the first time an `@` is typed in a group. */
+  /** The mention list, loaded and set up the first time an at sign is typed in a group. */
   #mentionList: MentionList | undefined;
 
   #drafts = new DraftKeeper(this, {
