@@ -222,11 +222,17 @@ function shippedSources(): Plugin[] {
  * dialogs) came together, though each branch alone built.
  */
 function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
-  if (/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id) || id === here('./src/embed.ts')) return null;
+  if (EMOJI_CHUNK.test(id)) return 'emoji-data';
+  if (/[\\/]locales[\\/][^\\/]+\.ts$/.test(id) || id === here('./src/embed.ts')) return null;
   chunkOf ??= chunkTable(ctx);
   return chunkOf.get(id) ?? 'panel';
 }
 let chunkOf: Map<string, string> | undefined;
+/**
+ * The emoji list and the picker that shows it (with its styles): one chunk, fetched on idle once
+ * the panel is in (so a page that goes offline has it) or when a picker first opens.
+ */
+const EMOJI_CHUNK = /[\\/]composer[\\/](emoji-data|emoji-picker|emoji-picker\.styles)\.ts$/;
 /** Forgets the chunks' modules at the start of each build (watch mode, several builds in one process). */
 const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (chunkOf = undefined) };
 
@@ -237,7 +243,8 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * card, contacts) with the client's group actions (not its friend actions: presence, shown in the
  * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's search, `<media-viewer>`,
  * the report dialog, the voice recorder, the upload code (not the file tickets: every stored file's
- * URL, pictures included, needs them). One chunk, not one per feature: each file is gzipped apart,
+ * URL, pictures included, needs them), `<broadcast-banner>` (loaded once the user has a broadcast),
+ * the list of who reacted to a message, the composer's @mention list (loaded on the first `@` in a group). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -251,6 +258,9 @@ const LAZY_FEATURES = [
   'src/client/report.ts',
   'src/elements/composer/voice-recorder.ts',
   'src/client/upload.ts',
+  'src/elements/broadcast-banner.ts',
+  'src/elements/thread/changes/reactors.ts',
+  'src/elements/composer/mention-list.ts',
 ];
 
 /**
@@ -261,9 +271,11 @@ const LAZY_FEATURES = [
 function chunkTable(ctx: ChunkingContext): Map<string, string> {
   const core = staticClosure(here('./src/cdn/core.ts'), ctx);
   // The panel's chunk: the panel's module, and every other module `import()`ed (the client's rare
-  // paths), with what they import; but the features' entries, the emoji list and the locales.
+  // paths), with what they import; but the features' entries and the locales. The emoji picker's
+  // imports count as the panel's (the picker and its list are EMOJI_CHUNK's): a module it shares
+  // with the features would otherwise be `extras`, which the picker's chunk, fetched on idle, would import.
   const features = new Set(LAZY_FEATURES.map((entry) => here(`./${entry}`)));
-  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !/[\\/](emoji-data|locales[\\/][^\\/]+)\.ts$/.test(id));
+  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !/[\\/]locales[\\/][^\\/]+\.ts$/.test(id));
   const panel = new Set(roots.flatMap((root) => [...staticClosure(root, ctx)]));
   const table = new Map<string, string>();
   for (const entry of features) for (const id of staticClosure(entry, ctx)) if (!core.has(id) && !panel.has(id)) table.set(id, 'extras');

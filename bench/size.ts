@@ -14,9 +14,10 @@
  *   (b′) script tag, opening the widget: (a) + the panel's chunk and the chunks it imports
  *       statically + the largest locale: what a visitor who opens the widget and reads and sends
  *       text downloads. The features most visitors never open (group dialogs and people views,
- *       forward dialog, search, media viewer, report dialog, voice recorder, uploads) are one chunk
- *       (`natter-extras-<hash>.js`) loaded on first use, and the emoji list one loaded on idle once
- *       the panel is in: neither counts here. Gated with issue 24's 75 KiB budget (not met: ratchet).
+ *       forward dialog, search, media viewer, report dialog, voice recorder, uploads, broadcast
+ *       banner, @mention list, who reacted) are one chunk (`natter-extras-<hash>.js`) loaded on
+ *       first use, and the emoji picker with its list one loaded on idle once the panel is in (or
+ *       when a picker opens): neither counts here. Gated with issue 24's 75 KiB budget (not met: ratchet).
  *   (b) script tag, everything: every file of the build (the panel, which also carries the
  *       client's paths used only from it, the on-demand features, the emoji list) and the largest
  *       locale's strings: what a visitor who opens the widget and uses every feature downloads, at most. A page speaks one language, so it
@@ -134,7 +135,13 @@ const LIMITS = {
   // save 1.7 in (b′).
   // 122.9 → 120.5 (measured 120.3, 122.8 before; h5): the same cuts as (b′) but search.ts, which
   // moved to the extras chunk (+0.7 there).
-  everything: { bytes: 120.5 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 122.9 → 124.6 (measured 124.4, 122.8 before; h4, issue 24's (b′)): raised, the price of taking
+  // (b′) from 100.6 to 95.4. The emoji picker left the panel's chunk for the emoji list's (+1.2: it
+  // compressed with the element code around it, and the list's chunk had none), so that the picker
+  // is fetched on idle with its list and still works offline; the banner, the @mention list, who
+  // reacted and the report dialog's styles joined the extras chunk (+0.1 each).
+  // Both merged (measured 121.9): 122.1.
+  everything: { bytes: 122.1 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -149,7 +156,12 @@ const LIMITS = {
   // leave the panel (−0.9); `@query`, `@consume` and `@provide` lowered without the accessor
   // decorators' helpers (scripts/lower-decorators.ts, −1.3); property reads taken as free of side
   // effects in the script tag's tree-shaking (−0.1).
-  opening: { bytes: 97.6 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 100.7 → 95.6 (measured 95.4, 100.6 before; h4): the emoji picker (with its list, fetched on idle
+  // once the panel is in: −1.8), `<broadcast-banner>` (registered once the user holds a broadcast:
+  // −2.1), the list of who reacted (−0.5), the report dialog's styles (−0.2) and the @mention list
+  // (−0.6) loaded when first needed, no longer with the panel's chunk (61.0 → 55.8).
+  // Both merged (measured 92.3): 92.5.
+  opening: { bytes: 92.5 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -171,7 +183,8 @@ const LIMITS = {
   // error-code cuts (short string ids are the script tag's only); back under the ratchet, which stays.
   // 131.0 → 129.0 (measured 128.8, 130.9 before; h5): the same cuts (the package's modules are
   // built with the same plugins), and one Seq and ReqId schema for every frame module (−0.1).
-  define: { bytes: 129.0 * KiB, kind: 'ratchet' },
+  // Both merged (measured 129.0): 129.2.
+  define: { bytes: 129.2 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

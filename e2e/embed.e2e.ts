@@ -254,6 +254,28 @@ test('from a CDN on another origin: the launcher comes first and the panel after
   }
 });
 
+test('a broadcast brings the banner into the open widget: fetched with the features loaded on first use, not before, and announced', async () => {
+  const seen = cdn.requests.length;
+  const page = await newPage();
+  try {
+    await page.goto(`${host.url}/cdn-shop?user=iris`);
+    await synced(page);
+    await page.locator('chat-widget [part~="launcher"]').click();
+    await page.locator('chat-widget message-composer [part~="input"]').waitFor();
+    assert.equal(await page.evaluate(() => !!customElements.get('broadcast-banner')), false, 'no banner without a broadcast');
+    assert.ok(!cdn.requests.slice(seen).some((p) => /\/natter-extras-/.test(p)), cdn.requests.slice(seen).join(', '));
+
+    await admin('POST', '/v1/broadcasts', { content: 'The shop closes at six', from: 'Shop' });
+    const banner = page.locator('chat-widget broadcast-banner');
+    await banner.locator('[part~="content"]', { hasText: 'The shop closes at six' }).waitFor();
+    assert.ok(cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), cdn.requests.slice(seen).join(', '));
+    // Said by its polite status region, which was there (empty) before the text came.
+    await until(async () => (await banner.locator('[role="status"]').textContent()) === 'Shop: The shop closes at six', 'the broadcast to be announced');
+  } finally {
+    await page.context().close();
+  }
+});
+
 test("the launcher's first paint has no locale machinery: @lit/localize's runtime and the catalogue picking come with the panel", () => {
   const map = readdirSync(CDN_DIR).find((n) => /^natter-core-[\w-]+\.js\.map$/.test(n));
   assert.ok(map, 'the core chunk has a source map');
@@ -372,7 +394,7 @@ test('Natter.defineAll() registers every element from the script tag: the panel\
   await page.locator('chat-widget [part~="launcher"]').waitFor();
   const defined = await page.evaluate(async () => {
     await window.Natter!.defineAll();
-    return ['chat-widget', 'chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'group-panel', 'group-create-dialog'].filter((tag) => !customElements.get(tag));
+    return ['chat-widget', 'chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'broadcast-banner', 'group-panel', 'group-create-dialog'].filter((tag) => !customElements.get(tag));
   });
   assert.deepEqual(defined, [], 'tags still not defined');
   assert.deepEqual(errors, []);

@@ -99,6 +99,13 @@ export class BroadcastBanner extends LitElement {
     super.update(changed);
   }
 
+  // A live region is heard when its text changes, not when it appears with its text: a banner
+  // registered or connected with a broadcast already there (the widget loads it when the first one
+  // arrives) renders the region empty first, then says it.
+  protected override firstUpdated(): void {
+    if (this.announcement()) this.requestUpdate();
+  }
+
   /** Another tab of this user dismissed something. */
   private onStorage = (e: StorageEvent) => {
     if (this.#dismissedFor !== undefined && e.key === dismissalKey(this.#dismissedFor)) {
@@ -159,7 +166,7 @@ export class BroadcastBanner extends LitElement {
     const list = this.#visible();
     const shown = this.#shown(list);
     return html`
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement()}</div>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.hasUpdated ? this.announcement() : ''}</div>
       ${shown ? this.#renderBroadcast(shown.broadcast, shown.index, list.length) : nothing}
     `;
   }

@@ -1,16 +1,13 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles/shared.styles.js';
-import { emojiPickerStyles } from './composer/emoji-picker.styles.js';
 import { threadActionsStyles } from './thread/thread-actions.styles.js';
 import { threadElemsStyles } from './thread/elems.styles.js';
 import { threadChangesStyles } from './thread/changes/changes.styles.js';
-import { reportDialogStyles } from './thread/report-dialog.styles.js';
 import { threadFormattingStyles } from './thread/formatting.styles.js';
 import { linkCardStyles } from './thread/link-card.styles.js';
 
 export const styles = [
   sharedStyles,
-  emojiPickerStyles,
   css`
     :host {
       --_gap: var(--chat-thread-gap, 0.5rem);
@@ -375,7 +372,6 @@ export const styles = [
   threadActionsStyles,
   threadElemsStyles,
   threadChangesStyles,
-  reportDialogStyles,
   threadFormattingStyles,
   linkCardStyles,
 ];

@@ -65,10 +65,11 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * the panel is full-screen.
  *
  * The panel's elements (`<chat-session>`, `<conversation-list>`, `<chat-thread>`,
- * `<message-composer>`, `<broadcast-banner>`, `<forward-dialog>`) are registered by the widget
- * itself when they are not yet: it loads them (`import()`) when it first opens, when the page
- * is idle after the launcher shows, or as soon as the launcher is pointed at or focused. With
- * `natter/define` they are there from the start.
+ * `<message-composer>`) are registered by the widget itself when they are not yet: it loads them
+ * (`import()`) when it first opens, when the page is idle after the launcher shows, or as soon as
+ * the launcher is pointed at or focused; `<broadcast-banner>` once the user has a broadcast, and
+ * `<forward-dialog>` and the group and people views on first use. With `natter/define` they are
+ * there from the start.
  */
 export class ChatWidget extends LitElement {
   static override styles = styles;

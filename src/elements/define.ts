@@ -8,11 +8,13 @@ import { defineElements } from './widget/define-elements.js';
 import { panelElements } from './widget/panel.js';
 import { groupElements } from './groups/group-elements.js';
 import { ForwardDialog } from './forward-dialog.js';
+import { BroadcastBanner } from './broadcast-banner.js';
 
 export const elements = {
   ...panelElements,
   ...groupElements,
   'forward-dialog': ForwardDialog,
+  'broadcast-banner': BroadcastBanner,
   'chat-widget': ChatWidget,
 } as const satisfies Record<string, CustomElementConstructor>;
 

@@ -1,11 +1,9 @@
 import { css } from 'lit';
 import { sharedStyles } from './styles/shared.styles.js';
-import { emojiPickerStyles } from './composer/emoji-picker.styles.js';
 import { linkCardStyles } from './thread/link-card.styles.js';
 
 export const styles = [
   sharedStyles,
-  emojiPickerStyles,
   linkCardStyles,
   css`
     :host {

@@ -11,8 +11,10 @@ import { VoiceButton } from './composer/voice-button.js';
 import { LinkPreviewBar } from './composer/link-preview-bar.js';
 import { MuteNotice } from './composer/mute-notice.js';
 import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
-import { EMOJI_PICKER_ID, EmojiPicker, type Sticker } from './composer/emoji-picker.js';
-import { MENTIONS_ID, MentionList } from './composer/mention-list.js';
+import type { EmojiPicker, Sticker } from './composer/emoji-picker.js';
+import { EMOJI_PICKER_ID, loadEmojiPicker } from './composer/load-emoji-picker.js';
+import type { MentionList } from './composer/mention-list.js';
+import { loadMentionList, MENTIONS_ID } from './composer/load-mention-list.js';
 import { mentionedIds, type Mention } from './composer/mention-suggest.js';
 import { chatClientContext } from './context.js';
 import { MessageSendEvent } from './events/message-send.js';
@@ -132,12 +134,8 @@ export class MessageComposer extends LitElement {
   #mentions: Mention[] = [];
   #dragDepth = 0;
 
-  #emoji = new EmojiPicker(this, {
-    stickers: () => this.stickers,
-    insertEmoji: (char) => this.#insert(char),
-    sendSticker: (index) => this.#sendSticker(index),
-    focusInput: () => this.focus(),
-  });
+  /** The emoji picker, loaded and set up the first time it opens. */
+  #emoji: EmojiPicker | undefined;
 
   #intent = new ComposeIntentBar(this, {
     client: () => this.client,
@@ -157,14 +155,8 @@ export class MessageComposer extends LitElement {
     },
   });
 
-  #mentionList = new MentionList(this, {
-    client: () => this.client,
-    conversation: () => this.conversation,
-    insertMention: (start, end, mention) => {
-      this.#mentions.push(mention);
-      this.#insert(`@${mention.label} `, start, end);
-    },
-  });
+  /** The mention list, loaded and set up the first time an at sign is typed in a group. */
+  #mentionList: MentionList | undefined;
 
   #drafts = new DraftKeeper(this, {
     client: () => this.client,
@@ -196,8 +188,8 @@ export class MessageComposer extends LitElement {
       this.draft = next?.text ?? '';
       this.#mentions = next?.mentions ?? [];
       this.fileError = '';
-      this.#mentionList.reset();
-      this.#emoji.close(false);
+      this.#mentionList?.reset();
+      this.#emoji?.close(false);
       this.#previews.reset();
       this.#previews.draftChanged(this.draft);
     } else if (changed.has('draft')) {
@@ -218,16 +210,16 @@ export class MessageComposer extends LitElement {
     this.draft = input.value;
     this.fileError = '';
     this.#voice.clearError();
-    this.#mentionList.sync(input);
+    this.#syncMentions(input);
     if (this.draft.trim() && this.client && isConversationId(this.conversation)) this.client.sendTyping(this.conversation);
   };
 
   private onCaret = (e: Event) => {
-    this.#mentionList.sync(e.target as HTMLTextAreaElement);
+    this.#syncMentions(e.target as HTMLTextAreaElement);
   };
 
   private onKeyDown = (e: KeyboardEvent) => {
-    if (this.#mentionList.keydown(e, this.#strings())) {
+    if (this.#mentionList?.keydown(e, this.#strings())) {
       // Escape too: an enclosing widget must not close its panel while the list is dismissed.
       e.preventDefault();
       e.stopPropagation();
@@ -251,6 +243,24 @@ export class MessageComposer extends LitElement {
     this.send();
   };
 
+  /** Follows the caret for the mention list; the first `@` typed in a group loads the list (a failed load lists nothing; the next `@` tries again). */
+  #syncMentions(input: HTMLTextAreaElement): void {
+    if (this.#mentionList) return this.#mentionList.sync(input);
+    if (!this.conversation.startsWith('group:') || !input.value.includes('@')) return;
+    loadMentionList().then((m) => {
+      this.#mentionList ??= new m.MentionList(this, {
+        client: () => this.client,
+        conversation: () => this.conversation,
+        insertMention: (start, end, mention) => {
+          this.#mentions.push(mention);
+          this.#insert(`@${mention.label} `, start, end);
+        },
+      });
+      // Still typing there: the list follows the caret as it is now.
+      if (this.shadowRoot?.activeElement === input) this.#mentionList.sync(input);
+    }, () => {});
+  }
+
   private onKeyUp = (e: KeyboardEvent) => {
     // The caret moved: an `@name` may have come under it, or left it.
     if (/^(Arrow|Home$|End$|Page)/.test(e.key)) this.onCaret(e);
@@ -273,6 +283,20 @@ export class MessageComposer extends LitElement {
 
   private onAttachClick = () => {
     this.renderRoot.querySelector<HTMLInputElement>('[part~="file-input"]')?.click();
+  };
+
+  private onEmojiClick = async () => {
+    // The picker's module comes with the emoji list (fetched when the page is idle); a failed
+    // load opens nothing, and the next press tries again.
+    const loaded = this.#emoji ? undefined : await loadEmojiPicker().catch(() => null);
+    if (loaded === null) return;
+    this.#emoji ??= new loaded!.EmojiPicker(this, {
+      stickers: () => this.stickers,
+      insertEmoji: (char) => this.#insert(char),
+      sendSticker: (index) => this.#sendSticker(index),
+      focusInput: () => this.focus(),
+    });
+    this.#emoji.toggle();
   };
 
   private onFilesPicked = (e: Event) => {
@@ -351,7 +375,7 @@ export class MessageComposer extends LitElement {
     input.focus();
     input.setRangeText(text, from, to, 'end');
     this.draft = input.value;
-    this.#mentionList.sync(input);
+    this.#syncMentions(input);
   }
 
   #sendFiles(files: File[]): void {
@@ -397,7 +421,7 @@ export class MessageComposer extends LitElement {
     this.#previews.reset();
     this.draft = '';
     this.#mentions = [];
-    this.#mentionList.reset();
+    this.#mentionList?.reset();
     this.#input?.focus();
     return true;
   }
@@ -418,12 +442,13 @@ export class MessageComposer extends LitElement {
     const tooLong = bytes > LIMITS.textBytes;
     const nearLimit = bytes >= LIMITS.textBytes * COUNTER_FROM;
     const disabled = !this.#canAttach;
-    const mentionsOpen = this.#mentionList.open;
-    const activeMention = mentionsOpen ? this.#mentionList.activeDescendant(t) : undefined;
+    const mentions = this.#mentionList;
+    const mentionsOpen = !!mentions?.open;
+    const activeMention = mentionsOpen ? mentions!.activeDescendant(t) : undefined;
     const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
       ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
-      ${this.#emoji.render(t)} ${this.#mentionList.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()} ${this.#previews.render()}
+      ${this.#emoji?.render(t)} ${mentions?.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()} ${this.#previews.render()}
       <form @submit=${this.onSubmit}>
         <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
           <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -437,10 +462,10 @@ export class MessageComposer extends LitElement {
           aria-label=${t.emoji}
           title=${t.emoji}
           aria-haspopup="dialog"
-          aria-expanded=${this.#emoji.open ? 'true' : 'false'}
-          aria-controls=${this.#emoji.open ? EMOJI_PICKER_ID : nothing}
+          aria-expanded=${this.#emoji?.open ? 'true' : 'false'}
+          aria-controls=${this.#emoji?.open ? EMOJI_PICKER_ID : nothing}
           ?disabled=${disabled}
-          @click=${() => this.#emoji.toggle()}
+          @click=${this.onEmojiClick}
         >
           <svg viewBox="0 0 24 24" aria-hidden="true">
             <path
@@ -466,14 +491,14 @@ export class MessageComposer extends LitElement {
           @keyup=${this.onKeyUp}
           @click=${this.onCaret}
           @paste=${this.onPaste}
-          @blur=${() => this.#mentionList.reset()}
+          @blur=${() => this.#mentionList?.reset()}
         ></textarea>
         ${this.draft === '' || this.#voice.recording ? this.#voice.renderButton(disabled) : nothing}
         <button part="send-button" type="submit" aria-label=${t.send} title=${t.send} ?disabled=${!this.#canSend}>
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
       </form>
-      <span class="visually-hidden" role="status">${mentionsOpen ? (this.#mentionList.loading ? t.mentionLoading : t.suggestions(this.#mentionList.options(t).length)) : ''}</span>
+      <span class="visually-hidden" role="status">${mentionsOpen ? (mentions!.loading ? t.mentionLoading : t.suggestions(mentions!.options(t).length)) : ''}</span>
       ${this.fileError ? html`<p id="file-error" part="file-error" role="alert">${this.fileError}</p>` : nothing}
       ${nearLimit ? this.#renderHint(t, bytes, tooLong) : nothing}
     `;

@@ -55,6 +55,24 @@ describe('broadcast-banner', () => {
     expect(status(el).textContent).to.equal(`Ops team: Maintenance tonight ${tag}`);
   });
 
+  it('says a broadcast it is connected with (the widget loads it when the first arrives): its status region renders empty, then with the text', async () => {
+    const tag = crypto.randomUUID().slice(0, 6);
+    await broadcast(`held ${tag}`, 'Ops team');
+    await waitUntil(() => client.$broadcasts.get().some((b) => b.content === `held ${tag}`), 'the client should hold the broadcast');
+    const el = document.createElement('broadcast-banner');
+    el.client = client;
+    document.body.append(el);
+    try {
+      expect(await el.updateComplete, 'a second update is due').to.equal(false);
+      expect(shownText(el)).to.equal(`held ${tag}`);
+      expect(status(el).textContent).to.equal('');
+      await el.updateComplete;
+      expect(status(el).textContent).to.equal(`Ops team: held ${tag}`);
+    } finally {
+      el.remove();
+    }
+  });
+
   it('pages to older and back to newer broadcasts', async () => {
     const el = await fixture<BroadcastBanner>(html`<broadcast-banner .client=${client}></broadcast-banner>`);
     const tag = crypto.randomUUID().slice(0, 6);

@@ -4,6 +4,7 @@ import { css } from 'lit';
  * The emoji picker's own look (`./emoji-picker.ts`), shared by `<message-composer>` and the
  * reaction picker of `<chat-thread>`; each host places the popover. Option selectors stay inside
  * the picker, so a host's own `emoji` or `sticker` parts (the thread's face messages) keep theirs.
+ * The picker puts them in its host's shadow root when it is created (it loads on first use).
  */
 export const emojiPickerStyles = css`
     [part~='emoji-picker'] {

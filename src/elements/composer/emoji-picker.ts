@@ -1,7 +1,10 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ComposerStrings } from '../i18n/composer.js';
 import { getLocale } from '../i18n/localize.js';
+import { adoptLazyStyles } from '../styles/lazy-styles.js';
 import type { Emoji, EmojiCategory } from './emoji-data.js';
+import { emojiPickerStyles } from './emoji-picker.styles.js';
+import { EMOJI_PICKER_ID } from './load-emoji-picker.js';
 
 /** A developer-defined sticker: sent as a face elem `{type: 'face', index, data: key}`. */
 export interface Sticker {
@@ -29,7 +32,6 @@ export interface EmojiDelegate {
 
 type Item = { sticker?: undefined; emoji: Emoji } | { sticker: Sticker; index: number; emoji?: undefined };
 
-export const EMOJI_PICKER_ID = 'emoji-picker';
 const STICKERS = 'stickers';
 const EMOJI_COLUMNS = 8;
 const STICKER_COLUMNS = 4;
@@ -40,7 +42,8 @@ const optionId = (i: number) => `emoji-${i}`;
  * tabs and a `listbox` grid. The emoji list is a module of its own, imported the first time the
  * picker opens. Keys: ArrowDown from the search field enters the grid; arrows move in two
  * dimensions, Home/End jump, Enter or Space picks, typing goes back to the search; Escape
- * closes, and focus returns to the text area.
+ * closes, and focus returns to the text area. Its hosts load it the first time a picker opens
+ * (`./load-emoji-picker.ts`); it brings its styles into the host's shadow root then.
  */
 export class EmojiPicker implements ReactiveController {
   readonly #host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
@@ -57,6 +60,7 @@ export class EmojiPicker implements ReactiveController {
   constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }, delegate: EmojiDelegate) {
     this.#host = host;
     this.#delegate = delegate;
+    adoptLazyStyles(host.renderRoot, emojiPickerStyles, 'start');
     host.addController(this);
   }
 

@@ -3,6 +3,7 @@ import type { ChatClient, Member } from '../../client/types.js';
 import { AT_ALL, isConversationId, type ConversationId } from '../../protocol/ids.js';
 import { StoreController } from '../controllers/store-controller.js';
 import type { ComposerStrings } from '../i18n/composer.js';
+import { MENTIONS_ID } from './load-mention-list.js';
 import { mentionOptions, mentionQueryAt, type Mention, type MentionOption, type MentionQuery } from './mention-suggest.js';
 
 /** What the list needs from the composer that hosts it. */
@@ -13,8 +14,6 @@ export interface MentionDelegate {
   insertMention(start: number, end: number, mention: Mention): void;
 }
 
-/** Id of the listbox in the composer's shadow root (the text area's `aria-controls`). */
-export const MENTIONS_ID = 'mentions';
 const optionId = (i: number) => `mention-${i}`;
 
 /**

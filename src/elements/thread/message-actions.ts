@@ -2,7 +2,7 @@ import type { ReactiveControllerHost } from 'lit';
 import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
 import { runChange } from './changes/change-actions.js';
 import { ReactionPicker } from './changes/reaction-picker.js';
-import { Reactors } from './changes/reactors.js';
+import type { Reactors } from './changes/reactors.js';
 import type { ReportDialog } from './report-dialog.js';
 import { loadOnce } from '../load-once.js';
 import type { MenuItem } from './message-menu.js';
@@ -36,8 +36,9 @@ export class MessageActions {
   receiptsFor = '';
   /** The full emoji picker for a reaction ("More reactions"), set up when first asked for. */
   readonly picker: ReactionPicker;
-  /** Who reacted, on demand. */
-  readonly reactors: Reactors;
+  /** Who reacted: loaded the first time someone asks (in the script tag: with the features loaded on first use). */
+  reactors: Reactors | undefined;
+  readonly #loadReactors: () => Promise<Reactors>;
   /** The "Report" dialog of a message: loaded the first time someone reports (in the script tag: `natter-report-<hash>.js`). */
   report: ReportDialog | undefined;
   readonly #loadReport: () => Promise<ReportDialog>;
@@ -52,7 +53,7 @@ export class MessageActions {
       react: (m, emoji) => runChange(deps.client(), deps.conversation(), m, { id: 'react', emoji }),
       focusBack: (m) => this.#menuButton(messageKey(m))?.focus(),
     });
-    this.reactors = new Reactors(host, deps.client, deps.conversation);
+    this.#loadReactors = loadOnce(() => import('./changes/reactors.js').then((m) => (this.reactors = new m.Reactors(host, deps.client, deps.conversation))));
     const reportDeps = { client: deps.client, conversation: deps.conversation, focusBack: (m: ChatMessage) => this.#menuButton(messageKey(m))?.focus() };
     this.#loadReport = loadOnce(() => import('./report-dialog.js').then((m) => (this.report = new m.ReportDialog(host, reportDeps))));
   }
@@ -64,7 +65,7 @@ export class MessageActions {
     this.selected = [];
     this.receiptsFor = '';
     this.picker.close();
-    this.reactors.reset();
+    this.reactors?.reset();
     this.report?.reset();
   }
 
@@ -105,6 +106,11 @@ export class MessageActions {
     const key = this.menuFor;
     this.#set(() => (this.menuFor = ''));
     if (focusButton) void this.#host.updateComplete.then(() => this.#menuButton(key)?.focus());
+  }
+
+  /** Opens or closes who reacted to `m`, loading the list first the first time (a failed load opens nothing; the next press tries again). */
+  toggleReactors(m: ChatMessage, key: string): void {
+    this.#loadReactors().then((reactors) => reactors.toggle(m, key), () => {});
   }
 
   #menuButton(key: string): HTMLElement | null {

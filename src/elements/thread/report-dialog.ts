@@ -5,6 +5,8 @@ import { isConversationId } from '../../protocol/ids.js';
 import { REPORT_NOTE_CHARS, REPORT_REASONS, type ReportReason } from '../../protocol/reports.js';
 import { reportErrorText, reportStrings } from '../i18n/report.js';
 import { uiStrings } from '../i18n/ui.js';
+import { adoptLazyStyles } from '../styles/lazy-styles.js';
+import { reportDialogStyles } from './report-dialog.styles.js';
 
 interface ReportHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
@@ -26,7 +28,8 @@ const TABBABLE = 'input[type="radio"]:checked, textarea, button:not([disabled])'
  * The "Report" dialog of a message (SPEC §11): a reason (radio group), an optional note, Send
  * and Cancel; then "Reported. Thanks" (a polite status) or why it failed (an alert), the dialog
  * staying open to try again. A modal `<dialog>`: Escape cancels, Tab stays inside, and focus
- * returns to the message's menu button. Drawn only once someone opened it.
+ * returns to the message's menu button. Drawn only once someone opened it; loaded then, it brings
+ * its styles into the thread's shadow root.
  */
 export class ReportDialog {
   #for: ChatMessage | undefined;
@@ -41,6 +44,7 @@ export class ReportDialog {
   constructor(host: ReportHost, deps: ReportDeps) {
     this.#host = host;
     this.#deps = deps;
+    adoptLazyStyles(host.renderRoot, reportDialogStyles, 'end');
   }
 
   get open(): boolean {

@@ -1,3 +1,4 @@
+import { nothing } from 'lit';
 import type { ChatClient, ChatMessage, Conversation } from '../../client/types.js';
 import { changeStrings } from '../i18n/changes.js';
 import { runChange } from './changes/change-actions.js';
@@ -54,9 +55,9 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
       discard: (id) => void client?.discard(id).catch(() => {}),
       recalledText: (id) => recalledText(client, id),
       editAgain: (m, text) => client && composeIntent(client, target).set({ kind: 'draft', message: m, text }),
-      reactorsFor: actions.reactors.openFor,
-      toggleReactors: (m, key) => actions.reactors.toggle(m, key),
-      renderReactors: (m, key) => actions.reactors.render(changeStrings(), m, key, nameOf),
+      reactorsFor: actions.reactors?.openFor ?? '',
+      toggleReactors: (m, key) => actions.toggleReactors(m, key),
+      renderReactors: (m, key) => actions.reactors?.render(changeStrings(), m, key, nameOf) ?? nothing,
     },
     elems: {
       t,

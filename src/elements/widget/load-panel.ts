@@ -21,7 +21,7 @@ export function installPanelView(installed: PanelView): void {
  * The tags `./panel.ts` registers, here so that asking costs no download; `panelElements` there
  * must have exactly these keys (the compiler checks it).
  */
-export const PANEL_TAGS = ['chat-session', 'conversation-list', 'chat-thread', 'message-composer', 'broadcast-banner'] as const;
+export const PANEL_TAGS = ['chat-session', 'conversation-list', 'chat-thread', 'message-composer'] as const;
 
 /** Whether every element of the panel is registered already (by `natter/define`, or a load before), and its view installed. */
 export function panelDefined(): boolean {

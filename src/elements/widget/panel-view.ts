@@ -21,6 +21,7 @@ import { renderNotifyPrompt, type PromptHost } from './notify-prompt.js';
 export { panelStyles } from './panel-view.styles.js';
 import { loadGroupElements } from '../groups/load-groups.js';
 import { panelLabels } from '../i18n/panel-labels.js';
+import { defineBannerWhenNeeded } from './load-banner.js';
 
 /** What the widget hands the view when it renders. */
 export interface PanelHost {
@@ -124,6 +125,7 @@ export function renderPanel(w: PanelHost) {
   // Arabic, the one right-to-left catalogue, mirrors the header and the body whatever the page's direction.
   const rtl = getLocale() === 'ar';
   const fmt = (w.host as unknown as Element).getAttribute?.('formatting') === 'off' ? 'off' : 'on';
+  defineBannerWhenNeeded(w.client);
   return html`
     <header part="header" class=${w.inThread ? 'in-thread' : ''} dir=${rtl ? 'rtl' : nothing}>
       ${w.inThread ? html`<button part="back-button" type="button" aria-label=${t.back} @click=${w.onBack}>‹</button>` : nothing}

@@ -4,7 +4,6 @@
  * launcher is pointed at or focused, so its closed state (launcher and unread badge) does not
  * wait for the rest. In the script-tag build this is its own chunk.
  */
-import { BroadcastBanner } from '../broadcast-banner.js';
 import { ChatSession } from '../chat-session.js';
 import { ChatThread } from '../chat-thread.js';
 import { ConversationList } from '../conversation-list.js';
@@ -19,10 +18,12 @@ import type { PANEL_TAGS } from './load-panel.js';
 
 import { loadGroupElements } from '../groups/load-groups.js';
 import { loadForwardDialog } from '../forward/load-forward.js';
+import { loadEmojiPicker } from '../composer/load-emoji-picker.js';
+import { loadBanner } from './load-banner.js';
 
-/** Registers what the panel loads on first use too (the group dialogs, people views, `<forward-dialog>`), loading it first. */
+/** Registers what the panel loads on first use too (the group dialogs, people views, `<forward-dialog>`, `<broadcast-banner>`), loading it first. */
 export async function defineOnDemand(): Promise<void> {
-  await Promise.all([loadGroupElements(), loadForwardDialog()]);
+  await Promise.all([loadGroupElements(), loadForwardDialog(), loadBanner()]);
 }
 
 // What <chat-widget> shows in its open panel comes with the elements it shows.
@@ -33,21 +34,21 @@ export const panelElements = {
   'conversation-list': ConversationList,
   'chat-thread': ChatThread,
   'message-composer': MessageComposer,
-  'broadcast-banner': BroadcastBanner,
 } as const satisfies Record<(typeof PANEL_TAGS)[number], CustomElementConstructor>;
 
 /**
  * Registers the panel's elements (a tag already registered is left alone). What it opens on
- * demand registers itself on first use (`../groups/load-groups.ts`, `../forward/load-forward.ts`).
+ * demand registers itself on first use (`../groups/load-groups.ts`, `../forward/load-forward.ts`,
+ * `./load-banner.ts`).
  */
 export function definePanel(): void {
   defineElements(panelElements);
 }
 
 /**
- * Fetches what the panel loads only on demand (the composer's emoji list), so that a page that
- * goes offline after loading still has it.
+ * Fetches what the panel loads only on demand (the emoji picker and its list, one chunk in the
+ * script tag), so that a page that goes offline after loading still has it.
  */
 export async function prefetchPanelExtras(): Promise<void> {
-  await import('../composer/emoji-data.js');
+  await Promise.all([loadEmojiPicker(), import('../composer/emoji-data.js')]);
 }

@@ -1,6 +1,7 @@
 import { nothing, type ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../../client/types.js';
-import { EmojiPicker } from '../../composer/emoji-picker.js';
+import type { EmojiPicker } from '../../composer/emoji-picker.js';
+import { loadEmojiPicker } from '../../composer/load-emoji-picker.js';
 import { changeStrings } from '../../i18n/changes.js';
 import { composerStrings } from '../../i18n/composer.js';
 
@@ -17,8 +18,8 @@ type PickerHost = ReactiveControllerHost & { readonly renderRoot: HTMLElement | 
 /**
  * The full emoji picker for a reaction: the composer's picker (search, category tabs, grid; the
  * same keys) without stickers, named "More reactions", over the thread. It is set up the first
- * time it opens, and its emoji list is the composer's chunk, loaded then (`import()`), so it costs
- * the thread nothing until someone asks for it.
+ * time it opens, and it and its emoji list are the composer's chunk, loaded then (`import()`), so
+ * they cost the thread nothing until someone asks for them.
  */
 export class ReactionPicker {
   #picker: EmojiPicker | undefined;
@@ -31,9 +32,10 @@ export class ReactionPicker {
     this.#deps = deps;
   }
 
-  #create(): EmojiPicker {
+  async #create(): Promise<EmojiPicker> {
     const deps = this.#deps;
-    return new EmojiPicker(this.#host, {
+    const { EmojiPicker } = await loadEmojiPicker();
+    return (this.#picker ??= new EmojiPicker(this.#host, {
       stickers: () => [],
       insertEmoji: (emoji) => {
         const m = this.#for;
@@ -45,17 +47,17 @@ export class ReactionPicker {
       focusInput: () => this.#for && deps.focusBack(this.#for),
       // Opened from a menu that closes as it opens: no button of its own.
       button: () => null,
-    });
+    }));
   }
 
   get open(): boolean {
     return this.#picker?.open ?? false;
   }
 
-  /** Opens the picker for `m` (focus goes to its search field). */
-  show(m: ChatMessage): Promise<void> {
+  /** Opens the picker for `m` (focus goes to its search field), loading it first the first time. */
+  async show(m: ChatMessage): Promise<void> {
     this.#for = m;
-    return (this.#picker ??= this.#create()).show();
+    await (this.#picker ?? (await this.#create())).show();
   }
 
   close(): void {
