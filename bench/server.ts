@@ -21,7 +21,8 @@
  *   npm run bench:server -- --targets natter,natter-wordlist --rates 2000,4000   (a 1,000-entry word list, SPEC §11:
  *     750 Latin words and 250 CJK terms, none in the load's texts, so every send is checked in full; beside none, same run)
  *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline /tmp/old   (A/B: /tmp/old is
- *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked)
+ *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked;
+ *     `natter-pg,baseline-pg` the same over PostgreSQL + Redis)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -134,7 +135,7 @@ async function natterTarget(root?: string, changeShare = 0, webhook?: { url: str
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  const name = backing ? 'natter-pg' : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
+  const name = backing ? (root ? 'natter-pg (baseline)' : 'natter-pg') : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
   return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
 }
 
@@ -278,6 +279,7 @@ const starters: Record<string, () => Promise<Target>> = {
   'natter-webhook': async () => natterTarget(undefined, 0, await webhookReceiver()),
   'natter-wordlist': () => natterTarget(undefined, 0, undefined, wordListFile()),
   'natter-pg': async () => natterTarget(undefined, 0, undefined, undefined, await pgNodeBacking()),
+  'baseline-pg': async () => natterTarget(values.baseline ?? ROOT, 0, undefined, undefined, await pgNodeBacking()),
   bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),

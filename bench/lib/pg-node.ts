@@ -29,7 +29,7 @@ async function admin(sql: string): Promise<void> {
  * A fresh database `<prefix>_<n>` (n counts the trials of this process, after the process id so
  * two runs never collide) on the server of the `test` database, and a fresh Redis prefix.
  */
-export async function pgNodeBacking(prefix = 'h1_bench'): Promise<PgNodeBacking> {
+export async function pgNodeBacking(prefix = 'natter_bench'): Promise<PgNodeBacking> {
   await requirePostgres();
   await requireRedis();
   const name = `${prefix}_${process.pid}_${++trials}`;
