@@ -281,12 +281,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (drafts.length === 0) return [];
       // The common batch in one round trip; a duplicate, a webhook event or a retryable error
       // (another node's concurrent insert or deadlock) takes the transaction, which handles all.
-      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts, search).catch((err: unknown) => {
+      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts, search, merge.added).catch((err: unknown) => {
         if (RETRYABLE.has((err as { code?: string }).code ?? '')) return undefined;
         throw err;
       });
-      const outcomes = fast ?? await transaction((c) => commitBatch(c, drafts, search));
-      if (search) merge.committed(outcomes.length);
+      const outcomes = fast ?? await transaction((c) => commitBatch(c, drafts, search, merge.added));
+      merge.committed();
       return outcomes;
     },
     async findMessage(key, id) {

@@ -6,7 +6,6 @@ import type { Store } from '../../../src/server/core/store.js';
 import type { CommitOutcome } from '../../../src/server/core/types.js';
 import { CommitBatcher } from '../../../src/server/core/commit-batcher.js';
 import { MIGRATIONS } from '../../../src/server/store/postgres-schema.js';
-import { MERGE_EVERY } from '../../../src/server/store/postgres-search-merge.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { freshSchema, POSTGRES_URL, requirePostgres, uniqueName } from '../helpers/services.js';
 import { draft, storeContract } from './store-contract.js';
@@ -169,23 +168,26 @@ describe('PostgreSQL store under the commit batcher', () => {
 });
 
 describe('PostgreSQL word index', () => {
-  it('has its pending list merged by the node after every MERGE_EVERY messages it commits with words, not by a commit', async () => {
+  it('has its pending list merged by the node once its commits filled three quarters of the limit, not by a commit', async () => {
     const { schema, url } = await schemaUrl();
-    const store = await createPostgresStore({ connectionString: url });
     const admin = new pg.Client({ connectionString: POSTGRES_URL });
     await admin.connect();
+    const index = `coalesce(to_regclass('${schema}.messages_conv_words'), to_regclass('${schema}.messages_words'))`;
+    // A 64 kB list (8 pages): the node merges at an estimated 48 kB, about 200 of these messages.
+    await (await createPostgresStore({ connectionString: url })).close();
+    await admin.query(`DO $$ BEGIN EXECUTE format('ALTER INDEX %s SET (gin_pending_list_limit = 64)', ${index}); END $$`);
+    const store = await createPostgresStore({ connectionString: url });
     // Merges what is pending and says how many pages that freed: a look that empties the list.
-    const pendingPages = async () => (await admin.query<{ pages: number }>(
-      `SELECT gin_clean_pending_list(coalesce(to_regclass('${schema}.messages_conv_words'), to_regclass('${schema}.messages_words')))::int AS pages`,
-    )).rows[0]!.pages;
+    const pendingPages = async () => (await admin.query<{ pages: number }>(`SELECT gin_clean_pending_list(${index})::int AS pages`)).rows[0]!.pages;
     try {
       const k = groupKey('words');
       await store.createGroup({ id: 'words', name: 'Words', createdAt: 1 }, ['w1', 'w2']);
       const batch = (n: number) => Array.from({ length: n }, (_, i) => draft(k, 'w1', { elem: { type: 'text', text: `lorem ipsum dolor ${i} sit amet consectetur` } }));
-      for (let left = MERGE_EVERY - 1; left > 0; left -= Math.min(left, 500)) await store.commitMessages(batch(Math.min(left, 500)));
-      assert.ok(await pendingPages() > 0, 'one message short of a merge, the commits left their words pending');
+      await store.commitMessages(batch(20));
+      assert.ok(await pendingPages() > 0, 'below the estimate, the commit left its words pending');
+      // Past 48 kB by the node's count, under the limit's 8 pages in the list: the node merges.
       await store.commitMessages(batch(200));
-      // Waits for the merge that batch started.
+      // Waits for the merge that commit started.
       await store.close();
       assert.equal(await pendingPages(), 0);
     } finally {
