@@ -2,7 +2,7 @@ import type { QueryResultRow } from 'pg';
 import type { Logger } from '../core/logger.js';
 
 /** Share of the pending list's limit this node fills (by its own estimate) before it merges the list. */
-export const MERGE_AT = 0.75;
+const MERGE_AT = 0.75;
 /** What one entry (a word, or the row's conversation) takes in the list besides its text: tuple header, alignment. */
 const ENTRY_BYTES = 24;
 
@@ -19,19 +19,19 @@ export interface PendingListMerge {
  * Merges the word index's GIN pending list (`fastupdate`) from outside the commits. A commit
  * appends its rows' entries to the list, which is cheap; the commit that finds the list past
  * `gin_pending_list_limit` (4 MB by default) merges all of it into the index inside its own
- * statement, so that commit, and every send of its batch, waited for the whole merge (half a
- * second and more on two shared cores). Autovacuum merges the list too, but only when it vacuums
- * the table, which an insert-only table seldom needs. So each node estimates what its commits
- * added to the list (ENTRY_BYTES and the text of each word, and one entry for the conversation;
- * on the high side: a message of seven short words counts 243 bytes and took about 180) and, past MERGE_AT of
- * the limit, merges the list on a connection of its own (`gin_clean_pending_list`), one merge at
- * a time, awaited by no commit; two nodes' merges take turns inside PostgreSQL. The merges stay as
- * large as the commits' were: a merge's cost grows far slower than its size (the same keys'
- * posting lists are rewritten once per merge), and merging every 2,000 messages instead cost
- * PostgreSQL 62 µs of CPU per message against 39 (the search benchmark, 2026-12-06). With
- * several nodes the list may still fill before one of them merges; a commit then merges it, as
- * before. The function needs the index's owner (as VACUUM does): a role that may not run it logs
- * that once and leaves the list to the commits.
+ * statement, so that commit, and every send of its batch, waited for the whole merge (about a
+ * second of PostgreSQL CPU in the search benchmark). Autovacuum merges the list too, but only
+ * when it vacuums the table, which an insert-only table seldom needs. So each node estimates
+ * what its commits added to the list (ENTRY_BYTES and the text of each word, and one entry for
+ * the conversation; on the high side: a message of seven short words counts 243 bytes and took
+ * about 180) and, past MERGE_AT of the limit, merges the list on a connection of its own
+ * (`gin_clean_pending_list`), one merge at a time, awaited by no commit; two nodes' merges take
+ * turns inside PostgreSQL. The merges stay nearly as large as the commits' were: a merge's cost
+ * grows far slower than its size (the same keys' posting lists are rewritten once per merge),
+ * and merging every 2,000 messages instead cost PostgreSQL 62 µs of CPU per message against 39
+ * (the search benchmark, one run, 2026-12-06). With several nodes the list may still fill before
+ * one of them merges; a commit then merges it, as before. The function needs the index's owner
+ * (as VACUUM does): a role that may not run it logs that once and leaves the list to the commits.
  */
 export async function createPendingListMerge(
   query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>,
