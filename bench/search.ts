@@ -34,7 +34,7 @@ import type { Store } from '../src/server/core/store.js';
 import type { MessageDraft } from '../src/server/core/types.js';
 import { createPostgresStore } from '../src/server/store/postgres-store.js';
 import { createSqliteStore } from '../src/server/store/sqlite-store.js';
-import { fmt, median, percentile, table } from './lib/stats.js';
+import { cpuSeconds, fmt, median, percentile, table } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -153,9 +153,11 @@ async function latencies(store: Store, query: string, conversationId?: Conversat
  * Messages per second of a round, and the CPU time this process spent per message (every
  * thread: the event loop and, on SQLite, the writer thread), in µs: less swayed than the rate by
  * the other processes of a shared machine (fsync waits are not CPU time). PostgreSQL's own CPU
- * is in its server processes, not counted.
+ * is in its server processes: `serverCpu` counts the store's own connections (the commits, and
+ * any work the store does beside them on its pool).
  */
-async function commitRate(store: Store, members: Map<number, string[]>): Promise<{ rate: number; cpu: number }> {
+async function commitRate(store: Store, members: Map<number, string[]>, place: Place): Promise<{ rate: number; cpu: number; serverCpu: number }> {
+  const server0 = await place.serverCpu?.();
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let done = 0; done < COMMITS; done += 100) {
@@ -168,7 +170,9 @@ async function commitRate(store: Store, members: Map<number, string[]>): Promise
   }
   const rate = COMMITS / ((performance.now() - started) / 1000);
   const used = process.cpuUsage(cpu);
-  return { rate, cpu: (used.user + used.system) / COMMITS };
+  const server1 = await place.serverCpu?.();
+  const serverCpu = server0 && server1 ? [...server1].reduce((t, [pid, s]) => t + s - (server0.get(pid) ?? 0), 0) * 1e6 / COMMITS : NaN;
+  return { rate, cpu: (used.user + used.system) / COMMITS, serverCpu };
 }
 
 interface Result {
@@ -178,6 +182,8 @@ interface Result {
   off: number;
   cpuOn: number;
   cpuOff: number;
+  serverCpuOn: number;
+  serverCpuOff: number;
 }
 
 /** Where a store's data lives: open it, and (`--keep`) tell and mark whether it is seeded. */
@@ -187,6 +193,8 @@ interface Place {
   analyze?(): Promise<unknown>;
   seeded(): Promise<boolean>;
   markSeeded(): Promise<unknown>;
+  /** CPU seconds so far of each database server process serving the store's connections, by pid. */
+  serverCpu?(): Promise<Map<number, number>>;
 }
 
 async function run(name: string, place: Place): Promise<Result> {
@@ -211,19 +219,21 @@ async function run(name: string, place: Place): Promise<Result> {
       }
     }
     await store.close();
-    const on: { rate: number; cpu: number }[] = [];
-    const off: { rate: number; cpu: number }[] = [];
+    const on: { rate: number; cpu: number; serverCpu: number }[] = [];
+    const off: { rate: number; cpu: number; serverCpu: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const indexing of [false, true]) {
         const s = await place.open(indexing);
-        (indexing ? on : off).push(await commitRate(s, members));
+        (indexing ? on : off).push(await commitRate(s, members, place));
         await s.close();
       }
     }
     process.stderr.write(`${name}: rounds msg/s on ${on.map((r) => fmt(r.rate, 0)).join(', ')}; off ${off.map((r) => fmt(r.rate, 0)).join(', ')}\n`);
+    if (place.serverCpu) process.stderr.write(`${name}: rounds server µs CPU/msg on ${on.map((r) => fmt(r.serverCpu, 1)).join(', ')}; off ${off.map((r) => fmt(r.serverCpu, 1)).join(', ')}\n`);
     return {
       store: name, rows, on: median(on.map((r) => r.rate)), off: median(off.map((r) => r.rate)),
       cpuOn: median(on.map((r) => r.cpu)), cpuOff: median(off.map((r) => r.cpu)),
+      serverCpuOn: median(on.map((r) => r.serverCpu)), serverCpuOff: median(off.map((r) => r.serverCpu)),
     };
   } finally {
     await place.cleanup();
@@ -235,8 +245,8 @@ function print(r: Result): void {
   console.log(`\n${r.store}: search as one user (${N.toLocaleString('en-US')} messages, ${C.toLocaleString('en-US')} conversations; the user in ${Math.ceil(C / 20)}), ${QUERIES} queries each, ms:\n`);
   console.log(table(['store', 'query', 'scope', 'results', 'queries', 'p50', 'p99'], r.rows));
   console.log(`\n${r.store}: commit throughput, batches of 100 over 100 conversations, ${COMMITS.toLocaleString('en-US')} messages per round, median of ${ROUNDS} rounds each, msg/s:\n`);
-  console.log(table(['store', 'index on', 'index off', 'on / off', 'this process µs CPU/msg on', 'off'],
-    [[r.store, fmt(r.on, 0), fmt(r.off, 0), `${fmt((r.on / r.off) * 100, 0)} %`, fmt(r.cpuOn, 1), fmt(r.cpuOff, 1)]]));
+  console.log(table(['store', 'index on', 'index off', 'on / off', 'this process µs CPU/msg on', 'off', 'database server µs CPU/msg on', 'off'],
+    [[r.store, fmt(r.on, 0), fmt(r.off, 0), `${fmt((r.on / r.off) * 100, 0)} %`, fmt(r.cpuOn, 1), fmt(r.cpuOff, 1), fmt(r.serverCpuOn, 1), fmt(r.serverCpuOff, 1)]]));
 }
 // The smoke run (bench:smoke, CI) checks that it all works on the embedded default only.
 const kept = `${N}_${C}`;
@@ -259,7 +269,9 @@ for (const which of SMOKE ? ['sqlite'] : values.stores.split(',')) {
     }));
   } else if (which === 'postgres') {
     const schema = values.keep || values.drop ? `bench_search_kept_${kept}` : `bench_search_${process.pid}`;
-    const url = `${values.postgres}${values.postgres.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    // Named, so that the server processes of the store's connections can be told apart (serverCpu).
+    const app = `natter-bench-search-${process.pid}`;
+    const url = `${values.postgres}${values.postgres.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}&application_name=${app}`;
     const admin = new pg.Client({ connectionString: values.postgres });
     await admin.connect();
     const drop = async () => {
@@ -279,6 +291,10 @@ for (const which of SMOKE ? ['sqlite'] : values.stores.split(',')) {
       analyze: () => admin.query(`ANALYZE ${schema}.messages, ${schema}.memberships, ${schema}.groups`),
       seeded: async () => (await admin.query(`SELECT to_regclass('${schema}.bench_seeded') IS NOT NULL AS seeded`)).rows[0].seeded === true,
       markSeeded: () => admin.query(`CREATE TABLE ${schema}.bench_seeded ()`),
+      // The server's processes are on this machine (the benchmark runs on loopback); a process
+      // that ended between the listing and the read counts nothing.
+      serverCpu: async () => new Map((await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [app])).rows
+        .map((r) => [r.pid, (() => { try { return cpuSeconds(r.pid); } catch { return 0; } })()])),
     }));
   }
 }

@@ -21,7 +21,8 @@
  *   npm run bench:server -- --targets natter,natter-wordlist --rates 2000,4000   (a 1,000-entry word list, SPEC §11:
  *     750 Latin words and 250 CJK terms, none in the load's texts, so every send is checked in full; beside none, same run)
  *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline /tmp/old   (A/B: /tmp/old is
- *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked)
+ *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked;
+ *     `natter-pg,baseline-pg` the same over PostgreSQL + Redis)
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -93,6 +94,8 @@ interface StepResult {
   loopCpu: number;
   /** Main-thread CPU time per message sent (µs): what the event loop spent per send. */
   loopPerMsg: number;
+  /** CPU time per message sent (µs) of the PostgreSQL processes serving the node (natter-pg). */
+  databasePerMsg: number;
   /** Its busiest other thread (the SQLite writer, for Natter's embedded store), % of one core. */
   busiestThreadCpu: number;
   serverRss: number;
@@ -114,6 +117,8 @@ interface Target {
   inspectPort?: number;
   /** Share of operations that are changes to sent messages (Natter only). */
   changeShare?: number;
+  /** The node's database server processes' CPU seconds by pid, when it has a database of its own. */
+  databaseCpu?(): Promise<Map<number, number>>;
   stop(): Promise<void>;
 }
 
@@ -134,8 +139,8 @@ async function natterTarget(root?: string, changeShare = 0, webhook?: { url: str
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  const name = backing ? 'natter-pg' : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
-  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
+  const name = backing ? (root ? 'natter-pg (baseline)' : 'natter-pg') : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
+  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, databaseCpu: backing?.databaseCpu, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
 }
 
 /** A word list file of 1,000 entries (750 Latin words, 250 CJK terms) that the load's texts never contain. */
@@ -201,6 +206,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const sampling = step === 0 && target.inspectPort ? await startAllocationSampling(target.inspectPort) : undefined;
       const cpu0 = cpuSeconds(target.pid);
       const threads0 = threadCpuSeconds(target.pid);
+      const database0 = await target.databaseCpu?.();
       const start = performance.now();
       const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP, changeShare: target.changeShare ?? 0 }, 'sent')));
       const sendWindow = Math.max(...sentAnswers.map((a) => a.window));
@@ -214,6 +220,8 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const elapsed = (performance.now() - start) / 1000;
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
+      const database1 = await target.databaseCpu?.();
+      const databaseUsed = database0 && database1 ? [...database1].reduce((t, [pid, s]) => t + s - (database0.get(pid) ?? 0), 0) : NaN;
       const threadUse = [...threadCpuSeconds(target.pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
       const loopSeconds = threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN;
       const loopCpu = (loopSeconds / elapsed) * 100;
@@ -234,7 +242,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       return {
         target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
+        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
       };
     };
@@ -247,7 +255,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms)`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms)`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -278,6 +286,7 @@ const starters: Record<string, () => Promise<Target>> = {
   'natter-webhook': async () => natterTarget(undefined, 0, await webhookReceiver()),
   'natter-wordlist': () => natterTarget(undefined, 0, undefined, wordListFile()),
   'natter-pg': async () => natterTarget(undefined, 0, undefined, undefined, await pgNodeBacking()),
+  'baseline-pg': async () => natterTarget(values.baseline ?? ROOT, 0, undefined, undefined, await pgNodeBacking()),
   bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),
@@ -318,10 +327,10 @@ console.log(
 );
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'limit'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'PostgreSQL µs/msg', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'limit'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.genLag),
+      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), Number.isNaN(r.databasePerMsg) ? '' : fmt(r.databasePerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.genLag),
       r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
     ]),
   ),

@@ -4,6 +4,7 @@
  * own (its keys deleted afterwards). The environment it returns goes to `startNatterServer`.
  */
 import pg from 'pg';
+import { cpuSeconds } from './stats.js';
 import { dropRedisKeys, POSTGRES_URL, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../../test/server/helpers/services.js';
 
 export interface PgNodeBacking {
@@ -11,6 +12,11 @@ export interface PgNodeBacking {
   env: Record<string, string>;
   /** Drops the scratch database and the Redis keys. */
   drop(): Promise<void>;
+  /**
+   * CPU seconds so far of each PostgreSQL server process serving the node (by pid, from /proc:
+   * the server runs on this machine), told apart from other clients' by the application name.
+   */
+  databaseCpu(): Promise<Map<number, number>>;
 }
 
 let trials = 0;
@@ -29,7 +35,7 @@ async function admin(sql: string): Promise<void> {
  * A fresh database `<prefix>_<n>` (n counts the trials of this process, after the process id so
  * two runs never collide) on the server of the `test` database, and a fresh Redis prefix.
  */
-export async function pgNodeBacking(prefix = 'h1_bench'): Promise<PgNodeBacking> {
+export async function pgNodeBacking(prefix = 'natter_bench'): Promise<PgNodeBacking> {
   await requirePostgres();
   await requireRedis();
   const name = `${prefix}_${process.pid}_${++trials}`;
@@ -37,9 +43,21 @@ export async function pgNodeBacking(prefix = 'h1_bench'): Promise<PgNodeBacking>
   await admin(`CREATE DATABASE ${name}`);
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${name}`;
+  url.searchParams.set('application_name', name);
   const redisPrefix = `${uniqueName(name)}:`;
   return {
     env: { NATTER_DATABASE_URL: url.toString(), NATTER_REDIS_URL: REDIS_URL, NATTER_REDIS_PREFIX: redisPrefix },
+    async databaseCpu() {
+      const c = new pg.Client({ connectionString: POSTGRES_URL });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name]);
+        // A process that ended between the listing and the read counts nothing.
+        return new Map(rows.map((r) => [r.pid, (() => { try { return cpuSeconds(r.pid); } catch { return 0; } })()]));
+      } finally {
+        await c.end();
+      }
+    },
     async drop() {
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await dropRedisKeys(redisPrefix);

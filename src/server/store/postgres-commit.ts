@@ -8,6 +8,8 @@ import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/type
 import { insertOutbox } from './postgres-webhooks.js';
 
 type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
+/** Told the words of each message a commit is about to write (the store's pending-list merge counts them). */
+type OnWords = (key: ConversationKey, words: string | null) => void;
 
 /** The batch's statements, prepared once per connection (their text never changes). */
 const EXISTING = {
@@ -71,7 +73,7 @@ const FRESH = {
  * first: `tail` is the rest of the message's JSON, so the statement that hands out the seq can
  * write the body, and the seq need not be known when the message is serialised.
  */
-function draftColumns(fresh: MessageDraft[], search: boolean): { columns: unknown[][]; tails: string[] } {
+function draftColumns(fresh: MessageDraft[], search: boolean, onWords?: OnWords): { columns: unknown[][]; tails: string[] } {
   const columns: unknown[][] = Array.from({ length: 11 }, () => new Array<unknown>(fresh.length));
   const tails: string[] = [];
   fresh.forEach((d, i) => {
@@ -80,9 +82,11 @@ function draftColumns(fresh: MessageDraft[], search: boolean): { columns: unknow
     tails.push(tail);
     const m = d.message;
     const text = search ? searchTextOf(m) : null;
+    const words = indexWords(text);
+    onWords?.(d.key, words);
     const row = [
       d.key, m.id, m.sender, m.clientMsgId, d.visibleTo ? JSON.stringify(d.visibleTo) : null, m.isExcludedFromUnreadCount === true,
-      m.isExcludedFromLastMessage === true, m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null, tail, text, indexWords(text),
+      m.isExcludedFromLastMessage === true, m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null, tail, text, words,
     ];
     for (let c = 0; c < 11; c++) columns[c]![i] = row[c];
   });
@@ -130,7 +134,7 @@ function numbered(fresh: MessageDraft[], counts: Map<ConversationKey, number>, r
  * undefined when that does not hold, or when one of them turns out to be stored already: then
  * nothing was written and the caller commits the batch with commitBatch.
  */
-export async function commitFresh(run: Run, drafts: MessageDraft[], search = true): Promise<CommitOutcome[] | undefined> {
+export async function commitFresh(run: Run, drafts: MessageDraft[], search = true, onWords?: OnWords): Promise<CommitOutcome[] | undefined> {
   const ids = new Set<string>();
   for (const d of drafts) {
     if (d.webhooks?.length || d.outbox?.length) return undefined;
@@ -138,7 +142,7 @@ export async function commitFresh(run: Run, drafts: MessageDraft[], search = tru
   }
   if (ids.size < drafts.length) return undefined;
   const counts = countsOf(drafts);
-  const { columns, tails } = draftColumns(drafts, search);
+  const { columns, tails } = draftColumns(drafts, search, onWords);
   const keys = [...counts.keys()];
   const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [keys, keys.map((k) => counts.get(k)!), ...p2pJoins(drafts), ...columns] });
   if (raised.length === 0) return undefined;
@@ -162,7 +166,7 @@ export async function commitFresh(run: Run, drafts: MessageDraft[], search = tru
  * unique index then rejects ours with 23505 and the caller retries the whole batch, which
  * finds the row in step 1 and reports it as a duplicate.
  */
-export async function commitBatch(client: PoolClient, drafts: MessageDraft[], search = true): Promise<CommitOutcome[]> {
+export async function commitBatch(client: PoolClient, drafts: MessageDraft[], search = true, onWords?: OnWords): Promise<CommitOutcome[]> {
   const idOf = (sender: string, clientMsgId: string) => `${sender}\u0000${clientMsgId}`;
   const { rows: existing } = await client.query<{ sender: string; client_msg_id: string; conv_key: string; body: string }>(
     { ...EXISTING, values: [drafts.map((d) => d.message.sender), drafts.map((d) => d.message.clientMsgId)] },
@@ -191,7 +195,7 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[], se
     const counts = countsOf(fresh);
     const keys = [...counts.keys()];
     const { rows: raised } = await client.query<{ key: string; last_seq: number }>({ ...RAISE, values: [keys, keys.map((k) => counts.get(k)!)] });
-    const { columns, tails } = draftColumns(fresh, search);
+    const { columns, tails } = draftColumns(fresh, search, onWords);
     const done = numbered(fresh, counts, raised, tails);
     ({ committed, bodies } = done);
     await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns] });

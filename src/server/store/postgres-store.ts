@@ -15,6 +15,7 @@ import { createPostgresReports } from './postgres-reports.js';
 import { commitBatch, commitFresh } from './postgres-commit.js';
 import { pairExists, rowsById, rowsOfKeys } from './postgres-lookups.js';
 import { createPostgresSearch } from './postgres-search.js';
+import { createPendingListMerge } from './postgres-search-merge.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
@@ -79,6 +80,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const member = pairExists(q, 'memberships', ['user_id', 'conv_key']);
   const blocked = pairExists(q, 'blocks', ['owner', 'other']);
   const members = rowsOfKeys<{ user_id: string }>(q, 'SELECT conv_key AS k, user_id FROM memberships WHERE conv_key = ANY($1::text[]) ORDER BY conv_key, user_id');
+  const search = options.searchIndex !== false;
+  const merge = await createPendingListMerge(q, log);
 
   /** Runs `work` in one transaction, again from the start when PostgreSQL asks for a retry. */
   async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -150,6 +153,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async close() {
       if (closed) return;
       closed = true;
+      await merge.close();
       await pool.end();
     },
     async getUser(id) {
@@ -275,14 +279,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
       if (drafts.length === 0) return [];
-      const search = options.searchIndex !== false;
       // The common batch in one round trip; a duplicate, a webhook event or a retryable error
       // (another node's concurrent insert or deadlock) takes the transaction, which handles all.
-      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts, search).catch((err: unknown) => {
+      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts, search, merge.added).catch((err: unknown) => {
         if (RETRYABLE.has((err as { code?: string }).code ?? '')) return undefined;
         throw err;
       });
-      return fast ?? transaction((c) => commitBatch(c, drafts, search));
+      const outcomes = fast ?? await transaction((c) => commitBatch(c, drafts, search, merge.added));
+      merge.committed();
+      return outcomes;
     },
     async findMessage(key, id) {
       const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);
