@@ -5,7 +5,7 @@ import { parseKey } from '../core/conversation-key.js';
 import { replaceTopLevelMember } from '../core/json-text.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
 import { searchTextOf, wordsOf } from '../core/search-text.js';
-import { MERGE_STEP, MOVE_PENDING, PENDING_MAX, PENDING_QUIET_MS } from './sqlite-search.js';
+import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-search.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -87,7 +87,7 @@ export type ChangeWire = [string, string, string, string, string, string, string
 export type ChangeWireOutcome = number | [string, string | null, string | null] | null;
 
 type CommitBatch = ((drafts: WireDraft[], changes?: ChangeWire[]) => [WireOutcome[], ChangeWireOutcome[]]) & {
-  /** Rows waiting in the search index's pending table. */
+  /** Rows above the search index's watermark. */
   pending(): number;
   /** Moves them into the index. */
   move(): void;
@@ -118,9 +118,11 @@ const q = {
   insertMessage: db.prepare(
     'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-  // The search index (sqlite-search.ts) in the commit's own transaction: its pending rows, which
-  // the writer moves into the index in bulk (move, below).
-  index: db.prepare('INSERT INTO search_pending (row, words) VALUES (?, ?)'),
+  // The search index (sqlite-search.ts): a commit writes nothing for it; the words wait in
+  // memory (waiting, below) until the move writes them, and raises the watermark past their rows.
+  index: db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)'),
+  setMark: db.prepare(${JSON.stringify(SET_MARK)}),
+  lastRow: db.prepare('SELECT max(rowid) FROM messages').pluck(),
   vocab: db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
   hook: db.prepare(
@@ -138,6 +140,14 @@ let added = new Set();
 // needs no INSERT OR IGNORE per side. Filled once their transaction commits.
 const joined = new Set();
 let joining = [];
+// The search index's pending list (sqlite-search.ts): the rows above the watermark, and the words
+// of those that have any, by row, held here until the move. A batch's words join once it commits
+// (staged: [row, words or null, prefixes]; null: an edit left the row none, or a recall).
+let mark = db.prepare('SELECT last_row FROM search_mark').pluck().get();
+let lastRow = mark;
+const waiting = new Map();
+let staged = [];
+let batchLastRow = 0;
 const commitOne = (d) => {
   const key = d[0];
   const existing = q.byClientMsgId.get(d[3], d[4]);
@@ -150,8 +160,8 @@ const commitOne = (d) => {
   }
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
   const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body).lastInsertRowid;
-  if (d[14] !== null) q.index.run(row, d[14]), pendingRows++;
-  if (d[15]) for (const w of d[15]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+  batchLastRow = row;
+  if (d[14] !== null) staged.push([row, d[14], d[15]]);
   if (d[10]) for (const u of d[10]) {
     const m = u.length + ':' + u + key;
     if (!joined.has(m)) { joining.push(m); q.join.run(u, key); }
@@ -179,7 +189,6 @@ const changeQueries = () => cq || (cq = {
   // The word index (sqlite-search.ts) in the change's own transaction: a
   // contentless table forgets a row by the words it was indexed with.
   unindex: db.prepare("INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)"),
-  unpend: db.prepare('DELETE FROM search_pending WHERE row = ?'),
   pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
   unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
 });
@@ -196,14 +205,18 @@ const changeOne = (c) => {
   const seq = q.nextSeq.get(key);
   const event = '{"seq":' + seq + ',' + c[6].slice(1);
   const target = '{"changeSeq":' + seq + ',' + c[7].slice(1);
-  k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event);
+  batchLastRow = k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event).lastInsertRowid;
   k.update.run(target, c[11], row.rowid);
   // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
   if (c[12]) {
-    // The old words leave the pending rows, or else the index (where they were moved).
-    if (c[12][0] !== null && k.unpend.run(row.rowid).changes === 0) k.unindex.run(row.rowid, c[12][0]);
-    if (c[12][1] !== null) q.index.run(row.rowid, c[12][1]), pendingRows++;
-    if (c[12][2]) for (const w of c[12][2]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+    // Above the watermark: the words the move will write change. Below it, the index itself: the
+    // old words leave it, the new ones go in (a segment of their own: changes are few).
+    if (row.rowid > mark) staged.push([row.rowid, c[12][1], c[12][2]]);
+    else {
+      if (c[12][0] !== null) k.unindex.run(row.rowid, c[12][0]);
+      if (c[12][1] !== null) q.index.run(row.rowid, c[12][1]);
+      if (c[12][2]) addVocabulary(c[12][2]);
+    }
   }
   // The payload is changePayload() of src/server/webhooks/types.ts.
   if (c[14]) {
@@ -215,28 +228,50 @@ const changeOne = (c) => {
   return seq;
 };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
+const addVocabulary = (words) => {
+  for (const w of words) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+};
 const batch = db.transaction((drafts, changes) => [drafts.map(commitOne), changes.map(changeOne)]).immediate;
-// The pending rows of the search index (sqlite-search.ts MOVE_PENDING), counted from here on
-// (a batch rolled back leaves the count high: the next move comes a little early).
-let pendingRows = db.prepare('SELECT count(*) FROM search_pending').pluck().get();
-const moveStatements = ${JSON.stringify(MOVE_PENDING)}.map((sql) => db.prepare(sql));
-const moveAll = db.transaction(() => { for (const s of moveStatements) s.run(); }).immediate;
 const commit = (drafts, changes) => {
   added = new Set();
   joining = [];
+  staged = [];
+  batchLastRow = 0;
   const outcomes = batch(drafts, changes || []);
-  if (known.size + added.size > 200000) known.clear();
-  for (const w of added) known.add(w);
+  rememberVocabulary();
   if (joined.size + joining.length > 200000) joined.clear();
   for (const m of joining) joined.add(m);
+  for (const [row, words, prefixes] of staged) {
+    if (words === null) waiting.delete(row);
+    else waiting.set(row, [words, prefixes]);
+  }
+  if (batchLastRow > lastRow) lastRow = batchLastRow;
   return outcomes;
 };
-/** Rows waiting to be moved into the search index. */
-commit.pending = () => pendingRows;
+const rememberVocabulary = () => {
+  if (known.size + added.size > 200000) known.clear();
+  for (const w of added) known.add(w);
+};
+// The move: the waiting words into the index (one segment), their vocabulary, and the watermark
+// past every row committed so far, in one transaction.
+const moveAll = db.transaction(() => {
+  for (const [row, [words, prefixes]] of waiting) {
+    q.index.run(row, words);
+    if (prefixes) addVocabulary(prefixes);
+  }
+  const top = q.lastRow.get();
+  q.setMark.run(top);
+  return top;
+}).immediate;
+/** Rows above the watermark: committed, not yet in the search index. */
+commit.pending = () => lastRow - mark;
 /** Moves them, in a transaction of their own. */
 commit.move = () => {
-  moveAll();
-  pendingRows = 0;
+  added = new Set();
+  const top = moveAll();
+  rememberVocabulary();
+  waiting.clear();
+  mark = lastRow = top;
 };
 return commit;
 `;
@@ -308,7 +343,7 @@ const mergeStep = () => {
   // FTS5: a step that merged something changes two rows or more; then the next step.
   if (totalChanges.get() - before >= 2) idle();
 };
-// The pending rows of the search index move into it in bulk (sqlite-search.ts MOVE_PENDING):
+// The words of the rows above the search index's watermark move into it in bulk (sqlite-search.ts):
 // after a job that left PENDING_MAX of them or more, and after PENDING_QUIET_MS without a job.
 let moving = false;
 const move = () => {
@@ -346,7 +381,7 @@ parentPort.on('message', (m) => {
     stopped = true;
     clearTimeout(quiet);
     // A clean stop leaves nothing pending (a process killed before its move leaves rows the
-    // store moves when it opens again).
+    // store indexes from their bodies when it opens again).
     try {
       if (commitBatch.pending() > 0) unsynced(commitBatch.move);
     } catch {}
