@@ -277,12 +277,16 @@ export function searchStatements(shape: SearchShape): string[] {
   // them (the conversation's rows).
   const check = 'natter_match(m.body, :terms, ms.joined_seq)';
   const where = [visible, ...filters, filters.length > 0 ? `CASE WHEN ${filters.join(' AND ')} THEN ${check} END` : check].join(' AND ');
-  // CROSS JOIN fixes the order of the loops: the index newest first, or the viewer's conversations.
+  // CROSS JOIN fixes the order of the loops: the index newest first, the viewer's conversations,
+  // or one conversation newest first by (conv_key, seq), the membership probed per row. (With the
+  // membership first, SQLite sorted the whole conversation once it had statistics: it could not
+  // tell that the loop over memberships_by_conv gives one row.)
+  const viewers = `JOIN memberships ms ON ms.conv_key = m.conv_key AND ms.user_id = :viewer ${groups}`;
   if (shape.plan === 'scan' || shape.plan === 'scan-few') {
-    return [`SELECT m.body FROM memberships ms CROSS JOIN messages m ON m.conv_key = ms.conv_key ${groups}
+    const from = shape.key ? `messages m CROSS ${viewers}` : `memberships ms CROSS JOIN messages m ON m.conv_key = ms.conv_key ${groups}`;
+    return [`SELECT m.body FROM ${from}
       WHERE ${where} ORDER BY ${shape.key ? 'm.seq DESC' : 'm.rowid DESC'} LIMIT :limit`.replaceAll('ROWID <', 'm.rowid <')];
   }
-  const viewers = `JOIN memberships ms ON ms.conv_key = m.conv_key AND ms.user_id = :viewer ${groups}`;
   // The rows above the watermark by their rowid, newest first, never by the conversation's index
   // (NOT INDEXED): that would read the whole conversation to find the few newest rows.
   const above = `SELECT m.rowid AS r, m.body FROM messages m NOT INDEXED ${viewers}
