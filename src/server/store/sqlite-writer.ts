@@ -4,7 +4,7 @@ import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import { replaceTopLevelMember } from '../core/json-text.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
-import { searchTextOf, wordsOf } from '../core/search-text.js';
+import { indexWords, searchTextOf } from '../core/search-text.js';
 import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-search.js';
 
 /**
@@ -59,13 +59,13 @@ export interface SqliteWriterOptions {
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
  * [eventId, endpointId, type, key, time, payload], the words of its folded searchable text for
- * the search index and those of them for the vocabulary (`wordsOf`; null: none, or the search
- * index is off)]. Strings
- * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
+ * the search index (`indexWords`; null: none, or the search index is off; the writer tells the
+ * vocabulary's among them, where posting them as an array cost the event loop 0.8 µs a
+ * message)]. Strings only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null, string[] | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null];
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
@@ -142,7 +142,7 @@ const joined = new Set();
 let joining = [];
 // The search index's pending list (sqlite-search.ts): the rows above the watermark, and the words
 // of those that have any, by row, held here until the move. A batch's words join once it commits
-// (staged: [row, words or null, prefixes]; null: an edit left the row none, or a recall).
+// (staged: [row, words or null]; null: an edit left the row none, or a recall).
 let mark = db.prepare('SELECT last_row FROM search_mark').pluck().get();
 let lastRow = mark;
 const waiting = new Map();
@@ -161,7 +161,7 @@ const commitOne = (d) => {
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
   const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body).lastInsertRowid;
   batchLastRow = row;
-  if (d[14] !== null) staged.push([row, d[14], d[15]]);
+  if (d[14] !== null) staged.push([row, d[14]]);
   if (d[10]) for (const u of d[10]) {
     const m = u.length + ':' + u + key;
     if (!joined.has(m)) { joining.push(m); q.join.run(u, key); }
@@ -211,7 +211,7 @@ const changeOne = (c) => {
   if (c[12]) {
     // Above the watermark: the words the move will write change. Below it, the index itself: the
     // old words leave it, the new ones go in (a segment of their own: changes are few).
-    if (row.rowid > mark) staged.push([row.rowid, c[12][1], c[12][2]]);
+    if (row.rowid > mark) staged.push([row.rowid, c[12][1]]);
     else {
       if (c[12][0] !== null) k.unindex.run(row.rowid, c[12][0]);
       if (c[12][1] !== null) q.index.run(row.rowid, c[12][1]);
@@ -241,9 +241,9 @@ const commit = (drafts, changes) => {
   rememberVocabulary();
   if (joined.size + joining.length > 200000) joined.clear();
   for (const m of joining) joined.add(m);
-  for (const [row, words, prefixes] of staged) {
+  for (const [row, words] of staged) {
     if (words === null) waiting.delete(row);
-    else waiting.set(row, [words, prefixes]);
+    else waiting.set(row, words);
   }
   if (batchLastRow > lastRow) lastRow = batchLastRow;
   return outcomes;
@@ -254,10 +254,12 @@ const rememberVocabulary = () => {
 };
 // The move: the waiting words into the index (one segment), their vocabulary, and the watermark
 // past every row committed so far, in one transaction.
+// The vocabulary's words are those of three UTF-16 units or more (wordsOf in search-text.ts: a
+// character of a spaceless script is a word alone, one or two units).
 const moveAll = db.transaction(() => {
-  for (const [row, [words, prefixes]] of waiting) {
+  for (const [row, words] of waiting) {
     q.index.run(row, words);
-    if (prefixes) addVocabulary(prefixes);
+    for (const w of words.split(' ')) if (w.length >= 3 && !known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
   }
   const top = q.lastRow.get();
   q.setMark.run(top);
@@ -410,14 +412,14 @@ function toWire(d: MessageDraft, search: boolean): WireDraft {
   const parsed = parseKey(d.key);
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
   const unsequenced = withoutSeq(m);
-  const words = wordsOf(search ? searchTextOf(m) : null);
+  const words = search ? indexWords(searchTextOf(m)) : null;
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
-    words.words, words.prefixes,
+    words,
   ];
 }
 
