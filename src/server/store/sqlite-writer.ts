@@ -58,14 +58,11 @@ export interface SqliteWriterOptions {
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
- * [eventId, endpointId, type, key, time, payload], the words of its folded searchable text for
- * the search index (`indexWords`; null: none, or the search index is off; the writer tells the
- * vocabulary's among them, where posting them as an array cost the event loop 0.8 µs a
- * message)]. Strings only: the worker never parses a message, it puts the seq in front of the body. (Posting the
+ * [eventId, endpointId, type, key, time, payload]]. Strings only: the worker never parses a message, it puts the seq in front of the body. (Posting the
  * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
 /** Per draft: [seq, stored body] when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = [number, string] | string | null;
 
@@ -91,6 +88,11 @@ type CommitBatch = ((drafts: WireDraft[], changes?: ChangeWire[]) => [WireOutcom
   pending(): number;
   /** Moves them into the index. */
   move(): void;
+  /**
+   * The words of the last batch's drafts for the search index, in draft order (`indexWords`; null:
+   * none), posted after the batch (computed while the writer commits it); none of a batch that failed.
+   */
+  words(words: (string | null)[]): void;
 };
 
 /** One statement for `exec`: SQL and its parameters. */
@@ -141,17 +143,24 @@ let added = new Set();
 const joined = new Set();
 let joining = [];
 // The search index's pending list (sqlite-search.ts): the rows above the watermark, and the words
-// of those that have any, by row, held here until the move. A batch's words join once it commits
-// (staged: [row, words or null]; null: an edit left the row none, or a recall).
+// of those that have any, by row, held here until the move. A batch's words come after it (words,
+// below), for the rows it committed (batchRows: 0 for a duplicate or a conflict); a change's
+// join once its batch commits (staged: [row, words or null]; null: an edit left the row none, or
+// a recall), and a batch's own words never overwrite them.
 let mark = db.prepare('SELECT last_row FROM search_mark').pluck().get();
 let lastRow = mark;
 const waiting = new Map();
 let staged = [];
 let batchLastRow = 0;
+let batchRows = [];
+let lastBatch = { rows: [], changed: new Set() };
 const commitOne = (d) => {
   const key = d[0];
   const existing = q.byClientMsgId.get(d[3], d[4]);
-  if (existing) return existing.conv_key === key ? existing.body : null;
+  if (existing) {
+    batchRows.push(0);
+    return existing.conv_key === key ? existing.body : null;
+  }
   // The conversation row exists but for a 1:1 chat's first message: one statement, not two.
   let seq = q.nextSeq.get(key);
   if (seq === undefined) {
@@ -161,7 +170,7 @@ const commitOne = (d) => {
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
   const row = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body).lastInsertRowid;
   batchLastRow = row;
-  if (d[14] !== null) staged.push([row, d[14]]);
+  batchRows.push(row);
   if (d[10]) for (const u of d[10]) {
     const m = u.length + ':' + u + key;
     if (!joined.has(m)) { joining.push(m); q.join.run(u, key); }
@@ -227,17 +236,20 @@ const changeOne = (c) => {
   else if (c[16] === 0) k.unpin.run(key, c[1]);
   return seq;
 };
-// IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
 const addVocabulary = (words) => {
   for (const w of words) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
 };
+// IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
 const batch = db.transaction((drafts, changes) => [drafts.map(commitOne), changes.map(changeOne)]).immediate;
 const commit = (drafts, changes) => {
   added = new Set();
   joining = [];
   staged = [];
   batchLastRow = 0;
+  batchRows = [];
+  lastBatch = { rows: [], changed: new Set() };
   const outcomes = batch(drafts, changes || []);
+  lastBatch = { rows: batchRows, changed: new Set(staged.map((s) => s[0])) };
   rememberVocabulary();
   if (joined.size + joining.length > 200000) joined.clear();
   for (const m of joining) joined.add(m);
@@ -265,6 +277,12 @@ const moveAll = db.transaction(() => {
   q.setMark.run(top);
   return top;
 }).immediate;
+commit.words = (words) => {
+  lastBatch.rows.forEach((row, i) => {
+    if (row > 0 && words[i] !== null && !lastBatch.changed.has(row)) waiting.set(row, words[i]);
+  });
+  lastBatch = { rows: [], changed: new Set() };
+};
 /** Rows above the watermark: committed, not yet in the search index. */
 commit.pending = () => lastRow - mark;
 /** Moves them, in a transaction of their own. */
@@ -348,9 +366,12 @@ const mergeStep = () => {
 // The words of the rows above the search index's watermark move into it in bulk (sqlite-search.ts):
 // after a job that left PENDING_MAX of them or more, and after PENDING_QUIET_MS without a job.
 let moving = false;
+// Set from a batch's reply until its words come: a move meanwhile would raise the watermark past
+// rows whose words are not in yet.
+let awaitingWords = false;
 const move = () => {
   moving = false;
-  if (stopped || commitBatch.pending() === 0) return;
+  if (stopped || awaitingWords || commitBatch.pending() === 0) return;
   try {
     unsynced(commitBatch.move);
   } catch {
@@ -391,6 +412,12 @@ parentPort.on('message', (m) => {
     parentPort.close();
     return;
   }
+  if (m.words) {
+    commitBatch.words(m.words);
+    awaitingWords = false;
+    jobDone();
+    return;
+  }
   let reply;
   try {
     if (m.exec) reply = { id: m.id, changes: execBatch(m.exec) };
@@ -402,26 +429,28 @@ parentPort.on('message', (m) => {
     reply = { id: m.id, error: String((err && err.message) || err) };
   }
   parentPort.postMessage(reply);
-  jobDone();
+  if (m.indexing) awaitingWords = true;
+  else jobDone();
 });
 `;
 
 /** The draft as the worker needs it; the same columns the main-thread commit wrote. */
-function toWire(d: MessageDraft, search: boolean): WireDraft {
+function toWire(d: MessageDraft): WireDraft {
   const m = d.message;
   const parsed = parseKey(d.key);
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
   const unsequenced = withoutSeq(m);
-  const words = search ? indexWords(searchTextOf(m)) : null;
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
-    words,
   ];
 }
+
+/** The words of each draft's folded searchable text for the search index (`indexWords`; null: none). */
+const wordsOf = (drafts: MessageDraft[]): (string | null)[] => drafts.map((d) => indexWords(searchTextOf(d.message)));
 
 /**
  * The message serialised without its seq (the writer puts the committed one in front): a draft's
@@ -446,7 +475,8 @@ export function commitOnThisThread(db: unknown, search = true): {
   const commitBatch = new Function('db', COMMIT_SOURCE)(db) as CommitBatch;
   return {
     commit(drafts) {
-      const [outcomes] = commitBatch(drafts.map((d) => toWire(d, search)));
+      const [outcomes] = commitBatch(drafts.map(toWire));
+      if (search) commitBatch.words(wordsOf(drafts));
       // No writer thread to move the search index's pending rows: the commit that passes PENDING_MAX does.
       if (commitBatch.pending() >= PENDING_MAX) commitBatch.move();
       return drafts.map((d, i) => fromWire(d, outcomes[i]!));
@@ -534,8 +564,12 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     setImmediate(() => flushChanges(true));
   };
 
-  /** Posts one job; its reply resolves the promise. */
-  const post = (job: { drafts: WireDraft[]; changes?: ChangeWire[] } | { exec: WriterStatement[] }): Promise<Reply> => {
+  /**
+   * Posts one job; its reply resolves the promise. A batch of messages to index is followed by
+   * their words (`words`, computed once the batch is posted: while the writer commits it, not
+   * before), which the writer waits for before it moves anything into the index.
+   */
+  const post = (job: { drafts: WireDraft[]; changes?: ChangeWire[] } | { exec: WriterStatement[] }, words?: () => (string | null)[]): Promise<Reply> => {
     if (stopping) return Promise.reject(new Error('store closed'));
     worker ??= start();
     const w = worker;
@@ -544,23 +578,26 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       pending.set(id, { resolve, reject });
       w.ref();
       try {
-        w.postMessage({ id, ...job });
+        w.postMessage({ id, ...job, indexing: words !== undefined });
       } catch (err) {
         // Not cloneable: nothing was posted, so nothing of it is stored.
         pending.delete(id);
         if (pending.size === 0) w.unref();
         reject(err);
+        return;
       }
+      if (words) w.postMessage({ words: words() });
     });
   };
 
   return {
     async commit(drafts) {
       if (drafts.length === 0 && !stopping) return [];
-      const wire = drafts.map((d) => toWire(d, options.search !== false));
+      const wire = drafts.map(toWire);
       // The changes of this turn so far commit in the same transaction (one fsync for all).
       const taken = changes.length > 0 ? takeChanges() : undefined;
-      const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire });
+      const words = drafts.length > 0 && options.search !== false ? () => wordsOf(drafts) : undefined;
+      const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire }, words);
       taken?.settle(reply);
       const r = await reply;
       return drafts.map((d, i) => fromWire(d, r.outcomes![i]!));
