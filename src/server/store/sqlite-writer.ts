@@ -58,8 +58,8 @@ export interface SqliteWriterOptions {
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
- * [eventId, endpointId, type, key, time, payload]]. Strings only: the worker never parses a message, it puts the seq in front of the body. (Posting the
- * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
+ * [eventId, endpointId, type, key, time, payload]]. Strings only: the worker never parses a
+ * message, it puts the seq in front of the body. (Posting the message objects cost a structured clone of each on the event loop, and a JSON.stringify of
  * each on the writer; the body it returns is what fan-out sends.)
  */
 type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
@@ -143,17 +143,18 @@ let added = new Set();
 const joined = new Set();
 let joining = [];
 // The search index's pending list (sqlite-search.ts): the rows above the watermark, and the words
-// of those that have any, by row, held here until the move. A batch's words come after it (words,
-// below), for the rows it committed (batchRows: 0 for a duplicate or a conflict); a change's
-// join once its batch commits (staged: [row, words or null]; null: an edit left the row none, or
-// a recall), and a batch's own words never overwrite them.
+// of those that have any, by row, held here until the move. A batch's words come right after it
+// (words, below), for the rows it committed (batchRows: 0 for a duplicate or a conflict); a
+// change's once its batch commits (staged: [row, words or null]; null: an edit left the row none,
+// or a recall). A change's target was read from the database before the change was posted, so
+// the words of its batch came before it.
 let mark = db.prepare('SELECT last_row FROM search_mark').pluck().get();
 let lastRow = mark;
 const waiting = new Map();
 let staged = [];
 let batchLastRow = 0;
 let batchRows = [];
-let lastBatch = { rows: [], changed: new Set() };
+let lastBatchRows = [];
 const commitOne = (d) => {
   const key = d[0];
   const existing = q.byClientMsgId.get(d[3], d[4]);
@@ -247,9 +248,9 @@ const commit = (drafts, changes) => {
   staged = [];
   batchLastRow = 0;
   batchRows = [];
-  lastBatch = { rows: [], changed: new Set() };
+  lastBatchRows = [];
   const outcomes = batch(drafts, changes || []);
-  lastBatch = { rows: batchRows, changed: new Set(staged.map((s) => s[0])) };
+  lastBatchRows = batchRows;
   rememberVocabulary();
   if (joined.size + joining.length > 200000) joined.clear();
   for (const m of joining) joined.add(m);
@@ -278,10 +279,10 @@ const moveAll = db.transaction(() => {
   return top;
 }).immediate;
 commit.words = (words) => {
-  lastBatch.rows.forEach((row, i) => {
-    if (row > 0 && words[i] !== null && !lastBatch.changed.has(row)) waiting.set(row, words[i]);
+  lastBatchRows.forEach((row, i) => {
+    if (row > 0 && words[i] !== null) waiting.set(row, words[i]);
   });
-  lastBatch = { rows: [], changed: new Set() };
+  lastBatchRows = [];
 };
 /** Rows above the watermark: committed, not yet in the search index. */
 commit.pending = () => lastRow - mark;
