@@ -20,22 +20,27 @@ const fold = (text: string) => (PLAIN.test(text) ? text.toLowerCase() : foldForS
  * them in a vocabulary so that a prefix becomes the words it stands for. Nulls when none.
  */
 export function wordsOf(text: string | null): { words: string | null; prefixes: string[] | null } {
-  if (text === null) return { words: null, prefixes: null };
+  const words = indexWords(text);
+  if (words === null) return { words, prefixes: null };
+  // A character of a spaceless script is a word alone (one or two UTF-16 units), so a word of
+  // three units or more is Latin, and three units of a Latin word are three letters (astral
+  // letters are all spaceless or rare): the SQLite writer thread tells them from the words alone.
+  const prefixes = words.split(' ').filter((w) => w.length >= 3);
+  return { words, prefixes: prefixes.length > 0 ? prefixes : null };
+}
+
+/** The index column of folded text (`wordsOf`'s words). */
+export function indexWords(text: string | null): string | null {
+  if (text === null) return null;
   const seen = new Set<string>();
   let words = '';
-  let prefixes: string[] | null = null;
   for (const w of searchWords(text)) {
     if (seen.has(w)) continue;
     seen.add(w);
     words = words ? `${words} ${w}` : w;
-    // Three UTF-16 units of a Latin word are three letters (astral letters are all spaceless or rare).
-    if (w.length >= 3 && isSpacedWordChar(w)) (prefixes ??= []).push(w);
   }
-  return { words: words || null, prefixes };
+  return words || null;
 }
-
-/** The index column of folded text (`wordsOf`). */
-export const indexWords = (text: string | null): string | null => wordsOf(text).words;
 
 /**
  * What a store looks up in its word index for folded `terms`: each term's words, a Latin one as

@@ -10,7 +10,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, 
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
-import { createSqliteSearch, movePending, upgradeSearch } from './sqlite-search.js';
+import { catchUpSearch, createSqliteSearch, upgradeSearch } from './sqlite-search.js';
 import { createSqlitePush } from './sqlite-push.js';
 import { FRIENDS_SCHEMA, createSqliteFriends } from './sqlite-friends.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
@@ -27,7 +27,7 @@ export interface SqliteStoreOptions {
   durability?: 'full' | 'normal';
   /** Told when opening the file upgraded its layout (a one-off rebuild of the messages table). */
   logger?: Logger;
-  /** Index new messages for search (default true; off only to measure what the index costs). */
+  /** Index new messages for search (default true; off only to measure what the index costs: messages committed with it off are never indexed). */
   searchIndex?: boolean;
 }
 
@@ -65,9 +65,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const indexStarted = performance.now();
   const indexed = upgradeSearch(db);
   if (indexed) options.logger?.info({ rows: indexed, ms: Math.round(performance.now() - indexStarted) }, 'sqlite: existing messages indexed for search (one-off upgrade)');
-  // Rows the last process left waiting for the search index (sqlite-search.ts search_pending).
-  const leftPending = movePending(db);
-  if (leftPending > 0) options.logger?.info({ rows: leftPending }, 'sqlite: messages left pending moved into the search index');
+  // Rows the last process left above the search index's watermark (sqlite-search.ts).
+  const leftPending = catchUpSearch(db);
+  if (leftPending > 0) options.logger?.info({ rows: leftPending }, 'sqlite: messages left pending indexed for search');
   // Checkpoints run on a worker thread (sqlite-checkpointer.ts); this connection is the backstop.
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   if (checkpointer) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);

@@ -4,8 +4,8 @@ import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import { replaceTopLevelMember } from '../core/json-text.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
-import { searchTextOf, wordsOf } from '../core/search-text.js';
-import { MERGE_STEP, MOVE_PENDING, PENDING_MAX, PENDING_QUIET_MS } from './sqlite-search.js';
+import { indexWords, searchTextOf } from '../core/search-text.js';
+import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-search.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -58,16 +58,14 @@ export interface SqliteWriterOptions {
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
- * [eventId, endpointId, type, key, time, payload], the words of its folded searchable text for
- * the search index and those of them for the vocabulary (`wordsOf`; null: none, or the search
- * index is off)]. Strings
- * only: the worker never parses a message, it puts the seq in front of the body. (Posting the
- * message objects cost a structured clone of each on the event loop, and a JSON.stringify of
- * each on the writer.) The calling thread puts the same seq in front of its own copy of the body
- * (`storedBody`), which is what fan-out sends: a reply of numbers, not of bodies, costs both
- * threads 0.4 µs less a message in a micro-benchmark.
+ * [eventId, endpointId, type, key, time, payload]]. Strings only: the worker never parses a
+ * message, it puts the seq in front of the body. (Posting the message objects cost a structured
+ * clone of each on the event loop, and a JSON.stringify of each on the writer.) The calling
+ * thread puts the same seq in front of its own copy of the body (`storedBody`), which is what
+ * fan-out sends: a reply of numbers, not of bodies, costs both threads 0.4 µs less a message in
+ * a micro-benchmark.
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null, string[] | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
 /** Per draft: its seq when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = number | string | null;
 
@@ -89,10 +87,15 @@ export type ChangeWire = [string, string, string, string, string, string, string
 export type ChangeWireOutcome = number | [string, string | null, string | null] | null;
 
 type CommitBatch = ((drafts: WireDraft[], changes?: ChangeWire[]) => [WireOutcome[], ChangeWireOutcome[]]) & {
-  /** Rows waiting in the search index's pending table. */
+  /** Rows above the search index's watermark. */
   pending(): number;
   /** Moves them into the index. */
   move(): void;
+  /**
+   * The words of the last batch's drafts for the search index, in draft order (`indexWords`; null:
+   * none), posted after the batch (computed while the writer commits it); none of a batch that failed.
+   */
+  words(words: (string | null)[]): void;
 };
 
 /** One statement for `exec`: SQL and its parameters. */
@@ -122,9 +125,11 @@ const q = {
   insertMessage: db.prepare(
     'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_msg_id, sender) DO NOTHING'),
-  // The search index (sqlite-search.ts) in the commit's own transaction: its pending rows, which
-  // the writer moves into the index in bulk (move, below).
-  index: db.prepare('INSERT INTO search_pending (row, words) VALUES (?, ?)'),
+  // The search index (sqlite-search.ts): a commit writes nothing for it; the words wait in
+  // memory (waiting, below) until the move writes them, and raises the watermark past their rows.
+  index: db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)'),
+  setMark: db.prepare(${JSON.stringify(SET_MARK)}),
+  lastRow: db.prepare('SELECT max(rowid) FROM messages').pluck(),
   vocab: db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
   hook: db.prepare(
@@ -150,19 +155,33 @@ let joining = [];
 const lastSeqs = new Map();
 let raised = new Map();
 const nextSeq = (key) => (raised.get(key) ?? lastSeqs.get(key) ?? q.lastSeq.get(key) ?? 0) + 1;
+// The search index's pending list (sqlite-search.ts): the rows above the watermark, and the words
+// of those that have any, by row, held here until the move. A batch's words come right after it
+// (words, below), for the rows it committed (batchRows: 0 for a duplicate or a conflict); a
+// change's once its batch commits (staged: [row, words or null]; null: an edit left the row none,
+// or a recall). A change's target was read from the database before the change was posted, so
+// the words of its batch came before it.
+let mark = db.prepare('SELECT last_row FROM search_mark').pluck().get();
+let lastRow = mark;
+const waiting = new Map();
+let staged = [];
+let batchLastRow = 0;
+let batchRows = [];
+let lastBatchRows = [];
 const commitOne = (d) => {
   const key = d[0];
   const seq = nextSeq(key);
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
   const inserted = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body);
   if (inserted.changes === 0) {
+    batchRows.push(0);
     const existing = q.byClientMsgId.get(d[3], d[4]);
     return existing.conv_key === key ? existing.body : null;
   }
   raised.set(key, seq);
   const row = inserted.lastInsertRowid;
-  if (d[14] !== null) q.index.run(row, d[14]), pendingRows++;
-  if (d[15]) for (const w of d[15]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+  batchLastRow = row;
+  batchRows.push(row);
   if (d[10]) for (const u of d[10]) {
     const m = u.length + ':' + u + key;
     if (!joined.has(m)) { joining.push(m); q.join.run(u, key); }
@@ -190,7 +209,6 @@ const changeQueries = () => cq || (cq = {
   // The word index (sqlite-search.ts) in the change's own transaction: a
   // contentless table forgets a row by the words it was indexed with.
   unindex: db.prepare("INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)"),
-  unpend: db.prepare('DELETE FROM search_pending WHERE row = ?'),
   pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
   unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
 });
@@ -208,14 +226,18 @@ const changeOne = (c) => {
   raised.set(key, seq);
   const event = '{"seq":' + seq + ',' + c[6].slice(1);
   const target = '{"changeSeq":' + seq + ',' + c[7].slice(1);
-  k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event);
+  batchLastRow = k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event).lastInsertRowid;
   k.update.run(target, c[11], row.rowid);
   // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
   if (c[12]) {
-    // The old words leave the pending rows, or else the index (where they were moved).
-    if (c[12][0] !== null && k.unpend.run(row.rowid).changes === 0) k.unindex.run(row.rowid, c[12][0]);
-    if (c[12][1] !== null) q.index.run(row.rowid, c[12][1]), pendingRows++;
-    if (c[12][2]) for (const w of c[12][2]) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+    // Above the watermark: the words the move will write change. Below it, the index itself: the
+    // old words leave it, the new ones go in (a segment of their own: changes are few).
+    if (row.rowid > mark) staged.push([row.rowid, c[12][1]]);
+    else {
+      if (c[12][0] !== null) k.unindex.run(row.rowid, c[12][0]);
+      if (c[12][1] !== null) q.index.run(row.rowid, c[12][1]);
+      if (c[12][2]) addVocabulary(c[12][2]);
+    }
   }
   // The payload is changePayload() of src/server/webhooks/types.ts.
   if (c[14]) {
@@ -226,21 +248,23 @@ const changeOne = (c) => {
   else if (c[16] === 0) k.unpin.run(key, c[1]);
   return seq;
 };
+const addVocabulary = (words) => {
+  for (const w of words) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+};
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
 const batch = db.transaction((drafts, changes) => {
   const outcomes = [drafts.map(commitOne), changes.map(changeOne)];
   for (const [key, seq] of raised) q.setLastSeq.run(key, seq);
   return outcomes;
 }).immediate;
-// The pending rows of the search index (sqlite-search.ts MOVE_PENDING), counted from here on
-// (a batch rolled back leaves the count high: the next move comes a little early).
-let pendingRows = db.prepare('SELECT count(*) FROM search_pending').pluck().get();
-const moveStatements = ${JSON.stringify(MOVE_PENDING)}.map((sql) => db.prepare(sql));
-const moveAll = db.transaction(() => { for (const s of moveStatements) s.run(); }).immediate;
 const commit = (drafts, changes) => {
   added = new Set();
   joining = [];
   raised = new Map();
+  staged = [];
+  batchLastRow = 0;
+  batchRows = [];
+  lastBatchRows = [];
   let outcomes;
   try {
     outcomes = batch(drafts, changes || []);
@@ -248,20 +272,51 @@ const commit = (drafts, changes) => {
     lastSeqs.clear();
     throw err;
   }
+  lastBatchRows = batchRows;
   if (lastSeqs.size + raised.size > 200000) lastSeqs.clear();
   for (const [key, seq] of raised) lastSeqs.set(key, seq);
-  if (known.size + added.size > 200000) known.clear();
-  for (const w of added) known.add(w);
+  rememberVocabulary();
   if (joined.size + joining.length > 200000) joined.clear();
   for (const m of joining) joined.add(m);
+  for (const [row, words] of staged) {
+    if (words === null) waiting.delete(row);
+    else waiting.set(row, words);
+  }
+  if (batchLastRow > lastRow) lastRow = batchLastRow;
   return outcomes;
 };
-/** Rows waiting to be moved into the search index. */
-commit.pending = () => pendingRows;
+const rememberVocabulary = () => {
+  if (known.size + added.size > 200000) known.clear();
+  for (const w of added) known.add(w);
+};
+// The move: the waiting words into the index (one segment), their vocabulary, and the watermark
+// past every row committed so far, in one transaction.
+// The vocabulary's words are those of three UTF-16 units or more (wordsOf in search-text.ts: a
+// character of a spaceless script is a word alone, one or two units).
+const moveAll = db.transaction(() => {
+  for (const [row, words] of waiting) {
+    q.index.run(row, words);
+    for (const w of words.split(' ')) if (w.length >= 3 && !known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+  }
+  const top = q.lastRow.get();
+  q.setMark.run(top);
+  return top;
+}).immediate;
+commit.words = (words) => {
+  lastBatchRows.forEach((row, i) => {
+    if (row > 0 && words[i] !== null) waiting.set(row, words[i]);
+  });
+  lastBatchRows = [];
+};
+/** Rows above the watermark: committed, not yet in the search index. */
+commit.pending = () => lastRow - mark;
 /** Moves them, in a transaction of their own. */
 commit.move = () => {
-  moveAll();
-  pendingRows = 0;
+  added = new Set();
+  const top = moveAll();
+  rememberVocabulary();
+  waiting.clear();
+  mark = lastRow = top;
 };
 return commit;
 `;
@@ -333,12 +388,15 @@ const mergeStep = () => {
   // FTS5: a step that merged something changes two rows or more; then the next step.
   if (totalChanges.get() - before >= 2) idle();
 };
-// The pending rows of the search index move into it in bulk (sqlite-search.ts MOVE_PENDING):
+// The words of the rows above the search index's watermark move into it in bulk (sqlite-search.ts):
 // after a job that left PENDING_MAX of them or more, and after PENDING_QUIET_MS without a job.
 let moving = false;
+// Set from a batch's reply until its words come: a move meanwhile would raise the watermark past
+// rows whose words are not in yet.
+let awaitingWords = false;
 const move = () => {
   moving = false;
-  if (stopped || commitBatch.pending() === 0) return;
+  if (stopped || awaitingWords || commitBatch.pending() === 0) return;
   try {
     unsynced(commitBatch.move);
   } catch {
@@ -371,12 +429,18 @@ parentPort.on('message', (m) => {
     stopped = true;
     clearTimeout(quiet);
     // A clean stop leaves nothing pending (a process killed before its move leaves rows the
-    // store moves when it opens again).
+    // store indexes from their bodies when it opens again).
     try {
       if (commitBatch.pending() > 0) unsynced(commitBatch.move);
     } catch {}
     db.close();
     parentPort.close();
+    return;
+  }
+  if (m.words) {
+    commitBatch.words(m.words);
+    awaitingWords = false;
+    jobDone();
     return;
   }
   let reply;
@@ -390,26 +454,28 @@ parentPort.on('message', (m) => {
     reply = { id: m.id, error: String((err && err.message) || err) };
   }
   parentPort.postMessage(reply);
-  jobDone();
+  if (m.indexing) awaitingWords = true;
+  else jobDone();
 });
 `;
 
 /** The draft as the worker needs it; the same columns the main-thread commit wrote. */
-function toWire(d: MessageDraft, search: boolean): WireDraft {
+function toWire(d: MessageDraft): WireDraft {
   const m = d.message;
   const parsed = parseKey(d.key);
   const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
   const unsequenced = withoutSeq(m);
-  const words = wordsOf(search ? searchTextOf(m) : null);
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
     m.isExcludedFromUnreadCount ? 1 : 0, m.isExcludedFromLastMessage ? 1 : 0,
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
-    words.words, words.prefixes,
   ];
 }
+
+/** The words of each draft's folded searchable text for the search index (`indexWords`; null: none). */
+const wordsOf = (drafts: MessageDraft[]): (string | null)[] => drafts.map((d) => indexWords(searchTextOf(d.message)));
 
 /**
  * The message serialised without its seq (the writer puts the committed one in front): a draft's
@@ -439,8 +505,9 @@ export function commitOnThisThread(db: unknown, search = true): {
   const commitBatch = new Function('db', COMMIT_SOURCE)(db) as CommitBatch;
   return {
     commit(drafts) {
-      const wire = drafts.map((d) => toWire(d, search));
+      const wire = drafts.map(toWire);
       const [outcomes] = commitBatch(wire);
+      if (search) commitBatch.words(wordsOf(drafts));
       // No writer thread to move the search index's pending rows: the commit that passes PENDING_MAX does.
       if (commitBatch.pending() >= PENDING_MAX) commitBatch.move();
       return drafts.map((d, i) => fromWire(d, outcomes[i]!, wire[i]!));
@@ -528,8 +595,12 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     setImmediate(() => flushChanges(true));
   };
 
-  /** Posts one job; its reply resolves the promise. */
-  const post = (job: { drafts: WireDraft[]; changes?: ChangeWire[] } | { exec: WriterStatement[] }): Promise<Reply> => {
+  /**
+   * Posts one job; its reply resolves the promise. A batch of messages to index is followed by
+   * their words (`words`, computed once the batch is posted: while the writer commits it, not
+   * before), which the writer waits for before it moves anything into the index.
+   */
+  const post = (job: { drafts: WireDraft[]; changes?: ChangeWire[] } | { exec: WriterStatement[] }, words?: () => (string | null)[]): Promise<Reply> => {
     if (stopping) return Promise.reject(new Error('store closed'));
     worker ??= start();
     const w = worker;
@@ -538,23 +609,26 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       pending.set(id, { resolve, reject });
       w.ref();
       try {
-        w.postMessage({ id, ...job });
+        w.postMessage({ id, ...job, indexing: words !== undefined });
       } catch (err) {
         // Not cloneable: nothing was posted, so nothing of it is stored.
         pending.delete(id);
         if (pending.size === 0) w.unref();
         reject(err);
+        return;
       }
+      if (words) w.postMessage({ words: words() });
     });
   };
 
   return {
     async commit(drafts) {
       if (drafts.length === 0 && !stopping) return [];
-      const wire = drafts.map((d) => toWire(d, options.search !== false));
+      const wire = drafts.map(toWire);
       // The changes of this turn so far commit in the same transaction (one fsync for all).
       const taken = changes.length > 0 ? takeChanges() : undefined;
-      const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire });
+      const words = drafts.length > 0 && options.search !== false ? () => wordsOf(drafts) : undefined;
+      const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire }, words);
       taken?.settle(reply);
       const r = await reply;
       return drafts.map((d, i) => fromWire(d, r.outcomes![i]!, wire[i]!));

@@ -10,11 +10,13 @@ import type { Store } from '../../../src/server/core/store.js';
 import { PENDING_QUIET_MS } from '../../../src/server/store/sqlite-search.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
 import { changeDraft } from './store-changes-contract.js';
+import { draft } from './store-contract.js';
 import { find, send } from './store-search-contract.js';
 
 /**
- * The SQLite word index's pending rows (sqlite-search.ts search_pending): a commit writes its
- * words there, the writer moves them into FTS5 in bulk; a message is found the same in both.
+ * The SQLite word index's pending rows (sqlite-search.ts): the messages above its watermark, which
+ * a commit leaves there writing nothing for search, and the writer moves into FTS5 in bulk; a
+ * message is found the same on either side.
  */
 describe('sqlite store: search over the pending rows and the index', () => {
   const dir = mkdtempSync(join(tmpdir(), 'natter-pending-'));
@@ -31,8 +33,10 @@ describe('sqlite store: search over the pending rows and the index', () => {
     after(() => db.close());
     return {
       file, store,
-      /** Message rows whose words wait in the pending table. */
-      pending: () => db.prepare('SELECT count(*) FROM search_pending').pluck().get() as number,
+      /** Message rows above the watermark. */
+      pending: () => db.prepare('SELECT count(*) FROM messages WHERE rowid > (SELECT last_row FROM search_mark)').pluck().get() as number,
+      /** The vocabulary's words (prefixes are looked up through it). */
+      vocabulary: (word: string) => db.prepare('SELECT count(*) FROM messages_vocab WHERE word = ?').pluck().get(word) as number,
       /** Rows the FTS5 index gives for a word. */
       indexed: (word: string) => db.prepare('SELECT count(*) FROM messages_words WHERE messages_words MATCH ?').pluck().get(`"${word}"`) as number,
     };
@@ -48,16 +52,19 @@ describe('sqlite store: search over the pending rows and the index', () => {
   };
 
   it('finds a message while it is pending and after the move, with the same semantics (prefix, CJK, diacritics)', async () => {
-    const { store, pending, indexed } = await open();
+    const { store, pending, indexed, vocabulary } = await open();
     const k = await group(store, 'p1');
     await send(store, k, 'sa', 'Ein Café für Zebrafische 一只斑马在跑');
     assert.equal(pending(), 1, 'still pending');
     assert.equal(indexed('zebrafische'), 0);
+    // "zebra" starts no word of the vocabulary yet: the pending rows are read all the same.
+    assert.equal(vocabulary('zebrafische'), 0);
     for (const q of ['cafe', 'zebra', '斑马', 'FÜR zebraf', 'café 斑马']) assert.deepEqual(await find(store, 'sb', q), ['Ein Café für Zebrafische 一只斑马在跑'], q);
     assert.deepEqual(await find(store, 'sb', 'ebra'), [], 'a term starts where a word does');
     assert.deepEqual(await find(store, 'sb', 'cafe', { key: k }), ['Ein Café für Zebrafische 一只斑马在跑'], 'in one conversation');
     await moved(pending);
     assert.equal(indexed('zebrafische'), 1, 'in the index now');
+    assert.equal(vocabulary('zebrafische'), 1);
     for (const q of ['cafe', 'zebra', '斑马', 'FÜR zebraf', 'café 斑马']) assert.deepEqual(await find(store, 'sb', q), ['Ein Café für Zebrafische 一只斑马在跑'], q);
     assert.deepEqual(await find(store, 'sb', 'ebra'), []);
   });
@@ -122,7 +129,7 @@ describe('sqlite store: search over the pending rows and the index', () => {
     const ran = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' });
     assert.equal(ran.status, 0, ran.stderr);
     const left = new Database(file, { readonly: true });
-    assert.equal(left.prepare('SELECT count(*) FROM search_pending').pluck().get(), 1, 'the row was left pending');
+    assert.equal(left.prepare('SELECT count(*) FROM messages WHERE rowid > (SELECT last_row FROM search_mark)').pluck().get(), 1, 'the row was left pending');
     left.close();
     const again = await open(file);
     assert.equal(again.pending(), 0);
@@ -140,17 +147,34 @@ describe('sqlite store: search over the pending rows and the index', () => {
     assert.equal(first.indexed('tapir'), 1);
   });
 
-  it('a database whose index predates the pending table gets it when it opens', async () => {
+  it('a database of the previous release (a search_pending table) has its pending rows moved and gets a watermark', async () => {
     const first = await open();
     const k = await group(first.store, 'p6');
-    await send(first.store, k, 'sa', 'older quokka');
+    const older = await send(first.store, k, 'sa', 'older quokka');
     await first.store.close();
+    // As that release left it: the message's words in search_pending, not yet in FTS5; no watermark.
     const old = new Database(first.file);
-    old.exec('DROP TABLE search_pending');
+    const row = old.prepare('SELECT rowid FROM messages WHERE id = ?').pluck().get(older.id) as number;
+    old.prepare("INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, 'older quokka')").run(row);
+    old.exec('CREATE TABLE search_pending (row INTEGER PRIMARY KEY, words TEXT NOT NULL); DROP TABLE search_mark;');
+    old.prepare("INSERT INTO search_pending (row, words) VALUES (?, 'older quokka')").run(row);
     old.close();
     const again = await open(first.file);
+    assert.equal(again.indexed('quokka'), 1, 'moved into the index');
+    assert.equal(again.pending(), 0, 'the watermark above every row');
     await send(again.store, k, 'sa', 'newer quokka');
     assert.equal(again.pending(), 1);
     assert.deepEqual(await find(again.store, 'sb', 'quokka'), ['newer quokka', 'older quokka']);
+    const check = new Database(first.file, { readonly: true });
+    assert.equal(check.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'search_pending'`).pluck().get(), 0, 'the table is gone');
+    check.close();
+  });
+
+  it('a row above the watermark with no words (an image) still counts towards the move', async () => {
+    const { store, pending } = await open();
+    const k = await group(store, 'p7');
+    await store.commitMessages([draft(k, 'sa', { elem: { type: 'image', url: 'https://example.com/a.png', width: 1, height: 1, size: 1, mime: 'image/png' } })]);
+    assert.equal(pending(), 1);
+    await moved(pending);
   });
 });

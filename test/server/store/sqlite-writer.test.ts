@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
+import type { Message } from '../../../src/protocol/index.js';
 import type { Store } from '../../../src/server/core/store.js';
-import { MERGE_STEP, movePending } from '../../../src/server/store/sqlite-search.js';
+import { MERGE_STEP } from '../../../src/server/store/sqlite-search.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
 import { changeDraft } from './store-changes-contract.js';
 import { draft } from './store-contract.js';
@@ -300,23 +301,31 @@ describe('sqlite store: changes on the writer thread', () => {
   });
 });
 
-/** The search index's segments: each move of the pending rows writes one; the writer merges them while it has nothing queued. */
+/**
+ * The search index's segments: each move of the pending rows writes one, and so does each change
+ * to a row the index holds; the writer merges them while it has nothing queued.
+ */
 describe('sqlite store: the word index merged by the writer between its jobs', () => {
-  it('merges the segments the moves leave once the writer is idle, and every message stays found', async () => {
+  it('merges the segments the changes leave once the writer is idle, and every message stays found', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'natter-writer-merge-')), 'natter.db');
+    const first = createSqliteStore(file);
+    const k = groupKey('merge');
+    await first.createGroup({ id: 'merge', name: 'M', createdAt: 1 }, ['a', 'b']);
+    const sent: Message[] = [];
+    for (let i = 0; i < 40; i++) {
+      const [out] = await first.commitMessages([draft(k, 'a', { elem: { type: 'text', text: `draft${i}` } })]);
+      sent.push((out as { message: Message }).message);
+    }
+    // Closing moves them into the index: the edits below change rows under the watermark.
+    await first.close();
     const store = createSqliteStore(file);
     after(() => store.close());
-    const k = groupKey('merge');
-    await store.createGroup({ id: 'merge', name: 'M', createdAt: 1 }, ['a', 'b']);
-    // 40 moves of one message each (the test's own, after each commit), 40 segments: more than
-    // one level's worth (16) to merge. The writer merges after its next job.
-    const mover = new Database(file);
-    mover.pragma('busy_timeout = 5000');
-    for (let i = 0; i < 40; i++) {
-      await store.commitMessages([draft(k, 'a', { elem: { type: 'text', text: `common word${i} 斑马${i}` } })]);
-      movePending(mover);
+    // 40 edits, one a job, each writing its words into the index: 40 segments, more than one
+    // level's worth (16) to merge. The writer merges after its next job.
+    for (const [i, m] of sent.entries()) {
+      const out = await store.commitChange(changeDraft(k, 'a', m.id, { kind: 'edit', text: `common word${i} 斑马${i}` }));
+      assert.equal(out.status, 'committed');
     }
-    mover.close();
     await store.commitMessages([draft(k, 'a', { elem: { type: 'text', text: 'wake' } })]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     // A merge step of our own finds nothing left to do: FTS5 changes fewer than two rows then.

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { Message } from '../../../src/protocol/index.js';
+import { searchTerms } from '../../../src/protocol/search.js';
+import { groupKey } from '../../../src/server/core/conversation-key.js';
+import type { MessageDraft } from '../../../src/server/core/types.js';
+import { createPostgresSearch, WORDS_VECTOR } from '../../../src/server/store/postgres-search.js';
+import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
+import { searchStatements, type SearchShape } from '../../../src/server/store/sqlite-search.js';
+import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { freshSchema, requirePostgres } from '../helpers/services.js';
+import { draft } from './store-contract.js';
+
+await requirePostgres();
+
+/**
+ * Plan regressions: a search that stops using its index still returns the right rows (the other
+ * search suites pass), only slowly, on a big database; until now only the benchmark told. These
+ * tests read the plans the databases choose for the statements search runs and fail when one
+ * walks a table it should look up.
+ */
+describe('sqlite search: every statement keeps its index (EXPLAIN QUERY PLAN)', () => {
+  let db: Database.Database;
+  before(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'natter-search-index-plans-')), 'natter.db');
+    const store = createSqliteStore(file);
+    for (let g = 0; g < 20; g++) await store.createGroup({ id: `g${g}`, name: `G${g}`, createdAt: 1, historyVisibility: g % 2 ? 'since-join' : 'all' }, ['v', `u${g}`]);
+    const batch: MessageDraft[] = [];
+    for (let i = 0; i < 4000; i++) batch.push(draft(groupKey(`g${i % 20}`), `u${i % 20}`, { elem: { type: 'text', text: `hello word${i % 97} 斑马${i % 13}` } }));
+    await store.commitMessages(batch);
+    await store.close();
+    db = new Database(file);
+    // Planning needs the function to exist, not to run.
+    db.function('natter_match', { varargs: true }, () => 1);
+  });
+  after(() => db?.close());
+
+  const params = { viewer: 'v', terms: '["hello"]', limit: 20, key: groupKey('g0'), row: 100, before: 'x', match: '"hello"' };
+  /** Each statement's plan, one line per step. */
+  const plans = (shape: SearchShape) => searchStatements(shape).map((sql) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail));
+
+  const shapes: SearchShape[] = [];
+  for (const plan of ['index', 'above', 'scan', 'scan-few'] as const) {
+    for (const key of [false, true]) for (const cursor of [undefined, 'row', 'id'] as const) shapes.push({ plan, key, cursor });
+  }
+  const name = (s: SearchShape) => `${s.plan}, ${s.key ? 'in one conversation' : 'across'}${s.cursor ? `, cursor by ${s.cursor}` : ''}`;
+
+  /** What every plan of a shape must (and must not) do. */
+  const check = (shape: SearchShape, steps: string[][]) => {
+    for (const plan of steps) {
+      const text = plan.join('\n');
+      assert.doesNotMatch(text, /^SCAN (m|ms|messages|memberships)\b/m, `no full scan of messages or memberships:\n${text}`);
+      // By its key, or (after ANALYZE, in a loop that knows the conversation) by memberships_by_conv: either is one probe.
+      assert.match(text, /^SEARCH ms USING (PRIMARY KEY \(user_id=\?|INDEX memberships_by_conv \(conv_key=\? AND user_id=\?\))/m, `the viewer's memberships by key:\n${text}`);
+      assert.match(text, /^SEARCH g USING INDEX sqlite_autoindex_groups_1 \(id=\?\)/m, `the group by its id:\n${text}`);
+    }
+    if (shape.plan === 'index' || shape.plan === 'above') {
+      const [walk, above] = shape.plan === 'index' ? steps : [undefined, steps[0]!];
+      if (walk) {
+        // The FTS5 walk in rowid order (newest first, no sort: a sort reads every match first),
+        // the cursor's row handed to FTS5 so the walk starts below it.
+        assert.match(walk[0]!, /^SCAN w VIRTUAL TABLE INDEX \d+:M1/, `the walk starts with the word index:\n${walk.join('\n')}`);
+        if (shape.cursor === 'row') assert.match(walk[0]!, /:M1</, 'the cursor bounds the walk');
+        assert.ok(walk.includes('SEARCH m USING INTEGER PRIMARY KEY (rowid=?)'), `each match's row by its rowid:\n${walk.join('\n')}`);
+        assert.ok(!walk.some((s) => s.includes('TEMP B-TREE')), `no sort:\n${walk.join('\n')}`);
+      }
+      // The rows above the watermark by rowid, newest first: never by the conversation's index,
+      // which reads the whole conversation.
+      const range = shape.cursor === 'row' ? 'rowid>? AND rowid<?' : 'rowid>?';
+      assert.ok(above!.includes(`SEARCH m USING INTEGER PRIMARY KEY (${range})`), `the rows above the watermark by rowid:\n${above!.join('\n')}`);
+      assert.ok(!above!.some((s) => s.includes('TEMP B-TREE') || s.includes('sqlite_autoindex_messages_1')), `no sort, no conversation index:\n${above!.join('\n')}`);
+      return;
+    }
+    const [scan] = steps;
+    // The conversation's rows by (conv_key, seq); with the index's few matches, SQLite may take
+    // them (and the rows above the watermark) by rowid instead, once it has statistics.
+    const byConversation = scan!.includes('SEARCH m USING INDEX sqlite_autoindex_messages_1 (conv_key=?)');
+    const byList = shape.plan === 'scan-few' && scan!.includes('MULTI-INDEX OR');
+    assert.ok(byConversation || byList, `the conversation's rows by (conv_key, seq):\n${scan!.join('\n')}`);
+    // In one conversation the (conv_key, seq) index gives newest first; across, the viewer's
+    // conversations are merged by a sort.
+    if (shape.key) assert.ok(!scan!.some((s) => s.includes('TEMP B-TREE')), `no sort in one conversation:\n${scan!.join('\n')}`);
+    if (shape.plan === 'scan-few') assert.ok(scan!.some((s) => /^SCAN messages_words VIRTUAL TABLE INDEX \d+:M1/.test(s)), `the index's matches as a list:\n${scan!.join('\n')}`);
+  };
+
+  for (const shape of shapes) it(`${name(shape)}: as planned without statistics (as the store runs)`, () => check(shape, plans(shape)));
+  it('every shape as planned after ANALYZE too (a deployment that ran it)', () => {
+    db.exec('ANALYZE');
+    for (const shape of shapes) check(shape, plans(shape));
+  });
+});
+
+/**
+ * PostgreSQL: 200,000 messages in 200 conversations (the viewer in 10), analysed, as autovacuum
+ * would have it. A rare word must be looked up in `messages_conv_words` (migration 26), in one
+ * conversation and across, not found by reading the viewer's messages down the id index.
+ */
+describe('postgres search: a rare term takes the (conversation, words) index (EXPLAIN)', () => {
+  let schema: Awaited<ReturnType<typeof freshSchema>>;
+  let pool: pg.Pool;
+  before(async () => {
+    schema = await freshSchema();
+    const store = await createPostgresStore({ connectionString: schema.url });
+    for (let g = 0; g < 200; g++) await store.createGroup({ id: `g${g}`, name: `G${g}`, createdAt: 1, historyVisibility: 'all' }, g % 20 === 0 ? ['v', `u${g}`] : [`u${g}`, `w${g}`]);
+    await store.close();
+    pool = new pg.Pool({ connectionString: schema.url, max: 1 });
+    // As the commit writes them (search_text folded, search_words from our words), in bulk: a
+    // common word in a tenth of the rows, a rare one in 1 of 10,000, a Chinese pair in 1 of 1,000.
+    await pool.query(`
+      WITH r AS (
+        SELECT i, 'group:g' || (i % 200) AS k, i / 200 + 1 AS seq,
+          concat_ws(' ', CASE WHEN i % 10 = 0 THEN 'hello' END, 'word' || (i % 997), 'filler' || (i % 31),
+            CASE WHEN i % 10000 = 7 THEN 'zanzibar' END, CASE WHEN i % 1000 = 3 THEN '斑 马' END) AS words
+        FROM generate_series(0, 199999) AS i)
+      INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, body, search_text, search_words)
+      SELECT k, seq, lpad(i::text, 12, '0'), 'u1', 'c' || i,
+        json_build_object('id', lpad(i::text, 12, '0'), 'conversationId', k, 'seq', seq, 'clientMsgId', 'c' || i, 'sender', 'u1', 'time', 1,
+          'elem', json_build_object('type', 'text', 'text', words))::text,
+        words, ${WORDS_VECTOR('words')}
+      FROM r`);
+    await pool.query('UPDATE conversations SET last_seq = 1000');
+    await pool.query('ANALYZE messages, memberships, groups, conversations');
+  });
+  after(async () => {
+    await pool?.end();
+    await schema?.drop();
+  });
+
+  /** The plan PostgreSQL chooses for the statement search runs for `query` (scope: one conversation or all). */
+  const planOf = async (query: string, key?: string): Promise<PlanNode[]> => {
+    let plan: { Plan: PlanNode }[] = [];
+    const explain = createPostgresSearch(async (sql, params) => {
+      plan = (await pool.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN'];
+      return [];
+    }, () => ({}) as Message);
+    await explain.searchMessages('v', { terms: searchTerms(query)!, limit: 20, ...(key && { key }) });
+    const all: PlanNode[] = [];
+    const walk = (n: PlanNode) => {
+      all.push(n);
+      n.Plans?.forEach(walk);
+    };
+    walk(plan[0]!.Plan);
+    return all;
+  };
+  const show = (nodes: PlanNode[]) => nodes.map((n) => `${n['Node Type']} ${n['Relation Name'] ?? ''} ${n['Index Name'] ?? ''}`).join('\n');
+  const seqScanOfMessages = (nodes: PlanNode[]) => nodes.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'messages');
+
+  it('the index exists (btree_gin installed): without it the test below has nothing to find', async () => {
+    const { rowCount } = await pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'messages_conv_words' AND schemaname = current_schema()`);
+    assert.equal(rowCount, 1);
+  });
+  for (const [what, query] of [['a rare word', 'zanzibar'], ['a rare Chinese pair', '斑马']] as const) {
+    for (const key of [groupKey('g0'), undefined]) {
+      it(`${what} ${key ? 'in one conversation' : 'across'} is looked up in messages_conv_words`, async () => {
+        const plan = await planOf(query, key);
+        assert.ok(plan.some((n) => n['Index Name'] === 'messages_conv_words'), `messages_conv_words not used:\n${show(plan)}`);
+        assert.ok(!seqScanOfMessages(plan), `a sequential scan of messages:\n${show(plan)}`);
+      });
+    }
+  }
+  it('a common word never reads the messages table sequentially', async () => {
+    for (const key of [groupKey('g0'), undefined]) {
+      const plan = await planOf('hello', key);
+      assert.ok(!seqScanOfMessages(plan), `a sequential scan of messages:\n${show(plan)}`);
+    }
+  });
+});
+
+/** A node of PostgreSQL's JSON plan (the fields read here). */
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
