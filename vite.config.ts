@@ -244,7 +244,8 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's search, `<media-viewer>`,
  * the report dialog, the voice recorder, the upload code (not the file tickets: every stored file's
  * URL, pictures included, needs them), `<broadcast-banner>` (loaded once the user has a broadcast),
- * the list of who reacted to a message, the composer's @mention list (loaded on the first `@` in a group). One chunk, not one per feature: each file is gzipped apart,
+ * the list of who reacted to a message, the composer's @mention list (loaded on the first `@` in a group),
+ * Web Push's subscribing (a page with a service worker, once notifications are allowed). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -261,6 +262,8 @@ const LAZY_FEATURES = [
   'src/elements/broadcast-banner.ts',
   'src/elements/thread/changes/reactors.ts',
   'src/elements/composer/mention-list.ts',
+  'src/elements/notify/push-subscribe.ts',
+  'src/client/push-actions.ts',
 ];
 
 /**

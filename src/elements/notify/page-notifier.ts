@@ -12,7 +12,7 @@ import { describeElemText } from '../i18n/elems.js';
 import { notifyStrings } from '../i18n/notify.js';
 import { safeMediaUrl } from '../thread/elems/safe-url.js';
 import { chime, claim } from './claim.js';
-import { subscribePush } from './push-subscribe.js';
+import { loadPushSubscribe } from './load-push-subscribe.js';
 
 /** What the notifier needs of `<chat-widget>`. */
 export interface NotifierHost {
@@ -70,7 +70,9 @@ class PageNotifier {
   #resubscribe(): void {
     const { client, serviceWorker } = this.#host;
     if (client && serviceWorker && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
-      void subscribePush(client, serviceWorker).catch((err: unknown) => console.warn('[natter] push subscription failed:', err));
+      void loadPushSubscribe()
+        .then(({ subscribePush }) => subscribePush(client, serviceWorker))
+        .catch((err: unknown) => console.warn('[natter] push subscription failed:', err));
     }
   }
 

@@ -7,7 +7,7 @@
 import { html, nothing } from 'lit';
 import type { ChatClient } from '../../client/types.js';
 import { notifyStrings } from '../i18n/notify.js';
-import { subscribePush } from '../notify/push-subscribe.js';
+import { loadPushSubscribe } from '../notify/load-push-subscribe.js';
 
 const DISMISSED = 'natter:notify-dismissed';
 
@@ -33,7 +33,7 @@ export function renderNotifyPrompt(host: PromptHost) {
   const allow = async () => {
     const answer = await Notification.requestPermission();
     host.requestUpdate();
-    if (answer === 'granted' && host.serviceWorker && host.client) await subscribePush(host.client, host.serviceWorker);
+    if (answer === 'granted' && host.serviceWorker && host.client) await (await loadPushSubscribe()).subscribePush(host.client, host.serviceWorker);
   };
   const later = () => {
     try {
