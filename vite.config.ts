@@ -242,7 +242,7 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * not download them (the size benchmark's row (b′)): the group dialogs and people views (profile
  * card, contacts) with the client's group actions (not its friend actions: presence, shown in the
  * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's search, `<media-viewer>`,
- * the report dialog, the voice recorder, the upload code (not the file tickets: every stored file's
+ * the report dialog, the voice recorder and its recording bar, the upload code (not the file tickets: every stored file's
  * URL, pictures included, needs them), `<broadcast-banner>` (loaded once the user has a broadcast),
  * the list of who reacted to a message, the composer's @mention list (loaded on the first `@` in a group),
  * Web Push's subscribing (a page with a service worker, once notifications are allowed). One chunk, not one per feature: each file is gzipped apart,
@@ -257,7 +257,7 @@ const LAZY_FEATURES = [
   'src/elements/media-viewer.ts',
   'src/elements/thread/report-dialog.ts',
   'src/client/report.ts',
-  'src/elements/composer/voice-recorder.ts',
+  'src/elements/composer/voice-bar.ts',
   'src/client/upload.ts',
   'src/elements/broadcast-banner.ts',
   'src/elements/thread/changes/reactors.ts',

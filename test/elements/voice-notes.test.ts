@@ -3,7 +3,8 @@
  * web-test-runner.config.mjs), through the real upload path and server: press to start and again
  * to send (keyboard), hold and release (pointer), slide away or Escape to cancel, the level
  * meter moving, the message sent as a sound elem with its duration and played back in the
- * thread; and the message shown where the page may not use the microphone.
+ * thread; the bar shown while the browser asks for the microphone (the first press fetches it);
+ * and the message shown where the page may not use the microphone.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
@@ -112,6 +113,34 @@ describe('voice notes', () => {
     expect(el.shadowRoot!.activeElement).to.equal(part(el, 'record-button'));
     await new Promise((r) => setTimeout(r, 500));
     expect(sounds(thread.get())).to.have.length(1);
+  });
+
+  it('shows the recording bar, the button pressed and focused, while the browser asks for the microphone', async () => {
+    // The browser's question, held open: the real microphone answers once the test lets it.
+    const devices = navigator.mediaDevices;
+    const ask = devices.getUserMedia.bind(devices);
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    devices.getUserMedia = async (constraints) => {
+      await answered;
+      return ask(constraints);
+    };
+    try {
+      const el = await composer();
+      const button = part<HTMLButtonElement>(el, 'record-button')!;
+      button.focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => part(el, 'recorder'), 'the bar should show while the microphone is asked for');
+      expect(part(el, 'recorder-time')!.textContent).to.equal('0:00');
+      expect(part(el, 'record-button')!.getAttribute('aria-pressed')).to.equal('true');
+      expect(el.shadowRoot!.activeElement).to.equal(part(el, 'record-button'));
+      answer();
+      await waitUntil(() => part(el, 'level-meter')?.getAttribute('aria-valuenow') !== '0', 'the recording should start once allowed');
+      await sendKeys({ press: 'Escape' });
+      await waitUntil(() => !part(el, 'recorder'), 'Escape should cancel');
+    } finally {
+      devices.getUserMedia = ask;
+    }
   });
 
   it('says so where the page may not use the microphone', async () => {

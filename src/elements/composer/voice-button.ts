@@ -1,7 +1,6 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
-import { formatDuration } from '../format.js';
 import { voiceStrings } from '../i18n/voice.js';
+import type * as VoiceBar from './voice-bar.js';
 import type { RecordRefusal, Recording } from './voice-recorder.js';
 
 interface VoiceDeps {
@@ -24,7 +23,7 @@ const MAX_SECONDS = 300;
  * The composer's microphone: hold to record and release to send (slide away to cancel), or press
  * (a click, Enter or Space) to start and again to send; Escape or the cancel button drops the
  * recording. While recording, a bar shows the time and the microphone's level. The recording
- * code (`./voice-recorder.ts`) is fetched on the first press; the result goes out through
+ * code (`./voice-recorder.ts`) and that bar come in one module (`./voice-bar.ts`) on the first press; the result goes out through
  * `client.sendFile` as a sound message with its duration. A refused microphone says why.
  */
 export class VoiceButton {
@@ -41,6 +40,8 @@ export class VoiceButton {
   #cancelled = false;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #frame = 0;
+  /** The recording bar's module, once the first press fetched it. */
+  #bar: typeof VoiceBar | undefined;
 
   constructor(host: ReactiveControllerHost & HTMLElement & { renderRoot?: HTMLElement | DocumentFragment }, deps: VoiceDeps) {
     this.#host = host;
@@ -117,8 +118,11 @@ export class VoiceButton {
     this.#cancelled = false;
     this.#host.requestUpdate();
     try {
-      const { Recording } = await import('./voice-recorder.js');
-      const recording = await Recording.start();
+      const bar = await import('./voice-bar.js');
+      // The bar shows before the browser asks for the microphone, as it did when it came with the panel.
+      this.#bar = bar;
+      this.#host.requestUpdate();
+      const recording = await bar.Recording.start();
       if (this.#cancelled) return recording.cancel();
       this.#recording = recording;
       this.#state = 'recording';
@@ -130,8 +134,9 @@ export class VoiceButton {
     } catch (error) {
       this.#state = 'idle';
       const reason: RecordRefusal = (error as { reason?: RecordRefusal }).reason ?? 'unsupported';
-      const t = voiceStrings();
-      this.#error = reason === 'denied' ? t.denied : reason === 'no-microphone' ? t.noMicrophone : t.unsupported;
+      // Offline before the first press, the recording code cannot be fetched: the browser cannot record here now.
+      const t = this.#bar?.voiceBarStrings();
+      this.#error = reason === 'denied' && t ? t.denied : reason === 'no-microphone' && t ? t.noMicrophone : voiceStrings().unsupported;
     }
     this.#host.requestUpdate();
   }
@@ -142,7 +147,7 @@ export class VoiceButton {
     if (!recording) return this.cancel();
     this.#reset();
     const { blob, duration } = await recording.stop();
-    if (duration < MIN_SECONDS || blob.size === 0) this.#error = voiceStrings().tooShort;
+    if (duration < MIN_SECONDS || blob.size === 0) this.#error = this.#bar?.voiceBarStrings().tooShort ?? '';
     else this.#deps.send(blob, Math.min(duration, MAX_SECONDS));
     this.#host.requestUpdate();
   }
@@ -203,15 +208,7 @@ export class VoiceButton {
 
   /** The recording bar over the text area, and a refusal when there is one. */
   renderBar(): TemplateResult | typeof nothing {
-    const t = voiceStrings();
     if (this.#state === 'idle') return this.#error ? html`<p part="record-error" role="alert">${this.#error}</p>` : nothing;
-    const time = formatDuration(Math.floor(this.#recording?.elapsed ?? 0));
-    return html`<div part="recorder" role="group" aria-label=${t.recording(time)}>
-      <button part="cancel-recording-button" type="button" aria-label=${t.cancel} title=${t.cancel} @click=${() => this.cancel()}>×</button>
-      <span part="recording-dot" aria-hidden="true"></span>
-      <span part="recorder-time" role="timer">${time}</span>
-      <span part="level-meter" role="meter" aria-label=${t.level} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" style=${styleMap({ '--_level': '0' })}></span>
-      <span part="recorder-hint">${this.#mode === 'hold' ? t.holdHint : t.toggleHint}</span>
-    </div>`;
+    return this.#bar?.renderRecorderBar(this.#recording?.elapsed ?? 0, this.#mode, () => this.cancel()) ?? nothing;
   }
 }

@@ -1,18 +1,13 @@
-import { msg, str } from '@lit/localize';
+import { msg } from '@lit/localize';
 
-/** Labels of the composer's voice recorder, in the active locale. */
+/**
+ * Labels of the composer's microphone, in the active locale: what shows before the recording code
+ * is in (the recording bar's own are `./voice-bar.ts`, loaded with it).
+ */
 const voice = {
   get record() { return msg('Record a voice message (hold, or press to start and again to send)', { id: 'voice.record' }); },
   get stopAndSend() { return msg('Stop and send the voice message', { id: 'voice.stopAndSend' }); },
-  get cancel() { return msg('Cancel the recording', { id: 'voice.cancel' }); },
-  get level() { return msg('Microphone level', { id: 'voice.level' }); },
-  get holdHint() { return msg('Release to send, slide away to cancel', { id: 'voice.holdHint' }); },
-  get toggleHint() { return msg('Press the microphone again to send, Escape to cancel', { id: 'voice.toggleHint' }); },
-  recording: (time: string) => msg(str`Recording ${time}`, { id: 'voice.recording' }),
-  get denied() { return msg('Recording is not allowed: the browser or this site blocks the microphone. Allow it in the site settings to send voice messages.', { id: 'voice.denied' }); },
-  get noMicrophone() { return msg('No microphone was found.', { id: 'voice.noMicrophone' }); },
   get unsupported() { return msg('This browser cannot record here (recording needs a secure https page).', { id: 'voice.unsupported' }); },
-  get tooShort() { return msg('Too short: hold the microphone a little longer.', { id: 'voice.tooShort' }); },
 };
 
 export type VoiceStrings = typeof voice;

@@ -1,0 +1,24 @@
+import { html, type TemplateResult } from 'lit';
+import { formatDuration } from '../format.js';
+import { voiceBarStrings } from '../i18n/voice-bar.js';
+// The recording code and what a recording that went wrong says come with the bar: the button
+// fetches this one module on its first press.
+export { Recording } from './voice-recorder.js';
+export { voiceBarStrings } from '../i18n/voice-bar.js';
+
+/**
+ * The composer's recording bar, fetched with the recording code on the microphone's first press
+ * (`./voice-button.ts` awaits it before it asks for the microphone, so the bar is there while the
+ * browser asks): the time, the level meter (moved by the button every frame), the hint and ×.
+ */
+export function renderRecorderBar(elapsed: number, mode: 'hold' | 'toggle', cancel: () => void): TemplateResult {
+  const t = voiceBarStrings();
+  const time = formatDuration(Math.floor(elapsed));
+  return html`<div part="recorder" role="group" aria-label=${t.recording(time)}>
+    <button part="cancel-recording-button" type="button" aria-label=${t.cancel} title=${t.cancel} @click=${cancel}>×</button>
+    <span part="recording-dot" aria-hidden="true"></span>
+    <span part="recorder-time" role="timer">${time}</span>
+    <span part="level-meter" role="meter" aria-label=${t.level} aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"></span>
+    <span part="recorder-hint">${mode === 'hold' ? t.holdHint : t.toggleHint}</span>
+  </div>`;
+}
