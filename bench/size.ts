@@ -140,8 +140,9 @@ const LIMITS = {
   // compressed with the element code around it, and the list's chunk had none), so that the picker
   // is fetched on idle with its list and still works offline; the banner, the @mention list, who
   // reacted and the report dialog's styles joined the extras chunk (+0.1 each).
-  // Both merged (measured 121.9): 122.1.
-  everything: { bytes: 122.1 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // Both merged (measured 121.9): 122.1. Then h6's two moves out of the panel's chunk (Web Push's
+  // subscribing and the voice recording bar, −0.9 in (b′)) cost +0.17 here (measured 122.07): 122.3.
+  everything: { bytes: 122.3 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -185,8 +186,8 @@ const LIMITS = {
   // error-code cuts (short string ids are the script tag's only); back under the ratchet, which stays.
   // 131.0 → 129.0 (measured 128.8, 130.9 before; h5): the same cuts (the package's modules are
   // built with the same plugins), and one Seq and ReqId schema for every frame module (−0.1).
-  // Both merged (measured 129.0): 129.2.
-  define: { bytes: 129.2 * KiB, kind: 'ratchet' },
+  // Both merged (measured 129.0): 129.2. h6's two moves: +0.15 (measured 129.15): 129.3.
+  define: { bytes: 129.3 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
