@@ -19,13 +19,18 @@ const fold = (text: string) => (PLAIN.test(text) ? text.toLowerCase() : foldForS
  * up by (Latin ones of three letters or more, as `lookupWords` looks up): the SQLite store lists
  * them in a vocabulary so that a prefix becomes the words it stands for. Nulls when none.
  */
+/**
+ * A word of this many UTF-16 units or more is Latin and goes into the vocabulary: a character of
+ * a spaceless script is a word alone (one or two units), and three units of a Latin word are three
+ * letters (astral letters are all spaceless or rare), so the SQLite writer thread tells them from
+ * the words alone.
+ */
+export const VOCABULARY_MIN_UNITS = 3;
+
 export function wordsOf(text: string | null): { words: string | null; prefixes: string[] | null } {
   const words = indexWords(text);
   if (words === null) return { words, prefixes: null };
-  // A character of a spaceless script is a word alone (one or two UTF-16 units), so a word of
-  // three units or more is Latin, and three units of a Latin word are three letters (astral
-  // letters are all spaceless or rare): the SQLite writer thread tells them from the words alone.
-  const prefixes = words.split(' ').filter((w) => w.length >= 3);
+  const prefixes = words.split(' ').filter((w) => w.length >= VOCABULARY_MIN_UNITS);
   return { words, prefixes: prefixes.length > 0 ? prefixes : null };
 }
 

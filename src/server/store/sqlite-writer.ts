@@ -4,7 +4,7 @@ import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import { replaceTopLevelMember } from '../core/json-text.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
-import { indexWords, searchTextOf } from '../core/search-text.js';
+import { VOCABULARY_MIN_UNITS, indexWords, searchTextOf } from '../core/search-text.js';
 import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-search.js';
 
 /**
@@ -248,9 +248,10 @@ const changeOne = (c) => {
   else if (c[16] === 0) k.unpin.run(key, c[1]);
   return seq;
 };
-const addVocabulary = (words) => {
-  for (const w of words) if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+const addWord = (w) => {
+  if (!known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
 };
+const addVocabulary = (words) => { for (const w of words) addWord(w); };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
 const batch = db.transaction((drafts, changes) => {
   const outcomes = [drafts.map(commitOne), changes.map(changeOne)];
@@ -291,12 +292,12 @@ const rememberVocabulary = () => {
 };
 // The move: the waiting words into the index (one segment), their vocabulary, and the watermark
 // past every row committed so far, in one transaction.
-// The vocabulary's words are those of three UTF-16 units or more (wordsOf in search-text.ts: a
-// character of a spaceless script is a word alone, one or two units).
+// The vocabulary's words are those of VOCABULARY_MIN_UNITS or more (search-text.ts, as wordsOf
+// tells them on the calling thread).
 const moveAll = db.transaction(() => {
   for (const [row, words] of waiting) {
     q.index.run(row, words);
-    for (const w of words.split(' ')) if (w.length >= 3 && !known.has(w) && !added.has(w)) { added.add(w); q.vocab.run(w); }
+    for (const w of words.split(' ')) if (w.length >= ${VOCABULARY_MIN_UNITS}) addWord(w);
   }
   const top = q.lastRow.get();
   q.setMark.run(top);
@@ -475,7 +476,7 @@ function toWire(d: MessageDraft): WireDraft {
 }
 
 /** The words of each draft's folded searchable text for the search index (`indexWords`; null: none). */
-const wordsOf = (drafts: MessageDraft[]): (string | null)[] => drafts.map((d) => indexWords(searchTextOf(d.message)));
+const draftWords = (drafts: MessageDraft[]): (string | null)[] => drafts.map((d) => indexWords(searchTextOf(d.message)));
 
 /**
  * The message serialised without its seq (the writer puts the committed one in front): a draft's
@@ -507,7 +508,7 @@ export function commitOnThisThread(db: unknown, search = true): {
     commit(drafts) {
       const wire = drafts.map(toWire);
       const [outcomes] = commitBatch(wire);
-      if (search) commitBatch.words(wordsOf(drafts));
+      if (search) commitBatch.words(draftWords(drafts));
       // No writer thread to move the search index's pending rows: the commit that passes PENDING_MAX does.
       if (commitBatch.pending() >= PENDING_MAX) commitBatch.move();
       return drafts.map((d, i) => fromWire(d, outcomes[i]!, wire[i]!));
@@ -627,7 +628,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       const wire = drafts.map(toWire);
       // The changes of this turn so far commit in the same transaction (one fsync for all).
       const taken = changes.length > 0 ? takeChanges() : undefined;
-      const words = drafts.length > 0 && options.search !== false ? () => wordsOf(drafts) : undefined;
+      const words = drafts.length > 0 && options.search !== false ? () => draftWords(drafts) : undefined;
       const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire }, words);
       taken?.settle(reply);
       const r = await reply;
