@@ -31,6 +31,9 @@ describe('search in the elements', () => {
     const { aliceId, bobId, alice, bob } = await connectPair();
     await alice.send(`p2p:${bobId}`, 'the quokka <b>smiles</b> 斑马');
     await seed(aliceId, bobId, 300);
+    // The seed settles when the sends are acked; Bob's live copies may still be arriving, and a
+    // thread opened on 11 of them would show the quokka among the newest.
+    await waitUntil(() => bob.$conversations.get().some((c) => c.id === `p2p:${aliceId}` && c.lastSeq >= 301), 'bob should hold the seeded messages', { timeout: 10_000 });
     const wrapper = await fixture<HTMLElement>(html`<div><chat-thread style="height: 400px; display: flex; flex-direction: column" .client=${bob} conversation=${`p2p:${aliceId}`}></chat-thread></div>`);
     const thread = wrapper.querySelector<ChatThread>('chat-thread')!;
     await waitUntil(() => parts(thread, 'bubble').length > 0, 'the newest messages show');
