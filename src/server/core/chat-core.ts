@@ -12,6 +12,7 @@ import {
 import { authenticate, type TokenPolicy } from './auth.js';
 import type { Bus, BusEvent } from './bus.js';
 import { CommitBatcher } from './commit-batcher.js';
+import { OrderedPublisher } from './ordered-publisher.js';
 import { ConnectionRegistry, takeSendTurn, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
@@ -146,6 +147,8 @@ export class ChatCore {
   readonly #published = new RecentIds(10_000);
   /** Group member lists for fan-out: one read per group per batch, resolved in the order asked. */
   readonly #members: MemberLookups;
+  /** Stored events (messages, changes) go to the bus in commit order per conversation. */
+  readonly #ordered: OrderedPublisher;
   /** Connections closed before their session open finished: never registered. */
   readonly #gone = new WeakSet<Connection>();
   readonly #notifyOffline?: ReturnType<typeof createOfflineNotifier>;
@@ -162,6 +165,7 @@ export class ChatCore {
     this.#log = deps.logger ?? silentLogger;
     this.#batcher = new CommitBatcher(deps.store);
     this.#members = new MemberLookups(deps.store);
+    this.#ordered = new OrderedPublisher(deps.bus);
     this.broadcasts = new Broadcasts({
       store: deps.store, clock: deps.clock, registry: this.registry, logger: this.#log,
       publish: (event) => this.publish(event),
@@ -171,7 +175,7 @@ export class ChatCore {
     this.changes = new ChangeService({
       store: deps.store, clock: deps.clock, rateLimiter: deps.rateLimiter, logger: this.#log, ...(deps.changes && { policy: deps.changes }),
       ...(deps.webhooks && { webhooks: deps.webhooks }),
-      publish: async (draft, event, origin) => this.bus.publish(await this.#messageEvent(draft, event, origin)),
+      publish: async (draft, event, origin) => void (await this.#ordered.publish(draft.key, event.seq, this.#messageEvent(draft, event, origin))),
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
       notify: (users, frame) => this.notify(users, frame),
       previewSigned: (preview, text) => this.linkPreviews?.verify(preview, text) === true,
@@ -398,9 +402,10 @@ export class ChatCore {
     if (!outcome.duplicate || !this.#published.has(result.message.id)) {
       let event: BusEvent;
       try {
-        const stored = outcome.duplicate ? await this.#storedDraft(draft, result.message) : draft;
-        event = await this.#messageEvent(stored, result.message, conn?.id, result.json);
-        await this.bus.publish(event);
+        // Handed over now, even if its recipients take a read to know: published in seq order.
+        event = await this.#ordered.publish(draft.key, result.message.seq, outcome.duplicate
+          ? this.#storedDraft(draft, result.message).then((stored) => this.#messageEvent(stored, result.message, conn?.id, result.json))
+          : this.#messageEvent(draft, result.message, conn?.id, result.json));
       } catch (err) {
         this.#metrics.busError('publish');
         this.#log.error({ err }, 'publish after commit failed: not acked, the resend publishes it');
@@ -426,14 +431,17 @@ export class ChatCore {
     await this.publish(await this.#messageEvent(draft, message, origin));
   }
 
-  async #messageEvent(draft: MessageDraft, message: Message, origin: string | undefined, json?: string): Promise<BusEvent> {
+  /** The bus event of a message or change; a promise only while an ordinary group message's members are read. */
+  #messageEvent(draft: MessageDraft, message: Message, origin: string | undefined, json?: string): BusEvent | Promise<BusEvent> {
     const parsed = parseKey(draft.key);
-    let recipients = draft.visibleTo ?? (parsed.type === 'p2p' ? parsed.users : await this.#members.of(parsed.groupId));
-    if (draft.visibleTo && parsed.type === 'group') recipients = [...new Set(draft.visibleTo)];
-    const event: BusEvent = { kind: 'message', key: draft.key, message, recipients };
-    if (origin !== undefined) event.origin = origin;
-    if (json !== undefined) event.json = json;
-    return event;
+    const event = (recipients: string[]): BusEvent => {
+      const e: BusEvent = { kind: 'message', key: draft.key, message, recipients };
+      if (origin !== undefined) e.origin = origin;
+      if (json !== undefined) e.json = json;
+      return e;
+    };
+    if (draft.visibleTo) return event(parsed.type === 'group' ? [...new Set(draft.visibleTo)] : draft.visibleTo);
+    return parsed.type === 'p2p' ? event(parsed.users) : this.#members.of(parsed.groupId).then(event);
   }
 
   /** An edit @mentioned people anew: those offline hear of it like of a new mentioning message. */

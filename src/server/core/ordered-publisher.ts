@@ -1,0 +1,100 @@
+import type { Bus, BusEvent } from './bus.js';
+
+interface Entry {
+  key: string;
+  seq: number;
+  /** The event once known; until then `pending` reads its recipients. */
+  event: BusEvent | undefined;
+  pending: Promise<BusEvent> | undefined;
+  failed: { err: unknown } | undefined;
+  resolve(event: BusEvent): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Hands each conversation's stored events (messages and changes) to the bus in seq order
+ * (SPEC §2), whatever order they were ready in. Two things would reorder them otherwise:
+ * - an ordinary group message waits for the group's member list, while a targeted message, or a
+ *   change with a known audience, has its recipients at once and would overtake it;
+ * - one store reply can settle several commits, and the promise chains behind them resume in no
+ *   particular seq order (SQLite's writer settles a job's changes before its messages).
+ * A device given seq n+1 before seq n fetches a gap that is not one.
+ *
+ * Events handed over during one tick are sorted by seq at its end (one `process.nextTick` per
+ * tick, no I/O wait); an event then waits only for events of its conversation handed over before
+ * it whose recipients are still being read. The bus keeps publish-call order (bus.ts), so only
+ * the calls are ordered: an event never waits for the one before it to reach the bus.
+ */
+export class OrderedPublisher {
+  readonly #bus: Bus;
+  /** Per conversation: events handed over and not yet given to the bus, in seq order. */
+  readonly #queues = new Map<string, Entry[]>();
+  /** Handed over during this tick, not yet sorted into the queues. */
+  #incoming: Entry[] = [];
+
+  constructor(bus: Bus) {
+    this.#bus = bus;
+  }
+
+  /**
+   * Publishes `event` (seq `seq` of conversation `key`) after the events of `key` with lower
+   * seqs handed over before or during this tick. Resolves with the event once the bus has it;
+   * rejects if reading its recipients or publishing failed, which holds back nothing after it.
+   */
+  publish(key: string, seq: number, event: BusEvent | Promise<BusEvent>): Promise<BusEvent> {
+    return new Promise<BusEvent>((resolve, reject) => {
+      const pending = event instanceof Promise ? event : undefined;
+      this.#incoming.push({ key, seq, event: pending ? undefined : (event as BusEvent), pending, failed: undefined, resolve, reject });
+      if (this.#incoming.length === 1) process.nextTick(this.#flush);
+    });
+  }
+
+  /** Sorts this tick's events into their conversations' queues and publishes what is ready. */
+  readonly #flush = (): void => {
+    const incoming = this.#incoming;
+    this.#incoming = [];
+    const touched = new Set<string>();
+    for (const entry of incoming) {
+      let queue = this.#queues.get(entry.key);
+      if (!queue) this.#queues.set(entry.key, (queue = []));
+      // Usually appended; a resend's older event goes before the later ones still waiting.
+      let i = queue.length;
+      while (i > 0 && queue[i - 1]!.seq > entry.seq) i--;
+      queue.splice(i, 0, entry);
+      touched.add(entry.key);
+    }
+    for (const key of touched) this.#drain(key);
+  };
+
+  #drain(key: string): void {
+    const queue = this.#queues.get(key);
+    if (!queue) return;
+    while (queue.length > 0) {
+      const head = queue[0]!;
+      if (head.pending) {
+        const pending = head.pending;
+        head.pending = undefined;
+        pending.then(
+          (event) => (head.event = event),
+          (err: unknown) => (head.failed = { err }),
+        ).then(() => this.#drain(key));
+        return;
+      }
+      if (!head.event && !head.failed) return; // its recipients are still being read
+      queue.shift();
+      if (head.failed) {
+        head.reject(head.failed.err);
+        continue;
+      }
+      const event = head.event!;
+      let published: Promise<void>;
+      try {
+        published = this.#bus.publish(event);
+      } catch (err) {
+        published = Promise.reject(err);
+      }
+      published.then(() => head.resolve(event), head.reject);
+    }
+    this.#queues.delete(key);
+  }
+}
