@@ -15,12 +15,12 @@ import { linkify } from './linkify.js';
 import { styles } from './broadcast-banner.styles.js';
 
 /**
- * @summary Shows the newest announcement from the site (a server broadcast) until the user dismisses it.
- * @tag broadcast-banner
- *
  * Dismissals are remembered on the device per user (localStorage), so a dismissed broadcast
  * never comes back after a reload. New broadcasts are announced politely to screen readers.
  * Renders nothing while there is nothing to show.
+ *
+ * @summary Shows the newest announcement from the site (a server broadcast) until the user dismisses it.
+ * @tag broadcast-banner
  *
  * @csspart broadcast - The banner around the shown broadcast.
  * @csspart icon - The megaphone.

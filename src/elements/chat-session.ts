@@ -7,15 +7,15 @@ import { chatClientContext, chatStickersContext, type StickerSet } from './conte
 import { styles } from './chat-session.styles.js';
 
 /**
+ * Either set `client` to a client you created, or give `server` and `token` and the session
+ * creates one (and closes it when the session leaves the page).
+ *
  * @summary Provides one chat client to every Natter element inside it.
  * @tag chat-session
  *
  * @slot - The chat UI: `<conversation-list>`, `<chat-thread>`, `<message-composer>` …
  *
  * @cssproperty [--chat-color-scheme=light dark] - Colour scheme of the elements inside; set by `theme`.
- *
- * Either set `client` to a client you created, or give `server` and `token` and the session
- * creates one (and closes it when the session leaves the page).
  */
 export class ChatSession extends LitElement {
   static override styles = styles;

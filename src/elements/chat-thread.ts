@@ -39,14 +39,14 @@ import { presenceStyles, renderPresence } from './people/presence-label.js';
 const BOTTOM_SLACK = 32;
 
 /**
- * @summary Shows a conversation's messages, newest at the bottom.
- *
  * The log is virtualized: only the rows near the viewport exist in the DOM, so it stays smooth
  * with tens of thousands of messages. It opens at the newest message, stays there while new ones
  * arrive, and keeps the messages in view still when older ones load above. Every elem type has
  * its own look (pictures sized before they load, native audio/video players, file and location
  * cards, stickers, host-page renderers for custom types); own uploads show progress and a cancel
  * button; who is typing shows under the last message; own messages show read receipts.
+ *
+ * @summary Shows a conversation's messages, newest at the bottom.
  *
  * @tag chat-thread
  *

@@ -16,37 +16,8 @@ export const WIDGET_POSITIONS = ['bottom-end', 'bottom-start', 'bottom-right', '
 export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
 
 /**
- * @summary A launcher bubble with an unread badge that opens a chat panel: conversations, thread, composer and broadcasts.
- * @tag chat-widget
- *
- * @csspart launcher - The round button that opens and closes the panel.
- * @csspart badge - Total unread messages, on the launcher.
- * @csspart panel - The chat panel (a non-modal dialog).
- * @csspart header - Top bar of the panel: back button, title, close button.
- * @csspart title - The panel's title (the open conversation on narrow panels).
- * @csspart back-button - Goes from the thread back to the conversation list on narrow panels.
- * @csspart mute-button - Mutes or unmutes the open conversation (`aria-pressed` when muted).
- * @csspart dnd-button - Do-not-disturb on or off for the user, the same on every device (`aria-pressed` while on): every conversation quiet.
- * @csspart close-button - Closes the panel.
- * @csspart notify-prompt - The small prompt in the panel that offers to turn on notifications; its buttons are `notify-allow` and `notify-dismiss`.
- * @csspart broadcast-banner - The inner `<broadcast-banner>`.
- * @csspart conversation-list - The inner `<conversation-list>`; its `item`, `unread-badge` and `presence-dot` are exported as `conversation-item`, `conversation-unread-badge` and `conversation-presence-dot`.
- * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`report`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`; a sender's `avatar-button` and `sender-button`, which open their profile card (not with `hide-profiles`); the report dialog's `report-dialog`, `report-reason`, `report-note`, `report-status`, `report-error`, `report-send-button`, `report-cancel-button`, `report-close-button`) and `presence` (a 1:1 chat's "online" / "last seen"); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
- * @csspart composer - The inner `<message-composer>`; exported as they are: its `input`, `send-button`, and the reply and edit bars (`reply-preview`, `reply-preview-sender`, `reply-preview-excerpt`, `cancel-reply-button`, `edit-bar`, `edit-label`, `cancel-edit-button`), and the notice shown instead while the user is muted there (`mute-notice`, `mute-text`, `mute-reason`).
- * @csspart thread-header - Above a group's thread: its Group info button (not with `hide-groups`); above a 1:1 thread: the `profile-button` (not with `hide-profiles`).
- * @csspart profile-button - A 1:1 thread's header: the peer's name, a button that opens their `<profile-card>` (the thread's, through its `showProfile()`; not with `hide-profiles`).
- * @csspart group-info-button - Opens `<group-panel>`: the group's members, roles and settings.
- * @csspart left-notice - Instead of the composer in a group the user is no longer in.
- *
  * Attribute `formatting="off"` (read when the panel renders) shows text messages as written and
  * turns the composer's formatting shortcuts off; by default they are formatted (bold, lists, code …).
- *
- * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
- * @cssproperty [--chat-widget-height=600px] - Height of the panel (capped by the viewport).
- * @cssproperty [--chat-widget-offset-x=1.25rem] - Distance of launcher and panel from the side edge (left or right).
- * @cssproperty [--chat-widget-offset-y=1.25rem] - Distance of launcher and panel from the bottom edge.
- * @cssproperty [--chat-widget-launcher-size=3.5rem] - Diameter of the launcher.
- * @cssproperty [--chat-widget-z-index=2147483000] - Stacking level over the host page.
  *
  * While the page is hidden, new messages from others in conversations that are not muted raise
  * the unread count in the document title and, once the person turned notifications on (the
@@ -70,6 +41,35 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * the launcher is pointed at or focused; `<broadcast-banner>` once the user has a broadcast, and
  * `<forward-dialog>` and the group and people views on first use. With `natter/define` they are
  * there from the start.
+ *
+ * @summary A launcher bubble with an unread badge that opens a chat panel: conversations, thread, composer and broadcasts.
+ * @tag chat-widget
+ *
+ * @csspart launcher - The round button that opens and closes the panel.
+ * @csspart badge - Total unread messages, on the launcher.
+ * @csspart panel - The chat panel (a non-modal dialog).
+ * @csspart header - Top bar of the panel: back button, title, close button.
+ * @csspart title - The panel's title (the open conversation on narrow panels).
+ * @csspart back-button - Goes from the thread back to the conversation list on narrow panels.
+ * @csspart mute-button - Mutes or unmutes the open conversation (`aria-pressed` when muted).
+ * @csspart dnd-button - Do-not-disturb on or off for the user, the same on every device (`aria-pressed` while on): every conversation quiet.
+ * @csspart close-button - Closes the panel.
+ * @csspart notify-prompt - The small prompt in the panel that offers to turn on notifications; its buttons are `notify-allow` and `notify-dismiss`.
+ * @csspart broadcast-banner - The inner `<broadcast-banner>`.
+ * @csspart conversation-list - The inner `<conversation-list>`; its `item`, `unread-badge` and `presence-dot` are exported as `conversation-item`, `conversation-unread-badge` and `conversation-presence-dot`.
+ * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`report`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`; a sender's `avatar-button` and `sender-button`, which open their profile card (not with `hide-profiles`); the report dialog's `report-dialog`, `report-reason`, `report-note`, `report-status`, `report-error`, `report-send-button`, `report-cancel-button`, `report-close-button`) and `presence` (a 1:1 chat's "online" / "last seen"); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
+ * @csspart composer - The inner `<message-composer>`; exported as they are: its `input`, `send-button`, and the reply and edit bars (`reply-preview`, `reply-preview-sender`, `reply-preview-excerpt`, `cancel-reply-button`, `edit-bar`, `edit-label`, `cancel-edit-button`), and the notice shown instead while the user is muted there (`mute-notice`, `mute-text`, `mute-reason`).
+ * @csspart thread-header - Above a group's thread: its Group info button (not with `hide-groups`); above a 1:1 thread: the `profile-button` (not with `hide-profiles`).
+ * @csspart profile-button - A 1:1 thread's header: the peer's name, a button that opens their `<profile-card>` (the thread's, through its `showProfile()`; not with `hide-profiles`).
+ * @csspart group-info-button - Opens `<group-panel>`: the group's members, roles and settings.
+ * @csspart left-notice - Instead of the composer in a group the user is no longer in.
+ *
+ * @cssproperty [--chat-widget-width=380px] - Width of the panel (capped by the viewport).
+ * @cssproperty [--chat-widget-height=600px] - Height of the panel (capped by the viewport).
+ * @cssproperty [--chat-widget-offset-x=1.25rem] - Distance of launcher and panel from the side edge (left or right).
+ * @cssproperty [--chat-widget-offset-y=1.25rem] - Distance of launcher and panel from the bottom edge.
+ * @cssproperty [--chat-widget-launcher-size=3.5rem] - Diameter of the launcher.
+ * @cssproperty [--chat-widget-z-index=2147483000] - Stacking level over the host page.
  */
 export class ChatWidget extends LitElement {
   static override styles = styles;

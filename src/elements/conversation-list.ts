@@ -27,6 +27,9 @@ import { PresenceController } from './people/presence-controller.js';
 import { presenceStrings } from './i18n/presence.js';
 
 /**
+ * With `create-group`, a New group button above the list opens `<group-create-dialog>` (loaded
+ * the first time, a chunk of its own); the group created is selected.
+ *
  * @summary The user's conversations, most recent first, with previews and unread counts.
  * @tag conversation-list
  *
@@ -53,9 +56,6 @@ import { presenceStrings } from './i18n/presence.js';
  *
  * @fires {ConversationSelectEvent} conversation-select - The user picked a conversation, or created a group (cancelable).
  * @fires {SearchResultSelectEvent} search-result-select - The user opened a search result: open its conversation and call the thread's `jumpTo(messageId)` (`<chat-widget>` does).
- *
- * With `create-group`, a New group button above the list opens `<group-create-dialog>` (loaded
- * the first time, a chunk of its own); the group created is selected.
  */
 export class ConversationList extends LitElement {
   static override styles = [styles, searchToggleStyles];

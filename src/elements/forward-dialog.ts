@@ -17,13 +17,13 @@ import { uiStrings, type UiStrings } from './i18n/ui.js';
 import { styles } from './forward-dialog.styles.js';
 
 /**
- * @summary A modal for forwarding messages: pick targets, add a note, see what succeeded.
- * @tag forward-dialog
- *
  * Open it with `show({conversationId, messageIds, merge})`. `<chat-thread>` opens its own one
  * unless its `forward-request` event is cancelled. Esc or Cancel closes it and focus returns to
  * where it was. Keyboard: type to search; ArrowDown moves into the list, ArrowUp/ArrowDown/Home/End
  * move in it, Space picks; Tab reaches the note and the buttons.
+ *
+ * @summary A modal for forwarding messages: pick targets, add a note, see what succeeded.
+ * @tag forward-dialog
  *
  * @fires {MessageForwardedEvent} message-forwarded - Every target's outcome is known.
  *

@@ -20,13 +20,13 @@ export interface MediaItem {
 const ZOOMS = [1, 1.5, 2, 3];
 
 /**
- * @summary Shows the pictures and videos of a conversation one at a time, over the page, in a modal dialog.
- * @tag media-viewer
- *
  * `<chat-thread>` opens it (registering the tag the first time) when an image, or a video's
  * expand button, is clicked: the loaded media of the conversation in order, at the one clicked.
  * ← and → (mirrored in right-to-left text) move between them, Home and End go to the first and
  * last, + and − zoom a picture (scroll to pan), Escape closes; focus returns to what opened it.
+ *
+ * @summary Shows the pictures and videos of a conversation one at a time, over the page, in a modal dialog.
+ * @tag media-viewer
  *
  * @csspart dialog - The modal dialog.
  * @csspart stage - The area the picture or video sits in (scrolls when zoomed).

@@ -32,6 +32,22 @@ const COUNTER_FROM = 0.9;
 const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content');
 
 /**
+ * Enter sends, Shift+Enter starts a new line. Ctrl/Cmd+B, I and E wrap the selection in bold,
+ * italic or code markers (Ctrl/Cmd+Shift+X: strikethrough; again unwraps), which `<chat-thread>`
+ * shows formatted. Reply and Edit in `<chat-thread>`'s message menu
+ * (or R and E on a focused message) put the composer of the same client and conversation in
+ * reply or edit mode: the quote or "Editing" shows over the text area, Escape or × cancels, Enter
+ * sends the reply (`client.reply`) or saves the edit (`client.edit`). Up in an empty composer
+ * edits the last own text message. The draft of each conversation is kept in the client
+ * (`client.drafts`, on the device: it survives a reload) and cleared on send. Files come from the attach button, a drop onto the
+ * composer or a paste, and are sent with `client.sendFile` (one message each); a file over its
+ * limit (images and audio 28 MB, video and other files 100 MB) is refused at once with a
+ * message. In a group, typing `@` lists the members (`@all` first): arrows choose, Enter or Tab
+ * inserts `@Name`, Escape closes; the message carries the ids still named in its text as
+ * `groupAtUserList`. While the user types, the others see it (`client.sendTyping`). While the
+ * user is muted everywhere or in this group (`client.$sanctions`), a notice replaces the composer,
+ * saying until when and why; it comes back when the mute ends or is lifted.
+ *
  * @summary Writes and sends messages to one conversation: text with emoji and @mentions, files, stickers.
  * @tag message-composer
  *
@@ -82,22 +98,6 @@ const supportsFieldSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-
  * @cssproperty [--chat-message-composer-emoji-size=1.375rem] - Size of an emoji in the picker.
  *
  * @fires {MessageSendEvent} message-send - A text is about to be sent (cancelable).
- *
- * Enter sends, Shift+Enter starts a new line. Ctrl/Cmd+B, I and E wrap the selection in bold,
- * italic or code markers (Ctrl/Cmd+Shift+X: strikethrough; again unwraps), which `<chat-thread>`
- * shows formatted. Reply and Edit in `<chat-thread>`'s message menu
- * (or R and E on a focused message) put the composer of the same client and conversation in
- * reply or edit mode: the quote or "Editing" shows over the text area, Escape or × cancels, Enter
- * sends the reply (`client.reply`) or saves the edit (`client.edit`). Up in an empty composer
- * edits the last own text message. The draft of each conversation is kept in the client
- * (`client.drafts`, on the device: it survives a reload) and cleared on send. Files come from the attach button, a drop onto the
- * composer or a paste, and are sent with `client.sendFile` (one message each); a file over its
- * limit (images and audio 28 MB, video and other files 100 MB) is refused at once with a
- * message. In a group, typing `@` lists the members (`@all` first): arrows choose, Enter or Tab
- * inserts `@Name`, Escape closes; the message carries the ids still named in its text as
- * `groupAtUserList`. While the user types, the others see it (`client.sendTyping`). While the
- * user is muted everywhere or in this group (`client.$sanctions`), a notice replaces the composer,
- * saying until when and why; it comes back when the mute ends or is lifted.
  */
 export class MessageComposer extends LitElement {
   static override styles = styles;

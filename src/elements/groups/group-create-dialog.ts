@@ -15,14 +15,14 @@ import { groupDialogStyles } from './group-dialog.styles.js';
 import type { ChatError } from '../../protocol/error-codes.js';
 
 /**
- * @summary A modal for creating a group: its name, an optional picture URL, and the people in it.
- * @tag group-create-dialog
- *
  * Open it with `show()`; `<conversation-list create-group>` opens its own one from its New group
  * button. The people offered are the user's 1:1 contacts and people met in groups; typing a user
  * id offers that person too. On success the new group is selected (`conversation-select`) and
  * the dialog closes; a refusal (GROUP_CREATE_FORBIDDEN, USER_UNKNOWN …) is shown in the dialog.
  * Esc or Cancel closes it and focus returns to where it was.
+ *
+ * @summary A modal for creating a group: its name, an optional picture URL, and the people in it.
+ * @tag group-create-dialog
  *
  * @fires {ConversationSelectEvent} conversation-select - The group was created: open it.
  *

@@ -22,9 +22,6 @@ import { when } from '../composer/mute-notice.js';
 const PAGE = 50;
 
 /**
- * @summary A group's info panel: name, notice, members with their roles, and what the user's role lets them change.
- * @tag group-panel
- *
  * Open it with `show(conversationId)` for a `group:<id>`; `<chat-widget>` opens its own one from
  * the thread header's Group info button. Everyone sees the name, notice and members (paged:
  * "Show more" adds 50) and may leave (not the owner). The owner and admins rename the group,
@@ -37,6 +34,9 @@ const PAGE = 50;
  * confirm. Every action is checked again by the server; its answer shows in the status line.
  * The panel follows the group live (its notifications reload the settings and members). Esc or
  * Close closes it and focus returns to where it was.
+ *
+ * @summary A group's info panel: name, notice, members with their roles, and what the user's role lets them change.
+ * @tag group-panel
  *
  * @csspart dialog - The native `<dialog>`.
  * @csspart notice - The group's notice.

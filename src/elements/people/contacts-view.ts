@@ -22,9 +22,6 @@ import { presenceToggleStyles, renderPresenceToggle } from './presence-toggle.js
 import { NameLookup } from '../names.js';
 
 /**
- * @summary The user's contacts: friends, friend requests, people to chat with (search, or any user id) and the blocklist with Unblock.
- * @tag contacts-view
- *
  * Open it with `show()`; `<conversation-list contacts>` opens its own one from its Contacts
  * button. Friends (`client.friends()`, kept current on every device) come first, with Remove;
  * then friend requests received, with Accept and Decline, and sent, with Cancel. People are the
@@ -37,6 +34,9 @@ import { NameLookup } from '../names.js';
  * Each friend shows online (a dot) or "last seen", the client's presence tracker watching every
  * friend while the friends list is loaded; under the friends, the user's own "Show when I am
  * online" checkbox (the same as on their own `<profile-card>`). `hide-presence` turns both off.
+ *
+ * @summary The user's contacts: friends, friend requests, people to chat with (search, or any user id) and the blocklist with Unblock.
+ * @tag contacts-view
  *
  * @fires {ConversationSelectEvent} conversation-select - Chat with the person picked.
  *

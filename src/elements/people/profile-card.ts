@@ -25,9 +25,6 @@ import { presenceToggleStyles, renderPresenceToggle } from './presence-toggle.js
 import { profileCardStyles } from './profile-card.styles.js';
 
 /**
- * @summary A person's card: name, picture and id, with Send a message, Add / Remove friend and Block / Unblock.
- * @tag profile-card
- *
  * Open it with `show(userId, profile?)`; `<group-panel>` opens its own one from a member's name,
  * `<chat-thread>` from a sender's picture or name. Send a message selects the 1:1 conversation
  * (`conversation-select`) and closes the card. Add friend befriends them, or sends a request
@@ -35,6 +32,12 @@ import { profileCardStyles } from './profile-card.styles.js';
  * and Decline); Remove friend ends it (`client.friends()`). Block and Unblock change the user's
  * blocklist on every device (`client.block` / `client.unblock`); the card follows
  * `client.$blocked` and the friend lists. Esc or Close closes it and focus returns to where it was.
+ *
+ * On the user's own card, a checkbox shows or hides their presence to everyone (stored on the
+ * server, the same on every device); hidden, they also see no one's last seen, as in WhatsApp.
+ *
+ * @summary A person's card: name, picture and id, with Send a message, Add / Remove friend and Block / Unblock.
+ * @tag profile-card
  *
  * @fires {ConversationSelectEvent} conversation-select - Send a message: open the 1:1 chat.
  *
@@ -54,9 +57,6 @@ import { profileCardStyles } from './profile-card.styles.js';
  *
  * @cssproperty [--chat-group-dialog-width=min(28rem, 100vw - 1rem)] - Width of the card.
  * @cssproperty [--chat-presence-online-color=light-dark(#15803d, #4ade80)] - Colour of the online dot.
- *
- * On the user's own card, a checkbox shows or hides their presence to everyone (stored on the
- * server, the same on every device); hidden, they also see no one's last seen, as in WhatsApp.
  */
 export class ProfileCard extends LitElement {
   static override styles = [

@@ -17,13 +17,13 @@ import { styles } from './chat-search.styles.js';
 const DEBOUNCE_MS = 300;
 
 /**
- * @summary A search field and its results (SPEC §12): messages of one conversation or of all of them, newest first.
- *
  * Typing searches after a pause (Enter at once). Results show who wrote the message, when, in
  * which conversation (searching all), and a snippet with the matching words marked. The field is
  * a combobox: ArrowDown and ArrowUp move through the results, Enter opens the one moved to (the newest when none was; as a click does),
  * Escape clears the field, then closes. Offline it searches only the messages on this device and
  * says so. `<chat-thread>` and `<conversation-list>` load and show it from their search buttons.
+ *
+ * @summary A search field and its results (SPEC §12): messages of one conversation or of all of them, newest first.
  *
  * @tag chat-search
  *
