@@ -285,6 +285,24 @@ describe('protocol fuzzing', () => {
       ['POST', () => '/v1/wordlist', { items: [{ word: 'zzfuzz2' }] }],
       ['DELETE', (p) => `/v1/wordlist?word=${p}`, undefined],
       ['GET', () => '/v1/wordlist', undefined],
+      // The routes the list above lacked (h5's audit), on users and groups no other case uses.
+      ['DELETE', (p) => `/v1/users/zzgone${p}`, undefined],
+      ['PUT', (p) => `/v1/users/zzfriend/friends/${p}`, undefined],
+      ['DELETE', (p) => `/v1/users/zzfriend/friends/${p}`, undefined],
+      ['DELETE', (p) => `/v1/users/alice/blocklist/${p}`, undefined],
+      ['DELETE', (p) => `/v1/users/zz${p}/ban`, undefined],
+      ['GET', (p) => `/v1/users/${p}/conversations?limit=${p}`, undefined],
+      ['DELETE', (p) => `/v1/groups/fz/members/${p}`, undefined],
+      ['DELETE', (p) => `/v1/messages/${p}?groupId=${p}`, undefined],
+      ['DELETE', (p) => `/v1/messages/${p}?from=${p}&to=bob`, undefined],
+      // Past the app's limit of 10 a minute these are 416 {code, name, message}: a 4xx too.
+      ['POST', () => '/v1/broadcasts', { content: 'Fuzz <b>broadcast</b>', offline: true, ttlSeconds: 60 }],
+      ['GET', () => '/v1/broadcasts', undefined],
+      ['DELETE', (p) => `/v1/broadcasts/${p}`, undefined],
+      ['GET', () => '/v1/webhooks', undefined],
+      ['GET', (p) => `/v1/files/${p}/${p}`, undefined],
+      ['GET', () => '/v1/push/vapid-public-key', undefined],
+      ['GET', (p) => `/metrics?x=${p}`, undefined],
     ];
     /** Routes with a body: the mutations below start from one of those. */
     const shaped = routes.filter((r) => r[2] !== undefined);
