@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ChatError, type ErrorName } from '../../protocol/index.js';
 import type { Logger } from '../core/logger.js';
@@ -17,6 +18,29 @@ export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: 
   const error = new ChatError('BAD_REQUEST', err.message);
   void reply.status(error.status).send(error.toJSON());
 }
+
+/**
+ * Errors of the HTTP parser, before fastify has a request (headers or URL over Node's 16 KB
+ * limit, a request that is not HTTP): fastify's default answers them in its own shape, and a
+ * client that reads `{code, name, message}` everywhere else would get `{error, statusCode}`.
+ * The status is the error table's, as for every other answer.
+ */
+export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has nothing to answer (Node's own handler does the same).
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const error = err.code === 'HPE_HEADER_OVERFLOW'
+    ? new ChatError('FRAME_TOO_LARGE', 'The request line and headers are larger than the server accepts (16 KB).')
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new ChatError('BAD_REQUEST', 'The request took too long to arrive.')
+      : new ChatError('BAD_REQUEST', 'The request is not valid HTTP.');
+  if (socket.writable) {
+    const body = JSON.stringify(error.toJSON());
+    socket.write(`HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 413: 'Payload Too Large' };
 
 /**
  * The one place where errors become HTTP answers: `{code, name, message}` with the status the

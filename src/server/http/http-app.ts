@@ -11,7 +11,7 @@ import { requireAdmin } from './admin-guard.js';
 import { requestLogSetting } from './request-log.js';
 import { broadcastsRoutes } from './broadcasts-routes.js';
 import { devRoutes } from './dev-routes.js';
-import { frameworkErrors, installErrorHandling } from './errors.js';
+import { clientErrors, frameworkErrors, installErrorHandling } from './errors.js';
 import { groupsRoutes } from './groups-routes.js';
 import { messagesRoutes } from './messages-routes.js';
 import { previewsRoutes } from './previews-routes.js';
@@ -50,7 +50,7 @@ export interface HttpAppOptions {
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
 export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: HttpAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: requestLogSetting(options.httpLogger), bodyLimit: 1024 * 1024, frameworkErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
+  const app = Fastify({ logger: requestLogSetting(options.httpLogger), bodyLimit: 1024 * 1024, frameworkErrors, clientErrorHandler: clientErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
   installErrorHandling(app, options.logger);
   const origins = options.allowedOrigins;
   // CORS only stops a foreign page reading answers; this stops the request from running at all.
