@@ -168,6 +168,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   http = await buildHttpApp(core, admin, {
     adminKey: o.adminKey,
     dev: o.dev,
+    bodyTimeoutMs: o.requestBodyTimeoutMs,
     allowedOrigins,
     originPolicy,
     staticDir: o.staticDir,

@@ -165,6 +165,8 @@ export interface ChatServerOptions {
   maxPayload?: number;
   /** Time a connection has to open a session. Default 10000. */
   authTimeoutMs?: number;
+  /** Time a REST request body (JSON, at most 1 MB; not an upload) has to arrive; then BAD_REQUEST and the connection is closed. Default 30000. */
+  requestBodyTimeoutMs?: number;
   /** Open sessions per user on this node; one more is refused with TOO_MANY_CONNECTIONS (close 4429). Default 32. */
   maxConnectionsPerUser?: number;
   /** Open WebSockets per client IP on this node; one more upgrade is answered 429. Default 1024. */
@@ -208,6 +210,7 @@ export const DEFAULTS = {
   maxBufferedBytes: 8 * 1024 * 1024,
   maxPayload: 1024 * 1024,
   authTimeoutMs: 10_000,
+  requestBodyTimeoutMs: 30_000,
   maxConnectionsPerUser: 32,
   maxConnectionsPerIp: 1024,
   clock: Date.now as Clock,
@@ -235,7 +238,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
   if (o.metricsKey !== undefined && o.metricsKey.length < 16) throw new TypeError('createChatServer: `metricsKey` must be at least 16 characters.');
-  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
+  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'requestBodyTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
     'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs', 'tokenMaxLifetimeSeconds'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }

@@ -12,7 +12,7 @@ export function adminKeyMatches(presented: string | undefined, adminKey: string 
   return timingSafeEqual(digest(presented), digest(adminKey));
 }
 
-/** A preHandler admitting only `Authorization: Bearer <adminKey>`; user tokens never pass. */
+/** A hook admitting only `Authorization: Bearer <adminKey>`; user tokens never pass. */
 export function requireAdmin(adminKey: string | undefined) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const header = req.headers.authorization ?? '';

@@ -33,6 +33,11 @@ export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
     : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? new ChatError('BAD_REQUEST', 'The request took too long to arrive.')
       : new ChatError('BAD_REQUEST', 'The request is not valid HTTP.');
+  answerAndClose(socket, error);
+}
+
+/** Writes `error` as a whole HTTP answer straight on the socket and closes it (no request to answer through). */
+export function answerAndClose(socket: Socket, error: ChatError): void {
   if (socket.writable) {
     const body = JSON.stringify(error.toJSON());
     socket.write(`HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);

@@ -11,6 +11,7 @@ import { requireAdmin } from './admin-guard.js';
 import { requestLogSetting } from './request-log.js';
 import { broadcastsRoutes } from './broadcasts-routes.js';
 import { devRoutes } from './dev-routes.js';
+import { bodyDeadline } from './body-deadline.js';
 import { clientErrors, frameworkErrors, installErrorHandling } from './errors.js';
 import { groupsRoutes } from './groups-routes.js';
 import { messagesRoutes } from './messages-routes.js';
@@ -46,12 +47,15 @@ export interface HttpAppOptions {
   webhooks?: WebhookEndpoints;
   /** Web Push (`/v1/push/*`); without it those routes answer PUSH_DISABLED. */
   push?: PushService | undefined;
+  /** How long a request body (not an upload) may take to arrive (`requestBodyTimeoutMs`). */
+  bodyTimeoutMs: number;
 }
 
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
 export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: HttpAppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: requestLogSetting(options.httpLogger), bodyLimit: 1024 * 1024, frameworkErrors, clientErrorHandler: clientErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
   installErrorHandling(app, options.logger);
+  bodyDeadline(app, options.bodyTimeoutMs);
   const origins = options.allowedOrigins;
   // CORS only stops a foreign page reading answers; this stops the request from running at all.
   app.addHook('onRequest', async (req) => {
@@ -71,7 +75,8 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
   });
 
   await app.register(async (scope) => {
-    scope.addHook('preHandler', requireAdmin(options.adminKey));
+    // On the request, not before the handler: a stranger's body is refused unread, not buffered first.
+    scope.addHook('onRequest', requireAdmin(options.adminKey));
     usersRoutes(scope, admin);
     groupsRoutes(scope, admin);
     messagesRoutes(scope, admin);

@@ -1,7 +1,8 @@
 /**
  * Requests the HTTP parser refuses before any route runs (an oversize URL or header, bytes that
  * are not HTTP) are answered in the error table's shape, `{code, name, message}` with its
- * status, like every other REST error: not in fastify's default `{error, statusCode}`.
+ * status, like every other REST error: not in fastify's default `{error, statusCode}`. And a
+ * client cannot hold a connection open by declaring a body it never sends.
  */
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
@@ -9,27 +10,57 @@ import { after, before, describe, it } from 'node:test';
 import { ERRORS } from '../../../src/protocol/index.js';
 import { ADMIN_KEY, startServer, type TestServer } from '../helpers/test-server.js';
 
-/** Writes `raw` on a fresh TCP connection and reads until the server closes it. */
-function rawRequest(t: TestServer, raw: string): Promise<string> {
+/** Whether `data` holds a whole answer (head and Content-Length bytes of body). */
+function complete(data: string): boolean {
+  const end = data.indexOf('\r\n\r\n');
+  const length = /content-length: (\d+)/i.exec(data.slice(0, end));
+  return end >= 0 && length !== null && Buffer.byteLength(data.slice(end + 4)) >= Number(length[1]);
+}
+
+/**
+ * Writes `raw` on a fresh TCP connection and reads until the server closes it, or with
+ * `untilAnswer` until a whole answer came (or `ms` pass: then what came).
+ */
+function rawRequest(t: TestServer, raw: string, ms = 10_000, untilAnswer = false): Promise<string> {
   const { port } = new URL(t.url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => socket.write(raw));
     let data = '';
-    socket.on('data', (chunk) => (data += chunk.toString()));
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(`${data}(still open after ${ms} ms)`);
+    }, ms);
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+      if (untilAnswer && complete(data)) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(data);
+      }
+    });
     socket.on('error', reject);
-    socket.on('close', () => resolve(data));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(data);
+    });
   });
 }
 
+/** A POST that declares a 1,000-byte JSON body and sends one byte of it. */
+function unfinished(path: string, auth?: string): string {
+  return `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth ? `Authorization: Bearer ${auth}\r\n` : ''}Content-Length: 1000\r\n\r\n{`;
+}
+
 function parse(response: string): { status: number; body: { code: number; name: string; message: string } } {
-  const [head, body] = response.split('\r\n\r\n');
-  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head!)?.[1]), body: JSON.parse(body!) };
+  const [head, rest] = response.split('\r\n\r\n');
+  const length = Number(/content-length: (\d+)/i.exec(head!)?.[1]);
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head!)?.[1]), body: JSON.parse(rest!.slice(0, length)) };
 }
 
 describe('HTTP parser errors', () => {
   let t: TestServer;
   before(async () => {
-    t = await startServer();
+    t = await startServer({ requestBodyTimeoutMs: 500 });
   });
   after(() => t.stop());
 
@@ -49,6 +80,27 @@ describe('HTTP parser errors', () => {
     const { status, body } = parse(await rawRequest(t, 'HELLO THERE\r\n\r\n'));
     assert.equal(status, 400);
     assert.deepEqual([body.code, body.name], [ERRORS.BAD_REQUEST.code, 'BAD_REQUEST']);
+    assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
+  });
+
+  it('refuses an admin route without the key before reading the body', async () => {
+    const started = performance.now();
+    const { status, body } = parse(await rawRequest(t, unfinished('/v1/tokens'), 5_000, true));
+    assert.deepEqual([status, body.name], [403, 'ADMIN_REQUIRED']);
+    assert.ok(performance.now() - started < 400, 'answered without waiting for the body');
+  });
+
+  it('answers a body that never finishes arriving with 400 BAD_REQUEST after requestBodyTimeoutMs and closes the connection', async () => {
+    // An admin route (key given), and a user route whose token is read only after the body.
+    for (const raw of [unfinished('/v1/tokens', ADMIN_KEY), unfinished('/v1/files/tickets'), unfinished('/v1/push/subscriptions')]) {
+      const started = performance.now();
+      const answer = await rawRequest(t, raw, 5_000);
+      assert.doesNotMatch(answer, /still open/, raw.split('\r\n')[0]);
+      const { status, body } = parse(answer);
+      assert.deepEqual([status, body.code, body.name], [400, ERRORS.BAD_REQUEST.code, 'BAD_REQUEST']);
+      assert.match(body.message, /did not arrive within/);
+      assert.ok(performance.now() - started >= 450);
+    }
     assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
   });
 });

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { ChatError } from '../../protocol/index.js';
+import { answerAndClose } from './errors.js';
+
+/** The one route whose body streams to storage for as long as the file takes (and is bounded by its own size limits). */
+const STREAMED = new Set(['/v1/uploads']);
+
+/**
+ * A REST body is at most 1 MB of JSON, read whole before any handler runs, before the user token
+ * of the routes that take one is even looked at. Node bounds the headers (60 s) but not the body:
+ * a client that declares a body and trickles it, or never sends it, held its connection and the
+ * bytes buffered so far for as long as it liked, from any number of connections. Past `ms` the
+ * request is answered BAD_REQUEST and its connection closed.
+ */
+export function bodyDeadline(app: FastifyInstance, ms: number): void {
+  app.addHook('onRequest', (req, reply, done) => {
+    const raw = req.raw;
+    const hasBody = raw.headers['content-length'] !== undefined ? raw.headers['content-length'] !== '0' : raw.headers['transfer-encoding'] !== undefined;
+    if (!hasBody || STREAMED.has(req.routeOptions.url ?? '')) return done();
+    const timer = setTimeout(() => {
+      if (raw.complete || reply.raw.headersSent) return;
+      answerAndClose(raw.socket, new ChatError('BAD_REQUEST', `The request body did not arrive within ${Math.round(ms / 1000)} s.`));
+    }, ms);
+    timer.unref();
+    const clear = (): void => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    reply.raw.once('finish', clear);
+    done();
+  });
+}
