@@ -1,9 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ChatError } from '../../protocol/index.js';
 import { answerAndClose } from './errors.js';
 
 /** The one route whose body streams to storage for as long as the file takes (and is bounded by its own size limits). */
 const STREAMED = new Set(['/v1/uploads']);
+
+/** Whether the request declares a body this deadline covers. */
+function bounded(req: FastifyRequest): boolean {
+  const h = req.raw.headers;
+  const declared = h['content-length'] !== undefined ? h['content-length'] !== '0' : h['transfer-encoding'] !== undefined;
+  return declared && !STREAMED.has(req.routeOptions.url ?? '');
+}
 
 /**
  * A REST body is at most 1 MB of JSON, read whole before any handler runs, before the user token
@@ -15,8 +22,7 @@ const STREAMED = new Set(['/v1/uploads']);
 export function bodyDeadline(app: FastifyInstance, ms: number): void {
   app.addHook('onRequest', (req, reply, done) => {
     const raw = req.raw;
-    const hasBody = raw.headers['content-length'] !== undefined ? raw.headers['content-length'] !== '0' : raw.headers['transfer-encoding'] !== undefined;
-    if (!hasBody || STREAMED.has(req.routeOptions.url ?? '')) return done();
+    if (!bounded(req)) return done();
     const timer = setTimeout(() => {
       if (raw.complete || reply.raw.headersSent) return;
       answerAndClose(raw.socket, new ChatError('BAD_REQUEST', `The request body did not arrive within ${Math.round(ms / 1000)} s.`));
@@ -27,5 +33,11 @@ export function bodyDeadline(app: FastifyInstance, ms: number): void {
     raw.once('close', clear);
     reply.raw.once('finish', clear);
     done();
+  });
+  // Answered before its body came (refused unread, as an admin route without the key is): the
+  // rest would be read and dropped for as long as the client trickles it. Close after the answer.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (bounded(req) && !req.raw.complete) void reply.header('connection', 'close');
+    done(null, payload);
   });
 }
