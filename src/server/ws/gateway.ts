@@ -78,10 +78,7 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== options.path || closing) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
+    if (path !== options.path || closing) return refuseUpgrade(socket, new ChatError('NOT_FOUND'));
     // Refused before the upgrade, so a foreign page or a flood costs no socket state.
     if (!originAllowed(req.headers, options.allowedOrigins, options.originPolicy)) return refuseUpgrade(socket, new ChatError('ORIGIN_NOT_ALLOWED'));
     const ip = clientAddress(req, trustProxy);
@@ -237,7 +234,7 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
 /** An HTTP answer on a socket that asked to upgrade: the error body as JSON, then close. */
 function refuseUpgrade(socket: Duplex, error: ChatError): void {
   const body = JSON.stringify(error.toJSON());
-  const reason = error.status === 403 ? 'Forbidden' : 'Too Many Requests';
+  const reason = error.status === 403 ? 'Forbidden' : error.status === 404 ? 'Not Found' : 'Too Many Requests';
   socket.end(
     `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

@@ -88,4 +88,13 @@ describe('HTTP parser errors', () => {
     }
     assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
   });
+
+  it('answers a WebSocket upgrade on another path with 404 NOT_FOUND in the error shape', async () => {
+    const key = 'dGhlIHNhbXBsZSBub25jZQ==';
+    for (const path of ['/elsewhere', '/ws/../ws', '/WS']) {
+      const answer = await rawRequest(t, `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`, 2_000);
+      const { status, body } = parse(answer);
+      assert.deepEqual([status, body.code, body.name], [404, ERRORS.NOT_FOUND.code, 'NOT_FOUND'], path);
+    }
+  });
 });
