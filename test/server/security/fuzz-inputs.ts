@@ -22,6 +22,13 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'location', description: 'here', latitude: 1.5, longitude: -2 } },
     { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'image', url: 'https://x.example/a.png', width: 10, height: 10, size: 100, mime: 'image/png' } },
     { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', forward: { conversationId: 'group:g', messageIds: ['m1', 'm2'], merge: { title: 'T' } } },
+    // The elems the list above lacked (h5's audit): mutations reach their fields too.
+    { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'face', index: 3, data: '🎉' } },
+    { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'sound', url: 'https://x.example/v.ogg', size: 20_480, duration: 7.5, mime: 'audio/ogg' } },
+    { type: 'message.send', clientMsgId: id, conversationId: 'group:g', elem: { type: 'video', url: 'https://x.example/c.mp4', size: 5_000_000, duration: 12, mime: 'video/mp4', snapshot: { url: 'https://x.example/c.jpg', width: 1280, height: 720 } } },
+    { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'call', media: 'video', action: 'ended', duration: 65 } },
+    // Refused from a user (admins send system notifications over REST): the nested arrays get mutated too.
+    { type: 'message.send', clientMsgId: id, conversationId: 'group:g', elem: { type: 'system', event: 'custom', text: 'Maintenance', operator: 'bob', operatorName: 'Bob', targets: ['carol'], targetNames: ['Carol'], moreTargets: 2, groupName: 'G', data: '{}' } },
     // Valid as a frame, refused by the server (MERGER_FORGED): only the server builds mergers.
     { type: 'message.send', clientMsgId: id, conversationId: 'p2p:bob', elem: { type: 'merger', title: 'History', abstractList: ['Bob: hi'], messages: [
       { id: 'm1', conversationId: 'p2p:bob', seq: 1, clientMsgId: 'cmid00000001', sender: 'bob', senderProfile: { name: 'Bob' }, time: 1, elem: { type: 'merger', title: 'Inner', abstractList: [], messages: [
