@@ -5,11 +5,9 @@ import { answerAndClose } from './errors.js';
 /** The one route whose body streams to storage for as long as the file takes (and is bounded by its own size limits). */
 const STREAMED = new Set(['/v1/uploads']);
 
-/** Whether the request declares a body this deadline covers. */
-function bounded(req: FastifyRequest): boolean {
+function declaresBody(req: FastifyRequest): boolean {
   const h = req.raw.headers;
-  const declared = h['content-length'] !== undefined ? h['content-length'] !== '0' : h['transfer-encoding'] !== undefined;
-  return declared && !STREAMED.has(req.routeOptions.url ?? '');
+  return h['content-length'] !== undefined ? h['content-length'] !== '0' : h['transfer-encoding'] !== undefined;
 }
 
 /**
@@ -22,7 +20,7 @@ function bounded(req: FastifyRequest): boolean {
 export function bodyDeadline(app: FastifyInstance, ms: number): void {
   app.addHook('onRequest', (req, reply, done) => {
     const raw = req.raw;
-    if (!bounded(req)) return done();
+    if (!declaresBody(req) || STREAMED.has(req.routeOptions.url ?? '')) return done();
     const timer = setTimeout(() => {
       if (raw.complete || reply.raw.headersSent) return;
       answerAndClose(raw.socket, new ChatError('BAD_REQUEST', `The request body did not arrive within ${Math.round(ms / 1000)} s.`));
@@ -34,10 +32,11 @@ export function bodyDeadline(app: FastifyInstance, ms: number): void {
     reply.raw.once('finish', clear);
     done();
   });
-  // Answered before its body came (refused unread, as an admin route without the key is): the
-  // rest would be read and dropped for as long as the client trickles it. Close after the answer.
+  // Answered before its body came (refused unread: an admin route without the key, an upload
+  // without a token): the rest would be read and dropped for as long as the client trickles it.
+  // Close after the answer.
   app.addHook('onSend', (req, reply, payload, done) => {
-    if (bounded(req) && !req.raw.complete) void reply.header('connection', 'close');
+    if (declaresBody(req) && !req.raw.complete) void reply.header('connection', 'close');
     done(null, payload);
   });
 }

@@ -66,13 +66,15 @@ describe('HTTP parser errors', () => {
     assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
   });
 
-  it('refuses an admin route without the key before reading the body, and closes the connection', async () => {
-    const started = performance.now();
-    const answer = await rawRequest(t, unfinished('/v1/tokens'), 2_000);
-    assert.doesNotMatch(answer, /still open/, 'the rest of the body is not waited for');
-    const { status, body } = parse(answer);
-    assert.deepEqual([status, body.name], [403, 'ADMIN_REQUIRED']);
-    assert.ok(performance.now() - started < 400, 'answered without waiting for the body');
+  it('refuses an admin route without the key, or an upload without a token, before reading the body, and closes the connection', async () => {
+    for (const [path, name, status] of [['/v1/tokens', 'ADMIN_REQUIRED', 403], ['/v1/uploads?conversationId=p2p:bob&name=a.png', 'UNAUTHENTICATED', 401]] as const) {
+      const started = performance.now();
+      const answer = await rawRequest(t, unfinished(path), 2_000);
+      assert.doesNotMatch(answer, /still open/, `${path}: the rest of the body is not waited for`);
+      const parsed = parse(answer);
+      assert.deepEqual([parsed.status, parsed.body.name], [status, name]);
+      assert.ok(performance.now() - started < 400, 'answered without waiting for the body');
+    }
   });
 
   it('answers a body that never finishes arriving with 400 BAD_REQUEST after requestBodyTimeoutMs and closes the connection', async () => {
