@@ -69,6 +69,8 @@ interface Socket extends WebSocket {
  */
 export function attachGateway(server: Server, core: ChatCore, options: GatewayOptions): Gateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false });
+  // A handshake ws refuses (bad key, version, method) is answered in the error table's shape, not ws's plain text.
+  wss.on('wsClientError', (err: Error, socket: Duplex) => refuseUpgrade(socket, new ChatError('BAD_REQUEST', `The WebSocket handshake is not valid: ${err.message}.`)));
   let closing = false;
   const writes = new TurnWriter(Math.min(64 * 1024, Math.ceil(options.maxBufferedBytes / 4)));
   const perIp = new ConnectionCounter(options.maxConnectionsPerIp);
@@ -234,7 +236,7 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
 /** An HTTP answer on a socket that asked to upgrade: the error body as JSON, then close. */
 function refuseUpgrade(socket: Duplex, error: ChatError): void {
   const body = JSON.stringify(error.toJSON());
-  const reason = error.status === 403 ? 'Forbidden' : error.status === 404 ? 'Not Found' : 'Too Many Requests';
+  const reason = ({ 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' } as Record<number, string>)[error.status] ?? 'Too Many Requests';
   socket.end(
     `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

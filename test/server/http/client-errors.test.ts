@@ -91,12 +91,21 @@ describe('HTTP parser errors', () => {
     assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
   });
 
+  const upgrade = (path: string, key = 'dGhlIHNhbXBsZSBub25jZQ==', version = '13', method = 'GET') =>
+    `${method} ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: ${version}\r\nSec-WebSocket-Key: ${key}\r\n\r\n`;
+
   it('answers a WebSocket upgrade on another path with 404 NOT_FOUND in the error shape', async () => {
-    const key = 'dGhlIHNhbXBsZSBub25jZQ==';
     for (const path of ['/elsewhere', '/ws/../ws', '/WS']) {
-      const answer = await rawRequest(t, `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\n\r\n`, 2_000);
-      const { status, body } = parse(answer);
+      const { status, body } = parse(await rawRequest(t, upgrade(path), 2_000));
       assert.deepEqual([status, body.code, body.name], [404, ERRORS.NOT_FOUND.code, 'NOT_FOUND'], path);
+    }
+  });
+
+  it('answers a WebSocket handshake ws refuses (key, version, method) with 400 BAD_REQUEST in the error shape', async () => {
+    for (const raw of [upgrade('/ws', 'short'), upgrade('/ws', undefined, '99'), upgrade('/ws', undefined, undefined, 'POST')]) {
+      const { status, body } = parse(await rawRequest(t, raw, 2_000));
+      assert.deepEqual([status, body.code, body.name], [400, ERRORS.BAD_REQUEST.code, 'BAD_REQUEST'], raw.split('\r\n')[0]);
+      assert.match(body.message, /handshake is not valid/);
     }
   });
 });
