@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Message } from '../../../src/protocol/index.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { freshSchema, requirePostgres } from '../helpers/services.js';
 
 const GROUP = 'group:order';
 
@@ -17,18 +18,28 @@ function seqsAt(s: TestSocket): number[] {
   return s.pending('message.new').map((f) => (f.message as Message).seq).filter((seq) => seq > 0);
 }
 
-describe('publish order per conversation', () => {
+// Both stores: their commits settle differently (SQLite's writer thread, PostgreSQL's pool).
+for (const store of ['sqlite', 'postgres'] as const) describe(`publish order per conversation (${store})`, () => {
   let t: TestServer;
   let alice: TestSocket;
   let bob: TestSocket;
+  let drop = async (): Promise<void> => {};
   before(async () => {
-    t = await startServer();
+    if (store === 'postgres') {
+      await requirePostgres();
+      const schema = await freshSchema();
+      drop = schema.drop;
+      t = await startServer({ databaseUrl: schema.url });
+    } else t = await startServer();
     await createUsers(t, 'alice', 'bob', 'carol');
     await t.rest('POST', '/v1/groups', { id: 'order', name: 'Order', members: ['alice', 'bob', 'carol'] });
     alice = await t.login('alice');
     bob = await t.login('bob');
   });
-  after(() => t.stop());
+  after(async () => {
+    await t.stop();
+    await drop();
+  });
 
   it('publishes an ordinary and a targeted group message sent in one turn in commit order', async () => {
     // Several rounds of frames written in one go: the server reads them in one turn, one commit batch.
