@@ -2,7 +2,7 @@
  * Hostile content in real Chromium: an XSS and layout corpus sent through the real server as
  * message text, as sender names (token claims, also shown in the typing row), as custom message
  * data (through a registered renderer) and description, as file names, location descriptions and
- * sticker keys, as quoted excerpts, edited text, recall lines, who reacted and the pinned bar (reaction keys with markup are
+ * sticker keys, as merged forwards (title, forwarded senders and texts), as quoted excerpts, edited text, recall lines, who reacted and the pinned bar (reaction keys with markup are
  * refused), as friends' names and friend request notes (the contacts view), as a 1:1 peer's name
  * on `<chat-widget>`'s profile button, rendered by every element that shows them (chat-thread,
  * conversation-list, contacts-view, chat-widget).
@@ -27,6 +27,7 @@ import { defineChatSearch } from '../../src/elements/search/chat-search.js';
 import type { Elem } from '../../src/protocol/elems.js';
 import { decodeServerFrame } from '../../src/protocol/codec.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
+import { describeElemText } from '../../src/elements/i18n/elems.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
 declare global {
@@ -296,6 +297,44 @@ describe('hostile content', () => {
       expect(part(el, 'sticker-fallback')!.textContent).to.equal(`[Sticker] ${short}`);
       expect(part(el, 'custom')!.textContent).to.equal(payload);
       expect(part(el, 'typing')!.textContent!.trim()).to.equal(`${short} is typing…`);
+      tally.bidiChecked += expectBidiIsolated(el);
+      const log = parts(el, 'log')[0]!;
+      expect(log.scrollWidth, `payload ${i} widens the thread`).to.be.at.most(log.clientWidth + 1);
+      for (const bubble of parts(el, 'bubble')) {
+        expect(bubble.getBoundingClientRect().right, `a bubble of payload ${i} overflows`).to.be.at.most(el.getBoundingClientRect().right + 1);
+      }
+    }
+  });
+
+  it('renders every payload as inert text in merged forwards: title, abstract, and the forwarded senders and texts once expanded', async function () {
+    this.timeout(60_000);
+    for (const [i, payload] of CORPUS.entries()) {
+      const name = payload.slice(0, 1000);
+      const title = payload.slice(0, 500);
+      const id = uniqueUser('m');
+      const sender = await connect(id, name);
+      const toViewer = `p2p:${viewerId}` as const;
+      const first = await sender.send(toViewer, payload);
+      const second = await sender.send(toViewer, { type: 'location', description: title, latitude: 1, longitude: 2 });
+      const [forwarded] = await sender.forward([toViewer], { conversationId: toViewer, messageIds: [first.id, second.id], merge: { title } });
+      expect(forwarded!.status, `the merged forward of payload ${i}`).to.equal('fulfilled');
+      tally.messages += 3;
+      tally.names++;
+      const el = await fixture<ChatThread>(html`<chat-thread style="height: 600px; width: 360px; display: flex" .client=${viewer} conversation=${`p2p:${id}`}></chat-thread>`);
+      const baseline = census(el);
+      await waitUntil(() => part(el, 'merger-title'), `the merged forward of payload ${i} should show`, { timeout: 5000 });
+      expect(part(el, 'merger-title')!.textContent).to.equal(title);
+      part<HTMLButtonElement>(el, 'merger-open-button')!.click();
+      await waitUntil(() => part(el, 'merger-messages'), `the forwarded messages of payload ${i} should expand`);
+      await el.updateComplete;
+      await imageBarrier();
+      expect(window.__natterXss, `payload ${i} executed`).to.equal(undefined);
+      expectInert(el, baseline);
+      const rows = [...part(el, 'merger-messages')!.querySelectorAll('li')];
+      expect(rows.map((r) => r.querySelector('.merger-sender')!.textContent)).to.deep.equal([name, name]);
+      // The plain-text description (formatting markers such as __ dropped), as the conversation list shows it.
+      expect(rows[0]!.querySelector('.merger-text')!.textContent).to.equal(describeElemText(first.elem));
+      expect(rows[1]!.querySelector('.merger-text')!.textContent).to.contain(title);
       tally.bidiChecked += expectBidiIsolated(el);
       const log = parts(el, 'log')[0]!;
       expect(log.scrollWidth, `payload ${i} widens the thread`).to.be.at.most(log.clientWidth + 1);

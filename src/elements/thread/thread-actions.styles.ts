@@ -143,6 +143,7 @@ export const threadActionsStyles = css`
   }
 
   .merger-sender {
+    unicode-bidi: isolate;
     font-weight: 600;
     margin-inline-end: 0.375rem;
   }
