@@ -7,6 +7,7 @@ import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
 import { minifyCssLiterals } from './scripts/minify-css-literals.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
 import { pureValibotPlugin } from './scripts/pure-valibot.js';
+import { shortCssVarsPlugin } from './scripts/short-css-vars.js';
 import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
 import { slimLocalizePlugin } from './scripts/slim-localize.js';
 import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
@@ -192,13 +193,14 @@ function noPreloadHelper(): Plugin {
 
 /**
  * Our sources as the shipped builds (the script tag, the package) carry them: decorators lowered,
- * the CSS of `css` literals and the indentation of templates shrunk, our valibot calls marked pure
+ * the CSS of `css` literals and the indentation of templates shrunk, the elements' private custom
+ * properties named `--_a`, `--_b` … (`scripts/short-css-vars.ts`), our valibot calls marked pure
  * (`scripts/pure-valibot.ts`, so that a bundler drops the schemas nothing uses in any chunk); and
  * partysocket's socket slimmed (`scripts/slim-partysocket.ts`; the package leaves partysocket to
  * the app's bundler).
  */
 function shippedSources(): Plugin[] {
-  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), pureValibotPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
+  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), shortCssVarsPlugin(here('./src/elements'), here('./custom-elements.json')), pureValibotPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
 }
 
 /**
