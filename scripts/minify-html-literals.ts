@@ -36,6 +36,11 @@ export function minifyHtmlLiterals(code: string, file: string): { code: string; 
         if (attr[1] === '""') s.overwrite(at, at + attr[0].length, '');
         else s.overwrite(at + 1, at + attr[0].length, attr[1]!.slice(1, -1));
       }
+      // `exportparts="a:b, c"` → `exportparts="a:b,c"`: the list's spaces are optional.
+      for (const list of text.matchAll(/(?<=\sexportparts=")[^"]*(?=")/g)) {
+        const tight = list[0].replace(/\s*([,:])\s*/g, '$1');
+        if (tight !== list[0]) s.overwrite(quasi.start + list.index, quasi.start + list.index + list[0].length, tight);
+      }
       // `<img … />` → `<img …>`: the HTML parser ignores the slash on an HTML element; only in SVG
       // or MathML does it close one, so a template with either inside keeps its slashes.
       if (tag.name === 'html' && !quasis.some((q) => /<(svg|math)\b/i.test(code.slice(q.start, q.end)))) {

@@ -42,3 +42,7 @@ test('an html template loses its self-closing slashes, unless SVG or MathML is i
   assert.equal(minifyHtmlLiterals('html`<img src=${a} /><svg viewBox="0 0 1 1">${b}<path d=${c} /></svg>`', 'b.js'), null);
   assert.equal(minifyHtmlLiterals('svg`<path d=${c} />`', 'c.js'), null);
 });
+
+test('a static exportparts list loses the spaces around its commas and colons', () => {
+  assert.equal(minifyHtmlLiterals('html`<x-a exportparts="dialog: x-dialog, title:x-title ,note" part="a, b"></x-a>`', 'a.js')?.code, 'html`<x-a exportparts="dialog:x-dialog,title:x-title,note" part="a, b"></x-a>`');
+});
