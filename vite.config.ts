@@ -8,6 +8,7 @@ import { minifyCssLiterals } from './scripts/minify-css-literals.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
 import { pureValibotPlugin } from './scripts/pure-valibot.js';
 import { shortCssVarsPlugin } from './scripts/short-css-vars.js';
+import { shortPrivateMembersPlugin } from './scripts/short-private-members.js';
 import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
 import { slimLocalizePlugin } from './scripts/slim-localize.js';
 import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
@@ -192,7 +193,8 @@ function noPreloadHelper(): Plugin {
 }
 
 /**
- * Our sources as the shipped builds (the script tag, the package) carry them: decorators lowered,
+ * Our sources as the shipped builds (the script tag, the package) carry them: TypeScript's
+ * `private` members of the elements and the client named `_0`, `_1` … (`scripts/short-private-members.ts`), decorators lowered,
  * the CSS of `css` literals and the indentation of templates shrunk, the elements' private custom
  * properties named `--_a`, `--_b` … (`scripts/short-css-vars.ts`), our valibot calls marked pure
  * (`scripts/pure-valibot.ts`, so that a bundler drops the schemas nothing uses in any chunk); and
@@ -200,7 +202,7 @@ function noPreloadHelper(): Plugin {
  * the app's bundler).
  */
 function shippedSources(): Plugin[] {
-  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), shortCssVarsPlugin(here('./src/elements'), here('./custom-elements.json')), pureValibotPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
+  return [shortPrivateMembersPlugin([here('./src/elements'), here('./src/client')]), ...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), shortCssVarsPlugin(here('./src/elements'), here('./custom-elements.json')), pureValibotPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
 }
 
 /**
