@@ -7,6 +7,9 @@ import { lowerAccessorDecoratorPlugins } from './scripts/lower-decorators.js';
 import { minifyCssLiterals } from './scripts/minify-css-literals.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
 import { pureValibotPlugin } from './scripts/pure-valibot.js';
+import { dropErrorSentencesPlugin } from './scripts/drop-error-sentences.js';
+import { shortCssVarsPlugin } from './scripts/short-css-vars.js';
+import { shortPrivateMembersPlugin } from './scripts/short-private-members.js';
 import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
 import { slimLocalizePlugin } from './scripts/slim-localize.js';
 import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
@@ -191,14 +194,16 @@ function noPreloadHelper(): Plugin {
 }
 
 /**
- * Our sources as the shipped builds (the script tag, the package) carry them: decorators lowered,
- * the CSS of `css` literals and the indentation of templates shrunk, our valibot calls marked pure
+ * Our sources as the shipped builds (the script tag, the package) carry them: TypeScript's
+ * `private` members of the elements and the client named `_0`, `_1` … (`scripts/short-private-members.ts`), decorators lowered,
+ * the CSS of `css` literals and the indentation of templates shrunk, the elements' private custom
+ * properties named `--_a`, `--_b` … (`scripts/short-css-vars.ts`), our valibot calls marked pure
  * (`scripts/pure-valibot.ts`, so that a bundler drops the schemas nothing uses in any chunk); and
  * partysocket's socket slimmed (`scripts/slim-partysocket.ts`; the package leaves partysocket to
  * the app's bundler).
  */
 function shippedSources(): Plugin[] {
-  return [...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), pureValibotPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
+  return [shortPrivateMembersPlugin([here('./src/elements'), here('./src/client')]), ...lowerAccessorDecoratorPlugins(), lowerDecorators(), minifyCssLiterals(), minifyHtmlLiteralsPlugin(), shortCssVarsPlugin(here('./src/elements'), here('./custom-elements.json')), pureValibotPlugin(), slimPartysocketPlugin(), slimLocalizePlugin()];
 }
 
 /**
@@ -388,7 +393,8 @@ function classicLoader(): Plugin {
  */
 const cdn: UserConfig = {
   // The ids of the strings short (scripts/short-msg-ids.ts): the script tag's copy of @lit/localize is its own.
-  plugins: [shortMsgIdsPlugin(here('./src/elements/i18n/locales')), ...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
+  // The client's own errors without their English sentences (scripts/drop-error-sentences.ts).
+  plugins: [shortMsgIdsPlugin(here('./src/elements/i18n/locales')), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },

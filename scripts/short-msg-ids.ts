@@ -27,8 +27,8 @@ function shortName(n: number): string {
 
 /** A locale module's key at the start of a line: `'groups.info': …`. */
 const LOCALE_KEY = /^(\s*)'([^']+)':/gm;
-/** The id in a `msg()`'s options: `{ id: 'groups.info' }`. */
-const MSG_ID = /\bid: '([^']+)'/g;
+/** The id in a `msg()`'s options: `{ id: 'groups.info' }` (the whole object, when it holds nothing else). */
+const MSG_ID = /(\{ )?\bid: '([^']+)'( \})?/g;
 
 /** Each id of the locale modules in `dir` (`*.ts`), with its short name. */
 export function shortIds(dir: string): Map<string, string> {
@@ -43,16 +43,36 @@ export function shortIds(dir: string): Map<string, string> {
 export function shortenIds(code: string, file: string, names: ReadonlyMap<string, string>, locale: boolean): { code: string; map: string } | null {
   const s = new RolldownMagicString(code);
   for (const m of code.matchAll(locale ? LOCALE_KEY : MSG_ID)) {
-    const id = locale ? m[2]! : m[1]!;
+    const id = m[2]!;
     const short = names.get(id);
     if (!short) continue;
+    // Options that are only an id are passed as the id itself, `msg('Group info', 'a')`, which the
+    // script tag's runtime reads (msgRuntimeTakingIds): 450 calls each lose `{id:…}`'s five characters.
+    if (!locale && m[1] && m[3]) {
+      s.overwrite(m.index, m.index + m[0].length, `'${short}'`);
+      continue;
+    }
     const at = m.index + m[0].indexOf(`'${id}'`) + 1;
     s.overwrite(at, at + id.length, short);
   }
   return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: file }).toString() } : null;
 }
 
-/** The plugin, on our sources under `src/elements` (the locale modules among them). */
+/** @lit/localize's lookup of a translation, in any layout of node_modules. */
+export const MSG_RUNTIME = /[\\/]node_modules[\\/]@lit[\\/]localize[\\/]internal[\\/]runtime-msg\.js$/;
+
+/**
+ * `runtime-msg.js` reading the options as `shortenIds` writes them: the id itself (a string), or
+ * still `{ id }`. Without an id there is no lookup and the string shows in English, as it did with
+ * the id hash left out (`./slim-localize.ts`); the hash's caller goes too. Null when the text is
+ * not the one expected (the build fails then).
+ */
+export function msgRuntimeTakingIds(code: string): string | null {
+  const from = 'const id = options?.id ?? generateId(template);';
+  return code.includes(from) ? code.replace(from, 'const id = options?.id ?? options;') : null;
+}
+
+/** The plugin, on our sources under `src/elements` (the locale modules among them), and on @lit/localize's lookup. */
 export function shortMsgIdsPlugin(localesDir: string): Plugin {
   let names: Map<string, string> | undefined;
   return {
@@ -62,6 +82,11 @@ export function shortMsgIdsPlugin(localesDir: string): Plugin {
     buildStart: () => void (names = shortIds(localesDir)),
     transform(code, id) {
       const file = id.split('?')[0]!;
+      if (MSG_RUNTIME.test(file)) {
+        const patched = msgRuntimeTakingIds(code);
+        if (patched === null) this.error(`${file}: @lit/localize's runtime changed, its id lookup was not found (scripts/short-msg-ids.ts)`);
+        return { code: patched, map: null };
+      }
       if (!/[\\/]src[\\/]elements[\\/].*\.ts$/.test(file) || !names) return null;
       return shortenIds(code, file, names, file.startsWith(localesDir));
     },

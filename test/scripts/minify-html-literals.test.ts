@@ -1,7 +1,8 @@
 /**
  * The script-tag build shrinks the indentation inside Lit templates (`scripts/minify-html-literals.ts`):
  * only whitespace that holds a line break, only inside `html`/`svg` templates, nested ones too;
- * and the quotes of a static attribute value that is one word.
+ * the quotes of a static attribute value that is one word or number, `=""`, and an HTML element's
+ * self-closing slash.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -29,9 +30,19 @@ test('other templates, strings and code are left as they are; nothing to do is n
   assert.equal(minifyHtmlLiterals('html`a\\n   b`', 'b.js'), null);
 });
 
-test('a static attribute value of one word loses its quotes; a value with a space, a binding or before `/` keeps them', () => {
-  const code = 'const b = html`<button type="button" part="a b" class="x ${y}" aria-hidden="true">${z}</button><input type="text"/><img alt="" src="x" >`;';
-  assert.equal(minifyHtmlLiterals(code, 'b.js')?.code, 'const b = html`<button type=button part="a b" class="x ${y}" aria-hidden=true>${z}</button><input type="text"/><img alt="" src=x >`;');
+test('a static attribute value of one word or number loses its quotes, an empty one its `=""`; a value with a space, a binding or before `/` keeps them', () => {
+  const code = 'const b = svg`<button type="button" part="a b" class="x ${y}" aria-hidden="true" tabindex="-1" r="6.25">${z}</button><input type="text"/><img alt="" src="x" >`;';
+  assert.equal(minifyHtmlLiterals(code, 'b.js')?.code, 'const b = svg`<button type=button part="a b" class="x ${y}" aria-hidden=true tabindex=-1 r=6.25>${z}</button><input type="text"/><img alt src=x >`;');
   // Text that is not a tag's attribute is left alone when it is not followed by a space or `>`.
   assert.equal(minifyHtmlLiterals('html`<code>a="b"</code>`', 'c.js'), null);
+});
+
+test('an html template loses its self-closing slashes, unless SVG or MathML is inside it; svg templates keep theirs', () => {
+  assert.equal(minifyHtmlLiterals('html`<img src=${a} alt="" /><input type="text"/>${b}<br />`', 'a.js')?.code, 'html`<img src=${a} alt><input type="text">${b}<br>`');
+  assert.equal(minifyHtmlLiterals('html`<img src=${a} /><svg viewBox="0 0 1 1">${b}<path d=${c} /></svg>`', 'b.js'), null);
+  assert.equal(minifyHtmlLiterals('svg`<path d=${c} />`', 'c.js'), null);
+});
+
+test('a static exportparts list loses the spaces around its commas and colons', () => {
+  assert.equal(minifyHtmlLiterals('html`<x-a exportparts="dialog: x-dialog, title:x-title ,note" part="a, b"></x-a>`', 'a.js')?.code, 'html`<x-a exportparts="dialog:x-dialog,title:x-title,note" part="a, b"></x-a>`');
 });

@@ -87,13 +87,13 @@ export const THREAD_PARTS = [
   'emoji-tabs:reaction-picker-tabs', 'emoji-tab:reaction-picker-tab', 'emoji-grid:reaction-picker-grid', 'emoji-status:reaction-picker-status',
   'report', 'report-dialog', 'report-reason', 'report-note', 'report-status', 'report-error', 'report-send-button', 'report-cancel-button',
   'report-close-button',
-].join(', ');
+].join(',');
 
 /** The composer's parts the widget forwards, its reply and edit bars included. */
 export const COMPOSER_PARTS = [
   'input', 'send-button', 'reply-preview', 'reply-preview-sender', 'reply-preview-excerpt', 'cancel-reply-button', 'edit-bar', 'edit-label',
   'cancel-edit-button', 'mute-notice', 'mute-text', 'mute-reason',
-].join(', ');
+].join(',');
 
 /** A conversation's title without a summary yet (no message so far): the person's profile name, else the id. */
 function titleOf(host: { requestUpdate(): void }, client: ChatClient | undefined, id: Conversation['id']): string {
