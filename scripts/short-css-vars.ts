@@ -7,30 +7,13 @@
  * a build, the most used name first (shortest). A name our documentation shows a page (in
  * custom-elements.json, such as the level meter's `--_level`) keeps its name.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { RolldownMagicString } from 'rolldown';
+import { shortName, tsSources as sources } from './lib/short-names.js';
 import type { Plugin } from 'vite';
-
-const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/** `n` as a name of letters: a … Z, ba, bb … */
-function shortName(n: number): string {
-  let name = '';
-  do {
-    name = LETTERS[n % LETTERS.length] + name;
-    n = Math.floor(n / LETTERS.length);
-  } while (n > 0);
-  return name;
-}
 
 /** A private custom property's name, not the tail of a longer token. */
 const PRIVATE_VAR = /(?<![\w$-])--_[\w-]+/g;
-
-/** Every `.ts` file under `dir`, recursively. */
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
 
 /**
  * The short name of each private custom property in `texts` (the sources), but those `keep`

@@ -11,19 +11,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RolldownMagicString } from 'rolldown';
+import { shortName } from './lib/short-names.js';
+// shortName's names never clash with an id of ours: every id has a dot.
 import type { Plugin } from 'vite';
-
-const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/** `n` as a name of letters: a … Z, ba, bb … (never an id of ours: every one has a dot). */
-function shortName(n: number): string {
-  let name = '';
-  do {
-    name = LETTERS[n % LETTERS.length] + name;
-    n = Math.floor(n / LETTERS.length);
-  } while (n > 0);
-  return name;
-}
 
 /** A locale module's key at the start of a line: `'groups.info': …`. */
 const LOCALE_KEY = /^(\s*)'([^']+)':/gm;

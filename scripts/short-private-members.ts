@@ -11,9 +11,9 @@
  * file also uses otherwise (an object's key, another class's public member, a string) keeps its name.
  * One counter for the whole build, so no two members of one class hierarchy can get the same name.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { RolldownMagicString } from 'rolldown';
+import { tsSources } from './lib/short-names.js';
 import type { Plugin } from 'vite';
 
 /** A private member's declaration: `  private [readonly] name` followed by `=`, `(`, `:`, `?`, `!` or `;`. */
@@ -62,11 +62,7 @@ export function renamePrivates(code: string, file: string, to: ReadonlyMap<strin
 }
 
 /** Every `.ts` file under `dir`, recursively, sorted. */
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))
-    .sort();
-}
+const sources = (dir: string): string[] => tsSources(dir).sort();
 
 /**
  * Each file's new names: `_0`, `_1` … over the files of `dirs` in order, so that a build names the
