@@ -63,6 +63,11 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   // nothing). ioredis resubscribes on its own; subscribing again and awaiting the reply tells us
   // when the subscription is live, and only then may the node's clients resync.
   const gapListeners = new Set<() => void>();
+  const cutListeners = new Set<() => void>();
+  // 'close' comes once per lost connection (ioredis then reconnects and says 'ready' again).
+  sub.on('close', () => {
+    if (!closed) for (const listener of cutListeners) listener();
+  });
   sub.on('ready', () => {
     sub.subscribe(channel).then(
       () => {
@@ -111,11 +116,16 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       gapListeners.add(listener);
       return () => gapListeners.delete(listener);
     },
+    onCut(listener) {
+      cutListeners.add(listener);
+      return () => cutListeners.delete(listener);
+    },
     async close() {
       if (closed) return;
       closed = true;
       subscribers.clear();
       gapListeners.clear();
+      cutListeners.clear();
       await Promise.all([closeRedis(sub), closeRedis(pub)]);
     },
   };

@@ -48,6 +48,12 @@ export class Moderation {
     return list;
   }
 
+  /** Forgets what this node holds of the user's sanctions (all users' without one): they changed on another node. */
+  forget(userId?: string): void {
+    if (userId === undefined) this.#cache.clear();
+    else this.#cache.delete(userId);
+  }
+
   /** USER_BANNED while a ban runs. */
   async checkSession(userId: string): Promise<void> {
     const now = this.#clock();
