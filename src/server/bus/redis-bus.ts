@@ -80,18 +80,38 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   });
 
   let queued: { event: BusEvent; resolve(): void; reject(err: unknown): void }[] = [];
-  /** Publishes what this turn queued as one batch; on success delivers it here, in order. */
+  let scheduled = false;
+  let inFlight = false;
+  const schedule = (): void => {
+    if (scheduled || inFlight || queued.length === 0) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  /**
+   * Publishes what queued as one batch; on success delivers it here, in order. One PUBLISH at a
+   * time: what queues while one is on its way goes in the next, so at a few thousand sends a
+   * second a batch holds the sends of a round trip, not of one turn (issue 23: each PUBLISH is
+   * a write, a reply to read and its own batch to read back on the subscriber).
+   */
   const flush = (): void => {
+    scheduled = false;
     const batch = queued;
     queued = [];
+    inFlight = true;
+    const settled = (): void => {
+      inFlight = false;
+      schedule();
+    };
     pub.publish(channel, head + batch.map((q) => wireJson(q.event)).join(',') + ']}').then(
       () => {
+        settled();
         for (const q of batch) {
           subscribers.deliver(q.event);
           q.resolve();
         }
       },
       (err: unknown) => {
+        settled();
         for (const q of batch) q.reject(err);
       },
     );
@@ -102,7 +122,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (closed) return Promise.reject(new Error('bus closed'));
       return new Promise<void>((resolve, reject) => {
         queued.push({ event, resolve, reject });
-        if (queued.length === 1) setImmediate(flush);
+        schedule();
       });
     },
     subscribe: subscribers.subscribe,

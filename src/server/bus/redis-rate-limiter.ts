@@ -53,9 +53,9 @@ const ALLOWED: RateDecision = Object.freeze({ ok: true });
  * A RateLimiter shared by the cluster. It lives in bus/ beside the Redis bus because it shares
  * its connection code; store/ holds Store adapters and the limiter is not one.
  *
- * The events of one event-loop turn (a batch of sends) are counted by one script call: one
- * Redis command a turn instead of one a send (issue 23: each command is an object, a promise
- * and a parsed reply on the node's event loop).
+ * The events of one event-loop turn (a batch of sends), or of every turn while the previous call
+ * is on its way, are counted by one script call: not one Redis command a send (issue 23: each
+ * command is an object, a promise, a write and a parsed reply on the node's event loop).
  *
  * If Redis cannot answer, this node falls back to its own memory limiter with the same budget
  * rather than refusing every send: sends keep working and are still limited per node.
@@ -71,12 +71,28 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   let fallingBack = false;
 
   let pending: { key: string; now: number; limit: number; resolve(d: RateDecision): void }[] = [];
+  let scheduled = false;
+  let inFlight = false;
+  const schedule = (): void => {
+    if (scheduled || inFlight || pending.length === 0) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  /** Counts what is pending in one call; one call at a time, what comes meanwhile goes in the next. */
   const flush = (): void => {
+    scheduled = false;
     const batch = pending;
     pending = [];
+    inFlight = true;
     const args: (string | number)[] = batch.map((e) => prefix + e.key);
     for (const e of batch) args.push(e.now, windowMs, e.limit);
-    redis.natterConsume(batch.length, ...args).then(
+    const call = redis.natterConsume(batch.length, ...args);
+    const settled = (): void => {
+      inFlight = false;
+      schedule();
+    };
+    call.then(settled, settled);
+    call.then(
       (waits) => {
         fallingBack = false;
         for (const [i, e] of batch.entries()) {
@@ -96,7 +112,7 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
     consume(key, now, limit = options.limit) {
       return new Promise<RateDecision>((resolve) => {
         pending.push({ key, now, limit, resolve });
-        if (pending.length === 1) setImmediate(flush);
+        schedule();
       });
     },
     async close() {
