@@ -4,28 +4,35 @@
  * memory between turns (`Store.facts`); a node that changes one tells every node by name over
  * the bus, and each drops what it holds of it. Both sides build the names here.
  */
+/** The first characters of each kind's names: a name is the prefix, then the id (a pair's two ids joined by NUL). */
+export const factPrefix = { user: 'u:', group: 'g:', members: 'm:', member: 'p:', block: 'b:', friend: 'f:', sanctions: 's:' } as const;
+
+/** Two ids as one (user and conversation key, owner and other): NUL appears in neither. */
+export const pairOf = (a: string, b: string) => `${a}\u0000${b}`;
+
 export const factKey = {
-  user: (id: string) => `u:${id}`,
-  group: (id: string) => `g:${id}`,
+  user: (id: string) => factPrefix.user + id,
+  group: (id: string) => factPrefix.group + id,
   /** The member list of a conversation key (`group:<id>`). */
-  members: (key: string) => `m:${key}`,
+  members: (key: string) => factPrefix.members + key,
   /** Whether `userId` is a member of the conversation key. */
-  member: (userId: string, key: string) => `p:${userId}\u0000${key}`,
+  member: (userId: string, key: string) => factPrefix.member + pairOf(userId, key),
   /** Whether `owner` has blocked `other`. */
-  block: (owner: string, other: string) => `b:${owner}\u0000${other}`,
+  block: (owner: string, other: string) => factPrefix.block + pairOf(owner, other),
   /** Whether `a` counts `b` as a friend (one direction: a friendship changes both). */
-  friend: (a: string, b: string) => `f:${a}\u0000${b}`,
-  sanctions: (userId: string) => `s:${userId}`,
+  friend: (a: string, b: string) => factPrefix.friend + pairOf(a, b),
+  sanctions: (userId: string) => factPrefix.sanctions + userId,
 };
 
 /** The user whose sanctions a fact name is about, if it is one. */
 export function sanctionsSubject(key: string): string | undefined {
-  return key.startsWith('s:') ? key.slice(2) : undefined;
+  return key.startsWith(factPrefix.sanctions) ? key.slice(factPrefix.sanctions.length) : undefined;
 }
 
 /** The group whose member list a fact name is, if it is one. */
 export function membersOf(key: string): string | undefined {
-  return key.startsWith('m:group:') ? key.slice(8) : undefined;
+  const head = `${factPrefix.members}group:`;
+  return key.startsWith(head) ? key.slice(head.length) : undefined;
 }
 
 /** Facts that changed: names, or everything (a user deleted, a bus that lost events). */

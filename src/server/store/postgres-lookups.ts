@@ -1,13 +1,15 @@
 import type { QueryResultRow } from 'pg';
 
 import { FactMemo, NOT_HELD } from './postgres-facts.js';
+import { pairOf } from '../core/facts.js';
 
 type Query = <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>;
 
-/** Where a lookup keeps its answers between turns: the node's facts, under names of `name`. */
+/** Where a lookup keeps its answers between turns: the node's facts, named `prefix` + the lookup's id. */
 export interface Held {
   memo: FactMemo;
-  name(id: string): string;
+  /** The kind's `factPrefix` (core/facts.ts); a pair's id is `pairOf` its two, as the names are. */
+  prefix: string;
   /** Whether an answer may be kept (a list too long to hold is read again). Default: any. */
   keep?(value: unknown): boolean;
 }
@@ -34,7 +36,7 @@ export function turnLookup<K, V>(
     const now = Date.now();
     if (held) {
       for (const id of distinct.keys()) {
-        const value = held.memo.get(held.name(id), now);
+        const value = held.memo.get(held.prefix + id, now);
         if (value === NOT_HELD) continue;
         (known ??= new Map()).set(id, value as V | undefined);
         distinct.delete(id);
@@ -53,7 +55,7 @@ export function turnLookup<K, V>(
         if (held) {
           for (const id of distinct.keys()) {
             const value = found.get(id);
-            if (!held.keep || held.keep(value)) held.memo.put(held.name(id), value, epoch, now);
+            if (!held.keep || held.keep(value)) held.memo.put(held.prefix + id, value, epoch, now);
           }
         }
         answer(found);
@@ -70,7 +72,7 @@ export function turnLookup<K, V>(
     });
 }
 
-const pairId = ([a, b]: readonly [string, string]) => `${a}\u0000${b}`;
+const pairId = ([a, b]: readonly [string, string]) => pairOf(a, b);
 
 /** Rows by id, one `= ANY` query per turn. */
 export function rowsById<R extends QueryResultRow>(q: Query, table: 'users' | 'groups', held?: Held): (id: string) => Promise<R | undefined> {
@@ -85,7 +87,7 @@ export function pairExists(
   q: Query,
   table: 'memberships' | 'blocks' | 'friends',
   [colA, colB]: readonly [string, string],
-  held?: { memo: FactMemo; name(a: string, b: string): string },
+  held?: Held,
 ): (a: string, b: string) => Promise<boolean> {
   const lookup = turnLookup(pairId, async (pairs: (readonly [string, string])[]) => {
     const rows = await q<{ a: string; b: string }>(
@@ -93,7 +95,7 @@ export function pairExists(
       [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
     );
     return new Map(rows.map((r) => [pairId([r.a, r.b]), true]));
-  }, held && { memo: held.memo, name: (id) => held.name(...(id.split('\u0000') as [string, string])) });
+  }, held);
   return async (a, b) => (await lookup([a, b])) === true;
 }
 

@@ -3,7 +3,7 @@ import type { ModerationStore, StoredWord } from '../moderation/types.js';
 import { toSanction, toWord } from './sqlite-moderation.js';
 import { rowsOfKeys } from './postgres-lookups.js';
 import type { FactMemo } from './postgres-facts.js';
-import { factKey } from '../core/facts.js';
+import { factKey, factPrefix } from '../core/facts.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -20,7 +20,7 @@ export function createPostgresModeration({ query, transaction, facts }: {
   // Read on every send (a per-node cache in front): one query per turn for every user asked,
   // held between turns with the node's facts (a ban or mute on another node drops them).
   const sanctionsOf = rowsOfKeys<Row>(query, 'SELECT *, user_id AS k FROM sanctions WHERE user_id = ANY($1::text[]) ORDER BY user_id, kind, scope',
-    facts && { memo: facts, name: factKey.sanctions });
+    facts && { memo: facts, prefix: factPrefix.sanctions });
   return {
     async listWords() {
       return (await query<Row>('SELECT word, mode FROM word_list ORDER BY word')).map(toWord);

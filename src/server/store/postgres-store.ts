@@ -15,7 +15,7 @@ import { createPostgresReports } from './postgres-reports.js';
 import { commitBatch, commitFresh } from './postgres-commit.js';
 import { pairExists, rowsById, rowsOfKeys } from './postgres-lookups.js';
 import { FactMemo } from './postgres-facts.js';
-import { factKey } from '../core/facts.js';
+import { factKey, factPrefix } from '../core/facts.js';
 import { createPostgresSearch } from './postgres-search.js';
 import { createPendingListMerge } from './postgres-search-merge.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
@@ -82,13 +82,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   // between turns once the node connects the facts to its bus (postgres-facts.ts). Every
   // change to them below goes through `facts.changed` before it resolves.
   const facts = new FactMemo();
-  const userRow = rowsById<Row>(q, 'users', { memo: facts, name: factKey.user });
-  const groupRow = rowsById<Row>(q, 'groups', { memo: facts, name: factKey.group });
-  const member = pairExists(q, 'memberships', ['user_id', 'conv_key'], { memo: facts, name: factKey.member });
-  const blocked = pairExists(q, 'blocks', ['owner', 'other'], { memo: facts, name: factKey.block });
-  const friends = pairExists(q, 'friends', ['a', 'b'], { memo: facts, name: factKey.friend });
+  const userRow = rowsById<Row>(q, 'users', { memo: facts, prefix: factPrefix.user });
+  const groupRow = rowsById<Row>(q, 'groups', { memo: facts, prefix: factPrefix.group });
+  const member = pairExists(q, 'memberships', ['user_id', 'conv_key'], { memo: facts, prefix: factPrefix.member });
+  const blocked = pairExists(q, 'blocks', ['owner', 'other'], { memo: facts, prefix: factPrefix.block });
+  const friends = pairExists(q, 'friends', ['a', 'b'], { memo: facts, prefix: factPrefix.friend });
   const members = rowsOfKeys<{ user_id: string }>(q, 'SELECT conv_key AS k, user_id FROM memberships WHERE conv_key = ANY($1::text[]) ORDER BY conv_key, user_id', {
-    memo: facts, name: factKey.members, keep: (rows) => rows === undefined || (rows as unknown[]).length <= MEMBERS_HELD,
+    memo: facts, prefix: factPrefix.members, keep: (rows) => rows === undefined || (rows as unknown[]).length <= MEMBERS_HELD,
   });
   /** The facts a change of these users' membership of the group changes. */
   const membership = (groupId: string, userIds: readonly string[]) => {

@@ -53,7 +53,7 @@ describe('PostgreSQL per-turn lookups', () => {
 
   it('with held facts connected, answers later turns from memory until a name is invalidated', async () => {
     const memo = new FactMemo();
-    const user = rowsById<{ id: string; name: string }>(q, 'users', { memo, name: (id) => `u:${id}` });
+    const user = rowsById<{ id: string; name: string }>(q, 'users', { memo, prefix: 'u:' });
     queries = 0;
     assert.equal((await user('b'))?.name, 'B');
     assert.equal((await user('b'))?.name, 'B');
@@ -76,7 +76,7 @@ describe('PostgreSQL per-turn lookups', () => {
   it('does not keep an answer that was on its way while a name was invalidated', async () => {
     const memo = new FactMemo();
     memo.connect(async () => {});
-    const member = pairExists(q, 'memberships', ['user_id', 'conv_key'], { memo, name: (u, k) => `p:${u}\u0000${k}` });
+    const member = pairExists(q, 'memberships', ['user_id', 'conv_key'], { memo, prefix: 'p:' });
     queries = 0;
     const inFlight = member('b', 'g1');
     // The read is sent at the end of this turn; word of another node's removal lands before its
