@@ -1,7 +1,6 @@
 import type { QueryResultRow } from 'pg';
-
-import { FactMemo, NOT_HELD } from './postgres-facts.js';
 import { pairOf } from '../core/facts.js';
+import { NOT_HELD, type FactMemo } from './postgres-facts.js';
 
 type Query = <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>;
 
