@@ -45,11 +45,15 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   const node = randomUUID();
   const head = `{"from":${JSON.stringify(node)},"events":[`;
 
-  sub.on('message', (from: string, text: string) => {
-    if (from !== channel || text.startsWith(head)) return;
+  // As bytes: this node's own batches (all of them on a node alone) are told by their head and
+  // dropped without being decoded.
+  const channelBytes = Buffer.from(channel);
+  const headBytes = Buffer.from(head);
+  sub.on('messageBuffer', (from: Buffer, data: Buffer) => {
+    if (!from.equals(channelBytes) || (data.length >= headBytes.length && headBytes.equals(data.subarray(0, headBytes.length)))) return;
     let events: BusEvent[];
     try {
-      events = (JSON.parse(text) as { events: BusEvent[] }).events;
+      events = (JSON.parse(data.toString()) as { events: BusEvent[] }).events;
     } catch (err) {
       log.error({ err }, 'redis bus: dropped a batch of events that is not JSON');
       return;
@@ -63,6 +67,11 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   // nothing). ioredis resubscribes on its own; subscribing again and awaiting the reply tells us
   // when the subscription is live, and only then may the node's clients resync.
   const gapListeners = new Set<() => void>();
+  const cutListeners = new Set<() => void>();
+  // 'close' comes once per lost connection (ioredis then reconnects and says 'ready' again).
+  sub.on('close', () => {
+    if (!closed) for (const listener of cutListeners) listener();
+  });
   sub.on('ready', () => {
     sub.subscribe(channel).then(
       () => {
@@ -75,18 +84,38 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
   });
 
   let queued: { event: BusEvent; resolve(): void; reject(err: unknown): void }[] = [];
-  /** Publishes what this turn queued as one batch; on success delivers it here, in order. */
+  let scheduled = false;
+  let inFlight = false;
+  const schedule = (): void => {
+    if (scheduled || inFlight || queued.length === 0) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  /**
+   * Publishes what queued as one batch; on success delivers it here, in order. One PUBLISH at a
+   * time: what queues while one is on its way goes in the next, so at a few thousand sends a
+   * second a batch holds the sends of a round trip, not of one turn (issue 23: each PUBLISH is
+   * a write, a reply to read and its own batch to read back on the subscriber).
+   */
   const flush = (): void => {
+    scheduled = false;
     const batch = queued;
     queued = [];
+    inFlight = true;
+    const settled = (): void => {
+      inFlight = false;
+      schedule();
+    };
     pub.publish(channel, head + batch.map((q) => wireJson(q.event)).join(',') + ']}').then(
       () => {
+        settled();
         for (const q of batch) {
           subscribers.deliver(q.event);
           q.resolve();
         }
       },
       (err: unknown) => {
+        settled();
         for (const q of batch) q.reject(err);
       },
     );
@@ -97,7 +126,7 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       if (closed) return Promise.reject(new Error('bus closed'));
       return new Promise<void>((resolve, reject) => {
         queued.push({ event, resolve, reject });
-        if (queued.length === 1) setImmediate(flush);
+        schedule();
       });
     },
     subscribe: subscribers.subscribe,
@@ -111,11 +140,16 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
       gapListeners.add(listener);
       return () => gapListeners.delete(listener);
     },
+    onCut(listener) {
+      cutListeners.add(listener);
+      return () => cutListeners.delete(listener);
+    },
     async close() {
       if (closed) return;
       closed = true;
       subscribers.clear();
       gapListeners.clear();
+      cutListeners.clear();
       await Promise.all([closeRedis(sub), closeRedis(pub)]);
     },
   };

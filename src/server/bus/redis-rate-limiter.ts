@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../core/logger.js';
-import { createMemoryRateLimiter, type RateLimiter } from '../core/rate-limiter.js';
+import { createMemoryRateLimiter, type RateDecision, type RateLimiter } from '../core/rate-limiter.js';
 import { closeRedis, connectRedis } from './redis-connection.js';
 
 export interface RedisRateLimiterOptions {
@@ -15,33 +15,47 @@ export interface RedisRateLimiterOptions {
 
 /**
  * The memory limiter's fixed window, kept in one Redis hash per key ({start, count}) so every
- * node counts against one budget. Check and count run in one script, atomically. The window
- * is measured with the caller's `now`, exactly as the memory limiter does (so both pass one
- * contract with a test clock); nodes' clocks only need to agree to within the tolerance one
- * wants on retryAfterMs. PEXPIRE only reclaims the hash after its window (Redis' own clock).
+ * node counts against one budget. Check and count run in one script, atomically, for every
+ * event of one event-loop turn in the order they came (KEYS[i] with ARGV now, window, limit at
+ * 3i-2..3i; a key may come more than once). The window is measured with the caller's `now`,
+ * exactly as the memory limiter does (so both pass one contract with a test clock); nodes'
+ * clocks only need to agree to within the tolerance one wants on retryAfterMs. PEXPIRE only
+ * reclaims the hash after its window (Redis' own clock).
  */
 const CONSUME = `
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local start = tonumber(redis.call('HGET', KEYS[1], 'start'))
-if start == nil or now - start >= window then
-  start = now
-  redis.call('HSET', KEYS[1], 'start', ARGV[1], 'count', 0)
-  redis.call('PEXPIRE', KEYS[1], window)
+local out = {}
+for i, key in ipairs(KEYS) do
+  local now = tonumber(ARGV[3 * i - 2])
+  local window = tonumber(ARGV[3 * i - 1])
+  local limit = tonumber(ARGV[3 * i])
+  local start = tonumber(redis.call('HGET', key, 'start'))
+  if start == nil or now - start >= window then
+    start = now
+    redis.call('HSET', key, 'start', now, 'count', 0)
+    redis.call('PEXPIRE', key, window)
+  end
+  if tonumber(redis.call('HGET', key, 'count')) >= limit then
+    out[i] = math.max(1, start + window - now)
+  else
+    redis.call('HINCRBY', key, 'count', 1)
+    out[i] = 0
+  end
 end
-if tonumber(redis.call('HGET', KEYS[1], 'count')) >= limit then
-  return math.max(1, start + window - now)
-end
-redis.call('HINCRBY', KEYS[1], 'count', 1)
-return 0
+return out
 `;
 
-type WithConsume = Redis & { natterConsume(key: string, now: number, windowMs: number, limit: number): Promise<number> };
+type WithConsume = Redis & { natterConsume(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number[]> };
+
+/** The answer to every allowed event (one object, not one per send). */
+const ALLOWED: RateDecision = Object.freeze({ ok: true });
 
 /**
  * A RateLimiter shared by the cluster. It lives in bus/ beside the Redis bus because it shares
  * its connection code; store/ holds Store adapters and the limiter is not one.
+ *
+ * The events of one event-loop turn (a batch of sends), or of every turn while the previous call
+ * is on its way, are counted by one script call: not one Redis command a send (issue 23: each
+ * command is an object, a promise, a write and a parsed reply on the node's event loop).
  *
  * If Redis cannot answer, this node falls back to its own memory limiter with the same budget
  * rather than refusing every send: sends keep working and are still limited per node.
@@ -51,23 +65,55 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   const windowMs = options.windowMs ?? 60_000;
   const prefix = `${options.prefix ?? 'natter:'}rate:`;
   // No offline queue and a short timeout: during an outage, fall back now rather than hold a send.
-  // Auto-pipelining writes the checks of one event-loop turn (a batch of sends) in one write.
-  const redis = (await connectRedis(options.url, `${options.prefix ?? 'natter:'}rate`, log, { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1, enableAutoPipelining: true })) as WithConsume;
-  redis.defineCommand('natterConsume', { numberOfKeys: 1, lua: CONSUME });
+  const redis = (await connectRedis(options.url, `${options.prefix ?? 'natter:'}rate`, log, { enableOfflineQueue: false, commandTimeout: 1000, maxRetriesPerRequest: 1 })) as WithConsume;
+  redis.defineCommand('natterConsume', { lua: CONSUME });
   const local = createMemoryRateLimiter(options.limit, windowMs);
   let fallingBack = false;
 
-  return {
-    async consume(key, now, limit = options.limit) {
-      try {
-        const retryAfterMs = await redis.natterConsume(prefix + key, now, windowMs, limit);
+  let pending: { key: string; now: number; limit: number; resolve(d: RateDecision): void }[] = [];
+  let scheduled = false;
+  let inFlight = false;
+  const schedule = (): void => {
+    if (scheduled || inFlight || pending.length === 0) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  /** Counts what is pending in one call; one call at a time, what comes meanwhile goes in the next. */
+  const flush = (): void => {
+    scheduled = false;
+    const batch = pending;
+    pending = [];
+    inFlight = true;
+    const args: (string | number)[] = batch.map((e) => prefix + e.key);
+    for (const e of batch) args.push(e.now, windowMs, e.limit);
+    const call = redis.natterConsume(batch.length, ...args);
+    const settled = (): void => {
+      inFlight = false;
+      schedule();
+    };
+    call.then(settled, settled);
+    call.then(
+      (waits) => {
         fallingBack = false;
-        return retryAfterMs === 0 ? { ok: true } : { ok: false, retryAfterMs };
-      } catch (err) {
+        for (const [i, e] of batch.entries()) {
+          const retryAfterMs = waits[i]!;
+          e.resolve(retryAfterMs === 0 ? ALLOWED : { ok: false, retryAfterMs });
+        }
+      },
+      async (err: unknown) => {
         if (!fallingBack) log.error({ err }, 'redis rate limiter: unavailable, counting on this node only');
         fallingBack = true;
-        return local.consume(key, now, limit);
-      }
+        for (const e of batch) e.resolve(await local.consume(e.key, e.now, e.limit));
+      },
+    );
+  };
+
+  return {
+    consume(key, now, limit = options.limit) {
+      return new Promise<RateDecision>((resolve) => {
+        pending.push({ key, now, limit, resolve });
+        schedule();
+      });
     },
     async close() {
       await closeRedis(redis);

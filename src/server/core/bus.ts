@@ -1,4 +1,5 @@
 import type { ErrorBody, Message, ServerFrame } from '../../protocol/index.js';
+import type { ChangedFacts } from './facts.js';
 import type { ConversationKey } from './types.js';
 
 /**
@@ -56,6 +57,11 @@ export type BusEvent =
   | {
       /** The stored word list changed: every node compiles it again. */
       kind: 'wordlist';
+    }
+  | {
+      /** Facts a send checks changed (core/facts.ts): every node forgets what it holds of them. */
+      kind: 'facts';
+      changed: ChangedFacts;
     };
 
 export type BusHandler = (event: BusEvent) => void;
@@ -77,6 +83,11 @@ export interface Bus {
    * bus never loses events (in-process).
    */
   onGap?(listener: () => void): () => void;
+  /**
+   * Calls `listener` each time this node's subscription is cut (before `onGap` reports it live
+   * again): until then, events published by other nodes do not arrive. Returns the unsubscribe.
+   */
+  onCut?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../../protocol/index.js';
 import { authenticate, type TokenPolicy } from './auth.js';
 import type { Bus, BusEvent } from './bus.js';
+import { membersOf, sanctionsSubject, type ChangedFacts } from './facts.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { OrderedPublisher } from './ordered-publisher.js';
 import { ConnectionRegistry, takeSendTurn, type Connection } from './connection.js';
@@ -210,12 +211,37 @@ export class ChatCore {
       event.kind === 'broadcast' ? this.broadcasts.deliverLocally(event)
         : event.kind === 'presence' ? this.presence?.onEvent(event)
         : event.kind === 'wordlist' ? this.wordList.invalidate()
+        : event.kind === 'facts' ? this.#factsChanged(event.changed)
         : deliverLocally(event, this.registry),
     );
-    this.#offGap = this.bus.onGap?.(() => {
+    const facts = this.store.facts;
+    // The store holds what sends check between turns only while the bus brings word of other
+    // nodes' changes: from now (the subscription is live) until it is cut.
+    const announce = (changed: ChangedFacts) => this.publish({ kind: 'facts', changed });
+    facts?.connect(announce);
+    const offCut = this.bus.onCut?.(() => facts?.suspend());
+    const offGap = this.bus.onGap?.(() => {
       this.wordList.invalidate(); // a change may be among what the bus dropped
+      this.#factsChanged('all');
+      facts?.connect(announce);
       this.#resync();
     });
+    this.#offGap = () => {
+      offCut?.();
+      offGap?.();
+    };
+  }
+
+  /** Another node (or this one) changed facts a send checks: forget what this node holds of them. */
+  #factsChanged(changed: ChangedFacts): void {
+    this.store.facts?.invalidate(changed);
+    for (const key of changed === 'all' ? [] : changed) {
+      const user = sanctionsSubject(key);
+      if (user !== undefined) this.moderation.forget(user);
+      const group = membersOf(key);
+      if (group !== undefined) this.#members.forget(group);
+    }
+    if (changed === 'all') this.moderation.forget();
   }
 
   /**

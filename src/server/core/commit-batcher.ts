@@ -1,6 +1,9 @@
 import type { Store } from './store.js';
 import type { CommitOutcome, MessageDraft } from './types.js';
 
+/** Drafts waiting before a batch is committed beside another in flight (PostgreSQL's pool). */
+const CONCURRENT_AFTER = 32;
+
 interface Pending {
   draft: MessageDraft;
   resolve(outcome: CommitOutcome): void;
@@ -22,7 +25,11 @@ interface Pending {
  * A store that commits concurrently (PostgreSQL's pool, `concurrentCommits`) gets several
  * batches at once, each with conversations none of the others in flight has: a draft whose
  * conversation is being committed waits, with every later draft of that conversation, for the
- * next batch, so seqs within a conversation still follow submission order.
+ * next batch, so seqs within a conversation still follow submission order. A second batch goes
+ * beside one in flight only once `CONCURRENT_AFTER` drafts wait: at a few thousand sends a second
+ * a commit's fixed cost (a pooled connection, a write and a read, a reply to parse: tens of µs on
+ * the event loop, more in PostgreSQL) is then shared by the sends of a whole commit's time instead
+ * of one turn's each (issue 23), and under a heavier load the batches still overlap.
  */
 export class CommitBatcher {
   readonly #store: Store;
@@ -70,7 +77,7 @@ export class CommitBatcher {
   #flush(): void {
     this.#scheduled = false;
     // Otherwise a running commit takes what gathered meanwhile when it ends.
-    if (this.#inFlight < this.#maxInFlight) this.#next();
+    if (this.#inFlight === 0 || this.#mayOverlap()) this.#next();
   }
 
   /**
@@ -115,6 +122,13 @@ export class CommitBatcher {
     );
     this.#tail = Promise.all([this.#tail, commit]).then(() => undefined);
     // More slots free and drafts of other conversations waiting: they go now, not after this one.
-    if (this.#busy && this.#inFlight < this.#maxInFlight) this.#next();
+    if (this.#busy && this.#mayOverlap()) this.#next();
+  }
+
+  /** Whether another batch may go beside those in flight now (see the class comment). */
+  #mayOverlap(): boolean {
+    if (this.#inFlight >= this.#maxInFlight) return false;
+    // A store that applies commits in call order takes the next batch at once (no busy set).
+    return !this.#busy || this.#pending.length >= CONCURRENT_AFTER;
   }
 }

@@ -63,6 +63,7 @@ export function deliverLocally(event: BusEvent, registry: ConnectionRegistry): v
       return;
     }
     case 'wordlist':
+    case 'facts':
       return; // for the core (ChatCore.start), not for sockets
   }
 }

@@ -5,6 +5,7 @@ import type { PushStore } from './push-store.js';
 import type { ModerationStore } from '../moderation/types.js';
 import type { ReportStore } from '../moderation/report-types.js';
 import type { FriendStore } from '../friends/friend-store.js';
+import type { StoreFacts } from './facts.js';
 import type {
   ChangeDraft,
   ChangeOutcome,
@@ -149,6 +150,12 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * (afterSeq, toSeq] that `reader` can see, ordered by id: whom a read of that range concerns.
    */
   receiptSenders(key: ConversationKey, reader: string, afterSeq: number, toSeq: number): Promise<string[]>;
+
+  /**
+   * Present when the store can keep the facts a send checks between turns, given word of other
+   * nodes' changes over the bus (the PostgreSQL store; ChatCore connects it).
+   */
+  facts?: StoreFacts;
 }
 
 /** A store, or a function making one (called once by createChatServer). */

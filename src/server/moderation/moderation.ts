@@ -4,7 +4,10 @@ import type { Store } from '../core/store.js';
 import type { Clock, ConversationKey } from '../core/types.js';
 import { isActive, type Sanction } from './types.js';
 
-/** How long a node answers a user's sanctions from memory: a ban or mute made on another node applies within it. */
+/**
+ * How long a node answers a user's sanctions from memory. A ban or mute made on another node drops
+ * them at once (ChatCore hears of it over the bus: `facts` events); this bounds it where nobody tells.
+ */
 const CACHE_MS = 2000;
 
 /** A refusal naming the admin's reason, which the error body carries to the user. */
@@ -46,6 +49,12 @@ export class Moderation {
     this.#cache.set(userId, { at: now, list });
     list.catch(() => this.#cache.delete(userId));
     return list;
+  }
+
+  /** Forgets what this node holds of the user's sanctions (all users' without one): they changed on another node. */
+  forget(userId?: string): void {
+    if (userId === undefined) this.#cache.clear();
+    else this.#cache.delete(userId);
   }
 
   /** USER_BANNED while a ban runs. */

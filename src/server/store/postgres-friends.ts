@@ -4,6 +4,8 @@ import type { FriendPerson, FriendRequestView, FriendStore } from '../friends/fr
 interface Deps {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T>;
+  /** Awaited after a friendship committed (the node's held facts, postgres-facts.ts). */
+  changed?(a: string, b: string): Promise<void>;
 }
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -27,7 +29,7 @@ const person = (r: Row): FriendPerson => ({ id: r.id, ...(r.name != null && { na
  * locks on both users (taken in id order, so two requests between the same people cannot
  * deadlock), so two nodes storing requests at once cannot both pass the limit.
  */
-export function createPostgresFriends({ query, transaction }: Deps): FriendStore {
+export function createPostgresFriends({ query, transaction, changed }: Deps): FriendStore {
   const requests = (other: string, me: string) => `SELECT u.id, u.name, u.avatar, r.message, r.created_at
     FROM friend_requests r JOIN users u ON u.id = r.${other} AND NOT u.deleted
     WHERE r.${me} = $1 AND r.${other} > $2 ORDER BY r.${other} LIMIT $3`;
@@ -57,13 +59,17 @@ export function createPostgresFriends({ query, transaction }: Deps): FriendStore
     async deleteFriendRequest(from, to) {
       return (await query('DELETE FROM friend_requests WHERE from_id = $1 AND to_id = $2 RETURNING 1', [from, to])).length > 0;
     },
-    acceptFriendRequest: (from, to) => transaction(async (c) => {
-      const { rowCount } = await c.query('DELETE FROM friend_requests WHERE from_id = $1 AND to_id = $2', [from, to]);
-      if (!rowCount) return false;
-      await c.query('DELETE FROM friend_requests WHERE from_id = $1 AND to_id = $2', [to, from]);
-      await c.query('INSERT INTO friends (a, b) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING', [from, to]);
-      return true;
-    }),
+    async acceptFriendRequest(from, to) {
+      const accepted = await transaction(async (c) => {
+        const { rowCount } = await c.query('DELETE FROM friend_requests WHERE from_id = $1 AND to_id = $2', [from, to]);
+        if (!rowCount) return false;
+        await c.query('DELETE FROM friend_requests WHERE from_id = $1 AND to_id = $2', [to, from]);
+        await c.query('INSERT INTO friends (a, b) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING', [from, to]);
+        return true;
+      });
+      if (accepted) await changed?.(from, to);
+      return accepted;
+    },
     async listFriendRequests(userId, direction, after, limit) {
       const sql = direction === 'in' ? requests('from_id', 'to_id') : requests('to_id', 'from_id');
       const rows = await query<Row>(sql, [userId, after ?? '', limit]);

@@ -1,22 +1,63 @@
 import type { QueryResultRow } from 'pg';
+import { pairOf } from '../core/facts.js';
+import { NOT_HELD, type FactMemo } from './postgres-facts.js';
 
 type Query = <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>;
+
+/** Where a lookup keeps its answers between turns: the node's facts, named `prefix` + the lookup's id. */
+export interface Held {
+  memo: FactMemo;
+  /** The kind's `factPrefix` (core/facts.ts); a pair's id is `pairOf` its two, as the names are. */
+  prefix: string;
+  /** Whether an answer may be kept (a list too long to hold is read again). Default: any. */
+  keep?(value: unknown): boolean;
+}
 
 /**
  * Point reads that every send makes (the group, the sender's membership, the peer, a block),
  * gathered over one event-loop turn and answered by one query per kind: a batch of sends costs
- * a few round trips to PostgreSQL instead of a few per message. Each read still sees the
- * database as of its query, which runs after the turn that asked: no caching, nothing stale.
+ * a few round trips to PostgreSQL instead of a few per message. With `held`, what the node's
+ * facts hold is answered from them and only the rest is read (and then held). They are looked
+ * up when the turn's reads are made, after the poll phase that received the request: word of
+ * a change that arrived in the same phase is applied first.
  */
-export function turnLookup<K, V>(idOf: (key: K) => string, run: (keys: K[]) => Promise<Map<string, V>>): (key: K) => Promise<V | undefined> {
+export function turnLookup<K, V>(
+  idOf: (key: K) => string,
+  run: (keys: K[]) => Promise<Map<string, V>>,
+  held?: Held,
+): (key: K) => Promise<V | undefined> {
   let pending: { key: K; resolve(v: V | undefined): void; reject(err: unknown): void }[] = [];
   const flush = (): void => {
     const batch = pending;
     pending = [];
     const distinct = new Map(batch.map((p) => [idOf(p.key), p.key]));
+    let known: Map<string, V | undefined> | undefined;
+    const now = Date.now();
+    if (held) {
+      for (const id of distinct.keys()) {
+        const value = held.memo.get(held.prefix + id, now);
+        if (value === NOT_HELD) continue;
+        (known ??= new Map()).set(id, value as V | undefined);
+        distinct.delete(id);
+      }
+    }
+    const answer = (found?: Map<string, V>) => {
+      for (const p of batch) {
+        const id = idOf(p.key);
+        p.resolve(known?.has(id) ? known.get(id) : found?.get(id));
+      }
+    };
+    if (distinct.size === 0) return answer();
+    const epoch = held?.memo.epoch ?? 0;
     run([...distinct.values()]).then(
       (found) => {
-        for (const p of batch) p.resolve(found.get(idOf(p.key)));
+        if (held) {
+          for (const id of distinct.keys()) {
+            const value = found.get(id);
+            if (!held.keep || held.keep(value)) held.memo.put(held.prefix + id, value, epoch, now);
+          }
+        }
+        answer(found);
       },
       (err: unknown) => {
         for (const p of batch) p.reject(err);
@@ -30,25 +71,30 @@ export function turnLookup<K, V>(idOf: (key: K) => string, run: (keys: K[]) => P
     });
 }
 
-const pairId = ([a, b]: readonly [string, string]) => `${a}\u0000${b}`;
+const pairId = ([a, b]: readonly [string, string]) => pairOf(a, b);
 
 /** Rows by id, one `= ANY` query per turn. */
-export function rowsById<R extends QueryResultRow>(q: Query, table: 'users' | 'groups'): (id: string) => Promise<R | undefined> {
+export function rowsById<R extends QueryResultRow>(q: Query, table: 'users' | 'groups', held?: Held): (id: string) => Promise<R | undefined> {
   return turnLookup((id: string) => id, async (ids) => {
     const rows = await q<R>(`SELECT * FROM ${table} WHERE id = ANY($1::text[])`, [ids]);
     return new Map(rows.map((r) => [r['id'] as string, r]));
-  });
+  }, held);
 }
 
 /** Whether each (a, b) pair is a row of `table`, one query per turn. */
-export function pairExists(q: Query, table: 'memberships' | 'blocks', [colA, colB]: readonly [string, string]): (a: string, b: string) => Promise<boolean> {
+export function pairExists(
+  q: Query,
+  table: 'memberships' | 'blocks' | 'friends',
+  [colA, colB]: readonly [string, string],
+  held?: Held,
+): (a: string, b: string) => Promise<boolean> {
   const lookup = turnLookup(pairId, async (pairs: (readonly [string, string])[]) => {
     const rows = await q<{ a: string; b: string }>(
       `SELECT ${colA} AS a, ${colB} AS b FROM ${table} WHERE (${colA}, ${colB}) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
     );
     return new Map(rows.map((r) => [pairId([r.a, r.b]), true]));
-  });
+  }, held);
   return async (a, b) => (await lookup([a, b])) === true;
 }
 
@@ -56,7 +102,7 @@ export function pairExists(q: Query, table: 'memberships' | 'blocks', [colA, col
  * Rows for each key asked in a turn, one query for all: `sql` takes the keys as `$1::text[]`
  * and answers each row with its key as column `k`, in the order each key's rows should have.
  */
-export function rowsOfKeys<R extends QueryResultRow>(q: Query, sql: string): (key: string) => Promise<R[]> {
+export function rowsOfKeys<R extends QueryResultRow>(q: Query, sql: string, held?: Held): (key: string) => Promise<R[]> {
   const lookup = turnLookup((key: string) => key, async (keys) => {
     const found = new Map<string, R[]>();
     for (const r of await q<R & { k: string }>(sql, [keys])) {
@@ -65,6 +111,6 @@ export function rowsOfKeys<R extends QueryResultRow>(q: Query, sql: string): (ke
       else found.set(r.k, [r]);
     }
     return found;
-  });
+  }, held);
   return async (key) => (await lookup(key)) ?? [];
 }

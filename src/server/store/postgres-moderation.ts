@@ -2,19 +2,25 @@ import type { PoolClient, QueryResultRow } from 'pg';
 import type { ModerationStore, StoredWord } from '../moderation/types.js';
 import { toSanction, toWord } from './sqlite-moderation.js';
 import { rowsOfKeys } from './postgres-lookups.js';
+import type { FactMemo } from './postgres-facts.js';
+import { factKey, factPrefix } from '../core/facts.js';
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The moderation part of the PostgreSQL store (sanctions in migration 8, indexed by scope in 19; the word list in 12). */
-export function createPostgresModeration({ query, transaction }: {
+export function createPostgresModeration({ query, transaction, facts }: {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T>;
+  /** The node's held facts (postgres-facts.ts): a user's sanctions are held with them. */
+  facts?: FactMemo;
 }): ModerationStore {
   const UPSERT =
     `INSERT INTO word_list (word, mode) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (word) DO UPDATE SET mode = EXCLUDED.mode`;
   const columns = (entries: StoredWord[]) => [entries.map((e) => e.word), entries.map((e) => e.mode ?? null)];
-  // Read on every send (a per-node cache in front): one query per turn for every user asked.
-  const sanctionsOf = rowsOfKeys<Row>(query, 'SELECT *, user_id AS k FROM sanctions WHERE user_id = ANY($1::text[]) ORDER BY user_id, kind, scope');
+  // Read on every send (a per-node cache in front): one query per turn for every user asked,
+  // held between turns with the node's facts (a ban or mute on another node drops them).
+  const sanctionsOf = rowsOfKeys<Row>(query, 'SELECT *, user_id AS k FROM sanctions WHERE user_id = ANY($1::text[]) ORDER BY user_id, kind, scope',
+    facts && { memo: facts, prefix: factPrefix.sanctions });
   return {
     async listWords() {
       return (await query<Row>('SELECT word, mode FROM word_list ORDER BY word')).map(toWord);
@@ -37,9 +43,12 @@ export function createPostgresModeration({ query, transaction }: {
          ON CONFLICT (user_id, kind, scope) DO UPDATE SET until = $4, reason = $5, created_at = $6`,
         [s.userId, s.kind, s.scope, s.until, s.reason ?? null, s.createdAt],
       );
+      await facts?.changed([factKey.sanctions(s.userId)]);
     },
     async deleteSanction(userId, kind, scope) {
-      return (await query<Row>('DELETE FROM sanctions WHERE user_id = $1 AND kind = $2 AND scope = $3 RETURNING 1', [userId, kind, scope])).length > 0;
+      const deleted = (await query<Row>('DELETE FROM sanctions WHERE user_id = $1 AND kind = $2 AND scope = $3 RETURNING 1', [userId, kind, scope])).length > 0;
+      if (deleted) await facts?.changed([factKey.sanctions(userId)]);
+      return deleted;
     },
     async listSanctions(userId) {
       return (await sanctionsOf(userId)).map(toSanction);

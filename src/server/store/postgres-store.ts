@@ -14,6 +14,8 @@ import { createPostgresModeration } from './postgres-moderation.js';
 import { createPostgresReports } from './postgres-reports.js';
 import { commitBatch, commitFresh } from './postgres-commit.js';
 import { pairExists, rowsById, rowsOfKeys } from './postgres-lookups.js';
+import { FactMemo } from './postgres-facts.js';
+import { factKey, factPrefix } from '../core/facts.js';
 import { createPostgresSearch } from './postgres-search.js';
 import { createPendingListMerge } from './postgres-search-merge.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
@@ -34,6 +36,8 @@ export interface PostgresStoreOptions {
 /** PostgreSQL error codes worth one more try of a whole transaction. */
 const RETRYABLE = new Set(['23505', '40001', '40P01']);
 const MAX_ATTEMPTS = 5;
+/** Member lists of groups up to this size are held with the facts; longer ones are read each turn. */
+const MEMBERS_HELD = 1000;
 
 /**
  * The Store of a cluster: every node opens its own pool on one PostgreSQL database. `pg` is
@@ -74,12 +78,23 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   let closed = false;
   const q = async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => (await pool.query<R>(sql, params)).rows;
   const one = async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => (await q<R>(sql, params))[0];
-  // What every send reads, one query per turn for all of them (postgres-lookups.ts).
-  const userRow = rowsById<Row>(q, 'users');
-  const groupRow = rowsById<Row>(q, 'groups');
-  const member = pairExists(q, 'memberships', ['user_id', 'conv_key']);
-  const blocked = pairExists(q, 'blocks', ['owner', 'other']);
-  const members = rowsOfKeys<{ user_id: string }>(q, 'SELECT conv_key AS k, user_id FROM memberships WHERE conv_key = ANY($1::text[]) ORDER BY conv_key, user_id');
+  // What every send reads, one query per turn for all of them (postgres-lookups.ts), held
+  // between turns once the node connects the facts to its bus (postgres-facts.ts). Every
+  // change to them below goes through `facts.changed` before it resolves.
+  const facts = new FactMemo();
+  const userRow = rowsById<Row>(q, 'users', { memo: facts, prefix: factPrefix.user });
+  const groupRow = rowsById<Row>(q, 'groups', { memo: facts, prefix: factPrefix.group });
+  const member = pairExists(q, 'memberships', ['user_id', 'conv_key'], { memo: facts, prefix: factPrefix.member });
+  const blocked = pairExists(q, 'blocks', ['owner', 'other'], { memo: facts, prefix: factPrefix.block });
+  const friends = pairExists(q, 'friends', ['a', 'b'], { memo: facts, prefix: factPrefix.friend });
+  const members = rowsOfKeys<{ user_id: string }>(q, 'SELECT conv_key AS k, user_id FROM memberships WHERE conv_key = ANY($1::text[]) ORDER BY conv_key, user_id', {
+    memo: facts, prefix: factPrefix.members, keep: (rows) => rows === undefined || (rows as unknown[]).length <= MEMBERS_HELD,
+  });
+  /** The facts a change of these users' membership of the group changes. */
+  const membership = (groupId: string, userIds: readonly string[]) => {
+    const key = groupKey(groupId);
+    return [factKey.members(key), ...userIds.map((u) => factKey.member(u, key))];
+  };
   const search = options.searchIndex !== false;
   const merge = await createPendingListMerge(q, log);
 
@@ -143,8 +158,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresChanges({ query: q, transaction }),
     ...createPostgresWebhooks({ query: q, transaction }),
     ...createPostgresPush({ query: q, transaction }),
-    ...createPostgresFriends({ query: q, transaction }),
-    ...createPostgresModeration({ query: q, transaction }),
+    ...createPostgresFriends({ query: q, transaction, changed: (a, b) => facts.changed([factKey.friend(a, b), factKey.friend(b, a)]) }),
+    ...createPostgresModeration({ query: q, transaction, facts }),
+    facts,
     ...createPostgresReports({ query: q, transaction }),
     async ping() {
       if (closed) throw new Error('store closed');
@@ -169,10 +185,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
          RETURNING *`,
         [id, profile.name ?? null, profile.avatar ?? null, now],
       );
+      await facts.changed([factKey.user(id)]);
       return toUser(r!);
     },
     async deleteUser(id) {
-      return transaction(async (c) => {
+      const deleted = await transaction(async (c) => {
         const res = await c.query('UPDATE users SET deleted = true WHERE id = $1 AND NOT deleted', [id]);
         if (res.rowCount === 0) return false;
         await c.query(`DELETE FROM memberships WHERE user_id = $1 AND conv_key LIKE 'group:%'`, [id]);
@@ -181,18 +198,23 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         await c.query('DELETE FROM friend_requests WHERE from_id = $1 OR to_id = $1', [id]);
         return true;
       });
+      // Their memberships, friendships and blocks everywhere: rare enough to forget everything.
+      if (deleted) await facts.changed('all');
+      return deleted;
     },
     async setFriends(a, b, friends) {
       // Both directions in one statement, so a crash never leaves a one-sided friendship.
       if (friends) await q('INSERT INTO friends (a, b) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING', [a, b]);
       else await q('DELETE FROM friends WHERE (a, b) IN (($1, $2), ($2, $1))', [a, b]);
+      await facts.changed([factKey.friend(a, b), factKey.friend(b, a)]);
     },
     async areFriends(a, b) {
-      return (await one('SELECT 1 FROM friends WHERE a = $1 AND b = $2', [a, b])) !== undefined;
+      return friends(a, b);
     },
     async setBlocked(owner, other, blocked) {
       if (blocked) await q('INSERT INTO blocks (owner, other) VALUES ($1, $2) ON CONFLICT DO NOTHING', [owner, other]);
       else await q('DELETE FROM blocks WHERE owner = $1 AND other = $2', [owner, other]);
+      await facts.changed([factKey.block(owner, other)]);
     },
     async isBlocked(owner, other) {
       return blocked(owner, other);
@@ -225,6 +247,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           ]);
         }
       });
+      await facts.changed([factKey.group(g.id), ...membership(g.id, members)]);
     },
     async getGroup(id) {
       const r = await groupRow(id);
@@ -236,6 +259,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
            avatar = CASE WHEN $4 THEN $5 ELSE avatar END, notice = CASE WHEN $6 THEN $7 ELSE notice END WHERE id = $1 RETURNING *`,
         [id, changes.historyVisibility ?? null, changes.name ?? null, changes.avatar !== undefined, changes.avatar ?? null, changes.notice !== undefined, changes.notice || null],
       );
+      if (r) await facts.changed([factKey.group(id)]);
       return r && toGroup(r);
     },
     async getGroupRole(groupId, userId) {
@@ -245,11 +269,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return (await q('UPDATE memberships SET role = $3 WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId), role])).length > 0;
     },
     async dismissGroup(groupId) {
-      return transaction(async (c) => {
+      const removed = await transaction(async (c) => {
         await c.query('UPDATE groups SET dismissed = true WHERE id = $1', [groupId]);
         const { rows } = await c.query<{ user_id: string }>('DELETE FROM memberships WHERE conv_key = $1 RETURNING user_id', [groupKey(groupId)]);
         return rows.map((r) => r.user_id).sort();
       });
+      await facts.changed([factKey.group(groupId), ...membership(groupId, removed)]);
+      return removed;
     },
     async countGroupMembers(groupId) {
       return Number((await one<{ n: string }>('SELECT count(*) AS n FROM memberships WHERE conv_key = $1', [groupKey(groupId)]))!.n);
@@ -263,10 +289,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
          ON CONFLICT DO NOTHING RETURNING 1`,
         [userId, key],
       );
+      if (rows.length > 0) await facts.changed(membership(groupId, [userId]));
       return rows.length > 0;
     },
     async removeGroupMember(groupId, userId) {
-      return (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId)])).length > 0;
+      const removed = (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId)])).length > 0;
+      if (removed) await facts.changed(membership(groupId, [userId]));
+      return removed;
     },
     async listGroupMembers(groupId) {
       return (await members(groupKey(groupId))).map((r) => r.user_id);

@@ -98,6 +98,22 @@ describe('Redis bus', () => {
     await nodeB.close();
   });
 
+  it('reports a cut subscription (onCut) before it reports it live again (onGap)', async () => {
+    const prefix = `${uniqueName('natter_test')}:`;
+    const bus = await createRedisBus({ url: REDIS_URL, prefix });
+    const heard: string[] = [];
+    bus.onCut!(() => heard.push('cut'));
+    const live = new Promise<void>((resolve) => bus.onGap!(() => resolve(void heard.push('gap'))));
+    const admin = new Redis(REDIS_URL);
+    const clients = (await admin.client('LIST')) as string;
+    const [id] = clients.split('\n').filter((l) => l.includes(` name=${prefix}bus-sub`)).map((l) => /id=(\d+)/.exec(l)![1]!);
+    await admin.client('KILL', 'ID', id!);
+    await admin.quit();
+    await live;
+    assert.deepEqual(heard, ['cut', 'gap']);
+    await bus.close();
+  });
+
   it('fails to start with a clear message when Redis is unreachable', async () => {
     await assert.rejects(createRedisBus({ url: 'redis://127.0.0.1:1' }), /Redis at .* is unreachable/);
   });

@@ -30,6 +30,16 @@ describe('Redis rate limiter across nodes', () => {
     await b!.close!();
   });
 
+  it('counts the events of one turn (one script call) in the order they came, a key more than once', async () => {
+    const limiter = await createRedisRateLimiter({ url: REDIS_URL, limit: 2, windowMs: 60_000, prefix: prefix() });
+    const decisions = await Promise.all([
+      limiter.consume('send:a', 1000), limiter.consume('send:b', 1000), limiter.consume('send:a', 1001),
+      limiter.consume('send:a', 1002), limiter.consume('send:b', 1003, 1),
+    ]);
+    assert.deepEqual(decisions, [{ ok: true }, { ok: true }, { ok: true }, { ok: false, retryAfterMs: 59_998 }, { ok: false, retryAfterMs: 59_997 }]);
+    await limiter.close!();
+  });
+
   it('fails to start with a clear message when Redis is unreachable', async () => {
     await assert.rejects(createRedisRateLimiter({ url: 'redis://127.0.0.1:1', limit: 1 }), /Redis at .* is unreachable/);
   });

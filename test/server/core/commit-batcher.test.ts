@@ -111,3 +111,30 @@ describe('CommitBatcher with a store that commits in call order (SQLite writer t
     }
   });
 });
+
+describe('CommitBatcher with a store that commits concurrently (PostgreSQL pool)', () => {
+  it('commits one batch at a time while few drafts wait, and a second beside it once 32 do', async () => {
+    const store = Object.assign(createMemoryStore(), { concurrentCommits: 5 });
+    const commit = store.commitMessages.bind(store);
+    const calls: string[][] = [];
+    const gates: (() => void)[] = [];
+    store.commitMessages = async (drafts) => {
+      calls.push(drafts.map((d) => d.key));
+      await new Promise<void>((r) => gates.push(r));
+      return commit(drafts);
+    };
+    const batcher = new CommitBatcher(store);
+    const turn = () => new Promise((r) => setImmediate(r));
+    const all = Array.from({ length: 5 }, () => batcher.submit(draft(groupKey('a'), 'x')));
+    await turn();
+    all.push(...Array.from({ length: 5 }, () => batcher.submit(draft(groupKey('b'), 'x'))));
+    await turn();
+    assert.equal(calls.length, 1, 'five drafts wait for the commit in flight');
+    all.push(...Array.from({ length: 27 }, () => batcher.submit(draft(groupKey('c'), 'x'))));
+    await turn();
+    assert.equal(calls.length, 2, '32 waiting: a second batch goes beside the first');
+    assert.deepEqual([...new Set(calls[1])], [groupKey('b'), groupKey('c')]);
+    for (const open of gates.splice(0)) open();
+    await Promise.all(all);
+  });
+});

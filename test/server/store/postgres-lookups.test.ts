@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { QueryResultRow } from 'pg';
 import { pairExists, rowsById, rowsOfKeys } from '../../../src/server/store/postgres-lookups.js';
+import { FactMemo } from '../../../src/server/store/postgres-facts.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
 
 await requirePostgres();
@@ -49,4 +50,44 @@ describe('PostgreSQL per-turn lookups', () => {
     const results = await Promise.allSettled([broken('x'), broken('y')]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
   });
+
+  it('with held facts connected, answers later turns from memory until a name is invalidated', async () => {
+    const memo = new FactMemo();
+    const user = rowsById<{ id: string; name: string }>(q, 'users', { memo, prefix: 'u:' });
+    queries = 0;
+    assert.equal((await user('b'))?.name, 'B');
+    assert.equal((await user('b'))?.name, 'B');
+    assert.equal(queries, 2, 'nothing is held before the node connects the facts to its bus');
+    memo.connect(async () => {});
+    await user('b');
+    await pool.query("UPDATE users SET name = 'B2' WHERE id = 'b'");
+    assert.equal((await user('b'))?.name, 'B', 'held');
+    assert.equal(await user('nobody'), undefined);
+    assert.equal(await user('nobody'), undefined, 'an absence is held too');
+    assert.equal(queries, 4);
+    memo.invalidate(['u:b']);
+    assert.equal((await user('b'))?.name, 'B2');
+    assert.equal(queries, 5);
+    memo.suspend();
+    assert.equal((await user('b'))?.name, 'B2');
+    assert.equal(queries, 6, 'a suspended memo holds nothing');
+  });
+
+  it('does not keep an answer that was on its way while a name was invalidated', async () => {
+    const memo = new FactMemo();
+    memo.connect(async () => {});
+    const member = pairExists(q, 'memberships', ['user_id', 'conv_key'], { memo, prefix: 'p:' });
+    queries = 0;
+    const inFlight = member('b', 'g1');
+    // The read is sent at the end of this turn; word of another node's removal lands before its
+    // answer (PostgreSQL answered as of before the removal).
+    await new Promise((r) => setImmediate(r));
+    memo.invalidate(['p:b\u0000g1']);
+    await pool.query("DELETE FROM memberships WHERE user_id = 'b' AND conv_key = 'g1'");
+    assert.equal(await inFlight, true, 'the read itself answers what PostgreSQL said');
+    assert.equal(await member('b', 'g1'), false, 'but it was not kept: read again');
+    assert.equal(queries, 2);
+    await pool.query("INSERT INTO memberships VALUES ('b', 'g1')");
+  });
 });
+
