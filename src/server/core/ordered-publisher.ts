@@ -20,8 +20,12 @@ interface Entry {
  *   particular seq order (SQLite's writer settles a job's changes before its messages).
  * A device given seq n+1 before seq n fetches a gap that is not one.
  *
- * Events handed over during one tick are sorted by seq at its end (one `process.nextTick` per
- * tick, no I/O wait); an event then waits only for events of its conversation handed over before
+ * Events handed over during one pass of the event loop's poll phase are sorted by seq after it
+ * (one `setImmediate` per pass, no I/O wait): PostgreSQL answers two commits of a conversation on
+ * two pool connections, and when both answers are read in one pass their callbacks run in socket
+ * order, not commit order (a `process.nextTick` flush sorted each callback's events alone, and
+ * under load a change went out ahead of the message committed before it). An event then waits
+ * only for events of its conversation handed over before
  * it whose recipients are still being read. The bus keeps publish-call order (bus.ts), so only
  * the calls are ordered: an event never waits for the one before it to reach the bus.
  */
@@ -29,7 +33,7 @@ export class OrderedPublisher {
   readonly #bus: Bus;
   /** Per conversation: events handed over and not yet given to the bus, in seq order. */
   readonly #queues = new Map<string, Entry[]>();
-  /** Handed over during this tick, not yet sorted into the queues. */
+  /** Handed over during this pass, not yet sorted into the queues. */
   #incoming: Entry[] = [];
 
   constructor(bus: Bus) {
@@ -38,18 +42,18 @@ export class OrderedPublisher {
 
   /**
    * Publishes `event` (seq `seq` of conversation `key`) after the events of `key` with lower
-   * seqs handed over before or during this tick. Resolves with the event once the bus has it;
+   * seqs handed over before or during this pass of the poll phase. Resolves with the event once the bus has it;
    * rejects if reading its recipients or publishing failed, which holds back nothing after it.
    */
   publish(key: string, seq: number, event: BusEvent | Promise<BusEvent>): Promise<BusEvent> {
     return new Promise<BusEvent>((resolve, reject) => {
       const pending = event instanceof Promise ? event : undefined;
       this.#incoming.push({ key, seq, event: pending ? undefined : (event as BusEvent), pending, failed: undefined, resolve, reject });
-      if (this.#incoming.length === 1) process.nextTick(this.#flush);
+      if (this.#incoming.length === 1) setImmediate(this.#flush);
     });
   }
 
-  /** Sorts this tick's events into their conversations' queues and publishes what is ready. */
+  /** Sorts this pass's events into their conversations' queues and publishes what is ready. */
   readonly #flush = (): void => {
     const incoming = this.#incoming;
     this.#incoming = [];
