@@ -61,6 +61,7 @@ import { parseFrameBudgets } from './core/frame-rates.js';
 import { devModeOf, persistentSecret } from './dev-mode.js';
 import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
+import { latencyTraceOnSignal } from './latency-trace-signal.js';
 import { pushFromEnv } from './push/push-env.js';
 import { s3FromEnv } from './uploads/storage-env.js';
 
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
   const fromDist = resolve(dirname(fileURLToPath(import.meta.url)), '../demo');
   const staticDir = [fromDist, demoDir].find((d) => existsSync(d));
 
+  // A diagnostic (issue 23): before the store opens, so its writer thread times its jobs too.
+  if (env['NATTER_LATENCY_TRACE']) latencyTraceOnSignal(env['NATTER_LATENCY_TRACE']);
   const server = await createChatServer({
     dataDir,
     databaseUrl: env['NATTER_DATABASE_URL'] || undefined,
