@@ -11,6 +11,13 @@ interface Pending {
 }
 
 /**
+ * Drafts of one turn after which a store that coalesces queued commits gets them before the turn
+ * ends. Lower: more, smaller jobs (each a message to the writer and back, and sockets written
+ * in more turns); higher: the writer waits longer for the first sends of a long turn.
+ */
+const POST_EARLY_AT = 64;
+
+/**
  * Collects the drafts submitted during one event-loop turn and commits them in one store
  * transaction: one fsync for many messages is what makes durable acks cheap. Batches commit
  * one after another, so a later batch never gets lower seqs than an earlier one. While a
@@ -39,6 +46,8 @@ export class CommitBatcher {
   /** Commits handed to the store and not yet answered. */
   #inFlight = 0;
   readonly #maxInFlight: number;
+  /** Pending drafts at which a batch goes before the turn ends (a store that coalesces what is queued). */
+  readonly #postEarlyAt: number;
   /** Conversations in a batch in flight, when batches may commit concurrently. */
   readonly #busy: Set<string> | undefined;
   #tail: Promise<void> = Promise.resolve();
@@ -48,12 +57,16 @@ export class CommitBatcher {
     this.#maxBatch = maxBatch;
     this.#maxInFlight = store.commitsInCallOrder ? (store.coalescesQueuedCommits ? Infinity : 2) : Math.max(1, store.concurrentCommits ?? 1);
     this.#busy = this.#maxInFlight > 1 && !store.commitsInCallOrder ? new Set() : undefined;
+    this.#postEarlyAt = store.commitsInCallOrder && store.coalescesQueuedCommits ? POST_EARLY_AT : Infinity;
   }
 
   /** Resolves with the outcome once the draft's transaction has committed; rejects if it failed. */
   submit(draft: MessageDraft): Promise<CommitOutcome> {
     return new Promise((resolve, reject) => {
       this.#pending.push(tracing() ? { draft, resolve, reject, at: performance.now() } : { draft, resolve, reject });
+      // A long turn (many frames read, a commit's fan-out) need not keep an idle writer waiting:
+      // these go now, the rest of the turn's at its end (the store commits them together if busy).
+      if (this.#pending.length >= this.#postEarlyAt) this.#next();
       if (!this.#scheduled) {
         this.#scheduled = true;
         // setImmediate runs after the I/O callbacks of this turn, so every frame read in it joins.
