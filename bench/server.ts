@@ -16,6 +16,8 @@
  *     PostgreSQL + Redis on a scratch database of its own per trial (bench/lib/pg-node.ts), and the floor, same run)
  *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server; natter-pg too)
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
+ *   npm run bench:server -- --targets natter --rates 16000 --trace   (where a send's time goes, after each step: batch
+ *     wait, writer queue, commit, reply, jobs per transaction, event-loop delay, GC pauses; NATTER_LATENCY_TRACE)
  *   npm run bench:server -- --targets natter,natter-webhook --rates 2000,4000   (a webhook endpoint on a local
  *     receiver that answers 200 at once, every event; beside none, same run)
  *   npm run bench:server -- --targets natter,natter-wordlist --rates 2000,4000   (a 1,000-entry word list, SPEC §11:

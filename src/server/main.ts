@@ -15,6 +15,7 @@
  *   NATTER_REPORTS_PER_HOUR (20; message reports per user),
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default none: the server's own origin only),
  *   NATTER_LOG (1/true for request logs),
+ *   NATTER_LATENCY_TRACE (a file: latency histograms written to it on each SIGUSR2; a diagnostic),
  *   NATTER_MAX_CONNECTIONS_PER_USER (32), NATTER_MAX_CONNECTIONS_PER_IP (1024),
  *   NATTER_TRUST_PROXY (hop count or comma list of proxy addresses/CIDRs/loopback whose
  *   X-Forwarded-For names the client; unset = none),
