@@ -31,7 +31,7 @@ const POST_EARLY_AT = 64;
  * One that also takes every batch queued behind its running commit into its next transaction
  * (`coalescesQueuedCommits`: SQLite's writer thread) gets each turn's batch at once: a draft
  * then waits for the commit running when it came and for its own, not also for a batch held
- * back here until a reply came (a whole commit more, the largest part of the ack's p99 under load).
+ * back here until a reply came (a whole commit more, and the reply's way back through a busy loop).
  *
  * A store that commits concurrently (PostgreSQL's pool, `concurrentCommits`) gets several
  * batches at once, each with conversations none of the others in flight has: a draft whose
