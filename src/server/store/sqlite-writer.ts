@@ -20,9 +20,10 @@ import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-se
  *   durable, and sees every message whose commit has resolved (the sender's ack, a duplicate's
  *   lookup, the replay read after it).
  * - Sequencing and idempotency are decided inside the worker's one transaction per batch, the
- *   same statements as before. The worker takes batches from its message queue one after
- *   another, in the order they were posted (so CommitBatcher may post the next before the last
- *   is answered: `commitsInCallOrder`), and handles each batch's messages in order.
+ *   same statements as before. The worker takes batches from its message queue in the order they
+ *   were posted, every batch queued when a transaction starts into that one (so CommitBatcher
+ *   posts each turn's batch without waiting for the last to be answered: `commitsInCallOrder`,
+ *   `coalescesQueuedCommits`), and handles each batch's messages in order.
  * - The main connection's own writes (users, groups, read positions, broadcasts) wait for the
  *   write lock (busy timeout) and use IMMEDIATE transactions where they read before writing.
  *
@@ -33,8 +34,8 @@ export interface SqliteWriter {
   commit(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
   /**
    * Commits one change (SPEC §9) on the writer thread, in the next job posted: with the next
-   * batch of messages, else with the other changes waiting (at the end of the turn when the
-   * writer is idle, after its job in flight when it is busy).
+   * batch of messages, else with the other changes waiting at the end of the turn (a busy writer
+   * commits that job with the others queued beside it).
    */
   change(change: ChangeWire): Promise<ChangeWireOutcome>;
   /**
