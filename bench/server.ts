@@ -16,6 +16,8 @@
  *     PostgreSQL + Redis on a scratch database of its own per trial (bench/lib/pg-node.ts), and the floor, same run)
  *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server; natter-pg too)
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
+ *   npm run bench:server -- --targets natter --rates 16000 --trace   (where a send's time goes, after each step: batch
+ *     wait, writer queue, commit, reply, jobs per transaction, event-loop delay, GC pauses; NATTER_LATENCY_TRACE)
  *   npm run bench:server -- --targets natter,natter-webhook --rates 2000,4000   (a webhook endpoint on a local
  *     receiver that answers 200 at once, every event; beside none, same run)
  *   npm run bench:server -- --targets natter,natter-wordlist --rates 2000,4000   (a 1,000-entry word list, SPEC §11:
@@ -25,7 +27,7 @@
  *     `natter-pg,baseline-pg` the same over PostgreSQL + Redis)
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +63,12 @@ const { values } = parseArgs({
      * generation collected, which is where a server's GC time goes.
      */
     'alloc-prof': { type: 'string' },
+    /**
+     * Natter targets run with NATTER_LATENCY_TRACE (src/server/latency-trace-signal.ts): after each
+     * step, where its sends' time went (batch wait, writer queue, commit, reply, event loop delay,
+     * GC pauses), as histograms on stderr. A diagnostic: the timing itself costs a little.
+     */
+    trace: { type: 'boolean', default: false },
     /** Root of another checkout: target `baseline` runs its server, for alternating A/B runs. */
     baseline: { type: 'string' },
   },
@@ -117,6 +125,8 @@ interface Target {
   inspectPort?: number;
   /** Share of operations that are changes to sent messages (Natter only). */
   changeShare?: number;
+  /** Where the server writes its latency trace on SIGUSR2 (`--trace`). */
+  traceFile?: string;
   /** The node's database server processes' CPU seconds by pid, when it has a database of its own. */
   databaseCpu?(): Promise<Map<number, number>>;
   stop(): Promise<void>;
@@ -133,6 +143,8 @@ async function natterTarget(root?: string, changeShare = 0, webhook?: { url: str
   const env: Record<string, string> = webhook ? { NATTER_WEBHOOK_URL: webhook.url, NATTER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' } : {};
   if (wordList) Object.assign(env, { NATTER_WORDLIST_FILE: wordList, NATTER_WORDLIST_MODE: 'reject' });
   if (backing) Object.assign(env, backing.env);
+  const traceFile = values.trace ? join(tmpdir(), `natter-bench-trace-${process.pid}-${traceFiles++}.json`) : undefined;
+  if (traceFile) env['NATTER_LATENCY_TRACE'] = traceFile;
   const server = await startNatterServer(env, nodeArgs, root);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
   for (let r = 0; r * GROUP < CLIENTS; r++) {
@@ -140,7 +152,7 @@ async function natterTarget(root?: string, changeShare = 0, webhook?: { url: str
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
   const name = backing ? (root ? 'natter-pg (baseline)' : 'natter-pg') : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
-  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, databaseCpu: backing?.databaseCpu, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
+  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, traceFile, databaseCpu: backing?.databaseCpu, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
 }
 
 /** A word list file of 1,000 entries (750 Latin words, 250 CJK terms) that the load's texts never contain. */
@@ -204,6 +216,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     /** Runs one step at `rate` for `seconds` and measures it. */
     const measure = async (step: number, rate: number, seconds: number): Promise<StepResult> => {
       const sampling = step === 0 && target.inspectPort ? await startAllocationSampling(target.inspectPort) : undefined;
+      if (target.traceFile) await takeTrace(target);
       const cpu0 = cpuSeconds(target.pid);
       const threads0 = threadCpuSeconds(target.pid);
       const database0 = await target.databaseCpu?.();
@@ -220,6 +233,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const elapsed = (performance.now() - start) / 1000;
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
+      if (target.traceFile && step >= 0) printTrace(`${target.name} @ ${rate}/s`, await takeTrace(target));
       const database1 = await target.databaseCpu?.();
       const databaseUsed = database0 && database1 ? [...database1].reduce((t, [pid, s]) => t + s - (database0.get(pid) ?? 0), 0) : NaN;
       const threadUse = [...threadCpuSeconds(target.pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
@@ -263,6 +277,28 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const w of workers) w.kill();
   }
   return results;
+}
+
+let traceFiles = 0;
+
+/** Asks the server for its latency trace since the last ask (SIGUSR2) and reads it. */
+async function takeTrace(target: Target): Promise<Record<string, Record<string, number>>> {
+  const file = target.traceFile!;
+  rmSync(file, { force: true });
+  process.kill(target.pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, number>>;
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  return {};
+}
+
+function printTrace(title: string, trace: Record<string, Record<string, number>>): void {
+  const rows = Object.entries(trace).map(([name, h]) => [name, h['count']!, fmt(h['p50']!), fmt(h['p90']!), fmt(h['p99']!), fmt(h['max']!), Number.isNaN(h['sum']) ? '' : fmt(h['sum']!, 0)]);
+  console.error(`\nlatency trace, ${title} (ms, or a count):\n${table(['histogram', 'samples', 'p50', 'p90', 'p99', 'max', 'sum'], rows)}\n`);
 }
 
 /** Samples the server's allocations (young-generation garbage included) until `stop`. */

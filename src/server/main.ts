@@ -15,6 +15,7 @@
  *   NATTER_REPORTS_PER_HOUR (20; message reports per user),
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default none: the server's own origin only),
  *   NATTER_LOG (1/true for request logs),
+ *   NATTER_LATENCY_TRACE (a file: latency histograms written to it on each SIGUSR2; a diagnostic),
  *   NATTER_MAX_CONNECTIONS_PER_USER (32), NATTER_MAX_CONNECTIONS_PER_IP (1024),
  *   NATTER_TRUST_PROXY (hop count or comma list of proxy addresses/CIDRs/loopback whose
  *   X-Forwarded-For names the client; unset = none),
@@ -61,6 +62,7 @@ import { parseFrameBudgets } from './core/frame-rates.js';
 import { devModeOf, persistentSecret } from './dev-mode.js';
 import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
+import { latencyTraceOnSignal } from './latency-trace-signal.js';
 import { pushFromEnv } from './push/push-env.js';
 import { s3FromEnv } from './uploads/storage-env.js';
 
@@ -134,6 +136,8 @@ async function main(): Promise<void> {
   const fromDist = resolve(dirname(fileURLToPath(import.meta.url)), '../demo');
   const staticDir = [fromDist, demoDir].find((d) => existsSync(d));
 
+  // A diagnostic (issue 23): before the store opens, so its writer thread times its jobs too.
+  if (env['NATTER_LATENCY_TRACE']) latencyTraceOnSignal(env['NATTER_LATENCY_TRACE']);
   const server = await createChatServer({
     dataDir,
     databaseUrl: env['NATTER_DATABASE_URL'] || undefined,

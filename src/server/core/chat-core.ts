@@ -14,6 +14,7 @@ import type { Bus, BusEvent } from './bus.js';
 import { membersOf, sanctionsSubject, type ChangedFacts } from './facts.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { OrderedPublisher } from './ordered-publisher.js';
+import { traceSample, tracing } from './latency-trace.js';
 import { ConnectionRegistry, takeSendTurn, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
@@ -401,6 +402,7 @@ export class ChatCore {
         draft.outbox = outboxEvents({ type, endpoints: also }, { eventId: newMessageId(), key: draft.key, time: draft.message.time, payload: JSON.stringify(data) });
       }
       committing = this.#batcher.submit(draft);
+      if (tracing()) traceSample('send.beforeSubmit', performance.now() - started);
     } catch (err) {
       // A store read that failed before the commit: nothing was stored, so the client may resend.
       if (err instanceof ChatError) throw err;
@@ -418,6 +420,7 @@ export class ChatCore {
       this.#log.error({ err }, 'commit failed');
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
+    const committed = tracing() ? performance.now() : 0;
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
     if (result.status === 'committed' && (draft.webhooks || draft.outbox)) this.#deps.webhooks!.queued();
     const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
@@ -439,6 +442,10 @@ export class ChatCore {
       }
       this.#published.add(result.message.id);
       if (this.#notifyOffline && event.kind === 'message') this.#notifyOffline(event);
+    }
+    if (committed) {
+      traceSample('send.commitToAck', performance.now() - committed);
+      traceSample('send.toAck', performance.now() - started);
     }
     opts.onCommitted?.(outcome);
     this.#metrics.acked((performance.now() - started) / 1000, outcome.duplicate ? 'duplicate' : 'committed');

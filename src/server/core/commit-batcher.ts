@@ -1,3 +1,4 @@
+import { traceSample, tracing } from './latency-trace.js';
 import type { Store } from './store.js';
 import type { CommitOutcome, MessageDraft } from './types.js';
 
@@ -8,7 +9,16 @@ interface Pending {
   draft: MessageDraft;
   resolve(outcome: CommitOutcome): void;
   reject(err: unknown): void;
+  /** When it was submitted (only while tracing latency). */
+  at?: number;
 }
+
+/**
+ * Drafts of one turn after which a store that coalesces queued commits gets them before the turn
+ * ends. Lower: more, smaller jobs (each a message to the writer and back, and sockets written
+ * in more turns); higher: the writer waits longer for the first sends of a long turn.
+ */
+const POST_EARLY_AT = 64;
 
 /**
  * Collects the drafts submitted during one event-loop turn and commits them in one store
@@ -21,6 +31,10 @@ interface Pending {
  * A store that applies commits in call order (one writer thread with a queue) gets the next
  * batch while it still commits the last: it never waits for the event loop to hear of one
  * commit and send the next, and each batch is what gathered during one commit, not two.
+ * One that also takes every batch queued behind its running commit into its next transaction
+ * (`coalescesQueuedCommits`: SQLite's writer thread) gets each turn's batch at once: a draft
+ * then waits for the commit running when it came and for its own, not also for a batch held
+ * back here until a reply came (a whole commit more, and the reply's way back through a busy loop).
  *
  * A store that commits concurrently (PostgreSQL's pool, `concurrentCommits`) gets several
  * batches at once, each with conversations none of the others in flight has: a draft whose
@@ -39,6 +53,8 @@ export class CommitBatcher {
   /** Commits handed to the store and not yet answered. */
   #inFlight = 0;
   readonly #maxInFlight: number;
+  /** Pending drafts at which a batch goes before the turn ends (a store that coalesces what is queued). */
+  readonly #postEarlyAt: number;
   /** Conversations in a batch in flight, when batches may commit concurrently. */
   readonly #busy: Set<string> | undefined;
   #tail: Promise<void> = Promise.resolve();
@@ -46,14 +62,18 @@ export class CommitBatcher {
   constructor(store: Store, maxBatch = 1000) {
     this.#store = store;
     this.#maxBatch = maxBatch;
-    this.#maxInFlight = store.commitsInCallOrder ? 2 : Math.max(1, store.concurrentCommits ?? 1);
+    this.#maxInFlight = store.commitsInCallOrder ? (store.coalescesQueuedCommits ? Infinity : 2) : Math.max(1, store.concurrentCommits ?? 1);
     this.#busy = this.#maxInFlight > 1 && !store.commitsInCallOrder ? new Set() : undefined;
+    this.#postEarlyAt = store.commitsInCallOrder && store.coalescesQueuedCommits ? POST_EARLY_AT : Infinity;
   }
 
   /** Resolves with the outcome once the draft's transaction has committed; rejects if it failed. */
   submit(draft: MessageDraft): Promise<CommitOutcome> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ draft, resolve, reject });
+      this.#pending.push(tracing() ? { draft, resolve, reject, at: performance.now() } : { draft, resolve, reject });
+      // A long turn (many frames read, a commit's fan-out) need not keep an idle writer waiting:
+      // these go now, the rest of the turn's at its end (the store commits them together if busy).
+      if (this.#pending.length >= this.#postEarlyAt) this.#next();
       if (!this.#scheduled) {
         this.#scheduled = true;
         // setImmediate runs after the I/O callbacks of this turn, so every frame read in it joins.
@@ -108,8 +128,15 @@ export class CommitBatcher {
     const batch = this.#take();
     if (batch.length === 0) return;
     this.#inFlight++;
+    const posted = tracing() ? performance.now() : 0;
+    if (posted) {
+      traceSample('batch.size', batch.length);
+      traceSample('batch.inFlightBefore', this.#inFlight - 1);
+      for (const p of batch) traceSample('draft.waitForBatch', posted - p.at!);
+    }
     const done = (settle: () => void): void => {
       this.#inFlight--;
+      if (posted) traceSample('batch.storeRoundTrip', performance.now() - posted);
       if (this.#busy) for (const p of batch) this.#busy.delete(p.draft.key);
       this.#next();
       settle();

@@ -98,6 +98,12 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    */
   readonly commitsInCallOrder?: boolean;
   /**
+   * Set, with `commitsInCallOrder`, when the store commits every batch queued behind a running
+   * commit in its next transaction (one writer draining its queue): the core then hands over
+   * each turn's batch at once instead of holding it until a commit ends.
+   */
+  readonly coalescesQueuedCommits?: boolean;
+  /**
    * Set when commits of batches with no conversation in common may run at the same time (a
    * pool of connections, each batch its own transaction): at most this many batches are then
    * in flight, and no two of them share a conversation, so each conversation's batches still

@@ -385,6 +385,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     // The writer thread takes its batches from one queue; :memory: commits before it returns.
     commitsInCallOrder: true,
+    // ... and commits all the batches queued when it starts a transaction in that one (sqlite-writer.ts).
+    coalescesQueuedCommits: true,
     async findMessage(key, id) {
       const r = q.findMessage.get(key, id) as Row | undefined;
       if (!r) return undefined;

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import { replaceTopLevelMember } from '../core/json-text.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
 import { VOCABULARY_MIN_UNITS, indexWords, searchTextOf } from '../core/search-text.js';
+import { sharedNow, traceSample, tracing } from '../core/latency-trace.js';
 import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-search.js';
 
 /**
@@ -19,9 +20,10 @@ import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-se
  *   durable, and sees every message whose commit has resolved (the sender's ack, a duplicate's
  *   lookup, the replay read after it).
  * - Sequencing and idempotency are decided inside the worker's one transaction per batch, the
- *   same statements as before. The worker takes batches from its message queue one after
- *   another, in the order they were posted (so CommitBatcher may post the next before the last
- *   is answered: `commitsInCallOrder`), and handles each batch's messages in order.
+ *   same statements as before. The worker takes batches from its message queue in the order they
+ *   were posted, every batch queued when a transaction starts into that one (so CommitBatcher
+ *   posts each turn's batch without waiting for the last to be answered: `commitsInCallOrder`,
+ *   `coalescesQueuedCommits`), and handles each batch's messages in order.
  * - The main connection's own writes (users, groups, read positions, broadcasts) wait for the
  *   write lock (busy timeout) and use IMMEDIATE transactions where they read before writing.
  *
@@ -32,8 +34,8 @@ export interface SqliteWriter {
   commit(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
   /**
    * Commits one change (SPEC §9) on the writer thread, in the next job posted: with the next
-   * batch of messages, else with the other changes waiting (at the end of the turn when the
-   * writer is idle, after its job in flight when it is busy).
+   * batch of messages, else with the other changes waiting at the end of the turn (a busy writer
+   * commits that job with the others queued beside it).
    */
   change(change: ChangeWire): Promise<ChangeWireOutcome>;
   /**
@@ -107,6 +109,13 @@ interface Reply {
   changeOutcomes?: ChangeWireOutcome[];
   changes?: number[];
   error?: string;
+  /**
+   * While tracing latency (latency-trace.ts): when the job started and ended on the writer (the
+   * process's shared clock), and the milliseconds of search index moves and merges it ran since
+   * its last reply (what a job posted meanwhile waited behind); on the first job of a
+   * transaction, how many jobs it committed (0 on the others).
+   */
+  t?: [start: number, end: number, move: number, merge: number, jobsInTransaction: number];
 }
 
 /**
@@ -353,7 +362,7 @@ export function execOnThisThread(db: unknown): (statements: WriterStatement[]) =
 }
 
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = ' + workerData.synchronous);
@@ -377,14 +386,21 @@ let merge;
 try { merge = db.prepare(workerData.merge); } catch {}
 const totalChanges = db.prepare('SELECT total_changes()').pluck();
 let merging = false;
+// Latency trace (latency-trace.ts): time spent in moves and merges since the last reply.
+const now = () => performance.timeOrigin + performance.now();
+let moveMs = 0;
+let mergeMs = 0;
 const mergeStep = () => {
   merging = false;
   if (stopped) return;
   const before = totalChanges.get();
+  const t0 = workerData.trace ? now() : 0;
   try {
     unsynced(() => merge.run());
   } catch {
     return;
+  } finally {
+    if (t0) mergeMs += now() - t0;
   }
   // FTS5: a step that merged something changes two rows or more; then the next step.
   if (totalChanges.get() - before >= 2) idle();
@@ -398,10 +414,13 @@ let awaitingWords = false;
 const move = () => {
   moving = false;
   if (stopped || awaitingWords || commitBatch.pending() === 0) return;
+  const t0 = workerData.trace ? now() : 0;
   try {
     unsynced(commitBatch.move);
   } catch {
     return;
+  } finally {
+    if (t0) moveMs += now() - t0;
   }
   idle();
 };
@@ -425,38 +444,128 @@ const jobDone = () => {
   idle();
 };
 let stopped = false;
-parentPort.on('message', (m) => {
-  if (m === 'stop') {
-    stopped = true;
-    clearTimeout(quiet);
-    // A clean stop leaves nothing pending (a process killed before its move leaves rows the
-    // store indexes from their bodies when it opens again).
-    try {
-      if (commitBatch.pending() > 0) unsynced(commitBatch.move);
-    } catch {}
-    db.close();
-    parentPort.close();
-    return;
-  }
-  if (m.words) {
-    commitBatch.words(m.words);
-    awaitingWords = false;
-    jobDone();
-    return;
-  }
-  let reply;
-  try {
-    if (m.exec) reply = { id: m.id, changes: execBatch(m.exec) };
+// Jobs come on a port of their own (workerData.port), in the order they were posted; replies go
+// back on parentPort.
+const jobs = workerData.port;
+// The words of a run's drafts before its last job, when that job's words had not come yet.
+let wordsBefore;
+/** Replies to one job; a commit job's outcomes are its own slice of its run's. */
+const reply = (r, t0, jobsInRun = 0) => {
+  if (t0) r.t = [t0, now(), moveMs, mergeMs, jobsInRun];
+  parentPort.postMessage(r);
+};
+/**
+ * Group commit on this side: every commit job queued when a transaction starts goes into it (one
+ * fsync for all), in the order posted. The calling thread hands over each turn's batch at once
+ * (CommitBatcher, \`coalescesQueuedCommits\`), so a send waits for the commit running when it
+ * came, then for its own, never for a batch queued before it: that wait was a whole commit more
+ * when the caller held batches back until a reply came.
+ * A job to index is followed by its words (posted right after it, so every job of a run but the
+ * last has its words queued behind it; the last one's may come later: awaitingWords).
+ */
+const commitRun = (queue, i) => {
+  // Each job with the words of its drafts (null for one not indexed; undefined: yet to come).
+  const run = [];
+  while (i < queue.length && queue[i].drafts) {
+    const m = queue[i++];
+    if (!m.indexing) run.push([m, m.drafts.map(() => null)]);
+    else if (i < queue.length && queue[i].words) run.push([m, queue[i++].words]);
     else {
-      const r = commitBatch(m.drafts, m.changes);
-      reply = { id: m.id, outcomes: r[0], changeOutcomes: r[1] };
+      run.push([m, undefined]);
+      break;
     }
-  } catch (err) {
-    reply = { id: m.id, error: String((err && err.message) || err) };
   }
-  parentPort.postMessage(reply);
-  if (m.indexing) awaitingWords = true;
-  else jobDone();
+  const t0 = workerData.trace ? now() : 0;
+  const wordsMissing = run[run.length - 1][1] === undefined;
+  let words = [];
+  try {
+    const drafts = [];
+    const changes = [];
+    for (const [m, w] of run) {
+      for (const d of m.drafts) drafts.push(d);
+      if (m.changes) for (const c of m.changes) changes.push(c);
+      if (w) for (const x of w) words.push(x);
+    }
+    const r = commitBatch(drafts, changes);
+    let d = 0;
+    let c = 0;
+    run.forEach(([m], j) => {
+      const n = m.drafts.length;
+      const k = m.changes ? m.changes.length : 0;
+      reply({ id: m.id, outcomes: r[0].slice(d, d + n), changeOutcomes: r[1].slice(c, c + k) }, t0, j === 0 ? run.length : 0);
+      d += n;
+      c += k;
+    });
+  } catch (err) {
+    if (run.length === 1) reply({ id: run[0][0].id, error: String((err && err.message) || err) }, t0, 1);
+    else {
+      // One job's failure is its own: each job again, in its own transaction (as posted alone).
+      words = [];
+      run.forEach(([m, w], j) => {
+        try {
+          const r = commitBatch(m.drafts, m.changes || []);
+          reply({ id: m.id, outcomes: r[0], changeOutcomes: r[1] }, t0, 1);
+          if (w && j < run.length - 1) commitBatch.words(w);
+          else if (w) words = w;
+        } catch (err) {
+          reply({ id: m.id, error: String((err && err.message) || err) }, t0, 1);
+        }
+      });
+    }
+  }
+  if (t0) moveMs = mergeMs = 0;
+  if (wordsMissing) {
+    // The last job's words complete these (commitBatch.words goes by the last commit's rows).
+    wordsBefore = words;
+    awaitingWords = true;
+  } else {
+    // After a failed commit this indexes nothing (it has no rows).
+    if (words.length > 0) commitBatch.words(words);
+    jobDone();
+  }
+  return i;
+};
+const stop = () => {
+  stopped = true;
+  clearTimeout(quiet);
+  // A clean stop leaves nothing pending (a process killed before its move leaves rows the
+  // store indexes from their bodies when it opens again).
+  try {
+    if (commitBatch.pending() > 0) unsynced(commitBatch.move);
+  } catch {}
+  db.close();
+  jobs.close();
+  parentPort.close();
+};
+jobs.on('message', (first) => {
+  const queue = [first];
+  for (let m; (m = receiveMessageOnPort(jobs)); ) queue.push(m.message);
+  for (let i = 0; i < queue.length && !stopped; ) {
+    const m = queue[i];
+    if (m === 'stop') return stop();
+    if (m.drafts) {
+      i = commitRun(queue, i);
+      continue;
+    }
+    i++;
+    if (m.words) {
+      commitBatch.words(wordsBefore ? wordsBefore.concat(m.words) : m.words);
+      wordsBefore = undefined;
+      awaitingWords = false;
+      jobDone();
+      continue;
+    }
+    const t0 = workerData.trace ? now() : 0;
+    let r;
+    try {
+      r = { id: m.id, changes: execBatch(m.exec) };
+    } catch (err) {
+      r = { id: m.id, error: String((err && err.message) || err) };
+    }
+    reply(r, t0);
+    if (t0) moveMs = mergeMs = 0;
+    jobDone();
+  }
 });
 `;
 
@@ -517,38 +626,55 @@ export function commitOnThisThread(db: unknown, search = true): {
   };
 }
 
+/** Records one job's times (latency-trace.ts): queued on the writer, committing, the reply's way back. */
+function traceReply([start, end, move, merge, jobs]: NonNullable<Reply['t']>, postedAt: number): void {
+  if (jobs > 0) traceSample('writer.jobsPerTransaction', jobs);
+  traceSample('writer.queued', start - postedAt);
+  traceSample('writer.job', end - start);
+  traceSample('writer.replyTravel', sharedNow() - end);
+  if (move > 0) traceSample('writer.moveBeforeJob', move);
+  if (merge > 0) traceSample('writer.mergeBeforeJob', merge);
+}
+
 /** Starts the writer for `file`, an existing WAL-mode database with the schema in place. */
 export function startSqliteWriter(file: string, options: SqliteWriterOptions): SqliteWriter {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const pending = new Map<number, { resolve(r: Reply): void; reject(e: unknown): void }>();
+  const pending = new Map<number, { resolve(r: Reply): void; reject(e: unknown): void; postedAt: number }>();
   let nextId = 1;
   let worker: Worker | undefined;
+  /** Where jobs go: a port of their own, so the writer can take every job queued at once (receiveMessageOnPort). */
+  let jobs: MessagePort | undefined;
   let exited: Promise<void> = Promise.resolve();
   let stopping: Promise<void> | undefined;
 
   const start = (): Worker => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, merge: MERGE_STEP, pendingMax: PENDING_MAX, quietMs: PENDING_QUIET_MS, ...options } });
+    const channel = new MessageChannel();
+    const w = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file, driver, merge: MERGE_STEP, pendingMax: PENDING_MAX, quietMs: PENDING_QUIET_MS, trace: tracing(), port: channel.port2, ...options },
+      transferList: [channel.port2],
+    });
+    jobs = channel.port1;
     // Holds the process up only while a commit is in flight.
     w.unref();
     w.on('message', (r: Reply) => {
       const p = pending.get(r.id);
       if (!p) return;
       pending.delete(r.id);
+      if (r.t) traceReply(r.t, p.postedAt);
       if (pending.size === 0) w.unref();
       if (r.error !== undefined) p.reject(new Error(`sqlite commit failed: ${r.error}`));
       else p.resolve(r);
-      jobEnded();
     });
     w.on('error', () => undefined);
     exited = new Promise<void>((resolve) =>
       w.once('exit', (code) => {
-        if (worker === w) worker = undefined;
+        if (worker === w) worker = jobs = undefined;
         // Whatever was in flight has an unknown outcome: the senders resend (same clientMsgId).
         for (const [id, p] of pending) {
           pending.delete(id);
           p.reject(new Error(`sqlite writer exited (${code})`));
         }
-        jobEnded();
         resolve();
       }),
     );
@@ -570,30 +696,16 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       ),
     };
   };
-  /** Set while waiting changes wait for the writer's jobs in flight (group commit, as CommitBatcher's). */
-  let changesWaiting = false;
   /**
-   * Posts the waiting changes in a job of their own: at the end of their turn when the writer is
-   * idle; when it is busy, after its next reply, unless a batch of messages took them first (the
-   * usual case under load: one transaction and one fsync for both, not two).
+   * Posts the waiting changes in a job of their own at the end of their turn, unless a batch of
+   * messages took them first. A busy writer commits them with the jobs queued beside them (one
+   * transaction and one fsync for all).
    */
-  const flushChanges = (force = false): void => {
+  const flushChanges = (): void => {
     changesScheduled = false;
     if (changes.length === 0) return;
-    if (!force && pending.size > 0) {
-      changesWaiting = true;
-      return;
-    }
-    changesWaiting = false;
     const taken = takeChanges();
     taken.settle(post({ drafts: [], changes: taken.wire }));
-  };
-  /** A job ended: changes that waited for it go now, after CommitBatcher posted (or not) its next batch. */
-  const jobEnded = (): void => {
-    if (!changesWaiting || changesScheduled) return;
-    changesWaiting = false;
-    changesScheduled = true;
-    setImmediate(() => flushChanges(true));
   };
 
   /**
@@ -605,12 +717,13 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     if (stopping) return Promise.reject(new Error('store closed'));
     worker ??= start();
     const w = worker;
+    const port = jobs!;
     const id = nextId++;
     return new Promise<Reply>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject, postedAt: tracing() ? sharedNow() : 0 });
       w.ref();
       try {
-        w.postMessage({ id, ...job, indexing: words !== undefined });
+        port.postMessage({ id, ...job, indexing: words !== undefined });
       } catch (err) {
         // Not cloneable: nothing was posted, so nothing of it is stored.
         pending.delete(id);
@@ -618,7 +731,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
         reject(err);
         return;
       }
-      if (words) w.postMessage({ words: words() });
+      if (words) port.postMessage({ words: words() });
     });
   };
 
@@ -650,12 +763,12 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     },
     stop() {
       // Changes still waiting for their turn's end go before the stop.
-      if (!stopping) flushChanges(true);
+      if (!stopping) flushChanges();
       stopping ??= (async () => {
         const w = worker;
         if (!w) return;
         // Posted after every commit, so those finish first.
-        w.postMessage('stop');
+        jobs?.postMessage('stop');
         w.ref();
         const timer = setTimeout(() => void w.terminate(), 10_000);
         await exited;

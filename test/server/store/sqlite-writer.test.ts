@@ -342,3 +342,33 @@ describe('sqlite store: the word index merged by the writer between its jobs', (
     assert.equal((await store.searchMessages('b', { terms: ['斑马'], limit: 50 })).length, 40);
   });
 });
+
+describe('sqlite store: the writer commits the batches queued together in one transaction', () => {
+  it('takes every batch queued when it starts into one commit; a batch that fails there fails alone', async () => {
+    const { startLatencyTrace, stopLatencyTrace, takeLatencyTrace } = await import('../../../src/server/core/latency-trace.js');
+    // The trace counts the jobs of each transaction; the writer learns of it when it starts.
+    startLatencyTrace();
+    const store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-coalesce-')), 'natter.db'));
+    try {
+      await store.createGroup({ id: 'q', name: 'Q', createdAt: 1 }, ['a']);
+      const k = groupKey('q');
+      const noSender = draft(k, 'a');
+      delete (noSender.message as Partial<typeof noSender.message>).sender;
+      const seqsOf = (settled: PromiseSettledResult<Awaited<ReturnType<Store['commitMessages']>>>[]) =>
+        settled.flatMap((s) => (s.status === 'fulfilled' ? s.value.map((o) => (o as { message: { seq: number } }).message.seq) : []));
+      // 40 batches in one turn.
+      const first = await Promise.allSettled(Array.from({ length: 40 }, () => store.commitMessages([draft(k, 'a')])));
+      assert.deepEqual(seqsOf(first), Array.from({ length: 40 }, (_, i) => i + 1));
+      const jobs = takeLatencyTrace()['writer.jobsPerTransaction'];
+      assert.ok(jobs && jobs.max > 1 && jobs.count < 40, `transactions took several batches (${jobs?.count} for 40, most ${jobs?.max} in one)`);
+      // 40 more, the 20th of which SQLite refuses (NOT NULL): the others commit all the same.
+      const second = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => store.commitMessages(i === 19 ? [draft(k, 'a'), noSender] : [draft(k, 'a')])));
+      assert.deepEqual(second.map((s) => s.status), second.map((_, i) => (i === 19 ? 'rejected' : 'fulfilled')));
+      assert.deepEqual(seqsOf(second), Array.from({ length: 39 }, (_, i) => i + 41));
+      assert.equal((await store.getConversation('a', k))?.lastSeq, 79);
+    } finally {
+      await store.close();
+      stopLatencyTrace();
+    }
+  });
+});
