@@ -15,7 +15,7 @@ import { createPostgresReports } from './postgres-reports.js';
 import { commitBatch, commitFresh } from './postgres-commit.js';
 import { pairExists, rowsById, rowsOfKeys } from './postgres-lookups.js';
 import { createPostgresSearch } from './postgres-search.js';
-import { createPendingListMerge } from './postgres-search-merge.js';
+import { createSearchMover } from './postgres-search-move.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
@@ -80,8 +80,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const member = pairExists(q, 'memberships', ['user_id', 'conv_key']);
   const blocked = pairExists(q, 'blocks', ['owner', 'other']);
   const members = rowsOfKeys<{ user_id: string }>(q, 'SELECT conv_key AS k, user_id FROM memberships WHERE conv_key = ANY($1::text[]) ORDER BY conv_key, user_id');
-  const search = options.searchIndex !== false;
-  const merge = await createPendingListMerge(q, log);
+  // Off, nothing moves into the index (only to measure what it costs: searches still find every
+  // message, on its body, as long as it stays above the watermark).
+  const mover = options.searchIndex !== false ? createSearchMover(() => pool.connect(), log) : undefined;
+  await mover?.sweep();
 
   /** Runs `work` in one transaction, again from the start when PostgreSQL asks for a retry. */
   async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -153,7 +155,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async close() {
       if (closed) return;
       closed = true;
-      await merge.close();
+      await mover?.close();
       await pool.end();
     },
     async getUser(id) {
@@ -281,12 +283,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (drafts.length === 0) return [];
       // The common batch in one round trip; a duplicate, a webhook event or a retryable error
       // (another node's concurrent insert or deadlock) takes the transaction, which handles all.
-      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts, search, merge.added).catch((err: unknown) => {
+      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts).catch((err: unknown) => {
         if (RETRYABLE.has((err as { code?: string }).code ?? '')) return undefined;
         throw err;
       });
-      const outcomes = fast ?? await transaction((c) => commitBatch(c, drafts, search, merge.added));
-      merge.committed();
+      const outcomes = fast ?? await transaction((c) => commitBatch(c, drafts));
+      mover?.committed(new Set(drafts.map((d) => d.key)), drafts.length);
       return outcomes;
     },
     async findMessage(key, id) {

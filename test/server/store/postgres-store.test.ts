@@ -167,36 +167,6 @@ describe('PostgreSQL store under the commit batcher', () => {
   });
 });
 
-describe('PostgreSQL word index', () => {
-  it('has its pending list merged by the node once its commits filled three quarters of the limit, not by a commit', async () => {
-    const { schema, url } = await schemaUrl();
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    const index = `coalesce(to_regclass('${schema}.messages_conv_words'), to_regclass('${schema}.messages_words'))`;
-    // A 64 kB list (8 pages): the node merges at an estimated 48 kB, about 200 of these messages.
-    await (await createPostgresStore({ connectionString: url })).close();
-    await admin.query(`DO $$ BEGIN EXECUTE format('ALTER INDEX %s SET (gin_pending_list_limit = 64)', ${index}); END $$`);
-    const store = await createPostgresStore({ connectionString: url });
-    // Merges what is pending and says how many pages that freed: a look that empties the list.
-    const pendingPages = async () => (await admin.query<{ pages: number }>(`SELECT gin_clean_pending_list(${index})::int AS pages`)).rows[0]!.pages;
-    try {
-      const k = groupKey('words');
-      await store.createGroup({ id: 'words', name: 'Words', createdAt: 1 }, ['w1', 'w2']);
-      const batch = (n: number) => Array.from({ length: n }, (_, i) => draft(k, 'w1', { elem: { type: 'text', text: `lorem ipsum dolor ${i} sit amet consectetur` } }));
-      await store.commitMessages(batch(20));
-      assert.ok(await pendingPages() > 0, 'below the estimate, the commit left its words pending');
-      // Past 48 kB by the node's count, under the limit's 8 pages in the list: the node merges.
-      await store.commitMessages(batch(200));
-      // Waits for the merge that commit started.
-      await store.close();
-      assert.equal(await pendingPages(), 0);
-    } finally {
-      await store.close();
-      await admin.end();
-    }
-  });
-});
-
 async function dropSchema(schema: string): Promise<void> {
   const c = new pg.Client({ connectionString: POSTGRES_URL });
   await c.connect();
