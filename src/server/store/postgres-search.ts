@@ -236,6 +236,9 @@ export async function indexWordsApart(client: PoolClient): Promise<Record<string
   await client.query('CREATE INDEX message_words_id ON message_words (id)');
   await client.query('CREATE INDEX message_words_conv_id ON message_words (conv_key, id)');
   await client.query('INSERT INTO search_marks (conv_key, seq) SELECT key, last_seq FROM conversations');
+  // Statistics now, not when autovacuum gets to the new table: without them the planner took a
+  // rare word for a common one and walked the id index (0.44 s across 1,000,000 messages).
+  await client.query('ANALYZE message_words, search_marks');
   return { rows, index: btreeGin === 1 ? 'message_words_conv_words' : 'message_words_words (no btree_gin)' };
 }
 
@@ -280,22 +283,40 @@ export async function moveToIndex(client: PoolClient, keys: readonly string[]): 
     await client.query(`INSERT INTO search_marks (conv_key, seq) SELECT k, 0 FROM unnest($1::text[]) AS k ORDER BY k COLLATE "C" ON CONFLICT DO NOTHING`, [sorted]);
     await client.query('SELECT 1 FROM search_marks WHERE conv_key = ANY($1::text[]) ORDER BY conv_key FOR UPDATE', [sorted]);
     // In this statement's snapshot the rows above each watermark are a gapless run of committed
-    // rows (see createPostgresSearch): the watermark may rise to the last of them.
-    // With them, in the same snapshot, each conversation's last seq (body NULL): when every row
-    // above the watermarks was read, that is the new watermark even if no row is left (a deleted one).
-    const { rows: all } = await client.query<{ conv_key: string; seq: string | number; id: string; body: string | null }>(
-      `(SELECT m.conv_key, m.seq, m.id, m.body FROM search_marks s JOIN messages m ON m.conv_key = s.conv_key AND m.seq > s.seq
-        WHERE s.conv_key = ANY($1::text[]) ORDER BY m.conv_key, m.seq LIMIT ${MOVE_ROWS})
-       UNION ALL (SELECT key, last_seq, NULL, NULL FROM conversations WHERE key = ANY($1::text[]))`, [sorted]);
-    const rows = all.filter((r) => r.body !== null) as { conv_key: string; seq: string | number; id: string; body: string }[];
+    // rows (see createPostgresSearch): the watermark may rise to the last of them. A text
+    // message of printable ASCII (most of them) is indexed by the statement itself: folded, it is
+    // its lower case ("C": no locale's), its words the runs of a-z and 0-9 (searchTextOf and
+    // indexWords do the same in JavaScript; array_to_tsvector drops repeats), with no body sent
+    // here and parsed on the event loop. Every other row comes back with its body, indexed
+    // below, and so does one whose JSON holds a \u escape (a control character, a lone
+    // surrogate: PostgreSQL's json refuses \u0000 and lone surrogates, which would stop every
+    // move of its conversation). With them, in the same snapshot, each conversation's last seq
+    // (`last`): when every row above the watermarks was read, that is the new watermark even if
+    // no row is left.
+    const { rows: all } = await client.query<{ conv_key: string; seq: string | number; id: string | null; body: string | null; last: boolean }>(
+      `WITH above AS (
+         SELECT m.conv_key, m.seq, m.id, m.body, CASE WHEN strpos(m.body, E'\\\\u') = 0 THEN m.body::json -> 'elem' END AS elem
+         FROM search_marks s JOIN messages m ON m.conv_key = s.conv_key AND m.seq > s.seq
+         WHERE s.conv_key = ANY($1::text[]) ORDER BY m.conv_key, m.seq LIMIT ${MOVE_ROWS}),
+       plain AS (
+         SELECT conv_key, seq, id, lower(elem ->> 'text' COLLATE "C") AS t FROM above
+         WHERE elem ->> 'type' = 'text' AND (elem ->> 'text') COLLATE "C" ~ '^[ -~]*$'),
+       indexed AS (
+         INSERT INTO message_words (conv_key, seq, id, text, words)
+         SELECT conv_key, seq, id, t, array_to_tsvector(array_remove(regexp_split_to_array(t, '[^a-z0-9]+'), '')) FROM plain WHERE t <> '')
+       SELECT a.conv_key, a.seq, a.id, CASE WHEN p.seq IS NULL THEN a.body END AS body, false AS last
+       FROM above a LEFT JOIN plain p ON p.conv_key = a.conv_key AND p.seq = a.seq
+       UNION ALL SELECT key, last_seq, NULL, NULL, true FROM conversations WHERE key = ANY($1::text[])`, [sorted]);
+    const rows = all.filter((r) => !r.last);
     const k: string[] = [], s: number[] = [], ids: string[] = [], texts: string[] = [], words: (string | null)[] = [];
     const marks = new Map<string, number>();
     const whole = rows.length < MOVE_ROWS;
-    for (const r of whole ? all.filter((x) => x.body === null) : rows) marks.set(r.conv_key, Number(r.seq));
+    for (const r of whole ? all.filter((x) => x.last) : rows) marks.set(r.conv_key, Number(r.seq));
     for (const r of rows) {
+      if (r.body === null) continue;
       const text = searchTextOf(JSON.parse(r.body) as Message);
       if (text === null) continue;
-      k.push(r.conv_key), s.push(Number(r.seq)), ids.push(r.id), texts.push(text), words.push(indexWords(text));
+      k.push(r.conv_key), s.push(Number(r.seq)), ids.push(r.id!), texts.push(text), words.push(indexWords(text));
     }
     if (k.length > 0) {
       await client.query(

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type { Elem, Message } from '../../../src/protocol/index.js';
 import { searchTerms } from '../../../src/protocol/search.js';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
+import { indexWords, searchTextOf } from '../../../src/server/core/search-text.js';
 import type { Store } from '../../../src/server/core/store.js';
 import { moveToIndex, pendingKeys, WORDS_VECTOR } from '../../../src/server/store/postgres-search.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
@@ -194,6 +196,41 @@ describe('PostgreSQL search index moves', () => {
       assert.equal((await pool.query('SELECT 1 FROM message_words')).rowCount, 0);
     } finally {
       mover.release();
+      await store.close();
+      await pool.end();
+    }
+  });
+});
+
+/** `text` with every lone surrogate as U+FFFD (String.prototype.toWellFormed, past this project's lib). */
+const wellFormed = (text: string) => text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
+describe('PostgreSQL search index moves: words made in SQL', () => {
+  it('index every kind of text as searchTextOf and indexWords do (plain ASCII in the statement, the rest here)', async () => {
+    const { store, pool } = await open({ searchIndex: false });
+    try {
+      await store.createGroup({ id: 'eq', name: 'Eq', createdAt: 1 }, ['a', 'b']);
+      const k = groupKey('eq');
+      const elems: Elem[] = [
+        ...['Hello, World!', 'ISTANBUL under_score x-y 42abc a1b2 Order #4411', 'Iı turkish', 'a  b\\c "q" {x} ~`!@#$%^&*()', '  ', '!!!', 'AAA aaa AaA', 'tab\there', 'nul\u0000here',
+          'lone \ud800 surrogate', 'café Zürich', '一只斑马在跑 mixed ASCII', 'emoji 😀 ok', 'ＡＢＣ full width', ''].map((text): Elem => ({ type: 'text', text })),
+        { type: 'file', url: '/f', name: 'Quarterly-Report.PDF', size: 1, mime: 'application/pdf' },
+        { type: 'custom', data: 'x' },
+        { type: 'location', description: 'Main St 5', latitude: 1, longitude: 2 },
+      ];
+      await store.commitMessages(elems.map((elem) => draft(k, 'a', { id: newMessageId(), elem })));
+      await moveAll(pool);
+      const { rows } = await pool.query<{ seq: string; text: string; words: string }>('SELECT seq, text, words::text AS words FROM message_words ORDER BY seq');
+      const expected = elems.map((elem, i) => {
+        const text = searchTextOf({ elem } as Message);
+        const words = indexWords(text);
+        // PostgreSQL receives a lone surrogate as U+FFFD (the driver's UTF-8), as it always did.
+        return text === null ? null : { seq: i + 1, text: wellFormed(text), words: words === null ? [] : [...new Set(wellFormed(words).split(' '))].sort() };
+      }).filter((r) => r !== null);
+      const parse = (tsv: string) => (tsv === '' ? [] : tsv.split(' ').map((w) => w.slice(1, -1).replace(/''/g, "'")).sort());
+      assert.deepEqual(rows.map((r) => ({ seq: Number(r.seq), text: r.text, words: parse(r.words) })), expected);
+      assert.equal((await marksAndWords(pool)).behind.length, 0);
+    } finally {
       await store.close();
       await pool.end();
     }
