@@ -75,7 +75,7 @@ export function createPostgresSearch(
         filters.push(`w.id < $${b}`);
         pendingFilters.push(`m.id < $${b}`);
       }
-      const mine = `mine AS (
+      const mine = `mine AS NOT MATERIALIZED (
            SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor, coalesce(sm.seq, 0) AS mark
            FROM memberships ms LEFT JOIN groups g ON g.id = substr(ms.conv_key, 7) AND ms.conv_key LIKE 'group:%'
            LEFT JOIN search_marks sm ON sm.conv_key = ms.conv_key
@@ -293,7 +293,7 @@ export async function moveToIndex(client: PoolClient, keys: readonly string[]): 
     // move of its conversation). With them, in the same snapshot, each conversation's last seq
     // (`last`): when every row above the watermarks was read, that is the new watermark even if
     // no row is left.
-    const { rows: all } = await client.query<{ conv_key: string; seq: string | number; id: string | null; body: string | null; last: boolean }>(
+    const { rows: all } = await client.query<{ conv_key: string | null; seq: string | number; id: string | null; body: string | null; kind: number }>(
       `WITH above AS (
          SELECT m.conv_key, m.seq, m.id, m.body, CASE WHEN strpos(m.body, E'\\\\u') = 0 THEN m.body::json -> 'elem' END AS elem
          FROM search_marks s JOIN messages m ON m.conv_key = s.conv_key AND m.seq > s.seq
@@ -304,19 +304,22 @@ export async function moveToIndex(client: PoolClient, keys: readonly string[]): 
        indexed AS (
          INSERT INTO message_words (conv_key, seq, id, text, words)
          SELECT conv_key, seq, id, t, array_to_tsvector(array_remove(regexp_split_to_array(t, '[^a-z0-9]+'), '')) FROM plain WHERE t <> '')
-       SELECT a.conv_key, a.seq, a.id, CASE WHEN p.seq IS NULL THEN a.body END AS body, false AS last
-       FROM above a LEFT JOIN plain p ON p.conv_key = a.conv_key AND p.seq = a.seq
-       UNION ALL SELECT key, last_seq, NULL, NULL, true FROM conversations WHERE key = ANY($1::text[])`, [sorted]);
-    const rows = all.filter((r) => !r.last);
-    const k: string[] = [], s: number[] = [], ids: string[] = [], texts: string[] = [], words: (string | null)[] = [];
+       SELECT a.conv_key, a.seq, a.id, a.body, 0 AS kind FROM above a
+         WHERE NOT EXISTS (SELECT 1 FROM plain p WHERE p.conv_key = a.conv_key AND p.seq = a.seq)
+       UNION ALL SELECT conv_key, max(seq), NULL, NULL, 1 FROM above GROUP BY conv_key
+       UNION ALL SELECT NULL, count(*), NULL, NULL, 2 FROM above
+       UNION ALL SELECT key, last_seq, NULL, NULL, 3 FROM conversations WHERE key = ANY($1::text[])`, [sorted]);
+    // Rows left to index here (0), the last row read of each conversation (1), the rows read (2),
+    // each conversation's last seq (3).
+    const read = Number(all.find((r) => r.kind === 2)?.seq ?? 0);
     const marks = new Map<string, number>();
-    const whole = rows.length < MOVE_ROWS;
-    for (const r of whole ? all.filter((x) => x.last) : rows) marks.set(r.conv_key, Number(r.seq));
-    for (const r of rows) {
-      if (r.body === null) continue;
-      const text = searchTextOf(JSON.parse(r.body) as Message);
+    for (const r of all) if (r.kind === (read < MOVE_ROWS ? 3 : 1)) marks.set(r.conv_key!, Number(r.seq));
+    const k: string[] = [], s: number[] = [], ids: string[] = [], texts: string[] = [], words: (string | null)[] = [];
+    for (const r of all) {
+      if (r.kind !== 0) continue;
+      const text = searchTextOf(JSON.parse(r.body!) as Message);
       if (text === null) continue;
-      k.push(r.conv_key), s.push(Number(r.seq)), ids.push(r.id!), texts.push(text), words.push(indexWords(text));
+      k.push(r.conv_key!), s.push(Number(r.seq)), ids.push(r.id!), texts.push(text), words.push(indexWords(text));
     }
     if (k.length > 0) {
       await client.query(
@@ -329,7 +332,7 @@ export async function moveToIndex(client: PoolClient, keys: readonly string[]): 
         [[...marks.keys()], [...marks.values()]]);
     }
     await client.query('COMMIT');
-    return rows.length;
+    return read;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -8,7 +8,7 @@ import { groupKey } from '../../../src/server/core/conversation-key.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
 import { indexWords, searchTextOf } from '../../../src/server/core/search-text.js';
 import type { Store } from '../../../src/server/core/store.js';
-import { moveToIndex, pendingKeys, WORDS_VECTOR } from '../../../src/server/store/postgres-search.js';
+import { MOVE_ROWS, moveToIndex, pendingKeys, WORDS_VECTOR } from '../../../src/server/store/postgres-search.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
 import { changeDraft } from './store-changes-contract.js';
@@ -163,6 +163,30 @@ describe('PostgreSQL search index moves', () => {
     } finally {
       await a.close();
       await b.close();
+      await pool.end();
+    }
+  });
+
+  it('a move reads MOVE_ROWS rows at most, raising each watermark to the last row it read; the next takes the rest', async () => {
+    const { store, pool } = await open({ searchIndex: false });
+    try {
+      for (const g of ['c1', 'c2']) await store.createGroup({ id: g, name: g, createdAt: 1 }, ['a', 'b']);
+      for (let i = 0; i < 6; i++) await send(store, groupKey(i < 3 ? 'c1' : 'c2'), Array.from({ length: 1000 }, (_, j) => `chunk ${i} ${j}`));
+      const c = await pool.connect();
+      try {
+        const keys = [groupKey('c1'), groupKey('c2')];
+        assert.equal(await moveToIndex(c, keys), MOVE_ROWS);
+        const { rows } = await pool.query('SELECT conv_key, seq FROM search_marks ORDER BY 1');
+        assert.deepEqual(rows.map((r) => [r.conv_key, Number(r.seq)]), [[keys[0], 3000], [keys[1], MOVE_ROWS - 3000]]);
+        assert.equal((await marksAndWords(pool)).words, MOVE_ROWS);
+        assert.equal(await moveToIndex(c, keys), 6000 - MOVE_ROWS);
+        assert.deepEqual(await marksAndWords(pool), { behind: [], words: 6000, distinct: 6000 });
+        assert.equal(await moveToIndex(c, keys), 0);
+      } finally {
+        c.release();
+      }
+    } finally {
+      await store.close();
       await pool.end();
     }
   });
