@@ -40,11 +40,35 @@ const MAX_ATTEMPTS = 5;
  * imported here only, so installs that keep the SQLite default never load it. Migrations run
  * before the store is returned; a database that cannot be reached rejects the factory.
  */
+/**
+ * The pool's connection string and startup options: those of the string (`?options=`), then JIT
+ * off, then the schema's search_path. No JIT: every statement here is short and led by an index,
+ * but PostgreSQL compiles one whose estimated cost passes jit_above_cost, and a search's
+ * estimate for the rows above its watermarks (a range it cannot know: a third of each
+ * conversation) passed it at a million messages: 90–150 ms of compiling for a 3 ms search
+ * (issue 20). The string's own options are moved out of it, as pg lets them replace ours.
+ */
+export function connectionOptions(connectionString: string, schema?: string): { connectionString: string; options: string } {
+  let given: string | null = null;
+  try {
+    const url = new URL(connectionString);
+    given = url.searchParams.get('options');
+    if (given !== null) {
+      url.searchParams.delete('options');
+      connectionString = url.toString();
+    }
+  } catch {
+    // Not a URL pg would read options from either: nothing to move.
+  }
+  const options = [given, '-c jit=off', schema ? `-c search_path=${quoteIdent(schema)}` : null].filter((o) => o !== null).join(' ');
+  return { connectionString, options };
+}
+
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const pg = (await import('pg')).default;
   const log = options.logger ?? silentLogger;
   const config: PoolConfig = {
-    connectionString: options.connectionString,
+    ...connectionOptions(options.connectionString, options.schema),
     max: options.poolSize ?? 10,
     // Without it a send would wait forever for a connection to an unreachable server.
     connectionTimeoutMillis: 5000,
@@ -52,16 +76,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     // Per pool, not pg.types.setTypeParser: that would change every other pg user in the process.
     types: { getTypeParser: ((oid, format) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as CustomTypesConfig['getTypeParser'] },
   };
-  if (options.schema) config.options = `-c search_path=${quoteIdent(options.schema)}`;
   const pool: Pool = new pg.Pool(config);
   // An idle connection that dies emits here; without a listener it would crash the process.
   pool.on('error', (err) => log.error({ err }, 'postgres: idle connection failed'));
-  // No JIT: every statement here is short and led by an index, but PostgreSQL compiles one whose
-  // estimated cost passes jit_above_cost, and a search's estimate for the rows above its
-  // watermarks (a range it cannot know: a third of each conversation) passed it at a million
-  // messages: 90–150 ms of compiling for a 3 ms search (issue 20). Queued before the
-  // connection's first query; a server without the setting (before PostgreSQL 11) keeps going.
-  pool.on('connect', (client) => void client.query('SET jit = off').catch((err: unknown) => log.warn({ err }, 'postgres: could not turn JIT off')));
 
   const first = await pool.connect().catch(async (err: unknown) => {
     await pool.end();

@@ -6,7 +6,7 @@ import type { Store } from '../../../src/server/core/store.js';
 import type { CommitOutcome } from '../../../src/server/core/types.js';
 import { CommitBatcher } from '../../../src/server/core/commit-batcher.js';
 import { MIGRATIONS } from '../../../src/server/store/postgres-schema.js';
-import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
+import { connectionOptions, createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { freshSchema, POSTGRES_URL, requirePostgres, uniqueName } from '../helpers/services.js';
 import { draft, storeContract } from './store-contract.js';
 
@@ -164,6 +164,24 @@ describe('PostgreSQL store under the commit batcher', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('PostgreSQL connection options', () => {
+  it('keep the string\'s own options, turn JIT off and put the schema last (pg lets the string\'s replace ours)', async () => {
+    const { schema, url } = await schemaUrl();
+    const o = connectionOptions(`${url}&application_name=natter-options-test`);
+    assert.doesNotMatch(o.connectionString, /options=/);
+    assert.equal(o.options, `-c search_path=${schema} -c jit=off`);
+    const client = new pg.Client(o);
+    await client.connect();
+    try {
+      const show = async (name: string) => Object.values((await client.query(`SHOW ${name}`)).rows[0])[0];
+      assert.deepEqual([await show('jit'), await show('search_path'), await show('application_name')], ['off', schema, 'natter-options-test']);
+    } finally {
+      await client.end();
+    }
+    assert.deepEqual(connectionOptions('postgres://u@h/db', 'natter'), { connectionString: 'postgres://u@h/db', options: '-c jit=off -c search_path="natter"' });
   });
 });
 
