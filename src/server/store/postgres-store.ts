@@ -36,11 +36,6 @@ const RETRYABLE = new Set(['23505', '40001', '40P01']);
 const MAX_ATTEMPTS = 5;
 
 /**
- * The Store of a cluster: every node opens its own pool on one PostgreSQL database. `pg` is
- * imported here only, so installs that keep the SQLite default never load it. Migrations run
- * before the store is returned; a database that cannot be reached rejects the factory.
- */
-/**
  * The pool's connection string and startup options: those of the string (`?options=`), then JIT
  * off, then the schema's search_path. No JIT: every statement here is short and led by an index,
  * but PostgreSQL compiles one whose estimated cost passes jit_above_cost, and a search's
@@ -64,6 +59,11 @@ export function connectionOptions(connectionString: string, schema?: string): { 
   return { connectionString, options };
 }
 
+/**
+ * The Store of a cluster: every node opens its own pool on one PostgreSQL database. `pg` is
+ * imported here only, so installs that keep the SQLite default never load it. Migrations run
+ * before the store is returned; a database that cannot be reached rejects the factory.
+ */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const pg = (await import('pg')).default;
   const log = options.logger ?? silentLogger;
