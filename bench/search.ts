@@ -17,8 +17,12 @@
  * `--keep` seeds once and reuses: the SQLite file and the PostgreSQL schema (named after the
  * corpus size) stay after the run, and a later run with `--keep` finds them seeded and skips
  * straight to the measurements (each run's commit rounds add their messages to conversations
- * 0–99, five of them the searcher's; those committed with the index off are not indexed). A new
- * store version opening the kept data upgrades it as it would a deployment's. Remove them with
+ * 0–99, five of them the searcher's; those committed with the index off are not indexed on SQLite,
+ * and on PostgreSQL are moved into the index by the next store that indexes when it opens, before
+ * its round is timed). A new store version opening the kept data upgrades it as it would a
+ * deployment's. On PostgreSQL an indexing store moves its round's words beside the commits (its
+ * connections' CPU is counted in the round; the last moves, up to 2,000 messages' worth, finish
+ * when it closes, after the round's clock stopped). Remove them with
  * `--drop` (with the same sizes).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

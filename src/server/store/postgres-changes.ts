@@ -1,7 +1,7 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import { ChatError, type Message } from '../../protocol/index.js';
-import { indexWords, searchTextOf } from '../core/search-text.js';
-import { WORDS_VECTOR } from './postgres-search.js';
+import { searchTextOf } from '../core/search-text.js';
+import { lockMark, rewriteWords } from './postgres-search.js';
 import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
 import { changePayload, outboxEvents } from '../webhooks/types.js';
@@ -46,9 +46,11 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     const target: StoredMessage = { ...applied.target, changeSeq: seq };
     // The mentions column follows the body: an edit may add some, a recall drops them all; so
     // does the searchable text (an edit's new text is found from now on, a recalled message no more).
-    const text = searchTextOf(target);
-    await c.query(`UPDATE messages SET body = $1, mentions = $2, search_text = $5, search_words = ${WORDS_VECTOR('$6::text')} WHERE conv_key = $3 AND id = $4`,
-      [JSON.stringify(target), target.groupAtUserList?.length ? target.groupAtUserList : null, d.key, d.targetId, text, indexWords(text)]);
+    // Above the watermark the body is all there is (a move reads it later); at or below it, the
+    // word index's row is rewritten here. The watermark is locked until COMMIT (lockMark).
+    await c.query('UPDATE messages SET body = $1, mentions = $2 WHERE conv_key = $3 AND id = $4',
+      [JSON.stringify(target), target.groupAtUserList?.length ? target.groupAtUserList : null, d.key, d.targetId]);
+    if (target.seq <= await lockMark(c, d.key)) await rewriteWords(c, d.key, target.seq, d.targetId, searchTextOf(target));
     if (applied.pin === 'add') {
       await c.query('INSERT INTO pins (conv_key, message_id, seq, by_user, time) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
         [d.key, d.targetId, target.seq, target.pinned!.by, target.pinned!.time]);

@@ -1,15 +1,11 @@
 import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
-import { indexWords, searchTextOf } from '../core/search-text.js';
-import { WORDS_VECTOR } from './postgres-search.js';
 import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types.js';
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
 
 type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
-/** Told the words of each message a commit is about to write (the store's pending-list merge counts them). */
-type OnWords = (key: ConversationKey, words: string | null) => void;
 
 /** The batch's statements, prepared once per connection (their text never changes). */
 const EXISTING = {
@@ -29,14 +25,14 @@ const RAISE = { name: 'natter-commit-raise', text: raise() };
 const jsonTextArray = (v: string) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${v}::jsonb)) END`;
 /** The message columns of `draftColumns` as a row source v(…, ord), from parameter $first on. */
 const draftRows = (first: number) => {
-  const types = ['text', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text', 'text', 'text', 'text'];
-  return `unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, st, sw, ord)`;
+  const types = ['text', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text', 'text'];
+  return `unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, ord)`;
 };
 /** Inserts the rows of `source` (v's columns and their seq `s`) and the p2p memberships (users $joins, keys $joins+1). */
 const insertMessages = (source: string, joins: number, joinWhen = '') => `
   joined AS (INSERT INTO memberships (user_id, conv_key) SELECT * FROM unnest($${joins}::text[], $${joins + 1}::text[]) AS j ${joinWhen} ON CONFLICT DO NOTHING),
-  inserted AS (INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, search_text, search_words)
-    SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, ${bodySql('s', 'tail')}, st, ${WORDS_VECTOR('sw')} FROM ${source})`;
+  inserted AS (INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body)
+    SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, ${bodySql('s', 'tail')} FROM ${source})`;
 /** The stored body: the seq first, then the draft's other fields (`tail`, see draftColumns). */
 const bodySql = (seq: string, tail: string) => `'{"seq":' || ${seq} || ',' || ${tail}`;
 const bodyOf = (seq: number, tail: string) => `{"seq":${seq},${tail}`;
@@ -69,26 +65,24 @@ const FRESH = {
 
 /**
  * Each draft's columns, one array per column (k, id, sender, clientMsgId, visibleTo, the two
- * exclusions, mentions, body tail, search text, search words). The body is stored with its seq
- * first: `tail` is the rest of the message's JSON, so the statement that hands out the seq can
- * write the body, and the seq need not be known when the message is serialised.
+ * exclusions, mentions, body tail). The body is stored with its seq first: `tail` is the rest of
+ * the message's JSON, so the statement that hands out the seq can write the body, and the seq
+ * need not be known when the message is serialised. Nothing for search: a node moves the words
+ * into the index later, from the bodies (postgres-search.ts).
  */
-function draftColumns(fresh: MessageDraft[], search: boolean, onWords?: OnWords): { columns: unknown[][]; tails: string[] } {
-  const columns: unknown[][] = Array.from({ length: 11 }, () => new Array<unknown>(fresh.length));
+function draftColumns(fresh: MessageDraft[]): { columns: unknown[][]; tails: string[] } {
+  const columns: unknown[][] = Array.from({ length: 9 }, () => new Array<unknown>(fresh.length));
   const tails: string[] = [];
   fresh.forEach((d, i) => {
     const { seq: _seq, ...rest } = d.message;
     const tail = JSON.stringify(rest).slice(1);
     tails.push(tail);
     const m = d.message;
-    const text = search ? searchTextOf(m) : null;
-    const words = indexWords(text);
-    onWords?.(d.key, words);
     const row = [
       d.key, m.id, m.sender, m.clientMsgId, d.visibleTo ? JSON.stringify(d.visibleTo) : null, m.isExcludedFromUnreadCount === true,
-      m.isExcludedFromLastMessage === true, m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null, tail, text, words,
+      m.isExcludedFromLastMessage === true, m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null, tail,
     ];
-    for (let c = 0; c < 11; c++) columns[c]![i] = row[c];
+    for (let c = 0; c < 9; c++) columns[c]![i] = row[c];
   });
   return { columns, tails };
 }
@@ -134,7 +128,7 @@ function numbered(fresh: MessageDraft[], counts: Map<ConversationKey, number>, r
  * undefined when that does not hold, or when one of them turns out to be stored already: then
  * nothing was written and the caller commits the batch with commitBatch.
  */
-export async function commitFresh(run: Run, drafts: MessageDraft[], search = true, onWords?: OnWords): Promise<CommitOutcome[] | undefined> {
+export async function commitFresh(run: Run, drafts: MessageDraft[]): Promise<CommitOutcome[] | undefined> {
   const ids = new Set<string>();
   for (const d of drafts) {
     if (d.webhooks?.length || d.outbox?.length) return undefined;
@@ -142,7 +136,7 @@ export async function commitFresh(run: Run, drafts: MessageDraft[], search = tru
   }
   if (ids.size < drafts.length) return undefined;
   const counts = countsOf(drafts);
-  const { columns, tails } = draftColumns(drafts, search, onWords);
+  const { columns, tails } = draftColumns(drafts);
   const keys = [...counts.keys()];
   const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [keys, keys.map((k) => counts.get(k)!), ...p2pJoins(drafts), ...columns] });
   if (raised.length === 0) return undefined;
@@ -156,8 +150,7 @@ export async function commitFresh(run: Run, drafts: MessageDraft[], search = tru
  *   1. look up every (sender, clientMsgId) of the batch: duplicates and conflicts need no seq;
  *   2. create missing conversation rows and raise each `last_seq` by the number of new messages
  *      (RAISE: locked in key order), then hand out the seqs in batch order;
- *   3. insert the messages (with their searchable text, postgres-search.ts) and the p2p
- *      memberships.
+ *   3. insert the messages and the p2p memberships.
  * The row locks are held until COMMIT, so another node's transaction on the same conversation
  * waits and then continues from our last seq: seqs are gapless and become visible in order.
  * Each committed outcome carries its stored body (`json`), for the node's own fan-out.
@@ -166,7 +159,7 @@ export async function commitFresh(run: Run, drafts: MessageDraft[], search = tru
  * unique index then rejects ours with 23505 and the caller retries the whole batch, which
  * finds the row in step 1 and reports it as a duplicate.
  */
-export async function commitBatch(client: PoolClient, drafts: MessageDraft[], search = true, onWords?: OnWords): Promise<CommitOutcome[]> {
+export async function commitBatch(client: PoolClient, drafts: MessageDraft[]): Promise<CommitOutcome[]> {
   const idOf = (sender: string, clientMsgId: string) => `${sender}\u0000${clientMsgId}`;
   const { rows: existing } = await client.query<{ sender: string; client_msg_id: string; conv_key: string; body: string }>(
     { ...EXISTING, values: [drafts.map((d) => d.message.sender), drafts.map((d) => d.message.clientMsgId)] },
@@ -195,7 +188,7 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[], se
     const counts = countsOf(fresh);
     const keys = [...counts.keys()];
     const { rows: raised } = await client.query<{ key: string; last_seq: number }>({ ...RAISE, values: [keys, keys.map((k) => counts.get(k)!)] });
-    const { columns, tails } = draftColumns(fresh, search, onWords);
+    const { columns, tails } = draftColumns(fresh);
     const done = numbered(fresh, counts, raised, tails);
     ({ committed, bodies } = done);
     await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns] });

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { Logger } from '../core/logger.js';
-import { indexExistingMessages, indexExistingWords, indexWordsByConversation } from './postgres-search.js';
+import { indexExistingMessages, indexExistingWords, indexWordsApart, indexWordsByConversation } from './postgres-search.js';
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
 import { FRIENDS_MIGRATION_SQL } from './postgres-friends.js';
 
@@ -302,6 +302,24 @@ CREATE INDEX messages_id ON messages (id);
     name: 'search-words-by-conversation',
     sql: '',
     after: indexWordsByConversation,
+  },
+  {
+    // Search (postgres-search.ts, issue 20): the commit writes nothing for search; the words move
+    // into their own table in bulk, off the commit path, up to a watermark per conversation.
+    // Only adds: the old columns and index stay for a node of the previous release.
+    version: 29,
+    name: 'search-words-apart',
+    sql: `
+CREATE TABLE message_words (
+  conv_key text COLLATE "C" NOT NULL,
+  seq bigint NOT NULL,
+  id text NOT NULL,
+  text text NOT NULL,
+  words tsvector NOT NULL
+);
+CREATE TABLE search_marks (conv_key text COLLATE "C" PRIMARY KEY, seq bigint NOT NULL);
+`,
+    after: indexWordsApart,
   },
 ];
 

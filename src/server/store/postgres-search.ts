@@ -1,24 +1,38 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
-import { SPACELESS } from '../../protocol/search.js';
+import { matchesTerms, SPACELESS } from '../../protocol/search.js';
 import { indexWords, lookupWords, needsWordStart, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
 
 /**
- * Search (SPEC §12) in PostgreSQL: `messages.search_text` holds each row's folded searchable
- * text (NULL when none) and `messages.search_words` its words (`searchWords`: runs of letters and
- * digits, each Chinese or Japanese character alone) as a tsvector made from our own words
- * (`array_to_tsvector`: no parser, no stemming), written by the commit's INSERT and a change's
- * UPDATE in their own transactions. A GIN index over the words (migration 16) replaced the
- * pg_trgm index over the text (migration 7): one entry per word, not per character.
+ * Search (SPEC §12) in PostgreSQL. A commit writes nothing for search: `message_words` holds the
+ * folded searchable text (`text`) and its words (`words`: `searchWords`, runs of letters and digits,
+ * each Chinese or Japanese character alone, as a tsvector made from our own words by
+ * `array_to_tsvector`: no parser, no stemming) of each message row at or below its conversation's
+ * watermark (`search_marks.seq`; none: 0), filled in bulk by a node off the commit path
+ * (`moveToIndex`, postgres-search-move.ts). The rows above the watermark are the index's pending
+ * list, read from the messages table itself: a search reads them by (conv_key, seq) and checks
+ * their bodies in JavaScript (`matchesTerms`, as the SQLite store does). A change to a row at or
+ * below the watermark rewrites its words in the change's own transaction (`rewriteWords`); one
+ * above it changes only the body, which the move reads later.
  *
- * A term is looked up as its words (`lookupWords`: Latin ones as prefixes, `'word':*`), then
- * checked on the text: strpos() for the term itself, or for a term starting with a Latin letter or
- * digit a regex that it starts where a word does (`termAt`). Newest first by id, so the planner
- * can walk the viewer's messages newest first by the id index and stop at a page, or take the
- * word index for a rare term, whichever reads less; a query with nothing to look up reads the
- * viewer's conversations by their (conv_key, seq) key.
+ * The watermark is per conversation because a conversation's seqs become visible in order (a
+ * commit holds the conversation row's lock until COMMIT; postgres-commit.ts): rows above a
+ * watermark that one snapshot shows are a gapless run, so a move never steps over a row another
+ * node has not committed yet (ids or a global sequence would: they commit out of order).
+ *
+ * Until 2026-12-06 every commit wrote `messages.search_text` and `messages.search_words` and
+ * their GIN entries (migrations 7, 16, 26): 15 µs of PostgreSQL CPU per message, the commit
+ * throughput 77 % of that without the index (issue 20). Those columns and indexes stay for a
+ * node of the previous release during a rolling upgrade; this release leaves them NULL.
+ *
+ * A term is looked up as its words (`lookupWords`: Latin ones as prefixes, `'word':*`) in the
+ * GIN index over (conversation, words), then checked on the text: strpos() for the term itself,
+ * or for a term starting with a Latin letter or digit a regex that it starts where a word does
+ * (`termAt`). Newest first by id, so the planner can walk the index on id (across) or on
+ * (conversation, id) (in one) newest first and stop at a page, or take the word index for a
+ * rare term, whichever reads less; a query with nothing to look up walks the same id indexes.
  */
 
 /** SQL making the index's tsvector of `words` (an expression: space-separated words or NULL). */
@@ -30,6 +44,9 @@ const SPACELESS_CLASS = SPACELESS.map(([a, b]) => `${String.fromCodePoint(a)}-${
 /** A regex matching folded text where `term` starts a word (`termAt` in SQL: ARE syntax, the same ranges). */
 const wordStart = (term: string) => `(^|[^[:alnum:]]|[${SPACELESS_CLASS}])${term.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}`;
 
+/** Rows of one conversation a search walks newest first before it looks the term up in the word index. */
+const WALK = 400;
+
 export function createPostgresSearch(
   query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>,
   parse: (body: string) => Message,
@@ -38,31 +55,81 @@ export function createPostgresSearch(
     async searchMessages(viewer, { terms, key, before, limit }) {
       const params: unknown[] = [viewer, limit];
       const checks = terms.map((t) => (needsWordStart(t)
-        ? `m.search_text ~ $${params.push(wordStart(t))}`
-        : `strpos(m.search_text, $${params.push(t)}) > 0`));
+        ? `w.text ~ $${params.push(wordStart(t))}`
+        : `strpos(w.text, $${params.push(t)}) > 0`));
       // Our words are letters and digits only: quoted as tsquery lexemes, they need no escaping.
-      const lookup = lookupWords(terms).map((w) => `'${w.word}'${w.prefix ? ':*' : ''}`).join(' & ');
-      const filters = lookup ? [`m.search_words @@ $${params.push(lookup)}::tsquery`] : checks;
-      const scope = key === undefined ? '' : `AND ms.conv_key = $${params.push(key)}`;
-      if (before !== undefined) filters.push(`m.id < $${params.push(before)}`);
-      // The viewer's conversations with their history floors first (a few rows, the group by its
-      // key), then their messages above the floor. With words to look up, the checks on the text
-      // are applied outside (OFFSET 0 keeps them there): inside, the planner guessed a regex keeps
-      // one row in twenty, took a common word for a rare one and looked it up in the word index
-      // once per conversation of the searcher, each time gathering every row of the table with
-      // the word (a prefix is not skipped through as a whole word is): 0.3–1.2 s for a word in
-      // 10 % of 200,000–400,000 messages, where walking the id index down to a page read 42 rows
-      // (1.3 ms). Outside, the estimate is the words' (from the column's statistics), and the
-      // page's LIMIT still reaches the inner plan.
-      const inner = `WITH mine AS (
-           SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor
+      const lookup = lookupWords(terms).map((x) => `'${x.word}'${x.prefix ? ':*' : ''}`).join(' & ');
+      const q = lookup ? `$${params.push(lookup)}::tsquery` : '';
+      const filters = lookup ? [`w.words @@ ${q}`] : [...checks];
+      const pendingFilters: string[] = [];
+      let scope = '';
+      let k = 0;
+      if (key !== undefined) {
+        k = params.push(key);
+        scope = `AND ms.conv_key = $${k}`;
+        filters.push(`w.conv_key = $${k}`);
+      }
+      let b = 0;
+      if (before !== undefined) {
+        b = params.push(before);
+        filters.push(`w.id < $${b}`);
+        pendingFilters.push(`m.id < $${b}`);
+      }
+      const mine = `mine AS NOT MATERIALIZED (
+           SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor, coalesce(sm.seq, 0) AS mark
            FROM memberships ms LEFT JOIN groups g ON g.id = substr(ms.conv_key, 7) AND ms.conv_key LIKE 'group:%'
-           WHERE ms.user_id = $1 ${scope})
-         SELECT m.body${lookup ? `, ${checks.join(' AND ')} AS ok` : ''} FROM mine JOIN messages m ON m.conv_key = mine.conv_key AND m.seq > mine.floor
-         WHERE m.search_text IS NOT NULL AND ${filters.join(' AND ')} AND ${visibleTo('$1')}
-         ORDER BY m.id DESC`;
-      const rows = await query<{ body: string }>(lookup ? `SELECT body FROM (${inner} OFFSET 0) x WHERE ok LIMIT $2` : `${inner} LIMIT $2`, params);
-      return rows.map((r) => parse(r.body));
+           LEFT JOIN search_marks sm ON sm.conv_key = ms.conv_key
+           WHERE ms.user_id = $1 ${scope})`;
+      const range = 'w.conv_key = mine.conv_key AND w.seq > mine.floor AND w.seq <= mine.mark';
+      // In one conversation the word's share of it may be far above its share of the table (the
+      // statistics know only the latter): the planner then gathered every match from the word
+      // index and sorted them, 20–30 ms for a word in most of a conversation's rows where a walk
+      // down its newest rows stops at a page in a few dozen. So one conversation is walked first,
+      // WALK rows newest first on (conv_key, id), and only when that walk was full and found no
+      // page are the rows below it looked up in the word index (a one-time filter: not run at all
+      // otherwise). A rare term pays the walk, a fraction of a millisecond.
+      const walk = key !== undefined && lookup !== '';
+      // The viewer's conversations with their history floors and watermarks first (a few rows,
+      // the group by its key), then the indexed rows between floor and watermark. With words to
+      // look up, the checks on the text are applied outside (OFFSET 0 keeps them there): inside,
+      // the planner guessed a regex keeps one row in twenty, took a common word for a rare one
+      // and looked it up in the word index once per conversation of the searcher, each time
+      // gathering every row of the table with the word: 0.3–1.2 s for a word in 10 % of
+      // 200,000–400,000 messages, where walking the id index down to a page read 42 rows
+      // (1.3 ms). Outside, the estimate is the words' (from the column's statistics), and the
+      // page's LIMIT still reaches the inner plan. Then every row above the watermark (the
+      // pending list, a few thousand at most across all conversations), checked here.
+      const sql = `WITH ${mine}${walk ? `,
+         walk AS (SELECT w.seq, w.id, w.seq > (SELECT floor FROM mine) AND w.seq <= (SELECT mark FROM mine) AND w.words @@ ${q} AND ${checks.join(' AND ')} AS ok
+           FROM message_words w WHERE w.conv_key = $${k}${b ? ` AND w.id < $${b}` : ''} ORDER BY w.id DESC LIMIT ${WALK}),
+         walked AS (SELECT m.body FROM walk JOIN messages m ON m.conv_key = $${k} AND m.seq = walk.seq
+           WHERE walk.ok AND ${visibleTo('$1')} ORDER BY walk.id DESC LIMIT $2)
+         (SELECT body, false AS pending FROM walked)
+         UNION ALL` : ''}
+         (SELECT body, false AS pending FROM (
+           SELECT m.body${lookup ? `, ${checks.join(' AND ')} AS ok` : ''}
+           FROM mine JOIN message_words w ON ${range}
+           JOIN messages m ON m.conv_key = w.conv_key AND m.seq = w.seq
+           WHERE ${filters.join(' AND ')} AND ${visibleTo('$1')}${walk ? `
+             AND (SELECT count(*) FROM walk) = ${WALK} AND (SELECT count(*) FROM walked) < $2 AND w.id < (SELECT min(id) FROM walk)` : ''}
+           ORDER BY w.id DESC${lookup ? ' OFFSET 0) x WHERE ok' : ') x'} LIMIT $2)
+         UNION ALL
+         (SELECT m.body, true FROM mine JOIN messages m ON m.conv_key = mine.conv_key AND m.seq > greatest(mine.floor, mine.mark)
+           WHERE ${[...pendingFilters, visibleTo('$1')].join(' AND ')})`;
+      const rows = await query<{ body: string; pending: boolean }>(sql, params);
+      const found: Message[] = [];
+      let above = false;
+      for (const r of rows) {
+        const m = parse(r.body);
+        if (!r.pending) found.push(m);
+        else if (matchesTerms(searchTextOf(m) ?? '', terms)) {
+          found.push(m);
+          above = true;
+        }
+      }
+      if (!above) return found.slice(0, limit);
+      // The pending matches merged in newest first (ids are UUIDv7: ASCII, ordered alike here and there).
+      return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
     },
   };
 }
@@ -147,4 +214,134 @@ export async function indexWordsByConversation(client: PoolClient): Promise<Reco
   await client.query('CREATE INDEX messages_conv_words ON messages USING gin (conv_key, search_words) WHERE search_words IS NOT NULL');
   await client.query('DROP INDEX IF EXISTS messages_words');
   return { index: 'messages_conv_words' };
+}
+
+/**
+ * The words table and the watermarks (migration 29, see createPostgresSearch): the words and
+ * text that the commits of the previous releases wrote into `messages` are copied over, the
+ * indexes built after them (faster than row by row), and every conversation's watermark set to
+ * its last seq. Keyed by (conversation, words) with `btree_gin` as migration 26's index was,
+ * else by the words alone. The old columns and their index stay for a node of the previous
+ * release during a rolling upgrade (it writes them, not this table; a move of this release
+ * indexes its rows from their bodies).
+ */
+export async function indexWordsApart(client: PoolClient): Promise<Record<string, unknown>> {
+  const { rowCount: rows } = await client.query(
+    `INSERT INTO message_words (conv_key, seq, id, text, words)
+     SELECT conv_key, seq, id, search_text, coalesce(search_words, ''::tsvector) FROM messages WHERE search_text IS NOT NULL`);
+  const { rowCount: btreeGin } = await client.query(`SELECT 1 FROM pg_extension WHERE extname = 'btree_gin'`);
+  await client.query(btreeGin === 1
+    ? 'CREATE INDEX message_words_conv_words ON message_words USING gin (conv_key, words)'
+    : 'CREATE INDEX message_words_words ON message_words USING gin (words)');
+  await client.query('CREATE INDEX message_words_id ON message_words (id)');
+  await client.query('CREATE INDEX message_words_conv_id ON message_words (conv_key, id)');
+  await client.query('INSERT INTO search_marks (conv_key, seq) SELECT key, last_seq FROM conversations');
+  // Statistics now, not when autovacuum gets to the new table: without them the planner took a
+  // rare word for a common one and walked the id index (0.44 s across 1,000,000 messages).
+  await client.query('ANALYZE message_words, search_marks');
+  return { rows, index: btreeGin === 1 ? 'message_words_conv_words' : 'message_words_words (no btree_gin)' };
+}
+
+/**
+ * Locks `key`'s watermark for a change to one of its rows (shared: changes to one conversation
+ * are serialised by the conversation row already) and answers it: a move of the conversation
+ * waits until the change commits and then reads the changed body, or the change waits for the
+ * move and then finds its row below the watermark.
+ */
+export async function lockMark(client: PoolClient, key: string): Promise<number> {
+  await client.query('INSERT INTO search_marks (conv_key, seq) VALUES ($1, 0) ON CONFLICT DO NOTHING', [key]);
+  const { rows } = await client.query<{ seq: string | number }>('SELECT seq FROM search_marks WHERE conv_key = $1 FOR SHARE', [key]);
+  return Number(rows[0]!.seq);
+}
+
+/** Rewrites the words of a row at or below its watermark: an edit's new text, none for a recall. */
+export async function rewriteWords(client: PoolClient, key: string, seq: number, id: string, text: string | null): Promise<void> {
+  await client.query('DELETE FROM message_words WHERE conv_key = $1 AND id = $2', [key, id]);
+  if (text === null) return;
+  await client.query(`INSERT INTO message_words (conv_key, seq, id, text, words) VALUES ($1, $2, $3, $4, coalesce(${WORDS_VECTOR('$5::text')}, ''::tsvector))`,
+    [key, seq, id, text, indexWords(text)]);
+}
+
+/** Rows one move reads and indexes at most (one transaction); more are moved by the next. */
+export const MOVE_ROWS = 5000;
+
+/**
+ * Moves the rows above the watermarks of `keys` into the word index, MOVE_ROWS at most, in one
+ * transaction on `client` (not in one): every mover in the schema takes turns on an advisory
+ * lock (two nodes' moves never read the same rows), the watermarks are locked (a change to one
+ * of their rows waits, or is waited for: `lockMark`), then the rows above them are read, their
+ * words made here and written in one statement, the watermarks raised to the last row read of
+ * each conversation. Answers the rows read: MOVE_ROWS means more may wait. A node that dies
+ * mid-move leaves nothing half done; the rows it did not move stay above the watermark, found
+ * by searches on their bodies, until a move of any node (`pendingKeys`) takes them.
+ */
+export async function moveToIndex(client: PoolClient, keys: readonly string[]): Promise<number> {
+  const sorted = [...new Set(keys)].sort();
+  await client.query('BEGIN');
+  try {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('natter.search-move:' || current_schema()))`);
+    await client.query(`INSERT INTO search_marks (conv_key, seq) SELECT k, 0 FROM unnest($1::text[]) AS k ORDER BY k COLLATE "C" ON CONFLICT DO NOTHING`, [sorted]);
+    await client.query('SELECT 1 FROM search_marks WHERE conv_key = ANY($1::text[]) ORDER BY conv_key FOR UPDATE', [sorted]);
+    // In this statement's snapshot the rows above each watermark are a gapless run of committed
+    // rows (see createPostgresSearch): the watermark may rise to the last of them. A text
+    // message of printable ASCII (most of them) is indexed by the statement itself: folded, it is
+    // its lower case ("C": no locale's), its words the runs of a-z and 0-9 (searchTextOf and
+    // indexWords do the same in JavaScript; array_to_tsvector drops repeats), with no body sent
+    // here and parsed on the event loop. Every other row comes back with its body, indexed
+    // below, and so does one whose JSON holds a \u escape (a control character, a lone
+    // surrogate: PostgreSQL's json refuses \u0000 and lone surrogates, which would stop every
+    // move of its conversation). With them, in the same snapshot, each conversation's last seq
+    // (`last`): when every row above the watermarks was read, that is the new watermark even if
+    // no row is left.
+    const { rows: all } = await client.query<{ conv_key: string | null; seq: string | number; id: string | null; body: string | null; kind: number }>(
+      `WITH above AS (
+         SELECT m.conv_key, m.seq, m.id, m.body, CASE WHEN strpos(m.body, E'\\\\u') = 0 THEN m.body::json -> 'elem' END AS elem
+         FROM search_marks s JOIN messages m ON m.conv_key = s.conv_key AND m.seq > s.seq
+         WHERE s.conv_key = ANY($1::text[]) ORDER BY m.conv_key, m.seq LIMIT ${MOVE_ROWS}),
+       plain AS (
+         SELECT conv_key, seq, id, lower(elem ->> 'text' COLLATE "C") AS t FROM above
+         WHERE elem ->> 'type' = 'text' AND (elem ->> 'text') COLLATE "C" ~ '^[ -~]*$'),
+       indexed AS (
+         INSERT INTO message_words (conv_key, seq, id, text, words)
+         SELECT conv_key, seq, id, t, array_to_tsvector(array_remove(regexp_split_to_array(t, '[^a-z0-9]+'), '')) FROM plain WHERE t <> '')
+       SELECT a.conv_key, a.seq, a.id, a.body, 0 AS kind FROM above a
+         WHERE NOT EXISTS (SELECT 1 FROM plain p WHERE p.conv_key = a.conv_key AND p.seq = a.seq)
+       UNION ALL SELECT conv_key, max(seq), NULL, NULL, 1 FROM above GROUP BY conv_key
+       UNION ALL SELECT NULL, count(*), NULL, NULL, 2 FROM above
+       UNION ALL SELECT key, last_seq, NULL, NULL, 3 FROM conversations WHERE key = ANY($1::text[])`, [sorted]);
+    // Rows left to index here (0), the last row read of each conversation (1), the rows read (2),
+    // each conversation's last seq (3).
+    const read = Number(all.find((r) => r.kind === 2)?.seq ?? 0);
+    const marks = new Map<string, number>();
+    for (const r of all) if (r.kind === (read < MOVE_ROWS ? 3 : 1)) marks.set(r.conv_key!, Number(r.seq));
+    const k: string[] = [], s: number[] = [], ids: string[] = [], texts: string[] = [], words: (string | null)[] = [];
+    for (const r of all) {
+      if (r.kind !== 0) continue;
+      const text = searchTextOf(JSON.parse(r.body!) as Message);
+      if (text === null) continue;
+      k.push(r.conv_key!), s.push(Number(r.seq)), ids.push(r.id!), texts.push(text), words.push(indexWords(text));
+    }
+    if (k.length > 0) {
+      await client.query(
+        `INSERT INTO message_words (conv_key, seq, id, text, words)
+         SELECT k, s, i, t, coalesce(${WORDS_VECTOR('w')}, ''::tsvector) FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[]) AS v(k, s, i, t, w)`,
+        [k, s, ids, texts, words]);
+    }
+    if (marks.size > 0) {
+      await client.query('UPDATE search_marks s SET seq = v.s FROM unnest($1::text[], $2::bigint[]) AS v(k, s) WHERE s.conv_key = v.k',
+        [[...marks.keys()], [...marks.values()]]);
+    }
+    await client.query('COMMIT');
+    return read;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The conversations with rows above their watermark (a sweep: every conversation is read). */
+export async function pendingKeys(client: PoolClient): Promise<string[]> {
+  const { rows } = await client.query<{ key: string }>(
+    'SELECT c.key FROM conversations c LEFT JOIN search_marks s ON s.conv_key = c.key WHERE c.last_seq > coalesce(s.seq, 0)');
+  return rows.map((r) => r.key);
 }

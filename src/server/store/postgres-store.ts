@@ -17,7 +17,7 @@ import { pairExists, rowsById, rowsOfKeys } from './postgres-lookups.js';
 import { FactMemo } from './postgres-facts.js';
 import { factKey, factPrefix } from '../core/facts.js';
 import { createPostgresSearch } from './postgres-search.js';
-import { createPendingListMerge } from './postgres-search-merge.js';
+import { createSearchMover } from './postgres-search-move.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
@@ -40,6 +40,30 @@ const MAX_ATTEMPTS = 5;
 const MEMBERS_HELD = 1000;
 
 /**
+ * The pool's connection string and startup options: those of the string (`?options=`), then JIT
+ * off, then the schema's search_path. No JIT: every statement here is short and led by an index,
+ * but PostgreSQL compiles one whose estimated cost passes jit_above_cost, and a search's
+ * estimate for the rows above its watermarks (a range it cannot know: a third of each
+ * conversation) passed it at a million messages: 90–150 ms of compiling for a 3 ms search
+ * (issue 20). The string's own options are moved out of it, as pg lets them replace ours.
+ */
+export function connectionOptions(connectionString: string, schema?: string): { connectionString: string; options: string } {
+  let given: string | null = null;
+  try {
+    const url = new URL(connectionString);
+    given = url.searchParams.get('options');
+    if (given !== null) {
+      url.searchParams.delete('options');
+      connectionString = url.toString();
+    }
+  } catch {
+    // Not a URL pg would read options from either: nothing to move.
+  }
+  const options = [given, '-c jit=off', schema ? `-c search_path=${quoteIdent(schema)}` : null].filter((o) => o !== null).join(' ');
+  return { connectionString, options };
+}
+
+/**
  * The Store of a cluster: every node opens its own pool on one PostgreSQL database. `pg` is
  * imported here only, so installs that keep the SQLite default never load it. Migrations run
  * before the store is returned; a database that cannot be reached rejects the factory.
@@ -48,7 +72,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const pg = (await import('pg')).default;
   const log = options.logger ?? silentLogger;
   const config: PoolConfig = {
-    connectionString: options.connectionString,
+    ...connectionOptions(options.connectionString, options.schema),
     max: options.poolSize ?? 10,
     // Without it a send would wait forever for a connection to an unreachable server.
     connectionTimeoutMillis: 5000,
@@ -56,7 +80,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     // Per pool, not pg.types.setTypeParser: that would change every other pg user in the process.
     types: { getTypeParser: ((oid, format) => (oid === pg.types.builtins.INT8 ? Number : pg.types.getTypeParser(oid, format))) as CustomTypesConfig['getTypeParser'] },
   };
-  if (options.schema) config.options = `-c search_path=${quoteIdent(options.schema)}`;
   const pool: Pool = new pg.Pool(config);
   // An idle connection that dies emits here; without a listener it would crash the process.
   pool.on('error', (err) => log.error({ err }, 'postgres: idle connection failed'));
@@ -95,8 +118,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     const key = groupKey(groupId);
     return [factKey.members(key), ...userIds.map((u) => factKey.member(u, key))];
   };
-  const search = options.searchIndex !== false;
-  const merge = await createPendingListMerge(q, log);
+  // Off, nothing moves into the index (only to measure what it costs: searches still find every
+  // message, on its body, as long as it stays above the watermark).
+  const mover = options.searchIndex !== false ? createSearchMover(() => pool.connect(), log) : undefined;
+  await mover?.sweep();
 
   /** Runs `work` in one transaction, again from the start when PostgreSQL asks for a retry. */
   async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -169,7 +194,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async close() {
       if (closed) return;
       closed = true;
-      await merge.close();
+      await mover?.close();
       await pool.end();
     },
     async getUser(id) {
@@ -310,12 +335,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (drafts.length === 0) return [];
       // The common batch in one round trip; a duplicate, a webhook event or a retryable error
       // (another node's concurrent insert or deadlock) takes the transaction, which handles all.
-      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts, search, merge.added).catch((err: unknown) => {
+      const fast = await commitFresh(async (query) => (await pool.query(query)).rows, drafts).catch((err: unknown) => {
         if (RETRYABLE.has((err as { code?: string }).code ?? '')) return undefined;
         throw err;
       });
-      const outcomes = fast ?? await transaction((c) => commitBatch(c, drafts, search, merge.added));
-      merge.committed();
+      const outcomes = fast ?? await transaction((c) => commitBatch(c, drafts));
+      mover?.committed(new Set(drafts.map((d) => d.key)), drafts.length);
       return outcomes;
     },
     async findMessage(key, id) {

@@ -6,7 +6,7 @@ import type { Store } from '../../../src/server/core/store.js';
 import type { CommitOutcome } from '../../../src/server/core/types.js';
 import { CommitBatcher } from '../../../src/server/core/commit-batcher.js';
 import { MIGRATIONS } from '../../../src/server/store/postgres-schema.js';
-import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
+import { connectionOptions, createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { freshSchema, POSTGRES_URL, requirePostgres, uniqueName } from '../helpers/services.js';
 import { draft, storeContract } from './store-contract.js';
 
@@ -167,33 +167,21 @@ describe('PostgreSQL store under the commit batcher', () => {
   });
 });
 
-describe('PostgreSQL word index', () => {
-  it('has its pending list merged by the node once its commits filled three quarters of the limit, not by a commit', async () => {
+describe('PostgreSQL connection options', () => {
+  it('keep the string\'s own options, turn JIT off and put the schema last (pg lets the string\'s replace ours)', async () => {
     const { schema, url } = await schemaUrl();
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    const index = `coalesce(to_regclass('${schema}.messages_conv_words'), to_regclass('${schema}.messages_words'))`;
-    // A 64 kB list (8 pages): the node merges at an estimated 48 kB, about 200 of these messages.
-    await (await createPostgresStore({ connectionString: url })).close();
-    await admin.query(`DO $$ BEGIN EXECUTE format('ALTER INDEX %s SET (gin_pending_list_limit = 64)', ${index}); END $$`);
-    const store = await createPostgresStore({ connectionString: url });
-    // Merges what is pending and says how many pages that freed: a look that empties the list.
-    const pendingPages = async () => (await admin.query<{ pages: number }>(`SELECT gin_clean_pending_list(${index})::int AS pages`)).rows[0]!.pages;
+    const o = connectionOptions(`${url}&application_name=natter-options-test`);
+    assert.doesNotMatch(o.connectionString, /options=/);
+    assert.equal(o.options, `-c search_path=${schema} -c jit=off`);
+    const client = new pg.Client(o);
+    await client.connect();
     try {
-      const k = groupKey('words');
-      await store.createGroup({ id: 'words', name: 'Words', createdAt: 1 }, ['w1', 'w2']);
-      const batch = (n: number) => Array.from({ length: n }, (_, i) => draft(k, 'w1', { elem: { type: 'text', text: `lorem ipsum dolor ${i} sit amet consectetur` } }));
-      await store.commitMessages(batch(20));
-      assert.ok(await pendingPages() > 0, 'below the estimate, the commit left its words pending');
-      // Past 48 kB by the node's count, under the limit's 8 pages in the list: the node merges.
-      await store.commitMessages(batch(200));
-      // Waits for the merge that commit started.
-      await store.close();
-      assert.equal(await pendingPages(), 0);
+      const show = async (name: string) => Object.values((await client.query(`SHOW ${name}`)).rows[0])[0];
+      assert.deepEqual([await show('jit'), await show('search_path'), await show('application_name')], ['off', schema, 'natter-options-test']);
     } finally {
-      await store.close();
-      await admin.end();
+      await client.end();
     }
+    assert.deepEqual(connectionOptions('postgres://u@h/db', 'natter'), { connectionString: 'postgres://u@h/db', options: '-c jit=off -c search_path="natter"' });
   });
 });
 

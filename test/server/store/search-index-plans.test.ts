@@ -110,22 +110,25 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
     for (let g = 0; g < 200; g++) await store.createGroup({ id: `g${g}`, name: `G${g}`, createdAt: 1, historyVisibility: 'all' }, g % 20 === 0 ? ['v', `u${g}`] : [`u${g}`, `w${g}`]);
     await store.close();
     pool = new pg.Pool({ connectionString: schema.url, max: 1 });
-    // As the commit writes them (search_text folded, search_words from our words), in bulk: a
-    // common word in a tenth of the rows, a rare one in 1 of 10,000, a Chinese pair in 1 of 1,000.
+    // As a move writes them (message_words: text folded, words from our words, postgres-search.ts),
+    // in bulk: a common word in a tenth of the rows (in every row of g0, the viewer's: far more
+    // common there than in the table), a rare one in 1 of 10,000, a Chinese pair in 1 of 1,000.
+    // Every row below its conversation's watermark but the last ten of each (pending).
     await pool.query(`
-      WITH r AS (
-        SELECT i, 'group:g' || (i % 200) AS k, i / 200 + 1 AS seq,
+      CREATE TEMP TABLE r AS
+        SELECT i, 'group:g' || (i % 200) AS k, i / 200 + 1 AS seq, lpad(i::text, 12, '0') AS id,
           concat_ws(' ', CASE WHEN i % 10 = 0 THEN 'hello' END, 'word' || (i % 997), 'filler' || (i % 31),
             CASE WHEN i % 10000 = 7 THEN 'zanzibar' END, CASE WHEN i % 1000 = 3 THEN '斑 马' END) AS words
-        FROM generate_series(0, 199999) AS i)
-      INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, body, search_text, search_words)
-      SELECT k, seq, lpad(i::text, 12, '0'), 'u1', 'c' || i,
-        json_build_object('id', lpad(i::text, 12, '0'), 'conversationId', k, 'seq', seq, 'clientMsgId', 'c' || i, 'sender', 'u1', 'time', 1,
-          'elem', json_build_object('type', 'text', 'text', words))::text,
-        words, ${WORDS_VECTOR('words')}
-      FROM r`);
+        FROM generate_series(0, 199999) AS i;
+      INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, body)
+      SELECT k, seq, id, 'u1', 'c' || i,
+        json_build_object('id', id, 'conversationId', k, 'seq', seq, 'clientMsgId', 'c' || i, 'sender', 'u1', 'time', 1,
+          'elem', json_build_object('type', 'text', 'text', words))::text
+      FROM r;
+      INSERT INTO message_words (conv_key, seq, id, text, words) SELECT k, seq, id, words, ${WORDS_VECTOR('words')} FROM r WHERE seq <= 990;
+      INSERT INTO search_marks (conv_key, seq) SELECT 'group:g' || g, 990 FROM generate_series(0, 199) AS g ON CONFLICT (conv_key) DO UPDATE SET seq = 990`);
     await pool.query('UPDATE conversations SET last_seq = 1000');
-    await pool.query('ANALYZE messages, memberships, groups, conversations');
+    await pool.query('ANALYZE messages, message_words, search_marks, memberships, groups, conversations');
   });
   after(async () => {
     await pool?.end();
@@ -146,20 +149,21 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
       n.Plans?.forEach(walk);
     };
     walk(plan[0]!.Plan);
+    if (process.env['SHOW_PLANS']) console.error(query, key, '\n' + show(all));
     return all;
   };
   const show = (nodes: PlanNode[]) => nodes.map((n) => `${n['Node Type']} ${n['Relation Name'] ?? ''} ${n['Index Name'] ?? ''}`).join('\n');
-  const seqScanOfMessages = (nodes: PlanNode[]) => nodes.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'messages');
+  const seqScanOfMessages = (nodes: PlanNode[]) => nodes.some((n) => n['Node Type'] === 'Seq Scan' && /^(messages|message_words)$/.test(n['Relation Name'] ?? ''));
 
   it('the index exists (btree_gin installed): without it the test below has nothing to find', async () => {
-    const { rowCount } = await pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'messages_conv_words' AND schemaname = current_schema()`);
+    const { rowCount } = await pool.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'message_words_conv_words' AND schemaname = current_schema()`);
     assert.equal(rowCount, 1);
   });
   for (const [what, query] of [['a rare word', 'zanzibar'], ['a rare Chinese pair', '斑马']] as const) {
     for (const key of [groupKey('g0'), undefined]) {
-      it(`${what} ${key ? 'in one conversation' : 'across'} is looked up in messages_conv_words`, async () => {
+      it(`${what} ${key ? 'in one conversation' : 'across'} is looked up in message_words_conv_words`, async () => {
         const plan = await planOf(query, key);
-        assert.ok(plan.some((n) => n['Index Name'] === 'messages_conv_words'), `messages_conv_words not used:\n${show(plan)}`);
+        assert.ok(plan.some((n) => n['Index Name'] === 'message_words_conv_words'), `message_words_conv_words not used:\n${show(plan)}`);
         assert.ok(!seqScanOfMessages(plan), `a sequential scan of messages:\n${show(plan)}`);
       });
     }
@@ -170,6 +174,28 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
       assert.ok(!seqScanOfMessages(plan), `a sequential scan of messages:\n${show(plan)}`);
     }
   });
+  it('a common word in one conversation walks its (conversation, id) index newest first, not every match', async () => {
+    // In g0 the word is in every row, ten times its share of the table: gathering its matches
+    // from the word index and sorting them read the whole conversation (20–30 ms in the benchmark).
+    for (const query of ['hello', 'hel', 'hello word1']) {
+      const plan = await planOf(query, groupKey('g0'));
+      assert.ok(plan.some((n) => n['Node Type'] === 'Index Scan' && n['Index Name'] === 'message_words_conv_id' && n['Scan Direction'] === 'Backward'),
+        `message_words_conv_id not walked newest first for ${query}:\n${show(plan)}`);
+      // The word index only below a one-time filter (run when the walk found no page).
+      const gated = new Set<PlanNode>();
+      const under = (n: PlanNode) => (gated.add(n), n.Plans?.forEach(under));
+      plan.filter((n) => n['One-Time Filter'] !== undefined).forEach(under);
+      const looked = plan.filter((n) => n['Index Name'] === 'message_words_conv_words');
+      assert.ok(looked.length > 0 && looked.every((n) => gated.has(n)), `the word index not behind the walk for ${query}:\n${show(plan)}`);
+    }
+  });
+  it('the rows above the watermark are read by (conv_key, seq), never sequentially', async () => {
+    for (const key of [groupKey('g0'), undefined]) {
+      const plan = await planOf('zanzibar', key);
+      assert.ok(plan.some((n) => n['Relation Name'] === 'messages' && n['Index Name'] === 'messages_pkey'), `messages_pkey not used:\n${show(plan)}`);
+      assert.ok(!seqScanOfMessages(plan), `a sequential scan:\n${show(plan)}`);
+    }
+  });
 });
 
 /** A node of PostgreSQL's JSON plan (the fields read here). */
@@ -177,5 +203,7 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Scan Direction'?: string;
+  'One-Time Filter'?: string;
   Plans?: PlanNode[];
 }

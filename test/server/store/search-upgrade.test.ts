@@ -9,6 +9,9 @@ import { groupKey } from '../../../src/server/core/conversation-key.js';
 import type { Logger } from '../../../src/server/core/logger.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
 import type { Store } from '../../../src/server/core/store.js';
+import { indexWords, searchTextOf } from '../../../src/server/core/search-text.js';
+import type { Message } from '../../../src/protocol/index.js';
+import { WORDS_VECTOR } from '../../../src/server/store/postgres-search.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
@@ -27,6 +30,23 @@ async function seed(store: Store): Promise<void> {
   await store.createGroup({ id: 'up', name: 'Up', createdAt: 1 }, ['a', 'b']);
   await store.commitMessages(['old aardvark', '旧的斑马', 'old aardvark again'].map((text) => draft(k, 'a', { id: newMessageId(), elem: { type: 'text', text } })));
 }
+/**
+ * A PostgreSQL schema as the release before migration 29 left it: each message's searchable text
+ * and words in its row (as that release's commit wrote them), no words table, no watermarks.
+ */
+async function beforeWordsApart(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('DROP TABLE message_words, search_marks; DELETE FROM natter_migrations WHERE version = 29');
+  const { rows } = await client.query<{ conv_key: string; seq: string; body: string }>('SELECT conv_key, seq, body FROM messages');
+  for (const r of rows) {
+    const text = searchTextOf(JSON.parse(r.body) as Message);
+    await client.query(`UPDATE messages SET search_text = $3, search_words = ${WORDS_VECTOR('$4::text')} WHERE conv_key = $1 AND seq = $2`,
+      [r.conv_key, r.seq, text, indexWords(text)]);
+  }
+  await client.end();
+}
+
 const texts = async (store: Store, term: string) =>
   (await store.searchMessages('b', { terms: [term], limit: 10 })).map((m) => (m.elem as { text: string }).text);
 
@@ -91,6 +111,7 @@ describe('search on a database made before it', () => {
     const first = await createPostgresStore({ connectionString: url });
     await seed(first);
     await first.close();
+    await beforeWordsApart(url);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`DROP INDEX IF EXISTS messages_words; DROP INDEX IF EXISTS messages_conv_words; DROP INDEX messages_id;
@@ -114,6 +135,7 @@ describe('search on a database made before it', () => {
     const first = await createPostgresStore({ connectionString: url });
     await seed(first);
     await first.close();
+    await beforeWordsApart(url);
     // The layout of migration 7: search_text filled and a trigram index, no words.
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -144,6 +166,7 @@ describe('search on a database made before it', () => {
     await first.createGroup({ id: 'elsewhere', name: 'E', createdAt: 1 }, ['a', 'c']);
     await first.commitMessages(['elsewhere aardvark', '别处的斑马'].map((text) => draft(groupKey('elsewhere'), 'a', { id: newMessageId(), elem: { type: 'text', text } })));
     await first.close();
+    await beforeWordsApart(url);
     // The layout of migration 16: the word index alone.
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -160,6 +183,37 @@ describe('search on a database made before it', () => {
       assert.match(rows[0].indexdef, /gin \(conv_key, search_words\)/);
       assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
       assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('postgres: migration 29 copies every message\'s words into message_words and sets the watermarks, logged; commits then write no words', async () => {
+    const { url, drop } = await freshSchema();
+    after(drop);
+    const first = await createPostgresStore({ connectionString: url });
+    await seed(first);
+    await first.close();
+    await beforeWordsApart(url);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    after(() => client.end());
+
+    const { logger, lines } = recorder();
+    const store = await createPostgresStore({ connectionString: url, logger, searchIndex: false });
+    try {
+      assert.deepEqual(lines.filter((l) => /migration 29/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+      const { rows: words } = await client.query('SELECT seq, text FROM message_words ORDER BY seq');
+      assert.deepEqual(words.map((r) => [Number(r.seq), r.text]), [[1, 'old aardvark'], [2, '旧的斑马'], [3, 'old aardvark again']]);
+      const { rows: marks } = await client.query('SELECT conv_key, seq FROM search_marks');
+      assert.deepEqual(marks.map((r) => [r.conv_key, Number(r.seq)]), [[k, 3]]);
+      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
+      // A commit writes nothing for search (this store moves nothing either): found on its body.
+      await store.commitMessages([draft(k, 'a', { id: newMessageId(), elem: { type: 'text', text: 'new aardvark' } })]);
+      const { rows: [row] } = await client.query('SELECT search_text, search_words FROM messages WHERE seq = 4');
+      assert.deepEqual(row, { search_text: null, search_words: null });
+      assert.equal((await client.query('SELECT 1 FROM message_words WHERE seq = 4')).rowCount, 0);
+      assert.deepEqual(await texts(store, 'aardvark'), ['new aardvark', 'old aardvark again', 'old aardvark']);
     } finally {
       await store.close();
     }

@@ -1,0 +1,105 @@
+import type { PoolClient } from 'pg';
+import type { Logger } from '../core/logger.js';
+import { MOVE_ROWS, moveToIndex, pendingKeys } from './postgres-search.js';
+
+/** Messages this node committed since its last move past which it moves them (one statement's worth). */
+export const MOVE_AT = 2000;
+/** A node moves what it committed at most this long after the first commit not moved yet. */
+export const MOVE_QUIET_MS = 250;
+/** Every this often a node moves every conversation's pending rows (those of a node that died before its move). */
+export const SWEEP_MS = 60_000;
+
+export interface SearchMover {
+  /** A batch of `count` messages was committed into `keys`. */
+  committed(keys: Iterable<string>, count: number): void;
+  /** Moves what is pending in every conversation (at start: what a node that died left). */
+  sweep(): Promise<void>;
+  /** Stops the timers and moves what this node committed (a clean stop leaves nothing pending of its own). */
+  close(): Promise<void>;
+}
+
+/**
+ * Moves the rows above the search index's watermarks into it (postgres-search.ts), off the
+ * commit path: after MOVE_AT messages committed by this node, or MOVE_QUIET_MS after the first
+ * of them, the conversations it committed into, on a pooled connection of its own, one move at a
+ * time (a node's moves queue behind each other; two nodes' take turns on an advisory lock
+ * inside PostgreSQL). Every SWEEP_MS, and when the store opens, a sweep moves the rows of every
+ * conversation with rows above its watermark: a node that died before its move leaves its rows
+ * there, where searches still find them (on their bodies), and the next sweep of any node takes
+ * them. A failed move is logged and its conversations retried with the next.
+ */
+export function createSearchMover(connect: () => Promise<PoolClient>, log: Logger): SearchMover {
+  let keys = new Set<string>();
+  let count = 0;
+  let running: Promise<void> | undefined;
+  let quiet: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const move = async (these: string[]) => {
+    const client = await connect();
+    let broken: Error | undefined;
+    try {
+      while (these.length > 0 && (await moveToIndex(client, these)) === MOVE_ROWS);
+    } catch (err) {
+      broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
+  /** Runs `work` after the move under way, if any; the next move waits for this one. */
+  const queue = (work: () => Promise<void>) => {
+    const next = (running ?? Promise.resolve()).then(work);
+    const settled: Promise<void> = next.then(() => undefined, () => undefined).finally(() => {
+      if (running === settled) running = undefined;
+    });
+    running = settled;
+    return next;
+  };
+  const moveOwn = () => {
+    if (quiet) clearTimeout(quiet);
+    quiet = undefined;
+    if (keys.size === 0) return Promise.resolve();
+    const these = [...keys];
+    keys = new Set();
+    count = 0;
+    return queue(() => move(these)).catch((err: unknown) => {
+      for (const k of these) keys.add(k);
+      log.warn({ err }, 'postgres: moving messages into the search index failed; the next move retries');
+    });
+  };
+  const sweep = () => queue(async () => {
+    const client = await connect();
+    let found: string[];
+    try {
+      found = await pendingKeys(client);
+    } finally {
+      client.release();
+    }
+    await move(found);
+  }).catch((err: unknown) => {
+    log.warn({ err }, 'postgres: moving pending messages into the search index failed; the next sweep retries');
+  });
+  const sweeps = setInterval(() => void sweep(), SWEEP_MS);
+  sweeps.unref();
+
+  return {
+    committed(these, n) {
+      if (closed) return;
+      for (const k of these) keys.add(k);
+      count += n;
+      if (count >= MOVE_AT) void moveOwn();
+      else if (!quiet) {
+        quiet = setTimeout(() => void moveOwn(), MOVE_QUIET_MS);
+        quiet.unref();
+      }
+    },
+    sweep,
+    async close() {
+      closed = true;
+      clearInterval(sweeps);
+      await moveOwn();
+      await running;
+    },
+  };
+}
