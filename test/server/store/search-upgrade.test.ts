@@ -47,6 +47,25 @@ async function beforeWordsApart(url: string): Promise<void> {
   await client.end();
 }
 
+/**
+ * A fresh schema seeded by this release and turned back into what the release before migration
+ * 29 left (`beforeWordsApart`), with `more` stored before; dropped after the test. Answers its URL
+ * and a connected client (ended after the test) to take it further back.
+ */
+async function seededBeforeWordsApart(more?: (store: Store) => Promise<void>): Promise<{ url: string; client: pg.Client }> {
+  const { url, drop } = await freshSchema();
+  after(drop);
+  const first = await createPostgresStore({ connectionString: url });
+  await seed(first);
+  await more?.(first);
+  await first.close();
+  await beforeWordsApart(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  after(() => client.end());
+  return { url, client };
+}
+
 const texts = async (store: Store, term: string) =>
   (await store.searchMessages('b', { terms: [term], limit: 10 })).map((m) => (m.elem as { text: string }).text);
 
@@ -106,17 +125,9 @@ describe('search on a database made before it', () => {
   });
 
   it('postgres: migration 7 fills the searchable text of every stored message in its own transaction, logged', async () => {
-    const { url, drop } = await freshSchema();
-    after(drop);
-    const first = await createPostgresStore({ connectionString: url });
-    await seed(first);
-    await first.close();
-    await beforeWordsApart(url);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
+    const { url, client } = await seededBeforeWordsApart();
     await client.query(`DROP INDEX IF EXISTS messages_words; DROP INDEX IF EXISTS messages_conv_words; DROP INDEX messages_id;
       ALTER TABLE messages DROP COLUMN search_text, DROP COLUMN search_words; DELETE FROM natter_migrations WHERE version IN (7, 16, 26)`);
-    await client.end();
 
     const { logger, lines } = recorder();
     const store = await createPostgresStore({ connectionString: url, logger });
@@ -130,16 +141,8 @@ describe('search on a database made before it', () => {
   });
 
   it('postgres: migration 16 indexes the words of every stored message in its own transaction, drops the trigram index, logged', async () => {
-    const { url, drop } = await freshSchema();
-    after(drop);
-    const first = await createPostgresStore({ connectionString: url });
-    await seed(first);
-    await first.close();
-    await beforeWordsApart(url);
+    const { url, client } = await seededBeforeWordsApart();
     // The layout of migration 7: search_text filled and a trigram index, no words.
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    after(() => client.end());
     const { rows: [trgm] } = await client.query(`SELECT extnamespace::regnamespace::text AS ns FROM pg_extension WHERE extname = 'pg_trgm'`);
     await client.query(`DROP INDEX IF EXISTS messages_words; DROP INDEX IF EXISTS messages_conv_words; DROP INDEX messages_id; ALTER TABLE messages DROP COLUMN search_words;
       CREATE INDEX messages_search ON messages USING gin (search_text ${trgm.ns}.gin_trgm_ops); DELETE FROM natter_migrations WHERE version IN (16, 26)`);
@@ -158,19 +161,12 @@ describe('search on a database made before it', () => {
   });
 
   it('postgres: migration 26 replaces the word index by one over (conversation, words), logged; search finds what it did', async () => {
-    const { url, drop } = await freshSchema();
-    after(drop);
-    const first = await createPostgresStore({ connectionString: url });
-    await seed(first);
     // The same words in a conversation b is not in: the index must not hand them to b's search.
-    await first.createGroup({ id: 'elsewhere', name: 'E', createdAt: 1 }, ['a', 'c']);
-    await first.commitMessages(['elsewhere aardvark', '别处的斑马'].map((text) => draft(groupKey('elsewhere'), 'a', { id: newMessageId(), elem: { type: 'text', text } })));
-    await first.close();
-    await beforeWordsApart(url);
+    const { url, client } = await seededBeforeWordsApart(async (first) => {
+      await first.createGroup({ id: 'elsewhere', name: 'E', createdAt: 1 }, ['a', 'c']);
+      await first.commitMessages(['elsewhere aardvark', '别处的斑马'].map((text) => draft(groupKey('elsewhere'), 'a', { id: newMessageId(), elem: { type: 'text', text } })));
+    });
     // The layout of migration 16: the word index alone.
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    after(() => client.end());
     await client.query(`DROP INDEX messages_conv_words; CREATE INDEX messages_words ON messages USING gin (search_words) WHERE search_words IS NOT NULL;
       DELETE FROM natter_migrations WHERE version = 26`);
 
@@ -189,15 +185,7 @@ describe('search on a database made before it', () => {
   });
 
   it('postgres: migration 29 copies every message\'s words into message_words and sets the watermarks, logged; commits then write no words', async () => {
-    const { url, drop } = await freshSchema();
-    after(drop);
-    const first = await createPostgresStore({ connectionString: url });
-    await seed(first);
-    await first.close();
-    await beforeWordsApart(url);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    after(() => client.end());
+    const { url, client } = await seededBeforeWordsApart();
 
     const { logger, lines } = recorder();
     const store = await createPostgresStore({ connectionString: url, logger, searchIndex: false });
