@@ -1,3 +1,4 @@
+import { oneCallAtATime } from './one-call-at-a-time.js';
 import type { Bus, BusEvent } from '../core/bus.js';
 import { createSubscribers } from './subscribers.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -83,51 +84,29 @@ export async function createRedisBus(options: RedisBusOptions): Promise<Bus> {
     );
   });
 
-  let queued: { event: BusEvent; resolve(): void; reject(err: unknown): void }[] = [];
-  let scheduled = false;
-  let inFlight = false;
-  const schedule = (): void => {
-    if (scheduled || inFlight || queued.length === 0) return;
-    scheduled = true;
-    setImmediate(flush);
-  };
   /**
    * Publishes what queued as one batch; on success delivers it here, in order. One PUBLISH at a
-   * time: what queues while one is on its way goes in the next, so at a few thousand sends a
-   * second a batch holds the sends of a round trip, not of one turn (issue 23: each PUBLISH is
-   * a write, a reply to read and its own batch to read back on the subscriber).
+   * time (`oneCallAtATime`): each PUBLISH is a write, a reply to read and its own batch to read
+   * back on the subscriber.
    */
-  const flush = (): void => {
-    scheduled = false;
-    const batch = queued;
-    queued = [];
-    inFlight = true;
-    const settled = (): void => {
-      inFlight = false;
-      schedule();
-    };
+  const queue = oneCallAtATime<{ event: BusEvent; resolve(): void; reject(err: unknown): void }>((batch) =>
     pub.publish(channel, head + batch.map((q) => wireJson(q.event)).join(',') + ']}').then(
       () => {
-        settled();
         for (const q of batch) {
           subscribers.deliver(q.event);
           q.resolve();
         }
       },
       (err: unknown) => {
-        settled();
         for (const q of batch) q.reject(err);
       },
-    );
-  };
+    ),
+  );
 
   return {
     publish(event) {
       if (closed) return Promise.reject(new Error('bus closed'));
-      return new Promise<void>((resolve, reject) => {
-        queued.push({ event, resolve, reject });
-        schedule();
-      });
+      return new Promise<void>((resolve, reject) => queue({ event, resolve, reject }));
     },
     subscribe: subscribers.subscribe,
     async ping() {

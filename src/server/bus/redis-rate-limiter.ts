@@ -1,3 +1,4 @@
+import { oneCallAtATime } from './one-call-at-a-time.js';
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { createMemoryRateLimiter, type RateDecision, type RateLimiter } from '../core/rate-limiter.js';
@@ -70,29 +71,11 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   const local = createMemoryRateLimiter(options.limit, windowMs);
   let fallingBack = false;
 
-  let pending: { key: string; now: number; limit: number; resolve(d: RateDecision): void }[] = [];
-  let scheduled = false;
-  let inFlight = false;
-  const schedule = (): void => {
-    if (scheduled || inFlight || pending.length === 0) return;
-    scheduled = true;
-    setImmediate(flush);
-  };
-  /** Counts what is pending in one call; one call at a time, what comes meanwhile goes in the next. */
-  const flush = (): void => {
-    scheduled = false;
-    const batch = pending;
-    pending = [];
-    inFlight = true;
+  /** Counts what is pending in one script call; one call at a time, what comes meanwhile goes in the next. */
+  const count = oneCallAtATime<{ key: string; now: number; limit: number; resolve(d: RateDecision): void }>((batch) => {
     const args: (string | number)[] = batch.map((e) => prefix + e.key);
     for (const e of batch) args.push(e.now, windowMs, e.limit);
-    const call = redis.natterConsume(batch.length, ...args);
-    const settled = (): void => {
-      inFlight = false;
-      schedule();
-    };
-    call.then(settled, settled);
-    call.then(
+    return redis.natterConsume(batch.length, ...args).then(
       (waits) => {
         fallingBack = false;
         for (const [i, e] of batch.entries()) {
@@ -106,14 +89,11 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
         for (const e of batch) e.resolve(await local.consume(e.key, e.now, e.limit));
       },
     );
-  };
+  });
 
   return {
     consume(key, now, limit = options.limit) {
-      return new Promise<RateDecision>((resolve) => {
-        pending.push({ key, now, limit, resolve });
-        schedule();
-      });
+      return new Promise<RateDecision>((resolve) => count({ key, now, limit, resolve }));
     },
     async close() {
       await closeRedis(redis);
