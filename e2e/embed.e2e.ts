@@ -401,6 +401,20 @@ test('Natter.defineAll() registers every element from the script tag: the panel\
   await page.context().close();
 });
 
+test('the example pages log no error in the console (nor a 404 for /favicon.ico)', async () => {
+  for (const name of ['plain', 'react', 'vue']) {
+    const page = await newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/examples/${name}.html?user=quiet-${name}`);
+    // The browser asks for the icon after the load event; network idle is after that answer.
+    await page.waitForLoadState('networkidle');
+    assert.deepEqual(errors, [], `examples/${name}.html`);
+    await page.context().close();
+  }
+});
+
 for (const framework of ['react', 'vue'] as const) {
   test(`examples/${framework}.html: the elements render, send, and their events reach ${framework} state`, async () => {
     const user = `${framework}-tester`;

@@ -234,3 +234,29 @@ test('(5) a merged forward of 5 messages arrives as one message that carol opens
   await alice.context.close();
   await carol.context.close();
 });
+
+// Like (5), this runs after (3): alone, the forward to carol fails "There is no user with this id".
+test('(6) offline, Forward as one message still opens the dialog (define.js registered it; no chunk to fetch), and carol gets it once when alice is back', async () => {
+  const texts = ['off-fwd-one', 'off-fwd-two'];
+  for (const text of texts) await admin(server, 'POST', '/v1/messages', { from: 'bob', to: 'alice', elem: { type: 'text', text } });
+  const alice = await openAs(server, 'alice', 'p2p:bob');
+  const carol = await openAs(server, 'carol', 'p2p:alice');
+  await row(alice.page, 'off-fwd-two').waitFor();
+  await alice.context.setOffline(true);
+  await until(async () => (await alice.page.locator('#state').getAttribute('data-state')) !== 'online', 'alice to notice she is offline');
+  await row(alice.page, 'off-fwd-one').locator('[part~="actions-button"]').click();
+  await alice.page.locator('chat-thread [part~="menu-item"][part~="select"]').click();
+  await row(alice.page, 'off-fwd-two').locator('[part~="select-checkbox"]').check();
+  await alice.page.locator('chat-thread [part~="forward-merged-button"]').click();
+  // Before the fix the click fetched a one-line chunk re-exporting the dialog: offline that failed and nothing opened.
+  await alice.page.locator('chat-thread forward-dialog [part~="dialog"][open]').waitFor({ timeout: 5_000 });
+  await pickTarget(alice.page, 'Carol');
+  await alice.page.locator('chat-thread forward-dialog [part~="confirm-button"]').click();
+  await alice.context.setOffline(false);
+  await alice.page.locator('chat-thread forward-dialog [part~="result"][part~="sent"]').waitFor({ timeout: 20_000 });
+  await carol.page.locator('chat-thread [part~="merger"]', { hasText: 'off-fwd-two' }).waitFor({ timeout: 20_000 });
+  const stored = (await history(server, 'carol', 'p2p:alice')).filter((m) => m.elem.type === 'merger' && JSON.stringify(m.elem.messages).includes('off-fwd-two'));
+  assert.equal(stored.length, 1);
+  await alice.context.close();
+  await carol.context.close();
+});

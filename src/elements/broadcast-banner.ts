@@ -17,6 +17,7 @@ import { styles } from './broadcast-banner.styles.js';
 /**
  * Dismissals are remembered on the device per user (localStorage), so a dismissed broadcast
  * never comes back after a reload. New broadcasts are announced politely to screen readers.
+ * Dismissing the last one gives focus back to where it was before it entered the banner.
  * Renders nothing while there is nothing to show.
  *
  * @summary Shows the newest announcement from the site (a server broadcast) until the user dismisses it.
@@ -69,6 +70,8 @@ export class BroadcastBanner extends LitElement {
   #dismissedFor: string | undefined;
   /** Time of the newest broadcast shown so far: a newer one is an arrival. */
   #newestTime = -Infinity;
+  /** What had focus before it entered the banner: it goes back there when the last broadcast is dismissed. */
+  #focusBefore: HTMLElement | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -114,6 +117,13 @@ export class BroadcastBanner extends LitElement {
     }
   };
 
+  private onFocusIn = (e: FocusEvent) => {
+    const from = e.relatedTarget;
+    // A move inside the banner (a pager button to Dismiss) keeps where focus came from.
+    if (from instanceof Node && this.renderRoot.contains(from)) return;
+    this.#focusBefore = from instanceof HTMLElement ? from : undefined;
+  };
+
   private onPrevious = () => this.#step(-1);
   private onNext = () => this.#step(1);
 
@@ -127,9 +137,19 @@ export class BroadcastBanner extends LitElement {
     // Stay at the same place in the list: the next older one, or the newer one at the end.
     const rest = list.filter((b) => b.id !== shown.broadcast.id);
     this.currentId = rest[Math.min(shown.index, rest.length - 1)]?.id ?? '';
+    const hadFocus = (this.renderRoot as ShadowRoot).activeElement !== null;
     this.requestUpdate();
-    // Keep a keyboard user in the banner while there is more to read.
+    // Keep a keyboard user in the banner while there is more to read. After the last one the
+    // banner is gone, and the focused button with it: focus would fall to <body> (a screen reader
+    // then says nothing, and Tab starts over at the top of the page), so it goes back where it came from.
     if (rest.length > 0) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part~="dismiss-button"]')?.focus());
+    else if (hadFocus) {
+      const back = this.#focusBefore;
+      this.#focusBefore = undefined;
+      void this.updateComplete.then(() => {
+        if (back?.isConnected) back.focus();
+      });
+    }
   };
 
   #step(delta: number): void {
@@ -174,7 +194,7 @@ export class BroadcastBanner extends LitElement {
   #renderBroadcast(b: Broadcast, index: number, total: number) {
     const t = bannerStrings();
     return html`
-      <section part="broadcast" aria-label=${this.label || t.label} data-id=${b.id}>
+      <section part="broadcast" aria-label=${this.label || t.label} data-id=${b.id} @focusin=${this.onFocusIn}>
         <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">
           <path d="M3 10v4a1 1 0 0 0 1 1h2l5 4V5L6 9H4a1 1 0 0 0-1 1zm13.5 2A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z" />
         </svg>

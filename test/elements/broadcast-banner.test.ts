@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { BroadcastBanner } from '../../src/elements/broadcast-banner.js';
@@ -108,6 +109,29 @@ describe('broadcast-banner', () => {
     part(el, 'dismiss-button')!.click();
     await el.updateComplete;
     expect(shownText(el)).to.equal(b.content);
+  });
+
+  it('gives focus back to where it came from when the keyboard dismisses the last broadcast (not to <body>)', async () => {
+    const wrapper = await fixture<HTMLDivElement>(html`<div><button id="before">before</button><broadcast-banner .client=${client}></broadcast-banner></div>`);
+    const el = wrapper.querySelector('broadcast-banner')!;
+    wrapper.querySelector<HTMLButtonElement>('#before')!.focus();
+    const tag = crypto.randomUUID().slice(0, 6);
+    await broadcast(`first ${tag}`);
+    await broadcast(`second ${tag}`);
+    await waitUntil(() => part(el, 'count')?.textContent === '1 of 2', 'both broadcasts should show');
+    // Tab into the banner: the pager's two buttons, then Dismiss.
+    for (let i = 0; i < 3; i++) await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('dismiss-button');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => shownText(el) === `first ${tag}`, 'the older broadcast should show');
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement?.getAttribute('part'), 'with one left, focus stays on Dismiss').to.equal('dismiss-button');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => part(el, 'broadcast') === null, 'the banner should be gone');
+    await el.updateComplete;
+    // (Compared by name: chai's diff of two elements is slow enough to time the run out.)
+    expect(document.activeElement?.localName).to.equal('button');
+    expect(document.activeElement?.id).to.equal('before');
   });
 
   it('removes a withdrawn broadcast', async () => {

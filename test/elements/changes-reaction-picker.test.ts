@@ -66,6 +66,29 @@ describe('reaction picker and who reacted', function () {
     await waitUntil(() => !part(thread, 'emoji-picker') && focused() === part(thread, 'actions-button'), 'Escape closes it, focus back on the menu button');
   });
 
+  it('Escape on the Who reacted button, where Enter leaves focus, closes the open list (and goes no further)', async () => {
+    const { thread, id } = await page();
+    await pair.alice.react(`p2p:${pair.bobId}`, id, '👍', true);
+    await waitUntil(() => part(thread, 'reactors-button'), 'the chip and Who reacted should show');
+    const button = part<HTMLButtonElement>(thread, 'reactors-button')!;
+    let escapesOut = 0;
+    const outside = (e: KeyboardEvent) => void (e.key === 'Escape' && escapesOut++);
+    document.addEventListener('keydown', outside);
+    try {
+      button.focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => part(thread, 'reactors'), 'Enter opens the list');
+      expect(focused(), 'focus stays on the button').to.equal(button);
+      await sendKeys({ press: 'Escape' });
+      await waitUntil(() => !part(thread, 'reactors'), 'Escape should close the list');
+      expect(button.getAttribute('aria-expanded')).to.equal('false');
+      expect(focused()).to.equal(button);
+      expect(escapesOut, 'the Escape that closed the list is not seen by the page (the widget would close)').to.equal(0);
+    } finally {
+      document.removeEventListener('keydown', outside);
+    }
+  });
+
   it('lists who reacted on demand, a page at a time, by keyboard; Escape closes the list', async () => {
     const alice = uniqueUser('alice');
     const client = await connect(alice, 'Alice');

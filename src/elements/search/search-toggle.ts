@@ -25,7 +25,8 @@ export interface SearchToggleDeps {
 /**
  * The search button of `<chat-thread>`'s header and `<conversation-list>`'s top (part
  * `search-button`, `aria-expanded`), and the `<chat-search>` it opens below it (part `search`).
- * Escape in the empty field closes it and focus returns to the button.
+ * Escape in the empty field closes it and focus returns to the button. Its code loads when the
+ * button is pointed at or focused, so it is there by the click.
  */
 export class SearchToggle implements ReactiveController {
   open = false;
@@ -52,6 +53,10 @@ export class SearchToggle implements ReactiveController {
   }
 
   private onClick = () => void this.toggle();
+  // Pointing at the button or focusing it starts the download: the field then shows (and takes
+  // focus) at once on the click or Enter, where letters typed while the code was still on its way
+  // were lost (the first open after a load dropped "answe" of "answer" in the demo).
+  private onPreload = () => void loadSearch().catch(() => {}); // the click tries again
   private onClose = () => void this.toggle(false);
   private onSelect = (e: SearchResultSelectEvent) => this.#deps.opened(e);
 
@@ -60,7 +65,7 @@ export class SearchToggle implements ReactiveController {
     const scoped = this.#deps.scope() !== '';
     return html`
       <div part="search-bar">
-        <button part="search-button" aria-expanded=${this.open ? 'true' : 'false'} title=${this.open ? t.close : scoped ? t.open : t.openAll} @click=${this.onClick}>
+        <button part="search-button" aria-expanded=${this.open ? 'true' : 'false'} title=${this.open ? t.close : scoped ? t.open : t.openAll} @click=${this.onClick} @pointerenter=${this.onPreload} @focus=${this.onPreload}>
           ${ICON}<span class="visually-hidden">${this.open ? t.close : scoped ? t.open : t.openAll}</span>
         </button>
         ${this.open

@@ -74,6 +74,13 @@ export function renderReactions(ctx: ChangeContext, m: ChatMessage): TemplateRes
       aria-expanded=${open ? 'true' : 'false'}
       aria-controls=${open ? `reactors-${key}` : nothing}
       @click=${() => ctx.toggleReactors(m, key)}
+      @keydown=${(e: KeyboardEvent) => {
+        // Focus stays on this button when it opens the list (which holds nothing focusable
+        // until "Show more"): Escape here closes it too, and not <chat-widget>'s panel.
+        if (e.key !== 'Escape' || !open) return;
+        e.stopPropagation();
+        ctx.toggleReactors(m, key);
+      }}
     >${ctx.s.whoReacted}</button>
   </div>${ctx.renderReactors(m, key)}`;
 }
