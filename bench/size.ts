@@ -144,7 +144,9 @@ const LIMITS = {
   // Both merged (measured 121.9): 122.1. Then h6's two moves out of the panel's chunk (Web Push's
   // subscribing and the voice recording bar, −0.9 in (b′)) cost +0.17 here (measured 122.07): 122.3.
   // 122.3 → 121.5 (measured 121.26, 122.07 before; h4): the same cuts as (b′).
-  everything: { bytes: 121.5 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 121.5 → 121.7 (measured 121.5): the idle fetch of what opens on first use (thread/prefetch-extras.ts), so that search, who
+  // reacted and the dialogs open offline (the widget fetched only the emoji picker before, and those failed to load offline).
+  everything: { bytes: 121.7 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -198,7 +200,8 @@ const LIMITS = {
   // built with the same plugins), and one Seq and ReqId schema for every frame module (−0.1).
   // Both merged (measured 129.0): 129.2. h6's two moves: +0.15 (measured 129.15): 129.3.
   // 129.3 → 128.9 (measured 128.69, 129.15 before; h4): the same cuts, but the script tag's own.
-  define: { bytes: 128.9 * KiB, kind: 'ratchet' },
+  // 128.9 → 128.5 (measured 128.3, with thread/prefetch-extras.ts in place of the panel's emoji-only prefetch).
+  define: { bytes: 128.5 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -9,6 +9,7 @@ import { chatClientContext, chatStickersContext, type StickerSet } from './conte
 import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
 import { formatDuration, warmFormats } from './format.js';
+import { prefetchExtras } from './thread/prefetch-extras.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { loadForwardDialog } from './forward/load-forward.js';
 import { LocaleController } from './i18n/localize.js';
@@ -193,12 +194,13 @@ export class ChatThread extends LitElement {
 
   /**
    * Runs once, when the tag is defined: the date formatters get built while the page is idle,
-   * not by the first render.
+   * not by the first render, and what opens on first use is fetched then (so it opens offline).
    * @internal
    */
   protected static override finalize(): void {
     super.finalize();
     warmFormats();
+    prefetchExtras();
   }
 
   #messages = new StoreController<ChatMessage[]>(this, () => this.#target && this.client?.messages(this.#target), []);

@@ -1,6 +1,5 @@
 /**
- * Loads the elements of `<chat-widget>`'s panel once per page (see `./panel.ts`), and what the
- * panel loads on demand after that, when the page is idle.
+ * Loads the elements of `<chat-widget>`'s panel once per page (see `./panel.ts`).
  */
 let panel: Promise<void> | undefined;
 
@@ -31,10 +30,8 @@ export function panelDefined(): boolean {
 /** Registers the panel's elements, loading them first if needed; a failed load is tried again next time. */
 export function loadPanel(): Promise<void> {
   panel ??= import('./panel.js').then(
-    (m) => {
-      m.definePanel();
-      whenIdle(() => void m.prefetchPanelExtras().catch(() => undefined));
-    },
+    // What the panel opens on first use is fetched on idle once `<chat-thread>` is defined (thread/prefetch-extras.ts).
+    (m) => m.definePanel(),
     (error: unknown) => {
       panel = undefined;
       throw error;

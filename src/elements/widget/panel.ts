@@ -18,7 +18,6 @@ import type { PANEL_TAGS } from './load-panel.js';
 
 import { loadGroupElements } from '../groups/load-groups.js';
 import { loadForwardDialog } from '../forward/load-forward.js';
-import { loadEmojiPicker } from '../composer/load-emoji-picker.js';
 import { loadBanner } from './load-banner.js';
 
 /** Registers what the panel loads on first use too (the group dialogs, people views, `<forward-dialog>`, `<broadcast-banner>`), loading it first. */
@@ -43,12 +42,4 @@ export const panelElements = {
  */
 export function definePanel(): void {
   defineElements(panelElements);
-}
-
-/**
- * Fetches what the panel loads only on demand (the emoji picker and its list, one chunk in the
- * script tag), so that a page that goes offline after loading still has it.
- */
-export async function prefetchPanelExtras(): Promise<void> {
-  await Promise.all([loadEmojiPicker(), import('../composer/emoji-data.js')]);
 }

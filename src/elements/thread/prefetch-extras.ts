@@ -1,0 +1,32 @@
+/**
+ * What the elements open only on first use (search, who reacted, the report dialog, the media
+ * viewer, the forward dialog, the group and people views, the emoji and reaction pickers with
+ * their list, the @mention list, the voice recording bar, formatted text's renderer) is fetched
+ * once per page when it is idle after `<chat-thread>` is defined, so that a page that goes
+ * offline after loading still opens each of them. Fetched only: each registers itself when
+ * first used, from the module map, with no request. Not on a connection that asks to save data;
+ * tried again at the next definition if the network failed it.
+ */
+let fetched = false;
+
+export function prefetchExtras(): void {
+  if (fetched || typeof document === 'undefined') return;
+  if ((navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData) return;
+  fetched = true;
+  const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+  idle(() => {
+    Promise.all([
+      import('../composer/emoji-picker.js'),
+      import('../composer/emoji-data.js'),
+      import('../composer/mention-list.js'),
+      import('../composer/voice-bar.js'),
+      import('../search/chat-search.js'),
+      import('./changes/reactors.js'),
+      import('./report-dialog.js'),
+      import('../media-viewer.js'),
+      import('../forward-dialog.js'),
+      import('../groups/group-elements.js'),
+      import('../markdown/render.js'),
+    ]).catch(() => (fetched = false));
+  });
+}
