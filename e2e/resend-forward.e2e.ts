@@ -211,6 +211,8 @@ test('(4) forwarding a system notification is refused with the reason shown; the
 test('(5) a merged forward of 5 messages arrives as one message that carol opens to read all 5', async () => {
   const texts = ['m-one', 'm-two', 'm-three', 'm-four', 'm-five'];
   for (const text of texts) await admin(server, 'POST', '/v1/messages', { from: 'bob', to: 'alice', elem: { type: 'text', text } });
+  // Alice's chat with carol is a target the dialog lists by name (typed, "Carol" alone is taken as a user id).
+  await admin(server, 'POST', '/v1/messages', { from: 'carol', to: 'alice', elem: { type: 'text', text: 'carol for (5)' } });
   const alice = await openAs(server, 'alice', 'p2p:bob');
   const carol = await openAs(server, 'carol', 'p2p:alice');
   await row(alice.page, 'm-five').waitFor();
@@ -235,10 +237,10 @@ test('(5) a merged forward of 5 messages arrives as one message that carol opens
   await carol.context.close();
 });
 
-// Like (5), this runs after (3): alone, the forward to carol fails "There is no user with this id".
 test('(6) offline, Forward as one message still opens the dialog (define.js registered it; no chunk to fetch), and carol gets it once when alice is back', async () => {
   const texts = ['off-fwd-one', 'off-fwd-two'];
   for (const text of texts) await admin(server, 'POST', '/v1/messages', { from: 'bob', to: 'alice', elem: { type: 'text', text } });
+  await admin(server, 'POST', '/v1/messages', { from: 'carol', to: 'alice', elem: { type: 'text', text: 'carol for (6)' } });
   const alice = await openAs(server, 'alice', 'p2p:bob');
   const carol = await openAs(server, 'carol', 'p2p:alice');
   await row(alice.page, 'off-fwd-two').waitFor();
