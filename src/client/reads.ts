@@ -42,7 +42,8 @@ export function createReads(options: ReadsOptions): Reads {
       conversations.applyRead(conversationId, seq, () => 0);
       members.applyRead(conversationId, options.myId() ?? '', seq);
       options.publish();
-      if (!needed) return;
+      // A group left (or removed from) stays readable here; the server holds no read position for it any more.
+      if (!needed || c?.left) return;
       if (!options.send({ type: 'conversation.read', conversationId, seq })) pending.set(conversationId, seq);
     },
     apply(frame) {

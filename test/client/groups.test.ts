@@ -42,4 +42,29 @@ describe('groups in the client (SPEC §13)', () => {
     await synced(again);
     await until(() => again.$conversations.get().find((c) => c.id === id)?.left === true, 'marked left after the sync');
   });
+  test('marking a group read after leaving it clears it here and sends the server nothing (no NOT_MEMBER error)', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    for (const id of [a, b]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, { name: id })).ok, true);
+    const alice = await connect(a);
+    const bob = await connect(b);
+    await Promise.all([synced(alice), synced(bob)]);
+    const id = await (await alice.groups()).createGroup({ name: 'Team', members: [b] });
+    await until(() => bob.$conversations.get().some((c) => c.id === id), 'bob has it');
+    await (await bob.groups()).changeGroup(id.slice(6), { kind: 'leave' });
+    await until(() => bob.$conversations.get().find((c) => c.id === id)?.left === true, 'marked left');
+    await alice.send(id, 'after bob left');
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    try {
+      bob.markRead(id);
+      assert.equal(bob.$conversations.get().find((c) => c.id === id)?.unread, 0);
+      // A read the server refused would come back as an error frame within a round trip.
+      await bob.groups();
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      console.warn = warn;
+    }
+    assert.deepEqual(warnings.filter((w) => /NOT_MEMBER/.test(w)), []);
+  });
 });
