@@ -340,7 +340,7 @@ try {
         ? `a locale: only a page in its language fetches it${file === biggestLocale ? " (the largest, in (b′) and (b))" : ''}`
         : opening.includes(file)
           ? "in (b′): fetched when the page is idle, before anyone opens the widget"
-          : 'a feature on first use (or the emoji list, fetched on idle once the panel is in)';
+          : 'opened on first use, not by opening the widget: fetched when the page is idle after the panel (so it opens offline), or at first use if sooner';
     rows.push({ name: `    ${file.replace(/-[\w-]{8}\.js$/, '-<hash>.js')}`, what, ...sizeOf(read(file)) });
   }
 } finally {
