@@ -321,7 +321,7 @@ try {
   const opening = [...new Set([...first, ...staticFiles(cdn.manifest, (c) => c.name === 'panel'), biggestLocale])];
   rows.push({
     name: "(b′) script tag, opening the widget",
-    what: `(a) + ${opening.filter((f) => !first.includes(f)).join(' + ')}: what a visitor who opens the widget and reads and sends text downloads (the panel's chunk and what it imports, the largest locale); the features most never open are chunks of their own, fetched on first use (${opening.length} files)`,
+    what: `(a) + ${opening.filter((f) => !first.includes(f)).join(' + ')}: what a visitor who opens the widget and reads and sends text downloads (the panel's chunk and what it imports, the largest locale); the features most never open are chunks of their own, fetched after it on idle or at first use (${opening.length} files)`,
     limit: LIMITS.opening,
     ...sum(opening.map(read)),
     shares: sharesOf(opening),
