@@ -274,6 +274,9 @@ interface Held {
   /** The committing transaction's id (32 bits, as `xmin` shows it): any later write to the row changes its xmin. */
   xid: string;
   message: Message;
+  /** Its searchable text and words, made by the first move that wants them (a move may take only part of what is held). */
+  text?: string | null;
+  words?: string | null;
 }
 
 /**
@@ -323,8 +326,11 @@ export async function moveToIndex(client: PoolClient, keys: readonly string[]): 
   const hk: string[] = [], hs: number[] = [], hi: string[] = [], hx: string[] = [], ht: (string | null)[] = [], hw: (string | null)[] = [];
   for (const h of held.values()) {
     if (!wanted.has(h.key)) continue;
-    const text = searchTextOf(h.message);
-    hk.push(h.key), hs.push(h.message.seq), hi.push(h.id), hx.push(h.xid), ht.push(text), hw.push(indexWords(text));
+    if (h.text === undefined) {
+      h.text = searchTextOf(h.message);
+      h.words = indexWords(h.text);
+    }
+    hk.push(h.key), hs.push(h.message.seq), hi.push(h.id), hx.push(h.xid), ht.push(h.text), hw.push(h.words ?? null);
   }
   await client.query('BEGIN');
   try {
