@@ -311,7 +311,7 @@ describe('PostgreSQL search index moves: the words of a node\'s own commits', ()
     }
   });
 
-  it(`holds ${HELD_MAX} messages at most, the oldest dropped first; those are read back`, async () => {
+  it(`holds ${HELD_MAX} messages at most, a batch past it not held; those are read back`, async () => {
     const { store, pool } = await open({ searchIndex: false });
     try {
       dropAllHeld();
