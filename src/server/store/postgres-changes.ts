@@ -1,7 +1,7 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { searchTextOf } from '../core/search-text.js';
-import { dropHeld, lockMark, rewriteWords } from './postgres-search.js';
+import { lockMark, rewriteWords } from './postgres-search.js';
 import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
 import { changePayload, outboxEvents } from '../webhooks/types.js';
@@ -51,8 +51,6 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     await c.query('UPDATE messages SET body = $1, mentions = $2 WHERE conv_key = $3 AND id = $4',
       [JSON.stringify(target), target.groupAtUserList?.length ? target.groupAtUserList : null, d.key, d.targetId]);
     if (target.seq <= await lockMark(c, d.key)) await rewriteWords(c, d.key, target.seq, d.targetId, searchTextOf(target));
-    // Its held words (postgres-search.ts) are stale now (the move would see the new xmin anyway).
-    dropHeld(d.key, target.seq);
     if (applied.pin === 'add') {
       await c.query('INSERT INTO pins (conv_key, message_id, seq, by_user, time) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',
         [d.key, d.targetId, target.seq, target.pinned!.by, target.pinned!.time]);

@@ -3,7 +3,6 @@ import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types.js';
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
-import { holdCommitted } from './postgres-search.js';
 import { insertOutbox } from './postgres-webhooks.js';
 
 type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
@@ -20,8 +19,7 @@ const EXISTING = {
  * two nodes' batches never deadlock on each other, and the lock is held until COMMIT.
  */
 const raise = (when = '') => `INSERT INTO conversations (key, last_seq) SELECT k, n FROM unnest($1::text[], $2::bigint[]) AS v(k, n) ${when} ORDER BY k COLLATE "C"
-     ON CONFLICT (key) DO UPDATE SET last_seq = conversations.last_seq + EXCLUDED.last_seq
-     RETURNING key, last_seq, (txid_current() % 4294967296)::text AS xid`;
+     ON CONFLICT (key) DO UPDATE SET last_seq = conversations.last_seq + EXCLUDED.last_seq RETURNING key, last_seq`;
 const RAISE = { name: 'natter-commit-raise', text: raise() };
 /** A JSON array of text (or NULL) as a text[] column: visible_to and mentions differ in length per row. */
 const jsonTextArray = (v: string) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${v}::jsonb)) END`;
@@ -62,7 +60,7 @@ const FRESH = {
   numbered AS (SELECT v.*, r.last_seq - n.n + row_number() OVER (PARTITION BY v.k ORDER BY v.ord) AS s
     FROM ${draftRows(5)} JOIN raised r ON r.key = v.k JOIN unnest($1::text[], $2::bigint[]) AS n(k, n) ON n.k = v.k),
   ${insertMessages('numbered', 3, 'WHERE EXISTS (SELECT 1 FROM raised)')}
-  SELECT key, last_seq, xid FROM raised`,
+  SELECT key, last_seq FROM raised`,
 };
 
 /**
@@ -140,11 +138,9 @@ export async function commitFresh(run: Run, drafts: MessageDraft[]): Promise<Com
   const counts = countsOf(drafts);
   const { columns, tails } = draftColumns(drafts);
   const keys = [...counts.keys()];
-  const raised = await run<{ key: string; last_seq: number; xid: string }>({ ...FRESH, values: [keys, keys.map((k) => counts.get(k)!), ...p2pJoins(drafts), ...columns] });
+  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [keys, keys.map((k) => counts.get(k)!), ...p2pJoins(drafts), ...columns] });
   if (raised.length === 0) return undefined;
   const { committed, bodies } = numbered(drafts, counts, raised, tails);
-  // Committed (one statement on its own): held for the search move (postgres-search.ts).
-  holdCommitted(committed.map((message, i) => ({ key: drafts[i]!.key, message })), raised[0]!.xid);
   return committed.map((message, i) => ({ status: 'committed', message, json: bodies[i]! }));
 }
 
@@ -191,14 +187,11 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[]): P
   if (fresh.length > 0) {
     const counts = countsOf(fresh);
     const keys = [...counts.keys()];
-    const { rows: raised } = await client.query<{ key: string; last_seq: number; xid: string }>({ ...RAISE, values: [keys, keys.map((k) => counts.get(k)!)] });
+    const { rows: raised } = await client.query<{ key: string; last_seq: number }>({ ...RAISE, values: [keys, keys.map((k) => counts.get(k)!)] });
     const { columns, tails } = draftColumns(fresh);
     const done = numbered(fresh, counts, raised, tails);
     ({ committed, bodies } = done);
     await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns] });
-    // Held for the search move before COMMIT: if the transaction rolls back, its rows never
-    // appear, and a row of the retry has another xmin (the held one is then never used).
-    holdCommitted(committed.map((message, i) => ({ key: fresh[i]!.key, message })), raised[0]!.xid);
 
     // Webhook events in the same transaction, while the conversations are still locked.
     const hooks: OutboxEvent[] = [];

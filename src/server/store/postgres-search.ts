@@ -265,49 +265,6 @@ export async function rewriteWords(client: PoolClient, key: string, seq: number,
 /** Rows one move reads and indexes at most (one transaction); more are moved by the next. */
 export const MOVE_ROWS = 5000;
 
-/** Committed messages this process holds for the move at most; a batch past it is not held (read back instead). */
-export const HELD_MAX = 20_000;
-
-interface Held {
-  key: string;
-  id: string;
-  /** The committing transaction's id (32 bits, as `xmin` shows it): any later write to the row changes its xmin. */
-  xid: string;
-  message: Message;
-  /** Its searchable text and words, made by the first move that wants them (a move may take only part of what is held). */
-  text?: string | null;
-  words?: string | null;
-}
-
-/**
- * The messages committed in this process that no move has taken yet, by conversation and seq:
- * a move inserts their words from parameters instead of reading the rows back (their bodies
- * over the wire, or JSON taken apart in PostgreSQL). Module-wide (the commit does not know its
- * store's mover); a held message is used only for the row with its conversation, seq, id and
- * xmin (the committing transaction), so a row of another schema, a batch rolled back, or a row
- * changed since (an edit or a recall from any node writes a new row version) is read back.
- */
-const held = new Map<string, Held>();
-const heldKey = (key: string, seq: number) => `${key}\u0000${seq}`;
-
-/** Holds the messages of a batch committed by transaction `xid` (postgres-commit.ts). */
-export function holdCommitted(entries: readonly { key: string; message: Message }[], xid: string): void {
-  // Full: the batch is not held (its rows are read back). Dropping the oldest instead cost a
-  // walk over the map's deleted slots per batch (2–3 µs a message while a store that does not
-  // move, or a move that lags, kept it full), and the oldest are the ones the next move takes.
-  if (held.size + entries.length > HELD_MAX) return;
-  for (const { key, message } of entries) held.set(heldKey(key, message.seq), { key, id: message.id, xid, message });
-}
-
-/** Drops a held message (a change to it: its held words are stale). */
-export function dropHeld(key: string, seq: number): void {
-  held.delete(heldKey(key, seq));
-}
-
-/** How many messages are held, and dropping them all (tests: the read-back paths). */
-export const heldCount = () => held.size;
-export const dropAllHeld = () => held.clear();
-
 /**
  * Moves the rows above the watermarks of `keys` into the word index, MOVE_ROWS at most, in one
  * transaction on `client` (not in one): every mover in the schema takes turns on an advisory
@@ -320,59 +277,38 @@ export const dropAllHeld = () => held.clear();
  */
 export async function moveToIndex(client: PoolClient, keys: readonly string[]): Promise<number> {
   const sorted = [...new Set(keys)].sort();
-  const wanted = new Set(sorted);
-  // This process's own commits in these conversations: their words made here, sent as arrays.
-  const hk: string[] = [], hs: number[] = [], hi: string[] = [], hx: string[] = [], ht: (string | null)[] = [], hw: (string | null)[] = [];
-  for (const h of held.values()) {
-    if (!wanted.has(h.key)) continue;
-    if (h.text === undefined) {
-      h.text = searchTextOf(h.message);
-      h.words = indexWords(h.text);
-    }
-    hk.push(h.key), hs.push(h.message.seq), hi.push(h.id), hx.push(h.xid), ht.push(h.text), hw.push(h.words ?? null);
-  }
   await client.query('BEGIN');
   try {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('natter.search-move:' || current_schema()))`);
     await client.query(`INSERT INTO search_marks (conv_key, seq) SELECT k, 0 FROM unnest($1::text[]) AS k ORDER BY k COLLATE "C" ON CONFLICT DO NOTHING`, [sorted]);
     await client.query('SELECT 1 FROM search_marks WHERE conv_key = ANY($1::text[]) ORDER BY conv_key FOR UPDATE', [sorted]);
     // In this statement's snapshot the rows above each watermark are a gapless run of committed
-    // rows (see createPostgresSearch): the watermark may rise to the last of them. A row this
-    // process committed and holds (`own`: same id, and its xmin still the committing
-    // transaction's, so not changed since) is inserted with the words made here. Of the others,
-    // a text message of printable ASCII (most of them) is indexed by the statement itself:
-    // folded, it is its lower case ("C": no locale's), its words the runs of a-z and 0-9
-    // (searchTextOf and indexWords do the same in JavaScript; array_to_tsvector drops repeats),
-    // with no body sent here and parsed on the event loop. Every other row comes back with its
-    // body, indexed below, and so does one whose JSON holds a \u escape (a control character, a
-    // lone surrogate: PostgreSQL's json refuses \u0000 and lone surrogates, which would stop
-    // every move of its conversation). With them, in the same snapshot, each conversation's last
-    // seq (`last`): when every row above the watermarks was read, that is the new watermark even
-    // if no row is left.
+    // rows (see createPostgresSearch): the watermark may rise to the last of them. A text
+    // message of printable ASCII (most of them) is indexed by the statement itself: folded, it is
+    // its lower case ("C": no locale's), its words the runs of a-z and 0-9 (searchTextOf and
+    // indexWords do the same in JavaScript; array_to_tsvector drops repeats), with no body sent
+    // here and parsed on the event loop. Every other row comes back with its body, indexed
+    // below, and so does one whose JSON holds a \u escape (a control character, a lone
+    // surrogate: PostgreSQL's json refuses \u0000 and lone surrogates, which would stop every
+    // move of its conversation). With them, in the same snapshot, each conversation's last seq
+    // (`last`): when every row above the watermarks was read, that is the new watermark even if
+    // no row is left.
     const { rows: all } = await client.query<{ conv_key: string | null; seq: string | number; id: string | null; body: string | null; kind: number }>(
       `WITH above AS (
-         SELECT m.conv_key, m.seq, m.id, m.xmin::text AS x, m.body
+         SELECT m.conv_key, m.seq, m.id, m.body, CASE WHEN strpos(m.body, E'\\\\u') = 0 THEN m.body::json -> 'elem' END AS elem
          FROM search_marks s JOIN messages m ON m.conv_key = s.conv_key AND m.seq > s.seq
          WHERE s.conv_key = ANY($1::text[]) ORDER BY m.conv_key, m.seq LIMIT ${MOVE_ROWS}),
-       own AS (
-         SELECT a.conv_key, a.seq, a.id, h.t, h.w FROM above a
-         JOIN unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[]) AS h(k, s, i, x, t, w)
-           ON h.k = a.conv_key AND h.s = a.seq AND h.i = a.id AND h.x = a.x),
-       rest AS (
-         SELECT a.conv_key, a.seq, a.id, a.body, CASE WHEN strpos(a.body, E'\\\\u') = 0 THEN a.body::json -> 'elem' END AS elem FROM above a
-         WHERE NOT EXISTS (SELECT 1 FROM own o WHERE o.conv_key = a.conv_key AND o.seq = a.seq)),
        plain AS (
-         SELECT conv_key, seq, id, lower(elem ->> 'text' COLLATE "C") AS t FROM rest
+         SELECT conv_key, seq, id, lower(elem ->> 'text' COLLATE "C") AS t FROM above
          WHERE elem ->> 'type' = 'text' AND (elem ->> 'text') COLLATE "C" ~ '^[ -~]*$'),
        indexed AS (
          INSERT INTO message_words (conv_key, seq, id, text, words)
-         SELECT conv_key, seq, id, t, array_to_tsvector(array_remove(regexp_split_to_array(t, '[^a-z0-9]+'), '')) FROM plain WHERE t <> ''
-         UNION ALL SELECT conv_key, seq, id, t, coalesce(${WORDS_VECTOR('w')}, ''::tsvector) FROM own WHERE t IS NOT NULL)
-       SELECT a.conv_key, a.seq, a.id, a.body, 0 AS kind FROM rest a
+         SELECT conv_key, seq, id, t, array_to_tsvector(array_remove(regexp_split_to_array(t, '[^a-z0-9]+'), '')) FROM plain WHERE t <> '')
+       SELECT a.conv_key, a.seq, a.id, a.body, 0 AS kind FROM above a
          WHERE NOT EXISTS (SELECT 1 FROM plain p WHERE p.conv_key = a.conv_key AND p.seq = a.seq)
        UNION ALL SELECT conv_key, max(seq), NULL, NULL, 1 FROM above GROUP BY conv_key
        UNION ALL SELECT NULL, count(*), NULL, NULL, 2 FROM above
-       UNION ALL SELECT key, last_seq, NULL, NULL, 3 FROM conversations WHERE key = ANY($1::text[])`, [sorted, hk, hs, hi, hx, ht, hw]);
+       UNION ALL SELECT key, last_seq, NULL, NULL, 3 FROM conversations WHERE key = ANY($1::text[])`, [sorted]);
     // Rows left to index here (0), the last row read of each conversation (1), the rows read (2),
     // each conversation's last seq (3).
     const read = Number(all.find((r) => r.kind === 2)?.seq ?? 0);
@@ -396,8 +332,6 @@ export async function moveToIndex(client: PoolClient, keys: readonly string[]): 
         [[...marks.keys()], [...marks.values()]]);
     }
     await client.query('COMMIT');
-    // Below the new watermarks nothing is moved again: what is held there is dropped.
-    for (const [key, h] of held) if (h.message.seq <= (marks.get(h.key) ?? -1)) held.delete(key);
     return read;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
