@@ -3,9 +3,8 @@ import type { Bus, BusEvent } from './bus.js';
 interface Entry {
   key: string;
   seq: number;
-  /** The event once known; until then `pending` reads its recipients. */
+  /** The event once known (set by its own reaction when its recipients were being read). */
   event: BusEvent | undefined;
-  pending: Promise<BusEvent> | undefined;
   failed: { err: unknown } | undefined;
   resolve(event: BusEvent): void;
   reject(err: unknown): void;
@@ -47,10 +46,27 @@ export class OrderedPublisher {
    */
   publish(key: string, seq: number, event: BusEvent | Promise<BusEvent>): Promise<BusEvent> {
     return new Promise<BusEvent>((resolve, reject) => {
-      const pending = event instanceof Promise ? event : undefined;
-      this.#incoming.push({ key, seq, event: pending ? undefined : (event as BusEvent), pending, failed: undefined, resolve, reject });
+      const entry: Entry = { key, seq, event: undefined, failed: undefined, resolve, reject };
+      // One reaction per event, made now: once the recipients are known the entry is ready, and a
+      // queue's settled events then go out in one loop (waiting its turn as the head, each took
+      // two promise hops of its own, one event after the other).
+      if (event instanceof Promise) {
+        event.then(
+          (e) => this.#settled(entry, e, undefined),
+          (err: unknown) => this.#settled(entry, undefined, { err }),
+        );
+      } else entry.event = event;
+      this.#incoming.push(entry);
       if (this.#incoming.length === 1) setImmediate(this.#flush);
     });
+  }
+
+  /** An event's recipients are known (or failed to be): it goes out now if it heads its conversation's queue. */
+  #settled(entry: Entry, event: BusEvent | undefined, failed: { err: unknown } | undefined): void {
+    entry.event = event;
+    entry.failed = failed;
+    // Still in `#incoming`: the flush drains it.
+    if (this.#queues.get(entry.key)?.[0] === entry) this.#drain(entry.key);
   }
 
   /** Sorts this pass's events into their conversations' queues and publishes what is ready. */
@@ -75,16 +91,7 @@ export class OrderedPublisher {
     if (!queue) return;
     while (queue.length > 0) {
       const head = queue[0]!;
-      if (head.pending) {
-        const pending = head.pending;
-        head.pending = undefined;
-        pending.then(
-          (event) => (head.event = event),
-          (err: unknown) => (head.failed = { err }),
-        ).then(() => this.#drain(key));
-        return;
-      }
-      if (!head.event && !head.failed) return; // its recipients are still being read
+      if (!head.event && !head.failed) return; // its recipients are still being read: `#settled` drains on
       queue.shift();
       if (head.failed) {
         head.reject(head.failed.err);
