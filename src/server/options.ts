@@ -224,6 +224,8 @@ export const DEFAULTS = {
 export type ResolvedOptions = Omit<ChatServerOptions, keyof typeof DEFAULTS> & typeof DEFAULTS;
 
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+/** Node's longest timer: a `setTimeout` longer than this fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Applies defaults and refuses impossible combinations before anything starts (TypeError). */
 export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
@@ -241,6 +243,11 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'requestBodyTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
     'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs', 'tokenMaxLifetimeSeconds'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
+  }
+  // Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer one fires after 1 ms instead:
+  // a body deadline, an auth deadline or a heartbeat set too long would cut every client at once.
+  for (const k of ['pingIntervalMs', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadSweepIntervalMs'] as const) {
+    if (o[k] > MAX_TIMER_MS) throw new TypeError(`createChatServer: \`${k}\` must be at most ${MAX_TIMER_MS} (Node's longest timer, 24.8 days).`);
   }
   for (const [k, n] of Object.entries(o.frameBudgets ?? {})) {
     if (!(k in DEFAULT_FRAME_BUDGETS)) throw new TypeError(`createChatServer: \`frameBudgets.${k}\` is not a frame class (${Object.keys(DEFAULT_FRAME_BUDGETS).join(', ')}).`);

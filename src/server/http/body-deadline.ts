@@ -23,7 +23,7 @@ export function bodyDeadline(app: FastifyInstance, ms: number): void {
     if (!declaresBody(req) || STREAMED.has(req.routeOptions.url ?? '')) return done();
     const timer = setTimeout(() => {
       if (raw.complete || reply.raw.headersSent) return;
-      answerAndClose(raw.socket, new ChatError('BAD_REQUEST', `The request body did not arrive within ${Math.round(ms / 1000)} s.`));
+      answerAndClose(raw.socket, new ChatError('BAD_REQUEST', `The request body did not arrive within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}.`));
     }, ms);
     timer.unref();
     const clear = (): void => clearTimeout(timer);

@@ -1,0 +1,92 @@
+/**
+ * NATTER_REQUEST_BODY_TIMEOUT_MS: the REST body deadline (`requestBodyTimeoutMs`) set from the
+ * environment of `natter-server`, and refused at start when it is not a usable number of ms.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { freePort } from '../../../bench/lib/spawn.js';
+
+const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
+
+function runMain(env: Record<string, string>): { child: ChildProcess; stderr: () => string; listening: Promise<string>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let stdout = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const m = /listening on .*?(http:\/\/\S+)/.exec(stdout);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then((code) => reject(new Error(`natter-server exited (${code}): ${stderr}`)));
+  });
+  return { child, stderr: () => stderr, listening, exited };
+}
+
+/** A POST declaring a 1,000-byte JSON body of which one byte comes; what the server answers before closing (or `ms` pass). */
+function unfinishedBody(url: string, ms: number): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () =>
+      socket.write('POST /v1/files/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{'));
+    let data = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(`${data}(still open after ${ms} ms)`);
+    }, ms);
+    socket.on('data', (chunk) => (data += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(data);
+    });
+  });
+}
+
+describe('NATTER_REQUEST_BODY_TIMEOUT_MS', () => {
+  it('sets the REST body deadline: a body that never finishes is answered 400 BAD_REQUEST after it, and the connection closed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'natter-body-env-'));
+    const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: '', NATTER_DEV: '1', NATTER_REQUEST_BODY_TIMEOUT_MS: '400' });
+    try {
+      const url = await server.listening;
+      const started = performance.now();
+      const answer = await unfinishedBody(url, 5_000);
+      const elapsed = performance.now() - started;
+      assert.doesNotMatch(answer, /still open/, 'the default 30 s deadline would still be waiting');
+      assert.match(answer, /^HTTP\/1\.1 400 /);
+      assert.match(answer, /"name":"BAD_REQUEST"/);
+      assert.match(answer, /did not arrive within 400 ms/);
+      assert.ok(elapsed >= 350, `answered after ${Math.round(elapsed)} ms, not before the deadline`);
+      assert.equal((await fetch(`${url}/healthz`)).status, 200, 'the server keeps serving');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  for (const [value, message] of [
+    ['30s', /NATTER_REQUEST_BODY_TIMEOUT_MS must be a positive integer, not "30s"/],
+    ['0', /NATTER_REQUEST_BODY_TIMEOUT_MS must be a positive integer, not "0"/],
+    [String(2 ** 31), /requestBodyTimeoutMs` must be at most 2147483647/],
+  ] as const) {
+    it(`refuses to start with NATTER_REQUEST_BODY_TIMEOUT_MS=${value}, saying why`, async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'natter-body-env-'));
+      try {
+        const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_DEV: '1', NATTER_REQUEST_BODY_TIMEOUT_MS: value });
+        server.listening.catch(() => undefined);
+        assert.equal(await server.exited, 1);
+        assert.match(server.stderr(), message);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
+});
