@@ -23,7 +23,7 @@ import { Broadcasts, type BroadcastLimits } from './broadcasts.js';
 import { ackText } from './ack-frame.js';
 import { deliverLocally } from './delivery.js';
 import { DEFAULT_FRAME_BUDGETS, FrameBudget, rateLimitedFrame, type FrameBudgets } from './frame-rates.js';
-import { fetchHistory } from './history.js';
+import { AskerGone, fetchHistory } from './history.js';
 import { fetchMembersPage } from './members.js';
 import { MemberLookups } from './member-lookups.js';
 import { mutesFrame, setMute } from './mutes.js';
@@ -305,6 +305,8 @@ export class ChatCore {
       // Past its budget a frame is refused before doing any work; the connection stays up.
       const verdict = this.#budget.admit(conn.session.userId, frame, this.clock());
       const wait = verdict instanceof Promise ? await verdict : verdict;
+      // Gone while its budget was asked (Redis): nothing to run, nobody to answer.
+      if (this.#gone.has(conn)) return;
       if (wait !== undefined) {
         if (frame.type === 'message.send') this.#metrics.refused('RATE_LIMITED');
         conn.send(rateLimitedFrame(frame, wait));
@@ -597,8 +599,46 @@ export class ChatCore {
   }
 
   async #history(conn: Connection, frame: ClientFrameOf<'history.fetch'>): Promise<void> {
-    const page = await fetchHistory(this.store, conn.session!.userId, frame);
-    send(conn, { type: 'history.page', reqId: frame.reqId, ...page });
+    // A page is up to LIMITS.historyPage messages, a megabyte or more once read and serialised.
+    // On an asynchronous store (PostgreSQL) a connection's 32 frames in handling read 32 pages at
+    // once, whether or not the client read them: a client that stopped reading is cut (gateway,
+    // maxBufferedBytes) only once a page is written. So a connection has at most
+    // PAGE_READS_PER_CONNECTION pages read at a time, and those still waiting when it is cut are
+    // never read.
+    await this.#pageSlot(conn);
+    try {
+      let page;
+      try {
+        page = await fetchHistory(this.store, conn.session!.userId, frame, () => !this.#gone.has(conn));
+      } catch (err) {
+        if (err instanceof AskerGone) return;
+        throw err;
+      }
+      if (this.#gone.has(conn)) return;
+      send(conn, { type: 'history.page', reqId: frame.reqId, ...page });
+    } finally {
+      this.#pageDone(conn);
+    }
+  }
+
+  /** Per connection: history pages being read, and the fetches waiting for a turn. */
+  readonly #pageReads = new WeakMap<Connection, { running: number; waiting: (() => void)[] }>();
+
+  #pageSlot(conn: Connection): Promise<void> | void {
+    let reads = this.#pageReads.get(conn);
+    if (!reads) this.#pageReads.set(conn, (reads = { running: 0, waiting: [] }));
+    if (reads.running < PAGE_READS_PER_CONNECTION) {
+      reads.running++;
+      return;
+    }
+    return new Promise<void>((resolve) => reads.waiting.push(resolve));
+  }
+
+  #pageDone(conn: Connection): void {
+    const reads = this.#pageReads.get(conn)!;
+    const next = reads.waiting.shift();
+    if (next) next();
+    else reads.running--;
   }
 
   async #mute(conn: Connection, frame: ClientFrameOf<'mute.set'>): Promise<void> {
@@ -662,6 +702,9 @@ class RecentIds {
     this.#newer.add(id);
   }
 }
+
+/** History pages one connection has read at once (see `#history`). */
+const PAGE_READS_PER_CONNECTION = 2;
 
 function send(conn: Connection, frame: ServerFrame): void {
   conn.send(JSON.stringify(frame));

@@ -19,10 +19,14 @@ type Page = Omit<ServerFrameOf<'history.page'>, 'type' | 'reqId'>;
  * Messages up to the member's history floor (group history visibility 'since-join') are never
  * returned, and the page then reports no older history.
  */
+/** Thrown by `fetchHistory` when its `live` check says the asker went away: nobody to answer. */
+export class AskerGone extends Error {}
+
 export async function fetchHistory(
   store: Store,
   userId: string,
   query: Pick<HistoryFetchFrame, 'conversationId' | 'before' | 'after' | 'around' | 'limit'>,
+  live: () => boolean = () => true,
 ): Promise<Page> {
   const { key, type } = keyOf(userId, query.conversationId);
   const state = await store.getConversation(userId, key);
@@ -47,6 +51,8 @@ export async function fetchHistory(
   }
 
   const take = query.after !== undefined ? 'oldest' : 'newest';
+  // The page's rows are the costly part: not read for a connection that went away meanwhile.
+  if (!live()) throw new AskerGone();
   const read = await store.readRange(key, userId, { afterSeq: Math.max(lower, floor), toSeq: upper, limit, take });
   const n = fitting(read, messageBytes, take === 'oldest' ? 'start' : 'end');
   const messages = n === read.length ? read : take === 'oldest' ? read.slice(0, n) : read.slice(read.length - n);

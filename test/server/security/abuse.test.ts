@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import { TestSocket } from '../helpers/ws-client.js';
+import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
 
 const counts = { connectionsTried: 0, refused: 0, historyRequests: 0 };
 after(() => console.log(`# abuse: ${counts.connectionsTried} connections tried, ${counts.refused} refused, ${counts.historyRequests} history requests from a paused reader`));
@@ -99,13 +100,26 @@ describe('connection limits', () => {
   });
 });
 
-describe('slow consumers', () => {
-  let t: TestServer;
-  after(() => t?.stop());
+// Both stores: a PostgreSQL + Redis node answers history from its pool and fans out over Redis.
+for (const store of ['sqlite', 'postgres+redis'] as const) describe(`slow consumers (${store})`, () => {
+  let t: TestServer | undefined;
+  let drop = async (): Promise<void> => {};
+  after(async () => {
+    await t?.stop();
+    await drop();
+    if (store === 'postgres+redis') await dropRedisKeys(redisPrefix);
+  });
+  const redisPrefix = uniqueName('natter_abuse') + ':';
 
   it('cuts a client that stops reading once its backlog passes maxBufferedBytes, keeps serving others, and does not grow memory with it', async () => {
     const maxBufferedBytes = 256 * 1024;
-    t = await startServer({ maxBufferedBytes, sendsPerMinute: 10_000 });
+    if (store === 'postgres+redis') {
+      await requirePostgres();
+      await requireRedis();
+      const schema = await freshSchema();
+      drop = schema.drop;
+      t = await startServer({ maxBufferedBytes, sendsPerMinute: 10_000, databaseUrl: schema.url, redisUrl: REDIS_URL, redisPrefix });
+    } else t = await startServer({ maxBufferedBytes, sendsPerMinute: 10_000 });
     await createUsers(t, 'alice', 'bob');
     // 200 messages of ~7 KB: each history page is ~1.5 MB of output the reader must take.
     const alice = await t.login('alice');
@@ -117,13 +131,32 @@ describe('slow consumers', () => {
     const tcp = (slow.ws as unknown as { _socket: Socket })._socket;
     tcp.pause();
     const rssBefore = process.memoryUsage().rss;
+    // The pages read from the store for the paused reader (the real store, counted).
+    let pagesRead = 0;
+    let reading = 0;
+    let mostAtOnce = 0;
+    const real = t.server.store;
+    const readRange = real.readRange.bind(real);
+    real.readRange = (...args: Parameters<typeof readRange>) => {
+      pagesRead++;
+      mostAtOnce = Math.max(mostAtOnce, ++reading);
+      return readRange(...args).finally(() => reading--);
+    };
+    let asked = 0;
     for (let i = 0; i < 60 && t.server.core.registry.isOnline('bob'); i++) {
       counts.historyRequests++;
+      asked++;
       slow.send({ type: 'history.fetch', reqId: `h${i}`, conversationId: 'p2p:alice', limit: 200 });
       await new Promise((r) => setImmediate(r));
     }
-    await until(() => !t.server.core.registry.isOnline('bob'), 'the slow consumer to be cut');
+    await until(() => !t!.server.core.registry.isOnline('bob'), 'the slow consumer to be cut');
+    // What was still in handling when bob was cut settles.
+    await new Promise((r) => setTimeout(r, 500));
+    real.readRange = readRange;
     const grown = process.memoryUsage().rss - rssBefore;
+    // On PostgreSQL every fetch in handling (32 a connection) used to read its ~1.5 MB page at
+    // once, read by the client or not: the memory a connection held was 32 pages. Now two at most.
+    assert.ok(mostAtOnce <= 2, `${mostAtOnce} pages were being read at once for one connection`);
     // 60 pages would be ~90 MB if buffered; cutting at 256 KiB (plus kernel buffers) keeps it small.
     assert.ok(grown < 48 * 1024 * 1024, `RSS grew ${(grown / 1048576).toFixed(1)} MiB`);
     // Others are still served.
