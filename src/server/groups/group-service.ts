@@ -104,8 +104,28 @@ export class GroupService {
     });
   }
 
-  /** Makes one change to a group, checked by the actor's role; a change that changes nothing posts nothing. */
-  async change(actor: GroupActor, groupId: string, change: GroupChange): Promise<void> {
+  /** Per group: the last change taken on this node (see `change`). */
+  readonly #changing = new Map<string, Promise<void>>();
+
+  /**
+   * Makes one change to a group, checked by the actor's role; a change that changes nothing posts
+   * nothing. A group's changes run one at a time on this node: each reads the roles and members it
+   * is checked against, then writes, so two at once were both checked against the state before
+   * either. Two ownership transfers sent together left two owners (the second made by someone no
+   * longer owner), and two removals of one member both told the group.
+   */
+  change(actor: GroupActor, groupId: string, change: GroupChange): Promise<void> {
+    const before = this.#changing.get(groupId);
+    const run = (before ?? Promise.resolve()).then(() => this.#change(actor, groupId, change));
+    const settled = run.then(() => undefined, () => undefined);
+    this.#changing.set(groupId, settled);
+    void settled.then(() => {
+      if (this.#changing.get(groupId) === settled) this.#changing.delete(groupId);
+    });
+    return run;
+  }
+
+  async #change(actor: GroupActor, groupId: string, change: GroupChange): Promise<void> {
     const store = this.#host.store;
     const group = await store.getGroup(groupId);
     if (!group) throw new ChatError('GROUP_UNKNOWN');
