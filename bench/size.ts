@@ -15,7 +15,7 @@
  *       statically + the largest locale: what a visitor who opens the widget and reads and sends
  *       text downloads. The features most visitors never open (group dialogs and people views,
  *       forward dialog, search, media viewer, report dialog, voice recorder, uploads, broadcast
- *       banner, @mention list, who reacted) are one chunk (`natter-extras-<hash>.js`) loaded on
+ *       banner, @mention list, who reacted, formatted text's parser) are one chunk (`natter-extras-<hash>.js`) loaded on
  *       first use, and the emoji picker with its list one loaded on idle once the panel is in (or
  *       when a picker opens): neither counts here. Gated with issue 24's 75 KiB budget (not met: ratchet).
  *   (b) script tag, everything: every file of the build (the panel, which also carries the
@@ -149,7 +149,9 @@ const LIMITS = {
   // 121.7 → 120.4 (measured 120.16, 121.48 before; h4, issue 24): the script tag's string ids are
   // numbers and each locale module's table an array (short-msg-ids.ts; the largest locale, ru,
   // 5.92 → 4.83), and cssVars() in place of Lit's styleMap (−0.23).
-  everything: { bytes: 120.4 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 120.4 → 120.5 (measured 120.32; h4): formatted text's parser and renderer moved from the panel's
+  // chunk to the extras chunk (+0.16: they compress apart from the element code they were with).
+  everything: { bytes: 120.5 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -180,7 +182,9 @@ const LIMITS = {
   // number attribute values unquoted, `=""` and HTML elements' self-closing slashes dropped, exported
   // part lists without spaces (minify-html-literals.ts; 0 / −0.04 / −0.09 / −0.06).
   // 91.1 → 89.9 (measured 89.65, 90.96 before; h4): the same two cuts as (b).
-  opening: { bytes: 89.9 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 89.9 → 88.3 (measured 88.13; h4): formatted text's parser and renderer (markdown/, always an
+  // import() of thread/elems/formatted.ts) in the extras chunk, no longer in the panel's (−1.52).
+  opening: { bytes: 88.3 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
