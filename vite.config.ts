@@ -252,7 +252,8 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * the list of who reacted to a message, the composer's @mention list (loaded on the first `@` in a group),
  * Web Push's subscribing (a page with a service worker, once notifications are allowed), formatted text's parser and
  * renderer (`markdown/`: a text with formatting marks shows plain until they are in, then formatted, as
- * `thread/elems/formatted.ts` does for any load). One chunk, not one per feature: each file is gzipped apart,
+ * `thread/elems/formatted.ts` does for any load), the client's link preview fetch (`client.linkPreview`, a request to
+ * the server in any case). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -272,6 +273,7 @@ const LAZY_FEATURES = [
   'src/elements/notify/push-subscribe.ts',
   'src/client/push-actions.ts',
   'src/elements/markdown/render.ts',
+  'src/client/link-preview.ts',
 ];
 
 /**
