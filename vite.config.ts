@@ -250,7 +250,10 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * the report dialog, the voice recorder and its recording bar, the upload code (not the file tickets: every stored file's
  * URL, pictures included, needs them), `<broadcast-banner>` (loaded once the user has a broadcast),
  * the list of who reacted to a message, the composer's @mention list (loaded on the first `@` in a group),
- * Web Push's subscribing (a page with a service worker, once notifications are allowed). One chunk, not one per feature: each file is gzipped apart,
+ * Web Push's subscribing (a page with a service worker, once notifications are allowed), formatted text's parser and
+ * renderer (`markdown/`: a text with formatting marks shows plain until they are in, then formatted, as
+ * `thread/elems/formatted.ts` does for any load), the client's link preview fetch (`client.linkPreview`, a request to
+ * the server in any case). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -269,6 +272,8 @@ const LAZY_FEATURES = [
   'src/elements/composer/mention-list.ts',
   'src/elements/notify/push-subscribe.ts',
   'src/client/push-actions.ts',
+  'src/elements/markdown/render.ts',
+  'src/client/link-preview.ts',
 ];
 
 /**

@@ -286,7 +286,7 @@ test("the launcher's first paint has no locale machinery: @lit/localize's runtim
   assert.deepEqual(machinery, []);
 });
 
-test('once the page has loaded, the widget works offline: the panel, the emoji list and the features opened on first use came while the page was idle', async () => {
+test('once the page has loaded, the widget works offline: the panel, the emoji list and the features opened on first use (formatted text among them) came while the page was idle', async () => {
   const seen = cdn.requests.length;
   const page = await newPage();
   await page.goto(`${host.url}/cdn-shop?user=hana`);
@@ -316,11 +316,15 @@ test('once the page has loaded, the widget works offline: the panel, the emoji l
   await input.fill('written offline in the widget');
   await input.press('Enter');
   await page.locator('chat-widget chat-thread [part~="message"][part~="self"]', { hasText: 'written offline in the widget' }).waitFor();
+  // Formatted text's parser (in the features' chunk, fetched on idle) formats a message written offline.
+  await input.fill('**bold offline** and plain');
+  await input.press('Enter');
+  await page.locator('chat-widget chat-thread [part~="message"][part~="self"] strong', { hasText: 'bold offline' }).waitFor();
 
   await page.context().setOffline(false);
   await until(async () => {
     const history = await admin<{ messages: Array<{ elem: { text?: string }; sender: string }> }>('GET', '/v1/users/alice/conversations/group:demo/messages?limit=20');
-    return history.messages.some((m) => m.sender === 'hana' && m.elem.text === 'written offline in the widget');
+    return ['written offline in the widget', '**bold offline** and plain'].every((text) => history.messages.some((m) => m.sender === 'hana' && m.elem.text === text));
   }, 'the message written offline to be delivered when the network is back', 20_000);
   await page.context().close();
 });

@@ -1,49 +1,86 @@
 /**
- * The ids of our `msg()` strings, short in the script tag (`vite build --mode cdn`): `'groups.info'`
- * becomes `'a'` both in the `msg()` calls of our sources and as the keys of the locale modules,
- * which repeat every id once per language. Nothing else reads an id: @lit/localize looks the
- * active locale's string up by it. The ids come from the locale modules (`npm run
- * localize:build` writes every id into each), sorted, so every module of a build gets the same
- * names; an id that no locale module has stays as it is (it shows in English either way). Not in
- * the package (`--mode lib`): a page that configures @lit/localize itself gives the elements its
- * own catalogue, written with our ids.
+ * The ids of our `msg()` strings, short in the script tag (`vite build --mode cdn`): each id is a
+ * number, its place in the locale modules' tables (`npm run localize:build` writes every id into
+ * each, in one order), so `'groups.info'` is `7` in the `msg()` calls of our sources, and each
+ * locale module's table is an array with its strings at those places (`[`…`, str`…`, …]`) instead
+ * of an object that repeats every id once per language as a key. Nothing else reads an id:
+ * @lit/localize looks the active locale's string up by it (`templates[7]` reads an array as it
+ * read an object). An id that no locale module has stays as it is (it shows in English either
+ * way), and one a locale module lacks leaves a hole in its array (English too). Not in the
+ * package (`--mode lib`): a page that configures @lit/localize itself gives the elements its own
+ * catalogue, written with our ids.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RolldownMagicString } from 'rolldown';
-import { shortName } from './lib/short-names.js';
-// shortName's names never clash with an id of ours: every id has a dot.
 import type { Plugin } from 'vite';
 
 /** A locale module's key at the start of a line: `'groups.info': …`. */
 const LOCALE_KEY = /^(\s*)'([^']+)':/gm;
+/** A locale module's table, as `lit-localize build` writes it: one `'id': value,` line per string. */
+const LOCALE_TABLE = /(export const templates = )\{\n([\s\S]*?)\n\s*\};/;
+/** One line of it: the key and the space after it (group 1), the value and its comma. */
+const LOCALE_ENTRY = /^(\s*'([^']+)': ).*,$/;
 /** The id in a `msg()`'s options: `{ id: 'groups.info' }` (the whole object, when it holds nothing else). */
 const MSG_ID = /(\{ )?\bid: '([^']+)'( \})?/g;
 
-/** Each id of the locale modules in `dir` (`*.ts`), with its short name. */
-export function shortIds(dir: string): Map<string, string> {
+/** Each id of the locale modules in `dir` (`*.ts`), with its number: its place among them, in the order they list them. */
+export function shortIds(dir: string): Map<string, number> {
   const ids = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
     for (const [, , id] of readFileSync(join(dir, file), 'utf8').matchAll(LOCALE_KEY)) ids.add(id!);
   }
-  return new Map([...ids].sort().map((id, i) => [id, shortName(i)]));
+  return new Map([...ids].map((id, i) => [id, i]));
 }
 
-/** `code` with the ids `names` knows replaced (keys of a locale module, or `msg()` ids), and a map; null when none. */
-export function shortenIds(code: string, file: string, names: ReadonlyMap<string, string>, locale: boolean): { code: string; map: string } | null {
+/**
+ * A locale module's table made an array in `s`, each string at its id's number (`names`): the
+ * keys go, a hole (a bare comma) stands for each number the module has no string for, the strings
+ * stay where they are (and so does their source map). Throws on a table not written as
+ * `lit-localize build` writes it (one entry a line, the ids in `names`' order), or on an id
+ * `names` does not know. False when the module has no table.
+ */
+function localeArray(s: RolldownMagicString, code: string, file: string, names: ReadonlyMap<string, number>): boolean {
+  const table = LOCALE_TABLE.exec(code);
+  if (!table) return false;
+  const open = table.index + table[1]!.length;
+  s.overwrite(open, open + 1, '[');
+  let at = open + 2;
+  let next = 0;
+  for (const line of table[2]!.split('\n')) {
+    const entry = LOCALE_ENTRY.exec(line);
+    const n = entry ? names.get(entry[2]!) : undefined;
+    if (!entry || n === undefined) throw new Error(`${file}: a line of its table is not an \`'id': value,\` entry of a known id: ${line.slice(0, 80)}`);
+    if (n < next) throw new Error(`${file}: its table lists ${entry[2]} out of the order of the other locale modules`);
+    // `[a,,c]`: a hole reads as undefined, which @lit/localize answers in English.
+    if (n > next) s.overwrite(at, at + entry[1]!.length, ','.repeat(n - next));
+    else s.remove(at, at + entry[1]!.length);
+    next = n + 1;
+    at += line.length + 1;
+  }
+  const close = table.index + table[0].length - 2;
+  s.overwrite(close, close + 1, ']');
+  return true;
+}
+
+/** `code` with the ids `names` knows replaced (a locale module's table, or `msg()` ids), and a map; null when none. */
+export function shortenIds(code: string, file: string, names: ReadonlyMap<string, number>, locale: boolean): { code: string; map: string } | null {
   const s = new RolldownMagicString(code);
-  for (const m of code.matchAll(locale ? LOCALE_KEY : MSG_ID)) {
-    const id = m[2]!;
-    const short = names.get(id);
-    if (!short) continue;
-    // Options that are only an id are passed as the id itself, `msg('Group info', 'a')`, which the
-    // script tag's runtime reads (msgRuntimeTakingIds): 450 calls each lose `{id:…}`'s five characters.
-    if (!locale && m[1] && m[3]) {
-      s.overwrite(m.index, m.index + m[0].length, `'${short}'`);
-      continue;
+  if (locale) localeArray(s, code, file, names);
+  else {
+    for (const m of code.matchAll(MSG_ID)) {
+      const id = m[2]!;
+      const short = names.get(id);
+      if (short === undefined) continue;
+      // Options that are only an id are passed as the id itself, `msg('Group info', 7)`, which the
+      // script tag's runtime reads (msgRuntimeTakingIds): 450 calls each lose `{id:…}`'s five characters.
+      if (m[1] && m[3]) {
+        s.overwrite(m.index, m.index + m[0].length, String(short));
+        continue;
+      }
+      const at = m.index + m[0].indexOf(`'${id}'`);
+      s.overwrite(at, at + id.length + 2, String(short));
     }
-    const at = m.index + m[0].indexOf(`'${id}'`) + 1;
-    s.overwrite(at, at + id.length, short);
   }
   return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: file }).toString() } : null;
 }
@@ -52,7 +89,7 @@ export function shortenIds(code: string, file: string, names: ReadonlyMap<string
 export const MSG_RUNTIME = /[\\/]node_modules[\\/]@lit[\\/]localize[\\/]internal[\\/]runtime-msg\.js$/;
 
 /**
- * `runtime-msg.js` reading the options as `shortenIds` writes them: the id itself (a string), or
+ * `runtime-msg.js` reading the options as `shortenIds` writes them: the id itself (a number), or
  * still `{ id }`. Without an id there is no lookup and the string shows in English, as it did with
  * the id hash left out (`./slim-localize.ts`); the hash's caller goes too. Null when the text is
  * not the one expected (the build fails then).
@@ -64,7 +101,7 @@ export function msgRuntimeTakingIds(code: string): string | null {
 
 /** The plugin, on our sources under `src/elements` (the locale modules among them), and on @lit/localize's lookup. */
 export function shortMsgIdsPlugin(localesDir: string): Plugin {
-  let names: Map<string, string> | undefined;
+  let names: Map<string, number> | undefined;
   return {
     name: 'natter:short-msg-ids',
     apply: 'build',

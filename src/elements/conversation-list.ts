@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssVars } from './css-vars.js';
 import type { MuteState } from '../client/mutes.js';
 import type { ChatClient, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
@@ -213,7 +213,7 @@ export class ConversationList extends LitElement {
       >
         ${avatar
           ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
-          : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(target)) })}>${initials(name)}</span>`}
+          : html`<span part="avatar" aria-hidden="true" style=${cssVars({ '--_hue': hueOf(target) })}>${initials(name)}</span>`}
         ${type === 'p2p' && this.#presence.of(target)?.online
           ? html`<span part="presence-dot" aria-hidden="true"></span><span class="visually-hidden">${presenceStrings().online}</span>`
           : nothing}

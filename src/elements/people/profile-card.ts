@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssVars } from '../css-vars.js';
 import type { FriendActions, FriendRequests } from '../../client/friend-actions.js';
 import type { ChatClient, Profile } from '../../client/types.js';
 import type { FriendEntry } from '../../protocol/frames.js';
@@ -212,7 +212,7 @@ export class ProfileCard extends LitElement {
     return html`<div class="who">
         ${avatar
           ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
-          : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(id)) })}>${initials(name)}</span>`}
+          : html`<span part="avatar" aria-hidden="true" style=${cssVars({ '--_hue': hueOf(id) })}>${initials(name)}</span>`}
         <div>
           <h2 id="name" part="name"><bdi>${name}</bdi></h2>
           <p part="user-id" class="muted">${t.userId(id)}</p>

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssVars } from '../css-vars.js';
 import { messageKey, type ChatMessage, type ConnectionState, type UploadProgress } from '../../client/types.js';
 import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
 import { describeElemText, systemText } from '../i18n/elems.js';
@@ -131,7 +131,7 @@ function renderAvatar(m: ChatMessage, name: string) {
   const avatar = safeMediaUrl(m.senderProfile.avatar);
   return avatar
     ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
-    : html`<span part="avatar" aria-hidden="true" style=${styleMap({ '--_hue': String(hueOf(m.sender)) })}>${initials(name)}</span>`;
+    : html`<span part="avatar" aria-hidden="true" style=${cssVars({ '--_hue': hueOf(m.sender) })}>${initials(name)}</span>`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssVars } from '../css-vars.js';
 import type { UploadProgress } from '../../client/types.js';
 import type { UiStrings } from '../i18n/ui.js';
 
@@ -22,7 +22,7 @@ export function renderUploadProgress(t: UiStrings, progress: UploadProgress | un
       aria-valuenow=${percent}
       aria-label=${t.uploading(percent)}
     >
-      <div part="progress-bar" class="progress-bar" style=${styleMap({ '--_progress-value': String(percent / 100) })}></div>
+      <div part="progress-bar" class="progress-bar" style=${cssVars({ '--_progress-value': percent / 100 })}></div>
     </div>
     <button part="cancel-upload-button" type="button" aria-label=${t.cancelUpload} title=${t.cancelUpload} @click=${onCancel}>✕</button>
   </div>`;

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssVars } from '../../css-vars.js';
 import type { ImageElem } from '../../../protocol/elems.js';
 import type { ElemContext } from './context.js';
 import { safeMediaUrl } from './safe-url.js';
@@ -11,7 +11,7 @@ import { safeMediaUrl } from './safe-url.js';
 export function mediaBox(width: number | undefined, height: number | undefined, fallback: [number, number]) {
   const known = (width ?? 0) > 0 && (height ?? 0) > 0;
   const [w, h] = known ? [width!, height!] : fallback;
-  return { known, w, h, style: styleMap({ '--_w': String(w), '--_h': String(h) }) };
+  return { known, w, h, style: cssVars({ '--_w': w, '--_h': h }) };
 }
 
 /** A preview (the thumbnail when there is one) that opens the full image in a new tab. */
