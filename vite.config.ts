@@ -253,7 +253,8 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * Web Push's subscribing (a page with a service worker, once notifications are allowed), formatted text's parser and
  * renderer (`markdown/`: a text with formatting marks shows plain until they are in, then formatted, as
  * `thread/elems/formatted.ts` does for any load), the client's link preview fetch (`client.linkPreview`, a request to
- * the server in any case). One chunk, not one per feature: each file is gzipped apart,
+ * the server in any case), the page's notifier (attached once the panel is in; it acts on messages that arrive
+ * while the page is hidden). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -274,6 +275,7 @@ const LAZY_FEATURES = [
   'src/client/push-actions.ts',
   'src/elements/markdown/render.ts',
   'src/client/link-preview.ts',
+  'src/elements/notify/page-notifier.ts',
 ];
 
 /**

@@ -210,3 +210,38 @@ test('the header\'s do-not-disturb toggle, pressed by keyboard, quiets the title
   await until(async () => (await made(tab1)).length + (await made(tab2)).length === 1, 'one notification');
   await context.close();
 });
+
+test('the notifier comes with the features loaded on first use: refused while the page was offline, it is fetched again once it is back online, and counts', async () => {
+  const context = await newContext();
+  const name = `e2e-shop-${randomUUID()}.html`;
+  writeFileSync(join(DEMO_DIR, name), page('alice'));
+  written.push(join(DEMO_DIR, name));
+  const tab = await context.newPage();
+  // The extras chunk (the notifier's) cannot be had, as on a connection that dropped after the panel came.
+  const refused: string[] = [];
+  const refuse = (route: import('playwright-core').Route) => (refused.push(route.request().url()), route.abort('internetdisconnected'));
+  await tab.route(/\/natter-extras-[\w-]+\.js$/, refuse);
+  await tab.goto(`${server.url}/${name}`);
+  await tab.waitForFunction(() => (document.querySelector('chat-widget') as unknown as { client?: { $sync: { get(): string } } })?.client?.$sync.get() === 'synced');
+  await tab.waitForFunction(() => !!customElements.get('chat-thread'));
+  await until(() => refused.length > 0, 'the extras chunk to be asked for (and refused)');
+
+  // No notifier yet: hidden, a message does not count.
+  await setHidden(tab, true);
+  const early = await fromBob('before the notifier');
+  await until(() => tab.evaluate((id) => (document.querySelector('chat-widget') as unknown as { client: { messages(c: string): { get(): { id: string }[] } } }).client.messages('p2p:bob').get().some((m) => m.id === id), early.id), 'the message arrives');
+  assert.equal(await tab.title(), 'Acme');
+  await setHidden(tab, false);
+
+  // Back online: fetched again, and from now on the title counts.
+  await tab.unroute(/\/natter-extras-[\w-]+\.js$/, refuse);
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await tab.waitForFunction(() => (document.querySelector('chat-widget') as unknown as { client?: { $sync: { get(): string } } })?.client?.$sync.get() === 'synced');
+  await setHidden(tab, true);
+  await until(async () => {
+    await fromBob('after it came');
+    return (await tab.title()).startsWith('(');
+  }, 'the title to count a message once the notifier is in', 15_000);
+  await context.close();
+});

@@ -7,6 +7,8 @@ import { html, render } from 'lit';
 import { cssVars } from '../../src/elements/css-vars.js';
 
 const show = (hue: number, w: number, into: HTMLElement) => render(html`<span style=${cssVars({ '--_hue': hue, '--_w': String(w) })}></span>`, into);
+/** The span's two properties, as its style holds them. */
+const props = (host: HTMLElement) => ['--_hue', '--_w'].map((name) => host.querySelector('span')!.style.getPropertyValue(name));
 
 describe('cssVars', () => {
   it('sets each property on the first render and follows later renders', () => {
@@ -14,12 +16,10 @@ describe('cssVars', () => {
     document.body.append(host);
     show(120, 4, host);
     const span = host.querySelector('span')!;
-    expect(span.style.getPropertyValue('--_hue')).to.equal('120');
-    expect(span.style.getPropertyValue('--_w')).to.equal('4');
+    expect(props(host)).to.deep.equal(['120', '4']);
     show(300, 16, host);
     expect(host.querySelector('span')).to.equal(span);
-    expect(span.style.getPropertyValue('--_hue')).to.equal('300');
-    expect(span.style.getPropertyValue('--_w')).to.equal('16');
+    expect(props(host)).to.deep.equal(['300', '16']);
     host.remove();
   });
 
@@ -40,9 +40,7 @@ describe('cssVars', () => {
     const host = document.createElement('div');
     document.body.append(host);
     show(42, 3, host);
-    const span = host.querySelector('span')!;
-    expect(span.style.getPropertyValue('--_hue')).to.equal('42');
-    expect(span.style.getPropertyValue('--_w')).to.equal('3');
+    expect(props(host)).to.deep.equal(['42', '3']);
     host.remove();
   });
 });

@@ -4,7 +4,7 @@
  * document title (restored when the page is visible again) and, with the person's permission,
  * shows a system notification whose click focuses the page and opens the conversation; with
  * `sound`, a chime. Of several tabs of the site, one announces each message (Web Locks). It comes
- * with `<chat-widget>`'s panel chunk (fetched when the page is idle), not in the first paint.
+ * in the script tag's extras chunk, fetched as soon as the panel is in (`../widget/panel.ts`), not in the first paint.
  */
 import type { ChatClient, ChatMessage } from '../../client/types.js';
 import type { ConversationId } from '../../protocol/ids.js';

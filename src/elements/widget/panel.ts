@@ -13,12 +13,25 @@ import { defineElements } from './define-elements.js';
 export { loadLocale } from '../i18n/loaders.js';
 import { installPanelView } from './load-panel.js';
 import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js';
-import { attachNotifier } from '../notify/page-notifier.js';
+import type { NotifierHost } from '../notify/page-notifier.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
 import { loadGroupElements } from '../groups/load-groups.js';
 import { loadForwardDialog } from '../forward/load-forward.js';
 import { loadBanner } from './load-banner.js';
+
+/**
+ * Starts the page's notifier (`../notify/page-notifier.ts`: the title's count and notifications
+ * while the page is hidden, a conversation opened from one), loading it first: it has nothing to
+ * show before a message arrives, so in the script tag it is in the extras chunk, fetched now rather
+ * than with the panel's. Offline, it is tried again once the page is back online.
+ */
+function attachNotifier(host: NotifierHost): void {
+  void import('../notify/page-notifier.js').then(
+    (m) => m.attachNotifier(host),
+    () => addEventListener('online', () => attachNotifier(host), { once: true }),
+  );
+}
 
 /** Registers what the panel loads on first use too (the group dialogs, people views, `<forward-dialog>`, `<broadcast-banner>`), loading it first. */
 export async function defineOnDemand(): Promise<void> {
