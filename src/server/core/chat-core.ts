@@ -305,8 +305,6 @@ export class ChatCore {
       // Past its budget a frame is refused before doing any work; the connection stays up.
       const verdict = this.#budget.admit(conn.session.userId, frame, this.clock());
       const wait = verdict instanceof Promise ? await verdict : verdict;
-      // Gone while its budget was asked (Redis): nothing to run, nobody to answer.
-      if (this.#gone.has(conn)) return;
       if (wait !== undefined) {
         if (frame.type === 'message.send') this.#metrics.refused('RATE_LIMITED');
         conn.send(rateLimitedFrame(frame, wait));

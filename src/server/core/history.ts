@@ -10,6 +10,9 @@ const DEFAULT_PAGE = 50;
 
 type Page = Omit<ServerFrameOf<'history.page'>, 'type' | 'reqId'>;
 
+/** Thrown by `fetchHistory` when its `live` check says the asker went away: nobody to answer. */
+export class AskerGone extends Error {}
+
 /**
  * One page of a conversation for a member. With `after`, the oldest messages after it (gap
  * fill); otherwise the newest before `before` (or the latest). Messages are ascending and the
@@ -19,9 +22,6 @@ type Page = Omit<ServerFrameOf<'history.page'>, 'type' | 'reqId'>;
  * Messages up to the member's history floor (group history visibility 'since-join') are never
  * returned, and the page then reports no older history.
  */
-/** Thrown by `fetchHistory` when its `live` check says the asker went away: nobody to answer. */
-export class AskerGone extends Error {}
-
 export async function fetchHistory(
   store: Store,
   userId: string,
