@@ -73,9 +73,7 @@ export class CommitBatcher {
       this.#pending.push(tracing() ? { draft, resolve, reject, at: performance.now() } : { draft, resolve, reject });
       // A long turn (many frames read, a commit's fan-out) need not keep an idle writer waiting:
       // these go now, the rest of the turn's at its end (the store commits them together if busy).
-      // Only to an idle store: a busy writer takes them with the rest of the turn's when it starts
-      // its next transaction, and a job posted early then is only one more message each way.
-      if (this.#pending.length >= this.#postEarlyAt && this.#inFlight === 0) this.#next();
+      if (this.#pending.length >= this.#postEarlyAt) this.#next();
       if (!this.#scheduled) {
         this.#scheduled = true;
         // setImmediate runs after the I/O callbacks of this turn, so every frame read in it joins.
