@@ -22,6 +22,8 @@
  *     receiver that answers 200 at once, every event; beside none, same run)
  *   npm run bench:server -- --targets natter,natter-wordlist --rates 2000,4000   (a 1,000-entry word list, SPEC §11:
  *     750 Latin words and 250 CJK terms, none in the load's texts, so every send is checked in full; beside none, same run)
+ *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline . --node-args=--max-semi-space-size=16 --baseline-node-args=
+ *     (A/B of the server's Node flags: the same tree, `baseline` with the production flags only)
  *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline /tmp/old   (A/B: /tmp/old is
  *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked;
  *     `natter-pg,baseline-pg` the same over PostgreSQL + Redis)
@@ -30,7 +32,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/bundle.js';
 import { connectInspector } from './lib/inspector.js';
@@ -39,7 +41,7 @@ import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
 import { pgNodeBacking, type PgNodeBacking } from './lib/pg-node.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
-import { cpuSeconds, fmt, percentile, rssMiB, table, threadCpuSeconds } from './lib/stats.js';
+import { cpuSeconds, fmt, percentile, rssMiB, table, threadCpuSeconds, writesSoFar } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -71,6 +73,13 @@ const { values } = parseArgs({
     trace: { type: 'boolean', default: false },
     /** Root of another checkout: target `baseline` runs its server, for alternating A/B runs. */
     baseline: { type: 'string' },
+    /**
+     * Node flags for the Natter targets' servers, after the production ones (SERVER_NODE_ARGS, so
+     * they override them), space-separated: e.g. `--node-args=--max-semi-space-size=16`.
+     */
+    'node-args': { type: 'string', default: '' },
+    /** The same for the `baseline` targets only (in place of `--node-args`): A/B of flags with `--baseline .`. */
+    'baseline-node-args': { type: 'string' },
   },
 });
 const CLIENTS = values.smoke ? 20 : Number(values.clients);
@@ -106,6 +115,23 @@ interface StepResult {
   databasePerMsg: number;
   /** Its busiest other thread (the SQLite writer, for Natter's embedded store), % of one core. */
   busiestThreadCpu: number;
+  /**
+   * Node's V8 platform threads (`threadGroups`), % of one core: the garbage collectors' helpers
+   * (parallel scavenges, concurrent marking and sweeping) and the optimising compiler, for every
+   * isolate of the process (worker threads' too). More here per message is more allocation.
+   */
+  platformCpu: number;
+  /** The same, CPU time per message sent (µs). */
+  platformPerMsg: number;
+  /**
+   * Bytes the server passed to write calls per message sent (sockets and files: its frames out,
+   * the SQLite WAL and checkpoints), and write calls per message: smaller commits write the
+   * pages they touch more often.
+   */
+  writtenPerMsg: number;
+  writeCallsPerMsg: number;
+  /** Every other thread (libuv's pool, worker threads but the busiest), % of one core. */
+  otherThreadsCpu: number;
   serverRss: number;
   /** Busiest generator process, % of one core. */
   genCpu: number;
@@ -139,7 +165,8 @@ const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group
 async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }, wordList?: string, backing?: PgNodeBacking): Promise<Target> {
   const prof = values['cpu-prof'];
   const inspectPort = values['alloc-prof'] ? await freePort() : undefined;
-  const nodeArgs = [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
+  const flags = (root ? values['baseline-node-args'] ?? values['node-args']! : values['node-args']!).split(' ').filter(Boolean);
+  const nodeArgs = [...flags, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
   const env: Record<string, string> = webhook ? { NATTER_WEBHOOK_URL: webhook.url, NATTER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' } : {};
   if (wordList) Object.assign(env, { NATTER_WORDLIST_FILE: wordList, NATTER_WORDLIST_MODE: 'reject' });
   if (backing) Object.assign(env, backing.env);
@@ -219,6 +246,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       if (target.traceFile) await takeTrace(target);
       const cpu0 = cpuSeconds(target.pid);
       const threads0 = threadCpuSeconds(target.pid);
+      const writes0 = writesSoFar(target.pid);
       const database0 = await target.databaseCpu?.();
       const start = performance.now();
       const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP, changeShare: target.changeShare ?? 0 }, 'sent')));
@@ -233,13 +261,15 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const elapsed = (performance.now() - start) / 1000;
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
+      const writes1 = writesSoFar(target.pid);
       if (target.traceFile && step >= 0) printTrace(`${target.name} @ ${rate}/s`, await takeTrace(target));
       const database1 = await target.databaseCpu?.();
       const databaseUsed = database0 && database1 ? [...database1].reduce((t, [pid, s]) => t + s - (database0.get(pid) ?? 0), 0) : NaN;
       const threadUse = [...threadCpuSeconds(target.pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
       const loopSeconds = threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN;
       const loopCpu = (loopSeconds / elapsed) * 100;
-      const busiestThreadCpu = (Math.max(0, ...threadUse.filter(([tid]) => tid !== target.pid).map(([, s]) => s)) / elapsed) * 100;
+      const threads = threadGroups(target.pid, threadUse);
+      const busiestThreadCpu = (threads.busiest / elapsed) * 100;
       const serverCpu = (cpuUsed / elapsed) * 100;
       const reports = await Promise.all(
         workers.map((w) => ask<{ sent: number; delivered: number; expected: number; acks: Float64Array; deliveries: Float64Array; cpuPercent: number; loopDelayP99: number }>(w, { type: 'report' }, 'report')),
@@ -256,7 +286,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       return {
         target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
+        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, writtenPerMsg: sent > 0 ? (writes1.bytes - writes0.bytes) / sent : NaN, writeCallsPerMsg: sent > 0 ? (writes1.calls - writes0.calls) / sent : NaN, platformCpu: (threads.platform / elapsed) * 100, platformPerMsg: sent > 0 ? (threads.platform / sent) * 1e6 : NaN, otherThreadsCpu: (threads.other / elapsed) * 100, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
       };
     };
@@ -269,7 +299,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms)`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %, V8 platform threads ${fmt(r.platformCpu, 0)} % (${fmt(r.platformPerMsg, 1)} µs/msg), the rest ${fmt(r.otherThreadsCpu, 0)} %; writes ${fmt(r.writtenPerMsg / 1024, 1)} KiB and ${fmt(r.writeCallsPerMsg, 2)} calls a message${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms)`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -280,6 +310,24 @@ async function runTarget(target: Target): Promise<StepResult[]> {
 }
 
 let traceFiles = 0;
+
+/** Threads Node's V8 platform starts before any script runs: `--v8-pool-size` (4) workers and one delayed-task scheduler. */
+const PLATFORM_THREADS = 5;
+
+/**
+ * A Node process's threads' CPU seconds over a step, in groups. Every thread of a Node process
+ * is named `node`, so they are told apart by when they started: the V8 platform's threads
+ * (garbage collection helpers, concurrent compilation) are the first ones after the main thread,
+ * made before any script runs; the inspector's signal thread, libuv's pool and worker threads
+ * (the SQLite writer, its checkpointer) come after. The busiest of those later ones is reported
+ * on its own (the writer, for the SQLite node); the rest together.
+ */
+function threadGroups(pid: number, use: (readonly [number, number])[]): { platform: number; busiest: number; other: number } {
+  const later = use.filter(([tid]) => tid !== pid).sort(([a], [b]) => a - b);
+  const platform = later.splice(0, PLATFORM_THREADS).reduce((t, [, s]) => t + s, 0);
+  const busiest = Math.max(0, ...later.map(([, s]) => s));
+  return { platform, busiest, other: later.reduce((t, [, s]) => t + s, 0) - busiest };
+}
 
 /** Asks the server for its latency trace since the last ask (SIGUSR2) and reads it. */
 async function takeTrace(target: Target): Promise<Record<string, Record<string, number>>> {
@@ -315,14 +363,17 @@ async function startAllocationSampling(port: number) {
   };
 }
 
+/** The baseline's checkout (this one, built once, when `--baseline .` or none). */
+const BASELINE = values.baseline && resolve(values.baseline) !== resolve(ROOT) ? resolve(values.baseline) : ROOT;
+
 const starters: Record<string, () => Promise<Target>> = {
   natter: () => natterTarget(),
   'natter-mixed': () => natterTarget(undefined, Number(values.changes)),
-  baseline: () => natterTarget(values.baseline ?? ROOT),
+  baseline: () => natterTarget(BASELINE),
   'natter-webhook': async () => natterTarget(undefined, 0, await webhookReceiver()),
   'natter-wordlist': () => natterTarget(undefined, 0, undefined, wordListFile()),
   'natter-pg': async () => natterTarget(undefined, 0, undefined, undefined, await pgNodeBacking()),
-  'baseline-pg': async () => natterTarget(values.baseline ?? ROOT, 0, undefined, undefined, await pgNodeBacking()),
+  'baseline-pg': async () => natterTarget(BASELINE, 0, undefined, undefined, await pgNodeBacking()),
   bare: () => bareTarget(),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),
@@ -363,10 +414,10 @@ console.log(
 );
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'PostgreSQL µs/msg', 'busiest other thread CPU %', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'limit'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'PostgreSQL µs/msg', 'busiest other thread CPU %', 'V8 platform threads CPU %', 'V8 platform threads µs/msg', 'other threads CPU %', 'server writes KiB/msg', 'server write calls/msg', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'limit'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), Number.isNaN(r.databasePerMsg) ? '' : fmt(r.databasePerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.genLag),
+      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), Number.isNaN(r.databasePerMsg) ? '' : fmt(r.databasePerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.platformCpu, 0), fmt(r.platformPerMsg, 1), fmt(r.otherThreadsCpu, 0), fmt(r.writtenPerMsg / 1024, 1), fmt(r.writeCallsPerMsg, 2), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.genLag),
       r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
     ]),
   ),

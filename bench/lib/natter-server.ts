@@ -3,7 +3,7 @@
  * helper and locally signed user tokens (what a host site's backend does with NATTER_SECRET).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -70,7 +70,10 @@ export async function startNatterServer(env: Record<string, string> = {}, nodeAr
     NATTER_MAX_CONNECTIONS_PER_IP: '1000000',
     ...env,
   }, [...SERVER_NODE_ARGS, ...nodeArgs]);
-  child.stdout!.resume();
+  // BENCH_SERVER_STDOUT=<prefix>: each server's stdout (e.g. `--node-args=--trace-gc`) to <prefix>.<pid>.log.
+  const out = process.env['BENCH_SERVER_STDOUT'];
+  if (out) child.stdout!.pipe(createWriteStream(`${out}.${child.pid}.log`));
+  else child.stdout!.resume();
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/healthz`, 60_000);
   const key = new TextEncoder().encode(SECRET);

@@ -36,6 +36,12 @@ export function threadCpuSeconds(pid: number): Map<number, number> {
   return threads;
 }
 
+/** Bytes a process (all its threads) passed to write-like calls so far, and how many such calls, from /proc/<pid>/io. */
+export function writesSoFar(pid: number): { bytes: number; calls: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return { bytes: Number(/wchar:\s+(\d+)/.exec(io)?.[1] ?? NaN), calls: Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? NaN) };
+}
+
 /** Resident set size of a process in MiB, from /proc. */
 export function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

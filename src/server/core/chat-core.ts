@@ -474,7 +474,9 @@ export class ChatCore {
       return e;
     };
     if (draft.visibleTo) return event(parsed.type === 'group' ? [...new Set(draft.visibleTo)] : draft.visibleTo);
-    return parsed.type === 'p2p' ? event(parsed.users) : this.#members.of(parsed.groupId).then(event);
+    if (parsed.type === 'p2p') return event(parsed.users);
+    const members = this.#members.of(parsed.groupId);
+    return members instanceof Promise ? members.then(event) : event(members);
   }
 
   /** An edit @mentioned people anew: those offline hear of it like of a new mentioning message. */
@@ -482,7 +484,7 @@ export class ChatCore {
     const notify = this.#notifyOffline;
     if (!notify) return;
     const parsed = parseKey(key);
-    void (parsed.type === 'p2p' ? Promise.resolve(parsed.users) : this.#members.of(parsed.groupId))
+    void Promise.resolve(parsed.type === 'p2p' ? parsed.users : this.#members.of(parsed.groupId))
       .then((members) => {
         const recipients = editMentionRecipients(members, edited.sender, mention);
         if (recipients.length > 0) notify({ kind: 'message', key, message: edited, recipients });

@@ -10,6 +10,8 @@ export class MemberLookups {
   readonly #store: Store;
   /** Group member lists read during this event-loop turn. */
   readonly #memo = new Map<string, Promise<string[]>>();
+  /** Held lists taken this turn (`Store.heldGroupMembers`), as they were then. */
+  readonly #held = new Map<string, string[]>();
   /** The latest member lookup of each group still on its way: the next one resolves after it. */
   readonly #last = new Map<string, Promise<string[]>>();
 
@@ -20,10 +22,26 @@ export class MemberLookups {
   /** Drops the member list read this turn (membership just changed). */
   forget(groupId: string): void {
     this.#memo.delete(groupId);
+    this.#held.delete(groupId);
   }
 
-  /** The group's members, as of this turn. */
-  of(groupId: string): Promise<string[]> {
+  /**
+   * The group's members, as of this turn: at once when the store holds the list and no read of
+   * it is still on its way (which an answer now would overtake), else a promise.
+   */
+  of(groupId: string): string[] | Promise<string[]> {
+    const taken = this.#held.get(groupId);
+    if (taken) return taken;
+    if (!this.#last.has(groupId)) {
+      const held = this.#store.heldGroupMembers?.(groupId);
+      if (held) {
+        // One copy a group a turn, shared by its events (as the read's answer is).
+        const copy = [...held];
+        if (this.#held.size === 0) setImmediate(() => this.#held.clear());
+        this.#held.set(groupId, copy);
+        return copy;
+      }
+    }
     let members = this.#memo.get(groupId);
     if (!members) {
       if (this.#memo.size === 0) setImmediate(() => this.#memo.clear());

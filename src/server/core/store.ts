@@ -81,6 +81,12 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   addGroupMember(groupId: string, userId: string): Promise<boolean>;
   removeGroupMember(groupId: string, userId: string): Promise<boolean>;
   listGroupMembers(groupId: string): Promise<string[]>;
+  /**
+   * The group's member list if the store holds it in memory (as `listGroupMembers` would answer
+   * now), else undefined: fan-out then needs no promise per message (the SQLite store). The
+   * caller must not change the array.
+   */
+  heldGroupMembers?(groupId: string): readonly string[] | undefined;
   isGroupMember(groupId: string, userId: string): Promise<boolean>;
 
   // ------------------------------------------------------------- messages

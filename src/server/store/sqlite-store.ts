@@ -376,6 +376,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       }
       return [...members];
     },
+    heldGroupMembers(groupId) {
+      return facts.get(`l\0${groupId}`) as string[] | undefined;
+    },
     async isGroupMember(groupId, userId) {
       return fact(`m\0${groupId}\0${userId}`, () => q.isMember.get(userId, groupKey(groupId)) !== undefined);
     },

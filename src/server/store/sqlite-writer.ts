@@ -107,6 +107,16 @@ interface Reply {
   id: number;
   outcomes?: WireOutcome[];
   changeOutcomes?: ChangeWireOutcome[];
+  /**
+   * A transaction that committed several jobs answers them all in this one reply: their ids, in
+   * the order posted (`id` is the first), and each one's count of drafts and of changes, by
+   * which the calling thread finds its outcomes in `outcomes` and `changeOutcomes`.
+   */
+  ids?: number[];
+  counts?: number[];
+  /** Where this job's outcomes start (set on the calling thread for one job of a shared reply). */
+  from?: number;
+  changesFrom?: number;
   changes?: number[];
   error?: string;
   /**
@@ -487,15 +497,18 @@ const commitRun = (queue, i) => {
       if (w) for (const x of w) words.push(x);
     }
     const r = commitBatch(drafts, changes);
-    let d = 0;
-    let c = 0;
-    run.forEach(([m], j) => {
-      const n = m.drafts.length;
-      const k = m.changes ? m.changes.length : 0;
-      reply({ id: m.id, outcomes: r[0].slice(d, d + n), changeOutcomes: r[1].slice(c, c + k) }, t0, j === 0 ? run.length : 0);
-      d += n;
-      c += k;
-    });
+    if (run.length === 1) reply({ id: run[0][0].id, outcomes: r[0], changeOutcomes: r[1] }, t0, 1);
+    else {
+      // One reply for the transaction: one message for the calling thread to read, whose senders'
+      // acks and fan-out then go out in one turn (their sockets written once, not once a job).
+      const ids = [];
+      const counts = [];
+      for (const [m] of run) {
+        ids.push(m.id);
+        counts.push(m.drafts.length, m.changes ? m.changes.length : 0);
+      }
+      reply({ id: ids[0], ids, counts, outcomes: r[0], changeOutcomes: r[1] }, t0, run.length);
+    }
   } catch (err) {
     if (run.length === 1) reply({ id: run[0][0].id, error: String((err && err.message) || err) }, t0, 1);
     else {
@@ -657,7 +670,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     jobs = channel.port1;
     // Holds the process up only while a commit is in flight.
     w.unref();
-    w.on('message', (r: Reply) => {
+    const answer = (r: Reply): void => {
       const p = pending.get(r.id);
       if (!p) return;
       pending.delete(r.id);
@@ -665,6 +678,18 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       if (pending.size === 0) w.unref();
       if (r.error !== undefined) p.reject(new Error(`sqlite commit failed: ${r.error}`));
       else p.resolve(r);
+    };
+    w.on('message', (r: Reply) => {
+      if (!r.ids) return answer(r);
+      // One transaction's jobs, answered together: each its own slice, by offsets.
+      let from = 0;
+      let changesFrom = 0;
+      r.ids.forEach((id, j) => {
+        const t = r.t && j > 0 ? ([r.t[0], r.t[1], r.t[2], r.t[3], 0] as NonNullable<Reply['t']>) : r.t;
+        answer({ id, outcomes: r.outcomes, changeOutcomes: r.changeOutcomes, from, changesFrom, ...(t && { t }) });
+        from += r.counts![2 * j]!;
+        changesFrom += r.counts![2 * j + 1]!;
+      });
     });
     w.on('error', () => undefined);
     exited = new Promise<void>((resolve) =>
@@ -691,7 +716,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
     return {
       wire: taken.map((c) => c.wire),
       settle: (r) => void r.then(
-        (reply) => taken.forEach((c, i) => c.resolve(reply.changeOutcomes![i]!)),
+        (reply) => taken.forEach((c, i) => c.resolve(reply.changeOutcomes![(reply.changesFrom ?? 0) + i]!)),
         (err: unknown) => taken.forEach((c) => c.reject(err)),
       ),
     };
@@ -745,7 +770,8 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
       const reply = post(taken ? { drafts: wire, changes: taken.wire } : { drafts: wire }, words);
       taken?.settle(reply);
       const r = await reply;
-      return drafts.map((d, i) => fromWire(d, r.outcomes![i]!, wire[i]!));
+      const from = r.from ?? 0;
+      return drafts.map((d, i) => fromWire(d, r.outcomes![from + i]!, wire[i]!));
     },
     change(wire) {
       if (stopping) return Promise.reject(new Error('store closed'));

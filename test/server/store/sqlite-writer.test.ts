@@ -371,4 +371,36 @@ describe('sqlite store: the writer commits the batches queued together in one tr
       stopLatencyTrace();
     }
   });
+
+  it('answers the batches of one transaction in one reply, each with its own outcomes (their acks then go out in one turn)', async () => {
+    const { startLatencyTrace, stopLatencyTrace, takeLatencyTrace } = await import('../../../src/server/core/latency-trace.js');
+    startLatencyTrace();
+    const store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-one-reply-')), 'natter.db'));
+    try {
+      await store.createGroup({ id: 'q', name: 'Q', createdAt: 1 }, ['a']);
+      const k = groupKey('q');
+      // Batches of 1, 2 and 3 drafts by turns, posted in one turn.
+      const order: string[] = [];
+      const batches = Array.from({ length: 30 }, (_, i) =>
+        store.commitMessages(Array.from({ length: (i % 3) + 1 }, () => draft(k, 'a'))).then((outcomes) => {
+          order.push('settled');
+          // Runs before the next batch settles only if that batch's reply is another message.
+          queueMicrotask(() => order.push('after'));
+          return outcomes;
+        }),
+      );
+      const outcomes = await Promise.all(batches);
+      // Each batch has its own drafts' seqs, in the order posted.
+      assert.deepEqual(outcomes.map((o) => o.length), batches.map((_, i) => (i % 3) + 1));
+      assert.deepEqual(outcomes.flat().map((o) => (o as { message: { seq: number } }).message.seq), Array.from({ length: 60 }, (_, i) => i + 1));
+      const transactions = takeLatencyTrace()['writer.jobsPerTransaction']!;
+      assert.ok(transactions.count < 30, `several batches a transaction (${transactions.count} for 30)`);
+      // A run of batches settled with nothing in between is one reply: as many as transactions.
+      const replies = order.filter((x, i) => x === 'settled' && order[i - 1] !== 'settled').length;
+      assert.equal(replies, transactions.count, order.join(' '));
+    } finally {
+      await store.close();
+      stopLatencyTrace();
+    }
+  });
 });
