@@ -10,6 +10,7 @@ import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
 import { formatDuration, warmFormats } from './format.js';
 import { prefetchExtras } from './thread/prefetch-extras.js';
+import { whenIdle } from './idle.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { loadForwardDialog } from './forward/load-forward.js';
 import { LocaleController } from './i18n/localize.js';
@@ -199,8 +200,10 @@ export class ChatThread extends LitElement {
    */
   protected static override finalize(): void {
     super.finalize();
-    warmFormats();
-    prefetchExtras();
+    whenIdle(() => {
+      warmFormats();
+      prefetchExtras();
+    });
   }
 
   #messages = new StoreController<ChatMessage[]>(this, () => this.#target && this.client?.messages(this.#target), []);

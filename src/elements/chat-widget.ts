@@ -5,7 +5,8 @@ import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
 import { localeController } from './i18n/core-locale.js';
 import { widgetStrings } from './i18n/widget.js';
-import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
+import { loadPanel, panelDefined, panelView } from './widget/load-panel.js';
+import { whenIdle } from './idle.js';
 import { createWidgetClient } from './widget/widget-client.js';
 import { styles } from './chat-widget.styles.js';
 
@@ -230,7 +231,7 @@ export class ChatWidget extends LitElement {
 
   protected override firstUpdated(): void {
     // The launcher is on screen: fetch the panel while nobody waits for it.
-    if (!this.panelReady) whenIdle(() => void this.#loadPanel());
+    if (!this.panelReady) whenIdle(() => void this.#loadPanel(), 2000);
     else panelView()?.attachNotifier(this);
   }
 
