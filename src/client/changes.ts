@@ -61,7 +61,7 @@ export interface ChangesContext {
 
 export function createChanges(context: ChangesContext): Changes {
   const { outbox } = context;
-  const landings = new Map<ConversationId, Landing[]>();
+  const landings: Record<ConversationId, Landing[]> = {};
   let actions: Promise<ChangeActions> | undefined;
   /** A failed load (offline, before the first change) is tried again at the next call. */
   const load = () =>
@@ -87,11 +87,7 @@ export function createChanges(context: ChangesContext): Changes {
     acked(frame) {
       const c = outbox.get(frame.changeId)?.entry.change;
       // Its event may come after the ack: until it is folded, the thread keeps showing the change, not the old text.
-      if (c && c.change.kind !== 'reaction' && c.change.kind !== 'pin') {
-        const list = landings.get(frame.conversationId) ?? [];
-        landings.set(frame.conversationId, list);
-        list.push({ ...c, seq: frame.seq });
-      }
+      if (c) (landings[frame.conversationId] ??= []).push({ ...c, seq: frame.seq });
       outbox.settle(frame.changeId, { changeId: frame.changeId, seq: frame.seq } satisfies ChangeReceipt);
     },
     refused(frame) {
@@ -99,7 +95,7 @@ export function createChanges(context: ChangesContext): Changes {
       const { type: _type, changeId, conversationId: _conversation, ...body } = frame;
       outbox.fail(changeId, body);
     },
-    landing: (id) => landings.get(id) ?? [],
+    landing: (id) => landings[id] ?? [],
   };
 }
 
@@ -189,30 +185,27 @@ function folded(old: Message, event: Message, change: ChangeElem['change'], me: 
  * folded are removed from it); a refused one leaves the message as the server has it.
  */
 export function shownWithPending(chats: ChatMessage[], pending: readonly LocalEntry[], landing: Landing[] = []): ChatMessage[] {
-  for (let i = landing.length - 1; i >= 0; i--) {
+  for (let i = landing.length; i--; ) {
     const l = landing[i]!;
     const m = chats.find((x) => x.id === l.messageId);
     if (!m || (m.changeSeq ?? 0) >= l.seq) landing.splice(i, 1);
   }
-  const byTarget = new Map<string, { shown: Change[]; list: PendingChange[] }>();
-  const of = (id: string) => byTarget.get(id) ?? byTarget.set(id, { shown: [], list: [] }).get(id)!;
-  for (const l of landing) of(l.messageId).shown.push(l.change);
+  const shown = new Map<string, Change[]>();
+  const lists = new Map<string, PendingChange[]>();
+  const add = <T>(map: Map<string, T[]>, id: string, value: T) => map.set(id, [...(map.get(id) ?? []), value]);
+  for (const l of landing) add(shown, l.messageId, l.change);
   for (const l of pending) {
     const c = l.entry.change;
     if (!c) continue;
-    const t = of(c.messageId);
-    t.list.push({ changeId: l.entry.clientMsgId, change: c.change, status: l.status, ...(l.error && { error: l.error }) });
-    if (l.status === 'sending' || isTransient(l.error!.name)) t.shown.push(c.change);
+    add(lists, c.messageId, { changeId: l.entry.clientMsgId, change: c.change, status: l.status, ...(l.error && { error: l.error }) });
+    if (l.status === 'sending' || isTransient(l.error!.name)) add(shown, c.messageId, c.change);
   }
   const out: ChatMessage[] = [];
   for (const m of chats) {
     if (m.elem.type === 'change' || m.hidden) continue;
-    const t = byTarget.get(m.id);
-    let next = m;
-    if (t) {
-      next = t.list.length > 0 ? { ...m, pendingChanges: t.list } : m;
-      for (const change of t.shown) next = withChange(next, change);
-    }
+    const p = lists.get(m.id);
+    let next = p ? { ...m, pendingChanges: p } : m;
+    for (const change of shown.get(m.id) ?? []) next = withChange(next, change);
     if (!next.hidden) out.push(next);
   }
   return out;

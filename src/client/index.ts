@@ -4,7 +4,6 @@ export { createIdbStorage } from './storage-idb.js';
 export { resolveStorage } from './storage-default.js';
 export { createClientMsgId, createDeviceId, tokenSubject } from './identity.js';
 export { messageKey } from './types.js';
-export { isResendable } from './resendable.js';
 export type { ChangeReceipt, PendingChange } from './changes.js';
 export type { ClientSearch, SearchOptions, SearchResult, SearchState } from './search.js';
 export type { MuteState } from './mutes.js';

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ChatError, ERRORS, type ErrorName } from '../../src/protocol/index.js';
-import { createMemoryStorage, isResendable, type ChatClient, type ChatMessage } from '../../src/client/index.js';
+import { type ChatClient, type ChatMessage } from '../../src/client/index.js';
+import { isResendable } from '../../src/client/resendable.js';
 import { collect, connectClient, createNetwork, synced, until, useTestServer } from './real-server.js';
 
 const ctx = useTestServer();
