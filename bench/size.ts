@@ -102,7 +102,9 @@ const LIMITS = {
   // template literals shrunk further, short string ids); the ratchet stays at 33.7.
   // 33.7 → 33.5 (measured 33.3, 33.5 before; h5, issue 24's build and protocol cuts, see (b′)).
   // 33.5 → 33.4 (measured 33.21, 33.32 before; h4, issue 24's cuts in our own code, see (b′)).
-  firstPaint: { bytes: 33.4 * KiB, kind: 'ratchet (budget: 34 KiB)' },
+  // 33.4 → 33.5 (measured 33.39, 33.19 before; h3): the client shows an edit, recall or delete for me at once (offline,
+  // after a reload, and from the ack until its event is folded: src/client/changes.ts, +0.2), below the 34 KiB budget.
+  firstPaint: { bytes: 33.5 * KiB, kind: 'ratchet (budget: 34 KiB)' },
   // 86.2 → 85.4 (measured 85.2): the same work. Issue 24's 75 KiB is the target, not met.
   // 86.2 → 88.3 (h5: the full reaction picker, who reacted, the widget's exported change parts).
   // 88.3 → 96.7 (measured 96.5): search, mutes and Web Push, the group dialogs and frames, merged.
@@ -152,7 +154,10 @@ const LIMITS = {
   // 120.4 → 120.5 (measured 120.31; h4): formatted text's parser and renderer moved from the panel's
   // chunk to the extras chunk (+0.16: they compress apart from the element code they were with), and
   // the client's link preview fetch (−0.01).
-  everything: { bytes: 120.5 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 121.7 → 122.4 (measured 122.2, 121.5 before; h3): failed messages refused for good offer Copy and Edit instead of
+  // Resend (thread/failure.ts, isResendable, their styles and exported parts: panel +0.5) and changes not refused show at
+  // once (the client's optimistic edit, recall and delete for me, kept from the ack until the event is folded: (a) +0.2).
+  everything: { bytes: 122.4 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -188,7 +193,8 @@ const LIMITS = {
   // the client's link preview fetch (−0.14).
   // 88.2 → 87.3 (measured 87.13; h4): the page's notifier (title count, notifications) in the extras
   // chunk, import()ed once the panel is in (−0.86; (b) +0.04, measured 120.35, under its 120.5).
-  opening: { bytes: 87.3 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 91.1 → 91.9 (measured 91.7, 91.0 before; h3): the same as (b) (panel +0.5, core +0.2).
+  opening: { bytes: 91.9 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -214,7 +220,8 @@ const LIMITS = {
   // 129.3 → 128.9 (measured 128.69, 129.15 before; h4): the same cuts, but the script tag's own.
   // 128.9 → 128.5 (measured 128.3, with thread/prefetch-extras.ts in place of the panel's emoji-only prefetch).
   // 128.5 → 128.2 (measured 128.0; h4): cssVars() in place of Lit's styleMap (ids stay long in the package).
-  define: { bytes: 128.2 * KiB, kind: 'ratchet' },
+  // 128.5 → 129.3 (measured 129.1, 128.3 before; h3): the same as (b).
+  define: { bytes: 129.3 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

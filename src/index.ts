@@ -8,6 +8,8 @@
  * They stay at `natter/protocol` (`ERRORS`, `ERROR_MESSAGES`).
  */
 export * from './client/index.js';
+// Not in the client's index: the script tag's first chunk holds that index, and only the panel asks this.
+export { isResendable } from './client/resendable.js';
 export * from './elements/index.js';
 export { ChatError, ERROR_CODES, errorNameOf, isTransient } from './protocol/error-codes.js';
 export { LIMITS } from './protocol/limits.js';

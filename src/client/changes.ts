@@ -1,5 +1,6 @@
 import type { Change, ChangeElem, ReactionSummary } from '../protocol/changes.js';
-import { ChatError, type ErrorBody } from '../protocol/error-codes.js';
+import { ChatError, isTransient, type ErrorBody } from '../protocol/error-codes.js';
+import type { ConversationId } from '../protocol/ids.js';
 import type { ServerFrameOf } from '../protocol/frames.js';
 import type { Message } from '../protocol/message.js';
 import { LIMITS } from '../protocol/limits.js';
@@ -36,6 +37,15 @@ export interface Changes extends ChangeActions {
   refused(frame: ServerFrameOf<'change.error'>): void;
   /** Loads the change actions now (a session is ready), so a change need not wait for them. */
   prefetch(): void;
+  /** This device's edits, recalls and deletes acked but not folded yet (see {@link shownWithPending}). */
+  landing(conversationId: ConversationId): Landing[];
+}
+
+/** A change the server acked whose event the thread has not folded yet (its `changeSeq` is below `seq`). */
+export interface Landing {
+  messageId: string;
+  change: Change;
+  seq: number;
 }
 
 export type ChangeActions = Pick<ChatClient, 'react' | 'edit' | 'recall' | 'deleteForMe' | 'pin' | 'reactions' | 'pins'>;
@@ -51,6 +61,7 @@ export interface ChangesContext {
 
 export function createChanges(context: ChangesContext): Changes {
   const { outbox } = context;
+  const landings: Record<ConversationId, Landing[]> = {};
   let actions: Promise<ChangeActions> | undefined;
   /** A failed load (offline, before the first change) is tried again at the next call. */
   const load = () =>
@@ -74,11 +85,17 @@ export function createChanges(context: ChangesContext): Changes {
     pins: lazy('pins'),
     prefetch: () => void load().catch(() => undefined),
     acked(frame) {
+      const c = outbox.get(frame.changeId)?.entry.change;
+      // Its event may come after the ack: until it is folded, the thread keeps showing the change, not the old text.
+      if (c) (landings[frame.conversationId] ??= []).push({ ...c, seq: frame.seq });
       outbox.settle(frame.changeId, { changeId: frame.changeId, seq: frame.seq } satisfies ChangeReceipt);
     },
     refused(frame) {
-      outbox.fail(frame.changeId, { code: frame.code, name: frame.name, message: frame.message, ...(frame.retryAfterMs !== undefined && { retryAfterMs: frame.retryAfterMs }) });
+      // The error's own fields: code, name, message, and retryAfterMs or a `reason`/`reasonCode` when given.
+      const { type: _type, changeId, conversationId: _conversation, ...body } = frame;
+      outbox.fail(changeId, body);
     },
+    landing: (id) => landings[id] ?? [],
   };
 }
 
@@ -163,22 +180,42 @@ function folded(old: Message, event: Message, change: ChangeElem['change'], me: 
 /**
  * What a thread shows: no change events, no messages deleted for this user, and this device's
  * changes still in the outbox on their targets (`pendingChanges`), so a failed one shows why and
- * can be retried.
+ * can be retried. An edit, recall or delete for me not refused shows at once (the new text, the
+ * message recalled or gone), as does one acked whose event is not folded yet (`landing`: those
+ * folded are removed from it); a refused one leaves the message as the server has it.
  */
-export function shownWithPending(chats: ChatMessage[], pending: readonly LocalEntry[]): ChatMessage[] {
-  const byTarget = new Map<string, PendingChange[]>();
+export function shownWithPending(chats: ChatMessage[], pending: readonly LocalEntry[], landing: Landing[] = []): ChatMessage[] {
+  for (let i = landing.length; i--; ) {
+    const l = landing[i]!;
+    const m = chats.find((x) => x.id === l.messageId);
+    if (!m || (m.changeSeq ?? 0) >= l.seq) landing.splice(i, 1);
+  }
+  const shown = new Map<string, Change[]>();
+  const lists = new Map<string, PendingChange[]>();
+  const add = <T>(map: Map<string, T[]>, id: string, value: T) => map.set(id, [...(map.get(id) ?? []), value]);
+  for (const l of landing) add(shown, l.messageId, l.change);
   for (const l of pending) {
     const c = l.entry.change;
     if (!c) continue;
-    const list = byTarget.get(c.messageId) ?? [];
-    list.push({ changeId: l.entry.clientMsgId, change: c.change, status: l.status, ...(l.error && { error: l.error }) });
-    byTarget.set(c.messageId, list);
+    add(lists, c.messageId, { changeId: l.entry.clientMsgId, change: c.change, status: l.status, ...(l.error && { error: l.error }) });
+    if (l.status === 'sending' || isTransient(l.error!.name)) add(shown, c.messageId, c.change);
   }
   const out: ChatMessage[] = [];
   for (const m of chats) {
     if (m.elem.type === 'change' || m.hidden) continue;
-    const p = byTarget.get(m.id);
-    out.push(p ? { ...m, pendingChanges: p } : m);
+    const p = lists.get(m.id);
+    let next = p ? { ...m, pendingChanges: p } : m;
+    for (const change of shown.get(m.id) ?? []) next = withChange(next, change);
+    if (!next.hidden) out.push(next);
   }
   return out;
+}
+
+/** How a message shows with a change of this device the server has not folded into it yet. */
+function withChange(m: ChatMessage, change: Change): ChatMessage {
+  if (change.kind === 'hide') return { ...m, hidden: true };
+  if (change.kind === 'recall') return { ...m, elem: { type: 'recalled' }, recalled: { by: m.sender, time: m.time } };
+  if (change.kind !== 'edit' || m.elem.type !== 'text') return m;
+  const { kind: _, ...text } = change;
+  return { ...m, elem: { type: 'text', ...text } };
 }

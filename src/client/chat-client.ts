@@ -104,7 +104,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     toChat: views.committed,
     // Changes in the outbox show on their targets (`pendingChanges`), not as messages.
     local: (id) => outbox.entries(id).filter((l) => !l.entry.change).map(views.local),
-    shown: (id, committed) => shownWithPending(committed, outbox.entries(id).filter((l) => l.entry.change)),
+    shown: (id, committed) => shownWithPending(committed, outbox.entries(id).filter((l) => l.entry.change), changes.landing(id)),
     initialShown: 50,
     hasAny: (id) => (conversations.get(id)?.lastSeq ?? 0) > 0,
   });

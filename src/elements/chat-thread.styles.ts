@@ -334,6 +334,8 @@ export const styles = [
     }
 
     [part~='resend-button'],
+    [part~='edit-text-button'],
+    [part~='copy-text-button'],
     [part~='discard-button'] {
       padding: 0.125rem 0.625rem;
       border-radius: 999px;
@@ -343,8 +345,15 @@ export const styles = [
       font-size: 0.8125rem;
     }
 
-    [part~='resend-button'] {
+    [part~='resend-button'],
+    [part~='edit-text-button'],
+    [part~='copy-text-button'] {
       color: var(--_accent);
+    }
+
+    [part~='copy-text-button']:not([data-copied]) .copied,
+    [part~='copy-text-button'][data-copied] .copy {
+      display: none;
     }
 
     [part~='discard-button'] {
@@ -352,6 +361,8 @@ export const styles = [
     }
 
     [part~='resend-button']:hover,
+    [part~='edit-text-button']:hover,
+    [part~='copy-text-button']:hover,
     [part~='discard-button']:hover {
       background: var(--_hover);
     }

@@ -10,6 +10,7 @@ import { StoreController } from './controllers/store-controller.js';
 import { ForwardRequestEvent } from './events/forward-request.js';
 import { formatDuration, warmFormats } from './format.js';
 import { prefetchExtras } from './thread/prefetch-extras.js';
+import { whenIdle } from './idle.js';
 import type { ForwardDialog } from './forward-dialog.js';
 import { loadForwardDialog } from './forward/load-forward.js';
 import { LocaleController } from './i18n/localize.js';
@@ -64,7 +65,9 @@ const BOTTOM_SLACK = 32;
  * @csspart waiting-notice - One line under the log while own messages wait for the connection (a polite status).
  * @csspart failure - Box under a failed message: reason and actions.
  * @csspart error - Why a message failed.
- * @csspart resend-button - Sends a failed message again.
+ * @csspart resend-button - Sends a failed message again; only where a resend can succeed (the connection, a rate limit, the server, an upload: `isResendable`), never after a refusal that would only come back (not a member, blocked, too large, rejected …).
+ * @csspart edit-text-button - On a text the server refused for what it says (too long, rejected by the site or its word list, a quote gone): puts it back in the composer as a new draft and removes the failed message.
+ * @csspart copy-text-button - On a refused text: copies it ("Copied" for a moment once done), to send elsewhere or later.
  * @csspart discard-button - Removes a failed message.
  * @csspart load-older-button - Loads older messages.
  * @csspart day - Date heading between days.
@@ -156,9 +159,10 @@ const BOTTOM_SLACK = 32;
  * @csspart edited - "edited" beside the time of an edited message.
  * @csspart recalled - Added to `message` (with `system`) for a recalled message: "Alice recalled a message" / "You recalled a message".
  * @csspart edit-again-button - On an own text recalled from this page: puts its text back in the composer.
- * @csspart change-pending - A change of this device to the message not saved yet (quiet).
- * @csspart change-failure - A change that failed: why (`error`), `change-retry-button`, `change-discard-button`.
- * @csspart change-retry-button - Sends a failed change again.
+ * @csspart change-pending - A change of this device to the message not saved yet (quiet); an edit, recall or delete for me already shows (the new text, the recalled line, the message gone) and is kept across a reload.
+ * @csspart change-failure - A change the server refused: why (`error`), `change-retry-button`, `change-edit-button`, `change-discard-button`; the message shows as the server has it again.
+ * @csspart change-retry-button - Sends a failed change again (only where a retry can succeed, as `resend-button`).
+ * @csspart change-edit-button - On an edit refused for its text (too long, rejected by the site) ("Edit again"): puts that text back in the composer, editing the message again.
  * @csspart change-discard-button - Drops a failed change.
  * @csspart header - The bar over the log holding the `header` slot, `presence` (1:1 chats) beside it, `search-button`, and `search` when open.
  * @csspart presence - In `header` of a 1:1 chat: "online" (also `online`, with a dot) or "last seen 5 minutes ago"; not with `hide-presence`.
@@ -199,8 +203,10 @@ export class ChatThread extends LitElement {
    */
   protected static override finalize(): void {
     super.finalize();
-    warmFormats();
-    prefetchExtras();
+    whenIdle(() => {
+      warmFormats();
+      prefetchExtras();
+    });
   }
 
   #messages = new StoreController<ChatMessage[]>(this, () => this.#target && this.client?.messages(this.#target), []);

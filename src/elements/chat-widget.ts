@@ -5,7 +5,8 @@ import { StoreController } from './controllers/store-controller.js';
 import type { ConversationSelectEvent } from './events/conversation-select.js';
 import { localeController } from './i18n/core-locale.js';
 import { widgetStrings } from './i18n/widget.js';
-import { loadPanel, panelDefined, panelView, whenIdle } from './widget/load-panel.js';
+import { loadPanel, panelDefined, panelView } from './widget/load-panel.js';
+import { whenIdle } from './idle.js';
 import { createWidgetClient } from './widget/widget-client.js';
 import { styles } from './chat-widget.styles.js';
 
@@ -57,7 +58,7 @@ export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
  * @csspart notify-prompt - The small prompt in the panel that offers to turn on notifications; its buttons are `notify-allow` and `notify-dismiss`.
  * @csspart broadcast-banner - The inner `<broadcast-banner>`.
  * @csspart conversation-list - The inner `<conversation-list>`; its `item`, `unread-badge` and `presence-dot` are exported as `conversation-item`, `conversation-unread-badge` and `conversation-presence-dot`.
- * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`report`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`; a sender's `avatar-button` and `sender-button`, which open their profile card (not with `hide-profiles`); the report dialog's `report-dialog`, `report-reason`, `report-note`, `report-status`, `report-error`, `report-send-button`, `report-cancel-button`, `report-close-button`) and `presence` (a 1:1 chat's "online" / "last seen"); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
+ * @csspart thread - The inner `<chat-thread>`; exported as they are: its `message`, `self`, `other`, `bubble`, `resend-button`, `edit-text-button`, `copy-text-button`, and the parts of changes to sent messages (`actions-button`, `menu`, `menu-item` with `reply`/`edit`/`pin`/`unpin`/`recall`/`hide`/`report`/`react`/`react-more`, `reply-quote`, `reply-quote-sender`, `reply-quote-excerpt`, `reactions`, `reaction`, `mine`, `reaction-count`, `reactors-button`, `reactors`, `reactors-list`, `reactor`, `reactors-more-button`, `edited`, `recalled`, `edit-again-button`, `change-pending`, `change-failure`, `change-retry-button`, `change-edit-button`, `change-discard-button`, `pinned-bar`, `pinned-label`, `pinned-sender`, `pinned-excerpt`; a sender's `avatar-button` and `sender-button`, which open their profile card (not with `hide-profiles`); the report dialog's `report-dialog`, `report-reason`, `report-note`, `report-status`, `report-error`, `report-send-button`, `report-cancel-button`, `report-close-button`) and `presence` (a 1:1 chat's "online" / "last seen"); its reaction picker's `emoji-picker`, `emoji-search`, `emoji-tabs`, `emoji-tab`, `emoji-grid`, `emoji-status` as `reaction-picker`, `reaction-picker-search`, `reaction-picker-tabs`, `reaction-picker-tab`, `reaction-picker-grid`, `reaction-picker-status`.
  * @csspart composer - The inner `<message-composer>`; exported as they are: its `input`, `send-button`, and the reply and edit bars (`reply-preview`, `reply-preview-sender`, `reply-preview-excerpt`, `cancel-reply-button`, `edit-bar`, `edit-label`, `cancel-edit-button`), and the notice shown instead while the user is muted there (`mute-notice`, `mute-text`, `mute-reason`).
  * @csspart thread-header - Above a group's thread: its Group info button (not with `hide-groups`); above a 1:1 thread: the `profile-button` (not with `hide-profiles`).
  * @csspart profile-button - A 1:1 thread's header: the peer's name, a button that opens their `<profile-card>` (the thread's, through its `showProfile()`; not with `hide-profiles`).
@@ -230,7 +231,7 @@ export class ChatWidget extends LitElement {
 
   protected override firstUpdated(): void {
     // The launcher is on screen: fetch the panel while nobody waits for it.
-    if (!this.panelReady) whenIdle(() => void this.#loadPanel());
+    if (!this.panelReady) whenIdle(() => void this.#loadPanel(), 2000);
     else panelView()?.attachNotifier(this);
   }
 

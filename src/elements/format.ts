@@ -29,26 +29,24 @@ const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 's
 let warming = false;
 
 /**
- * Builds the formatters a thread's first render uses at the next idle moment, in the locale the
- * page's elements will most likely format in (the page's `lang`, else the browser's language).
+ * Builds the formatters a thread's first render uses (`<chat-thread>` calls it when the page is
+ * idle after the tag is defined), in the locale the page's elements will most likely format in
+ * (the page's `lang`, else the browser's language).
  * The first `Intl` object a page makes costs 40–80 ms in Chromium (ICU loads its data), the
  * first of each other kind a few ms, later ones a fraction of a millisecond: made ahead, that
  * cost stays out of the first render. Once per page.
  */
 export function warmFormats(): void {
-  if (warming || typeof document === 'undefined') return;
+  if (warming) return;
   warming = true;
-  const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 0));
-  idle(() => {
-    const locale = formatTagOf(langOf(document.documentElement) ?? browserLang());
-    dateTimeFormat('time', TIME, locale);
-    dateTimeFormat('long-date', LONG_DATE, locale);
-    // Numbers, plurals, name lists and day headings ("Read by 2 of 5", upload percentages, "Bob and Carol joined").
-    new Intl.NumberFormat(locale).format(0);
-    new Intl.PluralRules(locale).select(0);
-    new Intl.ListFormat(locale, { type: 'conjunction' }).format([]);
-    formatRelativeDay(0, locale);
-  });
+  const locale = formatTagOf(langOf(document.documentElement) ?? browserLang());
+  dateTimeFormat('time', TIME, locale);
+  dateTimeFormat('long-date', LONG_DATE, locale);
+  // Numbers, plurals, name lists and day headings ("Read by 2 of 5", upload percentages, "Bob and Carol joined").
+  new Intl.NumberFormat(locale).format(0);
+  new Intl.PluralRules(locale).select(0);
+  new Intl.ListFormat(locale, { type: 'conjunction' }).format([]);
+  formatRelativeDay(0, locale);
 }
 
 function startOfDay(time: number): number {

@@ -7,6 +7,7 @@ import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import { chatClientContext } from './context.js';
 import { deepActiveElement, trapTab } from './dialog-focus.js';
 import { MessageForwardedEvent } from './events/message-forwarded.js';
+import { isResendable } from '../client/resendable.js';
 import { resendTarget, runForward, type ForwardRequest, type TargetProgress } from './forward/forward-run.js';
 import { forwardTargets, type ForwardTarget } from './forward/forward-targets.js';
 import { describeElemText } from './i18n/elems.js';
@@ -37,7 +38,7 @@ import { styles } from './forward-dialog.styles.js';
  * @csspart results - Per-target outcome after confirming.
  * @csspart result - One target's outcome (also `sending`, `sent` or `failed`).
  * @csspart error - Why a target failed.
- * @csspart resend-button - Resends a failed target.
+ * @csspart resend-button - Resends a failed target (only where a resend can succeed: not to an unknown user, a group one left …).
  * @csspart cancel-button - Closes without forwarding.
  * @csspart confirm-button - Forwards to the picked targets.
  * @csspart close-button - Closes after forwarding.
@@ -269,7 +270,7 @@ export class ForwardDialog extends LitElement {
             <span class="label">${label}</span>
             <span class="state">${p.status === 'sending' ? t.sending : p.status === 'sent' ? t.sent : t.failed}</span>
             ${p.status === 'failed' ? html`<span part="error">${errorText(p.error, p.retryAt)}</span>` : nothing}
-            ${p.status === 'failed' && p.failedIds.length > 0
+            ${p.status === 'failed' && p.failedIds.length > 0 && isResendable(p.error)
               ? html`<button part="resend-button" type="button" @click=${() => void this.#resend(target, p)}>${t.resend}</button>`
               : nothing}
           </li>`;

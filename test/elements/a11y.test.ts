@@ -114,7 +114,7 @@ describe('accessibility (axe-core)', function () {
         `);
         const thread = el.querySelector<ChatThread>('chat-thread')!;
         await waitUntil(() => parts(thread, 'bubble').length >= 3, 'the thread should show its messages');
-        await waitUntil(() => part(thread, 'resend-button'), 'the failed message should show');
+        await waitUntil(() => part(thread, 'failure'), 'the failed message should show');
         await waitUntil(() => parts(el.querySelector('conversation-list')!, 'item').length >= 2, 'the list should show');
         return el;
       }

@@ -36,7 +36,9 @@ describe('recall, delete for me, pin', function () {
     await waitUntil(() => part(mine, 'recall'), 'the own message should offer Recall');
     expect(mine.shadowRoot!.querySelector('[part~="other"] [part~="recall"]'), 'not others’ messages').to.equal(null);
     part<HTMLButtonElement>(mine, 'recall')!.click();
+    // At once, before the server saved it (quietly marked), then saved.
     await waitUntil(() => recalledRows(mine).length === 1, 'the row should turn recalled');
+    await waitUntil(() => !part(mine, 'change-pending'), 'the recall should be saved');
     // The own text recalled from this page can be taken back into the composer.
     expect(recalledRows(mine)).to.deep.equal(['You recalled a message Edit again']);
     await waitUntil(() => recalledRows(theirs).length === 1, 'bob should see the recall');

@@ -51,12 +51,15 @@ describe('chat-thread delivery states', function () {
     expect(getComputedStyle(part(el, 'bubble')!).outlineStyle).to.equal('none');
   });
 
-  it('shows a message the server refused as failed, red, with Resend and Discard, and no waiting notice', async () => {
+  it('shows a message the server refused as failed, red, with why, Copy and Discard (no Resend: it would be refused again), and no waiting notice', async () => {
     const alice = await connect(uniqueUser('alice'), 'Alice');
     const stranger = uniqueUser('nobody');
     const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${alice} conversation=${`p2p:${stranger}`}></chat-thread>`);
     await alice.send(`p2p:${stranger}`, 'anyone there?').catch(() => {});
-    await waitUntil(() => part(el, 'resend-button'), 'the failed message should offer a resend');
+    await waitUntil(() => part(el, 'failure'), 'the message should show failed');
+    expect(part(el, 'error')!.textContent).to.equal('There is no user with this id.');
+    expect(!!part(el, 'resend-button'), 'no Resend for an unknown user').to.equal(false);
+    expect(!!part(el, 'copy-text-button'), 'Copy').to.equal(true);
     expect(part(el, 'message')!.getAttribute('part')).to.contain('failed');
     expect(part(el, 'status')!.textContent!.trim()).to.equal('Not sent');
     expect(part(el, 'discard-button')).to.not.equal(null);

@@ -67,7 +67,7 @@ describe('chat-thread', () => {
     expect(links[0].rel).to.equal('noopener noreferrer');
   });
 
-  it('shows why a send failed, with resend and discard controls', async () => {
+  it('shows why a send was refused, with Copy and Discard but no Resend (an unknown user refuses it again)', async () => {
     const stranger = uniqueUser('nobody');
     const el = await thread(alice, `p2p:${stranger}`);
     const failure = await alice.send(`p2p:${stranger}`, 'anyone there?').then(
@@ -76,7 +76,10 @@ describe('chat-thread', () => {
     );
     expect(failure).to.have.property('name', 'USER_UNKNOWN');
 
-    await waitUntil(() => part(el, 'resend-button'), 'the failed message should offer a resend');
+    await waitUntil(() => part(el, 'failure'), 'the failed message should show');
+    expect(!!part(el, 'resend-button'), 'no Resend').to.equal(false);
+    expect(!!part(el, 'copy-text-button'), 'Copy').to.equal(true);
+    expect(!!part(el, 'edit-text-button'), 'no Edit: the text is not at fault').to.equal(false);
     expect(part(el, 'message')!.part.contains('failed')).to.equal(true);
     expect(part(el, 'error')!.textContent).to.equal(errorText({ name: 'USER_UNKNOWN' }));
     expect(part(el, 'status')!.textContent).to.match(/not sent/i);
@@ -95,22 +98,24 @@ describe('chat-thread', () => {
     expect(part(el, 'error')!.textContent).to.equal('该用户不存在。');
   });
 
-  it('offers Resend and Delete in a failed message’s menu; Delete removes it', async () => {
+  it('offers only Delete in the menu of a message refused for good; Delete removes it', async () => {
     const stranger = uniqueUser('nobody');
     const el = await thread(alice, `p2p:${stranger}`);
     await alice.send(`p2p:${stranger}`, 'anyone?').catch(() => {});
     await waitUntil(() => part(el, 'actions-button'), 'the failed message should have a menu');
     part<HTMLButtonElement>(el, 'actions-button')!.click();
     await waitUntil(() => part(el, 'menu'), 'the menu should open');
-    expect(parts(el, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['Resend', 'Delete']);
+    expect(parts(el, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['Delete']);
     part<HTMLButtonElement>(el, 'delete')!.click();
     await waitUntil(() => parts(el, 'message').length === 0, 'Delete should remove the message');
   });
 
-  it('marks an oversize text failed with the size reason', async () => {
+  it('marks an oversize text failed with the size reason, and offers Edit and Copy, not Resend', async () => {
     const el = await thread(alice, `p2p:${bobId}`);
     await alice.send(`p2p:${bobId}`, 'x'.repeat(9000)).catch(() => {});
-    await waitUntil(() => part(el, 'resend-button'), 'the oversize message should show as failed');
+    await waitUntil(() => part(el, 'failure'), 'the oversize message should show as failed');
+    expect(!!part(el, 'edit-text-button'), 'Edit').to.equal(true);
+    expect(!!part(el, 'resend-button'), 'no Resend').to.equal(false);
     const message = alice.messages(`p2p:${bobId}`).get()[0];
     expect(message.error?.name).to.equal('MESSAGE_TOO_LARGE');
     expect(part(el, 'error')!.textContent).to.equal('The message is too long to send.');

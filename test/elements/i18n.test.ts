@@ -145,13 +145,15 @@ describe('i18n', () => {
       };
       const zh = await show('zh-CN', '有人吗');
       expect(part(zh, 'error')!.textContent).to.equal('该用户不存在。');
-      expect(parts(zh, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['重发', '删除']);
+      // Refused for good (an unknown user): no Resend; Copy for its text.
+      expect(parts(zh, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['删除']);
+      expect(part(zh, 'copy-text-button')!.innerText.trim()).to.equal('复制');
       expect(part(zh, 'day')!.textContent).to.equal('今天');
       expect(part(zh, 'status')!.textContent).to.equal('未发送');
       expect(englishIn(zh, [stranger])).to.deep.equal([]);
       const en = await show('en', 'anyone?');
       expect(part(en, 'error')!.textContent).to.equal('There is no user with this id.');
-      expect(parts(en, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['Resend', 'Delete']);
+      expect(parts(en, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['Delete']);
       expect(part(en, 'failure')!.getAttribute('aria-label')).to.equal('Message not sent');
     });
 

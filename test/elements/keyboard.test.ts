@@ -96,17 +96,21 @@ describe('keyboard only', function () {
   });
 
   it('resends a failed message from its action menu', async () => {
-    // Dave has never logged in: the server refuses the send (USER_UNKNOWN), for real.
+    // Alice is muted until a time: the server refuses the send (MUTED, resendable once the mute is over), for real.
     const daveId = uniqueUser('dave');
-    const { thread, composer } = await page(`p2p:${daveId}`);
-    await pressUntil('Tab', isInput(composer), 'the composer should take focus');
-    await sendKeys({ type: 'are you there?' });
-    await sendKeys({ press: 'Enter' });
-    await waitUntil(() => part(thread, 'message')?.part.contains('failed'), 'the send should fail');
-    expect(alice.messages(`p2p:${daveId}`).get()[0]!.error?.name).to.equal('USER_UNKNOWN');
-
-    // Dave logs in (and so exists); Alice goes back to her message's menu and resends it.
     const dave = await connect(daveId, 'Dave');
+    const { thread, composer } = await page(`p2p:${daveId}`);
+    const mute = (q: string) => fetch(`/__natter/mute?user=${aliceId}&${q}`);
+    await mute(`until=${Date.now() + 60_000}`);
+    await waitUntil(() => alice.$sanctions.get().length === 1, 'alice should be muted');
+    await alice.send(`p2p:${daveId}`, 'are you there?').catch(() => {});
+    await waitUntil(() => part(thread, 'message')?.part.contains('failed'), 'the send should fail');
+    expect(alice.messages(`p2p:${daveId}`).get()[0]!.error?.name).to.equal('MUTED');
+
+    // The mute is lifted; Alice goes back to her message's menu and resends it.
+    await mute('lift=1');
+    await waitUntil(() => part(composer, 'input'), 'the composer should be back');
+    part<HTMLTextAreaElement>(composer, 'input')!.focus();
     await pressUntil('Shift+Tab', () => partOf(focused()).includes('actions-button'), 'the failed message’s menu button should take focus');
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => focused()?.getAttribute('role') === 'menuitem', 'the menu should open with focus on its first item');
@@ -265,9 +269,9 @@ describe('keyboard only', function () {
       const thread = root.querySelector<ChatThread>('chat-thread')!;
       const composer = root.querySelector('message-composer')!;
       await waitUntil(() => part(root.querySelector('broadcast-banner')!, 'pager'), 'the banner should page');
-      await waitUntil(() => part(thread, 'resend-button'), 'the failed message should show');
+      await waitUntil(() => part(thread, 'failure'), 'the failed message should show');
       const seen = await tabThrough(root.querySelector('#start')!, insideOf(root));
-      for (const name of ['broadcast-banner button[previous-button]', 'broadcast-banner button[dismiss-button]', 'conversation-list div[item selected]', 'chat-thread div[log]', 'chat-thread button[actions-button]', 'chat-thread button[resend-button]', 'message-composer textarea[input]']) {
+      for (const name of ['broadcast-banner button[previous-button]', 'broadcast-banner button[dismiss-button]', 'conversation-list div[item selected]', 'chat-thread div[log]', 'chat-thread button[actions-button]', 'chat-thread button[edit-text-button]', 'chat-thread button[copy-text-button]', 'chat-thread button[discard-button]', 'message-composer textarea[input]']) {
         expect(seen, `Tab should reach ${name}`).to.include(name);
       }
 

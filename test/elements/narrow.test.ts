@@ -30,7 +30,7 @@ describe('narrow layout (320 px)', function () {
     alice = await connect(aliceId, 'Alice');
     await bob.send(`p2p:${aliceId}`, `a long word: ${longWord}`);
     await alice.send(`p2p:${bobId}`, `and a link https://example.com/${'path/'.repeat(30)}`);
-    await alice.send(`p2p:${bobId}`, 'x'.repeat(9000)).catch(() => {}); // fails: reason, Resend, Discard
+    await alice.send(`p2p:${bobId}`, 'x'.repeat(9000)).catch(() => {}); // refused: reason, Edit, Copy, Discard
     await broadcast(`Narrow announcement ${longWord}`, 'Ops');
     await broadcast('Second narrow announcement', 'Ops');
     await waitUntil(() => alice.$broadcasts.get().length >= 2, 'alice should have the broadcasts');
@@ -57,7 +57,7 @@ describe('narrow layout (320 px)', function () {
 
     part(widget.shadowRoot!.querySelector('conversation-list')!, 'item')!.click();
     const thread = await waitUntil(() => widget.shadowRoot!.querySelector<ChatThread>('chat-thread'), 'the thread should open').then(() => widget.shadowRoot!.querySelector<ChatThread>('chat-thread')!);
-    await waitUntil(() => parts(thread, 'bubble').length === 3 && part(thread, 'resend-button'), 'the thread should show its messages');
+    await waitUntil(() => parts(thread, 'bubble').length === 3 && part(thread, 'failure'), 'the thread should show its messages');
     await nextFrames();
     expect(horizontalOverflow(widget)).to.deep.equal([]);
     // The composer and the header's buttons are all on screen.
@@ -84,7 +84,7 @@ describe('narrow layout (320 px)', function () {
       </chat-session>
     `);
     const thread = session.querySelector<ChatThread>('chat-thread')!;
-    await waitUntil(() => parts(thread, 'bubble').length === 3 && part(thread, 'resend-button'), 'the thread should show its messages');
+    await waitUntil(() => parts(thread, 'bubble').length === 3 && part(thread, 'failure'), 'the thread should show its messages');
     await waitUntil(() => part(session.querySelector('broadcast-banner')!, 'pager'), 'the banner should show');
     await nextFrames();
     expect(horizontalOverflow(session)).to.deep.equal([]);

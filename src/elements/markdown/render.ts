@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formattingStrings } from '../i18n/formatting.js';
+import { copyText } from '../thread/failure.js';
 import { parseMarkdown, type Block, type Inline } from './parse.js';
 
 /** Draws a run of plain text (links found in it, @mentions): the thread's own text renderer. */
@@ -57,19 +58,9 @@ function codeBlock(code: string): TemplateResult {
   const t = formattingStrings();
   return html`<div part="code-block">
     <pre><code>${code}</code></pre>
-    <button part="copy-button" type="button" title=${t.copyCode} @click=${(e: Event) => copy(e.currentTarget as HTMLElement, code)}>
+    <button part="copy-button" type="button" title=${t.copyCode} @click=${(e: Event) => copyText(e.currentTarget as HTMLElement, code)}>
       <span class="copy">${t.copy}</span><span class="copied" role="status">${t.copied}</span>
     </button>
   </div>`;
 }
 
-/** Puts the code on the clipboard and says "Copied" on the button for a moment. */
-async function copy(button: HTMLElement, code: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(code);
-  } catch {
-    return; // Refused (no permission, not focused): the button stays as it was.
-  }
-  button.toggleAttribute('data-copied', true);
-  setTimeout(() => button.removeAttribute('data-copied'), 1500);
-}

@@ -1,6 +1,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import { messageKey, type ChatClient, type ChatMessage } from '../../client/types.js';
 import { runChange } from './changes/change-actions.js';
+import { composeIntent } from './changes/compose-intent.js';
 import { ReactionPicker } from './changes/reaction-picker.js';
 import type { Reactors } from './changes/reactors.js';
 import type { ReportDialog } from './report-dialog.js';
@@ -81,6 +82,16 @@ export class MessageActions {
 
   discard(m: ChatMessage): void {
     this.#deps.client()?.discard(m.clientMsgId).catch(() => {});
+  }
+
+  /** A refused text goes back to the composer to be rewritten; the failed message goes, if a composer took it. */
+  editText(m: ChatMessage, text: string): void {
+    const client = this.#deps.client();
+    if (!client) return;
+    const intent = composeIntent(client, this.#deps.conversation());
+    intent.set({ kind: 'draft', message: m, text });
+    // No composer listens (a thread shown alone): the message stays, with its Copy.
+    if (intent.lc > 0) this.discard(m);
   }
 
   /** R on a focused message (or a control of its row, not in its menu) replies to it; E edits an own text. */

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from '../../client/types.js';
+import { isResendable } from '../../client/resendable.js';
 import type { UiStrings } from '../i18n/ui.js';
 import { changeStrings } from '../i18n/changes.js';
 import { panelLabels } from '../i18n/panel-labels.js';
@@ -16,13 +17,13 @@ export interface MenuItem {
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
 
 /**
- * A failed message offers Resend and Delete. A committed one: Forward and Select (when
+ * A failed message offers Resend (when a resend can succeed: `isResendable`) and Delete. A committed one: Forward and Select (when
  * forwardable), Reply, Edit (own text), Pin or Unpin, Recall (own), Delete for me, Report (others'
  * messages, to the site's moderators), then the quick reactions and More reactions (the full emoji picker). A recalled one only Delete for me; a
  * sending one nothing.
  */
 export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
-  if (m.status === 'failed') return [{ id: 'resend', label: t.resend }, { id: 'delete', label: t.delete }];
+  if (m.status === 'failed') return [...(isResendable(m.error) ? [{ id: 'resend', label: t.resend } as const] : []), { id: 'delete', label: t.delete }];
   const s = changeStrings();
   if (m.status !== 'sent' || !m.id) return [];
   if (m.recalled || m.elem.type === 'recalled') return [{ id: 'hide', label: s.deleteForMe }];

@@ -3,7 +3,6 @@ import { cssVars } from '../css-vars.js';
 import { messageKey, type ChatMessage, type ConnectionState, type UploadProgress } from '../../client/types.js';
 import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
 import { describeElemText, systemText } from '../i18n/elems.js';
-import { errorText } from '../i18n/errors.js';
 import { uiStrings, type UiStrings } from '../i18n/ui.js';
 import { panelLabels } from '../i18n/panel-labels.js';
 import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
@@ -13,6 +12,7 @@ import { menuItemsFor, onMenuKeydown, renderMessageMenu } from './message-menu.j
 import { deliveryOf } from './delivery.js';
 import { renderReaderList, renderReceipt, type ReceiptContext } from './receipts.js';
 import { renderUploadProgress } from './upload-progress.js';
+import { renderFailure } from './failure.js';
 import { safeMediaUrl } from './elems/safe-url.js';
 import { renderEdited, renderPendingChanges, renderQuote, renderReactions, renderRecalled, type ChangeContext } from './changes/row-changes.js';
 
@@ -114,7 +114,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
         </div>
         ${renderReactions(ctx.changes, m)}${renderPendingChanges(ctx.changes, m)}
         ${self && ctx.group ? renderReaderList(ctx.receipts, m, key) : nothing}
-        ${delivery === 'failed' ? renderFailure(ctx, m) : nothing}
+        ${delivery === 'failed' ? renderFailure(t, actions, m) : nothing}
       </div>
     </div>
   </div>`;
@@ -140,13 +140,4 @@ function renderAvatar(m: ChatMessage, name: string) {
  */
 function renderAvatarButton(m: ChatMessage, name: string) {
   return html`<button part="avatar-button" type="button" tabindex="-1" aria-hidden="true">${renderAvatar(m, name)}</button>`;
-}
-
-function renderFailure(ctx: RowContext, m: ChatMessage) {
-  const { t } = ctx;
-  return html`<div part="failure" role="group" aria-label=${t.notSent}>
-    <span part="error">${errorText(m.error, m.retryAt)}</span>
-    <button part="resend-button" @click=${() => ctx.actions.resend(m)}>${t.resend}</button>
-    <button part="discard-button" @click=${() => ctx.actions.discard(m)}>${t.discard}</button>
-  </div>`;
 }

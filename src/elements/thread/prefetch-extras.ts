@@ -10,23 +10,20 @@
 let fetched = false;
 
 export function prefetchExtras(): void {
-  if (fetched || typeof document === 'undefined') return;
+  if (fetched) return;
   if ((navigator as Navigator & { connection?: { saveData?: boolean } }).connection?.saveData) return;
   fetched = true;
-  const idle = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
-  idle(() => {
-    Promise.all([
-      import('../composer/emoji-picker.js'),
-      import('../composer/emoji-data.js'),
-      import('../composer/mention-list.js'),
-      import('../composer/voice-bar.js'),
-      import('../search/chat-search.js'),
-      import('./changes/reactors.js'),
-      import('./report-dialog.js'),
-      import('../media-viewer.js'),
-      import('../forward-dialog.js'),
-      import('../groups/group-elements.js'),
-      import('../markdown/render.js'),
-    ]).catch(() => (fetched = false));
-  });
+  Promise.all([
+    import('../composer/emoji-picker.js'),
+    import('../composer/emoji-data.js'),
+    import('../composer/mention-list.js'),
+    import('../composer/voice-bar.js'),
+    import('../search/chat-search.js'),
+    import('./changes/reactors.js'),
+    import('./report-dialog.js'),
+    import('../media-viewer.js'),
+    import('../forward-dialog.js'),
+    import('../groups/group-elements.js'),
+    import('../markdown/render.js'),
+  ]).catch(() => (fetched = false));
 }

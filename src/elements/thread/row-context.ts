@@ -55,6 +55,11 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
       discard: (id) => void client?.discard(id).catch(() => {}),
       recalledText: (id) => recalledText(client, id),
       editAgain: (m, text) => client && composeIntent(client, target).set({ kind: 'draft', message: m, text }),
+      editChange: (m, changeId, text) => {
+        if (!client || m.elem.type !== 'text') return;
+        composeIntent(client, target).set({ kind: 'edit', message: { ...m, elem: { ...m.elem, text } } });
+        void client.discard(changeId).catch(() => {});
+      },
       reactorsFor: actions.reactors?.openFor ?? '',
       toggleReactors: (m, key) => actions.toggleReactors(m, key),
       renderReactors: (m, key) => actions.reactors?.render(changeStrings(), m, key, nameOf) ?? nothing,

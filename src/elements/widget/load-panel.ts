@@ -39,9 +39,3 @@ export function loadPanel(): Promise<void> {
   );
   return panel;
 }
-
-/** Runs `task` when the page is idle, and at the latest after `timeout` ms. */
-export function whenIdle(task: () => void, timeout = 2000): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout });
-  else setTimeout(task, Math.min(timeout, 200));
-}

@@ -79,10 +79,10 @@ const lookups = new WeakMap<object, NameLookup>();
  * picker is not forwarded, so the names cannot mix).
  */
 export const THREAD_PARTS = [
-  'message', 'self', 'other', 'bubble', 'resend-button', 'actions-button', 'menu', 'menu-item', 'reply', 'edit', 'pin', 'unpin',
+  'message', 'self', 'other', 'bubble', 'resend-button', 'edit-text-button', 'copy-text-button', 'actions-button', 'menu', 'menu-item', 'reply', 'edit', 'pin', 'unpin',
   'recall', 'hide', 'react', 'react-more', 'reply-quote', 'reply-quote-sender', 'reply-quote-excerpt', 'reactions', 'reaction', 'mine',
   'reaction-count', 'reactors-button', 'reactors', 'reactors-list', 'reactor', 'reactors-more-button', 'edited', 'recalled',
-  'edit-again-button', 'change-pending', 'change-failure', 'change-retry-button', 'change-discard-button', 'pinned-bar',
+  'edit-again-button', 'change-pending', 'change-failure', 'change-retry-button', 'change-edit-button', 'change-discard-button', 'pinned-bar',
   'pinned-label', 'pinned-sender', 'pinned-excerpt', 'presence', 'avatar-button', 'sender-button', 'emoji-picker:reaction-picker', 'emoji-search:reaction-picker-search',
   'emoji-tabs:reaction-picker-tabs', 'emoji-tab:reaction-picker-tab', 'emoji-grid:reaction-picker-grid', 'emoji-status:reaction-picker-status',
   'report', 'report-dialog', 'report-reason', 'report-note', 'report-status', 'report-error', 'report-send-button', 'report-cancel-button',

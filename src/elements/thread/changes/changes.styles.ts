@@ -139,6 +139,7 @@ export const threadChangesStyles = css`
   }
 
   [part~='change-retry-button'],
+  [part~='change-edit-button'],
   [part~='change-discard-button'] {
     min-height: 24px;
     padding: 0 0.625rem;

@@ -2,6 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { messageKey, type ChatMessage } from '../../../client/types.js';
 import type { ReplyTo } from '../../../protocol/changes.js';
 import { isTransient } from '../../../protocol/error-codes.js';
+import { isResendable } from '../../../client/resendable.js';
+import { textAtFault } from '../failure.js';
 import { changeErrorText, type ChangeStrings } from '../../i18n/changes.js';
 
 const SLOT = '\u0000';
@@ -29,6 +31,8 @@ export interface ChangeContext {
   recalledText(messageId: string): string | undefined;
   /** Puts a recalled text back in the composer ("Edit again"). */
   editAgain(m: ChatMessage, text: string): void;
+  /** Puts a refused edit's text back in the composer, editing `m` again, and drops the refused change. */
+  editChange(m: ChatMessage, changeId: string, text: string): void;
   /** Who reacted: the key of the message whose list is open, how to open or close it, and the list. */
   reactorsFor: string;
   toggleReactors(m: ChatMessage, key: string): void;
@@ -93,21 +97,27 @@ export function renderEdited(ctx: ChangeContext, m: ChatMessage): TemplateResult
 /** A recalled message: one centred line, "You recalled a message" or "<name> recalled a message". */
 export function renderRecalled(ctx: ChangeContext, m: ChatMessage, key: string, day: unknown): TemplateResult {
   const by = m.recalled?.by ?? m.sender;
-  const text = by === ctx.me ? ctx.s.youRecalled : withName(ctx.s.recalledBy, by === m.sender ? m.senderProfile.name || ctx.nameOf(by) : ctx.nameOf(by));
-  const again = by === ctx.me ? ctx.recalledText(m.id) : undefined;
+  // Own (`isSelf`) also before this device knows its profile (offline since the start).
+  const mine = by === ctx.me || (m.isSelf && by === m.sender);
+  const text = mine ? ctx.s.youRecalled : withName(ctx.s.recalledBy, by === m.sender ? m.senderProfile.name || ctx.nameOf(by) : ctx.nameOf(by));
+  const again = mine ? ctx.recalledText(m.id) : undefined;
   return html`<div class="row" data-row=${key}>
     ${day}
     <div part="message system recalled" class="system recalled" data-key=${key}>
       <div part="bubble">${text}${again !== undefined
         ? html` <button part="edit-again-button" type="button" @click=${() => ctx.editAgain(m, again)}>${ctx.s.editAgain}</button>`
         : nothing}</div>
+      ${renderPendingChanges(ctx, m)}
     </div>
   </div>`;
 }
 
 /**
  * This device's changes to the message not yet saved: quiet while they go out by themselves
- * (sending, queued offline, an ack timed out), why and Retry when one needs the person (refused).
+ * (sending, queued offline, an ack timed out; an edit, recall or delete shows already), why when
+ * the server refused one (the message shows as the server has it), with Retry when a retry can
+ * succeed (`isResendable`), "Edit again" for an edit refused for its text (too long, rejected by the
+ * site), and × to drop it.
  */
 export function renderPendingChanges(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
   const pending = m.pendingChanges;
@@ -117,7 +127,10 @@ export function renderPendingChanges(ctx: ChangeContext, m: ChatMessage): Templa
   return html`${failed.map(
     (p) => html`<div part="change-failure" role="group" aria-label=${ctx.s.changeFailed} data-code=${p.error?.name ?? ''}>
       <span part="error">${changeErrorText(p.error)}</span>
-      <button part="change-retry-button" type="button" @click=${() => ctx.retry(p.changeId)}>${ctx.s.retry}</button>
+      ${isResendable(p.error) ? html`<button part="change-retry-button" type="button" @click=${() => ctx.retry(p.changeId)}>${ctx.s.retry}</button>` : nothing}
+      ${p.change.kind === 'edit' && textAtFault(p.error)
+        ? html`<button part="change-edit-button" type="button" @click=${() => ctx.editChange(m, p.changeId, (p.change as { text: string }).text)}>${ctx.s.editAgain}</button>`
+        : nothing}
       <button part="change-discard-button" type="button" @click=${() => ctx.discard(p.changeId)}>×</button>
     </div>`,
   )}`;
