@@ -1,6 +1,7 @@
 import type { QueryResultRow } from 'pg';
 import { pairOf } from '../core/facts.js';
 import { NOT_HELD, type FactMemo } from './postgres-facts.js';
+import { arrayParam } from './postgres-arrays.js';
 
 type Query = <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>;
 
@@ -76,7 +77,7 @@ const pairId = ([a, b]: readonly [string, string]) => pairOf(a, b);
 /** Rows by id, one `= ANY` query per turn. */
 export function rowsById<R extends QueryResultRow>(q: Query, table: 'users' | 'groups', held?: Held): (id: string) => Promise<R | undefined> {
   return turnLookup((id: string) => id, async (ids) => {
-    const rows = await q<R>(`SELECT * FROM ${table} WHERE id = ANY($1::text[])`, [ids]);
+    const rows = await q<R>(`SELECT * FROM ${table} WHERE id = ANY($1::text[])`, [arrayParam(ids)]);
     return new Map(rows.map((r) => [r['id'] as string, r]));
   }, held);
 }
@@ -91,7 +92,7 @@ export function pairExists(
   const lookup = turnLookup(pairId, async (pairs: (readonly [string, string])[]) => {
     const rows = await q<{ a: string; b: string }>(
       `SELECT ${colA} AS a, ${colB} AS b FROM ${table} WHERE (${colA}, ${colB}) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      [arrayParam(pairs.map((p) => p[0])), arrayParam(pairs.map((p) => p[1]))],
     );
     return new Map(rows.map((r) => [pairId([r.a, r.b]), true]));
   }, held);
@@ -105,7 +106,7 @@ export function pairExists(
 export function rowsOfKeys<R extends QueryResultRow>(q: Query, sql: string, held?: Held): (key: string) => Promise<R[]> {
   const lookup = turnLookup((key: string) => key, async (keys) => {
     const found = new Map<string, R[]>();
-    for (const r of await q<R & { k: string }>(sql, [keys])) {
+    for (const r of await q<R & { k: string }>(sql, [arrayParam(keys)])) {
       const list = found.get(r.k);
       if (list) list.push(r);
       else found.set(r.k, [r]);
