@@ -24,10 +24,14 @@ const raise = (when = '') => `INSERT INTO conversations (key, last_seq) SELECT k
 const RAISE = { name: 'natter-commit-raise', text: raise() };
 /** A JSON array of text (or NULL) as a text[] column: visible_to and mentions differ in length per row. */
 const jsonTextArray = (v: string) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${v}::jsonb)) END`;
-/** The message columns of `draftColumns` as a row source v(…, ord), from parameter $first on. */
+/**
+ * The message columns of `draftColumns` as a row source v(…, ord), from parameter $first on: eight
+ * arrays, then the body tails as one text, a line each (JSON text never holds a line break).
+ */
 const draftRows = (first: number) => {
-  const types = ['text', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text', 'text'];
-  return `unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, ord)`;
+  const types = ['text', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text'];
+  const arrays = types.map((t, i) => `$${first + i}::${t}[]`);
+  return `unnest(${arrays.join(', ')}, string_to_array($${first + types.length}::text, chr(10))) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, ord)`;
 };
 /** Inserts the rows of `source` (v's columns and their seq `s`) and the p2p memberships (users $joins, keys $joins+1). */
 const insertMessages = (source: string, joins: number, joinWhen = '') => `
@@ -65,8 +69,9 @@ const FRESH = {
 };
 
 /**
- * Each draft's columns, one array literal per column (k, id, sender, clientMsgId, visibleTo, the
- * two exclusions, mentions, body tail: `arrayParam`). The body is stored with its seq first:
+ * Each draft's columns (k, id, sender, clientMsgId, visibleTo, the two exclusions, mentions: one
+ * array literal each, `arrayParam`; then the body tails joined by line breaks, which JSON text
+ * never holds, so they need no escaping at all). The body is stored with its seq first:
  * `tail` is the rest of the message's JSON, so the statement that hands out the seq can write the
  * body, and the seq need not be known when the message is serialised. Nothing for search: a
  * node moves the words into the index later, from the bodies (postgres-search.ts).
@@ -92,7 +97,7 @@ function draftColumns(fresh: MessageDraft[]): { columns: ArrayParam[]; tails: st
   }
   const columns = [
     arrayParam(keys), arrayParam(ids), arrayParam(senders), arrayParam(clientIds), arrayParam(visible, true),
-    arrayParam(exclUnread), arrayParam(exclLast), arrayParam(mentions, true), arrayParam(tails, true),
+    arrayParam(exclUnread), arrayParam(exclLast), arrayParam(mentions, true), tails.join('\n'),
   ];
   return { columns, tails };
 }
