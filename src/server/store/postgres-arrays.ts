@@ -12,7 +12,7 @@
  * those characters makes the column go through `pg` as before.
  */
 
-/** Characters whose JSON escape `array_in` would not read back as the character. */
+/** Characters whose JSON escape `array_in` would not read back as the character (any surrogate: pairs too, to keep the test cheap). */
 const UNSAFE = /[\u0000-\u001f\ud800-\udfff]/;
 
 /** An array of these, as a parameter `pg` passes through as is (a literal), or as `pg` would (the array). */
