@@ -17,18 +17,22 @@ export interface RedisRateLimiterOptions {
 /**
  * The memory limiter's fixed window, kept in one Redis hash per key ({start, count}) so every
  * node counts against one budget. Check and count run in one script, atomically, for every
- * event of one event-loop turn in the order they came (KEYS[i] with ARGV now, window, limit at
- * 3i-2..3i; a key may come more than once). The window is measured with the caller's `now`,
+ * event of one event-loop turn in the order they came (KEYS[i] with the i-th pair of ARGV[2], a
+ * space-separated list of now and limit, each event's; ARGV[1] the window; a key may come more
+ * than once: two script arguments a turn besides the keys, not three an event, each of which
+ * ioredis would write out on the event loop). The window is measured with the caller's `now`,
  * exactly as the memory limiter does (so both pass one contract with a test clock); nodes'
  * clocks only need to agree to within the tolerance one wants on retryAfterMs. PEXPIRE only
  * reclaims the hash after its window (Redis' own clock).
  */
 const CONSUME = `
 local out = {}
+local window = tonumber(ARGV[1])
+local given = {}
+for n in string.gmatch(ARGV[2], '%S+') do given[#given + 1] = tonumber(n) end
 for i, key in ipairs(KEYS) do
-  local now = tonumber(ARGV[3 * i - 2])
-  local window = tonumber(ARGV[3 * i - 1])
-  local limit = tonumber(ARGV[3 * i])
+  local now = given[2 * i - 1]
+  local limit = given[2 * i]
   local start = tonumber(redis.call('HGET', key, 'start'))
   if start == nil or now - start >= window then
     start = now
@@ -74,7 +78,7 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   /** Counts what is pending in one script call; one call at a time, what comes meanwhile goes in the next. */
   const count = oneCallAtATime<{ key: string; now: number; limit: number; resolve(d: RateDecision): void }>((batch) => {
     const args: (string | number)[] = batch.map((e) => prefix + e.key);
-    for (const e of batch) args.push(e.now, windowMs, e.limit);
+    args.push(windowMs, batch.map((e) => `${e.now} ${e.limit}`).join(' '));
     return redis.natterConsume(batch.length, ...args).then(
       (waits) => {
         fallingBack = false;

@@ -4,6 +4,7 @@ import { parseKey } from '../core/conversation-key.js';
 import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types.js';
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
+import { arrayParam, type ArrayParam } from './postgres-arrays.js';
 
 type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
 
@@ -23,10 +24,14 @@ const raise = (when = '') => `INSERT INTO conversations (key, last_seq) SELECT k
 const RAISE = { name: 'natter-commit-raise', text: raise() };
 /** A JSON array of text (or NULL) as a text[] column: visible_to and mentions differ in length per row. */
 const jsonTextArray = (v: string) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${v}::jsonb)) END`;
-/** The message columns of `draftColumns` as a row source v(…, ord), from parameter $first on. */
+/**
+ * The message columns of `draftColumns` as a row source v(…, ord), from parameter $first on: eight
+ * arrays, then the body tails as one text, a line each (JSON text never holds a line break).
+ */
 const draftRows = (first: number) => {
-  const types = ['text', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text', 'text'];
-  return `unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, ord)`;
+  const types = ['text', 'text', 'text', 'text', 'text', 'bool', 'bool', 'text'];
+  const arrays = types.map((t, i) => `$${first + i}::${t}[]`);
+  return `unnest(${arrays.join(', ')}, string_to_array($${first + types.length}::text, chr(10))) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, ord)`;
 };
 /** Inserts the rows of `source` (v's columns and their seq `s`) and the p2p memberships (users $joins, keys $joins+1). */
 const insertMessages = (source: string, joins: number, joinWhen = '') => `
@@ -64,31 +69,41 @@ const FRESH = {
 };
 
 /**
- * Each draft's columns, one array per column (k, id, sender, clientMsgId, visibleTo, the two
- * exclusions, mentions, body tail). The body is stored with its seq first: `tail` is the rest of
- * the message's JSON, so the statement that hands out the seq can write the body, and the seq
- * need not be known when the message is serialised. Nothing for search: a node moves the words
- * into the index later, from the bodies (postgres-search.ts).
+ * Each draft's columns (k, id, sender, clientMsgId, visibleTo, the two exclusions, mentions: one
+ * array literal each, `arrayParam`; then the body tails joined by line breaks, which JSON text
+ * never holds, so they need no escaping at all). The body is stored with its seq first:
+ * `tail` is the rest of the message's JSON, so the statement that hands out the seq can write the
+ * body, and the seq need not be known when the message is serialised. Nothing for search: a
+ * node moves the words into the index later, from the bodies (postgres-search.ts).
  */
-function draftColumns(fresh: MessageDraft[]): { columns: unknown[][]; tails: string[] } {
-  const columns: unknown[][] = Array.from({ length: 9 }, () => new Array<unknown>(fresh.length));
-  const tails: string[] = [];
-  fresh.forEach((d, i) => {
-    const { seq: _seq, ...rest } = d.message;
-    const tail = JSON.stringify(rest).slice(1);
-    tails.push(tail);
+function draftColumns(fresh: MessageDraft[]): { columns: ArrayParam[]; tails: string[] } {
+  const n = fresh.length;
+  const keys = new Array<string>(n), ids = new Array<string>(n), senders = new Array<string>(n), clientIds = new Array<string>(n);
+  const visible = new Array<string | null>(n), exclUnread = new Array<boolean>(n), exclLast = new Array<boolean>(n), mentions = new Array<string | null>(n);
+  const tails = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const d = fresh[i]!;
     const m = d.message;
-    const row = [
-      d.key, m.id, m.sender, m.clientMsgId, d.visibleTo ? JSON.stringify(d.visibleTo) : null, m.isExcludedFromUnreadCount === true,
-      m.isExcludedFromLastMessage === true, m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null, tail,
-    ];
-    for (let c = 0; c < 9; c++) columns[c]![i] = row[c];
-  });
+    keys[i] = d.key;
+    ids[i] = m.id;
+    senders[i] = m.sender;
+    clientIds[i] = m.clientMsgId;
+    visible[i] = d.visibleTo ? JSON.stringify(d.visibleTo) : null;
+    exclUnread[i] = m.isExcludedFromUnreadCount === true;
+    exclLast[i] = m.isExcludedFromLastMessage === true;
+    mentions[i] = m.groupAtUserList?.length ? JSON.stringify(m.groupAtUserList) : null;
+    const { seq: _seq, ...rest } = m;
+    tails[i] = JSON.stringify(rest).slice(1);
+  }
+  const columns = [
+    arrayParam(keys), arrayParam(ids), arrayParam(senders), arrayParam(clientIds), arrayParam(visible, true),
+    arrayParam(exclUnread), arrayParam(exclLast), arrayParam(mentions, true), tails.join('\n'),
+  ];
   return { columns, tails };
 }
 
 /** A p2p commit gives every user who can see the message a membership (as SQLite does): [users, keys], sorted. */
-function p2pJoins(fresh: MessageDraft[]): [string[], string[]] {
+function p2pJoins(fresh: MessageDraft[]): [ArrayParam, ArrayParam] {
   const joins = new Set<string>();
   for (const d of fresh) {
     const parsed = parseKey(d.key);
@@ -96,7 +111,7 @@ function p2pJoins(fresh: MessageDraft[]): [string[], string[]] {
     for (const u of parsed.users) if (!d.visibleTo || d.visibleTo.includes(u)) joins.add(`${u}\u0000${d.key}`);
   }
   const pairs = [...joins].sort().map((j) => j.split('\u0000') as [string, string]);
-  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+  return [arrayParam(pairs.map((p) => p[0])), arrayParam(pairs.map((p) => p[1]))];
 }
 
 /** Messages per conversation of the batch. */
@@ -138,7 +153,7 @@ export async function commitFresh(run: Run, drafts: MessageDraft[]): Promise<Com
   const counts = countsOf(drafts);
   const { columns, tails } = draftColumns(drafts);
   const keys = [...counts.keys()];
-  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [keys, keys.map((k) => counts.get(k)!), ...p2pJoins(drafts), ...columns] });
+  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [arrayParam(keys), arrayParam(keys.map((k) => counts.get(k)!)), ...p2pJoins(drafts), ...columns] });
   if (raised.length === 0) return undefined;
   const { committed, bodies } = numbered(drafts, counts, raised, tails);
   return committed.map((message, i) => ({ status: 'committed', message, json: bodies[i]! }));

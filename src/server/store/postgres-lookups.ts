@@ -1,6 +1,7 @@
 import type { QueryResultRow } from 'pg';
 import { pairOf } from '../core/facts.js';
 import { NOT_HELD, type FactMemo } from './postgres-facts.js';
+import { arrayParam } from './postgres-arrays.js';
 
 type Query = <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>;
 
@@ -17,50 +18,52 @@ export interface Held {
  * Point reads that every send makes (the group, the sender's membership, the peer, a block),
  * gathered over one event-loop turn and answered by one query per kind: a batch of sends costs
  * a few round trips to PostgreSQL instead of a few per message. With `held`, what the node's
- * facts hold is answered from them and only the rest is read (and then held). They are looked
- * up when the turn's reads are made, after the poll phase that received the request: word of
- * a change that arrived in the same phase is applied first.
+ * facts hold is answered from them (without waiting for the turn's query, if any) and only the
+ * rest is read (and then held). They are looked up when the turn's reads are made, after the poll
+ * phase that received the request: word of a change that arrived in the same phase is applied first.
  */
 export function turnLookup<K, V>(
   idOf: (key: K) => string,
   run: (keys: K[]) => Promise<Map<string, V>>,
   held?: Held,
 ): (key: K) => Promise<V | undefined> {
-  let pending: { key: K; resolve(v: V | undefined): void; reject(err: unknown): void }[] = [];
+  type Pending = { key: K; resolve(v: V | undefined): void; reject(err: unknown): void };
+  let pending: Pending[] = [];
   const flush = (): void => {
     const batch = pending;
     pending = [];
-    const distinct = new Map(batch.map((p) => [idOf(p.key), p.key]));
-    let known: Map<string, V | undefined> | undefined;
     const now = Date.now();
-    if (held) {
-      for (const id of distinct.keys()) {
+    // Each read the facts hold is answered now; the others wait for one query (each id once).
+    let missing: Map<string, K> | undefined;
+    let waiting: { id: string; p: Pending }[] | undefined;
+    for (const p of batch) {
+      const id = idOf(p.key);
+      if (held) {
         const value = held.memo.get(held.prefix + id, now);
-        if (value === NOT_HELD) continue;
-        (known ??= new Map()).set(id, value as V | undefined);
-        distinct.delete(id);
+        if (value !== NOT_HELD) {
+          p.resolve(value as V | undefined);
+          continue;
+        }
       }
+      (missing ??= new Map()).set(id, p.key);
+      (waiting ??= []).push({ id, p });
     }
-    const answer = (found?: Map<string, V>) => {
-      for (const p of batch) {
-        const id = idOf(p.key);
-        p.resolve(known?.has(id) ? known.get(id) : found?.get(id));
-      }
-    };
-    if (distinct.size === 0) return answer();
+    if (!missing || !waiting) return;
     const epoch = held?.memo.epoch ?? 0;
-    run([...distinct.values()]).then(
+    const ids = missing;
+    const readers = waiting;
+    run([...ids.values()]).then(
       (found) => {
         if (held) {
-          for (const id of distinct.keys()) {
+          for (const id of ids.keys()) {
             const value = found.get(id);
             if (!held.keep || held.keep(value)) held.memo.put(held.prefix + id, value, epoch, now);
           }
         }
-        answer(found);
+        for (const { id, p } of readers) p.resolve(found.get(id));
       },
       (err: unknown) => {
-        for (const p of batch) p.reject(err);
+        for (const { p } of readers) p.reject(err);
       },
     );
   };
@@ -76,7 +79,7 @@ const pairId = ([a, b]: readonly [string, string]) => pairOf(a, b);
 /** Rows by id, one `= ANY` query per turn. */
 export function rowsById<R extends QueryResultRow>(q: Query, table: 'users' | 'groups', held?: Held): (id: string) => Promise<R | undefined> {
   return turnLookup((id: string) => id, async (ids) => {
-    const rows = await q<R>(`SELECT * FROM ${table} WHERE id = ANY($1::text[])`, [ids]);
+    const rows = await q<R>(`SELECT * FROM ${table} WHERE id = ANY($1::text[])`, [arrayParam(ids)]);
     return new Map(rows.map((r) => [r['id'] as string, r]));
   }, held);
 }
@@ -91,7 +94,7 @@ export function pairExists(
   const lookup = turnLookup(pairId, async (pairs: (readonly [string, string])[]) => {
     const rows = await q<{ a: string; b: string }>(
       `SELECT ${colA} AS a, ${colB} AS b FROM ${table} WHERE (${colA}, ${colB}) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      [arrayParam(pairs.map((p) => p[0])), arrayParam(pairs.map((p) => p[1]))],
     );
     return new Map(rows.map((r) => [pairId([r.a, r.b]), true]));
   }, held);
@@ -105,7 +108,7 @@ export function pairExists(
 export function rowsOfKeys<R extends QueryResultRow>(q: Query, sql: string, held?: Held): (key: string) => Promise<R[]> {
   const lookup = turnLookup((key: string) => key, async (keys) => {
     const found = new Map<string, R[]>();
-    for (const r of await q<R & { k: string }>(sql, [keys])) {
+    for (const r of await q<R & { k: string }>(sql, [arrayParam(keys)])) {
       const list = found.get(r.k);
       if (list) list.push(r);
       else found.set(r.k, [r]);

@@ -73,6 +73,33 @@ describe('PostgreSQL per-turn lookups', () => {
     assert.equal(queries, 6, 'a suspended memo holds nothing');
   });
 
+  it('answers a held read of a turn at once, not after the query for the turn\'s other reads', async () => {
+    const memo = new FactMemo();
+    memo.connect(async () => {});
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let gated = false;
+    const slow = async <R extends QueryResultRow>(sql: string, params: unknown[] = []) => {
+      if (gated) await gate;
+      return q<R>(sql, params);
+    };
+    const user = rowsById<{ id: string; name: string }>(slow, 'users', { memo, prefix: 'u:' });
+    const a = (await user('a'))?.name;
+    const b = (await pool.query<{ name: string }>("SELECT name FROM users WHERE id = 'b'")).rows[0]!.name;
+    queries = 0;
+    gated = true;
+    const order: string[] = [];
+    const held = user('a').then((r) => order.push(`held ${r?.name}`));
+    const read = user('b').then((r) => order.push(`read ${r?.name}`));
+    const again = user('b').then((r) => order.push(`read again ${r?.name}`));
+    await held;
+    assert.deepEqual(order, [`held ${a}`], 'the held answer did not wait for the query');
+    release();
+    await Promise.all([read, again]);
+    assert.deepEqual(order, [`held ${a}`, `read ${b}`, `read again ${b}`]);
+    assert.equal(queries, 1, 'one query for the id read twice');
+  });
+
   it('does not keep an answer that was on its way while a name was invalidated', async () => {
     const memo = new FactMemo();
     memo.connect(async () => {});

@@ -165,6 +165,30 @@ describe('PostgreSQL store under the commit batcher', () => {
       await store.close();
     }
   });
+
+  it('stores hostile texts exactly, in one statement and through the transaction (line breaks, escapes, array syntax, lone surrogates)', async () => {
+    const store = await createPostgresStore({ connectionString: (await schemaUrl()).url });
+    try {
+      const k = groupKey('hostile');
+      await store.createGroup({ id: 'hostile', name: 'Hostile', createdAt: 1 }, ['h1', 'h2']);
+      const texts = ['line\nbreak', 'cr\r\nlf', '\u2028\u2029', 'nul \u0000 byte', 'lone \ud800 high', '\udc00', 'quote " \\ back \\"', '{a,"b"},NULL', 'null', '', '🙂 é 漢字', '\\n not a break'];
+      const mentions = ['h2', '@all'];
+      const batch = texts.map((text, i) => draft(k, 'h1', { elem: { type: 'text', text }, ...(i % 2 ? { groupAtUserList: mentions } : {}) }, i % 3 ? undefined : ['h1', 'h2']));
+      const fast = await store.commitMessages(batch.slice(0, 6));
+      // A resend in the batch takes the transaction's statements.
+      const slow = await store.commitMessages([draft(k, 'h1', { clientMsgId: batch[0]!.message.clientMsgId }), ...batch.slice(6)]);
+      const committed = [...fast, ...slow.slice(1)];
+      assert.deepEqual(committed.map((o) => o.status), texts.map(() => 'committed'));
+      const stored = await store.readRange(k, 'h2', { afterSeq: 0, toSeq: 100, limit: 100, take: 'oldest' });
+      assert.deepEqual(stored.map((m) => (m.elem as { text: string }).text), texts);
+      for (const [i, o] of committed.entries()) {
+        assert.deepEqual(JSON.parse((o as { json: string }).json), stored[i], texts[i]);
+        assert.deepEqual(stored[i]!.groupAtUserList, i % 2 ? mentions : undefined);
+      }
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('PostgreSQL connection options', () => {
