@@ -142,6 +142,11 @@ export const styles = [
         border: 0;
         border-radius: 0;
       }
+
+      /* The panel covers the launcher: out of Tab's way (closing shows it again). */
+      :host([open]) [part~='launcher'] {
+        visibility: hidden;
+      }
     }
 
     @media (forced-colors: active) {

@@ -331,7 +331,10 @@ export class ChatWidget extends LitElement {
   /** Closes the panel; focus goes back to the launcher. */
   hide(): void {
     this.open = false;
-    this.renderRoot.querySelector<HTMLElement>('[part~="launcher"]')?.focus();
+    const launcher = this.renderRoot.querySelector<HTMLElement>('[part~="launcher"]');
+    launcher?.focus();
+    // On a small screen the open panel hid the launcher: focus it once it shows again.
+    if (launcher && this.shadowRoot?.activeElement !== launcher) void this.updateComplete.then(() => launcher.focus());
   }
 
   override render() {

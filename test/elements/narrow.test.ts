@@ -2,17 +2,23 @@
 // composer and banner fit the viewport: no horizontal scrollbar on the page or in any element,
 // even with long unbreakable names and words.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
-import { broadcast, nextFrames } from './a11y-helpers.js';
+import { broadcast, focused, nextFrames } from './a11y-helpers.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 import { overflowPast } from './overflow-helpers.js';
 
 const WIDTH = 320;
 const horizontalOverflow = (root: Element) => overflowPast(root, WIDTH);
+/** Whether what is drawn at the centre of `el` (in `host`'s shadow root) is `el` or inside it. */
+function onTop(host: Element, el: Element): boolean {
+  const box = el.getBoundingClientRect();
+  const hit = host.shadowRoot!.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+  return !!hit && el.contains(hit);
+}
 
 describe('narrow layout (320 px)', function () {
   this.timeout(20_000);
@@ -72,6 +78,29 @@ describe('narrow layout (320 px)', function () {
     expect(input.getBoundingClientRect().height, 'the empty composer is one line tall').to.be.below(chrome + lineHeight * 1.5);
     expect(part(widget, 'close-button')!.getBoundingClientRect().right).to.be.at.most(WIDTH);
     widget.hide();
+  });
+
+  it('chat-widget: the panel over the launcher keeps Tab off it, and closing gives focus back to it', async () => {
+    const root = await fixture<HTMLElement>(html`<div><button id="before">before</button><chat-widget .client=${alice}></chat-widget></div>`);
+    const widget = root.querySelector<ChatWidget>('chat-widget')!;
+    await widget.show();
+    await waitUntil(() => part(widget, 'close-button'), 'the panel should render');
+    await nextFrames();
+    const launcher = part(widget, 'launcher')!;
+    // The full-screen panel covers the launcher: what is at its centre is the panel, so a focused
+    // launcher there would be a focus nobody sees (and Enter on it would close the chat unseen).
+    expect(onTop(widget, launcher), 'the panel covers the launcher').to.equal(false);
+    part(widget, 'close-button')!.focus();
+    // Shift+Tab past the panel's first controls: it goes on to the page, never onto the covered launcher.
+    const trail: string[] = [];
+    for (let i = 0; i < 6 && focused() !== root.querySelector('#before'); i++) {
+      await sendKeys({ press: 'Shift+Tab' });
+      trail.push(focused()?.getAttribute('part') ?? focused()?.localName ?? 'nothing');
+      expect(focused(), `Shift+Tab from the panel: ${trail.join(' → ')}`).to.not.equal(launcher);
+    }
+    widget.hide();
+    await waitUntil(() => focused() === launcher, 'closing should give focus back to the launcher');
+    expect(onTop(widget, launcher), 'the launcher shows again').to.equal(true);
   });
 
   it('chat-session: banner, list, thread and composer stacked', async () => {
