@@ -3,32 +3,13 @@
  * environment of `natter-server`, and refused at start when it is not a usable number of ms.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from '../../../bench/lib/spawn.js';
-
-const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
-
-function runMain(env: Record<string, string>): { child: ChildProcess; stderr: () => string; listening: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  let stdout = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const m = /listening on .*?(http:\/\/\S+)/.exec(stdout);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then((code) => reject(new Error(`natter-server exited (${code}): ${stderr}`)));
-  });
-  return { child, stderr: () => stderr, listening, exited };
-}
+import { runMain } from '../helpers/natter-process.js';
 
 /** A POST declaring a 1,000-byte JSON body of which one byte comes; what the server answers before closing (or `ms` pass). */
 function unfinishedBody(url: string, ms: number): Promise<string> {

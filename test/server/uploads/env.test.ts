@@ -1,31 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from '../../../bench/lib/spawn.js';
+import { runMain } from '../helpers/natter-process.js';
 import { createS3FileStorage } from '../../../src/server/uploads/s3-file-storage.js';
 import { S3RVER_KEY, startS3rver } from './s3-server.js';
-
-const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
-
-function runMain(env: Record<string, string>): { child: ChildProcess; stderr: () => string; listening: Promise<string>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  let stdout = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const m = /listening on .*?(http:\/\/\S+)/.exec(stdout);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then((code) => reject(new Error(`natter-server exited (${code}): ${stderr}`)));
-  });
-  return { child, stderr: () => stderr, listening, exited };
-}
 
 describe('natter-server upload settings from the environment', () => {
   it('applies NATTER_UPLOAD_QUOTA_FILES and NATTER_UPLOAD_RATE_PER_MINUTE', async () => {
