@@ -116,4 +116,24 @@ describe('a session does not outlive its token', () => {
     peer.close();
     again.close();
   });
+
+  it('a token that outlives one timer (over 24.8 days, a site allowing long tokens) keeps its session open', async () => {
+    const long = await startServer({ tokenMaxLifetimeSeconds: 60 * 24 * 3600 });
+    try {
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(w.name);
+      process.on('warning', onWarning);
+      const s = await long.connect();
+      s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await long.token('patient', { ttlSeconds: 30 * 24 * 3600 }) });
+      await s.next('sync.done');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      s.send({ type: 'ping', reqId: 'still' });
+      assert.equal((await s.next('pong')).reqId, 'still');
+      process.off('warning', onWarning);
+      assert.equal(warnings.filter((w) => w === 'TimeoutOverflowWarning').length, 0, 'a timer past 2^31 - 1 ms fires at once (and would be re-armed in a loop)');
+      s.close();
+    } finally {
+      await long.stop();
+    }
+  });
 });
