@@ -136,4 +136,17 @@ describe('a session does not outlive its token', () => {
       await long.stop();
     }
   });
+
+  it('the timer goes with the connection: a session closed before `exp` is told nothing at `exp`', async () => {
+    // The core's own Connection (what the gateway gives it), so what reaches a closed one shows.
+    const seen: string[] = [];
+    const conn = { id: 'conn-closed-early', send: (data: string) => void seen.push(JSON.parse(data).type), close: (code: number) => void seen.push(`close ${code}`) };
+    const token = await t.token('leaver', { ttlSeconds: 1 });
+    await t.server.core.handleFrame(conn, { type: 'session.open', protocol: PROTOCOL_VERSION, token });
+    assert.ok(seen.includes('sync.done'), seen.join());
+    t.server.core.disconnect(conn);
+    seen.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expOf(token) - Date.now()) + 300));
+    assert.deepEqual(seen, []);
+  });
 });
