@@ -1,6 +1,7 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import ReconnectingWebSocket from 'partysocket/ws';
 import { decodeServerFrameInClient, encodeFrame } from '../protocol/client-wire.js';
+import { CLOSE_TOKEN_EXPIRED } from '../protocol/close-codes.js';
 import { ChatError, type ErrorBody, type ErrorName } from '../protocol/error-codes.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
@@ -93,8 +94,12 @@ export function createConnection(options: ConnectionOptions): Connection {
   /** A socket was created and has not opened or failed yet. */
   let connecting = false;
   let watchdog: ReturnType<typeof setInterval> | undefined;
+  /** When the current session became ready (ms since the epoch). */
+  let readyAt = 0;
+  /** Sessions in a row that the server ended for an expired token within MIN_UPTIME_MS of opening. */
+  let shortLived = 0;
 
-  const setDown = () => $state.set(closed ? 'closed' : everOnline ? 'offline' : 'connecting');
+  const setDown = (expired = false) => $state.set(closed ? 'closed' : everOnline && !expired ? 'offline' : 'connecting');
 
   /**
    * partysocket's URL provider, run before every attempt once its own (growing) wait is over:
@@ -137,8 +142,8 @@ export function createConnection(options: ConnectionOptions): Connection {
       minUptime: MIN_UPTIME_MS,
       // Never buffer: a frame sent while there is no session is refused (the outbox resends it).
       maxEnqueuedMessages: 0,
-      // 1012: the server asks this client to come back and resync; `onClose` reconnects without the growing wait.
-      shouldReconnectOnClose: (event) => (event as CloseEvent).code !== 1012,
+      // 1012 (come back and resync) and 4440 (the token expired): `onClose` reconnects without the growing wait.
+      shouldReconnectOnClose: (event) => (event as CloseEvent).code !== 1012 && (event as CloseEvent).code !== CLOSE_TOKEN_EXPIRED,
     });
     const current = () => self === rws && !closed;
     self.addEventListener('open', () => current() && onOpen());
@@ -173,9 +178,17 @@ export function createConnection(options: ConnectionOptions): Connection {
     const wasReady = ready;
     open = false;
     ready = false;
-    setDown();
+    const expired = code === CLOSE_TOKEN_EXPIRED;
+    if (expired) {
+      // At once with a fresh token, unless sessions keep ending as soon as they open (a provider
+      // handing out tokens about to expire): then each waits longer, as failed attempts do.
+      shortLived = Date.now() - readyAt < MIN_UPTIME_MS ? shortLived + 1 : 0;
+      failures = shortLived;
+      retryNow = shortLived === 0;
+    }
+    setDown(expired);
     if (wasReady) options.onDown();
-    if (code === 1012 && !closed) rws?.reconnect();
+    if ((code === 1012 || expired) && !closed) rws?.reconnect();
   }
 
   function onMessage(event: MessageEvent): void {
@@ -188,13 +201,23 @@ export function createConnection(options: ConnectionOptions): Connection {
       ready = true;
       everOnline = true;
       failures = 0;
+      readyAt = Date.now();
       lostReplay = false;
       $error.set(undefined);
       $state.set('online');
     } else if (frame.type === 'sync.done') {
       if (!lostReplay) replayRetried = false;
-    } else if (frame.type === 'error' && frame.reqId === undefined && !ready) {
-      if (handleSessionError(frame)) return;
+    } else if (frame.type === 'error' && frame.reqId === undefined) {
+      if (!ready && handleSessionError(frame)) return;
+      // The session's token expired: close 4440 follows, and the client comes back with a fresh
+      // one. A fixed token cannot be refreshed: the connection ends with the error.
+      if (ready && frame.name === 'TOKEN_EXPIRED') {
+        if (options.fixedToken) {
+          $error.set(frame);
+          shutdown();
+        }
+        return;
+      }
     }
     options.onFrame(frame);
   }

@@ -1,4 +1,5 @@
 export * from './version.js';
+export * from './close-codes.js';
 export * from './limits.js';
 export * from './fields.js';
 export * from './errors.js';

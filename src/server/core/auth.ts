@@ -13,6 +13,8 @@ export interface UserClaims {
   profile: Profile;
   /** Ms since the epoch: `iat`, or for a token without one `exp` minus the longest lifetime. */
   issuedAt: number;
+  /** Ms since the epoch: `exp`. The token is refused from then on, and a session it opened ends. */
+  expiresAt: number;
 }
 
 /** What a user token must carry besides a valid signature (createChatServer's token options). */
@@ -73,7 +75,7 @@ export async function verifyUserToken(token: string, secret: Uint8Array, now: nu
     if (name.success && name.output !== undefined) profile.name = name.output;
   }
   // Without `iat`, the earliest it can have been issued under the policy.
-  return { userId: sub, profile, issuedAt: (iat ?? exp - policy.maxLifetimeSeconds) * 1000 };
+  return { userId: sub, profile, issuedAt: (iat ?? exp - policy.maxLifetimeSeconds) * 1000, expiresAt: exp * 1000 };
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   ChatError,
+  CLOSE_TOKEN_EXPIRED,
   LIMITS,
   PROTOCOL_VERSION,
   type ClientFrame,
@@ -153,6 +154,8 @@ export class ChatCore {
   readonly #ordered: OrderedPublisher;
   /** Connections closed before their session open finished: never registered. */
   readonly #gone = new WeakSet<Connection>();
+  /** The timer that ends each open session when its token expires (one per connection, cleared on close). */
+  readonly #expiry = new Map<Connection, ReturnType<typeof setTimeout>>();
   readonly #notifyOffline?: ReturnType<typeof createOfflineNotifier>;
   readonly #budget: FrameBudget;
 
@@ -270,6 +273,11 @@ export class ChatCore {
 
   disconnect(conn: Connection): void {
     this.#gone.add(conn);
+    const expiry = this.#expiry.get(conn);
+    if (expiry !== undefined) {
+      clearTimeout(expiry);
+      this.#expiry.delete(conn);
+    }
     if (!conn.session) return;
     const { userId } = conn.session;
     this.registry.remove(userId, conn);
@@ -543,6 +551,7 @@ export class ChatCore {
       if (reserved !== undefined) this.registry.release(reserved);
       reserved = undefined;
       this.registry.add(userId, conn);
+      this.#endAtExpiry(conn, claims.expiresAt);
       // Before `sync.done`: once a client is synced, every node counts it online.
       const first = this.registry.of(userId)?.size === 1;
       await this.#deps.presence?.online(userId).catch((err: unknown) => this.#log.error({ err }, 'presence: online failed'));
@@ -560,6 +569,26 @@ export class ChatCore {
     // Before the replay, so `sync.done` also means the stored broadcasts have arrived.
     await this.broadcasts.deliverStored(conn);
     await replaySession(this.store, conn.session.userId, frame.cursors ?? {}, this.#deps.replayLimit, (f) => send(conn, f));
+  }
+
+  /**
+   * Ends the session when its token expires, as `session.open` would refuse the token from then
+   * on (`exp`, with no leeway, as the REST routes too): a `TOKEN_EXPIRED` error frame, then
+   * close 4440, which tells the client to come back at once with a fresh token. The timer is
+   * real time, checked against the core's clock when it fires; a lifetime beyond what one timer
+   * holds (24.8 days) is waited in steps.
+   */
+  #endAtExpiry(conn: Connection, expiresAt: number): void {
+    const wait = expiresAt - this.clock();
+    if (wait > 0) {
+      const timer = setTimeout(() => this.#endAtExpiry(conn, expiresAt), Math.min(wait, MAX_TIMER_MS));
+      timer.unref?.();
+      this.#expiry.set(conn, timer);
+      return;
+    }
+    this.#expiry.delete(conn);
+    send(conn, errorFrame(new ChatError('TOKEN_EXPIRED').toJSON()));
+    conn.close(CLOSE_TOKEN_EXPIRED, 'TOKEN_EXPIRED');
   }
 
   /** Not async itself: the send's own promise is the frame's (one promise and await fewer a send). */
@@ -702,6 +731,9 @@ class RecentIds {
     this.#newer.add(id);
   }
 }
+
+/** The longest delay one `setTimeout` takes (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** History pages one connection has read at once (see `#history`). */
 const PAGE_READS_PER_CONNECTION = 2;
