@@ -25,6 +25,9 @@ import type {
   UserRecord,
 } from './types.js';
 
+/** Judges a role change by the roles read at its write (Store.changeGroupRole): throws to refuse, false for nothing to do. */
+export type GroupRoleCheck = (actorRole: GroupRole | undefined, targetRole: GroupRole | undefined) => boolean;
+
 /**
  * Everything the chat core needs from storage. Every method is async so that a networked
  * store (PostgreSQL) fits the same shape as the embedded SQLite one. Implementations must keep
@@ -70,6 +73,16 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   getGroupRole(groupId: string, userId: string): Promise<GroupRole | undefined>;
   /** Sets a member's role; false when `userId` is not a member. */
   setGroupRole(groupId: string, userId: string, role: GroupRole): Promise<boolean>;
+  /**
+   * Sets a member's role in one atomic step checked against the roles as they are at the write,
+   * whatever another node changed meanwhile: `check` gets `actor`'s role and the member's
+   * (undefined: not a member, or no actor), read with both rows locked, and throws to refuse
+   * (nothing changes) or answers false when there is nothing to do. A new owner's predecessors
+   * become admins in the same step. True when written; false also when `userId` is not a member.
+   */
+  changeGroupRole(groupId: string, userId: string, role: GroupRole, check: GroupRoleCheck, actor?: string): Promise<boolean>;
+  /** Where a member's current membership began (the group's last seq when they joined; 0: with the group); undefined when not a member. */
+  groupMemberSince(groupId: string, userId: string): Promise<number | undefined>;
   /** Marks the group dismissed and drops every membership in one transaction; answers who were members. */
   dismissGroup(groupId: string): Promise<string[]>;
   /** How many members the group has. */

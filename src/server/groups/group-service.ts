@@ -255,27 +255,40 @@ export class GroupService {
     await Promise.all(added.map((m) => this.#announce(m, groupId)));
   }
 
-  /** Tells the group that `userId` goes (they still receive it), then drops their membership. */
+  /**
+   * Tells the group that `userId` goes (they still receive it), then drops their membership. The
+   * notice's idempotency key names this membership (where it began), so two removals (or a
+   * removal and a leave) at once, on one node or two, commit one notice: the store keeps the
+   * first and answers the other a duplicate, which then does nothing more.
+   */
   async #drop(groupId: string, userId: string, notice: (name: string) => SystemElem): Promise<void> {
-    if (!(await this.#host.store.isGroupMember(groupId, userId))) return;
+    const since = await this.#host.store.groupMemberSince(groupId, userId);
+    if (since === undefined) return;
     const [name] = await this.#names([userId]);
-    await this.#system(groupId, notice(name!), { type: 'group.members', data: { group: { id: groupId }, removed: [userId] } });
+    const told = await this.#system(groupId, notice(name!), { type: 'group.members', data: { group: { id: groupId }, removed: [userId] } }, `group-drop:${groupId}:${userId}:${since}`);
+    if (told.duplicate) return;
     if (!(await this.#host.store.removeGroupMember(groupId, userId))) return;
     this.#host.forgetMembers(groupId);
     await this.#host.notify([userId], { type: 'conversation.removed', conversationId: groupConversation(groupId) });
   }
 
+  /**
+   * Checked again by the store at its write, against the roles as they are then: an owner who
+   * handed the group over on another node meanwhile is refused (GROUP_ROLE_REQUIRED), not a
+   * second owner made. One owner: the one before stays on as an admin.
+   */
   async #role(actor: GroupActor, groupId: string, userId: string, role: GroupRole): Promise<void> {
-    const store = this.#host.store;
-    const current = await store.getGroupRole(groupId, userId);
-    if (current === undefined) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
-    if (current === role) return;
-    if (role === 'owner') {
-      // One owner: the one before stays on as an admin.
-      const owners = (await store.listMembers(groupKey(groupId))).filter((m) => m.role === 'owner');
-      for (const o of owners) await store.setGroupRole(groupId, o.userId, 'admin');
-    }
-    await store.setGroupRole(groupId, userId, role);
+    const member = 'admin' in actor ? undefined : actor.userId;
+    const change: GroupChange = { kind: 'role', userId, role };
+    const changed = await this.#host.store.changeGroupRole(groupId, userId, role, (actorRole, current) => {
+      if (member !== undefined) {
+        if (actorRole === undefined) throw new ChatError('NOT_MEMBER');
+        checkRole(actorRole, change, userId === member, current);
+      }
+      if (current === undefined) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
+      return current !== role;
+    }, member);
+    if (!changed) return;
     const [name] = await this.#names([userId]);
     await this.#system(groupId, groupNotice.role(actor, userId, name!, role));
   }
@@ -322,9 +335,9 @@ export class GroupService {
   }
 
   /** Posts a system notification into the group; `event` is the webhook event it stands for. */
-  #system(groupId: string, elem: SystemElem, event?: GroupWebhookEvent): Promise<SendOutcome> {
+  #system(groupId: string, elem: SystemElem, event?: GroupWebhookEvent, clientMsgId: string = globalThis.crypto.randomUUID()): Promise<SendOutcome> {
     return this.#host.sendMessage(
-      { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId: globalThis.crypto.randomUUID(), elem, options: {} },
+      { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId, elem, options: {} },
       { admin: true, ...(event && { event }) },
     );
   }

@@ -180,6 +180,20 @@ export function createMemoryStore(): Store {
       role === 'member' ? c.roles.delete(userId) : c.roles.set(userId, role);
       return true;
     },
+    async changeGroupRole(groupId, userId, role, check, actor) {
+      // One synchronous step: nothing runs between the check and the write.
+      const c = conversations.get(groupKey(groupId));
+      const roleOf = (u: string | undefined) => (u !== undefined && c?.members.has(u) ? c.roles.get(u) ?? 'member' : undefined);
+      const target = roleOf(userId);
+      if (!check(roleOf(actor), target) || target === undefined || !c) return false;
+      if (role === 'owner') for (const [u, r] of c.roles) if (r === 'owner' && u !== userId) c.roles.set(u, 'admin');
+      role === 'member' ? c.roles.delete(userId) : c.roles.set(userId, role);
+      return true;
+    },
+    async groupMemberSince(groupId, userId) {
+      const c = conversations.get(groupKey(groupId));
+      return c?.members.has(userId) ? c.joined.get(userId) ?? 0 : undefined;
+    },
     async dismissGroup(groupId) {
       const g = groups.get(groupId);
       const c = conversations.get(groupKey(groupId));

@@ -293,6 +293,27 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async setGroupRole(groupId, userId, role) {
       return (await q('UPDATE memberships SET role = $3 WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId), role])).length > 0;
     },
+    async changeGroupRole(groupId, userId, role, check, actor) {
+      const key = groupKey(groupId);
+      return transaction(async (c) => {
+        // The actor's, the member's and the owners' rows, locked in one order (two changes never
+        // wait on each other in a ring) and read as last committed (READ COMMITTED reads again
+        // after a wait): an ownership handed over meanwhile on another node is seen here.
+        const { rows } = await c.query<{ user_id: string; role: GroupRole }>(
+          `SELECT user_id, role FROM memberships WHERE conv_key = $1 AND (user_id = ANY($2::text[]) OR role = 'owner') ORDER BY user_id FOR UPDATE`,
+          [key, actor === undefined ? [userId] : [userId, actor]],
+        );
+        const roleOf = (u: string | undefined) => (u === undefined ? undefined : rows.find((r) => r.user_id === u)?.role);
+        if (!check(roleOf(actor), roleOf(userId)) || roleOf(userId) === undefined) return false;
+        if (role === 'owner') await c.query(`UPDATE memberships SET role = 'admin' WHERE conv_key = $1 AND role = 'owner' AND user_id <> $2`, [key, userId]);
+        await c.query('UPDATE memberships SET role = $3 WHERE user_id = $1 AND conv_key = $2', [userId, key, role]);
+        return true;
+      });
+    },
+    async groupMemberSince(groupId, userId) {
+      const r = await one<{ joined_seq: string }>('SELECT joined_seq FROM memberships WHERE user_id = $1 AND conv_key = $2', [userId, groupKey(groupId)]);
+      return r && Number(r.joined_seq);
+    },
     async dismissGroup(groupId) {
       const removed = await transaction(async (c) => {
         await c.query('UPDATE groups SET dismissed = true WHERE id = $1', [groupId]);

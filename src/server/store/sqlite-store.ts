@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
-import type { Store } from '../core/store.js';
+import type { GroupRoleCheck, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
@@ -106,7 +106,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
        avatar = CASE WHEN :setAvatar THEN :avatar ELSE avatar END, notice = CASE WHEN :setNotice THEN :notice ELSE notice END WHERE id = :id`,
     ),
     getRole: db.prepare('SELECT role FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
+    joinedSeq: db.prepare('SELECT joined_seq FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
     setRole: db.prepare('UPDATE memberships SET role = ? WHERE user_id = ? AND conv_key = ?'),
+    demoteOwners: db.prepare(`UPDATE memberships SET role = 'admin' WHERE conv_key = ? AND role = 'owner' AND user_id <> ?`),
     dismiss: db.prepare('UPDATE groups SET dismissed = 1 WHERE id = ?'),
     dropMembers: db.prepare('DELETE FROM memberships WHERE conv_key = ? RETURNING user_id').pluck(),
     countMembers: db.prepare('SELECT count(*) FROM memberships WHERE conv_key = ?').pluck(),
@@ -196,6 +198,16 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     setAvatar: c.avatar === undefined ? 0 : 1, avatar: c.avatar ?? null,
     setNotice: c.notice === undefined ? 0 : 1, notice: c.notice || null,
   });
+  // Read and written under the write lock: no other change comes between the check and the write.
+  const changeRole = db.transaction((groupId: string, userId: string, role: GroupRole, check: GroupRoleCheck, actor: string | undefined) => {
+    const key = groupKey(groupId);
+    const roleOf = (u: string | undefined) => (u === undefined ? undefined : (q.getRole.get(u, key) as GroupRole | undefined) ?? undefined);
+    const target = roleOf(userId);
+    if (!check(roleOf(actor), target) || target === undefined) return false;
+    if (role === 'owner') q.demoteOwners.run(key, userId);
+    q.setRole.run(role, userId, key);
+    return true;
+  });
   const dismissGroup = db.transaction((id: string) => {
     q.dismiss.run(id);
     return (q.dropMembers.all(groupKey(id)) as string[]).sort();
@@ -277,6 +289,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     addMember: changing(addMember.immediate),
     updateGroup: changing(updateGroup),
     setRole: changing((groupId: string, userId: string, role: GroupRole) => q.setRole.run(role, userId, groupKey(groupId)).changes > 0),
+    changeRole: changing(changeRole.immediate),
     dismissGroup: changing(dismissGroup.immediate),
     removeMember: changing((groupId: string, userId: string) => q.leave.run(userId, groupKey(groupId)).changes > 0),
   };
@@ -351,6 +364,12 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     async setGroupRole(groupId, userId, role) {
       return write.setRole(groupId, userId, role);
+    },
+    async changeGroupRole(groupId, userId, role, check, actor) {
+      return write.changeRole(groupId, userId, role, check, actor);
+    },
+    async groupMemberSince(groupId, userId) {
+      return (q.joinedSeq.get(userId, groupKey(groupId)) as number | undefined) ?? undefined;
     },
     async dismissGroup(groupId) {
       return write.dismissGroup(groupId);
