@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { ChatError } from '../../../src/protocol/index.js';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
 import type { Store } from '../../../src/server/core/store.js';
 import { draft } from './store-contract.js';
@@ -55,5 +56,48 @@ export function groupsContract(store: () => Store): void {
     assert.equal(await s.getConversation('d2', groupKey('gr4')), undefined);
     assert.equal(await s.countGroupMembers('gr4'), 0);
     assert.equal((await s.readRange(groupKey('gr4'), 'd1', { afterSeq: 0, toSeq: 1, limit: 5, take: 'oldest' })).length, 1);
+  });
+
+  it('changes a role checked against the roles read at the write: a refusal or nothing to do writes nothing; a new owner makes the one before an admin', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr5', name: 'C', createdAt: 1 }, ['co', 'ca', 'cm'], { co: 'owner', ca: 'admin' });
+    const seen: [string | undefined, string | undefined][] = [];
+    const ownerOnly = (actor: string | undefined, target: string | undefined) => {
+      seen.push([actor, target]);
+      if (actor !== 'owner') throw new ChatError('GROUP_ROLE_REQUIRED');
+      return true;
+    };
+    assert.equal(await s.changeGroupRole('gr5', 'cm', 'owner', ownerOnly, 'co'), true);
+    assert.deepEqual(seen, [['owner', 'member']]);
+    assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['ca', 'admin'], ['cm', 'owner'], ['co', 'admin']]);
+    // The first owner, now an admin, is refused a second transfer: nothing changes.
+    await assert.rejects(s.changeGroupRole('gr5', 'ca', 'owner', ownerOnly, 'co'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
+    assert.deepEqual(seen[1], ['admin', 'admin']);
+    assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['ca', 'admin'], ['cm', 'owner'], ['co', 'admin']]);
+    // Nothing to do: false, nothing written.
+    assert.equal(await s.changeGroupRole('gr5', 'ca', 'member', () => false, 'cm'), false);
+    assert.equal(await s.getGroupRole('gr5', 'ca'), 'admin');
+    // No actor (the site), and a member who is none: the check sees undefined; nothing is written for a non-member.
+    assert.equal(await s.changeGroupRole('gr5', 'ca', 'member', (actor) => actor === undefined), true);
+    assert.equal(await s.getGroupRole('gr5', 'ca'), 'member');
+    const nobody: [string | undefined, string | undefined][] = [];
+    assert.equal(await s.changeGroupRole('gr5', 'nobody', 'admin', (x, y) => (nobody.push([x, y]), true), 'cm'), false);
+    assert.deepEqual(nobody, [['owner', undefined]]);
+    assert.equal(await s.getGroupRole('gr5', 'nobody'), undefined);
+  });
+
+  it('answers where a membership began: 0 for the first members, the last seq at a later join, anew after leaving and coming back', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr6', name: 'S', createdAt: 1 }, ['s1'], { s1: 'owner' });
+    assert.equal(await s.groupMemberSince('gr6', 's1'), 0);
+    assert.equal(await s.groupMemberSince('gr6', 's2'), undefined);
+    await s.commitMessages([draft(groupKey('gr6'), 's1'), draft(groupKey('gr6'), 's1')]);
+    await s.addGroupMember('gr6', 's2');
+    assert.equal(await s.groupMemberSince('gr6', 's2'), 2);
+    await s.removeGroupMember('gr6', 's2');
+    assert.equal(await s.groupMemberSince('gr6', 's2'), undefined);
+    await s.commitMessages([draft(groupKey('gr6'), 's1')]);
+    await s.addGroupMember('gr6', 's2');
+    assert.equal(await s.groupMemberSince('gr6', 's2'), 3);
   });
 }
