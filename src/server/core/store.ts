@@ -25,7 +25,7 @@ import type {
   UserRecord,
 } from './types.js';
 
-/** Judges a role change by the roles read at its write (Store.changeGroupRole): throws to refuse, false for nothing to do. */
+/** Judges a role change or removal by the roles read at its write (Store.changeGroupRole, removeGroupMember): throws to refuse, false for nothing to do. */
 export type GroupRoleCheck = (actorRole: GroupRole | undefined, targetRole: GroupRole | undefined) => boolean;
 
 /**
@@ -81,8 +81,6 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * become admins in the same step. True when written; false also when `userId` is not a member.
    */
   changeGroupRole(groupId: string, userId: string, role: GroupRole, check: GroupRoleCheck, actor?: string): Promise<boolean>;
-  /** Where a member's current membership began (the group's last seq when they joined; 0: with the group); undefined when not a member. */
-  groupMemberSince(groupId: string, userId: string): Promise<number | undefined>;
   /** Marks the group dismissed and drops every membership in one transaction; answers who were members. */
   dismissGroup(groupId: string): Promise<string[]>;
   /** How many members the group has. */
@@ -92,7 +90,12 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * when the group's visibility is `since-join` (`historyFloor`). False when already a member.
    */
   addGroupMember(groupId: string, userId: string): Promise<boolean>;
-  removeGroupMember(groupId: string, userId: string): Promise<boolean>;
+  /**
+   * Drops a membership; false when `userId` is not a member. With `check`, one atomic step like
+   * changeGroupRole's: `check` gets `actor`'s role and the member's as they are at the write
+   * (rows locked) and throws to refuse, or answers false to keep the member.
+   */
+  removeGroupMember(groupId: string, userId: string, check?: GroupRoleCheck, actor?: string): Promise<boolean>;
   listGroupMembers(groupId: string): Promise<string[]>;
   isGroupMember(groupId: string, userId: string): Promise<boolean>;
 

@@ -190,10 +190,6 @@ export function createMemoryStore(): Store {
       role === 'member' ? c.roles.delete(userId) : c.roles.set(userId, role);
       return true;
     },
-    async groupMemberSince(groupId, userId) {
-      const c = conversations.get(groupKey(groupId));
-      return c?.members.has(userId) ? c.joined.get(userId) ?? 0 : undefined;
-    },
     async dismissGroup(groupId) {
       const g = groups.get(groupId);
       const c = conversations.get(groupKey(groupId));
@@ -213,8 +209,10 @@ export function createMemoryStore(): Store {
       c.joined.set(userId, c.lastSeq);
       return true;
     },
-    async removeGroupMember(groupId, userId) {
+    async removeGroupMember(groupId, userId, check, actor) {
       const c = conversations.get(groupKey(groupId));
+      const roleOf = (u: string | undefined) => (u !== undefined && c?.members.has(u) ? c.roles.get(u) ?? 'member' : undefined);
+      if (check && !check(roleOf(actor), roleOf(userId))) return false;
       c?.joined.delete(userId);
       c?.roles.delete(userId);
       return c?.members.delete(userId) ?? false;

@@ -310,10 +310,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         return true;
       });
     },
-    async groupMemberSince(groupId, userId) {
-      const r = await one<{ joined_seq: string }>('SELECT joined_seq FROM memberships WHERE user_id = $1 AND conv_key = $2', [userId, groupKey(groupId)]);
-      return r && Number(r.joined_seq);
-    },
     async dismissGroup(groupId) {
       const removed = await transaction(async (c) => {
         await c.query('UPDATE groups SET dismissed = true WHERE id = $1', [groupId]);
@@ -338,8 +334,20 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (rows.length > 0) await facts.changed(membership(groupId, [userId]));
       return rows.length > 0;
     },
-    async removeGroupMember(groupId, userId) {
-      const removed = (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId)])).length > 0;
+    async removeGroupMember(groupId, userId, check, actor) {
+      const key = groupKey(groupId);
+      const removed = check === undefined
+        ? (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, key])).length > 0
+        : await transaction(async (c) => {
+          // As changeGroupRole: both rows locked in one order and read as last committed.
+          const { rows } = await c.query<{ user_id: string; role: GroupRole }>(
+            'SELECT user_id, role FROM memberships WHERE conv_key = $1 AND user_id = ANY($2::text[]) ORDER BY user_id FOR UPDATE',
+            [key, actor === undefined ? [userId] : [userId, actor]],
+          );
+          const roleOf = (u: string | undefined) => (u === undefined ? undefined : rows.find((r) => r.user_id === u)?.role);
+          if (!check(roleOf(actor), roleOf(userId)) || roleOf(userId) === undefined) return false;
+          return (await c.query('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2', [userId, key])).rowCount! > 0;
+        });
       if (removed) await facts.changed(membership(groupId, [userId]));
       return removed;
     },

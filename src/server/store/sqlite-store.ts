@@ -106,7 +106,6 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
        avatar = CASE WHEN :setAvatar THEN :avatar ELSE avatar END, notice = CASE WHEN :setNotice THEN :notice ELSE notice END WHERE id = :id`,
     ),
     getRole: db.prepare('SELECT role FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
-    joinedSeq: db.prepare('SELECT joined_seq FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
     setRole: db.prepare('UPDATE memberships SET role = ? WHERE user_id = ? AND conv_key = ?'),
     demoteOwners: db.prepare(`UPDATE memberships SET role = 'admin' WHERE conv_key = ? AND role = 'owner' AND user_id <> ?`),
     dismiss: db.prepare('UPDATE groups SET dismissed = 1 WHERE id = ?'),
@@ -208,6 +207,14 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     q.setRole.run(role, userId, key);
     return true;
   });
+  const removeMember = db.transaction((groupId: string, userId: string, check: GroupRoleCheck | undefined, actor: string | undefined) => {
+    const key = groupKey(groupId);
+    if (check) {
+      const roleOf = (u: string | undefined) => (u === undefined ? undefined : (q.getRole.get(u, key) as GroupRole | undefined) ?? undefined);
+      if (!check(roleOf(actor), roleOf(userId))) return false;
+    }
+    return q.leave.run(userId, key).changes > 0;
+  });
   const dismissGroup = db.transaction((id: string) => {
     q.dismiss.run(id);
     return (q.dropMembers.all(groupKey(id)) as string[]).sort();
@@ -291,7 +298,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     setRole: changing((groupId: string, userId: string, role: GroupRole) => q.setRole.run(role, userId, groupKey(groupId)).changes > 0),
     changeRole: changing(changeRole.immediate),
     dismissGroup: changing(dismissGroup.immediate),
-    removeMember: changing((groupId: string, userId: string) => q.leave.run(userId, groupKey(groupId)).changes > 0),
+    removeMember: changing(removeMember.immediate),
   };
 
   return {
@@ -368,9 +375,6 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async changeGroupRole(groupId, userId, role, check, actor) {
       return write.changeRole(groupId, userId, role, check, actor);
     },
-    async groupMemberSince(groupId, userId) {
-      return (q.joinedSeq.get(userId, groupKey(groupId)) as number | undefined) ?? undefined;
-    },
     async dismissGroup(groupId) {
       return write.dismissGroup(groupId);
     },
@@ -380,8 +384,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async addGroupMember(groupId, userId) {
       return write.addMember(groupId, userId);
     },
-    async removeGroupMember(groupId, userId) {
-      return write.removeMember(groupId, userId);
+    async removeGroupMember(groupId, userId, check, actor) {
+      return write.removeMember(groupId, userId, check, actor);
     },
     async listGroupMembers(groupId) {
       // Fan-out reads it for each group of each commit batch. Held for groups of up to

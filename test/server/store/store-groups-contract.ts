@@ -86,18 +86,25 @@ export function groupsContract(store: () => Store): void {
     assert.equal(await s.getGroupRole('gr5', 'nobody'), undefined);
   });
 
-  it('answers where a membership began: 0 for the first members, the last seq at a later join, anew after leaving and coming back', async () => {
+  it('removes a member checked against the roles read at the write: a refusal or false keeps them; only the first of two removals removes', async () => {
     const s = store();
-    await s.createGroup({ id: 'gr6', name: 'S', createdAt: 1 }, ['s1'], { s1: 'owner' });
-    assert.equal(await s.groupMemberSince('gr6', 's1'), 0);
-    assert.equal(await s.groupMemberSince('gr6', 's2'), undefined);
-    await s.commitMessages([draft(groupKey('gr6'), 's1'), draft(groupKey('gr6'), 's1')]);
-    await s.addGroupMember('gr6', 's2');
-    assert.equal(await s.groupMemberSince('gr6', 's2'), 2);
-    await s.removeGroupMember('gr6', 's2');
-    assert.equal(await s.groupMemberSince('gr6', 's2'), undefined);
-    await s.commitMessages([draft(groupKey('gr6'), 's1')]);
-    await s.addGroupMember('gr6', 's2');
-    assert.equal(await s.groupMemberSince('gr6', 's2'), 3);
+    await s.createGroup({ id: 'gr6', name: 'X', createdAt: 1 }, ['xo', 'xa', 'xm'], { xo: 'owner', xa: 'admin' });
+    const seen: [string | undefined, string | undefined][] = [];
+    const adminRemovesMembers = (actor: string | undefined, target: string | undefined) => {
+      seen.push([actor, target]);
+      if (target !== undefined && target !== 'member') throw new ChatError('GROUP_ROLE_REQUIRED');
+      return target !== undefined;
+    };
+    await assert.rejects(s.removeGroupMember('gr6', 'xo', adminRemovesMembers, 'xa'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
+    assert.equal(await s.getGroupRole('gr6', 'xo'), 'owner');
+    assert.equal(await s.removeGroupMember('gr6', 'xm', () => false, 'xa'), false);
+    assert.equal(await s.isGroupMember('gr6', 'xm'), true);
+    assert.equal(await s.removeGroupMember('gr6', 'xm', adminRemovesMembers, 'xa'), true);
+    assert.equal(await s.removeGroupMember('gr6', 'xm', adminRemovesMembers, 'xa'), false);
+    assert.deepEqual(seen, [['admin', 'owner'], ['admin', 'member'], ['admin', undefined]]);
+    assert.deepEqual(await s.listGroupMembers('gr6'), ['xa', 'xo']);
+    // Without a check, as before: false for someone not a member.
+    assert.equal(await s.removeGroupMember('gr6', 'xa'), true);
+    assert.equal(await s.removeGroupMember('gr6', 'xa'), false);
   });
 }
