@@ -97,6 +97,20 @@ describe('group changes sent at once on two nodes', () => {
     }
   });
 
+  it('tells the group once when its owner dismisses it on both nodes at once', async () => {
+    for (let i = 0; i < 4; i++) {
+      const id = `dis${i}`;
+      assert.equal(await create(daveA, id, ['alice']), 'ok');
+      const before = await state(id);
+      const answers = (await Promise.all([change(daveA, id, { kind: 'dismiss' }), change(daveB, id, { kind: 'dismiss' })])).sort();
+      // The second is a no-op or GROUP_DISMISSED, depending on when it reads the group.
+      assert.ok(answers[1] === 'ok' && ['GROUP_DISMISSED', 'ok'].includes(answers[0]!), `try ${i}: ${answers.join(', ')}`);
+      await aliceA.roundTrip();
+      const told = aliceA.received.filter((f) => f.type === 'message.new' && f.message.conversationId === `group:${id}` && f.message.elem.type === 'system' && f.message.elem.event === 'group-dismissed');
+      assert.equal(new Set(told.map((f) => (f as { message: { seq: number } }).message.seq)).size, 1, `try ${i}: one notice (${before.notices.join(', ')})`);
+    }
+  });
+
   it('tells the group again when a member removed, invited back, is removed again (a new membership, a new notice)', async () => {
     assert.equal(await create(daveA, 'again', ['alice', 'carol']), 'ok');
     assert.equal(await change(daveA, 'again', { kind: 'remove', userId: 'carol' }), 'ok');
