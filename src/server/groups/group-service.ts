@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ChatError,
   groupConversation,
@@ -307,7 +308,7 @@ export class GroupService {
    * commit one notice, and the second's dismissGroup finds no member left.
    */
   async #dismiss(actor: GroupActor, groupId: string): Promise<void> {
-    await this.#system(groupId, groupNotice.dismissed(actor), undefined, { clientMsgId: `group-dismissed:${groupId}` });
+    await this.#system(groupId, groupNotice.dismissed(actor), undefined, { clientMsgId: dismissalKey(groupId) });
     const members = await this.#host.store.dismissGroup(groupId);
     this.#host.forgetMembers(groupId);
     if (members.length > 0) await this.#host.notify(members, { type: 'conversation.removed', conversationId: groupConversation(groupId) });
@@ -355,6 +356,11 @@ export class GroupService {
       { admin: true, ...(event && { event }), ...(o.alsoTo && { alsoTo: o.alsoTo }) },
     );
   }
+}
+
+/** The idempotency key of a group's dismissal notice: a valid clientMsgId (a group id may hold `.` and `@`), the same on every node. */
+function dismissalKey(groupId: string): string {
+  return `group-dismissed-${createHash('sha256').update(groupId).digest('base64url')}`;
 }
 
 function send(conn: Connection, frame: ServerFrame): void {

@@ -99,7 +99,7 @@ describe('group changes sent at once on two nodes', () => {
 
   it('tells the group once when its owner dismisses it on both nodes at once', async () => {
     for (let i = 0; i < 4; i++) {
-      const id = `dis${i}`;
+      const id = `dis.${i}@x`; // `.` and `@`, which a clientMsgId may not hold
       assert.equal(await create(daveA, id, ['alice']), 'ok');
       const before = await state(id);
       const answers = (await Promise.all([change(daveA, id, { kind: 'dismiss' }), change(daveB, id, { kind: 'dismiss' })])).sort();
