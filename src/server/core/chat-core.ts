@@ -360,7 +360,11 @@ export class ChatCore {
    */
   async sendMessage(
     req: SendRequest,
-    opts: { admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void; event?: { type: WebhookEventType; data: unknown } },
+    opts: {
+      admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void; event?: { type: WebhookEventType; data: unknown };
+      /** Who receive it besides the members: a group's member just removed, told of it (SPEC §13). */
+      alsoTo?: readonly string[];
+    },
   ): Promise<SendOutcome> {
     const started = performance.now();
     const conn = opts.origin;
@@ -440,9 +444,13 @@ export class ChatCore {
       let event: BusEvent;
       try {
         // Handed over now, even if its recipients take a read to know: published in seq order.
-        event = await this.#ordered.publish(draft.key, result.message.seq, outcome.duplicate
+        const built = outcome.duplicate
           ? this.#storedDraft(draft, result.message).then((stored) => this.#messageEvent(stored, result.message, conn?.id, result.json))
-          : this.#messageEvent(draft, result.message, conn?.id, result.json));
+          : this.#messageEvent(draft, result.message, conn?.id, result.json);
+        const also = opts.alsoTo;
+        event = await this.#ordered.publish(draft.key, result.message.seq, also?.length
+          ? Promise.resolve(built).then((e) => (e.kind === 'message' ? { ...e, recipients: [...new Set([...e.recipients, ...also])] } : e))
+          : built);
       } catch (err) {
         this.#metrics.busError('publish');
         this.#log.error({ err }, 'publish after commit failed: not acked, the resend publishes it');

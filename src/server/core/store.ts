@@ -25,6 +25,9 @@ import type {
   UserRecord,
 } from './types.js';
 
+/** Judges a role change or removal by the roles read at its write (Store.changeGroupRole, removeGroupMember): throws to refuse, false for nothing to do. */
+export type GroupRoleCheck = (actorRole: GroupRole | undefined, targetRole: GroupRole | undefined) => boolean;
+
 /**
  * Everything the chat core needs from storage. Every method is async so that a networked
  * store (PostgreSQL) fits the same shape as the embedded SQLite one. Implementations must keep
@@ -70,6 +73,14 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   getGroupRole(groupId: string, userId: string): Promise<GroupRole | undefined>;
   /** Sets a member's role; false when `userId` is not a member. */
   setGroupRole(groupId: string, userId: string, role: GroupRole): Promise<boolean>;
+  /**
+   * Sets a member's role in one atomic step checked against the roles as they are at the write,
+   * whatever another node changed meanwhile: `check` gets `actor`'s role and the member's
+   * (undefined: not a member, or no actor), read with both rows locked, and throws to refuse
+   * (nothing changes) or answers false when there is nothing to do. A new owner's predecessors
+   * become admins in the same step. True when written; false also when `userId` is not a member.
+   */
+  changeGroupRole(groupId: string, userId: string, role: GroupRole, check: GroupRoleCheck, actor?: string): Promise<boolean>;
   /** Marks the group dismissed and drops every membership in one transaction; answers who were members. */
   dismissGroup(groupId: string): Promise<string[]>;
   /** How many members the group has. */
@@ -79,7 +90,12 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * when the group's visibility is `since-join` (`historyFloor`). False when already a member.
    */
   addGroupMember(groupId: string, userId: string): Promise<boolean>;
-  removeGroupMember(groupId: string, userId: string): Promise<boolean>;
+  /**
+   * Drops a membership; false when `userId` is not a member. With `check`, one atomic step like
+   * changeGroupRole's: `check` gets `actor`'s role and the member's as they are at the write
+   * (rows locked) and throws to refuse, or answers false to keep the member.
+   */
+  removeGroupMember(groupId: string, userId: string, check?: GroupRoleCheck, actor?: string): Promise<boolean>;
   listGroupMembers(groupId: string): Promise<string[]>;
   /**
    * The group's member list if the store holds it in memory (as `listGroupMembers` would answer

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ChatError,
   groupConversation,
@@ -32,7 +33,7 @@ export interface GroupHost {
   readonly clock: Clock;
   notify(users: string[], frame: ServerFrame): Promise<void>;
   forgetMembers(groupId: string): void;
-  sendMessage(req: SendRequest, opts: { admin: boolean; event?: GroupWebhookEvent }): Promise<SendOutcome>;
+  sendMessage(req: SendRequest, opts: { admin: boolean; event?: GroupWebhookEvent; alsoTo?: readonly string[] }): Promise<SendOutcome>;
   /** Group mutes are the moderation's mutes scoped to the group (SPEC §11). */
   readonly moderation: Moderation;
 }
@@ -49,9 +50,10 @@ export interface GroupServiceOptions {
 /**
  * Groups run by their members (SPEC §13): creating, and each change checked by the actor's role
  * (roles.ts), stored, then told to the group as a structured system notification. The site's
- * backend (admin REST) makes the same changes without a role. Notifications of someone leaving
- * the group (removed, left, dismissed) are committed while they are still a member, so their
- * devices receive them too, and only then is the membership dropped.
+ * backend (admin REST) makes the same changes without a role. Role changes and removals are
+ * checked again by the store at their write, so two changes at once on two nodes act on the
+ * roles as they are, not as each read them. Someone removed (or leaving) is dropped first, then
+ * told with the group; a dismissal is told first, then every membership dropped.
  */
 export class GroupService {
   readonly #host: GroupHost;
@@ -159,10 +161,10 @@ export class GroupService {
       case 'invite':
         return this.#invite(actor, groupId, change.userIds);
       case 'remove':
-        return this.#drop(groupId, change.userId, (name) => groupNotice.removed(actor, change.userId, name));
+        return this.#drop(actor, groupId, change.userId, change, (name) => groupNotice.removed(actor, change.userId, name));
       case 'leave': {
         const me = actor as { userId: string; name: string };
-        return this.#drop(groupId, me.userId, () => groupNotice.left(me));
+        return this.#drop(actor, groupId, me.userId, change, () => groupNotice.left(me));
       }
       case 'role':
         return this.#role(actor, groupId, change.userId, change.role);
@@ -255,33 +257,58 @@ export class GroupService {
     await Promise.all(added.map((m) => this.#announce(m, groupId)));
   }
 
-  /** Tells the group that `userId` goes (they still receive it), then drops their membership. */
-  async #drop(groupId: string, userId: string, notice: (name: string) => SystemElem): Promise<void> {
-    if (!(await this.#host.store.isGroupMember(groupId, userId))) return;
-    const [name] = await this.#names([userId]);
-    await this.#system(groupId, notice(name!), { type: 'group.members', data: { group: { id: groupId }, removed: [userId] } });
-    if (!(await this.#host.store.removeGroupMember(groupId, userId))) return;
+  /**
+   * Drops `userId`'s membership, checked by the store at the write against the roles as they are
+   * then (an owner made meanwhile on another node cannot leave or be removed by an admin), then
+   * tells the group and them (their devices still receive it, the membership gone). Only the
+   * change that dropped the membership tells: two removals (or a removal and a leave) at once, on
+   * one node or two, post one notice.
+   */
+  async #drop(actor: GroupActor, groupId: string, userId: string, change: GroupChange, notice: (name: string) => SystemElem): Promise<void> {
+    const member = 'admin' in actor ? undefined : actor.userId;
+    const removed = await this.#host.store.removeGroupMember(groupId, userId, (actorRole, target) => {
+      if (member !== undefined) {
+        if (actorRole === undefined) throw new ChatError('NOT_MEMBER');
+        checkRole(actorRole, change, userId === member, target);
+      }
+      // Someone no longer a member: nothing to do, nothing posted (as before).
+      return target !== undefined;
+    }, member);
+    if (!removed) return;
     this.#host.forgetMembers(groupId);
+    const [name] = await this.#names([userId]);
+    await this.#system(groupId, notice(name!), { type: 'group.members', data: { group: { id: groupId }, removed: [userId] } }, { alsoTo: [userId] });
     await this.#host.notify([userId], { type: 'conversation.removed', conversationId: groupConversation(groupId) });
   }
 
+  /**
+   * Checked again by the store at its write, against the roles as they are then: an owner who
+   * handed the group over on another node meanwhile is refused (GROUP_ROLE_REQUIRED), not a
+   * second owner made. One owner: the one before stays on as an admin.
+   */
   async #role(actor: GroupActor, groupId: string, userId: string, role: GroupRole): Promise<void> {
-    const store = this.#host.store;
-    const current = await store.getGroupRole(groupId, userId);
-    if (current === undefined) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
-    if (current === role) return;
-    if (role === 'owner') {
-      // One owner: the one before stays on as an admin.
-      const owners = (await store.listMembers(groupKey(groupId))).filter((m) => m.role === 'owner');
-      for (const o of owners) await store.setGroupRole(groupId, o.userId, 'admin');
-    }
-    await store.setGroupRole(groupId, userId, role);
+    const member = 'admin' in actor ? undefined : actor.userId;
+    const change: GroupChange = { kind: 'role', userId, role };
+    const changed = await this.#host.store.changeGroupRole(groupId, userId, role, (actorRole, current) => {
+      if (member !== undefined) {
+        if (actorRole === undefined) throw new ChatError('NOT_MEMBER');
+        checkRole(actorRole, change, userId === member, current);
+      }
+      if (current === undefined) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
+      return current !== role;
+    }, member);
+    if (!changed) return;
     const [name] = await this.#names([userId]);
     await this.#system(groupId, groupNotice.role(actor, userId, name!, role));
   }
 
+  /**
+   * Tells the group, then drops every membership. A group is dismissed once (its id is never made
+   * again), so its notice has one idempotency key: two dismissals at once, on one node or two,
+   * commit one notice, and the second's dismissGroup finds no member left.
+   */
   async #dismiss(actor: GroupActor, groupId: string): Promise<void> {
-    await this.#system(groupId, groupNotice.dismissed(actor));
+    await this.#system(groupId, groupNotice.dismissed(actor), undefined, { clientMsgId: dismissalKey(groupId) });
     const members = await this.#host.store.dismissGroup(groupId);
     this.#host.forgetMembers(groupId);
     if (members.length > 0) await this.#host.notify(members, { type: 'conversation.removed', conversationId: groupConversation(groupId) });
@@ -322,12 +349,18 @@ export class GroupService {
   }
 
   /** Posts a system notification into the group; `event` is the webhook event it stands for. */
-  #system(groupId: string, elem: SystemElem, event?: GroupWebhookEvent): Promise<SendOutcome> {
+  #system(groupId: string, elem: SystemElem, event?: GroupWebhookEvent, o: { clientMsgId?: string; alsoTo?: readonly string[] } = {}): Promise<SendOutcome> {
+    const clientMsgId = o.clientMsgId ?? globalThis.crypto.randomUUID();
     return this.#host.sendMessage(
-      { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId: globalThis.crypto.randomUUID(), elem, options: {} },
-      { admin: true, ...(event && { event }) },
+      { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId, elem, options: {} },
+      { admin: true, ...(event && { event }), ...(o.alsoTo && { alsoTo: o.alsoTo }) },
     );
   }
+}
+
+/** The idempotency key of a group's dismissal notice: a valid clientMsgId (a group id may hold `.` and `@`), the same on every node. */
+function dismissalKey(groupId: string): string {
+  return `group-dismissed-${createHash('sha256').update(groupId).digest('base64url')}`;
 }
 
 function send(conn: Connection, frame: ServerFrame): void {

@@ -180,6 +180,16 @@ export function createMemoryStore(): Store {
       role === 'member' ? c.roles.delete(userId) : c.roles.set(userId, role);
       return true;
     },
+    async changeGroupRole(groupId, userId, role, check, actor) {
+      // One synchronous step: nothing runs between the check and the write.
+      const c = conversations.get(groupKey(groupId));
+      const roleOf = (u: string | undefined) => (u !== undefined && c?.members.has(u) ? c.roles.get(u) ?? 'member' : undefined);
+      const target = roleOf(userId);
+      if (!check(roleOf(actor), target) || target === undefined || !c) return false;
+      if (role === 'owner') for (const [u, r] of c.roles) if (r === 'owner' && u !== userId) c.roles.set(u, 'admin');
+      role === 'member' ? c.roles.delete(userId) : c.roles.set(userId, role);
+      return true;
+    },
     async dismissGroup(groupId) {
       const g = groups.get(groupId);
       const c = conversations.get(groupKey(groupId));
@@ -199,8 +209,10 @@ export function createMemoryStore(): Store {
       c.joined.set(userId, c.lastSeq);
       return true;
     },
-    async removeGroupMember(groupId, userId) {
+    async removeGroupMember(groupId, userId, check, actor) {
       const c = conversations.get(groupKey(groupId));
+      const roleOf = (u: string | undefined) => (u !== undefined && c?.members.has(u) ? c.roles.get(u) ?? 'member' : undefined);
+      if (check && !check(roleOf(actor), roleOf(userId))) return false;
       c?.joined.delete(userId);
       c?.roles.delete(userId);
       return c?.members.delete(userId) ?? false;

@@ -293,6 +293,23 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async setGroupRole(groupId, userId, role) {
       return (await q('UPDATE memberships SET role = $3 WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId), role])).length > 0;
     },
+    async changeGroupRole(groupId, userId, role, check, actor) {
+      const key = groupKey(groupId);
+      return transaction(async (c) => {
+        // The actor's, the member's and the owners' rows, locked in one order (two changes never
+        // wait on each other in a ring) and read as last committed (READ COMMITTED reads again
+        // after a wait): an ownership handed over meanwhile on another node is seen here.
+        const { rows } = await c.query<{ user_id: string; role: GroupRole }>(
+          `SELECT user_id, role FROM memberships WHERE conv_key = $1 AND (user_id = ANY($2::text[]) OR role = 'owner') ORDER BY user_id FOR UPDATE`,
+          [key, actor === undefined ? [userId] : [userId, actor]],
+        );
+        const roleOf = (u: string | undefined) => (u === undefined ? undefined : rows.find((r) => r.user_id === u)?.role);
+        if (!check(roleOf(actor), roleOf(userId)) || roleOf(userId) === undefined) return false;
+        if (role === 'owner') await c.query(`UPDATE memberships SET role = 'admin' WHERE conv_key = $1 AND role = 'owner' AND user_id <> $2`, [key, userId]);
+        await c.query('UPDATE memberships SET role = $3 WHERE user_id = $1 AND conv_key = $2', [userId, key, role]);
+        return true;
+      });
+    },
     async dismissGroup(groupId) {
       const removed = await transaction(async (c) => {
         await c.query('UPDATE groups SET dismissed = true WHERE id = $1', [groupId]);
@@ -317,8 +334,20 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (rows.length > 0) await facts.changed(membership(groupId, [userId]));
       return rows.length > 0;
     },
-    async removeGroupMember(groupId, userId) {
-      const removed = (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, groupKey(groupId)])).length > 0;
+    async removeGroupMember(groupId, userId, check, actor) {
+      const key = groupKey(groupId);
+      const removed = check === undefined
+        ? (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, key])).length > 0
+        : await transaction(async (c) => {
+          // As changeGroupRole: both rows locked in one order and read as last committed.
+          const { rows } = await c.query<{ user_id: string; role: GroupRole }>(
+            'SELECT user_id, role FROM memberships WHERE conv_key = $1 AND user_id = ANY($2::text[]) ORDER BY user_id FOR UPDATE',
+            [key, actor === undefined ? [userId] : [userId, actor]],
+          );
+          const roleOf = (u: string | undefined) => (u === undefined ? undefined : rows.find((r) => r.user_id === u)?.role);
+          if (!check(roleOf(actor), roleOf(userId)) || roleOf(userId) === undefined) return false;
+          return (await c.query('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2', [userId, key])).rowCount! > 0;
+        });
       if (removed) await facts.changed(membership(groupId, [userId]));
       return removed;
     },

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
-import type { Store } from '../core/store.js';
+import type { GroupRoleCheck, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
@@ -107,6 +107,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ),
     getRole: db.prepare('SELECT role FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
     setRole: db.prepare('UPDATE memberships SET role = ? WHERE user_id = ? AND conv_key = ?'),
+    demoteOwners: db.prepare(`UPDATE memberships SET role = 'admin' WHERE conv_key = ? AND role = 'owner' AND user_id <> ?`),
     dismiss: db.prepare('UPDATE groups SET dismissed = 1 WHERE id = ?'),
     dropMembers: db.prepare('DELETE FROM memberships WHERE conv_key = ? RETURNING user_id').pluck(),
     countMembers: db.prepare('SELECT count(*) FROM memberships WHERE conv_key = ?').pluck(),
@@ -196,6 +197,24 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     setAvatar: c.avatar === undefined ? 0 : 1, avatar: c.avatar ?? null,
     setNotice: c.notice === undefined ? 0 : 1, notice: c.notice || null,
   });
+  // Read and written under the write lock: no other change comes between the check and the write.
+  const changeRole = db.transaction((groupId: string, userId: string, role: GroupRole, check: GroupRoleCheck, actor: string | undefined) => {
+    const key = groupKey(groupId);
+    const roleOf = (u: string | undefined) => (u === undefined ? undefined : (q.getRole.get(u, key) as GroupRole | undefined) ?? undefined);
+    const target = roleOf(userId);
+    if (!check(roleOf(actor), target) || target === undefined) return false;
+    if (role === 'owner') q.demoteOwners.run(key, userId);
+    q.setRole.run(role, userId, key);
+    return true;
+  });
+  const removeMember = db.transaction((groupId: string, userId: string, check: GroupRoleCheck | undefined, actor: string | undefined) => {
+    const key = groupKey(groupId);
+    if (check) {
+      const roleOf = (u: string | undefined) => (u === undefined ? undefined : (q.getRole.get(u, key) as GroupRole | undefined) ?? undefined);
+      if (!check(roleOf(actor), roleOf(userId))) return false;
+    }
+    return q.leave.run(userId, key).changes > 0;
+  });
   const dismissGroup = db.transaction((id: string) => {
     q.dismiss.run(id);
     return (q.dropMembers.all(groupKey(id)) as string[]).sort();
@@ -277,8 +296,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     addMember: changing(addMember.immediate),
     updateGroup: changing(updateGroup),
     setRole: changing((groupId: string, userId: string, role: GroupRole) => q.setRole.run(role, userId, groupKey(groupId)).changes > 0),
+    changeRole: changing(changeRole.immediate),
     dismissGroup: changing(dismissGroup.immediate),
-    removeMember: changing((groupId: string, userId: string) => q.leave.run(userId, groupKey(groupId)).changes > 0),
+    removeMember: changing(removeMember.immediate),
   };
 
   return {
@@ -352,6 +372,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async setGroupRole(groupId, userId, role) {
       return write.setRole(groupId, userId, role);
     },
+    async changeGroupRole(groupId, userId, role, check, actor) {
+      return write.changeRole(groupId, userId, role, check, actor);
+    },
     async dismissGroup(groupId) {
       return write.dismissGroup(groupId);
     },
@@ -361,8 +384,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async addGroupMember(groupId, userId) {
       return write.addMember(groupId, userId);
     },
-    async removeGroupMember(groupId, userId) {
-      return write.removeMember(groupId, userId);
+    async removeGroupMember(groupId, userId, check, actor) {
+      return write.removeMember(groupId, userId, check, actor);
     },
     async listGroupMembers(groupId) {
       // Fan-out reads it for each group of each commit batch. Held for groups of up to

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { ChatError } from '../../../src/protocol/index.js';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
 import type { Store } from '../../../src/server/core/store.js';
 import { draft } from './store-contract.js';
@@ -55,5 +56,55 @@ export function groupsContract(store: () => Store): void {
     assert.equal(await s.getConversation('d2', groupKey('gr4')), undefined);
     assert.equal(await s.countGroupMembers('gr4'), 0);
     assert.equal((await s.readRange(groupKey('gr4'), 'd1', { afterSeq: 0, toSeq: 1, limit: 5, take: 'oldest' })).length, 1);
+  });
+
+  it('changes a role checked against the roles read at the write: a refusal or nothing to do writes nothing; a new owner makes the one before an admin', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr5', name: 'C', createdAt: 1 }, ['co', 'ca', 'cm'], { co: 'owner', ca: 'admin' });
+    const seen: [string | undefined, string | undefined][] = [];
+    const ownerOnly = (actor: string | undefined, target: string | undefined) => {
+      seen.push([actor, target]);
+      if (actor !== 'owner') throw new ChatError('GROUP_ROLE_REQUIRED');
+      return true;
+    };
+    assert.equal(await s.changeGroupRole('gr5', 'cm', 'owner', ownerOnly, 'co'), true);
+    assert.deepEqual(seen, [['owner', 'member']]);
+    assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['ca', 'admin'], ['cm', 'owner'], ['co', 'admin']]);
+    // The first owner, now an admin, is refused a second transfer: nothing changes.
+    await assert.rejects(s.changeGroupRole('gr5', 'ca', 'owner', ownerOnly, 'co'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
+    assert.deepEqual(seen[1], ['admin', 'admin']);
+    assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['ca', 'admin'], ['cm', 'owner'], ['co', 'admin']]);
+    // Nothing to do: false, nothing written.
+    assert.equal(await s.changeGroupRole('gr5', 'ca', 'member', () => false, 'cm'), false);
+    assert.equal(await s.getGroupRole('gr5', 'ca'), 'admin');
+    // No actor (the site), and a member who is none: the check sees undefined; nothing is written for a non-member.
+    assert.equal(await s.changeGroupRole('gr5', 'ca', 'member', (actor) => actor === undefined), true);
+    assert.equal(await s.getGroupRole('gr5', 'ca'), 'member');
+    const nobody: [string | undefined, string | undefined][] = [];
+    assert.equal(await s.changeGroupRole('gr5', 'nobody', 'admin', (x, y) => (nobody.push([x, y]), true), 'cm'), false);
+    assert.deepEqual(nobody, [['owner', undefined]]);
+    assert.equal(await s.getGroupRole('gr5', 'nobody'), undefined);
+  });
+
+  it('removes a member checked against the roles read at the write: a refusal or false keeps them; only the first of two removals removes', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr6', name: 'X', createdAt: 1 }, ['xo', 'xa', 'xm'], { xo: 'owner', xa: 'admin' });
+    const seen: [string | undefined, string | undefined][] = [];
+    const adminRemovesMembers = (actor: string | undefined, target: string | undefined) => {
+      seen.push([actor, target]);
+      if (target !== undefined && target !== 'member') throw new ChatError('GROUP_ROLE_REQUIRED');
+      return target !== undefined;
+    };
+    await assert.rejects(s.removeGroupMember('gr6', 'xo', adminRemovesMembers, 'xa'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
+    assert.equal(await s.getGroupRole('gr6', 'xo'), 'owner');
+    assert.equal(await s.removeGroupMember('gr6', 'xm', () => false, 'xa'), false);
+    assert.equal(await s.isGroupMember('gr6', 'xm'), true);
+    assert.equal(await s.removeGroupMember('gr6', 'xm', adminRemovesMembers, 'xa'), true);
+    assert.equal(await s.removeGroupMember('gr6', 'xm', adminRemovesMembers, 'xa'), false);
+    assert.deepEqual(seen, [['admin', 'owner'], ['admin', 'member'], ['admin', undefined]]);
+    assert.deepEqual(await s.listGroupMembers('gr6'), ['xa', 'xo']);
+    // Without a check, as before: false for someone not a member.
+    assert.equal(await s.removeGroupMember('gr6', 'xa'), true);
+    assert.equal(await s.removeGroupMember('gr6', 'xa'), false);
   });
 }
