@@ -160,7 +160,8 @@ const LIMITS = {
   // Resend (thread/failure.ts, isResendable, their styles and exported parts: panel +0.5) and changes not refused show at
   // once (the client's optimistic edit, recall and delete for me, kept from the ack until the event is folded: (a) +0.2).
   // 122.4 → 121.4 (measured 121.2): h3, h4, h6 and h7 merged together.
-  everything: { bytes: 121.4 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 121.4 → 121.6 (measured 121.4): a group invite's refusal names the id it is about (two sentences in 11 languages).
+  everything: { bytes: 121.6 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -226,7 +227,8 @@ const LIMITS = {
   // 128.5 → 128.2 (measured 128.0; h4): cssVars() in place of Lit's styleMap (ids stay long in the package).
   // 128.5 → 129.3 (measured 129.1, 128.3 before; h3): the same as (b).
   // 129.3 → 129.1 (measured 128.9): h3, h4, h6 and h7 merged together.
-  define: { bytes: 129.1 * KiB, kind: 'ratchet' },
+  // 129.1 → 129.3 (measured 129.1): the same.
+  define: { bytes: 129.3 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

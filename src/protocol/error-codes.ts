@@ -117,6 +117,8 @@ export interface ErrorBody {
   reason?: string;
   /** Why the server itself refused, as a code the client words in its reader's language: `word-list` (MESSAGE_REJECTED by the word list). */
   reasonCode?: string;
+  /** The one user id of a request naming several that the refusal is about (USER_UNKNOWN, NOT_FRIENDS: a group invite's). */
+  userId?: string;
 }
 
 /** Errors a client should retry on its own when the connection returns; others wait for the user. */
@@ -153,23 +155,27 @@ export class ChatError extends Error {
    */
   declare readonly status: number;
   readonly retryAfterMs?: number;
+  /** See {@link ErrorBody.userId}. */
+  readonly userId?: string;
 
   /** Without `message`: the installed default sentence (see {@link setDefaultErrorMessages}), else the name. */
-  constructor(name: ErrorName, message?: string, options?: { retryAfterMs?: number; cause?: unknown }) {
+  constructor(name: ErrorName, message?: string, options?: { retryAfterMs?: number; userId?: string; cause?: unknown }) {
     super(message ?? defaultMessages[name] ?? name, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = name;
     this.code = ERROR_CODES[name].code;
     if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options?.userId !== undefined) this.userId = options.userId;
   }
 
   toJSON(): ErrorBody {
     const body: ErrorBody = { code: this.code, name: this.name, message: this.message };
     if (this.retryAfterMs !== undefined) body.retryAfterMs = this.retryAfterMs;
+    if (this.userId !== undefined) body.userId = this.userId;
     return body;
   }
 
   static from(body: ErrorBody): ChatError {
     const name = errorNameOf(body.code) ?? 'INTERNAL';
-    return new ChatError(name, body.message, { retryAfterMs: body.retryAfterMs });
+    return new ChatError(name, body.message, { retryAfterMs: body.retryAfterMs, userId: body.userId });
   }
 }

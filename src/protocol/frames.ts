@@ -46,6 +46,8 @@ const ErrorFields = {
   reason: v.optional(v.string()),
   // Why the server itself refused (`word-list`), for the client to word: unknown codes show the generic sentence.
   reasonCode: v.optional(v.string()),
+  // Which of a request's users the refusal is about (a group invite's unknown id).
+  userId: v.optional(v.string()),
 };
 
 export const SessionReadySchema = v.object({

@@ -109,6 +109,21 @@ describe('groups (SPEC §13)', function () {
     expect(bob.messages(id).get().some((m) => m.elem.type === 'system' && m.elem.event === 'member-left')).to.equal(true);
   });
 
+  it("names the id an invite of several is refused for, isolated, in the reader's language", async () => {
+    const panel = await openPanel();
+    const invite = part<HTMLInputElement>(panel, 'invite-input')!;
+    invite.focus();
+    await sendKeys({ type: 'nobody-by-this-id, ' + aliceId });
+    part(panel, 'invite-button')!.click();
+    const status = () => part(panel, 'status')!.textContent!;
+    await waitUntil(() => status().includes('nobody-by-this-id'), 'the refusal should name the unknown id');
+    expect(status()).to.equal('There is no user with the id \u2068nobody-by-this-id\u2069.');
+    await setLocale('de');
+    part(panel, 'invite-button')!.click();
+    await waitUntil(() => status().startsWith('Es gibt keine Person mit der ID'), 'the German sentence should name it too');
+    expect(status()).to.equal('Es gibt keine Person mit der ID \u2068nobody-by-this-id\u2069.');
+  });
+
   it("offers an admin no action on the owner, and the server refuses an admin's promotion", async () => {
     const id = await carolsGroup();
     await (await carol.groups()).changeGroup(id.slice(6), { kind: 'role', userId: aliceId, role: 'admin' });

@@ -16,8 +16,15 @@ const GROUP_ERRORS: Partial<Record<ErrorName, () => string>> = {
   TIMEOUT: () => msg('No connection. Try again when you are back online.', { id: 'groups.error.TIMEOUT' }),
 };
 
-/** The sentence for a failed group action, in the active locale. */
-export function groupErrorText(error: { name: ErrorName } | undefined): string {
+/**
+ * The sentence for a failed group action, in the active locale. An invite of several ids refused
+ * for one of them (`userId`: nobody has it, or not a friend) names that one, isolated from the
+ * sentence around it.
+ */
+export function groupErrorText(error: { name: ErrorName; userId?: string } | undefined): string {
+  const id = error?.userId && `\u2068${error.userId}\u2069`;
+  if (id && error.name === 'USER_UNKNOWN') return msg(str`There is no user with the id ${id}.`, { id: 'groups.error.USER_UNKNOWN' });
+  if (id && error.name === 'NOT_FRIENDS') return msg(str`You can only add your friends to a group, and ${id} is not one of them.`, { id: 'groups.error.NOT_FRIENDS' });
   const sentence = error ? GROUP_ERRORS[error.name] : undefined;
   return sentence ? sentence() : errorText(error);
 }

@@ -324,9 +324,9 @@ export class GroupService {
     const out: string[] = [];
     for (const id of new Set(userIds)) {
       // Friendship first: in friends-only mode a stranger and a nobody get the same answer.
-      if (!('admin' in actor) && this.#o.friendsOnly && !(await store.areFriends(actor.userId, id))) throw new ChatError('NOT_FRIENDS');
+      if (!('admin' in actor) && this.#o.friendsOnly && !(await store.areFriends(actor.userId, id))) throw new ChatError('NOT_FRIENDS', undefined, { userId: id });
       const user = await store.getUser(id);
-      if (!user || user.deleted || id === SYSTEM_USER) throw new ChatError('USER_UNKNOWN', `There is no user "${id}".`);
+      if (!user || user.deleted || id === SYSTEM_USER) throw new ChatError('USER_UNKNOWN', `There is no user "${id}".`, { userId: id });
       if ('admin' in actor) {
         out.push(id);
         continue;

@@ -36,6 +36,14 @@ describe('group actions by role (SPEC §13)', () => {
     assert.equal(await create(carol, 'g-ghost', ['nobody']), 'USER_UNKNOWN');
   });
 
+  it('names the one id of several that an invite or a create is refused for (userId), over the socket and REST', async () => {
+    carol.send({ type: 'group.create', reqId: 'named1', groupId: 'g-named', name: 'Named', members: ['erin', 'nobody-here', 'dave'] });
+    const refused = await carol.next('error', (f) => f.reqId === 'named1');
+    assert.deepEqual([refused.name, refused.userId], ['USER_UNKNOWN', 'nobody-here']);
+    const rest = await t.rest('POST', '/v1/groups', { id: 'g-named-rest', name: 'Named', members: ['bob', 'ghost.2'] });
+    assert.deepEqual([rest.body.name, rest.body.userId], ['USER_UNKNOWN', 'ghost.2']);
+  });
+
   it('lets only the owner and admins rename, set the avatar, notice and history visibility, and invite', async () => {
     const settings: GroupChange[] = [{ kind: 'rename', name: 'X' }, { kind: 'avatar', avatar: '/x.png' }, { kind: 'notice', notice: 'n' }, { kind: 'visibility', historyVisibility: 'all' }, { kind: 'invite', userIds: ['dave'] }];
     for (const c of settings) {
