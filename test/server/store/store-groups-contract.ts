@@ -60,7 +60,7 @@ export function groupsContract(store: () => Store): void {
 
   it('changes a role checked against the roles read at the write: a refusal or nothing to do writes nothing; a new owner makes the one before an admin', async () => {
     const s = store();
-    await s.createGroup({ id: 'gr5', name: 'C', createdAt: 1 }, ['co', 'ca', 'cm'], { co: 'owner', ca: 'admin' });
+    await s.createGroup({ id: 'gr5', name: 'C', createdAt: 1 }, ['co', 'cx', 'cm'], { co: 'owner', cx: 'admin' });
     const seen: [string | undefined, string | undefined][] = [];
     const ownerOnly = (actor: string | undefined, target: string | undefined) => {
       seen.push([actor, target]);
@@ -69,17 +69,17 @@ export function groupsContract(store: () => Store): void {
     };
     assert.equal(await s.changeGroupRole('gr5', 'cm', 'owner', ownerOnly, 'co'), true);
     assert.deepEqual(seen, [['owner', 'member']]);
-    assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['ca', 'admin'], ['cm', 'owner'], ['co', 'admin']]);
+    assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['cm', 'owner'], ['co', 'admin'], ['cx', 'admin']]);
     // The first owner, now an admin, is refused a second transfer: nothing changes.
-    await assert.rejects(s.changeGroupRole('gr5', 'ca', 'owner', ownerOnly, 'co'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
+    await assert.rejects(s.changeGroupRole('gr5', 'cx', 'owner', ownerOnly, 'co'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
     assert.deepEqual(seen[1], ['admin', 'admin']);
-    assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['ca', 'admin'], ['cm', 'owner'], ['co', 'admin']]);
+    assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['cm', 'owner'], ['co', 'admin'], ['cx', 'admin']]);
     // Nothing to do: false, nothing written.
-    assert.equal(await s.changeGroupRole('gr5', 'ca', 'member', () => false, 'cm'), false);
-    assert.equal(await s.getGroupRole('gr5', 'ca'), 'admin');
+    assert.equal(await s.changeGroupRole('gr5', 'cx', 'member', () => false, 'cm'), false);
+    assert.equal(await s.getGroupRole('gr5', 'cx'), 'admin');
     // No actor (the site), and a member who is none: the check sees undefined; nothing is written for a non-member.
-    assert.equal(await s.changeGroupRole('gr5', 'ca', 'member', (actor) => actor === undefined), true);
-    assert.equal(await s.getGroupRole('gr5', 'ca'), 'member');
+    assert.equal(await s.changeGroupRole('gr5', 'cx', 'member', (actor) => actor === undefined), true);
+    assert.equal(await s.getGroupRole('gr5', 'cx'), 'member');
     const nobody: [string | undefined, string | undefined][] = [];
     assert.equal(await s.changeGroupRole('gr5', 'nobody', 'admin', (x, y) => (nobody.push([x, y]), true), 'cm'), false);
     assert.deepEqual(nobody, [['owner', undefined]]);
