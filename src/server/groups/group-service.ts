@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ChatError,
   groupConversation,
@@ -308,7 +307,7 @@ export class GroupService {
    * commit one notice, and the second's dismissGroup finds no member left.
    */
   async #dismiss(actor: GroupActor, groupId: string): Promise<void> {
-    await this.#system(groupId, groupNotice.dismissed(actor), undefined, { clientMsgId: dismissalKey(groupId) });
+    await this.#system(groupId, groupNotice.dismissed(actor), undefined, { clientMsgId: await dismissalKey(groupId) });
     const members = await this.#host.store.dismissGroup(groupId);
     this.#host.forgetMembers(groupId);
     if (members.length > 0) await this.#host.notify(members, { type: 'conversation.removed', conversationId: groupConversation(groupId) });
@@ -359,8 +358,11 @@ export class GroupService {
 }
 
 /** The idempotency key of a group's dismissal notice: a valid clientMsgId (a group id may hold `.` and `@`), the same on every node. */
-function dismissalKey(groupId: string): string {
-  return `group-dismissed-${createHash('sha256').update(groupId).digest('base64url')}`;
+async function dismissalKey(groupId: string): Promise<string> {
+  // Web Crypto, not node:crypto: this module also runs in the browser (the in-browser demo server, src/local).
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(groupId)));
+  const base64 = btoa(String.fromCharCode(...digest));
+  return `group-dismissed-${base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
 }
 
 function send(conn: Connection, frame: ServerFrame): void {
