@@ -2,7 +2,7 @@
  * Whole product at a phone's width (375 px): the demo's narrow layout shows either the list or
  * the thread. Creating a group from the list opens it in the thread: focus must land in the
  * thread's composer, not on <body> (the New group button the dialog returned focus to is hidden
- * with the list). Also screenshots the list's open search in Arabic (RTL) and English at 375
+ * with the list). Also screenshots the list's and the thread's open search in Arabic (RTL) and English at 375
  * and 320 px to /tmp/h9-shots/ for a person to look at.
  */
 import { test } from 'node:test';
@@ -53,7 +53,7 @@ test('at 375 px, creating a group opens its thread with focus in the composer', 
   await context.close();
 });
 
-test('the list search at 320 and 375 px, LTR and RTL: screenshots', async () => {
+test('the list and thread search at 320 and 375 px, LTR and RTL: screenshots', async () => {
   mkdirSync(SHOTS, { recursive: true });
   for (const width of [320, 375]) {
     for (const lang of ['en', 'ar']) {
@@ -64,6 +64,13 @@ test('the list search at 320 and 375 px, LTR and RTL: screenshots', async () => 
       await page.locator('conversation-list [part~="search-button"]').click();
       await page.locator('conversation-list chat-search [part~="input"]').waitFor();
       await page.locator('conversation-list').screenshot({ path: `${SHOTS}/${process.env.SHOT_TAG ?? 'shot'}-list-search-${lang}-${width}.png` });
+      // The thread's header search, in the demo group.
+      const threadPage = await context.newPage();
+      await threadPage.goto(`${server.url}/?user=carol&lang=${lang}#group:demo`);
+      await threadPage.locator('#state[data-state="online"]').waitFor();
+      await threadPage.locator('chat-thread [part~="search-button"]').click();
+      await threadPage.locator('chat-thread chat-search [part~="input"]').waitFor();
+      await threadPage.locator('chat-thread [part~="header"]').screenshot({ path: `${SHOTS}/${process.env.SHOT_TAG ?? 'shot'}-thread-search-${lang}-${width}.png` });
       await context.close();
     }
   }
