@@ -130,7 +130,25 @@ function openConversation(id: ConversationId, { focus = true } = {}): void {
   app.dataset.view = 'thread';
   if (location.hash.slice(1) !== id) history.replaceState(null, '', `${location.search}#${id}`);
   renderTitle(client);
-  if (focus) composer.focus();
+  if (focus) void focusThread();
+}
+
+/**
+ * Focus into the thread just opened, once the composer has rendered for it (as <chat-widget>
+ * does): called at once, it could find no field yet, and focus stayed where it was, e.g. on the
+ * New group button the create dialog returned it to, which the narrow layout then hides (focus
+ * fell to <body>). In a group one has left (no composer): the Back button when the narrow layout
+ * shows it, else the list.
+ */
+async function focusThread(): Promise<void> {
+  await composer.updateComplete;
+  if (!composer.hidden) {
+    composer.focus();
+    return;
+  }
+  const back = $<HTMLButtonElement>('#back');
+  if (back.getClientRects().length > 0) back.focus();
+  else list.focus();
 }
 
 function renderTitle(c: ChatClient): void {

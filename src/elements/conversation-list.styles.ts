@@ -20,7 +20,8 @@ export const styles = [
       flex-wrap: wrap;
       align-items: center;
       gap: 0.5rem;
-      padding: 0.25rem 0 0 0.75rem;
+      padding-block-start: 0.25rem;
+      padding-inline-start: 0.75rem;
     }
 
     .tools > [part~='search-bar'] {
