@@ -2,12 +2,10 @@
  * Whole product at a phone's width (375 px): the demo's narrow layout shows either the list or
  * the thread. Creating a group from the list opens it in the thread: focus must land in the
  * thread's composer, not on <body> (the New group button the dialog returned focus to is hidden
- * with the list). Also screenshots the list's and the thread's open search in Arabic (RTL) and English at 375
- * and 320 px to /tmp/h9-shots/ for a person to look at.
+ * with the list).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { until } from './lib/browser.js';
 import type { RunningServer } from './lib/server.js';
@@ -21,7 +19,6 @@ useBuiltProduct((s, b) => {
   browser = b;
 });
 
-const SHOTS = '/tmp/h9-shots';
 
 /** The focused element, looking into shadow roots: its tag and part. */
 const focused = (page: Page) =>
@@ -51,27 +48,4 @@ test('at 375 px, creating a group opens its thread with focus in the composer', 
   await page.keyboard.type('hello picnic');
   assert.equal(await page.locator('message-composer [part~="input"]').inputValue(), 'hello picnic');
   await context.close();
-});
-
-test('the list and thread search at 320 and 375 px, LTR and RTL: screenshots', async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const width of [320, 375]) {
-    for (const lang of ['en', 'ar']) {
-      const context = await browser.newContext({ viewport: { width, height: 600 } });
-      const page = await context.newPage();
-      await page.goto(`${server.url}/?user=carol&lang=${lang}`);
-      await page.locator('#state[data-state="online"]').waitFor();
-      await page.locator('conversation-list [part~="search-button"]').click();
-      await page.locator('conversation-list chat-search [part~="input"]').waitFor();
-      await page.locator('conversation-list').screenshot({ path: `${SHOTS}/${process.env.SHOT_TAG ?? 'shot'}-list-search-${lang}-${width}.png` });
-      // The thread's header search, in the demo group.
-      const threadPage = await context.newPage();
-      await threadPage.goto(`${server.url}/?user=carol&lang=${lang}#group:demo`);
-      await threadPage.locator('#state[data-state="online"]').waitFor();
-      await threadPage.locator('chat-thread [part~="search-button"]').click();
-      await threadPage.locator('chat-thread chat-search [part~="input"]').waitFor();
-      await threadPage.locator('chat-thread [part~="header"]').screenshot({ path: `${SHOTS}/${process.env.SHOT_TAG ?? 'shot'}-thread-search-${lang}-${width}.png` });
-      await context.close();
-    }
-  }
 });

@@ -24,7 +24,7 @@ export interface SearchToggleDeps {
 
 /**
  * The search button of `<chat-thread>`'s header and `<conversation-list>`'s top (part
- * `search-button`, `aria-expanded`), and the `<chat-search>` it opens beside it, before the button along the line (part `search`).
+ * `search-button`, `aria-expanded`), and the `<chat-search>` it opens below it (part `search`).
  * Escape in the empty field closes it and focus returns to the button. Its code loads when the
  * button is pointed at or focused, so it is there by the click.
  */
