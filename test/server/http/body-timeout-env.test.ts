@@ -4,32 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from '../../../bench/lib/spawn.js';
 import { runMain } from '../helpers/natter-process.js';
-
-/** A POST declaring a 1,000-byte JSON body of which one byte comes; what the server answers before closing (or `ms` pass). */
-function unfinishedBody(url: string, ms: number): Promise<string> {
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () =>
-      socket.write('POST /v1/files/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{'));
-    let data = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(`${data}(still open after ${ms} ms)`);
-    }, ms);
-    socket.on('data', (chunk) => (data += chunk.toString()));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(data);
-    });
-  });
-}
+import { rawRequest, unfinishedPost } from '../helpers/raw-http.js';
 
 describe('NATTER_REQUEST_BODY_TIMEOUT_MS', () => {
   it('sets the REST body deadline: a body that never finishes is answered 400 BAD_REQUEST after it, and the connection closed', async () => {
@@ -38,7 +18,7 @@ describe('NATTER_REQUEST_BODY_TIMEOUT_MS', () => {
     try {
       const url = await server.listening;
       const started = performance.now();
-      const answer = await unfinishedBody(url, 5_000);
+      const answer = await rawRequest(url, unfinishedPost('/v1/files/tickets'), 5_000);
       const elapsed = performance.now() - started;
       assert.doesNotMatch(answer, /still open/, 'the default 30 s deadline would still be waiting');
       assert.match(answer, /^HTTP\/1\.1 400 /);

@@ -5,34 +5,12 @@
  * client cannot hold a connection open by declaring a body it never sends.
  */
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ERRORS } from '../../../src/protocol/index.js';
+import { rawRequest as rawTo, unfinishedPost as unfinished } from '../helpers/raw-http.js';
 import { ADMIN_KEY, startServer, type TestServer } from '../helpers/test-server.js';
 
-/** Writes `raw` on a fresh TCP connection and reads until the server closes it (or `ms` pass: then what came). */
-function rawRequest(t: TestServer, raw: string, ms = 10_000): Promise<string> {
-  const { port } = new URL(t.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => socket.write(raw));
-    let data = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(`${data}(still open after ${ms} ms)`);
-    }, ms);
-    socket.on('data', (chunk) => (data += chunk.toString()));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(data);
-    });
-  });
-}
-
-/** A POST that declares a 1,000-byte JSON body and sends one byte of it. */
-function unfinished(path: string, auth?: string): string {
-  return `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${auth ? `Authorization: Bearer ${auth}\r\n` : ''}Content-Length: 1000\r\n\r\n{`;
-}
+const rawRequest = (t: TestServer, raw: string, ms?: number) => rawTo(t.url, raw, ms);
 
 function parse(response: string): { status: number; body: { code: number; name: string; message: string } } {
   const [head, rest] = response.split('\r\n\r\n');
