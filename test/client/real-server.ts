@@ -1,9 +1,11 @@
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import WS from 'ws';
-import { createChatClient, createMemoryStorage, type ChatClient, type ChatClientOptions, type ChatMessage } from '../../src/client/index.js';
+import { createChatClient, createMemoryStorage, type ChatClient, type ChatClientOptions, type ChatMessage, type ClientStorage } from '../../src/client/index.js';
+import type { ChatError } from '../../src/protocol/error-codes.js';
 import type { ConversationId } from '../../src/protocol/ids.js';
 import { createChatServer, type ChatServer, type ChatServerOptions } from '../../src/server/index.js';
 
@@ -110,6 +112,24 @@ export function connectClient(srv: TestServer, token: string, options: TestClien
     backoff: { minDelayMs: 20, maxDelayMs: 100 },
     ...rest,
   });
+}
+
+/**
+ * A device of `userId` that wrote `text` to `to` without a connection and was then closed (a
+ * reload): its storage holds the one pending outbox entry, and its network is still offline.
+ */
+export async function queuedBeforeReload(srv: TestServer, userId: string, to: ConversationId, text: string): Promise<{ storage: ClientStorage; net: TestNetwork; token: string }> {
+  const storage = createMemoryStorage();
+  const net = createNetwork();
+  net.offline = true;
+  const token = await srv.token(userId);
+  const first = connectClient(srv, token, { network: net, storage, ackTimeoutMs: 60_000 });
+  const pending = first.send(to, text).catch((e: unknown) => e);
+  await until(() => first.messages(to).get().length === 1, 'queued');
+  await first.close();
+  assert.equal(((await pending) as ChatError).name, 'CANCELLED');
+  assert.equal((await storage.loadOutbox()).length, 1);
+  return { storage, net, token };
 }
 
 /** Polls `predicate` until it holds, failing after `timeoutMs` (never a blind sleep). */

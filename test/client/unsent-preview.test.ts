@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createMemoryStorage, type ChatClient, type Conversation } from '../../src/client/index.js';
+import type { ChatClient, Conversation } from '../../src/client/index.js';
 import type { ChatError } from '../../src/protocol/index.js';
-import { connectClient, createNetwork, synced, until, useTestServer } from './real-server.js';
+import { connectClient, createNetwork, queuedBeforeReload, synced, until, useTestServer } from './real-server.js';
 
 const ctx = useTestServer();
 const { uid, connect, track } = ctx;
@@ -59,15 +59,7 @@ describe('unsent messages in the conversation list', () => {
 
   test('restored from the persisted outbox after a reload, before the connection opens; never persisted itself', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const storage = createMemoryStorage();
-    const net = createNetwork();
-    net.offline = true;
-    const tokenA = await ctx.srv.token(a);
-    const first = connectClient(ctx.srv, tokenA, { network: net, storage, ackTimeoutMs: 60_000 });
-    const pending = first.send(`p2p:${b}`, 'before reload').catch((e: unknown) => e);
-    await until(() => find(first, `p2p:${b}`)?.outgoing !== undefined, 'previewed');
-    await first.close();
-    assert.equal(((await pending) as ChatError).name, 'CANCELLED');
+    const { storage, net, token: tokenA } = await queuedBeforeReload(ctx.srv, a, `p2p:${b}`, 'before reload');
     const saved = await storage.loadState();
     assert.ok(saved && saved.conversations.length > 0 && saved.conversations.every((x) => !('outgoing' in x)), 'the outbox is the only copy persisted');
 
