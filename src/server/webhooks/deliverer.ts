@@ -130,7 +130,10 @@ export class WebhookDeliverer {
       // every commit.
       this.#idleUntil = found || !poked ? 0 : performance.now() + this.#o.pollMs;
       if (this.#again || (full && this.#inFlight.size < this.#o.concurrency)) this.poke();
-      else this.#schedule(this.#o.pollMs);
+      // Unless that poke scheduled a look, the poll goes on: a poke within the idle window just
+      // set schedules none, and this tick's timer has fired, so nothing would look at the queue
+      // again until the next commit of this node (never, for events other nodes hold leases on).
+      if (!this.#soon) this.#schedule(this.#o.pollMs);
     }
   }
 

@@ -1,0 +1,72 @@
+/**
+ * The webhook deliverer's own scheduling (SPEC §11), on a real PostgreSQL outbox and a real
+ * receiver. The interleavings that matter are made explicit: the test owns the clock the leases
+ * are reckoned by, and holds a claim open until it has poked the deliverer again.
+ */
+import assert from 'node:assert/strict';
+import { setImmediate as macrotask } from 'node:timers/promises';
+import { test } from 'node:test';
+import { silentLogger } from '../../../src/server/core/logger.js';
+import type { Store } from '../../../src/server/core/store.js';
+import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
+import { WebhookDeliverer } from '../../../src/server/webhooks/deliverer.js';
+import { WebhookEndpoints } from '../../../src/server/webhooks/endpoints.js';
+import type { OutboxEvent } from '../../../src/server/webhooks/types.js';
+import { freshSchema, requirePostgres } from '../helpers/services.js';
+import { startReceiver, until } from '../helpers/webhook-receiver.js';
+
+await requirePostgres();
+
+const SECRET = 'deliverer-secret-0123456789';
+const event = (eventId: string): OutboxEvent => ({ eventId, endpointId: 'env-0', type: 'message.created', key: 'p2p:a|b', time: 1, payload: '{}' });
+
+test('a commit that pokes while a poked look finds nothing due does not stop the polling: the event is sent once its lease runs out', async () => {
+  const db = await freshSchema();
+  const store: Store = await createPostgresStore({ connectionString: db.url });
+  const receiver = await startReceiver(SECRET);
+  let now = 1_000_000;
+  const clock = () => now;
+  // Claims go through the real store; one of them can be held open until the test lets it go.
+  let hold: { entered: () => void; release: Promise<void> } | undefined;
+  let claims = 0;
+  const claimWebhooks: Store['claimWebhooks'] = async (...args) => {
+    const held = hold;
+    hold = undefined;
+    held?.entered();
+    await held?.release;
+    const rows = await store.claimWebhooks(...args);
+    claims++;
+    return rows;
+  };
+  const endpoints = new WebhookEndpoints({ store, env: [{ id: 'env-0', url: receiver.url, secret: SECRET, events: [], createdAt: 0 }], clock, logger: silentLogger });
+  const deliverer = new WebhookDeliverer({ store: { ...store, claimWebhooks }, endpoints, clock, logger: silentLogger, timeoutMs: 4000, pollMs: 100 });
+  try {
+    // Another node claimed the conversation's first event and died holding it (its lease: 9 s);
+    // this node's commit queued the next one behind it.
+    await store.enqueueWebhooks([event('one')]);
+    assert.equal((await store.claimWebhooks('dead-node', now, 9000, 16, 20)).length, 1);
+    await store.enqueueWebhooks([event('two')]);
+    // The commit pokes (not start(): no poll timer runs, so the held claim is surely the poked
+    // look's). That look finds nothing due, the lease being held; a second commit pokes while
+    // it is under way.
+    let entered!: () => void;
+    const claiming = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    hold = { entered, release: new Promise<void>((r) => (release = r)) };
+    deliverer.poke();
+    await claiming;
+    deliverer.poke();
+    release();
+    await until(() => claims === 1, 'the poked look');
+    await macrotask();
+    now += 9000;
+    await until(() => receiver.accepted().length >= 2, 'both events once the lease ran out', 5000);
+    assert.ok(claims > 1, 'the deliverer kept looking at the queue');
+    assert.deepEqual(receiver.requests.map((r) => r.id), ['one', 'two'], 'each once, in commit order');
+  } finally {
+    await deliverer.stop();
+    await receiver.close();
+    await store.close();
+    await db.drop();
+  }
+});
