@@ -199,7 +199,8 @@ const LIMITS = {
   // chunk, import()ed once the panel is in (−0.86; (b) +0.04, measured 120.35, under its 120.5).
   // 91.1 → 91.9 (measured 91.7, 91.0 before; h3): the same as (b) (panel +0.5, core +0.2).
   // 91.9 → 88.3 (measured 88.1): h3, h4, h6 and h7 merged together.
-  opening: { bytes: 88.3 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 88.3 → 87.6 (measured 87.46, 88.15 before; h4): one file-size formatter (−0.13 in every row) and the thread's pictures, players and cards in the extras chunk (−0.56; (b) +0.29, (c) +0.25, both under their ratchets, which stay).
+  opening: { bytes: 87.6 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
