@@ -254,7 +254,8 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * renderer (`markdown/`: a text with formatting marks shows plain until they are in, then formatted, as
  * `thread/elems/formatted.ts` does for any load), the client's link preview fetch (`client.linkPreview`, a request to
  * the server in any case), the page's notifier (attached once the panel is in; it acts on messages that arrive
- * while the page is hidden). One chunk, not one per feature: each file is gzipped apart,
+ * while the page is hidden), the thread's pictures, players and file and location cards (`thread/elems/media-elems.ts`:
+ * a same-sized placeholder shows until they are in). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -276,6 +277,7 @@ const LAZY_FEATURES = [
   'src/elements/markdown/render.ts',
   'src/client/link-preview.ts',
   'src/elements/notify/page-notifier.ts',
+  'src/elements/thread/elems/media-elems.ts',
 ];
 
 /**

@@ -86,3 +86,12 @@ export function part<T extends Element = HTMLElement>(el: Element, name: string)
 export function parts<T extends Element = HTMLElement>(el: Element, name: string): T[] {
   return [...el.shadowRoot!.querySelectorAll<T>(`[part~="${name}"]`)];
 }
+
+/**
+ * Resolves once `el` (a `<chat-thread>`) draws every picture, player and card it shows: their
+ * renderer is fetched with the first such message, and a placeholder (a busy image) stands in
+ * until it is in.
+ */
+export async function mediaDrawn(el: Element): Promise<void> {
+  await waitUntil(() => !el.shadowRoot!.querySelector('[role="img"][aria-busy="true"]'), 'the media renderer should load', { timeout: 5000 });
+}
