@@ -4,33 +4,23 @@
  * Also a message's edit racing its recall: the recall wins and the edit after it is refused.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import type { Message } from '../../../src/protocol/index.js';
-import { freshSchema, requirePostgres } from '../helpers/services.js';
-import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { serverOnEachStore } from '../helpers/store-server.js';
+import { cmid, createUsers, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 
 let n = 0;
 
-for (const store of ['sqlite', 'postgres'] as const) describe(`group changes sent at once (${store})`, () => {
+serverOnEachStore('group changes sent at once', (server) => {
   let t: TestServer;
   let alice: TestSocket;
   let bob: TestSocket;
-  let drop = async (): Promise<void> => {};
   before(async () => {
-    if (store === 'postgres') {
-      await requirePostgres();
-      const schema = await freshSchema();
-      drop = schema.drop;
-      t = await startServer({ databaseUrl: schema.url });
-    } else t = await startServer();
+    t = server();
     await createUsers(t, 'alice', 'bob', 'carol', 'dave', 'erin');
     alice = await t.login('alice');
     bob = await t.login('bob');
-  });
-  after(async () => {
-    await t.stop();
-    await drop();
   });
 
   /** Sends the frames in one go (one read on the server), then the answer to each, by reqId. */
