@@ -43,7 +43,7 @@ export async function startServerOn(store: ServerStore, options: Partial<ChatSer
  */
 export function serverOnEachStore(
   title: string,
-  body: (server: () => TestServer, store: ServerStore) => void,
+  body: (server: () => TestServer) => void,
   { stores = ['sqlite', 'postgres'], ...options }: Partial<ChatServerOptions> & { stores?: readonly ServerStore[] } = {},
 ): void {
   for (const store of stores) {
@@ -55,7 +55,7 @@ export function serverOnEachStore(
       after(async () => {
         await t?.stop();
       });
-      body(() => t!, store);
+      body(() => t!);
     });
   }
 }
