@@ -6,34 +6,23 @@
  * edit after it is refused.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import type { GroupChange, Message } from '../../../src/protocol/index.js';
-import { createMemoryStore } from '../../../src/server/store/memory-store.js';
-import { freshSchema, requirePostgres } from '../helpers/services.js';
-import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { serverOnEachStore } from '../helpers/store-server.js';
+import { cmid, createUsers, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 
 let n = 0;
 
-for (const store of ['memory', 'sqlite', 'postgres'] as const) describe(`group changes sent at once (${store})`, () => {
+serverOnEachStore('group changes sent at once', (server) => {
   let t: TestServer;
   let alice: TestSocket;
   let bob: TestSocket;
-  let drop = async (): Promise<void> => {};
   before(async () => {
-    if (store === 'postgres') {
-      await requirePostgres();
-      const schema = await freshSchema();
-      drop = schema.drop;
-      t = await startServer({ databaseUrl: schema.url });
-    } else t = await startServer(store === 'memory' ? { store: createMemoryStore() } : {});
+    t = server();
     await createUsers(t, 'alice', 'bob', 'carol', 'dave', 'erin');
     alice = await t.login('alice');
     bob = await t.login('bob');
-  });
-  after(async () => {
-    await t.stop();
-    await drop();
   });
 
   /** Sends the frames in one go (one read on the server), then the answer to each, by reqId. */
@@ -128,4 +117,4 @@ for (const store of ['memory', 'sqlite', 'postgres'] as const) describe(`group c
     const m = (page.body.messages as Message[]).find((x) => x.id === ack.id)!;
     assert.equal(m.elem.type, 'recalled', 'nothing of the text is left');
   });
-});
+}, { stores: ['memory', 'sqlite', 'postgres'] });
