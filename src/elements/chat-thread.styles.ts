@@ -33,8 +33,16 @@ export const styles = [
       padding-inline-start: var(--_padding);
     }
 
+    /* The title takes what the row has left, up to its own width: a long one shrinks (the page
+       cuts it, e.g. with an ellipsis) and keeps presence beside it and search on the row. */
+    [part~='header'] ::slotted(*) {
+      flex: 1 1 0;
+      min-width: 0;
+      max-width: max-content;
+    }
+
     [part~='header'] > [part~='search-bar'] {
-      flex: 1;
+      margin-inline-start: auto;
     }
 
     [part~='log'] {

@@ -137,6 +137,10 @@ export const panelStyles = css`
 
   /* Group info, or a 1:1 chat's profile-button. */
   .thread-header button {
+    max-width: 100%;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
     padding: 0.25rem 0.75rem;
     border: 1px solid var(--_border);
     border-radius: 999px;
