@@ -33,11 +33,11 @@ export const styles = [
       padding-inline-start: var(--_padding);
     }
 
-    /* The title takes what the row has left, up to its own width: a long one shrinks (the page
-       cuts it, e.g. with an ellipsis) and keeps presence beside it and search on the row. */
+    /* The title takes what the row has left, up to its own width: one the page lets shrink
+       (min-width 0, cut with an ellipsis) keeps presence beside it and search on the row; any
+       other wraps them under it rather than run over them. */
     [part~='header'] ::slotted(*) {
       flex: 1 1 0;
-      min-width: 0;
       max-width: max-content;
     }
 

@@ -151,10 +151,12 @@ function overlaps(boxes: Record<string, Element>): string[] {
 describe('the open search at phone widths (320, 375, 414 px), left to right and right to left (Arabic)', function () {
   this.timeout(30_000);
   let alice: ChatClient;
+  let bobId: string;
 
   before(async () => {
     const aliceId = uniqueUser('alice');
-    const bob = await connect(uniqueUser('bob'), `Bob ${'Longname'.repeat(8)}`);
+    bobId = uniqueUser('bob');
+    const bob = await connect(bobId, `Bob ${'Longname'.repeat(8)}`);
     alice = await connect(aliceId, 'Alice');
     await bob.send(`p2p:${aliceId}`, 'hello');
   });
@@ -199,6 +201,16 @@ describe('the open search at phone widths (320, 375, 414 px), left to right and 
     await waitUntil(() => !part(host, 'search'), `${where}: Escape closes the search`);
     await waitUntil(() => focused() === part(host, 'search-button'), `${where}: focus back on the button`);
   }
+
+  it("<chat-thread> at 320 px: a page's long title that does not shrink puts presence and search under it, over none of them", async () => {
+    await setViewport({ width: 320, height: 640 });
+    const thread = await fixture<HTMLElement>(html`<chat-thread style="height: 400px" .client=${alice} conversation=${`p2p:${bobId}`}><b slot="header"><span>${'Unbreakable'.repeat(6)}</span></b></chat-thread>`);
+    await waitUntil(() => part(thread, 'presence')?.part.contains('online'), 'bob shows online');
+    const title = thread.querySelector('b > span')!; // the text's own box, not its container's
+    expect(overlaps({ 'the title': title, 'the presence': part(thread, 'presence')!, 'the search button': part(thread, 'search-button')! })).to.deep.equal([]);
+    const { button, field } = await openSearch(thread);
+    expect(overlaps({ 'the title': title, 'the presence': part(thread, 'presence')!, 'the search button': button, 'the field': field })).to.deep.equal([]);
+  });
 
   for (const lang of ['en', 'ar'] as const) {
     for (const width of [320, 375, 414]) {

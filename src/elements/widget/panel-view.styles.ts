@@ -131,7 +131,9 @@ export const panelStyles = css`
     border-bottom: 1px solid var(--_border);
   }
 
+  /* Shrinks in the thread's header row: its button cuts a long name (below). */
   .thread-header {
+    min-width: 0;
     padding-block: 0.25rem;
   }
 
