@@ -120,6 +120,27 @@ describe('narrow layout (320 px)', function () {
     expect(horizontalOverflow(session)).to.deep.equal([]);
   });
 
+  it("chat-thread: a message's menu (its row of quick reactions the widest) opens on screen, for others' and own messages, LTR and RTL", async () => {
+    for (const dir of ['ltr', 'rtl']) {
+      const wrapper = await fixture<HTMLElement>(html`<div dir=${dir}><chat-thread style="height: 500px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread></div>`);
+      const thread = wrapper.querySelector<ChatThread>('chat-thread')!;
+      await waitUntil(() => parts(thread, 'bubble').length === 3, 'the thread should show its messages');
+      for (const who of ['other', 'self']) {
+        const message = parts(thread, 'message').find((m) => m.part.contains(who) && m.querySelector('[part~="actions-button"]'))!;
+        const button = message.querySelector<HTMLElement>('[part~="actions-button"]')!;
+        button.focus(); // as a pointer press does, before its click
+        button.click();
+        await waitUntil(() => part(thread, 'menu'), `${dir} ${who}: the menu opens`);
+        await nextFrames();
+        const menu = part(thread, 'menu')!.getBoundingClientRect();
+        expect([menu.left, menu.right], `${dir} ${who}: the menu within 0…${WIDTH}`).to.satisfy(([l, r]: number[]) => l >= 0 && r <= WIDTH);
+        expect(horizontalOverflow(wrapper), `${dir} ${who}`).to.deep.equal([]);
+        await sendKeys({ press: 'Escape' });
+        await waitUntil(() => !part(thread, 'menu'), `${dir} ${who}: Escape closes the menu`);
+      }
+    }
+  });
+
   it('forward-dialog fits the viewport', async () => {
     const session = await fixture<HTMLElement>(html`<chat-session .client=${alice}><forward-dialog></forward-dialog></chat-session>`);
     const dialog = session.querySelector('forward-dialog')!;
