@@ -141,6 +141,28 @@ describe('narrow layout (320 px)', function () {
     }
   });
 
+  it('contacts-view and group-create-dialog in Arabic: a search hint longer than its field ends in an ellipsis', async () => {
+    await setLocale('ar');
+    try {
+      for (const tag of ['contacts-view', 'group-create-dialog'] as const) {
+        const el = document.createElement(tag);
+        el.client = alice;
+        (await fixture<HTMLElement>(html`<div dir="rtl"></div>`)).append(el);
+        await el.show();
+        const field = part<HTMLInputElement>(el, 'search')!;
+        await waitUntil(() => field.getBoundingClientRect().width > 0, `${tag}: the field shows`);
+        const context = document.createElement('canvas').getContext('2d')!;
+        context.font = getComputedStyle(field).font;
+        const inner = field.clientWidth - parseFloat(getComputedStyle(field).paddingInlineStart) - parseFloat(getComputedStyle(field).paddingInlineEnd);
+        expect(context.measureText(field.placeholder).width, `${tag}: the hint is longer than the field at ${WIDTH} px`).to.be.above(inner);
+        expect(getComputedStyle(field).textOverflow, `${tag}: so it ends in "…"`).to.equal('ellipsis');
+        el.close();
+      }
+    } finally {
+      await setLocale('');
+    }
+  });
+
   it('forward-dialog fits the viewport', async () => {
     const session = await fixture<HTMLElement>(html`<chat-session .client=${alice}><forward-dialog></forward-dialog></chat-session>`);
     const dialog = session.querySelector('forward-dialog')!;
