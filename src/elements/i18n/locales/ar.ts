@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`تم كتمك في هذه المجموعة حتى ${0}.`,
 'composer.muteReason': str`(${0})`,
 'composer.placeholder': `اكتب رسالة…`,
+'composer.placeholderShort': `رسالة`,
 'composer.send': `إرسال`,
 'composer.stickers': `الملصقات`,
 'composer.suggestions.few': str`${0} اقتراحات. اختر بمفاتيح الأسهم واضغط Enter للإدراج.`,

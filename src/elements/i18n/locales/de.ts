@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`Du bist in dieser Gruppe bis ${0} stummgeschaltet.`,
 'composer.muteReason': str`(${0})`,
 'composer.placeholder': `Nachricht schreiben…`,
+'composer.placeholderShort': `Nachricht`,
 'composer.send': `Senden`,
 'composer.stickers': `Sticker`,
 'composer.suggestions.few': str`${0} Vorschläge. Mit den Pfeiltasten auswählen, mit Enter einfügen.`,

@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`Estás silenciado en este grupo hasta ${0}.`,
 'composer.muteReason': str`(${0})`,
 'composer.placeholder': `Escribe un mensaje…`,
+'composer.placeholderShort': `Mensaje`,
 'composer.send': `Enviar`,
 'composer.stickers': `Stickers`,
 'composer.suggestions.few': str`${0} sugerencias. Elige con las flechas y pulsa Enter para insertar.`,

@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`Vous êtes réduit au silence dans ce groupe jusqu’à ${0}.`,
 'composer.muteReason': str`(${0})`,
 'composer.placeholder': `Écrivez un message…`,
+'composer.placeholderShort': `Message`,
 'composer.send': `Envoyer`,
 'composer.stickers': `Autocollants`,
 'composer.suggestions.few': str`${0} suggestions. Choisissez avec les flèches, Entrée pour insérer.`,

@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`このグループでは${0}まで発言が制限されています。`,
 'composer.muteReason': str`（${0}）`,
 'composer.placeholder': `メッセージを入力…`,
+'composer.placeholderShort': `メッセージ`,
 'composer.send': `送信`,
 'composer.stickers': `スタンプ`,
 'composer.suggestions.few': str`候補 ${0} 件。矢印キーで選び、Enter で挿入します。`,

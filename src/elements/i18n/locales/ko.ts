@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`이 그룹에서 ${0}까지 발언이 제한되었습니다.`,
 'composer.muteReason': str`(${0})`,
 'composer.placeholder': `메시지 입력…`,
+'composer.placeholderShort': `메시지`,
 'composer.send': `보내기`,
 'composer.stickers': `스티커`,
 'composer.suggestions.few': str`추천 ${0}개. 화살표 키로 선택하고 Enter 키로 넣으세요.`,

@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`Você foi silenciado neste grupo até ${0}.`,
 'composer.muteReason': str`(${0})`,
 'composer.placeholder': `Escreva uma mensagem…`,
+'composer.placeholderShort': `Mensagem`,
 'composer.send': `Enviar`,
 'composer.stickers': `Figurinhas`,
 'composer.suggestions.few': str`${0} sugestões. Use as setas para escolher e Enter para inserir.`,

@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`Вам запрещено писать в этой группе до ${0}.`,
 'composer.muteReason': str`(${0})`,
 'composer.placeholder': `Напишите сообщение…`,
+'composer.placeholderShort': `Сообщение`,
 'composer.send': `Отправить`,
 'composer.stickers': `Стикеры`,
 'composer.suggestions.few': str`${0} варианта. Выберите стрелками, Enter — вставить.`,

@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`你在此群组中已被禁言，直到 ${0}。`,
 'composer.muteReason': str`（${0}）`,
 'composer.placeholder': `输入消息…`,
+'composer.placeholderShort': `消息`,
 'composer.send': `发送`,
 'composer.stickers': `贴纸`,
 'composer.suggestions.few': str`${0} 个建议。用方向键选择，按 Enter 插入。`,

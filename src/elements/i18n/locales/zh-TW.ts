@@ -86,6 +86,7 @@
 'composer.mutedInGroupUntil': str`你在此群組中已被禁言，直到 ${0}。`,
 'composer.muteReason': str`（${0}）`,
 'composer.placeholder': `輸入訊息…`,
+'composer.placeholderShort': `訊息`,
 'composer.send': `傳送`,
 'composer.stickers': `貼圖`,
 'composer.suggestions.few': str`${0} 個建議。使用方向鍵選擇，按 Enter 插入。`,
