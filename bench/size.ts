@@ -21,7 +21,8 @@
  *   (b) script tag, everything: every file of the build (the panel, which also carries the
  *       client's paths used only from it, the on-demand features, the emoji list) and the largest
  *       locale's strings: what a visitor who opens the widget and uses every feature downloads, at most. A page speaks one language, so it
- *       fetches one locale chunk at most (none in English); counting all ten would make the
+ *       fetches one locale chunk (English is one too, `natter-en-<hash>.js`: the script tag's
+ *       `msg()` calls carry no English but the launcher's); counting all eleven would make the
  *       figure grow with every language added although no visitor downloads more.
  *   (c) natter/define: the package as published (its browser modules built as `npm run build`
  *       does, `vite build --mode lib`, into a temporary directory) bundled as an app would: one
@@ -161,7 +162,9 @@ const LIMITS = {
   // once (the client's optimistic edit, recall and delete for me, kept from the ack until the event is folded: (a) +0.2).
   // 122.4 → 121.4 (measured 121.2): h3, h4, h6 and h7 merged together.
   // 121.4 → 121.6 (measured 121.4): a group invite's refusal names the id it is about (two sentences in 11 languages).
-  everything: { bytes: 121.6 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 121.6 → 117.8 (measured 117.7, 121.4 before; h3, issue 24): English out of the msg() calls into a locale chunk of
+  // its own (scripts/english-chunk.ts; panel −2.5, extras −1.1; the en chunk, 3.5, is smaller than ru, the one counted).
+  everything: { bytes: 117.8 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -199,7 +202,8 @@ const LIMITS = {
   // chunk, import()ed once the panel is in (−0.86; (b) +0.04, measured 120.35, under its 120.5).
   // 91.1 → 91.9 (measured 91.7, 91.0 before; h3): the same as (b) (panel +0.5, core +0.2).
   // 91.9 → 88.3 (measured 88.1): h3, h4, h6 and h7 merged together.
-  opening: { bytes: 88.3 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 88.3 → 85.7 (measured 85.6, 88.2 before; h3): the same, the panel's English (−2.5) in the en chunk.
+  opening: { bytes: 85.7 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -228,6 +232,8 @@ const LIMITS = {
   // 128.5 → 129.3 (measured 129.1, 128.3 before; h3): the same as (b).
   // 129.3 → 129.1 (measured 128.9): h3, h4, h6 and h7 merged together.
   // 129.1 → 129.3 (measured 129.1): the same.
+  // Measured 129.2 (h3): English loaded as a catalogue (its loader, the wait for strings before the panel registers);
+  // the package keeps English in its msg() calls.
   define: { bytes: 129.3 * KiB, kind: 'ratchet' },
 } as const;
 

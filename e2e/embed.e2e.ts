@@ -188,6 +188,37 @@ test('a Chinese page: the launcher and the panel speak Chinese (the build looks 
   await page.context().close();
 });
 
+test('an English page: the launcher speaks English before any catalogue, and the panel once the English chunk (its strings, out of the element code) is in: no ids, no empty labels', async () => {
+  const chunk = (name: RegExp) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => name.test(n))!), 'utf8');
+  assert.ok(!chunk(/^natter-panel-[\w-]+\.js$/).includes('Write a message…'), "the panel's chunk has no English text");
+  assert.ok(chunk(/^natter-en-[\w-]+\.js$/).includes('Write a message…'));
+  const release = cdn.hold(/^natter-en-/);
+  const seen = cdn.requests.length;
+  const page = await newPage();
+  try {
+    await page.goto(`${host.url}/cdn-shop?user=jon`);
+    const launcher = page.locator('chat-widget [part~="launcher"]');
+    await until(async () => (await launcher.getAttribute('aria-label')) === 'Open chat', 'the launcher to be named in English at first paint');
+    await launcher.click();
+    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-en-[\w-]+\.js$/.test(p)), 'the English strings to be fetched');
+    // Until they are in, the panel is its busy frame, named by the title: no element of it renders a string it lacks.
+    const panel = page.locator('chat-widget [part~="panel"]');
+    assert.equal(await panel.getAttribute('aria-busy'), 'true');
+    assert.equal(await panel.getAttribute('aria-label'), 'Chat');
+    assert.equal(await page.evaluate(() => !!customElements.get('message-composer')), false);
+    release();
+    const input = page.locator('chat-widget message-composer [part~="input"]');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Write a message…', 'the composer in English');
+    assert.equal(await page.locator('chat-widget [part~="close-button"]').getAttribute('aria-label'), 'Close chat');
+    assert.equal(await panel.getAttribute('aria-busy'), 'false');
+    const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
+    assert.deepEqual(locales, ['en']);
+  } finally {
+    release();
+    await page.context().close();
+  }
+});
+
 test('on a 320px-wide screen the open panel fills the viewport', async () => {
   const page = await newPage(320);
   // Reduced motion also means the panel is in place at once (no rise animation to wait for).
