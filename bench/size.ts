@@ -107,7 +107,9 @@ const LIMITS = {
   // after a reload, and from the ack until its event is folded: src/client/changes.ts, +0.2), below the 34 KiB budget.
   // 33.5 → 33.7 (measured 33.5; h7): a session ends at its token's expiry and the client reconnects at once with a fresh
   // token on close 4440 (src/client/connection.ts, +0.1), below the 34 KiB budget.
-  firstPaint: { bytes: 33.7 * KiB, kind: 'ratchet (budget: 34 KiB)' },
+  // 33.7 → 33.6 (measured 33.5, 33.6 before; h3): the panel's loader retries a failed load of the panel or of its
+  // strings with one .catch (src/elements/widget/load-panel.ts), shorter than the rejection handler it replaces.
+  firstPaint: { bytes: 33.6 * KiB, kind: 'ratchet (budget: 34 KiB)' },
   // 86.2 → 85.4 (measured 85.2): the same work. Issue 24's 75 KiB is the target, not met.
   // 86.2 → 88.3 (h5: the full reaction picker, who reacted, the widget's exported change parts).
   // 88.3 → 96.7 (measured 96.5): search, mutes and Web Push, the group dialogs and frames, merged.

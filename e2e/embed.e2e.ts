@@ -49,12 +49,15 @@ const CDN_PATH = '/npm/natter@0.1.0/dist/cdn/';
 async function startCdn() {
   const requests: string[] = [];
   const held: Array<{ pattern: RegExp; gate: Promise<void> }> = [];
+  const failing: RegExp[] = [];
   const site = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://cdn').pathname;
     requests.push(path);
     const name = path.startsWith(CDN_PATH) ? path.slice(CDN_PATH.length) : '';
     const body = cdnFile(name);
     if (!body) return void res.writeHead(404, { 'access-control-allow-origin': '*' }).end();
+    const fail = failing.findIndex((pattern) => pattern.test(name));
+    if (fail >= 0) return void (failing.splice(fail, 1), res.writeHead(503, { 'access-control-allow-origin': '*' }).end());
     for (const h of held) if (h.pattern.test(name)) await h.gate;
     res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' }).end(body);
   });
@@ -73,6 +76,10 @@ async function startCdn() {
         held.splice(held.indexOf(entry), 1);
         release();
       };
+    },
+    /** Answers the next request for a file `pattern` names with a 503. */
+    failOnce(pattern: RegExp): void {
+      failing.push(pattern);
     },
     close: () => new Promise<void>((resolve) => site.close(() => resolve())),
   };
@@ -215,6 +222,26 @@ test('an English page: the launcher speaks English before any catalogue, and the
     assert.deepEqual(locales, ['en']);
   } finally {
     release();
+    await page.context().close();
+  }
+});
+
+test('an English page whose English chunk failed to load (fetched with the panel on idle) asks for it again when the widget opens, and the panel speaks English', async () => {
+  cdn.failOnce(/^natter-en-/);
+  const seen = cdn.requests.length;
+  const page = await newPage();
+  try {
+    await page.addInitScript(() => addEventListener('lit-localize-status', (e) => {
+      if ((e as CustomEvent<{ status: string }>).detail.status === 'error') document.documentElement.dataset['localeFailed'] = '';
+    }));
+    await page.goto(`${host.url}/cdn-shop?user=kim`);
+    await page.waitForFunction(() => document.documentElement.dataset['localeFailed'] !== undefined);
+    assert.equal(await page.evaluate(() => !!customElements.get('message-composer')), false, 'no panel without its strings');
+    await page.locator('chat-widget [part~="launcher"]').click();
+    const input = page.locator('chat-widget message-composer [part~="input"]');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Write a message…', 'the composer in English');
+    assert.equal(cdn.requests.slice(seen).filter((p) => /\/natter-en-[\w-]+\.js$/.test(p)).length, 2, 'the English chunk asked for twice');
+  } finally {
     await page.context().close();
   }
 });

@@ -33,6 +33,8 @@ let chosen = '';
 /** The formatting tag per catalogue, as last requested. */
 const formatTags = new Map<Locale, string>();
 let ready: Promise<void> = Promise.resolve();
+/** Whether the catalogue asked for last failed to load (offline): `stringsReady()` asks for it again. */
+let failed = false;
 
 /**
  * @lit/localize's source locale, which no element asks for: it has no module, and English is
@@ -61,6 +63,13 @@ function request(tag: string): Promise<void> {
   formatTags.set(locale, format);
   if (!rt) return ready;
   ready = rt.setLocale(locale);
+  failed = false;
+  // @lit/localize answers a locale whose load failed with that failure until another is asked for:
+  // going back to the active one lets the next request load it again.
+  ready.catch(() => {
+    failed = true;
+    void rt.setLocale(rt.getLocale());
+  });
   if (formatChanged && rt.getLocale() === locale) window.dispatchEvent(new Event(FORMAT_EVENT));
   return ready;
 }
@@ -95,11 +104,12 @@ export function localeReady(): Promise<void> {
 
 /**
  * Resolves once a catalogue is loaded, asking for the page's language when no element has asked
- * for one yet: the panel's elements are registered after it (`../widget/panel.ts`), since in the
+ * for one yet, or again when it failed to load (what `setLocale()` chose, else the `lang`
+ * followed): the panel's elements are registered after it (`../widget/panel.ts`), since in the
  * script tag their English is in the `en` chunk.
  */
 export function stringsReady(): Promise<void> {
-  return runtime === undefined ? followLang() : ready;
+  return runtime !== undefined && !failed ? ready : setLocale(chosen);
 }
 
 export { formatNumber, plural, pluralOf, type PluralForms } from './core-locale.js';
