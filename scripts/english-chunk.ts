@@ -28,7 +28,7 @@ interface English {
 
 /** What the build loads for `en.ts`: the table is written in at `renderChunk`, once every module has given its strings. */
 const PLACEHOLDER = '__natterEnglish';
-export const ENGLISH_MODULE = `import { str } from '@lit/localize';\nexport const templates = ${PLACEHOLDER}(str);\n`;
+const ENGLISH_MODULE = `import { str } from '@lit/localize';\nexport const templates = ${PLACEHOLDER}(str);\n`;
 
 type Node = AstNode & {
   callee?: AstNode & { name?: string };
