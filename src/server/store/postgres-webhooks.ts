@@ -9,6 +9,9 @@ interface Deps {
 
 type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** PostgreSQL's time in epoch ms, the statement's start (the same for every row it touches). */
+const DB_NOW = '(extract(epoch FROM now()) * 1000)::bigint';
+
 /**
  * Queues events inside the caller's transaction, in one round trip. Rows get their seq in the
  * order given; a commit that holds its conversations' row locks (commitBatch, commitChange)
@@ -59,16 +62,16 @@ export function createPostgresWebhooks({ query, transaction }: Deps): WebhookSto
            SELECT DISTINCT ON (endpoint_id, conv_key) seq FROM webhook_outbox WHERE NOT failed ORDER BY endpoint_id, conv_key, seq
          ), due AS (
            SELECT o.seq, o.endpoint_id, o.conv_key FROM webhook_outbox o WHERE o.seq IN (SELECT seq FROM heads)
-             AND NOT o.failed AND o.next_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= $1)
+             AND NOT o.failed AND o.next_at <= $1 AND (o.lease_until IS NULL OR o.lease_until <= ${DB_NOW})
            ORDER BY o.seq LIMIT $3 FOR UPDATE SKIP LOCKED
          ), chain AS (
            SELECT c.seq FROM due d CROSS JOIN LATERAL (
              SELECT o.seq FROM webhook_outbox o WHERE NOT o.failed AND o.endpoint_id = d.endpoint_id AND o.conv_key = d.conv_key
              ORDER BY o.seq LIMIT $5) c
          )
-         UPDATE webhook_outbox w SET lease_owner = $2, lease_until = $4 FROM chain
-         WHERE w.seq = chain.seq AND (w.lease_until IS NULL OR w.lease_until <= $1) RETURNING w.*`,
-        [now, owner, limit, now + leaseMs, perKey],
+         UPDATE webhook_outbox w SET lease_owner = $2, lease_until = ${DB_NOW} + $4 FROM chain
+         WHERE w.seq = chain.seq AND (w.lease_until IS NULL OR w.lease_until <= ${DB_NOW}) RETURNING w.*`,
+        [now, owner, limit, leaseMs, perKey],
       );
       return rows.map(toOutboxRow).sort((a, b) => a.seq - b.seq);
     },

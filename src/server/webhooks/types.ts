@@ -68,7 +68,8 @@ export interface WebhookStore {
    * pairs whose oldest pending row (the head) is due and not leased: the head and up to
    * `perKey - 1` rows after it, ascending by seq. So one key's events go out in order, by one
    * deliverer at a time. Concurrent claims on several nodes never return the same row while its
-   * lease runs.
+   * lease runs. `now` is the caller's clock; a store that several nodes share reckons the leases
+   * by its own clock instead (PostgreSQL), so nodes whose clocks disagree agree on a lease's end.
    */
   claimWebhooks(owner: string, now: number, leaseMs: number, limit: number, perKey?: number): Promise<OutboxRow[]>;
   /**
