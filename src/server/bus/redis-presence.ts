@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Presence, PresenceState } from '../core/presence.js';
-import { closeRedis, connectRedis } from './redis-connection.js';
+import { closeRedis, connectRedis, redisClockOffset } from './redis-connection.js';
 
 export interface RedisPresenceOptions {
   url: string;
@@ -43,18 +43,9 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   const seenKey = `${prefix}lastseen`;
   const local = new Set<string>();
   let closed = false;
-  /** Redis's clock minus this node's. */
-  let offset = 0;
+  /** Redis's clock minus this node's, measured again before each refresh. */
+  let offset = await redisClockOffset(redis);
   const now = () => Date.now() + offset;
-  const measureOffset = async () => {
-    const before = Date.now();
-    const [s, us] = await redis.time();
-    const after = Date.now();
-    const measured = Number(s) * 1000 + Math.floor(Number(us) / 1000) - Math.round((before + after) / 2);
-    // A difference within the measurement's own uncertainty (half the round trip) is none.
-    offset = Math.abs(measured) <= (after - before) / 2 + 1 ? 0 : measured;
-  };
-  await measureOffset();
 
   const refresh = async (users: Iterable<string>) => {
     const expires = now() + ttlMs;
@@ -67,7 +58,10 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     if (n > 0) await pipe.exec();
   };
   const timer = setInterval(() => {
-    measureOffset().then(() => refresh(local)).catch((err: unknown) => log.error({ err }, 'redis presence: refresh failed'));
+    redisClockOffset(redis).then((measured) => {
+      offset = measured;
+      return refresh(local);
+    }).catch((err: unknown) => log.error({ err }, 'redis presence: refresh failed'));
   }, Math.max(1, Math.floor(ttlMs / 3)));
   timer.unref();
 
