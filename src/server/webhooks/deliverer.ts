@@ -199,7 +199,7 @@ export class WebhookDeliverer {
     const batch = this.#settled.splice(0);
     if (batch.length === 0) return;
     try {
-      await this.#o.store.settleWebhooks(this.owner, batch);
+      await this.#o.store.settleWebhooks(this.owner, batch, this.#o.clock());
     } catch (err) {
       this.#o.logger.warn({ err }, 'webhooks: settling deliveries failed');
     }

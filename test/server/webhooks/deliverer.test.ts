@@ -72,7 +72,7 @@ test('a commit that pokes while a poked look finds nothing due does not stop the
 });
 
 /** Two nodes on one PostgreSQL outbox, each with its own clock (`skewMs` apart) and receiver-bound deliverer. */
-async function twoNodes(skewMs: number) {
+async function twoNodes(skewMs: number, options: { backoffMs?: number } = {}) {
   const db = await freshSchema();
   const stores: Store[] = [await createPostgresStore({ connectionString: db.url }), await createPostgresStore({ connectionString: db.url })];
   const receiver = await startReceiver(SECRET);
@@ -88,7 +88,7 @@ async function twoNodes(skewMs: number) {
       return rows;
     };
     const endpoints = new WebhookEndpoints({ store, env: [{ id: 'env-0', url: receiver.url, secret: SECRET, events: [], createdAt: 0 }], clock, logger: silentLogger });
-    return new WebhookDeliverer({ store: { ...store, claimWebhooks }, endpoints, clock, logger: silentLogger, timeoutMs: 4000, pollMs: 50 });
+    return new WebhookDeliverer({ store: { ...store, claimWebhooks }, endpoints, clock, logger: silentLogger, timeoutMs: 4000, pollMs: 50, ...options });
   });
   return {
     stores, receiver, deliverers, claims, claimed,
@@ -130,6 +130,41 @@ test('a node whose clock runs 10 minutes behind takes over the lease of a node t
     b.start();
     await until(() => nodes.receiver.accepted().length === 1, 'node b sending once the lease ran out', 5000);
     assert.deepEqual(nodes.receiver.requests.map((r) => r.id), ['one']);
+  } finally {
+    await nodes.close();
+  }
+});
+
+test('a node whose clock runs 10 minutes behind sends the events another node committed at once, not 10 minutes later', async () => {
+  const nodes = await twoNodes(-600_000);
+  try {
+    // Committed on node a (its clock on time, 10 minutes ahead of b's); only b delivers.
+    await nodes.stores[0]!.enqueueWebhooks([{ ...event('one'), time: Date.now() }]);
+    nodes.deliverers[1]!.start();
+    await until(() => nodes.receiver.accepted().length === 1, 'node b sending the event', 5000);
+    assert.deepEqual(nodes.receiver.requests.map((r) => r.id), ['one']);
+  } finally {
+    await nodes.close();
+  }
+});
+
+test('a retry that a node settled is not sent early by a node whose clock runs 10 minutes ahead', async () => {
+  const backoffMs = 2000;
+  const nodes = await twoNodes(600_000, { backoffMs });
+  try {
+    let answers = 0;
+    nodes.receiver.respond = () => (answers++ === 0 ? 500 : 200);
+    await nodes.stores[0]!.enqueueWebhooks([{ ...event('one'), time: Date.now() }]);
+    // Node a attempts first (and schedules the retry by its clock); then b, 10 minutes ahead, polls too.
+    nodes.deliverers[0]!.start();
+    await until(() => nodes.receiver.requests.length === 1, 'the first attempt');
+    const failedAt = Date.now();
+    nodes.deliverers[1]!.start();
+    await until(() => nodes.receiver.accepted().length === 1, 'the retry', 10_000);
+    const waited = Date.now() - failedAt;
+    // The backoff is jittered down to 0.8 of it.
+    assert.ok(waited >= backoffMs * 0.8 - 100, `retried ${waited} ms after the failure`);
+    assert.deepEqual(nodes.receiver.requests.map((r) => [r.id, r.attempt]), [['one', 1], ['one', 2]]);
   } finally {
     await nodes.close();
   }
