@@ -29,7 +29,7 @@ export interface SearchMover {
  * conversation with rows above its watermark: a node that died before its move leaves its rows
  * there, where searches still find them (on their bodies), and the next sweep of any node takes
  * them. A failed move is logged and its conversations moved again after a backoff (or with the
-next move, if that comes first).
+ * next move, if that comes first).
  */
 export function createSearchMover(connect: () => Promise<PoolClient>, log: Logger): SearchMover {
   let keys = new Set<string>();
