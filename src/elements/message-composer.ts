@@ -10,7 +10,6 @@ import { applyMarker, formatKey } from './composer/format-keys.js';
 import { VoiceButton } from './composer/voice-button.js';
 import { LinkPreviewBar } from './composer/link-preview-bar.js';
 import { MuteNotice } from './composer/mute-notice.js';
-import { PlaceholderFit } from './composer/placeholder-fit.js';
 import { dragHasFiles, filesOf, isTooLarge, limitOf } from './composer/attach.js';
 import type { EmojiPicker, Sticker } from './composer/emoji-picker.js';
 import { EMOJI_PICKER_ID, loadEmojiPicker } from './composer/load-emoji-picker.js';
@@ -109,7 +108,7 @@ export class MessageComposer extends LitElement {
   /** Conversation to send to, `p2p:<user>` or `group:<id>`. */
   @property() accessor conversation = '';
 
-  /** Placeholder of the text area; default: "Write a message…" in the element's language ("Message" where that would be cut). */
+  /** Placeholder of the text area; default: "Message" in the element's language. */
   @property() accessor placeholder = '';
 
   /** Turns the composer off (the host page decides when). */
@@ -175,8 +174,6 @@ export class MessageComposer extends LitElement {
   #previews = new LinkPreviewBar(this, { client: () => this.client, enabled: () => this.#canAttach });
 
   #mute = new MuteNotice(this, { client: () => this.client, conversation: () => this.conversation });
-
-  #placeholderFit = new PlaceholderFit(this, () => this.#input);
 
   constructor() {
     super();
@@ -486,7 +483,7 @@ export class MessageComposer extends LitElement {
           aria-autocomplete=${this.conversation.startsWith('group:') ? 'list' : nothing}
           aria-controls=${activeMention ? MENTIONS_ID : nothing}
           aria-activedescendant=${activeMention ?? nothing}
-          placeholder=${this.placeholder || this.#placeholderFit.pick(t.placeholder, t.placeholderShort)}
+          placeholder=${this.placeholder || t.placeholder}
           enterkeyhint="send"
           .value=${this.draft}
           ?disabled=${disabled}
