@@ -10,6 +10,7 @@ import {
   type Message,
   type ServerFrame,
 } from '../../protocol/index.js';
+import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 import { authenticate, type TokenPolicy } from './auth.js';
 import type { Bus, BusEvent } from './bus.js';
 import { membersOf, sanctionsSubject, type ChangedFacts } from './facts.js';
@@ -100,6 +101,8 @@ export interface ChatCoreDeps {
   maxPendingFriendRequests?: number;
   /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
   groupCreate?: GroupCreatePolicy;
+  /** Most members a group may have (SPEC §13). Default GROUP_LIMITS.members. */
+  groupMemberLimit?: number;
   /** The word list's configured entries and default mode (SPEC §11); the stored entries come from the store. */
   wordList?: WordListOptions;
   /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
@@ -189,7 +192,7 @@ export class ChatCore {
         return this.wordList.filter(text);
       },
     });
-    this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
+    this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly, memberLimit: deps.groupMemberLimit ?? GROUP_LIMITS.members });
     this.friends = new FriendService(this, {
       requests: deps.friendRequests ?? false, blockedSenderSeesError: deps.blockedSenderSeesError,
       ...(deps.maxPendingFriendRequests !== undefined && { maxPending: deps.maxPendingFriendRequests }),

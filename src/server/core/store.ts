@@ -104,8 +104,10 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   /**
    * Adds members as addGroupMember does, all in one atomic step checked as updateGroup's: answers
    * those added (in the order given), none when `check` answers false or `groupId` is no group.
+   * With `limit`, the members are counted in the same step: more than `limit` after it throws
+   * GROUP_FULL (nothing written).
    */
-  addGroupMembers(groupId: string, userIds: readonly string[], check: GroupCheck, actor?: string): Promise<string[]>;
+  addGroupMembers(groupId: string, userIds: readonly string[], check: GroupCheck, actor?: string, limit?: number): Promise<string[]>;
   /**
    * Drops a membership; false when `userId` is not a member. With `check`, one atomic step like
    * changeGroupRole's: `check` gets `actor`'s role and the member's as they are at the write

@@ -21,7 +21,6 @@ import type { WebhookEventType } from '../webhooks/types.js';
 import { checkRole } from './roles.js';
 import type { Moderation } from '../moderation/moderation.js';
 import type { Sanction, SanctionGuard } from '../moderation/types.js';
-import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 
 /** Who may create groups from the widget: anyone, or only the site's backend (admin REST). `NATTER_GROUP_CREATE`. */
 export type GroupCreatePolicy = 'everyone' | 'admin';
@@ -44,6 +43,8 @@ export interface GroupServiceOptions {
   create: GroupCreatePolicy;
   /** Members may invite only their friends (the `friends-only` messaging mode). */
   friendsOnly: boolean;
+  /** Most members a group may have: a member's invite past it is GROUP_FULL. */
+  memberLimit: number;
 }
 
 /**
@@ -263,8 +264,10 @@ export class GroupService {
     for (const id of wanted) if (!(await store.isGroupMember(groupId, id))) fresh.push(id);
     const admitted = await this.#admissible(actor, fresh);
     if (admitted.length === 0) return;
-    if (!('admin' in actor) && (await store.countGroupMembers(groupId)) + admitted.length > GROUP_LIMITS.members) throw new ChatError('GROUP_FULL');
-    const added = await store.addGroupMembers(groupId, admitted, groupCheck(actor, { kind: 'invite', userIds }, () => true), memberOf(actor));
+    // The members counted in the write, the group's row locked: two invites at once on two nodes
+    // cannot pass the limit together.
+    const check = groupCheck(actor, { kind: 'invite', userIds }, () => true);
+    const added = await store.addGroupMembers(groupId, admitted, check, memberOf(actor), 'admin' in actor ? undefined : this.#o.memberLimit);
     if (added.length === 0) return;
     this.#host.forgetMembers(groupId);
     await this.#system(groupId, groupNotice.joined(actor, added, await this.#names(added)), { type: 'group.members', data: { group: { id: groupId }, added } });

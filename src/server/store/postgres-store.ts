@@ -350,8 +350,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async addGroupMember(groupId, userId) {
       return (await addMembers(groupId, () => insertMembers(pool, groupId, [userId]))).length > 0;
     },
-    async addGroupMembers(groupId, userIds, check, actor) {
-      return addMembers(groupId, () => transaction(async (c) => ((await checkedGroup(c, groupId, check, actor)) ? insertMembers(c, groupId, userIds) : [])));
+    async addGroupMembers(groupId, userIds, check, actor, limit) {
+      return addMembers(groupId, () => transaction(async (c) => {
+        if (!(await checkedGroup(c, groupId, check, actor))) return [];
+        const added = await insertMembers(c, groupId, userIds);
+        // Counted after the insert, the group's row locked (so after any invite before): a throw rolls it back.
+        if (limit !== undefined && added.length > 0) {
+          const { rows: [n] } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM memberships WHERE conv_key = $1', [groupKey(groupId)]);
+          if (n!.n > limit) throw new ChatError('GROUP_FULL');
+        }
+        return added;
+      }));
     },
     async removeGroupMember(groupId, userId, check, actor) {
       const key = groupKey(groupId);

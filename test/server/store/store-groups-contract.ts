@@ -166,4 +166,16 @@ export function groupsContract(store: () => Store): void {
     assert.deepEqual(seen, ['admin', 'member']);
     assert.deepEqual(await s.listGroupMembers('gr8'), ['ia', 'ib', 'io', 'iz']);
   });
+
+  it('counts the members in the invite\'s write with a limit: past it GROUP_FULL and nobody added; those already in count once', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr-full', name: 'F', createdAt: 1 }, ['fo', 'fa'], { fo: 'owner' });
+    const full = (e: unknown) => e instanceof ChatError && e.name === 'GROUP_FULL';
+    await assert.rejects(s.addGroupMembers('gr-full', ['fx', 'fy'], () => true, 'fo', 3), full);
+    assert.deepEqual(await s.listGroupMembers('gr-full'), ['fa', 'fo']);
+    assert.deepEqual(await s.addGroupMembers('gr-full', ['fa', 'fx'], () => true, 'fo', 3), ['fx']);
+    await assert.rejects(s.addGroupMembers('gr-full', ['fy'], () => true, 'fo', 3), full);
+    assert.deepEqual(await s.addGroupMembers('gr-full', ['fy'], () => true, 'fo'), ['fy'], 'no limit');
+    assert.equal(await s.countGroupMembers('gr-full'), 4);
+  });
 }
