@@ -132,6 +132,14 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    */
   commitMessages(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
   /**
+   * Commits a group's notice (one draft, as commitMessages) only if `stands` holds of the group as
+   * it is then; undefined, nothing written, otherwise. On PostgreSQL the group's row is share-locked
+   * from the check to the commit, so no updateGroup (which locks it) comes between them, on any
+   * node: a notice is committed only while what it tells still stands. SQLite and memory are one
+   * process, where GroupService runs a group's changes and their notices one after another.
+   */
+  commitGroupNotice(groupId: string, stands: (group: GroupRecord) => boolean, draft: MessageDraft): Promise<CommitOutcome | undefined>;
+  /**
    * Set when commits are applied one after another in the order `commitMessages` was called,
    * whatever their number in flight (one writer taking them from a queue): the core may then
    * hand over the next batch before the last one is done. Absent: one commit at a time.

@@ -59,6 +59,14 @@ export function createMemoryStore(): Store {
     c.joined.set(userId, c.lastSeq);
     return true;
   };
+  // Nothing in a batch can fail half-way here, so applying drafts in order is the transaction;
+  // `staged` lets a later draft of the batch see an earlier one as its duplicate.
+  const commitAll = (drafts: MessageDraft[]) => {
+    const staged = new Map<string, { key: string; message: Message }>();
+    const outcomes = drafts.map((d) => commitOne(d, staged));
+    for (const [id, entry] of staged) idempotency.set(id, entry);
+    return outcomes;
+  };
   const conv = (key: string) => {
     let c = conversations.get(key);
     if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map(), roles: new Map() }));
@@ -238,12 +246,11 @@ export function createMemoryStore(): Store {
       return conversations.get(groupKey(groupId))?.members.has(userId) ?? false;
     },
     async commitMessages(drafts) {
-      // Nothing in a batch can fail half-way here, so applying drafts in order is the transaction;
-      // `staged` lets a later draft of the batch see an earlier one as its duplicate.
-      const staged = new Map<string, { key: string; message: Message }>();
-      const outcomes = drafts.map((d) => commitOne(d, staged));
-      for (const [id, entry] of staged) idempotency.set(id, entry);
-      return outcomes;
+      return commitAll(drafts);
+    },
+    async commitGroupNotice(groupId, stands, draft) {
+      const g = groups.get(groupId);
+      return g && stands({ ...g }) ? commitAll([draft])[0] : undefined;
     },
     async commitChange(d) {
       const id = pair(d.message.sender, d.message.clientMsgId);

@@ -395,6 +395,16 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       mover?.committed(new Set(drafts.map((d) => d.key)), drafts.length);
       return outcomes;
     },
+    async commitGroupNotice(groupId, stands, draft) {
+      if (closed) throw new Error('store closed');
+      // The group's row, then (commitBatch) the conversation's: the order every group write keeps.
+      const outcome = await transaction(async (c) => {
+        const { rows: [g] } = await c.query<Row>('SELECT * FROM groups WHERE id = $1 FOR SHARE', [groupId]);
+        return g && stands(toGroup(g)) ? (await commitBatch(c, [draft]))[0] : undefined;
+      });
+      if (outcome) mover?.committed(new Set([draft.key]), 1);
+      return outcome;
+    },
     async findMessage(key, id) {
       const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);
       if (!r) return undefined;

@@ -429,6 +429,11 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       if (closed) throw new Error('store closed');
       return writer ? writer.commit(drafts) : local.commit(drafts);
     },
+    async commitGroupNotice(groupId, stands, draft) {
+      const g = readGroup(groupId);
+      if (!g || !stands(g)) return undefined;
+      return (await (writer ? writer.commit([draft]) : local.commit([draft])))[0];
+    },
     // The writer thread takes its batches from one queue; :memory: commits before it returns.
     commitsInCallOrder: true,
     // ... and commits all the batches queued when it starts a transaction in that one (sqlite-writer.ts).

@@ -3,7 +3,8 @@
  * notification per change). Each node runs a group's changes one at a time, but not the other
  * node's: the store checks the roles again at its write (Store.changeGroupRole, updateGroup,
  * addGroupMembers, putSanction), and a removal's notice is keyed by the membership it ends, so
- * the second of two is a duplicate.
+ * the second of two is a duplicate. A pin under `pin: admins` reads the role in its commit, an
+ * invite counts the members in its write, and a settings change's notice commits only while it stands.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -260,7 +261,7 @@ describe('group changes sent at once on two nodes', () => {
   });
 });
 
-describe('pins under NATTER_PIN=admins and the member limit, on two nodes', () => {
+describe('pins under NATTER_PIN=admins, the member limit and renames, on two nodes', () => {
   const nodes = twoNodes({ changes: { pin: 'admins' }, groupMemberLimit: 4 });
   let olgaA: TestSocket;
   let aliceA: TestSocket;
@@ -320,5 +321,38 @@ describe('pins under NATTER_PIN=admins and the member limit, on two nodes', () =
     assert.equal((await olgaA.next('members', (f) => f.reqId === 'm-full')).members.length, 4);
     const joined = (await notices('full')).filter((m) => m.elem.type === 'system' && m.elem.event === 'member-joined');
     assert.equal(joined.length, 1);
+  });
+
+  it("tells last the name that stands when two renames on two nodes are told the other way round from their writes", async () => {
+    await adminGroup('ren');
+    await adminGroup('busy');
+    const c = new pg.Client({ connectionString: nodes.databaseUrl });
+    await c.connect();
+    try {
+      const sent = cmid();
+      bobB.send({ type: 'message.send', clientMsgId: sent, conversationId: 'group:busy', elem: text('first') });
+      await bobB.next('message.ack', (f) => f.clientMsgId === sent);
+      // Node B's commits held up: a send of its own waits at another group's row, and what B
+      // commits through its batch after it waits too.
+      await c.query('BEGIN');
+      await c.query("SELECT 1 FROM conversations WHERE key = 'group:busy' FOR UPDATE");
+      const held = cmid();
+      bobB.send({ type: 'message.send', clientMsgId: held, conversationId: 'group:busy', elem: text('held') });
+      await until(async () => (await waitingOn(c)) > 0, "node B's send waiting");
+      const first = change(bobB, 'ren', { kind: 'rename', name: 'First' });
+      const nameNow = async () => (await c.query("SELECT name FROM groups WHERE id = 'ren'")).rows[0]?.name;
+      await until(async () => (await nameNow()) === 'First', "the first rename written on B");
+      assert.equal(await change(olgaA, 'ren', { kind: 'rename', name: 'Second' }), 'ok');
+      await c.query('ROLLBACK');
+      assert.equal(await first, 'ok');
+      await bobB.next('message.ack', (f) => f.clientMsgId === held);
+    } finally {
+      await c.end();
+    }
+    olgaA.send({ type: 'group.fetch', reqId: 'ren-info', groupId: 'ren' });
+    assert.equal((await olgaA.next('group.info', (f) => f.reqId === 'ren-info')).group.name, 'Second');
+    const renamed = (await notices('ren')).flatMap((m) => (m.elem.type === 'system' && m.elem.event === 'group-renamed' ? [m.elem.groupName] : []));
+    // Both in the order written, or the first not told (superseded before it could be): never 'First' last.
+    assert.ok(['First,Second', 'Second'].includes(renamed.join()), renamed.join());
   });
 });
