@@ -232,10 +232,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     return q.join.run(userId, key, last, last).changes > 0;
   };
   const addMember = db.transaction(join);
-  const addMembers = db.transaction((groupId: string, userIds: readonly string[], check: GroupCheck, actor: string | undefined) => {
+  const addMembers = db.transaction((groupId: string, userIds: readonly string[], check: GroupCheck, actor: string | undefined, limit: number | undefined) => {
     const g = readGroup(groupId);
     if (!g || !check(roleIn(groupKey(groupId), actor), g)) return [];
-    return userIds.filter((u) => join(groupId, u));
+    const added = userIds.filter((u) => join(groupId, u));
+    // Counted under the write lock; a throw rolls the joins back.
+    if (limit !== undefined && added.length > 0 && (q.countMembers.get(groupKey(groupId)) as number) > limit) throw new ChatError('GROUP_FULL');
+    return added;
   });
   const deleteUser = db.transaction((id: string) => {
     if (q.deleteUser.run(id).changes === 0) return false;
@@ -398,8 +401,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async addGroupMember(groupId, userId) {
       return write.addMember(groupId, userId);
     },
-    async addGroupMembers(groupId, userIds, check, actor) {
-      return write.addMembers(groupId, userIds, check, actor);
+    async addGroupMembers(groupId, userIds, check, actor, limit) {
+      return write.addMembers(groupId, userIds, check, actor, limit);
     },
     async removeGroupMember(groupId, userId, check, actor) {
       return write.removeMember(groupId, userId, check, actor);
@@ -425,6 +428,11 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
       return writer ? writer.commit(drafts) : local.commit(drafts);
+    },
+    async commitGroupNotice(groupId, stands, draft) {
+      const g = readGroup(groupId);
+      if (!g || !stands(g)) return undefined;
+      return (await (writer ? writer.commit([draft]) : local.commit([draft])))[0];
     },
     // The writer thread takes its batches from one queue; :memory: commits before it returns.
     commitsInCallOrder: true,
