@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ChatError, groupConversation, p2pConversation } from '../../../src/protocol/index.js';
 import { drive } from '../../../src/server/core/maybe-sync.js';
@@ -80,6 +83,35 @@ describe('a send’s checks (prepareSend)', () => {
       assert.deepEqual(await outcome(store, req('carol', groupConversation('g')), policy()), { key: 'group:g', visibleTo: undefined });
       await store.setBlocked('bob', 'carol', false);
       assert.deepEqual(await outcome(store, req('carol', p2pConversation('bob')), policy()), { key: 'p2p:bob|carol', visibleTo: undefined });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the SQLite store\'s held reads (Store.held)', () => {
+  it('answer as its async methods do, before and after each change', async () => {
+    const store = await seeded(createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-held-')), 'natter.db')));
+    const held = store.held!;
+    try {
+      const same = async (what: string) => {
+        assert.deepEqual(held.getUser('carol'), await store.getUser('carol'), `${what}: user`);
+        assert.deepEqual(held.getUser('nobody'), await store.getUser('nobody'), `${what}: no user`);
+        assert.deepEqual(held.getGroup('g'), await store.getGroup('g'), `${what}: group`);
+        assert.equal(held.isGroupMember('g', 'carol'), await store.isGroupMember('g', 'carol'), `${what}: member`);
+        assert.equal(held.isBlocked('bob', 'carol'), await store.isBlocked('bob', 'carol'), `${what}: block`);
+        assert.equal(held.areFriends('bob', 'carol'), await store.areFriends('bob', 'carol'), `${what}: friends`);
+      };
+      await same('at first');
+      await store.addGroupMember('g', 'carol');
+      await store.setBlocked('bob', 'carol', false);
+      await store.setFriends('bob', 'carol', true);
+      await store.updateGroup('g', { name: 'G2' });
+      await same('after the changes');
+      assert.deepEqual([held.isGroupMember('g', 'carol'), held.isBlocked('bob', 'carol'), held.areFriends('bob', 'carol'), held.getGroup('g')?.name], [true, false, true, 'G2']);
+      await store.deleteUser('carol');
+      await same('after a deletion');
+      assert.equal(held.getUser('carol')?.deleted, true);
     } finally {
       await store.close();
     }
