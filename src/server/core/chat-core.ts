@@ -395,11 +395,18 @@ export class ChatCore {
       const elem = req.elem;
       if (elem?.type === 'text' && elem.preview && !this.linkPreviews?.verify(elem.preview, elem.text)) throw new ChatError('PREVIEW_INVALID');
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
-      const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
+      // Each of these answers on this turn when what it checks is at hand (the SQLite store, a
+      // compiled word list, sanctions read lately): awaited only when it is a promise.
+      const preparing = prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
+      const prepared = preparing instanceof Promise ? await preparing : preparing;
       draft = prepared.draft;
-      if (!opts.admin) await this.moderation.checkSend(req.sender, draft.key);
-      // The word list is the floor under the site's policy: the hook sees the text it left.
-      if (!opts.admin) draft.message.elem = await this.wordList.screen(draft.message.elem);
+      if (!opts.admin) {
+        const muted = this.moderation.checkSend(req.sender, draft.key);
+        if (muted) await muted;
+        // The word list is the floor under the site's policy: the hook sees the text it left.
+        const screened = this.wordList.screen(draft.message.elem);
+        draft.message.elem = screened instanceof Promise ? await screened : screened;
+      }
       // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
       if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
       // Recorded before the commit: a reference grants access only once its message exists.

@@ -25,6 +25,15 @@ import type {
   UserRecord,
 } from './types.js';
 
+/** Store reads answered synchronously (`Store.held`), the same answers as the async methods'. */
+export interface HeldReads {
+  getUser(id: string): Readonly<UserRecord> | undefined;
+  getGroup(id: string): Readonly<GroupRecord> | undefined;
+  isGroupMember(groupId: string, userId: string): boolean;
+  isBlocked(owner: string, other: string): boolean;
+  areFriends(a: string, b: string): boolean;
+}
+
 /** Judges a role change or removal by the roles read at its write (Store.changeGroupRole, removeGroupMember): throws to refuse, false for nothing to do. */
 export type GroupRoleCheck = (actorRole: GroupRole | undefined, targetRole: GroupRole | undefined) => boolean;
 /** Judges a change of the group itself (settings, invites, dismissal) by the group and the actor's role as they are at its write: throws to refuse, false for nothing to do. */
@@ -210,6 +219,12 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * nodes' changes over the bus (the PostgreSQL store; ChatCore connects it).
    */
   facts?: StoreFacts;
+  /**
+   * The reads a send's checks make (enterConversation, prepareSend), answered on this turn: a store
+   * that reads them from memory or from a database in this process (SQLite). Absent: the async
+   * methods of the same names. What they answer must not be changed.
+   */
+  held?: HeldReads;
 }
 
 /** A store, or a function making one (called once by createChatServer). */

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
-import type { GroupCheck, GroupRoleCheck, Store } from '../core/store.js';
+import type { GroupCheck, GroupRoleCheck, HeldReads, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
@@ -301,6 +301,14 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     if (r['dismissed'] === 1) g.dismissed = true;
     return g;
   };
+  // A send's checks read these on its own turn (Store.held); the async methods answer copies of them.
+  const held: HeldReads = {
+    getUser: (id) => fact(`u\0${id}`, () => readUser(id)),
+    getGroup: (id) => fact(`g\0${id}`, () => readGroup(id)),
+    isGroupMember: (groupId, userId) => fact(`m\0${groupId}\0${userId}`, () => q.isMember.get(userId, groupKey(groupId)) !== undefined),
+    isBlocked: (owner, other) => fact(`b\0${owner}\0${other}`, () => q.isBlocked.get(owner, other) !== undefined),
+    areFriends: (a, b) => fact(`f\0${a}\0${b}`, () => q.areFriends.get(a, b) !== undefined),
+  };
   const write = {
     putUser: changing(putUser.immediate),
     deleteUser: changing(deleteUser.immediate),
@@ -339,8 +347,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       await checkpointer?.stop();
       db.close();
     },
+    held,
     async getUser(id) {
-      const u = fact(`u\0${id}`, () => readUser(id));
+      const u = held.getUser(id);
       return u && { ...u };
     },
     async putUser(id, profile, now) {
@@ -353,13 +362,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       write.setFriends(a, b, friends);
     },
     async areFriends(a, b) {
-      return fact(`f\0${a}\0${b}`, () => q.areFriends.get(a, b) !== undefined);
+      return held.areFriends(a, b);
     },
     async setBlocked(owner, other, blocked) {
       write.setBlocked(owner, other, blocked);
     },
     async isBlocked(owner, other) {
-      return fact(`b\0${owner}\0${other}`, () => q.isBlocked.get(owner, other) !== undefined);
+      return held.isBlocked(owner, other);
     },
     async listBlocked(owner) {
       return q.listBlocked.all(owner) as string[];
@@ -374,7 +383,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       write.createGroup(group, members, roles);
     },
     async getGroup(id) {
-      const g = fact(`g\0${id}`, () => readGroup(id));
+      const g = held.getGroup(id);
       return g && { ...g };
     },
     async updateGroup(id, changes, check, actor) {
@@ -423,7 +432,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       return facts.get(`l\0${groupId}`) as string[] | undefined;
     },
     async isGroupMember(groupId, userId) {
-      return fact(`m\0${groupId}\0${userId}`, () => q.isMember.get(userId, groupKey(groupId)) !== undefined);
+      return held.isGroupMember(groupId, userId);
     },
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
