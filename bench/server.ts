@@ -39,7 +39,7 @@ import { connectInspector } from './lib/inspector.js';
 import { freePort, startPeer } from './lib/spawn.js';
 import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
-import { pgNodeBacking, type PgNodeBacking } from './lib/pg-node.js';
+import { pgNodeBacking, type DatabaseStats, type PgNodeBacking } from './lib/pg-node.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
 import { cpuSeconds, fmt, percentile, rssMiB, table, threadCpuSeconds, writesSoFar } from './lib/stats.js';
 
@@ -113,6 +113,8 @@ interface StepResult {
   loopPerMsg: number;
   /** CPU time per message sent (µs) of the PostgreSQL processes serving the node (natter-pg). */
   databasePerMsg: number;
+  /** Transactions its database committed per second (natter-pg): each one a WAL flush, unless grouped. */
+  commitsPerSec: number;
   /** Its busiest other thread (the SQLite writer, for Natter's embedded store), % of one core. */
   busiestThreadCpu: number;
   /**
@@ -153,8 +155,8 @@ interface Target {
   changeShare?: number;
   /** Where the server writes its latency trace on SIGUSR2 (`--trace`). */
   traceFile?: string;
-  /** The node's database server processes' CPU seconds by pid, when it has a database of its own. */
-  databaseCpu?(): Promise<Map<number, number>>;
+  /** The node's database server processes' CPU seconds by pid and its commits, when it has a database of its own. */
+  databaseStats?(): Promise<DatabaseStats>;
   stop(): Promise<void>;
 }
 
@@ -179,7 +181,7 @@ async function natterTarget(root?: string, changeShare = 0, webhook?: { url: str
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
   const name = backing ? (root ? 'natter-pg (baseline)' : 'natter-pg') : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
-  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, traceFile, databaseCpu: backing?.databaseCpu, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
+  return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, traceFile, databaseStats: backing?.databaseStats, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
 }
 
 /** A word list file of 1,000 entries (750 Latin words, 250 CJK terms) that the load's texts never contain. */
@@ -247,7 +249,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const cpu0 = cpuSeconds(target.pid);
       const threads0 = threadCpuSeconds(target.pid);
       const writes0 = writesSoFar(target.pid);
-      const database0 = await target.databaseCpu?.();
+      const database0 = await target.databaseStats?.();
       const start = performance.now();
       const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP, changeShare: target.changeShare ?? 0 }, 'sent')));
       const sendWindow = Math.max(...sentAnswers.map((a) => a.window));
@@ -263,8 +265,9 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
       const writes1 = writesSoFar(target.pid);
       if (target.traceFile && step >= 0) printTrace(`${target.name} @ ${rate}/s`, await takeTrace(target));
-      const database1 = await target.databaseCpu?.();
-      const databaseUsed = database0 && database1 ? [...database1].reduce((t, [pid, s]) => t + s - (database0.get(pid) ?? 0), 0) : NaN;
+      const database1 = await target.databaseStats?.();
+      const databaseUsed = database0 && database1 ? [...database1.cpu].reduce((t, [pid, s]) => t + s - (database0.cpu.get(pid) ?? 0), 0) : NaN;
+      const commitsPerSec = database0 && database1 ? (database1.commits - database0.commits) / elapsed : NaN;
       const threadUse = [...threadCpuSeconds(target.pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
       const loopSeconds = threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN;
       const loopCpu = (loopSeconds / elapsed) * 100;
@@ -286,7 +289,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       return {
         target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, writtenPerMsg: sent > 0 ? (writes1.bytes - writes0.bytes) / sent : NaN, writeCallsPerMsg: sent > 0 ? (writes1.calls - writes0.calls) / sent : NaN, platformCpu: (threads.platform / elapsed) * 100, platformPerMsg: sent > 0 ? (threads.platform / sent) * 1e6 : NaN, otherThreadsCpu: (threads.other / elapsed) * 100, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
+        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, writtenPerMsg: sent > 0 ? (writes1.bytes - writes0.bytes) / sent : NaN, writeCallsPerMsg: sent > 0 ? (writes1.calls - writes0.calls) / sent : NaN, platformCpu: (threads.platform / elapsed) * 100, platformPerMsg: sent > 0 ? (threads.platform / sent) * 1e6 : NaN, otherThreadsCpu: (threads.other / elapsed) * 100, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, commitsPerSec, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
       };
     };
@@ -299,7 +302,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %, V8 platform threads ${fmt(r.platformCpu, 0)} % (${fmt(r.platformPerMsg, 1)} µs/msg), the rest ${fmt(r.otherThreadsCpu, 0)} %; writes ${fmt(r.writtenPerMsg / 1024, 1)} KiB and ${fmt(r.writeCallsPerMsg, 2)} calls a message${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms)`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %, V8 platform threads ${fmt(r.platformCpu, 0)} % (${fmt(r.platformPerMsg, 1)} µs/msg), the rest ${fmt(r.otherThreadsCpu, 0)} %; writes ${fmt(r.writtenPerMsg / 1024, 1)} KiB and ${fmt(r.writeCallsPerMsg, 2)} calls a message${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg, ${fmt(r.commitsPerSec, 0)} commits/s`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms)`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -414,10 +417,10 @@ console.log(
 );
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'PostgreSQL µs/msg', 'busiest other thread CPU %', 'V8 platform threads CPU %', 'V8 platform threads µs/msg', 'other threads CPU %', 'server writes KiB/msg', 'server write calls/msg', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'limit'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'PostgreSQL µs/msg', 'PostgreSQL commits/s', 'busiest other thread CPU %', 'V8 platform threads CPU %', 'V8 platform threads µs/msg', 'other threads CPU %', 'server writes KiB/msg', 'server write calls/msg', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'limit'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
-      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), Number.isNaN(r.databasePerMsg) ? '' : fmt(r.databasePerMsg, 0), fmt(r.busiestThreadCpu, 0), fmt(r.platformCpu, 0), fmt(r.platformPerMsg, 1), fmt(r.otherThreadsCpu, 0), fmt(r.writtenPerMsg / 1024, 1), fmt(r.writeCallsPerMsg, 2), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.genLag),
+      fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), Number.isNaN(r.databasePerMsg) ? '' : fmt(r.databasePerMsg, 0), Number.isNaN(r.commitsPerSec) ? '' : fmt(r.commitsPerSec, 0), fmt(r.busiestThreadCpu, 0), fmt(r.platformCpu, 0), fmt(r.platformPerMsg, 1), fmt(r.otherThreadsCpu, 0), fmt(r.writtenPerMsg / 1024, 1), fmt(r.writeCallsPerMsg, 2), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.genLag),
       r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
     ]),
   ),

@@ -14,9 +14,18 @@ export interface PgNodeBacking {
   drop(): Promise<void>;
   /**
    * CPU seconds so far of each PostgreSQL server process serving the node (by pid, from /proc:
-   * the server runs on this machine), told apart from other clients' by the application name.
+   * the server runs on this machine): its backends, told apart from other clients' by the
+   * application name, autovacuum's workers on its database, and the server's WAL writer,
+   * checkpointer and background writer (shared with other databases: idle but for the node
+   * during a benchmark on a quiet machine); with the database's commits so far.
    */
-  databaseCpu(): Promise<Map<number, number>>;
+  databaseStats(): Promise<DatabaseStats>;
+}
+
+export interface DatabaseStats {
+  cpu: Map<number, number>;
+  /** `xact_commit` of the node's database (pg_stat_database). */
+  commits: number;
 }
 
 let trials = 0;
@@ -47,13 +56,20 @@ export async function pgNodeBacking(prefix = 'natter_bench'): Promise<PgNodeBack
   const redisPrefix = `${uniqueName(name)}:`;
   return {
     env: { NATTER_DATABASE_URL: url.toString(), NATTER_REDIS_URL: REDIS_URL, NATTER_REDIS_PREFIX: redisPrefix },
-    async databaseCpu() {
+    async databaseStats() {
       const c = new pg.Client({ connectionString: POSTGRES_URL });
       await c.connect();
       try {
-        const { rows } = await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name]);
+        const { rows } = await c.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 OR (datname = $1 AND backend_type = 'autovacuum worker')
+             OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
+          [name],
+        );
+        // Counters are flushed by each backend at most once a second: a step's delta is close enough.
+        const { rows: [stat] } = await c.query<{ commits: string }>('SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = $1', [name]);
         // A process that ended between the listing and the read counts nothing.
-        return new Map(rows.map((r) => [r.pid, (() => { try { return cpuSeconds(r.pid); } catch { return 0; } })()]));
+        const cpu = new Map(rows.map((r) => [r.pid, (() => { try { return cpuSeconds(r.pid); } catch { return 0; } })()]));
+        return { cpu, commits: Number(stat?.commits ?? 0) };
       } finally {
         await c.end();
       }

@@ -141,6 +141,18 @@ export async function until(predicate: () => boolean, what = 'condition', timeou
   }
 }
 
+/** Takes `net` offline, cuts its sockets and waits until `client` on it is no longer online. */
+export async function takeOffline(net: TestNetwork, client: ChatClient, who = 'the client'): Promise<void> {
+  net.offline = true;
+  net.cut();
+  await until(() => client.$connection.get() !== 'online', `${who} offline`);
+}
+
+/** The message `messageId` as `client` shows it in `conversation` now, if it holds it. */
+export function shown(client: ChatClient, conversation: ConversationId, messageId: string): ChatMessage | undefined {
+  return client.messages(conversation).get().find((m) => m.id === messageId);
+}
+
 export function synced(client: ChatClient, what = 'sync'): Promise<void> {
   return until(() => client.$sync.get() === 'synced', what);
 }

@@ -1,7 +1,11 @@
 import { ChatError, type ConversationId, type ConversationType } from '../../protocol/index.js';
 import { keyOf } from './conversation-key.js';
+import { drive } from './maybe-sync.js';
 import type { Store } from './store.js';
 import type { ConversationKey } from './types.js';
+
+/** Where a conversation id leads: its storage key, its type and what it names (the peer, the group). */
+export type Entered = { key: ConversationKey; type: ConversationType; target: string };
 
 /**
  * The checks every way into a conversation shares (sending to it, uploading into it): a 1:1
@@ -9,19 +13,23 @@ import type { ConversationKey } from './types.js';
  * `userId` among its members (NOT_MEMBER), which an admin need not be. Answers the storage key
  * and what the id names; policy beyond that (friends, blocks, receivers) is the caller's.
  */
-export async function enterConversation(
-  store: Store,
-  userId: string,
-  conversationId: ConversationId,
-  admin = false,
-): Promise<{ key: ConversationKey; type: ConversationType; target: string }> {
+export async function enterConversation(store: Store, userId: string, conversationId: ConversationId, admin = false): Promise<Entered> {
+  return drive(entering(store, userId, conversationId, admin));
+}
+
+/**
+ * enterConversation's checks, yielding each read (maybe-sync.ts): from `Store.held` when the store
+ * has it, so a send's checks on SQLite take no await (prepareSend runs this inside its own).
+ */
+export function* entering(store: Store, userId: string, conversationId: ConversationId, admin: boolean): Generator<unknown, Entered, unknown> {
+  const reads = store.held ?? store;
   const found = keyOf(userId, conversationId);
   if (found.type === 'p2p') {
-    const peer = await store.getUser(found.target);
+    const peer = (yield reads.getUser(found.target)) as { deleted: boolean } | undefined;
     if (!peer || peer.deleted) throw new ChatError('USER_UNKNOWN');
   } else {
-    if (!(await store.getGroup(found.target))) throw new ChatError('GROUP_UNKNOWN');
-    if (!admin && !(await store.isGroupMember(found.target, userId))) throw new ChatError('NOT_MEMBER');
+    if (!(yield reads.getGroup(found.target))) throw new ChatError('GROUP_UNKNOWN');
+    if (!admin && !(yield reads.isGroupMember(found.target, userId))) throw new ChatError('NOT_MEMBER');
   }
   return found;
 }

@@ -7,7 +7,8 @@ import {
   type Message,
   type SendOptions,
 } from '../../protocol/index.js';
-import { enterConversation } from './conversation-access.js';
+import { entering } from './conversation-access.js';
+import { drive, type MaybePromise } from './maybe-sync.js';
 import { resolveForward } from './forward.js';
 import { resolveReply } from '../changes/reply.js';
 import type { Store } from './store.js';
@@ -41,22 +42,29 @@ export interface PreparedSend {
 /**
  * Applies SPEC §6 to one send and builds the message. Throws ChatError with the reason a send
  * is refused. A p2p message from someone the recipient blocked is, by default, stored visible
- * to the sender only, so the sender sees an ordinary success (as Tencent does).
+ * to the sender only, so the sender sees an ordinary success (as Tencent does). On a store that
+ * holds what a send checks (`Store.held`) it answers on this turn (a refusal is thrown), unless
+ * the send forwards or replies, whose messages are read.
  */
-export async function prepareSend(
+export function prepareSend(
   store: Store,
   req: SendRequest,
   policy: SendPolicy,
   ids: { newId(): string; now: number },
-): Promise<PreparedSend> {
+): MaybePromise<PreparedSend> {
+  return drive(preparing(store, req, policy, ids));
+}
+
+function* preparing(store: Store, req: SendRequest, policy: SendPolicy, ids: { newId(): string; now: number }): Generator<unknown, PreparedSend, unknown> {
   const { sender } = req;
-  const { key, type, target } = await enterConversation(store, sender, req.conversationId, policy.admin);
+  const reads = store.held ?? store;
+  const { key, type, target } = yield* entering(store, sender, req.conversationId, policy.admin);
   let visibleTo: string[] | undefined;
 
   if (type === 'p2p') {
     if (!policy.admin) {
-      if (policy.friendsOnly && !(await store.areFriends(sender, target))) throw new ChatError('NOT_FRIENDS');
-      if (await store.isBlocked(target, sender)) {
+      if (policy.friendsOnly && !(yield reads.areFriends(sender, target))) throw new ChatError('NOT_FRIENDS');
+      if (yield reads.isBlocked(target, sender)) {
         if (policy.blockedSenderSeesError) throw new ChatError('BLOCKED');
         visibleTo = [sender];
       }
@@ -64,7 +72,7 @@ export async function prepareSend(
   } else {
     const receiver = req.options.receiver;
     if (receiver !== undefined) {
-      if (!(await store.isGroupMember(target, receiver))) {
+      if (!(yield reads.isGroupMember(target, receiver))) {
         throw new ChatError('NOT_MEMBER', 'The receiver is not a member of this group.');
       }
       visibleTo = receiver === sender ? [sender] : [sender, receiver];
@@ -73,7 +81,7 @@ export async function prepareSend(
 
   let elem = req.elem;
   let forwardedFrom: Message['forwardedFrom'];
-  if (req.forward) ({ elem, forwardedFrom } = await resolveForward(store, sender, req.forward));
+  if (req.forward) ({ elem, forwardedFrom } = (yield resolveForward(store, sender, req.forward)) as Awaited<ReturnType<typeof resolveForward>>);
   if (!elem) throw new ChatError('BAD_FRAME', 'A send needs an elem or a forward.');
   // A merger the sender wrote could put any words in anyone's mouth; the server builds them
   // from a `forward` source only. (Admins, trusted like the server, may.)
@@ -94,7 +102,7 @@ export async function prepareSend(
   };
   copySendOptions(req.options, message, type === 'group');
   if (forwardedFrom) message.forwardedFrom = forwardedFrom;
-  if (req.replyTo !== undefined) message.replyTo = await resolveReply(store, sender, key, req.replyTo);
+  if (req.replyTo !== undefined) message.replyTo = (yield resolveReply(store, sender, key, req.replyTo)) as Message['replyTo'];
 
   const draft: MessageDraft = { key, type, message };
   if (visibleTo) draft.visibleTo = visibleTo;

@@ -41,10 +41,11 @@ test('a commit that pokes while a poked look finds nothing due does not stop the
   const endpoints = new WebhookEndpoints({ store, env: [{ id: 'env-0', url: receiver.url, secret: SECRET, events: [], createdAt: 0 }], clock, logger: silentLogger });
   const deliverer = new WebhookDeliverer({ store: { ...store, claimWebhooks }, endpoints, clock, logger: silentLogger, timeoutMs: 4000, pollMs: 100 });
   try {
-    // Another node claimed the conversation's first event and died holding it (its lease: 9 s);
+    // Another node claimed the conversation's first event and died holding it (its lease: 2 s,
+    // by PostgreSQL's clock);
     // this node's commit queued the next one behind it.
     await store.enqueueWebhooks([event('one')]);
-    assert.equal((await store.claimWebhooks('dead-node', now, 9000, 16, 20)).length, 1);
+    assert.equal((await store.claimWebhooks('dead-node', now, 2000, 16, 20)).length, 1);
     await store.enqueueWebhooks([event('two')]);
     // The commit pokes (not start(): no poll timer runs, so the held claim is surely the poked
     // look's). That look finds nothing due, the lease being held; a second commit pokes while
@@ -59,7 +60,6 @@ test('a commit that pokes while a poked look finds nothing due does not stop the
     release();
     await until(() => claims === 1, 'the poked look');
     await macrotask();
-    now += 9000;
     await until(() => receiver.accepted().length >= 2, 'both events once the lease ran out', 5000);
     assert.ok(claims > 1, 'the deliverer kept looking at the queue');
     assert.deepEqual(receiver.requests.map((r) => r.id), ['one', 'two'], 'each once, in commit order');
@@ -68,5 +68,104 @@ test('a commit that pokes while a poked look finds nothing due does not stop the
     await receiver.close();
     await store.close();
     await db.drop();
+  }
+});
+
+/** Two nodes on one PostgreSQL outbox, each with its own clock (`skewMs` apart) and receiver-bound deliverer. */
+async function twoNodes(skewMs: number, options: { backoffMs?: number } = {}) {
+  const db = await freshSchema();
+  const stores: Store[] = [await createPostgresStore({ connectionString: db.url }), await createPostgresStore({ connectionString: db.url })];
+  const receiver = await startReceiver(SECRET);
+  /** Per node: claims made, and rows they returned. */
+  const claims = [0, 0];
+  const claimed = [0, 0];
+  const deliverers = stores.map((store, i) => {
+    const clock = () => Date.now() + i * skewMs;
+    const claimWebhooks: Store['claimWebhooks'] = async (...args) => {
+      const rows = await store.claimWebhooks(...args);
+      claims[i]!++;
+      claimed[i]! += rows.length;
+      return rows;
+    };
+    const endpoints = new WebhookEndpoints({ store, env: [{ id: 'env-0', url: receiver.url, secret: SECRET, events: [], createdAt: 0 }], clock, logger: silentLogger });
+    return new WebhookDeliverer({ store: { ...store, claimWebhooks }, endpoints, clock, logger: silentLogger, timeoutMs: 4000, pollMs: 50, ...options });
+  });
+  return {
+    stores, receiver, deliverers, claims, claimed,
+    async close() {
+      for (const d of deliverers) await d.stop();
+      await receiver.close();
+      for (const s of stores) await s.close();
+      await db.drop();
+    },
+  };
+}
+
+test('a node whose clock runs 10 minutes ahead does not take over a lease still running on another node', async () => {
+  const nodes = await twoNodes(600_000);
+  const [a, b] = nodes.deliverers as [WebhookDeliverer, WebhookDeliverer];
+  try {
+    // Node a sends the event to an endpoint that does not answer yet: a holds its lease (9 s).
+    nodes.receiver.respond = () => 'hold';
+    await nodes.stores[0]!.enqueueWebhooks([event('one')]);
+    a.start();
+    await until(() => nodes.receiver.requests.length === 1, 'node a sending');
+    // Node b, 10 minutes ahead, polls the outbox many times while a's request is open.
+    b.start();
+    await until(() => nodes.claimed[1]! > 0 || nodes.claims[1]! >= 10, 'node b polling', 5000);
+    assert.equal(nodes.claimed[1], 0, 'node b claimed nothing while a held the lease');
+    assert.deepEqual(nodes.receiver.requests.map((r) => r.id), ['one'], 'sent once');
+  } finally {
+    await nodes.close();
+  }
+});
+
+test('a node whose clock runs 10 minutes behind takes over the lease of a node that died once it runs out, not 10 minutes later', async () => {
+  const nodes = await twoNodes(-600_000);
+  const b = nodes.deliverers[1]!;
+  try {
+    // Node a (10 minutes ahead of b) claimed the event with a 1 s lease and died.
+    await nodes.stores[0]!.enqueueWebhooks([event('one')]);
+    assert.equal((await nodes.stores[0]!.claimWebhooks('dead-node', Date.now(), 1000, 16, 20)).length, 1);
+    b.start();
+    await until(() => nodes.receiver.accepted().length === 1, 'node b sending once the lease ran out', 5000);
+    assert.deepEqual(nodes.receiver.requests.map((r) => r.id), ['one']);
+  } finally {
+    await nodes.close();
+  }
+});
+
+test('a node whose clock runs 10 minutes behind sends the events another node committed at once, not 10 minutes later', async () => {
+  const nodes = await twoNodes(-600_000);
+  try {
+    // Committed on node a (its clock on time, 10 minutes ahead of b's); only b delivers.
+    await nodes.stores[0]!.enqueueWebhooks([{ ...event('one'), time: Date.now() }]);
+    nodes.deliverers[1]!.start();
+    await until(() => nodes.receiver.accepted().length === 1, 'node b sending the event', 5000);
+    assert.deepEqual(nodes.receiver.requests.map((r) => r.id), ['one']);
+  } finally {
+    await nodes.close();
+  }
+});
+
+test('a retry that a node settled is not sent early by a node whose clock runs 10 minutes ahead', async () => {
+  const backoffMs = 2000;
+  const nodes = await twoNodes(600_000, { backoffMs });
+  try {
+    let answers = 0;
+    nodes.receiver.respond = () => (answers++ === 0 ? 500 : 200);
+    await nodes.stores[0]!.enqueueWebhooks([{ ...event('one'), time: Date.now() }]);
+    // Node a attempts first (and schedules the retry by its clock); then b, 10 minutes ahead, polls too.
+    nodes.deliverers[0]!.start();
+    await until(() => nodes.receiver.requests.length === 1, 'the first attempt');
+    const failedAt = Date.now();
+    nodes.deliverers[1]!.start();
+    await until(() => nodes.receiver.accepted().length === 1, 'the retry', 10_000);
+    const waited = Date.now() - failedAt;
+    // The backoff is jittered down to 0.8 of it.
+    assert.ok(waited >= backoffMs * 0.8 - 100, `retried ${waited} ms after the failure`);
+    assert.deepEqual(nodes.receiver.requests.map((r) => [r.id, r.attempt]), [['one', 1], ['one', 2]]);
+  } finally {
+    await nodes.close();
   }
 });
