@@ -312,7 +312,6 @@ const localesApart: Plugin = {
   },
 };
 
-/** The files fetched before the launcher shows: natter.js, the core entry, and its static imports. */
 /** The locale chunks of the build (`src/elements/i18n/locales/<locale>.ts`): a page fetches one at most. */
 function localeFiles(manifest: Record<string, ManifestChunk>): string[] {
   return Object.entries(manifest)
@@ -327,6 +326,7 @@ function largest(files: string[], read: (file: string) => Buffer): string {
   return first;
 }
 
+/** The files fetched before the launcher shows: natter.js, the core entry, and its static imports. */
 function firstPaintFiles(manifest: Record<string, ManifestChunk>): string[] {
   return ['natter.js', ...staticFiles(manifest, (c) => c.isEntry === true && c.name === 'natter-core')];
 }
