@@ -354,6 +354,12 @@ test("opening the widget fetches no schema of an answer only the features loaded
   }
 });
 
+test("opening the widget fetches no @mention suggesting: finding the name typed and ranking the members come with the list, on the first @ in a group", () => {
+  const map = readdirSync(CDN_DIR).find((n) => /^natter-panel-[\w-]+\.js\.map$/.test(n))!;
+  const { sourcesContent } = JSON.parse(readFileSync(join(CDN_DIR, map), 'utf8')) as { sourcesContent: string[] };
+  for (const fn of ['mentionQueryAt', 'mentionOptions']) assert.ok(!sourcesContent.some((text) => text.includes(`function ${fn}(`)), `the panel's chunk is built from ${fn}`);
+});
+
 test('once the page has loaded, the widget works offline: the panel, the emoji list and the features opened on first use (formatted text among them) came while the page was idle', async () => {
   const seen = cdn.requests.length;
   const page = await newPage();
