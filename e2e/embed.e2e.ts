@@ -344,6 +344,22 @@ test("the launcher's first paint has no locale machinery: @lit/localize's runtim
   assert.deepEqual(machinery, []);
 });
 
+test("opening the widget fetches no schema of an answer only the features loaded on first use read: search results and a group's settings come with them", () => {
+  const chunk = (prefix: string) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => new RegExp(`^natter-${prefix}-[\\w-]+\\.js$`).test(n))!), 'utf8');
+  const [panel, extras] = [chunk('panel'), chunk('extras')];
+  // The frame type of search's answer, and the one picklist value of a group's settings' schema.
+  for (const text of ['search.results', 'since-join']) {
+    assert.ok(!panel.includes(text), `the panel's chunk carries ${text}`);
+    assert.ok(extras.includes(text), `the extras chunk lacks ${text}`);
+  }
+});
+
+test("opening the widget fetches no @mention suggesting: finding the name typed and ranking the members come with the list, on the first @ in a group", () => {
+  const map = readdirSync(CDN_DIR).find((n) => /^natter-panel-[\w-]+\.js\.map$/.test(n))!;
+  const { sourcesContent } = JSON.parse(readFileSync(join(CDN_DIR, map), 'utf8')) as { sourcesContent: string[] };
+  for (const fn of ['mentionQueryAt', 'mentionOptions']) assert.ok(!sourcesContent.some((text) => text.includes(`function ${fn}(`)), `the panel's chunk is built from ${fn}`);
+});
+
 test('once the page has loaded, the widget works offline: the panel, the emoji list and the features opened on first use (formatted text among them) came while the page was idle', async () => {
   const seen = cdn.requests.length;
   const page = await newPage();

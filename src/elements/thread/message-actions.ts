@@ -40,7 +40,7 @@ export class MessageActions {
   /** Who reacted: loaded the first time someone asks (in the script tag: with the features loaded on first use). */
   reactors: Reactors | undefined;
   readonly #loadReactors: () => Promise<Reactors>;
-  /** The "Report" dialog of a message: loaded the first time someone reports (in the script tag: `natter-report-<hash>.js`). */
+  /** The "Report" dialog of a message: loaded the first time someone reports (in the script tag: `natter-extras-<hash>.js`). */
   report: ReportDialog | undefined;
   readonly #loadReport: () => Promise<ReportDialog>;
 
