@@ -54,7 +54,9 @@ export interface UploadSweeper {
 export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
   const timeoutMs = o.timeoutMs ?? Math.max(o.intervalMs, 60_000);
   let running: Promise<SweepResult> | undefined;
-  const stopping = new AbortController();
+  let stopped = false;
+  /** Abandons the run in progress (stop() calls it). */
+  let abandonRunning: ((why: string) => void) | undefined;
 
   /** Whether `file` (unconfirmed and old) goes now: its pending references are checked first. */
   const expired = async (file: FileRecord): Promise<number | undefined> => {
@@ -103,7 +105,7 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
   };
 
   const run = async (signal: AbortSignal): Promise<SweepResult> => {
-    const over = () => signal.aborted;
+    const over = () => stopped || signal.aborted;
     const result: SweepResult = { files: 0, bytes: 0 };
     const before = o.clock() - o.ttlMs;
     let after: FileRecord | undefined;
@@ -133,11 +135,16 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
    * idempotent, so the next one running beside it is safe.
    */
   const bounded = () => {
-    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]);
+    const controller = new AbortController();
     return new Promise<SweepResult>((resolve, reject) => {
-      const abandon = () => reject(new Error(stopping.signal.aborted ? 'upload sweep abandoned: the server is stopping' : `upload sweep abandoned after ${timeoutMs} ms`));
-      signal.addEventListener('abort', abandon, { once: true });
-      run(signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', abandon));
+      const abandon = (why: string) => {
+        controller.abort();
+        reject(new Error(`upload sweep abandoned ${why}`));
+      };
+      const timer = setTimeout(() => abandon(`after ${timeoutMs} ms`), timeoutMs);
+      timer.unref();
+      abandonRunning = abandon;
+      run(controller.signal).then(resolve, reject).finally(() => clearTimeout(timer));
     });
   };
   const sweep = () => {
@@ -152,8 +159,9 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
   return {
     sweep,
     async stop() {
+      stopped = true;
       clearInterval(timer);
-      stopping.abort();
+      if (running) abandonRunning?.('as the server stops');
       await running?.catch(() => undefined);
     },
   };
