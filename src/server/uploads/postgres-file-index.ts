@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS natter_file_refs (
   added bigserial,
   PRIMARY KEY (file_id, conv_key, message_id)
 );
+CREATE TABLE IF NOT EXISTS natter_file_deletions (
+  id text COLLATE "C" PRIMARY KEY,
+  size bigint NOT NULL
+);
 ALTER TABLE natter_file_refs ADD COLUMN IF NOT EXISTS state smallint NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS natter_files_by_uploader ON natter_files (uploader);
 CREATE INDEX IF NOT EXISTS natter_files_by_created_id ON natter_files (created_at, id);
@@ -146,17 +150,25 @@ export async function createPostgresFileIndex(options: PostgresFileIndexOptions)
       );
     },
     async deleteUnreferenced(id, refCount) {
-      // One statement: the file goes, with its references, only while none is confirmed and none was added.
+      // One statement: the file goes, with its references, only while none is confirmed and none
+      // was added; it joins the deleted files in the same commit.
       const [row] = await rows<{ n: number }>(
         `WITH gone AS (
            DELETE FROM natter_files f WHERE id = $1 AND ${UNREFERENCED}
              AND (SELECT count(*) FROM natter_file_refs r WHERE r.file_id = $1) = $2
-           RETURNING id),
-         refs AS (DELETE FROM natter_file_refs r USING gone WHERE r.file_id = gone.id)
+           RETURNING id, size),
+         refs AS (DELETE FROM natter_file_refs r USING gone WHERE r.file_id = gone.id),
+         doomed AS (INSERT INTO natter_file_deletions (id, size) SELECT id, size FROM gone ON CONFLICT (id) DO UPDATE SET size = EXCLUDED.size)
          SELECT count(*)::int AS n FROM gone`,
         [id, refCount],
       );
       return row!.n > 0;
+    },
+    async listDeleted(limit, after) {
+      return rows<{ id: string; size: number }>('SELECT id, size FROM natter_file_deletions WHERE id > $1 ORDER BY id LIMIT $2', [after ?? '', limit]);
+    },
+    async clearDeleted(id) {
+      return ((await pool.query('DELETE FROM natter_file_deletions WHERE id = $1', [id])).rowCount ?? 0) > 0;
     },
     async close() {
       await pool.end();

@@ -19,6 +19,10 @@ CREATE TABLE IF NOT EXISTS file_refs (
   message_id TEXT NOT NULL,
   PRIMARY KEY (file_id, conv_key, message_id)
 );
+CREATE TABLE IF NOT EXISTS deleted_files (
+  id TEXT PRIMARY KEY,
+  size INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS files_by_uploader ON files (uploader);
 CREATE INDEX IF NOT EXISTS files_by_created ON files (created_at, id);
 `;
@@ -70,15 +74,21 @@ export function createSqliteFileIndex(file: string): FileIndex {
     pendingOfFile: db.prepare<[string, number], RefRow>('SELECT file_id, conv_key, message_id, state FROM file_refs WHERE file_id = ? AND state <> 1 ORDER BY rowid LIMIT ?'),
     mark: db.prepare('UPDATE file_refs SET state = ? WHERE file_id = ? AND conv_key = ? AND message_id = ?'),
     refCount: db.prepare<[string], number>('SELECT count(*) FROM file_refs WHERE file_id = ?').pluck(),
-    deleteFile: db.prepare(`DELETE FROM files AS f WHERE id = ? AND ${UNREFERENCED}`),
+    deleteFile: db.prepare<[string], { size: number }>(`DELETE FROM files AS f WHERE id = ? AND ${UNREFERENCED} RETURNING size`),
     deleteRefs: db.prepare('DELETE FROM file_refs WHERE file_id = ?'),
+    addDeleted: db.prepare('INSERT OR REPLACE INTO deleted_files (id, size) VALUES (?, ?)'),
+    listDeleted: db.prepare<[string, number], { id: string; size: number }>('SELECT id, size FROM deleted_files WHERE id > ? ORDER BY id LIMIT ?'),
+    clearDeleted: db.prepare('DELETE FROM deleted_files WHERE id = ?'),
   };
   const mark = db.transaction((refs: FileRef[], state: number) => {
     for (const r of refs) q.mark.run(state, r.fileId, r.key, r.messageId);
   });
   const deleteUnreferenced = db.transaction((id: string, refCount: number): boolean => {
-    if (q.refCount.get(id) !== refCount || q.deleteFile.run(id).changes === 0) return false;
+    if (q.refCount.get(id) !== refCount) return false;
+    const gone = q.deleteFile.get(id);
+    if (!gone) return false;
     q.deleteRefs.run(id);
+    q.addDeleted.run(id, gone.size);
     return true;
   }).immediate;
   // IMMEDIATE: the check and the insert hold the write lock together (other processes included).
@@ -134,6 +144,12 @@ export function createSqliteFileIndex(file: string): FileIndex {
     },
     async deleteUnreferenced(id, refCount) {
       return deleteUnreferenced(id, refCount);
+    },
+    async listDeleted(limit, after) {
+      return q.listDeleted.all(after ?? '', limit);
+    },
+    async clearDeleted(id) {
+      return q.clearDeleted.run(id).changes > 0;
     },
     async close() {
       db.close();
