@@ -3,7 +3,7 @@ import '../../src/elements/define.js';
 import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
-import { closeClients, connect, tokenFor, uniqueUser } from './helpers.js';
+import { closeClients, connect, expectOwnClientLife, tokenFor, uniqueUser } from './helpers.js';
 
 describe('chat-session', () => {
   afterEach(closeClients);
@@ -38,27 +38,8 @@ describe('chat-session', () => {
   });
 
   it('keeps its client when moved, and a new token closes it and creates one for the new user', async () => {
-    const first = await tokenFor(uniqueUser('erin'));
-    const secondUser = uniqueUser('frank');
-    const second = await tokenFor(secondUser);
-    const session = await fixture<ChatSession>(html`<chat-session server=${first.url} token=${first.token}></chat-session>`);
-    const old = session.client!;
-    await waitUntil(() => old.$connection.get() === 'online', 'the session should connect');
-
-    // Removed and inserted in one task: the same client, still open.
-    document.body.append(session);
-    await Promise.resolve();
-    expect(session.client).to.equal(old);
-    expect(old.$connection.get()).to.equal('online');
-
-    session.token = second.token;
-    await session.updateComplete;
-    const fresh = session.client!;
-    expect(fresh).to.not.equal(old);
-    await waitUntil(() => old.$connection.get() === 'closed', 'the client made for the old token should close');
-    await waitUntil(() => fresh.$me.get()?.id === secondUser, 'the new client should sign in as the new user');
-    session.remove();
-    await waitUntil(() => fresh.$connection.get() === 'closed', 'the new client should close when removed');
+    const { token, url } = await tokenFor(uniqueUser('erin'));
+    await expectOwnClientLife(await fixture<ChatSession>(html`<chat-session server=${url} token=${token}></chat-session>`));
   });
 
   it('reflects a forced theme for the elements inside', async () => {
