@@ -50,7 +50,6 @@ import { fmt, table } from './lib/stats.js';
 const { values } = parseArgs({
   options: {
     check: { type: 'boolean', default: false },
-    smoke: { type: 'boolean', default: false },
     breakdown: { type: 'boolean', default: false },
     top: { type: 'string', default: '15' },
   },
