@@ -147,12 +147,22 @@ test('the service worker from the site\'s origin shows a pushed message as a not
   const registrationId = await until(() => registrations.find((r) => r.scopeURL === `${server.url}/`)?.registrationId, 'its registration id');
 
   const payload = { v: 1, title: 'Bob', body: 'Dinner at 8?', conversationId: 'p2p:bob', messageId: 'm-1', seq: 9, time: Date.now() };
-  await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: registrationId!, data: JSON.stringify(payload) });
-  const shown = await until(() => shop.evaluate(async () => {
+  const deliver = () => cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId: registrationId!, data: JSON.stringify(payload) });
+  const notifications = () => shop.evaluate(async () => {
     const reg = await navigator.serviceWorker.getRegistration();
     const list = (await reg?.getNotifications()) ?? [];
     return list.length > 0 ? list.map((n) => ({ title: n.title, body: n.body, tag: n.tag })) : undefined;
-  }), 'the notification shows');
+  });
+  await deliver();
+  // DevTools' push delivery was lost once in CI (no notification in 10 s; never in 8 runs here,
+  // loaded or not): delivered again after 5 s, said in the output. The same push twice shows one
+  // notification (its tag replaces), which the assertion below still requires.
+  let shown = await until(notifications, 'the notification shows', 5_000).catch(() => undefined);
+  if (!shown) {
+    console.log('# the push was delivered again: the first delivery showed nothing in 5 s');
+    await deliver();
+    shown = await until(notifications, 'the notification shows after the push was delivered again');
+  }
   assert.deepEqual(shown, [{ title: 'Bob', body: 'Dinner at 8?', tag: 'natter:p2p:bob' }]);
 
   // A click (acted out through the worker: a headless notification cannot be clicked) opens the conversation in the page.
