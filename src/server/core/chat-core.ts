@@ -356,7 +356,8 @@ export class ChatCore {
    * Checks, commits and fans out one message. `onCommitted` runs once the message is committed
    * and published on the bus (the gateway acks there), so an ack implies both. A publish that
    * fails after the commit is refused with UNAVAILABLE; the resend (a duplicate) publishes it.
-   * `sendChain` keeps one connection's sends in order.
+   * `sendChain` keeps one connection's sends in order: each one's checks run as it comes, and
+   * it is handed to its commit (or, online-only, delivered) after the sends before it.
    */
   async sendMessage(
     req: SendRequest,
@@ -372,7 +373,6 @@ export class ChatCore {
     let draft: MessageDraft;
     let committing;
     try {
-      if (turn?.before) await turn.before;
       if (!opts.admin) {
         // Online-only sends (typing signals) have a budget of their own: they must never use up
         // the one for messages, or typing a message could leave too little to send it.
@@ -397,6 +397,10 @@ export class ChatCore {
       if (this.#deps.files?.carriesUrls(draft.message.elem)) {
         await this.#deps.files.reference(draft, req.sender, { admin: opts.admin, record: !prepared.onlineOnly });
       }
+      // Only the hand-over waits for the connection's earlier sends: their checks (each a turn or a
+      // round trip to PostgreSQL or Redis on a cluster node) overlap, so one connection is not held
+      // to one send per chain of checks (issue 23), and its sends still commit in the order it sent them.
+      if (turn?.before) await turn.before;
       if (prepared.onlineOnly) {
         // Never stored: seq 0, delivered to whoever is connected now.
         const outcome = { message: draft.message, duplicate: false };
