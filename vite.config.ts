@@ -8,6 +8,7 @@ import { minifyCssLiterals } from './scripts/minify-css-literals.js';
 import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
 import { pureValibotPlugin } from './scripts/pure-valibot.js';
 import { dropErrorSentencesPlugin } from './scripts/drop-error-sentences.js';
+import { englishChunkPlugin } from './scripts/english-chunk.js';
 import { shortCssVarsPlugin } from './scripts/short-css-vars.js';
 import { shortPrivateMembersPlugin } from './scripts/short-private-members.js';
 import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
@@ -254,7 +255,8 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * renderer (`markdown/`: a text with formatting marks shows plain until they are in, then formatted, as
  * `thread/elems/formatted.ts` does for any load), the client's link preview fetch (`client.linkPreview`, a request to
  * the server in any case), the page's notifier (attached once the panel is in; it acts on messages that arrive
- * while the page is hidden). One chunk, not one per feature: each file is gzipped apart,
+ * while the page is hidden), the thread's pictures, players and file and location cards (`thread/elems/media-elems.ts`:
+ * a same-sized placeholder shows until they are in). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -276,6 +278,7 @@ const LAZY_FEATURES = [
   'src/elements/markdown/render.ts',
   'src/client/link-preview.ts',
   'src/elements/notify/page-notifier.ts',
+  'src/elements/thread/elems/media-elems.ts',
 ];
 
 /**
@@ -401,7 +404,8 @@ function classicLoader(): Plugin {
 const cdn: UserConfig = {
   // The ids of the strings short (scripts/short-msg-ids.ts): the script tag's copy of @lit/localize is its own.
   // The client's own errors without their English sentences (scripts/drop-error-sentences.ts).
-  plugins: [shortMsgIdsPlugin(here('./src/elements/i18n/locales')), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
+  // English out of the msg() calls into the `en` locale chunk, but the launcher's (scripts/english-chunk.ts).
+  plugins: [shortMsgIdsPlugin(here('./src/elements/i18n/locales')), englishChunkPlugin(here('./src/elements/i18n/locales'), [here('./src/elements/i18n/widget.ts')]), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },

@@ -49,12 +49,15 @@ const CDN_PATH = '/npm/natter@0.1.0/dist/cdn/';
 async function startCdn() {
   const requests: string[] = [];
   const held: Array<{ pattern: RegExp; gate: Promise<void> }> = [];
+  const failing: RegExp[] = [];
   const site = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://cdn').pathname;
     requests.push(path);
     const name = path.startsWith(CDN_PATH) ? path.slice(CDN_PATH.length) : '';
     const body = cdnFile(name);
     if (!body) return void res.writeHead(404, { 'access-control-allow-origin': '*' }).end();
+    const fail = failing.findIndex((pattern) => pattern.test(name));
+    if (fail >= 0) return void (failing.splice(fail, 1), res.writeHead(503, { 'access-control-allow-origin': '*' }).end());
     for (const h of held) if (h.pattern.test(name)) await h.gate;
     res.writeHead(200, { 'content-type': 'text/javascript', 'access-control-allow-origin': '*' }).end(body);
   });
@@ -73,6 +76,10 @@ async function startCdn() {
         held.splice(held.indexOf(entry), 1);
         release();
       };
+    },
+    /** Answers the next request for a file `pattern` names with a 503. */
+    failOnce(pattern: RegExp): void {
+      failing.push(pattern);
     },
     close: () => new Promise<void>((resolve) => site.close(() => resolve())),
   };
@@ -186,6 +193,57 @@ test('a Chinese page: the launcher and the panel speak Chinese (the build looks 
   await launcher.click();
   await until(async () => (await page.locator('chat-widget [part~="close-button"]').getAttribute('aria-label')) === '关闭聊天', "the panel's close button to be named in Chinese");
   await page.context().close();
+});
+
+test('an English page: the launcher speaks English before any catalogue, and the panel once the English chunk (its strings, out of the element code) is in: no ids, no empty labels', async () => {
+  const chunk = (name: RegExp) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => name.test(n))!), 'utf8');
+  assert.ok(!chunk(/^natter-panel-[\w-]+\.js$/).includes('Write a message…'), "the panel's chunk has no English text");
+  assert.ok(chunk(/^natter-en-[\w-]+\.js$/).includes('Write a message…'));
+  const release = cdn.hold(/^natter-en-/);
+  const seen = cdn.requests.length;
+  const page = await newPage();
+  try {
+    await page.goto(`${host.url}/cdn-shop?user=jon`);
+    const launcher = page.locator('chat-widget [part~="launcher"]');
+    await until(async () => (await launcher.getAttribute('aria-label')) === 'Open chat', 'the launcher to be named in English at first paint');
+    await launcher.click();
+    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-en-[\w-]+\.js$/.test(p)), 'the English strings to be fetched');
+    // Until they are in, the panel is its busy frame, named by the title: no element of it renders a string it lacks.
+    const panel = page.locator('chat-widget [part~="panel"]');
+    assert.equal(await panel.getAttribute('aria-busy'), 'true');
+    assert.equal(await panel.getAttribute('aria-label'), 'Chat');
+    assert.equal(await page.evaluate(() => !!customElements.get('message-composer')), false);
+    release();
+    const input = page.locator('chat-widget message-composer [part~="input"]');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Write a message…', 'the composer in English');
+    assert.equal(await page.locator('chat-widget [part~="close-button"]').getAttribute('aria-label'), 'Close chat');
+    assert.equal(await panel.getAttribute('aria-busy'), 'false');
+    const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
+    assert.deepEqual(locales, ['en']);
+  } finally {
+    release();
+    await page.context().close();
+  }
+});
+
+test('an English page whose English chunk failed to load (fetched with the panel on idle) asks for it again when the widget opens, and the panel speaks English', async () => {
+  cdn.failOnce(/^natter-en-/);
+  const seen = cdn.requests.length;
+  const page = await newPage();
+  try {
+    await page.addInitScript(() => addEventListener('lit-localize-status', (e) => {
+      if ((e as CustomEvent<{ status: string }>).detail.status === 'error') document.documentElement.dataset['localeFailed'] = '';
+    }));
+    await page.goto(`${host.url}/cdn-shop?user=kim`);
+    await page.waitForFunction(() => document.documentElement.dataset['localeFailed'] !== undefined);
+    assert.equal(await page.evaluate(() => !!customElements.get('message-composer')), false, 'no panel without its strings');
+    await page.locator('chat-widget [part~="launcher"]').click();
+    const input = page.locator('chat-widget message-composer [part~="input"]');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Write a message…', 'the composer in English');
+    assert.equal(cdn.requests.slice(seen).filter((p) => /\/natter-en-[\w-]+\.js$/.test(p)).length, 2, 'the English chunk asked for twice');
+  } finally {
+    await page.context().close();
+  }
 });
 
 test('on a 320px-wide screen the open panel fills the viewport', async () => {

@@ -2,7 +2,8 @@
  * Whole product at a phone's width (375 px): the demo's narrow layout shows either the list or
  * the thread. Creating a group from the list opens it in the thread: focus must land in the
  * thread's composer, not on <body> (the New group button the dialog returned focus to is hidden
- * with the list).
+ * with the list). A long peer id as the thread's title, at 320 px in either direction: cut
+ * with an ellipsis, beside the back button and before the search button, overlapping neither.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +19,6 @@ useBuiltProduct((s, b) => {
   server = s;
   browser = b;
 });
-
 
 /** The focused element, looking into shadow roots: its tag and part. */
 const focused = (page: Page) =>
@@ -48,4 +48,34 @@ test('at 375 px, creating a group opens its thread with focus in the composer', 
   await page.keyboard.type('hello picnic');
   assert.equal(await page.locator('message-composer [part~="input"]').inputValue(), 'hello picnic');
   await context.close();
+});
+
+test('at 320 px, a long title is cut with an ellipsis and leaves the back and search buttons clear, LTR and RTL', async () => {
+  const peer = `maximiliana_van_der_westhuizen_${'long'.repeat(5)}`;
+  for (const lang of ['en', 'ar']) {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e));
+    await page.goto(`${server.url}/?user=frank&lang=${lang}#p2p:${peer}`);
+    await page.locator('#state[data-state="online"]').waitFor();
+    await until(async () => (await page.locator('h1#title').innerText()) === peer, 'the thread opens under its title');
+    // No named functions inside evaluate(): tsx's __name helper does not exist in the page.
+    const { boxes, cut } = await page.evaluate(() => {
+      const heading = document.querySelector('h1#title')!;
+      const els = [document.querySelector('#back')!, heading, document.querySelector('chat-thread')!.shadowRoot!.querySelector('[part~="search-button"]')!];
+      return { boxes: els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect), cut: heading.scrollWidth > heading.clientWidth && getComputedStyle(heading).textOverflow === 'ellipsis' };
+    });
+    const [back, title, search] = boxes as [DOMRect, DOMRect, DOMRect];
+    const where = `${lang} 320px`;
+    assert.ok(cut, `${where}: the title is cut with an ellipsis`);
+    const apart = (a: DOMRect, b: DOMRect) => Math.min(a.right, b.right) - Math.max(a.left, b.left) <= 0.5 || Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) <= 0.5;
+    assert.ok(apart(title, back), `${where}: title clear of the back button`);
+    assert.ok(apart(title, search), `${where}: title clear of the search button`);
+    for (const [name, b] of Object.entries({ back, title, search })) {
+      assert.ok(b.left >= -0.5 && b.right <= 320.5, `${where}: ${name} on screen (${b.left}…${b.right})`);
+    }
+    const middle = (r: DOMRect) => (r.top + r.bottom) / 2;
+    assert.ok(Math.abs(middle(search) - middle(title)) < 4, `${where}: search beside the title, on its row`);
+    await context.close();
+  }
 });

@@ -6,7 +6,8 @@
  * of an object that repeats every id once per language as a key. Nothing else reads an id:
  * @lit/localize looks the active locale's string up by it (`templates[7]` reads an array as it
  * read an object). An id that no locale module has stays as it is (it shows in English either
- * way), and one a locale module lacks leaves a hole in its array (English too). Not in the
+ * way), and one a locale module lacks is the English table's string of that number (`en[7]`, from
+ * `./english-chunk.ts`'s `en` chunk, which that locale's chunk then imports). Not in the
  * package (`--mode lib`): a page that configures @lit/localize itself gives the elements its own
  * catalogue, written with our ids.
  */
@@ -47,20 +48,35 @@ function localeArray(s: RolldownMagicString, code: string, file: string, names: 
   s.overwrite(open, open + 1, '[');
   let at = open + 2;
   let next = 0;
+  let lacks = false;
   for (const line of table[2]!.split('\n')) {
     const entry = LOCALE_ENTRY.exec(line);
     const n = entry ? names.get(entry[2]!) : undefined;
     if (!entry || n === undefined) throw new Error(`${file}: a line of its table is not an \`'id': value,\` entry of a known id: ${line.slice(0, 80)}`);
     if (n < next) throw new Error(`${file}: its table lists ${entry[2]} out of the order of the other locale modules`);
-    // `[a,,c]`: a hole reads as undefined, which @lit/localize answers in English.
-    if (n > next) s.overwrite(at, at + entry[1]!.length, ','.repeat(n - next));
+    if (n > next) {
+      s.overwrite(at, at + entry[1]!.length, english(next, n));
+      lacks = true;
+    }
     else s.remove(at, at + entry[1]!.length);
     next = n + 1;
     at += line.length + 1;
   }
   const close = table.index + table[0].length - 2;
-  s.overwrite(close, close + 1, ']');
+  s.overwrite(close, close + 1, `${english(next, names.size)}]`);
+  if (lacks || next < names.size) s.prepend(`import { templates as ${FROM_ENGLISH} } from './en.js';\n`);
   return true;
+}
+
+/** The English table's name in a locale module that lacks strings (`./english-chunk.ts` fills that table). */
+const FROM_ENGLISH = 'en';
+/**
+ * The entries from `from` up to `to` (excluded), which a locale module lacks, each followed by its
+ * comma: the English string of the same number (`en[7],`), so that a page in that language fetches
+ * the English chunk too and shows those strings in English, as @lit/localize does.
+ */
+function english(from: number, to: number): string {
+  return Array.from({ length: to - from }, (_, i) => `${FROM_ENGLISH}[${from + i}],`).join('');
 }
 
 /** `code` with the ids `names` knows replaced (a locale module's table, or `msg()` ids), and a map; null when none. */
@@ -90,13 +106,20 @@ export const MSG_RUNTIME = /[\\/]node_modules[\\/]@lit[\\/]localize[\\/]internal
 
 /**
  * `runtime-msg.js` reading the options as `shortenIds` writes them: the id itself (a number), or
- * still `{ id }`. Without an id there is no lookup and the string shows in English, as it did with
- * the id hash left out (`./slim-localize.ts`); the hash's caller goes too. Null when the text is
- * not the one expected (the build fails then).
+ * still `{ id }`; and the calls `./english-chunk.ts` took the English out of, `msg(7)` and
+ * `msg(9,[name])` (the id first, then a `str` template's values), which answer the catalogue's
+ * string, or an empty one while none is loaded (never the id). Without an id there is no lookup
+ * and the string shows in English, as it did with the id hash left out (`./slim-localize.ts`); the
+ * hash's caller goes too. Null when the text is not the one expected (the build fails then).
  */
 export function msgRuntimeTakingIds(code: string): string | null {
-  const from = 'const id = options?.id ?? generateId(template);';
-  return code.includes(from) ? code.replace(from, 'const id = options?.id ?? options;') : null;
+  const patches: Array<[string, string]> = [
+    ['const id = options?.id ?? generateId(template);', "const id = typeof template == 'number' ? template : options?.id ?? options;"],
+    ['template.values, localized.values', "typeof template == 'number' ? options : template.values, localized.values"],
+    ['return defaultMsg(template);', "return typeof template == 'number' ? '' : defaultMsg(template);"],
+  ];
+  if (patches.some(([from]) => code.split(from).length !== 2)) return null;
+  return patches.reduce((patched, [from, to]) => patched.replace(from, to), code);
 }
 
 /** The plugin, on our sources under `src/elements` (the locale modules among them), and on @lit/localize's lookup. */

@@ -92,7 +92,12 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     return ticketlessFile(url, (apiBaseUrl ??= new URL(apiBase))) ? '' : url;
   };
   const views = createMessageViews({ myId, me, find, previewUrl: (entry) => uploads.previewUrl(entry) });
-  const conversations = createConversationList();
+  // This user's messages in the outbox (its changes show on their targets, `pendingChanges`).
+  const unsentIn = (id: ConversationId) => outbox.entries(id).filter((l) => !l.entry.change);
+  const conversations = createConversationList([], (id) => {
+    const newest = unsentIn(id).pop();
+    return newest && views.local(newest);
+  });
   const broadcasts = createBroadcastList({
     save(now) {
       persister.schedule();
@@ -102,8 +107,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   });
   const threads = createThreadStore({
     toChat: views.committed,
-    // Changes in the outbox show on their targets (`pendingChanges`), not as messages.
-    local: (id) => outbox.entries(id).filter((l) => !l.entry.change).map(views.local),
+    local: (id) => unsentIn(id).map(views.local),
     shown: (id, committed) => shownWithPending(committed, outbox.entries(id).filter((l) => l.entry.change), changes.landing(id)),
     initialShown: 50,
     hasAny: (id) => (conversations.get(id)?.lastSeq ?? 0) > 0,
@@ -134,6 +138,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     onChange: (id) => {
       threads.touch(id);
       threads.publish();
+      conversations.touch();
+      // After the frame being handled, if any: an ack's commit lands in the list with its settle.
+      queueMicrotask(conversations.publish);
     },
     onFailed: (local) => (local.entry.change ? emit('change-failed', { conversationId: local.entry.conversationId, changeId: local.entry.clientMsgId, ...local.entry.change, ...(local.error && { error: local.error }) }) : emit('send-failed', views.local(local))),
     upload: (entry) => sender.upload(entry),

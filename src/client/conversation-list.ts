@@ -1,13 +1,18 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import { AT_ALL, parseConversationId, type ConversationId } from '../protocol/ids.js';
 import type { ConversationSummary, Message } from '../protocol/message.js';
-import type { Conversation } from './types.js';
+import type { ChatMessage, Conversation } from './types.js';
 
 /**
  * The conversation list: server summaries kept live by the messages and read positions that
  * arrive afterwards. Changes are collected and published once per handled frame (`publish`), so
  * a replay of 500 messages sorts the list once, not 500 times. Conversation objects are replaced,
  * never mutated, so a renderer can compare by identity.
+ *
+ * `unsent(id)`: this user's newest message in a conversation that the server has not committed
+ * (an outbox entry, sending or failed). Published as the conversation's `outgoing` while it is
+ * newer than the last committed message, and the list is ordered by it, so a message written
+ * offline moves its conversation to the top at once, as it will be once it is sent.
  */
 export interface ConversationList {
   /** Most recent activity first. */
@@ -28,17 +33,23 @@ export interface ConversationList {
   applyPeerProfile(id: ConversationId, profile: { name?: string; avatar?: string }): void;
   /** `receipt.read`: the peer of a p2p conversation read up to `seq`. */
   applyReceipt(id: ConversationId, userId: string, seq: number): void;
+  /** This user's unsent messages changed (`unsent`): published with the next `publish`. */
+  touch(): void;
   /** Publishes the collected changes to `$conversations`. */
   publish(): void;
   /** Everything, for persisting. */
   all(): Conversation[];
 }
 
-export function createConversationList(initial: readonly Conversation[] = []): ConversationList {
+export function createConversationList(initial: readonly Conversation[] = [], unsent: (id: ConversationId) => ChatMessage | undefined = () => undefined): ConversationList {
   const byId = new Map<ConversationId, Conversation>(initial.map((c) => [c.id, c]));
   const $conversations = atom<Conversation[]>([]);
   let dirty = true;
 
+  const shown = (c: Conversation): Conversation => {
+    const outgoing = unsent(c.id);
+    return outgoing && outgoing.time >= (c.lastMessage?.time ?? 0) ? { ...c, outgoing } : c;
+  };
   const put = (c: Conversation) => {
     byId.set(c.id, c);
     dirty = true;
@@ -124,10 +135,14 @@ export function createConversationList(initial: readonly Conversation[] = []): C
       if (seq > (c.peerReadSeq ?? 0)) put({ ...c, peerReadSeq: seq });
     },
 
+    touch() {
+      dirty = true;
+    },
+
     publish() {
       if (!dirty) return;
       dirty = false;
-      $conversations.set([...byId.values()].sort(byActivity));
+      $conversations.set([...byId.values()].map(shown).sort(byActivity));
     },
   };
   list.publish();
@@ -135,8 +150,8 @@ export function createConversationList(initial: readonly Conversation[] = []): C
 }
 
 function byActivity(a: Conversation, b: Conversation): number {
-  const ta = a.lastMessage?.time ?? 0;
-  const tb = b.lastMessage?.time ?? 0;
+  const ta = (a.outgoing ?? a.lastMessage)?.time ?? 0;
+  const tb = (b.outgoing ?? b.lastMessage)?.time ?? 0;
   if (ta !== tb) return tb - ta;
   if (a.lastSeq !== b.lastSeq) return b.lastSeq - a.lastSeq;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

@@ -77,7 +77,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let flushing = false;
   let closed = false;
 
-  const ordered = () => [...tracked.values()].sort((a, b) => a.entry.createdAt - b.entry.createdAt);
+  const byCreation = (a: Tracked, b: Tracked) => a.entry.createdAt - b.entry.createdAt;
+  const ordered = () => [...tracked.values()].sort(byCreation);
   /** A file entry whose file is not uploaded yet: it is uploaded, not sent. */
   const awaitingUpload = (entry: OutboxEntry) => entry.upload !== undefined && entry.elem === undefined;
 
@@ -326,7 +327,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
 
     entries(conversationId) {
-      return ordered().filter((t) => t.entry.conversationId === conversationId);
+      return [...tracked.values()].filter((t) => t.entry.conversationId === conversationId).sort(byCreation);
     },
 
     close() {

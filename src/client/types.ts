@@ -47,6 +47,12 @@ export interface ChatMessage extends Message {
 export interface Conversation extends ConversationSummary {
   /** A group this user is no longer in (removed, left, dismissed): its thread stays readable, nothing more arrives. */
   left?: boolean;
+  /**
+   * This user's newest message here that the server has not committed yet (`status` sending or
+   * failed), while it is newer than `lastMessage`: what the list previews, with its status. The
+   * list is ordered by it too. Never persisted: it comes from the outbox.
+   */
+  outgoing?: ChatMessage;
 }
 
 /** A group to create (`createGroup`). */

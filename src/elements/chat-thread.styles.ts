@@ -33,8 +33,16 @@ export const styles = [
       padding-inline-start: var(--_padding);
     }
 
+    /* The title takes what the row has left, up to its own width: one the page lets shrink
+       (min-width 0, cut with an ellipsis) keeps presence beside it and search on the row; any
+       other wraps them under it rather than run over them. */
+    [part~='header'] ::slotted(*) {
+      flex: 1 1 0;
+      max-width: max-content;
+    }
+
     [part~='header'] > [part~='search-bar'] {
-      flex: 1;
+      margin-inline-start: auto;
     }
 
     [part~='log'] {

@@ -144,6 +144,15 @@ export const styles = [
       color: var(--_muted);
     }
 
+    [part~='preview-status'] {
+      vertical-align: -1px;
+    }
+
+    [part~='preview-status'][part~='failed'] {
+      color: var(--_danger);
+      font-weight: 600;
+    }
+
     .unread .preview {
       color: var(--_text);
     }

@@ -4,7 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { cssVars } from './css-vars.js';
 import type { MuteState } from '../client/mutes.js';
-import type { ChatClient, Conversation, Profile } from '../client/types.js';
+import type { ChatClient, ChatMessage, ConnectionState, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
 import type { Message } from '../protocol/message.js';
 import { plainText } from '../protocol/plain-text.js';
@@ -25,6 +25,7 @@ import { loadGroupElements } from './groups/load-groups.js';
 import { withName } from './thread/changes/row-changes.js';
 import { PresenceController } from './people/presence-controller.js';
 import { presenceStrings } from './i18n/presence.js';
+import { deliveryOf, renderClock } from './thread/delivery.js';
 
 /**
  * With `create-group`, a New group button above the list opens `<group-create-dialog>` (loaded
@@ -47,6 +48,8 @@ import { presenceStrings } from './i18n/presence.js';
  * @csspart search - The `<chat-search>` of all conversations.
  * @csspart contacts-button - Opens `<contacts-view>` (with `contacts`).
  * @csspart draft - "Draft:" before the text of a half-written message, shown instead of the last message.
+ * @csspart preview-status - Before the preview of an own message not sent yet (newer than the last sent one): a clock while it is
+ *   being sent or waits for the connection (also `sending` or `waiting`), "Not sent" when it needs the user (also `failed`).
  *
  * @cssproperty [--chat-conversation-list-item-padding=0.625rem 0.75rem] - Padding of an item.
  * @cssproperty [--chat-conversation-list-gap=2px] - Space between items.
@@ -63,6 +66,8 @@ export class ConversationList extends LitElement {
   #conversations = new StoreController<Conversation[]>(this, () => this.client?.$conversations, []);
   #me = new StoreController<Profile | undefined>(this, () => this.client?.$me, undefined);
   #mutes = new StoreController<MuteState | undefined>(this, () => this.client?.$mutes, undefined);
+  // Whether an unsent message shows as waiting for the connection or being sent.
+  #connection = new StoreController<ConnectionState | undefined>(this, () => this.client?.$connection, undefined);
   #drafts = new DraftsController(this, () => this.client);
   #locale = new LocaleController(this);
   // Dots only: no last seen to keep true, so no re-render every half minute.
@@ -190,15 +195,19 @@ export class ConversationList extends LitElement {
     // Names and text are isolated (<bdi>), so a right-to-left override in one cannot reorder the other.
     // A system notification speaks for itself: no "system:" before it.
     const who = !last || last.elem.type === 'system' ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
-    const what = last ? describeElemText(last.elem) : '';
+    const said = (by: unknown, m: Message) => html`${by ? html`<bdi>${by}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${describeElemText(m.elem)}</bdi>`;
     const draft = this.#drafts.value[c.id];
+    const out = c.outgoing;
     const preview = draft
       ? html`<span part="draft">${t.draft}</span> <bdi>${oneLine(draft.text)}</bdi>`
-      : !last
-        ? ''
-        : last.recalled || last.elem.type === 'recalled'
-          ? recalledLine(last, me)
-          : html`${who ? html`<bdi>${who}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${what}</bdi>`;
+      : out
+        ? html`${this.#unsentStatus(out)} ${said(t.you, out)}`
+        : !last
+          ? ''
+          : last.recalled || last.elem.type === 'recalled'
+            ? recalledLine(last, me)
+            : said(who, last);
+    const time = (out ?? last)?.time;
     const unread = c.unread > 0;
     const muted = this.#mutes.value !== undefined && this.client?.isMuted(c.id) === true;
     const avatar = safeMediaUrl(c.avatar);
@@ -218,13 +227,22 @@ export class ConversationList extends LitElement {
           ? html`<span part="presence-dot" aria-hidden="true"></span><span class="visually-hidden">${presenceStrings().online}</span>`
           : nothing}
         <span class="name">${name}${muted ? html` <svg part="muted-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7c-.5.1-.9.3-1.3.5L18 15.1V16zM4.3 3 3 4.3l3.2 3.2C6.1 8.6 6 9.8 6 11v5l-2 2v1h13.7l2 2 1.3-1.3z" /></svg><span class="visually-hidden">${t.muted}</span>` : nothing}${c.left ? html` <span class="muted">${t.left}</span>` : nothing}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
-        <span class="time">${last ? html`<time datetime=${new Date(last.time).toISOString()}>${formatShortTime(last.time)}</time>` : nothing}</span>
+        <span class="time">${time ? html`<time datetime=${new Date(time).toISOString()}>${formatShortTime(time)}</time>` : nothing}</span>
         <span class="preview">${preview}</span>
         ${unread
           ? html`<span part="unread-badge${muted ? ' muted' : ''}" aria-label=${t.unread(c.unread)}>${c.unread > 99 ? `${formatNumber(99)}+` : formatNumber(c.unread)}</span>`
           : nothing}
       </div>
     `;
+  }
+
+  /** How an own message not sent yet shows before its preview: as its bubble's status does in the thread. */
+  #unsentStatus(m: ChatMessage) {
+    const ui = uiStrings();
+    const delivery = deliveryOf(m, this.#connection.value);
+    return delivery === 'failed'
+      ? html`<span part="preview-status failed">${ui.statusFailed}</span>`
+      : renderClock(`preview-status ${delivery}`, delivery === 'waiting' ? ui.waitingForConnection : ui.sending);
   }
 }
 

@@ -137,12 +137,16 @@ export function formatDuration(seconds: number): string {
 const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
 const sizeFormats = new Map<string, Intl.NumberFormat>();
 
-/** A file size for people, in the locale's digits and unit names: `512 B`, `1.5 MB`, `1,5 Mo` (default: the formatting locale). */
-export function formatFileSize(bytes: number, locale = formatLocale()): string {
+/**
+ * A file size for people, in the locale's digits and unit names: `512 B`, `1.5 MB`, `1,5 Mo` (default: the
+ * formatting locale). Decimal units, as file managers show sizes; `step` 1024 gives the binary units the upload
+ * limits are set in (28 MB = 28 × 1024²).
+ */
+export function formatFileSize(bytes: number, locale = formatLocale(), step = 1000): string {
   let value = Math.max(0, Number.isFinite(bytes) ? bytes : 0);
   let unit = 0;
-  while (value >= 1000 && unit < SIZE_UNITS.length - 1) {
-    value /= 1000;
+  while (value >= step && unit < SIZE_UNITS.length - 1) {
+    value /= step;
     unit++;
   }
   const key = `${locale}/${unit}`;

@@ -10,7 +10,7 @@ import { applyMarker, formatKey } from './composer/format-keys.js';
 import { VoiceButton } from './composer/voice-button.js';
 import { LinkPreviewBar } from './composer/link-preview-bar.js';
 import { MuteNotice } from './composer/mute-notice.js';
-import { dragHasFiles, filesOf, formatBytes, isTooLarge, limitOf } from './composer/attach.js';
+import { dragHasFiles, filesOf, isTooLarge, limitOf } from './composer/attach.js';
 import type { EmojiPicker, Sticker } from './composer/emoji-picker.js';
 import { EMOJI_PICKER_ID, loadEmojiPicker } from './composer/load-emoji-picker.js';
 import type { MentionList } from './composer/mention-list.js';
@@ -18,6 +18,7 @@ import { loadMentionList, MENTIONS_ID } from './composer/load-mention-list.js';
 import { mentionedIds, type Mention } from './composer/mention-suggest.js';
 import { chatClientContext } from './context.js';
 import { MessageSendEvent } from './events/message-send.js';
+import { formatFileSize } from './format.js';
 import { composerStrings, type ComposerStrings } from './i18n/composer.js';
 import { formatLocale, formatNumber, LocaleController } from './i18n/localize.js';
 import { styles } from './message-composer.styles.js';
@@ -382,7 +383,7 @@ export class MessageComposer extends LitElement {
     if (!this.#canAttach || !isConversationId(this.conversation)) return;
     const locale = formatLocale();
     const errors: string[] = [];
-    const tooLarge = (file: File) => this.#strings().fileTooLarge(file.name || file.type, formatBytes(file.size, locale), formatBytes(limitOf(file), locale));
+    const tooLarge = (file: File) => this.#strings().fileTooLarge(file.name || file.type, formatFileSize(file.size, locale, 1024), formatFileSize(limitOf(file), locale, 1024));
     for (const file of files) {
       // Checked here as well as in the client, so the refusal is shown before anything happens.
       if (isTooLarge(file)) {

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ChatError } from '../../src/protocol/index.js';
-import { createMemoryStorage, type ChatClient, type ChatMessage } from '../../src/client/index.js';
-import { connectClient, createNetwork, received, synced, until, useTestServer } from './real-server.js';
+import { createMemoryStorage, type ChatClient } from '../../src/client/index.js';
+import { connectClient, createNetwork, received, shown, synced, takeOffline, until, useTestServer } from './real-server.js';
 
 const ctx = useTestServer();
 const { uid, connect, track, group } = ctx;
-
-const shown = (c: ChatClient, id: `group:${string}` | `p2p:${string}`, messageId: string): ChatMessage | undefined =>
-  c.messages(id).get().find((m) => m.id === messageId);
 
 describe('changes to sent messages through the client (SPEC §9)', () => {
   test('reply, react, edit, pin and recall reach every device folded into the message, never as messages of their own', async () => {
@@ -62,9 +59,7 @@ describe('changes to sent messages through the client (SPEC §9)', () => {
     const m = await alice.send(team, 'react to me later');
     await until(() => shown(first, team, m.id) !== undefined, 'bob holds it');
 
-    net.offline = true;
-    net.cut();
-    await until(() => first.$connection.get() !== 'online', 'bob offline');
+    await takeOffline(net, first, 'bob');
     const pending = first.react(team, m.id, '🎉', true).catch((e: unknown) => e);
     await until(() => shown(first, team, m.id)?.pendingChanges?.[0]?.status === 'sending', 'shown as sending on its message');
     await first.close();
@@ -144,9 +139,7 @@ describe('changes to sent messages through the client (SPEC §9)', () => {
     await until(() => summary(laptop).lastMessage?.id === second.id && shown(laptop, team, second.id) !== undefined, 'the laptop holds both');
     const unread = summary(laptop).unread;
 
-    net.offline = true;
-    net.cut();
-    await until(() => laptop.$connection.get() !== 'online', 'laptop offline');
+    await takeOffline(net, laptop, 'laptop');
     await phone.deleteForMe(team, second.id);
     const marker = await alice.send(team, 'third');
     net.offline = false;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ChatError } from '../../src/protocol/index.js';
 import { createMemoryStorage, type ChatClient } from '../../src/client/index.js';
-import { connectClient, createNetwork, received, synced, until, useTestServer } from './real-server.js';
+import { connectClient, createNetwork, queuedBeforeReload, received, synced, until, useTestServer } from './real-server.js';
 
 const ctx = useTestServer();
 const { uid, connect, track, group } = ctx;
@@ -115,16 +115,7 @@ describe('chat client against the real server', () => {
 
   test('after a reload, a pending message from the persisted outbox is sent once', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
-    const storage = createMemoryStorage();
-    const net = createNetwork();
-    net.offline = true;
-    const tokenA = await ctx.srv.token(a);
-    const first = connectClient(ctx.srv, tokenA, { network: net, storage, ackTimeoutMs: 60_000 });
-    const pending = first.send(`p2p:${b}`, 'before reload').catch((e: unknown) => e);
-    await until(() => first.messages(`p2p:${b}`).get().length === 1, 'queued');
-    await first.close();
-    assert.equal(((await pending) as ChatError).name, 'CANCELLED');
-    assert.equal((await storage.loadOutbox()).length, 1);
+    const { storage, net, token: tokenA } = await queuedBeforeReload(ctx.srv, a, `p2p:${b}`, 'before reload');
 
     const bob = await connect(b);
     const inbox = received(bob);

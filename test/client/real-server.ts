@@ -1,9 +1,11 @@
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import WS from 'ws';
-import { createChatClient, createMemoryStorage, type ChatClient, type ChatClientOptions, type ChatMessage } from '../../src/client/index.js';
+import { createChatClient, createMemoryStorage, type ChatClient, type ChatClientOptions, type ChatMessage, type ClientStorage } from '../../src/client/index.js';
+import type { ChatError } from '../../src/protocol/error-codes.js';
 import type { ConversationId } from '../../src/protocol/ids.js';
 import { createChatServer, type ChatServer, type ChatServerOptions } from '../../src/server/index.js';
 
@@ -112,6 +114,24 @@ export function connectClient(srv: TestServer, token: string, options: TestClien
   });
 }
 
+/**
+ * A device of `userId` that wrote `text` to `to` without a connection and was then closed (a
+ * reload): its storage holds the one pending outbox entry, and its network is still offline.
+ */
+export async function queuedBeforeReload(srv: TestServer, userId: string, to: ConversationId, text: string): Promise<{ storage: ClientStorage; net: TestNetwork; token: string }> {
+  const storage = createMemoryStorage();
+  const net = createNetwork();
+  net.offline = true;
+  const token = await srv.token(userId);
+  const first = connectClient(srv, token, { network: net, storage, ackTimeoutMs: 60_000 });
+  const pending = first.send(to, text).catch((e: unknown) => e);
+  await until(() => first.messages(to).get().length === 1, 'queued');
+  await first.close();
+  assert.equal(((await pending) as ChatError).name, 'CANCELLED');
+  assert.equal((await storage.loadOutbox()).length, 1);
+  return { storage, net, token };
+}
+
 /** Polls `predicate` until it holds, failing after `timeoutMs` (never a blind sleep). */
 export async function until(predicate: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -119,6 +139,18 @@ export async function until(predicate: () => boolean, what = 'condition', timeou
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** Takes `net` offline, cuts its sockets and waits until `client` on it is no longer online. */
+export async function takeOffline(net: TestNetwork, client: ChatClient, who = 'the client'): Promise<void> {
+  net.offline = true;
+  net.cut();
+  await until(() => client.$connection.get() !== 'online', `${who} offline`);
+}
+
+/** The message `messageId` as `client` shows it in `conversation` now, if it holds it. */
+export function shown(client: ChatClient, conversation: ConversationId, messageId: string): ChatMessage | undefined {
+  return client.messages(conversation).get().find((m) => m.id === messageId);
 }
 
 export function synced(client: ChatClient, what = 'sync'): Promise<void> {

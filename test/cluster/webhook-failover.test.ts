@@ -60,6 +60,11 @@ test('a node SIGKILLed mid-delivery loses no webhook event: another node deliver
     const killedAt = Date.now();
     const two = await send(survivor, 'two');
     const three = await send(survivor, 'three');
+    // The survivor's own commits ('two', 'three') poke it while the held event's lease still
+    // runs, so those looks find nothing due; from then on only its poll (every 500 ms) finds the
+    // lease run out: 9 s after the victim's claim (4 s timeout + 5 s), measured 8.8-9.5 s after
+    // the kill with one core busy. 30 s leaves 20 s of margin. (A poke during such a look once
+    // stopped the poll for good: test/server/webhooks/deliverer.test.ts.)
     await until(() => receiver.accepted().length >= 3, 'the other node to deliver every event', 30_000);
     console.log(`# the surviving node delivered the held event ${Date.now() - killedAt} ms after the other was killed (lease: timeout + 5 s)`);
     assert.deepEqual(receiver.requests.map((r) => r.id), [one, one, two, three], 'the held event again, then the rest in commit order');

@@ -1,14 +1,14 @@
 // Editing own text with the real server, client and browser: Edit in the menu, E on a focused
 // message, Up in an empty composer; "Editing" in the composer, Escape cancels, Enter saves;
 // both sides show the new text and "edited".
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import { focused } from './a11y-helpers.js';
 import { EDIT_AGAIN_MS, recalledText } from '../../src/elements/thread/changes/recalled-texts.js';
-import { closeClients, connectPair, freshDevice, part, parts, type Pair } from './helpers.js';
+import { closeClients, connectPair, freshDevice, part, parts, threadWithComposer, type Pair } from './helpers.js';
 
 describe('edit', function () {
   (this as { timeout(ms: number): void }).timeout(30_000);
@@ -20,12 +20,7 @@ describe('edit', function () {
     pair = await connectPair();
     const conv = `p2p:${pair.bobId}` as const;
     const sent = await pair.alice.send(conv, 'see you at 5');
-    const root = await fixture<HTMLElement>(html`<div style="display: flex; flex-direction: column; height: 500px; width: 420px">
-      <chat-thread style="flex: 1" .client=${pair.alice} conversation=${conv}></chat-thread>
-      <message-composer .client=${pair.alice} conversation=${conv}></message-composer>
-    </div>`);
-    const thread = root.querySelector('chat-thread')!;
-    const composer = root.querySelector('message-composer')!;
+    const { thread, composer } = await threadWithComposer(pair.alice, conv);
     await waitUntil(() => part(thread, 'actions-button'), 'the message should offer its actions', { timeout: 10_000 });
     return { thread, composer, conv, id: sent.id };
   }
@@ -91,14 +86,10 @@ describe('edit', function () {
     await waitUntil(() => part(thread, 'edit-again-button'), 'the recalled row should offer Edit again');
     // A reload: a new client of the same user on this device, nothing of the page kept.
     const reloaded = await freshDevice(pair.aliceId);
-    const root = await fixture<HTMLElement>(html`<div style="display: flex; flex-direction: column; height: 500px; width: 420px">
-      <chat-thread style="flex: 1" .client=${reloaded} conversation=${conv}></chat-thread>
-      <message-composer .client=${reloaded} conversation=${conv}></message-composer>
-    </div>`);
-    const again = root.querySelector('chat-thread')!;
+    const { thread: again, composer } = await threadWithComposer(reloaded, conv);
     await waitUntil(() => part(again, 'edit-again-button'), 'the reloaded page should offer Edit again', { timeout: 10_000 });
     part<HTMLButtonElement>(again, 'edit-again-button')!.click();
-    await waitUntil(() => input(root.querySelector('message-composer')!).value === 'see you at 5', 'the text should be back in the composer');
+    await waitUntil(() => input(composer).value === 'see you at 5', 'the text should be back in the composer');
     expect(recalledText(reloaded, id, Date.now() + EDIT_AGAIN_MS), 'not after the window').to.equal(undefined);
     // Someone else on this device (another user id) never sees it.
     const bobs = await freshDevice(pair.bobId);

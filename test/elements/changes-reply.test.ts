@@ -1,13 +1,13 @@
 // Reply (quote) from the thread's message menu and by keyboard, with the real server, client and
 // browser: the composer shows what is quoted (cancellable), the reply row shows the quote, a
 // recalled original turns the quote into "Message recalled", activating it jumps to the original.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import { focused } from './a11y-helpers.js';
-import { closeClients, connectPair, part, type Pair } from './helpers.js';
+import { closeClients, connectPair, part, threadWithComposer, type Pair } from './helpers.js';
 
 describe('reply', function () {
   (this as { timeout(ms: number): void }).timeout(30_000);
@@ -20,12 +20,7 @@ describe('reply', function () {
     pair = await connectPair();
     const conv = `p2p:${pair.bobId}` as const;
     await pair.bob.send(`p2p:${pair.aliceId}`, text);
-    const root = await fixture<HTMLElement>(html`<div style="display: flex; flex-direction: column; height: 500px; width: 420px">
-      <chat-thread style="flex: 1" .client=${pair.alice} conversation=${conv}></chat-thread>
-      <message-composer .client=${pair.alice} conversation=${conv}></message-composer>
-    </div>`);
-    const thread = root.querySelector('chat-thread')!;
-    const composer = root.querySelector('message-composer')!;
+    const { thread, composer } = await threadWithComposer(pair.alice, conv);
     await waitUntil(() => part(thread, 'actions-button'), 'bob’s message should offer its actions', { timeout: 10_000 });
     return { thread, composer, conv };
   }

@@ -8,7 +8,7 @@ import { createChatClient } from '../../src/client/chat-client.js';
 import { createMemoryStorage } from '../../src/client/storage-memory.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
-import { closeClients, connect, connectPair, connectTrio, part, parts, tokenFor, uniqueUser, type Pair } from './helpers.js';
+import { closeClients, connect, connectPair, connectTrio, mediaDrawn, part, parts, tokenFor, uniqueUser, type Pair } from './helpers.js';
 
 function thread(client: ChatClient, conversation: string, lang = 'en'): Promise<ChatThread> {
   return fixture<HTMLElement>(
@@ -100,6 +100,7 @@ describe('chat-thread live state', () => {
       // On the sending bubble, which already shows the file card.
       const message = part(el, 'message')!;
       expect(message.part.contains('sending')).to.equal(true);
+      await mediaDrawn(el);
       expect(message.querySelector('[part~="file-name"]')!.textContent).to.equal('big.bin');
       const cancel = part<HTMLButtonElement>(el, 'cancel-upload-button')!;
       expect(cancel.getAttribute('aria-label')).to.equal('Cancel upload');

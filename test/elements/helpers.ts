@@ -1,6 +1,9 @@
-import { waitUntil } from '@open-wc/testing';
-import { createChatClient, createMemoryStorage } from '../../src/client/index.js';
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import { createChatClient, createMemoryStorage, type ChatClientOptions, type ClientStorage } from '../../src/client/index.js';
 import type { ChatClient } from '../../src/client/types.js';
+import type { ChatThread } from '../../src/elements/chat-thread.js';
+import type { MessageComposer } from '../../src/elements/message-composer.js';
+import type { ConversationId } from '../../src/protocol/ids.js';
 
 const open: ChatClient[] = [];
 
@@ -39,6 +42,48 @@ export async function freshDevice(userId: string): Promise<ChatClient> {
   const client = createChatClient({ url, token, storage: createMemoryStorage() });
   await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 10_000 });
   return client;
+}
+
+/** The URL of no server (nothing listens on port 9): a client on it stays offline. */
+export const OFFLINE_URL = 'ws://127.0.0.1:9/ws';
+
+/** A client with these options, not waited on. Closed by `closeClients()`. */
+export function device(options: ChatClientOptions): ChatClient {
+  const client = createChatClient(options);
+  open.push(client);
+  return client;
+}
+
+/** A device that held a message online and is now offline, with what a reload of it needs. */
+export interface OfflineDevice {
+  client: ChatClient;
+  token: string;
+  url: string;
+  storage: ClientStorage;
+}
+
+/**
+ * A device of `userId` that got message `messageId` of `conversation` online and stored it, then
+ * reopened on the same storage without a connection (OFFLINE_URL), as after a reload offline.
+ * `options` go to the offline client (a short `ackTimeoutMs`, say). Closed by `closeClients()`.
+ */
+export async function offlineDevice(userId: string, name: string, conversation: ConversationId, messageId: string, options: Partial<ChatClientOptions> = {}): Promise<OfflineDevice> {
+  const { token, url } = await tokenFor(userId, name);
+  const storage = createMemoryStorage();
+  const online = device({ url, token, storage });
+  await waitUntil(() => online.messages(conversation).get().some((m) => m.id === messageId), 'the device should hold the message', { timeout: 10_000 });
+  await online.close();
+  await waitUntil(async () => JSON.stringify(await storage.loadState()).includes(messageId), 'the device should have stored it');
+  return { client: device({ ...options, url: OFFLINE_URL, token, storage }), token, url, storage };
+}
+
+/** A thread of `conversation` above a composer for it, both on `client`, as a page lays them out. */
+export async function threadWithComposer(client: ChatClient, conversation: ConversationId): Promise<{ thread: ChatThread; composer: MessageComposer }> {
+  const root = await fixture<HTMLElement>(html`<div style="display: flex; flex-direction: column; height: 500px; width: 420px">
+    <chat-thread style="flex: 1" .client=${client} conversation=${conversation}></chat-thread>
+    <message-composer .client=${client} conversation=${conversation}></message-composer>
+  </div>`);
+  return { thread: root.querySelector<ChatThread>('chat-thread')!, composer: root.querySelector<MessageComposer>('message-composer')! };
 }
 
 /** Alice and Bob under fresh ids, each a real synced client (Bob connects first). */
@@ -85,4 +130,13 @@ export function part<T extends Element = HTMLElement>(el: Element, name: string)
 /** Every element in `el`'s shadow root whose `part` has `name`. */
 export function parts<T extends Element = HTMLElement>(el: Element, name: string): T[] {
   return [...el.shadowRoot!.querySelectorAll<T>(`[part~="${name}"]`)];
+}
+
+/**
+ * Resolves once `el` (a `<chat-thread>`) draws every picture, player and card it shows: their
+ * renderer is fetched with the first such message, and a placeholder (a busy image) stands in
+ * until it is in.
+ */
+export async function mediaDrawn(el: Element): Promise<void> {
+  await waitUntil(() => !el.shadowRoot!.querySelector('[role="img"][aria-busy="true"]'), 'the media renderer should load', { timeout: 5000 });
 }

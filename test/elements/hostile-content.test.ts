@@ -28,7 +28,7 @@ import type { Elem } from '../../src/protocol/elems.js';
 import { decodeServerFrame } from '../../src/protocol/codec.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
 import { describeElemText } from '../../src/elements/i18n/elems.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { closeClients, connect, mediaDrawn, part, parts, uniqueUser } from './helpers.js';
 
 declare global {
   interface Window {
@@ -281,6 +281,7 @@ describe('hostile content', () => {
       const el = session.querySelector('chat-thread')!;
       const baseline = census(el);
       await waitUntil(() => parts(el, 'bubble').length === elems.length, `the rich messages of payload ${i} should show`, { timeout: 5000 });
+      await mediaDrawn(el);
       sender.sendTyping(`p2p:${viewerId}`);
       await waitUntil(() => part(el, 'typing')!.textContent!.trim() !== '', `the typing row of payload ${i} should show`);
       await el.updateComplete;

@@ -13,7 +13,7 @@ import { localeReady } from '../../src/elements/i18n/localize.js';
 import type { CustomElem, Elem } from '../../src/protocol/elems.js';
 import type { SendOptions } from '../../src/protocol/message.js';
 import { axeViolations } from './a11y-helpers.js';
-import { closeClients, connectPair, part, parts, uniqueUser, type Pair } from './helpers.js';
+import { closeClients, connectPair, mediaDrawn, part, parts, uniqueUser, type Pair } from './helpers.js';
 
 /** Sends any elem as `from` (admin send: no friendship needed), to a user or a group. */
 async function adminSend(input: { from: string; to?: string; groupId?: string; elem: Elem; options?: SendOptions }): Promise<void> {
@@ -49,6 +49,7 @@ describe('chat-thread elems', () => {
     );
     const el = wrapper.querySelector('chat-thread')!;
     await waitUntil(() => parts(el, 'bubble').length === elems.length, 'every message should show', { timeout: 5000 });
+    await mediaDrawn(el);
     await localeReady();
     await el.updateComplete;
     return el;

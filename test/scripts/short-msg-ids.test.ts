@@ -33,18 +33,25 @@ test('a msg() id becomes its number; other ids and text stay', () => {
   assert.equal(shortenIds('const a = 1;\n', 'none.ts', names, false), null);
 });
 
-test("a locale module's table becomes an array, each string at its id's number, a hole where the module lacks one", () => {
-  const names = new Map([['a.first', 0], ['b.missing', 1], ['c.third', 2], ['d.fourth', 3]]);
+test("a locale module's table becomes an array, each string at its id's number, the English chunk's string where the module lacks one", () => {
+  const names = new Map([['a.first', 0], ['b.missing', 1], ['c.third', 2], ['d.fourth', 3], ['e.last', 4]]);
   // As `lit-localize build` writes it.
   const locale = "\n    import {str} from '@lit/localize';\n\n    export const templates = {\n      'a.first': `Информация, о группе`,\n'c.third': `'a.first': no`,\n'd.fourth': str`Профиль ${0}: ${1}`,\n    };\n  ";
   const out = shortenIds(locale, 'ru.ts', names, true);
-  assert.equal(out?.code, "\n    import {str} from '@lit/localize';\n\n    export const templates = [\n`Информация, о группе`,\n,`'a.first': no`,\nstr`Профиль ${0}: ${1}`,\n    ];\n  ");
-  const templates = new Function('str', `${out!.code.replace(/import .*\n/, '').replace('export const templates =', 'return')}`)((s: TemplateStringsArray, ...v: number[]) => ({ strings: [...s], values: v }));
-  assert.equal(templates.length, 4);
+  assert.equal(out?.code, "import { templates as en } from './en.js';\n\n    import {str} from '@lit/localize';\n\n    export const templates = [\n`Информация, о группе`,\nen[1],`'a.first': no`,\nstr`Профиль ${0}: ${1}`,\n    en[4],];\n  ");
+  // The English table (scripts/english-chunk.ts), with a hole of its own: @lit/localize answers a missing string with the call's English.
+  const english = ['Group info', 'Members', , , 'Last'];
+  const body = out!.code.replace(/import .*\n/g, '').replace('export const templates =', 'return');
+  const templates = new Function('str', 'en', body)((s: TemplateStringsArray, ...v: number[]) => ({ strings: [...s], values: v }), english);
+  assert.equal(templates.length, 5);
   assert.equal(templates[0], 'Информация, о группе');
-  assert.ok(!(1 in templates), 'a hole, not a string');
+  assert.equal(templates[1], 'Members');
   assert.equal(templates[2], "'a.first': no");
   assert.deepEqual(templates[3], { strings: ['Профиль ', ': ', ''], values: [0, 1] });
+  assert.equal(templates[4], 'Last');
+  // A module that lacks nothing does not import the English chunk.
+  const complete = shortenIds(locale.replace("'c.third'", "'b.missing': `Участники`,\n'c.third'").replace('    };', "'e.last': `Последний`,\n    };"), 'ru.ts', names, true)!.code;
+  assert.doesNotMatch(complete, /en\.js|en\[/);
   // The strings keep their place in the source map: the size breakdown counts them as the locale module's.
   assert.deepEqual(JSON.parse(out!.map).sources, ['ru.ts']);
   // A line that is not one entry, an id the build does not know or one out of order fails the build.
@@ -60,7 +67,7 @@ test("a locale module's table becomes an array, each string at its id's number, 
   }
 });
 
-test("@lit/localize's runtime, patched, looks a translation up by an id passed alone, or in { id }; without one it answers in English", async () => {
+test("@lit/localize's runtime, patched, looks a translation up by an id passed alone, or in { id }, or first (no English); without one it answers in English", async () => {
   const file = fileURLToPath(import.meta.resolve('@lit/localize/internal/runtime-msg.js'));
   assert.match(file, MSG_RUNTIME);
   const patched = msgRuntimeTakingIds(readFileSync(file, 'utf8'));
@@ -78,6 +85,12 @@ test("@lit/localize's runtime, patched, looks a translation up by an id passed a
     assert.equal(runtimeMsg(templates, 'Group info', undefined), 'Group info');
     assert.equal(runtimeMsg(templates, 'Missing', 1 as never), 'Missing');
     assert.equal(runtimeMsg(templates, 'Other', 7 as never), 'Other');
+    // A call the English was taken out of (scripts/english-chunk.ts) passes its id, then a `str` template's values; with no string it answers an empty one, never its id.
+    const withStr = ['Group info', { strTag: true, strings: ['Profile of ', ', ', ''], values: [1, 0] }] as never;
+    assert.equal(runtimeMsg(withStr, 0 as never, undefined), 'Group info');
+    assert.equal(runtimeMsg(withStr, 1 as never, ['Ann', 'admin'] as never), 'Profile of admin, Ann');
+    assert.equal(runtimeMsg(withStr, 2 as never, undefined), '');
+    assert.equal(runtimeMsg(undefined, 0 as never, undefined), '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -25,17 +25,3 @@ export function dragHasFiles(data: DataTransfer | null | undefined): boolean {
   return !!data && [...data.types].includes('Files');
 }
 
-/**
- * A size as people say it: binary units, because the limits are (28 MB = 28 × 1024²), in the
- * locale's digits (`28 MB`, `1.5 KB`).
- */
-export function formatBytes(bytes: number, locale: string): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
-}

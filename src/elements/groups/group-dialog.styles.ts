@@ -47,6 +47,11 @@ export const groupDialogStyles = [
       font-size: 0.9375rem;
     }
 
+    /* A hint longer than a phone's field (Arabic's, at 320 px) ends in "…", not mid-word. */
+    input[type='search'] {
+      text-overflow: ellipsis;
+    }
+
     ul {
       margin: 0;
       padding: 0;

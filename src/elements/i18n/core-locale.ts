@@ -4,8 +4,9 @@
  * the @lit/localize runtime, catalogue picking, `lang` following) comes later. An element whose
  * language (its nearest `lang`, else the browser's) is not English loads the machinery at once
  * (in the script tag that is the panel's chunk); on an English page it comes with the panel,
- * when the page is idle. Until then the strings are English (`msg()` answers in the source
- * locale before @lit/localize is configured) and so are the formats; once it is installed,
+ * when the page is idle. Until then the strings are English (`msg()` answers with the call's
+ * English before @lit/localize is configured: the script tag keeps it in the launcher's calls,
+ * `scripts/english-chunk.ts`) and so are the formats; once it is installed,
  * each waiting element gets the machinery's `LocaleController` and follows the page's locale
  * as every other element does.
  */
@@ -37,7 +38,7 @@ export function localeController(host: Host): ReactiveController {
   return machinery ? new machinery.LocaleController(host) : new LazyLocaleController(host);
 }
 
-/** The catalogue the elements speak now (`en` until a translation has loaded). */
+/** The catalogue the elements speak now (`en` until a catalogue has loaded). */
 export function getLocale(): Locale {
   return machinery?.getLocale() ?? 'en';
 }

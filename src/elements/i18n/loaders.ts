@@ -1,5 +1,5 @@
 /**
- * One loader per translated locale. Static specifiers (not `./locales/${l}.js`) so every bundler
+ * One loader per catalogue. Static specifiers (not `./locales/${l}.js`) so every bundler
  * (Vite, Rollup, esbuild, webpack) makes each its own chunk, also from a pre-bundled dependency.
  * `localize.ts` reaches this module through the widget's panel module (`../widget/panel.ts`),
  * which the script tag loads as a chunk of its own: the launcher's first paint then carries no
@@ -7,11 +7,12 @@
  * asks for the panel before the page is idle.
  */
 import type { LocaleModule } from '@lit/localize';
-import type { targetLocales } from './locale-codes.js';
+import type { allLocales } from './locale-codes.js';
 
-const LOADERS: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
+const LOADERS: Record<(typeof allLocales)[number], () => Promise<LocaleModule>> = {
   ar: () => import('./locales/ar.js'),
   de: () => import('./locales/de.js'),
+  en: () => import('./locales/en.js'),
   es: () => import('./locales/es.js'),
   fr: () => import('./locales/fr.js'),
   ja: () => import('./locales/ja.js'),
@@ -22,7 +23,7 @@ const LOADERS: Record<(typeof targetLocales)[number], () => Promise<LocaleModule
   'zh-TW': () => import('./locales/zh-TW.js'),
 };
 
-/** The strings of a translated locale. */
+/** The strings of a catalogue (English among them: see `./locales/en.ts`). */
 export function loadLocale(locale: string): Promise<LocaleModule> {
   return LOADERS[locale as keyof typeof LOADERS]();
 }

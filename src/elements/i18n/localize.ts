@@ -1,8 +1,10 @@
 /**
  * The elements' strings go through @lit/localize in runtime mode: `msg()` answers in the active
- * locale, English is built in, and each translation is a module of its own
- * (`./locales/<locale>.js`, generated from `xliff/` by `npm run localize:build`) that is fetched
- * the first time its locale is used. Their loaders (`./loaders.ts`) are reached through the
+ * locale, and each catalogue is a module of its own (`./locales/<locale>.js`, generated from
+ * `xliff/` by `npm run localize:build`) that is fetched the first time its locale is used. English
+ * is one of them (`./locales/en.ts`): its strings are written in the `msg()` calls, and the script
+ * tag's build moves them into that module (`scripts/english-chunk.ts`), so the elements of the
+ * panel are registered once a catalogue is in (`stringsReady`). Their loaders (`./loaders.ts`) are reached through the
  * widget's panel module: in the script tag that is the panel's chunk, so the launcher's first
  * paint names no locale chunk (a page in another language than English fetches the panel at
  * once). The launcher's first paint has none of this module: `<chat-widget>` speaks through
@@ -16,7 +18,7 @@
  */
 import { configureLocalization, LOCALE_STATUS_EVENT } from '@lit/localize';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { sourceLocale, targetLocales } from './locale-codes.js';
+import { allLocales } from './locale-codes.js';
 import { browserLang, formatTagOf, langOf, toLocale, type Locale } from './locale.js';
 import { installLocale } from './core-locale.js';
 
@@ -31,11 +33,19 @@ let chosen = '';
 /** The formatting tag per catalogue, as last requested. */
 const formatTags = new Map<Locale, string>();
 let ready: Promise<void> = Promise.resolve();
+/** Whether the catalogue asked for last failed to load (offline): `stringsReady()` asks for it again. */
+let failed = false;
+
+/**
+ * @lit/localize's source locale, which no element asks for: it has no module, and English is
+ * loaded like the other catalogues. The elements speak it until the first catalogue is in.
+ */
+const NO_CATALOGUE = 'und';
 
 function configured(): Runtime | null {
   if (runtime !== undefined) return runtime;
   try {
-    runtime = configureLocalization({ sourceLocale, targetLocales, loadLocale: (locale) => import('../widget/panel.js').then((m) => m.loadLocale(locale)) });
+    runtime = configureLocalization({ sourceLocale: NO_CATALOGUE, targetLocales: allLocales, loadLocale: (locale) => import('../widget/panel.js').then((m) => m.loadLocale(locale)) });
   } catch (error) {
     // The page configured @lit/localize for itself (one configuration per copy of the library).
     console.warn('[natter] @lit/localize is configured by the page already; the elements follow its locale.', error);
@@ -53,13 +63,21 @@ function request(tag: string): Promise<void> {
   formatTags.set(locale, format);
   if (!rt) return ready;
   ready = rt.setLocale(locale);
+  failed = false;
+  // @lit/localize answers a locale whose load failed with that failure until another is asked for:
+  // going back to the active one lets the next request load it again.
+  ready.catch(() => {
+    failed = true;
+    void rt.setLocale(rt.getLocale());
+  });
   if (formatChanged && rt.getLocale() === locale) window.dispatchEvent(new Event(FORMAT_EVENT));
   return ready;
 }
 
-/** The catalogue the elements speak now (`en` until a translation has loaded). */
+/** The catalogue the elements speak now (`en` until a catalogue has loaded). */
 export function getLocale(): Locale {
-  return (runtime?.getLocale() as Locale | undefined) ?? 'en';
+  const locale = runtime?.getLocale();
+  return locale && locale !== NO_CATALOGUE ? (locale as Locale) : 'en';
 }
 
 /** The BCP 47 locale dates, times and numbers are formatted in now (`en-US`, `en-GB`, `zh-CN`, `es-MX` …). */
@@ -82,6 +100,16 @@ export function setLocale(tag: string): Promise<void> {
 /** Resolves once the locale requested last is loaded (at once when nothing is loading). */
 export function localeReady(): Promise<void> {
   return ready;
+}
+
+/**
+ * Resolves once a catalogue is loaded, asking for the page's language when no element has asked
+ * for one yet, or again when it failed to load (what `setLocale()` chose, else the `lang`
+ * followed): the panel's elements are registered after it (`../widget/panel.ts`), since in the
+ * script tag their English is in the `en` chunk.
+ */
+export function stringsReady(): Promise<void> {
+  return runtime !== undefined && !failed ? ready : setLocale(chosen);
 }
 
 export { formatNumber, plural, pluralOf, type PluralForms } from './core-locale.js';

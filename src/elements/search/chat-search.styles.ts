@@ -21,6 +21,8 @@ export const styles = [
       background: var(--_surface-raised);
       color: var(--_text);
       font: inherit;
+      /* A query longer than a phone's field ends in "…" once focus leaves it. */
+      text-overflow: ellipsis;
     }
 
     [part~='status'] {

@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
-/** The search bar of `<chat-thread>` and `<conversation-list>`: the toggle button (a magnifier drawn in CSS) and the search under it. */
+/**
+ * The search bar of `<chat-thread>` and `<conversation-list>`: the toggle button (a magnifier drawn
+ * in CSS) at the inline end and, when open, the search beside it at the inline start (its results
+ * under its field), one row down to 320 px in either direction.
+ */
 export const searchToggleStyles = css`
   [part~='search-bar'] {
     display: flex;
@@ -11,12 +15,20 @@ export const searchToggleStyles = css`
     padding: 0.25rem 0.375rem;
   }
 
-  /* Open, in a row with other things (the list's buttons, the thread's title): a row of its own. */
+  /* Open, in a row with other things (the list's buttons, the thread's title): a row of its own,
+     the field and the button side by side in it (no wrap: the field shrinks, the button stays). */
   [part~='search-bar']:has([part~='search']) {
     flex-basis: 100%;
+    flex-wrap: nowrap;
+  }
+
+  /* Open: level with the field (0.5rem padding, a line, 0.5rem, 1px borders), also when results show under it. */
+  [part~='search-bar']:has([part~='search']) > [part~='search-button'] {
+    margin-block-start: max(0px, calc((1lh + 1rem + 2px - 2rem) / 2));
   }
 
   [part~='search-button'] {
+    flex: none;
     display: inline-grid;
     place-items: center;
     min-width: 2rem;
@@ -35,7 +47,9 @@ export const searchToggleStyles = css`
   }
 
   [part~='search'] {
-    flex: 1 0 100%;
+    flex: 1 1 0;
+    min-width: 0;
+    order: -1;
   }
 
   .search-icon {

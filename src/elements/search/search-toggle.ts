@@ -24,9 +24,10 @@ export interface SearchToggleDeps {
 
 /**
  * The search button of `<chat-thread>`'s header and `<conversation-list>`'s top (part
- * `search-button`, `aria-expanded`), and the `<chat-search>` it opens below it (part `search`).
- * Escape in the empty field closes it and focus returns to the button. Its code loads when the
- * button is pointed at or focused, so it is there by the click.
+ * `search-button`, `aria-expanded`), and the `<chat-search>` it opens beside it (part `search`):
+ * before the button along the line, after it in the keyboard order. Escape in the empty field
+ * closes it and focus returns to the button. Its code loads when the button is pointed at or
+ * focused, so it is there by the click.
  */
 export class SearchToggle implements ReactiveController {
   open = false;

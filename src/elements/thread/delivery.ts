@@ -19,7 +19,12 @@ export function deliveryOf(m: ChatMessage, connection: ConnectionState | undefin
 
 /** The quiet status of a waiting message: a clock, named for screen readers and on hover. */
 export function renderWaiting(t: UiStrings): TemplateResult {
-  return html`<span part="status waiting" class="waiting" role="img" aria-label=${t.waitingForConnection} title=${t.waitingForConnection}
+  return renderClock('status waiting', t.waitingForConnection);
+}
+
+/** A clock named `label` (for screen readers and on hover), with `part`. */
+export function renderClock(part: string, label: string): TemplateResult {
+  return html`<span part=${part} class="waiting" role="img" aria-label=${label} title=${label}
     ><svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
       <circle cx="8" cy="8" r="6.25" fill="none" stroke="currentColor" stroke-width="1.5" />
       <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />

@@ -7,13 +7,14 @@ import { renderCall } from './elems/call.js';
 import type { ElemContext } from './elems/context.js';
 import { renderCustom } from './elems/custom.js';
 import { renderFace } from './elems/face.js';
-import { renderFile } from './elems/file.js';
-import { renderImage } from './elems/image.js';
-import { renderLocation } from './elems/location.js';
-import { renderSound, renderVideo } from './elems/media.js';
+import { lazyModule } from '../load-once.js';
+import { mediaBox } from './elems/media-box.js';
+import type { MediaElem } from './elems/media-elems.js';
 import { renderMerger } from './elems/merger.js';
 import { renderFormattedText } from './elems/formatted.js';
 import { renderLinkCard } from './elems/link-card.js';
+
+const mediaElems = lazyModule(() => import('./elems/media-elems.js'));
 
 export type { ElemContext } from './elems/context.js';
 
@@ -36,15 +37,13 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
         ? [renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh), renderLinkCard(elem.preview, ctx.fileUrl)]
         : renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh);
     case 'image':
-      return renderImage(elem, ctx) ?? fallback(m);
     case 'sound':
-      return renderSound(elem, ctx) ?? fallback(m);
     case 'video':
-      return renderVideo(elem, ctx) ?? fallback(m);
     case 'file':
-      return renderFile(elem, ctx);
-    case 'location':
-      return renderLocation(elem, ctx);
+    case 'location': {
+      const render = mediaElems(ctx.refresh)?.mediaRenderers[elem.type] as ((elem: MediaElem, ctx: ElemContext) => TemplateResult | undefined) | undefined;
+      return render ? (render(elem, ctx) ?? fallback(m)) : placeholder(elem);
+    }
     case 'face':
       return renderFace(elem, ctx);
     case 'custom':
@@ -56,6 +55,19 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
     default:
       return fallback(m);
   }
+}
+
+/**
+ * A picture, player or card while its renderer is fetched (the first such message of a page):
+ * a box of the size it will take (the picture's or the video's from its dimensions, the player's
+ * and the card's from the stylesheet), so that the row keeps its height when it is drawn; named
+ * for screen readers as the elem is described elsewhere.
+ */
+function placeholder(elem: MediaElem): TemplateResult {
+  const box = elem.type === 'image' ? mediaBox(elem.width, elem.height, [4, 3]) : elem.type === 'video' ? mediaBox(elem.snapshot?.width, elem.snapshot?.height, [16, 9]) : undefined;
+  return html`<span class="placeholder ${elem.type}" role="img" aria-busy="true" aria-label=${describeElemText(elem)}
+    ><span style=${box ? box.style : nothing}></span
+  ></span>`;
 }
 
 function fallback(m: Message): TemplateResult {

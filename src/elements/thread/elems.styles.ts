@@ -42,12 +42,25 @@ export const threadElemsStyles = css`
     background: transparent !important;
   }
 
+  /* A picture, player or card whose renderer is still being fetched: the size it will take. */
+  .placeholder {
+    display: block;
+  }
+
+  /* The video's length and its expand button, below the picture. */
+  .placeholder.video::after {
+    content: '';
+    height: 2.525rem; /* 0.25rem of gap, 0.75rem and 0.875rem type at line-height 1.4 */
+  }
+
   /*
    * Pictures: the width is the smallest of the box, the height cap times the aspect ratio and
    * the picture's own width, the height follows the ratio (from --_w/--_h and the width/height
    * attributes). Known before a byte loads, so the row never changes height.
    */
-  .media {
+  .media,
+  .placeholder.image > span,
+  .placeholder.video > span {
     display: block;
     width: min(var(--_media-max-w), calc(var(--_media-max-h) * var(--_w) / var(--_h)), calc(var(--_w) * 1px));
     max-width: 100%;
@@ -64,14 +77,16 @@ export const threadElemsStyles = css`
   }
 
   .audio-player,
-  .video-player {
+  .video-player,
+  .placeholder.video {
     display: flex;
     flex-direction: column;
     gap: 0.25rem;
     max-width: 100%;
   }
 
-  [part~='audio'] {
+  [part~='audio'],
+  .placeholder.sound > span {
     display: block;
     width: 18rem;
     max-width: 100%;
@@ -102,7 +117,9 @@ export const threadElemsStyles = css`
   }
 
   /* File and location cards. */
-  .card {
+  .card,
+  .placeholder.file,
+  .placeholder.location {
     display: flex;
     align-items: center;
     gap: 0.625rem;
@@ -122,7 +139,9 @@ export const threadElemsStyles = css`
     text-decoration: underline;
   }
 
-  .card-icon {
+  .card-icon,
+  .placeholder.file > span,
+  .placeholder.location > span {
     flex: none;
     display: grid;
     place-items: center;

@@ -1,7 +1,8 @@
 /**
  * What the elements open only on first use (search, who reacted, the report dialog, the media
  * viewer, the forward dialog, the group and people views, the emoji and reaction pickers with
- * their list, the @mention list, the voice recording bar, formatted text's renderer) is fetched
+ * their list, the @mention list, the voice recording bar, formatted text's renderer, the
+ * pictures, players and cards of messages) is fetched
  * once per page when it is idle after `<chat-thread>` is defined, so that a page that goes
  * offline after loading still opens each of them. Fetched only: each registers itself when
  * first used, from the module map, with no request. Not on a connection that asks to save data;
@@ -25,5 +26,6 @@ export function prefetchExtras(): void {
     import('../forward-dialog.js'),
     import('../groups/group-elements.js'),
     import('../markdown/render.js'),
+    import('./elems/media-elems.js'),
   ]).catch(() => (fetched = false));
 }

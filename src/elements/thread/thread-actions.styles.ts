@@ -46,6 +46,16 @@ export const threadActionsStyles = css`
     box-shadow: 0 6px 20px rgb(0 0 0 / 0.18);
   }
 
+  /* Others' menus open from the start of the meta row, not from the ⋯ after the time: the row of
+     quick reactions is wider than what is left after the ⋯ on a 320 px phone. */
+  .other .meta {
+    position: relative;
+  }
+
+  .other .actions {
+    position: static;
+  }
+
   .other [part~='menu'] {
     inset-inline: 0 auto;
   }

@@ -27,15 +27,14 @@ export function panelDefined(): boolean {
   return view !== undefined && PANEL_TAGS.every((tag) => customElements.get(tag));
 }
 
-/** Registers the panel's elements, loading them first if needed; a failed load is tried again next time. */
+/** Registers the panel's elements, loading them (and the page's strings) first if needed; a failed load is tried again next time. */
 export function loadPanel(): Promise<void> {
-  panel ??= import('./panel.js').then(
+  panel ??= import('./panel.js')
     // What the panel opens on first use is fetched on idle once `<chat-thread>` is defined (thread/prefetch-extras.ts).
-    (m) => m.definePanel(),
-    (error: unknown) => {
+    .then((m) => m.definePanel())
+    .catch((error: unknown) => {
       panel = undefined;
       throw error;
-    },
-  );
+    });
   return panel;
 }

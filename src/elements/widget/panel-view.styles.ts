@@ -131,12 +131,18 @@ export const panelStyles = css`
     border-bottom: 1px solid var(--_border);
   }
 
+  /* Shrinks in the thread's header row: its button cuts a long name (below). */
   .thread-header {
+    min-width: 0;
     padding-block: 0.25rem;
   }
 
   /* Group info, or a 1:1 chat's profile-button. */
   .thread-header button {
+    max-width: 100%;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
     padding: 0.25rem 0.75rem;
     border: 1px solid var(--_border);
     border-radius: 999px;

@@ -11,6 +11,7 @@ import { MessageComposer } from '../message-composer.js';
 import { defineElements } from './define-elements.js';
 // The locales' loaders come with the panel (see i18n/localize.ts): the launcher's first paint names none.
 export { loadLocale } from '../i18n/loaders.js';
+import { stringsReady } from '../i18n/localize.js';
 import { installPanelView } from './load-panel.js';
 import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js';
 import type { NotifierHost } from '../notify/page-notifier.js';
@@ -49,10 +50,13 @@ export const panelElements = {
 } as const satisfies Record<(typeof PANEL_TAGS)[number], CustomElementConstructor>;
 
 /**
- * Registers the panel's elements (a tag already registered is left alone). What it opens on
+ * Registers the panel's elements (a tag already registered is left alone) once the page's strings
+ * are in. What it opens on
  * demand registers itself on first use (`../groups/load-groups.ts`, `../forward/load-forward.ts`,
  * `./load-banner.ts`).
  */
-export function definePanel(): void {
+export async function definePanel(): Promise<void> {
+  // In the script tag their English is a catalogue of its own (`en`): none renders before one is in.
+  await stringsReady();
   defineElements(panelElements);
 }

@@ -50,6 +50,20 @@ export async function connectRedis(url: string, name: string, logger: Logger, ex
   return redis;
 }
 
+/**
+ * Redis's clock minus this host's, in ms, measured with TIME. Times that other nodes compare
+ * (presence expiries, rate-limit windows) are written in Redis's time (the host's clock plus
+ * this), so the hosts' clocks need not agree. A difference within the measurement's own
+ * uncertainty (half the round trip) is taken as none.
+ */
+export async function redisClockOffset(redis: Redis): Promise<number> {
+  const before = Date.now();
+  const [s, us] = await redis.time();
+  const after = Date.now();
+  const measured = Number(s) * 1000 + Math.floor(Number(us) / 1000) - Math.round((before + after) / 2);
+  return Math.abs(measured) <= (after - before) / 2 + 1 ? 0 : measured;
+}
+
 /** Closes politely when connected (queued commands go out first), at once otherwise. */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());

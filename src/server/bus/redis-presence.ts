@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Presence, PresenceState } from '../core/presence.js';
-import { closeRedis, connectRedis } from './redis-connection.js';
+import { closeRedis, connectRedis, redisClockOffset } from './redis-connection.js';
 
 export interface RedisPresenceOptions {
   url: string;
@@ -21,7 +21,10 @@ const CHUNK = 1000;
  * expires. A node refreshes its entries every ttl/3, so those of a node that died (no close, no
  * refresh) stop counting after `ttlMs`, and the key itself expires when nobody refreshes it.
  * A lookup counts unexpired entries per user, all users of one lookup in one pipeline. Scores
- * use the nodes' clocks, which only need to agree to well within the ttl.
+ * and last-seen times are in Redis's time (this node's clock corrected by the difference
+ * measured with TIME at each refresh), so nodes whose host clocks disagree by more than the ttl
+ * still agree on who is online: by their own clocks, a node behind would write entries already
+ * expired for the others, and one ahead entries that outlive its death by the difference.
  *
  * Commands of one node go out on one connection in call order, so a user's `offline` issued
  * before a reconnect's `online` is applied before it.
@@ -40,9 +43,12 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
   const seenKey = `${prefix}lastseen`;
   const local = new Set<string>();
   let closed = false;
+  /** Redis's clock minus this node's, measured again before each refresh. */
+  let offset = await redisClockOffset(redis);
+  const now = () => Date.now() + offset;
 
   const refresh = async (users: Iterable<string>) => {
-    const expires = Date.now() + ttlMs;
+    const expires = now() + ttlMs;
     const pipe = redis.pipeline();
     let n = 0;
     for (const u of users) {
@@ -52,7 +58,10 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     if (n > 0) await pipe.exec();
   };
   const timer = setInterval(() => {
-    refresh(local).catch((err: unknown) => log.error({ err }, 'redis presence: refresh failed'));
+    redisClockOffset(redis).then((measured) => {
+      offset = measured;
+      return refresh(local);
+    }).catch((err: unknown) => log.error({ err }, 'redis presence: refresh failed'));
   }, Math.max(1, Math.floor(ttlMs / 3)));
   timer.unref();
 
@@ -64,15 +73,15 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     },
     async offline(userId) {
       if (closed || !local.delete(userId)) return;
-      await redis.pipeline().zrem(key(userId), node).hset(seenKey, userId, Date.now()).exec();
+      await redis.pipeline().zrem(key(userId), node).hset(seenKey, userId, now()).exec();
     },
     async offlineAmong(userIds) {
       const offline: string[] = [];
       for (let i = 0; i < userIds.length; i += CHUNK) {
         const chunk = userIds.slice(i, i + CHUNK);
-        const now = Date.now();
         const pipe = redis.pipeline();
-        for (const u of chunk) pipe.zcount(key(u), `(${now}`, '+inf');
+        const cutoff = now();
+        for (const u of chunk) pipe.zcount(key(u), `(${cutoff}`, '+inf');
         const results = (await pipe.exec()) ?? [];
         chunk.forEach((u, j) => {
           const [err, count] = results[j] ?? [new Error('no reply')];
@@ -87,9 +96,9 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       for (let i = 0; i < userIds.length; i += CHUNK) {
         const chunk = userIds.slice(i, i + CHUNK);
         if (chunk.length === 0) break;
-        const now = Date.now();
         const pipe = redis.pipeline();
-        for (const u of chunk) pipe.zcount(key(u), `(${now}`, '+inf');
+        const cutoff = now();
+        for (const u of chunk) pipe.zcount(key(u), `(${cutoff}`, '+inf');
         pipe.hmget(seenKey, ...chunk);
         const results = (await pipe.exec()) ?? [];
         const [seenErr, seen] = results[chunk.length] ?? [new Error('no reply')];
@@ -109,8 +118,8 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       clearInterval(timer);
       try {
         const pipe = redis.pipeline();
-        const now = Date.now();
-        for (const u of local) pipe.zrem(key(u), node).hset(seenKey, u, now);
+        const at = now();
+        for (const u of local) pipe.zrem(key(u), node).hset(seenKey, u, at);
         if (local.size > 0) await pipe.exec();
       } catch (err) {
         log.error({ err }, 'redis presence: could not withdraw this node (its entries expire by themselves)');

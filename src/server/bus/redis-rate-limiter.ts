@@ -2,7 +2,7 @@ import { oneCallAtATime } from './one-call-at-a-time.js';
 import type { Redis } from 'ioredis';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { createMemoryRateLimiter, type RateDecision, type RateLimiter } from '../core/rate-limiter.js';
-import { closeRedis, connectRedis } from './redis-connection.js';
+import { closeRedis, connectRedis, redisClockOffset } from './redis-connection.js';
 
 export interface RedisRateLimiterOptions {
   url: string;
@@ -21,9 +21,11 @@ export interface RedisRateLimiterOptions {
  * space-separated list of now and limit, each event's; ARGV[1] the window; a key may come more
  * than once: two script arguments a turn besides the keys, not three an event, each of which
  * ioredis would write out on the event loop). The window is measured with the caller's `now`,
- * exactly as the memory limiter does (so both pass one contract with a test clock); nodes'
- * clocks only need to agree to within the tolerance one wants on retryAfterMs. PEXPIRE only
- * reclaims the hash after its window (Redis' own clock).
+ * as the memory limiter does (so both pass one contract with a test clock), moved into Redis's
+ * time by the difference of the clocks measured every CLOCK_MS: by the nodes' own clocks, a
+ * window another node started would look over to a node ahead of it (which would start a fresh
+ * one: the budget spent twice) and a retry-after from a node behind would be longer by the
+ * difference. PEXPIRE only reclaims the hash after its window (Redis' own clock).
  */
 const CONSUME = `
 local out = {}
@@ -48,6 +50,9 @@ for i, key in ipairs(KEYS) do
 end
 return out
 `;
+
+/** How often the difference between this node's clock and Redis's is measured again. */
+const CLOCK_MS = 10_000;
 
 type WithConsume = Redis & { natterConsume(keyCount: number, ...keysThenArgs: (string | number)[]): Promise<number[]> };
 
@@ -74,11 +79,17 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
   redis.defineCommand('natterConsume', { lua: CONSUME });
   const local = createMemoryRateLimiter(options.limit, windowMs);
   let fallingBack = false;
+  let offset = await redisClockOffset(redis);
+  const clock = setInterval(() => {
+    // Unmeasured (Redis down), the last difference stays; the fallback does not use it.
+    redisClockOffset(redis).then((measured) => (offset = measured), () => undefined);
+  }, CLOCK_MS);
+  clock.unref();
 
   /** Counts what is pending in one script call; one call at a time, what comes meanwhile goes in the next. */
   const count = oneCallAtATime<{ key: string; now: number; limit: number; resolve(d: RateDecision): void }>((batch) => {
     const args: (string | number)[] = batch.map((e) => prefix + e.key);
-    args.push(windowMs, batch.map((e) => `${e.now} ${e.limit}`).join(' '));
+    args.push(windowMs, batch.map((e) => `${e.now + offset} ${e.limit}`).join(' '));
     return redis.natterConsume(batch.length, ...args).then(
       (waits) => {
         fallingBack = false;
@@ -100,6 +111,7 @@ export async function createRedisRateLimiter(options: RedisRateLimiterOptions): 
       return new Promise<RateDecision>((resolve) => count({ key, now, limit, resolve }));
     },
     async close() {
+      clearInterval(clock);
       await closeRedis(redis);
     },
   };

@@ -27,6 +27,8 @@ import type {
 
 /** Judges a role change or removal by the roles read at its write (Store.changeGroupRole, removeGroupMember): throws to refuse, false for nothing to do. */
 export type GroupRoleCheck = (actorRole: GroupRole | undefined, targetRole: GroupRole | undefined) => boolean;
+/** Judges a change of the group itself (settings, invites, dismissal) by the group and the actor's role as they are at its write: throws to refuse, false for nothing to do. */
+export type GroupCheck = (actorRole: GroupRole | undefined, group: GroupRecord) => boolean;
 
 /**
  * Everything the chat core needs from storage. Every method is async so that a networked
@@ -67,8 +69,13 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    */
   createGroup(group: GroupRecord, members: string[], roles?: Readonly<Record<string, GroupRole>>): Promise<void>;
   getGroup(id: string): Promise<GroupRecord | undefined>;
-  /** Changes a group's settings; undefined when there is no such group. */
-  updateGroup(id: string, changes: GroupChanges): Promise<GroupRecord | undefined>;
+  /**
+   * Changes a group's settings; undefined when there is no such group. With `check`, one atomic
+   * step like changeGroupRole's: `check` gets `actor`'s role and the group as they are at the
+   * write (the group's row, then the actor's membership, locked) and throws to refuse, or answers
+   * false to write nothing (undefined then too).
+   */
+  updateGroup(id: string, changes: GroupChanges, check?: GroupCheck, actor?: string): Promise<GroupRecord | undefined>;
   /** A member's role; undefined when `userId` is not a member. */
   getGroupRole(groupId: string, userId: string): Promise<GroupRole | undefined>;
   /** Sets a member's role; false when `userId` is not a member. */
@@ -81,8 +88,12 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * become admins in the same step. True when written; false also when `userId` is not a member.
    */
   changeGroupRole(groupId: string, userId: string, role: GroupRole, check: GroupRoleCheck, actor?: string): Promise<boolean>;
-  /** Marks the group dismissed and drops every membership in one transaction; answers who were members. */
-  dismissGroup(groupId: string): Promise<string[]>;
+  /**
+   * Marks the group dismissed and drops every membership in one transaction; answers who were
+   * members, undefined when there is no such group. With `check`, one atomic step as
+   * updateGroup's (undefined, nothing written, when it answers false).
+   */
+  dismissGroup(groupId: string, check?: GroupCheck, actor?: string): Promise<string[] | undefined>;
   /** How many members the group has. */
   countGroupMembers(groupId: string): Promise<number>;
   /**
@@ -90,6 +101,11 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * when the group's visibility is `since-join` (`historyFloor`). False when already a member.
    */
   addGroupMember(groupId: string, userId: string): Promise<boolean>;
+  /**
+   * Adds members as addGroupMember does, all in one atomic step checked as updateGroup's: answers
+   * those added (in the order given), none when `check` answers false or `groupId` is no group.
+   */
+  addGroupMembers(groupId: string, userIds: readonly string[], check: GroupCheck, actor?: string): Promise<string[]>;
   /**
    * Drops a membership; false when `userId` is not a member. With `check`, one atomic step like
    * changeGroupRole's: `check` gets `actor`'s role and the member's as they are at the write

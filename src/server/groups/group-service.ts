@@ -13,14 +13,14 @@ import type { SendOutcome } from '../core/chat-core.js';
 import type { Connection } from '../core/connection.js';
 import { groupKey } from '../core/conversation-key.js';
 import type { SendRequest } from '../core/send-message.js';
-import type { Store } from '../core/store.js';
+import type { GroupCheck, GroupRoleCheck, Store } from '../core/store.js';
 import { summarize } from '../core/summaries.js';
-import { DEFAULT_HISTORY_VISIBILITY, type Clock, type GroupRecord, type HistoryVisibility } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type Clock, type GroupChanges, type GroupRecord, type HistoryVisibility } from '../core/types.js';
 import { groupNotice, type GroupActor } from './group-notices.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { checkRole } from './roles.js';
 import type { Moderation } from '../moderation/moderation.js';
-import { isActive, type Sanction } from '../moderation/types.js';
+import type { Sanction, SanctionGuard } from '../moderation/types.js';
 import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 
 /** Who may create groups from the widget: anyone, or only the site's backend (admin REST). `NATTER_GROUP_CREATE`. */
@@ -49,10 +49,11 @@ export interface GroupServiceOptions {
 /**
  * Groups run by their members (SPEC §13): creating, and each change checked by the actor's role
  * (roles.ts), stored, then told to the group as a structured system notification. The site's
- * backend (admin REST) makes the same changes without a role. Role changes and removals are
- * checked again by the store at their write, so two changes at once on two nodes act on the
- * roles as they are, not as each read them. Someone removed (or leaving) is dropped first, then
- * told with the group; a dismissal is told first, then every membership dropped.
+ * backend (admin REST) makes the same changes without a role. Every change is checked again by
+ * the store at its write, so two changes at once on two nodes act on the roles (and the group)
+ * as they are, not as each read them, and a change is told only once written and only when it
+ * changed something. Someone removed (or leaving) is dropped first, then told with the group; so
+ * are the members of a dismissed group.
  */
 export class GroupService {
   readonly #host: GroupHost;
@@ -135,28 +136,27 @@ export class GroupService {
     if ('admin' in actor) {
       if (change.kind === 'leave') throw new ChatError('BAD_REQUEST', 'The site cannot leave a group; remove a member instead.');
     } else {
+      // A first answer, before any work (an invite's checks of the invitees come after it); the
+      // store checks again at the write, against the roles as they are then.
       const role = await store.getGroupRole(groupId, actor.userId);
-      if (role === undefined) throw new ChatError('NOT_MEMBER');
       const target = subject === undefined ? undefined : await store.getGroupRole(groupId, subject);
-      checkRole(role, change, subject === actor.userId, target);
+      allow(actor, change, role, target, subject);
     }
     switch (change.kind) {
       case 'rename':
-        if (change.name === group.name) return;
-        await store.updateGroup(groupId, { name: change.name });
-        return void (await this.#system(groupId, groupNotice.renamed(actor, change.name)));
+        if (await this.#settle(actor, groupId, change, { name: change.name }, (g) => change.name !== g.name)) await this.#system(groupId, groupNotice.renamed(actor, change.name));
+        return;
       case 'avatar':
-        if (change.avatar === group.avatar) return;
-        await store.updateGroup(groupId, { avatar: change.avatar ?? null });
-        return void (await this.#system(groupId, groupNotice.avatar(actor, change.avatar)));
+        if (await this.#settle(actor, groupId, change, { avatar: change.avatar ?? null }, (g) => change.avatar !== g.avatar)) await this.#system(groupId, groupNotice.avatar(actor, change.avatar));
+        return;
       case 'notice':
-        if (change.notice === (group.notice ?? '')) return;
-        await store.updateGroup(groupId, { notice: change.notice });
-        return void (await this.#system(groupId, groupNotice.notice(actor)));
+        if (await this.#settle(actor, groupId, change, { notice: change.notice }, (g) => change.notice !== (g.notice ?? ''))) await this.#system(groupId, groupNotice.notice(actor));
+        return;
       case 'visibility':
-        if (change.historyVisibility === group.historyVisibility) return;
-        await store.updateGroup(groupId, { historyVisibility: change.historyVisibility });
-        return void (await this.#system(groupId, groupNotice.visibility(actor, change.historyVisibility)));
+        if (await this.#settle(actor, groupId, change, { historyVisibility: change.historyVisibility }, (g) => change.historyVisibility !== g.historyVisibility)) {
+          await this.#system(groupId, groupNotice.visibility(actor, change.historyVisibility));
+        }
+        return;
       case 'invite':
         return this.#invite(actor, groupId, change.userIds);
       case 'remove':
@@ -176,15 +176,32 @@ export class GroupService {
     }
   }
 
-  /** Mutes a member in the group (a group-scoped sanction, as the admin's), then tells the group. */
-  async #mute(actor: GroupActor, groupId: string, userId: string, until: number | null, reason: string | undefined): Promise<void> {
-    if (!(await this.#host.store.isGroupMember(groupId, userId))) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
-    await this.#muteAndTell(actor, groupId, userId, until, reason?.trim() || undefined, true);
+  /**
+   * A change of the group's settings (`changes`), checked by the store at its write against the
+   * group and the actor's role as they are then; `differs` says, of the group then, whether it
+   * changes anything. True when written (then told, by the caller): a retry, or the same change
+   * made at once on another node, writes and tells nothing.
+   */
+  async #settle(actor: GroupActor, groupId: string, change: GroupChange, changes: GroupChanges, differs: (group: GroupRecord) => boolean): Promise<boolean> {
+    return (await this.#host.store.updateGroup(groupId, changes, groupCheck(actor, change, differs), memberOf(actor))) !== undefined;
   }
 
-  /** Lifts a member's mute in the group; unmuting someone who is not muted posts nothing. */
+  /** Mutes a member in the group (a group-scoped sanction, as the admin's), checked at its write, then tells the group. */
+  async #mute(actor: GroupActor, groupId: string, userId: string, until: number | null, reason: string | undefined): Promise<void> {
+    const change: GroupChange = { kind: 'mute', userId };
+    const guard = sanctionGuard(actor, (actorRole, target) => {
+      allow(actor, change, actorRole, target, userId);
+      memberNeeded(userId, target);
+      return true;
+    });
+    await this.#muteAndTell(actor, groupId, userId, until, reason?.trim() || undefined, true, guard);
+  }
+
+  /** Lifts a member's mute in the group, checked at its write; unmuting someone who is not muted posts nothing. */
   async #unmute(actor: GroupActor, groupId: string, userId: string): Promise<void> {
-    if (!(await this.#host.moderation.liftIfAny(userId, 'mute', groupId))) return;
+    const change: GroupChange = { kind: 'unmute', userId };
+    const guard = sanctionGuard(actor, (actorRole, target) => (allow(actor, change, actorRole, target, userId), true));
+    if (!(await this.#host.moderation.liftIfAny(userId, 'mute', groupId, guard))) return;
     await this.#tellUnmuted(actor, groupId, userId);
   }
 
@@ -203,12 +220,10 @@ export class GroupService {
     if ((await this.#host.moderation.lift(userId, 'mute', groupId)) && (await this.#liveMember(groupId, userId))) await this.#tellUnmuted({ admin: true }, groupId, userId);
   }
 
-  async #muteAndTell(actor: GroupActor, groupId: string, userId: string, until: number | null, reason: string | undefined, tell: boolean): Promise<Sanction> {
-    const moderation = this.#host.moderation;
-    const running = (await moderation.list(userId)).find((s) => s.kind === 'mute' && s.scope === groupId && isActive(s, this.#host.clock()));
-    if (running && running.until === until && running.reason === reason) return running;
-    const sanction = await moderation.mute(userId, groupId, until, reason);
-    if (tell) {
+  /** Mutes, then tells the group when `tell` and the mute changed anything (the same one running: nothing written, nothing told). */
+  async #muteAndTell(actor: GroupActor, groupId: string, userId: string, until: number | null, reason: string | undefined, tell: boolean, guard?: SanctionGuard): Promise<Sanction> {
+    const { sanction, changed } = await this.#host.moderation.mute(userId, groupId, until, reason, guard);
+    if (tell && changed) {
       const [name] = await this.#names([userId]);
       await this.#system(groupId, groupNotice.muted(actor, userId, name!, until));
     }
@@ -240,6 +255,7 @@ export class GroupService {
     };
   }
 
+  /** Adds the invitees in one write, checked at it (those who joined meanwhile are left out); tells the group of those it added. */
   async #invite(actor: GroupActor, groupId: string, userIds: string[]): Promise<void> {
     const store = this.#host.store;
     const wanted = [...new Set(userIds)];
@@ -248,8 +264,7 @@ export class GroupService {
     const admitted = await this.#admissible(actor, fresh);
     if (admitted.length === 0) return;
     if (!('admin' in actor) && (await store.countGroupMembers(groupId)) + admitted.length > GROUP_LIMITS.members) throw new ChatError('GROUP_FULL');
-    const added: string[] = [];
-    for (const id of admitted) if (await store.addGroupMember(groupId, id)) added.push(id);
+    const added = await store.addGroupMembers(groupId, admitted, groupCheck(actor, { kind: 'invite', userIds }, () => true), memberOf(actor));
     if (added.length === 0) return;
     this.#host.forgetMembers(groupId);
     await this.#system(groupId, groupNotice.joined(actor, added, await this.#names(added)), { type: 'group.members', data: { group: { id: groupId }, added } });
@@ -264,15 +279,11 @@ export class GroupService {
    * one node or two, post one notice.
    */
   async #drop(actor: GroupActor, groupId: string, userId: string, change: GroupChange, notice: (name: string) => SystemElem): Promise<void> {
-    const member = 'admin' in actor ? undefined : actor.userId;
     const removed = await this.#host.store.removeGroupMember(groupId, userId, (actorRole, target) => {
-      if (member !== undefined) {
-        if (actorRole === undefined) throw new ChatError('NOT_MEMBER');
-        checkRole(actorRole, change, userId === member, target);
-      }
+      allow(actor, change, actorRole, target, userId);
       // Someone no longer a member: nothing to do, nothing posted (as before).
       return target !== undefined;
-    }, member);
+    }, memberOf(actor));
     if (!removed) return;
     this.#host.forgetMembers(groupId);
     const [name] = await this.#names([userId]);
@@ -286,30 +297,27 @@ export class GroupService {
    * second owner made. One owner: the one before stays on as an admin.
    */
   async #role(actor: GroupActor, groupId: string, userId: string, role: GroupRole): Promise<void> {
-    const member = 'admin' in actor ? undefined : actor.userId;
     const change: GroupChange = { kind: 'role', userId, role };
     const changed = await this.#host.store.changeGroupRole(groupId, userId, role, (actorRole, current) => {
-      if (member !== undefined) {
-        if (actorRole === undefined) throw new ChatError('NOT_MEMBER');
-        checkRole(actorRole, change, userId === member, current);
-      }
-      if (current === undefined) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
+      allow(actor, change, actorRole, current, userId);
+      memberNeeded(userId, current);
       return current !== role;
-    }, member);
+    }, memberOf(actor));
     if (!changed) return;
     const [name] = await this.#names([userId]);
     await this.#system(groupId, groupNotice.role(actor, userId, name!, role));
   }
 
   /**
-   * Tells the group, then drops every membership. A group is dismissed once (its id is never made
-   * again), so its notice has one idempotency key: two dismissals at once, on one node or two,
-   * commit one notice, and the second's dismissGroup finds no member left.
+   * Marks the group dismissed and drops every membership in one write, checked at it (of two
+   * dismissals at once, on one node or two, the second is GROUP_DISMISSED), then tells those who
+   * were members, as a removal tells the member removed.
    */
   async #dismiss(actor: GroupActor, groupId: string): Promise<void> {
-    await this.#system(groupId, groupNotice.dismissed(actor), undefined, { clientMsgId: await dismissalKey(groupId) });
-    const members = await this.#host.store.dismissGroup(groupId);
+    const members = await this.#host.store.dismissGroup(groupId, groupCheck(actor, { kind: 'dismiss' }, () => true), memberOf(actor));
+    if (members === undefined) return;
     this.#host.forgetMembers(groupId);
+    await this.#system(groupId, groupNotice.dismissed(actor), undefined, { alsoTo: members });
     if (members.length > 0) await this.#host.notify(members, { type: 'conversation.removed', conversationId: groupConversation(groupId) });
   }
 
@@ -348,8 +356,8 @@ export class GroupService {
   }
 
   /** Posts a system notification into the group; `event` is the webhook event it stands for. */
-  #system(groupId: string, elem: SystemElem, event?: GroupWebhookEvent, o: { clientMsgId?: string; alsoTo?: readonly string[] } = {}): Promise<SendOutcome> {
-    const clientMsgId = o.clientMsgId ?? globalThis.crypto.randomUUID();
+  #system(groupId: string, elem: SystemElem, event?: GroupWebhookEvent, o: { alsoTo?: readonly string[] } = {}): Promise<SendOutcome> {
+    const clientMsgId = globalThis.crypto.randomUUID();
     return this.#host.sendMessage(
       { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId, elem, options: {} },
       { admin: true, ...(event && { event }), ...(o.alsoTo && { alsoTo: o.alsoTo }) },
@@ -357,12 +365,35 @@ export class GroupService {
   }
 }
 
-/** The idempotency key of a group's dismissal notice: a valid clientMsgId (a group id may hold `.` and `@`), the same on every node. */
-async function dismissalKey(groupId: string): Promise<string> {
-  // Web Crypto, not node:crypto: this module also runs in the browser (the in-browser demo server, src/local).
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(groupId)));
-  const base64 = btoa(String.fromCharCode(...digest));
-  return `group-dismissed-${base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+/** The member making a change, undefined for the site (the store then reads no actor's role). */
+const memberOf = (actor: GroupActor): string | undefined => ('admin' in actor ? undefined : actor.userId);
+
+/**
+ * Throws unless `actor` may make `change` with the roles given (undefined: not a member): those
+ * read before it, or the store's at its write. The site may make any change.
+ */
+function allow(actor: GroupActor, change: GroupChange, actorRole: GroupRole | undefined, target: GroupRole | undefined, subject: string | undefined): void {
+  if ('admin' in actor) return;
+  if (actorRole === undefined) throw new ChatError('NOT_MEMBER');
+  checkRole(actorRole, change, subject === actor.userId, target);
+}
+
+function memberNeeded(userId: string, role: GroupRole | undefined): void {
+  if (role === undefined) throw new ChatError('NOT_MEMBER', `${userId} is not a member of this group.`);
+}
+
+/** The store's check of a change of the group itself at its write: refused in a dismissed group or by role; `differs` whether it changes anything. */
+function groupCheck(actor: GroupActor, change: GroupChange, differs: (group: GroupRecord) => boolean): GroupCheck {
+  return (actorRole, group) => {
+    if (group.dismissed) throw new ChatError('GROUP_DISMISSED');
+    allow(actor, change, actorRole, undefined, undefined);
+    return differs(group);
+  };
+}
+
+function sanctionGuard(actor: GroupActor, check: GroupRoleCheck): SanctionGuard {
+  const member = memberOf(actor);
+  return member === undefined ? { check } : { check, actor: member };
 }
 
 function send(conn: Connection, frame: ServerFrame): void {

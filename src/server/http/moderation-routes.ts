@@ -29,7 +29,7 @@ export function moderationRoutes(app: FastifyInstance, moderation: Moderation, g
   app.put('/v1/users/:id/mute', async (req) => {
     const { id } = parse(UserParams, req.params);
     const { groupId, until, reason } = parse(MuteBody, req.body ?? {});
-    return groupId === undefined ? moderation.mute(id, undefined, until ?? null, reason) : groups.siteMute(groupId, id, until ?? null, reason);
+    return groupId === undefined ? (await moderation.mute(id, undefined, until ?? null, reason)).sanction : groups.siteMute(groupId, id, until ?? null, reason);
   });
   app.delete('/v1/users/:id/mute', async (req, reply) => {
     const { groupId } = parse(MuteQuery, req.query ?? {});

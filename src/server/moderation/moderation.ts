@@ -2,7 +2,7 @@ import { ChatError, groupConversation, LIMITS, type ServerFrameOf } from '../../
 import type { BusEvent } from '../core/bus.js';
 import type { Store } from '../core/store.js';
 import type { Clock, ConversationKey } from '../core/types.js';
-import { isActive, type Sanction } from './types.js';
+import { isActive, type Sanction, type SanctionGuard } from './types.js';
 
 /**
  * How long a node answers a user's sanctions from memory. A ban or mute made on another node drops
@@ -86,16 +86,20 @@ export class Moderation {
 
   /** Bans the user (until a time, or for good) and closes every session of theirs, on every node. */
   async ban(userId: string, until: number | null, reason?: string): Promise<Sanction> {
-    const s = await this.#put({ userId, kind: 'ban', scope: '', until, ...(reason !== undefined && { reason }), createdAt: this.#clock() });
+    const { sanction: s } = await this.#put({ userId, kind: 'ban', scope: '', until, ...(reason !== undefined && { reason }), createdAt: this.#clock() });
     await this.#publish({ kind: 'kick', userId, error: new SanctionError('USER_BANNED', s, this.#clock()).toJSON() });
     return s;
   }
 
-  /** Mutes the user in one group, or everywhere (`groupId` absent); their devices are told (`sanctions.updated`). */
-  async mute(userId: string, groupId: string | undefined, until: number | null, reason?: string): Promise<Sanction> {
-    const s = await this.#put({ userId, kind: 'mute', scope: groupId ?? '', until, ...(reason !== undefined && { reason }), createdAt: this.#clock() });
-    await this.#tellMutes(userId);
-    return s;
+  /**
+   * Mutes the user in one group, or everywhere (`groupId` absent); their devices are told
+   * (`sanctions.updated`). `changed` is false when the same mute (until, reason) was running:
+   * then nothing is written and `sanction` is that one. A group's mute by a member has `guard`.
+   */
+  async mute(userId: string, groupId: string | undefined, until: number | null, reason?: string, guard?: SanctionGuard): Promise<{ sanction: Sanction; changed: boolean }> {
+    const put = await this.#put({ userId, kind: 'mute', scope: groupId ?? '', until, ...(reason !== undefined && { reason }), createdAt: this.#clock() }, guard);
+    if (put.changed) await this.#tellMutes(userId);
+    return put;
   }
 
   /** Lifts the sanction (an ended one too); NOT_FOUND when there is none. True when it was still running. */
@@ -105,16 +109,16 @@ export class Moderation {
     return running;
   }
 
-  /** Lifts the sanction if there is one; true when one was still running (a group's unmute posts a notice then). */
-  async liftIfAny(userId: string, kind: Sanction['kind'], scope: string): Promise<boolean> {
-    const { deleted, running } = await this.#delete(userId, kind, scope);
+  /** Lifts the sanction if there is one (checked at its write by `guard`); true when one was still running (a group's unmute posts a notice then). */
+  async liftIfAny(userId: string, kind: Sanction['kind'], scope: string, guard?: SanctionGuard): Promise<boolean> {
+    const { deleted, running } = await this.#delete(userId, kind, scope, guard);
     return deleted && running;
   }
 
-  async #delete(userId: string, kind: Sanction['kind'], scope: string): Promise<{ deleted: boolean; running: boolean }> {
+  async #delete(userId: string, kind: Sanction['kind'], scope: string, guard?: SanctionGuard): Promise<{ deleted: boolean; running: boolean }> {
     this.#cache.delete(userId);
     const running = (await this.#store.listSanctions(userId)).some((s) => s.kind === kind && s.scope === scope && isActive(s, this.#clock()));
-    const deleted = await this.#store.deleteSanction(userId, kind, scope);
+    const deleted = await this.#store.deleteSanction(userId, kind, scope, guard);
     if (deleted && kind === 'mute') await this.#tellMutes(userId);
     return { deleted, running };
   }
@@ -140,11 +144,15 @@ export class Moderation {
     await this.#publish({ kind: 'frame', users: [userId], frame: await this.mutesFrame(userId) });
   }
 
-  async #put(s: Sanction): Promise<Sanction> {
+  async #put(s: Sanction, guard?: SanctionGuard): Promise<{ sanction: Sanction; changed: boolean }> {
     if (s.until !== null && s.until <= this.#clock()) throw new ChatError('BAD_REQUEST', '`until` is in the past.');
     if (!(await this.#store.getUser(s.userId))) throw new ChatError('USER_UNKNOWN');
-    await this.#store.putSanction(s);
-    this.#cache.delete(s.userId);
-    return s;
+    if (await this.#store.putSanction(s, guard)) {
+      this.#cache.delete(s.userId);
+      return { sanction: s, changed: true };
+    }
+    // The same one stands (it is running: `until` is in the future, or there is none).
+    const standing = (await this.#store.listSanctions(s.userId)).find((x) => x.kind === s.kind && x.scope === s.scope);
+    return { sanction: standing ?? s, changed: false };
   }
 }

@@ -46,6 +46,18 @@ export function createMemoryStore(): Store {
   const webhooks = createMemoryWebhooks();
   const memoryFriends = createMemoryFriends({ users, friends });
   const pair = (a: string, b: string) => `${a}\n${b}`;
+  /** `userId`'s role in the group, undefined when not a member (or no user). */
+  const roleIn = (groupId: string, userId: string | undefined) => {
+    const c = conversations.get(groupKey(groupId));
+    return userId !== undefined && c?.members.has(userId) ? c.roles.get(userId) ?? 'member' : undefined;
+  };
+  const addMember = (groupId: string, userId: string) => {
+    const c = conv(groupKey(groupId));
+    if (c.members.has(userId)) return false;
+    c.members.set(userId, c.lastSeq);
+    c.joined.set(userId, c.lastSeq);
+    return true;
+  };
   const conv = (key: string) => {
     let c = conversations.get(key);
     if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map(), roles: new Map() }));
@@ -95,7 +107,7 @@ export function createMemoryStore(): Store {
     ...createMemoryBroadcasts(webhooks.enqueueNow),
     ...webhooks.api,
     ...createMemoryPush(),
-    ...createMemoryModeration(),
+    ...createMemoryModeration(roleIn),
     ...createMemoryReports(webhooks.enqueueNow),
     ...memoryFriends.api,
     async ping() {},
@@ -159,9 +171,10 @@ export function createMemoryStore(): Store {
       const g = groups.get(id);
       return g && { ...g };
     },
-    async updateGroup(id, changes) {
+    async updateGroup(id, changes, check, actor) {
+      // One synchronous step: nothing runs between the check and the write.
       const g = groups.get(id);
-      if (!g) return undefined;
+      if (!g || (check && !check(roleIn(id, actor), { ...g }))) return undefined;
       if (changes.historyVisibility !== undefined) g.historyVisibility = changes.historyVisibility;
       if (changes.name !== undefined) g.name = changes.name;
       if (changes.avatar === null) delete g.avatar;
@@ -171,8 +184,7 @@ export function createMemoryStore(): Store {
       return { ...g };
     },
     async getGroupRole(groupId, userId) {
-      const c = conversations.get(groupKey(groupId));
-      return c?.members.has(userId) ? c.roles.get(userId) ?? 'member' : undefined;
+      return roleIn(groupId, userId);
     },
     async setGroupRole(groupId, userId, role) {
       const c = conversations.get(groupKey(groupId));
@@ -183,17 +195,16 @@ export function createMemoryStore(): Store {
     async changeGroupRole(groupId, userId, role, check, actor) {
       // One synchronous step: nothing runs between the check and the write.
       const c = conversations.get(groupKey(groupId));
-      const roleOf = (u: string | undefined) => (u !== undefined && c?.members.has(u) ? c.roles.get(u) ?? 'member' : undefined);
-      const target = roleOf(userId);
-      if (!check(roleOf(actor), target) || target === undefined || !c) return false;
+      const target = roleIn(groupId, userId);
+      if (!check(roleIn(groupId, actor), target) || target === undefined || !c) return false;
       if (role === 'owner') for (const [u, r] of c.roles) if (r === 'owner' && u !== userId) c.roles.set(u, 'admin');
       role === 'member' ? c.roles.delete(userId) : c.roles.set(userId, role);
       return true;
     },
-    async dismissGroup(groupId) {
+    async dismissGroup(groupId, check, actor) {
       const g = groups.get(groupId);
       const c = conversations.get(groupKey(groupId));
-      if (!g) return [];
+      if (!g || (check && !check(roleIn(groupId, actor), { ...g }))) return undefined;
       g.dismissed = true;
       const members = [...(c?.members.keys() ?? [])].sort();
       c?.members.clear(), c?.joined.clear(), c?.roles.clear();
@@ -203,16 +214,16 @@ export function createMemoryStore(): Store {
       return conversations.get(groupKey(groupId))?.members.size ?? 0;
     },
     async addGroupMember(groupId, userId) {
-      const c = conv(groupKey(groupId));
-      if (c.members.has(userId)) return false;
-      c.members.set(userId, c.lastSeq);
-      c.joined.set(userId, c.lastSeq);
-      return true;
+      return addMember(groupId, userId);
+    },
+    async addGroupMembers(groupId, userIds, check, actor) {
+      const g = groups.get(groupId);
+      if (!g || !check(roleIn(groupId, actor), { ...g })) return [];
+      return userIds.filter((u) => addMember(groupId, u));
     },
     async removeGroupMember(groupId, userId, check, actor) {
       const c = conversations.get(groupKey(groupId));
-      const roleOf = (u: string | undefined) => (u !== undefined && c?.members.has(u) ? c.roles.get(u) ?? 'member' : undefined);
-      if (check && !check(roleOf(actor), roleOf(userId))) return false;
+      if (check && !check(roleIn(groupId, actor), roleIn(groupId, userId))) return false;
       c?.joined.delete(userId);
       c?.roles.delete(userId);
       return c?.members.delete(userId) ?? false;

@@ -1,5 +1,6 @@
 import type { PoolClient, QueryResultRow } from 'pg';
-import type { ModerationStore, StoredWord } from '../moderation/types.js';
+import { guardAllows, type ModerationStore, type SanctionGuard, type StoredWord } from '../moderation/types.js';
+import { lockRoles } from './postgres-group-locks.js';
 import { toSanction, toWord } from './sqlite-moderation.js';
 import { rowsOfKeys } from './postgres-lookups.js';
 import type { FactMemo } from './postgres-facts.js';
@@ -21,6 +22,17 @@ export function createPostgresModeration({ query, transaction, facts }: {
   // held between turns with the node's facts (a ban or mute on another node drops them).
   const sanctionsOf = rowsOfKeys<Row>(query, 'SELECT *, user_id AS k FROM sanctions WHERE user_id = ANY($1::text[]) ORDER BY user_id, kind, scope',
     facts && { memo: facts, prefix: factPrefix.sanctions });
+  /** Runs a sanction's write (`sql` answers a row per row written), under `guard` in one transaction with the roles locked; true when it wrote. */
+  async function written(userId: string, scope: string, guard: SanctionGuard | undefined, sql: string, params: unknown[]): Promise<boolean> {
+    const done = guard === undefined
+      ? (await query(sql, params)).length > 0
+      : await transaction(async (c) => {
+        const roleOf = await lockRoles(c, scope, [userId, guard.actor]);
+        return guardAllows((_, u) => roleOf(u), userId, scope, guard) && (await c.query(sql, params)).rows.length > 0;
+      });
+    if (done) await facts?.changed([factKey.sanctions(userId)]);
+    return done;
+  }
   return {
     async listWords() {
       return (await query<Row>('SELECT word, mode FROM word_list ORDER BY word')).map(toWord);
@@ -37,18 +49,16 @@ export function createPostgresModeration({ query, transaction, facts }: {
     async deleteWord(word) {
       return (await query<Row>('DELETE FROM word_list WHERE word = $1 RETURNING 1', [word])).length > 0;
     },
-    async putSanction(s) {
-      await query(
+    async putSanction(s, guard) {
+      // The same sanction standing writes nothing (a retried mute is told once).
+      return written(s.userId, s.scope, guard,
         `INSERT INTO sanctions (user_id, kind, scope, until, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (user_id, kind, scope) DO UPDATE SET until = $4, reason = $5, created_at = $6`,
-        [s.userId, s.kind, s.scope, s.until, s.reason ?? null, s.createdAt],
-      );
-      await facts?.changed([factKey.sanctions(s.userId)]);
+         ON CONFLICT (user_id, kind, scope) DO UPDATE SET until = $4, reason = $5, created_at = $6
+         WHERE sanctions.until IS DISTINCT FROM $4 OR sanctions.reason IS DISTINCT FROM $5 RETURNING 1`,
+        [s.userId, s.kind, s.scope, s.until, s.reason ?? null, s.createdAt]);
     },
-    async deleteSanction(userId, kind, scope) {
-      const deleted = (await query<Row>('DELETE FROM sanctions WHERE user_id = $1 AND kind = $2 AND scope = $3 RETURNING 1', [userId, kind, scope])).length > 0;
-      if (deleted) await facts?.changed([factKey.sanctions(userId)]);
-      return deleted;
+    async deleteSanction(userId, kind, scope, guard) {
+      return written(userId, scope, guard, 'DELETE FROM sanctions WHERE user_id = $1 AND kind = $2 AND scope = $3 RETURNING 1', [userId, kind, scope]);
     },
     async listSanctions(userId) {
       return (await sanctionsOf(userId)).map(toSanction);

@@ -149,14 +149,21 @@ CREATE TABLE pins (
   {
     // Search (SPEC §12): each row's folded searchable text and a trigram index over it, which
     // finds any substring of three or more characters in any script (Chinese without spaces
-    // too: the database's ctype is UTF-8). The index lives in whichever schema holds pg_trgm.
+    // too: the database's ctype is UTF-8). The index lives in whichever schema holds pg_trgm:
+    // public if the role may create there, as btree_gin (postgres-search.ts), so that one
+    // schema's DROP ... CASCADE does not take the extension from another schema's migration
+    // while it builds its index; else the schema being migrated.
     // Existing rows are indexed in this step's transaction (postgres-search.ts).
     version: 7,
     name: 'search',
     sql: `
 DO $$ BEGIN
-  CREATE EXTENSION IF NOT EXISTS pg_trgm;
-EXCEPTION WHEN unique_violation THEN NULL; -- another schema's migration created it meanwhile
+  BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+  EXCEPTION WHEN unique_violation THEN NULL; -- another schema's migration created it meanwhile
+    WHEN OTHERS THEN CREATE EXTENSION IF NOT EXISTS pg_trgm; -- no public schema, or no right to create there
+  END;
+EXCEPTION WHEN unique_violation THEN NULL;
 END $$;
 ALTER TABLE messages ADD COLUMN search_text text;
 DO $$ DECLARE ns text; BEGIN

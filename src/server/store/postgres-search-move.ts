@@ -8,6 +8,8 @@ export const MOVE_AT = 2000;
 export const MOVE_QUIET_MS = 250;
 /** Every this often a node moves every conversation's pending rows (those of a node that died before its move). */
 export const SWEEP_MS = 60_000;
+/** A failed move is tried again after MOVE_QUIET_MS, doubled at each failure in a row up to this. */
+export const RETRY_MAX_MS = 10_000;
 
 export interface SearchMover {
   /** A batch of `count` messages was committed into `keys`. */
@@ -26,13 +28,16 @@ export interface SearchMover {
  * inside PostgreSQL). Every SWEEP_MS, and when the store opens, a sweep moves the rows of every
  * conversation with rows above its watermark: a node that died before its move leaves its rows
  * there, where searches still find them (on their bodies), and the next sweep of any node takes
- * them. A failed move is logged and its conversations retried with the next.
+ * them. A failed move is logged and its conversations moved again after a backoff (or with the
+ * next move, if that comes first).
  */
 export function createSearchMover(connect: () => Promise<PoolClient>, log: Logger): SearchMover {
   let keys = new Set<string>();
   let count = 0;
   let running: Promise<void> | undefined;
+  /** The timer of the next move of this node's commits (quiet, or a retry's backoff). */
   let quiet: NodeJS.Timeout | undefined;
+  let failures = 0;
   let closed = false;
 
   const move = async (these: string[]) => {
@@ -63,10 +68,21 @@ export function createSearchMover(connect: () => Promise<PoolClient>, log: Logge
     const these = [...keys];
     keys = new Set();
     count = 0;
-    return queue(() => move(these)).catch((err: unknown) => {
+    return queue(() => move(these)).then(() => {
+      failures = 0;
+    }, (err: unknown) => {
       for (const k of these) keys.add(k);
-      log.warn({ err }, 'postgres: moving messages into the search index failed; the next move retries');
+      const retryMs = Math.min(MOVE_QUIET_MS * 2 ** failures++, RETRY_MAX_MS);
+      log.warn({ err, retryMs }, 'postgres: moving messages into the search index failed; retrying');
+      // Without a timer they would wait for this node's next commit or the sweep.
+      if (!closed) moveIn(retryMs);
     });
+  };
+  /** Moves this node's commits in `ms`, unless a move of them is scheduled already. */
+  const moveIn = (ms: number) => {
+    if (quiet) return;
+    quiet = setTimeout(() => void moveOwn(), ms);
+    quiet.unref();
   };
   const sweep = () => queue(async () => {
     const client = await connect();
@@ -89,10 +105,7 @@ export function createSearchMover(connect: () => Promise<PoolClient>, log: Logge
       for (const k of these) keys.add(k);
       count += n;
       if (count >= MOVE_AT) void moveOwn();
-      else if (!quiet) {
-        quiet = setTimeout(() => void moveOwn(), MOVE_QUIET_MS);
-        quiet.unref();
-      }
+      else moveIn(MOVE_QUIET_MS);
     },
     sweep,
     async close() {

@@ -2,7 +2,7 @@ import type { CustomTypesConfig, Pool, PoolClient, PoolConfig, QueryResultRow } 
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import type { Store } from '../core/store.js';
+import type { GroupCheck, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
@@ -18,6 +18,7 @@ import { FactMemo } from './postgres-facts.js';
 import { factKey, factPrefix } from '../core/facts.js';
 import { createPostgresSearch } from './postgres-search.js';
 import { createSearchMover } from './postgres-search-move.js';
+import { lockRoles } from './postgres-group-locks.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
@@ -142,6 +143,34 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         client.release(broken instanceof Error ? broken : undefined);
       }
     }
+  }
+
+  /**
+   * The group's row, then the actor's membership, locked (dismissGroup's order), and `check` run
+   * on them as they are: false for no group or nothing to do.
+   */
+  async function checkedGroup(c: PoolClient, groupId: string, check: GroupCheck, actor: string | undefined): Promise<boolean> {
+    const { rows: [g] } = await c.query<Row>('SELECT * FROM groups WHERE id = $1 FOR UPDATE', [groupId]);
+    return g !== undefined && check((await lockRoles(c, groupId, [actor]))(actor), toGroup(g));
+  }
+
+  /** Adds the members not yet in the group, in one statement; answers those added, in the order given. */
+  async function insertMembers(c: Pick<PoolClient, 'query'>, groupId: string, userIds: readonly string[]): Promise<string[]> {
+    // A new member starts with everything before the join already read.
+    const { rows } = await c.query<{ user_id: string }>(
+      `INSERT INTO memberships (user_id, conv_key, read_seq, joined_seq)
+       SELECT u, $2, x.s, x.s FROM unnest($1::text[]) AS u, (SELECT coalesce((SELECT last_seq FROM conversations WHERE key = $2), 0) AS s) AS x
+       ON CONFLICT DO NOTHING RETURNING user_id`,
+      [userIds, groupKey(groupId)],
+    );
+    const added = new Set(rows.map((r) => r.user_id));
+    return userIds.filter((u) => added.has(u));
+  }
+  /** Runs `write` (an insertMembers), then drops what this node and the others hold of those added. */
+  async function addMembers(groupId: string, write: () => Promise<string[]>): Promise<string[]> {
+    const added = await write();
+    if (added.length > 0) await facts.changed(membership(groupId, added));
+    return added;
   }
 
   const toUser = (r: Row): UserRecord => {
@@ -278,12 +307,13 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const r = await groupRow(id);
       return r && toGroup(r);
     },
-    async updateGroup(id, changes) {
-      const r = await one<Row>(
+    async updateGroup(id, changes, check, actor) {
+      const update = async (c: Pick<PoolClient, 'query'>) => (await c.query<Row>(
         `UPDATE groups SET history_visibility = coalesce($2, history_visibility), name = coalesce($3, name),
            avatar = CASE WHEN $4 THEN $5 ELSE avatar END, notice = CASE WHEN $6 THEN $7 ELSE notice END WHERE id = $1 RETURNING *`,
         [id, changes.historyVisibility ?? null, changes.name ?? null, changes.avatar !== undefined, changes.avatar ?? null, changes.notice !== undefined, changes.notice || null],
-      );
+      )).rows[0];
+      const r = check === undefined ? await update(pool) : await transaction(async (c) => (await checkedGroup(c, id, check, actor)) ? update(c) : undefined);
       if (r) await facts.changed([factKey.group(id)]);
       return r && toGroup(r);
     },
@@ -296,55 +326,39 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async changeGroupRole(groupId, userId, role, check, actor) {
       const key = groupKey(groupId);
       return transaction(async (c) => {
-        // The actor's, the member's and the owners' rows, locked in one order (two changes never
-        // wait on each other in a ring) and read as last committed (READ COMMITTED reads again
-        // after a wait): an ownership handed over meanwhile on another node is seen here.
-        const { rows } = await c.query<{ user_id: string; role: GroupRole }>(
-          `SELECT user_id, role FROM memberships WHERE conv_key = $1 AND (user_id = ANY($2::text[]) OR role = 'owner') ORDER BY user_id FOR UPDATE`,
-          [key, actor === undefined ? [userId] : [userId, actor]],
-        );
-        const roleOf = (u: string | undefined) => (u === undefined ? undefined : rows.find((r) => r.user_id === u)?.role);
+        // The owners' rows too: an ownership handed over meanwhile on another node is seen here.
+        const roleOf = await lockRoles(c, groupId, [userId, actor], true);
         if (!check(roleOf(actor), roleOf(userId)) || roleOf(userId) === undefined) return false;
         if (role === 'owner') await c.query(`UPDATE memberships SET role = 'admin' WHERE conv_key = $1 AND role = 'owner' AND user_id <> $2`, [key, userId]);
         await c.query('UPDATE memberships SET role = $3 WHERE user_id = $1 AND conv_key = $2', [userId, key, role]);
         return true;
       });
     },
-    async dismissGroup(groupId) {
+    async dismissGroup(groupId, check, actor) {
       const removed = await transaction(async (c) => {
-        await c.query('UPDATE groups SET dismissed = true WHERE id = $1', [groupId]);
+        if (check && !(await checkedGroup(c, groupId, check, actor))) return undefined;
+        if ((await c.query('UPDATE groups SET dismissed = true WHERE id = $1', [groupId])).rowCount === 0) return undefined;
         const { rows } = await c.query<{ user_id: string }>('DELETE FROM memberships WHERE conv_key = $1 RETURNING user_id', [groupKey(groupId)]);
         return rows.map((r) => r.user_id).sort();
       });
-      await facts.changed([factKey.group(groupId), ...membership(groupId, removed)]);
+      if (removed) await facts.changed([factKey.group(groupId), ...membership(groupId, removed)]);
       return removed;
     },
     async countGroupMembers(groupId) {
       return Number((await one<{ n: string }>('SELECT count(*) AS n FROM memberships WHERE conv_key = $1', [groupKey(groupId)]))!.n);
     },
     async addGroupMember(groupId, userId) {
-      const key = groupKey(groupId);
-      // A new member starts with everything before the join already read.
-      const rows = await q(
-        `INSERT INTO memberships (user_id, conv_key, read_seq, joined_seq)
-         SELECT $1, $2, x.s, x.s FROM (SELECT coalesce((SELECT last_seq FROM conversations WHERE key = $2), 0) AS s) AS x
-         ON CONFLICT DO NOTHING RETURNING 1`,
-        [userId, key],
-      );
-      if (rows.length > 0) await facts.changed(membership(groupId, [userId]));
-      return rows.length > 0;
+      return (await addMembers(groupId, () => insertMembers(pool, groupId, [userId]))).length > 0;
+    },
+    async addGroupMembers(groupId, userIds, check, actor) {
+      return addMembers(groupId, () => transaction(async (c) => ((await checkedGroup(c, groupId, check, actor)) ? insertMembers(c, groupId, userIds) : [])));
     },
     async removeGroupMember(groupId, userId, check, actor) {
       const key = groupKey(groupId);
       const removed = check === undefined
         ? (await q('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2 RETURNING 1', [userId, key])).length > 0
         : await transaction(async (c) => {
-          // As changeGroupRole: both rows locked in one order and read as last committed.
-          const { rows } = await c.query<{ user_id: string; role: GroupRole }>(
-            'SELECT user_id, role FROM memberships WHERE conv_key = $1 AND user_id = ANY($2::text[]) ORDER BY user_id FOR UPDATE',
-            [key, actor === undefined ? [userId] : [userId, actor]],
-          );
-          const roleOf = (u: string | undefined) => (u === undefined ? undefined : rows.find((r) => r.user_id === u)?.role);
+          const roleOf = await lockRoles(c, groupId, [userId, actor]);
           if (!check(roleOf(actor), roleOf(userId)) || roleOf(userId) === undefined) return false;
           return (await c.query('DELETE FROM memberships WHERE user_id = $1 AND conv_key = $2', [userId, key])).rowCount! > 0;
         });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ModerationStore, Sanction, StoredWord } from '../moderation/types.js';
+import type { GroupRole } from '../core/types.js';
+import { guardAllows, type ModerationStore, type Sanction, type SanctionGuard, type StoredWord } from '../moderation/types.js';
 
 export const SANCTIONS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS sanctions (
@@ -32,11 +33,19 @@ export function toWord(r: Row): StoredWord {
   return r['mode'] == null ? { word: r['word'] as string } : { word: r['word'] as string, mode: r['mode'] as 'reject' | 'mask' };
 }
 
-/** The moderation part of the SQLite store, on the main connection (rare admin writes). */
-export function createSqliteModeration(db: Database.Database): ModerationStore {
+/**
+ * The moderation part of the SQLite store, on the main connection (rare admin writes), where
+ * `roleIn` reads a group role (undefined: not a member) for a guarded write.
+ */
+export function createSqliteModeration(db: Database.Database, roleIn: (groupId: string, userId: string | undefined) => GroupRole | undefined): ModerationStore {
   db.exec(SANCTIONS_SCHEMA);
   const q = {
-    put: db.prepare('INSERT OR REPLACE INTO sanctions (user_id, kind, scope, until, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    // The same sanction standing writes nothing (a retried mute is told once).
+    put: db.prepare(
+      `INSERT INTO sanctions (user_id, kind, scope, until, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, kind, scope) DO UPDATE SET until = excluded.until, reason = excluded.reason, created_at = excluded.created_at
+       WHERE until IS NOT excluded.until OR reason IS NOT excluded.reason`,
+    ),
     del: db.prepare('DELETE FROM sanctions WHERE user_id = ? AND kind = ? AND scope = ?'),
     list: db.prepare('SELECT * FROM sanctions WHERE user_id = ? ORDER BY kind, scope'),
     groupMutes: db.prepare("SELECT * FROM sanctions WHERE scope = ? AND kind = 'mute' ORDER BY user_id"),
@@ -53,12 +62,17 @@ export function createSqliteModeration(db: Database.Database): ModerationStore {
     putAll(entries);
   });
   const put = db.transaction(putAll);
+  // Read and written under the write lock (IMMEDIATE): nothing comes between the guard's check and the write.
+  const putSanction = db.transaction((s: Sanction, guard: SanctionGuard | undefined) =>
+    guardAllows(roleIn, s.userId, s.scope, guard) && q.put.run(s.userId, s.kind, s.scope, s.until, s.reason ?? null, s.createdAt).changes > 0);
+  const deleteSanction = db.transaction((userId: string, kind: Sanction['kind'], scope: string, guard: SanctionGuard | undefined) =>
+    guardAllows(roleIn, userId, scope, guard) && q.del.run(userId, kind, scope).changes > 0);
   return {
-    async putSanction(s) {
-      q.put.run(s.userId, s.kind, s.scope, s.until, s.reason ?? null, s.createdAt);
+    async putSanction(s, guard) {
+      return putSanction.immediate(s, guard);
     },
-    async deleteSanction(userId, kind, scope) {
-      return q.del.run(userId, kind, scope).changes > 0;
+    async deleteSanction(userId, kind, scope, guard) {
+      return deleteSanction.immediate(userId, kind, scope, guard);
     },
     async listWords() {
       return (q.words.all() as Row[]).map(toWord);

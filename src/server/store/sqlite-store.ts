@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
-import type { GroupRoleCheck, Store } from '../core/store.js';
+import type { GroupCheck, GroupRoleCheck, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
@@ -197,34 +197,45 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     setAvatar: c.avatar === undefined ? 0 : 1, avatar: c.avatar ?? null,
     setNotice: c.notice === undefined ? 0 : 1, notice: c.notice || null,
   });
+  const roleIn = (key: string, u: string | undefined) => (u === undefined ? undefined : (q.getRole.get(u, key) as GroupRole | undefined) ?? undefined);
   // Read and written under the write lock: no other change comes between the check and the write.
+  const checkedUpdate = db.transaction((id: string, c: GroupChanges, check: GroupCheck, actor: string | undefined) => {
+    const g = readGroup(id);
+    if (!g || !check(roleIn(groupKey(id), actor), g)) return false;
+    updateGroup(id, c);
+    return true;
+  });
   const changeRole = db.transaction((groupId: string, userId: string, role: GroupRole, check: GroupRoleCheck, actor: string | undefined) => {
     const key = groupKey(groupId);
-    const roleOf = (u: string | undefined) => (u === undefined ? undefined : (q.getRole.get(u, key) as GroupRole | undefined) ?? undefined);
-    const target = roleOf(userId);
-    if (!check(roleOf(actor), target) || target === undefined) return false;
+    const target = roleIn(key, userId);
+    if (!check(roleIn(key, actor), target) || target === undefined) return false;
     if (role === 'owner') q.demoteOwners.run(key, userId);
     q.setRole.run(role, userId, key);
     return true;
   });
   const removeMember = db.transaction((groupId: string, userId: string, check: GroupRoleCheck | undefined, actor: string | undefined) => {
     const key = groupKey(groupId);
-    if (check) {
-      const roleOf = (u: string | undefined) => (u === undefined ? undefined : (q.getRole.get(u, key) as GroupRole | undefined) ?? undefined);
-      if (!check(roleOf(actor), roleOf(userId))) return false;
-    }
+    if (check && !check(roleIn(key, actor), roleIn(key, userId))) return false;
     return q.leave.run(userId, key).changes > 0;
   });
-  const dismissGroup = db.transaction((id: string) => {
+  const dismissGroup = db.transaction((id: string, check: GroupCheck | undefined, actor: string | undefined) => {
+    const g = readGroup(id);
+    if (!g || (check && !check(roleIn(groupKey(id), actor), g))) return undefined;
     q.dismiss.run(id);
     return (q.dropMembers.all(groupKey(id)) as string[]).sort();
   });
-  const addMember = db.transaction((groupId: string, userId: string) => {
+  const join = (groupId: string, userId: string) => {
     const key = groupKey(groupId);
     // A new member starts with everything before the join already read; a 'since-join' group's
     // history starts there for them too.
     const last = (q.lastSeq.get(key) as number | undefined) ?? 0;
     return q.join.run(userId, key, last, last).changes > 0;
+  };
+  const addMember = db.transaction(join);
+  const addMembers = db.transaction((groupId: string, userIds: readonly string[], check: GroupCheck, actor: string | undefined) => {
+    const g = readGroup(groupId);
+    if (!g || !check(roleIn(groupKey(groupId), actor), g)) return [];
+    return userIds.filter((u) => join(groupId, u));
   });
   const deleteUser = db.transaction((id: string) => {
     if (q.deleteUser.run(id).changes === 0) return false;
@@ -294,7 +305,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     setBlocked: changing((owner: string, other: string, blocked: boolean) => (blocked ? q.addBlock : q.removeBlock).run(owner, other)),
     createGroup: changing(createGroup.immediate),
     addMember: changing(addMember.immediate),
+    addMembers: changing(addMembers.immediate),
     updateGroup: changing(updateGroup),
+    checkedUpdate: changing(checkedUpdate.immediate),
     setRole: changing((groupId: string, userId: string, role: GroupRole) => q.setRole.run(role, userId, groupKey(groupId)).changes > 0),
     changeRole: changing(changeRole.immediate),
     dismissGroup: changing(dismissGroup.immediate),
@@ -305,7 +318,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createSqliteBroadcasts(db),
     // Changes commit where messages do: on the writer thread, with them (`:memory:`: here).
     ...createSqliteChanges(db, writer ? (c) => writer.change(c) : async (c) => local.change(c)),
-    ...createSqliteModeration(db),
+    ...createSqliteModeration(db, (scope, u) => roleIn(groupKey(scope), u)),
     ...createSqliteReports(db),
     // Leases and settlements go through the writer thread (`:memory:`: this connection).
     ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
@@ -361,8 +374,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       const g = fact(`g\0${id}`, () => readGroup(id));
       return g && { ...g };
     },
-    async updateGroup(id, changes) {
-      write.updateGroup(id, changes);
+    async updateGroup(id, changes, check, actor) {
+      if (!check) write.updateGroup(id, changes);
+      else if (!write.checkedUpdate(id, changes, check, actor)) return undefined;
       const g = readGroup(id);
       return g && { ...g };
     },
@@ -375,14 +389,17 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async changeGroupRole(groupId, userId, role, check, actor) {
       return write.changeRole(groupId, userId, role, check, actor);
     },
-    async dismissGroup(groupId) {
-      return write.dismissGroup(groupId);
+    async dismissGroup(groupId, check, actor) {
+      return write.dismissGroup(groupId, check, actor);
     },
     async countGroupMembers(groupId) {
       return q.countMembers.get(groupKey(groupId)) as number;
     },
     async addGroupMember(groupId, userId) {
       return write.addMember(groupId, userId);
+    },
+    async addGroupMembers(groupId, userIds, check, actor) {
+      return write.addMembers(groupId, userIds, check, actor);
     },
     async removeGroupMember(groupId, userId, check, actor) {
       return write.removeMember(groupId, userId, check, actor);

@@ -19,6 +19,11 @@ export interface UploadSweeperOptions {
   ttlMs: number;
   /** Time between sweeps. */
   intervalMs: number;
+  /**
+   * Longest one sweep may run: then it is abandoned (it stops at its next step) and the next
+   * sweep starts afresh. Default `intervalMs`, at least a minute.
+   */
+  timeoutMs?: number;
 }
 
 export interface SweepResult {
@@ -29,7 +34,7 @@ export interface SweepResult {
 }
 
 export interface UploadSweeper {
-  /** One sweep now (also what the timer runs); concurrent calls share one run. */
+  /** One sweep now (also what the timer runs); concurrent calls share one run, which rejects past its timeout. */
   sweep(): Promise<SweepResult>;
   /** Stops the timer and waits for a sweep in progress. */
   stop(): Promise<void>;
@@ -45,6 +50,7 @@ export interface UploadSweeper {
  * delete took the row removes the bytes.
  */
 export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
+  const timeoutMs = o.timeoutMs ?? Math.max(o.intervalMs, 60_000);
   let running: Promise<SweepResult> | undefined;
   let stopped = false;
 
@@ -63,14 +69,15 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
     return pending.length;
   };
 
-  const run = async (): Promise<SweepResult> => {
+  const run = async (signal: AbortSignal): Promise<SweepResult> => {
+    const over = () => stopped || signal.aborted;
     const result: SweepResult = { files: 0, bytes: 0 };
     const before = o.clock() - o.ttlMs;
     let after: FileRecord | undefined;
     for (;;) {
       const batch = await o.index.listUnreferenced(before, BATCH, after);
       for (const file of batch) {
-        if (stopped) break;
+        if (over()) break;
         const refCount = await expired(file);
         if (refCount === undefined || !(await o.index.deleteUnreferenced(file.id, refCount))) continue;
         await o.storage.delete(file.id);
@@ -78,9 +85,9 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
         result.bytes += file.size;
       }
       after = batch.at(-1);
-      if (stopped || batch.length < BATCH) break;
+      if (over() || batch.length < BATCH) break;
     }
-    if (!stopped && o.storage.sweepTemporaries) {
+    if (!over() && o.storage.sweepTemporaries) {
       const temporaries = await o.storage.sweepTemporaries(before);
       if (temporaries > 0) o.logger.info({ temporaries, ttlMs: o.ttlMs }, 'upload sweep: deleted interrupted uploads');
     }
@@ -88,8 +95,22 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
     return result;
   };
 
+  /**
+   * A run bounded by `timeoutMs`: one whose storage or index call never returns (a connection
+   * that hangs) would otherwise be the shared run of every later sweep, and stop() would wait
+   * for it for ever. Abandoned, it may still finish its call; a sweep is idempotent, so the next
+   * one running beside it is safe.
+   */
+  const bounded = () => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    return new Promise<SweepResult>((resolve, reject) => {
+      const abandon = () => reject(new Error(`upload sweep abandoned after ${timeoutMs} ms`));
+      signal.addEventListener('abort', abandon, { once: true });
+      run(signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', abandon));
+    });
+  };
   const sweep = () => {
-    running ??= run().finally(() => (running = undefined));
+    running ??= bounded().finally(() => (running = undefined));
     return running;
   };
   const timer = setInterval(() => {

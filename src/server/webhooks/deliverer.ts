@@ -101,6 +101,8 @@ export class WebhookDeliverer {
       if (free > 0 && this.#o.endpoints.all().length > 0) {
         // What was settled goes first: the claim must not find delivered rows again.
         await this.#flush();
+        // The store may reckon the lease by its own clock (PostgreSQL's); reckoned by this node's
+        // from before the claim, the chain's end comes no later than the store's.
         const claimedAt = this.#o.clock();
         const rows = await this.#o.store.claimWebhooks(this.owner, claimedAt, this.leaseMs, free, this.#o.chain);
         const chains = new Map<string, OutboxRow[]>();
@@ -130,7 +132,10 @@ export class WebhookDeliverer {
       // every commit.
       this.#idleUntil = found || !poked ? 0 : performance.now() + this.#o.pollMs;
       if (this.#again || (full && this.#inFlight.size < this.#o.concurrency)) this.poke();
-      else this.#schedule(this.#o.pollMs);
+      // Unless that poke scheduled a look, the poll goes on: a poke within the idle window just
+      // set schedules none, and this tick's timer has fired, so nothing would look at the queue
+      // again until the next commit of this node (never, for events other nodes hold leases on).
+      if (!this.#soon) this.#schedule(this.#o.pollMs);
     }
   }
 
@@ -194,7 +199,7 @@ export class WebhookDeliverer {
     const batch = this.#settled.splice(0);
     if (batch.length === 0) return;
     try {
-      await this.#o.store.settleWebhooks(this.owner, batch);
+      await this.#o.store.settleWebhooks(this.owner, batch, this.#o.clock());
     } catch (err) {
       this.#o.logger.warn({ err }, 'webhooks: settling deliveries failed');
     }

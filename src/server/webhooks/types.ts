@@ -68,14 +68,16 @@ export interface WebhookStore {
    * pairs whose oldest pending row (the head) is due and not leased: the head and up to
    * `perKey - 1` rows after it, ascending by seq. So one key's events go out in order, by one
    * deliverer at a time. Concurrent claims on several nodes never return the same row while its
-   * lease runs.
+   * lease runs. `now` is the caller's clock; a store that several nodes share reckons due times
+   * and leases by its own clock instead (PostgreSQL), so nodes whose clocks disagree agree on them.
    */
   claimWebhooks(owner: string, now: number, leaseMs: number, limit: number, perKey?: number): Promise<OutboxRow[]>;
   /**
    * Settles claimed rows, in one transaction: deleted when delivered; a row whose lease was lost
-   * (another owner has it now) is left as it is.
+   * (another owner has it now) is left as it is. `now` is the caller's clock a retry's `nextAt`
+   * was reckoned by (a store with its own clock keeps the time from now to it); default the host's.
    */
-  settleWebhooks(owner: string, settlements: { seq: number; outcome: WebhookSettlement }[]): Promise<void>;
+  settleWebhooks(owner: string, settlements: { seq: number; outcome: WebhookSettlement }[], now?: number): Promise<void>;
   /** Rows that gave up, oldest first, after `afterSeq`. */
   listFailedWebhooks(limit: number, afterSeq?: number): Promise<OutboxRow[]>;
   /** Puts failed rows (all of them when `seqs` is absent) back in the queue, due now. Returns how many. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, mock } from 'node:test';
 import { Redis } from 'ioredis';
 import { createRedisPresence } from '../../../src/server/bus/redis-presence.js';
 import { dropRedisKeys, REDIS_URL, requireRedis, uniqueName } from '../helpers/services.js';
@@ -60,5 +60,32 @@ describe('Redis presence', () => {
     await new Promise((r) => setTimeout(r, 900));
     assert.deepEqual(await node.offlineAmong(['steady']), []);
     await node.close();
+  });
+
+  it('a node whose host clock runs 10 minutes behind shows its users online to the other nodes, and last seen at the time they left', async () => {
+    const prefix = fresh();
+    const a = await createRedisPresence({ url: REDIS_URL, prefix });
+    /** Runs `work` on a host whose clock is 10 minutes behind (Date is the node's only clock here). */
+    const behind = async <T>(work: () => Promise<T>): Promise<T> => {
+      mock.timers.enable({ apis: ['Date'], now: Date.now() - 600_000 });
+      try {
+        return await work();
+      } finally {
+        mock.timers.reset();
+      }
+    };
+    const b = await behind(() => createRedisPresence({ url: REDIS_URL, prefix }));
+    try {
+      await behind(() => b.online('skewed'));
+      assert.deepEqual(await a.states(['skewed']), [{ online: true }]);
+      const left = Date.now();
+      await behind(() => b.offline('skewed'));
+      const [state] = await a.states(['skewed']);
+      assert.equal(state!.online, false);
+      assert.ok(Math.abs(state!.lastSeen! - left) < 5000, `last seen ${left - state!.lastSeen!} ms before leaving`);
+    } finally {
+      await a.close();
+      await behind(() => b.close());
+    }
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, mock } from 'node:test';
 import { createRedisRateLimiter } from '../../../src/server/bus/redis-rate-limiter.js';
 import { rateLimiterContract } from '../core/rate-limiter-contract.js';
 import { dropRedisKeys, REDIS_URL, requireRedis, uniqueName } from '../helpers/services.js';
@@ -28,6 +28,26 @@ describe('Redis rate limiter across nodes', () => {
     assert.deepEqual(results.map((r) => r.ok), [true, true, true, true, false, false]);
     await a!.close!();
     await b!.close!();
+  });
+
+  it('keeps one window for nodes whose host clocks are 10 minutes apart: the budget spent on one is refused on the other', async () => {
+    const shared = prefix();
+    const a = await createRedisRateLimiter({ url: REDIS_URL, limit: 2, windowMs: 60_000, prefix: shared });
+    // Node b's host runs 10 minutes behind (Date is its only clock here) when it starts.
+    const skew = 600_000;
+    mock.timers.enable({ apis: ['Date'], now: Date.now() - skew });
+    const b = await createRedisRateLimiter({ url: REDIS_URL, limit: 2, windowMs: 60_000, prefix: shared }).finally(() => mock.timers.reset());
+    try {
+      const t = Date.now();
+      assert.deepEqual([await b.consume('send:carol', t - skew), await b.consume('send:carol', t - skew + 1)], [{ ok: true }, { ok: true }]);
+      const onA = await a.consume('send:carol', t + 2);
+      assert.equal(onA.ok, false, 'the window b started holds on a');
+      const onB = await b.consume('send:carol', t - skew + 3);
+      assert.ok(!onB.ok && onB.retryAfterMs! <= 60_000, `b's retry-after is within the window (${JSON.stringify(onB)})`);
+    } finally {
+      await a.close!();
+      await b.close!();
+    }
   });
 
   it('counts the events of one turn (one script call) in the order they came, a key more than once', async () => {

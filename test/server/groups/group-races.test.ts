@@ -1,36 +1,28 @@
 /**
  * Group changes sent at the same time (SPEC §13's one owner, one notification per change): each
- * is checked against the roles and members the one before it left, not the state before both.
- * Also a message's edit racing its recall: the recall wins and the edit after it is refused.
+ * is checked against the roles and members the one before it left, not the state before both,
+ * on each store (the memory store is the in-browser demo's). Across two nodes:
+ * group-cluster-races.test.ts. Also a message's edit racing its recall: the recall wins and the
+ * edit after it is refused.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Message } from '../../../src/protocol/index.js';
-import { freshSchema, requirePostgres } from '../helpers/services.js';
-import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { before, it } from 'node:test';
+import type { GroupChange, Message } from '../../../src/protocol/index.js';
+import { serverOnEachStore } from '../helpers/store-server.js';
+import { cmid, createUsers, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 
 let n = 0;
 
-for (const store of ['sqlite', 'postgres'] as const) describe(`group changes sent at once (${store})`, () => {
+serverOnEachStore('group changes sent at once', (server) => {
   let t: TestServer;
   let alice: TestSocket;
   let bob: TestSocket;
-  let drop = async (): Promise<void> => {};
   before(async () => {
-    if (store === 'postgres') {
-      await requirePostgres();
-      const schema = await freshSchema();
-      drop = schema.drop;
-      t = await startServer({ databaseUrl: schema.url });
-    } else t = await startServer();
+    t = server();
     await createUsers(t, 'alice', 'bob', 'carol', 'dave', 'erin');
     alice = await t.login('alice');
     bob = await t.login('bob');
-  });
-  after(async () => {
-    await t.stop();
-    await drop();
   });
 
   /** Sends the frames in one go (one read on the server), then the answer to each, by reqId. */
@@ -87,6 +79,27 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`group changes sen
     assert.equal(notices.filter((e) => e === 'member-removed').length, 1, `one notice: ${notices.join(', ')}`);
   });
 
+  const byAdmin: [string, GroupChange, 'group-renamed' | 'member-joined' | 'member-muted'][] = [
+    ['rename', { kind: 'rename', name: 'Renamed' }, 'group-renamed'],
+    ['invite', { kind: 'invite', userIds: ['erin'] }, 'member-joined'],
+    ['mute', { kind: 'mute', userId: 'carol' }, 'member-muted'],
+  ];
+  for (const [kind, change, event] of byAdmin) {
+    it(`makes an admin's ${kind} sent with their demotion before it or not at all, and tells it only when made`, async () => {
+      const id = `demoted-${kind}`;
+      await newGroup(id);
+      const [demoted, made] = await together([
+        [alice, { type: 'group.change', groupId: id, change: { kind: 'role', userId: 'bob', role: 'member' } }],
+        [bob, { type: 'group.change', groupId: id, change }],
+      ]);
+      assert.equal(demoted, 'ok');
+      const { notices } = await roles(id);
+      const told = notices.indexOf(event);
+      if (made === 'ok') assert.ok(told >= 0 && told < notices.indexOf('member-demoted'), `made before the demotion: ${notices.join(', ')}`);
+      else assert.deepEqual([made, told], ['GROUP_ROLE_REQUIRED', -1], notices.join(', '));
+    });
+  }
+
   it('recalls a message whose edit, recall and second edit are sent at once: the edit after the recall is refused MESSAGE_RECALLED', async () => {
     await newGroup('edit-recall');
     const clientMsgId = cmid();
@@ -104,4 +117,4 @@ for (const store of ['sqlite', 'postgres'] as const) describe(`group changes sen
     const m = (page.body.messages as Message[]).find((x) => x.id === ack.id)!;
     assert.equal(m.elem.type, 'recalled', 'nothing of the text is left');
   });
-});
+}, { stores: ['memory', 'sqlite', 'postgres'] });

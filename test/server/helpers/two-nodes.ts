@@ -8,6 +8,8 @@ export interface TwoNodes {
   b: TestServer;
   /** The Redis key prefix both nodes use. */
   readonly redisPrefix: string;
+  /** The URL of the PostgreSQL schema both nodes use (for a test's own connection). */
+  databaseUrl: string;
 }
 
 /**
@@ -22,6 +24,7 @@ export function twoNodes(options: Partial<ChatServerOptions> = {}): TwoNodes {
   let db: Awaited<ReturnType<typeof freshSchema>> | undefined;
   before(async () => {
     db = await freshSchema();
+    nodes.databaseUrl = db.url;
     const o = { databaseUrl: db.url, redisUrl: REDIS_URL, redisPrefix, ...options };
     [nodes.a, nodes.b] = await Promise.all([startServer(o), startServer(o)]);
   });

@@ -11,7 +11,7 @@ import { issueFileTicket } from '../../../src/server/uploads/file-tickets.js';
 import type { FileStorage } from '../../../src/server/uploads/file-storage.js';
 import { SECRET, cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
-import { freshSchema, requirePostgres } from '../helpers/services.js';
+import { startServerOn } from '../helpers/store-server.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const secret = new TextEncoder().encode(SECRET);
@@ -361,9 +361,7 @@ describe('uploads and file access (SQLite)', () => {
 
 describe('uploads and file access (PostgreSQL file index)', () => {
   it('records references and checks access with the PostgreSQL store and file index', async () => {
-    await requirePostgres();
-    const db = await freshSchema();
-    const t = await startServer({ databaseUrl: db.url });
+    const t = await startServerOn('postgres');
     try {
       await createUsers(t, 'alice', 'bob', 'carol');
       await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
@@ -377,7 +375,6 @@ describe('uploads and file access (PostgreSQL file index)', () => {
       alice.close();
     } finally {
       await t.stop();
-      await db.drop();
     }
   });
 });

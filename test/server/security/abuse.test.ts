@@ -8,9 +8,9 @@ import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
-import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { cmid, createUsers, startServer, text } from '../helpers/test-server.js';
 import { TestSocket } from '../helpers/ws-client.js';
-import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
+import { serverOnEachStore } from '../helpers/store-server.js';
 
 const counts = { connectionsTried: 0, refused: 0, historyRequests: 0 };
 after(() => console.log(`# abuse: ${counts.connectionsTried} connections tried, ${counts.refused} refused, ${counts.historyRequests} history requests from a paused reader`));
@@ -101,25 +101,9 @@ describe('connection limits', () => {
 });
 
 // Both stores: a PostgreSQL + Redis node answers history from its pool and fans out over Redis.
-for (const store of ['sqlite', 'postgres+redis'] as const) describe(`slow consumers (${store})`, () => {
-  let t: TestServer | undefined;
-  let drop = async (): Promise<void> => {};
-  after(async () => {
-    await t?.stop();
-    await drop();
-    if (store === 'postgres+redis') await dropRedisKeys(redisPrefix);
-  });
-  const redisPrefix = uniqueName('natter_abuse') + ':';
-
+serverOnEachStore('slow consumers', (server) => {
   it('cuts a client that stops reading once its backlog passes maxBufferedBytes, keeps serving others, and does not grow memory with it', async () => {
-    const maxBufferedBytes = 256 * 1024;
-    if (store === 'postgres+redis') {
-      await requirePostgres();
-      await requireRedis();
-      const schema = await freshSchema();
-      drop = schema.drop;
-      t = await startServer({ maxBufferedBytes, sendsPerMinute: 10_000, databaseUrl: schema.url, redisUrl: REDIS_URL, redisPrefix });
-    } else t = await startServer({ maxBufferedBytes, sendsPerMinute: 10_000 });
+    const t = server();
     await createUsers(t, 'alice', 'bob');
     // 200 messages of ~7 KB: each history page is ~1.5 MB of output the reader must take.
     const alice = await t.login('alice');
@@ -149,7 +133,7 @@ for (const store of ['sqlite', 'postgres+redis'] as const) describe(`slow consum
       slow.send({ type: 'history.fetch', reqId: `h${i}`, conversationId: 'p2p:alice', limit: 200 });
       await new Promise((r) => setImmediate(r));
     }
-    await until(() => !t!.server.core.registry.isOnline('bob'), 'the slow consumer to be cut');
+    await until(() => !t.server.core.registry.isOnline('bob'), 'the slow consumer to be cut');
     // What was still in handling when bob was cut settles.
     await new Promise((r) => setTimeout(r, 500));
     real.readRange = readRange;
@@ -166,7 +150,7 @@ for (const store of ['sqlite', 'postgres+redis'] as const) describe(`slow consum
     alice.close();
     tcp.resume();
   });
-});
+}, { stores: ['sqlite', 'postgres+redis'], maxBufferedBytes: 256 * 1024, sendsPerMinute: 10_000 });
 
 describe('frame budgets', () => {
   /** Sends every frame on the sockets in turn and collects the answer to each reqId. */

@@ -5,10 +5,12 @@ import pg from 'pg';
 import type { Elem, Message } from '../../../src/protocol/index.js';
 import { searchTerms } from '../../../src/protocol/search.js';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
+import { silentLogger } from '../../../src/server/core/logger.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
 import { indexWords, searchTextOf } from '../../../src/server/core/search-text.js';
 import type { Store } from '../../../src/server/core/store.js';
 import { MOVE_ROWS, moveToIndex, pendingKeys, WORDS_VECTOR } from '../../../src/server/store/postgres-search.js';
+import { createSearchMover } from '../../../src/server/store/postgres-search-move.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
 import { changeDraft } from './store-changes-contract.js';
@@ -221,6 +223,28 @@ describe('PostgreSQL search index moves', () => {
     } finally {
       mover.release();
       await store.close();
+      await pool.end();
+    }
+  });
+
+  it('a move that failed is tried again after a short backoff, without a further commit or the sweep', async () => {
+    const { store, pool } = await open({ searchIndex: false });
+    // The first connection is refused (nothing listens on port 1); the next ones reach PostgreSQL.
+    const refused = new pg.Pool({ host: '127.0.0.1', port: 1 });
+    let connects = 0;
+    const mover = createSearchMover(() => (connects++ === 0 ? refused.connect() : pool.connect()), silentLogger);
+    try {
+      await store.createGroup({ id: 'retry', name: 'Retry', createdAt: 1 }, ['a', 'b']);
+      await send(store, groupKey('retry'), ['retried walrus']);
+      mover.committed([groupKey('retry')], 1);
+      // Within 5 s; this mover's sweep comes after SWEEP_MS (60 s).
+      for (let i = 0; i < 100 && (await marksAndWords(pool)).behind.length > 0; i++) await sleep(50);
+      assert.deepEqual(await marksAndWords(pool), { behind: [], words: 1, distinct: 1 });
+      assert.equal(connects, 2, 'the failed move, then its retry');
+    } finally {
+      await mover.close();
+      await store.close();
+      await refused.end();
       await pool.end();
     }
   });

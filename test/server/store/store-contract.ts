@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ChatError, type ConversationId, type Message } from '../../../src/protocol/index.js';
 import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
 import type { BroadcastQuota, BroadcastRecord } from '../../../src/server/core/broadcast-store.js';
@@ -33,15 +33,17 @@ export function draft(key: string, sender: string, over: Partial<Message> = {}, 
 
 /**
  * The behaviour every Store adapter must have. Run it with a name and a factory that returns
- * a fresh, empty store each call.
+ * a fresh, empty store each call: every case gets its own, so no case sees another's users,
+ * groups or messages (a case that listed "every conversation" of a user once failed on ids a
+ * later case reused).
  */
 export function storeContract(name: string, factory: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
-    before(async () => {
+    beforeEach(async () => {
       store = await factory();
     });
-    after(async () => {
+    afterEach(async () => {
       await store.close();
     });
 
@@ -53,6 +55,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     friendsContract(() => store);
     moderationContract(() => store);
     reportsContract(() => store);
+    broadcastContract(() => store);
 
     it('creates a user, updates only the given profile fields, and reports unknown users as undefined', async () => {
       await store.putUser('u1', { name: 'One', avatar: '/a.png' }, 5);
@@ -63,6 +66,7 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
 
     it('deletes a user as a tombstone, drops their group memberships, and putUser brings them back', async () => {
       await store.putUser('d1', {}, 1);
+      await store.putUser('u1', {}, 1);
       await store.createGroup({ id: 'gd', name: 'G', createdAt: 1 }, ['d1', 'u1']);
       assert.equal(await store.deleteUser('d1'), true);
       assert.equal((await store.getUser('d1'))?.deleted, true);
@@ -301,30 +305,24 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
     it('answers ping while open', async () => {
       await store.ping();
     });
-  });
 
-  broadcastContract(name, factory);
+    it('starts each case on an empty store, whatever the cases before it wrote', async () => {
+      // 'a' is a member of groups g1 to g6 in the cases above: none of it may show here.
+      assert.deepEqual(await store.listConversations('a'), []);
+      assert.equal(await store.getGroup('g1'), undefined);
+    });
+  });
 }
 
 const T0 = 1_800_000_000_000;
 const quota = (now: number, over: Partial<BroadcastQuota> = {}): BroadcastQuota => ({ now, perMinute: 3, perDay: 5, keep: 100, ...over });
 const bc = (id: string, time: number, over: Partial<BroadcastRecord> = {}) => ({ id, content: `c-${id}`, time, offline: true, expiresAt: time + 3_600_000, ...over });
 
-/** Broadcast storage, quota and per-device cursors; each test on a fresh store (the quota is per app). */
-function broadcastContract(name: string, factory: () => Promise<Store>): void {
-  describe(`Store contract: ${name}: broadcasts`, () => {
-    const stores: Store[] = [];
-    const fresh = async () => {
-      const s = await factory();
-      stores.push(s);
-      return s;
-    };
-    after(async () => {
-      for (const s of stores) await s.close();
-    });
-
+/** Broadcast storage, quota and per-device cursors (the quota is per app). */
+function broadcastContract(current: () => Store): void {
+  describe('broadcasts', () => {
     it('admits perMinute broadcasts in any 60 s, then names the minute window and when its oldest leaves it', async () => {
-      const store = await fresh();
+      const store = current();
       const seqs = [];
       for (let i = 0; i < 3; i++) {
         const r = await store.addBroadcast(bc(`m${i}`, T0 + i * 10), quota(T0 + i * 10));
@@ -338,7 +336,7 @@ function broadcastContract(name: string, factory: () => Promise<Store>): void {
     });
 
     it('admits perDay broadcasts in any 24 h, counting withdrawn ones', async () => {
-      const store = await fresh();
+      const store = current();
       for (let i = 0; i < 5; i++) assert.ok((await store.addBroadcast(bc(`d${i}`, T0 + i * 61_000), quota(T0 + i * 61_000))).ok);
       assert.equal(await store.withdrawBroadcast('d0'), true);
       const now = T0 + 10 * 61_000;
@@ -346,7 +344,7 @@ function broadcastContract(name: string, factory: () => Promise<Store>): void {
     });
 
     it('keeps the newest `keep` of each kind and drops expired offline ones', async () => {
-      const store = await fresh();
+      const store = current();
       const q = (now: number) => quota(now, { perMinute: 100, perDay: 100, keep: 2 });
       await store.addBroadcast(bc('short', T0, { expiresAt: T0 + 5 }), q(T0));
       for (const id of ['o1', 'o2', 'o3']) await store.addBroadcast(bc(id, T0 + 1), q(T0 + 1));
@@ -357,7 +355,7 @@ function broadcastContract(name: string, factory: () => Promise<Store>): void {
     });
 
     it('gives each device the valid offline broadcasts above its cursor once, and withdrawals after it', async () => {
-      const store = await fresh();
+      const store = current();
       const a = { userId: 'u', deviceId: 'a' };
       const b = { userId: 'u', deviceId: 'b' };
       await store.addBroadcast(bc('x', T0), quota(T0));

@@ -107,4 +107,63 @@ export function groupsContract(store: () => Store): void {
     assert.equal(await s.removeGroupMember('gr6', 'xa'), true);
     assert.equal(await s.removeGroupMember('gr6', 'xa'), false);
   });
+  it('changes a group\'s settings checked against the group and the actor\'s role read at the write: a refusal or false writes nothing', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr7', name: 'S', createdAt: 1 }, ['so', 'sa', 'sm'], { so: 'owner', sa: 'admin' });
+    const seen: [string | undefined, string][] = [];
+    const managers = (actor: string | undefined, g: { name: string }) => {
+      seen.push([actor, g.name]);
+      if (actor !== 'owner' && actor !== 'admin') throw new ChatError('GROUP_ROLE_REQUIRED');
+      return true;
+    };
+    assert.equal((await s.updateGroup('gr7', { name: 'S2' }, managers, 'sa'))?.name, 'S2');
+    await s.setGroupRole('gr7', 'sa', 'member');
+    await assert.rejects(s.updateGroup('gr7', { name: 'S3' }, managers, 'sa'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
+    assert.equal(await s.updateGroup('gr7', { name: 'S4' }, () => false, 'so'), undefined);
+    assert.deepEqual(seen, [['admin', 'S'], ['member', 'S2']]);
+    assert.equal((await s.getGroup('gr7'))?.name, 'S2');
+    // No actor (the site): the check sees undefined. No group: no check, undefined.
+    assert.equal((await s.updateGroup('gr7', { notice: 'n' }, (actor) => actor === undefined))?.notice, 'n');
+    assert.equal(await s.updateGroup('gr-none', { name: 'x' }, () => true, 'so'), undefined);
+  });
+
+  it('dismisses a group checked against the group and the actor\'s role read at the write: a refusal or false keeps it and its members', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr9', name: 'D', createdAt: 1 }, ['do', 'da'], { do: 'owner', da: 'admin' });
+    const seen: [string | undefined, boolean][] = [];
+    const ownerOnly = (actor: string | undefined, g: { dismissed?: true }) => {
+      seen.push([actor, g.dismissed === true]);
+      if (g.dismissed) throw new ChatError('GROUP_DISMISSED');
+      if (actor !== 'owner') throw new ChatError('GROUP_ROLE_REQUIRED');
+      return true;
+    };
+    await assert.rejects(s.dismissGroup('gr9', ownerOnly, 'da'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
+    assert.equal(await s.dismissGroup('gr9', () => false, 'do'), undefined);
+    assert.equal((await s.getGroup('gr9'))?.dismissed, undefined);
+    assert.deepEqual(await s.listGroupMembers('gr9'), ['da', 'do']);
+    assert.deepEqual(await s.dismissGroup('gr9', ownerOnly, 'do'), ['da', 'do']);
+    // The second of two: the owner is no member any more, and the check sees the group dismissed.
+    await assert.rejects(s.dismissGroup('gr9', ownerOnly, 'do'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_DISMISSED');
+    assert.deepEqual(seen, [['admin', false], ['owner', false], [undefined, true]]);
+    assert.equal(await s.dismissGroup('gr-none'), undefined);
+  });
+
+  it('adds members in one step checked at the write: those not yet members, in the order given; a refusal or false adds nobody', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr8', name: 'I', createdAt: 1 }, ['io', 'ia'], { io: 'owner', ia: 'admin' });
+    const seen: (string | undefined)[] = [];
+    const managers = (actor: string | undefined) => {
+      seen.push(actor);
+      if (actor !== 'owner' && actor !== 'admin') throw new ChatError('GROUP_ROLE_REQUIRED');
+      return true;
+    };
+    assert.deepEqual(await s.addGroupMembers('gr8', ['iz', 'ia', 'ib'], managers, 'ia'), ['iz', 'ib']);
+    assert.equal(await s.getGroupRole('gr8', 'iz'), 'member');
+    await s.setGroupRole('gr8', 'ia', 'member');
+    await assert.rejects(s.addGroupMembers('gr8', ['ic'], managers, 'ia'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
+    assert.deepEqual(await s.addGroupMembers('gr8', ['ic'], () => false, 'io'), []);
+    assert.deepEqual(await s.addGroupMembers('gr-none', ['ic'], () => true), []);
+    assert.deepEqual(seen, ['admin', 'member']);
+    assert.deepEqual(await s.listGroupMembers('gr8'), ['ia', 'ib', 'io', 'iz']);
+  });
 }

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { silentLogger } from '../../../src/server/core/logger.js';
+import { createDiskFileStorage } from '../../../src/server/uploads/disk-file-storage.js';
+import type { FileStorage } from '../../../src/server/uploads/file-storage.js';
+import { createMemoryFileIndex } from '../../../src/server/uploads/memory-file-index.js';
+import { startUploadSweeper } from '../../../src/server/uploads/upload-sweeper.js';
 import { cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
 import { eventually, sendImage, storedFiles, upload, type Uploaded } from './helpers.js';
@@ -123,6 +130,35 @@ describe('sweep with two nodes on one PostgreSQL file index and file storage', (
       await a.t.stop();
       await b.t.stop();
       await db.drop();
+    }
+  });
+});
+
+describe('a sweep that hangs', () => {
+  it('is abandoned after its timeout: the next sweep runs afresh and deletes what is left, and stop() returns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'natter-sweep-hang-'));
+    const index = createMemoryFileIndex();
+    const disk = createDiskFileStorage(dir);
+    const old = { uploader: 'alice', key: 'group:g', name: 'a.bin', mime: 'application/octet-stream', size: 4, createdAt: 1000 };
+    for (const id of ['f-000000001', 'f-000000002']) {
+      await index.putFile({ ...old, id });
+      await disk.put(id, Readable.from([Buffer.from('data')]));
+    }
+    // The storage call for the first file never returns (a connection that hangs).
+    const storage: FileStorage = { ...disk, delete: (id) => (id === 'f-000000001' ? new Promise<void>(() => undefined) : disk.delete(id)) };
+    const sweeper = startUploadSweeper({
+      index, storage, store: { findMessage: async () => undefined }, clock: () => 10_000, logger: silentLogger, ttlMs: 1000, intervalMs: 3_600_000, timeoutMs: 200,
+    });
+    /** `p`, or a rejection once `ms` have passed (a run shared for ever must fail the test, not hang it). */
+    const within = <T>(p: Promise<T>, ms: number, what: string) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms))]);
+    try {
+      await assert.rejects(within(sweeper.sweep(), 5000, 'the hung sweep'), /abandoned after 200 ms/);
+      assert.deepEqual(await within(sweeper.sweep(), 5000, 'the next sweep'), { files: 1, bytes: 4 });
+      await assert.rejects(disk.get('f-000000002'), { name: 'FILE_NOT_FOUND' }, 'the second file went from storage');
+      await within(sweeper.stop(), 5000, 'stop()');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -5,11 +5,11 @@
  * got seq n+1 before seq n would fetch a gap that is not one.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, it } from 'node:test';
 import type { Message } from '../../../src/protocol/index.js';
-import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { serverOnEachStore } from '../helpers/store-server.js';
+import { cmid, createUsers, text } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
-import { freshSchema, requirePostgres } from '../helpers/services.js';
 
 const GROUP = 'group:order';
 
@@ -19,26 +19,15 @@ function seqsAt(s: TestSocket): number[] {
 }
 
 // Both stores: their commits settle differently (SQLite's writer thread, PostgreSQL's pool).
-for (const store of ['sqlite', 'postgres'] as const) describe(`publish order per conversation (${store})`, () => {
-  let t: TestServer;
+serverOnEachStore('publish order per conversation', (server) => {
   let alice: TestSocket;
   let bob: TestSocket;
-  let drop = async (): Promise<void> => {};
   before(async () => {
-    if (store === 'postgres') {
-      await requirePostgres();
-      const schema = await freshSchema();
-      drop = schema.drop;
-      t = await startServer({ databaseUrl: schema.url });
-    } else t = await startServer();
+    const t = server();
     await createUsers(t, 'alice', 'bob', 'carol');
     await t.rest('POST', '/v1/groups', { id: 'order', name: 'Order', members: ['alice', 'bob', 'carol'] });
     alice = await t.login('alice');
     bob = await t.login('bob');
-  });
-  after(async () => {
-    await t.stop();
-    await drop();
   });
 
   it('publishes an ordinary and a targeted group message sent in one turn in commit order', async () => {

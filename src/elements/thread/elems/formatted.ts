@@ -1,14 +1,11 @@
 import type { RunRenderer } from '../../markdown/render.js';
+import { lazyModule } from '../../load-once.js';
 import { renderText } from './text.js';
-
-type Markdown = typeof import('../../markdown/render.js');
 
 /** Text that may hold formatting (a quick test; the parser decides). */
 const MARKERS = /[*_`\\[]|~~|^ {0,3}(?:>|\d{1,9}[.)]\s|[-+]\s)/m;
 
-let markdown: Markdown | undefined;
-let loading: Promise<void> | undefined;
-const waiting = new Set<() => void>();
+const markdown = lazyModule(() => import('../../markdown/render.js'));
 
 /**
  * A text message: formatted (`markdown/render.ts`) when formatting is on and the text may hold
@@ -19,18 +16,5 @@ const waiting = new Set<() => void>();
 export function renderFormattedText(text: string, mentionNames: readonly string[], formatting: boolean, refresh: () => void): unknown {
   const run: RunRenderer = (part) => renderText(part, mentionNames);
   if (!formatting || !MARKERS.test(text)) return run(text);
-  if (markdown) return markdown.renderMarkdown(text, run);
-  waiting.add(refresh);
-  loading ??= import('../../markdown/render.js').then(
-    (m) => {
-      markdown = m;
-      for (const f of waiting) f();
-      waiting.clear();
-    },
-    () => {
-      loading = undefined; // Offline: stays plain, tried again on the next render.
-      waiting.clear();
-    },
-  );
-  return run(text);
+  return markdown(refresh)?.renderMarkdown(text, run) ?? run(text);
 }

@@ -1,18 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { cssVars } from '../../css-vars.js';
 import type { ImageElem } from '../../../protocol/elems.js';
 import type { ElemContext } from './context.js';
+import { mediaBox } from './media-box.js';
 import { safeMediaUrl } from './safe-url.js';
-
-/**
- * Custom properties giving a picture's aspect ratio to the stylesheet, which sizes it within
- * `--chat-thread-media-max-width`/`-height` before it loads (no jump, a stable row height).
- */
-export function mediaBox(width: number | undefined, height: number | undefined, fallback: [number, number]) {
-  const known = (width ?? 0) > 0 && (height ?? 0) > 0;
-  const [w, h] = known ? [width!, height!] : fallback;
-  return { known, w, h, style: cssVars({ '--_w': w, '--_h': h }) };
-}
 
 /** A preview (the thumbnail when there is one) that opens the full image in a new tab. */
 export function renderImage(elem: ImageElem, ctx: ElemContext): TemplateResult | undefined {

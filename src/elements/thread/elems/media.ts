@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { SoundElem, VideoElem } from '../../../protocol/elems.js';
 import { formatDuration } from '../../format.js';
 import type { ElemContext } from './context.js';
-import { mediaBox } from './image.js';
+import { mediaBox } from './media-box.js';
 import { safeMediaUrl } from './safe-url.js';
 
 /** A voice message or audio file: the browser's own player (metadata only until played; it shows the length). */

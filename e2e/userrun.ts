@@ -1,0 +1,27 @@
+import { launchChromium, until } from './lib/browser.js';
+import { openDemo, bubbles, send } from './lib/demo.js';
+const base = 'http://127.0.0.1:8787';
+const browser = await launchChromium();
+const a = await openDemo(browser, base, 'alice', 'p2p:bob');
+const b = await openDemo(browser, base, 'bob', 'p2p:alice');
+await send(a.page, 'hi bob, how are you?');
+await until(async () => (await bubbles(b.page)).some((t) => t.includes('how are you')), 'bob gets it');
+await send(b.page, 'fine! **bold** and a link https://example.com');
+await until(async () => (await bubbles(a.page)).some((t) => t.includes('fine')), 'alice gets it');
+await a.page.screenshot({ path: '/tmp/ur/a1.png' });
+// offline
+await a.context.setOffline(true);
+await send(a.page, 'sent while offline');
+await a.page.waitForTimeout(1000);
+await a.page.screenshot({ path: '/tmp/ur/a2-offline.png' });
+await a.context.setOffline(false);
+await a.page.reload();
+await a.page.waitForTimeout(1500);
+await a.page.screenshot({ path: '/tmp/ur/a3-reload.png' });
+await until(async () => (await bubbles(b.page)).filter((t) => t.includes('sent while offline')).length === 1, 'bob gets offline msg', 20000);
+await a.page.waitForTimeout(1500);
+console.log('alice', await bubbles(a.page));
+console.log('bob', await bubbles(b.page));
+await a.page.screenshot({ path: '/tmp/ur/a4-back.png' });
+await b.page.screenshot({ path: '/tmp/ur/b4.png' });
+await browser.close();
