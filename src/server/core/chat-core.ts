@@ -35,6 +35,7 @@ import { noMetrics, type CoreMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { newMessageId } from './message-id.js';
 import { prepareSend, type SendRequest } from './send-message.js';
+import { ahead } from './ahead.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 import { replaySession } from './sync.js';
@@ -373,20 +374,23 @@ export class ChatCore {
     let draft: MessageDraft;
     let committing;
     try {
-      if (!opts.admin) {
-        // Online-only sends (typing signals) have a budget of their own: they must never use up
-        // the one for messages, or typing a message could leave too little to send it.
-        const bucket = req.options.onlineUserOnly === true ? 'online:' : 'send:';
-        const pending = this.#deps.rateLimiter.consume(bucket + req.sender, this.clock());
-        // The in-memory limiter answers at once: no promise to wait for on every send.
-        const decision = pending instanceof Promise ? await pending : pending;
-        if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
-      }
+      // The limiter (a round trip to Redis on a cluster node) and the send's reads run at once
+      // (issue 23: one after the other, they held each send for the sum), and a send refused by
+      // both is refused RATE_LIMITED. Reads for a send the limiter refuses write nothing, and a
+      // flood is turned away before them by this node's own count (FrameBudget).
+      // Online-only sends (typing signals) have a budget of their own: they must never use up
+      // the one for messages, or typing a message could leave too little to send it.
+      const bucket = req.options.onlineUserOnly === true ? 'online:' : 'send:';
+      const decided = opts.admin ? undefined : this.#deps.rateLimiter.consume(bucket + req.sender, this.clock());
+      const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
+      const preparing = ahead(prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() }));
+      // The in-memory limiter answers at once: no promise to wait for on every send.
+      const decision = decided instanceof Promise ? await decided : decided;
+      if (decision && !decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
       // A preview must be one this server made, for a link in the text: no forged cards.
       const elem = req.elem;
       if (elem?.type === 'text' && elem.preview && !this.linkPreviews?.verify(elem.preview, elem.text)) throw new ChatError('PREVIEW_INVALID');
-      const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
-      const prepared = await prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
+      const prepared = await preparing;
       draft = prepared.draft;
       if (!opts.admin) await this.moderation.checkSend(req.sender, draft.key);
       // The word list is the floor under the site's policy: the hook sees the text it left.

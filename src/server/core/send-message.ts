@@ -7,7 +7,9 @@ import {
   type Message,
   type SendOptions,
 } from '../../protocol/index.js';
-import { enterConversation } from './conversation-access.js';
+import { ahead } from './ahead.js';
+import { checkEntry } from './conversation-access.js';
+import { keyOf } from './conversation-key.js';
 import { resolveForward } from './forward.js';
 import { resolveReply } from '../changes/reply.js';
 import type { Store } from './store.js';
@@ -50,26 +52,13 @@ export async function prepareSend(
   ids: { newId(): string; now: number },
 ): Promise<PreparedSend> {
   const { sender } = req;
-  const { key, type, target } = await enterConversation(store, sender, req.conversationId, policy.admin);
-  let visibleTo: string[] | undefined;
-
-  if (type === 'p2p') {
-    if (!policy.admin) {
-      if (policy.friendsOnly && !(await store.areFriends(sender, target))) throw new ChatError('NOT_FRIENDS');
-      if (await store.isBlocked(target, sender)) {
-        if (policy.blockedSenderSeesError) throw new ChatError('BLOCKED');
-        visibleTo = [sender];
-      }
-    }
-  } else {
-    const receiver = req.options.receiver;
-    if (receiver !== undefined) {
-      if (!(await store.isGroupMember(target, receiver))) {
-        throw new ChatError('NOT_MEMBER', 'The receiver is not a member of this group.');
-      }
-      visibleTo = receiver === sender ? [sender] : [sender, receiver];
-    }
-  }
+  const found = keyOf(sender, req.conversationId);
+  const { key, type, target } = found;
+  // Who may see it is read beside the conversation itself (a peer and a block, a group and a
+  // receiver in one turn); a send refused for both is refused for the conversation first.
+  const visibility = ahead(type === 'p2p' ? p2pVisibility(store, sender, target, policy) : receiverVisibility(store, sender, target, req.options.receiver));
+  await checkEntry(store, sender, found, policy.admin);
+  const visibleTo = await visibility;
 
   let elem = req.elem;
   let forwardedFrom: Message['forwardedFrom'];
@@ -99,6 +88,23 @@ export async function prepareSend(
   const draft: MessageDraft = { key, type, message };
   if (visibleTo) draft.visibleTo = visibleTo;
   return { draft, onlineOnly: req.options.onlineUserOnly === true };
+}
+
+/** Who sees a 1:1 send (NOT_FRIENDS, BLOCKED or only the sender when the peer blocked them), friends and block read at once. */
+async function p2pVisibility(store: Store, sender: string, peer: string, policy: SendPolicy): Promise<string[] | undefined> {
+  if (policy.admin) return undefined;
+  const blocked = ahead(store.isBlocked(peer, sender));
+  if (policy.friendsOnly && !(await store.areFriends(sender, peer))) throw new ChatError('NOT_FRIENDS');
+  if (!(await blocked)) return undefined;
+  if (policy.blockedSenderSeesError) throw new ChatError('BLOCKED');
+  return [sender];
+}
+
+/** Who sees a group send with a `receiver` (NOT_MEMBER when the receiver is not a member); everyone without one. */
+async function receiverVisibility(store: Store, sender: string, groupId: string, receiver: string | undefined): Promise<string[] | undefined> {
+  if (receiver === undefined) return undefined;
+  if (!(await store.isGroupMember(groupId, receiver))) throw new ChatError('NOT_MEMBER', 'The receiver is not a member of this group.');
+  return receiver === sender ? [sender] : [sender, receiver];
 }
 
 /**
