@@ -83,8 +83,8 @@ describe('a send\'s checks run at once and refuse in their order', () => {
     try {
       const { answer, ms } = await timedSend(alice, 'p2p:bob');
       assert.equal(answer.type, 'message.ack');
-      // One after another they would take four times as long.
-      assert.ok(ms < CHECK_MS * 1.7, `a 1:1 send checked ${CHECK_MS} ms four times answered in ${Math.round(ms)} ms`);
+      // One after another they would take four times as long; any two in a row take twice (the bound).
+      assert.ok(ms < CHECK_MS * 1.9, `a 1:1 send checked ${CHECK_MS} ms four times answered in ${Math.round(ms)} ms`);
     } finally {
       slow.ms = {};
     }
@@ -95,7 +95,7 @@ describe('a send\'s checks run at once and refuse in their order', () => {
     try {
       const { answer, ms } = await timedSend(alice, 'group:team', { receiver: 'bob' });
       assert.equal(answer.type, 'message.ack');
-      assert.ok(ms < CHECK_MS * 1.7, `a group send checked ${CHECK_MS} ms four times answered in ${Math.round(ms)} ms`);
+      assert.ok(ms < CHECK_MS * 1.9, `a group send checked ${CHECK_MS} ms four times answered in ${Math.round(ms)} ms`);
     } finally {
       slow.ms = {};
     }
