@@ -147,6 +147,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     friendsOnly: o.friendsOnly, blockedSenderSeesError: o.blockedSenderSeesError, replayLimit: o.replayLimit,
     ...(o.changes && { changes: o.changes }),
     ...(o.groupCreate !== undefined && { groupCreate: o.groupCreate }),
+    ...(o.groupMemberLimit !== undefined && { groupMemberLimit: o.groupMemberLimit }),
     ...(o.friendRequests !== undefined && { friendRequests: o.friendRequests }),
     ...(o.maxPendingFriendRequests !== undefined && { maxPendingFriendRequests: o.maxPendingFriendRequests }),
     maxConnectionsPerUser: o.maxConnectionsPerUser,

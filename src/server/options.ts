@@ -76,6 +76,8 @@ export interface ChatServerOptions {
    * site's backend, over the admin REST API; the widget's create is refused with GROUP_CREATE_FORBIDDEN).
    */
   groupCreate?: 'everyone' | 'admin';
+  /** Most members a group may have: a member's invite past it is refused GROUP_FULL (the site's are not). Default 10,000. */
+  groupMemberLimit?: number;
   /**
    * Online / last seen of 1:1 peers and friends (SPEC §13). `false`: off (`presence.watch` and
    * `presence.set` answer PRESENCE_DISABLED, no presence frame is sent). Default on, with at most
@@ -259,6 +261,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
     }
   }
   if (o.maxPendingFriendRequests !== undefined && !positiveInt(o.maxPendingFriendRequests)) throw new TypeError('createChatServer: `maxPendingFriendRequests` must be a positive integer.');
+  if (o.groupMemberLimit !== undefined && !positiveInt(o.groupMemberLimit)) throw new TypeError('createChatServer: `groupMemberLimit` must be a positive integer.');
   if (o.groupCreate !== undefined && o.groupCreate !== 'everyone' && o.groupCreate !== 'admin') throw new TypeError('createChatServer: `groupCreate` is `everyone` or `admin`.');
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);

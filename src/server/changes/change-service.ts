@@ -122,9 +122,9 @@ export class ChangeService {
       if (text !== req.change.text) req = { ...req, change: { ...req.change, text } };
     }
     const group = type === 'group';
-    // Under `pin: admins`, a group's owner and admins pin too.
-    const groupManager = group && req.change.kind === 'pin' && this.policy.pin === 'admins' && !opts.admin
-      && ['owner', 'admin'].includes((await store.getGroupRole(target, req.actor)) ?? 'member');
+    // Under `pin: admins`, a group's owner and admins pin too: their role as the store reads it in
+    // the change's commit, so an admin demoted meanwhile (on another node too) pins nothing.
+    const byRole = group && req.change.kind === 'pin' && this.policy.pin === 'admins' && !opts.admin;
     const draft: ChangeDraft = {
       key, type, targetId: req.messageId,
       message: {
@@ -132,8 +132,11 @@ export class ChangeService {
         clientMsgId: req.changeId, sender: req.actor, senderProfile: { ...req.actorProfile }, time: now,
         elem: { type: 'recalled' }, isExcludedFromUnreadCount: true, isExcludedFromLastMessage: true,
       },
-      apply: (stored, visibleTo, pinCount) =>
-        applyChange(req.change, stored, visibleTo, pinCount, { userId: req.actor, admin: opts.admin, group, groupManager, now }, this.policy),
+      apply: (stored, visibleTo, pinCount, role) => {
+        const groupManager = role === 'owner' || role === 'admin';
+        return applyChange(req.change, stored, visibleTo, pinCount, { userId: req.actor, admin: opts.admin, group, groupManager, now }, this.policy);
+      },
+      ...(byRole && { senderRole: true as const }),
     };
     const hookType = changeEventType(req.change.kind);
     const hooks = hookType && this.#d.webhooks?.endpointsFor(hookType);

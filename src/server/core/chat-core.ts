@@ -10,6 +10,7 @@ import {
   type Message,
   type ServerFrame,
 } from '../../protocol/index.js';
+import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 import { authenticate, type TokenPolicy } from './auth.js';
 import type { Bus, BusEvent } from './bus.js';
 import { membersOf, sanctionsSubject, type ChangedFacts } from './facts.js';
@@ -35,12 +36,12 @@ import { noMetrics, type CoreMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { newMessageId } from './message-id.js';
 import { prepareSend, type SendRequest } from './send-message.js';
-import { ahead } from './ahead.js';
+import { startedAhead } from './ahead.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 import { replaySession } from './sync.js';
 import { searchAs } from './search.js';
-import type { Clock, MessageDraft } from './types.js';
+import type { Clock, CommitOutcome, MessageDraft } from './types.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { LinkPreviews } from '../previews/link-previews.js';
@@ -101,12 +102,23 @@ export interface ChatCoreDeps {
   maxPendingFriendRequests?: number;
   /** Who may create groups from the widget (SPEC §13). Default `everyone`. */
   groupCreate?: GroupCreatePolicy;
+  /** Most members a group may have (SPEC §13). Default GROUP_LIMITS.members. */
+  groupMemberLimit?: number;
   /** The word list's configured entries and default mode (SPEC §11); the stored entries come from the store. */
   wordList?: WordListOptions;
   /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
   beforeSend?: { check(draft: MessageDraft, now: number): Promise<void> };
   /** Message reports per user and hour (SPEC §11). Default DEFAULT_REPORTS_PER_HOUR. */
   reportsPerHour?: number;
+}
+
+export interface SendOptions {
+  admin: boolean;
+  origin?: Connection;
+  onCommitted?: (outcome: SendOutcome) => void;
+  event?: { type: WebhookEventType; data: unknown };
+  /** Who receive it besides the members: a group's member just removed, told of it (SPEC §13). */
+  alsoTo?: readonly string[];
 }
 
 export interface SendOutcome {
@@ -190,7 +202,7 @@ export class ChatCore {
         return this.wordList.filter(text);
       },
     });
-    this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly });
+    this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly, memberLimit: deps.groupMemberLimit ?? GROUP_LIMITS.members });
     this.friends = new FriendService(this, {
       requests: deps.friendRequests ?? false, blockedSenderSeesError: deps.blockedSenderSeesError,
       ...(deps.maxPendingFriendRequests !== undefined && { maxPending: deps.maxPendingFriendRequests }),
@@ -357,44 +369,49 @@ export class ChatCore {
    * Checks, commits and fans out one message. `onCommitted` runs once the message is committed
    * and published on the bus (the gateway acks there), so an ack implies both. A publish that
    * fails after the commit is refused with UNAVAILABLE; the resend (a duplicate) publishes it.
-   * `sendChain` keeps one connection's sends in order: each one's checks run as it comes, and
-   * it is handed to its commit (or, online-only, delivered) after the sends before it.
+   * `sendChain` keeps one connection's sends in order: each one's checks run as it comes, and it is
+   * handed to its commit (or, online-only, delivered) after the sends before it. With `commit`, the
+   * draft is committed by it instead of the batch (a group's notice, Store.commitGroupNotice):
+   * undefined, nothing sent, when it committed nothing.
    */
-  async sendMessage(
-    req: SendRequest,
-    opts: {
-      admin: boolean; origin?: Connection; onCommitted?: (outcome: SendOutcome) => void; event?: { type: WebhookEventType; data: unknown };
-      /** Who receive it besides the members: a group's member just removed, told of it (SPEC §13). */
-      alsoTo?: readonly string[];
-    },
-  ): Promise<SendOutcome> {
+  sendMessage(req: SendRequest, opts: SendOptions & { commit: (draft: MessageDraft) => Promise<CommitOutcome | undefined> }): Promise<SendOutcome | undefined>;
+  sendMessage(req: SendRequest, opts: SendOptions): Promise<SendOutcome>;
+  async sendMessage(req: SendRequest, opts: SendOptions & { commit?: (draft: MessageDraft) => Promise<CommitOutcome | undefined> }): Promise<SendOutcome | undefined> {
     const started = performance.now();
     const conn = opts.origin;
     const turn = conn && takeSendTurn(conn);
     let draft: MessageDraft;
     let committing;
     try {
-      // The limiter (a round trip to Redis on a cluster node) and the send's reads run at once
-      // (issue 23: one after the other, they held each send for the sum), and a send refused by
-      // both is refused RATE_LIMITED. Reads for a send the limiter refuses write nothing, and a
-      // flood is turned away before them by this node's own count (FrameBudget).
       // Online-only sends (typing signals) have a budget of their own: they must never use up
       // the one for messages, or typing a message could leave too little to send it.
       const bucket = req.options.onlineUserOnly === true ? 'online:' : 'send:';
       const decided = opts.admin ? undefined : this.#deps.rateLimiter.consume(bucket + req.sender, this.clock());
       const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
-      const preparing = ahead(prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() }));
+      const prepare = () => prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
+      // While a shared limiter's answer is on its way (a round trip to Redis), the send's reads run
+      // (issue 23: one after the other, they held each send for the sum); a refusal of theirs waits
+      // for it, so a send refused by both is refused RATE_LIMITED. Reads for a send the limiter
+      // refuses write nothing, and a flood is turned away before them by this node's own count.
+      const early = decided instanceof Promise ? startedAhead(prepare) : undefined;
       // The in-memory limiter answers at once: no promise to wait for on every send.
       const decision = decided instanceof Promise ? await decided : decided;
       if (decision && !decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
       // A preview must be one this server made, for a link in the text: no forged cards.
       const elem = req.elem;
       if (elem?.type === 'text' && elem.preview && !this.linkPreviews?.verify(elem.preview, elem.text)) throw new ChatError('PREVIEW_INVALID');
-      const prepared = await preparing;
+      // Each of these answers on this turn when what it checks is at hand (the SQLite store, a
+      // compiled word list, sanctions read lately): awaited only when it is a promise.
+      const preparing = early ?? prepare();
+      const prepared = preparing instanceof Promise ? await preparing : preparing;
       draft = prepared.draft;
-      if (!opts.admin) await this.moderation.checkSend(req.sender, draft.key);
-      // The word list is the floor under the site's policy: the hook sees the text it left.
-      if (!opts.admin) draft.message.elem = await this.wordList.screen(draft.message.elem);
+      if (!opts.admin) {
+        const muted = this.moderation.checkSend(req.sender, draft.key);
+        if (muted) await muted;
+        // The word list is the floor under the site's policy: the hook sees the text it left.
+        const screened = this.wordList.screen(draft.message.elem);
+        draft.message.elem = screened instanceof Promise ? await screened : screened;
+      }
       // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
       if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
       // Recorded before the commit: a reference grants access only once its message exists.
@@ -421,7 +438,7 @@ export class ChatCore {
         const { type, data } = opts.event!;
         draft.outbox = outboxEvents({ type, endpoints: also }, { eventId: newMessageId(), key: draft.key, time: draft.message.time, payload: JSON.stringify(data) });
       }
-      committing = this.#batcher.submit(draft);
+      committing = opts.commit ? opts.commit(draft) : this.#batcher.submit(draft);
       if (tracing()) traceSample('send.beforeSubmit', performance.now() - started);
     } catch (err) {
       // A store read that failed before the commit: nothing was stored, so the client may resend.
@@ -440,6 +457,7 @@ export class ChatCore {
       this.#log.error({ err }, 'commit failed');
       throw new ChatError('UNAVAILABLE', undefined, { cause: err });
     }
+    if (!result) return undefined;
     const committed = tracing() ? performance.now() : 0;
     if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
     if (result.status === 'committed' && (draft.webhooks || draft.outbox)) this.#deps.webhooks!.queued();

@@ -1,8 +1,12 @@
 import { ChatError, type ConversationId, type ConversationType } from '../../protocol/index.js';
 import { ahead } from './ahead.js';
 import { keyOf } from './conversation-key.js';
+import { drive } from './maybe-sync.js';
 import type { Store } from './store.js';
 import type { ConversationKey } from './types.js';
+
+/** Where a conversation id leads: its storage key, its type and what it names (the peer, the group). */
+export type Entered = { key: ConversationKey; type: ConversationType; target: string };
 
 /**
  * The checks every way into a conversation shares (sending to it, uploading into it): a 1:1
@@ -10,29 +14,26 @@ import type { ConversationKey } from './types.js';
  * `userId` among its members (NOT_MEMBER), which an admin need not be. Answers the storage key
  * and what the id names; policy beyond that (friends, blocks, receivers) is the caller's.
  */
-export async function enterConversation(
-  store: Store,
-  userId: string,
-  conversationId: ConversationId,
-  admin = false,
-): Promise<{ key: ConversationKey; type: ConversationType; target: string }> {
-  const found = keyOf(userId, conversationId);
-  await checkEntry(store, userId, found, admin);
-  return found;
+export async function enterConversation(store: Store, userId: string, conversationId: ConversationId, admin = false): Promise<Entered> {
+  return drive(entering(store, userId, keyOf(userId, conversationId), admin));
 }
 
 /**
- * enterConversation's checks of a conversation already named (`keyOf`), for a caller that starts
- * its own checks beside them. The group and the membership are read at once (on PostgreSQL in the
- * same turn's queries, not one round trip after the other), GROUP_UNKNOWN still before NOT_MEMBER.
+ * enterConversation's checks of a conversation already named (`keyOf`), yielding each read
+ * (maybe-sync.ts): from `Store.held` when the store has it, so a send's checks on SQLite take no
+ * await (prepareSend runs this inside its own, its own reads started beside these). A group and
+ * the membership are read at once (over the network, one wait instead of two one after the
+ * other), GROUP_UNKNOWN still before NOT_MEMBER.
  */
-export async function checkEntry(store: Store, userId: string, found: { type: ConversationType; target: string }, admin: boolean): Promise<void> {
+export function* entering(store: Store, userId: string, found: Entered, admin: boolean): Generator<unknown, Entered, unknown> {
+  const reads = store.held ?? store;
   if (found.type === 'p2p') {
-    const peer = await store.getUser(found.target);
+    const peer = (yield reads.getUser(found.target)) as { deleted: boolean } | undefined;
     if (!peer || peer.deleted) throw new ChatError('USER_UNKNOWN');
-    return;
+  } else {
+    const member = admin || ahead(reads.isGroupMember(found.target, userId));
+    if (!(yield reads.getGroup(found.target))) throw new ChatError('GROUP_UNKNOWN');
+    if (!(yield member)) throw new ChatError('NOT_MEMBER');
   }
-  const member = admin ? undefined : ahead(store.isGroupMember(found.target, userId));
-  if (!(await store.getGroup(found.target))) throw new ChatError('GROUP_UNKNOWN');
-  if (member && !(await member)) throw new ChatError('NOT_MEMBER');
+  return found;
 }

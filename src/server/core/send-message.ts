@@ -7,9 +7,10 @@ import {
   type Message,
   type SendOptions,
 } from '../../protocol/index.js';
-import { ahead } from './ahead.js';
-import { checkEntry } from './conversation-access.js';
+import { ahead, startedAhead } from './ahead.js';
+import { entering } from './conversation-access.js';
 import { keyOf } from './conversation-key.js';
+import { drive, type MaybePromise } from './maybe-sync.js';
 import { resolveForward } from './forward.js';
 import { resolveReply } from '../changes/reply.js';
 import type { Store } from './store.js';
@@ -43,26 +44,35 @@ export interface PreparedSend {
 /**
  * Applies SPEC §6 to one send and builds the message. Throws ChatError with the reason a send
  * is refused. A p2p message from someone the recipient blocked is, by default, stored visible
- * to the sender only, so the sender sees an ordinary success (as Tencent does).
+ * to the sender only, so the sender sees an ordinary success (as Tencent does). On a store that
+ * holds what a send checks (`Store.held`) it answers on this turn (a refusal is thrown), unless
+ * the send forwards or replies, whose messages are read.
  */
-export async function prepareSend(
+export function prepareSend(
   store: Store,
   req: SendRequest,
   policy: SendPolicy,
   ids: { newId(): string; now: number },
-): Promise<PreparedSend> {
+): MaybePromise<PreparedSend> {
+  return drive(preparing(store, req, policy, ids));
+}
+
+function* preparing(store: Store, req: SendRequest, policy: SendPolicy, ids: { newId(): string; now: number }): Generator<unknown, PreparedSend, unknown> {
   const { sender } = req;
   const found = keyOf(sender, req.conversationId);
   const { key, type, target } = found;
-  // Who may see it is read beside the conversation itself (a peer and a block, a group and a
-  // receiver in one turn); a send refused for both is refused for the conversation first.
-  const visibility = ahead(type === 'p2p' ? p2pVisibility(store, sender, target, policy) : receiverVisibility(store, sender, target, req.options.receiver));
-  await checkEntry(store, sender, found, policy.admin);
-  const visibleTo = await visibility;
+  const visible = () => drive(type === 'p2p' ? p2pVisibility(store, sender, target, policy) : receiverVisibility(store, sender, target, req.options.receiver));
+  // Over the network, who may see it is read beside the conversation itself (a peer, friendship
+  // and block, or a group, membership and receiver, at once), and a send refused for both is
+  // refused for the conversation, however soon the other answers. Held reads answer at once:
+  // nothing to overlap, and a refusal is thrown on this turn.
+  const early = store.held ? undefined : startedAhead(visible);
+  yield* entering(store, sender, found, policy.admin);
+  const visibleTo = (yield early ?? visible()) as string[] | undefined;
 
   let elem = req.elem;
   let forwardedFrom: Message['forwardedFrom'];
-  if (req.forward) ({ elem, forwardedFrom } = await resolveForward(store, sender, req.forward));
+  if (req.forward) ({ elem, forwardedFrom } = (yield resolveForward(store, sender, req.forward)) as Awaited<ReturnType<typeof resolveForward>>);
   if (!elem) throw new ChatError('BAD_FRAME', 'A send needs an elem or a forward.');
   // A merger the sender wrote could put any words in anyone's mouth; the server builds them
   // from a `forward` source only. (Admins, trusted like the server, may.)
@@ -83,27 +93,28 @@ export async function prepareSend(
   };
   copySendOptions(req.options, message, type === 'group');
   if (forwardedFrom) message.forwardedFrom = forwardedFrom;
-  if (req.replyTo !== undefined) message.replyTo = await resolveReply(store, sender, key, req.replyTo);
+  if (req.replyTo !== undefined) message.replyTo = (yield resolveReply(store, sender, key, req.replyTo)) as Message['replyTo'];
 
   const draft: MessageDraft = { key, type, message };
   if (visibleTo) draft.visibleTo = visibleTo;
   return { draft, onlineOnly: req.options.onlineUserOnly === true };
 }
 
-/** Who sees a 1:1 send (NOT_FRIENDS, BLOCKED or only the sender when the peer blocked them), friends and block read at once. */
-async function p2pVisibility(store: Store, sender: string, peer: string, policy: SendPolicy): Promise<string[] | undefined> {
+/** Who sees a 1:1 send (NOT_FRIENDS, BLOCKED, or only the sender when the peer blocked them); friendship and block read at once. */
+function* p2pVisibility(store: Store, sender: string, peer: string, policy: SendPolicy): Generator<unknown, string[] | undefined, unknown> {
   if (policy.admin) return undefined;
-  const blocked = ahead(store.isBlocked(peer, sender));
-  if (policy.friendsOnly && !(await store.areFriends(sender, peer))) throw new ChatError('NOT_FRIENDS');
-  if (!(await blocked)) return undefined;
+  const reads = store.held ?? store;
+  const blocked = ahead(reads.isBlocked(peer, sender));
+  if (policy.friendsOnly && !(yield reads.areFriends(sender, peer))) throw new ChatError('NOT_FRIENDS');
+  if (!(yield blocked)) return undefined;
   if (policy.blockedSenderSeesError) throw new ChatError('BLOCKED');
   return [sender];
 }
 
 /** Who sees a group send with a `receiver` (NOT_MEMBER when the receiver is not a member); everyone without one. */
-async function receiverVisibility(store: Store, sender: string, groupId: string, receiver: string | undefined): Promise<string[] | undefined> {
+function* receiverVisibility(store: Store, sender: string, groupId: string, receiver: string | undefined): Generator<unknown, string[] | undefined, unknown> {
   if (receiver === undefined) return undefined;
-  if (!(await store.isGroupMember(groupId, receiver))) throw new ChatError('NOT_MEMBER', 'The receiver is not a member of this group.');
+  if (!(yield (store.held ?? store).isGroupMember(groupId, receiver))) throw new ChatError('NOT_MEMBER', 'The receiver is not a member of this group.');
   return receiver === sender ? [sender] : [sender, receiver];
 }
 

@@ -25,6 +25,15 @@ import type {
   UserRecord,
 } from './types.js';
 
+/** Store reads answered synchronously (`Store.held`), the same answers as the async methods'. */
+export interface HeldReads {
+  getUser(id: string): Readonly<UserRecord> | undefined;
+  getGroup(id: string): Readonly<GroupRecord> | undefined;
+  isGroupMember(groupId: string, userId: string): boolean;
+  isBlocked(owner: string, other: string): boolean;
+  areFriends(a: string, b: string): boolean;
+}
+
 /** Judges a role change or removal by the roles read at its write (Store.changeGroupRole, removeGroupMember): throws to refuse, false for nothing to do. */
 export type GroupRoleCheck = (actorRole: GroupRole | undefined, targetRole: GroupRole | undefined) => boolean;
 /** Judges a change of the group itself (settings, invites, dismissal) by the group and the actor's role as they are at its write: throws to refuse, false for nothing to do. */
@@ -104,8 +113,10 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
   /**
    * Adds members as addGroupMember does, all in one atomic step checked as updateGroup's: answers
    * those added (in the order given), none when `check` answers false or `groupId` is no group.
+   * With `limit`, the members are counted in the same step: more than `limit` after it throws
+   * GROUP_FULL (nothing written).
    */
-  addGroupMembers(groupId: string, userIds: readonly string[], check: GroupCheck, actor?: string): Promise<string[]>;
+  addGroupMembers(groupId: string, userIds: readonly string[], check: GroupCheck, actor?: string, limit?: number): Promise<string[]>;
   /**
    * Drops a membership; false when `userId` is not a member. With `check`, one atomic step like
    * changeGroupRole's: `check` gets `actor`'s role and the member's as they are at the write
@@ -129,6 +140,14 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * rejects and nothing of the batch is stored.
    */
   commitMessages(drafts: MessageDraft[]): Promise<CommitOutcome[]>;
+  /**
+   * Commits a group's notice (one draft, as commitMessages) only if `stands` holds of the group as
+   * it is then; undefined, nothing written, otherwise. On PostgreSQL the group's row is share-locked
+   * from the check to the commit, so no updateGroup (which locks it) comes between them, on any
+   * node: a notice is committed only while what it tells still stands. SQLite and memory are one
+   * process, where GroupService runs a group's changes and their notices one after another.
+   */
+  commitGroupNotice(groupId: string, stands: (group: GroupRecord) => boolean, draft: MessageDraft): Promise<CommitOutcome | undefined>;
   /**
    * Set when commits are applied one after another in the order `commitMessages` was called,
    * whatever their number in flight (one writer taking them from a queue): the core may then
@@ -200,6 +219,12 @@ export interface Store extends BroadcastStore, WebhookStore, PushStore, Moderati
    * nodes' changes over the bus (the PostgreSQL store; ChatCore connects it).
    */
   facts?: StoreFacts;
+  /**
+   * The reads a send's checks make (enterConversation, prepareSend), answered on this turn: a store
+   * that reads them from memory or from a database in this process (SQLite). Absent: the async
+   * methods of the same names. What they answer must not be changed.
+   */
+  held?: HeldReads;
 }
 
 /** A store, or a function making one (called once by createChatServer). */

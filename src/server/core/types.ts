@@ -165,11 +165,14 @@ export interface ChangeDraft {
   targetId: string;
   message: Message;
   /**
-   * Called by the store with the stored target, its visibility and the conversation's pin count,
-   * inside its transaction, or (SQLite) just before it, which then commits only if they are still
-   * what was read (else it calls this again). Throws a ChatError to refuse (nothing is stored).
+   * Called by the store with the stored target, its visibility and the conversation's pin count
+   * (and, with `senderRole`, the sender's role in the group: undefined for no member), inside its
+   * transaction, or (SQLite) just before it, which then commits only if they are still what was
+   * read (else it calls this again). Throws a ChatError to refuse (nothing is stored).
    */
-  apply(target: StoredMessage, visibleTo: string[] | undefined, pinCount: number): ChangeApplied;
+  apply(target: StoredMessage, visibleTo: string[] | undefined, pinCount: number, senderRole?: GroupRole): ChangeApplied;
+  /** `apply` needs the sender's group role as it is at the commit (a pin under `pin: admins`). */
+  senderRole?: true;
   /** Webhook events to queue in the change's transaction (event id = the change event's id). */
   webhooks?: WebhookTargets;
 }

@@ -15,13 +15,12 @@ import { groupKey } from '../core/conversation-key.js';
 import type { SendRequest } from '../core/send-message.js';
 import type { GroupCheck, GroupRoleCheck, Store } from '../core/store.js';
 import { summarize } from '../core/summaries.js';
-import { DEFAULT_HISTORY_VISIBILITY, type Clock, type GroupChanges, type GroupRecord, type HistoryVisibility } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type Clock, type CommitOutcome, type GroupChanges, type GroupRecord, type HistoryVisibility, type MessageDraft } from '../core/types.js';
 import { groupNotice, type GroupActor } from './group-notices.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { checkRole } from './roles.js';
 import type { Moderation } from '../moderation/moderation.js';
 import type { Sanction, SanctionGuard } from '../moderation/types.js';
-import { GROUP_LIMITS } from '../../protocol/group-frames.js';
 
 /** Who may create groups from the widget: anyone, or only the site's backend (admin REST). `NATTER_GROUP_CREATE`. */
 export type GroupCreatePolicy = 'everyone' | 'admin';
@@ -33,6 +32,8 @@ export interface GroupHost {
   notify(users: string[], frame: ServerFrame): Promise<void>;
   forgetMembers(groupId: string): void;
   sendMessage(req: SendRequest, opts: { admin: boolean; event?: GroupWebhookEvent; alsoTo?: readonly string[] }): Promise<SendOutcome>;
+  /** The same, committed by `commit` (Store.commitGroupNotice): undefined when it committed nothing. */
+  sendMessage(req: SendRequest, opts: { admin: boolean; commit: (draft: MessageDraft) => Promise<CommitOutcome | undefined> }): Promise<SendOutcome | undefined>;
   /** Group mutes are the moderation's mutes scoped to the group (SPEC §11). */
   readonly moderation: Moderation;
 }
@@ -44,6 +45,8 @@ export interface GroupServiceOptions {
   create: GroupCreatePolicy;
   /** Members may invite only their friends (the `friends-only` messaging mode). */
   friendsOnly: boolean;
+  /** Most members a group may have: a member's invite past it is GROUP_FULL. */
+  memberLimit: number;
 }
 
 /**
@@ -144,19 +147,13 @@ export class GroupService {
     }
     switch (change.kind) {
       case 'rename':
-        if (await this.#settle(actor, groupId, change, { name: change.name }, (g) => change.name !== g.name)) await this.#system(groupId, groupNotice.renamed(actor, change.name));
-        return;
+        return this.#settle(actor, groupId, change, { name: change.name }, (g) => change.name !== g.name, groupNotice.renamed(actor, change.name));
       case 'avatar':
-        if (await this.#settle(actor, groupId, change, { avatar: change.avatar ?? null }, (g) => change.avatar !== g.avatar)) await this.#system(groupId, groupNotice.avatar(actor, change.avatar));
-        return;
+        return this.#settle(actor, groupId, change, { avatar: change.avatar ?? null }, (g) => change.avatar !== g.avatar, groupNotice.avatar(actor, change.avatar));
       case 'notice':
-        if (await this.#settle(actor, groupId, change, { notice: change.notice }, (g) => change.notice !== (g.notice ?? ''))) await this.#system(groupId, groupNotice.notice(actor));
-        return;
+        return this.#settle(actor, groupId, change, { notice: change.notice }, (g) => change.notice !== (g.notice ?? ''), groupNotice.notice(actor));
       case 'visibility':
-        if (await this.#settle(actor, groupId, change, { historyVisibility: change.historyVisibility }, (g) => change.historyVisibility !== g.historyVisibility)) {
-          await this.#system(groupId, groupNotice.visibility(actor, change.historyVisibility));
-        }
-        return;
+        return this.#settle(actor, groupId, change, { historyVisibility: change.historyVisibility }, (g) => change.historyVisibility !== g.historyVisibility, groupNotice.visibility(actor, change.historyVisibility));
       case 'invite':
         return this.#invite(actor, groupId, change.userIds);
       case 'remove':
@@ -179,11 +176,18 @@ export class GroupService {
   /**
    * A change of the group's settings (`changes`), checked by the store at its write against the
    * group and the actor's role as they are then; `differs` says, of the group then, whether it
-   * changes anything. True when written (then told, by the caller): a retry, or the same change
-   * made at once on another node, writes and tells nothing.
+   * changes anything (a retry, or the same change made at once on another node, writes and tells
+   * nothing). Once written it is told (`notice`), but only while it stands: the notice commits
+   * with the group's row locked, and not if the setting was changed again meanwhile (or the group
+   * dismissed). Two renames at once on two nodes were told in the order their notices got to the
+   * store, which could be the other way round from their writes: the last notice named a name
+   * the group no longer had. Now the notice posted last always tells what the group is; one
+   * superseded before it could be posted is not posted, as the group's members never saw it.
    */
-  async #settle(actor: GroupActor, groupId: string, change: GroupChange, changes: GroupChanges, differs: (group: GroupRecord) => boolean): Promise<boolean> {
-    return (await this.#host.store.updateGroup(groupId, changes, groupCheck(actor, change, differs), memberOf(actor))) !== undefined;
+  async #settle(actor: GroupActor, groupId: string, change: GroupChange, changes: GroupChanges, differs: (group: GroupRecord) => boolean, notice: SystemElem): Promise<void> {
+    if ((await this.#host.store.updateGroup(groupId, changes, groupCheck(actor, change, differs), memberOf(actor))) === undefined) return;
+    const stands = (group: GroupRecord) => !group.dismissed && !differs(group);
+    await this.#host.sendMessage(systemRequest(groupId, notice), { admin: true, commit: (draft: MessageDraft) => this.#host.store.commitGroupNotice(groupId, stands, draft) });
   }
 
   /** Mutes a member in the group (a group-scoped sanction, as the admin's), checked at its write, then tells the group. */
@@ -263,8 +267,10 @@ export class GroupService {
     for (const id of wanted) if (!(await store.isGroupMember(groupId, id))) fresh.push(id);
     const admitted = await this.#admissible(actor, fresh);
     if (admitted.length === 0) return;
-    if (!('admin' in actor) && (await store.countGroupMembers(groupId)) + admitted.length > GROUP_LIMITS.members) throw new ChatError('GROUP_FULL');
-    const added = await store.addGroupMembers(groupId, admitted, groupCheck(actor, { kind: 'invite', userIds }, () => true), memberOf(actor));
+    // The members counted in the write, the group's row locked: two invites at once on two nodes
+    // cannot pass the limit together.
+    const check = groupCheck(actor, { kind: 'invite', userIds }, () => true);
+    const added = await store.addGroupMembers(groupId, admitted, check, memberOf(actor), 'admin' in actor ? undefined : this.#o.memberLimit);
     if (added.length === 0) return;
     this.#host.forgetMembers(groupId);
     await this.#system(groupId, groupNotice.joined(actor, added, await this.#names(added)), { type: 'group.members', data: { group: { id: groupId }, added } });
@@ -357,12 +363,13 @@ export class GroupService {
 
   /** Posts a system notification into the group; `event` is the webhook event it stands for. */
   #system(groupId: string, elem: SystemElem, event?: GroupWebhookEvent, o: { alsoTo?: readonly string[] } = {}): Promise<SendOutcome> {
-    const clientMsgId = globalThis.crypto.randomUUID();
-    return this.#host.sendMessage(
-      { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId, elem, options: {} },
-      { admin: true, ...(event && { event }), ...(o.alsoTo && { alsoTo: o.alsoTo }) },
-    );
+    return this.#host.sendMessage(systemRequest(groupId, elem), { admin: true, ...(event && { event }), ...(o.alsoTo && { alsoTo: o.alsoTo }) });
   }
+}
+
+/** A system notification of the group, as the site sends it. */
+function systemRequest(groupId: string, elem: SystemElem): SendRequest {
+  return { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId: globalThis.crypto.randomUUID(), elem, options: {} };
 }
 
 /** The member making a change, undefined for the site (the store then reads no actor's role). */

@@ -32,7 +32,8 @@ export class Moderation {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #publish: (event: BusEvent) => Promise<void>;
-  readonly #cache = new Map<string, { at: number; list: Promise<Sanction[]> }>();
+  /** Each user's sanctions as read at `at`; `value` once the read has answered. */
+  readonly #cache = new Map<string, { at: number; list: Promise<Sanction[]>; value?: Sanction[] }>();
 
   constructor(o: { store: Store; clock: Clock; publish(event: BusEvent): Promise<void> }) {
     this.#store = o.store;
@@ -40,14 +41,15 @@ export class Moderation {
     this.#publish = o.publish;
   }
 
-  #sanctions(userId: string): Promise<Sanction[]> {
-    const now = this.#clock();
+  /** The user's sanctions: at once when this node holds them (as on almost every send), else a promise. */
+  #sanctions(userId: string, now: number): Sanction[] | Promise<Sanction[]> {
     const hit = this.#cache.get(userId);
-    if (hit && now - hit.at < CACHE_MS) return hit.list;
+    if (hit && now - hit.at < CACHE_MS) return hit.value ?? hit.list;
     if (this.#cache.size > 10_000) this.#cache.clear();
     const list = this.#store.listSanctions(userId);
-    this.#cache.set(userId, { at: now, list });
-    list.catch(() => this.#cache.delete(userId));
+    const entry: { at: number; list: Promise<Sanction[]>; value?: Sanction[] } = { at: now, list };
+    this.#cache.set(userId, entry);
+    list.then((value) => (entry.value = value), () => this.#cache.get(userId) === entry && this.#cache.delete(userId));
     return list;
   }
 
@@ -60,16 +62,20 @@ export class Moderation {
   /** USER_BANNED while a ban runs. */
   async checkSession(userId: string): Promise<void> {
     const now = this.#clock();
-    const ban = (await this.#sanctions(userId)).find((s) => s.kind === 'ban' && isActive(s, now));
+    const ban = (await this.#sanctions(userId, now)).find((s) => s.kind === 'ban' && isActive(s, now));
     if (ban) throw new SanctionError('USER_BANNED', ban, now);
   }
 
-  /** MUTED while a mute runs everywhere, or in the group of `key`. */
-  async checkSend(userId: string, key: ConversationKey): Promise<void> {
+  /**
+   * MUTED while a mute runs everywhere, or in the group of `key`. Checked on this turn (thrown)
+   * when this node holds the user's sanctions: a send then waits for nothing here.
+   */
+  checkSend(userId: string, key: ConversationKey): void | Promise<void> {
     const now = this.#clock();
     const group = key.startsWith('group:') ? key.slice(6) : undefined;
-    const mute = (await this.#sanctions(userId)).find((s) => s.kind === 'mute' && (s.scope === '' || s.scope === group) && isActive(s, now));
-    if (mute) throw new SanctionError('MUTED', mute, now);
+    const list = this.#sanctions(userId, now);
+    if (list instanceof Promise) return list.then((l) => refuseIfMuted(l, group, now));
+    refuseIfMuted(list, group, now);
   }
 
   /** The running mutes in one group, by user: `until` absent for a mute until unmuted (the member list's `muted`). */
@@ -155,4 +161,9 @@ export class Moderation {
     const standing = (await this.#store.listSanctions(s.userId)).find((x) => x.kind === s.kind && x.scope === s.scope);
     return { sanction: standing ?? s, changed: false };
   }
+}
+
+/** MUTED when one of `list` is a mute running now, everywhere or in `group`. */
+function refuseIfMuted(list: readonly Sanction[], group: string | undefined, now: number): void {
+  for (const s of list) if (s.kind === 'mute' && (s.scope === '' || s.scope === group) && isActive(s, now)) throw new SanctionError('MUTED', s, now);
 }

@@ -52,7 +52,8 @@ export class WordList {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #publish: (event: BusEvent) => Promise<void>;
-  #compiled: { at: number; matcher: Promise<WordMatcher> } | undefined;
+  /** The list compiled at `at`; `ready` once it is. */
+  #compiled: { at: number; matcher: Promise<WordMatcher>; ready?: WordMatcher } | undefined;
 
   constructor(o: { store: Store; clock: Clock; publish(event: BusEvent): Promise<void>; options?: WordListOptions }) {
     this.#store = o.store;
@@ -64,20 +65,18 @@ export class WordList {
 
   /** The text to commit: as it was, or masked; throws MESSAGE_REJECTED (reasonCode `word-list`). */
   async filter(text: string): Promise<string> {
-    const matcher = await this.#matcher();
-    const verdict = matcher.check(text);
-    if (verdict.action === 'reject') throw new WordRejectedError();
-    return verdict.action === 'mask' ? verdict.text : text;
+    return filtered(await this.#matcher(), text);
   }
 
-  /** A sent elem as it may be stored: a text elem filtered (a preview whose link the mask hid goes too), any other as it is. */
-  async screen(elem: Elem): Promise<Elem> {
+  /**
+   * A sent elem as it may be stored: a text elem filtered (a preview whose link the mask hid goes
+   * too), any other as it is. On this turn (a refusal thrown) once the list is compiled, as it is
+   * for almost every send.
+   */
+  screen(elem: Elem): Elem | Promise<Elem> {
     if (elem.type !== 'text') return elem;
-    const text = await this.filter(elem.text);
-    if (text === elem.text) return elem;
-    const { preview, ...rest } = elem;
-    // No card for a link the text no longer has.
-    return preview && !text.includes(preview.link ?? preview.url) ? { ...rest, text } : { ...elem, text };
+    const matcher = this.#matcher();
+    return matcher instanceof Promise ? matcher.then((m) => screened(m, elem)) : screened(matcher, elem);
   }
 
   /** Forgets the compiled list (another node changed it): the next text compiles it again. */
@@ -117,18 +116,37 @@ export class WordList {
     return this.view();
   }
 
-  #matcher(): Promise<WordMatcher> {
+  /** The compiled list: at once when it is (and still fresh), else a promise. */
+  #matcher(): WordMatcher | Promise<WordMatcher> {
     const now = this.#clock();
-    if (this.#compiled && now - this.#compiled.at < REFRESH_MS) return this.#compiled.matcher;
+    if (this.#compiled && now - this.#compiled.at < REFRESH_MS) return this.#compiled.ready ?? this.#compiled.matcher;
     const matcher = this.#store.listWords().then((stored) => new WordMatcher([...this.#configured, ...stored], this.mode));
-    const compiled = { at: now, matcher };
+    const compiled: { at: number; matcher: Promise<WordMatcher>; ready?: WordMatcher } = { at: now, matcher };
     this.#compiled = compiled;
-    // A failed read is not kept: the next text tries again.
-    matcher.catch(() => {
-      if (this.#compiled === compiled) this.#compiled = undefined;
-    });
+    matcher.then(
+      (m) => (compiled.ready = m),
+      // A failed read is not kept: the next text tries again.
+      () => {
+        if (this.#compiled === compiled) this.#compiled = undefined;
+      },
+    );
     return matcher;
   }
+}
+
+/** `text` as `matcher` lets it be stored (masked or not); throws MESSAGE_REJECTED. */
+function filtered(matcher: WordMatcher, text: string): string {
+  const verdict = matcher.check(text);
+  if (verdict.action === 'reject') throw new WordRejectedError();
+  return verdict.action === 'mask' ? verdict.text : text;
+}
+
+function screened(matcher: WordMatcher, elem: Extract<Elem, { type: 'text' }>): Elem {
+  const text = filtered(matcher, elem.text);
+  if (text === elem.text) return elem;
+  const { preview, ...rest } = elem;
+  // No card for a link the text no longer has.
+  return preview && !text.includes(preview.link ?? preview.url) ? { ...rest, text } : { ...elem, text };
 }
 
 /** An entry as stored: folded, or undefined when folding leaves nothing a text could match. */

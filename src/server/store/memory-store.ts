@@ -47,16 +47,25 @@ export function createMemoryStore(): Store {
   const memoryFriends = createMemoryFriends({ users, friends });
   const pair = (a: string, b: string) => `${a}\n${b}`;
   /** `userId`'s role in the group, undefined when not a member (or no user). */
-  const roleIn = (groupId: string, userId: string | undefined) => {
-    const c = conversations.get(groupKey(groupId));
+  const roleAt = (key: string, userId: string | undefined) => {
+    const c = conversations.get(key);
     return userId !== undefined && c?.members.has(userId) ? c.roles.get(userId) ?? 'member' : undefined;
   };
+  const roleIn = (groupId: string, userId: string | undefined) => roleAt(groupKey(groupId), userId);
   const addMember = (groupId: string, userId: string) => {
     const c = conv(groupKey(groupId));
     if (c.members.has(userId)) return false;
     c.members.set(userId, c.lastSeq);
     c.joined.set(userId, c.lastSeq);
     return true;
+  };
+  // Nothing in a batch can fail half-way here, so applying drafts in order is the transaction;
+  // `staged` lets a later draft of the batch see an earlier one as its duplicate.
+  const commitAll = (drafts: MessageDraft[]) => {
+    const staged = new Map<string, { key: string; message: Message }>();
+    const outcomes = drafts.map((d) => commitOne(d, staged));
+    for (const [id, entry] of staged) idempotency.set(id, entry);
+    return outcomes;
   };
   const conv = (key: string) => {
     let c = conversations.get(key);
@@ -216,9 +225,11 @@ export function createMemoryStore(): Store {
     async addGroupMember(groupId, userId) {
       return addMember(groupId, userId);
     },
-    async addGroupMembers(groupId, userIds, check, actor) {
+    async addGroupMembers(groupId, userIds, check, actor, limit) {
       const g = groups.get(groupId);
       if (!g || !check(roleIn(groupId, actor), { ...g })) return [];
+      const members = conversations.get(groupKey(groupId))?.members;
+      if (limit !== undefined && (members?.size ?? 0) + new Set(userIds.filter((u) => !members?.has(u))).size > limit) throw new ChatError('GROUP_FULL');
       return userIds.filter((u) => addMember(groupId, u));
     },
     async removeGroupMember(groupId, userId, check, actor) {
@@ -235,12 +246,11 @@ export function createMemoryStore(): Store {
       return conversations.get(groupKey(groupId))?.members.has(userId) ?? false;
     },
     async commitMessages(drafts) {
-      // Nothing in a batch can fail half-way here, so applying drafts in order is the transaction;
-      // `staged` lets a later draft of the batch see an earlier one as its duplicate.
-      const staged = new Map<string, { key: string; message: Message }>();
-      const outcomes = drafts.map((d) => commitOne(d, staged));
-      for (const [id, entry] of staged) idempotency.set(id, entry);
-      return outcomes;
+      return commitAll(drafts);
+    },
+    async commitGroupNotice(groupId, stands, draft) {
+      const g = groups.get(groupId);
+      return g && stands({ ...g }) ? commitAll([draft])[0] : undefined;
     },
     async commitChange(d) {
       const id = pair(d.message.sender, d.message.clientMsgId);
@@ -255,7 +265,8 @@ export function createMemoryStore(): Store {
       if (!c || !targetRow) throw new ChatError('MESSAGE_UNKNOWN');
       const pinCount = c.rows.filter((r) => r.message.pinned).length;
       // apply throws to refuse: nothing below has run yet, so nothing is stored.
-      const applied = d.apply(clone(targetRow.message), targetRow.visibleTo && [...targetRow.visibleTo], pinCount);
+      const role = d.senderRole && roleAt(d.key, d.message.sender);
+      const applied = d.apply(clone(targetRow.message), targetRow.visibleTo && [...targetRow.visibleTo], pinCount, role || undefined);
       const seq = ++c.lastSeq;
       const message: Message = { ...clone(d.message), seq, elem: applied.elem };
       if (applied.mentions) message.groupAtUserList = [...applied.mentions];

@@ -350,8 +350,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async addGroupMember(groupId, userId) {
       return (await addMembers(groupId, () => insertMembers(pool, groupId, [userId]))).length > 0;
     },
-    async addGroupMembers(groupId, userIds, check, actor) {
-      return addMembers(groupId, () => transaction(async (c) => ((await checkedGroup(c, groupId, check, actor)) ? insertMembers(c, groupId, userIds) : [])));
+    async addGroupMembers(groupId, userIds, check, actor, limit) {
+      return addMembers(groupId, () => transaction(async (c) => {
+        if (!(await checkedGroup(c, groupId, check, actor))) return [];
+        const added = await insertMembers(c, groupId, userIds);
+        // Counted after the insert, the group's row locked (so after any invite before): a throw rolls it back.
+        if (limit !== undefined && added.length > 0) {
+          const { rows: [n] } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM memberships WHERE conv_key = $1', [groupKey(groupId)]);
+          if (n!.n > limit) throw new ChatError('GROUP_FULL');
+        }
+        return added;
+      }));
     },
     async removeGroupMember(groupId, userId, check, actor) {
       const key = groupKey(groupId);
@@ -385,6 +394,16 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const outcomes = fast ?? await transaction((c) => commitBatch(c, drafts));
       mover?.committed(new Set(drafts.map((d) => d.key)), drafts.length);
       return outcomes;
+    },
+    async commitGroupNotice(groupId, stands, draft) {
+      if (closed) throw new Error('store closed');
+      // The group's row, then (commitBatch) the conversation's: the order every group write keeps.
+      const outcome = await transaction(async (c) => {
+        const { rows: [g] } = await c.query<Row>('SELECT * FROM groups WHERE id = $1 FOR SHARE', [groupId]);
+        return g && stands(toGroup(g)) ? (await commitBatch(c, [draft]))[0] : undefined;
+      });
+      if (outcome) mover?.committed(new Set([draft.key]), 1);
+      return outcome;
     },
     async findMessage(key, id) {
       const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);

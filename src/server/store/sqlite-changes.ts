@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import type { Store } from '../core/store.js';
-import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
+import type { ChangeDraft, ChangeOutcome, GroupRole, PinRecord, StoredMessage } from '../core/types.js';
 import { indexWords, searchTextOf, wordsOf } from '../core/search-text.js';
 import type { ChangeWire, ChangeWireOutcome } from './sqlite-writer.js';
 
@@ -45,6 +45,7 @@ export function createSqliteChanges(
     byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
     target: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
     pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
+    role: db.prepare('SELECT role FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
     pins: db.prepare('SELECT message_id, seq, by_user, time FROM pins WHERE conv_key = ? ORDER BY time DESC, seq DESC'),
   };
   const duplicate = (body: string, vis: string[] | undefined): ChangeOutcome =>
@@ -62,7 +63,9 @@ export function createSqliteChanges(
     const pinCount = q.pinCount.get(d.key) as number;
     const stored = JSON.parse(body) as StoredMessage;
     const wasText = searchTextOf(stored);
-    const applied = d.apply(stored, visibility(row), pinCount);
+    // The sender's role, when asked for, is checked again by the writer as the body is.
+    const role = d.senderRole ? (q.role.get(d.message.sender, d.key) as GroupRole | undefined) ?? null : undefined;
+    const applied = d.apply(stored, visibility(row), pinCount, role ?? undefined);
     const message: Message = { ...d.message, seq: 0, elem: applied.elem };
     if (applied.mentions) message.groupAtUserList = applied.mentions;
     const vis = applied.visibleTo;
@@ -80,6 +83,7 @@ export function createSqliteChanges(
       applied.pin === 'add' ? [target.seq, pinned!.by, pinned!.time] : applied.pin === 'remove' ? 0 : null,
       applied.pin === 'add' ? pinCount : -1,
     ];
+    if (role !== undefined) wire.push(role);
     const outcome = await commit(wire);
     if (outcome === 0) return undefined;
     if (outcome === null) return { status: 'conflict' };

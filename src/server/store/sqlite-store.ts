@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
-import type { GroupCheck, GroupRoleCheck, Store } from '../core/store.js';
+import type { GroupCheck, GroupRoleCheck, HeldReads, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
 import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
@@ -232,10 +232,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     return q.join.run(userId, key, last, last).changes > 0;
   };
   const addMember = db.transaction(join);
-  const addMembers = db.transaction((groupId: string, userIds: readonly string[], check: GroupCheck, actor: string | undefined) => {
+  const addMembers = db.transaction((groupId: string, userIds: readonly string[], check: GroupCheck, actor: string | undefined, limit: number | undefined) => {
     const g = readGroup(groupId);
     if (!g || !check(roleIn(groupKey(groupId), actor), g)) return [];
-    return userIds.filter((u) => join(groupId, u));
+    const added = userIds.filter((u) => join(groupId, u));
+    // Counted under the write lock; a throw rolls the joins back.
+    if (limit !== undefined && added.length > 0 && (q.countMembers.get(groupKey(groupId)) as number) > limit) throw new ChatError('GROUP_FULL');
+    return added;
   });
   const deleteUser = db.transaction((id: string) => {
     if (q.deleteUser.run(id).changes === 0) return false;
@@ -298,6 +301,14 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     if (r['dismissed'] === 1) g.dismissed = true;
     return g;
   };
+  // A send's checks read these on its own turn (Store.held); the async methods answer copies of them.
+  const held: HeldReads = {
+    getUser: (id) => fact(`u\0${id}`, () => readUser(id)),
+    getGroup: (id) => fact(`g\0${id}`, () => readGroup(id)),
+    isGroupMember: (groupId, userId) => fact(`m\0${groupId}\0${userId}`, () => q.isMember.get(userId, groupKey(groupId)) !== undefined),
+    isBlocked: (owner, other) => fact(`b\0${owner}\0${other}`, () => q.isBlocked.get(owner, other) !== undefined),
+    areFriends: (a, b) => fact(`f\0${a}\0${b}`, () => q.areFriends.get(a, b) !== undefined),
+  };
   const write = {
     putUser: changing(putUser.immediate),
     deleteUser: changing(deleteUser.immediate),
@@ -336,8 +347,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       await checkpointer?.stop();
       db.close();
     },
+    held,
     async getUser(id) {
-      const u = fact(`u\0${id}`, () => readUser(id));
+      const u = held.getUser(id);
       return u && { ...u };
     },
     async putUser(id, profile, now) {
@@ -350,13 +362,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       write.setFriends(a, b, friends);
     },
     async areFriends(a, b) {
-      return fact(`f\0${a}\0${b}`, () => q.areFriends.get(a, b) !== undefined);
+      return held.areFriends(a, b);
     },
     async setBlocked(owner, other, blocked) {
       write.setBlocked(owner, other, blocked);
     },
     async isBlocked(owner, other) {
-      return fact(`b\0${owner}\0${other}`, () => q.isBlocked.get(owner, other) !== undefined);
+      return held.isBlocked(owner, other);
     },
     async listBlocked(owner) {
       return q.listBlocked.all(owner) as string[];
@@ -371,7 +383,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       write.createGroup(group, members, roles);
     },
     async getGroup(id) {
-      const g = fact(`g\0${id}`, () => readGroup(id));
+      const g = held.getGroup(id);
       return g && { ...g };
     },
     async updateGroup(id, changes, check, actor) {
@@ -398,8 +410,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     async addGroupMember(groupId, userId) {
       return write.addMember(groupId, userId);
     },
-    async addGroupMembers(groupId, userIds, check, actor) {
-      return write.addMembers(groupId, userIds, check, actor);
+    async addGroupMembers(groupId, userIds, check, actor, limit) {
+      return write.addMembers(groupId, userIds, check, actor, limit);
     },
     async removeGroupMember(groupId, userId, check, actor) {
       return write.removeMember(groupId, userId, check, actor);
@@ -420,11 +432,16 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       return facts.get(`l\0${groupId}`) as string[] | undefined;
     },
     async isGroupMember(groupId, userId) {
-      return fact(`m\0${groupId}\0${userId}`, () => q.isMember.get(userId, groupKey(groupId)) !== undefined);
+      return held.isGroupMember(groupId, userId);
     },
     async commitMessages(drafts) {
       if (closed) throw new Error('store closed');
       return writer ? writer.commit(drafts) : local.commit(drafts);
+    },
+    async commitGroupNotice(groupId, stands, draft) {
+      const g = readGroup(groupId);
+      if (!g || !stands(g)) return undefined;
+      return (await (writer ? writer.commit([draft]) : local.commit([draft])))[0];
     },
     // The writer thread takes its batches from one queue; :memory: commits before it returns.
     commitsInCallOrder: true,

@@ -77,11 +77,12 @@ type WireOutcome = number | string | null;
  * applied to (the commit's precondition), the event serialised without its seq, the new target
  * serialised without its changeSeq, vis1, vis2, event mentions, target mentions, the word index's
  * change ([words indexed before, words now, new vocabulary], null: none), webhook event type, webhook endpoints, time, pin ([seq, by, time] to add,
- * 0 to remove, null: none), the pin count it was applied with (-1: not used)].
+ * 0 to remove, null: none), the pin count it was applied with (-1: not used), and, when applied
+ * with the sender's group role, that role (null: no member)].
  */
 export type ChangeWire = [string, string, string, string, string, string, string, string, string | null, string | null,
   string | null, string | null, [was: string | null, now: string | null, vocabulary: string[] | null] | null, string | null, string[] | null, number,
-  [number, string, number] | 0 | null, number];
+  [number, string, number] | 0 | null, number, (string | null)?];
 /**
  * Per change: its seq when committed; 0 when stale (the target or the pin count changed since it
  * was read: nothing written); [body, vis1, vis2] of a duplicate; null for a conflict.
@@ -220,6 +221,7 @@ const changeQueries = () => cq || (cq = {
   byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
   target: db.prepare('SELECT rowid, body FROM messages WHERE conv_key = ? AND id = ?'),
   pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
+  role: db.prepare('SELECT role FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
   insert: db.prepare(
     'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
     'VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)'),
@@ -237,10 +239,12 @@ const changeOne = (c) => {
   const existing = k.byClientMsgId.get(c[2], c[3]);
   if (existing) return existing.conv_key === key ? [existing.body, existing.vis1, existing.vis2] : null;
   // Applied by the calling thread to the body it read: stale if that body (or, for a new pin,
-  // the pin count) changed since. Nothing is written; the caller reads again and retries.
+  // the pin count; for a pin by role, the sender's role) changed since. Nothing is written; the
+  // caller reads again and retries.
   const row = k.target.get(key, c[1]);
   if (!row || row.body !== c[5]) return 0;
   if (c[17] >= 0 && k.pinCount.get(key) !== c[17]) return 0;
+  if (c.length > 18 && (k.role.get(c[2], key) ?? null) !== c[18]) return 0;
   const seq = nextSeq(key);
   raised.set(key, seq);
   const event = '{"seq":' + seq + ',' + c[6].slice(1);

@@ -3,7 +3,8 @@
  * notification per change). Each node runs a group's changes one at a time, but not the other
  * node's: the store checks the roles again at its write (Store.changeGroupRole, updateGroup,
  * addGroupMembers, putSanction), and a removal's notice is keyed by the membership it ends, so
- * the second of two is a duplicate.
+ * the second of two is a duplicate. A pin under `pin: admins` reads the role in its commit, an
+ * invite counts the members in its write, and a settings change's notice commits only while it stands.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -11,7 +12,7 @@ import pg from 'pg';
 import type { GroupChange, Message } from '../../../src/protocol/index.js';
 import { requirePostgres, requireRedis } from '../helpers/services.js';
 import { twoNodes } from '../helpers/two-nodes.js';
-import { createUsers, type TestServer } from '../helpers/test-server.js';
+import { cmid, createUsers, text, type TestServer } from '../helpers/test-server.js';
 import { until } from '../helpers/webhook-receiver.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import { ask, change, create } from './group-helpers.js';
@@ -20,6 +21,41 @@ await requirePostgres();
 await requireRedis();
 
 const TRIES = 8;
+
+/** How many backends wait on a lock that `c`'s transaction holds, or behind one that does (a second waiter for a row waits on the first). */
+async function waitingOn(c: pg.Client): Promise<number> {
+  const { rows } = await c.query<{ n: number }>(
+    `WITH w AS (SELECT pid, pg_blocking_pids(pid) AS b FROM pg_stat_activity),
+          first AS (SELECT pid FROM w WHERE pg_backend_pid() = ANY(b))
+     SELECT count(*)::int AS n FROM w WHERE pid IN (SELECT pid FROM first) OR b && ARRAY(SELECT pid FROM first)`,
+  );
+  return rows[0]!.n;
+}
+
+/**
+ * Runs `pending` (a change on node B) while a transaction of the test's own holds what its write
+ * needs (`held`, statements run in it), so that it has passed its first check and waits at its
+ * write; runs `meanwhile` (a role change on node A, which those locks do not hold up; given the
+ * test's connection); then rolls back, letting B's write go on. Answers B's answer. Without the
+ * lock, the same order comes from two nodes' timing (rarely enough to miss in a test).
+ */
+async function atTheWrite<T = string>(databaseUrl: string, held: [string, unknown[]][], pending: () => Promise<T>, meanwhile: (c: pg.Client) => Promise<void>): Promise<T> {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    await c.query('BEGIN');
+    for (const [sql, params] of held) await c.query(sql, params);
+    const answer = pending();
+    await until(async () => (await waitingOn(c)) > 0, "node B's write waiting on the test's locks");
+    await meanwhile(c);
+    await c.query('ROLLBACK');
+    return await answer;
+  } finally {
+    await c.end();
+  }
+}
+
+const groupRow = (id: string): [string, unknown[]] => ['SELECT 1 FROM groups WHERE id = $1 FOR UPDATE', [id]];
 
 describe('group changes sent at once on two nodes', () => {
   const nodes = twoNodes();
@@ -134,32 +170,6 @@ describe('group changes sent at once on two nodes', () => {
     }
   });
 
-  /**
-   * Runs `pending` (a change on node B) while a transaction of the test's own holds what its write
-   * needs (`held`, statements run in it), so that it has passed its first check and waits at its
-   * write; runs `meanwhile` (a role change on node A, which those locks do not hold up); then
-   * rolls back, letting B's write go on. Answers B's answer. Without the lock, the same order
-   * comes from two nodes' timing (rarely enough to miss in a test).
-   */
-  async function atTheWrite(held: [string, unknown[]][], pending: () => Promise<string>, meanwhile: () => Promise<void>): Promise<string> {
-    const c = new pg.Client({ connectionString: nodes.databaseUrl });
-    await c.connect();
-    try {
-      await c.query('BEGIN');
-      for (const [sql, params] of held) await c.query(sql, params);
-      const answer = pending();
-      const waiting = async () => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))')).rows[0]!.n > 0;
-      await until(waiting, "node B's write waiting on the test's locks");
-      await meanwhile();
-      await c.query('ROLLBACK');
-      return await answer;
-    } finally {
-      await c.end();
-    }
-  }
-
-  const groupRow = (id: string): [string, unknown[]] => ['SELECT 1 FROM groups WHERE id = $1 FOR UPDATE', [id]];
-
   /** A group owned by olga, with alice (who reads it), bob an admin and `others`, made by the site. */
   async function adminGroup(id: string, others: string[]): Promise<void> {
     assert.equal((await a.rest('POST', '/v1/groups', { id, name: `Group ${id}`, owner: 'olga', members: ['alice', 'bob', ...others] })).status, 201);
@@ -179,7 +189,7 @@ describe('group changes sent at once on two nodes', () => {
       const id = `set-${kind}`;
       await adminGroup(id, ['carol']);
       const before = await settingsOf(id);
-      const answer = await atTheWrite([groupRow(id)], () => change(bobB, id, c), demoteBob(id));
+      const answer = await atTheWrite(nodes.databaseUrl, [groupRow(id)], () => change(bobB, id, c), demoteBob(id));
       assert.equal(answer, 'GROUP_ROLE_REQUIRED');
       const { notices } = await state(id);
       assert.deepEqual(notices.filter((e) => e === event), [], notices.join(', '));
@@ -191,6 +201,7 @@ describe('group changes sent at once on two nodes', () => {
     await adminGroup('inv', ['carol']);
     // The invitee's membership row, written and not committed: the invite's insert waits on it too.
     const answer = await atTheWrite(
+      nodes.databaseUrl,
       [groupRow('inv'), ["INSERT INTO memberships (user_id, conv_key) VALUES ('erin', 'group:inv')", []]],
       () => change(bobB, 'inv', { kind: 'invite', userIds: ['erin'] }),
       demoteBob('inv'),
@@ -210,7 +221,7 @@ describe('group changes sent at once on two nodes', () => {
     await adminGroup('mut', ['adam']);
     // The mute's row, written and not committed: the mute's insert waits on it too.
     const held = [adamsRow('mut'), ["INSERT INTO sanctions (user_id, kind, scope, until, created_at) VALUES ('adam', 'mute', 'mut', NULL, 1)", []] as [string, unknown[]]];
-    assert.equal(await atTheWrite(held, () => change(bobB, 'mut', { kind: 'mute', userId: 'adam' }), demoteBob('mut')), 'GROUP_ROLE_REQUIRED');
+    assert.equal(await atTheWrite(nodes.databaseUrl, held, () => change(bobB, 'mut', { kind: 'mute', userId: 'adam' }), demoteBob('mut')), 'GROUP_ROLE_REQUIRED');
     assert.deepEqual((await adamsMutes()).filter((m) => m.scope === 'mut'), []);
     const { notices } = await state('mut');
     assert.deepEqual(notices.filter((e) => e === 'member-muted'), [], notices.join(', '));
@@ -220,7 +231,7 @@ describe('group changes sent at once on two nodes', () => {
     await adminGroup('unm', ['adam']);
     assert.equal(await change(bobB, 'unm', { kind: 'mute', userId: 'adam' }), 'ok');
     const held = [adamsRow('unm'), ["SELECT 1 FROM sanctions WHERE user_id = 'adam' AND scope = 'unm' FOR UPDATE", []] as [string, unknown[]]];
-    assert.equal(await atTheWrite(held, () => change(bobB, 'unm', { kind: 'unmute', userId: 'adam' }), demoteBob('unm')), 'GROUP_ROLE_REQUIRED');
+    assert.equal(await atTheWrite(nodes.databaseUrl, held, () => change(bobB, 'unm', { kind: 'unmute', userId: 'adam' }), demoteBob('unm')), 'GROUP_ROLE_REQUIRED');
     assert.equal((await adamsMutes()).filter((m) => m.scope === 'unm').length, 1, 'still muted');
     const { notices } = await state('unm');
     assert.deepEqual(notices.filter((e) => e === 'member-unmuted'), [], notices.join(', '));
@@ -229,6 +240,7 @@ describe('group changes sent at once on two nodes', () => {
   it('refuses a dismissal on one node that reaches its write after the owner handed the group over on the other: not dismissed, nothing posted', async () => {
     assert.equal((await a.rest('POST', '/v1/groups', { id: 'dis-handed', name: 'D', owner: 'olga', members: ['alice', 'carol'] })).status, 201);
     const answer = await atTheWrite(
+      nodes.databaseUrl,
       [groupRow('dis-handed')],
       () => change(olgaB, 'dis-handed', { kind: 'dismiss' }),
       async () => assert.equal(await change(olgaA, 'dis-handed', { kind: 'role', userId: 'carol', role: 'owner' }), 'ok'),
@@ -246,5 +258,101 @@ describe('group changes sent at once on two nodes', () => {
     assert.equal(await change(daveB, 'again', { kind: 'remove', userId: 'carol' }), 'ok');
     const { notices } = await state('again');
     assert.equal(notices.filter((e) => e === 'member-removed').length, 2, notices.join(', '));
+  });
+});
+
+describe('pins under NATTER_PIN=admins, the member limit and renames, on two nodes', () => {
+  const nodes = twoNodes({ changes: { pin: 'admins' }, groupMemberLimit: 4 });
+  let olgaA: TestSocket;
+  let aliceA: TestSocket;
+  let bobB: TestSocket;
+  before(async () => {
+    await createUsers(nodes.a, 'olga', 'alice', 'bob', 'erin', 'adam');
+    olgaA = await nodes.a.login('olga');
+    aliceA = await nodes.a.login('alice');
+    bobB = await nodes.b.login('bob');
+  });
+
+  /** A group owned by olga, with alice and bob (an admin): three members. */
+  async function adminGroup(id: string): Promise<void> {
+    assert.equal((await nodes.a.rest('POST', '/v1/groups', { id, name: id, owner: 'olga', members: ['alice', 'bob'] })).status, 201);
+    assert.equal(await change(olgaA, id, { kind: 'role', userId: 'bob', role: 'admin' }), 'ok');
+  }
+
+  const notices = async (id: string) => {
+    const res = await nodes.a.rest('GET', `/v1/users/alice/conversations/group:${id}/messages?limit=50`);
+    return res.body.messages as Message[];
+  };
+
+  it("refuses an admin's pin on one node that reaches its commit after their demotion on the other: PIN_FORBIDDEN, nothing pinned", async () => {
+    await adminGroup('pin');
+    const clientMsgId = cmid();
+    aliceA.send({ type: 'message.send', clientMsgId, conversationId: 'group:pin', elem: text('pin me') });
+    const { id: messageId } = await aliceA.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+    const pin = async () => {
+      bobB.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:pin', messageId, change: { kind: 'pin', on: true } });
+      const answer = await bobB.nextOf(['change.ack', 'change.error']);
+      return answer.type === 'change.error' ? answer.name : 'ok';
+    };
+    let demoted: Promise<string> | undefined;
+    // The conversation's row: the pin's commit waits on it, the demotion does not (its notice does,
+    // so the demotion is awaited once the test lets go, and known done by its committed role).
+    const answer = await atTheWrite(nodes.databaseUrl, [["SELECT 1 FROM conversations WHERE key = 'group:pin' FOR UPDATE", []]], pin, async (c) => {
+      demoted = change(olgaA, 'pin', { kind: 'role', userId: 'bob', role: 'member' });
+      const role = async () => (await c.query("SELECT role FROM memberships WHERE conv_key = 'group:pin' AND user_id = 'bob'")).rows[0]?.role;
+      await until(async () => (await role()) === 'member', "bob's demotion committed");
+    });
+    assert.equal(await demoted, 'ok');
+    assert.equal(answer, 'PIN_FORBIDDEN');
+    aliceA.send({ type: 'pins.fetch', reqId: 'pins', conversationId: 'group:pin' });
+    assert.deepEqual((await aliceA.next('pins', (f) => f.reqId === 'pins')).pins, []);
+    assert.deepEqual((await notices('pin')).filter((m) => m.elem.type === 'change'), [], 'no pin event');
+  });
+
+  it('refuses one of two invites made at once on two nodes that together pass the member limit: GROUP_FULL, one added, one notice', async () => {
+    await adminGroup('full');
+    // Both invites wait at the group's row, each having counted 3 members before it, then write in turn.
+    const answers = await atTheWrite(nodes.databaseUrl, [groupRow('full')], () => Promise.all([
+      change(bobB, 'full', { kind: 'invite', userIds: ['erin'] }),
+      change(olgaA, 'full', { kind: 'invite', userIds: ['adam'] }),
+    ]), async (c) => until(async () => (await waitingOn(c)) === 2, 'both invites waiting at the write'));
+    assert.deepEqual([...answers].sort(), ['GROUP_FULL', 'ok']);
+    olgaA.send({ type: 'members.fetch', reqId: 'm-full', conversationId: 'group:full' });
+    assert.equal((await olgaA.next('members', (f) => f.reqId === 'm-full')).members.length, 4);
+    const joined = (await notices('full')).filter((m) => m.elem.type === 'system' && m.elem.event === 'member-joined');
+    assert.equal(joined.length, 1);
+  });
+
+  it("tells last the name that stands when two renames on two nodes are told the other way round from their writes", async () => {
+    await adminGroup('ren');
+    await adminGroup('busy');
+    const c = new pg.Client({ connectionString: nodes.databaseUrl });
+    await c.connect();
+    try {
+      const sent = cmid();
+      bobB.send({ type: 'message.send', clientMsgId: sent, conversationId: 'group:busy', elem: text('first') });
+      await bobB.next('message.ack', (f) => f.clientMsgId === sent);
+      // Node B's commits held up: a send of its own waits at another group's row, and what B
+      // commits through its batch after it waits too.
+      await c.query('BEGIN');
+      await c.query("SELECT 1 FROM conversations WHERE key = 'group:busy' FOR UPDATE");
+      const held = cmid();
+      bobB.send({ type: 'message.send', clientMsgId: held, conversationId: 'group:busy', elem: text('held') });
+      await until(async () => (await waitingOn(c)) > 0, "node B's send waiting");
+      const first = change(bobB, 'ren', { kind: 'rename', name: 'First' });
+      const nameNow = async () => (await c.query("SELECT name FROM groups WHERE id = 'ren'")).rows[0]?.name;
+      await until(async () => (await nameNow()) === 'First', "the first rename written on B");
+      assert.equal(await change(olgaA, 'ren', { kind: 'rename', name: 'Second' }), 'ok');
+      await c.query('ROLLBACK');
+      assert.equal(await first, 'ok');
+      await bobB.next('message.ack', (f) => f.clientMsgId === held);
+    } finally {
+      await c.end();
+    }
+    olgaA.send({ type: 'group.fetch', reqId: 'ren-info', groupId: 'ren' });
+    assert.equal((await olgaA.next('group.info', (f) => f.reqId === 'ren-info')).group.name, 'Second');
+    const renamed = (await notices('ren')).flatMap((m) => (m.elem.type === 'system' && m.elem.event === 'group-renamed' ? [m.elem.groupName] : []));
+    // Both in the order written, or the first not told (superseded before it could be): never 'First' last.
+    assert.ok(['First,Second', 'Second'].includes(renamed.join()), renamed.join());
   });
 });

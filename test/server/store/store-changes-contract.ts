@@ -9,8 +9,14 @@ import type { ChangeDraft, StoredMessage } from '../../../src/server/core/types.
 import { draft } from './store-contract.js';
 
 let n = 0;
-/** A change by `actor` to message `targetId` of `key`, decided by the real rules. */
-export function changeDraft(key: string, actor: string, targetId: string, change: Change, over: { changeId?: string; now?: number; admin?: boolean; policy?: Partial<ChangePolicy> } = {}): ChangeDraft {
+/**
+ * A change by `actor` to message `targetId` of `key`, decided by the real rules; `byRole`: judged
+ * by the actor's group role as the store reads it (a pin under `pin: admins`), as the service asks.
+ */
+export function changeDraft(
+  key: string, actor: string, targetId: string, change: Change,
+  over: { changeId?: string; now?: number; admin?: boolean; policy?: Partial<ChangePolicy>; byRole?: boolean } = {},
+): ChangeDraft {
   const group = key.startsWith('group:');
   const now = over.now ?? 2000;
   const message: Message = {
@@ -20,8 +26,9 @@ export function changeDraft(key: string, actor: string, targetId: string, change
   };
   return {
     key, type: group ? 'group' : 'p2p', targetId, message,
-    apply: (target, visibleTo, pinCount) => applyChange(change, target, visibleTo, pinCount,
-      { userId: actor, admin: over.admin ?? false, group, now }, { ...DEFAULT_CHANGE_POLICY, ...over.policy }),
+    apply: (target, visibleTo, pinCount, role) => applyChange(change, target, visibleTo, pinCount,
+      { userId: actor, admin: over.admin ?? false, group, groupManager: role === 'owner' || role === 'admin', now }, { ...DEFAULT_CHANGE_POLICY, ...over.policy }),
+    ...(over.byRole && { senderRole: true as const }),
   };
 }
 
@@ -234,5 +241,19 @@ export function changesContract(store: () => Store): void {
     assert.ok(lost && refused('PINS_LIMIT')(lost.reason));
     assert.equal((await s.listPins(k)).length, 2);
     assert.equal((await s.getConversation('a', k))?.lastSeq, 5);
+  });
+
+  it("judges a pin by the sender's group role as it is at the commit, when asked (pin: admins)", async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch-role', name: 'C', createdAt: 1 }, ['a', 'b', 'o'], { o: 'owner', a: 'admin' });
+    const k = groupKey('ch-role');
+    const ids = (await s.commitMessages([draft(k, 'b'), draft(k, 'b')])).map((o) => (o.status === 'committed' ? o.message.id : assert.fail()));
+    const pin = (actor: string, id: string) => s.commitChange(changeDraft(k, actor, id, { kind: 'pin', on: true }, { policy: { pin: 'admins' }, byRole: true }));
+    assert.equal((await pin('a', ids[0]!)).status, 'committed', 'an admin');
+    await assert.rejects(pin('b', ids[1]!), refused('PIN_FORBIDDEN'));
+    await assert.rejects(pin('nobody', ids[1]!), refused('PIN_FORBIDDEN'));
+    await s.setGroupRole('ch-role', 'a', 'member');
+    await assert.rejects(pin('a', ids[1]!), refused('PIN_FORBIDDEN'), 'demoted');
+    assert.deepEqual((await s.listPins(k)).map((p) => p.messageId), [ids[0]]);
   });
 }

@@ -166,4 +166,29 @@ export function groupsContract(store: () => Store): void {
     assert.deepEqual(seen, ['admin', 'member']);
     assert.deepEqual(await s.listGroupMembers('gr8'), ['ia', 'ib', 'io', 'iz']);
   });
+
+  it('counts the members in the invite\'s write with a limit: past it GROUP_FULL and nobody added; those already in count once', async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr-full', name: 'F', createdAt: 1 }, ['fo', 'fa'], { fo: 'owner' });
+    const full = (e: unknown) => e instanceof ChatError && e.name === 'GROUP_FULL';
+    await assert.rejects(s.addGroupMembers('gr-full', ['fx', 'fy'], () => true, 'fo', 3), full);
+    assert.deepEqual(await s.listGroupMembers('gr-full'), ['fa', 'fo']);
+    assert.deepEqual(await s.addGroupMembers('gr-full', ['fa', 'fx'], () => true, 'fo', 3), ['fx']);
+    await assert.rejects(s.addGroupMembers('gr-full', ['fy'], () => true, 'fo', 3), full);
+    assert.deepEqual(await s.addGroupMembers('gr-full', ['fy'], () => true, 'fo'), ['fy'], 'no limit');
+    assert.equal(await s.countGroupMembers('gr-full'), 4);
+  });
+
+  it("commits a group's notice only while what it tells stands, as the group is at the commit", async () => {
+    const s = store();
+    await s.createGroup({ id: 'gr-told', name: 'Before', createdAt: 1 }, ['to']);
+    const k = groupKey('gr-told');
+    await s.updateGroup('gr-told', { name: 'After' });
+    const named = (name: string) => (g: { name: string }) => g.name === name;
+    assert.equal(await s.commitGroupNotice('gr-told', named('Before'), draft(k, 'to')), undefined);
+    assert.equal((await s.getConversation('to', k))?.lastSeq ?? 0, 0, 'nothing written');
+    const told = await s.commitGroupNotice('gr-told', named('After'), draft(k, 'to'));
+    assert.equal(told?.status === 'committed' && told.message.seq, 1);
+    assert.equal(await s.commitGroupNotice('gr-none', () => true, draft(groupKey('gr-none'), 'to')), undefined);
+  });
 }

@@ -18,9 +18,13 @@ type Read = 'getUser' | 'getGroup' | 'isGroupMember' | 'isBlocked' | 'areFriends
 const slow: { ms: Partial<Record<Read | 'limiter', number>>; failing: Set<Read> } = { ms: {}, failing: new Set() };
 const wait = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
-/** The real SQLite store, its point reads answered after `slow.ms` (a site's own Store could be this far). */
+/**
+ * The real SQLite store, its point reads answered after `slow.ms` (a site's own Store could be this
+ * far), none of them held (`Store.held`: answered at once, they would skip the delays).
+ */
 function slowedStore(store: Store): Store {
   const slowed = Object.create(store) as Store;
+  Object.defineProperty(slowed, 'held', { value: undefined });
   for (const read of ['getUser', 'getGroup', 'isGroupMember', 'isBlocked', 'areFriends'] as const) {
     const real = store[read] as (...args: unknown[]) => Promise<unknown>;
     (slowed as unknown as Record<Read, unknown>)[read] = async (...args: unknown[]) => {
