@@ -197,8 +197,8 @@ test('a Chinese page: the launcher and the panel speak Chinese (the build looks 
 
 test('an English page: the launcher speaks English before any catalogue, and the panel once the English chunk (its strings, out of the element code) is in: no ids, no empty labels', async () => {
   const chunk = (name: RegExp) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => name.test(n))!), 'utf8');
-  assert.ok(!chunk(/^natter-panel-[\w-]+\.js$/).includes('Write a message…'), "the panel's chunk has no English text");
-  assert.ok(chunk(/^natter-en-[\w-]+\.js$/).includes('Write a message…'));
+  assert.ok(!chunk(/^natter-panel-[\w-]+\.js$/).includes('Pick a conversation'), "the panel's chunk has no English text");
+  assert.ok(chunk(/^natter-en-[\w-]+\.js$/).includes('Pick a conversation'));
   const release = cdn.hold(/^natter-en-/);
   const seen = cdn.requests.length;
   const page = await newPage();
@@ -215,7 +215,7 @@ test('an English page: the launcher speaks English before any catalogue, and the
     assert.equal(await page.evaluate(() => !!customElements.get('message-composer')), false);
     release();
     const input = page.locator('chat-widget message-composer [part~="input"]');
-    await until(async () => (await input.getAttribute('placeholder')) === 'Write a message…', 'the composer in English');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Message', 'the composer in English');
     assert.equal(await page.locator('chat-widget [part~="close-button"]').getAttribute('aria-label'), 'Close chat');
     assert.equal(await panel.getAttribute('aria-busy'), 'false');
     const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
@@ -239,7 +239,7 @@ test('an English page whose English chunk failed to load (fetched with the panel
     assert.equal(await page.evaluate(() => !!customElements.get('message-composer')), false, 'no panel without its strings');
     await page.locator('chat-widget [part~="launcher"]').click();
     const input = page.locator('chat-widget message-composer [part~="input"]');
-    await until(async () => (await input.getAttribute('placeholder')) === 'Write a message…', 'the composer in English');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Message', 'the composer in English');
     assert.equal(cdn.requests.slice(seen).filter((p) => /\/natter-en-[\w-]+\.js$/.test(p)).length, 2, 'the English chunk asked for twice');
   } finally {
     await page.context().close();
@@ -344,6 +344,22 @@ test("the launcher's first paint has no locale machinery: @lit/localize's runtim
   assert.deepEqual(machinery, []);
 });
 
+test("opening the widget fetches no schema of an answer only the features loaded on first use read: search results and a group's settings come with them", () => {
+  const chunk = (prefix: string) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => new RegExp(`^natter-${prefix}-[\\w-]+\\.js$`).test(n))!), 'utf8');
+  const [panel, extras] = [chunk('panel'), chunk('extras')];
+  // The frame type of search's answer, and the one picklist value of a group's settings' schema.
+  for (const text of ['search.results', 'since-join']) {
+    assert.ok(!panel.includes(text), `the panel's chunk carries ${text}`);
+    assert.ok(extras.includes(text), `the extras chunk lacks ${text}`);
+  }
+});
+
+test("opening the widget fetches no @mention suggesting: finding the name typed and ranking the members come with the list, on the first @ in a group", () => {
+  const map = readdirSync(CDN_DIR).find((n) => /^natter-panel-[\w-]+\.js\.map$/.test(n))!;
+  const { sourcesContent } = JSON.parse(readFileSync(join(CDN_DIR, map), 'utf8')) as { sourcesContent: string[] };
+  for (const fn of ['mentionQueryAt', 'mentionOptions']) assert.ok(!sourcesContent.some((text) => text.includes(`function ${fn}(`)), `the panel's chunk is built from ${fn}`);
+});
+
 test('once the page has loaded, the widget works offline: the panel, the emoji list and the features opened on first use (formatted text among them) came while the page was idle', async () => {
   const seen = cdn.requests.length;
   const page = await newPage();
@@ -396,7 +412,7 @@ test('data-locale="ar" on an English page: the widget speaks Arabic, mirrored, a
   await until(async () => (await launcher.getAttribute('aria-label'))?.startsWith('فتح الدردشة'), 'the launcher to be named in Arabic');
   await launcher.click();
   const input = page.locator('chat-widget message-composer [part~="input"]');
-  await until(async () => (await input.getAttribute('placeholder')) === 'اكتب رسالة…', 'the composer in Arabic');
+  await until(async () => (await input.getAttribute('placeholder')) === 'رسالة', 'the composer in Arabic');
   const [direction, sendLeft, inputLeft, pageDirection] = await page.evaluate(() => {
     const composer = document.querySelector('chat-widget')!.shadowRoot!.querySelector('message-composer')!;
     const [send, input] = ['send-button', 'input'].map((name) => composer.shadowRoot!.querySelector(`[part~="${name}"]`)!.getBoundingClientRect().left);

@@ -3,7 +3,8 @@
  * the thread. Creating a group from the list opens it in the thread: focus must land in the
  * thread's composer, not on <body> (the New group button the dialog returned focus to is hidden
  * with the list). A long peer id as the thread's title, at 320 px in either direction: cut
- * with an ellipsis, beside the back button and before the search button, overlapping neither.
+ * with an ellipsis at its end (its start shows, on the Arabic page too), beside the back button
+ * and before the search button, overlapping neither.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,14 +61,24 @@ test('at 320 px, a long title is cut with an ellipsis and leaves the back and se
     await page.locator('#state[data-state="online"]').waitFor();
     await until(async () => (await page.locator('h1#title').innerText()) === peer, 'the thread opens under its title');
     // No named functions inside evaluate(): tsx's __name helper does not exist in the page.
-    const { boxes, cut } = await page.evaluate(() => {
+    const { boxes, cut, firstShown } = await page.evaluate(() => {
       const heading = document.querySelector('h1#title')!;
       const els = [document.querySelector('#back')!, heading, document.querySelector('chat-thread')!.shadowRoot!.querySelector('[part~="search-button"]')!];
-      return { boxes: els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect), cut: heading.scrollWidth > heading.clientWidth && getComputedStyle(heading).textOverflow === 'ellipsis' };
+      // Where the name's first letter is drawn: inside the heading's box when the cut is at its end.
+      const range = document.createRange();
+      range.setStart(heading.firstChild!, 0);
+      range.setEnd(heading.firstChild!, 1);
+      const [first, box] = [range.getBoundingClientRect(), heading.getBoundingClientRect()];
+      return {
+        boxes: els.map((el) => el.getBoundingClientRect().toJSON() as DOMRect),
+        cut: heading.scrollWidth > heading.clientWidth && getComputedStyle(heading).textOverflow === 'ellipsis',
+        firstShown: first.left >= box.left - 0.5 && first.right <= box.right + 0.5,
+      };
     });
     const [back, title, search] = boxes as [DOMRect, DOMRect, DOMRect];
     const where = `${lang} 320px`;
     assert.ok(cut, `${where}: the title is cut with an ellipsis`);
+    assert.ok(firstShown, `${where}: the title is cut at its end: its first letter shows`);
     const apart = (a: DOMRect, b: DOMRect) => Math.min(a.right, b.right) - Math.max(a.left, b.left) <= 0.5 || Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) <= 0.5;
     assert.ok(apart(title, back), `${where}: title clear of the back button`);
     assert.ok(apart(title, search), `${where}: title clear of the search button`);

@@ -9,7 +9,9 @@
  *
  * Only the functions valibot itself annotates are marked (read from its build, so a new one is
  * covered and a removed one is not), and only in our modules, where they are called through the
- * namespace (`v.object(…)`).
+ * namespace (`v.object(…)`); and our own schema builder, `maxBytes` of `src/protocol/fields.ts`
+ * (a `v.pipe` of its own), imported by name: its bare calls held the schemas' limits in the
+ * panel's chunk (the group and friend limits), −0.13 KiB there.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,23 +31,34 @@ export function valibotPureNames(source: string): Set<string> {
  * modules that import valibot never shadow it.
  */
 export function markPureCalls(code: string, pure: ReadonlySet<string>, id: string): { code: string; map: SourceMap } | undefined {
-  if (!code.includes('valibot')) return undefined;
+  if (!code.includes('valibot') && !code.includes(OWN_BUILDER)) return undefined;
   const ast = parseAst(code);
   const spaces = new Set<string>();
+  const own = new Set<string>();
   for (const node of astNodes(ast)) {
-    if (node.type !== 'ImportDeclaration' || (node.source as { value?: unknown }).value !== 'valibot') continue;
-    for (const spec of node.specifiers as (AstNode & { local: { name: string } })[]) if (spec.type === 'ImportNamespaceSpecifier') spaces.add(spec.local.name);
+    if (node.type !== 'ImportDeclaration') continue;
+    const from = String((node.source as { value?: unknown }).value);
+    for (const spec of node.specifiers as (AstNode & { local: { name: string }; imported?: { name?: string } })[]) {
+      if (from === 'valibot' && spec.type === 'ImportNamespaceSpecifier') spaces.add(spec.local.name);
+      if (/(^|\/)fields\.js$/.test(from) && spec.type === 'ImportSpecifier' && spec.imported?.name === OWN_BUILDER) own.add(spec.local.name);
+    }
   }
-  if (spaces.size === 0) return undefined;
+  if (spaces.size === 0 && own.size === 0) return undefined;
   const out = new MagicString(code);
   for (const node of astNodes(ast)) {
     if (node.type !== 'CallExpression') continue;
-    const callee = node.callee as AstNode & { object?: AstNode & { name?: string }; property?: AstNode & { name?: string }; computed?: boolean };
-    if (callee.type !== 'MemberExpression' || callee.computed || callee.object?.type !== 'Identifier' || !spaces.has(callee.object.name!)) continue;
-    if (pure.has(callee.property?.name ?? '')) out.appendLeft(node.start, '/* @__PURE__ */ ');
+    const callee = node.callee as AstNode & { name?: string; object?: AstNode & { name?: string }; property?: AstNode & { name?: string }; computed?: boolean };
+    const marked =
+      callee.type === 'Identifier'
+        ? own.has(callee.name!)
+        : callee.type === 'MemberExpression' && !callee.computed && callee.object?.type === 'Identifier' && spaces.has(callee.object.name!) && pure.has(callee.property?.name ?? '');
+    if (marked) out.appendLeft(node.start, '/* @__PURE__ */ ');
   }
   return out.hasChanged() ? { code: out.toString(), map: out.generateMap({ hires: true, source: id }) } : undefined;
 }
+
+/** `src/protocol/fields.ts`'s string-with-a-byte-limit schema, which our frame modules call as valibot's builders. */
+const OWN_BUILDER = 'maxBytes';
 
 export function pureValibotPlugin(): Plugin {
   let pure: Set<string> | undefined;
@@ -54,7 +67,7 @@ export function pureValibotPlugin(): Plugin {
     apply: 'build',
     transform(code, id) {
       const file = id.split('?')[0]!;
-      if (!file.endsWith('.ts') || file.includes('/node_modules/') || !code.includes('valibot')) return null;
+      if (!file.endsWith('.ts') || file.includes('/node_modules/') || (!code.includes('valibot') && !code.includes(OWN_BUILDER))) return null;
       pure ??= valibotPureNames(readFileSync(createRequire(import.meta.url).resolve('valibot'), 'utf8'));
       return markPureCalls(code, pure, file) ?? null;
     },

@@ -7,7 +7,7 @@
  */
 import type { GroupChange } from '../protocol/group-frames.js';
 import { acceptAnswers } from '../protocol/client-wire.js';
-import { GroupInfoSchema } from '../protocol/answer-frames.js';
+import { GroupInfoSchema } from '../protocol/feature-answers.js';
 import type { GroupInfo, ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Requests } from './requests.js';

@@ -8,7 +8,7 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import { ChatError, type ErrorBody } from '../protocol/error-codes.js';
 import { acceptAnswers } from '../protocol/client-wire.js';
-import { SearchResultsSchema } from '../protocol/answer-frames.js';
+import { SearchResultsSchema } from '../protocol/feature-answers.js';
 import type { ServerFrameOf } from '../protocol/frames.js';
 import type { SearchResult } from '../protocol/search-schema.js';
 import type { ConversationId } from '../protocol/ids.js';

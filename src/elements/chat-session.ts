@@ -4,6 +4,7 @@ import { provide } from '@lit/context';
 import { createChatClient } from '../client/index.js';
 import type { ChatClient } from '../client/types.js';
 import { chatClientContext, chatStickersContext, type StickerSet } from './context.js';
+import { closeOwnClient } from './own-client.js';
 import { styles } from './chat-session.styles.js';
 
 /**
@@ -52,13 +53,13 @@ export class ChatSession extends LitElement {
     super.disconnectedCallback();
     // Moving the element (remove + insert in one task) must not drop the connection.
     queueMicrotask(() => {
-      if (!this.isConnected) this.#closeOwnClient();
+      if (!this.isConnected) this.#ownClient = closeOwnClient(this, this.#ownClient);
     });
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('server') || changed.has('token')) {
-      if (this.#ownClient && this.#ownClientFor !== this.#wanted()) this.#closeOwnClient();
+      if (this.#ownClientFor !== this.#wanted()) this.#ownClient = closeOwnClient(this, this.#ownClient);
       this.#ensureClient();
     }
   }
@@ -72,14 +73,6 @@ export class ChatSession extends LitElement {
 
   #wanted(): string {
     return `${this.server}\n${this.token}`;
-  }
-
-  #closeOwnClient(): void {
-    const own = this.#ownClient;
-    if (!own) return;
-    this.#ownClient = undefined;
-    if (this.client === own) this.client = undefined;
-    void own.close();
   }
 
   override render() {

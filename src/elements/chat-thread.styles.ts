@@ -67,8 +67,9 @@ export const styles = [
       flex: none;
     }
 
-    /* A message reached by jumpTo(): a tint that fades (a still tint without motion). */
-    .row[data-highlight] {
+    /* A message reached by jumpTo(): a tint that fades (a still tint without motion), on the message
+       only, not on a day heading above it in the same row. */
+    .row[data-highlight] > [part~='message'] {
       border-radius: var(--chat-radius, 0.5rem);
       animation: chat-thread-highlight 2.4s ease-out both;
     }
@@ -84,7 +85,7 @@ export const styles = [
     }
 
     @media (prefers-reduced-motion: reduce) {
-      .row[data-highlight] {
+      .row[data-highlight] > [part~='message'] {
         animation: none;
         background: color-mix(in srgb, var(--_accent) 16%, transparent);
       }

@@ -8,6 +8,7 @@ import { widgetStrings } from './i18n/widget.js';
 import { loadPanel, panelDefined, panelView } from './widget/load-panel.js';
 import { whenIdle } from './idle.js';
 import { createWidgetClient } from './widget/widget-client.js';
+import { closeOwnClient } from './own-client.js';
 import { styles } from './chat-widget.styles.js';
 
 const STORAGE_PREFIX = 'natter:widget-open:';
@@ -202,7 +203,7 @@ export class ChatWidget extends LitElement {
     if (this.#consuming || !view) return;
     this.#consuming = true;
     view.consumeSessionClient(this, (client) => {
-      if (client !== this.#ownClient) this.#closeOwnClient();
+      if (client !== this.#ownClient) this.#ownClient = closeOwnClient(this, this.#ownClient);
       this.client = client;
     });
   }
@@ -211,7 +212,7 @@ export class ChatWidget extends LitElement {
     super.disconnectedCallback();
     // Moving the element (remove + insert in one task) must not drop the connection.
     queueMicrotask(() => {
-      if (!this.isConnected) this.#closeOwnClient();
+      if (!this.isConnected) this.#ownClient = closeOwnClient(this, this.#ownClient);
     });
   }
 
@@ -220,7 +221,7 @@ export class ChatWidget extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('server') || changed.has('token') || changed.has('tokenUrl')) {
-      if (this.#ownClient && this.#ownClientFor !== this.#wanted()) this.#closeOwnClient();
+      if (this.#ownClientFor !== this.#wanted()) this.#ownClient = closeOwnClient(this, this.#ownClient);
       this.#ensureClient();
     }
     if (changed.has('conversation') && isConversationId(this.conversation)) {
@@ -265,14 +266,6 @@ export class ChatWidget extends LitElement {
 
   #wanted(): string {
     return `${this.server}\n${this.token}\n${this.tokenUrl}`;
-  }
-
-  #closeOwnClient(): void {
-    const own = this.#ownClient;
-    if (!own) return;
-    this.#ownClient = undefined;
-    if (this.client === own) this.client = undefined;
-    void own.close();
   }
 
   /** Pointing at or focusing the launcher fetches the panel before the click. */

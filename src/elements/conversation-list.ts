@@ -29,7 +29,7 @@ import { deliveryOf, renderClock } from './thread/delivery.js';
 
 /**
  * With `create-group`, a New group button above the list opens `<group-create-dialog>` (loaded
- * the first time, a chunk of its own); the group created is selected.
+ * the first time it opens); the group created is selected.
  *
  * @summary The user's conversations, most recent first, with previews and unread counts.
  * @tag conversation-list

@@ -7,17 +7,17 @@ import { browserLang, formatTagOf, langOf } from './i18n/locale.js';
 import { formatLocale } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+const formats = new Map<string, unknown>();
 
-/** A cached `Intl.DateTimeFormat` of the formatting locale (building one costs more than using it). */
+/** The `Intl` formatter `key` names, made once (building one costs more than using it). */
+function cached<T>(key: string, make: () => T): T {
+  if (!formats.has(key)) formats.set(key, make());
+  return formats.get(key) as T;
+}
+
+/** A cached `Intl.DateTimeFormat` of the formatting locale. */
 function dateTimeFormat(name: string, options: Intl.DateTimeFormatOptions, locale = formatLocale()): Intl.DateTimeFormat {
-  const key = `${locale}/${name}`;
-  let format = formats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, options);
-    formats.set(key, format);
-  }
-  return format;
+  return cached(`${locale}/${name}`, () => new Intl.DateTimeFormat(locale, options));
 }
 
 const TIME: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
@@ -73,16 +73,12 @@ export function formatDateTime(time: number): string {
   return dateTimeFormat('date-time', DATE_TIME).format(time);
 }
 
-const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
-
 /**
  * A day counted from today in words of the formatting locale (`Intl.RelativeTimeFormat`,
  * `numeric: 'auto'`), capitalised as a heading: `Today`, `Yesterday`, `Hier`, `Вчера`, `أمس`, `昨日`.
  */
 export function formatRelativeDay(daysAgo: number, locale = formatLocale()): string {
-  let format = relativeFormats.get(locale);
-  if (!format) relativeFormats.set(locale, (format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })));
-  const text = format.format(-daysAgo, 'day');
+  const text = cached(`${locale}/relative`, () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(-daysAgo, 'day');
   return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 }
 
@@ -135,7 +131,6 @@ export function formatDuration(seconds: number): string {
 }
 
 const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-const sizeFormats = new Map<string, Intl.NumberFormat>();
 
 /**
  * A file size for people, in the locale's digits and unit names: `512 B`, `1.5 MB`, `1,5 Mo` (default: the
@@ -149,12 +144,7 @@ export function formatFileSize(bytes: number, locale = formatLocale(), step = 10
     value /= step;
     unit++;
   }
-  const key = `${locale}/${unit}`;
-  let format = sizeFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'unit', unit: SIZE_UNITS[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 });
-    sizeFormats.set(key, format);
-  }
+  const format = cached(`${locale}/${SIZE_UNITS[unit]}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: SIZE_UNITS[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }));
   return format.format(value);
 }
 

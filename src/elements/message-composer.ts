@@ -108,7 +108,7 @@ export class MessageComposer extends LitElement {
   /** Conversation to send to, `p2p:<user>` or `group:<id>`. */
   @property() accessor conversation = '';
 
-  /** Placeholder of the text area; default: "Write a message…" in the element's language. */
+  /** Placeholder of the text area; default: "Message" in the element's language. */
   @property() accessor placeholder = '';
 
   /** Turns the composer off (the host page decides when). */

@@ -3,15 +3,17 @@ import { ReqIdSchema as ReqId, SeqSchema as Seq } from './fields.js';
 import { MessageIdSchema, ReactionKeySchema, ReplyToSchema } from './changes.js';
 import { ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
-import { MessageSchema, ProfileSchema } from './message.js';
-import { CoreServerFrames, FriendEntrySchema } from './frames.js';
+import { ProfileSchema } from './message.js';
+import { FriendEntrySchema } from './frames.js';
 
 /*
  * Server frames that answer requests only code a client loads later makes (member pages, who
- * reacted, pins, search results, a group's settings), and `ServerFrameSchema`, every server frame.
+ * reacted, pins, friends; search results and a group's settings are
+ * `./feature-answers.ts`'s, so that the script tag's panel, which imports this module, carries neither).
  * A module of its own that the client's core never imports (`./frames.ts` takes only types from
  * it): a client reads these answers once the code that asks for them registered them
  * (`acceptAnswers` in `./client-wire.ts`), so the script tag's first paint carries none of them.
+ * Every server frame's schema, `ServerFrameSchema`, is `./codec.ts`'s.
  */
 
 
@@ -72,43 +74,6 @@ export const MembersSchema = v.object({
 });
 
 /**
- * The answer to `search.fetch`, newest first, as many as fit in one frame. `cursor` is set when
- * more may follow: pass it in the next `search.fetch`. Each snippet is checked against
- * `SearchResultSchema` (`./search-schema.ts`) by the code that reads it (the client's search,
- * loaded with the first search, checks it by hand), so the first paint does not carry it.
- */
-export const SearchResultsSchema = v.object({
-  type: v.literal('search.results'),
-  reqId: ReqId,
-  /** At most SEARCH_LIMITS.page (50); the bounds of each snippet are checked by the code that reads it. */
-  results: v.array(v.object({ message: MessageSchema, snippet: v.object({ text: v.string(), marks: v.array(v.array(v.number())) }) })),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(128))),
-});
-
-/** The answer to `group.fetch`: the group's settings and the asker's role in it. */
-export const GroupInfoSchema = v.object({
-  type: v.literal('group.info'),
-  reqId: ReqId,
-  // Lengths are the server's to bound (and the frame's, by LIMITS.frameBytes): the first paint carries this.
-  group: v.object({
-    id: v.string(),
-    name: v.string(),
-    avatar: v.optional(v.string()),
-    notice: v.optional(v.string()),
-    historyVisibility: v.picklist(['all', 'since-join']),
-    memberCount: Seq,
-    role: v.picklist(GROUP_ROLES),
-  }),
-});
-export type GroupInfo = v.InferOutput<typeof GroupInfoSchema>['group'];
-
-
-/**
- * Answers to requests that only code a client loads later makes: that code registers the schema
- * of its answer with the client's decoder before it asks (`acceptAnswers`); an answer that
- * arrives unasked is an unknown frame there.
- */
-/**
  * A page of `friends.list`: friends, or requests received (`in`) or sent (`out`), by id. At most
  * FRIEND_LIMITS.page items (a frame's own size bounds them here: the first paint decodes it).
  */
@@ -118,9 +83,3 @@ export const FriendsPageSchema = v.object({
   items: v.array(FriendEntrySchema),
   hasMore: v.boolean(),
 });
-
-export const LaterAnswerFrames = [MembersSchema, ReactionsSchema, PinsSchema, SearchResultsSchema, GroupInfoSchema, FriendsPageSchema] as const;
-export type LaterAnswerFrame = (typeof LaterAnswerFrames)[number];
-
-/** Every server frame: those a client reads from its start (`CoreServerFrames`) and the later answers. */
-export const ServerFrameSchema = v.variant('type', [...CoreServerFrames, ...LaterAnswerFrames]);

@@ -5,7 +5,7 @@
  * script tag's first paint does not carry the schemas of answers only its panel asks for.
  */
 import type * as v from 'valibot';
-import type { LaterAnswerFrame } from './answer-frames.js';
+import type { LaterAnswerFrame } from './codec.js';
 import { byType, decode, type Result } from './frame-decode.js';
 import { CoreServerFrames, type ClientFrame, type ServerFrame } from './frames.js';
 

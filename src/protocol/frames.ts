@@ -5,11 +5,13 @@ import { LIMITS } from './limits.js';
 import { ConversationSummarySchema, ElemSchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
 import { ERROR_CODES, type ErrorName } from './error-codes.js';
 import { ChangeAckSchema } from './changes.js';
-import type { ServerFrameSchema } from './answer-frames.js';
+import type { ServerFrameSchema } from './codec.js';
 
-// The answers to requests only code a client loads later makes are in `./answer-frames.ts`, with
-// `ServerFrameSchema` (every server frame): the first paint's code imports neither.
-export type { GroupInfo, GroupRole, MemberInfo } from './answer-frames.js';
+// The answers to requests only code a client loads later makes are in `./answer-frames.ts` (and
+// `./feature-answers.ts`), `ServerFrameSchema` (every server frame) in
+// `./codec.ts`: the first paint's code imports none of them.
+export type { GroupRole, MemberInfo } from './answer-frames.js';
+export type { GroupInfo } from './feature-answers.js';
 
 /*
  * Frames are JSON objects with a `type` of the form `noun.verb`. Requests that expect an answer

@@ -9,6 +9,7 @@ export * from './message.js';
 export * from './changes.js';
 export * from './frames.js';
 export * from './answer-frames.js';
+export * from './feature-answers.js';
 export * from './client-frames.js';
 export * from './codec.js';
 export * from './client-codec.js';

@@ -20,7 +20,7 @@ export type { FileStorage, ByteRange, SignedRead } from './uploads/file-storage.
 export type { FileStorageFactory } from './uploads/open-file-storage.js';
 export { createPostgresFileStorage, type PostgresFileStorageOptions } from './uploads/postgres-file-storage.js';
 export { createS3FileStorage, type S3FileStorageOptions } from './uploads/s3-file-storage.js';
-export type { FileIndex, FileIndexFactory, FileRecord, FileRef } from './uploads/file-index.js';
+export type { DeletedFile, FileIndex, FileIndexFactory, FileRecord, FileRef } from './uploads/file-index.js';
 export { createDiskFileStorage } from './uploads/disk-file-storage.js';
 export { createMemoryFileStorage } from './uploads/memory-file-storage.js';
 export type { Presence, PresenceFactory } from './core/presence.js';

@@ -15,7 +15,7 @@ const LAZY = [
   'src/client/upload.ts', 'src/client/media-probe.ts', 'src/client/load-around.ts', 'src/client/send-actions.ts', 'src/client/prepare-file.ts',
   'src/client/change-actions.ts', 'src/protocol/client-frames.ts', 'src/client/search.ts', 'src/protocol/search.ts',
   // The schemas of answers only that code asks for (the client reads them once it registered them).
-  'src/protocol/answer-frames.ts',
+  'src/protocol/answer-frames.ts', 'src/protocol/feature-answers.ts',
 ];
 /** Text only the schemas of frames a client sends (and the change actions) hold: `message.send`'s own check, a fetch of reactions. */
 const CLIENT_SCHEMA_TEXT = ['exactly one of elem and forward', 'reactions.fetch'];

@@ -3,7 +3,7 @@ import '../../src/elements/define.js';
 import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
-import { closeClients, connect, tokenFor, uniqueUser } from './helpers.js';
+import { closeClients, connect, expectOwnClientLife, tokenFor, uniqueUser } from './helpers.js';
 
 describe('chat-session', () => {
   afterEach(closeClients);
@@ -35,6 +35,11 @@ describe('chat-session', () => {
     session.remove();
     await waitUntil(() => client.$connection.get() === 'closed', 'the client should close');
     expect(session.client).to.equal(undefined);
+  });
+
+  it('keeps its client when moved, and a new token closes it and creates one for the new user', async () => {
+    const { token, url } = await tokenFor(uniqueUser('erin'));
+    await expectOwnClientLife(await fixture<ChatSession>(html`<chat-session server=${url} token=${token}></chat-session>`));
   });
 
   it('reflects a forced theme for the elements inside', async () => {

@@ -159,7 +159,7 @@ for (const total of [1_000, 10_000]) {
         expect(visible(thread), '#5 is on screen').to.include(5);
         const row = thread.shadowRoot!.querySelector<HTMLElement>('[data-row][data-highlight]')!;
         expect(row.textContent).to.include('#5');
-        expect(getComputedStyle(row).animationName).to.equal('chat-thread-highlight');
+        expect(getComputedStyle(row.querySelector('[part~="message"]')!).animationName).to.equal('chat-thread-highlight');
         // Where the jump went, scrolling still goes: End reaches the newest message.
         log(thread).focus();
         await sendKeys({ press: 'End' });
@@ -185,9 +185,9 @@ describe('chat-thread jump highlight', () => {
       const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
       const id = alice.messages(`p2p:${bobId}`).get()[3]!.id;
       expect(await el.jumpTo(id)).to.equal(true);
-      const row = el.shadowRoot!.querySelector<HTMLElement>('[data-row][data-highlight]')!;
-      expect(getComputedStyle(row).animationName).to.equal('none');
-      expect(getComputedStyle(row).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
+      const message = el.shadowRoot!.querySelector<HTMLElement>('[data-row][data-highlight] > [part~="message"]')!;
+      expect(getComputedStyle(message).animationName).to.equal('none');
+      expect(getComputedStyle(message).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
       // Asked from inside the thread (focus on the log), the message takes focus; from outside it does not.
       const other = alice.messages(`p2p:${bobId}`).get()[20]!.id;
       (document.activeElement as HTMLElement | null)?.blur();
@@ -198,6 +198,24 @@ describe('chat-thread jump highlight', () => {
       const focusedRow = el.shadowRoot!.activeElement as HTMLElement;
       expect(focusedRow.getAttribute('part')).to.contain('message');
       expect(focusedRow.textContent).to.contain(alice.messages(`p2p:${bobId}`).get()[3]!.elem.type === 'text' ? '#3' : '');
+    } finally {
+      await closeClients();
+    }
+  });
+
+  it('tints the message only, not the day heading above it in the same row', async () => {
+    const { aliceId, bobId, alice } = await connectPair();
+    try {
+      await seed(bobId, aliceId, 3);
+      await waitUntil(() => alice.messages(`p2p:${bobId}`).get().length === 3, 'alice should hold the messages');
+      await emulateMedia({ reducedMotion: 'reduce' });
+      const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
+      // The first message of the day: its row starts with the day heading ("Today").
+      expect(await el.jumpTo(alice.messages(`p2p:${bobId}`).get()[0]!.id)).to.equal(true);
+      const row = el.shadowRoot!.querySelector<HTMLElement>('[data-row][data-highlight]')!;
+      expect(row.querySelector('[part~="day"]'), 'the row holds the day heading').to.not.equal(null);
+      expect(getComputedStyle(row.querySelector('[part~="message"]')!).backgroundColor, 'the message is tinted').to.not.equal('rgba(0, 0, 0, 0)');
+      expect(getComputedStyle(row).backgroundColor, 'the row around the heading is not').to.equal('rgba(0, 0, 0, 0)');
     } finally {
       await closeClients();
     }

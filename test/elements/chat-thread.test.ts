@@ -110,6 +110,24 @@ describe('chat-thread', () => {
     await waitUntil(() => parts(el, 'message').length === 0, 'Delete should remove the message');
   });
 
+  it("opens another message's menu while focus is still on the first one's button (a scripted click, assistive technology), and keeps it open", async () => {
+    await bob.send(`p2p:${aliceId}`, 'first');
+    await bob.send(`p2p:${aliceId}`, 'second');
+    const el = await thread(alice, `p2p:${bobId}`);
+    await waitUntil(() => parts(el, 'actions-button').length === 2, 'both messages should have a menu button');
+    const [first, second] = parts(el, 'message');
+    first!.querySelector<HTMLButtonElement>('[part~="actions-button"]')!.focus();
+    // Activated without a focus move first: focus goes from the first button into the new menu.
+    second!.querySelector<HTMLButtonElement>('[part~="actions-button"]')!.click();
+    await waitUntil(() => el.shadowRoot!.activeElement?.getAttribute('role') === 'menuitem', 'focus should move into the new menu');
+    await el.updateComplete;
+    expect(second!.querySelector('[part~="menu"]'), 'the second message’s menu stays open').to.not.equal(null);
+    expect(parts(el, 'menu')).to.have.length(1);
+    // Focus leaving that menu still closes it.
+    part(el, 'log')!.focus();
+    await waitUntil(() => !part(el, 'menu'), 'focus leaving the menu should close it');
+  });
+
   it('marks an oversize text failed with the size reason, and offers Edit and Copy, not Resend', async () => {
     const el = await thread(alice, `p2p:${bobId}`);
     await alice.send(`p2p:${bobId}`, 'x'.repeat(9000)).catch(() => {});

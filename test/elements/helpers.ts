@@ -1,4 +1,4 @@
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { createChatClient, createMemoryStorage, type ChatClientOptions, type ClientStorage } from '../../src/client/index.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
@@ -27,6 +27,32 @@ export async function connect(userId: string, name?: string): Promise<ChatClient
   open.push(client);
   await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 5000 });
   return client;
+}
+
+/**
+ * The life of the client an element made itself from `server` + `token` (`<chat-session>`,
+ * `<chat-widget>`; `el` is on the page with its first token): moved (removed and inserted in one
+ * task), it keeps it open; a new token closes it and makes one that signs in as the new user;
+ * removed, it closes that one.
+ */
+export async function expectOwnClientLife(el: HTMLElement & { client?: ChatClient; token: string; updateComplete: Promise<boolean> }): Promise<void> {
+  const old = el.client!;
+  await waitUntil(() => old.$connection.get() === 'online', 'the element should connect');
+
+  document.body.prepend(el);
+  await Promise.resolve();
+  expect(el.client).to.equal(old);
+  expect(old.$connection.get()).to.equal('online');
+
+  const secondUser = uniqueUser('second');
+  el.token = (await tokenFor(secondUser)).token;
+  await el.updateComplete;
+  const fresh = el.client!;
+  expect(fresh).to.not.equal(old);
+  await waitUntil(() => old.$connection.get() === 'closed', 'the client made for the old token should close');
+  await waitUntil(() => fresh.$me.get()?.id === secondUser, 'the new client should sign in as the new user');
+  el.remove();
+  await waitUntil(() => fresh.$connection.get() === 'closed', 'the new client should close when removed');
 }
 
 /** Sends `count` texts `<prefix><i>` from `from` to `to` through the admin API (long histories). */

@@ -2,8 +2,11 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
+import { composerStrings } from '../../src/elements/i18n/composer.js';
+import { setLocale } from '../../src/elements/i18n/localize.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import { closeClients, connectPair, part } from './helpers.js';
+import { placeholderInk } from './overflow-helpers.js';
 
 describe('message-composer', () => {
   let alice: ChatClient;
@@ -30,6 +33,33 @@ describe('message-composer', () => {
     const messages = alice.messages(`p2p:${bob}`);
     await waitUntil(() => messages.get().some((m) => m.elem.type === 'text' && m.elem.text === 'hello bob' && m.status === 'sent'), 'the message should be acked');
     expect(messages.get()).to.have.length(1);
+  });
+
+  it('shows a placeholder that fits its line at a phone\'s width, in any language; its name stays', async () => {
+    const el = await composer();
+    const input = part<HTMLTextAreaElement>(el, 'input')!;
+    try {
+      for (const locale of ['', 'de', 'ru', 'ar']) {
+        await setLocale(locale);
+        for (const width of [600, 320]) {
+          el.style.width = `${width}px`;
+          await el.updateComplete;
+          const t = composerStrings();
+          const where = `${locale || 'en'} ${width} px`;
+          expect(input.placeholder, `${where}: the default placeholder`).to.equal(t.placeholder);
+          const { ink, room } = placeholderInk(input);
+          // Within half a pixel: the antialiased edge of the last glyph ("Сообщение" at 320 px: 92.06 of 92), no letter cut.
+          expect(ink, `${where}: “${input.placeholder}” fits its line`).to.be.at.most(room + 0.5);
+          expect(input.getAttribute('aria-label'), `${where}: the accessible name is unchanged`).to.equal(t.input);
+        }
+      }
+    } finally {
+      await setLocale('');
+    }
+    // A placeholder the page sets is its own: shown as given.
+    el.placeholder = 'Say hi to Bob';
+    await el.updateComplete;
+    expect(input.placeholder).to.equal('Say hi to Bob');
   });
 
   it('inserts a newline on Shift+Enter instead of sending', async () => {

@@ -10,7 +10,7 @@ import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
 import { broadcast, focused, nextFrames } from './a11y-helpers.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
-import { overflowPast } from './overflow-helpers.js';
+import { overflowPast, placeholderInk } from './overflow-helpers.js';
 
 const WIDTH = 320;
 const horizontalOverflow = (root: Element) => overflowPast(root, WIDTH);
@@ -77,6 +77,9 @@ describe('narrow layout (320 px)', function () {
     const { paddingTop, paddingBottom, borderTopWidth, borderBottomWidth } = getComputedStyle(input);
     const chrome = [paddingTop, paddingBottom, borderTopWidth, borderBottomWidth].reduce((sum, v) => sum + parseFloat(v), 0);
     expect(input.getBoundingClientRect().height, 'the empty composer is one line tall').to.be.below(chrome + lineHeight * 1.5);
+    // And it is not cut at the line's end (Chromium draws no ellipsis there): half a pixel for the last glyph's antialiased edge.
+    const { ink, room } = placeholderInk(input);
+    expect(ink, `the placeholder “${input.placeholder}” fits its line`).to.be.at.most(room + 0.5);
     expect(part(widget, 'close-button')!.getBoundingClientRect().right).to.be.at.most(WIDTH);
     widget.hide();
   });

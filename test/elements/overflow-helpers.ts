@@ -1,4 +1,5 @@
-// Sideways overflow at narrow widths, read from real layout (narrow.test.ts, mute-narrow.test.ts).
+// Sideways overflow at narrow widths, read from real layout (narrow.test.ts, mute-narrow.test.ts), and
+// whether a field's placeholder fits its line (Chromium cuts a text area's placeholder without an ellipsis).
 
 /** Every element in the shadow roots under `root`, recursively. */
 function shadowElements(root: Element): Element[] {
@@ -31,4 +32,20 @@ export function overflowPast(root: Element, width: number): string[] {
     if (visible && past(r) && (!clip || past(clip.getBoundingClientRect()))) found.push(`${name} spans ${Math.round(r.left)}…${Math.round(r.right)}`);
   }
   return found;
+}
+
+/**
+ * How wide `field`'s placeholder is drawn (its ink, what a cut would hide) and how much room its
+ * line has (the box less padding and borders), in px.
+ */
+export function placeholderInk(field: HTMLInputElement | HTMLTextAreaElement): { ink: number; room: number } {
+  const style = getComputedStyle(field);
+  const context = document.createElement('canvas').getContext('2d')!;
+  context.font = style.font;
+  const metrics = context.measureText(field.placeholder);
+  const chrome = ['paddingLeft', 'paddingRight', 'borderLeftWidth', 'borderRightWidth'] as const;
+  return {
+    ink: metrics.actualBoundingBoxLeft + metrics.actualBoundingBoxRight,
+    room: chrome.reduce((room, side) => room - parseFloat(style[side]), field.getBoundingClientRect().width),
+  };
 }

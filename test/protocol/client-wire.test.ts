@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LaterAnswerFrames, MembersSchema, ServerFrameSchema } from '../../src/protocol/answer-frames.js';
+import { MembersSchema } from '../../src/protocol/answer-frames.js';
+import { LaterAnswerFrames, ServerFrameSchema } from '../../src/protocol/codec.js';
 import { acceptAnswers, decodeServerFrameInClient } from '../../src/protocol/client-wire.js';
 import { decodeServerFrame } from '../../src/protocol/codec.js';
 import { CoreServerFrames } from '../../src/protocol/frames.js';

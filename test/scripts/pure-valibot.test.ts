@@ -37,6 +37,21 @@ test('calls through the namespace import are marked, whatever its name; comments
   assert.equal(markPureCalls("import { object } from 'valibot';\nobject({});", new Set(['object']), 'm.js'), undefined);
 });
 
+test("calls of our own schema builder, fields.ts's maxBytes imported by name (renamed too), are marked; a maxBytes from elsewhere is not", () => {
+  const code = [
+    "import { maxBytes, ReqIdSchema } from '../protocol/fields.js';",
+    "import { maxBytes as limit } from './fields.js';",
+    'export const A = maxBytes(64);',
+    'export const B = limit(8);',
+    'ReqIdSchema.parse(1);',
+  ].join('\n');
+  const out = markPureCalls(code, new Set(), 'm.js')!.code;
+  assert.match(out, /A = \/\* @__PURE__ \*\/ maxBytes\(64\)/);
+  assert.match(out, /B = \/\* @__PURE__ \*\/ limit\(8\)/);
+  assert.match(out, /^ReqIdSchema\.parse\(1\);$/m);
+  assert.equal(markPureCalls("import { maxBytes } from './sizes.js';\nmaxBytes(1);", new Set(), 'm.js'), undefined);
+});
+
 test('an unused schema leaves a chunk that imports valibot from another chunk', async () => {
   // main.ts has valibot (the core chunk); use.ts, loaded later, uses one of lazy.ts's two schemas.
   // Beside this file, so that 'valibot' resolves from the project's node_modules (nothing is written).

@@ -4,7 +4,8 @@ import { AT_ALL, isConversationId, type ConversationId } from '../../protocol/id
 import { StoreController } from '../controllers/store-controller.js';
 import type { ComposerStrings } from '../i18n/composer.js';
 import { MENTIONS_ID } from './load-mention-list.js';
-import { mentionOptions, mentionQueryAt, type Mention, type MentionOption, type MentionQuery } from './mention-suggest.js';
+import { mentionOptions, mentionQueryAt, type MentionQuery } from './mention-options.js';
+import type { Mention, MentionOption } from './mention-suggest.js';
 
 /** What the list needs from the composer that hosts it. */
 export interface MentionDelegate {

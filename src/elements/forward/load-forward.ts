@@ -1,7 +1,7 @@
 /**
  * Loads `<forward-dialog>` once per page, when a person first forwards a message. In the script
- * tag it is a chunk of its own (`natter-forward-<hash>.js`), which opening the widget to read and
- * send text does not download.
+ * tag it is with the features loaded on first use (`natter-extras-<hash>.js`), which opening the
+ * widget to read and send text does not download.
  */
 import { loadOnce } from '../load-once.js';
 import { defineElements } from '../widget/define-elements.js';

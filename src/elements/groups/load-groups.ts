@@ -1,7 +1,7 @@
 /**
  * Loads the group dialogs and the people views once per page (`./group-elements.ts`), when a
- * person first opens one. In the script tag they are a chunk of their own (`natter-groups-<hash>.js`),
- * which opening the widget to read and send text does not download.
+ * person first opens one. In the script tag they are with the features loaded on first use
+ * (`natter-extras-<hash>.js`), which opening the widget to read and send text does not download.
  */
 import { loadOnce } from '../load-once.js';
 

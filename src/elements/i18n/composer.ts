@@ -18,7 +18,8 @@ const CATEGORIES: Record<string, () => string> = {
  */
 const composer = {
   get input() { return msg('Message', { id: 'composer.input' }); },
-  get placeholder() { return msg('Write a message…', { id: 'composer.placeholder' }); },
+  /** A word or two: a longer one ("Write a message…") is cut mid-word at a phone's width, without an ellipsis. */
+  get placeholder() { return msg('Message', { id: 'composer.placeholder' }); },
   get send() { return msg('Send', { id: 'composer.send' }); },
   tooLong: (bytes: string, limit: string) =>
     msg(str`This message is too long to send: ${bytes} of ${limit} bytes. Shorten it or split it up.`, { id: 'composer.tooLong' }),

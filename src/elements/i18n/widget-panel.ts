@@ -6,7 +6,6 @@ const panel = {
   get back() { return msg('Back to conversations', { id: 'widget.back' }); },
   get conversations() { return msg('Conversations', { id: 'widget.conversations' }); },
   get messages() { return msg('Messages', { id: 'widget.messages' }); },
-  get placeholder() { return msg('Write a message…', { id: 'widget.placeholder' }); },
   get pick() { return msg('Pick a conversation', { id: 'widget.pick' }); },
 };
 

@@ -9,8 +9,8 @@ const ICON = html`<span class="search-icon" aria-hidden="true"></span>`;
 import { loadOnce } from '../load-once.js';
 
 /**
- * Loads and registers `<chat-search>` the first time a search opens (in the script tag: a chunk
- * of its own, `natter-search-<hash>.js`, with the client's search code, `client/search.ts`).
+ * Loads and registers `<chat-search>` the first time a search opens (in the script tag: with the
+ * client's search code, `client/search.ts`, in the features loaded on first use, `natter-extras-<hash>.js`).
  */
 const loadSearch = loadOnce(() => import('./chat-search.js').then((m) => m.defineChatSearch()));
 

@@ -21,7 +21,7 @@ interface OpenerDeps {
  * Opens `<media-viewer>` from the thread: a click on an image (without a modifier key, which
  * keeps the link's new tab) or on a video's expand button shows the conversation's loaded
  * pictures and videos at the one clicked. The viewer is loaded and registered the first time it
- * opens (in the script tag: a chunk of its own, `natter-viewer-<hash>.js`).
+ * opens (in the script tag: with the features loaded on first use, `natter-extras-<hash>.js`).
  */
 export class MediaOpener {
   readonly #deps: OpenerDeps;

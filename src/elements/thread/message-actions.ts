@@ -40,7 +40,7 @@ export class MessageActions {
   /** Who reacted: loaded the first time someone asks (in the script tag: with the features loaded on first use). */
   reactors: Reactors | undefined;
   readonly #loadReactors: () => Promise<Reactors>;
-  /** The "Report" dialog of a message: loaded the first time someone reports (in the script tag: `natter-report-<hash>.js`). */
+  /** The "Report" dialog of a message: loaded the first time someone reports (in the script tag: `natter-extras-<hash>.js`). */
   report: ReportDialog | undefined;
   readonly #loadReport: () => Promise<ReportDialog>;
 
@@ -147,12 +147,15 @@ export class MessageActions {
     else if (item === 'delete') this.discard(m);
   }
 
-  onMenuFocusOut = (e: FocusEvent): void => {
+  /** Focus left the menu of the message `key`: its menu closes, if it is the one open. */
+  menuFocusOut(key: string, e: FocusEvent): void {
     const next = e.relatedTarget as Node | null;
     if (next && (e.currentTarget as Element).contains(next)) return;
-    // Clicking an item blurs nothing outside; a focus move out of the menu closes it.
-    if (this.menuFor) this.#set(() => (this.menuFor = ''));
-  };
+    // Clicking an item blurs nothing outside; a focus move out of the menu closes it. Focus left
+    // on another message's button as its menu opens (a scripted click, assistive technology that
+    // activates without focusing) moves into the new menu: that one stays open.
+    if (this.menuFor === key) this.#set(() => (this.menuFor = ''));
+  }
 
   /** Opens or closes the list of who read a message. */
   toggleReceipts(key: string): void {

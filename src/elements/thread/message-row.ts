@@ -109,7 +109,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
             onToggle: () => actions.toggleMenu(key),
             onPick: (item) => actions.pick(m, item),
             onKeydown: (e) => onMenuKeydown(e, (focusButton) => actions.closeMenu(focusButton)),
-            onFocusOut: actions.onMenuFocusOut,
+            onFocusOut: (e) => actions.menuFocusOut(key, e),
           })}
         </div>
         ${renderReactions(ctx.changes, m)}${renderPendingChanges(ctx.changes, m)}

@@ -164,7 +164,7 @@ export function renderPanel(w: PanelHost) {
                 </chat-thread>
                 ${current?.left
                   ? html`<p part="left-notice" class="left">${g.groupLeft}</p>`
-                  : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} placeholder=${t.placeholder} formatting=${fmt}></message-composer>`}
+                  : html`<message-composer part="composer" exportparts=${COMPOSER_PARTS} conversation=${w.selected} formatting=${fmt}></message-composer>`}
               `
             : html`<p class="pick">${t.pick}</p>`}
         </div>

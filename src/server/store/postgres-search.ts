@@ -134,26 +134,41 @@ export function createPostgresSearch(
   };
 }
 
-/** Fills `search_text` of every stored message, a thousand rows per round trip (migration 7). */
-export async function indexExistingMessages(client: PoolClient): Promise<{ rows: number }> {
+/**
+ * Sets a column of every message row that `select` reads, in (conv_key, seq) order, a page of rows
+ * per round trip: `select` takes the key to read after as `$1, $2` and names the column it reads
+ * `v`; `valueOf` makes a row's new value (null: left as it is); `set` assigns it from `v.x`.
+ * Resolves with how many rows it set.
+ */
+async function fillMessages(client: PoolClient, select: string, valueOf: (read: string) => string | null, set: string): Promise<number> {
   let after: [string, number] = ['', 0];
-  let indexed = 0;
+  let filled = 0;
   for (;;) {
-    const { rows } = await client.query<{ conv_key: string; seq: string | number; body: string }>(
-      'SELECT conv_key, seq, body FROM messages WHERE (conv_key, seq) > ($1, $2) ORDER BY conv_key, seq LIMIT 1000', after);
-    if (rows.length === 0) return { rows: indexed };
-    const set = rows.map((r) => [r.conv_key, Number(r.seq), searchTextOf(JSON.parse(r.body) as Message)] as const).filter((r) => r[2] !== null);
-    if (set.length > 0) {
+    const { rows } = await client.query<{ conv_key: string; seq: string | number; v: string }>(select, after);
+    if (rows.length === 0) return filled;
+    const values = rows.map((r) => [r.conv_key, Number(r.seq), valueOf(r.v)] as const).filter((r) => r[2] !== null);
+    if (values.length > 0) {
       await client.query(
-        `UPDATE messages m SET search_text = v.t FROM unnest($1::text[], $2::bigint[], $3::text[]) AS v(k, s, t)
+        `UPDATE messages m SET ${set} FROM unnest($1::text[], $2::bigint[], $3::text[]) AS v(k, s, x)
          WHERE m.conv_key = v.k AND m.seq = v.s`,
-        [set.map((r) => r[0]), set.map((r) => r[1]), set.map((r) => r[2])],
+        [values.map((r) => r[0]), values.map((r) => r[1]), values.map((r) => r[2])],
       );
     }
-    indexed += set.length;
+    filled += values.length;
     const last = rows[rows.length - 1]!;
     after = [last.conv_key, Number(last.seq)];
   }
+}
+
+/** Fills `search_text` of every stored message, a thousand rows per round trip (migration 7). */
+export async function indexExistingMessages(client: PoolClient): Promise<{ rows: number }> {
+  const rows = await fillMessages(
+    client,
+    'SELECT conv_key, seq, body AS v FROM messages WHERE (conv_key, seq) > ($1, $2) ORDER BY conv_key, seq LIMIT 1000',
+    (body) => searchTextOf(JSON.parse(body) as Message),
+    'search_text = v.x',
+  );
+  return { rows };
 }
 
 /**
@@ -162,28 +177,16 @@ export async function indexExistingMessages(client: PoolClient): Promise<{ rows:
  * trigram index (migration 16).
  */
 export async function indexExistingWords(client: PoolClient): Promise<{ rows: number }> {
-  let after: [string, number] = ['', 0];
-  let indexed = 0;
-  for (;;) {
-    const { rows } = await client.query<{ conv_key: string; seq: string | number; search_text: string }>(
-      `SELECT conv_key, seq, search_text FROM messages WHERE (conv_key, seq) > ($1, $2) AND search_text IS NOT NULL
-       ORDER BY conv_key, seq LIMIT 10000`, after);
-    if (rows.length === 0) break;
-    const set = rows.map((r) => [r.conv_key, Number(r.seq), indexWords(r.search_text)] as const).filter((r) => r[2] !== null);
-    if (set.length > 0) {
-      await client.query(
-        `UPDATE messages m SET search_words = ${WORDS_VECTOR('v.w')} FROM unnest($1::text[], $2::bigint[], $3::text[]) AS v(k, s, w)
-         WHERE m.conv_key = v.k AND m.seq = v.s`,
-        [set.map((r) => r[0]), set.map((r) => r[1]), set.map((r) => r[2])],
-      );
-    }
-    indexed += set.length;
-    const last = rows[rows.length - 1]!;
-    after = [last.conv_key, Number(last.seq)];
-  }
+  const rows = await fillMessages(
+    client,
+    `SELECT conv_key, seq, search_text AS v FROM messages WHERE (conv_key, seq) > ($1, $2) AND search_text IS NOT NULL
+     ORDER BY conv_key, seq LIMIT 10000`,
+    indexWords,
+    `search_words = ${WORDS_VECTOR('v.x')}`,
+  );
   await client.query('CREATE INDEX messages_words ON messages USING gin (search_words) WHERE search_words IS NOT NULL');
   await client.query('DROP INDEX IF EXISTS messages_search');
-  return { rows: indexed };
+  return { rows };
 }
 
 /**

@@ -54,6 +54,8 @@ export interface SqliteWriterOptions {
   autocheckpoint: number;
   /** Index messages for search (default true; off only to measure what the index costs). */
   search?: boolean;
+  /** Called as a worker thread starts (with the first job, and with the first after one died). */
+  onStart?: () => void;
 }
 
 /**
@@ -654,7 +656,7 @@ function traceReply([start, end, move, merge, jobs]: NonNullable<Reply['t']>, po
 }
 
 /** Starts the writer for `file`, an existing WAL-mode database with the schema in place. */
-export function startSqliteWriter(file: string, options: SqliteWriterOptions): SqliteWriter {
+export function startSqliteWriter(file: string, { onStart, ...options }: SqliteWriterOptions): SqliteWriter {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const pending = new Map<number, { resolve(r: Reply): void; reject(e: unknown): void; postedAt: number }>();
   let nextId = 1;
@@ -665,6 +667,7 @@ export function startSqliteWriter(file: string, options: SqliteWriterOptions): S
   let stopping: Promise<void> | undefined;
 
   const start = (): Worker => {
+    onStart?.();
     const channel = new MessageChannel();
     const w = new Worker(WORKER_SOURCE, {
       eval: true,

@@ -30,6 +30,9 @@ export interface PendingRef extends FileRef {
   state: 'unchecked' | 'missing';
 }
 
+/** A file the index forgot, whose bytes storage may still hold. */
+export type DeletedFile = Pick<FileRecord, 'id' | 'size'>;
+
 /** Most unreferenced uploads (not yet carried by a message) one user may hold at once. */
 export interface UploadQuota {
   /** Their bytes, the upload being reserved included. */
@@ -75,9 +78,16 @@ export interface FileIndex {
   listUnreferenced(before: number, limit: number, after?: Pick<FileRecord, 'createdAt' | 'id'>): Promise<FileRecord[]>;
   /**
    * Forgets the file and its references (true) if none is confirmed and it still has exactly
-   * `refCount` references (none was added since the caller looked); false otherwise.
+   * `refCount` references (none was added since the caller looked); false otherwise. In the
+   * same step the file joins the deleted files (`listDeleted`) until `clearDeleted`: its bytes
+   * are deleted from storage after its row is gone, and a crash or a failed delete in between
+   * must leave a trace of them for the next sweep.
    */
   deleteUnreferenced(id: string, refCount: number): Promise<boolean>;
+  /** Files forgotten by `deleteUnreferenced` whose bytes may still be stored, by id, at most `limit`, only those after `after` when given. */
+  listDeleted(limit: number, after?: string): Promise<DeletedFile[]>;
+  /** Drops a deleted file from that list once its bytes are gone: true if this call did (one of several sweepers). */
+  clearDeleted(id: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

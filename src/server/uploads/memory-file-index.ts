@@ -10,6 +10,8 @@ const pending = (r: Held): PendingRef => ({ fileId: r.fileId, key: r.key, messag
 export function createMemoryFileIndex(): FileIndex {
   const files = new Map<string, FileRecord>();
   const refs = new Map<string, Held[]>();
+  /** Deleted files (id → size) whose bytes may still be stored. */
+  const deleted = new Map<string, number>();
   const confirmed = (id: string) => (refs.get(id) ?? []).some((r) => r.state === 1);
   return {
     async putFile(file) {
@@ -70,7 +72,14 @@ export function createMemoryFileIndex(): FileIndex {
     async deleteUnreferenced(id, refCount) {
       if (!files.has(id) || confirmed(id) || (refs.get(id)?.length ?? 0) !== refCount) return false;
       refs.delete(id);
+      deleted.set(id, files.get(id)!.size);
       return files.delete(id);
+    },
+    async listDeleted(limit, after) {
+      return [...deleted].filter(([id]) => after === undefined || id > after).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, limit).map(([id, size]) => ({ id, size }));
+    },
+    async clearDeleted(id) {
+      return deleted.delete(id);
     },
     async close() {},
   };

@@ -1,6 +1,7 @@
 import type { CustomTypesConfig } from 'pg';
 import type { Logger } from '../core/logger.js';
-import type { FileIndex, FileRecord, PendingRef } from './file-index.js';
+import type { FileIndex, FileRecord } from './file-index.js';
+import { REF_STATE, toPending, toRecord, toRef, unreferenced, type FileRow, type PendingRefRow, type RefRow } from './sql-file-index.js';
 import { openUploadsPool } from './postgres-pool.js';
 
 export interface PostgresFileIndexOptions {
@@ -31,20 +32,16 @@ CREATE TABLE IF NOT EXISTS natter_file_refs (
   added bigserial,
   PRIMARY KEY (file_id, conv_key, message_id)
 );
+CREATE TABLE IF NOT EXISTS natter_file_deletions (
+  id text COLLATE "C" PRIMARY KEY,
+  size bigint NOT NULL
+);
 ALTER TABLE natter_file_refs ADD COLUMN IF NOT EXISTS state smallint NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS natter_files_by_uploader ON natter_files (uploader);
 CREATE INDEX IF NOT EXISTS natter_files_by_created_id ON natter_files (created_at, id);
 `;
 
-/** No confirmed reference names the file `f` (`state`: 0 unchecked, 1 confirmed, 2 missing). */
-const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM natter_file_refs r WHERE r.file_id = f.id AND r.state = 1)';
-const STATE = { confirmed: 1, missing: 2 } as const;
-
-type RefRow = { file_id: string; conv_key: string; message_id: string; state: number };
-const toPending = (r: RefRow): PendingRef => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id, state: r.state === 2 ? 'missing' : 'unchecked' });
-
-type Row = { id: string; uploader: string; conv_key: string; name: string; mime: string; size: number; created_at: number };
-const toRecord = (r: Row): FileRecord => ({ id: r.id, uploader: r.uploader, key: r.conv_key, name: r.name, mime: r.mime, size: r.size, createdAt: r.created_at });
+const UNREFERENCED = unreferenced('natter_file_refs');
 
 /**
  * File metadata in PostgreSQL, beside the store's tables (same database, own tables). Every
@@ -71,13 +68,13 @@ export async function createPostgresFileIndex(options: PostgresFileIndexOptions)
       );
     },
     async getFile(id) {
-      const [row] = await rows<Row>('SELECT * FROM natter_files WHERE id = $1', [id]);
+      const [row] = await rows<FileRow>('SELECT * FROM natter_files WHERE id = $1', [id]);
       return row && toRecord(row);
     },
     async getFiles(ids) {
       const found = new Map<string, FileRecord>();
       if (ids.length === 0) return found;
-      for (const row of await rows<Row>('SELECT * FROM natter_files WHERE id = ANY($1::text[])', [[...new Set(ids)]])) found.set(row.id, toRecord(row));
+      for (const row of await rows<FileRow>('SELECT * FROM natter_files WHERE id = ANY($1::text[])', [[...new Set(ids)]])) found.set(row.id, toRecord(row));
       return found;
     },
     async addRefs(refs) {
@@ -89,11 +86,8 @@ export async function createPostgresFileIndex(options: PostgresFileIndexOptions)
       );
     },
     async listRefs(fileId, limit) {
-      const found = await rows<{ file_id: string; conv_key: string; message_id: string }>(
-        'SELECT file_id, conv_key, message_id FROM natter_file_refs WHERE file_id = $1 ORDER BY added LIMIT $2',
-        [fileId, limit],
-      );
-      return found.map((r) => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id }));
+      const found = await rows<RefRow>('SELECT file_id, conv_key, message_id FROM natter_file_refs WHERE file_id = $1 ORDER BY added LIMIT $2', [fileId, limit]);
+      return found.map(toRef);
     },
     async reserveFile(f, quota) {
       const c = await pool.connect();
@@ -122,15 +116,15 @@ export async function createPostgresFileIndex(options: PostgresFileIndexOptions)
       }
     },
     async listUnreferenced(before, limit, after) {
-      return (await rows<Row>(
+      return (await rows<FileRow>(
         `SELECT * FROM natter_files f WHERE created_at < $1 AND (created_at, id) > ($2, $3) AND ${UNREFERENCED} ORDER BY created_at, id LIMIT $4`,
         [before, after?.createdAt ?? Number.MIN_SAFE_INTEGER, after?.id ?? '', limit],
       )).map(toRecord);
     },
     async listPendingRefs(of, limit) {
       const found = 'fileId' in of
-        ? await rows<RefRow>('SELECT file_id, conv_key, message_id, state FROM natter_file_refs WHERE file_id = $1 AND state <> 1 ORDER BY added LIMIT $2', [of.fileId, limit])
-        : await rows<RefRow>(
+        ? await rows<PendingRefRow>('SELECT file_id, conv_key, message_id, state FROM natter_file_refs WHERE file_id = $1 AND state <> 1 ORDER BY added LIMIT $2', [of.fileId, limit])
+        : await rows<PendingRefRow>(
           `SELECT r.file_id, r.conv_key, r.message_id, r.state FROM natter_file_refs r JOIN natter_files f ON f.id = r.file_id
            WHERE f.uploader = $1 AND r.state <> 1 AND ${UNREFERENCED} ORDER BY r.added LIMIT $2`,
           [of.uploader, limit],
@@ -142,21 +136,29 @@ export async function createPostgresFileIndex(options: PostgresFileIndexOptions)
       await rows(
         `UPDATE natter_file_refs r SET state = $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS m (file_id, conv_key, message_id)
          WHERE r.file_id = m.file_id AND r.conv_key = m.conv_key AND r.message_id = m.message_id`,
-        [refs.map((r) => r.fileId), refs.map((r) => r.key), refs.map((r) => r.messageId), STATE[state]],
+        [refs.map((r) => r.fileId), refs.map((r) => r.key), refs.map((r) => r.messageId), REF_STATE[state]],
       );
     },
     async deleteUnreferenced(id, refCount) {
-      // One statement: the file goes, with its references, only while none is confirmed and none was added.
+      // One statement: the file goes, with its references, only while none is confirmed and none
+      // was added; it joins the deleted files in the same commit.
       const [row] = await rows<{ n: number }>(
         `WITH gone AS (
            DELETE FROM natter_files f WHERE id = $1 AND ${UNREFERENCED}
              AND (SELECT count(*) FROM natter_file_refs r WHERE r.file_id = $1) = $2
-           RETURNING id),
-         refs AS (DELETE FROM natter_file_refs r USING gone WHERE r.file_id = gone.id)
+           RETURNING id, size),
+         refs AS (DELETE FROM natter_file_refs r USING gone WHERE r.file_id = gone.id),
+         doomed AS (INSERT INTO natter_file_deletions (id, size) SELECT id, size FROM gone ON CONFLICT (id) DO UPDATE SET size = EXCLUDED.size)
          SELECT count(*)::int AS n FROM gone`,
         [id, refCount],
       );
       return row!.n > 0;
+    },
+    async listDeleted(limit, after) {
+      return rows<{ id: string; size: number }>('SELECT id, size FROM natter_file_deletions WHERE id > $1 ORDER BY id LIMIT $2', [after ?? '', limit]);
+    },
+    async clearDeleted(id) {
+      return ((await pool.query('DELETE FROM natter_file_deletions WHERE id = $1', [id])).rowCount ?? 0) > 0;
     },
     async close() {
       await pool.end();

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { FileIndex, FileRecord, FileRef, PendingRef, UploadQuota } from './file-index.js';
+import type { FileIndex, FileRecord, FileRef, UploadQuota } from './file-index.js';
+import { REF_STATE, toPending, toRecord, toRef, unreferenced, type FileRow, type PendingRefRow, type RefRow } from './sql-file-index.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS files (
@@ -19,20 +20,15 @@ CREATE TABLE IF NOT EXISTS file_refs (
   message_id TEXT NOT NULL,
   PRIMARY KEY (file_id, conv_key, message_id)
 );
+CREATE TABLE IF NOT EXISTS deleted_files (
+  id TEXT PRIMARY KEY,
+  size INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS files_by_uploader ON files (uploader);
 CREATE INDEX IF NOT EXISTS files_by_created ON files (created_at, id);
 `;
 
-/** No confirmed reference names the file `f` (`state`: 0 unchecked, 1 confirmed, 2 missing). */
-const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM file_refs r WHERE r.file_id = f.id AND r.state = 1)';
-const STATE = { confirmed: 1, missing: 2 } as const;
-
-type RefRow = { file_id: string; conv_key: string; message_id: string; state: number };
-const toPending = (r: RefRow): PendingRef => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id, state: r.state === 2 ? 'missing' : 'unchecked' });
-
-type Row = { id: string; uploader: string; conv_key: string; name: string; mime: string; size: number; created_at: number };
-
-const toRecord = (r: Row): FileRecord => ({ id: r.id, uploader: r.uploader, key: r.conv_key, name: r.name, mime: r.mime, size: r.size, createdAt: r.created_at });
+const UNREFERENCED = unreferenced('file_refs');
 
 /**
  * File metadata in its own SQLite file (`files.db` beside `natter.db`), so uploads never
@@ -52,33 +48,37 @@ export function createSqliteFileIndex(file: string): FileIndex {
   }
   const q = {
     put: db.prepare('INSERT OR REPLACE INTO files (id, uploader, conv_key, name, mime, size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    get: db.prepare<[string], Row>('SELECT * FROM files WHERE id = ?'),
+    get: db.prepare<[string], FileRow>('SELECT * FROM files WHERE id = ?'),
     addRef: db.prepare('INSERT OR IGNORE INTO file_refs (file_id, conv_key, message_id) VALUES (?, ?, ?)'),
-    refs: db.prepare<[string, number], { file_id: string; conv_key: string; message_id: string }>(
-      'SELECT file_id, conv_key, message_id FROM file_refs WHERE file_id = ? ORDER BY rowid LIMIT ?',
-    ),
+    refs: db.prepare<[string, number], RefRow>('SELECT file_id, conv_key, message_id FROM file_refs WHERE file_id = ? ORDER BY rowid LIMIT ?'),
     held: db.prepare<[string], { bytes: number | null; files: number }>(
       `SELECT sum(size) AS bytes, count(*) AS files FROM files f WHERE uploader = ? AND ${UNREFERENCED}`,
     ),
-    unreferenced: db.prepare<[number, number, string, number], Row>(
+    unreferenced: db.prepare<[number, number, string, number], FileRow>(
       `SELECT * FROM files f WHERE created_at < ? AND (created_at, id) > (?, ?) AND ${UNREFERENCED} ORDER BY created_at, id LIMIT ?`,
     ),
-    pendingOfUploader: db.prepare<[string, number], RefRow>(
+    pendingOfUploader: db.prepare<[string, number], PendingRefRow>(
       `SELECT r.file_id, r.conv_key, r.message_id, r.state FROM file_refs r JOIN files f ON f.id = r.file_id
        WHERE f.uploader = ? AND r.state <> 1 AND ${UNREFERENCED} ORDER BY r.rowid LIMIT ?`,
     ),
-    pendingOfFile: db.prepare<[string, number], RefRow>('SELECT file_id, conv_key, message_id, state FROM file_refs WHERE file_id = ? AND state <> 1 ORDER BY rowid LIMIT ?'),
+    pendingOfFile: db.prepare<[string, number], PendingRefRow>('SELECT file_id, conv_key, message_id, state FROM file_refs WHERE file_id = ? AND state <> 1 ORDER BY rowid LIMIT ?'),
     mark: db.prepare('UPDATE file_refs SET state = ? WHERE file_id = ? AND conv_key = ? AND message_id = ?'),
     refCount: db.prepare<[string], number>('SELECT count(*) FROM file_refs WHERE file_id = ?').pluck(),
-    deleteFile: db.prepare(`DELETE FROM files AS f WHERE id = ? AND ${UNREFERENCED}`),
+    deleteFile: db.prepare<[string], { size: number }>(`DELETE FROM files AS f WHERE id = ? AND ${UNREFERENCED} RETURNING size`),
     deleteRefs: db.prepare('DELETE FROM file_refs WHERE file_id = ?'),
+    addDeleted: db.prepare('INSERT OR REPLACE INTO deleted_files (id, size) VALUES (?, ?)'),
+    listDeleted: db.prepare<[string, number], { id: string; size: number }>('SELECT id, size FROM deleted_files WHERE id > ? ORDER BY id LIMIT ?'),
+    clearDeleted: db.prepare('DELETE FROM deleted_files WHERE id = ?'),
   };
   const mark = db.transaction((refs: FileRef[], state: number) => {
     for (const r of refs) q.mark.run(state, r.fileId, r.key, r.messageId);
   });
   const deleteUnreferenced = db.transaction((id: string, refCount: number): boolean => {
-    if (q.refCount.get(id) !== refCount || q.deleteFile.run(id).changes === 0) return false;
+    if (q.refCount.get(id) !== refCount) return false;
+    const gone = q.deleteFile.get(id);
+    if (!gone) return false;
     q.deleteRefs.run(id);
+    q.addDeleted.run(id, gone.size);
     return true;
   }).immediate;
   // IMMEDIATE: the check and the insert hold the write lock together (other processes included).
@@ -111,7 +111,7 @@ export function createSqliteFileIndex(file: string): FileIndex {
       if (refs.length > 0) addRefs(refs);
     },
     async listRefs(fileId, limit) {
-      return q.refs.all(fileId, limit).map((r) => ({ fileId: r.file_id, key: r.conv_key, messageId: r.message_id }));
+      return q.refs.all(fileId, limit).map(toRef);
     },
     async reserveFile(file, quota) {
       // Not fsynced: a reservation lost in a crash is harmless (its upload failed with it), and
@@ -130,10 +130,16 @@ export function createSqliteFileIndex(file: string): FileIndex {
       return ('fileId' in of ? q.pendingOfFile.all(of.fileId, limit) : q.pendingOfUploader.all(of.uploader, limit)).map(toPending);
     },
     async markRefs(refs, state) {
-      if (refs.length > 0) mark(refs, STATE[state]);
+      if (refs.length > 0) mark(refs, REF_STATE[state]);
     },
     async deleteUnreferenced(id, refCount) {
       return deleteUnreferenced(id, refCount);
+    },
+    async listDeleted(limit, after) {
+      return q.listDeleted.all(after ?? '', limit);
+    },
+    async clearDeleted(id) {
+      return q.clearDeleted.run(id).changes > 0;
     },
     async close() {
       db.close();

@@ -27,7 +27,7 @@ export interface UploadSweeperOptions {
 }
 
 export interface SweepResult {
-  /** Files deleted from the index and storage. */
+  /** Files whose bytes this sweep deleted (the index had forgotten them: now, or in a sweep cut short). */
   files: number;
   /** Their bytes. */
   bytes: number;
@@ -36,7 +36,7 @@ export interface SweepResult {
 export interface UploadSweeper {
   /** One sweep now (also what the timer runs); concurrent calls share one run, which rejects past its timeout. */
   sweep(): Promise<SweepResult>;
-  /** Stops the timer and waits for a sweep in progress. */
+  /** Stops the timer and abandons a sweep in progress (the next start's sweeps finish its work). */
   stop(): Promise<void>;
 }
 
@@ -46,13 +46,17 @@ export interface UploadSweeper {
  * is looked up in the store: found, it is confirmed and the file stays; not found at two
  * sweeps in a row, it is stale (the commit never happened) and does not keep the file.
  * Idempotent, so every node of a cluster may run it: the index forgets a file only if it is
- * still unconfirmed with the references looked at (one statement), and only the node whose
- * delete took the row removes the bytes.
+ * still unconfirmed with the references looked at (one statement), so no message can name it
+ * afterwards; only then are its bytes deleted. The index keeps the forgotten file among its
+ * deleted files until the bytes are gone, so a delete that fails, hangs or is cut off by a
+ * crash is done again by a later sweep (of any node) instead of leaving bytes no row names.
  */
 export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
   const timeoutMs = o.timeoutMs ?? Math.max(o.intervalMs, 60_000);
   let running: Promise<SweepResult> | undefined;
   let stopped = false;
+  /** Abandons the run in progress (stop() calls it). */
+  let abandonRunning: ((why: string) => void) | undefined;
 
   /** Whether `file` (unconfirmed and old) goes now: its pending references are checked first. */
   const expired = async (file: FileRecord): Promise<number | undefined> => {
@@ -69,6 +73,37 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
     return pending.length;
   };
 
+  /** Whether the bytes of `id` are gone from storage (a failure is logged: the next sweep tries again). */
+  const deleted = async (id: string): Promise<boolean> => {
+    try {
+      await o.storage.delete(id);
+      return true;
+    } catch (err) {
+      o.logger.warn({ err, file: id }, 'upload sweep: deleting the bytes of a forgotten file failed; the next sweep tries again');
+      return false;
+    }
+  };
+
+  /** Deletes the bytes of the files the index forgot; one that fails stays listed for the next sweep. */
+  const deleteBytes = async (over: () => boolean, result: SweepResult) => {
+    let after: string | undefined;
+    for (;;) {
+      const batch = await o.index.listDeleted(BATCH, after);
+      for (const file of batch) {
+        if (over()) return;
+        // Indexed again since (an upload that outlasted the TTL and completed after its
+        // reservation was forgotten): the bytes are a live file's and stay.
+        const live = (await o.index.getFile(file.id)) !== undefined;
+        if (!live && !(await deleted(file.id))) continue;
+        if (!(await o.index.clearDeleted(file.id)) || live) continue;
+        result.files++;
+        result.bytes += file.size;
+      }
+      after = batch.at(-1)?.id;
+      if (batch.length < BATCH) return;
+    }
+  };
+
   const run = async (signal: AbortSignal): Promise<SweepResult> => {
     const over = () => stopped || signal.aborted;
     const result: SweepResult = { files: 0, bytes: 0 };
@@ -79,14 +114,12 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
       for (const file of batch) {
         if (over()) break;
         const refCount = await expired(file);
-        if (refCount === undefined || !(await o.index.deleteUnreferenced(file.id, refCount))) continue;
-        await o.storage.delete(file.id);
-        result.files++;
-        result.bytes += file.size;
+        if (refCount !== undefined) await o.index.deleteUnreferenced(file.id, refCount);
       }
       after = batch.at(-1);
       if (over() || batch.length < BATCH) break;
     }
+    if (!over()) await deleteBytes(over, result);
     if (!over() && o.storage.sweepTemporaries) {
       const temporaries = await o.storage.sweepTemporaries(before);
       if (temporaries > 0) o.logger.info({ temporaries, ttlMs: o.ttlMs }, 'upload sweep: deleted interrupted uploads');
@@ -96,17 +129,22 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
   };
 
   /**
-   * A run bounded by `timeoutMs`: one whose storage or index call never returns (a connection
-   * that hangs) would otherwise be the shared run of every later sweep, and stop() would wait
-   * for it for ever. Abandoned, it may still finish its call; a sweep is idempotent, so the next
-   * one running beside it is safe.
+   * A run bounded by `timeoutMs` and by stop(): one whose storage or index call never returns
+   * (a connection that hangs) would otherwise be the shared run of every later sweep, and stop()
+   * would wait for it until the timeout. Abandoned, it may still finish its call; a sweep is
+   * idempotent, so the next one running beside it is safe.
    */
   const bounded = () => {
-    const signal = AbortSignal.timeout(timeoutMs);
+    const controller = new AbortController();
     return new Promise<SweepResult>((resolve, reject) => {
-      const abandon = () => reject(new Error(`upload sweep abandoned after ${timeoutMs} ms`));
-      signal.addEventListener('abort', abandon, { once: true });
-      run(signal).then(resolve, reject).finally(() => signal.removeEventListener('abort', abandon));
+      const abandon = (why: string) => {
+        controller.abort();
+        reject(new Error(`upload sweep abandoned ${why}`));
+      };
+      const timer = setTimeout(() => abandon(`after ${timeoutMs} ms`), timeoutMs);
+      timer.unref();
+      abandonRunning = abandon;
+      run(controller.signal).then(resolve, reject).finally(() => clearTimeout(timer));
     });
   };
   const sweep = () => {
@@ -123,6 +161,7 @@ export function startUploadSweeper(o: UploadSweeperOptions): UploadSweeper {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      if (running) abandonRunning?.('as the server stops');
       await running?.catch(() => undefined);
     },
   };

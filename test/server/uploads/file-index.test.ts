@@ -133,6 +133,23 @@ function fileIndexContract(name: string, make: () => Promise<{ index: FileIndex;
       assert.notEqual(await index.getFile('s-000000003'), undefined);
       assert.deepEqual((await index.listUnreferenced(1_000_000_000_050, 10)).map((f) => f.id), ['s-000000002']);
     });
+
+    it('keeps each file it forgot among the deleted files, with its size, until cleared once', async () => {
+      await index.putFile(file('d-000000002', { size: 7 }));
+      await index.putFile(file('d-000000001', { size: 3 }));
+      await index.putFile(file('d-000000003', { size: 9 }));
+      await index.addRefs([{ fileId: 'd-000000003', key: 'group:g', messageId: 'md' }]);
+      assert.equal(await index.deleteUnreferenced('d-000000003', 0), false);
+      for (const id of ['d-000000002', 'd-000000001']) assert.equal(await index.deleteUnreferenced(id, 0), true);
+      const mine = async (limit: number, after?: string) => (await index.listDeleted(limit, after)).filter((f) => f.id.startsWith('d-'));
+      assert.deepEqual(await mine(100), [{ id: 'd-000000001', size: 3 }, { id: 'd-000000002', size: 7 }], 'by id; a file not forgotten is not listed');
+      assert.deepEqual(await mine(100, 'd-000000001'), [{ id: 'd-000000002', size: 7 }]);
+      assert.equal((await index.listDeleted(1)).length, 1);
+      assert.equal(await index.clearDeleted('d-000000001'), true);
+      assert.equal(await index.clearDeleted('d-000000001'), false, 'a second sweeper finds it cleared');
+      assert.deepEqual(await mine(100), [{ id: 'd-000000002', size: 7 }]);
+      assert.equal(await index.clearDeleted('d-000000002'), true);
+    });
   });
 }
 

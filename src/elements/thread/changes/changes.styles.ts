@@ -30,7 +30,6 @@ export const threadChangesStyles = css`
     overflow: hidden;
     white-space: nowrap;
     text-overflow: ellipsis;
-    opacity: 0.85;
   }
 
   [part~='reply-quote'].recalled [part~='reply-quote-excerpt'],
