@@ -36,6 +36,7 @@ import { noMetrics, type CoreMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { newMessageId } from './message-id.js';
 import { prepareSend, type SendRequest } from './send-message.js';
+import { startedAhead } from './ahead.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 import { replaySession } from './sync.js';
@@ -368,9 +369,10 @@ export class ChatCore {
    * Checks, commits and fans out one message. `onCommitted` runs once the message is committed
    * and published on the bus (the gateway acks there), so an ack implies both. A publish that
    * fails after the commit is refused with UNAVAILABLE; the resend (a duplicate) publishes it.
-   * `sendChain` keeps one connection's sends in order. With `commit`, the draft is committed by it
-   * instead of the batch (a group's notice, Store.commitGroupNotice): undefined, nothing sent, when
-   * it committed nothing.
+   * `sendChain` keeps one connection's sends in order: each one's checks run as it comes, and it is
+   * handed to its commit (or, online-only, delivered) after the sends before it. With `commit`, the
+   * draft is committed by it instead of the batch (a group's notice, Store.commitGroupNotice):
+   * undefined, nothing sent, when it committed nothing.
    */
   sendMessage(req: SendRequest, opts: SendOptions & { commit: (draft: MessageDraft) => Promise<CommitOutcome | undefined> }): Promise<SendOutcome | undefined>;
   sendMessage(req: SendRequest, opts: SendOptions): Promise<SendOutcome>;
@@ -381,23 +383,26 @@ export class ChatCore {
     let draft: MessageDraft;
     let committing;
     try {
-      if (turn?.before) await turn.before;
-      if (!opts.admin) {
-        // Online-only sends (typing signals) have a budget of their own: they must never use up
-        // the one for messages, or typing a message could leave too little to send it.
-        const bucket = req.options.onlineUserOnly === true ? 'online:' : 'send:';
-        const pending = this.#deps.rateLimiter.consume(bucket + req.sender, this.clock());
-        // The in-memory limiter answers at once: no promise to wait for on every send.
-        const decision = pending instanceof Promise ? await pending : pending;
-        if (!decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
-      }
+      // Online-only sends (typing signals) have a budget of their own: they must never use up
+      // the one for messages, or typing a message could leave too little to send it.
+      const bucket = req.options.onlineUserOnly === true ? 'online:' : 'send:';
+      const decided = opts.admin ? undefined : this.#deps.rateLimiter.consume(bucket + req.sender, this.clock());
+      const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
+      const prepare = () => prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
+      // While a shared limiter's answer is on its way (a round trip to Redis), the send's reads run
+      // (issue 23: one after the other, they held each send for the sum); a refusal of theirs waits
+      // for it, so a send refused by both is refused RATE_LIMITED. Reads for a send the limiter
+      // refuses write nothing, and a flood is turned away before them by this node's own count.
+      const early = decided instanceof Promise ? startedAhead(prepare) : undefined;
+      // The in-memory limiter answers at once: no promise to wait for on every send.
+      const decision = decided instanceof Promise ? await decided : decided;
+      if (decision && !decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
       // A preview must be one this server made, for a link in the text: no forged cards.
       const elem = req.elem;
       if (elem?.type === 'text' && elem.preview && !this.linkPreviews?.verify(elem.preview, elem.text)) throw new ChatError('PREVIEW_INVALID');
-      const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
       // Each of these answers on this turn when what it checks is at hand (the SQLite store, a
       // compiled word list, sanctions read lately): awaited only when it is a promise.
-      const preparing = prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
+      const preparing = early ?? prepare();
       const prepared = preparing instanceof Promise ? await preparing : preparing;
       draft = prepared.draft;
       if (!opts.admin) {
@@ -413,6 +418,10 @@ export class ChatCore {
       if (this.#deps.files?.carriesUrls(draft.message.elem)) {
         await this.#deps.files.reference(draft, req.sender, { admin: opts.admin, record: !prepared.onlineOnly });
       }
+      // Only the hand-over waits for the connection's earlier sends: their checks (each a turn or a
+      // round trip to PostgreSQL or Redis on a cluster node) overlap, so one connection is not held
+      // to one send per chain of checks (issue 23), and its sends still commit in the order it sent them.
+      if (turn?.before) await turn.before;
       if (prepared.onlineOnly) {
         // Never stored: seq 0, delivered to whoever is connected now.
         const outcome = { message: draft.message, duplicate: false };

@@ -28,7 +28,7 @@ export interface Connection {
 /**
  * Takes the next place in `conn`'s send order (sends and changes, SPEC §9): `before` is what to
  * wait for (undefined when nothing of this connection is still before its commit), `release` is
- * called once this one has been handed to its commit. The last to release clears the chain, so a
+ * called once this one has been handed to its commit (or refused). The last to release clears the chain, so a
  * connection that sends one thing at a time never waits a turn for an already settled promise.
  */
 export function takeSendTurn(conn: Connection): SendTurn {
@@ -58,7 +58,17 @@ export class SendTurn {
     return (this.#done ??= new Promise<void>((r) => (this.#settle = r)));
   }
 
+  /**
+   * Ends this turn. One that ends before the turns ahead of it did (a send refused by its own
+   * checks, which never waited for them) ends only after them: a later send waits for it, and
+   * must not be handed over before those earlier ones.
+   */
   release(): void {
+    if (this.before) void this.before.then(() => this.#end());
+    else this.#end();
+  }
+
+  #end(): void {
     this.#settle?.();
     if (this.#conn.sendChain === this) this.#conn.sendChain = undefined;
   }

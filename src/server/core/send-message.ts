@@ -7,7 +7,9 @@ import {
   type Message,
   type SendOptions,
 } from '../../protocol/index.js';
+import { ahead, startedAhead } from './ahead.js';
 import { entering } from './conversation-access.js';
+import { keyOf } from './conversation-key.js';
 import { drive, type MaybePromise } from './maybe-sync.js';
 import { resolveForward } from './forward.js';
 import { resolveReply } from '../changes/reply.js';
@@ -57,27 +59,16 @@ export function prepareSend(
 
 function* preparing(store: Store, req: SendRequest, policy: SendPolicy, ids: { newId(): string; now: number }): Generator<unknown, PreparedSend, unknown> {
   const { sender } = req;
-  const reads = store.held ?? store;
-  const { key, type, target } = yield* entering(store, sender, req.conversationId, policy.admin);
-  let visibleTo: string[] | undefined;
-
-  if (type === 'p2p') {
-    if (!policy.admin) {
-      if (policy.friendsOnly && !(yield reads.areFriends(sender, target))) throw new ChatError('NOT_FRIENDS');
-      if (yield reads.isBlocked(target, sender)) {
-        if (policy.blockedSenderSeesError) throw new ChatError('BLOCKED');
-        visibleTo = [sender];
-      }
-    }
-  } else {
-    const receiver = req.options.receiver;
-    if (receiver !== undefined) {
-      if (!(yield reads.isGroupMember(target, receiver))) {
-        throw new ChatError('NOT_MEMBER', 'The receiver is not a member of this group.');
-      }
-      visibleTo = receiver === sender ? [sender] : [sender, receiver];
-    }
-  }
+  const found = keyOf(sender, req.conversationId);
+  const { key, type, target } = found;
+  const visible = () => drive(type === 'p2p' ? p2pVisibility(store, sender, target, policy) : receiverVisibility(store, sender, target, req.options.receiver));
+  // Over the network, who may see it is read beside the conversation itself (a peer, friendship
+  // and block, or a group, membership and receiver, at once), and a send refused for both is
+  // refused for the conversation, however soon the other answers. Held reads answer at once:
+  // nothing to overlap, and a refusal is thrown on this turn.
+  const early = store.held ? undefined : startedAhead(visible);
+  yield* entering(store, sender, found, policy.admin);
+  const visibleTo = (yield early ?? visible()) as string[] | undefined;
 
   let elem = req.elem;
   let forwardedFrom: Message['forwardedFrom'];
@@ -107,6 +98,24 @@ function* preparing(store: Store, req: SendRequest, policy: SendPolicy, ids: { n
   const draft: MessageDraft = { key, type, message };
   if (visibleTo) draft.visibleTo = visibleTo;
   return { draft, onlineOnly: req.options.onlineUserOnly === true };
+}
+
+/** Who sees a 1:1 send (NOT_FRIENDS, BLOCKED, or only the sender when the peer blocked them); friendship and block read at once. */
+function* p2pVisibility(store: Store, sender: string, peer: string, policy: SendPolicy): Generator<unknown, string[] | undefined, unknown> {
+  if (policy.admin) return undefined;
+  const reads = store.held ?? store;
+  const blocked = ahead(reads.isBlocked(peer, sender));
+  if (policy.friendsOnly && !(yield reads.areFriends(sender, peer))) throw new ChatError('NOT_FRIENDS');
+  if (!(yield blocked)) return undefined;
+  if (policy.blockedSenderSeesError) throw new ChatError('BLOCKED');
+  return [sender];
+}
+
+/** Who sees a group send with a `receiver` (NOT_MEMBER when the receiver is not a member); everyone without one. */
+function* receiverVisibility(store: Store, sender: string, groupId: string, receiver: string | undefined): Generator<unknown, string[] | undefined, unknown> {
+  if (receiver === undefined) return undefined;
+  if (!(yield (store.held ?? store).isGroupMember(groupId, receiver))) throw new ChatError('NOT_MEMBER', 'The receiver is not a member of this group.');
+  return receiver === sender ? [sender] : [sender, receiver];
 }
 
 /**

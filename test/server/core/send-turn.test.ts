@@ -23,6 +23,25 @@ describe('takeSendTurn (one connection’s sends in order)', () => {
     assert.deepEqual(order, ['a', 'b', 'c']);
   });
 
+  it('hands a later send over after an earlier one even when a send between them is refused before its turn came', async () => {
+    const conn = connection();
+    const order: string[] = [];
+    // A send's checks run at once; only its hand-over waits for the turn (as chat-core's sends).
+    const run = async (name: string, work: number, refused = false) => {
+      const turn = takeSendTurn(conn);
+      try {
+        for (let i = 0; i < work; i++) await Promise.resolve();
+        if (refused) return;
+        if (turn.before) await turn.before;
+        order.push(name);
+      } finally {
+        turn.release();
+      }
+    };
+    await Promise.all([run('a', 20), run('b', 0, true), run('c', 0)]);
+    assert.deepEqual(order, ['a', 'c']);
+  });
+
   it('leaves nothing to wait for once the last send released, and nothing earlier clears a later turn', () => {
     const conn = connection();
     const a = takeSendTurn(conn);

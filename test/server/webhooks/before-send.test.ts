@@ -24,6 +24,8 @@ async function startHook() {
       calls.push({ text: words, conversation: body.data.conversation, verified: verifySignature(SECRET, raw, req.headers['x-natter-signature'] as string, Math.floor(Date.now() / 1000)) });
       const answer = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(typeof json === 'string' ? json : JSON.stringify(json));
       if (words.startsWith('slow')) await new Promise((r) => setTimeout(r, 400));
+      // 'wait <ms> …': answered (allow) after that many milliseconds, within the server's timeout.
+      if (words.startsWith('wait ')) await new Promise((r) => setTimeout(r, Number(words.split(' ')[1])));
       if (words.startsWith('reject')) return answer(200, { action: 'reject', reason: 'No links to other shops, please.' });
       if (words.startsWith('rewrite')) return answer(200, { action: 'rewrite', text: 'r*******' });
       if (words.startsWith('bad rewrite')) return answer(200, { action: 'rewrite', elem: { type: 'merger', title: 'x' } });
@@ -105,6 +107,31 @@ describe('before-send hook', () => {
     const ms = performance.now() - started;
     assert.ok(answers.every((a) => a.type === 'message.ack'));
     assert.ok(ms < 1000, `10 sends waiting on the hook at once took ${Math.round(ms)} ms`);
+  });
+
+  it('checks one connection\'s sends at once and still commits them in the order they were sent', async () => {
+    const alice = await t.login('alice');
+    const sendAll = async (texts: string[]) => {
+      const ids = texts.map(() => cmid());
+      texts.forEach((words, i) => alice.send({ type: 'message.send', clientMsgId: ids[i]!, conversationId: 'p2p:bob', elem: text(words) }));
+      const answers = new Map<string, { type: string; seq?: number }>();
+      while (answers.size < texts.length) {
+        const a = await alice.nextOf(['message.ack', 'message.error']);
+        answers.set(a.clientMsgId!, a.type === 'message.ack' ? { type: a.type, seq: a.seq } : { type: a.type });
+      }
+      return ids.map((id) => answers.get(id)!);
+    };
+    // Five sends whose hook answers take 150 ms each: one after another they would take 750.
+    const started = performance.now();
+    const five = await sendAll(Array.from({ length: 5 }, (_, i) => `wait 150 #${i}`));
+    const ms = performance.now() - started;
+    assert.ok(five.every((a) => a.type === 'message.ack'));
+    assert.ok(ms < 600, `five sends of one connection, each checked for 150 ms, took ${Math.round(ms)} ms`);
+    // The first checked last, one refused between: the acked ones' seqs follow the order sent.
+    const mixed = await sendAll(['wait 150 first', 'wait 10 second', 'reject: third', 'wait 10 fourth', 'fifth']);
+    assert.deepEqual(mixed.map((a) => a.type), ['message.ack', 'message.ack', 'message.error', 'message.ack', 'message.ack']);
+    const seqs = [...five, ...mixed].filter((a) => a.seq !== undefined).map((a) => a.seq!);
+    assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i));
   });
 
   it('is not called for admin sends, and shows its latency by outcome in /metrics', async () => {
