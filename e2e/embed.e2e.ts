@@ -231,15 +231,28 @@ test('an English page whose English chunk failed to load (fetched with the panel
   const seen = cdn.requests.length;
   const page = await newPage();
   try {
-    await page.addInitScript(() => addEventListener('lit-localize-status', (e) => {
-      if ((e as CustomEvent<{ status: string }>).detail.status === 'error') document.documentElement.dataset['localeFailed'] = '';
-    }));
+    // Whether the panel's elements were defined while the strings were not in (the page may ask
+    // for them again on its own before the widget is opened: then the panel may come before the click).
+    await page.addInitScript(() => {
+      const flags: Record<string, string> = ((globalThis as unknown as { natterFlags: Record<string, string> }).natterFlags = {});
+      addEventListener('lit-localize-status', (e) => {
+        const { status } = (e as CustomEvent<{ status: string }>).detail;
+        if (status === 'error') flags['localeFailed'] = '';
+        if (status === 'ready') flags['localeReady'] = '';
+      });
+      const define = customElements.define.bind(customElements);
+      customElements.define = (name, ...rest) => {
+        if (name === 'message-composer') flags['composerBeforeStrings'] = String(flags['localeReady'] === undefined);
+        define(name, ...rest);
+      };
+    });
     await page.goto(`${host.url}/cdn-shop?user=kim`);
-    await page.waitForFunction(() => document.documentElement.dataset['localeFailed'] !== undefined);
-    assert.equal(await page.evaluate(() => !!customElements.get('message-composer')), false, 'no panel without its strings');
+    const flag = (name: string) => page.evaluate((n) => (globalThis as unknown as { natterFlags: Record<string, string> }).natterFlags[n], name);
+    await until(async () => (await flag('localeFailed')) !== undefined, 'the English strings to fail once');
     await page.locator('chat-widget [part~="launcher"]').click();
     const input = page.locator('chat-widget message-composer [part~="input"]');
     await until(async () => (await input.getAttribute('placeholder')) === 'Message', 'the composer in English');
+    assert.equal(await flag('composerBeforeStrings'), 'false', 'no panel without its strings');
     assert.equal(cdn.requests.slice(seen).filter((p) => /\/natter-en-[\w-]+\.js$/.test(p)).length, 2, 'the English chunk asked for twice');
   } finally {
     await page.context().close();
