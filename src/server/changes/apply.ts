@@ -5,7 +5,7 @@ import type { ChangePolicy } from './policy.js';
 /** Who makes a change, and when. */
 export interface ChangeActor {
   userId: string;
-  /** REST admin (or a group admin): recalls any time, pins under `pin: admins`. */
+  /** REST admin: recalls and edits any message any time, pins under `pin: admins`. */
   admin: boolean;
   /** The conversation is a group (pin policy applies to groups only). */
   group: boolean;
@@ -57,9 +57,10 @@ export function applyChange(
       return { ...base, target: next, elem: elem({ kind: 'reaction', emoji: change.emoji, on: change.on, count: entry?.count ?? 0 }) };
     }
     case 'edit': {
-      if (target.sender !== actor.userId) throw new ChatError('NOT_MESSAGE_SENDER');
+      // A REST admin (the site's moderator) edits anyone's text, any time: Stream's and Sendbird's server-side update.
+      if (!actor.admin && target.sender !== actor.userId) throw new ChatError('NOT_MESSAGE_SENDER');
       if (target.elem.type !== 'text') throw new ChatError('NOT_EDITABLE');
-      if (policy.editWindowSeconds !== undefined && actor.now - target.time > policy.editWindowSeconds * 1000) {
+      if (!actor.admin && policy.editWindowSeconds !== undefined && actor.now - target.time > policy.editWindowSeconds * 1000) {
         throw new ChatError('CHANGE_WINDOW_EXPIRED');
       }
       const before = new Set(target.groupAtUserList ?? []);

@@ -1,5 +1,6 @@
 import {
   ChatError,
+  type Change,
   groupConversation,
   ID_PATTERN,
   type ConversationId,
@@ -16,6 +17,37 @@ import type { GroupRecord, GroupRole, HistoryVisibility, Profile, UserRecord } f
 import { searchAs, type SearchRequest } from './search.js';
 
 const DEFAULT_TOKEN_TTL = 24 * 3600;
+
+/** A user as `GET /v1/users/:id` answers. */
+export interface AdminUser extends Profile {
+  id: string;
+  createdAt: number;
+}
+
+/** A group as `GET /v1/groups/:id` answers. */
+export interface AdminGroup {
+  id: string;
+  conversationId: ConversationId;
+  name: string;
+  avatar?: string;
+  notice?: string;
+  historyVisibility: HistoryVisibility;
+  createdAt: number;
+  memberCount: number;
+  owner?: string;
+  dismissed?: true;
+}
+
+/** A member as `GET /v1/groups/:id/members` lists them. */
+export interface AdminMember extends Profile {
+  id: string;
+  role: GroupRole;
+  readSeq: number;
+  muted?: { until?: number };
+}
+
+/** Where a message is, for the admin's changes: its group, or the two users of its 1:1 chat (ids are not looked up across conversations). */
+export type MessagePlace = { groupId: string } | { users: [string, string] };
 
 export interface AdminSend {
   /** Sender; may be left out for system notifications (then the reserved `system` user). */
@@ -99,6 +131,46 @@ export class AdminApi {
     return group;
   }
 
+  /** A user's profile (`GET /v1/users/:id`); USER_UNKNOWN for nobody or a deleted user. */
+  async user(id: string): Promise<AdminUser> {
+    const user = await this.#existing(id);
+    return { id: user.id, ...(user.name !== undefined && { name: user.name }), ...(user.avatar !== undefined && { avatar: user.avatar }), createdAt: user.createdAt };
+  }
+
+  /**
+   * A group as the site sees it (`GET /v1/groups/:id`): its settings, owner and member count;
+   * a dismissed group answers too (`dismissed: true`, no members). GROUP_UNKNOWN when there is none.
+   */
+  async group(groupId: string): Promise<AdminGroup> {
+    const group = await this.#core.store.getGroup(groupId);
+    if (!group) throw new ChatError('GROUP_UNKNOWN');
+    const members = group.dismissed ? [] : await this.#core.store.listMembers(groupKey(groupId));
+    const owner = members.find((m) => m.role === 'owner')?.userId;
+    return {
+      id: group.id, conversationId: groupConversation(group.id), name: group.name,
+      ...(group.avatar !== undefined && { avatar: group.avatar }), ...(group.notice !== undefined && { notice: group.notice }),
+      historyVisibility: group.historyVisibility ?? 'since-join', createdAt: group.createdAt, memberCount: members.length,
+      ...(owner !== undefined && { owner }), ...(group.dismissed && { dismissed: true as const }),
+    };
+  }
+
+  /**
+   * A page of a group's members by id after `after` (`GET /v1/groups/:id/members`), each with
+   * profile, role, how far they have read and, when muted in the group, until when.
+   */
+  async groupMembers(groupId: string, after: string | undefined, limit: number): Promise<{ items: AdminMember[]; next?: string }> {
+    const group = await this.#core.store.getGroup(groupId);
+    if (!group) throw new ChatError('GROUP_UNKNOWN');
+    if (group.dismissed) return { items: [] };
+    const [rows, mutes] = await Promise.all([this.#core.store.listMembers(groupKey(groupId)), this.#core.moderation.groupMutes(groupId)]);
+    const rest = rows.filter((r) => after === undefined || r.userId > after).sort((a, b) => (a.userId < b.userId ? -1 : 1));
+    const page = rest.slice(0, limit).map(({ userId, name, avatar, readSeq, role }): AdminMember => ({
+      id: userId, ...(name !== undefined && { name }), ...(avatar !== undefined && { avatar }), role: role ?? 'member', readSeq,
+      ...(mutes.has(userId) && { muted: mutes.get(userId)! }),
+    }));
+    return { items: page, ...(rest.length > limit && { next: page[page.length - 1]!.id }) };
+  }
+
   /** Adds a member; false (and nothing posted) when they already were one. */
   async addMember(groupId: string, userId: string): Promise<boolean> {
     const before = await this.#member(groupId, userId);
@@ -164,10 +236,40 @@ export class AdminApi {
    * Recalls any message (SPEC §9: admins any time): `DELETE /v1/messages/:messageId` with the
    * group, or the two users of the 1:1 chat. Idempotent: a repeat answers the first recall.
    */
-  async recallMessage(messageId: string, where: { groupId: string } | { users: [string, string] }): Promise<{ seq: number; duplicate: boolean }> {
+  async recallMessage(messageId: string, where: MessagePlace): Promise<{ seq: number; duplicate: boolean }> {
     const key = 'groupId' in where ? groupKey(where.groupId) : p2pKey(where.users[0], where.users[1]);
     const { message, duplicate } = await this.#core.changes.submit(
       { actor: SYSTEM_USER, actorProfile: {}, key, messageId, changeId: `recall-${messageId}`, change: { kind: 'recall' } },
+      { admin: true },
+    );
+    return { seq: message.seq, duplicate };
+  }
+
+  /**
+   * Edits the text of any text message, any time (`PATCH /v1/messages/:messageId`): the site's
+   * moderator redacting what a user wrote, as Stream's and Sendbird's server-side message update.
+   * Every device shows the new text with the "edited" mark; the event's sender is `system`.
+   * `changeId` makes a retry apply once (a repeat answers the first edit, `duplicate`).
+   */
+  async editMessage(
+    messageId: string,
+    where: MessagePlace,
+    edit: { text: string; groupAtUserList?: string[]; changeId?: string },
+  ): Promise<{ seq: number; duplicate: boolean }> {
+    return this.#change(messageId, where, edit.changeId, {
+      kind: 'edit', text: edit.text, ...(edit.groupAtUserList && { groupAtUserList: edit.groupAtUserList }),
+    });
+  }
+
+  /** Pins or unpins any message (`PUT` / `DELETE /v1/messages/:messageId/pin`), whatever `NATTER_PIN` says. */
+  async pinMessage(messageId: string, where: MessagePlace, on: boolean, changeId?: string): Promise<{ seq: number; duplicate: boolean }> {
+    return this.#change(messageId, where, changeId, { kind: 'pin', on });
+  }
+
+  async #change(messageId: string, where: MessagePlace, changeId: string | undefined, change: Change): Promise<{ seq: number; duplicate: boolean }> {
+    const key = 'groupId' in where ? groupKey(where.groupId) : p2pKey(where.users[0], where.users[1]);
+    const { message, duplicate } = await this.#core.changes.submit(
+      { actor: SYSTEM_USER, actorProfile: {}, key, messageId, changeId: changeId ?? globalThis.crypto.randomUUID(), change },
       { admin: true },
     );
     return { seq: message.seq, duplicate };

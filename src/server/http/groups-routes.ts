@@ -27,6 +27,10 @@ const GroupPatch = v.strictObject({
   historyVisibility: v.optional(HistoryVisibilitySchema),
 });
 const MemberParams = v.object({ id: GroupIdSchema, userId: UserIdSchema });
+const MembersQuery = v.object({
+  after: v.optional(UserIdSchema),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^[0-9]{1,4}$/), v.transform(Number), v.minValue(1), v.maxValue(1000)), '100'),
+});
 const RoleBody = v.strictObject({ role: v.picklist(GROUP_ROLES) });
 
 /** Groups and their members (admin key, see app.ts). */
@@ -35,6 +39,14 @@ export function groupsRoutes(app: FastifyInstance, admin: AdminApi): void {
     const body = parse(GroupBody, req.body);
     await admin.createGroup(body);
     return reply.status(201).send({ id: body.id, conversationId: `group:${body.id}` });
+  });
+
+  app.get('/v1/groups/:id', async (req) => admin.group(parse(GroupParams, req.params).id));
+
+  app.get('/v1/groups/:id/members', async (req) => {
+    const { id } = parse(GroupParams, req.params);
+    const { after, limit } = parse(MembersQuery, req.query ?? {});
+    return admin.groupMembers(id, after, limit);
   });
 
   app.patch('/v1/groups/:id', async (req) => {

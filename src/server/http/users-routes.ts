@@ -28,6 +28,8 @@ export function usersRoutes(app: FastifyInstance, admin: AdminApi): void {
     return { id: user.id, ...(user.name !== undefined && { name: user.name }), ...(user.avatar !== undefined && { avatar: user.avatar }) };
   });
 
+  app.get('/v1/users/:id', async (req) => admin.user(parse(UserParams, req.params).id));
+
   app.delete('/v1/users/:id', async (req, reply) => {
     await admin.deleteUser(parse(UserParams, req.params).id);
     return reply.status(204).send();

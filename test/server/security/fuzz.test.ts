@@ -298,6 +298,13 @@ describe('protocol fuzzing', () => {
       ['GET', (p) => `/v1/users/${p}/conversations?limit=${p}`, undefined],
       ['DELETE', (p) => `/v1/groups/fz/members/${p}`, undefined],
       ['DELETE', (p) => `/v1/messages/${p}?groupId=${p}`, undefined],
+      // The site's reads and a moderator's edit and pins (on the fuzz group's messages or fuzzed ids).
+      ['GET', (p) => `/v1/users/${p}`, undefined],
+      ['GET', (p) => `/v1/groups/${p}`, undefined],
+      ['GET', (p) => `/v1/groups/g/members?after=${p}&limit=${p}`, undefined],
+      ['PATCH', (p) => `/v1/messages/${p}?groupId=g`, { text: 'edited by fuzz', groupAtUserList: ['alice'], changeId: 'fuzzedit0001' }],
+      ['PUT', (p) => `/v1/messages/${p}/pin?groupId=${p}&changeId=${p}`, undefined],
+      ['DELETE', (p) => `/v1/messages/${p}/pin?from=alice&to=${p}`, undefined],
       ['DELETE', (p) => `/v1/messages/${p}?from=${p}&to=bob`, undefined],
       // Past the app's limit of 10 a minute these are 416 {code, name, message}: a 4xx too.
       ['POST', () => '/v1/broadcasts', { content: 'Fuzz <b>broadcast</b>', offline: true, ttlSeconds: 60 }],
