@@ -33,13 +33,30 @@ export interface GroupHost {
   forgetMembers(groupId: string): void;
   sendMessage(req: SendRequest, opts: { admin: boolean; event?: GroupWebhookEvent; alsoTo?: readonly string[] }): Promise<SendOutcome>;
   /** The same, committed by `commit` (Store.commitGroupNotice): undefined when it committed nothing. */
-  sendMessage(req: SendRequest, opts: { admin: boolean; commit: (draft: MessageDraft) => Promise<CommitOutcome | undefined> }): Promise<SendOutcome | undefined>;
+  sendMessage(req: SendRequest, opts: { admin: boolean; event?: GroupWebhookEvent; commit: (draft: MessageDraft) => Promise<CommitOutcome | undefined> }): Promise<SendOutcome | undefined>;
   /** Group mutes are the moderation's mutes scoped to the group (SPEC §11). */
   readonly moderation: Moderation;
 }
 
 /** The webhook event a group change's notification stands for, queued in the same commit (SPEC §11). */
-export type GroupWebhookEvent = { type: Extract<WebhookEventType, 'group.created' | 'group.members'>; data: unknown };
+export type GroupWebhookEvent = { type: Extract<WebhookEventType, 'group.created' | 'group.members' | 'group.changed'>; data: unknown };
+
+/** What `group.changed` says changed (SPEC §11 "group changed"): the group's settings, a role, a group mute, the dismissal. */
+export type GroupChangeEvent =
+  | { kind: 'rename'; name: string }
+  | { kind: 'avatar'; avatar?: string }
+  | { kind: 'notice'; notice: string }
+  | { kind: 'visibility'; historyVisibility: HistoryVisibility }
+  | { kind: 'role'; userId: string; role: GroupRole }
+  | { kind: 'mute'; userId: string; until?: number; reason?: string }
+  | { kind: 'unmute'; userId: string }
+  | { kind: 'dismiss' };
+
+/** The `group.changed` webhook event of a change `actor` made (`operator`: the member who made it; absent for the site). */
+function changeEvent(actor: GroupActor, groupId: string, change: GroupChangeEvent): GroupWebhookEvent {
+  const operator = memberOf(actor);
+  return { type: 'group.changed', data: { group: { id: groupId }, change, ...(operator !== undefined && { operator }) } };
+}
 
 export interface GroupServiceOptions {
   create: GroupCreatePolicy;
@@ -147,13 +164,15 @@ export class GroupService {
     }
     switch (change.kind) {
       case 'rename':
-        return this.#settle(actor, groupId, change, { name: change.name }, (g) => change.name !== g.name, groupNotice.renamed(actor, change.name));
+        return this.#settle(actor, groupId, change, { name: change.name }, (g) => change.name !== g.name, groupNotice.renamed(actor, change.name), { kind: 'rename', name: change.name });
       case 'avatar':
-        return this.#settle(actor, groupId, change, { avatar: change.avatar ?? null }, (g) => change.avatar !== g.avatar, groupNotice.avatar(actor, change.avatar));
+        return this.#settle(actor, groupId, change, { avatar: change.avatar ?? null }, (g) => change.avatar !== g.avatar, groupNotice.avatar(actor, change.avatar),
+          { kind: 'avatar', ...(change.avatar !== undefined && { avatar: change.avatar }) });
       case 'notice':
-        return this.#settle(actor, groupId, change, { notice: change.notice }, (g) => change.notice !== (g.notice ?? ''), groupNotice.notice(actor));
+        return this.#settle(actor, groupId, change, { notice: change.notice }, (g) => change.notice !== (g.notice ?? ''), groupNotice.notice(actor), { kind: 'notice', notice: change.notice });
       case 'visibility':
-        return this.#settle(actor, groupId, change, { historyVisibility: change.historyVisibility }, (g) => change.historyVisibility !== g.historyVisibility, groupNotice.visibility(actor, change.historyVisibility));
+        return this.#settle(actor, groupId, change, { historyVisibility: change.historyVisibility }, (g) => change.historyVisibility !== g.historyVisibility, groupNotice.visibility(actor, change.historyVisibility),
+          { kind: 'visibility', historyVisibility: change.historyVisibility });
       case 'invite':
         return this.#invite(actor, groupId, change.userIds);
       case 'remove':
@@ -184,10 +203,13 @@ export class GroupService {
    * the group no longer had. Now the notice posted last always tells what the group is; one
    * superseded before it could be posted is not posted, as the group's members never saw it.
    */
-  async #settle(actor: GroupActor, groupId: string, change: GroupChange, changes: GroupChanges, differs: (group: GroupRecord) => boolean, notice: SystemElem): Promise<void> {
+  async #settle(actor: GroupActor, groupId: string, change: GroupChange, changes: GroupChanges, differs: (group: GroupRecord) => boolean, notice: SystemElem, event: GroupChangeEvent): Promise<void> {
     if ((await this.#host.store.updateGroup(groupId, changes, groupCheck(actor, change, differs), memberOf(actor))) === undefined) return;
     const stands = (group: GroupRecord) => !group.dismissed && !differs(group);
-    await this.#host.sendMessage(systemRequest(groupId, notice), { admin: true, commit: (draft: MessageDraft) => this.#host.store.commitGroupNotice(groupId, stands, draft) });
+    // The webhook event commits with the notice: told to the site exactly when told to the group.
+    await this.#host.sendMessage(systemRequest(groupId, notice), {
+      admin: true, event: changeEvent(actor, groupId, event), commit: (draft: MessageDraft) => this.#host.store.commitGroupNotice(groupId, stands, draft),
+    });
   }
 
   /** Mutes a member in the group (a group-scoped sanction, as the admin's), checked at its write, then tells the group. */
@@ -229,14 +251,15 @@ export class GroupService {
     const { sanction, changed } = await this.#host.moderation.mute(userId, groupId, until, reason, guard);
     if (tell && changed) {
       const [name] = await this.#names([userId]);
-      await this.#system(groupId, groupNotice.muted(actor, userId, name!, until));
+      await this.#system(groupId, groupNotice.muted(actor, userId, name!, until),
+        changeEvent(actor, groupId, { kind: 'mute', userId, ...(until !== null && { until }), ...(reason !== undefined && { reason }) }));
     }
     return sanction;
   }
 
   async #tellUnmuted(actor: GroupActor, groupId: string, userId: string): Promise<void> {
     const [name] = await this.#names([userId]);
-    await this.#system(groupId, groupNotice.unmuted(actor, userId, name!));
+    await this.#system(groupId, groupNotice.unmuted(actor, userId, name!), changeEvent(actor, groupId, { kind: 'unmute', userId }));
   }
 
   async #liveMember(groupId: string, userId: string): Promise<boolean> {
@@ -311,7 +334,7 @@ export class GroupService {
     }, memberOf(actor));
     if (!changed) return;
     const [name] = await this.#names([userId]);
-    await this.#system(groupId, groupNotice.role(actor, userId, name!, role));
+    await this.#system(groupId, groupNotice.role(actor, userId, name!, role), changeEvent(actor, groupId, { kind: 'role', userId, role }));
   }
 
   /**
@@ -323,7 +346,7 @@ export class GroupService {
     const members = await this.#host.store.dismissGroup(groupId, groupCheck(actor, { kind: 'dismiss' }, () => true), memberOf(actor));
     if (members === undefined) return;
     this.#host.forgetMembers(groupId);
-    await this.#system(groupId, groupNotice.dismissed(actor), undefined, { alsoTo: members });
+    await this.#system(groupId, groupNotice.dismissed(actor), changeEvent(actor, groupId, { kind: 'dismiss' }), { alsoTo: members });
     if (members.length > 0) await this.#host.notify(members, { type: 'conversation.removed', conversationId: groupConversation(groupId) });
   }
 
