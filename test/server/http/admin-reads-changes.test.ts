@@ -54,6 +54,10 @@ serverOnEachStore('admin REST: edit and pin any message', (server) => {
 
     const again = await t.rest('PATCH', `/v1/messages/${m.id}?groupId=team`, { text: '[removed by a moderator]', changeId });
     assert.deepEqual(again.body, { ...res.body, duplicate: true });
+    // The key is the admin's across conversations: reused in another one, it is refused.
+    const elsewhere = await sendText(alice, 'p2p:bob', 'hi bob');
+    const reused = await t.rest('PATCH', `/v1/messages/${elsewhere.id}?from=alice&to=bob`, { text: 'x', changeId });
+    assert.deepEqual([reused.status, reused.body.name], [409, 'CLIENT_MSG_ID_REUSED']);
     // Only text can be edited; a recalled message no more; an unknown one is unknown.
     const recalled = await sendText(bob, 'group:team', 'gone soon');
     assert.equal((await t.rest('DELETE', `/v1/messages/${recalled.id}?groupId=team`)).status, 200);
