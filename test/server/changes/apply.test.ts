@@ -31,6 +31,18 @@ describe('the rules of changes (server/changes/apply.ts)', () => {
     assert.equal(out.target.edited, 2_000);
   });
 
+  test("only the sender edits, within the window; the site's admin edits anyone's text any time, but text only", () => {
+    const windowed = { ...DEFAULT_CHANGE_POLICY, editWindowSeconds: 60 };
+    const late = (who: ChangeActor) => ({ ...who, now: target.time + 61_000 });
+    assert.equal(refusal(() => apply({ kind: 'edit', text: 'x' }, actor('bob'), target, windowed)), 'NOT_MESSAGE_SENDER');
+    assert.equal(refusal(() => apply({ kind: 'edit', text: 'x' }, late(actor('alice')), target, windowed)), 'CHANGE_WINDOW_EXPIRED');
+    const redacted = apply({ kind: 'edit', text: '[removed]' }, late(actor('system', { admin: true })), target, windowed);
+    assert.deepEqual(redacted.target.elem, { type: 'text', text: '[removed]' });
+    assert.equal(redacted.target.sender, 'alice', 'the message stays the sender\'s');
+    const image: StoredMessage = { ...target, elem: { type: 'image', url: 'https://x.example/a.png', width: 1, height: 1, size: 1, mime: 'image/png' } };
+    assert.equal(refusal(() => apply({ kind: 'edit', text: 'x' }, actor('system', { admin: true }), image)), 'NOT_EDITABLE');
+  });
+
   test('NATTER_PIN=admins: only admins pin in groups, anyone in 1:1 chats', () => {
     const admins = { ...DEFAULT_CHANGE_POLICY, pin: 'admins' as const };
     assert.equal(refusal(() => apply({ kind: 'pin', on: true }, actor('bob'), target, admins)), 'PIN_FORBIDDEN');
