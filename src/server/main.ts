@@ -16,6 +16,7 @@
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default none: the server's own origin only),
  *   NATTER_LOG (1/true for request logs),
  *   NATTER_REQUEST_BODY_TIMEOUT_MS (30000; a REST body, not an upload, must arrive within it),
+ *   NATTER_UPLOAD_IDLE_TIMEOUT_MS (60000; an upload's body may send nothing for this long),
  *   NATTER_LATENCY_TRACE (a file: latency histograms written to it on each SIGUSR2; a diagnostic),
  *   NATTER_MAX_CONNECTIONS_PER_USER (32), NATTER_MAX_CONNECTIONS_PER_IP (1024),
  *   NATTER_TRUST_PROXY (hop count or comma list of proxy addresses/CIDRs/loopback whose
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     maxConnectionsPerUser: int('NATTER_MAX_CONNECTIONS_PER_USER', env['NATTER_MAX_CONNECTIONS_PER_USER']),
     maxConnectionsPerIp: int('NATTER_MAX_CONNECTIONS_PER_IP', env['NATTER_MAX_CONNECTIONS_PER_IP']),
     requestBodyTimeoutMs: int('NATTER_REQUEST_BODY_TIMEOUT_MS', env['NATTER_REQUEST_BODY_TIMEOUT_MS']),
+    uploadIdleTimeoutMs: int('NATTER_UPLOAD_IDLE_TIMEOUT_MS', env['NATTER_UPLOAD_IDLE_TIMEOUT_MS']),
     trustProxy: proxyTrust(env['NATTER_TRUST_PROXY']),
     allowedOrigins: origins === undefined ? undefined : origins.trim() === '*' ? '*' : origins.split(',').map((s) => s.trim()).filter(Boolean),
     staticDir,
