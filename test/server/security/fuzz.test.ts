@@ -429,6 +429,27 @@ describe('protocol fuzzing', () => {
     assert.deepEqual(problems.slice(0, 10), []);
   });
 
+  it('answers fuzzed POST /v1/uploads query strings, content types and bodies with 201 or a 4xx {code, name, message}, never 5xx', { timeout: 60_000 }, async () => {
+    const token = await t.token('bob');
+    const s = fc.string({ unit: 'binary', maxLength: 40 });
+    const param = fc.oneof(s, fc.constantFrom('p2p:alice', 'group:g', 'group:nope', 'p2p:bob', '', '..%2F..', '%00', 'a'.repeat(400), '\u202e.exe', 'image', 'video', 'kind'));
+    const header = fc.oneof(fc.string({ unit: fc.constantFrom(...'abcimage/pngvideo;=+ ,*"\''), maxLength: 60 }), fc.constantFrom('image/svg+xml', 'text/html', 'image/png; charset=x', `${'a'.repeat(200)}/x`));
+    const cases = fc.sample(fc.tuple(param, param, param, header, fc.uint8Array({ maxLength: 64 })), { seed: SEED, numRuns: 250 });
+    const problems: string[] = [];
+    for (const [conversationId, name, kind, type, body] of cases) {
+      const query = `conversationId=${encodeURIComponent(conversationId)}&name=${encodeURIComponent(name)}&kind=${encodeURIComponent(kind)}`;
+      const res = await fetch(`${t.url}/v1/uploads?${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+      const raw = await res.text();
+      tally.rest++;
+      if (res.status >= 500 || (res.status < 400 && res.status !== 201)) problems.push(`${query} ${type} -> ${res.status} ${raw.slice(0, 100)}`);
+      else if (res.status >= 400) {
+        const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
+        if (ERRORS[json.name]?.status !== res.status || typeof json.message !== 'string') problems.push(`${query} -> ${res.status} ${raw.slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(problems.slice(0, 10), []);
+  });
+
   it('answers fuzzed POST /v1/files/tickets bodies with a 4xx {code, name, message} or 2xx, never 5xx', { timeout: 60_000 }, async () => {
     const headers = { authorization: `Bearer ${await t.token('alice')}`, 'content-type': 'application/json' };
     const id = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('00000000-0000-4000-8000-000000000000', '__proto__', 'constructor', 'a'.repeat(65), '../x'), fc.anything({ maxDepth: 1 }));
