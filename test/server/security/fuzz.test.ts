@@ -18,7 +18,10 @@ import { WebSocket } from 'ws';
 import { decodeClientFrame, decodeServerFrame, ERRORS, PROTOCOL_VERSION, type ErrorName } from '../../../src/protocol/index.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import { closeCodeIn, frameHeader, maskedFrame, rawUpgrade } from '../helpers/raw-ws.js';
-import { fuzzInputs, type FuzzInput } from './fuzz-inputs.js';
+import { fuzzInputs, validFrames, type FuzzInput } from './fuzz-inputs.js';
+import { ChangeSchema, ClientFrameSchema } from '../../../src/protocol/client-frames.js';
+import { GroupChangeSchema } from '../../../src/protocol/group-frames.js';
+import { USER_ELEM_TYPES } from '../../../src/protocol/elems.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261122);
 const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 20_000);
@@ -122,6 +125,32 @@ class CountingSocket {
     await answered;
   }
 }
+
+/** The literal values of a variant schema's discriminator (`type`, `kind`), read from the schema itself. */
+function variantValues(schema: { options: readonly unknown[] }, key: string): string[] {
+  const values: string[] = [];
+  for (const option of schema.options) {
+    const o = ('entries' in (option as object) ? option : (option as { pipe: [unknown] }).pipe[0]) as { entries: Record<string, { literal?: string; options?: string[] }> };
+    const d = o.entries[key]!;
+    if (d.literal !== undefined) values.push(d.literal);
+    else values.push(...(d.options ?? []));
+  }
+  return [...new Set(values)].sort();
+}
+
+describe('fuzz inputs', () => {
+  it('start from valid frames of every client frame type, change kind, group change kind and user elem type (a new one fails here until fuzz-inputs.ts has it)', () => {
+    const frames = validFrames('token') as { type: string; change?: { kind: string }; elem?: { type: string } }[];
+    const sorted = (xs: (string | undefined)[]) => [...new Set(xs.filter((x) => x !== undefined))].sort();
+    assert.deepEqual(sorted(frames.map((f) => f.type)), variantValues(ClientFrameSchema, 'type'));
+    assert.deepEqual(sorted(frames.filter((f) => f.type === 'change.send').map((f) => f.change?.kind)), variantValues(ChangeSchema, 'kind'));
+    assert.deepEqual(sorted(frames.filter((f) => f.type === 'group.change').map((f) => f.change?.kind)), variantValues(GroupChangeSchema, 'kind'));
+    const elems = new Set(frames.map((f) => f.elem?.type));
+    assert.deepEqual([...USER_ELEM_TYPES].filter((t) => !elems.has(t)), []);
+    // Each is a valid frame before it is mutated (some then refused by the server: a merger, a system elem, a forged preview).
+    assert.deepEqual(frames.filter((f) => !decodesOk(JSON.stringify(f))).map((f) => JSON.stringify(f).slice(0, 120)), []);
+  });
+});
 
 describe('protocol fuzzing', () => {
   let t: TestServer;
