@@ -201,6 +201,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
         maxBufferedBytes: o.maxBufferedBytes, authTimeoutMs: o.authTimeoutMs, logger,
         allowedOrigins, originPolicy, maxConnectionsPerIp: o.maxConnectionsPerIp, trustProxy,
+        maxBadFramesPerMinute: o.maxBadFramesPerMinute,
       });
       await http.listen({ port, host });
       const bound = http.server.address();

@@ -19,6 +19,7 @@
  *   NATTER_UPLOAD_IDLE_TIMEOUT_MS (60000; an upload's body may send nothing for this long),
  *   NATTER_LATENCY_TRACE (a file: latency histograms written to it on each SIGUSR2; a diagnostic),
  *   NATTER_MAX_CONNECTIONS_PER_USER (32), NATTER_MAX_CONNECTIONS_PER_IP (1024),
+ *   NATTER_MAX_BAD_FRAMES_PER_MINUTE (100; invalid frames a socket may send before it is closed 1008),
  *   NATTER_TRUST_PROXY (hop count or comma list of proxy addresses/CIDRs/loopback whose
  *   X-Forwarded-For names the client; unset = none),
  *   NATTER_DATABASE_URL (postgres://…; store in PostgreSQL instead of SQLite),
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     reportsPerHour: int('NATTER_REPORTS_PER_HOUR', env['NATTER_REPORTS_PER_HOUR']),
     maxConnectionsPerUser: int('NATTER_MAX_CONNECTIONS_PER_USER', env['NATTER_MAX_CONNECTIONS_PER_USER']),
     maxConnectionsPerIp: int('NATTER_MAX_CONNECTIONS_PER_IP', env['NATTER_MAX_CONNECTIONS_PER_IP']),
+    maxBadFramesPerMinute: int('NATTER_MAX_BAD_FRAMES_PER_MINUTE', env['NATTER_MAX_BAD_FRAMES_PER_MINUTE']),
     requestBodyTimeoutMs: int('NATTER_REQUEST_BODY_TIMEOUT_MS', env['NATTER_REQUEST_BODY_TIMEOUT_MS']),
     uploadIdleTimeoutMs: int('NATTER_UPLOAD_IDLE_TIMEOUT_MS', env['NATTER_UPLOAD_IDLE_TIMEOUT_MS']),
     trustProxy: proxyTrust(env['NATTER_TRUST_PROXY']),

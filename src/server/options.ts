@@ -175,6 +175,8 @@ export interface ChatServerOptions {
   maxConnectionsPerUser?: number;
   /** Open WebSockets per client IP on this node; one more upgrade is answered 429. Default 1024. */
   maxConnectionsPerIp?: number;
+  /** Invalid frames one WebSocket may send per minute; one more is answered BAD_FRAME and the socket closed 1008. Default 100. */
+  maxBadFramesPerMinute?: number;
   /**
    * Proxies trusted to name the client in `X-Forwarded-For`: a hop count, or addresses, CIDR
    * ranges and `loopback` / `linklocal` / `uniquelocal` (fastify's `trustProxy` meaning). The
@@ -218,6 +220,7 @@ export const DEFAULTS = {
   uploadIdleTimeoutMs: 60_000,
   maxConnectionsPerUser: 32,
   maxConnectionsPerIp: 1024,
+  maxBadFramesPerMinute: 100,
   clock: Date.now as Clock,
   uploadQuotaBytes: 256 * 1024 * 1024,
   uploadQuotaFiles: 20,
@@ -245,7 +248,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
   if (o.metricsKey !== undefined && o.metricsKey.length < 16) throw new TypeError('createChatServer: `metricsKey` must be at least 16 characters.');
-  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadIdleTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp',
+  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadIdleTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp', 'maxBadFramesPerMinute',
     'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs', 'tokenMaxLifetimeSeconds'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }
