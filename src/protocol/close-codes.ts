@@ -7,5 +7,10 @@
  * - 4401: not authenticated (no `session.open` in time), or the user was deleted or banned.
  * - 4429: too many sessions for this user (`TOO_MANY_CONNECTIONS`).
  * - 4440: the session's token expired (`TOKEN_EXPIRED`): come back at once with a fresh one.
+ * - 1008 (policy violation): more invalid frames in a minute than the server takes
+ *   (`maxBadFramesPerMinute`), after a `BAD_FRAME` error frame saying so.
  */
 export const CLOSE_TOKEN_EXPIRED = 4440;
+
+/** The socket sent more invalid frames in a minute than the server takes (after a BAD_FRAME error frame). */
+export const CLOSE_BAD_FRAMES = 1008;

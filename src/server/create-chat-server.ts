@@ -180,7 +180,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     push,
     uploads: {
       core, storage: fileStorage, index: fileIndex, access: files, rateLimiter: uploadRateLimiter,
-      quota: { bytes: o.uploadQuotaBytes, files: o.uploadQuotaFiles },
+      quota: { bytes: o.uploadQuotaBytes, files: o.uploadQuotaFiles }, idleTimeoutMs: o.uploadIdleTimeoutMs,
     },
   });
   for (const [level, obj, msg] of early.splice(0)) http.log[level](obj as object, msg);
@@ -201,6 +201,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
         maxBufferedBytes: o.maxBufferedBytes, authTimeoutMs: o.authTimeoutMs, logger,
         allowedOrigins, originPolicy, maxConnectionsPerIp: o.maxConnectionsPerIp, trustProxy,
+        maxBadFramesPerMinute: o.maxBadFramesPerMinute,
       });
       await http.listen({ port, host });
       const bound = http.server.address();

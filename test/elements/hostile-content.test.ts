@@ -11,6 +11,8 @@
  * `<broadcast-banner>`. A mute's reason (the site's or a group admin's words) goes to `<message-composer>`'s notice;
  * members muted by the site, named with every payload, to the group's notices and `<group-panel>`'s muted rows.
  * A group notice naming more people than it carries (every payload, then long names) ends in "and N others", inert in English and Russian.
+ * Group names and group notices (group.create, group.change rename and notice) go to the conversation list, the
+ * thread's system lines and `<group-panel>`'s title and notice.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
@@ -26,6 +28,7 @@ import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import { defineChatSearch } from '../../src/elements/search/chat-search.js';
 import type { Elem } from '../../src/protocol/elems.js';
 import { decodeServerFrame } from '../../src/protocol/codec.js';
+import { GROUP_LIMITS } from '../../src/protocol/group-frames.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
 import { describeElemText } from '../../src/elements/i18n/elems.js';
 import { closeClients, connect, mediaDrawn, part, parts, uniqueUser } from './helpers.js';
@@ -580,6 +583,58 @@ describe('hostile content', () => {
     const server = new URL(viewer.fileUrl('/v1/previews/images/x')).origin;
     for (const img of parts<HTMLImageElement>(el, 'link-preview-image')) expect(img.src.startsWith(`${server}/v1/previews/images/`), img.src).to.equal(true);
     expect(parts(el, 'link-preview-image')).to.have.length(payloads.length);
+  });
+
+  it("renders every payload as inert, isolated text as group names and notices: the conversation list, the thread's created, renamed and notice lines, and the group panel", async function () {
+    this.timeout(90_000);
+    /** The payload cut to a protocol bound (UTF-8 bytes), whole code points only. */
+    const cut = (text: string, bytes: number) => {
+      let out = '';
+      for (const ch of text) {
+        if (new TextEncoder().encode(out + ch).length > bytes) break;
+        out += ch;
+      }
+      return out;
+    };
+    // Other users make the groups and name them: the viewer is a plain member (no settings form).
+    // Three group frames a payload: a new maker every 15 stays under the 60 a minute of `groups`.
+    let groups = await (await connect(uniqueUser('maker'), 'Maker')).groups();
+    const made: string[] = [];
+    for (const [n, payload] of CORPUS.entries()) {
+      if (n > 0 && n % 15 === 0) groups = await (await connect(uniqueUser('maker'), 'Maker')).groups();
+      const id = await groups.createGroup({ name: cut(payload, GROUP_LIMITS.nameBytes), members: [viewerId] });
+      await groups.changeGroup(id.slice(6), { kind: 'rename', name: cut(`2 ${payload}`, GROUP_LIMITS.nameBytes) });
+      await groups.changeGroup(id.slice(6), { kind: 'notice', notice: cut(payload, GROUP_LIMITS.noticeBytes) });
+      made.push(id);
+      tally.names += 2;
+    }
+    const list = await fixture<ConversationList>(html`<conversation-list style="width: 320px; display: block" .client=${viewer}></conversation-list>`);
+    await waitUntil(() => parts(list, 'item').length === CORPUS.length, 'every group should be listed', { timeout: 10_000 });
+    await list.updateComplete;
+    await imageBarrier();
+    expect(window.__natterXss).to.equal(undefined);
+    expectInert(list, new Map());
+    tally.bidiChecked += expectBidiIsolated(list);
+    expect(parts(list, 'list')[0]!.scrollWidth, 'a group name widens the list').to.be.at.most(parts(list, 'list')[0]!.clientWidth + 1);
+    const thread = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 360px; display: flex" .client=${viewer} conversation=${made[0]!}></chat-thread>`);
+    const panel = await fixture<GroupPanel>(html`<group-panel .client=${viewer}></group-panel>`);
+    const threadBaseline = census(thread);
+    let panelBaseline: Map<string, number> | undefined;
+    for (const [i, id] of made.entries()) {
+      thread.conversation = id;
+      await thread.updateComplete;
+      // Created, renamed, notice updated: three lines, the names in the first two.
+      await waitUntil(() => parts(thread, 'system').length >= 3, `the group's notices show (${CORPUS[i]!.slice(0, 30)})`, { timeout: 10_000 });
+      await expectNamesInert(thread, threadBaseline);
+      await panel.show(id);
+      await waitUntil(() => part(panel, 'notice')?.textContent?.trim() === cut(CORPUS[i]!, GROUP_LIMITS.noticeBytes).trim(), 'the notice shows in the panel', { timeout: 10_000 });
+      panelBaseline ??= census(panel);
+      await imageBarrier();
+      expect(window.__natterXss).to.equal(undefined);
+      expectInert(panel, panelBaseline);
+      tally.bidiChecked += expectBidiIsolated(panel);
+      panel.close();
+    }
   });
 
   it('renders every payload as inert, isolated text in the conversation list: names and previews', async () => {

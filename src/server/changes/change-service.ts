@@ -112,8 +112,12 @@ export class ChangeService {
     const { key, type, target } = req.key !== undefined
       ? { key: req.key, ...conversationOfKey(req.key) }
       : keyOf(req.actor, req.conversationId!);
+    /** Under since-join, the seq at or below which the actor's group history is hidden from them. */
+    let floor = 0;
     if (!opts.admin) {
-      if (!(await store.getConversation(req.actor, key))) throw new ChatError(type === 'group' ? 'NOT_MEMBER' : 'MESSAGE_UNKNOWN');
+      const state = await store.getConversation(req.actor, key);
+      if (!state) throw new ChatError(type === 'group' ? 'NOT_MEMBER' : 'MESSAGE_UNKNOWN');
+      floor = state.historyFloor ?? 0;
       // Someone who blocked you hears nothing from you, changes included (your own view may still change).
       if (type === 'p2p' && req.change.kind !== 'hide' && (await store.isBlocked(target, req.actor))) throw new ChatError('BLOCKED');
     }
@@ -133,6 +137,8 @@ export class ChangeService {
         elem: { type: 'recalled' }, isExcludedFromUnreadCount: true, isExcludedFromLastMessage: true,
       },
       apply: (stored, visibleTo, pinCount, role) => {
+        // A message from before a since-join member's join is one they cannot see (as in history).
+        if (stored.seq <= floor) throw new ChatError('MESSAGE_UNKNOWN');
         const groupManager = role === 'owner' || role === 'admin';
         return applyChange(req.change, stored, visibleTo, pinCount, { userId: req.actor, admin: opts.admin, group, groupManager, now }, this.policy);
       },
@@ -195,12 +201,15 @@ export class ChangeService {
   /** `pins.fetch`: the conversation's pinned messages this member can see, most recently pinned first. */
   async pins(userId: string, frame: ClientFrameOf<'pins.fetch'>): Promise<ServerFrameOf<'pins'>> {
     const { key, type } = keyOf(userId, frame.conversationId);
-    if (!(await this.#d.store.getConversation(userId, key))) {
+    const state = await this.#d.store.getConversation(userId, key);
+    if (!state) {
       if (type === 'group') throw new ChatError('NOT_MEMBER');
       return { type: 'pins', reqId: frame.reqId, conversationId: frame.conversationId, pins: [] };
     }
     const pins = [];
     for (const pin of await this.#d.store.listPins(key)) {
+      // Pinned before a since-join member's join: not theirs to see, nor its excerpt.
+      if (pin.seq <= (state.historyFloor ?? 0)) continue;
       const found = await this.#d.store.findMessage(key, pin.messageId);
       if (!found || (found.visibleTo && !found.visibleTo.includes(userId))) continue;
       const m = found.message as StoredMessage;
@@ -215,9 +224,12 @@ export class ChangeService {
 
   async #visibleMessage(userId: string, conversationId: ConversationId, messageId: string): Promise<StoredMessage> {
     const { key, type } = keyOf(userId, conversationId);
-    if (!(await this.#d.store.getConversation(userId, key))) throw new ChatError(type === 'group' ? 'NOT_MEMBER' : 'MESSAGE_UNKNOWN');
+    const state = await this.#d.store.getConversation(userId, key);
+    if (!state) throw new ChatError(type === 'group' ? 'NOT_MEMBER' : 'MESSAGE_UNKNOWN');
     const found = await this.#d.store.findMessage(key, messageId);
     if (!found || (found.visibleTo && !found.visibleTo.includes(userId)) || found.message.elem.type === 'change') throw new ChatError('MESSAGE_UNKNOWN');
+    // From before a since-join member's join: unknown to them, as in history.
+    if (found.message.seq <= (state.historyFloor ?? 0)) throw new ChatError('MESSAGE_UNKNOWN');
     return found.message as StoredMessage;
   }
 }

@@ -113,6 +113,9 @@ export class GroupService {
     if (admin && owner !== undefined) await this.#admissible(actor, [owner]); // USER_UNKNOWN for an owner nobody is
     const invited = await this.#admissible(actor, g.members.filter((m) => m !== owner));
     const members = owner === undefined ? invited : [owner, ...invited];
+    // A member's create names at most `inviteBatch` people: past a smaller limit, it would make a
+    // group fuller than any invite may (the site's creates are not limited, as its invites are not).
+    if (!admin && new Set(members).size > this.#o.memberLimit) throw new ChatError('GROUP_FULL');
     const record: GroupRecord = {
       id: g.groupId, name: g.name, createdAt: this.#host.clock(),
       ...(g.avatar !== undefined && { avatar: g.avatar }),

@@ -69,7 +69,7 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
     }
     let size: number;
     try {
-      size = await uploads.storage.put(id, limited(req.raw, limit));
+      size = await uploads.storage.put(id, limited(req.raw, limit, uploads.idleTimeoutMs));
     } catch (err) {
       void reply.header('connection', 'close');
       if (uploads.quota) await uploads.index.deleteUnreferenced(id, 0).catch(() => undefined);
@@ -91,16 +91,27 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
 /**
  * The request body, counted: past `limit` bytes it stops reading (the request is paused, never
  * drained) and fails the stream with FILE_TOO_LARGE; a client that goes away fails it with
- * UPLOAD_FAILED.
+ * UPLOAD_FAILED; a client that sends nothing for `idleMs` (while the storage is ready for more)
+ * fails it with BAD_REQUEST. Without that a stalled or trickled upload held its connection, its
+ * storage write and its quota reservation for as long as the client liked.
  */
-function limited(raw: IncomingMessage, limit: number): PassThrough {
+function limited(raw: IncomingMessage, limit: number, idleMs: number): PassThrough {
   const body = new PassThrough();
   // The storage learns of a failure from its own reading (a pipeline, `finished`, which also see
   // a stream failed before they started); this listener keeps a client that goes away before the
   // storage starts reading (it may await a directory, a connection) from being an uncaught error.
   body.on('error', () => undefined);
   let seen = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const seconds = idleMs < 1000 ? `${idleMs} ms` : `${Math.round(idleMs / 1000)} s`;
+  /** (Re)starts the idle timer; not while the storage holds the body back (then the wait is ours). */
+  const watch = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => stop(new ChatError('BAD_REQUEST', `The upload stalled: no bytes arrived for ${seconds}.`)), idleMs);
+    idle.unref();
+  };
   const stop = (error: ChatError) => {
+    clearTimeout(idle);
     raw.off('data', onData);
     raw.off('end', onEnd);
     raw.pause();
@@ -110,11 +121,20 @@ function limited(raw: IncomingMessage, limit: number): PassThrough {
     seen += chunk.length;
     if (seen > limit) return stop(new ChatError('FILE_TOO_LARGE', `The file is larger than ${limit} bytes.`));
     if (!body.write(chunk)) {
+      clearTimeout(idle);
       raw.pause();
-      body.once('drain', () => raw.resume());
-    }
+      body.once('drain', () => {
+        if (body.destroyed) return;
+        watch();
+        raw.resume();
+      });
+    } else watch();
   };
-  const onEnd = () => body.end();
+  const onEnd = () => {
+    clearTimeout(idle);
+    body.end();
+  };
+  watch();
   raw.on('data', onData);
   raw.on('end', onEnd);
   raw.on('close', () => {

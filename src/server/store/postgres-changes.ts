@@ -32,13 +32,16 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     const { rows: locked } = await c.query('SELECT last_seq FROM conversations WHERE key = $1 FOR UPDATE', [d.key]);
     const { rows: [row] } = await c.query<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2 FOR UPDATE', [d.key, d.targetId]);
     if (locked.length === 0 || !row) throw new ChatError('MESSAGE_UNKNOWN');
-    // The sender's role (a pin under `pin: admins`) read with the count, after the conversation's
-    // lock: a demotion committed before is seen; one after orders after this change and its notice
-    // after this event.
-    const { rows: [pins] } = d.senderRole
-      ? await c.query<Row>('SELECT count(*)::int AS n, (SELECT role FROM memberships WHERE conv_key = $1 AND user_id = $2) AS role FROM pins WHERE conv_key = $1', [d.key, d.message.sender])
-      : await c.query<Row>('SELECT count(*)::int AS n FROM pins WHERE conv_key = $1', [d.key]);
-    const applied = d.apply(JSON.parse(row.body) as StoredMessage, row.visible_to ?? undefined, pins!.n as number, pins!.role ?? undefined);
+    // The sender's role (a pin under `pin: admins`), read after the conversation's lock and with
+    // the membership row share-locked until COMMIT: a demotion or removal committed before is
+    // seen, one in flight is waited for, and one begun later waits for this commit (its notice
+    // orders after this event). Unlocked, a demotion could commit between this read and the
+    // pin's commit: a pin by a plain member.
+    const { rows: [pins] } = await c.query<Row>('SELECT count(*)::int AS n FROM pins WHERE conv_key = $1', [d.key]);
+    const role = d.senderRole
+      ? (await c.query<Row>('SELECT role FROM memberships WHERE conv_key = $1 AND user_id = $2 FOR SHARE', [d.key, d.message.sender])).rows[0]?.role
+      : undefined;
+    const applied = d.apply(JSON.parse(row.body) as StoredMessage, row.visible_to ?? undefined, pins!.n as number, role ?? undefined);
     const { rows: [raised] } = await c.query<Row>('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = $1 RETURNING last_seq', [d.key]);
     const seq = Number(raised!.last_seq);
     const message: Message = { ...d.message, seq, elem: applied.elem };

@@ -17,6 +17,8 @@ export interface Uploads {
   quota?: UploadQuota;
   /** Uploads per user and window, counted under `upload:<userId>` (default: none). */
   rateLimiter?: RateLimiter;
+  /** How long an upload's body may send nothing before it is cut (BAD_REQUEST, `uploadIdleTimeoutMs`). */
+  idleTimeoutMs: number;
 }
 
 /** Error codes of a full disk: SQLite's, PostgreSQL's (`disk_full`) and the system's. */

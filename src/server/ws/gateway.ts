@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
   ChatError,
+  CLOSE_BAD_FRAMES,
   decodeClientFrame,
   LIMITS,
 } from '../../protocol/index.js';
@@ -32,6 +33,12 @@ export interface GatewayOptions {
   originPolicy?: OriginPolicyOptions;
   /** Open sockets per client IP; past it the upgrade is answered 429 TOO_MANY_CONNECTIONS. */
   maxConnectionsPerIp: number;
+  /**
+   * Invalid frames (not text, not JSON, not a frame, too large) a connection may send in a minute;
+   * one more is answered BAD_FRAME, the socket is closed 1008 and the rest of what it sent is
+   * dropped unread. A client never sends one unless broken; a refusal costs far more than a read.
+   */
+  maxBadFramesPerMinute: number;
   /**
    * Which TCP peers are proxies whose `X-Forwarded-For` names the client (see proxy-trust.ts);
    * the per-IP limit and the logs use that address. Default: none, the peer is the client.
@@ -97,6 +104,10 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
   function onConnection(ws: Socket, socket: Duplex, ip: string): void {
     ws.alive = true;
     let pending = 0;
+    /** Invalid frames in the minute since `badSince`; `cut` once past the limit (nothing more is read). */
+    let bad = 0;
+    let badSince = performance.now();
+    let cut = false;
     let paused = false;
     const done = (): void => {
       inFlight--;
@@ -142,15 +153,34 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         conn.send(JSON.stringify(errorFrame(new ChatError('INTERNAL').toJSON())));
       }
     });
+    /**
+     * Answers an invalid frame, or, past `maxBadFramesPerMinute` of them, closes the socket: a
+     * flood of tiny invalid frames (each a failed parse and an error answer, about 50 times the
+     * cost of reading a valid one) otherwise kept the event loop from every other socket.
+     */
+    const refuse = (answer: () => string): void => {
+      const now = performance.now();
+      if (now - badSince >= 60_000) {
+        badSince = now;
+        bad = 0;
+      }
+      if (++bad <= options.maxBadFramesPerMinute) return conn.send(answer());
+      cut = true;
+      options.logger.warn({ conn: conn.id, ip }, 'too many invalid frames: socket closed');
+      conn.send(JSON.stringify(errorFrame(new ChatError('BAD_FRAME', `More than ${options.maxBadFramesPerMinute} invalid frames in a minute: closing.`).toJSON())));
+      conn.close(CLOSE_BAD_FRAMES, 'BAD_FRAME');
+    };
     const onFrame = (data: RawData, isBinary: boolean): void => {
+      // What a cut socket had sent before its close goes unread (ws still hands it over).
+      if (cut) return;
       const raw = toText(data);
       if (isBinary || raw === undefined) {
-        conn.send(JSON.stringify(errorFrame(new ChatError('BAD_FRAME', 'Frames are JSON text.').toJSON())));
+        refuse(() => JSON.stringify(errorFrame(new ChatError('BAD_FRAME', 'Frames are JSON text.').toJSON())));
         return;
       }
       const decoded = decodeClientFrame(raw, plainTextSend);
       if (!decoded.ok) {
-        conn.send(refusal(raw, decoded.error));
+        refuse(() => refusal(raw, decoded.error));
         return;
       }
       if (closing) {

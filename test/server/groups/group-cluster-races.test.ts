@@ -309,6 +309,32 @@ describe('pins under NATTER_PIN=admins, the member limit and renames, on two nod
     assert.deepEqual((await notices('pin')).filter((m) => m.elem.type === 'change'), [], 'no pin event');
   });
 
+  it("holds a demotion on one node back while an admin's pin on the other is between its role check and its commit: no pin commits by a plain member", async () => {
+    await adminGroup('pin2');
+    const clientMsgId = cmid();
+    aliceA.send({ type: 'message.send', clientMsgId, conversationId: 'group:pin2', elem: text('pin me too') });
+    const { id: messageId } = await aliceA.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+    const pin = async () => {
+      bobB.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:pin2', messageId, change: { kind: 'pin', on: true } });
+      const answer = await bobB.nextOf(['change.ack', 'change.error']);
+      return answer.type === 'change.error' ? answer.name : 'ok';
+    };
+    let demoted: Promise<string> | undefined;
+    let roleMeanwhile: string | undefined;
+    // The pins table held in SHARE mode: the pin reads bob's role (admin), then waits at its
+    // INSERT INTO pins. The demotion on node A then waits behind the pin (at bob's membership
+    // row, or, unlocked, only its notice at the conversation's row, after its role committed).
+    const answer = await atTheWrite(nodes.databaseUrl, [['LOCK TABLE pins IN SHARE MODE', []]], pin, async (c) => {
+      demoted = change(olgaA, 'pin2', { kind: 'role', userId: 'bob', role: 'member' });
+      await until(async () => (await waitingOn(c)) === 2, 'the demotion waiting behind the pin');
+      roleMeanwhile = (await c.query("SELECT role FROM memberships WHERE conv_key = 'group:pin2' AND user_id = 'bob'")).rows[0]?.role;
+    });
+    assert.equal(roleMeanwhile, 'admin', 'bob was demoted while his pin, checked as an admin, had yet to commit');
+    assert.deepEqual([answer, await demoted], ['ok', 'ok']);
+    const events = (await notices('pin2')).filter((m) => m.elem.type === 'change' || (m.elem.type === 'system' && m.elem.event === 'member-demoted')).sort((x, y) => x.seq - y.seq);
+    assert.deepEqual(events.map((m) => m.elem.type), ['change', 'system'], 'the pin, then the demotion');
+  });
+
   it('refuses one of two invites made at once on two nodes that together pass the member limit: GROUP_FULL, one added, one notice', async () => {
     await adminGroup('full');
     // Both invites wait at the group's row, each having counted 3 members before it, then write in turn.

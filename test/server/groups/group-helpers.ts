@@ -3,12 +3,14 @@ import type { TestSocket } from '../helpers/ws-client.js';
 
 let n = 0;
 
-/** Sends one group frame and answers the `ok` or the error's name. */
-export async function ask(s: TestSocket, frame: Record<string, unknown>): Promise<string> {
+/**
+ * Sends one group frame and answers its own `ok`, `group.info` or error's name, matched by
+ * reqId: answers to other requests (sent at once on the same socket, or left unread) stay queued.
+ */
+export async function ask(s: TestSocket, frame: Record<string, unknown>, ms?: number): Promise<string> {
   const reqId = `g${++n}`;
   s.send({ ...frame, reqId });
-  const answer = await s.nextOf(['ok', 'error', 'group.info'].map((t) => t) as ('ok' | 'error' | 'group.info')[]);
-  if ('reqId' in answer && answer.reqId !== reqId) throw new Error(`answer to ${answer.reqId}, not ${reqId}`);
+  const answer = await s.nextOf(['ok', 'error', 'group.info'], ms, (f) => f.reqId === reqId);
   return answer.type === 'error' ? answer.name : answer.type;
 }
 

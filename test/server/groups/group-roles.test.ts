@@ -171,3 +171,22 @@ describe('pins under NATTER_PIN=admins', () => {
     await t.stop();
   });
 });
+
+describe('the member limit (groupMemberLimit)', () => {
+  it("refuses a member's group.create naming more people than the limit with GROUP_FULL, creates nothing, and takes one that fits", async () => {
+    const t = await startServer({ groupMemberLimit: 3 });
+    try {
+      await createUsers(t, 'alice', 'bob', 'carol', 'dave');
+      const alice = await t.login('alice');
+      // alice and three more: four members, one past the limit (a repeated id counts once).
+      assert.equal(await create(alice, 'big', ['bob', 'carol', 'dave', 'bob']), 'GROUP_FULL');
+      assert.equal(await ask(alice, { type: 'group.fetch', groupId: 'big' }), 'GROUP_UNKNOWN', 'no group was made');
+      assert.equal(await create(alice, 'fits', ['bob', 'carol', 'carol']), 'ok');
+      assert.equal(await change(alice, 'fits', { kind: 'invite', userIds: ['dave'] }), 'GROUP_FULL', 'invites count as before');
+      // The site's create is not limited, as its invites are not.
+      assert.equal((await t.rest('POST', '/v1/groups', { id: 'site', name: 'Site', members: ['alice', 'bob', 'carol', 'dave'] })).status, 201);
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -58,10 +58,10 @@ export class TestSocket {
     }, `${type}`, ms);
   }
 
-  /** The next not-yet-consumed frame of any of `types`. */
-  async nextOf<T extends ServerFrameType>(types: T[], ms = WAIT_MS): Promise<ServerFrameOf<T>> {
+  /** The next not-yet-consumed frame of any of `types` (and matching `where`). */
+  async nextOf<T extends ServerFrameType>(types: T[], ms = WAIT_MS, where: (f: ServerFrameOf<T>) => boolean = () => true): Promise<ServerFrameOf<T>> {
     return this.#waitFor(() => {
-      const i = this.received.findIndex((f) => (types as string[]).includes(f.type));
+      const i = this.received.findIndex((f) => (types as string[]).includes(f.type) && where(f as ServerFrameOf<T>));
       return i < 0 ? undefined : (this.received.splice(i, 1)[0] as ServerFrameOf<T>);
     }, types.join('|'), ms);
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ERRORS } from '../../../src/protocol/index.js';
 import { rawRequest as rawTo, unfinishedPost as unfinished } from '../helpers/raw-http.js';
-import { ADMIN_KEY, startServer, type TestServer } from '../helpers/test-server.js';
+import { ADMIN_KEY, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 
 const rawRequest = (t: TestServer, raw: string, ms?: number) => rawTo(t.url, raw, ms);
 
@@ -85,5 +85,54 @@ describe('HTTP parser errors', () => {
       assert.deepEqual([status, body.code, body.name], [400, ERRORS.BAD_REQUEST.code, 'BAD_REQUEST'], raw.split('\r\n')[0]);
       assert.match(body.message, /handshake is not valid/);
     }
+  });
+});
+
+describe('stalled uploads', () => {
+  let t: TestServer;
+  before(async () => {
+    // One unsent file per user: a stalled upload that kept its reservation would refuse the next.
+    t = await startServer({ uploadIdleTimeoutMs: 400, uploadQuotaFiles: 1 });
+    await createUsers(t, 'alice', 'bob');
+  });
+  after(() => t.stop());
+
+  const head = (token: string, length: number) =>
+    `POST /v1/uploads?conversationId=p2p:bob&name=a.bin HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nAuthorization: Bearer ${token}\r\nContent-Length: ${length}\r\n\r\n`;
+
+  it('cuts an upload whose body stops arriving after uploadIdleTimeoutMs: 400 BAD_REQUEST, connection closed, its quota given back', async () => {
+    const token = await t.token('alice');
+    const started = performance.now();
+    const answer = await rawRequest(t, `${head(token, 100_000)}${'x'.repeat(10)}`, 5_000);
+    assert.doesNotMatch(answer, /still open/, 'a stalled upload held its connection');
+    const { status, body } = parse(answer);
+    assert.deepEqual([status, body.code, body.name], [400, ERRORS.BAD_REQUEST.code, 'BAD_REQUEST']);
+    assert.match(body.message, /stalled: no bytes arrived for 400 ms/);
+    assert.ok(performance.now() - started >= 350, 'not before the deadline');
+    // The reservation was given back: the user's one unsent file may be uploaded.
+    const res = await fetch(`${t.url}/v1/uploads?conversationId=p2p:bob&name=b.bin`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: 'hello' });
+    assert.equal(res.status, 201, await res.clone().text());
+  });
+
+  it('lets an upload that keeps sending take longer than uploadIdleTimeoutMs in all', async () => {
+    const token = await t.token('bob');
+    const { port } = new URL(t.url);
+    const { connect } = await import('node:net');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let data = '';
+      socket.on('data', (c) => (data += c.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(data));
+      socket.write(head(token, 8).replace('p2p:bob', 'p2p:alice'));
+      // 8 bytes, one each 150 ms: 1.2 s in all, three times the idle deadline, never idle for it.
+      let sent = 0;
+      const timer = setInterval(() => {
+        socket.write('y');
+        if (++sent === 8) clearInterval(timer);
+      }, 150);
+      socket.on('data', () => socket.end());
+    });
+    assert.match(answer, /^HTTP\/1\.1 201 /, answer.slice(0, 300));
   });
 });

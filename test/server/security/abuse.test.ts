@@ -273,3 +273,54 @@ describe('per-user connection limit under concurrency', () => {
     }
   });
 });
+
+describe('invalid frame floods', () => {
+  it('closes a socket past maxBadFramesPerMinute invalid frames with a BAD_FRAME saying so and 1008, reads none of the rest, and keeps serving others', async () => {
+    const t = await startServer({ maxBadFramesPerMinute: 50 });
+    try {
+      await createUsers(t, 'alice', 'bob');
+      const bob = await t.login('bob');
+      for (const authenticated of [false, true]) {
+        const s = authenticated ? await t.login('alice') : await t.connect();
+        // Tiny invalid frames, as fast as they go: not JSON, not a frame, binary.
+        for (let i = 0; i < 5_000; i++) {
+          if (i % 3 === 0) s.sendRaw('x');
+          else if (i % 3 === 1) s.sendRaw('{"type":"nope"}');
+          else s.sendRaw(Buffer.from([1]));
+        }
+        const closed = await s.closedBy(10_000);
+        assert.deepEqual([closed.code, closed.reason], [1008, 'BAD_FRAME'], `authenticated: ${authenticated}`);
+        const errors = s.received.filter((f) => f.type === 'error');
+        assert.equal(errors.length, 51, 'one answer for each of the 50 taken, one for the close, nothing for the rest');
+        assert.ok(errors.every((f) => f.type === 'error' && f.name === 'BAD_FRAME'));
+        assert.match((errors.at(-1) as { message: string }).message, /More than 50 invalid frames in a minute/);
+        counts.refused++;
+      }
+      // Another user's socket was served throughout, and still is.
+      bob.send({ type: 'ping', reqId: 'after' });
+      await bob.next('pong', (f) => f.reqId === 'after');
+      const clientMsgId = cmid();
+      bob.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:alice', elem: text('still here') });
+      await bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+      bob.close();
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('takes up to maxBadFramesPerMinute invalid frames a minute and answers each, the socket staying open', async () => {
+    const t = await startServer({ maxBadFramesPerMinute: 50 });
+    try {
+      await createUsers(t, 'alice');
+      const s = await t.login('alice');
+      for (let i = 0; i < 50; i++) s.sendRaw('x');
+      s.send({ type: 'ping', reqId: 'still' });
+      await s.next('pong', (f) => f.reqId === 'still');
+      assert.equal(s.received.filter((f) => f.type === 'error').length, 50);
+      assert.equal(s.closed, undefined);
+      s.close();
+    } finally {
+      await t.stop();
+    }
+  });
+});

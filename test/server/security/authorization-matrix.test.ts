@@ -598,8 +598,21 @@ describe('authorisation matrix', () => {
     const rest = await t.rest('GET', '/v1/users/alice/conversations/group:sj/messages');
     assert.ok(!rest.body.messages.some((m: { id: string }) => m.id === early.id), 'not over REST');
     await refused(s, { conversationId: 'p2p:bob', forward: { conversationId: 'group:sj', messageIds: [early.id] } }, ['MESSAGE_UNKNOWN']);
+    // Pinned and reacted to by bob: neither its pin (with its excerpt) nor its reactions reach
+    // alice, and she cannot change it (its id named by a guess or a leak).
+    for (const change of [{ kind: 'pin', on: true }, { kind: 'reaction', emoji: '👍', on: true }]) {
+      o.bob.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:sj', messageId: early.id, change });
+      await o.bob.next('change.ack');
+    }
+    s.send({ type: 'pins.fetch', reqId: 'sj-pins', conversationId: 'group:sj' });
+    assert.deepEqual((await s.next('pins', (f) => f.reqId === 'sj-pins')).pins, [], 'not among the pins');
+    s.send({ type: 'reactions.fetch', reqId: 'sj-rx', conversationId: 'group:sj', messageId: early.id, emoji: '👍' });
+    assert.equal((await s.next('error', (f) => f.reqId === 'sj-rx')).name, 'MESSAGE_UNKNOWN', 'not its reactions');
+    for (const change of [{ kind: 'reaction', emoji: '🎉', on: true }, { kind: 'pin', on: false }, { kind: 'hide' }]) {
+      await changeRefused(s, { conversationId: 'group:sj', messageId: early.id, change }, ['MESSAGE_UNKNOWN']);
+    }
     s.close();
-    counts.frameChecks += 3;
+    counts.frameChecks += 5;
     counts.restChecks++;
   });
 

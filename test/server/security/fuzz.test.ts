@@ -18,7 +18,10 @@ import { WebSocket } from 'ws';
 import { decodeClientFrame, decodeServerFrame, ERRORS, PROTOCOL_VERSION, type ErrorName } from '../../../src/protocol/index.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import { closeCodeIn, frameHeader, maskedFrame, rawUpgrade } from '../helpers/raw-ws.js';
-import { fuzzInputs, type FuzzInput } from './fuzz-inputs.js';
+import { fuzzInputs, validFrames, type FuzzInput } from './fuzz-inputs.js';
+import { ChangeSchema, ClientFrameSchema } from '../../../src/protocol/client-frames.js';
+import { GroupChangeSchema } from '../../../src/protocol/group-frames.js';
+import { USER_ELEM_TYPES } from '../../../src/protocol/elems.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261122);
 const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 20_000);
@@ -123,11 +126,38 @@ class CountingSocket {
   }
 }
 
+/** The literal values of a variant schema's discriminator (`type`, `kind`), read from the schema itself. */
+function variantValues(schema: { options: readonly unknown[] }, key: string): string[] {
+  const values: string[] = [];
+  for (const option of schema.options) {
+    const o = ('entries' in (option as object) ? option : (option as { pipe: [unknown] }).pipe[0]) as { entries: Record<string, { literal?: string; options?: string[] }> };
+    const d = o.entries[key]!;
+    if (d.literal !== undefined) values.push(d.literal);
+    else values.push(...(d.options ?? []));
+  }
+  return [...new Set(values)].sort();
+}
+
+describe('fuzz inputs', () => {
+  it('start from valid frames of every client frame type, change kind, group change kind and user elem type (a new one fails here until fuzz-inputs.ts has it)', () => {
+    const frames = validFrames('token') as { type: string; change?: { kind: string }; elem?: { type: string } }[];
+    const sorted = (xs: (string | undefined)[]) => [...new Set(xs.filter((x) => x !== undefined))].sort();
+    assert.deepEqual(sorted(frames.map((f) => f.type)), variantValues(ClientFrameSchema, 'type'));
+    assert.deepEqual(sorted(frames.filter((f) => f.type === 'change.send').map((f) => f.change?.kind)), variantValues(ChangeSchema, 'kind'));
+    assert.deepEqual(sorted(frames.filter((f) => f.type === 'group.change').map((f) => f.change?.kind)), variantValues(GroupChangeSchema, 'kind'));
+    const elems = new Set(frames.map((f) => f.elem?.type));
+    assert.deepEqual([...USER_ELEM_TYPES].filter((t) => !elems.has(t)), []);
+    // Each is a valid frame before it is mutated (some then refused by the server: a merger, a system elem, a forged preview).
+    assert.deepEqual(frames.filter((f) => !decodesOk(JSON.stringify(f))).map((f) => JSON.stringify(f).slice(0, 120)), []);
+  });
+});
+
 describe('protocol fuzzing', () => {
   let t: TestServer;
   const tally = { frames: 0, invalid: 0, valid: 0, preAuth: 0, binary: 0, rest: 0, rest4xx: 0, rest2xx: 0 };
   before(async () => {
-    t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000, friendRequests: true, linkPreviews: { images: 'proxy' } });
+    // Its invalid socket is sent thousands of invalid frames on purpose, each to be answered.
+    t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000, friendRequests: true, linkPreviews: { images: 'proxy' }, maxBadFramesPerMinute: 1_000_000 });
     await createUsers(t, 'alice', 'bob', 'carol');
     await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
     // A group whose only member nobody logs in as: the site's mutes there post notices (issue 19).
@@ -431,6 +461,27 @@ describe('protocol fuzzing', () => {
       else {
         const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
         if (ERRORS[json.name]?.status !== res.status || typeof json.message !== 'string' || res.headers.get('content-type')?.startsWith('image/')) problems.push(`${k.slice(0, 100)} -> ${res.status} ${raw.slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(problems.slice(0, 10), []);
+  });
+
+  it('answers fuzzed POST /v1/uploads query strings, content types and bodies with 201 or a 4xx {code, name, message}, never 5xx', { timeout: 60_000 }, async () => {
+    const token = await t.token('bob');
+    const s = fc.string({ unit: 'binary', maxLength: 40 });
+    const param = fc.oneof(s, fc.constantFrom('p2p:alice', 'group:g', 'group:nope', 'p2p:bob', '', '..%2F..', '%00', 'a'.repeat(400), '\u202e.exe', 'image', 'video', 'kind'));
+    const header = fc.oneof(fc.string({ unit: fc.constantFrom(...'abcimage/pngvideo;=+ ,*"\''), maxLength: 60 }), fc.constantFrom('image/svg+xml', 'text/html', 'image/png; charset=x', `${'a'.repeat(200)}/x`));
+    const cases = fc.sample(fc.tuple(param, param, param, header, fc.uint8Array({ maxLength: 64 })), { seed: SEED, numRuns: 250 });
+    const problems: string[] = [];
+    for (const [conversationId, name, kind, type, body] of cases) {
+      const query = `conversationId=${encodeURIComponent(conversationId)}&name=${encodeURIComponent(name)}&kind=${encodeURIComponent(kind)}`;
+      const res = await fetch(`${t.url}/v1/uploads?${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+      const raw = await res.text();
+      tally.rest++;
+      if (res.status >= 500 || (res.status < 400 && res.status !== 201)) problems.push(`${query} ${type} -> ${res.status} ${raw.slice(0, 100)}`);
+      else if (res.status >= 400) {
+        const json = JSON.parse(raw) as { code: number; name: ErrorName; message: string };
+        if (ERRORS[json.name]?.status !== res.status || typeof json.message !== 'string') problems.push(`${query} -> ${res.status} ${raw.slice(0, 200)}`);
       }
     }
     assert.deepEqual(problems.slice(0, 10), []);
