@@ -8,7 +8,6 @@ import { panelLabels } from '../i18n/panel-labels.js';
 import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
 import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
-import { menuItemsFor, onMenuKeydown, renderMessageMenu } from './message-menu.js';
 import { deliveryOf } from './delivery.js';
 import { renderReaderList, renderReceipt, type ReceiptContext } from './receipts.js';
 import { renderUploadProgress } from './upload-progress.js';
@@ -102,15 +101,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
           ${m.time ? html`<time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time)}</time>` : nothing}
           ${renderEdited(ctx.changes, m)}
           ${self ? renderReceipt(ctx.receipts, m, key, ctx.group, delivery) : nothing}
-          ${renderMessageMenu({
-            label: t.actions,
-            open: actions.menuFor === key,
-            items: menuItemsFor(m, t),
-            onToggle: () => actions.toggleMenu(key),
-            onPick: (item) => actions.pick(m, item),
-            onKeydown: (e) => onMenuKeydown(e, (focusButton) => actions.closeMenu(focusButton)),
-            onFocusOut: (e) => actions.menuFocusOut(key, e),
-          })}
+          ${hasMenu(m) ? renderMenuButton(t, actions, m, key) : nothing}
         </div>
         ${renderReactions(ctx.changes, m)}${renderPendingChanges(ctx.changes, m)}
         ${self && ctx.group ? renderReaderList(ctx.receipts, m, key) : nothing}
@@ -118,6 +109,23 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
       </div>
     </div>
   </div>`;
+}
+
+/** Whether `m` has an action menu: a failed message (Resend, Delete), a committed one; not one still sending. */
+const hasMenu = (m: ChatMessage): boolean => m.status === 'failed' || (m.status === 'sent' && !!m.id);
+
+/**
+ * The `⋯` of a message and, when open, its menu (a WAI-ARIA menu button). What the menu holds
+ * and does is `actions.menu`, loaded on the first press: until then no menu is open.
+ */
+function renderMenuButton(t: UiStrings, actions: MessageActions, m: ChatMessage, key: string): TemplateResult {
+  const open = actions.menuFor === key && actions.menu;
+  return html`<span class="actions" @focusout=${(e: FocusEvent) => actions.menuFocusOut(key, e)}>
+    <button part="actions-button" type="button" aria-label=${t.actions} aria-haspopup="menu" aria-expanded=${open ? 'true' : 'false'} @click=${() => actions.toggleMenu(key)}>
+      ⋯
+    </button>
+    ${open ? open.render(m, t) : nothing}
+  </span>`;
 }
 
 /** What the live region says about an arriving message, in the active locale: who, and what (text or a description). */
