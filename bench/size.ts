@@ -175,6 +175,7 @@ const LIMITS = {
   // 83.38: what a message's open menu does (thread/message-menu.ts: its items and keys, the reaction picker, multi-select's
   // bar, their styles) left the panel's chunk for the extras chunk, where it compresses apart from the thread's code
   // (panel −1.24, extras +1.55). No pure cut was found to pay for it; for the lead to accept or drop.
+  // Measured 118.47 with the composer's @mention list and recording bar styles moved to their modules (+0.01): stays.
   everything: { bytes: 118.6 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
@@ -224,7 +225,10 @@ const LIMITS = {
   // 84.8 → 83.5 (measured 83.38, 84.73 before; h4): what a message's open menu does (thread/message-menu.ts, with the
   // reaction picker, multi-select's bar and their styles, message-menu.styles.ts) loaded on the first press of a ⋯, in the
   // extras chunk (fetched on idle), no longer in the panel's: the ⋯ shows without it ((b) +0.32, (c) +0.19, both raised).
-  opening: { bytes: 83.5 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 83.5 → 83.1 (measured 83.02, 83.38 before; h4): the composer's @mention list and recording bar bring their own styles
+  // (composer/mention-list.styles.ts, voice-bar.styles.ts, adopted after the composer's sheets when each first shows;
+  // the popover rule and the × button rule they share with the emoji picker and the preview bar stay): (b) +0.01, (c) +0.08.
+  opening: { bytes: 83.1 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -260,7 +264,8 @@ const LIMITS = {
   // 129.3 → 129.9 (measured 129.8): the same merges.
   // 129.9 → 130.0 (measured 129.93, 129.74 before; h4): RAISED by the lazy message menu (see (b′)): its loader and
   // esbuild's lazy-init wrappers of the modules only an import() reaches.
-  define: { bytes: 130.0 * KiB, kind: 'ratchet' },
+  // 130.0 → 130.1 (measured 130.01; h4): RAISED again, the same wrappers for the two style modules above (+0.08).
+  define: { bytes: 130.1 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

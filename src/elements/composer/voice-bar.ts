@@ -5,6 +5,7 @@ import { voiceBarStrings } from '../i18n/voice-bar.js';
 // fetches this one module on its first press.
 export { Recording } from './voice-recorder.js';
 export { voiceBarStrings } from '../i18n/voice-bar.js';
+export { voiceBarStyles } from './voice-bar.styles.js';
 
 /**
  * The composer's recording bar, fetched with the recording code on the microphone's first press

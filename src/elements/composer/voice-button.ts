@@ -1,5 +1,6 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { voiceStrings } from '../i18n/voice.js';
+import { adoptLazyStyles } from '../styles/lazy-styles.js';
 import type * as VoiceBar from './voice-bar.js';
 import type { RecordRefusal, Recording } from './voice-recorder.js';
 
@@ -119,6 +120,8 @@ export class VoiceButton {
     this.#host.requestUpdate();
     try {
       const bar = await import('./voice-bar.js');
+      // Its styles go after the composer's own sheets, where they were when they came with it.
+      if (this.#host.renderRoot) adoptLazyStyles(this.#host.renderRoot, bar.voiceBarStyles, 'end');
       // The bar shows before the browser asks for the microphone, as it did when it came with the panel.
       this.#bar = bar;
       this.#host.requestUpdate();
