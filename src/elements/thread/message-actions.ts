@@ -27,7 +27,7 @@ export interface ActionsDeps {
 export class MessageActions {
   /** Key of the message whose action menu is open. */
   menuFor = '';
-  /** Multi-select mode, and the ids picked in it. */
+  /** Multi-select mode, and the ids picked in it (what changes them is the menu's, which Select starts). */
   selecting = false;
   selected: string[] = [];
   /** Keys of merged forwards opened in place. */
@@ -63,7 +63,8 @@ export class MessageActions {
     this.reactors?.reset();
   }
 
-  #set(change: () => void): void {
+  /** Makes a change and renders it. */
+  set(change: () => void): void {
     change();
     this.#host.requestUpdate();
   }
@@ -105,7 +106,7 @@ export class MessageActions {
    */
   toggleMenu(key: string): void {
     if (!this.menu && this.menuFor !== key) return void this.#loadMenu().then(() => this.menuFor !== key && this.toggleMenu(key), () => {});
-    this.#set(() => (this.menuFor = this.menuFor === key ? '' : key));
+    this.set(() => (this.menuFor = this.menuFor === key ? '' : key));
     if (this.menuFor) {
       void this.#host.updateComplete.then(() => this.#host.renderRoot.querySelector<HTMLElement>('[part~="menu"] [role="menuitem"]')?.focus());
     }
@@ -113,7 +114,7 @@ export class MessageActions {
 
   closeMenu(focusButton: boolean): void {
     const key = this.menuFor;
-    this.#set(() => (this.menuFor = ''));
+    this.set(() => (this.menuFor = ''));
     if (focusButton) void this.#host.updateComplete.then(() => this.menuButton(key)?.focus());
   }
 
@@ -127,14 +128,6 @@ export class MessageActions {
     return this.#host.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"] [part~="actions-button"]`);
   }
 
-  /** Select from a message's menu: multi-select mode, with that message picked. */
-  startSelection(id: string): void {
-    this.#set(() => {
-      this.selecting = true;
-      this.selected = [id];
-    });
-  }
-
   /** Focus left the menu of the message `key`: its menu closes, if it is the one open. */
   menuFocusOut(key: string, e: FocusEvent): void {
     const next = e.relatedTarget as Node | null;
@@ -142,43 +135,25 @@ export class MessageActions {
     // Clicking an item blurs nothing outside; a focus move out of the menu closes it. Focus left
     // on another message's button as its menu opens (a scripted click, assistive technology that
     // activates without focusing) moves into the new menu: that one stays open.
-    if (this.menuFor === key) this.#set(() => (this.menuFor = ''));
+    if (this.menuFor === key) this.set(() => (this.menuFor = ''));
   }
 
   /** Opens or closes the list of who read a message. */
   toggleReceipts(key: string): void {
-    this.#set(() => (this.receiptsFor = this.receiptsFor === key ? '' : key));
+    this.set(() => (this.receiptsFor = this.receiptsFor === key ? '' : key));
   }
 
   /** Closes the reader list (Escape) and gives focus back to its button. */
   closeReceipts(key: string): void {
-    this.#set(() => (this.receiptsFor = ''));
+    this.set(() => (this.receiptsFor = ''));
     void this.#host.updateComplete.then(() =>
       this.#host.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"] [part~="receipts-button"]`)?.focus(),
     );
   }
 
-  toggleSelected(id: string): void {
-    this.#set(() => (this.selected = this.selected.includes(id) ? this.selected.filter((x) => x !== id) : [...this.selected, id]));
-  }
-
   toggleExpanded(key: string): void {
     const next = new Set(this.expanded);
     if (!next.delete(key)) next.add(key);
-    this.#set(() => (this.expanded = next));
-  }
-
-  forwardSelected(merge: boolean): void {
-    // In thread order, whatever order they were picked in.
-    const order = this.#deps.messages().map((m) => m.id);
-    const ids = [...this.selected].sort((a, b) => order.indexOf(a) - order.indexOf(b));
-    if (ids.length === 0) return;
-    void this.#deps.forward(ids, { merge }).then((opened) => {
-      if (opened) this.#set(() => this.reset());
-    });
-  }
-
-  cancelSelection(): void {
-    this.#set(() => this.reset());
+    this.set(() => (this.expanded = next));
   }
 }

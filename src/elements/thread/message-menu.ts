@@ -120,9 +120,44 @@ export class MessageMenu {
     if (item === 'react-more') void this.picker.show(m);
     else if (item === 'report') void this.#loadReport().then((dialog) => dialog.show(m));
     else if (item === 'forward') void this.#deps.forward([m.id]);
-    else if (item === 'select') actions.startSelection(m.id);
+    else if (item === 'select') {
+      actions.set(() => {
+        actions.selecting = true;
+        actions.selected = [m.id];
+      });
+    }
     else if (item === 'resend') actions.resend(m);
     else if (item === 'delete') actions.discard(m);
+  }
+
+  /** Picks or unpicks a message in multi-select mode. */
+  toggleSelected(id: string): void {
+    const actions = this.#actions;
+    actions.set(() => (actions.selected = actions.selected.includes(id) ? actions.selected.filter((x) => x !== id) : [...actions.selected, id]));
+  }
+
+  /** Forwards the picked messages (one by one, or merged) and, once the dialog opened, leaves multi-select mode. */
+  forwardSelected(merge: boolean): void {
+    const actions = this.#actions;
+    // In thread order, whatever order they were picked in.
+    const order = this.#deps.messages().map((m) => m.id);
+    const ids = [...actions.selected].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    if (ids.length === 0) return;
+    void this.#deps.forward(ids, { merge }).then((opened) => {
+      if (opened) actions.set(() => actions.reset());
+    });
+  }
+
+  /** In multi-select mode, the checkbox of a message that can be forwarded. */
+  renderCheckbox(m: ChatMessage, t: UiStrings): TemplateResult | typeof nothing {
+    if (!this.#actions.selecting || !isForwardable(m)) return nothing;
+    return html`<input
+      part="select-checkbox"
+      type="checkbox"
+      aria-label=${t.selectMessage}
+      .checked=${this.#actions.selected.includes(m.id)}
+      @change=${() => this.toggleSelected(m.id)}
+    />`;
   }
 
   /** The open menu of `m` (its items as menu items, the quick reactions in a row of their own). */
@@ -145,7 +180,7 @@ export class MessageMenu {
   renderOverlays(t: UiStrings): unknown[] {
     const actions = this.#actions;
     return [
-      actions.selecting ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() }) : nothing,
+      actions.selecting ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => this.forwardSelected(merge), cancel: () => actions.set(() => actions.reset()) }) : nothing,
       this.picker.render(),
       this.report?.render() ?? nothing,
     ];

@@ -5,7 +5,7 @@ import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
 import { describeElemText, systemText } from '../i18n/elems.js';
 import { uiStrings, type UiStrings } from '../i18n/ui.js';
 import { panelLabels } from '../i18n/panel-labels.js';
-import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
+import { renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
 import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
 import { deliveryOf } from './delivery.js';
@@ -65,7 +65,6 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
   const name = m.senderProfile.name || m.sender;
   const side = self ? 'self' : 'other';
   const { t, actions } = ctx;
-  const selectable = actions.selecting && isForwardable(m);
   const mentioned = mentions(m, ctx.me);
   const upload = self && m.status === 'sending' ? ctx.uploads[m.clientMsgId] : undefined;
   const delivery = self ? deliveryOf(m, ctx.connection) : m.status;
@@ -76,15 +75,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
       class="${side} ${delivery}${continued ? ' continued' : ''}${mentioned ? ' mentioned' : ''}"
       data-key=${key}
     >
-      ${selectable
-        ? html`<input
-            part="select-checkbox"
-            type="checkbox"
-            aria-label=${t.selectMessage}
-            .checked=${actions.selected.includes(m.id)}
-            @change=${() => actions.toggleSelected(m.id)}
-          />`
-        : nothing}
+      ${actions.menu?.renderCheckbox(m, t)}
       ${self ? nothing : continued ? html`<span class="avatar-space"></span>` : ctx.profiles ? renderAvatarButton(m, name) : renderAvatar(m, name)}
       <div class="body">
         ${!self && !continued
