@@ -256,7 +256,8 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * `thread/elems/formatted.ts` does for any load), the client's link preview fetch (`client.linkPreview`, a request to
  * the server in any case), the page's notifier (attached once the panel is in; it acts on messages that arrive
  * while the page is hidden), the thread's pictures, players and file and location cards (`thread/elems/media-elems.ts`:
- * a same-sized placeholder shows until they are in). One chunk, not one per feature: each file is gzipped apart,
+ * a same-sized placeholder shows until they are in), what a message's open menu does (`thread/message-menu.ts`: its items and
+ * keys, the reaction picker, multi-select's bar, their styles; the `⋯` opens it once it is in). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -279,6 +280,7 @@ const LAZY_FEATURES = [
   'src/client/link-preview.ts',
   'src/elements/notify/page-notifier.ts',
   'src/elements/thread/elems/media-elems.ts',
+  'src/elements/thread/message-menu.ts',
 ];
 
 /**

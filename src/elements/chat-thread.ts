@@ -28,7 +28,7 @@ import type { ProfileCard } from './people/profile-card.js';
 import { OlderLoader } from './thread/older-loader.js';
 import { ReadMarker } from './thread/read-marker.js';
 import { rowContext } from './thread/row-context.js';
-import { mergeTitle, renderSelectionBar } from './thread/selection-bar.js';
+import { mergeTitle } from './thread/merge-title.js';
 import { ThreadExtras } from './thread/thread-extras.js';
 import { renderTypingRow } from './thread/typing-row.js';
 import { VirtualList } from './thread/virtual-list.js';
@@ -583,11 +583,7 @@ export class ChatThread extends LitElement {
       </div>
       <div class="waiting-status" role="status">${waitingIn(messages, this.#connection.value) ? html`<p part="waiting-notice">${t.waitingNotice}</p>` : nothing}</div>
       ${this.#unseen ? html`<button part="jump-button" @click=${this.onJumpClick}>${t.newMessages}</button>` : nothing}
-      ${actions.selecting
-        ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => actions.forwardSelected(merge), cancel: () => actions.cancelSelection() })
-        : nothing}
-      ${actions.picker.render()}
-      ${actions.report?.render()}
+      ${actions.menu?.renderOverlays(t)}
       <forward-dialog
         part="forward-dialog"
         exportparts="dialog:forward-dialog-dialog, title:forward-dialog-title, preview:forward-dialog-preview, search:forward-dialog-search, targets:forward-dialog-targets, target:forward-dialog-target, selected:forward-dialog-selected, note:forward-dialog-note, results:forward-dialog-results, result:forward-dialog-result, error:forward-dialog-error, resend-button:forward-dialog-resend-button, cancel-button:forward-dialog-cancel-button, confirm-button:forward-dialog-confirm-button, close-button:forward-dialog-close-button"

@@ -174,17 +174,6 @@ export const styles = [
       font-size: 0.75rem;
     }
 
-    [part~='recorder'] {
-      display: flex;
-      align-items: center;
-      gap: 0.5rem;
-      margin: 0 0.25rem 0.5rem;
-      padding: 0.375rem 0.625rem;
-      border-radius: var(--_radius);
-      background: var(--_surface-raised);
-      font-size: 0.875rem;
-    }
-
     [part~='link-preview-bar'] {
       display: flex;
       align-items: flex-start;
@@ -211,47 +200,6 @@ export const styles = [
       color: var(--_muted);
       background: transparent;
       cursor: pointer;
-    }
-
-    [part~='recording-dot'] {
-      width: 0.625rem;
-      height: 0.625rem;
-      border-radius: 50%;
-      background: var(--_danger);
-      animation: natter-rec-blink 1s steps(2, jump-none) infinite;
-    }
-
-    @keyframes natter-rec-blink {
-      to {
-        opacity: 0.3;
-      }
-    }
-
-    [part~='recorder-time'] {
-      font-variant-numeric: tabular-nums;
-      min-width: 2.5rem;
-    }
-
-    /* The level: a bar filled to --_level (0–1), set every frame while recording. */
-    [part~='level-meter'] {
-      flex: 0 1 5rem;
-      height: 0.375rem;
-      border-radius: 999px;
-      background: linear-gradient(to right, var(--_accent) calc(var(--_level, 0) * 100%), color-mix(in srgb, var(--_muted) 30%, transparent) 0);
-    }
-
-    :host(:dir(rtl)) [part~='level-meter'] {
-      background: linear-gradient(to left, var(--_accent) calc(var(--_level, 0) * 100%), color-mix(in srgb, var(--_muted) 30%, transparent) 0);
-    }
-
-    [part~='recorder-hint'] {
-      flex: 1 1 auto;
-      min-width: 0;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-      font-size: 0.75rem;
-      color: var(--_muted);
     }
 
     [part~='mute-notice'] {
@@ -296,49 +244,6 @@ export const styles = [
       border-radius: var(--_radius);
       background: var(--_surface);
       box-shadow: 0 8px 24px rgb(0 0 0 / 0.16);
-    }
-
-    [part~='mentions'] {
-      max-height: 15rem;
-      overflow-y: auto;
-      padding: 0.25rem;
-    }
-
-    [part~='mention'] {
-      display: flex;
-      align-items: baseline;
-      gap: 0.5rem;
-      padding: 0.4375rem 0.625rem;
-      border-radius: calc(var(--_radius) - 6px);
-      cursor: pointer;
-    }
-
-    [part~='mention']:hover {
-      background: var(--_hover);
-    }
-
-    /* Focus stays in the text area: the active suggestion shows it. */
-    [part~='mention'][part~='active'] {
-      background: var(--_hover);
-      outline: var(--_focus-ring);
-      outline-offset: -2px;
-    }
-
-    .mention-label {
-      font-weight: 600;
-      overflow-wrap: anywhere;
-    }
-
-    .mention-detail {
-      color: var(--_muted);
-      font-size: 0.8125rem;
-      overflow-wrap: anywhere;
-    }
-
-    @media (forced-colors: active) {
-      [part~='mention'][part~='active'] {
-        outline: 2px solid Highlight;
-      }
     }
 
     [part~='reply-preview'],

@@ -2,8 +2,10 @@ import { html, nothing, type ReactiveControllerHost } from 'lit';
 import type { ChatClient, Member } from '../../client/types.js';
 import { AT_ALL, isConversationId, type ConversationId } from '../../protocol/ids.js';
 import { StoreController } from '../controllers/store-controller.js';
+import { adoptLazyStyles } from '../styles/lazy-styles.js';
 import type { ComposerStrings } from '../i18n/composer.js';
 import { MENTIONS_ID } from './load-mention-list.js';
+import { mentionListStyles } from './mention-list.styles.js';
 import { mentionOptions, mentionQueryAt, type MentionQuery } from './mention-options.js';
 import type { Mention, MentionOption } from './mention-suggest.js';
 
@@ -33,9 +35,11 @@ export class MentionList {
   #requested = new Set<string>();
   #active = 0;
 
-  constructor(host: ReactiveControllerHost, delegate: MentionDelegate) {
+  constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }, delegate: MentionDelegate) {
     this.#host = host;
     this.#delegate = delegate;
+    // After the composer's own sheets, where these were when they came with it.
+    adoptLazyStyles(host.renderRoot, mentionListStyles, 'end');
     this.#members = new StoreController(host, () => (this.#isGroup() ? delegate.client()!.members(delegate.conversation() as ConversationId) : undefined), undefined);
   }
 

@@ -1,5 +1,6 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { voiceStrings } from '../i18n/voice.js';
+import { adoptLazyStyles } from '../styles/lazy-styles.js';
 import type * as VoiceBar from './voice-bar.js';
 import type { RecordRefusal, Recording } from './voice-recorder.js';
 
@@ -23,7 +24,8 @@ const MAX_SECONDS = 300;
  * The composer's microphone: hold to record and release to send (slide away to cancel), or press
  * (a click, Enter or Space) to start and again to send; Escape or the cancel button drops the
  * recording. While recording, a bar shows the time and the microphone's level. The recording
- * code (`./voice-recorder.ts`) and that bar come in one module (`./voice-bar.ts`) on the first press; the result goes out through
+ * code (`./voice-recorder.ts`), that bar, what keeps its time and level moving and what a refused
+ * microphone says come in one module (`./voice-bar.ts`) on the first press; the result goes out through
  * `client.sendFile` as a sound message with its duration. A refused microphone says why.
  */
 export class VoiceButton {
@@ -38,8 +40,8 @@ export class VoiceButton {
   #pointerHandled = false;
   /** Cancelled while the microphone was being asked for. */
   #cancelled = false;
-  #ticker: ReturnType<typeof setInterval> | undefined;
-  #frame = 0;
+  /** Stops the ticker and the level meter of the recording under way. */
+  #unfollow: (() => void) | undefined;
   /** The recording bar's module, once the first press fetched it. */
   #bar: typeof VoiceBar | undefined;
 
@@ -119,6 +121,8 @@ export class VoiceButton {
     this.#host.requestUpdate();
     try {
       const bar = await import('./voice-bar.js');
+      // Its styles go after the composer's own sheets, where they were when they came with it.
+      if (this.#host.renderRoot) adoptLazyStyles(this.#host.renderRoot, bar.voiceBarStyles, 'end');
       // The bar shows before the browser asks for the microphone, as it did when it came with the panel.
       this.#bar = bar;
       this.#host.requestUpdate();
@@ -126,17 +130,15 @@ export class VoiceButton {
       if (this.#cancelled) return recording.cancel();
       this.#recording = recording;
       this.#state = 'recording';
-      this.#ticker = setInterval(() => {
+      this.#unfollow = bar.follow(recording, this.#host.renderRoot, () => {
         if (recording.elapsed >= MAX_SECONDS) void this.finish();
         this.#host.requestUpdate();
-      }, 250);
-      this.#meter();
+      });
     } catch (error) {
       this.#state = 'idle';
       const reason: RecordRefusal = (error as { reason?: RecordRefusal }).reason ?? 'unsupported';
       // Offline before the first press, the recording code cannot be fetched: the browser cannot record here now.
-      const t = this.#bar?.voiceBarStrings();
-      this.#error = reason === 'denied' && t ? t.denied : reason === 'no-microphone' && t ? t.noMicrophone : voiceStrings().unsupported;
+      this.#error = this.#bar?.refusalText(reason) ?? voiceStrings().unsupported;
     }
     this.#host.requestUpdate();
   }
@@ -161,26 +163,13 @@ export class VoiceButton {
   }
 
   #reset(): void {
-    clearInterval(this.#ticker);
-    cancelAnimationFrame(this.#frame);
+    this.#unfollow?.();
+    this.#unfollow = undefined;
     this.#recording = undefined;
     this.#down = undefined;
     this.#state = 'idle';
     // Focus stays on the microphone, which is there again.
     queueMicrotask(() => this.#host.renderRoot?.querySelector<HTMLElement>('[part~="record-button"]')?.focus());
-  }
-
-  /** Moves the level meter every frame, without re-rendering the composer. */
-  #meter(): void {
-    const recording = this.#recording;
-    if (!recording) return;
-    const bar = this.#host.renderRoot?.querySelector<HTMLElement>('[part~="level-meter"]');
-    if (bar) {
-      const level = recording.level();
-      bar.style.setProperty('--_level', level.toFixed(3));
-      bar.setAttribute('aria-valuenow', String(Math.round(level * 100)));
-    }
-    this.#frame = requestAnimationFrame(() => this.#meter());
   }
 
   /** The microphone button (inside the composer's form). */

@@ -1,10 +1,17 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ChatMessage } from '../../client/types.js';
+import { messageKey, type ChatMessage } from '../../client/types.js';
 import { isResendable } from '../../client/resendable.js';
 import type { UiStrings } from '../i18n/ui.js';
 import { changeStrings } from '../i18n/changes.js';
 import { panelLabels } from '../i18n/panel-labels.js';
+import { loadOnce } from '../load-once.js';
+import { adoptLazyStyles } from '../styles/lazy-styles.js';
+import { runChange } from './changes/change-actions.js';
+import { ReactionPicker } from './changes/reaction-picker.js';
 import { isForwardable } from './elem-content.js';
+import type { ActionsDeps, ActionsHost, MessageActions } from './message-actions.js';
+import type { ReportDialog } from './report-dialog.js';
+import { menuStyles } from './message-menu.styles.js';
 
 export interface MenuItem {
   id: 'forward' | 'select' | 'resend' | 'delete' | 'reply' | 'react' | 'react-more' | 'edit' | 'recall' | 'hide' | 'pin' | 'unpin' | 'report';
@@ -20,7 +27,7 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'
  * A failed message offers Resend (when a resend can succeed: `isResendable`) and Delete. A committed one: Forward and Select (when
  * forwardable), Reply, Edit (own text), Pin or Unpin, Recall (own), Delete for me, Report (others'
  * messages, to the site's moderators), then the quick reactions and More reactions (the full emoji picker). A recalled one only Delete for me; a
- * sending one nothing.
+ * sending one nothing (`hasMenu` in `message-row.ts` says which messages have a menu button).
  */
 export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
   if (m.status === 'failed') return [...(isResendable(m.error) ? [{ id: 'resend', label: t.resend } as const] : []), { id: 'delete', label: t.delete }];
@@ -61,56 +68,121 @@ export function onMenuKeydown(e: KeyboardEvent, close: (focusButton: boolean) =>
   }
 }
 
-/** The menu button of a message and, when open, its menu. */
-export function renderMessageMenu(options: {
-  label: string;
-  open: boolean;
-  items: MenuItem[];
-  onToggle: () => void;
-  onPick: (item: MenuItem) => void;
-  onKeydown: (e: KeyboardEvent) => void;
-  onFocusOut: (e: FocusEvent) => void;
-}): TemplateResult | typeof nothing {
-  if (options.items.length === 0) return nothing;
-  return html`<span class="actions" @focusout=${options.onFocusOut}>
-    <button
-      part="actions-button"
-      type="button"
-      aria-label=${options.label}
-      aria-haspopup="menu"
-      aria-expanded=${options.open ? 'true' : 'false'}
-      @click=${options.onToggle}
-    >
-      ⋯
-    </button>
-    ${options.open
-      ? html`<div part="menu" role="menu" aria-label=${options.label} @keydown=${options.onKeydown}>
-          ${options.items
-            .filter((item) => !item.emoji && item.id !== 'react-more')
-            .map(
-              (item) => html`<button part="menu-item ${item.id}" role="menuitem" type="button" tabindex="-1" @click=${() => options.onPick(item)}>
-                ${item.label}
-              </button>`,
-            )}
-          ${options.items.some((item) => item.emoji)
-            ? html`<div class="quick-reactions" role="group">
-                ${options.items
-                  .filter((item) => item.emoji)
-                  .map(
-                    (item) => html`<button part="menu-item react" role="menuitem" type="button" tabindex="-1" aria-label=${item.label} title=${item.label} @click=${() => options.onPick(item)}>
-                      ${item.emoji}
-                    </button>`,
-                  )}
-                ${options.items
-                  .filter((item) => item.id === 'react-more')
-                  .map(
-                    (item) => html`<button part="menu-item react-more" role="menuitem" type="button" tabindex="-1" aria-haspopup="dialog" aria-label=${item.label} title=${item.label} @click=${() => options.onPick(item)}>
-                      <span aria-hidden="true">+</span>
-                    </button>`,
-                  )}
-              </div>`
-            : nothing}
-        </div>`
-      : nothing}
-  </span>`;
+/** The bar of multi-select mode: how many are picked, forward one by one or merged, cancel. */
+export function renderSelectionBar(t: UiStrings, count: number, on: { forward(merge: boolean): void; cancel(): void }) {
+  return html`<div part="selection-bar" role="toolbar" aria-label=${t.selected(count)}>
+    <span aria-live="polite">${t.selected(count)}</span>
+    <button part="forward-each-button" type="button" ?disabled=${count === 0} @click=${() => on.forward(false)}>${t.forwardEach}</button>
+    <button part="forward-merged-button" type="button" ?disabled=${count === 0} @click=${() => on.forward(true)}>${t.forwardMerged}</button>
+    <button part="cancel-selection-button" type="button" @click=${on.cancel}>${t.cancel}</button>
+  </div>`;
+}
+
+/**
+ * What a message's menu does once one opens, loaded on the first press of a `⋯` (in the script
+ * tag: with the features loaded on first use, fetched on idle): its items and their keys, what a
+ * picked item does, the full reaction picker, the report dialog and the bar of multi-select mode
+ * (which only Select starts). The button itself, and the state it shows, are `MessageActions`'.
+ */
+export class MessageMenu {
+  /** The full emoji picker for a reaction ("More reactions"), set up when first asked for. */
+  readonly picker: ReactionPicker;
+  /** The "Report" dialog of a message: loaded the first time someone reports (in the script tag: `natter-extras-<hash>.js`). */
+  report: ReportDialog | undefined;
+  readonly #loadReport: () => Promise<ReportDialog>;
+  readonly #actions: MessageActions;
+  readonly #deps: ActionsDeps;
+
+  constructor(host: ActionsHost, actions: MessageActions, deps: ActionsDeps) {
+    this.#actions = actions;
+    this.#deps = deps;
+    // After the thread's own sheets: they win over them, as they did when they came with them.
+    adoptLazyStyles(host.renderRoot, menuStyles, 'end');
+    const focusBack = (m: ChatMessage) => actions.menuButton(messageKey(m))?.focus();
+    this.picker = new ReactionPicker(host, { react: (m, emoji) => runChange(deps.client(), deps.conversation(), m, { id: 'react', emoji }), focusBack });
+    const reportDeps = { client: deps.client, conversation: deps.conversation, focusBack };
+    this.#loadReport = loadOnce(() => import('./report-dialog.js').then((m) => (this.report = new m.ReportDialog(host, reportDeps))));
+  }
+
+  /** Another conversation is shown: no picker or dialog stays open. */
+  reset(): void {
+    this.picker.close();
+    this.report?.reset();
+  }
+
+  pick(m: ChatMessage, picked: MenuItem): void {
+    const actions = this.#actions;
+    const item = picked.id;
+    // Focus goes back to the message's menu button first, so the dialog returns it there.
+    actions.closeMenu(false);
+    actions.menuButton(messageKey(m))?.focus();
+    if (runChange(this.#deps.client(), this.#deps.conversation(), m, picked)) return;
+    if (item === 'react-more') void this.picker.show(m);
+    else if (item === 'report') void this.#loadReport().then((dialog) => dialog.show(m));
+    else if (item === 'forward') void this.#deps.forward([m.id]);
+    else if (item === 'select') {
+      actions.set(() => {
+        actions.selecting = true;
+        actions.selected = [m.id];
+      });
+    }
+    else if (item === 'resend') actions.resend(m);
+    else if (item === 'delete') actions.discard(m);
+  }
+
+  /** Picks or unpicks a message in multi-select mode. */
+  toggleSelected(id: string): void {
+    const actions = this.#actions;
+    actions.set(() => (actions.selected = actions.selected.includes(id) ? actions.selected.filter((x) => x !== id) : [...actions.selected, id]));
+  }
+
+  /** Forwards the picked messages (one by one, or merged) and, once the dialog opened, leaves multi-select mode. */
+  forwardSelected(merge: boolean): void {
+    const actions = this.#actions;
+    // In thread order, whatever order they were picked in.
+    const order = this.#deps.messages().map((m) => m.id);
+    const ids = [...actions.selected].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    if (ids.length === 0) return;
+    void this.#deps.forward(ids, { merge }).then((opened) => {
+      if (opened) actions.set(() => actions.reset());
+    });
+  }
+
+  /** In multi-select mode, the checkbox of a message that can be forwarded. */
+  renderCheckbox(m: ChatMessage, t: UiStrings): TemplateResult | typeof nothing {
+    if (!this.#actions.selecting || !isForwardable(m)) return nothing;
+    return html`<input
+      part="select-checkbox"
+      type="checkbox"
+      aria-label=${t.selectMessage}
+      .checked=${this.#actions.selected.includes(m.id)}
+      @change=${() => this.toggleSelected(m.id)}
+    />`;
+  }
+
+  /** The open menu of `m` (its items as menu items, the quick reactions in a row of their own). */
+  render(m: ChatMessage, t: UiStrings): TemplateResult {
+    const items = menuItemsFor(m, t);
+    const item = (i: MenuItem, inner: unknown, label?: string) =>
+      html`<button part="menu-item ${i.id}" role="menuitem" type="button" tabindex="-1" aria-haspopup=${i.id === 'react-more' ? 'dialog' : nothing} aria-label=${label ?? nothing} title=${label ?? nothing} @click=${() => this.pick(m, i)}>
+        ${inner}
+      </button>`;
+    const reactions = items.filter((i) => i.emoji || i.id === 'react-more');
+    return html`<div part="menu" role="menu" aria-label=${t.actions} @keydown=${(e: KeyboardEvent) => onMenuKeydown(e, (focusButton) => this.#actions.closeMenu(focusButton))}>
+      ${items.filter((i) => !reactions.includes(i)).map((i) => item(i, i.label))}
+      ${reactions.length
+        ? html`<div class="quick-reactions" role="group">${reactions.map((i) => item(i, i.emoji ?? html`<span aria-hidden="true">+</span>`, i.label))}</div>`
+        : nothing}
+    </div>`;
+  }
+
+  /** What shows over the thread: the bar of multi-select mode, the reaction picker, the report dialog. */
+  renderOverlays(t: UiStrings): unknown[] {
+    const actions = this.#actions;
+    return [
+      actions.selecting ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => this.forwardSelected(merge), cancel: () => actions.set(() => actions.reset()) }) : nothing,
+      this.picker.render(),
+      this.report?.render() ?? nothing,
+    ];
+  }
 }

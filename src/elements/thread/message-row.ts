@@ -5,10 +5,9 @@ import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
 import { describeElemText, systemText } from '../i18n/elems.js';
 import { uiStrings, type UiStrings } from '../i18n/ui.js';
 import { panelLabels } from '../i18n/panel-labels.js';
-import { isForwardable, renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
+import { renderElem, renderForwardedFrom, type ElemContext } from './elem-content.js';
 import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
-import { menuItemsFor, onMenuKeydown, renderMessageMenu } from './message-menu.js';
 import { deliveryOf } from './delivery.js';
 import { renderReaderList, renderReceipt, type ReceiptContext } from './receipts.js';
 import { renderUploadProgress } from './upload-progress.js';
@@ -66,7 +65,6 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
   const name = m.senderProfile.name || m.sender;
   const side = self ? 'self' : 'other';
   const { t, actions } = ctx;
-  const selectable = actions.selecting && isForwardable(m);
   const mentioned = mentions(m, ctx.me);
   const upload = self && m.status === 'sending' ? ctx.uploads[m.clientMsgId] : undefined;
   const delivery = self ? deliveryOf(m, ctx.connection) : m.status;
@@ -77,15 +75,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
       class="${side} ${delivery}${continued ? ' continued' : ''}${mentioned ? ' mentioned' : ''}"
       data-key=${key}
     >
-      ${selectable
-        ? html`<input
-            part="select-checkbox"
-            type="checkbox"
-            aria-label=${t.selectMessage}
-            .checked=${actions.selected.includes(m.id)}
-            @change=${() => actions.toggleSelected(m.id)}
-          />`
-        : nothing}
+      ${actions.menu?.renderCheckbox(m, t)}
       ${self ? nothing : continued ? html`<span class="avatar-space"></span>` : ctx.profiles ? renderAvatarButton(m, name) : renderAvatar(m, name)}
       <div class="body">
         ${!self && !continued
@@ -102,15 +92,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
           ${m.time ? html`<time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time)}</time>` : nothing}
           ${renderEdited(ctx.changes, m)}
           ${self ? renderReceipt(ctx.receipts, m, key, ctx.group, delivery) : nothing}
-          ${renderMessageMenu({
-            label: t.actions,
-            open: actions.menuFor === key,
-            items: menuItemsFor(m, t),
-            onToggle: () => actions.toggleMenu(key),
-            onPick: (item) => actions.pick(m, item),
-            onKeydown: (e) => onMenuKeydown(e, (focusButton) => actions.closeMenu(focusButton)),
-            onFocusOut: (e) => actions.menuFocusOut(key, e),
-          })}
+          ${hasMenu(m) ? renderMenuButton(t, actions, m, key) : nothing}
         </div>
         ${renderReactions(ctx.changes, m)}${renderPendingChanges(ctx.changes, m)}
         ${self && ctx.group ? renderReaderList(ctx.receipts, m, key) : nothing}
@@ -118,6 +100,23 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
       </div>
     </div>
   </div>`;
+}
+
+/** Whether `m` has an action menu: a failed message (Resend, Delete), a committed one; not one still sending. */
+const hasMenu = (m: ChatMessage): boolean => m.status === 'failed' || (m.status === 'sent' && !!m.id);
+
+/**
+ * The `⋯` of a message and, when open, its menu (a WAI-ARIA menu button). What the menu holds
+ * and does is `actions.menu`, loaded on the first press: until then no menu is open.
+ */
+function renderMenuButton(t: UiStrings, actions: MessageActions, m: ChatMessage, key: string): TemplateResult {
+  const open = actions.menuFor === key && actions.menu;
+  return html`<span class="actions" @focusout=${(e: FocusEvent) => actions.menuFocusOut(key, e)}>
+    <button part="actions-button" type="button" aria-label=${t.actions} aria-haspopup="menu" aria-expanded=${open ? 'true' : 'false'} @click=${() => actions.toggleMenu(key)}>
+      ⋯
+    </button>
+    ${open ? open.render(m, t) : nothing}
+  </span>`;
 }
 
 /** What the live region says about an arriving message, in the active locale: who, and what (text or a description). */

@@ -1,7 +1,7 @@
 /**
  * What the elements open only on first use (search, who reacted, the report dialog, the media
  * viewer, the forward dialog, the group and people views, the emoji and reaction pickers with
- * their list, the @mention list, the voice recording bar, formatted text's renderer, the
+ * their list, a message's action menu, the @mention list, the voice recording bar, formatted text's renderer, the
  * pictures, players and cards of messages) is fetched
  * once per page when it is idle after `<chat-thread>` is defined, so that a page that goes
  * offline after loading still opens each of them. Fetched only: each registers itself when
@@ -27,5 +27,6 @@ export function prefetchExtras(): void {
     import('../groups/group-elements.js'),
     import('../markdown/render.js'),
     import('./elems/media-elems.js'),
+    import('./message-menu.js'),
   ]).catch(() => (fetched = false));
 }

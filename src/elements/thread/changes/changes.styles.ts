@@ -102,22 +102,6 @@ export const threadChangesStyles = css`
     font-size: 0.75rem;
   }
 
-  /* The reaction picker ("More reactions") opens over the lower part of the thread. */
-  [part~='emoji-picker'] {
-    --_emoji-size: 1.375rem;
-    --_input-bg: var(--_surface-raised);
-    position: absolute;
-    bottom: 0.5rem;
-    left: 50%;
-    translate: -50% 0;
-    z-index: 3;
-    width: min(20rem, calc(100% - 2 * var(--_padding)));
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    box-shadow: 0 8px 24px rgb(0 0 0 / 0.16);
-  }
-
   [part~='edited'] {
     font-style: italic;
   }
@@ -190,20 +174,6 @@ export const threadChangesStyles = css`
     overflow: hidden;
     white-space: nowrap;
     text-overflow: ellipsis;
-  }
-
-  .quick-reactions {
-    display: flex;
-    gap: 2px;
-    border-top: 1px solid var(--_border);
-    margin-top: 0.25rem;
-    padding-top: 0.25rem;
-  }
-
-  .quick-reactions [part~='menu-item'] {
-    padding: 0.25rem;
-    font-size: 1rem;
-    min-width: 24px;
   }
 
   [part~='edit-again-button'] {
