@@ -10,6 +10,8 @@ import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
 import { pureValibotPlugin } from './scripts/pure-valibot.js';
 import { dropErrorSentencesPlugin } from './scripts/drop-error-sentences.js';
 import { englishChunkPlugin } from './scripts/english-chunk.js';
+import { inlineLimitsPlugin } from './scripts/inline-limits.js';
+import { LIMITS } from './src/protocol/limits.js';
 import { shortCssVarsPlugin } from './scripts/short-css-vars.js';
 import { shortPrivateMembersPlugin } from './scripts/short-private-members.js';
 import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
@@ -453,7 +455,8 @@ const cdn: UserConfig = {
   // The ids of the strings short (scripts/short-msg-ids.ts): the script tag's copy of @lit/localize is its own.
   // The client's own errors without their English sentences (scripts/drop-error-sentences.ts).
   // English out of the msg() calls into the `en` locale chunk, but the launcher's (scripts/english-chunk.ts).
-  plugins: [shortMsgIdsPlugin(here('./src/elements/i18n/locales')), englishChunkPlugin(here('./src/elements/i18n/locales'), [here('./src/elements/i18n/widget.ts')]), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), terserPass(), noPreloadHelper(), resetPanelChunk],
+  // The protocol's `LIMITS` read as literals, so the object (mostly the server's limits) is left out (scripts/inline-limits.ts).
+  plugins: [inlineLimitsPlugin({ [here('./src/protocol/limits.ts')]: { LIMITS } }), shortMsgIdsPlugin(here('./src/elements/i18n/locales')), englishChunkPlugin(here('./src/elements/i18n/locales'), [here('./src/elements/i18n/widget.ts')]), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), terserPass(), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
