@@ -259,7 +259,9 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * `thread/elems/formatted.ts` does for any load), the client's link preview fetch (`client.linkPreview`, a request to
  * the server in any case), the page's notifier (attached once the panel is in; it acts on messages that arrive
  * while the page is hidden), the thread's pictures, players and file and location cards (`thread/elems/media-elems.ts`:
- * a same-sized placeholder shows until they are in). One chunk, not one per feature: each file is gzipped apart,
+ * a same-sized placeholder shows until they are in), the client's jump to a message it does not hold (`client.loadAround`:
+ * a reply quote's, a pinned message's or a search result's target further back than the pages held; reading, paging back
+ * and the jump to the first unread message are `load-older`'s, in the panel's chunk). One chunk, not one per feature: each file is gzipped apart,
  * and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
@@ -282,6 +284,7 @@ const LAZY_FEATURES = [
   'src/client/link-preview.ts',
   'src/elements/notify/page-notifier.ts',
   'src/elements/thread/elems/media-elems.ts',
+  'src/client/load-around.ts',
 ];
 
 /**
