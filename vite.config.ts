@@ -397,8 +397,10 @@ function terserPass(): Plugin {
         if (gzipSync(out.code, { level: 9 }).length >= gzipSync(body, { level: 9 }).length) continue;
         chunk.code = comment ? `${out.code}\n${comment[1]}\n` : out.code;
         if (!inputMap || typeof out.map !== 'object') continue;
-        const { sources, sourcesContent, names, mappings } = out.map;
-        const map = { version: 3, file: chunk.fileName, sources, sourcesContent, names, mappings };
+        const { sources, names, mappings } = out.map;
+        // terser's composed map lists the sources it kept, with no content for some: each takes the chunk map's.
+        const contentOf = (source: string | null) => (source === null ? null : (inputMap.sourcesContent?.[inputMap.sources.indexOf(source)] ?? null));
+        const map = { version: 3, file: chunk.fileName, sources, sourcesContent: sources.map(contentOf), names, mappings };
         // Both: Rolldown writes the `.map` file from the chunk's map, not from the asset alone.
         if (chunk.map) Object.assign(chunk.map, map);
         if (mapAsset?.type === 'asset') mapAsset.source = JSON.stringify(map);
