@@ -373,6 +373,36 @@ test("opening the widget fetches no @mention suggesting: finding the name typed 
   for (const fn of ['mentionQueryAt', 'mentionOptions']) assert.ok(!sourcesContent.some((text) => text.includes(`function ${fn}(`)), `the panel's chunk is built from ${fn}`);
 });
 
+test("a jump to a message not held loads the page around it with the features' chunk: the client's load-around code is there, not in the panel's", async () => {
+  const sourcesOf = (prefix: string) => (JSON.parse(readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => new RegExp(`^natter-${prefix}-[\\w-]+\\.js\\.map$`).test(n))!), 'utf8')) as { sources: string[] }).sources;
+  assert.ok(!sourcesOf('panel').some((s) => s.endsWith('src/client/load-around.ts')), "the panel's chunk is built from load-around.ts");
+  assert.ok(sourcesOf('extras').some((s) => s.endsWith('src/client/load-around.ts')), 'the extras chunk lacks load-around.ts');
+
+  // A message 80 messages back: a device that has just synced holds the newest 50 only (the widget
+  // stays closed: opened, the thread would page back to this new reader's first unread message).
+  const first = await admin<{ id: string }>('POST', '/v1/messages', { from: 'alice', groupId: 'demo', elem: { type: 'text', text: 'Far back in the history' } });
+  for (let i = 0; i < 80; i++) await admin('POST', '/v1/messages', { from: 'alice', groupId: 'demo', elem: { type: 'text', text: `Later message ${i}` } });
+  const page = await newPage();
+  // The features' chunk comes when the jump asks for it, not before (held until then).
+  const release = cdn.hold(/^natter-extras-/);
+  try {
+    const seen = cdn.requests.length;
+    await page.goto(`${host.url}/cdn-shop?user=jude`);
+    await synced(page);
+    const held = () => page.evaluate((id) => document.querySelector('chat-widget')!.client!.messages('group:demo').get().some((m) => m.id === id), first.id);
+    assert.equal(await held(), false, 'the old message is not held before the jump');
+    const jump = page.evaluate((id) => document.querySelector('chat-widget')!.client!.loadAround('group:demo', id), first.id);
+    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features chunk to be asked for');
+    assert.equal(await Promise.race([jump.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]), 'waiting', 'the jump waits for its code');
+    release();
+    assert.equal(await jump, true);
+    assert.equal(await held(), true, 'the old message is held after the jump');
+  } finally {
+    release();
+    await page.context().close();
+  }
+});
+
 test('once the page has loaded, the widget works offline: the panel, the emoji list and the features opened on first use (formatted text among them) came while the page was idle', async () => {
   const seen = cdn.requests.length;
   const page = await newPage();
