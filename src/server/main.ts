@@ -37,6 +37,8 @@
  *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins),
  *   NATTER_WEBHOOK_URL (comma list), NATTER_WEBHOOK_SECRET, NATTER_WEBHOOK_EVENTS (comma list; all),
  *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000),
+ *   NATTER_UNREAD_REMINDER (off; a duration such as 10m: the message.unread webhook event after a
+ *   message stayed unread that long), NATTER_UNREAD_REMINDER_ONLINE (1: remind people online too),
  *   NATTER_BEFORE_SEND_URL, NATTER_BEFORE_SEND_SECRET (else NATTER_WEBHOOK_SECRET),
  *   NATTER_BEFORE_SEND_TIMEOUT_MS (1000), NATTER_BEFORE_SEND_FALLBACK (allow|reject; allow).
  *   NATTER_WORDLIST_FILE (one entry per line, `word` or `word<TAB>reject|mask`; `#` comments),
@@ -77,6 +79,17 @@ const int = (name: string, v: string | undefined) => {
 };
 
 /** A duration in ms from seconds (`90`) or with a unit (`30s`, `15m`, `24h`, `7d`). */
+/** NATTER_UNREAD_REMINDER (a duration; unset: off), NATTER_UNREAD_REMINDER_ONLINE, NATTER_PUSH_PREVIEW. */
+const unreadRemindersFromEnv = (env: Record<string, string | undefined>) => {
+  const afterMs = duration('NATTER_UNREAD_REMINDER', env['NATTER_UNREAD_REMINDER']);
+  if (afterMs === undefined) return undefined;
+  return {
+    afterMs,
+    ...(flag(env['NATTER_UNREAD_REMINDER_ONLINE']) && { whenOnline: true }),
+    ...(/^(0|false|no|off)$/i.test(env['NATTER_PUSH_PREVIEW'] ?? '') && { preview: false }),
+  };
+};
+
 const duration = (name: string, v: string | undefined) => {
   if (v === undefined || v.trim() === '') return undefined;
   const m = /^(\d+)\s*(s|m|h|d)?$/.exec(v.trim());
@@ -184,6 +197,7 @@ async function main(): Promise<void> {
       retryForMs: duration('NATTER_WEBHOOK_RETRY_FOR', env['NATTER_WEBHOOK_RETRY_FOR']),
       backoffMs: int('NATTER_WEBHOOK_BACKOFF_MS', env['NATTER_WEBHOOK_BACKOFF_MS']),
     },
+    unreadReminders: unreadRemindersFromEnv(env),
     push: pushFromEnv(env, dev),
     groupCreate: groupCreateFromEnv(env['NATTER_GROUP_CREATE']),
     presence: presenceFromEnv(env['NATTER_PRESENCE']),
