@@ -142,7 +142,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   });
   const u = o.unreadReminders;
   const unreadReminders = u && new UnreadReminders({
-    afterMs: u.afterMs, ...stripUndefined({ whenOnline: u.whenOnline, pollMs: u.pollMs }),
+    afterMs: u.afterMs, ...stripUndefined({ whenOnline: u.whenOnline, pollMs: u.pollMs, maxPerConversation: u.maxPerConversation }),
     store, clock: o.clock, logger, preview: u.preview ?? o.push?.preview ?? true,
     endpoints: () => webhookEndpoints.endpointsFor('message.unread'), queued: () => deliverer.poke(),
     ...(presence && { presence }),

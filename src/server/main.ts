@@ -67,6 +67,7 @@ import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
 import { latencyTraceOnSignal } from './latency-trace-signal.js';
 import { pushFromEnv } from './push/push-env.js';
+import { unreadRemindersFromEnv } from './webhooks/unread-reminders.js';
 import { s3FromEnv } from './uploads/storage-env.js';
 
 const env = process.env;
@@ -79,17 +80,6 @@ const int = (name: string, v: string | undefined) => {
 };
 
 /** A duration in ms from seconds (`90`) or with a unit (`30s`, `15m`, `24h`, `7d`). */
-/** NATTER_UNREAD_REMINDER (a duration; unset: off), NATTER_UNREAD_REMINDER_ONLINE, NATTER_PUSH_PREVIEW. */
-const unreadRemindersFromEnv = (env: Record<string, string | undefined>) => {
-  const afterMs = duration('NATTER_UNREAD_REMINDER', env['NATTER_UNREAD_REMINDER']);
-  if (afterMs === undefined) return undefined;
-  return {
-    afterMs,
-    ...(flag(env['NATTER_UNREAD_REMINDER_ONLINE']) && { whenOnline: true }),
-    ...(/^(0|false|no|off)$/i.test(env['NATTER_PUSH_PREVIEW'] ?? '') && { preview: false }),
-  };
-};
-
 const duration = (name: string, v: string | undefined) => {
   if (v === undefined || v.trim() === '') return undefined;
   const m = /^(\d+)\s*(s|m|h|d)?$/.exec(v.trim());
@@ -197,7 +187,7 @@ async function main(): Promise<void> {
       retryForMs: duration('NATTER_WEBHOOK_RETRY_FOR', env['NATTER_WEBHOOK_RETRY_FOR']),
       backoffMs: int('NATTER_WEBHOOK_BACKOFF_MS', env['NATTER_WEBHOOK_BACKOFF_MS']),
     },
-    unreadReminders: unreadRemindersFromEnv(env),
+    unreadReminders: unreadRemindersFromEnv(env, duration('NATTER_UNREAD_REMINDER', env['NATTER_UNREAD_REMINDER'])),
     push: pushFromEnv(env, dev),
     groupCreate: groupCreateFromEnv(env['NATTER_GROUP_CREATE']),
     presence: presenceFromEnv(env['NATTER_PRESENCE']),

@@ -3,7 +3,7 @@ import { idFloor, type UnreadCandidate, type UnreadReminderStore } from '../webh
 
 /** What the memory store's unread reminders read of its conversations. */
 export interface MemoryUnreadView {
-  conversations: ReadonlyMap<string, { rows: readonly { message: { id: string; seq: number } }[]; members: ReadonlyMap<string, number> }>;
+  conversations: ReadonlyMap<string, { rows: readonly { message: { id: string; seq: number; sender: string } }[]; members: ReadonlyMap<string, number> }>;
   enqueueNow(events: OutboxEvent[]): void;
 }
 
@@ -23,10 +23,10 @@ export function createMemoryUnread({ conversations, enqueueNow }: MemoryUnreadVi
       const [lo, hi] = [idFloor(from), idFloor(to)];
       const out: UnreadCandidate[] = [];
       for (const [key, c] of conversations) {
-        let toSeq = 0;
-        for (const { message: m } of c.rows) if (m.id >= lo && m.id < hi && m.seq > toSeq) toSeq = m.seq;
-        if (toSeq === 0) continue;
+        const inWindow = c.rows.filter(({ message: m }) => m.id >= lo && m.id < hi).map((r) => r.message);
+        if (inWindow.length === 0) continue;
         for (const [userId, readSeq] of c.members) {
+          const toSeq = Math.max(0, ...inWindow.filter((m) => m.sender !== userId).map((m) => m.seq));
           if (readSeq < toSeq && marks.get(pair(userId, key)) !== readSeq) out.push({ userId, key, readSeq, toSeq });
         }
       }

@@ -37,11 +37,12 @@ export function createPostgresUnread({ query, transaction }: Deps): UnreadRemind
     },
     async unreadCandidates(from, to) {
       const rows = await query<Row>(
-        `SELECT m.user_id, m.conv_key, m.read_seq, w.seq FROM
-           (SELECT conv_key, max(seq) AS seq FROM messages WHERE id >= $1 AND id < $2 GROUP BY conv_key) w
-         JOIN memberships m ON m.conv_key = w.conv_key AND m.read_seq < w.seq
+        `SELECT m.user_id, m.conv_key, m.read_seq, max(w.seq) AS seq FROM
+           (SELECT conv_key, sender, max(seq) AS seq FROM messages WHERE id >= $1 AND id < $2 GROUP BY conv_key, sender) w
+         JOIN memberships m ON m.conv_key = w.conv_key AND m.read_seq < w.seq AND m.user_id <> w.sender
          LEFT JOIN unread_marks r ON r.user_id = m.user_id AND r.conv_key = m.conv_key
-         WHERE r.read_seq IS NULL OR r.read_seq <> m.read_seq`,
+         WHERE r.read_seq IS NULL OR r.read_seq <> m.read_seq
+         GROUP BY m.user_id, m.conv_key, m.read_seq`,
         [idFloor(from), idFloor(to)],
       );
       return rows.map((r) => ({ userId: r.user_id, key: r.conv_key, readSeq: Number(r.read_seq), toSeq: Number(r.seq) }));

@@ -29,14 +29,16 @@ type Row = Record<string, unknown>;
 export function createSqliteUnread(db: Database.Database, exec: (statements: WriterStatement[]) => Promise<number[]>): UnreadReminderStore {
   const q = {
     watermark: db.prepare('SELECT upto FROM unread_watermark WHERE id = 1').pluck(),
-    // The newest message of each conversation in the window (its ids' times), then the members who
-    // have not read up to it and whose mark is not at their read position.
+    // The newest message of each sender in each conversation in the window (an index range of
+    // ids), then the members who have one from someone else after their read position and whose
+    // mark is not at that position.
     candidates: db.prepare(
-      `SELECT m.user_id, m.conv_key, m.read_seq, w.seq FROM
-         (SELECT conv_key, max(seq) AS seq FROM messages WHERE id >= :from AND id < :to GROUP BY conv_key) w
-       JOIN memberships m ON m.conv_key = w.conv_key AND m.read_seq < w.seq
+      `SELECT m.user_id, m.conv_key, m.read_seq, max(w.seq) AS seq FROM
+         (SELECT conv_key, sender, max(seq) AS seq FROM messages WHERE id >= :from AND id < :to GROUP BY conv_key, sender) w
+       JOIN memberships m ON m.conv_key = w.conv_key AND m.read_seq < w.seq AND m.user_id <> w.sender
        LEFT JOIN unread_marks r ON r.user_id = m.user_id AND r.conv_key = m.conv_key
-       WHERE r.read_seq IS NULL OR r.read_seq <> m.read_seq`),
+       WHERE r.read_seq IS NULL OR r.read_seq <> m.read_seq
+       GROUP BY m.user_id, m.conv_key, m.read_seq`),
   };
   return {
     async unreadWatermark(initial) {

@@ -18,12 +18,35 @@ export interface UnreadReminderOptions {
   pollMs?: number;
   /** Show the messages' text (default: Web Push's `preview`, else true; env NATTER_PUSH_PREVIEW). */
   preview?: boolean;
+  /**
+   * A conversation where more members than this would be reminded in one scan is left out of it
+   * (a big group's reminders are a mailing, not a nudge; Stream reminds only in channels of 10
+   * members or fewer). Default 100.
+   */
+  maxPerConversation?: number;
 }
 
 /** Checks the options (TypeError). */
 export function checkUnreadReminders(o: UnreadReminderOptions): void {
   if (!(Number.isInteger(o.afterMs) && o.afterMs >= 1000)) throw new TypeError('createChatServer: `unreadReminders.afterMs` must be an integer of at least 1000 (ms).');
-  if (o.pollMs !== undefined && !(Number.isInteger(o.pollMs) && o.pollMs > 0)) throw new TypeError('createChatServer: `unreadReminders.pollMs` must be a positive integer.');
+  for (const k of ['pollMs', 'maxPerConversation'] as const) {
+    const n = o[k];
+    if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new TypeError(`createChatServer: \`unreadReminders.${k}\` must be a positive integer.`);
+  }
+}
+
+/**
+ * The options from the environment: NATTER_UNREAD_REMINDER (`afterMs`, parsed by the caller as a
+ * duration such as `10m`; unset: off), NATTER_UNREAD_REMINDER_ONLINE=1 (`whenOnline`),
+ * NATTER_PUSH_PREVIEW=0 (`preview: false`, as for Web Push).
+ */
+export function unreadRemindersFromEnv(env: Record<string, string | undefined>, afterMs: number | undefined): UnreadReminderOptions | undefined {
+  if (afterMs === undefined) return undefined;
+  return {
+    afterMs,
+    ...(/^(1|true|yes|on)$/i.test(env['NATTER_UNREAD_REMINDER_ONLINE'] ?? '') && { whenOnline: true }),
+    ...(/^(0|false|no|off)$/i.test(env['NATTER_PUSH_PREVIEW'] ?? '') && { preview: false }),
+  };
 }
 
 /** Newest unread messages a reminder carries. */
@@ -104,14 +127,25 @@ export class UnreadReminders {
     const endpoints = this.#o.endpoints();
     if (endpoints.length === 0) return 0;
     const candidates = await this.#o.store.unreadCandidates(from, to);
-    const claims: UnreadClaim[] = [];
+    const max = this.#o.maxPerConversation ?? 100;
+    const count = (keys: readonly { key: string }[]) => {
+      const n = new Map<string, number>();
+      for (const { key } of keys) n.set(key, (n.get(key) ?? 0) + 1);
+      return n;
+    };
+    // Far more candidates than reminders allowed: not even looked at (each costs a few reads).
+    const seen = count(candidates);
+    const made: UnreadClaim[] = [];
     for (const c of candidates) {
+      if (seen.get(c.key)! > max * 10) continue;
       const claim = await this.#claimOf(c, endpoints).catch((err: unknown) => {
         this.#o.logger.warn({ err, userId: c.userId, key: c.key }, 'unread reminders: a reminder was not made');
         return undefined;
       });
-      if (claim) claims.push(claim);
+      if (claim) made.push(claim);
     }
+    const perKey = count(made);
+    const claims = made.filter((c) => perKey.get(c.key)! <= max);
     if (claims.length === 0) return 0;
     return (await this.#o.store.claimUnreadReminders(claims)).filter(Boolean).length;
   }
@@ -120,6 +154,11 @@ export class UnreadReminders {
   async #claimOf(c: UnreadCandidate, endpoints: string[]): Promise<UnreadClaim | undefined> {
     const { store } = this.#o;
     const now = this.#o.clock();
+    // Cheap and most often decisive first: a sender's own messages leave them nothing unread.
+    const state = await store.getConversation(c.userId, c.key);
+    if (!state || state.readSeq !== c.readSeq) return undefined;
+    const { unread } = await store.unreadState(c.key, c.userId, c.readSeq);
+    if (unread === 0) return undefined;
     const user = await store.getUser(c.userId);
     if (!user || user.deleted) return undefined;
     if ((await store.mutedAmong(c.key, [c.userId], now)).length > 0) return undefined;
@@ -131,10 +170,6 @@ export class UnreadReminders {
       if (await store.isBlocked(c.userId, peer)) return undefined;
     }
     if (!this.#o.whenOnline && this.#o.presence && (await this.#o.presence.offlineAmong([c.userId])).length === 0) return undefined;
-    const state = await store.getConversation(c.userId, c.key);
-    if (!state || state.readSeq !== c.readSeq) return undefined;
-    const { unread } = await store.unreadState(c.key, c.userId, c.readSeq);
-    if (unread === 0) return undefined;
     const recent = await store.readRange(c.key, c.userId, { afterSeq: c.readSeq, toSeq: state.lastSeq, limit: 20, take: 'newest' });
     const conversationId = viewOf(c.key, c.userId);
     const messages = recent

@@ -16,7 +16,7 @@ export interface UnreadCandidate {
   key: string;
   /** The member's read position: the stretch's start. */
   readSeq: number;
-  /** The newest message of the window in this conversation (the stretch reaches at least to it). */
+  /** The newest message of the window from someone else in this conversation (the stretch reaches at least to it). */
   toSeq: number;
 }
 
@@ -38,8 +38,8 @@ export interface UnreadReminderStore {
   /** Raises the watermark to `to` (never lowers it). */
   raiseUnreadWatermark(to: number): Promise<void>;
   /**
-   * Members of the conversations with messages whose ids' times are in `[from, to)` whose read
-   * position is before the newest of them, and who have no mark at that read position.
+   * Members of the conversations with messages whose ids' times are in `[from, to)` who have one
+   * of them from someone else after their read position, and no mark at that read position.
    */
   unreadCandidates(from: number, to: number): Promise<UnreadCandidate[]>;
   /**
