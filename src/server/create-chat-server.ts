@@ -138,6 +138,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const webhookEndpoints = new WebhookEndpoints({ store, env: envEndpoints(o.webhooks), clock: o.clock, logger, ...(w.refreshMs && { refreshMs: w.refreshMs }) });
   const deliverer = new WebhookDeliverer({
     store, endpoints: webhookEndpoints, clock: o.clock, logger, onOutcome: (outcome, s) => metrics.webhook(outcome, s),
+    ...(o.unreadReminders && { stale: (row) => unreadReminders?.stale(row) ?? Promise.resolve(false) }),
     ...stripUndefined({ timeoutMs: w.timeoutMs, retryForMs: w.retryForMs, backoffMs: w.backoffMs, backoffMaxMs: w.backoffMaxMs, pollMs: w.pollMs, concurrency: w.concurrency, chain: w.chain }),
   });
   const u = o.unreadReminders;

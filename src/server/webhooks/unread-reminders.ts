@@ -5,7 +5,7 @@ import type { Store } from '../core/store.js';
 import type { Clock } from '../core/types.js';
 import { parseKey, viewOf } from '../core/conversation-key.js';
 import { pushPayload } from '../push/push-payload.js';
-import { outboxEvents } from './types.js';
+import { outboxEvents, type OutboxRow } from './types.js';
 import type { UnreadCandidate, UnreadClaim } from './unread-types.js';
 
 /** `unreadReminders` of ChatServerOptions (env: NATTER_UNREAD_REMINDER, NATTER_UNREAD_REMINDER_ONLINE). */
@@ -107,10 +107,24 @@ export class UnreadReminders {
     this.#timer.unref();
   }
 
+  /**
+   * Whether a queued `message.unread` event is no longer to be sent (checked before each attempt,
+   * so a reminder held up by an endpoint that was down is not sent after all): the member has read
+   * since, or muted the conversation or set do-not-disturb.
+   */
+  async stale(row: OutboxRow): Promise<boolean> {
+    if (row.type !== 'message.unread') return false;
+    const data = JSON.parse(row.payload) as { user: string; conversation: string; readSeq: number };
+    const state = await this.#o.store.getConversation(data.user, data.conversation);
+    if (!state || state.readSeq !== data.readSeq) return true;
+    return (await this.#o.store.mutedAmong(data.conversation, [data.user], this.#o.clock())).length > 0;
+  }
+
   /** Scans from the watermark to `afterMs` ago, a step at a time. Returns the reminders queued. */
   async scan(): Promise<number> {
     const { store } = this.#o;
-    const end = this.#o.clock() - this.#o.afterMs;
+    // The host's clock, as the message ids' times are (newMessageId), whatever `clock` says.
+    const end = Date.now() - this.#o.afterMs;
     let from = await store.unreadWatermark(end);
     let queued = 0;
     while (from < end && !this.#stopped) {

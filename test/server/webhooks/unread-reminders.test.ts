@@ -125,6 +125,28 @@ serverOnEachStore('webhooks: message.unread', (server) => {
     for (const u of [reader, muter, dnd, banned, blocker, online]) assert.deepEqual(remindersOf(u!), [], `${u} is not reminded`);
     here.close();
   });
+
+  it('drops a reminder held up by an endpoint that was down once the member has read', async () => {
+    const t = server();
+    const [ann, bob] = names('ann', 'bob') as [string, string];
+    await createUsers(t, ann, bob);
+    receiver.respond = (r) => (r.type === 'message.unread' && r.data.user === bob ? 503 : 200);
+    const attempts = () => receiver.requests.filter((r) => r.type === 'message.unread' && r.data.user === bob).length;
+    try {
+      const said = await send(t, ann, bob, 'while the endpoint is down');
+      await until(() => attempts() >= 2, 'attempts');
+      await readUpTo(t, bob, ann, said.seq);
+      // An attempt under way at the read may still arrive; then retries (every 50–200 ms) stop.
+      await sleep(300);
+      const before = attempts();
+      await sleep(1000);
+      assert.equal(attempts(), before, 'no attempt after the read');
+    } finally {
+      receiver.respond = () => 200;
+    }
+    // Dropped, not kept as failed.
+    assert.deepEqual((await t.rest('GET', '/v1/webhooks/failed')).body.items.filter((r: { type: string }) => r.type === 'message.unread'), []);
+  });
 }, REMIND);
 
 describe('webhooks: message.unread survives a restart', () => {
