@@ -35,6 +35,7 @@ import { createSqliteFileIndex } from './uploads/sqlite-file-index.js';
 import { startUploadSweeper, type UploadSweeper } from './uploads/upload-sweeper.js';
 import { WebhookDeliverer } from './webhooks/deliverer.js';
 import { WebhookEndpoints } from './webhooks/endpoints.js';
+import { UnreadReminders } from './webhooks/unread-reminders.js';
 import { envEndpoints } from './webhooks/options.js';
 import { BeforeSendHook } from './webhooks/before-send.js';
 
@@ -106,7 +107,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
       : createMemoryRateLimiter(o.uploadsPerMinute);
     const closeUploadLimiter = uploadRateLimiter.close?.bind(uploadRateLimiter);
     if (closeUploadLimiter) opened.push({ close: closeUploadLimiter });
-    if (o.onOfflineMessage || o.push || presenceUpdates) {
+    if (o.onOfflineMessage || o.push || presenceUpdates || (o.unreadReminders && !o.unreadReminders.whenOnline)) {
       presence = redisUrl ? await createRedisPresence({ url: redisUrl, prefix, logger }) : createMemoryPresence(o.clock);
       opened.push(presence);
     }
@@ -137,7 +138,15 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   const webhookEndpoints = new WebhookEndpoints({ store, env: envEndpoints(o.webhooks), clock: o.clock, logger, ...(w.refreshMs && { refreshMs: w.refreshMs }) });
   const deliverer = new WebhookDeliverer({
     store, endpoints: webhookEndpoints, clock: o.clock, logger, onOutcome: (outcome, s) => metrics.webhook(outcome, s),
+    ...(o.unreadReminders && { stale: (row) => unreadReminders?.stale(row) ?? Promise.resolve(false) }),
     ...stripUndefined({ timeoutMs: w.timeoutMs, retryForMs: w.retryForMs, backoffMs: w.backoffMs, backoffMaxMs: w.backoffMaxMs, pollMs: w.pollMs, concurrency: w.concurrency, chain: w.chain }),
+  });
+  const u = o.unreadReminders;
+  const unreadReminders = u && new UnreadReminders({
+    afterMs: u.afterMs, ...stripUndefined({ whenOnline: u.whenOnline, pollMs: u.pollMs, maxPerConversation: u.maxPerConversation }),
+    store, clock: o.clock, logger, preview: u.preview ?? o.push?.preview ?? true,
+    endpoints: () => webhookEndpoints.endpointsFor('message.unread'), queued: () => deliverer.poke(),
+    ...(presence && { presence }),
   });
   const core = new ChatCore({
     files,
@@ -188,6 +197,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   await core.start();
   await webhookEndpoints.start();
   deliverer.start();
+  unreadReminders?.start();
   const sweeper: UploadSweeper = startUploadSweeper({
     index: fileIndex, storage: fileStorage, store, clock: o.clock, logger, ttlMs: o.uploadUnreferencedTtlMs, intervalMs: o.uploadSweepIntervalMs,
   });
@@ -219,6 +229,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         await stopped;
         await core.stop();
         webhookEndpoints.stop();
+        await unreadReminders?.stop();
         await deliverer.stop();
         await sweeper.stop();
         await push?.close();

@@ -39,6 +39,8 @@
  *   NATTER_REACTIONS_PER_MESSAGE (20), NATTER_REACTIONS_PER_USER (5), NATTER_PIN (members|admins),
  *   NATTER_WEBHOOK_URL (comma list), NATTER_WEBHOOK_SECRET, NATTER_WEBHOOK_EVENTS (comma list; all),
  *   NATTER_WEBHOOK_TIMEOUT_MS (10000), NATTER_WEBHOOK_RETRY_FOR (24h), NATTER_WEBHOOK_BACKOFF_MS (1000),
+ *   NATTER_UNREAD_REMINDER (off; a duration such as 10m: the message.unread webhook event after a
+ *   message stayed unread that long), NATTER_UNREAD_REMINDER_ONLINE (1: remind people online too),
  *   NATTER_BEFORE_SEND_URL, NATTER_BEFORE_SEND_SECRET (else NATTER_WEBHOOK_SECRET),
  *   NATTER_BEFORE_SEND_TIMEOUT_MS (1000), NATTER_BEFORE_SEND_FALLBACK (allow|reject; allow).
  *   NATTER_WORDLIST_FILE (one entry per line, `word` or `word<TAB>reject|mask`; `#` comments),
@@ -67,6 +69,7 @@ import { isLoopbackHost } from './origin-policy.js';
 import { installProcessGuard } from './process-guard.js';
 import { latencyTraceOnSignal } from './latency-trace-signal.js';
 import { pushFromEnv } from './push/push-env.js';
+import { unreadRemindersFromEnv } from './webhooks/unread-reminders.js';
 import { s3FromEnv } from './uploads/storage-env.js';
 
 const env = process.env;
@@ -188,6 +191,7 @@ async function main(): Promise<void> {
       retryForMs: duration('NATTER_WEBHOOK_RETRY_FOR', env['NATTER_WEBHOOK_RETRY_FOR']),
       backoffMs: int('NATTER_WEBHOOK_BACKOFF_MS', env['NATTER_WEBHOOK_BACKOFF_MS']),
     },
+    unreadReminders: unreadRemindersFromEnv(env, duration('NATTER_UNREAD_REMINDER', env['NATTER_UNREAD_REMINDER'])),
     push: pushFromEnv(env, dev),
     groupCreate: groupCreateFromEnv(env['NATTER_GROUP_CREATE']),
     presence: presenceFromEnv(env['NATTER_PRESENCE']),

@@ -15,6 +15,7 @@ import type { FileStorage } from './uploads/file-storage.js';
 import type { FileStorageFactory } from './uploads/open-file-storage.js';
 import type { S3FileStorageOptions } from './uploads/s3-file-storage.js';
 import { checkBeforeSend, envEndpoints, type WebhookOptions } from './webhooks/options.js';
+import { checkUnreadReminders, type UnreadReminderOptions } from './webhooks/unread-reminders.js';
 import type { BeforeSendOptions } from './webhooks/before-send.js';
 import type { WordListOptions } from './moderation/word-list.js';
 
@@ -102,6 +103,11 @@ export interface ChatServerOptions {
   changes?: Partial<ChangePolicy>;
   /** Webhooks (SPEC §11): endpoints of the environment, timeouts, retries; see WebhookOptions. */
   webhooks?: WebhookOptions;
+  /**
+   * Unread reminders (env NATTER_UNREAD_REMINDER, e.g. `10m`; off by default): a `message.unread`
+   * webhook event per member and conversation whose messages stayed unread `afterMs`; see UnreadReminderOptions.
+   */
+  unreadReminders?: UnreadReminderOptions;
   /** The before-send hook (SPEC §11): url, secret, timeoutMs (1000), fallback (`allow`); see BeforeSendOptions. */
   beforeSend?: BeforeSendOptions;
   /**
@@ -272,6 +278,7 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.maxPayload < 256 * 1024) throw new TypeError('createChatServer: `maxPayload` must be at least LIMITS.frameBytes (256 KiB).');
   if (o.trustProxy !== undefined) compileProxyTrust(o.trustProxy);
   envEndpoints(o.webhooks);
+  if (o.unreadReminders) checkUnreadReminders(o.unreadReminders);
   if (o.beforeSend) checkBeforeSend(o.beforeSend);
   if (o.s3 && (o.uploadDir !== undefined || o.fileStorage)) throw new TypeError('createChatServer: give `s3`, `uploadDir` or `fileStorage`, not two.');
   if (o.s3 && !o.s3.bucket) throw new TypeError('createChatServer: `s3.bucket` is required.');

@@ -1,6 +1,7 @@
 import type { Message } from '../../protocol/index.js';
 import type { BroadcastStore } from './broadcast-store.js';
 import type { WebhookStore } from '../webhooks/types.js';
+import type { UnreadReminderStore } from '../webhooks/unread-types.js';
 import type { PushStore } from './push-store.js';
 import type { ModerationStore } from '../moderation/types.js';
 import type { ReportStore } from '../moderation/report-types.js';
@@ -46,7 +47,7 @@ export type GroupCheck = (actorRole: GroupRole | undefined, group: GroupRecord) 
  *
  * Every adapter passes test/server/store/store-contract.ts.
  */
-export interface Store extends BroadcastStore, WebhookStore, PushStore, ModerationStore, ReportStore, FriendStore {
+export interface Store extends BroadcastStore, WebhookStore, UnreadReminderStore, PushStore, ModerationStore, ReportStore, FriendStore {
   /** Resolves when the store can answer; rejects if it cannot (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

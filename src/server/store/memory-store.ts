@@ -6,6 +6,7 @@ import type { Store } from '../core/store.js';
 import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 import { createMemoryWebhooks } from './memory-webhooks.js';
+import { createMemoryUnread } from './memory-unread.js';
 import { createMemoryModeration } from './memory-moderation.js';
 import { createMemoryReports } from './memory-reports.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
@@ -115,6 +116,7 @@ export function createMemoryStore(): Store {
   return {
     ...createMemoryBroadcasts(webhooks.enqueueNow),
     ...webhooks.api,
+    ...createMemoryUnread({ conversations, enqueueNow: webhooks.enqueueNow }),
     ...createMemoryPush(),
     ...createMemoryModeration(roleIn),
     ...createMemoryReports(webhooks.enqueueNow),

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import { indexExistingMessages, indexExistingWords, indexWordsApart, indexWordsByConversation } from './postgres-search.js';
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
 import { FRIENDS_MIGRATION_SQL } from './postgres-friends.js';
+import { UNREAD_MIGRATION_SQL } from './postgres-unread.js';
 
 /**
  * One step of the PostgreSQL schema. Steps are applied in version order, each in its own
@@ -327,6 +328,13 @@ CREATE TABLE message_words (
 CREATE TABLE search_marks (conv_key text COLLATE "C" PRIMARY KEY, seq bigint NOT NULL);
 `,
     after: indexWordsApart,
+  },
+  {
+    // Unread reminders (src/server/webhooks/unread-reminders.ts): a mark per member and
+    // conversation of the stretch last reminded of, and the scan's watermark.
+    version: 32,
+    name: 'unread-reminders',
+    sql: UNREAD_MIGRATION_SQL,
   },
 ];
 

@@ -8,6 +8,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, t
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
+import { createPostgresUnread } from './postgres-unread.js';
 import { createPostgresPush } from './postgres-push.js';
 import { createPostgresFriends } from './postgres-friends.js';
 import { createPostgresModeration } from './postgres-moderation.js';
@@ -211,6 +212,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresSearch(q, parse),
     ...createPostgresChanges({ query: q, transaction }),
     ...createPostgresWebhooks({ query: q, transaction }),
+    ...createPostgresUnread({ query: q, transaction }),
     ...createPostgresPush({ query: q, transaction }),
     ...createPostgresFriends({ query: q, transaction, changed: (a, b) => facts.changed([factKey.friend(a, b), factKey.friend(b, a)]) }),
     ...createPostgresModeration({ query: q, transaction, facts }),

@@ -10,6 +10,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, 
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
+import { UNREAD_SCHEMA, createSqliteUnread } from './sqlite-unread.js';
 import { catchUpSearch, createSqliteSearch, upgradeSearch } from './sqlite-search.js';
 import { createSqlitePush } from './sqlite-push.js';
 import { FRIENDS_SCHEMA, createSqliteFriends } from './sqlite-friends.js';
@@ -57,6 +58,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   }
   db.exec(SCHEMA);
   db.exec(FRIENDS_SCHEMA);
+  db.exec(UNREAD_SCHEMA);
   const added = upgradeGroupColumns(db);
   if (added.length > 0) options.logger?.info({ added }, 'sqlite: group history visibility columns added');
   const roles = upgradeGroupRoles(db);
@@ -340,6 +342,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createSqliteReports(db),
     // Leases and settlements go through the writer thread (`:memory:`: this connection).
     ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
+    ...createSqliteUnread(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
     ...createSqliteSearch(db, parse),
     ...createSqlitePush(db),
     ...createSqliteFriends(db, () => facts.clear()),

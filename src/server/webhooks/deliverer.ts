@@ -16,6 +16,8 @@ export interface WebhookDelivererOptions
   logger: Logger;
   /** Counts outcomes (the Prometheus adapter). */
   onOutcome?(outcome: 'delivered' | 'retry' | 'failed', seconds: number): void;
+  /** True for an event no longer worth sending (an unread reminder whose stretch was read meanwhile): dropped unsent. */
+  stale?(row: OutboxRow): Promise<boolean>;
 }
 
 /**
@@ -32,7 +34,7 @@ const FLUSH_MS = 200;
 
 export class WebhookDeliverer {
   readonly owner = `deliverer-${randomUUID()}`;
-  readonly #o: Required<Omit<WebhookDelivererOptions, 'onOutcome'>> & Pick<WebhookDelivererOptions, 'onOutcome'>;
+  readonly #o: Required<Omit<WebhookDelivererOptions, 'onOutcome' | 'stale'>> & Pick<WebhookDelivererOptions, 'onOutcome' | 'stale'>;
   readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
@@ -160,6 +162,11 @@ export class WebhookDeliverer {
   async #deliver(row: OutboxRow): Promise<WebhookSettlement> {
     const started = performance.now();
     let outcome: WebhookSettlement;
+    if (this.#o.stale && (await this.#o.stale(row).catch(() => false))) {
+      // Settled as delivered: the row goes, nothing is sent, nothing counted.
+      this.#settle(row, { status: 'delivered' });
+      return { status: 'delivered' };
+    }
     const endpoint = this.#o.endpoints.get(row.endpointId) ?? (await this.#o.endpoints.refresh().then(() => this.#o.endpoints.get(row.endpointId), () => undefined));
     if (!endpoint) {
       outcome = { status: 'failed', error: 'endpoint no longer configured' };

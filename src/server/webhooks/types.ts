@@ -7,7 +7,7 @@
 /** The events an endpoint can ask for. */
 export const WEBHOOK_EVENT_TYPES = [
   'message.created', 'message.edited', 'message.recalled', 'message.reacted', 'message.pinned',
-  'group.created', 'group.members', 'group.changed', 'broadcast.sent', 'message.reported',
+  'group.created', 'group.members', 'group.changed', 'broadcast.sent', 'message.reported', 'message.unread',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
