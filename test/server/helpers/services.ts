@@ -49,10 +49,6 @@ export function uniqueName(prefix: string): string {
 /**
  * A fresh schema for one test run. `url` selects it for every connection (libpq `options`),
  * so code that only takes a database URL lands in it too; `drop` removes it and all its tables.
- * Its connections commit without waiting for the WAL's flush to disk (`synchronous_commit=off`):
- * what a transaction sees, locks, orders and returns is unchanged, only a crash of PostgreSQL
- * itself (which no test causes) could lose the last commits; waiting for an fsync per commit was
- * most of the time of the PostgreSQL suites on a busy disk.
  */
 export async function freshSchema(): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
   const schema = uniqueName('natter_test');
@@ -60,7 +56,7 @@ export async function freshSchema(): Promise<{ schema: string; url: string; drop
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
-  const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema} -c synchronous_commit=off`)}`;
+  const url = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   return {
     schema,
     url,

@@ -204,12 +204,12 @@ describe('PostgreSQL connection options', () => {
     const { schema, url } = await schemaUrl();
     const o = connectionOptions(`${url}&application_name=natter-options-test`);
     assert.doesNotMatch(o.connectionString, /options=/);
-    assert.equal(o.options, `-c search_path=${schema} -c synchronous_commit=off -c jit=off`);
+    assert.equal(o.options, `-c search_path=${schema} -c jit=off`);
     const client = new pg.Client(o);
     await client.connect();
     try {
       const show = async (name: string) => Object.values((await client.query(`SHOW ${name}`)).rows[0])[0];
-      assert.deepEqual([await show('jit'), await show('search_path'), await show('synchronous_commit'), await show('application_name')], ['off', schema, 'off', 'natter-options-test']);
+      assert.deepEqual([await show('jit'), await show('search_path'), await show('application_name')], ['off', schema, 'natter-options-test']);
     } finally {
       await client.end();
     }
