@@ -189,6 +189,19 @@ const inputCommands = {
   },
 };
 
+/**
+ * The element tests' imports of `@open-wc/testing` get `test/elements/open-wc.ts`: the same, with a
+ * `waitUntil` that waits up to 5 s when the call names no timeout (open-wc's own: 1 s).
+ */
+const OPEN_WC = '/test/elements/open-wc.ts';
+const openWcWithLongerWaits = {
+  name: 'natter-open-wc',
+  resolveImport({ source, context }) {
+    if (source === '@open-wc/testing' && context.path !== OPEN_WC) return OPEN_WC;
+    return undefined;
+  },
+};
+
 // nanostores reads `process.env.NODE_ENV`, which bundlers replace and browsers lack.
 const testRunnerHtml = (testFramework) => `<!doctype html>
 <html>
@@ -202,7 +215,7 @@ export default {
   testRunnerHtml,
   concurrency: 1,
   testFramework: { config: { timeout: 10_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), natterServer(), inputCommands],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), openWcWithLongerWaits, natterServer(), inputCommands],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -33,12 +33,18 @@
  *   npm run bench:size               # table with the peers
  *   npm run bench:size -- --breakdown [--top 15]   # and what makes up each gated row
  *   npm run check:size               # budget only: exits 1 when a Natter figure is over its limit
+ *   tsx bench/size.ts --check --built # the same, of the files `npm run build` just wrote (npm test)
+ *
+ * `--built` measures `dist/cdn/` and `dist/elements/define.js` (with what it imports) as
+ * `npm run build` wrote them (the same two Vite builds, `--mode cdn` and `--mode lib`, from the
+ * same config) instead of building them again into temporary directories: `npm test` builds once
+ * for this check and the e2e suites. It refuses a `dist/` older than any file under `src/`.
  *
  * `--breakdown` reads the source maps the builds write and attributes every byte of (a), (b) and
  * (c) to the file of ours or the package it came from (`bench/lib/breakdown.ts`): the largest of
  * each row, then all of them summed by area (client, protocol, element code, styles, strings …).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -50,6 +56,7 @@ import { fmt, table } from './lib/stats.js';
 const { values } = parseArgs({
   options: {
     check: { type: 'boolean', default: false },
+    built: { type: 'boolean', default: false },
     breakdown: { type: 'boolean', default: false },
     top: { type: 'string', default: '15' },
   },
@@ -320,18 +327,45 @@ async function viteBuild(mode: string, parent: string): Promise<{ dir: string; c
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Builds the script-tag files as `npm run build:web` does, into a temporary directory. */
+/**
+ * With `--built`, `dist/<sub>` as `npm run build` wrote it (`marker`, a file every build of it
+ * writes, must be newer than every source under `src/`), kept after the measuring; else a fresh
+ * `vite build --mode <mode>` into a temporary directory under `parent`.
+ */
+async function viteBuildOrDist(mode: string, parent: string, sub: string, marker: string): Promise<{ dir: string; cleanup(): void }> {
+  if (!values.built) return viteBuild(mode, parent);
+  const dir = join(ROOT, 'dist', sub);
+  const markerPath = join(dir, marker);
+  if (!existsSync(markerPath)) throw new Error(`--built: ${markerPath} is missing (run \`npm run build\` first)`);
+  const builtAt = statSync(markerPath).mtimeMs;
+  const newer = sourcesNewerThan(join(ROOT, 'src'), builtAt);
+  if (newer) throw new Error(`--built: ${newer} is newer than ${markerPath} (run \`npm run build\` again)`);
+  return { dir, cleanup: () => undefined };
+}
+
+/** The first file under `dir` modified after `time`, if any. */
+function sourcesNewerThan(dir: string, time: number): string | undefined {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const found = entry.isDirectory() ? sourcesNewerThan(path, time) : statSync(path).mtimeMs > time ? path : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Builds the script-tag files as `npm run build:web` does, into a temporary directory (or takes dist/cdn/, `--built`). */
 async function buildCdn(): Promise<{ dir: string; manifest: Record<string, ManifestChunk>; cleanup(): void }> {
-  const built = await viteBuild('cdn', tmpdir());
+  const built = await viteBuildOrDist('cdn', tmpdir(), 'cdn', '.vite/manifest.json');
   return { ...built, manifest: JSON.parse(readFileSync(join(built.dir, '.vite/manifest.json'), 'utf8')) as Record<string, ManifestChunk> };
 }
 
 /**
  * Builds the package's browser modules as `npm run build:server` does (`vite build --mode lib`),
  * into a directory inside the repository so that their imports of lit and the rest resolve from
- * its node_modules, as they do from an app's.
+ * its node_modules, as they do from an app's (`--built`: dist/, where `npm run build` wrote them
+ * over tsc's output; define.js imports only what that build wrote).
  */
-const buildLib = () => viteBuild('lib', join(ROOT, '.bench-build'));
+const buildLib = () => viteBuildOrDist('lib', join(ROOT, '.bench-build'), '', 'elements/define.js');
 
 /** Leaves the locale modules out of (c): an app's bundler gives each `import()`ed locale a chunk of its own. */
 const localesApart: Plugin = {

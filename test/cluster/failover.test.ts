@@ -100,7 +100,7 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     const perNode = await Promise.all(lb.nodes.map((n) => sessions(n.url)));
     assert.ok(perNode.every((n) => n > 0), `sessions per node: ${perNode.join('/')}`);
 
-    const files = crossNodeFiles(secret);
+    const files = crossNodeFiles(secret, db.url);
 
     // Senders: every device, continuously, to its group or a peer of its group.
     const sent = new Map<string, string>(); // clientMsgId -> canonical conversation
@@ -240,20 +240,21 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     await files.atEnd(lb.nodes.map((node) => node.url));
 
     // PostgreSQL holds each send and each change exactly once, and the one uploaded file.
+    // Read first, then checked: a client left open on a failed check kept the file's process alive.
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const blobs = await c.query<{ key: string; size: string }>('SELECT key, size FROM natter_file_blobs');
+    const [blobs, uploads, cutChunks, { rows }, { rows: changeRows }] = await Promise.all([
+      c.query<{ key: string; size: string }>('SELECT key, size FROM natter_file_blobs'),
+      c.query('SELECT 1 FROM natter_file_uploads'),
+      c.query<{ n: string }>('SELECT count(*) AS n FROM natter_file_chunks JOIN natter_file_uploads USING (upload)').then((r) => Number(r.rows[0]!.n)),
+      c.query<{ client_msg_id: string; n: string }>(
+        `SELECT client_msg_id, count(*) AS n FROM messages WHERE sender <> 'system' AND body::jsonb->'elem'->>'type' <> 'change' GROUP BY sender, client_msg_id`,
+      ),
+      c.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE body::jsonb->'elem'->>'type' = 'change' GROUP BY sender, client_msg_id`),
+    ]).finally(() => c.end());
     assert.deepEqual(blobs.rows, [{ key: files.uploaded()!.id, size: String(files.bytes.length) }], 'the whole upload is stored, the cut-off one is not');
-    assert.equal((await c.query('SELECT 1 FROM natter_file_uploads')).rowCount, 1, 'the cut-off upload waits for the sweep');
-    const cutChunks = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM natter_file_chunks JOIN natter_file_uploads USING (upload)')).rows[0]!.n);
+    assert.equal(uploads.rowCount, 1, 'the cut-off upload waits for the sweep');
     assert.ok(cutChunks >= 1, 'its first chunks were stored as they streamed in, before the kill');
-    const { rows } = await c.query<{ client_msg_id: string; n: string }>(
-      `SELECT client_msg_id, count(*) AS n FROM messages WHERE sender <> 'system' AND body::jsonb->'elem'->>'type' <> 'change' GROUP BY sender, client_msg_id`,
-    );
-    const { rows: changeRows } = await c.query<{ n: string }>(
-      `SELECT count(*) AS n FROM messages WHERE body::jsonb->'elem'->>'type' = 'change' GROUP BY sender, client_msg_id`,
-    );
-    await c.end();
     assert.equal(rows.length, sent.size, 'every send stored');
     assert.ok(rows.every((r) => Number(r.n) === 1 && sent.has(r.client_msg_id)), 'each send stored once, and nothing else');
     assert.equal(changeRows.length, changes, 'every change stored');
@@ -279,7 +280,7 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
  * fetches the file, whole and by ranges (across a chunk boundary, a suffix), from the other
  * nodes and through nginx, each with a ticket that node issues; `atEnd` does so on every node.
  */
-function crossNodeFiles(secret: Uint8Array) {
+function crossNodeFiles(secret: Uint8Array, databaseUrl: string) {
   const owner = user(0);
   const bytes = randomBytes(3 * 256 * 1024 + 4321);
   let uploaded: { id: string; url: string } | undefined;
@@ -320,8 +321,16 @@ function crossNodeFiles(secret: Uint8Array) {
         req.on('response', (r) => resolve(new Error(`the cut-off upload was answered ${r.statusCode}`)));
         req.write(randomBytes(600 * 1024));
       });
-      // The node stores as it reads: give it time to store the first chunks before the kill.
-      await new Promise((r) => setTimeout(r, 1500));
+      // The node stores as it reads: the kill comes once its first chunk is in PostgreSQL (a fixed
+      // 1.5 s was not always enough on a loaded machine: the upload's row was not there yet).
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        const stored = async () => Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM natter_file_chunks JOIN natter_file_uploads USING (upload)')).rows[0]!.n);
+        await until(async () => (await stored()) >= 1, "the cut-off upload's first chunk to be stored", 30_000);
+      } finally {
+        await c.end();
+      }
       return { cut };
     },
     async whileDown(uploading: { cut: Promise<unknown> }, otherUrls: string[]) {

@@ -9,7 +9,7 @@ import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { MediaViewer } from '../../src/elements/media-viewer.js';
 import type { Elem } from '../../src/protocol/elems.js';
 import { axeViolations } from './a11y-helpers.js';
-import { closeClients, connectPair, part, parts, type Pair } from './helpers.js';
+import { closeClients, connectPair, mediaDrawn, part, parts, type Pair } from './helpers.js';
 
 async function adminSend(input: { from: string; to: string; elem: Elem }): Promise<void> {
   const res = await fetch(`/__natter/send?json=${encodeURIComponent(JSON.stringify(input))}`);
@@ -35,6 +35,10 @@ describe('media viewer', () => {
     for (const elem of elems) await adminSend({ from: bobId, to: aliceId, elem });
     const el = await fixture<ChatThread>(html`<chat-thread style="height: 900px; width: 480px; display: flex" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
     await waitUntil(() => parts(el, 'bubble').length === elems.length, 'every message should show', { timeout: 5000 });
+    // The pictures' links come with the media renderer, a chunk of its own that may still be on its
+    // way when the bubbles show (a loaded run found no link to click): wait for the links themselves.
+    await mediaDrawn(el);
+    await waitUntil(() => parts(el, 'image-link').length >= 2, 'both pictures should be drawn as links', { timeout: 5000 });
     return el;
   }
 
