@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
 import { after, before, describe, it } from 'node:test';
-import { PROTOCOL_VERSION, type ClientFrame } from '../../../src/protocol/index.js';
+import { PROTOCOL_VERSION, type ClientFrame, type ConversationId } from '../../../src/protocol/index.js';
 import type { Connection } from '../../../src/server/core/connection.js';
 import { createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 
@@ -32,7 +32,7 @@ describe('the send pipeline (one object per send from its frame to its answer)',
   function sendTurn(count: number, clientMsgId = () => `pipe${(n++).toString(36)}`): Promise<void[]> {
     return Promise.all(Array.from({ length: count }, (_, i) => {
       const u = i % users.length;
-      const conversationId = i % 2 === 0 ? 'group:pipes' : `p2p:${users[(u + 1) % users.length]}`;
+      const conversationId: ConversationId = i % 2 === 0 ? 'group:pipes' : `p2p:${users[(u + 1) % users.length]!}`;
       const frame: ClientFrame = { type: 'message.send', clientMsgId: clientMsgId(), conversationId, elem: { type: 'text', text: `hello ${i}` } };
       return t.server.core.handleFrame(conns[u]!, frame);
     }));
