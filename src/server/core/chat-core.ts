@@ -209,7 +209,11 @@ export class ChatCore {
     if (deps.presence && deps.onOfflineMessage) this.#notifyOffline = createOfflineNotifier(deps.presence, deps.onOfflineMessage, this.#log);
     this.#sendHost = {
       store: deps.store, clock: deps.clock, batcher: this.#batcher, ordered: this.#ordered, metrics: this.#metrics, log: this.#log,
-      rateLimiter: deps.rateLimiter, friendsOnly: deps.friendsOnly, blockedSenderSeesError: deps.blockedSenderSeesError,
+      rateLimiter: deps.rateLimiter,
+      policies: {
+        user: { friendsOnly: deps.friendsOnly, blockedSenderSeesError: deps.blockedSenderSeesError, admin: false },
+        admin: { friendsOnly: deps.friendsOnly, blockedSenderSeesError: deps.blockedSenderSeesError, admin: true },
+      },
       linkPreviews: deps.linkPreviews, beforeSend: deps.beforeSend, files: deps.files, webhooks: deps.webhooks,
       published: this.#published,
       checkMuted: (sender, key) => this.moderation.checkSend(sender, key),

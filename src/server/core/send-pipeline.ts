@@ -10,7 +10,7 @@ import { newMessageId } from './message-id.js';
 import type { CoreMetrics } from './metrics.js';
 import type { OrderedPublisher, PublishWaiter } from './ordered-publisher.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { prepareSend, type SendRequest } from './send-message.js';
+import { prepareSend, type SendPolicy, type SendRequest } from './send-message.js';
 import type { Store } from './store.js';
 import { asSeenBy } from './summaries.js';
 import type { Clock, CommitOutcome, MessageDraft } from './types.js';
@@ -53,8 +53,8 @@ export interface SendHost {
   metrics: CoreMetrics;
   log: Logger;
   rateLimiter: RateLimiter;
-  friendsOnly: boolean;
-  blockedSenderSeesError: boolean;
+  /** The send policy of users' sends and of admin sends (one object each, not one a send). */
+  policies: { user: SendPolicy; admin: SendPolicy };
   linkPreviews: LinkPreviews | undefined;
   beforeSend: { check(draft: MessageDraft, now: number): Promise<void> } | undefined;
   files: FileReferences | undefined;
@@ -132,7 +132,7 @@ class Send implements CommitWaiter, PublishWaiter {
       // the one for messages, or typing a message could leave too little to send it.
       const bucket = req.options.onlineUserOnly === true ? 'online:' : 'send:';
       const decided = opts.admin ? undefined : host.rateLimiter.consume(bucket + req.sender, host.clock());
-      const policy = { friendsOnly: host.friendsOnly, blockedSenderSeesError: host.blockedSenderSeesError, admin: opts.admin };
+      const policy = opts.admin ? host.policies.admin : host.policies.user;
       const prepare = () => prepareSend(host.store, req, policy, { newId: newMessageId, now: host.clock() });
       // While a shared limiter's answer is on its way (a round trip to Redis), the send's reads run
       // (issue 23: one after the other, they held each send for the sum); a refusal of theirs waits
