@@ -1,4 +1,4 @@
-import type { Bus, BusEvent } from './bus.js';
+import { PUBLISHED, type Bus, type BusEvent } from './bus.js';
 
 /** Told once an event is on the bus, or that reading its recipients or publishing it failed. */
 export interface PublishWaiter {
@@ -120,7 +120,9 @@ export class OrderedPublisher {
       } catch (err) {
         published = Promise.reject(err);
       }
-      published.then(() => waiter.published(event), (err: unknown) => waiter.unpublished(err));
+      // Delivered already (the in-process bus): told now, not by a reaction a microtask later.
+      if (published === PUBLISHED) waiter.published(event);
+      else published.then(() => waiter.published(event), (err: unknown) => waiter.unpublished(err));
     }
     this.#queues.delete(key);
   }
