@@ -1,4 +1,4 @@
-import type { Bus, BusEvent } from '../core/bus.js';
+import { PUBLISHED, type Bus, type BusEvent } from '../core/bus.js';
 import { createSubscribers } from './subscribers.js';
 
 /**
@@ -10,9 +10,10 @@ export function createMemoryBus(): Bus {
   const subscribers = createSubscribers();
   let closed = false;
   return {
-    async publish(event: BusEvent) {
-      if (closed) throw new Error('bus closed');
+    publish(event: BusEvent) {
+      if (closed) return Promise.reject(new Error('bus closed'));
       subscribers.deliver(event);
+      return PUBLISHED;
     },
     subscribe: subscribers.subscribe,
     async close() {

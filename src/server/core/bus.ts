@@ -71,7 +71,14 @@ export type BusHandler = (event: BusEvent) => void;
  * a subscriber receives every event published after it subscribed, once, in publish order
  * per publisher.
  */
+/**
+ * What `Bus.publish` may answer when this node's subscribers had the event before it returned (the
+ * in-process bus): a publisher that sees it goes on at once, with no reaction to wait for.
+ */
+export const PUBLISHED: Promise<void> = Promise.resolve();
+
 export interface Bus {
+  /** Resolves once the bus has the event; `PUBLISHED` when it was delivered here before returning. */
   publish(event: BusEvent): Promise<void>;
   /** Resolves once the subscription is live; the result unsubscribes. */
   subscribe(handler: BusHandler): Promise<() => Promise<void>>;

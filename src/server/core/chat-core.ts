@@ -16,8 +16,7 @@ import type { Bus, BusEvent } from './bus.js';
 import { membersOf, sanctionsSubject, type ChangedFacts } from './facts.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { OrderedPublisher } from './ordered-publisher.js';
-import { traceSample, tracing } from './latency-trace.js';
-import { ConnectionRegistry, takeSendTurn, type Connection } from './connection.js';
+import { ConnectionRegistry, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
 import { answerTo } from './refusal.js';
@@ -34,11 +33,9 @@ import type { Presence } from './presence.js';
 import { silentLogger, type Logger } from './logger.js';
 import { noMetrics, type CoreMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
-import { newMessageId } from './message-id.js';
-import { prepareSend, type SendRequest } from './send-message.js';
-import { startedAhead } from './ahead.js';
+import type { SendRequest } from './send-message.js';
+import { startSend, type CommitInstead, type SendEnd, type SendHost, type SendOptions, type SendOutcome } from './send-pipeline.js';
 import type { Store } from './store.js';
-import { asSeenBy } from './summaries.js';
 import { replaySession } from './sync.js';
 import { searchAs } from './search.js';
 import type { Clock, CommitOutcome, MessageDraft } from './types.js';
@@ -49,7 +46,7 @@ import type { ChangePolicy } from '../changes/policy.js';
 import { Moderation } from '../moderation/moderation.js';
 import { Reports } from '../moderation/reports.js';
 import { WordList, type WordListOptions } from '../moderation/word-list.js';
-import { outboxEvents, type WebhookEventType, type WebhookHooks } from '../webhooks/types.js';
+import type { WebhookHooks } from '../webhooks/types.js';
 import { GroupService, type GroupCreatePolicy } from '../groups/group-service.js';
 import { PresenceService } from '../presence/presence-service.js';
 import { FriendService } from '../friends/friend-service.js';
@@ -112,20 +109,7 @@ export interface ChatCoreDeps {
   reportsPerHour?: number;
 }
 
-export interface SendOptions {
-  admin: boolean;
-  origin?: Connection;
-  onCommitted?: (outcome: SendOutcome) => void;
-  event?: { type: WebhookEventType; data: unknown };
-  /** Who receive it besides the members: a group's member just removed, told of it (SPEC §13). */
-  alsoTo?: readonly string[];
-}
-
-export interface SendOutcome {
-  /** As the sender sees it. */
-  message: Message;
-  duplicate: boolean;
-}
+export type { SendOptions, SendOutcome } from './send-pipeline.js';
 
 /**
  * The chat logic of one server node: sessions, sends, reads, history and fan-out. It talks to
@@ -171,6 +155,8 @@ export class ChatCore {
   readonly #expiry = new Map<Connection, ReturnType<typeof setTimeout>>();
   readonly #notifyOffline?: ReturnType<typeof createOfflineNotifier>;
   readonly #budget: FrameBudget;
+  /** What a send needs of this node (send-pipeline.ts). */
+  readonly #sendHost: SendHost;
 
   constructor(deps: ChatCoreDeps) {
     this.#deps = deps;
@@ -221,6 +207,22 @@ export class ChatCore {
       ? new PresenceService({ store: deps.store, presence: deps.presence, registry: this.registry, publish: (e) => this.publish(e), logger: this.#log, ...deps.presenceUpdates })
       : undefined;
     if (deps.presence && deps.onOfflineMessage) this.#notifyOffline = createOfflineNotifier(deps.presence, deps.onOfflineMessage, this.#log);
+    this.#sendHost = {
+      store: deps.store, clock: deps.clock, batcher: this.#batcher, ordered: this.#ordered, metrics: this.#metrics, log: this.#log,
+      rateLimiter: deps.rateLimiter,
+      policies: {
+        user: { friendsOnly: deps.friendsOnly, blockedSenderSeesError: deps.blockedSenderSeesError, admin: false },
+        admin: { friendsOnly: deps.friendsOnly, blockedSenderSeesError: deps.blockedSenderSeesError, admin: true },
+      },
+      linkPreviews: deps.linkPreviews, beforeSend: deps.beforeSend, files: deps.files, webhooks: deps.webhooks,
+      published: this.#published,
+      checkMuted: (sender, key) => this.moderation.checkSend(sender, key),
+      screen: (elem) => this.wordList.screen(elem),
+      messageEvent: (draft, message, origin, json) => this.#messageEvent(draft, message, origin, json),
+      storedDraft: (draft, message) => this.#storedDraft(draft, message),
+      fanOut: (draft, message, origin) => this.#fanOut(draft, message, origin),
+      notifyOffline: this.#notifyOffline,
+    };
   }
 
   async start(): Promise<void> {
@@ -318,13 +320,23 @@ export class ChatCore {
   }
 
   /** Handles one validated client frame. Errors are answered on the connection, never thrown. */
-  async handleFrame(conn: Connection, frame: ClientFrame): Promise<void> {
+  handleFrame(conn: Connection, frame: ClientFrame): Promise<void> {
+    // The frame read by the thousand, from an open session within its budget, goes straight to its
+    // send: no async step of its own around it, whose state was held until the commit.
+    if (frame.type === 'message.send' && conn.session && !conn.opening) {
+      const verdict = this.#budget.admit(conn.session.userId, frame, this.clock());
+      return verdict === undefined ? this.#send(conn, frame) : this.#handle(conn, frame, verdict);
+    }
+    return this.#handle(conn, frame, NOT_COUNTED);
+  }
+
+  async #handle(conn: Connection, frame: ClientFrame, counted: ReturnType<FrameBudget['admit']> | typeof NOT_COUNTED): Promise<void> {
     try {
       if (frame.type === 'session.open') return await this.#open(conn, frame);
       if (conn.opening) await conn.opening.catch(() => undefined);
       if (!conn.session) throw new ChatError('UNAUTHENTICATED');
       // Past its budget a frame is refused before doing any work; the connection stays up.
-      const verdict = this.#budget.admit(conn.session.userId, frame, this.clock());
+      const verdict = counted !== NOT_COUNTED ? counted : this.#budget.admit(conn.session.userId, frame, this.clock());
       const wait = verdict instanceof Promise ? await verdict : verdict;
       if (wait !== undefined) {
         if (frame.type === 'message.send') this.#metrics.refused('RATE_LIMITED');
@@ -333,7 +345,7 @@ export class ChatCore {
         return await this.#budget.hold(conn);
       }
       switch (frame.type) {
-        case 'message.send': await this.#send(conn, frame); return;
+        case 'message.send': return await this.#send(conn, frame);
         case 'conversation.read': return await this.#read(conn, frame);
         case 'history.fetch': return await this.#history(conn, frame);
         case 'blocklist.add':
@@ -359,9 +371,7 @@ export class ChatCore {
         case 'ping': return send(conn, { type: 'pong', serverTime: this.clock(), ...(frame.reqId !== undefined && { reqId: frame.reqId }) });
       }
     } catch (err) {
-      const error = this.#toChatError(err);
-      if (frame.type === 'message.send') this.#metrics.refused(error.name);
-      send(conn, answerTo(frame, error.toJSON()));
+      this.#refuseFrame(conn, frame, err);
     }
   }
 
@@ -374,124 +384,10 @@ export class ChatCore {
    * draft is committed by it instead of the batch (a group's notice, Store.commitGroupNotice):
    * undefined, nothing sent, when it committed nothing.
    */
-  sendMessage(req: SendRequest, opts: SendOptions & { commit: (draft: MessageDraft) => Promise<CommitOutcome | undefined> }): Promise<SendOutcome | undefined>;
+  sendMessage(req: SendRequest, opts: SendOptions & { commit: CommitInstead }): Promise<SendOutcome | undefined>;
   sendMessage(req: SendRequest, opts: SendOptions): Promise<SendOutcome>;
-  async sendMessage(req: SendRequest, opts: SendOptions & { commit?: (draft: MessageDraft) => Promise<CommitOutcome | undefined> }): Promise<SendOutcome | undefined> {
-    const started = performance.now();
-    const conn = opts.origin;
-    const turn = conn && takeSendTurn(conn);
-    let draft: MessageDraft;
-    let committing;
-    try {
-      // Online-only sends (typing signals) have a budget of their own: they must never use up
-      // the one for messages, or typing a message could leave too little to send it.
-      const bucket = req.options.onlineUserOnly === true ? 'online:' : 'send:';
-      const decided = opts.admin ? undefined : this.#deps.rateLimiter.consume(bucket + req.sender, this.clock());
-      const policy = { friendsOnly: this.#deps.friendsOnly, blockedSenderSeesError: this.#deps.blockedSenderSeesError, admin: opts.admin };
-      const prepare = () => prepareSend(this.store, req, policy, { newId: newMessageId, now: this.clock() });
-      // While a shared limiter's answer is on its way (a round trip to Redis), the send's reads run
-      // (issue 23: one after the other, they held each send for the sum); a refusal of theirs waits
-      // for it, so a send refused by both is refused RATE_LIMITED. Reads for a send the limiter
-      // refuses write nothing, and a flood is turned away before them by this node's own count.
-      const early = decided instanceof Promise ? startedAhead(prepare) : undefined;
-      // The in-memory limiter answers at once: no promise to wait for on every send.
-      const decision = decided instanceof Promise ? await decided : decided;
-      if (decision && !decision.ok) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: decision.retryAfterMs });
-      // A preview must be one this server made, for a link in the text: no forged cards.
-      const elem = req.elem;
-      if (elem?.type === 'text' && elem.preview && !this.linkPreviews?.verify(elem.preview, elem.text)) throw new ChatError('PREVIEW_INVALID');
-      // Each of these answers on this turn when what it checks is at hand (the SQLite store, a
-      // compiled word list, sanctions read lately): awaited only when it is a promise.
-      const preparing = early ?? prepare();
-      const prepared = preparing instanceof Promise ? await preparing : preparing;
-      draft = prepared.draft;
-      if (!opts.admin) {
-        const muted = this.moderation.checkSend(req.sender, draft.key);
-        if (muted) await muted;
-        // The word list is the floor under the site's policy: the hook sees the text it left.
-        const screened = this.wordList.screen(draft.message.elem);
-        draft.message.elem = screened instanceof Promise ? await screened : screened;
-      }
-      // The site's policy point, before anything is recorded: it may refuse or rewrite the elem.
-      if (!opts.admin && !prepared.onlineOnly && this.#deps.beforeSend) await this.#deps.beforeSend.check(draft, this.clock());
-      // Recorded before the commit: a reference grants access only once its message exists.
-      if (this.#deps.files?.carriesUrls(draft.message.elem)) {
-        await this.#deps.files.reference(draft, req.sender, { admin: opts.admin, record: !prepared.onlineOnly });
-      }
-      // Only the hand-over waits for the connection's earlier sends: their checks (each a turn or a
-      // round trip to PostgreSQL or Redis on a cluster node) overlap, so one connection is not held
-      // to one send per chain of checks (issue 23), and its sends still commit in the order it sent them.
-      if (turn?.before) await turn.before;
-      if (prepared.onlineOnly) {
-        // Never stored: seq 0, delivered to whoever is connected now.
-        const outcome = { message: draft.message, duplicate: false };
-        await this.#fanOut(draft, draft.message, conn?.id);
-        opts.onCommitted?.(outcome);
-        this.#metrics.acked((performance.now() - started) / 1000, 'online-only');
-        return outcome;
-      }
-      const hooks = this.#deps.webhooks?.endpointsFor('message.created');
-      if (hooks?.length) draft.webhooks = hooks;
-      // Another event the message stands for (a group change): queued in the same commit.
-      const also = opts.event && this.#deps.webhooks?.endpointsFor(opts.event.type);
-      if (also?.length) {
-        const { type, data } = opts.event!;
-        draft.outbox = outboxEvents({ type, endpoints: also }, { eventId: newMessageId(), key: draft.key, time: draft.message.time, payload: JSON.stringify(data) });
-      }
-      committing = opts.commit ? opts.commit(draft) : this.#batcher.submit(draft);
-      if (tracing()) traceSample('send.beforeSubmit', performance.now() - started);
-    } catch (err) {
-      // A store read that failed before the commit: nothing was stored, so the client may resend.
-      if (err instanceof ChatError) throw err;
-      this.#metrics.storeError('read');
-      this.#log.error({ err }, 'send failed before commit');
-      throw new ChatError('UNAVAILABLE', undefined, { cause: err });
-    } finally {
-      turn?.release();
-    }
-    let result;
-    try {
-      result = await committing;
-    } catch (err) {
-      this.#metrics.storeError('commit');
-      this.#log.error({ err }, 'commit failed');
-      throw new ChatError('UNAVAILABLE', undefined, { cause: err });
-    }
-    if (!result) return undefined;
-    const committed = tracing() ? performance.now() : 0;
-    if (result.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
-    if (result.status === 'committed' && (draft.webhooks || draft.outbox)) this.#deps.webhooks!.queued();
-    const outcome = { message: asSeenBy(result.message, draft.key, req.sender), duplicate: result.status === 'duplicate' };
-    // Published before the ack: an ack means the bus has the message, so a node killed between
-    // its commit and its publish has not acked either; the client resends (same clientMsgId),
-    // and whichever node takes the duplicate publishes it again (clients drop what they hold, by
-    // seq). A duplicate this node published itself needs nothing more.
-    if (!outcome.duplicate || !this.#published.has(result.message.id)) {
-      let event: BusEvent;
-      try {
-        // Handed over now, even if its recipients take a read to know: published in seq order.
-        const built = outcome.duplicate
-          ? this.#storedDraft(draft, result.message).then((stored) => this.#messageEvent(stored, result.message, conn?.id, result.json))
-          : this.#messageEvent(draft, result.message, conn?.id, result.json);
-        const also = opts.alsoTo;
-        event = await this.#ordered.publish(draft.key, result.message.seq, also?.length
-          ? Promise.resolve(built).then((e) => (e.kind === 'message' ? { ...e, recipients: [...new Set([...e.recipients, ...also])] } : e))
-          : built);
-      } catch (err) {
-        this.#metrics.busError('publish');
-        this.#log.error({ err }, 'publish after commit failed: not acked, the resend publishes it');
-        throw new ChatError('UNAVAILABLE', 'The message is stored but could not be delivered yet: resend it.', { cause: err });
-      }
-      this.#published.add(result.message.id);
-      if (this.#notifyOffline && event.kind === 'message') this.#notifyOffline(event);
-    }
-    if (committed) {
-      traceSample('send.commitToAck', performance.now() - committed);
-      traceSample('send.toAck', performance.now() - started);
-    }
-    opts.onCommitted?.(outcome);
-    this.#metrics.acked((performance.now() - started) / 1000, outcome.duplicate ? 'duplicate' : 'committed');
-    return outcome;
+  sendMessage(req: SendRequest, opts: SendOptions & { commit?: CommitInstead }): Promise<SendOutcome | undefined> {
+    return new Promise((resolve, reject) => startSend(this.#sendHost, req, opts, { sent: resolve, refused: reject }));
   }
 
   /** A committed message's draft with its stored visibility (a resend's checks may differ now). */
@@ -626,7 +522,8 @@ export class ChatCore {
   }
 
   /** Not async itself: the send's own promise is the frame's (one promise and await fewer a send). */
-  #send(conn: Connection, frame: ClientFrameOf<'message.send'>): Promise<unknown> {
+  /** A client's send, acked once committed and published, or refused on its socket; settles when answered. */
+  #send(conn: Connection, frame: ClientFrameOf<'message.send'>): Promise<void> {
     const session = conn.session!;
     const { clientMsgId, conversationId, elem, forward } = frame;
     // The frame is the options too: prepareSend copies only the send options' own keys.
@@ -634,12 +531,15 @@ export class ChatCore {
     if (elem) req.elem = elem;
     if (forward) req.forward = forward;
     if (frame.replyTo !== undefined) req.replyTo = frame.replyTo;
-    return this.sendMessage(req, {
-      admin: false,
-      origin: conn,
-      onCommitted: ({ message, duplicate }) => conn.send(ackText(clientMsgId, conversationId, message, duplicate)),
-    });
+    return new Promise<void>((resolve, reject) => startSend(this.#sendHost, req, { admin: false, origin: conn }, new FrameAnswer(conn, frame, resolve, reject, this.#refuseFrame)));
   }
+
+  /** A refused frame's answer on its connection (a failure that is not a ChatError is logged, answered INTERNAL). */
+  readonly #refuseFrame = (conn: Connection, frame: ClientFrame, err: unknown): void => {
+    const error = this.#toChatError(err);
+    if (frame.type === 'message.send') this.#metrics.refused(error.name);
+    send(conn, answerTo(frame, error.toJSON()));
+  };
 
   async #read(conn: Connection, frame: ClientFrameOf<'conversation.read'>): Promise<void> {
     const userId = conn.session!.userId;
@@ -738,6 +638,44 @@ export class ChatCore {
     if (err instanceof ChatError) return err;
     this.#log.error({ err }, 'frame handler failed');
     return new ChatError('INTERNAL');
+  }
+}
+
+/** `#handle`'s frame whose budget is not counted yet. */
+const NOT_COUNTED = Symbol('not counted');
+
+/** How a client's send frame ends (SendEnd): its ack, or its refusal, on its socket; then the gateway hears it is done. */
+class FrameAnswer implements SendEnd {
+  readonly #conn: Connection;
+  readonly #frame: ClientFrameOf<'message.send'>;
+  readonly #done: () => void;
+  readonly #fail: (err: unknown) => void;
+  readonly #refuse: (conn: Connection, frame: ClientFrame, err: unknown) => void;
+
+  constructor(conn: Connection, frame: ClientFrameOf<'message.send'>, done: () => void, fail: (err: unknown) => void, refuse: (conn: Connection, frame: ClientFrame, err: unknown) => void) {
+    this.#conn = conn;
+    this.#frame = frame;
+    this.#done = done;
+    this.#fail = fail;
+    this.#refuse = refuse;
+  }
+
+  sent(outcome: SendOutcome | undefined): void {
+    try {
+      if (outcome) this.#conn.send(ackText(this.#frame.clientMsgId, this.#frame.conversationId, outcome.message, outcome.duplicate));
+    } catch (err) {
+      return this.#fail(err);
+    }
+    this.#done();
+  }
+
+  refused(err: unknown): void {
+    try {
+      this.#refuse(this.#conn, this.#frame, err);
+    } catch (e) {
+      return this.#fail(e);
+    }
+    this.#done();
   }
 }
 

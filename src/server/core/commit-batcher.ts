@@ -5,12 +5,21 @@ import type { CommitOutcome, MessageDraft } from './types.js';
 /** Drafts waiting before a batch is committed beside another in flight (PostgreSQL's pool). */
 const CONCURRENT_AFTER = 32;
 
-interface Pending {
-  draft: MessageDraft;
-  resolve(outcome: CommitOutcome): void;
-  reject(err: unknown): void;
-  /** When it was submitted (only while tracing latency). */
-  at?: number;
+/**
+ * Told a draft's fate, by index, once its batch's transaction ends: one promise (the store's) per
+ * batch, where a promise per draft and its two resolvers were garbage held until the commit.
+ */
+export interface CommitWaiter {
+  committed(outcome: CommitOutcome): void;
+  failed(err: unknown): void;
+}
+
+/** A promise's resolvers as a waiter (`submit`). */
+class Settles implements CommitWaiter {
+  constructor(
+    readonly committed: (outcome: CommitOutcome) => void,
+    readonly failed: (err: unknown) => void,
+  ) {}
 }
 
 /**
@@ -48,7 +57,10 @@ const POST_EARLY_AT = 64;
 export class CommitBatcher {
   readonly #store: Store;
   readonly #maxBatch: number;
-  #pending: Pending[] = [];
+  /** Drafts waiting for a batch, their waiters at the same index (and, while tracing, when each came). */
+  #pending: MessageDraft[] = [];
+  #waiters: CommitWaiter[] = [];
+  #submittedAt: number[] = [];
   #scheduled = false;
   /** Commits handed to the store and not yet answered. */
   #inFlight = 0;
@@ -69,17 +81,22 @@ export class CommitBatcher {
 
   /** Resolves with the outcome once the draft's transaction has committed; rejects if it failed. */
   submit(draft: MessageDraft): Promise<CommitOutcome> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push(tracing() ? { draft, resolve, reject, at: performance.now() } : { draft, resolve, reject });
-      // A long turn (many frames read, a commit's fan-out) need not keep an idle writer waiting:
-      // these go now, the rest of the turn's at its end (the store commits them together if busy).
-      if (this.#pending.length >= this.#postEarlyAt) this.#next();
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // setImmediate runs after the I/O callbacks of this turn, so every frame read in it joins.
-        setImmediate(() => this.#flush());
-      }
-    });
+    return new Promise((resolve, reject) => this.enqueue(draft, new Settles(resolve, reject)));
+  }
+
+  /** Tells `waiter` the outcome once the draft's transaction has committed, or that it failed. */
+  enqueue(draft: MessageDraft, waiter: CommitWaiter): void {
+    this.#pending.push(draft);
+    this.#waiters.push(waiter);
+    if (tracing()) this.#submittedAt[this.#pending.length - 1] = performance.now();
+    // A long turn (many frames read, a commit's fan-out) need not keep an idle writer waiting:
+    // these go now, the rest of the turn's at its end (the store commits them together if busy).
+    if (this.#pending.length >= this.#postEarlyAt) this.#next();
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      // setImmediate runs after the I/O callbacks of this turn, so every frame read in it joins.
+      setImmediate(this.#flush);
+    }
   }
 
   /** Resolves when everything submitted so far has committed or failed. */
@@ -94,28 +111,43 @@ export class CommitBatcher {
     await this.#tail;
   }
 
-  #flush(): void {
+  readonly #flush = (): void => {
     this.#scheduled = false;
     // Otherwise a running commit takes what gathered meanwhile when it ends.
     if (this.#inFlight === 0 || this.#mayOverlap()) this.#next();
-  }
+  };
 
   /**
-   * The next batch: the first `maxBatch` pending drafts, or, when batches commit concurrently,
-   * the first ones whose conversations no batch in flight holds (those stay pending, in order).
+   * The next batch, its drafts and their waiters: the first `maxBatch` pending, or, when batches
+   * commit concurrently, the first ones whose conversations no batch in flight holds (those stay
+   * pending, in order). Traced submit times are dropped with what they timed.
    */
-  #take(): Pending[] {
+  #take(): { drafts: MessageDraft[]; waiters: CommitWaiter[]; at: number[] } {
     const busy = this.#busy;
-    if (!busy) return this.#pending.splice(0, this.#maxBatch);
-    const batch: Pending[] = [];
-    const rest: Pending[] = [];
-    for (const p of this.#pending) {
-      if (batch.length < this.#maxBatch && !busy.has(p.draft.key)) batch.push(p);
-      else rest.push(p);
+    if (!busy) {
+      const n = Math.min(this.#maxBatch, this.#pending.length);
+      const taken = { drafts: this.#pending, waiters: this.#waiters, at: this.#submittedAt };
+      if (n === this.#pending.length) {
+        this.#pending = [];
+        this.#waiters = [];
+        this.#submittedAt = [];
+        return taken;
+      }
+      return { drafts: this.#pending.splice(0, n), waiters: this.#waiters.splice(0, n), at: this.#submittedAt.splice(0, n) };
     }
-    this.#pending = rest;
-    for (const p of batch) busy.add(p.draft.key);
-    return batch;
+    const taken = { drafts: [] as MessageDraft[], waiters: [] as CommitWaiter[], at: [] as number[] };
+    const rest = { drafts: [] as MessageDraft[], waiters: [] as CommitWaiter[], at: [] as number[] };
+    this.#pending.forEach((draft, i) => {
+      const to = taken.drafts.length < this.#maxBatch && !busy.has(draft.key) ? taken : rest;
+      to.drafts.push(draft);
+      to.waiters.push(this.#waiters[i]!);
+      if (this.#submittedAt[i] !== undefined) to.at.push(this.#submittedAt[i]!);
+    });
+    this.#pending = rest.drafts;
+    this.#waiters = rest.waiters;
+    this.#submittedAt = rest.at;
+    for (const d of taken.drafts) busy.add(d.key);
+    return taken;
   }
 
   /**
@@ -125,27 +157,30 @@ export class CommitBatcher {
    */
   #next(): void {
     if (this.#pending.length === 0) return;
-    const batch = this.#take();
-    if (batch.length === 0) return;
+    const { drafts, waiters, at } = this.#take();
+    if (drafts.length === 0) return;
     this.#inFlight++;
     const posted = tracing() ? performance.now() : 0;
     if (posted) {
-      traceSample('batch.size', batch.length);
+      traceSample('batch.size', drafts.length);
       traceSample('batch.inFlightBefore', this.#inFlight - 1);
-      for (const p of batch) traceSample('draft.waitForBatch', posted - p.at!);
+      for (const t of at) traceSample('draft.waitForBatch', posted - t);
     }
-    const done = (settle: () => void): void => {
+    const done = (): void => {
       this.#inFlight--;
       if (posted) traceSample('batch.storeRoundTrip', performance.now() - posted);
-      if (this.#busy) for (const p of batch) this.#busy.delete(p.draft.key);
+      if (this.#busy) for (const d of drafts) this.#busy.delete(d.key);
       this.#next();
-      settle();
     };
-    const commit = this.#store.commitMessages(batch.map((p) => p.draft)).then(
-      (outcomes) => done(() => batch.forEach((p, i) => p.resolve(outcomes[i]!))),
-      (err: unknown) => done(() => {
-        for (const p of batch) p.reject(err);
-      }),
+    const commit = this.#store.commitMessages(drafts).then(
+      (outcomes) => {
+        done();
+        for (let i = 0; i < waiters.length; i++) waiters[i]!.committed(outcomes[i]!);
+      },
+      (err: unknown) => {
+        done();
+        for (const w of waiters) w.failed(err);
+      },
     );
     this.#tail = Promise.all([this.#tail, commit]).then(() => undefined);
     // More slots free and drafts of other conversations waiting: they go now, not after this one.

@@ -1,4 +1,18 @@
-import type { Bus, BusEvent } from './bus.js';
+import { PUBLISHED, type Bus, type BusEvent } from './bus.js';
+
+/** Told once an event is on the bus, or that reading its recipients or publishing it failed. */
+export interface PublishWaiter {
+  published(event: BusEvent): void;
+  unpublished(err: unknown): void;
+}
+
+/** A promise's resolvers as a waiter (`publish`). */
+class Settles implements PublishWaiter {
+  constructor(
+    readonly published: (event: BusEvent) => void,
+    readonly unpublished: (err: unknown) => void,
+  ) {}
+}
 
 interface Entry {
   key: string;
@@ -6,8 +20,7 @@ interface Entry {
   /** The event once known (set by its own reaction when its recipients were being read). */
   event: BusEvent | undefined;
   failed: { err: unknown } | undefined;
-  resolve(event: BusEvent): void;
-  reject(err: unknown): void;
+  waiter: PublishWaiter;
 }
 
 /**
@@ -44,20 +57,23 @@ export class OrderedPublisher {
    * rejects if reading its recipients or publishing failed, which holds back nothing after it.
    */
   publish(key: string, seq: number, event: BusEvent | Promise<BusEvent>): Promise<BusEvent> {
-    return new Promise<BusEvent>((resolve, reject) => {
-      const entry: Entry = { key, seq, event: undefined, failed: undefined, resolve, reject };
-      // One reaction per event, made now: once the recipients are known the entry is ready, and a
-      // queue's settled events then go out in one loop (waiting its turn as the head, each took
-      // two promise hops of its own, one event after the other).
-      if (event instanceof Promise) {
-        event.then(
-          (e) => this.#settled(entry, e, undefined),
-          (err: unknown) => this.#settled(entry, undefined, { err }),
-        );
-      } else entry.event = event;
-      this.#incoming.push(entry);
-      if (this.#incoming.length === 1) setImmediate(this.#flush);
-    });
+    return new Promise<BusEvent>((resolve, reject) => this.enqueue(key, seq, event, new Settles(resolve, reject)));
+  }
+
+  /** As `publish`, telling `waiter` instead of settling a promise of its own (a send: one object less held). */
+  enqueue(key: string, seq: number, event: BusEvent | Promise<BusEvent>, waiter: PublishWaiter): void {
+    const entry: Entry = { key, seq, event: undefined, failed: undefined, waiter };
+    // One reaction per event, made now: once the recipients are known the entry is ready, and a
+    // queue's settled events then go out in one loop (waiting its turn as the head, each took
+    // two promise hops of its own, one event after the other).
+    if (event instanceof Promise) {
+      event.then(
+        (e) => this.#settled(entry, e, undefined),
+        (err: unknown) => this.#settled(entry, undefined, { err }),
+      );
+    } else entry.event = event;
+    this.#incoming.push(entry);
+    if (this.#incoming.length === 1) setImmediate(this.#flush);
   }
 
   /** An event's recipients are known (or failed to be): it goes out now if it heads its conversation's queue. */
@@ -92,8 +108,9 @@ export class OrderedPublisher {
       const head = queue[0]!;
       if (!head.event && !head.failed) return; // its recipients are still being read: `#settled` drains on
       queue.shift();
+      const waiter = head.waiter;
       if (head.failed) {
-        head.reject(head.failed.err);
+        waiter.unpublished(head.failed.err);
         continue;
       }
       const event = head.event!;
@@ -103,7 +120,9 @@ export class OrderedPublisher {
       } catch (err) {
         published = Promise.reject(err);
       }
-      published.then(() => head.resolve(event), head.reject);
+      // Delivered already (the in-process bus): told now, not by a reaction a microtask later.
+      if (published === PUBLISHED) waiter.published(event);
+      else published.then(() => waiter.published(event), (err: unknown) => waiter.unpublished(err));
     }
     this.#queues.delete(key);
   }
