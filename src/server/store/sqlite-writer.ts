@@ -60,7 +60,8 @@ export interface SqliteWriterOptions {
 
 /**
  * One draft as posted to the worker: [key, the message serialised without its seq, id, sender,
- * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership, webhook
+ * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership (1: both
+ * sides of the 1:1 key), webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
  * [eventId, endpointId, type, key, time, payload]]. Strings only: the worker never parses a
  * message, it puts the seq in front of the body. (Posting the message objects cost a structured
@@ -69,7 +70,7 @@ export interface SqliteWriterOptions {
  * fan-out sends: a reply of numbers, not of bodies, costs both threads 0.4 µs less a message in
  * a micro-benchmark.
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, 1 | string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
 /** Per draft: its seq when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = number | string | null;
 
@@ -165,8 +166,9 @@ const q = {
 const known = new Set();
 let added = new Set();
 // 1:1 memberships known to exist (nothing deletes one: only group memberships are ever dropped),
-// as the length of the user id, the user id and the key: a send after the first in a 1:1 chat
-// needs no INSERT OR IGNORE per side. Filled once their transaction commits.
+// as the key for both sides, or the length of the user id, the user id and the key for one (a
+// blocked or targeted message's): a send after the first in a 1:1 chat needs no INSERT OR IGNORE
+// per side. Filled once their transaction commits.
 const joined = new Set();
 let joining = [];
 // Each conversation's last seq as committed. Only this code raises it (messages and changes, in
@@ -204,7 +206,15 @@ const commitOne = (d) => {
   const row = inserted.lastInsertRowid;
   batchLastRow = row;
   batchRows.push(row);
-  if (d[10]) for (const u of d[10]) {
+  if (d[10] === 1) {
+    // Both sides of a 1:1 chat, named by its key (p2p:<a>|<b>).
+    if (!joined.has(key)) {
+      const bar = key.indexOf('|');
+      q.join.run(key.slice(4, bar), key);
+      q.join.run(key.slice(bar + 1), key);
+      joining.push(key);
+    }
+  } else if (d[10]) for (const u of d[10]) {
     const m = u.length + ':' + u + key;
     if (!joined.has(m)) { joining.push(m); q.join.run(u, key); }
   }
@@ -591,8 +601,9 @@ jobs.on('message', (first) => {
 /** The draft as the worker needs it; the same columns the main-thread commit wrote. */
 function toWire(d: MessageDraft): WireDraft {
   const m = d.message;
-  const parsed = parseKey(d.key);
-  const joins = parsed.type === 'p2p' ? parsed.users.filter((u) => !d.visibleTo || d.visibleTo.includes(u)) : null;
+  // A 1:1 message joins both sides (1: the writer reads them from the key, nothing to clone), a
+  // blocked or targeted one only those who may see it.
+  const joins = d.key.startsWith('group:') ? null : !d.visibleTo ? 1 : p2pUsers(d.key).filter((u) => d.visibleTo!.includes(u));
   const unsequenced = withoutSeq(m);
   return [
     d.key, unsequenced, m.id, m.sender, m.clientMsgId, d.visibleTo?.[0] ?? null, d.visibleTo?.[1] ?? null,
@@ -601,6 +612,11 @@ function toWire(d: MessageDraft): WireDraft {
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
   ];
+}
+
+function p2pUsers(key: string): string[] {
+  const parsed = parseKey(key);
+  return parsed.type === 'p2p' ? parsed.users : [];
 }
 
 /** The words of each draft's folded searchable text for the search index (`indexWords`; null: none). */

@@ -1,0 +1,218 @@
+/**
+ * Micro-benchmark of the SQLite store's commit (issue 23): what the writer thread spends per
+ * message, without sockets or the rest of a send. The bench's own load: 200 users in 20 groups
+ * of 10, each also in a 1:1 pair, half the sends 1:1; ids as the server makes them (UUIDv7),
+ * clientMsgIds as the client does (time first), the load generator's texts.
+ *
+ *   npm run bench:commit                                        (this tree)
+ *   npm run bench:commit -- --tree .,/tmp/old --rounds 7        (A/B against another checkout, same load)
+ *
+ * Two measures, each `--rounds` times (median and all figures printed):
+ * - `statements`: the commit on the calling thread (`commitOnThisThread`, the writer's own code,
+ *   with the calling thread's wire encoding and the search words) over a file with
+ *   `synchronous = OFF`, batches of `--batch`, the search index's moves included (every 2,000
+ *   rows): CPU µs per message, the trees interleaved batch by batch (each first every other
+ *   batch), so whatever else the machine runs weighs on them alike; and the WAL frames written
+ *   per message (pages dirtied by the commits: a count, not a timing, the same on any machine).
+ * - `writer`: the store itself (its writer thread, `synchronous = FULL`), `--rate` drafts/s
+ *   submitted in 1 ms ticks without waiting, as the batcher does; CPU of the writer thread (the
+ *   busiest thread after the main one) and of the main thread (which makes the drafts too) per
+ *   message, from /proc; the trees by turns.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import type { MessageDraft } from '../src/server/core/types.js';
+import type { Store } from '../src/server/core/store.js';
+
+const { values } = parseArgs({
+  options: {
+    tree: { type: 'string', default: '.' },
+    rounds: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '100' },
+    messages: { type: 'string', default: '40000' },
+    rate: { type: 'string', default: '16000' },
+    seconds: { type: 'string', default: '4' },
+    only: { type: 'string' },
+  },
+});
+const ROUNDS = Number(values.rounds);
+const BATCH = Number(values.batch);
+const MESSAGES = Number(values.messages);
+/** Batches of each round not counted (JIT, caches, the search index's first move). */
+const WARMUP = Math.ceil(3000 / BATCH);
+
+interface Tree {
+  path: string;
+  createSqliteStore(file: string): Store;
+  commitOnThisThread(db: unknown, search?: boolean): { commit(drafts: MessageDraft[]): unknown[] };
+  newMessageId(): string;
+}
+const trees: Tree[] = [];
+for (const path of values.tree.split(',').map((t) => resolve(t))) {
+  const store = (await import(join(path, 'src/server/store/sqlite-store.ts'))) as Pick<Tree, 'createSqliteStore'>;
+  const writer = (await import(join(path, 'src/server/store/sqlite-writer.ts'))) as Pick<Tree, 'commitOnThisThread'>;
+  const ids = (await import(join(path, 'src/server/core/message-id.ts'))) as Pick<Tree, 'newMessageId'>;
+  trees.push({ path, createSqliteStore: store.createSqliteStore, commitOnThisThread: writer.commitOnThisThread, newMessageId: ids.newMessageId });
+}
+const newMessageId = trees[0]!.newMessageId;
+
+const USERS = 200;
+const GROUP = 10;
+let n = 0;
+
+function clientMsgId(): string {
+  return Date.now().toString(16).padStart(12, '0') + (++n).toString(16).padStart(20, '0');
+}
+
+/** The k-th send of the load: group and 1:1 by turns. */
+function draft(k: number): MessageDraft {
+  const u = k % USERS;
+  const sender = `u${u}`;
+  const time = Date.now();
+  const text = `s1x${time}.${k % 1000} hello`;
+  if (k % 2 === 0) {
+    const room = Math.floor(u / GROUP);
+    const key = `group:room${room}`;
+    return { key, type: 'group', message: { id: newMessageId(), conversationId: key, seq: 0, clientMsgId: clientMsgId(), sender, senderProfile: {}, time, elem: { type: 'text', text } } } as MessageDraft;
+  }
+  const peer = `u${u ^ 1}`;
+  const key = `p2p:${[sender, peer].sort().join('|')}`;
+  return { key, type: 'p2p', message: { id: newMessageId(), conversationId: `p2p:${peer}`, seq: 0, clientMsgId: clientMsgId(), sender, senderProfile: {}, time, elem: { type: 'text', text } } } as MessageDraft;
+}
+
+/** A fresh database with the load's users and groups, made by the store itself. */
+async function freshFile(tree: Tree): Promise<{ file: string; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'natter-commit-bench-'));
+  const file = join(dir, 'natter.db');
+  const store = tree.createSqliteStore(file);
+  for (let r = 0; r < USERS / GROUP; r++) {
+    const members = Array.from({ length: GROUP }, (_, i) => `u${r * GROUP + i}`);
+    await store.createGroup({ id: `room${r}`, name: `Room ${r}`, createdAt: 1 }, members);
+  }
+  await store.close();
+  return { file, dir };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The statements' CPU per message of each tree, interleaved batch by batch (tree A's batch, tree
+ * B's, A's, …: whatever else the machine runs meanwhile weighs on both alike), each tree on a
+ * database of its own; and the WAL frames each wrote per message (the pages its commits dirtied,
+ * autocheckpoint off: a count, not a timing).
+ */
+async function statements(): Promise<{ us: number[]; frames: number[] }> {
+  const dbs = await Promise.all(trees.map(async (t) => {
+    const { file, dir } = await freshFile(t);
+    const db = new Database(file);
+    db.pragma('synchronous = OFF');
+    db.pragma('wal_autocheckpoint = 0');
+    return { db, dir, commit: t.commitOnThisThread(db), cpu: 0 };
+  }));
+  const batches = Array.from({ length: Math.ceil(MESSAGES / BATCH) }, (_, b) => Array.from({ length: BATCH }, (_, j) => draft(b * BATCH + j)));
+  // Warm-up (the JIT, a first move of the search index), then the measured batches: the same
+  // drafts for each tree, copied so neither sees the other's objects.
+  for (const [i, b] of batches.entries()) {
+    // Each tree goes first every other batch.
+    for (const d of i % 2 === 0 ? dbs : [...dbs].reverse()) {
+      const copy = b.map((x) => ({ ...x, message: { ...x.message } }));
+      const t0 = process.cpuUsage();
+      d.commit.commit(copy);
+      const t = process.cpuUsage(t0);
+      if (i >= WARMUP) d.cpu += t.user + t.system;
+      if (i === WARMUP - 1) d.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+  }
+  const measured = (batches.length - WARMUP) * BATCH;
+  const out = { us: [] as number[], frames: [] as number[] };
+  for (const d of dbs) {
+    const [{ log }] = d.db.pragma('wal_checkpoint(PASSIVE)') as [{ log: number }];
+    out.us.push(d.cpu / measured);
+    out.frames.push(log / measured);
+    d.db.close();
+    rmSync(d.dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** CPU seconds of each thread of this process, by thread id. */
+function threads(): Map<number, number> {
+  const tick = 100;
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / tick);
+    } catch {}
+  }
+  return out;
+}
+
+async function writer(tree: Tree): Promise<{ writer: number; main: number }> {
+  const { file, dir } = await freshFile(tree);
+  const store = tree.createSqliteStore(file);
+  const rate = Number(values.rate);
+  const run = async (seconds: number) => {
+    const start = performance.now();
+    let sent = 0;
+    let k = 0;
+    const inFlight: Promise<unknown>[] = [];
+    await new Promise<void>((done) => {
+      const timer = setInterval(() => {
+        const due = Math.min(Math.round(rate * seconds), Math.floor((rate * (performance.now() - start)) / 1000));
+        if (due > sent) {
+          inFlight.push(store.commitMessages(Array.from({ length: due - sent }, () => draft(k++))));
+          sent = due;
+        }
+        if (sent >= rate * seconds) {
+          clearInterval(timer);
+          done();
+        }
+      }, 1);
+    });
+    await Promise.all(inFlight);
+    return sent;
+  };
+  await run(1);
+  const before = threads();
+  const sent = await run(Number(values.seconds));
+  const after = threads();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  const use = [...after].map(([tid, s]) => [tid, s - (before.get(tid) ?? 0)] as const);
+  const main = use.find(([tid]) => tid === process.pid)![1];
+  const busiest = Math.max(...use.filter(([tid]) => tid !== process.pid).map(([, s]) => s));
+  return { writer: (busiest * 1e6) / sent, main: (main * 1e6) / sent };
+}
+
+const f = (x: number): string => x.toFixed(2);
+const list = (xs: number[]): string => `median ${f(median(xs))} [${xs.map(f).join(', ')}]`;
+if (values.only !== 'writer') {
+  const us = trees.map(() => [] as number[]);
+  const frames = trees.map(() => [] as number[]);
+  for (let r = 0; r < ROUNDS; r++) {
+    const x = await statements();
+    x.us.forEach((u, i) => us[i]!.push(u));
+    x.frames.forEach((u, i) => frames[i]!.push(u));
+  }
+  console.log(`statements (synchronous=OFF, batches of ${BATCH}, ${MESSAGES} messages a round, the trees interleaved batch by batch):`);
+  trees.forEach((t, i) => console.log(`  ${t.path}: CPU µs/msg ${list(us[i]!)}; WAL frames/msg ${list(frames[i]!)}`));
+}
+if (values.only !== 'statements') {
+  const w = trees.map(() => [] as number[]);
+  const m = trees.map(() => [] as number[]);
+  // Rounds alternate between the trees (A B A B …).
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, t] of trees.entries()) {
+      const x = await writer(t);
+      w[i]!.push(x.writer);
+      m[i]!.push(x.main);
+    }
+  }
+  console.log(`writer (synchronous=FULL, ${values.rate} drafts/s for ${values.seconds} s a round, the trees by turns):`);
+  trees.forEach((t, i) => console.log(`  ${t.path}: writer thread CPU µs/msg ${list(w[i]!)}; main thread ${list(m[i]!)}`));
+}
