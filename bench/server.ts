@@ -81,7 +81,7 @@ const { values } = parseArgs({
     /** Root of another checkout: target `baseline` runs its server, for alternating A/B runs. */
     baseline: { type: 'string' },
     /**
-     * Node flags for the Natter targets' servers, after the production ones (SERVER_NODE_ARGS, so
+     * Node flags for the Natter targets' servers, after the production ones (its checkout's `npm start` flags, so
      * they override them), space-separated: e.g. `--node-args=--max-semi-space-size=16`.
      */
     'node-args': { type: 'string', default: '' },
