@@ -58,6 +58,7 @@ const { values } = parseArgs({
     /**
      * Each generator sends what is due every this many ms, back to back: at 16,000 msg/s over two
      * generators, 80 frames a burst at 10 ms, 8 at 1 ms (closer to many independent clients).
+     * A comma list gives the runs these in turn (`--targets natter,natter --tick-ms 10,1`).
      */
     'tick-ms': { type: 'string', default: '10' },
     targets: { type: 'string', default: 'natter,natter-mixed,socketio,socketio-mem' },
@@ -244,7 +245,7 @@ function ask<T>(child: ChildProcess, msg: object, answer: string): Promise<T> {
   });
 }
 
-async function runTarget(target: Target): Promise<StepResult[]> {
+async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> {
   const workers = Array.from({ length: WORKERS }, () =>
     fork(join(ROOT, 'bench/lib/load-worker.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
@@ -260,7 +261,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const writes0 = writesSoFar(target.pid);
       const database0 = await target.databaseStats?.();
       const start = performance.now();
-      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP, changeShare: target.changeShare ?? 0, tickMs: Number(values['tick-ms']) }, 'sent')));
+      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP, changeShare: target.changeShare ?? 0, tickMs }, 'sent')));
       const sendWindow = Math.max(...sentAnswers.map((a) => a.window));
       // Drain: wait (bounded) for the deliveries still in flight.
       const deadline = performance.now() + DRAIN_MS;
@@ -396,7 +397,8 @@ const starters: Record<string, () => Promise<Target>> = {
 const all: StepResult[] = [];
 /** Each run of a target (a target named several times in `--targets` runs several times): its steps in order. */
 const runs: StepResult[][] = [];
-for (const name of values.targets!.split(',')) {
+const TICKS = values['tick-ms']!.split(',').map(Number);
+for (const [run, name] of values.targets!.split(',').entries()) {
   // `natter+<flag>+<flag>…`: this tree's server with these Node flags after the production ones
   // (in place of `--node-args`), so several settings alternate in one run.
   const variant = name.startsWith('natter+') ? name.split('+').slice(1).filter(Boolean) : undefined;
@@ -404,7 +406,9 @@ for (const name of values.targets!.split(',')) {
   if (!start) throw new Error(`unknown target ${name}`);
   const target = await start();
   try {
-    const steps = await runTarget(target);
+    const tick = TICKS[run % TICKS.length]!;
+    if (TICKS.length > 1) target.name += `, sent every ${tick} ms`;
+    const steps = await runTarget(target, tick);
     runs.push(steps);
     all.push(...steps);
   } finally {
@@ -429,7 +433,7 @@ const keptUp = (name: string) => {
 const fanout = P2P * 1 + (1 - P2P) * (GROUP - 1);
 console.log(
   `\nServer benchmark: ${CLIENTS} clients in groups of ${GROUP}, each also in a 1:1 pair; ${fmt(P2P * 100, 0)} % of sends 1:1 ` +
-    `(${fmt(fanout)} deliveries per send on average); ${SECONDS} s per step after ${WARMUP} s of warm-up; ${WORKERS} generator process(es), each sending every ${values['tick-ms']} ms; loopback\n`,
+    `(${fmt(fanout)} deliveries per send on average); ${SECONDS} s per step after ${WARMUP} s of warm-up; ${WORKERS} generator process(es), each sending what is due every ${values['tick-ms']} ms; loopback\n`,
 );
 console.log(
   table(
