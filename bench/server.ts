@@ -349,7 +349,8 @@ async function takeTrace(target: Target): Promise<Record<string, Record<string, 
   const file = target.traceFile!;
   rmSync(file, { force: true });
   process.kill(target.pid, 'SIGUSR2');
-  for (let i = 0; i < 100; i++) {
+  // A starved server may take seconds to get to the signal: up to 10 s.
+  for (let i = 0; i < 500; i++) {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, number>>;
     } catch {
