@@ -24,6 +24,8 @@
  *     750 Latin words and 250 CJK terms, none in the load's texts, so every send is checked in full; beside none, same run)
  *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline . --node-args=--max-semi-space-size=16 --baseline-node-args=
  *     (A/B of the server's Node flags: the same tree, `baseline` with the production flags only)
+ *   npm run bench:server -- --targets natter+--max-semi-space-size=16,natter+--max-semi-space-size=32,natter,… --rates 16000
+ *     (several settings of the server's Node flags in one run: after `natter+`, flags separated by `+`)
  *   npm run bench:server -- --targets natter,baseline,natter,baseline --baseline /tmp/old   (A/B: /tmp/old is
  *     another copy of the repository, e.g. `git archive <rev> src package.json tsconfig.json` with node_modules linked;
  *     `natter-pg,baseline-pg` the same over PostgreSQL + Redis)
@@ -53,6 +55,12 @@ const { values } = parseArgs({
     /** Seconds at the first rate before the measured steps, not reported (JIT, caches). */
     warmup: { type: 'string', default: '3' },
     workers: { type: 'string', default: '2' },
+    /**
+     * Each generator sends what is due every this many ms, back to back: at 16,000 msg/s over two
+     * generators, 80 frames a burst at 10 ms, 8 at 1 ms (closer to many independent clients).
+     * A comma list gives the runs these in turn (`--targets natter,natter --tick-ms 10,1`).
+     */
+    'tick-ms': { type: 'string', default: '10' },
     targets: { type: 'string', default: 'natter,natter-mixed,socketio,socketio-mem' },
     /** Share of the operations of `natter-mixed` that are reactions and edits. */
     changes: { type: 'string', default: '0.2' },
@@ -74,7 +82,7 @@ const { values } = parseArgs({
     /** Root of another checkout: target `baseline` runs its server, for alternating A/B runs. */
     baseline: { type: 'string' },
     /**
-     * Node flags for the Natter targets' servers, after the production ones (SERVER_NODE_ARGS, so
+     * Node flags for the Natter targets' servers, after the production ones (its checkout's `npm start` flags, so
      * they override them), space-separated: e.g. `--node-args=--max-semi-space-size=16`.
      */
     'node-args': { type: 'string', default: '' },
@@ -140,6 +148,8 @@ interface StepResult {
   /** Worst generator's event-loop delay p99 (ms): what its own lateness adds to the latencies it times. */
   genLag: number;
   generatorBound: boolean;
+  /** The server's latency trace of the step (`--trace`). */
+  trace?: Record<string, Record<string, number>>;
 }
 
 interface Target {
@@ -164,10 +174,10 @@ const users = Array.from({ length: CLIENTS }, (_, i) => `u${i}`);
 // Neighbours pair up 1:1 (u0–u1, u2–u3, …); groups are consecutive runs of GROUP users.
 const spec = (i: number): Omit<LoadClient, 'token'> => ({ user: users[i]!, group: `room${Math.floor(i / GROUP)}`, peer: users[i ^ 1] ?? users[i - 1]! });
 
-async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }, wordList?: string, backing?: PgNodeBacking): Promise<Target> {
+async function natterTarget(root?: string, changeShare = 0, webhook?: { url: string; stop(): Promise<void> }, wordList?: string, backing?: PgNodeBacking, variantFlags?: string[]): Promise<Target> {
   const prof = values['cpu-prof'];
   const inspectPort = values['alloc-prof'] ? await freePort() : undefined;
-  const flags = (root ? values['baseline-node-args'] ?? values['node-args']! : values['node-args']!).split(' ').filter(Boolean);
+  const flags = variantFlags ?? (root ? values['baseline-node-args'] ?? values['node-args']! : values['node-args']!).split(' ').filter(Boolean);
   const nodeArgs = [...flags, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), ...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
   const env: Record<string, string> = webhook ? { NATTER_WEBHOOK_URL: webhook.url, NATTER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' } : {};
   if (wordList) Object.assign(env, { NATTER_WORDLIST_FILE: wordList, NATTER_WORDLIST_MODE: 'reject' });
@@ -180,7 +190,7 @@ async function natterTarget(root?: string, changeShare = 0, webhook?: { url: str
     await server.admin('POST', '/v1/groups', { id: `room${r}`, name: `Room ${r}`, members: users.slice(r * GROUP, (r + 1) * GROUP) });
   }
   const clients = await Promise.all(users.map(async (_, i) => ({ ...spec(i), token: await server.token(users[i]!) })));
-  const name = backing ? (root ? 'natter-pg (baseline)' : 'natter-pg') : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
+  const name = variantFlags ? `natter ${variantFlags.join(' ')}` : backing ? (root ? 'natter-pg (baseline)' : 'natter-pg') : webhook ? 'natter (webhook)' : wordList ? 'natter (1,000-word list)' : root ? 'natter (baseline)' : changeShare > 0 ? `natter, ${fmt(changeShare * 100, 0)} % reactions and edits` : 'natter';
   return { name, kind: 'natter', url: server.wsUrl, pid: server.pid, clients, inspectPort, changeShare, traceFile, databaseStats: backing?.databaseStats, stop: async () => (await server.stop(), await webhook?.stop(), await backing?.drop()) };
 }
 
@@ -235,7 +245,7 @@ function ask<T>(child: ChildProcess, msg: object, answer: string): Promise<T> {
   });
 }
 
-async function runTarget(target: Target): Promise<StepResult[]> {
+async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> {
   const workers = Array.from({ length: WORKERS }, () =>
     fork(join(ROOT, 'bench/lib/load-worker.ts'), [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
@@ -251,7 +261,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       const writes0 = writesSoFar(target.pid);
       const database0 = await target.databaseStats?.();
       const start = performance.now();
-      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP, changeShare: target.changeShare ?? 0 }, 'sent')));
+      const sentAnswers = await Promise.all(workers.map((w) => ask<{ sent: number; window: number }>(w, { type: 'step', step, rate: rate / WORKERS, seconds, p2pShare: P2P, group: GROUP, changeShare: target.changeShare ?? 0, tickMs }, 'sent')));
       const sendWindow = Math.max(...sentAnswers.map((a) => a.window));
       // Drain: wait (bounded) for the deliveries still in flight.
       const deadline = performance.now() + DRAIN_MS;
@@ -264,7 +274,8 @@ async function runTarget(target: Target): Promise<StepResult[]> {
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
       const writes1 = writesSoFar(target.pid);
-      if (target.traceFile && step >= 0) printTrace(`${target.name} @ ${rate}/s`, await takeTrace(target));
+      const trace = target.traceFile && step >= 0 ? await takeTrace(target) : undefined;
+      if (trace) printTrace(`${target.name} @ ${rate}/s`, trace);
       const database1 = await target.databaseStats?.();
       const databaseUsed = database0 && database1 ? [...database1.cpu].reduce((t, [pid, s]) => t + s - (database0.cpu.get(pid) ?? 0), 0) : NaN;
       const commitsPerSec = database0 && database1 ? (database1.commits - database0.commits) / elapsed : NaN;
@@ -291,6 +302,7 @@ async function runTarget(target: Target): Promise<StepResult[]> {
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
         serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, writtenPerMsg: sent > 0 ? (writes1.bytes - writes0.bytes) / sent : NaN, writeCallsPerMsg: sent > 0 ? (writes1.calls - writes0.calls) / sent : NaN, platformCpu: (threads.platform / elapsed) * 100, platformPerMsg: sent > 0 ? (threads.platform / sent) * 1e6 : NaN, otherThreadsCpu: (threads.other / elapsed) * 100, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, commitsPerSec, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
+        trace,
       };
     };
     // Every server is measured warm: its JIT has compiled the hot paths and its caches are filled,
@@ -337,7 +349,8 @@ async function takeTrace(target: Target): Promise<Record<string, Record<string, 
   const file = target.traceFile!;
   rmSync(file, { force: true });
   process.kill(target.pid, 'SIGUSR2');
-  for (let i = 0; i < 100; i++) {
+  // A starved server may take seconds to get to the signal: up to 10 s.
+  for (let i = 0; i < 500; i++) {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, number>>;
     } catch {
@@ -385,10 +398,18 @@ const starters: Record<string, () => Promise<Target>> = {
 const all: StepResult[] = [];
 /** Each run of a target (a target named several times in `--targets` runs several times): its steps in order. */
 const runs: StepResult[][] = [];
-for (const name of values.targets!.split(',')) {
-  const target = await starters[name]!();
+const TICKS = values['tick-ms']!.split(',').map(Number);
+for (const [run, name] of values.targets!.split(',').entries()) {
+  // `natter+<flag>+<flag>…`: this tree's server with these Node flags after the production ones
+  // (in place of `--node-args`), so several settings alternate in one run.
+  const variant = name.startsWith('natter+') ? name.split('+').slice(1).filter(Boolean) : undefined;
+  const start = variant ? () => natterTarget(undefined, 0, undefined, undefined, undefined, variant) : starters[name];
+  if (!start) throw new Error(`unknown target ${name}`);
+  const target = await start();
   try {
-    const steps = await runTarget(target);
+    const tick = TICKS[run % TICKS.length]!;
+    if (TICKS.length > 1) target.name += `, sent every ${tick} ms`;
+    const steps = await runTarget(target, tick);
     runs.push(steps);
     all.push(...steps);
   } finally {
@@ -413,7 +434,7 @@ const keptUp = (name: string) => {
 const fanout = P2P * 1 + (1 - P2P) * (GROUP - 1);
 console.log(
   `\nServer benchmark: ${CLIENTS} clients in groups of ${GROUP}, each also in a 1:1 pair; ${fmt(P2P * 100, 0)} % of sends 1:1 ` +
-    `(${fmt(fanout)} deliveries per send on average); ${SECONDS} s per step after ${WARMUP} s of warm-up; ${WORKERS} generator process(es); loopback\n`,
+    `(${fmt(fanout)} deliveries per send on average); ${SECONDS} s per step after ${WARMUP} s of warm-up; ${WORKERS} generator process(es), each sending what is due every ${values['tick-ms']} ms; loopback\n`,
 );
 console.log(
   table(
@@ -435,3 +456,29 @@ for (const name of new Set(all.map((r) => r.target))) {
   const bound = all.some((r) => r.target === name && r.offered > k && r.generatorBound) ? '; the generator was the limit above it' : '';
   console.log(`- ${name}: ${k} msg/s${perRun}${ratio}${bound}`);
 }
+
+/** Each run's figure and their median, for the A/B runs: `a, b, c: **median**`. */
+const runsAndMedian = (xs: number[], digits = 1) => {
+  const sorted = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!sorted.length) return '';
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return `${xs.map((x) => fmt(x, digits)).join(', ')}: **${fmt(median, digits)}**`;
+};
+const byTargetAndRate = new Map<string, StepResult[]>();
+for (const r of all) {
+  const key = `${r.target} | ${r.offered}`;
+  byTargetAndRate.set(key, [...(byTargetAndRate.get(key) ?? []), r]);
+}
+const t = (r: StepResult, name: string, field: string) => r.trace?.[name]?.[field] ?? NaN;
+console.log('\nPer target and rate, each run in order and the median:\n');
+console.log(
+  table(
+    ['server', 'offered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'server CPU %', 'generator loop delay p99 ms', 'server CPU µs/msg', 'event loop µs/msg', 'V8 platform µs/msg', ...(values.trace ? ['send to ack on the server p99 ms', 'commit to ack p99 ms', 'loop delay p99 ms', 'scavenges', 'scavenge p50 ms', 'scavenge max ms', 'scavenges ms in all'] : [])],
+    [...byTargetAndRate].map(([key, rs]) => [
+      ...key.split(' | '), runsAndMedian(rs.map((r) => r.deliveredRatio * 100)), runsAndMedian(rs.map((r) => r.ackP50)), runsAndMedian(rs.map((r) => r.ackP99)), runsAndMedian(rs.map((r) => r.serverCpu), 0), runsAndMedian(rs.map((r) => r.genLag)), runsAndMedian(rs.map((r) => r.cpuPerMsg), 0), runsAndMedian(rs.map((r) => r.loopPerMsg), 0), runsAndMedian(rs.map((r) => r.platformPerMsg)),
+      ...(values.trace
+        ? [runsAndMedian(rs.map((r) => t(r, 'send.toAck', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'send.commitToAck', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'loop.delay', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'count')), 0), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'p50'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'max'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'sum')), 0)]
+        : []),
+    ]),
+  ),
+);

@@ -3,7 +3,7 @@
  * the offered rate. Each message's text carries its step and send time (epoch ms), so a
  * delivery can be timed in whichever process receives it. Messages from the parent:
  *   {type: 'connect', kind, url, clients}   -> {type: 'connected'}   (kind: natter, bare, socketio)
- *   {type: 'step', step, rate, seconds, p2pShare, group, changeShare?} -> (sends for `seconds`) {type: 'sent'}
+ *   {type: 'step', step, rate, seconds, p2pShare, group, changeShare?, tickMs?} -> (sends for `seconds`) {type: 'sent'}
  *
  * With `changeShare` (Natter only), that share of the operations are changes to the sender's
  * latest acked message instead of sends, half reactions (👍 on, then off) and half edits. A
@@ -194,7 +194,11 @@ function clientMsgId(): string {
   return Date.now().toString(16).padStart(12, '0') + idTail + (idCount++).toString(16).padStart(8, '0');
 }
 
-async function runStep(rate: number, seconds: number, p2pShare: number, group: number, changeShare: number): Promise<void> {
+/**
+ * Sends at `rate` for `seconds`: every `tickMs` the sends due by then, so each tick sends a burst
+ * of `rate × tickMs / 1000` frames back to back (the server reads a burst in one turn).
+ */
+async function runStep(rate: number, seconds: number, p2pShare: number, group: number, changeShare: number, tickMs: number): Promise<void> {
   let changes = 0;
   const start = performance.now();
   let k = 0;
@@ -234,7 +238,7 @@ async function runStep(rate: number, seconds: number, p2pShare: number, group: n
         clearInterval(timer);
         resolve();
       }
-    }, 10);
+    }, tickMs);
   });
 }
 
@@ -274,7 +278,7 @@ process.on('message', async (msg: any) => {
       cpu0 = process.cpuUsage();
       t0 = performance.now();
       loopDelay.reset();
-      await runStep(msg.rate, msg.seconds, msg.p2pShare, msg.group, msg.changeShare ?? 0);
+      await runStep(msg.rate, msg.seconds, msg.p2pShare, msg.group, msg.changeShare ?? 0, msg.tickMs ?? 10);
       process.send!({ type: 'sent', sent, window: (performance.now() - t0) / 1000 });
       return;
     case 'progress':

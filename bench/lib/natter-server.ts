@@ -3,7 +3,7 @@
  * helper and locally signed user tokens (what a host site's backend does with NATTER_SECRET).
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -21,11 +21,15 @@ export interface NatterServer {
 }
 
 /**
- * Node flags the server runs with in production (`npm start` and the `natter-server` bin pass
- * them too): a 64 MiB young generation, so what a send allocates dies young instead of being
- * copied out by scavenges that come every few milliseconds under load.
+ * The Node flags a checkout's server runs with in production: those its `npm start` passes to
+ * `node` (the `natter-server` bin passes the same), read from `<root>/package.json`, so an A/B
+ * run gives each side its own (e.g. the young generation's size).
  */
-export const SERVER_NODE_ARGS = ['--max-semi-space-size=64'];
+export function productionNodeArgs(root = ROOT): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts?.['start'] ?? '';
+  const node = /(?:^|[\s;&])node((?:\s+--\S+)*)\s/.exec(start);
+  return node ? node[1]!.trim().split(/\s+/).filter(Boolean) : [];
+}
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
@@ -69,7 +73,7 @@ export async function startNatterServer(env: Record<string, string> = {}, nodeAr
     // Every benchmark client comes from 127.0.0.1.
     NATTER_MAX_CONNECTIONS_PER_IP: '1000000',
     ...env,
-  }, [...SERVER_NODE_ARGS, ...nodeArgs]);
+  }, [...productionNodeArgs(root), ...nodeArgs]);
   // BENCH_SERVER_STDOUT=<prefix>: each server's stdout (e.g. `--node-args=--trace-gc`) to <prefix>.<pid>.log.
   const out = process.env['BENCH_SERVER_STDOUT'];
   if (out) child.stdout!.pipe(createWriteStream(`${out}.${child.pid}.log`));
