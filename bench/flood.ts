@@ -2,13 +2,16 @@
  * Flood benchmark: does one user flooding the server slow everyone else? A real `natter-server`
  * runs on loopback; N normal users in 1:1 pairs send at a steady rate and their send-to-ack
  * latency is measured, first quiet, then while one attacker (another process, several sockets,
- * each keeping a window of frames in flight) floods one frame type at a time: ping,
- * blocklist.add/remove, history.fetch, members.fetch, conversation.read, typing signals and
- * session open/close churn. Prints quiet vs flooded ack p50/p99 and their ratio, and exits
+ * each keeping a window of frames in flight, or with `--firehose` writing as fast as TCP takes
+ * them) floods one frame type at a time: ping, blocklist.add/remove, history.fetch,
+ * members.fetch, pins.fetch, search.fetch, conversation.read, typing signals and session
+ * open/close churn. Prints quiet vs flooded ack p50/p99 and their ratio, and exits
  * non-zero when a flooded p99 is more than 2x the quiet one.
  *
  *   npm run bench:flood                      (40 users, 4 msg/s each — under the default send budget —, 6 s per phase)
  *   npm run bench:flood -- --smoke           (a few seconds per run, plus the server build)
+ *   npm run bench:flood -- --firehose        (each attacker socket writes frames as fast as TCP takes them,
+ *     never waiting for an answer: up to 1 MiB unsent)
  *   npm run bench:flood -- --root /tmp/old   (the server of another checkout, e.g. the code before a change:
  *     `git archive <rev> src package.json tsconfig.json tsconfig.build.json | tar -x -C /tmp/old` with node_modules linked)
  */
@@ -21,7 +24,7 @@ import { pool, startNatterServer } from './lib/natter-server.js';
 import { openNatterSocket, type NatterSocket } from './lib/natter-socket.js';
 import { cpuSeconds, fmt, percentile, table } from './lib/stats.js';
 
-const KINDS = ['ping', 'blocklist', 'history', 'members', 'read', 'typing', 'session'] as const;
+const KINDS = ['ping', 'blocklist', 'history', 'members', 'pins', 'search', 'read', 'typing', 'session'] as const;
 type Kind = (typeof KINDS)[number];
 
 interface AttackOrder {
@@ -30,6 +33,8 @@ interface AttackOrder {
   token: string;
   sockets: number;
   window: number;
+  /** Write as fast as TCP takes them instead of keeping `window` in flight. */
+  firehose: boolean;
 }
 
 if (process.env['NATTER_FLOOD_ROLE'] === 'attacker') {
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
       /** The attacker's sockets, and frames each keeps in flight. */
       sockets: { type: 'string', default: '4' },
       window: { type: 'string', default: '64' },
+      firehose: { type: 'boolean', default: false },
       kinds: { type: 'string', default: KINDS.join(',') },
       root: { type: 'string' },
       smoke: { type: 'boolean', default: false },
@@ -100,7 +106,7 @@ async function main(): Promise<void> {
       let attackerStats: { answered: number; refused: number } | undefined;
       if (kind !== 'quiet') {
         attacker = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, NATTER_FLOOD_ROLE: 'attacker' }, execArgv: ['--import', 'tsx'], serialization: 'advanced' });
-        const order: AttackOrder = { kind, wsUrl: server.wsUrl, token: await server.token('mallory'), sockets: Number(values.sockets), window: Number(values.window) };
+        const order: AttackOrder = { kind, wsUrl: server.wsUrl, token: await server.token('mallory'), sockets: Number(values.sockets), window: Number(values.window), firehose: values.firehose! };
         const ready = new Promise<void>((r) => attacker!.once('message', () => r()));
         attacker.send(order);
         await ready;
@@ -143,7 +149,8 @@ async function main(): Promise<void> {
     }
     clearInterval(load);
     for (const s of sockets) s.close();
-    console.log(`\n${USERS} users sending ${RATE} msg/s each; attacker: ${values.sockets} sockets x ${values.window} frames in flight; ${SECONDS} s per phase\n`);
+    const attackerShape = values.firehose ? 'as fast as TCP takes them' : `${values.window} frames in flight`;
+    console.log(`\n${USERS} users sending ${RATE} msg/s each; attacker: ${values.sockets} sockets x ${attackerShape}; ${SECONDS} s per phase\n`);
     console.log(table(['flood', 'acks/s', 'refused sends', 'ack p50 ms', 'ack p99 ms', 'p50 ratio', 'p99 ratio', 'attacker answers/s', 'refused', 'server CPU %'], rows));
     console.log(`\nworst p99 ratio ${fmt(worst, 2)} (limit 2); ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
     if (!(worst <= 2) || quiet.acks === 0) process.exitCode = 1;
@@ -173,12 +180,20 @@ async function attack(order: AttackOrder): Promise<void> {
       const next = () => s.ws.send(JSON.stringify(frameOf(order.kind, n++)));
       s.ws.on('message', (data) => {
         const f = JSON.parse(String(data)) as { type: string; name?: string };
-        if (['ok', 'pong', 'error', 'history.page', 'members', 'message.ack', 'message.error'].includes(f.type)) {
+        if (['ok', 'pong', 'error', 'history.page', 'members', 'pins', 'search.results', 'message.ack', 'message.error'].includes(f.type)) {
           count(f);
-          if (!stopping) next();
+          if (!stopping && !order.firehose) next();
         }
       });
-      for (let i = 0; i < order.window; i++) next();
+      if (order.firehose) {
+        // Never waits for an answer: keeps up to 1 MiB unsent, refilled every turn.
+        const pump = () => {
+          if (stopping || s.ws.readyState !== WebSocket.OPEN) return;
+          while (s.ws.bufferedAmount < 1 << 20) next();
+          setImmediate(pump);
+        };
+        pump();
+      } else for (let i = 0; i < order.window; i++) next();
     }
     loops.push(new Promise<void>((r) => process.once('message', () => r())).then(() => sockets.forEach((s) => s.close())));
   }
@@ -196,6 +211,8 @@ function frameOf(kind: Kind, n: number): Record<string, unknown> {
     case 'blocklist': return { type: n % 2 ? 'blocklist.remove' : 'blocklist.add', reqId, userId: 'victim' };
     case 'history': return { type: 'history.fetch', reqId, conversationId: 'p2p:victim', limit: 50 };
     case 'members': return { type: 'members.fetch', reqId, conversationId: 'p2p:victim' };
+    case 'pins': return { type: 'pins.fetch', reqId, conversationId: 'p2p:victim' };
+    case 'search': return { type: 'search.fetch', reqId, query: 'hello' };
     case 'read': return { type: 'conversation.read', reqId, conversationId: 'p2p:victim', seq: 1 };
     case 'typing': return { type: 'message.send', clientMsgId: `typing-${n}-${process.pid}`, conversationId: 'p2p:victim', onlineUserOnly: true, elem: { type: 'custom', customType: 'natter.typing', data: '' } };
     case 'session': throw new Error('session churn has its own loop');

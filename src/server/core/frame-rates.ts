@@ -30,8 +30,10 @@ export const OPEN_ATTEMPTS_PER_CONNECTION = 10;
 /**
  * How long the handling of a refused frame stays open after its refusal was sent. The gateway
  * stops reading a socket with 32 frames in handling (ws/gateway.ts, MAX_PENDING_FRAMES), so a
- * socket that keeps sending past its budget is read at most 32 frames per hold (1,280 a second):
- * the rest of its flood waits in TCP buffers and in the flooder, costing this server nothing.
+ * socket that keeps a window of frames in flight past its budget is read at most 32 frames per
+ * hold (1,280 a second): the rest of its flood waits in TCP buffers and in the flooder, costing
+ * this server nothing. One that writes without waiting has each TCP read (up to some 1,800
+ * small frames) handled 32 frames a turn (ws/gateway.ts, FRAMES_PER_TURN) before the next read.
  * Short, so a client that overshoots by a burst (or the fuzzer) is answered without a long
  * stall. A client within its budget never meets it.
  */

@@ -65,6 +65,17 @@ const DRAIN_MS = 10_000;
  */
 const MAX_PENDING_FRAMES = 32;
 
+/**
+ * Frames of one socket handled in one turn of the event loop. ws parses a whole TCP read at once
+ * (up to 64 KiB: some 1,800 pings), and pausing the socket stops only the next read, so a socket
+ * writing valid frames as fast as TCP takes them had each read handled in one go, past its
+ * budget or not (refusals included: about 10 µs each), while every other socket waited: another
+ * user's ping took 366 ms at p50 with one such flooder in its own process. Past this many in one
+ * read the rest wait in the socket's queue, unparsed and in order, and are handled this many per
+ * later turn, the socket not read while any wait; other sockets' frames are handled in between.
+ */
+const FRAMES_PER_TURN = 32;
+
 interface Socket extends WebSocket {
   alive?: boolean;
 }
@@ -109,13 +120,21 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     let badSince = performance.now();
     let cut = false;
     let paused = false;
-    const done = (): void => {
-      inFlight--;
-      pending--;
-      if (paused && pending <= MAX_PENDING_FRAMES / 2) {
+    /** Frames of this read so far; past FRAMES_PER_TURN the rest go to `queued`. */
+    let readThisTurn = 0;
+    /** Frames read and not handled yet, oldest first from `queuedFrom`; undefined when none wait. */
+    let queued: [RawData, boolean][] | undefined;
+    let queuedFrom = 0;
+    const readAgain = (): void => {
+      if (paused && queued === undefined && pending <= MAX_PENDING_FRAMES / 2) {
         paused = false;
         ws.resume();
       }
+    };
+    const done = (): void => {
+      inFlight--;
+      pending--;
+      readAgain();
     };
     const conn: Connection = {
       id: randomUUID(),
@@ -142,8 +161,14 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     authTimer.unref();
 
     ws.on('pong', () => (ws.alive = true));
+    // Before ws's own listener: a new read starts a new turn's count.
+    socket.prependListener('data', () => (readThisTurn = 0));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       ws.alive = true;
+      if (queued !== undefined || ++readThisTurn > FRAMES_PER_TURN) return defer(data, isBinary);
+      take(data, isBinary);
+    });
+    const take = (data: RawData, isBinary: boolean): void => {
       // One frame's failure is that frame's: whatever throws here is answered on this socket,
       // and the socket, its session and every other socket carry on.
       try {
@@ -152,7 +177,38 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         options.logger.error({ err, conn: conn.id, ip }, 'frame handling threw');
         conn.send(JSON.stringify(errorFrame(new ChatError('INTERNAL').toJSON())));
       }
-    });
+    };
+    /** Queues a frame past this turn's FRAMES_PER_TURN; the socket is not read until the queue is empty. */
+    const defer = (data: RawData, isBinary: boolean): void => {
+      if (queued === undefined) {
+        queued = [];
+        queuedFrom = 0;
+        setImmediate(drain);
+        if (!paused) {
+          paused = true;
+          ws.pause();
+        }
+      }
+      queued.push([data, isBinary]);
+    };
+    /** Handles the next FRAMES_PER_TURN queued frames, in order; the rest on a later turn. */
+    const drain = (): void => {
+      const q = queued;
+      if (q === undefined) return;
+      const end = Math.min(q.length, queuedFrom + FRAMES_PER_TURN);
+      while (queuedFrom < end) {
+        const [data, isBinary] = q[queuedFrom]!;
+        q[queuedFrom++] = undefined as never;
+        take(data, isBinary);
+      }
+      if (queued !== q) return;
+      if (queuedFrom < q.length) {
+        setImmediate(drain);
+        return;
+      }
+      queued = undefined;
+      readAgain();
+    };
     /**
      * Answers an invalid frame, or, past `maxBadFramesPerMinute` of them, closes the socket: a
      * flood of tiny invalid frames (each a failed parse and an error answer, about 50 times the
@@ -214,6 +270,9 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       handled.then(done, failed);
     };
     ws.on('close', () => {
+      // Frames not handled yet are dropped, not run for a connection already gone: none was
+      // answered, so the client resends its sends after reconnecting (by clientMsgId, once).
+      queued = undefined;
       writes.drop(socket);
       clearTimeout(authTimer);
       core.disconnect(conn);

@@ -4,6 +4,8 @@
  * making the server buffer without end.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
@@ -319,6 +321,87 @@ describe('invalid frame floods', () => {
       assert.equal(s.received.filter((f) => f.type === 'error').length, 50);
       assert.equal(s.closed, undefined);
       s.close();
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('valid frames as fast as TCP takes them', () => {
+  const firehose = fileURLToPath(new URL('../fixtures/firehose.ts', import.meta.url));
+
+  /** Runs fixtures/firehose.ts (its own process: it writes at full speed, not sharing this loop) as `userId`. */
+  async function startFlooder(t: Awaited<ReturnType<typeof startServer>>, userId: string, kinds: string) {
+    const child = spawn(process.execPath, ['--import', 'tsx', firehose, t.wsUrl, await t.token(userId), kinds], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    await until(() => out.includes('flooding'), 'the flooder to start', 30_000);
+    return {
+      async stop(): Promise<{ written: number; answers: number }> {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+        return JSON.parse(out.trim().split('\n').at(-1)!) as { written: number; answers: number };
+      },
+    };
+  }
+
+  for (const kinds of ['ping', 'history,members,pins,search,typing']) {
+    it(`answers another user's ping within 100 ms at p50 while one socket in another process floods ${kinds} as fast as TCP takes them`, async () => {
+      const t = await startServer();
+      try {
+        await createUsers(t, 'mallory', 'victim', 'bob');
+        const bob = await t.login('bob');
+        const flooder = await startFlooder(t, 'mallory', kinds);
+        // Its budget spent: the rest is refused, or (sends past a read's share) waits its turn.
+        await new Promise((r) => setTimeout(r, 300));
+        const rtts: number[] = [];
+        for (let i = 0; i < 30; i++) {
+          const t0 = performance.now();
+          bob.send({ type: 'ping', reqId: `p${i}` });
+          await bob.next('pong', (f) => f.reqId === `p${i}`, 30_000);
+          rtts.push(performance.now() - t0);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const { written, answers } = await flooder.stop();
+        rtts.sort((a, b) => a - b);
+        const p50 = rtts[15]!;
+        console.log(`# ${kinds} flood: bob's ping p50 ${p50.toFixed(1)} ms, max ${rtts.at(-1)!.toFixed(1)} ms; flooder wrote ${written}, read ${answers} answers`);
+        assert.ok(written > 10_000, `the flooder kept writing (${written})`);
+        // Before, ws handled a whole TCP read (some 1,800 pings) in one turn: p50 366 ms.
+        assert.ok(p50 < 100, `bob's ping p50 ${p50.toFixed(1)} ms`);
+        bob.close();
+      } finally {
+        await t.stop();
+      }
+    });
+  }
+
+  it('handles sends read in one go past a turn\'s share exactly once and in order', async () => {
+    const t = await startServer({ sendsPerMinute: 100_000 });
+    try {
+      await createUsers(t, 'alice', 'bob');
+      const alice = await t.login('alice');
+      // Written in one synchronous loop: the server reads them in a few large reads.
+      const ids = Array.from({ length: 400 }, () => cmid());
+      for (const [i, clientMsgId] of ids.entries()) {
+        alice.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:bob', elem: text(`m${i}`) });
+        if (i % 50 === 0) alice.send({ type: 'ping', reqId: `between${i}` });
+      }
+      const acks = new Map<string, number>();
+      for (let i = 0; i < ids.length; i++) {
+        const f = await alice.nextOf(['message.ack', 'message.error'], 20_000);
+        assert.equal(f.type, 'message.ack', JSON.stringify(f));
+        const a = f as { clientMsgId: string; seq: number; duplicate?: boolean };
+        assert.ok(!acks.has(a.clientMsgId) && a.duplicate === undefined, `acked once: ${a.clientMsgId}`);
+        acks.set(a.clientMsgId, a.seq);
+      }
+      assert.deepEqual([...acks.keys()].sort(), [...ids].sort());
+      const seqs = ids.map((id) => acks.get(id)!);
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'seq follows the order of sending');
+      // The pings between were answered too, each once.
+      assert.equal(alice.received.filter((f) => f.type === 'pong').length, 8);
+      alice.close();
     } finally {
       await t.stop();
     }
