@@ -4,14 +4,16 @@ import type { ConversationKey, StoredMessage } from '../core/types.js';
 
 /**
  * The quote of a reply, resolved at send: a message of the same conversation the sender can see
- * (REPLY_INVALID otherwise; MESSAGE_RECALLED once recalled), snapshotted as its sender and one
- * line of its current content, so a page shows the quote without fetching the original.
+ * (REPLY_INVALID otherwise, a message from before a since-join member's join included, as in
+ * history; MESSAGE_RECALLED once recalled), snapshotted as its sender and one line of its current
+ * content, so a page shows the quote without fetching the original.
  */
 export async function resolveReply(store: Store, sender: string, key: ConversationKey, messageId: string): Promise<ReplyTo> {
-  const found = await store.findMessage(key, messageId);
+  const [found, state] = await Promise.all([store.findMessage(key, messageId), store.getConversation(sender, key)]);
   if (!found || (found.visibleTo && !found.visibleTo.includes(sender)) || found.message.elem.type === 'change') {
     throw new ChatError('REPLY_INVALID');
   }
+  if (found.message.seq <= (state?.historyFloor ?? 0)) throw new ChatError('REPLY_INVALID');
   const m = found.message;
   if (m.recalled) throw new ChatError('MESSAGE_RECALLED');
   if ((m as StoredMessage).hiddenFor?.includes(sender)) throw new ChatError('REPLY_INVALID');

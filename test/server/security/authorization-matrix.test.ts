@@ -583,7 +583,7 @@ describe('authorisation matrix', () => {
     counts.frameChecks += 4;
   });
 
-  it("keeps what came before a member's join from them in a since-join group (the default): replay, history, REST, forward", async () => {
+  it("keeps what came before a member's join from them in a since-join group (the default): replay, history, REST, forward, reply quotes", async () => {
     await t.rest('POST', '/v1/groups', { id: 'sj', name: 'SJ', members: ['bob'] });
     const clientMsgId = cmid();
     o.bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:sj', elem: text('before the join') });
@@ -598,6 +598,8 @@ describe('authorisation matrix', () => {
     const rest = await t.rest('GET', '/v1/users/alice/conversations/group:sj/messages');
     assert.ok(!rest.body.messages.some((m: { id: string }) => m.id === early.id), 'not over REST');
     await refused(s, { conversationId: 'p2p:bob', forward: { conversationId: 'group:sj', messageIds: [early.id] } }, ['MESSAGE_UNKNOWN']);
+    // Nor quoted: a reply's quote carries the message's sender and first line.
+    await refused(s, { conversationId: 'group:sj', elem: text('re'), replyTo: early.id }, ['REPLY_INVALID']);
     // Pinned and reacted to by bob: neither its pin (with its excerpt) nor its reactions reach
     // alice, and she cannot change it (its id named by a guess or a leak).
     for (const change of [{ kind: 'pin', on: true }, { kind: 'reaction', emoji: '👍', on: true }]) {
