@@ -118,7 +118,8 @@ export const styles = [
 
     [part~='attach-button']:disabled,
     [part~='emoji-button']:disabled,
-    [part~='record-button']:disabled {
+    [part~='record-button']:disabled,
+    [part~='send-button']:disabled {
       opacity: 0.4;
       cursor: default;
     }
@@ -139,11 +140,6 @@ export const styles = [
 
     [part~='send-button']:not(:disabled):active {
       transform: scale(0.94);
-    }
-
-    [part~='send-button']:disabled {
-      opacity: 0.4;
-      cursor: default;
     }
 
     [part~='send-button'] svg {
@@ -169,6 +165,7 @@ export const styles = [
       color: var(--_danger);
     }
 
+    [part~='file-error'],
     [part~='record-error'] {
       margin: 0.375rem 0.875rem 0;
       font-size: 0.75rem;
@@ -211,11 +208,6 @@ export const styles = [
       font-size: 0.875rem;
       text-align: center;
       overflow-wrap: anywhere;
-    }
-
-    [part~='file-error'] {
-      margin: 0.375rem 0.875rem 0;
-      font-size: 0.75rem;
     }
 
     [part~='drop-zone'] {

@@ -285,11 +285,6 @@ export const threadElemsStyles = css`
     margin: 0;
   }
 
-  .typing-text {
-    overflow-wrap: anywhere;
-    unicode-bidi: isolate;
-  }
-
   .typing-dots {
     display: inline-flex;
     gap: 2px;
@@ -367,6 +362,7 @@ export const threadElemsStyles = css`
     list-style: none;
   }
 
+  .typing-text,
   [part~='reader'],
   [part~='reactor'] {
     overflow-wrap: anywhere;
