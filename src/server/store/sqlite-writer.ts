@@ -626,8 +626,9 @@ const draftWords = (drafts: MessageDraft[]): (string | null)[] => drafts.map((d)
  * The message serialised without its seq (the writer puts the committed one in front): a draft's
  * `"seq":0,` is cut out of its text rather than the message copied without it.
  */
-function withoutSeq(m: Message): string {
-  // JSON.stringify leaves out a key whose value is undefined.
+export function withoutSeq(m: Message): string {
+  // JSON.stringify leaves out a key whose value is undefined. (A text built from the members'
+  // own texts for the common shape measured no faster a send, and allocated more: not kept.)
   return replaceTopLevelMember(JSON.stringify(m), '"seq":0,', '') ?? JSON.stringify({ ...m, seq: undefined });
 }
 

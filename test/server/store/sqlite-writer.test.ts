@@ -9,6 +9,7 @@ import type { Message } from '../../../src/protocol/index.js';
 import type { Store } from '../../../src/server/core/store.js';
 import { MERGE_STEP } from '../../../src/server/store/sqlite-search.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
+import { withoutSeq } from '../../../src/server/store/sqlite-writer.js';
 import { changeDraft } from './store-changes-contract.js';
 import { draft } from './store-contract.js';
 
@@ -88,6 +89,28 @@ describe('sqlite store: commits on the writer thread', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('serialises a message for the writer as JSON.stringify does, without its seq, in every shape', () => {
+    const reference = (m: Message): string => JSON.stringify({ ...m, seq: undefined });
+    const plain = (over: Partial<Message> = {}): Message => ({
+      id: 'm1', conversationId: 'group:w', seq: 0, clientMsgId: 'c1', sender: 'a',
+      senderProfile: {}, time: 1_700_000_000_123, elem: { type: 'text', text: 'hi' }, ...over,
+    });
+    const messages: Message[] = [
+      plain(),
+      // Texts JSON escapes: quotes, backslashes, controls, a lone surrogate, line separators.
+      plain({ id: 'q"u\\o', clientMsgId: 'c\n', sender: 'é\u2028', elem: { type: 'text', text: '"\\\u0000\ud800\t{"seq":0,}' } }),
+      plain({ senderProfile: { name: 'Ann "A"', avatar: 'https://x/a.png' }, time: 0.5 }),
+      // Not the plain shape: options after the elem, a member left undefined, another order.
+      { ...plain(), isExcludedFromUnreadCount: true },
+      plain({ clientMsgId: undefined as unknown as string }),
+      (() => {
+        const { elem, ...rest } = plain();
+        return { elem, ...rest };
+      })(),
+    ];
+    for (const m of messages) assert.equal(withoutSeq(m), reference(m));
   });
 
   it('answers a duplicate with the stored message and a reused id in another conversation with a conflict', async () => {
