@@ -38,7 +38,12 @@ interface AttackOrder {
 }
 
 if (process.env['NATTER_FLOOD_ROLE'] === 'attacker') {
-  process.once('message', (order: AttackOrder) => void attack(order));
+  // A failure (a socket refused or closed before its session opened) is said and ends the process,
+  // which the parent sees: it used to be an unhandled rejection the parent waited on for ever.
+  process.once('message', (order: AttackOrder) => attack(order).catch((err: unknown) => {
+    console.error('attacker failed:', err);
+    process.exit(1);
+  }));
 } else {
   await main();
 }
@@ -107,7 +112,7 @@ async function main(): Promise<void> {
       if (kind !== 'quiet') {
         attacker = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, NATTER_FLOOD_ROLE: 'attacker' }, execArgv: ['--import', 'tsx'], serialization: 'advanced' });
         const order: AttackOrder = { kind, wsUrl: server.wsUrl, token: await server.token('mallory'), sockets: Number(values.sockets), window: Number(values.window), firehose: values.firehose! };
-        const ready = new Promise<void>((r) => attacker!.once('message', () => r()));
+        const ready = fromAttacker<void>(attacker, `${kind}: the attacker's sockets to open`);
         attacker.send(order);
         await ready;
         // The first half second spends the budget; measured from then on.
@@ -122,10 +127,9 @@ async function main(): Promise<void> {
       const cpu = ((cpuSeconds(server.pid) - cpu0) / (ms / 1000)) * 100;
       const sorted = [...latencies].sort((a, b) => a - b);
       if (attacker) {
-        attackerStats = await new Promise((r) => {
-          attacker!.once('message', (m) => r(m as { answered: number; refused: number }));
-          attacker!.send('stop');
-        });
+        const stats = fromAttacker<{ answered: number; refused: number }>(attacker, `${kind}: the attacker's figures`);
+        attacker.send('stop');
+        attackerStats = await stats;
         attacker.kill();
       }
       return { kind, acks: sorted.length, errors, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpu, attack: attackerStats, seconds: ms / 1000 };
@@ -157,6 +161,33 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * The attacker's next message; rejects, naming `what`, when the attacker exits first or sends
+ * nothing for 20 s (a phase's wait used to hang the run for good when the attacker had died).
+ */
+function fromAttacker<T>(attacker: ChildProcess, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const fail = (why: string) => {
+      cleanup();
+      attacker.kill();
+      reject(new Error(`flood harness: waited for ${what}: ${why}`));
+    };
+    const onMessage = (m: unknown) => {
+      cleanup();
+      resolve(m as T);
+    };
+    const onExit = (code: number | null, signal: string | null) => fail(`the attacker exited (${code ?? signal})`);
+    const timer = setTimeout(() => fail('no answer in 20 s'), 20_000);
+    const cleanup = () => {
+      clearTimeout(timer);
+      attacker.off('message', onMessage);
+      attacker.off('exit', onExit);
+    };
+    attacker.once('message', onMessage);
+    attacker.once('exit', onExit);
+  });
 }
 
 /** The attacker process: floods one frame kind from several sockets until told to stop. */

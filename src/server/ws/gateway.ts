@@ -125,8 +125,14 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     /** Frames read and not handled yet, oldest first from `queuedFrom`; undefined when none wait. */
     let queued: [RawData, boolean][] | undefined;
     let queuedFrom = 0;
+    /** The queue's drain waits for handling to catch up (pending back to half); set while it does. */
+    let drainWaits = false;
     const readAgain = (): void => {
-      if (paused && queued === undefined && pending <= MAX_PENDING_FRAMES / 2) {
+      if (pending > MAX_PENDING_FRAMES / 2) return;
+      if (drainWaits) {
+        drainWaits = false;
+        setImmediate(drain);
+      } else if (paused && queued === undefined) {
         paused = false;
         ws.resume();
       }
@@ -191,19 +197,25 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       }
       queued.push([data, isBinary]);
     };
-    /** Handles the next FRAMES_PER_TURN queued frames, in order; the rest on a later turn. */
+    /**
+     * Handles the next FRAMES_PER_TURN queued frames, in order; the rest on a later turn, or, with
+     * MAX_PENDING_FRAMES of this socket's frames in handling, once half of those are done. Frames
+     * past a budget stay in handling for the refusal's hold (frame-rates.ts), so a socket over its
+     * budget is answered 32 frames per hold instead of 32 per turn.
+     */
     const drain = (): void => {
       const q = queued;
       if (q === undefined) return;
       const end = Math.min(q.length, queuedFrom + FRAMES_PER_TURN);
-      while (queuedFrom < end) {
+      while (queuedFrom < end && pending < MAX_PENDING_FRAMES) {
         const [data, isBinary] = q[queuedFrom]!;
         q[queuedFrom++] = undefined as never;
         take(data, isBinary);
       }
       if (queued !== q) return;
       if (queuedFrom < q.length) {
-        setImmediate(drain);
+        if (pending < MAX_PENDING_FRAMES) setImmediate(drain);
+        else drainWaits = true;
         return;
       }
       queued = undefined;
@@ -273,6 +285,7 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       // Frames not handled yet are dropped, not run for a connection already gone: none was
       // answered, so the client resends its sends after reconnecting (by clientMsgId, once).
       queued = undefined;
+      drainWaits = false;
       writes.drop(socket);
       clearTimeout(authTimer);
       core.disconnect(conn);

@@ -377,6 +377,26 @@ describe('valid frames as fast as TCP takes them', () => {
     });
   }
 
+  it('answers a socket flooding past its budget at most 32 frames per refusal hold (25 ms)', async () => {
+    const t = await startServer();
+    try {
+      await createUsers(t, 'mallory', 'victim');
+      const flooder = await startFlooder(t, 'mallory', 'ping');
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, 1500));
+      const { written, answers } = await flooder.stop();
+      const seconds = (performance.now() - t0) / 1000;
+      const rate = answers / seconds;
+      console.log(`# ping flood past the budget: flooder wrote ${written}, read ${answers} answers (${rate.toFixed(0)}/s)`);
+      assert.ok(written > 10_000, `the flooder kept writing (${written})`);
+      // 32 frames per 25 ms hold is 1,280 a second (plus the budget's 240 and the read that
+      // starts each hold). Before, the queue was drained 32 frames a turn, held or not: 10,000-20,000 a second.
+      assert.ok(rate < 3_000, `answers a second: ${rate.toFixed(0)}`);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('handles sends read in one go past a turn\'s share exactly once and in order', async () => {
     const t = await startServer({ sendsPerMinute: 100_000 });
     try {
