@@ -1,6 +1,8 @@
 /**
- * Hostile content in real Chromium, outside message bubbles: the corpus of hostile-helpers.ts as
- * broadcasts (text and sender label, through the real admin API) in `<broadcast-banner>`; a mute's
+ * Hostile content in real Chromium, in rich messages and outside message bubbles: the corpus of
+ * hostile-helpers.ts as file names, location descriptions, sticker keys and custom data (also
+ * typing names, in `<chat-session>`); as merged forwards (title, abstract, forwarded senders and
+ * texts); as broadcasts (text and sender label, through the real admin API) in `<broadcast-banner>`; a mute's
  * reason (the site's or a group admin's words) in `<message-composer>`'s notice; members muted by
  * the site, named with every payload, in the group's notices and `<group-panel>`'s muted rows; a
  * group notice naming more people than it carries, ending in "and N others" in English and
@@ -13,6 +15,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
 import type { ChatClient } from '../../src/client/types.js';
+import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { BroadcastBanner } from '../../src/elements/broadcast-banner.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
@@ -21,12 +24,14 @@ import type { MessageComposer } from '../../src/elements/message-composer.js';
 import type { GroupPanel } from '../../src/elements/groups/group-panel.js';
 import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import { defineChatSearch } from '../../src/elements/search/chat-search.js';
+import type { Elem } from '../../src/protocol/elems.js';
+import { describeElemText } from '../../src/elements/i18n/elems.js';
 import { GROUP_LIMITS } from '../../src/protocol/group-frames.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { closeClients, connect, mediaDrawn, part, parts, uniqueUser } from './helpers.js';
 import { CORPUS, FORBIDDEN, imageBarrier, expectInert, census, expectBidiIsolated } from './hostile-helpers.js';
 
-describe('hostile content outside messages', () => {
+describe('hostile content in rich messages and outside messages', () => {
   let viewerId: string;
   let viewer: ChatClient;
   const tally = { payloads: CORPUS.length, messages: 0, names: 0, broadcasts: 0, bidiChecked: 0 };
@@ -45,13 +50,105 @@ describe('hostile content outside messages', () => {
     expect(log.scrollWidth, 'no name widens the thread').to.be.at.most(log.clientWidth + 1);
   }
 
-  after(() => console.log(`# hostile content outside messages: ${tally.payloads} payloads, ${tally.messages} messages and ${tally.names} names and ${tally.broadcasts} broadcasts rendered, ${tally.bidiChecked} bidi scopes checked`));
+  after(() => console.log(`# hostile content in rich messages and outside messages: ${tally.payloads} payloads, ${tally.messages} messages and ${tally.names} names and ${tally.broadcasts} broadcasts rendered, ${tally.bidiChecked} bidi scopes checked`));
 
   beforeEach(async () => {
     viewerId = uniqueUser('viewer');
     viewer = await connect(viewerId, 'Viewer');
   });
   afterEach(closeClients);
+
+  it('renders every payload as inert text in rich messages: file names, location descriptions, sticker keys, custom data, typing names', async function () {
+    this.timeout(60_000);
+    const sticker = `${location.origin}/__natter/picture.svg?w=64&h=64`;
+    viewer.registerRenderer('echo', (elem) => elem.data);
+    for (const [i, payload] of CORPUS.entries()) {
+      const short = payload.slice(0, 900);
+      const id = uniqueUser('r');
+      const sender = await connect(id, short);
+      const elems: Elem[] = [
+        { type: 'file', url: 'https://files.example/f', name: short, size: 2048, mime: 'application/octet-stream' },
+        { type: 'location', description: short, latitude: 1.5, longitude: -2.25 },
+        { type: 'face', index: 0, data: short },
+        { type: 'face', index: 1, data: `★${short}` },
+        { type: 'custom', customType: 'echo', data: payload, description: short },
+      ];
+      for (const elem of elems) await sender.send(`p2p:${viewerId}`, elem);
+      tally.messages += elems.length;
+      tally.names++;
+      // One key is unknown (shown as text), the other maps to a picture: its `alt` carries the key.
+      const stickers = { [`★${short}`]: sticker };
+      const session = await fixture<ChatSession>(
+        html`<chat-session .client=${viewer} .stickers=${stickers}
+          ><chat-thread style="height: 700px; width: 360px; display: flex" conversation=${`p2p:${id}`}></chat-thread
+        ></chat-session>`,
+      );
+      const el = session.querySelector('chat-thread')!;
+      const baseline = census(el);
+      await waitUntil(() => parts(el, 'bubble').length === elems.length, `the rich messages of payload ${i} should show`, { timeout: 5000 });
+      await mediaDrawn(el);
+      sender.sendTyping(`p2p:${viewerId}`);
+      await waitUntil(() => part(el, 'typing')!.textContent!.trim() !== '', `the typing row of payload ${i} should show`);
+      await el.updateComplete;
+      await imageBarrier();
+      expect(window.__natterXss, `payload ${i} executed`).to.equal(undefined);
+      // The one sticker picture is ours (the session's stickers), with the payload only as `alt`.
+      expectInert(el, new Map([...baseline, ['img', (baseline.get('img') ?? 0) + 1]]));
+      const img = part<HTMLImageElement>(el, 'sticker')!;
+      expect(img.getAttribute('src')).to.equal(viewer.fileUrl(sticker));
+      expect(img.alt).to.equal(`Sticker ★${short}`);
+      expect(part(el, 'file-name')!.textContent).to.equal(short);
+      expect(part(el, 'download-link')!.getAttribute('download')).to.not.match(/[<>:"/\\|?*]/);
+      expect(part(el, 'location-description')!.textContent).to.equal(short);
+      expect(part(el, 'sticker-fallback')!.textContent).to.equal(`[Sticker] ${short}`);
+      expect(part(el, 'custom')!.textContent).to.equal(payload);
+      expect(part(el, 'typing')!.textContent!.trim()).to.equal(`${short} is typing…`);
+      tally.bidiChecked += expectBidiIsolated(el);
+      const log = parts(el, 'log')[0]!;
+      expect(log.scrollWidth, `payload ${i} widens the thread`).to.be.at.most(log.clientWidth + 1);
+      for (const bubble of parts(el, 'bubble')) {
+        expect(bubble.getBoundingClientRect().right, `a bubble of payload ${i} overflows`).to.be.at.most(el.getBoundingClientRect().right + 1);
+      }
+    }
+  });
+
+  it('renders every payload as inert text in merged forwards: title, abstract, and the forwarded senders and texts once expanded', async function () {
+    this.timeout(60_000);
+    for (const [i, payload] of CORPUS.entries()) {
+      const name = payload.slice(0, 1000);
+      const title = payload.slice(0, 500);
+      const id = uniqueUser('m');
+      const sender = await connect(id, name);
+      const toViewer = `p2p:${viewerId}` as const;
+      const first = await sender.send(toViewer, payload);
+      const second = await sender.send(toViewer, { type: 'location', description: title, latitude: 1, longitude: 2 });
+      const [forwarded] = await sender.forward([toViewer], { conversationId: toViewer, messageIds: [first.id, second.id], merge: { title } });
+      expect(forwarded!.status, `the merged forward of payload ${i}`).to.equal('fulfilled');
+      tally.messages += 3;
+      tally.names++;
+      const el = await fixture<ChatThread>(html`<chat-thread style="height: 600px; width: 360px; display: flex" .client=${viewer} conversation=${`p2p:${id}`}></chat-thread>`);
+      const baseline = census(el);
+      await waitUntil(() => part(el, 'merger-title'), `the merged forward of payload ${i} should show`, { timeout: 5000 });
+      expect(part(el, 'merger-title')!.textContent).to.equal(title);
+      part<HTMLButtonElement>(el, 'merger-open-button')!.click();
+      await waitUntil(() => part(el, 'merger-messages'), `the forwarded messages of payload ${i} should expand`);
+      await el.updateComplete;
+      await imageBarrier();
+      expect(window.__natterXss, `payload ${i} executed`).to.equal(undefined);
+      expectInert(el, baseline);
+      const rows = [...part(el, 'merger-messages')!.querySelectorAll('li')];
+      expect(rows.map((r) => r.querySelector('.merger-sender')!.textContent)).to.deep.equal([name, name]);
+      // The plain-text description (formatting markers such as __ dropped), as the conversation list shows it.
+      expect(rows[0]!.querySelector('.merger-text')!.textContent).to.equal(describeElemText(first.elem));
+      expect(rows[1]!.querySelector('.merger-text')!.textContent).to.contain(title);
+      tally.bidiChecked += expectBidiIsolated(el);
+      const log = parts(el, 'log')[0]!;
+      expect(log.scrollWidth, `payload ${i} widens the thread`).to.be.at.most(log.clientWidth + 1);
+      for (const bubble of parts(el, 'bubble')) {
+        expect(bubble.getBoundingClientRect().right, `a bubble of payload ${i} overflows`).to.be.at.most(el.getBoundingClientRect().right + 1);
+      }
+    }
+  });
 
   it('renders every payload as inert, isolated text in the broadcast banner: content and sender', async function () {
     this.timeout(60_000);
