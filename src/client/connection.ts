@@ -43,8 +43,6 @@ export interface Connection {
 
 const AUTH_ERRORS: ReadonlySet<ErrorName> = new Set(['TOKEN_EXPIRED', 'TOKEN_INVALID', 'UNAUTHENTICATED']);
 const FATAL_ERRORS: ReadonlySet<ErrorName> = new Set(['PROTOCOL_MISMATCH', 'USER_DELETED']);
-/** A socket that stayed open this long brings the growing part of the wait back to its start. */
-const MIN_UPTIME_MS = 5000;
 /** Invalid frames warned about one by one; after that one warning in a hundred. */
 const WARN_EACH = 20;
 
@@ -62,7 +60,8 @@ const WARN_EACH = 20;
  * that cannot go now is refused, and the outbox keeps it. A closed connection never reconnects.
  */
 export function createConnection(options: ConnectionOptions): Connection {
-  const { minDelayMs = 1000, maxDelayMs = 30_000, growFactor = 1.5 } = options.backoff ?? {};
+  // A socket that stayed open `minUptimeMs` brings the growing part of the wait back to its start.
+  const { minDelayMs = 1000, maxDelayMs = 30_000, growFactor = 1.5, minUptimeMs = 5000 } = options.backoff ?? {};
   const $state = atom<ConnectionState>('idle');
   const $error = atom<ErrorBody | undefined>(undefined);
   const $invalidFrames = atom(0);
@@ -96,7 +95,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   let watchdog: ReturnType<typeof setInterval> | undefined;
   /** When the current session became ready (ms since the epoch). */
   let readyAt = 0;
-  /** Sessions in a row that the server ended for an expired token within MIN_UPTIME_MS of opening. */
+  /** Sessions in a row that the server ended for an expired token within `minUptimeMs` of opening. */
   let shortLived = 0;
 
   const setDown = (expired = false) => $state.set(closed ? 'closed' : everOnline && !expired ? 'offline' : 'connecting');
@@ -139,7 +138,7 @@ export function createConnection(options: ConnectionOptions): Connection {
       maxReconnectionDelay: maxDelayMs,
       reconnectionDelayGrowFactor: growFactor,
       connectionTimeout: options.connectTimeoutMs ?? 10_000,
-      minUptime: MIN_UPTIME_MS,
+      minUptime: minUptimeMs,
       // Never buffer: a frame sent while there is no session is refused (the outbox resends it).
       maxEnqueuedMessages: 0,
       // 1012 (come back and resync) and 4440 (the token expired): `onClose` reconnects without the growing wait.
@@ -182,7 +181,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (expired) {
       // At once with a fresh token, unless sessions keep ending as soon as they open (a provider
       // handing out tokens about to expire): then each waits longer, as failed attempts do.
-      shortLived = Date.now() - readyAt < MIN_UPTIME_MS ? shortLived + 1 : 0;
+      shortLived = Date.now() - readyAt < minUptimeMs ? shortLived + 1 : 0;
       failures = shortLived;
       retryNow = shortLived === 0;
     }

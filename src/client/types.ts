@@ -190,6 +190,11 @@ export interface BackoffOptions {
   maxDelayMs?: number;
   /** Growth per consecutive failure (default 1.5). */
   growFactor?: number;
+  /**
+   * A session that stayed open this long, ms, brings the growing wait back to its start, and one
+   * its token ended sooner counts as a failure (default 5000).
+   */
+  minUptimeMs?: number;
 }
 
 /** The headless SDK. No globals: create as many as you like on one page. */

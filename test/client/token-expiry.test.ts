@@ -66,8 +66,8 @@ function connection(url: string, overrides: Partial<ConnectionOptions> = {}) {
     onFrame: (frame) => frames.push(frame),
     onDown: () => {},
     pingIntervalMs: 60_000,
-    // A reconnect that waited the backoff would take 5 s or more.
-    backoff: { minDelayMs: 5000, maxDelayMs: 30_000 },
+    // A reconnect that waited the backoff would take 5 s or more; a session is long-lived after 0.5 s.
+    backoff: { minDelayMs: 5000, maxDelayMs: 30_000, minUptimeMs: 500 },
     ...overrides,
   });
   c.$state.subscribe((s) => void states.push(s));
@@ -81,8 +81,8 @@ describe('the connection on close 4440 (token expired)', () => {
     const server = await fakeServer();
     const { c, frames, states } = connection(server.url);
     await until(() => c.$state.get() === 'online', 'online');
-    // A session that lasted its token's life (past MIN_UPTIME_MS: it was not handed a dying token).
-    await new Promise((resolve) => setTimeout(resolve, 5200));
+    // A session that lasted its token's life (past `minUptimeMs`: it was not handed a dying token).
+    await new Promise((resolve) => setTimeout(resolve, 700));
     const expiredAt = Date.now();
     server.expireAll();
     await until(() => server.opens.length === 2 && c.$state.get() === 'online', 'back online', 3000);
@@ -107,7 +107,7 @@ describe('the connection on close 4440 (token expired)', () => {
 
   test('sessions that expire as soon as they open (a provider of dying tokens) are retried with a growing wait, not in a loop', async () => {
     const server = await fakeServer(10);
-    const { c } = connection(server.url, { backoff: { minDelayMs: 1000, maxDelayMs: 30_000 } });
+    const { c } = connection(server.url, { backoff: { minDelayMs: 1000, maxDelayMs: 30_000, minUptimeMs: 500 } });
     await new Promise((resolve) => setTimeout(resolve, 3000));
     // Waits drawn from 0-1 s, 0-1.5 s, 0-2.25 s … after the first: a handful, never hundreds.
     assert.ok(server.opens.length >= 1 && server.opens.length <= 6, `${server.opens.length} sessions in 3 s`);
@@ -119,7 +119,7 @@ describe('a chat client whose token expires, against the real server', () => {
   test('reconnects with a fresh token at expiry and delivers what both sides send around it exactly once', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
     let tokens = 0;
-    // 7 s tokens: a session lives 6-7 s (`exp` is whole seconds), past MIN_UPTIME_MS.
+    // 7 s tokens: a session lives 6-7 s (`exp` is whole seconds), past the default `minUptimeMs` (5 s).
     const alice = track(
       connectClient(ctx.srv, '', {
         token: undefined,

@@ -97,14 +97,19 @@ for (const total of [1_000, 10_000]) {
       await settled(el);
       log(el).focus();
       // As fast as a held key repeats.
+      // Each page is a smooth scroll: on a loaded machine the last ones may start after the
+      // position has sat still for a while, so wait for the distance, then for it to settle.
+      const page = log(el).clientHeight * 0.7;
       await executeServerCommand('press', { key: 'PageUp', times: 12 });
+      await waitUntil(() => fromBottom(el) > 12 * page, 'twelve pages up', { timeout: 15_000 });
       await settled(el);
       const up = fromBottom(el);
-      expect(up, 'twelve pages up').to.be.above(12 * log(el).clientHeight * 0.7);
+      expect(up, 'twelve pages up').to.be.above(12 * page);
       expect(visible(el).length, 'rows are on screen').to.be.above(3);
       await executeServerCommand('press', { key: 'PageDown', times: 6 });
+      await waitUntil(() => up - fromBottom(el) > 6 * page, 'six pages down', { timeout: 15_000 });
       await settled(el);
-      expect(up - fromBottom(el), 'six pages down').to.be.above(6 * log(el).clientHeight * 0.7);
+      expect(up - fromBottom(el), 'six pages down').to.be.above(6 * page);
     });
 
     it('reaches the first message with Home and the last with End', async () => {
