@@ -70,6 +70,12 @@ interface Tracked extends LocalEntry {
 export function createOutbox(options: OutboxOptions): Outbox {
   const { storage, ackTimeoutMs } = options;
   const tracked = new Map<string, Tracked>();
+  /**
+   * Each conversation's tracked entries: `entries` reads one conversation's, not the whole
+   * outbox (the conversation list asks each conversation for its newest unsent message on every
+   * publish: 1,000 × 100 entries read a publish before). A conversation's set stays once emptied.
+   */
+  const byConversation = new Map<ConversationId, Set<Tracked>>();
   /** Settled or discarded here: a flush that read storage before the delete landed must not revive them. */
   const finished = new Set<string>();
   let ready = false;
@@ -91,8 +97,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
     };
     if (entry.error) t.error = entry.error;
     tracked.set(entry.clientMsgId, t);
+    (byConversation.get(entry.conversationId) ?? byConversation.set(entry.conversationId, new Set()).get(entry.conversationId)!).add(t);
     if (entry.state === 'pending' && !awaitingUpload(entry)) startTimer(t);
     return t;
+  }
+
+  function untrack(t: Tracked): void {
+    tracked.delete(t.entry.clientMsgId);
+    byConversation.get(t.entry.conversationId)!.delete(t);
   }
 
   function startTimer(t: Tracked): void {
@@ -204,7 +216,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     for (const t of [...tracked.values()]) {
       if (!storedIds.has(t.entry.clientMsgId) && !t.inFlight && t.entry.state === 'pending') {
         clearTimeout(t.timer);
-        tracked.delete(t.entry.clientMsgId);
+        untrack(t);
         options.onChange(t.entry.conversationId);
       }
     }
@@ -270,7 +282,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const t = tracked.get(clientMsgId);
       if (!t) return undefined;
       clearTimeout(t.timer);
-      tracked.delete(clientMsgId);
+      untrack(t);
       finished.add(clientMsgId);
       void storage.deleteOutbox(clientMsgId).catch(warn);
       for (const w of t.waiters.splice(0)) w.resolve(value);
@@ -315,7 +327,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (!t) return;
       if (t.status !== 'failed') throw new ChatError('BAD_REQUEST', 'Only a failed message can be discarded.');
       clearTimeout(t.timer);
-      tracked.delete(clientMsgId);
+      untrack(t);
       finished.add(clientMsgId);
       await storage.deleteOutbox(clientMsgId);
       for (const w of t.waiters.splice(0)) w.reject(new ChatError('CANCELLED'));
@@ -327,7 +339,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
 
     entries(conversationId) {
-      return [...tracked.values()].filter((t) => t.entry.conversationId === conversationId).sort(byCreation);
+      return [...(byConversation.get(conversationId) ?? [])].sort(byCreation);
     },
 
     close() {

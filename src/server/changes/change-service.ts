@@ -206,11 +206,13 @@ export class ChangeService {
       if (type === 'group') throw new ChatError('NOT_MEMBER');
       return { type: 'pins', reqId: frame.reqId, conversationId: frame.conversationId, pins: [] };
     }
+    // Pinned before a since-join member's join: not theirs to see, nor its excerpt.
+    const listed = (await this.#d.store.listPins(key)).filter((pin) => pin.seq > (state.historyFloor ?? 0));
+    // The pinned messages in one read, not one lookup a pin.
+    const messages = listed.length ? await this.#d.store.findMessages(key, listed.map((pin) => pin.messageId)) : new Map();
     const pins = [];
-    for (const pin of await this.#d.store.listPins(key)) {
-      // Pinned before a since-join member's join: not theirs to see, nor its excerpt.
-      if (pin.seq <= (state.historyFloor ?? 0)) continue;
-      const found = await this.#d.store.findMessage(key, pin.messageId);
+    for (const pin of listed) {
+      const found = messages.get(pin.messageId);
       if (!found || (found.visibleTo && !found.visibleTo.includes(userId))) continue;
       const m = found.message as StoredMessage;
       // Deleted for this user: not shown to them, pinned or not.

@@ -24,16 +24,14 @@ export async function resolveReply(store: Store, sender: string, key: Conversati
 
 /**
  * Marks quotes of messages recalled since the reply was sent (`replyTo.recalled`, excerpt
- * emptied): a page tells the truth about what it quotes. One lookup per quoted message.
+ * emptied): a page tells the truth about what it quotes. One read for all the quoted messages.
  */
 export async function markRecalledQuotes(store: Store, key: ConversationKey, messages: Message[]): Promise<Message[]> {
   const quoted = new Set<string>();
   for (const m of messages) if (m.replyTo && !m.replyTo.recalled) quoted.add(m.replyTo.messageId);
   if (quoted.size === 0) return messages;
   const recalled = new Set<string>();
-  await Promise.all([...quoted].map(async (id) => {
-    if ((await store.findMessage(key, id))?.message.recalled) recalled.add(id);
-  }));
+  for (const [id, found] of await store.findMessages(key, [...quoted])) if (found.message.recalled) recalled.add(id);
   if (recalled.size === 0) return messages;
   return messages.map((m) => (m.replyTo && recalled.has(m.replyTo.messageId) ? { ...m, replyTo: { ...m.replyTo, excerpt: '', recalled: true } } : m));
 }

@@ -171,6 +171,11 @@ export interface Store extends BroadcastStore, WebhookStore, UnreadReminderStore
   /** A message by id, with who may see it (undefined = every member). */
   findMessage(key: ConversationKey, id: string): Promise<{ message: Message; visibleTo?: string[] } | undefined>;
   /**
+   * `findMessage` for many ids of one conversation in one read: the messages found, by id (an
+   * id not in the conversation is absent; a repeated id is read once).
+   */
+  findMessages(key: ConversationKey, ids: readonly string[]): Promise<Map<string, { message: Message; visibleTo?: string[] }>>;
+  /**
    * Commits one change (SPEC §9) in one transaction (its own, or a batch's with messages): unless (sender, clientMsgId) was already
    * committed (then the original event, `duplicate`; another conversation: `conflict`), reads the
    * target (ChatError MESSAGE_UNKNOWN when absent or itself a change event), calls `draft.apply`,

@@ -297,6 +297,16 @@ export function createMemoryStore(): Store {
       if (!row) return undefined;
       return row.visibleTo ? { message: clone(row.message), visibleTo: [...row.visibleTo] } : { message: clone(row.message) };
     },
+    async findMessages(key, ids) {
+      const wanted = new Set(ids);
+      const found = new Map<string, { message: Message; visibleTo?: string[] }>();
+      if (wanted.size === 0) return found;
+      for (const row of conversations.get(key)?.rows ?? []) {
+        if (!wanted.has(row.message.id)) continue;
+        found.set(row.message.id, row.visibleTo ? { message: clone(row.message), visibleTo: [...row.visibleTo] } : { message: clone(row.message) });
+      }
+      return found;
+    },
     async readRange(key, viewer, { afterSeq, toSeq, limit, take }) {
       const rows = conversations.get(key)?.rows.slice(Math.max(0, afterSeq), Math.max(0, toSeq)) ?? [];
       const seen = rows.filter((r) => visible(r, viewer)).map((r) => clone(r.message));

@@ -18,6 +18,7 @@ import { pairExists, rowsById, rowsOfKeys } from './postgres-lookups.js';
 import { FactMemo } from './postgres-facts.js';
 import { factKey, factPrefix } from '../core/facts.js';
 import { createPostgresSearch } from './postgres-search.js';
+import { arrayParam } from './postgres-arrays.js';
 import { createSearchMover } from './postgres-search-move.js';
 import { lockRoles } from './postgres-group-locks.js';
 import { migrate, notHiddenFor, quoteIdent, visibleTo } from './postgres-schema.js';
@@ -412,6 +413,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (!r) return undefined;
       const found: { message: Message; visibleTo?: string[] } = { message: parse(r.body) };
       if (r.visible_to != null) found.visibleTo = r.visible_to;
+      return found;
+    },
+    async findMessages(key, ids) {
+      const found = new Map<string, { message: Message; visibleTo?: string[] }>();
+      if (ids.length === 0) return found;
+      const rows = await q<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = ANY($2::text[])', [key, arrayParam([...new Set(ids)])]);
+      for (const r of rows) {
+        const m: { message: Message; visibleTo?: string[] } = { message: parse(r.body) };
+        if (r.visible_to != null) m.visibleTo = r.visible_to;
+        found.set(m.message.id, m);
+      }
       return found;
     },
     async readRange(key, viewer, { afterSeq, toSeq, limit, take }) {

@@ -127,6 +127,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     members: db.prepare('SELECT user_id FROM memberships WHERE conv_key = ? ORDER BY user_id').pluck(),
     isMember: db.prepare('SELECT 1 FROM memberships WHERE user_id = ? AND conv_key = ?'),
     findMessage: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
+    findMessages: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id IN (SELECT value FROM json_each(?))'),
     rangeOldest: db.prepare(
       `SELECT body FROM messages WHERE conv_key = :key AND seq > :after AND seq <= :to AND ${VISIBLE} ORDER BY seq LIMIT :limit`,
     ).pluck(),
@@ -462,6 +463,16 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       if (!r) return undefined;
       const found: { message: Message; visibleTo?: string[] } = { message: parse(r['body']) };
       if (r['vis1'] != null) found.visibleTo = [r['vis1'] as string, ...(r['vis2'] != null ? [r['vis2'] as string] : [])];
+      return found;
+    },
+    async findMessages(key, ids) {
+      const found = new Map<string, { message: Message; visibleTo?: string[] }>();
+      if (ids.length === 0) return found;
+      for (const r of q.findMessages.all(key, JSON.stringify([...new Set(ids)])) as Row[]) {
+        const m: { message: Message; visibleTo?: string[] } = { message: parse(r['body']) };
+        if (r['vis1'] != null) m.visibleTo = [r['vis1'] as string, ...(r['vis2'] != null ? [r['vis2'] as string] : [])];
+        found.set(m.message.id, m);
+      }
       return found;
     },
     async readRange(key, viewer, { afterSeq, toSeq, limit, take }) {

@@ -4,7 +4,7 @@
  * upgrades round-robin with no stickiness. Used by the failover test and the cluster benchmark.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,8 +66,14 @@ export interface LocalCluster {
   readonly url: string;
   readonly wsUrl: string;
   readonly nodes: ClusterNode[];
-  /** Stops nginx and every node, and removes the temp dir. */
-  stop(): Promise<void>;
+  /** The temp dir: nginx's config and error.log, each node's data dir. */
+  readonly dir: string;
+  /**
+   * Stops nginx and every node, and removes the temp dir; `failed` (the test failed): keeps the
+   * dir and prints the tail of nginx's error.log (what nginx saw of the nodes: refused or reset
+   * upstreams, timeouts), which would otherwise go with it.
+   */
+  stop(failed?: boolean): Promise<void>;
 }
 
 export interface ClusterOptions {
@@ -95,18 +101,32 @@ export async function startLocalCluster(options: ClusterOptions): Promise<LocalC
       url,
       wsUrl: `ws://127.0.0.1:${port}/ws`,
       nodes,
-      async stop() {
+      dir,
+      async stop(failed = false) {
         await stopProcess(lb, 'SIGQUIT');
         await Promise.all(nodes.map((n) => n.stop()));
-        rmSync(dir, { recursive: true, force: true });
+        cleanUp(dir, failed);
       },
     };
   } catch (err) {
     if (nginx) await stopProcess(nginx, 'SIGQUIT');
     await Promise.all(nodes.map((n) => n.stop()));
-    rmSync(dir, { recursive: true, force: true });
+    cleanUp(dir, true);
     throw err;
   }
+}
+
+/** The last `lines` lines of nginx's error.log in `dir` ('' when it wrote none). */
+export function nginxLogTail(dir: string, lines = 40): string {
+  const file = join(dir, 'error.log');
+  return existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '';
+}
+
+/** Removes the cluster's dir; after a failure keeps it and prints the tail of nginx's error.log. */
+function cleanUp(dir: string, failed: boolean): void {
+  if (!failed) return rmSync(dir, { recursive: true, force: true });
+  const tail = nginxLogTail(dir);
+  console.error(`nginx error.log (kept in ${dir}), last lines:\n${tail || '(empty)'}`);
 }
 
 /** One `natter-server` process on `port` (not started), as the cluster runs them; also used alone, without nginx. */

@@ -217,6 +217,29 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       assert.deepEqual(found?.visibleTo, ['ra']);
     });
 
+    it('finds many messages of one conversation by id in one read, with who may see each', async () => {
+      const k = p2pKey('fa', 'fb');
+      const other = p2pKey('fa', 'fc');
+      const [a, b, c] = [draft(k, 'fa'), draft(k, 'fa', {}, ['fa']), draft(k, 'fb', { elem: { type: 'text', text: 'third' } })];
+      const elsewhere = draft(other, 'fa');
+      await store.commitMessages([a, b, c]);
+      await store.commitMessages([elsewhere]);
+      const ids = [a.message.id, b.message.id, c.message.id];
+      const found = await store.findMessages(k, [c.message.id, b.message.id, 'no-such-id', elsewhere.message.id, c.message.id]);
+      assert.deepEqual([...found.keys()].sort(), [b.message.id, c.message.id].sort());
+      assert.deepEqual(found.get(b.message.id)?.visibleTo, ['fa']);
+      assert.equal(found.get(c.message.id)?.visibleTo, undefined);
+      assert.deepEqual(found.get(c.message.id)?.message.elem, { type: 'text', text: 'third' });
+      // The same as one lookup each.
+      for (const id of ids) {
+        const one = await store.findMessage(k, id);
+        const many = (await store.findMessages(k, ids)).get(id);
+        assert.deepEqual(many, one);
+      }
+      assert.equal((await store.findMessages(k, [])).size, 0);
+      assert.equal((await store.findMessages(other, [a.message.id])).size, 0);
+    });
+
     it('raises the read position only, never past the last seq, and only for members', async () => {
       const k = p2pKey('ma', 'mb');
       await store.commitMessages([draft(k, 'ma'), draft(k, 'ma'), draft(k, 'ma')]);
