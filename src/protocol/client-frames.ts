@@ -164,8 +164,8 @@ export const PinsFetchSchema = v.object({
   conversationId: ConversationIdSchema,
 });
 
-/** A search's `before` or `after`: a message id, or a time in ms since the epoch. */
-const SearchBound = v.union([MessageIdSchema, v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffffffff))]);
+/** A search's `before` or `after`: a message id, or a time in ms since the epoch (a non-negative integer, as a seq; the search clamps it to 48 bits). */
+const SearchBound = v.union([MessageIdSchema, Seq]);
 
 /**
  * Full-text search (SPEC §12) of the messages the user may see, in one conversation or all of

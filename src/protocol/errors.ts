@@ -56,7 +56,7 @@ export const ERROR_MESSAGES = {
   REPLY_INVALID: 'A reply must quote a message of the same conversation that you can see.',
   SEARCH_QUERY_INVALID: 'A search needs 1 to 8 words and at most 100 characters.',
   SEARCH_CURSOR_INVALID: 'This search cursor is not one a search returned.',
-  SEARCH_FILTER_INVALID: 'A search filter is invalid: before and after take a message id or a time, kind one of text, file, location.',
+  SEARCH_FILTER_INVALID: 'This search filter is invalid.',
   WEBHOOK_URL_INVALID: 'A webhook URL must be an absolute http:// or https:// URL without credentials.',
   MESSAGE_REJECTED: 'This message was not accepted by the site.',
   PUSH_ENDPOINT_REFUSED: 'The push endpoint must be an https URL of a public push service.',
