@@ -14,7 +14,7 @@ import { FriendAddSchema, FriendChangeSchema, FriendsListSchema } from './friend
 
 export * from './group-frames.js';
 export * from './friend-frames.js';
-import { SEARCH_LIMITS } from './search-limits.js';
+import { SEARCH_KINDS, SEARCH_LIMITS } from './search-limits.js';
 import { REPORT_NOTE_CHARS, REPORT_REASONS } from './reports.js';
 
 /*
@@ -164,6 +164,9 @@ export const PinsFetchSchema = v.object({
   conversationId: ConversationIdSchema,
 });
 
+/** A search's `before` or `after`: a message id, or a time in ms since the epoch (a non-negative integer, as a seq; the search clamps it to 48 bits). */
+const SearchBound = v.union([MessageIdSchema, Seq]);
+
 /**
  * Full-text search (SPEC §12) of the messages the user may see, in one conversation or all of
  * them, newest first. Answered by `search.results`; the next page passes its `cursor`.
@@ -177,6 +180,14 @@ export const SearchFetchSchema = v.object({
   /** The previous page's `cursor`. */
   cursor: v.optional(MessageIdSchema),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(SEARCH_LIMITS.page))),
+  /** Only messages sent by this user. */
+  from: v.optional(UserIdSchema),
+  /** Only messages before this message (its id: the order of ids) or time (ms since the epoch). */
+  before: v.optional(SearchBound),
+  /** Only messages after this message or time. */
+  after: v.optional(SearchBound),
+  /** Only messages of this kind. */
+  kind: v.optional(v.picklist(SEARCH_KINDS)),
 });
 
 /**

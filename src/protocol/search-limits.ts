@@ -15,3 +15,10 @@ export const SEARCH_LIMITS = {
   /** Code units of a snippet around its first match. */
   snippetChars: 80,
 } as const;
+
+/**
+ * Kinds a search can be narrowed to (`kind`): those whose messages have text a query can match
+ * (a text, a file's name, a location's description). Images, voice and video carry none.
+ */
+export const SEARCH_KINDS = ['text', 'file', 'location'] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];

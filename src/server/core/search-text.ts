@@ -1,4 +1,5 @@
 import type { Message } from '../../protocol/index.js';
+import type { SearchFilter } from './types.js';
 import { foldForSearch, isSpacedWordChar, searchWords, searchableText } from '../../protocol/search.js';
 
 /**
@@ -67,3 +68,11 @@ export function lookupWords(terms: readonly string[]): { word: string; prefix: b
 
 /** Whether a term must be checked to start where a word does (it starts with a Latin letter or digit). */
 export const needsWordStart = (term: string): boolean => isSpacedWordChar(String.fromCodePoint(term.codePointAt(0)!));
+
+/** Whether `m` passes a search's filters (SearchFilter): the stores' check where their SQL does not make it. */
+export function passesSearchFilter(m: Message, f: SearchFilter | undefined): boolean {
+  return f === undefined || ((f.sender === undefined || m.sender === f.sender)
+    && (f.idAbove === undefined || m.id > f.idAbove)
+    && (f.idBelow === undefined || m.id < f.idBelow)
+    && (f.elemType === undefined || m.elem.type === f.elemType));
+}

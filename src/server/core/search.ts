@@ -1,9 +1,11 @@
 import { ChatError, type ConversationId } from '../../protocol/index.js';
 import type { SearchResult } from '../../protocol/search-schema.js';
+import type { SearchKind } from '../../protocol/search-limits.js';
 import { SEARCH_LIMITS, searchSnippet, searchTerms, searchableText } from '../../protocol/search.js';
 import { keyOf } from './conversation-key.js';
 import { fitting, messageBytes } from './frame-budget.js';
 import type { Store } from './store.js';
+import type { SearchFilter } from './types.js';
 import { asSeenBy } from './summaries.js';
 
 const DEFAULT_PAGE = 20;
@@ -15,6 +17,46 @@ export interface SearchRequest {
   conversationId?: ConversationId;
   cursor?: string;
   limit?: number;
+  /** Only messages sent by this user. */
+  from?: string;
+  /** Only messages before this one (a message id) or this time (ms since the epoch). */
+  before?: string | number;
+  /** Only messages after this one (a message id) or this time (ms since the epoch). */
+  after?: string | number;
+  /** Only messages of this kind (SEARCH_KINDS). */
+  kind?: SearchKind;
+}
+
+/** The elem type of each search kind. Media without text (image, voice, video) has nothing a query could match. */
+const ELEM_OF_KIND: Record<SearchKind, string> = { text: 'text', file: 'file', location: 'location' };
+
+/**
+ * A time as an id bound (ids are UUIDv7, `newMessageId`: the first 48 bits are the commit's
+ * millisecond, hex): every id of an earlier millisecond sorts below `low`, every id of that one
+ * or an earlier one at or below `high`.
+ */
+function idAt(ms: number, end: 'low' | 'high'): string {
+  const t = Math.min(Math.max(0, Math.trunc(ms)), 0xffffffffffff).toString(16).padStart(12, '0');
+  return `${t.slice(0, 8)}-${t.slice(8)}-${end === 'low' ? '7000-0000-000000000000' : '7fff-ffff-ffffffffffff'}`;
+}
+
+/** The request's filters as the store takes them; undefined when it has none. */
+function filterOf(req: SearchRequest): SearchFilter | undefined {
+  const f: SearchFilter = {};
+  if (req.from !== undefined) f.sender = req.from;
+  if (req.kind !== undefined) {
+    const type = Object.hasOwn(ELEM_OF_KIND, req.kind) ? ELEM_OF_KIND[req.kind] : undefined;
+    if (type === undefined) throw new ChatError('SEARCH_FILTER_INVALID');
+    f.elemType = type;
+  }
+  for (const [bound, side] of [[req.before, 'below'], [req.after, 'above']] as const) {
+    if (bound === undefined) continue;
+    if (typeof bound === 'number' ? !Number.isFinite(bound) : !CURSOR.test(bound)) throw new ChatError('SEARCH_FILTER_INVALID');
+    const id = typeof bound === 'string' ? bound : idAt(bound, side === 'below' ? 'low' : 'high');
+    if (side === 'below') f.idBelow = id;
+    else f.idAbove = id;
+  }
+  return Object.keys(f).length > 0 ? f : undefined;
 }
 
 /**
@@ -28,6 +70,7 @@ export async function searchAs(store: Store, userId: string, req: SearchRequest)
   const terms = searchTerms(req.query);
   if (!terms) throw new ChatError('SEARCH_QUERY_INVALID');
   if (req.cursor !== undefined && !CURSOR.test(req.cursor)) throw new ChatError('SEARCH_CURSOR_INVALID');
+  const filter = filterOf(req);
   const limit = Math.min(Math.max(1, req.limit ?? DEFAULT_PAGE), SEARCH_LIMITS.page);
   let key: string | undefined;
   if (req.conversationId !== undefined) {
@@ -40,6 +83,7 @@ export async function searchAs(store: Store, userId: string, req: SearchRequest)
   }
   const found = await store.searchMessages(userId, {
     terms, limit: limit + 1, ...(key !== undefined && { key }), ...(req.cursor !== undefined && { before: req.cursor }),
+    ...(filter !== undefined && { filter }),
   });
   const page = found.slice(0, limit);
   const results: SearchResult[] = [];

@@ -204,4 +204,21 @@ export interface SearchQuery {
   /** Only messages whose id sorts before this one (the previous page's last). */
   before?: string;
   limit: number;
+  /** Optional filters (SPEC §12; `SearchFilter`), each narrowing what the terms find. */
+  filter?: SearchFilter;
+}
+
+/**
+ * Search filters as the stores take them: every one set must hold. Times were turned into id
+ * bounds by the core (ids are UUIDv7: their first 48 bits are the commit's millisecond).
+ */
+export interface SearchFilter {
+  /** Sent by this user. */
+  sender?: string;
+  /** Id sorts after this one. */
+  idAbove?: string;
+  /** Id sorts before this one. */
+  idBelow?: string;
+  /** The elem's type (`text`, `image`, `file`, `sound`, `video`, `location`). */
+  elemType?: string;
 }

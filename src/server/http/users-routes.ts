@@ -2,19 +2,28 @@ import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
 import { ConversationIdSchema, LIMITS, ProfileSchema, UserIdSchema } from '../../protocol/index.js';
 import type { AdminApi } from '../core/admin.js';
+import type { SearchRequest } from '../core/search.js';
 import { parse, QueryInt } from './validate.js';
 
 const UserParams = v.object({ id: UserIdSchema });
 const PairParams = v.object({ id: UserIdSchema, other: UserIdSchema });
 const HistoryParams = v.object({ id: UserIdSchema, conversationId: ConversationIdSchema });
 const HistoryQuery = v.object({ before: QueryInt, limit: QueryInt });
-/** `q` and `cursor` are checked by the search itself (SEARCH_QUERY_INVALID, SEARCH_CURSOR_INVALID). */
+/**
+ * `q`, `cursor` and the filters are checked by the search itself (SEARCH_QUERY_INVALID,
+ * SEARCH_CURSOR_INVALID, SEARCH_FILTER_INVALID). `before` and `after` of digits only are times.
+ */
 const SearchQuery = v.object({
   q: v.optional(v.string(), ''),
   conversationId: v.optional(ConversationIdSchema),
   cursor: v.optional(v.string()),
   limit: QueryInt,
+  from: v.optional(UserIdSchema),
+  before: v.optional(v.string()),
+  after: v.optional(v.string()),
+  kind: v.optional(v.string()),
 });
+const boundOf = (s: string | undefined) => (s === undefined ? undefined : /^\d{1,15}$/.test(s) ? Number(s) : s);
 const TokenBody = v.object({
   userId: UserIdSchema,
   ttlSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366 * 24 * 3600))),
@@ -69,9 +78,13 @@ export function usersRoutes(app: FastifyInstance, admin: AdminApi): void {
   // Search (SPEC §12) as that user: what they could find themselves, newest first.
   app.get('/v1/users/:id/search', async (req) => {
     const { id } = parse(UserParams, req.params);
-    const { q, conversationId, cursor, limit } = parse(SearchQuery, req.query);
+    const { q, conversationId, cursor, limit, from, kind, ...bounds } = parse(SearchQuery, req.query);
+    const before = boundOf(bounds.before);
+    const after = boundOf(bounds.after);
     return admin.search(id, {
       query: q, ...(conversationId !== undefined && { conversationId }), ...(cursor !== undefined && { cursor }), ...(limit !== undefined && { limit }),
+      ...(from !== undefined && { from }), ...(before !== undefined && { before }), ...(after !== undefined && { after }),
+      ...(kind !== undefined && { kind: kind as SearchRequest['kind'] }),
     });
   });
 }

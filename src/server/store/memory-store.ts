@@ -1,6 +1,6 @@
 import { ChatError, type Message } from '../../protocol/index.js';
 import { matchesTerms } from '../../protocol/search.js';
-import { searchTextOf } from '../core/search-text.js';
+import { passesSearchFilter, searchTextOf } from '../core/search-text.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
 import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
@@ -316,13 +316,13 @@ export function createMemoryStore(): Store {
       const rows = conversations.get(key)?.rows.slice(0, Math.max(0, beforeSeq - 1)) ?? [];
       return rows.some((r) => visible(r, viewer));
     },
-    async searchMessages(viewer, { terms, key, before, limit }) {
+    async searchMessages(viewer, { terms, key, before, limit, filter }) {
       const found: Message[] = [];
       for (const [k, c] of conversations) {
         if ((key !== undefined && k !== key) || !c.members.has(viewer)) continue;
         const floor = state(viewer, k, c).historyFloor ?? 0;
         for (const r of c.rows) {
-          if (r.message.seq > floor && (before === undefined || r.message.id < before) && visible(r, viewer) && matchesTerms(r.search, terms)) found.push(r.message);
+          if (r.message.seq > floor && (before === undefined || r.message.id < before) && visible(r, viewer) && passesSearchFilter(r.message, filter) && matchesTerms(r.search, terms)) found.push(r.message);
         }
       }
       return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit).map(clone);

@@ -52,7 +52,7 @@ export function createPostgresSearch(
   parse: (body: string) => Message,
 ): Pick<Store, 'searchMessages'> {
   return {
-    async searchMessages(viewer, { terms, key, before, limit }) {
+    async searchMessages(viewer, { terms, key, before, limit, filter }) {
       const params: unknown[] = [viewer, limit];
       const checks = terms.map((t) => (needsWordStart(t)
         ? `w.text ~ $${params.push(wordStart(t))}`
@@ -75,6 +75,22 @@ export function createPostgresSearch(
         filters.push(`w.id < $${b}`);
         pendingFilters.push(`m.id < $${b}`);
       }
+      // The filters: id bounds on the word rows too (their id index); the sender and kind on the
+      // message row, the kind read from its body (parsed only for rows every other test passed).
+      const walkBounds: string[] = [];
+      const messageFilters: string[] = [];
+      if (filter?.idAbove !== undefined) {
+        const n = params.push(filter.idAbove);
+        filters.push(`w.id > $${n}`), walkBounds.push(`w.id > $${n}`), pendingFilters.push(`m.id > $${n}`);
+      }
+      if (filter?.idBelow !== undefined) {
+        const n = params.push(filter.idBelow);
+        filters.push(`w.id < $${n}`), walkBounds.push(`w.id < $${n}`), pendingFilters.push(`m.id < $${n}`);
+      }
+      if (filter?.sender !== undefined) messageFilters.push(`m.sender = $${params.push(filter.sender)}`);
+      if (filter?.elemType !== undefined) messageFilters.push(`(m.body::json #>> '{elem,type}') = $${params.push(filter.elemType)}`);
+      filters.push(...messageFilters);
+      pendingFilters.push(...messageFilters);
       const mine = `mine AS NOT MATERIALIZED (
            SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor, coalesce(sm.seq, 0) AS mark
            FROM memberships ms LEFT JOIN groups g ON g.id = substr(ms.conv_key, 7) AND ms.conv_key LIKE 'group:%'
@@ -101,9 +117,9 @@ export function createPostgresSearch(
       // pending list, a few thousand at most across all conversations), checked here.
       const sql = `WITH ${mine}${walk ? `,
          walk AS (SELECT w.seq, w.id, w.seq > (SELECT floor FROM mine) AND w.seq <= (SELECT mark FROM mine) AND w.words @@ ${q} AND ${checks.join(' AND ')} AS ok
-           FROM message_words w WHERE w.conv_key = $${k}${b ? ` AND w.id < $${b}` : ''} ORDER BY w.id DESC LIMIT ${WALK}),
+           FROM message_words w WHERE w.conv_key = $${k}${b ? ` AND w.id < $${b}` : ''}${walkBounds.map((x) => ` AND ${x}`).join('')} ORDER BY w.id DESC LIMIT ${WALK}),
          walked AS (SELECT m.body FROM walk JOIN messages m ON m.conv_key = $${k} AND m.seq = walk.seq
-           WHERE walk.ok AND ${visibleTo('$1')} ORDER BY walk.id DESC LIMIT $2)
+           WHERE walk.ok AND ${[...messageFilters, visibleTo('$1')].join(' AND ')} ORDER BY walk.id DESC LIMIT $2)
          (SELECT body, false AS pending FROM walked)
          UNION ALL` : ''}
          (SELECT body, false AS pending FROM (

@@ -173,9 +173,12 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
   // only in the loop that joined the membership, so only rows the viewer may see are parsed and
   // folded (on `m` alone, the index walk checked every message it passed: 30 ms for 1,000 of
   // them; not `ms.user_id`, which SQLite replaces by the viewer bound to it).
-  db.function('natter_match', { deterministic: true, varargs: true }, (body, terms) => {
+  // A fourth argument, when a search is filtered by kind, is the elem type the message must have.
+  db.function('natter_match', { deterministic: true, varargs: true }, (body, terms, _joined, kind) => {
     if (terms !== lastTerms) parsedTerms = JSON.parse((lastTerms = terms as string)) as string[];
-    const text = searchTextOf(JSON.parse(body as string) as Message);
+    const message = JSON.parse(body as string) as Message;
+    if (kind !== undefined && message.elem?.type !== kind) return 0;
+    const text = searchTextOf(message);
     return text !== null && matchesTerms(text, parsedTerms) ? 1 : 0;
   });
   const statements = new Map<string, Database.Statement>();
@@ -201,8 +204,13 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
   const read = db.transaction((a: () => Found[], b: () => Found[]): [Found[], Found[]] => [a(), b()]);
 
   return {
-    async searchMessages(viewer, { terms, key, before, limit }) {
+    async searchMessages(viewer, { terms, key, before, limit, filter }) {
       const params: Record<string, unknown> = { viewer, limit, terms: JSON.stringify(terms) };
+      const filtered: SearchShape['filter'] = {};
+      if (filter?.sender !== undefined) params['from'] = filter.sender, filtered.sender = true;
+      if (filter?.idAbove !== undefined) params['idAbove'] = filter.idAbove, filtered.above = true;
+      if (filter?.idBelow !== undefined) params['idBelow'] = filter.idBelow, filtered.below = true;
+      if (filter?.elemType !== undefined) params['kind'] = filter.elemType, filtered.kind = true;
       let cursor: SearchShape['cursor'];
       if (key !== undefined) params['key'] = key;
       if (before !== undefined) {
@@ -212,7 +220,7 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
         else params['before'] = before, cursor = 'id';
       }
       const match = lookupOf(terms, expand);
-      const shape = { key: key !== undefined, cursor };
+      const shape = { key: key !== undefined, cursor, ...(filter !== undefined && { filter: filtered }) };
       // A prefix that starts no word of the vocabulary is in no row below the watermark.
       if (match === undefined) return (prepared(searchStatements({ ...shape, plan: 'above' })[0]!).all(params) as Found[]).map((f) => parse(f.body));
       let useIndex = match.length > 0;
@@ -252,6 +260,8 @@ export interface SearchShape {
   key: boolean;
   cursor: 'row' | 'id' | undefined;
   plan: 'index' | 'scan' | 'scan-few' | 'above';
+  /** The search's filters (SearchFilter) that are set: :from, :idAbove, :idBelow, :kind. */
+  filter?: { sender?: boolean; above?: boolean; below?: boolean; kind?: boolean };
 }
 
 /**
@@ -265,6 +275,10 @@ export function searchStatements(shape: SearchShape): string[] {
   // The cursor's row bounds the table each statement walks (for the index walk, FTS5 starts below it).
   if (shape.cursor === 'row') filters.push('ROWID < :row');
   else if (shape.cursor === 'id') filters.push('m.id < :before');
+  // The filters: columns tested before the body's check (the kind is the check's, on the body it parses).
+  if (shape.filter?.sender) filters.push('m.sender = :from');
+  if (shape.filter?.above) filters.push('m.id > :idAbove');
+  if (shape.filter?.below) filters.push('m.id < :idBelow');
   // A scan keeps the index's few matches, held in a list (a cheap probe a row), from checking
   // every body; with many, most bodies it reads match anyway.
   if (shape.plan === 'scan-few') filters.push(`(m.rowid > ${MARK} OR m.rowid IN (SELECT rowid FROM messages_words WHERE messages_words MATCH :match))`);
@@ -275,7 +289,7 @@ export function searchStatements(shape: SearchShape): string[] {
   // The body's check last, behind the filters, which SQLite might otherwise test after it
   // (CASE is evaluated lazily). The filters stay conditions of their own too: the planner uses
   // them (the conversation's rows).
-  const check = 'natter_match(m.body, :terms, ms.joined_seq)';
+  const check = `natter_match(m.body, :terms, ms.joined_seq${shape.filter?.kind ? ', :kind' : ''})`;
   const where = [visible, ...filters, filters.length > 0 ? `CASE WHEN ${filters.join(' AND ')} THEN ${check} END` : check].join(' AND ');
   // CROSS JOIN fixes the order of the loops: the index newest first, the viewer's conversations,
   // or one conversation newest first by (conv_key, seq), the membership probed per row. (With the

@@ -174,6 +174,19 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
         assert.ok(found.every((r) => r.message.id !== o.groupMsgId && r.message.id !== o.bobCarolMsgId), reqId);
         counts.frameChecks++;
       }
+      // The filters only narrow: by the senders of the group and of bob↔carol, around their messages, any kind.
+      const filtered = [
+        { from: 'carol' }, { from: 'bob', kind: 'text' }, { after: 0 }, { before: o.groupMsgId }, { after: o.bobCarolMsgId }, { kind: 'text', after: 0, before: 0xffffffffffff },
+      ];
+      for (const [i, extra] of filtered.entries()) {
+        const reqId = `search-f${i}`;
+        o.alice.send({ type: 'search.fetch', reqId, query: 'for', ...extra });
+        const found = (await o.alice.next('search.results', (f) => f.reqId === reqId)).results as SearchResult[];
+        assert.ok(found.every((r) => r.message.id !== o.groupMsgId && r.message.id !== o.bobCarolMsgId), reqId);
+        counts.frameChecks++;
+      }
+      o.alice.send({ type: 'search.fetch', reqId: 'search-fg', query: 'group', conversationId: 'group:g', from: 'bob' });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'search-fg')).name, 'NOT_MEMBER');
       counts.frameChecks++;
     },
   },
@@ -562,7 +575,11 @@ describe('authorisation matrix', () => {
     assert.deepEqual([res.status, res.body.name], [403, 'NOT_MEMBER']);
     const across = await t.rest('GET', '/v1/users/alice/search?q=for');
     assert.deepEqual(across.body.results, []);
-    counts.restChecks += 2;
+    const filtered = await t.rest('GET', '/v1/users/alice/search?q=for&from=bob&after=0&kind=text');
+    assert.deepEqual(filtered.body.results, [], 'a filter never widens the search');
+    const filteredGroup = await t.rest('GET', '/v1/users/alice/search?q=group&conversationId=group:g&from=bob');
+    assert.deepEqual([filteredGroup.status, filteredGroup.body.name], [403, 'NOT_MEMBER']);
+    counts.restChecks += 4;
   });
 
   it('locks a removed member out of sending, reading, history and live delivery', async () => {

@@ -65,6 +65,9 @@ export function validFrames(token: string): Record<string, unknown>[] {
     // Search (SPEC §12): hostile queries (LIKE and FTS5 syntax, NUL, lone surrogates) come from the mutations.
     { type: 'search.fetch', reqId: 'sr', query: 'zebra 斑马 "NEAR(a b)" %_\\ OR *', conversationId: 'group:g', cursor: '01a2-x', limit: 5 },
     { type: 'search.fetch', reqId: 'sr', query: '马' },
+    // Search filters: sender, id and time bounds, kind (SEARCH_FILTER_INVALID, BAD_FRAME); hostile ids come from the mutations.
+    { type: 'search.fetch', reqId: 'sr', query: 'zebra', from: 'bob', before: '01a2-x', after: 1_700_000_000_000, kind: 'file' },
+    { type: 'search.fetch', reqId: 'sr', query: 'zebra', conversationId: 'group:g', before: 1_900_000_000_000, after: 'm1', kind: 'location' },
     // Mutes (SPEC §10): a conversation until a time or for good, do-not-disturb, unmute.
     { type: 'mute.set', reqId: 'mu', conversationId: 'group:g', until: 1_900_000_000_000 },
     { type: 'mute.set', reqId: 'mu', conversationId: 'p2p:bob', until: 0 },

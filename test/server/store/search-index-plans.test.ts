@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { Message } from '../../../src/protocol/index.js';
 import { searchTerms } from '../../../src/protocol/search.js';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
-import type { MessageDraft } from '../../../src/server/core/types.js';
+import type { MessageDraft, SearchFilter } from '../../../src/server/core/types.js';
 import { createPostgresSearch, WORDS_VECTOR } from '../../../src/server/store/postgres-search.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { searchStatements, type SearchShape } from '../../../src/server/store/sqlite-search.js';
@@ -40,16 +40,20 @@ describe('sqlite search: every statement keeps its index (EXPLAIN QUERY PLAN)', 
   });
   after(() => db?.close());
 
-  const params = { viewer: 'v', terms: '["hello"]', limit: 20, key: groupKey('g0'), row: 100, before: 'x', match: '"hello"' };
+  const params = { viewer: 'v', terms: '["hello"]', limit: 20, key: groupKey('g0'), row: 100, before: 'x', match: '"hello"', from: 'u0', idAbove: 'a', idBelow: 'z', kind: 'text' };
   /** Each statement's plan, one line per step. */
   const plans = (shape: SearchShape) => searchStatements(shape).map((sql) =>
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail));
 
   const shapes: SearchShape[] = [];
   for (const plan of ['index', 'above', 'scan', 'scan-few'] as const) {
-    for (const key of [false, true]) for (const cursor of [undefined, 'row', 'id'] as const) shapes.push({ plan, key, cursor });
+    for (const key of [false, true]) for (const cursor of [undefined, 'row', 'id'] as const) {
+      shapes.push({ plan, key, cursor });
+      // Every filter set (sender, id bounds, kind): the same indexes, the filters tested on the rows they give.
+      shapes.push({ plan, key, cursor, filter: { sender: true, above: true, below: true, kind: true } });
+    }
   }
-  const name = (s: SearchShape) => `${s.plan}, ${s.key ? 'in one conversation' : 'across'}${s.cursor ? `, cursor by ${s.cursor}` : ''}`;
+  const name = (s: SearchShape) => `${s.plan}, ${s.key ? 'in one conversation' : 'across'}${s.cursor ? `, cursor by ${s.cursor}` : ''}${s.filter ? ', filtered' : ''}`;
 
   /** What every plan of a shape must (and must not) do. */
   const check = (shape: SearchShape, steps: string[][]) => {
@@ -136,20 +140,20 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
   });
 
   /** The plan PostgreSQL chooses for the statement search runs for `query` (scope: one conversation or all). */
-  const planOf = async (query: string, key?: string): Promise<PlanNode[]> => {
+  const planOf = async (query: string, key?: string, filter?: SearchFilter): Promise<PlanNode[]> => {
     let plan: { Plan: PlanNode }[] = [];
     const explain = createPostgresSearch(async (sql, params) => {
       plan = (await pool.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN'];
       return [];
     }, () => ({}) as Message);
-    await explain.searchMessages('v', { terms: searchTerms(query)!, limit: 20, ...(key && { key }) });
+    await explain.searchMessages('v', { terms: searchTerms(query)!, limit: 20, ...(key && { key }), ...(filter && { filter }) });
     const all: PlanNode[] = [];
     const walk = (n: PlanNode) => {
       all.push(n);
       n.Plans?.forEach(walk);
     };
     walk(plan[0]!.Plan);
-    if (process.env['SHOW_PLANS']) console.error(query, key, '\n' + show(all));
+    if (process.env['SHOW_PLANS']) console.error(query, key, filter, '\n' + show(all));
     return all;
   };
   const show = (nodes: PlanNode[]) => nodes.map((n) => `${n['Node Type']} ${n['Relation Name'] ?? ''} ${n['Index Name'] ?? ''}`).join('\n');
@@ -168,6 +172,27 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
       });
     }
   }
+  // Filters (sender, id bounds, kind) are tested on the rows the same indexes give: a sender
+  // common or absent, a kind read from the body, the id bounds on the walks.
+  const filters: SearchFilter[] = [
+    { sender: 'u1' }, { sender: 'nobody' }, { elemType: 'file' }, { idAbove: '000000100000', idBelow: '000000150000' },
+    { sender: 'u1', elemType: 'text', idBelow: '000000199000' },
+  ];
+  it('filtered: a rare word still takes message_words_conv_words, a common one in one conversation still walks its id index, never a sequential scan', async () => {
+    for (const filter of filters) {
+      for (const key of [groupKey('g0'), undefined]) {
+        const rare = await planOf('zanzibar', key, filter);
+        // With id bounds the planner may take the bounded (conversation, id) range instead: as few rows or fewer.
+        const indexes = filter.idAbove !== undefined ? ['message_words_conv_words', 'message_words_conv_id'] : ['message_words_conv_words'];
+        assert.ok(rare.some((n) => indexes.includes(n['Index Name'] ?? '')), `message_words_conv_words not used (${JSON.stringify(filter)}):\n${show(rare)}`);
+        assert.ok(!seqScanOfMessages(rare), `a sequential scan (${JSON.stringify(filter)}):\n${show(rare)}`);
+        const common = await planOf('hello', key, filter);
+        assert.ok(!seqScanOfMessages(common), `a sequential scan (${JSON.stringify(filter)}):\n${show(common)}`);
+        assert.ok(!common.some((n) => n['Index Name'] === 'messages_idempotency'), `the sender's rows by messages_idempotency, unordered (${JSON.stringify(filter)}):\n${show(common)}`);
+        if (key) assert.ok(common.some((n) => n['Index Name'] === 'message_words_conv_id' && n['Scan Direction'] === 'Backward'), `not walked newest first (${JSON.stringify(filter)}):\n${show(common)}`);
+      }
+    }
+  });
   it('a common word never reads the messages table sequentially', async () => {
     for (const key of [groupKey('g0'), undefined]) {
       const plan = await planOf('hello', key);

@@ -7,7 +7,7 @@ import { searchTerms } from '../../../src/protocol/search.js';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
 import type { Store } from '../../../src/server/core/store.js';
-import type { MessageDraft } from '../../../src/server/core/types.js';
+import type { MessageDraft, SearchFilter } from '../../../src/server/core/types.js';
 import { createMemoryStore } from '../../../src/server/store/memory-store.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
@@ -62,10 +62,10 @@ async function fill(s: Store): Promise<void> {
 }
 
 /** Every result of `query` for v1, page by page (7 a page), as ids. */
-async function all(s: Store, query: string, key?: string): Promise<string[]> {
+async function all(s: Store, query: string, key?: string, filter?: SearchFilter): Promise<string[]> {
   const ids: string[] = [];
   for (let before: string | undefined; ;) {
-    const page = await s.searchMessages('v1', { terms: searchTerms(query)!, limit: 7, ...(key && { key }), ...(before && { before }) });
+    const page = await s.searchMessages('v1', { terms: searchTerms(query)!, limit: 7, ...(key && { key }), ...(before && { before }), ...(filter && { filter }) });
     ids.push(...page.map((m) => m.id));
     if (page.length < 7) return ids;
     before = page[page.length - 1]!.id;
@@ -99,6 +99,21 @@ describe('search plans agree with reading everything', () => {
         const expected = await all(reference, query, key);
         if (query === 'hello' && key === undefined) assert.ok(expected.length > 400, 'the common word is common');
         for (const [name, s] of stores) assert.deepEqual(await all(s, query, key), expected, name);
+      });
+    }
+  }
+
+  // Filters (sender, id bounds from the corpus's middle, kind) on every plan: still what reading everything finds.
+  for (const query of ['hello', 'hel', 'zanzibar', '斑马', 'ab']) {
+    for (const key of [undefined, groupKey('big'), groupKey('late')]) {
+      it(`"${query}" ${key ?? 'across'}, filtered: every page as the memory store's`, async () => {
+        const ids = batches!.flat().map((d) => d.message.id).sort();
+        const [low, high] = [ids[Math.floor(ids.length / 4)]!, ids[Math.floor((ids.length * 3) / 4)]!];
+        const cases: SearchFilter[] = [{ sender: 'v2' }, { sender: 'v3' }, { elemType: 'text', idBelow: high }, { idAbove: low }, { sender: 'v2', idAbove: low, idBelow: high }, { elemType: 'file' }];
+        for (const filter of cases) {
+          const expected = await all(reference, query, key, filter);
+          for (const [name, s] of stores) assert.deepEqual(await all(s, query, key, filter), expected, `${name} ${JSON.stringify(filter)}`);
+        }
       });
     }
   }

@@ -5,6 +5,7 @@ import { searchTerms } from '../../../src/protocol/search.js';
 import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
 import type { Store } from '../../../src/server/core/store.js';
+import type { SearchFilter } from '../../../src/server/core/types.js';
 import { changeDraft } from './store-changes-contract.js';
 import { draft } from './store-contract.js';
 
@@ -16,7 +17,7 @@ export async function send(s: Store, key: string, sender: string, elem: Elem | s
 }
 
 /** The texts `viewer` finds for `query`, newest first. */
-export async function find(s: Store, viewer: string, query: string, over: { key?: string; before?: string; limit?: number } = {}): Promise<string[]> {
+export async function find(s: Store, viewer: string, query: string, over: { key?: string; before?: string; limit?: number; filter?: SearchFilter } = {}): Promise<string[]> {
   const found = await s.searchMessages(viewer, { terms: searchTerms(query)!, limit: over.limit ?? 20, ...over });
   return found.map((m) => {
     const e = m.elem;
@@ -146,5 +147,41 @@ export function searchContract(store: () => Store): void {
     assert.deepEqual(await find(s, 'sb', 'narwhal'), []);
     assert.deepEqual(await find(s, 'sb', '斑马', { key: k }), []);
     assert.deepEqual(await find(s, 'sb', 'recall'), [], 'nor the change events themselves');
+  });
+
+  it('search filters: sender, id bounds and elem type, alone and combined, in one conversation or all; visibility, floor and recall still hold', async () => {
+    const s = store();
+    await s.createGroup({ id: 'sf1', name: 'S', createdAt: 1, historyVisibility: 'since-join' }, ['sa', 'sb', 'sc']);
+    const g = groupKey('sf1');
+    const p = p2pKey('sa', 'sb');
+    const m1 = await send(s, g, 'sa', 'okapi one');
+    const m2 = await send(s, g, 'sb', 'okapi two');
+    await send(s, p, 'sa', { type: 'file', url: '/files/o', name: 'okapi-three.pdf', size: 1, mime: 'application/pdf' });
+    const m4 = await send(s, g, 'sa', 'okapi four for c only', ['sa', 'sc']);
+    await send(s, g, 'sa', { type: 'location', description: 'okapi five place', latitude: 1, longitude: 2 });
+    const m6 = await send(s, p, 'sb', 'okapi six');
+    const all = ['okapi six', 'okapi five place', 'okapi-three.pdf', 'okapi two', 'okapi one'];
+    assert.deepEqual(await find(s, 'sb', 'okapi'), all);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa' } }), ['okapi five place', 'okapi-three.pdf', 'okapi one']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa' }, key: g }), ['okapi five place', 'okapi one']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'nobody' } }), []);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { elemType: 'file' } }), ['okapi-three.pdf']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { elemType: 'location' }, key: g }), ['okapi five place']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { elemType: 'text' } }), ['okapi six', 'okapi two', 'okapi one']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idBelow: m4.id } }), ['okapi-three.pdf', 'okapi two', 'okapi one']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idAbove: m2.id } }), ['okapi six', 'okapi five place', 'okapi-three.pdf']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idAbove: m1.id, idBelow: m6.id }, key: g }), ['okapi five place', 'okapi two']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idAbove: m1.id, idBelow: m6.id, sender: 'sa', elemType: 'text' } }), []);
+    assert.deepEqual(await find(s, 'sb', 'okap', { filter: { idAbove: m1.id, sender: 'sb', elemType: 'text' } }), ['okapi six', 'okapi two']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa' }, limit: 1, before: m4.id }), ['okapi-three.pdf'], 'with the page cursor');
+    // Targeted at someone else, before the viewer joined, recalled: never found, whatever the filter.
+    assert.deepEqual(await find(s, 'sc', 'okapi', { filter: { sender: 'sa', elemType: 'text' } }), ['okapi four for c only', 'okapi one']);
+    assert.deepEqual(await find(s, 'sb', 'okapi four', { filter: { sender: 'sa' } }), []);
+    await s.addGroupMember('sf1', 'sd');
+    await send(s, g, 'sa', 'okapi seven');
+    assert.deepEqual(await find(s, 'sd', 'okapi', { filter: { sender: 'sa' } }), ['okapi seven']);
+    assert.deepEqual(await find(s, 'sd', 'okapi', { filter: { idBelow: m6.id }, key: g }), []);
+    await s.commitChange(changeDraft(g, 'sa', m1.id, { kind: 'recall' }));
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa', elemType: 'text' } }), ['okapi seven']);
   });
 }

@@ -86,4 +86,37 @@ describe('search over WebSocket and REST (SPEC §12)', () => {
     assert.equal((await t.rest('GET', '/v1/users/nobody/search?q=zebra')).status, 404);
     assert.equal((await t.rest('GET', '/v1/users/bob/search?q=zebra', undefined, null)).body.name, 'ADMIN_REQUIRED');
   });
+  it('filters by sender, kind, and before/after a message or a time, over WebSocket and REST; a bad filter is SEARCH_FILTER_INVALID', async () => {
+    await createUsers(t, 'dave', 'erin');
+    await t.rest('POST', '/v1/groups', { id: 'fz', name: 'F', members: ['dave', 'erin'] });
+    const dave = await t.login('dave');
+    const erin = await t.login('erin');
+    const a1 = await sendText(dave, 'group:fz', 'gnu one');
+    await new Promise((r) => setTimeout(r, 5));
+    const a2 = await sendText(erin, 'group:fz', 'gnu two');
+    await new Promise((r) => setTimeout(r, 5));
+    const a3 = await sendText(dave, 'group:fz', 'gnu three');
+    assert.deepEqual(texts(await search(erin, 'gnu', { from: 'dave' })), ['gnu three', 'gnu one']);
+    assert.deepEqual(texts(await search(erin, 'gnu', { before: a3.id, after: a1.id })), ['gnu two']);
+    assert.deepEqual(texts(await search(erin, 'gnu', { before: a2.time })), ['gnu one'], 'a time: strictly before its millisecond');
+    assert.deepEqual(texts(await search(erin, 'gnu', { after: a2.time })), ['gnu three'], 'strictly after it');
+    assert.deepEqual(texts(await search(erin, 'gnu', { after: a1.time, from: 'dave', kind: 'text', conversationId: 'group:fz' })), ['gnu three']);
+    assert.deepEqual(texts(await search(erin, 'gnu', { kind: 'file' })), []);
+    const bad: [Record<string, unknown>, string][] = [[{ kind: 'image' }, 'BAD_FRAME'], [{ before: -1 }, 'BAD_FRAME'], [{ from: '' }, 'BAD_FRAME'],
+      [{ before: 1.5 }, 'BAD_FRAME'], [{ after: 'x y' }, 'SEARCH_FILTER_INVALID']];
+    for (const [extra, name] of bad) {
+      const f = await search(erin, 'gnu', extra);
+      assert.equal(f.type === 'error' && f.name, name, JSON.stringify(extra));
+    }
+    const rest = await t.rest('GET', `/v1/users/erin/search?q=gnu&from=dave&after=${a1.time}`);
+    assert.deepEqual(rest.body.results.map((r: SearchResult) => (r.message.elem as { text: string }).text), ['gnu three']);
+    const restIds = await t.rest('GET', `/v1/users/erin/search?q=gnu&before=${a2.id}&kind=text`);
+    assert.deepEqual(restIds.body.results.map((r: SearchResult) => (r.message.elem as { text: string }).text), ['gnu one']);
+    for (const q of ['kind=image', 'kind=toString', 'before=%3Cx%3E', 'after=']) {
+      const res = await t.rest('GET', `/v1/users/erin/search?q=gnu&${q}`);
+      assert.deepEqual([res.status, res.body.code], [400, 4040], q);
+    }
+    dave.close();
+    erin.close();
+  });
 });
