@@ -186,7 +186,9 @@ const LIMITS = {
   // (panel −1.24, extras +1.55). No pure cut was found to pay for it; for the lead to accept or drop.
   // Measured 118.47 with the composer's @mention list and recording bar styles moved to their modules (+0.01): stays.
   // 118.6 → 117.6 (measured 117.5; lead): h4's and h5's branches merged (h4's raise paid back by h5's terser pass and LIMITS).
-  everything: { bytes: 117.6 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 117.6 → 117.7 (measured 117.6; lead): RAISED for a feature, search's filters (from, before/after, kind) in the
+  // client's search() with the offline search applying them, and their schema in the protocol (h7, SPEC §12).
+  everything: { bytes: 117.7 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -290,7 +292,8 @@ const LIMITS = {
   // 129.9 → 130.0 (measured 129.93, 129.74 before; h4): RAISED by the lazy message menu (see (b′)): its loader and
   // esbuild's lazy-init wrappers of the modules only an import() reaches.
   // 130.0 → 130.1 (measured 130.01; h4): RAISED again, the same wrappers for the two style modules above (+0.08).
-  define: { bytes: 130.1 * KiB, kind: 'ratchet' },
+  // 130.1 → 130.3 (measured 130.2; lead): RAISED for a feature, search's filters in the client's search() (see (b)).
+  define: { bytes: 130.3 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

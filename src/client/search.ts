@@ -40,6 +40,21 @@ export interface SearchOptions {
   conversationId?: ConversationId;
   /** Results per page (1–50, default 20). */
   limit?: number;
+  /** Only messages sent by this user. */
+  from?: string;
+  /** Only messages before this message (its id) or time (ms since the epoch). */
+  before?: string | number;
+  /** Only messages after this message (its id) or time (ms since the epoch). */
+  after?: string | number;
+  /** Only messages of this kind: `text`, `file` (by its name) or `location` (by its description). */
+  kind?: 'text' | 'file' | 'location';
+}
+
+/** Whether a held message passes the search's filters (as the server applies them: ids by their order, times by the message's). */
+function passes(m: Message, o: SearchOptions): boolean {
+  const beyond = (bound: string | number | undefined, sign: 1 | -1) =>
+    bound === undefined || (typeof bound === 'number' ? Math.sign(m.time - bound) === sign : (m.id > bound ? 1 : m.id < bound ? -1 : 0) === sign);
+  return (o.from === undefined || m.sender === o.from) && (o.kind === undefined || m.elem.type === o.kind) && beyond(o.before, -1) && beyond(o.after, 1);
 }
 
 export interface SearchState {
@@ -70,12 +85,12 @@ export interface SearchContext {
 }
 
 /** What this device holds that matches, newest first (recalled and hidden messages never). */
-export function searchHeld({ threads }: Pick<SearchContext, 'threads'>, terms: string[], conversationId?: ConversationId): SearchResult[] {
+export function searchHeld({ threads }: Pick<SearchContext, 'threads'>, terms: string[], options: SearchOptions = {}): SearchResult[] {
   const found: SearchResult[] = [];
   for (const id of threads.ids()) {
-    if (conversationId !== undefined && id !== conversationId) continue;
+    if (options.conversationId !== undefined && id !== options.conversationId) continue;
     for (const m of threads.get(id)?.messages ?? []) {
-      if (m.recalled || m.hidden) continue;
+      if (m.recalled || m.hidden || !passes(m, options)) continue;
       const text = searchableText(m.elem);
       if (matchesTerms(foldForSearch(text), terms)) found.push({ message: m, snippet: searchSnippet(text, terms) });
     }
@@ -91,7 +106,7 @@ export function openSearch(context: SearchContext, query: string, options: Searc
   let running: Promise<void> | undefined;
 
   const local = () => {
-    $state.set({ query, status: 'done', results: searchHeld(context, terms!, options.conversationId), source: 'local', hasMore: false });
+    $state.set({ query, status: 'done', results: searchHeld(context, terms!, options), source: 'local', hasMore: false });
   };
   const page = async (): Promise<void> => {
     const before = $state.get();
@@ -101,6 +116,10 @@ export function openSearch(context: SearchContext, query: string, options: Searc
         type: 'search.fetch', query,
         ...(options.conversationId !== undefined && { conversationId: options.conversationId }),
         ...(options.limit !== undefined && { limit: options.limit }),
+        ...(options.from !== undefined && { from: options.from }),
+        ...(options.before !== undefined && { before: options.before }),
+        ...(options.after !== undefined && { after: options.after }),
+        ...(options.kind !== undefined && { kind: options.kind }),
         ...(cursor !== undefined && { cursor }),
       });
       // The frame was checked in outline when it arrived; its results are checked here.

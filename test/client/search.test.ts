@@ -16,6 +16,7 @@ const settled = async (s: ClientSearch) => {
   await until(() => s.$state.get().status !== 'loading', 'search answered');
   return s.$state.get();
 };
+const texts2 = (st: { results: { message: { elem: unknown } }[] }) => st.results.map((r) => (r.message.elem as { text: string }).text);
 const texts = (s: ClientSearch) => s.$state.get().results.map((r) => (r.message.elem as { text: string }).text);
 
 describe('client.search (SPEC §12)', () => {
@@ -60,5 +61,33 @@ describe('client.search (SPEC §12)', () => {
     network.offline = false;
     await until(() => bob.$connection.get() === 'online', 'online again');
     assert.equal((await settled(await bob.search('walrus'))).source, 'server');
+  });
+  test('narrows by sender and time, on the server and offline alike', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    await ctx.srv.token(a);
+    await ctx.srv.token(b);
+    await seed(a, b, ['otter one', 'otter two']);
+    const network = createNetwork();
+    const bob = track(connectClient(ctx.srv, await ctx.srv.token(b), { network }));
+    await synced(bob);
+    const id = `p2p:${a}` as const;
+    await bob.send(id, { type: 'text', text: 'otter from bob' });
+    await until(() => bob.messages(id).get().filter((m) => m.status === 'sent' || m.seq > 0).length === 3, 'all held');
+    const held = bob.messages(id).get();
+    const second = held.find((m) => (m.elem as { text?: string }).text === 'otter two')!;
+    const check = async (source: 'server' | 'local') => {
+      const fromAlice = await settled(await bob.search('otter', { from: a }));
+      assert.equal(fromAlice.source, source);
+      assert.deepEqual(texts2(fromAlice), ['otter two', 'otter one'], `${source}: from`);
+      assert.deepEqual(texts2(await settled(await bob.search('otter', { before: second.id }))), ['otter one'], `${source}: before an id`);
+      assert.deepEqual(texts2(await settled(await bob.search('otter', { after: second.id, from: b }))), ['otter from bob'], `${source}: after an id, from`);
+      assert.deepEqual(texts2(await settled(await bob.search('otter', { after: Date.now() + 60_000 }))), [], `${source}: after a time to come`);
+      assert.deepEqual(texts2(await settled(await bob.search('otter', { kind: 'file' }))), [], `${source}: kind`);
+    };
+    await check('server');
+    network.offline = true;
+    network.cut();
+    await until(() => bob.$connection.get() !== 'online', 'offline');
+    await check('local');
   });
 });
