@@ -246,15 +246,17 @@ test('3 nodes behind nginx: 50 devices keep every acked message exactly once in 
     // Read first, then checked: a client left open on a failed check kept the file's process alive.
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const [blobs, uploads, cutChunks, { rows }, { rows: changeRows }] = await Promise.all([
-      c.query<{ key: string; size: string }>('SELECT key, size FROM natter_file_blobs'),
-      c.query('SELECT 1 FROM natter_file_uploads'),
-      c.query<{ n: string }>('SELECT count(*) AS n FROM natter_file_chunks JOIN natter_file_uploads USING (upload)').then((r) => Number(r.rows[0]!.n)),
-      c.query<{ client_msg_id: string; n: string }>(
+    // One query at a time: a pg client queues concurrent ones, which pg deprecates (gone in pg 9).
+    const read = async () => [
+      await c.query<{ key: string; size: string }>('SELECT key, size FROM natter_file_blobs'),
+      await c.query('SELECT 1 FROM natter_file_uploads'),
+      Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM natter_file_chunks JOIN natter_file_uploads USING (upload)')).rows[0]!.n),
+      await c.query<{ client_msg_id: string; n: string }>(
         `SELECT client_msg_id, count(*) AS n FROM messages WHERE sender <> 'system' AND body::jsonb->'elem'->>'type' <> 'change' GROUP BY sender, client_msg_id`,
       ),
-      c.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE body::jsonb->'elem'->>'type' = 'change' GROUP BY sender, client_msg_id`),
-    ]).finally(() => c.end());
+      await c.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE body::jsonb->'elem'->>'type' = 'change' GROUP BY sender, client_msg_id`),
+    ] as const;
+    const [blobs, uploads, cutChunks, { rows }, { rows: changeRows }] = await read().finally(() => c.end());
     assert.deepEqual(blobs.rows, [{ key: files.uploaded()!.id, size: String(files.bytes.length) }], 'the whole upload is stored, the cut-off one is not');
     assert.equal(uploads.rowCount, 1, 'the cut-off upload waits for the sweep');
     assert.ok(cutChunks >= 1, 'its first chunks were stored as they streamed in, before the kill');
