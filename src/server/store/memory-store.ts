@@ -77,6 +77,9 @@ export function createMemoryStore(): Store {
   /** Deleted by `viewer` for themselves. */
   const hiddenFor = (row: StoredRow, viewer: string) => (row.message as StoredMessage).hiddenFor?.includes(viewer) === true;
   const clone = <T>(x: T): T => structuredClone(x);
+  /** A stored row as `findMessage` answers it: copies, never the row's own objects. */
+  const foundRow = (row: StoredRow): { message: Message; visibleTo?: string[] } =>
+    row.visibleTo ? { message: clone(row.message), visibleTo: [...row.visibleTo] } : { message: clone(row.message) };
   const state = (userId: string, key: string, c: Conversation): ConversationState => {
     const parsed = parseKey(key);
     const readSeq = c.members.get(userId) ?? 0;
@@ -294,8 +297,7 @@ export function createMemoryStore(): Store {
     },
     async findMessage(key, id) {
       const row = conversations.get(key)?.rows.find((r) => r.message.id === id);
-      if (!row) return undefined;
-      return row.visibleTo ? { message: clone(row.message), visibleTo: [...row.visibleTo] } : { message: clone(row.message) };
+      return row && foundRow(row);
     },
     async findMessages(key, ids) {
       const wanted = new Set(ids);
@@ -303,7 +305,7 @@ export function createMemoryStore(): Store {
       if (wanted.size === 0) return found;
       for (const row of conversations.get(key)?.rows ?? []) {
         if (!wanted.has(row.message.id)) continue;
-        found.set(row.message.id, row.visibleTo ? { message: clone(row.message), visibleTo: [...row.visibleTo] } : { message: clone(row.message) });
+        found.set(row.message.id, foundRow(row));
       }
       return found;
     },

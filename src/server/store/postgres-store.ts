@@ -207,6 +207,12 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     LEFT JOIN groups g ON m.conv_key LIKE 'group:%' AND g.id = substr(m.conv_key, 7)
     WHERE m.user_id = $1`;
   const parse = (body: string) => parseStored(body, Buffer.byteLength(body));
+  /** A message row (`body, visible_to`) as `findMessage` answers it. */
+  const foundRow = (r: Row): { message: Message; visibleTo?: string[] } => {
+    const found: { message: Message; visibleTo?: string[] } = { message: parse(r.body) };
+    if (r.visible_to != null) found.visibleTo = r.visible_to;
+    return found;
+  };
 
   return {
     ...createPostgresBroadcasts({ query: q, transaction }),
@@ -410,18 +416,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async findMessage(key, id) {
       const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);
-      if (!r) return undefined;
-      const found: { message: Message; visibleTo?: string[] } = { message: parse(r.body) };
-      if (r.visible_to != null) found.visibleTo = r.visible_to;
-      return found;
+      return r && foundRow(r);
     },
     async findMessages(key, ids) {
       const found = new Map<string, { message: Message; visibleTo?: string[] }>();
       if (ids.length === 0) return found;
       const rows = await q<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = ANY($2::text[])', [key, arrayParam([...new Set(ids)])]);
       for (const r of rows) {
-        const m: { message: Message; visibleTo?: string[] } = { message: parse(r.body) };
-        if (r.visible_to != null) m.visibleTo = r.visible_to;
+        const m = foundRow(r);
         found.set(m.message.id, m);
       }
       return found;

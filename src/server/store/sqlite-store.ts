@@ -16,7 +16,7 @@ import { createSqlitePush } from './sqlite-push.js';
 import { FRIENDS_SCHEMA, createSqliteFriends } from './sqlite-friends.js';
 import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeGroupRoles, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
-import { commitOnThisThread, execOnThisThread, startSqliteWriter } from './sqlite-writer.js';
+import { commitOnThisThread, execOnThisThread, startSqliteWriter, type WriterStatement } from './sqlite-writer.js';
 import { createSqliteModeration } from './sqlite-moderation.js';
 import { createSqliteReports } from './sqlite-reports.js';
 
@@ -276,6 +276,14 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   });
 
   const parse = (body: unknown) => parseStored(body as string, Buffer.byteLength(body as string));
+  /** A message row (`body, vis1, vis2`) as `findMessage` answers it. */
+  const foundRow = (r: Row): { message: Message; visibleTo?: string[] } => {
+    const found: { message: Message; visibleTo?: string[] } = { message: parse(r['body']) };
+    if (r['vis1'] != null) found.visibleTo = [r['vis1'] as string, ...(r['vis2'] != null ? [r['vis2'] as string] : [])];
+    return found;
+  };
+  /** Webhook and reminder bookkeeping commits on the writer thread (`:memory:`: this connection). */
+  const exec: (statements: WriterStatement[]) => Promise<number[]> = writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db));
   let closed = false;
 
   // The facts a send checks (user, group, group membership, block, friendship) are kept in
@@ -342,8 +350,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     ...createSqliteModeration(db, (scope, u) => roleIn(groupKey(scope), u)),
     ...createSqliteReports(db),
     // Leases and settlements go through the writer thread (`:memory:`: this connection).
-    ...createSqliteWebhooks(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
-    ...createSqliteUnread(db, writer ? (s) => writer.exec(s) : ((local) => async (s) => local(s))(execOnThisThread(db))),
+    ...createSqliteWebhooks(db, exec),
+    ...createSqliteUnread(db, exec),
     ...createSqliteSearch(db, parse),
     ...createSqlitePush(db),
     ...createSqliteFriends(db, () => facts.clear()),
@@ -460,17 +468,13 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     coalescesQueuedCommits: true,
     async findMessage(key, id) {
       const r = q.findMessage.get(key, id) as Row | undefined;
-      if (!r) return undefined;
-      const found: { message: Message; visibleTo?: string[] } = { message: parse(r['body']) };
-      if (r['vis1'] != null) found.visibleTo = [r['vis1'] as string, ...(r['vis2'] != null ? [r['vis2'] as string] : [])];
-      return found;
+      return r && foundRow(r);
     },
     async findMessages(key, ids) {
       const found = new Map<string, { message: Message; visibleTo?: string[] }>();
       if (ids.length === 0) return found;
       for (const r of q.findMessages.all(key, JSON.stringify([...new Set(ids)])) as Row[]) {
-        const m: { message: Message; visibleTo?: string[] } = { message: parse(r['body']) };
-        if (r['vis1'] != null) m.visibleTo = [r['vis1'] as string, ...(r['vis2'] != null ? [r['vis2'] as string] : [])];
+        const m = foundRow(r);
         found.set(m.message.id, m);
       }
       return found;
