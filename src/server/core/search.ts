@@ -1,6 +1,6 @@
 import { ChatError, type ConversationId } from '../../protocol/index.js';
 import type { SearchResult } from '../../protocol/search-schema.js';
-import type { SearchKind } from '../../protocol/search-limits.js';
+import { SEARCH_KINDS, type SearchKind } from '../../protocol/search-limits.js';
 import { SEARCH_LIMITS, searchSnippet, searchTerms, searchableText } from '../../protocol/search.js';
 import { keyOf } from './conversation-key.js';
 import { fitting, messageBytes } from './frame-budget.js';
@@ -27,9 +27,6 @@ export interface SearchRequest {
   kind?: SearchKind;
 }
 
-/** The elem type of each search kind. Media without text (image, voice, video) has nothing a query could match. */
-const ELEM_OF_KIND: Record<SearchKind, string> = { text: 'text', file: 'file', location: 'location' };
-
 /**
  * A time as an id bound (ids are UUIDv7, `newMessageId`: the first 48 bits are the commit's
  * millisecond, hex): every id of an earlier millisecond sorts below `low`, every id of that one
@@ -45,9 +42,9 @@ function filterOf(req: SearchRequest): SearchFilter | undefined {
   const f: SearchFilter = {};
   if (req.from !== undefined) f.sender = req.from;
   if (req.kind !== undefined) {
-    const type = Object.hasOwn(ELEM_OF_KIND, req.kind) ? ELEM_OF_KIND[req.kind] : undefined;
-    if (type === undefined) throw new ChatError('SEARCH_FILTER_INVALID');
-    f.elemType = type;
+    // A kind is the elem type it names (REST hands over any string: checked here).
+    if (!(SEARCH_KINDS as readonly string[]).includes(req.kind)) throw new ChatError('SEARCH_FILTER_INVALID');
+    f.elemType = req.kind;
   }
   for (const [bound, side] of [[req.before, 'below'], [req.after, 'above']] as const) {
     if (bound === undefined) continue;
