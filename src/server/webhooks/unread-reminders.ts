@@ -3,8 +3,9 @@ import type { Logger } from '../core/logger.js';
 import type { Presence } from '../core/presence.js';
 import type { Store } from '../core/store.js';
 import type { Clock } from '../core/types.js';
-import { parseKey, viewOf } from '../core/conversation-key.js';
+import { viewOf } from '../core/conversation-key.js';
 import { pushPayload } from '../push/push-payload.js';
+import { isActive } from '../moderation/types.js';
 import { outboxEvents, type OutboxRow } from './types.js';
 import type { UnreadCandidate, UnreadClaim } from './unread-types.js';
 
@@ -177,12 +178,9 @@ export class UnreadReminders {
     if (!user || user.deleted) return undefined;
     if ((await store.mutedAmong(c.key, [c.userId], now)).length > 0) return undefined;
     const sanctions = await store.listSanctions(c.userId);
-    if (sanctions.some((s) => s.kind === 'ban' && s.scope === '' && (s.until === null || s.until > now))) return undefined;
-    const parsed = parseKey(c.key);
-    if (parsed.type === 'p2p') {
-      const peer = parsed.users[0] === c.userId ? parsed.users[1] : parsed.users[0];
-      if (await store.isBlocked(c.userId, peer)) return undefined;
-    }
+    if (sanctions.some((s) => s.kind === 'ban' && isActive(s, now))) return undefined;
+    // A 1:1 conversation's state names the peer (`target`).
+    if (state.type === 'p2p' && (await store.isBlocked(c.userId, state.target))) return undefined;
     if (!this.#o.whenOnline && this.#o.presence && (await this.#o.presence.offlineAmong([c.userId])).length === 0) return undefined;
     const recent = await store.readRange(c.key, c.userId, { afterSeq: c.readSeq, toSeq: state.lastSeq, limit: 20, take: 'newest' });
     const conversationId = viewOf(c.key, c.userId);
