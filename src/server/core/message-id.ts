@@ -18,8 +18,7 @@ export function newMessageId(now = Date.now()): string {
     counter = 0;
   }
   if (lastMs !== prefixMs) {
-    const ms = lastMs.toString(16).padStart(12, '0');
-    prefix = `${ms.slice(0, 8)}-${ms.slice(8)}-7`;
+    prefix = `${idTimePrefix(lastMs)}7`;
     prefixMs = lastMs;
   }
   const r = random8();
@@ -44,4 +43,13 @@ function random8(): Uint8Array {
   }
   poolAt += 8;
   return pool.subarray(poolAt - 8, poolAt);
+}
+
+/**
+ * The time part of the ids of millisecond `ms`, `tttttttt-tttt-` (48 bits of hex): ids sort by it,
+ * so it bounds the ids of a time (the search's `before`/`after`, the unread reminders' windows).
+ */
+export function idTimePrefix(ms: number): string {
+  const t = Math.min(Math.max(0, Math.floor(ms)), 0xffffffffffff).toString(16).padStart(12, '0');
+  return `${t.slice(0, 8)}-${t.slice(8)}-`;
 }

@@ -3,6 +3,7 @@ import type { SearchResult } from '../../protocol/search-schema.js';
 import { SEARCH_KINDS, type SearchKind } from '../../protocol/search-limits.js';
 import { SEARCH_LIMITS, searchSnippet, searchTerms, searchableText } from '../../protocol/search.js';
 import { keyOf } from './conversation-key.js';
+import { idTimePrefix } from './message-id.js';
 import { fitting, messageBytes } from './frame-budget.js';
 import type { Store } from './store.js';
 import type { SearchFilter } from './types.js';
@@ -33,8 +34,7 @@ export interface SearchRequest {
  * or an earlier one at or below `high`.
  */
 function idAt(ms: number, end: 'low' | 'high'): string {
-  const t = Math.min(Math.max(0, Math.trunc(ms)), 0xffffffffffff).toString(16).padStart(12, '0');
-  return `${t.slice(0, 8)}-${t.slice(8)}-${end === 'low' ? '7000-0000-000000000000' : '7fff-ffff-ffffffffffff'}`;
+  return idTimePrefix(ms) + (end === 'low' ? '7000-0000-000000000000' : '7fff-ffff-ffffffffffff');
 }
 
 /** The request's filters as the store takes them; undefined when it has none. */

@@ -1,3 +1,4 @@
+import { idTimePrefix } from '../core/message-id.js';
 import type { OutboxEvent } from './types.js';
 
 /**
@@ -51,7 +52,4 @@ export interface UnreadReminderStore {
 }
 
 /** The lower bound, as a string, of the UUIDv7 ids (src/server/core/message-id.ts) of millisecond `ms` and later. */
-export function idFloor(ms: number): string {
-  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8)}-`;
-}
+export const idFloor: (ms: number) => string = idTimePrefix;
