@@ -13,7 +13,7 @@ import type { ChatCore, SendOutcome } from './chat-core.js';
 import { groupKey, p2pKey } from './conversation-key.js';
 import { fetchHistory } from './history.js';
 import { summarize } from './summaries.js';
-import type { GroupRecord, GroupRole, HistoryVisibility, Profile, UserRecord } from './types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type GroupRecord, type GroupRole, type HistoryVisibility, type Profile, type UserRecord } from './types.js';
 import { searchAs, type SearchRequest } from './search.js';
 
 const DEFAULT_TOKEN_TTL = 24 * 3600;
@@ -149,7 +149,7 @@ export class AdminApi {
     return {
       id: group.id, conversationId: groupConversation(group.id), name: group.name,
       ...(group.avatar !== undefined && { avatar: group.avatar }), ...(group.notice !== undefined && { notice: group.notice }),
-      historyVisibility: group.historyVisibility ?? 'since-join', createdAt: group.createdAt, memberCount: members.length,
+      historyVisibility: group.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY, createdAt: group.createdAt, memberCount: members.length,
       ...(owner !== undefined && { owner }), ...(group.dismissed && { dismissed: true as const }),
     };
   }
@@ -237,12 +237,7 @@ export class AdminApi {
    * group, or the two users of the 1:1 chat. Idempotent: a repeat answers the first recall.
    */
   async recallMessage(messageId: string, where: MessagePlace): Promise<{ seq: number; duplicate: boolean }> {
-    const key = 'groupId' in where ? groupKey(where.groupId) : p2pKey(where.users[0], where.users[1]);
-    const { message, duplicate } = await this.#core.changes.submit(
-      { actor: SYSTEM_USER, actorProfile: {}, key, messageId, changeId: `recall-${messageId}`, change: { kind: 'recall' } },
-      { admin: true },
-    );
-    return { seq: message.seq, duplicate };
+    return this.#change(messageId, where, `recall-${messageId}`, { kind: 'recall' });
   }
 
   /**
@@ -266,6 +261,7 @@ export class AdminApi {
     return this.#change(messageId, where, changeId, { kind: 'pin', on });
   }
 
+  /** An admin's change to a message, as `system` (a change without `changeId` gets a new one: not retried as one). */
   async #change(messageId: string, where: MessagePlace, changeId: string | undefined, change: Change): Promise<{ seq: number; duplicate: boolean }> {
     const key = 'groupId' in where ? groupKey(where.groupId) : p2pKey(where.users[0], where.users[1]);
     const { message, duplicate } = await this.#core.changes.submit(
