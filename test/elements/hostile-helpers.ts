@@ -4,12 +4,7 @@
  * isolated.
  */
 import { expect } from '@open-wc/testing';
-
-declare global {
-  interface Window {
-    __natterXss?: number;
-  }
-}
+import { parts } from './helpers.js';
 
 declare global {
   interface Window {
@@ -117,4 +112,17 @@ export function expectBidiIsolated(el: Element): number {
     }
   }
   return checked;
+}
+
+/**
+ * Nothing widens a thread: its log never scrolls sideways (`what` names the payload in the
+ * failure) and, with `bubbles`, every bubble stays inside the thread.
+ */
+export function expectThreadFits(thread: Element, what: string, bubbles = false): void {
+  const log = parts(thread, 'log')[0]!;
+  expect(log.scrollWidth, `${what} widens the thread`).to.be.at.most(log.clientWidth + 1);
+  if (!bubbles) return;
+  for (const bubble of parts(thread, 'bubble')) {
+    expect(bubble.getBoundingClientRect().right, `a bubble of ${what} overflows`).to.be.at.most(thread.getBoundingClientRect().right + 1);
+  }
 }
