@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ClientSearch } from '../../src/client/index.js';
-import { connectClient, createNetwork, synced, until, useTestServer } from './real-server.js';
+import { connectClient, createNetwork, synced, takeOffline, until, useTestServer } from './real-server.js';
 
 const ctx = useTestServer();
 const { uid, track } = ctx;
@@ -16,8 +16,8 @@ const settled = async (s: ClientSearch) => {
   await until(() => s.$state.get().status !== 'loading', 'search answered');
   return s.$state.get();
 };
-const texts2 = (st: { results: { message: { elem: unknown } }[] }) => st.results.map((r) => (r.message.elem as { text: string }).text);
-const texts = (s: ClientSearch) => s.$state.get().results.map((r) => (r.message.elem as { text: string }).text);
+/** The texts of a search state's results, in order. */
+const texts = (st: { results: { message: { elem: unknown } }[] }) => st.results.map((r) => (r.message.elem as { text: string }).text);
 
 describe('client.search (SPEC §12)', () => {
   test('asks the server, as a store filled page by page, newest first, with snippets', async () => {
@@ -30,10 +30,10 @@ describe('client.search (SPEC §12)', () => {
     const s = await bob.search('zebra', { limit: 2 });
     const first = await settled(s);
     assert.equal(first.source, 'server');
-    assert.deepEqual(texts(s), ['zebra three', 'zebra again']);
+    assert.deepEqual(texts(s.$state.get()), ['zebra three', 'zebra again']);
     assert.equal(first.hasMore, true);
     await s.more();
-    assert.deepEqual(texts(s), ['zebra three', 'zebra again', 'the zebra crossing']);
+    assert.deepEqual(texts(s.$state.get()), ['zebra three', 'zebra again', 'the zebra crossing']);
     assert.equal(s.$state.get().hasMore, false);
     const cjk = await settled(await bob.search('斑马', { conversationId: `p2p:${a}` }));
     assert.deepEqual(cjk.results.map((r) => r.snippet), [{ text: '一只斑马在跑', marks: [[2, 4]] }]);
@@ -51,9 +51,7 @@ describe('client.search (SPEC §12)', () => {
     const bob = track(connectClient(ctx.srv, await ctx.srv.token(b), { network }));
     await synced(bob);
     await until(() => bob.messages(`p2p:${a}`).get().length === 2, 'messages held');
-    network.offline = true;
-    network.cut();
-    await until(() => bob.$connection.get() !== 'online', 'offline');
+    await takeOffline(network, bob);
     const s = await settled(await bob.search('WALRUS cafe'));
     assert.equal(s.source, 'local');
     assert.deepEqual(s.results.map((r) => r.snippet.text), ['held walrus café']);
@@ -78,16 +76,14 @@ describe('client.search (SPEC §12)', () => {
     const check = async (source: 'server' | 'local') => {
       const fromAlice = await settled(await bob.search('otter', { from: a }));
       assert.equal(fromAlice.source, source);
-      assert.deepEqual(texts2(fromAlice), ['otter two', 'otter one'], `${source}: from`);
-      assert.deepEqual(texts2(await settled(await bob.search('otter', { before: second.id }))), ['otter one'], `${source}: before an id`);
-      assert.deepEqual(texts2(await settled(await bob.search('otter', { after: second.id, from: b }))), ['otter from bob'], `${source}: after an id, from`);
-      assert.deepEqual(texts2(await settled(await bob.search('otter', { after: Date.now() + 60_000 }))), [], `${source}: after a time to come`);
-      assert.deepEqual(texts2(await settled(await bob.search('otter', { kind: 'file' }))), [], `${source}: kind`);
+      assert.deepEqual(texts(fromAlice), ['otter two', 'otter one'], `${source}: from`);
+      assert.deepEqual(texts(await settled(await bob.search('otter', { before: second.id }))), ['otter one'], `${source}: before an id`);
+      assert.deepEqual(texts(await settled(await bob.search('otter', { after: second.id, from: b }))), ['otter from bob'], `${source}: after an id, from`);
+      assert.deepEqual(texts(await settled(await bob.search('otter', { after: Date.now() + 60_000 }))), [], `${source}: after a time to come`);
+      assert.deepEqual(texts(await settled(await bob.search('otter', { kind: 'file' }))), [], `${source}: kind`);
     };
     await check('server');
-    network.offline = true;
-    network.cut();
-    await until(() => bob.$connection.get() !== 'online', 'offline');
+    await takeOffline(network, bob);
     await check('local');
   });
 });
