@@ -279,21 +279,29 @@ describe('pins under NATTER_PIN=admins, the member limit and renames, on two nod
     assert.equal(await change(olgaA, id, { kind: 'role', userId: 'bob', role: 'admin' }), 'ok');
   }
 
+  /**
+   * An admin group `groupId` (adminGroup) with alice's message `body` in it, and bob's pin of that
+   * message on node B: resolves with the pin's answer, 'ok' or the error's name.
+   */
+  const pinByBob = async (groupId: string, body: string) => {
+    await adminGroup(groupId);
+    const clientMsgId = cmid();
+    aliceA.send({ type: 'message.send', clientMsgId, conversationId: `group:${groupId}`, elem: text(body) });
+    const { id: messageId } = await aliceA.next('message.ack', (f) => f.clientMsgId === clientMsgId);
+    return async () => {
+      bobB.send({ type: 'change.send', changeId: cmid(), conversationId: `group:${groupId}`, messageId, change: { kind: 'pin', on: true } });
+      const answer = await bobB.nextOf(['change.ack', 'change.error']);
+      return answer.type === 'change.error' ? answer.name : 'ok';
+    };
+  };
+
   const notices = async (id: string) => {
     const res = await nodes.a.rest('GET', `/v1/users/alice/conversations/group:${id}/messages?limit=50`);
     return res.body.messages as Message[];
   };
 
   it("refuses an admin's pin on one node that reaches its commit after their demotion on the other: PIN_FORBIDDEN, nothing pinned", async () => {
-    await adminGroup('pin');
-    const clientMsgId = cmid();
-    aliceA.send({ type: 'message.send', clientMsgId, conversationId: 'group:pin', elem: text('pin me') });
-    const { id: messageId } = await aliceA.next('message.ack', (f) => f.clientMsgId === clientMsgId);
-    const pin = async () => {
-      bobB.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:pin', messageId, change: { kind: 'pin', on: true } });
-      const answer = await bobB.nextOf(['change.ack', 'change.error']);
-      return answer.type === 'change.error' ? answer.name : 'ok';
-    };
+    const pin = await pinByBob('pin', 'pin me');
     let demoted: Promise<string> | undefined;
     // The conversation's row: the pin's commit waits on it, the demotion does not (its notice does,
     // so the demotion is awaited once the test lets go, and known done by its committed role).
@@ -310,15 +318,7 @@ describe('pins under NATTER_PIN=admins, the member limit and renames, on two nod
   });
 
   it("holds a demotion on one node back while an admin's pin on the other is between its role check and its commit: no pin commits by a plain member", async () => {
-    await adminGroup('pin2');
-    const clientMsgId = cmid();
-    aliceA.send({ type: 'message.send', clientMsgId, conversationId: 'group:pin2', elem: text('pin me too') });
-    const { id: messageId } = await aliceA.next('message.ack', (f) => f.clientMsgId === clientMsgId);
-    const pin = async () => {
-      bobB.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:pin2', messageId, change: { kind: 'pin', on: true } });
-      const answer = await bobB.nextOf(['change.ack', 'change.error']);
-      return answer.type === 'change.error' ? answer.name : 'ok';
-    };
+    const pin = await pinByBob('pin2', 'pin me too');
     let demoted: Promise<string> | undefined;
     let roleMeanwhile: string | undefined;
     // The pins table held in SHARE mode: the pin reads bob's role (admin), then waits at its
