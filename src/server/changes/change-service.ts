@@ -2,6 +2,7 @@ import {
   ChatError,
   LIMITS,
   type Change,
+  type ChangeElem,
   type LinkPreview,
   type ClientFrameOf,
   type ConversationId,
@@ -158,6 +159,9 @@ export class ChangeService {
     if (outcome.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
     if (outcome.status === 'committed' && draft.webhooks) this.#d.webhooks!.queued();
     if (outcome.message.elem.type !== 'change') throw new ChatError('CLIENT_MSG_ID_REUSED');
+    // A key already used for another message, or for another change of it (a pin's key on its
+    // unpin), is not a retry: answering the first as its duplicate said done what never was.
+    if (outcome.status === 'duplicate' && !isRetryOf(outcome.message.elem, req)) throw new ChatError('CLIENT_MSG_ID_REUSED');
     const published: MessageDraft = { key, type, message: outcome.message };
     if (outcome.visibleTo) published.visibleTo = outcome.visibleTo;
     try {
@@ -244,4 +248,17 @@ function conversationOfKey(key: ConversationKey): { type: 'group' | 'p2p'; targe
 function firstUser(key: ConversationKey): string {
   const parsed = parseKey(key);
   return parsed.type === 'group' ? SYSTEM_USER : parsed.users[0];
+}
+
+/**
+ * Whether a stored change event is what `req` asks for again: the same message and kind, and for
+ * a pin or a reaction the same side (and emoji). An edit's text may differ (a retry answers the
+ * first edit, whatever its text, and the word list may have masked it).
+ */
+function isRetryOf(stored: ChangeElem, req: ChangeRequest): boolean {
+  const [a, b] = [stored.change, req.change];
+  if (stored.target !== req.messageId || a.kind !== b.kind) return false;
+  if (a.kind === 'pin' && b.kind === 'pin') return a.on === b.on;
+  if (a.kind === 'reaction' && b.kind === 'reaction') return a.on === b.on && a.emoji === b.emoji;
+  return true;
 }

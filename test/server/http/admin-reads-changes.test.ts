@@ -121,6 +121,45 @@ serverOnEachStore('admin REST: edit and pin any message', (server) => {
     assert.equal((await t.rest('PUT', `/v1/messages/${m.id}/pin?groupId=news`, undefined, await t.token('gil'))).status, 403);
     gil.close();
   });
+
+  it('refuses a changeId reused for another message or another change (409), on REST and from a device, and changes nothing', async () => {
+    const t = server();
+    await createUsers(t, 'ida', 'jon');
+    const ida = await t.login('ida');
+    const jon = await t.login('jon');
+    const a = await sendText(ida, 'p2p:jon', 'first words');
+    const b = await sendText(ida, 'p2p:jon', 'second words');
+    const changeId = cmid();
+    assert.equal((await t.rest('PATCH', `/v1/messages/${a.id}?from=ida&to=jon`, { text: 'first, edited', changeId })).status, 200);
+    // The key of a's edit, on b: neither an edit of b nor a pin of b happened, so neither answers as done.
+    const onB = await t.rest('PATCH', `/v1/messages/${b.id}?from=ida&to=jon`, { text: 'second, edited', changeId });
+    assert.deepEqual([onB.status, onB.body.name], [409, 'CLIENT_MSG_ID_REUSED'], JSON.stringify(onB.body));
+    const pinB = await t.rest('PUT', `/v1/messages/${b.id}/pin?from=ida&to=jon&changeId=${changeId}`);
+    assert.deepEqual([pinB.status, pinB.body.name], [409, 'CLIENT_MSG_ID_REUSED'], JSON.stringify(pinB.body));
+    // A pin's key on the unpin of the same message: the message stays pinned, so no `pinned: false`.
+    const pinKey = cmid();
+    assert.equal((await t.rest('PUT', `/v1/messages/${a.id}/pin?from=ida&to=jon&changeId=${pinKey}`)).status, 200);
+    const unpin = await t.rest('DELETE', `/v1/messages/${a.id}/pin?from=ida&to=jon&changeId=${pinKey}`);
+    assert.deepEqual([unpin.status, unpin.body.name], [409, 'CLIENT_MSG_ID_REUSED'], JSON.stringify(unpin.body));
+    const history = await historyOf(t, 'jon', 'p2p:ida');
+    assert.deepEqual(history.find((x) => x.id === b.id)!.elem, { type: 'text', text: 'second words' });
+    jon.send({ type: 'pins.fetch', reqId: 'p', conversationId: 'p2p:ida' });
+    assert.deepEqual((await jon.next('pins')).pins.map((p) => p.messageId), [a.id]);
+    // A device's change.send likewise: its reaction's key on another message, or on taking it back.
+    const key = cmid();
+    const react = (messageId: string, on: boolean) => jon.send({ type: 'change.send', changeId: key, conversationId: 'p2p:ida', messageId, change: { kind: 'reaction', emoji: '👍', on } });
+    react(a.id, true);
+    await jon.next('change.ack');
+    react(a.id, true);
+    assert.equal((await jon.next('change.ack')).duplicate, true);
+    for (const [messageId, on] of [[b.id, true], [a.id, false]] as const) {
+      react(messageId, on);
+      assert.equal((await jon.next('change.error')).name, 'CLIENT_MSG_ID_REUSED', `${messageId === b.id ? 'b' : 'a'} ${on}`);
+    }
+    assert.equal((await historyOf(t, 'jon', 'p2p:ida')).find((x) => x.id === b.id)!.reactions, undefined);
+    ida.close();
+    jon.close();
+  });
 }, { clock: () => now, changes: { editWindowSeconds: 60, pin: 'admins' } });
 
 serverOnEachStore('admin REST: users, groups and members', (server) => {
