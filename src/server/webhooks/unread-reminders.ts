@@ -4,6 +4,7 @@ import type { Presence } from '../core/presence.js';
 import type { Store } from '../core/store.js';
 import type { Clock } from '../core/types.js';
 import { viewOf } from '../core/conversation-key.js';
+import { asSeenBy } from '../core/summaries.js';
 import { pushPayload } from '../push/push-payload.js';
 import { isActive } from '../moderation/types.js';
 import { outboxEvents, type OutboxRow } from './types.js';
@@ -184,12 +185,15 @@ export class UnreadReminders {
     if (!this.#o.whenOnline && this.#o.presence && (await this.#o.presence.offlineAmong([c.userId])).length === 0) return undefined;
     const recent = await store.readRange(c.key, c.userId, { afterSeq: c.readSeq, toSeq: state.lastSeq, limit: 20, take: 'newest' });
     const conversationId = viewOf(c.key, c.userId);
+    // As the member would see them: one recalled, or deleted by them for themselves, is nothing to
+    // be reminded of (a stretch of only those is no reminder; a later message comes due again).
     const messages = recent
-      .filter((m) => m.sender !== c.userId && !m.isExcludedFromUnreadCount)
+      .map((m) => asSeenBy(m, c.key, c.userId))
+      .filter((m) => m.sender !== c.userId && !m.isExcludedFromUnreadCount && !m.recalled && !m.hidden)
       .slice(-NEWEST)
       .reverse()
       .map((m) => {
-        const p = pushPayload({ ...m, conversationId }, this.#o.preview);
+        const p = pushPayload(m, this.#o.preview);
         return { id: m.id, seq: m.seq, sender: m.sender, time: m.time, title: p.title, preview: p.body };
       });
     if (messages.length === 0) return undefined;

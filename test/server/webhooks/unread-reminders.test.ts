@@ -126,6 +126,26 @@ serverOnEachStore('webhooks: message.unread', (server) => {
     here.close();
   });
 
+  it('reminds nobody of a message recalled, or deleted by them for themselves, before it came due, and leaves those out of a reminder', async () => {
+    const t = server();
+    const [ann, bob, cat, dee] = names('ann', 'bob', 'cat', 'dee') as [string, string, string, string];
+    await createUsers(t, ann, bob, cat, dee);
+    const kept = await send(t, ann, bob, 'fine words');
+    const gone = await send(t, ann, bob, 'secret regret');
+    assert.equal((await t.rest('DELETE', `/v1/messages/${gone.id}?from=${ann}&to=${bob}`)).status, 200);
+    const only = await send(t, ann, cat, 'only regret');
+    assert.equal((await t.rest('DELETE', `/v1/messages/${only.id}?from=${ann}&to=${cat}`)).status, 200);
+    const mine = await send(t, ann, dee, 'not for my inbox');
+    const d = await t.login(dee);
+    d.send({ type: 'change.send', changeId: cmid(), conversationId: `p2p:${ann}`, messageId: mine.id, change: { kind: 'hide' } });
+    await d.next('change.ack');
+    d.close();
+    await until(() => remindersOf(bob).length === 1, "bob's reminder");
+    assert.deepEqual(remindersOf(bob)[0]!.data.messages.map((m: { id: string; preview: string }) => [m.id, m.preview]), [[kept.id, 'fine words']]);
+    await sleep(AFTER_MS);
+    assert.deepEqual([remindersOf(cat), remindersOf(dee)], [[], []]);
+  });
+
   it('drops a reminder held up by an endpoint that was down once the member has read', async () => {
     const t = server();
     const [ann, bob] = names('ann', 'bob') as [string, string];
