@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ClientFrameSchema, PROTOCOL_VERSION, type ErrorName } from '../../../src/protocol/index.js';
 import type { SearchResult } from '../../../src/protocol/search-schema.js';
-import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { signUserToken } from '../../../src/server/core/auth.js';
+import { ADMIN_KEY, cmid, createUsers, SECRET, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import { fakeBrowser, loopbackCert } from '../helpers/push-receiver.js';
 
@@ -520,15 +521,17 @@ describe('authorisation matrix', () => {
     assert.deepEqual(Object.keys(REST_MATRIX).sort(), registeredRoutes(t), 'add the new route to REST_MATRIX');
   });
 
-  it('refuses every admin route to a user token, a wrong key and no key with 403 ADMIN_REQUIRED', async () => {
+  it('refuses every admin route to a user token (valid or expired), a wrong key, the key with a byte more, and no key with 403 ADMIN_REQUIRED', async () => {
     const userToken = await t.token('alice');
+    const expired = await signUserToken(new TextEncoder().encode(SECRET), 'alice', { now: Date.now() - 7_200_000, ttlSeconds: 60 });
+    const keys: [string | null, string][] = [[userToken, 'a user token'], [expired, 'an expired user token'], ['wrong-key-wrong-key-wrong', 'a wrong key'], [`${ADMIN_KEY}x`, 'the key with a byte more'], [null, 'no key']];
     for (const [route, row] of Object.entries(REST_MATRIX)) {
       if (row.access !== 'admin') continue;
       const method = route.split(' ')[0]!;
-      const body = method === 'POST' || method === 'PUT' ? {} : undefined;
-      for (const key of [userToken, 'wrong-key-wrong-key-wrong', null]) {
+      const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? {} : undefined;
+      for (const [key, which] of keys) {
         const res = await t.rest(method, row.sample, body, key);
-        assert.deepEqual([res.status, res.body?.name], [403, 'ADMIN_REQUIRED'], `${route} with ${key === userToken ? 'a user token' : key ?? 'no key'}`);
+        assert.deepEqual([res.status, res.body?.name], [403, 'ADMIN_REQUIRED'], `${route} with ${which}`);
         counts.restChecks++;
       }
     }

@@ -154,12 +154,15 @@ describe('fuzz inputs', () => {
 
 describe('protocol fuzzing', () => {
   let t: TestServer;
+  /** A message of group g for the moderator's edit and pin. */
+  let groupMsgId = '';
   const tally = { frames: 0, invalid: 0, valid: 0, preAuth: 0, binary: 0, rest: 0, rest4xx: 0, rest2xx: 0 };
   before(async () => {
     // Its invalid socket is sent thousands of invalid frames on purpose, each to be answered.
     t = await startServer({ sendsPerMinute: 300, authTimeoutMs: 600_000, friendRequests: true, linkPreviews: { images: 'proxy' }, maxBadFramesPerMinute: 1_000_000 });
     await createUsers(t, 'alice', 'bob', 'carol');
     await t.rest('POST', '/v1/groups', { id: 'g', name: 'G', members: ['alice', 'bob'] });
+    groupMsgId = (await t.rest('POST', '/v1/messages', { from: 'bob', groupId: 'g', elem: text('hi, edit me') })).body.id;
     // A group whose only member nobody logs in as: the site's mutes there post notices (issue 19).
     await createUsers(t, 'zzmuted');
     await t.rest('POST', '/v1/groups', { id: 'fzm', name: 'Fuzz mutes', members: ['zzmuted'] });
@@ -298,6 +301,12 @@ describe('protocol fuzzing', () => {
       ['POST', () => '/v1/webhooks/failed/retry', { seqs: [1, 2] }],
       ['DELETE', (p) => `/v1/webhooks/${p}`, undefined],
       ['GET', (p) => `/v1/users/alice/search?q=${p}&conversationId=${p}&cursor=${p}&limit=${p}`, undefined],
+      // The search's filters, each reached (a bad kind is refused before the bounds are read).
+      ['GET', (p) => `/v1/users/alice/search?q=hi&before=${p}&after=${p}`, undefined],
+      ['GET', (p) => `/v1/users/alice/search?q=hi&from=${p}&kind=${p}&before=${p}`, undefined],
+      // A moderator's edit and pin of a real message: the mutated body and key reach the change itself.
+      ['PATCH', () => `/v1/messages/${groupMsgId}?groupId=g`, { text: 'moderated', groupAtUserList: ['bob', '@all'], changeId: 'fuzzedit0002' }],
+      ['PUT', (p) => `/v1/messages/${groupMsgId}/pin?groupId=g&changeId=${p}`, undefined],
       ['GET', (p) => `/v1/users/alice/search?q=${p}&q=${p}`, undefined],
       ['PATCH', () => '/v1/groups/g', { name: 'Renamed', avatar: null, notice: 'Notice' }],
       ['PUT', (p) => `/v1/groups/g/roles/${p}`, { role: 'admin' }],
