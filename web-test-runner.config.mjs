@@ -124,6 +124,15 @@ function natterServer() {
           return { status: 400, body: JSON.stringify({ error: String(error?.name ?? error), message: String(error?.message ?? '') }), type: 'json', headers };
         }
       }
+      // A moderator's changes for element tests (the admin REST edit and pin): `?json=<{messageId,
+      // users: [a, b] | groupId, text?, pin?}>` edits the text and/or pins, as `system`; answers `{}`.
+      if (context.path === '/__natter/moderate') {
+        const q = JSON.parse(String(context.query.json ?? '{}'));
+        const place = q.groupId ? { groupId: q.groupId } : { users: q.users };
+        if (q.text !== undefined) await server.admin.editMessage(q.messageId, place, { text: q.text });
+        if (q.pin !== undefined) await server.admin.pinMessage(q.messageId, place, q.pin);
+        return { body: '{}', type: 'json', headers: { 'cache-control': 'no-store' } };
+      }
       // Long histories for element tests: `?from=&to=&count=[&prefix=][&mention=<i>,<j>]` sends
       // `count` texts `<prefix><i>` from one existing user to another (admin send), in order of
       // `i`, `to` @mentioned in the listed ones.

@@ -116,6 +116,28 @@ describe('hostile content', () => {
     }
   });
 
+  it("renders every payload as inert text when the site's moderator edits a message to it (admin REST edit, sender system) and pins it", async function () {
+    this.timeout(60_000);
+    for (const [i, payload] of CORPUS.entries()) {
+      const id = uniqueUser('mod');
+      const sender = await connect(id, 'Sender');
+      const plain = await sender.send(`p2p:${viewerId}`, 'plain');
+      const res = await fetch(`/__natter/moderate?json=${encodeURIComponent(JSON.stringify({ messageId: plain.id, users: [id, viewerId], text: payload, pin: true }))}`);
+      expect(res.status, `the moderator's edit to payload ${i} should apply`).to.equal(200);
+      tally.messages++;
+      const el = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 360px; display: flex" .client=${viewer} conversation=${`p2p:${id}`}></chat-thread>`);
+      const baseline = census(el);
+      await waitUntil(() => part(el, 'edited') && part(el, 'pinned-sender'), `the moderated payload ${i} should show edited and pinned`, { timeout: 5000 });
+      await el.updateComplete;
+      await imageBarrier();
+      expect(window.__natterXss, `moderated payload ${i} executed`).to.equal(undefined);
+      expectInert(el, baseline);
+      expect(part(el, 'edited')!.closest('[part~="message"]')!.querySelector('[part~="bubble"]')!.textContent!.trim()).to.equal(payload.trim());
+      tally.bidiChecked += expectBidiIsolated(el);
+      expectThreadFits(el, `moderated payload ${i}`);
+    }
+  });
+
   it('renders hostile formatting inert: script links, HTML inside markers, unclosed and deeply nested markers', async () => {
     const MARKDOWN = [
       `[click](javascript:${FLAG})`,
