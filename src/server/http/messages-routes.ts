@@ -26,11 +26,16 @@ const SendBody = v.object({
 
 /** Message ids the server makes (UUIDv7) fit a change key: `recall-<id>`. */
 const RecallParams = v.object({ messageId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,56}$/, 'invalid message id')) });
-/** Where the message is: its group, or the two users of its 1:1 chat. */
-const RecallQuery = v.union([
-  v.object({ groupId: GroupIdSchema }),
-  v.object({ from: UserIdSchema, to: UserIdSchema }),
-]);
+/** The fields naming where a message is: its group, or the two users of its 1:1 chat. */
+const PLACE = { groupId: v.optional(GroupIdSchema), from: v.optional(UserIdSchema), to: v.optional(UserIdSchema) };
+type PlaceFields = { groupId?: string | undefined; from?: string | undefined; to?: string | undefined };
+/**
+ * Exactly one of the two: a group and a pair together would leave the server to guess which was
+ * meant (it took the group), and a union's refusal named no field ("Expected Object").
+ */
+const onePlace = <T extends PlaceFields>() => v.check<T, string>((q) => (q.groupId !== undefined) !== (q.from !== undefined && q.to !== undefined)
+  && (q.from === undefined) === (q.to === undefined), 'give `groupId`, or `from` and `to` (the two users of the 1:1 chat), not both');
+const RecallQuery = v.pipe(v.object(PLACE), onePlace());
 
 /** An admin's edit: the new text (as a user's edit), its @mentions, and an optional key that makes a retry apply once. */
 const EditBody = v.strictObject({
@@ -39,13 +44,11 @@ const EditBody = v.strictObject({
   changeId: v.optional(ClientMsgIdSchema),
 });
 /** The place (RecallQuery) and, for a pin, an optional key that makes a retry apply once. */
-const PinQuery = v.union([
-  v.object({ groupId: GroupIdSchema, changeId: v.optional(ClientMsgIdSchema) }),
-  v.object({ from: UserIdSchema, to: UserIdSchema, changeId: v.optional(ClientMsgIdSchema) }),
-]);
+const PinQuery = v.pipe(v.object({ ...PLACE, changeId: v.optional(ClientMsgIdSchema) }), onePlace());
 
-const placeOf = (where: { groupId: string } | { from: string; to: string }): MessagePlace =>
-  'groupId' in where ? { groupId: where.groupId } : { users: [where.from, where.to] };
+/** The place of a query onePlace passed. */
+const placeOf = (where: PlaceFields): MessagePlace =>
+  where.groupId !== undefined ? { groupId: where.groupId } : { users: [where.from!, where.to!] };
 
 export function messagesRoutes(app: FastifyInstance, admin: AdminApi): void {
   app.post('/v1/messages', async (req) => {
