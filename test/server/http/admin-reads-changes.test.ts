@@ -169,6 +169,55 @@ serverOnEachStore('admin REST: edit and pin any message', (server) => {
     ida.close();
     jon.close();
   });
+
+  it("races the moderator's edits, pin and recall against the sender's edits and recall: every device gets each change once, in seq order, and nothing changes a recalled message", async () => {
+    const t = server();
+    await createUsers(t, 'kim', 'lou');
+    await t.rest('POST', '/v1/groups', { id: 'race', name: 'Race', members: ['kim', 'lou'] });
+    const kim = await t.login('kim');
+    const watchers = [await t.login('lou'), await t.login('lou')];
+    const targets: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const m = await sendText(kim, 'group:race', `race ${round}`);
+      targets.push(m.id);
+      const admin = [
+        ...[0, 1, 2].map((i) => t.rest('PATCH', `/v1/messages/${m.id}?groupId=race`, { text: `moderated ${i}` })),
+        t.rest('DELETE', `/v1/messages/${m.id}?groupId=race`),
+        t.rest('PUT', `/v1/messages/${m.id}/pin?groupId=race`),
+      ];
+      for (const change of [{ kind: 'edit', text: 'mine 1' }, { kind: 'recall' }, { kind: 'edit', text: 'mine 2' }]) {
+        kim.send({ type: 'change.send', changeId: cmid(), conversationId: 'group:race', messageId: m.id, change });
+      }
+      // Each answer is a success or MESSAGE_RECALLED (the recall came first), never another error.
+      for (const res of await Promise.all(admin)) assert.ok(res.status === 200 || res.body.name === 'MESSAGE_RECALLED', JSON.stringify(res.body));
+      for (let i = 0; i < 3; i++) {
+        const f = await kim.nextOf(['change.ack', 'change.error']);
+        assert.ok(f.type === 'change.ack' || f.name === 'MESSAGE_RECALLED', JSON.stringify(f));
+      }
+    }
+    const last = (await historyOf(t, 'lou', 'group:race')).at(-1)!.seq;
+    for (const w of watchers) {
+      const seqsOf = () => w.received.flatMap((f) => (f.type === 'message.new' && f.message.conversationId === 'group:race' ? [f.message.seq] : []));
+      for (const deadline = Date.now() + 5000; !seqsOf().includes(last); await new Promise((r) => setTimeout(r, 10))) {
+        assert.ok(Date.now() < deadline, `seq ${last} should reach every device`);
+      }
+      await w.roundTrip();
+      const seqs = seqsOf();
+      const first = seqs[0]!;
+      assert.deepEqual(seqs, Array.from({ length: last - first + 1 }, (_, i) => first + i), 'each seq once, in order, none missing');
+    }
+    const history = await historyOf(t, 'lou', 'group:race');
+    for (const id of targets) {
+      const changes = history.flatMap((x) => (x.elem.type === 'change' && x.elem.target === id ? [x.elem.change] : []));
+      const recall = changes.findIndex((c) => c.kind === 'recall');
+      assert.ok(recall >= 0, 'one of the two recalls went through');
+      assert.deepEqual(changes.slice(recall + 1).filter((c) => c.kind !== 'pin' || c.on), [], 'no edit or pin after the recall');
+      const stored = history.find((x) => x.id === id)!;
+      assert.deepEqual([stored.elem, stored.pinned], [{ type: 'recalled' }, undefined]);
+    }
+    kim.close();
+    for (const w of watchers) w.close();
+  });
 }, { clock: () => now, changes: { editWindowSeconds: 60, pin: 'admins' } });
 
 serverOnEachStore('admin REST: users, groups and members', (server) => {
