@@ -78,6 +78,10 @@ export async function searchAs(store: Store, userId: string, req: SearchRequest)
     }
     key = scope.key;
   }
+  // Nothing lies after a bound that is at or past the other one: answered without a search, which
+  // would otherwise read every row in scope to find none (54 ms over 20,000 on SQLite). After the
+  // membership check, so an outsider's empty range is still NOT_MEMBER.
+  if (filter?.idAbove !== undefined && filter.idBelow !== undefined && filter.idAbove >= filter.idBelow) return { results: [] };
   const found = await store.searchMessages(userId, {
     terms, limit: limit + 1, ...(key !== undefined && { key }), ...(req.cursor !== undefined && { before: req.cursor }),
     ...(filter !== undefined && { filter }),

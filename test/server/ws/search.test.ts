@@ -119,4 +119,34 @@ describe('search over WebSocket and REST (SPEC §12)', () => {
     dave.close();
     erin.close();
   });
+
+  it('answers a range whose after is at or past its before with nothing, without reading the store; an outsider still gets NOT_MEMBER', async () => {
+    await createUsers(t, 'fred', 'gina');
+    await t.rest('POST', '/v1/groups', { id: 'rng', name: 'R', members: ['fred'] });
+    const fred = await t.login('fred');
+    const m1 = await sendText(fred, 'group:rng', 'yak one');
+    const m2 = await sendText(fred, 'group:rng', 'yak two');
+    // A spy on the real store: how many searches reach it.
+    const store = t.server.core.store;
+    const searchMessages = store.searchMessages.bind(store);
+    let reads = 0;
+    store.searchMessages = (...args) => (reads++, searchMessages(...args));
+    try {
+      assert.deepEqual(texts(await search(fred, 'yak', { after: m1.id, before: m2.id })), []);
+      assert.equal(reads, 1, 'a range with room in it is searched');
+      for (const range of [{ after: m2.id, before: m1.id }, { after: m1.id, before: m1.id }, { after: m2.time, before: m1.time }, { after: 2_000_000_000_000, before: 1 }]) {
+        assert.deepEqual(texts(await search(fred, 'yak', range)), [], JSON.stringify(range));
+      }
+      const rest = await t.rest('GET', `/v1/users/fred/search?q=yak&after=${m2.time}&before=${m1.time}`);
+      assert.deepEqual([rest.status, rest.body.results], [200, []]);
+      assert.equal(reads, 1, 'an empty range reads nothing');
+      const gina = await t.login('gina');
+      const outsider = await search(gina, 'yak', { conversationId: 'group:rng', after: m2.id, before: m1.id });
+      assert.equal(outsider.type === 'error' && outsider.name, 'NOT_MEMBER');
+      gina.close();
+    } finally {
+      store.searchMessages = searchMessages;
+    }
+    fred.close();
+  });
 });
