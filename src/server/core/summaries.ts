@@ -34,12 +34,14 @@ export async function summarize(store: Store, userId: string, state: Conversatio
   // A message from before a 'since-join' member joined is not theirs to preview.
   if (last && last.seq > (state.historyFloor ?? 0)) summary.lastMessage = asSeenBy(last, state.key, userId);
   if (state.type === 'group') {
-    const [group, members] = await Promise.all([store.getGroup(state.target), store.listGroupMembers(state.target)]);
+    // Counted, not listed: every member's summary listed every member (a group of 10,000 created
+    // over REST announced it to each, 10^8 rows read at once: the server ran out of memory).
+    const [group, memberCount] = await Promise.all([store.getGroup(state.target), store.countGroupMembers(state.target)]);
     if (group) {
       summary.name = group.name;
       if (group.avatar) summary.avatar = group.avatar;
     }
-    summary.memberCount = members.length;
+    summary.memberCount = memberCount;
   } else {
     summary.peerReadSeq = state.peerReadSeq ?? 0;
     const peer = await store.getUser(state.target);

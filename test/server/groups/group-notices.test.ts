@@ -56,6 +56,29 @@ describe('group notices naming many users', () => {
     assert.equal(created.moreTargets, 4400);
   });
 
+  it("announces a group the site creates to each member with its member count, never listing the members per member (10,000 of them ran the server out of memory)", async () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `counted-${i}`);
+    for (const id of ids) await t.server.admin.putUser(id, { name: id });
+    const member = await t.login(ids[7]!);
+    // A spy on the real store: each member's announcement read the whole list to count it, 500 x 500 rows here.
+    const store = t.server.core.store;
+    const listGroupMembers = store.listGroupMembers.bind(store);
+    let lists = 0;
+    store.listGroupMembers = (groupId) => (lists++, listGroupMembers(groupId));
+    try {
+      assert.equal((await t.rest('POST', '/v1/groups', { id: 'counted', name: 'Counted', members: ids })).status, 201);
+    } finally {
+      store.listGroupMembers = listGroupMembers;
+    }
+    assert.ok(lists <= 2, `the member list was read ${lists} times for one create`);
+    const announced = await member.next('conversation.updated', (f) => f.conversation.id === 'group:counted');
+    assert.equal(announced.conversation.memberCount, 500);
+    const again = await t.login(ids[8]!);
+    assert.equal(again.received.flatMap((f) => (f.type === 'sync.conversations' ? f.items : [])).find((c) => c.id === 'group:counted')?.memberCount, 500);
+    member.close();
+    again.close();
+  });
+
   it('never leaves out just one: that one is counted with another, so "others" is always a plural', () => {
     const ids = Array.from({ length: 101 }, (_, i) => `u${i}`);
     const created = groupNotice.created({ admin: true }, 'G', ids);
