@@ -15,9 +15,10 @@ export function asSeenBy(message: Message, key: string, viewer: string): Message
 /**
  * The summary of one conversation for one user. Unread and last message are computed at read
  * time from the message index rather than kept as per-member counters bumped on every send:
- * sends are the hot path, listing conversations is not.
+ * sends are the hot path, listing conversations is not. `known.memberCount`: a group's count the
+ * caller already has (one announcement to every member counts once, not once per member).
  */
-export async function summarize(store: Store, userId: string, state: ConversationState): Promise<ConversationSummary> {
+export async function summarize(store: Store, userId: string, state: ConversationState, known: { memberCount?: number } = {}): Promise<ConversationSummary> {
   const id = viewOf(state.key, userId);
   const [unread, last] = await Promise.all([
     store.unreadState(state.key, userId, state.readSeq),
@@ -36,7 +37,7 @@ export async function summarize(store: Store, userId: string, state: Conversatio
   if (state.type === 'group') {
     // Counted, not listed: every member's summary listed every member (a group of 10,000 created
     // over REST announced it to each, 10^8 rows read at once: the server ran out of memory).
-    const [group, memberCount] = await Promise.all([store.getGroup(state.target), store.countGroupMembers(state.target)]);
+    const [group, memberCount] = await Promise.all([store.getGroup(state.target), known.memberCount ?? store.countGroupMembers(state.target)]);
     if (group) {
       summary.name = group.name;
       if (group.avatar) summary.avatar = group.avatar;

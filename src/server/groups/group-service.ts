@@ -122,7 +122,7 @@ export class GroupService {
       historyVisibility: g.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY,
     };
     await this.#host.store.createGroup(record, members, owner === undefined ? {} : { [owner]: 'owner' });
-    await Promise.all(members.map((m) => this.#announce(m, g.groupId)));
+    await this.#announce(members, g.groupId);
     await this.#system(g.groupId, groupNotice.created(actor, g.name, members), {
       type: 'group.created',
       data: { group: { id: g.groupId, name: g.name, ...(g.avatar !== undefined && { avatar: g.avatar }) }, members },
@@ -300,7 +300,7 @@ export class GroupService {
     if (added.length === 0) return;
     this.#host.forgetMembers(groupId);
     await this.#system(groupId, groupNotice.joined(actor, added, await this.#names(added)), { type: 'group.members', data: { group: { id: groupId }, added } });
-    await Promise.all(added.map((m) => this.#announce(m, groupId)));
+    await this.#announce(added, groupId);
   }
 
   /**
@@ -380,11 +380,16 @@ export class GroupService {
   }
 
   /** Tells a user's devices about a group they just joined. */
-  async #announce(userId: string, groupId: string): Promise<void> {
-    const state = await this.#host.store.getConversation(userId, groupKey(groupId));
-    if (!state) return;
-    const conversation = await summarize(this.#host.store, userId, state);
-    await this.#host.notify([userId], { type: 'conversation.updated', conversation });
+  /** Tells each of `userIds` the group's summary as they see it, the members counted once for all. */
+  async #announce(userIds: readonly string[], groupId: string): Promise<void> {
+    const { store } = this.#host;
+    const memberCount = await store.countGroupMembers(groupId);
+    await Promise.all(userIds.map(async (userId) => {
+      const state = await store.getConversation(userId, groupKey(groupId));
+      if (!state) return;
+      const conversation = await summarize(store, userId, state, { memberCount });
+      await this.#host.notify([userId], { type: 'conversation.updated', conversation });
+    }));
   }
 
   /** Posts a system notification into the group; `event` is the webhook event it stands for. */
