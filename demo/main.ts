@@ -217,7 +217,12 @@ function wire(c: ChatClient): void {
   };
   showMe(userId, userId);
   c.$me.subscribe((me) => me && showMe(me.name || me.id, me.id));
-  c.$connection.subscribe((connection) => renderState(connection, c.$sync.get()));
+  c.$connection.subscribe((connection) => {
+    renderState(connection, c.$sync.get());
+    // A login that failed while the network or server was away (e.g. a reload offline) is
+    // explained; once connected, the explanation is stale and would cover the composer.
+    if (connection === 'online') problem.hidden = true;
+  });
   c.$sync.subscribe((sync) => renderState(c.$connection.get(), sync));
   c.$conversations.subscribe(() => renderTitle(c));
 
@@ -248,9 +253,20 @@ function wire(c: ChatClient): void {
   });
   $<HTMLInputElement>('#peer').addEventListener('input', (e) => (e.target as HTMLInputElement).setCustomValidity(''));
 
-  const fromHash = decodeURIComponent(location.hash.slice(1));
-  if (isConversationId(fromHash)) openConversation(fromHash, { focus: false });
+  const fromHash = hashConversation();
+  if (fromHash) openConversation(fromHash, { focus: false });
   else app.dataset.view = 'list';
+  // A link to another conversation pasted into this tab changes only the hash: no page load.
+  addEventListener('hashchange', () => {
+    const id = hashConversation();
+    if (id && id !== thread.conversation) openConversation(id);
+  });
+}
+
+/** The conversation the URL's hash names (`#p2p:bob`, `#group:demo`), if it names one. */
+function hashConversation(): ConversationId | undefined {
+  const id = decodeURIComponent(location.hash.slice(1));
+  return isConversationId(id) ? id : undefined;
 }
 
 function setupTheme(): void {

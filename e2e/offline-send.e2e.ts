@@ -1,6 +1,8 @@
 /**
  * Whole product: the built server (as `npm start` runs it) and the built demo in two Chromium
  * contexts, alice and bob. Bob goes offline, writes a message, comes back: alice gets it once.
+ * What the demo page itself shows around that: why a login failed, and not once it is online; a
+ * conversation link opened in a tab already showing another.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,4 +62,31 @@ test('a fresh device (new browser profile) shows the history of a conversation i
     return texts.some((t) => t.includes('hello bob')) && texts.some((t) => t.includes('sent while offline'));
   }, 'the earlier messages to load on the new device');
   await device.context.close();
+});
+
+test('a reload while the chat server is unreachable says why the login failed, and stops saying it once back online', async () => {
+  const alice = await openAs('alice', 'p2p:bob');
+  let reachable = false;
+  await alice.context.route('**/v1/dev/token*', (route) => (reachable ? route.fallback() : route.abort('internetdisconnected')));
+  await alice.context.routeWebSocket(/\/ws$/, (ws) => (reachable ? void ws.connectToServer() : ws.close({ code: 1006 })));
+  await alice.page.reload();
+  const problem = alice.page.locator('#problem');
+  await problem.waitFor();
+  assert.match(await problem.innerText(), /Could not log in as "alice"/);
+
+  reachable = true;
+  await alice.context.setOffline(true); // the browser's `online` event makes the client reconnect at once
+  await alice.context.setOffline(false);
+  await alice.page.locator('#state[data-state="online"]').waitFor({ timeout: 20_000 });
+  // It sat over the composer (fixed at the bottom) for good.
+  await problem.waitFor({ state: 'hidden', timeout: 2000 });
+  await alice.context.close();
+});
+
+test('a conversation link pasted into a demo tab showing another (only the hash changes) opens that conversation', async () => {
+  const alice = await openAs('alice', 'p2p:bob');
+  await alice.page.evaluate(() => (location.hash = '#group:demo'));
+  await until(async () => (await alice.page.locator('h1#title').innerText()) === 'Demo group', 'the group to open', 3000);
+  assert.equal(await alice.page.locator('#group-info').isVisible(), true);
+  await alice.context.close();
 });

@@ -369,7 +369,11 @@ export class ChatThread extends LitElement {
     }
     this.#unreadFrom ??= this.#conversations.value.find((c) => c.id === this.conversation)?.readSeq;
     this.#list.prepare(keys);
+    // A message recalled or deleted from its menu re-renders without its focused ⋯: focus stays
+    // in the thread, on its log, instead of falling to <body>.
+    const focused = this.shadowRoot?.activeElement;
     super.update(changed);
+    if (focused && !focused.isConnected) this.log?.focus({ preventScroll: true });
   }
 
   protected override updated(): void {

@@ -133,9 +133,10 @@ export function formatDuration(seconds: number): string {
 const SIZE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
 
 /**
- * A file size for people, in the locale's digits and unit names: `512 B`, `1.5 MB`, `1,5 Mo` (default: the
+ * A file size for people, in the locale's digits and unit names: `512 bytes`, `1.5 MB`, `1,5 Mo` (default: the
  * formatting locale). Decimal units, as file managers show sizes; `step` 1024 gives the binary units the upload
- * limits are set in (28 MB = 28 × 1024²).
+ * limits are set in (28 MB = 28 × 1024²). Bytes are spelled out: CLDR's short English byte is "byte", so a small
+ * file read "18 byte"; the long form is plural-aware ("18 bytes", "1 byte", "18 octets").
  */
 export function formatFileSize(bytes: number, locale = formatLocale(), step = 1000): string {
   let value = Math.max(0, Number.isFinite(bytes) ? bytes : 0);
@@ -144,7 +145,7 @@ export function formatFileSize(bytes: number, locale = formatLocale(), step = 10
     value /= step;
     unit++;
   }
-  const format = cached(`${locale}/${SIZE_UNITS[unit]}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: SIZE_UNITS[unit], unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }));
+  const format = cached(`${locale}/${SIZE_UNITS[unit]}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: SIZE_UNITS[unit], unitDisplay: unit ? 'short' : 'long', maximumFractionDigits: unit ? 1 : 0 }));
   return format.format(value);
 }
 

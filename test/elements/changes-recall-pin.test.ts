@@ -59,6 +59,25 @@ describe('recall, delete for me, pin', function () {
     expect(theirs.shadowRoot!.textContent).to.contain('from bob');
   });
 
+  it('keeps focus in the thread, on its log, when a message recalled or deleted for me by keyboard takes its ⋯ away', async () => {
+    const { mine } = await threads();
+    const pick = async (row: Element, item: string) => {
+      row.querySelector<HTMLElement>('[part~="actions-button"]')!.focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => focused()?.getAttribute('role') === 'menuitem', 'the menu should take focus');
+      for (let i = 0; i < 10 && !focused()?.getAttribute('part')?.includes(item); i++) await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'Enter' });
+    };
+    await pick(own(mine), 'recall');
+    await waitUntil(() => recalledRows(mine).length === 1, 'the row should turn recalled');
+    // Compared by name: chai's message for two unequal elements takes minutes to build.
+    const where = () => (focused() === part(mine, 'log') ? 'the log' : focused()?.localName);
+    expect(where(), 'not dropped to <body>').to.equal('the log');
+    await pick(mine.shadowRoot!.querySelector('[part~="other"]')!, 'hide');
+    await waitUntil(() => !mine.shadowRoot!.textContent!.includes('from bob'), 'the message should disappear for alice');
+    expect(where()).to.equal('the log');
+  });
+
   it('pins and unpins: the pinned bar on both sides jumps to the message and cycles through pins', async () => {
     const { mine, theirs, conv } = await threads();
     mine.shadowRoot!.querySelector<HTMLButtonElement>('[part~="other"] [part~="actions-button"]')!.click();

@@ -138,6 +138,28 @@ describe('groups (SPEC §13)', function () {
     expect(refused).to.equal('GROUP_ROLE_REQUIRED');
   });
 
+  it('keeps every member name on one line beside its actions, at 800 and 320 px, a member muted and another one’s mute choices open', async () => {
+    const panel = await openPanel();
+    const row = (name: string) => parts(panel, 'member').find((r) => r.textContent!.includes(name))!;
+    row('Bob').querySelector<HTMLButtonElement>('[part~="mute-button"]')!.click();
+    await waitUntil(() => row('Bob').querySelector('[part~="mute-hour-button"]'), 'the mute choices should open');
+    row('Bob').querySelector<HTMLButtonElement>('[part~="mute-hour-button"]')!.click();
+    await waitUntil(() => row('Bob').querySelector('[part~="muted"]'), 'bob should show as muted');
+    row('Alice').querySelector<HTMLButtonElement>('[part~="mute-button"]')!.click();
+    await waitUntil(() => row('Alice').querySelector('[part~="mute-options"]'), 'alice’s mute choices should open');
+    // One line box per name: squeezed by the buttons, "Bob" broke into a letter per line.
+    const lines = (name: HTMLElement) => {
+      const range = document.createRange();
+      range.selectNodeContents(name);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    };
+    for (const width of [800, 320]) {
+      await setViewport({ width, height: 640 });
+      await nextFrames();
+      expect(parts(panel, 'member-name').map((n) => `${n.textContent}: ${lines(n)}`), `${width} px`).to.have.members(['Alice: 1', 'Bob: 1', 'Carol: 1']);
+    }
+  });
+
   for (const scheme of ['light', 'dark'] as const) {
     it(`is axe-clean at 320 px in ${scheme} (panel as owner, create dialog)`, async () => {
       await setViewport({ width: 320, height: 640 });

@@ -135,6 +135,14 @@ describe('chat-thread elems', () => {
     expect(part(el, 'file')!.getAttribute('aria-label')).to.equal(`File Quarterly report.pdf, ${part(el, 'file-size')!.textContent}`);
   });
 
+  it('spells out a size under a kilobyte in plural-aware words: "18 bytes", not CLDR’s short "18 byte"', async () => {
+    const el = await showFromBob([
+      { type: 'file', url: 'https://files.example/note.txt', name: 'note.txt', size: 18, mime: 'text/plain' },
+      { type: 'file', url: 'https://files.example/one.txt', name: 'one.txt', size: 1, mime: 'text/plain' },
+    ]);
+    expect(parts(el, 'file-size').map((p) => p.textContent)).to.deep.equal(['18 bytes', '1 byte']);
+  });
+
   it('formats a file size and says Download in Chinese under lang="zh-CN"', async () => {
     const el = await showFromBob([{ type: 'file', url: 'https://files.example/a.zip', name: 'a.zip', size: 2048, mime: 'application/zip' }], undefined, 'zh-CN');
     expect(part(el, 'file-size')!.textContent).to.equal(new Intl.NumberFormat('zh-CN', { style: 'unit', unit: 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 1 }).format(2.048));

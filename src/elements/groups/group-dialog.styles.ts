@@ -89,8 +89,10 @@ export const groupDialogStyles = [
       cursor: pointer;
     }
 
+    /* Its own width first (flex: auto, not 1): the row's buttons wrap to a line below rather than
+       squeeze a member's name to a letter a line; a name longer than the row still wraps. */
     .who {
-      flex: 1;
+      flex: auto;
       min-width: 0;
       overflow-wrap: anywhere;
     }
