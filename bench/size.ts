@@ -381,16 +381,22 @@ const localesApart: Plugin = {
   },
 };
 
-/** The locale chunks of the build (`src/elements/i18n/locales/<locale>.ts`): a page fetches one at most. */
-function localeFiles(manifest: Record<string, ManifestChunk>): string[] {
+/**
+ * The locale chunks of the build, by locale: `src/elements/i18n/locales/<locale>.ts`'s chunk, with
+ * the panel's strings, and the chunk of its second part (the strings only the features loaded on
+ * first use show, `natter-<locale>-extras-<hash>.js`, scripts/locale-parts.ts), which it imports.
+ * A page fetches the parts of one locale at most.
+ */
+function localeParts(manifest: Record<string, ManifestChunk>): Array<{ panel: string; all: string[] }> {
   return Object.entries(manifest)
     .filter(([key]) => /(^|\/)src\/elements\/i18n\/locales\/[^/]+\.ts$/.test(key))
-    .map(([, chunk]) => chunk.file);
+    .map(([, chunk]) => ({ panel: chunk.file, all: [chunk.file, ...(chunk.dynamicImports ?? []).map((key) => manifest[key]!.file)] }));
 }
 
-/** Of `files`, the one largest after gzip. */
-function largest(files: string[], read: (file: string) => Buffer): string {
-  const [first] = [...files].sort((a, b) => gzipBytes(read(b)) - gzipBytes(read(a)));
+/** Of `choices`, the one whose files sum largest after gzip. */
+function largest(choices: string[][], read: (file: string) => Buffer): string[] {
+  const total = (files: string[]) => files.reduce((n, f) => n + gzipBytes(read(f)), 0);
+  const [first] = [...choices].sort((a, b) => total(b) - total(a));
   if (!first) throw new Error('no locale chunks in the build');
   return first;
 }
@@ -421,10 +427,13 @@ try {
   const read = (file: string) => readFileSync(join(cdn.dir, file));
   const first = firstPaintFiles(cdn.manifest);
   const all = readdirSync(cdn.dir).filter((f) => f.endsWith('.js'));
-  const locales = localeFiles(cdn.manifest);
-  const biggestLocale = largest(locales, read);
+  const parts = localeParts(cdn.manifest);
+  const locales = parts.flatMap((p) => p.all);
+  // (b′) counts the largest locale's first part (its panel's strings), (b) the largest locale's both parts.
+  const [biggestLocale] = largest(parts.map((p) => [p.panel]), read) as [string];
+  const biggestParts = largest(parts.map((p) => p.all), read);
   // Every file but the locales, and the largest locale (see (b) above).
-  const everything = all.filter((f) => !locales.includes(f) || f === biggestLocale);
+  const everything = all.filter((f) => !locales.includes(f) || biggestParts.includes(f));
   const later = everything.filter((f) => !first.includes(f));
   // Rolldown's runtime chunk is written without a map: all of it counts as unmapped glue.
   const noMap: SourceMapV3 = { sources: [], mappings: '' };
@@ -447,7 +456,7 @@ try {
   });
   rows.push({
     name: '(b) script tag, everything',
-    what: `(a) + ${later.join(' + ')}: panel (fetched on idle, with the client's paths used only from it: sending, member lists, older pages), the features loaded on first use (extras), emoji list, the largest of the ${locales.length} locales' strings (a page fetches one at most; ${everything.length} files)`,
+    what: `(a) + ${later.join(' + ')}: panel (fetched on idle, with the client's paths used only from it: sending, member lists, older pages), the features loaded on first use (extras), emoji list, the largest of the ${parts.length} locales' strings, both parts (a page fetches one at most; ${everything.length} files)`,
     limit: LIMITS.everything,
     ...sum(everything.map(read)),
     shares: sharesOf(everything),
@@ -456,7 +465,7 @@ try {
     const what = first.includes(file)
       ? 'in (a)'
       : locales.includes(file)
-        ? `a locale: only a page in its language fetches it${file === biggestLocale ? " (the largest, in (b′) and (b))" : ''}`
+        ? `a locale's ${parts.some((p) => p.panel === file) ? 'first part (the strings shown without the features loaded on first use)' : 'second part (the strings of the features loaded on first use, fetched with them)'}: only a page in its language fetches it${file === biggestLocale ? ' (the largest, in (b′) and (b))' : biggestParts.includes(file) ? ' (in (b))' : ''}`
         : opening.includes(file)
           ? "in (b′): fetched when the page is idle, before anyone opens the widget"
           : 'opened on first use, not by opening the widget: fetched when the page is idle after the panel (so it opens offline), or at first use if sooner';

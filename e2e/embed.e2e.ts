@@ -85,6 +85,15 @@ async function startCdn() {
   };
 }
 
+/**
+ * The locale chunks fetched since request `seen`, in order: `ru` (a catalogue's first part, the
+ * strings shown without the features loaded on first use) and `ru-extras` (its second part,
+ * fetched with those features: scripts/locale-parts.ts).
+ */
+const localesFetched = (seen: number) => cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n): n is string => !!n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
+/** The languages whose strings were fetched since request `seen` (either part). */
+const languagesFetched = (seen: number) => [...new Set(localesFetched(seen).map((n) => n.replace(/-extras$/, '')))];
+
 const admin = <T>(method: string, path: string, body?: object) => adminRequest<T>(server, method, path, body);
 
 async function newPage(width = 1000): Promise<Page> {
@@ -218,8 +227,7 @@ test('an English page: the launcher speaks English before any catalogue, and the
     await until(async () => (await input.getAttribute('placeholder')) === 'Message', 'the composer in English');
     assert.equal(await page.locator('chat-widget [part~="close-button"]').getAttribute('aria-label'), 'Close chat');
     assert.equal(await panel.getAttribute('aria-busy'), 'false');
-    const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
-    assert.deepEqual(locales, ['en']);
+    assert.deepEqual(languagesFetched(seen), ['en']);
   } finally {
     release();
     await page.context().close();
@@ -463,9 +471,88 @@ test('data-locale="ar" on an English page: the widget speaks Arabic, mirrored, a
   });
   assert.deepEqual([direction, pageDirection], ['rtl', 'ltr']);
   assert.ok(sendLeft < inputLeft, 'the send button is left of the input');
-  const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
-  assert.deepEqual(locales, ['ar']);
+  assert.deepEqual(languagesFetched(seen), ['ar']);
   await page.context().close();
+});
+
+/** A page whose connection asks to save data: nothing is fetched on idle (thread/prefetch-extras.ts), only what a step needs. */
+async function saveDataPage(): Promise<Page> {
+  const page = await newPage();
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'connection', { get: () => ({ saveData: true }) }));
+  return page;
+}
+
+/** Every label, placeholder, title and text `<chat-search>` shows (in its shadow root), and the search button's. */
+function searchTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const thread = document.querySelector('chat-widget')!.shadowRoot!.querySelector('chat-thread')!.shadowRoot!;
+    const root = thread.querySelector('chat-search')!.shadowRoot!;
+    const texts: string[] = [];
+    for (const el of [thread.querySelector('[part~="search-button"]')!, ...root.querySelectorAll('*')]) {
+      for (const name of ['aria-label', 'placeholder', 'title']) if (el.getAttribute(name)) texts.push(el.getAttribute(name)!);
+      for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent!.trim() && el.checkVisibility()) texts.push(node.textContent!.trim());
+    }
+    return texts;
+  });
+}
+
+test('a Russian page fetches the first part of the Russian strings with the panel; the search brings the second and shows once it is in, every string Russian; German then comes in both parts', async () => {
+  const seen = cdn.requests.length;
+  const page = await saveDataPage();
+  try {
+    await page.goto(`${host.url}/cdn-shop?user=rita&locale=ru`);
+    await synced(page);
+    await page.locator('chat-widget [part~="launcher"]').click();
+    const composer = page.locator('chat-widget message-composer [part~="input"]');
+    await until(async () => (await composer.getAttribute('placeholder')) === 'Сообщение', 'the composer in Russian');
+    assert.deepEqual(localesFetched(seen), ['ru'], 'opening the widget fetches the first part only');
+
+    const release = cdn.hold(/^natter-ru-extras-/);
+    try {
+      await page.locator('chat-widget chat-thread [part~="search-button"]').click();
+      await until(() => localesFetched(seen).includes('ru-extras'), "the search's strings to be asked for");
+      // Not shown without its strings: no flash of empty or English labels.
+      assert.equal(await page.evaluate(() => !!customElements.get('chat-search')), false);
+      assert.equal(await page.locator('chat-widget chat-thread chat-search').count(), 0);
+    } finally {
+      release();
+    }
+    const input = page.locator('chat-widget chat-thread chat-search [part~="input"]');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Поиск', 'the search in Russian');
+    const texts = await searchTexts(page);
+    assert.ok(texts.length >= 3, texts.join(' | '));
+    assert.deepEqual(texts.filter((t) => !/[а-яё]/i.test(t)), [], `every string Russian: ${texts.join(' | ')}`);
+
+    await page.evaluate(() => (document.querySelector('chat-widget')!.lang = 'de'));
+    await until(async () => (await input.getAttribute('placeholder')) === 'Suchen', 'the search in German');
+    await until(async () => (await composer.getAttribute('placeholder')) === 'Nachricht', 'the composer in German');
+    assert.deepEqual(localesFetched(seen), ['ru', 'ru-extras', 'de', 'de-extras']);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("a failed load of the second part of the strings (offline) is asked for again, as the catalogue's is, and the search then speaks Russian", async () => {
+  cdn.failOnce(/^natter-ru-extras-/);
+  const seen = cdn.requests.length;
+  const page = await saveDataPage();
+  try {
+    await page.goto(`${host.url}/cdn-shop?user=sami&locale=ru`);
+    await synced(page);
+    await page.locator('chat-widget [part~="launcher"]').click();
+    const button = page.locator('chat-widget chat-thread [part~="search-button"]');
+    // Pointing at the button asks for the search (and its strings): the first answer fails.
+    await button.hover();
+    await until(() => localesFetched(seen).includes('ru-extras'), "the search's strings to be asked for");
+    assert.equal(await page.evaluate(() => !!customElements.get('chat-search')), false);
+    await button.click();
+    const input = page.locator('chat-widget chat-thread chat-search [part~="input"]');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Поиск', 'the search in Russian');
+    assert.deepEqual(localesFetched(seen), ['ru', 'ru-extras', 'ru-extras']);
+    assert.deepEqual((await searchTexts(page)).filter((t) => !/[а-яё]/i.test(t)), []);
+  } finally {
+    await page.context().close();
+  }
 });
 
 test('examples/plain.html: the script tag on a static page connects and opens the demo group', async () => {
