@@ -12,7 +12,9 @@
  *       everything fetched before the launcher and its unread badge show. The panel's chunk
  *       follows when the page is idle (or the launcher is pointed at), before anyone opens it.
  *   (b′) script tag, opening the widget: (a) + the panel's chunk and the chunks it imports
- *       statically + the largest locale: what a visitor who opens the widget and reads and sends
+ *       statically + the largest locale's first part (`natter-<locale>-<hash>.js`: the strings of
+ *       what shows without the features below; their strings are its second part,
+ *       `natter-<locale>-extras-<hash>.js`, fetched with them: scripts/locale-parts.ts): what a visitor who opens the widget and reads and sends
  *       text downloads. The features most visitors never open (group dialogs and people views,
  *       forward dialog, search, media viewer, report dialog, voice recorder, uploads, broadcast
  *       banner, @mention list, who reacted, a message's open menu, formatted text's parser, the client's jump to a message not held) are one chunk (`natter-extras-<hash>.js`) loaded on
@@ -20,8 +22,8 @@
  *       when a picker opens): neither counts here. Gated with issue 24's 75 KiB budget (not met: ratchet).
  *   (b) script tag, everything: every file of the build (the panel, which also carries the
  *       client's paths used only from it, the on-demand features, the emoji list) and the largest
- *       locale's strings: what a visitor who opens the widget and uses every feature downloads, at most. A page speaks one language, so it
- *       fetches one locale chunk (English is one too, `natter-en-<hash>.js`: the script tag's
+ *       locale's strings (both parts): what a visitor who opens the widget and uses every feature downloads, at most. A page speaks one language, so it
+ *       fetches one locale's chunks (English is one too, `natter-en-<hash>.js`: the script tag's
  *       `msg()` calls carry no English but the launcher's); counting all eleven would make the
  *       figure grow with every language added although no visitor downloads more.
  *   (c) natter/define: the package as published (its browser modules built as `npm run build`

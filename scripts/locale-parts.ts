@@ -29,6 +29,8 @@ import { astNodes, type AstNode } from './ast-nodes.js';
 const MARK = '__natterPart';
 /** The query that makes a locale module its second part. */
 const EXTRAS = '?extras';
+/** Names the module a wrapped `import()` loads, until `renderChunk` knows whether it needs the second part. */
+const NEEDS = 'natter-needs:';
 
 type Node = AstNode & { callee?: AstNode & { name?: string }; arguments?: Node[]; value?: unknown; properties?: Array<Node & { key?: Node & { name?: string }; value?: Node }>; source?: Node; elements?: Array<Node | null> };
 
@@ -78,7 +80,7 @@ export function localePartsPlugin({ localesDir, helperModule, entries, isLazy }:
   const idsOf = new Map<string, Set<number>>();
   /** `importer\ntarget` of each `import()` that waits for the second part. */
   const waiting = new Set<string>();
-  let parts: { first: Set<number>; second: Set<number> } | undefined;
+  let parts: ReturnType<typeof splitIds> | undefined;
   return {
     name: 'natter:locale-parts',
     apply: 'build',
@@ -108,7 +110,7 @@ export function localePartsPlugin({ localesDir, helperModule, entries, isLazy }:
           const target = await this.resolve(node.source.value, id);
           if (!target || !isLazy(target.id)) continue;
           waiting.add(`${file}\n${target.id}`);
-          out.appendLeft(node.start, '__natterWithStrings(').appendRight(node.end, ')');
+          out.appendLeft(node.start, '__natterWithStrings(').appendRight(node.end, `, ${JSON.stringify(NEEDS + target.id)})`);
           wraps = true;
         }
         if (wraps) out.prepend(`import { withExtrasStrings as __natterWithStrings } from ${JSON.stringify(helperModule)};\n`);
@@ -116,22 +118,57 @@ export function localePartsPlugin({ localesDir, helperModule, entries, isLazy }:
       return out.hasChanged() ? { code: out.toString(), map: out.generateMap({ hires: true, source: file }) } : null;
     },
     renderChunk(code, chunk) {
-      const locale = chunk.moduleIds.find(isLocale);
-      if (!locale) return null;
       parts ??= splitIds(this, entries, idsOf, waiting, isLocale);
+      const locale = chunk.moduleIds.find(isLocale);
+      if (!locale) return code.includes(NEEDS) ? unwrapUnneeded(code, (target) => needsSecondPart(this, target, parts!, idsOf)) : null;
       const own = locale.endsWith(EXTRAS) ? parts.second : parts.first;
       const out = thinTable(code, (id) => own.has(id));
       if (!out) return this.error(`${chunk.fileName}: its table's mark was not found (scripts/locale-parts.ts)`);
       return { code: out.toString(), map: out.generateMap({ hires: true }) };
     },
+    generateBundle(_, bundle) {
+      for (const chunk of Object.values(bundle)) if (chunk.type === 'chunk' && chunk.code.includes(NEEDS)) this.error(`${chunk.fileName} still names a module of a wrapped import() (scripts/locale-parts.ts)`);
+    },
   };
+}
+
+/**
+ * `code` with each wrapped `import()` of a module that needs no string of the second part
+ * unwrapped (formatted text's renderer, say: it shows no string of its own, and a conversation
+ * that has formatted text must not fetch the second part on opening), and the others' module
+ * name dropped.
+ */
+function unwrapUnneeded(code: string, needs: (target: string) => boolean) {
+  const out = new MagicString(code);
+  for (const node of astNodes(parseAst(code)) as Generator<Node>) {
+    const [module, named] = node.type === 'CallExpression' ? (node.arguments ?? []) : [];
+    if (!module || named?.type !== 'Literal' || typeof named.value !== 'string' || !named.value.startsWith(NEEDS)) continue;
+    if (needs(named.value.slice(NEEDS.length))) out.remove(module.end, named.end);
+    else out.remove(node.start, module.start).remove(module.end, node.end);
+  }
+  return { code: out.toString(), map: out.generateMap({ hires: true }) };
+}
+
+type Graph = { getModuleInfo(id: string): { importedIds: readonly string[]; dynamicallyImportedIds: readonly string[] } | null };
+
+/** Whether a module, with what it imports statically that the first part does not speak for, calls a string of the second part. */
+function needsSecondPart(ctx: Graph, target: string, parts: ReturnType<typeof splitIds>, idsOf: ReadonlyMap<string, Set<number>>): boolean {
+  const seen = new Set<string>();
+  for (const todo = [target]; todo.length; ) {
+    const next = todo.pop()!;
+    if (seen.has(next) || parts.shown.has(next)) continue;
+    seen.add(next);
+    if ([...(idsOf.get(next) ?? [])].some((id) => parts.second.has(id))) return true;
+    todo.push(...(ctx.getModuleInfo(next)?.importedIds ?? []));
+  }
+  return false;
 }
 
 /**
  * The ids of the first part (used by a module that the entries reach by static imports and by
  * `import()`s that do not wait for the second part) and of the second (used only by the others).
  */
-function splitIds(ctx: { getModuleInfo(id: string): { importedIds: readonly string[]; dynamicallyImportedIds: readonly string[] } | null }, entries: readonly string[], idsOf: ReadonlyMap<string, Set<number>>, waiting: ReadonlySet<string>, isLocale: (id: string) => boolean) {
+function splitIds(ctx: Graph, entries: readonly string[], idsOf: ReadonlyMap<string, Set<number>>, waiting: ReadonlySet<string>, isLocale: (id: string) => boolean) {
   const shown = new Set<string>();
   for (const todo = [...entries]; todo.length; ) {
     const next = todo.pop()!;
@@ -144,5 +181,5 @@ function splitIds(ctx: { getModuleInfo(id: string): { importedIds: readonly stri
   const second = new Set<number>();
   for (const [module, ids] of idsOf) for (const id of ids) (shown.has(module) ? first : second).add(id);
   for (const id of first) second.delete(id);
-  return { first, second };
+  return { shown, first, second };
 }

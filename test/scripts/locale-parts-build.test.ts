@@ -3,7 +3,8 @@
  * small module tree laid out as ours (`src/elements/…`, `i18n/locales/*.ts` as `lit-localize build`
  * writes them) with the other string plugins: the first part holds the strings of what the entry
  * reaches without a lazily loaded feature, the second those only such a feature shows; the entry's
- * `import()` of the feature waits for the second part, and its other `import()`s do not.
+ * `import()` of the feature waits for the second part, and its other `import()`s (of a module that
+ * shows none of those strings among them) do not.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ test('built: a catalogue in two parts, the strings a lazily loaded feature alone
   writeFileSync(join(locales, 'de.ts'), locale(["'a.hello': `Hallo`", "'b.both': `Beide`", "'c.lazy': `Später`", "'d.unused': `Nie`", "'e.eager': `Sofort`"]));
   writeFileSync(join(elements, 'panel.ts'), `import { msg } from '@lit/localize';\nexport const hello = () => msg('Hello', { id: 'a.hello' }) + msg('Both', { id: 'b.both' });\n`);
   writeFileSync(join(elements, 'lazy.ts'), `import { msg } from '@lit/localize';\nexport const lazy = () => msg('Later', { id: 'c.lazy' }) + msg('Both', { id: 'b.both' });\n`);
+  // Lazily loaded too, but with no string of its own (as formatted text's renderer): not waited for.
+  writeFileSync(join(elements, 'quiet.ts'), `import { hello } from './panel.js';\nexport const quiet = () => hello().toUpperCase();\n`);
   // Imported at once (as the page's notifier is): its strings are the first part's.
   writeFileSync(join(elements, 'eager.ts'), `import { msg } from '@lit/localize';\nexport const eager = () => msg('At once', { id: 'e.eager' });\n`);
   // What the build wraps the feature's import() in (src/elements/i18n/localize.ts in the product).
@@ -44,6 +47,7 @@ test('built: a catalogue in two parts, the strings a lazily loaded feature alone
     `export * from './panel.js';
 export { waited } from './helper.js';
 export const lazy = () => import('./lazy.js');
+export const quiet = () => import('./quiet.js');
 export const eager = () => import('./eager.js');
 export const de = () => import('./i18n/locales/de.js');
 export const en = () => import('./i18n/locales/en.js');
@@ -57,7 +61,7 @@ export const en = () => import('./i18n/locales/en.js');
     plugins: [
       shortMsgIdsPlugin(locales),
       englishChunkPlugin(locales, [join(elements, 'panel.ts')]),
-      localePartsPlugin({ localesDir: locales, helperModule: join(elements, 'helper.ts'), entries: [join(elements, 'entry.ts')], isLazy: (id) => id === join(elements, 'lazy.ts') }),
+      localePartsPlugin({ localesDir: locales, helperModule: join(elements, 'helper.ts'), entries: [join(elements, 'entry.ts')], isLazy: (id) => id === join(elements, 'lazy.ts') || id === join(elements, 'quiet.ts') }),
     ],
     build: { outDir: out, emptyOutDir: true, minify: false, modulePreload: false, rollupOptions: { input: { entry: join(elements, 'entry.ts') }, preserveEntrySignatures: 'strict', output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' } } },
   });
@@ -65,7 +69,7 @@ export const en = () => import('./i18n/locales/en.js');
   assert.equal(files.filter((f) => /^de-/.test(f)).length, 2, files.join(', '));
 
   Object.assign(globalThis, { window: new EventTarget() });
-  const entry = (await import(pathToFileURL(join(out, 'entry.js')).href)) as { waited: string[]; lazy(): Promise<unknown>; eager(): Promise<unknown>; de(): Promise<Part>; en(): Promise<Part> };
+  const entry = (await import(pathToFileURL(join(out, 'entry.js')).href)) as { waited: string[]; lazy(): Promise<unknown>; quiet(): Promise<unknown>; eager(): Promise<unknown>; de(): Promise<Part>; en(): Promise<Part> };
   const first = await entry.de();
   assert.deepEqual([0, 1, 2, 3, 4].map((n) => first.templates[n]), ['Hallo', 'Beide', undefined, undefined, 'Sofort'], 'the first part: the panel\'s strings and the eager import\'s');
   const second = await first.extras!();
@@ -77,7 +81,8 @@ export const en = () => import('./i18n/locales/en.js');
   assert.equal((await english.extras!()).templates[2], 'Later');
 
   await entry.eager();
-  assert.deepEqual(entry.waited, [], 'the eager import() does not wait for the second part');
+  await entry.quiet();
+  assert.deepEqual(entry.waited, [], 'the eager import() does not wait for the second part, nor that of a module that shows none of its strings');
   await entry.lazy();
   assert.deepEqual(entry.waited, ['lazy'], "the feature's import() does");
 });
