@@ -190,7 +190,11 @@ const LIMITS = {
   // 118.6 → 117.6 (measured 117.5; lead): h4's and h5's branches merged (h4's raise paid back by h5's terser pass and LIMITS).
   // 117.6 → 117.7 (measured 117.6; lead): RAISED for a feature, search's filters (from, before/after, kind) in the
   // client's search() with the offline search applying them, and their schema in the protocol (h7, SPEC §12).
-  everything: { bytes: 117.7 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 117.7 → 118.8 (measured 118.69, 117.64 before; h3, issue 24's (b′)): RAISED, the price of taking (b′) from 81.41 to
+  // 80.33: each catalogue is two chunks in the script tag (scripts/locale-parts.ts), and the largest locale's two parts,
+  // gzipped apart, are 0.89 more than its one chunk was (ru 4.86 → 3.71 + 2.04); the extras chunk +0.10 (the waits for
+  // the second part around its import()s). Nothing found to pay for it; for the lead to accept or drop.
+  everything: { bytes: 118.8 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -257,7 +261,12 @@ const LIMITS = {
   // "i18n code" (5.1) is the string tables' getters by id, plurals and the locale machinery.
   // 83.5 → 81.5 (measured 81.4, 84.73 at the session's start; lead): h4's and h5's branches merged, each cut adds up.
   // Stays 81.5 (measured 81.37, 81.39 before; h4, round 2): rules written twice in one sheet merged (composer, thread elems).
-  opening: { bytes: 81.5 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 81.5 → 80.4 (measured 80.33, 81.41 before; h3, issue 24): the largest locale's strings in two parts
+  // (scripts/locale-parts.ts), and only the first, what shows without the features loaded on first use, fetched with the
+  // panel (ru 4.86 → 3.71; the rest, 2.04, comes with those features); the search buttons' labels apart from
+  // `<chat-search>`'s (i18n/search-button.ts) so search's strings go with it; the panel's chunk +0.06 (the loading of a
+  // second part and the waits for it around the features' import()s).
+  opening: { bytes: 80.4 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -295,7 +304,9 @@ const LIMITS = {
   // esbuild's lazy-init wrappers of the modules only an import() reaches.
   // 130.0 → 130.1 (measured 130.01; h4): RAISED again, the same wrappers for the two style modules above (+0.08).
   // 130.1 → 130.3 (measured 130.2; lead): RAISED for a feature, search's filters in the client's search() (see (b)).
-  define: { bytes: 130.3 * KiB, kind: 'ratchet' },
+  // 130.3 → 130.5 (measured 130.45, 130.25 before; h3): RAISED by the same (see (b′)): the package's locale loading can
+  // merge a second part (none there) and the search buttons' labels are a module of their own (+0.2).
+  define: { bytes: 130.5 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
