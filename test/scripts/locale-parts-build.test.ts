@@ -34,6 +34,8 @@ test('built: a catalogue in two parts, the strings a lazily loaded feature alone
   mkdirSync(locales, { recursive: true });
   writeFileSync(join(locales, 'en.ts'), 'export const templates = {};\n');
   writeFileSync(join(locales, 'de.ts'), locale(["'a.hello': `Hallo`", "'b.both': `Beide`", "'c.lazy': `Später`", "'d.unused': `Nie`", "'e.eager': `Sofort`"]));
+  // Lacks the lazy string and the eager one: each part takes it from the same part of English.
+  writeFileSync(join(locales, 'fr.ts'), locale(["'a.hello': `Bonjour`", "'b.both': `Les deux`"]));
   writeFileSync(join(elements, 'panel.ts'), `import { msg } from '@lit/localize';\nexport const hello = () => msg('Hello', { id: 'a.hello' }) + msg('Both', { id: 'b.both' });\n`);
   writeFileSync(join(elements, 'lazy.ts'), `import { msg } from '@lit/localize';\nexport const lazy = () => msg('Later', { id: 'c.lazy' }) + msg('Both', { id: 'b.both' });\n`);
   // Lazily loaded too, but with no string of its own (as formatted text's renderer): not waited for.
@@ -51,6 +53,7 @@ export const quiet = () => import('./quiet.js');
 export const eager = () => import('./eager.js');
 export const de = () => import('./i18n/locales/de.js');
 export const en = () => import('./i18n/locales/en.js');
+export const fr = () => import('./i18n/locales/fr.js');
 `,
   );
   const out = join(dir, 'out');
@@ -69,7 +72,7 @@ export const en = () => import('./i18n/locales/en.js');
   assert.equal(files.filter((f) => /^de-/.test(f)).length, 2, files.join(', '));
 
   Object.assign(globalThis, { window: new EventTarget() });
-  const entry = (await import(pathToFileURL(join(out, 'entry.js')).href)) as { waited: string[]; lazy(): Promise<unknown>; quiet(): Promise<unknown>; eager(): Promise<unknown>; de(): Promise<Part>; en(): Promise<Part> };
+  const entry = (await import(pathToFileURL(join(out, 'entry.js')).href)) as { waited: string[]; lazy(): Promise<unknown>; quiet(): Promise<unknown>; eager(): Promise<unknown>; de(): Promise<Part>; en(): Promise<Part>; fr(): Promise<Part> };
   const first = await entry.de();
   assert.deepEqual([0, 1, 2, 3, 4].map((n) => first.templates[n]), ['Hallo', 'Beide', undefined, undefined, 'Sofort'], 'the first part: the panel\'s strings and the eager import\'s');
   const second = await first.extras!();
@@ -79,6 +82,10 @@ export const en = () => import('./i18n/locales/en.js');
   const english = await entry.en();
   assert.deepEqual([english.templates[4], english.templates[2]], ['At once', undefined]);
   assert.equal((await english.extras!()).templates[2], 'Later');
+
+  const french = await entry.fr();
+  assert.deepEqual([french.templates[0], french.templates[2], french.templates[4]], ['Bonjour', undefined, 'At once']);
+  assert.equal((await french.extras!()).templates[2], 'Later', "the second part's English is English's second part");
 
   await entry.eager();
   await entry.quiet();
