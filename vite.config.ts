@@ -10,6 +10,7 @@ import { minifyHtmlLiteralsPlugin } from './scripts/minify-html-literals.js';
 import { pureValibotPlugin } from './scripts/pure-valibot.js';
 import { dropErrorSentencesPlugin } from './scripts/drop-error-sentences.js';
 import { englishChunkPlugin } from './scripts/english-chunk.js';
+import { localePartsPlugin } from './scripts/locale-parts.js';
 import { inlineLimitsPlugin } from './scripts/inline-limits.js';
 import { LIMITS } from './src/protocol/limits.js';
 import { shortCssVarsPlugin } from './scripts/short-css-vars.js';
@@ -232,11 +233,16 @@ function shippedSources(): Plugin[] {
  */
 function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
   if (EMOJI_CHUNK.test(id)) return 'emoji-data';
-  if (/[\\/]locales[\\/][^\\/]+\.ts$/.test(id) || id === here('./src/embed.ts')) return null;
+  const part = LOCALE_MODULE.exec(id);
+  // A catalogue's second part (scripts/locale-parts.ts): `natter-<locale>-extras-<hash>.js`.
+  if (part?.[2]) return `${part[1]}-extras`;
+  if (part || id === here('./src/embed.ts')) return null;
   chunkOf ??= chunkTable(ctx);
   return chunkOf.get(id) ?? 'panel';
 }
 let chunkOf: Map<string, string> | undefined;
+/** A catalogue's module (`locales/<locale>.ts`), or its second part (`?extras`, scripts/locale-parts.ts). */
+const LOCALE_MODULE = /[\\/]locales[\\/]([^\\/]+)\.ts(\?extras)?$/;
 /**
  * The emoji list and the picker that shows it (with its styles): one chunk, fetched on idle once
  * the panel is in (so a page that goes offline has it) or when a picker first opens.
@@ -301,7 +307,7 @@ function chunkTable(ctx: ChunkingContext): Map<string, string> {
   // imports count as the panel's (the picker and its list are EMOJI_CHUNK's): a module it shares
   // with the features would otherwise be `extras`, which the picker's chunk, fetched on idle, would import.
   const features = new Set(LAZY_FEATURES.map((entry) => here(`./${entry}`)));
-  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !/[\\/]locales[\\/][^\\/]+\.ts$/.test(id));
+  const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !LOCALE_MODULE.test(id));
   const panel = new Set(roots.flatMap((root) => [...staticClosure(root, ctx)]));
   const table = new Map<string, string>();
   for (const entry of features) for (const id of staticClosure(entry, ctx)) if (!core.has(id) && !panel.has(id)) table.set(id, 'extras');
@@ -360,6 +366,24 @@ function coreImportsError(ctx: PluginContext, core: OutputChunk, bundle: OutputB
     .flatMap((id) => (ctx.getModuleInfo(id)?.importedIds ?? []).filter((to) => outside.has(to)).map((to) => ({ text: `${short(id)} -> ${short(to)} (${outside.get(to)})`, expected: PANEL_ONLY.test(to) })))
     .sort((x, y) => Number(x.expected) - Number(y.expected));
   return `the natter-core chunk must not import other chunks (${core.imports.join(', ')}); the core's static imports into them: ${crossing.map((c) => c.text).join('; ') || 'none found'}`;
+}
+
+/**
+ * Each catalogue's strings in two parts (scripts/locale-parts.ts): what shows without the
+ * features loaded on first use, fetched with the panel, and the rest, fetched with those features.
+ * An element's `import()` of one of LAZY_FEATURES, or of the emoji picker and its list, waits for
+ * the second part; the page's notifier's does not (the panel imports it at once, and it speaks only
+ * when a message arrives while the page is hidden), so its few strings are in the first.
+ */
+function localeParts(): Plugin {
+  const i18n = here('./src/elements/i18n');
+  const lazy = new Set(LAZY_FEATURES.filter((f) => f !== 'src/elements/notify/page-notifier.ts').map((f) => here(`./${f}`)));
+  return localePartsPlugin({
+    localesDir: `${i18n}/locales`,
+    helperModule: `${i18n}/localize.ts`,
+    entries: [here('./src/embed.ts'), here('./src/cdn/core.ts')],
+    isLazy: (id) => lazy.has(id) || EMOJI_CHUNK.test(id),
+  });
 }
 
 /**
@@ -463,7 +487,7 @@ const cdn: UserConfig = {
   // The client's own errors without their English sentences (scripts/drop-error-sentences.ts).
   // English out of the msg() calls into the `en` locale chunk, but the launcher's (scripts/english-chunk.ts).
   // The protocol's `LIMITS` read as literals, so the object (mostly the server's limits) is left out (scripts/inline-limits.ts).
-  plugins: [inlineLimitsPlugin({ [here('./src/protocol/limits.ts')]: { LIMITS } }), shortMsgIdsPlugin(here('./src/elements/i18n/locales')), englishChunkPlugin(here('./src/elements/i18n/locales'), [here('./src/elements/i18n/widget.ts')]), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), terserPass(), noPreloadHelper(), resetPanelChunk],
+  plugins: [inlineLimitsPlugin({ [here('./src/protocol/limits.ts')]: { LIMITS } }), shortMsgIdsPlugin(here('./src/elements/i18n/locales')), englishChunkPlugin(here('./src/elements/i18n/locales'), [here('./src/elements/i18n/widget.ts')]), localeParts(), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), terserPass(), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },

@@ -12,7 +12,9 @@
  *       everything fetched before the launcher and its unread badge show. The panel's chunk
  *       follows when the page is idle (or the launcher is pointed at), before anyone opens it.
  *   (b′) script tag, opening the widget: (a) + the panel's chunk and the chunks it imports
- *       statically + the largest locale: what a visitor who opens the widget and reads and sends
+ *       statically + the largest locale's first part (`natter-<locale>-<hash>.js`: the strings of
+ *       what shows without the features below; their strings are its second part,
+ *       `natter-<locale>-extras-<hash>.js`, fetched with them: scripts/locale-parts.ts): what a visitor who opens the widget and reads and sends
  *       text downloads. The features most visitors never open (group dialogs and people views,
  *       forward dialog, search, media viewer, report dialog, voice recorder, uploads, broadcast
  *       banner, @mention list, who reacted, a message's open menu, formatted text's parser, the client's jump to a message not held) are one chunk (`natter-extras-<hash>.js`) loaded on
@@ -20,8 +22,8 @@
  *       when a picker opens): neither counts here. Gated with issue 24's 75 KiB budget (not met: ratchet).
  *   (b) script tag, everything: every file of the build (the panel, which also carries the
  *       client's paths used only from it, the on-demand features, the emoji list) and the largest
- *       locale's strings: what a visitor who opens the widget and uses every feature downloads, at most. A page speaks one language, so it
- *       fetches one locale chunk (English is one too, `natter-en-<hash>.js`: the script tag's
+ *       locale's strings (both parts): what a visitor who opens the widget and uses every feature downloads, at most. A page speaks one language, so it
+ *       fetches one locale's chunks (English is one too, `natter-en-<hash>.js`: the script tag's
  *       `msg()` calls carry no English but the launcher's); counting all eleven would make the
  *       figure grow with every language added although no visitor downloads more.
  *   (c) natter/define: the package as published (its browser modules built as `npm run build`
@@ -188,7 +190,11 @@ const LIMITS = {
   // 118.6 → 117.6 (measured 117.5; lead): h4's and h5's branches merged (h4's raise paid back by h5's terser pass and LIMITS).
   // 117.6 → 117.7 (measured 117.6; lead): RAISED for a feature, search's filters (from, before/after, kind) in the
   // client's search() with the offline search applying them, and their schema in the protocol (h7, SPEC §12).
-  everything: { bytes: 117.7 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 117.7 → 118.8 (measured 118.69, 117.64 before; h3, issue 24's (b′)): RAISED, the price of taking (b′) from 81.41 to
+  // 80.33: each catalogue is two chunks in the script tag (scripts/locale-parts.ts), and the largest locale's two parts,
+  // gzipped apart, are 0.89 more than its one chunk was (ru 4.86 → 3.71 + 2.04); the extras chunk +0.10 (the waits for
+  // the second part around its import()s). Nothing found to pay for it; for the lead to accept or drop.
+  everything: { bytes: 118.8 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -255,7 +261,12 @@ const LIMITS = {
   // "i18n code" (5.1) is the string tables' getters by id, plurals and the locale machinery.
   // 83.5 → 81.5 (measured 81.4, 84.73 at the session's start; lead): h4's and h5's branches merged, each cut adds up.
   // Stays 81.5 (measured 81.37, 81.39 before; h4, round 2): rules written twice in one sheet merged (composer, thread elems).
-  opening: { bytes: 81.5 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 81.5 → 80.4 (measured 80.33, 81.41 before; h3, issue 24): the largest locale's strings in two parts
+  // (scripts/locale-parts.ts), and only the first, what shows without the features loaded on first use, fetched with the
+  // panel (ru 4.86 → 3.71; the rest, 2.04, comes with those features); the search buttons' labels apart from
+  // `<chat-search>`'s (i18n/search-button.ts) so search's strings go with it; the panel's chunk +0.06 (the loading of a
+  // second part and the waits for it around the features' import()s).
+  opening: { bytes: 80.4 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -293,7 +304,9 @@ const LIMITS = {
   // esbuild's lazy-init wrappers of the modules only an import() reaches.
   // 130.0 → 130.1 (measured 130.01; h4): RAISED again, the same wrappers for the two style modules above (+0.08).
   // 130.1 → 130.3 (measured 130.2; lead): RAISED for a feature, search's filters in the client's search() (see (b)).
-  define: { bytes: 130.3 * KiB, kind: 'ratchet' },
+  // 130.3 → 130.5 (measured 130.45, 130.25 before; h3): RAISED by the same (see (b′)): the package's locale loading can
+  // merge a second part (none there) and the search buttons' labels are a module of their own (+0.2).
+  define: { bytes: 130.5 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
@@ -381,16 +394,22 @@ const localesApart: Plugin = {
   },
 };
 
-/** The locale chunks of the build (`src/elements/i18n/locales/<locale>.ts`): a page fetches one at most. */
-function localeFiles(manifest: Record<string, ManifestChunk>): string[] {
+/**
+ * The locale chunks of the build, by locale: `src/elements/i18n/locales/<locale>.ts`'s chunk, with
+ * the panel's strings, and the chunk of its second part (the strings only the features loaded on
+ * first use show, `natter-<locale>-extras-<hash>.js`, scripts/locale-parts.ts), which it imports.
+ * A page fetches the parts of one locale at most.
+ */
+function localeParts(manifest: Record<string, ManifestChunk>): Array<{ panel: string; all: string[] }> {
   return Object.entries(manifest)
     .filter(([key]) => /(^|\/)src\/elements\/i18n\/locales\/[^/]+\.ts$/.test(key))
-    .map(([, chunk]) => chunk.file);
+    .map(([, chunk]) => ({ panel: chunk.file, all: [chunk.file, ...(chunk.dynamicImports ?? []).map((key) => manifest[key]!.file)] }));
 }
 
-/** Of `files`, the one largest after gzip. */
-function largest(files: string[], read: (file: string) => Buffer): string {
-  const [first] = [...files].sort((a, b) => gzipBytes(read(b)) - gzipBytes(read(a)));
+/** Of `choices`, the one whose files sum largest after gzip. */
+function largest(choices: string[][], read: (file: string) => Buffer): string[] {
+  const total = (files: string[]) => files.reduce((n, f) => n + gzipBytes(read(f)), 0);
+  const [first] = [...choices].sort((a, b) => total(b) - total(a));
   if (!first) throw new Error('no locale chunks in the build');
   return first;
 }
@@ -421,10 +440,13 @@ try {
   const read = (file: string) => readFileSync(join(cdn.dir, file));
   const first = firstPaintFiles(cdn.manifest);
   const all = readdirSync(cdn.dir).filter((f) => f.endsWith('.js'));
-  const locales = localeFiles(cdn.manifest);
-  const biggestLocale = largest(locales, read);
+  const parts = localeParts(cdn.manifest);
+  const locales = parts.flatMap((p) => p.all);
+  // (b′) counts the largest locale's first part (its panel's strings), (b) the largest locale's both parts.
+  const [biggestLocale] = largest(parts.map((p) => [p.panel]), read) as [string];
+  const biggestParts = largest(parts.map((p) => p.all), read);
   // Every file but the locales, and the largest locale (see (b) above).
-  const everything = all.filter((f) => !locales.includes(f) || f === biggestLocale);
+  const everything = all.filter((f) => !locales.includes(f) || biggestParts.includes(f));
   const later = everything.filter((f) => !first.includes(f));
   // Rolldown's runtime chunk is written without a map: all of it counts as unmapped glue.
   const noMap: SourceMapV3 = { sources: [], mappings: '' };
@@ -447,7 +469,7 @@ try {
   });
   rows.push({
     name: '(b) script tag, everything',
-    what: `(a) + ${later.join(' + ')}: panel (fetched on idle, with the client's paths used only from it: sending, member lists, older pages), the features loaded on first use (extras), emoji list, the largest of the ${locales.length} locales' strings (a page fetches one at most; ${everything.length} files)`,
+    what: `(a) + ${later.join(' + ')}: panel (fetched on idle, with the client's paths used only from it: sending, member lists, older pages), the features loaded on first use (extras), emoji list, the largest of the ${parts.length} locales' strings, both parts (a page fetches one at most; ${everything.length} files)`,
     limit: LIMITS.everything,
     ...sum(everything.map(read)),
     shares: sharesOf(everything),
@@ -456,7 +478,7 @@ try {
     const what = first.includes(file)
       ? 'in (a)'
       : locales.includes(file)
-        ? `a locale: only a page in its language fetches it${file === biggestLocale ? " (the largest, in (b′) and (b))" : ''}`
+        ? `a locale's ${parts.some((p) => p.panel === file) ? 'first part (the strings shown without the features loaded on first use)' : 'second part (the strings of the features loaded on first use, fetched with them)'}: only a page in its language fetches it${file === biggestLocale ? ' (the largest, in (b′) and (b))' : biggestParts.includes(file) ? ' (in (b))' : ''}`
         : opening.includes(file)
           ? "in (b′): fetched when the page is idle, before anyone opens the widget"
           : 'opened on first use, not by opening the widget: fetched when the page is idle after the panel (so it opens offline), or at first use if sooner';

@@ -85,6 +85,15 @@ async function startCdn() {
   };
 }
 
+/**
+ * The locale chunks fetched since request `seen`, in order: `ru` (a catalogue's first part, the
+ * strings shown without the features loaded on first use) and `ru-extras` (its second part,
+ * fetched with those features: scripts/locale-parts.ts).
+ */
+const localesFetched = (seen: number) => cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n): n is string => !!n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
+/** The languages whose strings were fetched since request `seen` (either part). */
+const languagesFetched = (seen: number) => [...new Set(localesFetched(seen).map((n) => n.replace(/-extras$/, '')))];
+
 const admin = <T>(method: string, path: string, body?: object) => adminRequest<T>(server, method, path, body);
 
 async function newPage(width = 1000): Promise<Page> {
@@ -198,8 +207,8 @@ test('a Chinese page: the launcher and the panel speak Chinese (the build looks 
 test('an English page: the launcher speaks English before any catalogue, and the panel once the English chunk (its strings, out of the element code) is in: no ids, no empty labels', async () => {
   const chunk = (name: RegExp) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => name.test(n))!), 'utf8');
   assert.ok(!chunk(/^natter-panel-[\w-]+\.js$/).includes('Pick a conversation'), "the panel's chunk has no English text");
-  assert.ok(chunk(/^natter-en-[\w-]+\.js$/).includes('Pick a conversation'));
-  const release = cdn.hold(/^natter-en-/);
+  assert.ok(chunk(/^natter-en-[\w-]{8}\.js$/).includes('Pick a conversation'));
+  const release = cdn.hold(/^natter-en-[\w-]{8}\.js$/);
   const seen = cdn.requests.length;
   const page = await newPage();
   try {
@@ -207,7 +216,7 @@ test('an English page: the launcher speaks English before any catalogue, and the
     const launcher = page.locator('chat-widget [part~="launcher"]');
     await until(async () => (await launcher.getAttribute('aria-label')) === 'Open chat', 'the launcher to be named in English at first paint');
     await launcher.click();
-    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-en-[\w-]+\.js$/.test(p)), 'the English strings to be fetched');
+    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-en-[\w-]{8}\.js$/.test(p)), 'the English strings to be fetched');
     // Until they are in, the panel is its busy frame, named by the title: no element of it renders a string it lacks.
     const panel = page.locator('chat-widget [part~="panel"]');
     assert.equal(await panel.getAttribute('aria-busy'), 'true');
@@ -218,8 +227,7 @@ test('an English page: the launcher speaks English before any catalogue, and the
     await until(async () => (await input.getAttribute('placeholder')) === 'Message', 'the composer in English');
     assert.equal(await page.locator('chat-widget [part~="close-button"]').getAttribute('aria-label'), 'Close chat');
     assert.equal(await panel.getAttribute('aria-busy'), 'false');
-    const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
-    assert.deepEqual(locales, ['en']);
+    assert.deepEqual(languagesFetched(seen), ['en']);
   } finally {
     release();
     await page.context().close();
@@ -227,7 +235,7 @@ test('an English page: the launcher speaks English before any catalogue, and the
 });
 
 test('an English page whose English chunk failed to load (fetched with the panel on idle) asks for it again when the widget opens, and the panel speaks English', async () => {
-  cdn.failOnce(/^natter-en-/);
+  cdn.failOnce(/^natter-en-[\w-]{8}\.js$/);
   const seen = cdn.requests.length;
   const page = await newPage();
   try {
@@ -253,7 +261,7 @@ test('an English page whose English chunk failed to load (fetched with the panel
     const input = page.locator('chat-widget message-composer [part~="input"]');
     await until(async () => (await input.getAttribute('placeholder')) === 'Message', 'the composer in English');
     assert.equal(await flag('composerBeforeStrings'), 'false', 'no panel without its strings');
-    assert.equal(cdn.requests.slice(seen).filter((p) => /\/natter-en-[\w-]+\.js$/.test(p)).length, 2, 'the English chunk asked for twice');
+    assert.equal(cdn.requests.slice(seen).filter((p) => /\/natter-en-[\w-]{8}\.js$/.test(p)).length, 2, 'the English chunk asked for twice');
   } finally {
     await page.context().close();
   }
@@ -463,9 +471,89 @@ test('data-locale="ar" on an English page: the widget speaks Arabic, mirrored, a
   });
   assert.deepEqual([direction, pageDirection], ['rtl', 'ltr']);
   assert.ok(sendLeft < inputLeft, 'the send button is left of the input');
-  const locales = cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n) => n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
-  assert.deepEqual(locales, ['ar']);
+  assert.deepEqual(languagesFetched(seen), ['ar']);
   await page.context().close();
+});
+
+/** A page whose connection asks to save data: nothing is fetched on idle (thread/prefetch-extras.ts), only what a step needs. */
+async function saveDataPage(): Promise<Page> {
+  const page = await newPage();
+  // As text: tsx names the functions of a script passed as a function (`__name`), which the page lacks.
+  await page.addInitScript({ content: "Object.defineProperty(Navigator.prototype, 'connection', { value: { saveData: true } });" });
+  return page;
+}
+
+/** Every label, placeholder, title and text `<chat-search>` shows (in its shadow root), and the search button's. */
+function searchTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const thread = document.querySelector('chat-widget')!.shadowRoot!.querySelector('chat-thread')!.shadowRoot!;
+    const root = thread.querySelector('chat-search')!.shadowRoot!;
+    const texts: string[] = [];
+    for (const el of [thread.querySelector('[part~="search-button"]')!, ...root.querySelectorAll('*')]) {
+      for (const name of ['aria-label', 'placeholder', 'title']) if (el.getAttribute(name)) texts.push(el.getAttribute(name)!);
+      for (const node of el.childNodes) if (node.nodeType === Node.TEXT_NODE && node.textContent!.trim() && el.checkVisibility()) texts.push(node.textContent!.trim());
+    }
+    return texts;
+  });
+}
+
+test('a Russian page fetches the first part of the Russian strings with the panel; the search brings the second and shows once it is in, every string Russian; German then comes in both parts', async () => {
+  const seen = cdn.requests.length;
+  const page = await saveDataPage();
+  try {
+    await page.goto(`${host.url}/cdn-shop?user=rita&locale=ru`);
+    await synced(page);
+    await page.locator('chat-widget [part~="launcher"]').click();
+    const composer = page.locator('chat-widget message-composer [part~="input"]');
+    await until(async () => (await composer.getAttribute('placeholder')) === 'Сообщение', 'the composer in Russian');
+    assert.deepEqual(localesFetched(seen), ['ru'], 'opening the widget fetches the first part only');
+
+    const release = cdn.hold(/^natter-ru-extras-/);
+    try {
+      await page.locator('chat-widget chat-thread [part~="search-button"]').click();
+      await until(() => localesFetched(seen).includes('ru-extras'), "the search's strings to be asked for");
+      // Not shown without its strings: no flash of empty or English labels.
+      assert.equal(await page.evaluate(() => !!customElements.get('chat-search')), false);
+      assert.equal(await page.locator('chat-widget chat-thread chat-search').count(), 0);
+    } finally {
+      release();
+    }
+    const input = page.locator('chat-widget chat-thread chat-search [part~="input"]');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Поиск', 'the search in Russian');
+    const texts = await searchTexts(page);
+    assert.ok(texts.length >= 3, texts.join(' | '));
+    assert.deepEqual(texts.filter((t) => !/[а-яё]/i.test(t)), [], `every string Russian: ${texts.join(' | ')}`);
+
+    await page.evaluate(() => (document.querySelector('chat-widget')!.lang = 'de'));
+    await until(async () => (await input.getAttribute('placeholder')) === 'Suchen', 'the search in German');
+    await until(async () => (await composer.getAttribute('placeholder')) === 'Nachricht', 'the composer in German');
+    assert.deepEqual(localesFetched(seen), ['ru', 'ru-extras', 'de', 'de-extras']);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test("a failed load of the second part of the strings (offline) is asked for again, as the catalogue's is, and the search then speaks Russian", async () => {
+  cdn.failOnce(/^natter-ru-extras-/);
+  const seen = cdn.requests.length;
+  const page = await saveDataPage();
+  try {
+    await page.goto(`${host.url}/cdn-shop?user=sami&locale=ru`);
+    await synced(page);
+    await page.locator('chat-widget [part~="launcher"]').click();
+    const button = page.locator('chat-widget chat-thread [part~="search-button"]');
+    // Pointing at the button asks for the search (and its strings): the first answer fails.
+    await button.hover();
+    await until(() => localesFetched(seen).includes('ru-extras'), "the search's strings to be asked for");
+    assert.equal(await page.evaluate(() => !!customElements.get('chat-search')), false);
+    await button.click();
+    const input = page.locator('chat-widget chat-thread chat-search [part~="input"]');
+    await until(async () => (await input.getAttribute('placeholder')) === 'Поиск', 'the search in Russian');
+    assert.deepEqual(localesFetched(seen), ['ru', 'ru-extras', 'ru-extras']);
+    assert.deepEqual((await searchTexts(page)).filter((t) => !/[а-яё]/i.test(t)), []);
+  } finally {
+    await page.context().close();
+  }
 });
 
 test('examples/plain.html: the script tag on a static page connects and opens the demo group', async () => {

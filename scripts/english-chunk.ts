@@ -98,7 +98,8 @@ export function englishChunkPlugin(localesDir: string, inline: readonly string[]
       return out;
     },
     renderChunk(code, chunk) {
-      if (!chunk.moduleIds.includes(englishFile)) return null;
+      // Both parts of `en.ts` (`./locale-parts.ts`): each is thinned to its own strings after this.
+      if (!chunk.moduleIds.some((m) => m.split('?')[0] === englishFile)) return null;
       const call = new RegExp(`${PLACEHOLDER}\\(([\\w$]+)\\)`).exec(code);
       if (!call) return this.error(`the English table's place was not found in ${chunk.fileName} (scripts/english-chunk.ts)`);
       const out = new MagicString(code);

@@ -23,7 +23,16 @@ const LOADERS: Record<(typeof allLocales)[number], () => Promise<LocaleModule>> 
   'zh-TW': () => import('./locales/zh-TW.js'),
 };
 
-/** The strings of a catalogue (English among them: see `./locales/en.ts`). */
-export function loadLocale(locale: string): Promise<LocaleModule> {
-  return LOADERS[locale as keyof typeof LOADERS]();
+/** A catalogue's module; in the script tag, with the loader of its second part (`scripts/locale-parts.ts`). */
+type Part = LocaleModule & { extras?: () => Promise<LocaleModule> };
+
+/**
+ * The strings of a catalogue (English among them: see `./locales/en.ts`); `withExtras`, with its
+ * second part merged in where it has one (the script tag's: the strings only the features loaded on
+ * first use show, see `withExtrasStrings` in `./localize.ts`): into the first part's table, which @lit/localize
+ * reads while that locale is active, so a merge into the active catalogue shows at the next render.
+ */
+export function loadLocale(locale: string, withExtras = false): Promise<LocaleModule> {
+  const strings: Promise<Part> = LOADERS[locale as keyof typeof LOADERS]();
+  return withExtras ? strings.then((first) => first.extras?.().then((second) => (Object.assign(first.templates, second.templates), first)) ?? first) : strings;
 }

@@ -35,6 +35,8 @@ const formatTags = new Map<Locale, string>();
 let ready: Promise<void> = Promise.resolve();
 /** Whether the catalogue asked for last failed to load (offline): `stringsReady()` asks for it again. */
 let failed = false;
+/** Whether a feature loaded on first use asked for its strings (`extrasStrings()`): from then on each catalogue loads with its second part. */
+let extras = false;
 
 /**
  * @lit/localize's source locale, which no element asks for: it has no module, and English is
@@ -45,13 +47,18 @@ const NO_CATALOGUE = 'und';
 function configured(): Runtime | null {
   if (runtime !== undefined) return runtime;
   try {
-    runtime = configureLocalization({ sourceLocale: NO_CATALOGUE, targetLocales: allLocales, loadLocale: (locale) => import('../widget/panel.js').then((m) => m.loadLocale(locale)) });
+    runtime = configureLocalization({ sourceLocale: NO_CATALOGUE, targetLocales: allLocales, loadLocale: (locale) => loadCatalogue(locale, extras) });
   } catch (error) {
     // The page configured @lit/localize for itself (one configuration per copy of the library).
     console.warn('[natter] @lit/localize is configured by the page already; the elements follow its locale.', error);
     runtime = null;
   }
   return runtime;
+}
+
+/** A catalogue's strings, through the loaders that come with the panel (`./loaders.ts`). */
+function loadCatalogue(locale: string, withExtras: boolean) {
+  return import('../widget/panel.js').then((m) => m.loadLocale(locale, withExtras));
 }
 
 /** Switches the catalogue (loading it if needed) and the formatting locale to those of a language tag. */
@@ -112,10 +119,35 @@ export function stringsReady(): Promise<void> {
   return runtime !== undefined && !failed ? ready : setLocale(chosen);
 }
 
+/**
+ * Resolves once the strings of the features loaded on first use are in the active catalogue too
+ * (its second part, the script tag's only: `scripts/locale-parts.ts`), and the elements re-render
+ * with them; every catalogue loaded from now on comes with its second part. Rejects when a part
+ * failed to load (offline): the next call tries again.
+ */
+function extrasStrings(): Promise<void> {
+  extras = true;
+  return stringsReady().then(() => {
+    const locale = runtime?.getLocale();
+    if (!locale || locale === NO_CATALOGUE) return;
+    return loadCatalogue(locale, true).then(() => hosts.forEach((host) => host.requestUpdate()));
+  });
+}
+
+/**
+ * What the script tag's build wraps around an element module's `import()` of a feature loaded on
+ * first use (`scripts/locale-parts.ts`): the module is handed over once the second part of the
+ * page's catalogue is in too, so the feature never renders a string before its translation. A
+ * failed load of either rejects, and the caller's loader (`../load-once.ts`) tries both again.
+ */
+export function withExtrasStrings<M>(module: Promise<M>): Promise<M> {
+  return Promise.all([module, extrasStrings()]).then(([m]) => m);
+}
+
 export { formatNumber, plural, pluralOf, type PluralForms } from './core-locale.js';
 
 // Elements that speak: they pick the locale up when they connect and re-render when it changes.
-const hosts = new Set<HTMLElement>();
+const hosts = new Set<ReactiveControllerHost & HTMLElement>();
 let observer: MutationObserver | undefined;
 
 /** Follows the `lang` of the element that connected last (or of the page when none is connected). */

@@ -1,11 +1,12 @@
 import { msg, str } from '@lit/localize';
 import { formatNumber } from './localize.js';
 
-/** Labels of search (`<chat-search>` and the search buttons), in the active locale (read when used). */
+/**
+ * Labels of `<chat-search>`, in the active locale (read when used). The search buttons' are
+ * `./search-button.ts`'s: the panel shows those, and in the script tag these come with the search
+ * (the second part of a catalogue, `scripts/locale-parts.ts`).
+ */
 const search = {
-  get open() { return msg('Search in this conversation', { id: 'search.open' }); },
-  get openAll() { return msg('Search all conversations', { id: 'search.openAll' }); },
-  get close() { return msg('Close search', { id: 'search.close' }); },
   get label() { return msg('Search messages', { id: 'search.label' }); },
   get placeholder() { return msg('Search', { id: 'search.placeholder' }); },
   get results() { return msg('Search results', { id: 'search.results' }); },

@@ -1,7 +1,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ChatClient } from '../../client/types.js';
 import type { SearchResultSelectEvent } from '../events/search-result-select.js';
-import { searchStrings } from '../i18n/search.js';
+import { searchButtonStrings } from '../i18n/search-button.js';
 
 /** A magnifier drawn in CSS (a ring and its handle): no SVG in the elements' DOM. */
 const ICON = html`<span class="search-icon" aria-hidden="true"></span>`;
@@ -62,7 +62,7 @@ export class SearchToggle implements ReactiveController {
   private onSelect = (e: SearchResultSelectEvent) => this.#deps.opened(e);
 
   render() {
-    const t = searchStrings();
+    const t = searchButtonStrings();
     const scoped = this.#deps.scope() !== '';
     return html`
       <div part="search-bar">
