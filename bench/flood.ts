@@ -15,14 +15,18 @@
  *   npm run bench:flood -- --root /tmp/old   (the server of another checkout, e.g. the code before a change:
  *     `git archive <rev> src package.json tsconfig.json tsconfig.build.json | tar -x -C /tmp/old` with node_modules linked)
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { loadavg, setPriority } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION } from '../src/protocol/version.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
+import { firehose } from './lib/firehose.js';
+import { takeTrace, traceFilePath } from './lib/latency-trace-file.js';
 import { openNatterSocket, type NatterSocket } from './lib/natter-socket.js';
-import { cpuSeconds, fmt, percentile, table } from './lib/stats.js';
+import { cpuSeconds, fmt, percentile, runQueueWaitSeconds, table } from './lib/stats.js';
 
 const KINDS = ['ping', 'blocklist', 'history', 'members', 'pins', 'search', 'read', 'typing', 'session'] as const;
 type Kind = (typeof KINDS)[number];
@@ -61,6 +65,12 @@ async function main(): Promise<void> {
       firehose: { type: 'boolean', default: false },
       kinds: { type: 'string', default: KINDS.join(',') },
       root: { type: 'string' },
+      /** The server runs with NATTER_LATENCY_TRACE: its own send-to-ack p99 and event-loop delay p99 per phase. */
+      trace: { type: 'boolean', default: false },
+      /** Pins the server and this process (the normal users) to CPU 0, the attacker to CPU 1 (taskset). */
+      pin: { type: 'boolean', default: false },
+      /** Runs the attacker at nice 19. */
+      'nice-attacker': { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },
     },
   });
@@ -71,7 +81,16 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   // The server as deployed, with its default send budget (the benchmark helper raises it).
-  const server = await startNatterServer({ NATTER_SEND_RATE_PER_MINUTE: '300' }, [], values.root);
+  const traceFile = values.trace ? traceFilePath() : undefined;
+  const server = await startNatterServer({ NATTER_SEND_RATE_PER_MINUTE: '300', ...(traceFile ? { NATTER_LATENCY_TRACE: traceFile } : {}) }, [], values.root);
+  const pin = (pid: number, cpu: number) => execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+  if (values.pin) {
+    pin(server.pid, 0);
+    pin(process.pid, 0);
+  }
+  /** This process's own event-loop delay: how late it is to send and to read the acks it times. */
+  const ownLoop = monitorEventLoopDelay({ resolution: 1 });
+  ownLoop.enable();
   try {
     const users = Array.from({ length: USERS }, (_, i) => `u${i}`);
     await pool([...users, 'mallory', 'victim'], 8, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
@@ -111,6 +130,8 @@ async function main(): Promise<void> {
       let attackerStats: { answered: number; refused: number } | undefined;
       if (kind !== 'quiet') {
         attacker = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, NATTER_FLOOD_ROLE: 'attacker' }, execArgv: ['--import', 'tsx'], serialization: 'advanced' });
+        if (values.pin) pin(attacker.pid!, 1);
+        if (values['nice-attacker']) setPriority(attacker.pid!, 19);
         const order: AttackOrder = { kind, wsUrl: server.wsUrl, token: await server.token('mallory'), sockets: Number(values.sockets), window: Number(values.window), firehose: values.firehose! };
         const ready = fromAttacker<void>(attacker, `${kind}: the attacker's sockets to open`);
         attacker.send(order);
@@ -120,11 +141,26 @@ async function main(): Promise<void> {
       } else await new Promise((r) => setTimeout(r, 1000));
       latencies.length = 0;
       errors = 0;
+      if (traceFile) await takeTrace(server.pid, traceFile);
+      ownLoop.reset();
       const cpu0 = cpuSeconds(server.pid);
+      const attackerCpu0 = attacker ? cpuSeconds(attacker.pid!) : 0;
+      const ownCpu0 = process.cpuUsage();
+      const serverWait0 = runQueueWaitSeconds(server.pid);
+      const ownWait0 = runQueueWaitSeconds(process.pid);
       const t0 = performance.now();
       await new Promise((r) => setTimeout(r, SECONDS * 1000));
       const ms = performance.now() - t0;
-      const cpu = ((cpuSeconds(server.pid) - cpu0) / (ms / 1000)) * 100;
+      const percentOfCore = (seconds: number) => (seconds / (ms / 1000)) * 100;
+      const cpu = percentOfCore(cpuSeconds(server.pid) - cpu0);
+      const attackerCpu = attacker ? percentOfCore(cpuSeconds(attacker.pid!) - attackerCpu0) : NaN;
+      const own = process.cpuUsage(ownCpu0);
+      const ownCpu = percentOfCore((own.user + own.system) / 1e6);
+      const ownLoopP99 = ownLoop.percentile(99) / 1e6;
+      const serverWait = percentOfCore(runQueueWaitSeconds(server.pid) - serverWait0);
+      const ownWait = percentOfCore(runQueueWaitSeconds(process.pid) - ownWait0);
+      const load = loadavg()[0]!;
+      const trace = traceFile ? await takeTrace(server.pid, traceFile) : undefined;
       const sorted = [...latencies].sort((a, b) => a - b);
       if (attacker) {
         const stats = fromAttacker<{ answered: number; refused: number }>(attacker, `${kind}: the attacker's figures`);
@@ -132,12 +168,21 @@ async function main(): Promise<void> {
         attackerStats = await stats;
         attacker.kill();
       }
-      return { kind, acks: sorted.length, errors, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpu, attack: attackerStats, seconds: ms / 1000 };
+      return {
+        kind, acks: sorted.length, errors, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpu, attack: attackerStats, seconds: ms / 1000,
+        attackerCpu, ownCpu, ownLoopP99, load, serverWait, ownWait,
+        serverAckP99: trace?.['send.toAck']?.['p99'] ?? NaN, serverLoopP99: trace?.['loop.delay']?.['p99'] ?? NaN,
+      };
     };
 
     const quiet = await phase('quiet');
+    /** Where the time went besides the server: the attacker's CPU, this process's, its own lateness, the machine's load; the server's own view with `--trace`. */
+    const machine = (r: typeof quiet) => [
+      Number.isNaN(r.attackerCpu) ? '–' : fmt(r.attackerCpu, 0), fmt(r.ownCpu, 0), fmt(r.serverWait, 0), fmt(r.ownWait, 0), fmt(r.ownLoopP99, 1), fmt(r.load, 1),
+      ...(traceFile ? [fmt(r.serverAckP99, 2), fmt(r.serverLoopP99, 1)] : []),
+    ];
     const rows: (string | number)[][] = [[
-      'quiet', fmt(quiet.acks / quiet.seconds, 0), quiet.errors, fmt(quiet.p50, 2), fmt(quiet.p99, 2), '–', '–', '–', '–', fmt(quiet.cpu, 0),
+      'quiet', fmt(quiet.acks / quiet.seconds, 0), quiet.errors, fmt(quiet.p50, 2), fmt(quiet.p99, 2), '–', '–', '–', '–', fmt(quiet.cpu, 0), ...machine(quiet),
     ]];
     let worst = 0;
     for (const kind of kinds) {
@@ -148,14 +193,15 @@ async function main(): Promise<void> {
       const a = r.attack!;
       rows.push([
         kind, fmt(r.acks / r.seconds, 0), r.errors, fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.p50 / quiet.p50, 2), Number.isFinite(ratio) ? fmt(ratio, 2) : '∞',
-        fmt(a.answered / r.seconds, 0), `${fmt((100 * a.refused) / Math.max(1, a.answered), 0)} %`, fmt(r.cpu, 0),
+        fmt(a.answered / r.seconds, 0), `${fmt((100 * a.refused) / Math.max(1, a.answered), 0)} %`, fmt(r.cpu, 0), ...machine(r),
       ]);
     }
     clearInterval(load);
     for (const s of sockets) s.close();
     const attackerShape = values.firehose ? 'as fast as TCP takes them' : `${values.window} frames in flight`;
     console.log(`\n${USERS} users sending ${RATE} msg/s each; attacker: ${values.sockets} sockets x ${attackerShape}; ${SECONDS} s per phase\n`);
-    console.log(table(['flood', 'acks/s', 'refused sends', 'ack p50 ms', 'ack p99 ms', 'p50 ratio', 'p99 ratio', 'attacker answers/s', 'refused', 'server CPU %'], rows));
+    console.log(table(['flood', 'acks/s', 'refused sends', 'ack p50 ms', 'ack p99 ms', 'p50 ratio', 'p99 ratio', 'attacker answers/s', 'refused', 'server CPU %',
+      'attacker CPU %', 'users\' process CPU %', 'server loop waiting for a CPU %', 'users\' loop waiting for a CPU %', 'users\' loop delay p99 ms', 'load avg', ...(traceFile ? ['server send→ack p99 ms', 'server loop delay p99 ms'] : [])], rows));
     console.log(`\nworst p99 ratio ${fmt(worst, 2)} (limit 2); ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
     if (!(worst <= 2) || quiet.acks === 0) process.exitCode = 1;
   } finally {
@@ -208,23 +254,17 @@ async function attack(order: AttackOrder): Promise<void> {
     const sockets = await Promise.all(Array.from({ length: order.sockets }, () => openNatterSocket(order.wsUrl, order.token)));
     let n = 0;
     for (const s of sockets) {
-      const next = () => s.ws.send(JSON.stringify(frameOf(order.kind, n++)));
+      const frame = () => JSON.stringify(frameOf(order.kind, n++));
       s.ws.on('message', (data) => {
         const f = JSON.parse(String(data)) as { type: string; name?: string };
         if (['ok', 'pong', 'error', 'history.page', 'members', 'pins', 'search.results', 'message.ack', 'message.error'].includes(f.type)) {
           count(f);
-          if (!stopping && !order.firehose) next();
+          if (!stopping && !order.firehose) s.ws.send(frame());
         }
       });
-      if (order.firehose) {
-        // Never waits for an answer: keeps up to 1 MiB unsent, refilled every turn.
-        const pump = () => {
-          if (stopping || s.ws.readyState !== WebSocket.OPEN) return;
-          while (s.ws.bufferedAmount < 1 << 20) next();
-          setImmediate(pump);
-        };
-        pump();
-      } else for (let i = 0; i < order.window; i++) next();
+      // Never waits for an answer (up to 1 MiB unsent), or keeps `window` frames in flight.
+      if (order.firehose) firehose(s.ws, frame, () => stopping);
+      else for (let i = 0; i < order.window; i++) s.ws.send(frame());
     }
     loops.push(new Promise<void>((r) => process.once('message', () => r())).then(() => sockets.forEach((s) => s.close())));
   }
