@@ -31,13 +31,14 @@
  *     `natter-pg,baseline-pg` the same over PostgreSQL + Redis)
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/bundle.js';
 import { connectInspector } from './lib/inspector.js';
+import { takeTrace, traceFilePath } from './lib/latency-trace-file.js';
 import { freePort, startPeer } from './lib/spawn.js';
 import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
@@ -182,7 +183,7 @@ async function natterTarget(root?: string, changeShare = 0, webhook?: { url: str
   const env: Record<string, string> = webhook ? { NATTER_WEBHOOK_URL: webhook.url, NATTER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789' } : {};
   if (wordList) Object.assign(env, { NATTER_WORDLIST_FILE: wordList, NATTER_WORDLIST_MODE: 'reject' });
   if (backing) Object.assign(env, backing.env);
-  const traceFile = values.trace ? join(tmpdir(), `natter-bench-trace-${process.pid}-${traceFiles++}.json`) : undefined;
+  const traceFile = values.trace ? traceFilePath() : undefined;
   if (traceFile) env['NATTER_LATENCY_TRACE'] = traceFile;
   const server = await startNatterServer(env, nodeArgs, root);
   await pool(users, 16, (u) => server.admin('PUT', `/v1/users/${u}`, { name: u }).then(() => undefined));
@@ -255,7 +256,7 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
     /** Runs one step at `rate` for `seconds` and measures it. */
     const measure = async (step: number, rate: number, seconds: number): Promise<StepResult> => {
       const sampling = step === 0 && target.inspectPort ? await startAllocationSampling(target.inspectPort) : undefined;
-      if (target.traceFile) await takeTrace(target);
+      if (target.traceFile) await takeTrace(target.pid, target.traceFile);
       const cpu0 = cpuSeconds(target.pid);
       const threads0 = threadCpuSeconds(target.pid);
       const writes0 = writesSoFar(target.pid);
@@ -274,7 +275,7 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
       const writes1 = writesSoFar(target.pid);
-      const trace = target.traceFile && step >= 0 ? await takeTrace(target) : undefined;
+      const trace = target.traceFile && step >= 0 ? await takeTrace(target.pid, target.traceFile) : undefined;
       if (trace) printTrace(`${target.name} @ ${rate}/s`, trace);
       const database1 = await target.databaseStats?.();
       const databaseUsed = database0 && database1 ? [...database1.cpu].reduce((t, [pid, s]) => t + s - (database0.cpu.get(pid) ?? 0), 0) : NaN;
@@ -324,8 +325,6 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
   return results;
 }
 
-let traceFiles = 0;
-
 /** Threads Node's V8 platform starts before any script runs: `--v8-pool-size` (4) workers and one delayed-task scheduler. */
 const PLATFORM_THREADS = 5;
 
@@ -342,22 +341,6 @@ function threadGroups(pid: number, use: (readonly [number, number])[]): { platfo
   const platform = later.splice(0, PLATFORM_THREADS).reduce((t, [, s]) => t + s, 0);
   const busiest = Math.max(0, ...later.map(([, s]) => s));
   return { platform, busiest, other: later.reduce((t, [, s]) => t + s, 0) - busiest };
-}
-
-/** Asks the server for its latency trace since the last ask (SIGUSR2) and reads it. */
-async function takeTrace(target: Target): Promise<Record<string, Record<string, number>>> {
-  const file = target.traceFile!;
-  rmSync(file, { force: true });
-  process.kill(target.pid, 'SIGUSR2');
-  // A starved server may take seconds to get to the signal: up to 10 s.
-  for (let i = 0; i < 500; i++) {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, number>>;
-    } catch {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-  return {};
 }
 
 function printTrace(title: string, trace: Record<string, Record<string, number>>): void {

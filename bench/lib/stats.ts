@@ -21,6 +21,15 @@ export function cpuSeconds(pid: number, tid?: number): number {
 }
 
 /**
+ * Seconds a thread (a Node process's main thread, the event loop, by default) has so far spent
+ * ready to run but waiting for a CPU, from /proc/<pid>/task/<tid>/schedstat (the scheduler's
+ * run-queue wait): time it lost to the machine's other work, not to its own.
+ */
+export function runQueueWaitSeconds(pid: number, tid = pid): number {
+  return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+}
+
+/**
  * CPU seconds used so far by each thread of a process, by thread id, from /proc. The main
  * thread (the event loop, for Node) has the process's own id.
  */
