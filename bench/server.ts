@@ -14,7 +14,7 @@
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
  *   npm run bench:server -- --targets natter,natter-pg,bare --rates 2000,4000,8000,16000   (the SQLite node, one node over
  *     PostgreSQL + Redis on a scratch database of its own per trial (bench/lib/pg-node.ts), and the floor, same run)
- *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server; natter-pg too)
+ *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server; natter-pg and the floor, `bare`, too: its profiles go to <dir>/bare)
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
  *   npm run bench:server -- --targets natter --rates 16000 --trace   (where a send's time goes, after each step: batch
  *     wait, writer queue, commit, reply, jobs per transaction, event-loop delay, GC pauses; NATTER_LATENCY_TRACE)
@@ -223,7 +223,9 @@ async function webhookReceiver(): Promise<{ url: string; stop(): Promise<void> }
 
 /** The floor: a bare `ws` server with per-turn SQLite commits (bench/peers/bare-ws-server.ts). */
 async function bareTarget(): Promise<Target> {
-  const peer = await startPeer(join(ROOT, 'bench/peers/bare-ws-server.ts'));
+  // Profiled beside Natter (`--cpu-prof`), in a folder of its own: the per-stage table compares the two.
+  const prof = values['cpu-prof'];
+  const peer = await startPeer(join(ROOT, 'bench/peers/bare-ws-server.ts'), {}, prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, 'bare')}`] : []);
   const clients = users.map((_, i) => spec(i));
   return { name: 'bare ws + sqlite', kind: 'bare', url: `ws://127.0.0.1:${peer.port}/`, pid: peer.pid, clients, stop: peer.stop };
 }

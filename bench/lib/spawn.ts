@@ -34,8 +34,8 @@ export interface PeerProcess {
 }
 
 /** Starts a peer server (a TypeScript file under bench/peers that prints `ready <port>`). */
-export async function startPeer(entry: string, env: Record<string, string> = {}): Promise<PeerProcess> {
-  const child = spawnTs(entry, env);
+export async function startPeer(entry: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<PeerProcess> {
+  const child = spawnTs(entry, env, nodeArgs);
   const port = Number((await waitForLine(child, /ready (\d+)/))[1]);
   return { port, pid: child.pid!, stop: () => stop(child) };
 }

@@ -88,17 +88,26 @@ export class OrderedPublisher {
   readonly #flush = (): void => {
     const incoming = this.#incoming;
     this.#incoming = [];
-    const touched = new Set<string>();
+    // Conversations whose queue's head may be ready: those queued anew in this pass, and those
+    // given an event before their waiting head. A queue left from an earlier pass waits for its
+    // head's recipients (`#settled` drains it), so an event appended to it has nothing to drain.
+    // (A set of every conversation touched, and a splice per event, were garbage of every pass.)
+    const heads: string[] = [];
     for (const entry of incoming) {
-      let queue = this.#queues.get(entry.key);
-      if (!queue) this.#queues.set(entry.key, (queue = []));
+      const queue = this.#queues.get(entry.key);
+      if (!queue) {
+        this.#queues.set(entry.key, [entry]);
+        heads.push(entry.key);
+        continue;
+      }
       // Usually appended; a resend's older event goes before the later ones still waiting.
       let i = queue.length;
       while (i > 0 && queue[i - 1]!.seq > entry.seq) i--;
-      queue.splice(i, 0, entry);
-      touched.add(entry.key);
+      if (i === queue.length) queue.push(entry);
+      else queue.splice(i, 0, entry);
+      if (i === 0) heads.push(entry.key);
     }
-    for (const key of touched) this.#drain(key);
+    for (const key of heads) this.#drain(key);
   };
 
   #drain(key: string): void {

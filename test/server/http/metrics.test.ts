@@ -71,6 +71,12 @@ describe('GET /metrics', () => {
     assert.equal(delta('natter_messages_total{outcome="committed"}'), 3);
     assert.equal(delta('natter_messages_total{outcome="duplicate"}'), 1);
     assert.equal(delta('natter_ack_latency_seconds_count'), 4);
+    // The histogram in Prometheus' shape: cumulative buckets by bound, +Inf as the count, the sum of the latencies.
+    const bounds = ['0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf'];
+    const buckets = bounds.map((le) => sample(after.body, `natter_ack_latency_seconds_bucket{le="${le}"}`));
+    assert.ok(buckets.every((n, i) => n !== undefined && (i === 0 || n >= buckets[i - 1]!)), `cumulative buckets: ${buckets.join(', ')}`);
+    assert.equal(buckets.at(-1), sample(after.body, 'natter_ack_latency_seconds_count'));
+    assert.ok(delta('natter_ack_latency_seconds_sum') > 0);
     assert.equal(sample(after.body, 'natter_connections'), 1);
     assert.equal(sample(after.body, 'natter_sessions'), 1);
     const other = await scrape(b);
