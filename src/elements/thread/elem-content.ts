@@ -34,8 +34,8 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
   switch (elem.type) {
     case 'text':
       return elem.preview
-        ? [renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh), renderLinkCard(elem.preview, ctx.fileUrl)]
-        : renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh);
+        ? [renderFormattedText(elem.text, ctx.mentionNames(m), ctx), renderLinkCard(elem.preview, ctx.fileUrl)]
+        : renderFormattedText(elem.text, ctx.mentionNames(m), ctx);
     case 'image':
     case 'sound':
     case 'video':
