@@ -41,8 +41,11 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
     case 'video':
     case 'file':
     case 'location': {
-      const render = mediaElems(ctx.refresh)?.mediaRenderers[elem.type] as ((elem: MediaElem, ctx: ElemContext) => TemplateResult | undefined) | undefined;
-      return render ? (render(elem, ctx) ?? fallback(m)) : placeholder(elem);
+      const module = mediaElems(ctx.refresh);
+      if (!module) return placeholder(elem);
+      ctx.adopt(module.mediaElemsStyles);
+      const render = module.mediaRenderers[elem.type] as (elem: MediaElem, ctx: ElemContext) => TemplateResult | undefined;
+      return render(elem, ctx) ?? fallback(m);
     }
     case 'face':
       return renderFace(elem, ctx);
