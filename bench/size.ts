@@ -188,7 +188,9 @@ const LIMITS = {
   // 118.6 → 117.6 (measured 117.5; lead): h4's and h5's branches merged (h4's raise paid back by h5's terser pass and LIMITS).
   // 117.6 → 117.7 (measured 117.6; lead): RAISED for a feature, search's filters (from, before/after, kind) in the
   // client's search() with the offline search applying them, and their schema in the protocol (h7, SPEC §12).
-  everything: { bytes: 117.7 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 117.7 → 118.0 (measured 117.92, 117.64 before; h4, round 3): RAISED, the price of (b′) 81.41 → 80.57: what the microphone's
+  // presses do (voice-bar.ts, +0.14), formatted text's styles (+0.10) and the media renderers' styles (+0.04) moved to the extras chunk.
+  everything: { bytes: 118.0 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -255,7 +257,10 @@ const LIMITS = {
   // "i18n code" (5.1) is the string tables' getters by id, plurals and the locale machinery.
   // 83.5 → 81.5 (measured 81.4, 84.73 at the session's start; lead): h4's and h5's branches merged, each cut adds up.
   // Stays 81.5 (measured 81.37, 81.39 before; h4, round 2): rules written twice in one sheet merged (composer, thread elems).
-  opening: { bytes: 81.5 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 81.5 → 80.6 (measured 80.57, 81.41 before; h4, round 3): the microphone's press logic (composer/voice-bar.ts' VoiceSession,
+  // −0.38), formatted text's styles (with markdown/render.ts, −0.27) and the media renderers' (thread/elems/media-elems.styles.ts,
+  // −0.19) in the extras chunk, adopted by the thread when it first draws such a message (ElemContext.adopt).
+  opening: { bytes: 80.6 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -293,7 +298,9 @@ const LIMITS = {
   // esbuild's lazy-init wrappers of the modules only an import() reaches.
   // 130.0 → 130.1 (measured 130.01; h4): RAISED again, the same wrappers for the two style modules above (+0.08).
   // 130.1 → 130.3 (measured 130.2; lead): RAISED for a feature, search's filters in the client's search() (see (b)).
-  define: { bytes: 130.3 * KiB, kind: 'ratchet' },
+  // 130.3 → 130.6 (measured 130.53, 130.25 before; h4, round 3): RAISED by the same three moves (the voice session's class
+  // apart from the button, esbuild's lazy-init wrappers of the two style modules only an import() reaches, the adopt glue).
+  define: { bytes: 130.6 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
