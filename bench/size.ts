@@ -194,7 +194,10 @@ const LIMITS = {
   // 80.33: each catalogue is two chunks in the script tag (scripts/locale-parts.ts), and the largest locale's two parts,
   // gzipped apart, are 0.89 more than its one chunk was (ru 4.86 → 3.71 + 2.04); the extras chunk +0.10 (the waits for
   // the second part around its import()s). Nothing found to pay for it; for the lead to accept or drop.
-  everything: { bytes: 118.8 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 117.7 → 118.0 (measured 117.92, 117.64 before; h4, round 3): RAISED, the price of (b′) 81.41 → 80.57: what the microphone's
+  // presses do (voice-bar.ts, +0.14), formatted text's styles (+0.10) and the media renderers' styles (+0.04) moved to the extras chunk.
+  // h3 + h4 merged: measured 119.0 (both raises together).
+  everything: { bytes: 119.1 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -266,7 +269,11 @@ const LIMITS = {
   // panel (ru 4.86 → 3.71; the rest, 2.04, comes with those features); the search buttons' labels apart from
   // `<chat-search>`'s (i18n/search-button.ts) so search's strings go with it; the panel's chunk +0.06 (the loading of a
   // second part and the waits for it around the features' import()s).
-  opening: { bytes: 80.4 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 81.5 → 80.6 (measured 80.57, 81.41 before; h4, round 3): the microphone's press logic (composer/voice-bar.ts' VoiceSession,
+  // −0.38), formatted text's styles (with markdown/render.ts, −0.27) and the media renderers' (thread/elems/media-elems.styles.ts,
+  // −0.19) in the extras chunk, adopted by the thread when it first draws such a message (ElemContext.adopt).
+  // h3 + h4 merged: measured 79.5 (81.41 at the session's start).
+  opening: { bytes: 79.6 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -306,7 +313,10 @@ const LIMITS = {
   // 130.1 → 130.3 (measured 130.2; lead): RAISED for a feature, search's filters in the client's search() (see (b)).
   // 130.3 → 130.5 (measured 130.45, 130.25 before; h3): RAISED by the same (see (b′)): the package's locale loading can
   // merge a second part (none there) and the search buttons' labels are a module of their own (+0.2).
-  define: { bytes: 130.5 * KiB, kind: 'ratchet' },
+  // 130.3 → 130.6 (measured 130.53, 130.25 before; h4, round 3): RAISED by the same three moves (the voice session's class
+  // apart from the button, esbuild's lazy-init wrappers of the two style modules only an import() reaches, the adopt glue).
+  // h3 + h4 merged: measured 130.7 (both raises together).
+  define: { bytes: 130.8 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -3,7 +3,6 @@ import { sharedStyles } from './styles/shared.styles.js';
 import { threadActionsStyles } from './thread/thread-actions.styles.js';
 import { threadElemsStyles } from './thread/elems.styles.js';
 import { threadChangesStyles } from './thread/changes/changes.styles.js';
-import { threadFormattingStyles } from './thread/formatting.styles.js';
 import { linkCardStyles } from './thread/link-card.styles.js';
 
 export const styles = [
@@ -251,7 +250,10 @@ export const styles = [
       color: var(--_muted);
     }
 
+    /* A code block scrolls sideways inside its bubble; the bubble never grows past its column. */
     [part~='bubble'] {
+      max-width: 100%;
+      box-sizing: border-box;
       padding: 0.5rem 0.75rem;
       border-radius: var(--_radius);
       background: var(--_other-bg);
@@ -392,6 +394,5 @@ export const styles = [
   threadActionsStyles,
   threadElemsStyles,
   threadChangesStyles,
-  threadFormattingStyles,
   linkCardStyles,
 ];

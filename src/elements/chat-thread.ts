@@ -555,7 +555,7 @@ export class ChatThread extends LitElement {
     void this.#fileTickets.value; // subscribed for its changes only: rowContext asks client.fileUrl
     const ctx = rowContext({
       client: this.client, target: this.#target, t, summary, actions, extras: this.#extras, stickers: this.stickers, messages, jumpTo: (id) => void this.jumpTo(id),
-      formatting: this.formatting !== 'off', profiles: !this.hideProfiles, refresh: () => this.requestUpdate(),
+      formatting: this.formatting !== 'off', profiles: !this.hideProfiles, host: this,
     });
     const { start, end } = this.#list;
     // Rows come and go as the log scrolls: they sit in a silent region, and arriving messages

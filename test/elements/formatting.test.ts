@@ -70,6 +70,19 @@ describe('formatted text', () => {
     for (const a of anchors) expect(a.rel).to.equal('noopener noreferrer');
   });
 
+  it('styles formatted text in every thread, also one made after the formatter and its styles arrived', async () => {
+    const quoteBorder = (el: ChatThread) => getComputedStyle(part(el, 'quote')!).borderInlineStartWidth;
+    const first = await thread();
+    await waitUntil(() => part(first, 'quote'), 'the formatter should arrive and render');
+    expect(quoteBorder(first)).to.equal('3px');
+    expect(getComputedStyle(part(first, 'copy-button')!).position).to.equal('absolute');
+    // The styles come with the formatter (fetched once): a thread made now draws formatted text at once, styled.
+    const second = await fixture<ChatThread>(html`<chat-thread style="height: 700px; width: 480px; display: flex" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
+    await waitUntil(() => part(second, 'quote'), 'the second thread should draw the quote');
+    expect(quoteBorder(second)).to.equal('3px');
+    expect(getComputedStyle(part(second, 'code')!).borderRadius).to.equal('4px');
+  });
+
   it('copies a code block with its button', async () => {
     const el = await thread();
     await waitUntil(() => part(el, 'copy-button'), 'the code block should render');

@@ -4,7 +4,7 @@
  * to send (keyboard), hold and release (pointer), slide away or Escape to cancel, the level
  * meter moving, the message sent as a sound elem with its duration and played back in the
  * thread; the bar shown while the browser asks for the microphone (the first press fetches it);
- * and the message shown where the page may not use the microphone.
+ * a hold begun before that code is in (its presses handed over once it is); and the message shown where the page may not use the microphone.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
@@ -140,6 +140,35 @@ describe('voice notes', () => {
       await waitUntil(() => !part(el, 'recorder'), 'Escape should cancel');
     } finally {
       devices.getUserMedia = ask;
+    }
+  });
+
+  it('records a hold that starts before the recording code is in, and sends it on release', async () => {
+    // A frame with its own copy of the elements: its first press fetches the recording code.
+    const frame = document.createElement('iframe');
+    frame.setAttribute('allow', 'microphone');
+    frame.style.cssText = 'position: fixed; inset: 0 auto auto 0; width: 480px; height: 300px; border: 0';
+    frame.srcdoc = `<!doctype html><script>window.process = { env: { NODE_ENV: 'development' } };</script>
+      <script type="module">import '/src/elements/define.ts'; window.ready = true;</script><body style="margin: 0"></body>`;
+    document.body.append(frame);
+    try {
+      await waitUntil(() => (frame.contentWindow as (Window & { ready?: boolean }) | null)?.ready, 'the frame should load the elements', { timeout: 10_000 });
+      const inner = frame.contentDocument!.createElement('message-composer') as MessageComposer;
+      inner.client = alice;
+      inner.conversation = `p2p:${bobId}`;
+      frame.contentDocument!.body.append(inner);
+      await inner.updateComplete;
+      const [x, y] = centre(part(inner, 'record-button')!);
+      await sendMouse({ type: 'move', position: [x, y] });
+      await sendMouse({ type: 'down' });
+      await waitUntil(() => part(inner, 'recorder-time'), 'holding should record once the code is in');
+      expect(part(inner, 'recorder-hint')!.textContent).to.contain('Release to send');
+      await new Promise((r) => setTimeout(r, 900));
+      await sendMouse({ type: 'up' });
+      const thread = alice.messages(`p2p:${bobId}`);
+      await waitUntil(() => sounds(thread.get()).length === 1, 'releasing should send');
+    } finally {
+      frame.remove();
     }
   });
 

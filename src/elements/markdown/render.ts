@@ -2,6 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { formattingStrings } from '../i18n/formatting.js';
 import { copyText } from '../thread/failure.js';
 import { parseMarkdown, type Block, type Inline } from './parse.js';
+// What formatted text draws is styled by this sheet, fetched with it.
+export { threadFormattingStyles } from '../thread/formatting.styles.js';
 
 /** Draws a run of plain text (links found in it, @mentions): the thread's own text renderer. */
 export type RunRenderer = (text: string) => unknown;

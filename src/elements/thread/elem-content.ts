@@ -34,15 +34,18 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
   switch (elem.type) {
     case 'text':
       return elem.preview
-        ? [renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh), renderLinkCard(elem.preview, ctx.fileUrl)]
-        : renderFormattedText(elem.text, ctx.mentionNames(m), ctx.formatting, ctx.refresh);
+        ? [renderFormattedText(elem.text, ctx.mentionNames(m), ctx), renderLinkCard(elem.preview, ctx.fileUrl)]
+        : renderFormattedText(elem.text, ctx.mentionNames(m), ctx);
     case 'image':
     case 'sound':
     case 'video':
     case 'file':
     case 'location': {
-      const render = mediaElems(ctx.refresh)?.mediaRenderers[elem.type] as ((elem: MediaElem, ctx: ElemContext) => TemplateResult | undefined) | undefined;
-      return render ? (render(elem, ctx) ?? fallback(m)) : placeholder(elem);
+      const module = mediaElems(ctx.refresh);
+      if (!module) return placeholder(elem);
+      ctx.adopt(module.mediaElemsStyles);
+      const render = module.mediaRenderers[elem.type] as (elem: MediaElem, ctx: ElemContext) => TemplateResult | undefined;
+      return render(elem, ctx) ?? fallback(m);
     }
     case 'face':
       return renderFace(elem, ctx);

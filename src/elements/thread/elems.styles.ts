@@ -71,11 +71,6 @@ export const threadElemsStyles = css`
     background: var(--_card-bg);
   }
 
-  .media-link {
-    display: block;
-    border-radius: calc(var(--_radius) - 4px);
-  }
-
   .audio-player,
   .video-player,
   .placeholder.video {
@@ -93,29 +88,6 @@ export const threadElemsStyles = css`
     height: 2.5rem;
   }
 
-  [part~='duration'] {
-    font-size: 0.75rem;
-    opacity: 0.8;
-    font-variant-numeric: tabular-nums;
-  }
-
-  .video-player [part~='duration'] {
-    padding-inline: 0.25rem;
-  }
-
-  [part~='expand-button'] {
-    margin-inline-start: 0.25rem;
-    padding: 0 0.375rem;
-    border: 0;
-    border-radius: 0.25rem;
-    font: inherit;
-    font-size: 0.875rem;
-    line-height: 1.4;
-    color: inherit;
-    background: var(--_card-bg);
-    cursor: pointer;
-  }
-
   /* File and location cards. */
   .card,
   .placeholder.file,
@@ -128,15 +100,6 @@ export const threadElemsStyles = css`
     padding: 0.25rem 0;
     color: inherit;
     text-decoration: none;
-  }
-
-  [part~='bubble'] a.card,
-  [part~='bubble'] [part~='download-link'] {
-    text-decoration: none;
-  }
-
-  [part~='bubble'] a.card:hover .card-title {
-    text-decoration: underline;
   }
 
   .card-icon,
@@ -152,42 +115,6 @@ export const threadElemsStyles = css`
     font-size: 0.6875rem;
     font-weight: 700;
     letter-spacing: 0.02em;
-  }
-
-  [part~='location-icon'] {
-    font-size: 1.25rem;
-  }
-
-  .card-text {
-    display: flex;
-    flex-direction: column;
-    min-width: 0;
-    flex: 1;
-  }
-
-  .card-title {
-    font-weight: 600;
-    overflow-wrap: anywhere;
-    unicode-bidi: isolate;
-  }
-
-  .card-detail {
-    font-size: 0.75rem;
-    opacity: 0.8;
-  }
-
-  [part~='download-link'] {
-    flex: none;
-    padding: 0.25rem 0.625rem;
-    border: 1px solid currentColor;
-    border-radius: 999px;
-    color: inherit;
-    font-size: 0.8125rem;
-    text-decoration: none;
-  }
-
-  [part~='download-link']:hover {
-    background: var(--_card-bg);
   }
 
   [part~='emoji'] {

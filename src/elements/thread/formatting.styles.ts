@@ -1,13 +1,11 @@
 import { css } from 'lit';
 
-/** Formatted text in `<chat-thread>`: inline code, code blocks with their copy button, quotes and lists. */
+/**
+ * Formatted text in `<chat-thread>`: inline code, code blocks with their copy button, quotes and
+ * lists. They come with the renderer (`../markdown/render.ts`, fetched with the first formatted
+ * text) and the thread adopts them after its own sheets when it first draws formatted text.
+ */
 export const threadFormattingStyles = css`
-  /* A code block scrolls sideways inside its bubble; the bubble never grows past its column. */
-  [part~='bubble'] {
-    max-width: 100%;
-    box-sizing: border-box;
-  }
-
   .bubble .md-p + .md-p,
   .bubble .md-p + [part~='code-block'],
   .bubble [part~='code-block'] + .md-p {

@@ -1,6 +1,7 @@
-import { nothing } from 'lit';
+import { nothing, type ReactiveControllerHost } from 'lit';
 import type { ChatClient, ChatMessage, Conversation } from '../../client/types.js';
 import { changeStrings } from '../i18n/changes.js';
+import { adoptLazyStyles } from '../styles/lazy-styles.js';
 import { runChange } from './changes/change-actions.js';
 import { composeIntent } from './changes/compose-intent.js';
 import { recalledText } from './changes/recalled-texts.js';
@@ -27,11 +28,12 @@ export interface RowContextInput {
   formatting: boolean;
   /** Senders' pictures and names open their profile card. */
   profiles: boolean;
-  refresh(): void;
+  /** The thread: rendered again when a renderer arrives, and given the styles it brings. */
+  host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
 }
 
 /** The state and callbacks shared by the rows of one render. */
-export function rowContext({ client, target, t, summary, actions, extras, stickers, messages, jumpTo, formatting, profiles, refresh }: RowContextInput): RowContext {
+export function rowContext({ client, target, t, summary, actions, extras, stickers, messages, jumpTo, formatting, profiles, host }: RowContextInput): RowContext {
   // The peer's read position: from the conversation, or the member list when that is newer.
   const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
   const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
@@ -72,7 +74,8 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
       stickers,
       mentionNames: extras.mentionNames,
       formatting,
-      refresh,
+      refresh: () => host.requestUpdate(),
+      adopt: (styles) => adoptLazyStyles(host.renderRoot, styles, 'end'),
     },
     receipts: {
       t,

@@ -1,3 +1,4 @@
+import type { CSSResult } from 'lit';
 import type { ChatMessage, CustomRenderer } from '../../../client/types.js';
 import type { StickerSet } from '../../context.js';
 import type { UiStrings } from '../../i18n/ui.js';
@@ -17,4 +18,6 @@ export interface ElemContext {
   formatting: boolean;
   /** Renders the thread again (code that was being fetched has arrived). */
   refresh(): void;
+  /** Gives the thread the styles of what a renderer fetched after it draws (once; after the thread's own). */
+  adopt(styles: CSSResult): void;
 }

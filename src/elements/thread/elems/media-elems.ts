@@ -5,6 +5,8 @@ import { renderFile } from './file.js';
 import { renderImage } from './image.js';
 import { renderLocation } from './location.js';
 import { renderSound, renderVideo } from './media.js';
+// What they draw is styled by this sheet, fetched with them.
+export { mediaElemsStyles } from './media-elems.styles.js';
 
 /** The elems a bubble draws as a picture, a player or a card. */
 export type MediaElem = ImageElem | SoundElem | VideoElem | FileElem | LocationElem;
