@@ -18,6 +18,10 @@
  *   submitted in 1 ms ticks without waiting, as the batcher does; CPU of the writer thread (the
  *   busiest thread after the main one) and of the main thread (which makes the drafts too) per
  *   message, from /proc; the trees by turns.
+ * - `latency`: the store behind `CommitBatcher`, as a send reaches it, `--rate` drafts/s in 1 ms
+ *   ticks: each draft's time from its submit to its answer (p50, p99, max), the first second not
+ *   counted; the trees by turns. What the writer's queue, commit, search moves and reply add to a
+ *   send's ack, without sockets or the rest of a send.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +30,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import type { MessageDraft } from '../src/server/core/types.js';
 import type { Store } from '../src/server/core/store.js';
+import type { CommitBatcher } from '../src/server/core/commit-batcher.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +40,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '40000' },
     rate: { type: 'string', default: '16000' },
     seconds: { type: 'string', default: '4' },
+    /** One measure only: statements, writer or latency (default: all three). */
     only: { type: 'string' },
   },
 });
@@ -47,6 +53,7 @@ const WARMUP = Math.ceil(3000 / BATCH);
 interface Tree {
   path: string;
   createSqliteStore(file: string): Store;
+  CommitBatcher: new (store: Store) => Pick<CommitBatcher, 'enqueue' | 'drain'>;
   commitOnThisThread(db: unknown, search?: boolean): { commit(drafts: MessageDraft[]): unknown[] };
   newMessageId(): string;
 }
@@ -55,7 +62,8 @@ for (const path of values.tree.split(',').map((t) => resolve(t))) {
   const store = (await import(join(path, 'src/server/store/sqlite-store.ts'))) as Pick<Tree, 'createSqliteStore'>;
   const writer = (await import(join(path, 'src/server/store/sqlite-writer.ts'))) as Pick<Tree, 'commitOnThisThread'>;
   const ids = (await import(join(path, 'src/server/core/message-id.ts'))) as Pick<Tree, 'newMessageId'>;
-  trees.push({ path, createSqliteStore: store.createSqliteStore, commitOnThisThread: writer.commitOnThisThread, newMessageId: ids.newMessageId });
+  const batcher = (await import(join(path, 'src/server/core/commit-batcher.ts'))) as Pick<Tree, 'CommitBatcher'>;
+  trees.push({ path, createSqliteStore: store.createSqliteStore, CommitBatcher: batcher.CommitBatcher, commitOnThisThread: writer.commitOnThisThread, newMessageId: ids.newMessageId });
 }
 const newMessageId = trees[0]!.newMessageId;
 
@@ -189,9 +197,44 @@ async function writer(tree: Tree): Promise<{ writer: number; main: number }> {
   return { writer: (busiest * 1e6) / sent, main: (main * 1e6) / sent };
 }
 
+/** Milliseconds from each draft's submit to its answer, through the tree's CommitBatcher, after the first second. */
+async function latency(tree: Tree): Promise<{ p50: number; p99: number; max: number }> {
+  const { file, dir } = await freshFile(tree);
+  const store = tree.createSqliteStore(file);
+  const batcher = new tree.CommitBatcher(store);
+  const rate = Number(values.rate);
+  const total = rate * (1 + Number(values.seconds));
+  const times: number[] = [];
+  const start = performance.now();
+  let sent = 0;
+  await new Promise<void>((done) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor((rate * (performance.now() - start)) / 1000));
+      for (; sent < due; sent++) {
+        const at = performance.now();
+        const counted = sent >= rate;
+        const answered = (): void => {
+          if (counted) times.push(performance.now() - at);
+        };
+        batcher.enqueue(draft(sent), { committed: answered, failed: answered });
+      }
+      if (sent >= total) {
+        clearInterval(timer);
+        done();
+      }
+    }, 1);
+  });
+  await batcher.drain();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  times.sort((a, b) => a - b);
+  const at = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: times[times.length - 1]! };
+}
+
 const f = (x: number): string => x.toFixed(2);
 const list = (xs: number[]): string => `median ${f(median(xs))} [${xs.map(f).join(', ')}]`;
-if (values.only !== 'writer') {
+if (values.only === undefined || values.only === 'statements') {
   const us = trees.map(() => [] as number[]);
   const frames = trees.map(() => [] as number[]);
   for (let r = 0; r < ROUNDS; r++) {
@@ -202,7 +245,7 @@ if (values.only !== 'writer') {
   console.log(`statements (synchronous=OFF, batches of ${BATCH}, ${MESSAGES} messages a round, the trees interleaved batch by batch):`);
   trees.forEach((t, i) => console.log(`  ${t.path}: CPU µs/msg ${list(us[i]!)}; WAL frames/msg ${list(frames[i]!)}`));
 }
-if (values.only !== 'statements') {
+if (values.only === undefined || values.only === 'writer') {
   const w = trees.map(() => [] as number[]);
   const m = trees.map(() => [] as number[]);
   // Rounds alternate between the trees (A B A B …).
@@ -215,4 +258,13 @@ if (values.only !== 'statements') {
   }
   console.log(`writer (synchronous=FULL, ${values.rate} drafts/s for ${values.seconds} s a round, the trees by turns):`);
   trees.forEach((t, i) => console.log(`  ${t.path}: writer thread CPU µs/msg ${list(w[i]!)}; main thread ${list(m[i]!)}`));
+}
+if (values.only === undefined || values.only === 'latency') {
+  const runs = trees.map(() => [] as { p50: number; p99: number; max: number }[]);
+  for (let r = 0; r < ROUNDS; r++) for (const [i, t] of trees.entries()) runs[i]!.push(await latency(t));
+  console.log(`latency (CommitBatcher and the store, ${values.rate} drafts/s for ${values.seconds} s after 1 s, submit to answer in ms, the trees by turns):`);
+  trees.forEach((t, i) => {
+    const of = (k: 'p50' | 'p99' | 'max'): string => list(runs[i]!.map((x) => x[k]));
+    console.log(`  ${t.path}: p50 ${of('p50')}; p99 ${of('p99')}; max ${of('max')}`);
+  });
 }

@@ -22,7 +22,7 @@ const MARK_SCHEMA = 'CREATE TABLE IF NOT EXISTS search_mark (id INTEGER PRIMARY 
 const MARK = '(SELECT last_row FROM search_mark)';
 /** Raises the watermark (the writer's move; the catch-up at startup). */
 export const SET_MARK = 'UPDATE search_mark SET last_row = ?';
-/** Rows above the watermark past which the writer moves them into the index after its job. */
+/** Rows above the watermark past which the writer moves them into the index after its job; the most one move takes. */
 export const PENDING_MAX = 2000;
 /** A writer with nothing to commit for this long moves what is pending. */
 export const PENDING_QUIET_MS = 250;

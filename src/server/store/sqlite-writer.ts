@@ -325,18 +325,17 @@ const rememberVocabulary = () => {
   if (known.size + added.size > 200000) known.clear();
   for (const w of added) known.add(w);
 };
-// The move: the waiting words into the index (one segment), their vocabulary, and the watermark
-// past every row committed so far, in one transaction.
+// The move: the waiting words of the rows up to top into the index (one segment), their
+// vocabulary, and the watermark to top, in one transaction.
 // The vocabulary's words are those of VOCABULARY_MIN_UNITS or more (search-text.ts, as wordsOf
 // tells them on the calling thread).
-const moveAll = db.transaction(() => {
+const moveUpTo = db.transaction((top) => {
   for (const [row, words] of waiting) {
+    if (row > top) continue;
     q.index.run(row, words);
     for (const w of words.split(' ')) if (w.length >= ${VOCABULARY_MIN_UNITS}) addWord(w);
   }
-  const top = q.lastRow.get();
   q.setMark.run(top);
-  return top;
 }).immediate;
 commit.words = (words) => {
   lastBatchRows.forEach((row, i) => {
@@ -346,13 +345,24 @@ commit.words = (words) => {
 };
 /** Rows above the watermark: committed, not yet in the search index. */
 commit.pending = () => lastRow - mark;
-/** Moves them, in a transaction of their own. */
+/**
+ * Moves the oldest of them, ${PENDING_MAX} rows at most, in a transaction of their own; returns whether
+ * the watermark rose. Bounded, because a job posted meanwhile waits for the whole move: a writer
+ * that fell behind had let 10,000–40,000 rows wait and moved them in 0.3–3.3 s. Never past a row
+ * of the last commit whose words have not come yet (words, above): the rows before it are moved
+ * while they come, so a writer that always has the next job queued still moves.
+ */
 commit.move = () => {
+  const awaited = lastBatchRows.find((row) => row > 0);
+  const top = Math.min(q.lastRow.get() ?? mark, mark + ${PENDING_MAX}, awaited === undefined ? Infinity : awaited - 1);
+  if (top <= mark) return false;
   added = new Set();
-  const top = moveAll();
+  moveUpTo(top);
   rememberVocabulary();
-  waiting.clear();
-  mark = lastRow = top;
+  for (const row of waiting.keys()) if (row <= top) waiting.delete(row);
+  mark = top;
+  if (lastRow < top) lastRow = top;
+  return true;
 };
 return commit;
 `;
@@ -433,22 +443,23 @@ const mergeStep = () => {
 };
 // The words of the rows above the search index's watermark move into it in bulk (sqlite-search.ts):
 // after a job that left PENDING_MAX of them or more, and after PENDING_QUIET_MS without a job.
+// A move takes PENDING_MAX rows at most and stops before the rows whose words have not come yet
+// (commitBatch.move); while more than PENDING_MAX wait, the next one follows the jobs queued.
 let moving = false;
-// Set from a batch's reply until its words come: a move meanwhile would raise the watermark past
-// rows whose words are not in yet.
-let awaitingWords = false;
 const move = () => {
   moving = false;
-  if (stopped || awaitingWords || commitBatch.pending() === 0) return;
+  if (stopped || commitBatch.pending() === 0) return;
+  let moved = false;
   const t0 = workerData.trace ? now() : 0;
   try {
-    unsynced(commitBatch.move);
+    moved = unsynced(commitBatch.move);
   } catch {
     return;
   } finally {
     if (t0) moveMs += now() - t0;
   }
-  idle();
+  // Nothing moved: every row waiting awaits its words, whose coming (jobDone) looks again.
+  if (moved) idle();
 };
 let lastJob = 0;
 let quiet;
@@ -487,7 +498,7 @@ const reply = (r, t0, jobsInRun = 0) => {
  * came, then for its own, never for a batch queued before it: that wait was a whole commit more
  * when the caller held batches back until a reply came.
  * A job to index is followed by its words (posted right after it, so every job of a run but the
- * last has its words queued behind it; the last one's may come later: awaitingWords).
+ * last has its words queued behind it; the last one's may come later: wordsBefore).
  */
 const commitRun = (queue, i) => {
   // Each job with the words of its drafts (null for one not indexed; undefined: yet to come).
@@ -546,7 +557,6 @@ const commitRun = (queue, i) => {
   if (wordsMissing) {
     // The last job's words complete these (commitBatch.words goes by the last commit's rows).
     wordsBefore = words;
-    awaitingWords = true;
   } else {
     // After a failed commit this indexes nothing (it has no rows).
     if (words.length > 0) commitBatch.words(words);
@@ -560,7 +570,7 @@ const stop = () => {
   // A clean stop leaves nothing pending (a process killed before its move leaves rows the
   // store indexes from their bodies when it opens again).
   try {
-    if (commitBatch.pending() > 0) unsynced(commitBatch.move);
+    while (commitBatch.pending() > 0 && unsynced(commitBatch.move));
   } catch {}
   db.close();
   jobs.close();
@@ -580,7 +590,6 @@ jobs.on('message', (first) => {
     if (m.words) {
       commitBatch.words(wordsBefore ? wordsBefore.concat(m.words) : m.words);
       wordsBefore = undefined;
-      awaitingWords = false;
       jobDone();
       continue;
     }

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
 import type { Store } from '../../../src/server/core/store.js';
-import { PENDING_QUIET_MS } from '../../../src/server/store/sqlite-search.js';
+import { PENDING_MAX, PENDING_QUIET_MS } from '../../../src/server/store/sqlite-search.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
 import { changeDraft } from './store-changes-contract.js';
 import { draft } from './store-contract.js';
@@ -45,6 +45,16 @@ describe('sqlite store: search over the pending rows and the index', () => {
   const moved = async (pending: () => number) => {
     for (let i = 0; i < 40 && pending() > 0; i++) await new Promise((r) => setTimeout(r, PENDING_QUIET_MS / 2));
     assert.equal(pending(), 0, 'the writer moved the pending rows');
+  };
+  /** Each raise of the watermark from now on, in order: a trigger the writer's moves fire. */
+  const markLog = (file: string) => {
+    const db = new Database(file);
+    after(() => db.close());
+    db.exec(`CREATE TABLE mark_log (last_row INTEGER NOT NULL);
+      CREATE TRIGGER mark_logged AFTER UPDATE ON search_mark BEGIN INSERT INTO mark_log VALUES (new.last_row); END;`);
+    const before = db.prepare('SELECT last_row FROM search_mark').pluck().get() as number;
+    /** Rows each move took. */
+    return () => (db.prepare('SELECT last_row FROM mark_log ORDER BY rowid').pluck().all() as number[]).map((m, i, all) => m - (all[i - 1] ?? before));
   };
   const group = async (s: Store, id: string) => {
     await s.createGroup({ id, name: id, createdAt: 1, historyVisibility: 'all' }, ['sa', 'sb']);
@@ -168,6 +178,32 @@ describe('sqlite store: search over the pending rows and the index', () => {
     const check = new Database(first.file, { readonly: true });
     assert.equal(check.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'search_pending'`).pluck().get(), 0, 'the table is gone');
     check.close();
+  });
+
+  it('a backlog moves into the index PENDING_MAX rows at a time (a job posted meanwhile waits for one such move at most)', async () => {
+    const { file, store, pending, indexed } = await open();
+    const k = await group(store, 'p8');
+    const moves = markLog(file);
+    const total = 2 * PENDING_MAX + 500;
+    await store.commitMessages(Array.from({ length: total }, () => draft(k, 'sa', { elem: { type: 'text', text: 'backlog ibex' } })));
+    await moved(pending);
+    assert.deepEqual(moves(), [PENDING_MAX, PENDING_MAX, 500]);
+    assert.equal(indexed('ibex'), total);
+  });
+
+  it("commits that keep coming (a batch's words still on their way) leave no message out of the index", async () => {
+    const { store, pending, indexed } = await open();
+    const k = await group(store, 'p9');
+    const commits: Promise<unknown>[] = [];
+    // A batch a turn, none awaited: the writer drains them as they come, the last one's words often behind it.
+    for (let i = 0; i < 40; i++) {
+      commits.push(store.commitMessages(Array.from({ length: 150 }, () => draft(k, 'sa', { elem: { type: 'text', text: 'steady gnu' } }))));
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(commits);
+    await moved(pending);
+    assert.equal(indexed('gnu'), 40 * 150);
+    assert.equal((await find(store, 'sb', 'steady gnu', { limit: 5 })).length, 5);
   });
 
   it('a row above the watermark with no words (an image) still counts towards the move', async () => {
