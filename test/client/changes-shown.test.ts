@@ -25,7 +25,7 @@ describe('changes shown before the server saves them', () => {
   test('an edit made offline shows its text at once, pending, across a reload, and is saved once back', async () => {
     const storage = createMemoryStorage();
     // Short, to pass while offline below. The message itself is sent for alice by the admin API:
-    // a send through this client failed when its ack took over 1 s (CI, load average 20).
+    // a send through this client failed when its ack took over 1 s (load average 21).
     const { a, b, net, alice: first, bob, toBob, toAlice } = await aliceAndBob({ storage, ackTimeoutMs: 1_000 });
     const res = await ctx.srv.admin('POST', '/v1/messages', { from: a, to: b, elem: { type: 'text', text: 'see you at 5' } });
     const m = (await res.json()) as { id: string };
