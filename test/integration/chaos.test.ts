@@ -43,7 +43,7 @@ async function until(fn: () => boolean | Promise<boolean>, what: string, timeout
   }
 }
 
-test('every device ends with every message exactly once in seq order despite drops and a restart', { timeout: 180_000 }, async () => {
+test('every device ends with every message exactly once in seq order despite drops and a restart', { timeout: 180_000 }, async (t) => {
   const random = rng(SEED);
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-chaos-'));
   const start = async (port = 0): Promise<{ server: ChatServer; port: number }> => {
@@ -76,6 +76,15 @@ test('every device ends with every message exactly once in seq order despite dro
 
   interface Device { user: string; client: ChatClient; events: Map<string, number[]>; storage: ReturnType<typeof createMemoryStorage> }
   const devices: Device[] = [];
+  let chaosOn = true;
+  // Also after a failure or the timeout: open clients, the chaos loop and the server would keep
+  // this file's process alive, and the test runner waits for it for ever (CI hung, not failed).
+  t.after(async () => {
+    chaosOn = false;
+    await Promise.all(devices.map((d) => d.client.close()));
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   for (const user of USERS) {
     for (let d = 0; d < 2; d++) {
       const storage = createMemoryStorage();
@@ -155,7 +164,6 @@ test('every device ends with every message exactly once in seq order despite dro
 
   // Chaos: drop random sockets; restart the server once, mid-run.
   let drops = 0;
-  let chaosOn = true;
   const chaos = (async () => {
     let restarted = false;
     const t0 = Date.now();
@@ -269,10 +277,6 @@ test('every device ends with every message exactly once in seq order despite dro
   });
   const reactions = aliceView.flatMap((m) => m.reactions ?? []).reduce((n, r) => n + r.count, 0);
   console.log(`chaos: ${total} sends, ${changeCalls} changes (${recalls.size} recalls, ${reactions} reactions standing), ${drops} sockets dropped, 1 server restart, ${devices.length} devices checked`);
-
-  await Promise.all(devices.map((d) => d.client.close()));
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Committed user messages (the group's `group-created` notification is left out). */
