@@ -5,7 +5,14 @@
  * runs against Natter and the Socket.IO peers in one run, from `--workers` generator processes.
  * Reports delivered messages/s, p50/p99 send-to-ack and send-to-delivery, server CPU and RSS,
  * and the generators' own CPU: a generator near 100 % of a core, or sending below the offered
- * rate, marks the step "generator-bound" (the server was not the limit). Target `natter-mixed`
+ * rate, marks the step "generator-bound" (the server was not the limit). Each step also says
+ * whether the machine was free: the share of the step the server's event loop and each generator
+ * spent ready to run but waiting for a CPU (run-queue wait, /proc/<pid>/schedstat) and the load
+ * average; a step whose server waited more than 10 % of it is marked "contended: not a target
+ * figure" (in its line, the tables and the kept-up summary): on a machine shared with other work
+ * its figures are the machine's as much as the server's. Every server is one this run started: it
+ * counts once its child prints the port it bound (bench/lib/natter-server.ts), so a port taken by
+ * another process between being found free and being bound is never benchmarked. Target `natter-mixed`
  * runs the same load with a share (`--changes`, a fifth by default) of the operations being
  * changes to sent messages (SPEC §9: reactions on and off, and edits, by turns) on a fresh server,
  * reported beside the send-only rows; its rates count operations, and a change's delivery is
@@ -33,7 +40,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/bundle.js';
@@ -44,7 +51,7 @@ import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
 import { pgNodeBacking, type DatabaseStats, type PgNodeBacking } from './lib/pg-node.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
-import { cpuSeconds, fmt, percentile, rssMiB, table, threadCpuSeconds, writesSoFar } from './lib/stats.js';
+import { cpuSeconds, fmt, percentile, rssMiB, runQueueWaitSeconds, table, threadCpuSeconds, writesSoFar } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -149,6 +156,17 @@ interface StepResult {
   /** Worst generator's event-loop delay p99 (ms): what its own lateness adds to the latencies it times. */
   genLag: number;
   generatorBound: boolean;
+  /**
+   * Share of the step (%) the server's event loop spent ready to run but waiting for a CPU (its
+   * run-queue wait, /proc/<pid>/schedstat): time the machine's other work took from it.
+   */
+  serverWait: number;
+  /** The same for the generators' processes (the most of any one). */
+  genWait: number;
+  /** The machine's load average (1 minute) at the step's end. */
+  load: number;
+  /** The server waited for a CPU more than CONTENDED_WAIT % of the step: its figures are not target figures. */
+  contended: boolean;
   /** The server's latency trace of the step (`--trace`). */
   trace?: Record<string, Record<string, number>>;
 }
@@ -260,6 +278,8 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
       const sampling = step === 0 && target.inspectPort ? await startAllocationSampling(target.inspectPort) : undefined;
       if (target.traceFile) await takeTrace(target.pid, target.traceFile);
       const cpu0 = cpuSeconds(target.pid);
+      const serverWait0 = runQueueWaitSeconds(target.pid);
+      const genWait0 = workers.map((w) => runQueueWaitSeconds(w.pid!));
       const threads0 = threadCpuSeconds(target.pid);
       const writes0 = writesSoFar(target.pid);
       const database0 = await target.databaseStats?.();
@@ -276,6 +296,8 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
       const elapsed = (performance.now() - start) / 1000;
       if (sampling) await sampling.stop(values['alloc-prof']!);
       const cpuUsed = cpuSeconds(target.pid) - cpu0;
+      const serverWait = ((runQueueWaitSeconds(target.pid) - serverWait0) / elapsed) * 100;
+      const genWait = Math.max(...workers.map((w, i) => ((runQueueWaitSeconds(w.pid!) - genWait0[i]!) / elapsed) * 100));
       const writes1 = writesSoFar(target.pid);
       const trace = target.traceFile && step >= 0 ? await takeTrace(target.pid, target.traceFile) : undefined;
       if (trace) printTrace(`${target.name} @ ${rate}/s`, trace);
@@ -305,6 +327,7 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
         serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, writtenPerMsg: sent > 0 ? (writes1.bytes - writes0.bytes) / sent : NaN, writeCallsPerMsg: sent > 0 ? (writes1.calls - writes0.calls) / sent : NaN, platformCpu: (threads.platform / elapsed) * 100, platformPerMsg: sent > 0 ? (threads.platform / sent) * 1e6 : NaN, otherThreadsCpu: (threads.other / elapsed) * 100, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, commitsPerSec, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
+        serverWait, genWait, load: loadavg()[0]!, contended: serverWait > CONTENDED_WAIT,
         trace,
       };
     };
@@ -317,7 +340,7 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %, V8 platform threads ${fmt(r.platformCpu, 0)} % (${fmt(r.platformPerMsg, 1)} µs/msg), the rest ${fmt(r.otherThreadsCpu, 0)} %; writes ${fmt(r.writtenPerMsg / 1024, 1)} KiB and ${fmt(r.writeCallsPerMsg, 2)} calls a message${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg, ${fmt(r.commitsPerSec, 0)} commits/s`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms)`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %, V8 platform threads ${fmt(r.platformCpu, 0)} % (${fmt(r.platformPerMsg, 1)} µs/msg), the rest ${fmt(r.otherThreadsCpu, 0)} %; writes ${fmt(r.writtenPerMsg / 1024, 1)} KiB and ${fmt(r.writeCallsPerMsg, 2)} calls a message${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg, ${fmt(r.commitsPerSec, 0)} commits/s`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms); ${machineLine(r)}`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -325,6 +348,18 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
     for (const w of workers) w.kill();
   }
   return results;
+}
+
+/**
+ * A step whose server's event loop waited for a CPU more than this share of the step (%) ran on a
+ * contended machine: its rates, latencies and even CPU per message (cache and frequency effects)
+ * are the machine's as much as the server's, so it is marked and not quoted against a target.
+ */
+const CONTENDED_WAIT = 10;
+
+/** Was the machine free during a step: the run-queue waits, the load average, the verdict. */
+function machineLine(r: StepResult): string {
+  return `run-queue wait: server ${fmt(r.serverWait)} %, generators ${fmt(r.genWait)} % of the step; load ${fmt(r.load)}${r.contended ? ' — contended: not a target figure' : ''}`;
 }
 
 /** Threads Node's V8 platform starts before any script runs: `--v8-pool-size` (4) workers and one delayed-task scheduler. */
@@ -423,11 +458,13 @@ console.log(
 );
 console.log(
   table(
-    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'PostgreSQL µs/msg', 'PostgreSQL commits/s', 'busiest other thread CPU %', 'V8 platform threads CPU %', 'V8 platform threads µs/msg', 'other threads CPU %', 'server writes KiB/msg', 'server write calls/msg', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'limit'],
+    ['server', 'offered msg/s', 'sent msg/s', 'delivered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'delivery p50 ms', 'delivery p99 ms', 'server CPU %', 'server CPU µs/msg', 'event loop CPU %', 'event loop µs/msg', 'PostgreSQL µs/msg', 'PostgreSQL commits/s', 'busiest other thread CPU %', 'V8 platform threads CPU %', 'V8 platform threads µs/msg', 'other threads CPU %', 'server writes KiB/msg', 'server write calls/msg', 'server RSS MiB', 'generator CPU % (busiest)', 'generator loop delay p99 ms', 'server run-queue wait %', 'generators run-queue wait %', 'load average', 'limit', 'machine'],
     all.map((r) => [
       r.target, r.offered, fmt(r.sentPerSec, 0), fmt(r.deliveredPerSec, 0), fmt(r.deliveredRatio * 100),
       fmt(r.ackP50), fmt(r.ackP99), fmt(r.delP50), fmt(r.delP99), fmt(r.serverCpu, 0), fmt(r.cpuPerMsg, 0), fmt(r.loopCpu, 0), fmt(r.loopPerMsg, 0), Number.isNaN(r.databasePerMsg) ? '' : fmt(r.databasePerMsg, 0), Number.isNaN(r.commitsPerSec) ? '' : fmt(r.commitsPerSec, 0), fmt(r.busiestThreadCpu, 0), fmt(r.platformCpu, 0), fmt(r.platformPerMsg, 1), fmt(r.otherThreadsCpu, 0), fmt(r.writtenPerMsg / 1024, 1), fmt(r.writeCallsPerMsg, 2), fmt(r.serverRss, 0), fmt(r.genCpu, 0), fmt(r.genLag),
+      fmt(r.serverWait), fmt(r.genWait), fmt(r.load),
       r.generatorBound ? 'generator' : r.deliveredRatio < 0.95 || r.ackP99 >= 1000 ? 'server' : '',
+      r.contended ? 'contended: not a target figure' : '',
     ]),
   ),
 );
@@ -439,7 +476,10 @@ for (const name of new Set(all.map((r) => r.target))) {
   const perRun = each.length > 1 ? ` (runs: ${each.join(' / ')})` : '';
   const ratio = name === 'natter' || k === 0 ? '' : ` (natter: ${fmt(natter / k)}×)`;
   const bound = all.some((r) => r.target === name && r.offered > k && r.generatorBound) ? '; the generator was the limit above it' : '';
-  console.log(`- ${name}: ${k} msg/s${perRun}${ratio}${bound}`);
+  const steps = all.filter((r) => r.target === name);
+  const contended = steps.filter((r) => r.contended).length;
+  const machine = contended ? `; ${contended} of ${steps.length} steps contended (server run-queue wait over ${CONTENDED_WAIT} %): not a target figure` : '';
+  console.log(`- ${name}: ${k} msg/s${perRun}${ratio}${bound}${machine}`);
 }
 
 /** Each run's figure and their median, for the A/B runs: `a, b, c: **median**`. */
@@ -454,13 +494,19 @@ for (const r of all) {
   const key = `${r.target} | ${r.offered}`;
   byTargetAndRate.set(key, [...(byTargetAndRate.get(key) ?? []), r]);
 }
+/** Which of a target's runs at a rate were contended (1-based, in run order): `2, 3 of 3: not target figures`. */
+const contendedRuns = (rs: StepResult[]) => {
+  const which = rs.flatMap((r, i) => (r.contended ? [i + 1] : []));
+  return which.length ? `${which.join(', ')} of ${rs.length}: not target figures` : '';
+};
 const t = (r: StepResult, name: string, field: string) => r.trace?.[name]?.[field] ?? NaN;
 console.log('\nPer target and rate, each run in order and the median:\n');
 console.log(
   table(
-    ['server', 'offered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'server CPU %', 'generator loop delay p99 ms', 'server CPU µs/msg', 'event loop µs/msg', 'V8 platform µs/msg', ...(values.trace ? ['send to ack on the server p99 ms', 'commit to ack p99 ms', 'loop delay p99 ms', 'scavenges', 'scavenge p50 ms', 'scavenge max ms', 'scavenges ms in all'] : [])],
+    ['server', 'offered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'server CPU %', 'generator loop delay p99 ms', 'server CPU µs/msg', 'event loop µs/msg', 'V8 platform µs/msg', 'server run-queue wait %', 'contended runs', ...(values.trace ? ['send to ack on the server p99 ms', 'commit to ack p99 ms', 'loop delay p99 ms', 'scavenges', 'scavenge p50 ms', 'scavenge max ms', 'scavenges ms in all'] : [])],
     [...byTargetAndRate].map(([key, rs]) => [
-      ...key.split(' | '), runsAndMedian(rs.map((r) => r.deliveredRatio * 100)), runsAndMedian(rs.map((r) => r.ackP50)), runsAndMedian(rs.map((r) => r.ackP99)), runsAndMedian(rs.map((r) => r.serverCpu), 0), runsAndMedian(rs.map((r) => r.genLag)), runsAndMedian(rs.map((r) => r.cpuPerMsg), 0), runsAndMedian(rs.map((r) => r.loopPerMsg), 0), runsAndMedian(rs.map((r) => r.platformPerMsg)),
+      ...key.split(' | '), runsAndMedian(rs.map((r) => r.deliveredRatio * 100)), runsAndMedian(rs.map((r) => r.ackP50)), runsAndMedian(rs.map((r) => r.ackP99)), runsAndMedian(rs.map((r) => r.serverCpu), 0), runsAndMedian(rs.map((r) => r.genLag)), runsAndMedian(rs.map((r) => r.cpuPerMsg), 0), runsAndMedian(rs.map((r) => r.loopPerMsg), 0), runsAndMedian(rs.map((r) => r.platformPerMsg)), runsAndMedian(rs.map((r) => r.serverWait)),
+      contendedRuns(rs),
       ...(values.trace
         ? [runsAndMedian(rs.map((r) => t(r, 'send.toAck', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'send.commitToAck', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'loop.delay', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'count')), 0), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'p50'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'max'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'sum')), 0)]
         : []),

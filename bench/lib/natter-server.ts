@@ -2,13 +2,13 @@
  * Starts the real `natter-server` entry point as a child process for a benchmark, with an admin
  * helper and locally signed user tokens (what a host site's backend does with NATTER_SECRET).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { ROOT } from './bundle.js';
-import { freePort, spawnNode, stop, waitForHttp } from './spawn.js';
+import { freePort, spawnNode, stop, waitForLine } from './spawn.js';
 
 export interface NatterServer {
   port: number;
@@ -54,32 +54,58 @@ export function serverEntry(root = ROOT): string {
   return entry;
 }
 
+/** Tries at starting a server before giving up: each on a newly chosen port. */
+const START_TRIES = 3;
+
 /**
  * `env` adds to (or overrides) the server's environment; `nodeArgs` go to its node process
  * (e.g. `--cpu-prof --cpu-prof-dir=…` to profile the server under load); `root` is the checkout
- * whose server runs (another copy of the repository, to compare two versions).
+ * whose server runs (another copy of the repository, to compare two versions). `pickPort` chooses
+ * the port to try (a tested seam: a port someone else holds).
+ *
+ * The harness talks only to the server it started. A port found free may be taken by another
+ * process (another checkout's benchmark or tests) before the child binds it; polling the port
+ * would then find the stranger's server and run the benchmark against it. So the port counts
+ * once the child itself prints `natter-server listening on <host>:<port>` (main.ts, after its
+ * listen succeeded; the child holds the port from then until it exits); a child that exits
+ * before (EADDRINUSE) is started again on another port.
  */
-export async function startNatterServer(env: Record<string, string> = {}, nodeArgs: string[] = [], root = ROOT): Promise<NatterServer> {
-  const port = await freePort();
+export async function startNatterServer(env: Record<string, string> = {}, nodeArgs: string[] = [], root = ROOT, pickPort = freePort): Promise<NatterServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-bench-'));
-  const child = spawnNode(serverEntry(root), {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    NATTER_DATA_DIR: dataDir,
-    NATTER_SECRET: SECRET,
-    NATTER_ADMIN_KEY: ADMIN_KEY,
-    // Rate limiting stays on (it is evaluated per send) but high enough for the load.
-    NATTER_SEND_RATE_PER_MINUTE: '100000000',
-    // Every benchmark client comes from 127.0.0.1.
-    NATTER_MAX_CONNECTIONS_PER_IP: '1000000',
-    ...env,
-  }, [...productionNodeArgs(root), ...nodeArgs]);
-  // BENCH_SERVER_STDOUT=<prefix>: each server's stdout (e.g. `--node-args=--trace-gc`) to <prefix>.<pid>.log.
-  const out = process.env['BENCH_SERVER_STDOUT'];
-  if (out) child.stdout!.pipe(createWriteStream(`${out}.${child.pid}.log`));
-  else child.stdout!.resume();
+  let child: ChildProcess;
+  let port: number;
+  for (let attempt = 1; ; attempt++) {
+    port = await pickPort();
+    child = spawnNode(serverEntry(root), {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NATTER_DATA_DIR: dataDir,
+      NATTER_SECRET: SECRET,
+      NATTER_ADMIN_KEY: ADMIN_KEY,
+      // Rate limiting stays on (it is evaluated per send) but high enough for the load.
+      NATTER_SEND_RATE_PER_MINUTE: '100000000',
+      // Every benchmark client comes from 127.0.0.1.
+      NATTER_MAX_CONNECTIONS_PER_IP: '1000000',
+      ...env,
+    }, [...productionNodeArgs(root), ...nodeArgs]);
+    // BENCH_SERVER_STDOUT=<prefix>: each server's stdout (e.g. `--node-args=--trace-gc`) to <prefix>.<pid>.log.
+    const out = process.env['BENCH_SERVER_STDOUT'];
+    if (out) child.stdout!.pipe(createWriteStream(`${out}.${child.pid}.log`));
+    else child.stdout!.resume();
+    try {
+      const bound = Number((await waitForLine(child, /natter-server listening on \S*:(\d+)/, 60_000))[1]);
+      if (bound !== port) throw new Error(`the server bound port ${bound}, not ${port}`);
+      break;
+    } catch (err) {
+      await stop(child);
+      if (attempt >= START_TRIES) {
+        rmSync(dataDir, { recursive: true, force: true });
+        throw new Error(`natter-server did not start on a port of its own in ${START_TRIES} tries`, { cause: err });
+      }
+      console.error(`natter-server on port ${port}: ${(err as Error).message}; starting it again on another port`);
+    }
+  }
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/healthz`, 60_000);
   const key = new TextEncoder().encode(SECRET);
   return {
     port,

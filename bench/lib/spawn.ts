@@ -40,20 +40,28 @@ export async function startPeer(entry: string, env: Record<string, string> = {},
   return { port, pid: child.pid!, stop: () => stop(child) };
 }
 
-/** Resolves with the first stdout line matching `pattern`. */
+/**
+ * Resolves with the first stdout match of `pattern`; rejects if the child exits first. Its
+ * listeners go once settled, so a long-running child's output is not kept and searched for good.
+ */
 export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}`)), timeoutMs);
-    child.once('exit', (code) => reject(new Error(`child exited with ${code} before ${pattern}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout!.off('data', onData);
+      settle();
+    };
+    const timer = setTimeout(() => done(() => reject(new Error(`timed out waiting for ${pattern}`))), timeoutMs);
+    const onExit = (code: number | null) => done(() => reject(new Error(`child exited with ${code} before ${pattern}`)));
+    const onData = (chunk: Buffer) => {
       buf += chunk.toString();
       const m = pattern.exec(buf);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    });
+      if (m) done(() => resolve(m));
+    };
+    child.once('exit', onExit);
+    child.stdout!.on('data', onData);
   });
 }
 
