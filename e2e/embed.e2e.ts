@@ -475,12 +475,24 @@ test('data-locale="ar" on an English page: the widget speaks Arabic, mirrored, a
   await page.context().close();
 });
 
-/** A page whose connection asks to save data: nothing is fetched on idle (thread/prefetch-extras.ts), only what a step needs. */
-async function saveDataPage(): Promise<Page> {
+/**
+ * Runs `use` on the Russian shop page, signed in as `user`, with the panel open, in a page whose
+ * connection asks to save data: nothing is fetched on idle (thread/prefetch-extras.ts), only what a
+ * step needs. `seen` is how many requests the CDN had before the page.
+ */
+async function inSaveDataRussianPanel(user: string, use: (page: Page, seen: number) => Promise<void>): Promise<void> {
+  const seen = cdn.requests.length;
   const page = await newPage();
-  // As text: tsx names the functions of a script passed as a function (`__name`), which the page lacks.
-  await page.addInitScript({ content: "Object.defineProperty(Navigator.prototype, 'connection', { value: { saveData: true } });" });
-  return page;
+  try {
+    // As text: tsx names the functions of a script passed as a function (`__name`), which the page lacks.
+    await page.addInitScript({ content: "Object.defineProperty(Navigator.prototype, 'connection', { value: { saveData: true } });" });
+    await page.goto(`${host.url}/cdn-shop?user=${user}&locale=ru`);
+    await synced(page);
+    await page.locator('chat-widget [part~="launcher"]').click();
+    await use(page, seen);
+  } finally {
+    await page.context().close();
+  }
 }
 
 /** Every label, placeholder, title and text `<chat-search>` shows (in its shadow root), and the search button's. */
@@ -498,12 +510,7 @@ function searchTexts(page: Page): Promise<string[]> {
 }
 
 test('a Russian page fetches the first part of the Russian strings with the panel; the search brings the second and shows once it is in, every string Russian; German then comes in both parts', async () => {
-  const seen = cdn.requests.length;
-  const page = await saveDataPage();
-  try {
-    await page.goto(`${host.url}/cdn-shop?user=rita&locale=ru`);
-    await synced(page);
-    await page.locator('chat-widget [part~="launcher"]').click();
+  await inSaveDataRussianPanel('rita', async (page, seen) => {
     const composer = page.locator('chat-widget message-composer [part~="input"]');
     await until(async () => (await composer.getAttribute('placeholder')) === 'Сообщение', 'the composer in Russian');
     assert.deepEqual(localesFetched(seen), ['ru'], 'opening the widget fetches the first part only');
@@ -528,19 +535,12 @@ test('a Russian page fetches the first part of the Russian strings with the pane
     await until(async () => (await input.getAttribute('placeholder')) === 'Suchen', 'the search in German');
     await until(async () => (await composer.getAttribute('placeholder')) === 'Nachricht', 'the composer in German');
     assert.deepEqual(localesFetched(seen), ['ru', 'ru-extras', 'de', 'de-extras']);
-  } finally {
-    await page.context().close();
-  }
+  });
 });
 
 test("a failed load of the second part of the strings (offline) is asked for again, as the catalogue's is, and the search then speaks Russian", async () => {
   cdn.failOnce(/^natter-ru-extras-/);
-  const seen = cdn.requests.length;
-  const page = await saveDataPage();
-  try {
-    await page.goto(`${host.url}/cdn-shop?user=sami&locale=ru`);
-    await synced(page);
-    await page.locator('chat-widget [part~="launcher"]').click();
+  await inSaveDataRussianPanel('sami', async (page, seen) => {
     const button = page.locator('chat-widget chat-thread [part~="search-button"]');
     // Pointing at the button asks for the search (and its strings): the first answer fails.
     await button.hover();
@@ -551,9 +551,7 @@ test("a failed load of the second part of the strings (offline) is asked for aga
     await until(async () => (await input.getAttribute('placeholder')) === 'Поиск', 'the search in Russian');
     assert.deepEqual(localesFetched(seen), ['ru', 'ru-extras', 'ru-extras']);
     assert.deepEqual((await searchTexts(page)).filter((t) => !/[а-яё]/i.test(t)), []);
-  } finally {
-    await page.context().close();
-  }
+  });
 });
 
 test('examples/plain.html: the script tag on a static page connects and opens the demo group', async () => {

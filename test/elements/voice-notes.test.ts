@@ -27,6 +27,43 @@ describe('voice notes', () => {
   async function composer(): Promise<MessageComposer> {
     return fixture<MessageComposer>(html`<message-composer .client=${alice} conversation=${`p2p:${bobId}`}></message-composer>`);
   }
+  /** Holds the composer's record button for about a second and releases it: one voice note sent. Answers the button's centre. */
+  async function holdToSend(el: MessageComposer): Promise<[number, number]> {
+    const [x, y] = centre(part(el, 'record-button')!);
+    await sendMouse({ type: 'move', position: [x, y] });
+    await sendMouse({ type: 'down' });
+    await waitUntil(() => part(el, 'recorder-time'), 'holding should record (once the code is in)');
+    expect(part(el, 'recorder-hint')!.textContent).to.contain('Release to send');
+    await new Promise((r) => setTimeout(r, 900));
+    await sendMouse({ type: 'up' });
+    await waitUntil(() => sounds(alice.messages(`p2p:${bobId}`).get()).length === 1, 'releasing should send');
+    return [x, y];
+  }
+
+  /**
+   * Runs `use` on a composer in a frame with its own copy of the elements (so its first press
+   * fetches the recording code), whose permissions policy for the microphone is `allow`. The frame
+   * sits at the page's top left, so a point in it is the same point on the page.
+   */
+  async function inFrame(allow: string, use: (inner: MessageComposer) => Promise<void>): Promise<void> {
+    const frame = document.createElement('iframe');
+    frame.setAttribute('allow', allow);
+    frame.style.cssText = 'position: fixed; inset: 0 auto auto 0; width: 480px; height: 300px; border: 0';
+    frame.srcdoc = `<!doctype html><script>window.process = { env: { NODE_ENV: 'development' } };</script>
+      <script type="module">import '/src/elements/define.ts'; window.ready = true;</script><body style="margin: 0"></body>`;
+    document.body.append(frame);
+    try {
+      await waitUntil(() => (frame.contentWindow as (Window & { ready?: boolean }) | null)?.ready, 'the frame should load the elements', { timeout: 10_000 });
+      const inner = frame.contentDocument!.createElement('message-composer') as MessageComposer;
+      inner.client = alice;
+      inner.conversation = `p2p:${bobId}`;
+      frame.contentDocument!.body.append(inner);
+      await inner.updateComplete;
+      await use(inner);
+    } finally {
+      frame.remove();
+    }
+  }
   const centre = (el: Element): [number, number] => {
     const r = el.getBoundingClientRect();
     return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];
@@ -73,15 +110,7 @@ describe('voice notes', () => {
   it('records while held and sends on release; sliding away or Escape cancels', async () => {
     const el = await composer();
     const button = part<HTMLButtonElement>(el, 'record-button')!;
-    const [x, y] = centre(button);
-    await sendMouse({ type: 'move', position: [x, y] });
-    await sendMouse({ type: 'down' });
-    await waitUntil(() => part(el, 'recorder-time'), 'holding should record');
-    expect(part(el, 'recorder-hint')!.textContent).to.contain('Release to send');
-    await new Promise((r) => setTimeout(r, 900));
-    await sendMouse({ type: 'up' });
-    const thread = alice.messages(`p2p:${bobId}`);
-    await waitUntil(() => sounds(thread.get()).length === 1, 'releasing should send');
+    const [x, y] = await holdToSend(el);
 
     // Held, then slid away: dropped.
     await sendMouse({ type: 'move', position: [x, y] });
@@ -112,7 +141,7 @@ describe('voice notes', () => {
     await waitUntil(() => !part(el, 'recorder'), 'Escape should cancel');
     expect(el.shadowRoot!.activeElement).to.equal(part(el, 'record-button'));
     await new Promise((r) => setTimeout(r, 500));
-    expect(sounds(thread.get())).to.have.length(1);
+    expect(sounds(alice.messages(`p2p:${bobId}`).get())).to.have.length(1);
   });
 
   it('shows the recording bar, the button pressed and focused, while the browser asks for the microphone', async () => {
@@ -144,55 +173,18 @@ describe('voice notes', () => {
   });
 
   it('records a hold that starts before the recording code is in, and sends it on release', async () => {
-    // A frame with its own copy of the elements: its first press fetches the recording code.
-    const frame = document.createElement('iframe');
-    frame.setAttribute('allow', 'microphone');
-    frame.style.cssText = 'position: fixed; inset: 0 auto auto 0; width: 480px; height: 300px; border: 0';
-    frame.srcdoc = `<!doctype html><script>window.process = { env: { NODE_ENV: 'development' } };</script>
-      <script type="module">import '/src/elements/define.ts'; window.ready = true;</script><body style="margin: 0"></body>`;
-    document.body.append(frame);
-    try {
-      await waitUntil(() => (frame.contentWindow as (Window & { ready?: boolean }) | null)?.ready, 'the frame should load the elements', { timeout: 10_000 });
-      const inner = frame.contentDocument!.createElement('message-composer') as MessageComposer;
-      inner.client = alice;
-      inner.conversation = `p2p:${bobId}`;
-      frame.contentDocument!.body.append(inner);
-      await inner.updateComplete;
-      const [x, y] = centre(part(inner, 'record-button')!);
-      await sendMouse({ type: 'move', position: [x, y] });
-      await sendMouse({ type: 'down' });
-      await waitUntil(() => part(inner, 'recorder-time'), 'holding should record once the code is in');
-      expect(part(inner, 'recorder-hint')!.textContent).to.contain('Release to send');
-      await new Promise((r) => setTimeout(r, 900));
-      await sendMouse({ type: 'up' });
-      const thread = alice.messages(`p2p:${bobId}`);
-      await waitUntil(() => sounds(thread.get()).length === 1, 'releasing should send');
-    } finally {
-      frame.remove();
-    }
+    await inFrame('microphone', async (inner) => {
+      await holdToSend(inner);
+    });
   });
 
   it('says so where the page may not use the microphone', async () => {
-    // A frame whose permissions policy forbids the microphone, with its own copy of the elements.
-    const frame = document.createElement('iframe');
-    frame.setAttribute('allow', "microphone 'none'");
-    frame.srcdoc = `<!doctype html><script>window.process = { env: { NODE_ENV: 'development' } };</script>
-      <script type="module">import '/src/elements/define.ts'; window.ready = true;</script><body></body>`;
-    document.body.append(frame);
-    try {
-      await waitUntil(() => (frame.contentWindow as (Window & { ready?: boolean }) | null)?.ready, 'the frame should load the elements', { timeout: 10_000 });
-      const inner = frame.contentDocument!.createElement('message-composer') as MessageComposer;
-      inner.client = alice;
-      inner.conversation = `p2p:${bobId}`;
-      frame.contentDocument!.body.append(inner);
-      await inner.updateComplete;
+    await inFrame("microphone 'none'", async (inner) => {
       part<HTMLButtonElement>(inner, 'record-button')!.click();
       await waitUntil(() => part(inner, 'record-error'), 'the refusal should show', { timeout: 5000 });
       expect(part(inner, 'record-error')!.getAttribute('role')).to.equal('alert');
       expect(part(inner, 'record-error')!.textContent).to.contain('Recording is not allowed');
       expect(part(inner, 'recorder')).to.equal(null);
-    } finally {
-      frame.remove();
-    }
+    });
   });
 });

@@ -24,10 +24,16 @@ const historyOf = async (t: TestServer, user: string, id: string): Promise<Messa
   (await t.rest('GET', `/v1/users/${user}/conversations/${id}/messages`)).body.messages;
 
 serverOnEachStore('admin REST: edit and pin any message', (server) => {
-  it('edits anyone\'s text any time: every device and the history get the new text, marked edited, by system; a retry applies once', async () => {
+  /** A server with `users` made and put in the group `id`, named `name`. */
+  async function serverWithGroup(id: string, name: string, ...users: string[]): Promise<TestServer> {
     const t = server();
-    await createUsers(t, 'alice', 'bob', 'carol');
-    await t.rest('POST', '/v1/groups', { id: 'team', name: 'Team', members: ['alice', 'bob', 'carol'] });
+    await createUsers(t, ...users);
+    await t.rest('POST', '/v1/groups', { id, name, members: users });
+    return t;
+  }
+
+  it('edits anyone\'s text any time: every device and the history get the new text, marked edited, by system; a retry applies once', async () => {
+    const t = await serverWithGroup('team', 'Team', 'alice', 'bob', 'carol');
     const alice = await t.login('alice');
     const bob = await t.login('bob');
     const m = await sendText(alice, 'group:team', 'my card is 4111 1111 zebracode');
@@ -99,9 +105,7 @@ serverOnEachStore('admin REST: edit and pin any message', (server) => {
   });
 
   it('pins and unpins whatever NATTER_PIN says, shown to members with the pins', async () => {
-    const t = server();
-    await createUsers(t, 'gil', 'hal');
-    await t.rest('POST', '/v1/groups', { id: 'news', name: 'News', members: ['gil', 'hal'] });
+    const t = await serverWithGroup('news', 'News', 'gil', 'hal');
     const gil = await t.login('gil');
     const m = await sendText(gil, 'group:news', 'Read the rules');
     // Members may not pin here (pin: admins); the site may.
@@ -171,9 +175,7 @@ serverOnEachStore('admin REST: edit and pin any message', (server) => {
   });
 
   it("races the moderator's edits, pin and recall against the sender's edits and recall: every device gets each change once, in seq order, and nothing changes a recalled message", async () => {
-    const t = server();
-    await createUsers(t, 'kim', 'lou');
-    await t.rest('POST', '/v1/groups', { id: 'race', name: 'Race', members: ['kim', 'lou'] });
+    const t = await serverWithGroup('race', 'Race', 'kim', 'lou');
     const kim = await t.login('kim');
     const watchers = [await t.login('lou'), await t.login('lou')];
     const targets: string[] = [];
