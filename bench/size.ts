@@ -194,7 +194,9 @@ const LIMITS = {
   // 80.33: each catalogue is two chunks in the script tag (scripts/locale-parts.ts), and the largest locale's two parts,
   // gzipped apart, are 0.89 more than its one chunk was (ru 4.86 → 3.71 + 2.04); the extras chunk +0.10 (the waits for
   // the second part around its import()s). Nothing found to pay for it; for the lead to accept or drop.
-  everything: { bytes: 118.8 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 118.8 → 119.1 (measured 119.01, 118.72 before; h3): RAISED, the price of (b′) 80.35 → 79.63 (the strings' tables
+  // split by area, see (b′)): ru's second part 2.04 → 2.53 and the extras chunk 30.2 → 30.7 gzip apart from what they left.
+  everything: { bytes: 119.1 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -266,7 +268,11 @@ const LIMITS = {
   // panel (ru 4.86 → 3.71; the rest, 2.04, comes with those features); the search buttons' labels apart from
   // `<chat-search>`'s (i18n/search-button.ts) so search's strings go with it; the panel's chunk +0.06 (the loading of a
   // second part and the waits for it around the features' import()s).
-  opening: { bytes: 80.4 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 80.4 → 79.7 (measured 79.63, 80.35 before; h3, issue 24): the strings only a lazily loaded feature shows out of the
+  // tables the panel reads whole, so they go to the second part: the forward dialog's (i18n/forward.ts), the open menu's
+  // and multi-select's (i18n/message-menu.ts), the dialogs' buttons (i18n/dialog-buttons.ts), who reacted's
+  // (i18n/reactors.ts) and the emoji picker's (i18n/emoji-picker.ts): ru's first part 3.71 → 3.29, the panel's chunk −0.3.
+  opening: { bytes: 79.7 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -306,7 +312,9 @@ const LIMITS = {
   // 130.1 → 130.3 (measured 130.2; lead): RAISED for a feature, search's filters in the client's search() (see (b)).
   // 130.3 → 130.5 (measured 130.45, 130.25 before; h3): RAISED by the same (see (b′)): the package's locale loading can
   // merge a second part (none there) and the search buttons' labels are a module of their own (+0.2).
-  define: { bytes: 130.5 * KiB, kind: 'ratchet' },
+  // 130.5 → 130.8 (measured 130.72, 130.48 before; h3): RAISED by the same split (see (b′)): five small string modules
+  // laid over the tables they share (overStrings in i18n/ui.ts) in place of one table each.
+  define: { bytes: 130.8 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {
