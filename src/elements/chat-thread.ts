@@ -587,7 +587,7 @@ export class ChatThread extends LitElement {
       </div>
       <div class="waiting-status" role="status">${waitingIn(messages, this.#connection.value) ? html`<p part="waiting-notice">${t.waitingNotice}</p>` : nothing}</div>
       ${this.#unseen ? html`<button part="jump-button" @click=${this.onJumpClick}>${t.newMessages}</button>` : nothing}
-      ${actions.menu?.renderOverlays(t)}
+      ${actions.menu?.renderOverlays()}
       <forward-dialog
         part="forward-dialog"
         exportparts="dialog:forward-dialog-dialog, title:forward-dialog-title, preview:forward-dialog-preview, search:forward-dialog-search, targets:forward-dialog-targets, target:forward-dialog-target, selected:forward-dialog-selected, note:forward-dialog-note, results:forward-dialog-results, result:forward-dialog-result, error:forward-dialog-error, resend-button:forward-dialog-resend-button, cancel-button:forward-dialog-cancel-button, confirm-button:forward-dialog-confirm-button, close-button:forward-dialog-close-button"

@@ -14,7 +14,7 @@ import { describeElemText } from './i18n/elems.js';
 import { errorText } from './i18n/errors.js';
 import { LocaleController } from './i18n/localize.js';
 import { NameLookup } from './names.js';
-import { uiStrings, type UiStrings } from './i18n/ui.js';
+import { forwardStrings, type ForwardStrings } from './i18n/forward.js';
 import { styles } from './forward-dialog.styles.js';
 
 /**
@@ -180,18 +180,18 @@ export class ForwardDialog extends LitElement {
   }
 
   override render() {
-    const t = uiStrings();
+    const t = forwardStrings();
     return html`<dialog part="dialog" aria-labelledby="title" @cancel=${this.onCancel} @keydown=${this.onDialogKeydown}>
       ${this.open && this.request ? this.#renderBody(t) : nothing}
     </dialog>`;
   }
 
-  #renderBody(t: UiStrings) {
+  #renderBody(t: ForwardStrings) {
     return html`<h2 part="title" id="title">${t.dialogTitle}</h2>
       ${this.#renderPreview(t)} ${this.results ? this.#renderResults(t) : this.#renderPicker(t)}`;
   }
 
-  #renderPreview(t: UiStrings) {
+  #renderPreview(t: ForwardStrings) {
     const request = this.request!;
     const held = this.client?.messages(request.conversationId).get() ?? [];
     const messages = request.messageIds.map((id) => held.find((m) => m.id === id)).filter((m): m is ChatMessage => !!m);
@@ -204,7 +204,7 @@ export class ForwardDialog extends LitElement {
     </section>`;
   }
 
-  #renderPicker(t: UiStrings) {
+  #renderPicker(t: ForwardStrings) {
     const targets = this.client ? forwardTargets(this.client, this.queryText, (id) => this.#names.nameOf(this.client, id)) : [];
     const active = Math.min(this.active, Math.max(0, targets.length - 1));
     return html`<input
@@ -261,7 +261,7 @@ export class ForwardDialog extends LitElement {
     return name ?? this.#labels.get(target) ?? id;
   }
 
-  #renderResults(t: UiStrings) {
+  #renderResults(t: ForwardStrings) {
     const results = [...this.results!];
     return html`<ul part="results" aria-label=${t.resultsLabel} aria-live="polite">
         ${results.map(([target, p]) => {

@@ -14,6 +14,7 @@ import { formatTagOf, toLocale } from '../../src/elements/i18n/locale.js';
 import { formatLocale, getLocale, localeReady, setLocale } from '../../src/elements/i18n/localize.js';
 import { groupStrings } from '../../src/elements/i18n/groups.js';
 import { listStrings } from '../../src/elements/i18n/list.js';
+import { menuStrings } from '../../src/elements/i18n/message-menu.js';
 import { uiStrings } from '../../src/elements/i18n/ui.js';
 import { widgetStrings } from '../../src/elements/i18n/widget.js';
 import { nextFrames } from './a11y-helpers.js';
@@ -67,7 +68,7 @@ describe('languages', function () {
     await setLocale('en');
     expect(getLocale()).to.equal('en');
     expect(fetchedLocales()).to.include('en');
-    expect([uiStrings().selected(1), uiStrings().selected(3), widgetStrings().open]).to.deep.equal(['1 message selected', '3 messages selected', 'Open chat']);
+    expect([menuStrings().selected(1), menuStrings().selected(3), widgetStrings().open]).to.deep.equal(['1 message selected', '3 messages selected', 'Open chat']);
     await setLocale('ru');
     expect(widgetStrings().open).to.equal('Открыть чат');
     await setLocale('en');
@@ -89,7 +90,7 @@ describe('languages', function () {
       `${n(1.5)} непрочитанного сообщения`,
     ]);
     expect(uiStrings().typing(['a', 'b', 'c', 'd', 'e'])).to.equal(`${n(5)} человек печатают…`);
-    expect(uiStrings().selected(3)).to.equal(`Выбрано ${n(3)} сообщения`);
+    expect(menuStrings().selected(3)).to.equal(`Выбрано ${n(3)} сообщения`);
     expect([1, 3, 5, 21].map((x) => groupStrings().memberCount(x))).to.deep.equal([
       `${n(1)} участник`,
       `${n(3)} участника`,
@@ -106,7 +107,7 @@ describe('languages', function () {
       `${n(11)} رسالة غير مقروءة`,
       `${n(100)} رسالة غير مقروءة`,
     ]);
-    expect(uiStrings().selected(4)).to.equal(`تم تحديد ${n(4)} رسائل`);
+    expect(menuStrings().selected(4)).to.equal(`تم تحديد ${n(4)} رسائل`);
     expect(listStrings().unread(12)).to.equal(`${n(12)} رسالة غير مقروءة`);
     expect([2, 3, 11].map((x) => groupStrings().memberCount(x))).to.deep.equal([`${n(2)} عضوان`, `${n(3)} أعضاء`, `${n(11)} عضوًا`]);
     // The day headings come from Intl.RelativeTimeFormat in the locale's words.

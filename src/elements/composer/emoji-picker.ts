@@ -1,6 +1,8 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ComposerStrings } from '../i18n/composer.js';
+import { emojiPickerStrings, type EmojiPickerStrings } from '../i18n/emoji-picker.js';
 import { getLocale } from '../i18n/localize.js';
+import { overStrings } from '../i18n/ui.js';
 import { adoptLazyStyles } from '../styles/lazy-styles.js';
 import type { Emoji, EmojiCategory } from './emoji-data.js';
 import { emojiPickerStyles } from './emoji-picker.styles.js';
@@ -262,8 +264,9 @@ export class EmojiPicker implements ReactiveController {
   };
 
   /** The popover, or nothing while closed. */
-  render(t: ComposerStrings) {
+  render(labels: ComposerStrings) {
     if (!this.#open) return nothing;
+    const t: EmojiPickerStrings = overStrings(labels, emojiPickerStrings);
     const tab = this.#currentTab();
     const stickers = this.#delegate.stickers();
     return html`<div
@@ -314,7 +317,7 @@ export class EmojiPicker implements ReactiveController {
     </div>`;
   }
 
-  #renderGrid(t: ComposerStrings) {
+  #renderGrid(t: EmojiPickerStrings) {
     const english = getLocale() === 'en';
     const sticker = this.#currentTab() === STICKERS && !this.#query;
     if (!sticker && !this.#data) {

@@ -2,7 +2,7 @@ import type { ChatClient, ForwardFailure } from '../../client/types.js';
 import { UNFORWARDABLE_ELEM_TYPES } from '../../protocol/elems.js';
 import type { ErrorBody } from '../../protocol/errors.js';
 import type { ConversationId } from '../../protocol/ids.js';
-import { uiStrings } from '../i18n/ui.js';
+import { forwardStrings } from '../i18n/forward.js';
 // The client imports its send path on first use; an element that sends brings it along, so a
 // send from it never waits for (or, offline, fails to fetch) a chunk after the text is taken.
 import '../../client/send-actions.js';
@@ -46,7 +46,7 @@ export async function runForward(
   // client.forward creates its outbox entries before its first await: calling it, then send,
   // without awaiting in between keeps the note after the forwards.
   const batches = merge
-    ? [client.forward(targets, { conversationId, messageIds, merge: { title: request.title ?? uiStrings().historyTitle } })]
+    ? [client.forward(targets, { conversationId, messageIds, merge: { title: request.title ?? forwardStrings().historyTitle } })]
     : messageIds.map((id) => client.forward(targets, { conversationId, messageIds: [id] }));
   const notes = note.trim() && !refused ? targets.map((t) => client.send(t, note.trim()).then(() => undefined)) : [];
 

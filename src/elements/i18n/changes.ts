@@ -22,17 +22,13 @@ export function changeErrorText(error: Pick<ErrorBody, 'name'> | undefined): str
 }
 
 /**
- * Labels of changes to sent messages (reply, reactions, edit, recall, delete for me, pin) in
- * `<chat-thread>` and `<message-composer>`, in the active locale (read when used).
+ * Labels of changes to sent messages (reply, reactions, edit, recall, pin) in `<chat-thread>` and
+ * `<message-composer>`, in the active locale (read when used). Those only the open message menu
+ * (`./message-menu.ts`) or the list of who reacted (`./reactors.ts`) shows are in modules of their
+ * own: in the script tag they come with those features (`scripts/locale-parts.ts`).
  */
 const changes = {
-  get reply() { return msg('Reply', { id: 'changes.reply' }); },
   get edit() { return msg('Edit', { id: 'changes.edit' }); },
-  get recall() { return msg('Recall', { id: 'changes.recall' }); },
-  get deleteForMe() { return msg('Delete for me', { id: 'changes.deleteForMe' }); },
-  get pin() { return msg('Pin', { id: 'changes.pin' }); },
-  get unpin() { return msg('Unpin', { id: 'changes.unpin' }); },
-  react: (emoji: string) => msg(str`React with ${emoji}`, { id: 'changes.react' }),
   /** Composer bar of a reply: "Replying to Alice". */
   replyingTo: (name: string) => msg(str`Replying to ${name}`, { id: 'changes.replyingTo' }),
   get cancelReply() { return msg('Cancel reply', { id: 'changes.cancelReply' }); },
@@ -51,15 +47,8 @@ const changes = {
     return msg(str`${emoji} ${n}: ${who}`, { id: 'changes.reactionLabel' });
   },
   get reactions() { return msg('Reactions', { id: 'changes.reactions' }); },
-  /** The menu item opening the full emoji picker for a reaction. */
-  get moreReactions() { return msg('More reactions', { id: 'changes.moreReactions' }); },
   /** The button opening the list of who reacted, and that list's name. */
   get whoReacted() { return msg('Who reacted', { id: 'changes.whoReacted' }); },
-  /** One emoji's heading in the list of who reacted: "👍 3". */
-  reactorsOf: (emoji: string, count: number) => `${emoji} ${formatNumber(count)}`,
-  get showMore() { return msg('Show more', { id: 'changes.showMore' }); },
-  get reactorsLoading() { return msg('Loading…', { id: 'changes.reactorsLoading' }); },
-  get reactorsFailed() { return msg('Could not load who reacted.', { id: 'changes.reactorsFailed' }); },
   reacted: (name: string, emoji: string) => msg(str`${name} reacted ${emoji}`, { id: 'changes.reacted' }),
   get messageEdited() { return msg('Message edited', { id: 'changes.messageEdited' }); },
   get pinned() { return msg('Pinned message', { id: 'changes.pinned' }); },

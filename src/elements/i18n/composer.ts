@@ -1,20 +1,12 @@
 import { msg, str } from '@lit/localize';
 import { formatNumber, plural } from './localize.js';
 
-/** Names of the emoji picker's category tabs, by category id (`emoji-data.ts`). */
-const CATEGORIES: Record<string, () => string> = {
-  smileys: () => msg('Smileys', { id: 'composer.category.smileys' }),
-  people: () => msg('People and gestures', { id: 'composer.category.people' }),
-  nature: () => msg('Animals and nature', { id: 'composer.category.nature' }),
-  food: () => msg('Food and drink', { id: 'composer.category.food' }),
-  activities: () => msg('Activities and travel', { id: 'composer.category.activities' }),
-  objects: () => msg('Objects', { id: 'composer.category.objects' }),
-  symbols: () => msg('Symbols', { id: 'composer.category.symbols' }),
-};
 
 /**
- * Labels of `<message-composer>`, its emoji picker and its @mention list, in the active locale
- * (every property is read when it is used).
+ * Labels of `<message-composer>`, what its emoji picker shares with it and its @mention list, in
+ * the active locale (every property is read when it is used). The picker's own are
+ * `./emoji-picker.ts`'s: in the script tag they come with the picker (the second part of a
+ * catalogue, `scripts/locale-parts.ts`).
  */
 const composer = {
   get input() { return msg('Message', { id: 'composer.input' }); },
@@ -34,15 +26,6 @@ const composer = {
   get mutedEverywhere() { return msg("You can't send messages.", { id: 'composer.mutedEverywhere' }); },
   mutedEverywhereUntil: (time: string) => msg(str`You can't send messages until ${time}.`, { id: 'composer.mutedEverywhereUntil' }),
   muteReason: (reason: string) => msg(str`(${reason})`, { id: 'composer.muteReason' }),
-  get emojiSearch() { return msg('Search emoji', { id: 'composer.emojiSearch' }); },
-  get emojiCategories() { return msg('Categories', { id: 'composer.emojiCategories' }); },
-  get emojiResults() { return msg('Search results', { id: 'composer.emojiResults' }); },
-  get emojiNone() { return msg('No emoji match.', { id: 'composer.emojiNone' }); },
-  get emojiLoading() { return msg('Loading emoji…', { id: 'composer.emojiLoading' }); },
-  get emojiFailed() { return msg('The emoji could not be loaded.', { id: 'composer.emojiFailed' }); },
-  get stickers() { return msg('Stickers', { id: 'composer.stickers' }); },
-  /** Name of an emoji category tab; undefined for an unknown id. */
-  category: (id: string): string | undefined => CATEGORIES[id]?.(),
   get mentions() { return msg('Mention someone', { id: 'composer.mentions' }); },
   get mentionAll() { return msg('all', { id: 'composer.mentionAll' }); },
   get mentionAllHint() { return msg('Everyone in this group', { id: 'composer.mentionAllHint' }); },

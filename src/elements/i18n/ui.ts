@@ -22,9 +22,12 @@ const CALLS: Record<'audio' | 'video', Record<CallAction, () => string>> = {
 };
 
 /**
- * Labels of `<chat-thread>` (messages, actions, multi-select, rich messages, receipts) and of
- * `<forward-dialog>`, in the active locale: every property is read when it is used, so one
- * object serves every locale.
+ * Labels of `<chat-thread>` (messages, rich messages, receipts) and what the forward dialog and
+ * the open message menu share with it, in the active locale: every property is read when it is
+ * used, so one object serves every locale. Those only the forward dialog (`./forward.ts`), the open
+ * menu (`./message-menu.ts`) or a dialog (`./dialog-buttons.ts`) shows are in modules of their own:
+ * in the script tag they come with those features (the second part of a catalogue,
+ * `scripts/locale-parts.ts`), as the thread reads this whole object.
  */
 const ui = {
   // The thread around the messages
@@ -41,28 +44,10 @@ const ui = {
   get saidSeparator() { return msg(': ', { id: 'ui.saidSeparator' }); },
   get notSent() { return msg('Message not sent', { id: 'ui.notSent' }); },
   get discard() { return msg('Discard', { id: 'ui.discard' }); },
-  // Message actions and multi-select
+  // A message's menu button, a failed one's Resend, forwarded messages
   get actions() { return msg('Message actions', { id: 'ui.actions' }); },
-  get forward() { return msg('Forward', { id: 'ui.forward' }); },
-  get select() { return msg('Select', { id: 'ui.select' }); },
   get resend() { return msg('Resend', { id: 'ui.resend' }); },
-  get delete() { return msg('Delete', { id: 'ui.delete' }); },
   forwardedFrom: (name: string) => msg(str`Forwarded from ${name}`, { id: 'ui.forwardedFrom' }),
-  get selectMessage() { return msg('Select message', { id: 'ui.selectMessage' }); },
-  selected: (n: number) => {
-    const count = formatNumber(n);
-    return plural(n, {
-      zero: () => msg(str`${count} messages selected`, { id: 'ui.selected.zero' }),
-      one: () => msg(str`${count} message selected`, { id: 'ui.selected.one' }),
-      two: () => msg(str`${count} messages selected`, { id: 'ui.selected.two' }),
-      few: () => msg(str`${count} messages selected`, { id: 'ui.selected.few' }),
-      many: () => msg(str`${count} messages selected`, { id: 'ui.selected.many' }),
-      other: () => msg(str`${count} messages selected`, { id: 'ui.selected.other' }),
-    });
-  },
-  get forwardEach() { return msg('Forward one by one', { id: 'ui.forwardEach' }); },
-  get forwardMerged() { return msg('Forward as one message', { id: 'ui.forwardMerged' }); },
-  get cancel() { return msg('Cancel', { id: 'ui.cancel' }); },
   chatHistory: (n: number) => {
     const count = formatNumber(n);
     return plural(n, {
@@ -77,44 +62,10 @@ const ui = {
   get showMessages() { return msg('Show messages', { id: 'ui.showMessages' }); },
   get hideMessages() { return msg('Hide messages', { id: 'ui.hideMessages' }); },
   mergeTitle: (names: string) => msg(str`Chat history of ${names}`, { id: 'ui.mergeTitle' }),
-  /** Title of a merged forward whose senders are unknown. */
-  get historyTitle() { return msg('Chat history', { id: 'ui.historyTitle' }); },
   /** How names are listed in a merge title: "Bob, Alice". */
   get nameSeparator() { return msg(', ', { id: 'ui.nameSeparator' }); },
-  // <forward-dialog>
-  get dialogTitle() { return msg('Forward', { id: 'ui.dialogTitle' }); },
-  get searchLabel() { return msg('Search conversations and people', { id: 'ui.searchLabel' }); },
-  get searchPlaceholder() { return msg('Search, or type a user id', { id: 'ui.searchPlaceholder' }); },
-  get targetsLabel() { return msg('Send to', { id: 'ui.targetsLabel' }); },
-  get noTargets() { return msg('Nothing matches. Type a user id to send to someone new.', { id: 'ui.noTargets' }); },
-  userId: (id: string) => msg(str`User “${id}”`, { id: 'ui.userId' }),
-  get person() { return msg('Person', { id: 'ui.person' }); },
-  get group() { return msg('Group', { id: 'ui.group' }); },
-  get noteLabel() { return msg('Add a note (optional)', { id: 'ui.noteLabel' }); },
-  confirm: (n: number) => {
-    if (n <= 1) return msg('Forward', { id: 'ui.confirm.one' });
-    const count = formatNumber(n);
-    return msg(str`Forward to ${count}`, { id: 'ui.confirm.other' });
-  },
-  get close() { return msg('Close', { id: 'ui.close' }); },
-  get done() { return msg('Done', { id: 'ui.done' }); },
-  get previewLabel() { return msg('Forwarding', { id: 'ui.previewLabel' }); },
-  merged: (n: number) => {
-    const count = formatNumber(n);
-    return plural(n, {
-      zero: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.zero' }),
-      one: () => msg(str`${count} message as one chat history`, { id: 'ui.merged.one' }),
-      two: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.two' }),
-      few: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.few' }),
-      many: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.many' }),
-      other: () => msg(str`${count} messages as one chat history`, { id: 'ui.merged.other' }),
-    });
-  },
-  get sending() { return msg('Sending…', { id: 'ui.sending' }); },
-  get sent() { return msg('Forwarded', { id: 'ui.sent' }); },
-  get failed() { return msg('Not forwarded', { id: 'ui.failed' }); },
-  get resultsLabel() { return msg('Results', { id: 'ui.resultsLabel' }); },
   // Rich messages, uploads, typing, receipts
+  get sending() { return msg('Sending…', { id: 'ui.sending' }); },
   get image() { return msg('Image', { id: 'ui.image' }); },
   get openImage() { return msg('Open the full image', { id: 'ui.openImage' }); },
   get expandVideo() { return msg('Open in the viewer', { id: 'ui.expandVideo' }); },
@@ -176,7 +127,15 @@ const ui = {
 
 export type UiStrings = typeof ui;
 
-/** The labels of the thread and the forward dialog, in the active locale. */
+/** The labels of the thread, in the active locale. */
 export function uiStrings(): UiStrings {
   return ui;
+}
+
+/**
+ * `own`'s labels over `base`'s, getters kept (each still read when used): the labels of a feature
+ * loaded on first use, with those it shares with the panel, as one object.
+ */
+export function overStrings<B extends object, O extends object>(base: B, own: O): B & O {
+  return Object.create(base, Object.getOwnPropertyDescriptors(own)) as B & O;
 }

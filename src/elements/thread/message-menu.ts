@@ -1,8 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { messageKey, type ChatMessage } from '../../client/types.js';
 import { isResendable } from '../../client/resendable.js';
-import type { UiStrings } from '../i18n/ui.js';
-import { changeStrings } from '../i18n/changes.js';
+import { menuStrings, type MenuStrings } from '../i18n/message-menu.js';
 import { panelLabels } from '../i18n/panel-labels.js';
 import { loadOnce } from '../load-once.js';
 import { adoptLazyStyles } from '../styles/lazy-styles.js';
@@ -29,21 +28,20 @@ export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'
  * messages, to the site's moderators), then the quick reactions and More reactions (the full emoji picker). A recalled one only Delete for me; a
  * sending one nothing (`hasMenu` in `message-row.ts` says which messages have a menu button).
  */
-export function menuItemsFor(m: ChatMessage, t: UiStrings): MenuItem[] {
+export function menuItemsFor(m: ChatMessage, t: MenuStrings = menuStrings()): MenuItem[] {
   if (m.status === 'failed') return [...(isResendable(m.error) ? [{ id: 'resend', label: t.resend } as const] : []), { id: 'delete', label: t.delete }];
-  const s = changeStrings();
   if (m.status !== 'sent' || !m.id) return [];
-  if (m.recalled || m.elem.type === 'recalled') return [{ id: 'hide', label: s.deleteForMe }];
+  if (m.recalled || m.elem.type === 'recalled') return [{ id: 'hide', label: t.deleteForMe }];
   const items: MenuItem[] = [];
   if (isForwardable(m)) items.push({ id: 'forward', label: t.forward }, { id: 'select', label: t.select });
-  items.push({ id: 'reply', label: s.reply });
-  if (m.isSelf && m.elem.type === 'text') items.push({ id: 'edit', label: s.edit });
-  items.push(m.pinned ? { id: 'unpin', label: s.unpin } : { id: 'pin', label: s.pin });
-  if (m.isSelf) items.push({ id: 'recall', label: s.recall });
-  items.push({ id: 'hide', label: s.deleteForMe });
+  items.push({ id: 'reply', label: t.reply });
+  if (m.isSelf && m.elem.type === 'text') items.push({ id: 'edit', label: t.edit });
+  items.push(m.pinned ? { id: 'unpin', label: t.unpin } : { id: 'pin', label: t.pin });
+  if (m.isSelf) items.push({ id: 'recall', label: t.recall });
+  items.push({ id: 'hide', label: t.deleteForMe });
   if (!m.isSelf && m.elem.type !== 'system') items.push({ id: 'report', label: panelLabels.report });
-  for (const emoji of QUICK_REACTIONS) items.push({ id: 'react', label: s.react(emoji), emoji });
-  items.push({ id: 'react-more', label: s.moreReactions });
+  for (const emoji of QUICK_REACTIONS) items.push({ id: 'react', label: t.react(emoji), emoji });
+  items.push({ id: 'react-more', label: t.moreReactions });
   return items;
 }
 
@@ -69,7 +67,7 @@ export function onMenuKeydown(e: KeyboardEvent, close: (focusButton: boolean) =>
 }
 
 /** The bar of multi-select mode: how many are picked, forward one by one or merged, cancel. */
-export function renderSelectionBar(t: UiStrings, count: number, on: { forward(merge: boolean): void; cancel(): void }) {
+export function renderSelectionBar(t: MenuStrings, count: number, on: { forward(merge: boolean): void; cancel(): void }) {
   return html`<div part="selection-bar" role="toolbar" aria-label=${t.selected(count)}>
     <span aria-live="polite">${t.selected(count)}</span>
     <button part="forward-each-button" type="button" ?disabled=${count === 0} @click=${() => on.forward(false)}>${t.forwardEach}</button>
@@ -149,19 +147,20 @@ export class MessageMenu {
   }
 
   /** In multi-select mode, the checkbox of a message that can be forwarded. */
-  renderCheckbox(m: ChatMessage, t: UiStrings): TemplateResult | typeof nothing {
+  renderCheckbox(m: ChatMessage): TemplateResult | typeof nothing {
     if (!this.#actions.selecting || !isForwardable(m)) return nothing;
     return html`<input
       part="select-checkbox"
       type="checkbox"
-      aria-label=${t.selectMessage}
+      aria-label=${menuStrings().selectMessage}
       .checked=${this.#actions.selected.includes(m.id)}
       @change=${() => this.toggleSelected(m.id)}
     />`;
   }
 
   /** The open menu of `m` (its items as menu items, the quick reactions in a row of their own). */
-  render(m: ChatMessage, t: UiStrings): TemplateResult {
+  render(m: ChatMessage): TemplateResult {
+    const t = menuStrings();
     const items = menuItemsFor(m, t);
     const item = (i: MenuItem, inner: unknown, label?: string) =>
       html`<button part="menu-item ${i.id}" role="menuitem" type="button" tabindex="-1" aria-haspopup=${i.id === 'react-more' ? 'dialog' : nothing} aria-label=${label ?? nothing} title=${label ?? nothing} @click=${() => this.pick(m, i)}>
@@ -177,10 +176,10 @@ export class MessageMenu {
   }
 
   /** What shows over the thread: the bar of multi-select mode, the reaction picker, the report dialog. */
-  renderOverlays(t: UiStrings): unknown[] {
+  renderOverlays(): unknown[] {
     const actions = this.#actions;
     return [
-      actions.selecting ? renderSelectionBar(t, actions.selected.length, { forward: (merge) => this.forwardSelected(merge), cancel: () => actions.set(() => actions.reset()) }) : nothing,
+      actions.selecting ? renderSelectionBar(menuStrings(), actions.selected.length, { forward: (merge) => this.forwardSelected(merge), cancel: () => actions.set(() => actions.reset()) }) : nothing,
       this.picker.render(),
       this.report?.render() ?? nothing,
     ];

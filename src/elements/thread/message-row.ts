@@ -75,7 +75,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
       class="${side} ${delivery}${continued ? ' continued' : ''}${mentioned ? ' mentioned' : ''}"
       data-key=${key}
     >
-      ${actions.menu?.renderCheckbox(m, t)}
+      ${actions.menu?.renderCheckbox(m)}
       ${self ? nothing : continued ? html`<span class="avatar-space"></span>` : ctx.profiles ? renderAvatarButton(m, name) : renderAvatar(m, name)}
       <div class="body">
         ${!self && !continued
@@ -115,7 +115,7 @@ function renderMenuButton(t: UiStrings, actions: MessageActions, m: ChatMessage,
     <button part="actions-button" type="button" aria-label=${t.actions} aria-haspopup="menu" aria-expanded=${open ? 'true' : 'false'} @click=${() => actions.toggleMenu(key)}>
       ⋯
     </button>
-    ${open ? open.render(m, t) : nothing}
+    ${open ? open.render(m) : nothing}
   </span>`;
 }
 

@@ -4,7 +4,7 @@ import type { ErrorBody } from '../../protocol/error-codes.js';
 import { isConversationId } from '../../protocol/ids.js';
 import { REPORT_NOTE_CHARS, REPORT_REASONS, type ReportReason } from '../../protocol/reports.js';
 import { reportErrorText, reportStrings } from '../i18n/report.js';
-import { uiStrings } from '../i18n/ui.js';
+import { dialogButtons } from '../i18n/dialog-buttons.js';
 import { adoptLazyStyles } from '../styles/lazy-styles.js';
 import { reportDialogStyles } from './report-dialog.styles.js';
 
@@ -135,7 +135,7 @@ export class ReportDialog {
   render() {
     if (!this.#for) return nothing;
     const t = reportStrings();
-    const ui = uiStrings();
+    const ui = dialogButtons;
     const sending = this.#state === 'sending';
     const done = this.#state === 'done';
     return html`<dialog part="report-dialog" aria-labelledby="report-title" @cancel=${this.#onCancel} @keydown=${this.#onKeydown}>

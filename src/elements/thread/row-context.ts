@@ -64,7 +64,7 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
       },
       reactorsFor: actions.reactors?.openFor ?? '',
       toggleReactors: (m, key) => actions.toggleReactors(m, key),
-      renderReactors: (m, key) => actions.reactors?.render(changeStrings(), m, key, nameOf) ?? nothing,
+      renderReactors: (m, key) => actions.reactors?.render(m, key, nameOf) ?? nothing,
     },
     elems: {
       t,

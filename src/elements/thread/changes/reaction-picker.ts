@@ -2,7 +2,7 @@ import { nothing, type ReactiveControllerHost } from 'lit';
 import type { ChatMessage } from '../../../client/types.js';
 import type { EmojiPicker } from '../../composer/emoji-picker.js';
 import { loadEmojiPicker } from '../../composer/load-emoji-picker.js';
-import { changeStrings } from '../../i18n/changes.js';
+import { menuStrings } from '../../i18n/message-menu.js';
 import { composerStrings } from '../../i18n/composer.js';
 
 /** What the thread does with a reaction picked for a message. */
@@ -68,6 +68,6 @@ export class ReactionPicker {
     if (!this.#picker) return nothing;
     const t = composerStrings();
     // The composer's labels, but the dialog is named for what it does here.
-    return this.#picker.render(Object.create(t, { emoji: { value: changeStrings().moreReactions } }) as typeof t);
+    return this.#picker.render(Object.create(t, { emoji: { value: menuStrings().moreReactions } }) as typeof t);
   }
 }

@@ -1,7 +1,7 @@
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { ChatClient, ChatMessage } from '../../../client/types.js';
 import { isConversationId } from '../../../protocol/ids.js';
-import type { ChangeStrings } from '../../i18n/changes.js';
+import { reactorStrings } from '../../i18n/reactors.js';
 
 /** Names asked for at a time in the list of who reacted ("Show more" asks for the next). */
 export const REACTORS_PAGE = 20;
@@ -83,8 +83,9 @@ export class Reactors {
   }
 
   /** The open list under a message's chips, or nothing. */
-  render(s: ChangeStrings, m: ChatMessage, key: string, nameOf: (id: string) => string): TemplateResult | typeof nothing {
+  render(m: ChatMessage, key: string, nameOf: (id: string) => string): TemplateResult | typeof nothing {
     if (this.openFor !== key || !m.reactions?.length) return nothing;
+    const s = reactorStrings();
     const onKeydown = (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
       e.stopPropagation();
