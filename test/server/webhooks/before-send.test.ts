@@ -7,7 +7,13 @@ import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { verifySignature } from '../../../src/server/webhooks/signature.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
-import type { TestSocket } from '../helpers/ws-client.js';
+import { TestSocket } from '../helpers/ws-client.js';
+import { runMain } from '../helpers/natter-process.js';
+import { freePort } from '../../../bench/lib/spawn.js';
+import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectClient, startServer as startClientServer, synced } from '../../client/real-server.js';
 
 const SECRET = 'before-send-secret-0123456789';
@@ -162,6 +168,33 @@ describe('before-send hook, seen by the client SDK', () => {
       alice.close();
     } finally {
       await srv.stop();
+      await hook.close();
+    }
+  });
+});
+
+describe('before-send hook, set from the environment', () => {
+  it('natter-server with NATTER_BEFORE_SEND_URL alone waits for the hook\'s answer (the default timeout, not none)', async () => {
+    const hook = await startHook();
+    const dataDir = mkdtempSync(join(tmpdir(), 'natter-env-'));
+    const server = runMain({
+      PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: '', NATTER_DEV: '1',
+      NATTER_BEFORE_SEND_URL: hook.url, NATTER_BEFORE_SEND_SECRET: SECRET,
+    });
+    try {
+      const url = await server.listening;
+      const { token } = (await (await fetch(`${url}/v1/dev/token?user=alice`)).json()) as { token: string };
+      const alice = await TestSocket.connect(`${url.replace('http', 'ws')}/ws`);
+      alice.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token });
+      await alice.next('sync.done');
+      const refused = await sendText(alice, 'p2p:bob', 'reject: buy at shop.example');
+      assert.equal(refused.type === 'message.error' && refused.reason, 'No links to other shops, please.');
+      assert.equal(hook.calls.length, 1);
+      alice.close();
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
       await hook.close();
     }
   });
