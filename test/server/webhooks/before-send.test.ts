@@ -14,7 +14,7 @@ import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectClient, startServer as startClientServer, synced } from '../../client/real-server.js';
+import { connectClient, startServer as startClientServer, synced, until } from '../../client/real-server.js';
 
 const SECRET = 'before-send-secret-0123456789';
 
@@ -153,20 +153,25 @@ describe('before-send hook', () => {
 });
 
 describe('before-send hook, seen by the client SDK', () => {
-  it('keeps the site\'s reason on the failed message (what the thread shows)', async () => {
+  it('keeps the site\'s reason on the failed message (what the thread shows), and shows the sender the text a rewrite stored', async () => {
     const hook = await startHook();
     const srv = await startClientServer({ beforeSend: { url: hook.url, secret: SECRET } });
+    let alice: ReturnType<typeof connectClient> | undefined;
     try {
       for (const u of ['alice', 'bob']) assert.equal((await srv.admin('PUT', `/v1/users/${u}`, { name: u })).status, 200);
-      const alice = connectClient(srv, await srv.token('alice'));
+      const a = (alice = connectClient(srv, await srv.token('alice')));
       await synced(alice);
       const failure = await alice.send('p2p:bob', 'reject this one').then(() => undefined, (err: unknown) => err);
       assert.equal((failure as { name?: string })?.name, 'MESSAGE_REJECTED');
       const failed = alice.messages('p2p:bob').get().find((m) => m.status === 'failed');
       assert.equal(failed?.error?.name, 'MESSAGE_REJECTED');
       assert.equal(failed?.error?.reason, 'No links to other shops, please.');
-      alice.close();
+      // A rewritten message: the sender's device shows what was stored, as everyone else's does.
+      await alice.send('p2p:bob', 'rewrite: rubbish');
+      await until(() => a.messages('p2p:bob').get().some((m) => m.status === 'sent' && m.elem.type === 'text' && m.elem.text === 'r*******'), 'the sender sees the rewritten text');
+      assert.ok(!alice.messages('p2p:bob').get().some((m) => m.elem.type === 'text' && m.elem.text === 'rewrite: rubbish'), 'not what was typed');
     } finally {
+      alice?.close();
       await srv.stop();
       await hook.close();
     }
