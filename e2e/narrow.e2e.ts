@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { until } from './lib/browser.js';
-import type { RunningServer } from './lib/server.js';
+import { adminRequest, type RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
 let server: RunningServer;
@@ -87,6 +87,27 @@ test('at 320 px, a long title is cut with an ellipsis and leaves the back and se
     }
     const middle = (r: DOMRect) => (r.top + r.bottom) / 2;
     assert.ok(Math.abs(middle(search) - middle(title)) < 4, `${where}: search beside the title, on its row`);
+    await context.close();
+  }
+});
+
+test('at 360 px, a group\'s Group info button stays on one line beside a long title, LTR and RTL', async () => {
+  await adminRequest(server, 'PUT', '/v1/users/gina', { name: 'Gina' });
+  await adminRequest(server, 'POST', '/v1/groups', { id: 'neighbours', name: 'Neighbours of the old mill street', owner: 'gina', members: [] });
+  for (const lang of ['en', 'ar']) {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e));
+    await page.goto(`${server.url}/?user=gina&lang=${lang}#group:neighbours`);
+    await page.locator('#state[data-state="online"]').waitFor();
+    await page.locator('#group-info:not([hidden])').waitFor();
+    // Its words on lines of their own: one client rect per line of the label.
+    const lines = await page.locator('#group-info').evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    assert.equal(lines, 1, `${lang}: "Group info" on one line (it wrapped to two, making the header taller)`);
     await context.close();
   }
 });

@@ -319,8 +319,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   function onAck(frame: ServerFrameOf<'message.ack'>): void {
     const own = sender.acked(frame);
     if (!own || frame.seq === 0) return;
-    // A forward's content is written by the server: fetch it rather than guess it.
-    if (own.entry.forward) engine.expectSeq(own.entry.conversationId, frame.seq, own.entry.clientMsgId);
+    // A forward's content is written by the server, a rewritten one changed by it: fetch it rather than guess it.
+    if (own.entry.forward || frame.rewritten) engine.expectSeq(own.entry.conversationId, frame.seq, own.entry.clientMsgId);
     else engine.commitOwn(own.message);
     publish();
   }

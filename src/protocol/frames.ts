@@ -98,6 +98,8 @@ export const MessageAckSchema = v.object({
   time: v.number(),
   /** This clientMsgId was already committed; these are the original values. */
   duplicate: v.optional(v.boolean()),
+  /** The server stored other content than sent (the word list masked it, the before-send hook rewrote it): fetch it. */
+  rewritten: v.optional(v.boolean()),
 });
 
 export const MessageErrorSchema = v.object({

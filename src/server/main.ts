@@ -54,7 +54,7 @@
  *   NATTER_FRIEND_REQUESTS (on: adding a friend sends a request to accept; default off, adding is direct),
  *   NATTER_FRIEND_REQUESTS_PENDING (100: requests one user may have pending, sent and received each).
  * Dev mode keeps a generated secret and admin key in the data dir, seeds alice, bob, carol and
- * the group `demo`, and serves GET /v1/dev/token?user=<id>.
+ * the group `demo` (owned by alice), and serves GET /v1/dev/token?user=<id>.
  */
 import { changePolicyFromEnv } from './changes/policy.js';
 import { existsSync, readFileSync } from 'node:fs';

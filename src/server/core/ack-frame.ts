@@ -7,7 +7,7 @@ import type { ConversationId, Message } from '../../protocol/index.js';
  * the protocol's patterns when the frame was decoded (letters, digits and `_ . @ - :`), message
  * ids are the server's own UUIDs (`newMessageId`), seq and time are integers.
  */
-export function ackText(clientMsgId: string, conversationId: ConversationId, message: Message, duplicate: boolean): string {
+export function ackText(clientMsgId: string, conversationId: ConversationId, message: Message, duplicate: boolean, rewritten = false): string {
   return '{"type":"message.ack","clientMsgId":"' + clientMsgId + '","conversationId":"' + conversationId + '","id":"' + message.id +
-    '","seq":' + message.seq + ',"time":' + message.time + (duplicate ? ',"duplicate":true}' : '}');
+    '","seq":' + message.seq + ',"time":' + message.time + (duplicate ? ',"duplicate":true' : '') + (rewritten ? ',"rewritten":true}' : '}');
 }

@@ -662,7 +662,10 @@ class FrameAnswer implements SendEnd {
 
   sent(outcome: SendOutcome | undefined): void {
     try {
-      if (outcome) this.#conn.send(ackText(this.#frame.clientMsgId, this.#frame.conversationId, outcome.message, outcome.duplicate));
+      // The word list and the before-send hook replace the elem only when they change it: another
+      // object than the frame's tells the sender's device that what it shows is not what was stored.
+      const elem = this.#frame.elem;
+      if (outcome) this.#conn.send(ackText(this.#frame.clientMsgId, this.#frame.conversationId, outcome.message, outcome.duplicate, !outcome.duplicate && elem !== undefined && outcome.message.elem !== elem));
     } catch (err) {
       return this.#fail(err);
     }

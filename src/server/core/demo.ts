@@ -15,16 +15,24 @@ export const DEMO_USERS = [
   ['carol', 'Carol'],
 ] as const;
 
-/** Seeds alice, bob and carol (friends of each other) and the group `demo`; safe to rerun. */
+/** The demo group's owner: its admin features (mute, roles, rename, notice) are tried as `?user=alice`. */
+export const DEMO_OWNER = DEMO_USERS[0][0];
+
+/** Seeds alice, bob and carol (friends of each other) and the group `demo` (alice owns it); safe to rerun. */
 export async function seedDemo(admin: AdminApi, store: Store): Promise<void> {
   for (const [id, name] of DEMO_USERS) {
     const user = await store.getUser(id);
     if (!user || user.deleted) await admin.putUser(id, { name });
   }
   for (const [a] of DEMO_USERS) for (const [b] of DEMO_USERS) if (a < b) await admin.setFriends(a, b, true);
-  if (!(await store.getGroup(DEMO_GROUP))) {
+  const group = await store.getGroup(DEMO_GROUP);
+  if (!group) {
     // The demo room shows its whole history to whoever joins it (new groups default to since-join).
-    await admin.createGroup({ id: DEMO_GROUP, name: 'Demo group', members: DEMO_USERS.map(([id]) => id), historyVisibility: 'all' });
+    await admin.createGroup({ id: DEMO_GROUP, name: 'Demo group', owner: DEMO_OWNER, members: DEMO_USERS.map(([id]) => id), historyVisibility: 'all' });
+  } else if (!group.dismissed && (await store.isGroupMember(DEMO_GROUP, DEMO_OWNER)) && !(await admin.group(DEMO_GROUP)).owner) {
+    // A data dir seeded before the demo had an owner: alice takes it quietly (no "owner changed"
+    // notice to everyone at each start), as if she had been seeded owner.
+    await store.setGroupRole(DEMO_GROUP, DEMO_OWNER, 'owner');
   }
 }
 

@@ -3,6 +3,7 @@ import { ChatError, ElemSchema, LIMITS, USER_ELEM_TYPES, type Elem, type ErrorBo
 import type { Logger } from '../core/logger.js';
 import type { MessageDraft } from '../core/types.js';
 import { postSigned } from './signature.js';
+import { stripUndefined } from '../options.js';
 
 /** `beforeSend` of ChatServerOptions (env: NATTER_BEFORE_SEND_*). */
 export interface BeforeSendOptions {
@@ -38,7 +39,9 @@ export class BeforeSendHook {
   readonly #observe: (outcome: BeforeSendOutcome, seconds: number) => void;
 
   constructor(o: BeforeSendOptions, logger: Logger, observe: (outcome: BeforeSendOutcome, seconds: number) => void = () => {}) {
-    this.#o = { timeoutMs: 1000, fallback: 'allow', ...o };
+    // stripUndefined: natter-server passes `timeoutMs: undefined` when NATTER_BEFORE_SEND_TIMEOUT_MS
+    // is unset, which spread over the default timed every call out at once (the fallback applied).
+    this.#o = { timeoutMs: 1000, fallback: 'allow', ...stripUndefined(o) } as Required<BeforeSendOptions>;
     this.#log = logger;
     this.#observe = observe;
   }

@@ -51,8 +51,12 @@ describe('word list: admin REST, sends and edits', () => {
     const bob = await t.login('bob');
     const ack = await send(alice, 'p2p:bob', 'well DARN it, configured');
     assert.equal(ack.type, 'message.ack');
+    assert.equal(ack.type === 'message.ack' && ack.rewritten, true, 'the sender is told its text was masked');
     const got = await bob.next('message.new');
     assert.equal(textOf(got), 'well **** it, **********');
+    const plain = await send(alice, 'p2p:bob', 'nothing to mask');
+    assert.equal(plain.type === 'message.ack' && plain.rewritten, undefined);
+    await bob.next('message.new');
     const refused = await send(alice, 'p2p:bob', '你这个笨蛋');
     assert.equal(refused.type, 'message.error');
     assert.deepEqual([refused.name, refused.code, (refused as { reasonCode?: string }).reasonCode], ['MESSAGE_REJECTED', 4016, 'word-list']);

@@ -7,8 +7,14 @@ import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { verifySignature } from '../../../src/server/webhooks/signature.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
-import type { TestSocket } from '../helpers/ws-client.js';
-import { connectClient, startServer as startClientServer, synced } from '../../client/real-server.js';
+import { TestSocket } from '../helpers/ws-client.js';
+import { runMain } from '../helpers/natter-process.js';
+import { freePort } from '../../../bench/lib/spawn.js';
+import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectClient, startServer as startClientServer, synced, until } from '../../client/real-server.js';
 
 const SECRET = 'before-send-secret-0123456789';
 
@@ -147,21 +153,53 @@ describe('before-send hook', () => {
 });
 
 describe('before-send hook, seen by the client SDK', () => {
-  it('keeps the site\'s reason on the failed message (what the thread shows)', async () => {
+  it('keeps the site\'s reason on the failed message (what the thread shows), and shows the sender the text a rewrite stored', async () => {
     const hook = await startHook();
     const srv = await startClientServer({ beforeSend: { url: hook.url, secret: SECRET } });
+    let alice: ReturnType<typeof connectClient> | undefined;
     try {
       for (const u of ['alice', 'bob']) assert.equal((await srv.admin('PUT', `/v1/users/${u}`, { name: u })).status, 200);
-      const alice = connectClient(srv, await srv.token('alice'));
+      const a = (alice = connectClient(srv, await srv.token('alice')));
       await synced(alice);
       const failure = await alice.send('p2p:bob', 'reject this one').then(() => undefined, (err: unknown) => err);
       assert.equal((failure as { name?: string })?.name, 'MESSAGE_REJECTED');
       const failed = alice.messages('p2p:bob').get().find((m) => m.status === 'failed');
       assert.equal(failed?.error?.name, 'MESSAGE_REJECTED');
       assert.equal(failed?.error?.reason, 'No links to other shops, please.');
+      // A rewritten message: the sender's device shows what was stored, as everyone else's does.
+      await alice.send('p2p:bob', 'rewrite: rubbish');
+      await until(() => a.messages('p2p:bob').get().some((m) => m.status === 'sent' && m.elem.type === 'text' && m.elem.text === 'r*******'), 'the sender sees the rewritten text');
+      assert.ok(!alice.messages('p2p:bob').get().some((m) => m.elem.type === 'text' && m.elem.text === 'rewrite: rubbish'), 'not what was typed');
+    } finally {
+      alice?.close();
+      await srv.stop();
+      await hook.close();
+    }
+  });
+});
+
+describe('before-send hook, set from the environment', () => {
+  it('natter-server with NATTER_BEFORE_SEND_URL alone waits for the hook\'s answer (the default timeout, not none)', async () => {
+    const hook = await startHook();
+    const dataDir = mkdtempSync(join(tmpdir(), 'natter-env-'));
+    const server = runMain({
+      PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: '', NATTER_DEV: '1',
+      NATTER_BEFORE_SEND_URL: hook.url, NATTER_BEFORE_SEND_SECRET: SECRET,
+    });
+    try {
+      const url = await server.listening;
+      const { token } = (await (await fetch(`${url}/v1/dev/token?user=alice`)).json()) as { token: string };
+      const alice = await TestSocket.connect(`${url.replace('http', 'ws')}/ws`);
+      alice.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token });
+      await alice.next('sync.done');
+      const refused = await sendText(alice, 'p2p:bob', 'reject: buy at shop.example');
+      assert.equal(refused.type === 'message.error' && refused.reason, 'No links to other shops, please.');
+      assert.equal(hook.calls.length, 1);
       alice.close();
     } finally {
-      await srv.stop();
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
       await hook.close();
     }
   });
