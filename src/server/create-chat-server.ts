@@ -4,9 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { createMemoryBus } from './bus/memory-bus.js';
 import { createMemoryPresence } from './bus/memory-presence.js';
-import { createRedisBus } from './bus/redis-bus.js';
-import { createRedisPresence } from './bus/redis-presence.js';
-import { createRedisRateLimiter } from './bus/redis-rate-limiter.js';
 import { AdminApi } from './core/admin.js';
 import type { Bus } from './core/bus.js';
 import { ChatCore } from './core/chat-core.js';
@@ -19,9 +16,11 @@ import { buildHttpApp } from './http/http-app.js';
 import { metricsRoutes } from './http/metrics-routes.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { resolveOptions, stripUndefined, type ChatServerOptions } from './options.js';
+import {
+  createPostgresFileIndex, createPostgresStore, createRedisBus, createRedisPresence, createRedisRateLimiter,
+} from './optional-backends.js';
 import { compileProxyTrust } from './proxy-trust.js';
-import { PushService } from './push/push-service.js';
-import { createPostgresStore } from './store/postgres-store.js';
+import type { PushService } from './push/push-service.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
 import { LinkPreviews } from './previews/link-previews.js';
@@ -30,7 +29,6 @@ import type { FileIndex } from './uploads/file-index.js';
 import { createMemoryFileIndex } from './uploads/memory-file-index.js';
 import type { FileStorage } from './uploads/file-storage.js';
 import { openFileStorage } from './uploads/open-file-storage.js';
-import { createPostgresFileIndex } from './uploads/postgres-file-index.js';
 import { createSqliteFileIndex } from './uploads/sqlite-file-index.js';
 import { startUploadSweeper, type UploadSweeper } from './uploads/upload-sweeper.js';
 import { WebhookDeliverer } from './webhooks/deliverer.js';
@@ -127,7 +125,8 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
 
   let push: PushService | undefined;
   try {
-    if (o.push) push = await PushService.create(store, o.clock, o.push, logger);
+    // Imported only when push is on: web-push and its ASN.1/JWS stack are some 30 modules at startup.
+    if (o.push) push = await (await import('./push/push-service.js')).PushService.create(store, o.clock, o.push, logger);
   } catch (err) {
     for (const r of opened.reverse()) await r.close().catch(() => undefined);
     throw err;

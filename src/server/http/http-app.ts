@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AdminApi } from '../core/admin.js';
 import type { ChatCore } from '../core/chat-core.js';
@@ -98,7 +97,8 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
   previewsRoutes(app, core, options.uploads?.rateLimiter);
 
   if (options.dev) devRoutes(app, core, admin);
-  if (options.staticDir) await app.register(fastifyStatic, { root: options.staticDir, prefix: '/' });
+  // Imported only with a static directory: @fastify/static brings glob, send and mime (some 20 modules).
+  if (options.staticDir) await app.register((await import('@fastify/static')).default, { root: options.staticDir, prefix: '/' });
   return app;
 }
 

@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger.js';
 import { createDiskFileStorage } from './disk-file-storage.js';
 import type { FileStorage } from './file-storage.js';
 import { createMemoryFileStorage } from './memory-file-storage.js';
-import { createPostgresFileStorage } from './postgres-file-storage.js';
+import { createPostgresFileStorage, createS3FileStorage } from '../optional-backends.js';
 import type { S3FileStorageOptions } from './s3-file-storage.js';
 
 /** A FileStorage, or a function making one (called once, at start). */
@@ -34,11 +34,7 @@ export interface FileStorageChoice {
  */
 export async function openFileStorage(c: FileStorageChoice, logger: Logger): Promise<{ storage: FileStorage; kind: FileStorageKind; owned: boolean }> {
   if (c.fileStorage) return { storage: typeof c.fileStorage === 'function' ? await c.fileStorage() : c.fileStorage, kind: 'given', owned: false };
-  if (c.s3) {
-    // Imported here: the S3 adapter's module imports the AWS SDK in turn, which most servers never need.
-    const { createS3FileStorage } = await import('./s3-file-storage.js');
-    return { storage: await createS3FileStorage(c.s3), kind: 's3', owned: true };
-  }
+  if (c.s3) return { storage: await createS3FileStorage(c.s3), kind: 's3', owned: true };
   if (c.uploadDir) return { storage: createDiskFileStorage(c.uploadDir), kind: 'disk', owned: true };
   if (c.databaseUrl) {
     const storage = await createPostgresFileStorage({ connectionString: c.databaseUrl, logger });
