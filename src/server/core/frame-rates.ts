@@ -34,7 +34,8 @@ export const OPEN_ATTEMPTS_PER_CONNECTION = 10;
  * hold (1,280 a second): the rest of its flood waits in TCP buffers and in the flooder, costing
  * this server nothing. One that writes without waiting has each TCP read (up to some 1,800
  * small frames) queued and handled 32 frames a turn (ws/gateway.ts, FRAMES_PER_TURN), the queue
- * waiting too while 32 are in handling: 32 per hold as well (about 2,200 answers a second measured).
+ * waiting too while 32 are in handling, and so is a read arriving then: 32 per hold as well (about
+ * 1,200-1,300 answers a second measured over the flooder's own window, fewer under load as holds run late).
  * Short, so a client that overshoots by a burst (or the fuzzer) is answered without a long
  * stall. A client within its budget never meets it.
  */

@@ -171,7 +171,10 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     socket.prependListener('data', () => (readThisTurn = 0));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       ws.alive = true;
-      if (queued !== undefined || ++readThisTurn > FRAMES_PER_TURN) return defer(data, isBinary);
+      // With MAX_PENDING_FRAMES in handling the rest of the read waits too: pausing stops only the
+      // next read, and a read starting with some frames in handling took its whole turn's share
+      // on top (up to 63 of a flooder's frames in one refusal hold; a few holds a second under load).
+      if (queued !== undefined || pending >= MAX_PENDING_FRAMES || ++readThisTurn > FRAMES_PER_TURN) return defer(data, isBinary);
       take(data, isBinary);
     });
     const take = (data: RawData, isBinary: boolean): void => {

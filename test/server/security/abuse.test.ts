@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
+import { REFUSED_HOLD_MS } from '../../../src/server/core/frame-rates.js';
 import { cmid, createUsers, startServer, text } from '../helpers/test-server.js';
 import { TestSocket } from '../helpers/ws-client.js';
 import { serverOnEachStore } from '../helpers/store-server.js';
@@ -329,6 +330,8 @@ describe('invalid frame floods', () => {
 
 describe('valid frames as fast as TCP takes them', () => {
   const firehose = fileURLToPath(new URL('../fixtures/firehose.ts', import.meta.url));
+  /** A flooder's counts at SIGTERM: frames written, answers read, and those read in the flood's `floodMs` so far. */
+  type FlooderCounts = { written: number; answers: number; floodAnswers: number; floodMs: number };
 
   /** Runs fixtures/firehose.ts (its own process: it writes at full speed, not sharing this loop) as `userId`. */
   async function startFlooder(t: Awaited<ReturnType<typeof startServer>>, userId: string, kinds: string) {
@@ -337,11 +340,11 @@ describe('valid frames as fast as TCP takes them', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     await until(() => out.includes('flooding'), 'the flooder to start', 30_000);
     return {
-      async stop(): Promise<{ written: number; answers: number; seconds: number }> {
+      async stop(): Promise<FlooderCounts> {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
-        return JSON.parse(out.trim().split('\n').at(-1)!) as { written: number; answers: number; seconds: number };
+        return JSON.parse(out.trim().split('\n').at(-1)!) as FlooderCounts;
       },
     };
   }
@@ -383,15 +386,53 @@ describe('valid frames as fast as TCP takes them', () => {
       await createUsers(t, 'mallory', 'victim');
       const flooder = await startFlooder(t, 'mallory', 'ping');
       await new Promise((r) => setTimeout(r, 1500));
-      // Over the seconds the flooder flooded, by its own clock: at load average 20 this process
-      // heard `flooding` late, and its own 1.5 s window made 5,627 answers 3,559 a second.
-      const { written, answers, seconds } = await flooder.stop();
-      const rate = answers / seconds;
-      console.log(`# ping flood past the budget: flooder wrote ${written}, read ${answers} answers (${rate.toFixed(0)}/s)`);
+      const { written, floodAnswers, floodMs } = await flooder.stop();
+      // The flooder's own window: this process sees `flooding` late under load (1-6 s after the
+      // flood began, 900-3,000 answers read by then, at load 12-18), and counting those over this
+      // process's 1.5 s made 1,500-2,400 a second of a flood answered 450-1,120 a second (3,559 on a CI run).
+      const rate = floodAnswers / (floodMs / 1000);
+      console.log(`# ping flood past the budget: flooder wrote ${written}, read ${floodAnswers} answers in ${floodMs.toFixed(0)} ms of flood (${rate.toFixed(0)}/s)`);
       assert.ok(written > 10_000, `the flooder kept writing (${written})`);
       // 32 frames per 25 ms hold is 1,280 a second (plus the budget's 240 and the read that
       // starts each hold). Before, the queue was drained 32 frames a turn, held or not: 10,000-20,000 a second.
       assert.ok(rate < 3_000, `answers a second: ${rate.toFixed(0)}`);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('answers at most 32 frames past the budget per refusal hold when a read arrives with frames already held', async () => {
+    const t = await startServer({ frameBudgets: { ping: 1 } });
+    try {
+      await createUsers(t, 'mallory');
+      // The server's end of mallory's socket: what it has written is counted there, whenever the client reads it.
+      let serverSide: Socket | undefined;
+      t.server.http.server.once('upgrade', (_req, socket: Socket) => (serverSide = socket));
+      const mallory = await t.login('mallory');
+      mallory.send({ type: 'ping', reqId: 'within' });
+      await mallory.next('pong');
+      const sizes: number[] = [];
+      mallory.ws.on('message', (data: Buffer) => {
+        assert.equal((JSON.parse(String(data)) as { name?: string }).name, 'RATE_LIMITED', String(data));
+        sizes.push(data.length + 2); // an unmasked frame under 126 bytes has a 2-byte header
+      });
+      // Set as the server reads the flood, before its first refusal starts the hold, and as long:
+      // timers of one duration fire in the order set, so this one fires before the hold ends.
+      let writtenWithinHold = -1;
+      serverSide!.prependOnceListener('data', () => {
+        const base = serverSide!.bytesWritten;
+        setTimeout(() => (writtenWithinHold = serverSide!.bytesWritten - base), REFUSED_HOLD_MS);
+      });
+      // 41 pings past the budget, the middle one padded past a read (64 KiB): the server reads the
+      // first 20, then, those still in handling (held), the padded one and the last 20 in another read.
+      for (let i = 0; i < 41; i++) mallory.sendRaw(`{"type":"ping","reqId":"p${i}"${i === 20 ? ' '.repeat(66_000) : ''}}`);
+      await until(() => sizes.length === 41 && writtenWithinHold >= 0, 'the refusals');
+      let answeredWithinHold = 0;
+      for (let bytes = 0; answeredWithinHold < sizes.length && bytes + sizes[answeredWithinHold]! <= writtenWithinHold; answeredWithinHold++) bytes += sizes[answeredWithinHold]!;
+      // Frames past the 32nd in handling are read only once the hold ends. Before, the second read
+      // was taken whole: all 41 answered in the first hold.
+      assert.ok(answeredWithinHold <= 32, `answered within the first hold: ${answeredWithinHold}`);
+      mallory.close();
     } finally {
       await t.stop();
     }
