@@ -1,4 +1,4 @@
-import { ChatError, parseConversationId, type ConversationId, type MemberInfo, type ServerFrameOf } from '../../protocol/index.js';
+import { ChatError, type ConversationId, type MemberInfo, type ServerFrameOf } from '../../protocol/index.js';
 import { keyOf } from './conversation-key.js';
 import { fieldsBytes, fitting } from './frame-budget.js';
 import type { Store } from './store.js';
@@ -9,22 +9,40 @@ type MembersPage = Omit<ServerFrameOf<'members'>, 'type' | 'reqId'>;
 export type GroupMutes = (groupId: string) => Promise<Map<string, { until?: number }>>;
 
 /**
+ * Members read from the store for one `members` frame: as many as could fit (each is counted at
+ * least the 160-byte allowance plus its id, so FRAME_BUDGET holds ~1,500), then cut by bytes.
+ * Read by id from `after` on, a page costs the same in a group of any size.
+ */
+export const MEMBERS_PAGE_ROWS = 1500;
+
+/**
  * One `members` frame's worth of the members of a conversation, after the id `after`: as many
  * as fit in a frame (a group of thousands with long names and avatar URLs does not), with
  * `hasMore` when the client should ask again from the last id. A group's owner and admins also
  * learn who is muted in it (`muted`), so their panel offers Unmute or Mute as fits; nobody else does.
+ *
+ * A group's page is read from `after` on (Store.listMembers with a page), never the whole group:
+ * on SQLite the read runs on the event loop, and any member may ask for pages again and again.
  */
 export async function fetchMembersPage(store: Store, userId: string, conversationId: ConversationId, after?: string, groupMutes?: GroupMutes): Promise<MembersPage> {
-  let all = await fetchMembers(store, userId, conversationId);
-  const role = all.find((m) => m.id === userId)?.role;
-  if (groupMutes && (role === 'owner' || role === 'admin')) {
-    const mutes = await groupMutes(parseConversationId(conversationId).target);
-    if (mutes.size > 0) all = all.map((m) => (mutes.has(m.id) ? { ...m, muted: mutes.get(m.id)! } : m));
+  const { key, type, target } = keyOf(userId, conversationId);
+  let rows: MemberInfo[];
+  if (type === 'group') {
+    const role = await store.getGroupRole(target, userId);
+    if (role === undefined) throw new ChatError('NOT_MEMBER');
+    rows = (await store.listMembers(key, { after, limit: MEMBERS_PAGE_ROWS + 1 })).map(({ userId: id, ...rest }) => ({ id, ...rest }));
+    if (groupMutes && (role === 'owner' || role === 'admin')) {
+      const mutes = await groupMutes(target);
+      if (mutes.size > 0) rows = rows.map((m) => (mutes.has(m.id) ? { ...m, muted: mutes.get(m.id)! } : m));
+    }
+  } else {
+    const both = await fetchMembers(store, userId, conversationId);
+    rows = after === undefined ? both : both.filter((m) => m.id > after);
   }
-  const rest = after === undefined ? all : all.filter((m) => m.id > after);
+  const read = rows.slice(0, MEMBERS_PAGE_ROWS);
   // `muted` fits in the per-item allowance, counted anyway: `{"until":…}` is 30 bytes.
-  const n = fitting(rest, (m) => fieldsBytes(m.id, m.name, m.avatar) + (m.muted ? 32 : 0));
-  return { conversationId, members: n < rest.length ? rest.slice(0, n) : rest, ...(n < rest.length && { hasMore: true }) };
+  const n = fitting(read, (m) => fieldsBytes(m.id, m.name, m.avatar) + (m.muted ? 32 : 0));
+  return { conversationId, members: n < rows.length ? read.slice(0, n) : read, ...(n < rows.length && { hasMore: true }) };
 }
 
 /**

@@ -212,8 +212,10 @@ export interface Store extends BroadcastStore, WebhookStore, UnreadReminderStore
   /**
    * Every member row of the conversation with its read position and the user's current profile,
    * ordered by user id. A p2p chat has a row per side once a message visible to that side exists.
+   * With `page`, only the first `limit` rows whose id is above `after`, read from the
+   * (conv_key, user_id) index: a page costs the same in a group of any size.
    */
-  listMembers(key: ConversationKey): Promise<MemberRecord[]>;
+  listMembers(key: ConversationKey, page?: MembersPageQuery): Promise<MemberRecord[]>;
   /**
    * Distinct senders, other than `reader`, of `needReadReceipt` messages with seq in
    * (afterSeq, toSeq] that `reader` can see, ordered by id: whom a read of that range concerns.
@@ -231,6 +233,12 @@ export interface Store extends BroadcastStore, WebhookStore, UnreadReminderStore
    * methods of the same names. What they answer must not be changed.
    */
   held?: HeldReads;
+}
+
+/** A page of `Store.listMembers`: up to `limit` members with ids above `after` (from the first without). */
+export interface MembersPageQuery {
+  after?: string;
+  limit: number;
 }
 
 /** A store, or a function making one (called once by createChatServer). */

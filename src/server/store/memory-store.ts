@@ -365,10 +365,13 @@ export function createMemoryStore(): Store {
       }
       return undefined;
     },
-    async listMembers(key) {
+    async listMembers(key, page) {
       const c = conversations.get(key);
       if (!c) return [];
-      return [...c.members.keys()].sort().map((userId) => {
+      // No index here: the page is cut from the sorted list (a memory store's groups are small).
+      const ids = [...c.members.keys()].sort();
+      const from = page?.after === undefined ? 0 : ids.findIndex((id) => id > page.after!);
+      return (page ? (from < 0 ? [] : ids.slice(from, from + page.limit)) : ids).map((userId) => {
         const m: MemberRecord = { userId, readSeq: c.members.get(userId)! };
         if (key.startsWith('group:')) m.role = c.roles.get(userId) ?? 'member';
         const u = users.get(userId);

@@ -41,6 +41,14 @@ const RETRYABLE = new Set(['23505', '40001', '40P01']);
 const MAX_ATTEMPTS = 5;
 /** Member lists of groups up to this size are held with the facts; longer ones are read each turn. */
 const MEMBERS_HELD = 1000;
+/** A conversation's members with their profiles (Store.listMembers). */
+const MEMBERS_SQL = `SELECT m.user_id, m.read_seq, m.role, u.name, u.avatar FROM memberships m
+  LEFT JOIN users u ON u.id = m.user_id WHERE m.conv_key = $1`;
+/**
+ * A page of them: a range of memberships_by_conv from `after` ($2) in id order, so it reads
+ * `limit` ($3) rows whatever the group's size (test/server/store/member-pages.test.ts reads its plan).
+ */
+export const MEMBERS_PAGE_SQL = `${MEMBERS_SQL} AND m.user_id > $2 ORDER BY m.user_id LIMIT $3`;
 
 /**
  * The pool's connection string and startup options: those of the string (`?options=`), then JIT
@@ -470,12 +478,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       );
       return r && parse(r.body);
     },
-    async listMembers(key) {
-      const rows = await q<Row>(
-        `SELECT m.user_id, m.read_seq, m.role, u.name, u.avatar FROM memberships m
-         LEFT JOIN users u ON u.id = m.user_id WHERE m.conv_key = $1 ORDER BY m.user_id`,
-        [key],
-      );
+    async listMembers(key, page) {
+      const rows = await q<Row>(page ? MEMBERS_PAGE_SQL : `${MEMBERS_SQL} ORDER BY m.user_id`, page ? [key, page.after ?? '', page.limit] : [key]);
       return rows.map((r) => {
         const m: MemberRecord = { userId: r.user_id, readSeq: r.read_seq };
         if (key.startsWith('group:')) m.role = r.role;

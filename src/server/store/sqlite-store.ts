@@ -38,6 +38,14 @@ type Row = Record<string, unknown>;
 const FACTS_MAX = 100_000;
 /** Member lists of groups up to this size are held with the facts. */
 const MEMBERS_HELD = 256;
+/**
+ * A page of a conversation's members (Store.listMembers with a page): a range of
+ * memberships_by_conv from `after` in id order, so it reads `limit` rows whatever the group's
+ * size (no sort; test/server/store/member-pages.test.ts reads its plan).
+ */
+export const MEMBERS_PAGE_SQL = `SELECT m.user_id AS userId, m.read_seq AS readSeq, m.role AS role, u.name AS name, u.avatar AS avatar
+  FROM memberships m LEFT JOIN users u ON u.id = m.user_id
+  WHERE m.conv_key = :key AND m.user_id > :after ORDER BY m.user_id LIMIT :limit`;
 
 /**
  * The embedded store: one SQLite file in WAL mode through better-sqlite3. Message commits run
@@ -164,6 +172,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       `SELECT m.user_id AS userId, m.read_seq AS readSeq, m.role AS role, u.name AS name, u.avatar AS avatar FROM memberships m
        LEFT JOIN users u ON u.id = m.user_id WHERE m.conv_key = ? ORDER BY m.user_id`,
     ),
+    listMembersPage: db.prepare(MEMBERS_PAGE_SQL),
     // A range scan of the primary key; the flag lives in the body only (no column to migrate).
     receiptSenders: db.prepare(
       `SELECT DISTINCT sender FROM messages WHERE conv_key = :key AND seq > :after AND seq <= :to
@@ -504,8 +513,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       const body = q.lastMessage.get({ key, viewer });
       return body === undefined ? undefined : parse(body);
     },
-    async listMembers(key) {
-      return (q.listMembers.all(key) as Row[]).map((r) => {
+    async listMembers(key, page) {
+      const rows = page ? q.listMembersPage.all({ key, after: page.after ?? '', limit: page.limit }) : q.listMembers.all(key);
+      return (rows as Row[]).map((r) => {
         const m: MemberRecord = { userId: r['userId'] as string, readSeq: r['readSeq'] as number };
         if (key.startsWith('group:')) m.role = r['role'] as GroupRole;
         if (r['name'] != null) m.name = r['name'] as string;

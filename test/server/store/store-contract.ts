@@ -306,6 +306,19 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       assert.deepEqual(await store.listMembers(groupKey('nowhere')), []);
     });
 
+    it('lists a page of members: the first `limit` with ids above `after`, in id order, profiles and roles as the whole list has them', async () => {
+      await store.putUser('pg2', { name: 'Pee' }, 1);
+      await store.createGroup({ id: 'g8p', name: 'G8p', createdAt: 1 }, ['pg4', 'pg1', 'pg3', 'pg2', 'pg5'], { pg3: 'owner' });
+      const k = groupKey('g8p');
+      const whole = await store.listMembers(k);
+      assert.deepEqual(await store.listMembers(k, { limit: 2 }), whole.slice(0, 2));
+      assert.deepEqual(await store.listMembers(k, { after: 'pg2', limit: 2 }), whole.slice(2, 4));
+      // A cursor that is no member (one who left) still pages from its place.
+      assert.deepEqual((await store.listMembers(k, { after: 'pg3a', limit: 5 })).map((m) => m.userId), ['pg4', 'pg5']);
+      assert.deepEqual(await store.listMembers(k, { after: 'pg5', limit: 2 }), []);
+      assert.deepEqual(await store.listMembers(groupKey('nowhere'), { limit: 2 }), []);
+    });
+
     it('names the senders of needReadReceipt messages a read range covers, not the reader, only what the reader sees', async () => {
       await store.createGroup({ id: 'g9', name: 'G9', createdAt: 1 }, ['ra', 'rb', 'rc', 'rd']);
       const k = groupKey('g9');
