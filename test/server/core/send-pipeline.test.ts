@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
 import { after, before, describe, it } from 'node:test';
-import { PROTOCOL_VERSION, type ClientFrame, type ConversationId } from '../../../src/protocol/index.js';
+import { PROTOCOL_VERSION, type ClientFrame, type ClientFrameOf, type ConversationId } from '../../../src/protocol/index.js';
 import type { Connection } from '../../../src/server/core/connection.js';
 import { createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 
@@ -28,30 +28,43 @@ describe('the send pipeline (one object per send from its frame to its answer)',
   });
   after(() => t.stop());
 
-  /** `count` plain text sends in one turn, half to the group and half 1:1; resolves when every one is answered. */
-  function sendTurn(count: number, clientMsgId = () => `pipe${(n++).toString(36)}`): Promise<void[]> {
+  /**
+   * `count` plain text sends in one turn, send `i` by `users[i % 20]`, the even ones to the group and
+   * the odd ones 1:1 (`shape` may change a frame); resolves when every one is answered.
+   */
+  function sendTurn(count: number, clientMsgId = () => `pipe${(n++).toString(36)}`, shape = (frame: ClientFrameOf<'message.send'>, _i: number): ClientFrame => frame): Promise<void[]> {
     return Promise.all(Array.from({ length: count }, (_, i) => {
       const u = i % users.length;
       const conversationId: ConversationId = i % 2 === 0 ? 'group:pipes' : `p2p:${users[(u + 1) % users.length]!}`;
-      const frame: ClientFrame = { type: 'message.send', clientMsgId: clientMsgId(), conversationId, elem: { type: 'text', text: `hello ${i}` } };
-      return t.server.core.handleFrame(conns[u]!, frame);
+      const frame: ClientFrameOf<'message.send'> = { type: 'message.send', clientMsgId: clientMsgId(), conversationId, elem: { type: 'text', text: `hello ${i}` } };
+      return t.server.core.handleFrame(conns[u]!, shape(frame, i));
     }));
   }
 
-  it('answers each send of one commit with its own outcome: acks by clientMsgId, seqs in order per conversation, a reused id refused alone', async () => {
+  it('answers each send of one commit with its own outcome: acks by clientMsgId, seqs in each connection\'s sent order, a reused id refused alone', async () => {
+    await sendTurn(1);
+    const forwarded = conns[0]!.frames.find((f) => f.type === 'message.ack')!.id as string;
     for (const c of conns) c.frames.length = 0;
+    // SPEC §2 orders one connection's sends, not concurrent senders': a sender whose checks wait for a
+    // read commits after those whose reads were at hand, sent later in the same turn. Forced here, as
+    // under load when a sender's sanctions were read more than their cache time ago (h6 saw seqs
+    // 10, 11, 2, … at load 20): pipe2's are forgotten, and pipe0's first send is a forward (reads
+    // that are promises) where its second (send 20) is at hand, so only its turn keeps them in order.
+    t.server.core.moderation.forget(users[2]);
     const ids: string[] = [];
     await sendTurn(40, () => {
       const id = `order${(n++).toString(36)}`;
       ids.push(id);
       return id;
-    });
+    }, (frame, i) => (i === 0 ? { type: 'message.send', clientMsgId: frame.clientMsgId, conversationId: 'group:pipes', forward: { conversationId: 'group:pipes', messageIds: [forwarded] } } : frame));
     const acks = new Map(conns.flatMap((c) => c.frames.filter((f) => f.type === 'message.ack').map((a) => [a.clientMsgId as string, a])));
     assert.deepEqual([...acks.keys()].sort(), [...ids].sort());
-    // Even sends went to the group: their seqs follow the order they were sent in.
+    // Even sends went to the group, two by each of ten connections (sends i and i + 20): distinct
+    // seqs, and each connection's two in the order it sent them.
     const groupSeqs = ids.filter((_, i) => i % 2 === 0).map((id) => acks.get(id)!.seq as number);
     assert.equal(new Set(groupSeqs).size, 20);
-    assert.deepEqual(groupSeqs, [...groupSeqs].sort((a, b) => a - b));
+    const outOfOrder = groupSeqs.slice(0, 10).map((seq, k) => [users[2 * k], seq, groupSeqs[k + 10]!] as const).filter(([, a, b]) => a > b);
+    assert.deepEqual(outOfOrder, [], `group seqs in the order sent: ${groupSeqs.join(', ')}`);
 
     // The same clientMsgId again in another conversation, beside a fresh send, in one turn: only it is refused.
     for (const c of conns) c.frames.length = 0;
@@ -67,18 +80,30 @@ describe('the send pipeline (one object per send from its frame to its answer)',
 
   it('makes about one promise a send on the event loop (each held until the commit was garbage copied by every scavenge)', async () => {
     await sendTurn(100); // warm: member lists and facts read
+    // A sender's sanctions are read again once this node's copy is 2 s old (moderation.ts): that
+    // turn, its sends wait for the read, a few promises each. A cost per user every 2 s, not per
+    // send, which a loaded machine (h6, load 20: up to 5.6 a send) puts inside a measured turn; the
+    // median of five turns is the sends' own.
     let promises = 0;
     const hook = createHook({ init: (_id, type) => void (type === 'PROMISE' && promises++) });
-    hook.enable();
-    try {
-      await sendTurn(200);
-    } finally {
-      hook.disable();
+    const perSend: number[] = [];
+    for (let turn = 0; turn < 5; turn++) {
+      for (const c of conns) c.frames.length = 0;
+      promises = 0;
+      hook.enable();
+      try {
+        await sendTurn(200);
+      } finally {
+        hook.disable();
+      }
+      // Every one acked: a refused send makes fewer promises.
+      assert.equal(conns.reduce((acked, c) => acked + c.frames.filter((f) => f.type === 'message.ack').length, 0), 200);
+      // The test's own Promise.all makes one a send. The send's: the promise the gateway waits on; a
+      // commit batch's few are shared by its sends, and the in-process bus answers PUBLISHED. Before
+      // this pipeline: 9.2 a send (3.2 without PUBLISHED).
+      perSend.push((promises - 200) / 200);
     }
-    // The test's own Promise.all makes one a send. The send's: the promise the gateway waits on; a
-    // commit batch's few are shared by its sends, and the in-process bus answers PUBLISHED. Before
-    // this pipeline: 9.2 a send (3.2 without PUBLISHED).
-    const ofSends = (promises - 200) / 200;
-    assert.ok(ofSends <= 1.5, `${ofSends.toFixed(2)} promises a send`);
+    const median = [...perSend].sort((x, y) => x - y)[2]!;
+    assert.ok(median <= 1.5, `${median.toFixed(2)} promises a send (turns: ${perSend.map((x) => x.toFixed(2)).join(', ')})`);
   });
 });
