@@ -200,7 +200,8 @@ const LIMITS = {
   // 118.8 → 119.1 (measured 119.01, 118.72 before; h3): RAISED, the price of (b′) 80.35 → 79.63 (the strings' tables
   // split by area, see (b′)): ru's second part 2.04 → 2.53 and the extras chunk 30.2 → 30.7 gzip apart from what they left.
   // h3's second round merged with h4's: measured 119.3.
-  everything: { bytes: 119.4 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 119.4 → 119.3 (measured 119.27, 119.29 before; h3, round 3): the same move of the @mention list's labels (see (b′)).
+  everything: { bytes: 119.3 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
@@ -281,7 +282,10 @@ const LIMITS = {
   // and multi-select's (i18n/message-menu.ts), the dialogs' buttons (i18n/dialog-buttons.ts), who reacted's
   // (i18n/reactors.ts) and the emoji picker's (i18n/emoji-picker.ts): ru's first part 3.71 → 3.29, the panel's chunk −0.3.
   // h3's second round merged with h4's: measured 78.8 (81.41 at the session's start).
-  opening: { bytes: 78.9 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
+  // 78.9 → 78.8 (measured 78.71, 78.77 before; h3, round 3): the @mention list's three labels (i18n/mention-list.ts) out of the
+  // composer's table, so they come with the list: ru's first part 3.29 → 3.27. The errors' sentences stay (each code can show
+  // in the thread's failure row: a failed forward or upload stays in the persisted outbox, shown after a reload).
+  opening: { bytes: 78.8 * KiB, kind: 'ratchet (budget: 75 KiB, not met)' },
   // 84.3 → 90.1 (measured 89.9): the same UI.
   // 90.1 → 91.9 (measured 91.7): the same.
   // 91.9 → 101.0 (measured 100.8): the same merged features.
@@ -327,7 +331,8 @@ const LIMITS = {
   // 130.5 → 130.8 (measured 130.72, 130.48 before; h3): RAISED by the same split (see (b′)): five small string modules
   // laid over the tables they share (overStrings in i18n/ui.ts) in place of one table each.
   // h3's second round merged with h4's: measured 131.0.
-  define: { bytes: 131.1 * KiB, kind: 'ratchet' },
+  // 131.1 → 131.0 (measured 130.95, 130.97 before; h3, round 3): the same move (see (b′)).
+  define: { bytes: 131.0 * KiB, kind: 'ratchet' },
 } as const;
 
 interface Row {

@@ -538,11 +538,11 @@ test('a Russian page fetches the first part of the Russian strings with the pane
   });
 });
 
-test("opening the widget fetches none of the strings only the open message menu, the forward dialog, the list of who reacted and the emoji picker show: a page gets them with those features", async () => {
+test("opening the widget fetches none of the strings only the open message menu, the forward dialog, the list of who reacted, the emoji picker and the @mention list show: a page gets them with those features", async () => {
   const { templates } = (await import('../src/elements/i18n/locales/ru.js')) as { templates: Record<string, unknown> };
   const part = (name: string) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => new RegExp(`^natter-${name}-[\\w-]{8}\\.js$`).test(n))!), 'utf8');
   const [first, second] = [part('ru'), part('ru-extras')];
-  for (const id of ['changes.deleteForMe', 'changes.moreReactions', 'ui.selectMessage', 'ui.forwardMerged', 'ui.noTargets', 'ui.searchPlaceholder', 'changes.reactorsFailed', 'composer.emojiNone', 'composer.category.nature']) {
+  for (const id of ['changes.deleteForMe', 'changes.moreReactions', 'ui.selectMessage', 'ui.forwardMerged', 'ui.noTargets', 'ui.searchPlaceholder', 'changes.reactorsFailed', 'composer.emojiNone', 'composer.category.nature', 'composer.mentions', 'composer.mentionAllHint']) {
     assert.ok(!first.includes(String(templates[id])), `the first part carries ${id}`);
     assert.ok(second.includes(String(templates[id])), `the second part lacks ${id}`);
   }

@@ -220,7 +220,7 @@ export class MessageComposer extends LitElement {
   };
 
   private onKeyDown = (e: KeyboardEvent) => {
-    if (this.#mentionList?.keydown(e, this.#strings())) {
+    if (this.#mentionList?.keydown(e)) {
       // Escape too: an enclosing widget must not close its panel while the list is dismissed.
       e.preventDefault();
       e.stopPropagation();
@@ -445,11 +445,11 @@ export class MessageComposer extends LitElement {
     const disabled = !this.#canAttach;
     const mentions = this.#mentionList;
     const mentionsOpen = !!mentions?.open;
-    const activeMention = mentionsOpen ? mentions!.activeDescendant(t) : undefined;
+    const activeMention = mentionsOpen ? mentions!.activeDescendant() : undefined;
     const describedBy = [nearLimit ? 'hint' : '', this.fileError ? 'file-error' : ''].filter(Boolean).join(' ');
     return html`
       ${this.dragging ? html`<div part="drop-zone" aria-hidden="true">${t.dropFiles}</div>` : nothing}
-      ${this.#emoji?.render(t)} ${mentions?.render(t)} ${this.#intent.render()} ${this.#voice.renderBar()} ${this.#previews.render()}
+      ${this.#emoji?.render(t)} ${mentions?.render()} ${this.#intent.render()} ${this.#voice.renderBar()} ${this.#previews.render()}
       <form @submit=${this.onSubmit}>
         <button part="attach-button" type="button" aria-label=${t.attach} title=${t.attach} ?disabled=${disabled} @click=${this.onAttachClick}>
           <svg viewBox="0 0 24 24" aria-hidden="true">
@@ -499,7 +499,7 @@ export class MessageComposer extends LitElement {
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
       </form>
-      <span class="visually-hidden" role="status">${mentionsOpen ? (mentions!.loading ? t.mentionLoading : t.suggestions(mentions!.options(t).length)) : ''}</span>
+      <span class="visually-hidden" role="status">${mentionsOpen ? (mentions!.loading ? t.mentionLoading : t.suggestions(mentions!.options().length)) : ''}</span>
       ${this.fileError ? html`<p id="file-error" part="file-error" role="alert">${this.fileError}</p>` : nothing}
       ${nearLimit ? this.#renderHint(t, bytes, tooLong) : nothing}
     `;

@@ -3,7 +3,7 @@ import type { ChatClient, Member } from '../../client/types.js';
 import { AT_ALL, isConversationId, type ConversationId } from '../../protocol/ids.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { adoptLazyStyles } from '../styles/lazy-styles.js';
-import type { ComposerStrings } from '../i18n/composer.js';
+import { mentionListStrings } from '../i18n/mention-list.js';
 import { MENTIONS_ID } from './load-mention-list.js';
 import { mentionListStyles } from './mention-list.styles.js';
 import { mentionOptions, mentionQueryAt, type MentionQuery } from './mention-options.js';
@@ -54,9 +54,9 @@ export class MentionList {
   }
 
   /** The suggestions for what is typed now. */
-  options(t: ComposerStrings): MentionOption[] {
+  options(): MentionOption[] {
     if (!this.open) return [];
-    return mentionOptions(this.#members.value, this.#delegate.client()?.$me.get()?.id, this.#query!.query, t.mentionAll);
+    return mentionOptions(this.#members.value, this.#delegate.client()?.$me.get()?.id, this.#query!.query, mentionListStrings().mentionAll);
   }
 
   /** Whether members are still being fetched for the open list. */
@@ -65,8 +65,8 @@ export class MentionList {
   }
 
   /** Attributes for the text area while the list is open. */
-  activeDescendant(t: ComposerStrings): string | undefined {
-    const count = this.options(t).length;
+  activeDescendant(): string | undefined {
+    const count = this.options().length;
     return count > 0 ? optionId(Math.min(this.#active, count - 1)) : undefined;
   }
 
@@ -98,8 +98,8 @@ export class MentionList {
   }
 
   /** Handles a key of the text area; returns whether it did (the caller then stops). */
-  keydown(e: KeyboardEvent, t: ComposerStrings): boolean {
-    const options = this.options(t);
+  keydown(e: KeyboardEvent): boolean {
+    const options = this.options();
     if (options.length === 0 || e.isComposing) return false;
     if (e.key === 'Escape') {
       this.#dismissed = this.#query!.start;
@@ -128,9 +128,10 @@ export class MentionList {
   }
 
   /** The listbox, or nothing while closed. */
-  render(t: ComposerStrings) {
+  render() {
     if (!this.open) return nothing;
-    const options = this.options(t);
+    const t = mentionListStrings();
+    const options = this.options();
     if (options.length === 0) return nothing;
     const active = Math.min(this.#active, options.length - 1);
     return html`<div id=${MENTIONS_ID} part="mentions" role="listbox" aria-label=${t.mentions}>

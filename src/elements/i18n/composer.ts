@@ -3,10 +3,10 @@ import { formatNumber, plural } from './localize.js';
 
 
 /**
- * Labels of `<message-composer>`, what its emoji picker shares with it and its @mention list, in
- * the active locale (every property is read when it is used). The picker's own are
- * `./emoji-picker.ts`'s: in the script tag they come with the picker (the second part of a
- * catalogue, `scripts/locale-parts.ts`).
+ * Labels of `<message-composer>`, what its emoji picker shares with it and what it says of its
+ * @mention list, in the active locale (every property is read when it is used). The picker's own
+ * are `./emoji-picker.ts`'s and the list's `./mention-list.ts`'s: in the script tag they come with
+ * the picker and the list (the second part of a catalogue, `scripts/locale-parts.ts`).
  */
 const composer = {
   get input() { return msg('Message', { id: 'composer.input' }); },
@@ -26,9 +26,6 @@ const composer = {
   get mutedEverywhere() { return msg("You can't send messages.", { id: 'composer.mutedEverywhere' }); },
   mutedEverywhereUntil: (time: string) => msg(str`You can't send messages until ${time}.`, { id: 'composer.mutedEverywhereUntil' }),
   muteReason: (reason: string) => msg(str`(${reason})`, { id: 'composer.muteReason' }),
-  get mentions() { return msg('Mention someone', { id: 'composer.mentions' }); },
-  get mentionAll() { return msg('all', { id: 'composer.mentionAll' }); },
-  get mentionAllHint() { return msg('Everyone in this group', { id: 'composer.mentionAllHint' }); },
   get mentionLoading() { return msg('Loading members…', { id: 'composer.mentionLoading' }); },
   suggestions: (n: number) => {
     const count = formatNumber(n);
