@@ -201,7 +201,8 @@ const LIMITS = {
   // split by area, see (b′)): ru's second part 2.04 → 2.53 and the extras chunk 30.2 → 30.7 gzip apart from what they left.
   // h3's second round merged with h4's: measured 119.3.
   // 119.4 → 119.3 (measured 119.27, 119.29 before; h3, round 3): the same move of the @mention list's labels (see (b′)).
-  everything: { bytes: 119.3 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
+  // 119.3 → 119.4: h7's `rewritten` ack (the sender's tab fetches the stored text when the server masked or rewrote it) merged with h3's round 3.
+  everything: { bytes: 119.4 * KiB, kind: 'ratchet (target: 75 KiB; see (b′))' },
   // (b′), added by h5 for issue 24: what opening the widget to read and send text costs, the 75 KiB
   // budget the issue set for (b), which counts files no such visitor fetches. Before the features
   // most never open left the panel's chunk (see LAZY_FEATURES in vite.config.ts): 120.2 (the panel
