@@ -49,7 +49,7 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 413: 'Payload 
 
 /**
  * pg-pool's error when no connection came free within the store's connect timeout (5 s): the
- * database is overloaded, not broken, and the request did nothing, so it is worth a retry
+ * database is overloaded, not broken, so it is worth a retry
  * (503 UNAVAILABLE with Retry-After) rather than a 500. pg-pool gives it no code, only this text.
  */
 const poolTimedOut = (err: unknown): boolean => err instanceof Error && err.message === 'timeout exceeded when trying to connect';

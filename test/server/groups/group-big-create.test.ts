@@ -10,11 +10,11 @@ import { createUsers, startServer, type TestServer } from '../helpers/test-serve
  * still queued after its 5 s connect timeout failed, and `POST /v1/groups` answered 500 after the
  * group was committed (a retry then met GROUP_EXISTS). The real store, its reads counted in flight.
  */
-const READS = ['getConversation', 'getUser'] as const;
+const READS = ['getConversation', 'getUser', 'listMembers'] as const;
 
 function countingStore(): { store: Store; most: Record<(typeof READS)[number], number> } {
   const store = createMemoryStore();
-  const most = { getConversation: 0, getUser: 0 };
+  const most = { getConversation: 0, getUser: 0, listMembers: 0 };
   for (const name of READS) {
     const read = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>;
     let inFlight = 0;
@@ -46,5 +46,14 @@ describe('a big group\'s create', () => {
     assert.ok(most.getConversation <= 8 && most.getUser <= 8, `at most in flight: ${JSON.stringify(most)}`);
     const page = await t.rest('GET', '/v1/groups/big/members?limit=1000');
     assert.equal(page.body.items.length, 300);
+  });
+
+  it('is read by GET /v1/groups/:id as a count and its owner, without listing its members', async () => {
+    most.listMembers = 0;
+    const res = await t.rest('GET', '/v1/groups/big');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.memberCount, 300);
+    assert.equal(res.body.owner, 'm0');
+    assert.equal(most.listMembers, 0);
   });
 });
