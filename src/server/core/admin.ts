@@ -144,12 +144,13 @@ export class AdminApi {
   async group(groupId: string): Promise<AdminGroup> {
     const group = await this.#core.store.getGroup(groupId);
     if (!group) throw new ChatError('GROUP_UNKNOWN');
-    const members = group.dismissed ? [] : await this.#core.store.listMembers(groupKey(groupId));
-    const owner = members.find((m) => m.role === 'owner')?.userId;
+    // A count and the owner's row, not every member (10,000 in a big group).
+    const store = this.#core.store;
+    const [memberCount, owner] = group.dismissed ? [0, undefined] : await Promise.all([store.countGroupMembers(groupId), store.groupOwner(groupId)]);
     return {
       id: group.id, conversationId: groupConversation(group.id), name: group.name,
       ...(group.avatar !== undefined && { avatar: group.avatar }), ...(group.notice !== undefined && { notice: group.notice }),
-      historyVisibility: group.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY, createdAt: group.createdAt, memberCount: members.length,
+      historyVisibility: group.historyVisibility ?? DEFAULT_HISTORY_VISIBILITY, createdAt: group.createdAt, memberCount,
       ...(owner !== undefined && { owner }), ...(group.dismissed && { dismissed: true as const }),
     };
   }

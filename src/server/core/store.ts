@@ -106,6 +106,8 @@ export interface Store extends BroadcastStore, WebhookStore, UnreadReminderStore
   dismissGroup(groupId: string, check?: GroupCheck, actor?: string): Promise<string[] | undefined>;
   /** How many members the group has. */
   countGroupMembers(groupId: string): Promise<number>;
+  /** The group's owner, undefined when the site alone manages it (read without its other members). */
+  groupOwner(groupId: string): Promise<string | undefined>;
   /**
    * Adds a member reading from the current last seq, which is also where their history starts
    * when the group's visibility is `since-join` (`historyFloor`). False when already a member.

@@ -19,6 +19,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type Clock, type CommitOutcome, type GroupC
 import { groupNotice, type GroupActor } from './group-notices.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { checkRole } from './roles.js';
+import { mapAtMost } from './at-most.js';
 import type { Moderation } from '../moderation/moderation.js';
 import type { Sanction, SanctionGuard } from '../moderation/types.js';
 
@@ -376,7 +377,7 @@ export class GroupService {
   }
 
   async #names(userIds: string[]): Promise<string[]> {
-    return Promise.all(userIds.map(async (id) => (await this.#host.store.getUser(id))?.name ?? id));
+    return mapAtMost(userIds, MEMBERS_AT_ONCE, async (id) => (await this.#host.store.getUser(id))?.name ?? id);
   }
 
   /** Tells a user's devices about a group they just joined. */
@@ -384,12 +385,12 @@ export class GroupService {
   async #announce(userIds: readonly string[], groupId: string): Promise<void> {
     const { store } = this.#host;
     const memberCount = await store.countGroupMembers(groupId);
-    await Promise.all(userIds.map(async (userId) => {
+    await mapAtMost(userIds, MEMBERS_AT_ONCE, async (userId) => {
       const state = await store.getConversation(userId, groupKey(groupId));
       if (!state) return;
       const conversation = await summarize(store, userId, state, { memberCount });
       await this.#host.notify([userId], { type: 'conversation.updated', conversation });
-    }));
+    });
   }
 
   /** Posts a system notification into the group; `event` is the webhook event it stands for. */
@@ -402,6 +403,12 @@ export class GroupService {
 function systemRequest(groupId: string, elem: SystemElem): SendRequest {
   return { sender: SYSTEM_USER, senderProfile: {}, conversationId: groupConversation(groupId), clientMsgId: globalThis.crypto.randomUUID(), elem, options: {} };
 }
+
+/**
+ * Members read and told at once by a create or invite: below the PostgreSQL pool's 10 connections,
+ * so a big group's reads leave room for every other request's.
+ */
+const MEMBERS_AT_ONCE = 8;
 
 /** The member making a change, undefined for the site (the store then reads no actor's role). */
 const memberOf = (actor: GroupActor): string | undefined => ('admin' in actor ? undefined : actor.userId);

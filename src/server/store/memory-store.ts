@@ -200,6 +200,10 @@ export function createMemoryStore(): Store {
     async getGroupRole(groupId, userId) {
       return roleIn(groupId, userId);
     },
+    async groupOwner(groupId) {
+      for (const [userId, role] of conversations.get(groupKey(groupId))?.roles ?? []) if (role === 'owner') return userId;
+      return undefined;
+    },
     async setGroupRole(groupId, userId, role) {
       const c = conversations.get(groupKey(groupId));
       if (!c?.members.has(userId)) return false;

@@ -361,6 +361,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (removed) await facts.changed([factKey.group(groupId), ...membership(groupId, removed)]);
       return removed;
     },
+    async groupOwner(groupId) {
+      return (await one<{ user_id: string }>(`SELECT user_id FROM memberships WHERE conv_key = $1 AND role = 'owner' LIMIT 1`, [groupKey(groupId)]))?.user_id;
+    },
     async countGroupMembers(groupId) {
       return Number((await one<{ n: string }>('SELECT count(*) AS n FROM memberships WHERE conv_key = $1', [groupKey(groupId)]))!.n);
     },

@@ -128,6 +128,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     dismiss: db.prepare('UPDATE groups SET dismissed = 1 WHERE id = ?'),
     dropMembers: db.prepare('DELETE FROM memberships WHERE conv_key = ? RETURNING user_id').pluck(),
     countMembers: db.prepare('SELECT count(*) FROM memberships WHERE conv_key = ?').pluck(),
+    owner: db.prepare(`SELECT user_id FROM memberships WHERE conv_key = ? AND role = 'owner' LIMIT 1`).pluck(),
     ensureConversation: db.prepare('INSERT OR IGNORE INTO conversations (key) VALUES (?)'),
     lastSeq: db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck(),
     join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq, joined_seq) VALUES (?, ?, ?, ?)'),
@@ -422,6 +423,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     async getGroupRole(groupId, userId) {
       return (q.getRole.get(userId, groupKey(groupId)) as GroupRole | undefined) ?? undefined;
+    },
+    async groupOwner(groupId) {
+      return (q.owner.get(groupKey(groupId)) as string | undefined) ?? undefined;
     },
     async setGroupRole(groupId, userId, role) {
       return write.setRole(groupId, userId, role);

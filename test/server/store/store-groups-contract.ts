@@ -20,6 +20,10 @@ export function groupsContract(store: () => Store): void {
     assert.equal(await s.getGroupRole('gr1', 'nobody'), undefined);
     assert.deepEqual((await s.listMembers(groupKey('gr1'))).map((m) => [m.userId, m.role]), [['ra', 'member'], ['rm', 'admin'], ['ro', 'owner']]);
     assert.equal(await s.countGroupMembers('gr1'), 3);
+    assert.equal(await s.groupOwner('gr1'), 'ro');
+    assert.equal(await s.groupOwner('nogroup'), undefined);
+    await s.createGroup({ id: 'gr1b', name: 'R', createdAt: 1 }, ['ra', 'rm']);
+    assert.equal(await s.groupOwner('gr1b'), undefined);
   });
 
   it('gives a member added later the member role, and forgets the role of one who left', async () => {
@@ -70,6 +74,7 @@ export function groupsContract(store: () => Store): void {
     assert.equal(await s.changeGroupRole('gr5', 'cm', 'owner', ownerOnly, 'co'), true);
     assert.deepEqual(seen, [['owner', 'member']]);
     assert.deepEqual((await s.listMembers(groupKey('gr5'))).map((m) => [m.userId, m.role]), [['cm', 'owner'], ['co', 'admin'], ['cx', 'admin']]);
+    assert.equal(await s.groupOwner('gr5'), 'cm');
     // The first owner, now an admin, is refused a second transfer: nothing changes.
     await assert.rejects(s.changeGroupRole('gr5', 'cx', 'owner', ownerOnly, 'co'), (e: unknown) => e instanceof ChatError && e.name === 'GROUP_ROLE_REQUIRED');
     assert.deepEqual(seen[1], ['admin', 'admin']);
