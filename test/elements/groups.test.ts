@@ -124,6 +124,23 @@ describe('groups (SPEC §13)', function () {
     expect(status()).to.equal('Es gibt keine Person mit der ID \u2068nobody-by-this-id\u2069.');
   });
 
+  it('shows a refused invite by the field at 360 × 800, described and announced, focus and ids kept', async () => {
+    await setViewport({ width: 360, height: 800 });
+    const panel = await openPanel();
+    const invite = part<HTMLInputElement>(panel, 'invite-input')!;
+    invite.focus();
+    await sendKeys({ type: 'nobody-by-this-id' });
+    await sendKeys({ press: 'Enter' });
+    const status = part(panel, 'status')!;
+    await waitUntil(() => status.textContent!.includes('nobody-by-this-id'), 'the refusal should show');
+    expect(focused() === invite, 'focus stays in the field').to.equal(true);
+    expect([invite.value, status.getAttribute('role')]).to.deep.equal(['nobody-by-this-id', 'status']);
+    expect(panel.shadowRoot!.getElementById(invite.getAttribute('aria-describedby') ?? '') === status, 'the field is described by it').to.equal(true);
+    const shown = status.getBoundingClientRect();
+    const dialog = part(panel, 'dialog')!.getBoundingClientRect();
+    expect([shown.top >= Math.max(0, dialog.top), shown.bottom <= Math.min(innerHeight, dialog.bottom)]).to.deep.equal([true, true]);
+  });
+
   it("offers an admin no action on the owner, and the server refuses an admin's promotion", async () => {
     const id = await carolsGroup();
     await (await carol.groups()).changeGroup(id.slice(6), { kind: 'role', userId: aliceId, role: 'admin' });

@@ -65,7 +65,7 @@ const PAGE = 50;
  * @csspart leave-button - Leaves the group (asks to confirm).
  * @csspart dismiss-button - Dismisses the group (owner; asks to confirm).
  * @csspart confirm-button - Confirms leaving or dismissing.
- * @csspart status - Progress and errors.
+ * @csspart status - Progress and errors, under the forms (it describes the invite field, where an invite's refusal shows).
  * @csspart close-button - Closes the panel.
  *
  * @cssproperty [--chat-group-dialog-width=min(28rem, 100vw - 1rem)] - Width of the panel.
@@ -251,9 +251,9 @@ export class GroupPanel extends LitElement {
             invite: this.#invite,
           })
         : nothing}
+      <p part="status" id="status" role="status" ?data-error=${this.failed}>${this.status}</p>
       <h3 id="members-title">${t.membersTitle}</h3>
       ${this.#renderMembers(t, members, role, me)}
-      <p part="status" role="status" ?data-error=${this.failed}>${this.status}</p>
       <div class="buttons">
         ${this.confirming
           ? html`<button part="confirm-button" class="danger" type="button" ?disabled=${this.busy} @click=${() => void this.#finish(this.confirming as 'leave' | 'dismiss')}>

@@ -26,7 +26,7 @@ export function renderGroupSettings(
       <div class="buttons"><button part="save-button" class="primary" type="submit" ?disabled=${busy}>${t.save}</button></div>
     </form>
     <form class="invite" @submit=${on.invite}>
-      <label>${t.inviteLabel}<input part="invite-input" type="text" autocomplete="off" spellcheck="false" .value=${draft.invite} @input=${field('invite')} /></label>
+      <label>${t.inviteLabel}<input part="invite-input" type="text" aria-describedby="status" autocomplete="off" spellcheck="false" .value=${draft.invite} @input=${field('invite')} /></label>
       <div class="buttons"><button part="invite-button" type="submit" ?disabled=${busy || !draft.invite.trim()}>${t.invite}</button></div>
     </form>`;
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   ChatError,
   CLOSE_TOKEN_EXPIRED,
@@ -664,8 +665,10 @@ class FrameAnswer implements SendEnd {
     try {
       // The word list and the before-send hook replace the elem only when they change it: another
       // object than the frame's tells the sender's device that what it shows is not what was stored.
+      // A duplicate's stored elem was read back (always another object): its content is compared.
       const elem = this.#frame.elem;
-      if (outcome) this.#conn.send(ackText(this.#frame.clientMsgId, this.#frame.conversationId, outcome.message, outcome.duplicate, !outcome.duplicate && elem !== undefined && outcome.message.elem !== elem));
+      const stored = outcome?.message.elem;
+      if (outcome) this.#conn.send(ackText(this.#frame.clientMsgId, this.#frame.conversationId, outcome.message, outcome.duplicate, elem !== undefined && (outcome.duplicate ? !isDeepStrictEqual(stored, elem) : stored !== elem)));
     } catch (err) {
       return this.#fail(err);
     }

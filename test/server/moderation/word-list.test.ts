@@ -12,8 +12,7 @@ import type { TestSocket } from '../helpers/ws-client.js';
 await requirePostgres();
 await requireRedis();
 
-async function send(s: TestSocket, conversationId: ConversationId, words: string) {
-  const clientMsgId = cmid();
+async function send(s: TestSocket, conversationId: ConversationId, words: string, clientMsgId = cmid()) {
   s.send({ type: 'message.send', clientMsgId, conversationId, elem: text(words) });
   return s.nextOf(['message.ack', 'message.error']);
 }
@@ -57,6 +56,11 @@ describe('word list: admin REST, sends and edits', () => {
     const plain = await send(alice, 'p2p:bob', 'nothing to mask');
     assert.equal(plain.type === 'message.ack' && plain.rewritten, undefined);
     await bob.next('message.new');
+    // A resend the server had stored (its ack lost) is told the same: the device shows what was stored.
+    const again = await send(alice, 'p2p:bob', 'well DARN it, configured', ack.clientMsgId);
+    assert.deepEqual(again.type === 'message.ack' && [again.id, again.duplicate, again.rewritten], [ack.id, true, true]);
+    const plainAgain = await send(alice, 'p2p:bob', 'nothing to mask', plain.clientMsgId);
+    assert.deepEqual(plainAgain.type === 'message.ack' && [plainAgain.duplicate, plainAgain.rewritten], [true, undefined]);
     const refused = await send(alice, 'p2p:bob', '你这个笨蛋');
     assert.equal(refused.type, 'message.error');
     assert.deepEqual([refused.name, refused.code, (refused as { reasonCode?: string }).reasonCode], ['MESSAGE_REJECTED', 4016, 'word-list']);
