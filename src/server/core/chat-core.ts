@@ -1,4 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
+import { sameJson } from './same-json.js';
 import {
   ChatError,
   CLOSE_TOKEN_EXPIRED,
@@ -668,7 +668,7 @@ class FrameAnswer implements SendEnd {
       // A duplicate's stored elem was read back (always another object): its content is compared.
       const elem = this.#frame.elem;
       const stored = outcome?.message.elem;
-      if (outcome) this.#conn.send(ackText(this.#frame.clientMsgId, this.#frame.conversationId, outcome.message, outcome.duplicate, elem !== undefined && (outcome.duplicate ? !isDeepStrictEqual(stored, elem) : stored !== elem)));
+      if (outcome) this.#conn.send(ackText(this.#frame.clientMsgId, this.#frame.conversationId, outcome.message, outcome.duplicate, elem !== undefined && (outcome.duplicate ? !sameJson(stored, elem) : stored !== elem)));
     } catch (err) {
       return this.#fail(err);
     }
