@@ -380,7 +380,6 @@ export class GroupService {
     return mapAtMost(userIds, MEMBERS_AT_ONCE, async (id) => (await this.#host.store.getUser(id))?.name ?? id);
   }
 
-  /** Tells a user's devices about a group they just joined. */
   /** Tells each of `userIds` the group's summary as they see it, the members counted once for all. */
   async #announce(userIds: readonly string[], groupId: string): Promise<void> {
     const { store } = this.#host;
