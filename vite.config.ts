@@ -16,6 +16,7 @@ import { LIMITS } from './src/protocol/limits.js';
 import { shortCssVarsPlugin } from './scripts/short-css-vars.js';
 import { shortPrivateMembersPlugin } from './scripts/short-private-members.js';
 import { shortMsgIdsPlugin } from './scripts/short-msg-ids.js';
+import { shortChunkExportsPlugin } from './scripts/short-chunk-exports.js';
 import { slimLocalizePlugin } from './scripts/slim-localize.js';
 import { slimPartysocketPlugin } from './scripts/slim-partysocket.js';
 
@@ -214,9 +215,8 @@ function shippedSources(): Plugin[] {
 /**
  * Which chunk a module of the script tag goes to: the core entry's static closure is named
  * `natter-core` (the entry's own chunk), everything else goes with the panel's elements into
- * `natter-panel-<hash>.js` (one file, one gzip stream), except the emoji list and the
- * translations, which keep chunks of their own (fetched only when the picker opens or another
- * language shows). So the client's rare paths that are `import()`ed (jump to a message, file
+ * `natter-panel-<hash>.js` (one file, one gzip stream), except the translations, which keep
+ * chunks of their own (fetched only when another language shows). So the client's rare paths that are `import()`ed (jump to a message, file
  * probing and upload …) leave the first paint without adding a file to "everything": a page has
  * the panel by the time anyone can use them, and the headless client (in Node, or bundled by an
  * app) still loads them on first use. The features most visitors never open are the exception:
@@ -228,11 +228,10 @@ function shippedSources(): Plugin[] {
  * (1.2) puts a module the core and a lazily loaded module both use into a shared chunk of its own
  * whenever it cannot prove the core is loaded first, which it failed to for valibot, nanostores'
  * atom, the protocol's ids, limits and error codes and Vite's preload helper once the merged
- * features' `import()`s (the panel's, the emoji list's, the client's rare paths, the group
+ * features' `import()`s (the panel's, the client's rare paths, the group
  * dialogs) came together, though each branch alone built.
  */
 function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
-  if (EMOJI_CHUNK.test(id)) return 'emoji-data';
   const part = LOCALE_MODULE.exec(id);
   // A catalogue's second part (scripts/locale-parts.ts): `natter-<locale>-extras-<hash>.js`.
   if (part?.[2]) return `${part[1]}-extras`;
@@ -243,11 +242,6 @@ function scriptTagChunk(id: string, ctx: ChunkingContext): string | null {
 let chunkOf: Map<string, string> | undefined;
 /** A catalogue's module (`locales/<locale>.ts`), or its second part (`?extras`, scripts/locale-parts.ts). */
 const LOCALE_MODULE = /[\\/]locales[\\/]([^\\/]+)\.ts(\?extras)?$/;
-/**
- * The emoji list and the picker that shows it (with its styles): one chunk, fetched on idle once
- * the panel is in (so a page that goes offline has it) or when a picker first opens.
- */
-const EMOJI_CHUNK = /[\\/]composer[\\/](emoji-data|emoji-picker|emoji-picker\.styles)\.ts$/;
 /** Forgets the chunks' modules at the start of each build (watch mode, several builds in one process). */
 const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'build', buildStart: () => void (chunkOf = undefined) };
 
@@ -256,20 +250,32 @@ const resetPanelChunk: Plugin = { name: 'natter:reset-panel-chunk', apply: 'buil
  * the panel's code `import()`s on first use, so that opening the widget to read and send text does
  * not download them (the size benchmark's row (b′)): the group dialogs and people views (profile
  * card, contacts) with the client's group actions (not its friend actions: presence, shown in the
- * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's search, `<media-viewer>`,
+ * list, loads them), `<forward-dialog>`, `<chat-search>` and the client's search, `<media-viewer>` (with `thread/media-items.ts`, which gathers the thread's pictures for it),
  * the report dialog, the voice recorder and its recording bar, the upload code (not the file tickets: every stored file's
  * URL, pictures included, needs them), `<broadcast-banner>` (loaded once the user has a broadcast),
  * the list of who reacted to a message, the composer's @mention list (loaded on the first `@` in a group),
  * Web Push's subscribing (a page with a service worker, once notifications are allowed), formatted text's parser and
  * renderer (`markdown/`: a text with formatting marks shows plain until they are in, then formatted, as
  * `thread/elems/formatted.ts` does for any load), the client's link preview fetch (`client.linkPreview`, a request to
- * the server in any case), the page's notifier (attached once the panel is in; it acts on messages that arrive
- * while the page is hidden), the thread's pictures, players and file and location cards (`thread/elems/media-elems.ts`:
+ * the server in any case), the page's notifier (attached once the panel is in, or, saving data, with the first message from someone
+ * else while the page is hidden; it acts on messages that arrive while the page is hidden), the thread's pictures, players and file and location cards (`thread/elems/media-elems.ts`:
  * a same-sized placeholder shows until they are in), what a message's open menu does (`thread/message-menu.ts`: its items and
  * keys, the reaction picker, multi-select's bar, their styles; the `⋯` opens it once it is in), the client's jump to a message it does not hold (`client.loadAround`:
  * a reply quote's, a pinned message's or a search result's target further back than the pages held; reading, paging back
- * and the jump to the first unread message are `load-older`'s, in the panel's chunk). One chunk, not one per feature: each file is gzipped apart,
- * and eight of them cost 4.5 KiB more in (b) than one.
+ * and the jump to the first unread message are `load-older`'s, in the panel's chunk), the composer's reply, edit and link
+ * preview bars (`composer/compose-bars.ts`, with their styles and labels: the keys and the sending stay in the panel's chunk),
+ * an upload's progress bar (`thread/upload-progress.ts`: only the upload code, itself loaded on first use, makes progress),
+ * the list of who read an own group message (`thread/reader-list.ts`: its "Read by n of m" opens it once it is in), the client's
+ * presence tracker (`client.presence()`, already an `import()`: the list's dots and the thread header's "last seen" show once
+ * it is in, as they do once the server's first presence arrives; the elements' presence labels stay in the panel's chunk: loaded
+ * lazily too, they took 0.3 KiB off (b′) but their loading glue put (c) 0.09 over its ratchet), the client's friend actions (`client.friends()`:
+ * the people views and the presence tracker load them) and its file tickets (`client.fileUrl`'s cache: a stored file's URL is
+ * blank until its ticket has come in any case, and the files shown, the thread's pictures, players and cards, come with this
+ * chunk too), the sentences of why a message or a change failed (`i18n/errors.ts`: the thread's failure row keeps their line,
+ * a no-break space, until they are in: `thread/failure.ts`, errorLine) and the emoji picker with its list (a chunk of their
+ * own until h2's round 4: in this one they compress with the element code around them, −0.5 KiB in (b); the first press of
+ * the emoji button on a connection that saves data, which fetches nothing ahead of use, fetches this chunk). One chunk, not
+ * one per feature: each file is gzipped apart, and eight of them cost 4.5 KiB more in (b) than one.
  */
 const LAZY_FEATURES = [
   'src/elements/groups/group-elements.ts',
@@ -293,6 +299,16 @@ const LAZY_FEATURES = [
   'src/elements/thread/elems/media-elems.ts',
   'src/elements/thread/message-menu.ts',
   'src/client/load-around.ts',
+  'src/elements/composer/compose-bars.ts',
+  'src/elements/thread/upload-progress.ts',
+  'src/elements/thread/reader-list.ts',
+  'src/elements/thread/media-items.ts',
+  'src/client/presence.ts',
+  'src/client/friend-actions.ts',
+  'src/client/file-tickets.ts',
+  'src/elements/i18n/errors.ts',
+  'src/elements/composer/emoji-picker.ts',
+  'src/elements/composer/emoji-data.ts',
 ];
 
 /**
@@ -303,9 +319,7 @@ const LAZY_FEATURES = [
 function chunkTable(ctx: ChunkingContext): Map<string, string> {
   const core = staticClosure(here('./src/cdn/core.ts'), ctx);
   // The panel's chunk: the panel's module, and every other module `import()`ed (the client's rare
-  // paths), with what they import; but the features' entries and the locales. The emoji picker's
-  // imports count as the panel's (the picker and its list are EMOJI_CHUNK's): a module it shares
-  // with the features would otherwise be `extras`, which the picker's chunk, fetched on idle, would import.
+  // paths), with what they import; but the features' entries and the locales.
   const features = new Set(LAZY_FEATURES.map((entry) => here(`./${entry}`)));
   const roots = [...dynamicTargets(here('./src/cdn/core.ts'), ctx)].filter((id) => !features.has(id) && !LOCALE_MODULE.test(id));
   const panel = new Set(roots.flatMap((root) => [...staticClosure(root, ctx)]));
@@ -356,7 +370,7 @@ function staticClosure(entry: string, ctx: ChunkingContext): Set<string> {
  * The build error for a core chunk that imports other chunks. It names the static imports that
  * cross from the core's modules into those chunks (the one the core uses among them): one of
  * PANEL_ONLY's modules the core came to use (listed last: most are imported but tree-shaken), the
- * emoji list or a translation imported statically (both must stay `import()`s), or a module the
+ * feature loaded on first use or a translation imported statically (both must stay `import()`s), or a module the
  * core reaches by a path `staticClosure` does not see.
  */
 function coreImportsError(ctx: PluginContext, core: OutputChunk, bundle: OutputBundle): string {
@@ -371,9 +385,9 @@ function coreImportsError(ctx: PluginContext, core: OutputChunk, bundle: OutputB
 /**
  * Each catalogue's strings in two parts (scripts/locale-parts.ts): what shows without the
  * features loaded on first use, fetched with the panel, and the rest, fetched with those features.
- * An element's `import()` of one of LAZY_FEATURES, or of the emoji picker and its list, waits for
- * the second part; the page's notifier's does not (the panel imports it at once, and it speaks only
- * when a message arrives while the page is hidden), so its few strings are in the first.
+ * An element's `import()` of one of LAZY_FEATURES waits for
+ * the second part; the page's notifier's does not (the panel imports it at once, or with a message that
+ * arrives while the page is hidden, and it speaks only then), so its few strings are in the first.
  */
 function localeParts(): Plugin {
   const i18n = here('./src/elements/i18n');
@@ -382,7 +396,7 @@ function localeParts(): Plugin {
     localesDir: `${i18n}/locales`,
     helperModule: `${i18n}/localize.ts`,
     entries: [here('./src/embed.ts'), here('./src/cdn/core.ts')],
-    isLazy: (id) => lazy.has(id) || EMOJI_CHUNK.test(id),
+    isLazy: (id) => lazy.has(id),
   });
 }
 
@@ -410,18 +424,23 @@ function terserPass(): Plugin {
         const inputMap = mapAsset?.type === 'asset' ? JSON.parse(String(mapAsset.source)) : chunk.map;
         const comment = /\n*(\/\/# sourceMappingURL=\S+)\s*$/.exec(chunk.code);
         const body = comment ? chunk.code.slice(0, comment.index) : chunk.code;
-        const out = await minify(body, {
+        // One compress pass, two and three: each chunk keeps the one that gzips smaller (two save 0.05 KiB in the
+        // panel's chunk and cost 0.02 in the core's; a third takes 0.017 more off (b′) and (b), four nothing more).
+        const runs = await Promise.all([1, 2, 3].map((passes) => minify(body, {
           module: true,
           ecma: 2020,
-          compress: {},
+          compress: { passes },
           mangle: true,
           format: { comments: false },
-          ...(inputMap ? { sourceMap: { content: inputMap, asObject: true } } : {}),
-        });
-        if (out.code === undefined) return this.error(`terser wrote nothing for ${chunk.fileName}`);
+          ...(inputMap ? { sourceMap: { content: structuredClone(inputMap), asObject: true } } : {}),
+        })));
+        if (runs.some((r) => r.code === undefined)) return this.error(`terser wrote nothing for ${chunk.fileName}`);
+        const sized = runs.map((r) => ({ r, gzip: gzipSync(r.code!, { level: 9 }).length })).sort((a, b) => a.gzip - b.gzip);
+        const out = sized[0]!.r;
+        const code = out.code!;
         // Kept only where it is smaller as a CDN serves it: on the locale chunks (string tables) it is not.
-        if (gzipSync(out.code, { level: 9 }).length >= gzipSync(body, { level: 9 }).length) continue;
-        chunk.code = comment ? `${out.code}\n${comment[1]}\n` : out.code;
+        if (sized[0]!.gzip >= gzipSync(body, { level: 9 }).length) continue;
+        chunk.code = comment ? `${code}\n${comment[1]}\n` : code;
         if (!inputMap || typeof out.map !== 'object') continue;
         const { sources, names, mappings } = out.map;
         // terser's composed map lists the sources it kept, with no content for some: each takes the chunk map's.
@@ -478,7 +497,7 @@ function classicLoader(): Plugin {
  * page includes (`src/embed.ts`, see `classicLoader`), and the ES module chunks it imports from
  * beside itself: `natter-core-<hash>.js` (`src/cdn/core.ts`: `<chat-widget>`'s closed state and
  * the client) and the chunks that one imports later (`natter-panel-<hash>.js`: the panel's
- * elements; `natter-emoji-data-<hash>.js`). Chunk names carry a content hash, so a CDN may cache
+ * elements; `natter-extras-<hash>.js`, the features loaded on first use). Chunk names carry a content hash, so a CDN may cache
  * them forever; `natter.js` names the current core. `.vite/manifest.json` lists the chunks and
  * what each imports (the size benchmark reads it).
  */
@@ -487,7 +506,8 @@ const cdn: UserConfig = {
   // The client's own errors without their English sentences (scripts/drop-error-sentences.ts).
   // English out of the msg() calls into the `en` locale chunk, but the launcher's (scripts/english-chunk.ts).
   // The protocol's `LIMITS` read as literals, so the object (mostly the server's limits) is left out (scripts/inline-limits.ts).
-  plugins: [inlineLimitsPlugin({ [here('./src/protocol/limits.ts')]: { LIMITS } }), shortMsgIdsPlugin(here('./src/elements/i18n/locales')), englishChunkPlugin(here('./src/elements/i18n/locales'), [here('./src/elements/i18n/widget.ts')]), localeParts(), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), terserPass(), noPreloadHelper(), resetPanelChunk],
+  // Each chunk's exports named as its bindings, after terser (scripts/short-chunk-exports.ts).
+  plugins: [inlineLimitsPlugin({ [here('./src/protocol/limits.ts')]: { LIMITS } }), shortMsgIdsPlugin(here('./src/elements/i18n/locales')), englishChunkPlugin(here('./src/elements/i18n/locales'), [here('./src/elements/i18n/widget.ts')]), localeParts(), dropErrorSentencesPlugin([here('./src/client')]), ...shippedSources(), classicLoader(), terserPass(), shortChunkExportsPlugin(['natter.js']), noPreloadHelper(), resetPanelChunk],
   publicDir: false,
   // Libraries written for bundlers read process.env.NODE_ENV, which a browser does not have.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },

@@ -24,7 +24,8 @@
  *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server; natter-pg and the floor, `bare`, too: its profiles go to <dir>/bare)
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
  *   npm run bench:server -- --targets natter --rates 16000 --trace   (where a send's time goes, after each step: batch
- *     wait, writer queue, commit, reply, jobs per transaction, event-loop delay, GC pauses; NATTER_LATENCY_TRACE)
+ *     wait, writer queue, commit, reply, jobs per transaction, event-loop delay, GC pauses; NATTER_LATENCY_TRACE; the summary
+ *     adds each run's writer transactions, messages a transaction and search index moves)
  *   npm run bench:server -- --targets natter,natter-webhook --rates 2000,4000   (a webhook endpoint on a local
  *     receiver that answers 200 at once, every event; beside none, same run)
  *   npm run bench:server -- --targets natter,natter-wordlist --rates 2000,4000   (a 1,000-entry word list, SPEC §11:
@@ -503,12 +504,17 @@ const t = (r: StepResult, name: string, field: string) => r.trace?.[name]?.[fiel
 console.log('\nPer target and rate, each run in order and the median:\n');
 console.log(
   table(
-    ['server', 'offered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'server CPU %', 'generator loop delay p99 ms', 'server CPU µs/msg', 'event loop µs/msg', 'V8 platform µs/msg', 'server run-queue wait %', 'contended runs', ...(values.trace ? ['send to ack on the server p99 ms', 'commit to ack p99 ms', 'loop delay p99 ms', 'scavenges', 'scavenge p50 ms', 'scavenge max ms', 'scavenges ms in all'] : [])],
+    ['server', 'offered msg/s', 'delivered %', 'ack p50 ms', 'ack p99 ms', 'server CPU %', 'generator loop delay p99 ms', 'server CPU µs/msg', 'event loop µs/msg', 'V8 platform µs/msg', 'server run-queue wait %', 'contended runs', ...(values.trace ? ['send to ack on the server p99 ms', 'commit to ack p99 ms', 'loop delay p99 ms', 'scavenges', 'scavenge p50 ms', 'scavenge max ms', 'scavenges ms in all', 'writer transactions', 'messages a transaction', 'index moves', 'index move p99 ms', 'index moves ms in all'] : [])],
     [...byTargetAndRate].map(([key, rs]) => [
       ...key.split(' | '), runsAndMedian(rs.map((r) => r.deliveredRatio * 100)), runsAndMedian(rs.map((r) => r.ackP50)), runsAndMedian(rs.map((r) => r.ackP99)), runsAndMedian(rs.map((r) => r.serverCpu), 0), runsAndMedian(rs.map((r) => r.genLag)), runsAndMedian(rs.map((r) => r.cpuPerMsg), 0), runsAndMedian(rs.map((r) => r.loopPerMsg), 0), runsAndMedian(rs.map((r) => r.platformPerMsg)), runsAndMedian(rs.map((r) => r.serverWait)),
       contendedRuns(rs),
       ...(values.trace
-        ? [runsAndMedian(rs.map((r) => t(r, 'send.toAck', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'send.commitToAck', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'loop.delay', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'count')), 0), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'p50'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'max'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'sum')), 0)]
+        ? [runsAndMedian(rs.map((r) => t(r, 'send.toAck', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'send.commitToAck', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'loop.delay', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'count')), 0), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'p50'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'max'))), runsAndMedian(rs.map((r) => t(r, 'gc.scavenge', 'sum')), 0),
+            // The SQLite writer's transactions in the step and the drafts each held (batches' drafts
+            // over transactions): how much of a transaction's fixed cost each message carries.
+            runsAndMedian(rs.map((r) => t(r, 'writer.jobsPerTransaction', 'count')), 0), runsAndMedian(rs.map((r) => t(r, 'batch.size', 'sum') / t(r, 'writer.jobsPerTransaction', 'count')), 0),
+            // The search index's moves (each holds the jobs posted meanwhile): one sample a move.
+            runsAndMedian(rs.map((r) => t(r, 'writer.moveBeforeJob', 'count')), 0), runsAndMedian(rs.map((r) => t(r, 'writer.moveBeforeJob', 'p99'))), runsAndMedian(rs.map((r) => t(r, 'writer.moveBeforeJob', 'sum')), 0)]
         : []),
     ]),
   ),

@@ -15,6 +15,8 @@ import type { ChatClient, ConnectionState, SyncState } from '../src/client/types
 import type { CustomElem } from '../src/protocol/elems.js';
 import { isConversationId, parseConversationId, p2pConversation, ID_PATTERN, type ConversationId } from '../src/protocol/ids.js';
 import { initials, hueOf } from '../src/elements/format.js';
+import { resolveLocale } from '../src/elements/i18n/locale.js';
+import { DEMO_STRINGS } from './strings.js';
 
 const DEMO_USERS = ['alice', 'bob', 'carol'];
 
@@ -23,6 +25,9 @@ const params = new URLSearchParams(location.search);
 // `?lang=ar` lays the page out right to left as well, as an Arabic page would be.
 if (params.get('lang')) document.documentElement.lang = params.get('lang')!;
 if (params.get('lang') === 'ar') document.documentElement.dir = 'rtl';
+/** The page's own words, in the language the elements speak here. */
+const t = DEMO_STRINGS[resolveLocale(document.documentElement)];
+localizePage();
 const userId = params.get('user')?.trim() || 'alice';
 const serverParam = params.get('server')?.trim() || '';
 const endpoints = serverEndpoints(serverParam === 'local' ? null : serverParam);
@@ -69,20 +74,32 @@ async function sameOriginServer(): Promise<boolean> {
   }
 }
 
+/** The page's words in `t` (index.html holds the English, for a page that runs no script). */
+function localizePage(): void {
+  document.title = t.title;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = t[el.dataset.t as keyof typeof t];
+  for (const el of document.querySelectorAll<HTMLElement>('[data-t-label]')) el.setAttribute('aria-label', t[el.dataset.tLabel as keyof typeof t]);
+  for (const el of document.querySelectorAll<HTMLInputElement>('[data-t-placeholder]')) el.placeholder = t[el.dataset.tPlaceholder as keyof typeof t];
+  const [before, after] = t.empty.split('{bob}');
+  const bob = document.createElement('code');
+  bob.textContent = 'bob';
+  document.querySelector('#empty')?.replaceChildren(before ?? '', bob, after ?? '');
+}
+
 const MODE_TEXT: Record<LocalServerMode, string> = {
-  'shared-worker': 'In-browser server (shared by this browser’s tabs)',
-  'in-page': 'In-browser server (this tab only)',
+  'shared-worker': t.sharedWorker,
+  'in-page': t.inPage,
 };
 
 function renderMode(mode: 'server' | LocalServerMode): void {
   const el = $<HTMLElement>('#mode');
   el.dataset.mode = mode;
   if (mode === 'server') {
-    el.textContent = `Server: ${new URL(endpoints.http).host}`;
+    el.textContent = t.server.replace('{host}', new URL(endpoints.http).host);
     el.title = endpoints.ws;
   } else {
     el.textContent = MODE_TEXT[mode];
-    el.title = 'No server: the Natter server core runs in this browser, with its messages in memory.';
+    el.title = t.noServer;
   }
 }
 
@@ -109,17 +126,17 @@ function renderSwitchLinks(): void {
 }
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
-  idle: 'Not connected',
-  connecting: 'Connecting…',
-  online: 'Online',
-  offline: 'Offline, retrying…',
-  closed: 'Disconnected',
+  idle: t.idle,
+  connecting: t.connecting,
+  online: t.online,
+  offline: t.offline,
+  closed: t.closed,
 };
 
 function renderState(connection: ConnectionState, sync: SyncState): void {
   const state = $<HTMLElement>('#state');
   state.dataset.state = connection;
-  const syncing = connection === 'online' && sync === 'syncing' ? ' · syncing' : '';
+  const syncing = connection === 'online' && sync === 'syncing' ? ` · ${t.syncing}` : '';
   $<HTMLElement>('#state-text').textContent = CONNECTION_TEXT[connection] + syncing;
 }
 
@@ -154,7 +171,7 @@ async function focusThread(): Promise<void> {
 function renderTitle(c: ChatClient): void {
   const id = thread.conversation;
   if (!isConversationId(id)) {
-    title.textContent = 'Pick a conversation';
+    title.textContent = t.pick;
     return;
   }
   const summary = c.$conversations.get().find((s) => s.id === id);
@@ -207,7 +224,7 @@ function wire(c: ChatClient): void {
   // For experiments in the console and the whole-product tests (e.g. send options the composer
   // has no control for: `natterDemo.client.send('group:demo', 'hi', {needReadReceipt: true})`).
   Object.assign(window, { natterDemo: { client: c } });
-  document.title = `${userId} · Natter demo`;
+  document.title = `${userId} · ${t.title}`;
   const meName = $<HTMLElement>('#me-name');
   const meAvatar = $<HTMLElement>('#me-avatar');
   const showMe = (name: string, id: string) => {
@@ -244,7 +261,7 @@ function wire(c: ChatClient): void {
     const peer = input.value.trim();
     if (!ID_PATTERN.test(peer)) return;
     if (peer === userId) {
-      input.setCustomValidity('That is you. Pick someone else.');
+      input.setCustomValidity(t.thatIsYou);
       input.reportValidity();
       return;
     }

@@ -37,6 +37,8 @@ after(async () => {
 });
 
 const CDN_DIR = join(ROOT, 'dist/cdn');
+/** The source files a built chunk (`natter-<prefix>-<hash>.js`) was made from, read from its source map. */
+const sourcesOf = (prefix: string) => (JSON.parse(readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => new RegExp(`^natter-${prefix}-[\\w-]+\\.js\\.map$`).test(n))!), 'utf8')) as { sources: string[] }).sources;
 /** The files of the script-tag build (`natter.js` and its chunks); nothing else is served from it. */
 const cdnFile = (name: string) => (/^natter[\w.-]*\.js$/.test(name) && readdirSync(CDN_DIR).includes(name) ? readFileSync(join(CDN_DIR, name)) : undefined);
 const CDN_PATH = '/npm/natter@0.1.0/dist/cdn/';
@@ -90,7 +92,7 @@ async function startCdn() {
  * strings shown without the features loaded on first use) and `ru-extras` (its second part,
  * fetched with those features: scripts/locale-parts.ts).
  */
-const localesFetched = (seen: number) => cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n): n is string => !!n && !['core', 'panel', 'rolldown-runtime', 'emoji-data', 'extras'].includes(n));
+const localesFetched = (seen: number) => cdn.requests.slice(seen).map((p) => /\/natter-([\w-]+)-[\w-]{8}\.js$/.exec(p)?.[1]).filter((n): n is string => !!n && !['core', 'panel', 'rolldown-runtime', 'extras'].includes(n));
 /** The languages whose strings were fetched since request `seen` (either part). */
 const languagesFetched = (seen: number) => [...new Set(localesFetched(seen).map((n) => n.replace(/-extras$/, '')))];
 
@@ -124,12 +126,13 @@ async function startHostSite(): Promise<{ url: string; close(): Promise<void> }>
           data-conversation="group:demo" data-position="bottom-left"></script></body></html>`,
       );
     } else if (url.pathname === '/cdn-shop') {
-      // The same page with the script from the CDN's origin (`?locale=` sets its data-locale).
+      // The same page with the script from the CDN's origin (`?locale=` sets its data-locale, `?conversation=` its data-conversation).
       const user = url.searchParams.get('user') ?? 'guest';
       const locale = /^[\w-]+$/.exec(url.searchParams.get('locale') ?? '')?.[0];
+      const conversation = /^[\w:-]+$/.exec(url.searchParams.get('conversation') ?? '')?.[0] ?? 'group:demo';
       res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': `shop-session=${user}; Path=/; HttpOnly` }).end(
         `<!doctype html><html lang="en"><head><title>A shop</title></head><body><h1>A shop</h1>
-        <script src="${cdn.url}natter.js" data-server="${socketUrl}" data-token-url="/chat-token" data-conversation="group:demo"${locale ? ` data-locale="${locale}"` : ''}></script></body></html>`,
+        <script src="${cdn.url}natter.js" data-server="${socketUrl}" data-token-url="/chat-token" data-conversation="${conversation}"${locale ? ` data-locale="${locale}"` : ''}></script></body></html>`,
       );
     } else if (url.pathname === '/chat-token') {
       const user = /shop-session=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
@@ -381,8 +384,66 @@ test("opening the widget fetches no @mention suggesting: finding the name typed 
   for (const fn of ['mentionQueryAt', 'mentionOptions']) assert.ok(!sourcesContent.some((text) => text.includes(`function ${fn}(`)), `the panel's chunk is built from ${fn}`);
 });
 
+test("the chunks export their bindings under their own names: the core's and the panel's export lists and the imports naming them carry no second name (scripts/short-chunk-exports.ts)", () => {
+  const code = (prefix: string) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => new RegExp(`^natter-${prefix}-[\\w-]+\\.js$`).test(n))!), 'utf8');
+  for (const prefix of ['core', 'panel']) {
+    const list = /export\{([^}]*)\}/.exec(code(prefix))![1]!.split(',');
+    const pairs = list.filter((e) => e.includes(' as ') && !/ as (defineAll)$/.test(e));
+    // A binding named like another export keeps its pair (a swap is not worth it): a few at most.
+    assert.ok(pairs.length <= list.length / 10, `${prefix}: ${pairs.length} of ${list.length} exports renamed: ${pairs.join(',')}`);
+  }
+  // What the panel imports from the core is what the core exports now.
+  const coreExports = new Set(/export\{([^}]*)\}/.exec(code('core'))![1]!.split(',').map((e) => e.split(' as ').at(-1)));
+  const panelImports = /import\{([^}]*)\}from"\.\/natter-core-/.exec(code('panel'))![1]!.split(',').map((e) => e.split(' as ')[0]!);
+  assert.deepEqual(panelImports.filter((name) => !coreExports.has(name)), []);
+});
+
+test("who is online and the friend actions come with the features' chunk, fetched on idle after the panel: the client's presence tracker and friend actions are there, not in the panel's, and presence() waits for it", async () => {
+  for (const file of ['src/client/presence.ts', 'src/client/friend-actions.ts']) {
+    assert.ok(!sourcesOf('panel').some((s) => s.endsWith(file)), `the panel's chunk is built from ${file}`);
+    assert.ok(sourcesOf('extras').some((s) => s.endsWith(file)), `the extras chunk lacks ${file}`);
+  }
+
+  const page = await newPage();
+  const release = cdn.hold(/^natter-extras-/);
+  try {
+    const seen = cdn.requests.length;
+    await page.goto(`${host.url}/cdn-shop?user=jude`);
+    await synced(page);
+    const tracker = page.evaluate(() => document.querySelector('chat-widget')!.client!.presence().then((t) => typeof t.$presence.get()));
+    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features chunk to be asked for');
+    assert.equal(await Promise.race([tracker, new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]), 'waiting', 'presence waits for its code');
+    release();
+    assert.equal(await tracker, 'object');
+  } finally {
+    release();
+    await page.context().close();
+  }
+});
+
+test("a stored file's ticket code comes with the features' chunk: the panel's chunk lacks file-tickets.ts, and a file's URL waits for it (blank, as it waits for its ticket) before its ticket is asked for", async () => {
+  assert.ok(!sourcesOf('panel').some((s) => s.endsWith('src/client/file-tickets.ts')), "the panel's chunk is built from file-tickets.ts");
+  assert.ok(sourcesOf('extras').some((s) => s.endsWith('src/client/file-tickets.ts')), 'the extras chunk lacks file-tickets.ts');
+
+  const page = await newPage();
+  const release = cdn.hold(/^natter-extras-/);
+  try {
+    const seen = cdn.requests.length;
+    await page.goto(`${host.url}/cdn-shop?user=jude`);
+    await synced(page);
+    const file = `${server.url}/v1/files/0123456789abcdef/photo.png`;
+    const asked = page.waitForRequest((r) => r.url() === `${server.url}/v1/files/tickets` && r.method() === 'POST', { timeout: 15_000 });
+    assert.equal(await page.evaluate((url) => document.querySelector('chat-widget')!.client!.fileUrl(url), file), '', 'no URL before the ticket');
+    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features chunk to be asked for');
+    release();
+    await asked;
+  } finally {
+    release();
+    await page.context().close();
+  }
+});
+
 test("a jump to a message not held loads the page around it with the features' chunk: the client's load-around code is there, not in the panel's", async () => {
-  const sourcesOf = (prefix: string) => (JSON.parse(readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => new RegExp(`^natter-${prefix}-[\\w-]+\\.js\\.map$`).test(n))!), 'utf8')) as { sources: string[] }).sources;
   assert.ok(!sourcesOf('panel').some((s) => s.endsWith('src/client/load-around.ts')), "the panel's chunk is built from load-around.ts");
   assert.ok(sourcesOf('extras').some((s) => s.endsWith('src/client/load-around.ts')), 'the extras chunk lacks load-around.ts');
 
@@ -412,14 +473,16 @@ test("a jump to a message not held loads the page around it with the features' c
 });
 
 test('once the page has loaded, the widget works offline: the panel, the emoji list and the features opened on first use (formatted text among them) came while the page was idle', async () => {
-  const seen = cdn.requests.length;
   const page = await newPage();
+  // Fetched means the browser has the whole file: a request the CDN has seen may still be in flight
+  // when the network goes (on a busy machine), and then the chunk is not there to be used offline.
+  const fetched: string[] = [];
+  page.on('requestfinished', (request) => fetched.push(new URL(request.url()).pathname));
   await page.goto(`${host.url}/cdn-shop?user=hana`);
   await synced(page);
   // Nobody opened the widget: the panel and what it loads on demand were fetched on idle.
   await page.waitForFunction(() => !!customElements.get('message-composer') && !!customElements.get('chat-thread'));
-  await until(() => cdn.requests.slice(seen).some((p) => /\/natter-emoji-data-[\w-]+\.js$/.test(p)), 'the emoji list to be fetched');
-  await until(() => cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features opened on first use (search, who reacted, dialogs) to be fetched');
+  await until(() => fetched.some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features opened on first use (the emoji picker and its list, search, who reacted, dialogs) to be fetched');
   const failedImports: string[] = [];
   page.on('pageerror', (e) => failedImports.push(e.message));
   page.on('console', (m) => m.type() === 'error' && failedImports.push(m.text()));
@@ -452,6 +515,56 @@ test('once the page has loaded, the widget works offline: the panel, the emoji l
     return ['written offline in the widget', '**bold offline** and plain'].every((text) => history.messages.some((m) => m.sender === 'hana' && m.elem.text === text));
   }, 'the message written offline to be delivered when the network is back', 20_000);
   await page.context().close();
+});
+
+test("on a connection that asks to save data, opening the widget, reading and sending text fetch no features' chunk (the page's notifier, presence and the rest come at first use): a message while the page is hidden brings the notifier, which counts it and one that came while it loaded in the title", async () => {
+  // A group of its own, plain text only (group:demo's history has formatted text by now, whose renderer is a feature).
+  await admin('PUT', '/v1/users/sefa', { name: 'Sefa' });
+  await admin('POST', '/v1/groups', { id: 'plain-savers', name: 'Plain savers', owner: 'alice', members: ['sefa'] });
+  await admin('POST', '/v1/messages', { from: 'alice', groupId: 'plain-savers', elem: { type: 'text', text: 'Plain words to read' } });
+  const seen = cdn.requests.length;
+  const extras = () => cdn.requests.slice(seen).filter((p) => /\/natter-extras-[\w-]+\.js$/.test(p));
+  const page = await newPage();
+  try {
+    // As text: tsx names the functions of a script passed as a function (`__name`), which the page lacks.
+    await page.addInitScript({
+      content: `Object.defineProperty(Navigator.prototype, 'connection', { value: { saveData: true } });
+        let hidden = false;
+        Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => hidden });
+        Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+        window.__hide = () => { hidden = true; document.dispatchEvent(new Event('visibilitychange')); };`,
+    });
+    await page.goto(`${host.url}/cdn-shop?user=sefa&conversation=group:plain-savers`);
+    await synced(page);
+    await page.locator('chat-widget [part~="launcher"]').click();
+    await page.locator('chat-widget chat-thread [part~="bubble"]', { hasText: 'Plain words to read' }).waitFor();
+    const input = page.locator('chat-widget message-composer [part~="input"]');
+    await input.fill('A plain reply');
+    await input.press('Enter');
+    await page.locator('chat-widget chat-thread [part~="message"][part~="self"]', { hasText: 'A plain reply' }).waitFor();
+    // Long enough for the idle fetches a connection that does not save data makes (the emoji list, then the features).
+    await page.waitForTimeout(3000);
+    assert.ok(cdn.requests.slice(seen).some((p) => /\/natter-panel-[\w-]+\.js$/.test(p)), 'the panel was fetched');
+    assert.deepEqual(extras(), [], "the features' chunk was fetched");
+    assert.equal(await page.title(), 'A shop');
+
+    // The page hidden, a message arrives: the notifier comes, and counts that very message and the one
+    // that came while its code was on the way (held back here until both are in).
+    await page.evaluate(() => (window as unknown as { __hide(): void }).__hide());
+    const release = cdn.hold(/^natter-extras-/);
+    try {
+      for (const text of ['While you are away', 'And another']) await admin('POST', '/v1/messages', { from: 'alice', groupId: 'plain-savers', elem: { type: 'text', text } });
+      await until(() => extras().length === 1, "the features' chunk to be asked for");
+      await until(() => page.evaluate(() => document.querySelector('chat-widget')!.client!.messages('group:plain-savers').get().some((m) => m.elem.type === 'text' && m.elem.text === 'And another')), 'both messages to be in');
+      assert.equal(await page.title(), 'A shop', 'nothing counted before the notifier is in');
+    } finally {
+      release();
+    }
+    await until(async () => (await page.title()) === '(2) A shop', 'the title to count both messages');
+    assert.equal(extras().length, 1, "the features' chunk fetched once, with the first message");
+  } finally {
+    await page.context().close();
+  }
 });
 
 test('data-locale="ar" on an English page: the widget speaks Arabic, mirrored, and only the Arabic strings are fetched', async () => {
@@ -538,14 +651,17 @@ test('a Russian page fetches the first part of the Russian strings with the pane
   });
 });
 
-test("opening the widget fetches none of the strings only the open message menu, the forward dialog, the list of who reacted, the emoji picker and the @mention list show: a page gets them with those features", async () => {
+test("opening the widget fetches none of the strings only the open message menu, the forward dialog, the list of who reacted, the emoji picker, the @mention list (with what the composer's status line says of it), the people views' own visibility checkbox and why a message or a change failed show: a page gets them with those features", async () => {
   const { templates } = (await import('../src/elements/i18n/locales/ru.js')) as { templates: Record<string, unknown> };
   const part = (name: string) => readFileSync(join(CDN_DIR, readdirSync(CDN_DIR).find((n) => new RegExp(`^natter-${name}-[\\w-]{8}\\.js$`).test(n))!), 'utf8');
   const [first, second] = [part('ru'), part('ru-extras')];
-  for (const id of ['changes.deleteForMe', 'changes.moreReactions', 'ui.selectMessage', 'ui.forwardMerged', 'ui.noTargets', 'ui.searchPlaceholder', 'changes.reactorsFailed', 'composer.emojiNone', 'composer.category.nature', 'composer.mentions', 'composer.mentionAllHint']) {
+  for (const id of ['changes.deleteForMe', 'changes.moreReactions', 'ui.selectMessage', 'ui.forwardMerged', 'ui.noTargets', 'ui.searchPlaceholder', 'changes.reactorsFailed', 'composer.emojiNone', 'composer.category.nature', 'composer.mentions', 'composer.mentionAllHint', 'presence.show', 'presence.hiddenNote', 'presence.error.PRESENCE_DISABLED', 'composer.mentionLoading', 'error.USER_UNKNOWN', 'changes.error.PIN_FORBIDDEN']) {
     assert.ok(!first.includes(String(templates[id])), `the first part carries ${id}`);
     assert.ok(second.includes(String(templates[id])), `the second part lacks ${id}`);
   }
+  // The count of suggestions (str templates, by the words around the number).
+  assert.ok(!first.includes('Выберите стрелками'), 'the first part carries composer.suggestions');
+  assert.ok(second.includes('Выберите стрелками'), 'the second part lacks composer.suggestions');
 });
 
 test("a failed load of the second part of the strings (offline) is asked for again, as the catalogue's is, and the search then speaks Russian", async () => {

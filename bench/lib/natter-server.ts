@@ -3,10 +3,12 @@
  * helper and locally signed user tokens (what a host site's backend does with NATTER_SECRET).
  */
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { SignJWT } from 'jose';
+import { builtIsFresh } from '../../test/server/helpers/server-main.js';
 import { ROOT } from './bundle.js';
 import { freePort, spawnNode, stop, waitForLine } from './spawn.js';
 
@@ -36,22 +38,60 @@ const ADMIN_KEY = 'bench-admin-key-0123456789';
 
 const built = new Map<string, string>();
 
+/** Whether this benchmark runs as a smoke test (each benchmark's `--smoke`, read here so that none has to pass it on). */
+const SMOKE = process.argv.slice(2).includes('--smoke');
+
 /**
  * The server as users run it (`npm start`, the `natter-server` bin): the TypeScript compiler's
  * output, not tsx's on-the-fly transform (which wraps functions in `__name` helpers and would be
- * measured with them). Compiled once per benchmark run into `<root>/.bench-build`, beside the
- * checkout's node_modules, so the server resolves its dependencies as from `dist/`.
+ * measured with them). Compiled into `<root>/.bench-build`, beside the checkout's node_modules, so
+ * the server resolves its dependencies as from `dist/`. A build of the same sources is used again
+ * (`npm run bench:smoke` runs five benchmarks, each its own process; each compile takes 15–60 s):
+ * `.bench-build/.sources` holds a hash of what the compiler reads, written after it succeeded.
+ *
+ * A `--smoke` run of this checkout runs `dist/server/main.js` instead when the build is fresh (the
+ * tests' rule, `builtIsFresh`: newer than every file under src/; `npm test` builds before its
+ * `bench:smoke`), sparing the compile. Only for smoke runs: `dist/server/` is the same tsc output,
+ * but the protocol modules the server imports are rewritten there by `vite build --mode lib`
+ * (rolldown's re-emit of the same code), so measured figures stay on `.bench-build` (all tsc),
+ * comparable with those recorded. Another tree (`--baseline <tree>`) is compiled as always.
  */
 export function serverEntry(root = ROOT): string {
+  const reused = reusableBuild(root);
+  if (reused) return reused;
   let entry = built.get(root);
   if (!entry) {
     const outDir = join(root, '.bench-build');
-    rmSync(outDir, { recursive: true, force: true });
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir, '--declaration', 'false'], { stdio: 'inherit' });
+    const stampPath = join(outDir, '.sources');
     entry = join(outDir, 'server/main.js');
+    const sources = sourcesHash(root);
+    if (!existsSync(entry) || !existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== sources) {
+      rmSync(outDir, { recursive: true, force: true });
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir, '--declaration', 'false'], { stdio: 'inherit' });
+      writeFileSync(stampPath, sources);
+    }
     built.set(root, entry);
   }
   return entry;
+}
+
+/**
+ * `<root>/dist/server/main.js` when a benchmark may run it in place of its own compile (see
+ * `serverEntry`): a smoke run, of this checkout (`self`), whose build is fresh; else undefined.
+ */
+export function reusableBuild(root = ROOT, { smoke = SMOKE, self = ROOT }: { smoke?: boolean; self?: string } = {}): string | undefined {
+  return smoke && root === self && builtIsFresh(root) ? join(root, 'dist/server/main.js') : undefined;
+}
+
+/** A hash of what `tsc -p tsconfig.build.json` reads from `root`: every file under src/, the configs, the compiler's version. */
+function sourcesHash(root: string): string {
+  const hash = createHash('sha256');
+  const add = (path: string) => hash.update(`${relative(root, path)}\0`).update(readFileSync(path)).update('\0');
+  const src = join(root, 'src');
+  for (const path of readdirSync(src, { recursive: true, encoding: 'utf8' }).map((p) => join(src, p)).sort()) if (statSync(path).isFile()) add(path);
+  for (const config of ['tsconfig.json', 'tsconfig.build.json']) add(join(root, config));
+  add(join(ROOT, 'node_modules/typescript/package.json'));
+  return hash.digest('hex');
 }
 
 /** Tries at starting a server before giving up: each on a newly chosen port. */
@@ -60,8 +100,10 @@ const START_TRIES = 3;
 /**
  * `env` adds to (or overrides) the server's environment; `nodeArgs` go to its node process
  * (e.g. `--cpu-prof --cpu-prof-dir=…` to profile the server under load); `root` is the checkout
- * whose server runs (another copy of the repository, to compare two versions). `pickPort` chooses
- * the port to try (a tested seam: a port someone else holds).
+ * whose server runs (another copy of the repository, to compare two versions). `seams` are for the
+ * harness's own test: `pickPort` chooses the port to try (a port someone else holds), `entry` is
+ * the script to run instead of the compiled server (`src/server/main.ts` with `--import tsx` in
+ * `nodeArgs`: the same `main`, without a compile of its own).
  *
  * The harness talks only to the server it started. A port found free may be taken by another
  * process (another checkout's benchmark or tests) before the child binds it; polling the port
@@ -70,13 +112,18 @@ const START_TRIES = 3;
  * listen succeeded; the child holds the port from then until it exits); a child that exits
  * before (EADDRINUSE) is started again on another port.
  */
-export async function startNatterServer(env: Record<string, string> = {}, nodeArgs: string[] = [], root = ROOT, pickPort = freePort): Promise<NatterServer> {
+export async function startNatterServer(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  root = ROOT,
+  { pickPort = freePort, entry = () => serverEntry(root) }: { pickPort?: () => Promise<number>; entry?: () => string } = {},
+): Promise<NatterServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-bench-'));
   let child: ChildProcess;
   let port: number;
   for (let attempt = 1; ; attempt++) {
     port = await pickPort();
-    child = spawnNode(serverEntry(root), {
+    child = spawnNode(entry(), {
       PORT: String(port),
       HOST: '127.0.0.1',
       NATTER_DATA_DIR: dataDir,

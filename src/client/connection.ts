@@ -257,8 +257,9 @@ export function createConnection(options: ConnectionOptions): Connection {
       restart();
       return true;
     }
-    if (error.name === 'RATE_LIMITED') {
-      // Too many sessions opened: come back when the server says, not at once (nor after the auth timeout).
+    if (error.name === 'RATE_LIMITED' || error.name === 'UNAVAILABLE') {
+      // Too many sessions opened, or the server's store saturated: come back when the server says,
+      // not at once (nor only when the auth timeout closes this socket).
       failures++;
       notBefore = Date.now() + (error.retryAfterMs ?? delay(failures));
       rws?.reconnect();

@@ -302,6 +302,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
         void storage.putOutbox(t.entry).catch(warn);
       }
       markFailed(t, ChatError.from(error), error);
+      // A server that said when to come back (its store saturated: UNAVAILABLE with a hint) gets
+      // the entry again then, on this session; otherwise a transient failure waits for the next one.
+      // (Only a pending entry is sent: a rejected one waits for `resend`, its retryAfterMs only
+      // shown. Settling, discarding or closing clears the timer; transmit needs a ready session.)
+      if (error.retryAfterMs) t.timer = setTimeout(() => transmit(t), error.retryAfterMs);
     },
 
     async resend<T>(clientMsgId: string): Promise<T> {

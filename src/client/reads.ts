@@ -17,7 +17,10 @@ export interface ReadsOptions {
 }
 
 export interface Reads {
-  /** `markRead` of {@link ChatClient}: everything held is read; the server hears it now or when the session is back. */
+  /**
+   * `markRead` of {@link ChatClient}: everything held is read; the server hears it now or when the
+   * session is back. Nothing happens (no store is published) when nothing held is unread.
+   */
   markRead(conversationId: ConversationId): void;
   /**
    * `conversation.read`: this user read up to a seq (on this or another device); `receipt.read`:
@@ -37,8 +40,9 @@ export function createReads(options: ReadsOptions): Reads {
     markRead(conversationId) {
       const c = conversations.get(conversationId);
       const seq = threads.get(conversationId)?.toSeq ?? c?.lastSeq ?? 0;
-      if (seq <= 0) return;
       const needed = !c || seq > c.readSeq;
+      // Nothing new to mark (the thread holds no more than is read): no store changes, nothing written.
+      if (seq <= 0 || (!needed && (c.unread === 0 || seq < c.lastSeq))) return;
       conversations.applyRead(conversationId, seq, () => 0);
       members.applyRead(conversationId, options.myId() ?? '', seq);
       options.publish();

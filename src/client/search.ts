@@ -13,7 +13,8 @@ import type { ServerFrameOf } from '../protocol/frames.js';
 import type { SearchResult } from '../protocol/search-schema.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Message } from '../protocol/message.js';
-import { SEARCH_LIMITS, foldForSearch, matchesTerms, searchSnippet, searchTerms, searchableText } from '../protocol/search.js';
+import { SEARCH_LIMITS, foldForSearch, matchesKind, matchesTerms, searchSnippet, searchTerms, searchableText } from '../protocol/search.js';
+import type { SearchKind } from '../protocol/search-limits.js';
 import type { Requests } from './requests.js';
 import type { ThreadStore } from './thread-store.js';
 
@@ -46,15 +47,18 @@ export interface SearchOptions {
   before?: string | number;
   /** Only messages after this message (its id) or time (ms since the epoch). */
   after?: string | number;
-  /** Only messages of this kind: `text`, `file` (by its name) or `location` (by its description). */
-  kind?: 'text' | 'file' | 'location';
+  /**
+   * Only messages of this kind: `text`, `file` (by its name), `location` (by its description),
+   * `image`, `video`, `sound`, or `link` (a text holding a web address).
+   */
+  kind?: SearchKind;
 }
 
 /** Whether a held message passes the search's filters (as the server applies them: ids by their order, times by the message's). */
 function passes(m: Message, o: SearchOptions): boolean {
   const beyond = (bound: string | number | undefined, sign: 1 | -1) =>
     bound === undefined || (typeof bound === 'number' ? Math.sign(m.time - bound) === sign : (m.id > bound ? 1 : m.id < bound ? -1 : 0) === sign);
-  return (o.from === undefined || m.sender === o.from) && (o.kind === undefined || m.elem.type === o.kind) && beyond(o.before, -1) && beyond(o.after, 1);
+  return (o.from === undefined || m.sender === o.from) && (o.kind === undefined || matchesKind(m.elem, o.kind)) && beyond(o.before, -1) && beyond(o.after, 1);
 }
 
 export interface SearchState {
@@ -84,7 +88,10 @@ export interface SearchContext {
   threads: Pick<ThreadStore, 'ids' | 'get'>;
 }
 
-/** What this device holds that matches, newest first (recalled and hidden messages never). */
+/**
+ * What this device holds that matches, newest first (recalled and hidden messages never); without
+ * terms, every message the filters let through that a person sent (`matchesKind`), as the server.
+ */
 export function searchHeld({ threads }: Pick<SearchContext, 'threads'>, terms: string[], options: SearchOptions = {}): SearchResult[] {
   const found: SearchResult[] = [];
   for (const id of threads.ids()) {
@@ -92,15 +99,19 @@ export function searchHeld({ threads }: Pick<SearchContext, 'threads'>, terms: s
     for (const m of threads.get(id)?.messages ?? []) {
       if (m.recalled || m.hidden || !passes(m, options)) continue;
       const text = searchableText(m.elem);
-      if (matchesTerms(foldForSearch(text), terms)) found.push({ message: m, snippet: searchSnippet(text, terms) });
+      if (terms.length > 0 ? matchesTerms(foldForSearch(text), terms) : matchesKind(m.elem, options.kind)) found.push({ message: m, snippet: searchSnippet(text, terms) });
     }
   }
   return found.sort((a, b) => (a.message.id < b.message.id ? 1 : a.message.id > b.message.id ? -1 : 0));
 }
 
+/** Pages one search or `more()` fetches while they come back empty with a cursor. */
+export const AUTO_PAGES = 3;
+
 export function openSearch(context: SearchContext, query: string, options: SearchOptions = {}): ClientSearch {
   acceptAnswers(SearchResultsSchema);
-  const terms = searchTerms(query);
+  // Without words the filters (sender, time, kind) say what to find ("every picture from Bob"); with none, nothing to search.
+  const terms = searchTerms(query, [options.from, options.before, options.after, options.kind].some((o) => o !== undefined));
   const $state = atom<SearchState>({ query, status: 'loading', results: [], source: 'server', hasMore: false });
   let cursor: string | undefined;
   let running: Promise<void> | undefined;
@@ -111,22 +122,30 @@ export function openSearch(context: SearchContext, query: string, options: Searc
   const page = async (): Promise<void> => {
     const before = $state.get();
     if (!context.online()) return local();
+    let results = before.results;
     try {
-      const answer = await context.requests.request<ServerFrameOf<'search.results'>>({
-        type: 'search.fetch', query,
-        ...(options.conversationId !== undefined && { conversationId: options.conversationId }),
-        ...(options.limit !== undefined && { limit: options.limit }),
-        ...(options.from !== undefined && { from: options.from }),
-        ...(options.before !== undefined && { before: options.before }),
-        ...(options.after !== undefined && { after: options.after }),
-        ...(options.kind !== undefined && { kind: options.kind }),
-        ...(cursor !== undefined && { cursor }),
-      });
-      // The frame was checked in outline when it arrived; its results are checked here.
-      const checked = checkResults(answer.results);
-      if (!checked) throw new ChatError('BAD_FRAME', 'The server sent search results this client cannot read.');
-      cursor = answer.cursor;
-      $state.set({ query, status: 'done', results: [...before.results, ...checked], source: 'server', hasMore: cursor !== undefined });
+      // A page may come back empty with a cursor: the server's scan read its row budget and older
+      // messages remain. Such pages are followed on their own, up to AUTO_PAGES (then `more()`),
+      // and the state changes once: a count is never said before it is final (a short page with
+      // results shows them, its More button going on).
+      for (let n = 0; n < AUTO_PAGES; n++) {
+        const answer = await context.requests.request<ServerFrameOf<'search.results'>>({
+          type: 'search.fetch', query,
+          ...(options.conversationId !== undefined && { conversationId: options.conversationId }),
+          ...(options.limit !== undefined && { limit: options.limit }),
+          ...(options.from !== undefined && { from: options.from }),
+          ...(options.before !== undefined && { before: options.before }),
+          ...(options.after !== undefined && { after: options.after }),
+          ...(options.kind !== undefined && { kind: options.kind }),
+          ...(cursor !== undefined && { cursor }),
+        });
+        // The frame was checked in outline when it arrived; its results are checked here.
+        const checked = checkResults(answer.results);
+        if (!checked) throw new ChatError('BAD_FRAME', 'The server sent search results this client cannot read.');
+        results = [...results, ...checked];
+        if ((cursor = answer.cursor) === undefined || checked.length > 0) break;
+      }
+      $state.set({ query, status: 'done', results, source: 'server', hasMore: cursor !== undefined });
     } catch (err) {
       const error = err instanceof ChatError ? err.toJSON() : { code: 9000, name: 'INTERNAL' as const, message: String(err) };
       // The connection went while asking: what the device holds is better than nothing.

@@ -341,6 +341,8 @@ export const styles = [
     }
 
     [part~='error'] {
+      /* A line of its own over the buttons, there before its sentence comes (thread/failure.ts, errorLine). */
+      flex-basis: 100%;
       color: var(--_danger);
     }
 

@@ -70,8 +70,8 @@ export class ConversationList extends LitElement {
   #connection = new StoreController<ConnectionState | undefined>(this, () => this.client?.$connection, undefined);
   #drafts = new DraftsController(this, () => this.client);
   #locale = new LocaleController(this);
-  // Dots only: no last seen to keep true, so no re-render every half minute.
-  #presence = new PresenceController(this, () => this.client, () => !this.hidePresence, false);
+  // Dots only (on 1:1 chats: loaded once the list holds one): no last seen to keep true, so no re-render every half minute.
+  #presence = new PresenceController(this, () => this.client, () => !this.hidePresence && this.#conversations.value.some((c) => c.id.startsWith('p2p:')), false);
 
   /** The highlighted conversation. Set by the user's pick unless the event is cancelled. */
   @property({ reflect: true }) accessor selected = '';

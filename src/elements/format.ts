@@ -68,6 +68,15 @@ export function formatShortTime(time: number, now = Date.now()): string {
   return dateTimeFormat('date', DATE).format(time);
 }
 
+/**
+ * When something ends: `18:30` today, else `6 Dec, 18:30` (in the formatting locale's words and
+ * order). The composer's mute notice, a refused send's, the group panel's and the group's
+ * "muted until" notifications all say it so.
+ */
+export function formatUntil(time: number): string {
+  return new Date().toDateString() === new Date(time).toDateString() ? formatTime(time) : dateTimeFormat('day-time', { ...DATE, ...TIME }).format(time);
+}
+
 /** Date and time in full, for a tooltip: `Monday, 3 March 2025 at 14:05`. */
 export function formatDateTime(time: number): string {
   return dateTimeFormat('date-time', DATE_TIME).format(time);

@@ -269,7 +269,7 @@ export class ForwardDialog extends LitElement {
           return html`<li part="result ${p.status}">
             <span class="label">${label}</span>
             <span class="state">${p.status === 'sending' ? t.sending : p.status === 'sent' ? t.sent : t.failed}</span>
-            ${p.status === 'failed' ? html`<span part="error">${errorText(p.error, p.retryAt)}</span>` : nothing}
+            ${p.status === 'failed' ? html`<span part="error" dir=${p.error?.reason ? 'auto' : nothing}>${errorText(p.error, p.retryAt)}</span>` : nothing}
             ${p.status === 'failed' && p.failedIds.length > 0 && isResendable(p.error)
               ? html`<button part="resend-button" type="button" @click=${() => void this.#resend(target, p)}>${t.resend}</button>`
               : nothing}

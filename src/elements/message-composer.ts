@@ -499,7 +499,7 @@ export class MessageComposer extends LitElement {
           <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
       </form>
-      <span class="visually-hidden" role="status">${mentionsOpen ? (mentions!.loading ? t.mentionLoading : t.suggestions(mentions!.options().length)) : ''}</span>
+      <span class="visually-hidden" role="status">${mentionsOpen ? mentions!.status() : ''}</span>
       ${this.fileError ? html`<p id="file-error" part="file-error" role="alert">${this.fileError}</p>` : nothing}
       ${nearLimit ? this.#renderHint(t, bytes, tooLong) : nothing}
     `;

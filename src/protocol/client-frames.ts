@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { MessageIdSchema, ReactionKeySchema } from './changes.js';
 import { ReqIdSchema as ReqId, SeqSchema as Seq, maxBytes } from './fields.js';
+import { noControls } from './stored-text.js';
 import { AT_ALL, ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
 import { LinkPreviewSchema } from './link-preview.js';
@@ -202,7 +203,7 @@ export const MessageReportSchema = v.object({
   messageId: MessageIdSchema,
   reason: v.picklist(REPORT_REASONS),
   /** The reporter's own words, shown to moderators as given. */
-  note: v.optional(v.pipe(v.string(), v.maxLength(REPORT_NOTE_CHARS))),
+  note: v.optional(v.pipe(v.string(), v.maxLength(REPORT_NOTE_CHARS), noControls(true))),
 });
 export type MessageReportFrame = v.InferOutput<typeof MessageReportSchema>;
 

@@ -9,11 +9,34 @@
  * the server's English sentences live in `./errors.ts` (`ERROR_MESSAGES`), which a page never
  * downloads; people read the elements' translated sentences (`src/elements/i18n/errors.ts`).
  */
-const CODES = {
+/**
+ * The errors a client raises itself (its own time-outs, cancellations, failed uploads, frames it
+ * cannot read …): a `ChatError` made by name finds its number here. The others are raised by the
+ * server and reach a client with their number in the frame or REST body (`ChatError.from`), so
+ * the script tag carries only these numbers, not the whole table (test/protocol/errors.test.ts
+ * checks that every `new ChatError(…)` of the client and the elements names one of them).
+ */
+const RAISED = {
   BAD_FRAME: 1000,
   FRAME_TOO_LARGE: 1001,
-  PROTOCOL_MISMATCH: 1002,
   BAD_REQUEST: 1003,
+  MESSAGE_TOO_LARGE: 4000,
+  FILE_TOO_LARGE: 4001,
+  NOT_FORWARDABLE: 4002,
+  MESSAGE_UNKNOWN: 4003,
+  SEARCH_QUERY_INVALID: 4012,
+  PREVIEW_UNAVAILABLE: 4021,
+  TIMEOUT: 6000,
+  UPLOAD_FAILED: 6001,
+  CANCELLED: 6002,
+  UPLOAD_CANCELLED: 6003,
+  INTERNAL: 9000,
+  UNAVAILABLE: 9001,
+} as const satisfies Record<string, number>;
+
+/** The errors only the server raises. */
+const SERVER_RAISED = {
+  PROTOCOL_MISMATCH: 1002,
   NOT_FOUND: 1004,
 
   UNAUTHENTICATED: 2000,
@@ -44,10 +67,6 @@ const CODES = {
   PRESENCE_DISABLED: 3022,
   FRIEND_REQUEST_UNKNOWN: 3023,
 
-  MESSAGE_TOO_LARGE: 4000,
-  FILE_TOO_LARGE: 4001,
-  NOT_FORWARDABLE: 4002,
-  MESSAGE_UNKNOWN: 4003,
   CLIENT_MSG_ID_REUSED: 4004,
   FILE_NOT_FOUND: 4005,
   MERGER_FORGED: 4006,
@@ -56,7 +75,6 @@ const CODES = {
   NOT_EDITABLE: 4009,
   CHANGE_WINDOW_EXPIRED: 4010,
   REPLY_INVALID: 4011,
-  SEARCH_QUERY_INVALID: 4012,
   SEARCH_CURSOR_INVALID: 4013,
   SEARCH_FILTER_INVALID: 4040,
   WEBHOOK_URL_INVALID: 4015,
@@ -68,12 +86,12 @@ const CODES = {
   REPORT_UNKNOWN: 4025,
   REPORT_CLOSED: 4026,
   PREVIEW_REFUSED: 4020,
-  PREVIEW_UNAVAILABLE: 4021,
   PREVIEW_INVALID: 4022,
   PREVIEW_IMAGE_INVALID: 4031,
   PREVIEW_IMAGE_REFUSED: 4032,
   PREVIEW_IMAGE_UNAVAILABLE: 4033,
   WORDLIST_INVALID: 4027,
+  TEXT_NUL: 4041,
 
   RATE_LIMITED: 5000,
   BROADCAST_RATE_LIMITED: 5001,
@@ -87,23 +105,32 @@ const CODES = {
   REPORTS_RATE_LIMITED: 5012,
   FRIEND_REQUESTS_LIMIT: 5013,
 
-  TIMEOUT: 6000,
-  UPLOAD_FAILED: 6001,
-  CANCELLED: 6002,
-  UPLOAD_CANCELLED: 6003,
-
-  INTERNAL: 9000,
-  UNAVAILABLE: 9001,
   SHUTTING_DOWN: 9002,
 } as const satisfies Record<string, number>;
+
+/**
+ * The numbers `new ChatError(name)` finds: the client's own (`RAISED`) until `ERROR_CODES` is built,
+ * or the server's sentences are installed (`./errors.ts`), all of them. A bundle that does neither
+ * (the script tag) leaves the table out; the server, `natter/protocol` and Node load it whole.
+ */
+let known: Readonly<Record<string, number>> = RAISED;
+
+/** Every error (a spread in a function: a bundler keeps a module-level spread, which could run a getter). */
+const everyNumber = () => ({ ...RAISED, ...SERVER_RAISED });
 
 /**
  * By name, `{ code }`: built from the table above, which states each number once (the shipped
  * bundles carry `NAME:1000`, not `NAME:{code:1000}` ninety times).
  */
-export const ERROR_CODES = Object.fromEntries(Object.entries(CODES).map(([name, code]) => [name, { code }])) as {
-  readonly [K in keyof typeof CODES]: { readonly code: (typeof CODES)[K] };
-};
+export const ERROR_CODES = /* @__PURE__ */ everyCode();
+
+function everyCode() {
+  known = everyNumber();
+  return Object.fromEntries(Object.entries(known).map(([name, code]) => [name, { code }])) as {
+    readonly [K in keyof AllCodes]: { readonly code: AllCodes[K] };
+  };
+}
+type AllCodes = typeof RAISED & typeof SERVER_RAISED;
 
 export type ErrorName = keyof typeof ERROR_CODES;
 
@@ -129,10 +156,8 @@ export function isTransient(name: ErrorName): boolean {
   return TRANSIENT.has(name);
 }
 
-const BY_CODE = new Map<number, ErrorName>((Object.keys(ERROR_CODES) as ErrorName[]).map((name) => [ERROR_CODES[name].code, name]));
-
 export function errorNameOf(code: number): ErrorName | undefined {
-  return BY_CODE.get(code);
+  return (Object.keys(ERROR_CODES) as ErrorName[]).find((name) => ERROR_CODES[name].code === code);
 }
 
 let defaultMessages: Readonly<Partial<Record<ErrorName, string>>> = {};
@@ -144,6 +169,8 @@ let defaultMessages: Readonly<Partial<Record<ErrorName, string>>> = {};
  */
 export function setDefaultErrorMessages(messages: Readonly<Partial<Record<ErrorName, string>>>): void {
   defaultMessages = messages;
+  // The server's side, bundled or not, raises every error by name.
+  known = everyNumber();
 }
 
 /** The one error type of Natter, on both sides of the wire. `name` is the stable name. */
@@ -158,25 +185,33 @@ export class ChatError extends Error {
   readonly retryAfterMs?: number;
   /** See {@link ErrorBody.userId}. */
   readonly userId?: string;
+  /** The body `from` made it of: `toJSON` keeps its other fields (a refusal's `reason`, `reasonCode`: a forward's failure shows them). */
+  #body?: ErrorBody;
 
   /** Without `message`: the installed default sentence (see {@link setDefaultErrorMessages}), else the name. */
-  constructor(name: ErrorName, message?: string, options?: { retryAfterMs?: number; userId?: string; cause?: unknown }) {
-    super(message ?? defaultMessages[name] ?? name, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(name: ErrorName, message?: string, options?: { retryAfterMs?: number; userId?: string; cause?: unknown; code?: number }) {
+    super(message ?? defaultMessages[name] ?? name, options?.cause === undefined ? undefined : options);
     this.name = name;
-    this.code = ERROR_CODES[name].code;
+    this.code = options?.code ?? known[name]!;
     if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options?.userId !== undefined) this.userId = options.userId;
   }
 
   toJSON(): ErrorBody {
-    const body: ErrorBody = { code: this.code, name: this.name, message: this.message };
-    if (this.retryAfterMs !== undefined) body.retryAfterMs = this.retryAfterMs;
-    if (this.userId !== undefined) body.userId = this.userId;
-    return body;
+    const { code, name, message, retryAfterMs, userId } = this;
+    return { ...this.#body, code, name, message, ...(retryAfterMs !== undefined && { retryAfterMs }), ...(userId !== undefined && { userId }) };
   }
 
+  /**
+   * A received error (a frame's, a REST body's, a persisted one's): its name and number as the body
+   * gives them, so that a client needs no table to read them. A body without a name (not one of
+   * Natter's) is INTERNAL.
+   */
   static from(body: ErrorBody): ChatError {
-    const name = errorNameOf(body.code) ?? 'INTERNAL';
-    return new ChatError(name, body.message, { retryAfterMs: body.retryAfterMs, userId: body.userId });
+    const named = typeof body.name === 'string';
+    // (its retryAfterMs, userId and code; a body has no cause)
+    const error = new ChatError(named ? body.name : 'INTERNAL', body.message, named ? body : { ...body, code: RAISED.INTERNAL });
+    error.#body = body;
+    return error;
   }
 }

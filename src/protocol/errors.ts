@@ -72,6 +72,7 @@ export const ERROR_MESSAGES = {
   PREVIEW_IMAGE_REFUSED: 'Preview pictures come from public web servers only (http or https, ports 80 and 443).',
   PREVIEW_IMAGE_UNAVAILABLE: 'The preview picture could not be fetched, or is not a PNG, JPEG, GIF or WebP image within the size limit.',
   WORDLIST_INVALID: 'A word list entry must hold a letter or digit, at most 100 characters, and the list at most 10000 entries.',
+  TEXT_NUL: 'Names, reasons, notices, words and broadcasts may not hold U+0000 (NUL) or another control character (notices, reasons and broadcasts may hold tabs and line breaks).',
 
   RATE_LIMITED: 'You are sending too fast. Try again shortly.',
   BROADCAST_RATE_LIMITED: 'The broadcast limit is reached. Try again after it resets.',
@@ -164,6 +165,7 @@ export const ERROR_STATUSES = {
   PREVIEW_IMAGE_REFUSED: 422,
   PREVIEW_IMAGE_UNAVAILABLE: 502,
   WORDLIST_INVALID: 422,
+  TEXT_NUL: 422,
 
   RATE_LIMITED: 429,
   BROADCAST_RATE_LIMITED: 416,

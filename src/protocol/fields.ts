@@ -18,4 +18,4 @@ export const maxBytes = (max: number) =>
  * URLs of media and avatars: http(s) or a same-origin path. Never `javascript:` or `data:`, and
  * never a path a browser reads as another host (`//host`, `/\host`): no backslash anywhere.
  */
-export const UrlSchema = v.pipe(v.string(), v.maxLength(2048), v.regex(/^(https?:\/\/|\/(?![/\\]))[^\s\\]*$/i, 'invalid url'));
+export const UrlSchema = v.pipe(v.string(), v.maxLength(2048), v.regex(/^(https?:\/\/|\/(?![/\\]))[^\s\\\u0000-\u001f\u007f]*$/i, 'invalid url'));

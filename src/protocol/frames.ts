@@ -3,7 +3,7 @@ import { ReqIdSchema as ReqId, SeqSchema as Seq, maxBytes } from './fields.js';
 import { ClientMsgIdSchema, ConversationIdSchema, UserIdSchema } from './ids.js';
 import { LIMITS } from './limits.js';
 import { ConversationSummarySchema, ElemSchema, MessageSchema, ProfileSchema, SendOptionsSchema } from './message.js';
-import { ERROR_CODES, type ErrorName } from './error-codes.js';
+import type { ErrorName } from './error-codes.js';
 import { ChangeAckSchema } from './changes.js';
 import type { ServerFrameSchema } from './codec.js';
 
@@ -41,7 +41,9 @@ import type { ClientFrame } from './client-frames.js';
 
 const ErrorFields = {
   code: v.number(),
-  name: v.picklist(Object.keys(ERROR_CODES) as [ErrorName, ...ErrorName[]]),
+  // Any name, not only those this client knows: the client reads the name and number a frame gives
+  // (ChatError.from), and a newer server's new error is shown as an error, not refused as a bad frame.
+  name: v.string() as v.GenericSchema<ErrorName>,
   message: v.string(),
   retryAfterMs: v.optional(v.number()),
   // The server cuts it to LIMITS.rejectReasonChars; a frame's own size bounds it here.

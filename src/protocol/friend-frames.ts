@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ReqIdSchema as ReqId, maxBytes } from './fields.js';
+import { storedText } from './stored-text.js';
 import { UserIdSchema } from './ids.js';
 
 /*
@@ -45,7 +46,7 @@ export const FriendAddSchema = v.object({
   reqId: ReqId,
   userId: UserIdSchema,
   /** A note shown with the request. */
-  message: v.optional(maxBytes(FRIEND_LIMITS.messageBytes)),
+  message: v.optional(storedText(FRIEND_LIMITS.messageBytes, true)),
 });
 
 /**

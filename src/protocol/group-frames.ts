@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { ReqIdSchema as ReqId, UrlSchema, maxBytes } from './fields.js';
+import { ReqIdSchema as ReqId, UrlSchema } from './fields.js';
+import { storedText } from './stored-text.js';
 import { GroupIdSchema, UserIdSchema } from './ids.js';
 
 /*
@@ -25,7 +26,7 @@ export const GROUP_LIMITS = {
   muteReasonBytes: 500,
 } as const;
 
-const GroupName = v.pipe(maxBytes(GROUP_LIMITS.nameBytes), v.minLength(1));
+const GroupName = v.pipe(storedText(GROUP_LIMITS.nameBytes), v.minLength(1));
 const Visibility = v.picklist(['all', 'since-join']);
 
 /**
@@ -53,7 +54,7 @@ export const GroupChangeSchema = v.variant('kind', [
   /** Absent `avatar`: the group has none any more. */
   v.object({ kind: v.literal('avatar'), avatar: v.optional(UrlSchema) }),
   /** An empty notice clears it. */
-  v.object({ kind: v.literal('notice'), notice: maxBytes(GROUP_LIMITS.noticeBytes) }),
+  v.object({ kind: v.literal('notice'), notice: storedText(GROUP_LIMITS.noticeBytes, true) }),
   /** What members added from now on can read: everything, or only what comes after they joined. */
   v.object({ kind: v.literal('visibility'), historyVisibility: Visibility }),
   v.object({ kind: v.literal('invite'), userIds: v.pipe(v.array(UserIdSchema), v.minLength(1), v.maxLength(GROUP_LIMITS.inviteBatch)) }),
@@ -69,7 +70,7 @@ export const GroupChangeSchema = v.variant('kind', [
   v.object({
     kind: v.literal('mute'), userId: UserIdSchema,
     until: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(8.64e15))),
-    reason: v.optional(maxBytes(GROUP_LIMITS.muteReasonBytes)),
+    reason: v.optional(storedText(GROUP_LIMITS.muteReasonBytes, true)),
   }),
   v.object({ kind: v.literal('unmute'), userId: UserIdSchema }),
 ]);

@@ -2,6 +2,7 @@ export * from './version.js';
 export * from './close-codes.js';
 export * from './limits.js';
 export * from './fields.js';
+export * from './stored-text.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './elems.js';

@@ -17,8 +17,10 @@ export const SEARCH_LIMITS = {
 } as const;
 
 /**
- * Kinds a search can be narrowed to (`kind`): those whose messages have text a query can match
- * (a text, a file's name, a location's description). Images, voice and video carry none.
+ * Kinds a search can be narrowed to (`kind`): an elem type (`text`, `file`, `location`, `image`,
+ * `video`, `sound`), or `link`, a text holding a web address (`hasLink`). A query's words are
+ * found in the text of the first three (a text, a file's name, a location's description); images,
+ * videos, sounds and links are found by their kind alone, with no word (or links by their words too).
  */
-export const SEARCH_KINDS = ['text', 'file', 'location'] as const;
+export const SEARCH_KINDS = ['text', 'file', 'location', 'image', 'video', 'sound', 'link'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];

@@ -1,5 +1,5 @@
 import type { Elem } from './elems.js';
-import { SEARCH_LIMITS } from './search-limits.js';
+import { SEARCH_LIMITS, type SearchKind } from './search-limits.js';
 
 export { SEARCH_LIMITS };
 
@@ -21,6 +21,27 @@ export function searchableText(elem: Elem): string {
     case 'merger': return elem.title;
     default: return '';
   }
+}
+
+/**
+ * Whether text holds a web address: `http://`, `https://` or `www.`, in any case (ASCII only). The
+ * stores test the same three strings in SQL (their kind index: sqlite-search.ts, postgres-search.ts),
+ * so a plain substring test, not a URL parser.
+ */
+export const hasLink = (text: string): boolean => LINK.test(text);
+const LINK = /https?:\/\/|www\./i;
+
+/**
+ * Elem types a search without words finds (a filter narrows them): what a person sent, not a
+ * system note, a call record, a change or a recalled message.
+ */
+export const UNSEARCHED_TYPES: readonly string[] = ['system', 'call', 'change', 'recalled'];
+
+/** Whether `elem` is of search kind `kind` (absent: any a search finds without words). */
+export function matchesKind(elem: Elem, kind: SearchKind | undefined): boolean {
+  if (kind === undefined) return !UNSEARCHED_TYPES.includes(elem.type);
+  if (kind === 'link') return elem.type === 'text' && hasLink(elem.text);
+  return elem.type === kind;
 }
 
 const MARKS = /\p{M}/gu;
@@ -53,12 +74,13 @@ export function foldForSearch(text: string): string {
 
 /**
  * The folded terms of a query: split on whitespace, duplicates and empty ones dropped, at most
- * SEARCH_LIMITS.terms. Undefined when the query is empty or too long (SEARCH_QUERY_INVALID).
+ * SEARCH_LIMITS.terms. Undefined when the query is empty or too long (SEARCH_QUERY_INVALID); with
+ * `empty`, a query of nothing but whitespace is no terms (a search by its filters alone).
  */
-export function searchTerms(query: string): string[] | undefined {
+export function searchTerms(query: string, empty = false): string[] | undefined {
   if ([...query].length > SEARCH_LIMITS.queryChars) return undefined;
   const terms = [...new Set(foldForSearch(query).split(/\s+/u).filter((t) => t.length > 0))];
-  if (terms.length === 0 || terms.length > SEARCH_LIMITS.terms) return undefined;
+  if ((terms.length === 0 && !empty) || terms.length > SEARCH_LIMITS.terms) return undefined;
   return terms;
 }
 

@@ -23,6 +23,7 @@ import { compileProxyTrust } from './proxy-trust.js';
 import type { PushService } from './push/push-service.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
+import { capConnectionsPerIp } from './http/connection-cap.js';
 import { LinkPreviews } from './previews/link-previews.js';
 import { FileAccess } from './uploads/file-access.js';
 import type { FileIndex } from './uploads/file-index.js';
@@ -189,6 +190,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
     uploads: {
       core, storage: fileStorage, index: fileIndex, access: files, rateLimiter: uploadRateLimiter,
       quota: { bytes: o.uploadQuotaBytes, files: o.uploadQuotaFiles }, idleTimeoutMs: o.uploadIdleTimeoutMs,
+      minRate: { bytesPerSecond: o.uploadMinBytesPerSecond, graceMs: o.uploadRateGraceMs },
     },
   });
   for (const [level, obj, msg] of early.splice(0)) http.log[level](obj as object, msg);
@@ -206,6 +208,7 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   return {
     core, admin, http, store, bus, metrics: metrics.registry, dev: o.dev, push,
     async listen(port = 0, host = '127.0.0.1') {
+      if (!gateway) capConnectionsPerIp(http.server, o.maxHttpConnectionsPerIp, trustProxy ?? (() => false), logger);
       gateway ??= attachGateway(http.server, core, {
         path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
         maxBufferedBytes: o.maxBufferedBytes, authTimeoutMs: o.authTimeoutMs, logger,

@@ -177,10 +177,23 @@ export interface ChatServerOptions {
   requestBodyTimeoutMs?: number;
   /** Time an upload's body may send nothing (the storage ready for more); then BAD_REQUEST, the connection closed and nothing kept. Default 60000. */
   uploadIdleTimeoutMs?: number;
+  /**
+   * The slowest an upload's body may arrive, on average since its start, once `uploadRateGraceMs`
+   * has passed (a byte every 59 s never stalls for the idle deadline); slower → BAD_REQUEST, the
+   * connection closed and nothing kept. Time the storage holds the body back does not count. Default 1024.
+   */
+  uploadMinBytesPerSecond?: number;
+  /** The time an upload's body has before `uploadMinBytesPerSecond` applies. Default 30000. */
+  uploadRateGraceMs?: number;
   /** Open sessions per user on this node; one more is refused with TOO_MANY_CONNECTIONS (close 4429). Default 32. */
   maxConnectionsPerUser?: number;
   /** Open WebSockets per client IP on this node; one more upgrade is answered 429. Default 1024. */
   maxConnectionsPerIp?: number;
+  /**
+   * Open HTTP connections (not yet WebSockets) per TCP peer on this node; one more is answered
+   * 429 TOO_MANY_CONNECTIONS and closed unread. A trusted proxy (`trustProxy`) is not capped. Default 1024.
+   */
+  maxHttpConnectionsPerIp?: number;
   /** Invalid frames one WebSocket may send per minute; one more is answered BAD_FRAME and the socket closed 1008. Default 100. */
   maxBadFramesPerMinute?: number;
   /**
@@ -224,8 +237,11 @@ export const DEFAULTS = {
   authTimeoutMs: 10_000,
   requestBodyTimeoutMs: 30_000,
   uploadIdleTimeoutMs: 60_000,
+  uploadMinBytesPerSecond: 1024,
+  uploadRateGraceMs: 30_000,
   maxConnectionsPerUser: 32,
   maxConnectionsPerIp: 1024,
+  maxHttpConnectionsPerIp: 1024,
   maxBadFramesPerMinute: 100,
   clock: Date.now as Clock,
   uploadQuotaBytes: 256 * 1024 * 1024,
@@ -254,13 +270,13 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
   if (o.metricsKey !== undefined && o.metricsKey.length < 16) throw new TypeError('createChatServer: `metricsKey` must be at least 16 characters.');
-  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadIdleTimeoutMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp', 'maxBadFramesPerMinute',
+  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadIdleTimeoutMs', 'uploadMinBytesPerSecond', 'uploadRateGraceMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp', 'maxHttpConnectionsPerIp', 'maxBadFramesPerMinute',
     'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs', 'tokenMaxLifetimeSeconds'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }
   // Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer one fires after 1 ms instead:
   // a body deadline, an auth deadline or a heartbeat set too long would cut every client at once.
-  for (const k of ['pingIntervalMs', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadIdleTimeoutMs', 'uploadSweepIntervalMs'] as const) {
+  for (const k of ['pingIntervalMs', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadIdleTimeoutMs', 'uploadRateGraceMs', 'uploadSweepIntervalMs'] as const) {
     if (o[k] > MAX_TIMER_MS) throw new TypeError(`createChatServer: \`${k}\` must be at most ${MAX_TIMER_MS} (Node's longest timer, 24.8 days).`);
   }
   for (const [k, n] of Object.entries(o.frameBudgets ?? {})) {

@@ -18,8 +18,28 @@ const NAMED: Record<string, [string, number, 'ipv4' | 'ipv6'][]> = {
 };
 
 /** An IPv4 address carried in IPv6 (`::ffff:10.0.0.1`, as dual-stack sockets report it) as IPv4. */
-function plain(address: string): string {
+export function plain(address: string): string {
   return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
+}
+
+/**
+ * The key a per-address cap counts `address` under: an IPv4 address as it is, an IPv6 address by
+ * its /64 (`2001:db8:0:1::/64`). One subscriber, one data centre host, is routinely given a whole
+ * /64, 2^64 addresses to pick from, so counting each IPv6 address alone caps nobody. An IPv4
+ * address carried in IPv6 (`::ffff:10.0.0.1`) is IPv4; a zone (`%eth0`) is dropped; what is no IP
+ * address (a malformed `X-Forwarded-For` entry a trusted proxy passed on) is its own key.
+ */
+export function capKey(address: string): string {
+  const a = plain(address);
+  const zone = a.indexOf('%');
+  const ip = zone < 0 ? a : a.slice(0, zone);
+  if (isIP(ip) !== 6) return a;
+  const [head = '', tail] = ip.split('::');
+  const groups = (part: string): string[] => (part === '' ? [] : part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${all.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
 }
 
 /**

@@ -38,6 +38,16 @@ function setup(options: { storage?: ClientStorage; ackTimeoutMs?: number } = {})
   return { storage, sent, failed, outbox };
 }
 
+/** An outbox of a ready session that sent one entry `e` and waits for its ack; `p` is its `add` (unhandled, as the test settles it). */
+async function inFlight() {
+  const setUp = setup();
+  setUp.outbox.setReady(true, 'alice');
+  const e = entry();
+  const p = setUp.outbox.add(e);
+  await waitUntil(() => setUp.sent.length === 1);
+  return { ...setUp, e, p };
+}
+
 describe('outbox', () => {
   test('an entry is persisted before it is sent', async () => {
     const log: string[] = [];
@@ -139,11 +149,7 @@ describe('outbox', () => {
   });
 
   test('a non-transient error rejects the entry; it waits for resend', async () => {
-    const { storage, sent, outbox } = setup();
-    outbox.setReady(true, 'alice');
-    const e = entry();
-    const p = outbox.add(e);
-    await waitUntil(() => sent.length === 1);
+    const { storage, sent, outbox, e, p } = await inFlight();
     outbox.fail(e.clientMsgId, errorBody('BLOCKED'));
     await assert.rejects(p, (error: ChatError) => error.name === 'BLOCKED');
     assert.equal((await storage.loadOutbox())[0].state, 'rejected');
@@ -155,11 +161,7 @@ describe('outbox', () => {
   });
 
   test('RATE_LIMITED is rejected and carries retryAfterMs', async () => {
-    const { sent, outbox } = setup();
-    outbox.setReady(true, 'alice');
-    const e = entry();
-    const p = outbox.add(e);
-    await waitUntil(() => sent.length === 1);
+    const { outbox, e, p } = await inFlight();
     outbox.fail(e.clientMsgId, errorBody('RATE_LIMITED', 1500));
     await assert.rejects(p, (error: ChatError) => error.name === 'RATE_LIMITED' && error.retryAfterMs === 1500);
     assert.equal(outbox.get(e.clientMsgId)?.entry.state, 'rejected');
@@ -185,11 +187,7 @@ describe('outbox', () => {
   });
 
   test('a transient error keeps the entry pending for the next session', async () => {
-    const { sent, outbox } = setup();
-    outbox.setReady(true, 'alice');
-    const e = entry();
-    const p = outbox.add(e);
-    await waitUntil(() => sent.length === 1);
+    const { sent, outbox, e, p } = await inFlight();
     outbox.fail(e.clientMsgId, errorBody('UNAVAILABLE'));
     await assert.rejects(p, (error: ChatError) => error.name === 'UNAVAILABLE');
     assert.equal(outbox.get(e.clientMsgId)?.entry.state, 'pending');
@@ -199,12 +197,22 @@ describe('outbox', () => {
     outbox.close();
   });
 
+  test('UNAVAILABLE with retryAfterMs (a saturated store) is sent again on the same session once that has passed', async () => {
+    const { sent, outbox, e, p } = await inFlight();
+    const refusedAt = Date.now();
+    outbox.fail(e.clientMsgId, errorBody('UNAVAILABLE', 300));
+    await assert.rejects(p, (error: ChatError) => error.name === 'UNAVAILABLE');
+    assert.equal(outbox.get(e.clientMsgId)?.status, 'failed');
+    await waitUntil(() => sent.length === 2);
+    assert.ok(Date.now() - refusedAt >= 290, `sent again after ${Date.now() - refusedAt} ms, the server asked for 300`);
+    assert.deepEqual([sent[1]!.clientMsgId, outbox.get(e.clientMsgId)?.status], [e.clientMsgId, 'sending']);
+    outbox.settle(e.clientMsgId, 'acked');
+    assert.equal(outbox.get(e.clientMsgId), undefined);
+    outbox.close();
+  });
+
   test('resend sends a rejected entry again with the same clientMsgId', async () => {
-    const { sent, outbox } = setup();
-    outbox.setReady(true, 'alice');
-    const e = entry();
-    const p = outbox.add(e);
-    await waitUntil(() => sent.length === 1);
+    const { sent, outbox, e, p } = await inFlight();
     outbox.fail(e.clientMsgId, errorBody('NOT_FRIENDS'));
     await p.catch(() => {});
     const again = outbox.resend(e.clientMsgId);
@@ -216,11 +224,7 @@ describe('outbox', () => {
   });
 
   test('resend of an entry already in flight does not send it twice', async () => {
-    const { sent, outbox } = setup();
-    outbox.setReady(true, 'alice');
-    const e = entry();
-    void outbox.add(e);
-    await waitUntil(() => sent.length === 1);
+    const { sent, outbox, e } = await inFlight();
     const again = outbox.resend(e.clientMsgId);
     outbox.settle(e.clientMsgId, 'x');
     assert.equal(await again, 'x');
@@ -228,11 +232,7 @@ describe('outbox', () => {
   });
 
   test('discard removes a failed entry; a sending one cannot be discarded', async () => {
-    const { storage, sent, outbox } = setup();
-    outbox.setReady(true, 'alice');
-    const e = entry();
-    const p = outbox.add(e);
-    await waitUntil(() => sent.length === 1);
+    const { storage, outbox, e, p } = await inFlight();
     await assert.rejects(outbox.discard(e.clientMsgId), (error: ChatError) => error.name === 'BAD_REQUEST');
     outbox.fail(e.clientMsgId, errorBody('BLOCKED'));
     await p.catch(() => {});

@@ -46,6 +46,16 @@ describe('recall, delete for me, pin', function () {
     expect(theirs.shadowRoot!.textContent).to.not.contain('from alice');
   });
 
+  it('a message read out as it arrived and recalled since leaves the live region: its text is nowhere in the thread', async () => {
+    const { theirs, conv } = await threads();
+    const sent = await pair.alice.send(conv, 'secret said aloud');
+    const live = () => theirs.shadowRoot!.querySelector('[part~="log"] > .visually-hidden')!.textContent!;
+    await waitUntil(() => live().includes('secret said aloud'), 'the arriving message should be read out');
+    await pair.alice.recall(conv, sent.id!);
+    await waitUntil(() => recalledRows(theirs).length === 1, 'bob should see the recall');
+    expect(theirs.shadowRoot!.textContent).to.not.contain('secret said aloud');
+  });
+
   it('deletes a message for me by keyboard: gone here, still there', async () => {
     const { mine, theirs } = await threads();
     mine.shadowRoot!.querySelector<HTMLElement>('[part~="other"] [part~="actions-button"]')!.focus();

@@ -62,7 +62,8 @@ describe('changes shown before they are saved', function () {
     await waitUntil(() => part(el, 'change-failure'), 'the refusal shows');
     expect(bubbleText(el)).to.equal('short and sweet');
     expect(part(el, 'change-failure')!.dataset.code).to.equal('MESSAGE_TOO_LARGE');
-    expect(part(el, 'error')!.textContent).to.equal('The message is too long to send.');
+    // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
+    await waitUntil(() => part(el, 'error')!.textContent === 'The message is too long to send.', 'the failure\'s sentence should show');
     expect(!!part(el, 'change-retry-button'), 'change-retry-button not shown').to.equal(false);
     part<HTMLButtonElement>(el, 'change-edit-button')!.click();
     await waitUntil(() => part(composer, 'edit-bar') && part<HTMLTextAreaElement>(composer, 'input')!.value === long, 'editing the message again, with the refused text');

@@ -57,7 +57,8 @@ describe('chat-thread delivery states', function () {
     const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${alice} conversation=${`p2p:${stranger}`}></chat-thread>`);
     await alice.send(`p2p:${stranger}`, 'anyone there?').catch(() => {});
     await waitUntil(() => part(el, 'failure'), 'the message should show failed');
-    expect(part(el, 'error')!.textContent).to.equal('There is no user with this id.');
+    // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
+    await waitUntil(() => part(el, 'error')!.textContent === 'There is no user with this id.', 'the failure\'s sentence should show');
     expect(!!part(el, 'resend-button'), 'no Resend for an unknown user').to.equal(false);
     expect(!!part(el, 'copy-text-button'), 'Copy').to.equal(true);
     expect(part(el, 'message')!.getAttribute('part')).to.contain('failed');

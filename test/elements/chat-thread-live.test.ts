@@ -162,9 +162,16 @@ describe('chat-thread live state', () => {
       bob.markRead(group);
       await waitUntil(() => button()?.textContent?.trim() === 'Read by 1 of 2', 'bob read it');
 
+      // The list's code and styles come on the first press (thread/reader-list.ts), after the thread's own sheets.
+      const styled = () => el.shadowRoot!.adoptedStyleSheets.some((sheet) => [...sheet.cssRules].some((rule) => rule instanceof CSSStyleRule && rule.selectorText.includes('readers-list')));
+      expect(styled(), 'a thread shows without the reader list’s styles').to.equal(false);
       button()!.click();
       await waitUntil(() => part(el, 'receipts'), 'the reader list should open');
       expect(button()!.getAttribute('aria-expanded')).to.equal('true');
+      expect(styled()).to.equal(true);
+      const list = getComputedStyle(part(el, 'receipts')!);
+      expect([list.display, list.borderTopWidth, list.fontSize]).to.deep.equal(['flex', '1px', '13px']);
+      expect(getComputedStyle(part(el, 'readers-list')!).listStyleType).to.equal('none');
       const names = (list: string) => parts(el, list)[0]!.querySelectorAll('[part~="reader"]');
       expect([...names('readers-list')].map((n) => n.textContent)).to.deep.equal(['Bob']);
       expect([...names('unread-list')].map((n) => n.textContent)).to.deep.equal(['Carol']);

@@ -81,7 +81,8 @@ describe('chat-thread', () => {
     expect(!!part(el, 'copy-text-button'), 'Copy').to.equal(true);
     expect(!!part(el, 'edit-text-button'), 'no Edit: the text is not at fault').to.equal(false);
     expect(part(el, 'message')!.part.contains('failed')).to.equal(true);
-    expect(part(el, 'error')!.textContent).to.equal(errorText({ name: 'USER_UNKNOWN' }));
+    // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
+    await waitUntil(() => part(el, 'error')!.textContent === errorText({ name: 'USER_UNKNOWN' }), 'the failure\'s sentence should show');
     expect(part(el, 'status')!.textContent).to.match(/not sent/i);
 
     part<HTMLButtonElement>(el, 'discard-button')!.click();
@@ -95,7 +96,8 @@ describe('chat-thread', () => {
     await localeReady();
     await alice.send(`p2p:${stranger}`, '有人吗').catch(() => {});
     await waitUntil(() => part(el, 'error'), 'the failure should show');
-    expect(part(el, 'error')!.textContent).to.equal('该用户不存在。');
+    // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
+    await waitUntil(() => part(el, 'error')!.textContent === '该用户不存在。', 'the failure\'s sentence should show');
   });
 
   it('offers only Delete in the menu of a message refused for good; Delete removes it', async () => {
@@ -136,7 +138,8 @@ describe('chat-thread', () => {
     expect(!!part(el, 'resend-button'), 'no Resend').to.equal(false);
     const message = alice.messages(`p2p:${bobId}`).get()[0];
     expect(message.error?.name).to.equal('MESSAGE_TOO_LARGE');
-    expect(part(el, 'error')!.textContent).to.equal('The message is too long to send.');
+    // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
+    await waitUntil(() => part(el, 'error')!.textContent === 'The message is too long to send.', 'the failure\'s sentence should show');
   });
 
   it('marks messages read when the peer’s thread shows them, and says so to the sender', async () => {

@@ -1,6 +1,7 @@
 /**
- * The composer's @mention list and recording bar come with their styles (`mention-list.styles.ts`,
- * `voice-bar.styles.ts`), fetched on the first `@` in a group and the microphone's first press: a
+ * The composer's @mention list, recording bar and reply, edit and link preview bars come with their
+ * styles (`mention-list.styles.ts`, `voice-bar.styles.ts`, `compose-bars.styles.ts`), fetched on the
+ * first `@` in a group, the microphone's first press and the first reply, edit or preview: a
  * composer shows without them, and each piece, once it shows, is styled as it was when those
  * styles came with the composer (after the composer's own sheets).
  */
@@ -9,6 +10,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import type { ConversationId } from '../../src/protocol/ids.js';
+import { composeIntent } from '../../src/elements/thread/changes/compose-intent.js';
 import { closeClients, connect, connectPair, part, parts, uniqueUser } from './helpers.js';
 
 /** Whether a sheet of the composer's shadow root has a rule whose selector names `what`. */
@@ -57,5 +59,29 @@ describe('message-composer styles loaded with their pieces', () => {
     expect(getComputedStyle(part(el, 'cancel-recording-button')!).width).to.equal('28px');
     await sendKeys({ press: 'Escape' });
     await waitUntil(() => !part(el, 'recorder'), 'Escape cancels');
+  });
+
+  it('the reply and edit bars bring their styles with them when a reply or an edit first starts', async () => {
+    const { aliceId, bobId, alice, bob } = await connectPair();
+    const conv = `p2p:${bobId}` as const;
+    await bob.send(`p2p:${aliceId}`, 'lunch at noon?');
+    await alice.send(conv, 'see you at 5');
+    await waitUntil(() => alice.messages(conv).get().filter((m) => m.status === 'sent' && m.id).length === 2, 'both messages should be held', { timeout: 5000 });
+    const el = await fixture<MessageComposer>(html`<message-composer .client=${alice} conversation=${conv}></message-composer>`);
+    expect(styled(el, 'reply-preview'), 'a composer shows without the bars’ styles').to.equal(false);
+
+    const [theirs, mine] = alice.messages(conv).get();
+    composeIntent(alice, conv).set({ kind: 'reply', message: theirs! });
+    await waitUntil(() => part(el, 'reply-preview'), 'the reply bar should show', { timeout: 5000 });
+    expect(styled(el, 'reply-preview')).to.equal(true);
+    const bar = getComputedStyle(part(el, 'reply-preview')!);
+    expect([bar.display, bar.borderInlineStartWidth, bar.fontSize]).to.deep.equal(['flex', '3px', '13px']);
+    expect(getComputedStyle(part(el, 'reply-preview-excerpt')!).textOverflow).to.equal('ellipsis');
+    expect(getComputedStyle(part(el, 'cancel-reply-button')!).width).to.equal('24px');
+
+    composeIntent(alice, conv).set({ kind: 'edit', message: mine! });
+    await waitUntil(() => part(el, 'edit-bar'), 'the edit bar should show');
+    expect(getComputedStyle(part(el, 'edit-label')!).fontWeight).to.equal('600');
+    expect(getComputedStyle(part(el, 'cancel-edit-button')!).width).to.equal('24px');
   });
 });

@@ -77,6 +77,24 @@ describe('message-composer @mentions', () => {
     expect(detail).to.deep.equal({ conversationId: group, text: 'hi @Bob look', groupAtUserList: [bobId] });
   });
 
+  it("says in its status line how many suggestions the open list offers (the list's own strings), and nothing once it closes", async () => {
+    const el = await composer();
+    const input = part<HTMLTextAreaElement>(el, 'input')!;
+    const status = () => el.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim();
+    input.focus();
+    await sendKeys({ type: '@' });
+    await waitUntil(() => parts(el, 'mention').length === 3, 'the list should show');
+    await el.updateComplete;
+    expect(status()).to.equal('3 suggestions. Arrow keys to choose, Enter to insert.');
+    await sendKeys({ type: 'b' });
+    await waitUntil(() => optionLabels(el).join() === '@Bob', 'typing should filter to bob');
+    await el.updateComplete;
+    expect(status()).to.equal('1 suggestion. Arrow keys to choose, Enter to insert.');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(status()).to.equal('');
+  });
+
   it('moves with the arrow keys, inserts with Tab, and offers @all', async () => {
     const el = await composer();
     const input = part<HTMLTextAreaElement>(el, 'input')!;

@@ -65,6 +65,9 @@ describe('friends (SPEC §13)', function () {
     await waitUntil(() => rowOf(his, 'friends', 'Alice'), 'alice should be bob’s friend');
     await waitUntil(() => rowOf(mine, 'friends', 'Bob') && !part(mine, 'outgoing'), 'bob should be alice’s friend, her request gone');
     expect(part(his, 'incoming')).to.equal(null);
+    // A friend is listed once, under Friends, not again among the people.
+    expect(!!rowOf(mine, 'people', 'Bob'), 'bob among alice’s people').to.equal(false);
+    expect(!!rowOf(his, 'people', 'Alice'), 'alice among bob’s people').to.equal(false);
 
     // The search filters friends too; picking one opens the chat.
     part(mine, 'search')!.focus();
@@ -80,6 +83,7 @@ describe('friends (SPEC §13)', function () {
     part(his, 'remove-friend-button')!.click();
     await waitUntil(() => part(his, 'status')!.textContent === 'Friend removed.', 'bob should be told');
     await waitUntil(async () => (await alice.friends()).$friends.get().length === 0, 'alice should no longer have bob');
+    await waitUntil(() => !!rowOf(his, 'people', 'Alice'), 'alice back among bob’s people, to chat with or ask again');
   });
 
   it('declines and cancels requests, and shows a hostile name and note as inert, isolated text', async () => {

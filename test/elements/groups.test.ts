@@ -83,6 +83,8 @@ describe('groups (SPEC §13)', function () {
     promote.focus();
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => parts(panel, 'member').some((r) => r.textContent!.includes('Alice') && r.textContent!.includes('Admin')), 'alice should be an admin');
+    // Listed by role: the owner, the admins, the members.
+    expect(parts(panel, 'role').map((r) => r.textContent)).to.deep.equal(['Owner', 'Admin', 'Member']);
     const name = part<HTMLInputElement>(panel, 'name-input')!;
     name.focus();
     name.select();
@@ -92,6 +94,11 @@ describe('groups (SPEC §13)', function () {
     await waitUntil(() => alice.$conversations.get().find((c) => c.id === id)?.name === 'Trip 2027', "alice's list should follow the rename");
     const texts = () => alice.messages(id).get().filter((m) => m.elem.type === 'system').map((m) => m.elem.type === 'system' && m.elem.event);
     await waitUntil(() => texts().includes('group-renamed') && texts().includes('member-promoted'), 'alice should receive both notifications');
+    // Worded as the new name, not as a group of that name renamed.
+    const { systemText } = await import('../../src/elements/i18n/elems.js');
+    const renamed = alice.messages(id).get().find((m) => m.elem.type === 'system' && m.elem.event === 'group-renamed')!;
+    expect(renamed.elem.type === 'system' && systemText(renamed.elem)).to.equal('Carol renamed the group to "Trip 2027".');
+    expect(renamed.elem.type === 'system' && systemText({ ...renamed.elem, operator: undefined, operatorName: undefined })).to.equal('The group was renamed to "Trip 2027".');
   });
 
   it('gives a plain member no management actions and lets them leave after confirming; the group stays, marked left', async () => {
@@ -175,6 +182,26 @@ describe('groups (SPEC §13)', function () {
       await nextFrames();
       expect(parts(panel, 'member-name').map((n) => `${n.textContent}: ${lines(n)}`), `${width} px`).to.have.members(['Alice: 1', 'Bob: 1', 'Carol: 1']);
     }
+  });
+
+  it('keeps a member row\'s actions on one line together in the 448 px panel, and inside the row at 320 px', async () => {
+    const panel = await openPanel();
+    const actions = (row: HTMLElement) => [...row.querySelectorAll<HTMLElement>('button:not([part~="member-name"])')];
+    for (const width of [800, 320]) {
+      await setViewport({ width, height: 640 });
+      await nextFrames();
+      for (const row of parts(panel, 'member')) {
+        const who = row.querySelector('[part~="member-name"]')!.textContent!;
+        const box = row.getBoundingClientRect();
+        for (const b of actions(row)) {
+          const r = b.getBoundingClientRect();
+          expect(r.left >= box.left && r.right <= box.right, `${who}: ${b.textContent} inside the row at ${width} px`).to.equal(true);
+        }
+        // The dialog is 448 px wide at 800: Make admin, Remove and Mute on one line (Mute alone on the next read as another row's).
+        if (width === 800) expect(new Set(actions(row).map((b) => Math.round(b.getBoundingClientRect().top))).size, `${who}'s actions on one line`).to.be.at.most(1);
+      }
+    }
+    expect(actions(parts(panel, 'member').find((r) => r.textContent!.includes('Alice'))!).map((b) => b.getAttribute('part'))).to.deep.equal(['promote-button', 'remove-button', 'mute-button']);
   });
 
   for (const scheme of ['light', 'dark'] as const) {

@@ -72,6 +72,23 @@ describe('hostile content', () => {
     }
   });
 
+  it('drops a sender name holding control characters (a token claim the server ignores, on every store alike) and renders message text holding them as sent', async function () {
+    this.timeout(20_000);
+    const id = uniqueUser('ctl');
+    const sender = await connect(id, 'Mal\u0000lory\u001b[2J\u0007');
+    const body = 'nul\u0000 bell\u0007 esc\u001b[31m red';
+    await sender.send(`p2p:${viewerId}`, body);
+    const el = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 360px; display: flex" .client=${viewer} conversation=${`p2p:${id}`}></chat-thread>`);
+    const baseline = census(el);
+    await waitUntil(() => parts(el, 'bubble').length === 1, 'the message should show', { timeout: 5000 });
+    await el.updateComplete;
+    expectInert(el, baseline);
+    expect(parts(el, 'bubble')[0]!.textContent).to.contain(body);
+    const shown = parts(el, 'sender')[0]?.textContent ?? '';
+    expect(shown, 'no control character in the sender shown').not.to.match(/[\u0000-\u001f]/);
+    expect(shown).not.to.contain('lory');
+  });
+
   it('renders every payload as inert text in changes: quoted excerpts and names, edited text, recall lines; refuses hostile reaction keys', async function () {
     this.timeout(60_000);
     for (const [i, payload] of CORPUS.entries()) {

@@ -144,7 +144,8 @@ describe('i18n', () => {
         return el;
       };
       const zh = await show('zh-CN', '有人吗');
-      expect(part(zh, 'error')!.textContent).to.equal('该用户不存在。');
+      // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
+      await waitUntil(() => part(zh, 'error')!.textContent === '该用户不存在。', 'the failure\'s sentence should show');
       // Refused for good (an unknown user): no Resend; Copy for its text.
       expect(parts(zh, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['删除']);
       expect(part(zh, 'copy-text-button')!.innerText.trim()).to.equal('复制');
@@ -152,7 +153,8 @@ describe('i18n', () => {
       expect(part(zh, 'status')!.textContent).to.equal('未发送');
       expect(englishIn(zh, [stranger])).to.deep.equal([]);
       const en = await show('en', 'anyone?');
-      expect(part(en, 'error')!.textContent).to.equal('There is no user with this id.');
+      // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
+      await waitUntil(() => part(en, 'error')!.textContent === 'There is no user with this id.', 'the failure\'s sentence should show');
       expect(parts(en, 'menu-item').map((b) => b.textContent!.trim())).to.deep.equal(['Delete']);
       expect(part(en, 'failure')!.getAttribute('aria-label')).to.equal('Message not sent');
     });

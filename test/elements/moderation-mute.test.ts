@@ -8,7 +8,7 @@ import type { GroupPanel } from '../../src/elements/groups/group-panel.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
-import { when } from '../../src/elements/composer/mute-notice.js';
+import { formatUntil as when } from '../../src/elements/format.js';
 import { localeReady, setLocale } from '../../src/elements/i18n/localize.js';
 import { overflowPast } from './overflow-helpers.js';
 import { nextFrames } from './a11y-helpers.js';
@@ -89,7 +89,8 @@ describe('mutes in the widget (SPEC §11)', function () {
     expect(part(composer, 'mute-reason')!.textContent).to.equal('(Cool off)');
     const thread = await fixture<ChatThread>(html`<chat-thread .client=${later} conversation=${`p2p:${bobId}`}></chat-thread>`);
     await later.send(`p2p:${bobId}`, 'let me').catch(() => undefined);
-    await waitUntil(() => parts(thread, 'error').some((e) => e.textContent === 'Cool off'), 'the failed message says why');
+    // That the sender is muted, in the page's language, then the muter's words (not those alone).
+    await waitUntil(() => parts(thread, 'error').some((e) => e.textContent === "You can't send messages. (Cool off)"), 'the failed message says why');
     await adminMute(aliceId, { lift: true });
     await waitUntil(() => part(composer, 'input'), 'lifted');
   });
@@ -129,11 +130,23 @@ describe('mutes in the widget (SPEC §11)', function () {
     expect(await axeViolations(panel)).to.deep.equal([]);
     const thread = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${id}></chat-thread>`);
     await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.includes('Carol muted Bob until')), 'alice reads who muted whom until when');
+    // The time alone when the mute ends today, as the composer's notice says it (it showed "Dec 7, 11:00 AM").
+    expect(parts(thread, 'system').map((s) => s.textContent!.trim())).to.include(`Carol muted Bob until ${untilText(mute.until!)}.`);
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => bob.$sanctions.get().length === 0, 'unmuted');
     await waitUntil(() => parts(thread, 'system').some((s) => s.textContent!.includes('Carol unmuted Bob.')), 'the unmute notice');
     await waitUntil(() => bobRow().querySelector('[part~="mute-button"]') && !bobRow().querySelector('[part~="muted"]'), 'Mute again, no longer marked');
     await waitUntil(() => focused()?.getAttribute('part') === 'mute-button', 'focus back on Mute');
+  });
+
+  it('words a group\'s "muted until" notice with the time alone when the mute ends today, the day too when it does not', async () => {
+    const { systemText } = await import('../../src/elements/i18n/elems.js');
+    const muted = (until: number) => systemText({ type: 'system', event: 'member-muted', text: 'x', data: String(until), targets: ['b'], targetNames: ['Bob'] });
+    const today = new Date();
+    today.setHours(0, 30, 0, 0);
+    expect(muted(today.getTime())).to.equal(`Bob was muted until ${clock(today.getTime(), { hour: 'numeric', minute: '2-digit' })}.`);
+    const tomorrow = today.getTime() + 86_400_000;
+    expect(muted(tomorrow)).to.equal(`Bob was muted until ${clock(tomorrow, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' })}.`);
   });
 
   it('shows the owner and admins a site\'s mute (Muted, Unmute), plain members nothing; the site\'s mute and unmute are told in the thread', async () => {

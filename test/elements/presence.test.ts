@@ -54,6 +54,23 @@ describe('presence: online and last seen (SPEC §13)', () => {
     await waitUntil(() => !part(list, 'presence-dot'), 'no dot once bob is gone', { timeout: CHANGE_MS });
   });
 
+  it('the list loads presence only once it holds a 1:1 chat (a dot has nowhere else to show), then shows the dot', async function () {
+    this.timeout(15_000);
+    const { alice, bob, aliceId, bobId } = await connectPair();
+    await (await bob.groups()).createGroup({ name: 'Only groups', members: [aliceId] });
+    let asked = 0;
+    const presence = alice.presence.bind(alice);
+    alice.presence = () => (asked++, presence());
+    const list = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
+    await waitUntil(() => parts(list, 'item').length === 1, 'the group is listed', { timeout: 5000 });
+    await nextFrames();
+    expect(asked).to.equal(0, 'no presence asked for a list of groups');
+    await bob.send(`p2p:${aliceId}`, 'hi');
+    await waitUntil(() => parts(list, 'item').some((i) => i.dataset['id'] === `p2p:${bobId}`), 'the 1:1 chat is listed', { timeout: 5000 });
+    await waitUntil(() => part(list, 'presence-dot'), 'bob has a dot', { timeout: 5000 });
+    expect(asked).to.equal(1);
+  });
+
   it('shows "online" in a 1:1 thread header, and "last seen just now" after the person left', async function () {
     this.timeout(15_000);
     const { alice, bob, aliceId, bobId } = await connectPair();

@@ -128,4 +128,29 @@ describe('search in the elements', () => {
     await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('wombat'), 'at the message, highlighted', { timeout: 10_000 });
     widget.hide();
   });
+
+  it('a page that comes back empty with a cursor (the server scan read its 2,000 rows) is followed on its own: the one match further back is found, and "No messages found" is never said', async function () {
+    this.timeout(60_000);
+    const { aliceId, bobId, alice } = await connectPair();
+    // The only word starting with x is older than the newest 2,000 messages (SCAN_ROWS): a one-letter
+    // query is a scan, whose first page checks those 2,000, finds nothing and carries a cursor.
+    await alice.send(`p2p:${bobId}`, 'x marks the spot');
+    await seed(aliceId, bobId, 2100);
+    const search = await fixture<ChatSearch>(html`<chat-search .client=${alice} conversation=${`p2p:${bobId}`}></chat-search>`);
+    const status = part(search, 'status')!;
+    const said: string[] = [];
+    const heard = new MutationObserver(() => said.push(status.textContent!.trim()));
+    heard.observe(status, { childList: true, characterData: true, subtree: true });
+    search.focus();
+    await sendKeys({ type: 'x' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => parts(search, 'result').length === 1, 'the match behind the empty page is found', { timeout: 20_000 });
+    await search.updateComplete;
+    heard.disconnect();
+    expect(statusOf(search)).to.equal('1 found');
+    // Searching…, then the final count once: never "none" nor a count of 0 on the way.
+    expect(said.filter((t) => t !== '' && t !== 'Searching…')).to.deep.equal(['1 found']);
+    expect(part(search, 'result')!.textContent).to.include('x marks the spot');
+    expect(part(search, 'more-button')).to.equal(null);
+  });
 });

@@ -48,3 +48,26 @@ test('a later answer is an unknown frame to a client until the code asking for i
   // Other answers stay unknown.
   assert.equal(decodeServerFrameInClient('{"type":"pins","reqId":"r5","conversationId":"p2p:bob","pins":[]}').ok, false);
 });
+
+test("the first paint's protocol modules do not import stored-text.ts; a control character still answers TEXT_NUL", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { dirname, resolve } = await import('node:path');
+  // The static imports (not `import type`, not `import()`) from what the client decodes and sends with.
+  const seen = new Set<string>();
+  const walk = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(/^import (?!type )[^;]*?from '(\.[^']+)\.js';/gm)) walk(resolve(dirname(file), `${m[1]}.ts`));
+  };
+  for (const entry of ['client-wire.ts', 'frame-decode.ts', 'fields.ts', 'frames.ts']) walk(resolve('src/protocol', entry));
+  assert.ok(seen.has(resolve('src/protocol/fields.ts')));
+  assert.ok(![...seen].some((f) => f.endsWith('/stored-text.ts')), [...seen].join('\n'));
+  // frame-decode.ts compares with stored-text.ts's issue as a literal: the two must agree.
+  const { TEXT_CONTROL_ISSUE } = await import('../../src/protocol/stored-text.js');
+  assert.equal(TEXT_CONTROL_ISSUE, 'TEXT_NUL');
+  const { decodeClientFrame } = await import('../../src/protocol/client-codec.js');
+  const frame = (name: string) => JSON.stringify({ type: 'group.create', reqId: 'r1', groupId: 'g_abc', name, members: [] });
+  const bad = decodeClientFrame(frame('a\u0001b'));
+  assert.equal(bad.ok, false);
+  assert.equal(!bad.ok && bad.error.name, 'TEXT_NUL');
+});

@@ -51,3 +51,55 @@ test('importing the client does not bring the server sentences along', async () 
   const shipped = Object.values(ERROR_MESSAGES).filter((sentence) => text.includes(sentence));
   assert.deepEqual(shipped, []);
 });
+
+test('a received refusal keeps its reason and reasonCode through ChatError (a forward shows the site’s words, or words the word list’s code)', () => {
+  const site = { code: ERROR_CODES.MESSAGE_REJECTED.code, name: 'MESSAGE_REJECTED', message: 'No links to other shops.', reason: 'No links to other shops.' } as const;
+  assert.deepEqual(ChatError.from(site).toJSON(), site);
+  const words = { code: ERROR_CODES.MESSAGE_REJECTED.code, name: 'MESSAGE_REJECTED', message: 'The message contains a word this site does not allow.', reasonCode: 'word-list' } as const;
+  assert.deepEqual(ChatError.from(words).toJSON(), words);
+  // Without them, the body has no such keys (as before).
+  assert.deepEqual(Object.keys(ChatError.from({ code: ERROR_CODES.TIMEOUT.code, name: 'TIMEOUT', message: 'x' }).toJSON()), ['code', 'name', 'message']);
+});
+
+test("a page's bundle carries the numbers of the errors the client raises itself, not the table: a received error keeps the name and number its body gives", async () => {
+  const mod = await run(`
+    import { ChatError } from './src/protocol/error-codes.ts';
+    const own = ['TIMEOUT', 'BAD_FRAME', 'UPLOAD_FAILED', 'MESSAGE_TOO_LARGE'].map((name) => new ChatError(name).code);
+    const full = ChatError.from({ code: 5011, name: 'GROUP_FULL', message: 'full', retryAfterMs: 5 });
+    const newer = ChatError.from({ code: 7777, name: 'SOMETHING_NEW', message: 'new' });
+    const nameless = ChatError.from({ code: 3000, message: 'from a proxy' });
+    export const result = [own, full.toJSON(), newer.name, newer.code, nameless.name, nameless.code];
+    export const table = String(ChatError) + String(ChatError.from);
+  `);
+  assert.deepEqual(mod.result, [
+    [6000, 1000, 6001, 4000],
+    { code: 5011, name: 'GROUP_FULL', message: 'full', retryAfterMs: 5 },
+    'SOMETHING_NEW',
+    7777,
+    'INTERNAL',
+    9000,
+  ]);
+  const out = await build({ stdin: { contents: "export { ChatError } from './src/protocol/error-codes.ts';", resolveDir: root, loader: 'ts' }, bundle: true, write: false, format: 'esm', minify: true, logLevel: 'error' });
+  const text = out.outputFiles[0]!.text;
+  // Only the server raises these: their names and numbers stay out of a page's bundle.
+  assert.deepEqual(['GROUP_FULL', 'NOT_MEMBER', 'PRESENCE_DISABLED', 'SHUTTING_DOWN'].filter((name) => text.includes(name)), []);
+});
+
+test('every ChatError the client, the elements and the protocol modules a page loads make by name has its number without the server table', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const mod = await run(`
+    import { ChatError } from './src/protocol/error-codes.ts';
+    export const codeOf = (name) => new ChatError(name).code;
+  `);
+  const codeOf = mod.codeOf as (name: string) => number | undefined;
+  const raised = new Set<string>();
+  for (const dir of ['src/client', 'src/elements', 'src/protocol']) {
+    for (const file of readdirSync(`${root}${dir}`, { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts') || (dir === 'src/protocol' && file === 'errors.ts')) continue;
+      for (const m of readFileSync(`${root}${dir}/${file}`, 'utf8').matchAll(/new ChatError\(\s*'([A-Z_]+)'/g)) raised.add(m[1]!);
+    }
+  }
+  raised.add('MESSAGE_TOO_LARGE').add('FILE_TOO_LARGE'); // frame-decode.ts names them through a variable
+  assert.ok(raised.size >= 10, [...raised].join(', '));
+  for (const name of raised) assert.equal(codeOf(name), ERROR_CODES[name as ErrorName].code, name);
+});

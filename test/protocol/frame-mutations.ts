@@ -4,8 +4,8 @@
  * test/protocol/frame-bounds.test.ts). A mutation picks any field of a valid frame, at any
  * depth, and replaces, drops or adds something there: the protocol's own recursive structure
  * (merged forwards) nested hundreds to thousands of levels, plain deep arrays and objects, huge
- * arrays and objects, wrong types, prototype keys, huge numbers, NaN-like strings and strings
- * right at the length limits. Deterministic for fast-check's seed.
+ * arrays and objects, tens of thousands of empty arrays side by side, wrong types, prototype
+ * keys, huge numbers, NaN-like strings and strings right at the length limits. Deterministic for fast-check's seed.
  */
 import fc from 'fast-check';
 import { LIMITS } from '../../src/protocol/index.js';
@@ -17,7 +17,7 @@ export type Mutation =
   | { op: 'type'; type: string }
   | { op: 'proto'; pick: number }
   | { op: 'nest'; pick: number; kind: 'merger' | 'message' | 'array' | 'object'; depth: number }
-  | { op: 'wide'; pick: number; kind: 'array' | 'object'; size: number }
+  | { op: 'wide'; pick: number; kind: 'array' | 'object' | 'arrays' | 'keys'; size: number }
   | { op: 'long'; pick: number; bytes: number; unit: string };
 
 /** Every path to a field in `value` (objects and arrays), e.g. ['elem', 'text']. */
@@ -49,9 +49,26 @@ export function deepJson(depth: number, kind: 'merger' | 'message' | 'array' | '
   }
 }
 
-/** A JSON array or object with `size` entries, as text. */
-function wideJson(size: number, kind: 'array' | 'object'): string {
+/**
+ * A JSON array or object with `size` entries, as text; `arrays`: `size` empty arrays spread over
+ * the keys of an object, LIMITS.frameArrayItems a key, so each array is within the bounds
+ * checked after a parse and only their count is not; `keys`: `size` distinct keys spread over
+ * objects of LIMITS.frameObjectKeys each, likewise.
+ */
+function wideJson(size: number, kind: 'array' | 'object' | 'arrays' | 'keys'): string {
   if (kind === 'array') return `[${'0,'.repeat(size - 1)}0]`;
+  if (kind === 'keys') {
+    const objects: string[] = [];
+    for (let from = 0; from < size; from += LIMITS.frameObjectKeys) {
+      objects.push(`"${objects.length}":{${Array.from({ length: Math.min(size - from, LIMITS.frameObjectKeys) }, (_, i) => `"k${(from + i).toString(36)}":0`).join(',')}}`);
+    }
+    return `{${objects.join(',')}}`;
+  }
+  if (kind === 'arrays') {
+    const lists: string[] = [];
+    for (let left = size; left > 0; left -= LIMITS.frameArrayItems) lists.push(`"${lists.length}":[${'[],'.repeat(Math.min(left, LIMITS.frameArrayItems) - 1)}[]]`);
+    return `{${lists.join(',')}}`;
+  }
   const keys: string[] = [];
   for (let i = 0; i < size; i++) keys.push(`"k${i}":0`);
   return `{${keys.join(',')}}`;
@@ -110,7 +127,7 @@ export function mutate(frame: Record<string, unknown>, m: Mutation): string {
 }
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
-export const nasty = fc.constantFrom('\u0000', '\u202e', '\u2066', '\u200b', '\ufeff', '\uffff', '<script>', '%00', '../../', '${x}', 'a'.repeat(70), 'p2p:', 'group:', 'p2p:bob\n');
+export const nasty = fc.constantFrom('\u0000', '\u001b[2J', '\u0008', '\u202e', '\u2066', '\u200b', '\ufeff', '\uffff', '<script>', '%00', '../../', '${x}', 'a'.repeat(70), 'p2p:', 'group:', 'p2p:bob\n');
 export const weirdString = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.array(fc.oneof(loneSurrogate, nasty, fc.string({ maxLength: 4 })), { maxLength: 8 }).map((a) => a.join('')),
@@ -146,6 +163,15 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
       fc.record({ op: fc.constant('nest' as const), pick: fc.nat(), kind: fc.constantFrom('array' as const, 'object' as const), depth: fc.integer({ min: 33, max: 20_000 }) }),
     ),
   },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('wide' as const), pick: fc.nat(), kind: fc.constantFrom('array' as const, 'object' as const), size: fc.integer({ min: 1000, max: 60_000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.record({ op: fc.constant('wide' as const), pick: fc.nat(), kind: fc.constantFrom('array' as const, 'object' as const), size: fc.integer({ min: 1000, max: 60_000 }) }),
+      // As many empty arrays as a frame holds (85,000 in 256 KiB), which JSON.parse takes some twenty times a flat frame's time on.
+      fc.record({ op: fc.constant('wide' as const), pick: fc.nat(), kind: fc.constant('arrays' as const), size: fc.integer({ min: 1000, max: 85_000 }) }),
+      // As many distinct keys as a frame holds (some 37,000 in 256 KiB), which JSON.parse takes thirty to sixty times a flat frame's time on.
+      fc.record({ op: fc.constant('wide' as const), pick: fc.nat(), kind: fc.constant('keys' as const), size: fc.integer({ min: 1000, max: 37_000 }) }),
+    ),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('long' as const), pick: fc.nat(), bytes: nearLimit, unit: fc.constantFrom('a', 'é', '字', '👍') }) },
 );

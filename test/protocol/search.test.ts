@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SEARCH_LIMITS, foldForSearch, matchesTerms, searchSnippet, searchTerms, searchWords, termAt } from '../../src/protocol/search.js';
+import { SEARCH_LIMITS, foldForSearch, hasLink, matchesKind, matchesTerms, searchSnippet, searchTerms, searchWords, termAt } from '../../src/protocol/search.js';
+import type { Elem } from '../../src/protocol/index.js';
 
 const marked = (s: { text: string; marks: [number, number][] }) => s.marks.map(([a, b]) => s.text.slice(a, b));
 
@@ -19,6 +20,28 @@ describe('search text (SPEC §12)', () => {
     assert.equal(searchTerms('a b c d e f g h i'), undefined);
     assert.equal(matchesTerms('a zebra here', ['zeb', 'her']), true);
     assert.equal(matchesTerms('a zebra here', ['zeb', 'there']), false);
+  });
+
+  it('takes an empty query as no terms only when asked (a search by its filters alone)', () => {
+    assert.equal(searchTerms('   '), undefined);
+    assert.deepEqual(searchTerms('   ', true), []);
+    assert.deepEqual(searchTerms('Fox', true), ['fox']);
+    assert.equal(searchTerms('x'.repeat(SEARCH_LIMITS.queryChars + 1), true), undefined);
+  });
+
+  it('tells a link by http://, https:// or www. in any case, and a message\'s kind; no kind: anything a person sent', () => {
+    for (const t of ['see https://example.com', 'HTTP://X', 'www.example.org', 'go to WWW.x']) assert.equal(hasLink(t), true, t);
+    for (const t of ['example.com', 'http:/x', 'wwwx', 'mailto:a@b.c', 'https:example']) assert.equal(hasLink(t), false, t);
+    const image: Elem = { type: 'image', url: '/f', width: 1, height: 1, size: 1, mime: 'image/png' };
+    assert.equal(matchesKind(image, 'image'), true);
+    assert.equal(matchesKind(image, 'video'), false);
+    assert.equal(matchesKind({ type: 'text', text: 'at www.x.org' }, 'link'), true);
+    assert.equal(matchesKind({ type: 'text', text: 'at www.x.org' }, 'text'), true);
+    assert.equal(matchesKind({ type: 'text', text: 'no address' }, 'link'), false);
+    assert.equal(matchesKind({ type: 'file', url: '/f', name: 'www.pdf', size: 1, mime: 'application/pdf' }, 'link'), false, 'a link is a text');
+    assert.equal(matchesKind(image, undefined), true);
+    assert.equal(matchesKind({ type: 'recalled' } as Elem, undefined), false);
+    assert.equal(matchesKind({ type: 'system', event: 'custom', text: 'x' } as Elem, undefined), false);
   });
 
   it('splits folded text into words: runs of letters and digits, each Chinese or Japanese character alone', () => {

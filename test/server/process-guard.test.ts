@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../../bench/lib/spawn.js';
+import { serverMainArgs } from './helpers/server-main.js';
 import { startServer } from './helpers/test-server.js';
 
-const MAIN = new URL('../../src/server/main.ts', import.meta.url).pathname;
 const FAULTS = new URL('./fixtures/fault-on-signal.ts', import.meta.url).pathname;
 
 async function until(predicate: () => boolean, what: string, ms = 30_000): Promise<void> {
@@ -26,7 +26,7 @@ async function until(predicate: () => boolean, what: string, ms = 30_000): Promi
 test('natter-server logs an uncaught exception and an unhandled rejection and keeps serving', { timeout: 90_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-guard-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', FAULTS, MAIN], {
+  const child = spawn(process.execPath, serverMainArgs(FAULTS), {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: 'guard-secret-0123456789-abcdefghij', NATTER_ADMIN_KEY: 'guard-admin-key-0123456789' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,12 +1,10 @@
-import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { ChatClient } from '../../client/types.js';
 import type { LinkPreview } from '../../protocol/elems.js';
 import { isConversationId } from '../../protocol/ids.js';
 import { StoreController } from '../controllers/store-controller.js';
-import { changeStrings } from '../i18n/changes.js';
-import { describeElemText } from '../i18n/elems.js';
-import { withName } from '../thread/changes/row-changes.js';
-import { composeIntent, excerptOf, lastOwnText, type ComposeIntent } from '../thread/changes/compose-intent.js';
+import { composeIntent, lastOwnText, type ComposeIntent } from '../thread/changes/compose-intent.js';
+import { composeBars } from './load-compose-bars.js';
 
 interface IntentDeps {
   client(): ChatClient | undefined;
@@ -19,17 +17,20 @@ interface IntentDeps {
 
 /**
  * The composer's side of replies and edits: the bar over the text area (what is quoted, or
- * "Editing"), Escape and × to cancel, Up in an empty composer to edit the last own text, and
- * where Enter sends the text (`client.reply`, `client.edit`).
+ * "Editing", drawn by `./compose-bars.ts`, fetched when a bar first shows), Escape and × to
+ * cancel, Up in an empty composer to edit the last own text, and where Enter sends the text
+ * (`client.reply`, `client.edit`).
  */
 export class ComposeIntentBar {
+  readonly #host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
   readonly #intent: StoreController<ComposeIntent | undefined>;
   readonly #deps: IntentDeps;
   #shown: ComposeIntent | undefined;
   /** The draft put aside while editing, back when the edit ends. */
   #aside = '';
 
-  constructor(host: ReactiveControllerHost, deps: IntentDeps) {
+  constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }, deps: IntentDeps) {
+    this.#host = host;
     this.#deps = deps;
     this.#intent = new StoreController(host, () => {
       const client = deps.client();
@@ -110,19 +111,6 @@ export class ComposeIntentBar {
   render(): TemplateResult | typeof nothing {
     const intent = this.intent;
     if (!intent || intent.kind === 'draft') return nothing;
-    const s = changeStrings();
-    if (intent.kind === 'edit') {
-      return html`<div part="edit-bar" role="status">
-        <span part="edit-label">${s.editing}</span>
-        <button part="cancel-edit-button" type="button" aria-label=${s.cancelEdit} title=${s.cancelEdit} @click=${() => this.cancel()}>×</button>
-      </div>`;
-    }
-    const m = intent.message;
-    const name = m.senderProfile.name || m.sender;
-    return html`<div part="reply-preview" role="status">
-      <span part="reply-preview-sender">${withName(s.replyingTo, name)}</span>
-      <span part="reply-preview-excerpt"><bdi>${excerptOf(describeElemText(m.elem))}</bdi></span>
-      <button part="cancel-reply-button" type="button" aria-label=${s.cancelReply} title=${s.cancelReply} @click=${() => this.cancel()}>×</button>
-    </div>`;
+    return composeBars(() => this.#host.requestUpdate())?.renderIntentBar(this.#host.renderRoot, intent, () => this.cancel()) ?? nothing;
   }
 }

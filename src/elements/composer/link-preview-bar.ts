@@ -1,9 +1,8 @@
-import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { ChatClient } from '../../client/types.js';
 import type { LinkPreview } from '../../protocol/elems.js';
-import { previewStrings } from '../i18n/previews.js';
 import { linkify } from '../linkify.js';
-import { renderLinkCard } from '../thread/elems/link-card.js';
+import { composeBars } from './load-compose-bars.js';
 
 interface BarDeps {
   client(): ChatClient | undefined;
@@ -17,18 +16,19 @@ const SETTLE_MS = 600;
 /**
  * The composer's link preview: the first http(s) link of the draft is previewed by the server
  * (`client.linkPreview`) once typing settles, shown over the text area with × to drop it (that
- * link is then not previewed again in this draft); the preview goes out with the text
- * ({@link forText}). A link that cannot be previewed just has none.
+ * link is then not previewed again in this draft; the bar is drawn by `./compose-bars.ts`, fetched
+ * when a bar first shows); the preview goes out with the text ({@link forText}). A link that
+ * cannot be previewed just has none.
  */
 export class LinkPreviewBar {
-  readonly #host: ReactiveControllerHost;
+  readonly #host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
   readonly #deps: BarDeps;
   #link = '';
   #preview: LinkPreview | undefined;
   readonly #dropped = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(host: ReactiveControllerHost, deps: BarDeps) {
+  constructor(host: ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment }, deps: BarDeps) {
     this.#host = host;
     this.#deps = deps;
     host.addController({ hostDisconnected: () => clearTimeout(this.#timer) });
@@ -81,11 +81,7 @@ export class LinkPreviewBar {
   render(): TemplateResult | typeof nothing {
     const p = this.#preview;
     if (!p) return nothing;
-    const t = previewStrings();
-    return html`<div part="link-preview-bar" role="group" aria-label=${t.label}>
-      ${renderLinkCard(p, this.#deps.client()?.fileUrl ?? String)}
-      <button part="remove-preview-button" type="button" aria-label=${t.remove} title=${t.remove} @click=${() => this.#drop()}>×</button>
-    </div>`;
+    return composeBars(() => this.#host.requestUpdate())?.renderPreviewBar(this.#host.renderRoot, p, this.#deps.client()?.fileUrl ?? String, () => this.#drop()) ?? nothing;
   }
 
   #drop(): void {

@@ -64,6 +64,12 @@ export class MentionList {
     return this.open && this.#members.value === undefined;
   }
 
+  /** What the composer's status line says of the open list: that members are loading, or how many suggestions there are. */
+  status(): string {
+    const t = mentionListStrings();
+    return this.loading ? t.mentionLoading : t.suggestions(this.options().length);
+  }
+
   /** Attributes for the text area while the list is open. */
   activeDescendant(): string | undefined {
     const count = this.options().length;

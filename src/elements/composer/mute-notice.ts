@@ -4,7 +4,7 @@ import type { ChatClient } from '../../client/types.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { WakeController } from '../controllers/wake-controller.js';
 import { composerStrings } from '../i18n/composer.js';
-import { formatLocale } from '../i18n/localize.js';
+import { formatUntil } from '../format.js';
 
 interface NoticeDeps {
   client(): ChatClient | undefined;
@@ -37,7 +37,7 @@ export class MuteNotice {
   render(block: SendBlock): TemplateResult {
     const t = composerStrings();
     const inGroup = block.conversationId !== undefined;
-    const until = block.until === undefined ? undefined : when(block.until);
+    const until = block.until === undefined ? undefined : formatUntil(block.until);
     const text = inGroup
       ? until === undefined ? t.mutedInGroup : t.mutedInGroupUntil(until)
       : until === undefined ? t.mutedEverywhere : t.mutedEverywhereUntil(until);
@@ -45,11 +45,4 @@ export class MuteNotice {
       <span part="mute-text">${text}</span>${block.reason ? html` <bdi part="mute-reason">${t.muteReason(block.reason)}</bdi>` : ''}
     </p>`;
   }
-}
-
-/** "18:30" today, else "6 Dec, 18:30" (in the formatting locale's words and order); the group panel's mute ends too. */
-export function when(ms: number): string {
-  const at = new Date(ms);
-  const today = new Date().toDateString() === at.toDateString();
-  return new Intl.DateTimeFormat(formatLocale(), today ? { hour: 'numeric', minute: '2-digit' } : { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(at);
 }

@@ -97,6 +97,21 @@ export const groupDialogStyles = [
       overflow-wrap: anywhere;
     }
 
+    /* A row's actions wrap as one: beside the name when they fit, else together on the next line at
+       its end, not the last of them alone under the others (448 px); where even they need two
+       lines (320 px), each line's buttons share its width. */
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: flex-end;
+      gap: 0.25rem 0.5rem;
+      margin-inline-start: auto;
+    }
+
+    .actions > button {
+      flex: auto;
+    }
+
     .link {
       min-height: 0;
       padding: 0;

@@ -13,17 +13,17 @@ import { WakeController } from '../controllers/wake-controller.js';
 import { ModalDialog } from '../dialog-focus.js';
 import { groupErrorText, groupStrings, type GroupStrings } from '../i18n/groups.js';
 import { peopleStrings } from '../i18n/people.js';
-import { LocaleController } from '../i18n/localize.js';
+import { LocaleController, formatLocale } from '../i18n/localize.js';
 import { groupDialogStyles } from './group-dialog.styles.js';
 import { renderGroupSettings, type SettingsDraft } from './group-settings.js';
-import { when } from '../composer/mute-notice.js';
+import { formatUntil } from '../format.js';
 
 /** Members shown at first, and added by each "Show more" (a group may have thousands). */
 const PAGE = 50;
 
 /**
  * Open it with `show(conversationId)` for a `group:<id>`; `<chat-widget>` opens its own one from
- * the thread header's Group info button. Everyone sees the name, notice and members (paged:
+ * the thread header's Group info button. Everyone sees the name, notice and members (owner, admins, members, each by name; paged:
  * "Show more" adds 50) and may leave (not the owner). The owner and admins rename the group,
  * change its picture and notice, and invite people; admins remove members; the owner also makes
  * and unmakes admins, removes anyone and dismisses the group. The owner mutes anyone, admins mute
@@ -266,12 +266,24 @@ export class GroupPanel extends LitElement {
       </div>`;
   }
 
+  #sorted: { of?: Member[]; list: Member[] } = { list: [] };
+
+  /** The owner first, then the admins, then the members, each by name (as the peer kits list them); kept while the list is the same. */
+  #byRole(members: Member[]): Member[] {
+    if (this.#sorted.of !== members) {
+      const rank = (m: Member) => (m.role === 'owner' ? 0 : m.role === 'admin' ? 1 : 2);
+      const collator = new Intl.Collator(formatLocale());
+      this.#sorted = { of: members, list: [...members].sort((a, b) => rank(a) - rank(b) || collator.compare(a.name || a.id, b.name || b.id)) };
+    }
+    return this.#sorted.list;
+  }
+
   #renderMembers(t: GroupStrings, members: Member[] | undefined, role: string | undefined, me: string | undefined) {
     if (!members) return html`<p class="muted">${t.loading}</p>`;
     // The first of the timed mutes still running to end.
     const ends = members.map((m) => m.muted?.until ?? 0).filter((until) => until > Date.now());
     this.#muteEnds.at(ends.length ? Math.min(...ends) : undefined);
-    const visible = members.slice(0, this.shown);
+    const visible = this.#byRole(members).slice(0, this.shown);
     return html`<ul part="members" class="list" aria-labelledby="members-title">
         ${repeat(visible, (m) => m.id, (m) => {
           const name = m.name || m.id;
@@ -284,11 +296,15 @@ export class GroupPanel extends LitElement {
               ? html`<bdi part="member-name" class="who">${name}</bdi>`
               : html`<button part="member-name" class="who link" type="button" aria-label=${peopleStrings().openProfile(name)} @click=${() => this.#profile(m)}><bdi>${name}</bdi></button>`}${self ? html` <span class="muted">${t.you}</span>` : nothing}
             <span part="role" class="muted">${t.role(m.role)}</span>
-            ${muted ? html`<span part="muted" class="muted">${m.muted!.until === undefined ? t.muted : t.mutedUntil(when(m.muted!.until))}</span>` : nothing}
-            ${!self && role === 'owner' && m.role === 'member' ? act(t.makeAdmin, 'promote-button', { kind: 'role', userId: m.id, role: 'admin' }) : nothing}
-            ${!self && role === 'owner' && m.role === 'admin' ? act(t.removeAdmin, 'demote-button', { kind: 'role', userId: m.id, role: 'member' }) : nothing}
-            ${!self && (role === 'owner' || (role === 'admin' && m.role === 'member')) ? act(t.remove, 'remove-button', { kind: 'remove', userId: m.id }) : nothing}
-            ${!self && m.role !== 'owner' && (role === 'owner' || (role === 'admin' && m.role === 'member')) ? this.#renderMute(t, m.id, name, muted) : nothing}
+            ${muted ? html`<span part="muted" class="muted">${m.muted!.until === undefined ? t.muted : t.mutedUntil(formatUntil(m.muted!.until))}</span>` : nothing}
+            ${!self && (role === 'owner' || (role === 'admin' && m.role === 'member'))
+              ? html`<span class="actions">
+                  ${role === 'owner' && m.role === 'member' ? act(t.makeAdmin, 'promote-button', { kind: 'role', userId: m.id, role: 'admin' }) : nothing}
+                  ${role === 'owner' && m.role === 'admin' ? act(t.removeAdmin, 'demote-button', { kind: 'role', userId: m.id, role: 'member' }) : nothing}
+                  ${act(t.remove, 'remove-button', { kind: 'remove', userId: m.id })}
+                  ${m.role !== 'owner' ? this.#renderMute(t, m.id, name, muted) : nothing}
+                </span>`
+              : nothing}
           </li>`;
         })}
       </ul>

@@ -1,12 +1,10 @@
 import { msg, str } from '@lit/localize';
-import { formatNumber, plural } from './localize.js';
-
 
 /**
- * Labels of `<message-composer>`, what its emoji picker shares with it and what it says of its
- * @mention list, in the active locale (every property is read when it is used). The picker's own
- * are `./emoji-picker.ts`'s and the list's `./mention-list.ts`'s: in the script tag they come with
- * the picker and the list (the second part of a catalogue, `scripts/locale-parts.ts`).
+ * Labels of `<message-composer>` and what its emoji picker shares with it, in the active locale
+ * (every property is read when it is used). The picker's own are `./emoji-picker.ts`'s and the
+ * @mention list's (with what the composer's status line says of it) `./mention-list.ts`'s: in the
+ * script tag they come with the picker and the list (the second part of a catalogue, `scripts/locale-parts.ts`).
  */
 const composer = {
   get input() { return msg('Message', { id: 'composer.input' }); },
@@ -26,18 +24,6 @@ const composer = {
   get mutedEverywhere() { return msg("You can't send messages.", { id: 'composer.mutedEverywhere' }); },
   mutedEverywhereUntil: (time: string) => msg(str`You can't send messages until ${time}.`, { id: 'composer.mutedEverywhereUntil' }),
   muteReason: (reason: string) => msg(str`(${reason})`, { id: 'composer.muteReason' }),
-  get mentionLoading() { return msg('Loading members…', { id: 'composer.mentionLoading' }); },
-  suggestions: (n: number) => {
-    const count = formatNumber(n);
-    return plural(n, {
-      zero: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.zero' }),
-      one: () => msg(str`${count} suggestion. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.one' }),
-      two: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.two' }),
-      few: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.few' }),
-      many: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.many' }),
-      other: () => msg(str`${count} suggestions. Arrow keys to choose, Enter to insert.`, { id: 'composer.suggestions.other' }),
-    });
-  },
 };
 
 export type ComposerStrings = typeof composer;

@@ -1,6 +1,7 @@
 import { msg, str } from '@lit/localize';
 import type { Elem, SystemElem } from '../../protocol/elems.js';
 import { plainText } from '../../protocol/plain-text.js';
+import { formatUntil } from '../format.js';
 import { formatLocale, formatNumber } from './localize.js';
 
 /** Joins display names in the active locale ("Bob and Carol", "Bob、Carol"). */
@@ -27,7 +28,7 @@ export function systemText(elem: SystemElem): string {
       return by !== undefined ? msg(str`${by} created the group "${group}".`, { id: 'system.group-created.by' }) : msg(str`Group "${group}" was created.`, { id: 'system.group-created' });
     case 'group-renamed':
       if (group === undefined) return elem.text;
-      return by !== undefined ? msg(str`${by} renamed the group "${group}".`, { id: 'system.group-renamed.by' }) : msg(str`The group was renamed "${group}".`, { id: 'system.group-renamed' });
+      return by !== undefined ? msg(str`${by} renamed the group to "${group}".`, { id: 'system.group-renamed.by' }) : msg(str`The group was renamed to "${group}".`, { id: 'system.group-renamed' });
     case 'group-avatar':
       return by !== undefined ? msg(str`${by} changed the group picture.`, { id: 'system.group-avatar.by' }) : msg('The group picture was changed.', { id: 'system.group-avatar' });
     case 'group-notice':
@@ -56,7 +57,7 @@ export function systemText(elem: SystemElem): string {
       if (names === undefined) return elem.text;
       const until = Number(elem.data);
       if (!elem.data || !Number.isFinite(until)) return by !== undefined ? msg(str`${by} muted ${names}.`, { id: 'system.member-muted.by' }) : msg(str`${names} was muted.`, { id: 'system.member-muted' });
-      const time = new Intl.DateTimeFormat(formatLocale(), { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(until);
+      const time = formatUntil(until);
       return by !== undefined ? msg(str`${by} muted ${names} until ${time}.`, { id: 'system.member-muted.by.until' }) : msg(str`${names} was muted until ${time}.`, { id: 'system.member-muted.until' });
     }
     case 'member-unmuted':

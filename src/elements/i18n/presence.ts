@@ -1,32 +1,20 @@
 import { msg, str } from '@lit/localize';
-import type { ErrorName } from '../../protocol/error-codes.js';
-import { errorText } from './errors.js';
 import { formatLocale } from './localize.js';
 
-/** Labels of presence (SPEC §13: online / last seen), in the active locale. */
+/**
+ * Labels of presence (SPEC §13: online / last seen), in the active locale. The own visibility
+ * checkbox's and presence errors' are in `./presence-toggle.ts`: only the people views (loaded on
+ * first use) show them, so in the script tag they come with those views.
+ */
 const presence = {
   get online() { return msg('online', { id: 'presence.online' }); },
   get justNow() { return msg('last seen just now', { id: 'presence.justNow' }); },
   /** `when`: a relative time of the formatting locale ("5 minutes ago") or a date. */
   lastSeen: (when: string) => msg(str`last seen ${when}`, { id: 'presence.lastSeen' }),
-  get show() { return msg('Show when I am online', { id: 'presence.show' }); },
-  get hiddenNote() { return msg('Hidden: others see you offline, and you see no one’s last seen.', { id: 'presence.hiddenNote' }); },
-};
-
-/** Presence errors, in words a person understands. */
-const PRESENCE_ERRORS: Partial<Record<ErrorName, () => string>> = {
-  PRESENCE_FORBIDDEN: () => msg('You can only see whether your contacts are online.', { id: 'presence.error.PRESENCE_FORBIDDEN' }),
-  PRESENCE_DISABLED: () => msg('This site does not show who is online.', { id: 'presence.error.PRESENCE_DISABLED' }),
 };
 
 export function presenceStrings(): typeof presence {
   return presence;
-}
-
-/** The sentence for a failed presence action. */
-export function presenceErrorText(error: { name: ErrorName } | undefined): string {
-  const sentence = error ? PRESENCE_ERRORS[error.name] : undefined;
-  return sentence ? sentence() : errorText(error);
 }
 
 const relative = new Map<string, Intl.RelativeTimeFormat>();

@@ -1,7 +1,7 @@
 import { msg } from '@lit/localize';
 import type { ErrorBody } from '../../protocol/error-codes.js';
 import type { ReportReason } from '../../protocol/reports.js';
-import { changeErrorText } from './changes.js';
+import { changeErrorText } from './errors.js';
 import { panelLabels } from './panel-labels.js';
 
 /** Why a report was refused, for the codes reports get (others: the message sentences). */

@@ -92,11 +92,6 @@ const ui = {
     const text = CALLS[media === 'video' ? 'video' : 'audio'][action]();
     return duration ? `${text} · ${duration}` : text;
   },
-  uploading: (percent: number) => {
-    const share = formatNumber(percent / 100, { style: 'percent' });
-    return msg(str`Uploading ${share}`, { id: 'ui.uploading' });
-  },
-  get cancelUpload() { return msg('Cancel upload', { id: 'ui.cancelUpload' }); },
   typing: (names: string[]) => {
     const [name] = names;
     if (names.length === 1) return msg(str`${name} is typing…`, { id: 'ui.typing.one' });
@@ -119,9 +114,6 @@ const ui = {
     const [readers, members] = [formatNumber(read), formatNumber(total)];
     return msg(str`Read by ${readers} of ${members}`, { id: 'ui.readBy' });
   },
-  get readList() { return msg('Read', { id: 'ui.readList' }); },
-  get unreadList() { return msg('Not read yet', { id: 'ui.unreadList' }); },
-  get readersLabel() { return msg('Who has read this message', { id: 'ui.readersLabel' }); },
   get mentionsYou() { return msg('Mentions you', { id: 'ui.mentionsYou' }); },
 };
 

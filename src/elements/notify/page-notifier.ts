@@ -4,7 +4,9 @@
  * document title (restored when the page is visible again) and, with the person's permission,
  * shows a system notification whose click focuses the page and opens the conversation; with
  * `sound`, a chime. Of several tabs of the site, one announces each message (Web Locks). It comes
- * in the script tag's extras chunk, fetched as soon as the panel is in (`../widget/panel.ts`), not in the first paint.
+ * in the script tag's extras chunk, fetched as soon as the panel is in (`../widget/panel.ts`), not in the first paint;
+ * on a connection that asks to save data, with the first message from someone else while the page is hidden
+ * (handed to it, with those that came while it loaded, to count or not).
  */
 import type { ChatClient, ChatMessage } from '../../client/types.js';
 import type { ConversationId } from '../../protocol/ids.js';
@@ -31,9 +33,9 @@ export interface NotifierHost {
 const OPEN_HASH = '#natter-open=';
 const notifiers = new WeakMap<NotifierHost, PageNotifier>();
 
-/** Starts the notifier of `host` (once). */
-export function attachNotifier(host: NotifierHost): void {
-  if (!notifiers.has(host)) notifiers.set(host, new PageNotifier(host));
+/** Starts the notifier of `host` (once), which counts the client's `message` events `heard` before it was in. */
+export function attachNotifier(host: NotifierHost, heard?: readonly Event[]): void {
+  if (!notifiers.has(host)) notifiers.set(host, new PageNotifier(host, heard));
 }
 
 class PageNotifier {
@@ -44,7 +46,7 @@ class PageNotifier {
   #base = '';
   #ours: string | undefined;
 
-  constructor(host: NotifierHost) {
+  constructor(host: NotifierHost, heard?: readonly Event[]) {
     this.#host = host;
     document.addEventListener('visibilitychange', this.#onVisibility);
     navigator.serviceWorker?.addEventListener('message', this.#onWorkerMessage);
@@ -56,6 +58,7 @@ class PageNotifier {
     }
     // A subscription renewed by the browser, or made on another visit: stored with the server again.
     this.#resubscribe();
+    heard?.forEach(this.#onMessage);
   }
 
   /** Listens to the host's current client (it may be replaced). */

@@ -25,7 +25,7 @@ import { NameLookup } from '../names.js';
  * Open it with `show()`; `<conversation-list contacts>` opens its own one from its Contacts
  * button. Friends (`client.friends()`, kept current on every device) come first, with Remove;
  * then friend requests received, with Accept and Decline, and sent, with Cancel. People are the
- * user's 1:1 contacts and people met in groups; typing a user id offers that person too, each
+ * user's 1:1 contacts and people met in groups who are not friends; typing a user id offers that person too, each
  * with Add friend (a request where the site has friend requests on). Picking a friend or a
  * person starts (or opens) the 1:1 chat (`conversation-select`). The search filters friends
  * and people alike. The blocklist follows `client.$blocked` on every device; Unblock calls
@@ -176,7 +176,8 @@ export class ContactsView extends LitElement {
       ? forwardTargets(client, this.queryText, (id) => this.#names.nameOf(client, id))
           .filter((p) => p.kind !== 'group')
           .map((p) => ({ id: parseConversationId(p.id).target, label: p.label }))
-          .filter((p) => p.id !== me && ID_PATTERN.test(p.id))
+          // Friends are listed above, once.
+          .filter((p) => p.id !== me && ID_PATTERN.test(p.id) && standingOf(this.friends, p.id) !== 'friend')
       : [];
     const blocked = this.#blocked.value;
     const friends = this.friends;

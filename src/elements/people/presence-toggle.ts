@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import type { PresenceTracker } from '../../client/presence.js';
-import { presenceStrings } from '../i18n/presence.js';
+import { presenceToggleStrings } from '../i18n/presence-toggle.js';
 
 /**
  * The user's own "Show when I am online" checkbox (SPEC §13), in `<profile-card>` (their own card)
@@ -11,7 +11,7 @@ import { presenceStrings } from '../i18n/presence.js';
 export function renderPresenceToggle(tracker: PresenceTracker | undefined, busy: boolean, onChange: (e: Event) => void) {
   const visible = tracker?.$visible.get();
   if (!tracker?.$enabled.get() || visible === undefined) return nothing;
-  const p = presenceStrings();
+  const p = presenceToggleStrings();
   return html`<label part="presence-toggle">
       <input type="checkbox" .checked=${visible} ?disabled=${busy} @change=${onChange} />${p.show}
     </label>

@@ -18,7 +18,7 @@ import { peopleErrorText, peopleStrings } from '../i18n/people.js';
 import { loadFriends, standingChanged, standingOf } from './friends.js';
 import { NameLookup } from '../names.js';
 import { safeMediaUrl } from '../thread/elems/safe-url.js';
-import { presenceErrorText } from '../i18n/presence.js';
+import { presenceErrorText } from '../i18n/presence-toggle.js';
 import { PresenceController } from './presence-controller.js';
 import { presenceStyles, renderPresence } from './presence-label.js';
 import { presenceToggleStyles, renderPresenceToggle } from './presence-toggle.js';

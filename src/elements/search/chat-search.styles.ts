@@ -13,7 +13,14 @@ export const styles = [
       background: var(--_surface);
     }
 
+    .field {
+      display: flex;
+      gap: 0.25rem;
+    }
+
     [part~='input'] {
+      flex: 1;
+      min-width: 0;
       width: 100%;
       padding: 0.5rem 0.75rem;
       border: 1px solid var(--_border);
@@ -23,6 +30,65 @@ export const styles = [
       font: inherit;
       /* A query longer than a phone's field ends in "…" once focus leaves it. */
       text-overflow: ellipsis;
+    }
+
+    [part~='filters-button'] {
+      flex: none;
+      display: grid;
+      place-items: center;
+      width: 2.25rem;
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) - 4px);
+      background: transparent;
+      color: var(--_muted);
+      cursor: pointer;
+    }
+
+    [part~='filters-button'][aria-expanded='true'],
+    [part~='on'] {
+      color: var(--_accent);
+    }
+
+    [part~='filters-button'] svg {
+      width: 1.125rem;
+      height: 1.125rem;
+      fill: none;
+      stroke: currentColor;
+      stroke-width: 2;
+      stroke-linejoin: round;
+    }
+
+    [part~='filters'] {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: end;
+      gap: 0.375rem 0.5rem;
+      padding: 0.25rem;
+      font-size: 0.8125rem;
+    }
+
+    [part~='filters'][hidden] {
+      display: none;
+    }
+
+    [part~='filter'] {
+      display: flex;
+      flex-direction: column;
+      gap: 0.125rem;
+      flex: 1 1 7rem;
+      min-width: 0;
+      color: var(--_muted);
+    }
+
+    [part~='filter'] select,
+    [part~='filter'] input {
+      min-width: 0;
+      padding: 0.25rem 0.375rem;
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) - 6px);
+      background: var(--_surface-raised);
+      color: var(--_text);
+      font: inherit;
     }
 
     [part~='status'] {
@@ -87,13 +153,22 @@ export const styles = [
       overflow-wrap: anywhere;
     }
 
+    [part~='result-thumbnail'] {
+      align-self: start;
+      width: 3rem;
+      height: 3rem;
+      object-fit: cover;
+      border-radius: 4px;
+    }
+
     [part~='match'] {
       background: var(--_match);
       color: inherit;
       border-radius: 2px;
     }
 
-    [part~='more-button'] {
+    [part~='more-button'],
+    [part~='clear-filters-button'] {
       align-self: center;
       padding: 0.25rem 0.75rem;
       border: 1px solid var(--_border);

@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /**
  * Rich messages in `<chat-thread>`: media sized before they load, cards, stickers, custom
- * renderers, upload progress, the typing row, read receipts and @mentions.
+ * renderers, the typing row, read receipts and @mentions.
  */
 export const threadElemsStyles = css`
   :host {
@@ -149,52 +149,6 @@ export const threadElemsStyles = css`
     color: inherit;
   }
 
-  /* Upload progress on a sending file message. */
-  [part~='upload'] {
-    display: flex;
-    align-items: center;
-    gap: 0.5rem;
-    margin-top: 0.375rem;
-  }
-
-  [part~='progress'] {
-    flex: 1;
-    min-width: 6rem;
-    height: 0.25rem;
-    border-radius: 999px;
-    background: color-mix(in srgb, var(--_progress) 25%, transparent);
-    overflow: hidden;
-  }
-
-  [part~='progress-bar'] {
-    height: 100%;
-    width: 100%;
-    background: var(--_progress);
-    transform-origin: left;
-    transform: scaleX(var(--_progress-value, 0));
-    transition: transform 0.2s ease-out;
-  }
-
-  /* The bar fills from the start of the line. */
-  [part~='progress-bar']:dir(rtl) {
-    transform-origin: right;
-  }
-
-  [part~='cancel-upload-button'] {
-    flex: none;
-    display: grid;
-    place-items: center;
-    width: 1.5rem;
-    height: 1.5rem;
-    padding: 0;
-    border: 1px solid currentColor;
-    border-radius: 50%;
-    background: transparent;
-    font-size: 0.75rem;
-    line-height: 1;
-    cursor: pointer;
-  }
-
   /* The typing row: present while empty (a live region), a line tall when someone types. */
   [part~='typing'] {
     display: flex;
@@ -260,38 +214,7 @@ export const threadElemsStyles = css`
     color: var(--_accent);
   }
 
-  [part~='receipts'],
-  [part~='reactors'] {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.25rem 1.25rem;
-    margin-top: 0.25rem;
-    padding: 0.5rem 0.75rem;
-    border: 1px solid var(--_border);
-    border-radius: 0.5rem;
-    background: var(--_surface);
-    font-size: 0.8125rem;
-    max-width: 100%;
-  }
-
-  .receipts-heading,
-  .reactors-heading {
-    font-weight: 600;
-    color: var(--_muted);
-    font-size: 0.75rem;
-  }
-
-  [part~='readers-list'],
-  [part~='unread-list'],
-  [part~='reactors-list'] {
-    margin: 0.125rem 0 0;
-    padding: 0;
-    list-style: none;
-  }
-
-  .typing-text,
-  [part~='reader'],
-  [part~='reactor'] {
+  .typing-text {
     overflow-wrap: anywhere;
     unicode-bidi: isolate;
   }

@@ -21,7 +21,7 @@ export class LiveRegion {
 
   /** Others' changes between two versions of the thread's messages. */
   changes(before: readonly ChatMessage[], after: readonly ChatMessage[], me: string | undefined, nameOf: (id: string) => string): void {
-    this.#push(changeAnnouncements(before, after, me, nameOf, changeStrings()).map((text) => ({ key: `change-${++this.#said}`, text })));
+    this.#push(changeAnnouncements(before, after, me, nameOf, changeStrings()).map((text) => ({ key: `change-${++this.#said}`, text })), after);
   }
 
   /** Messages from others that arrived after the last one shown. */
@@ -29,8 +29,13 @@ export class LiveRegion {
     this.#push(news.map((m) => ({ key: messageKey(m), message: m })));
   }
 
-  #push(items: { key: string; message?: ChatMessage; text?: string }[]): void {
-    if (items.length > 0) this.#items = [...this.#items, ...items].slice(-3);
+  /**
+   * `after`: the thread's messages now. A message said before and changed since (recalled, deleted
+   * for me, edited: the store makes a new object) leaves the region: its old text must not stay
+   * readable there.
+   */
+  #push(items: { key: string; message?: ChatMessage; text?: string }[], after?: readonly ChatMessage[]): void {
+    this.#items = [...this.#items.filter((a) => !after || !a.message || after.includes(a.message)), ...items].slice(-3);
   }
 
   render() {

@@ -1,10 +1,11 @@
-import { messageKey, type ChatMessage } from '../../client/types.js';
-import type { MediaItem, MediaViewer } from '../media-viewer.js';
+import type { ChatMessage } from '../../client/types.js';
+import type { MediaViewer } from '../media-viewer.js';
 import { loadOnce } from '../load-once.js';
-import { safeMediaUrl } from './elems/safe-url.js';
+import type { MediaLabels } from './media-items.js';
 import { dialogIn, onRowControl, type RowHost } from './row-controls.js';
 
-const loadViewer = loadOnce(() => import('../media-viewer.js'));
+/** The viewer, with what gathers the thread's pictures and videos for it (`./media-items.ts`). */
+const loadViewer = loadOnce(() => import('./media-items.js'));
 
 interface OpenerDeps {
   /** The thread's loaded messages, in order. */
@@ -13,15 +14,15 @@ interface OpenerDeps {
   fileUrl(url: string): string;
   /** Where the viewer lives (the thread's shadow root). */
   root(): HTMLElement | DocumentFragment;
-  /** Labels for an image and a video. */
-  labels(): { image: string; video: (m: ChatMessage) => string };
+  labels(): MediaLabels;
 }
 
 /**
  * Opens `<media-viewer>` from the thread: a click on an image (without a modifier key, which
  * keeps the link's new tab) or on a video's expand button shows the conversation's loaded
- * pictures and videos at the one clicked. The viewer is loaded and registered the first time it
- * opens (in the script tag: with the features loaded on first use, `natter-extras-<hash>.js`).
+ * pictures and videos at the one clicked. The viewer, and what gathers them for it, are loaded and
+ * registered the first time it opens (in the script tag: with the features loaded on first use,
+ * `natter-extras-<hash>.js`).
  */
 export class MediaOpener {
   readonly #deps: OpenerDeps;
@@ -37,32 +38,12 @@ export class MediaOpener {
 
   /** Opens the viewer at the media of the message with `key` (`sender/clientMsgId`). */
   async open(key: string, opener?: HTMLElement): Promise<MediaViewer | undefined> {
-    const { items, keys } = this.#items();
+    const { MediaViewer, mediaItems } = await loadViewer();
+    const { items, keys } = mediaItems(this.#deps.messages(), this.#deps.fileUrl, this.#deps.labels());
     const at = keys.indexOf(key);
     if (at === -1) return undefined;
-    const viewer = dialogIn(this.#deps.root(), 'media-viewer', (await loadViewer()).MediaViewer);
+    const viewer = dialogIn(this.#deps.root(), 'media-viewer', MediaViewer);
     await viewer.show(items, at, opener);
     return viewer;
-  }
-
-  #items(): { items: MediaItem[]; keys: string[] } {
-    const items: MediaItem[] = [];
-    const keys: string[] = [];
-    const labels = this.#deps.labels();
-    const url = (u: string | undefined) => (u ? safeMediaUrl(this.#deps.fileUrl(u)) : undefined);
-    for (const m of this.#deps.messages()) {
-      const elem = m.elem;
-      if (elem.type !== 'image' && elem.type !== 'video') continue;
-      const src = url(elem.url);
-      if (!src) continue;
-      if (elem.type === 'image') {
-        items.push({ kind: 'image', url: src, label: labels.image, ...(elem.width && elem.height ? { width: elem.width, height: elem.height } : {}) });
-      } else {
-        const poster = url(elem.snapshot?.url);
-        items.push({ kind: 'video', url: src, label: labels.video(m), ...(poster ? { poster } : {}) });
-      }
-      keys.push(messageKey(m));
-    }
-    return { items, keys };
   }
 }

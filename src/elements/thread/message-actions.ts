@@ -5,6 +5,9 @@ import { composeIntent } from './changes/compose-intent.js';
 import type { Reactors } from './changes/reactors.js';
 import { loadOnce } from '../load-once.js';
 import type { MessageMenu } from './message-menu.js';
+import { adoptLazyStyles } from '../styles/lazy-styles.js';
+
+type ReaderList = typeof import('./reader-list.js');
 
 export interface ActionsHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
@@ -40,6 +43,9 @@ export class MessageActions {
   /** Who reacted: loaded the first time someone asks (in the script tag: with the features loaded on first use). */
   reactors: Reactors | undefined;
   readonly #loadReactors: () => Promise<Reactors>;
+  /** Who read an own group message: the list's code, loaded on the first press of a "Read by n of m" (likewise). */
+  readerList: ReaderList | undefined;
+  readonly #loadReaderList: () => Promise<ReaderList>;
 
   readonly #host: ActionsHost;
   readonly #deps: ActionsDeps;
@@ -51,6 +57,9 @@ export class MessageActions {
       import('./message-menu.js').then((m) => (this.menu = new m.MessageMenu(host, this, deps))),
     );
     this.#loadReactors = loadOnce(() => import('./changes/reactors.js').then((m) => (this.reactors = new m.Reactors(host, deps.client, deps.conversation))));
+    this.#loadReaderList = loadOnce(() =>
+      import('./reader-list.js').then((m) => (adoptLazyStyles(host.renderRoot, m.whoListsStyles, 'end'), (this.readerList = m))),
+    );
   }
 
   /** Another conversation is shown: nothing stays open or picked. */
@@ -138,8 +147,9 @@ export class MessageActions {
     if (this.menuFor === key) this.set(() => (this.menuFor = ''));
   }
 
-  /** Opens or closes the list of who read a message. */
+  /** Opens or closes the list of who read a message; the first time, once its code is in (a failed load opens nothing: the next press tries again). */
   toggleReceipts(key: string): void {
+    if (!this.readerList) return void this.#loadReaderList().then(() => this.toggleReceipts(key), () => {});
     this.set(() => (this.receiptsFor = this.receiptsFor === key ? '' : key));
   }
 

@@ -9,11 +9,14 @@ import { renderElem, renderForwardedFrom, type ElemContext } from './elem-conten
 import { mentions } from './jump.js';
 import type { MessageActions } from './message-actions.js';
 import { deliveryOf } from './delivery.js';
-import { renderReaderList, renderReceipt, type ReceiptContext } from './receipts.js';
-import { renderUploadProgress } from './upload-progress.js';
+import { renderReceipt, type ReceiptContext } from './receipts.js';
+import { lazyModule } from '../load-once.js';
 import { renderFailure } from './failure.js';
 import { safeMediaUrl } from './elems/safe-url.js';
 import { renderEdited, renderPendingChanges, renderQuote, renderReactions, renderRecalled, type ChangeContext } from './changes/row-changes.js';
+
+/** An upload's progress bar (`./upload-progress.ts`), fetched when one first shows (the thread renders again once it is in). */
+const uploadBar = lazyModule(() => import('./upload-progress.js'));
 
 /** Consecutive messages of one sender closer than this are grouped under one name. */
 const RUN_GAP_MS = 5 * 60_000;
@@ -87,7 +90,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
         ${mentioned ? html`<span class="visually-hidden">${t.mentionsYou}</span>` : nothing}
         <div part="bubble" class="bubble kind-${m.elem.type}">${renderQuote(ctx.changes, m.replyTo)}${renderForwardedFrom(m, t)}${renderElem(m, ctx.elems, actions.expanded.has(key), () =>
           actions.toggleExpanded(key),
-        )}${renderUploadProgress(t, upload, () => ctx.cancelUpload(m.clientMsgId))}</div>
+        )}${upload ? uploadBar(ctx.elems.refresh)?.renderUploadProgress(ctx.elems, upload, () => ctx.cancelUpload(m.clientMsgId)) : nothing}</div>
         <div class="meta">
           ${m.time ? html`<time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time)}</time>` : nothing}
           ${renderEdited(ctx.changes, m)}
@@ -95,8 +98,8 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
           ${hasMenu(m) ? renderMenuButton(t, actions, m, key) : nothing}
         </div>
         ${renderReactions(ctx.changes, m)}${renderPendingChanges(ctx.changes, m)}
-        ${self && ctx.group ? renderReaderList(ctx.receipts, m, key) : nothing}
-        ${delivery === 'failed' ? renderFailure(t, actions, m) : nothing}
+        ${self && ctx.group ? actions.readerList?.renderReaderList(ctx.receipts, m, key) : nothing}
+        ${delivery === 'failed' ? renderFailure(t, actions, m, ctx.elems.refresh) : nothing}
       </div>
     </div>
   </div>`;

@@ -12,7 +12,10 @@ interface ReadMarkerDeps {
 
 /**
  * Marks the shown conversation read when the user can see its newest message: the thread is on
- * screen, the page is visible and the log is at the bottom. Once per last seq.
+ * screen, the page is visible and the log is at the bottom. Asked again at each update while it
+ * shows unread (`markRead` does nothing when it has nothing new to mark): after a reload, the
+ * summaries (a last seq above the read one) come before the messages, and the message that comes
+ * after the first mark is marked too (it was not while this kept one mark per last seq).
  */
 export class ReadMarker implements ReactiveController {
   /** Whether the thread intersects the viewport. */
@@ -20,7 +23,6 @@ export class ReadMarker implements ReactiveController {
 
   readonly #host: ReactiveControllerHost & Element;
   readonly #deps: ReadMarkerDeps;
-  #marked = '';
   #observer: IntersectionObserver | undefined;
 
   constructor(host: ReactiveControllerHost & Element, deps: ReadMarkerDeps) {
@@ -58,10 +60,6 @@ export class ReadMarker implements ReactiveController {
     const client = this.#deps.client();
     if (!target || !client || !this.visible || !this.#deps.atBottom() || document.visibilityState !== 'visible') return;
     const summary = this.#deps.conversations().find((c) => c.id === target);
-    if (!summary || (summary.unread === 0 && summary.readSeq >= summary.lastSeq)) return;
-    const mark = `${target}@${summary.lastSeq}`;
-    if (mark === this.#marked) return;
-    this.#marked = mark;
-    client.markRead(target);
+    if (summary && (summary.unread > 0 || summary.readSeq < summary.lastSeq)) client.markRead(target);
   };
 }

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import type { ChatMessage, Member } from '../../client/types.js';
 import type { UiStrings } from '../i18n/ui.js';
 import { renderWaiting, type Delivery } from './delivery.js';
@@ -10,7 +10,7 @@ export interface ReceiptContext {
   peerReadSeq: number;
   /** Group readers of an own message (`client.readers`), undefined until members are loaded. */
   readers(m: ChatMessage): { read: Member[]; unread: Member[] } | undefined;
-  /** Key of the message whose reader list is open, and how to open or close one. */
+  /** Key of the message whose reader list (`./reader-list.ts`) is open, and how to open or close one. */
   openFor: string;
   toggle(key: string): void;
   close(key: string): void;
@@ -45,28 +45,4 @@ export function renderReceipt(ctx: ReceiptContext, m: ChatMessage, key: string, 
   }
   const read = m.seq > 0 && m.seq <= ctx.peerReadSeq;
   return read ? html`<span part="status read" class="read">${t.statusRead}</span>` : html`<span part="status sent">${t.statusSent}</span>`;
-}
-
-/** The open list of readers of an own group message (under its meta line). */
-export function renderReaderList(ctx: ReceiptContext, m: ChatMessage, key: string): TemplateResult | typeof nothing {
-  if (ctx.openFor !== key) return nothing;
-  const readers = ctx.readers(m);
-  if (!readers) return nothing;
-  const { t } = ctx;
-  const item = (member: Member) => html`<li part="reader">${member.name || member.id}</li>`;
-  const onKeydown = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape') return;
-    e.stopPropagation();
-    ctx.close(key);
-  };
-  return html`<div part="receipts" class="receipts" id="receipts-${key}" role="group" aria-label=${t.readersLabel} tabindex="-1" @keydown=${onKeydown}>
-    <div class="receipts-section">
-      <span class="receipts-heading">${t.readList} · ${readers.read.length}</span>
-      <ul part="readers-list">${readers.read.map(item)}</ul>
-    </div>
-    <div class="receipts-section">
-      <span class="receipts-heading">${t.unreadList} · ${readers.unread.length}</span>
-      <ul part="unread-list">${readers.unread.map(item)}</ul>
-    </div>
-  </div>`;
 }

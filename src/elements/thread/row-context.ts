@@ -38,6 +38,7 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
   const peer = summary?.type === 'p2p' ? extras.members?.find((m) => m.id !== extras.me?.id) : undefined;
   const peerReadSeq = Math.max(summary?.peerReadSeq ?? 0, peer?.readSeq ?? 0);
   const nameOf = (id: string) => (id === extras.me?.id && extras.me?.name ? extras.me.name : extras.nameOf(id, messages, summary?.name));
+  const refresh = () => host.requestUpdate();
   return {
     t,
     actions,
@@ -65,6 +66,7 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
       reactorsFor: actions.reactors?.openFor ?? '',
       toggleReactors: (m, key) => actions.toggleReactors(m, key),
       renderReactors: (m, key) => actions.reactors?.render(m, key, nameOf) ?? nothing,
+      refresh,
     },
     elems: {
       t,
@@ -74,7 +76,7 @@ export function rowContext({ client, target, t, summary, actions, extras, sticke
       stickers,
       mentionNames: extras.mentionNames,
       formatting,
-      refresh: () => host.requestUpdate(),
+      refresh,
       adopt: (styles) => adoptLazyStyles(host.renderRoot, styles, 'end'),
     },
     receipts: {

@@ -1,17 +1,20 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import { cssVars } from '../css-vars.js';
 import type { UploadProgress } from '../../client/types.js';
-import type { UiStrings } from '../i18n/ui.js';
+import { uploadStrings } from '../i18n/upload-progress.js';
+import type { ElemContext } from './elems/context.js';
+import { uploadProgressStyles } from './upload-progress.styles.js';
 
-/** Whole percent of an upload, 0–100. */
-export function uploadPercent(p: UploadProgress): number {
-  return p.total > 0 ? Math.min(100, Math.max(0, Math.floor((p.loaded / p.total) * 100))) : 0;
-}
-
-/** The progress bar and cancel button of an own file message while it uploads. */
-export function renderUploadProgress(t: UiStrings, progress: UploadProgress | undefined, onCancel: () => void): TemplateResult | typeof nothing {
-  if (!progress) return nothing;
-  const percent = uploadPercent(progress);
+/**
+ * The progress bar and cancel button of an own file message while it uploads. Loaded by the
+ * thread's rows the first time an upload shows (`message-row.ts`): only the upload code
+ * (`client/upload.ts`), itself loaded on first use, makes progress to show, so in the script tag
+ * it comes with it.
+ */
+export function renderUploadProgress(ctx: ElemContext, progress: UploadProgress, onCancel: () => void): TemplateResult {
+  ctx.adopt(uploadProgressStyles);
+  const t = uploadStrings();
+  const percent = progress.total > 0 ? Math.min(100, Math.max(0, Math.floor((progress.loaded / progress.total) * 100))) : 0;
   return html`<div part="upload" class="upload">
     <div
       part="progress"

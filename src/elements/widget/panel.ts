@@ -15,6 +15,8 @@ import { stringsReady } from '../i18n/localize.js';
 import { installPanelView } from './load-panel.js';
 import { consumeSessionClient, panelStyles, renderPanel } from './panel-view.js';
 import type { NotifierHost } from '../notify/page-notifier.js';
+import { savesData } from '../thread/prefetch-extras.js';
+import type { ChatMessage } from '../../client/types.js';
 import type { PANEL_TAGS } from './load-panel.js';
 
 import { loadGroupElements } from '../groups/load-groups.js';
@@ -25,13 +27,31 @@ import { loadBanner } from './load-banner.js';
  * Starts the page's notifier (`../notify/page-notifier.ts`: the title's count and notifications
  * while the page is hidden, a conversation opened from one), loading it first: it has nothing to
  * show before a message arrives, so in the script tag it is in the extras chunk, fetched now rather
- * than with the panel's. Offline, it is tried again once the page is back online.
+ * than with the panel's. On a connection that asks to save data it is fetched only with the first
+ * message from someone else that arrives while the page is hidden (handed over to it, with those
+ * that come while it loads), unless it has something to do at once: a conversation to open (a
+ * notification's click that opened the page) or Web Push to keep subscribed. Offline, it is tried
+ * again once the page is back online.
  */
 function attachNotifier(host: NotifierHost): void {
-  void import('../notify/page-notifier.js').then(
-    (m) => m.attachNotifier(host),
-    () => addEventListener('online', () => attachNotifier(host), { once: true }),
-  );
+  // Saving data: the messages to count heard before the notifier is in (none once it is).
+  let held: Event[] | undefined;
+  const load = (): void =>
+    void import('../notify/page-notifier.js').then(
+      (m) => {
+        m.attachNotifier(host, held);
+        held = undefined;
+      },
+      () => addEventListener('online', load, { once: true }),
+    );
+  if (!savesData() || location.hash.startsWith('#natter-open=') || (host.serviceWorker && self.Notification?.permission === 'granted')) return load();
+  held = [];
+  // A message from someone else while the page is hidden: the notifier decides whether it counts (not a muted conversation's …).
+  const heard = (e: Event) => held && document.hidden && !host.quiet && !(e as CustomEvent<ChatMessage>).detail.isSelf && held.push(e) < 2 && load();
+  // The host's client when the page is hidden (it may be replaced), as the notifier follows it.
+  const follow = () => host.client?.addEventListener('message', heard);
+  document.addEventListener('visibilitychange', follow);
+  follow();
 }
 
 /** Registers what the panel loads on first use too (the group dialogs, people views, `<forward-dialog>`, `<broadcast-banner>`), loading it first. */

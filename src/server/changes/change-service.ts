@@ -19,12 +19,15 @@ import type { Logger } from '../core/logger.js';
 import { newMessageId } from '../core/message-id.js';
 import type { RateLimiter } from '../core/rate-limiter.js';
 import type { Store } from '../core/store.js';
+import { unavailable } from '../core/store-busy.js';
 import { asSeenBy, summarize } from '../core/summaries.js';
 import type { ChangeDraft, Clock, ConversationKey, MessageDraft, Profile, StoredMessage } from '../core/types.js';
 import type { EditMention } from '../core/offline-push.js';
 import { applyChange } from './apply.js';
 import { DEFAULT_CHANGE_POLICY, type ChangePolicy } from './policy.js';
 import { changeEventType, type WebhookHooks } from '../webhooks/types.js';
+
+type EditChange = Extract<Change, { kind: 'edit' }>;
 
 export interface ChangeRequest {
   actor: string;
@@ -57,10 +60,11 @@ export interface ChangeServiceDeps {
   /** Whether a link preview was signed by this server for a link of `text` (none: previews are off, and refused). */
   previewSigned?(preview: LinkPreview, text: string): boolean;
   /**
-   * Checks a user's edit as a send is checked (a mute, the word list) and returns the text to
-   * store (masked, perhaps); throws MUTED or MESSAGE_REJECTED.
+   * Checks a user's edit of `messageId` as a send is checked (a mute, the word list, the site's
+   * before-send hook) and returns the edit to store (masked or rewritten, perhaps); throws MUTED
+   * or MESSAGE_REJECTED (not for a retry of the edit committed: `changeId`, committed-retry.ts).
    */
-  screenEdit?(actor: string, key: ConversationKey, text: string): Promise<string>;
+  screenEdit?(actor: string, key: ConversationKey, messageId: string, edit: EditChange, changeId: string): Promise<EditChange>;
 }
 
 /**
@@ -80,14 +84,14 @@ export class ChangeService {
   /** Handles `change.send`; answers `change.ack` (errors are answered by the caller as `change.error`). */
   async handleSend(conn: Connection, frame: ClientFrameOf<'change.send'>): Promise<void> {
     const session = conn.session!;
-    // One connection's sends and changes commit in the order it sent them (a quick on/off stays off).
+    // One connection's sends and changes commit in the order it sent them (a quick on/off stays off);
+    // its checks (an edit's before-send hook: a round trip to the site) run at once, as a send's do.
     const turn = takeSendTurn(conn);
     try {
-      if (turn.before) await turn.before.catch(() => undefined);
       const { message, duplicate } = await this.submit(
         { actor: session.userId, actorProfile: session.profile, conversationId: frame.conversationId, messageId: frame.messageId, changeId: frame.changeId, change: frame.change },
         // No origin: the sending socket gets the event too (an ack carries no body to fold in).
-        { admin: false },
+        { admin: false, after: turn.before },
       );
       conn.send(JSON.stringify({
         type: 'change.ack', changeId: frame.changeId, conversationId: frame.conversationId, id: message.id, seq: message.seq, time: message.time,
@@ -98,8 +102,11 @@ export class ChangeService {
     }
   }
 
-  /** Checks, commits and publishes one change. The event is returned as the actor sees it. */
-  async submit(req: ChangeRequest, opts: { admin: boolean; origin?: string }): Promise<{ message: Message; duplicate: boolean }> {
+  /**
+   * Checks, commits and publishes one change. The event is returned as the actor sees it. `after`:
+   * what its commit waits for (the connection's sends and changes before it), not its checks.
+   */
+  async submit(req: ChangeRequest, opts: { admin: boolean; origin?: string; after?: Promise<unknown> | undefined }): Promise<{ message: Message; duplicate: boolean }> {
     const { store } = this.#d;
     const now = this.#d.clock();
     if (!opts.admin) {
@@ -123,8 +130,8 @@ export class ChangeService {
       if (type === 'p2p' && req.change.kind !== 'hide' && (await store.isBlocked(target, req.actor))) throw new ChatError('BLOCKED');
     }
     if (!opts.admin && req.change.kind === 'edit' && this.#d.screenEdit) {
-      const text = await this.#d.screenEdit(req.actor, key, req.change.text);
-      if (text !== req.change.text) req = { ...req, change: { ...req.change, text } };
+      const change = await this.#d.screenEdit(req.actor, key, req.messageId, req.change, req.changeId);
+      if (change !== req.change) req = { ...req, change };
     }
     const group = type === 'group';
     // Under `pin: admins`, a group's owner and admins pin too: their role as the store reads it in
@@ -133,7 +140,7 @@ export class ChangeService {
     const draft: ChangeDraft = {
       key, type, targetId: req.messageId,
       message: {
-        id: newMessageId(), conversationId: viewOf(key, req.actor === SYSTEM_USER ? firstUser(key) : req.actor), seq: 0,
+        id: newMessageId(now), conversationId: viewOf(key, req.actor === SYSTEM_USER ? firstUser(key) : req.actor), seq: 0,
         clientMsgId: req.changeId, sender: req.actor, senderProfile: { ...req.actorProfile }, time: now,
         elem: { type: 'recalled' }, isExcludedFromUnreadCount: true, isExcludedFromLastMessage: true,
       },
@@ -148,13 +155,14 @@ export class ChangeService {
     const hookType = changeEventType(req.change.kind);
     const hooks = hookType && this.#d.webhooks?.endpointsFor(hookType);
     if (hookType && hooks?.length) draft.webhooks = { type: hookType, endpoints: hooks };
+    if (opts.after) await opts.after.catch(() => undefined);
     let outcome;
     try {
       outcome = await store.commitChange(draft);
     } catch (err) {
       if (err instanceof ChatError) throw err;
       this.#d.logger.error({ err }, 'change commit failed');
-      throw new ChatError('UNAVAILABLE', undefined, { cause: err });
+      throw unavailable(err);
     }
     if (outcome.status === 'conflict') throw new ChatError('CLIENT_MSG_ID_REUSED');
     if (outcome.status === 'committed' && draft.webhooks) this.#d.webhooks!.queued();
@@ -170,7 +178,7 @@ export class ChangeService {
       await this.#d.publish(published, outcome.message, opts.origin);
     } catch (err) {
       this.#d.logger.error({ err }, 'publish after change commit failed');
-      throw new ChatError('UNAVAILABLE', 'The change is stored but could not be delivered yet: send it again.', { cause: err });
+      throw unavailable(err, 'The change is stored but could not be delivered yet: send it again.');
     }
     // Deleted for me: the user's devices get the conversation's new summary (unread, mention and
     // preview without it), published after the event, so no device counts it twice.

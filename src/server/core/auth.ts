@@ -1,6 +1,7 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import * as v from 'valibot';
-import { ChatError, ID_PATTERN, ProfileSchema } from '../../protocol/index.js';
+import { ChatError, ID_PATTERN } from '../../protocol/index.js';
+import { ProfileInputSchema } from './profile-input.js';
 import type { Store } from './store.js';
 import type { Profile, UserRecord } from './types.js';
 
@@ -68,10 +69,10 @@ export async function verifyUserToken(token: string, secret: Uint8Array, now: nu
   }
   // Profile claims that do not fit the protocol are ignored rather than refusing the login.
   const profile: Profile = {};
-  const parsed = v.safeParse(ProfileSchema, { name: payload['name'], avatar: payload['avatar'] });
+  const parsed = v.safeParse(ProfileInputSchema, { name: payload['name'], avatar: payload['avatar'] });
   if (parsed.success) Object.assign(profile, parsed.output);
   else {
-    const name = v.safeParse(ProfileSchema.entries.name, payload['name']);
+    const name = v.safeParse(ProfileInputSchema.entries.name, payload['name']);
     if (name.success && name.output !== undefined) profile.name = name.output;
   }
   // Without `iat`, the earliest it can have been issued under the policy.

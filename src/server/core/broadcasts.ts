@@ -4,6 +4,7 @@ import type { BusEvent } from './bus.js';
 import type { Connection, ConnectionRegistry } from './connection.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store.js';
+import { unavailable } from './store-busy.js';
 import type { Clock } from './types.js';
 import { outboxEvents, type WebhookHooks } from '../webhooks/types.js';
 
@@ -92,7 +93,7 @@ export class Broadcasts {
       admission = await this.#d.store.addBroadcast({ ...broadcast, offline }, { now, perMinute, perDay, keep: LIMITS.offlineBroadcastsKept, ...(outbox && { outbox }) });
     } catch (err) {
       this.#d.logger.error({ err }, 'storing a broadcast failed');
-      throw new ChatError('UNAVAILABLE', 'The broadcast could not be stored. Try again.', { cause: err });
+      throw unavailable(err, 'The broadcast could not be stored. Try again.');
     }
     if (!admission.ok) throw new BroadcastLimitError(admission.window, admission.max, admission.resetAt, now);
     if (outbox) this.#d.webhooks!.queued();

@@ -8,6 +8,7 @@ import {
   type BlocklistChangeFrame,
   type ClientFrameOf,
   type ErrorBody,
+  type TextElem,
   type Message,
   type ServerFrame,
 } from '../../protocol/index.js';
@@ -37,9 +38,13 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { SendRequest } from './send-message.js';
 import { startSend, type CommitInstead, type SendEnd, type SendHost, type SendOptions, type SendOutcome } from './send-pipeline.js';
 import type { Store } from './store.js';
+import { hookCheck } from './committed-retry.js';
 import { replaySession } from './sync.js';
+import { sessionCursors } from './session-cursors.js';
 import { searchAs } from './search.js';
+import { knownFailure } from './store-busy.js';
 import type { Clock, CommitOutcome, MessageDraft } from './types.js';
+import type { HookDraft } from '../webhooks/before-send.js';
 import type { FileReferences } from '../uploads/file-access.js';
 import { ChangeService } from '../changes/change-service.js';
 import type { LinkPreviews } from '../previews/link-previews.js';
@@ -104,8 +109,8 @@ export interface ChatCoreDeps {
   groupMemberLimit?: number;
   /** The word list's configured entries and default mode (SPEC §11); the stored entries come from the store. */
   wordList?: WordListOptions;
-  /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send before its commit. */
-  beforeSend?: { check(draft: MessageDraft, now: number): Promise<void> };
+  /** The site's before-send hook (SPEC §11): checks, and may rewrite, each user send and edit before its commit. */
+  beforeSend?: { check(draft: HookDraft, now: number, edit?: string): Promise<void> };
   /** Message reports per user and hour (SPEC §11). Default DEFAULT_REPORTS_PER_HOUR. */
   reportsPerHour?: number;
 }
@@ -170,7 +175,7 @@ export class ChatCore {
     this.#log = deps.logger ?? silentLogger;
     this.#batcher = new CommitBatcher(deps.store);
     this.#members = new MemberLookups(deps.store);
-    this.#ordered = new OrderedPublisher(deps.bus);
+    this.#ordered = new OrderedPublisher(deps.bus, deps.store.answersInCommitOrder === true);
     this.broadcasts = new Broadcasts({
       store: deps.store, clock: deps.clock, registry: this.registry, logger: this.#log,
       publish: (event) => this.publish(event),
@@ -184,9 +189,20 @@ export class ChatCore {
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
       notify: (users, frame) => this.notify(users, frame),
       previewSigned: (preview, text) => this.linkPreviews?.verify(preview, text) === true,
-      screenEdit: async (actor, key, text) => {
+      screenEdit: async (actor, key, messageId, edit, changeId) => {
         await this.moderation.checkSend(actor, key);
-        return this.wordList.filter(text);
+        const text = await this.wordList.filter(edit.text);
+        const screened = text === edit.text ? edit : { ...edit, text };
+        if (!deps.beforeSend) return screened;
+        // The site sees every new text a user publishes: an edit's, as its message (SPEC §11).
+        const elem: TextElem = { type: 'text', text, ...(screened.preview && { preview: screened.preview }) };
+        const draft: HookDraft & { message: { id: string; sender: string } } = { key, message: { id: messageId, sender: actor, elem } };
+        await hookCheck(deps.beforeSend, deps.store, draft, deps.clock(), { sender: actor, clientMsgId: changeId }, messageId);
+        const after = draft.message.elem as TextElem; // an edit's rewrite is a text (BeforeSendHook)
+        if (after === elem) return screened;
+        // Rewritten: the site's text, with the preview it gave (none: the old one was for the old text).
+        const { preview: _old, ...rest } = screened;
+        return { ...rest, text: after.text, ...(after.preview && { preview: after.preview }) };
       },
     });
     this.groups = new GroupService(this, { create: deps.groupCreate ?? 'everyone', friendsOnly: deps.friendsOnly, memberLimit: deps.groupMemberLimit ?? GROUP_LIMITS.members });
@@ -208,6 +224,8 @@ export class ChatCore {
       ? new PresenceService({ store: deps.store, presence: deps.presence, registry: this.registry, publish: (e) => this.publish(e), logger: this.#log, ...deps.presenceUpdates })
       : undefined;
     if (deps.presence && deps.onOfflineMessage) this.#notifyOffline = createOfflineNotifier(deps.presence, deps.onOfflineMessage, this.#log);
+    // A refused retry of a committed send is answered as its duplicate (committed-retry.ts).
+    const beforeSend = deps.beforeSend;
     this.#sendHost = {
       store: deps.store, clock: deps.clock, batcher: this.#batcher, ordered: this.#ordered, metrics: this.#metrics, log: this.#log,
       rateLimiter: deps.rateLimiter,
@@ -215,7 +233,7 @@ export class ChatCore {
         user: { friendsOnly: deps.friendsOnly, blockedSenderSeesError: deps.blockedSenderSeesError, admin: false },
         admin: { friendsOnly: deps.friendsOnly, blockedSenderSeesError: deps.blockedSenderSeesError, admin: true },
       },
-      linkPreviews: deps.linkPreviews, beforeSend: deps.beforeSend, files: deps.files, webhooks: deps.webhooks,
+      linkPreviews: deps.linkPreviews, beforeSend: beforeSend && { check: (draft, now) => hookCheck(beforeSend, deps.store, draft, now, draft.message) }, files: deps.files, webhooks: deps.webhooks,
       published: this.#published,
       checkMuted: (sender, key) => this.moderation.checkSend(sender, key),
       screen: (elem) => this.wordList.screen(elem),
@@ -449,6 +467,7 @@ export class ChatCore {
     conn.opening = new Promise<void>((r) => (done = r));
     /** The user whose connection slot this open holds until it is registered or refused. */
     let reserved: string | undefined;
+    let cursors: ReturnType<typeof sessionCursors>;
     try {
       if (frame.protocol !== PROTOCOL_VERSION) {
         throw new ChatError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}, not ${frame.protocol}.`);
@@ -458,6 +477,8 @@ export class ChatCore {
       let user = known;
       const wait = this.#budget.admit(claims.userId, frame, this.clock()) as number | undefined;
       if (wait !== undefined) throw new ChatError('RATE_LIMITED', undefined, { retryAfterMs: wait });
+      // Thousands of cursors are read only now, for a verified user (session-cursors.ts).
+      cursors = sessionCursors(frame);
       const limit = this.#deps.maxConnectionsPerUser;
       // The slot is taken before the next await, so concurrent opens cannot all find it free.
       if (limit !== undefined && !this.registry.reserve(claims.userId, limit)) {
@@ -499,7 +520,7 @@ export class ChatCore {
     }
     // Before the replay, so `sync.done` also means the stored broadcasts have arrived.
     await this.broadcasts.deliverStored(conn);
-    await replaySession(this.store, conn.session.userId, frame.cursors ?? {}, this.#deps.replayLimit, (f) => send(conn, f));
+    await replaySession(this.store, conn.session.userId, cursors, this.#deps.replayLimit, (f) => send(conn, f));
   }
 
   /**
@@ -535,7 +556,7 @@ export class ChatCore {
     return new Promise<void>((resolve, reject) => startSend(this.#sendHost, req, { admin: false, origin: conn }, new FrameAnswer(conn, frame, resolve, reject, this.#refuseFrame)));
   }
 
-  /** A refused frame's answer on its connection (a failure that is not a ChatError is logged, answered INTERNAL). */
+  /** A refused frame's answer on its connection (a failure `knownFailure` does not map is logged, answered INTERNAL). */
   readonly #refuseFrame = (conn: Connection, frame: ClientFrame, err: unknown): void => {
     const error = this.#toChatError(err);
     if (frame.type === 'message.send') this.#metrics.refused(error.name);
@@ -636,7 +657,11 @@ export class ChatCore {
   }
 
   #toChatError(err: unknown): ChatError {
-    if (err instanceof ChatError) return err;
+    const known = knownFailure(err);
+    if (known) {
+      if (!(err instanceof ChatError)) this.#log.warn({ err }, 'no database connection came free in time');
+      return known;
+    }
     this.#log.error({ err }, 'frame handler failed');
     return new ChatError('INTERNAL');
   }

@@ -23,7 +23,7 @@ export function newMessageId(now = Date.now()): string {
   }
   const r = random8();
   // Variant 10xx in the top bits of the fourth group, then 62 random bits.
-  const tail = HEX[(r[0]! & 0x3f) | 0x80]! + HEX[r[1]!]! + '-' + HEX[r[2]!]! + HEX[r[3]!]! + HEX[r[4]!]! + HEX[r[5]!]! + HEX[r[6]!]! + HEX[r[7]!]!;
+  const tail = HEX[(pool[r]! & 0x3f) | 0x80]! + HEX[pool[r + 1]!]! + '-' + HEX[pool[r + 2]!]! + HEX[pool[r + 3]!]! + HEX[pool[r + 4]!]! + HEX[pool[r + 5]!]! + HEX[pool[r + 6]!]! + HEX[pool[r + 7]!]!;
   return prefix + HEX[counter >> 8]![1] + HEX[counter & 0xff] + '-' + tail;
 }
 
@@ -36,13 +36,14 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 const pool = new Uint8Array(8192);
 let poolAt = pool.length;
 
-function random8(): Uint8Array {
+/** Where 8 fresh random bytes start in `pool` (an index, not a view: no object a message id). */
+function random8(): number {
   if (poolAt + 8 > pool.length) {
     globalThis.crypto.getRandomValues(pool);
     poolAt = 0;
   }
   poolAt += 8;
-  return pool.subarray(poolAt - 8, poolAt);
+  return poolAt - 8;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { PUBLISHED, type Bus, type BusEvent } from './bus.js';
+import { traceSample, tracing } from './latency-trace.js';
 
 /** Told once an event is on the bus, or that reading its recipients or publishing it failed. */
 export interface PublishWaiter {
@@ -39,6 +40,14 @@ interface Entry {
  * load the publish-order test failed on PostgreSQL once in about 16 runs). An event then waits
  * only for events of its conversation handed over before it whose recipients are still being read. The bus keeps publish-call order (bus.ts), so only
  * the calls are ordered: an event never waits for the one before it to reach the bus.
+ *
+ * A store that answers each transaction in one task, in commit order (`afterTask`: SQLite's
+ * writer, one reply a transaction over one port), has its events sorted when that task ends (a
+ * `process.nextTick`, which runs once the task's promise reactions are all done): a reply's
+ * sends are then fanned out and acked before the rest of the poll phase's frames are read and
+ * checked, and their frames go out at the end of this turn (TurnWriter), where a pass in a
+ * `setImmediate` had them wait for the next turn's. Replies read in one pass are tasks in
+ * commit order, so nothing needs sorting across them.
  */
 export class OrderedPublisher {
   readonly #bus: Bus;
@@ -47,8 +56,12 @@ export class OrderedPublisher {
   /** Handed over during this pass, not yet sorted into the queues. */
   #incoming: Entry[] = [];
 
-  constructor(bus: Bus) {
+  /** Sorts and publishes the handed-over events: when the task ends, or after the poll phase. */
+  readonly #schedule: (flush: () => void) => void;
+
+  constructor(bus: Bus, afterTask = false) {
     this.#bus = bus;
+    this.#schedule = afterTask ? process.nextTick : setImmediate;
   }
 
   /**
@@ -73,7 +86,7 @@ export class OrderedPublisher {
       );
     } else entry.event = event;
     this.#incoming.push(entry);
-    if (this.#incoming.length === 1) setImmediate(this.#flush);
+    if (this.#incoming.length === 1) this.#schedule(this.#flush);
   }
 
   /** An event's recipients are known (or failed to be): it goes out now if it heads its conversation's queue. */
@@ -86,6 +99,8 @@ export class OrderedPublisher {
 
   /** Sorts this pass's events into their conversations' queues and publishes what is ready. */
   readonly #flush = (): void => {
+    // The pass's own time (its events' fan-out and acks, held for the socket writer), while tracing.
+    const started = tracing() ? performance.now() : 0;
     const incoming = this.#incoming;
     this.#incoming = [];
     // Conversations whose queue's head may be ready: those queued anew in this pass, and those
@@ -108,6 +123,10 @@ export class OrderedPublisher {
       if (i === 0) heads.push(entry.key);
     }
     for (const key of heads) this.#drain(key);
+    if (started) {
+      traceSample('publish.pass', performance.now() - started);
+      traceSample('publish.passEvents', incoming.length);
+    }
   };
 
   #drain(key: string): void {

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
 import { ChatError, ClientMsgIdSchema, ConversationIdSchema, LIMITS, type ClientFrame, type ErrorBody, type ServerFrame } from '../../protocol/index.js';
+import { topLevelOnly } from './raw-nesting.js';
+import { knownFailure } from './store-busy.js';
 
 const SendAddress = v.object({ type: v.literal('message.send'), clientMsgId: ClientMsgIdSchema, conversationId: ConversationIdSchema });
 const ChangeAddress = v.object({ type: v.literal('change.send'), changeId: ClientMsgIdSchema, conversationId: ConversationIdSchema });
@@ -16,7 +18,8 @@ export function refusal(raw: string, error: ChatError): string {
   // Only frames the transport's size cap let through reach here, so parsing an oversize one is bounded.
   if (raw.length <= LIMITS.frameBytes * 4) {
     try {
-      json = JSON.parse(raw);
+      // Only the top-level scalars are read: however deep the rest nests, it is never parsed.
+      json = JSON.parse(topLevelOnly(raw));
     } catch {
       json = undefined;
     }
@@ -31,10 +34,11 @@ export function refusal(raw: string, error: ChatError): string {
 
 /**
  * The answer to a valid frame whose handler threw or rejected (a bug, or a store that failed in a way
- * the core did not map): correlated like a refusal, so the client fails that request and goes on.
+ * the core did not map; a saturated store is UNAVAILABLE with a retry hint, as everywhere):
+ * correlated like a refusal, so the client fails that request and goes on.
  */
 export function failureAnswer(frame: ClientFrame, err: unknown): string {
-  return JSON.stringify(answerTo(frame, (err instanceof ChatError ? err : new ChatError('INTERNAL')).toJSON()));
+  return JSON.stringify(answerTo(frame, (knownFailure(err) ?? new ChatError('INTERNAL')).toJSON()));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Message } from '../../protocol/index.js';
 import type { SearchFilter } from './types.js';
-import { foldForSearch, isSpacedWordChar, searchWords, searchableText } from '../../protocol/search.js';
+import { foldForSearch, isSpacedWordChar, matchesKind, searchWords, searchableText } from '../../protocol/search.js';
 
 /**
  * What a store indexes of a message for search (SPEC §12): its folded searchable text, or null
@@ -38,15 +38,17 @@ export function wordsOf(text: string | null): { words: string | null; prefixes: 
 /** The index column of folded text (`wordsOf`'s words). */
 export function indexWords(text: string | null): string | null {
   if (text === null) return null;
-  const seen = new Set<string>();
-  let words = '';
-  for (const w of searchWords(text)) {
-    if (seen.has(w)) continue;
-    seen.add(w);
-    words = words ? `${words} ${w}` : w;
-  }
-  return words || null;
+  const all = searchWords(text);
+  if (all.length === 0) return null;
+  // A short text's repeats are found by looking back along it, with no Set to build and hash
+  // every word into (computed for each message on the event loop; most are a few words).
+  const distinct = all.length <= LOOK_BACK_WORDS ? all.filter(isFirst) : [...new Set(all)];
+  return distinct.join(' ');
 }
+
+/** Words up to which a text's repeats are found by looking back (quadratic, so only a few). */
+const LOOK_BACK_WORDS = 16;
+const isFirst = (w: string, i: number, all: string[]): boolean => all.indexOf(w) === i;
 
 /**
  * What a store looks up in its word index for folded `terms`: each term's words, a Latin one as
@@ -69,10 +71,22 @@ export function lookupWords(terms: readonly string[]): { word: string; prefix: b
 /** Whether a term must be checked to start where a word does (it starts with a Latin letter or digit). */
 export const needsWordStart = (term: string): boolean => isSpacedWordChar(String.fromCodePoint(term.codePointAt(0)!));
 
+/**
+ * A message's search kind as a store keeps it beside the row (SQLite's `search_kind`, written with
+ * the commit and the change): the elem type of a picture, video, sound, file or location, `link`
+ * for a text holding a web address, null for everything else (most rows: no index entry).
+ */
+export function searchKindOf(m: Pick<Message, 'elem'>): string | null {
+  const e = m?.elem;
+  if (typeof e !== 'object' || e === null) return null;
+  if (e.type === 'image' || e.type === 'video' || e.type === 'sound' || e.type === 'file' || e.type === 'location') return e.type;
+  return e.type === 'text' && matchesKind(e, 'link') ? 'link' : null;
+}
+
 /** Whether `m` passes a search's filters (SearchFilter): the stores' check where their SQL does not make it. */
 export function passesSearchFilter(m: Message, f: SearchFilter | undefined): boolean {
   return f === undefined || ((f.sender === undefined || m.sender === f.sender)
     && (f.idAbove === undefined || m.id > f.idAbove)
     && (f.idBelow === undefined || m.id < f.idBelow)
-    && (f.elemType === undefined || m.elem.type === f.elemType));
+    && (f.kind === undefined || matchesKind(m.elem, f.kind)));
 }

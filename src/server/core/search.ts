@@ -14,6 +14,7 @@ const DEFAULT_PAGE = 20;
 const CURSOR = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export interface SearchRequest {
+  /** Words, all of which a result holds; empty (or only spaces) when a filter is set: every message the filters let through. */
   query: string;
   conversationId?: ConversationId;
   cursor?: string;
@@ -44,7 +45,7 @@ function filterOf(req: SearchRequest): SearchFilter | undefined {
   if (req.kind !== undefined) {
     // A kind is the elem type it names (REST hands over any string: checked here).
     if (!(SEARCH_KINDS as readonly string[]).includes(req.kind)) throw new ChatError('SEARCH_FILTER_INVALID');
-    f.elemType = req.kind;
+    f.kind = req.kind;
   }
   for (const [bound, side] of [[req.before, 'below'], [req.after, 'above']] as const) {
     if (bound === undefined) continue;
@@ -59,15 +60,19 @@ function filterOf(req: SearchRequest): SearchFilter | undefined {
 /**
  * Search (SPEC §12) as `userId`: the messages they may see that hold every word of the query,
  * newest first, each as they see it with a highlighted snippet; `cursor` when more may follow.
+ * A query without words needs a filter (sender, kind or time: "every picture from Bob"); it finds
+ * what a person sent (`matchesKind`), never a system note, a change or a recalled message.
  * A page holds at most `limit` results and fits one frame. Messages the user deleted for
  * themselves are left out. One conversation needs membership (NOT_MEMBER for a group, nothing
  * for a 1:1 chat without a message yet), as history does.
  */
 export async function searchAs(store: Store, userId: string, req: SearchRequest): Promise<{ results: SearchResult[]; cursor?: string }> {
-  const terms = searchTerms(req.query);
+  const terms = searchTerms(req.query, true);
   if (!terms) throw new ChatError('SEARCH_QUERY_INVALID');
   if (req.cursor !== undefined && !CURSOR.test(req.cursor)) throw new ChatError('SEARCH_CURSOR_INVALID');
   const filter = filterOf(req);
+  // Without words a filter says what to find; a conversation alone is no filter (it would list it whole).
+  if (terms.length === 0 && filter === undefined) throw new ChatError('SEARCH_QUERY_INVALID');
   const limit = Math.min(Math.max(1, req.limit ?? DEFAULT_PAGE), SEARCH_LIMITS.page);
   let key: string | undefined;
   if (req.conversationId !== undefined) {
@@ -96,7 +101,10 @@ export async function searchAs(store: Store, userId: string, req: SearchRequest)
   // Cut to one frame (a page of long texts could pass it); the cursor then continues after the cut.
   const n = fitting(results, (r) => messageBytes(r.message) + r.snippet.text.length * 3 + 64);
   const fits = results.slice(0, n);
-  const more = found.length > limit || fits.length < results.length;
-  const last = fits.length < results.length ? fits[fits.length - 1]?.message : page[page.length - 1];
-  return { results: fits, ...(more && last && { cursor: last.id }) };
+  if (fits.length < results.length || found.length > limit) {
+    const last = fits.length < results.length ? fits[fits.length - 1]?.message : page[page.length - 1];
+    return { results: fits, ...(last && { cursor: last.id }) };
+  }
+  // The store stopped short of a full page (SearchFound): the next page goes on below where it stopped.
+  return { results: fits, ...(found.continueBelow !== undefined && { cursor: found.continueBelow }) };
 }

@@ -8,9 +8,10 @@ import {
   type SendOptions,
 } from '../../protocol/index.js';
 import { ahead, startedAhead } from './ahead.js';
-import { entering } from './conversation-access.js';
+import { entering, type Entered } from './conversation-access.js';
 import { keyOf } from './conversation-key.js';
 import { drive, type MaybePromise } from './maybe-sync.js';
+import { newMessageId } from './message-id.js';
 import { resolveForward } from './forward.js';
 import { resolveReply } from '../changes/reply.js';
 import type { Store } from './store.js';
@@ -48,27 +49,21 @@ export interface PreparedSend {
  * holds what a send checks (`Store.held`) it answers on this turn (a refusal is thrown), unless
  * the send forwards or replies, whose messages are read.
  */
-export function prepareSend(
-  store: Store,
-  req: SendRequest,
-  policy: SendPolicy,
-  ids: { newId(): string; now: number },
-): MaybePromise<PreparedSend> {
-  return drive(preparing(store, req, policy, ids));
+export function prepareSend(store: Store, req: SendRequest, policy: SendPolicy, now: number, newId: (now: number) => string = newMessageId): MaybePromise<PreparedSend> {
+  return drive(preparing(store, req, policy, now, newId));
 }
 
-function* preparing(store: Store, req: SendRequest, policy: SendPolicy, ids: { newId(): string; now: number }): Generator<unknown, PreparedSend, unknown> {
+function* preparing(store: Store, req: SendRequest, policy: SendPolicy, now: number, newId: (now: number) => string): Generator<unknown, PreparedSend, unknown> {
   const { sender } = req;
   const found = keyOf(sender, req.conversationId);
-  const { key, type, target } = found;
-  const visible = () => drive(type === 'p2p' ? p2pVisibility(store, sender, target, policy) : receiverVisibility(store, sender, target, req.options.receiver));
+  const { key, type } = found;
   // Over the network, who may see it is read beside the conversation itself (a peer, friendship
   // and block, or a group, membership and receiver, at once), and a send refused for both is
   // refused for the conversation, however soon the other answers. Held reads answer at once:
-  // nothing to overlap, and a refusal is thrown on this turn.
-  const early = store.held ? undefined : startedAhead(visible);
+  // nothing to overlap, and a refusal is thrown on this turn (and no closure is made for it).
+  const early = store.held ? undefined : startedAhead(() => visibility(store, sender, found, policy, req.options.receiver));
   yield* entering(store, sender, found, policy.admin);
-  const visibleTo = (yield early ?? visible()) as string[] | undefined;
+  const visibleTo = (yield early ?? visibility(store, sender, found, policy, req.options.receiver)) as string[] | undefined;
 
   let elem = req.elem;
   let forwardedFrom: Message['forwardedFrom'];
@@ -81,14 +76,18 @@ function* preparing(store: Store, req: SendRequest, policy: SendPolicy, ids: { n
     throw new ChatError('ADMIN_REQUIRED', 'System notifications are sent by the server only.');
   }
 
+  // The id's millisecond is the message's `time` (`now`, read before the checks' awaits): search's
+  // time bounds compare ids (search.ts `idAt`), so an id of a later clock read put a message on
+  // the wrong side of its own time. (Only a clock stepped back, or over 4,096 ids in one
+  // millisecond, still puts the id ahead of `now`: newMessageId stays monotonic.)
   const message: Message = {
-    id: ids.newId(),
+    id: newId(now),
     conversationId: req.conversationId,
     seq: 0,
     clientMsgId: req.clientMsgId,
     sender,
     senderProfile: { ...req.senderProfile },
-    time: ids.now,
+    time: now,
     elem,
   };
   copySendOptions(req.options, message, type === 'group');
@@ -100,9 +99,17 @@ function* preparing(store: Store, req: SendRequest, policy: SendPolicy, ids: { n
   return { draft, onlineOnly: req.options.onlineUserOnly === true };
 }
 
+/**
+ * Who sees the send: undefined for everyone in the conversation (an admin's 1:1 send, a group send
+ * without a `receiver`: most group sends, which need no generator for it).
+ */
+function visibility(store: Store, sender: string, found: Entered, policy: SendPolicy, receiver: string | undefined): MaybePromise<string[] | undefined> {
+  if (found.type === 'p2p') return policy.admin ? undefined : drive(p2pVisibility(store, sender, found.target, policy));
+  return receiver === undefined ? undefined : drive(receiverVisibility(store, sender, found.target, receiver));
+}
+
 /** Who sees a 1:1 send (NOT_FRIENDS, BLOCKED, or only the sender when the peer blocked them); friendship and block read at once. */
 function* p2pVisibility(store: Store, sender: string, peer: string, policy: SendPolicy): Generator<unknown, string[] | undefined, unknown> {
-  if (policy.admin) return undefined;
   const reads = store.held ?? store;
   const blocked = ahead(reads.isBlocked(peer, sender));
   if (policy.friendsOnly && !(yield reads.areFriends(sender, peer))) throw new ChatError('NOT_FRIENDS');
@@ -111,9 +118,8 @@ function* p2pVisibility(store: Store, sender: string, peer: string, policy: Send
   return [sender];
 }
 
-/** Who sees a group send with a `receiver` (NOT_MEMBER when the receiver is not a member); everyone without one. */
-function* receiverVisibility(store: Store, sender: string, groupId: string, receiver: string | undefined): Generator<unknown, string[] | undefined, unknown> {
-  if (receiver === undefined) return undefined;
+/** Who sees a group send with a `receiver` (NOT_MEMBER when the receiver is not a member). */
+function* receiverVisibility(store: Store, sender: string, groupId: string, receiver: string): Generator<unknown, string[] | undefined, unknown> {
   if (!(yield (store.held ?? store).isGroupMember(groupId, receiver))) throw new ChatError('NOT_MEMBER', 'The receiver is not a member of this group.');
   return receiver === sender ? [sender] : [sender, receiver];
 }

@@ -22,6 +22,7 @@ import type {
   Profile,
   RangeQuery,
   SearchQuery,
+  SearchFound,
   UnreadState,
   UserRecord,
 } from './types.js';
@@ -164,12 +165,24 @@ export interface Store extends BroadcastStore, WebhookStore, UnreadReminderStore
    */
   readonly coalescesQueuedCommits?: boolean;
   /**
+   * Set when a transaction's outcomes (its messages' and changes') are all settled in one task,
+   * transactions in commit order (one writer answering over one port): the core then hands a
+   * reply's events to the bus when that task ends, instead of after the rest of the poll phase
+   * (which sorts the answers of commits that overlapped, read in one pass: PostgreSQL's pool).
+   */
+  readonly answersInCommitOrder?: boolean;
+  /**
    * Set when commits of batches with no conversation in common may run at the same time (a
    * pool of connections, each batch its own transaction): at most this many batches are then
    * in flight, and no two of them share a conversation, so each conversation's batches still
    * commit one after another. Absent: one commit at a time.
    */
   readonly concurrentCommits?: number;
+  /**
+   * Whether (sender, clientMsgId) is committed, a message or a change (its changeId): a refused
+   * retry of something committed is answered as its duplicate instead (SPEC §2, exactly once).
+   */
+  hasClientMsgId(sender: string, clientMsgId: string): Promise<boolean>;
   /** A message by id, with who may see it (undefined = every member). */
   findMessage(key: ConversationKey, id: string): Promise<{ message: Message; visibleTo?: string[] } | undefined>;
   /**
@@ -194,9 +207,9 @@ export interface Store extends BroadcastStore, WebhookStore, UnreadReminderStore
   /**
    * Search (SPEC §12): the stored messages matching `query` that `viewer` may see, newest first
    * (see SearchQuery). Recalled messages have no searchable text; per-viewer state (delete for
-   * me) is the caller's to apply.
+   * me) is the caller's to apply. A store may stop before `limit` with `continueBelow` (SearchFound).
    */
-  searchMessages(viewer: string, query: SearchQuery): Promise<Message[]>;
+  searchMessages(viewer: string, query: SearchQuery): Promise<SearchFound>;
 
   // ------------------------------------------------------------- per-user conversation state
   /** Every conversation `userId` is a member of (with `historyFloor` for groups that hide older history). */

@@ -1,5 +1,6 @@
 import type { ChangeElem, ConversationType, GroupRole, Message } from '../../protocol/index.js';
 import type { OutboxEvent, WebhookTargets } from '../webhooks/types.js';
+import type { SearchKind } from '../../protocol/search-limits.js';
 
 export type { GroupRole };
 
@@ -123,7 +124,16 @@ export interface MemberRecord extends Profile {
   role?: GroupRole;
 }
 
+/**
+ * Unread messages a conversation's count goes up to (a summary's `unread`): a lurker in a big
+ * group had every unread row of it read at each session open, on SQLite on the event loop (some
+ * 5 µs a row: a second for 200,000). The elements show "99+" past 99; a mention among older unread
+ * messages still counts (`mentioned`).
+ */
+export const UNREAD_COUNT_MAX = 999;
+
 export interface UnreadState {
+  /** Unread messages from others, at most UNREAD_COUNT_MAX. */
   unread: number;
   /** The user (or @all) is mentioned in an unread message. */
   mentioned: boolean;
@@ -197,7 +207,10 @@ export interface PinRecord {
  * own transaction) holds every term. Newest first by message id (UUIDv7, time-ordered).
  */
 export interface SearchQuery {
-  /** Folded terms (`searchTerms`), at least one. */
+  /**
+   * Folded terms (`searchTerms`); none when a filter is set: then every message the viewer may
+   * see that the filters let through and a person sent (`matchesKind`), newest first.
+   */
   terms: string[];
   /** One conversation only. */
   key?: ConversationKey;
@@ -207,6 +220,13 @@ export interface SearchQuery {
   /** Optional filters (SPEC §12; `SearchFilter`), each narrowing what the terms find. */
   filter?: SearchFilter;
 }
+
+/**
+ * What a store's search found, newest first. `continueBelow`: the store stopped checking rows
+ * before the page was full (it bounds the bodies one search reads on the event loop); the
+ * rows older than this message are not looked at yet, and the next page starts below it.
+ */
+export type SearchFound = Message[] & { continueBelow?: string };
 
 /**
  * Search filters as the stores take them: every one set must hold. Times were turned into id
@@ -219,6 +239,6 @@ export interface SearchFilter {
   idAbove?: string;
   /** Id sorts before this one. */
   idBelow?: string;
-  /** The elem's type (`text`, `image`, `file`, `sound`, `video`, `location`). */
-  elemType?: string;
+  /** The message's kind (`matchesKind`): an elem type, or `link` (a text holding a web address). */
+  kind?: SearchKind;
 }

@@ -70,7 +70,7 @@ export const groupNotice = fitted({
     type: 'system', event: 'group-created', text: `Group "${name}" was created.`, groupName: name, targets, ...operator(actor),
   }),
   renamed: (actor: GroupActor, name: string): SystemElem => ({
-    type: 'system', event: 'group-renamed', text: 'admin' in actor ? `The group was renamed "${name}".` : `${actor.name} renamed the group "${name}".`, groupName: name, ...operator(actor),
+    type: 'system', event: 'group-renamed', text: 'admin' in actor ? `The group was renamed to "${name}".` : `${actor.name} renamed the group to "${name}".`, groupName: name, ...operator(actor),
   }),
   avatar: (actor: GroupActor, avatar: string | undefined): SystemElem => ({
     type: 'system', event: 'group-avatar', text: `${by(actor) || 'The site '}changed the group's picture.`, ...(avatar !== undefined && { groupAvatar: avatar }), ...operator(actor),

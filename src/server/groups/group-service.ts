@@ -19,6 +19,7 @@ import { DEFAULT_HISTORY_VISIBILITY, type Clock, type CommitOutcome, type GroupC
 import { groupNotice, type GroupActor } from './group-notices.js';
 import type { WebhookEventType } from '../webhooks/types.js';
 import { checkRole } from './roles.js';
+import { checkGroupName } from './group-names.js';
 import { mapAtMost } from './at-most.js';
 import type { Moderation } from '../moderation/moderation.js';
 import type { Sanction, SanctionGuard } from '../moderation/types.js';
@@ -90,6 +91,7 @@ export class GroupService {
     const { userId, profile } = conn.session!;
     const actor = { userId, name: profile.name ?? userId };
     if (frame.type === 'group.fetch') return send(conn, { type: 'group.info', reqId: frame.reqId, group: await this.info(userId, frame.groupId) });
+    checkGroupName(frame.type === 'group.create' ? frame.name : frame.change.kind === 'rename' ? frame.change.name : undefined);
     if (frame.type === 'group.create') await this.create(actor, frame);
     else await this.change(actor, frame.groupId, frame.change);
     send(conn, { type: 'ok', reqId: frame.reqId });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import { LIMITS } from '../../protocol/index.js';
+import { LIMITS, noControls } from '../../protocol/index.js';
 import type { Broadcasts } from '../core/broadcasts.js';
 import { parse } from './validate.js';
 
@@ -10,8 +10,8 @@ const MAX_TTL_SECONDS = 365 * 24 * 3600;
 const BroadcastBody = v.pipe(
   v.object({
     // "longer than" makes validate.ts answer MESSAGE_TOO_LARGE (413), as for messages.
-    content: v.pipe(v.string(), v.minLength(1, 'empty'), v.maxLength(LIMITS.broadcastChars, `longer than ${LIMITS.broadcastChars} characters`)),
-    from: v.optional(v.pipe(v.string(), v.minLength(1, 'empty'), v.maxLength(128))),
+    content: v.pipe(v.string(), v.minLength(1, 'empty'), v.maxLength(LIMITS.broadcastChars, `longer than ${LIMITS.broadcastChars} characters`), noControls(true)),
+    from: v.optional(v.pipe(v.string(), v.minLength(1, 'empty'), v.maxLength(128), noControls())),
     offline: v.optional(v.boolean()),
     ttlSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_TTL_SECONDS))),
   }),

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ChatError, type ErrorName } from '../../protocol/index.js';
 import type { Logger } from '../core/logger.js';
+import { knownFailure } from '../core/store-busy.js';
 
 /** Fastify's own errors (bad JSON, body too large, …) by status, in our error table's terms. */
 function fromFastify(err: FastifyError): ChatError {
@@ -48,28 +49,17 @@ export function answerAndClose(socket: Socket, error: ChatError): void {
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 413: 'Payload Too Large' };
 
 /**
- * pg-pool's error when no connection came free within the store's connect timeout (5 s): the
- * database is overloaded, not broken, so it is worth a retry
- * (503 UNAVAILABLE with Retry-After) rather than a 500. pg-pool gives it no code, only this text.
- */
-const poolTimedOut = (err: unknown): boolean => err instanceof Error && err.message === 'timeout exceeded when trying to connect';
-const POOL_RETRY_AFTER_MS = 1000;
-
-/**
  * The one place where errors become HTTP answers: `{code, name, message}` with the status the
- * error table gives. Anything that is not a ChatError is logged and answered as INTERNAL.
+ * error table gives. A saturated store is UNAVAILABLE with Retry-After (`knownFailure`, as over
+ * WebSocket); anything else that is not a ChatError is logged and answered as INTERNAL.
  */
 export function installErrorHandling(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((err: FastifyError | ChatError, _req, reply) => {
-    let error: ChatError;
-    if (err instanceof ChatError) error = err;
-    else if (poolTimedOut(err)) {
-      logger.warn({ err }, 'no database connection came free in time');
-      error = new ChatError('UNAVAILABLE', 'The server is overloaded; try again shortly.', { retryAfterMs: POOL_RETRY_AFTER_MS });
-    } else {
+    let error = knownFailure(err);
+    if (!error) {
       error = fromFastify(err as FastifyError);
       if (error.status >= 500) logger.error({ err }, 'request failed');
-    }
+    } else if (!(err instanceof ChatError)) logger.warn({ err }, 'no database connection came free in time');
     if (error.retryAfterMs !== undefined) void reply.header('retry-after', Math.ceil(error.retryAfterMs / 1000));
     return reply.status(error.status).send(error.toJSON());
   });

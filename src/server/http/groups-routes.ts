@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import { GROUP_ROLES, GroupIdSchema, LIMITS, maxBytes, UrlSchema, UserIdSchema } from '../../protocol/index.js';
+import { GROUP_ROLES, GroupIdSchema, LIMITS, storedText, UrlSchema, UserIdSchema } from '../../protocol/index.js';
+import { visibleName } from '../groups/group-names.js';
 import type { AdminApi } from '../core/admin.js';
 import { parse } from './validate.js';
 import { GROUP_LIMITS } from '../../protocol/group-frames.js';
@@ -10,7 +11,7 @@ const HistoryVisibilitySchema = v.picklist(['all', 'since-join']);
 
 const GroupBody = v.object({
   id: GroupIdSchema,
-  name: v.pipe(maxBytes(LIMITS.shortTextBytes), v.minLength(1)),
+  name: visibleName(LIMITS.shortTextBytes),
   avatar: v.optional(UrlSchema),
   members: v.pipe(v.array(UserIdSchema), v.maxLength(10_000)),
   historyVisibility: v.optional(HistoryVisibilitySchema),
@@ -19,11 +20,11 @@ const GroupBody = v.object({
 });
 const GroupParams = v.object({ id: GroupIdSchema });
 const GroupPatch = v.strictObject({
-  name: v.optional(v.pipe(maxBytes(LIMITS.shortTextBytes), v.minLength(1))),
+  name: v.optional(visibleName(LIMITS.shortTextBytes)),
   /** null removes the avatar. */
   avatar: v.optional(v.nullable(UrlSchema)),
   /** An empty notice clears it. */
-  notice: v.optional(maxBytes(GROUP_LIMITS.noticeBytes)),
+  notice: v.optional(storedText(GROUP_LIMITS.noticeBytes, true)),
   historyVisibility: v.optional(HistoryVisibilitySchema),
 });
 const MemberParams = v.object({ id: GroupIdSchema, userId: UserIdSchema });

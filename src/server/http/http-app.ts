@@ -13,6 +13,8 @@ import { devRoutes } from './dev-routes.js';
 import { bodyDeadline } from './body-deadline.js';
 import { clientErrors, frameworkErrors, installErrorHandling } from './errors.js';
 import { groupsRoutes } from './groups-routes.js';
+import { boundedJsonBodies } from './json-bodies.js';
+import { MAX_ADMIN_KEYS } from '../core/raw-nesting.js';
 import { messagesRoutes } from './messages-routes.js';
 import { previewsRoutes } from './previews-routes.js';
 import { usersRoutes } from './users-routes.js';
@@ -50,10 +52,20 @@ export interface HttpAppOptions {
   bodyTimeoutMs: number;
 }
 
+/**
+ * A connection with nothing read or written for this long is closed (Node's `server.timeout`). Node
+ * times out headers that trickle (`headersTimeout`, 60 s) and idle keep-alive connections, but not
+ * one that never sends a byte: a stranger's idle sockets were held for good, each a file
+ * descriptor. WebSockets are not concerned (ws clears the timeout on upgrade; pings keep them
+ * alive); no handler waits this long without writing (uploads: `uploadIdleTimeoutMs`, 60 s).
+ */
+const IDLE_CONNECTION_MS = 120_000;
+
 /** The REST API over one fastify instance; its http server also carries the WebSocket gateway. */
 export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: HttpAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: requestLogSetting(options.httpLogger), bodyLimit: 1024 * 1024, frameworkErrors, clientErrorHandler: clientErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
+  const app = Fastify({ logger: requestLogSetting(options.httpLogger), bodyLimit: 1024 * 1024, connectionTimeout: IDLE_CONNECTION_MS, frameworkErrors, clientErrorHandler: clientErrors, ...(options.trustProxy && { trustProxy: options.trustProxy }) });
   installErrorHandling(app, options.logger);
+  boundedJsonBodies(app);
   bodyDeadline(app, options.bodyTimeoutMs);
   const origins = options.allowedOrigins;
   // CORS only stops a foreign page reading answers; this stops the request from running at all.
@@ -76,6 +88,8 @@ export async function buildHttpApp(core: ChatCore, admin: AdminApi, options: Htt
   await app.register(async (scope) => {
     // On the request, not before the handler: a stranger's body is refused unread, not buffered first.
     scope.addHook('onRequest', requireAdmin(options.adminKey));
+    // The word list's thousands of entries: the admin's bodies may hold more keys than users'.
+    boundedJsonBodies(scope, MAX_ADMIN_KEYS);
     usersRoutes(scope, admin);
     groupsRoutes(scope, admin);
     messagesRoutes(scope, admin);

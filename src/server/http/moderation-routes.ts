@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import { GroupIdSchema, UserIdSchema } from '../../protocol/index.js';
+import { GroupIdSchema, noControls, UserIdSchema } from '../../protocol/index.js';
 import type { GroupService } from '../groups/group-service.js';
 import type { Moderation } from '../moderation/moderation.js';
 import { parse } from './validate.js';
 
 const UserParams = v.object({ id: UserIdSchema });
 const Until = v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))));
-const Reason = v.optional(v.pipe(v.string(), v.maxLength(500)));
+const Reason = v.optional(v.pipe(v.string(), v.maxLength(500), noControls(true)));
 const BanBody = v.strictObject({ until: Until, reason: Reason });
 const MuteBody = v.strictObject({ groupId: v.optional(GroupIdSchema), until: Until, reason: Reason });
 const MuteQuery = v.object({ groupId: v.optional(GroupIdSchema) });

@@ -69,7 +69,7 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
     }
     let size: number;
     try {
-      size = await uploads.storage.put(id, limited(req.raw, limit, uploads.idleTimeoutMs));
+      size = await uploads.storage.put(id, limited(req.raw, limit, uploads.idleTimeoutMs, uploads.minRate));
     } catch (err) {
       void reply.header('connection', 'close');
       if (uploads.quota) await uploads.index.deleteUnreferenced(id, 0).catch(() => undefined);
@@ -88,30 +88,47 @@ export async function uploadsRoutes(app: FastifyInstance, uploads: Uploads): Pro
   });
 }
 
+/** ms as the messages say it. */
+const span = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
 /**
  * The request body, counted: past `limit` bytes it stops reading (the request is paused, never
  * drained) and fails the stream with FILE_TOO_LARGE; a client that goes away fails it with
  * UPLOAD_FAILED; a client that sends nothing for `idleMs` (while the storage is ready for more)
  * fails it with BAD_REQUEST. Without that a stalled or trickled upload held its connection, its
  * storage write and its quota reservation for as long as the client liked.
+ *
+ * A trickle that never stalls for `idleMs` (a byte every 59 s) is cut by the rate floor, as
+ * Apache's mod_reqtimeout `body=20,MinRate=500` does: the body must have arrived by
+ * `graceMs + bytes / bytesPerSecond` (plus the time the storage held it back), so past the grace
+ * it averages at least `bytesPerSecond` since the start; else BAD_REQUEST as well. Bytes sent
+ * early count for later, so a fast link whose radio drops out for a while is not cut (the idle
+ * deadline still is).
  */
-function limited(raw: IncomingMessage, limit: number, idleMs: number): PassThrough {
+function limited(raw: IncomingMessage, limit: number, idleMs: number, minRate: { bytesPerSecond: number; graceMs: number }): PassThrough {
   const body = new PassThrough();
   // The storage learns of a failure from its own reading (a pipeline, `finished`, which also see
   // a stream failed before they started); this listener keeps a client that goes away before the
   // storage starts reading (it may await a directory, a connection) from being an uncaught error.
   body.on('error', () => undefined);
   let seen = 0;
-  let idle: NodeJS.Timeout | undefined;
-  const seconds = idleMs < 1000 ? `${idleMs} ms` : `${Math.round(idleMs / 1000)} s`;
-  /** (Re)starts the idle timer; not while the storage holds the body back (then the wait is ours). */
+  let timer: NodeJS.Timeout | undefined;
+  const startedAt = performance.now();
+  /** Time the storage held the body back (paused for its drain): neither deadline counts it. */
+  let heldMs = 0;
+  /** (Re)starts the deadline timer; not while the storage holds the body back (then the wait is ours). */
   const watch = () => {
-    clearTimeout(idle);
-    idle = setTimeout(() => stop(new ChatError('BAD_REQUEST', `The upload stalled: no bytes arrived for ${seconds}.`)), idleMs);
-    idle.unref();
+    clearTimeout(timer);
+    const now = performance.now();
+    const idleAt = now + idleMs;
+    const rateAt = startedAt + heldMs + minRate.graceMs + (seen * 1000) / minRate.bytesPerSecond;
+    timer = setTimeout(() => stop(rateAt <= idleAt
+      ? new ChatError('BAD_REQUEST', `The upload is too slow: under ${minRate.bytesPerSecond} bytes a second on average after the first ${span(minRate.graceMs)}.`)
+      : new ChatError('BAD_REQUEST', `The upload stalled: no bytes arrived for ${span(idleMs)}.`)), Math.max(0, Math.min(idleAt, rateAt) - now));
+    timer.unref();
   };
   const stop = (error: ChatError) => {
-    clearTimeout(idle);
+    clearTimeout(timer);
     raw.off('data', onData);
     raw.off('end', onEnd);
     raw.pause();
@@ -121,17 +138,19 @@ function limited(raw: IncomingMessage, limit: number, idleMs: number): PassThrou
     seen += chunk.length;
     if (seen > limit) return stop(new ChatError('FILE_TOO_LARGE', `The file is larger than ${limit} bytes.`));
     if (!body.write(chunk)) {
-      clearTimeout(idle);
+      clearTimeout(timer);
       raw.pause();
+      const heldFrom = performance.now();
       body.once('drain', () => {
         if (body.destroyed) return;
+        heldMs += performance.now() - heldFrom;
         watch();
         raw.resume();
       });
     } else watch();
   };
   const onEnd = () => {
-    clearTimeout(idle);
+    clearTimeout(timer);
     body.end();
   };
   watch();

@@ -1,26 +1,39 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import { ConversationIdSchema, LIMITS, ProfileSchema, UserIdSchema } from '../../protocol/index.js';
+import { ConversationIdSchema, LIMITS, UserIdSchema } from '../../protocol/index.js';
+import { ProfileInputSchema } from '../core/profile-input.js';
 import type { AdminApi } from '../core/admin.js';
 import type { SearchRequest } from '../core/search.js';
-import { parse, QueryInt } from './validate.js';
+import { SEARCH_LIMITS } from '../../protocol/search-limits.js';
+import { parse, QueryInt, queryLimit } from './validate.js';
 
 const UserParams = v.object({ id: UserIdSchema });
 const PairParams = v.object({ id: UserIdSchema, other: UserIdSchema });
 const HistoryParams = v.object({ id: UserIdSchema, conversationId: ConversationIdSchema });
-const HistoryQuery = v.object({ before: QueryInt, limit: QueryInt });
+const HistoryQuery = v.object({ before: QueryInt, limit: queryLimit(LIMITS.historyPage) });
+/**
+ * A search bound that reads as a number but is not a time (digits only, QueryInt): `-5`, `1e5`,
+ * `1.5`, `0x10`, 16 digits or more, `NaN`, `Infinity`. It was taken for a message id (the search
+ * compares ids as strings) and found an arbitrary slice: refused, 400 BAD_REQUEST at the field.
+ */
+const SearchBound = v.optional(v.pipe(v.string(), v.check((s) => /^\d{1,15}$/.test(s) || !looksNumeric(s),
+  'a time is digits only (ms since the epoch), and this is not a message id')));
+function looksNumeric(s: string): boolean {
+  return (s.trim() !== '' && !Number.isNaN(Number(s))) || /^\s*[-+]?(nan|infinity)\s*$/i.test(s);
+}
 /**
  * `q`, `cursor` and the filters are checked by the search itself (SEARCH_QUERY_INVALID,
- * SEARCH_CURSOR_INVALID, SEARCH_FILTER_INVALID). `before` and `after` of digits only are times.
+ * SEARCH_CURSOR_INVALID, SEARCH_FILTER_INVALID). `before` and `after` of digits only are times,
+ * other numbers are refused here (SearchBound).
  */
 const SearchQuery = v.object({
   q: v.optional(v.string(), ''),
   conversationId: v.optional(ConversationIdSchema),
   cursor: v.optional(v.string()),
-  limit: QueryInt,
+  limit: queryLimit(SEARCH_LIMITS.page),
   from: v.optional(UserIdSchema),
-  before: v.optional(v.string()),
-  after: v.optional(v.string()),
+  before: SearchBound,
+  after: SearchBound,
   kind: v.optional(v.string()),
 });
 const boundOf = (s: string | undefined) => (s === undefined ? undefined : /^\d{1,15}$/.test(s) ? Number(s) : s);
@@ -33,7 +46,7 @@ const TokenBody = v.object({
 export function usersRoutes(app: FastifyInstance, admin: AdminApi): void {
   app.put('/v1/users/:id', async (req) => {
     const { id } = parse(UserParams, req.params);
-    const user = await admin.putUser(id, parse(ProfileSchema, req.body ?? {}));
+    const user = await admin.putUser(id, parse(ProfileInputSchema, req.body ?? {}));
     return { id: user.id, ...(user.name !== undefined && { name: user.name }), ...(user.avatar !== undefined && { avatar: user.avatar }) };
   });
 
@@ -72,7 +85,7 @@ export function usersRoutes(app: FastifyInstance, admin: AdminApi): void {
   app.get('/v1/users/:id/conversations/:conversationId/messages', async (req) => {
     const { id, conversationId } = parse(HistoryParams, req.params);
     const { before, limit } = parse(HistoryQuery, req.query);
-    return admin.history(id, conversationId, before, limit === undefined ? undefined : Math.min(Math.max(limit, 1), LIMITS.historyPage));
+    return admin.history(id, conversationId, before, limit);
   });
 
   // Search (SPEC §12) as that user: what they could find themselves, newest first.

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
+import { noControls } from '../../protocol/index.js';
 import { WORD_LIST_LIMITS, type WordList } from '../moderation/word-list.js';
 import { parse } from './validate.js';
 
 const Entry = v.strictObject({
-  word: v.pipe(v.string(), v.minLength(1), v.maxLength(WORD_LIST_LIMITS.wordChars)),
+  word: v.pipe(v.string(), v.minLength(1), v.maxLength(WORD_LIST_LIMITS.wordChars), noControls()),
   mode: v.optional(v.picklist(['reject', 'mask'])),
 });
 const Entries = v.strictObject({ items: v.pipe(v.array(Entry), v.maxLength(WORD_LIST_LIMITS.entries)) });

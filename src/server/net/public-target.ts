@@ -34,12 +34,19 @@ const DEFAULT_PORT: Record<string, number> = { 'https:': 443, 'http:': 80 };
 /**
  * Whether an address is a public unicast one: not private, loopback, link-local, unique-local,
  * carrier-grade NAT, multicast, reserved, unspecified, documentation, or an IPv4 address mapped
- * or translated into IPv6 that is one of those.
+ * or translated into IPv6 (or IPv4-compatible) that is one of those.
  */
 export function isPublicAddress(address: string, policy: TargetPolicy = {}): boolean {
   if (!ipaddr.isValid(address)) return false;
   const parsed = ipaddr.process(address);
   const range = parsed.range();
+  // IPv4-compatible IPv6 (::/96, deprecated by RFC 4291): ipaddr.js reads `::127.0.0.1` as the IPv4
+  // address but calls `::7f00:1` (the same, as URLs and resolvers write it) unicast, and a host with
+  // automatic tunnelling (sit) sends it to the IPv4 address inside: judged as that address.
+  if (range === 'unicast' && parsed.kind() === 'ipv6') {
+    const parts = (parsed as ipaddr.IPv6).parts;
+    if (parts.slice(0, 6).every((part) => part === 0)) return isPublicAddress(`${parts[6]! >> 8}.${parts[6]! & 255}.${parts[7]! >> 8}.${parts[7]! & 255}`, policy);
+  }
   if (range === 'unicast') return true;
   return policy.allowLoopback === true && range === 'loopback';
 }

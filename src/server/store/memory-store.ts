@@ -1,9 +1,9 @@
 import { ChatError, type Message } from '../../protocol/index.js';
-import { matchesTerms } from '../../protocol/search.js';
+import { matchesKind, matchesTerms } from '../../protocol/search.js';
 import { passesSearchFilter, searchTextOf } from '../core/search-text.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Store } from '../core/store.js';
-import { DEFAULT_HISTORY_VISIBILITY, type CommitOutcome, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, UNREAD_COUNT_MAX, type CommitOutcome, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type MessageDraft, type PinRecord, type StoredMessage, type UserRecord } from '../core/types.js';
 import { createMemoryBroadcasts } from './memory-broadcasts.js';
 import { createMemoryWebhooks } from './memory-webhooks.js';
 import { createMemoryUnread } from './memory-unread.js';
@@ -299,6 +299,9 @@ export function createMemoryStore(): Store {
       }
       return pins.sort((a, b) => b.time - a.time || b.seq - a.seq);
     },
+    async hasClientMsgId(sender, clientMsgId) {
+      return idempotency.has(pair(sender, clientMsgId));
+    },
     async findMessage(key, id) {
       const row = conversations.get(key)?.rows.find((r) => r.message.id === id);
       return row && foundRow(row);
@@ -328,7 +331,8 @@ export function createMemoryStore(): Store {
         if ((key !== undefined && k !== key) || !c.members.has(viewer)) continue;
         const floor = state(viewer, k, c).historyFloor ?? 0;
         for (const r of c.rows) {
-          if (r.message.seq > floor && (before === undefined || r.message.id < before) && visible(r, viewer) && passesSearchFilter(r.message, filter) && matchesTerms(r.search, terms)) found.push(r.message);
+          if (r.message.seq > floor && (before === undefined || r.message.id < before) && visible(r, viewer) && passesSearchFilter(r.message, filter)
+            && (terms.length > 0 ? matchesTerms(r.search, terms) : matchesKind(r.message.elem, undefined))) found.push(r.message);
         }
       }
       return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit).map(clone);
@@ -356,7 +360,7 @@ export function createMemoryStore(): Store {
       for (const r of conversations.get(key)?.rows.slice(readSeq) ?? []) {
         const m = r.message;
         if (m.sender === viewer || m.isExcludedFromUnreadCount || !visible(r, viewer) || hiddenFor(r, viewer)) continue;
-        unread++;
+        unread = Math.min(unread + 1, UNREAD_COUNT_MAX);
         if (m.groupAtUserList?.some((u) => u === viewer || u === '@all')) mentioned = true;
       }
       return { unread, mentioned };

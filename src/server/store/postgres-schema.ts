@@ -4,6 +4,7 @@ import { indexExistingMessages, indexExistingWords, indexWordsApart, indexWordsB
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
 import { FRIENDS_MIGRATION_SQL } from './postgres-friends.js';
 import { UNREAD_MIGRATION_SQL } from './postgres-unread.js';
+import { KIND_FUNCTION_INLINED_SQL, KIND_FUNCTION_SQL, countKinds } from './postgres-search-kinds.js';
 
 /**
  * One step of the PostgreSQL schema. Steps are applied in version order, each in its own
@@ -335,6 +336,22 @@ CREATE TABLE search_marks (conv_key text COLLATE "C" PRIMARY KEY, seq bigint NOT
     version: 32,
     name: 'unread-reminders',
     sql: UNREAD_MIGRATION_SQL,
+  },
+  {
+    // Search by kind without words ("every picture from Bob", postgres-search.ts): a partial index
+    // over each picture's, video's, sound's, file's, location's and link's kind and id, computed
+    // from the body by an immutable function; building it indexes every stored row. Only adds.
+    version: 33,
+    name: 'search-kinds',
+    sql: KIND_FUNCTION_SQL,
+    after: countKinds,
+  },
+  {
+    // The kind function of migration 33 as one expression, which PostgreSQL inlines: the index
+    // cost every commit an SQL function call a row (postgres-search-kinds.ts). Same results.
+    version: 34,
+    name: 'search-kinds-inlined',
+    sql: KIND_FUNCTION_INLINED_SQL,
   },
 ];
 

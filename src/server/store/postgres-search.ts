@@ -1,9 +1,10 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
-import { matchesTerms, SPACELESS } from '../../protocol/search.js';
+import { matchesTerms, SPACELESS, UNSEARCHED_TYPES } from '../../protocol/search.js';
 import { indexWords, lookupWords, needsWordStart, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
+import { INDEXED_KINDS } from './postgres-search-kinds.js';
 
 /**
  * Search (SPEC §12) in PostgreSQL. A commit writes nothing for search: `message_words` holds the
@@ -51,8 +52,35 @@ export function createPostgresSearch(
   query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>,
   parse: (body: string) => Message,
 ): Pick<Store, 'searchMessages'> {
+  /**
+   * A search without words (a filter is set): the viewer's rows in scope that pass the filters,
+   * newest first by id. A kind the kind index holds is read there (kind, then id, newest first);
+   * otherwise the planner walks the id index or the conversation's. The pending rows need no
+   * merge: nothing here reads the word table.
+   */
+  const searchByFilters: Store['searchMessages'] = async (viewer, { key, before, limit, filter }) => {
+    const params: unknown[] = [viewer, limit];
+    const where = [visibleTo('$1')];
+    let scope = '';
+    if (key !== undefined) scope = `AND ms.conv_key = $${params.push(key)}`;
+    if (before !== undefined) where.push(`m.id < $${params.push(before)}`);
+    if (filter?.idAbove !== undefined) where.push(`m.id > $${params.push(filter.idAbove)}`);
+    if (filter?.idBelow !== undefined) where.push(`m.id < $${params.push(filter.idBelow)}`);
+    if (filter?.sender !== undefined) where.push(`m.sender = $${params.push(filter.sender)}`);
+    const kind = filter?.kind;
+    if (kind !== undefined && INDEXED_KINDS.has(kind)) where.push(`natter_search_kind(m.body) = $${params.push(kind)}`);
+    else if (kind !== undefined) where.push(`natter_elem_type(m.body) = $${params.push(kind)}`);
+    else where.push(`natter_elem_type(m.body) NOT IN (${UNSEARCHED_TYPES.map((t) => `'${t}'`).join(', ')})`);
+    const rows = await query<{ body: string }>(
+      `SELECT m.body FROM memberships ms LEFT JOIN groups g ON g.id = substr(ms.conv_key, 7) AND ms.conv_key LIKE 'group:%'
+       JOIN messages m ON m.conv_key = ms.conv_key AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END
+       WHERE ms.user_id = $1 ${scope} AND ${where.join(' AND ')}
+       ORDER BY m.id DESC LIMIT $2`, params);
+    return rows.map((r) => parse(r.body));
+  };
   return {
     async searchMessages(viewer, { terms, key, before, limit, filter }) {
+      if (terms.length === 0) return searchByFilters(viewer, { terms, key, before, limit, filter });
       const params: unknown[] = [viewer, limit];
       const checks = terms.map((t) => (needsWordStart(t)
         ? `w.text ~ $${params.push(wordStart(t))}`
@@ -88,7 +116,9 @@ export function createPostgresSearch(
         filters.push(`w.id < $${n}`), walkBounds.push(`w.id < $${n}`), pendingFilters.push(`m.id < $${n}`);
       }
       if (filter?.sender !== undefined) messageFilters.push(`m.sender = $${params.push(filter.sender)}`);
-      if (filter?.elemType !== undefined) messageFilters.push(`(m.body::json #>> '{elem,type}') = $${params.push(filter.elemType)}`);
+      if (filter?.kind === 'link') messageFilters.push(`natter_search_kind(m.body) = 'link'`);
+      // natter_elem_type: a body holding \u0000 fails `body::json #>> …` (migration 33).
+      else if (filter?.kind !== undefined) messageFilters.push(`natter_elem_type(m.body) = $${params.push(filter.kind)}`);
       filters.push(...messageFilters);
       pendingFilters.push(...messageFilters);
       const mine = `mine AS NOT MATERIALIZED (
@@ -132,6 +162,9 @@ export function createPostgresSearch(
          UNION ALL
          (SELECT m.body, true FROM mine JOIN messages m ON m.conv_key = mine.conv_key AND m.seq > greatest(mine.floor, mine.mark)
            WHERE ${[...pendingFilters, visibleTo('$1')].join(' AND ')})`;
+      // One statement, one snapshot (READ COMMITTED gives each statement its own): the watermarks
+      // `mine` reads, the index's rows below them and the pending rows above them are all of it,
+      // so a move committing meanwhile hides nothing (no vocabulary read apart, as on SQLite).
       const rows = await query<{ body: string; pending: boolean }>(sql, params);
       const found: Message[] = [];
       let above = false;

@@ -4,7 +4,7 @@ import { groupKey, parseKey } from '../core/conversation-key.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { GroupCheck, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
-import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, UNREAD_COUNT_MAX, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
@@ -425,6 +425,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (outcome) mover?.committed(new Set([draft.key]), 1);
       return outcome;
     },
+    async hasClientMsgId(sender, clientMsgId) {
+      return (await one('SELECT 1 FROM messages WHERE client_msg_id = $1 AND sender = $2', [clientMsgId, sender])) !== undefined;
+    },
     async findMessage(key, id) {
       const r = await one<Row>('SELECT body, visible_to FROM messages WHERE conv_key = $1 AND id = $2', [key, id]);
       return r && foundRow(r);
@@ -467,9 +470,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return r?.read_seq ?? 0;
     },
     async unreadState(key, viewer, readSeq) {
+      // Counted up to UNREAD_COUNT_MAX (the newest), as the other stores; a mention among any of them.
+      const unread = `FROM messages WHERE conv_key = $1 AND seq > $3 AND sender <> $2 AND NOT excl_unread AND ${visibleTo('$2')} AND ${notHiddenFor('$2')}`;
       const r = await one<{ unread: number; mentioned: boolean }>(
-        `SELECT count(*) AS unread, coalesce(bool_or($2 = ANY(mentions) OR '@all' = ANY(mentions)), false) AS mentioned
-         FROM messages WHERE conv_key = $1 AND seq > $3 AND sender <> $2 AND NOT excl_unread AND ${visibleTo('$2')} AND ${notHiddenFor('$2')}`,
+        `SELECT (SELECT count(*) FROM (SELECT 1 ${unread} ORDER BY seq DESC LIMIT ${UNREAD_COUNT_MAX}) AS newest)::int AS unread,
+           EXISTS (SELECT 1 ${unread} AND ($2 = ANY(mentions) OR '@all' = ANY(mentions))) AS mentioned`,
         [key, viewer, readSeq],
       );
       return { unread: r!.unread, mentioned: r!.mentioned };

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { ChatError, type Message } from '../../protocol/index.js';
 import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, GroupRole, PinRecord, StoredMessage } from '../core/types.js';
-import { indexWords, searchTextOf, wordsOf } from '../core/search-text.js';
+import { indexWords, searchKindOf, searchTextOf, wordsOf } from '../core/search-text.js';
 import type { ChangeWire, ChangeWireOutcome } from './sqlite-writer.js';
 
 /** The pinned messages of each conversation, kept in the change's own transaction. */
@@ -77,7 +77,7 @@ export function createSqliteChanges(
       JSON.stringify({ ...message, seq: undefined }), JSON.stringify({ ...target, changeSeq: undefined }),
       vis?.[0] ?? null, vis?.[1] ?? null, applied.mentions ? `,${applied.mentions.join(',')},` : null,
       target.groupAtUserList?.length ? `,${target.groupAtUserList.join(',')},` : null,
-      reindexWire(wasText, searchTextOf(target)),
+      reindexWire(wasText, searchTextOf(target), searchKindOf(stored), searchKindOf(target)),
       d.webhooks?.endpoints.length ? d.webhooks.type : null, d.webhooks?.endpoints.length ? d.webhooks.endpoints : null,
       message.time,
       applied.pin === 'add' ? [target.seq, pinned!.by, pinned!.time] : applied.pin === 'remove' ? 0 : null,
@@ -129,11 +129,12 @@ export function createSqliteChanges(
 /**
  * How an edit or a recall changes the word index (sqlite-search.ts), for the
  * writer: the words the message was indexed with (a contentless index forgets a row by them), the
- * words of its new text and those of them for the vocabulary; null when the text did not change.
+ * words of its new text and those of them for the vocabulary, and its new search kind (the row's
+ * `search_kind`); null when neither the text nor the kind changed.
  */
-function reindexWire(before: string | null, after: string | null): ChangeWire[12] {
-  if (before === after) return null;
+function reindexWire(before: string | null, after: string | null, kindBefore: string | null, kindAfter: string | null): ChangeWire[12] {
+  if (before === after && kindBefore === kindAfter) return null;
   const now = wordsOf(after);
-  return [indexWords(before), now.words, now.prefixes];
+  return [indexWords(before), now.words, now.prefixes, kindAfter];
 }
 

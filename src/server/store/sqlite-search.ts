@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { Message } from '../../protocol/index.js';
-import { matchesTerms } from '../../protocol/search.js';
+import { matchesKind, matchesTerms, UNSEARCHED_TYPES } from '../../protocol/search.js';
+import type { SearchKind } from '../../protocol/search-limits.js';
 import { lookupWords, searchTextOf, wordsOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
+import type { SearchFound } from '../core/types.js';
 
 /**
  * The word index's watermark: the last message row whose words it holds. Rows above it are the
@@ -70,6 +72,23 @@ export const MERGE_STEP = `INSERT INTO messages_words (messages_words, rank) VAL
  * (which merges every word's matches before the walk can start).
  */
 const EXPANSIONS_MAX = 64;
+
+/**
+ * Bodies a scan checks at most (`natter_match`, some 25 µs each on the event loop: a one-letter
+ * query over 22,000 rows held every other user's frames 0.5–1.1 s). Past them the scan stops at
+ * this many of the newest rows in scope (their floor found natively first, `scanFloorStatement`)
+ * and the page ends there (`continueBelow`): the next one goes on below.
+ */
+export const SCAN_ROWS = 2000;
+
+/**
+ * Rows of the messages table a scan across the viewer's conversations walks at most a page
+ * (natively, by rowid, the membership probed per row; no body parsed): the page is a rowid range
+ * of this width starting at the viewer's newest row below the cursor (`newestRowBelow`). The
+ * viewer's rows were sorted as a whole to find the SCAN_ROWS-th newest (20–80 ms for 22,000 rows
+ * on the event loop; seconds for a million).
+ */
+export const WALK_ROWS = 20000;
 
 /** Counting a lookup's matches stops here: enough to tell a common term from a rare one. */
 const COUNT_CAP = 5000;
@@ -163,7 +182,51 @@ function lookupOf(terms: readonly string[], expand: (prefix: string) => string[]
   return parts.join(' AND ');
 }
 
-export function createSqliteSearch(db: Database.Database, parse: (body: unknown) => Message): Pick<Store, 'searchMessages'> {
+/**
+ * A message row's search kind as SQL over its body, as `searchKindOf` makes it in JavaScript: the
+ * elem type of a picture, video, sound, file or location, `link` for a text holding a web address
+ * (`hasLink`: the same three strings, ASCII case-folded as SQLite's lower() does; instr(), not
+ * LIKE, which stops at a NUL), NULL for everything else. Only the upgrade reads it (below): the
+ * writer thread writes each row's kind into `search_kind` with the row, from the message it holds
+ * (an index on this expression cost each commit 1.7 µs of its 16.5 a message, bench:commit: the
+ * body's JSON read again), and a change's with the body it changes.
+ */
+export const KIND_EXPR = `(CASE json_extract(body, '$.elem.type') WHEN 'image' THEN 'image' WHEN 'video' THEN 'video' WHEN 'sound' THEN 'sound'
+  WHEN 'file' THEN 'file' WHEN 'location' THEN 'location' WHEN 'text' THEN CASE WHEN instr(lower(json_extract(body, '$.elem.text')), 'http://') > 0
+    OR instr(lower(json_extract(body, '$.elem.text')), 'https://') > 0 OR instr(lower(json_extract(body, '$.elem.text')), 'www.') > 0 THEN 'link' END END)`;
+
+/** Kinds `messages_kind` holds: a search by one of them without words walks it newest first. */
+const INDEXED_KINDS: ReadonlySet<SearchKind> = new Set(['image', 'video', 'sound', 'file', 'location', 'link']);
+
+/**
+ * The search kind column and its index (2026-12-07): `messages.search_kind` (searchKindOf; NULL for
+ * most rows) and `messages_kind`, partial, over the rows that have one: a search by kind without
+ * words walks it newest first (rowid order), a text without a link costing its commit no index
+ * page. On a database made before them the column is added and filled from every stored body,
+ * in one transaction. Returns the rows given a kind, or undefined when the column existed.
+ */
+export function upgradeSearchKinds(db: Database.Database): number | undefined {
+  const columns = db.prepare(`SELECT name FROM pragma_table_info('messages')`).pluck().all() as string[];
+  if (columns.includes('search_kind')) return undefined;
+  return db.transaction(() => {
+    db.exec('ALTER TABLE messages ADD COLUMN search_kind TEXT');
+    const filled = db.prepare(`UPDATE messages SET search_kind = ${KIND_EXPR} WHERE ${KIND_EXPR} IS NOT NULL`).run().changes;
+    // (An index of that name over the body's expression: a build of 2026-12-07 made it before the column.)
+    db.exec('DROP INDEX IF EXISTS messages_kind; CREATE INDEX messages_kind ON messages (search_kind) WHERE search_kind IS NOT NULL');
+    return filled;
+  }).immediate();
+}
+
+/** Test seams: `afterLookup` runs between a search's vocabulary lookup and its reads of the rows. */
+export interface SqliteSearchSeams {
+  afterLookup?: () => void;
+  /** Runs for each body the search parses and checks (`natter_match`). */
+  checked?: () => void;
+  /** Runs for each rowid range a scan across walks (`WALK_ROWS`): the most rows it reads, membership probes aside. */
+  walked?: (bottom: number, top: number) => void;
+}
+
+export function createSqliteSearch(db: Database.Database, parse: (body: unknown) => Message, seams: SqliteSearchSeams = {}): Pick<Store, 'searchMessages'> {
   // The check every candidate passes: its searchable text, folded, holds every term where a word
   // begins. Read from the body (kept once): a stored copy of the folded text cost every commit
   // more than this costs the rows a search reads.
@@ -176,8 +239,9 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
   // A fourth argument, when a search is filtered by kind, is the elem type the message must have.
   db.function('natter_match', { deterministic: true, varargs: true }, (body, terms, _joined, kind) => {
     if (terms !== lastTerms) parsedTerms = JSON.parse((lastTerms = terms as string)) as string[];
+    seams.checked?.();
     const message = JSON.parse(body as string) as Message;
-    if (kind !== undefined && message.elem?.type !== kind) return 0;
+    if (kind !== undefined && (typeof message.elem !== 'object' || !matchesKind(message.elem, kind as SearchKind))) return 0;
     const text = searchTextOf(message);
     return text !== null && matchesTerms(text, parsedTerms) ? 1 : 0;
   });
@@ -191,6 +255,7 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
   const expansions = db.prepare(`SELECT word FROM messages_vocab WHERE word >= ? AND word < ? LIMIT ${EXPANSIONS_MAX + 1}`).pluck();
   const expand = (prefix: string) => expansions.all(prefix, `${prefix}\u{10ffff}`) as string[];
   const countMatches = db.prepare(`SELECT count(*) FROM (SELECT rowid FROM messages_words WHERE messages_words MATCH ? LIMIT ${COUNT_CAP})`).pluck();
+  const countKind = db.prepare(`SELECT count(*) FROM (SELECT 1 FROM messages WHERE search_kind = ? LIMIT ${COUNT_CAP})`).pluck();
   const lastRow = db.prepare('SELECT max(rowid) FROM messages').pluck();
   const rowOf = db.prepare('SELECT rowid FROM messages WHERE id = ?').pluck();
   // The viewer's rows in scope: each conversation's seqs above its floor (an upper bound: changes count too).
@@ -201,16 +266,60 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
      WHERE ms.user_id = :viewer ${key === undefined ? '' : 'AND ms.conv_key = :key'}`).pluck();
   const scopeAll = scopeSize(undefined);
   const scopeOne = scopeSize('');
-  const read = db.transaction((a: () => Found[], b: () => Found[]): [Found[], Found[]] => [a(), b()]);
+  // A search's reads run in one transaction, one snapshot: the vocabulary looked up for a prefix,
+  // the index's matches and the rows above its watermark. The writer's move committing between
+  // them would raise the watermark past rows whose words the lookup never saw, or the index read
+  // missed: they would be found nowhere (test/server/store/sqlite-search-snapshot.test.ts).
+  // A scan across starts at the viewer's newest row below the cursor's row: each conversation's
+  // newest row below it, found by a binary search on its seqs (rowids and seqs rise together
+  // within a conversation), a few index seeks each: bounded by the viewer's conversations, never
+  // by their rows. Above the history floor of a member who joined a since-join group.
+  const memberConversations = db.prepare(
+    `SELECT ms.conv_key AS key, c.last_seq AS last, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS low
+     FROM memberships ms JOIN conversations c ON c.key = ms.conv_key
+     LEFT JOIN groups g ON substr(ms.conv_key, 1, 6) = 'group:' AND g.id = substr(ms.conv_key, 7) WHERE ms.user_id = ?`);
+  const atOrBelowSeq = db.prepare('SELECT seq, rowid AS r FROM messages WHERE conv_key = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
+  const newestRowBelow = (viewer: string, below: number): number | undefined => {
+    let best: number | undefined;
+    for (const c of memberConversations.all(viewer) as { key: string; last: number; low: number }[]) {
+      const probe = (seq: number) => atOrBelowSeq.get(c.key, seq) as { seq: number; r: number } | undefined;
+      let top = probe(c.last);
+      if (top === undefined || top.seq <= c.low) continue;
+      if (top.r >= below) {
+        // The newest seq whose row is below: seqs in (lo, hi], probe(hi) at or above the cursor.
+        let lo = c.low;
+        let hi = top.seq;
+        top = undefined;
+        while (hi - lo > 1) {
+          const mid = Math.floor((lo + hi) / 2);
+          const row = probe(mid);
+          if (row === undefined || row.seq <= c.low) lo = mid;
+          else if (row.r < below) top = row, lo = mid;
+          else hi = row.seq;
+        }
+        if (top === undefined) continue;
+      }
+      if (best === undefined || top.r > best) best = top.r;
+    }
+    return best;
+  };
+  const rowBeforeId = db.prepare('SELECT rowid FROM messages WHERE id < ? ORDER BY id DESC LIMIT 1').pluck();
+  // The lowest row of a walked range the viewer is a member for (above the history floor): the
+  // cursor a page across ends with when it ends early (the range's newest row is one).
+  const lowestInRange = db.prepare(`SELECT m.id FROM messages m CROSS ${viewers}
+    WHERE m.rowid BETWEEN :bottom AND :top AND ms.user_id = :viewer
+    AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END ORDER BY m.rowid LIMIT 1`).pluck();
+
+  const inSnapshot = db.transaction((search: () => SearchFound) => search());
 
   return {
-    async searchMessages(viewer, { terms, key, before, limit, filter }) {
+    searchMessages: async (viewer, { terms, key, before, limit, filter }) => inSnapshot(() => {
       const params: Record<string, unknown> = { viewer, limit, terms: JSON.stringify(terms) };
       const filtered: SearchShape['filter'] = {};
       if (filter?.sender !== undefined) params['from'] = filter.sender, filtered.sender = true;
       if (filter?.idAbove !== undefined) params['idAbove'] = filter.idAbove, filtered.above = true;
       if (filter?.idBelow !== undefined) params['idBelow'] = filter.idBelow, filtered.below = true;
-      if (filter?.elemType !== undefined) params['kind'] = filter.elemType, filtered.kind = true;
+      if (filter?.kind !== undefined) params['kind'] = filter.kind, filtered.kind = true;
       let cursor: SearchShape['cursor'];
       if (key !== undefined) params['key'] = key;
       if (before !== undefined) {
@@ -219,8 +328,24 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
         if (row !== undefined) params['row'] = row, cursor = 'row';
         else params['before'] = before, cursor = 'id';
       }
-      const match = lookupOf(terms, expand);
       const shape = { key: key !== undefined, cursor, ...(filter !== undefined && { filter: filtered }) };
+      if (terms.length === 0) {
+        // No words (a filter is set): a kind the kind index holds is walked there newest first,
+        // unless the viewer's rows in scope are fewer than that walk would read (as for words).
+        const kind = filter?.kind;
+        let plan: SearchShape['plan'] = 'scan';
+        if (kind !== undefined && INDEXED_KINDS.has(kind)) {
+          const total = Math.max(1, (lastRow.get() as number | null) ?? 1);
+          const scope = Math.max(1, (key === undefined ? scopeAll.get({ viewer }) : scopeOne.get({ viewer, key })) as number);
+          const matches = Math.max(1, countKind.get(kind) as number);
+          if (Math.min(matches, (limit * total) / scope) <= (key === undefined ? scope : Math.min(scope, (limit * total) / matches))) plan = 'kinds';
+        }
+        // Across, the viewer's conversations are walked a rowid range a page, as for words (its check native: no SCAN_ROWS floor).
+        if (plan === 'scan' && key === undefined) return scanAcross(viewer, { ...shape, plan, noWords: true, range: true }, params, before, limit);
+        return (prepared(searchStatements({ ...shape, plan, noWords: true })[0]!).pluck().all(params) as string[]).map(parse);
+      }
+      const match = lookupOf(terms, expand);
+      seams.afterLookup?.();
       // A prefix that starts no word of the vocabulary is in no row below the watermark.
       if (match === undefined) return (prepared(searchStatements({ ...shape, plan: 'above' })[0]!).all(params) as Found[]).map((f) => parse(f.body));
       let useIndex = match.length > 0;
@@ -238,15 +363,49 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
         useIndex = walk <= scan;
       }
       if (match) params['match'] = match;
-      if (!useIndex) return (prepared(searchStatements({ ...shape, plan: fewMatches ? 'scan-few' : 'scan' })[0]!).pluck().all(params) as string[]).map(parse);
+      if (!useIndex) {
+        const scan: SearchShape = { ...shape, plan: fewMatches ? 'scan-few' : 'scan' };
+        if (key === undefined) return scanAcross(viewer, { ...scan, range: true }, params, before, limit);
+        const floor = prepared(scanFloorStatement(scan)).get({ ...params, offset: SCAN_ROWS - 1 }) as { r: number; id: string } | undefined;
+        if (floor === undefined) return (prepared(searchStatements(scan)[0]!).pluck().all(params) as string[]).map(parse);
+        const found: SearchFound = (prepared(searchStatements({ ...scan, floor: true })[0]!).pluck().all({ ...params, floor: floor.r }) as string[]).map(parse);
+        if (found.length < limit) found.continueBelow = floor.id;
+        return found;
+      }
       // The index's matches, and those of the rows above the watermark (the newest): each list
-      // newest first, read in one transaction (one snapshot: a move between the two reads would
-      // lose rows or repeat them).
+      // newest first, in the search's snapshot (a move between the two reads would lose rows or
+      // repeat them).
       const [indexed, above] = searchStatements({ ...shape, plan: 'index' }).map(prepared);
-      const [found, waited] = read(() => indexed!.all(params) as Found[], () => above!.all(params) as Found[]);
-      return newestFirst(found, waited, limit).map((f) => parse(f.body));
-    },
+      return newestFirst(indexed!.all(params) as Found[], above!.all(params) as Found[], limit).map((f) => parse(f.body));
+    }),
   };
+
+  /**
+   * A scan across the viewer's conversations (no index lookup): one rowid range of WALK_ROWS rows
+   * from the viewer's newest row below the cursor, its bodies checked only down to the SCAN_ROWS-th
+   * row in scope when the check is natter_match (words). Without words (filters alone: a sender, a
+   * time, text) the viewer's rows were sorted as a whole too: 0.5–2 s on 240,000 rows. A page that ends early carries a cursor (`continueBelow`, a row of the viewer's)
+   * when the viewer has rows below it.
+   */
+  function scanAcross(viewer: string, scan: SearchShape, params: Record<string, unknown>, before: string | undefined, limit: number): SearchFound {
+    // Below the cursor's row; a cursor whose message is gone, below the newest row with a lower id (ids are time-ordered).
+    let below = Number.MAX_SAFE_INTEGER;
+    if (params['row'] !== undefined) below = params['row'] as number;
+    else if (before !== undefined) below = ((rowBeforeId.get(before) as number | undefined) ?? 0) + 1;
+    const top = newestRowBelow(viewer, below);
+    if (top === undefined) return [];
+    let bottom = Math.max(1, top - WALK_ROWS + 1);
+    seams.walked?.(bottom, top);
+    // A check in JavaScript (words) reads at most SCAN_ROWS bodies of the range; one in SQL (no words), all of it.
+    const floor = scan.noWords ? undefined : prepared(scanFloorStatement(scan)).get({ ...params, floor: bottom, top, offset: SCAN_ROWS - 1 }) as { r: number; id: string } | undefined;
+    if (floor !== undefined) bottom = floor.r;
+    const found: SearchFound = (prepared(searchStatements(scan)[0]!).pluck().all({ ...params, floor: bottom, top }) as string[]).map(parse);
+    if (found.length < limit) {
+      const last = floor?.id ?? (lowestInRange.get({ viewer, bottom, top }) as string);
+      if (floor !== undefined || newestRowBelow(viewer, bottom) !== undefined) found.continueBelow = last;
+    }
+    return found;
+  }
 }
 
 /**
@@ -259,9 +418,18 @@ export function createSqliteSearch(db: Database.Database, parse: (body: unknown)
 export interface SearchShape {
   key: boolean;
   cursor: 'row' | 'id' | undefined;
-  plan: 'index' | 'scan' | 'scan-few' | 'above';
+  plan: 'index' | 'scan' | 'scan-few' | 'above' | 'kinds';
+  /** A scan that checks only the rows at or above :floor (SCAN_ROWS). */
+  floor?: boolean;
+  /** A scan across that walks the rowid range :floor to :top only (WALK_ROWS), newest first, the membership probed per row. */
+  range?: boolean;
   /** The search's filters (SearchFilter) that are set: :from, :idAbove, :idBelow, :kind. */
   filter?: { sender?: boolean; above?: boolean; below?: boolean; kind?: boolean };
+  /**
+   * No words (a filter is set): the body's check is its kind in SQL, no terms (:kind, or any type
+   * but UNSEARCHED_TYPES); `kinds` walks the kind index (`messages_kind` over `search_kind`) newest first.
+   */
+  noWords?: boolean;
 }
 
 /**
@@ -270,6 +438,48 @@ export interface SearchShape {
  * statements must keep using their indexes).
  */
 export function searchStatements(shape: SearchShape): string[] {
+  const filters = filtersOf(shape);
+  const { visible, groups } = VIEWER;
+  // The body's check last, behind the filters, which SQLite might otherwise test after it
+  // (CASE is evaluated lazily). The filters stay conditions of their own too: the planner uses
+  // them (the conversation's rows).
+  const kindOf = 'm.search_kind = :kind';
+  const check = !shape.noWords ? `natter_match(m.body, :terms, ms.joined_seq${shape.filter?.kind ? ', :kind' : ''})`
+    : shape.filter?.kind ? (shape.plan === 'kinds' ? '1' : `CASE :kind WHEN 'text' THEN json_extract(m.body, '$.elem.type') = 'text' ELSE ${kindOf} END`)
+    : `json_extract(m.body, '$.elem.type') NOT IN (${UNSEARCHED_TYPES.map((t) => `'${t}'`).join(', ')})`;
+  const where = [visible, ...(shape.plan === 'kinds' ? [kindOf] : []), ...filters,
+    filters.length > 0 ? `CASE WHEN ${filters.join(' AND ')} THEN ${check} END` : check].join(' AND ');
+  if (shape.plan === 'kinds') {
+    // The kind index newest first (its entries end in the rowid), the membership probed per row.
+    return [`SELECT m.body FROM messages m INDEXED BY messages_kind CROSS JOIN memberships ms ON ms.conv_key = m.conv_key AND ms.user_id = :viewer ${groups}
+      WHERE ${where} ORDER BY m.rowid DESC LIMIT :limit`.replaceAll('ROWID <', 'm.rowid <')];
+  }
+  // CROSS JOIN fixes the order of the loops: the index newest first, the viewer's conversations,
+  // or one conversation newest first by (conv_key, seq), the membership probed per row. (With the
+  // membership first, SQLite sorted the whole conversation once it had statistics: it could not
+  // tell that the loop over memberships_by_conv gives one row.)
+  if (shape.plan === 'scan' || shape.plan === 'scan-few') {
+    return [`SELECT m.body FROM ${scanFrom(shape)} WHERE ${where} ${scanOrder(shape)} LIMIT :limit`.replaceAll('ROWID <', 'm.rowid <')];
+  }
+  // The rows above the watermark by their rowid, newest first, never by the conversation's index
+  // (NOT INDEXED): that would read the whole conversation to find the few newest rows.
+  const above = `SELECT m.rowid AS r, m.body FROM messages m NOT INDEXED ${viewers}
+    WHERE m.rowid > ${MARK} AND ${where} ORDER BY m.rowid DESC LIMIT :limit`;
+  if (shape.plan === 'above') return [above.replaceAll('ROWID <', 'm.rowid <')];
+  return [`SELECT w.rowid AS r, m.body FROM messages_words w CROSS JOIN messages m ON m.rowid = w.rowid ${viewers}
+    WHERE messages_words MATCH :match AND ${where} ORDER BY w.rowid DESC LIMIT :limit`.replaceAll('ROWID <', 'w.rowid <'), above.replaceAll('ROWID <', 'm.rowid <')];
+}
+
+/** Visible to the viewer now: a member, the row not targeted at someone else, above the history floor. */
+const VIEWER = {
+  visible: `ms.user_id = :viewer AND (m.vis1 IS NULL OR m.vis1 = :viewer OR m.vis2 = :viewer)
+    AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END`,
+  groups: `LEFT JOIN groups g ON substr(m.conv_key, 1, 6) = 'group:' AND g.id = substr(m.conv_key, 7)`,
+};
+const viewers = `JOIN memberships ms ON ms.conv_key = m.conv_key AND ms.user_id = :viewer ${VIEWER.groups}`;
+
+/** The conditions a shape puts on the rows before the body's check (the conversation, the cursor, the filters). */
+function filtersOf(shape: SearchShape): string[] {
   const filters: string[] = [];
   if (shape.key) filters.push('m.conv_key = :key');
   // The cursor's row bounds the table each statement walks (for the index walk, FTS5 starts below it).
@@ -279,35 +489,32 @@ export function searchStatements(shape: SearchShape): string[] {
   if (shape.filter?.sender) filters.push('m.sender = :from');
   if (shape.filter?.above) filters.push('m.id > :idAbove');
   if (shape.filter?.below) filters.push('m.id < :idBelow');
+  // With words, a kind other than text is the row's search_kind first (as the search without words
+  // takes it): no body of another kind is parsed and folded (a word common in texts, kind=file,
+  // checked every one of its matches on the event loop).
+  if (shape.filter?.kind && !shape.noWords) filters.push(`(:kind = 'text' OR m.search_kind = :kind)`);
   // A scan keeps the index's few matches, held in a list (a cheap probe a row), from checking
   // every body; with many, most bodies it reads match anyway.
   if (shape.plan === 'scan-few') filters.push(`(m.rowid > ${MARK} OR m.rowid IN (SELECT rowid FROM messages_words WHERE messages_words MATCH :match))`);
-  // Visible to the viewer now: a member, the row not targeted at someone else, above the history floor.
-  const visible = `ms.user_id = :viewer AND (m.vis1 IS NULL OR m.vis1 = :viewer OR m.vis2 = :viewer)
-    AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END`;
-  const groups = `LEFT JOIN groups g ON substr(m.conv_key, 1, 6) = 'group:' AND g.id = substr(m.conv_key, 7)`;
-  // The body's check last, behind the filters, which SQLite might otherwise test after it
-  // (CASE is evaluated lazily). The filters stay conditions of their own too: the planner uses
-  // them (the conversation's rows).
-  const check = `natter_match(m.body, :terms, ms.joined_seq${shape.filter?.kind ? ', :kind' : ''})`;
-  const where = [visible, ...filters, filters.length > 0 ? `CASE WHEN ${filters.join(' AND ')} THEN ${check} END` : check].join(' AND ');
-  // CROSS JOIN fixes the order of the loops: the index newest first, the viewer's conversations,
-  // or one conversation newest first by (conv_key, seq), the membership probed per row. (With the
-  // membership first, SQLite sorted the whole conversation once it had statistics: it could not
-  // tell that the loop over memberships_by_conv gives one row.)
-  const viewers = `JOIN memberships ms ON ms.conv_key = m.conv_key AND ms.user_id = :viewer ${groups}`;
-  if (shape.plan === 'scan' || shape.plan === 'scan-few') {
-    const from = shape.key ? `messages m CROSS ${viewers}` : `memberships ms CROSS JOIN messages m ON m.conv_key = ms.conv_key ${groups}`;
-    return [`SELECT m.body FROM ${from}
-      WHERE ${where} ORDER BY ${shape.key ? 'm.seq DESC' : 'm.rowid DESC'} LIMIT :limit`.replaceAll('ROWID <', 'm.rowid <')];
-  }
-  // The rows above the watermark by their rowid, newest first, never by the conversation's index
-  // (NOT INDEXED): that would read the whole conversation to find the few newest rows.
-  const above = `SELECT m.rowid AS r, m.body FROM messages m NOT INDEXED ${viewers}
-    WHERE m.rowid > ${MARK} AND ${where} ORDER BY m.rowid DESC LIMIT :limit`;
-  if (shape.plan === 'above') return [above.replaceAll('ROWID <', 'm.rowid <')];
-  return [`SELECT w.rowid AS r, m.body FROM messages_words w CROSS JOIN messages m ON m.rowid = w.rowid ${viewers}
-    WHERE messages_words MATCH :match AND ${where} ORDER BY w.rowid DESC LIMIT :limit`.replaceAll('ROWID <', 'w.rowid <'), above.replaceAll('ROWID <', 'm.rowid <')];
+  // A scan past SCAN_ROWS rows checks the newest of them only. A condition, never an index range
+  // (`+`): with the cursor's bound, SQLite (after ANALYZE) walked the whole table between the two, per membership.
+  if (shape.floor) filters.push('+m.rowid >= :floor');
+  if (shape.range) filters.push('m.rowid BETWEEN :floor AND :top');
+  return filters;
+}
+
+/** A scan's tables: one conversation newest first by (conv_key, seq), or the viewer's conversations (merged by a sort). */
+const scanFrom = (shape: SearchShape) =>
+  shape.key || shape.range ? `messages m CROSS ${viewers}` : `memberships ms CROSS JOIN messages m ON m.conv_key = ms.conv_key ${VIEWER.groups}`;
+const scanOrder = (shape: SearchShape) => `ORDER BY ${shape.key ? 'm.seq DESC' : 'm.rowid DESC'}`;
+
+/**
+ * The row (rowid, id) a scan of that shape reaches after :offset rows, in its order, with its
+ * conditions but not the body's check: read natively, no body parsed (SCAN_ROWS).
+ */
+export function scanFloorStatement(shape: SearchShape): string {
+  return `SELECT m.rowid AS r, m.id FROM ${scanFrom(shape)} WHERE ${[VIEWER.visible, ...filtersOf(shape)].join(' AND ')}
+    ${scanOrder(shape)} LIMIT 1 OFFSET :offset`.replaceAll('ROWID <', 'm.rowid <');
 }
 
 interface Found {

@@ -6,12 +6,12 @@ import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
 import type { GroupCheck, GroupRoleCheck, HeldReads, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
-import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, UNREAD_COUNT_MAX, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
 import { UNREAD_SCHEMA, createSqliteUnread } from './sqlite-unread.js';
-import { catchUpSearch, createSqliteSearch, upgradeSearch } from './sqlite-search.js';
+import { catchUpSearch, createSqliteSearch, upgradeSearch, upgradeSearchKinds } from './sqlite-search.js';
 import { createSqlitePush } from './sqlite-push.js';
 import { FRIENDS_SCHEMA, createSqliteFriends } from './sqlite-friends.js';
 import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
@@ -75,6 +75,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const indexStarted = performance.now();
   const indexed = upgradeSearch(db);
   if (indexed) options.logger?.info({ rows: indexed, ms: Math.round(performance.now() - indexStarted) }, 'sqlite: existing messages indexed for search (one-off upgrade)');
+  const kindsStarted = performance.now();
+  const kinds = upgradeSearchKinds(db);
+  if (kinds !== undefined && kinds > 0) options.logger?.info({ rows: kinds, ms: Math.round(performance.now() - kindsStarted) }, 'sqlite: existing pictures, files and links indexed for search by kind (one-off upgrade)');
   // Rows the last process left above the search index's watermark (sqlite-search.ts).
   const leftPending = catchUpSearch(db);
   if (leftPending > 0) options.logger?.info({ rows: leftPending }, 'sqlite: messages left pending indexed for search');
@@ -135,6 +138,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     leave: db.prepare('DELETE FROM memberships WHERE user_id = ? AND conv_key = ?'),
     members: db.prepare('SELECT user_id FROM memberships WHERE conv_key = ? ORDER BY user_id').pluck(),
     isMember: db.prepare('SELECT 1 FROM memberships WHERE user_id = ? AND conv_key = ?'),
+    hasClientMsgId: db.prepare('SELECT 1 FROM messages WHERE client_msg_id = ? AND sender = ?').pluck(),
     findMessage: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id = ?'),
     findMessages: db.prepare('SELECT body, vis1, vis2 FROM messages WHERE conv_key = ? AND id IN (SELECT value FROM json_each(?))'),
     rangeOldest: db.prepare(
@@ -162,10 +166,20 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       `UPDATE memberships SET read_seq = max(read_seq, min(?, (SELECT last_seq FROM conversations WHERE key = ?)))
        WHERE user_id = ? AND conv_key = ? RETURNING read_seq`,
     ).pluck(),
+    // The newest UNREAD_COUNT_MAX unread rows (the conversation's index backwards), then, when
+    // they hold no mention, the older ones' mentions column first: their bodies are read only
+    // where it names the viewer.
     unread: db.prepare(
-      `SELECT count(*) AS unread, coalesce(max(instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions, ',@all,') > 0), 0) AS mentioned
-       FROM messages WHERE conv_key = :key AND seq > :read AND sender <> :viewer AND excl_unread = 0 AND ${VISIBLE} AND ${NOT_HIDDEN}`,
+      `SELECT count(*) AS unread, coalesce(max(mentioned), 0) AS mentioned, min(seq) AS oldest FROM (
+         SELECT seq, instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions, ',@all,') > 0 AS mentioned
+         FROM messages WHERE conv_key = :key AND seq > :read AND sender <> :viewer AND excl_unread = 0 AND ${VISIBLE} AND ${NOT_HIDDEN}
+         ORDER BY seq DESC LIMIT ${UNREAD_COUNT_MAX})`,
     ),
+    olderMention: db.prepare(
+      `SELECT 1 FROM messages INDEXED BY messages_mentions WHERE conv_key = :key AND seq > :read AND seq < :below AND mentions IS NOT NULL
+       AND CASE WHEN instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions, ',@all,') > 0
+         THEN sender <> :viewer AND excl_unread = 0 AND ${VISIBLE} AND ${NOT_HIDDEN} END LIMIT 1`,
+    ).pluck(),
     lastMessage: db.prepare(
       `SELECT body FROM messages WHERE conv_key = :key AND excl_last = 0 AND ${VISIBLE} AND ${NOT_HIDDEN} ORDER BY seq DESC LIMIT 1`,
     ).pluck(),
@@ -302,12 +316,18 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   // 1:1 memberships), and every such write below forgets them all, synchronously, so a read
   // never answers from before a write. One process per database file (a cluster uses PostgreSQL).
   const facts = new Map<string, unknown>();
-  const fact = <T>(key: string, read: () => T): T => {
-    if (facts.has(key)) return facts.get(key) as T;
-    const value = read();
+  // The read and its arguments, not a closure over them: a send makes four or five of these reads.
+  const fact = <A, B, T>(key: string, read: (a: A, b: B) => T, a: A, b: B): T => {
+    const known = facts.get(key);
+    // One lookup for a fact held (undefined, an unknown user or group, takes a second).
+    if (known !== undefined || facts.has(key)) return known as T;
+    const value = read(a, b);
+    remember(key, value);
+    return value;
+  };
+  const remember = (key: string, value: unknown): void => {
     if (facts.size >= FACTS_MAX) facts.clear();
     facts.set(key, value);
-    return value;
   };
   const changing = <A extends unknown[], R>(write: (...args: A) => R) => (...args: A): R => {
     try {
@@ -329,13 +349,16 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     if (r['dismissed'] === 1) g.dismissed = true;
     return g;
   };
+  const readMember = (groupId: string, userId: string) => q.isMember.get(userId, groupKey(groupId)) !== undefined;
+  const readBlocked = (owner: string, other: string) => q.isBlocked.get(owner, other) !== undefined;
+  const readFriends = (a: string, b: string) => q.areFriends.get(a, b) !== undefined;
   // A send's checks read these on its own turn (Store.held); the async methods answer copies of them.
   const held: HeldReads = {
-    getUser: (id) => fact(`u\0${id}`, () => readUser(id)),
-    getGroup: (id) => fact(`g\0${id}`, () => readGroup(id)),
-    isGroupMember: (groupId, userId) => fact(`m\0${groupId}\0${userId}`, () => q.isMember.get(userId, groupKey(groupId)) !== undefined),
-    isBlocked: (owner, other) => fact(`b\0${owner}\0${other}`, () => q.isBlocked.get(owner, other) !== undefined),
-    areFriends: (a, b) => fact(`f\0${a}\0${b}`, () => q.areFriends.get(a, b) !== undefined),
+    getUser: (id) => fact(`u\0${id}`, readUser, id, undefined),
+    getGroup: (id) => fact(`g\0${id}`, readGroup, id, undefined),
+    isGroupMember: (groupId, userId) => fact(`m\0${groupId}\0${userId}`, readMember, groupId, userId),
+    isBlocked: (owner, other) => fact(`b\0${owner}\0${other}`, readBlocked, owner, other),
+    areFriends: (a, b) => fact(`f\0${a}\0${b}`, readFriends, a, b),
   };
   const write = {
     putUser: changing(putUser.immediate),
@@ -456,7 +479,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       let members = facts.get(key) as string[] | undefined;
       if (!members) {
         members = q.members.all(groupKey(groupId)) as string[];
-        if (members.length <= MEMBERS_HELD) fact(key, () => members);
+        if (members.length <= MEMBERS_HELD) remember(key, members);
       }
       return [...members];
     },
@@ -479,6 +502,11 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     commitsInCallOrder: true,
     // ... and commits all the batches queued when it starts a transaction in that one (sqlite-writer.ts).
     coalescesQueuedCommits: true,
+    // ... and answers each transaction in one message, in commit order (:memory: before it returns).
+    answersInCommitOrder: true,
+    async hasClientMsgId(sender, clientMsgId) {
+      return q.hasClientMsgId.get(clientMsgId, sender) !== undefined;
+    },
     async findMessage(key, id) {
       const r = q.findMessage.get(key, id) as Row | undefined;
       return r && foundRow(r);
@@ -511,7 +539,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
     },
     async unreadState(key, viewer, readSeq) {
       const r = q.unread.get({ key, viewer, read: readSeq }) as Row;
-      return { unread: r['unread'] as number, mentioned: r['mentioned'] === 1 };
+      const unread = r['unread'] as number;
+      const mentioned = r['mentioned'] === 1 || (unread === UNREAD_COUNT_MAX && q.olderMention.get({ key, viewer, read: readSeq, below: r['oldest'] }) === 1);
+      return { unread, mentioned };
     },
     async lastMessage(key, viewer) {
       const body = q.lastMessage.get({ key, viewer });

@@ -1,10 +1,9 @@
 import { createRequire } from 'node:module';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Message } from '../../protocol/index.js';
 import { parseKey } from '../core/conversation-key.js';
-import { replaceTopLevelMember } from '../core/json-text.js';
 import type { CommitOutcome, MessageDraft } from '../core/types.js';
-import { VOCABULARY_MIN_UNITS, indexWords, searchTextOf } from '../core/search-text.js';
+import { VOCABULARY_MIN_UNITS, indexWords, searchKindOf, searchTextOf } from '../core/search-text.js';
 import { sharedNow, traceSample, tracing } from '../core/latency-trace.js';
 import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-search.js';
 
@@ -70,7 +69,7 @@ export interface SqliteWriterOptions {
  * fan-out sends: a reply of numbers, not of bodies, costs both threads 0.4 µs less a message in
  * a micro-benchmark.
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, 1 | string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, 1 | string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null];
 /** Per draft: its seq when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = number | string | null;
 
@@ -84,7 +83,7 @@ type WireOutcome = number | string | null;
  * with the sender's group role, that role (null: no member)].
  */
 export type ChangeWire = [string, string, string, string, string, string, string, string, string | null, string | null,
-  string | null, string | null, [was: string | null, now: string | null, vocabulary: string[] | null] | null, string | null, string[] | null, number,
+  string | null, string | null, [was: string | null, now: string | null, vocabulary: string[] | null, kind: string | null] | null, string | null, string[] | null, number,
   [number, string, number] | 0 | null, number, (string | null)?];
 /**
  * Per change: its seq when committed; 0 when stale (the target or the pin count changed since it
@@ -142,18 +141,27 @@ const COMMIT_SOURCE = `
 const q = {
   byClientMsgId: db.prepare('SELECT conv_key, body FROM messages WHERE sender = ? AND client_msg_id = ?'),
   lastSeq: db.prepare('SELECT last_seq FROM conversations WHERE key = ?').pluck(),
-  // A 1:1 chat's row is made by its first message.
-  setLastSeq: db.prepare('INSERT INTO conversations (key, last_seq) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET last_seq = excluded.last_seq'),
+  // A 1:1 chat's row is made by its first message. The batch's conversations as one JSON object,
+  // key: last seq (one statement a batch, not one a conversation; WHERE true: an upsert's SELECT
+  // needs a WHERE before its ON).
+  setLastSeqs: db.prepare(
+    'INSERT INTO conversations (key, last_seq) SELECT key, value FROM json_each(?) WHERE true ' +
+    'ON CONFLICT (key) DO UPDATE SET last_seq = excluded.last_seq'),
   // A resend (the idempotency key is there already) inserts nothing: then it is looked up.
   insertMessage: db.prepare(
-    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_msg_id, sender) DO NOTHING'),
+    // search_kind: the search's kind of the message (searchKindOf, sqlite-search.ts), null for most.
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body, search_kind) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_msg_id, sender) DO NOTHING'),
   // The search index (sqlite-search.ts): a commit writes nothing for it; the words wait in
   // memory (waiting, below) until the move writes them, and raises the watermark past their rows.
   index: db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)'),
+  // The move's rows as one JSON object, row: words (and its new vocabulary as one array): one
+  // statement a move, where a statement a row cost its bindings and its result object each.
+  indexAll: db.prepare('INSERT INTO messages_words (rowid, words) SELECT CAST(key AS INTEGER), value FROM json_each(?)'),
   setMark: db.prepare(${JSON.stringify(SET_MARK)}),
   lastRow: db.prepare('SELECT max(rowid) FROM messages').pluck(),
   vocab: db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)'),
+  vocabAll: db.prepare('INSERT OR IGNORE INTO messages_vocab (word) SELECT value FROM json_each(?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
   hook: db.prepare(
     'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) ' +
@@ -196,7 +204,7 @@ const commitOne = (d) => {
   const key = d[0];
   const seq = nextSeq(key);
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
-  const inserted = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body);
+  const inserted = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body, d[14]);
   if (inserted.changes === 0) {
     batchRows.push(0);
     const existing = q.byClientMsgId.get(d[3], d[4]);
@@ -242,6 +250,8 @@ const changeQueries = () => cq || (cq = {
   // The word index (sqlite-search.ts) in the change's own transaction: a
   // contentless table forgets a row by the words it was indexed with.
   unindex: db.prepare("INSERT INTO messages_words (messages_words, rowid, words) VALUES ('delete', ?, ?)"),
+  // The search kind follows the body (an edit adding a link, a recall): sqlite-search.ts.
+  kind: db.prepare('UPDATE messages SET search_kind = ? WHERE rowid = ?'),
   pin: db.prepare('INSERT OR REPLACE INTO pins (conv_key, message_id, seq, by_user, time) VALUES (?, ?, ?, ?, ?)'),
   unpin: db.prepare('DELETE FROM pins WHERE conv_key = ? AND message_id = ?'),
 });
@@ -265,6 +275,7 @@ const changeOne = (c) => {
   k.update.run(target, c[11], row.rowid);
   // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
   if (c[12]) {
+    k.kind.run(c[12][3], row.rowid);
     // Above the watermark: the words the move will write change. Below it, the index itself: the
     // old words leave it, the new ones go in (a segment of their own: changes are few).
     if (row.rowid > mark) staged.push([row.rowid, c[12][1]]);
@@ -290,7 +301,9 @@ const addVocabulary = (words) => { for (const w of words) addWord(w); };
 // IMMEDIATE: it reads before it writes, and another connection may hold the write lock.
 const batch = db.transaction((drafts, changes) => {
   const outcomes = [drafts.map(commitOne), changes.map(changeOne)];
-  for (const [key, seq] of raised) q.setLastSeq.run(key, seq);
+  let seqs = '';
+  for (const [key, seq] of raised) seqs += (seqs === '' ? '{' : ',') + JSON.stringify(key) + ':' + seq;
+  if (seqs !== '') q.setLastSeqs.run(seqs + '}');
   return outcomes;
 }).immediate;
 const commit = (drafts, changes) => {
@@ -330,11 +343,17 @@ const rememberVocabulary = () => {
 // The vocabulary's words are those of VOCABULARY_MIN_UNITS or more (search-text.ts, as wordsOf
 // tells them on the calling thread).
 const moveUpTo = db.transaction((top) => {
+  let rows = '';
+  const fresh = [];
   for (const [row, words] of waiting) {
     if (row > top) continue;
-    q.index.run(row, words);
-    for (const w of words.split(' ')) if (w.length >= ${VOCABULARY_MIN_UNITS}) addWord(w);
+    rows += (rows === '' ? '{"' : ',"') + row + '":' + JSON.stringify(words);
+    for (const w of words.split(' ')) {
+      if (w.length >= ${VOCABULARY_MIN_UNITS} && !known.has(w) && !added.has(w)) { added.add(w); fresh.push(w); }
+    }
   }
+  if (rows !== '') q.indexAll.run(rows + '}');
+  if (fresh.length > 0) q.vocabAll.run(JSON.stringify(fresh));
   q.setMark.run(top);
 }).immediate;
 commit.words = (words) => {
@@ -422,6 +441,11 @@ let merge;
 try { merge = db.prepare(workerData.merge); } catch {}
 const totalChanges = db.prepare('SELECT total_changes()').pluck();
 let merging = false;
+// Whether the index may hold segments to merge: set by what writes one (a move, a change's words
+// leaving the index, an exec, and whatever ran before this thread started), cleared by a step that
+// merged nothing. A step is a write transaction of its own even when it merges nothing, and one
+// after every job was 7 % of the writer's CPU at a message a transaction.
+let mergeDue = true;
 // Latency trace (latency-trace.ts): time spent in moves and merges since the last reply.
 const now = () => performance.timeOrigin + performance.now();
 let moveMs = 0;
@@ -440,6 +464,7 @@ const mergeStep = () => {
   }
   // FTS5: a step that merged something changes two rows or more; then the next step.
   if (totalChanges.get() - before >= 2) idle();
+  else mergeDue = false;
 };
 // The words of the rows above the search index's watermark move into it in bulk (sqlite-search.ts):
 // after a job that left PENDING_MAX of them or more, and after PENDING_QUIET_MS without a job.
@@ -459,7 +484,7 @@ const move = () => {
     if (t0) moveMs += now() - t0;
   }
   // Nothing moved: every row waiting awaits its words, whose coming (jobDone) looks again.
-  if (moved) idle();
+  if (moved) mergeDue = true, idle();
 };
 let lastJob = 0;
 let quiet;
@@ -473,7 +498,7 @@ const idle = () => {
   if (commitBatch.pending() >= workerData.pendingMax) {
     if (!moving) moving = true, setImmediate(move);
   }
-  else if (merge && !merging) merging = true, setImmediate(mergeStep);
+  else if (merge && mergeDue && !merging) merging = true, setImmediate(mergeStep);
 };
 const jobDone = () => {
   lastJob = Date.now();
@@ -482,14 +507,14 @@ const jobDone = () => {
 };
 let stopped = false;
 // Jobs come on a port of their own (workerData.port), in the order they were posted; replies go
-// back on parentPort.
+// back on the same port (the calling thread reads them there, also between its own tasks).
 const jobs = workerData.port;
 // The words of a run's drafts before its last job, when that job's words had not come yet.
 let wordsBefore;
 /** Replies to one job; a commit job's outcomes are its own slice of its run's. */
 const reply = (r, t0, jobsInRun = 0) => {
   if (t0) r.t = [t0, now(), moveMs, mergeMs, jobsInRun];
-  parentPort.postMessage(r);
+  jobs.postMessage(r);
 };
 /**
  * Group commit on this side: every commit job queued when a transaction starts goes into it (one
@@ -520,7 +545,7 @@ const commitRun = (queue, i) => {
     const changes = [];
     for (const [m, w] of run) {
       for (const d of m.drafts) drafts.push(d);
-      if (m.changes) for (const c of m.changes) changes.push(c);
+      if (m.changes) for (const c of m.changes) changes.push(c), mergeDue = true;
       if (w) for (const x of w) words.push(x);
     }
     const r = commitBatch(drafts, changes);
@@ -596,6 +621,7 @@ jobs.on('message', (first) => {
     const t0 = workerData.trace ? now() : 0;
     let r;
     try {
+      mergeDue = true;
       r = { id: m.id, changes: execBatch(m.exec) };
     } catch (err) {
       r = { id: m.id, error: String((err && err.message) || err) };
@@ -620,6 +646,7 @@ function toWire(d: MessageDraft): WireDraft {
     m.groupAtUserList?.length ? `,${m.groupAtUserList.join(',')},` : null, joins,
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
+    searchKindOf(m),
   ];
 }
 
@@ -632,13 +659,21 @@ function p2pUsers(key: string): string[] {
 const draftWords = (drafts: MessageDraft[]): (string | null)[] => drafts.map((d) => indexWords(searchTextOf(d.message)));
 
 /**
- * The message serialised without its seq (the writer puts the committed one in front): a draft's
- * `"seq":0,` is cut out of its text rather than the message copied without it.
+ * The message serialised without its seq (the writer puts the committed one in front), not
+ * copied without it.
  */
 export function withoutSeq(m: Message): string {
-  // JSON.stringify leaves out a key whose value is undefined. (A text built from the members'
-  // own texts for the common shape measured no faster a send, and allocated more: not kept.)
-  return replaceTopLevelMember(JSON.stringify(m), '"seq":0,', '') ?? JSON.stringify({ ...m, seq: undefined });
+  // JSON.stringify leaves out a member whose value is undefined: the seq is unset while the text
+  // is made, and put back. One flat text, where cutting `"seq":0,` out of the whole one made two
+  // slices and a join a send, flattened again when posted. (A text built from the members' own
+  // texts for the common shape measured no faster a send, and allocated more: not kept.)
+  const seq = m.seq;
+  (m as { seq: number | undefined }).seq = undefined;
+  try {
+    return JSON.stringify(m);
+  } finally {
+    m.seq = seq;
+  }
 }
 
 /** A committed message's stored body, as the writer makes it (commitOne): the seq put in front. */
@@ -647,7 +682,12 @@ function storedBody(seq: number, unsequenced: string): string {
 }
 
 function fromWire(d: MessageDraft, o: WireOutcome, wire: WireDraft): CommitOutcome {
-  if (typeof o === 'number') return { status: 'committed', message: { ...d.message, seq: o }, json: storedBody(o, wire[1]) };
+  if (typeof o === 'number') {
+    // The draft's message becomes the committed one (not a copy of it a send): nothing reads a
+    // draft's seq 0 once it is committed, and a draft committed again is serialised as it is.
+    d.message.seq = o;
+    return { status: 'committed', message: d.message, json: storedBody(o, wire[1]) };
+  }
   if (typeof o === 'string') return { status: 'duplicate', message: JSON.parse(o) as Message, json: o };
   return { status: 'conflict' };
 }
@@ -687,10 +727,22 @@ export function startSqliteWriter(file: string, { onStart, ...options }: SqliteW
   const pending = new Map<number, { resolve(r: Reply): void; reject(e: unknown): void; postedAt: number }>();
   let nextId = 1;
   let worker: Worker | undefined;
-  /** Where jobs go: a port of their own, so the writer can take every job queued at once (receiveMessageOnPort). */
+  /**
+   * Where jobs go: a port of their own, so the writer can take every job queued at once
+   * (receiveMessageOnPort); the writer's replies come back on it, so this thread can read those
+   * already there when it posts the next job, without waiting for the event loop to come round.
+   */
   let jobs: MessagePort | undefined;
   let exited: Promise<void> = Promise.resolve();
   let stopping: Promise<void> | undefined;
+  /**
+   * Settles the commits whose replies are already on the port (each reply a task's worth, in
+   * commit order, as when read by the event loop): called before each job is posted. A busy loop
+   * reads a long poll phase of frames and posts batches while doing it; a reply that came during
+   * it waited for the next turn's poll, behind all the frames read then (the reply's way back was
+   * 9-16 ms at the median at 16,000 msg/s, the eleventh pass).
+   */
+  let readReplies = (): void => undefined;
 
   const start = (): Worker => {
     onStart?.();
@@ -701,7 +753,7 @@ export function startSqliteWriter(file: string, { onStart, ...options }: SqliteW
       transferList: [channel.port2],
     });
     jobs = channel.port1;
-    // Holds the process up only while a commit is in flight.
+    // Holds the process up only while a commit is in flight (the worker's ref, below).
     w.unref();
     const answer = (r: Reply): void => {
       const p = pending.get(r.id);
@@ -712,21 +764,32 @@ export function startSqliteWriter(file: string, { onStart, ...options }: SqliteW
       if (r.error !== undefined) p.reject(new Error(`sqlite commit failed: ${r.error}`));
       else p.resolve(r);
     };
-    w.on('message', (r: Reply) => {
+    const onReply = (r: Reply): void => {
       if (!r.ids) return answer(r);
       // One transaction's jobs, answered together: each its own slice, by offsets.
       let from = 0;
       let changesFrom = 0;
       r.ids.forEach((id, j) => {
-        const t = r.t && j > 0 ? ([r.t[0], r.t[1], r.t[2], r.t[3], 0] as NonNullable<Reply['t']>) : r.t;
+        // The moves and merges before the transaction once (with its first job), as its job count.
+        const t = r.t && j > 0 ? ([r.t[0], r.t[1], 0, 0, 0] as NonNullable<Reply['t']>) : r.t;
         answer({ id, outcomes: r.outcomes, changeOutcomes: r.changeOutcomes, from, changesFrom, ...(t && { t }) });
         from += r.counts![2 * j]!;
         changesFrom += r.counts![2 * j + 1]!;
       });
-    });
+    };
+    jobs.on('message', onReply);
+    jobs.unref();
+    readReplies = () => {
+      for (let m; (m = receiveMessageOnPort(channel.port1)); ) onReply(m.message as Reply);
+    };
+    // This worker's own reader, whatever a later start() makes `readReplies`.
+    const settleReplies = readReplies;
     w.on('error', () => undefined);
     exited = new Promise<void>((resolve) =>
       w.once('exit', (code) => {
+        // Replies the writer posted before it ended are in the port's queue: read them first (a
+        // clean stop answers every commit posted before it).
+        settleReplies();
         if (worker === w) worker = jobs = undefined;
         // Whatever was in flight has an unknown outcome: the senders resend (same clientMsgId).
         for (const [id, p] of pending) {
@@ -774,6 +837,7 @@ export function startSqliteWriter(file: string, { onStart, ...options }: SqliteW
   const post = (job: { drafts: WireDraft[]; changes?: ChangeWire[] } | { exec: WriterStatement[] }, words?: () => (string | null)[]): Promise<Reply> => {
     if (stopping) return Promise.reject(new Error('store closed'));
     worker ??= start();
+    readReplies();
     const w = worker;
     const port = jobs!;
     const id = nextId++;

@@ -19,6 +19,8 @@ export interface Uploads {
   rateLimiter?: RateLimiter;
   /** How long an upload's body may send nothing before it is cut (BAD_REQUEST, `uploadIdleTimeoutMs`). */
   idleTimeoutMs: number;
+  /** The rate floor of an upload's body past its grace (BAD_REQUEST; `uploadMinBytesPerSecond`, `uploadRateGraceMs`). */
+  minRate: { bytesPerSecond: number; graceMs: number };
 }
 
 /** Error codes of a full disk: SQLite's, PostgreSQL's (`disk_full`) and the system's. */

@@ -1,13 +1,12 @@
 import * as v from 'valibot';
 import { ChatError, ElemSchema, LIMITS, USER_ELEM_TYPES, type Elem, type ErrorBody } from '../../protocol/index.js';
 import type { Logger } from '../core/logger.js';
-import type { MessageDraft } from '../core/types.js';
 import { postSigned } from './signature.js';
 import { stripUndefined } from '../options.js';
 
 /** `beforeSend` of ChatServerOptions (env: NATTER_BEFORE_SEND_*). */
 export interface BeforeSendOptions {
-  /** Called before each user send is committed (NATTER_BEFORE_SEND_URL). */
+  /** Called before each user send or edit is committed (NATTER_BEFORE_SEND_URL). */
   url: string;
   /** Its signing secret (NATTER_BEFORE_SEND_SECRET, else NATTER_WEBHOOK_SECRET; at least 16 characters). */
   secret: string;
@@ -46,13 +45,16 @@ export class BeforeSendHook {
     this.#observe = observe;
   }
 
-  /** Resolves when the draft may be committed (its elem possibly rewritten); throws MESSAGE_REJECTED. */
-  async check(draft: MessageDraft, now: number): Promise<void> {
+  /**
+   * Resolves when the draft may be committed (its elem possibly rewritten); throws MESSAGE_REJECTED.
+   * `edit`: the draft is the new text of that message (its id), which a rewrite must keep a text.
+   */
+  async check(draft: HookDraft, now: number, edit?: string): Promise<void> {
     const started = performance.now();
     let outcome: BeforeSendOutcome;
     let answer: v.InferOutput<typeof Answer> | undefined;
     try {
-      const body = `{"type":"message.before_send","time":${now},"data":{"conversation":${JSON.stringify(draft.key)},"message":${JSON.stringify(draft.message)}}}`;
+      const body = `{"type":"message.before_send","time":${now},"data":{"conversation":${JSON.stringify(draft.key)},${edit ? `"edit":{"messageId":${JSON.stringify(edit)}},` : ''}"message":${JSON.stringify(draft.message)}}}`;
       const res = await postSigned(this.#o.url, this.#o.secret, body, { timeoutMs: this.#o.timeoutMs, now, maxBody: 256 * 1024 });
       const parsed = res.status >= 200 && res.status < 300 ? v.safeParse(Answer, JSON.parse(res.text)) : undefined;
       answer = parsed?.success ? parsed.output : undefined;
@@ -64,7 +66,7 @@ export class BeforeSendHook {
     }
     let elem: Elem | undefined;
     if (answer?.action === 'rewrite') {
-      elem = rewritten(answer);
+      elem = rewritten(answer, !!edit);
       if (!elem) {
         this.#log.warn({}, 'before-send hook: rewrite without a valid text or elem, fallback applies');
         outcome = 'error';
@@ -84,6 +86,12 @@ export class BeforeSendHook {
   }
 }
 
+/** What the hook is asked about: a send's draft, or an edit's new text as a message (its id, sender, elem). */
+export interface HookDraft {
+  key: string;
+  message: { elem: Elem };
+}
+
 /** MESSAGE_REJECTED with the site's reason, which its body carries to the sender. */
 class RejectedError extends ChatError {
   readonly reason: string;
@@ -96,11 +104,11 @@ class RejectedError extends ChatError {
   }
 }
 
-/** The elem of a rewrite: `text` (a text elem) or an `elem` users may send, within the protocol's bounds. */
-function rewritten(answer: { text?: string | undefined; elem?: unknown }): Elem | undefined {
+/** The elem of a rewrite: `text` (a text elem) or an `elem` users may send, within the protocol's bounds (an edit's: a text). */
+function rewritten(answer: { text?: string | undefined; elem?: unknown }, edit: boolean): Elem | undefined {
   const candidate = answer.text !== undefined ? { type: 'text', text: answer.text } : answer.elem;
   const parsed = v.safeParse(ElemSchema, candidate);
-  if (!parsed.success || !USER_ELEM_TYPES.has(parsed.output.type)) return undefined;
+  if (!parsed.success || !USER_ELEM_TYPES.has(parsed.output.type) || (edit && parsed.output.type !== 'text')) return undefined;
   if (parsed.output.type === 'text' && parsed.output.text.length === 0) return undefined;
   return parsed.output;
 }

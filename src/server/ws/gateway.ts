@@ -12,11 +12,55 @@ import { errorFrame, type ChatCore } from '../core/chat-core.js';
 import type { Connection } from '../core/connection.js';
 import type { Logger } from '../core/logger.js';
 import { originAllowed, type OriginPolicyOptions } from '../origin-policy.js';
-import { clientAddress, type ProxyTrust } from '../proxy-trust.js';
+import { capKey, clientAddress, type ProxyTrust } from '../proxy-trust.js';
 import { ConnectionCounter } from './connection-limits.js';
 import { failureAnswer, refusal } from '../core/refusal.js';
 import { plainTextSend } from './send-fast-path.js';
+import { MAX_CONTAINERS, MAX_KEYS, rawJsonExcess, SCAN_NESTING_FROM, SESSION_OPEN_KEYS, topLevelOnly } from '../core/raw-nesting.js';
+import { deferCursors } from '../core/session-cursors.js';
 import { TurnWriter, textFrame } from './turn-writer.js';
+import { OPEN_ATTEMPTS_PER_CONNECTION } from '../core/frame-rates.js';
+
+/** A long frame nesting deeper than LIMITS.frameDepth or holding too many arrays and objects or keys, refused before JSON.parse (raw-nesting.ts). */
+const TOO_BIG = {
+  depth: { ok: false, error: new ChatError('BAD_FRAME', `The frame nests deeper than ${LIMITS.frameDepth} levels.`) },
+  width: { ok: false, error: new ChatError('BAD_FRAME', `The frame holds more than ${MAX_CONTAINERS} arrays and objects.`) },
+  keys: { ok: false, error: new ChatError('BAD_FRAME', `The frame holds more than ${MAX_KEYS} keys (a session.open ${SESSION_OPEN_KEYS}).`) },
+} as const;
+
+/**
+ * A client frame's text decoded, a long one only once its nesting and width are known to be
+ * within bounds (one longer than a frame may be is refused FRAME_TOO_LARGE unread, by the decoder).
+ */
+export function decodeFrame(raw: string): ReturnType<typeof decodeClientFrame> {
+  if (raw.length > SCAN_NESTING_FROM && raw.length <= LIMITS.frameBytes) {
+    const excess = rawJsonExcess(raw, LIMITS.frameDepth, MAX_CONTAINERS, MAX_KEYS);
+    if (excess === 'keys') return decodeWithCursors(raw);
+    if (excess) return TOO_BIG[excess];
+  }
+  return decodeClientFrame(raw, plainTextSend);
+}
+
+/**
+ * A frame of more than MAX_KEYS keys: a `session.open` of at most SESSION_OPEN_KEYS (its cursors)
+ * is decoded from its top-level fields, its cursors read once its token is verified
+ * (session-cursors.ts); any other is refused unparsed.
+ */
+function decodeWithCursors(raw: string): ReturnType<typeof decodeClientFrame> {
+  let top: unknown;
+  try {
+    top = JSON.parse(topLevelOnly(raw));
+  } catch {
+    return TOO_BIG.keys;
+  }
+  if (typeof top !== 'object' || top === null || (top as { type?: unknown }).type !== 'session.open') return TOO_BIG.keys;
+  const excess = rawJsonExcess(raw, LIMITS.frameDepth, MAX_CONTAINERS, SESSION_OPEN_KEYS);
+  if (excess) return TOO_BIG[excess];
+  delete (top as { cursors?: unknown }).cursors;
+  const decoded = decodeClientFrame(JSON.stringify(top));
+  if (decoded.ok && decoded.frame.type === 'session.open') deferCursors(decoded.frame, raw);
+  return decoded;
+}
 
 export interface GatewayOptions {
   path: string;
@@ -102,12 +146,14 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     // Refused before the upgrade, so a foreign page or a flood costs no socket state.
     if (!originAllowed(req.headers, options.allowedOrigins, options.originPolicy)) return refuseUpgrade(socket, new ChatError('ORIGIN_NOT_ALLOWED'));
     const ip = clientAddress(req, trustProxy);
-    if (!perIp.tryAcquire(ip)) {
-      options.logger.warn({ ip }, 'too many connections from one address');
+    // An IPv6 client is counted with its whole /64, which one subscriber routinely holds.
+    const key = capKey(ip);
+    if (!perIp.tryAcquire(key)) {
+      options.logger.warn({ ip, key }, 'too many connections from one address');
       return refuseUpgrade(socket, new ChatError('TOO_MANY_CONNECTIONS', 'Too many connections from this address.'));
     }
     // The TCP socket closes both after a WebSocket's life and after a handshake ws rejected.
-    socket.once('close', () => perIp.release(ip));
+    socket.once('close', () => perIp.release(key));
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws as Socket, socket, ip));
   };
   server.on('upgrade', onUpgrade);
@@ -119,6 +165,9 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     let bad = 0;
     let badSince = performance.now();
     let cut = false;
+    /** `session.open` frames taken in the minute since `opensSince`. */
+    let opens = 0;
+    let opensSince = performance.now();
     let paused = false;
     /** Frames of this read so far; past FRAMES_PER_TURN the rest go to `queued`. */
     let readThisTurn = 0;
@@ -249,10 +298,35 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         refuse(() => JSON.stringify(errorFrame(new ChatError('BAD_FRAME', 'Frames are JSON text.').toJSON())));
         return;
       }
-      const decoded = decodeClientFrame(raw, plainTextSend);
+      const decoded = decodeFrame(raw);
       if (!decoded.ok) {
         refuse(() => refusal(raw, decoded.error));
         return;
+      }
+      // Before a session only session.open means anything (frames sent after one wait for it in
+      // the core): the rest count as invalid, so a stranger's flood of valid frames (106,000
+      // UNAUTHENTICATED answers in 5 s, 28 % of a core, from one socket) is cut like any other.
+      if (!conn.session && !conn.opening && decoded.frame.type !== 'session.open') {
+        refuse(() => refusal(raw, new ChatError('UNAUTHENTICATED')));
+        return;
+      }
+      // So do opens past what the core takes on one socket (OPEN_ATTEMPTS_PER_CONNECTION, answered
+      // RATE_LIMITED) and opens while one is open or opening: a stranger's flood of them drew
+      // 85,000 answers in 5 s, a third of a core.
+      if (decoded.frame.type === 'session.open') {
+        if (conn.session || conn.opening) {
+          refuse(() => refusal(raw, new ChatError('BAD_REQUEST', 'The session is already open.')));
+          return;
+        }
+        const now = performance.now();
+        if (now - opensSince >= 60_000) {
+          opensSince = now;
+          opens = 0;
+        }
+        if (++opens > OPEN_ATTEMPTS_PER_CONNECTION) {
+          refuse(() => refusal(raw, new ChatError('RATE_LIMITED', undefined, { retryAfterMs: Math.ceil(opensSince + 60_000 - now) })));
+          return;
+        }
       }
       if (closing) {
         // Nothing new is started while draining: the client resends after reconnecting.

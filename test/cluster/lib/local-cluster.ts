@@ -1,5 +1,6 @@
 /**
- * A Natter cluster on loopback: N `natter-server` processes (src/server/main.ts under tsx) over
+ * A Natter cluster on loopback: N `natter-server` processes (the build's main.js, or src/server/main.ts
+ * under tsx: test/server/helpers/server-main.ts) over
  * one PostgreSQL schema and one Redis prefix, behind a real nginx that balances WebSocket
  * upgrades round-robin with no stickiness. Used by the failover test and the cluster benchmark.
  */
@@ -8,8 +9,8 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serverMainArgs } from '../../server/helpers/server-main.js';
 
-const ROOT = new URL('../../..', import.meta.url).pathname;
 export const NGINX = process.env['NATTER_NGINX'] ?? '/usr/sbin/nginx';
 
 /** Fails loudly (never skips) when nginx is absent: the cluster test needs a real load balancer. */
@@ -150,7 +151,7 @@ export function createNode(port: number, dataDir: string, env: Record<string, st
     },
     async start() {
       output = '';
-      const c = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts')], {
+      const c = spawn(process.execPath, serverMainArgs(), {
         env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -10,11 +10,11 @@ const nextPass = () => new Promise((r) => setImmediate(r));
 const event = (key: string, seq: number): BusEvent => ({ kind: 'frame', users: [`${key}#${seq}`], frame: { type: 'ok', reqId: 'x' } });
 
 /** A publisher on the in-process bus, the `key#seq` of each event in the order the bus delivered them, and a deferred event. */
-async function setUp() {
+async function setUp(afterTask = false) {
   const bus = createMemoryBus();
   const delivered: string[] = [];
   await bus.subscribe((e) => e.kind === 'frame' && delivered.push(e.users[0]!));
-  const publisher = new OrderedPublisher(bus);
+  const publisher = new OrderedPublisher(bus, afterTask);
   const later = (key: string, seq: number) => {
     let settle!: (e: BusEvent) => void;
     const promise = new Promise<BusEvent>((r) => (settle = r));
@@ -55,5 +55,25 @@ describe('OrderedPublisher', { timeout: 10_000 }, () => {
     const { publisher, delivered } = await setUp();
     await Promise.all([3, 1, 2].map((seq) => publisher.publish('a', seq, event('a', seq))));
     assert.deepEqual(delivered, ['a#1', 'a#2', 'a#3']);
+  });
+
+  it('after a task (a store answering each transaction in one task, in commit order): publishes its events, sorted, when the task ends, before the rest of the poll phase', async () => {
+    const { publisher, delivered } = await setUp(true);
+    // A writer's reply: its changes settled before its messages, each a chain of reactions.
+    const reply = Promise.resolve();
+    let atTheEnd: string[] | undefined;
+    await new Promise<void>((done) => {
+      // Frames read later in the same poll phase: a callback queued before the reply's events.
+      setImmediate(() => {
+        atTheEnd = [...delivered];
+        done();
+      });
+      void reply.then(() => publisher.publish('a', 3, event('a', 3)));
+      void reply.then(() => Promise.resolve()).then(() => {
+        void publisher.publish('a', 2, event('a', 2));
+        void publisher.publish('b', 1, event('b', 1));
+      });
+    });
+    assert.deepEqual(atTheEnd, ['a#2', 'a#3', 'b#1']);
   });
 });

@@ -10,7 +10,7 @@ import type { Store } from '../../../src/server/core/store.js';
 import { createMemoryStore } from '../../../src/server/store/memory-store.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
 
-const ids = { newId: () => 'm1', now: 1000 };
+const newId = () => 'm1';
 const policy = (o: Partial<SendPolicy> = {}): SendPolicy => ({ friendsOnly: false, blockedSenderSeesError: false, admin: false, ...o });
 const req = (sender: string, conversationId: string, options: SendRequest['options'] = {}): SendRequest => ({
   sender, senderProfile: { name: sender }, conversationId: conversationId as SendRequest['conversationId'], clientMsgId: 'c1', elem: { type: 'text', text: 'hi' }, options,
@@ -28,7 +28,7 @@ async function seeded(store: Store): Promise<Store> {
 /** What prepareSend answers: the draft's key and visibility, or the refusal's code. */
 const outcome = async (store: Store, r: SendRequest, p: SendPolicy) => {
   try {
-    const { draft } = await prepareSend(store, r, p, ids);
+    const { draft } = await prepareSend(store, r, p, 1000, newId);
     return { key: draft.key, visibleTo: draft.visibleTo };
   } catch (err) {
     assert.ok(err instanceof ChatError, String(err));
@@ -59,7 +59,7 @@ describe('a send’s checks (prepareSend)', () => {
       for (const [name, r, p] of cases) {
         let answer: unknown;
         try {
-          answer = prepareSend(sqlite, r, p, ids);
+          answer = prepareSend(sqlite, r, p, 1000, newId);
         } catch (err) {
           answer = err;
         }

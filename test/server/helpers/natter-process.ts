@@ -1,10 +1,10 @@
 /**
- * `natter-server` (src/server/main.ts) as a child process with the environment a test gives it:
- * for the settings read from the environment, which only the process's own start reads.
+ * `natter-server` (its build, or src/server/main.ts under tsx: server-main.ts) as a child process
+ * with the environment a test gives it: for the settings read from the environment, which only
+ * the process's own start reads.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-
-const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
+import { serverMainArgs } from './server-main.js';
 
 export interface NatterProcess {
   child: ChildProcess;
@@ -17,7 +17,7 @@ export interface NatterProcess {
 
 /** Starts `natter-server` with `env` over the test's own environment. */
 export function runMain(env: Record<string, string>): NatterProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, serverMainArgs(), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

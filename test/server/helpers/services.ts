@@ -10,14 +10,22 @@ import { Redis } from 'ioredis';
 export const POSTGRES_URL = process.env['NATTER_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env['NATTER_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
-export async function requirePostgres(): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+/**
+ * How long the probe waits for PostgreSQL's answer. An absent server refuses the connection at
+ * once; on a loaded machine (two cores at load 20+, test files two at a time) the answer can sit
+ * unread for seconds while the process waits for a core, which is not absence: with 3 s,
+ * file-storage.test.ts failed "timeout expired" in a run of the server suites at load 28.
+ */
+const PROBE_MS = 60_000;
+
+export async function requirePostgres(url = POSTGRES_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_MS });
   try {
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
     throw new Error(
-      `PostgreSQL suites need a server at ${POSTGRES_URL} (${(err as Error).message}). ` +
+      `PostgreSQL suites need a server at ${url} (${(err as Error).message}). ` +
         'Start it: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
     );
   } finally {
@@ -50,7 +58,16 @@ export function uniqueName(prefix: string): string {
  * A fresh schema for one test run. `url` selects it for every connection (libpq `options`),
  * so code that only takes a database URL lands in it too; `drop` removes it and all its tables.
  */
-export async function freshSchema(): Promise<{ schema: string; url: string; drop(): Promise<void> }> {
+export interface Schema {
+  /** Its name. */
+  schema: string;
+  /** The database URL whose connections land in it. */
+  url: string;
+  /** Drops it and all its tables. */
+  drop(): Promise<void>;
+}
+
+export async function freshSchema(): Promise<Schema> {
   const schema = uniqueName('natter_test');
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
@@ -65,6 +82,45 @@ export async function freshSchema(): Promise<{ schema: string; url: string; drop
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await c.end();
+    },
+  };
+}
+
+/** A transaction of its own holding a table locked: every other read of it waits until `release`. */
+export interface TableLock {
+  /** How many other connections wait on the lock now. */
+  waiting(): Promise<number>;
+  /** Rolls the transaction back (the waiting reads go on) and closes the connection; again does nothing. */
+  release(): Promise<void>;
+}
+
+/**
+ * Locks `users` of `schema` (ACCESS EXCLUSIVE, in an open transaction on a client of its own),
+ * so a store's connections that read it stay busy: how the pool-timeout tests saturate the pool.
+ */
+export async function lockUsers(schema: { schema: string }): Promise<TableLock> {
+  const table = `${schema.schema}.users`;
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+  } catch (err) {
+    await client.end();
+    throw err;
+  }
+  let released: Promise<void> | undefined;
+  return {
+    async waiting() {
+      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = $1::regclass', [table]);
+      return rows[0]!.n;
+    },
+    release() {
+      released ??= client.query('ROLLBACK').then(() => client.end(), async (err) => {
+        await client.end();
+        throw err;
+      });
+      return released;
     },
   };
 }

@@ -1,7 +1,7 @@
 import { after, before, describe } from 'node:test';
 import type { ChatServerOptions } from '../../../src/server/options.js';
 import { createMemoryStore } from '../../../src/server/store/memory-store.js';
-import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from './services.js';
+import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName, type Schema } from './services.js';
 import { startServer, type TestServer } from './test-server.js';
 
 /** Where a test server keeps its data: in memory, SQLite in its temp data dir, or a fresh PostgreSQL schema (with a fresh Redis prefix). */
@@ -14,8 +14,16 @@ export type ServerStore = 'memory' | 'sqlite' | 'postgres' | 'postgres+redis';
 export async function startServerOn(store: ServerStore, options: Partial<ChatServerOptions> = {}): Promise<TestServer> {
   if (store === 'memory') return startServer({ ...options, store: createMemoryStore() });
   if (store === 'sqlite') return startServer(options);
+  return (await startServerOnPostgres(options, { redis: store === 'postgres+redis' })).t;
+}
+
+/**
+ * A server on a fresh PostgreSQL schema (with a fresh Redis prefix if `redis`), and the schema,
+ * for a test that reads or locks its tables; the server's `stop()` drops the schema and the keys.
+ */
+export async function startServerOnPostgres(options: Partial<ChatServerOptions> = {}, { redis = false } = {}): Promise<{ t: TestServer; schema: Schema }> {
   await requirePostgres();
-  const redisPrefix = store === 'postgres+redis' ? `${uniqueName('natter_test')}:` : undefined;
+  const redisPrefix = redis ? `${uniqueName('natter_test')}:` : undefined;
   if (redisPrefix) await requireRedis();
   const schema = await freshSchema();
   const dropAll = async () => {
@@ -34,7 +42,7 @@ export async function startServerOn(store: ServerStore, options: Partial<ChatSer
     await stop(wipe);
     await dropAll();
   };
-  return t;
+  return { t, schema };
 }
 
 /**

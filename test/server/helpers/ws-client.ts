@@ -1,7 +1,14 @@
 import { WebSocket } from 'ws';
 import type { ClientFrame, ServerFrame, ServerFrameOf, ServerFrameType } from '../../../src/protocol/index.js';
 
-const WAIT_MS = 5000;
+/**
+ * How long a wait for an expected frame lasts before the test fails: a guard against a frame that
+ * never comes, not a bound on how soon it comes. A server's first message commit starts its SQLite
+ * writer and checkpointer threads (sqlite-store.ts: lazily, by design); on two cores at load 30-40
+ * that took 1.5-2.5 s and sometimes over 5 s, the old value here: friends.test.ts's first send
+ * timed out waiting for its ack in 1 of 3 runs of the file and in a run of test:node:servers.
+ */
+const WAIT_MS = 30_000;
 
 /**
  * A raw WebSocket test client: every frame the server sends is queued, and tests await the

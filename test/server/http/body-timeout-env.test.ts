@@ -33,12 +33,36 @@ describe('NATTER_REQUEST_BODY_TIMEOUT_MS', () => {
     }
   });
 
+  it('NATTER_UPLOAD_MIN_BYTES_PER_SECOND and NATTER_UPLOAD_RATE_GRACE_MS set the upload rate floor: a trickle is answered 400 BAD_REQUEST after the grace', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'natter-body-env-'));
+    const server = runMain({ PORT: String(await freePort()), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: '', NATTER_DEV: '1', NATTER_UPLOAD_MIN_BYTES_PER_SECOND: '1000', NATTER_UPLOAD_RATE_GRACE_MS: '400' });
+    try {
+      const url = await server.listening;
+      const { token } = (await (await fetch(`${url}/v1/dev/token?user=alice`)).json()) as { token: string };
+      const started = performance.now();
+      // 10 bytes of 100,000, then nothing more within the test: 1000 B/s after 400 ms cuts it at ~410 ms, long before the 60 s idle deadline.
+      const answer = await rawRequest(url, `POST /v1/uploads?conversationId=group:demo&name=a.bin HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nAuthorization: Bearer ${token}\r\nContent-Length: 100000\r\n\r\n${'y'.repeat(10)}`, 5_000);
+      const elapsed = performance.now() - started;
+      assert.doesNotMatch(answer, /still open/, 'the default floor (30 s grace) would still be waiting');
+      assert.match(answer, /^HTTP\/1\.1 400 /);
+      assert.match(answer, /too slow: under 1000 bytes a second on average after the first 400 ms/);
+      assert.ok(elapsed >= 350, `answered after ${Math.round(elapsed)} ms, not before the grace`);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   for (const [name, value, message] of [
     ['NATTER_REQUEST_BODY_TIMEOUT_MS', '30s', /NATTER_REQUEST_BODY_TIMEOUT_MS must be a positive integer, not "30s"/],
     ['NATTER_REQUEST_BODY_TIMEOUT_MS', '0', /NATTER_REQUEST_BODY_TIMEOUT_MS must be a positive integer, not "0"/],
     ['NATTER_REQUEST_BODY_TIMEOUT_MS', String(2 ** 31), /requestBodyTimeoutMs` must be at most 2147483647/],
     ['NATTER_UPLOAD_IDLE_TIMEOUT_MS', '1m', /NATTER_UPLOAD_IDLE_TIMEOUT_MS must be a positive integer, not "1m"/],
     ['NATTER_UPLOAD_IDLE_TIMEOUT_MS', String(2 ** 31), /uploadIdleTimeoutMs` must be at most 2147483647/],
+    ['NATTER_UPLOAD_MIN_BYTES_PER_SECOND', '1k', /NATTER_UPLOAD_MIN_BYTES_PER_SECOND must be a positive integer, not "1k"/],
+    ['NATTER_UPLOAD_MIN_BYTES_PER_SECOND', '0', /NATTER_UPLOAD_MIN_BYTES_PER_SECOND must be a positive integer, not "0"/],
+    ['NATTER_UPLOAD_RATE_GRACE_MS', String(2 ** 31), /uploadRateGraceMs` must be at most 2147483647/],
   ] as const) {
     it(`refuses to start with ${name}=${value}, saying why`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'natter-body-env-'));

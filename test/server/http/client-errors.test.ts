@@ -5,6 +5,7 @@
  * client cannot hold a connection open by declaring a body it never sends.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ERRORS } from '../../../src/protocol/index.js';
 import { rawRequest as rawTo, unfinishedPost as unfinished } from '../helpers/raw-http.js';
@@ -134,5 +135,40 @@ describe('stalled uploads', () => {
       socket.on('data', () => socket.end());
     });
     assert.match(answer, /^HTTP\/1\.1 201 /, answer.slice(0, 300));
+  });
+});
+
+describe('connections that send nothing', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer();
+    await createUsers(t, 'alice');
+  });
+  after(() => t.stop());
+
+  it('are closed after 120 s of silence (Node closes trickling headers, not a socket that never sends a byte)', () => {
+    assert.equal(t.server.http.server.timeout, 120_000);
+  });
+
+  it('are closed once that has passed, while an open WebSocket quiet for longer stays open', async () => {
+    const server = t.server.http.server;
+    server.timeout = 300;
+    try {
+      const alice = await t.login('alice');
+      const { port } = new URL(t.url);
+      const closedAfter = await new Promise<number>((resolve, reject) => {
+        const started = Date.now();
+        const socket = connect(Number(port), '127.0.0.1');
+        socket.on('error', reject);
+        socket.on('close', () => resolve(Date.now() - started));
+      });
+      assert.ok(closedAfter < 5000, `closed after ${closedAfter} ms`);
+      // Alice's socket has been quiet since before that one opened: longer than it.
+      alice.send({ type: 'ping', reqId: 'p' });
+      assert.equal((await alice.next('pong')).reqId, 'p');
+      assert.equal(alice.closed, undefined);
+    } finally {
+      server.timeout = 120_000;
+    }
   });
 });

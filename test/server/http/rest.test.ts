@@ -106,6 +106,31 @@ describe('REST API', () => {
     assert.deepEqual([stranger.status, stranger.body.name], [403, 'NOT_MEMBER']);
   });
 
+  it("refuses a page size of 0 or past the most a page holds (400 BAD_REQUEST, as the frames' BAD_FRAME), never answering another size", async () => {
+    for (const [path, max] of [['/v1/users/bob/conversations/group:club/messages', 200], ['/v1/users/bob/search?q=hello', 50]] as const) {
+      const sep = path.includes('?') ? '&' : '?';
+      for (const limit of ['0', String(max + 1), '00']) {
+        const res = await t.rest('GET', `${path}${sep}limit=${limit}`);
+        assert.deepEqual([res.status, res.body.name], [400, 'BAD_REQUEST'], `${path} limit=${limit}`);
+        assert.match(res.body.message, /at limit/);
+      }
+      assert.equal((await t.rest('GET', `${path}${sep}limit=${max}`)).status, 200, `${path} limit=${max}`);
+    }
+  });
+
+  it('refuses a search bound that reads as a number but is not a time (digits only) with 400 BAD_REQUEST naming it, never taking it for an id', async () => {
+    for (const side of ['before', 'after']) {
+      for (const bound of ['-5', '1e5', '1.5', '+5', '0x10', '9'.repeat(16), 'NaN', '-Infinity']) {
+        const res = await t.rest('GET', `/v1/users/bob/search?q=hello&${side}=${encodeURIComponent(bound)}`);
+        assert.deepEqual([res.status, res.body.name], [400, 'BAD_REQUEST'], `${side}=${bound}`);
+        assert.match(res.body.message, new RegExp(`at ${side}:`));
+      }
+      // A time (digits only) and a message id are still bounds.
+      assert.equal((await t.rest('GET', `/v1/users/bob/search?q=hello&${side}=100000`)).status, 200);
+      assert.equal((await t.rest('GET', `/v1/users/bob/search?q=hello&${side}=0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b`)).status, 200);
+    }
+  });
+
   it('makes friendship mutual over REST', async () => {
     assert.equal((await t.rest('PUT', '/v1/users/alice/friends/carol')).status, 204);
     assert.equal(await t.server.store.areFriends('carol', 'alice'), true);

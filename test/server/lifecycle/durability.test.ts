@@ -1,5 +1,5 @@
 /**
- * Durability of the embedded default: the real server (`src/server/main.ts` under tsx, SQLite)
+ * Durability of the embedded default: the real server (its build or `src/server/main.ts`, SQLite)
  * runs as a child process while several clients send without pause. Killed with SIGKILL mid-run
  * and restarted on the same data dir, it holds every acked message exactly once (seqs without
  * gaps), and resends of the unacked ones never duplicate. Stopped with SIGTERM, it drains: the
@@ -14,11 +14,11 @@ import { after, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
 import { signUserToken } from '../../../src/server/core/auth.js';
-import { freePort, spawnTs, waitForLine } from '../../../bench/lib/spawn.js';
+import { freePort, spawnNode, waitForLine } from '../../../bench/lib/spawn.js';
+import { serverMain } from '../helpers/server-main.js';
 
 const SECRET = 'durability-secret-0123456789';
 const ADMIN_KEY = 'durability-admin-key-0123456789';
-const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
 const USERS = ['u0', 'u1', 'u2', 'u3'];
 const WINDOW = 8;
 const counts = { sent: 0, acked: 0, checked: 0, kills: 0, sigterms: 0, resent: 0 };
@@ -34,10 +34,11 @@ interface Node {
 
 async function startNode(dataDir: string): Promise<Node> {
   const port = await freePort();
-  const child = spawnTs(MAIN, {
+  const { entry, nodeArgs } = serverMain();
+  const child = spawnNode(entry, {
     PORT: String(port), HOST: '127.0.0.1', NATTER_DATA_DIR: dataDir, NATTER_SECRET: SECRET, NATTER_ADMIN_KEY: ADMIN_KEY,
     NATTER_SEND_RATE_PER_MINUTE: '1000000',
-  });
+  }, nodeArgs);
   await waitForLine(child, /listening on/, 60_000);
   return { child, url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/ws` };
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { resolveOptions } from '../../../src/server/options.js';
-import { clientAddress, compileProxyTrust } from '../../../src/server/proxy-trust.js';
+import { capKey, clientAddress, compileProxyTrust } from '../../../src/server/proxy-trust.js';
 import { ADMIN_KEY, SECRET, startServer, type TestServer } from '../helpers/test-server.js';
 
 /** Upgrades with the given X-Forwarded-For; resolves with the HTTP status (101 = open socket). */
@@ -68,6 +68,44 @@ describe('trusted proxies and the client address', () => {
       const other = await upgrade(t.wsUrl, '203.0.113.2');
       assert.equal(other.status, 101);
       open.push(other.ws!);
+    } finally {
+      for (const ws of open) ws.close();
+      await t.stop();
+    }
+  });
+
+  it('groups addresses for the per-address caps: IPv4 by the address, IPv6 by its /64', () => {
+    assert.equal(capKey('203.0.113.7'), '203.0.113.7');
+    assert.equal(capKey('::ffff:203.0.113.7'), '203.0.113.7');
+    assert.notEqual(capKey('203.0.113.7'), capKey('203.0.113.8'));
+    // Every spelling of one /64 is one key; a neighbouring /64 is another.
+    const key = capKey('2001:db8:0:1::1');
+    assert.equal(key, '2001:db8:0:1::/64');
+    for (const a of ['2001:db8:0:1:ffff:ffff:ffff:ffff', '2001:DB8:0000:0001:abcd::', '2001:db8::1:0:0:0:7', '2001:db8:0:1::1%eth0', '2001:db8:0:1:0:0:192.0.2.1']) assert.equal(capKey(a), key, a);
+    for (const a of ['2001:db8:0:2::1', '2001:db8::1', '2001:db9:0:1::1']) assert.notEqual(capKey(a), key, a);
+    assert.equal(capKey('::1'), '0:0:0:0::/64');
+    assert.equal(capKey('not-an-address'), 'not-an-address');
+  });
+
+  it('counts WebSocket connections per IPv6 /64 behind a trusted proxy: another address of the same /64 is the same client', async () => {
+    const t = await startServer({ maxConnectionsPerIp: 2, trustProxy: ['loopback'] });
+    const open: WebSocket[] = [];
+    try {
+      for (const client of ['2001:db8:0:1::1', '2001:db8:0:1:dead:beef:0:2']) {
+        const res = await upgrade(t.wsUrl, client);
+        assert.equal(res.status, 101);
+        open.push(res.ws!);
+      }
+      assert.equal((await upgrade(t.wsUrl, '2001:db8:0:1:ffff:ffff:ffff:fffe')).status, 429, 'a third address of the same /64 is refused');
+      const other = await upgrade(t.wsUrl, '2001:db8:0:2::1');
+      assert.equal(other.status, 101, 'the next /64 has a budget of its own');
+      open.push(other.ws!);
+      // A closed connection gives its /64 its place back.
+      await new Promise<void>((resolve) => { open[0]!.once('close', () => resolve()); open[0]!.close(); });
+      await new Promise((r) => setTimeout(r, 50));
+      const again = await upgrade(t.wsUrl, '2001:db8:0:1::9');
+      assert.equal(again.status, 101);
+      open.push(again.ws!);
     } finally {
       for (const ws of open) ws.close();
       await t.stop();

@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { freePort, waitForLine } from '../../../bench/lib/spawn.js';
+import { serverMainArgs } from '../helpers/server-main.js';
 
-const MAIN = new URL('../../../src/server/main.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'natter-wordlist-env-'));
 const children: ChildProcess[] = [];
 after(() => {
@@ -15,10 +16,11 @@ after(() => {
 });
 
 function start(env: Record<string, string>): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, serverMainArgs(), {
     env: { ...process.env, HOST: '127.0.0.1', NATTER_DATA_DIR: join(dir, 'data'), NATTER_SECRET: 'wordlist-env-secret-0123456789', NATTER_ADMIN_KEY: 'wordlist-env-admin-key', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stdout!.resume();
   children.push(child);
   let err = '';
   child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -28,19 +30,19 @@ function start(env: Record<string, string>): { child: ChildProcess; stderr: () =
 test('entries of the file, with their own modes, and the default mode show in GET /v1/wordlist', async () => {
   const file = join(dir, 'words.txt');
   writeFileSync(file, '# site words\nＤａｒｎ\nscam\tmask\n笨蛋\n');
-  // A port of this suite's own range (9200-9299), not a random one.
-  const { child } = start({ PORT: '9247', NATTER_WORDLIST_FILE: file, NATTER_WORDLIST_MODE: 'reject' });
-  const deadline = Date.now() + 20_000;
+  // Asked once the server says it listens (tsx loading it took over 20 s at load 26), on a port
+  // found free (a fixed one was shared with every other checkout running this file).
+  const port = await freePort();
+  const { child } = start({ PORT: String(port), NATTER_WORDLIST_FILE: file, NATTER_WORDLIST_MODE: 'reject' });
   let body: unknown;
-  while (Date.now() < deadline) {
-    const res = await fetch('http://127.0.0.1:9247/v1/wordlist', { headers: { authorization: 'Bearer wordlist-env-admin-key' } }).catch(() => undefined);
-    if (res?.ok) {
-      body = await res.json();
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await waitForLine(child, /natter-server listening on/, 120_000);
+    const res = await fetch(`http://127.0.0.1:${port}/v1/wordlist`, { headers: { authorization: 'Bearer wordlist-env-admin-key' } });
+    assert.equal(res.status, 200);
+    body = await res.json();
+  } finally {
+    child.kill('SIGTERM');
   }
-  child.kill('SIGTERM');
   assert.deepEqual(body, { mode: 'reject', items: [], configured: [{ word: 'darn' }, { word: 'scam', mode: 'mask' }, { word: '笨蛋' }] });
 });
 

@@ -19,16 +19,20 @@ describe('public-target: which addresses are public', () => {
     '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '192.0.2.1',
     '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1',
     'ff02::1', '2001:db8::1',
+    // IPv4-compatible (deprecated): tunnelled to the IPv4 address inside where sit is up; ipaddr.js called the hex form unicast.
+    '::127.0.0.1', '::7f00:1', '::10.0.0.1', '::a00:1', '::a9fe:a9fe',
   ];
   for (const address of privateOnes) {
     it(`refuses ${address}`, () => assert.equal(isPublicAddress(address), false));
   }
-  for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) {
+  for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8', '::808:808']) {
     it(`accepts ${address}`, () => assert.equal(isPublicAddress(address), true));
   }
   it('loopback only with the switch, and never other private ranges', () => {
     assert.equal(isPublicAddress('127.0.0.1', { allowLoopback: true }), true);
     assert.equal(isPublicAddress('::1', { allowLoopback: true }), true);
+    assert.equal(isPublicAddress('::7f00:1', { allowLoopback: true }), true);
+    assert.equal(isPublicAddress('::a00:1', { allowLoopback: true }), false);
     assert.equal(isPublicAddress('10.0.0.1', { allowLoopback: true }), false);
   });
   it('garbage is not an address', () => assert.equal(isPublicAddress('not-an-ip'), false));
@@ -50,6 +54,7 @@ describe('public-target: URL checks', () => {
     for (const url of [
       'https://127.0.0.1/', 'https://[::1]/', 'https://10.0.0.1/', 'https://169.254.169.254/',
       'https://[::ffff:7f00:1]/', 'https://2130706433/', 'https://0x7f.1/', 'https://[fe80::1]/',
+      'https://[::127.0.0.1]/', 'https://0177.0.0.1/', 'https://127.1/', 'https://[64:ff9b::a00:1]/',
     ]) {
       assert.throws(() => checkTargetUrl(url), refused('address'), url);
     }

@@ -6,13 +6,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
 import { REFUSED_HOLD_MS } from '../../../src/server/core/frame-rates.js';
 import { cmid, createUsers, startServer, text } from '../helpers/test-server.js';
 import { TestSocket } from '../helpers/ws-client.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { serverOnEachStore } from '../helpers/store-server.js';
 
 const counts = { connectionsTried: 0, refused: 0, historyRequests: 0 };
@@ -34,9 +35,9 @@ function upgradeStatus(wsUrl: string): Promise<{ status: number; ws?: WebSocket;
   });
 }
 
-async function until(predicate: () => boolean, what: string, ms = 20_000): Promise<void> {
+async function until(predicate: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -97,6 +98,58 @@ describe('connection limits', () => {
       }
       assert.equal(status, 101);
       for (const ws of open) ws.close();
+    } finally {
+      await t.stop();
+    }
+  });
+
+  /** A TCP connection to `url`'s port that sends nothing, once connected. */
+  const idle = (url: string): Promise<Socket> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(Number(new URL(url).port), '127.0.0.1', () => resolve(socket));
+      socket.on('error', reject);
+    });
+  const healthz = (url: string) => rawRequest(url, 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+
+  it('answers an HTTP connection past maxHttpConnectionsPerIp with 429 TOO_MANY_CONNECTIONS unread, and takes one again once one closes; WebSockets leave the count', async () => {
+    const t = await startServer({ maxHttpConnectionsPerIp: 3, maxConnectionsPerIp: 5 });
+    try {
+      const held = await Promise.all([idle(t.url), idle(t.url), idle(t.url)]);
+      counts.connectionsTried += 4;
+      const refused = await healthz(t.url);
+      counts.refused++;
+      assert.match(refused, /^HTTP\/1.1 429 /);
+      assert.deepEqual(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4)).name, 'TOO_MANY_CONNECTIONS');
+      // An upgrade is an HTTP request first: refused too.
+      counts.connectionsTried++;
+      assert.equal((await upgradeStatus(t.wsUrl)).status, 429);
+      held.pop()!.destroy();
+      await until(async () => /^HTTP\/1.1 200 /.test(await healthz(t.url)), 'a slot to free');
+      for (const s of held) s.destroy();
+      // Five WebSockets from the address (its own cap) and still room for HTTP: upgraded connections left this count.
+      const sockets: WebSocket[] = [];
+      for (let i = 0; i < 5; i++) {
+        counts.connectionsTried++;
+        const res = await upgradeStatus(t.wsUrl);
+        assert.equal(res.status, 101);
+        sockets.push(res.ws!);
+      }
+      const more = await Promise.all([idle(t.url), idle(t.url)]);
+      assert.match(await healthz(t.url), /^HTTP\/1.1 200 /);
+      for (const s of more) s.destroy();
+      for (const ws of sockets) ws.close();
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('does not cap the HTTP connections of a trusted proxy, which carries many clients', async () => {
+    const t = await startServer({ maxHttpConnectionsPerIp: 2, trustProxy: ['loopback'] });
+    try {
+      const held = await Promise.all([idle(t.url), idle(t.url), idle(t.url)]);
+      counts.connectionsTried += 4;
+      assert.match(await healthz(t.url), /^HTTP\/1.1 200 /);
+      for (const s of held) s.destroy();
     } finally {
       await t.stop();
     }
@@ -242,7 +295,11 @@ describe('frame budgets', () => {
       const err = await s.next('error');
       assert.equal(err.name, 'RATE_LIMITED');
       assert.ok(err.retryAfterMs! > 0);
-      await s.roundTrip().catch(() => undefined);
+      // The server has handled what came before: a ping before a session is answered (an error, as a frame before a
+      // session is), and the socket stays open. Not roundTrip(): it waits for a pong that never comes, past the
+      // server's deadline for a session to open, which then closes the socket.
+      s.send({ type: 'ping', reqId: 'after-the-refusal' });
+      await s.nextOf(['pong', 'error']);
       assert.equal(s.closed, undefined);
       assert.equal(t.server.core.registry.isOnline('mallory'), false);
       // Another user opens normally.
@@ -306,6 +363,56 @@ describe('invalid frame floods', () => {
       bob.send({ type: 'message.send', clientMsgId, conversationId: 'p2p:alice', elem: text('still here') });
       await bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);
       bob.close();
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('counts valid frames before a session (but session.open) as invalid: a stranger\'s flood of them is answered UNAUTHENTICATED and cut at maxBadFramesPerMinute; frames sent right after a session.open wait for it', async () => {
+    const t = await startServer({ maxBadFramesPerMinute: 50 });
+    try {
+      await createUsers(t, 'alice');
+      const s = await t.connect();
+      for (let i = 0; i < 5_000; i++) s.send({ type: 'ping', reqId: `p${i}` });
+      const closed = await s.closedBy(10_000);
+      assert.deepEqual([closed.code, closed.reason], [1008, 'BAD_FRAME']);
+      const errors = s.received.filter((f) => f.type === 'error');
+      assert.equal(errors.length, 51, 'one answer for each of the 50 taken, one for the close, nothing for the rest');
+      assert.deepEqual([errors[0]!.type === 'error' && errors[0]!.name, errors[0]!.type === 'error' && errors[0]!.reqId], ['UNAUTHENTICATED', 'p0']);
+      counts.refused++;
+      // Pipelined behind a session.open, frames are answered as the session's.
+      const alice = await t.connect();
+      alice.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('alice') });
+      for (let i = 0; i < 60; i++) alice.send({ type: 'ping', reqId: `q${i}` });
+      await alice.next('pong', (f) => f.reqId === 'q59');
+      assert.equal(alice.received.filter((f) => f.type === 'error').length, 0);
+      alice.close();
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('counts session.open frames past the attempts a socket may make, or while one is open or opening, as invalid: a stranger\'s flood of them is cut at maxBadFramesPerMinute; a refused open may still be retried', async () => {
+    const t = await startServer({ maxBadFramesPerMinute: 50 });
+    try {
+      await createUsers(t, 'alice');
+      const s = await t.connect();
+      for (let i = 0; i < 5_000; i++) s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: 'a.b.c' });
+      const closed = await s.closedBy(10_000);
+      assert.deepEqual([closed.code, closed.reason], [1008, 'BAD_FRAME']);
+      const errors = s.received.filter((f) => f.type === 'error');
+      assert.ok(errors.length >= 51 && errors.length <= 61, `${errors.length} answers: at most 10 opens taken, 50 refused, one for the close`);
+      assert.match((errors.at(-1) as { message: string }).message, /More than 50 invalid frames in a minute/);
+      counts.refused++;
+      const retry = await t.connect();
+      retry.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: 'a.b.c' });
+      assert.equal((await retry.next('error')).name, 'TOKEN_INVALID');
+      retry.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('alice') });
+      await retry.next('sync.done');
+      retry.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('alice') });
+      const again = await retry.next('error');
+      assert.deepEqual([again.name, again.message], ['BAD_REQUEST', 'The session is already open.']);
+      retry.close();
     } finally {
       await t.stop();
     }

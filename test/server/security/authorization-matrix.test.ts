@@ -179,13 +179,18 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
       const filtered = [
         { from: 'carol' }, { from: 'bob', kind: 'text' }, { after: 0 }, { before: o.groupMsgId }, { after: o.bobCarolMsgId }, { kind: 'text', after: 0, before: 0xffffffffffff },
       ];
-      for (const [i, extra] of filtered.entries()) {
-        const reqId = `search-f${i}`;
-        o.alice.send({ type: 'search.fetch', reqId, query: 'for', ...extra });
-        const found = (await o.alice.next('search.results', (f) => f.reqId === reqId)).results as SearchResult[];
-        assert.ok(found.every((r) => r.message.id !== o.groupMsgId && r.message.id !== o.bobCarolMsgId), reqId);
-        counts.frameChecks++;
+      // With the words, and without any (the filters alone: every message they let through, SPEC §12).
+      for (const query of ['for', '']) {
+        for (const [i, extra] of [...filtered, { kind: 'image' }, { from: 'bob', kind: 'link' }].entries()) {
+          const reqId = `search-f${query}${i}`;
+          o.alice.send({ type: 'search.fetch', reqId, query, ...extra });
+          const found = (await o.alice.next('search.results', (f) => f.reqId === reqId)).results as SearchResult[];
+          assert.ok(found.every((r) => r.message.id !== o.groupMsgId && r.message.id !== o.bobCarolMsgId), reqId);
+          counts.frameChecks++;
+        }
       }
+      o.alice.send({ type: 'search.fetch', reqId: 'search-fg0', query: '', conversationId: 'group:g', from: 'bob' });
+      assert.equal((await o.alice.next('error', (f) => f.reqId === 'search-fg0')).name, 'NOT_MEMBER');
       o.alice.send({ type: 'search.fetch', reqId: 'search-fg', query: 'group', conversationId: 'group:g', from: 'bob' });
       assert.equal((await o.alice.next('error', (f) => f.reqId === 'search-fg')).name, 'NOT_MEMBER');
       counts.frameChecks++;
@@ -582,7 +587,11 @@ describe('authorisation matrix', () => {
     assert.deepEqual(filtered.body.results, [], 'a filter never widens the search');
     const filteredGroup = await t.rest('GET', '/v1/users/alice/search?q=group&conversationId=group:g&from=bob');
     assert.deepEqual([filteredGroup.status, filteredGroup.body.name], [403, 'NOT_MEMBER']);
-    counts.restChecks += 4;
+    const noWords = await t.rest('GET', '/v1/users/alice/search?from=bob');
+    assert.ok(noWords.body.results.every((r: SearchResult) => r.message.id !== o.groupMsgId && r.message.id !== o.bobCarolMsgId), 'without words neither');
+    const noWordsGroup = await t.rest('GET', '/v1/users/alice/search?conversationId=group:g&kind=text');
+    assert.deepEqual([noWordsGroup.status, noWordsGroup.body.name], [403, 'NOT_MEMBER']);
+    counts.restChecks += 6;
   });
 
   it('locks a removed member out of sending, reading, history and live delivery', async () => {
@@ -595,12 +604,14 @@ describe('authorisation matrix', () => {
     assert.equal((await o.carol.next('error', (f) => f.reqId === 'rm2')).name, 'NOT_MEMBER');
     o.carol.send({ type: 'search.fetch', reqId: 'rm3', query: 'for the group' });
     assert.deepEqual((await o.carol.next('search.results', (f) => f.reqId === 'rm3')).results, [], 'a conversation left is not searched');
+    o.carol.send({ type: 'search.fetch', reqId: 'rm4', query: '', from: 'bob' });
+    assert.ok(((await o.carol.next('search.results', (f) => f.reqId === 'rm4')).results as SearchResult[]).every((r) => r.message.conversationId !== 'group:g'), 'nor without words');
     const clientMsgId = cmid();
     o.bob.send({ type: 'message.send', clientMsgId, conversationId: 'group:g', elem: text('after carol left') });
     await o.bob.next('message.ack', (f) => f.clientMsgId === clientMsgId);
     await o.carol.roundTrip();
     assert.ok(!o.carol.received.some((f) => f.type === 'message.new' && f.message.clientMsgId === clientMsgId));
-    counts.frameChecks += 4;
+    counts.frameChecks += 5;
   });
 
   it("keeps what came before a member's join from them in a since-join group (the default): replay, history, REST, forward, reply quotes", async () => {

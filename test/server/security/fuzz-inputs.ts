@@ -68,6 +68,11 @@ export function validFrames(token: string): Record<string, unknown>[] {
     // Search filters: sender, id and time bounds, kind (SEARCH_FILTER_INVALID, BAD_FRAME); hostile ids come from the mutations.
     { type: 'search.fetch', reqId: 'sr', query: 'zebra', from: 'bob', before: '01a2-x', after: 1_700_000_000_000, kind: 'file' },
     { type: 'search.fetch', reqId: 'sr', query: 'zebra', conversationId: 'group:g', before: 1_900_000_000_000, after: 'm1', kind: 'location' },
+    // Without words (the filters alone), and a word too short for the index (the scan, bounded a page: its cursor is mutated too).
+    { type: 'search.fetch', reqId: 'sr', query: '', from: 'bob', kind: 'image', after: 0 },
+    { type: 'search.fetch', reqId: 'sr', query: ' ', conversationId: 'group:g', kind: 'link', before: 'm1' },
+    { type: 'search.fetch', reqId: 'sr', query: 'z', conversationId: 'group:g', cursor: 'm1', limit: 50 },
+    { type: 'history.fetch', reqId: 'h', conversationId: 'group:g', around: 'm1', limit: 9 },
     // Mutes (SPEC §10): a conversation until a time or for good, do-not-disturb, unmute.
     { type: 'mute.set', reqId: 'mu', conversationId: 'group:g', until: 1_900_000_000_000 },
     { type: 'mute.set', reqId: 'mu', conversationId: 'p2p:bob', until: 0 },

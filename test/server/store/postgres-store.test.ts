@@ -114,13 +114,23 @@ describe('PostgreSQL store under the commit batcher', () => {
       const commit = store.commitMessages.bind(store);
       const inFlight: string[][] = [];
       let most = 0;
+      // The first batch's outcome is held until every turn has sent (its commit runs meanwhile):
+      // the batcher adds a second batch only once 32 drafts wait, and a commit that came back
+      // sooner (a loaded test process, a quick database) left no batch to go beside.
+      let release!: () => void;
+      const sentAll = new Promise<void>((r) => (release = r));
+      let first = true;
       store.commitMessages = async (drafts) => {
         const mine = [...new Set(drafts.map((d) => d.key))];
         for (const other of inFlight) assert.ok(!other.some((k) => mine.includes(k)), 'two batches of one conversation in flight');
         inFlight.push(mine);
         most = Math.max(most, inFlight.length);
+        const held = first;
+        first = false;
         try {
-          return await commit(drafts);
+          const outcomes = commit(drafts);
+          if (held) await Promise.all([sentAll, outcomes]);
+          return await outcomes;
         } finally {
           inFlight.splice(inFlight.indexOf(mine), 1);
         }
@@ -133,6 +143,7 @@ describe('PostgreSQL store under the commit batcher', () => {
         for (let i = 0; i < 5; i++) sent.push({ key, outcome: batcher.submit(draft(key, 'x')) });
         await new Promise((r) => setImmediate(r));
       }
+      release();
       const seqs = await Promise.all(sent.map((s) => s.outcome.then(seqOf)));
       assert.ok(most > 1, 'batches of different conversations commit concurrently');
       for (const k of keys) assert.deepEqual(seqs.filter((_, i) => sent[i]!.key === k), range(30));

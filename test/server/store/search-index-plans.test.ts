@@ -11,7 +11,7 @@ import { groupKey } from '../../../src/server/core/conversation-key.js';
 import type { MessageDraft, SearchFilter } from '../../../src/server/core/types.js';
 import { createPostgresSearch, WORDS_VECTOR } from '../../../src/server/store/postgres-search.js';
 import { createPostgresStore } from '../../../src/server/store/postgres-store.js';
-import { searchStatements, type SearchShape } from '../../../src/server/store/sqlite-search.js';
+import { scanFloorStatement, searchStatements, type SearchShape } from '../../../src/server/store/sqlite-search.js';
 import { createSqliteStore } from '../../../src/server/store/sqlite-store.js';
 import { freshSchema, requirePostgres } from '../helpers/services.js';
 import { draft } from './store-contract.js';
@@ -40,9 +40,9 @@ describe('sqlite search: every statement keeps its index (EXPLAIN QUERY PLAN)', 
   });
   after(() => db?.close());
 
-  const params = { viewer: 'v', terms: '["hello"]', limit: 20, key: groupKey('g0'), row: 100, before: 'x', match: '"hello"', from: 'u0', idAbove: 'a', idBelow: 'z', kind: 'text' };
+  const params = { viewer: 'v', terms: '["hello"]', limit: 20, floor: 1, offset: 1999, top: 20000, key: groupKey('g0'), row: 100, before: 'x', match: '"hello"', from: 'u0', idAbove: 'a', idBelow: 'z', kind: 'text' };
   /** Each statement's plan, one line per step. */
-  const plans = (shape: SearchShape) => searchStatements(shape).map((sql) =>
+  const plans = (shape: SearchShape) => [...searchStatements(shape), ...(shape.floor || shape.range ? [scanFloorStatement({ ...shape, floor: false })] : [])].map((sql) =>
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail));
 
   const shapes: SearchShape[] = [];
@@ -51,9 +51,22 @@ describe('sqlite search: every statement keeps its index (EXPLAIN QUERY PLAN)', 
       shapes.push({ plan, key, cursor });
       // Every filter set (sender, id bounds, kind): the same indexes, the filters tested on the rows they give.
       shapes.push({ plan, key, cursor, filter: { sender: true, above: true, below: true, kind: true } });
+      // A scan past SCAN_ROWS rows: the floor's native walk, then the scan above it.
+      if (plan === 'scan' || plan === 'scan-few') shapes.push({ plan, key, cursor, floor: true });
+      // Across, a page walks one rowid range (WALK_ROWS): the floor's native walk and the scan in it.
+      if ((plan === 'scan' || plan === 'scan-few') && !key) shapes.push({ plan, key, cursor, range: true }, { plan, key, cursor, range: true, filter: { sender: true, kind: true } });
     }
   }
-  const name = (s: SearchShape) => `${s.plan}, ${s.key ? 'in one conversation' : 'across'}${s.cursor ? `, cursor by ${s.cursor}` : ''}${s.filter ? ', filtered' : ''}`;
+  // Without words: the kind index, or the viewer's conversations (a sender, a time, text).
+  for (const key of [false, true]) for (const cursor of [undefined, 'row', 'id'] as const) {
+    shapes.push({ plan: 'kinds', key, cursor, noWords: true, filter: { kind: true } });
+    shapes.push({ plan: 'kinds', key, cursor, noWords: true, filter: { sender: true, above: true, below: true, kind: true } });
+    shapes.push({ plan: 'scan', key, cursor, noWords: true, filter: { sender: true } });
+    shapes.push({ plan: 'scan', key, cursor, noWords: true, filter: { above: true, below: true, kind: true } });
+    // Across, as the store runs them: one rowid range a page.
+    if (!key) shapes.push({ plan: 'scan', key, cursor, noWords: true, range: true, filter: { sender: true } }, { plan: 'scan', key, cursor, noWords: true, range: true, filter: { above: true, below: true, kind: true } });
+  }
+  const name = (s: SearchShape) => `${s.plan}${s.noWords ? ' without words' : ''}, ${s.key ? 'in one conversation' : 'across'}${s.cursor ? `, cursor by ${s.cursor}` : ''}${s.filter ? `, filtered by ${Object.keys(s.filter).join(' ')}` : ''}${s.floor ? ', above its floor (and the floor)' : ''}${s.range ? ', one rowid range (and its floor)' : ''}`;
 
   /** What every plan of a shape must (and must not) do. */
   const check = (shape: SearchShape, steps: string[][]) => {
@@ -63,6 +76,14 @@ describe('sqlite search: every statement keeps its index (EXPLAIN QUERY PLAN)', 
       // By its key, or (after ANALYZE, in a loop that knows the conversation) by memberships_by_conv: either is one probe.
       assert.match(text, /^SEARCH ms USING (PRIMARY KEY \(user_id=\?|INDEX memberships_by_conv \(conv_key=\? AND user_id=\?\))/m, `the viewer's memberships by key:\n${text}`);
       assert.match(text, /^SEARCH g USING INDEX sqlite_autoindex_groups_1 \(id=\?\)/m, `the group by its id:\n${text}`);
+    }
+    if (shape.plan === 'kinds') {
+      // The kind index (partial: pictures, media, files, links) newest first, with no sort: a
+      // search for "every picture" reads the pictures it returns and the ones it skips, not the table.
+      const [walk] = steps;
+      assert.match(walk![0]!, /^SEARCH m USING INDEX messages_kind \(search_kind=\?( AND rowid<\?)?\)/, `the walk starts with the kind index:\n${walk!.join('\n')}`);
+      assert.ok(!walk!.some((s) => s.includes('TEMP B-TREE')), `no sort:\n${walk!.join('\n')}`);
+      return;
     }
     if (shape.plan === 'index' || shape.plan === 'above') {
       const [walk, above] = shape.plan === 'index' ? steps : [undefined, steps[0]!];
@@ -81,16 +102,27 @@ describe('sqlite search: every statement keeps its index (EXPLAIN QUERY PLAN)', 
       assert.ok(!above!.some((s) => s.includes('TEMP B-TREE') || s.includes('sqlite_autoindex_messages_1')), `no sort, no conversation index:\n${above!.join('\n')}`);
       return;
     }
-    const [scan] = steps;
-    // The conversation's rows by (conv_key, seq); with the index's few matches, SQLite may take
-    // them (and the rows above the watermark) by rowid instead, once it has statistics.
-    const byConversation = scan!.includes('SEARCH m USING INDEX sqlite_autoindex_messages_1 (conv_key=?)');
-    const byList = shape.plan === 'scan-few' && scan!.includes('MULTI-INDEX OR');
-    assert.ok(byConversation || byList, `the conversation's rows by (conv_key, seq):\n${scan!.join('\n')}`);
-    // In one conversation the (conv_key, seq) index gives newest first; across, the viewer's
-    // conversations are merged by a sort.
-    if (shape.key) assert.ok(!scan!.some((s) => s.includes('TEMP B-TREE')), `no sort in one conversation:\n${scan!.join('\n')}`);
-    if (shape.plan === 'scan-few') assert.ok(scan!.some((s) => /^SCAN messages_words VIRTUAL TABLE INDEX \d+:M1/.test(s)), `the index's matches as a list:\n${scan!.join('\n')}`);
+    if (shape.range) {
+      // The rowid range newest first, no sort, never the conversation's index: at most WALK_ROWS
+      // rows read, whatever the viewer's conversations hold.
+      for (const scan of steps) {
+        assert.ok(scan.includes('SEARCH m USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)'), `the rowid range:\n${scan.join('\n')}`);
+        assert.ok(!scan.some((s) => s.includes('TEMP B-TREE') || s.includes('sqlite_autoindex_messages_1')), `no sort, no conversation index:\n${scan.join('\n')}`);
+      }
+      return;
+    }
+    // The scan, and the floor's walk before it (the same rows in the same order, natively).
+    for (const scan of steps) {
+      // The conversation's rows by (conv_key, seq); with the index's few matches, SQLite may take
+      // them (and the rows above the watermark) by rowid instead, once it has statistics.
+      const byConversation = scan.includes('SEARCH m USING INDEX sqlite_autoindex_messages_1 (conv_key=?)');
+      const byList = shape.plan === 'scan-few' && scan.includes('MULTI-INDEX OR');
+      assert.ok(byConversation || byList, `the conversation's rows by (conv_key, seq):\n${scan.join('\n')}`);
+      // In one conversation the (conv_key, seq) index gives newest first; across, the viewer's
+      // conversations are merged by a sort.
+      if (shape.key) assert.ok(!scan.some((s) => s.includes('TEMP B-TREE')), `no sort in one conversation:\n${scan.join('\n')}`);
+      if (shape.plan === 'scan-few') assert.ok(scan.some((s) => /^SCAN messages_words VIRTUAL TABLE INDEX \d+:M1/.test(s)), `the index's matches as a list:\n${scan.join('\n')}`);
+    }
   };
 
   for (const shape of shapes) it(`${name(shape)}: as planned without statistics (as the store runs)`, () => check(shape, plans(shape)));
@@ -131,7 +163,15 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
       FROM r;
       INSERT INTO message_words (conv_key, seq, id, text, words) SELECT k, seq, id, words, ${WORDS_VECTOR('words')} FROM r WHERE seq <= 990;
       INSERT INTO search_marks (conv_key, seq) SELECT 'group:g' || g, 990 FROM generate_series(0, 199) AS g ON CONFLICT (conv_key) DO UPDATE SET seq = 990`);
-    await pool.query('UPDATE conversations SET last_seq = 1000');
+    // A picture in one of a hundred rows after them (seqs 1001–1010, pending: read from messages).
+    await pool.query(`
+      INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, body)
+      SELECT 'group:g' || (i % 200), 1001 + i / 200, lpad((200000 + i)::text, 12, '0'), 'u' || (i % 7), 'p' || i,
+        json_build_object('id', lpad((200000 + i)::text, 12, '0'), 'conversationId', 'group:g' || (i % 200), 'seq', 1001 + i / 200,
+          'clientMsgId', 'p' || i, 'sender', 'u' || (i % 7), 'time', 1,
+          'elem', json_build_object('type', 'image', 'url', '/f/' || i, 'width', 1, 'height', 1, 'size', 1, 'mime', 'image/png'))::text
+      FROM generate_series(0, 1999) AS i`);
+    await pool.query('UPDATE conversations SET last_seq = 1010');
     await pool.query('ANALYZE messages, message_words, search_marks, memberships, groups, conversations');
   });
   after(async () => {
@@ -139,14 +179,14 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
     await schema?.drop();
   });
 
-  /** The plan PostgreSQL chooses for the statement search runs for `query` (scope: one conversation or all). */
+  /** The plan PostgreSQL chooses for the statement search runs for `query` (scope: one conversation or all; '': none, by the filters). */
   const planOf = async (query: string, key?: string, filter?: SearchFilter): Promise<PlanNode[]> => {
     let plan: { Plan: PlanNode }[] = [];
     const explain = createPostgresSearch(async (sql, params) => {
       plan = (await pool.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN'];
       return [];
     }, () => ({}) as Message);
-    await explain.searchMessages('v', { terms: searchTerms(query)!, limit: 20, ...(key && { key }), ...(filter && { filter }) });
+    await explain.searchMessages('v', { terms: searchTerms(query, true)!, limit: 20, ...(key && { key }), ...(filter && { filter }) });
     const all: PlanNode[] = [];
     const walk = (n: PlanNode) => {
       all.push(n);
@@ -175,8 +215,8 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
   // Filters (sender, id bounds, kind) are tested on the rows the same indexes give: a sender
   // common or absent, a kind read from the body, the id bounds on the walks.
   const filters: SearchFilter[] = [
-    { sender: 'u1' }, { sender: 'nobody' }, { elemType: 'file' }, { idAbove: '000000100000', idBelow: '000000150000' },
-    { sender: 'u1', elemType: 'text', idBelow: '000000199000' },
+    { sender: 'u1' }, { sender: 'nobody' }, { kind: 'file' }, { idAbove: '000000100000', idBelow: '000000150000' },
+    { sender: 'u1', kind: 'text', idBelow: '000000199000' },
   ];
   it('filtered: a rare word still takes message_words_conv_words, a common one in one conversation still walks its id index, never a sequential scan', async () => {
     for (const filter of filters) {
@@ -190,6 +230,25 @@ describe('postgres search: a rare term takes the (conversation, words) index (EX
         assert.ok(!seqScanOfMessages(common), `a sequential scan (${JSON.stringify(filter)}):\n${show(common)}`);
         assert.ok(!common.some((n) => n['Index Name'] === 'messages_idempotency'), `the sender's rows by messages_idempotency, unordered (${JSON.stringify(filter)}):\n${show(common)}`);
         if (key) assert.ok(common.some((n) => n['Index Name'] === 'message_words_conv_id' && n['Scan Direction'] === 'Backward'), `not walked newest first (${JSON.stringify(filter)}):\n${show(common)}`);
+      }
+    }
+  });
+  it('without words, by kind: every picture (from one sender too) is read from messages_kind newest first, never sequentially', async () => {
+    for (const key of [undefined, groupKey('g0')]) {
+      for (const filter of [{ kind: 'image' }, { kind: 'image', sender: 'u3' }, { kind: 'link' }] satisfies SearchFilter[]) {
+        const plan = await planOf('', key, filter);
+        assert.ok(!seqScanOfMessages(plan), `a sequential scan (${JSON.stringify(filter)}):\n${show(plan)}`);
+        // In one conversation the planner may walk its (conv_key, id) index instead: its rows, newest first.
+        const ok = plan.some((n) => n['Index Name'] === 'messages_kind') || (key !== undefined && plan.some((n) => n['Index Name'] === 'messages_by_id'));
+        assert.ok(ok, `messages_kind not used (${JSON.stringify(filter)}):\n${show(plan)}`);
+      }
+    }
+  });
+  it('without words, by sender or time: the viewer\'s rows by an index, never sequentially', async () => {
+    for (const key of [undefined, groupKey('g0')]) {
+      for (const filter of [{ sender: 'u1' }, { idAbove: '000000100000', idBelow: '000000100500' }, { kind: 'text', sender: 'u1' }] satisfies SearchFilter[]) {
+        const plan = await planOf('', key, filter);
+        assert.ok(!seqScanOfMessages(plan), `a sequential scan (${JSON.stringify(filter)}):\n${show(plan)}`);
       }
     }
   });

@@ -69,23 +69,38 @@ async function seededBeforeWordsApart(more?: (store: Store) => Promise<void>): P
 const texts = async (store: Store, term: string) =>
   (await store.searchMessages('b', { terms: [term], limit: 10 })).map((m) => (m.elem as { text: string }).text);
 
+/** Search finds the seeded texts: by a word, newest first, and in Chinese. */
+async function findsTheSeed(store: Store): Promise<void> {
+  assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
+  assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
+}
+
+/** `field` of each line logged whose message matches `pattern`. */
+const logged = (lines: { obj: unknown; msg?: string }[], pattern: RegExp, field = 'rows') =>
+  lines.filter((l) => pattern.test(l.msg ?? '')).map((l) => (l.obj as Record<string, unknown>)[field]);
+
+/** A SQLite file seeded by this release, then taken back to an older layout by `sql`. */
+async function seededSqlite(sql: string): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'natter-search-up-')), 'natter.db');
+  const first = createSqliteStore(file);
+  await seed(first);
+  await first.close();
+  const db = new Database(file);
+  db.exec(sql);
+  db.close();
+  return file;
+}
+
 describe('search on a database made before it', () => {
   it('sqlite: indexes every stored message once on open, and says so', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'natter-search-up-')), 'natter.db');
-    const first = createSqliteStore(file);
-    await seed(first);
-    await first.close();
     // The layout before search: no index.
-    const db = new Database(file);
-    db.exec('DROP TABLE messages_words; DROP TABLE messages_vocab;');
-    db.close();
+    const file = await seededSqlite('DROP TABLE messages_words; DROP TABLE messages_vocab;');
 
     const { logger, lines } = recorder();
     const store = createSqliteStore(file, { logger });
     try {
-      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
-      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
-      assert.deepEqual(lines.filter((l) => /indexed for search/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+      await findsTheSeed(store);
+      assert.deepEqual(logged(lines, /indexed for search/), [3]);
     } finally {
       await store.close();
     }
@@ -96,25 +111,18 @@ describe('search on a database made before it', () => {
   });
 
   it('sqlite: replaces the trigram index of 2026-12-05 with the word index once on open, and says so', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'natter-search-up-')), 'natter.db');
-    const first = createSqliteStore(file);
-    await seed(first);
-    await first.close();
     // The trigram layout: search_text filled, a trigram FTS table over it, no word index.
-    const db = new Database(file);
-    db.exec(`DROP TABLE messages_words; DROP TABLE messages_vocab;
+    const file = await seededSqlite(`DROP TABLE messages_words; DROP TABLE messages_vocab;
       ALTER TABLE messages ADD COLUMN search_text TEXT; UPDATE messages SET search_text = lower(json_extract(body, '$.elem.text'));
       CREATE VIRTUAL TABLE messages_search USING fts5(search_text, content='messages', content_rowid='rowid', tokenize='trigram', detail='none', columnsize=0);
       INSERT INTO messages_search (messages_search) VALUES ('rebuild');`);
-    db.close();
 
     const { logger, lines } = recorder();
     const store = createSqliteStore(file, { logger });
     try {
-      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
-      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
+      await findsTheSeed(store);
       assert.deepEqual(await texts(store, 'aard'), ['old aardvark again', 'old aardvark'], 'a prefix');
-      assert.deepEqual(lines.filter((l) => /indexed for search/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+      assert.deepEqual(logged(lines, /indexed for search/), [3]);
     } finally {
       await store.close();
     }
@@ -132,9 +140,8 @@ describe('search on a database made before it', () => {
     const { logger, lines } = recorder();
     const store = await createPostgresStore({ connectionString: url, logger });
     try {
-      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
-      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
-      assert.deepEqual(lines.filter((l) => /migration 7/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+      await findsTheSeed(store);
+      assert.deepEqual(logged(lines, /migration 7/), [3]);
     } finally {
       await store.close();
     }
@@ -150,9 +157,8 @@ describe('search on a database made before it', () => {
     const { logger, lines } = recorder();
     const store = await createPostgresStore({ connectionString: url, logger });
     try {
-      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
-      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
-      assert.deepEqual(lines.filter((l) => /migration 16/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+      await findsTheSeed(store);
+      assert.deepEqual(logged(lines, /migration 16/), [3]);
       const { rows } = await client.query(`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'messages' AND indexname IN ('messages_search', 'messages_words', 'messages_conv_words') ORDER BY 1`);
       assert.deepEqual(rows.map((r) => r.indexname), ['messages_conv_words'], 'the trigram index gone, the words indexed by conversation (migration 26)');
     } finally {
@@ -173,12 +179,11 @@ describe('search on a database made before it', () => {
     const { logger, lines } = recorder();
     const store = await createPostgresStore({ connectionString: url, logger });
     try {
-      assert.deepEqual(lines.filter((l) => /migration 26/.test(l.msg ?? '')).map((l) => (l.obj as { index: string }).index), ['messages_conv_words']);
+      assert.deepEqual(logged(lines, /migration 26/, 'index'), ['messages_conv_words']);
       const { rows } = await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'messages' AND indexname IN ('messages_words', 'messages_conv_words')`);
       assert.deepEqual(rows.map((r) => r.indexname), ['messages_conv_words']);
       assert.match(rows[0].indexdef, /gin \(conv_key, search_words\)/);
-      assert.deepEqual(await texts(store, 'aardvark'), ['old aardvark again', 'old aardvark']);
-      assert.deepEqual(await texts(store, '斑马'), ['旧的斑马']);
+      await findsTheSeed(store);
     } finally {
       await store.close();
     }
@@ -190,7 +195,7 @@ describe('search on a database made before it', () => {
     const { logger, lines } = recorder();
     const store = await createPostgresStore({ connectionString: url, logger, searchIndex: false });
     try {
-      assert.deepEqual(lines.filter((l) => /migration 29/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [3]);
+      assert.deepEqual(logged(lines, /migration 29/), [3]);
       const { rows: words } = await client.query('SELECT seq, text FROM message_words ORDER BY seq');
       assert.deepEqual(words.map((r) => [Number(r.seq), r.text]), [[1, 'old aardvark'], [2, '旧的斑马'], [3, 'old aardvark again']]);
       const { rows: marks } = await client.query('SELECT conv_key, seq FROM search_marks');
@@ -202,6 +207,62 @@ describe('search on a database made before it', () => {
       assert.deepEqual(row, { search_text: null, search_words: null });
       assert.equal((await client.query('SELECT 1 FROM message_words WHERE seq = 4')).rowCount, 0);
       assert.deepEqual(await texts(store, 'aardvark'), ['new aardvark', 'old aardvark again', 'old aardvark']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  /** A picture and a link beside the seed's texts; `kinds` reads what a search by kind without words finds. */
+  const picture = (store: Store) => store.commitMessages([
+    draft(k, 'a', { id: newMessageId(), elem: { type: 'image', url: '/files/old', width: 1, height: 1, size: 1, mime: 'image/png' } }),
+    draft(k, 'a', { id: newMessageId(), elem: { type: 'text', text: 'old www.example.org' } }),
+  ]);
+  const kinds = async (store: Store) => Promise.all((['image', 'link'] as const).map(async (kind) =>
+    (await store.searchMessages('b', { terms: [], limit: 10, filter: { kind } })).map((m) => m.elem.type)));
+
+  it('sqlite: indexes the kind of every stored message once on open (pictures and links found without words), and says so', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'natter-search-up-')), 'natter.db');
+    const first = createSqliteStore(file);
+    await seed(first);
+    await picture(first);
+    await first.close();
+    const db = new Database(file);
+    db.exec('DROP INDEX messages_kind; ALTER TABLE messages DROP COLUMN search_kind');
+    db.close();
+
+    const { logger, lines } = recorder();
+    const store = createSqliteStore(file, { logger });
+    try {
+      assert.deepEqual(lines.filter((l) => /by kind/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [2]);
+      assert.deepEqual(await kinds(store), [['image'], ['text']]);
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file);
+    assert.equal(check.prepare(`SELECT count(*) FROM sqlite_master WHERE name = 'messages_kind'`).pluck().get(), 1);
+    assert.deepEqual(check.prepare('SELECT search_kind FROM messages ORDER BY rowid').pluck().all(), [null, null, null, 'image', 'link']);
+    check.close();
+  });
+
+  it('postgres: migration 33 indexes the kind of every stored message (pictures and links found without words), logged', async () => {
+    const { url, drop } = await freshSchema();
+    after(drop);
+    const first = await createPostgresStore({ connectionString: url });
+    await seed(first);
+    await picture(first);
+    await first.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    after(() => client.end());
+    await client.query('DROP INDEX messages_kind; DROP FUNCTION natter_search_kind(text); DROP FUNCTION natter_elem_type(text); DELETE FROM natter_migrations WHERE version = 33');
+
+    const { logger, lines } = recorder();
+    const store = await createPostgresStore({ connectionString: url, logger });
+    try {
+      assert.deepEqual(lines.filter((l) => /migration 33/.test(l.msg ?? '')).map((l) => (l.obj as { rows: number }).rows), [2]);
+      const { rows } = await client.query('SELECT natter_search_kind(body) AS kind FROM messages ORDER BY seq');
+      assert.deepEqual(rows.map((r) => r.kind), [null, null, null, 'image', 'link']);
+      assert.deepEqual(await kinds(store), [['image'], ['text']]);
     } finally {
       await store.close();
     }

@@ -13,6 +13,17 @@ import { withoutSeq } from '../../../src/server/store/sqlite-writer.js';
 import { changeDraft } from './store-changes-contract.js';
 import { draft } from './store-contract.js';
 
+/** A database file of its own, in a fresh directory named from `prefix`. */
+const freshFile = (prefix: string) => join(mkdtempSync(join(tmpdir(), prefix)), 'natter.db');
+/** A SQLite store on a file of its own (so with its writer thread). */
+const fileStore = (prefix: string) => createSqliteStore(freshFile(prefix));
+
+/** Makes group `r` with the one member `a` and gives its key. */
+async function groupOfA(store: Store): Promise<string> {
+  await store.createGroup({ id: 'r', name: 'R', createdAt: 1 }, ['a']);
+  return groupKey('r');
+}
+
 /** The SQLite store commits messages on a worker thread; the main connection reads and writes the rest. */
 describe('sqlite store: commits on the writer thread', () => {
   let file: string;
@@ -91,6 +102,31 @@ describe('sqlite store: commits on the writer thread', () => {
     }
   });
 
+  it('keeps each conversation\'s last seq whatever its key holds (a batch writes them as one JSON upsert), also after a restart', async () => {
+    // Keys JSON escapes: a quote, a backslash, a control, a line separator, an astral character.
+    const odd = ['q"uote', 'back\\slash', 'tab\tx\u2028', 'astral\u{1f600}'];
+    const keys = [...odd.map((u) => p2pKey('a', u)), groupKey('w')];
+    const batch = () => store.commitMessages(keys.flatMap((k) => [draft(k, 'a'), draft(k, 'a')]));
+    const before = (await store.getConversation('a', groupKey('w')))!.lastSeq;
+    await batch();
+    await batch();
+    const seqsOf = async (s: Store, k: string) => (await s.readRange(k, 'a', { afterSeq: 0, toSeq: 1000, limit: 100, take: 'oldest' })).map((m) => m.seq);
+    for (const k of keys.slice(0, odd.length)) {
+      assert.equal((await store.getConversation('a', k))?.lastSeq, 4, k);
+      assert.deepEqual(await seqsOf(store, k), [1, 2, 3, 4], k);
+    }
+    assert.equal((await store.getConversation('a', groupKey('w')))?.lastSeq, before + 4);
+    // A new writer reads each conversation's last seq from the table: the next seq follows it.
+    const reopened = createSqliteStore(file);
+    try {
+      // (Not in group:w, which this store's writer goes on committing to with its own last seqs.)
+      await reopened.commitMessages(keys.slice(0, odd.length).map((k) => draft(k, 'a')));
+      for (const k of keys.slice(0, odd.length)) assert.deepEqual(await seqsOf(reopened, k), [1, 2, 3, 4, 5], k);
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('serialises a message for the writer as JSON.stringify does, without its seq, in every shape', () => {
     const reference = (m: Message): string => JSON.stringify({ ...m, seq: undefined });
     const plain = (over: Partial<Message> = {}): Message => ({
@@ -110,7 +146,11 @@ describe('sqlite store: commits on the writer thread', () => {
         return { elem, ...rest };
       })(),
     ];
-    for (const m of messages) assert.equal(withoutSeq(m), reference(m));
+    for (const m of messages) {
+      const seq = m.seq;
+      assert.equal(withoutSeq(m), reference(m));
+      assert.equal(m.seq, seq, 'the message keeps its seq');
+    }
   });
 
   it('answers a duplicate with the stored message and a reused id in another conversation with a conflict', async () => {
@@ -146,7 +186,7 @@ describe('sqlite store: commits on the writer thread', () => {
 describe('sqlite store: permission facts held in memory', () => {
   let store: Store;
   before(() => {
-    store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-facts-')), 'natter.db'));
+    store = fileStore('natter-facts-');
   });
   after(async () => {
     await store.close();
@@ -209,10 +249,9 @@ describe('sqlite store: permission facts held in memory', () => {
 
 describe('sqlite store: a batch the writer cannot take', () => {
   it('rejects it whole, stores none of it, and the next batch commits', async () => {
-    const store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-reject-')), 'natter.db'));
+    const store = fileStore('natter-reject-');
     try {
-      await store.createGroup({ id: 'r', name: 'R', createdAt: 1 }, ['a']);
-      const k = groupKey('r');
+      const k = await groupOfA(store);
       const bad = draft(k, 'a');
       // Not JSON: nothing of the batch may reach the writer.
       (bad.message as unknown as Record<string, unknown>)['cloudCustomData'] = 10n;
@@ -366,12 +405,43 @@ describe('sqlite store: the word index merged by the writer between its jobs', (
   });
 });
 
+describe('sqlite store: the writer merges the word index only when something may be left to merge', () => {
+  it('runs no merge step between jobs that wrote no segment (a step is a write transaction of its own)', async () => {
+    const { startLatencyTrace, stopLatencyTrace, takeLatencyTrace } = await import('../../../src/server/core/latency-trace.js');
+    // The trace records, with each job's reply, the time the writer spent merging before it.
+    startLatencyTrace();
+    const store = fileStore('natter-merge-due-');
+    try {
+      await store.createGroup({ id: 'due', name: 'D', createdAt: 1 }, ['a', 'b']);
+      const k = groupKey('due');
+      // 20 sends a job each, the writer idle between them (long enough for a merge step, well
+      // under the quiet time after which the waiting rows move into the index).
+      for (let i = 0; i < 20; i++) {
+        await store.commitMessages([draft(k, 'a', { elem: { type: 'text', text: `due${i}` } })]);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const merges = takeLatencyTrace()['writer.mergeBeforeJob']?.count ?? 0;
+      // One step after the writer starts (an index it did not write may hold segments), none after.
+      assert.ok(merges <= 1, `merge steps ran between jobs that wrote no segment (${merges} of 19 gaps)`);
+      // A move writes a segment (the rows wait for the quiet time): the writer merges again after it.
+      // (A change's segment: the merge test above, whose 40 edits are left unmerged without it.)
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await store.commitMessages([draft(k, 'a')]);
+      assert.ok((takeLatencyTrace()['writer.mergeBeforeJob']?.count ?? 0) >= 1, 'no merge step after a move');
+      assert.equal((await store.searchMessages('b', { terms: ['due7'], limit: 5 })).length, 1);
+    } finally {
+      await store.close();
+      stopLatencyTrace();
+    }
+  });
+});
+
 describe('sqlite store: the writer commits the batches queued together in one transaction', () => {
   it('takes every batch queued when it starts into one commit; a batch that fails there fails alone', async () => {
     const { startLatencyTrace, stopLatencyTrace, takeLatencyTrace } = await import('../../../src/server/core/latency-trace.js');
     // The trace counts the jobs of each transaction; the writer learns of it when it starts.
     startLatencyTrace();
-    const store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-coalesce-')), 'natter.db'));
+    const store = fileStore('natter-coalesce-');
     try {
       await store.createGroup({ id: 'q', name: 'Q', createdAt: 1 }, ['a']);
       const k = groupKey('q');
@@ -398,12 +468,18 @@ describe('sqlite store: the writer commits the batches queued together in one tr
   it('answers the batches of one transaction in one reply, each with its own outcomes (their acks then go out in one turn)', async () => {
     const { startLatencyTrace, stopLatencyTrace, takeLatencyTrace } = await import('../../../src/server/core/latency-trace.js');
     startLatencyTrace();
-    const store = createSqliteStore(join(mkdtempSync(join(tmpdir(), 'natter-one-reply-')), 'natter.db'));
+    const file = freshFile('natter-one-reply-');
+    const store = createSqliteStore(file);
+    // Holds the write lock while the batches are posted: the writer answers none of them before
+    // all are queued (this thread reads a reply already there when it posts a job, and two read
+    // in one task would settle as one run), and they take two transactions at most.
+    const lock = new Database(file, { timeout: 0 });
     try {
       await store.createGroup({ id: 'q', name: 'Q', createdAt: 1 }, ['a']);
       const k = groupKey('q');
       // Batches of 1, 2 and 3 drafts by turns, posted in one turn.
       const order: string[] = [];
+      lock.exec('BEGIN IMMEDIATE');
       const batches = Array.from({ length: 30 }, (_, i) =>
         store.commitMessages(Array.from({ length: (i % 3) + 1 }, () => draft(k, 'a'))).then((outcomes) => {
           order.push('settled');
@@ -412,6 +488,7 @@ describe('sqlite store: the writer commits the batches queued together in one tr
           return outcomes;
         }),
       );
+      lock.exec('ROLLBACK');
       const outcomes = await Promise.all(batches);
       // Each batch has its own drafts' seqs, in the order posted.
       assert.deepEqual(outcomes.map((o) => o.length), batches.map((_, i) => (i % 3) + 1));
@@ -422,8 +499,90 @@ describe('sqlite store: the writer commits the batches queued together in one tr
       const replies = order.filter((x, i) => x === 'settled' && order[i - 1] !== 'settled').length;
       assert.equal(replies, transactions.count, order.join(' '));
     } finally {
+      lock.close();
       await store.close();
       stopLatencyTrace();
+    }
+  });
+});
+
+describe('sqlite store: the latency trace of the writer', () => {
+  it('counts a move before a transaction of several jobs once, not once a job', async () => {
+    const { startLatencyTrace, stopLatencyTrace, takeLatencyTrace } = await import('../../../src/server/core/latency-trace.js');
+    startLatencyTrace();
+    const file = freshFile('natter-trace-move-');
+    const store = createSqliteStore(file);
+    // Another connection to the file, never waiting for a lock: it sees when the writer holds the
+    // write lock (its BEGIN IMMEDIATE is refused) and where the search index's watermark is.
+    const probe = new Database(file, { timeout: 0 });
+    const markOf = probe.prepare('SELECT last_row FROM search_mark').pluck();
+    const writerHoldsLock = (): boolean => {
+      try {
+        probe.exec('BEGIN IMMEDIATE');
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_BUSY') return true;
+        throw err;
+      }
+      probe.exec('ROLLBACK');
+      return false;
+    };
+    try {
+      await store.createGroup({ id: 't', name: 'T', createdAt: 1 }, ['a']);
+      const k = groupKey('t');
+      // More rows than PENDING_MAX (2,000): once the writer has answered their commit, its next
+      // write is the move of 2,000 of them into the index (twenty new words each: it takes a
+      // while). Ten batches posted while that move holds the write lock (the watermark not raised
+      // yet) are on the writer's port when it comes back to it: they commit together, after the
+      // move. This thread waits for the move to start, posts, then checks the move was still
+      // running; only a thread descheduled for the move's whole length misses it (then again).
+      let forced = false;
+      for (let attempt = 0; attempt < 5 && !forced; attempt++) {
+        const words = (i: number) => Array.from({ length: 20 }, (_, j) => `w${attempt}x${i}x${j}`).join(' ');
+        const before = markOf.get() as number;
+        await store.commitMessages(Array.from({ length: 2500 }, (_, i) => draft(k, 'a', { elem: { type: 'text', text: words(i) } })));
+        takeLatencyTrace();
+        const until = Date.now() + 10_000;
+        while (!writerHoldsLock() && markOf.get() === before) assert.ok(Date.now() < until, 'the writer never moved');
+        const batches = Promise.all(Array.from({ length: 10 }, () => store.commitMessages([draft(k, 'a')])));
+        forced = markOf.get() === before;
+        await batches;
+        if (!forced) continue;
+        const trace = takeLatencyTrace();
+        assert.deepEqual({ count: trace['writer.jobsPerTransaction']?.count, max: trace['writer.jobsPerTransaction']?.max }, { count: 1, max: 10 }, 'the ten batches in one transaction');
+        assert.equal(trace['writer.moveBeforeJob']?.count, 1, 'one move, one sample');
+      }
+      assert.ok(forced, 'the batches were posted while the writer moved');
+    } finally {
+      probe.close();
+      await store.close();
+      stopLatencyTrace();
+    }
+  });
+});
+
+describe('sqlite store: the writer\'s replies read as the next job is posted', () => {
+  it('settles a commit answered while the event loop was busy in the task that posts the next job, not after the next poll', async () => {
+    const store = fileStore('natter-replies-');
+    try {
+      const k = await groupOfA(store);
+      await store.commitMessages([draft(k, 'a')]);
+      // The writer answers while this thread is busy (as reading a long poll phase of frames);
+      // whether it got a CPU in that time is the machine's: tried up to five times.
+      let settledInTask = false;
+      for (let attempt = 0; attempt < 5 && !settledInTask; attempt++) {
+        let settled = false;
+        const first = store.commitMessages([draft(k, 'a')]).then(() => void (settled = true));
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+        const next = store.commitMessages([draft(k, 'a')]);
+        // This task's microtasks only: no poll phase comes between.
+        for (let i = 0; i < 50; i++) await null;
+        settledInTask = settled;
+        await Promise.all([first, next]);
+      }
+      assert.ok(settledInTask, 'the first commit settled before the event loop polled again');
+    } finally {
+      await store.close();
     }
   });
 });

@@ -4,7 +4,7 @@ import { ChatError, type ConversationId, type Message } from '../../../src/proto
 import { groupKey, p2pKey } from '../../../src/server/core/conversation-key.js';
 import type { BroadcastQuota, BroadcastRecord } from '../../../src/server/core/broadcast-store.js';
 import type { Store } from '../../../src/server/core/store.js';
-import type { MessageDraft } from '../../../src/server/core/types.js';
+import { UNREAD_COUNT_MAX, type MessageDraft } from '../../../src/server/core/types.js';
 import { changesContract } from './store-changes-contract.js';
 import { webhooksContract } from './store-webhooks-contract.js';
 import { searchContract } from './store-search-contract.js';
@@ -266,6 +266,18 @@ export function storeContract(name: string, factory: () => Promise<Store>): void
       assert.deepEqual(await store.unreadState(k, 'b', 5), { unread: 1, mentioned: true });
       await store.commitMessages([draft(k, 'c', { groupAtUserList: ['@all'] })]);
       assert.deepEqual(await store.unreadState(k, 'a', 6), { unread: 1, mentioned: true });
+    });
+
+    it('counts unread up to UNREAD_COUNT_MAX (the count no longer reads every unread row), a mention older than those still counting', async () => {
+      await store.createGroup({ id: 'g-lurk', name: 'Lurk', createdAt: 1 }, ['talker', 'lurker', 'other']);
+      const k = groupKey('g-lurk');
+      const n = UNREAD_COUNT_MAX + 5;
+      const drafts = Array.from({ length: n }, (_, i) => draft(k, 'talker', i === 0 ? { groupAtUserList: ['lurker'] } : {}));
+      await store.commitMessages(drafts);
+      assert.deepEqual(await store.unreadState(k, 'lurker', 0), { unread: UNREAD_COUNT_MAX, mentioned: true }, 'the mention is the oldest, past the newest counted');
+      assert.deepEqual(await store.unreadState(k, 'other', 0), { unread: UNREAD_COUNT_MAX, mentioned: false });
+      assert.deepEqual(await store.unreadState(k, 'lurker', 1), { unread: UNREAD_COUNT_MAX, mentioned: false }, 'the mention read');
+      assert.deepEqual(await store.unreadState(k, 'other', n - 3), { unread: 3, mentioned: false });
     });
 
     it('gives the newest visible message not excluded from the last message', async () => {

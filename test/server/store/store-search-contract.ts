@@ -18,7 +18,7 @@ export async function send(s: Store, key: string, sender: string, elem: Elem | s
 
 /** The texts `viewer` finds for `query`, newest first. */
 export async function find(s: Store, viewer: string, query: string, over: { key?: string; before?: string; limit?: number; filter?: SearchFilter } = {}): Promise<string[]> {
-  const found = await s.searchMessages(viewer, { terms: searchTerms(query)!, limit: over.limit ?? 20, ...over });
+  const found = await s.searchMessages(viewer, { terms: searchTerms(query, true)!, limit: over.limit ?? 20, ...over });
   return found.map((m) => {
     const e = m.elem;
     return e.type === 'text' ? e.text : e.type === 'file' ? e.name : e.type === 'location' || e.type === 'custom' ? e.description ?? '' : e.type;
@@ -165,23 +165,71 @@ export function searchContract(store: () => Store): void {
     assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa' } }), ['okapi five place', 'okapi-three.pdf', 'okapi one']);
     assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa' }, key: g }), ['okapi five place', 'okapi one']);
     assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'nobody' } }), []);
-    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { elemType: 'file' } }), ['okapi-three.pdf']);
-    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { elemType: 'location' }, key: g }), ['okapi five place']);
-    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { elemType: 'text' } }), ['okapi six', 'okapi two', 'okapi one']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { kind: 'file' } }), ['okapi-three.pdf']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { kind: 'location' }, key: g }), ['okapi five place']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { kind: 'text' } }), ['okapi six', 'okapi two', 'okapi one']);
     assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idBelow: m4.id } }), ['okapi-three.pdf', 'okapi two', 'okapi one']);
     assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idAbove: m2.id } }), ['okapi six', 'okapi five place', 'okapi-three.pdf']);
     assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idAbove: m1.id, idBelow: m6.id }, key: g }), ['okapi five place', 'okapi two']);
-    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idAbove: m1.id, idBelow: m6.id, sender: 'sa', elemType: 'text' } }), []);
-    assert.deepEqual(await find(s, 'sb', 'okap', { filter: { idAbove: m1.id, sender: 'sb', elemType: 'text' } }), ['okapi six', 'okapi two']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { idAbove: m1.id, idBelow: m6.id, sender: 'sa', kind: 'text' } }), []);
+    assert.deepEqual(await find(s, 'sb', 'okap', { filter: { idAbove: m1.id, sender: 'sb', kind: 'text' } }), ['okapi six', 'okapi two']);
     assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa' }, limit: 1, before: m4.id }), ['okapi-three.pdf'], 'with the page cursor');
     // Targeted at someone else, before the viewer joined, recalled: never found, whatever the filter.
-    assert.deepEqual(await find(s, 'sc', 'okapi', { filter: { sender: 'sa', elemType: 'text' } }), ['okapi four for c only', 'okapi one']);
+    assert.deepEqual(await find(s, 'sc', 'okapi', { filter: { sender: 'sa', kind: 'text' } }), ['okapi four for c only', 'okapi one']);
     assert.deepEqual(await find(s, 'sb', 'okapi four', { filter: { sender: 'sa' } }), []);
     await s.addGroupMember('sf1', 'sd');
     await send(s, g, 'sa', 'okapi seven');
     assert.deepEqual(await find(s, 'sd', 'okapi', { filter: { sender: 'sa' } }), ['okapi seven']);
     assert.deepEqual(await find(s, 'sd', 'okapi', { filter: { idBelow: m6.id }, key: g }), []);
     await s.commitChange(changeDraft(g, 'sa', m1.id, { kind: 'recall' }));
-    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa', elemType: 'text' } }), ['okapi seven']);
+    assert.deepEqual(await find(s, 'sb', 'okapi', { filter: { sender: 'sa', kind: 'text' } }), ['okapi seven']);
+  });
+
+  it('search without words: every message the filters let through, newest first, pictures, media, files and links by kind; visibility, floor, recall and edits hold', async () => {
+    const s = store();
+    await s.createGroup({ id: 'sn1', name: 'S', createdAt: 1, historyVisibility: 'since-join' }, ['na', 'nb', 'nc']);
+    const g = groupKey('sn1');
+    const p = p2pKey('na', 'nb');
+    const image = (name: string): Elem => ({ type: 'image', url: `/files/${name}`, width: 10, height: 10, size: 1, mime: 'image/png' });
+    const pic1 = await send(s, g, 'na', image('p1'));
+    await send(s, g, 'na', 'look at https://example.com/a now');
+    await send(s, g, 'nb', 'plain words');
+    await send(s, p, 'na', image('p2'));
+    await send(s, p, 'na', { type: 'file', url: '/files/f', name: 'minutes.pdf', size: 1, mime: 'application/pdf' });
+    await send(s, g, 'na', { type: 'sound', url: '/files/s', size: 1, duration: 2 });
+    await send(s, g, 'na', { type: 'video', url: '/files/v', size: 1, duration: 2, mime: 'video/mp4' });
+    await send(s, g, 'na', image('p3 for c only'), ['na', 'nc']);
+    const plain = await send(s, g, 'na', 'no address, just www dot');
+    await send(s, g, 'nb', 'WWW.Example.org in capitals');
+    await send(s, g, 'na', { type: 'system', text: 'sa joined', event: 'join' } as unknown as Elem);
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'image' } }), ['image', 'image']);
+    assert.deepEqual((await s.searchMessages('nb', { terms: [], limit: 20, filter: { kind: 'image' } })).map((m) => (m.elem as { url: string }).url), ['/files/p2', '/files/p1']);
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'image' }, key: g }), ['image']);
+    assert.deepEqual(await find(s, 'nc', '', { filter: { kind: 'image', sender: 'na' } }), ['image', 'image'], 'the targeted one too, not the 1:1 chat');
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'link' } }), ['WWW.Example.org in capitals', 'look at https://example.com/a now']);
+    assert.deepEqual(await find(s, 'nb', 'look', { filter: { kind: 'link' } }), ['look at https://example.com/a now'], 'words and a kind');
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'sound' } }), ['sound']);
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'video' } }), ['video']);
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'file' } }), ['minutes.pdf']);
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'text', sender: 'nb' } }), ['WWW.Example.org in capitals', 'plain words']);
+    // Everything from a sender, no system note; paged with the cursor.
+    const fromA = ['no address, just www dot', 'video', 'sound', 'minutes.pdf', 'image', 'look at https://example.com/a now', 'image'];
+    assert.deepEqual(await find(s, 'nb', '', { filter: { sender: 'na' } }), fromA);
+    assert.deepEqual(await find(s, 'nb', '', { filter: { sender: 'na' }, limit: 2, before: plain.id }), fromA.slice(1, 3));
+    assert.deepEqual(await find(s, 'nb', '', { filter: { idBelow: pic1.id } }), []);
+    assert.deepEqual(await find(s, 'nb', '', { filter: { idAbove: plain.id } }), ['WWW.Example.org in capitals']);
+    // A late member sees nothing before their join; a recalled picture is found no more; an edit adding an address makes a link.
+    await s.addGroupMember('sn1', 'nd');
+    assert.deepEqual(await find(s, 'nd', '', { filter: { sender: 'na' } }), []);
+    await s.commitChange(changeDraft(g, 'na', pic1.id, { kind: 'recall' }));
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'image' } }), ['image']);
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'image' }, key: g }), []);
+    await s.commitChange(changeDraft(g, 'na', plain.id, { kind: 'edit', text: 'now with http://x.example' }));
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'link', sender: 'na' } }), ['now with http://x.example', 'look at https://example.com/a now']);
+    // A text holding NUL (which PostgreSQL text cannot hold): committed, and a link.
+    await send(s, g, 'na', 'nul\u0000 HTTPS://nul.example');
+    assert.deepEqual(await find(s, 'nb', '', { filter: { kind: 'link', sender: 'na' }, limit: 1 }), ['nul\u0000 HTTPS://nul.example']);
+    assert.deepEqual(await find(s, 'nb', 'nul', { filter: { kind: 'text' } }), ['nul\u0000 HTTPS://nul.example'], 'a kind read from such a body');
+    assert.deepEqual(await find(s, 'nb', '', { filter: { sender: 'na' }, limit: 1 }), ['nul\u0000 HTTPS://nul.example']);
   });
 }

@@ -2,25 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ConversationId, ServerFrameOf } from '../../../src/protocol/index.js';
 import type { SearchResult } from '../../../src/protocol/search-schema.js';
-import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { gnuThree, search, sendText, texts } from '../helpers/search.js';
+import { cmid, createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
-
-let n = 0;
-async function search(s: TestSocket, query: string, extra: Record<string, unknown> = {}) {
-  const reqId = `s${++n}`;
-  s.send({ type: 'search.fetch', reqId, query, ...extra });
-  const f = await s.nextOf(['search.results', 'error']);
-  assert.equal(f.reqId, reqId);
-  return f;
-}
-const texts = (f: ServerFrameOf<'search.results'> | ServerFrameOf<'error'>) =>
-  f.type === 'search.results' ? (f.results as SearchResult[]).map((r) => (r.message.elem as { text: string }).text) : assert.fail(`refused: ${f.name}`);
-
-async function sendText(s: TestSocket, conversationId: ConversationId, body: string) {
-  s.send({ type: 'message.send', clientMsgId: cmid(), conversationId, elem: text(body) });
-  const ack = await s.nextOf(['message.ack', 'message.error']);
-  return ack.type === 'message.ack' ? ack : assert.fail(`send refused: ${ack.name}`);
-}
 
 describe('search over WebSocket and REST (SPEC §12)', () => {
   let t: TestServer;
@@ -87,22 +71,14 @@ describe('search over WebSocket and REST (SPEC §12)', () => {
     assert.equal((await t.rest('GET', '/v1/users/bob/search?q=zebra', undefined, null)).body.name, 'ADMIN_REQUIRED');
   });
   it('filters by sender, kind, and before/after a message or a time, over WebSocket and REST; a bad filter is SEARCH_FILTER_INVALID', async () => {
-    await createUsers(t, 'dave', 'erin');
-    await t.rest('POST', '/v1/groups', { id: 'fz', name: 'F', members: ['dave', 'erin'] });
-    const dave = await t.login('dave');
-    const erin = await t.login('erin');
-    const a1 = await sendText(dave, 'group:fz', 'gnu one');
-    await new Promise((r) => setTimeout(r, 5));
-    const a2 = await sendText(erin, 'group:fz', 'gnu two');
-    await new Promise((r) => setTimeout(r, 5));
-    const a3 = await sendText(dave, 'group:fz', 'gnu three');
+    const { dave, erin, a1, a2, a3 } = await gnuThree(t);
     assert.deepEqual(texts(await search(erin, 'gnu', { from: 'dave' })), ['gnu three', 'gnu one']);
     assert.deepEqual(texts(await search(erin, 'gnu', { before: a3.id, after: a1.id })), ['gnu two']);
     assert.deepEqual(texts(await search(erin, 'gnu', { before: a2.time })), ['gnu one'], 'a time: strictly before its millisecond');
     assert.deepEqual(texts(await search(erin, 'gnu', { after: a2.time })), ['gnu three'], 'strictly after it');
     assert.deepEqual(texts(await search(erin, 'gnu', { after: a1.time, from: 'dave', kind: 'text', conversationId: 'group:fz' })), ['gnu three']);
     assert.deepEqual(texts(await search(erin, 'gnu', { kind: 'file' })), []);
-    const bad: [Record<string, unknown>, string][] = [[{ kind: 'image' }, 'BAD_FRAME'], [{ before: -1 }, 'BAD_FRAME'], [{ from: '' }, 'BAD_FRAME'],
+    const bad: [Record<string, unknown>, string][] = [[{ kind: 'picture' }, 'BAD_FRAME'], [{ before: -1 }, 'BAD_FRAME'], [{ from: '' }, 'BAD_FRAME'],
       [{ before: 1.5 }, 'BAD_FRAME'], [{ after: 'x y' }, 'SEARCH_FILTER_INVALID']];
     for (const [extra, name] of bad) {
       const f = await search(erin, 'gnu', extra);
@@ -112,7 +88,7 @@ describe('search over WebSocket and REST (SPEC §12)', () => {
     assert.deepEqual(rest.body.results.map((r: SearchResult) => (r.message.elem as { text: string }).text), ['gnu three']);
     const restIds = await t.rest('GET', `/v1/users/erin/search?q=gnu&before=${a2.id}&kind=text`);
     assert.deepEqual(restIds.body.results.map((r: SearchResult) => (r.message.elem as { text: string }).text), ['gnu one']);
-    for (const q of ['kind=image', 'kind=toString', 'before=%3Cx%3E', 'after=']) {
+    for (const q of ['kind=picture', 'kind=toString', 'before=%3Cx%3E', 'after=']) {
       const res = await t.rest('GET', `/v1/users/erin/search?q=gnu&${q}`);
       assert.deepEqual([res.status, res.body.code], [400, 4040], q);
     }
@@ -148,5 +124,43 @@ describe('search over WebSocket and REST (SPEC §12)', () => {
       store.searchMessages = searchMessages;
     }
     fred.close();
+  });
+
+  it('without words, a filter finds every message it lets through: all of a sender\'s pictures, links, anything since a time; no filter is SEARCH_QUERY_INVALID', async () => {
+    await createUsers(t, 'fay', 'gus');
+    await t.rest('POST', '/v1/groups', { id: 'pics', name: 'P', members: ['fay', 'gus'] });
+    const fay = await t.login('fay');
+    const gus = await t.login('gus');
+    const image = (name: string) => ({ type: 'image', url: `https://cdn.example.com/${name}.png`, width: 4, height: 3, size: 10, mime: 'image/png',
+      thumbnail: { url: `https://cdn.example.com/${name}-small.png`, width: 4, height: 3 } });
+    const sendElem = async (s: TestSocket, conversationId: ConversationId, elem: unknown) => {
+      s.send({ type: 'message.send', clientMsgId: cmid(), conversationId, elem });
+      const ack = await s.nextOf(['message.ack', 'message.error']);
+      return ack.type === 'message.ack' ? ack : assert.fail(`send refused: ${ack.name}`);
+    };
+    await sendElem(fay, 'group:pics', image('one'));
+    const first = await sendText(fay, 'group:pics', 'see https://example.com/page');
+    await sendElem(fay, 'p2p:gus', image('two'));
+    await sendText(gus, 'group:pics', 'a picture of mine? no, words');
+    await sendElem(gus, 'group:pics', image('gus'));
+    const urls = (f: ServerFrameOf<'search.results'> | ServerFrameOf<'error'>) =>
+      f.type === 'search.results' ? (f.results as SearchResult[]).map((r) => (r.message.elem as { url: string }).url) : assert.fail(`refused: ${f.name}`);
+    assert.deepEqual(urls(await search(gus, '', { from: 'fay', kind: 'image' })), ['https://cdn.example.com/two.png', 'https://cdn.example.com/one.png']);
+    assert.deepEqual(urls(await search(gus, '  ', { from: 'fay', kind: 'image', conversationId: 'group:pics' })), ['https://cdn.example.com/one.png']);
+    const found = await search(gus, '', { kind: 'image', limit: 1 });
+    assert.ok(found.type === 'search.results' && found.cursor !== undefined, 'paged');
+    assert.deepEqual(found.type === 'search.results' && (found.results as SearchResult[])[0]!.snippet, { text: '', marks: [] }, 'a picture has no excerpt');
+    assert.deepEqual(texts(await search(gus, '', { kind: 'link' })), ['see https://example.com/page']);
+    assert.deepEqual(texts(await search(fay, '', { from: 'gus', kind: 'text' })), ['a picture of mine? no, words']);
+    assert.equal(urls(await search(fay, '', { after: first.time - 1 })).length, 4, 'everything since a time');
+    for (const extra of [{}, { conversationId: 'group:pics' }]) {
+      const f = await search(gus, '', extra);
+      assert.equal(f.type === 'error' && f.name, 'SEARCH_QUERY_INVALID', JSON.stringify(extra));
+    }
+    const rest = await t.rest('GET', '/v1/users/gus/search?from=fay&kind=image');
+    assert.deepEqual(rest.body.results.map((r: SearchResult) => (r.message.elem as { url: string }).url), ['https://cdn.example.com/two.png', 'https://cdn.example.com/one.png']);
+    assert.deepEqual((await t.rest('GET', '/v1/users/gus/search?q=')).body.name, 'SEARCH_QUERY_INVALID');
+    fay.close();
+    gus.close();
   });
 });

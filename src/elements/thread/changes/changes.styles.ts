@@ -91,17 +91,6 @@ export const threadChangesStyles = css`
     text-decoration: underline;
   }
 
-  .reactors-section {
-    display: flex;
-    flex-direction: column;
-    align-items: flex-start;
-  }
-
-  .reactors-note {
-    color: var(--_muted);
-    font-size: 0.75rem;
-  }
-
   [part~='edited'] {
     font-style: italic;
   }

@@ -2,6 +2,8 @@ import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 
 import type { ChatClient, ChatMessage } from '../../../client/types.js';
 import { isConversationId } from '../../../protocol/ids.js';
 import { reactorStrings } from '../../i18n/reactors.js';
+import { adoptLazyStyles } from '../../styles/lazy-styles.js';
+import { whoListsStyles } from '../who-lists.styles.js';
 
 /** Names asked for at a time in the list of who reacted ("Show more" asks for the next). */
 export const REACTORS_PAGE = 20;
@@ -36,6 +38,7 @@ export class Reactors {
     this.#host = host;
     this.#client = client;
     this.#conversation = conversation;
+    adoptLazyStyles(host.renderRoot, whoListsStyles, 'end');
   }
 
   reset(): void {

@@ -3,8 +3,8 @@ import { messageKey, type ChatMessage } from '../../../client/types.js';
 import type { ReplyTo } from '../../../protocol/changes.js';
 import { isTransient } from '../../../protocol/error-codes.js';
 import { isResendable } from '../../../client/resendable.js';
-import { textAtFault } from '../failure.js';
-import { changeErrorText, type ChangeStrings } from '../../i18n/changes.js';
+import { errorLine, textAtFault } from '../failure.js';
+import type { ChangeStrings } from '../../i18n/changes.js';
 
 const SLOT = '\u0000';
 
@@ -37,6 +37,8 @@ export interface ChangeContext {
   reactorsFor: string;
   toggleReactors(m: ChatMessage, key: string): void;
   renderReactors(m: ChatMessage, key: string): TemplateResult | typeof nothing;
+  /** Renders the thread again (a refusal's sentence has come: `errorLine`). */
+  refresh(): void;
 }
 
 /** The quote of a reply: sender and a one-line excerpt (or "Message recalled"); activating it jumps to the original. */
@@ -117,7 +119,9 @@ export function renderRecalled(ctx: ChangeContext, m: ChatMessage, key: string, 
  * (sending, queued offline, an ack timed out; an edit, recall or delete shows already), why when
  * the server refused one (the message shows as the server has it), with Retry when a retry can
  * succeed (`isResendable`), "Edit again" for an edit refused for its text (too long, rejected by the
- * site), and × to drop it.
+ * site), and × to drop it. The reason reads in its own direction (`dir="auto"`, always: a site's
+ * reason is in the site's language; every translated sentence starts in its locale's script, so
+ * it reads as the page does, and the attribute costs fewer bytes than setting it only for a reason).
  */
 export function renderPendingChanges(ctx: ChangeContext, m: ChatMessage): TemplateResult | typeof nothing {
   const pending = m.pendingChanges;
@@ -126,7 +130,7 @@ export function renderPendingChanges(ctx: ChangeContext, m: ChatMessage): Templa
   if (failed.length === 0) return html`<span part="change-pending" role="status">${ctx.s.changePending}</span>`;
   return html`${failed.map(
     (p) => html`<div part="change-failure" role="group" aria-label=${ctx.s.changeFailed} data-code=${p.error?.name ?? ''}>
-      <span part="error">${changeErrorText(p.error)}</span>
+      <span part="error" dir="auto">${errorLine(ctx.refresh, (s) => s.changeErrorText(p.error))}</span>
       ${isResendable(p.error) ? html`<button part="change-retry-button" type="button" @click=${() => ctx.retry(p.changeId)}>${ctx.s.retry}</button>` : nothing}
       ${p.change.kind === 'edit' && textAtFault(p.error)
         ? html`<button part="change-edit-button" type="button" @click=${() => ctx.editChange(m, p.changeId, (p.change as { text: string }).text)}>${ctx.s.editAgain}</button>`
