@@ -88,7 +88,10 @@ test('while hidden: the title counts new messages and ONE notification shows acr
 
   // Visible: nothing.
   const seen = await fromBob('while you look');
-  await until(async () => (await tab1.evaluate((id) => (document.querySelector('chat-widget') as unknown as { client: { messages(c: string): { get(): { id: string }[] } } }).client.messages('p2p:bob').get().some((m) => m.id === id), seen.id)), 'tab 1 has the message');
+  // Both tabs hold it before they are hidden: a tab that got it later, while hidden, would rightly count it.
+  for (const [i, t] of tabs.entries()) {
+    await until(async () => (await t.evaluate((id) => (document.querySelector('chat-widget') as unknown as { client: { messages(c: string): { get(): { id: string }[] } } }).client.messages('p2p:bob').get().some((m) => m.id === id), seen.id)), `tab ${i + 1} has the message`);
+  }
   for (const t of tabs) {
     assert.equal(await t.title(), 'Acme');
     assert.deepEqual(await made(t), []);
@@ -132,6 +135,31 @@ test('while hidden: the title counts new messages and ONE notification shows acr
   await until(() => tab1.evaluate((id) => (document.querySelector('chat-widget') as unknown as { client: { messages(c: string): { get(): { id: string }[] } } }).client.messages('p2p:bob').get().some((m) => m.id === id), quiet.id), 'the muted message arrives');
   for (const t of tabs) assert.equal(await t.title(), 'Acme');
   assert.equal((await made(tab1)).length + (await made(tab2)).length, 3);
+  await context.close();
+});
+
+test('a tab hidden before its notifier is in counts the messages that came meanwhile, once it is', async () => {
+  const context = await newContext();
+  // The notifier comes in the extras chunk: held back until the messages are in the page.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await context.route(/\/cdn\/natter-extras-[^/]*\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const tab = await openShop(context, 'alice');
+  await setHidden(tab, true);
+  const fromCarol = (text: string) => adminRequest<{ id: string }>(server, 'POST', '/v1/messages', { from: 'carol', to: 'alice', elem: { type: 'text', text } });
+  const sent = [await fromCarol('before the notifier, one'), await fromCarol('before the notifier, two')];
+  await until(() => tab.evaluate((ids) => {
+    const got = (document.querySelector('chat-widget') as unknown as { client: { messages(c: string): { get(): { id: string }[] } } }).client.messages('p2p:carol').get();
+    return ids.every((id) => got.some((m) => m.id === id));
+  }, sent.map((m) => m.id)), 'both messages are in the hidden page');
+  assert.equal(await tab.title(), 'Acme', 'nothing counts them before the notifier is in');
+  release();
+  await until(async () => (await tab.title()) === '(2) Acme', 'the title counts the two that came before the notifier');
+  await until(async () => (await made(tab)).length === 2, 'a notification for each');
+  assert.deepEqual((await made(tab)).map((n) => n.body), ['before the notifier, one', 'before the notifier, two']);
   await context.close();
 });
 

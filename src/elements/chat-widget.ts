@@ -174,6 +174,14 @@ export class ChatWidget extends LitElement {
     this.panelReady = panelDefined();
   }
 
+  /**
+   * Messages heard while the page was hidden, before the notifier (in a lazy chunk) was in: it
+   * counts them when it comes, so a tab hidden right after it loaded still counts them.
+   * @internal
+   */
+  heard: Event[] | undefined = [];
+  #hear = (e: Event) => void (document.hidden && this.heard?.push(e));
+
   /** The client this element created itself (and so must close), and from what. */
   #ownClient: ChatClient | undefined;
   #ownClientFor = '';
@@ -223,6 +231,10 @@ export class ChatWidget extends LitElement {
     if (changed.has('server') || changed.has('token') || changed.has('tokenUrl')) {
       if (this.#ownClientFor !== this.#wanted()) this.#ownClient = closeOwnClient(this, this.#ownClient);
       this.#ensureClient();
+    }
+    if (changed.has('client')) {
+      changed.get('client')?.removeEventListener('message', this.#hear);
+      this.client?.addEventListener('message', this.#hear);
     }
     if (changed.has('conversation') && isConversationId(this.conversation)) {
       this.selected = this.conversation;

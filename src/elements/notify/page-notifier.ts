@@ -26,6 +26,8 @@ export interface NotifierHost {
   readonly serviceWorker: string;
   /** A widget taken off the page stays silent. */
   readonly isConnected: boolean;
+  /** Messages heard while the page was hidden before the notifier was in (taken, counted, then `undefined`). */
+  heard: Event[] | undefined;
   /** Opens the panel on a conversation. */
   openConversation(id: ConversationId): void;
 }
@@ -33,9 +35,9 @@ export interface NotifierHost {
 const OPEN_HASH = '#natter-open=';
 const notifiers = new WeakMap<NotifierHost, PageNotifier>();
 
-/** Starts the notifier of `host` (once), which counts the client's `message` events `heard` before it was in. */
-export function attachNotifier(host: NotifierHost, heard?: readonly Event[]): void {
-  if (!notifiers.has(host)) notifiers.set(host, new PageNotifier(host, heard));
+/** Starts the notifier of `host` (once), which counts the client's `message` events the host heard before it was in. */
+export function attachNotifier(host: NotifierHost): void {
+  if (!notifiers.has(host)) notifiers.set(host, new PageNotifier(host));
 }
 
 class PageNotifier {
@@ -46,7 +48,7 @@ class PageNotifier {
   #base = '';
   #ours: string | undefined;
 
-  constructor(host: NotifierHost, heard?: readonly Event[]) {
+  constructor(host: NotifierHost) {
     this.#host = host;
     document.addEventListener('visibilitychange', this.#onVisibility);
     navigator.serviceWorker?.addEventListener('message', this.#onWorkerMessage);
@@ -58,6 +60,8 @@ class PageNotifier {
     }
     // A subscription renewed by the browser, or made on another visit: stored with the server again.
     this.#resubscribe();
+    const heard = host.heard;
+    host.heard = undefined;
     heard?.forEach(this.#onMessage);
   }
 

@@ -28,26 +28,21 @@ import { loadBanner } from './load-banner.js';
  * while the page is hidden, a conversation opened from one), loading it first: it has nothing to
  * show before a message arrives, so in the script tag it is in the extras chunk, fetched now rather
  * than with the panel's. On a connection that asks to save data it is fetched only with the first
- * message from someone else that arrives while the page is hidden (handed over to it, with those
- * that come while it loads), unless it has something to do at once: a conversation to open (a
- * notification's click that opened the page) or Web Push to keep subscribed. Offline, it is tried
- * again once the page is back online.
+ * message from someone else that arrives while the page is hidden, unless it has something to do
+ * at once: a conversation to open (a notification's click that opened the page) or Web Push to keep
+ * subscribed. Offline, it is tried again once the page is back online. The messages that arrive
+ * while the page is hidden before it is in are held by the widget (`heard`), and it counts them.
  */
 function attachNotifier(host: NotifierHost): void {
-  // Saving data: the messages to count heard before the notifier is in (none once it is).
-  let held: Event[] | undefined;
+  let asked = false;
   const load = (): void =>
     void import('../notify/page-notifier.js').then(
-      (m) => {
-        m.attachNotifier(host, held);
-        held = undefined;
-      },
+      (m) => m.attachNotifier(host),
       () => addEventListener('online', load, { once: true }),
     );
   if (!savesData() || location.hash.startsWith('#natter-open=') || (host.serviceWorker && self.Notification?.permission === 'granted')) return load();
-  held = [];
-  // A message from someone else while the page is hidden: the notifier decides whether it counts (not a muted conversation's …).
-  const heard = (e: Event) => held && document.hidden && !host.quiet && !(e as CustomEvent<ChatMessage>).detail.isSelf && held.push(e) < 2 && load();
+  // Saving data: a message from someone else while the page is hidden fetches it (the widget holds those heard till it is in).
+  const heard = (e: Event) => !asked && document.hidden && !host.quiet && !(e as CustomEvent<ChatMessage>).detail.isSelf && ((asked = true), load());
   // The host's client when the page is hidden (it may be replaced), as the notifier follows it.
   const follow = () => host.client?.addEventListener('message', heard);
   document.addEventListener('visibilitychange', follow);
