@@ -106,6 +106,28 @@ async function newPage(width = 1000): Promise<Page> {
 }
 
 /**
+ * Opens the CDN shop as jude with the features' chunk held back, and runs `body` with the page, a
+ * release of the chunk, and a wait for the page to ask for it; the page is closed after.
+ */
+async function withExtrasHeld(body: (page: Page, extras: { release(): void; asked(): Promise<unknown> }) => Promise<void>): Promise<void> {
+  const page = await newPage();
+  const release = cdn.hold(/^natter-extras-/);
+  try {
+    const seen = cdn.requests.length;
+    await page.goto(`${host.url}/cdn-shop?user=jude`);
+    await synced(page);
+    const asked = () => until(() => cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features chunk to be asked for');
+    await body(page, { release, asked });
+  } finally {
+    release();
+    await page.context().close();
+  }
+}
+
+/** 'waiting' while `p` is still pending half a second on, else 'done'. */
+const stillPending = (p: Promise<unknown>) => Promise.race([p.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]);
+
+/**
  * Another site: its own origin (a second loopback port), a page whose one script is the CDN file
  * at a path of its choosing, and a token route of its own that knows the visitor by a cookie and
  * asks the Natter dev token route on the server side, as a host site's backend would.
@@ -404,43 +426,27 @@ test("who is online and the friend actions come with the features' chunk, fetche
     assert.ok(sourcesOf('extras').some((s) => s.endsWith(file)), `the extras chunk lacks ${file}`);
   }
 
-  const page = await newPage();
-  const release = cdn.hold(/^natter-extras-/);
-  try {
-    const seen = cdn.requests.length;
-    await page.goto(`${host.url}/cdn-shop?user=jude`);
-    await synced(page);
+  await withExtrasHeld(async (page, extras) => {
     const tracker = page.evaluate(() => document.querySelector('chat-widget')!.client!.presence().then((t) => typeof t.$presence.get()));
-    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features chunk to be asked for');
-    assert.equal(await Promise.race([tracker, new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]), 'waiting', 'presence waits for its code');
-    release();
+    await extras.asked();
+    assert.equal(await stillPending(tracker), 'waiting', 'presence waits for its code');
+    extras.release();
     assert.equal(await tracker, 'object');
-  } finally {
-    release();
-    await page.context().close();
-  }
+  });
 });
 
 test("a stored file's ticket code comes with the features' chunk: the panel's chunk lacks file-tickets.ts, and a file's URL waits for it (blank, as it waits for its ticket) before its ticket is asked for", async () => {
   assert.ok(!sourcesOf('panel').some((s) => s.endsWith('src/client/file-tickets.ts')), "the panel's chunk is built from file-tickets.ts");
   assert.ok(sourcesOf('extras').some((s) => s.endsWith('src/client/file-tickets.ts')), 'the extras chunk lacks file-tickets.ts');
 
-  const page = await newPage();
-  const release = cdn.hold(/^natter-extras-/);
-  try {
-    const seen = cdn.requests.length;
-    await page.goto(`${host.url}/cdn-shop?user=jude`);
-    await synced(page);
+  await withExtrasHeld(async (page, extras) => {
     const file = `${server.url}/v1/files/0123456789abcdef/photo.png`;
     const asked = page.waitForRequest((r) => r.url() === `${server.url}/v1/files/tickets` && r.method() === 'POST', { timeout: 15_000 });
     assert.equal(await page.evaluate((url) => document.querySelector('chat-widget')!.client!.fileUrl(url), file), '', 'no URL before the ticket');
-    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features chunk to be asked for');
-    release();
+    await extras.asked();
+    extras.release();
     await asked;
-  } finally {
-    release();
-    await page.context().close();
-  }
+  });
 });
 
 test("a jump to a message not held loads the page around it with the features' chunk: the client's load-around code is there, not in the panel's", async () => {
@@ -451,25 +457,17 @@ test("a jump to a message not held loads the page around it with the features' c
   // stays closed: opened, the thread would page back to this new reader's first unread message).
   const first = await admin<{ id: string }>('POST', '/v1/messages', { from: 'alice', groupId: 'demo', elem: { type: 'text', text: 'Far back in the history' } });
   for (let i = 0; i < 80; i++) await admin('POST', '/v1/messages', { from: 'alice', groupId: 'demo', elem: { type: 'text', text: `Later message ${i}` } });
-  const page = await newPage();
   // The features' chunk comes when the jump asks for it, not before (held until then).
-  const release = cdn.hold(/^natter-extras-/);
-  try {
-    const seen = cdn.requests.length;
-    await page.goto(`${host.url}/cdn-shop?user=jude`);
-    await synced(page);
+  await withExtrasHeld(async (page, extras) => {
     const held = () => page.evaluate((id) => document.querySelector('chat-widget')!.client!.messages('group:demo').get().some((m) => m.id === id), first.id);
     assert.equal(await held(), false, 'the old message is not held before the jump');
     const jump = page.evaluate((id) => document.querySelector('chat-widget')!.client!.loadAround('group:demo', id), first.id);
-    await until(() => cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features chunk to be asked for');
-    assert.equal(await Promise.race([jump.then(() => 'done'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 500))]), 'waiting', 'the jump waits for its code');
-    release();
+    await extras.asked();
+    assert.equal(await stillPending(jump), 'waiting', 'the jump waits for its code');
+    extras.release();
     assert.equal(await jump, true);
     assert.equal(await held(), true, 'the old message is held after the jump');
-  } finally {
-    release();
-    await page.context().close();
-  }
+  });
 });
 
 test('once the page has loaded, the widget works offline: the panel, the emoji list and the features opened on first use (formatted text among them) came while the page was idle', async () => {
