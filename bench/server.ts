@@ -52,7 +52,8 @@ import type { LoadClient } from './lib/load-worker.js';
 import { pool, startNatterServer } from './lib/natter-server.js';
 import { pgNodeBacking, type DatabaseStats, type PgNodeBacking } from './lib/pg-node.js';
 import { startSocketIoServer } from './lib/socketio-peer.js';
-import { cpuSeconds, fmt, percentile, rssMiB, runQueueWaitSeconds, table, threadCpuSeconds, writesSoFar } from './lib/stats.js';
+import { cpuSeconds, fmt, percentile, rssMiB, runQueueWaitSeconds, table, writesSoFar } from './lib/stats.js';
+import { GROUP_NAMES, GROUPS, groupThreads, threadDelta, threadSamples, type GroupedThreads, type GroupUse, type ThreadGroup, type ThreadUse } from './lib/thread-use.js';
 
 const { values } = parseArgs({
   options: {
@@ -88,6 +89,12 @@ const { values } = parseArgs({
      * GC pauses), as histograms on stderr. A diagnostic: the timing itself costs a little.
      */
     trace: { type: 'boolean', default: false },
+    /**
+     * After each step, its server's threads one by one (bench/lib/thread-use.ts): user and kernel
+     * CPU µs a message, read and write calls a message; and after the run, per target and rate, each
+     * thread group's figures in every run and their median.
+     */
+    threads: { type: 'boolean', default: false },
     /** Root of another checkout: target `baseline` runs its server, for alternating A/B runs. */
     baseline: { type: 'string' },
     /**
@@ -111,6 +118,9 @@ const DRAIN_MS = 3000;
 interface StepResult {
   target: string;
   offered: number;
+  /** Messages the generators sent in the step, and the step's seconds (sending and draining). */
+  sent: number;
+  elapsed: number;
   sentPerSec: number;
   deliveredPerSec: number;
   deliveredRatio: number;
@@ -135,7 +145,7 @@ interface StepResult {
   /** Its busiest other thread (the SQLite writer, for Natter's embedded store), % of one core. */
   busiestThreadCpu: number;
   /**
-   * Node's V8 platform threads (`threadGroups`), % of one core: the garbage collectors' helpers
+   * Node's V8 platform threads (bench/lib/thread-use.ts), % of one core: the garbage collectors' helpers
    * (parallel scavenges, concurrent marking and sweeping) and the optimising compiler, for every
    * isolate of the process (worker threads' too). More here per message is more allocation.
    */
@@ -151,6 +161,12 @@ interface StepResult {
   writeCallsPerMsg: number;
   /** Every other thread (libuv's pool, worker threads but the busiest), % of one core. */
   otherThreadsCpu: number;
+  /**
+   * The server's threads in groups over the step (event loop, V8 platform threads, the SQLite
+   * writer or busiest other thread, the rest): user and kernel CPU seconds, read and write calls,
+   * bytes written (bench/lib/thread-use.ts).
+   */
+  threadGroups: Record<ThreadGroup, GroupUse>;
   serverRss: number;
   /** Busiest generator process, % of one core. */
   genCpu: number;
@@ -281,7 +297,7 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
       const cpu0 = cpuSeconds(target.pid);
       const serverWait0 = runQueueWaitSeconds(target.pid);
       const genWait0 = workers.map((w) => runQueueWaitSeconds(w.pid!));
-      const threads0 = threadCpuSeconds(target.pid);
+      const threads0 = threadSamples(target.pid);
       const writes0 = writesSoFar(target.pid);
       const database0 = await target.databaseStats?.();
       const start = performance.now();
@@ -305,11 +321,11 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
       const database1 = await target.databaseStats?.();
       const databaseUsed = database0 && database1 ? [...database1.cpu].reduce((t, [pid, s]) => t + s - (database0.cpu.get(pid) ?? 0), 0) : NaN;
       const commitsPerSec = database0 && database1 ? (database1.commits - database0.commits) / elapsed : NaN;
-      const threadUse = [...threadCpuSeconds(target.pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
-      const loopSeconds = threadUse.find(([tid]) => tid === target.pid)?.[1] ?? NaN;
+      const threads = groupThreads(target.pid, threadDelta(threads0, threadSamples(target.pid)));
+      const cpuOf = (g: ThreadGroup) => threads.groups[g].user + threads.groups[g].kernel;
+      const loopSeconds = threads.groups.loop.threads ? cpuOf('loop') : NaN;
       const loopCpu = (loopSeconds / elapsed) * 100;
-      const threads = threadGroups(target.pid, threadUse);
-      const busiestThreadCpu = (threads.busiest / elapsed) * 100;
+      const busiestThreadCpu = (cpuOf('writer') / elapsed) * 100;
       const serverCpu = (cpuUsed / elapsed) * 100;
       const reports = await Promise.all(
         workers.map((w) => ask<{ sent: number; delivered: number; expected: number; acks: Float64Array; deliveries: Float64Array; cpuPercent: number; loopDelayP99: number }>(w, { type: 'report' }, 'report')),
@@ -323,10 +339,11 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
       const genCpu = Math.max(...reports.map((r) => r.cpuPercent));
       const genLag = Math.max(...reports.map((r) => r.loopDelayP99));
       const sentPerSec = sent / sendWindow;
+      if (values.threads && step >= 0) printThreads(`${target.name} @ ${rate}/s`, threads, sent, elapsed);
       return {
-        target: target.name, offered: rate, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
+        target: target.name, offered: rate, sent, elapsed, sentPerSec, deliveredPerSec: delivered / elapsed, deliveredRatio: delivered / expected,
         ackP50: percentile(acks, 50), ackP99: percentile(acks, 99), delP50: percentile(deliveries, 50), delP99: percentile(deliveries, 99),
-        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, writtenPerMsg: sent > 0 ? (writes1.bytes - writes0.bytes) / sent : NaN, writeCallsPerMsg: sent > 0 ? (writes1.calls - writes0.calls) / sent : NaN, platformCpu: (threads.platform / elapsed) * 100, platformPerMsg: sent > 0 ? (threads.platform / sent) * 1e6 : NaN, otherThreadsCpu: (threads.other / elapsed) * 100, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, commitsPerSec, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
+        serverCpu, cpuPerMsg: sent > 0 ? (cpuUsed / sent) * 1e6 : NaN, writtenPerMsg: sent > 0 ? (writes1.bytes - writes0.bytes) / sent : NaN, writeCallsPerMsg: sent > 0 ? (writes1.calls - writes0.calls) / sent : NaN, platformCpu: (cpuOf('platform') / elapsed) * 100, platformPerMsg: sent > 0 ? (cpuOf('platform') / sent) * 1e6 : NaN, otherThreadsCpu: (cpuOf('rest') / elapsed) * 100, threadGroups: threads.groups, loopCpu, loopPerMsg: sent > 0 ? (loopSeconds / sent) * 1e6 : NaN, databasePerMsg: (databaseUsed / sent) * 1e6, commitsPerSec, busiestThreadCpu, serverRss: rssMiB(target.pid), genCpu, genLag,
         generatorBound: genCpu >= 90 || sentPerSec < rate * 0.97,
         serverWait, genWait, load: loadavg()[0]!, contended: serverWait > CONTENDED_WAIT,
         trace,
@@ -341,7 +358,7 @@ async function runTarget(target: Target, tickMs: number): Promise<StepResult[]> 
     for (const [step, rate] of RATES.entries()) {
       const r = await measure(step, rate, SECONDS);
       results.push(r);
-      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %, V8 platform threads ${fmt(r.platformCpu, 0)} % (${fmt(r.platformPerMsg, 1)} µs/msg), the rest ${fmt(r.otherThreadsCpu, 0)} %; writes ${fmt(r.writtenPerMsg / 1024, 1)} KiB and ${fmt(r.writeCallsPerMsg, 2)} calls a message${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg, ${fmt(r.commitsPerSec, 0)} commits/s`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms); ${machineLine(r)}`);
+      console.error(`${target.name} @ ${rate}/s: delivered ${fmt(r.deliveredRatio * 100)} %, ack p99 ${fmt(r.ackP99)} ms, server CPU ${fmt(r.serverCpu, 0)} % (${fmt(r.cpuPerMsg, 0)} µs/msg; event loop ${fmt(r.loopCpu, 0)} %, ${fmt(r.loopPerMsg, 0)} µs/msg, busiest other thread ${fmt(r.busiestThreadCpu, 0)} %, V8 platform threads ${fmt(r.platformCpu, 0)} % (${fmt(r.platformPerMsg, 1)} µs/msg), the rest ${fmt(r.otherThreadsCpu, 0)} %; writes ${fmt(r.writtenPerMsg / 1024, 1)} KiB and ${fmt(r.writeCallsPerMsg, 2)} calls a message; ${threadLine(r)}${Number.isNaN(r.databasePerMsg) ? '' : `; PostgreSQL ${fmt(r.databasePerMsg, 0)} µs/msg, ${fmt(r.commitsPerSec, 0)} commits/s`}), generator CPU ${fmt(r.genCpu, 0)} % (loop delay p99 ${fmt(r.genLag)} ms); ${machineLine(r)}`);
       // A step that lost the offered rate badly is the last one worth running.
       if (r.deliveredRatio < 0.5 || r.ackP99 > 5000) break;
     }
@@ -363,22 +380,34 @@ function machineLine(r: StepResult): string {
   return `run-queue wait: server ${fmt(r.serverWait)} %, generators ${fmt(r.genWait)} % of the step; load ${fmt(r.load)}${r.contended ? ' — contended: not a target figure' : ''}`;
 }
 
-/** Threads Node's V8 platform starts before any script runs: `--v8-pool-size` (4) workers and one delayed-task scheduler. */
-const PLATFORM_THREADS = 5;
+/** A thread group's figures over a step: % of a core, user and kernel µs a message, calls and KiB a message. */
+function perMessage(u: ThreadUse, sent: number, elapsed: number) {
+  const each = (x: number) => (sent > 0 ? x / sent : NaN);
+  return { core: ((u.user + u.kernel) / elapsed) * 100, user: each(u.user) * 1e6, kernel: each(u.kernel) * 1e6, writeCalls: each(u.writeCalls), readCalls: each(u.readCalls), kib: each(u.written) / 1024 };
+}
 
-/**
- * A Node process's threads' CPU seconds over a step, in groups. Every thread of a Node process
- * is named `node`, so they are told apart by when they started: the V8 platform's threads
- * (garbage collection helpers, concurrent compilation) are the first ones after the main thread,
- * made before any script runs; the inspector's signal thread, libuv's pool and worker threads
- * (the SQLite writer, its checkpointer) come after. The busiest of those later ones is reported
- * on its own (the writer, for the SQLite node); the rest together.
- */
-function threadGroups(pid: number, use: (readonly [number, number])[]): { platform: number; busiest: number; other: number } {
-  const later = use.filter(([tid]) => tid !== pid).sort(([a], [b]) => a - b);
-  const platform = later.splice(0, PLATFORM_THREADS).reduce((t, [, s]) => t + s, 0);
-  const busiest = Math.max(0, ...later.map(([, s]) => s));
-  return { platform, busiest, other: later.reduce((t, [, s]) => t + s, 0) - busiest };
+/** The step line's thread clause: each group's user/kernel µs a message, and write/read calls a message. */
+function threadLine(r: StepResult): string {
+  const short: Record<ThreadGroup, string> = { loop: 'loop', platform: 'V8', writer: 'writer', rest: 'rest' };
+  const ms = GROUPS.map((g) => [short[g], perMessage(r.threadGroups[g], r.sent, r.elapsed)] as const);
+  const cpu = ms.map(([g, m]) => `${g} ${fmt(m.user)}/${fmt(m.kernel)}`).join(', ');
+  const calls = ms.filter(([g]) => g !== 'V8').map(([g, m]) => `${g} ${fmt(m.writeCalls, 2)}/${fmt(m.readCalls, 2)}`).join(', ');
+  return `user/kernel µs a message: ${cpu}; write/read calls a message: ${calls}`;
+}
+
+const THREAD_COLUMNS = ['% of a core', 'user µs/msg', 'kernel µs/msg', 'write calls/msg', 'read calls/msg', 'KiB written/msg'];
+
+/** `--threads`: a step's thread groups, then every thread that did anything, one row each. */
+function printThreads(title: string, { groups, threads }: GroupedThreads, sent: number, elapsed: number): void {
+  const row = (name: string, u: ThreadUse) => {
+    const m = perMessage(u, sent, elapsed);
+    return [name, fmt(m.core), fmt(m.user), fmt(m.kernel), fmt(m.writeCalls, 2), fmt(m.readCalls, 2), fmt(m.kib, 2)];
+  };
+  const rows = [
+    ...GROUPS.map((g) => row(`${GROUP_NAMES[g]}: ${groups[g].threads} thread${groups[g].threads === 1 ? '' : 's'}`, groups[g])),
+    ...threads.filter((t) => t.user + t.kernel + t.writeCalls + t.readCalls > 0).map((t) => row(`  ${t.label}, thread ${t.tid}`, t)),
+  ];
+  console.error(`\nthreads, ${title} (${sent} messages in ${fmt(elapsed)} s):\n${table(['thread', ...THREAD_COLUMNS], rows)}\n`);
 }
 
 function printTrace(title: string, trace: Record<string, Record<string, number>>): void {
@@ -519,3 +548,20 @@ console.log(
     ]),
   ),
 );
+if (values.threads) {
+  // Each thread group of each target and rate: every run's figure in order and their median, so an
+  // A/B reads the event loop's kernel time or the writer's WAL write calls as it reads the CPU.
+  console.log('\nThreads, per target, rate and group (bench/lib/thread-use.ts), each run in order and the median:\n');
+  console.log(
+    table(
+      ['server', 'offered msg/s', 'threads', ...THREAD_COLUMNS],
+      [...byTargetAndRate].flatMap(([key, rs]) =>
+        GROUPS.map((g) => {
+          const ms = rs.map((r) => perMessage(r.threadGroups[g], r.sent, r.elapsed));
+          const col = (k: keyof ReturnType<typeof perMessage>, digits = 1) => runsAndMedian(ms.map((m) => m[k]), digits);
+          return [...key.split(' | '), GROUP_NAMES[g], col('core'), col('user'), col('kernel'), col('writeCalls', 2), col('readCalls', 2), col('kib', 2)];
+        }),
+      ),
+    ),
+  );
+}

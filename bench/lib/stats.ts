@@ -1,5 +1,5 @@
 /** Small statistics and process-measurement helpers shared by the benchmarks. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -27,22 +27,6 @@ export function cpuSeconds(pid: number, tid?: number): number {
  */
 export function runQueueWaitSeconds(pid: number, tid = pid): number {
   return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
-}
-
-/**
- * CPU seconds used so far by each thread of a process, by thread id, from /proc. The main
- * thread (the event loop, for Node) has the process's own id.
- */
-export function threadCpuSeconds(pid: number): Map<number, number> {
-  const threads = new Map<number, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      threads.set(Number(tid), cpuSeconds(pid, Number(tid)));
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return threads;
 }
 
 /** Bytes a process (all its threads) passed to write-like calls so far, and how many such calls, from /proc/<pid>/io. */
