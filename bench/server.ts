@@ -26,6 +26,8 @@
  *   npm run bench:server -- --targets natter --rates 16000 --trace   (where a send's time goes, after each step: batch
  *     wait, writer queue, commit, reply, jobs per transaction, event-loop delay, GC pauses; NATTER_LATENCY_TRACE; the summary
  *     adds each run's writer transactions, messages a transaction and search index moves)
+ *   npm run bench:server -- --targets natter,bare --rates 16000 --threads   (each thread's user and kernel µs a message and
+ *     its write and read calls a message, per step; after the run each thread group's runs and median)
  *   npm run bench:server -- --targets natter,natter-webhook --rates 2000,4000   (a webhook endpoint on a local
  *     receiver that answers 200 at once, every event; beside none, same run)
  *   npm run bench:server -- --targets natter,natter-wordlist --rates 2000,4000   (a 1,000-entry word list, SPEC §11:
