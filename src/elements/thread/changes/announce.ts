@@ -3,8 +3,10 @@ import type { ChangeStrings } from '../../i18n/changes.js';
 
 /**
  * What the live region says about changes that arrived between two renders of one thread:
- * "Alice reacted 👍" for a reaction someone else added, "Message edited" for an edit by someone
- * else (own changes are not read back). Messages are compared by id; new messages are not changes.
+ * "Alice reacted 👍" for a reaction someone else added, "Message edited" for an edit and "Alice
+ * recalled a message" for a recall by someone else (own ones are not read back: the row shows them
+ * where the user acted), and every pin and unpin, own ones too ("You pinned a message": the bar
+ * they change is away at the top of the thread). Messages are compared by id; new messages are not changes.
  */
 export function changeAnnouncements(
   before: readonly ChatMessage[],
@@ -20,7 +22,13 @@ export function changeAnnouncements(
   for (const m of after) {
     const was = m.id ? old.get(m.id) : undefined;
     if (!was || was === m) continue;
+    if (m.recalled) {
+      if (!was.recalled && m.recalled.by !== me) said.push(s.recalledBy(nameOf(m.recalled.by)));
+      continue;
+    }
     if (m.edited && m.edited !== was.edited && !m.isSelf) said.push(s.messageEdited);
+    if (m.pinned && m.pinned.time !== was.pinned?.time) said.push(m.pinned.by === me ? s.youPinned : s.pinnedBy(nameOf(m.pinned.by)));
+    else if (!m.pinned && was.pinned) said.push(s.messageUnpinned);
     for (const r of m.reactions ?? []) {
       const prior = was.reactions?.find((x) => x.emoji === r.emoji)?.users ?? [];
       for (const u of r.users) if (u !== me && !prior.includes(u)) said.push(s.reacted(nameOf(u), r.emoji));

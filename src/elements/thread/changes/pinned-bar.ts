@@ -13,6 +13,7 @@ export function renderPinnedBar(
   pins: readonly Pin[],
   index: number,
   nameOf: (id: string) => string,
+  me: string | undefined,
   onActivate: (pin: Pin, next: number) => void,
 ): TemplateResult | typeof nothing {
   if (pins.length === 0) return nothing;
@@ -21,7 +22,9 @@ export function renderPinnedBar(
   const m = pin.message;
   // A pin of a message not loaded shows the server's excerpt (sender and one line).
   const excerpt = m ? excerptOf(describeElemText(m.elem)) : (pin.quote?.excerpt ?? '…');
-  const sender = m ? m.senderProfile.name || nameOf(m.sender) : pin.quote ? pin.quote.senderName || nameOf(pin.quote.sender) : '';
+  const from = m?.sender ?? pin.quote?.sender;
+  // One's own message says "You", as the conversation list and search do.
+  const sender = from !== undefined && from === me ? s.you : m ? m.senderProfile.name || nameOf(m.sender) : pin.quote ? pin.quote.senderName || nameOf(pin.quote.sender) : '';
   const label = pins.length > 1 ? s.pinnedOf(at + 1, pins.length) : s.pinned;
   return html`<button part="pinned-bar" type="button" aria-label=${`${label}: ${sender ? `${sender}: ` : ''}${excerpt}`} @click=${() => onActivate(pin, (at + 1) % pins.length)}>
     <span part="pinned-label">📌 ${label}</span>

@@ -22,6 +22,8 @@ interface PinsDeps {
   jumpTo(messageId: string): void;
   /** A user's name as the conversation knows it. */
   nameOf(id: string): string;
+  /** The user's id. */
+  me(): string | undefined;
 }
 
 /**
@@ -50,7 +52,7 @@ export class ThreadPins {
 
   /** The pinned bar: activating it jumps to the pin shown and moves on to the next. */
   render(): TemplateResult | typeof nothing {
-    return renderPinnedBar(changeStrings(), this.list(), this.#at, this.#deps.nameOf, (pin, next) => {
+    return renderPinnedBar(changeStrings(), this.list(), this.#at, this.#deps.nameOf, this.#deps.me(), (pin, next) => {
       this.#at = next;
       this.#deps.jumpTo(pin.messageId);
     });
