@@ -322,6 +322,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     // A forward's content is written by the server, a rewritten one changed by it: fetch it rather than guess it.
     if (own.entry.forward || frame.rewritten) engine.expectSeq(own.entry.conversationId, frame.seq, own.entry.clientMsgId);
     else engine.commitOwn(own.message);
+    if (own.entry.forward) reads.forwarded(own.entry.conversationId, frame.seq);
     publish();
   }
 

@@ -115,4 +115,20 @@ describe('forward-dialog', () => {
     expect(part(dialog, 'error')!.textContent).to.equal('There is no user with this id.');
     expect(!!part(dialog, 'resend-button'), 'no Resend to an unknown user').to.equal(false);
   });
+
+  it('marks the conversation it forwards into read, as a send there does, and tells the peer', async () => {
+    const el = await threadWithMessage();
+    const summary = () => alice.$conversations.get().find((c) => c.id === `p2p:${carolId}`);
+    await waitUntil(() => summary()?.unread === 1, 'carol’s message should be unread at alice');
+    const dialog = await openWithKeyboard(el);
+    await sendKeys({ type: carolId });
+    await waitUntil(() => parts(dialog, 'target').length === 1, 'the search should leave carol only');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Space' });
+    part<HTMLButtonElement>(dialog, 'confirm-button')!.click();
+    await waitUntil(() => part(dialog, 'result')?.part.contains('sent'), 'the forward should be sent');
+    await waitUntil(() => summary()?.unread === 0, 'the forwarder has seen the conversation they wrote in');
+    expect(summary()!.readSeq).to.equal(2);
+    await waitUntil(() => (carol.$conversations.get().find((c) => c.id === `p2p:${aliceId}`)?.peerReadSeq ?? 0) >= 1, 'carol should see that alice read her message');
+  });
 });
