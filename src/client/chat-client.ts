@@ -322,7 +322,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     // A forward's content is written by the server, a rewritten one changed by it: fetch it rather than guess it.
     if (own.entry.forward || frame.rewritten) engine.expectSeq(own.entry.conversationId, frame.seq, own.entry.clientMsgId);
     else engine.commitOwn(own.message);
-    if (own.entry.forward) reads.forwarded(own.entry.conversationId, frame.seq);
+    // The forwarder has seen the conversation they wrote in, as a send from its thread marks it (the thread need not show).
+    if (own.entry.forward) {
+      reads.apply({ type: 'conversation.read', conversationId: own.entry.conversationId, readSeq: frame.seq });
+      send({ type: 'conversation.read', conversationId: own.entry.conversationId, seq: frame.seq });
+    }
     publish();
   }
 

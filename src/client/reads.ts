@@ -23,11 +23,6 @@ export interface Reads {
    */
   markRead(conversationId: ConversationId): void;
   /**
-   * This user's forward landed at `seq` in a conversation that need not be shown: as a send from
-   * its thread does (the thread marks what it shows read), it marks the conversation read up to it.
-   */
-  forwarded(conversationId: ConversationId, seq: number): void;
-  /**
    * `conversation.read`: this user read up to a seq (on this or another device); `receipt.read`:
    * someone read this user's messages up to a seq.
    */
@@ -41,15 +36,6 @@ export function createReads(options: ReadsOptions): Reads {
   const { conversations, threads, members } = options;
   /** Reads made while offline, sent when the session is ready. */
   const pending = new Map<ConversationId, number>();
-  /** Read up to `seq` here and, when `tell`, on the server (now or when the session is back). */
-  function readTo(conversationId: ConversationId, seq: number, unreadAfter: (seq: number) => number, tell: boolean): void {
-    conversations.applyRead(conversationId, seq, unreadAfter);
-    members.applyRead(conversationId, options.myId() ?? '', seq);
-    options.publish();
-    // A group left (or removed from) stays readable here; the server holds no read position for it any more.
-    if (!tell) return;
-    if (!options.send({ type: 'conversation.read', conversationId, seq })) pending.set(conversationId, seq);
-  }
   return {
     markRead(conversationId) {
       const c = conversations.get(conversationId);
@@ -57,13 +43,12 @@ export function createReads(options: ReadsOptions): Reads {
       const needed = !c || seq > c.readSeq;
       // Nothing new to mark (the thread holds no more than is read): no store changes, nothing written.
       if (seq <= 0 || (!needed && (c.unread === 0 || seq < c.lastSeq))) return;
-      readTo(conversationId, seq, () => 0, needed && !c?.left);
-    },
-    forwarded(conversationId, seq) {
-      const c = conversations.get(conversationId);
-      if (!c || seq <= c.readSeq || c.left) return;
-      // Others may have written after the forward: those stay unread.
-      readTo(conversationId, seq, (at) => unreadAbove(threads.get(conversationId), at, options.myId()), true);
+      conversations.applyRead(conversationId, seq, () => 0);
+      members.applyRead(conversationId, options.myId() ?? '', seq);
+      options.publish();
+      // A group left (or removed from) stays readable here; the server holds no read position for it any more.
+      if (!needed || c?.left) return;
+      if (!options.send({ type: 'conversation.read', conversationId, seq })) pending.set(conversationId, seq);
     },
     apply(frame) {
       const id = frame.conversationId;
