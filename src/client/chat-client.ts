@@ -323,10 +323,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     if (own.entry.forward || frame.rewritten) engine.expectSeq(own.entry.conversationId, frame.seq, own.entry.clientMsgId);
     else engine.commitOwn(own.message);
     // The forwarder has seen the conversation they wrote in, as a send from its thread marks it (the thread need not show).
-    if (own.entry.forward) {
-      reads.apply({ type: 'conversation.read', conversationId: own.entry.conversationId, readSeq: frame.seq });
-      send({ type: 'conversation.read', conversationId: own.entry.conversationId, seq: frame.seq });
-    }
+    if (own.entry.forward) reads.markRead(own.entry.conversationId);
     publish();
   }
 

@@ -2,7 +2,6 @@ import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { cssVars } from './css-vars.js';
 import type { MuteState } from '../client/mutes.js';
 import type { ChatClient, ChatMessage, ConnectionState, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
@@ -12,7 +11,7 @@ import { chatClientContext } from './context.js';
 import { DraftsController } from './controllers/drafts-controller.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ConversationSelectEvent } from './events/conversation-select.js';
-import { formatShortTime, hueOf, initials } from './format.js';
+import { formatShortTime } from './format.js';
 import { changeStrings } from './i18n/changes.js';
 import { describeElemText } from './i18n/elems.js';
 import { listStrings } from './i18n/list.js';
@@ -20,7 +19,7 @@ import { formatNumber, LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { SearchToggle, searchToggleStyles } from './search/search-toggle.js';
 import { styles } from './conversation-list.styles.js';
-import { safeMediaUrl } from './thread/elems/safe-url.js';
+import { renderAvatar } from './avatar.js';
 import { loadGroupElements } from './groups/load-groups.js';
 import { withName } from './thread/changes/row-changes.js';
 import { PresenceController } from './people/presence-controller.js';
@@ -210,7 +209,6 @@ export class ConversationList extends LitElement {
     const time = (out ?? last)?.time;
     const unread = c.unread > 0;
     const muted = this.#mutes.value !== undefined && this.client?.isMuted(c.id) === true;
-    const avatar = safeMediaUrl(c.avatar);
     return html`
       <div
         part="item${c.id === this.selected ? ' selected' : ''}"
@@ -220,9 +218,7 @@ export class ConversationList extends LitElement {
         tabindex=${tabStop ? 0 : -1}
         aria-selected=${c.id === this.selected ? 'true' : 'false'}
       >
-        ${avatar
-          ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
-          : html`<span part="avatar" aria-hidden="true" style=${cssVars({ '--_hue': hueOf(target) })}>${initials(name)}</span>`}
+        ${renderAvatar(c.avatar, target, name)}
         ${type === 'p2p' && this.#presence.of(target)?.online
           ? html`<span part="presence-dot" aria-hidden="true"></span><span class="visually-hidden">${presenceStrings().online}</span>`
           : nothing}

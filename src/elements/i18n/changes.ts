@@ -30,9 +30,7 @@ const changes = {
   pinnedBy: (name: string) => msg(str`${name} pinned a message`, { id: 'changes.pinnedBy' }),
   get youPinned() { return msg('You pinned a message', { id: 'changes.youPinned' }); },
   /** The live region, when a message is unpinned (the change does not say by whom). */
-  get messageUnpinned() { return msg('Message unpinned', { id: 'changes.messageUnpinned' }); },
-  /** The pinned bar's sender when the pinned message is this user's own. */
-  get you() { return msg('You', { id: 'changes.you' }); },
+  get messageUnpinned() { return msg('Message unpinned', { id: 'changes.unpinned' }); },
   get pinned() { return msg('Pinned message', { id: 'changes.pinned' }); },
   pinnedOf: (n: number, of: number) => {
     const a = formatNumber(n);

@@ -22,13 +22,14 @@ export function changeAnnouncements(
   for (const m of after) {
     const was = m.id ? old.get(m.id) : undefined;
     if (!was || was === m) continue;
-    if (m.recalled) {
-      if (!was.recalled && m.recalled.by !== me) said.push(s.recalledBy(nameOf(m.recalled.by)));
+    const recall = m.recalled;
+    if (recall) {
+      if (!was.recalled && recall.by !== me) said.push(s.recalledBy(nameOf(recall.by)));
       continue;
     }
     if (m.edited && m.edited !== was.edited && !m.isSelf) said.push(s.messageEdited);
-    if (m.pinned && m.pinned.time !== was.pinned?.time) said.push(m.pinned.by === me ? s.youPinned : s.pinnedBy(nameOf(m.pinned.by)));
-    else if (!m.pinned && was.pinned) said.push(s.messageUnpinned);
+    const pin = m.pinned;
+    if (pin?.time !== was.pinned?.time) said.push(!pin ? s.messageUnpinned : pin.by === me ? s.youPinned : s.pinnedBy(nameOf(pin.by)));
     for (const r of m.reactions ?? []) {
       const prior = was.reactions?.find((x) => x.emoji === r.emoji)?.users ?? [];
       for (const u of r.users) if (u !== me && !prior.includes(u)) said.push(s.reacted(nameOf(u), r.emoji));

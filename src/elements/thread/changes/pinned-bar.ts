@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Pin } from './pins.js';
 import type { ChangeStrings } from '../../i18n/changes.js';
 import { describeElemText } from '../../i18n/elems.js';
+import { listStrings } from '../../i18n/list.js';
 import { excerptOf } from './compose-intent.js';
 
 /**
@@ -22,9 +23,10 @@ export function renderPinnedBar(
   const m = pin.message;
   // A pin of a message not loaded shows the server's excerpt (sender and one line).
   const excerpt = m ? excerptOf(describeElemText(m.elem)) : (pin.quote?.excerpt ?? '…');
-  const from = m?.sender ?? pin.quote?.sender;
+  const q = pin.quote;
+  const from = m?.sender ?? q?.sender;
   // One's own message says "You", as the conversation list and search do.
-  const sender = from !== undefined && from === me ? s.you : m ? m.senderProfile.name || nameOf(m.sender) : pin.quote ? pin.quote.senderName || nameOf(pin.quote.sender) : '';
+  const sender = !from ? '' : from === me ? listStrings().you : (m ? m.senderProfile.name : q!.senderName) || nameOf(from);
   const label = pins.length > 1 ? s.pinnedOf(at + 1, pins.length) : s.pinned;
   return html`<button part="pinned-bar" type="button" aria-label=${`${label}: ${sender ? `${sender}: ` : ''}${excerpt}`} @click=${() => onActivate(pin, (at + 1) % pins.length)}>
     <span part="pinned-label">📌 ${label}</span>
