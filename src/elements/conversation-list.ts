@@ -192,9 +192,10 @@ export class ConversationList extends LitElement {
     const me = this.#me.value?.id;
     const t = listStrings();
     // Names and text are isolated (<bdi>), so a right-to-left override in one cannot reorder the other.
-    // A system notification speaks for itself: no "system:" before it.
+    // A system notification speaks for itself: no "system:" before it. A text alone is the line's
+    // (`dir="auto"`): in its own direction, it is cut at its end, not its start, in a page of the other.
     const who = !last || last.elem.type === 'system' ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
-    const said = (by: unknown, m: Message) => html`${by ? html`<bdi>${by}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${describeElemText(m.elem)}</bdi>`;
+    const said = (by: unknown, m: Message) => (by ? html`<bdi>${by}</bdi>${uiStrings().saidSeparator}<bdi>${describeElemText(m.elem)}</bdi>` : describeElemText(m.elem));
     const draft = this.#drafts.value[c.id];
     const out = c.outgoing;
     const preview = draft
@@ -224,7 +225,7 @@ export class ConversationList extends LitElement {
           : nothing}
         <span class="name">${name}${muted ? html` <svg part="muted-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7c-.5.1-.9.3-1.3.5L18 15.1V16zM4.3 3 3 4.3l3.2 3.2C6.1 8.6 6 9.8 6 11v5l-2 2v1h13.7l2 2 1.3-1.3z" /></svg><span class="visually-hidden">${t.muted}</span>` : nothing}${c.left ? html` <span class="muted">${t.left}</span>` : nothing}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
         <span class="time">${time ? html`<time datetime=${new Date(time).toISOString()}>${formatShortTime(time)}</time>` : nothing}</span>
-        <span class="preview">${preview}</span>
+        <span class="preview" dir="auto">${preview}</span>
         ${unread
           ? html`<span part="unread-badge${muted ? ' muted' : ''}" aria-label=${t.unread(c.unread)}>${c.unread > 99 ? `${formatNumber(99)}+` : formatNumber(c.unread)}</span>`
           : nothing}

@@ -7,7 +7,8 @@ import { excerptOf } from './compose-intent.js';
 
 /**
  * The bar at the top of a thread showing one pinned message (the latest pin first): activating
- * it jumps to that message and moves the bar on to the next pin, round.
+ * it jumps to that message and moves the bar on to the next pin, round. The excerpt runs in its
+ * own direction (`dir="auto"`, isolated as a <bdi> is), so it is cut at its end on a page of the other.
  */
 export function renderPinnedBar(
   s: ChangeStrings,
@@ -31,6 +32,6 @@ export function renderPinnedBar(
   return html`<button part="pinned-bar" type="button" aria-label=${`${label}: ${sender ? `${sender}: ` : ''}${excerpt}`} @click=${() => onActivate(pin, (at + 1) % pins.length)}>
     <span part="pinned-label">📌 ${label}</span>
     <span class="pinned-line">${sender ? html`<span part="pinned-sender"><bdi>${sender}</bdi>:</span>` : nothing}
-      <span part="pinned-excerpt"><bdi>${excerpt}</bdi></span></span>
+      <span part="pinned-excerpt" dir="auto">${excerpt}</span></span>
   </button>`;
 }
