@@ -322,6 +322,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     // A forward's content is written by the server, a rewritten one changed by it: fetch it rather than guess it.
     if (own.entry.forward || frame.rewritten) engine.expectSeq(own.entry.conversationId, frame.seq, own.entry.clientMsgId);
     else engine.commitOwn(own.message);
+    // The forwarder has seen the conversation they wrote in, as a send from its thread marks it (the thread need not show).
+    if (own.entry.forward) reads.markRead(own.entry.conversationId);
     publish();
   }
 

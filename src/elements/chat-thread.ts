@@ -257,6 +257,7 @@ export class ChatThread extends LitElement {
     online: () => this.#connection.value === 'online',
     jumpTo: (id) => void this.jumpTo(id),
     nameOf: (id) => this.#extras.nameOf(id, this.#messages.value),
+    me: () => this.#extras.me?.id,
   });
   #search = new SearchToggle(this, {
     client: () => this.client,
@@ -337,7 +338,7 @@ export class ChatThread extends LitElement {
     // to the scroll position, and let the list choose the rows to render.
     const messages = this.#messages.value;
     if (messages !== this.#keysOf) {
-      // Reactions and edits by others are read out too (the rows themselves are silent).
+      // Changes are read out too (the rows themselves are silent): others' reactions, edits and recalls, every pin.
       if (this.conversation === this.#shownConversation && this.#keysOf) {
         this.#live.changes(this.#keysOf, messages, this.#extras.me?.id, (id) => this.#extras.nameOf(id, messages));
       }

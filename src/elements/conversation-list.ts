@@ -2,7 +2,6 @@ import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { cssVars } from './css-vars.js';
 import type { MuteState } from '../client/mutes.js';
 import type { ChatClient, ChatMessage, ConnectionState, Conversation, Profile } from '../client/types.js';
 import { parseConversationId, type ConversationId } from '../protocol/ids.js';
@@ -12,7 +11,7 @@ import { chatClientContext } from './context.js';
 import { DraftsController } from './controllers/drafts-controller.js';
 import { StoreController } from './controllers/store-controller.js';
 import { ConversationSelectEvent } from './events/conversation-select.js';
-import { formatShortTime, hueOf, initials } from './format.js';
+import { formatShortTime } from './format.js';
 import { changeStrings } from './i18n/changes.js';
 import { describeElemText } from './i18n/elems.js';
 import { listStrings } from './i18n/list.js';
@@ -20,7 +19,7 @@ import { formatNumber, LocaleController } from './i18n/localize.js';
 import { uiStrings } from './i18n/ui.js';
 import { SearchToggle, searchToggleStyles } from './search/search-toggle.js';
 import { styles } from './conversation-list.styles.js';
-import { safeMediaUrl } from './thread/elems/safe-url.js';
+import { renderAvatar } from './avatar.js';
 import { loadGroupElements } from './groups/load-groups.js';
 import { withName } from './thread/changes/row-changes.js';
 import { PresenceController } from './people/presence-controller.js';
@@ -193,9 +192,10 @@ export class ConversationList extends LitElement {
     const me = this.#me.value?.id;
     const t = listStrings();
     // Names and text are isolated (<bdi>), so a right-to-left override in one cannot reorder the other.
-    // A system notification speaks for itself: no "system:" before it.
+    // A system notification speaks for itself: no "system:" before it. A text alone is the line's
+    // (`dir="auto"`): in its own direction, it is cut at its end, not its start, in a page of the other.
     const who = !last || last.elem.type === 'system' ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
-    const said = (by: unknown, m: Message) => html`${by ? html`<bdi>${by}</bdi>${uiStrings().saidSeparator}` : ''}<bdi>${describeElemText(m.elem)}</bdi>`;
+    const said = (by: unknown, m: Message) => (by ? html`<bdi>${by}</bdi>${uiStrings().saidSeparator}<bdi>${describeElemText(m.elem)}</bdi>` : describeElemText(m.elem));
     const draft = this.#drafts.value[c.id];
     const out = c.outgoing;
     const preview = draft
@@ -210,7 +210,6 @@ export class ConversationList extends LitElement {
     const time = (out ?? last)?.time;
     const unread = c.unread > 0;
     const muted = this.#mutes.value !== undefined && this.client?.isMuted(c.id) === true;
-    const avatar = safeMediaUrl(c.avatar);
     return html`
       <div
         part="item${c.id === this.selected ? ' selected' : ''}"
@@ -220,15 +219,13 @@ export class ConversationList extends LitElement {
         tabindex=${tabStop ? 0 : -1}
         aria-selected=${c.id === this.selected ? 'true' : 'false'}
       >
-        ${avatar
-          ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
-          : html`<span part="avatar" aria-hidden="true" style=${cssVars({ '--_hue': hueOf(target) })}>${initials(name)}</span>`}
+        ${renderAvatar(c.avatar, target, name)}
         ${type === 'p2p' && this.#presence.of(target)?.online
           ? html`<span part="presence-dot" aria-hidden="true"></span><span class="visually-hidden">${presenceStrings().online}</span>`
           : nothing}
         <span class="name">${name}${muted ? html` <svg part="muted-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7c-.5.1-.9.3-1.3.5L18 15.1V16zM4.3 3 3 4.3l3.2 3.2C6.1 8.6 6 9.8 6 11v5l-2 2v1h13.7l2 2 1.3-1.3z" /></svg><span class="visually-hidden">${t.muted}</span>` : nothing}${c.left ? html` <span class="muted">${t.left}</span>` : nothing}${c.mentioned ? html` <span class="mention" aria-hidden="true">@</span><span class="visually-hidden">${t.mentionsYou}</span>` : nothing}</span>
         <span class="time">${time ? html`<time datetime=${new Date(time).toISOString()}>${formatShortTime(time)}</time>` : nothing}</span>
-        <span class="preview">${preview}</span>
+        <span class="preview" dir="auto">${preview}</span>
         ${unread
           ? html`<span part="unread-badge${muted ? ' muted' : ''}" aria-label=${t.unread(c.unread)}>${c.unread > 99 ? `${formatNumber(99)}+` : formatNumber(c.unread)}</span>`
           : nothing}

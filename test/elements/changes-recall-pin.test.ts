@@ -3,6 +3,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
+import { setLocale } from '../../src/elements/i18n/localize.js';
 import { focused } from './a11y-helpers.js';
 import { closeClients, connectPair, freshDevice, part, parts, seed, type Pair } from './helpers.js';
 
@@ -116,6 +117,39 @@ describe('recall, delete for me, pin', function () {
     mine.shadowRoot!.querySelector<HTMLButtonElement>('[part~="other"] [part~="actions-button"]')!.click();
     await waitUntil(() => part(mine, 'menu'), 'menu');
     expect(part(mine, 'unpin'), 'an unpinned message offers Pin again').to.equal(null);
+  });
+
+  it('the pinned bar names one’s own message "You" (in the active locale), and others’ by name', async () => {
+    const { mine, theirs, conv } = await threads();
+    const own = pair.alice.messages(conv).get().find((m) => m.isSelf)!;
+    await pair.alice.pin(conv, own.id, true);
+    await waitUntil(() => part(mine, 'pinned-sender') && part(theirs, 'pinned-sender'), 'both threads should show the pinned bar');
+    expect(part(mine, 'pinned-sender')!.textContent).to.equal('You:');
+    expect(part(mine, 'pinned-bar')!.getAttribute('aria-label')).to.equal('Pinned message: You: from alice');
+    expect(part(theirs, 'pinned-sender')!.textContent).to.equal('Alice:');
+    await setLocale('de');
+    try {
+      mine.requestUpdate();
+      await mine.updateComplete;
+      expect(part(mine, 'pinned-sender')!.textContent).to.equal('Du:');
+    } finally {
+      await setLocale('');
+    }
+  });
+
+  it('reads out every pin and unpin, own ones too, and others’ recalls', async () => {
+    const { mine, theirs, conv } = await threads();
+    const live = (thread: ChatThread) => thread.shadowRoot!.querySelector('[part~="log"] > .visually-hidden')!.textContent!;
+    const bobs = pair.alice.messages(conv).get().find((m) => !m.isSelf)!;
+    await pair.alice.pin(conv, bobs.id, true);
+    await waitUntil(() => live(mine).includes('You pinned a message'), 'the pinner should hear their own pin');
+    await waitUntil(() => live(theirs).includes('Alice pinned a message'), 'the other side should hear who pinned');
+    await pair.bob.pin(`p2p:${pair.aliceId}`, bobs.id, false);
+    await waitUntil(() => live(mine).includes('Message unpinned') && live(theirs).includes('Message unpinned'), 'both should hear the unpin');
+    const own = pair.alice.messages(conv).get().find((m) => m.isSelf)!;
+    await pair.alice.recall(conv, own.id);
+    await waitUntil(() => live(theirs).includes('Alice recalled a message'), 'the other side should hear the recall');
+    expect(live(mine), 'an own recall shows where the user acted').to.not.contain('recalled');
   });
 
   it('shows a pin of a message the thread has not loaded, and its activation loads and reaches it', async () => {

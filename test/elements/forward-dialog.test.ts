@@ -41,6 +41,15 @@ describe('forward-dialog', () => {
     return dialog;
   }
 
+  /** Types `userId` in the open dialog's search, picks the one target left by keyboard, and forwards. */
+  async function forwardTo(dialog: ForwardDialog, userId: string): Promise<void> {
+    await sendKeys({ type: userId });
+    await waitUntil(() => parts(dialog, 'target').length === 1, 'the search should leave one target');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Space' });
+    part<HTMLButtonElement>(dialog, 'confirm-button')!.click();
+  }
+
   it('opens from the message menu, searches, picks with the keyboard, forwards and reports the result', async () => {
     const el = await threadWithMessage();
     const dialog = await openWithKeyboard(el);
@@ -105,14 +114,20 @@ describe('forward-dialog', () => {
   it('shows the reason per target when a forward is refused, with no Resend where it would be refused again', async () => {
     const el = await threadWithMessage();
     const dialog = await openWithKeyboard(el);
-    const stranger = uniqueUser('nobody');
-    await sendKeys({ type: stranger });
-    await waitUntil(() => parts(dialog, 'target').length === 1, 'the typed id should be offered');
-    await sendKeys({ press: 'ArrowDown' });
-    await sendKeys({ press: 'Space' });
-    part<HTMLButtonElement>(dialog, 'confirm-button')!.click();
+    await forwardTo(dialog, uniqueUser('nobody'));
     await waitUntil(() => part(dialog, 'result')?.part.contains('failed'), 'the unknown user should fail');
     expect(part(dialog, 'error')!.textContent).to.equal('There is no user with this id.');
     expect(!!part(dialog, 'resend-button'), 'no Resend to an unknown user').to.equal(false);
+  });
+
+  it('marks the conversation it forwards into read, as a send there does, and tells the peer', async () => {
+    const el = await threadWithMessage();
+    const summary = () => alice.$conversations.get().find((c) => c.id === `p2p:${carolId}`);
+    await waitUntil(() => summary()?.unread === 1, 'carol’s message should be unread at alice');
+    const dialog = await openWithKeyboard(el);
+    await forwardTo(dialog, carolId);
+    await waitUntil(() => part(dialog, 'result')?.part.contains('sent'), 'the forward should be sent');
+    await waitUntil(() => summary()?.unread === 0, 'the forwarder has seen the conversation they wrote in');
+    await waitUntil(() => (carol.$conversations.get().find((c) => c.id === `p2p:${aliceId}`)?.peerReadSeq ?? 0) >= 1, 'carol should see that alice read her message');
   });
 });

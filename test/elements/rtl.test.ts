@@ -146,3 +146,51 @@ for (const dir of ['ltr', 'rtl'] as const) {
     });
   });
 }
+
+// A line cut to fit (a list preview, a pinned bar, a quote) shows the start of its text, whichever
+// way the page runs: an English text on a right-to-left page, an Arabic one on a left-to-right page.
+for (const [dir, text] of [
+  ['rtl', 'hello from a long English message that cannot fit on one line of any of these narrow places'],
+  ['ltr', 'مرحبا بك في هذه المحادثة الطويلة جدا التي لا تنتهي أبدا ولا تتسع في السطر الواحد من القائمة'],
+] as const) {
+  describe(`a cut line on a ${dir} page`, function () {
+    this.timeout(20_000);
+
+    /** Whether the first character of `el`'s text lies inside `el`'s box (not cut off by its overflow). */
+    function startShows(el: Element): boolean {
+      const first = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, (n) => (n.nodeValue!.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP)).nextNode()!;
+      const range = document.createRange();
+      const at = first.nodeValue!.indexOf(text[0]!);
+      range.setStart(first, at);
+      range.setEnd(first, at + 1);
+      const c = range.getBoundingClientRect();
+      const box = el.getBoundingClientRect();
+      return c.width > 0 && c.left >= box.left - 1 && c.right <= box.right + 1;
+    }
+
+    afterEach(async () => {
+      document.documentElement.removeAttribute('dir');
+      await closeClients();
+    });
+
+    it('in the conversation list, the pinned bar and a quote', async () => {
+      document.documentElement.dir = dir;
+      const [aliceId, bobId] = [uniqueUser('alice'), uniqueUser('bob')];
+      const bob = await connect(bobId, 'Bob');
+      const alice = await connect(aliceId, 'Alice');
+      const long = await bob.send(`p2p:${aliceId}`, text);
+      await waitUntil(() => alice.$conversations.get().some((c) => c.lastMessage?.id === long.id), 'alice should have bob’s message');
+      const list = await fixture<HTMLElement>(html`<conversation-list style="width: 300px" .client=${alice}></conversation-list>`);
+      await waitUntil(() => part(list, 'item'), 'the list should show bob');
+      const preview = [...part(list, 'item')!.querySelectorAll('span')].find((s) => s.textContent!.trim() === text)!;
+      expect(startShows(preview), 'the preview shows the start of the message').to.equal(true);
+
+      await alice.pin(`p2p:${bobId}`, long.id!, true);
+      await alice.reply(`p2p:${bobId}`, long.id!, 'ok');
+      const thread = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 320px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
+      await waitUntil(() => part(thread, 'pinned-excerpt') && part(thread, 'reply-quote-excerpt'), 'the pin and the quote should show');
+      expect(startShows(part(thread, 'pinned-excerpt')!), 'the pinned bar shows the start of the message').to.equal(true);
+      expect(startShows(part(thread, 'reply-quote-excerpt')!), 'the quote shows the start of the message').to.equal(true);
+    });
+  });
+}

@@ -26,6 +26,11 @@ const changes = {
   get whoReacted() { return msg('Who reacted', { id: 'changes.whoReacted' }); },
   reacted: (name: string, emoji: string) => msg(str`${name} reacted ${emoji}`, { id: 'changes.reacted' }),
   get messageEdited() { return msg('Message edited', { id: 'changes.messageEdited' }); },
+  /** The live region, when someone pins a message ("Alice pinned a message"), or this user does. */
+  pinnedBy: (name: string) => msg(str`${name} pinned a message`, { id: 'changes.pinnedBy' }),
+  get youPinned() { return msg('You pinned a message', { id: 'changes.youPinned' }); },
+  /** The live region, when a message is unpinned (the change does not say by whom). */
+  get messageUnpinned() { return msg('Message unpinned', { id: 'changes.unpinned' }); },
   get pinned() { return msg('Pinned message', { id: 'changes.pinned' }); },
   pinnedOf: (n: number, of: number) => {
     const a = formatNumber(n);

@@ -5,9 +5,9 @@ import { formatNumber, plural } from './localize.js';
 const list = {
   get label() { return msg('Conversations', { id: 'list.label' }); },
   get empty() { return msg('No conversations yet.', { id: 'list.empty' }); },
-  /** Who wrote the last message, when it was the user. */
   /** Before the text of a half-written message. */
   get draft() { return msg('Draft:', { id: 'list.draft' }); },
+  /** Who wrote the last message, when it was the user; also who sent a pinned message (`../thread/changes/pinned-bar.ts`). */
   get you() { return msg('You', { id: 'list.you' }); },
   /** Screen-reader text after the name of a conversation that @mentions the user. */
   get mentionsYou() { return msg(', mentions you', { id: 'list.mentionsYou' }); },

@@ -1,7 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { consume } from '@lit/context';
 import { property, state } from 'lit/decorators.js';
-import { cssVars } from '../css-vars.js';
 import type { FriendActions, FriendRequests } from '../../client/friend-actions.js';
 import type { ChatClient, Profile } from '../../client/types.js';
 import type { FriendEntry } from '../../protocol/frames.js';
@@ -11,13 +10,12 @@ import { chatClientContext } from '../context.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { ModalDialog } from '../dialog-focus.js';
 import { ConversationSelectEvent } from '../events/conversation-select.js';
-import { hueOf, initials } from '../format.js';
 import { groupDialogStyles } from '../groups/group-dialog.styles.js';
 import { LocaleController } from '../i18n/localize.js';
 import { peopleErrorText, peopleStrings } from '../i18n/people.js';
 import { loadFriends, standingChanged, standingOf } from './friends.js';
 import { NameLookup } from '../names.js';
-import { safeMediaUrl } from '../thread/elems/safe-url.js';
+import { renderAvatar } from '../avatar.js';
 import { presenceErrorText } from '../i18n/presence-toggle.js';
 import { PresenceController } from './presence-controller.js';
 import { presenceStyles, renderPresence } from './presence-label.js';
@@ -103,38 +101,23 @@ export class ProfileCard extends LitElement {
     this.dispatchEvent(new ConversationSelectEvent(id));
   };
 
-  private onBlock = async () => {
+  private onBlock = () => {
     const client = this.client;
-    if (!client || this.busy) return;
+    if (!client) return;
     const blocked = this.#blocked.value.includes(this.userId);
-    this.busy = true;
-    try {
+    void this.#run(async () => {
       await (blocked ? client.unblock(this.userId) : client.block(this.userId));
-      this.failed = false;
-      this.status = blocked ? peopleStrings().unblocked : peopleStrings().blocked;
-    } catch (error) {
-      this.failed = true;
-      this.status = peopleErrorText(error as ChatError);
-    } finally {
-      this.busy = false;
-    }
+      return blocked ? peopleStrings().unblocked : peopleStrings().blocked;
+    });
   };
 
-  private onVisibleChange = async (e: Event) => {
+  private onVisibleChange = (e: Event) => {
     const box = e.target as HTMLInputElement;
-    this.busy = true;
-    try {
-      // The checkbox shows only with a tracker.
-      await this.#presence.tracker!.setVisible(box.checked);
-      this.failed = false;
-      this.status = '';
-    } catch (error) {
+    // The checkbox shows only with a tracker. A refusal puts the box back.
+    void this.#run(() => this.#presence.tracker!.setVisible(box.checked).then(() => '', (error: unknown) => {
       box.checked = !box.checked;
-      this.failed = true;
-      this.status = presenceErrorText(error as ChatError);
-    } finally {
-      this.busy = false;
-    }
+      throw error;
+    }), presenceErrorText);
   };
 
   override updated(): void {
@@ -142,21 +125,25 @@ export class ProfileCard extends LitElement {
     if (this.open && this.userId && this.userId !== this.#me.value?.id) this.#presence.tracker?.watch([this.userId]);
   }
 
-  /** Runs one friend action and says what it did (or why it failed). */
-  async #friendAction(act: (f: FriendActions, id: string) => Promise<void>, done: () => string | Promise<string>): Promise<void> {
-    const friends = this.friends;
-    if (!friends || this.busy) return;
+  /** Runs one action and says what it did (or why it failed: `errorText`) in the status line. */
+  async #run(action: () => Promise<string>, errorText: (error: ChatError) => string = peopleErrorText): Promise<void> {
+    if (this.busy) return;
     this.busy = true;
     try {
-      await act(friends, this.userId);
+      this.status = await action();
       this.failed = false;
-      this.status = await done();
     } catch (error) {
       this.failed = true;
-      this.status = peopleErrorText(error as ChatError);
+      this.status = errorText(error as ChatError);
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Runs one friend action and says what it did. */
+  #friendAction(act: (f: FriendActions, id: string) => Promise<void>, done: () => string | Promise<string>): Promise<void> {
+    const friends = this.friends;
+    return friends ? this.#run(async () => (await act(friends, this.userId), done())) : Promise.resolve();
   }
 
   private onFriend = () => {
@@ -203,16 +190,13 @@ export class ProfileCard extends LitElement {
     const t = peopleStrings();
     const id = this.userId;
     const name = this.profile.name || this.#names.nameOf(this.client, id) || id;
-    const avatar = safeMediaUrl(this.profile.avatar);
     const self = id === this.#me.value?.id;
     const blocked = this.#blocked.value.includes(id);
     // Read so the card re-renders when the lists change; standingOf reads the stores themselves.
     void this.#friendList.value, this.#requests.value;
     const standing = this.friends ? standingOf(this.friends, id) : undefined;
     return html`<div class="who">
-        ${avatar
-          ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
-          : html`<span part="avatar" aria-hidden="true" style=${cssVars({ '--_hue': hueOf(id) })}>${initials(name)}</span>`}
+        ${renderAvatar(this.profile.avatar, id, name)}
         <div>
           <h2 id="name" part="name"><bdi>${name}</bdi></h2>
           <p part="user-id" class="muted">${t.userId(id)}</p>

@@ -7,8 +7,8 @@ import { announcementOf } from './message-row.js';
 
 /**
  * The log's visually hidden live region: rows come and go as the log scrolls, so they stay
- * silent, and this says what arrived instead: others' messages, and others' reactions and edits
- * ("Alice reacted 👍", "Message edited"). It keeps the last three, said in the active locale.
+ * silent, and this says what arrived instead: others' messages, others' reactions, edits and
+ * recalls ("Alice reacted 👍", "Message edited"), and pins ("You pinned a message"; `./changes/announce.ts`). It keeps the last three, said in the active locale.
  */
 export class LiveRegion {
   #items: { key: string; message?: ChatMessage; text?: string }[] = [];

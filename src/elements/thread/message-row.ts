@@ -1,7 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { cssVars } from '../css-vars.js';
 import { messageKey, type ChatMessage, type ConnectionState, type UploadProgress } from '../../client/types.js';
-import { formatDay, formatTime, hueOf, initials, sameDay } from '../format.js';
+import { formatDay, formatTime, sameDay } from '../format.js';
 import { describeElemText, systemText } from '../i18n/elems.js';
 import { uiStrings, type UiStrings } from '../i18n/ui.js';
 import { panelLabels } from '../i18n/panel-labels.js';
@@ -12,7 +11,7 @@ import { deliveryOf } from './delivery.js';
 import { renderReceipt, type ReceiptContext } from './receipts.js';
 import { lazyModule } from '../load-once.js';
 import { renderFailure } from './failure.js';
-import { safeMediaUrl } from './elems/safe-url.js';
+import { renderAvatar } from '../avatar.js';
 import { renderEdited, renderPendingChanges, renderQuote, renderReactions, renderRecalled, type ChangeContext } from './changes/row-changes.js';
 
 /** An upload's progress bar (`./upload-progress.ts`), fetched when one first shows (the thread renders again once it is in). */
@@ -79,7 +78,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
       data-key=${key}
     >
       ${actions.menu?.renderCheckbox(m)}
-      ${self ? nothing : continued ? html`<span class="avatar-space"></span>` : ctx.profiles ? renderAvatarButton(m, name) : renderAvatar(m, name)}
+      ${self ? nothing : continued ? html`<span class="avatar-space"></span>` : withAvatarButton(ctx.profiles, renderAvatar(m.senderProfile.avatar, m.sender, name))}
       <div class="body">
         ${!self && !continued
           ? ctx.profiles
@@ -128,18 +127,11 @@ export function announcementOf(m: ChatMessage): string {
   return m.elem.type === 'system' ? what : uiStrings().said(m.senderProfile.name || m.sender, what);
 }
 
-function renderAvatar(m: ChatMessage, name: string) {
-  // No Referer to wherever the avatar lives: it would tell which conversation is open.
-  const avatar = safeMediaUrl(m.senderProfile.avatar);
-  return avatar
-    ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />`
-    : html`<span part="avatar" aria-hidden="true" style=${cssVars({ '--_hue': hueOf(m.sender) })}>${initials(name)}</span>`;
-}
-
 /**
- * The picture as a button opening the profile card, for the pointer: the sender's name beside it
- * is the same button for the keyboard and screen readers, so the picture adds no second tab stop.
+ * The picture, where the site has profiles on (`button`) in a button opening the profile card, for
+ * the pointer: the sender's name beside it is the same button for the keyboard and screen readers,
+ * so the picture adds no second tab stop.
  */
-function renderAvatarButton(m: ChatMessage, name: string) {
-  return html`<button part="avatar-button" type="button" tabindex="-1" aria-hidden="true">${renderAvatar(m, name)}</button>`;
+function withAvatarButton(button: boolean, avatar: TemplateResult) {
+  return button ? html`<button part="avatar-button" type="button" tabindex="-1" aria-hidden="true">${avatar}</button>` : avatar;
 }

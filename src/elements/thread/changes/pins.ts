@@ -22,6 +22,8 @@ interface PinsDeps {
   jumpTo(messageId: string): void;
   /** A user's name as the conversation knows it. */
   nameOf(id: string): string;
+  /** The user's id. */
+  me(): string | undefined;
 }
 
 /**
@@ -50,7 +52,7 @@ export class ThreadPins {
 
   /** The pinned bar: activating it jumps to the pin shown and moves on to the next. */
   render(): TemplateResult | typeof nothing {
-    return renderPinnedBar(changeStrings(), this.list(), this.#at, this.#deps.nameOf, (pin, next) => {
+    return renderPinnedBar(changeStrings(), this.list(), this.#at, this.#deps.nameOf, this.#deps.me(), (pin, next) => {
       this.#at = next;
       this.#deps.jumpTo(pin.messageId);
     });
@@ -65,7 +67,7 @@ export class ThreadPins {
       const m = held.get(p.messageId);
       // A held message is newer than the last answer: unpinned or recalled there, it is gone.
       if (m && (!m.pinned || m.recalled)) continue;
-      pins.set(p.messageId, { messageId: p.messageId, time: m?.pinned?.time ?? p.time, ...(m && { message: m }), ...(p.quote && { quote: p.quote }) });
+      pins.set(p.messageId, { ...p, time: m?.pinned?.time ?? p.time, ...(m && { message: m }) });
     }
     for (const m of held.values()) if (m.pinned && !m.recalled && !pins.has(m.id)) pins.set(m.id, { messageId: m.id, time: m.pinned.time, message: m });
     return [...pins.values()].sort((a, b) => b.time - a.time);
@@ -83,12 +85,9 @@ export class ThreadPins {
     client.pins(conversation).then(
       (pins) => {
         if (this.#asked !== key) return;
-        const next = pins.map((p) => ({ messageId: p.messageId, time: p.time, ...(p.quote && { quote: p.quote }) }));
-        const same = next.length === this.#server.length &&
-          next.every((p, i) => p.messageId === this.#server[i]!.messageId && p.time === this.#server[i]!.time && p.quote?.excerpt === this.#server[i]!.quote?.excerpt);
-        this.#server = next;
         // A thread renders once per change: an answer that changes nothing (no pins, as most have) renders nothing.
-        if (!same) this.#host.requestUpdate();
+        if (JSON.stringify(pins) !== JSON.stringify(this.#server)) this.#host.requestUpdate();
+        this.#server = pins;
       },
       () => {
         // Asked again at the next update (the connection may have dropped).

@@ -41,14 +41,17 @@ export interface ChangeContext {
   refresh(): void;
 }
 
-/** The quote of a reply: sender and a one-line excerpt (or "Message recalled"); activating it jumps to the original. */
+/**
+ * The quote of a reply: sender and a one-line excerpt (or "Message recalled", in its own direction
+ * as the pinned bar's is); activating it jumps to the original.
+ */
 export function renderQuote(ctx: ChangeContext, q: ReplyTo | undefined): TemplateResult | typeof nothing {
   if (!q) return nothing;
   const name = q.senderName || ctx.nameOf(q.sender);
   const excerpt = q.recalled ? ctx.s.quoteRecalled : q.excerpt;
   return html`<button part="reply-quote${q.recalled ? ' recalled' : ''}" type="button" aria-label=${ctx.s.quoteOf(name, excerpt)} @click=${() => ctx.jumpTo(q.messageId)}>
     <span part="reply-quote-sender"><bdi>${name}</bdi></span>
-    <span part="reply-quote-excerpt"><bdi>${excerpt}</bdi></span>
+    <span part="reply-quote-excerpt" dir="auto">${excerpt}</span>
   </button>`;
 }
 
