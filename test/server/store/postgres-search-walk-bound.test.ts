@@ -28,6 +28,8 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
   let store: Store;
   let pool: pg.Pool;
   const expected = { q: [] as string[], rare: [] as string[], image: [] as string[], inA: [] as string[] };
+  /** Ids of the viewer's messages (groups a and b): a cursor is always one of them, never another conversation's. */
+  const viewers = new Set<string>();
   const ms = Date.now() - 100_000;
   before(async () => {
     schema = await freshSchema();
@@ -44,6 +46,7 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
       const id = newMessageId(ms + i);
       if (i % 8 === 0) {
         const key = groupKey(i % 16 === 0 ? 'a' : 'b');
+        viewers.add(id);
         if (i % 400 === 0) {
           drafts.push(draft(key, 'talker', { id, elem: { type: 'image', url: `https://x.example/${i}.png`, width: 1, height: 1, size: 1, mime: 'image/png' } }));
           expected.image.push(String(i));
@@ -94,7 +97,10 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
       pages++;
       const results = page.slice(0, 20);
       found.push(...results.map(label));
-      if (page.length <= 20 && page.continueBelow !== undefined) short++;
+      if (page.length <= 20 && page.continueBelow !== undefined) {
+        short++;
+        assert.ok(viewers.has(page.continueBelow), `page ${pages}: its cursor ${page.continueBelow} is a message of the viewer's`);
+      }
       before = page.length > 20 ? results.at(-1)!.id : page.continueBelow;
       if (before === undefined || pages > 200) break;
       // A message arriving between pages is newer than the cursor: never on a later page.
