@@ -44,13 +44,11 @@ export function createPostgresSearchWalk(query: Query, parse: (body: string) => 
     const scope = key !== undefined ? `AND ms.conv_key = ${p(key)}` : '';
     // The start: below the cursor and below an upper bound, whichever is lower (ASCII both: CURSOR).
     const start = [before, filter?.idBelow].filter((x): x is string => x !== undefined).sort()[0];
-    const startRef = start !== undefined ? p(start) : undefined;
     // The end: above a lower bound. A walk that reached it leaves nothing to continue below.
     const floorId = filter?.idAbove !== undefined ? p(filter.idAbove) : undefined;
     const above = floorId !== undefined ? ` AND m.id > ${floorId}` : '';
     const tests = [visibleTo('$1')];
-    const sender = filter?.sender !== undefined ? p(filter.sender) : undefined;
-    if (sender !== undefined) tests.push(`m.sender = ${sender}`);
+    if (filter?.sender !== undefined) tests.push(`m.sender = ${p(filter.sender)}`);
     // Across, a kind the kind index holds (all but text) is walked there: its WALK_ROWS newest rows below the start,
     // everyone's, so a rare kind spans much of the table a page. In one conversation that index would read every
     // row of the kind (it is not by conversation): the conversation's rows are walked, the kind tested on each.
@@ -68,13 +66,13 @@ export function createPostgresSearchWalk(query: Query, parse: (body: string) => 
     // the only index that gives it, so the planner positions there. With `conv_key = …` it took the
     // id index instead and read the table down to the conversation's rows (0.46 s for the newest
     // rows of 20 conversations of 100,000 rows, 5 of them empty), or the primary key and all of them.
-    const mineSql = `SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor, coalesce(sm.seq, 0) AS mark
+    const sql = `WITH mine AS MATERIALIZED (
+        SELECT ms.conv_key, CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END AS floor, coalesce(sm.seq, 0) AS mark
         FROM memberships ms LEFT JOIN groups g ON g.id = substr(ms.conv_key, 7) AND ms.conv_key LIKE 'group:%'
         LEFT JOIN search_marks sm ON sm.conv_key = ms.conv_key
-        WHERE ms.user_id = $1 ${scope}`;
-    const sql = `WITH mine AS MATERIALIZED (${mineSql}),
+        WHERE ms.user_id = $1 ${scope}),
       top AS MATERIALIZED (SELECT max(t.id) AS id FROM mine CROSS JOIN LATERAL (
-        SELECT m.conv_key, m.id, m.seq FROM messages m WHERE ${startRef !== undefined ? `(m.conv_key, m.id) < (mine.conv_key, ${startRef})` : 'm.conv_key <= mine.conv_key'}
+        SELECT m.conv_key, m.id, m.seq FROM messages m WHERE ${start !== undefined ? `(m.conv_key, m.id) < (mine.conv_key, ${p(start)})` : 'm.conv_key <= mine.conv_key'}
         ORDER BY m.conv_key DESC, m.id DESC LIMIT 1) t WHERE t.conv_key = mine.conv_key AND t.seq > mine.floor${floorId !== undefined ? ` AND t.id > ${floorId}` : ''}),
       ${key !== undefined ? `
       walked AS MATERIALIZED (SELECT i.conv_key, i.seq, i.id, i.seq > mine.mark AS pending FROM mine CROSS JOIN LATERAL (
@@ -96,21 +94,6 @@ export function createPostgresSearchWalk(query: Query, parse: (body: string) => 
       UNION ALL (SELECT m.body, true FROM walked JOIN messages m ON m.conv_key = walked.conv_key AND m.seq = walked.seq
         WHERE walked.pending AND ${tests.join(' AND ')})` : ''}
       UNION ALL SELECT id, NULL FROM edge`;
-    // By a sender alone (no words) with fewer than WALK_ROWS messages in all: their rows, from the
-    // (sender, …) index, are fewer than one walk reads, and a page holds all it can (a rare sender's
-    // one old message took 11 walks of up to 0.4 s, where this reads a few rows).
-    if (terms.length === 0 && filter?.sender !== undefined) {
-      const [few] = await query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE sender = $1 LIMIT ${WALK_ROWS}) x`, [filter.sender]);
-      if (Number(few?.n ?? WALK_ROWS) < WALK_ROWS) {
-        const bySender = `WITH mine AS MATERIALIZED (${mineSql}),
-          sent AS MATERIALIZED (SELECT conv_key, seq, id FROM messages WHERE sender = ${sender})
-          SELECT m.body, false AS pending FROM sent JOIN mine ON mine.conv_key = sent.conv_key AND sent.seq > mine.floor
-            JOIN messages m ON m.conv_key = sent.conv_key AND m.seq = sent.seq
-          WHERE ${tests.join(' AND ')}${[startRef !== undefined ? ` AND sent.id < ${startRef}` : '', floorId !== undefined ? ` AND sent.id > ${floorId}` : ''].join('')}${byKind}
-          ORDER BY sent.id DESC LIMIT $2`;
-        return (await query<{ body: string }>(bySender, params)).map((r) => parse(r.body));
-      }
-    }
     const rows = await query<{ body: string; pending: boolean | null }>(sql, params);
     let found: SearchFound = [];
     let edge: string | null | undefined;
