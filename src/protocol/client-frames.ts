@@ -15,7 +15,7 @@ import { FriendAddSchema, FriendChangeSchema, FriendsListSchema } from './friend
 
 export * from './group-frames.js';
 export * from './friend-frames.js';
-import { SEARCH_KINDS, SEARCH_LIMITS } from './search-limits.js';
+import { SEARCH_LIMITS } from './search-limits.js';
 import { REPORT_NOTE_CHARS, REPORT_REASONS } from './reports.js';
 
 /*
@@ -165,8 +165,13 @@ export const PinsFetchSchema = v.object({
   conversationId: ConversationIdSchema,
 });
 
-/** A search's `before` or `after`: a message id, or a time in ms since the epoch (a non-negative integer, as a seq; the search clamps it to 48 bits). */
-const SearchBound = v.union([MessageIdSchema, Seq]);
+/**
+ * A search's `before` or `after`: a message id, or a time in ms since the epoch (an integer of at
+ * most 15 digits; the search clamps it to 48 bits). Only the type is checked here: the search
+ * checks the value, for REST and frames alike (`searchAs`: BAD_REQUEST for a number that is not a
+ * time, or a string that reads as one; SEARCH_FILTER_INVALID for another that is not an id).
+ */
+const SearchBound = v.union([v.string(), v.number()]);
 
 /**
  * Full-text search (SPEC §12) of the messages the user may see, in one conversation or all of
@@ -175,11 +180,11 @@ const SearchBound = v.union([MessageIdSchema, Seq]);
 export const SearchFetchSchema = v.object({
   type: v.literal('search.fetch'),
   reqId: ReqId,
-  /** Words to find (all of them); folded, so case and accents do not matter. */
-  query: v.pipe(v.string(), v.maxLength(SEARCH_LIMITS.queryChars * 2)),
+  /** Words to find (all of them); folded, so case and accents do not matter. Its length is checked by the search (SEARCH_QUERY_INVALID, as REST's `q`). */
+  query: v.string(),
   conversationId: v.optional(ConversationIdSchema),
-  /** The previous page's `cursor`. */
-  cursor: v.optional(MessageIdSchema),
+  /** The previous page's `cursor` (checked by the search: SEARCH_CURSOR_INVALID, as REST's). */
+  cursor: v.optional(v.string()),
   limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(SEARCH_LIMITS.page))),
   /** Only messages sent by this user. */
   from: v.optional(UserIdSchema),
@@ -187,8 +192,8 @@ export const SearchFetchSchema = v.object({
   before: v.optional(SearchBound),
   /** Only messages after this message or time. */
   after: v.optional(SearchBound),
-  /** Only messages of this kind. */
-  kind: v.optional(v.picklist(SEARCH_KINDS)),
+  /** Only messages of this kind: one of SEARCH_KINDS (checked by the search: SEARCH_FILTER_INVALID, as REST's). */
+  kind: v.optional(v.string()),
 });
 
 /**

@@ -78,7 +78,8 @@ export function foldForSearch(text: string): string {
  * `empty`, a query of nothing but whitespace is no terms (a search by its filters alone).
  */
 export function searchTerms(query: string, empty = false): string[] | undefined {
-  if ([...query].length > SEARCH_LIMITS.queryChars) return undefined;
+  // Over twice the limit in code units is over it in code points: refused before a frame's 256 KB are spread.
+  if (query.length > SEARCH_LIMITS.queryChars * 2 || [...query].length > SEARCH_LIMITS.queryChars) return undefined;
   const terms = [...new Set(foldForSearch(query).split(/\s+/u).filter((t) => t.length > 0))];
   if ((terms.length === 0 && !empty) || terms.length > SEARCH_LIMITS.terms) return undefined;
   return terms;

@@ -12,6 +12,17 @@ import { asSeenBy } from './summaries.js';
 const DEFAULT_PAGE = 20;
 /** A cursor is the id of the last result of a page (ids are UUIDv7; tests and imports may use others). */
 const CURSOR = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** The largest time bound: 15 digits, as REST reads one (`?before=` of 16 digits or more is not a time). */
+const MAX_TIME = 999_999_999_999_999;
+
+/**
+ * Whether a string reads as a number (`-5`, `1e5`, `1.5`, `0x10`, ` 7`, `NaN`, `Infinity`, digits
+ * alone): never a message id, though some pass CURSOR. As an id it would be compared with ids as a
+ * string and find an arbitrary slice; REST turns digits into a time before this sees them.
+ */
+function looksNumeric(s: string): boolean {
+  return (s.trim() !== '' && !Number.isNaN(Number(s))) || /^\s*[-+]?(nan|infinity)\s*$/i.test(s);
+}
 
 export interface SearchRequest {
   /** Words, all of which a result holds; empty (or only spaces) when a filter is set: every message the filters let through. */
@@ -25,8 +36,8 @@ export interface SearchRequest {
   before?: string | number;
   /** Only messages after this one (a message id) or this time (ms since the epoch). */
   after?: string | number;
-  /** Only messages of this kind (SEARCH_KINDS). */
-  kind?: SearchKind;
+  /** Only messages of this kind (SEARCH_KINDS; checked here, for REST and frames alike). */
+  kind?: string;
 }
 
 /**
@@ -38,22 +49,30 @@ function idAt(ms: number, end: 'low' | 'high'): string {
   return idTimePrefix(ms) + (end === 'low' ? '7000-0000-000000000000' : '7fff-ffff-ffffffffffff');
 }
 
+/**
+ * A bound (`before`, `after`) as an id: a time is an integer of at most 15 digits, anything else
+ * that reads as a number is BAD_REQUEST at the field (as REST's query checks say it), a string
+ * that is no id SEARCH_FILTER_INVALID. REST and frames come through here, so both refuse alike.
+ */
+function boundId(field: 'before' | 'after', bound: string | number): string {
+  if (typeof bound === 'number' ? !(Number.isInteger(bound) && bound >= 0 && bound <= MAX_TIME) : looksNumeric(bound)) {
+    throw new ChatError('BAD_REQUEST', `Invalid request at ${field}: a time is digits only (ms since the epoch), and this is not a message id.`);
+  }
+  if (typeof bound === 'number') return idAt(bound, field === 'before' ? 'low' : 'high');
+  if (!CURSOR.test(bound)) throw new ChatError('SEARCH_FILTER_INVALID', `Invalid search filter at ${field}: not a message id.`);
+  return bound;
+}
+
 /** The request's filters as the store takes them; undefined when it has none. */
 function filterOf(req: SearchRequest): SearchFilter | undefined {
   const f: SearchFilter = {};
   if (req.from !== undefined) f.sender = req.from;
   if (req.kind !== undefined) {
-    // A kind is the elem type it names (REST hands over any string: checked here).
-    if (!(SEARCH_KINDS as readonly string[]).includes(req.kind)) throw new ChatError('SEARCH_FILTER_INVALID');
-    f.kind = req.kind;
+    if (!(SEARCH_KINDS as readonly string[]).includes(req.kind)) throw new ChatError('SEARCH_FILTER_INVALID', `Invalid search filter at kind: one of ${SEARCH_KINDS.join(', ')}.`);
+    f.kind = req.kind as SearchKind;
   }
-  for (const [bound, side] of [[req.before, 'below'], [req.after, 'above']] as const) {
-    if (bound === undefined) continue;
-    if (typeof bound === 'number' ? !Number.isFinite(bound) : !CURSOR.test(bound)) throw new ChatError('SEARCH_FILTER_INVALID');
-    const id = typeof bound === 'string' ? bound : idAt(bound, side === 'below' ? 'low' : 'high');
-    if (side === 'below') f.idBelow = id;
-    else f.idAbove = id;
-  }
+  if (req.before !== undefined) f.idBelow = boundId('before', req.before);
+  if (req.after !== undefined) f.idAbove = boundId('after', req.after);
   return Object.keys(f).length > 0 ? f : undefined;
 }
 
@@ -69,7 +88,7 @@ function filterOf(req: SearchRequest): SearchFilter | undefined {
 export async function searchAs(store: Store, userId: string, req: SearchRequest): Promise<{ results: SearchResult[]; cursor?: string }> {
   const terms = searchTerms(req.query, true);
   if (!terms) throw new ChatError('SEARCH_QUERY_INVALID');
-  if (req.cursor !== undefined && !CURSOR.test(req.cursor)) throw new ChatError('SEARCH_CURSOR_INVALID');
+  if (req.cursor !== undefined && (!CURSOR.test(req.cursor) || looksNumeric(req.cursor))) throw new ChatError('SEARCH_CURSOR_INVALID');
   const filter = filterOf(req);
   // Without words a filter says what to find; a conversation alone is no filter (it would list it whole).
   if (terms.length === 0 && filter === undefined) throw new ChatError('SEARCH_QUERY_INVALID');

@@ -12,6 +12,16 @@ import { markRecalledQuotes } from '../changes/reply.js';
 export const UNLISTED_REPLAY = 50;
 
 /**
+ * Conversations a session's catch-up summarizes, or replays, between two turns of the event loop.
+ * A store that reads synchronously (SQLite) answered all of a user's conversations in one turn:
+ * 1,000 of them (six reads each) held every other socket of the node for the whole open; all at
+ * once, a PostgreSQL pool of 10 was asked for 4,000 reads, queued ahead of everyone else's.
+ */
+export const OPEN_TURN = 25;
+/** The next turn of the event loop (a timer: core also runs in a browser, which has no setImmediate). */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
  * Streams the catch-up of a session: `sync.conversations` (several frames when the summaries
  * exceed one frame's bytes), then per conversation where the client is behind either
  * `sync.messages` batches covering exactly (cursor, lastSeq] or `sync.gap` when that is more
@@ -28,7 +38,11 @@ export async function replaySession(
   emit: (frame: ServerFrame) => void,
 ): Promise<void> {
   const states = await store.listConversations(userId);
-  const items = await Promise.all(states.map((s) => summarize(store, userId, s)));
+  const items: ConversationSummary[] = [];
+  for (let i = 0; i < states.length; i += OPEN_TURN) {
+    if (i > 0) await nextTurn();
+    items.push(...(await Promise.all(states.slice(i, i + OPEN_TURN).map((s) => summarize(store, userId, s)))));
+  }
   for (let start = 0; start === 0 || start < items.length; ) {
     const rest = items.slice(start);
     const n = fitting(rest, summaryBytes);
@@ -37,6 +51,7 @@ export async function replaySession(
   }
 
   for (const [i, state] of states.entries()) {
+    if (i > 0 && i % OPEN_TURN === 0) await nextTurn();
     const conversationId = items[i]!.id;
     const lastSeq = state.lastSeq;
     // Messages up to the floor are not this member's to see (history visibility 'since-join').

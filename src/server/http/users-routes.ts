@@ -3,7 +3,6 @@ import * as v from 'valibot';
 import { ConversationIdSchema, LIMITS, UserIdSchema } from '../../protocol/index.js';
 import { ProfileInputSchema } from '../core/profile-input.js';
 import type { AdminApi } from '../core/admin.js';
-import type { SearchRequest } from '../core/search.js';
 import { SEARCH_LIMITS } from '../../protocol/search-limits.js';
 import { parse, QueryInt, queryLimit } from './validate.js';
 
@@ -12,19 +11,10 @@ const PairParams = v.object({ id: UserIdSchema, other: UserIdSchema });
 const HistoryParams = v.object({ id: UserIdSchema, conversationId: ConversationIdSchema });
 const HistoryQuery = v.object({ before: QueryInt, limit: queryLimit(LIMITS.historyPage) });
 /**
- * A search bound that reads as a number but is not a time (digits only, QueryInt): `-5`, `1e5`,
- * `1.5`, `0x10`, 16 digits or more, `NaN`, `Infinity`. It was taken for a message id (the search
- * compares ids as strings) and found an arbitrary slice: refused, 400 BAD_REQUEST at the field.
- */
-const SearchBound = v.optional(v.pipe(v.string(), v.check((s) => /^\d{1,15}$/.test(s) || !looksNumeric(s),
-  'a time is digits only (ms since the epoch), and this is not a message id')));
-function looksNumeric(s: string): boolean {
-  return (s.trim() !== '' && !Number.isNaN(Number(s))) || /^\s*[-+]?(nan|infinity)\s*$/i.test(s);
-}
-/**
- * `q`, `cursor` and the filters are checked by the search itself (SEARCH_QUERY_INVALID,
- * SEARCH_CURSOR_INVALID, SEARCH_FILTER_INVALID). `before` and `after` of digits only are times,
- * other numbers are refused here (SearchBound).
+ * `q`, `cursor`, `before`, `after` and the filters are checked by the search itself, for REST and
+ * frames alike (SEARCH_QUERY_INVALID, SEARCH_CURSOR_INVALID, SEARCH_FILTER_INVALID, and
+ * BAD_REQUEST for a bound that reads as a number but is not a time). `before` and `after` of
+ * digits only are times.
  */
 const SearchQuery = v.object({
   q: v.optional(v.string(), ''),
@@ -32,8 +22,8 @@ const SearchQuery = v.object({
   cursor: v.optional(v.string()),
   limit: queryLimit(SEARCH_LIMITS.page),
   from: v.optional(UserIdSchema),
-  before: SearchBound,
-  after: SearchBound,
+  before: v.optional(v.string()),
+  after: v.optional(v.string()),
   kind: v.optional(v.string()),
 });
 const boundOf = (s: string | undefined) => (s === undefined ? undefined : /^\d{1,15}$/.test(s) ? Number(s) : s);
@@ -97,7 +87,7 @@ export function usersRoutes(app: FastifyInstance, admin: AdminApi): void {
     return admin.search(id, {
       query: q, ...(conversationId !== undefined && { conversationId }), ...(cursor !== undefined && { cursor }), ...(limit !== undefined && { limit }),
       ...(from !== undefined && { from }), ...(before !== undefined && { before }), ...(after !== undefined && { after }),
-      ...(kind !== undefined && { kind: kind as SearchRequest['kind'] }),
+      ...(kind !== undefined && { kind }),
     });
   });
 }

@@ -1,10 +1,10 @@
 import type { PoolClient, QueryResultRow } from 'pg';
 import type { Message } from '../../protocol/index.js';
-import { matchesTerms, SPACELESS, UNSEARCHED_TYPES } from '../../protocol/search.js';
-import { indexWords, lookupWords, needsWordStart, searchTextOf } from '../core/search-text.js';
+import { matchesTerms } from '../../protocol/search.js';
+import { indexWords, lookupWords, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
-import { INDEXED_KINDS } from './postgres-search-kinds.js';
+import { createPostgresSearchWalk, termCheck } from './postgres-search-walk.js';
 
 /**
  * Search (SPEC §12) in PostgreSQL. A commit writes nothing for search: `message_words` holds the
@@ -39,12 +39,6 @@ import { INDEXED_KINDS } from './postgres-search-kinds.js';
 /** SQL making the index's tsvector of `words` (an expression: space-separated words or NULL). */
 export const WORDS_VECTOR = (words: string) => `array_to_tsvector(string_to_array(${words}, ' '))`;
 
-/** SPACELESS as the inside of a bracket expression (literal characters, which ARE reads as JS does). */
-const SPACELESS_CLASS = SPACELESS.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('');
-
-/** A regex matching folded text where `term` starts a word (`termAt` in SQL: ARE syntax, the same ranges). */
-const wordStart = (term: string) => `(^|[^[:alnum:]]|[${SPACELESS_CLASS}])${term.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}`;
-
 /** Rows of one conversation a search walks newest first before it looks the term up in the word index. */
 const WALK = 400;
 
@@ -52,43 +46,17 @@ export function createPostgresSearch(
   query: <R extends QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>,
   parse: (body: string) => Message,
 ): Pick<Store, 'searchMessages'> {
-  /**
-   * A search without words (a filter is set): the viewer's rows in scope that pass the filters,
-   * newest first by id. A kind the kind index holds is read there (kind, then id, newest first);
-   * otherwise the planner walks the id index or the conversation's. The pending rows need no
-   * merge: nothing here reads the word table.
-   */
-  const searchByFilters: Store['searchMessages'] = async (viewer, { key, before, limit, filter }) => {
-    const params: unknown[] = [viewer, limit];
-    const where = [visibleTo('$1')];
-    let scope = '';
-    if (key !== undefined) scope = `AND ms.conv_key = $${params.push(key)}`;
-    if (before !== undefined) where.push(`m.id < $${params.push(before)}`);
-    if (filter?.idAbove !== undefined) where.push(`m.id > $${params.push(filter.idAbove)}`);
-    if (filter?.idBelow !== undefined) where.push(`m.id < $${params.push(filter.idBelow)}`);
-    if (filter?.sender !== undefined) where.push(`m.sender = $${params.push(filter.sender)}`);
-    const kind = filter?.kind;
-    if (kind !== undefined && INDEXED_KINDS.has(kind)) where.push(`natter_search_kind(m.body) = $${params.push(kind)}`);
-    else if (kind !== undefined) where.push(`natter_elem_type(m.body) = $${params.push(kind)}`);
-    else where.push(`natter_elem_type(m.body) NOT IN (${UNSEARCHED_TYPES.map((t) => `'${t}'`).join(', ')})`);
-    const rows = await query<{ body: string }>(
-      `SELECT m.body FROM memberships ms LEFT JOIN groups g ON g.id = substr(ms.conv_key, 7) AND ms.conv_key LIKE 'group:%'
-       JOIN messages m ON m.conv_key = ms.conv_key AND m.seq > CASE WHEN g.history_visibility = 'since-join' THEN ms.joined_seq ELSE 0 END
-       WHERE ms.user_id = $1 ${scope} AND ${where.join(' AND ')}
-       ORDER BY m.id DESC LIMIT $2`, params);
-    return rows.map((r) => parse(r.body));
-  };
+  // Without words (a filter is set), or with none the index can look up: a bounded walk.
+  const walkDown = createPostgresSearchWalk(query, parse);
   return {
     async searchMessages(viewer, { terms, key, before, limit, filter }) {
-      if (terms.length === 0) return searchByFilters(viewer, { terms, key, before, limit, filter });
-      const params: unknown[] = [viewer, limit];
-      const checks = terms.map((t) => (needsWordStart(t)
-        ? `w.text ~ $${params.push(wordStart(t))}`
-        : `strpos(w.text, $${params.push(t)}) > 0`));
       // Our words are letters and digits only: quoted as tsquery lexemes, they need no escaping.
       const lookup = lookupWords(terms).map((x) => `'${x.word}'${x.prefix ? ':*' : ''}`).join(' & ');
-      const q = lookup ? `$${params.push(lookup)}::tsquery` : '';
-      const filters = lookup ? [`w.words @@ ${q}`] : [...checks];
+      if (!lookup) return walkDown(viewer, { terms, key, before, limit, filter });
+      const params: unknown[] = [viewer, limit];
+      const checks = terms.map((t) => termCheck('w.text', t, (value) => `$${params.push(value)}`));
+      const q = `$${params.push(lookup)}::tsquery`;
+      const filters = [`w.words @@ ${q}`];
       const pendingFilters: string[] = [];
       let scope = '';
       let k = 0;
@@ -134,7 +102,7 @@ export function createPostgresSearch(
       // WALK rows newest first on (conv_key, id), and only when that walk was full and found no
       // page are the rows below it looked up in the word index (a one-time filter: not run at all
       // otherwise). A rare term pays the walk, a fraction of a millisecond.
-      const walk = key !== undefined && lookup !== '';
+      const walk = key !== undefined;
       // The viewer's conversations with their history floors and watermarks first (a few rows,
       // the group by its key), then the indexed rows between floor and watermark. With words to
       // look up, the checks on the text are applied outside (OFFSET 0 keeps them there): inside,
@@ -153,12 +121,12 @@ export function createPostgresSearch(
          (SELECT body, false AS pending FROM walked)
          UNION ALL` : ''}
          (SELECT body, false AS pending FROM (
-           SELECT m.body${lookup ? `, ${checks.join(' AND ')} AS ok` : ''}
+           SELECT m.body, ${checks.join(' AND ')} AS ok
            FROM mine JOIN message_words w ON ${range}
            JOIN messages m ON m.conv_key = w.conv_key AND m.seq = w.seq
            WHERE ${filters.join(' AND ')} AND ${visibleTo('$1')}${walk ? `
              AND (SELECT count(*) FROM walk) = ${WALK} AND (SELECT count(*) FROM walked) < $2 AND w.id < (SELECT min(id) FROM walk)` : ''}
-           ORDER BY w.id DESC${lookup ? ' OFFSET 0) x WHERE ok' : ') x'} LIMIT $2)
+           ORDER BY w.id DESC OFFSET 0) x WHERE ok LIMIT $2)
          UNION ALL
          (SELECT m.body, true FROM mine JOIN messages m ON m.conv_key = mine.conv_key AND m.seq > greatest(mine.floor, mine.mark)
            WHERE ${[...pendingFilters, visibleTo('$1')].join(' AND ')})`;

@@ -189,6 +189,13 @@ const FRAME_MATRIX: Record<string, { scope: string; check?: (t: TestServer, o: O
           counts.frameChecks++;
         }
       }
+      // Bounds and cursors that read as numbers (once taken for ids: an arbitrary slice) are refused as REST refuses them, in scope or not.
+      for (const [i, [extra, name]] of ([[{ before: '1e5' }, 'BAD_REQUEST'], [{ after: -5, conversationId: 'group:g' }, 'BAD_REQUEST'], [{ cursor: '0x10' }, 'SEARCH_CURSOR_INVALID'],
+        [{ kind: 'picture', conversationId: 'p2p:carol' }, 'SEARCH_FILTER_INVALID']] as const).entries()) {
+        o.alice.send({ type: 'search.fetch', reqId: `search-h${i}`, query: 'group', ...extra });
+        assert.equal((await o.alice.next('error', (f) => f.reqId === `search-h${i}`)).name, name, JSON.stringify(extra));
+        counts.frameChecks++;
+      }
       o.alice.send({ type: 'search.fetch', reqId: 'search-fg0', query: '', conversationId: 'group:g', from: 'bob' });
       assert.equal((await o.alice.next('error', (f) => f.reqId === 'search-fg0')).name, 'NOT_MEMBER');
       o.alice.send({ type: 'search.fetch', reqId: 'search-fg', query: 'group', conversationId: 'group:g', from: 'bob' });

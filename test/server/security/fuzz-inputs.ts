@@ -72,6 +72,11 @@ export function validFrames(token: string): Record<string, unknown>[] {
     { type: 'search.fetch', reqId: 'sr', query: '', from: 'bob', kind: 'image', after: 0 },
     { type: 'search.fetch', reqId: 'sr', query: ' ', conversationId: 'group:g', kind: 'link', before: 'm1' },
     { type: 'search.fetch', reqId: 'sr', query: 'z', conversationId: 'group:g', cursor: 'm1', limit: 50 },
+    // Values REST refuses (2026-12-07): numbers that are no time nor id (BAD_REQUEST), a cursor that reads as one
+    // (SEARCH_CURSOR_INVALID), an unknown kind, an over-long query; mutated further (huge numbers, wrong types deep inside).
+    { type: 'search.fetch', reqId: 'sr', query: 'zebra', before: '1e5', after: '-5', cursor: '0x10', kind: 'picture' },
+    { type: 'search.fetch', reqId: 'sr', query: 'z'.repeat(150), conversationId: 'group:g', before: 1e15, after: ' 7', cursor: '7' },
+    { type: 'search.fetch', reqId: 'sr', query: '', from: 'bob', before: 999_999_999_999_999, after: 'NaN' },
     { type: 'history.fetch', reqId: 'h', conversationId: 'group:g', around: 'm1', limit: 9 },
     // Mutes (SPEC §10): a conversation until a time or for good, do-not-disturb, unmute.
     { type: 'mute.set', reqId: 'mu', conversationId: 'group:g', until: 1_900_000_000_000 },

@@ -78,8 +78,8 @@ describe('search over WebSocket and REST (SPEC §12)', () => {
     assert.deepEqual(texts(await search(erin, 'gnu', { after: a2.time })), ['gnu three'], 'strictly after it');
     assert.deepEqual(texts(await search(erin, 'gnu', { after: a1.time, from: 'dave', kind: 'text', conversationId: 'group:fz' })), ['gnu three']);
     assert.deepEqual(texts(await search(erin, 'gnu', { kind: 'file' })), []);
-    const bad: [Record<string, unknown>, string][] = [[{ kind: 'picture' }, 'BAD_FRAME'], [{ before: -1 }, 'BAD_FRAME'], [{ from: '' }, 'BAD_FRAME'],
-      [{ before: 1.5 }, 'BAD_FRAME'], [{ after: 'x y' }, 'SEARCH_FILTER_INVALID']];
+    const bad: [Record<string, unknown>, string][] = [[{ kind: 'picture' }, 'SEARCH_FILTER_INVALID'], [{ before: -1 }, 'BAD_REQUEST'], [{ from: '' }, 'BAD_FRAME'],
+      [{ before: 1.5 }, 'BAD_REQUEST'], [{ after: 'x y' }, 'SEARCH_FILTER_INVALID'], [{ kind: 7 }, 'BAD_FRAME']];
     for (const [extra, name] of bad) {
       const f = await search(erin, 'gnu', extra);
       assert.equal(f.type === 'error' && f.name, name, JSON.stringify(extra));
@@ -94,6 +94,45 @@ describe('search over WebSocket and REST (SPEC §12)', () => {
     }
     dave.close();
     erin.close();
+  });
+
+  it('refuses a hostile bound, cursor, kind or query over WebSocket with the code REST answers, naming the field; the socket stays up', async () => {
+    await createUsers(t, 'hal');
+    const hal = await t.login('hal');
+    await sendText(hal, 'p2p:alice', 'gnu for alice');
+    const numeric = ['-5', '1e5', '0x10', ' 7', '7 ', '1.5', '+3', 'NaN', '-Infinity', '1234567890123456', '9'.repeat(400)];
+    // [field, value as a string (REST and a frame), code]
+    const cases: [string, string, string][] = [
+      ...numeric.flatMap((v): [string, string, string][] => [['before', v, 'BAD_REQUEST'], ['after', v, 'BAD_REQUEST'], ['cursor', v, 'SEARCH_CURSOR_INVALID']]),
+      ['cursor', '7', 'SEARCH_CURSOR_INVALID'], ['cursor', '', 'SEARCH_CURSOR_INVALID'], ['cursor', 'a'.repeat(129), 'SEARCH_CURSOR_INVALID'], ['cursor', '<b>', 'SEARCH_CURSOR_INVALID'],
+      ['before', '', 'SEARCH_FILTER_INVALID'], ['after', 'a'.repeat(129), 'SEARCH_FILTER_INVALID'], ['after', 'a\u0000b', 'SEARCH_FILTER_INVALID'],
+      ['kind', 'picture', 'SEARCH_FILTER_INVALID'], ['kind', '__proto__', 'SEARCH_FILTER_INVALID'], ['kind', '', 'SEARCH_FILTER_INVALID'],
+      ['q', 'x'.repeat(101), 'SEARCH_QUERY_INVALID'], ['q', 'x'.repeat(300), 'SEARCH_QUERY_INVALID'], ['q', '斑'.repeat(101), 'SEARCH_QUERY_INVALID'],
+    ];
+    for (const [field, value, code] of cases) {
+      const rest = await t.rest('GET', `/v1/users/hal/search?q=gnu&${field}=${encodeURIComponent(value)}`.replace('q=gnu&q=', 'q='));
+      assert.deepEqual([rest.status, rest.body.name], [400, code], `REST ${field}=${JSON.stringify(value)}`);
+      const ws = await search(hal, field === 'q' ? value : 'gnu', field === 'q' ? {} : { [field]: value });
+      assert.equal(ws.type === 'error' && ws.name, code, `frame ${field}: ${JSON.stringify(value)}`);
+      if (field !== 'q' && field !== 'kind' && code !== 'SEARCH_CURSOR_INVALID') {
+        for (const message of [rest.body.message, ws.type === 'error' && ws.message]) assert.match(String(message), new RegExp(`at ${field}\\b`), `${field}: ${message}`);
+      }
+    }
+    // Numbers in a frame: a time is an integer of 0 to 15 digits, as REST's digits; others as REST's other numbers.
+    for (const value of [-5, 1.5, 1e15, 2 ** 53, 1e300, -0.5]) {
+      const ws = await search(hal, 'gnu', { before: value });
+      assert.equal(ws.type === 'error' && ws.name, 'BAD_REQUEST', String(value));
+    }
+    hal.sendRaw('{"type":"search.fetch","reqId":"inf","query":"gnu","after":1e400}');
+    assert.equal((await hal.next('error', (f) => f.reqId === 'inf')).name, 'BAD_REQUEST', 'Infinity from JSON');
+    assert.deepEqual(texts(await search(hal, 'gnu', { before: 999_999_999_999_999, after: 0 })), ['gnu for alice'], '15 digits is a time');
+    // Wrong types, top level and deep inside: a frame REST cannot send (BAD_FRAME).
+    for (const extra of [{ before: {} }, { after: [1] }, { cursor: 5 }, { kind: ['text'] }, { before: true }, { cursor: { length: 1 } }, { query: { toString: 'x' } }, { before: null }]) {
+      const ws = await search(hal, 'gnu', extra);
+      assert.equal(ws.type === 'error' && ws.name, 'BAD_FRAME', JSON.stringify(extra));
+    }
+    assert.deepEqual(texts(await search(hal, 'gnu')), ['gnu for alice'], 'still connected, still searching');
+    hal.close();
   });
 
   it('answers a range whose after is at or past its before with nothing, without reading the store; an outsider still gets NOT_MEMBER', async () => {
