@@ -28,6 +28,7 @@ import { decodeFrame } from '../../../src/server/ws/gateway.js';
 import { ChangeSchema, ClientFrameSchema } from '../../../src/protocol/client-frames.js';
 import { GroupChangeSchema } from '../../../src/protocol/group-frames.js';
 import { USER_ELEM_TYPES } from '../../../src/protocol/elems.js';
+import { until } from '../../guard.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261122);
 const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 20_000);
@@ -545,10 +546,3 @@ describe('protocol fuzzing', () => {
   });
 });
 
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
