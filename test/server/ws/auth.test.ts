@@ -90,9 +90,10 @@ describe('a session does not outlive its token', () => {
     assert.equal(error.reqId, undefined);
     assert.deepEqual(await s.closedBy(), { code: CLOSE_TOKEN_EXPIRED, reason: 'TOKEN_EXPIRED' });
     assert.equal(CLOSE_TOKEN_EXPIRED, 4440);
-    // At `exp`, when session.open would refuse the token too (not a minute later, not before).
+    // At `exp`, when session.open would refuse the token too (not a minute later, not before): later
+    // by less than half a minute (a loaded machine runs a timer late; a check a minute on would not be).
     assert.ok(endedAt >= expOf(short), `ended ${expOf(short) - endedAt} ms before exp`);
-    assert.ok(endedAt < expOf(short) + 1000, `ended ${endedAt - expOf(short)} ms after exp`);
+    assert.ok(endedAt < expOf(short) + 30_000, `ended ${endedAt - expOf(short)} ms after exp`);
     // The other device's session (a day's token) is not touched.
     other.send({ type: 'ping', reqId: 'p1' });
     assert.equal((await other.next('pong')).reqId, 'p1');
