@@ -200,7 +200,7 @@ const inputCommands = {
 
 /**
  * The element tests' imports of `@open-wc/testing` get `test/elements/open-wc.ts`: the same, with a
- * `waitUntil` that waits up to 5 s when the call names no timeout (open-wc's own: 1 s).
+ * `waitUntil` that waits up to 30 s when the call names no timeout (open-wc's own: 1 s).
  */
 const OPEN_WC = '/test/elements/open-wc.ts';
 const openWcWithLongerWaits = {
@@ -264,7 +264,8 @@ export default {
   nodeResolve: true,
   testRunnerHtml,
   concurrency: 1,
-  testFramework: { config: { timeout: 10_000 } },
+  // A test's own guard: past the waits' (test/guard.ts, 30 s), so a wait that times out names what it waited for.
+  testFramework: { config: { timeout: 60_000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), openWcWithLongerWaits, natterServer(), inputCommands],
   browsers: [
     playwrightLauncher({

@@ -101,7 +101,7 @@ test('alice and bob reply, react, edit, recall and pin; a third page shows the s
 
   // A third page, opened afterwards on a fresh device of alice, shows the same.
   const third = await openDemo(browser, server.url, 'alice', 'p2p:bob');
-  await until(async () => JSON.stringify(await state(third.page)) === JSON.stringify(expected), 'the third page’s state', 15_000).catch(async (e: unknown) => {
+  await until(async () => JSON.stringify(await state(third.page)) === JSON.stringify(expected), 'the third page’s state').catch(async (e: unknown) => {
     console.log('the third page shows', JSON.stringify(await state(third.page)));
     throw e;
   });

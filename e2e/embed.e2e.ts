@@ -175,7 +175,7 @@ async function openHostPage(page: Page, user: string): Promise<void> {
 }
 
 const synced = (page: Page) =>
-  page.waitForFunction(() => document.querySelector('chat-widget')?.client?.$sync.get() === 'synced', undefined, { timeout: 15_000 });
+  page.waitForFunction(() => document.querySelector('chat-widget')?.client?.$sync.get() === 'synced');
 
 test('the script tag alone mounts a widget that shows unread, opens, sends, closes on Esc and remembers its state', async () => {
   const page = await newPage();
@@ -441,7 +441,7 @@ test("a stored file's ticket code comes with the features' chunk: the panel's ch
 
   await withExtrasHeld(async (page, extras) => {
     const file = `${server.url}/v1/files/0123456789abcdef/photo.png`;
-    const asked = page.waitForRequest((r) => r.url() === `${server.url}/v1/files/tickets` && r.method() === 'POST', { timeout: 15_000 });
+    const asked = page.waitForRequest((r) => r.url() === `${server.url}/v1/files/tickets` && r.method() === 'POST');
     assert.equal(await page.evaluate((url) => document.querySelector('chat-widget')!.client!.fileUrl(url), file), '', 'no URL before the ticket');
     await extras.asked();
     extras.release();

@@ -43,7 +43,7 @@ test('bob writes while offline and alice receives the message exactly once when 
     20_000,
   );
   // Exactly once: the server holds one copy, and alice's thread shows one after bob's client settled.
-  await until(async () => (await bob.page.locator('chat-thread [part~="message"][part~="sent"], chat-thread [part~="message"][part~="read"]').count()) >= 2, 'bob to see his message confirmed', 20_000);
+  await until(async () => (await bob.page.locator('chat-thread [part~="message"][part~="sent"], chat-thread [part~="message"][part~="read"]').count()) >= 2, 'bob to see his message confirmed');
   const res = await fetch(`${server.url}/v1/users/alice/conversations/p2p:bob/messages?limit=50`, {
     headers: { authorization: `Bearer ${server.adminKey}` },
   });
@@ -77,16 +77,16 @@ test('a reload while the chat server is unreachable says why the login failed, a
   reachable = true;
   await alice.context.setOffline(true); // the browser's `online` event makes the client reconnect at once
   await alice.context.setOffline(false);
-  await alice.page.locator('#state[data-state="online"]').waitFor({ timeout: 20_000 });
+  await alice.page.locator('#state[data-state="online"]').waitFor();
   // It sat over the composer (fixed at the bottom) for good.
-  await problem.waitFor({ state: 'hidden', timeout: 2000 });
+  await problem.waitFor({ state: 'hidden' });
   await alice.context.close();
 });
 
 test('a conversation link pasted into a demo tab showing another (only the hash changes) opens that conversation', async () => {
   const alice = await openAs('alice', 'p2p:bob');
   await alice.page.evaluate(() => (location.hash = '#group:demo'));
-  await until(async () => (await alice.page.locator('h1#title').innerText()) === 'Demo group', 'the group to open', 3000);
+  await until(async () => (await alice.page.locator('h1#title').innerText()) === 'Demo group', 'the group to open');
   assert.equal(await alice.page.locator('#group-info').isVisible(), true);
   await alice.context.close();
 });

@@ -86,7 +86,7 @@ test('an app bundling the published natter/define and natter gets working elemen
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${app.url}?server=${encodeURIComponent(`${server.url.replace(/^http/, 'ws')}/ws`)}&token=${encodeURIComponent(token)}`);
-  await page.locator('chat-thread [part~="bubble"]', { hasText: 'Hello from the package test' }).waitFor({ timeout: 15_000 });
+  await page.locator('chat-thread [part~="bubble"]', { hasText: 'Hello from the package test' }).waitFor();
   const info = await page.evaluate(() => (window as unknown as { app: Record<string, unknown> }).app);
   assert.deepEqual(info, { sessionIsClass: true, textBytes: 8 * 1024, protocol: info.protocol });
   assert.equal(typeof info.protocol, 'number');

@@ -66,7 +66,7 @@ test('(1) alice writes 3 messages offline, reloads while the server is unreachab
   }, 'bob to receive the 3 messages', 30_000);
   const stored = (await history(server, 'bob', 'p2p:alice')).filter((m) => texts.includes(m.elem.text ?? ''));
   assert.deepEqual(stored.map((m) => m.elem.text), texts, 'stored once each, in the order written');
-  await until(async () => (await alice.page.locator('chat-thread [part~="message"]:is([part~="sending"], [part~="waiting"], [part~="failed"])').count()) === 0, 'alice to see them all sent', 20_000);
+  await until(async () => (await alice.page.locator('chat-thread [part~="message"]:is([part~="sending"], [part~="waiting"], [part~="failed"])').count()) === 0, 'alice to see them all sent');
   assert.deepEqual((await bubbles(bob.page)).filter((t) => texts.some((x) => t.includes(x))), texts);
 
   await alice.context.close();
@@ -129,7 +129,7 @@ test('(1c) a message written offline survives a browser restart (same profile) a
     const again = afterRestart.pages()[0] ?? (await afterRestart.newPage());
     await again.goto(`${server.url}/?user=alice#p2p:carol`);
     await until(async () => (await history(server, 'carol', 'p2p:alice')).some((m) => m.elem.text === 'written before the restart'), 'the message to be sent after the restart', 30_000);
-    await until(async () => /^(Sent|Read)$/.test((await row(again, 'written before the restart').locator('[part~="status"]').allInnerTexts()).join()), 'it to show sent', 20_000);
+    await until(async () => /^(Sent|Read)$/.test((await row(again, 'written before the restart').locator('[part~="status"]').allInnerTexts()).join()), 'it to show sent');
     assert.equal((await history(server, 'carol', 'p2p:alice')).filter((m) => m.elem.text === 'written before the restart').length, 1);
     await afterRestart.close();
   } finally {
@@ -180,9 +180,9 @@ test('(3) alice forwards one of bob’s messages to carol and to a group in one 
   await pickTarget(alice.page, 'Carol');
   await pickTarget(alice.page, 'Demo group');
   await alice.page.locator('chat-thread forward-dialog [part~="confirm-button"]').click();
-  await until(async () => (await alice.page.locator('chat-thread forward-dialog [part~="result"][part~="sent"]').count()) === 2, 'both targets to succeed', 20_000);
+  await until(async () => (await alice.page.locator('chat-thread forward-dialog [part~="result"][part~="sent"]').count()) === 2, 'both targets to succeed');
 
-  await until(async () => (await row(carol.page, 'bob’s news').count()) === 1, 'carol to receive the forward', 20_000);
+  await until(async () => (await row(carol.page, 'bob’s news').count()) === 1, 'carol to receive the forward');
   assert.equal(await row(carol.page, 'bob’s news').locator('[part~="forwarded-from"]').innerText(), 'Forwarded from Bob');
   const group = await history(server, 'carol', 'group:demo');
   assert.equal(group.filter((m) => m.elem.text === 'bob’s news' && m.forwardedFrom?.sender === 'bob').length, 1);
@@ -222,10 +222,10 @@ test('(5) a merged forward of 5 messages arrives as one message that carol opens
   await alice.page.locator('chat-thread [part~="forward-merged-button"]').click();
   await pickTarget(alice.page, 'Carol');
   await alice.page.locator('chat-thread forward-dialog [part~="confirm-button"]').click();
-  await alice.page.locator('chat-thread forward-dialog [part~="result"][part~="sent"]').waitFor({ timeout: 20_000 });
+  await alice.page.locator('chat-thread forward-dialog [part~="result"][part~="sent"]').waitFor();
 
   const merger = carol.page.locator('chat-thread [part~="merger"]').last();
-  await merger.waitFor({ timeout: 20_000 });
+  await merger.waitFor();
   await merger.locator('[part~="merger-open-button"]').click();
   const inner = await merger.locator('[part~="merger-messages"] li').allInnerTexts();
   assert.equal(inner.length, 5);
@@ -251,12 +251,12 @@ test('(6) offline, Forward as one message still opens the dialog (define.js regi
   await row(alice.page, 'off-fwd-two').locator('[part~="select-checkbox"]').check();
   await alice.page.locator('chat-thread [part~="forward-merged-button"]').click();
   // Before the fix the click fetched a one-line chunk re-exporting the dialog: offline that failed and nothing opened.
-  await alice.page.locator('chat-thread forward-dialog [part~="dialog"][open]').waitFor({ timeout: 5_000 });
+  await alice.page.locator('chat-thread forward-dialog [part~="dialog"][open]').waitFor();
   await pickTarget(alice.page, 'Carol');
   await alice.page.locator('chat-thread forward-dialog [part~="confirm-button"]').click();
   await alice.context.setOffline(false);
-  await alice.page.locator('chat-thread forward-dialog [part~="result"][part~="sent"]').waitFor({ timeout: 20_000 });
-  await carol.page.locator('chat-thread [part~="merger"]', { hasText: 'off-fwd-two' }).waitFor({ timeout: 20_000 });
+  await alice.page.locator('chat-thread forward-dialog [part~="result"][part~="sent"]').waitFor();
+  await carol.page.locator('chat-thread [part~="merger"]', { hasText: 'off-fwd-two' }).waitFor();
   const stored = (await history(server, 'carol', 'p2p:alice')).filter((m) => m.elem.type === 'merger' && JSON.stringify(m.elem.messages).includes('off-fwd-two'));
   assert.equal(stored.length, 1);
   await alice.context.close();

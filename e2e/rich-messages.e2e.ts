@@ -51,7 +51,7 @@ test('alice sends an image from the composer: her bubble shows the upload progre
   // The bar lives on alice's own bubble: watch its value go up, then the message turn sent.
   const mine = alice.page.locator('chat-thread [part~="message"][part~="self"]').filter({ has: alice.page.locator('[part~="image"]') });
   const progress = mine.locator('[part~="progress"]');
-  await progress.waitFor({ timeout: 15_000 });
+  await progress.waitFor();
   assert.equal(await progress.getAttribute('role'), 'progressbar');
   const seen = new Set<number>();
   await until(async () => {
@@ -61,7 +61,7 @@ test('alice sends an image from the composer: her bubble shows the upload progre
   }, 'the upload to finish', 60_000);
   const between = [...seen].filter((v) => v > 0 && v < 100);
   assert.ok(between.length >= 2, `the bar showed progress on the way (values seen: ${[...seen].sort((a, b) => a - b).join(', ')})`);
-  await until(async () => /^(Sent|Read)$/.test((await mine.locator('[part~="status"]').allInnerTexts()).join()), 'alice to see her image sent', 20_000);
+  await until(async () => /^(Sent|Read)$/.test((await mine.locator('[part~="status"]').allInnerTexts()).join()), 'alice to see her image sent');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 
   const stored = (await history('bob', 'p2p:alice')).filter((m) => m.elem.type === 'image');
@@ -72,7 +72,7 @@ test('alice sends an image from the composer: her bubble shows the upload progre
   // bob's preview: the stored file, through his ticket, decoded, with its box sized up front.
   await bob.page.bringToFront();
   const img = bob.page.locator('chat-thread [part~="message"][part~="other"] img[part~="image"]');
-  await img.waitFor({ timeout: 20_000 });
+  await img.waitFor();
   const loaded = (await until(
     () => img.evaluate((el: HTMLImageElement) => (el.complete && el.naturalWidth > 0 ? { src: el.currentSrc, natural: [el.naturalWidth, el.naturalHeight], attrs: [el.getAttribute('width'), el.getAttribute('height')] } : null)),
     'bob’s preview to load',
@@ -107,7 +107,7 @@ test('bob types and alice sees “Bob is typing…”, gone once he sends', asyn
   await input.press('Enter');
 
   await alice.page.bringToFront();
-  await alice.page.locator('chat-thread [part~="bubble"]', { hasText: 'see you at the station' }).waitFor({ timeout: 15_000 });
+  await alice.page.locator('chat-thread [part~="bubble"]', { hasText: 'see you at the station' }).waitFor();
   await until(async () => (await typingRow.innerText()).trim() === '', 'the typing line to go when bob’s message arrives', 3000);
 
   await alice.context.close();
@@ -129,25 +129,25 @@ test('a group message sent with needReadReceipt says “Read by 0 of 2”, then 
   }, text);
   const receipt = alice.page.locator('chat-thread [part~="message"][part~="self"]').filter({ hasText: text }).locator('[part~="receipts-button"]');
   const count = async () => (await receipt.innerText({ timeout: 1000 }).catch(() => '')).trim();
-  await until(async () => (await count()) === 'Read by 0 of 2', 'alice to see “Read by 0 of 2”', 15_000);
+  await until(async () => (await count()) === 'Read by 0 of 2', 'alice to see “Read by 0 of 2”');
   assert.equal((await history('carol', 'group:demo')).find((m) => m.elem.text === text)?.needReadReceipt, true);
 
   const bob = await openAs('bob', 'group:demo');
   await bob.page.bringToFront();
   await bob.page.locator('chat-thread [part~="bubble"]', { hasText: text }).waitFor();
   await alice.page.bringToFront();
-  await until(async () => (await count()) === 'Read by 1 of 2', 'the count to rise to 1 when bob reads', 15_000);
+  await until(async () => (await count()) === 'Read by 1 of 2', 'the count to rise to 1 when bob reads');
 
   const carol = await openAs('carol', 'group:demo');
   await carol.page.bringToFront();
   await carol.page.locator('chat-thread [part~="bubble"]', { hasText: text }).waitFor();
   await alice.page.bringToFront();
-  await until(async () => (await count()) === 'Read by 2 of 2', 'the count to rise to 2 when carol reads', 15_000);
+  await until(async () => (await count()) === 'Read by 2 of 2', 'the count to rise to 2 when carol reads');
 
   // The button lists who read it.
   // (The list's code comes at the first press, unless the page fetched it on idle already.)
   await receipt.click();
-  await until(async () => (await receipt.getAttribute('aria-expanded')) === 'true', 'the list to open', 10_000);
+  await until(async () => (await receipt.getAttribute('aria-expanded')) === 'true', 'the list to open');
   await alice.page.locator('chat-thread [part~="readers-list"] [part~="reader"]').first().waitFor();
   const readers = await alice.page.locator('chat-thread [part~="readers-list"] [part~="reader"]').allInnerTexts();
   assert.deepEqual(readers.sort(), ['Bob', 'Carol']);

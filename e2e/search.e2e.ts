@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import { until } from './lib/browser.js';
 import { openDemo, openDemoTab, send } from './lib/demo.js';
 import { makePng } from './lib/png.js';
 import { adminRequest, type RunningServer } from './lib/server.js';
@@ -80,10 +81,7 @@ test('bob finds all of alice\'s pictures, in their chat and in a group, without 
   await upload(inGroup, 'summit.png', 90);
   // Both stored (the admin's view of bob's search, without words: REST takes the filters alone).
   const pictures = async () => (await adminRequest<{ results: { message: { conversationId: string } }[] }>(server, 'GET', '/v1/users/bob/search?from=alice&kind=image')).results;
-  for (const deadline = Date.now() + 15_000; (await pictures()).length < 2;) {
-    assert.ok(Date.now() < deadline, 'both pictures stored');
-    await inGroup.waitForTimeout(100);
-  }
+  await until(async () => (await pictures()).length >= 2, 'both pictures stored');
   assert.deepEqual((await pictures()).map((r) => r.message.conversationId), ['group:trip', 'p2p:alice']);
 
   const bob = await openDemo(browser, server.url, 'bob', 'p2p:alice');

@@ -86,7 +86,7 @@ test('in Arabic, a send and a forward the site rejects show its English reason a
   await alice.locator('chat-thread forward-dialog [part~="target"]').filter({ hasText: 'Demo group' }).first().locator('input').check();
   await alice.locator('chat-thread forward-dialog [part~="confirm-button"]').click();
   const failed = alice.locator('chat-thread forward-dialog [part~="result"][part~="failed"] [part~="error"]');
-  await failed.waitFor({ timeout: 20_000 });
+  await failed.waitFor();
   assert.equal(await failed.innerText(), REASON, 'the site’s reason, not the generic sentence');
   assert.equal(await readsLeftToRight(failed), true);
   await alice.context().close();
@@ -107,7 +107,7 @@ test('in Arabic, an edit the site rejects shows its reason under the message, le
   await input.press('Enter');
   const failure = row(alice, 'Plain text').locator('[part~="change-failure"]');
   const error = failure.locator('[part~="error"]');
-  await error.waitFor({ timeout: 20_000 });
+  await error.waitFor();
   await until(async () => (await error.innerText()) === REASON, 'the site’s reason, not a generic sentence');
   assert.equal(await readsLeftToRight(error), true, 'the reason’s full stop ends it, on the right');
   // What she can do: write it again, or drop the edit.

@@ -1,5 +1,6 @@
 /** Launches Debian's Chromium through playwright-core (no browser download is possible here). */
 import { chromium, type Browser } from 'playwright-core';
+import { GUARD_MS, until as guardUntil } from '../../test/guard.js';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -22,13 +23,8 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
   });
 }
 
-/** Polls `fn` until it returns a truthy value or the deadline passes. */
-export async function until<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/**
+ * Polls `check` until it returns a truthy value (returned), within the shared guard
+ * (test/guard.ts); every 50 ms, as each look at a page is a round trip to the browser.
+ */
+export const until = <T>(check: () => T | Promise<T>, what: string, timeoutMs = GUARD_MS): Promise<T> => guardUntil(check, what, timeoutMs, 50);

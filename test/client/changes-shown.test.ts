@@ -46,7 +46,7 @@ describe('changes shown before the server saves them', () => {
     assert.equal(shown(second, toBob, m.id)!.pendingChanges?.length, 1);
 
     net.offline = false;
-    await until(() => shown(second, toBob, m.id)?.pendingChanges === undefined && shown(second, toBob, m.id)?.edited !== undefined, 'saved', 10_000);
+    await until(() => shown(second, toBob, m.id)?.pendingChanges === undefined && shown(second, toBob, m.id)?.edited !== undefined, 'saved');
     assert.equal(textOf(shown(second, toBob, m.id)), 'see you at 6');
     await until(() => textOf(shown(bob, toAlice, m.id)) === 'see you at 6', 'bob sees it');
   });
@@ -98,7 +98,7 @@ describe('changes shown before the server saves them', () => {
     assert.equal(shown(alice, toBob, recalled.id)!.pendingChanges?.[0]?.status, 'sending');
 
     net.offline = false;
-    await until(() => shown(bob, toAlice, recalled.id)?.elem.type === 'recalled', 'bob sees the recall', 10_000);
+    await until(() => shown(bob, toAlice, recalled.id)?.elem.type === 'recalled', 'bob sees the recall');
     await until(() => shown(alice, toBob, recalled.id)?.pendingChanges === undefined, 'saved');
     assert.equal(shown(alice, toBob, recalled.id)!.elem.type, 'recalled');
     assert.equal(shown(alice, toBob, hidden.id), undefined);

@@ -128,7 +128,7 @@ describe('createConnection', () => {
     server.seen.connects.length = 0;
     const c = connect(server.url, { backoff: { minDelayMs: 40, maxDelayMs: 160, growFactor: 2 } });
     const closer = setInterval(() => server.closeAll(1011), 2);
-    await until(() => server.seen.connects.length >= 6, 'six attempts', 10_000);
+    await until(() => server.seen.connects.length >= 6, 'six attempts');
     clearInterval(closer);
     c.close();
     const at = server.seen.connects;
@@ -150,7 +150,7 @@ describe('createConnection', () => {
     silent.on('connection', () => attempts++);
     const { port } = silent.address() as { port: number };
     const c = connect(`ws://127.0.0.1:${port}/ws`, { connectTimeoutMs: 100 });
-    await until(() => attempts >= 3, 'three attempts', 5000);
+    await until(() => attempts >= 3, 'three attempts');
     assert.equal(c.$state.get(), 'connecting');
     c.close();
     for (const tcp of held) tcp.destroy();
@@ -170,7 +170,7 @@ describe('createConnection', () => {
     again.on('connection', (ws) =>
       ws.on('message', () => ws.send(JSON.stringify({ type: 'session.ready', protocol: PROTOCOL_VERSION, user: { id: 'alice' }, serverTime: Date.now() }))),
     );
-    await until(() => c.$state.get() === 'online', 'online once the server is up', 5000);
+    await until(() => c.$state.get() === 'online', 'online once the server is up');
     c.close();
     for (const ws of again.clients) ws.terminate();
     await new Promise<void>((resolve) => again.close(() => resolve()));
@@ -181,16 +181,16 @@ describe('createConnection', () => {
     (globalThis as { window?: unknown }).window = win;
     try {
       const server = await startFakeServer();
-      // A long backoff: only `online` can bring the connection back within the test.
-      const c = connect(server.url, { backoff: { minDelayMs: 30_000, maxDelayMs: 30_000 } });
+      // A backoff longer than the wait's guard: only `online` can bring the connection back before it.
+      const c = connect(server.url, { backoff: { minDelayMs: 60_000, maxDelayMs: 60_000 } });
       await until(() => c.$state.get() === 'online', 'online');
       win.dispatchEvent(new Event('offline'));
       await until(() => server.seen.closes.length === 1, 'the socket was closed');
       assert.equal(server.seen.closes[0]?.code, 1000);
       assert.notEqual(c.$state.get(), 'online');
-      // The next attempt waits a random share of 30 s; `online` cuts the wait short.
+      // The next attempt waits 60 s and a random share of 60 s; `online` cuts the wait short.
       win.dispatchEvent(new Event('online'));
-      await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'online again at once', 2000);
+      await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'online again at once');
       c.close();
       await server.stop();
     } finally {
@@ -316,7 +316,7 @@ describe('createConnection', () => {
         },
       });
       const c = connect(server.url);
-      await until(() => c.$state.get() === 'online', 'online on the second open', 5000);
+      await until(() => c.$state.get() === 'online', 'online on the second open');
       assert.equal(server.seen.opens.length, 2);
       assert.ok(reopenedAt - refusedAt >= 590, `waited ${reopenedAt - refusedAt} ms, the server asked for 600`);
       c.close();
@@ -326,14 +326,14 @@ describe('createConnection', () => {
 
   test('1012 (the server asks for a resync) reconnects without the growing wait', async () => {
     const server = await startFakeServer();
-    // The growing wait alone would be 60 s after a socket that did not stay up 5 s.
+    // The growing wait alone would be 60 s after a socket that did not stay up 5 s: twice the wait's guard.
     const c = connect(server.url, { backoff: { minDelayMs: 60_000, maxDelayMs: 60_000 } });
     await until(() => c.$state.get() === 'online', 'online');
     const random = Math.random;
     Math.random = () => 0; // no jitter: what is left is the growing wait
     try {
       server.closeAll(1012, 'RESYNC');
-      await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'back at once', 5000);
+      await until(() => server.seen.opens.length === 2 && c.$state.get() === 'online', 'back at once');
     } finally {
       Math.random = random;
     }

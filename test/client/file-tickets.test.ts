@@ -51,7 +51,7 @@ test('fileUrl gives each file its own ticket, fetched in one batch, and a ticket
   // Not known yet: nothing to fetch until the tickets arrive (both asked in the same tick).
   assert.equal(alice.fileUrl(one), '');
   assert.equal(alice.fileUrl(two), '');
-  await until(() => changes > 0, 'the tickets to arrive', 10_000);
+  await until(() => changes > 0, 'the tickets to arrive');
   unlisten();
   const id = (url: string) => new URL(url).pathname.split('/')[3]!;
   assert.deepEqual(batches.at(-1), [id(one), id(two)], 'one batch for both files');
@@ -80,11 +80,11 @@ test('a file the user may not read gets no ticket, and is not asked for again at
   let changes = 0;
   const unlisten = bob.$fileTickets.listen(() => changes++);
   assert.equal(bob.fileUrl(hidden), '');
-  await until(() => changes === 1, 'the answer', 10_000);
+  await until(() => changes === 1, 'the answer');
   assert.equal(bob.fileUrl(hidden), '', 'still none: the server gave none');
   // The next render asks for a new file: its batch does not carry the refused one again.
   assert.equal(bob.fileUrl(mine), '');
-  await until(() => changes === 2, 'the second answer', 10_000);
+  await until(() => changes === 2, 'the second answer');
   unlisten();
   assert.deepEqual(batches.at(-1), [new URL(mine).pathname.split('/')[3]]);
   assert.match(bob.fileUrl(mine), /\?ticket=/);
@@ -104,7 +104,7 @@ test("a device clock an hour ahead of the server's still gets (and keeps) its ti
     const { url } = (await res.json()) as { url: string };
     const before = batches.length;
     assert.equal(client.fileUrl(url), '');
-    await until(() => client.fileUrl(url) !== '', 'the ticket to be handed out', 10_000);
+    await until(() => client.fileUrl(url) !== '', 'the ticket to be handed out');
     assert.equal((await fetch(client.fileUrl(url))).status, 200);
     assert.equal(batches.length, before + 1, 'asked once, not again at each render');
   } finally {

@@ -55,7 +55,7 @@ test('40 texts of 8 KB in a group: a fresh client gets all 41 messages, loadOlde
   const net = watched();
   const client = await ctx.connect(bob, { network: net });
   await synced(client, 'bob synced');
-  await until(() => client.messages(group).get().length === 41, 'all 41 messages', 20_000);
+  await until(() => client.messages(group).get().length === 41, 'all 41 messages');
   assert.deepEqual(client.messages(group).get().map((m) => m.seq), range(1, 41));
   assert.equal(await client.loadOlder(group, 50), false, 'loadOlder answers: there is nothing older');
   assert.ok(net.frames.filter((f) => f.type === 'sync.messages').length >= 2, 'the replay came in several batches');
@@ -69,7 +69,7 @@ test('120 texts of 8 KB: loadOlder pages by bytes, each short page says there is
   const client = await ctx.connect(bob, { network: net });
   const inbox = received(client);
   await synced(client, 'bob synced');
-  await until(() => client.messages(group).get().length === 50, 'the latest 50', 20_000);
+  await until(() => client.messages(group).get().length === 50, 'the latest 50');
 
   let pages = 0;
   while (await client.loadOlder(group, LIMITS.historyPage)) if (++pages > 20) assert.fail('loadOlder never reached the start');
@@ -162,7 +162,7 @@ test('a blocklist too long for one frame arrives in parts that add up, at login 
       assert.deepEqual(client.$blocked.get(), blocked, 'the whole list, in order');
       assert.ok(net.frames.some((f) => f.type === 'blocklist.updated'), 'the rest came after session.ready');
       await client.block('zed');
-      await until(() => client.$blocked.get().length === 4501 && client.$blocked.get().includes('zed'), 'the list after a change', 10_000);
+      await until(() => client.$blocked.get().length === 4501 && client.$blocked.get().includes('zed'), 'the list after a change');
       assertFramesFit(net.frames);
     } finally {
       await client.close();

@@ -39,7 +39,7 @@ describe('mutes in the client', () => {
     await until(() => alice.isMuted(team), 'muted');
     let changes = 0;
     const off = alice.$mutes.listen(() => changes++);
-    await until(() => changes > 0 && !alice.isMuted(team), 'the store changes when the mute ends', 3000);
+    await until(() => changes > 0 && !alice.isMuted(team), 'the store changes when the mute ends');
     off();
   });
 

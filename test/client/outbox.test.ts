@@ -4,6 +4,7 @@ import { ChatError, ERRORS, type ErrorName, type MessageSendFrame } from '../../
 import { createOutbox, type LocalEntry } from '../../src/client/outbox.js';
 import { createMemoryStorage } from '../../src/client/storage-memory.js';
 import type { ClientStorage, OutboxEntry } from '../../src/client/types.js';
+import { GUARD_MS } from '../guard.js';
 
 let counter = 0;
 function entry(overrides: Partial<OutboxEntry> = {}): OutboxEntry {
@@ -309,7 +310,7 @@ describe('outbox', () => {
   });
 });
 
-async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs = 2000): Promise<void> {
+async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs = GUARD_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

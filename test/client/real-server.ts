@@ -8,6 +8,7 @@ import { createChatClient, createMemoryStorage, type ChatClient, type ChatClient
 import type { ChatError } from '../../src/protocol/error-codes.js';
 import type { ConversationId } from '../../src/protocol/ids.js';
 import { createChatServer, type ChatServer, type ChatServerOptions } from '../../src/server/index.js';
+import { until } from '../guard.js';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';
 const SECRET = 'test-secret-0123456789abcdef';
@@ -132,14 +133,8 @@ export async function queuedBeforeReload(srv: TestServer, userId: string, to: Co
   return { storage, net, token };
 }
 
-/** Polls `predicate` until it holds, failing after `timeoutMs` (never a blind sleep). */
-export async function until(predicate: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** Polls a condition until it holds (never a blind sleep), within the shared guard (test/guard.ts). */
+export { until };
 
 /** Takes `net` offline, cuts its sockets and waits until `client` on it is no longer online. */
 export async function takeOffline(net: TestNetwork, client: ChatClient, who = 'the client'): Promise<void> {
@@ -153,8 +148,8 @@ export function shown(client: ChatClient, conversation: ConversationId, messageI
   return client.messages(conversation).get().find((m) => m.id === messageId);
 }
 
-export function synced(client: ChatClient, what = 'sync'): Promise<void> {
-  return until(() => client.$sync.get() === 'synced', what);
+export async function synced(client: ChatClient, what = 'sync'): Promise<void> {
+  await until(() => client.$sync.get() === 'synced', what);
 }
 
 /** Every `message` event of `client` from now on, in order. */

@@ -21,7 +21,7 @@ test('sends issued at once, before the send code is loaded, are queued and deliv
   const sent = await Promise.all(sends);
   assert.deepEqual(sent.map((m) => m.status), texts.map(() => 'sent'));
   assert.deepEqual(sent.map((m) => m.seq), [1, 2, 3, 4, 5]);
-  await until(() => inbox.length === texts.length, 'bob receives all five', 10_000);
+  await until(() => inbox.length === texts.length, 'bob receives all five');
   assert.deepEqual(inbox.map((m) => (m.elem.type === 'text' ? m.elem.text : m.elem.type)), texts);
 });
 

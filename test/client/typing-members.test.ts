@@ -91,12 +91,18 @@ describe('typing indicator', () => {
     const alice = await connect(a);
     const bob = await connect(b);
     await Promise.all([synced(alice), synced(bob)]);
+    // Timed as the store changes (not when a poll sees them): the expiry's timer cannot end it
+    // sooner than TYPING_EXPIRY_MS after it showed, so an end before that is the message's.
+    const changes: { at: number; typing: readonly string[] }[] = [];
+    const stop = bob.typing(id).listen((typing) => void changes.push({ at: performance.now(), typing }));
     alice.sendTyping(id);
     await until(() => bob.typing(id).get().includes(a), 'bob sees typing');
-    const started = Date.now();
     await alice.send(id, 'done typing');
-    await until(() => bob.typing(id).get().length === 0, 'cleared by the message', 2000);
-    assert.ok(Date.now() - started < TYPING_EXPIRY_MS / 2);
+    await until(() => bob.typing(id).get().length === 0, 'cleared by the message');
+    stop();
+    assert.deepEqual(changes.map((c) => c.typing), [[a], []]);
+    const shown = changes[1]!.at - changes[0]!.at;
+    assert.ok(shown < TYPING_EXPIRY_MS - 2, `shown ${shown} ms, the expiry is ${TYPING_EXPIRY_MS} ms`);
   });
 });
 

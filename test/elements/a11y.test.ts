@@ -45,7 +45,6 @@ async function expectNoViolations(el: Element): Promise<void> {
 
 describe('accessibility (axe-core)', function () {
   // axe walks every shadow root and computes contrast per text node: seconds, not milliseconds.
-  this.timeout(30_000);
 
   let { aliceId, bobId, carolId, alice, messageId } = {} as Inbox;
 

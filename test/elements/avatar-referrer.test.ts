@@ -26,12 +26,12 @@ describe('avatar and media images', () => {
     const { token, url } = (await res.json()) as { token: string; url: string };
     const alice = createChatClient({ url, token });
     try {
-      await waitUntil(() => alice.$sync.get() === 'synced', 'alice should sync', { timeout: 5000 });
+      await waitUntil(() => alice.$sync.get() === 'synced', 'alice should sync');
       await alice.send(`p2p:${bobId}`, 'hello with a face');
       const list = await fixture<ConversationList>(html`<conversation-list .client=${bob}></conversation-list>`);
       const thread = await fixture<ChatThread>(html`<chat-thread style="height: 300px" .client=${bob} conversation=${`p2p:${aliceId}`}></chat-thread>`);
       const avatars = () => [list, thread].flatMap((el) => [...el.shadowRoot!.querySelectorAll<HTMLImageElement>('img[part~="avatar"]')]);
-      await waitUntil(() => avatars().length === 2, 'an avatar image in the list and in the thread', { timeout: 5000 });
+      await waitUntil(() => avatars().length === 2, 'an avatar image in the list and in the thread');
       for (const img of avatars()) {
         expect(img.getAttribute('src')).to.equal(AVATAR);
         expect(img.referrerPolicy).to.equal('no-referrer');

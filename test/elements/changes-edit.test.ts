@@ -11,7 +11,6 @@ import { EDIT_AGAIN_MS, recalledText } from '../../src/elements/thread/changes/r
 import { closeClients, connectPair, freshDevice, part, parts, threadWithComposer, type Pair } from './helpers.js';
 
 describe('edit', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   let pair: Pair;
 
   afterEach(() => closeClients());
@@ -21,7 +20,7 @@ describe('edit', function () {
     const conv = `p2p:${pair.bobId}` as const;
     const sent = await pair.alice.send(conv, 'see you at 5');
     const { thread, composer } = await threadWithComposer(pair.alice, conv);
-    await waitUntil(() => part(thread, 'actions-button'), 'the message should offer its actions', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'actions-button'), 'the message should offer its actions');
     return { thread, composer, conv, id: sent.id };
   }
 
@@ -87,7 +86,7 @@ describe('edit', function () {
     // A reload: a new client of the same user on this device, nothing of the page kept.
     const reloaded = await freshDevice(pair.aliceId);
     const { thread: again, composer } = await threadWithComposer(reloaded, conv);
-    await waitUntil(() => part(again, 'edit-again-button'), 'the reloaded page should offer Edit again', { timeout: 10_000 });
+    await waitUntil(() => part(again, 'edit-again-button'), 'the reloaded page should offer Edit again');
     part<HTMLButtonElement>(again, 'edit-again-button')!.click();
     await waitUntil(() => input(composer).value === 'see you at 5', 'the text should be back in the composer');
     expect(recalledText(reloaded, id, Date.now() + EDIT_AGAIN_MS), 'not after the window').to.equal(undefined);

@@ -6,7 +6,6 @@ import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { closeClients, connectPair, device, offlineDevice, part, parts } from './helpers.js';
 
 describe('a change made offline', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   afterEach(closeClients);
 
   it('shows quietly while offline, survives a reload and is delivered once', async () => {
@@ -17,13 +16,13 @@ describe('a change made offline', function () {
     // The device holds the message, then reacts without a connection: quiet, never red.
     const { client: offline, token, url, storage } = await offlineDevice(pair.aliceId, 'Alice', conv, sent.id, { ackTimeoutMs: 300 });
     const thread = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 380px" .client=${offline} conversation=${conv}></chat-thread>`);
-    await waitUntil(() => part(thread, 'actions-button'), 'the cached message should show', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'actions-button'), 'the cached message should show');
     part<HTMLButtonElement>(thread, 'actions-button')!.click();
     await waitUntil(() => parts(thread, 'react').length === 6, 'the menu');
     parts<HTMLButtonElement>(thread, 'react')[0]!.click();
     await waitUntil(() => part(thread, 'change-pending'), 'the change should show as pending');
     // Past the ack timeout it is still only pending: it goes out by itself.
-    await waitUntil(() => offline.messages(conv).get()[0]?.pendingChanges?.[0]?.status === 'failed', 'the ack should time out', { timeout: 10_000 });
+    await waitUntil(() => offline.messages(conv).get()[0]?.pendingChanges?.[0]?.status === 'failed', 'the ack should time out');
     await thread.updateComplete;
     expect(part(thread, 'change-pending')).to.not.equal(null);
     expect(part(thread, 'change-failure')).to.equal(null);
@@ -31,7 +30,7 @@ describe('a change made offline', function () {
 
     // A reload with the connection back: delivered once.
     thread.client = device({ url, token, storage });
-    await waitUntil(() => part(thread, 'reaction-count')?.textContent === '1' && !part(thread, 'change-pending'), 'the reaction should be saved and shown', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'reaction-count')?.textContent === '1' && !part(thread, 'change-pending'), 'the reaction should be saved and shown');
     await waitUntil(() => pair.bob.messages(`p2p:${pair.aliceId}`).get().find((m) => m.id === sent.id)?.reactions?.[0]?.count === 1, 'bob should see it once');
     expect(part(thread, 'reaction')!.getAttribute('aria-pressed')).to.equal('true');
   });

@@ -11,7 +11,6 @@ import { axeViolations, nextFrames } from './a11y-helpers.js';
 import { closeClients, connectPair, part, parts, type Pair } from './helpers.js';
 
 describe('changes: the whole picture', function () {
-  (this as { timeout(ms: number): void }).timeout(40_000);
   let pair: Pair;
 
   afterEach(async () => {
@@ -46,7 +45,6 @@ describe('changes: the whole picture', function () {
     await waitUntil(
       () => part(thread, 'pinned-bar') && parts(thread, 'reaction').length === 2 && part(thread, 'edited') && part(thread, 'reply-quote') && thread.shadowRoot!.querySelector('[part~="recalled"]'),
       'every change should show',
-      { timeout: 10_000 },
     );
     return { thread, composer };
   }
@@ -73,7 +71,7 @@ describe('changes: the whole picture', function () {
       thread.shadowRoot!.querySelector<HTMLButtonElement>('[part~="other"] [part~="actions-button"]')!.click();
       await waitUntil(() => part(thread, 'react-more'), 'the menu');
       part<HTMLButtonElement>(thread, 'react-more')!.click();
-      await waitUntil(() => part(thread, 'emoji-grid'), 'the reaction picker', { timeout: 10_000 });
+      await waitUntil(() => part(thread, 'emoji-grid'), 'the reaction picker');
       await nextFrames();
       const violations = await axeViolations(thread);
       expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);

@@ -8,7 +8,6 @@ import { focused } from './a11y-helpers.js';
 import { closeClients, connectPair, part, parts, type Pair } from './helpers.js';
 
 describe('reactions', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   let pair: Pair;
 
   afterEach(() => closeClients());
@@ -18,7 +17,7 @@ describe('reactions', function () {
     const conv = `p2p:${pair.bobId}` as const;
     const sent = await pair.bob.send(`p2p:${pair.aliceId}`, 'react to me');
     const thread = await fixture<ChatThread>(html`<chat-thread style="height: 420px; width: 420px" .client=${pair.alice} conversation=${conv}></chat-thread>`);
-    await waitUntil(() => part(thread, 'actions-button'), 'bob’s message should offer its actions', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'actions-button'), 'bob’s message should offer its actions');
     return { thread, conv, id: sent.id };
   }
 

@@ -8,7 +8,6 @@ import { focused } from './a11y-helpers.js';
 import { closeClients, connectPair, freshDevice, part, parts, seed, type Pair } from './helpers.js';
 
 describe('recall, delete for me, pin', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   let pair: Pair;
 
   afterEach(() => closeClients());
@@ -24,7 +23,7 @@ describe('recall, delete for me, pin', function () {
     </div>`);
     const mine = root.querySelector<ChatThread>('#alice')!;
     const theirs = root.querySelector<ChatThread>('#bob')!;
-    await waitUntil(() => parts(mine, 'actions-button').length === 2 && parts(theirs, 'actions-button').length === 2, 'both threads should show both messages', { timeout: 10_000 });
+    await waitUntil(() => parts(mine, 'actions-button').length === 2 && parts(theirs, 'actions-button').length === 2, 'both threads should show both messages');
     return { mine, theirs, conv };
   }
 
@@ -160,12 +159,12 @@ describe('recall, delete for me, pin', function () {
     const device = await freshDevice(pair.aliceId);
     const thread = await fixture<ChatThread>(html`<chat-thread style="height: 420px; width: 380px" .client=${device} conversation=${`p2p:${pair.bobId}`}></chat-thread>`);
     // pins() answers carry the sender and one line: the bar shows them before the message is loaded.
-    await waitUntil(() => part(thread, 'pinned-excerpt')?.textContent?.trim() === 'pinned long ago', 'the pin should show its excerpt though its message is not loaded', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'pinned-excerpt')?.textContent?.trim() === 'pinned long ago', 'the pin should show its excerpt though its message is not loaded');
     expect(part(thread, 'pinned-sender')!.textContent).to.equal('Bob:');
     expect(part(thread, 'pinned-bar')!.getAttribute('aria-label')).to.equal('Pinned message: Bob: pinned long ago');
     expect(device.messages(`p2p:${pair.bobId}`).get().some((m) => m.id === old.id), 'not loaded').to.equal(false);
     part<HTMLButtonElement>(thread, 'pinned-bar')!.click();
-    await waitUntil(() => part(thread, 'pinned-excerpt')?.textContent === 'pinned long ago', 'the jump should load the message and the bar show it', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'pinned-excerpt')?.textContent === 'pinned long ago', 'the jump should load the message and the bar show it');
     await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('pinned long ago'), 'and reach it');
     await device.close();
   });

@@ -10,7 +10,6 @@ import { focused } from './a11y-helpers.js';
 import { closeClients, connectPair, part, threadWithComposer, type Pair } from './helpers.js';
 
 describe('reply', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   let pair: Pair;
 
   afterEach(() => closeClients());
@@ -21,7 +20,7 @@ describe('reply', function () {
     const conv = `p2p:${pair.bobId}` as const;
     await pair.bob.send(`p2p:${pair.aliceId}`, text);
     const { thread, composer } = await threadWithComposer(pair.alice, conv);
-    await waitUntil(() => part(thread, 'actions-button'), 'bob’s message should offer its actions', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'actions-button'), 'bob’s message should offer its actions');
     return { thread, composer, conv };
   }
 

@@ -8,7 +8,6 @@ import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { closeClients, connectPair, device, OFFLINE_URL, offlineDevice, part, threadWithComposer } from './helpers.js';
 
 describe('changes shown before they are saved', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   afterEach(closeClients);
 
   const bubbleText = (el: ChatThread) => part(el, 'bubble')?.textContent?.trim();
@@ -20,7 +19,7 @@ describe('changes shown before they are saved', function () {
     const sent = await pair.alice.send(conv, text);
     const offline = await offlineDevice(pair.aliceId, 'Alice', conv, sent.id, options);
     const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 380px" .client=${offline.client} conversation=${conv}></chat-thread>`);
-    await waitUntil(() => bubbleText(el) === text, 'the cached message shows', { timeout: 10_000 });
+    await waitUntil(() => bubbleText(el) === text, 'the cached message shows');
     return { conv, sent, offline, el };
   }
 
@@ -35,11 +34,11 @@ describe('changes shown before they are saved', function () {
     const { token, url, storage } = offline;
     const reloaded = device({ url: OFFLINE_URL, token, storage });
     el.client = reloaded;
-    await waitUntil(() => bubbleText(el) === 'see you at 6' && part(el, 'change-pending'), 'still shown, still pending, after a reload', { timeout: 10_000 });
+    await waitUntil(() => bubbleText(el) === 'see you at 6' && part(el, 'change-pending'), 'still shown, still pending, after a reload');
     await reloaded.close();
 
     el.client = device({ url, token, storage });
-    await waitUntil(() => part(el, 'edited') && !part(el, 'change-pending'), 'saved', { timeout: 10_000 });
+    await waitUntil(() => part(el, 'edited') && !part(el, 'change-pending'), 'saved');
     expect(bubbleText(el)).to.equal('see you at 6');
   });
 
@@ -56,7 +55,7 @@ describe('changes shown before they are saved', function () {
     const conv = `p2p:${pair.bobId}` as const;
     const sent = await pair.alice.send(conv, 'short and sweet');
     const { thread: el, composer } = await threadWithComposer(pair.alice, conv);
-    await waitUntil(() => bubbleText(el) === 'short and sweet', 'the message shows', { timeout: 10_000 });
+    await waitUntil(() => bubbleText(el) === 'short and sweet', 'the message shows');
     const long = 'word '.repeat(2000).trim();
     await pair.alice.edit(conv, sent.id, long).catch(() => undefined);
     await waitUntil(() => part(el, 'change-failure'), 'the refusal shows');

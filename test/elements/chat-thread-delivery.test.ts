@@ -11,7 +11,6 @@ import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { closeClients, connect, part, parts, tokenFor, uniqueUser } from './helpers.js';
 
 describe('chat-thread delivery states', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   let offline: ChatClient | undefined;
   afterEach(async () => {
     await offline?.close();
@@ -28,7 +27,7 @@ describe('chat-thread delivery states', function () {
     void offline.send('p2p:bob', 'first while offline').catch(() => {});
     void offline.send('p2p:bob', 'second while offline').catch(() => {});
     // The client marks them failed (TIMEOUT) once no ack came: they stay queued, to go out by themselves.
-    await waitUntil(() => offline!.messages('p2p:bob').get().filter((m) => m.status === 'failed' && m.error?.name === 'TIMEOUT').length === 2, 'both should time out', { timeout: 10_000 });
+    await waitUntil(() => offline!.messages('p2p:bob').get().filter((m) => m.status === 'failed' && m.error?.name === 'TIMEOUT').length === 2, 'both should time out');
     await el.updateComplete;
 
     const rows = parts(el, 'message');

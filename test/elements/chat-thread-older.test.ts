@@ -31,7 +31,7 @@ describe('chat-thread on a thread the device holds no messages of', function () 
     const storage = createMemoryStorage();
     const earlier = createChatClient({ url, token, storage });
     const cached = async () => (await storage.loadState())?.conversations.find((c) => c.id === conversation);
-    await waitUntil(async () => { const c = await cached(); return !!c && c.readSeq >= c.lastSeq; }, 'the conversation list should be cached, read', { timeout: 20_000 });
+    await waitUntil(async () => { const c = await cached(); return !!c && c.readSeq >= c.lastSeq; }, 'the conversation list should be cached, read');
     await earlier.close();
     const state = (await storage.loadState())!;
     await storage.saveState({ ...state, threads: {} });
@@ -50,13 +50,13 @@ describe('chat-thread on a thread the device holds no messages of', function () 
     try {
       await waitUntil(() => client.$conversations.get().some((c) => c.id === conversation), 'the cached conversation list should be read');
       const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px" .client=${client} conversation=${conversation}></chat-thread>`);
-      await waitUntil(() => loads.length > 0, 'the thread should ask for its history by itself', { timeout: 20_000 });
+      await waitUntil(() => loads.length > 0, 'the thread should ask for its history by itself');
       expect(await loads[0]).to.equal('failed');
       expect(part(el, 'load-older-button')).to.not.equal(null);
       expect(parts(el, 'bubble')).to.have.length(0);
 
       release();
-      await waitUntil(() => parts(el, 'bubble').some((b) => b.textContent!.trim() === 'written on another device'), 'the history should load once the session is up', { timeout: 20_000 });
+      await waitUntil(() => parts(el, 'bubble').some((b) => b.textContent!.trim() === 'written on another device'), 'the history should load once the session is up');
     } finally {
       release();
       await client.close();

@@ -57,7 +57,7 @@ describe('chat-thread reading position', function () {
     alice = await freshDevice(aliceId);
     bob = await connect(bobId, 'Bob');
     el = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${alice} conversation=${conversation()}></chat-thread>`);
-    await waitUntil(() => visible(el).includes(399) && fromBottom(el) < 2, 'the newest message should be on screen', { timeout: 10_000 });
+    await waitUntil(() => visible(el).includes(399) && fromBottom(el) < 2, 'the newest message should be on screen');
     await settled(el);
     // Up among the newest page, the "Load older" button (which loads by itself) out of view.
     await wheel(el, -600);

@@ -23,7 +23,7 @@ async function pressPages(el: ChatThread, key: 'PageUp' | 'PageDown', times: num
   for (let i = 1; i <= times; i++) {
     const from = log(el).scrollTop;
     await sendKeys({ press: key });
-    await waitUntil(() => Math.abs(log(el).scrollTop - from) > page, `${key} number ${i} should scroll a page`, { timeout: 15_000 });
+    await waitUntil(() => Math.abs(log(el).scrollTop - from) > page, `${key} number ${i} should scroll a page`);
     await settled(el);
   }
 }
@@ -55,7 +55,7 @@ for (const total of [1_000, 10_000]) {
 
     beforeEach(async () => {
       el = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${alice} conversation=${conversation()}></chat-thread>`);
-      await waitUntil(() => visible(el).includes(last) && fromBottom(el) < 2, 'the newest message should be on screen', { timeout: 10_000 });
+      await waitUntil(() => visible(el).includes(last) && fromBottom(el) < 2, 'the newest message should be on screen');
       await settled(el);
     });
 
@@ -128,7 +128,7 @@ for (const total of [1_000, 10_000]) {
       try {
         expect(device.messages(conversation()).get().length, 'the new device holds only the newest page').to.be.below(total);
         const thread = await fixture<ChatThread>(html`<chat-thread style="height: 400px; width: 360px" .client=${device} conversation=${conversation()}></chat-thread>`);
-        await waitUntil(() => visible(thread).includes(last), 'the newest message should be on screen', { timeout: 10_000 });
+        await waitUntil(() => visible(thread).includes(last), 'the newest message should be on screen');
         expect(await thread.jumpTo(id)).to.equal(true);
         await settled(thread);
         expect(visible(thread), '#5 is on screen').to.include(5);

@@ -75,7 +75,7 @@ describe('chat-thread on a long history', function () {
     await seed(bobId, aliceId, 10_000);
     alice = await freshDevice(aliceId);
     const el = await thread(alice, `p2p:${bobId}`);
-    await waitUntil(() => onScreen(el, '#9999'), 'the newest message should be on screen', { timeout: 10_000 });
+    await waitUntil(() => onScreen(el, '#9999'), 'the newest message should be on screen');
     expect(atBottom(el)).to.equal(true);
 
     await loadAll(el, alice, `p2p:${bobId}`);
@@ -84,7 +84,7 @@ describe('chat-thread on a long history', function () {
     expect(atBottom(el), 'loading older pages at the bottom stays there').to.equal(true);
 
     log(el).scrollTop = 0;
-    await waitUntil(() => onScreen(el, '#0'), 'the oldest message should show at the top', { timeout: 10_000 });
+    await waitUntil(() => onScreen(el, '#0'), 'the oldest message should show at the top');
     expect(parts(el, 'message').length).to.be.below(200);
   });
 
@@ -122,7 +122,7 @@ describe('chat-thread on a long history', function () {
     expect(alice.hasOlder(`p2p:${bobId}`).get()).to.equal(true);
     expect(part(el, 'load-older-button')).to.not.equal(null);
     log(el).scrollTop = 0;
-    await waitUntil(() => alice.messages(`p2p:${bobId}`).get().length > held, 'the older page should load without a click', { timeout: 10_000 });
+    await waitUntil(() => alice.messages(`p2p:${bobId}`).get().length > held, 'the older page should load without a click');
   });
 
   it('shows the new-messages pill when a message arrives while scrolled up, and goes down to it', async () => {

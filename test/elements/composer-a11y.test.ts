@@ -35,7 +35,6 @@ async function expectNoViolations(el: Element): Promise<void> {
 }
 
 describe('message-composer accessibility (axe-core)', function () {
-  this.timeout(30_000);
 
   let alice: ChatClient;
   let group: string;

@@ -34,7 +34,7 @@ describe('message-composer styles loaded with their pieces', () => {
 
     part<HTMLTextAreaElement>(el, 'input')!.focus();
     await sendKeys({ type: '@' });
-    await waitUntil(() => parts(el, 'mention').length === 2, 'the list should offer @all and Bob', { timeout: 5000 });
+    await waitUntil(() => parts(el, 'mention').length === 2, 'the list should offer @all and Bob');
     expect(styled(el, 'mention-label')).to.equal(true);
     const list = part(el, 'mentions')!;
     const style = getComputedStyle(list);
@@ -51,7 +51,7 @@ describe('message-composer styles loaded with their pieces', () => {
 
     part<HTMLButtonElement>(el, 'record-button')!.focus();
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => part(el, 'recorder-time'), 'the recorder should start', { timeout: 5000 });
+    await waitUntil(() => part(el, 'recorder-time'), 'the recorder should start');
     expect(styled(el, 'recorder-time')).to.equal(true);
     expect(getComputedStyle(part(el, 'recorder')!).display).to.equal('flex');
     expect(getComputedStyle(part(el, 'level-meter')!).height).to.equal('6px');
@@ -66,13 +66,13 @@ describe('message-composer styles loaded with their pieces', () => {
     const conv = `p2p:${bobId}` as const;
     await bob.send(`p2p:${aliceId}`, 'lunch at noon?');
     await alice.send(conv, 'see you at 5');
-    await waitUntil(() => alice.messages(conv).get().filter((m) => m.status === 'sent' && m.id).length === 2, 'both messages should be held', { timeout: 5000 });
+    await waitUntil(() => alice.messages(conv).get().filter((m) => m.status === 'sent' && m.id).length === 2, 'both messages should be held');
     const el = await fixture<MessageComposer>(html`<message-composer .client=${alice} conversation=${conv}></message-composer>`);
     expect(styled(el, 'reply-preview'), 'a composer shows without the bars’ styles').to.equal(false);
 
     const [theirs, mine] = alice.messages(conv).get();
     composeIntent(alice, conv).set({ kind: 'reply', message: theirs! });
-    await waitUntil(() => part(el, 'reply-preview'), 'the reply bar should show', { timeout: 5000 });
+    await waitUntil(() => part(el, 'reply-preview'), 'the reply bar should show');
     expect(styled(el, 'reply-preview')).to.equal(true);
     const bar = getComputedStyle(part(el, 'reply-preview')!);
     expect([bar.display, bar.borderInlineStartWidth, bar.fontSize]).to.deep.equal(['flex', '3px', '13px']);

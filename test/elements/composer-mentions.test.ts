@@ -201,7 +201,7 @@ describe('message-composer typing signal', () => {
     expect(typing.get()).to.deep.equal([]);
     part<HTMLTextAreaElement>(el, 'input')!.focus();
     await sendKeys({ type: 'h' });
-    await waitUntil(() => typing.get().includes(aliceId), 'bob should see alice typing', { timeout: 5000 });
+    await waitUntil(() => typing.get().includes(aliceId), 'bob should see alice typing');
     unlisten();
     expect(alice.messages(`p2p:${bobId}`).get(), 'the signal is no message').to.have.length(0);
   });

@@ -11,7 +11,7 @@ import { closeClients, connect, part, tokenFor, uniqueUser } from './helpers.js'
 async function reload(userId: string): Promise<ChatClient> {
   const { token, url } = await tokenFor(userId, 'Alice');
   const client = createChatClient({ url, token });
-  await waitUntil(() => client.$sync.get() === 'synced', 'the reloaded client should sync', { timeout: 5000 });
+  await waitUntil(() => client.$sync.get() === 'synced', 'the reloaded client should sync');
   return client;
 }
 

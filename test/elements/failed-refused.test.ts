@@ -21,7 +21,6 @@ async function click(el: Element): Promise<void> {
 }
 
 describe('a failed message', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   let pair: Pair;
 
   afterEach(() => closeClients());
@@ -49,7 +48,7 @@ describe('a failed message', function () {
     await adminMute(pair.aliceId);
     await waitUntil(() => pair.alice.$sanctions.get().length === 1, 'muted');
     await pair.alice.send(conv, 'a text to keep').catch(() => undefined);
-    await waitUntil(() => part(el, 'failure'), 'the message shows failed', { timeout: 10_000 });
+    await waitUntil(() => part(el, 'failure'), 'the message shows failed');
     expect(part(el, 'failure')!.dataset.code).to.equal('MUTED');
     // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
     await waitUntil(() => part(el, 'error')!.textContent === "You can't send messages.", 'the failure\'s sentence should show');
@@ -80,7 +79,7 @@ describe('a failed message', function () {
     await adminMute(pair.aliceId, Date.now() + 60_000);
     await waitUntil(() => pair.alice.$sanctions.get().length === 1, 'muted');
     await pair.alice.send(conv, 'later then').catch(() => undefined);
-    await waitUntil(() => part(el, 'failure'), 'the message shows failed', { timeout: 10_000 });
+    await waitUntil(() => part(el, 'failure'), 'the message shows failed');
     expect(!!part(el, 'resend-button'), 'resend-button shown').to.equal(true);
     expect(!!part(el, 'copy-text-button'), 'copy-text-button not shown').to.equal(false);
     expect(await menuItems(el)).to.deep.equal(['resend', 'delete']);
@@ -92,7 +91,7 @@ describe('a failed message', function () {
     await adminMute(pair.aliceId, until, 'Spam links');
     await waitUntil(() => pair.alice.$sanctions.get().length === 1, 'muted');
     await pair.alice.send(conv, 'one more link').catch(() => undefined);
-    await waitUntil(() => part(el, 'failure'), 'the message shows failed', { timeout: 10_000 });
+    await waitUntil(() => part(el, 'failure'), 'the message shows failed');
     // The server's retryAfterMs, read against this clock: within a minute of the mute's end.
     // The sentence comes with the features loaded on first use (thread/failure.ts, errorLine).
     await waitUntil(() => /^You can't send messages until (.+)\. \(Spam links\)$/.test(part(el, 'error')!.textContent!), 'the failure\'s sentence should show');
@@ -105,7 +104,7 @@ describe('a failed message', function () {
     // Hostile too: markup in it stays text, in the row and in the composer.
     const long = `<img src=x onerror="window.__pwned=1"> ${'word '.repeat(2000)}`;
     await pair.alice.send(conv, long).catch(() => undefined);
-    await waitUntil(() => part(el, 'failure'), 'the message shows failed', { timeout: 10_000 });
+    await waitUntil(() => part(el, 'failure'), 'the message shows failed');
     expect(!!el.shadowRoot!.querySelector('img'), 'no element from the text').to.equal(false);
     expect(!!part(el, 'resend-button'), 'resend-button not shown').to.equal(false);
     expect(!!part(el, 'copy-text-button'), 'copy-text-button shown').to.equal(true);

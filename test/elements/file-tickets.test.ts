@@ -34,7 +34,7 @@ describe('file tickets in the thread', () => {
 
     const el = await thread(bob, `p2p:${aliceId}`);
     const srcs = () => parts<HTMLImageElement>(el, 'image').map((img) => img.getAttribute('src') ?? '');
-    await waitUntil(() => srcs().length === 2 && srcs().every((s) => s.includes('ticket=')), 'both images should show with their tickets', { timeout: 10_000 });
+    await waitUntil(() => srcs().length === 2 && srcs().every((s) => s.includes('ticket=')), 'both images should show with their tickets');
     const [src1, src2] = srcs() as [string, string];
     expect(src1.startsWith(`${url1}?`)).to.equal(true);
     expect(src2.startsWith(`${url2}?`)).to.equal(true);
@@ -49,6 +49,6 @@ describe('file tickets in the thread', () => {
     const res = await fetch(leaked);
     expect([res.status, ((await res.json()) as { name: string }).name]).to.deep.equal([401, 'TOKEN_INVALID']);
     const img = parts<HTMLImageElement>(el, 'image')[0]!;
-    await waitUntil(() => img.complete && img.naturalWidth === 30, 'the picture loads with its ticket', { timeout: 10_000 });
+    await waitUntil(() => img.complete && img.naturalWidth === 30, 'the picture loads with its ticket');
   });
 });

@@ -30,7 +30,7 @@ describe('formatted text', () => {
   async function thread(formatting: 'on' | 'off' = 'on'): Promise<ChatThread> {
     for (const text of FORMATTED) await bob.send(`p2p:${aliceId}`, text);
     const el = await fixture<ChatThread>(html`<chat-thread style="height: 700px; width: 480px; display: flex" .client=${alice} conversation=${`p2p:${bobId}`} formatting=${formatting}></chat-thread>`);
-    await waitUntil(() => parts(el, 'bubble').length === FORMATTED.length, 'every message should show', { timeout: 5000 });
+    await waitUntil(() => parts(el, 'bubble').length === FORMATTED.length, 'every message should show');
     return el;
   }
 

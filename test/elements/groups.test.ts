@@ -12,7 +12,6 @@ import { axeViolations, focused, nextFrames } from './a11y-helpers.js';
 import { closeClients, connectTrio, part, parts, type Trio } from './helpers.js';
 
 describe('groups (SPEC §13)', function () {
-  this.timeout(30_000);
   let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;
 
   beforeEach(async () => {

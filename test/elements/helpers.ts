@@ -25,7 +25,7 @@ export async function connect(userId: string, name?: string): Promise<ChatClient
   const { token, url } = await tokenFor(userId, name);
   const client = createChatClient({ url, token });
   open.push(client);
-  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 5000 });
+  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`);
   return client;
 }
 
@@ -66,7 +66,7 @@ export async function seed(from: string, to: string, count: number, options: { p
 export async function freshDevice(userId: string): Promise<ChatClient> {
   const { token, url } = await tokenFor(userId);
   const client = createChatClient({ url, token, storage: createMemoryStorage() });
-  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`, { timeout: 10_000 });
+  await waitUntil(() => client.$sync.get() === 'synced', `${userId} should sync`);
   return client;
 }
 
@@ -97,7 +97,7 @@ export async function offlineDevice(userId: string, name: string, conversation: 
   const { token, url } = await tokenFor(userId, name);
   const storage = createMemoryStorage();
   const online = device({ url, token, storage });
-  await waitUntil(() => online.messages(conversation).get().some((m) => m.id === messageId), 'the device should hold the message', { timeout: 10_000 });
+  await waitUntil(() => online.messages(conversation).get().some((m) => m.id === messageId), 'the device should hold the message');
   await online.close();
   await waitUntil(async () => JSON.stringify(await storage.loadState()).includes(messageId), 'the device should have stored it');
   return { client: device({ ...options, url: OFFLINE_URL, token, storage }), token, url, storage };
@@ -164,5 +164,5 @@ export function parts<T extends Element = HTMLElement>(el: Element, name: string
  * until it is in.
  */
 export async function mediaDrawn(el: Element): Promise<void> {
-  await waitUntil(() => !el.shadowRoot!.querySelector('[role="img"][aria-busy="true"]'), 'the media renderer should load', { timeout: 5000 });
+  await waitUntil(() => !el.shadowRoot!.querySelector('[role="img"][aria-busy="true"]'), 'the media renderer should load');
 }

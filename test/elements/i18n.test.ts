@@ -235,7 +235,7 @@ describe('i18n', () => {
       await bob.send(`p2p:${aliceId}`, '在吗？');
       const show = async (lang: string) => {
         const widget = await inLang<ChatWidget>(lang, html`<chat-widget .client=${alice} conversation=${`p2p:${bobId}`} open></chat-widget>`, 'chat-widget');
-        await waitUntil(() => deep(widget, 'chat-thread') && parts(deep(widget, 'chat-thread'), 'bubble').length === 1, 'the thread should show bob’s message', { timeout: 5000 });
+        await waitUntil(() => deep(widget, 'chat-thread') && parts(deep(widget, 'chat-thread'), 'bubble').length === 1, 'the thread should show bob’s message');
         await waitUntil(() => part(widget, 'badge') || parts(deep(widget, 'conversation-list'), 'item').length === 1, 'the list should show bob');
         return widget;
       };

@@ -41,7 +41,6 @@ function describe_(el: Element): string {
 }
 
 describe('keyboard only', function () {
-  this.timeout(20_000);
 
   let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;
 

@@ -36,7 +36,6 @@ const deep = (el: Element, selector: string) => el.shadowRoot!.querySelector<HTM
 const rect = (el: Element) => el.getBoundingClientRect();
 
 describe('languages', function () {
-  this.timeout(20_000);
 
   afterEach(async () => {
     document.documentElement.lang = 'en';
@@ -140,7 +139,7 @@ describe('languages', function () {
       const widget = await fixture<ChatWidget>(html`<chat-widget style="--chat-widget-width: 720px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
       await localeReady();
       await widget.show();
-      await waitUntil(() => deep(widget, 'chat-thread') && parts(deep(widget, 'chat-thread'), 'bubble').length === 3, 'the thread should show the messages', { timeout: 5000 });
+      await waitUntil(() => deep(widget, 'chat-thread') && parts(deep(widget, 'chat-thread'), 'bubble').length === 3, 'the thread should show the messages');
       await waitUntil(() => parts(deep(widget, 'conversation-list'), 'item').length === 1, 'the list should show bob');
       await localeReady();
       await nextFrames();

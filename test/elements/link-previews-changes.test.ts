@@ -35,7 +35,7 @@ describe('link previews: proxied pictures, edits and replies', () => {
     const hits = await ogImageHits();
     await alice.send(`p2p:${bobId}`, { type: 'text', text: `the harbour: ${page('Harbour', true)}`, preview });
     const view = await bobThread();
-    await waitUntil(() => part<HTMLImageElement>(view, 'link-preview-image')?.complete && part<HTMLImageElement>(view, 'link-preview-image')!.naturalWidth > 0, 'the picture should load', { timeout: 5000 });
+    await waitUntil(() => part<HTMLImageElement>(view, 'link-preview-image')?.complete && part<HTMLImageElement>(view, 'link-preview-image')!.naturalWidth > 0, 'the picture should load');
     const img = part<HTMLImageElement>(view, 'link-preview-image')!;
     const server = (await tokenFor(bobId)).url.replace(/^ws/, 'http').replace(/\/ws$/, '');
     expect(img.src.startsWith(`${server}/v1/previews/images/`)).to.equal(true);
@@ -49,7 +49,7 @@ describe('link previews: proxied pictures, edits and replies', () => {
     const first = await alice.linkPreview(page('First'));
     await alice.send(`p2p:${bobId}`, { type: 'text', text: `read ${page('First')}`, preview: first });
     const view = await bobThread();
-    await waitUntil(() => part(view, 'link-preview-title')?.textContent === 'First', 'bob should see the first card', { timeout: 5000 });
+    await waitUntil(() => part(view, 'link-preview-title')?.textContent === 'First', 'bob should see the first card');
 
     const el = await aliceComposer();
     const input = part<HTMLTextAreaElement>(el, 'input')!;
@@ -63,9 +63,9 @@ describe('link previews: proxied pictures, edits and replies', () => {
 
     input.select();
     await sendKeys({ type: `sorry, this one: ${page('Second')}` });
-    await waitUntil(() => part(el, 'link-preview-title')?.textContent === 'Second', 'the new link should be previewed', { timeout: 5000 });
+    await waitUntil(() => part(el, 'link-preview-title')?.textContent === 'Second', 'the new link should be previewed');
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => part(view, 'link-preview-title')?.textContent === 'Second' && part(view, 'edited'), 'bob should see the edited card', { timeout: 5000 });
+    await waitUntil(() => part(view, 'link-preview-title')?.textContent === 'Second' && part(view, 'edited'), 'bob should see the edited card');
     expect(parts(view, 'link-preview')).to.have.length(1);
     expect(part<HTMLAnchorElement>(view, 'link-preview')!.href).to.equal(page('Second'));
   });
@@ -74,7 +74,7 @@ describe('link previews: proxied pictures, edits and replies', () => {
     const p = await alice.linkPreview(page('Gone'));
     await alice.send(`p2p:${bobId}`, { type: 'text', text: `see ${page('Gone')}`, preview: p });
     const view = await bobThread();
-    await waitUntil(() => part(view, 'link-preview'), 'bob should see the card', { timeout: 5000 });
+    await waitUntil(() => part(view, 'link-preview'), 'bob should see the card');
     const el = await aliceComposer();
     const input = part<HTMLTextAreaElement>(el, 'input')!;
     input.focus();
@@ -85,22 +85,22 @@ describe('link previews: proxied pictures, edits and replies', () => {
     part<HTMLButtonElement>(el, 'remove-preview-button')!.click();
     await el.updateComplete;
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => !part(view, 'link-preview') && part(view, 'edited'), 'bob’s card should go', { timeout: 5000 });
+    await waitUntil(() => !part(view, 'link-preview') && part(view, 'edited'), 'bob’s card should go');
     expect(rowOf(view, 'see ')).to.not.equal(undefined);
   });
 
   it('a reply carries the preview of its link', async () => {
     const quoted = await bob.send(`p2p:${aliceId}`, 'where shall we eat?');
-    await waitUntil(() => alice.messages(`p2p:${bobId}`).get().some((m) => m.id === quoted.id), 'alice should have bob’s message', { timeout: 5000 });
+    await waitUntil(() => alice.messages(`p2p:${bobId}`).get().some((m) => m.id === quoted.id), 'alice should have bob’s message');
     const el = await aliceComposer();
     composeIntent(alice, `p2p:${bobId}`).set({ kind: 'reply', message: alice.messages(`p2p:${bobId}`).get().find((m) => m.id === quoted.id)! });
     await waitUntil(() => part(el, 'reply-preview'), 'reply mode');
     part<HTMLTextAreaElement>(el, 'input')!.focus();
     await sendKeys({ type: `here: ${page('Tasca')}` });
-    await waitUntil(() => part(el, 'link-preview-title')?.textContent === 'Tasca', 'the link should be previewed', { timeout: 5000 });
+    await waitUntil(() => part(el, 'link-preview-title')?.textContent === 'Tasca', 'the link should be previewed');
     await sendKeys({ press: 'Enter' });
     const view = await bobThread();
-    await waitUntil(() => part(view, 'reply-quote') && part(view, 'link-preview-title')?.textContent === 'Tasca', 'bob should see the reply with its card', { timeout: 5000 });
+    await waitUntil(() => part(view, 'reply-quote') && part(view, 'link-preview-title')?.textContent === 'Tasca', 'bob should see the reply with its card');
     const sent = alice.messages(`p2p:${bobId}`).get().find((m) => m.replyTo?.messageId === quoted.id)!;
     expect(sent.elem.type === 'text' && sent.elem.preview?.title).to.equal('Tasca');
   });

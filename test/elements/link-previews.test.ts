@@ -26,7 +26,7 @@ describe('link previews', () => {
     const el = await composer();
     part<HTMLTextAreaElement>(el, 'input')!.focus();
     await sendKeys({ type: `have a look: ${page} ` });
-    await waitUntil(() => part(el, 'link-preview-title'), 'the preview should show', { timeout: 5000 });
+    await waitUntil(() => part(el, 'link-preview-title'), 'the preview should show');
     expect(part(el, 'link-preview-title')!.textContent).to.equal('Hello');
     expect(part(el, 'link-preview-site')!.textContent).to.equal('Test Site');
     await sendKeys({ press: 'Enter' });
@@ -34,7 +34,7 @@ describe('link previews', () => {
     expect(part(el, 'link-preview-bar')).to.equal(null);
 
     const view = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 420px; display: flex" .client=${bob} conversation=${`p2p:${aliceId}`}></chat-thread>`);
-    await waitUntil(() => part(view, 'link-preview'), 'bob should see the card', { timeout: 5000 });
+    await waitUntil(() => part(view, 'link-preview'), 'bob should see the card');
     const card = part<HTMLAnchorElement>(view, 'link-preview')!;
     expect(card.href).to.equal(page);
     expect(card.rel).to.equal('noopener noreferrer');
@@ -46,7 +46,7 @@ describe('link previews', () => {
     const el = await composer();
     part<HTMLTextAreaElement>(el, 'input')!.focus();
     await sendKeys({ type: `${location.origin}/__natter/og-page?title=Dropped` });
-    await waitUntil(() => part(el, 'remove-preview-button'), 'the preview should show', { timeout: 5000 });
+    await waitUntil(() => part(el, 'remove-preview-button'), 'the preview should show');
     part<HTMLButtonElement>(el, 'remove-preview-button')!.click();
     await el.updateComplete;
     expect(part(el, 'link-preview-bar')).to.equal(null);

@@ -34,11 +34,11 @@ describe('media viewer', () => {
     ];
     for (const elem of elems) await adminSend({ from: bobId, to: aliceId, elem });
     const el = await fixture<ChatThread>(html`<chat-thread style="height: 900px; width: 480px; display: flex" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
-    await waitUntil(() => parts(el, 'bubble').length === elems.length, 'every message should show', { timeout: 5000 });
+    await waitUntil(() => parts(el, 'bubble').length === elems.length, 'every message should show');
     // The pictures' links come with the media renderer, a chunk of its own that may still be on its
     // way when the bubbles show (a loaded run found no link to click): wait for the links themselves.
     await mediaDrawn(el);
-    await waitUntil(() => parts(el, 'image-link').length >= 2, 'both pictures should be drawn as links', { timeout: 5000 });
+    await waitUntil(() => parts(el, 'image-link').length >= 2, 'both pictures should be drawn as links');
     return el;
   }
 

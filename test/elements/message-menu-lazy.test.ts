@@ -24,7 +24,7 @@ describe('chat-thread message menu, loaded on the first press', () => {
     const { aliceId, bobId, alice, bob } = await connectPair();
     const sent = await bob.send(`p2p:${aliceId}`, 'react to me');
     const thread = await fixture<ChatThread>(html`<chat-thread style="height: 420px; width: 420px" .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
-    await waitUntil(() => part(thread, 'actions-button'), 'bob’s message should offer its actions', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'actions-button'), 'bob’s message should offer its actions');
     const button = part<HTMLButtonElement>(thread, 'actions-button')!;
     expect(button.getAttribute('aria-haspopup')).to.equal('menu');
     expect(button.getAttribute('aria-expanded')).to.equal('false');
@@ -32,7 +32,7 @@ describe('chat-thread message menu, loaded on the first press', () => {
 
     button.focus();
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => focused()?.getAttribute('role') === 'menuitem', 'the menu should open with focus on its first item', { timeout: 5000 });
+    await waitUntil(() => focused()?.getAttribute('role') === 'menuitem', 'the menu should open with focus on its first item');
     expect(menuIn(thread), 'the press brought the menu’s code').to.equal(true);
     expect(button.getAttribute('aria-expanded')).to.equal('true');
     const menu = part(thread, 'menu')!;
@@ -46,6 +46,6 @@ describe('chat-thread message menu, loaded on the first press', () => {
     button.click();
     await waitUntil(() => parts(thread, 'react').length === 6, 'the menu opens again');
     parts<HTMLButtonElement>(thread, 'react')[0]!.click();
-    await waitUntil(() => bob.messages(`p2p:${aliceId}`).get().find((m) => m.id === sent.id)?.reactions?.[0]?.emoji === '👍', 'bob should see the reaction', { timeout: 5000 });
+    await waitUntil(() => bob.messages(`p2p:${aliceId}`).get().find((m) => m.id === sent.id)?.reactions?.[0]?.emoji === '👍', 'bob should see the reaction');
   });
 });

@@ -18,7 +18,6 @@ async function befriend(a: string, b: string): Promise<void> {
 }
 
 describe('names, not ids', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   afterEach(closeClients);
 
   it('takes initials from letters only; a CJK name gives its first character', () => {
@@ -51,7 +50,7 @@ describe('names, not ids', function () {
     part<HTMLInputElement>(dialog, 'search')!.focus();
     await sendKeys({ type: carolId });
     await waitUntil(() => parts(dialog, 'target').length === 1, 'carol should be the only target');
-    await waitUntil(() => part(dialog, 'target')!.querySelector('.label')!.textContent!.trim() === 'Carol Ng', 'the typed target should show carol’s name', { timeout: 5000 });
+    await waitUntil(() => part(dialog, 'target')!.querySelector('.label')!.textContent!.trim() === 'Carol Ng', 'the typed target should show carol’s name');
     expect(dialog.shadowRoot!.textContent).to.not.contain(`"${carolId}"`);
     part(dialog, 'target')!.querySelector('input')!.click();
     await waitUntil(() => part(dialog, 'target')!.part.contains('selected'), 'carol should be picked');
@@ -68,6 +67,6 @@ describe('names, not ids', function () {
     await befriend(aliceId, daveId);
     const widget = await fixture<ChatWidget>(html`<chat-widget .client=${alice} conversation=${`p2p:${daveId}`} open></chat-widget>`);
     const title = () => widget.shadowRoot!.querySelector('.title-narrow')!.textContent!.trim();
-    await waitUntil(() => title() === 'Dave Lee', `the title should be the name (is "${title()}")`, { timeout: 5000 });
+    await waitUntil(() => title() === 'Dave Lee', `the title should be the name (is "${title()}")`);
   });
 });

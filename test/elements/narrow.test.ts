@@ -22,7 +22,6 @@ function onTop(host: Element, el: Element): boolean {
 }
 
 describe('narrow layout (320 px)', function () {
-  this.timeout(20_000);
 
   let aliceId: string;
   let bobId: string;
@@ -195,7 +194,6 @@ function overlaps(boxes: Record<string, Element>): string[] {
 }
 
 describe('the open search at phone widths (320, 375, 414 px), left to right and right to left (Arabic)', function () {
-  this.timeout(30_000);
   let alice: ChatClient;
   let bobId: string;
 

@@ -39,11 +39,10 @@ describe('presence: online and last seen (SPEC §13)', () => {
   afterEach(() => emulateMedia({ colorScheme: 'light' }));
 
   it('puts an online dot on a 1:1 avatar in the list, in the colour of --chat-presence-online-color, gone once the person leaves', async function () {
-    this.timeout(15_000);
     const { alice, bob, aliceId, bobId } = await connectPair();
     await bob.send(`p2p:${aliceId}`, 'hi');
     const list = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
-    await waitUntil(() => part(list, 'presence-dot'), 'bob has a dot', { timeout: 5000 });
+    await waitUntil(() => part(list, 'presence-dot'), 'bob has a dot');
     const item = parts(list, 'item').find((i) => i.dataset['id'] === `p2p:${bobId}`)!;
     expect(item.querySelector('[part~="presence-dot"]')).to.not.equal(null);
     expect(item.textContent).to.include('online', 'read out with the item');
@@ -55,28 +54,26 @@ describe('presence: online and last seen (SPEC §13)', () => {
   });
 
   it('the list loads presence only once it holds a 1:1 chat (a dot has nowhere else to show), then shows the dot', async function () {
-    this.timeout(15_000);
     const { alice, bob, aliceId, bobId } = await connectPair();
     await (await bob.groups()).createGroup({ name: 'Only groups', members: [aliceId] });
     let asked = 0;
     const presence = alice.presence.bind(alice);
     alice.presence = () => (asked++, presence());
     const list = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
-    await waitUntil(() => parts(list, 'item').length === 1, 'the group is listed', { timeout: 5000 });
+    await waitUntil(() => parts(list, 'item').length === 1, 'the group is listed');
     await nextFrames();
     expect(asked).to.equal(0, 'no presence asked for a list of groups');
     await bob.send(`p2p:${aliceId}`, 'hi');
-    await waitUntil(() => parts(list, 'item').some((i) => i.dataset['id'] === `p2p:${bobId}`), 'the 1:1 chat is listed', { timeout: 5000 });
-    await waitUntil(() => part(list, 'presence-dot'), 'bob has a dot', { timeout: 5000 });
+    await waitUntil(() => parts(list, 'item').some((i) => i.dataset['id'] === `p2p:${bobId}`), 'the 1:1 chat is listed');
+    await waitUntil(() => part(list, 'presence-dot'), 'bob has a dot');
     expect(asked).to.equal(1);
   });
 
   it('shows "online" in a 1:1 thread header, and "last seen just now" after the person left', async function () {
-    this.timeout(15_000);
     const { alice, bob, aliceId, bobId } = await connectPair();
     await bob.send(`p2p:${aliceId}`, 'hi');
     const thread = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
-    await waitUntil(() => part(thread, 'presence')?.textContent === 'online', 'online in the header', { timeout: 5000 });
+    await waitUntil(() => part(thread, 'presence')?.textContent === 'online', 'online in the header');
     expect(part(thread, 'presence')!.part.contains('online')).to.equal(true);
     expect(thread.shadowRoot!.querySelector('[part~="header"] > [part~="presence"]')).to.not.equal(null, 'in the header');
     await bob.close();
@@ -85,7 +82,6 @@ describe('presence: online and last seen (SPEC §13)', () => {
   });
 
   it("puts presence beside the peer's name in the widget's thread header, on one row: left to right and right to left, 320 px and wide, light and dark", async function () {
-    this.timeout(30_000);
     const { alice, bob, aliceId, bobId } = await connectPair();
     await bob.send(`p2p:${aliceId}`, 'hi');
     try {
@@ -96,7 +92,7 @@ describe('presence: online and last seen (SPEC §13)', () => {
         const widget = await fixture<ChatWidget>(html`<chat-widget open .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
         await waitUntil(() => widget.shadowRoot!.querySelector('chat-thread'), 'the thread shows');
         const thread = widget.shadowRoot!.querySelector('chat-thread')!;
-        await waitUntil(() => part(thread, 'presence'), `${lang} ${width}: presence shows`, { timeout: 5000 });
+        await waitUntil(() => part(thread, 'presence'), `${lang} ${width}: presence shows`);
         const presence = part(thread, 'presence')!;
         const name = widget.shadowRoot!.querySelector<HTMLElement>('[part~="profile-button"]')!;
         const [n, p] = [name.getBoundingClientRect(), presence.getBoundingClientRect()];
@@ -157,7 +153,7 @@ describe('presence: online and last seen (SPEC §13)', () => {
     await bob.send(`p2p:${aliceId}`, 'hi');
     // A second list with presence on proves the dot would show by now.
     const shown = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
-    await waitUntil(() => part(shown, 'presence-dot'), 'the dot shows where presence is on', { timeout: 5000 });
+    await waitUntil(() => part(shown, 'presence-dot'), 'the dot shows where presence is on');
     const list = await fixture<ConversationList>(html`<conversation-list hide-presence .client=${alice}></conversation-list>`);
     const thread = await fixture<ChatThread>(html`<chat-thread hide-presence .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
     const widget = await fixture<ChatWidget>(html`<chat-widget hide-presence .client=${alice} conversation=${`p2p:${bobId}`}></chat-widget>`);
@@ -175,14 +171,13 @@ describe('presence: online and last seen (SPEC §13)', () => {
   });
 
   it("the own profile card's checkbox hides the user from peers (offline, no last seen) and shows them again", async function () {
-    this.timeout(15_000);
     const { alice, bob, aliceId, bobId } = await connectPair();
     await bob.send(`p2p:${aliceId}`, 'hi');
     const watching = await bob.presence();
-    await waitUntil(() => watching.$presence.get()[aliceId]?.online === true, 'bob sees alice online', { timeout: 5000 });
+    await waitUntil(() => watching.$presence.get()[aliceId]?.online === true, 'bob sees alice online');
     const card = await fixture<ProfileCard>(html`<profile-card .client=${alice}></profile-card>`);
     await card.show(aliceId);
-    const box = await waitUntil(() => part<HTMLLabelElement>(card, 'presence-toggle')?.querySelector('input'), 'the own card has the checkbox', { timeout: 5000 })
+    const box = await waitUntil(() => part<HTMLLabelElement>(card, 'presence-toggle')?.querySelector('input'), 'the own card has the checkbox')
       .then(() => part<HTMLLabelElement>(card, 'presence-toggle')!.querySelector('input')!);
     expect(box.checked).to.equal(true);
     expect(part(card, 'presence-toggle')!.textContent!.trim()).to.equal('Show when I am online');
@@ -194,7 +189,7 @@ describe('presence: online and last seen (SPEC §13)', () => {
     // Bob's card, seen by alice: presence shows there (bob is online; hiding oneself hides last seen only).
     card.close();
     await card.show(bobId);
-    await waitUntil(() => part(card, 'presence')?.textContent === 'online', "bob's card says online", { timeout: 5000 });
+    await waitUntil(() => part(card, 'presence')?.textContent === 'online', "bob's card says online");
     expect(part(card, 'presence-toggle')).to.equal(null, 'no checkbox on another person’s card');
     card.close();
     await alice.presence().then((p) => p.setVisible(true));
@@ -202,12 +197,11 @@ describe('presence: online and last seen (SPEC §13)', () => {
   });
 
   it('<contacts-view> shows a friend online with a dot, then last seen, with no 1:1 chat between them; hide-presence shows nothing', async function () {
-    this.timeout(20_000);
     const { alice, bob, aliceId, bobId } = await connectPair();
     await befriend(aliceId, bobId);
     expect(alice.$conversations.get().length).to.equal(0, 'no chat with bob');
     const view = await openContacts(alice);
-    await waitUntil(() => friendPresence(view, 'Bob')?.textContent === 'online', 'bob online in the friends list', { timeout: 5000 });
+    await waitUntil(() => friendPresence(view, 'Bob')?.textContent === 'online', 'bob online in the friends list');
     const line = friendPresence(view, 'Bob')!;
     expect(line.part.contains('online')).to.equal(true);
     expect(getComputedStyle(line, '::before').backgroundColor).to.equal('rgb(21, 128, 61)', 'the online dot');
@@ -234,15 +228,14 @@ describe('presence: online and last seen (SPEC §13)', () => {
   });
 
   it("<contacts-view>'s own checkbox hides the user from a friend and shows them again", async function () {
-    this.timeout(20_000);
     const { alice, bob, aliceId, bobId } = await connectPair();
     await befriend(aliceId, bobId);
     // bob watches alice as a friend: his presence tracker follows his loaded friends list.
     const watching = await bob.presence();
     await (await bob.friends()).load();
-    await waitUntil(() => watching.$presence.get()[aliceId]?.online === true, 'bob sees alice online', { timeout: 5000 });
+    await waitUntil(() => watching.$presence.get()[aliceId]?.online === true, 'bob sees alice online');
     const view = await openContacts(alice);
-    await waitUntil(() => part(view, 'presence-toggle')?.querySelector('input'), 'the checkbox shows', { timeout: 5000 });
+    await waitUntil(() => part(view, 'presence-toggle')?.querySelector('input'), 'the checkbox shows');
     const box = part(view, 'presence-toggle')!.querySelector('input')!;
     expect(box.checked).to.equal(true);
     expect(part(view, 'presence-toggle')!.textContent!.trim()).to.equal('Show when I am online');
@@ -267,9 +260,9 @@ describe('presence: online and last seen (SPEC §13)', () => {
       const list = await fixture<ConversationList>(html`<conversation-list .client=${alice}></conversation-list>`);
       const thread = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${`p2p:${bobId}`}></chat-thread>`);
       const card = await fixture<ProfileCard>(html`<profile-card .client=${alice}></profile-card>`);
-      await waitUntil(() => part(list, 'presence-dot') && part(thread, 'presence'), 'presence shows', { timeout: 5000 });
+      await waitUntil(() => part(list, 'presence-dot') && part(thread, 'presence'), 'presence shows');
       await card.show(aliceId);
-      await waitUntil(() => part(card, 'presence-toggle'), 'the checkbox shows', { timeout: 5000 });
+      await waitUntil(() => part(card, 'presence-toggle'), 'the checkbox shows');
       await nextFrames();
       for (const el of [list, thread, card]) {
         const violations = await axeViolations(el);
@@ -279,7 +272,7 @@ describe('presence: online and last seen (SPEC §13)', () => {
       // The contacts view: a friend's presence and the own checkbox.
       await befriend(aliceId, bobId);
       const view = await openContacts(alice);
-      await waitUntil(() => friendPresence(view, 'Bob') && part(view, 'presence-toggle'), 'presence and the checkbox show', { timeout: 5000 });
+      await waitUntil(() => friendPresence(view, 'Bob') && part(view, 'presence-toggle'), 'presence and the checkbox show');
       await nextFrames();
       const violations = await axeViolations(view);
       expect(violations, JSON.stringify(violations, null, 2)).to.deep.equal([]);

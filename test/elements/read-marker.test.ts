@@ -36,10 +36,10 @@ describe('chat-thread read marker', () => {
     // Bob's page: it held alice's first message and read it, then closed.
     const before = device({ url, token, storage });
     await alice.send(`p2p:${bobId}`, 'first');
-    await waitUntil(() => before.messages(conversation).get().some((m) => m.seq > 0), 'bob should hold the first message', { timeout: 10_000 });
+    await waitUntil(() => before.messages(conversation).get().some((m) => m.seq > 0), 'bob should hold the first message');
     before.markRead(conversation);
     const cached = async () => (await storage.loadState())?.conversations.find((c) => c.id === conversation);
-    await waitUntil(async () => { const c = await cached(); return !!c && c.lastSeq > 0 && c.readSeq >= c.lastSeq; }, 'the read should be cached', { timeout: 10_000 });
+    await waitUntil(async () => { const c = await cached(); return !!c && c.lastSeq > 0 && c.readSeq >= c.lastSeq; }, 'the read should be cached');
     await before.close();
     await alice.send(`p2p:${bobId}`, 'second');
 
@@ -47,12 +47,12 @@ describe('chat-thread read marker', () => {
     const after = device({ url, token, storage, WebSocket: LateMessagesSocket });
     await waitUntil(() => after.$conversations.get().some((c) => c.id === conversation), 'the cached list should be read');
     const el = await fixture<ChatThread>(html`<chat-thread style="height: 400px" .client=${after} conversation=${conversation}></chat-thread>`);
-    await waitUntil(() => parts(el, 'bubble').some((b) => b.textContent!.includes('second')), 'the second message should show', { timeout: 10_000 });
+    await waitUntil(() => parts(el, 'bubble').some((b) => b.textContent!.includes('second')), 'the second message should show');
     const unread = () => after.$conversations.get().find((c) => c.id === conversation)?.unread;
-    await waitUntil(() => unread() === 0, `the open conversation should be read (unread ${unread()})`, { timeout: 3000 });
+    await waitUntil(() => unread() === 0, `the open conversation should be read (unread ${unread()})`);
     // And the server heard it: a fresh device of bob's counts nothing unread.
     const fresh = device({ url, token, storage: createMemoryStorage() });
-    await waitUntil(() => fresh.$sync.get() === 'synced', 'a fresh device should sync', { timeout: 10_000 });
+    await waitUntil(() => fresh.$sync.get() === 'synced', 'a fresh device should sync');
     expect(fresh.$conversations.get().find((c) => c.id === conversation)?.unread).to.equal(0);
   });
 });

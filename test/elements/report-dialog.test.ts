@@ -7,7 +7,6 @@ import { focused } from './a11y-helpers.js';
 import { closeClients, connectPair, part, parts, type Pair } from './helpers.js';
 
 describe('reporting a message', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   let pair: Pair;
 
   afterEach(() => closeClients());
@@ -19,7 +18,7 @@ describe('reporting a message', function () {
     await pair.bob.send(`p2p:${pair.aliceId}`, 'buy cheap watches');
     await pair.alice.send(conv, 'no thanks');
     const t = await fixture<ChatThread>(html`<chat-thread style="height: 420px; width: 380px" .client=${pair.alice} conversation=${conv}></chat-thread>`);
-    await waitUntil(() => parts(t, 'actions-button').length === 2, 'both messages should show', { timeout: 10_000 });
+    await waitUntil(() => parts(t, 'actions-button').length === 2, 'both messages should show');
     return t;
   }
 

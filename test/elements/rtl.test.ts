@@ -18,7 +18,6 @@ for (const dir of ['ltr', 'rtl'] as const) {
   const startSide = dir === 'ltr' ? 'left' : 'right';
 
   describe(`direction: ${dir} (dir="${dir}" on the page)`, function () {
-    this.timeout(20_000);
 
     let aliceId: string;
     let bobId: string;

@@ -47,7 +47,6 @@ describe('search filters', () => {
   afterEach(closeClients);
 
   it('narrow the results by sender, type and days; Clear brings them all back', async function () {
-    this.timeout(20_000);
     const { aliceId, bobId, alice, bob } = await connectPair();
     await alice.send(`p2p:${bobId}`, 'otter one');
     await alice.send(`p2p:${bobId}`, { type: 'location', description: 'otter rock', latitude: 1, longitude: 2 });
@@ -93,7 +92,6 @@ describe('search filters', () => {
   });
 
   it('without a word: Pictures from Alice lists her pictures as thumbnails, newest first; the arrows and Enter open one; axe finds nothing; right to left too', async function () {
-    this.timeout(20_000);
     const { aliceId, bobId, alice, bob } = await connectPair();
     const picture = (n: number) => ({ type: 'image' as const, url: `${location.origin}/__natter/picture.svg?${n}`, width: 4, height: 3, size: 100, mime: 'image/svg+xml' });
     await alice.send(`p2p:${bobId}`, picture(1));
@@ -140,7 +138,6 @@ describe('search filters', () => {
   });
 
   it('open and close by keyboard, labelled (axe finds nothing); a group offers its members', async function () {
-    this.timeout(20_000);
     const owner = uniqueUser('olga');
     const member = uniqueUser('max');
     const [olga] = await Promise.all([connect(owner, 'Olga'), connect(member, 'Max')]);

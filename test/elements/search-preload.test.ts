@@ -20,7 +20,7 @@ describe('search code loaded ahead', () => {
     wrapper.querySelector<HTMLButtonElement>('#before')!.focus();
     for (let i = 0; i < 10 && list.shadowRoot!.activeElement?.getAttribute('part') !== 'search-button'; i++) await sendKeys({ press: 'Tab' });
     expect(list.shadowRoot!.activeElement?.getAttribute('part')).to.equal('search-button');
-    await waitUntil(() => customElements.get('chat-search'), 'focus alone should load the search', { timeout: 5000 });
+    await waitUntil(() => customElements.get('chat-search'), 'focus alone should load the search');
     expect(part(list, 'search-button')!.getAttribute('aria-expanded')).to.equal('false');
     expect(part(list, 'search')).to.equal(null);
   });

@@ -27,13 +27,12 @@ describe('search in the elements', () => {
   afterEach(closeClients);
 
   it("<chat-thread>: finds a word written hundreds of messages ago and Enter lands on it, highlighted", async function () {
-    this.timeout(20_000);
     const { aliceId, bobId, alice, bob } = await connectPair();
     await alice.send(`p2p:${bobId}`, 'the quokka <b>smiles</b> 斑马');
     await seed(aliceId, bobId, 300);
     // The seed settles when the sends are acked; Bob's live copies may still be arriving, and a
     // thread opened on 11 of them would show the quokka among the newest.
-    await waitUntil(() => bob.$conversations.get().some((c) => c.id === `p2p:${aliceId}` && c.lastSeq >= 301), 'bob should hold the seeded messages', { timeout: 10_000 });
+    await waitUntil(() => bob.$conversations.get().some((c) => c.id === `p2p:${aliceId}` && c.lastSeq >= 301), 'bob should hold the seeded messages');
     const wrapper = await fixture<HTMLElement>(html`<div><chat-thread style="height: 400px; display: flex; flex-direction: column" .client=${bob} conversation=${`p2p:${aliceId}`}></chat-thread></div>`);
     const thread = wrapper.querySelector<ChatThread>('chat-thread')!;
     await waitUntil(() => parts(thread, 'bubble').length > 0, 'the newest messages show');
@@ -60,7 +59,7 @@ describe('search in the elements', () => {
     expect(part(search, 'input')!.getAttribute('aria-activedescendant')).to.equal('r0');
     expect(result.getAttribute('part')).to.include('active');
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('quokka'), 'the thread jumps to it, highlighted', { timeout: 10_000 });
+    await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('quokka'), 'the thread jumps to it, highlighted');
     await waitUntil(() => thread.shadowRoot!.activeElement?.closest('[data-row]')?.textContent?.includes('quokka'), 'and the message takes focus');
   });
 
@@ -107,7 +106,6 @@ describe('search in the elements', () => {
   });
 
   it('<chat-widget>: a result opened from the list opens its conversation at the message, highlighted; axe finds nothing in the open search', async function () {
-    this.timeout(30_000);
     const { aliceId, bobId, alice, bob } = await connectPair();
     await alice.send(`p2p:${bobId}`, 'a wombat long ago');
     await seed(aliceId, bobId, 120);
@@ -125,7 +123,7 @@ describe('search in the elements', () => {
     await waitUntil(() => widget.shadowRoot!.querySelector('chat-thread'), 'the thread opens');
     const thread = widget.shadowRoot!.querySelector<ChatThread>('chat-thread')!;
     expect(thread.conversation).to.equal(`p2p:${aliceId}`);
-    await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('wombat'), 'at the message, highlighted', { timeout: 10_000 });
+    await waitUntil(() => thread.shadowRoot!.querySelector('[data-highlight]')?.textContent?.includes('wombat'), 'at the message, highlighted');
     widget.hide();
   });
 
@@ -144,7 +142,7 @@ describe('search in the elements', () => {
     search.focus();
     await sendKeys({ type: 'x' });
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => parts(search, 'result').length === 1, 'the match behind the empty page is found', { timeout: 20_000 });
+    await waitUntil(() => parts(search, 'result').length === 1, 'the match behind the empty page is found');
     await search.updateComplete;
     heard.disconnect();
     expect(statusOf(search)).to.equal('1 found');

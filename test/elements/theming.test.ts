@@ -29,7 +29,6 @@ function shadowElements(root: Element): Element[] {
 }
 
 describe('theming', function () {
-  this.timeout(20_000);
 
   let { aliceId, bobId, carolId, alice, messageId } = {} as Inbox;
 

@@ -50,9 +50,7 @@ describe('chat-thread media elems, loaded with the first such message', () => {
     wrapper.append(el);
 
     const drawn = ['image', 'audio', 'video', 'file', 'location'];
-    await waitUntil(() => drawn.every((name) => parts(el, name).length === 1) && !el.renderRoot.querySelector('[aria-busy="true"][role="img"]'), 'every elem should be drawn', {
-      timeout: 5000,
-    });
+    await waitUntil(() => drawn.every((name) => parts(el, name).length === 1) && !el.renderRoot.querySelector('[aria-busy="true"][role="img"]'), 'every elem should be drawn');
     expect(shown.size, 'a placeholder for each of the five').to.equal(elems.length);
     for (const [key, before] of shown) {
       expect(before.label, `placeholder ${key} named`).to.be.a('string').and.not.equal('');

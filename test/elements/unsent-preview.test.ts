@@ -9,7 +9,6 @@ import type { ConversationList } from '../../src/elements/conversation-list.js';
 import { closeClients, connect, connectPair, part, parts, tokenFor, uniqueUser } from './helpers.js';
 
 describe('conversation-list: unsent messages', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
   const mine: ChatClient[] = [];
   afterEach(async () => {
     await Promise.all(mine.splice(0).map((c) => c.close()));
@@ -26,7 +25,7 @@ describe('conversation-list: unsent messages', function () {
     const storage = createMemoryStorage();
     const first = createChatClient({ url, token, storage });
     mine.push(first);
-    await waitUntil(() => first.$conversations.get().length === 2, 'the device should hold both conversations', { timeout: 10_000 });
+    await waitUntil(() => first.$conversations.get().length === 2, 'the device should hold both conversations');
     await first.close();
     await waitUntil(async () => JSON.stringify(await storage.loadState()).includes('from carol'), 'the device should have stored them');
 

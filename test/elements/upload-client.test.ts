@@ -89,7 +89,7 @@ describe('client uploads (sendFile) against the real server', () => {
     const received = bobClient.messages(`p2p:${alice}`).get().find((m) => m.clientMsgId === sent.clientMsgId)! as ChatMessage;
     const url = (received.elem as ImageElem).url;
     // The file's own ticket, once its batch has arrived ('' until then).
-    await waitUntil(() => bobClient.fileUrl(url) !== '', 'the file ticket arrives', { timeout: 10_000 });
+    await waitUntil(() => bobClient.fileUrl(url) !== '', 'the file ticket arrives');
     const res = await fetch(bobClient.fileUrl(url));
     expect([res.status, res.headers.get('content-type')]).to.deep.equal([200, 'image/png']);
     expect((await res.blob()).size).to.equal(image.size);
@@ -133,11 +133,11 @@ describe('client uploads (sendFile) against the real server', () => {
       await waitUntil(() => mine(second, `p2p:${bob}`, id).length === 1, 'the message is back after the reload');
       const [back] = mine(second, `p2p:${bob}`, id);
       expect(back!.elem.type === 'file' && back!.elem.size).to.equal(file.size);
-      await waitUntil(() => mine(second, `p2p:${bob}`, id)[0]?.status === 'sent', 'the reloaded page uploads and sends it', { timeout: 10_000 });
+      await waitUntil(() => mine(second, `p2p:${bob}`, id)[0]?.status === 'sent', 'the reloaded page uploads and sends it');
       await waitUntil(() => mine(bobClient, `p2p:${alice}`, id).length === 1, 'bob receives it');
       const [delivered] = mine(bobClient, `p2p:${alice}`, id);
       const deliveredUrl = (delivered!.elem as { url: string }).url;
-      await waitUntil(() => bobClient.fileUrl(deliveredUrl) !== '', 'the file ticket arrives', { timeout: 10_000 });
+      await waitUntil(() => bobClient.fileUrl(deliveredUrl) !== '', 'the file ticket arrives');
       const res = await fetch(bobClient.fileUrl(deliveredUrl));
       expect((await res.blob()).size).to.equal(file.size);
       expect(mine(second, `p2p:${bob}`, id).length).to.equal(1);

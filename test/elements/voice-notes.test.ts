@@ -53,7 +53,7 @@ describe('voice notes', () => {
       <script type="module">import '/src/elements/define.ts'; window.ready = true;</script><body style="margin: 0"></body>`;
     document.body.append(frame);
     try {
-      await waitUntil(() => (frame.contentWindow as (Window & { ready?: boolean }) | null)?.ready, 'the frame should load the elements', { timeout: 10_000 });
+      await waitUntil(() => (frame.contentWindow as (Window & { ready?: boolean }) | null)?.ready, 'the frame should load the elements');
       const inner = frame.contentDocument!.createElement('message-composer') as MessageComposer;
       inner.client = alice;
       inner.conversation = `p2p:${bobId}`;
@@ -82,7 +82,7 @@ describe('voice notes', () => {
     await waitUntil(() => {
       loudest = Math.max(loudest, Number(part(el, 'level-meter')!.getAttribute('aria-valuenow')));
       return part(el, 'recorder-time')!.textContent === '0:01';
-    }, 'the timer should reach a second', { timeout: 4000 });
+    }, 'the timer should reach a second');
     expect(loudest, 'the fake microphone plays a tone').to.be.greaterThan(0);
     await new Promise((r) => setTimeout(r, 300));
     await sendKeys({ press: 'Enter' });
@@ -90,7 +90,7 @@ describe('voice notes', () => {
     expect(part(el, 'recorder')).to.equal(null);
 
     const thread = alice.messages(`p2p:${bobId}`);
-    await waitUntil(() => sounds(thread.get()).some((m) => m.status === 'sent'), 'the voice note should be uploaded and sent', { timeout: 10_000 });
+    await waitUntil(() => sounds(thread.get()).some((m) => m.status === 'sent'), 'the voice note should be uploaded and sent');
     const sent = sounds(thread.get())[0]!;
     if (sent.elem.type !== 'sound') throw new Error('not a sound');
     expect(sent.elem.duration).to.be.within(1.1, 3);
@@ -98,12 +98,12 @@ describe('voice notes', () => {
     expect(sent.elem.size).to.be.greaterThan(1000);
 
     const view = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 400px; display: flex" .client=${bob} conversation=${`p2p:${aliceId}`}></chat-thread>`);
-    await waitUntil(() => part<HTMLAudioElement>(view, 'audio')?.getAttribute('src'), 'bob should get a playable voice note', { timeout: 10_000 });
+    await waitUntil(() => part<HTMLAudioElement>(view, 'audio')?.getAttribute('src'), 'bob should get a playable voice note');
     const audio = part<HTMLAudioElement>(view, 'audio')!;
     expect(audio.getAttribute('aria-label')).to.match(/^Voice message, 0:0[1-3]$/);
     audio.muted = true;
     await audio.play();
-    await waitUntil(() => audio.currentTime > 0.2, 'the voice note should play', { timeout: 5000 });
+    await waitUntil(() => audio.currentTime > 0.2, 'the voice note should play');
     audio.pause();
   });
 
@@ -181,7 +181,7 @@ describe('voice notes', () => {
   it('says so where the page may not use the microphone', async () => {
     await inFrame("microphone 'none'", async (inner) => {
       part<HTMLButtonElement>(inner, 'record-button')!.click();
-      await waitUntil(() => part(inner, 'record-error'), 'the refusal should show', { timeout: 5000 });
+      await waitUntil(() => part(inner, 'record-error'), 'the refusal should show');
       expect(part(inner, 'record-error')!.getAttribute('role')).to.equal('alert');
       expect(part(inner, 'record-error')!.textContent).to.contain('Recording is not allowed');
       expect(part(inner, 'recorder')).to.equal(null);

@@ -7,7 +7,6 @@ import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import { closeClients, connectPair, part } from './helpers.js';
 
 describe('chat-widget exports the parts of changes to sent messages', function () {
-  (this as { timeout(ms: number): void }).timeout(30_000);
 
   afterEach(() => {
     document.getElementById('change-part-styles')?.remove();
@@ -27,10 +26,10 @@ describe('chat-widget exports the parts of changes to sent messages', function (
     await pair.alice.recall(toBob, gone.id);
 
     const widget = await fixture<ChatWidget>(html`<chat-widget style="--chat-widget-width: 420px" .client=${pair.alice} conversation=${toBob} open></chat-widget>`);
-    await waitUntil(() => widget.shadowRoot!.querySelector('chat-thread'), 'the panel should show the thread', { timeout: 10_000 });
+    await waitUntil(() => widget.shadowRoot!.querySelector('chat-thread'), 'the panel should show the thread');
     const thread = widget.shadowRoot!.querySelector('chat-thread')!;
     const composer = widget.shadowRoot!.querySelector('message-composer')!;
-    await waitUntil(() => part(thread, 'pinned-bar') && part(thread, 'reaction') && part(thread, 'edited') && part(thread, 'recalled'), 'every change should show', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'pinned-bar') && part(thread, 'reaction') && part(thread, 'edited') && part(thread, 'recalled'), 'every change should show');
 
     // Open what opens: who reacted, the reaction picker, and the composer's reply bar.
     part<HTMLButtonElement>(thread, 'reactors-button')!.click();
@@ -56,7 +55,7 @@ describe('chat-widget exports the parts of changes to sent messages', function (
     for (const [exported, inner] of Object.entries(inThread)) painted(part(thread, inner), exported);
 
     part<HTMLButtonElement>(thread, 'react-more')!.click();
-    await waitUntil(() => part(thread, 'emoji-grid'), 'the reaction picker', { timeout: 10_000 });
+    await waitUntil(() => part(thread, 'emoji-grid'), 'the reaction picker');
     const picker = { 'reaction-picker': 'emoji-picker', 'reaction-picker-search': 'emoji-search', 'reaction-picker-tabs': 'emoji-tabs', 'reaction-picker-tab': 'emoji-tab', 'reaction-picker-grid': 'emoji-grid' };
     style.textContent += `\n${Object.keys(picker).map(paint).join('\n')}`;
     for (const [exported, inner] of Object.entries(picker)) painted(part(thread, inner), exported);

@@ -7,7 +7,6 @@ import { closeClients, expectOwnClientLife, tokenFor, uniqueUser } from './helpe
 defineElements({ 'chat-widget': ChatWidget });
 
 describe('chat-widget with a client of its own', function () {
-  this.timeout(20_000);
 
   after(closeClients);
 

@@ -12,7 +12,6 @@ import { closeClients, connect, tokenFor, uniqueUser } from './helpers.js';
 defineElements({ 'chat-widget': ChatWidget });
 
 describe('chat-widget in a chat-session', function () {
-  this.timeout(20_000);
 
   after(async () => {
     document.body.replaceChildren();

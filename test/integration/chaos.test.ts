@@ -154,7 +154,7 @@ test('every device ends with every message exactly once in seq order despite dro
       const p = device.client.send(to, text);
       p.catch(() => {}); // failures are retried by the outbox; the end state is what is checked
       const find = () => device.client.messages(to).get().find((m) => m.elem.type === 'text' && m.elem.text === text);
-      await until(() => find() !== undefined, 'the send to show in its thread', 5000);
+      await until(() => find() !== undefined, 'the send to show in its thread');
       sent.set(find()!.clientMsgId, canonical(device.user, to));
       origin.set(find()!.clientMsgId, { di, i });
       if (random() < 0.6) changeOnce(device, di);

@@ -13,12 +13,13 @@ import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import WS, { WebSocketServer, type WebSocket } from 'ws';
 import { slimPartysocket } from '../../scripts/slim-partysocket.js';
+import { GUARD_MS } from '../guard.js';
 
 const original = readFileSync(join(import.meta.dirname, '../../node_modules/partysocket/dist/ws.js'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'natter-slim-partysocket-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const until = async (what: string, ok: () => boolean, ms = 5000) => {
+const until = async (what: string, ok: () => boolean, ms = GUARD_MS) => {
   for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 10))) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
   }

@@ -12,16 +12,9 @@ import { test } from 'node:test';
 import { freePort } from '../../bench/lib/spawn.js';
 import { serverMainArgs } from './helpers/server-main.js';
 import { startServer } from './helpers/test-server.js';
+import { until } from '../guard.js';
 
 const FAULTS = new URL('./fixtures/fault-on-signal.ts', import.meta.url).pathname;
-
-async function until(predicate: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('natter-server logs an uncaught exception and an unhandled rejection and keeps serving', { timeout: 90_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'natter-guard-'));

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Bus, BusEvent } from '../../../src/server/core/bus.js';
+import { GUARD_MS } from '../../guard.js';
 
 const frameEvent = (i: number): BusEvent => ({ kind: 'frame', users: [`u${i}`], frame: { type: 'sync.done' } });
 
 /** Waits until `check` passes or the deadline ends (a networked bus delivers asynchronously). */
-async function eventually(check: () => boolean, ms = 3000): Promise<void> {
+async function eventually(check: () => boolean, ms = GUARD_MS): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('condition not met before the deadline');

@@ -5,6 +5,7 @@ import type { BusEvent } from '../../../src/server/core/bus.js';
 import { createRedisBus } from '../../../src/server/bus/redis-bus.js';
 import { REDIS_URL, requireRedis, uniqueName } from '../helpers/services.js';
 import { busContract } from './bus-contract.js';
+import { GUARD_MS } from '../../guard.js';
 
 await requireRedis();
 
@@ -24,7 +25,7 @@ describe('Redis bus', () => {
     const marker: BusEvent = { kind: 'kick', userId: 'mine', error: { code: 1, name: 'X', message: 'x' } as never };
     await mine.publish(marker);
     // Redis delivers in order on the one subscriber connection: once ours arrived, theirs would have.
-    const end = Date.now() + 3000;
+    const end = Date.now() + GUARD_MS;
     while (got.length === 0 && Date.now() < end) await new Promise((r) => setImmediate(r));
     assert.deepEqual(got.map((e) => (e.kind === 'kick' ? e.userId : '')), ['mine']);
     await mine.close();
@@ -50,7 +51,7 @@ describe('Redis bus', () => {
       ...Array.from({ length: 30 }, (_, i): BusEvent => ({ kind: 'frame', users: [`u${i}`], frame: { type: 'sync.done' } })),
     ];
     await Promise.all(events.map((e) => nodeA.publish(e)));
-    const end = Date.now() + 3000;
+    const end = Date.now() + GUARD_MS;
     while ((atB.length < events.length || wire.length < 1) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     assert.equal(wire.length, 1, 'one PUBLISH for the turn');
     assert.equal(atA.length, events.length);
@@ -85,7 +86,7 @@ describe('Redis bus', () => {
     for (const id of ids) await admin.client('KILL', 'ID', id);
     await admin.quit();
     // Publish until node B hears again: it must come back by itself.
-    const end = Date.now() + 5000;
+    const end = Date.now() + GUARD_MS;
     for (let i = 0; got.length === 0; i++) {
       if (Date.now() > end) assert.fail('node B did not receive events again after the drop');
       await nodeA.publish({ kind: 'frame', users: [`u${i}`], frame: { type: 'sync.done' } });

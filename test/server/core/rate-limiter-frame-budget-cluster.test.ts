@@ -21,7 +21,7 @@ async function answers(s: TestSocket, frames: Record<string, unknown>[]): Promis
   for (const f of frames) s.send(f);
   const out: string[] = [];
   for (let i = 0; i < frames.length; i++) {
-    const f = (await s.nextOf(['ok', 'pong', 'error'], 20_000)) as { type: string; name?: string };
+    const f = (await s.nextOf(['ok', 'pong', 'error'])) as { type: string; name?: string };
     out.push(f.type === 'error' ? String(f.name) : f.type);
   }
   return out.sort();

@@ -1,5 +1,6 @@
 import type { ServerFrameOf } from '../../../src/protocol/index.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { GUARD_MS } from '../../guard.js';
 
 let n = 0;
 
@@ -7,7 +8,7 @@ let n = 0;
 export async function ask(s: TestSocket, frame: Record<string, unknown>): Promise<string> {
   const reqId = `f${++n}`;
   s.send({ ...frame, reqId });
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + GUARD_MS;
   for (;;) {
     const i = s.received.findIndex((f) => (f.type === 'ok' || f.type === 'error') && f.reqId === reqId);
     if (i >= 0) {

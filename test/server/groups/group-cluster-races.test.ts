@@ -341,7 +341,7 @@ describe('pins under NATTER_PIN=admins, the member limit and renames, on two nod
     const answers = await atTheWrite(nodes.databaseUrl, [groupRow('full')], () => Promise.all([
       change(bobB, 'full', { kind: 'invite', userIds: ['erin'] }),
       change(olgaA, 'full', { kind: 'invite', userIds: ['adam'] }),
-    ]), async (c) => until(async () => (await waitingOn(c)) === 2, 'both invites waiting at the write'));
+    ]), async (c) => void await until(async () => (await waitingOn(c)) === 2, 'both invites waiting at the write'));
     assert.deepEqual([...answers].sort(), ['GROUP_FULL', 'ok']);
     olgaA.send({ type: 'members.fetch', reqId: 'm-full', conversationId: 'group:full' });
     assert.equal((await olgaA.next('members', (f) => f.reqId === 'm-full')).members.length, 4);

@@ -7,6 +7,7 @@ import { twoNodes } from '../helpers/two-nodes.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import { change, create } from './group-helpers.js';
+import { GUARD_MS } from '../../guard.js';
 
 await requirePostgres();
 await requireRedis();
@@ -184,7 +185,7 @@ describe('group mutes across two nodes sharing PostgreSQL and Redis', () => {
     assert.equal((await bob.next('sanctions.updated')).mutes[0]?.conversationId, 'group:x');
     // Polled every 100 ms (well inside the send rate limit) until node B's cache of bob's sanctions expires.
     const poll = async (words: string, done: (t: string) => boolean) => {
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + GUARD_MS;
       let r = await send(bob, 'group:x', words);
       while (!done(r.type) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -36,7 +36,7 @@ serverOnEachStore('group changes sent at once', (server) => {
     for (const s of new Set(frames.map(([s]) => s))) {
       const mine = frames.filter(([x]) => x === s).length;
       for (let i = 0; i < mine; i++) {
-        const a = await s.nextOf(['ok', 'error'], 10_000);
+        const a = await s.nextOf(['ok', 'error']);
         got.set(a.reqId!, a.type === 'error' ? a.name : a.type);
       }
     }
@@ -109,7 +109,7 @@ serverOnEachStore('group changes sent at once', (server) => {
     for (const c of changes) alice.send({ type: 'change.send', conversationId: 'group:edit-recall', messageId: ack.id, ...c });
     const got = new Map<string, string>();
     for (let i = 0; i < changes.length; i++) {
-      const a = await alice.nextOf(['change.ack', 'change.error'], 10_000);
+      const a = await alice.nextOf(['change.ack', 'change.error']);
       got.set(a.changeId, a.type === 'change.error' ? a.name : a.type);
     }
     assert.deepEqual(changes.map((c) => got.get(c.changeId)), ['change.ack', 'change.ack', 'MESSAGE_RECALLED']);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error http_ece ships no types
 import ece from 'http_ece';
+import { GUARD_MS } from '../../guard.js';
 
 /** A self-signed certificate for 127.0.0.1 (openssl), made once per process. */
 let cert: { key: string; cert: string } | undefined;
@@ -81,7 +82,7 @@ export async function startPushReceiver(): Promise<{
     setStatus(fn) {
       status = fn;
     },
-    async waitFor(n, ms = 5000) {
+    async waitFor(n, ms = GUARD_MS) {
       const end = Date.now() + ms;
       while (received.length < n) {
         if (Date.now() > end) throw new Error(`expected ${n} pushes, got ${received.length}`);

@@ -1,8 +1,9 @@
 /** HTTP written by hand on a raw TCP connection: for what no well-behaved client sends. */
 import { connect } from 'node:net';
+import { GUARD_MS } from '../../guard.js';
 
 /** Writes `raw` on a fresh TCP connection to `url`'s port and reads until the server closes it (or `ms` pass: then what came). */
-export function rawRequest(url: string, raw: string, ms = 10_000): Promise<string> {
+export function rawRequest(url: string, raw: string, ms = GUARD_MS): Promise<string> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => socket.write(raw));

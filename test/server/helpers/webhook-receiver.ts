@@ -61,10 +61,5 @@ export async function startReceiver(secret: string) {
   };
 }
 
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** The shared guard's poll (test/guard.ts), for the tests that import it from here. */
+export { until } from '../../guard.js';

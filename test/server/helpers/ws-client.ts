@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
 import type { ClientFrame, ServerFrame, ServerFrameOf, ServerFrameType } from '../../../src/protocol/index.js';
+import { GUARD_MS } from '../../guard.js';
 
 /**
  * How long a wait for an expected frame lasts before the test fails: a guard against a frame that
@@ -8,7 +9,7 @@ import type { ClientFrame, ServerFrame, ServerFrameOf, ServerFrameType } from '.
  * that took 1.5-2.5 s and sometimes over 5 s, the old value here: friends.test.ts's first send
  * timed out waiting for its ack in 1 of 3 runs of the file and in a run of test:node:servers.
  */
-const WAIT_MS = 30_000;
+const WAIT_MS = GUARD_MS;
 
 /**
  * A raw WebSocket test client: every frame the server sends is queued, and tests await the

@@ -4,6 +4,7 @@ import type { ConversationId, Message } from '../../../src/protocol/index.js';
 import { serverOnEachStore } from '../helpers/store-server.js';
 import { cmid, createUsers, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { GUARD_MS } from '../../guard.js';
 
 /**
  * The site's backend reading users, groups and members, and moderating a message's text and pins
@@ -200,7 +201,7 @@ serverOnEachStore('admin REST: edit and pin any message', (server) => {
     const last = (await historyOf(t, 'lou', 'group:race')).at(-1)!.seq;
     for (const w of watchers) {
       const seqsOf = () => w.received.flatMap((f) => (f.type === 'message.new' && f.message.conversationId === 'group:race' ? [f.message.seq] : []));
-      for (const deadline = Date.now() + 5000; !seqsOf().includes(last); await new Promise((r) => setTimeout(r, 10))) {
+      for (const deadline = Date.now() + GUARD_MS; !seqsOf().includes(last); await new Promise((r) => setTimeout(r, 10))) {
         assert.ok(Date.now() < deadline, `seq ${last} should reach every device`);
       }
       await w.roundTrip();

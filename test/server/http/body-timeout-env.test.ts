@@ -11,6 +11,9 @@ import { freePort } from '../../../bench/lib/spawn.js';
 import { runMain } from '../helpers/natter-process.js';
 import { rawRequest, unfinishedPost } from '../helpers/raw-http.js';
 
+/** Half the defaults the variables replace (a 30 s body deadline, a 30 s grace): an answer within it is the variable's. */
+const WITHIN_MS = 15_000;
+
 describe('NATTER_REQUEST_BODY_TIMEOUT_MS', () => {
   it('sets the REST body deadline: a body that never finishes is answered 400 BAD_REQUEST after it, and the connection closed', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'natter-body-env-'));
@@ -18,7 +21,7 @@ describe('NATTER_REQUEST_BODY_TIMEOUT_MS', () => {
     try {
       const url = await server.listening;
       const started = performance.now();
-      const answer = await rawRequest(url, unfinishedPost('/v1/files/tickets'), 5_000);
+      const answer = await rawRequest(url, unfinishedPost('/v1/files/tickets'), WITHIN_MS);
       const elapsed = performance.now() - started;
       assert.doesNotMatch(answer, /still open/, 'the default 30 s deadline would still be waiting');
       assert.match(answer, /^HTTP\/1\.1 400 /);
@@ -41,7 +44,7 @@ describe('NATTER_REQUEST_BODY_TIMEOUT_MS', () => {
       const { token } = (await (await fetch(`${url}/v1/dev/token?user=alice`)).json()) as { token: string };
       const started = performance.now();
       // 10 bytes of 100,000, then nothing more within the test: 1000 B/s after 400 ms cuts it at ~410 ms, long before the 60 s idle deadline.
-      const answer = await rawRequest(url, `POST /v1/uploads?conversationId=group:demo&name=a.bin HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nAuthorization: Bearer ${token}\r\nContent-Length: 100000\r\n\r\n${'y'.repeat(10)}`, 5_000);
+      const answer = await rawRequest(url, `POST /v1/uploads?conversationId=group:demo&name=a.bin HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nAuthorization: Bearer ${token}\r\nContent-Length: 100000\r\n\r\n${'y'.repeat(10)}`, WITHIN_MS);
       const elapsed = performance.now() - started;
       assert.doesNotMatch(answer, /still open/, 'the default floor (30 s grace) would still be waiting');
       assert.match(answer, /^HTTP\/1\.1 400 /);

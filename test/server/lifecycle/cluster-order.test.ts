@@ -13,17 +13,10 @@ import { requirePostgres, requireRedis } from '../helpers/services.js';
 import { twoNodes } from '../helpers/two-nodes.js';
 import { cmid, createUsers, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { until } from '../../guard.js';
 
 await requirePostgres();
 await requireRedis();
-
-async function until(predicate: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Live seqs a raw socket got that came after a higher one (the crossings the client must repair). */
 function crossings(seqs: number[]): number {
@@ -71,12 +64,12 @@ describe('in-order delivery on two nodes (PostgreSQL + Redis)', () => {
         alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'group:race', elem: text(`a${round}.${i}`) });
         bob.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'group:race', elem: text(`b${round}.${i}`) });
       }
-      for (let i = 0; i < perRound; i++) await Promise.all([alice.next('message.ack', undefined, 20_000), bob.next('message.ack', undefined, 20_000)]);
+      for (let i = 0; i < perRound; i++) await Promise.all([alice.next('message.ack'), bob.next('message.ack')]);
     }
 
     const liveSeqs = await Promise.all(raw.map(async (s) => {
       const seqs: number[] = [];
-      while (seqs.length < total) seqs.push((await s.next('message.new', undefined, 20_000)).message.seq);
+      while (seqs.length < total) seqs.push((await s.next('message.new')).message.seq);
       return seqs;
     }));
     for (const seqs of liveSeqs) assert.deepEqual([...seqs].sort((x, y) => x - y), expected(total), 'every seq live once');

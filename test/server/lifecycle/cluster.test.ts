@@ -6,6 +6,7 @@ import { createChatClient, createMemoryStorage } from '../../../src/client/index
 import { REDIS_URL, requirePostgres, requireRedis } from '../helpers/services.js';
 import { twoNodes } from '../helpers/two-nodes.js';
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
+import { until } from '../../guard.js';
 
 await requirePostgres();
 await requireRedis();
@@ -123,11 +124,11 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
     assert.equal(sent.status, 200, 'the send commits while the bus is cut');
 
     // Nothing else is sent: only the resync can bring the message to bob.
-    await until(() => holds(during), 'the message published during the cut to reach bob', 10_000);
+    await until(() => holds(during), 'the message published during the cut to reach bob');
     // Every reconnect of the subscriber makes the node's clients resync. On a loaded machine the
     // subscriber may be back before the publish (then it came live) and the close come after it.
-    await until(() => closeCodes.includes(1012), `bob's socket to be closed with 1012 to resync (codes: ${closeCodes.join(',')})`, 10_000);
-    await until(() => bob.$sync.get() === 'synced', 'bob to sync again', 10_000);
+    await until(() => closeCodes.includes(1012), `bob's socket to be closed with 1012 to resync (codes: ${closeCodes.join(',')})`);
+    await until(() => bob.$sync.get() === 'synced', 'bob to sync again');
     const seqs = bob.messages('p2p:alice').get().map((m) => m.seq);
     assert.deepEqual(seqs, [...new Set(seqs)].sort((x, y) => x - y), 'once each, in seq order');
     const metrics = (await fetch(`${nodeB.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } }).then((r) => r.text()));
@@ -149,10 +150,3 @@ describe('two nodes sharing PostgreSQL and Redis', () => {
   });
 });
 
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -7,6 +7,7 @@ import type { Bus, BusEvent } from '../../../src/server/core/bus.js';
 import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { until } from '../../guard.js';
 
 await requirePostgres();
 await requireRedis();
@@ -173,10 +174,3 @@ describe('publish before ack: a node failing between commit and publish', () => 
   });
 });
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -8,6 +8,7 @@ import { requirePostgres, requireRedis } from '../helpers/services.js';
 import { twoNodes } from '../helpers/two-nodes.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { GUARD_MS } from '../../guard.js';
 
 await requirePostgres();
 await requireRedis();
@@ -144,7 +145,7 @@ describe('word list across two nodes sharing PostgreSQL and Redis', () => {
     await nodes.b.login('bob');
     assert.equal((await send(aliceB, 'p2p:bob', 'gosh')).type, 'message.ack', 'B compiles the empty list');
     await nodes.a.rest('PUT', '/v1/wordlist', { items: [{ word: 'gosh', mode: 'reject' }] });
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + GUARD_MS;
     let r = await send(aliceB, 'p2p:bob', 'gosh');
     while (r.type === 'message.ack' && Date.now() < deadline) r = await send(aliceB, 'p2p:bob', 'gosh');
     assert.deepEqual([r.type, (r as { name?: string }).name], ['message.error', 'MESSAGE_REJECTED']);

@@ -7,6 +7,7 @@ import { REDIS_URL, requirePostgres, requireRedis } from '../helpers/services.js
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import { twoNodes } from '../helpers/two-nodes.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { GUARD_MS } from '../../guard.js';
 
 await requirePostgres();
 await requireRedis();
@@ -23,7 +24,7 @@ async function watch(s: TestSocket, userIds: string[]) {
 
 /** The frame answering `reqId`, whatever its type (polled with a deadline). */
 async function answerTo(s: TestSocket, reqId: string) {
-  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
+  for (const deadline = Date.now() + GUARD_MS; Date.now() < deadline; await new Promise((r) => setTimeout(r, 10))) {
     const i = s.received.findIndex((f) => (f as { reqId?: string }).reqId === reqId);
     if (i >= 0) return s.received.splice(i, 1)[0]!;
   }

@@ -6,6 +6,7 @@ import { requirePostgres, requireRedis } from '../helpers/services.js';
 import { cmid, createUsers, text } from '../helpers/test-server.js';
 import { twoNodes } from '../helpers/two-nodes.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { GUARD_MS } from '../../guard.js';
 
 await requirePostgres();
 await requireRedis();
@@ -41,7 +42,7 @@ describe('Web Push across two nodes', () => {
     carolOnB.close();
     await Promise.all([nodes.a.server.push!.queue.idle(), nodes.b.server.push!.queue.idle()]);
     // A message after carol left node B is pushed; by then the one while she was online would have been.
-    const end = Date.now() + 5000;
+    const end = Date.now() + GUARD_MS;
     while (nodes.b.server.core.registry.isOnline('carol')) {
       assert.ok(Date.now() < end, 'carol gone from node B');
       await new Promise((r) => setTimeout(r, 10));

@@ -11,8 +11,9 @@ import { fakeBrowser, loopbackCert, startPushReceiver } from '../helpers/push-re
 import { ADMIN_KEY, cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
 import webPush from 'web-push';
+import { GUARD_MS } from '../../guard.js';
 
-async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+async function eventually(check: () => boolean, ms = GUARD_MS): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out');

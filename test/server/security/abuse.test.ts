@@ -15,6 +15,7 @@ import { cmid, createUsers, startServer, text } from '../helpers/test-server.js'
 import { TestSocket } from '../helpers/ws-client.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { serverOnEachStore } from '../helpers/store-server.js';
+import { GUARD_MS, until } from '../../guard.js';
 
 const counts = { connectionsTried: 0, refused: 0, historyRequests: 0 };
 after(() => console.log(`# abuse: ${counts.connectionsTried} connections tried, ${counts.refused} refused, ${counts.historyRequests} history requests from a paused reader`));
@@ -33,14 +34,6 @@ function upgradeStatus(wsUrl: string): Promise<{ status: number; ws?: WebSocket;
       if (!/Unexpected server response/.test(err.message)) reject(err);
     });
   });
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('connection limits', () => {
@@ -88,7 +81,7 @@ describe('connection limits', () => {
         gone.close();
       });
       // The server side of the TCP socket closes a moment after the client sees the close frame.
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + GUARD_MS;
       let status = 0;
       while (status !== 101 && Date.now() < deadline) {
         counts.connectionsTried++;
@@ -164,7 +157,7 @@ serverOnEachStore('slow consumers', (server) => {
     // 200 messages of ~7 KB: each history page is ~1.5 MB of output the reader must take.
     const alice = await t.login('alice');
     for (let i = 0; i < 200; i++) alice.send({ type: 'message.send', clientMsgId: cmid(), conversationId: 'p2p:bob', elem: text(`${i} ${'x'.repeat(7000)}`) });
-    for (let i = 0; i < 200; i++) await alice.next('message.ack', undefined, 20_000);
+    for (let i = 0; i < 200; i++) await alice.next('message.ack');
 
     const slow = await t.login('bob');
     // Stop reading: the kernel buffers fill, then the server's own buffer would grow.
@@ -215,7 +208,7 @@ describe('frame budgets', () => {
     const answers = new Map<string, { type: string; name?: string; retryAfterMs?: number }>();
     // Refusals are answered at once and may overtake the frames that run: matched by reqId.
     for (const [i] of frames.entries()) {
-      const answer = (await sockets[i % sockets.length]!.nextOf(['ok', 'pong', 'history.page', 'members', 'error'], 20_000)) as { type: string; reqId?: string };
+      const answer = (await sockets[i % sockets.length]!.nextOf(['ok', 'pong', 'history.page', 'members', 'error'])) as { type: string; reqId?: string };
       assert.ok(answer.reqId !== undefined && !answers.has(answer.reqId), `one answer per reqId (${JSON.stringify(answer)})`);
       answers.set(answer.reqId, answer);
     }
@@ -252,7 +245,7 @@ describe('frame budgets', () => {
         // The other user is served, and so is the flooder's own send (another budget).
         const id = cmid();
         bob.send({ type: 'message.send', clientMsgId: id, conversationId: 'p2p:mallory', elem: text(`after ${kind}`) });
-        await bob.next('message.ack', (f) => f.clientMsgId === id, 20_000);
+        await bob.next('message.ack', (f) => f.clientMsgId === id);
       }
       // The blocklist flood changed the list only `budget` times (add, remove, add, remove, add).
       assert.deepEqual(await t.server.store.listBlocked('mallory'), ['carol']);
@@ -276,7 +269,7 @@ describe('frame budgets', () => {
       }
       const answers = new Map<string, string>();
       for (let i = 0; i < ids.length; i++) {
-        const f = await s.nextOf(['message.ack', 'message.error'], 20_000);
+        const f = await s.nextOf(['message.ack', 'message.error']);
         answers.set(f.clientMsgId, f.type === 'message.ack' ? 'ack' : f.name);
       }
       assert.deepEqual([...answers.keys()].sort(), [...ids].sort());
@@ -348,7 +341,7 @@ describe('invalid frame floods', () => {
           else if (i % 3 === 1) s.sendRaw('{"type":"nope"}');
           else s.sendRaw(Buffer.from([1]));
         }
-        const closed = await s.closedBy(10_000);
+        const closed = await s.closedBy();
         assert.deepEqual([closed.code, closed.reason], [1008, 'BAD_FRAME'], `authenticated: ${authenticated}`);
         const errors = s.received.filter((f) => f.type === 'error');
         assert.equal(errors.length, 51, 'one answer for each of the 50 taken, one for the close, nothing for the rest');
@@ -374,7 +367,7 @@ describe('invalid frame floods', () => {
       await createUsers(t, 'alice');
       const s = await t.connect();
       for (let i = 0; i < 5_000; i++) s.send({ type: 'ping', reqId: `p${i}` });
-      const closed = await s.closedBy(10_000);
+      const closed = await s.closedBy();
       assert.deepEqual([closed.code, closed.reason], [1008, 'BAD_FRAME']);
       const errors = s.received.filter((f) => f.type === 'error');
       assert.equal(errors.length, 51, 'one answer for each of the 50 taken, one for the close, nothing for the rest');
@@ -398,7 +391,7 @@ describe('invalid frame floods', () => {
       await createUsers(t, 'alice');
       const s = await t.connect();
       for (let i = 0; i < 5_000; i++) s.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: 'a.b.c' });
-      const closed = await s.closedBy(10_000);
+      const closed = await s.closedBy();
       assert.deepEqual([closed.code, closed.reason], [1008, 'BAD_FRAME']);
       const errors = s.received.filter((f) => f.type === 'error');
       assert.ok(errors.length >= 51 && errors.length <= 61, `${errors.length} answers: at most 10 opens taken, 50 refused, one for the close`);
@@ -558,7 +551,7 @@ describe('valid frames as fast as TCP takes them', () => {
       }
       const acks = new Map<string, number>();
       for (let i = 0; i < ids.length; i++) {
-        const f = await alice.nextOf(['message.ack', 'message.error'], 20_000);
+        const f = await alice.nextOf(['message.ack', 'message.error']);
         assert.equal(f.type, 'message.ack', JSON.stringify(f));
         const a = f as { clientMsgId: string; seq: number; duplicate?: boolean };
         assert.ok(!acks.has(a.clientMsgId) && a.duplicate === undefined, `acked once: ${a.clientMsgId}`);

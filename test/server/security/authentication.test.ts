@@ -115,11 +115,11 @@ describe('token refresh with getToken', () => {
         }
         serveStale = true;
         net.offline = false;
-        await until(() => calls >= before + 2 && alice.$sync.get() === 'synced' && alice.$connection.get() === 'online', 'alice back with a fresh token', 20_000);
+        await until(() => calls >= before + 2 && alice.$sync.get() === 'synced' && alice.$connection.get() === 'online', 'alice back with a fresh token');
         counts.reconnects++;
       }
       await Promise.all(sends);
-      await until(() => inbox.filter((m) => !m.isSelf).length >= 15, 'every message from bob', 20_000);
+      await until(() => inbox.filter((m) => !m.isSelf).length >= 15, 'every message from bob');
       const fromBob = inbox.filter((m) => !m.isSelf).map((m) => m.elem.type === 'text' && m.elem.text);
       assert.deepEqual(fromBob, [0, 1, 2].flatMap((r) => [0, 1, 2, 3, 4].map((i) => `bob ${r}.${i}`)));
       const thread = alice.messages('p2p:bob').get();

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { LIMITS, PROTOCOL_VERSION } from '../../../src/protocol/index.js';
-import { loneSurrogate, mutate, mutation, nasty } from '../../protocol/frame-mutations.js';
+import { binaryString, loneSurrogate, mutate, mutation, nasty } from '../../protocol/frame-mutations.js';
 
 export type FuzzInput = { data: string; binary: false } | { data: Buffer; binary: true };
 
@@ -128,7 +128,7 @@ export function fuzzInputs(token: string, seed: number, count: number): FuzzInpu
       return text(json.slice(0, cut % json.length));
     }) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => text(JSON.stringify(v) ?? 'null')) },
-    { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }).map(text) },
+    { weight: 1, arbitrary: binaryString(200).map(text) },
     { weight: 1, arbitrary: fc.array(fc.oneof(loneSurrogate, nasty), { maxLength: 20 }).map((a) => text(`{"type":"ping","reqId":"${a.join('')}"}`)) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => ({ data: Buffer.from(b), binary: true as const })) },
     // Over LIMITS.frameBytes but under the hard cap: refused without being parsed.

@@ -28,6 +28,8 @@ import { decodeFrame } from '../../../src/server/ws/gateway.js';
 import { ChangeSchema, ClientFrameSchema } from '../../../src/protocol/client-frames.js';
 import { GroupChangeSchema } from '../../../src/protocol/group-frames.js';
 import { USER_ELEM_TYPES } from '../../../src/protocol/elems.js';
+import { until } from '../../guard.js';
+import { binaryString } from '../../protocol/frame-mutations.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261122);
 const FRAMES = Number(process.env['FUZZ_FRAMES'] ?? 20_000);
@@ -370,7 +372,7 @@ describe('protocol fuzzing', () => {
     const shaped = routes.filter((r) => r[2] !== undefined);
     const body = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
-      fc.tuple(fc.nat({ max: shaped.length - 1 }), fc.string({ unit: 'binary', maxLength: 30 }), fc.anything({ maxDepth: 2 })).map(([i, key, value]) => {
+      fc.tuple(fc.nat({ max: shaped.length - 1 }), binaryString(30), fc.anything({ maxDepth: 2 })).map(([i, key, value]) => {
         const base = { ...(shaped[i]![2] as object) } as Record<string, unknown>;
         const keys = Object.keys(base);
         base[keys[key.length % keys.length] ?? key] = value;
@@ -382,7 +384,7 @@ describe('protocol fuzzing', () => {
       }),
       fc.constantFrom('[' .repeat(5000), '{"a":'.repeat(3000), '', 'null', '"\ud800"', '{"__proto__":{"admin":true}}'),
     );
-    const param = fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom('alice', '..', '%2e%2e', 'p2p:bob', 'group:g', '-1', '1e999', 'a'.repeat(300)));
+    const param = fc.oneof(binaryString(20), fc.constantFrom('alice', '..', '%2e%2e', 'p2p:bob', 'group:g', '-1', '1e999', 'a'.repeat(300)));
     const cases = fc.sample(fc.tuple(fc.nat({ max: routes.length - 1 }), body, param, fc.boolean()), { seed: SEED, numRuns: REST_BODIES });
     const problems: string[] = [];
     let next = 0;
@@ -429,7 +431,7 @@ describe('protocol fuzzing', () => {
 
   it('answers fuzzed per-file ticket requests (?file=) and fuzzed tickets with a 4xx {code, name, message} or 2xx, never 5xx', async () => {
     const auth = { authorization: `Bearer ${await t.token('alice')}` };
-    const param = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('', '..%2F..', '00000000-0000-4000-8000-000000000000', 'a'.repeat(65), 'a'.repeat(3000), 'x.y.z'));
+    const param = fc.oneof(binaryString(80), fc.constantFrom('', '..%2F..', '00000000-0000-4000-8000-000000000000', 'a'.repeat(65), 'a'.repeat(3000), 'x.y.z'));
     const problems: string[] = [];
     for (const [p, asTicket] of fc.sample(fc.tuple(param, fc.boolean()), { seed: SEED, numRuns: 300 })) {
       const path = asTicket ? `/v1/files/00000000-0000-4000-8000-000000000000/x.png?ticket=${encodeURIComponent(p)}` : `/v1/files/ticket?file=${encodeURIComponent(p)}`;
@@ -448,7 +450,7 @@ describe('protocol fuzzing', () => {
   it('answers fuzzed POST /v1/previews bodies with a 4xx {code, name, message}, never 5xx, and never fetches a private target', async () => {
     const headers = { authorization: `Bearer ${await t.token('alice')}`, 'content-type': 'application/json' };
     // Only IP literals, schemes that are not http(s) and strings that are not URLs: nothing is resolved or reached off the machine.
-    const s = fc.string({ unit: 'binary', maxLength: 60 });
+    const s = binaryString(60);
     const url = fc.oneof(
       s.map((x) => `http://10.0.0.${x.length}/${x}`),
       s.map((x) => `https://127.0.0.1:${x.length}/${encodeURIComponent(x)}`),
@@ -477,7 +479,7 @@ describe('protocol fuzzing', () => {
   });
 
   it('answers fuzzed GET /v1/previews/images/<key> with 403 PREVIEW_IMAGE_INVALID (or another 4xx {code, name, message}), never 5xx, never a picture', async () => {
-    const s = fc.string({ unit: 'binary', maxLength: 80 });
+    const s = binaryString(80);
     const b64 = (u: string) => Buffer.from(u).toString('base64url');
     const key = fc.oneof(
       // Keys for private targets with made-up signatures: the HMAC is what stops them.
@@ -503,7 +505,7 @@ describe('protocol fuzzing', () => {
 
   it('answers fuzzed POST /v1/uploads query strings, content types and bodies with 201 or a 4xx {code, name, message}, never 5xx', async () => {
     const token = await t.token('bob');
-    const s = fc.string({ unit: 'binary', maxLength: 40 });
+    const s = binaryString(40);
     const param = fc.oneof(s, fc.constantFrom('p2p:alice', 'group:g', 'group:nope', 'p2p:bob', '', '..%2F..', '%00', 'a'.repeat(400), '\u202e.exe', 'image', 'video', 'kind'));
     const header = fc.oneof(fc.string({ unit: fc.constantFrom(...'abcimage/pngvideo;=+ ,*"\''), maxLength: 60 }), fc.constantFrom('image/svg+xml', 'text/html', 'image/png; charset=x', `${'a'.repeat(200)}/x`));
     const cases = fc.sample(fc.tuple(param, param, param, header, fc.uint8Array({ maxLength: 64 })), { seed: SEED, numRuns: 250 });
@@ -524,7 +526,7 @@ describe('protocol fuzzing', () => {
 
   it('answers fuzzed POST /v1/files/tickets bodies with a 4xx {code, name, message} or 2xx, never 5xx', async () => {
     const headers = { authorization: `Bearer ${await t.token('alice')}`, 'content-type': 'application/json' };
-    const id = fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('00000000-0000-4000-8000-000000000000', '__proto__', 'constructor', 'a'.repeat(65), '../x'), fc.anything({ maxDepth: 1 }));
+    const id = fc.oneof(binaryString(80), fc.constantFrom('00000000-0000-4000-8000-000000000000', '__proto__', 'constructor', 'a'.repeat(65), '../x'), fc.anything({ maxDepth: 1 }));
     const body = fc.oneof(
       fc.array(id, { maxLength: 120 }).map((files) => JSON.stringify({ files })),
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
@@ -545,10 +547,3 @@ describe('protocol fuzzing', () => {
   });
 });
 
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -90,7 +90,7 @@ export function webhooksContract(store: () => Store): void {
     // there the claim is repeated until they have), x2's not: n2 takes over y1 and z1, and n1's
     // late settlement changes nothing.
     let over: OutboxRow[] = [];
-    await until(async () => (over = mine(await s.claimWebhooks('n2', 2100, 3000, 1000), a, b)).length > 0, 'n1\'s leases running out', 5000);
+    await until(async () => (over = mine(await s.claimWebhooks('n2', 2100, 3000, 1000), a, b)).length > 0, 'n1\'s leases running out');
     assert.deepEqual(over.map((r) => r.eventId), ['y1', 'z1']);
     await s.settleWebhooks('n1', [{ seq: first[1]!.seq, outcome: { status: 'delivered' } }]);
     await s.settleWebhooks('n2', [...x2, ...over].map((r) => ({ seq: r.seq, outcome: { status: 'released' } })));
@@ -108,7 +108,7 @@ export function webhooksContract(store: () => Store): void {
     await s.settleWebhooks('n', [{ seq: r1!.seq, outcome: { status: 'retry', nextAt: 2000, error: 'HTTP 500' } }], 1000);
     assert.deepEqual(mine(await s.claimWebhooks('n', 1999, 100, 1000), a), []);
     let again: OutboxRow | undefined;
-    await until(async () => ([again] = mine(await s.claimWebhooks('n', 2000, 100, 1000), a)).length > 0, 'the retry to be due', 5000);
+    await until(async () => ([again] = mine(await s.claimWebhooks('n', 2000, 100, 1000), a)).length > 0, 'the retry to be due');
     assert.equal(again!.eventId, 'r1');
     assert.equal(again!.attempts, 1);
     assert.equal(again!.lastError, 'HTTP 500');

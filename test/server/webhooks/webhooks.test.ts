@@ -156,7 +156,7 @@ describe('webhooks: giving up, and the admin view of failed deliveries', () => {
   it('keeps an event as failed after retrying for the configured time; an admin lists and retries it', async () => {
     const m = await send(t, 'alice', 'bob', 'never arrives');
     let failed: { body: any } = { body: { items: [] } };
-    await until(async () => (failed = await t.rest('GET', '/v1/webhooks/failed')).body.items.length === 1, 'the failed delivery', 5000);
+    await until(async () => (failed = await t.rest('GET', '/v1/webhooks/failed')).body.items.length === 1, 'the failed delivery');
     const [item] = failed.body.items;
     assert.equal(item.eventId, m.id);
     assert.equal(item.type, 'message.created');

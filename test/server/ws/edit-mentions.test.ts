@@ -11,6 +11,7 @@ import type { OfflineMessageEvent } from '../../../src/server/core/offline-push.
 import { editMentionRecipients } from '../../../src/server/core/offline-push.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { GUARD_MS } from '../../guard.js';
 
 const g = 'group:ed' as ConversationId;
 
@@ -40,7 +41,7 @@ describe('mentions added by an edit notify offline members', () => {
   /** Calls about `id` once a later marker message was handed over (the hook runs off the send path, in order). */
   async function callsFor(alice: TestSocket, id: string): Promise<OfflineMessageEvent[]> {
     const marker = await sendText(alice, 'marker');
-    const end = Date.now() + 5000;
+    const end = Date.now() + GUARD_MS;
     while (!calls.some((c) => c.message.id === marker.id)) {
       if (Date.now() > end) throw new Error('the marker never reached the hook');
       await new Promise((r) => setTimeout(r, 10));

@@ -11,6 +11,7 @@ import type { OfflineMessageEvent } from '../../../src/server/core/offline-push.
 import { dropRedisKeys, freshSchema, REDIS_URL, requirePostgres, requireRedis, uniqueName } from '../helpers/services.js';
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import type { TestSocket } from '../helpers/ws-client.js';
+import { GUARD_MS } from '../../guard.js';
 
 let req = 0;
 async function members(s: TestSocket, conversationId: string): Promise<MemberInfo[]> {
@@ -36,7 +37,7 @@ async function read(s: TestSocket, conversationId: string, seq: number): Promise
 }
 
 /** Polls `check` (never a blind sleep). */
-async function eventually<T>(check: () => T | undefined, what: string, ms = 5000): Promise<T> {
+async function eventually<T>(check: () => T | undefined, what: string, ms = GUARD_MS): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const found = check();

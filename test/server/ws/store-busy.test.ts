@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
 import { lockUsers, type Schema } from '../helpers/services.js';
 import { startServerOnPostgres } from '../helpers/store-server.js';
 import { ADMIN_KEY, cmid, createUsers, text, type TestServer } from '../helpers/test-server.js';
+import { GUARD_MS } from '../../guard.js';
 
 /**
  * Frames that wait past the store's connect timeout (5 s) for a PostgreSQL connection, all of
@@ -30,7 +31,7 @@ describe('WebSocket frames when no database connection comes free in time (postg
       // Twelve for ten connections: one may be busy elsewhere for a moment (the search mover), and
       // the two queued take it when it comes free, before the frames below, which queue after them.
       const held = Promise.all(Array.from({ length: 12 }, () => fetch(`${t.url}/v1/users/alice`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })));
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + GUARD_MS;
       for (;;) {
         const waiting = await lock.waiting();
         if (waiting >= 9) break;
@@ -40,9 +41,9 @@ describe('WebSocket frames when no database connection comes free in time (postg
       alice.send(send);
       alice.send({ type: 'history.fetch', reqId: 'h1', conversationId: 'p2p:bob' });
       stranger.send({ type: 'session.open', protocol: PROTOCOL_VERSION, token: await t.token('bob') });
-      const refused = await alice.next('message.error', (f) => f.clientMsgId === send.clientMsgId, 15_000);
-      const history = await alice.next('error', (f) => f.reqId === 'h1', 15_000);
-      const open = await stranger.next('error', () => true, 15_000);
+      const refused = await alice.next('message.error', (f) => f.clientMsgId === send.clientMsgId);
+      const history = await alice.next('error', (f) => f.reqId === 'h1');
+      const open = await stranger.next('error', () => true);
       for (const error of [refused, history, open]) {
         assert.deepEqual([error.name, error.code, error.retryAfterMs], ['UNAVAILABLE', 9001, 1000]);
       }
@@ -52,7 +53,7 @@ describe('WebSocket frames when no database connection comes free in time (postg
       await lock.release();
     }
     alice.send(send);
-    const ack = await alice.next('message.ack', (f) => f.clientMsgId === send.clientMsgId, 15_000);
+    const ack = await alice.next('message.ack', (f) => f.clientMsgId === send.clientMsgId);
     assert.equal(ack.duplicate, undefined, 'nothing was committed while the store was saturated');
   });
 });
