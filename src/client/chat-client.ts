@@ -149,6 +149,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     threads, conversations, requests, myId, pageSize: 50,
     settleOwn: (m) => outbox.settle(m.clientMsgId, m.elem.type === 'change' ? { changeId: m.clientMsgId, seq: m.seq } : views.committed(m)) !== undefined,
     onMessage: (m) => onCommitted(m),
+    onEdit: (m) => typing.clear(m.conversationId, m.sender),
     onAsyncChange: () => publish(),
   });
   const persister = createPersister(storage, snapshot, 500);

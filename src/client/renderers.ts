@@ -20,11 +20,10 @@ export function createRenderers(events: EventTarget): RendererRegistry {
   const changed = (customType: string) => events.dispatchEvent(new CustomEvent('renderer', { detail: customType }));
   return {
     registerRenderer(customType: string, renderer: CustomRenderer): () => void {
-      if (typeof customType !== 'string' || customType === '') throw new TypeError('registerRenderer: `customType` must be a non-empty string.');
-      if (typeof renderer === 'string' && !CUSTOM_ELEMENT_NAME.test(renderer)) {
-        throw new TypeError(`registerRenderer: "${renderer}" is not a custom element name (lowercase, with a hyphen).`);
+      // One sentence for the three mistakes: the page's developer reads it, never a visitor.
+      if (typeof customType !== 'string' || !customType || (typeof renderer === 'string' ? !CUSTOM_ELEMENT_NAME.test(renderer) : typeof renderer !== 'function')) {
+        throw new TypeError('registerRenderer: a non-empty custom type, and a function or a custom element name (lowercase, with a hyphen)');
       }
-      if (typeof renderer !== 'string' && typeof renderer !== 'function') throw new TypeError('registerRenderer: give a function or a custom element tag name.');
       renderers.set(customType, renderer);
       changed(customType);
       return () => {

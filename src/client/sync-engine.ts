@@ -20,6 +20,8 @@ export interface SyncEngineOptions {
   settleOwn(message: Message): boolean;
   /** A committed message from someone else or an own other device, once, in seq order. */
   onMessage(message: Message): void;
+  /** Someone else's edit, committed: it ends their typing as a message does. */
+  onEdit(event: Message): void;
   /** Stores changed outside a frame handler (an answered fetch): publish and persist. */
   onAsyncChange(): void;
   /** Page size of `history.fetch` for a `sync.gap` reset. */
@@ -82,6 +84,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (isChangeEvent(m)) {
         foldInto(id, m, me);
         if (m.sender === me) options.settleOwn(m);
+        else if (m.elem.change.kind === 'edit') options.onEdit(m);
         continue;
       }
       if (m.sender === me && ownSent.delete(m.clientMsgId)) continue;

@@ -35,7 +35,7 @@ export interface TypingTracker {
   typing(conversationId: ConversationId): ReadableAtom<string[]>;
   /** A typing signal from `userId` arrived: show it (again) for TYPING_EXPIRY_MS. */
   signal(conversationId: ConversationId, userId: string): void;
-  /** A real message from `userId` arrived: they stopped typing. */
+  /** A real message or an edit from `userId` arrived: they stopped typing. */
   clear(conversationId: ConversationId, userId: string): void;
   /** Whether this device may send a signal to the conversation now; if so, the throttle restarts. */
   maySend(conversationId: ConversationId, now?: number): boolean;

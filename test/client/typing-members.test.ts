@@ -104,6 +104,22 @@ describe('typing indicator', () => {
     const shown = changes[1]!.at - changes[0]!.at;
     assert.ok(shown < TYPING_EXPIRY_MS - 2, `shown ${shown} ms, the expiry is ${TYPING_EXPIRY_MS} ms`);
   });
+
+  test("an edit from the typist ends the indicator as a message does, when it arrives", async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    const id = await group([a, b]);
+    const alice = await connect(a);
+    const bob = await connect(b);
+    await Promise.all([synced(alice), synced(bob)]);
+    const sent = await alice.send(id, 'first try');
+    await until(() => bob.messages(id).get().some((m) => m.id === sent.id), 'bob has it');
+    alice.sendTyping(id);
+    await until(() => bob.typing(id).get().includes(a), 'bob sees typing');
+    await alice.edit(id, sent.id, 'second try');
+    await until(() => bob.messages(id).get().some((m) => m.id === sent.id && m.edited), 'bob has the edit');
+    // Folded and cleared by the same event: no wait for the expiry.
+    assert.deepEqual(bob.typing(id).get(), [], 'the edit ended the typing');
+  });
 });
 
 describe('members and readers', () => {
