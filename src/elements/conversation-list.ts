@@ -195,7 +195,7 @@ export class ConversationList extends LitElement {
     // A system notification speaks for itself: no "system:" before it. A text alone is the line's
     // (`dir="auto"`): in its own direction, it is cut at its end, not its start, in a page of the other.
     const who = !last || last.elem.type === 'system' ? '' : last.sender === me ? t.you : type === 'group' ? last.senderProfile.name ?? last.sender : '';
-    const said = (by: unknown, m: Message) => (by ? html`<bdi>${by}</bdi>${uiStrings().saidSeparator}<bdi>${describeElemText(m.elem)}</bdi>` : describeElemText(m.elem));
+    const said = (by: unknown, m: Message) => (by ? html`<bdi>${by}</bdi>${uiStrings().saidSeparator}<bdi>${describeElemText(m.elem)}</bdi>` : describeElemText(m.elem, me));
     const draft = this.#drafts.value[c.id];
     const out = c.outgoing;
     const preview = draft

@@ -4,10 +4,12 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
+import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ConversationList } from '../../src/elements/conversation-list.js';
 import type { GroupPanel } from '../../src/elements/groups/group-panel.js';
 import type { ConversationSelectEvent } from '../../src/elements/events/conversation-select.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
+import type { SystemElem } from '../../src/protocol/elems.js';
 import { axeViolations, focused, nextFrames } from './a11y-helpers.js';
 import { closeClients, connectTrio, part, parts, type Trio } from './helpers.js';
 
@@ -98,6 +100,38 @@ describe('groups (SPEC §13)', function () {
     const renamed = alice.messages(id).get().find((m) => m.elem.type === 'system' && m.elem.event === 'group-renamed')!;
     expect(renamed.elem.type === 'system' && systemText(renamed.elem)).to.equal('Carol renamed the group to "Trip 2027".');
     expect(renamed.elem.type === 'system' && systemText({ ...renamed.elem, operator: undefined, operatorName: undefined })).to.equal('The group was renamed to "Trip 2027".');
+  });
+
+  it('words one\'s own group events "You …" in the thread and the list (in every language), others\' by name', async () => {
+    const id = await carolsGroup();
+    const texts = (el: Element) => parts(el, 'system').map((s) => s.textContent!.trim());
+    const own = await fixture<ChatThread>(html`<chat-thread .client=${carol} conversation=${id}></chat-thread>`);
+    await waitUntil(() => texts(own).length > 0, "carol's thread shows the notice");
+    expect(texts(own)).to.include('You created the group "Trip".');
+    const list = await fixture<ConversationList>(html`<conversation-list .client=${carol}></conversation-list>`);
+    await waitUntil(() => parts(list, 'item').some((r) => r.textContent!.includes('You created the group "Trip".')), "carol's list says You");
+    const other = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${id}></chat-thread>`);
+    await waitUntil(() => texts(other).length > 0, "alice's thread shows the notice");
+    expect(texts(other)).to.include('Carol created the group "Trip".');
+    await setLocale('ru');
+    await waitUntil(() => texts(own).includes('Вы создали группу «Trip».'), 'in Russian too');
+    // Every event someone does to a group has its "You" sentence, in every locale (no English left, no name).
+    const { systemText } = await import('../../src/elements/i18n/elems.js');
+    const by = { operator: 'c', operatorName: 'Carol', targets: ['b'], targetNames: ['Bob'], groupName: 'Trip' };
+    const events: SystemElem['event'][] = ['group-created', 'group-renamed', 'group-avatar', 'group-notice', 'group-dismissed', 'member-joined', 'member-removed', 'member-muted', 'member-unmuted'];
+    for (const lang of ['en', 'ar', 'de', 'es', 'fr', 'ja', 'ko', 'pt-BR', 'ru', 'zh-CN', 'zh-TW']) {
+      await setLocale(lang);
+      for (const event of events) {
+        for (const data of event === 'member-muted' ? [undefined, String(Date.now() + 3_600_000)] : [undefined]) {
+          const elem: SystemElem = { type: 'system', event, text: 'x', ...by, ...(data && { data }) };
+          const mine = systemText(elem, 'c');
+          expect(mine, `${lang} ${event}`).not.to.contain('Carol');
+          expect(mine, `${lang} ${event}`).to.not.equal(systemText(elem, 'b'));
+          expect(systemText(elem, 'b'), `${lang} ${event}`).to.contain('Carol');
+          if (lang !== 'en') expect(mine, `${lang} ${event}`).not.to.match(/^You /);
+        }
+      }
+    }
   });
 
   it('gives a plain member no management actions and lets them leave after confirming; the group stays, marked left', async () => {

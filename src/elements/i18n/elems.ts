@@ -14,7 +14,7 @@ function joinNames(names: readonly string[]): string {
  * the server recorded with them; custom events, and older notifications without names, show
  * the server's own text.
  */
-export function systemText(elem: SystemElem): string {
+export function systemText(elem: SystemElem, me?: string): string {
   const group = elem.groupName;
   // "2,998 others" for the targets the server left out to keep the notice small (never just one),
   // in the same list, so the locale's "and" joins them.
@@ -22,30 +22,39 @@ export function systemText(elem: SystemElem): string {
   const names = elem.targetNames?.length ? joinNames(more ? [...elem.targetNames, msg(str`${formatNumber(more)} others`, { id: 'system.others' })] : elem.targetNames) : undefined;
   // Who did it, when that was a person other than the one it is about (the site's changes name nobody).
   const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
+  // The reader did it: "You …", a sentence of its own (the verb agrees with "you" in most languages).
+  const you = by !== undefined && elem.operator === me;
   switch (elem.event) {
     case 'group-created':
       if (group === undefined) return elem.text;
+      if (you) return msg(str`You created the group "${group}".`, { id: 'system.group-created.you' });
       return by !== undefined ? msg(str`${by} created the group "${group}".`, { id: 'system.group-created.by' }) : msg(str`Group "${group}" was created.`, { id: 'system.group-created' });
     case 'group-renamed':
       if (group === undefined) return elem.text;
+      if (you) return msg(str`You renamed the group to "${group}".`, { id: 'system.group-renamed.you' });
       return by !== undefined ? msg(str`${by} renamed the group to "${group}".`, { id: 'system.group-renamed.by' }) : msg(str`The group was renamed to "${group}".`, { id: 'system.group-renamed' });
     case 'group-avatar':
+      if (you) return msg('You changed the group picture.', { id: 'system.group-avatar.you' });
       return by !== undefined ? msg(str`${by} changed the group picture.`, { id: 'system.group-avatar.by' }) : msg('The group picture was changed.', { id: 'system.group-avatar' });
     case 'group-notice':
+      if (you) return msg('You updated the group notice.', { id: 'system.group-notice.you' });
       return by !== undefined ? msg(str`${by} updated the group notice.`, { id: 'system.group-notice.by' }) : msg('The group notice was updated.', { id: 'system.group-notice' });
     case 'group-visibility':
       return elem.data === 'all'
         ? msg('New members now see the whole history.', { id: 'system.group-visibility.all' })
         : msg('New members now see only what is sent after they join.', { id: 'system.group-visibility.since-join' });
     case 'group-dismissed':
+      if (you) return msg('You dismissed the group.', { id: 'system.group-dismissed.you' });
       return by !== undefined ? msg(str`${by} dismissed the group.`, { id: 'system.group-dismissed.by' }) : msg('The group was dismissed.', { id: 'system.group-dismissed' });
     case 'member-joined':
       if (names === undefined) return elem.text;
+      if (you) return msg(str`You added ${names}.`, { id: 'system.member-joined.you' });
       return by !== undefined ? msg(str`${by} added ${names}.`, { id: 'system.member-joined.by' }) : msg(str`${names} joined the group.`, { id: 'system.member-joined' });
     case 'member-left':
       return names !== undefined ? msg(str`${names} left the group.`, { id: 'system.member-left' }) : elem.text;
     case 'member-removed':
       if (names === undefined) return elem.text;
+      if (you) return msg(str`You removed ${names}.`, { id: 'system.member-removed.you' });
       return by !== undefined ? msg(str`${by} removed ${names}.`, { id: 'system.member-removed.by' }) : msg(str`${names} was removed from the group.`, { id: 'system.member-removed' });
     case 'member-promoted':
       return names !== undefined ? msg(str`${names} is now an admin.`, { id: 'system.member-promoted' }) : elem.text;
@@ -56,12 +65,14 @@ export function systemText(elem: SystemElem): string {
     case 'member-muted': {
       if (names === undefined) return elem.text;
       const until = Number(elem.data);
-      if (!elem.data || !Number.isFinite(until)) return by !== undefined ? msg(str`${by} muted ${names}.`, { id: 'system.member-muted.by' }) : msg(str`${names} was muted.`, { id: 'system.member-muted' });
+      if (!elem.data || !Number.isFinite(until)) return you ? msg(str`You muted ${names}.`, { id: 'system.member-muted.you' }) : by !== undefined ? msg(str`${by} muted ${names}.`, { id: 'system.member-muted.by' }) : msg(str`${names} was muted.`, { id: 'system.member-muted' });
       const time = formatUntil(until);
+      if (you) return msg(str`You muted ${names} until ${time}.`, { id: 'system.member-muted.you.until' });
       return by !== undefined ? msg(str`${by} muted ${names} until ${time}.`, { id: 'system.member-muted.by.until' }) : msg(str`${names} was muted until ${time}.`, { id: 'system.member-muted.until' });
     }
     case 'member-unmuted':
       if (names === undefined) return elem.text;
+      if (you) return msg(str`You unmuted ${names}.`, { id: 'system.member-unmuted.you' });
       return by !== undefined ? msg(str`${by} unmuted ${names}.`, { id: 'system.member-unmuted.by' }) : msg(str`${names} can send messages again.`, { id: 'system.member-unmuted' });
     default:
       return elem.text;
@@ -73,12 +84,12 @@ export function systemText(elem: SystemElem): string {
  * of arriving messages, list previews, forward previews and merged forwards: the localized
  * counterpart of the protocol's `describeElem` (whose English goes into stored data).
  */
-export function describeElemText(elem: Elem): string {
+export function describeElemText(elem: Elem, me?: string): string {
   switch (elem.type) {
     case 'text':
       return plainText(elem.text);
     case 'system':
-      return systemText(elem);
+      return systemText(elem, me);
     case 'face':
       return elem.data || msg('[sticker]', { id: 'elem.face' });
     case 'location': {

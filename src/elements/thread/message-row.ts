@@ -57,7 +57,7 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
     return html`<div class="row" data-row=${key}>
       ${day}
       <div part="message system" class="system" data-key=${key}>
-        <div part="bubble">${systemText(m.elem)}</div>
+        <div part="bubble">${systemText(m.elem, ctx.me)}</div>
       </div>
     </div>`;
   }
