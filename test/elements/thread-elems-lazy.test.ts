@@ -30,6 +30,8 @@ describe('chat-thread media elems, loaded with the first such message', () => {
       const res = await fetch(`/__natter/send?json=${encodeURIComponent(JSON.stringify({ from: bobId, to: aliceId, elem }))}`);
       expect(res.ok, await res.text()).to.equal(true);
     }
+    // All five held before the thread renders: one that came after the module would rightly be drawn at once.
+    await waitUntil(() => alice.messages(`p2p:${bobId}`).get().length === elems.length, 'alice should hold the five messages');
 
     // Each placeholder's bubble height and name, read after every render that shows it, in the same
     // task as that render (so the renderer's module cannot have arrived in between).
