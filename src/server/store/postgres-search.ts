@@ -4,7 +4,8 @@ import { matchesTerms } from '../../protocol/search.js';
 import { indexWords, lookupWords, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
-import { createPostgresSearchWalk, termCheck } from './postgres-search-walk.js';
+import type { SearchFound } from '../core/types.js';
+import { createPostgresSearchWalk, SCAN_ROWS, termCheck } from './postgres-search-walk.js';
 
 /**
  * Search (SPEC §12) in PostgreSQL. A commit writes nothing for search: `message_words` holds the
@@ -129,24 +130,34 @@ export function createPostgresSearch(
            ORDER BY w.id DESC OFFSET 0) x WHERE ok LIMIT $2)
          UNION ALL
          (SELECT m.body, true FROM mine JOIN messages m ON m.conv_key = mine.conv_key AND m.seq > greatest(mine.floor, mine.mark)
-           WHERE ${[...pendingFilters, visibleTo('$1')].join(' AND ')})`;
+           WHERE ${[...pendingFilters, visibleTo('$1')].join(' AND ')} ORDER BY m.id DESC LIMIT ${SCAN_ROWS})`;
       // One statement, one snapshot (READ COMMITTED gives each statement its own): the watermarks
       // `mine` reads, the index's rows below them and the pending rows above them are all of it,
       // so a move committing meanwhile hides nothing (no vocabulary read apart, as on SQLite).
       const rows = await query<{ body: string; pending: boolean }>(sql, params);
-      const found: Message[] = [];
+      let found: SearchFound = [];
       let above = false;
+      // The pending rows are read newest first, SCAN_ROWS at most (parsed here, on the event loop):
+      // while the moves stall (a node down, the database slow) they grow without end, and every
+      // search parsed them all. With SCAN_ROWS read, rows below the lowest may be unread: the page
+      // holds only what is above it and, short, goes on below it (`continueBelow`).
+      let pending = 0;
+      let lowest = '';
       for (const r of rows) {
         const m = parse(r.body);
         if (!r.pending) found.push(m);
-        else if (matchesTerms(searchTextOf(m) ?? '', terms)) {
-          found.push(m);
-          above = true;
+        else {
+          pending++, lowest = m.id;
+          if (matchesTerms(searchTextOf(m) ?? '', terms)) found.push(m), above = true;
         }
       }
-      if (!above) return found.slice(0, limit);
+      const cut = pending === SCAN_ROWS;
+      if (cut) found = found.filter((m) => m.id >= lowest);
       // The pending matches merged in newest first (ids are UUIDv7: ASCII, ordered alike here and there).
-      return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
+      if (above) found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      found = found.slice(0, limit);
+      if (cut && found.length < limit) found.continueBelow = lowest;
+      return found;
     },
   };
 }
