@@ -31,18 +31,18 @@ describe('PostgreSQL search with the indexing stalled: a page parses at most SCA
   before(async () => {
     schema = await freshSchema();
     store = await createPostgresStore({ connectionString: schema.url, searchIndex: false });
-    await store.createGroup({ id: 'a', name: 'A', createdAt: 1, historyVisibility: 'all' }, ['viewer', 'talker']);
-    await store.createGroup({ id: 'b', name: 'B', createdAt: 1, historyVisibility: 'all' }, ['viewer', 'talker']);
-    // 3,000 rows moved into the index by hand ('apple' one in 700), then 3 × SCAN_ROWS + 1,000
+    // 12 groups: across, each conversation's read is WALK_ROWS / 12 rows (fewer than SCAN_ROWS).
+    for (let g = 0; g < 12; g++) await store.createGroup({ id: `g${g}`, name: 'G', createdAt: 1, historyVisibility: 'all' }, ['viewer', 'talker']);
+    // 3,000 rows moved into the index by hand ('apple' one in 700), then 12 × SCAN_ROWS + 1,000
     // pending ones the stalled indexing never takes ('apple' one in 1,500).
-    const pendingRows = 3 * SCAN_ROWS + 1000;
+    const pendingRows = 12 * SCAN_ROWS + 1000;
     const drafts = [];
     for (let i = 0; i < 3000 + pendingRows; i++) {
       const apple = i < 3000 ? i % 700 === 0 : i % 1500 === 0;
       const text = apple ? `apple ${i}` : `pear ${i}`;
-      const key = groupKey(i % 2 === 0 ? 'a' : 'b');
+      const key = groupKey(`g${i % 12}`);
       if (apple) expected.push(text);
-      if (apple && key === groupKey('a')) inA.push(text);
+      if (apple && key === groupKey('g0')) inA.push(text);
       drafts.push(draft(key, 'talker', { id: newMessageId(ms + i), elem: { type: 'text', text } }));
       if (drafts.length === 1000) await store.commitMessages(drafts.splice(0));
       if (i === 2999) {
@@ -86,8 +86,7 @@ describe('PostgreSQL search with the indexing stalled: a page parses at most SCA
     assert.ok(short >= 2, `${short} pages ended early with a cursor`);
   });
 
-  it('in one conversation: the same', async () => {
-    const { short } = await pageThrough(groupKey('a'), inA);
-    assert.ok(short >= 1, `${short} pages ended early with a cursor`);
+  it(`in one conversation (its read ${SCAN_ROWS} rows a page): every match once`, async () => {
+    await pageThrough(groupKey('g0'), inA);
   });
 });
