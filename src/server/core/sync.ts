@@ -1,6 +1,7 @@
 import { LIMITS, type ConversationId, type ConversationSummary, type ServerFrame } from '../../protocol/index.js';
 import { fieldsBytes, fitting, messageBytes } from './frame-budget.js';
 import type { Store } from './store.js';
+import { UNREAD_COUNT_MAX } from './types.js';
 import { asSeenBy, summarize } from './summaries.js';
 import { markRecalledQuotes } from '../changes/reply.js';
 
@@ -18,6 +19,10 @@ export const UNLISTED_REPLAY = 50;
  * once, a PostgreSQL pool of 10 was asked for 4,000 reads, queued ahead of everyone else's.
  */
 export const OPEN_TURN = 25;
+/** Unread rows (counted up to UNREAD_COUNT_MAX a conversation) the summaries of one turn read, about: UNREAD_COUNT_MAX + this at most. */
+export const OPEN_TURN_ROWS = 2000;
+/** Messages the replay reads a turn, about (a batch may end past it): 25 conversations of 50 read 1,250 in one. */
+export const REPLAY_TURN_MESSAGES = 250;
 /**
  * The next turn of the event loop: on Node after the waiting I/O (setImmediate; a timer waits 1 ms
  * or more a turn, which doubled a 1,000-conversation open); a timer where there is no
@@ -44,9 +49,18 @@ export async function replaySession(
 ): Promise<void> {
   const states = await store.listConversations(userId);
   const items: ConversationSummary[] = [];
-  for (let i = 0; i < states.length; i += OPEN_TURN) {
+  // A summary counts up to UNREAD_COUNT_MAX unread rows (2.5–6 ms for 999 on SQLite): 25 busy
+  // conversations made one turn of 60–150 ms, and a user reopening sessions held others' pings
+  // 255 ms. A turn takes conversations until the rows above their read positions (each counted
+  // UNREAD_COUNT_MAX at most, as the count reads) reach OPEN_TURN_ROWS, OPEN_TURN at most.
+  for (let i = 0; i < states.length; ) {
     if (i > 0) await nextTurn();
-    items.push(...(await Promise.all(states.slice(i, i + OPEN_TURN).map((s) => summarize(store, userId, s)))));
+    let end = i;
+    for (let rows = 0; end < states.length && end - i < OPEN_TURN && rows < OPEN_TURN_ROWS; end++) {
+      rows += 1 + Math.min(UNREAD_COUNT_MAX, Math.max(0, states[end]!.lastSeq - states[end]!.readSeq));
+    }
+    items.push(...(await Promise.all(states.slice(i, end).map((s) => summarize(store, userId, s)))));
+    i = end;
   }
   for (let start = 0; start === 0 || start < items.length; ) {
     const rest = items.slice(start);
@@ -55,8 +69,16 @@ export async function replaySession(
     start += Math.max(n, 1);
   }
 
+  // The replay takes turns likewise: OPEN_TURN conversations or REPLAY_TURN_MESSAGES messages read a turn.
+  let turn = { conversations: 0, messages: 0 };
+  const take = async () => {
+    if (turn.conversations < OPEN_TURN && turn.messages < REPLAY_TURN_MESSAGES) return;
+    await nextTurn();
+    turn = { conversations: 0, messages: 0 };
+  };
   for (const [i, state] of states.entries()) {
-    if (i > 0 && i % OPEN_TURN === 0) await nextTurn();
+    await take();
+    turn.conversations++;
     const conversationId = items[i]!.id;
     const lastSeq = state.lastSeq;
     // Messages up to the floor are not this member's to see (history visibility 'since-join').
@@ -71,7 +93,9 @@ export async function replaySession(
     // After a cut by bytes, read about twice what fitted rather than a whole replayBatch again.
     let limit: number = LIMITS.replayBatch;
     while (after < lastSeq) {
+      await take();
       const read = await store.readRange(state.key, userId, { afterSeq: Math.max(after, floor), toSeq: lastSeq, limit, take: 'oldest' });
+      turn.messages += read.length;
       const n = fitting(read, messageBytes);
       const batch = n < read.length ? read.slice(0, n) : read;
       const cut = read.length === limit || n < read.length;

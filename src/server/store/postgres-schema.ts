@@ -353,6 +353,13 @@ CREATE TABLE search_marks (conv_key text COLLATE "C" PRIMARY KEY, seq bigint NOT
     name: 'search-kinds-inlined',
     sql: KIND_FUNCTION_INLINED_SQL,
   },
+  {
+    // Search by a sender ("from Bob", postgres-search-walk.ts): a page walks the sender's newest
+    // rows, not the id order's, so a rare sender is one bounded page. Building it reads every row.
+    version: 35,
+    name: 'messages-by-sender',
+    sql: 'CREATE INDEX messages_by_sender ON messages (sender, id);',
+  },
 ];
 
 /** Visibility of a message row to the user bound as `$viewer` (pass the placeholder). */

@@ -4,7 +4,8 @@ import { matchesTerms } from '../../protocol/search.js';
 import { indexWords, lookupWords, searchTextOf } from '../core/search-text.js';
 import type { Store } from '../core/store.js';
 import { visibleTo } from './postgres-schema.js';
-import { createPostgresSearchWalk, termCheck } from './postgres-search-walk.js';
+import type { SearchFound } from '../core/types.js';
+import { createPostgresSearchWalk, SCAN_ROWS, termCheck, WALK_ROWS } from './postgres-search-walk.js';
 
 /**
  * Search (SPEC §12) in PostgreSQL. A commit writes nothing for search: `message_words` holds the
@@ -113,7 +114,22 @@ export function createPostgresSearch(
       // (1.3 ms). Outside, the estimate is the words' (from the column's statistics), and the
       // page's LIMIT still reaches the inner plan. Then every row above the watermark (the
       // pending list, a few thousand at most across all conversations), checked here.
-      const sql = `WITH ${mine}${walk ? `,
+      // The pending rows, bounded whatever their number: of each conversation with any, its newest
+      // rows below the cursor by (conv_key, id) (a row comparison, as postgres-search-walk.ts
+      // positions), WALK_ROWS shared between those conversations (SCAN_ROWS each at most), those
+      // above the watermark kept; of them the SCAN_ROWS newest (parsed here). A conversation whose
+      // read was full may hold unread ones below its lowest row read, and so may the list below its
+      // SCAN_ROWS-th: the highest of those edges is `cut`, below which this page holds nothing.
+      const start = b ? `(m.conv_key, m.id) < (live.conv_key, $${b})` : 'm.conv_key <= live.conv_key';
+      const pend = `live AS MATERIALIZED (SELECT mine.* FROM mine JOIN conversations c ON c.key = mine.conv_key AND c.last_seq > greatest(mine.floor, mine.mark)),
+         per AS MATERIALIZED (SELECT least(${SCAN_ROWS}, greatest(1, ${WALK_ROWS} / greatest(1, count(*)))) AS n FROM live),
+         scan AS MATERIALIZED (SELECT i.conv_key, i.seq, i.id, i.seq > live.mark AS pending FROM live CROSS JOIN LATERAL (
+           SELECT m.conv_key, m.seq, m.id FROM messages m WHERE ${start} ORDER BY m.conv_key DESC, m.id DESC LIMIT (SELECT n FROM per)) i
+           WHERE i.conv_key = live.conv_key AND i.seq > live.floor),
+         pend AS MATERIALIZED (SELECT conv_key, seq, id FROM scan WHERE pending ORDER BY id DESC LIMIT ${SCAN_ROWS}),
+         cut AS (SELECT max(e) AS id FROM (SELECT min(id) AS e FROM scan GROUP BY conv_key HAVING count(*) = (SELECT n FROM per)
+           UNION ALL SELECT min(id) FROM pend HAVING count(*) = ${SCAN_ROWS}) x)`;
+      const sql = `WITH ${mine}, ${pend}${walk ? `,
          walk AS (SELECT w.seq, w.id, w.seq > (SELECT floor FROM mine) AND w.seq <= (SELECT mark FROM mine) AND w.words @@ ${q} AND ${checks.join(' AND ')} AS ok
            FROM message_words w WHERE w.conv_key = $${k}${b ? ` AND w.id < $${b}` : ''}${walkBounds.map((x) => ` AND ${x}`).join('')} ORDER BY w.id DESC LIMIT ${WALK}),
          walked AS (SELECT m.body FROM walk JOIN messages m ON m.conv_key = $${k} AND m.seq = walk.seq
@@ -128,25 +144,33 @@ export function createPostgresSearch(
              AND (SELECT count(*) FROM walk) = ${WALK} AND (SELECT count(*) FROM walked) < $2 AND w.id < (SELECT min(id) FROM walk)` : ''}
            ORDER BY w.id DESC OFFSET 0) x WHERE ok LIMIT $2)
          UNION ALL
-         (SELECT m.body, true FROM mine JOIN messages m ON m.conv_key = mine.conv_key AND m.seq > greatest(mine.floor, mine.mark)
-           WHERE ${[...pendingFilters, visibleTo('$1')].join(' AND ')})`;
+         (SELECT m.body, true FROM pend JOIN messages m ON m.conv_key = pend.conv_key AND m.seq = pend.seq
+           WHERE ${[...pendingFilters, visibleTo('$1')].join(' AND ')})
+         UNION ALL SELECT id, NULL FROM cut WHERE id IS NOT NULL`;
       // One statement, one snapshot (READ COMMITTED gives each statement its own): the watermarks
       // `mine` reads, the index's rows below them and the pending rows above them are all of it,
       // so a move committing meanwhile hides nothing (no vocabulary read apart, as on SQLite).
-      const rows = await query<{ body: string; pending: boolean }>(sql, params);
-      const found: Message[] = [];
+      const rows = await query<{ body: string; pending: boolean | null }>(sql, params);
+      let found: SearchFound = [];
       let above = false;
+      // The pending rows are parsed here, on the event loop: while the moves stall (a node down,
+      // the database slow) the list grows without end, and every search read and parsed all of it.
+      let cut: string | undefined;
       for (const r of rows) {
+        if (r.pending === null) {
+          cut = r.body;
+          continue;
+        }
         const m = parse(r.body);
         if (!r.pending) found.push(m);
-        else if (matchesTerms(searchTextOf(m) ?? '', terms)) {
-          found.push(m);
-          above = true;
-        }
+        else if (matchesTerms(searchTextOf(m) ?? '', terms)) found.push(m), above = true;
       }
-      if (!above) return found.slice(0, limit);
+      if (cut !== undefined) found = found.filter((m) => m.id >= cut);
       // The pending matches merged in newest first (ids are UUIDv7: ASCII, ordered alike here and there).
-      return found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, limit);
+      if (above) found.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      found = found.slice(0, limit);
+      if (cut !== undefined && found.length < limit) found.continueBelow = cut;
+      return found;
     },
   };
 }

@@ -27,7 +27,7 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
   let schema: Schema;
   let store: Store;
   let pool: pg.Pool;
-  const expected = { q: [] as string[], rare: [] as string[], image: [] as string[], inA: [] as string[] };
+  const expected = { q: [] as string[], rare: [] as string[], image: [] as string[], inA: [] as string[], noisy: [] as string[] };
   /** Ids of the viewer's messages (groups a and b): a cursor is always one of them, never another conversation's. */
   const viewers = new Set<string>();
   const ms = Date.now() - 100_000;
@@ -40,7 +40,7 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
     await store.createGroup({ id: 'noise', name: 'N', createdAt: 1, historyVisibility: 'all' }, ['talker', 'other']);
     // 50,000 rows, oldest first: the viewer's groups one row in 8 (6,250: more than SCAN_ROWS in a
     // walk of WALK_ROWS), one of those in 301 holding the word 'q' (sent by 'rare'), one in 50 a picture;
-    // the rest a conversation the viewer is not in, holding 'q' and pictures too.
+    // the rest a conversation the viewer is not in, holding 'q' and pictures too, mostly sent by 'noisy' (21 of the viewer's too).
     const drafts = [];
     for (let i = 0; i < 50_000; i++) {
       const id = newMessageId(ms + i);
@@ -55,11 +55,13 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
           const text = q ? `q ${i}` : `plain ${i}`;
           if (q) expected.q.push(text), expected.rare.push(text);
           if (q && key === groupKey('a')) expected.inA.push(text);
-          drafts.push(draft(key, q ? 'rare' : 'talker', { id, elem: { type: 'text', text } }));
+          const noisy = i % 2408 === 1208;
+          if (noisy) expected.noisy.push(text);
+          drafts.push(draft(key, q ? 'rare' : noisy ? 'noisy' : 'talker', { id, elem: { type: 'text', text } }));
         }
       } else if (i % 100 === 1) {
         drafts.push(draft(groupKey('noise'), 'talker', { id, elem: { type: 'image', url: `https://x.example/n${i}.png`, width: 1, height: 1, size: 1, mime: 'image/png' } }));
-      } else drafts.push(draft(groupKey('noise'), 'talker', { id, elem: { type: 'text', text: `q noise ${i}` } }));
+      } else drafts.push(draft(groupKey('noise'), 'noisy', { id, elem: { type: 'text', text: `q noise ${i}` } }));
       // The older 40,000 in the word index, the newest 10,000 above its watermark (checked in JavaScript).
       if (drafts.length === 5000) {
         await store.commitMessages(drafts.splice(0));
@@ -85,7 +87,7 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
 
   const label = (m: Message) => (m.elem.type === 'text' ? m.elem.text : m.elem.type === 'image' ? /(\d+)\.png$/.exec(m.elem.url)![1]! : m.elem.type);
 
-  /** Every page of a search, following `continueBelow` or the last result as core does; a late message (in b, 'q', talker's) between pages. */
+  /** Every page of a search, following `continueBelow` or the last result as core does; a late message (in b, 'q', from 'later') between pages. */
   async function pageThrough(terms: string[], filter: SearchFilter | undefined, key: string | undefined, present: string[]) {
     const found: string[] = [];
     const late: string[] = [];
@@ -106,7 +108,7 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
       // A message arriving between pages is newer than the cursor: never on a later page.
       const text = `q late ${late.length}`;
       late.push(text);
-      await store.commitMessages([draft(groupKey('b'), 'talker', { id: newMessageId(), elem: { type: 'text', text } })]);
+      await store.commitMessages([draft(groupKey('b'), 'later', { id: newMessageId(), elem: { type: 'text', text } })]);
     }
     assert.equal(new Set(found).size, found.length, 'no match twice');
     assert.deepEqual(found, present, 'every match, newest first');
@@ -119,7 +121,11 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
   });
 
   it('across, filters alone (a sender; a picture, by the kind index): every match once, the pages bounded alike', async () => {
-    const { short } = await pageThrough([], { sender: 'rare' }, undefined, expected.rare);
+    // A sender is walked in their own rows (the (sender, id) index): a rare one's (21) are one page, no walk of the id order.
+    const rare = await pageThrough([], { sender: 'rare' }, undefined, expected.rare);
+    assert.equal(rare.short, 0, 'a rare sender: no page ends early');
+    // A prolific one's (43,000 in a conversation the viewer is not in, 21 in theirs): WALK_ROWS of their rows a page.
+    const { short } = await pageThrough([], { sender: 'noisy' }, undefined, expected.noisy);
     assert.ok(short >= 2, `${short} pages ended early`);
     await pageThrough([], { kind: 'image' }, undefined, expected.image);
   });
@@ -127,6 +133,7 @@ describe('PostgreSQL search without an index lookup: a page reads a bounded numb
   it('in one conversation, a two-character term and filters alone: every match once, the pages bounded', async () => {
     const { short } = await pageThrough(searchTerms('q')!, undefined, groupKey('a'), expected.inA);
     assert.ok(short >= 1, `${short} pages ended early`);
-    await pageThrough([], { sender: 'rare', kind: 'text' }, groupKey('a'), expected.inA);
+    const rare = await pageThrough([], { sender: 'rare', kind: 'text' }, groupKey('a'), expected.inA);
+    assert.equal(rare.short, 0, 'a rare sender in one conversation: no page ends early');
   });
 });

@@ -40,6 +40,21 @@ async function startHook() {
       if (words.startsWith('bad rewrite')) return answer(200, { action: 'rewrite', elem: { type: 'merger', title: 'x' } });
       if (words.startsWith('broken')) return answer(500, 'oops');
       if (words.startsWith('nonsense')) return answer(200, '{"action":"maybe"}');
+      // Hostile answers: bytes trickled past the timeout, an endless body, nesting, wrong types, past the 256 KiB read.
+      if (words.startsWith('trickle')) {
+        res.writeHead(200, { 'content-type': 'application/json' }).write('{"action":');
+        const timer = setInterval(() => res.write(' '), 20);
+        return void res.on('close', () => clearInterval(timer));
+      }
+      if (words.startsWith('flood')) {
+        const chunk = ' '.repeat(65_536);
+        const pump = () => { while (!res.destroyed && res.write(chunk)); };
+        res.writeHead(200, { 'content-type': 'application/json' }).on('drain', pump);
+        return pump();
+      }
+      if (words.startsWith('deep')) return answer(200, '['.repeat(200_000) + ']'.repeat(200_000));
+      if (words.startsWith('wrong types')) return answer(200, '{"action":"rewrite","text":42,"elem":{"type":"text","text":["x"]}}');
+      if (words.startsWith('huge')) return answer(200, { action: 'rewrite', text: 'x'.repeat(300_000) });
       return answer(200, { action: 'allow' });
     });
   });
@@ -270,10 +285,12 @@ describe('before-send hook on edits', () => {
     assert.deepEqual((await textsOf(t)).find(([m]: string[]) => m === id), [id, 'reject? not for admins']);
   });
 
-  it('applies the fallback when the hook times out, fails or is down', async () => {
+  it('applies the fallback when the hook times out, fails, is down or answers with hostile content (trickled, endless, nested, wrong types, too big)', async () => {
     for (const [srv, words, fallback] of [
       [t, 'slow edit', 'allow'], [t, 'broken edit', 'allow'], [strict, 'slow edit', 'reject'], [strict, 'broken edit', 'reject'],
       [downAllow, 'edit, hook down', 'allow'], [downReject, 'edit, hook down', 'reject'],
+      [t, 'trickle edit', 'allow'], [t, 'flood edit', 'allow'], [t, 'deep edit', 'allow'], [t, 'wrong types edit', 'allow'], [t, 'huge edit', 'allow'],
+      [strict, 'trickle edit', 'reject'], [strict, 'flood edit', 'reject'], [strict, 'wrong types edit', 'reject'],
     ] as const) {
       const alice = await srv.login('alice');
       // On a server that rejects by fallback, the message itself is sent while the hook lets it (not down: a send it rejects too).

@@ -2,9 +2,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
-import { OPEN_TURN } from '../../../src/server/core/sync.js';
+import { OPEN_TURN, OPEN_TURN_ROWS, REPLAY_TURN_MESSAGES, UNLISTED_REPLAY } from '../../../src/server/core/sync.js';
+import { UNREAD_COUNT_MAX } from '../../../src/server/core/types.js';
 import { createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import { draft } from '../store/store-contract.js';
+
+/** A server where alice and bob share `conversations` groups, each with `messages` from bob that alice has not read. */
+async function serverWith(conversations: number, messages: number): Promise<TestServer> {
+  const t = await startServer();
+  await createUsers(t, 'alice', 'bob');
+  const drafts = [];
+  for (let g = 0; g < conversations; g++) {
+    await t.server.store.createGroup({ id: `g${g}`, name: `Group ${g}`, createdAt: 1, historyVisibility: 'all' }, ['alice', 'bob']);
+    for (let k = 0; k < messages; k++) drafts.push(draft(groupKey(`g${g}`), 'bob', { id: newMessageId(), elem: { type: 'text', text: `hello ${g} ${k}` } }));
+  }
+  await t.server.store.commitMessages(drafts);
+  return t;
+}
 
 /**
  * A session's catch-up read every conversation of the user in one turn of the event loop on
@@ -17,14 +31,7 @@ describe('session.open of a user in many conversations takes turns with the othe
   const C = 200;
   let t: TestServer;
   before(async () => {
-    t = await startServer();
-    await createUsers(t, 'alice', 'bob');
-    const drafts = [];
-    for (let g = 0; g < C; g++) {
-      await t.server.store.createGroup({ id: `g${g}`, name: `Group ${g}`, createdAt: 1, historyVisibility: 'all' }, ['alice', 'bob']);
-      for (let k = 0; k < 3; k++) drafts.push(draft(groupKey(`g${g}`), 'bob', { id: newMessageId(), elem: { type: 'text', text: `hello ${g} ${k}` } }));
-    }
-    await t.server.store.commitMessages(drafts);
+    t = await serverWith(C, 3);
   });
   after(() => t.stop());
 
@@ -59,5 +66,59 @@ describe('session.open of a user in many conversations takes turns with the othe
     }
     assert.ok(most.summaries <= OPEN_TURN, `${most.summaries} conversations summarized in one turn`);
     assert.ok(most.replays <= OPEN_TURN, `${most.replays} conversations replayed in one turn`);
+  });
+});
+
+/**
+ * A summary counts up to UNREAD_COUNT_MAX unread rows: 25 conversations of 1,000 unread each made
+ * one turn of 60–150 ms on SQLite, and a user reopening sessions held another user's ping 255 ms.
+ * A turn now takes conversations until the rows above their read positions reach OPEN_TURN_ROWS.
+ */
+describe('session.open of a user with many unread messages in many conversations takes turns by rows', () => {
+  const C = 30;
+  let t: TestServer;
+  before(async () => {
+    t = await serverWith(C, UNREAD_COUNT_MAX + 1);
+  });
+  after(() => t.stop());
+
+  it(`counts at most about ${OPEN_TURN_ROWS} unread rows and replays about ${REPLAY_TURN_MESSAGES} messages a turn, and every conversation still once with its count`, async () => {
+    const store = t.server.core.store;
+    const unreadState = store.unreadState.bind(store);
+    const readRange = store.readRange.bind(store);
+    let sinceTurn = 0;
+    let most = 0;
+    let replayed = 0;
+    let mostReplayed = 0;
+    store.unreadState = async (...args) => {
+      const r = await unreadState(...args);
+      most = Math.max(most, (sinceTurn += r.unread));
+      return r;
+    };
+    store.readRange = async (...args) => {
+      const r = await readRange(...args);
+      mostReplayed = Math.max(mostReplayed, (replayed += r.length));
+      return r;
+    };
+    let ticking = true;
+    const tick = () => {
+      sinceTurn = 0, replayed = 0;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    try {
+      const alice = await t.login('alice');
+      const items = alice.received.flatMap((f) => (f.type === 'sync.conversations' ? f.items : []));
+      assert.equal(items.length, C, 'every conversation summarized');
+      assert.equal(new Set(items.map((i) => i.id)).size, C, 'once');
+      assert.ok(items.every((i) => i.unread === UNREAD_COUNT_MAX), 'each counted up to UNREAD_COUNT_MAX');
+      alice.close();
+    } finally {
+      ticking = false;
+      store.unreadState = unreadState;
+      store.readRange = readRange;
+    }
+    assert.ok(most <= OPEN_TURN_ROWS + UNREAD_COUNT_MAX, `${most} unread rows counted in one turn`);
+    assert.ok(mostReplayed <= REPLAY_TURN_MESSAGES + UNLISTED_REPLAY, `${mostReplayed} messages replayed in one turn`);
   });
 });
