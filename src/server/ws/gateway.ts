@@ -20,7 +20,6 @@ import { MAX_CONTAINERS, MAX_KEYS, rawJsonExcess, SCAN_NESTING_FROM, SESSION_OPE
 import { deferCursors } from '../core/session-cursors.js';
 import { TurnWriter, textFrame } from './turn-writer.js';
 import { OPEN_ATTEMPTS_PER_CONNECTION } from '../core/frame-rates.js';
-import { OpenTurns } from '../core/open-turns.js';
 
 /** A long frame nesting deeper than LIMITS.frameDepth or holding too many arrays and objects or keys, refused before JSON.parse (raw-nesting.ts). */
 const TOO_BIG = {
@@ -121,9 +120,6 @@ const MAX_PENDING_FRAMES = 32;
  */
 const FRAMES_PER_TURN = 32;
 
-/** WebSocket handshakes completed per turn of the event loop (each a key hash, a 101 answer and a socket's state). */
-export const HANDSHAKES_PER_TURN = 16;
-
 interface Socket extends WebSocket {
   alive?: boolean;
 }
@@ -158,16 +154,8 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     }
     // The TCP socket closes both after a WebSocket's life and after a handshake ws rejected.
     socket.once('close', () => perIp.release(key));
-    const upgrade = (): void => {
-      if (closing) return refuseUpgrade(socket, new ChatError('NOT_FOUND'));
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws as Socket, socket, ip));
-    };
-    // A burst of handshakes is completed a few a turn, other sockets read in between (open-turns.ts).
-    const turn = handshakes.take();
-    if (turn) void turn.then(upgrade);
-    else upgrade();
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws as Socket, socket, ip));
   };
-  const handshakes = new OpenTurns(HANDSHAKES_PER_TURN);
   server.on('upgrade', onUpgrade);
 
   function onConnection(ws: Socket, socket: Duplex, ip: string): void {
