@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PROTOCOL_VERSION } from '../../../src/protocol/index.js';
 import { OPEN_STEPS_PER_TURN } from '../../../src/server/core/open-turns.js';
+import { perTurn } from '../helpers/turns.js';
 import { startServer, type TestServer } from '../helpers/test-server.js';
 
 /**
@@ -23,18 +24,11 @@ describe('a burst of session opens takes turns with the other sockets', () => {
     const moderation = t.server.core.moderation;
     const checkSession = moderation.checkSession.bind(moderation);
     const listBlocked = store.listBlocked.bind(store);
-    // Reads since the last turn of the event loop (a setImmediate ticker marks each), and the most seen in one.
-    let sinceTurn = { verified: 0, readied: 0 };
-    const most = { verified: 0, readied: 0 };
-    // Once an open's token is verified (each open checks its user's bans then, once).
-    moderation.checkSession = (...args) => (most.verified = Math.max(most.verified, ++sinceTurn.verified), checkSession(...args));
-    store.listBlocked = (...args) => (most.readied = Math.max(most.readied, ++sinceTurn.readied), listBlocked(...args));
-    let ticking = true;
-    const tick = () => {
-      sinceTurn = { verified: 0, readied: 0 };
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = perTurn('verified', 'readied');
+    const most = turns.most;
+    // Once an open's token is verified (each open checks its user's bans then, once), and once it is readied.
+    moderation.checkSession = (...args) => (turns.count('verified'), checkSession(...args));
+    store.listBlocked = (...args) => (turns.count('readied'), listBlocked(...args));
     try {
       // Connected and signed first, then every open sent at once: the node reads them in one go.
       const sockets = await Promise.all(Array.from({ length: N }, () => t.connect()));
@@ -51,7 +45,7 @@ describe('a burst of session opens takes turns with the other sockets', () => {
         s.close();
       }
     } finally {
-      ticking = false;
+      turns.stop();
       moderation.checkSession = checkSession;
       store.listBlocked = listBlocked;
     }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { groupKey } from '../../../src/server/core/conversation-key.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
 import { OPEN_TURN } from '../../../src/server/core/sync.js';
+import { perTurn } from '../helpers/turns.js';
 import { createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import { draft } from '../store/store-contract.js';
 
@@ -32,17 +33,11 @@ describe('session.open of a user in many conversations takes turns with the othe
     const store = t.server.core.store;
     const unreadState = store.unreadState.bind(store);
     const readRange = store.readRange.bind(store);
-    // Reads since the last turn of the event loop (a setImmediate ticker marks each), and the most seen in one.
-    let sinceTurn = { summaries: 0, replays: 0 };
-    const most = { summaries: 0, replays: 0 };
-    store.unreadState = (...args) => (most.summaries = Math.max(most.summaries, ++sinceTurn.summaries), unreadState(...args));
-    store.readRange = (...args) => (most.replays = Math.max(most.replays, ++sinceTurn.replays), readRange(...args));
-    let ticking = true;
-    const tick = () => {
-      sinceTurn = { summaries: 0, replays: 0 };
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    // Reads between two turns of the event loop, and the most seen in one.
+    const turns = perTurn('summaries', 'replays');
+    const most = turns.most;
+    store.unreadState = (...args) => (turns.count('summaries'), unreadState(...args));
+    store.readRange = (...args) => (turns.count('replays'), readRange(...args));
     try {
       const alice = await t.login('alice');
       const conversations = alice.received.filter((f) => f.type === 'sync.conversations').flatMap((f) => f.type === 'sync.conversations' ? f.items.map((i) => i.id) : []);
@@ -53,7 +48,7 @@ describe('session.open of a user in many conversations takes turns with the othe
       assert.equal(messages.length, C * 3, 'once');
       alice.close();
     } finally {
-      ticking = false;
+      turns.stop();
       store.unreadState = unreadState;
       store.readRange = readRange;
     }

@@ -1,0 +1,20 @@
+/**
+ * Counts calls between two turns of the event loop (a setImmediate ticker marks each turn) and
+ * keeps the most seen in one turn, per name. `stop` ends the ticker.
+ */
+export function perTurn<K extends string>(...names: K[]): { count(name: K): void; most: Record<K, number>; stop(): void } {
+  const zero = (): Record<K, number> => Object.fromEntries(names.map((n) => [n, 0])) as Record<K, number>;
+  let sinceTurn = zero();
+  const most = zero();
+  let ticking = true;
+  const tick = (): void => {
+    sinceTurn = zero();
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return {
+    count: (name) => void (most[name] = Math.max(most[name], ++sinceTurn[name])),
+    most,
+    stop: () => void (ticking = false),
+  };
+}
