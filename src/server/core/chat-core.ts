@@ -41,6 +41,7 @@ import type { Store } from './store.js';
 import { hookCheck } from './committed-retry.js';
 import { replaySession } from './sync.js';
 import { sessionCursors } from './session-cursors.js';
+import { OpenTurns } from './open-turns.js';
 import { searchAs } from './search.js';
 import { knownFailure } from './store-busy.js';
 import type { Clock, CommitOutcome, MessageDraft } from './types.js';
@@ -157,6 +158,8 @@ export class ChatCore {
   readonly #ordered: OrderedPublisher;
   /** Connections closed before their session open finished: never registered. */
   readonly #gone = new WeakSet<Connection>();
+  /** Session opens' steps take turns with the node's other sockets (open-turns.ts). */
+  readonly #openTurns = new OpenTurns();
   /** The timer that ends each open session when its token expires (one per connection, cleared on close). */
   readonly #expiry = new Map<Connection, ReturnType<typeof setTimeout>>();
   readonly #notifyOffline?: ReturnType<typeof createOfflineNotifier>;
@@ -473,6 +476,8 @@ export class ChatCore {
         throw new ChatError('PROTOCOL_MISMATCH', `This server speaks protocol ${PROTOCOL_VERSION}, not ${frame.protocol}.`);
       }
       const { claims, user: known } = await authenticate(this.store, frame.token, this.secret, this.clock(), this.tokenPolicy);
+      // jose verifies on the thread pool (WebCrypto): a burst's tokens come back together, their opens go on a few a turn.
+      await this.#openTurns.take();
       await this.moderation.checkSession(claims.userId);
       let user = known;
       const wait = this.#budget.admit(claims.userId, frame, this.clock()) as number | undefined;
@@ -491,6 +496,8 @@ export class ChatCore {
       // First login creates the user: the host site's backend vouched for them by signing.
       const changed = !user || Object.entries(claims.profile).some(([k, v]) => user![k as 'name' | 'avatar'] !== v);
       if (changed) user = await this.store.putUser(claims.userId, claims.profile, this.clock());
+      await this.#openTurns.take();
+      if (this.#gone.has(conn)) return;
       const userId = claims.userId;
       conn.session = { userId, profile: { ...(user!.name !== undefined && { name: user!.name }), ...(user!.avatar !== undefined && { avatar: user!.avatar }) } };
       if (frame.deviceId !== undefined) conn.session.deviceId = frame.deviceId;
@@ -518,6 +525,7 @@ export class ChatCore {
       conn.opening = undefined;
       done();
     }
+    await this.#openTurns.take();
     // Before the replay, so `sync.done` also means the stored broadcasts have arrived.
     await this.broadcasts.deliverStored(conn);
     await replaySession(this.store, conn.session.userId, cursors, this.#deps.replayLimit, (f) => send(conn, f));

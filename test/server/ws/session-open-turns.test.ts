@@ -4,6 +4,7 @@ import { groupKey } from '../../../src/server/core/conversation-key.js';
 import { newMessageId } from '../../../src/server/core/message-id.js';
 import { OPEN_TURN, OPEN_TURN_ROWS, REPLAY_TURN_MESSAGES, UNLISTED_REPLAY } from '../../../src/server/core/sync.js';
 import { UNREAD_COUNT_MAX } from '../../../src/server/core/types.js';
+import { perTurn } from '../helpers/turns.js';
 import { createUsers, startServer, type TestServer } from '../helpers/test-server.js';
 import { draft } from '../store/store-contract.js';
 
@@ -39,17 +40,11 @@ describe('session.open of a user in many conversations takes turns with the othe
     const store = t.server.core.store;
     const unreadState = store.unreadState.bind(store);
     const readRange = store.readRange.bind(store);
-    // Reads since the last turn of the event loop (a setImmediate ticker marks each), and the most seen in one.
-    let sinceTurn = { summaries: 0, replays: 0 };
-    const most = { summaries: 0, replays: 0 };
-    store.unreadState = (...args) => (most.summaries = Math.max(most.summaries, ++sinceTurn.summaries), unreadState(...args));
-    store.readRange = (...args) => (most.replays = Math.max(most.replays, ++sinceTurn.replays), readRange(...args));
-    let ticking = true;
-    const tick = () => {
-      sinceTurn = { summaries: 0, replays: 0 };
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    // Reads between two turns of the event loop, and the most seen in one.
+    const turns = perTurn('summaries', 'replays');
+    const most = turns.most;
+    store.unreadState = (...args) => (turns.count('summaries'), unreadState(...args));
+    store.readRange = (...args) => (turns.count('replays'), readRange(...args));
     try {
       const alice = await t.login('alice');
       const conversations = alice.received.filter((f) => f.type === 'sync.conversations').flatMap((f) => f.type === 'sync.conversations' ? f.items.map((i) => i.id) : []);
@@ -60,7 +55,7 @@ describe('session.open of a user in many conversations takes turns with the othe
       assert.equal(messages.length, C * 3, 'once');
       alice.close();
     } finally {
-      ticking = false;
+      turns.stop();
       store.unreadState = unreadState;
       store.readRange = readRange;
     }
@@ -86,26 +81,17 @@ describe('session.open of a user with many unread messages in many conversations
     const store = t.server.core.store;
     const unreadState = store.unreadState.bind(store);
     const readRange = store.readRange.bind(store);
-    let sinceTurn = 0;
-    let most = 0;
-    let replayed = 0;
-    let mostReplayed = 0;
+    const turns = perTurn('rows', 'replayed');
     store.unreadState = async (...args) => {
       const r = await unreadState(...args);
-      most = Math.max(most, (sinceTurn += r.unread));
+      turns.count('rows', r.unread);
       return r;
     };
     store.readRange = async (...args) => {
       const r = await readRange(...args);
-      mostReplayed = Math.max(mostReplayed, (replayed += r.length));
+      turns.count('replayed', r.length);
       return r;
     };
-    let ticking = true;
-    const tick = () => {
-      sinceTurn = 0, replayed = 0;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
     try {
       const alice = await t.login('alice');
       const items = alice.received.flatMap((f) => (f.type === 'sync.conversations' ? f.items : []));
@@ -114,11 +100,11 @@ describe('session.open of a user with many unread messages in many conversations
       assert.ok(items.every((i) => i.unread === UNREAD_COUNT_MAX), 'each counted up to UNREAD_COUNT_MAX');
       alice.close();
     } finally {
-      ticking = false;
+      turns.stop();
       store.unreadState = unreadState;
       store.readRange = readRange;
     }
-    assert.ok(most <= OPEN_TURN_ROWS + UNREAD_COUNT_MAX, `${most} unread rows counted in one turn`);
-    assert.ok(mostReplayed <= REPLAY_TURN_MESSAGES + UNLISTED_REPLAY, `${mostReplayed} messages replayed in one turn`);
+    assert.ok(turns.most.rows <= OPEN_TURN_ROWS + UNREAD_COUNT_MAX, `${turns.most.rows} unread rows counted in one turn`);
+    assert.ok(turns.most.replayed <= REPLAY_TURN_MESSAGES + UNLISTED_REPLAY, `${turns.most.replayed} messages replayed in one turn`);
   });
 });
