@@ -232,7 +232,7 @@ describe('hostile content in rich messages and outside messages', () => {
     await groups.changeGroup(group.slice(6), { kind: 'invite', userIds: ids });
     const thread = await fixture<ChatThread>(html`<chat-thread style="height: 500px; width: 360px; display: flex" .client=${viewer} conversation=${group}></chat-thread>`);
     const baseline = census(thread);
-    const joined = () => parts(thread, 'system').find((e) => e.textContent!.trim().startsWith('Viewer added '));
+    const joined = () => parts(thread, 'system').find((e) => e.textContent!.trim().startsWith('You added '));
     await waitUntil(joined, 'the notice shows');
     const notice = viewer.messages(group).get().find((m) => m.elem.type === 'system' && m.elem.event === 'member-joined')!.elem;
     const more = notice.type === 'system' ? notice.moreTargets! : 0;
