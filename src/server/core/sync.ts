@@ -2,6 +2,7 @@ import { LIMITS, type ConversationId, type ConversationSummary, type ServerFrame
 import { fieldsBytes, fitting, messageBytes } from './frame-budget.js';
 import type { Store } from './store.js';
 import { UNREAD_COUNT_MAX } from './types.js';
+import { later } from './open-turns.js';
 import { asSeenBy, summarize } from './summaries.js';
 import { markRecalledQuotes } from '../changes/reply.js';
 
@@ -23,13 +24,8 @@ export const OPEN_TURN = 25;
 export const OPEN_TURN_ROWS = 2000;
 /** Messages the replay reads a turn, about (a batch may end past it): 25 conversations of 50 read 1,250 in one. */
 export const REPLAY_TURN_MESSAGES = 250;
-/**
- * The next turn of the event loop: on Node after the waiting I/O (setImmediate; a timer waits 1 ms
- * or more a turn, which doubled a 1,000-conversation open); a timer where there is no
- * setImmediate (core also runs in a browser, in the demo's in-page server).
- */
-const nextTurn: () => Promise<void> =
-  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
+/** The next turn of the event loop (open-turns.ts's `later`). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => later(resolve));
 
 /**
  * Streams the catch-up of a session: `sync.conversations` (several frames when the summaries
