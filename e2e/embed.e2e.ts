@@ -480,7 +480,12 @@ test('once the page has loaded, the widget works offline: the panel, the emoji l
   await synced(page);
   // Nobody opened the widget: the panel and what it loads on demand were fetched on idle.
   await page.waitForFunction(() => !!customElements.get('message-composer') && !!customElements.get('chat-thread'));
-  await until(() => fetched.some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), 'the features opened on first use (the emoji picker and its list, search, who reacted, dialogs) to be fetched');
+  // The features' chunk and its strings, the second part of the page's catalogue, which is asked
+  // for only once the panel and the first part are in (CI once went offline between the two).
+  await until(
+    () => fetched.some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)) && fetched.some((p) => /\/natter-en-extras-[\w-]+\.js$/.test(p)),
+    'the features opened on first use (the emoji picker and its list, search, who reacted, dialogs) and their English to be fetched',
+  );
   const failedImports: string[] = [];
   page.on('pageerror', (e) => failedImports.push(e.message));
   page.on('console', (m) => m.type() === 'error' && failedImports.push(m.text()));
