@@ -6,6 +6,7 @@ import type { CommitOutcome, MessageDraft } from '../core/types.js';
 import { VOCABULARY_MIN_UNITS, indexWords, searchKindOf, searchTextOf } from '../core/search-text.js';
 import { sharedNow, traceSample, tracing } from '../core/latency-trace.js';
 import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-search.js';
+import { RUN_START_SQL } from './sqlite-unread-count.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -150,8 +151,9 @@ const q = {
   // A resend (the idempotency key is there already) inserts nothing: then it is looked up.
   insertMessage: db.prepare(
     // search_kind: the search's kind of the message (searchKindOf, sqlite-search.ts), null for most.
-    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body, search_kind) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_msg_id, sender) DO NOTHING'),
+    // run_start: the row's run for unread counts (sqlite-unread-count.ts), from the row before.
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body, search_kind, run_start) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ' + ${JSON.stringify(RUN_START_SQL)} + ') ON CONFLICT (client_msg_id, sender) DO NOTHING'),
   // The search index (sqlite-search.ts): a commit writes nothing for it; the words wait in
   // memory (waiting, below) until the move writes them, and raises the watermark past their rows.
   index: db.prepare('INSERT INTO messages_words (rowid, words) VALUES (?, ?)'),
@@ -204,7 +206,8 @@ const commitOne = (d) => {
   const key = d[0];
   const seq = nextSeq(key);
   const body = '{"seq":' + seq + ',' + d[1].slice(1);
-  const inserted = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body, d[14]);
+  const inserted = q.insertMessage.run(key, seq, d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], body, d[14],
+    key, seq, d[7] === 1 || d[5] !== null ? '' : d[3], seq);
   if (inserted.changes === 0) {
     batchRows.push(0);
     const existing = q.byClientMsgId.get(d[3], d[4]);
@@ -243,8 +246,9 @@ const changeQueries = () => cq || (cq = {
   pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
   role: db.prepare('SELECT role FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
   insert: db.prepare(
-    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)'),
+    // Excluded from unread counts: a change row's run (sqlite-unread-count.ts) is of class ''.
+    'INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, vis1, vis2, excl_unread, excl_last, mentions, body, run_start) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ' + ${JSON.stringify(RUN_START_SQL)} + ')'),
   // The mentions column follows the body: an edit may add some, a recall drops them all.
   update: db.prepare('UPDATE messages SET body = ?, mentions = ? WHERE rowid = ?'),
   // The word index (sqlite-search.ts) in the change's own transaction: a
@@ -271,7 +275,7 @@ const changeOne = (c) => {
   raised.set(key, seq);
   const event = '{"seq":' + seq + ',' + c[6].slice(1);
   const target = '{"changeSeq":' + seq + ',' + c[7].slice(1);
-  batchLastRow = k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event).lastInsertRowid;
+  batchLastRow = k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event, key, seq, '', seq).lastInsertRowid;
   k.update.run(target, c[11], row.rowid);
   // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
   if (c[12]) {
