@@ -472,7 +472,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     async unreadState(key, viewer, readSeq) {
       // A bounded number of rows, exact up to UNREAD_COUNT_MAX (postgres-unread-count.ts).
-      const r = await one<{ unread: number; mentioned: boolean }>(UNREAD_STATE_SQL, [key, viewer, readSeq]);
+      // Named: prepared once per connection, not planned at each count.
+      const { rows: [r] } = await pool.query<{ unread: number; mentioned: boolean }>({ name: 'natter-unread-state', text: UNREAD_STATE_SQL, values: [key, viewer, readSeq] });
       return { unread: r!.unread, mentioned: r!.mentioned };
     },
     async lastMessage(key, viewer) {

@@ -45,6 +45,9 @@ export interface UnreadCountSeams {
 
 type Row = Record<string, unknown>;
 
+/** Rows after the mark read in one statement first: all of them, for most counts. */
+export const HEAD_ROWS = 64;
+
 const MENTIONED = `(instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions, ',@all,') > 0)`;
 
 /**
@@ -67,9 +70,18 @@ export function createSqliteUnreadCount(db: Database.Database, seams: UnreadCoun
     `SELECT 1 FROM messages INDEXED BY messages_mentions WHERE conv_key = :key AND seq > :read AND seq < :below AND mentions IS NOT NULL
      AND CASE WHEN ${MENTIONED} THEN sender <> :viewer AND excl_unread = 0 AND (vis1 IS NULL OR vis1 = :viewer OR vis2 = :viewer) AND ${NOT_HIDDEN} END LIMIT 1`,
   ).pluck();
+  // Most counts: fewer than HEAD_ROWS rows after the mark, counted in one statement (as a walk
+  // they cost some 4 times as much: a statement and a row object a row in JavaScript).
+  const head = db.prepare(
+    `SELECT count(*) AS scanned, coalesce(sum(counts), 0) AS unread, coalesce(max(counts AND mentioned), 0) AS mentioned FROM (
+       SELECT sender <> :viewer AND excl_unread = 0 AND (vis1 IS NULL OR vis1 = :viewer OR vis2 = :viewer) AND ${NOT_HIDDEN} AS counts, coalesce(${MENTIONED}, 0) AS mentioned
+       FROM messages WHERE conv_key = :key AND seq > :read ORDER BY seq DESC LIMIT ${HEAD_ROWS})`);
   const read = seams.read ?? (() => {});
 
   return (key, viewer, readSeq) => {
+    const h = head.get({ key, viewer, read: readSeq }) as Row;
+    for (let i = 0; i < (h['scanned'] as number); i++) read();
+    if ((h['scanned'] as number) < HEAD_ROWS) return { unread: h['unread'] as number, mentioned: h['mentioned'] === 1 };
     let unread = 0;
     let mentioned = false;
     // Below these seqs nothing was looked at (readSeq + 1: everything was).
