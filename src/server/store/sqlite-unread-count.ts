@@ -6,16 +6,11 @@ import { NOT_HIDDEN } from './sqlite-schema.js';
  * A message's run (`messages.run_start`): the seq of the first row of the unbroken stretch of rows
  * of its conversation, up to it, of one audience class: '' for a row that counts as unread for
  * nobody in the main walk (excluded from unread counts, as every change row is, or seen by one or
- * two members only), else its sender (counts for everyone else). Written with the row from the
- * row before it (bound as ?, ?, ?: key, seq, class); a row without a run (made before the column)
- * is a run of its own.
+ * two members only), else its sender (counts for everyone else). The writer gives each row its
+ * run from the row before it: RUN_AT_SQL reads that row's class and run (key, seq) once a
+ * conversation. A row without a run (made before the column) is a run of its own.
  */
-export const RUN_START_SQL = `coalesce((SELECT p.run_start FROM messages p WHERE p.conv_key = ? AND p.seq = ? - 1
-  AND CASE WHEN p.excl_unread = 1 OR p.vis1 IS NOT NULL THEN '' ELSE p.sender END = ?), ?)`;
-
-/** The class of a row for RUN_START_SQL, from its sender, vis1 and exclusion. */
-export const runClass = (sender: string, vis1: string | null, exclUnread: 0 | 1 | boolean): string =>
-  (exclUnread === 1 || exclUnread === true || vis1 !== null ? '' : sender);
+export const RUN_AT_SQL = `SELECT CASE WHEN excl_unread = 1 OR vis1 IS NOT NULL THEN '' ELSE sender END AS cls, run_start FROM messages WHERE conv_key = ? AND seq = ?`;
 
 /**
  * The run column and `messages_targeted` (2026-12-07), and each existing row's run: without them a

@@ -35,13 +35,17 @@ describe('sqlite unread count: 100,000 rows that do not count read in a bounded 
     // The first HEAD_ROWS in one statement, then the walk.
     assert.ok(fresh.rows <= HEAD_ROWS + UNREAD_ROWS_BOUND, `read ${fresh.rows} rows`);
 
-    // A file made before the runs: the column and its index dropped, the open gives every row its run.
+    // A file made before the runs: the column and its index dropped, the open gives every row its run
+    // (the same runs as the writer gave them, batch after batch).
     const old = new Database(file);
+    const runs = () => old.prepare('SELECT seq, run_start FROM messages WHERE conv_key = ? ORDER BY seq').raw().all(k);
+    const written = runs();
     old.exec('DROP INDEX messages_targeted; ALTER TABLE messages DROP COLUMN run_start');
-    old.close();
     const reopened = createSqliteStore(file);
     assert.deepEqual(await reopened.unreadState(k, 'reader', 0), expected);
     await reopened.close();
+    assert.deepEqual(runs(), written);
+    old.close();
     const upgraded = count();
     assert.deepEqual(upgraded.state, expected);
     assert.equal(upgraded.rows, fresh.rows);

@@ -26,7 +26,7 @@ export function unreadAttack(k: string): { drafts: MessageDraft[][]; expected: {
     for (let i = 0; i < 25_000; i += 5000) batches.push(Array.from({ length: 5000 }, (_, j) => kinds[part]!(i + j)));
     batches.push(counting(part));
   }
-  // Two for the reader alone, among the stranger's for someone else.
-  batches.push([draft(k, 'stranger', {}, ['stranger', 'reader']), draft(k, 'stranger', {}, ['stranger', 'other']), draft(k, 'stranger', {}, ['stranger', 'reader'])]);
+  // Two for the reader alone, among the stranger's for someone else, and a resend (a duplicate: no row) between them.
+  batches.push([draft(k, 'stranger', {}, ['stranger', 'reader']), batches[5]![0]!, draft(k, 'stranger', {}, ['stranger', 'other']), draft(k, 'stranger', {}, ['stranger', 'reader'])]);
   return { drafts: batches, expected: { unread: 6, mentioned: true } };
 }
