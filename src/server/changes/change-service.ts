@@ -63,8 +63,10 @@ export interface ChangeServiceDeps {
    * Checks a user's edit of `messageId` as a send is checked (a mute, the word list, the site's
    * before-send hook) and returns the edit to store (masked or rewritten, perhaps); throws MUTED
    * or MESSAGE_REJECTED (not for a retry of the edit committed: `changeId`, committed-retry.ts).
+   * `storable` throws the error the commit would answer for the message as it is now (not the
+   * sender's, recalled, gone …): run before the site is asked, so it never hears of such an edit.
    */
-  screenEdit?(actor: string, key: ConversationKey, messageId: string, edit: EditChange, changeId: string): Promise<EditChange>;
+  screenEdit?(actor: string, key: ConversationKey, messageId: string, edit: EditChange, changeId: string, storable: () => Promise<void>): Promise<EditChange>;
 }
 
 /**
@@ -129,11 +131,18 @@ export class ChangeService {
       // Someone who blocked you hears nothing from you, changes included (your own view may still change).
       if (type === 'p2p' && req.change.kind !== 'hide' && (await store.isBlocked(target, req.actor))) throw new ChatError('BLOCKED');
     }
+    const group = type === 'group';
     if (!opts.admin && req.change.kind === 'edit' && this.#d.screenEdit) {
-      const change = await this.#d.screenEdit(req.actor, key, req.messageId, req.change, req.changeId);
+      const edit = req.change;
+      // The commit's own checks, on the message as it is now (the commit checks it again as it is then).
+      const storable = async () => {
+        const found = await store.findMessage(key, req.messageId);
+        if (!found || found.message.seq <= floor) throw new ChatError('MESSAGE_UNKNOWN');
+        applyChange(edit, found.message as StoredMessage, found.visibleTo, 0, { userId: req.actor, admin: false, group, groupManager: false, now }, this.policy);
+      };
+      const change = await this.#d.screenEdit(req.actor, key, req.messageId, edit, req.changeId, storable);
       if (change !== req.change) req = { ...req, change };
     }
-    const group = type === 'group';
     // Under `pin: admins`, a group's owner and admins pin too: their role as the store reads it in
     // the change's commit, so an admin demoted meanwhile (on another node too) pins nothing.
     const byRole = group && req.change.kind === 'pin' && this.policy.pin === 'admins' && !opts.admin;

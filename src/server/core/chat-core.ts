@@ -192,7 +192,7 @@ export class ChatCore {
       mentioned: (key, edited, mention) => this.#notifyEditMention(key, edited, mention),
       notify: (users, frame) => this.notify(users, frame),
       previewSigned: (preview, text) => this.linkPreviews?.verify(preview, text) === true,
-      screenEdit: async (actor, key, messageId, edit, changeId) => {
+      screenEdit: async (actor, key, messageId, edit, changeId, storable) => {
         await this.moderation.checkSend(actor, key);
         const text = await this.wordList.filter(edit.text);
         const screened = text === edit.text ? edit : { ...edit, text };
@@ -200,7 +200,7 @@ export class ChatCore {
         // The site sees every new text a user publishes: an edit's, as its message (SPEC §11).
         const elem: TextElem = { type: 'text', text, ...(screened.preview && { preview: screened.preview }) };
         const draft: HookDraft & { message: { id: string; sender: string } } = { key, message: { id: messageId, sender: actor, elem } };
-        await hookCheck(deps.beforeSend, deps.store, draft, deps.clock(), { sender: actor, clientMsgId: changeId }, messageId);
+        await hookCheck(deps.beforeSend, deps.store, draft, deps.clock(), { sender: actor, clientMsgId: changeId }, messageId, storable);
         const after = draft.message.elem as TextElem; // an edit's rewrite is a text (BeforeSendHook)
         if (after === elem) return screened;
         // Rewritten: the site's text, with the preview it gave (none: the old one was for the old text).

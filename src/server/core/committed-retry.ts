@@ -15,13 +15,16 @@ export interface BeforeSendCheck {
  * committed while the hook was being asked does not stand either: not a failure on the sender's
  * device for a message or an edit everyone else sees. `id`: the sender and the clientMsgId.
  * One store read before the hook's round trip (a store that cannot answer leaves it to the hook),
- * and one more after a refusal.
+ * and one more after a refusal. `storable` (an edit's): throws what the commit would answer, so a
+ * first try the store would refuse is refused before the site hears of it.
  */
 export async function hookCheck(
   hook: BeforeSendCheck, store: Store, draft: HookDraft, now: number, id: { sender: string; clientMsgId: string }, edit?: string,
+  storable?: () => Promise<void>,
 ): Promise<void> {
   const committed = () => store.hasClientMsgId(id.sender, id.clientMsgId).catch(() => false);
   if (await committed()) return;
+  await storable?.();
   try {
     await hook.check(draft, now, edit);
   } catch (err) {

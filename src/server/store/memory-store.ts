@@ -18,6 +18,8 @@ interface StoredRow {
   visibleTo?: string[];
   /** The folded searchable text, kept with the message as the SQL stores keep their index. */
   search: string;
+  /** Its run for unread counts, as `messages.run_start` (sqlite-unread-count.ts): a seq. */
+  runStart: number;
 }
 
 interface Conversation {
@@ -30,7 +32,12 @@ interface Conversation {
   joined: Map<string, number>;
   /** Group members whose role is not `member`. */
   roles: Map<string, GroupRole>;
+  /** Seqs of the messages for one member (a group's `receiver`) that count as unread, by that member (`messages_targeted`). */
+  targeted: Map<string, number[]>;
 }
+
+/** A row's class for its run: '' when it counts for nobody in the walk (excluded, or for one or two members), else its sender. */
+const runClass = (r: Pick<StoredRow, 'message' | 'visibleTo'>) => (r.message.isExcludedFromUnreadCount || r.visibleTo ? '' : r.message.sender);
 
 /**
  * A store that keeps everything in memory and loses it on exit: for tests and the browser demo.
@@ -68,9 +75,21 @@ export function createMemoryStore(): Store {
     for (const [id, entry] of staged) idempotency.set(id, entry);
     return outcomes;
   };
+  /** Appends a row, its run going on from the row before when of one class. */
+  const pushRow = (c: Conversation, row: StoredRow) => {
+    const before = c.rows[c.rows.length - 1];
+    if (before && runClass(before) === runClass(row)) row.runStart = before.runStart;
+    c.rows.push(row);
+    const receiver = row.visibleTo?.[1];
+    if (receiver !== undefined && !row.message.isExcludedFromUnreadCount) {
+      const seqs = c.targeted.get(receiver) ?? [];
+      seqs.push(row.message.seq);
+      c.targeted.set(receiver, seqs);
+    }
+  };
   const conv = (key: string) => {
     let c = conversations.get(key);
-    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map(), roles: new Map() }));
+    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map(), roles: new Map(), targeted: new Map() }));
     return c;
   };
   const visible = (row: StoredRow, viewer: string) => !row.visibleTo || row.visibleTo.includes(viewer);
@@ -100,9 +119,9 @@ export function createMemoryStore(): Store {
     const c = conv(d.key);
     const message: Message = { ...clone(d.message), seq: c.lastSeq + 1 };
     c.lastSeq++;
-    const row: StoredRow = { message, search: searchTextOf(message) ?? '' };
+    const row: StoredRow = { message, search: searchTextOf(message) ?? '', runStart: message.seq };
     if (d.visibleTo) row.visibleTo = [...d.visibleTo];
-    c.rows.push(row);
+    pushRow(c, row);
     const parsed = parseKey(d.key);
     if (parsed.type === 'p2p') {
       for (const u of parsed.users) if (!c.members.has(u) && visible(row, u)) c.members.set(u, 0);
@@ -279,9 +298,9 @@ export function createMemoryStore(): Store {
       const seq = ++c.lastSeq;
       const message: Message = { ...clone(d.message), seq, elem: applied.elem };
       if (applied.mentions) message.groupAtUserList = [...applied.mentions];
-      const row: StoredRow = { message, search: '' };
+      const row: StoredRow = { message, search: '', runStart: seq };
       if (applied.visibleTo) row.visibleTo = [...applied.visibleTo];
-      c.rows.push(row);
+      pushRow(c, row);
       targetRow.message = { ...clone(applied.target), changeSeq: seq } as Message;
       targetRow.search = searchTextOf(targetRow.message) ?? '';
       idempotency.set(id, { key: d.key, message });
@@ -355,15 +374,31 @@ export function createMemoryStore(): Store {
       return next;
     },
     async unreadState(key, viewer, readSeq) {
+      // As sqlite-unread-count.ts: newest first, a row that does not count for the viewer skips its run.
+      const c = conversations.get(key);
       let unread = 0;
       let mentioned = false;
-      for (const r of conversations.get(key)?.rows.slice(readSeq) ?? []) {
-        const m = r.message;
-        if (m.sender === viewer || m.isExcludedFromUnreadCount || !visible(r, viewer) || hiddenFor(r, viewer)) continue;
-        unread = Math.min(unread + 1, UNREAD_COUNT_MAX);
-        if (m.groupAtUserList?.some((u) => u === viewer || u === '@all')) mentioned = true;
+      const mentions = (m: Message) => m.groupAtUserList?.some((u) => u === viewer || u === '@all') === true;
+      for (let seq = c?.lastSeq ?? 0; seq > readSeq && unread < UNREAD_COUNT_MAX; seq--) {
+        const r = c!.rows[seq - 1]!;
+        if (runClass(r) === '' || r.message.sender === viewer) seq = Math.max(r.runStart, readSeq + 1);
+        else if (!hiddenFor(r, viewer)) {
+          unread++;
+          if (mentions(r.message)) mentioned = true;
+        }
       }
-      return { unread, mentioned };
+      for (const seq of c?.targeted.get(viewer) ?? []) {
+        const r = c!.rows[seq - 1]!;
+        if (seq <= readSeq || r.message.sender === viewer || hiddenFor(r, viewer)) continue;
+        unread++;
+        if (mentions(r.message)) mentioned = true;
+      }
+      // A mention among the older unread rows still counts (as the SQL stores' mentions index).
+      if (!mentioned && unread >= UNREAD_COUNT_MAX) {
+        mentioned = (c?.rows.slice(readSeq) ?? []).some((r) => r.message.sender !== viewer && !r.message.isExcludedFromUnreadCount
+          && visible(r, viewer) && !hiddenFor(r, viewer) && mentions(r.message));
+      }
+      return { unread: Math.min(unread, UNREAD_COUNT_MAX), mentioned };
     },
     async lastMessage(key, viewer) {
       const rows = conversations.get(key)?.rows ?? [];

@@ -1,4 +1,5 @@
 import type { PoolClient, QueryResultRow } from 'pg';
+import { runStartOf } from './postgres-unread-runs.js';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { searchTextOf } from '../core/search-text.js';
 import { lockMark, rewriteWords } from './postgres-search.js';
@@ -47,8 +48,9 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     const message: Message = { ...d.message, seq, elem: applied.elem };
     if (applied.mentions) message.groupAtUserList = applied.mentions;
     await c.query(
-      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body)
-       VALUES ($1, $2, $3, $4, $5, $6, true, true, $7, $8)`,
+      // Excluded from unread counts: its run's class is '' (postgres-unread-count.ts).
+      `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, run_start)
+       VALUES ($1, $2, $3, $4, $5, $6, true, true, $7, $8, ${runStartOf('$1', '$2::bigint', "''")})`,
       [d.key, seq, message.id, message.sender, message.clientMsgId, applied.visibleTo ?? null, applied.mentions ?? null, JSON.stringify(message)],
     );
     const target: StoredMessage = { ...applied.target, changeSeq: seq };

@@ -5,6 +5,7 @@ import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
 import { arrayParam, type ArrayParam } from './postgres-arrays.js';
+import { withRuns } from './postgres-unread-runs.js';
 
 type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
 
@@ -36,8 +37,9 @@ const draftRows = (first: number) => {
 /** Inserts the rows of `source` (v's columns and their seq `s`) and the p2p memberships (users $joins, keys $joins+1). */
 const insertMessages = (source: string, joins: number, joinWhen = '') => `
   joined AS (INSERT INTO memberships (user_id, conv_key) SELECT * FROM unnest($${joins}::text[], $${joins + 1}::text[]) AS j ${joinWhen} ON CONFLICT DO NOTHING),
-  inserted AS (INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body)
-    SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, ${bodySql('s', 'tail')} FROM ${source})`;
+  ${withRuns(source)},
+  inserted AS (INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, run_start)
+    SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, ${bodySql('s', 'tail')}, run_start FROM runs)`;
 /** The stored body: the seq first, then the draft's other fields (`tail`, see draftColumns). */
 const bodySql = (seq: string, tail: string) => `'{"seq":' || ${seq} || ',' || ${tail}`;
 const bodyOf = (seq: number, tail: string) => `{"seq":${seq},${tail}`;

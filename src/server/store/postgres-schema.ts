@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { UNREAD_RUNS_MIGRATION } from './postgres-unread-runs.js';
 import type { Logger } from '../core/logger.js';
 import { indexExistingMessages, indexExistingWords, indexWordsApart, indexWordsByConversation } from './postgres-search.js';
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
@@ -359,6 +360,13 @@ CREATE TABLE search_marks (conv_key text COLLATE "C" PRIMARY KEY, seq bigint NOT
     version: 35,
     name: 'messages-by-sender',
     sql: 'CREATE INDEX messages_by_sender ON messages (sender, id);',
+  },
+  {
+    // Unread counts read a bounded number of rows (postgres-unread-count.ts): each row's run of
+    // rows that count, or not, alike; the rows for one member; the rows that mention someone.
+    version: 36,
+    name: 'unread-runs',
+    sql: UNREAD_RUNS_MIGRATION,
   },
 ];
 

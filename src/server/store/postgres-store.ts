@@ -1,10 +1,11 @@
 import type { CustomTypesConfig, Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg';
+import { UNREAD_STATE_SQL } from './postgres-unread-count.js';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { GroupCheck, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
-import { DEFAULT_HISTORY_VISIBILITY, UNREAD_COUNT_MAX, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupRecord, type GroupRole, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createPostgresBroadcasts } from './postgres-broadcasts.js';
 import { createPostgresChanges } from './postgres-changes.js';
 import { createPostgresWebhooks } from './postgres-webhooks.js';
@@ -470,13 +471,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       return r?.read_seq ?? 0;
     },
     async unreadState(key, viewer, readSeq) {
-      // Counted up to UNREAD_COUNT_MAX (the newest), as the other stores; a mention among any of them.
-      const unread = `FROM messages WHERE conv_key = $1 AND seq > $3 AND sender <> $2 AND NOT excl_unread AND ${visibleTo('$2')} AND ${notHiddenFor('$2')}`;
-      const r = await one<{ unread: number; mentioned: boolean }>(
-        `SELECT (SELECT count(*) FROM (SELECT 1 ${unread} ORDER BY seq DESC LIMIT ${UNREAD_COUNT_MAX}) AS newest)::int AS unread,
-           EXISTS (SELECT 1 ${unread} AND ($2 = ANY(mentions) OR '@all' = ANY(mentions))) AS mentioned`,
-        [key, viewer, readSeq],
-      );
+      // A bounded number of rows, exact up to UNREAD_COUNT_MAX (postgres-unread-count.ts).
+      // Named: prepared once per connection, not planned at each count.
+      const { rows: [r] } = await pool.query<{ unread: number; mentioned: boolean }>({ name: 'natter-unread-state', text: UNREAD_STATE_SQL, values: [key, viewer, readSeq] });
       return { unread: r!.unread, mentioned: r!.mentioned };
     },
     async lastMessage(key, viewer) {

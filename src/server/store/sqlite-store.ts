@@ -6,7 +6,7 @@ import { groupKey, parseKey } from '../core/conversation-key.js';
 import type { Logger } from '../core/logger.js';
 import type { GroupCheck, GroupRoleCheck, HeldReads, Store } from '../core/store.js';
 import { parseStored } from '../core/frame-budget.js';
-import { DEFAULT_HISTORY_VISIBILITY, UNREAD_COUNT_MAX, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
+import { DEFAULT_HISTORY_VISIBILITY, type ConversationState, type GroupChanges, type GroupRecord, type GroupRole, type HistoryVisibility, type MemberRecord, type UserRecord } from '../core/types.js';
 import { createSqliteBroadcasts } from './sqlite-broadcasts.js';
 import { createSqliteChanges } from './sqlite-changes.js';
 import { createSqliteWebhooks } from './sqlite-webhooks.js';
@@ -16,6 +16,7 @@ import { createSqlitePush } from './sqlite-push.js';
 import { FRIENDS_SCHEMA, createSqliteFriends } from './sqlite-friends.js';
 import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeGroupRoles, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
+import { createSqliteUnreadCount, upgradeUnreadRuns } from './sqlite-unread-count.js';
 import { commitOnThisThread, execOnThisThread, startSqliteWriter, type WriterStatement } from './sqlite-writer.js';
 import { createSqliteModeration } from './sqlite-moderation.js';
 import { createSqliteReports } from './sqlite-reports.js';
@@ -78,6 +79,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const kindsStarted = performance.now();
   const kinds = upgradeSearchKinds(db);
   if (kinds !== undefined && kinds > 0) options.logger?.info({ rows: kinds, ms: Math.round(performance.now() - kindsStarted) }, 'sqlite: existing pictures, files and links indexed for search by kind (one-off upgrade)');
+  const runsStarted = performance.now();
+  const runs = upgradeUnreadRuns(db);
+  if (runs !== undefined && runs > 0) options.logger?.info({ rows: runs, ms: Math.round(performance.now() - runsStarted) }, 'sqlite: existing messages given their unread runs (one-off upgrade)');
   // Rows the last process left above the search index's watermark (sqlite-search.ts).
   const leftPending = catchUpSearch(db);
   if (leftPending > 0) options.logger?.info({ rows: leftPending }, 'sqlite: messages left pending indexed for search');
@@ -166,20 +170,6 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       `UPDATE memberships SET read_seq = max(read_seq, min(?, (SELECT last_seq FROM conversations WHERE key = ?)))
        WHERE user_id = ? AND conv_key = ? RETURNING read_seq`,
     ).pluck(),
-    // The newest UNREAD_COUNT_MAX unread rows (the conversation's index backwards), then, when
-    // they hold no mention, the older ones' mentions column first: their bodies are read only
-    // where it names the viewer.
-    unread: db.prepare(
-      `SELECT count(*) AS unread, coalesce(max(mentioned), 0) AS mentioned, min(seq) AS oldest FROM (
-         SELECT seq, instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions, ',@all,') > 0 AS mentioned
-         FROM messages WHERE conv_key = :key AND seq > :read AND sender <> :viewer AND excl_unread = 0 AND ${VISIBLE} AND ${NOT_HIDDEN}
-         ORDER BY seq DESC LIMIT ${UNREAD_COUNT_MAX})`,
-    ),
-    olderMention: db.prepare(
-      `SELECT 1 FROM messages INDEXED BY messages_mentions WHERE conv_key = :key AND seq > :read AND seq < :below AND mentions IS NOT NULL
-       AND CASE WHEN instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions, ',@all,') > 0
-         THEN sender <> :viewer AND excl_unread = 0 AND ${VISIBLE} AND ${NOT_HIDDEN} END LIMIT 1`,
-    ).pluck(),
     lastMessage: db.prepare(
       `SELECT body FROM messages WHERE conv_key = :key AND excl_last = 0 AND ${VISIBLE} AND ${NOT_HIDDEN} ORDER BY seq DESC LIMIT 1`,
     ).pluck(),
@@ -194,6 +184,8 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
        AND sender <> :viewer AND ${VISIBLE} AND json_extract(body, '$.needReadReceipt') = 1 ORDER BY sender`,
     ).pluck(),
   };
+
+  const unreadCount = createSqliteUnreadCount(db);
 
   const toUser = (r: Row): UserRecord => {
     const u: UserRecord = { id: r['id'] as string, deleted: r['deleted'] === 1, createdAt: r['created_at'] as number };
@@ -538,10 +530,7 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
       return (q.markRead.get(seq, key, userId, key) as number | undefined) ?? 0;
     },
     async unreadState(key, viewer, readSeq) {
-      const r = q.unread.get({ key, viewer, read: readSeq }) as Row;
-      const unread = r['unread'] as number;
-      const mentioned = r['mentioned'] === 1 || (unread === UNREAD_COUNT_MAX && q.olderMention.get({ key, viewer, read: readSeq, below: r['oldest'] }) === 1);
-      return { unread, mentioned };
+      return unreadCount(key, viewer, readSeq);
     },
     async lastMessage(key, viewer) {
       const body = q.lastMessage.get({ key, viewer });

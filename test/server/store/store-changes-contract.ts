@@ -57,6 +57,33 @@ export function changesContract(store: () => Store): void {
     assert.equal((await s.findMessage(k, target.id))?.message.changeSeq, 2);
   });
 
+  it('counts unread exactly across runs of rows that do not count: the reader\'s own, excluded, for others, reactions, hidden for the reader', async () => {
+    const s = store();
+    await s.createGroup({ id: 'runs', name: 'R', createdAt: 1 }, ['r', 'a', 'b', 'c']);
+    const k = groupKey('runs');
+    const text = (t: string) => ({ elem: { type: 'text' as const, text: t } });
+    // Batch by batch, so a run goes on from one commit to the next.
+    const committed = async (...ds: ReturnType<typeof draft>[]) => (await s.commitMessages(ds)).map((o) => (o.status === 'committed' ? o.message : assert.fail()));
+    const [a1] = await committed(draft(k, 'a', text('a1')));
+    await committed(draft(k, 'r', text('own1')), draft(k, 'r', text('own2')));
+    await committed(draft(k, 'r', text('own3')), draft(k, 'b', { isExcludedFromUnreadCount: true, ...text('x1') }));
+    await committed(draft(k, 'b', text('for c'), ['b', 'c']), draft(k, 'c', text('for r'), ['c', 'r']), draft(k, 'b', { isExcludedFromUnreadCount: true, groupAtUserList: ['r'], ...text('x2') }));
+    const [b1, b2] = await committed(draft(k, 'b', text('b1')), draft(k, 'b', { groupAtUserList: ['r'], ...text('b2') }), draft(k, 'c', text('c1')));
+    await s.commitChange(changeDraft(k, 'c', a1!.id, { kind: 'reaction', emoji: '👍', on: true }));
+    await s.commitChange(changeDraft(k, 'a', a1!.id, { kind: 'reaction', emoji: '👍', on: true }));
+    await committed(draft(k, 'r', text('own4')));
+    // a1, for r, b1, b2, c1.
+    assert.deepEqual(await s.unreadState(k, 'r', 0), { unread: 5, mentioned: true });
+    assert.deepEqual(await s.unreadState(k, 'r', b2!.seq), { unread: 1, mentioned: false });
+    // For c: a1, own1–3, for c, b1, b2, own4 (not c's own c1 nor the one to r).
+    assert.deepEqual(await s.unreadState(k, 'c', 0), { unread: 8, mentioned: false });
+    await s.commitChange(changeDraft(k, 'r', b2!.id, { kind: 'hide' }));
+    await s.commitChange(changeDraft(k, 'r', b1!.id, { kind: 'hide' }));
+    assert.deepEqual(await s.unreadState(k, 'r', 0), { unread: 3, mentioned: false });
+    // For a: own1–4, b1, b2, c1.
+    assert.deepEqual(await s.unreadState(k, 'a', 0), { unread: 7, mentioned: false });
+  });
+
   it('returns the original event for a repeated changeId and a conflict for one reused in another conversation', async () => {
     const s = store();
     await s.createGroup({ id: 'ch2', name: 'C', createdAt: 1 }, ['a', 'b']);
