@@ -17,13 +17,15 @@
  * - `writer`: the store itself (its writer thread, `synchronous = FULL`), `--rate` drafts/s
  *   submitted in 1 ms ticks without waiting, as the batcher does; CPU of the writer thread (the
  *   busiest thread after the main one) and of the main thread (which makes the drafts too) per
- *   message, from /proc; the trees by turns.
+ *   message, from /proc; the trees by turns. Beside them the checkpointer thread's CPU and write
+ *   calls a message, how often the WAL restarted from its beginning and its most frames in use
+ *   (from the -wal and -shm headers, each tick): whether the WAL stays bounded.
  * - `latency`: the store behind `CommitBatcher`, as a send reaches it, `--rate` drafts/s in 1 ms
  *   ticks: each draft's time from its submit to its answer (p50, p99, max), the first second not
  *   counted; the trees by turns. What the writer's queue, commit, search moves and reply add to a
  *   send's ack, without sockets or the rest of a send.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -146,24 +148,63 @@ async function statements(): Promise<{ us: number[]; frames: number[] }> {
   return out;
 }
 
-/** CPU seconds of each thread of this process, by thread id. */
-function threads(): Map<number, number> {
+/** CPU seconds and write calls (`syscw`) of each thread of this process, by thread id. */
+function threads(): Map<number, { cpu: number; writes: number }> {
   const tick = 100;
-  const out = new Map<number, number>();
+  const out = new Map<number, { cpu: number; writes: number }>();
   for (const tid of readdirSync('/proc/self/task')) {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / tick);
+      const writes = Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/self/task/${tid}/io`, 'utf8'))![1]);
+      out.set(Number(tid), { cpu: (Number(fields[11]) + Number(fields[12])) / tick, writes });
     } catch {}
   }
   return out;
 }
 
-async function writer(tree: Tree): Promise<{ writer: number; main: number }> {
+/**
+ * The WAL's state from its two files' headers: the checkpoint sequence (the WAL header's, big-endian
+ * at byte 12: one more each time the WAL restarts from its beginning) and the frames in use
+ * (mxFrame of the wal-index header in the -shm file, native byte order at byte 16).
+ */
+function walState(file: string): { restarts: number; frames: number } | undefined {
+  const b = Buffer.alloc(32);
+  try {
+    const read = (path: string): void => {
+      const fd = openSync(path, 'r');
+      try {
+        readSync(fd, b, 0, 32, 0);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    read(`${file}-wal`);
+    const restarts = b.readUInt32BE(12);
+    read(`${file}-shm`);
+    return { restarts, frames: b.readUInt32LE(16) };
+  } catch {
+    return undefined;
+  }
+}
+
+interface WriterUse {
+  writer: number;
+  main: number;
+  /** The checkpointer thread (the other thread the store starts): CPU µs and write calls a message. */
+  checkpointer: number;
+  checkpointerWrites: number;
+  /** Times the WAL restarted from its beginning in the measured seconds, and its most frames in use. */
+  walRestarts: number;
+  walFrames: number;
+}
+
+async function writer(tree: Tree): Promise<WriterUse> {
   const { file, dir } = await freshFile(tree);
   const store = tree.createSqliteStore(file);
   const rate = Number(values.rate);
+  const threadsBefore = threads();
+  let wal = { restarts: 0, frames: 0, last: -1 };
   const run = async (seconds: number) => {
     const start = performance.now();
     let sent = 0;
@@ -176,6 +217,11 @@ async function writer(tree: Tree): Promise<{ writer: number; main: number }> {
           inFlight.push(store.commitMessages(Array.from({ length: due - sent }, () => draft(k++))));
           sent = due;
         }
+        const w = walState(file);
+        if (w) {
+          if (w.restarts !== wal.last) wal = { ...wal, restarts: wal.restarts + (wal.last >= 0 ? 1 : 0), last: w.restarts };
+          wal.frames = Math.max(wal.frames, w.frames);
+        }
         if (sent >= rate * seconds) {
           clearInterval(timer);
           done();
@@ -187,14 +233,21 @@ async function writer(tree: Tree): Promise<{ writer: number; main: number }> {
   };
   await run(1);
   const before = threads();
+  wal = { restarts: 0, frames: 0, last: wal.last };
   const sent = await run(Number(values.seconds));
   const after = threads();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  const use = [...after].map(([tid, s]) => [tid, s - (before.get(tid) ?? 0)] as const);
-  const main = use.find(([tid]) => tid === process.pid)![1];
-  const busiest = Math.max(...use.filter(([tid]) => tid !== process.pid).map(([, s]) => s));
-  return { writer: (busiest * 1e6) / sent, main: (main * 1e6) / sent };
+  const use = [...after].map(([tid, s]) => ({ tid, cpu: s.cpu - (before.get(tid)?.cpu ?? 0), writes: s.writes - (before.get(tid)?.writes ?? 0) }));
+  const main = use.find((u) => u.tid === process.pid)!.cpu;
+  // The store's two threads started with its first commit: the writer, then the checkpointer (the busier first).
+  const started = use.filter((u) => !threadsBefore.has(u.tid)).sort((a, b) => b.cpu - a.cpu);
+  const per = (x: number): number => (x * 1e6) / sent;
+  return {
+    writer: per(started[0]?.cpu ?? 0), main: per(main),
+    checkpointer: per(started[1]?.cpu ?? 0), checkpointerWrites: (started[1]?.writes ?? 0) / sent,
+    walRestarts: wal.restarts, walFrames: wal.frames,
+  };
 }
 
 /** Milliseconds from each draft's submit to its answer, through the tree's CommitBatcher, after the first second. */
@@ -246,18 +299,14 @@ if (values.only === undefined || values.only === 'statements') {
   trees.forEach((t, i) => console.log(`  ${t.path}: CPU µs/msg ${list(us[i]!)}; WAL frames/msg ${list(frames[i]!)}`));
 }
 if (values.only === undefined || values.only === 'writer') {
-  const w = trees.map(() => [] as number[]);
-  const m = trees.map(() => [] as number[]);
+  const runs = trees.map(() => [] as WriterUse[]);
   // Rounds alternate between the trees (A B A B …).
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [i, t] of trees.entries()) {
-      const x = await writer(t);
-      w[i]!.push(x.writer);
-      m[i]!.push(x.main);
-    }
-  }
+  for (let r = 0; r < ROUNDS; r++) for (const [i, t] of trees.entries()) runs[i]!.push(await writer(t));
   console.log(`writer (synchronous=FULL, ${values.rate} drafts/s for ${values.seconds} s a round, the trees by turns):`);
-  trees.forEach((t, i) => console.log(`  ${t.path}: writer thread CPU µs/msg ${list(w[i]!)}; main thread ${list(m[i]!)}`));
+  trees.forEach((t, i) => {
+    const of = (k: keyof WriterUse): string => list(runs[i]!.map((x) => x[k]));
+    console.log(`  ${t.path}: writer thread CPU µs/msg ${of('writer')}; main thread ${of('main')}; checkpointer thread ${of('checkpointer')}, its write calls/msg ${of('checkpointerWrites')}; WAL restarts ${of('walRestarts')}, most frames in the WAL ${of('walFrames')}`);
+  });
 }
 if (values.only === undefined || values.only === 'latency') {
   const runs = trees.map(() => [] as { p50: number; p99: number; max: number }[]);
