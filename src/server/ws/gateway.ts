@@ -412,13 +412,19 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
   };
 }
 
-/** An HTTP answer on a socket that asked to upgrade: the error body as JSON, then close. */
+/**
+ * An HTTP answer on a socket that asked to upgrade: the error body as JSON, then the connection
+ * closed, once the answer is written. Ending our side only is not enough: nobody reads a socket
+ * after its upgrade event, so the client's close would never be seen, and a client that never
+ * closes (a stranger's) held the connection for ever and kept the server's close() waiting.
+ */
 function refuseUpgrade(socket: Duplex, error: ChatError): void {
   const body = JSON.stringify(error.toJSON());
   const reason = ({ 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' } as Record<number, string>)[error.status] ?? 'Too Many Requests';
   socket.end(
     `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
 
