@@ -281,7 +281,7 @@ export class ChatSearch extends LitElement {
           <div part="result${i === this.active ? ' active' : ''}" role="option" id="r${i}" data-index=${i} aria-selected=${i === this.active ? 'true' : 'false'}>
             <span class="meta">
               <bdi part="result-sender">${r.message.sender === me ? t.you : r.message.senderProfile.name || r.message.sender}</bdi>
-              ${this.conversation ? nothing : html`<bdi part="result-conversation">${names.get(r.message.conversationId) || r.message.conversationId.slice(r.message.conversationId.indexOf(':') + 1)}</bdi>`}
+              ${this.conversation || r.message.conversationId === `p2p:${r.message.sender}` ? nothing : html`<bdi part="result-conversation">${names.get(r.message.conversationId) || r.message.conversationId.slice(r.message.conversationId.indexOf(':') + 1)}</bdi>`}
               <time part="result-time" datetime=${new Date(r.message.time).toISOString()}>${formatShortTime(r.message.time)}</time>
             </span>
             ${r.snippet.text ? html`<bdi part="snippet">${marked(r)}</bdi>` : nothing}${this.#media(r)}
