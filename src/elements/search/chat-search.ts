@@ -48,7 +48,7 @@ const DEBOUNCE_MS = 300;
  * @csspart results - The list of results (a listbox).
  * @csspart result - One result (an option); also `active` for the one the arrow keys reached.
  * @csspart result-sender - Who wrote the message.
- * @csspart result-conversation - Which conversation it is in (searching all).
+ * @csspart result-conversation - Which conversation it is in (searching all; not on a 1:1 peer's own message, whose sender names the chat).
  * @csspart result-time - When it was sent.
  * @csspart snippet - The text around the match (a file's name, a place's description; empty for a picture).
  * @csspart result-thumbnail - A picture's or video's thumbnail in its result (its `alt` says which).
