@@ -94,6 +94,8 @@ test('alice and bob reply, react, edit, recall and pin; a third page shows the s
     throw e;
   });
   assert.deepEqual(await state(bob.page), expected);
+  // Alice reads the quote of her own message as "You", as the pinned bar names one's own.
+  expected.bubbles = ['You Message recalled Sure, at 12:30?'];
   await until(async () => JSON.stringify(await state(alice.page)) === JSON.stringify(expected), 'alice’s final state').catch(async (e: unknown) => {
     console.log('alice shows', JSON.stringify(await state(alice.page)));
     throw e;

@@ -95,7 +95,9 @@ test('bob finds all of alice\'s pictures, in their chat and in a group, without 
   const thumbs = search.locator('[part~="result-thumbnail"]');
   await thumbs.nth(1).waitFor();
   assert.equal(await thumbs.count(), 2);
-  assert.deepEqual(await search.locator('[part~="result-conversation"]').allInnerTexts(), ['Trip', 'Alice']);
+  // The group's result names its group; the 1:1 one names alice once, as its sender (not "Alice  Alice").
+  assert.deepEqual(await search.locator('[part~="result-sender"]').allInnerTexts(), ['Alice', 'Alice']);
+  assert.deepEqual(await search.locator('[part~="result-conversation"]').allInnerTexts(), ['Trip']);
   assert.equal((await search.locator('[part~="status"]').innerText()).trim(), '2 found');
   // Each thumbnail loaded (the file's ticket fetched for it): a picture, not a broken image.
   for (let i = 0; i < 2; i++) await thumbs.nth(i).evaluate((img: HTMLImageElement) => img.decode());

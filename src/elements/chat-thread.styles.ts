@@ -193,7 +193,7 @@ export const styles = [
       font-weight: 600;
       color: #fff;
       /* Dark enough for white initials (4.5:1) at every hue, yellow included. */
-      background: hsl(var(--_hue, 240) 45% 32%);
+      background: oklch(0.5 0.1 var(--_hue, 265));
     }
 
     /* A sender's picture and name open their profile card: buttons that look like what they hold. */
@@ -240,9 +240,6 @@ export const styles = [
     [part~='sender'] {
       max-width: 100%;
       overflow-wrap: anywhere;
-    }
-
-    [part~='sender'] {
       margin: 0 0 2px;
       margin-inline-start: 0.75rem;
       font-size: 0.75rem;
@@ -276,10 +273,7 @@ export const styles = [
       border-start-end-radius: 4px;
     }
 
-    .sending [part~='bubble'] {
-      opacity: 0.7;
-    }
-
+    .sending [part~='bubble'],
     .waiting [part~='bubble'] {
       opacity: 0.7;
     }
@@ -321,14 +315,6 @@ export const styles = [
       color: var(--_muted);
     }
 
-    .meta:empty {
-      display: none;
-    }
-
-    [part~='status'].read {
-      color: var(--_accent);
-    }
-
     [part~='failure'] {
       display: flex;
       flex-wrap: wrap;
@@ -358,12 +344,14 @@ export const styles = [
       font-size: 0.8125rem;
     }
 
+    [part~='status'].read,
     [part~='resend-button'],
     [part~='edit-text-button'],
     [part~='copy-text-button'] {
       color: var(--_accent);
     }
 
+    .meta:empty,
     [part~='copy-text-button']:not([data-copied]) .copied,
     [part~='copy-text-button'][data-copied] .copy {
       display: none;

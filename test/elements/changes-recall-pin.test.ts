@@ -46,6 +46,21 @@ describe('recall, delete for me, pin', function () {
     expect(theirs.shadowRoot!.textContent).to.not.contain('from alice');
   });
 
+  it('a message after a recalled one of the same sender still shows who wrote it (name and picture), on both sides', async () => {
+    const { theirs, conv } = await threads();
+    const first = await pair.alice.send(conv, 'first of a run');
+    await pair.alice.send(conv, 'second of a run');
+    const row = () => [...theirs.shadowRoot!.querySelectorAll('[part~="message"][part~="other"]')].find((r) => r.textContent!.includes('second of a run'));
+    await waitUntil(() => row(), 'bob should see the run');
+    // Before the recall the second continues the first: no name of its own.
+    expect(row()!.querySelector('[part~="sender"]') === null, 'continued').to.equal(true);
+    await pair.alice.recall(conv, first.id!);
+    await waitUntil(() => recalledRows(theirs).length === 1, 'bob should see the recall');
+    await waitUntil(() => row()!.querySelector('[part~="sender"]'), 'the second message should name its sender again');
+    expect(row()!.querySelector('[part~="sender"]')!.textContent).to.equal('Alice');
+    expect(row()!.querySelector('[part~="avatar"]') !== null, 'with her picture').to.equal(true);
+  });
+
   it('a message read out as it arrived and recalled since leaves the live region: its text is nowhere in the thread', async () => {
     const { theirs, conv } = await threads();
     const sent = await pair.alice.send(conv, 'secret said aloud');

@@ -1,7 +1,7 @@
 // Reply (quote) from the thread's message menu and by keyboard, with the real server, client and
 // browser: the composer shows what is quoted (cancellable), the reply row shows the quote, a
 // recalled original turns the quote into "Message recalled", activating it jumps to the original.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
@@ -44,6 +44,10 @@ describe('reply', function () {
     expect(part(thread, 'reply-quote-sender')!.textContent).to.equal('Bob');
     expect(part(thread, 'reply-quote-excerpt')!.textContent).to.equal('lunch at noon?');
     expect(quote.closest('[part~="message"]')!.getAttribute('part')).to.contain('self');
+    // Bob reads the quote of his own message as "You", as the pinned bar names one's own.
+    const bobs = await fixture<ChatThread>(html`<chat-thread .client=${pair.bob} conversation=${`p2p:${pair.aliceId}`}></chat-thread>`);
+    await waitUntil(() => part(bobs, 'reply-quote-sender'), "bob's thread should show the quote");
+    expect(part(bobs, 'reply-quote-sender')!.textContent).to.equal('You');
   });
 
   it('replies by keyboard: R on a focused message quotes it, Escape cancels, × cancels', async () => {

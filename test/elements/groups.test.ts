@@ -131,6 +131,17 @@ describe('groups (SPEC §13)', function () {
           if (lang !== 'en') expect(mine, `${lang} ${event}`).not.to.match(/^You /);
         }
       }
+      // Joining (by oneself, or added by the site) and leaving are about the reader, done by no one else: "You joined", "You left".
+      for (const elem of [
+        { type: 'system', event: 'member-joined', text: 'x', operator: 'b', operatorName: 'Bob', targets: ['b'], targetNames: ['Bob'] },
+        { type: 'system', event: 'member-joined', text: 'x', targets: ['b'], targetNames: ['Bob'] },
+        { type: 'system', event: 'member-left', text: 'x', targets: ['b'], targetNames: ['Bob'] },
+      ] satisfies SystemElem[]) {
+        const mine = systemText(elem, 'b');
+        expect(mine, `${lang} ${elem.event}`).not.to.contain('Bob');
+        expect(systemText(elem, 'c'), `${lang} ${elem.event}`).to.contain('Bob');
+        if (lang !== 'en') expect(mine, `${lang} ${elem.event}`).not.to.match(/^You /);
+      }
     }
   });
 
@@ -147,6 +158,15 @@ describe('groups (SPEC §13)', function () {
     await waitUntil(() => !panel.open, 'the panel should close');
     await waitUntil(() => bob.$conversations.get().find((c) => c.id === id)?.left === true, 'the group should be marked left');
     expect(bob.messages(id).get().some((m) => m.elem.type === 'system' && m.elem.event === 'member-left')).to.equal(true);
+    // Bob reads his own leaving as "You left the group." (thread and list), carol reads his name.
+    const texts = (el: Element) => parts(el, 'system').map((s) => s.textContent!.trim());
+    const own = await fixture<ChatThread>(html`<chat-thread .client=${bob} conversation=${id}></chat-thread>`);
+    await waitUntil(() => texts(own).includes('You left the group.'), "bob's thread says You left");
+    expect(texts(own).join()).not.to.contain('Bob left');
+    const list = await fixture<ConversationList>(html`<conversation-list .client=${bob}></conversation-list>`);
+    await waitUntil(() => parts(list, 'item').some((r) => r.textContent!.includes('You left the group.')), "bob's list says You left");
+    const other = await fixture<ChatThread>(html`<chat-thread .client=${carol} conversation=${id}></chat-thread>`);
+    await waitUntil(() => texts(other).includes('Bob left the group.'), "carol's thread names bob");
   });
 
   it("names the id an invite of several is refused for, isolated, in the reader's language", async () => {

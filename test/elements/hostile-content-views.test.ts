@@ -250,10 +250,17 @@ describe('hostile content in rich messages and outside messages', () => {
   });
 
   it('renders every payload as inert, isolated text in search results: snippets and sender names', async () => {
-    for (const payload of CORPUS) {
-      const sender = await connect(uniqueUser('s'), payload.slice(0, 1000));
+    for (const [i, payload] of CORPUS.entries()) {
+      const id = uniqueUser('s');
+      const sender = await connect(id, payload.slice(0, 1000));
       await sender.send(`p2p:${viewerId}`, `qzxneedle ${payload}`);
       tally.messages++;
+      // Every other one answered: the viewer's own result names its conversation (the hostile name);
+      // the sender's names only the sender (their 1:1 chat is not named twice).
+      if (i % 2 === 1) {
+        await viewer.send(`p2p:${id}`, `qzxneedle ${payload}`);
+        tally.messages++;
+      }
     }
     const el = await fixture<ChatSearch>(html`<chat-search style="width: 320px; display: block" .client=${viewer}></chat-search>`);
     const baseline = census(el);
@@ -268,12 +275,17 @@ describe('hostile content in rich messages and outside messages', () => {
     expectInert(el, baseline);
     // A snippet is one message's text split around its marks: its controls may reorder that text
     // (as in the thread's bubble) but never the name, conversation or time beside it.
+    let named = 0;
     for (const r of parts(el, 'result')) {
-      for (const p of ['snippet', 'result-sender', 'result-conversation']) expect(r.querySelector(`[part~="${p}"]`)!.localName, p).to.equal('bdi');
+      const own = r.querySelector('[part~="result-sender"]')!.textContent === 'You';
+      named += own ? 1 : 0;
+      expect(r.querySelector('[part~="result-conversation"]') !== null, 'a conversation name on one\'s own results only').to.equal(own);
+      for (const p of ['snippet', 'result-sender', ...(own ? ['result-conversation'] : [])]) expect(r.querySelector(`[part~="${p}"]`)!.localName, p).to.equal('bdi');
       tally.bidiChecked++;
       expect(r.querySelector('[part~="snippet"]')!.textContent!.startsWith('qzxneedle ')).to.equal(true);
       expect(r.querySelector('[part~="match"]')!.textContent).to.equal('qzxneedle');
     }
+    expect(named, 'own results among the page').to.be.at.least(5);
     expect(el.scrollWidth, 'a payload widens the results').to.be.at.most(el.clientWidth + 1);
   });
 

@@ -97,7 +97,11 @@ describe('search in the elements', () => {
     await waitUntil(() => parts(search, 'result').length === 2, 'both');
     const senders = parts(search, 'result').map((r) => r.querySelector('[part~="result-sender"]')!.textContent);
     expect(senders).to.deep.equal(['You', 'Alice']);
-    expect(part(search, 'result')!.querySelector('[part~="result-conversation"]')).to.exist;
+    // One's own message says where it went ("You  Alice"); the peer's in their 1:1 chat names them once ("Alice", not "Alice  Alice").
+    const [mine, theirs] = parts(search, 'result');
+    expect(mine!.querySelector('[part~="result-conversation"]')!.textContent).to.equal('Alice');
+    expect(theirs!.textContent!.match(/Alice/g)).to.have.length(1);
+    expect(theirs!.querySelector('[part~="result-conversation"]') === null, 'no conversation name on the peer\'s own').to.equal(true);
     const opened = new Promise<SearchResultSelectEvent>((resolve) => list.addEventListener('search-result-select', resolve, { once: true }));
     parts(search, 'result')[1]!.click();
     const e = await opened;

@@ -181,6 +181,10 @@ describe('theming', function () {
       expect(styleOf(list, '[part~="item"][aria-selected="true"]', 'background-color')).to.equal('rgb(1, 2, 3)');
       expect(styleOf(list, '[part~="avatar"]', 'width')).to.equal('22px');
       expect(styleOf(thread, '[part~="avatar"]', 'width')).to.equal('22px');
+      // One person is one colour: Bob's initials sit on the same background in the list and the thread.
+      const bobInList = styleOf(list, '[part~="item"][aria-selected="true"] [part~="avatar"]', 'background-color');
+      expect(bobInList).to.match(/^(oklch|rgb)/);
+      expect(styleOf(thread, '[part~="other"] [part~="avatar"]', 'background-color')).to.equal(bobInList);
       expect(styleOf(thread, '[part~="message"][part~="other"]', 'margin-top')).to.equal('11px');
       expect(styleOf(thread, '[part~="self"] [part~="bubble"]', 'background-color')).to.equal('rgb(4, 5, 6)');
       expect(styleOf(thread, '[part~="self"] [part~="bubble"]', 'color')).to.equal('rgb(7, 8, 9)');

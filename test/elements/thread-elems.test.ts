@@ -83,6 +83,20 @@ describe('chat-thread elems', () => {
     expect(img.closest('[data-row]')!.getBoundingClientRect().height).to.be.closeTo(row, 0.5);
   });
 
+  it('gives an image and a video of unknown size (sent offline, unprobed) the full media box, not a few pixels', async () => {
+    const el = await showFromBob([
+      { type: 'image', url: picture(800, 600), width: 0, height: 0, size: 999, mime: 'image/svg+xml' },
+      { type: 'video', url: 'https://media.example/unprobed.mp4', size: 9000, duration: 3, mime: 'video/mp4' },
+    ]);
+    const img = part<HTMLImageElement>(el, 'image')!.getBoundingClientRect();
+    // The box's width (16rem), in the fallback's 4:3: the picture is not drawn 4 × 3 px.
+    expect(img.width).to.be.closeTo(256, 0.5);
+    expect(img.width / img.height).to.be.closeTo(4 / 3, 0.02);
+    const video = part<HTMLVideoElement>(el, 'video')!.getBoundingClientRect();
+    expect(video.width).to.be.closeTo(256, 0.5);
+    expect(video.width / video.height).to.be.closeTo(16 / 9, 0.02);
+  });
+
   it('shows the thumbnail of an image when there is one, never larger than the picture itself', async () => {
     const el = await showFromBob([
       { type: 'image', url: picture(120, 90), width: 120, height: 90, size: 999, mime: 'image/png', thumbnail: { url: picture(60, 45, 20), width: 60, height: 45 } },

@@ -252,7 +252,7 @@ export class GroupPanel extends LitElement {
           })
         : nothing}
       <p part="status" id="status" role="status" ?data-error=${this.failed}>${this.status}</p>
-      <h3 id="members-title">${t.membersTitle}</h3>
+      <h3 id="members-title">${t.pickMembers}</h3>
       ${this.#renderMembers(t, members, role, me)}
       <div class="buttons">
         ${this.confirming

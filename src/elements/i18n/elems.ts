@@ -24,6 +24,8 @@ export function systemText(elem: SystemElem, me?: string): string {
   const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
   // The reader did it: "You …", a sentence of its own (the verb agrees with "you" in most languages).
   const you = by !== undefined && elem.operator === me;
+  // The reader is the one it is about, by nobody else ("You joined the group.", "You left the group.").
+  const self = by === undefined && elem.targets?.length === 1 && elem.targets[0] === me;
   switch (elem.event) {
     case 'group-created':
       if (group === undefined) return elem.text;
@@ -49,9 +51,11 @@ export function systemText(elem: SystemElem, me?: string): string {
     case 'member-joined':
       if (names === undefined) return elem.text;
       if (you) return msg(str`You added ${names}.`, { id: 'system.member-joined.you' });
+      if (self) return msg('You joined the group.', { id: 'system.member-joined.self' });
       return by !== undefined ? msg(str`${by} added ${names}.`, { id: 'system.member-joined.by' }) : msg(str`${names} joined the group.`, { id: 'system.member-joined' });
     case 'member-left':
-      return names !== undefined ? msg(str`${names} left the group.`, { id: 'system.member-left' }) : elem.text;
+      if (names === undefined) return elem.text;
+      return self ? msg('You left the group.', { id: 'system.member-left.self' }) : msg(str`${names} left the group.`, { id: 'system.member-left' });
     case 'member-removed':
       if (names === undefined) return elem.text;
       if (you) return msg(str`You removed ${names}.`, { id: 'system.member-removed.you' });

@@ -21,7 +21,7 @@ const forward = overStrings(overStrings(uiStrings(), dialogButtons), {
   get group() { return msg('Group', { id: 'ui.group' }); },
   get noteLabel() { return msg('Add a note (optional)', { id: 'ui.noteLabel' }); },
   confirm: (n: number) => {
-    if (n <= 1) return msg('Forward', { id: 'ui.confirm.one' });
+    if (n <= 1) return forward.dialogTitle;
     const count = formatNumber(n);
     return msg(str`Forward to ${count}`, { id: 'ui.confirm.other' });
   },

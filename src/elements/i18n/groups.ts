@@ -4,6 +4,7 @@ import type { GroupRole } from '../../protocol/frames.js';
 import { errorText } from './errors.js';
 import { formatNumber, plural } from './localize.js';
 import { panelLabels } from './panel-labels.js';
+import { dialogButtons } from './dialog-buttons.js';
 
 /** Why a group action failed, for the refusals only group actions meet (the others as a send's). */
 const GROUP_ERRORS: Partial<Record<ErrorName, () => string>> = {
@@ -38,8 +39,8 @@ const groups = {
   get searchPeople() { return msg('Search people or type a user id', { id: 'groups.searchPeople' }); },
   get noPeople() { return msg('Nobody to add yet: type a user id.', { id: 'groups.noPeople' }); },
   get create() { return msg('Create', { id: 'groups.create' }); },
-  get cancel() { return msg('Cancel', { id: 'groups.cancel' }); },
-  get close() { return msg('Close', { id: 'groups.close' }); },
+  get cancel() { return dialogButtons.cancel; },
+  get close() { return dialogButtons.close; },
   get info() { return panelLabels.groupInfo; },
   get notice() { return msg('Notice', { id: 'groups.notice' }); },
   get noNotice() { return msg('No notice.', { id: 'groups.noNotice' }); },
@@ -47,7 +48,6 @@ const groups = {
   get save() { return msg('Save', { id: 'groups.save' }); },
   get invite() { return msg('Invite', { id: 'groups.invite' }); },
   get inviteLabel() { return msg('User ids to invite, separated by commas', { id: 'groups.inviteLabel' }); },
-  get membersTitle() { return msg('Members', { id: 'groups.membersTitle' }); },
   get showMore() { return msg('Show more members', { id: 'groups.showMore' }); },
   get makeAdmin() { return msg('Make admin', { id: 'groups.makeAdmin' }); },
   get removeAdmin() { return msg('Remove admin', { id: 'groups.removeAdmin' }); },

@@ -1,7 +1,8 @@
 import { msg, str } from '@lit/localize';
 import type { ErrorName } from '../../protocol/error-codes.js';
-import { groupErrorText } from './groups.js';
+import { groupErrorText, groupStrings } from './groups.js';
 import { panelLabels } from './panel-labels.js';
+import { dialogButtons } from './dialog-buttons.js';
 
 /** Labels of `<profile-card>`, in the active locale (every property is read when it is used). */
 const people = {
@@ -11,16 +12,16 @@ const people = {
   get unblock() { return msg('Unblock', { id: 'people.unblock' }); },
   get blocked() { return msg('Blocked: their messages no longer reach you.', { id: 'people.blocked' }); },
   get unblocked() { return msg('Unblocked.', { id: 'people.unblocked' }); },
-  get close() { return msg('Close', { id: 'people.close' }); },
+  get close() { return dialogButtons.close; },
   get contacts() { return msg('Contacts', { id: 'people.contacts' }); },
-  get search() { return msg('Search people or type a user id', { id: 'people.search' }); },
+  get search() { return groupStrings().searchPeople; },
   get people() { return msg('People', { id: 'people.people' }); },
   get noPeople() { return msg('Nobody yet: type a user id.', { id: 'people.noPeople' }); },
   get blockedTitle() { return msg('Blocked', { id: 'people.blockedTitle' }); },
   get noneBlocked() { return msg('You have blocked nobody.', { id: 'people.noneBlocked' }); },
   userId: (id: string) => msg(str`User id: ${id}`, { id: 'people.userId' }),
   chatWith: (name: string) => msg(str`Chat with ${name}`, { id: 'people.chatWith' }),
-  about: (action: string, name: string) => msg(str`${action}: ${name}`, { id: 'people.about' }),
+  about: (action: string, name: string) => groupStrings().about(action, name),
   get addFriend() { return msg('Add friend', { id: 'people.addFriend' }); },
   get removeFriend() { return msg('Remove friend', { id: 'people.removeFriend' }); },
   get accept() { return msg('Accept', { id: 'people.accept' }); },

@@ -67,10 +67,6 @@ export const styles = [
       font-size: 0.8125rem;
     }
 
-    [part~='filters'][hidden] {
-      display: none;
-    }
-
     [part~='filter'] {
       display: flex;
       flex-direction: column;
@@ -98,7 +94,9 @@ export const styles = [
       font-size: 0.8125rem;
     }
 
-    [part~='status']:empty {
+    [part~='filters'][hidden],
+    [part~='status']:empty,
+    [part~='results'][hidden] {
       display: none;
     }
 
@@ -108,10 +106,6 @@ export const styles = [
       display: flex;
       flex-direction: column;
       gap: 2px;
-    }
-
-    [part~='results'][hidden] {
-      display: none;
     }
 
     [part~='result'] {

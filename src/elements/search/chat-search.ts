@@ -48,7 +48,7 @@ const DEBOUNCE_MS = 300;
  * @csspart results - The list of results (a listbox).
  * @csspart result - One result (an option); also `active` for the one the arrow keys reached.
  * @csspart result-sender - Who wrote the message.
- * @csspart result-conversation - Which conversation it is in (searching all).
+ * @csspart result-conversation - Which conversation it is in (searching all; not on a 1:1 peer's own message, whose sender names the chat).
  * @csspart result-time - When it was sent.
  * @csspart snippet - The text around the match (a file's name, a place's description; empty for a picture).
  * @csspart result-thumbnail - A picture's or video's thumbnail in its result (its `alt` says which).
@@ -281,7 +281,7 @@ export class ChatSearch extends LitElement {
           <div part="result${i === this.active ? ' active' : ''}" role="option" id="r${i}" data-index=${i} aria-selected=${i === this.active ? 'true' : 'false'}>
             <span class="meta">
               <bdi part="result-sender">${r.message.sender === me ? t.you : r.message.senderProfile.name || r.message.sender}</bdi>
-              ${this.conversation ? nothing : html`<bdi part="result-conversation">${names.get(r.message.conversationId) || r.message.conversationId.slice(r.message.conversationId.indexOf(':') + 1)}</bdi>`}
+              ${this.conversation || r.message.conversationId === `p2p:${r.message.sender}` ? nothing : html`<bdi part="result-conversation">${names.get(r.message.conversationId) || r.message.conversationId.slice(r.message.conversationId.indexOf(':') + 1)}</bdi>`}
               <time part="result-time" datetime=${new Date(r.message.time).toISOString()}>${formatShortTime(r.message.time)}</time>
             </span>
             ${r.snippet.text ? html`<bdi part="snippet">${marked(r)}</bdi>` : nothing}${this.#media(r)}

@@ -67,7 +67,7 @@ export function renderElem(m: ChatMessage, ctx: ElemContext, expanded: boolean, 
  * for screen readers as the elem is described elsewhere.
  */
 function placeholder(elem: MediaElem): TemplateResult {
-  const box = elem.type === 'image' ? mediaBox(elem.width, elem.height, [4, 3]) : elem.type === 'video' ? mediaBox(elem.snapshot?.width, elem.snapshot?.height, [16, 9]) : undefined;
+  const box = elem.type === 'image' ? mediaBox(elem.width, elem.height, [640, 480]) : elem.type === 'video' ? mediaBox(elem.snapshot?.width, elem.snapshot?.height, [640, 360]) : undefined;
   return html`<span class="placeholder ${elem.type}" role="img" aria-busy="true" aria-label=${describeElemText(elem)}
     ><span style=${box ? box.style : nothing}></span
   ></span>`;

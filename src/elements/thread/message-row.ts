@@ -62,8 +62,10 @@ export function renderRow(ctx: RowContext, m: ChatMessage, prev: ChatMessage | u
     </div>`;
   }
   const self = m.isSelf;
+  // A run of one sender's messages goes on only from a message of theirs shown as one: not across a
+  // centred line (a notice, a recall), which would leave the next message with no name or picture.
   const continued =
-    !newDay && prev !== undefined && prev.sender === m.sender && prev.elem.type !== 'system' && time - (prev.time || time) < RUN_GAP_MS;
+    !newDay && prev !== undefined && prev.sender === m.sender && prev.elem.type !== 'system' && prev.elem.type !== 'recalled' && time - (prev.time || time) < RUN_GAP_MS;
   const name = m.senderProfile.name || m.sender;
   const side = self ? 'self' : 'other';
   const { t, actions } = ctx;

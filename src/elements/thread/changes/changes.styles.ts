@@ -32,11 +32,6 @@ export const threadChangesStyles = css`
     text-overflow: ellipsis;
   }
 
-  [part~='reply-quote'].recalled [part~='reply-quote-excerpt'],
-  [part~='reply-quote'][part~='recalled'] [part~='reply-quote-excerpt'] {
-    font-style: italic;
-  }
-
   [part~='reactions'] {
     display: flex;
     flex-wrap: wrap;
@@ -91,6 +86,7 @@ export const threadChangesStyles = css`
     text-decoration: underline;
   }
 
+  [part~='reply-quote'][part~='recalled'] [part~='reply-quote-excerpt'],
   [part~='edited'] {
     font-style: italic;
   }

@@ -5,6 +5,7 @@ import { isTransient } from '../../../protocol/error-codes.js';
 import { isResendable } from '../../../client/resendable.js';
 import { errorLine, textAtFault } from '../failure.js';
 import type { ChangeStrings } from '../../i18n/changes.js';
+import { listStrings } from '../../i18n/list.js';
 
 const SLOT = '\u0000';
 
@@ -47,7 +48,8 @@ export interface ChangeContext {
  */
 export function renderQuote(ctx: ChangeContext, q: ReplyTo | undefined): TemplateResult | typeof nothing {
   if (!q) return nothing;
-  const name = q.senderName || ctx.nameOf(q.sender);
+  // One's own message says "You", as the pinned bar, the list and search do.
+  const name = q.sender === ctx.me ? listStrings().you : q.senderName || ctx.nameOf(q.sender);
   const excerpt = q.recalled ? ctx.s.quoteRecalled : q.excerpt;
   return html`<button part="reply-quote${q.recalled ? ' recalled' : ''}" type="button" aria-label=${ctx.s.quoteOf(name, excerpt)} @click=${() => ctx.jumpTo(q.messageId)}>
     <span part="reply-quote-sender"><bdi>${name}</bdi></span>

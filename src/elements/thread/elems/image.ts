@@ -9,7 +9,7 @@ export function renderImage(elem: ImageElem, ctx: ElemContext): TemplateResult |
   const full = safeMediaUrl(ctx.fileUrl(elem.url));
   const preview = elem.thumbnail ? safeMediaUrl(ctx.fileUrl(elem.thumbnail.url)) ?? full : full;
   if (!full || !preview) return undefined;
-  const box = mediaBox(elem.width, elem.height, [4, 3]);
+  const box = mediaBox(elem.width, elem.height, [640, 480]);
   return html`<a part="image-link" class="media-link" href=${full} target="_blank" rel="noopener noreferrer" title=${ctx.t.openImage}
     ><img
       part="image"

@@ -20,7 +20,7 @@ export function renderVideo(elem: VideoElem, ctx: ElemContext): TemplateResult |
   const src = safeMediaUrl(ctx.fileUrl(elem.url));
   if (!src) return undefined;
   const poster = elem.snapshot ? safeMediaUrl(ctx.fileUrl(elem.snapshot.url)) : undefined;
-  const box = mediaBox(elem.snapshot?.width, elem.snapshot?.height, [16, 9]);
+  const box = mediaBox(elem.snapshot?.width, elem.snapshot?.height, [640, 360]);
   const duration = formatDuration(elem.duration);
   return html`<div class="video-player">
     <video
