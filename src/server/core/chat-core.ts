@@ -18,6 +18,7 @@ import type { Bus, BusEvent } from './bus.js';
 import { membersOf, sanctionsSubject, type ChangedFacts } from './facts.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { OrderedPublisher } from './ordered-publisher.js';
+import { RecentIds } from './recent-ids.js';
 import { ConnectionRegistry, type Connection } from './connection.js';
 import { keyOf, parseKey } from './conversation-key.js';
 import { blocklistParts } from './blocklist-frames.js';
@@ -735,31 +736,6 @@ class FrameAnswer implements SendEnd {
       return this.#settle.failed(this.#frame, e);
     }
     this.#settle.done();
-  }
-}
-
-/**
- * A set that remembers at least its last `capacity` entries (and at most twice that), in two
- * generations: when the newer one is full it becomes the older one and the oldest is dropped
- * whole. One `Set.add` per entry; deleting entries one by one (a ring, before that
- * `values().next()`) churned the hash table on every send.
- */
-class RecentIds {
-  #newer = new Set<string>();
-  #older = new Set<string>();
-  readonly #capacity: number;
-  constructor(capacity: number) {
-    this.#capacity = capacity;
-  }
-  has(id: string): boolean {
-    return this.#newer.has(id) || this.#older.has(id);
-  }
-  add(id: string): void {
-    if (this.#newer.size >= this.#capacity) {
-      this.#older = this.#newer;
-      this.#newer = new Set();
-    }
-    this.#newer.add(id);
   }
 }
 
