@@ -15,6 +15,8 @@ export type Schemas = ReadonlyMap<string, v.GenericSchema>;
  * A cheaper check a decoder's caller may put in front of the schemas, for a shape it sees by the
  * thousand: the frame, when the parsed JSON has that shape and the schema would accept it as it
  * is (its output is then the input), else undefined and the schema decides (errors included).
+ * It runs before the depth and width bounds are checked: it must read only a bounded part of what
+ * it is given, and accept only values within LIMITS' frame bounds.
  */
 export type FastPath<T> = (json: object) => T | undefined;
 
@@ -61,11 +63,13 @@ function decodeUnguarded<T>(schemas: Schemas, raw: string, fast: FastPath<T> | u
   if (!schema) {
     return { ok: false, error: new ChatError('BAD_FRAME', typeof type === 'string' ? `Unknown frame type ${JSON.stringify(type.slice(0, 64))}.` : 'A frame is an object with a string type.') };
   }
+  // Before the bounds' walk: what a fast path accepts is a fixed shape within them (a plain text
+  // send: two levels, six keys), and a fast path reads a bounded part of whatever it is given.
+  const known = fast?.(json as object);
+  if (known !== undefined) return { ok: true, frame: known };
   // Depth and width are bounded before the validator walks the frame (it recurses with the data).
   const tooBig = jsonBoundsError(json);
   if (tooBig !== undefined) return { ok: false, error: new ChatError('BAD_FRAME', tooBig) };
-  const known = fast?.(json as object);
-  if (known !== undefined) return { ok: true, frame: known };
   const result = v.safeParse(schema, json);
   if (result.success) return { ok: true, frame: result.output as T };
   const name = errorNameFor(result.issues);

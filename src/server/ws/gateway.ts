@@ -8,7 +8,7 @@ import {
   decodeClientFrame,
   LIMITS,
 } from '../../protocol/index.js';
-import { errorFrame, type ChatCore } from '../core/chat-core.js';
+import { errorFrame, type ChatCore, type FrameSettle } from '../core/chat-core.js';
 import type { Connection } from '../core/connection.js';
 import type { Logger } from '../core/logger.js';
 import { originAllowed, type OriginPolicyOptions } from '../origin-policy.js';
@@ -339,9 +339,20 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         ws.pause();
       }
       const frame = decoded.frame;
-      // handleFrame answers its own errors; should it throw or reject anyway, the frame still
-      // gets an answer (correlated like any refusal) and the connection goes on.
-      const failed = (err: unknown): void => {
+      try {
+        core.takeFrame(conn, frame, settle);
+      } catch (err) {
+        settle.failed(frame, err);
+      }
+    };
+    /**
+     * Told when a frame is answered. The core answers its own errors; should its handling throw or
+     * reject anyway, the frame still gets an answer (correlated like any refusal) and the
+     * connection goes on.
+     */
+    const settle: FrameSettle = {
+      done,
+      failed(frame, err) {
         done();
         try {
           options.logger.error({ err, conn: conn.id, ip, frame: frame.type }, 'frame handler failed');
@@ -349,14 +360,7 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
         } catch {
           // Nothing more can be told on this socket; it still reads its next frame.
         }
-      };
-      let handled: Promise<void>;
-      try {
-        handled = core.handleFrame(conn, frame);
-      } catch (err) {
-        handled = Promise.reject(err);
-      }
-      handled.then(done, failed);
+      },
     };
     ws.on('close', () => {
       // Frames not handled yet are dropped, not run for a connection already gone: none was

@@ -111,6 +111,48 @@ describe('the send pipeline (one object per send from its frame to its answer)',
     assert.ok(median <= 1.5, `${median.toFixed(2)} promises a send (turns: ${perSend.map((x) => x.toFixed(2)).join(', ')})`);
   });
 
+  it('through takeFrame (the gateway\'s way) a send makes no promise of its own, and is told done once, after its ack', async () => {
+    heldAt = Date.now();
+    await sendTurn(100); // warm, as above
+    let promises = 0;
+    const hook = createHook({ init: (_id, type) => void (type === 'PROMISE' && promises++) });
+    const perSend: number[] = [];
+    const acked = () => conns.reduce((sum, c) => sum + c.frames.filter((f) => f.type === 'message.ack').length, 0);
+    for (let turn = 0; turn < 5; turn++) {
+      for (const c of conns) c.frames.length = 0;
+      let done = 0;
+      const failed: unknown[] = [];
+      const early: number[] = [];
+      let allDone!: () => void;
+      const answered = new Promise<void>((r) => (allDone = r));
+      const settle = {
+        done(): void {
+          // Told after its answer went out: never more done than acks sent.
+          if (++done > acked()) early.push(done);
+          if (done === 200) allDone();
+        },
+        failed: (_frame: ClientFrame, err: unknown) => void failed.push(err),
+      };
+      promises = 0;
+      hook.enable();
+      try {
+        for (let i = 0; i < 200; i++) {
+          const u = i % users.length;
+          const conversationId: ConversationId = i % 2 === 0 ? 'group:pipes' : `p2p:${users[(u + 1) % users.length]!}`;
+          t.server.core.takeFrame(conns[u]!, { type: 'message.send', clientMsgId: `take${(n++).toString(36)}`, conversationId, elem: { type: 'text', text: `hello ${i}` } }, settle);
+        }
+        await answered;
+      } finally {
+        hook.disable();
+      }
+      assert.deepEqual([failed, early, done, acked()], [[], [], 200, 200]);
+      perSend.push(promises / 200);
+    }
+    // A commit batch's few promises, shared by its sends (handleFrame: one more a send, its own).
+    const median = [...perSend].sort((x, y) => x - y)[2]!;
+    assert.ok(median <= 0.5, `${median.toFixed(2)} promises a send (turns: ${perSend.map((x) => x.toFixed(2)).join(', ')})`);
+  });
+
   it('on SQLite, acks a commit\'s sends in the task that read the writer\'s reply, before what that task queued for after the poll phase', async () => {
     assert.equal(t.server.core.store.answersInCommitOrder, true);
     const seen: string[] = [];

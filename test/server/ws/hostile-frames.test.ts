@@ -216,14 +216,14 @@ describe('hostile frames (issue 15)', () => {
 
   it('answers a frame whose handler throws or rejects with an error for that request, and keeps the socket and the others', async () => {
     const core = t.server.core;
-    const original = core.handleFrame.bind(core);
-    // Fault injection: the real core, made to fail for frames the test marks.
-    core.handleFrame = ((conn, frame) => {
+    const original = core.takeFrame.bind(core);
+    // Fault injection: the real core (as the gateway calls it), made to fail for frames the test marks.
+    core.takeFrame = ((conn, frame, settle) => {
       if (frame.type === 'ping' && frame.reqId === 'throw') throw new Error('injected synchronous bug');
-      if (frame.type === 'ping' && frame.reqId === 'reject') return Promise.reject(new Error('injected asynchronous bug'));
-      if (frame.type === 'message.send' && frame.conversationId === 'p2p:carol') return Promise.reject(new TypeError('injected send bug'));
-      return original(conn, frame);
-    }) as typeof core.handleFrame;
+      if (frame.type === 'ping' && frame.reqId === 'reject') return void Promise.reject(new Error('injected asynchronous bug')).catch((err: unknown) => settle.failed(frame, err));
+      if (frame.type === 'message.send' && frame.conversationId === 'p2p:carol') return queueMicrotask(() => settle.failed(frame, new TypeError('injected send bug')));
+      return original(conn, frame, settle);
+    }) as typeof core.takeFrame;
     try {
       const alice = await t.login('alice');
       for (const reqId of ['throw', 'reject']) {
@@ -244,7 +244,7 @@ describe('hostile frames (issue 15)', () => {
       await alice.next('message.ack', (f) => f.clientMsgId === ok);
       alice.close();
     } finally {
-      core.handleFrame = original;
+      core.takeFrame = original;
     }
     await othersStillServed();
   });

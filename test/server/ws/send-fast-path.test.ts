@@ -35,6 +35,9 @@ test('a plain text send is taken by the fast path and decodes as the schema deco
     { ...plain, conversationId: 'p2p:bob.smith@x-1' },
     { elem: { text: '字👍é', type: 'text' }, conversationId: 'p2p:b', type: 'message.send', clientMsgId: 'a'.repeat(64) },
     { ...plain, elem: { type: 'text', text: '字'.repeat(Math.floor(LIMITS.textBytes / 3)) } },
+    // Past a third of the limit in UTF-16 units the bytes are counted: all of the limit, or 4-byte pairs.
+    { ...plain, elem: { type: 'text', text: 'a'.repeat(LIMITS.textBytes) } },
+    { ...plain, elem: { type: 'text', text: '👍'.repeat(LIMITS.textBytes / 4) } },
   ]) assert.equal(agree(JSON.stringify(frame)), 'fast', JSON.stringify(frame).slice(0, 100));
 });
 
@@ -61,6 +64,14 @@ test('a send with anything more, less or other than a plain text goes to the sch
   // Own keys JSON.parse makes from prototype names are never mistaken for the frame's.
   assert.equal(agree(JSON.stringify(plain).replace('"type":"message.send"', '"__proto__":{"x":1},"type":"message.send"')), 'schema');
   assert.equal(agree(JSON.stringify(plain).replace('"type":"text"', '"type":"text","__proto__":null')), 'schema');
+  // The fast path runs before the depth and width bounds: a frame past them is still refused by them.
+  const deep = (n: number): unknown => (n === 0 ? 1 : { d: deep(n - 1) });
+  for (const frame of [{ ...plain, x: deep(LIMITS.frameDepth + 2) }, { ...plain, elem: { type: 'text', text: 'x', d: deep(LIMITS.frameDepth + 2) } }, { ...plain, x: Array(LIMITS.frameArrayItems + 1).fill(0) }]) {
+    const raw = JSON.stringify(frame);
+    assert.equal(agree(raw), 'schema');
+    const decoded = decodeClientFrame(raw, plainTextSend);
+    assert.ok(!decoded.ok && decoded.error.name === 'BAD_FRAME' && /deeper|more than/.test(decoded.error.message), raw.slice(0, 100));
+  }
   // Too large is refused before anything is parsed, as without the fast path.
   const huge = JSON.stringify({ ...plain, elem: { type: 'text', text: 'a'.repeat(LIMITS.frameBytes) } });
   assert.equal(agree(huge), 'schema');
