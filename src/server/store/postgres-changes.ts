@@ -7,6 +7,7 @@ import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
 import { changePayload, outboxEvents } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
+import { mentionTargets } from './mention-targets.js';
 
 interface Deps {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -42,7 +43,8 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     const role = d.senderRole
       ? (await c.query<Row>('SELECT role FROM memberships WHERE conv_key = $1 AND user_id = $2 FOR SHARE', [d.key, d.message.sender])).rows[0]?.role
       : undefined;
-    const applied = d.apply(JSON.parse(row.body) as StoredMessage, row.visible_to ?? undefined, pins!.n as number, role ?? undefined);
+    const stored = JSON.parse(row.body) as StoredMessage;
+    const applied = d.apply(stored, row.visible_to ?? undefined, pins!.n as number, role ?? undefined);
     const { rows: [raised] } = await c.query<Row>('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = $1 RETURNING last_seq', [d.key]);
     const seq = Number(raised!.last_seq);
     const message: Message = { ...d.message, seq, elem: applied.elem };
@@ -60,6 +62,13 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     // word index's row is rewritten here. The watermark is locked until COMMIT (lockMark).
     await c.query('UPDATE messages SET body = $1, mentions = $2 WHERE conv_key = $3 AND id = $4',
       [JSON.stringify(target), target.groupAtUserList?.length ? target.groupAtUserList : null, d.key, d.targetId]);
+    // Its rows of the mentions table (postgres-unread-mentions.ts) follow the mentions column.
+    const was = mentionTargets(stored.sender, row.visible_to, stored.isExcludedFromUnreadCount === true, stored.groupAtUserList);
+    const now = mentionTargets(target.sender, row.visible_to, target.isExcludedFromUnreadCount === true, target.groupAtUserList);
+    if (JSON.stringify(was) !== JSON.stringify(now)) {
+      if (was) await c.query('DELETE FROM message_mentions WHERE conv_key = $1 AND who = ANY($2::text[]) AND seq = $3', [d.key, was, target.seq]);
+      if (now) await c.query('INSERT INTO message_mentions (conv_key, who, seq) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING', [d.key, now, target.seq]);
+    }
     if (target.seq <= await lockMark(c, d.key)) await rewriteWords(c, d.key, target.seq, d.targetId, searchTextOf(target));
     if (applied.pin === 'add') {
       await c.query('INSERT INTO pins (conv_key, message_id, seq, by_user, time) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',

@@ -6,6 +6,8 @@ import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/type
 import { insertOutbox } from './postgres-webhooks.js';
 import { arrayParam, type ArrayParam } from './postgres-arrays.js';
 import { withRuns } from './postgres-unread-runs.js';
+import { insertMentions } from './postgres-unread-mentions.js';
+import { mentionTargets } from './mention-targets.js';
 
 type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
 
@@ -34,8 +36,12 @@ const draftRows = (first: number) => {
   const arrays = types.map((t, i) => `$${first + i}::${t}[]`);
   return `unnest(${arrays.join(', ')}, string_to_array($${first + types.length}::text, chr(10))) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, ord)`;
 };
-/** Inserts the rows of `source` (v's columns and their seq `s`) and the p2p memberships (users $joins, keys $joins+1). */
-const insertMessages = (source: string, joins: number, joinWhen = '') => `
+/**
+ * Inserts the rows of `source` (v's columns and their seq `s`), the p2p memberships (users $joins,
+ * keys $joins+1) and the rows of the mentions table ($mentions, $mentions+1: mentionColumns).
+ */
+const insertMessages = (source: string, joins: number, mentions: number, joinWhen = '') => `
+  ${insertMentions(source, mentions)},
   joined AS (INSERT INTO memberships (user_id, conv_key) SELECT * FROM unnest($${joins}::text[], $${joins + 1}::text[]) AS j ${joinWhen} ON CONFLICT DO NOTHING),
   ${withRuns(source)},
   inserted AS (INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, run_start)
@@ -44,16 +50,16 @@ const insertMessages = (source: string, joins: number, joinWhen = '') => `
 const bodySql = (seq: string, tail: string) => `'{"seq":' || ${seq} || ',' || ${tail}`;
 const bodyOf = (seq: number, tail: string) => `{"seq":${seq},${tail}`;
 
-/** Step 3 of commitBatch: the memberships ($1, $2), the seqs ($3), then draftColumns. */
+/** Step 3 of commitBatch: the memberships ($1, $2), the seqs ($3), then draftColumns, then mentionColumns. */
 const INSERT = {
   name: 'natter-commit-insert',
   text: `WITH numbered AS (SELECT v.*, s FROM ${draftRows(4)} JOIN unnest($3::bigint[]) WITH ORDINALITY AS q(s, ord) USING (ord)),
-  ${insertMessages('numbered', 1)}
+  ${insertMessages('numbered', 1, 13)}
   SELECT 1`,
 };
 
 /**
- * A whole batch in one statement ($1 keys, $2 counts, $3–$4 memberships, then draftColumns),
+ * A whole batch in one statement ($1 keys, $2 counts, $3–$4 memberships, then draftColumns, then mentionColumns),
  * committed on its own (no BEGIN/COMMIT round trips): unless
  * one of the batch's (sender, clientMsgId) is stored already, it raises each conversation's
  * `last_seq` (locking it, in key order, as RAISE does), numbers the messages in batch order
@@ -66,7 +72,7 @@ const FRESH = {
   raised AS (${raise('WHERE NOT EXISTS (SELECT 1 FROM dup)')}),
   numbered AS (SELECT v.*, r.last_seq - n.n + row_number() OVER (PARTITION BY v.k ORDER BY v.ord) AS s
     FROM ${draftRows(5)} JOIN raised r ON r.key = v.k JOIN unnest($1::text[], $2::bigint[]) AS n(k, n) ON n.k = v.k),
-  ${insertMessages('numbered', 3, 'WHERE EXISTS (SELECT 1 FROM raised)')}
+  ${insertMessages('numbered', 3, 14, 'WHERE EXISTS (SELECT 1 FROM raised)')}
   SELECT key, last_seq FROM raised`,
 };
 
@@ -102,6 +108,21 @@ function draftColumns(fresh: MessageDraft[]): { columns: ArrayParam[]; tails: st
     arrayParam(exclUnread), arrayParam(exclLast), arrayParam(mentions, true), tails.join('\n'),
   ];
   return { columns, tails };
+}
+
+/**
+ * The drafts' rows of the mentions table (postgres-unread-mentions.ts): each one's draft, by its
+ * ordinal in the batch (1 first), and whom (mention-targets.ts). Empty for most batches.
+ */
+function mentionColumns(fresh: MessageDraft[]): [ArrayParam, ArrayParam] {
+  const ords: number[] = [];
+  const who: string[] = [];
+  fresh.forEach((d, i) => {
+    const m = d.message;
+    if (!m.groupAtUserList?.length) return;
+    for (const w of mentionTargets(m.sender, d.visibleTo, m.isExcludedFromUnreadCount === true, m.groupAtUserList) ?? []) ords.push(i + 1), who.push(w);
+  });
+  return [arrayParam(ords), arrayParam(who)];
 }
 
 /** A p2p commit gives every user who can see the message a membership (as SQLite does): [users, keys], sorted. */
@@ -155,7 +176,7 @@ export async function commitFresh(run: Run, drafts: MessageDraft[]): Promise<Com
   const counts = countsOf(drafts);
   const { columns, tails } = draftColumns(drafts);
   const keys = [...counts.keys()];
-  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [arrayParam(keys), arrayParam(keys.map((k) => counts.get(k)!)), ...p2pJoins(drafts), ...columns] });
+  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [arrayParam(keys), arrayParam(keys.map((k) => counts.get(k)!)), ...p2pJoins(drafts), ...columns, ...mentionColumns(drafts)] });
   if (raised.length === 0) return undefined;
   const { committed, bodies } = numbered(drafts, counts, raised, tails);
   return committed.map((message, i) => ({ status: 'committed', message, json: bodies[i]! }));
@@ -208,7 +229,7 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[]): P
     const { columns, tails } = draftColumns(fresh);
     const done = numbered(fresh, counts, raised, tails);
     ({ committed, bodies } = done);
-    await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns] });
+    await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns, ...mentionColumns(fresh)] });
 
     // Webhook events in the same transaction, while the conversations are still locked.
     const hooks: OutboxEvent[] = [];
