@@ -1,5 +1,4 @@
 import type { PoolClient, QueryResultRow } from 'pg';
-import { runStartOf } from './postgres-unread-runs.js';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { searchTextOf } from '../core/search-text.js';
 import { lockMark, rewriteWords } from './postgres-search.js';
@@ -45,15 +44,20 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
       : undefined;
     const stored = JSON.parse(row.body) as StoredMessage;
     const applied = d.apply(stored, row.visible_to ?? undefined, pins!.n as number, role ?? undefined);
-    const { rows: [raised] } = await c.query<Row>('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = $1 RETURNING last_seq', [d.key]);
+    // The event is a row of class '' (excluded from unread counts): its run goes on from the last
+    // row's when that is of class '' too (postgres-unread-runs.ts).
+    const { rows: [raised] } = await c.query<Row>(
+      `UPDATE conversations SET last_seq = last_seq + 1, last_cls = '',
+         last_run = CASE WHEN last_cls = '' AND last_run IS NOT NULL THEN last_run ELSE last_seq + 1 END
+       WHERE key = $1 RETURNING last_seq, last_run`, [d.key]);
     const seq = Number(raised!.last_seq);
     const message: Message = { ...d.message, seq, elem: applied.elem };
     if (applied.mentions) message.groupAtUserList = applied.mentions;
     await c.query(
       // Excluded from unread counts: its run's class is '' (postgres-unread-count.ts).
       `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, run_start)
-       VALUES ($1, $2, $3, $4, $5, $6, true, true, $7, $8, ${runStartOf('$1', '$2::bigint', "''")})`,
-      [d.key, seq, message.id, message.sender, message.clientMsgId, applied.visibleTo ?? null, applied.mentions ?? null, JSON.stringify(message)],
+       VALUES ($1, $2, $3, $4, $5, $6, true, true, $7, $8, $9)`,
+      [d.key, seq, message.id, message.sender, message.clientMsgId, applied.visibleTo ?? null, applied.mentions ?? null, JSON.stringify(message), Number(raised!.last_run)],
     );
     const target: StoredMessage = { ...applied.target, changeSeq: seq };
     // The mentions column follows the body: an edit may add some, a recall drops them all; so

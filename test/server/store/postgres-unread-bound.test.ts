@@ -41,11 +41,20 @@ describe('PostgreSQL unread count: 100,000 rows that do not count read in a boun
     const fresh = await rowsRead();
     assert.ok(fresh <= UNREAD_ROWS_BOUND, `read ${fresh} rows`);
 
-    // A schema made before migration 36: its column and indexes gone, the next start fills every row's run.
-    await pool.query('DROP INDEX messages_targeted; DROP TABLE message_mentions; ALTER TABLE messages DROP COLUMN run_start; DELETE FROM natter_migrations WHERE version IN (36, 37)');
+    // A schema made before migration 36: its column and indexes gone, the next start fills every
+    // row's run (window functions over the whole table): the same runs as the commits gave them
+    // from the conversation's row, batch after batch (a duplicate among them: commitBatch's path).
+    const runs = async () => (await pool!.query('SELECT seq, run_start FROM messages WHERE conv_key = $1 ORDER BY seq', [k])).rows;
+    const conversation = async () => (await pool!.query('SELECT last_seq, last_cls, last_run FROM conversations WHERE key = $1', [k])).rows;
+    const written = await runs();
+    const kept = await conversation();
+    await pool.query(`DROP INDEX messages_targeted; DROP TABLE message_mentions; ALTER TABLE messages DROP COLUMN run_start;
+      ALTER TABLE conversations DROP COLUMN last_cls, DROP COLUMN last_run, DROP COLUMN prev_cls, DROP COLUMN prev_run; DELETE FROM natter_migrations WHERE version IN (36, 37)`);
     store = await createPostgresStore({ connectionString: schema.url });
     assert.deepEqual(await store.unreadState(k, 'reader', 0), expected);
     await store.close();
+    assert.deepEqual(await runs(), written);
+    assert.deepEqual(await conversation(), kept);
     assert.equal(await rowsRead(), fresh);
   });
 
@@ -84,7 +93,8 @@ describe('PostgreSQL unread count: 100,000 rows that do not count read in a boun
       const rows = async () => (await db.query('SELECT conv_key, who, seq FROM message_mentions ORDER BY conv_key, who, seq')).rows;
       const written = await rows();
       assert.equal(written.length, 2 * 100_000 + 2);
-      await db.query('DROP TABLE message_mentions; CREATE INDEX messages_mentions ON messages (conv_key, seq) WHERE mentions IS NOT NULL; DELETE FROM natter_migrations WHERE version = 37');
+      await db.query(`DROP TABLE message_mentions; CREATE INDEX messages_mentions ON messages (conv_key, seq) WHERE mentions IS NOT NULL;
+        ALTER TABLE conversations DROP COLUMN last_cls, DROP COLUMN last_run, DROP COLUMN prev_cls, DROP COLUMN prev_run; DELETE FROM natter_migrations WHERE version = 37`);
       store = await createPostgresStore({ connectionString: mentions.url });
       for (const viewer of ['reader', 'friend1'] as const) assert.deepEqual(await store.unreadState(k, viewer, 0), expected[viewer], viewer);
       await store.close();
