@@ -42,6 +42,8 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '40000' },
     rate: { type: 'string', default: '16000' },
     seconds: { type: 'string', default: '4' },
+    /** Of the group sends, the share that @mention two other members (0 to 1; default 0). */
+    mentions: { type: 'string', default: '0' },
     /** One measure only: statements, writer or latency (default: all three). */
     only: { type: 'string' },
   },
@@ -49,6 +51,7 @@ const { values } = parseArgs({
 const ROUNDS = Number(values.rounds);
 const BATCH = Number(values.batch);
 const MESSAGES = Number(values.messages);
+const MENTIONS = Number(values.mentions);
 /** Batches of each round not counted (JIT, caches, the search index's first move). */
 const WARMUP = Math.ceil(3000 / BATCH);
 
@@ -86,7 +89,9 @@ function draft(k: number): MessageDraft {
   if (k % 2 === 0) {
     const room = Math.floor(u / GROUP);
     const key = `group:room${room}`;
-    return { key, type: 'group', message: { id: newMessageId(), conversationId: key, seq: 0, clientMsgId: clientMsgId(), sender, senderProfile: {}, time, elem: { type: 'text', text } } } as MessageDraft;
+    // Every (1 / MENTIONS)-th group send names two others of its room (k / 2: the group sends' count).
+    const mentions = MENTIONS > 0 && (k / 2) % Math.round(1 / MENTIONS) === 0 ? { groupAtUserList: [`u${room * GROUP + ((u + 1) % GROUP)}`, `u${room * GROUP + ((u + 3) % GROUP)}`] } : {};
+    return { key, type: 'group', message: { id: newMessageId(), conversationId: key, seq: 0, clientMsgId: clientMsgId(), sender, senderProfile: {}, time, elem: { type: 'text', text }, ...mentions } } as MessageDraft;
   }
   const peer = `u${u ^ 1}`;
   const key = `p2p:${[sender, peer].sort().join('|')}`;

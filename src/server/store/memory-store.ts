@@ -1,4 +1,4 @@
-import { ChatError, type Message } from '../../protocol/index.js';
+import { AT_ALL, ChatError, type Message } from '../../protocol/index.js';
 import { matchesKind, matchesTerms } from '../../protocol/search.js';
 import { passesSearchFilter, searchTextOf } from '../core/search-text.js';
 import { groupKey, parseKey } from '../core/conversation-key.js';
@@ -12,6 +12,7 @@ import { createMemoryReports } from './memory-reports.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
 import { createMemoryPush } from './memory-push.js';
 import { createMemoryFriends } from './memory-friends.js';
+import { mentionTargets } from './mention-targets.js';
 
 interface StoredRow {
   message: Message;
@@ -34,10 +35,31 @@ interface Conversation {
   roles: Map<string, GroupRole>;
   /** Seqs of the messages for one member (a group's `receiver`) that count as unread, by that member (`messages_targeted`). */
   targeted: Map<string, number[]>;
+  /** Seqs of the rows that mention each user (or '@all') and count for them, ascending (`message_mentions`, mention-targets.ts). */
+  mentions: Map<string, number[]>;
 }
 
 /** A row's class for its run: '' when it counts for nobody in the walk (excluded, or for one or two members), else its sender. */
 const runClass = (r: Pick<StoredRow, 'message' | 'visibleTo'>) => (r.message.isExcludedFromUnreadCount || r.visibleTo ? '' : r.message.sender);
+
+/** Whom a row's @mentions count for (mention-targets.ts). */
+const mentionsOf = (r: StoredRow) => mentionTargets(r.message.sender, r.visibleTo, r.message.isExcludedFromUnreadCount === true, r.message.groupAtUserList);
+
+/** Moves row `seq`'s entries in `c.mentions` from `was` to `now` (an edit's; a new row's from null). */
+function setMentions(c: Conversation, seq: number, was: string[] | null, now: string[] | null): void {
+  for (const w of was ?? []) {
+    const seqs = c.mentions.get(w);
+    const i = seqs ? seqs.indexOf(seq) : -1;
+    if (i >= 0) seqs!.splice(i, 1);
+  }
+  for (const w of now ?? []) {
+    const seqs = c.mentions.get(w) ?? [];
+    let i = seqs.length;
+    while (i > 0 && seqs[i - 1]! > seq) i--;
+    if (seqs[i - 1] !== seq) seqs.splice(i, 0, seq);
+    c.mentions.set(w, seqs);
+  }
+}
 
 /**
  * A store that keeps everything in memory and loses it on exit: for tests and the browser demo.
@@ -86,10 +108,11 @@ export function createMemoryStore(): Store {
       seqs.push(row.message.seq);
       c.targeted.set(receiver, seqs);
     }
+    setMentions(c, row.message.seq, null, mentionsOf(row));
   };
   const conv = (key: string) => {
     let c = conversations.get(key);
-    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map(), roles: new Map(), targeted: new Map() }));
+    if (!c) conversations.set(key, (c = { lastSeq: 0, rows: [], members: new Map(), joined: new Map(), roles: new Map(), targeted: new Map(), mentions: new Map() }));
     return c;
   };
   const visible = (row: StoredRow, viewer: string) => !row.visibleTo || row.visibleTo.includes(viewer);
@@ -301,7 +324,9 @@ export function createMemoryStore(): Store {
       const row: StoredRow = { message, search: '', runStart: seq };
       if (applied.visibleTo) row.visibleTo = [...applied.visibleTo];
       pushRow(c, row);
+      const mentionedBefore = mentionsOf(targetRow);
       targetRow.message = { ...clone(applied.target), changeSeq: seq } as Message;
+      setMentions(c, targetRow.message.seq, mentionedBefore, mentionsOf(targetRow));
       targetRow.search = searchTextOf(targetRow.message) ?? '';
       idempotency.set(id, { key: d.key, message });
       if (d.webhooks?.endpoints.length) {
@@ -393,10 +418,17 @@ export function createMemoryStore(): Store {
         unread++;
         if (mentions(r.message)) mentioned = true;
       }
-      // A mention among the older unread rows still counts (as the SQL stores' mentions index).
+      // A mention among the older unread rows still counts: the rows that mention the viewer or
+      // '@all' (c.mentions), newest first; only the viewer's own '@all' and what they deleted for
+      // themselves are passed over.
       if (!mentioned && unread >= UNREAD_COUNT_MAX) {
-        mentioned = (c?.rows.slice(readSeq) ?? []).some((r) => r.message.sender !== viewer && !r.message.isExcludedFromUnreadCount
-          && visible(r, viewer) && !hiddenFor(r, viewer) && mentions(r.message));
+        for (const who of [viewer, AT_ALL]) {
+          const seqs = c?.mentions.get(who) ?? [];
+          for (let i = seqs.length - 1; i >= 0 && seqs[i]! > readSeq && !mentioned; i--) {
+            const r = c!.rows[seqs[i]! - 1]!;
+            mentioned = r.message.sender !== viewer && !hiddenFor(r, viewer);
+          }
+        }
       }
       return { unread: Math.min(unread, UNREAD_COUNT_MAX), mentioned };
     },

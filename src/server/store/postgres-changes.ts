@@ -1,5 +1,4 @@
 import type { PoolClient, QueryResultRow } from 'pg';
-import { runStartOf } from './postgres-unread-runs.js';
 import { ChatError, type Message } from '../../protocol/index.js';
 import { searchTextOf } from '../core/search-text.js';
 import { lockMark, rewriteWords } from './postgres-search.js';
@@ -7,6 +6,7 @@ import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
 import { changePayload, outboxEvents } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
+import { mentionTargets } from './mention-targets.js';
 
 interface Deps {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -42,16 +42,22 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     const role = d.senderRole
       ? (await c.query<Row>('SELECT role FROM memberships WHERE conv_key = $1 AND user_id = $2 FOR SHARE', [d.key, d.message.sender])).rows[0]?.role
       : undefined;
-    const applied = d.apply(JSON.parse(row.body) as StoredMessage, row.visible_to ?? undefined, pins!.n as number, role ?? undefined);
-    const { rows: [raised] } = await c.query<Row>('UPDATE conversations SET last_seq = last_seq + 1 WHERE key = $1 RETURNING last_seq', [d.key]);
+    const stored = JSON.parse(row.body) as StoredMessage;
+    const applied = d.apply(stored, row.visible_to ?? undefined, pins!.n as number, role ?? undefined);
+    // The event is a row of class '' (excluded from unread counts): its run goes on from the last
+    // row's when that is of class '' too (postgres-unread-runs.ts).
+    const { rows: [raised] } = await c.query<Row>(
+      `UPDATE conversations SET last_seq = last_seq + 1, last_cls = '',
+         last_run = CASE WHEN last_cls = '' AND last_run IS NOT NULL THEN last_run ELSE last_seq + 1 END
+       WHERE key = $1 RETURNING last_seq, last_run`, [d.key]);
     const seq = Number(raised!.last_seq);
     const message: Message = { ...d.message, seq, elem: applied.elem };
     if (applied.mentions) message.groupAtUserList = applied.mentions;
     await c.query(
       // Excluded from unread counts: its run's class is '' (postgres-unread-count.ts).
       `INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, run_start)
-       VALUES ($1, $2, $3, $4, $5, $6, true, true, $7, $8, ${runStartOf('$1', '$2::bigint', "''")})`,
-      [d.key, seq, message.id, message.sender, message.clientMsgId, applied.visibleTo ?? null, applied.mentions ?? null, JSON.stringify(message)],
+       VALUES ($1, $2, $3, $4, $5, $6, true, true, $7, $8, $9)`,
+      [d.key, seq, message.id, message.sender, message.clientMsgId, applied.visibleTo ?? null, applied.mentions ?? null, JSON.stringify(message), Number(raised!.last_run)],
     );
     const target: StoredMessage = { ...applied.target, changeSeq: seq };
     // The mentions column follows the body: an edit may add some, a recall drops them all; so
@@ -60,6 +66,13 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     // word index's row is rewritten here. The watermark is locked until COMMIT (lockMark).
     await c.query('UPDATE messages SET body = $1, mentions = $2 WHERE conv_key = $3 AND id = $4',
       [JSON.stringify(target), target.groupAtUserList?.length ? target.groupAtUserList : null, d.key, d.targetId]);
+    // Its rows of the mentions table (postgres-unread-mentions.ts) follow the mentions column.
+    const was = mentionTargets(stored.sender, row.visible_to, stored.isExcludedFromUnreadCount === true, stored.groupAtUserList);
+    const now = mentionTargets(target.sender, row.visible_to, target.isExcludedFromUnreadCount === true, target.groupAtUserList);
+    if (JSON.stringify(was) !== JSON.stringify(now)) {
+      if (was) await c.query('DELETE FROM message_mentions WHERE conv_key = $1 AND who = ANY($2::text[]) AND seq = $3', [d.key, was, target.seq]);
+      if (now) await c.query('INSERT INTO message_mentions (conv_key, who, seq) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING', [d.key, now, target.seq]);
+    }
     if (target.seq <= await lockMark(c, d.key)) await rewriteWords(c, d.key, target.seq, d.targetId, searchTextOf(target));
     if (applied.pin === 'add') {
       await c.query('INSERT INTO pins (conv_key, message_id, seq, by_user, time) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING',

@@ -5,7 +5,9 @@ import type { CommitOutcome, ConversationKey, MessageDraft } from '../core/types
 import { messagePayload, outboxEvents, type OutboxEvent } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
 import { arrayParam, type ArrayParam } from './postgres-arrays.js';
-import { withRuns } from './postgres-unread-runs.js';
+import { batchRuns, type BatchRuns } from './postgres-unread-runs.js';
+import { insertMentions } from './postgres-unread-mentions.js';
+import { mentionTargets } from './mention-targets.js';
 
 type Run = <R extends QueryResultRow>(query: QueryConfig) => Promise<R[]>;
 
@@ -18,11 +20,21 @@ const EXISTING = {
 /**
  * Creates missing conversations and raises every `last_seq` by the batch's count ($1 keys, $2
  * counts), in key order: the upsert row-locks each conversation (new or not) in that order, so
- * two nodes' batches never deadlock on each other, and the lock is held until COMMIT.
+ * two nodes' batches never deadlock on each other, and the lock is held until COMMIT. It also
+ * keeps the class and run of each one's last row (postgres-unread-runs.ts: $c the batch's last
+ * row's class, $t where its run starts among the batch's rows, 1 first), and answers the ones it
+ * had before (prev_cls, prev_run), from which the batch's first rows take their run: no read of
+ * the row before them.
  */
-const raise = (when = '') => `INSERT INTO conversations (key, last_seq) SELECT k, n FROM unnest($1::text[], $2::bigint[]) AS v(k, n) ${when} ORDER BY k COLLATE "C"
-     ON CONFLICT (key) DO UPDATE SET last_seq = conversations.last_seq + EXCLUDED.last_seq RETURNING key, last_seq`;
-const RAISE = { name: 'natter-commit-raise', text: raise() };
+const raise = (c: number, t: number, when = '') => `INSERT INTO conversations (key, last_seq, last_cls, last_run)
+     SELECT k, n, c, t FROM unnest($1::text[], $2::bigint[], $${c}::text[], $${t}::bigint[]) AS v(k, n, c, t) ${when} ORDER BY k COLLATE "C"
+     ON CONFLICT (key) DO UPDATE SET last_seq = conversations.last_seq + EXCLUDED.last_seq, last_cls = EXCLUDED.last_cls,
+       last_run = CASE WHEN EXCLUDED.last_run > 1 THEN conversations.last_seq + EXCLUDED.last_run
+         WHEN conversations.last_cls = EXCLUDED.last_cls AND conversations.last_run IS NOT NULL THEN conversations.last_run
+         ELSE conversations.last_seq + 1 END,
+       prev_cls = conversations.last_cls, prev_run = conversations.last_run
+     RETURNING key, last_seq, prev_cls, prev_run`;
+const RAISE = { name: 'natter-commit-raise', text: raise(3, 4) };
 /** A JSON array of text (or NULL) as a text[] column: visible_to and mentions differ in length per row. */
 const jsonTextArray = (v: string) => `CASE WHEN ${v} IS NULL THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text(${v}::jsonb)) END`;
 /**
@@ -34,26 +46,32 @@ const draftRows = (first: number) => {
   const arrays = types.map((t, i) => `$${first + i}::${t}[]`);
   return `unnest(${arrays.join(', ')}, string_to_array($${first + types.length}::text, chr(10))) WITH ORDINALITY AS v(k, i, snd, c, vis, eu, el, men, tail, ord)`;
 };
-/** Inserts the rows of `source` (v's columns and their seq `s`) and the p2p memberships (users $joins, keys $joins+1). */
-const insertMessages = (source: string, joins: number, joinWhen = '') => `
+/**
+ * Inserts the rows of `source` (v's columns, their seq `s` and run `run_start`), the p2p
+ * memberships (users $joins, keys $joins+1) and the rows of the mentions table ($mentions,
+ * $mentions+1: mentionColumns).
+ */
+const insertMessages = (source: string, joins: number, mentions: number, joinWhen = '') => `
+  ${insertMentions(source, mentions)},
   joined AS (INSERT INTO memberships (user_id, conv_key) SELECT * FROM unnest($${joins}::text[], $${joins + 1}::text[]) AS j ${joinWhen} ON CONFLICT DO NOTHING),
-  ${withRuns(source)},
   inserted AS (INSERT INTO messages (conv_key, seq, id, sender, client_msg_id, visible_to, excl_unread, excl_last, mentions, body, run_start)
-    SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, ${bodySql('s', 'tail')}, run_start FROM runs)`;
+    SELECT k, s, i, snd, c, ${jsonTextArray('vis')}, eu, el, ${jsonTextArray('men')}, ${bodySql('s', 'tail')}, run_start FROM ${source})`;
 /** The stored body: the seq first, then the draft's other fields (`tail`, see draftColumns). */
 const bodySql = (seq: string, tail: string) => `'{"seq":' || ${seq} || ',' || ${tail}`;
 const bodyOf = (seq: number, tail: string) => `{"seq":${seq},${tail}`;
 
-/** Step 3 of commitBatch: the memberships ($1, $2), the seqs ($3), then draftColumns. */
+/** Step 3 of commitBatch: the memberships ($1, $2), the seqs ($3), then draftColumns, then mentionColumns, then the runs ($15). */
 const INSERT = {
   name: 'natter-commit-insert',
-  text: `WITH numbered AS (SELECT v.*, s FROM ${draftRows(4)} JOIN unnest($3::bigint[]) WITH ORDINALITY AS q(s, ord) USING (ord)),
-  ${insertMessages('numbered', 1)}
+  text: `WITH numbered AS (SELECT v.*, s, run_start FROM ${draftRows(4)} JOIN unnest($3::bigint[], $15::bigint[]) WITH ORDINALITY AS q(s, run_start, ord) USING (ord)),
+  ${insertMessages('numbered', 1, 13)}
   SELECT 1`,
 };
 
 /**
- * A whole batch in one statement ($1 keys, $2 counts, $3–$4 memberships, then draftColumns),
+ * A whole batch in one statement ($1 keys, $2 counts, $3–$4 memberships, then draftColumns, then
+ * mentionColumns, then the runs: $16 each conversation's last class, $17 where its last run starts
+ * in the batch, $18 each draft's class, $19 where its run starts in the batch (batchRuns)),
  * committed on its own (no BEGIN/COMMIT round trips): unless
  * one of the batch's (sender, clientMsgId) is stored already, it raises each conversation's
  * `last_seq` (locking it, in key order, as RAISE does), numbers the messages in batch order
@@ -63,10 +81,12 @@ const INSERT = {
 const FRESH = {
   name: 'natter-commit-fresh',
   text: `WITH dup AS (SELECT 1 FROM messages WHERE (sender, client_msg_id) IN (SELECT * FROM unnest($7::text[], $8::text[])) LIMIT 1),
-  raised AS (${raise('WHERE NOT EXISTS (SELECT 1 FROM dup)')}),
-  numbered AS (SELECT v.*, r.last_seq - n.n + row_number() OVER (PARTITION BY v.k ORDER BY v.ord) AS s
-    FROM ${draftRows(5)} JOIN raised r ON r.key = v.k JOIN unnest($1::text[], $2::bigint[]) AS n(k, n) ON n.k = v.k),
-  ${insertMessages('numbered', 3, 'WHERE EXISTS (SELECT 1 FROM raised)')}
+  raised AS (${raise(16, 17, 'WHERE NOT EXISTS (SELECT 1 FROM dup)')}),
+  numbered AS (SELECT v.*, r.last_seq - n.n + row_number() OVER (PARTITION BY v.k ORDER BY v.ord) AS s,
+      CASE WHEN b.b > 1 THEN r.last_seq - n.n + b.b WHEN r.prev_cls = b.cls AND r.prev_run IS NOT NULL THEN r.prev_run ELSE r.last_seq - n.n + 1 END AS run_start
+    FROM ${draftRows(5)} JOIN raised r ON r.key = v.k JOIN unnest($1::text[], $2::bigint[]) AS n(k, n) ON n.k = v.k
+      JOIN unnest($18::text[], $19::bigint[]) WITH ORDINALITY AS b(cls, b, ord) ON b.ord = v.ord),
+  ${insertMessages('numbered', 3, 14, 'WHERE EXISTS (SELECT 1 FROM raised)')}
   SELECT key, last_seq FROM raised`,
 };
 
@@ -104,6 +124,21 @@ function draftColumns(fresh: MessageDraft[]): { columns: ArrayParam[]; tails: st
   return { columns, tails };
 }
 
+/**
+ * The drafts' rows of the mentions table (postgres-unread-mentions.ts): each one's draft, by its
+ * ordinal in the batch (1 first), and whom (mention-targets.ts). Empty for most batches.
+ */
+function mentionColumns(fresh: MessageDraft[]): [ArrayParam, ArrayParam] {
+  const ords: number[] = [];
+  const who: string[] = [];
+  fresh.forEach((d, i) => {
+    const m = d.message;
+    if (!m.groupAtUserList?.length) return;
+    for (const w of mentionTargets(m.sender, d.visibleTo, m.isExcludedFromUnreadCount === true, m.groupAtUserList) ?? []) ords.push(i + 1), who.push(w);
+  });
+  return [arrayParam(ords), arrayParam(who)];
+}
+
 /** A p2p commit gives every user who can see the message a membership (as SQLite does): [users, keys], sorted. */
 function p2pJoins(fresh: MessageDraft[]): [ArrayParam, ArrayParam] {
   const joins = new Set<string>();
@@ -114,6 +149,17 @@ function p2pJoins(fresh: MessageDraft[]): [ArrayParam, ArrayParam] {
   }
   const pairs = [...joins].sort().map((j) => j.split('\u0000') as [string, string]);
   return [arrayParam(pairs.map((p) => p[0])), arrayParam(pairs.map((p) => p[1]))];
+}
+
+/** Each draft's run from its conversation's raised row, as FRESH computes it (commitBatch's INSERT takes them as numbers). */
+function runStarts(fresh: MessageDraft[], counts: Map<ConversationKey, number>, raised: { key: string; last_seq: number; prev_cls: string | null; prev_run: number | null }[], runs: BatchRuns): number[] {
+  const byKey = new Map(raised.map((r) => [r.key, r]));
+  return fresh.map((d, i) => {
+    const r = byKey.get(d.key)!;
+    const before = r.last_seq - counts.get(d.key)!;
+    const b = runs.starts[i]!;
+    return b > 1 ? before + b : r.prev_cls === runs.classes[i] && r.prev_run !== null ? r.prev_run : before + 1;
+  });
 }
 
 /** Messages per conversation of the batch. */
@@ -155,7 +201,9 @@ export async function commitFresh(run: Run, drafts: MessageDraft[]): Promise<Com
   const counts = countsOf(drafts);
   const { columns, tails } = draftColumns(drafts);
   const keys = [...counts.keys()];
-  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [arrayParam(keys), arrayParam(keys.map((k) => counts.get(k)!)), ...p2pJoins(drafts), ...columns] });
+  const runs = batchRuns(drafts);
+  const raised = await run<{ key: string; last_seq: number }>({ ...FRESH, values: [arrayParam(keys), arrayParam(keys.map((k) => counts.get(k)!)), ...p2pJoins(drafts), ...columns, ...mentionColumns(drafts),
+    arrayParam(keys.map((k) => runs.lastClass.get(k)!)), arrayParam(keys.map((k) => runs.lastStart.get(k)!)), arrayParam(runs.classes), arrayParam(runs.starts)] });
   if (raised.length === 0) return undefined;
   const { committed, bodies } = numbered(drafts, counts, raised, tails);
   return committed.map((message, i) => ({ status: 'committed', message, json: bodies[i]! }));
@@ -204,11 +252,13 @@ export async function commitBatch(client: PoolClient, drafts: MessageDraft[]): P
   if (fresh.length > 0) {
     const counts = countsOf(fresh);
     const keys = [...counts.keys()];
-    const { rows: raised } = await client.query<{ key: string; last_seq: number }>({ ...RAISE, values: [keys, keys.map((k) => counts.get(k)!)] });
+    const runs = batchRuns(fresh);
+    const { rows: raised } = await client.query<{ key: string; last_seq: number; prev_cls: string | null; prev_run: number | null }>(
+      { ...RAISE, values: [keys, keys.map((k) => counts.get(k)!), keys.map((k) => runs.lastClass.get(k)!), keys.map((k) => runs.lastStart.get(k)!)] });
     const { columns, tails } = draftColumns(fresh);
     const done = numbered(fresh, counts, raised, tails);
     ({ committed, bodies } = done);
-    await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns] });
+    await client.query({ ...INSERT, values: [...p2pJoins(fresh), done.seqs, ...columns, ...mentionColumns(fresh), runStarts(fresh, counts, raised, runs)] });
 
     // Webhook events in the same transaction, while the conversations are still locked.
     const hooks: OutboxEvent[] = [];

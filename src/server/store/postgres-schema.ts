@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
-import { UNREAD_RUNS_MIGRATION } from './postgres-unread-runs.js';
+import { CONVERSATION_RUNS_MIGRATION, UNREAD_RUNS_MIGRATION } from './postgres-unread-runs.js';
+import { MENTIONS_MIGRATION } from './postgres-unread-mentions.js';
 import type { Logger } from '../core/logger.js';
 import { indexExistingMessages, indexExistingWords, indexWordsApart, indexWordsByConversation } from './postgres-search.js';
 import { PUSH_MIGRATION_SQL } from './postgres-push.js';
@@ -367,6 +368,14 @@ CREATE TABLE search_marks (conv_key text COLLATE "C" PRIMARY KEY, seq bigint NOT
     version: 36,
     name: 'unread-runs',
     sql: UNREAD_RUNS_MIGRATION,
+  },
+  {
+    // An unread count past its cap finds a mention of the reader with one probe
+    // (postgres-unread-mentions.ts), in place of migration 36's messages_mentions; a commit
+    // takes its rows' runs from the conversation's row (postgres-unread-runs.ts).
+    version: 37,
+    name: 'message-mentions-conversation-runs',
+    sql: MENTIONS_MIGRATION + CONVERSATION_RUNS_MIGRATION,
   },
 ];
 

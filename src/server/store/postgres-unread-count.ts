@@ -1,5 +1,5 @@
 import { UNREAD_COUNT_MAX } from '../core/types.js';
-import { notHiddenFor, visibleTo } from './postgres-schema.js';
+import { notHiddenFor } from './postgres-schema.js';
 
 /** A row of the walk (from `messages m`): its seq, whether it is skipped with its run, its run, whether it counts, whether it mentions $2. */
 const WALK_ROW = `m.seq, (m.excl_unread OR m.visible_to IS NOT NULL OR m.sender = $2) AS skip, m.run_start,
@@ -9,7 +9,9 @@ const WALK_ROW = `m.seq, (m.excl_unread OR m.visible_to IS NOT NULL OR m.sender 
  * Unread count and mention of conversation $1 for $2 after seq $3, reading a bounded number of rows
  * (one statement): the walk goes newest first, a row that does not count for $2 skipping its
  * run; it stops at UNREAD_COUNT_MAX counting rows. The messages for $2 alone come from
- * `messages_targeted`; a mention below where either stopped from `messages_mentions`.
+ * `messages_targeted`; a mention below where either stopped from the mentions table
+ * (postgres-unread-mentions.ts): $2's rows and '@all''s, only $2's own '@all' and rows $2 deleted
+ * for themselves passed over.
  */
 export const UNREAD_STATE_SQL = `WITH RECURSIVE walk AS (
     (SELECT ${WALK_ROW}, (NOT (m.excl_unread OR m.visible_to IS NOT NULL OR m.sender = $2) AND ${notHiddenFor('$2')})::int AS n
@@ -28,8 +30,8 @@ export const UNREAD_STATE_SQL = `WITH RECURSIVE walk AS (
     (SELECT count(*) FROM mine) AS tn, (SELECT bool_or(coalesce(men, false)) FROM mine) AS tm, (SELECT min(seq) FROM mine) AS tmin)
   SELECT least(${UNREAD_COUNT_MAX}, wn + tn)::int AS unread,
     coalesce(wm, false) OR coalesce(tm, false) OR CASE WHEN wstop IS NOT NULL OR tn = ${UNREAD_COUNT_MAX} THEN EXISTS (
-      SELECT 1 FROM messages WHERE conv_key = $1 AND seq > $3
-        AND seq < greatest(coalesce(wstop, $3 + 1), CASE WHEN tn = ${UNREAD_COUNT_MAX} THEN tmin ELSE $3 + 1 END)
-        AND mentions IS NOT NULL AND mentions && ARRAY[$2::text, '@all'] AND sender <> $2 AND NOT excl_unread
-        AND ${visibleTo('$2')} AND ${notHiddenFor('$2')}) ELSE false END AS mentioned
+      SELECT 1 FROM message_mentions x JOIN messages m ON m.conv_key = x.conv_key AND m.seq = x.seq
+      WHERE x.conv_key = $1 AND x.who IN ($2::text, '@all') AND x.seq > $3
+        AND x.seq < greatest(coalesce(wstop, $3 + 1), CASE WHEN tn = ${UNREAD_COUNT_MAX} THEN tmin ELSE $3 + 1 END)
+        AND m.sender <> $2 AND ${notHiddenFor('$2')}) ELSE false END AS mentioned
   FROM totals`;

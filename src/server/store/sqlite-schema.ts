@@ -58,10 +58,6 @@ DROP INDEX IF EXISTS messages_idempotency;
 -- right edge (one page per commit); (conv_key, id) put each on its conversation's own page.
 DROP INDEX IF EXISTS messages_by_id;
 CREATE INDEX IF NOT EXISTS messages_id ON messages (id);
--- The rows that mention someone, by conversation: an unread count stops at UNREAD_COUNT_MAX and
--- looks for a mention among the older unread rows here (partial: a message without one costs its
--- commit no index page).
-CREATE INDEX IF NOT EXISTS messages_mentions ON messages (conv_key, seq) WHERE mentions IS NOT NULL;
 `;
 
 export const SCHEMA = `

@@ -16,7 +16,7 @@ import { createSqlitePush } from './sqlite-push.js';
 import { FRIENDS_SCHEMA, createSqliteFriends } from './sqlite-friends.js';
 import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { NOT_HIDDEN, SCHEMA, VISIBLE, upgradeGroupColumns, upgradeGroupRoles, upgradeMessagesTable, upgradeUsersTable } from './sqlite-schema.js';
-import { createSqliteUnreadCount, upgradeUnreadRuns } from './sqlite-unread-count.js';
+import { createSqliteUnreadCount, upgradeMentionTable, upgradeUnreadRuns } from './sqlite-unread-count.js';
 import { commitOnThisThread, execOnThisThread, startSqliteWriter, type WriterStatement } from './sqlite-writer.js';
 import { createSqliteModeration } from './sqlite-moderation.js';
 import { createSqliteReports } from './sqlite-reports.js';
@@ -82,6 +82,9 @@ export function createSqliteStore(file: string, options: SqliteStoreOptions = {}
   const runsStarted = performance.now();
   const runs = upgradeUnreadRuns(db);
   if (runs !== undefined && runs > 0) options.logger?.info({ rows: runs, ms: Math.round(performance.now() - runsStarted) }, 'sqlite: existing messages given their unread runs (one-off upgrade)');
+  const mentionsStarted = performance.now();
+  const mentions = upgradeMentionTable(db);
+  if (mentions !== undefined && mentions > 0) options.logger?.info({ rows: mentions, ms: Math.round(performance.now() - mentionsStarted) }, 'sqlite: existing @mentions written to the mentions table (one-off upgrade)');
   // Rows the last process left above the search index's watermark (sqlite-search.ts).
   const leftPending = catchUpSearch(db);
   if (leftPending > 0) options.logger?.info({ rows: leftPending }, 'sqlite: messages left pending indexed for search');

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { UNREAD_COUNT_MAX, type UnreadState } from '../core/types.js';
+import { AT_ALL } from '../../protocol/ids.js';
 import { NOT_HIDDEN } from './sqlite-schema.js';
+import { mentionTargets } from './mention-targets.js';
 
 /**
  * A message's run (`messages.run_start`): the seq of the first row of the unbroken stretch of rows
@@ -33,6 +35,44 @@ export function upgradeUnreadRuns(db: Database.Database): number | undefined {
   }).immediate();
 }
 
+/**
+ * The rows that mention someone, one a user (or '@all') they count for (mention-targets.ts), by
+ * conversation and user: "a mention of me after my read mark" is one probe. Written only for
+ * messages that mention someone: a message without costs its commit nothing here.
+ */
+export const MENTIONS_TABLE = `CREATE TABLE message_mentions (
+  conv_key TEXT NOT NULL, who TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (conv_key, who, seq)
+) WITHOUT ROWID`;
+
+/** A `mentions` column (`,a,b,`) as its list. */
+export const mentionList = (column: string | null): string[] | null => (column === null ? null : column.slice(1, -1).split(','));
+
+/**
+ * The mentions table (2026-12-07), filled from the rows that mention someone, in place of the
+ * index `messages_mentions` (conv_key, seq): past the unread cap, a count looked for a mention of
+ * the reader among every row that mentions anyone (100,000 messages mentioning someone else were
+ * all read). Returns the rows written, or undefined when the table existed.
+ */
+export function upgradeMentionTable(db: Database.Database): number | undefined {
+  if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'message_mentions'`).get() !== undefined) return undefined;
+  return db.transaction(() => {
+    db.exec(MENTIONS_TABLE);
+    const insert = db.prepare('INSERT OR IGNORE INTO message_mentions (conv_key, who, seq) VALUES (?, ?, ?)');
+    let written = 0;
+    // In pages by rowid (a connection cannot write while it iterates).
+    const page = db.prepare('SELECT rowid, conv_key, seq, sender, vis1, vis2, excl_unread, mentions FROM messages WHERE rowid > ? AND mentions IS NOT NULL AND excl_unread = 0 ORDER BY rowid LIMIT 10000').raw();
+    for (let after = 0, rows; (rows = page.all(after) as [number, string, number, string, string | null, string | null, number, string][]).length > 0; ) {
+      for (const [rowid, key, seq, sender, vis1, vis2, excl, mentions] of rows) {
+        const visibleTo = vis1 === null ? null : vis2 === null ? [vis1] : [vis1, vis2];
+        for (const who of mentionTargets(sender, visibleTo, excl === 1, mentionList(mentions)) ?? []) written += insert.run(key, who, seq).changes;
+        after = rowid;
+      }
+    }
+    db.exec('DROP INDEX IF EXISTS messages_mentions');
+    return written;
+  }).immediate();
+}
+
 /** Test seam: runs for each message row a count reads. */
 export interface UnreadCountSeams {
   read?: () => void;
@@ -53,6 +93,7 @@ const MENTIONED = `(instr(mentions, ',' || :viewer || ',') > 0 OR instr(mentions
  * rows the reader deleted for themselves aside, which are read each), exact below the cap.
  */
 export function createSqliteUnreadCount(db: Database.Database, seams: UnreadCountSeams = {}): (key: string, viewer: string, readSeq: number) => UnreadState {
+  const read = seams.read ?? (() => {});
   const walk = db.prepare(
     `SELECT seq, sender, excl_unread AS excl, vis1, run_start AS runStart, ${MENTIONED} AS mentioned, NOT ${NOT_HIDDEN} AS hidden
      FROM messages WHERE conv_key = :key AND seq > :read AND seq <= :top ORDER BY seq DESC`);
@@ -60,18 +101,27 @@ export function createSqliteUnreadCount(db: Database.Database, seams: UnreadCoun
     `SELECT seq, ${MENTIONED} AS mentioned FROM messages INDEXED BY messages_targeted
      WHERE conv_key = :key AND vis2 = :viewer AND vis2 IS NOT NULL AND excl_unread = 0 AND seq > :read AND sender <> :viewer AND ${NOT_HIDDEN}
      ORDER BY seq DESC LIMIT ${UNREAD_COUNT_MAX}`);
-  // A mention among the rows below where the count stopped: the mentions index, its rows only.
+  // A mention among the rows below where the count stopped: the viewer's rows of the mentions
+  // table, then '@all''s, newest first; only the viewer's own '@all' and rows they deleted for
+  // themselves are passed over.
   const olderMention = db.prepare(
-    `SELECT 1 FROM messages INDEXED BY messages_mentions WHERE conv_key = :key AND seq > :read AND seq < :below AND mentions IS NOT NULL
-     AND CASE WHEN ${MENTIONED} THEN sender <> :viewer AND excl_unread = 0 AND (vis1 IS NULL OR vis1 = :viewer OR vis2 = :viewer) AND ${NOT_HIDDEN} END LIMIT 1`,
-  ).pluck();
+    `SELECT m.sender = :viewer AS own, NOT ${NOT_HIDDEN} AS hidden FROM message_mentions x JOIN messages m ON m.conv_key = x.conv_key AND m.seq = x.seq
+     WHERE x.conv_key = :key AND x.who = :who AND x.seq > :read AND x.seq < :below ORDER BY x.seq DESC`);
+  const mentionBelow = (key: string, viewer: string, readSeq: number, below: number): boolean => {
+    for (const who of [viewer, AT_ALL]) {
+      for (const r of olderMention.iterate({ key, viewer, who, read: readSeq, below }) as IterableIterator<Row>) {
+        read();
+        if (r['own'] === 0 && r['hidden'] === 0) return true;
+      }
+    }
+    return false;
+  };
   // Most counts: fewer than HEAD_ROWS rows after the mark, counted in one statement (as a walk
   // they cost some 4 times as much: a statement and a row object a row in JavaScript).
   const head = db.prepare(
     `SELECT count(*) AS scanned, coalesce(sum(counts), 0) AS unread, coalesce(max(counts AND mentioned), 0) AS mentioned FROM (
        SELECT sender <> :viewer AND excl_unread = 0 AND (vis1 IS NULL OR vis1 = :viewer OR vis2 = :viewer) AND ${NOT_HIDDEN} AS counts, coalesce(${MENTIONED}, 0) AS mentioned
        FROM messages WHERE conv_key = :key AND seq > :read ORDER BY seq DESC LIMIT ${HEAD_ROWS})`);
-  const read = seams.read ?? (() => {});
 
   return (key, viewer, readSeq) => {
     const h = head.get({ key, viewer, read: readSeq }) as Row;
@@ -112,7 +162,7 @@ export function createSqliteUnreadCount(db: Database.Database, seams: UnreadCoun
     }
     const targetedBelow = mine.length === UNREAD_COUNT_MAX ? (mine[mine.length - 1]!['seq'] as number) : readSeq + 1;
     const below = Math.max(walkBelow, targetedBelow);
-    if (!mentioned && below > readSeq + 1) mentioned = olderMention.get({ key, viewer, read: readSeq, below }) === 1;
+    if (!mentioned && below > readSeq + 1) mentioned = mentionBelow(key, viewer, readSeq, below);
     return { unread: Math.min(UNREAD_COUNT_MAX, unread + mine.length), mentioned };
   };
 }

@@ -7,6 +7,7 @@ import { VOCABULARY_MIN_UNITS, indexWords, searchKindOf, searchTextOf } from '..
 import { sharedNow, traceSample, tracing } from '../core/latency-trace.js';
 import { MERGE_STEP, PENDING_MAX, PENDING_QUIET_MS, SET_MARK } from './sqlite-search.js';
 import { RUN_AT_SQL } from './sqlite-unread-count.js';
+import { mentionTargets } from './mention-targets.js';
 
 /**
  * Commits messages from a worker thread with its own connection, so the event loop keeps
@@ -63,14 +64,15 @@ export interface SqliteWriterOptions {
  * clientMsgId, vis1, vis2, exclUnread, exclLast, mentions, users who get a membership (1: both
  * sides of the 1:1 key), webhook
  * endpoints to queue a `message.created` event for, the message's time, other webhook events as
- * [eventId, endpointId, type, key, time, payload]]. Strings only: the worker never parses a
+ * [eventId, endpointId, type, key, time, payload], the search kind, whom its @mentions count for
+ * (mention-targets.ts; null: nobody)]. Strings only: the worker never parses a
  * message, it puts the seq in front of the body. (Posting the message objects cost a structured
  * clone of each on the event loop, and a JSON.stringify of each on the writer.) The calling
  * thread puts the same seq in front of its own copy of the body (`storedBody`), which is what
  * fan-out sends: a reply of numbers, not of bodies, costs both threads 0.4 µs less a message in
  * a micro-benchmark.
  */
-type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, 1 | string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null];
+type WireDraft = [string, string, string, string, string, string | null, string | null, 0 | 1, 0 | 1, string | null, 1 | string[] | null, string[] | null, number, [string, string, string, string, number, string][] | null, string | null, string[] | null];
 /** Per draft: its seq when committed, the stored body of a duplicate, or null for a conflict. */
 type WireOutcome = number | string | null;
 
@@ -80,12 +82,14 @@ type WireOutcome = number | string | null;
  * applied to (the commit's precondition), the event serialised without its seq, the new target
  * serialised without its changeSeq, vis1, vis2, event mentions, target mentions, the word index's
  * change ([words indexed before, words now, new vocabulary], null: none), webhook event type, webhook endpoints, time, pin ([seq, by, time] to add,
- * 0 to remove, null: none), the pin count it was applied with (-1: not used), and, when applied
- * with the sender's group role, that role (null: no member)].
+ * 0 to remove, null: none), the pin count it was applied with (-1: not used), when applied
+ * with the sender's group role that role (null: no member; undefined: not applied with it), and
+ * when the target's @mentions count for others now, whom they counted for and count for
+ * (mention-targets.ts; null: no change)].
  */
 export type ChangeWire = [string, string, string, string, string, string, string, string, string | null, string | null,
   string | null, string | null, [was: string | null, now: string | null, vocabulary: string[] | null, kind: string | null] | null, string | null, string[] | null, number,
-  [number, string, number] | 0 | null, number, (string | null)?];
+  [number, string, number] | 0 | null, number, string | null | undefined, [was: string[] | null, now: string[] | null] | null];
 /**
  * Per change: its seq when committed; 0 when stale (the target or the pin count changed since it
  * was read: nothing written); [body, vis1, vis2] of a duplicate; null for a conflict.
@@ -167,6 +171,11 @@ const q = {
   vocab: db.prepare('INSERT OR IGNORE INTO messages_vocab (word) VALUES (?)'),
   vocabAll: db.prepare('INSERT OR IGNORE INTO messages_vocab (word) SELECT value FROM json_each(?)'),
   join: db.prepare('INSERT OR IGNORE INTO memberships (user_id, conv_key, read_seq) VALUES (?, ?, 0)'),
+  // The mentions table (sqlite-unread-count.ts): a row a user (or '@all') a message's @mentions
+  // count for; none for a message without. A batch's as one JSON array of [key, who, seq], one
+  // statement a batch (two a message cost the writer some 3 µs a mentioning message more).
+  mention: db.prepare('INSERT OR IGNORE INTO message_mentions (conv_key, who, seq) VALUES (?, ?, ?)'),
+  mentionAll: db.prepare("INSERT OR IGNORE INTO message_mentions (conv_key, who, seq) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)"),
   hook: db.prepare(
     'INSERT INTO webhook_outbox (event_id, endpoint_id, type, conv_key, time, payload, next_at, retry_from) ' +
     "VALUES (?, ?, 'message.created', ?, ?, ?, ?, ?)"),
@@ -218,6 +227,8 @@ const waiting = new Map();
 let staged = [];
 let batchLastRow = 0;
 let batchRows = [];
+// The batch's rows of the mentions table, written at its end.
+let mentioned = [];
 let lastBatchRows = [];
 const commitOne = (d) => {
   const key = d[0];
@@ -238,6 +249,7 @@ const commitOne = (d) => {
   const row = inserted.lastInsertRowid;
   batchLastRow = row;
   batchRows.push(row);
+  if (d[15]) for (const who of d[15]) mentioned.push([key, who, seq]);
   if (d[10] === 1) {
     // Both sides of a 1:1 chat, named by its key (p2p:<a>|<b>).
     if (!joined.has(key)) {
@@ -263,7 +275,8 @@ const commitOne = (d) => {
 let cq;
 const changeQueries = () => cq || (cq = {
   byClientMsgId: db.prepare('SELECT conv_key, body, vis1, vis2 FROM messages WHERE sender = ? AND client_msg_id = ?'),
-  target: db.prepare('SELECT rowid, body FROM messages WHERE conv_key = ? AND id = ?'),
+  target: db.prepare('SELECT rowid, seq, body FROM messages WHERE conv_key = ? AND id = ?'),
+  unmention: db.prepare('DELETE FROM message_mentions WHERE conv_key = ? AND who = ? AND seq = ?'),
   pinCount: db.prepare('SELECT count(*) FROM pins WHERE conv_key = ?').pluck(),
   role: db.prepare('SELECT role FROM memberships WHERE user_id = ? AND conv_key = ?').pluck(),
   insert: db.prepare(
@@ -291,13 +304,17 @@ const changeOne = (c) => {
   const row = k.target.get(key, c[1]);
   if (!row || row.body !== c[5]) return 0;
   if (c[17] >= 0 && k.pinCount.get(key) !== c[17]) return 0;
-  if (c.length > 18 && (k.role.get(c[2], key) ?? null) !== c[18]) return 0;
+  if (c[18] !== undefined && (k.role.get(c[2], key) ?? null) !== c[18]) return 0;
   const seq = nextSeq(key);
   raised.set(key, seq);
   const event = '{"seq":' + seq + ',' + c[6].slice(1);
   const target = '{"changeSeq":' + seq + ',' + c[7].slice(1);
   batchLastRow = k.insert.run(key, seq, c[4], c[2], c[3], c[8], c[9], c[10], event, runOf(key, seq, '')).lastInsertRowid;
   k.update.run(target, c[11], row.rowid);
+  if (c[19]) {
+    if (c[19][0]) for (const who of c[19][0]) k.unmention.run(key, who, row.seq);
+    if (c[19][1]) for (const who of c[19][1]) q.mention.run(key, who, row.seq);
+  }
   // An edit's new text is found from now on, a recalled message no more (search, SPEC §12).
   if (c[12]) {
     k.kind.run(c[12][3], row.rowid);
@@ -329,6 +346,7 @@ const batch = db.transaction((drafts, changes) => {
   let seqs = '';
   for (const [key, seq] of raised) seqs += (seqs === '' ? '{' : ',') + JSON.stringify(key) + ':' + seq;
   if (seqs !== '') q.setLastSeqs.run(seqs + '}');
+  if (mentioned.length > 0) q.mentionAll.run(JSON.stringify(mentioned));
   return outcomes;
 }).immediate;
 const commit = (drafts, changes) => {
@@ -339,6 +357,7 @@ const commit = (drafts, changes) => {
   staged = [];
   batchLastRow = 0;
   batchRows = [];
+  mentioned = [];
   lastBatchRows = [];
   let outcomes;
   try {
@@ -676,6 +695,7 @@ function toWire(d: MessageDraft): WireDraft {
     d.webhooks?.length ? d.webhooks : null, m.time,
     d.outbox?.length ? d.outbox.map((e) => [e.eventId, e.endpointId, e.type, e.key, e.time, e.payload]) : null,
     searchKindOf(m),
+    mentionTargets(m.sender, d.visibleTo, m.isExcludedFromUnreadCount === true, m.groupAtUserList),
   ];
 }
 

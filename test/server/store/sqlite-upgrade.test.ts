@@ -55,7 +55,7 @@ describe('sqlite store: a database with the old messages layout', () => {
     const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'messages'`).pluck().get() as string;
     assert.doesNotMatch(sql, /WITHOUT ROWID/i);
     const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL ORDER BY name`).pluck().all();
-    assert.deepEqual(indexes, ['messages_client_ids', 'messages_id', 'messages_kind', 'messages_mentions', 'messages_targeted']);
+    assert.deepEqual(indexes, ['messages_client_ids', 'messages_id', 'messages_kind', 'messages_targeted']);
     assert.equal(upgradeMessagesTable(db), undefined, 'nothing left to upgrade');
     assert.equal(db.prepare('SELECT count(*) FROM messages').pluck().get(), 4);
     db.close();

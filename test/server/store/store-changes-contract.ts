@@ -152,6 +152,26 @@ export function changesContract(store: () => Store): void {
     assert.deepEqual(await s.unreadState(k, 'mb', 0), { unread: 1, mentioned: false });
   });
 
+  it('finds a mention below the unread cap as sent, as an edit adds it and none once recalled; never in the reader\'s own @all', async () => {
+    const s = store();
+    await s.createGroup({ id: 'ch9', name: 'C', createdAt: 1 }, ['xa', 'xb', 'xc']);
+    const k = groupKey('ch9');
+    const [m, all] = (await s.commitMessages([draft(k, 'xa', { groupAtUserList: ['xc'] }), draft(k, 'xb', { groupAtUserList: ['@all'] })]))
+      .map((o) => (o.status === 'committed' ? o.message.id : assert.fail()));
+    const many = await s.commitMessages(Array.from({ length: 1000 }, () => draft(k, 'xa', { groupAtUserList: ['zz'] })));
+    assert.deepEqual(await s.unreadState(k, 'xc', 0), { unread: 999, mentioned: true });
+    assert.deepEqual(await s.unreadState(k, 'xb', 0), { unread: 999, mentioned: false });
+    await s.commitChange(changeDraft(k, 'xa', m!, { kind: 'recall' }));
+    assert.deepEqual(await s.unreadState(k, 'xc', 0), { unread: 999, mentioned: true }, 'named by @all still');
+    await s.commitChange(changeDraft(k, 'xb', all!, { kind: 'recall' }));
+    assert.deepEqual(await s.unreadState(k, 'xc', 0), { unread: 999, mentioned: false });
+    const oldest = many[0]!.status === 'committed' ? many[0]!.message.id : assert.fail();
+    await s.commitChange(changeDraft(k, 'xa', oldest, { kind: 'edit', text: '@xb', groupAtUserList: ['xb'] }));
+    assert.deepEqual(await s.unreadState(k, 'xb', 0), { unread: 999, mentioned: true });
+    await s.commitChange(changeDraft(k, 'xa', oldest, { kind: 'edit', text: 'no one', groupAtUserList: [] }));
+    assert.deepEqual(await s.unreadState(k, 'xb', 0), { unread: 999, mentioned: false });
+  });
+
   it('shows a delete-for-me event to its user only', async () => {
     const s = store();
     const k = p2pKey('ha', 'hb');

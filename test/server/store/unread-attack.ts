@@ -30,3 +30,19 @@ export function unreadAttack(k: string): { drafts: MessageDraft[][]; expected: {
   batches.push([draft(k, 'stranger', {}, ['stranger', 'reader']), batches[5]![0]!, draft(k, 'stranger', {}, ['stranger', 'other']), draft(k, 'stranger', {}, ['stranger', 'reader'])]);
   return { drafts: batches, expected: { unread: 6, mentioned: true } };
 }
+
+/**
+ * 100,000 messages after the reader's mark that count for them but mention someone else, one in
+ * their middle mentioning the reader: the count stops at UNREAD_COUNT_MAX, and whether the reader
+ * is mentioned below that was looked for among every row that mentions anyone (the 50,000 before
+ * the reader's, all 100,000 for `friend1`, whom only their own '@all' names, which does not count
+ * for them).
+ */
+export function mentionAttack(k: string): { drafts: MessageDraft[][]; expected: Record<'reader' | 'friend1', { unread: number; mentioned: boolean }> } {
+  const batches: MessageDraft[][] = [];
+  for (let i = 0; i < 100_000; i += 5000) {
+    if (i === 50_000) batches.push([draft(k, 'friend0', { groupAtUserList: ['reader'] }), draft(k, 'friend1', { groupAtUserList: ['@all'] })]);
+    batches.push(Array.from({ length: 5000 }, (_, j) => draft(k, 'stranger', { groupAtUserList: ['other', `x${(i + j) % 50}`], elem: { type: 'text', text: `@other ${i + j}` } })));
+  }
+  return { drafts: batches, expected: { reader: { unread: 999, mentioned: true }, friend1: { unread: 999, mentioned: false } } };
+}
