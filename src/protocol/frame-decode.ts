@@ -66,7 +66,7 @@ function decodeUnguarded<T>(schemas: Schemas, raw: string, fast: FastPath<T> | u
   // Before the bounds' walk: what a fast path accepts is a fixed shape within them (a plain text
   // send: two levels, six keys), and a fast path reads a bounded part of whatever it is given.
   const known = fast?.(json as object);
-  if (known !== undefined) return { ok: true, frame: known };
+  if (known) return { ok: true, frame: known };
   // Depth and width are bounded before the validator walks the frame (it recurses with the data).
   const tooBig = jsonBoundsError(json);
   if (tooBig !== undefined) return { ok: false, error: new ChatError('BAD_FRAME', tooBig) };
