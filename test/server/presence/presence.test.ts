@@ -167,10 +167,11 @@ describe('presence on one node', () => {
 describe('presence: a comeback at once, a reload never', () => {
   // The batch is a minute here: within the 30 s guard, only the immediate path can tell anyone.
   let slow: TestServer;
-  // Two seconds here: a flush comes while a reload is under way.
+  // Six seconds here: a flush comes while a reload is under way, and the login that ends it has
+  // an interval to reach the server before the next flush (logins have taken 5 s at load 20).
   let t: TestServer;
   before(async () => {
-    [slow, t] = await Promise.all([startServer({ presence: { intervalMs: 60_000 } }), startServer({ presence: { intervalMs: 2000 } })]);
+    [slow, t] = await Promise.all([startServer({ presence: { intervalMs: 60_000 } }), startServer({ presence: { intervalMs: 6000 } })]);
     for (const s of [slow, t]) {
       await createUsers(s, 'alice', 'bob', 'carol');
       await say(s, 'bob', 'alice');
