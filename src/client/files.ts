@@ -104,7 +104,8 @@ export function createUploads(options: UploadsOptions): Uploads {
       const id = entry.clientMsgId;
       const controller = new AbortController();
       running.set(id, controller);
-      const snapshot = upload.kind === 'video' && upload.snapshot && !upload.snapshot.url ? upload.snapshot : undefined;
+      // Only a video has one (from probing it); sent once, before the video.
+      const snapshot = upload.snapshot?.url ? undefined : upload.snapshot;
       const total = upload.blob.size + (snapshot?.blob?.size ?? 0);
       // Shown (and cancellable) at once, while the upload code may still be loading.
       progress(id, { loaded: 0, total });

@@ -26,14 +26,10 @@ export interface UploadResult {
  * otherwise.
  */
 export async function describeFile(file: Blob, mime: string, kind: FileKind, given: { kind?: FileKind; name?: string }): Promise<PendingUpload> {
-  const info = await probeMedia(file, kind);
-  if (info.decoded === false && given.kind === undefined) kind = 'file';
-  const upload: PendingUpload = { blob: file, name: fileNameOf(file, kind, mime, given.name), mime, kind };
-  if (info.width !== undefined) upload.width = info.width;
-  if (info.height !== undefined) upload.height = info.height;
-  if (info.duration !== undefined) upload.duration = info.duration;
-  if (info.snapshot) upload.snapshot = info.snapshot;
-  return upload;
+  // What it learnt (a size, a duration, a first frame) is the upload's: probeMedia sets only what it found.
+  const { decoded, ...info } = await probeMedia(file, kind);
+  if (!decoded && given.kind === undefined) kind = 'file';
+  return { ...info, blob: file, name: fileNameOf(file, kind, mime, given.name), mime, kind };
 }
 
 export interface UploadFileOptions {
@@ -53,7 +49,10 @@ export interface UploadFileOptions {
  */
 export async function uploadFile(entry: OutboxEntry, upload: PendingUpload, options: UploadFileOptions): Promise<Elem> {
   const { signal } = options;
-  const snapshot = upload.kind === 'video' && upload.snapshot && !upload.snapshot.url ? upload.snapshot : undefined;
+  // Queued offline before this code could load, so never measured: measured now, for its ratio.
+  if (upload.kind === 'image' && upload.width === undefined) ({ width: upload.width, height: upload.height } = await probeMedia(upload.blob, 'image'));
+  // Only a video has one (from probing it); sent once, before the video.
+  const snapshot = upload.snapshot?.url ? undefined : upload.snapshot;
   if (snapshot?.blob) {
     const shot = await post(entry, snapshot.blob, `${upload.name}.jpg`, snapshot.blob.type || 'image/jpeg', 'image', options);
     snapshot.url = shot.url;

@@ -82,8 +82,10 @@ export interface ChatServerOptions {
   /**
    * Online / last seen of 1:1 peers and friends (SPEC §13). `false`: off (`presence.watch` and
    * `presence.set` answer PRESENCE_DISABLED, no presence frame is sent). Default on, with at most
-   * one update frame per connection every `intervalMs` (5000) and every watched user looked at
-   * again every `sweepMs` (60000; catches the users of a node that died).
+   * one update frame per connection every `intervalMs` (5000; but a comeback after a sent
+   * offline is sent at once, and an offline only once it is an interval old, so a reload sends
+   * nothing) and every watched user looked at again every `sweepMs` (60000; catches the users of
+   * a node that died).
    */
   presence?: boolean | { intervalMs?: number; sweepMs?: number };
   /**

@@ -4,6 +4,8 @@ import { createIdbStorage } from '../../src/client/storage-idb.js';
 import type { ChatClient, ChatMessage } from '../../src/client/types.js';
 import { ChatError, LIMITS, type ConversationId, type ImageElem } from '../../src/protocol/index.js';
 import { closeClients, connect, tokenFor, uniqueUser } from './helpers.js';
+import { apiBaseOf } from '../../src/client/files.js';
+import { uploadFile } from '../../src/client/upload.js';
 
 /** A real PNG of the given size, drawn in a canvas. */
 async function png(width: number, height: number): Promise<Blob> {
@@ -55,6 +57,15 @@ describe('client uploads (sendFile) against the real server', () => {
     expect((error as ChatError).name).to.equal('FILE_TOO_LARGE');
     expect(client.messages(`p2p:${bob}`).get()).to.deep.equal([]);
     expect(client.$uploads.get()).to.deep.equal({});
+  });
+
+  it('measures a picture queued unmeasured (sent offline before the upload code could load) when it uploads it: the elem has its size, not 0 × 0', async () => {
+    const { token, url } = await tokenFor(alice);
+    // What prepareFile queues when the upload code cannot load: no width, no height.
+    const upload = { blob: await png(640, 360), name: 'offline.png', mime: 'image/png', kind: 'image' as const };
+    const entry = { clientMsgId: `c-${alice}`, conversationId: `p2p:${bob}` as ConversationId, options: {}, createdAt: Date.now(), state: 'pending' as const, upload };
+    const elem = await uploadFile(entry, upload, { apiBase: apiBaseOf(url), token: async () => token, signal: new AbortController().signal, onProgress: () => {} });
+    expect([elem.type, (elem as ImageElem).width, (elem as ImageElem).height]).to.deep.equal(['image', 640, 360]);
   });
 
   it('shows an image at once from its Blob with its probed size, reports progress, then delivers it with a URL the peer can fetch', async () => {

@@ -15,7 +15,11 @@ export interface PresenceServiceOptions {
   registry: ConnectionRegistry;
   publish(event: BusEvent): Promise<void>;
   logger: Logger;
-  /** At most one unrequested `presence.updated` per connection per this many ms; changes meanwhile are batched. */
+  /**
+   * Changes are batched: at most one unrequested `presence.updated` per connection per this many
+   * ms, but a user who comes online is told at once, and one who goes offline is told only once
+   * they have stayed offline this long (a reload's brief offline is never sent).
+   */
   intervalMs: number;
   /**
    * Every this many ms each watched user is looked at again, changed or not: the users of a node
@@ -49,6 +53,13 @@ interface Watch {
  * only marks the watches of that user pending. A timer then reads the states of every pending
  * user at once and sends each connection one frame with what changed for it, so however often
  * a user flaps, a watcher gets at most one frame per interval.
+ *
+ * Two exceptions make it feel live without flashing: a user's state change is also read at once,
+ * and if they are online, watchers who were told they were offline are told straight away (a
+ * comeback shows at once); an offline is held by a flush whose timer was armed before it, so it
+ * is sent only after an interval (one to two), and a reload's offline, undone by the online that
+ * follows, is never sent. Since an online is only news after an offline was sent, a watcher
+ * still gets at most one "came online" per user per interval.
  */
 export class PresenceService {
   readonly #o: PresenceServiceOptions;
@@ -57,7 +68,19 @@ export class PresenceService {
   readonly #watchers = new Map<string, Set<Watch>>();
   readonly #pending = new Set<Watch>();
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #flushing: Promise<void> | undefined;
+  #flushing = false;
+  /** Reads and sends one after another: a slower, older read never overwrites a newer one. */
+  #queue: Promise<void> = Promise.resolve();
+  /** Users whose state changed, to read at once (their onlines are sent without waiting). */
+  readonly #fresh = new Set<string>();
+  /**
+   * Changes and timers in order: the step at which each watched user's state last changed, and
+   * the one at which the flush timer was last armed. A flush holds the offline of a user who
+   * changed after its timer was armed, so an offline is sent only once an interval has passed.
+   */
+  #step = 0;
+  #armedAt = 0;
+  readonly #changedAt = new Map<string, number>();
   readonly #sweep: ReturnType<typeof setInterval>;
 
   constructor(options: PresenceServiceOptions) {
@@ -85,7 +108,7 @@ export class PresenceService {
       if (!set) this.#watchers.set(t, (set = new Set()));
       set.add(watch);
     }
-    const items = await this.#items(new Map([[watch, targets]]));
+    const items = await this.#items(new Map([[watch, targets]]), 'answer');
     send(conn, { type: 'presence.updated', reqId: frame.reqId, items: items.get(watch) ?? [], visible: !watch.selfHidden });
   }
 
@@ -111,6 +134,11 @@ export class PresenceService {
   /** A presence event from the bus (any node's, this one's too): marks the watches it touches. */
   onEvent(event: PresenceEvent): void {
     const { userId } = event;
+    if (event.hidden === undefined && event.peer === undefined && this.#watchers.has(userId)) {
+      this.#changedAt.set(userId, ++this.#step);
+      if (this.#fresh.size === 0) void this.#serial(() => this.#quick());
+      this.#fresh.add(userId);
+    }
     for (const w of this.#watchers.get(userId) ?? []) {
       w.pending.add(userId);
       if (event.peer === w.userId) w.recheck.add(userId);
@@ -152,7 +180,7 @@ export class PresenceService {
     for (const t of old.targets) {
       const set = this.#watchers.get(t);
       set?.delete(old);
-      if (set?.size === 0) this.#watchers.delete(t);
+      if (set?.size === 0) this.#watchers.delete(t), this.#changedAt.delete(t);
     }
   }
 
@@ -165,18 +193,37 @@ export class PresenceService {
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined || this.#pending.size === 0) return;
+    if (this.#timer !== undefined || this.#flushing || this.#pending.size === 0) return;
+    this.#armedAt = ++this.#step;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      // One flush at a time: the next waits for it, and the interval starts again after it.
-      this.#flushing ??= this.#flush()
-        .catch((err: unknown) => this.#o.logger.error({ err }, 'presence: flush failed'))
-        .finally(() => {
-          this.#flushing = undefined;
-          this.#schedule();
-        });
+      // One flush at a time, and the interval starts again after it.
+      this.#flushing = true;
+      void this.#serial(() => this.#flush()).finally(() => {
+        this.#flushing = false;
+        this.#schedule();
+      });
     }, this.#o.intervalMs);
     this.#timer.unref?.();
+  }
+
+  #serial(job: () => Promise<void>): Promise<void> {
+    return (this.#queue = this.#queue.then(job).catch((err: unknown) => this.#o.logger.error({ err }, 'presence: update failed')));
+  }
+
+  /** Reads the users whose state just changed and sends, now, those online to whoever last heard otherwise. */
+  async #quick(): Promise<void> {
+    const wanted = new Map<Watch, string[]>();
+    for (const u of this.#fresh) {
+      // A block not yet read again waits for the flush: no online slips past it.
+      for (const w of this.#watchers.get(u) ?? []) {
+        if (w.recheck.has(u)) continue;
+        const list = wanted.get(w);
+        list ? list.push(u) : wanted.set(w, [u]);
+      }
+    }
+    this.#fresh.clear();
+    if (wanted.size > 0) this.#send(await this.#items(wanted, 'quick'));
   }
 
   async #flush(): Promise<void> {
@@ -193,20 +240,27 @@ export class PresenceService {
         for (const t of checked) masked.has(t) ? w.masked.add(t) : w.masked.delete(t);
       }
     }
-    const items = await this.#items(wanted);
+    this.#send(await this.#items(wanted, 'flush'));
+  }
+
+  #send(items: Map<Watch, PresenceItem[]>): void {
     for (const [w, list] of items) if (list.length > 0 && this.#watches.get(w.conn) === w) send(w.conn, { type: 'presence.updated', items: list });
   }
 
   /**
    * The items of the users each watch wants, with one presence read and one visibility read for
    * all of them; only those that differ from what the watch was last sent, which are then
-   * recorded as sent.
+   * recorded as sent. `quick` (a state change read at once): only onlines, the rest is left for
+   * the flush. `flush`: an offline less than an interval old is held, marked for the next flush.
+   * `answer` (to a watch): everything as it is.
    */
-  async #items(wanted: Map<Watch, string[]>): Promise<Map<Watch, PresenceItem[]>> {
+  async #items(wanted: Map<Watch, string[]>, mode: 'answer' | 'quick' | 'flush'): Promise<Map<Watch, PresenceItem[]>> {
     const users = [...new Set([...wanted.values()].flat())];
     const [states, hidden] = await Promise.all([this.#o.presence.states(users), this.#o.store.presenceHiddenAmong(users)]);
     const byUser = new Map<string, PresenceState>(users.map((u, i) => [u, states[i]!]));
     const hiddenSet = new Set(hidden);
+    const held = (t: string) => (this.#changedAt.get(t) ?? 0) > this.#armedAt;
+    if (mode !== 'quick') for (const u of users) if (!held(u)) this.#changedAt.delete(u);
     const out = new Map<Watch, PresenceItem[]>();
     for (const [w, targets] of wanted) {
       const list: PresenceItem[] = [];
@@ -218,6 +272,10 @@ export class PresenceService {
         // A short key, not the item serialised: a sweep compares every watched user of every watch.
         const key = `${item.online ? 1 : 0}:${item.lastSeen ?? ''}`;
         if (w.sent.get(t) === key) continue;
+        if (!item.online && (mode === 'quick' || (mode === 'flush' && held(t)))) {
+          if (mode === 'flush') w.pending.add(t), this.#pending.add(w);
+          continue;
+        }
         w.sent.set(t, key);
         list.push(item);
       }

@@ -7,7 +7,7 @@ import { REDIS_URL, requirePostgres, requireRedis } from '../helpers/services.js
 import { cmid, createUsers, startServer, text, type TestServer } from '../helpers/test-server.js';
 import { twoNodes } from '../helpers/two-nodes.js';
 import type { TestSocket } from '../helpers/ws-client.js';
-import { GUARD_MS } from '../../guard.js';
+import { GUARD_MS, until } from '../../guard.js';
 
 await requirePostgres();
 await requireRedis();
@@ -161,6 +161,64 @@ describe('presence on one node', () => {
     const alice2 = await t.login('alice');
     assert.deepEqual(((await watch(alice2, ['bob'])) as ServerFrameOf<'presence.updated'>).items, [{ userId: 'bob', online: true }]);
     for (const s of [bobPhone, bobLaptop, alice2]) s.close();
+  });
+});
+
+describe('presence: a comeback at once, a reload never', () => {
+  // The batch is a minute here: within the 30 s guard, only the immediate path can tell anyone.
+  let slow: TestServer;
+  // Six seconds here: a flush comes while a reload is under way, and the login that ends it has
+  // an interval to reach the server before the next flush (logins have taken 5 s at load 20).
+  let t: TestServer;
+  before(async () => {
+    [slow, t] = await Promise.all([startServer({ presence: { intervalMs: 60_000 } }), startServer({ presence: { intervalMs: 6000 } })]);
+    for (const s of [slow, t]) {
+      await createUsers(s, 'alice', 'bob', 'carol');
+      await say(s, 'bob', 'alice');
+      await say(s, 'carol', 'alice');
+    }
+  });
+  after(() => Promise.all([slow.stop(), t.stop()]));
+
+  it('tells a watcher at once that a peer who was offline came back, without waiting for the batch', async () => {
+    const alice = await slow.login('alice');
+    const answer = (await watch(alice, ['bob'])) as ServerFrameOf<'presence.updated'>;
+    assert.equal(answer.items[0]?.online, false);
+    assert.equal(typeof answer.items[0]?.lastSeen, 'number', 'bob was seen (say) and left');
+    const started = performance.now();
+    const bob = await slow.login('bob');
+    // The batch would send it after 60 s, long after this guard.
+    assert.deepEqual(await update(alice, 'bob', GUARD_MS), { userId: 'bob', online: true });
+    console.log(`# presence: a comeback seen ${Math.round(performance.now() - started)} ms after the login began (batch: 60000 ms)`);
+    bob.close();
+    alice.close();
+  });
+
+  it('sends no offline for a peer who reloads (back before an interval has passed), though a flush came meanwhile', async () => {
+    const bob = await t.login('bob');
+    const carol = await t.login('carol');
+    const alice = await t.login('alice');
+    const answer = (await watch(alice, ['bob', 'carol'])) as ServerFrameOf<'presence.updated'>;
+    assert.deepEqual(answer.items.map((i) => i.online), [true, true]);
+    // Carol's hiding arms the batch's timer; bob's reload starts after, and its flush (carol's
+    // update) finds him gone: it must not say so.
+    // Every unrequested item alice is sent, read without consuming the frames.
+    const items = (userId: string) => alice.pending('presence.updated').filter((f) => f.reqId === undefined).flatMap((f) => f.items).filter((i) => i.userId === userId);
+    await setVisible(carol, false);
+    bob.close();
+    await until(() => items('carol').some((i) => !i.online), "carol's hiding, in the flush after bob left");
+    const bob2 = await t.login('bob');
+    // The next flush would send bob's offline if it were still held: carol's next change shows it came.
+    await setVisible(carol, true);
+    await until(() => items('carol').at(-1)?.online, "carol's showing again, in a later flush");
+    assert.deepEqual(items('bob'), [], 'no item about bob: neither an offline nor an online');
+    alice.received.length = 0;
+    // A real departure is still told, with its last seen, once an interval has passed.
+    bob2.close();
+    const gone = await update(alice, 'bob', GUARD_MS);
+    assert.equal(gone.online, false);
+    assert.equal(typeof gone.lastSeen, 'number');
+    for (const s of [carol, alice]) s.close();
   });
 });
 
