@@ -24,6 +24,7 @@ import type { PushService } from './push/push-service.js';
 import { createSqliteStore } from './store/sqlite-store.js';
 import { attachGateway, type Gateway } from './ws/gateway.js';
 import { capConnectionsPerIp } from './http/connection-cap.js';
+import { closeWithinGrace } from './http/close-grace.js';
 import { LinkPreviews } from './previews/link-previews.js';
 import { FileAccess } from './uploads/file-access.js';
 import type { FileIndex } from './uploads/file-index.js';
@@ -204,11 +205,13 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
   });
   let gateway: Gateway | undefined;
   let closing: Promise<void> | undefined;
+  let closeWithin: ReturnType<typeof closeWithinGrace> | undefined;
 
   return {
     core, admin, http, store, bus, metrics: metrics.registry, dev: o.dev, push,
     async listen(port = 0, host = '127.0.0.1') {
       if (!gateway) capConnectionsPerIp(http.server, o.maxHttpConnectionsPerIp, trustProxy ?? (() => false), logger);
+      closeWithin ??= closeWithinGrace(http.server);
       gateway ??= attachGateway(http.server, core, {
         path: o.wsPath, maxPayload: o.maxPayload, pingIntervalMs: o.pingIntervalMs,
         maxBufferedBytes: o.maxBufferedBytes, authTimeoutMs: o.authTimeoutMs, logger,
@@ -228,7 +231,8 @@ export async function createChatServer(input: ChatServerOptions): Promise<ChatSe
         // Stop accepting first, so no new socket or request arrives while draining.
         const stopped = http.close();
         await gateway?.close();
-        await stopped;
+        // Open HTTP requests get the grace period; then their connections are closed.
+        await (closeWithin ? closeWithin(stopped, o.shutdownGraceMs) : stopped);
         await core.stop();
         webhookEndpoints.stop();
         await unreadReminders?.stop();

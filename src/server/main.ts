@@ -16,6 +16,7 @@
  *   NATTER_ALLOWED_ORIGINS (comma list or *; default none: the server's own origin only),
  *   NATTER_LOG (1/true for request logs),
  *   NATTER_REQUEST_BODY_TIMEOUT_MS (30000; a REST body, not an upload, must arrive within it),
+ *   NATTER_SHUTDOWN_GRACE_MS (10000; on SIGTERM, open HTTP requests get this long, then their connections are closed),
  *   NATTER_UPLOAD_IDLE_TIMEOUT_MS (60000; an upload's body may send nothing for this long),
  *   NATTER_UPLOAD_MIN_BYTES_PER_SECOND (1024; an upload's body averages at least this since its
  *   start once NATTER_UPLOAD_RATE_GRACE_MS, 30000, has passed),
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
     maxHttpConnectionsPerIp: int('NATTER_MAX_HTTP_CONNECTIONS_PER_IP', env['NATTER_MAX_HTTP_CONNECTIONS_PER_IP']),
     maxBadFramesPerMinute: int('NATTER_MAX_BAD_FRAMES_PER_MINUTE', env['NATTER_MAX_BAD_FRAMES_PER_MINUTE']),
     requestBodyTimeoutMs: int('NATTER_REQUEST_BODY_TIMEOUT_MS', env['NATTER_REQUEST_BODY_TIMEOUT_MS']),
+    shutdownGraceMs: int('NATTER_SHUTDOWN_GRACE_MS', env['NATTER_SHUTDOWN_GRACE_MS']),
     uploadIdleTimeoutMs: int('NATTER_UPLOAD_IDLE_TIMEOUT_MS', env['NATTER_UPLOAD_IDLE_TIMEOUT_MS']),
     uploadMinBytesPerSecond: int('NATTER_UPLOAD_MIN_BYTES_PER_SECOND', env['NATTER_UPLOAD_MIN_BYTES_PER_SECOND']),
     uploadRateGraceMs: int('NATTER_UPLOAD_RATE_GRACE_MS', env['NATTER_UPLOAD_RATE_GRACE_MS']),

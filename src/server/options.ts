@@ -177,6 +177,8 @@ export interface ChatServerOptions {
   authTimeoutMs?: number;
   /** Time a REST request body (JSON, at most 1 MB; not an upload) has to arrive; then BAD_REQUEST and the connection is closed. Default 30000. */
   requestBodyTimeoutMs?: number;
+  /** Time `close()` gives open HTTP requests to finish once WebSockets are drained; then their connections are closed. Default 10000. */
+  shutdownGraceMs?: number;
   /** Time an upload's body may send nothing (the storage ready for more); then BAD_REQUEST, the connection closed and nothing kept. Default 60000. */
   uploadIdleTimeoutMs?: number;
   /**
@@ -238,6 +240,7 @@ export const DEFAULTS = {
   maxPayload: 1024 * 1024,
   authTimeoutMs: 10_000,
   requestBodyTimeoutMs: 30_000,
+  shutdownGraceMs: 10_000,
   uploadIdleTimeoutMs: 60_000,
   uploadMinBytesPerSecond: 1024,
   uploadRateGraceMs: 30_000,
@@ -272,13 +275,13 @@ export function resolveOptions(input: ChatServerOptions): ResolvedOptions {
   if (o.adminKey !== undefined && o.adminKey.length < 16) throw new TypeError('createChatServer: `adminKey` must be at least 16 characters.');
   if (o.adminKey !== undefined && o.adminKey === o.secret) throw new TypeError('createChatServer: `adminKey` must differ from `secret`.');
   if (o.metricsKey !== undefined && o.metricsKey.length < 16) throw new TypeError('createChatServer: `metricsKey` must be at least 16 characters.');
-  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadIdleTimeoutMs', 'uploadMinBytesPerSecond', 'uploadRateGraceMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp', 'maxHttpConnectionsPerIp', 'maxBadFramesPerMinute',
+  for (const k of ['sendsPerMinute', 'sendRateWindowMs', 'broadcastsPerMinute', 'broadcastsPerDay', 'reportsPerHour', 'replayLimit', 'pingIntervalMs', 'maxBufferedBytes', 'maxPayload', 'authTimeoutMs', 'requestBodyTimeoutMs', 'shutdownGraceMs', 'uploadIdleTimeoutMs', 'uploadMinBytesPerSecond', 'uploadRateGraceMs', 'maxConnectionsPerUser', 'maxConnectionsPerIp', 'maxHttpConnectionsPerIp', 'maxBadFramesPerMinute',
     'uploadQuotaBytes', 'uploadQuotaFiles', 'uploadsPerMinute', 'uploadUnreferencedTtlMs', 'uploadSweepIntervalMs', 'tokenMaxLifetimeSeconds'] as const) {
     if (!positiveInt(o[k])) throw new TypeError(`createChatServer: \`${k}\` must be a positive integer.`);
   }
   // Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer one fires after 1 ms instead:
   // a body deadline, an auth deadline or a heartbeat set too long would cut every client at once.
-  for (const k of ['pingIntervalMs', 'authTimeoutMs', 'requestBodyTimeoutMs', 'uploadIdleTimeoutMs', 'uploadRateGraceMs', 'uploadSweepIntervalMs'] as const) {
+  for (const k of ['pingIntervalMs', 'authTimeoutMs', 'requestBodyTimeoutMs', 'shutdownGraceMs', 'uploadIdleTimeoutMs', 'uploadRateGraceMs', 'uploadSweepIntervalMs'] as const) {
     if (o[k] > MAX_TIMER_MS) throw new TypeError(`createChatServer: \`${k}\` must be at most ${MAX_TIMER_MS} (Node's longest timer, 24.8 days).`);
   }
   for (const [k, n] of Object.entries(o.frameBudgets ?? {})) {

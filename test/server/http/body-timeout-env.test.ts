@@ -66,6 +66,7 @@ describe('NATTER_REQUEST_BODY_TIMEOUT_MS', () => {
     ['NATTER_UPLOAD_MIN_BYTES_PER_SECOND', '1k', /NATTER_UPLOAD_MIN_BYTES_PER_SECOND must be a positive integer, not "1k"/],
     ['NATTER_UPLOAD_MIN_BYTES_PER_SECOND', '0', /NATTER_UPLOAD_MIN_BYTES_PER_SECOND must be a positive integer, not "0"/],
     ['NATTER_UPLOAD_RATE_GRACE_MS', String(2 ** 31), /uploadRateGraceMs` must be at most 2147483647/],
+    ['NATTER_SHUTDOWN_GRACE_MS', '10s', /NATTER_SHUTDOWN_GRACE_MS must be a positive integer, not "10s"/],
   ] as const) {
     it(`refuses to start with ${name}=${value}, saying why`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'natter-body-env-'));

@@ -18,6 +18,7 @@ describe('createChatServer options', () => {
     ['a zero request body deadline', { dataDir: '/tmp/x', secret: SECRET, requestBodyTimeoutMs: 0 }],
     ['a request body deadline past Node\'s longest timer (it would fire after 1 ms)', { dataDir: '/tmp/x', secret: SECRET, requestBodyTimeoutMs: 2 ** 31 }],
     ['a heartbeat past Node\'s longest timer', { dataDir: '/tmp/x', secret: SECRET, pingIntervalMs: 2 ** 31 }],
+    ['a zero shutdown grace', { dataDir: '/tmp/x', secret: SECRET, shutdownGraceMs: 0 }],
     ['a static dir that does not exist', { dataDir: '/tmp/x', secret: SECRET, staticDir: '/no/such/dir' }],
     ['both a store and a databaseUrl', { store: createMemoryStore(), databaseUrl: 'postgres://127.0.0.1/x', secret: SECRET }],
     ['both a bus and a redisUrl', { dataDir: '/tmp/x', bus: createMemoryBus(), redisUrl: 'redis://127.0.0.1', secret: SECRET }],
