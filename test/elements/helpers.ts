@@ -3,6 +3,7 @@ import { createChatClient, createMemoryStorage, type ChatClientOptions, type Cli
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
+import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import type { ConversationId } from '../../src/protocol/ids.js';
 
 const open: ChatClient[] = [];
@@ -165,4 +166,13 @@ export function parts<T extends Element = HTMLElement>(el: Element, name: string
  */
 export async function mediaDrawn(el: Element): Promise<void> {
   await waitUntil(() => !el.shadowRoot!.querySelector('[role="img"][aria-busy="true"]'), 'the media renderer should load');
+}
+
+/** Opens the search of a thread or list by its button; resolves with the rendered `<chat-search>`. */
+export async function openSearch(host: HTMLElement): Promise<ChatSearch> {
+  part(host, 'search-button')!.click();
+  await waitUntil(() => part(host, 'search'), 'the search should open');
+  const search = part<ChatSearch>(host, 'search')!;
+  await search.updateComplete;
+  return search;
 }

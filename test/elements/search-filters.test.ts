@@ -9,15 +9,7 @@ import '../../src/elements/define.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import { axeViolations } from './a11y-helpers.js';
-import { closeClients, connect, connectPair, part, parts, uniqueUser } from './helpers.js';
-
-async function openSearch(host: HTMLElement): Promise<ChatSearch> {
-  part(host, 'search-button')!.click();
-  await waitUntil(() => part(host, 'search'), 'the search should open');
-  const search = part<ChatSearch>(host, 'search')!;
-  await search.updateComplete;
-  return search;
-}
+import { closeClients, connect, connectPair, part, parts, uniqueUser, openSearch } from './helpers.js';
 
 const snippets = (s: ChatSearch) => parts(s, 'snippet').map((e) => e.textContent);
 const statusOf = (s: ChatSearch) => part(s, 'status')!.textContent!.trim();

@@ -12,15 +12,8 @@ import type { SearchResultSelectEvent } from '../../src/elements/events/search-r
 import type { ChatWidget } from '../../src/elements/chat-widget.js';
 import type { ChatSearch } from '../../src/elements/search/chat-search.js';
 import { axeViolations } from './a11y-helpers.js';
-import { closeClients, connectPair, part, parts, seed } from './helpers.js';
+import { closeClients, connectPair, part, parts, seed, openSearch } from './helpers.js';
 
-async function openSearch(host: HTMLElement): Promise<ChatSearch> {
-  part(host, 'search-button')!.click();
-  await waitUntil(() => part(host, 'search'), 'the search should open');
-  const search = part<ChatSearch>(host, 'search')!;
-  await search.updateComplete;
-  return search;
-}
 const statusOf = (s: ChatSearch) => part(s, 'status')!.textContent!.trim();
 
 describe('search in the elements', () => {
