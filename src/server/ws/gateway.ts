@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
@@ -142,7 +142,8 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== options.path || closing) return refuseUpgrade(socket, new ChatError('NOT_FOUND'));
+    if (path !== options.path) return refuseUpgrade(socket, new ChatError('NOT_FOUND'));
+    if (closing) return refuseUpgrade(socket, new ChatError('SHUTTING_DOWN'));
     // Refused before the upgrade, so a foreign page or a flood costs no socket state.
     if (!originAllowed(req.headers, options.allowedOrigins, options.originPolicy)) return refuseUpgrade(socket, new ChatError('ORIGIN_NOT_ALLOWED'));
     const ip = clientAddress(req, trustProxy);
@@ -394,7 +395,9 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
     async close() {
       closing = true;
       clearInterval(heartbeat);
-      server.off('upgrade', onUpgrade);
+      // The upgrade listener stays: it refuses (503 SHUTTING_DOWN) what comes on a connection that
+      // was open before the server stopped accepting. Without a listener, Node hands such a
+      // request's socket to nobody: unanswered, it held the server's close() (the chaos test's restart).
       // Sends already taken are committed and acked before their sockets close, so a client
       // never holds an unacked message the server stored (it would resend it as a duplicate).
       // Bounded: a store that hangs must not keep the process from exiting.
@@ -424,9 +427,8 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
  */
 function refuseUpgrade(socket: Duplex, error: ChatError): void {
   const body = JSON.stringify(error.toJSON());
-  const reason = ({ 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found' } as Record<number, string>)[error.status] ?? 'Too Many Requests';
   socket.end(
-    `HTTP/1.1 ${error.status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     () => socket.destroy(),
   );

@@ -66,3 +66,29 @@ test('a server stops while a refused client keeps its connection open', async ()
     for (const s of sockets) s.destroy();
   }
 });
+
+test('an upgrade that comes on an open connection while the server closes is refused 503 SHUTTING_DOWN at once, not left to the grace', async () => {
+  // A grace longer than the guard: only an answered, closed connection lets close() end in time.
+  const t = await startServer({ shutdownGraceMs: 120_000 });
+  const socket = connect(Number(new URL(t.url).port), '127.0.0.1');
+  socket.on('error', () => undefined);
+  let answer = '';
+  socket.on('data', (chunk) => (answer += chunk.toString()));
+  try {
+    await new Promise((resolve) => socket.once('connect', resolve));
+    await until(() => new Promise<boolean>((resolve) => t.server.http.server.getConnections((_e, n) => resolve(n === 1))), 'the server to hold the connection');
+    let stopped = false;
+    const stopping = t.stop().then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    socket.write(upgrade('/ws'));
+    await until(() => answer.length > 0, 'an answer to the upgrade').catch(() => {
+      throw new Error('the upgrade was never answered (its socket went to no listener)');
+    });
+    assert.match(answer, /^HTTP\/1.1 503 Service Unavailable\r\n/);
+    assert.match(answer, /"name":"SHUTTING_DOWN"/);
+    await until(() => stopped, 'close() to end');
+    await stopping;
+  } finally {
+    socket.destroy();
+  }
+});
