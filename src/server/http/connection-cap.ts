@@ -4,6 +4,7 @@ import { ChatError } from '../../protocol/index.js';
 import type { Logger } from '../core/logger.js';
 import { capKey, plain, type ProxyTrust } from '../proxy-trust.js';
 import { ConnectionCounter } from '../ws/connection-limits.js';
+import { refuseRaw } from './raw-refusal.js';
 
 /**
  * Caps the HTTP connections one TCP peer holds open on `server` at `maxPerIp`, an IPv6 peer
@@ -39,8 +40,7 @@ export function capConnectionsPerIp(server: Server, maxPerIp: number, trust: Pro
         warned.add(ip);
         logger.warn({ ip, maxPerIp }, 'too many HTTP connections from one address');
       }
-      const body = JSON.stringify(new ChatError('TOO_MANY_CONNECTIONS', 'Too many connections from this address.').toJSON());
-      socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
+      refuseRaw(socket, new ChatError('TOO_MANY_CONNECTIONS', 'Too many connections from this address.'));
       return;
     }
     counted.set(socket, ip);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
@@ -14,6 +14,7 @@ import type { Logger } from '../core/logger.js';
 import { originAllowed, type OriginPolicyOptions } from '../origin-policy.js';
 import { capKey, clientAddress, type ProxyTrust } from '../proxy-trust.js';
 import { ConnectionCounter } from './connection-limits.js';
+import { refuseRaw } from '../http/raw-refusal.js';
 import { failureAnswer, refusal } from '../core/refusal.js';
 import { plainTextSend } from './send-fast-path.js';
 import { MAX_CONTAINERS, MAX_KEYS, rawJsonExcess, SCAN_NESTING_FROM, SESSION_OPEN_KEYS, topLevelOnly } from '../core/raw-nesting.js';
@@ -132,7 +133,7 @@ interface Socket extends WebSocket {
 export function attachGateway(server: Server, core: ChatCore, options: GatewayOptions): Gateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false });
   // A handshake ws refuses (bad key, version, method) is answered in the error table's shape, not ws's plain text.
-  wss.on('wsClientError', (err: Error, socket: Duplex) => refuseUpgrade(socket, new ChatError('BAD_REQUEST', `The WebSocket handshake is not valid: ${err.message}.`)));
+  wss.on('wsClientError', (err: Error, socket: Duplex) => refuseRaw(socket, new ChatError('BAD_REQUEST', `The WebSocket handshake is not valid: ${err.message}.`)));
   let closing = false;
   const writes = new TurnWriter(Math.min(64 * 1024, Math.ceil(options.maxBufferedBytes / 4)));
   const perIp = new ConnectionCounter(options.maxConnectionsPerIp);
@@ -142,16 +143,16 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== options.path) return refuseUpgrade(socket, new ChatError('NOT_FOUND'));
-    if (closing) return refuseUpgrade(socket, new ChatError('SHUTTING_DOWN'));
+    if (path !== options.path) return refuseRaw(socket, new ChatError('NOT_FOUND'));
+    if (closing) return refuseRaw(socket, new ChatError('SHUTTING_DOWN'));
     // Refused before the upgrade, so a foreign page or a flood costs no socket state.
-    if (!originAllowed(req.headers, options.allowedOrigins, options.originPolicy)) return refuseUpgrade(socket, new ChatError('ORIGIN_NOT_ALLOWED'));
+    if (!originAllowed(req.headers, options.allowedOrigins, options.originPolicy)) return refuseRaw(socket, new ChatError('ORIGIN_NOT_ALLOWED'));
     const ip = clientAddress(req, trustProxy);
     // An IPv6 client is counted with its whole /64, which one subscriber routinely holds.
     const key = capKey(ip);
     if (!perIp.tryAcquire(key)) {
       options.logger.warn({ ip, key }, 'too many connections from one address');
-      return refuseUpgrade(socket, new ChatError('TOO_MANY_CONNECTIONS', 'Too many connections from this address.'));
+      return refuseRaw(socket, new ChatError('TOO_MANY_CONNECTIONS', 'Too many connections from this address.'));
     }
     // The TCP socket closes both after a WebSocket's life and after a handshake ws rejected.
     socket.once('close', () => perIp.release(key));
@@ -417,21 +418,6 @@ export function attachGateway(server: Server, core: ChatCore, options: GatewayOp
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-/**
- * An HTTP answer on a socket that asked to upgrade: the error body as JSON, then the connection
- * closed, once the answer is written. Ending our side only is not enough: nobody reads a socket
- * after its upgrade event, so the client's close would never be seen, and a client that never
- * closes (a stranger's) held the connection for ever and kept the server's close() waiting.
- */
-function refuseUpgrade(socket: Duplex, error: ChatError): void {
-  const body = JSON.stringify(error.toJSON());
-  socket.end(
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    () => socket.destroy(),
-  );
 }
 
 /** A frame's bytes as text, whichever of `ws`'s binary forms they arrived in. */
