@@ -13,7 +13,7 @@ import { ChatError } from '../protocol/error-codes.js';
 import type { ClientFrame, ServerFrame, ServerFrameOf } from '../protocol/frames.js';
 import type { ConversationId } from '../protocol/ids.js';
 import type { Elem } from '../protocol/elems.js';
-import type { ConversationSummary, Message } from '../protocol/message.js';
+import type { Message } from '../protocol/message.js';
 import type { ReportReason } from '../protocol/reports.js';
 import { createAccount, createTokens } from './account.js';
 import { createMutes } from './mutes.js';
@@ -192,9 +192,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     typing.clear(m.conversationId, m.sender);
     const e = m.elem;
     if (e.type === 'system') {
-      if (/^(member-|owner)/.test(e.event)) members.refresh(m.conversationId);
-      // A group's name and picture follow its notifications (SPEC §13).
+      // member-… and owner-changed: the member list changed.
+      if (/^[mo]/.test(e.event)) members.refresh(m.conversationId);
       const c = conversations.get(m.conversationId);
+      // This user left or was removed, or the group was dismissed: left from this notification on
+      // (its thread stays readable), not from the `conversation.removed` behind it: a read of the
+      // notification in between went to the server, which refused it (NOT_MEMBER).
+      if (c && /^(member-[lr]|group-di)/.test(e.event) && (e.targets ?? [myId()]).includes(myId())) conversations.leave(c);
+      // A group's name and picture follow its notifications (SPEC §13).
       if (c && /^group-(ren|av)/.test(e.event)) conversations.upsert({ ...c, name: e.groupName ?? c.name, avatar: e.event === 'group-avatar' ? e.groupAvatar : c.avatar });
     }
     emit('message', views.committed(m));
@@ -248,7 +253,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       case 'conversation.removed': {
         // A group one was removed from (or left, or that was dismissed) stays readable, marked left.
         const c = conversations.get(frame.conversationId);
-        if (c?.type === 'group') conversations.upsert({ ...c, left: true, unread: 0 } as ConversationSummary);
+        if (c?.type === 'group') conversations.leave(c);
         else conversations.remove(frame.conversationId), threads.delete(frame.conversationId);
         break;
       }

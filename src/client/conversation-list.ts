@@ -23,6 +23,8 @@ export interface ConversationList {
   /** `conversation.updated`. */
   upsert(summary: ConversationSummary): void;
   remove(id: ConversationId): void;
+  /** A group this user left, was removed from or that was dismissed: kept readable, marked left, nothing unread. */
+  leave(c: Conversation): void;
   /** A conversation this client writes to before the server listed it. */
   ensure(id: ConversationId): Conversation;
   /** A message became committed: last seq, last message, unread count, mention. */
@@ -85,6 +87,7 @@ export function createConversationList(initial: readonly Conversation[] = [], un
       if (byId.delete(id)) dirty = true;
     },
 
+    leave: (c) => put({ ...c, left: true, unread: 0 }),
 
     ensure(id) {
       const existing = byId.get(id);

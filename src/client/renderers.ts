@@ -22,7 +22,7 @@ export function createRenderers(events: EventTarget): RendererRegistry {
     registerRenderer(customType: string, renderer: CustomRenderer): () => void {
       // One sentence for the three mistakes: the page's developer reads it, never a visitor.
       if (typeof customType !== 'string' || !customType || (typeof renderer === 'string' ? !CUSTOM_ELEMENT_NAME.test(renderer) : typeof renderer !== 'function')) {
-        throw new TypeError('registerRenderer: a non-empty custom type, and a function or a custom element name (lowercase, with a hyphen)');
+        throw new TypeError('registerRenderer(type, function or element-name)');
       }
       renderers.set(customType, renderer);
       changed(customType);

@@ -204,7 +204,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         case 'sync.done':
           synced = true;
           // Removed from a group (or it was dismissed) while away: it stays readable, marked left (SPEC §13).
-          for (const c of groupsAtOpen) if (!listed.has(c.id)) conversations.upsert({ ...(conversations.get(c.id) ?? c), left: true, unread: 0 } as Conversation);
+          for (const c of groupsAtOpen) if (!listed.has(c.id)) conversations.leave(conversations.get(c.id) ?? c);
           for (const [id, list] of [...unplaced]) place(id, startOf(id, list[0].seq));
           for (const id of threads.ids()) fillGap(id);
           return true;

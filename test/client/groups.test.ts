@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createMemoryStorage } from '../../src/client/index.js';
+import type { ChatMessage } from '../../src/client/types.js';
 import { connectClient, synced, until, useTestServer } from './real-server.js';
 
 const ctx = useTestServer();
@@ -66,5 +67,40 @@ describe('groups in the client (SPEC §13)', () => {
       console.warn = warn;
     }
     assert.deepEqual(warnings.filter((w) => /NOT_MEMBER/.test(w)), []);
+  });
+
+  test('the notification that this user left marks the group left as it arrives: reading it then sends the server nothing', async () => {
+    const [a, b] = [uid('alice'), uid('bob')];
+    for (const id of [a, b]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, { name: id })).ok, true);
+    const alice = await connect(a);
+    const bob = await connect(b);
+    await Promise.all([synced(alice), synced(bob)]);
+    const id = await (await alice.groups()).createGroup({ name: 'Team', members: [b] });
+    await until(() => bob.$conversations.get().some((c) => c.id === id), 'bob has it');
+    // What the thread does: it marks read what it shows, here as soon as the notification comes
+    // (before the `conversation.removed` behind it).
+    let seen = 0;
+    bob.addEventListener('message', (e) => {
+      const m = (e as CustomEvent<ChatMessage>).detail;
+      if (m.conversationId !== id || m.elem.type !== 'system' || m.elem.event !== 'member-left') return;
+      seen++;
+      bob.markRead(id);
+    });
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    try {
+      await (await bob.groups()).changeGroup(id.slice(6), { kind: 'leave' });
+      await until(() => seen === 1, 'the notification came');
+      // A read the server refused would come back as an error frame within a round trip.
+      await alice.send(id, 'after bob left');
+      await until(() => alice.messages(id).get().some((m) => m.elem.type === 'text' && m.elem.text === 'after bob left' && m.status === 'sent'), 'a round trip later');
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      console.warn = warn;
+    }
+    const group = bob.$conversations.get().find((c) => c.id === id);
+    assert.deepEqual([group?.left, group?.unread], [true, 0]);
+    assert.deepEqual(warnings, []);
   });
 });
