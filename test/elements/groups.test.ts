@@ -142,7 +142,19 @@ describe('groups (SPEC §13)', function () {
         expect(systemText(elem, 'c'), `${lang} ${elem.event}`).to.contain('Bob');
         if (lang !== 'en') expect(mine, `${lang} ${elem.event}`).not.to.match(/^You /);
       }
+      // Added or removed by someone else: the reader reads "Carol added you.", not their own name.
+      for (const event of ['member-joined', 'member-removed'] as const) {
+        const elem: SystemElem = { type: 'system', event, text: 'x', ...by };
+        const mine = systemText(elem, 'b');
+        expect(mine, `${lang} ${event}`).to.contain('Carol');
+        expect(mine, `${lang} ${event}`).not.to.contain('Bob');
+        expect(mine, `${lang} ${event}`).to.not.equal(systemText(elem, 'd'));
+        if (lang !== 'en') expect(mine, `${lang} ${event}`).not.to.match(/ you/);
+      }
     }
+    await setLocale('en');
+    expect(systemText({ type: 'system', event: 'member-joined', text: 'x', ...by }, 'b')).to.equal('Carol added you.');
+    expect(systemText({ type: 'system', event: 'member-removed', text: 'x', ...by }, 'b')).to.equal('Carol removed you from the group.');
   });
 
   it('gives a plain member no management actions and lets them leave after confirming; the group stays, marked left', async () => {

@@ -24,8 +24,13 @@ export function systemText(elem: SystemElem, me?: string): string {
   const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
   // The reader did it: "You …", a sentence of its own (the verb agrees with "you" in most languages).
   const you = by !== undefined && elem.operator === me;
-  // The reader is the one it is about, by nobody else ("You joined the group.", "You left the group.").
-  const self = by === undefined && elem.targets?.length === 1 && elem.targets[0] === me;
+  // The reader is the one it is about: by nobody else ("You joined the group.", "You left the group."),
+  // or by someone else ("Carol added you.").
+  const aboutMe = elem.targets?.length === 1 && elem.targets[0] === me;
+  const self = by === undefined && aboutMe;
+  const toMe = by !== undefined && aboutMe;
+  // What happened to members is told with their names; a notice without them shows the server's text.
+  if (names === undefined && /^[mo]/.test(elem.event)) return elem.text;
   switch (elem.event) {
     case 'group-created':
       if (group === undefined) return elem.text;
@@ -49,25 +54,23 @@ export function systemText(elem: SystemElem, me?: string): string {
       if (you) return msg('You dismissed the group.', { id: 'system.group-dismissed.you' });
       return by !== undefined ? msg(str`${by} dismissed the group.`, { id: 'system.group-dismissed.by' }) : msg('The group was dismissed.', { id: 'system.group-dismissed' });
     case 'member-joined':
-      if (names === undefined) return elem.text;
       if (you) return msg(str`You added ${names}.`, { id: 'system.member-joined.you' });
       if (self) return msg('You joined the group.', { id: 'system.member-joined.self' });
+      if (toMe) return msg(str`${by} added you.`, { id: 'system.member-joined.by.me' });
       return by !== undefined ? msg(str`${by} added ${names}.`, { id: 'system.member-joined.by' }) : msg(str`${names} joined the group.`, { id: 'system.member-joined' });
     case 'member-left':
-      if (names === undefined) return elem.text;
       return self ? msg('You left the group.', { id: 'system.member-left.self' }) : msg(str`${names} left the group.`, { id: 'system.member-left' });
     case 'member-removed':
-      if (names === undefined) return elem.text;
       if (you) return msg(str`You removed ${names}.`, { id: 'system.member-removed.you' });
+      if (toMe) return msg(str`${by} removed you from the group.`, { id: 'system.member-removed.by.me' });
       return by !== undefined ? msg(str`${by} removed ${names}.`, { id: 'system.member-removed.by' }) : msg(str`${names} was removed from the group.`, { id: 'system.member-removed' });
     case 'member-promoted':
-      return names !== undefined ? msg(str`${names} is now an admin.`, { id: 'system.member-promoted' }) : elem.text;
+      return msg(str`${names} is now an admin.`, { id: 'system.member-promoted' });
     case 'member-demoted':
-      return names !== undefined ? msg(str`${names} is no longer an admin.`, { id: 'system.member-demoted' }) : elem.text;
+      return msg(str`${names} is no longer an admin.`, { id: 'system.member-demoted' });
     case 'owner-changed':
-      return names !== undefined ? msg(str`${names} now owns the group.`, { id: 'system.owner-changed' }) : elem.text;
+      return msg(str`${names} now owns the group.`, { id: 'system.owner-changed' });
     case 'member-muted': {
-      if (names === undefined) return elem.text;
       const until = Number(elem.data);
       if (!elem.data || !Number.isFinite(until)) return you ? msg(str`You muted ${names}.`, { id: 'system.member-muted.you' }) : by !== undefined ? msg(str`${by} muted ${names}.`, { id: 'system.member-muted.by' }) : msg(str`${names} was muted.`, { id: 'system.member-muted' });
       const time = formatUntil(until);
@@ -75,7 +78,6 @@ export function systemText(elem: SystemElem, me?: string): string {
       return by !== undefined ? msg(str`${by} muted ${names} until ${time}.`, { id: 'system.member-muted.by.until' }) : msg(str`${names} was muted until ${time}.`, { id: 'system.member-muted.until' });
     }
     case 'member-unmuted':
-      if (names === undefined) return elem.text;
       if (you) return msg(str`You unmuted ${names}.`, { id: 'system.member-unmuted.you' });
       return by !== undefined ? msg(str`${by} unmuted ${names}.`, { id: 'system.member-unmuted.by' }) : msg(str`${names} can send messages again.`, { id: 'system.member-unmuted' });
     default:
