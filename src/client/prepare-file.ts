@@ -25,7 +25,7 @@ export async function prepareFile(uploads: Pick<Uploads, 'transfer'>, file: Blob
   // Offline before the upload code was ever loaded: queued unprobed (shown without its size),
   // uploaded once the connection, and the code, are back.
   const code = await uploads.transfer().catch(() => undefined);
-  const upload = code ? await code.describeFile(file, mime, kind, given) : { blob: file, name: fileNameOf(file, kind, mime, given.name), mime, kind };
+  const upload: PendingUpload = code ? await code.describeFile(file, mime, kind, given) : { blob: file, name: fileNameOf(file, kind, mime, given.name), mime, kind, unprobed: { kind: given.kind, name: given.name } };
   // A recording's length is known to its recorder (MediaRecorder's WebM says none).
   if (given.duration !== undefined && Number.isFinite(given.duration)) upload.duration = Math.min(24 * 3600, Math.max(0, Math.round(given.duration * 1000) / 1000));
   return upload;

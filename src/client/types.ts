@@ -134,6 +134,11 @@ export interface OutboxEntry {
     snapshot?: { blob?: Blob; width: number; height: number; url?: string };
     /** The server URL once uploaded (a resend then sends without uploading again). */
     url?: string;
+    /**
+     * Queued before the upload code could load (offline), so not probed: what `sendFile` was given
+     * (a kind, a name). Probed when it uploads, as it would have been when sent.
+     */
+    unprobed?: { kind?: FileKind; name?: string };
   };
 }
 

@@ -49,8 +49,10 @@ export interface UploadFileOptions {
  */
 export async function uploadFile(entry: OutboxEntry, upload: PendingUpload, options: UploadFileOptions): Promise<Elem> {
   const { signal } = options;
-  // Queued offline before this code could load, so never measured: measured now, for its ratio.
-  if (upload.kind === 'image' && upload.width === undefined) ({ width: upload.width, height: upload.height } = await probeMedia(upload.blob, 'image'));
+  // Queued offline before this code could load, so never probed: probed now, as it would have been
+  // when sent (a picture's size, a video's length and first frame; what the browser cannot decode
+  // goes as a file, unless its kind was given).
+  if (upload.unprobed) Object.assign(upload, await describeFile(upload.blob, upload.mime, upload.kind, upload.unprobed), { unprobed: undefined });
   // Only a video has one (from probing it); sent once, before the video.
   const snapshot = upload.snapshot?.url ? undefined : upload.snapshot;
   if (snapshot?.blob) {

@@ -37,6 +37,28 @@ function firstUpload(client: ChatClient): Promise<string> {
   });
 }
 
+/** A short real WebM of 64 × 48, recorded from a canvas. */
+async function webm(): Promise<Blob> {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const ctx = canvas.getContext('2d')!;
+  const stream = canvas.captureStream(25);
+  const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' });
+  const chunks: Blob[] = [];
+  recorder.ondataavailable = (e) => chunks.push(e.data);
+  const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+  recorder.start();
+  for (let i = 0; i < 12; i++) {
+    ctx.fillStyle = i % 2 ? '#c33' : '#33c';
+    ctx.fillRect(0, 0, 64, 48);
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  recorder.stop();
+  await stopped;
+  return new Blob(chunks, { type: 'video/webm' });
+}
+
 describe('client uploads (sendFile) against the real server', () => {
   let alice: string;
   let bob: string;
@@ -47,6 +69,14 @@ describe('client uploads (sendFile) against the real server', () => {
     bobClient = await connect(bob, 'Bob');
   });
   afterEach(() => closeClients());
+
+  /** Uploads `blob` as prepareFile queues a file when the upload code cannot load (offline): unprobed. */
+  async function uploadUnprobed(blob: Blob, name: string, kind: 'image' | 'video') {
+    const { token, url } = await tokenFor(alice);
+    const upload = { blob, name, mime: blob.type, kind, unprobed: {} };
+    const entry = { clientMsgId: `c-${alice}`, conversationId: `p2p:${bob}` as ConversationId, options: {}, createdAt: Date.now(), state: 'pending' as const, upload };
+    return uploadFile(entry, upload, { apiBase: apiBaseOf(url), token: async () => token, signal: new AbortController().signal, onProgress: () => {} });
+  }
 
   it('refuses an image of 28 MB + 1 byte before uploading or queuing anything (FILE_TOO_LARGE)', async () => {
     const client = await connect(alice);
@@ -61,11 +91,21 @@ describe('client uploads (sendFile) against the real server', () => {
 
   it('measures a picture queued unmeasured (sent offline before the upload code could load) when it uploads it: the elem has its size, not 0 × 0', async () => {
     const { token, url } = await tokenFor(alice);
-    // What prepareFile queues when the upload code cannot load: no width, no height.
-    const upload = { blob: await png(640, 360), name: 'offline.png', mime: 'image/png', kind: 'image' as const };
-    const entry = { clientMsgId: `c-${alice}`, conversationId: `p2p:${bob}` as ConversationId, options: {}, createdAt: Date.now(), state: 'pending' as const, upload };
-    const elem = await uploadFile(entry, upload, { apiBase: apiBaseOf(url), token: async () => token, signal: new AbortController().signal, onProgress: () => {} });
+    const elem = await uploadUnprobed(await png(640, 360), 'offline.png', 'image');
     expect([elem.type, (elem as ImageElem).width, (elem as ImageElem).height]).to.deep.equal(['image', 640, 360]);
+  });
+
+  it('sends a "picture" queued unprobed that the browser cannot decode as a file when it uploads it, as it would have online (not an image of 0 × 0)', async () => {
+    const elem = await uploadUnprobed(new File([new Uint8Array(2048).fill(9)], 'broken.png', { type: 'image/png' }), 'broken.png', 'image');
+    expect([elem.type, elem.type === 'file' && elem.name]).to.deep.equal(['file', 'broken.png']);
+  });
+
+  it('gives a video queued unprobed its first frame as poster when it uploads it (was sent without one)', async () => {
+    const elem = await uploadUnprobed(await webm(), 'clip.webm', 'video');
+    expect(elem.type).to.equal('video');
+    const snapshot = elem.type === 'video' ? elem.snapshot : undefined;
+    expect(snapshot?.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/v1\/files\//);
+    expect([snapshot?.width, snapshot?.height]).to.deep.equal([64, 48]);
   });
 
   it('shows an image at once from its Blob with its probed size, reports progress, then delivers it with a URL the peer can fetch', async () => {
