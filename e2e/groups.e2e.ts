@@ -104,7 +104,7 @@ test('carol creates a group with alice and bob, renames it, makes alice admin, b
   await card.locator('[part~="close-button"]').click();
   await carol.page.locator('group-panel > [part~="close-button"], group-panel [part~="dialog"] [part~="close-button"]').first().click();
   await until(async () => (await alice.page.locator('h1#title').innerText()) === 'Weekend in the hills', 'alice’s title follows the rename');
-  await until(async () => (await notices(alice.page)).some((t) => t.includes('Alice is now an admin.')), 'alice told she is an admin');
+  await until(async () => (await notices(alice.page)).some((t) => t.includes('You are now an admin.')), 'alice told she is an admin');
 
   // Alice, now an admin, removes bob.
   await openPanel(alice.page);
@@ -115,7 +115,7 @@ test('carol creates a group with alice and bob, renames it, makes alice admin, b
   await alice.page.locator('group-panel [part~="close-button"]').click();
 
   // Bob sees he was removed: the notification, the group marked left, no composer.
-  await until(async () => (await notices(bob.page)).some((t) => t.includes('Alice removed Bob.')), 'bob sees he was removed');
+  await until(async () => (await notices(bob.page)).some((t) => t.includes('Alice removed you from the group.')), 'bob sees he was removed');
   await bob.page.locator('#left-notice:not([hidden])').waitFor();
   assert.equal(await bob.page.locator('#composer').isVisible(), false);
   assert.equal(await bob.page.locator('#group-info').isVisible(), false);

@@ -142,19 +142,30 @@ describe('groups (SPEC §13)', function () {
         expect(systemText(elem, 'c'), `${lang} ${elem.event}`).to.contain('Bob');
         if (lang !== 'en') expect(mine, `${lang} ${elem.event}`).not.to.match(/^You /);
       }
-      // Added or removed by someone else: the reader reads "Carol added you.", not their own name.
-      for (const event of ['member-joined', 'member-removed'] as const) {
-        const elem: SystemElem = { type: 'system', event, text: 'x', ...by };
+      // Done to the reader by someone else: "Carol added you.", "Carol muted you until …", not their own name.
+      const hour = String(Date.now() + 3_600_000);
+      for (const [event, data] of [['member-joined'], ['member-removed'], ['member-muted'], ['member-muted', hour], ['member-unmuted']] as const) {
+        const elem: SystemElem = { type: 'system', event, text: 'x', ...by, ...(data && { data }) };
         const mine = systemText(elem, 'b');
         expect(mine, `${lang} ${event}`).to.contain('Carol');
         expect(mine, `${lang} ${event}`).not.to.contain('Bob');
         expect(mine, `${lang} ${event}`).to.not.equal(systemText(elem, 'd'));
         if (lang !== 'en') expect(mine, `${lang} ${event}`).not.to.match(/ you/);
       }
+      // Done to the reader by nobody named (the site, or no operator recorded): "You were muted.", "You are now an admin."
+      for (const [event, data] of [['member-muted'], ['member-muted', hour], ['member-unmuted'], ['member-promoted'], ['member-demoted'], ['owner-changed']] as const) {
+        const elem: SystemElem = { type: 'system', event, text: 'x', targets: ['b'], targetNames: ['Bob'], ...(data && { data }) };
+        const mine = systemText(elem, 'b');
+        expect(mine, `${lang} ${event}`).not.to.contain('Bob');
+        expect(systemText(elem, 'c'), `${lang} ${event}`).to.contain('Bob');
+        if (lang !== 'en') expect(mine, `${lang} ${event}`).not.to.match(/^You /);
+      }
     }
     await setLocale('en');
     expect(systemText({ type: 'system', event: 'member-joined', text: 'x', ...by }, 'b')).to.equal('Carol added you.');
     expect(systemText({ type: 'system', event: 'member-removed', text: 'x', ...by }, 'b')).to.equal('Carol removed you from the group.');
+    expect(systemText({ type: 'system', event: 'member-unmuted', text: 'x', ...by }, 'b')).to.equal('Carol unmuted you.');
+    expect(systemText({ type: 'system', event: 'member-promoted', text: 'x', ...by }, 'b')).to.equal('You are now an admin.');
   });
 
   it('gives a plain member no management actions and lets them leave after confirming; the group stays, marked left', async () => {

@@ -24,8 +24,8 @@ export function systemText(elem: SystemElem, me?: string): string {
   const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
   // The reader did it: "You …", a sentence of its own (the verb agrees with "you" in most languages).
   const you = by !== undefined && elem.operator === me;
-  // The reader is the one it is about: by nobody else ("You joined the group.", "You left the group."),
-  // or by someone else ("Carol added you.").
+  // The reader is the one it is about: by nobody else ("You joined the group.", "You left the group.",
+  // "You were muted."), or by someone else ("Carol added you.", "Carol muted you.").
   const aboutMe = elem.targets?.length === 1 && elem.targets[0] === me;
   const self = by === undefined && aboutMe;
   const toMe = by !== undefined && aboutMe;
@@ -65,20 +65,29 @@ export function systemText(elem: SystemElem, me?: string): string {
       if (toMe) return msg(str`${by} removed you from the group.`, { id: 'system.member-removed.by.me' });
       return by !== undefined ? msg(str`${by} removed ${names}.`, { id: 'system.member-removed.by' }) : msg(str`${names} was removed from the group.`, { id: 'system.member-removed' });
     case 'member-promoted':
-      return msg(str`${names} is now an admin.`, { id: 'system.member-promoted' });
+      return aboutMe ? msg('You are now an admin.', { id: 'system.member-promoted.self' }) : msg(str`${names} is now an admin.`, { id: 'system.member-promoted' });
     case 'member-demoted':
-      return msg(str`${names} is no longer an admin.`, { id: 'system.member-demoted' });
+      return aboutMe ? msg('You are no longer an admin.', { id: 'system.member-demoted.self' }) : msg(str`${names} is no longer an admin.`, { id: 'system.member-demoted' });
     case 'owner-changed':
-      return msg(str`${names} now owns the group.`, { id: 'system.owner-changed' });
+      return aboutMe ? msg('You now own the group.', { id: 'system.owner-changed.self' }) : msg(str`${names} now owns the group.`, { id: 'system.owner-changed' });
     case 'member-muted': {
       const until = Number(elem.data);
-      if (!elem.data || !Number.isFinite(until)) return you ? msg(str`You muted ${names}.`, { id: 'system.member-muted.you' }) : by !== undefined ? msg(str`${by} muted ${names}.`, { id: 'system.member-muted.by' }) : msg(str`${names} was muted.`, { id: 'system.member-muted' });
+      if (!elem.data || !Number.isFinite(until)) {
+        if (you) return msg(str`You muted ${names}.`, { id: 'system.member-muted.you' });
+        if (toMe) return msg(str`${by} muted you.`, { id: 'system.member-muted.by.me' });
+        if (self) return msg('You were muted.', { id: 'system.member-muted.self' });
+        return by !== undefined ? msg(str`${by} muted ${names}.`, { id: 'system.member-muted.by' }) : msg(str`${names} was muted.`, { id: 'system.member-muted' });
+      }
       const time = formatUntil(until);
       if (you) return msg(str`You muted ${names} until ${time}.`, { id: 'system.member-muted.you.until' });
+      if (toMe) return msg(str`${by} muted you until ${time}.`, { id: 'system.member-muted.by.me.until' });
+      if (self) return msg(str`You were muted until ${time}.`, { id: 'system.member-muted.self.until' });
       return by !== undefined ? msg(str`${by} muted ${names} until ${time}.`, { id: 'system.member-muted.by.until' }) : msg(str`${names} was muted until ${time}.`, { id: 'system.member-muted.until' });
     }
     case 'member-unmuted':
       if (you) return msg(str`You unmuted ${names}.`, { id: 'system.member-unmuted.you' });
+      if (toMe) return msg(str`${by} unmuted you.`, { id: 'system.member-unmuted.by.me' });
+      if (self) return msg('You can send messages again.', { id: 'system.member-unmuted.self' });
       return by !== undefined ? msg(str`${by} unmuted ${names}.`, { id: 'system.member-unmuted.by' }) : msg(str`${names} can send messages again.`, { id: 'system.member-unmuted' });
     default:
       return elem.text;
