@@ -7,6 +7,31 @@ import { connectClient, synced, until, useTestServer } from './real-server.js';
 const ctx = useTestServer();
 const { uid, connect, track } = ctx;
 
+/** Alice's group "Team" with Bob in it, both connected and synced, Bob holding it. */
+async function aliceAndBobInGroup() {
+  const [a, b] = [uid('alice'), uid('bob')];
+  for (const id of [a, b]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, { name: id })).ok, true);
+  const alice = await connect(a);
+  const bob = await connect(b);
+  await Promise.all([synced(alice), synced(bob)]);
+  const id = await (await alice.groups()).createGroup({ name: 'Team', members: [b] });
+  await until(() => bob.$conversations.get().some((c) => c.id === id), 'bob has it');
+  return { alice, bob, id };
+}
+
+/** What `console.warn` was called with while `run` ran. */
+async function warningsDuring(run: () => Promise<void>): Promise<string[]> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  try {
+    await run();
+  } finally {
+    console.warn = warn;
+  }
+  return warnings;
+}
+
 describe('groups in the client (SPEC §13)', () => {
   test('creates a group, follows its rename and picture, and keeps it, marked left, once removed', async () => {
     const [a, b] = [uid('alice'), uid('bob')];
@@ -44,39 +69,22 @@ describe('groups in the client (SPEC §13)', () => {
     await until(() => again.$conversations.get().find((c) => c.id === id)?.left === true, 'marked left after the sync');
   });
   test('marking a group read after leaving it clears it here and sends the server nothing (no NOT_MEMBER error)', async () => {
-    const [a, b] = [uid('alice'), uid('bob')];
-    for (const id of [a, b]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, { name: id })).ok, true);
-    const alice = await connect(a);
-    const bob = await connect(b);
-    await Promise.all([synced(alice), synced(bob)]);
-    const id = await (await alice.groups()).createGroup({ name: 'Team', members: [b] });
-    await until(() => bob.$conversations.get().some((c) => c.id === id), 'bob has it');
+    const { alice, bob, id } = await aliceAndBobInGroup();
     await (await bob.groups()).changeGroup(id.slice(6), { kind: 'leave' });
     await until(() => bob.$conversations.get().find((c) => c.id === id)?.left === true, 'marked left');
     await alice.send(id, 'after bob left');
-    const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
-    try {
+    const warnings = await warningsDuring(async () => {
       bob.markRead(id);
       assert.equal(bob.$conversations.get().find((c) => c.id === id)?.unread, 0);
       // A read the server refused would come back as an error frame within a round trip.
       await bob.groups();
       await new Promise((r) => setTimeout(r, 200));
-    } finally {
-      console.warn = warn;
-    }
+    });
     assert.deepEqual(warnings.filter((w) => /NOT_MEMBER/.test(w)), []);
   });
 
   test('the notification that this user left marks the group left as it arrives: reading it then sends the server nothing', async () => {
-    const [a, b] = [uid('alice'), uid('bob')];
-    for (const id of [a, b]) assert.equal((await ctx.srv.admin('PUT', `/v1/users/${id}`, { name: id })).ok, true);
-    const alice = await connect(a);
-    const bob = await connect(b);
-    await Promise.all([synced(alice), synced(bob)]);
-    const id = await (await alice.groups()).createGroup({ name: 'Team', members: [b] });
-    await until(() => bob.$conversations.get().some((c) => c.id === id), 'bob has it');
+    const { alice, bob, id } = await aliceAndBobInGroup();
     // What the thread does: it marks read what it shows, here as soon as the notification comes
     // (before the `conversation.removed` behind it).
     let seen = 0;
@@ -86,19 +94,14 @@ describe('groups in the client (SPEC §13)', () => {
       seen++;
       bob.markRead(id);
     });
-    const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
-    try {
+    const warnings = await warningsDuring(async () => {
       await (await bob.groups()).changeGroup(id.slice(6), { kind: 'leave' });
       await until(() => seen === 1, 'the notification came');
       // A read the server refused would come back as an error frame within a round trip.
       await alice.send(id, 'after bob left');
       await until(() => alice.messages(id).get().some((m) => m.elem.type === 'text' && m.elem.text === 'after bob left' && m.status === 'sent'), 'a round trip later');
       await new Promise((r) => setTimeout(r, 200));
-    } finally {
-      console.warn = warn;
-    }
+    });
     const group = bob.$conversations.get().find((c) => c.id === id);
     assert.deepEqual([group?.left, group?.unread], [true, 0]);
     assert.deepEqual(warnings, []);
