@@ -12,7 +12,7 @@ import { createMemoryReports } from './memory-reports.js';
 import { changePayload, messagePayload, outboxEvents } from '../webhooks/types.js';
 import { createMemoryPush } from './memory-push.js';
 import { createMemoryFriends } from './memory-friends.js';
-import { mentionTargets } from './mention-targets.js';
+import { mentionTargets, mentionTargetsChange } from './mention-targets.js';
 
 interface StoredRow {
   message: Message;
@@ -324,9 +324,10 @@ export function createMemoryStore(): Store {
       const row: StoredRow = { message, search: '', runStart: seq };
       if (applied.visibleTo) row.visibleTo = [...applied.visibleTo];
       pushRow(c, row);
-      const mentionedBefore = mentionsOf(targetRow);
+      const before = targetRow.message;
       targetRow.message = { ...clone(applied.target), changeSeq: seq } as Message;
-      setMentions(c, targetRow.message.seq, mentionedBefore, mentionsOf(targetRow));
+      const moved = mentionTargetsChange(before, targetRow.message, targetRow.visibleTo);
+      if (moved) setMentions(c, targetRow.message.seq, ...moved);
       targetRow.search = searchTextOf(targetRow.message) ?? '';
       idempotency.set(id, { key: d.key, message });
       if (d.webhooks?.endpoints.length) {

@@ -1,3 +1,4 @@
+import type { Message } from '../../protocol/message.js';
 import { AT_ALL } from '../../protocol/ids.js';
 
 /**
@@ -18,4 +19,18 @@ export function mentionTargets(sender: string, visibleTo: readonly string[] | nu
   }
   out.delete(sender);
   return out.size > 0 ? [...out] : null;
+}
+
+/**
+ * How a change (an edit, a recall) moves its target's rows of the mentions table: whom its
+ * @mentions counted for before and count for after, or null when that is the same.
+ */
+export function mentionTargetsChange(
+  before: Pick<Message, 'sender' | 'isExcludedFromUnreadCount' | 'groupAtUserList'>,
+  after: Pick<Message, 'sender' | 'isExcludedFromUnreadCount' | 'groupAtUserList'>,
+  visibleTo: readonly string[] | null | undefined,
+): [was: string[] | null, now: string[] | null] | null {
+  const was = mentionTargets(before.sender, visibleTo, before.isExcludedFromUnreadCount === true, before.groupAtUserList);
+  const now = mentionTargets(after.sender, visibleTo, after.isExcludedFromUnreadCount === true, after.groupAtUserList);
+  return JSON.stringify(was) === JSON.stringify(now) ? null : [was, now];
 }

@@ -6,7 +6,7 @@ import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, PinRecord, StoredMessage } from '../core/types.js';
 import { changePayload, outboxEvents } from '../webhooks/types.js';
 import { insertOutbox } from './postgres-webhooks.js';
-import { mentionTargets } from './mention-targets.js';
+import { mentionTargetsChange } from './mention-targets.js';
 
 interface Deps {
   query<R extends QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
@@ -67,9 +67,9 @@ export function createPostgresChanges({ query, transaction }: Deps): Pick<Store,
     await c.query('UPDATE messages SET body = $1, mentions = $2 WHERE conv_key = $3 AND id = $4',
       [JSON.stringify(target), target.groupAtUserList?.length ? target.groupAtUserList : null, d.key, d.targetId]);
     // Its rows of the mentions table (postgres-unread-mentions.ts) follow the mentions column.
-    const was = mentionTargets(stored.sender, row.visible_to, stored.isExcludedFromUnreadCount === true, stored.groupAtUserList);
-    const now = mentionTargets(target.sender, row.visible_to, target.isExcludedFromUnreadCount === true, target.groupAtUserList);
-    if (JSON.stringify(was) !== JSON.stringify(now)) {
+    const moved = mentionTargetsChange(stored, target, row.visible_to);
+    if (moved) {
+      const [was, now] = moved;
       if (was) await c.query('DELETE FROM message_mentions WHERE conv_key = $1 AND who = ANY($2::text[]) AND seq = $3', [d.key, was, target.seq]);
       if (now) await c.query('INSERT INTO message_mentions (conv_key, who, seq) SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING', [d.key, now, target.seq]);
     }

@@ -4,7 +4,7 @@ import type { Store } from '../core/store.js';
 import type { ChangeDraft, ChangeOutcome, GroupRole, PinRecord, StoredMessage } from '../core/types.js';
 import { indexWords, searchKindOf, searchTextOf, wordsOf } from '../core/search-text.js';
 import type { ChangeWire, ChangeWireOutcome } from './sqlite-writer.js';
-import { mentionTargets } from './mention-targets.js';
+import { mentionTargetsChange } from './mention-targets.js';
 
 /** The pinned messages of each conversation, kept in the change's own transaction. */
 export const PINS_SCHEMA = `
@@ -83,7 +83,7 @@ export function createSqliteChanges(
       message.time,
       applied.pin === 'add' ? [target.seq, pinned!.by, pinned!.time] : applied.pin === 'remove' ? 0 : null,
       applied.pin === 'add' ? pinCount : -1,
-      role, mentionsChange(stored, target, visibility(row)),
+      role, mentionTargetsChange(stored, target, visibility(row)),
     ];
     const outcome = await commit(wire);
     if (outcome === 0) return undefined;
@@ -137,11 +137,4 @@ function reindexWire(before: string | null, after: string | null, kindBefore: st
   if (before === after && kindBefore === kindAfter) return null;
   const now = wordsOf(after);
   return [indexWords(before), now.words, now.prefixes, kindAfter];
-}
-
-/** How a change moves its target's rows of the mentions table (mention-targets.ts): null when it does not. */
-function mentionsChange(before: StoredMessage, after: StoredMessage, visibleTo: string[] | undefined): ChangeWire[19] {
-  const was = mentionTargets(before.sender, visibleTo, before.isExcludedFromUnreadCount === true, before.groupAtUserList);
-  const now = mentionTargets(after.sender, visibleTo, after.isExcludedFromUnreadCount === true, after.groupAtUserList);
-  return JSON.stringify(was) === JSON.stringify(now) ? null : [was, now];
 }
