@@ -15,12 +15,12 @@
  * (pg_current_wal_lsn before and after the measured part: the cluster's, so other sessions
  * writing meanwhile add to it; the lowest round is the nearest).
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { MessageDraft } from '../src/server/core/types.js';
 import type { Store } from '../src/server/core/store.js';
+import { commitDraft, createLoadGroups } from './lib/commit-load.js';
+import { cpuSeconds, median } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,9 +38,6 @@ const BATCH = Number(values.batch);
 const MESSAGES = Number(values.messages);
 const MENTIONS = Number(values.mentions);
 const URL = values.url!;
-const USERS = 200;
-const GROUP = 10;
-const TICK_US = 1e6 / 100;
 
 interface Tree {
   path: string;
@@ -55,39 +52,15 @@ for (const p of values.tree!.split(',')) {
   trees.push({ path, ...store, ...ids });
 }
 
-let n = 0;
-const clientMsgId = () => Date.now().toString(16).padStart(12, '0') + (++n).toString(16).padStart(20, '0');
-
-/** The k-th send of the load: group and 1:1 by turns (as bench:commit's). */
-function draft(tree: Tree, k: number): MessageDraft {
-  const u = k % USERS;
-  const sender = `u${u}`;
-  const time = Date.now();
-  const text = `s1x${time}.${k % 1000} hello`;
-  if (k % 2 === 0) {
-    const room = Math.floor(u / GROUP);
-    const key = `group:room${room}`;
-    const mentions = MENTIONS > 0 && (k / 2) % Math.round(1 / MENTIONS) === 0 ? { groupAtUserList: [`u${room * GROUP + ((u + 1) % GROUP)}`, `u${room * GROUP + ((u + 3) % GROUP)}`] } : {};
-    return { key, type: 'group', message: { id: tree.newMessageId(), conversationId: key, seq: 0, clientMsgId: clientMsgId(), sender, senderProfile: {}, time, elem: { type: 'text', text }, ...mentions } } as MessageDraft;
-  }
-  const peer = `u${u ^ 1}`;
-  const key = `p2p:${[sender, peer].sort().join('|')}`;
-  return { key, type: 'p2p', message: { id: tree.newMessageId(), conversationId: `p2p:${peer}`, seq: 0, clientMsgId: clientMsgId(), sender, senderProfile: {}, time, elem: { type: 'text', text } } } as MessageDraft;
-}
-
-const ticks = (stat: string): number => {
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
-const procTicks = (pid: number): number => {
+/** A backend's CPU seconds so far; 0 once it has exited. */
+const backendCpu = (pid: number): number => {
   try {
-    return ticks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return cpuSeconds(pid);
   } catch {
     return 0;
   }
 };
-const mainTicks = () => ticks(readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8'));
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mainCpu = () => cpuSeconds(process.pid, process.pid);
 
 const admin = new pg.Client({ connectionString: URL });
 await admin.connect();
@@ -101,21 +74,19 @@ async function round(tree: Tree, r: number): Promise<{ backendUs: number; mainUs
   // No search mover: its moves would run on the same backends, when they come.
   const store = await tree.createPostgresStore({ connectionString: url, poolSize: 4, searchIndex: false });
   try {
-    for (let g = 0; g < USERS / GROUP; g++) {
-      await store.createGroup({ id: `room${g}`, name: `Room ${g}`, createdAt: 1 }, Array.from({ length: GROUP }, (_, i) => `u${g * GROUP + i}`));
-    }
+    await createLoadGroups(store);
     let k = 0;
-    const batch = () => Array.from({ length: BATCH }, () => draft(tree, k++));
+    const batch = () => Array.from({ length: BATCH }, () => commitDraft(k++, tree.newMessageId, MENTIONS));
     for (let i = 0; i < 3000 / BATCH; i++) await store.commitMessages(batch());
     const pids = async () => (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [app])).rows.map((x) => x.pid);
-    const before = new Map((await pids()).map((p) => [p, procTicks(p)]));
+    const before = new Map((await pids()).map((p) => [p, backendCpu(p)]));
     const lsn0 = (await admin.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]!.l;
-    const main0 = mainTicks();
+    const main0 = mainCpu();
     for (let i = 0; i < MESSAGES / BATCH; i++) await store.commitMessages(batch());
-    const main1 = mainTicks();
+    const main1 = mainCpu();
     const { rows: [w] } = await admin.query<{ b: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint AS b`, [lsn0]);
     let backend = 0;
-    for (const p of await pids()) backend += procTicks(p) - (before.get(p) ?? 0);
+    for (const p of await pids()) backend += backendCpu(p) - (before.get(p) ?? 0);
     await store.close();
     // A backend flushes its statistics as it exits.
     while ((await pids()).length > 0) await new Promise((r) => setTimeout(r, 50));
@@ -123,7 +94,7 @@ async function round(tree: Tree, r: number): Promise<{ backendUs: number; mainUs
       `SELECT sum(coalesce(heap_blks_hit, 0) + coalesce(heap_blks_read, 0) + coalesce(idx_blks_hit, 0) + coalesce(idx_blks_read, 0)
          + coalesce(toast_blks_hit, 0) + coalesce(toast_blks_read, 0) + coalesce(tidx_blks_hit, 0) + coalesce(tidx_blks_read, 0))::bigint AS b
        FROM pg_statio_user_tables WHERE schemaname = $1`, [schema]);
-    return { backendUs: (backend * TICK_US) / MESSAGES, mainUs: ((main1 - main0) * TICK_US) / MESSAGES, walBytes: Number(w!.b) / MESSAGES, buffers: Number(io!.b) / MESSAGES };
+    return { backendUs: (backend * 1e6) / MESSAGES, mainUs: ((main1 - main0) * 1e6) / MESSAGES, walBytes: Number(w!.b) / MESSAGES, buffers: Number(io!.b) / MESSAGES };
   } finally {
     await store.close().catch(() => undefined);
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -33,6 +33,8 @@ import Database from 'better-sqlite3';
 import type { MessageDraft } from '../src/server/core/types.js';
 import type { Store } from '../src/server/core/store.js';
 import type { CommitBatcher } from '../src/server/core/commit-batcher.js';
+import { commitDraft, createLoadGroups } from './lib/commit-load.js';
+import { median } from './lib/stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -72,46 +74,19 @@ for (const path of values.tree.split(',').map((t) => resolve(t))) {
 }
 const newMessageId = trees[0]!.newMessageId;
 
-const USERS = 200;
-const GROUP = 10;
-let n = 0;
-
-function clientMsgId(): string {
-  return Date.now().toString(16).padStart(12, '0') + (++n).toString(16).padStart(20, '0');
-}
-
-/** The k-th send of the load: group and 1:1 by turns. */
-function draft(k: number): MessageDraft {
-  const u = k % USERS;
-  const sender = `u${u}`;
-  const time = Date.now();
-  const text = `s1x${time}.${k % 1000} hello`;
-  if (k % 2 === 0) {
-    const room = Math.floor(u / GROUP);
-    const key = `group:room${room}`;
-    // Every (1 / MENTIONS)-th group send names two others of its room (k / 2: the group sends' count).
-    const mentions = MENTIONS > 0 && (k / 2) % Math.round(1 / MENTIONS) === 0 ? { groupAtUserList: [`u${room * GROUP + ((u + 1) % GROUP)}`, `u${room * GROUP + ((u + 3) % GROUP)}`] } : {};
-    return { key, type: 'group', message: { id: newMessageId(), conversationId: key, seq: 0, clientMsgId: clientMsgId(), sender, senderProfile: {}, time, elem: { type: 'text', text }, ...mentions } } as MessageDraft;
-  }
-  const peer = `u${u ^ 1}`;
-  const key = `p2p:${[sender, peer].sort().join('|')}`;
-  return { key, type: 'p2p', message: { id: newMessageId(), conversationId: `p2p:${peer}`, seq: 0, clientMsgId: clientMsgId(), sender, senderProfile: {}, time, elem: { type: 'text', text } } } as MessageDraft;
-}
+/** The k-th send of the load (bench/lib/commit-load.ts). */
+const draft = (k: number): MessageDraft => commitDraft(k, newMessageId, MENTIONS);
 
 /** A fresh database with the load's users and groups, made by the store itself. */
 async function freshFile(tree: Tree): Promise<{ file: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'natter-commit-bench-'));
   const file = join(dir, 'natter.db');
   const store = tree.createSqliteStore(file);
-  for (let r = 0; r < USERS / GROUP; r++) {
-    const members = Array.from({ length: GROUP }, (_, i) => `u${r * GROUP + i}`);
-    await store.createGroup({ id: `room${r}`, name: `Room ${r}`, createdAt: 1 }, members);
-  }
+  await createLoadGroups(store);
   await store.close();
   return { file, dir };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * The statements' CPU per message of each tree, interleaved batch by batch (tree A's batch, tree
