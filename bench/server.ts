@@ -21,6 +21,8 @@
  *   npm run bench:server -- --clients 200 --group 10 --rates 1000,2000,4000,8000,16000,32000 --seconds 5
  *   npm run bench:server -- --targets natter,natter-pg,bare --rates 2000,4000,8000,16000   (the SQLite node, one node over
  *     PostgreSQL + Redis on a scratch database of its own per trial (bench/lib/pg-node.ts), and the floor, same run)
+ *   npm run bench:server -- --targets natter,bare-rows,bare --rates 16000 --threads   (between the floor and Natter, the floor
+ *     storing Natter's rows with Natter's commit code on its event loop: what the storage SPEC §2 asks for costs, apart from the rest)
  *   npm run bench:server -- --targets natter --rates 8000 --cpu-prof /tmp/prof   (profile the server; natter-pg and the floor, `bare`, too: its profiles go to <dir>/bare)
  *   npm run bench:server -- --targets natter --rates 8000 --alloc-prof /tmp/alloc.heapprofile   (what it allocates)
  *   npm run bench:server -- --targets natter --rates 16000 --trace   (where a send's time goes, after each step: batch
@@ -258,13 +260,18 @@ async function webhookReceiver(): Promise<{ url: string; stop(): Promise<void> }
   };
 }
 
-/** The floor: a bare `ws` server with per-turn SQLite commits (bench/peers/bare-ws-server.ts). */
-async function bareTarget(): Promise<Target> {
+/**
+ * The floor: a bare `ws` server with per-turn SQLite commits (bench/peers/bare-ws-server.ts); with
+ * `natterRows`, the same server storing Natter's rows by Natter's commit code (`bare-rows`).
+ */
+async function bareTarget(natterRows = false): Promise<Target> {
   // Profiled beside Natter (`--cpu-prof`), in a folder of its own: the per-stage table compares the two.
   const prof = values['cpu-prof'];
-  const peer = await startPeer(join(ROOT, 'bench/peers/bare-ws-server.ts'), {}, prof ? ['--cpu-prof', `--cpu-prof-dir=${join(prof, 'bare')}`] : []);
+  const profDir = join(prof ?? '', natterRows ? 'bare-rows' : 'bare');
+  const peer = await startPeer(join(ROOT, 'bench/peers/bare-ws-server.ts'), natterRows ? { BARE_ROWS: 'natter' } : {}, prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []);
   const clients = users.map((_, i) => spec(i));
-  return { name: 'bare ws + sqlite', kind: 'bare', url: `ws://127.0.0.1:${peer.port}/`, pid: peer.pid, clients, stop: peer.stop };
+  const name = natterRows ? "bare ws + Natter's rows" : 'bare ws + sqlite';
+  return { name, kind: 'bare', url: `ws://127.0.0.1:${peer.port}/`, pid: peer.pid, clients, stop: peer.stop };
 }
 
 async function socketIoTarget(persist: boolean): Promise<Target> {
@@ -443,6 +450,7 @@ const starters: Record<string, () => Promise<Target>> = {
   'natter-pg': async () => natterTarget(undefined, 0, undefined, undefined, await pgNodeBacking()),
   'baseline-pg': async () => natterTarget(BASELINE, 0, undefined, undefined, await pgNodeBacking()),
   bare: () => bareTarget(),
+  'bare-rows': () => bareTarget(true),
   socketio: () => socketIoTarget(true),
   'socketio-mem': () => socketIoTarget(false),
 };
