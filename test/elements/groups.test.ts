@@ -152,6 +152,29 @@ describe('groups (SPEC §13)', function () {
         expect(mine, `${lang} ${event}`).to.not.equal(systemText(elem, 'd'));
         if (lang !== 'en') expect(mine, `${lang} ${event}`).not.to.match(/ you/);
       }
+      // The reader among several added: "Carol added you and Dave.", "You and Dave joined the group." (and the others left out).
+      for (const operator of [{ operator: 'c', operatorName: 'Carol' }, {}]) {
+        const elem: SystemElem = { type: 'system', event: 'member-joined', text: 'x', ...operator, targets: ['b', 'd'], targetNames: ['Bob', 'Dave'] };
+        const mine = systemText(elem, 'b');
+        expect(mine, `${lang} joined with others`).to.contain('Dave');
+        expect(mine, `${lang} joined with others`).not.to.contain('Bob');
+        expect(mine, `${lang} joined with others`).to.not.equal(systemText(elem, 'e'));
+        expect(systemText(elem, 'd'), `${lang} joined with others`).to.contain('Bob');
+        expect(systemText(elem, 'd'), `${lang} joined with others`).not.to.contain('Dave');
+        expect(systemText(elem, 'e'), `${lang} joined with others`).to.contain('Bob');
+        if ('operator' in operator) expect(mine, `${lang} joined with others`).to.contain('Carol');
+        if (lang !== 'en') expect(mine, `${lang} joined with others`).not.to.match(/\byou\b/i);
+        expect(systemText({ ...elem, moreTargets: 3 }, 'b'), `${lang} joined with others`).to.contain('3');
+      }
+      // A role the reader gave: "You made Bob an admin." (Bob reads "You are now an admin.", others "Bob is now an admin.").
+      for (const event of ['member-promoted', 'member-demoted', 'owner-changed'] as const) {
+        const elem: SystemElem = { type: 'system', event, text: 'x', ...by };
+        const mine = systemText(elem, 'c');
+        expect(mine, `${lang} ${event}`).to.contain('Bob');
+        expect(mine, `${lang} ${event}`).to.not.equal(systemText(elem, 'd'));
+        expect(systemText(elem, 'b'), `${lang} ${event}`).not.to.contain('Bob');
+        if (lang !== 'en') expect(mine, `${lang} ${event}`).not.to.match(/^You /);
+      }
       // Done to the reader by nobody named (the site, or no operator recorded): "You were muted.", "You are now an admin."
       for (const [event, data] of [['member-muted'], ['member-muted', hour], ['member-unmuted'], ['member-promoted'], ['member-demoted'], ['owner-changed']] as const) {
         const elem: SystemElem = { type: 'system', event, text: 'x', targets: ['b'], targetNames: ['Bob'], ...(data && { data }) };
@@ -166,6 +189,15 @@ describe('groups (SPEC §13)', function () {
     expect(systemText({ type: 'system', event: 'member-removed', text: 'x', ...by }, 'b')).to.equal('Carol removed you from the group.');
     expect(systemText({ type: 'system', event: 'member-unmuted', text: 'x', ...by }, 'b')).to.equal('Carol unmuted you.');
     expect(systemText({ type: 'system', event: 'member-promoted', text: 'x', ...by }, 'b')).to.equal('You are now an admin.');
+    expect(systemText({ type: 'system', event: 'member-promoted', text: 'x', ...by }, 'c')).to.equal('You made Bob an admin.');
+    expect(systemText({ type: 'system', event: 'member-promoted', text: 'x', ...by }, 'd')).to.equal('Bob is now an admin.');
+    expect(systemText({ type: 'system', event: 'member-demoted', text: 'x', ...by }, 'c')).to.equal('You removed Bob as an admin.');
+    expect(systemText({ type: 'system', event: 'owner-changed', text: 'x', ...by }, 'c')).to.equal('You made Bob the owner.');
+    const several = { type: 'system', event: 'member-joined', text: 'x', ...by, targets: ['b', 'd'], targetNames: ['Bob', 'Dave'] } satisfies SystemElem;
+    expect(systemText(several, 'b')).to.equal('Carol added you and Dave.');
+    expect(systemText({ ...several, moreTargets: 2 }, 'd')).to.equal('Carol added you and Bob and 2 others.');
+    expect(systemText({ ...several, operator: undefined, operatorName: undefined }, 'b')).to.equal('You and Dave joined the group.');
+    expect(systemText(several, 'e')).to.equal('Carol added Bob and Dave.');
   });
 
   it('gives a plain member no management actions and lets them leave after confirming; the group stays, marked left', async () => {

@@ -19,7 +19,12 @@ export function systemText(elem: SystemElem, me?: string): string {
   // "2,998 others" for the targets the server left out to keep the notice small (never just one),
   // in the same list, so the locale's "and" joins them.
   const more = elem.moreTargets;
-  const names = elem.targetNames?.length ? joinNames(more ? [...elem.targetNames, msg(str`${formatNumber(more)} others`, { id: 'system.others' })] : elem.targetNames) : undefined;
+  const list = (named: readonly string[]) => joinNames(more ? [...named, msg(str`${formatNumber(more)} others`, { id: 'system.others' })] : named);
+  const names = elem.targetNames?.length ? list(elem.targetNames) : undefined;
+  // The reader among several who joined (the one notice that names several): "you and …", the
+  // others' names ("Carol added you and Dave.").
+  const mine = me !== undefined && (elem.targets?.length ?? 0) > 1 ? elem.targets!.indexOf(me) : -1;
+  const others = mine >= 0 && mine < (elem.targetNames?.length ?? 0) ? list(elem.targetNames!.filter((_, i) => i !== mine)) : undefined;
   // Who did it, when that was a person other than the one it is about (the site's changes name nobody).
   const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
   // The reader did it: "You …", a sentence of its own (the verb agrees with "you" in most languages).
@@ -57,6 +62,11 @@ export function systemText(elem: SystemElem, me?: string): string {
       if (you) return msg(str`You added ${names}.`, { id: 'system.member-joined.you' });
       if (self) return msg('You joined the group.', { id: 'system.member-joined.self' });
       if (toMe) return msg(str`${by} added you.`, { id: 'system.member-joined.by.me' });
+      if (others !== undefined) {
+        return by !== undefined
+          ? msg(str`${by} added you and ${others}.`, { id: 'system.member-joined.by.me-and' })
+          : msg(str`You and ${others} joined the group.`, { id: 'system.member-joined.self-and' });
+      }
       return by !== undefined ? msg(str`${by} added ${names}.`, { id: 'system.member-joined.by' }) : msg(str`${names} joined the group.`, { id: 'system.member-joined' });
     case 'member-left':
       return self ? msg('You left the group.', { id: 'system.member-left.self' }) : msg(str`${names} left the group.`, { id: 'system.member-left' });
@@ -65,11 +75,17 @@ export function systemText(elem: SystemElem, me?: string): string {
       if (toMe) return msg(str`${by} removed you from the group.`, { id: 'system.member-removed.by.me' });
       return by !== undefined ? msg(str`${by} removed ${names}.`, { id: 'system.member-removed.by' }) : msg(str`${names} was removed from the group.`, { id: 'system.member-removed' });
     case 'member-promoted':
-      return aboutMe ? msg('You are now an admin.', { id: 'system.member-promoted.self' }) : msg(str`${names} is now an admin.`, { id: 'system.member-promoted' });
+      if (aboutMe) return msg('You are now an admin.', { id: 'system.member-promoted.self' });
+      if (you) return msg(str`You made ${names} an admin.`, { id: 'system.member-promoted.you' });
+      return msg(str`${names} is now an admin.`, { id: 'system.member-promoted' });
     case 'member-demoted':
-      return aboutMe ? msg('You are no longer an admin.', { id: 'system.member-demoted.self' }) : msg(str`${names} is no longer an admin.`, { id: 'system.member-demoted' });
+      if (aboutMe) return msg('You are no longer an admin.', { id: 'system.member-demoted.self' });
+      if (you) return msg(str`You removed ${names} as an admin.`, { id: 'system.member-demoted.you' });
+      return msg(str`${names} is no longer an admin.`, { id: 'system.member-demoted' });
     case 'owner-changed':
-      return aboutMe ? msg('You now own the group.', { id: 'system.owner-changed.self' }) : msg(str`${names} now owns the group.`, { id: 'system.owner-changed' });
+      if (aboutMe) return msg('You now own the group.', { id: 'system.owner-changed.self' });
+      if (you) return msg(str`You made ${names} the owner.`, { id: 'system.owner-changed.you' });
+      return msg(str`${names} now owns the group.`, { id: 'system.owner-changed' });
     case 'member-muted': {
       const until = Number(elem.data);
       if (!elem.data || !Number.isFinite(until)) {
