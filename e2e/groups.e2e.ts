@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { until } from './lib/browser.js';
-import { bubbles, openDemo, send } from './lib/demo.js';
+import { bubbles, openDemo, plain, send } from './lib/demo.js';
 import type { RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
@@ -27,7 +27,7 @@ useBuiltProduct((s, b) => {
 const SHOTS = '/tmp/h7-shots';
 
 /** The open thread's centred notifications. */
-const notices = (page: Page) => page.locator('chat-thread [part~="system"]').allInnerTexts();
+const notices = async (page: Page) => (await page.locator('chat-thread [part~="system"]').allInnerTexts()).map(plain);
 
 /** Picks `userId` in the create dialog by typing the id in its search. */
 async function pickPerson(page: Page, userId: string): Promise<void> {

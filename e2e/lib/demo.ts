@@ -42,3 +42,6 @@ export async function send(page: Page, text: string): Promise<void> {
   await input.fill(text);
   await input.press('Enter');
 }
+
+/** A sentence as it reads, the isolates (FSI … PDI, src/elements/i18n/isolate.ts) around its names left out. */
+export const plain = (s: string): string => s.replace(/[\u2068\u2069]/g, '');

@@ -8,7 +8,7 @@ import { createChatClient } from '../../src/client/chat-client.js';
 import { createMemoryStorage } from '../../src/client/storage-memory.js';
 import type { ChatClient } from '../../src/client/types.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
-import { closeClients, connect, connectPair, connectTrio, mediaDrawn, part, parts, tokenFor, uniqueUser, type Pair } from './helpers.js';
+import { closeClients, connect, connectPair, connectTrio, mediaDrawn, part, parts, tokenFor, uniqueUser, type Pair, plain } from './helpers.js';
 
 function thread(client: ChatClient, conversation: string, lang = 'en'): Promise<ChatThread> {
   return fixture<HTMLElement>(
@@ -16,7 +16,7 @@ function thread(client: ChatClient, conversation: string, lang = 'en'): Promise<
   ).then((wrapper) => wrapper.querySelector('chat-thread')!);
 }
 
-const typingText = (el: ChatThread) => part(el, 'typing')?.textContent?.trim() ?? '';
+const typingText = (el: ChatThread) => plain(part(el, 'typing')?.textContent).trim();
 
 describe('chat-thread live state', () => {
   afterEach(closeClients);

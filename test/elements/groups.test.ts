@@ -11,7 +11,13 @@ import type { ConversationSelectEvent } from '../../src/elements/events/conversa
 import { setLocale } from '../../src/elements/i18n/localize.js';
 import type { SystemElem } from '../../src/protocol/elems.js';
 import { axeViolations, focused, nextFrames } from './a11y-helpers.js';
-import { closeClients, connectTrio, part, parts, type Trio } from './helpers.js';
+import { closeClients, connect, connectTrio, part, parts, plain, type Trio, uniqueUser } from './helpers.js';
+
+/** `systemText`, read as it is seen: the isolates around its names (i18n/isolate.ts) left out. */
+async function plainSystemText(): Promise<(...args: Parameters<typeof import('../../src/elements/i18n/elems.js').systemText>) => string> {
+  const { systemText } = await import('../../src/elements/i18n/elems.js');
+  return (...args) => plain(systemText(...args));
+}
 
 describe('groups (SPEC §13)', function () {
   let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;
@@ -96,7 +102,7 @@ describe('groups (SPEC §13)', function () {
     const texts = () => alice.messages(id).get().filter((m) => m.elem.type === 'system').map((m) => m.elem.type === 'system' && m.elem.event);
     await waitUntil(() => texts().includes('group-renamed') && texts().includes('member-promoted'), 'alice should receive both notifications');
     // Worded as the new name, not as a group of that name renamed.
-    const { systemText } = await import('../../src/elements/i18n/elems.js');
+    const systemText = await plainSystemText();
     const renamed = alice.messages(id).get().find((m) => m.elem.type === 'system' && m.elem.event === 'group-renamed')!;
     expect(renamed.elem.type === 'system' && systemText(renamed.elem)).to.equal('Carol renamed the group to "Trip 2027".');
     expect(renamed.elem.type === 'system' && systemText({ ...renamed.elem, operator: undefined, operatorName: undefined })).to.equal('The group was renamed to "Trip 2027".');
@@ -104,19 +110,19 @@ describe('groups (SPEC §13)', function () {
 
   it('words one\'s own group events "You …" in the thread and the list (in every language), others\' by name', async () => {
     const id = await carolsGroup();
-    const texts = (el: Element) => parts(el, 'system').map((s) => s.textContent!.trim());
+    const texts = (el: Element) => parts(el, 'system').map((s) => plain(s.textContent).trim());
     const own = await fixture<ChatThread>(html`<chat-thread .client=${carol} conversation=${id}></chat-thread>`);
     await waitUntil(() => texts(own).length > 0, "carol's thread shows the notice");
     expect(texts(own)).to.include('You created the group "Trip".');
     const list = await fixture<ConversationList>(html`<conversation-list .client=${carol}></conversation-list>`);
-    await waitUntil(() => parts(list, 'item').some((r) => r.textContent!.includes('You created the group "Trip".')), "carol's list says You");
+    await waitUntil(() => parts(list, 'item').some((r) => plain(r.textContent).includes('You created the group "Trip".')), "carol's list says You");
     const other = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${id}></chat-thread>`);
     await waitUntil(() => texts(other).length > 0, "alice's thread shows the notice");
     expect(texts(other)).to.include('Carol created the group "Trip".');
     await setLocale('ru');
     await waitUntil(() => texts(own).includes('Вы создали группу «Trip».'), 'in Russian too');
     // Every event someone does to a group has its "You" sentence, in every locale (no English left, no name).
-    const { systemText } = await import('../../src/elements/i18n/elems.js');
+    const systemText = await plainSystemText();
     const by = { operator: 'c', operatorName: 'Carol', targets: ['b'], targetNames: ['Bob'], groupName: 'Trip' };
     const events: SystemElem['event'][] = ['group-created', 'group-renamed', 'group-avatar', 'group-notice', 'group-dismissed', 'member-joined', 'member-removed', 'member-muted', 'member-unmuted'];
     for (const lang of ['en', 'ar', 'de', 'es', 'fr', 'ja', 'ko', 'pt-BR', 'ru', 'zh-CN', 'zh-TW']) {
@@ -214,12 +220,12 @@ describe('groups (SPEC §13)', function () {
     await waitUntil(() => bob.$conversations.get().find((c) => c.id === id)?.left === true, 'the group should be marked left');
     expect(bob.messages(id).get().some((m) => m.elem.type === 'system' && m.elem.event === 'member-left')).to.equal(true);
     // Bob reads his own leaving as "You left the group." (thread and list), carol reads his name.
-    const texts = (el: Element) => parts(el, 'system').map((s) => s.textContent!.trim());
+    const texts = (el: Element) => parts(el, 'system').map((s) => plain(s.textContent).trim());
     const own = await fixture<ChatThread>(html`<chat-thread .client=${bob} conversation=${id}></chat-thread>`);
     await waitUntil(() => texts(own).includes('You left the group.'), "bob's thread says You left");
     expect(texts(own).join()).not.to.contain('Bob left');
     const list = await fixture<ConversationList>(html`<conversation-list .client=${bob}></conversation-list>`);
-    await waitUntil(() => parts(list, 'item').some((r) => r.textContent!.includes('You left the group.')), "bob's list says You left");
+    await waitUntil(() => parts(list, 'item').some((r) => plain(r.textContent).includes('You left the group.')), "bob's list says You left");
     const other = await fixture<ChatThread>(html`<chat-thread .client=${carol} conversation=${id}></chat-thread>`);
     await waitUntil(() => texts(other).includes('Bob left the group.'), "carol's thread names bob");
   });
@@ -420,12 +426,36 @@ describe('groups (SPEC §13)', function () {
     expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
+  it("keeps a name's right-to-left override from reordering a group's notices", async () => {
+    // A member may be named anything the site allows: "Mallory" and an override (U+202E) reversed the
+    // rest of every sentence that named her ("Mallory."pirT" puorg eht detaerc").
+    const mallory = await connect(uniqueUser('mallory'), 'Mallory\u202e');
+    const id = await (await mallory.groups()).createGroup({ name: 'Trip', members: [aliceId] });
+    const thread = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${id}></chat-thread>`);
+    await waitUntil(() => parts(thread, 'system').length > 0, "alice's thread shows the notice");
+    const bubble = parts(thread, 'system')[0]!.querySelector('[part~="bubble"]')!;
+    // Her name isolated (FSI … PDI), its own controls dropped so none can close the isolate early.
+    expect(bubble.textContent!.trim()).to.equal('\u2068Mallory\u2069 created the group "\u2068Trip\u2069".');
+    // And the words after it read left to right, as the sentence does.
+    const text = [...bubble.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.nodeValue!.includes('created'))!;
+    const left = (word: string) => {
+      const range = document.createRange();
+      const at = text.nodeValue!.indexOf(word);
+      range.setStart(text, at);
+      range.setEnd(text, at + 1);
+      return range.getBoundingClientRect().left;
+    };
+    expect(left('Mallory')).to.be.below(left('created'));
+    expect(left('created')).to.be.below(left('group'));
+    expect(left('group')).to.be.below(left('Trip'));
+  });
+
   it('speaks Chinese with zh-CN: the panel and the notifications', async () => {
     await setLocale('zh-CN');
     const panel = await openPanel();
     expect(part(panel, 'dismiss-button')!.textContent!.trim()).to.equal('解散群聊');
     expect(parts(panel, 'role').map((r) => r.textContent)).to.include('群主');
-    const { systemText } = await import('../../src/elements/i18n/elems.js');
+    const systemText = await plainSystemText();
     expect(systemText({ type: 'system', event: 'member-removed', text: 'x', operator: 'a', operatorName: 'Alice', targets: ['b'], targetNames: ['Bob'] })).to.equal('Alice 将 Bob 移出了群聊。');
     expect(carolId).to.be.a('string');
   });

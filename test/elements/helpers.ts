@@ -176,3 +176,6 @@ export async function openSearch(host: HTMLElement): Promise<ChatSearch> {
   await search.updateComplete;
   return search;
 }
+
+/** A sentence as it reads, the isolates (FSI … PDI, i18n/isolate.ts) around its names left out. */
+export const plain = (s: string | null | undefined): string => (s ?? '').replace(/[\u2068\u2069]/g, '');

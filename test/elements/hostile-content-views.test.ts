@@ -101,7 +101,8 @@ describe('hostile content in rich messages and outside messages', () => {
       expect(part(el, 'location-description')!.textContent).to.equal(short);
       expect(part(el, 'sticker-fallback')!.textContent).to.equal(`[Sticker] ${short}`);
       expect(part(el, 'custom')!.textContent).to.equal(payload);
-      expect(part(el, 'typing')!.textContent!.trim()).to.equal(`${short} is typing…`);
+      // The name isolated in the sentence (FSI … PDI), its own bidi controls dropped (i18n/isolate.ts).
+      expect(part(el, 'typing')!.textContent!.trim()).to.equal(`\u2068${short.replace(/[\u202a-\u202e\u2066-\u2069]/g, '')}\u2069 is typing…`);
       tally.bidiChecked += expectBidiIsolated(el);
       expectThreadFits(el, `payload ${i}`, true);
     }

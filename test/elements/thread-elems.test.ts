@@ -13,7 +13,7 @@ import { localeReady } from '../../src/elements/i18n/localize.js';
 import type { CustomElem, Elem } from '../../src/protocol/elems.js';
 import type { SendOptions } from '../../src/protocol/message.js';
 import { axeViolations } from './a11y-helpers.js';
-import { closeClients, connectPair, mediaDrawn, part, parts, uniqueUser, type Pair } from './helpers.js';
+import { closeClients, connectPair, mediaDrawn, part, parts, uniqueUser, type Pair, plain } from './helpers.js';
 
 /** Sends any elem as `from` (admin send: no friendship needed), to a user or a group. */
 async function adminSend(input: { from: string; to?: string; groupId?: string; elem: Elem; options?: SendOptions }): Promise<void> {
@@ -246,7 +246,7 @@ describe('chat-thread elems', () => {
     await waitUntil(() => parts(el, 'message').length === 2, 'the notification and the message should show');
     await el.updateComplete;
     const system = part(el, 'system')!;
-    expect(system.textContent!.trim()).to.equal('Group "Team" was created.');
+    expect(plain(system.textContent).trim()).to.equal('Group "Team" was created.');
     expect(getComputedStyle(system).justifyContent).to.equal('center');
     expect(system.querySelector('[part~="actions-button"]')).to.equal(null);
     const bubble = system.querySelector<HTMLElement>('[part~="bubble"]')!;

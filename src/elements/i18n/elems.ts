@@ -3,10 +3,12 @@ import type { Elem, SystemElem } from '../../protocol/elems.js';
 import { plainText } from '../../protocol/plain-text.js';
 import { formatUntil } from '../format.js';
 import { formatLocale, formatNumber } from './localize.js';
+import { isolate } from './isolate.js';
 
-/** Joins display names in the active locale ("Bob and Carol", "Bob、Carol"). */
-function joinNames(names: readonly string[]): string {
-  return new Intl.ListFormat(formatLocale(), { type: 'conjunction' }).format(names);
+/** Joins display names in the active locale ("Bob and Carol", "Bob、Carol"), each isolated. */
+function joinNames(names: readonly string[], more?: string): string {
+  const isolated = names.map(isolate);
+  return new Intl.ListFormat(formatLocale(), { type: 'conjunction' }).format(more === undefined ? isolated : [...isolated, more]);
 }
 
 /**
@@ -15,18 +17,19 @@ function joinNames(names: readonly string[]): string {
  * the server's own text.
  */
 export function systemText(elem: SystemElem, me?: string): string {
-  const group = elem.groupName;
+  // Names and the group's name isolated (isolate.ts): an override character in one cannot reorder the sentence.
+  const group = elem.groupName === undefined ? undefined : isolate(elem.groupName);
   // "2,998 others" for the targets the server left out to keep the notice small (never just one),
   // in the same list, so the locale's "and" joins them.
   const more = elem.moreTargets;
-  const list = (named: readonly string[]) => joinNames(more ? [...named, msg(str`${formatNumber(more)} others`, { id: 'system.others' })] : named);
+  const list = (named: readonly string[]) => joinNames(named, more ? msg(str`${formatNumber(more)} others`, { id: 'system.others' }) : undefined);
   const names = elem.targetNames?.length ? list(elem.targetNames) : undefined;
   // The reader among several who joined (the one notice that names several): "you and …", the
   // others' names ("Carol added you and Dave.").
   const mine = me !== undefined && (elem.targets?.length ?? 0) > 1 ? elem.targets!.indexOf(me) : -1;
   const others = mine >= 0 && mine < (elem.targetNames?.length ?? 0) ? list(elem.targetNames!.filter((_, i) => i !== mine)) : undefined;
   // Who did it, when that was a person other than the one it is about (the site's changes name nobody).
-  const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? elem.operatorName : undefined;
+  const by = elem.operatorName && !(elem.targets?.length === 1 && elem.targets[0] === elem.operator) ? isolate(elem.operatorName) : undefined;
   // The reader did it: "You …", a sentence of its own (the verb agrees with "you" in most languages).
   const you = by !== undefined && elem.operator === me;
   // The reader is the one it is about: by nobody else ("You joined the group.", "You left the group.",

@@ -1,5 +1,6 @@
 import { msg, str } from '@lit/localize';
 import { formatNumber, plural } from './localize.js';
+import { isolate } from './isolate.js';
 
 type CallAction = 'started' | 'ended' | 'missed' | 'declined' | 'cancelled';
 
@@ -39,7 +40,10 @@ const ui = {
   get noMessages() { return msg('No messages yet. Say hello!', { id: 'ui.noMessages' }); },
   get newMessages() { return msg('New messages ↓', { id: 'ui.newMessages' }); },
   /** What the live region says of an arriving message, and a preview line: "Bob: hi". */
-  said: (name: string, what: string) => msg(str`${name}: ${what}`, { id: 'ui.said' }),
+  said: (who: string, what: string) => {
+    const name = isolate(who);
+    return msg(str`${name}: ${what}`, { id: 'ui.said' });
+  },
   /** Between a name and what it said where each is its own element: ": " (Chinese "："). */
   get saidSeparator() { return msg(': ', { id: 'ui.saidSeparator' }); },
   get notSent() { return msg('Message not sent', { id: 'ui.notSent' }); },
@@ -47,7 +51,10 @@ const ui = {
   // A message's menu button, a failed one's Resend, forwarded messages
   get actions() { return msg('Message actions', { id: 'ui.actions' }); },
   get resend() { return msg('Resend', { id: 'ui.resend' }); },
-  forwardedFrom: (name: string) => msg(str`Forwarded from ${name}`, { id: 'ui.forwardedFrom' }),
+  forwardedFrom: (who: string) => {
+    const name = isolate(who);
+    return msg(str`Forwarded from ${name}`, { id: 'ui.forwardedFrom' });
+  },
   chatHistory: (n: number) => {
     const count = formatNumber(n);
     return plural(n, {
@@ -93,8 +100,10 @@ const ui = {
     return duration ? `${text} · ${duration}` : text;
   },
   typing: (names: string[]) => {
-    const [name] = names;
-    if (names.length === 1) return msg(str`${name} is typing…`, { id: 'ui.typing.one' });
+    if (names.length === 1) {
+      const name = isolate(names[0]!);
+      return msg(str`${name} is typing…`, { id: 'ui.typing.one' });
+    }
     const count = formatNumber(names.length);
     return plural(names.length, {
       zero: () => msg(str`${count} people are typing…`, { id: 'ui.typing.count.zero' }),
