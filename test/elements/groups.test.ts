@@ -11,13 +11,7 @@ import type { ConversationSelectEvent } from '../../src/elements/events/conversa
 import { setLocale } from '../../src/elements/i18n/localize.js';
 import type { SystemElem } from '../../src/protocol/elems.js';
 import { axeViolations, focused, nextFrames } from './a11y-helpers.js';
-import { closeClients, connect, connectTrio, part, parts, plain, type Trio, uniqueUser } from './helpers.js';
-
-/** `systemText`, read as it is seen: the isolates around its names (i18n/isolate.ts) left out. */
-async function plainSystemText(): Promise<(...args: Parameters<typeof import('../../src/elements/i18n/elems.js').systemText>) => string> {
-  const { systemText } = await import('../../src/elements/i18n/elems.js');
-  return (...args) => plain(systemText(...args));
-}
+import { closeClients, connect, connectTrio, part, parts, plain, plainSystemText, type Trio, uniqueUser } from './helpers.js';
 
 describe('groups (SPEC §13)', function () {
   let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;

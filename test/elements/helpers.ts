@@ -179,3 +179,9 @@ export async function openSearch(host: HTMLElement): Promise<ChatSearch> {
 
 /** A sentence as it reads, the isolates (FSI … PDI, i18n/isolate.ts) around its names left out. */
 export const plain = (s: string | null | undefined): string => (s ?? '').replace(/[\u2068\u2069]/g, '');
+
+/** `systemText` (i18n/elems.ts, loaded on first use), read as it is seen: through `plain`. */
+export async function plainSystemText(): Promise<(...args: Parameters<typeof import('../../src/elements/i18n/elems.js').systemText>) => string> {
+  const { systemText } = await import('../../src/elements/i18n/elems.js');
+  return (...args) => plain(systemText(...args));
+}

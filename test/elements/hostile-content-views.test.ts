@@ -14,7 +14,7 @@
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/define.js';
-import type { ChatClient } from '../../src/client/types.js';
+import type { ChatClient, ChatMessage } from '../../src/client/types.js';
 import type { ChatSession } from '../../src/elements/chat-session.js';
 import type { BroadcastBanner } from '../../src/elements/broadcast-banner.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
@@ -28,6 +28,8 @@ import type { Elem } from '../../src/protocol/elems.js';
 import { describeElemText } from '../../src/elements/i18n/elems.js';
 import { GROUP_LIMITS } from '../../src/protocol/group-frames.js';
 import { setLocale } from '../../src/elements/i18n/localize.js';
+import { uiStrings } from '../../src/elements/i18n/ui.js';
+import { mergeTitle } from '../../src/elements/thread/merge-title.js';
 import { closeClients, connect, mediaDrawn, part, parts, uniqueUser } from './helpers.js';
 import { CORPUS, FORBIDDEN, imageBarrier, expectInert, census, expectBidiIsolated, expectThreadFits } from './hostile-helpers.js';
 
@@ -106,6 +108,12 @@ describe('hostile content in rich messages and outside messages', () => {
       tally.bidiChecked += expectBidiIsolated(el);
       expectThreadFits(el, `payload ${i}`, true);
     }
+  });
+
+  it("isolates each sender's name in the title the widget gives a merged forward", () => {
+    // "Chat history of Mallory‮, Bob" showed "Chat history of boB ,yrollaM": the override reached past her name.
+    const held = [['1', 'Mallory\u202e'], ['2', 'Bob']].map(([id, name]) => ({ id, sender: `u${id}`, senderProfile: { name } }) as unknown as ChatMessage);
+    expect(mergeTitle(uiStrings(), held, ['1', '2'])).to.equal('Chat history of \u2068Mallory\u2069, \u2068Bob\u2069');
   });
 
   it('renders every payload as inert text in merged forwards: title, abstract, and the forwarded senders and texts once expanded', async function () {

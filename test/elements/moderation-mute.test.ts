@@ -13,13 +13,7 @@ import { localeReady, setLocale } from '../../src/elements/i18n/localize.js';
 import { overflowPast } from './overflow-helpers.js';
 import { nextFrames } from './a11y-helpers.js';
 import { axeViolations, focused } from './a11y-helpers.js';
-import { closeClients, connect, connectTrio, part, parts, type Trio, plain } from './helpers.js';
-
-/** `systemText`, read as it is seen: the isolates around its names (i18n/isolate.ts) left out. */
-async function plainSystemText(): Promise<(...args: Parameters<typeof import('../../src/elements/i18n/elems.js').systemText>) => string> {
-  const { systemText } = await import('../../src/elements/i18n/elems.js');
-  return (...args) => plain(systemText(...args));
-}
+import { closeClients, connect, connectTrio, part, parts, plain, plainSystemText, type Trio } from './helpers.js';
 
 /** Mutes as the site does; `site`: through the group (with its notice) as `PUT /v1/users/:id/mute` does. */
 async function adminMute(user: string, o: { groupId?: string; until?: number; reason?: string; lift?: boolean; site?: boolean } = {}): Promise<void> {
