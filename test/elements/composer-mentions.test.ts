@@ -5,6 +5,7 @@ import type { ChatClient, ChatMessage } from '../../src/client/types.js';
 import { mentionOptions, mentionQueryAt } from '../../src/elements/composer/mention-options.js';
 import { mentionedIds } from '../../src/elements/composer/mention-suggest.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
+import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { AT_ALL, type ConversationId } from '../../src/protocol/ids.js';
 import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
 
@@ -185,6 +186,30 @@ describe('message-composer @mentions', () => {
     ];
     expect(mentionOptions(members, 'me', 'bob', 'all').map((o) => o.label)).to.deep.equal(['Bob', 'bobcat', 'Zed Bobson']);
     expect(mentionOptions(members, 'me', 'son', 'all').map((o) => o.label), 'inside a name, not inside an id').to.deep.equal(['Zed Bobson']);
+  });
+  it("drops a name's bidi controls from its @label, and a mention already holding one cannot reorder the text after it", async () => {
+    const members = [{ id: 'm', name: 'Mallory\u202e', readSeq: 0 }, { id: 'x', name: '\u202e', readSeq: 0 }];
+    expect(mentionOptions(members, 'me', '', 'all').map((o) => o.label)).to.deep.equal(['all', 'Mallory', 'x']);
+    // Sent by a client from before: "@Mallory" and her override in the text, the words after it still read in order.
+    const malloryId = uniqueUser('mallory');
+    await connect(malloryId, 'Mallory\u202e');
+    const team = await createGroup([aliceId, malloryId]);
+    await waitUntil(() => alice.$conversations.get().some((c) => c.id === team), 'alice should see the group');
+    await alice.send(team, { type: 'text', text: '@Mallory\u202e see you at 5' }, { groupAtUserList: [malloryId] });
+    const thread = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${team}></chat-thread>`);
+    await waitUntil(() => part(thread, 'mention'), 'the mention should show');
+    const bubble = part(thread, 'mention')!.closest('[part~="bubble"]')!;
+    const text = [...bubble.querySelectorAll('*')].flatMap((e) => [...e.childNodes]).concat([...bubble.childNodes]).find((n) => n.nodeType === Node.TEXT_NODE && n.nodeValue!.includes('see you'))!;
+    const left = (word: string) => {
+      const range = document.createRange();
+      const at = text.nodeValue!.indexOf(word);
+      range.setStart(text, at);
+      range.setEnd(text, at + 1);
+      return range.getBoundingClientRect().left;
+    };
+    expect(part(thread, 'mention')!.getBoundingClientRect().left).to.be.below(left('see'));
+    expect(left('see')).to.be.below(left('you'));
+    expect(left('you')).to.be.below(left('5'));
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Member } from '../../client/types.js';
 import { AT_ALL } from '../../protocol/ids.js';
 import { WORD, type MentionOption } from './mention-suggest.js';
+import { withoutBidiControls } from '../i18n/isolate.js';
 
 /*
  * The `@name` being typed and the suggestions for it: only `<mention-list>`'s code (loaded on the
@@ -59,7 +60,8 @@ export function mentionOptions(members: readonly Member[] | undefined, me: strin
   if (rank(allLabel, 'all', q) >= 0) options.push({ id: AT_ALL, label: allLabel });
   const ranked = (members ?? [])
     .filter((m) => m.id !== me)
-    .map((m) => ({ id: m.id, label: m.name?.trim() || m.id }))
+    // The label goes into the text: a name's override (U+202E) would reverse what is written after it.
+    .map((m) => ({ id: m.id, label: withoutBidiControls(m.name ?? '').trim() || m.id }))
     .map((o) => ({ o, r: rank(o.label, o.id, q) }))
     .filter((x) => x.r >= 0)
     .sort((a, b) => a.r - b.r || a.o.label.localeCompare(b.o.label));

@@ -234,9 +234,11 @@ export const threadElemsStyles = css`
     box-shadow: inset -3px 0 0 var(--_mention-fg);
   }
 
+  /* Isolated: a name's own bidi controls stay inside it (text from before labels dropped them). */
   [part~='mention'] {
     font-weight: 600;
     color: var(--_mention-fg);
+    unicode-bidi: isolate;
   }
 
   .self [part~='mention'] {
