@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { until } from './lib/browser.js';
+import { plain } from './lib/demo.js';
 import { adminRequest, type RunningServer } from './lib/server.js';
 import { useBuiltProduct } from './lib/product.js';
 
@@ -375,7 +376,7 @@ test('a broadcast brings the banner into the open widget: registered with the fi
     await banner.locator('[part~="content"]', { hasText: 'The shop closes at six' }).waitFor();
     assert.ok(cdn.requests.slice(seen).some((p) => /\/natter-extras-[\w-]+\.js$/.test(p)), cdn.requests.slice(seen).join(', '));
     // Said by its polite status region, which was there (empty) before the text came.
-    await until(async () => (await banner.locator('[role="status"]').textContent()) === 'Shop: The shop closes at six', 'the broadcast to be announced');
+    await until(async () => plain((await banner.locator('[role="status"]').textContent()) ?? '') === 'Shop: The shop closes at six', 'the broadcast to be announced');
   } finally {
     await page.context().close();
   }
