@@ -210,6 +210,9 @@ describe('message-composer @mentions', () => {
     expect(part(thread, 'mention')!.getBoundingClientRect().left).to.be.below(left('see'));
     expect(left('see')).to.be.below(left('you'));
     expect(left('you')).to.be.below(left('5'));
+    // As the composer writes her now, "@Mallory", it still shows as a mention of her.
+    await alice.send(team, { type: 'text', text: 'hi @Mallory' }, { groupAtUserList: [malloryId] });
+    await waitUntil(() => parts(thread, 'mention').some((p) => p.textContent === '@Mallory'), 'the label without her override is a mention too');
   });
 });
 

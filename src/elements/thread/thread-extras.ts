@@ -2,6 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChatClient, ChatMessage, ConnectionState, Member, Profile, UploadProgress } from '../../client/types.js';
 import { AT_ALL, type ConversationId } from '../../protocol/ids.js';
 import { StoreController } from '../controllers/store-controller.js';
+import { withoutBidiControls } from '../i18n/isolate.js';
 
 interface ExtrasDeps {
   client(): ChatClient | undefined;
@@ -102,7 +103,8 @@ export class ThreadExtras implements ReactiveController {
       }
       names.push(id);
       const name = this.#members.value?.find((x) => x.id === id)?.name ?? (id === this.#me.value?.id ? this.#me.value.name : undefined);
-      if (name) names.push(name);
+      // As the name is, and as the composer writes it (mention-options.ts: without its bidi controls).
+      if (name) names.push(name, withoutBidiControls(name).trim());
     }
     return names;
   };
