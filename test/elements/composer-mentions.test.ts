@@ -7,7 +7,7 @@ import { mentionedIds } from '../../src/elements/composer/mention-suggest.js';
 import type { MessageComposer } from '../../src/elements/message-composer.js';
 import type { ChatThread } from '../../src/elements/chat-thread.js';
 import { AT_ALL, type ConversationId } from '../../src/protocol/ids.js';
-import { closeClients, connect, part, parts, uniqueUser } from './helpers.js';
+import { closeClients, connect, part, parts, uniqueUser, wordLeft } from './helpers.js';
 
 /** A group of these (already connected) users, created by the test runner's admin route. */
 async function createGroup(members: string[]): Promise<ConversationId> {
@@ -199,14 +199,7 @@ describe('message-composer @mentions', () => {
     const thread = await fixture<ChatThread>(html`<chat-thread .client=${alice} conversation=${team}></chat-thread>`);
     await waitUntil(() => part(thread, 'mention'), 'the mention should show');
     const bubble = part(thread, 'mention')!.closest('[part~="bubble"]')!;
-    const text = [...bubble.querySelectorAll('*')].flatMap((e) => [...e.childNodes]).concat([...bubble.childNodes]).find((n) => n.nodeType === Node.TEXT_NODE && n.nodeValue!.includes('see you'))!;
-    const left = (word: string) => {
-      const range = document.createRange();
-      const at = text.nodeValue!.indexOf(word);
-      range.setStart(text, at);
-      range.setEnd(text, at + 1);
-      return range.getBoundingClientRect().left;
-    };
+    const left = (word: string) => wordLeft(bubble, word);
     expect(part(thread, 'mention')!.getBoundingClientRect().left).to.be.below(left('see'));
     expect(left('see')).to.be.below(left('you'));
     expect(left('you')).to.be.below(left('5'));

@@ -11,7 +11,7 @@ import type { ConversationSelectEvent } from '../../src/elements/events/conversa
 import { setLocale } from '../../src/elements/i18n/localize.js';
 import type { SystemElem } from '../../src/protocol/elems.js';
 import { axeViolations, focused, nextFrames } from './a11y-helpers.js';
-import { closeClients, connect, connectTrio, part, parts, plain, plainSystemText, type Trio, uniqueUser } from './helpers.js';
+import { closeClients, connect, connectTrio, part, parts, plain, plainSystemText, type Trio, uniqueUser, wordLeft } from './helpers.js';
 
 describe('groups (SPEC §13)', function () {
   let { aliceId, bobId, carolId, alice, bob, carol } = {} as Trio;
@@ -431,14 +431,7 @@ describe('groups (SPEC §13)', function () {
     // Her name isolated (FSI … PDI), its own controls dropped so none can close the isolate early.
     expect(bubble.textContent!.trim()).to.equal('\u2068Mallory\u2069 created the group "\u2068Trip\u2069".');
     // And the words after it read left to right, as the sentence does.
-    const text = [...bubble.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.nodeValue!.includes('created'))!;
-    const left = (word: string) => {
-      const range = document.createRange();
-      const at = text.nodeValue!.indexOf(word);
-      range.setStart(text, at);
-      range.setEnd(text, at + 1);
-      return range.getBoundingClientRect().left;
-    };
+    const left = (word: string) => wordLeft(bubble, word);
     expect(left('Mallory')).to.be.below(left('created'));
     expect(left('created')).to.be.below(left('group'));
     expect(left('group')).to.be.below(left('Trip'));

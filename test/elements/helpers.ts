@@ -185,3 +185,20 @@ export async function plainSystemText(): Promise<(...args: Parameters<typeof imp
   const { systemText } = await import('../../src/elements/i18n/elems.js');
   return (...args) => plain(systemText(...args));
 }
+
+/**
+ * Where on screen `word` begins: the left edge of its first character in the first text node under
+ * `root` that holds it (shadow roots not entered). Words read left to right when these rise.
+ */
+export function wordLeft(root: Element, word: string): number {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.nodeValue!.indexOf(word);
+    if (at === -1) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    return range.getBoundingClientRect().left;
+  }
+  throw new Error(`no text holds "${word}"`);
+}
