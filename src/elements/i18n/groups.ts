@@ -5,6 +5,7 @@ import { errorText } from './errors.js';
 import { formatNumber, plural } from './localize.js';
 import { panelLabels } from './panel-labels.js';
 import { dialogButtons } from './dialog-buttons.js';
+import { isolate } from './isolate.js';
 
 /** Why a group action failed, for the refusals only group actions meet (the others as a send's). */
 const GROUP_ERRORS: Partial<Record<ErrorName, () => string>> = {
@@ -23,7 +24,7 @@ const GROUP_ERRORS: Partial<Record<ErrorName, () => string>> = {
  * sentence around it.
  */
 export function groupErrorText(error: { name: ErrorName; userId?: string } | undefined): string {
-  const id = error?.userId && `\u2068${error.userId}\u2069`;
+  const id = error?.userId && isolate(error.userId);
   if (id && error.name === 'USER_UNKNOWN') return msg(str`There is no user with the id ${id}.`, { id: 'groups.error.USER_UNKNOWN' });
   if (id && error.name === 'NOT_FRIENDS') return msg(str`You can only add your friends to a group, and ${id} is not one of them.`, { id: 'groups.error.NOT_FRIENDS' });
   const sentence = error ? GROUP_ERRORS[error.name] : undefined;
